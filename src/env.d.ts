@@ -1,0 +1,24 @@
+// Bindings and settings of the Worker. Values arrive as untrusted strings and are parsed
+// once by `parseConfig` (src/worker/config.ts); nothing else reads them directly.
+interface Env {
+  PHONE_AGENT: DurableObjectNamespace<import("./objects/phone-agent").PhoneAgent>;
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  TWILIO_WHATSAPP_FROM?: string;
+  TWILIO_API_BASE?: string;
+  TWILIO_MESSAGING_API_BASE?: string;
+  TWILIO_TEMPLATE_SID?: string;
+  PUBLIC_URL?: string;
+  ALLOWED_SENDERS?: string;
+  ADMIN_SENDERS?: string;
+  VM_URL?: string;
+  VM_TOKEN?: string;
+}
+
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import("./worker/index");
+    durableNamespaces: "PhoneAgent";
+  }
+  interface Env extends globalThis.Env {}
+}

@@ -1,0 +1,138 @@
+// The relay-to-VM protocol: the one source of truth for both sides (the Durable Object and
+// `vm/`). Every request and event crossing the wire is parsed with these schemas.
+// Prose description, sequence diagrams and failure cases: docs/protocol.md.
+import { z } from "zod";
+
+export const PROTOCOL_VERSION = 1;
+
+/** Routes on the VM. All but HEALTH need `Authorization: Bearer <VM_TOKEN>`. */
+export const VM_ROUTES = {
+  health: "/health",
+  startRun: "/v1/runs",
+  runEvents: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/events`,
+  runInput: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/input`,
+  runCancel: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/cancel`,
+  toolResult: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/tool-result`,
+} as const;
+
+/** The VM sends a heartbeat line at least this often on every open event stream. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+
+const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, "ids are 1-80 of [A-Za-z0-9_-]");
+
+export const InputMessageSchema = z.object({
+  /** The relay's id for this message (the Twilio MessageSid, or a schedule run id). */
+  id: IdSchema,
+  text: z.string().min(1).max(64 * 1024),
+});
+export type InputMessage = z.infer<typeof InputMessageSchema>;
+
+export const PermissionModeSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
+
+export const RunOptionsSchema = z.object({
+  permissionMode: PermissionModeSchema.default("bypassPermissions"),
+  /** Appended to Claude Code's system prompt (`--append-system-prompt`). */
+  appendSystemPrompt: z.string().max(16 * 1024).optional(),
+  /** Hard limit on the run's wall time; the VM applies its own maximum too. */
+  timeLimitMs: z.number().int().positive().max(6 * 60 * 60 * 1000).optional(),
+  /** Offer the schedule tools (MCP) to the agent for this run. */
+  scheduleTools: z.boolean().default(false),
+});
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
+
+/** `POST /v1/runs`. Idempotent by `runId`: repeating it never starts a second run. */
+export const StartRunRequestSchema = z.object({
+  runId: IdSchema,
+  /** The user's stable id (E.164 phone). The VM hashes it into a directory name. */
+  userId: z.string().min(1).max(64),
+  /** Claude Code session to resume; null starts a fresh session. */
+  sessionId: z.string().min(1).max(128).nullable(),
+  /** Sent as one user turn, in order. */
+  messages: z.array(InputMessageSchema).min(1).max(10),
+  options: RunOptionsSchema.default({ permissionMode: "bypassPermissions", scheduleTools: false }),
+});
+export type StartRunRequest = z.infer<typeof StartRunRequestSchema>;
+export type StartRunRequestInput = z.input<typeof StartRunRequestSchema>;
+
+/** `POST /v1/runs/:runId/input`: one more user turn for a live run. */
+export const RunInputRequestSchema = z.object({
+  messages: z.array(InputMessageSchema).min(1).max(10),
+});
+export type RunInputRequest = z.infer<typeof RunInputRequestSchema>;
+
+/** `POST /v1/runs/:runId/tool-result`: the relay's answer to a `tool_call` event. */
+export const ToolResultRequestSchema = z.object({
+  callId: IdSchema,
+  ok: z.boolean(),
+  /** One or a few lines the agent reads back (a confirmation or a one-line refusal). */
+  text: z.string().max(8 * 1024),
+});
+export type ToolResultRequest = z.infer<typeof ToolResultRequestSchema>;
+
+export const RunErrorCodeSchema = z.enum([
+  "auth_failed", // the CLI could not authenticate with Anthropic: not retryable
+  "unknown_session", // --resume named a session this user does not have
+  "cli_crashed", // the CLI exited without a result
+  "time_limit", // the run exceeded its time limit and was stopped
+  "cancelled", // cancelled through /cancel
+  "vm_restarted", // the VM stopped (SIGTERM, crash) while the run was live
+  "busy", // the VM refuses a second concurrent run for the same user
+]);
+export type RunErrorCode = z.infer<typeof RunErrorCodeSchema>;
+
+const Seq = z.number().int().positive();
+
+export const RunEventSchema = z.discriminatedUnion("type", [
+  /** The CLI's `init` event: store it at once, so an interrupted run still resumes. */
+  z.object({ seq: Seq, type: z.literal("session"), sessionId: z.string().min(1) }),
+  /** Something worth a short line ("Running: npm test"). Never the model's private text. */
+  z.object({ seq: Seq, type: z.literal("progress"), text: z.string().max(500) }),
+  /** One answered user turn. `messageIds` are the input messages that turn consumed. */
+  z.object({
+    seq: Seq,
+    type: z.literal("result"),
+    messageIds: z.array(IdSchema),
+    text: z.string(),
+    isError: z.boolean(),
+    subtype: z.string(),
+    costUsd: z.number().nonnegative(),
+    numTurns: z.number().int().nonnegative(),
+    durationMs: z.number().int().nonnegative(),
+    sessionId: z.string().min(1),
+  }),
+  /** Input the CLI never read before it exited: the relay queues these again. */
+  z.object({ seq: Seq, type: z.literal("unconsumed"), messageIds: z.array(IdSchema).min(1) }),
+  /** The agent called a relay tool (schedules); answer with POST …/tool-result. */
+  z.object({
+    seq: Seq,
+    type: z.literal("tool_call"),
+    callId: IdSchema,
+    name: z.string().min(1).max(64),
+    args: z.record(z.string(), z.unknown()),
+  }),
+  /** Terminal: every turn of the run was answered. */
+  z.object({ seq: Seq, type: z.literal("done") }),
+  /** Terminal: the run ended without answering every turn. */
+  z.object({ seq: Seq, type: z.literal("error"), code: RunErrorCodeSchema, message: z.string().max(2000) }),
+]);
+export type RunEvent = z.infer<typeof RunEventSchema>;
+
+/** Not part of the sequence: keeps the stream (and Fly's proxy) alive; never stored. */
+export const HeartbeatSchema = z.object({ type: z.literal("heartbeat"), at: z.number() });
+
+export const StreamLineSchema = z.union([RunEventSchema, HeartbeatSchema]);
+export type StreamLine = z.infer<typeof StreamLineSchema>;
+
+export function isTerminal(event: RunEvent): boolean {
+  return event.type === "done" || event.type === "error";
+}
+
+/** Error bodies of the VM's 4xx answers. */
+export const VmErrorBodySchema = z.object({
+  error: z.enum(["unauthorized", "bad_request", "unknown_run", "run_finished", "user_mismatch"]),
+  message: z.string().optional(),
+});
+export type VmErrorBody = z.infer<typeof VmErrorBodySchema>;
+
+/** The content type of event streams: one JSON object per line. */
+export const EVENT_STREAM_CONTENT_TYPE = "application/x-ndjson";
