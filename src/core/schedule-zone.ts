@@ -1,0 +1,92 @@
+// Wall-clock time in an IANA time zone, computed with Intl only (no machine time zone, no
+// Temporal), so the same answers come out of workerd and of Node under any TZ setting.
+
+/** A local date and time in some zone; month is 1-12. */
+export type WallClock = { year: number; month: number; day: number; hour: number; minute: number };
+
+const HALF_DAY_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * The zone's name as the user should see it, or null if it is not an IANA zone Intl knows.
+ * Intl's own name only fixes the case ("europe/london" → "Europe/London"): engines resolve some
+ * zones to old aliases ("Asia/Kolkata" → "Asia/Calcutta"), so a name Intl accepts is otherwise
+ * kept as typed. Offsets ("+05:30") are refused: they have no daylight-saving rules.
+ */
+export function canonicalTimeZone(timeZone: string): string | null {
+  const typed = timeZone.trim();
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(typed)) return null;
+  try {
+    const resolved = new Intl.DateTimeFormat(undefined, { timeZone: typed }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === typed.toLowerCase() ? resolved : typed;
+  } catch {
+    return null;
+  }
+}
+
+// Building a formatter costs far more than using one, and the zones in use are few.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // en-US digits and a 23-hour clock, read through formatToParts: locale-proof numbers.
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall clock in `timeZone` at instant `at` (seconds dropped). Throws on an unknown zone. */
+export function wallClockIn(at: number, timeZone: string): WallClock {
+  const fields: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(at)) fields[part.type] = Number(part.value);
+  return {
+    year: fields.year ?? NaN,
+    month: fields.month ?? NaN,
+    day: fields.day ?? NaN,
+    // Some engines print midnight as 24 even with h23.
+    hour: (fields.hour ?? NaN) % 24,
+    minute: fields.minute ?? NaN,
+  };
+}
+
+/** The wall clock's fields read as if they were UTC: handy for calendar arithmetic. */
+export function wallClockAsUtc(wall: WallClock): number {
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+}
+
+/** The zone's offset from UTC at `at`, in ms (Kolkata: +5h30m, Los Angeles in winter: -8h). */
+function offsetAt(at: number, timeZone: string): number {
+  const wholeMinute = Math.floor(at / 60_000) * 60_000;
+  return wallClockAsUtc(wallClockIn(wholeMinute, timeZone)) - wholeMinute;
+}
+
+/**
+ * The instant a wall-clock time names in `timeZone`. A time the clock passes twice (fall back)
+ * gives the earlier instant; a time the clock skips (spring forward) is moved forward by the
+ * gap, so "02:30" on a day that jumps from 02:00 to 03:00 becomes 03:30.
+ */
+export function instantOf(wall: WallClock, timeZone: string): number {
+  const asUtc = wallClockAsUtc(wall);
+  // Offsets half a day either side cover the one transition that can be near a wall time.
+  const offsetBefore = offsetAt(asUtc - HALF_DAY_MS, timeZone);
+  const offsetAfter = offsetAt(asUtc + HALF_DAY_MS, timeZone);
+  const valid = [asUtc - offsetBefore, asUtc - offsetAfter].filter(
+    (candidate) => wallClockAsUtc(wallClockIn(candidate, timeZone)) === asUtc,
+  );
+  return valid.length > 0 ? Math.min(...valid) : asUtc - offsetBefore;
+}
+
+/** The calendar date `days` after the wall clock's date, time of day kept. */
+export function addDays(wall: WallClock, days: number): WallClock {
+  const shifted = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days));
+  return { ...wall, year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
