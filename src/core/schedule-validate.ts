@@ -1,0 +1,115 @@
+// The one gate every new scheduled task passes, from a /schedule command or the agent's tools:
+// raw fields in, a task ready to store (with its first run) or a one-line reason out.
+import { z } from "zod";
+import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from "./durations.js";
+import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "./schedule-math.js";
+import { resolveWhen } from "./schedule-when.js";
+import { canonicalTimeZone } from "./schedule-zone.js";
+
+export const MAX_SCHEDULES_PER_USER = 50;
+/** In characters (code points), so an emoji counts once. */
+export const MAX_PROMPT_LENGTH = 2000;
+export const MIN_INTERVAL_MS = MINUTE_MS;
+export const MAX_INTERVAL_MS = 365 * DAY_MS;
+
+/** "fresh": a new agent session per run (the default); "chat": the user's own conversation. */
+export const TaskContextSchema = z.enum(["fresh", "chat"]);
+export type TaskContext = z.infer<typeof TaskContextSchema>;
+
+// Raw text as the user or the agent wrote it; the lengths only bound the work, the reasons
+// users see come from validateScheduleSpec.
+const RequestBase = z.object({ prompt: z.string().max(64 * 1024), context: TaskContextSchema.default("fresh") });
+export const ScheduleRequestSchema = z.discriminatedUnion("kind", [
+  RequestBase.extend({ kind: z.literal("cron"), expr: z.string().max(200) }),
+  RequestBase.extend({ kind: z.literal("every"), every: z.string().max(40) }),
+  RequestBase.extend({ kind: z.literal("at"), at: z.string().max(80) }),
+]);
+export type ScheduleRequest = z.infer<typeof ScheduleRequestSchema>;
+
+export type NewSchedule = { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number };
+export type ScheduleValidation = { ok: true; schedule: NewSchedule } | { ok: false; reason: string };
+export type ValidationContext = { timeZone: string; now: number; existingCount: number };
+
+type SpecResult = { ok: true; spec: ScheduleSpec; firstRunAt: number } | { ok: false; reason: string };
+
+const CRON_HELP = "minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5";
+
+function cronSpec(expr: string, { timeZone, now }: ValidationContext): SpecResult {
+  const normalized = expr.trim().replace(/\s+/g, " ");
+  if (!normalized.startsWith("@") && normalized.split(" ").length !== 5) {
+    return { ok: false, reason: `Invalid cron "${normalized}": it needs 5 fields (${CRON_HELP}).` };
+  }
+  const error = cronSyntaxError(normalized);
+  if (error) return { ok: false, reason: `Invalid cron "${normalized}": ${error}` };
+  const spec: ScheduleSpec = { kind: "cron", expr: normalized };
+  const firstRunAt = nextRunAt(spec, timeZone, now);
+  if (firstRunAt === null) return { ok: false, reason: `The cron "${normalized}" never runs (no such date).` };
+  return { ok: true, spec, firstRunAt };
+}
+
+function intervalSpec(every: string, { now }: ValidationContext): SpecResult {
+  const text = every.trim();
+  const everyMs = parseDuration(text);
+  if (everyMs === null) {
+    return text.startsWith("-")
+      ? { ok: false, reason: `The interval must be positive, not ${text}.` }
+      : { ok: false, reason: `Unknown interval "${text}". Use forms like 30m, 2h, 1d or 1h30m.` };
+  }
+  if (everyMs === 0) return { ok: false, reason: "The interval must be more than zero." };
+  if (everyMs < MIN_INTERVAL_MS) return { ok: false, reason: `The interval must be at least ${formatDuration(MIN_INTERVAL_MS)}.` };
+  if (everyMs > MAX_INTERVAL_MS) return { ok: false, reason: `The interval must be at most ${formatDuration(MAX_INTERVAL_MS)}.` };
+  // Anchored at the first run, one interval from now: every later run is on that grid.
+  return { ok: true, spec: { kind: "interval", everyMs, anchorAt: now + everyMs }, firstRunAt: now + everyMs };
+}
+
+function onceSpec(at: string, { timeZone, now }: ValidationContext): SpecResult {
+  const resolved = resolveWhen(at, timeZone, now);
+  if (!resolved.ok) return resolved;
+  return { ok: true, spec: { kind: "once", at: resolved.at }, firstRunAt: resolved.at };
+}
+
+/** Checks a new task against the rules and works out its first run; nothing is stored here. */
+export function validateScheduleSpec(request: ScheduleRequest, context: ValidationContext): ScheduleValidation {
+  if (context.existingCount >= MAX_SCHEDULES_PER_USER) {
+    return { ok: false, reason: `You already have ${MAX_SCHEDULES_PER_USER} tasks, the most allowed. Delete one first.` };
+  }
+  const result =
+    request.kind === "cron"
+      ? cronSpec(request.expr, context)
+      : request.kind === "every"
+        ? intervalSpec(request.every, context)
+        : onceSpec(request.at, context);
+  if (!result.ok) return result;
+  const prompt = request.prompt.trim();
+  if (prompt === "") return { ok: false, reason: "The task needs a prompt: what should the agent do?" };
+  const length = [...prompt].length;
+  if (length > MAX_PROMPT_LENGTH) {
+    return { ok: false, reason: `The prompt is too long: ${length} characters, at most ${MAX_PROMPT_LENGTH}.` };
+  }
+  return { ok: true, schedule: { spec: result.spec, prompt, context: request.context, nextRunAt: result.firstRunAt } };
+}
+
+/** Raw tool arguments (from the agent) to a request, or the one-line reason they are not one. */
+export function parseScheduleRequest(input: unknown): { ok: true; request: ScheduleRequest } | { ok: false; reason: string } {
+  const parsed = ScheduleRequestSchema.safeParse(input);
+  if (parsed.success) return { ok: true, request: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, reason: `Bad task arguments: ${issue ? `${issue.path.join(".") || "input"}: ${issue.message}` : "invalid"}.` };
+}
+
+/** A time zone the user asked for, checked and named canonically. */
+export function validateTimeZone(input: string): { ok: true; timeZone: string } | { ok: false; reason: string } {
+  const timeZone = canonicalTimeZone(input);
+  if (timeZone === null) return { ok: false, reason: `Unknown time zone "${input.trim()}". Use an IANA name like Europe/London or America/New_York.` };
+  return { ok: true, timeZone };
+}
+
+/** Task ids are the positive integers /schedules shows; "#3" is read as 3. */
+export const ScheduleIdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+
+export function parseScheduleId(text: string): number | null {
+  const trimmed = text.trim().replace(/^#/, "");
+  if (!/^\d{1,10}$/.test(trimmed)) return null;
+  const parsed = ScheduleIdSchema.safeParse(trimmed);
+  return parsed.success ? parsed.data : null;
+}
