@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { COMMAND_HELP, helpText, parseCommand, type ParsedCommand } from "../../src/core/commands.js";
+import { validateScheduleSpec } from "../../src/core/schedule-validate.js";
+
+describe("parseCommand: not a command", () => {
+  it.each([
+    "hello",
+    "  what does /help do?",
+    "",
+    "/",
+    "/ 2",
+    "/usr/bin/env is broken",
+    "/123",
+  ])("%j → null", (text) => {
+    expect(parseCommand(text)).toBeNull();
+  });
+});
+
+describe("parseCommand: simple commands", () => {
+  it.each<[string, ParsedCommand]>([
+    ["/help", { type: "help" }],
+    ["/HELP", { type: "help" }],
+    ["  /help  ", { type: "help" }],
+    ["/help schedule", { type: "help" }],
+    ["/status", { type: "status" }],
+    ["/Status?", { type: "status" }],
+    ["/cancel", { type: "cancel" }],
+    ["/cancel!", { type: "cancel" }],
+    ["/new", { type: "new" }],
+    ["/schedules", { type: "schedule_list" }],
+    ["/schedule list", { type: "schedule_list" }],
+    ["/tz", { type: "tz_show" }],
+    ["/tz   Europe/London", { type: "tz_set", timeZone: "Europe/London" }],
+    ["/TZ america/new_york", { type: "tz_set", timeZone: "America/New_York" }],
+    ["/foo", { type: "invalid", reason: "Unknown command /foo. Send /help for the list." }],
+    ["/Foo bar", { type: "invalid", reason: "Unknown command /Foo. Send /help for the list." }],
+    ["/new project: build X", { type: "invalid", reason: "/new takes no arguments." }],
+    ["/status now", { type: "invalid", reason: "/status takes no arguments." }],
+    ["/schedules all", { type: "invalid", reason: "/schedules takes no arguments." }],
+    ["/tz Mars/Olympus", { type: "invalid", reason: 'Unknown time zone "Mars/Olympus". Use an IANA name like Europe/London or America/New_York.' }],
+    ["/tz Europe/London please", { type: "invalid", reason: "/tz takes one zone name, e.g. /tz Europe/London." }],
+  ])("%j", (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+});
+
+describe("parseCommand: /schedule creating a task", () => {
+  it.each<[string, ParsedCommand]>([
+    ['/schedule cron "0 9 * * 1-5" standup report', { type: "schedule_create", request: { kind: "cron", expr: "0 9 * * 1-5", prompt: "standup report", context: "fresh" } }],
+    ["/schedule cron “0 9 * * 1-5” standup", { type: "schedule_create", request: { kind: "cron", expr: "0 9 * * 1-5", prompt: "standup", context: "fresh" } }],
+    ["/schedule cron ”0 9 * * 1-5” standup", { type: "schedule_create", request: { kind: "cron", expr: "0 9 * * 1-5", prompt: "standup", context: "fresh" } }],
+    ['/Schedule CRON "  0 9 * * *  "standup', { type: "schedule_create", request: { kind: "cron", expr: "0 9 * * *", prompt: "standup", context: "fresh" } }],
+    ['/schedule cron "0 9 * * 1-5" --in-chat standup', { type: "schedule_create", request: { kind: "cron", expr: "0 9 * * 1-5", prompt: "standup", context: "chat" } }],
+    ["/schedule every 2h check the build", { type: "schedule_create", request: { kind: "every", every: "2h", prompt: "check the build", context: "fresh" } }],
+    ["/schedule   every   1h30m   check", { type: "schedule_create", request: { kind: "every", every: "1h30m", prompt: "check", context: "fresh" } }],
+    ["/schedule every 2h --in-chat check", { type: "schedule_create", request: { kind: "every", every: "2h", prompt: "check", context: "chat" } }],
+    ["/schedule every 2h —in-chat check", { type: "schedule_create", request: { kind: "every", every: "2h", prompt: "check", context: "chat" } }],
+    ["/schedule every 2h --IN-CHAT check", { type: "schedule_create", request: { kind: "every", every: "2h", prompt: "check", context: "chat" } }],
+    ["/schedule every 0m check", { type: "schedule_create", request: { kind: "every", every: "0m", prompt: "check", context: "fresh" } }],
+    ["/schedule every 2h", { type: "schedule_create", request: { kind: "every", every: "2h", prompt: "", context: "fresh" } }],
+    ["/schedule at tomorrow 9:00 push the branch", { type: "schedule_create", request: { kind: "at", at: "tomorrow 9:00", prompt: "push the branch", context: "fresh" } }],
+    ["/schedule at 2026-12-01 09:00 report", { type: "schedule_create", request: { kind: "at", at: "2026-12-01 09:00", prompt: "report", context: "fresh" } }],
+    ["/schedule at 2026-12-01T09:00 report", { type: "schedule_create", request: { kind: "at", at: "2026-12-01T09:00", prompt: "report", context: "fresh" } }],
+    ["/schedule at today 17:00 --in-chat report", { type: "schedule_create", request: { kind: "at", at: "today 17:00", prompt: "report", context: "chat" } }],
+    ["/schedule at 17:00 report", { type: "schedule_create", request: { kind: "at", at: "17:00", prompt: "report", context: "fresh" } }],
+    ["/schedule at 5pm report", { type: "schedule_create", request: { kind: "at", at: "5pm", prompt: "report", context: "fresh" } }],
+    ["/schedule every 1d line one\n  line two", { type: "schedule_create", request: { kind: "every", every: "1d", prompt: "line one\n  line two", context: "fresh" } }],
+  ])("%j", (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+});
+
+describe("parseCommand: /schedule managing a task", () => {
+  it.each<[string, ParsedCommand]>([
+    ["/schedule pause 3", { type: "schedule_manage", action: "pause", id: 3 }],
+    ["/schedule RESUME #3", { type: "schedule_manage", action: "resume", id: 3 }],
+    ["/schedule delete 12", { type: "schedule_manage", action: "delete", id: 12 }],
+    ["/schedule log 7", { type: "schedule_manage", action: "log", id: 7 }],
+  ])("%j", (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+});
+
+describe("parseCommand: /schedule refusals", () => {
+  it.each<[string, RegExp]>([
+    ["/schedule", /^Usage: \/schedule cron/],
+    ["/schedule weekly standup", /^Unknown \/schedule kind "weekly"\. Usage:/],
+    ["/schedule cron 0 9 * * 1-5 standup", /^Put the cron in quotes: \/schedule cron "0 9 \* \* 1-5" <prompt>\.$/],
+    ['/schedule cron "0 9 * * 1-5 standup', /^The cron has no closing quote\./],
+    ["/schedule cron 'x' standup", /^Put the cron in quotes/],
+    ["/schedule every", /^Every how long\?/],
+    ["/schedule at soon do it", /^Unknown time "soon"\. Use forms like/],
+    ["/schedule at 9 pushups", /^Unknown time "9"\./],
+    ["/schedule at", /^Unknown time ""/],
+    ["/schedule every 2h --fresh check", /^Unknown option --fresh: the only option is --in-chat\.$/],
+    ["/schedule every 2h check --in-chat", /^The --in-chat flag is in the wrong place: put --in-chat just before the prompt/],
+    ["/schedule --in-chat every 2h check", /^The --in-chat flag is in the wrong place/],
+    ["/schedule pause", /^Which task\? \/schedule pause <id>/],
+    ["/schedule delete abc", /^"abc" is not a task id/],
+    ["/schedule delete 0", /^"0" is not a task id/],
+    ["/schedule delete -3", /^"-3" is not a task id/],
+    ["/schedule delete 3 4", /^\/schedule delete takes one id\.$/],
+    ["/schedule list all", /^\/schedule list takes no arguments\.$/],
+  ])("%j", (text, reason) => {
+    const parsed = parseCommand(text);
+    expect(parsed?.type).toBe("invalid");
+    if (parsed?.type === "invalid") {
+      expect(parsed.reason).toMatch(reason);
+      expect(parsed.reason).not.toContain("\n");
+    }
+  });
+});
+
+describe("parseCommand then validateScheduleSpec (how the Durable Object uses them)", () => {
+  // Wednesday 13 May 2026, 15:30 in London.
+  const context = { timeZone: "Europe/London", now: Date.parse("2026-05-13T14:30:00Z"), existingCount: 0 };
+  it.each<[string, string]>([
+    ['/schedule cron "0 9 * * 1-5" standup', "ok"],
+    ["/schedule at tomorrow 9:00 push", "ok"],
+    ['/schedule cron "0 9 * *" standup', 'Invalid cron "0 9 * *": it needs 5 fields (minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5).'],
+    ["/schedule every 0m check", "The interval must be more than zero."],
+    ["/schedule every -5m check", "The interval must be positive, not -5m."],
+    ["/schedule every 2h", "The task needs a prompt: what should the agent do?"],
+    ["/schedule at today 9:00 push", "today 9:00 is in the past: it is now Wed 13 May 15:30 in Europe/London."],
+  ])("%j → %s", (text, expected) => {
+    const parsed = parseCommand(text);
+    if (parsed?.type !== "schedule_create") throw new Error(`expected schedule_create, got ${JSON.stringify(parsed)}`);
+    const result = validateScheduleSpec(parsed.request, context);
+    expect(result.ok ? "ok" : result.reason).toBe(expected);
+  });
+});
+
+describe("helpText", () => {
+  it("lists every command, one line each", () => {
+    const lines = helpText().split("\n");
+    expect(lines).toHaveLength(COMMAND_HELP.length + 1);
+    for (const name of ["/help", "/status", "/cancel", "/new", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz"]) {
+      expect(lines.some((line) => line.startsWith(name) || line.includes(` ${name} `))).toBe(true);
+    }
+  });
+
+  it("every usage it shows parses as a command", () => {
+    for (const { usage } of COMMAND_HELP) {
+      const example = usage.replace("<prompt>", "do the thing").replace("<id>", "3");
+      const parsed = parseCommand(example);
+      expect(parsed, example).not.toBeNull();
+      expect(parsed?.type, example).not.toBe("invalid");
+    }
+  });
+});
