@@ -1,0 +1,61 @@
+// The Message resource JSON Twilio returns for a message, built from the emulator's stored record.
+import { isWhatsApp } from "./phone";
+
+export type MessageStatus = "accepted" | "queued" | "sent" | "delivered" | "read" | "failed";
+
+export type OutboundMessage = {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string;
+  /** True when the request named no From and a Messaging Service chose the sender. */
+  fromService: boolean;
+  messagingServiceSid: string | undefined;
+  body: string;
+  contentSid: string | undefined;
+  contentVariables: Record<string, string> | undefined;
+  statusCallback: string | undefined;
+  status: MessageStatus;
+  errorCode: number | null;
+  errorMessage: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** Twilio's dates are RFC 2822 in UTC: `Thu, 30 Jul 2015 20:12:31 +0000`. */
+export function rfc2822(at: number): string {
+  return new Date(at).toUTCString().replace("GMT", "+0000");
+}
+
+/** WhatsApp messages are one segment; SMS bodies split at 160 GSM-7 characters, 153 per part when split. */
+export function countSegments(to: string, body: string): number {
+  if (isWhatsApp(to) || body.length <= 160) return 1;
+  return Math.ceil(body.length / 153);
+}
+
+export function toMessageResource(message: OutboundMessage) {
+  const uri = `/2010-04-01/Accounts/${message.accountSid}/Messages/${message.sid}`;
+  return {
+    account_sid: message.accountSid,
+    api_version: "2010-04-01",
+    body: message.body,
+    date_created: rfc2822(message.createdAt),
+    date_sent: message.status === "accepted" || message.status === "queued" ? null : rfc2822(message.updatedAt),
+    date_updated: rfc2822(message.updatedAt),
+    direction: "outbound-api",
+    error_code: message.errorCode,
+    error_message: message.errorMessage,
+    // Twilio leaves `from` null until a Messaging Service has picked the sender.
+    from: message.fromService && message.status === "accepted" ? null : message.from,
+    messaging_service_sid: message.messagingServiceSid ?? null,
+    num_media: "0",
+    num_segments: String(countSegments(message.to, message.body)),
+    price: null,
+    price_unit: "USD",
+    sid: message.sid,
+    status: message.status,
+    subresource_uris: { media: `${uri}/Media.json` },
+    to: message.to,
+    uri: `${uri}.json`,
+  };
+}

@@ -1,0 +1,66 @@
+// Twilio's REST error bodies, with the codes and messages Twilio documents for each failure.
+export type TwilioError = { status: number; code: number; message: string };
+
+export type TwilioErrorBody = TwilioError & { more_info: string };
+
+export function twilioErrorBody(error: TwilioError): TwilioErrorBody {
+  return {
+    code: error.code,
+    message: error.message,
+    more_info: `https://www.twilio.com/docs/errors/${error.code}`,
+    status: error.status,
+  };
+}
+
+export const TwilioErrors = {
+  authenticate: { status: 401, code: 20003, message: "Authenticate" },
+  tooManyRequests: { status: 429, code: 20429, message: "Too Many Requests" },
+  internal: (status: 500 | 503) => ({ status, code: 20500, message: "Internal Server Error" }),
+  notFound: (path: string) => ({
+    status: 404,
+    code: 20404,
+    message: `The requested resource ${path} was not found`,
+  }),
+  missingParameter: (name: string) => ({
+    status: 400,
+    code: 20001,
+    message: `Missing required parameter ${name} in the post body`,
+  }),
+  invalidParameter: (name: string) => ({
+    status: 400,
+    code: 20001,
+    message: `Invalid parameter ${name}`,
+  }),
+  toRequired: { status: 400, code: 21604, message: "A 'To' phone number is required." },
+  fromRequired: { status: 400, code: 21603, message: "A 'From' phone number is required." },
+  bodyRequired: { status: 400, code: 21602, message: "Message body is required." },
+  bodyTooLong: {
+    status: 400,
+    code: 21617,
+    message: "The concatenated message body exceeds the 1600 character limit.",
+  },
+  invalidTo: (to: string) => ({ status: 400, code: 21211, message: `Invalid 'To' Phone Number: ${to}` }),
+  channelMismatch: {
+    status: 400,
+    code: 21910,
+    message: "Invalid From and To pair. From and To should be of the same channel",
+  },
+  unknownSender: {
+    status: 400,
+    code: 63007,
+    message: "Twilio could not find a Channel with the specified From address",
+  },
+  invalidStatusCallback: { status: 400, code: 21609, message: "Invalid StatusCallback" },
+  invalidContentVariables: {
+    status: 400,
+    code: 21656,
+    message: "The ContentVariables Parameter is invalid.",
+  },
+} as const;
+
+/** The delivery failure Twilio reports (by status callback) for free-form WhatsApp messages outside the 24-hour window. */
+export const OUTSIDE_WINDOW = {
+  code: 63016,
+  message:
+    "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.",
+} as const;

@@ -1,0 +1,62 @@
+// CLI: runs the Twilio emulator and phone simulator from environment settings (used by `npm start`).
+import { z } from "zod";
+import { startTwilioEmulator } from "./server";
+
+/** The simulator's two default people, so two tabs can be two users with no setup. */
+const DEFAULT_USERS = "+15551230001:Alice,+15551230002:Bob";
+
+const EnvSchema = z.object({
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+  EMULATOR_HOST: z.string().min(1).default("127.0.0.1"),
+  TWILIO_ACCOUNT_SID: z.string().min(1),
+  TWILIO_AUTH_TOKEN: z.string().min(1),
+  TWILIO_WHATSAPP_FROM: z.string().optional(),
+  RELAY_URL: z.url().default("http://127.0.0.1:8787"),
+  /** Comma-separated `+E164:Name` pairs for the simulator's phone selector. */
+  EMULATOR_USERS: z.string().default(DEFAULT_USERS),
+  EMULATOR_STATUS_DELAY_MS: z.coerce.number().int().min(0).optional(),
+});
+
+function parseUsers(list: string): { phone: string; name: string }[] {
+  return list
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [phone = "", ...name] = entry.split(":");
+      return { phone: phone.trim(), name: name.join(":").trim() || phone.trim() };
+    });
+}
+
+const parsed = EnvSchema.safeParse(process.env);
+if (!parsed.success) {
+  console.error(`[emulator] bad environment:\n${z.prettifyError(parsed.error)}`);
+  process.exit(2);
+}
+const env = parsed.data;
+const relay = env.RELAY_URL.replace(/\/+$/, "");
+
+try {
+  const emulator = await startTwilioEmulator({
+    port: env.EMULATOR_PORT,
+    host: env.EMULATOR_HOST,
+    accountSid: env.TWILIO_ACCOUNT_SID,
+    authToken: env.TWILIO_AUTH_TOKEN,
+    whatsappFrom: env.TWILIO_WHATSAPP_FROM,
+    inboundWebhookUrl: `${relay}/twilio/inbound`,
+    statusDelayMs: env.EMULATOR_STATUS_DELAY_MS ?? 400,
+    users: parseUsers(env.EMULATOR_USERS),
+  });
+  console.log(`[emulator] Twilio emulator and phone simulator on ${emulator.url} (posting to ${relay}/twilio/inbound)`);
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(
+    code === "EADDRINUSE"
+      ? `[emulator] port ${env.EMULATOR_PORT} is already in use`
+      : `[emulator] could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,69 @@
+// The emulator's own JSON API under /__emulator/: what tests and the simulator page read and steer.
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
+import { PhoneSchema } from "../config";
+import type { EmulatorContext } from "../context";
+
+const FaultSchema = z.object({
+  to: PhoneSchema.optional(),
+  status: z.union([z.literal(429), z.literal(500), z.literal(503)]),
+  count: z.number().int().min(1),
+});
+
+const LastInboundSchema = z.object({ phone: PhoneSchema, at: z.number().int().min(0) });
+
+export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  const raw: unknown = await c.req.json().catch(() => {
+    throw new HTTPException(400, { message: "the body must be JSON" });
+  });
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new HTTPException(400, { message: z.prettifyError(parsed.error) });
+  return parsed.data;
+}
+
+export function controlApi(ctx: EmulatorContext): Hono {
+  const { config, store } = ctx;
+  const api = new Hono();
+
+  api.get("/__emulator/messages", (c) => {
+    const to = c.req.query("to");
+    const messages = store.outbound(to || undefined).map((m) => ({
+      sid: m.sid,
+      to: m.to,
+      from: m.from,
+      body: m.body,
+      contentSid: m.contentSid ?? null,
+      contentVariables: m.contentVariables ?? null,
+      statusCallback: m.statusCallback ?? null,
+      status: m.status,
+      errorCode: m.errorCode,
+      errorMessage: m.errorMessage,
+      dateCreated: new Date(m.createdAt).toISOString(),
+    }));
+    return c.json({ messages });
+  });
+
+  api.post("/__emulator/faults", async (c) => {
+    const fault = await readJson(c, FaultSchema);
+    store.addFault({ to: fault.to, status: fault.status, remaining: fault.count });
+    return c.json({ faults: store.pendingFaults() });
+  });
+
+  api.get("/__emulator/typing", (c) => c.json({ requests: store.typingRequests(c.req.query("messageId") || undefined) }));
+
+  api.post("/__emulator/last-inbound", async (c) => {
+    const { phone, at } = await readJson(c, LastInboundSchema);
+    store.setLastInbound(phone, at);
+    return c.json({ phone, at });
+  });
+
+  api.get("/__emulator/users", (c) => c.json({ users: config.users, whatsappFrom: config.whatsappFrom }));
+
+  api.post("/__emulator/reset", (c) => {
+    store.reset();
+    return c.json({ ok: true });
+  });
+
+  return api;
+}

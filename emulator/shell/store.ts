@@ -1,0 +1,191 @@
+// In-memory state of one emulator: messages both ways, the window clock, faults, typing requests, and who listens per phone.
+import { phoneOf } from "../core/phone";
+import type { OutboundMessage } from "../core/message-resource";
+
+/** Direction as Twilio names it: "in" is the user writing to the relay, "out" the relay writing to the user. */
+export type ChatMessage = {
+  sid: string;
+  direction: "in" | "out";
+  body: string;
+  contentSid: string | null;
+  contentVariables: Record<string, string> | null;
+  status: string;
+  errorCode: number | null;
+  at: number;
+};
+
+export type ChatEvent =
+  | { type: "message"; message: ChatMessage }
+  | { type: "status"; sid: string; status: string; errorCode: number | null }
+  | { type: "typing"; on: boolean };
+
+export type IncomingStatus = "sent" | "delivered" | "read" | "failed";
+
+export type IncomingMessage = {
+  sid: string;
+  /** The user's `+E164`. */
+  from: string;
+  body: string;
+  status: IncomingStatus;
+  errorCode: number | null;
+  at: number;
+};
+
+export type FaultStatus = 429 | 500 | 503;
+export type Fault = { to: string | undefined; status: FaultStatus; remaining: number };
+export type TypingRequest = { messageId: string; channel: string; at: number };
+
+type Listener = (event: ChatEvent) => void;
+
+export function createStore() {
+  // One counter orders both directions, so a conversation reads in the order things happened.
+  let nextSeq = 0;
+  let outbound: (OutboundMessage & { seq: number })[] = [];
+  let incoming: (IncomingMessage & { seq: number })[] = [];
+  let lastInbound = new Map<string, number>();
+  let faults: Fault[] = [];
+  let typingRequests: TypingRequest[] = [];
+  const listeners = new Map<string, Set<Listener>>();
+
+  function publish(phone: string, event: ChatEvent): void {
+    for (const listener of listeners.get(phone) ?? []) listener(event);
+  }
+
+  return {
+    publish,
+
+    subscribe(phone: string, listener: Listener): () => void {
+      const set = listeners.get(phone) ?? new Set<Listener>();
+      set.add(listener);
+      listeners.set(phone, set);
+      return () => set.delete(listener);
+    },
+
+    addOutbound(message: OutboundMessage): void {
+      outbound.push({ ...message, seq: nextSeq++ });
+      publish(phoneOf(message.to), { type: "message", message: outboundChat(message) });
+    },
+
+    setOutboundStatus(sid: string, change: Pick<OutboundMessage, "status" | "errorCode" | "errorMessage" | "updatedAt">): void {
+      const message = outbound.find((m) => m.sid === sid);
+      if (!message) return;
+      Object.assign(message, change);
+      publish(phoneOf(message.to), { type: "status", sid, status: change.status, errorCode: change.errorCode });
+    },
+
+    outbound(to?: string): OutboundMessage[] {
+      return to === undefined ? [...outbound] : outbound.filter((m) => phoneOf(m.to) === phoneOf(to));
+    },
+
+    findOutbound(sid: string): OutboundMessage | undefined {
+      return outbound.find((m) => m.sid === sid);
+    },
+
+    addIncoming(message: IncomingMessage): void {
+      incoming.push({ ...message, seq: nextSeq++ });
+      lastInbound.set(message.from, message.at);
+      publish(message.from, { type: "message", message: incomingChat(message) });
+    },
+
+    findIncoming(sid: string): IncomingMessage | undefined {
+      return incoming.find((m) => m.sid === sid);
+    },
+
+    setIncomingStatus(sid: string, status: IncomingStatus, errorCode: number | null): void {
+      const message = incoming.find((m) => m.sid === sid);
+      if (!message || message.status === status) return;
+      Object.assign(message, { status, errorCode });
+      publish(message.from, { type: "status", sid, status, errorCode });
+    },
+
+    /** Marks this message and every earlier one of that user read, as WhatsApp's read receipts do. */
+    markIncomingReadUpTo(sid: string): void {
+      const target = incoming.find((m) => m.sid === sid);
+      if (!target) return;
+      for (const message of incoming) {
+        if (message.from === target.from && message.seq <= target.seq && message.status !== "failed") {
+          this.setIncomingStatus(message.sid, "read", null);
+        }
+      }
+    },
+
+    conversation(phone: string): ChatMessage[] {
+      const mine = [
+        ...outbound.filter((m) => phoneOf(m.to) === phone).map((m) => ({ seq: m.seq, chat: outboundChat(m) })),
+        ...incoming.filter((m) => m.from === phone).map((m) => ({ seq: m.seq, chat: incomingChat(m) })),
+      ];
+      return mine.sort((a, b) => a.seq - b.seq).map((entry) => entry.chat);
+    },
+
+    lastInboundAt(phone: string): number | undefined {
+      return lastInbound.get(phone);
+    },
+
+    setLastInbound(phone: string, at: number): void {
+      lastInbound.set(phone, at);
+    },
+
+    addFault(fault: Fault): void {
+      faults.push(fault);
+    },
+
+    /** Consumes one pending fault for this recipient (or for anyone), first added first. */
+    takeFault(to: string): FaultStatus | undefined {
+      const fault = faults.find((f) => f.remaining > 0 && (f.to === undefined || f.to === phoneOf(to)));
+      if (!fault) return undefined;
+      fault.remaining -= 1;
+      faults = faults.filter((f) => f.remaining > 0);
+      return fault.status;
+    },
+
+    pendingFaults(): Fault[] {
+      return faults.map((f) => ({ ...f }));
+    },
+
+    addTypingRequest(request: TypingRequest): void {
+      typingRequests.push(request);
+    },
+
+    typingRequests(messageId?: string): TypingRequest[] {
+      return typingRequests.filter((r) => messageId === undefined || r.messageId === messageId);
+    },
+
+    /** Forgets everything recorded; live listeners stay connected. */
+    reset(): void {
+      outbound = [];
+      incoming = [];
+      lastInbound = new Map();
+      faults = [];
+      typingRequests = [];
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+
+function outboundChat(m: OutboundMessage): ChatMessage {
+  return {
+    sid: m.sid,
+    direction: "out",
+    body: m.body,
+    contentSid: m.contentSid ?? null,
+    contentVariables: m.contentVariables ?? null,
+    status: m.status,
+    errorCode: m.errorCode,
+    at: m.createdAt,
+  };
+}
+
+function incomingChat(m: IncomingMessage): ChatMessage {
+  return {
+    sid: m.sid,
+    direction: "in",
+    body: m.body,
+    contentSid: null,
+    contentVariables: null,
+    status: m.status,
+    errorCode: m.errorCode,
+    at: m.at,
+  };
+}
+
