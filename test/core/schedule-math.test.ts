@@ -46,6 +46,27 @@ describe("nextRunAt: cron in a time zone", () => {
   });
 });
 
+describe("nextRunAt: independent of the machine's time zone (croner reads zones through Intl)", () => {
+  it("gives the same answers under TZ=Pacific/Auckland as under TZ=UTC", () => {
+    const original = process.env.TZ;
+    const answers = (tz: string) => {
+      process.env.TZ = tz;
+      return cronCases.map(([, zone, expr, after]) => nextRunAt({ kind: "cron", expr }, zone, at(after)));
+    };
+    try {
+      const underUtc = answers("UTC");
+      expect(new Date(Date.UTC(2026, 0, 1)).getHours()).toBe(0);
+      const underAuckland = answers("Pacific/Auckland");
+      // The machine zone did change (Auckland is +13:00 on 1 January), and nothing followed it.
+      expect(new Date(Date.UTC(2026, 0, 1)).getHours()).toBe(13);
+      expect(underAuckland).toEqual(underUtc);
+    } finally {
+      if (original === undefined) delete process.env.TZ;
+      else process.env.TZ = original;
+    }
+  });
+});
+
 describe("nextRunAt: interval on its anchor grid", () => {
   const anchorAt = at("2026-05-01T10:00:00Z");
   const everyMs = 2 * 3_600_000;
