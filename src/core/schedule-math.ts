@@ -32,6 +32,7 @@ export function cronSyntaxError(expr: string): string | null {
  * The first run strictly after `after`, or null when there is none (a once task already due, a
  * cron date that never comes, such as 30 February). An interval's runs sit on the grid
  * anchorAt + k * everyMs: after downtime the answer is the one next slot, never the missed ones.
+ * Throws on a cron expression or zone that validation would have refused (a programmer error).
  */
 export function nextRunAt(spec: ScheduleSpec, timeZone: string, after: number): number | null {
   switch (spec.kind) {
