@@ -7,6 +7,7 @@ import { controlApi } from "./routes/control-api";
 import { eventsApi } from "./routes/events-api";
 import { messagesApi } from "./routes/messages-api";
 import { simulatedInbound } from "./routes/simulated-inbound";
+import { simulatorPage } from "./routes/simulator-page";
 import { twilioError } from "./routes/twilio-http";
 import { typingApi } from "./routes/typing-api";
 
@@ -17,6 +18,7 @@ export function createEmulatorApp(ctx: EmulatorContext): Hono {
   app.route("/", controlApi(ctx));
   app.route("/", simulatedInbound(ctx));
   app.route("/", eventsApi(ctx));
+  app.route("/", simulatorPage());
   app.notFound((c) => twilioError(c, TwilioErrors.notFound(c.req.path)));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);

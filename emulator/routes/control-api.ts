@@ -58,7 +58,7 @@ export function controlApi(ctx: EmulatorContext): Hono {
     return c.json({ phone, at });
   });
 
-  api.get("/__emulator/users", (c) => c.json({ users: config.users, whatsappFrom: config.whatsappFrom }));
+  api.get("/__emulator/users", (c) => c.json({ users: config.users, whatsappFrom: config.whatsappFrom, inboundWebhookUrl: config.inboundWebhookUrl ?? null }));
 
   api.post("/__emulator/reset", (c) => {
     store.reset();
