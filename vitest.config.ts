@@ -14,6 +14,9 @@ export default defineConfig({
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },
       },
+      {
+        test: { name: "vm", include: ["vm/test/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 60_000 },
+      },
     ],
   },
 });

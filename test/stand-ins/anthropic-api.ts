@@ -1,0 +1,164 @@
+// The offline model: a local stand-in of the Anthropic Messages API that the real Claude Code
+// CLI talks to in tests and in `npm start` without credentials. node:http only, no dependencies.
+// Replies are canned, marked "[offline model]", and deterministic from the conversation;
+// directives in the latest user text ([[slow MS]], [[fail STATUS]], [[auth]], [[long N]],
+// [[tool NAME {json}]]) are documented in docs/vm.md.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { planReply, readConversation, type ReplyPlan } from "./anthropic-conversation.js";
+
+export type RecordedRequest = { method: string; path: string; body: unknown; at: number };
+
+export type AnthropicStandIn = {
+  url: string;
+  /** Every request received, in order (bodies parsed when JSON). */
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+};
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) reject(new Error("request too large"));
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", "request-id": `req_offline_${Date.now()}`, ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string, shouldRetry = true): void {
+  sendJson(res, status, { type: "error", error: { type, message } }, shouldRetry ? {} : { "x-should-retry": "false" });
+}
+
+/** Token counts are estimates (4 characters a token): deterministic, so costs are too. */
+function tokensOf(value: unknown): number {
+  return Math.max(1, Math.ceil(JSON.stringify(value ?? "").length / 4));
+}
+
+type Content = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
+
+function contentOf(plan: Extract<ReplyPlan, { kind: "text" | "tool_use" }>, id: string): Content {
+  return plan.kind === "text" ? { type: "text", text: plan.text } : { type: "tool_use", id: `toolu_${id}`, name: plan.name, input: plan.input };
+}
+
+function chunksOf(text: string, size: number): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+  return chunks.length > 0 ? chunks : [""];
+}
+
+/** The streaming answer, event by event, as the Messages API sends it. */
+function streamEvents(model: string, id: string, content: Content, inputTokens: number): Array<[string, unknown]> {
+  const outputTokens = tokensOf(content);
+  const usage = { input_tokens: inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const start = content.type === "text" ? { type: "text", text: "" } : { ...content, input: {} };
+  const deltas =
+    content.type === "text"
+      ? chunksOf(content.text, 400).map((text) => ({ type: "text_delta", text }))
+      : chunksOf(JSON.stringify(content.input), 400).map((partial_json) => ({ type: "input_json_delta", partial_json }));
+  const message = { id: `msg_${id}`, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage };
+  return [
+    ["message_start", { type: "message_start", message }],
+    ["content_block_start", { type: "content_block_start", index: 0, content_block: start }],
+    ["ping", { type: "ping" }],
+    ...deltas.map((delta): [string, unknown] => ["content_block_delta", { type: "content_block_delta", index: 0, delta }]),
+    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    [
+      "message_delta",
+      {
+        type: "message_delta",
+        delta: { stop_reason: content.type === "text" ? "end_turn" : "tool_use", stop_sequence: null },
+        usage: { output_tokens: outputTokens },
+      },
+    ],
+    ["message_stop", { type: "message_stop" }],
+  ];
+}
+
+function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, id: string): void {
+  if (!req.headers["x-api-key"] && !req.headers.authorization) {
+    sendError(res, 401, "authentication_error", "x-api-key header is required");
+    return;
+  }
+  const plan = planReply(readConversation(body));
+  if (plan.kind === "error") {
+    sendError(res, plan.status, plan.errorType, plan.message, plan.shouldRetry);
+    return;
+  }
+  const model = typeof body.model === "string" ? body.model : "offline-model";
+  const content = contentOf(plan, id);
+  const inputTokens = tokensOf(body.messages);
+  if (body.stream !== true) {
+    const stopReason = content.type === "text" ? "end_turn" : "tool_use";
+    const usage = { input_tokens: inputTokens, output_tokens: tokensOf(content) };
+    sendJson(res, 200, { id: `msg_${id}`, type: "message", role: "assistant", model, content: [content], stop_reason: stopReason, stop_sequence: null, usage });
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": `req_${id}` });
+  const [first, ...rest] = streamEvents(model, id, content, inputTokens);
+  const write = ([event, data]: [string, unknown]) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  if (first) write(first);
+  // The delay sits between message_start and the content, like a model that thinks for a while.
+  const timer = setTimeout(() => {
+    for (const event of rest) write(event);
+    res.end();
+  }, plan.delayMs);
+  res.on("close", () => clearTimeout(timer));
+}
+
+export async function startAnthropicStandIn(options: { port?: number; host?: string } = {}): Promise<AnthropicStandIn> {
+  const requests: RecordedRequest[] = [];
+  let counter = 0;
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const method = req.method ?? "GET";
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch {
+      sendError(res, 413, "request_too_large", "request exceeds the stand-in's limit");
+      return;
+    }
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: recorded as text, answered below.
+    }
+    requests.push({ method, path, body, at: Date.now() });
+    const id = `offline_${String(++counter).padStart(6, "0")}`;
+    if ((method === "HEAD" || method === "GET") && (path === "/" || path === "/api/hello")) {
+      res.writeHead(200).end();
+    } else if (method === "POST" && path === "/v1/messages/count_tokens" && typeof body === "object" && body !== null) {
+      sendJson(res, 200, { input_tokens: tokensOf((body as { messages?: unknown }).messages) });
+    } else if (method === "POST" && path === "/v1/messages" && typeof body === "object" && body !== null) {
+      answerMessages(req, res, body as Record<string, unknown>, id);
+    } else if (method === "POST" && path.startsWith("/v1/messages")) {
+      sendError(res, 400, "invalid_request_error", "body must be a JSON object");
+    } else {
+      sendError(res, 404, "not_found_error", `the offline model does not serve ${method} ${path}`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,154 @@
+// Reads a Messages API request the way the offline model needs it (what the user said, in
+// order, and which directives the latest text carries) and plans a deterministic reply.
+// Pure: no I/O, so the planning is tested without a server.
+
+/** A content block as the Messages API sends it; only the fields the stand-in reads. */
+type Block = { type?: unknown; text?: unknown; tool_use_id?: unknown; content?: unknown; name?: unknown; id?: unknown };
+type Message = { role?: unknown; content?: unknown };
+
+/** Claude Code surfaces input that arrives mid-turn as a system message starting like this. */
+const MID_TURN_PREFIX = "The user sent a new message while you were working:\n";
+const MID_TURN_SUFFIX = "\n\nThis is how Claude Code surfaces";
+
+export type ReplyPlan =
+  | { kind: "error"; status: number; errorType: string; message: string; shouldRetry: boolean }
+  | { kind: "tool_use"; name: string; input: Record<string, unknown>; delayMs: number }
+  | { kind: "text"; text: string; delayMs: number };
+
+export type Conversation = {
+  /** Every text the user wrote, in order: user turns and mid-turn messages alike. */
+  userTexts: string[];
+  /** The tool result the model has not answered yet (the last message is its tool_result). */
+  pendingToolResult: { toolName: string; text: string } | null;
+  toolNames: string[];
+};
+
+function blocksOf(content: unknown): Block[] {
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  return Array.isArray(content) ? content.filter((b): b is Block => typeof b === "object" && b !== null) : [];
+}
+
+function textOf(block: Block): string {
+  if (typeof block.text === "string") return block.text;
+  if (typeof block.content === "string") return block.content;
+  return blocksOf(block.content).map(textOf).join("\n");
+}
+
+function userTextsOf(message: Message): string[] {
+  const blocks = blocksOf(message.content).filter((b) => b.type === "text");
+  if (message.role === "user") return blocks.map(textOf).filter((t) => !t.startsWith("<system-reminder>"));
+  if (message.role !== "system") return [];
+  return blocks
+    .map(textOf)
+    .filter((t) => t.startsWith(MID_TURN_PREFIX))
+    .map((t) => t.slice(MID_TURN_PREFIX.length).split(MID_TURN_SUFFIX)[0] ?? "");
+}
+
+export function readConversation(body: { messages?: unknown; tools?: unknown }): Conversation {
+  const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
+  const toolNames = (Array.isArray(body.tools) ? body.tools : [])
+    .map((t: { name?: unknown }) => t?.name)
+    .filter((n): n is string => typeof n === "string");
+  const toolUseNames = new Map<string, string>();
+  for (const m of messages) {
+    for (const b of blocksOf(m.content)) {
+      if (b.type === "tool_use" && typeof b.id === "string" && typeof b.name === "string") toolUseNames.set(b.id, b.name);
+    }
+  }
+  // The tool result that is still unanswered: in the last user message, after the last assistant turn.
+  const lastUser = [...messages].reverse().find((m) => m.role === "user");
+  const lastUserIndex = lastUser ? messages.lastIndexOf(lastUser) : -1;
+  const answered = messages.slice(lastUserIndex + 1).some((m) => m.role === "assistant");
+  const result = answered ? undefined : blocksOf(lastUser?.content).find((b) => b.type === "tool_result");
+  return {
+    userTexts: messages.flatMap(userTextsOf),
+    pendingToolResult: result
+      ? { toolName: toolUseNames.get(String(result.tool_use_id)) ?? "tool", text: textOf(result) }
+      : null,
+    toolNames,
+  };
+}
+
+const ERROR_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  529: "overloaded_error",
+};
+
+function errorTypeOf(status: number): string {
+  return ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
+}
+
+/** `[[tool NAME {json}]]`: the JSON may hold `]]`, so try each closing `}]]` until one parses. */
+function toolDirectiveOf(text: string): { name: string; input: Record<string, unknown> } | null {
+  const head = /\[\[tool ([A-Za-z0-9_:.-]+)\s+/.exec(text);
+  if (!head) return null;
+  const rest = text.slice(head.index + head[0].length);
+  for (let end = rest.indexOf("}]]"); end >= 0; end = rest.indexOf("}]]", end + 1)) {
+    try {
+      const input: unknown = JSON.parse(rest.slice(0, end + 1));
+      if (typeof input === "object" && input !== null && !Array.isArray(input)) {
+        return { name: head[1] ?? "", input: input as Record<string, unknown> };
+      }
+    } catch {
+      // Not the closing brace of the object yet: keep looking.
+    }
+  }
+  return null;
+}
+
+/** Directive names match the tool as given, or an MCP tool whose name ends in `__NAME`. */
+function resolveToolName(name: string, toolNames: string[]): string {
+  return toolNames.find((t) => t === name) ?? toolNames.find((t) => t.endsWith(`__${name}`)) ?? name;
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/** A reply of exactly `length` characters with paragraphs and a code fence. */
+export function longText(length: number): string {
+  const parts = [
+    "[offline model] A long answer follows, written to test splitting and formatting.\n\n",
+    "```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```\n\n",
+  ];
+  for (let i = 1; parts.join("").length < length; i++) {
+    parts.push(`Paragraph ${i}. The offline model writes plain sentences so the relay can split them at sentence and paragraph boundaries. `.repeat(3) + "\n\n");
+  }
+  return parts.join("").slice(0, Math.max(0, length));
+}
+
+export function planReply(conversation: Conversation): ReplyPlan {
+  const { userTexts, pendingToolResult } = conversation;
+  const latest = userTexts.at(-1) ?? "";
+  const number = (re: RegExp) => (re.exec(latest) ? Number(re.exec(latest)?.[1] ?? 0) : null);
+  const delayMs = number(/\[\[slow (\d+)\]\]/) ?? 0;
+  const failStatus = number(/\[\[fail (\d{3})\]\]/);
+  if (latest.includes("[[auth]]")) {
+    return { kind: "error", status: 401, errorType: "authentication_error", message: "invalid x-api-key", shouldRetry: true };
+  }
+  if (failStatus !== null) {
+    const message = `offline model failure ${failStatus} on request`;
+    return { kind: "error", status: failStatus, errorType: errorTypeOf(failStatus), message, shouldRetry: false };
+  }
+  if (pendingToolResult) {
+    const text = `[offline model] The ${pendingToolResult.toolName} tool answered: ${clip(pendingToolResult.text, 300)}`;
+    return { kind: "text", text, delayMs };
+  }
+  const tool = toolDirectiveOf(latest);
+  if (tool) return { kind: "tool_use", name: resolveToolName(tool.name, conversation.toolNames), input: tool.input, delayMs };
+  const long = number(/\[\[long (\d+)\]\]/);
+  if (long !== null) return { kind: "text", text: longText(long), delayMs };
+  const earlier = userTexts.slice(0, -1).slice(-5).map((t) => `«${clip(t, 40)}»`);
+  const text =
+    `[offline model] You said: «${clip(latest, 200)}». ` +
+    `This conversation has ${userTexts.length} user message${userTexts.length === 1 ? "" : "s"}` +
+    (earlier.length > 0 ? `; earlier: ${earlier.join(" ")}.` : ".");
+  return { kind: "text", text, delayMs };
+}
