@@ -51,6 +51,13 @@ export function createStore() {
     for (const listener of listeners.get(phone) ?? []) listener(event);
   }
 
+  function setIncomingStatus(sid: string, status: IncomingStatus, errorCode: number | null): void {
+    const message = incoming.find((m) => m.sid === sid);
+    if (!message || message.status === status) return;
+    Object.assign(message, { status, errorCode });
+    publish(message.from, { type: "status", sid, status, errorCode });
+  }
+
   return {
     publish,
 
@@ -91,12 +98,7 @@ export function createStore() {
       return incoming.find((m) => m.sid === sid);
     },
 
-    setIncomingStatus(sid: string, status: IncomingStatus, errorCode: number | null): void {
-      const message = incoming.find((m) => m.sid === sid);
-      if (!message || message.status === status) return;
-      Object.assign(message, { status, errorCode });
-      publish(message.from, { type: "status", sid, status, errorCode });
-    },
+    setIncomingStatus,
 
     /** Marks this message and every earlier one of that user read, as WhatsApp's read receipts do. */
     markIncomingReadUpTo(sid: string): void {
@@ -104,7 +106,7 @@ export function createStore() {
       if (!target) return;
       for (const message of incoming) {
         if (message.from === target.from && message.seq <= target.seq && message.status !== "failed") {
-          this.setIncomingStatus(message.sid, "read", null);
+          setIncomingStatus(message.sid, "read", null);
         }
       }
     },
