@@ -63,6 +63,10 @@ describe("computeTwilioSignature matches Twilio's getExpectedTwilioSignature", (
     expect(await computeTwilioSignature("12345", url, params)).toBe("RSOYDt4T1cUTdK1PDd93/VVr8B8=");
   });
 
+  it("refuses an empty auth token rather than signing with no key", async () => {
+    await expect(computeTwilioSignature("", "https://x.example/", [])).rejects.toThrow();
+  });
+
   it("agrees for arbitrary params", async () => {
     const pair = fc.tuple(fc.string({ maxLength: 6 }), fc.string({ unit: "grapheme", maxLength: 12 }));
     await fc.assert(
