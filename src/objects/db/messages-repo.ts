@@ -1,0 +1,95 @@
+// The inbound message queue: one row per WhatsApp message (or scheduled prompt), in FIFO order.
+import { z } from "zod";
+import type { Sql } from "./sql";
+
+export type MessageStatus = "queued" | "dispatched" | "done" | "failed";
+export type Media = { url: string; contentType: string };
+
+const MediaListSchema = z.array(z.object({ url: z.string(), contentType: z.string() }));
+
+type MessageRow = {
+  seq: number;
+  id: string;
+  body: string;
+  received_at: number;
+  status: string;
+  run_id: string | null;
+  attempts: number;
+  updated_at: number;
+  media_json: string;
+};
+
+export type QueuedMessage = {
+  seq: number;
+  id: string;
+  body: string;
+  receivedAt: number;
+  status: MessageStatus;
+  runId: string | null;
+  media: Media[];
+};
+
+function toMessage(row: MessageRow): QueuedMessage {
+  return {
+    seq: row.seq,
+    id: row.id,
+    body: row.body,
+    receivedAt: row.received_at,
+    status: z.enum(["queued", "dispatched", "done", "failed"]).parse(row.status),
+    runId: row.run_id,
+    media: MediaListSchema.parse(JSON.parse(row.media_json)),
+  };
+}
+
+export function createMessagesRepo(sql: Sql) {
+  return {
+    /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
+    insert(m: { id: string; body: string; media: Media[]; now: number }): boolean {
+      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json)
+        VALUES (${m.id}, ${m.body}, ${m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)})
+        ON CONFLICT (id) DO NOTHING RETURNING seq`;
+      return rows.length === 1;
+    },
+    get(id: string): QueuedMessage | null {
+      const row = sql<MessageRow>`SELECT * FROM messages WHERE id = ${id}`[0];
+      return row ? toMessage(row) : null;
+    },
+    /** The oldest queued messages, in arrival order. */
+    queued(limit: number): QueuedMessage[] {
+      return sql<MessageRow>`SELECT * FROM messages WHERE status = 'queued' ORDER BY seq LIMIT ${limit}`.map(toMessage);
+    },
+    ofRun(runId: string, status: MessageStatus): QueuedMessage[] {
+      return sql<MessageRow>`SELECT * FROM messages WHERE run_id = ${runId} AND status = ${status} ORDER BY seq`.map(
+        toMessage,
+      );
+    },
+    assignToRun(ids: readonly string[], runId: string, now: number): void {
+      for (const id of ids) {
+        sql`UPDATE messages SET status = 'dispatched', run_id = ${runId}, attempts = attempts + 1, updated_at = ${now}
+          WHERE id = ${id}`;
+      }
+    },
+    /** Marks messages of a run; only those still dispatched to it, so replays change nothing. */
+    finish(ids: readonly string[], runId: string, status: "done" | "failed", now: number): void {
+      for (const id of ids) {
+        sql`UPDATE messages SET status = ${status}, updated_at = ${now}
+          WHERE id = ${id} AND run_id = ${runId} AND status = 'dispatched'`;
+      }
+    },
+    /** Puts messages back in the queue; their original `seq` keeps them ahead of newer ones. */
+    requeue(ids: readonly string[], runId: string, now: number): void {
+      for (const id of ids) {
+        sql`UPDATE messages SET status = 'queued', run_id = NULL, updated_at = ${now}
+          WHERE id = ${id} AND run_id = ${runId} AND status = 'dispatched'`;
+      }
+    },
+    countQueued(): number {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0;
+    },
+    /** Forgets finished messages older than `before`; their ids then stop deduplicating. */
+    pruneFinished(before: number): void {
+      sql`DELETE FROM messages WHERE status IN ('done', 'failed') AND updated_at < ${before}`;
+    },
+  };
+}
+export type MessagesRepo = ReturnType<typeof createMessagesRepo>;

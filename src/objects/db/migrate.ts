@@ -1,0 +1,34 @@
+// Applies numbered schema migrations in order, in one transaction, recording each applied id.
+// Never inspects the schema or catches a failing ALTER: the recorded id is the only truth.
+import initial from "../../../migrations/0001_initial.sql";
+import runsOutbox from "../../../migrations/0002_runs_outbox.sql";
+
+export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
+
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: "0001_initial", sql: initial },
+  { id: 2, name: "0002_runs_outbox", sql: runsOutbox },
+];
+
+/** Applies the migrations newer than the last recorded one; returns the ids it applied. */
+export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  assertOrdered(migrations);
+  return storage.transactionSync(() => {
+    storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    );
+    const last = storage.sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM schema_migrations").one().id ?? 0;
+    const pending = migrations.filter((m) => m.id > last);
+    for (const m of pending) {
+      storage.sql.exec(m.sql);
+      storage.sql.exec("INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)", m.id, m.name, Date.now());
+    }
+    return pending.map((m) => m.id);
+  });
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.id !== i + 1) throw new Error(`migration ${m.name} has id ${m.id}, expected ${i + 1}`);
+  });
+}

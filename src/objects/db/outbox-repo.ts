@@ -1,0 +1,110 @@
+// The durable outbox: every WhatsApp message to the user, sent in order, with Twilio's status.
+import { z } from "zod";
+import type { Sql } from "./sql";
+
+export const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
+export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;
+
+type OutboxRow = {
+  id: number;
+  dedupe_key: string;
+  body: string;
+  content_sid: string | null;
+  content_variables: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  twilio_sid: string | null;
+  error_code: string | null;
+  created_at: number;
+};
+
+export type OutboxItem = {
+  id: number;
+  dedupeKey: string;
+  body: string;
+  contentSid: string | null;
+  contentVariables: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  twilioSid: string | null;
+  errorCode: string | null;
+};
+
+function toItem(row: OutboxRow): OutboxItem {
+  return {
+    id: row.id,
+    dedupeKey: row.dedupe_key,
+    body: row.body,
+    contentSid: row.content_sid,
+    contentVariables: row.content_variables,
+    status: OutboxStatusSchema.parse(row.status),
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    twilioSid: row.twilio_sid,
+    errorCode: row.error_code,
+  };
+}
+
+// Later statuses never go back to earlier ones: callbacks can arrive out of order.
+const STATUS_RANK: Record<OutboxStatus, number> = {
+  pending: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+  undelivered: 5,
+  failed: 5,
+};
+
+export function createOutboxRepo(sql: Sql) {
+  return {
+    /** Adds a message once per `dedupeKey`; a replayed event adds nothing. */
+    add(m: { dedupeKey: string; body: string; contentSid?: string; contentVariables?: string; now: number }): boolean {
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, next_attempt_at, created_at, updated_at)
+        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.now}, ${m.now}, ${m.now})
+        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
+      return rows.length === 1;
+    },
+    /** The first message not yet handed to Twilio: later ones wait behind it to keep order. */
+    head(): OutboxItem | null {
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') ORDER BY id LIMIT 1`[0];
+      return row ? toItem(row) : null;
+    },
+    /** Claims a message for one send; `leaseUntil` lets a send cut short by eviction be retried. */
+    claim(id: number, leaseUntil: number, now: number): void {
+      sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil}, updated_at = ${now}
+        WHERE id = ${id}`;
+    },
+    markSent(id: number, twilioSid: string, now: number): void {
+      sql`UPDATE outbox SET status = 'sent', twilio_sid = ${twilioSid}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
+    },
+    markRetry(id: number, at: number, errorCode: string, now: number): void {
+      sql`UPDATE outbox SET status = 'pending', next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now}
+        WHERE id = ${id}`;
+    },
+    markFailed(id: number, errorCode: string, now: number): void {
+      sql`UPDATE outbox SET status = 'failed', error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** Applies a Twilio status callback; returns the updated item, or null for an unknown sid. */
+    applyStatus(twilioSid: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE twilio_sid = ${twilioSid}`[0];
+      if (!row) return null;
+      const current = OutboxStatusSchema.parse(row.status);
+      if (STATUS_RANK[status] <= STATUS_RANK[current]) {
+        return toItem(row);
+      }
+      sql`UPDATE outbox SET status = ${status}, error_code = ${errorCode ?? row.error_code}, updated_at = ${now}
+        WHERE id = ${row.id}`;
+      return toItem({ ...row, status, error_code: errorCode ?? row.error_code });
+    },
+    list(limit: number): OutboxItem[] {
+      return sql<OutboxRow>`SELECT * FROM outbox ORDER BY id LIMIT ${limit}`.map(toItem);
+    },
+    pruneFinished(before: number): void {
+      sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;
+    },
+  };
+}
+export type OutboxRepo = ReturnType<typeof createOutboxRepo>;

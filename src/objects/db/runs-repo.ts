@@ -1,0 +1,110 @@
+// Agent runs: one row per batch of messages, carried across its VM attempts; also the run log.
+import { z } from "zod";
+import type { Sql } from "./sql";
+
+export type RunPhase = "waiting" | "streaming" | "finished";
+
+type RunRow = {
+  id: string;
+  vm_run_id: string;
+  phase: string;
+  vm_attempt: number;
+  transport_failures: number;
+  next_attempt_at: number;
+  session_id: string | null;
+  fresh_retry_used: number;
+  last_seq: number;
+  results: number;
+  cost_usd: number;
+  outcome: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type Run = {
+  id: string;
+  vmRunId: string;
+  phase: RunPhase;
+  vmAttempt: number;
+  transportFailures: number;
+  nextAttemptAt: number;
+  sessionId: string | null;
+  freshRetryUsed: boolean;
+  lastSeq: number;
+  results: number;
+  costUsd: number;
+  outcome: string | null;
+  createdAt: number;
+};
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    vmRunId: row.vm_run_id,
+    phase: z.enum(["waiting", "streaming", "finished"]).parse(row.phase),
+    vmAttempt: row.vm_attempt,
+    transportFailures: row.transport_failures,
+    nextAttemptAt: row.next_attempt_at,
+    sessionId: row.session_id,
+    freshRetryUsed: row.fresh_retry_used === 1,
+    lastSeq: row.last_seq,
+    results: row.results,
+    costUsd: row.cost_usd,
+    outcome: row.outcome,
+    createdAt: row.created_at,
+  };
+}
+
+export function createRunsRepo(sql: Sql) {
+  const get = (id: string): Run | null => {
+    const row = sql<RunRow>`SELECT * FROM runs WHERE id = ${id}`[0];
+    return row ? toRun(row) : null;
+  };
+  return {
+    get,
+    /** The run that is not finished yet; there is at most one per phone. */
+    open(): Run | null {
+      const row = sql<RunRow>`SELECT * FROM runs WHERE phase != 'finished' ORDER BY created_at LIMIT 1`[0];
+      return row ? toRun(row) : null;
+    },
+    create(r: { id: string; sessionId: string | null; now: number }): Run {
+      sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, created_at, updated_at)
+        VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.now}, ${r.now})`;
+      return get(r.id) as Run;
+    },
+    markStreaming(id: string, now: number): void {
+      sql`UPDATE runs SET phase = 'streaming', updated_at = ${now} WHERE id = ${id} AND phase != 'finished'`;
+    },
+    /** Records that event `seq` was applied; false when it was applied before (a replay). */
+    advanceSeq(id: string, vmRunId: string, seq: number, now: number): boolean {
+      const rows = sql`UPDATE runs SET last_seq = ${seq}, transport_failures = 0, updated_at = ${now}
+        WHERE id = ${id} AND vm_run_id = ${vmRunId} AND last_seq < ${seq} AND phase != 'finished' RETURNING id`;
+      return rows.length === 1;
+    },
+    addResult(id: string, costUsd: number, now: number): void {
+      sql`UPDATE runs SET results = results + 1, cost_usd = cost_usd + ${costUsd}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** A transport failure: try the same VM run again at `at` (the VM dedupes by its id). */
+    retryTransport(id: string, at: number, now: number): void {
+      sql`UPDATE runs SET transport_failures = transport_failures + 1, next_attempt_at = ${at}, updated_at = ${now}
+        WHERE id = ${id}`;
+    },
+    /** A failed VM run: start a new one for the same batch at `at`. */
+    retryWithNewVmRun(id: string, r: { at: number; sessionId: string | null; fresh: boolean; now: number }): void {
+      sql`UPDATE runs SET vm_attempt = vm_attempt + 1, vm_run_id = id || '-' || (vm_attempt + 1),
+          phase = 'waiting', transport_failures = 0, last_seq = 0, next_attempt_at = ${r.at},
+          session_id = ${r.sessionId}, fresh_retry_used = fresh_retry_used + ${r.fresh ? 1 : 0}, updated_at = ${r.now}
+        WHERE id = ${id}`;
+    },
+    finish(id: string, outcome: string, now: number): void {
+      sql`UPDATE runs SET phase = 'finished', outcome = ${outcome}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    recent(limit: number): Run[] {
+      return sql<RunRow>`SELECT * FROM runs ORDER BY created_at DESC LIMIT ${limit}`.map(toRun);
+    },
+    pruneFinished(before: number): void {
+      sql`DELETE FROM runs WHERE phase = 'finished' AND updated_at < ${before}`;
+    },
+  };
+}
+export type RunsRepo = ReturnType<typeof createRunsRepo>;
