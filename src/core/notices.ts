@@ -1,0 +1,36 @@
+// Every message the relay itself (not the agent) sends to the user, in one place.
+import type { GiveUpReason } from "./run-policy";
+
+export const ACK_QUEUED = "Got it, I'll process this next.";
+
+export const SESSION_LOST =
+  "I couldn't find your earlier conversation on the agent, so I started a fresh one. The earlier context is lost.";
+
+const EXCERPT_CHARS = 60;
+
+function excerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > EXCERPT_CHARS ? `${oneLine.slice(0, EXCERPT_CHARS - 1)}…` : oneLine;
+}
+
+/** What the user reads when a run ends without an answer; `firstMessage` names what was lost. */
+export function giveUpNotice(reason: GiveUpReason, firstMessage: string | null): string {
+  const which = firstMessage ? ` “${excerpt(firstMessage)}”` : "";
+  switch (reason) {
+    case "failed_after_retries":
+      return `⚠️ I couldn't reach your agent after 6 attempts, so your message${which} was not processed. Send it again to retry.`;
+    case "interrupted":
+      return "⚠️ Your agent was interrupted before it finished. What it sent above is all it produced; send a message to continue.";
+    case "auth_failed":
+      return `⚠️ Your agent can't sign in to Anthropic (authentication failed), so your message${which} was not processed. The operator has to fix the API key; then send it again.`;
+    case "time_limit":
+      return "⚠️ Your agent hit its time limit and was stopped. Send a message to continue where it left off.";
+    case "cancelled":
+      return "Cancelled.";
+  }
+}
+
+/** A turn the agent itself reported as an error still reaches the user, marked as such. */
+export function agentErrorReply(text: string): string {
+  return `⚠️ The agent reported an error: ${text.trim() || "no details"}`;
+}

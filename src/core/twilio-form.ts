@@ -1,0 +1,58 @@
+// The forms Twilio posts to the relay (incoming WhatsApp message, status callback), parsed
+// with zod; unknown fields are tolerated, as Twilio adds fields without notice.
+import { z } from "zod";
+import type { FormParams } from "./twilio-signature";
+
+const SidSchema = z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, "must be a Twilio SID (two letters + 32 hex)");
+const MAX_MEDIA = 10;
+
+export const InboundFormSchema = z.looseObject({
+  MessageSid: SidSchema,
+  AccountSid: z.string().min(1, "AccountSid is required"),
+  From: z.string().min(1, "From is required"),
+  To: z.string().min(1, "To is required"),
+  Body: z.string().default(""),
+  NumMedia: z.coerce.number().int().min(0).max(MAX_MEDIA).default(0),
+  ProfileName: z.string().optional(),
+  WaId: z.string().optional(),
+});
+
+export type InboundMedia = { url: string; contentType: string };
+export type InboundForm = z.infer<typeof InboundFormSchema> & { media: InboundMedia[] };
+
+export const StatusFormSchema = z.looseObject({
+  MessageSid: SidSchema,
+  MessageStatus: z.enum(["accepted", "queued", "sending", "sent", "delivered", "read", "failed", "undelivered", "scheduled", "canceled", "receiving", "received"]),
+  To: z.string().min(1, "To is required"),
+  ErrorCode: z.string().optional(),
+});
+export type StatusForm = z.infer<typeof StatusFormSchema>;
+
+export type FormParse<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Repeated keys keep their last value except MediaUrlN, which are read by index. */
+function toRecord(params: FormParams): Record<string, string> {
+  return Object.fromEntries(params);
+}
+
+function reasonOf(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; ");
+}
+
+export function parseInboundForm(params: FormParams): FormParse<InboundForm> {
+  const record = toRecord(params);
+  const parsed = InboundFormSchema.safeParse(record);
+  if (!parsed.success) return { ok: false, reason: reasonOf(parsed.error) };
+  const media: InboundMedia[] = [];
+  for (let i = 0; i < parsed.data.NumMedia; i++) {
+    const url = z.url().safeParse(record[`MediaUrl${i}`]);
+    if (!url.success) return { ok: false, reason: `MediaUrl${i}: missing or not a URL while NumMedia is ${parsed.data.NumMedia}` };
+    media.push({ url: url.data, contentType: record[`MediaContentType${i}`] ?? "application/octet-stream" });
+  }
+  return { ok: true, value: { ...parsed.data, media } };
+}
+
+export function parseStatusForm(params: FormParams): FormParse<StatusForm> {
+  const parsed = StatusFormSchema.safeParse(toRecord(params));
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: reasonOf(parsed.error) };
+}
