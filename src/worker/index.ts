@@ -1,6 +1,37 @@
+// The Worker: Twilio webhooks in, each phone routed to its own PhoneAgent Durable Object.
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { loadConfig } from "../config";
+import { logEvent } from "../core/log";
+import { twilioRoutes } from "./twilio-routes";
+import type { WebhookVariables } from "./twilio-webhook";
+
 export { PhoneAgent } from "../objects/phone-agent";
 
-const app = new Hono<{ Bindings: Env }>();
+const app = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
+
 app.get("/health", (c) => c.json({ ok: true }));
+
+app.use("/twilio/*", async (c, next) => {
+  const loaded = loadConfig(c.env);
+  if (!loaded.ok) {
+    logEvent("config_invalid", { problems: loaded.problems });
+    throw new HTTPException(500, { message: "relay misconfigured; see the Worker's logs" });
+  }
+  c.set("config", loaded.config);
+  await next();
+});
+app.route("/twilio", twilioRoutes);
+
+app.notFound((c) => c.json({ error: "not_found" }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof HTTPException) {
+    return c.json({ error: error.message }, error.status);
+  }
+  const requestId = crypto.randomUUID();
+  logEvent("request_failed", { requestId, path: new URL(c.req.url).pathname, error: error.message });
+  return c.json({ error: "internal error", requestId }, 500);
+});
+
 export default app;

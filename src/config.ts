@@ -1,0 +1,79 @@
+// The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
+import { z } from "zod";
+import { parseNumberListDetailed } from "./core/phone";
+
+const optional = (schema: z.ZodType<string>) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
+
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ""));
+
+const EnvSchema = z.object({
+  TWILIO_ACCOUNT_SID: optional(z.string().min(1)),
+  TWILIO_AUTH_TOKEN: optional(z.string().min(1)),
+  TWILIO_WHATSAPP_FROM: optional(z.string().regex(/^whatsapp:\+[1-9]\d{7,14}$/, "TWILIO_WHATSAPP_FROM must be whatsapp:+E164")),
+  TWILIO_API_BASE: optional(httpUrl),
+  TWILIO_MESSAGING_API_BASE: optional(httpUrl),
+  TWILIO_TEMPLATE_SID: optional(z.string().regex(/^HX\w+$/, "TWILIO_TEMPLATE_SID must start with HX")),
+  PUBLIC_URL: optional(httpUrl),
+  ALLOWED_SENDERS: z.string().optional(),
+  ADMIN_SENDERS: z.string().optional(),
+  VM_URL: optional(httpUrl),
+  VM_TOKEN: optional(z.string().min(1)),
+});
+
+export type Config = {
+  twilio: {
+    accountSid: string | null;
+    authToken: string | null;
+    from: string;
+    apiBase: string;
+    messagingApiBase: string;
+    templateSid: string | null;
+  };
+  publicUrl: string | null;
+  allowedSenders: ReadonlySet<string>;
+  adminSenders: ReadonlySet<string>;
+  vm: { url: string; token: string } | null;
+};
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const cache = new WeakMap<object, ConfigResult>();
+
+/** Parsed once per environment object (one per isolate in production). */
+export function loadConfig(env: object): ConfigResult {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const result = parseConfig(env);
+  cache.set(env, result);
+  return result;
+}
+
+export function parseConfig(env: object): ConfigResult {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  }
+  const e = parsed.data;
+  const allowed = parseNumberListDetailed(e.ALLOWED_SENDERS);
+  const admins = parseNumberListDetailed(e.ADMIN_SENDERS);
+  const invalid = [...allowed.invalid, ...admins.invalid];
+  if (invalid.length > 0) return { ok: false, problems: [`not E.164 in ALLOWED_SENDERS/ADMIN_SENDERS: ${invalid.join(", ")}`] };
+  return {
+    ok: true,
+    config: {
+      twilio: {
+        accountSid: e.TWILIO_ACCOUNT_SID ?? null,
+        authToken: e.TWILIO_AUTH_TOKEN ?? null,
+        from: e.TWILIO_WHATSAPP_FROM ?? "whatsapp:+14155238886",
+        apiBase: e.TWILIO_API_BASE ?? "https://api.twilio.com",
+        messagingApiBase: e.TWILIO_MESSAGING_API_BASE ?? "https://messaging.twilio.com",
+        templateSid: e.TWILIO_TEMPLATE_SID ?? null,
+      },
+      publicUrl: e.PUBLIC_URL ?? null,
+      allowedSenders: allowed.numbers,
+      adminSenders: admins.numbers,
+      vm: e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// Drives this phone's agent runs against the VM: starts a batch, reads its event stream,
+// applies each event exactly once (its seq is stored with its effect), and handles failures.
+import { type RunEvent, StreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
+import { readLines } from "../core/ndjson";
+import type { RunFailure } from "../core/run-policy";
+import type { Run } from "./db/runs-repo";
+import type { QueuedMessage } from "./db/messages-repo";
+import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RelayState } from "./run-effects";
+import type { VmClient } from "./vm-client";
+
+/** How long one alarm invocation reads a stream before handing over to the next (15 min cap). */
+export const STREAM_SLICE_MS = 5 * 60_000;
+/** Three missed heartbeats: the connection is dead even if TCP has not noticed. */
+export const STREAM_IDLE_TIMEOUT_MS = 45_000;
+export const TYPING_REFRESH_MS = 20_000;
+
+export type DriverDeps = RelayState & {
+  vm: VmClient | null;
+  userId: string;
+  flushOutbox: () => Promise<void>;
+  refreshTyping: () => Promise<void>;
+  /** Arms the watchdog alarm that reconnects if this instance dies mid-stream. */
+  armWatchdog: () => Promise<void>;
+};
+
+type DriveOutcome = "finished" | "failed" | "slice_over";
+
+export class RunDriver {
+  private wakeSignal: (() => void) | null = null;
+
+  constructor(private readonly d: DriverDeps) {}
+
+  /** Something changed (a message arrived): a live stream loop reacts without waiting. */
+  wake(): void {
+    this.wakeSignal?.();
+  }
+
+  /** Runs what is due, one batch after another, until nothing is due now or the slice ends. */
+  async pump(deadline: number): Promise<void> {
+    await this.d.flushOutbox();
+    for (;;) {
+      const now = this.d.now();
+      const run = this.d.repos.runs.open() ?? this.startNextBatch(now);
+      if (!run || run.nextAttemptAt > now || Date.now() >= deadline) return;
+      const outcome = await this.drive(run, deadline);
+      await this.d.flushOutbox();
+      if (outcome === "slice_over") return;
+    }
+  }
+
+  private startNextBatch(now: number): Run | null {
+    const { messages, runs, settings } = this.d.repos;
+    const queued = messages.queued(MAX_MESSAGES_PER_TURN);
+    if (queued.length === 0) return null;
+    return this.d.storage.transactionSync(() => {
+      const run = runs.create({ id: crypto.randomUUID(), sessionId: settings.get("session_id"), now });
+      messages.assignToRun(
+        queued.map((m) => m.id),
+        run.id,
+        now,
+      );
+      this.d.log("run_created", { runId: run.id, messages: queued.length });
+      return run;
+    });
+  }
+
+  private async drive(run: Run, deadline: number): Promise<DriveOutcome> {
+    if (!this.d.vm) return this.fail(run, { kind: "transport", reason: "unreachable" }, "VM_URL/VM_TOKEN not configured");
+    const abort = new AbortController();
+    const opened =
+      run.phase === "waiting"
+        ? await this.d.vm.startRun(
+            {
+              runId: run.vmRunId,
+              userId: this.d.userId,
+              sessionId: run.sessionId,
+              messages: this.d.repos.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput),
+            },
+            abort.signal,
+          )
+        : await this.d.vm.events(run.vmRunId, run.lastSeq, abort.signal);
+    if (!opened.ok) return this.fail(run, { kind: "transport", reason: opened.failure }, opened.detail);
+    this.d.repos.runs.markStreaming(run.id, this.d.now());
+    await this.d.armWatchdog();
+    this.d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq });
+    await this.d.refreshTyping();
+    try {
+      return await this.readStream(run, opened.body, deadline);
+    } finally {
+      abort.abort();
+      this.wakeSignal = null;
+    }
+  }
+
+  private async readStream(run: Run, body: ReadableStream<Uint8Array>, deadline: number): Promise<DriveOutcome> {
+    const lines = readLines(body);
+    let pending = lines.next();
+    pending.catch(() => undefined);
+    let lastLineAt = Date.now();
+    let lastTypingAt = Date.now();
+    for (;;) {
+      const wake = new Promise<"wake">((resolve) => (this.wakeSignal = () => resolve("wake")));
+      const timerAt = Math.min(deadline, lastLineAt + STREAM_IDLE_TIMEOUT_MS, lastTypingAt + TYPING_REFRESH_MS);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, timerAt - Date.now()))));
+      const winner = await Promise.race([pending.then((r) => r, () => "broken" as const), wake, tick]);
+      if (timer !== undefined) clearTimeout(timer);
+
+      if (winner === "wake") {
+        await this.injectQueued(run);
+        await this.d.flushOutbox();
+        continue;
+      }
+      if (winner === "tick") {
+        if (Date.now() >= deadline) return "slice_over";
+        if (Date.now() - lastLineAt >= STREAM_IDLE_TIMEOUT_MS) {
+          return this.fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat");
+        }
+        await this.d.refreshTyping();
+        lastTypingAt = Date.now();
+        continue;
+      }
+      if (winner === "broken" || winner.done) {
+        return this.fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did");
+      }
+      lastLineAt = Date.now();
+      pending = lines.next();
+      pending.catch(() => undefined);
+      const line = parseLine(winner.value);
+      if (line === null) return this.fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line");
+      if (line.type === "heartbeat") continue;
+      const outcome = applyRunEvent(this.d, run.id, run.vmRunId, line);
+      if (line.type === "tool_call" && outcome !== "replay") await this.answerToolCall(run, line);
+      await this.d.flushOutbox();
+      if (outcome === "terminal") return "finished";
+    }
+  }
+
+  /** Messages that arrived during the run become further turns of the live session. */
+  private async injectQueued(run: Run): Promise<void> {
+    const { messages, runs } = this.d.repos;
+    const current = runs.get(run.id);
+    if (!this.d.vm || current?.phase !== "streaming" || current.vmRunId !== run.vmRunId) return;
+    const queued = messages.queued(MAX_MESSAGES_PER_TURN);
+    if (queued.length === 0) return;
+    const sent = await this.d.vm.input(run.vmRunId, queued.map(toInput));
+    if (sent.ok && sent.accepted) {
+      messages.assignToRun(
+        queued.map((m) => m.id),
+        run.id,
+        this.d.now(),
+      );
+    }
+    this.d.log("run_input", { runId: run.id, messages: queued.length, accepted: sent.ok && sent.accepted });
+  }
+
+  private async answerToolCall(run: Run, call: Extract<RunEvent, { type: "tool_call" }>): Promise<void> {
+    const answer = this.d.handleToolCall
+      ? await this.d.handleToolCall(call.name, call.args)
+      : { ok: false, text: `The relay has no tool named ${call.name}.` };
+    await this.d.vm?.toolResult(run.vmRunId, { callId: call.callId, ...answer });
+  }
+
+  private fail(run: Run, failure: RunFailure, detail: string): DriveOutcome {
+    this.d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
+    this.d.storage.transactionSync(() => applyFailure(this.d, run.id, failure));
+    return "failed";
+  }
+}
+
+function parseLine(text: string) {
+  try {
+    const parsed = StreamLineSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function toInput(m: QueuedMessage): InputMessage {
+  const attachments = m.media.map((media) => `[attachment ${media.contentType}: ${media.url}]`);
+  return { id: m.id, text: [m.body, ...attachments].filter((part) => part.trim() !== "").join("\n") };
+}

@@ -1,0 +1,126 @@
+// The durable effects of run events and failures. Each runs inside one SQLite transaction that
+// also records the event's seq, so a replayed event (reconnect, eviction) changes nothing.
+import type { RunEvent } from "../protocol/vm-protocol";
+import { chunkReply } from "../core/chunk-reply";
+import { formatForWhatsApp } from "../core/whatsapp-format";
+import { agentErrorReply, giveUpNotice, SESSION_LOST } from "../core/notices";
+import { decideOnFailure, type RunFailure } from "../core/run-policy";
+import type { MessagesRepo } from "./db/messages-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { RunsRepo } from "./db/runs-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+
+export type Repos = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; settings: SettingsRepo };
+
+export type RelayState = {
+  storage: DurableObjectStorage;
+  repos: Repos;
+  now: () => number;
+  log: (event: string, fields: Record<string, unknown>) => void;
+  handleToolCall?: (name: string, args: Record<string, unknown>) => Promise<{ ok: boolean; text: string }>;
+};
+
+/** One turn carries at most this many messages (the protocol's cap); the rest wait. */
+export const MAX_MESSAGES_PER_TURN = 10;
+
+/** Finished rows older than this are pruned when a run ends (idle users keep nothing due). */
+const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type ApplyOutcome = "replay" | "applied" | "terminal";
+
+export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, event: RunEvent): ApplyOutcome {
+  const { messages, runs, outbox, settings } = s.repos;
+  return s.storage.transactionSync(() => {
+    const now = s.now();
+    if (!runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
+    settings.set("last_activity_at", now);
+    switch (event.type) {
+      case "session":
+        settings.set("session_id", event.sessionId);
+        return "applied";
+      case "progress":
+        s.log("run_progress", { runId, seq: event.seq, chars: event.text.length });
+        return "applied";
+      case "result": {
+        const text = event.isError ? agentErrorReply(event.text) : event.text;
+        const parts = chunkReply(formatForWhatsApp(text));
+        parts.forEach((body, i) => outbox.add({ dedupeKey: `${vmRunId}:${event.seq}:${i}`, body, now }));
+        messages.finish(event.messageIds, runId, "done", now);
+        runs.addResult(runId, event.costUsd, now);
+        settings.set("session_id", event.sessionId);
+        s.log("run_result", { runId, seq: event.seq, parts: parts.length, costUsd: event.costUsd, isError: event.isError });
+        return "applied";
+      }
+      case "unconsumed":
+        messages.requeue(event.messageIds, runId, now);
+        s.log("run_unconsumed", { runId, messages: event.messageIds.length });
+        return "applied";
+      case "tool_call":
+        s.log("run_tool_call", { runId, tool: event.name });
+        return "applied";
+      case "done":
+        messages.finish(
+          messages.ofRun(runId, "dispatched").map((m) => m.id),
+          runId,
+          "done",
+          now,
+        );
+        finishRun(s, runId, "done", now);
+        return "terminal";
+      case "error":
+        applyFailure(s, runId, { kind: "vm", code: event.code });
+        return "terminal";
+    }
+  });
+}
+
+/** Decides and records what a failure means; call inside a transaction. */
+export function applyFailure(s: RelayState, runId: string, failure: RunFailure): void {
+  const { messages, runs, outbox, settings } = s.repos;
+  const run = runs.get(runId);
+  if (!run || run.phase === "finished") return;
+  const now = s.now();
+  const decision = decideOnFailure(failure, run, now);
+  s.log("run_decision", { runId, vmRunId: run.vmRunId, failure, decision });
+  switch (decision.action) {
+    case "retry_same":
+      runs.retryTransport(runId, decision.at, now);
+      return;
+    case "retry_new": {
+      const held = messages.ofRun(runId, "dispatched");
+      messages.requeue(
+        held.slice(MAX_MESSAGES_PER_TURN).map((m) => m.id),
+        runId,
+        now,
+      );
+      if (decision.freshSession) {
+        settings.set("session_id", null);
+        outbox.add({ dedupeKey: `session-lost:${run.vmRunId}`, body: SESSION_LOST, now });
+      }
+      const sessionId = decision.freshSession ? null : settings.get("session_id");
+      runs.retryWithNewVmRun(runId, { at: decision.at, sessionId, fresh: decision.freshSession, now });
+      return;
+    }
+    case "give_up": {
+      const held = messages.ofRun(runId, "dispatched");
+      messages.finish(
+        held.map((m) => m.id),
+        runId,
+        decision.reason === "cancelled" ? "done" : "failed",
+        now,
+      );
+      outbox.add({ dedupeKey: `gave-up:${runId}`, body: giveUpNotice(decision.reason, held[0]?.body ?? null), now });
+      finishRun(s, runId, decision.reason, now);
+      return;
+    }
+  }
+}
+
+function finishRun(s: RelayState, runId: string, outcome: string, now: number): void {
+  s.repos.runs.finish(runId, outcome, now);
+  const before = now - KEEP_FINISHED_MS;
+  s.repos.messages.pruneFinished(before);
+  s.repos.runs.pruneFinished(before);
+  s.repos.outbox.pruneFinished(before);
+  s.log("run_finished", { runId, outcome });
+}

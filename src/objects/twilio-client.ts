@@ -1,0 +1,78 @@
+// Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
+// Typed results; 429 and 5xx are retryable, other 4xx are final (Twilio's error code kept).
+import { z } from "zod";
+
+export type TwilioConnection = {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  apiBase: string;
+  messagingApiBase: string;
+};
+
+export type OutgoingMessage = {
+  to: string;
+  body?: string;
+  contentSid?: string;
+  contentVariables?: string;
+  statusCallback?: string;
+};
+
+export type SendResult = { ok: true; sid: string } | { ok: false; retryable: boolean; errorCode: string };
+
+const CreatedSchema = z.object({ sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i) });
+const ErrorSchema = z.object({ code: z.union([z.number(), z.string()]) });
+
+export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
+  const auth = `Basic ${btoa(`${conn.accountSid}:${conn.authToken}`)}`;
+  const post = (url: string, form: Record<string, string | undefined>) => {
+    const body = new URLSearchParams();
+    for (const [key, value] of Object.entries(form)) if (value !== undefined) body.set(key, value);
+    return fetchFn(url, {
+      method: "POST",
+      headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+  };
+
+  return {
+    async sendMessage(message: OutgoingMessage): Promise<SendResult> {
+      const url = `${conn.apiBase}/2010-04-01/Accounts/${encodeURIComponent(conn.accountSid)}/Messages.json`;
+      let res: Response;
+      try {
+        res = await post(url, {
+          To: `whatsapp:${message.to}`,
+          From: conn.from,
+          Body: message.body,
+          ContentSid: message.contentSid,
+          ContentVariables: message.contentVariables,
+          StatusCallback: message.statusCallback,
+        });
+      } catch {
+        return { ok: false, retryable: true, errorCode: "network" };
+      }
+      const json: unknown = await res.json().catch(() => null);
+      if (res.status === 201 || res.status === 200) {
+        const created = CreatedSchema.safeParse(json);
+        return created.success ? { ok: true, sid: created.data.sid } : { ok: false, retryable: false, errorCode: "bad_body" };
+      }
+      const error = ErrorSchema.safeParse(json);
+      const errorCode = error.success ? String(error.data.code) : `http_${res.status}`;
+      return { ok: false, retryable: res.status === 429 || res.status >= 500, errorCode };
+    },
+    /** Shows "typing…" for the user's message `inboundSid` (it also marks it read). */
+    async sendTyping(inboundSid: string): Promise<boolean> {
+      try {
+        const res = await post(`${conn.messagingApiBase}/v2/Indicators/Typing.json`, {
+          messageId: inboundSid,
+          channel: "whatsapp",
+        });
+        await res.body?.cancel();
+        return res.ok;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+export type TwilioClient = ReturnType<typeof createTwilioClient>;

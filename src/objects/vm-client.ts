@@ -1,0 +1,72 @@
+// HTTP client of the agent VM (docs/protocol.md). Returns typed results; never throws on I/O.
+import {
+  EVENT_STREAM_CONTENT_TYPE,
+  type InputMessage,
+  type StartRunRequestInput,
+  VM_ROUTES,
+} from "../protocol/vm-protocol";
+import type { TransportFailure } from "../core/run-policy";
+
+export type VmFailure = { failure: TransportFailure; detail: string };
+export type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);
+export type VmConnection = { vmUrl: string; vmToken: string };
+
+export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
+  const call = async (path: string, init: RequestInit): Promise<Response | VmFailure> => {
+    try {
+      return await fetchFn(new URL(path, conn.vmUrl), {
+        ...init,
+        headers: { authorization: `Bearer ${conn.vmToken}`, "content-type": "application/json", ...init.headers },
+      });
+    } catch (error) {
+      return { failure: "unreachable", detail: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  const openStream = async (path: string, init: RequestInit): Promise<VmResult<{ body: ReadableStream<Uint8Array> }>> => {
+    const res = await call(path, init);
+    if (!(res instanceof Response)) return { ok: false, ...res };
+    if (res.status === 404) return drain(res, "unknown_run");
+    const type = res.headers.get("content-type") ?? "";
+    if (!res.ok || !res.body || !type.startsWith(EVENT_STREAM_CONTENT_TYPE)) return drain(res, "http_error");
+    return { ok: true, body: res.body };
+  };
+
+  return {
+    /** Starts (or, with the same run id, re-attaches to) a run; the body is its event stream. */
+    startRun(request: StartRunRequestInput, signal: AbortSignal) {
+      return openStream(VM_ROUTES.startRun, { method: "POST", body: JSON.stringify(request), signal });
+    },
+    /** The events of a run after `afterSeq`, until its terminal event. */
+    events(vmRunId: string, afterSeq: number, signal: AbortSignal) {
+      return openStream(`${VM_ROUTES.runEvents(vmRunId)}?after=${afterSeq}`, { method: "GET", signal });
+    },
+    /** One more user turn for a live run; `finished` when the run ended before it got there. */
+    async input(vmRunId: string, messages: InputMessage[]): Promise<VmResult<{ accepted: boolean }>> {
+      const res = await call(VM_ROUTES.runInput(vmRunId), { method: "POST", body: JSON.stringify({ messages }) });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      if (res.status === 202) return { ok: true, accepted: true };
+      if (res.status === 409 || res.status === 404) return { ok: true, accepted: false };
+      return { ok: false, failure: "http_error", detail: `input answered ${res.status}` };
+    },
+    async cancel(vmRunId: string): Promise<VmResult<object>> {
+      const res = await call(VM_ROUTES.runCancel(vmRunId), { method: "POST", body: "{}" });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` };
+    },
+    async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<object>> {
+      const res = await call(VM_ROUTES.toolResult(vmRunId), { method: "POST", body: JSON.stringify(result) });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` };
+    },
+  };
+}
+export type VmClient = ReturnType<typeof createVmClient>;
+
+async function drain(res: Response, failure: TransportFailure): Promise<{ ok: false } & VmFailure> {
+  const text = await res.text().catch(() => "");
+  return { ok: false, failure, detail: `HTTP ${res.status} ${text.slice(0, 200)}` };
+}

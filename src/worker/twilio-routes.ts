@@ -1,0 +1,60 @@
+// Twilio's webhooks: incoming WhatsApp messages and status callbacks of what the relay sent.
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { logEvent } from "../core/log";
+import { normalizeSender } from "../core/phone";
+import { parseInboundForm, parseStatusForm } from "../core/twilio-form";
+import { verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
+
+/** What Twilio expects back: no reply of our own in the webhook answer. */
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+export const twilioRoutes = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
+twilioRoutes.use(verifyTwilioWebhook);
+
+twilioRoutes.post("/inbound", async (c) => {
+  const form = parseInboundForm(c.get("twilioParams"));
+  if (!form.ok) throw new HTTPException(400, { message: form.reason });
+  const { MessageSid: messageId, Body: body, media } = form.value;
+  const sender = normalizeSender(form.value.From);
+  const twiml = () => c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
+
+  // 200, not 4xx: Twilio would retry an error, and a refused sender must cost nothing.
+  if (sender.kind !== "phone") {
+    logEvent("inbound_ignored", { messageId, reason: "sender_without_phone" });
+    return twiml();
+  }
+  if (!c.get("config").allowedSenders.has(sender.phone)) {
+    logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: "not_allowed" });
+    return twiml();
+  }
+  if (body.trim() === "" && media.length === 0) {
+    logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: "empty" });
+    return twiml();
+  }
+  const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(sender.phone));
+  const { stored } = await stub.enqueue({
+    messageId,
+    phone: sender.phone,
+    body,
+    media,
+    receivedAt: Date.now(),
+    publicOrigin: c.get("publicOrigin"),
+  });
+  logEvent("inbound_accepted", { messageId, phone: sender.phone, duplicate: !stored });
+  return twiml();
+});
+
+twilioRoutes.post("/status", async (c) => {
+  const form = parseStatusForm(c.get("twilioParams"));
+  if (!form.ok) throw new HTTPException(400, { message: form.reason });
+  const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = form.value;
+  const recipient = normalizeSender(form.value.To);
+  if (recipient.kind !== "phone") throw new HTTPException(400, { message: "To: not a WhatsApp phone number" });
+  const tracked = status === "sent" || status === "delivered" || status === "read" || status === "failed" || status === "undelivered";
+  if (tracked) {
+    const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(recipient.phone));
+    await stub.recordDeliveryStatus({ messageSid, status, errorCode: errorCode ?? null });
+  }
+  return c.body(null, 204);
+});

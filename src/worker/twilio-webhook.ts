@@ -1,0 +1,43 @@
+// Middleware for Twilio webhooks: bounded body, form decoding, X-Twilio-Signature check.
+// Answers 413/415/403 itself; on success the route reads the verified pairs from `twilioParams`.
+import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
+import type { Config } from "../config";
+import { logEvent } from "../core/log";
+import { type FormParams, validateTwilioSignature } from "../core/twilio-signature";
+
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export type WebhookVariables = { config: Config; twilioParams: FormParams; publicOrigin: string };
+
+export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: WebhookVariables }>(async (c, next) => {
+  const config = c.get("config");
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_WEBHOOK_BYTES) throw new HTTPException(413, { message: `body over ${MAX_WEBHOOK_BYTES} bytes` });
+  const type = c.req.header("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    throw new HTTPException(415, { message: "expected application/x-www-form-urlencoded" });
+  }
+  const raw = await c.req.arrayBuffer();
+  if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new HTTPException(413, { message: `body over ${MAX_WEBHOOK_BYTES} bytes` });
+  const params: FormParams = [...new URLSearchParams(new TextDecoder().decode(raw))];
+
+  const requestUrl = new URL(c.req.url);
+  const publicOrigin = config.publicUrl ?? requestUrl.origin;
+  const signedUrl = `${publicOrigin}${requestUrl.pathname}${requestUrl.search}`;
+  const valid =
+    config.twilio.authToken !== null &&
+    (await validateTwilioSignature({
+      authToken: config.twilio.authToken,
+      signature: c.req.header("x-twilio-signature"),
+      url: signedUrl,
+      params,
+    }));
+  if (!valid) {
+    logEvent("webhook_rejected", { path: requestUrl.pathname, reason: c.req.header("x-twilio-signature") ? "bad_signature" : "no_signature" });
+    throw new HTTPException(403, { message: "invalid or missing X-Twilio-Signature" });
+  }
+  c.set("twilioParams", params);
+  c.set("publicOrigin", publicOrigin);
+  await next();
+});
