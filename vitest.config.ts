@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { testBindings } from "./test/worker/test-env";
 
 export default defineConfig({
   test: {
@@ -8,8 +9,18 @@ export default defineConfig({
         test: { name: "core", include: ["test/core/**/*.test.ts"], environment: "node" },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
-        test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: testBindings({ twilioBase: inject("twilioBase"), vmUrl: inject("vmUrl") }) },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["test/worker/global-setup.ts"],
+          testTimeout: 30_000,
+        },
       },
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },

@@ -1,0 +1,12 @@
+// What the VM stand-in recorded, readable from workerd tests (no Node imports here).
+import type { InputMessage } from "../../src/protocol/vm-protocol";
+
+export type StandInRequest = {
+  kind: "start" | "events" | "input" | "cancel";
+  runId: string;
+  userId: string;
+  sessionId?: string | null;
+  messages?: InputMessage[];
+  after?: number;
+  at: number;
+};

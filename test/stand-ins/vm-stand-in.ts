@@ -1,0 +1,240 @@
+// A stand-in of the agent VM that speaks the real relay-to-VM protocol (schemas imported from
+// src/protocol) with scripted behaviour, for the relay's tests and benchmarks. Directives in a
+// message's text choose what a run does; see DIRECTIVES below.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  EVENT_STREAM_CONTENT_TYPE,
+  type InputMessage,
+  RunInputRequestSchema,
+  StartRunRequestSchema,
+  type RunEvent,
+} from "../../src/protocol/vm-protocol";
+import type { StandInRequest } from "./vm-stand-in-types";
+
+/**
+ * [[vm:hold]]              the run waits until POST /__stand-in/release {userId}
+ * [[vm:crash]]             the run ends with error cli_crashed before any result
+ * [[vm:error CODE]]        the run ends with error CODE before any result
+ * [[vm:http500 K]]         the first K POST /v1/runs carrying this message answer 500
+ * [[vm:unknown-session]]   a run that resumes a session ends with error unknown_session
+ * [[vm:long N]]            the reply is N characters in paragraphs
+ * [[vm:drop]]              the first stream is cut after the session event; the run goes on
+ * [[vm:crash-after-reply]] one result, then error cli_crashed
+ */
+type Directive = { hold: boolean; crash: boolean; error: string | null; http500: number; unknownSession: boolean; long: number; drop: boolean; crashAfterReply: boolean };
+
+function directivesOf(texts: string[]): Directive {
+  const all = texts.join("\n");
+  const num = (re: RegExp) => Number(re.exec(all)?.[1] ?? 0);
+  return {
+    hold: all.includes("[[vm:hold]]"),
+    crash: all.includes("[[vm:crash]]"),
+    error: /\[\[vm:error (\w+)\]\]/.exec(all)?.[1] ?? null,
+    http500: num(/\[\[vm:http500 (\d+)\]\]/),
+    unknownSession: all.includes("[[vm:unknown-session]]"),
+    long: num(/\[\[vm:long (\d+)\]\]/),
+    drop: all.includes("[[vm:drop]]"),
+    crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
+  };
+}
+
+type EventWithoutSeq = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "seq"> : never) : never;
+type Turn = { messages: InputMessage[] };
+type Run = {
+  runId: string;
+  userId: string;
+  sessionId: string;
+  events: RunEvent[];
+  turns: Turn[];
+  finished: boolean;
+  released: boolean;
+  listeners: Set<() => void>;
+  dropped: boolean;
+};
+
+
+export type VmStandIn = { url: string; port: number; requests: StandInRequest[]; close(): Promise<void> };
+
+export async function startVmStandIn(options: { token: string; port?: number; heartbeatMs?: number; stepMs?: number }): Promise<VmStandIn> {
+  const runs = new Map<string, Run>();
+  const requests: StandInRequest[] = [];
+  const http500Seen = new Map<string, number>();
+  const heartbeatMs = options.heartbeatMs ?? 1000;
+  const stepMs = options.stepMs ?? 5;
+
+  const push = (run: Run, event: EventWithoutSeq) => {
+    run.events.push({ ...event, seq: run.events.length + 1 } as RunEvent);
+    if (event.type === "done" || event.type === "error") run.finished = true;
+    for (const notify of run.listeners) notify();
+  };
+
+  const liveRunOf = (userId: string) => [...runs.values()].find((r) => r.userId === userId && !r.finished);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  async function execute(run: Run, resumed: string | null): Promise<void> {
+    await sleep(stepMs);
+    const first = directivesOf(run.turns[0]?.messages.map((m) => m.text) ?? []);
+    if (first.unknownSession && resumed) return push(run, { type: "error", code: "unknown_session", message: `No conversation found with session ID: ${resumed}` });
+    push(run, { type: "session", sessionId: run.sessionId });
+    if (first.crash) return push(run, { type: "error", code: "cli_crashed", message: "claude exited with code 1" });
+    if (first.error) return push(run, { type: "error", code: first.error as "auth_failed", message: `scripted ${first.error}` });
+    push(run, { type: "progress", text: "Thinking" });
+    for (let turn = 0; turn < run.turns.length; turn++) {
+      const texts = run.turns[turn]!.messages.map((m) => m.text);
+      const d = directivesOf(texts);
+      while (d.hold && !run.released) await new Promise<void>((resolve) => run.listeners.add(function once() { run.listeners.delete(once); resolve(); }));
+      const text = d.long > 0 ? longReply(d.long) : `echo: ${texts.join(" | ")}`;
+      push(run, {
+        type: "result",
+        messageIds: run.turns[turn]!.messages.map((m) => m.id),
+        text,
+        isError: false,
+        subtype: "success",
+        costUsd: 0.001,
+        numTurns: 1,
+        durationMs: stepMs,
+        sessionId: run.sessionId,
+      });
+      if (d.crashAfterReply) return push(run, { type: "error", code: "cli_crashed", message: "claude exited with code 1" });
+      await sleep(stepMs);
+    }
+    push(run, { type: "done" });
+  }
+
+  function stream(run: Run, after: number, res: ServerResponse, cutAfterSession: boolean): void {
+    res.writeHead(200, { "content-type": EVENT_STREAM_CONTENT_TYPE });
+    let sent = after;
+    const flush = () => {
+      while (sent < run.events.length) {
+        const event = run.events[sent++]!;
+        res.write(`${JSON.stringify(event)}\n`);
+        if (cutAfterSession && event.type === "session") {
+          // Cut once the relay has had time to read the session event.
+          run.dropped = true;
+          setTimeout(() => {
+            res.socket?.destroy();
+            close();
+          }, 50);
+          return;
+        }
+      }
+      if (run.finished) close();
+    };
+    const heartbeat = setInterval(() => res.write(`${JSON.stringify({ type: "heartbeat", at: Date.now() })}\n`), heartbeatMs);
+    const close = () => {
+      clearInterval(heartbeat);
+      run.listeners.delete(flush);
+      res.end();
+    };
+    run.listeners.add(flush);
+    res.on("close", close);
+    flush();
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      if (!res.headersSent) json(res, 500, { error: "bad_request", message: String(error) });
+    }
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    if (url.pathname === "/health") return json(res, 200, { ok: true });
+    if (url.pathname === "/__stand-in/release") {
+      const { userId } = JSON.parse(await readBody(req)) as { userId: string };
+      for (const run of runs.values()) if (run.userId === userId) { run.released = true; for (const n of [...run.listeners]) n(); }
+      return json(res, 200, { ok: true });
+    }
+    if (url.pathname === "/__stand-in/requests") {
+      const userId = url.searchParams.get("userId");
+      return json(res, 200, { requests: requests.filter((r) => !userId || r.userId === userId) });
+    }
+    if (req.headers.authorization !== `Bearer ${options.token}`) return json(res, 401, { error: "unauthorized" });
+
+    if (req.method === "POST" && url.pathname === "/v1/runs") {
+      const parsed = StartRunRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      const body = parsed.data;
+      requests.push({ kind: "start", runId: body.runId, userId: body.userId, sessionId: body.sessionId, messages: body.messages, at: Date.now() });
+      const d = directivesOf(body.messages.map((m) => m.text));
+      if (d.http500 > 0) {
+        const key = body.messages[0]!.id;
+        const seen = (http500Seen.get(key) ?? 0) + 1;
+        http500Seen.set(key, seen);
+        if (seen <= d.http500) return json(res, 500, { error: "bad_request", message: "scripted 500" });
+      }
+      let run = runs.get(body.runId);
+      if (run && run.userId !== body.userId) return json(res, 409, { error: "user_mismatch" });
+      if (!run) {
+        const live = liveRunOf(body.userId);
+        run = { runId: body.runId, userId: body.userId, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false };
+        runs.set(body.runId, run);
+        if (live) push(run, { type: "error", code: "busy", message: "another run is live for this user" });
+        else void execute(run, body.sessionId);
+      }
+      return stream(run, 0, res, d.drop && !run.dropped);
+    }
+    const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel)$/.exec(url.pathname);
+    const run = match ? runs.get(decodeURIComponent(match[1]!)) : undefined;
+    if (!match || !run) return json(res, 404, { error: "unknown_run" });
+    if (match[2] === "events") {
+      const after = Number(url.searchParams.get("after") ?? "0");
+      requests.push({ kind: "events", runId: run.runId, userId: run.userId, after, at: Date.now() });
+      return stream(run, after, res, false);
+    }
+    if (match[2] === "input") {
+      const parsed = RunInputRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request" });
+      requests.push({ kind: "input", runId: run.runId, userId: run.userId, messages: parsed.data.messages, at: Date.now() });
+      if (run.finished) return json(res, 409, { error: "run_finished" });
+      run.turns.push({ messages: parsed.data.messages });
+      return json(res, 202, { accepted: true });
+    }
+    requests.push({ kind: "cancel", runId: run.runId, userId: run.userId, at: Date.now() });
+    if (!run.finished) push(run, { type: "error", code: "cancelled", message: "cancelled" });
+    return json(res, 202, { ok: true });
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function longReply(chars: number): string {
+  const paragraph = "The flaky test failed because two workers shared a port. I gave each its own port and reran the suite ten times.";
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 1; length < chars; i++) {
+    const p = `${i}. ${paragraph}`;
+    parts.push(p);
+    length += p.length + 2;
+  }
+  return parts.join("\n\n").slice(0, chars);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (data += chunk));
+    req.on("end", () => resolve(data));
+    req.on("error", reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}

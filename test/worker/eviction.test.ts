@@ -1,0 +1,59 @@
+import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { bodies, eventually, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+
+const sessionOf = (phone: string) =>
+  runInDurableObject(stubFor(phone), (_a, state) =>
+    state.storage.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'session_id'").toArray()[0]?.value,
+  );
+
+describe("a run survives losing the Durable Object instance or the connection", () => {
+  it("reset mid-stream (a deploy): the new instance reconnects after the last event", async () => {
+    const phone = "+15550000110";
+    await sendInbound(phone, "refactor the parser [[vm:hold]]");
+    // The session id is stored as soon as the VM reports it, before any result.
+    expect(await eventually(() => sessionOf(phone))).toMatch(/^session-/);
+    const watchdog = await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm());
+    expect(watchdog).toBeGreaterThan(Date.now());
+
+    await abortAllDurableObjects();
+    await releaseVm(phone);
+    await runDurableObjectAlarm(stubFor(phone));
+    const sent = await eventually(async () => {
+      const all = await sentTo(phone);
+      return all.length >= 1 && all;
+    });
+    expect(bodies(sent)).toEqual(["echo: refactor the parser [[vm:hold]]"]);
+
+    const requests = await vmRequests(phone);
+    expect(requests.filter((r) => r.kind === "start")).toHaveLength(1);
+    expect(requests.find((r) => r.kind === "events")?.after).toBe(2);
+    // Running the alarm again changes nothing.
+    await runDurableObjectAlarm(stubFor(phone));
+    expect(bodies(await sentTo(phone))).toEqual(["echo: refactor the parser [[vm:hold]]"]);
+  });
+
+  it("evicted while a dropped stream waits to reconnect: resumed from the last seq, sent once", async () => {
+    const phone = "+15550000111";
+    await sendInbound(phone, "check the build [[vm:drop]] [[vm:hold]]");
+    // The stream is cut after the session event; the relay will retry the same run in 5 s.
+    const stored = await eventually(async () =>
+      runInDurableObject(stubFor(phone), (_a, state) => {
+        const run = state.storage.sql.exec<{ n: number; seq: number }>("SELECT transport_failures AS n, last_seq AS seq FROM runs").one();
+        return run.n === 1 && run.seq;
+      }),
+    );
+    expect(stored).toBeGreaterThanOrEqual(1);
+    await evictDurableObject(stubFor(phone));
+    await releaseVm(phone);
+    await runDurableObjectAlarm(stubFor(phone));
+    const sent = await eventually(async () => {
+      const all = await sentTo(phone);
+      return all.length >= 1 && all;
+    });
+    expect(bodies(sent)).toEqual(["echo: check the build [[vm:drop]] [[vm:hold]]"]);
+    const requests = await vmRequests(phone);
+    expect(requests.filter((r) => r.kind === "start")).toHaveLength(1);
+    expect(requests.find((r) => r.kind === "events")?.after).toBe(stored);
+  });
+});

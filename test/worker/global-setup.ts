@@ -1,0 +1,24 @@
+// Starts the stand-ins the Worker's tests talk to over real HTTP: the Twilio emulator and a
+// scripted agent VM, on free ports. Status callbacks are off: tests post their own, signed.
+import type { TestProject } from "vitest/node";
+import { startTwilioEmulator } from "../../emulator/server";
+import { startVmStandIn } from "../stand-ins/vm-stand-in";
+import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_VM_TOKEN } from "./test-env";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    twilioBase: string;
+    vmUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const twilio = await startTwilioEmulator({ port: 0, accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, statusCallbacks: false });
+  const vm = await startVmStandIn({ token: TEST_VM_TOKEN, port: 0, heartbeatMs: 500 });
+  project.provide("twilioBase", twilio.url);
+  project.provide("vmUrl", vm.url);
+  return async () => {
+    await vm.close();
+    await twilio.close();
+  };
+}

@@ -1,0 +1,86 @@
+// Helpers for the Worker's tests: signed Twilio webhooks, and what the stand-ins saw.
+import { env, exports } from "cloudflare:workers";
+import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import type { StandInRequest } from "../stand-ins/vm-stand-in-types";
+import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, TEST_WHATSAPP_FROM } from "./test-env";
+
+let sidCounter = 0;
+/** A fresh Twilio-shaped message SID, unique within the test run. */
+export function newSid(prefix = "SM"): string {
+  sidCounter += 1;
+  const random = crypto.getRandomValues(new Uint8Array(12));
+  const hex = [...random].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${prefix}${hex}${sidCounter.toString(16).padStart(8, "0")}`;
+}
+
+export function inboundForm(phone: string, body: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    MessageSid: newSid(),
+    AccountSid: TEST_ACCOUNT_SID,
+    From: `whatsapp:${phone}`,
+    To: TEST_WHATSAPP_FROM,
+    Body: body,
+    NumMedia: "0",
+    ProfileName: "Test User",
+    WaId: phone.slice(1),
+    ...extra,
+  };
+}
+
+/** Posts a form to the Worker signed exactly as Twilio signs it (per Twilio's own library). */
+export async function postSigned(path: string, form: Record<string, string>, signature?: string | null): Promise<Response> {
+  const url = `${TEST_PUBLIC_URL}${path}`;
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  const sig = signature === undefined ? getExpectedTwilioSignature(TEST_AUTH_TOKEN, url, form) : signature;
+  if (sig !== null) headers["x-twilio-signature"] = sig;
+  return exports.default.fetch(new Request(url, { method: "POST", headers, body: new URLSearchParams(form) }));
+}
+
+export async function sendInbound(phone: string, body: string, extra: Record<string, string> = {}) {
+  const form = inboundForm(phone, body, extra);
+  const res = await postSigned("/twilio/inbound", form);
+  return { res, sid: form.MessageSid!, text: await res.text() };
+}
+
+export type EmulatedMessage = { sid: string; to: string; body: string | null; status: string; errorCode: string | number | null; contentSid: string | null };
+
+export async function sentTo(phone: string): Promise<EmulatedMessage[]> {
+  const res = await fetch(`${env.TWILIO_API_BASE}/__emulator/messages?to=${encodeURIComponent(`whatsapp:${phone}`)}`);
+  return ((await res.json()) as { messages: EmulatedMessage[] }).messages;
+}
+
+export async function vmRequests(phone: string): Promise<StandInRequest[]> {
+  const res = await fetch(`${env.VM_URL}/__stand-in/requests?userId=${encodeURIComponent(phone)}`);
+  return ((await res.json()) as { requests: StandInRequest[] }).requests;
+}
+
+export async function releaseVm(phone: string): Promise<void> {
+  await fetch(`${env.VM_URL}/__stand-in/release`, { method: "POST", body: JSON.stringify({ userId: phone }) });
+}
+
+export async function twilioFaults(fault: { to?: string; status: number; count: number }): Promise<void> {
+  const res = await fetch(`${env.TWILIO_API_BASE}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+  if (!res.ok) throw new Error(`faults: ${res.status}`);
+}
+
+export function stubFor(phone: string) {
+  return env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(phone));
+}
+
+/** Polls until `check` returns a value other than undefined/false (alarms run in the background). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const bodies = (messages: EmulatedMessage[]) => messages.map((m) => m.body);

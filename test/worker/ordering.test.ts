@@ -1,0 +1,39 @@
+import { runInDurableObject } from "cloudflare:test";
+import { expect, it } from "vitest";
+import { eventually, inboundForm, postSigned, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+
+const phone = "+15550000106";
+
+it("keeps one phone's concurrent webhooks in one order, each processed once", async () => {
+  await sendInbound(phone, "hold on [[vm:hold]]");
+  await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
+
+  const forms = Array.from({ length: 8 }, (_, i) => inboundForm(phone, `message ${i}`));
+  const answers = await Promise.all(forms.map((form) => postSigned("/twilio/inbound", form)));
+  expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+
+  await releaseVm(phone);
+  // Messages injected together form one turn, answered as "echo: a | b".
+  const echoedOf = (all: { body: string | null }[]) =>
+    all.filter((m) => m.body?.startsWith("echo: message")).flatMap((m) => m.body!.slice("echo: ".length).split(" | "));
+  const sent = await eventually(async () => {
+    const all = await sentTo(phone);
+    return echoedOf(all).length === 8 && all;
+  });
+
+  const stored = await runInDurableObject(stubFor(phone), (_a, state) =>
+    state.storage.sql.exec<{ id: string; status: string }>("SELECT id, status FROM messages ORDER BY seq").toArray(),
+  );
+  const storedOrder = stored.map((m) => m.id).slice(1);
+  expect(new Set(storedOrder)).toEqual(new Set(forms.map((f) => f.MessageSid)));
+  expect(stored.every((m) => m.status === "done")).toBe(true);
+
+  // The VM received them in the stored (arrival) order, each exactly once.
+  const requests = await vmRequests(phone);
+  const dispatched = requests.flatMap((r) => (r.kind === "start" || r.kind === "input" ? (r.messages ?? []).map((m) => m.id) : []));
+  expect(dispatched.slice(1)).toEqual(storedOrder);
+
+  // Replies went out in the same order.
+  const expected = storedOrder.map((id) => forms.find((f) => f.MessageSid === id)!.Body);
+  expect(echoedOf(sent)).toEqual(expected);
+});

@@ -1,0 +1,35 @@
+import { runInDurableObject } from "cloudflare:test";
+import { expect, it } from "vitest";
+import { bodies, eventually, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+
+const phone = "+15550000101";
+
+it("answers 200 with empty TwiML, runs the agent, and sends its reply back", async () => {
+  const { res, text, sid } = await sendInbound(phone, "fix the flaky test");
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/xml");
+  expect(text).toContain("<Response/>");
+
+  const sent = await eventually(async () => (await sentTo(phone)).length === 1 && sentTo(phone));
+  expect(bodies(sent)).toEqual(["echo: fix the flaky test"]);
+
+  const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
+  expect(starts).toHaveLength(1);
+  expect(starts[0]!.sessionId).toBeNull();
+  expect(starts[0]!.messages).toEqual([{ id: sid, text: "fix the flaky test" }]);
+
+  await runInDurableObject(stubFor(phone), async (_agent, state) => {
+    const session = state.storage.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'session_id'").one();
+    expect(session.value).toMatch(/^session-/);
+    const message = state.storage.sql.exec<{ status: string }>("SELECT status FROM messages WHERE id = ?", sid).one();
+    expect(message.status).toBe("done");
+  });
+});
+
+it("resumes the stored session on the next message", async () => {
+  await sendInbound(phone, "and now bump the version");
+  await eventually(async () => (await sentTo(phone)).length === 2);
+  const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
+  expect(starts).toHaveLength(2);
+  expect(starts[1]!.sessionId).toMatch(/^session-/);
+});
