@@ -10,7 +10,7 @@ import { migrate } from "./db/migrate";
 import { createOutboxRepo, type OutboxStatus } from "./db/outbox-repo";
 import { createRunsRepo } from "./db/runs-repo";
 import { createSettingsRepo } from "./db/settings-repo";
-import { createSql } from "./db/sql";
+import { createSql, type Sql } from "./db/sql";
 import { flushOutbox } from "./outbox-sender";
 import { RunDriver, STREAM_SLICE_MS } from "./run-driver";
 import type { Repos } from "./run-effects";
@@ -34,6 +34,7 @@ const WATCHDOG_GRACE_MS = 30_000;
 
 export class PhoneAgent extends DurableObject<Env> {
   private readonly repos: Repos;
+  private readonly sql: Sql;
   private readonly config: Config | null;
   private driver: RunDriver | null = null;
   private pumping = false;
@@ -46,6 +47,7 @@ export class PhoneAgent extends DurableObject<Env> {
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
     const sql = createSql(ctx.storage.sql);
+    this.sql = sql;
     this.repos = {
       messages: createMessagesRepo(sql),
       runs: createRunsRepo(sql),
@@ -61,6 +63,7 @@ export class PhoneAgent extends DurableObject<Env> {
   /** Stores an inbound message (once per MessageSid) and schedules its dispatch. */
   async enqueue(message: InboundMessage): Promise<{ stored: boolean }> {
     const now = Date.now();
+    const rowsBefore = this.sql.rowsWritten();
     const { messages, runs, outbox, settings } = this.repos;
     const stored = this.ctx.storage.transactionSync(() => {
       settings.set("phone", message.phone);
@@ -72,7 +75,10 @@ export class PhoneAgent extends DurableObject<Env> {
       if (runs.open()) outbox.add({ dedupeKey: `ack:${message.messageId}`, body: ACK_QUEUED, now });
       return true;
     });
-    this.log(stored ? "message_queued" : "message_duplicate", { messageId: message.messageId });
+    this.log(stored ? "message_queued" : "message_duplicate", {
+      messageId: message.messageId,
+      rowsWritten: this.sql.rowsWritten() - rowsBefore,
+    });
     if (stored) {
       this.driver?.wake();
       await this.armAlarm();
@@ -94,6 +100,8 @@ export class PhoneAgent extends DurableObject<Env> {
       return;
     }
     this.pumping = true;
+    const startedAt = Date.now();
+    const rowsBefore = this.sql.rowsWritten();
     this.alarmFloor = this.repos.settings.getNumber("alarm_at") ?? 0;
     try {
       await this.getDriver().pump(Date.now() + STREAM_SLICE_MS);
@@ -104,6 +112,7 @@ export class PhoneAgent extends DurableObject<Env> {
       this.pumping = false;
       this.alarmFloor = 0;
       await this.armAlarm();
+      this.log("alarm_done", { durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
     }
   }
 
