@@ -1,1 +1,34 @@
-console.log("vm placeholder")
+// `npm run vm` and the Docker image: the agent VM configured from the environment. Refuses to
+// start without VM_TOKEN; exits 0 when idle or after SIGTERM has ended every run cleanly.
+import { z } from "zod";
+import { describeConfigError, loadVmConfig, type VmConfig } from "./config.ts";
+import { startVmServer } from "./server.ts";
+
+let config: VmConfig;
+try {
+  config = loadVmConfig(process.env);
+} catch (error) {
+  console.error(`vm: refusing to start: ${error instanceof z.ZodError ? describeConfigError(error) : String(error)}`);
+  process.exit(1);
+}
+if (process.getuid?.() === 0 && !config.cliEnv.IS_SANDBOX) {
+  console.warn("vm: running as root: the CLI refuses bypassPermissions runs unless IS_SANDBOX=1 (see docs/vm.md)");
+}
+
+const server = await startVmServer(config, {
+  onIdle: () => {
+    console.log(`vm: idle for ${config.idleTimeoutMs} ms with no active run, exiting`);
+    void server.close().then(() => process.exit(0));
+  },
+});
+console.log(`vm: listening on ${server.url} (data ${config.dataDir}, cli ${config.claudeBin})`);
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`vm: ${signal}: ending live runs and flushing their events`);
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,93 @@
+// A user's Claude Code process and the run it currently serves. It outlives a run when warm:
+// after `done` it waits for the next message of the same session instead of exiting.
+import { randomUUID } from "node:crypto";
+import type { InputMessage, RunOptions } from "../../src/protocol/vm-protocol.ts";
+import { spawnCli, type CliExit, type CliProcess } from "./cli-process.ts";
+import { parseCliLine } from "./core/cli-signals.ts";
+import { cliArgs, cliEnv, optionsFingerprint } from "./core/cli-command.ts";
+import type { Run } from "./run.ts";
+import type { UserPaths } from "./user-paths.ts";
+
+export type AgentProcess = {
+  readonly cli: CliProcess;
+  readonly userKey: string;
+  readonly fingerprint: string;
+  /** The session the CLI is on (from `--resume`, then from its own events). */
+  sessionId: string | null;
+  run: Run | null;
+  stopping: boolean;
+  warmTimer: ReturnType<typeof setTimeout> | null;
+};
+
+export type SpawnAgentInput = {
+  bin: string;
+  paths: UserPaths;
+  options: Pick<RunOptions, "permissionMode" | "appendSystemPrompt">;
+  sessionId: string | null;
+  passThrough: Record<string, string>;
+  maxLineBytes: number;
+  stopGraceMs: number;
+  onResultLine?: (runId: string, readAt: number) => void;
+};
+
+/** The messages of one request are one user turn, joined with blank lines. */
+export function turnText(messages: InputMessage[]): string {
+  return messages.map((m) => m.text).join("\n\n");
+}
+
+export function spawnAgent(input: SpawnAgentInput): AgentProcess {
+  // Assigned right after the spawn; output only arrives on a later tick.
+  let agent: AgentProcess;
+  const cli = spawnCli({
+    bin: input.bin,
+    args: cliArgs(input.options, input.sessionId),
+    cwd: input.paths.workspace,
+    env: cliEnv({
+      inherited: { PATH: process.env.PATH, LANG: process.env.LANG, TZ: process.env.TZ },
+      home: input.paths.home,
+      tmp: input.paths.tmp,
+      passThrough: input.passThrough,
+    }),
+    maxLineBytes: input.maxLineBytes,
+    onLine: (line, readAt) => {
+      for (const signal of parseCliLine(line)) {
+        if (signal.type === "init" || signal.type === "result") agent.sessionId = signal.sessionId;
+        const run = agent.run;
+        if (!run) continue;
+        if (signal.type === "result") input.onResultLine?.(run.id, readAt);
+        // The run already ended itself (auth failure, unknown session): only the CLI is left.
+        if (run.feed(signal)) void stopAgent(agent, input.stopGraceMs);
+      }
+    },
+  });
+  agent = {
+    cli,
+    userKey: input.paths.key,
+    fingerprint: optionsFingerprint(input.options),
+    sessionId: input.sessionId,
+    run: null,
+    stopping: false,
+    warmTimer: null,
+  };
+  return agent;
+}
+
+/** Writes one user turn to the CLI's stdin, recorded first so its consumption is never missed. */
+export function writeTurn(agent: AgentProcess, run: Run, messages: InputMessage[]): void {
+  const uuid = randomUUID();
+  run.feed({ type: "written", uuid, messageIds: messages.map((m) => m.id) });
+  agent.cli.writeLine({ type: "user", message: { role: "user", content: turnText(messages) }, uuid, parent_tool_use_id: null });
+}
+
+export function stopAgent(agent: AgentProcess, graceMs: number): Promise<CliExit> {
+  agent.stopping = true;
+  if (agent.warmTimer) clearTimeout(agent.warmTimer);
+  return agent.cli.stop(graceMs);
+}
+
+export function describeExit(exit: CliExit): string {
+  if (exit.spawnError) return `could not start the Claude Code CLI: ${exit.spawnError}`;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const tail = exit.stderrTail.trim().slice(-1500);
+  return `the Claude Code CLI ${how} before answering${tail ? `: ${tail}` : ""}`;
+}

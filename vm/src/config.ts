@@ -1,0 +1,67 @@
+// The VM's configuration: parsed once with zod, from the environment (`loadVmConfig`) or from a
+// caller that starts the server in-process (`VmConfigSchema.parse`). Fails closed on VM_TOKEN.
+import { resolve } from "node:path";
+import { z } from "zod";
+import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm-protocol.ts";
+import { resolveClaudeBin } from "./claude-bin.ts";
+
+const Millis = z.coerce.number().int().nonnegative();
+
+export const VmConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default("0.0.0.0"),
+  vmToken: z.string().trim().min(1, "VM_TOKEN is required: the VM refuses to start without its shared secret"),
+  /** Absolute, so a session's working directory (and so `--resume`) is the same after a restart. */
+  dataDir: z.string().min(1).transform((dir) => resolve(dir)),
+  claudeBin: z.string({ error: "CLAUDE_BIN is not set and @anthropic-ai/claude-code is not installed" }).min(1),
+  idleTimeoutMs: Millis.default(1_800_000),
+  /** How long a CLI process stays alive after its run is done, for the next message. 0 disables. */
+  warmSessionMs: Millis.default(600_000),
+  /** The VM's own maximum for a run; a shorter `timeLimitMs` from the relay wins. */
+  runTimeLimitMs: Millis.default(3_600_000),
+  /** SIGTERM to a run's process group, then SIGKILL after this long. */
+  stopGraceMs: Millis.default(5_000),
+  heartbeatMs: Millis.default(HEARTBEAT_INTERVAL_MS),
+  /** A CLI output line longer than this is dropped (a huge tool output), never buffered whole. */
+  maxLineBytes: Millis.default(8 * 1024 * 1024),
+  /** Run logs under DATA_DIR/.runs older than this are deleted at start. */
+  runRetentionMs: Millis.default(7 * 24 * 3_600_000),
+  /** Passed to every CLI process on top of the VM's own fixed variables (see cli-env.ts). */
+  cliEnv: z.record(z.string(), z.string()).default({}),
+});
+export type VmConfig = z.infer<typeof VmConfigSchema>;
+export type VmConfigInput = z.input<typeof VmConfigSchema>;
+
+/** Variables passed through to the CLI unchanged when set. Never VM_TOKEN. */
+const PASSED_THROUGH = /^(ANTHROPIC_[A-Z0-9_]+|CLAUDE_CODE_[A-Z0-9_]+|IS_SANDBOX|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS)$/;
+
+export function passThroughEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => PASSED_THROUGH.test(entry[0]) && entry[1] !== undefined),
+  );
+}
+
+/** Reads the contract's variables (plus the VM's own optional ones) from an environment. */
+export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
+  const input: Record<string, unknown> = {
+    port: env.PORT,
+    host: env.HOST,
+    vmToken: env.VM_TOKEN ?? "",
+    dataDir: env.DATA_DIR ?? ".data",
+    claudeBin: env.CLAUDE_BIN || resolveClaudeBin(),
+    idleTimeoutMs: env.IDLE_TIMEOUT_MS,
+    warmSessionMs: env.WARM_SESSION_MS,
+    runTimeLimitMs: env.RUN_TIME_LIMIT_MS,
+    stopGraceMs: env.STOP_GRACE_MS,
+    heartbeatMs: env.HEARTBEAT_MS,
+    cliEnv: passThroughEnv(env),
+  };
+  for (const key of Object.keys(input)) if (input[key] === undefined || input[key] === "") delete input[key];
+  if (input.vmToken === undefined) input.vmToken = "";
+  return VmConfigSchema.parse(input);
+}
+
+/** One line per problem, for a refusal to start that a human reads in a log. */
+export function describeConfigError(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`).join("; ");
+}

@@ -1,0 +1,60 @@
+// The CLI's argument vector and environment for one user's session. Pure: the shell spawns
+// exactly this, never through a shell, so no input is ever interpreted as shell syntax.
+import type { RunOptions } from "../../../src/protocol/vm-protocol.ts";
+
+/** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
+export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function cliArgs(options: Pick<RunOptions, "permissionMode" | "appendSystemPrompt">, resume: string | null): string[] {
+  const args = [
+    "-p",
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    "--input-format",
+    "stream-json",
+    // Echoes each consumed user message and reports command_lifecycle events: how the VM
+    // knows which input a result answered and which was never read.
+    "--replay-user-messages",
+    "--permission-mode",
+    options.permissionMode,
+  ];
+  // `--flag=value` so a value that starts with "-" is never read as an option.
+  if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
+  if (resume) args.push(`--resume=${resume}`);
+  return args;
+}
+
+/** Same process, same options: a warm CLI may take the next run only if this matches. */
+export function optionsFingerprint(options: Pick<RunOptions, "permissionMode" | "appendSystemPrompt">): string {
+  return JSON.stringify([options.permissionMode, options.appendSystemPrompt ?? ""]);
+}
+
+export type CliEnvInput = {
+  /** The VM's own PATH and locale, so the agent finds git, node and a shell. */
+  inherited: { PATH?: string; LANG?: string; TZ?: string };
+  home: string;
+  tmp: string;
+  /** ANTHROPIC_*, CLAUDE_CODE_*, IS_SANDBOX, proxies: passed through unchanged. */
+  passThrough: Record<string, string>;
+};
+
+/**
+ * An allow-list, not the VM's environment: VM_TOKEN and anything else the server holds never
+ * reach the agent's shell. The fixed values keep a headless server quiet (no auto-update, no
+ * telemetry); the operator's pass-through variables may override them.
+ */
+export function cliEnv(input: CliEnvInput): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: input.inherited.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    LANG: input.inherited.LANG ?? "C.UTF-8",
+    HOME: input.home,
+    TMPDIR: input.tmp,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_TELEMETRY: "1",
+    ...input.passThrough,
+  };
+  if (input.inherited.TZ) env.TZ = input.inherited.TZ;
+  return env;
+}

@@ -1,0 +1,99 @@
+// The functional core of a run: which user turns were written to the CLI, which it consumed,
+// which a result answered, and so which protocol events to emit. No I/O, no clock.
+import type { RunErrorCode, RunEvent } from "../../../src/protocol/vm-protocol.ts";
+import type { CliSignal } from "./cli-signals.ts";
+import { describeToolUse } from "./progress-line.ts";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event before the run's log numbers it. */
+export type EventBody = DistributiveOmit<RunEvent, "seq">;
+
+export type Turn = { uuid: string; messageIds: string[]; consumed: boolean; answered: boolean };
+
+export type RunState = {
+  turns: Turn[];
+  reportedSessionId: string | null;
+  finished: boolean;
+  cwd: string;
+};
+
+export type RunInput =
+  | CliSignal
+  | { type: "written"; uuid: string; messageIds: string[] }
+  /** The CLI process ended; `stopCode` says why when the VM stopped it. */
+  | { type: "exited"; stopCode: RunErrorCode | null; message: string };
+
+/** `stop`: the run is over but its CLI is still alive and must be stopped. */
+export type Step = { state: RunState; events: EventBody[]; stop: RunErrorCode | null };
+
+export function newRunState(cwd: string, knownSessionId: string | null = null): RunState {
+  return { turns: [], reportedSessionId: knownSessionId, finished: false, cwd };
+}
+
+/**
+ * Ends the run with an error. Input the CLI never read is reported `unconsumed` first, except
+ * the run's first turn: the terminal error is about that one, and the relay retries it as such.
+ */
+function fail(state: RunState, code: RunErrorCode, message: string): { state: RunState; events: EventBody[] } {
+  const unread = state.turns.slice(1).filter((t) => !t.consumed);
+  const events: EventBody[] = [];
+  if (unread.length > 0) events.push({ type: "unconsumed", messageIds: unread.flatMap((t) => t.messageIds) });
+  events.push({ type: "error", code, message: message.slice(0, 2000) });
+  return { state: { ...state, finished: true }, events };
+}
+
+function markConsumed(state: RunState, uuids: string[]): RunState {
+  if (!state.turns.some((t) => uuids.includes(t.uuid) && !t.consumed)) return state;
+  return { ...state, turns: state.turns.map((t) => (uuids.includes(t.uuid) ? { ...t, consumed: true } : t)) };
+}
+
+function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>): Step {
+  if (signal.unknownSession) return { ...fail(state, "unknown_session", signal.text), stop: "unknown_session" };
+  if (signal.authFailed) return { ...fail(state, "auth_failed", signal.text), stop: "auth_failed" };
+  // A result answers every turn consumed since the last one (the CLI merges queued input into
+  // one turn). A CLI that never says what it consumed is taken to answer the oldest turn.
+  let answered = state.turns.filter((t) => t.consumed && !t.answered);
+  if (answered.length === 0) answered = state.turns.filter((t) => !t.answered).slice(0, 1);
+  const turns = state.turns.map((t) => (answered.includes(t) ? { ...t, consumed: true, answered: true } : t));
+  const events: EventBody[] = [];
+  if (signal.sessionId !== state.reportedSessionId) events.push({ type: "session", sessionId: signal.sessionId });
+  events.push({
+    type: "result",
+    messageIds: answered.flatMap((t) => t.messageIds),
+    text: signal.text,
+    isError: signal.isError,
+    subtype: signal.subtype,
+    costUsd: signal.costUsd,
+    numTurns: signal.numTurns,
+    durationMs: signal.durationMs,
+    sessionId: signal.sessionId,
+  });
+  const finished = turns.every((t) => t.answered);
+  if (finished) events.push({ type: "done" });
+  return { state: { ...state, turns, finished, reportedSessionId: signal.sessionId }, events, stop: null };
+}
+
+export function stepRun(state: RunState, input: RunInput): Step {
+  if (state.finished) return { state, events: [], stop: null };
+  switch (input.type) {
+    case "written":
+      return { state: { ...state, turns: [...state.turns, { uuid: input.uuid, messageIds: input.messageIds, consumed: false, answered: false }] }, events: [], stop: null };
+    case "consumed":
+      return { state: markConsumed(state, [input.uuid]), events: [], stop: null };
+    case "init": {
+      const next = markConsumed({ ...state, reportedSessionId: input.sessionId }, input.consumedUuids);
+      const events: EventBody[] = input.sessionId === state.reportedSessionId ? [] : [{ type: "session", sessionId: input.sessionId }];
+      return { state: next, events, stop: null };
+    }
+    case "tool_use": {
+      const text = describeToolUse(input.name, input.input, state.cwd);
+      return { state, events: text ? [{ type: "progress", text }] : [], stop: null };
+    }
+    case "auth_failed":
+      return { ...fail(state, "auth_failed", input.message), stop: "auth_failed" };
+    case "result":
+      return answer(state, input);
+    case "exited":
+      return { ...fail(state, input.stopCode ?? "cli_crashed", input.message), stop: null };
+  }
+}

@@ -1,0 +1,103 @@
+// The VM's HTTP surface (docs/protocol.md): the token on every request but /health, request
+// bodies parsed with the protocol's schemas, run events as NDJSON streams.
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { z } from "zod";
+import {
+  RunInputRequestSchema,
+  StartRunRequestSchema,
+  ToolResultRequestSchema,
+  VM_ROUTES,
+  type VmErrorBody,
+} from "../../src/protocol/vm-protocol.ts";
+import { createTokenCheck } from "./core/bearer-token.ts";
+import { eventStreamResponse, type StreamHooks } from "./event-stream.ts";
+import type { RunManager } from "./run-manager.ts";
+import { isRunId } from "./user-paths.ts";
+
+export type RouteDeps = {
+  vmToken: string;
+  manager: RunManager;
+  stream: Omit<StreamHooks, "onDelivered"> & Partial<Pick<StreamHooks, "onDelivered">>;
+  /** Every authorised request, before it is answered. */
+  onRequest: () => void;
+  now: () => number;
+};
+
+function fail(status: 400 | 401 | 404 | 409 | 503, body: VmErrorBody): never {
+  throw new HTTPException(status, { res: Response.json(body, { status }) });
+}
+
+async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const json: unknown = await c.req.json().catch(() => undefined);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) fail(400, { error: "bad_request", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 500) });
+  return parsed.data;
+}
+
+function runIdOf(c: Context): string {
+  const runId = c.req.param("runId") ?? "";
+  if (!isRunId(runId)) fail(400, { error: "bad_request", message: "runId must be 1-80 of [A-Za-z0-9_-]" });
+  return runId;
+}
+
+export function createVmApp(deps: RouteDeps): Hono {
+  const app = new Hono();
+  const tokenMatches = createTokenCheck(deps.vmToken);
+
+  // Health checks (Fly polls them) and refused requests are not activity: neither may keep
+  // an idle VM awake.
+  app.get(VM_ROUTES.health, (c) => c.json({ ok: true }));
+  app.use("/v1/*", async (c, next) => {
+    if (!tokenMatches(c.req.header("authorization"))) fail(401, { error: "unauthorized" });
+    deps.onRequest();
+    await next();
+  });
+
+  app.post(VM_ROUTES.startRun, async (c) => {
+    const receivedAt = deps.now();
+    const request = await parseBody(c, StartRunRequestSchema);
+    const outcome = deps.manager.start(request, receivedAt);
+    if (outcome.kind === "user_mismatch") fail(409, { error: "user_mismatch", message: "this runId belongs to another user" });
+    if (outcome.kind === "shutting_down") fail(503, { error: "bad_request", message: "the VM is shutting down" });
+    return eventStreamResponse(outcome.run, 0, { onDelivered: undefined, ...deps.stream });
+  });
+
+  app.get("/v1/runs/:runId/events", (c) => {
+    const after = Number(c.req.query("after") ?? "0");
+    if (!Number.isInteger(after) || after < 0) fail(400, { error: "bad_request", message: "after must be a non-negative integer" });
+    const run = deps.manager.find(runIdOf(c));
+    if (!run) fail(404, { error: "unknown_run" });
+    return eventStreamResponse(run, after, { onDelivered: undefined, ...deps.stream });
+  });
+
+  app.post("/v1/runs/:runId/input", async (c) => {
+    const runId = runIdOf(c);
+    const { messages } = await parseBody(c, RunInputRequestSchema);
+    const outcome = deps.manager.input(runId, messages);
+    if (outcome === "unknown_run") fail(404, { error: "unknown_run" });
+    if (outcome === "run_finished") fail(409, { error: "run_finished", message: "the run has ended; start a new one" });
+    return c.json({ accepted: true }, 202);
+  });
+
+  app.post("/v1/runs/:runId/cancel", (c) => {
+    if (deps.manager.cancel(runIdOf(c)) === "unknown_run") fail(404, { error: "unknown_run" });
+    return c.json({ accepted: true }, 202);
+  });
+
+  // This VM offers the agent no relay tools yet, so no run ever has a tool call to answer.
+  app.post("/v1/runs/:runId/tool-result", async (c) => {
+    const runId = runIdOf(c);
+    const { callId } = await parseBody(c, ToolResultRequestSchema);
+    if (!deps.manager.find(runId)) fail(404, { error: "unknown_run" });
+    fail(400, { error: "bad_request", message: `no pending tool call ${callId}` });
+  });
+
+  app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));
+  app.onError((error) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    console.error(`vm: ${error instanceof Error ? error.stack : String(error)}`);
+    return Response.json({ error: "bad_request", message: "internal error" } satisfies VmErrorBody, { status: 500 });
+  });
+  return app;
+}

@@ -1,0 +1,194 @@
+// The VM's runs and CLI processes: one live run and at most one process per user, warm reuse
+// of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
+import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol.ts";
+import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process.ts";
+import { optionsFingerprint, SESSION_ID } from "./core/cli-command.ts";
+import type { VmConfig } from "./config.ts";
+import type { RunLog } from "./run-log.ts";
+import { createRun, loggedRunView, type Run, type RunView } from "./run.ts";
+import { ensureUserDirs, userPathsOf, type UserPaths } from "./user-paths.ts";
+
+export type TimingMark = "received" | "spawned" | "result_line";
+export type ManagerDeps = {
+  config: VmConfig;
+  log: RunLog;
+  /** A run ended or a process was stopped: counts as activity for the idle monitor. */
+  touch: () => void;
+  onTiming?: (runId: string, mark: TimingMark, at: number) => void;
+};
+
+export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
+
+/** Finished runs stay in memory this long for reconnects, then are read from their log. */
+const FINISHED_IN_MEMORY_MS = 10 * 60_000;
+
+export function createRunManager(deps: ManagerDeps) {
+  const { config, log } = deps;
+  const runs = new Map<string, Run>();
+  const liveByUser = new Map<string, Run>();
+  const agentByUser = new Map<string, AgentProcess>();
+  /** Input that arrived while a run waited for its process. */
+  const waiting = new Map<string, InputMessage[][]>();
+  let shuttingDown = false;
+
+  function find(runId: string): RunView | null {
+    const live = runs.get(runId);
+    if (live) return live;
+    const logged = log.read(runId);
+    return logged ? loggedRunView(runId, logged.meta.userKey, logged.events) : null;
+  }
+
+  function agentOf(run: Run): AgentProcess | null {
+    const agent = agentByUser.get(run.userKey);
+    return agent?.run === run ? agent : null;
+  }
+
+  function stop(agent: AgentProcess): Promise<unknown> {
+    if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
+    return stopAgent(agent, config.stopGraceMs);
+  }
+
+  /** After `done`: keep the process warm for the next message, or let it exit. */
+  function afterRun(agent: AgentProcess, run: Run): void {
+    if (agent.run === run) agent.run = null;
+    if (agent.stopping || !agent.cli.isAlive()) return;
+    if (shuttingDown || config.warmSessionMs === 0) {
+      agent.cli.endInput();
+      setTimeout(() => agent.cli.isAlive() && void stop(agent), config.stopGraceMs).unref();
+      return;
+    }
+    agent.warmTimer = setTimeout(() => void stop(agent), config.warmSessionMs);
+  }
+
+  function newAgent(paths: UserPaths, request: StartRunRequest): AgentProcess {
+    const agent = spawnAgent({
+      bin: config.claudeBin,
+      paths,
+      options: request.options,
+      sessionId: request.sessionId,
+      passThrough: config.cliEnv,
+      maxLineBytes: config.maxLineBytes,
+      stopGraceMs: config.stopGraceMs,
+      onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),
+    });
+    void agent.cli.exited.then((exit) => {
+      if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
+      const run = agent.run;
+      agent.run = null;
+      run?.feed({ type: "exited", stopCode: run.stopRequest?.code ?? null, message: run.stopRequest?.message ?? describeExit(exit) });
+      deps.touch();
+    });
+    return agent;
+  }
+
+  function attach(agent: AgentProcess, run: Run, messages: InputMessage[], timeLimitMs: number): void {
+    if (agent.warmTimer) clearTimeout(agent.warmTimer);
+    agent.warmTimer = null;
+    agent.run = run;
+    agentByUser.set(agent.userKey, agent);
+    const timer = timeLimitMs > 0 ? setTimeout(() => cancelWith(run, "time_limit", `the run exceeded its time limit of ${timeLimitMs} ms`), timeLimitMs) : null;
+    run.onFinished(() => {
+      if (timer) clearTimeout(timer);
+      afterRun(agent, run);
+    });
+    writeTurn(agent, run, messages);
+    for (const more of waiting.get(run.id) ?? []) writeTurn(agent, run, more);
+    waiting.delete(run.id);
+  }
+
+  async function launch(run: Run, request: StartRunRequest, paths: UserPaths): Promise<void> {
+    ensureUserDirs(paths);
+    const limits = [request.options.timeLimitMs, config.runTimeLimitMs].filter((n): n is number => !!n && n > 0);
+    const timeLimitMs = limits.length > 0 ? Math.min(...limits) : 0;
+    const current = agentByUser.get(paths.key);
+    const warm =
+      current && !current.run && !current.stopping && current.cli.isAlive() && request.sessionId !== null &&
+      current.sessionId === request.sessionId && current.fingerprint === optionsFingerprint(request.options);
+    if (current && warm) return attach(current, run, request.messages, timeLimitMs);
+    if (current) {
+      const stopping = stop(current);
+      // Two processes must never write the same session: wait for the old one to be gone.
+      if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
+    }
+    if (run.isFinished()) return;
+    const agent = newAgent(paths, request);
+    deps.onTiming?.(run.id, "spawned", agent.cli.spawnedAt);
+    attach(agent, run, request.messages, timeLimitMs);
+  }
+
+  function cancelWith(run: Run, code: "cancelled" | "time_limit" | "vm_restarted", message: string): Promise<unknown> {
+    if (run.isFinished()) return Promise.resolve();
+    run.stopRequest ??= { code, message };
+    const agent = agentOf(run);
+    if (agent) return stop(agent);
+    // Still waiting for its process: end it here, the launch sees it finished.
+    waiting.delete(run.id);
+    run.failNow(code, message);
+    return Promise.resolve();
+  }
+
+  return {
+    find,
+    liveRunCount: () => liveByUser.size,
+
+    start(request: StartRunRequest, receivedAt: number): StartOutcome {
+      if (shuttingDown) return { kind: "shutting_down" };
+      const paths = userPathsOf(config.dataDir, request.userId);
+      const existing = find(request.runId);
+      if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
+      deps.onTiming?.(request.runId, "received", receivedAt);
+      log.create({ runId: request.runId, userKey: paths.key, createdAt: Date.now() });
+      const run = createRun(request.runId, paths.key, paths.workspace, log);
+      runs.set(run.id, run);
+      run.onFinished(() => {
+        setTimeout(() => runs.get(run.id) === run && runs.delete(run.id), FINISHED_IN_MEMORY_MS).unref();
+        deps.touch();
+      });
+      const live = liveByUser.get(paths.key);
+      if (live) {
+        run.failNow("busy", `user already has a live run (${live.id})`);
+      } else if (request.sessionId !== null && !SESSION_ID.test(request.sessionId)) {
+        run.failNow("unknown_session", "not a Claude Code session id");
+      } else {
+        liveByUser.set(paths.key, run);
+        run.onFinished(() => liveByUser.get(paths.key) === run && liveByUser.delete(paths.key));
+        launch(run, request, paths).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
+      }
+      return { kind: "run", run };
+    },
+
+    input(runId: string, messages: InputMessage[]): "accepted" | "unknown_run" | "run_finished" {
+      const run = runs.get(runId);
+      if (!run) return find(runId) ? "run_finished" : "unknown_run";
+      if (run.isFinished() || run.stopRequest) return "run_finished";
+      const agent = agentOf(run);
+      if (agent) writeTurn(agent, run, messages);
+      else waiting.set(runId, [...(waiting.get(runId) ?? []), messages]);
+      return "accepted";
+    },
+
+    cancel(runId: string): "accepted" | "unknown_run" {
+      const run = runs.get(runId);
+      if (!run) return find(runId) ? "accepted" : "unknown_run";
+      void cancelWith(run, "cancelled", "cancelled through /cancel");
+      return "accepted";
+    },
+
+    /** Idle exit: end warm processes (there is no live run, or we would not be idle). */
+    async stopWarm(): Promise<void> {
+      await Promise.all([...agentByUser.values()].filter((a) => !a.run).map(stop));
+    },
+
+    /** SIGTERM: live runs end with `vm_restarted`, every process is stopped, events are on disk. */
+    async shutdown(): Promise<void> {
+      shuttingDown = true;
+      const live = [...runs.values()].filter((run) => !run.isFinished());
+      await Promise.all([
+        ...live.map((run) => cancelWith(run, "vm_restarted", "the VM stopped while the run was live")),
+        ...[...agentByUser.values()].map(stop),
+      ]);
+    },
+  };
+}
+
+export type RunManager = ReturnType<typeof createRunManager>;

@@ -1,0 +1,89 @@
+// One run's events: numbered, written to its log, then handed to every open stream. Its state
+// machine is the pure run tracker; this shell only numbers, persists and notifies.
+import type { RunErrorCode, RunEvent } from "../../src/protocol/vm-protocol.ts";
+import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker.ts";
+import type { RunLog } from "./run-log.ts";
+
+export type RunView = {
+  readonly id: string;
+  readonly userKey: string;
+  eventsAfter(seq: number): RunEvent[];
+  isFinished(): boolean;
+  /** Called with each new event; returns the unsubscribe function. */
+  subscribe(listener: (event: RunEvent) => void): () => void;
+};
+
+export type Run = RunView & {
+  /** Why the VM is stopping this run's CLI, if it is (cancel, time limit, shutdown). */
+  stopRequest: { code: RunErrorCode; message: string } | null;
+  /** Steps the tracker; returns a stop the run asks for (auth failure, unknown session). */
+  feed(input: RunInput): RunErrorCode | null;
+  /** Ends the run at once, before or without a CLI (busy, an invalid session id). */
+  failNow(code: RunErrorCode, message: string): void;
+  onFinished(callback: () => void): void;
+};
+
+export function createRun(id: string, userKey: string, cwd: string, log: RunLog): Run {
+  const events: RunEvent[] = [];
+  const listeners = new Set<(event: RunEvent) => void>();
+  const finishedCallbacks: Array<() => void> = [];
+  let state: RunState = newRunState(cwd);
+
+  function emit(bodies: EventBody[]): void {
+    for (const body of bodies) {
+      const event = { seq: events.length + 1, ...body } as RunEvent;
+      log.append(id, event);
+      events.push(event);
+      for (const listener of listeners) listener(event);
+    }
+  }
+
+  function settle(bodies: EventBody[], wasFinished: boolean): void {
+    emit(bodies);
+    if (!wasFinished && state.finished) {
+      listeners.clear();
+      for (const callback of finishedCallbacks.splice(0)) callback();
+    }
+  }
+
+  return {
+    id,
+    userKey,
+    stopRequest: null,
+    eventsAfter: (seq) => events.filter((e) => e.seq > seq),
+    isFinished: () => state.finished,
+    subscribe(listener) {
+      if (state.finished) return () => {};
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    feed(input) {
+      const wasFinished = state.finished;
+      const step = stepRun(state, input);
+      state = step.state;
+      settle(step.events, wasFinished);
+      return step.stop;
+    },
+    failNow(code, message) {
+      const wasFinished = state.finished;
+      const step = stepRun(state, { type: "exited", stopCode: code, message });
+      state = step.state;
+      settle(step.events, wasFinished);
+    },
+    onFinished(callback) {
+      if (state.finished) callback();
+      else finishedCallbacks.push(callback);
+    },
+  };
+}
+
+/** A finished run read back from its log (after a restart, or once dropped from memory). */
+export function loggedRunView(id: string, userKey: string, events: RunEvent[]): RunView {
+  return {
+    id,
+    userKey,
+    eventsAfter: (seq) => events.filter((e) => e.seq > seq),
+    isFinished: () => true,
+    subscribe: () => () => {},
+  };
+}

@@ -1,0 +1,56 @@
+// Where a user's HOME, workspace and temp files live, and where run logs go: every path is
+// built from a hash or a checked id and verified to stay inside DATA_DIR, whatever the input.
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+
+export type UserPaths = { key: string; root: string; home: string; workspace: string; tmp: string };
+
+const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** A user's directory name: the sha256 of the id, so no id can name a path. */
+export function userKeyOf(userId: string): string {
+  return createHash("sha256").update(userId, "utf8").digest("hex");
+}
+
+/** Joins under `root` and refuses any result that is not strictly inside it. */
+export function resolveInside(root: string, ...segments: string[]): string {
+  const base = resolve(root);
+  const target = resolve(base, ...segments);
+  const rel = relative(base, target);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+    throw new Error(`path escapes ${base}: ${JSON.stringify(segments)}`);
+  }
+  return target;
+}
+
+export function userPathsOf(dataDir: string, userId: string): UserPaths {
+  const key = userKeyOf(userId);
+  const root = resolveInside(dataDir, "users", key);
+  return {
+    key,
+    root,
+    home: resolveInside(root, "home"),
+    workspace: resolveInside(root, "workspace"),
+    tmp: resolveInside(root, "tmp"),
+  };
+}
+
+/** Creates a user's directories (owner-only) on first use. */
+export function ensureUserDirs(paths: UserPaths): void {
+  for (const dir of [paths.home, paths.workspace, paths.tmp]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+export function isRunId(runId: string): boolean {
+  return RUN_ID.test(runId);
+}
+
+export function runsDirOf(dataDir: string): string {
+  return resolveInside(dataDir, ".runs");
+}
+
+/** `DATA_DIR/.runs/<runId>.<suffix>`, for a run id the protocol allows and nothing else. */
+export function runFileOf(dataDir: string, runId: string, suffix: "ndjson" | "meta.json"): string {
+  if (!isRunId(runId)) throw new Error(`invalid run id: ${JSON.stringify(runId)}`);
+  return resolveInside(runsDirOf(dataDir), `${runId}.${suffix}`);
+}

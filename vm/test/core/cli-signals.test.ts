@@ -1,0 +1,44 @@
+// CLI stream-json lines (shapes observed from Claude Code 2.1.330) become the run's signals.
+import { describe, expect, it } from "vitest";
+import { parseCliLine } from "../../src/core/cli-signals.ts";
+
+const line = (value: unknown) => JSON.stringify(value);
+const resultLine = (over: Record<string, unknown>) =>
+  line({ type: "result", subtype: "success", is_error: false, session_id: "s1", result: "hi", total_cost_usd: 0.5, num_turns: 2, duration_ms: 188.4, ...over });
+
+describe("parseCliLine", () => {
+  const cases: Array<{ name: string; raw: string; signals: unknown[] }> = [
+    { name: "not JSON", raw: "Loading…", signals: [] },
+    { name: "init with the consumed uuids", raw: line({ type: "system", subtype: "init", session_id: "s1", user_message_uuids: ["u1"] }), signals: [{ type: "init", sessionId: "s1", consumedUuids: ["u1"] }] },
+    { name: "init without a session id fails closed", raw: line({ type: "system", subtype: "init" }), signals: [] },
+    { name: "a 401 retry", raw: line({ type: "system", subtype: "api_retry", error_status: 401, error: "authentication_failed" }), signals: [{ type: "auth_failed", message: "Anthropic refused the CLI's credentials (HTTP 401)" }] },
+    { name: "a 529 retry is only a retry", raw: line({ type: "system", subtype: "api_retry", error_status: 529 }), signals: [] },
+    { name: "a replayed user message", raw: line({ type: "user", uuid: "u2", isReplay: true, message: { role: "user", content: "x" } }), signals: [{ type: "consumed", uuid: "u2" }] },
+    { name: "a tool result is not a replay", raw: line({ type: "user", uuid: "t", message: { role: "user", content: [] } }), signals: [] },
+    { name: "command started", raw: line({ type: "command_lifecycle", command_uuid: "u3", state: "started" }), signals: [{ type: "consumed", uuid: "u3" }] },
+    { name: "command queued", raw: line({ type: "command_lifecycle", command_uuid: "u3", state: "queued" }), signals: [] },
+    {
+      name: "assistant tool uses",
+      raw: line({ type: "assistant", message: { content: [{ type: "text", text: "x" }, { type: "tool_use", name: "Bash", input: { command: "ls" } }] } }),
+      signals: [{ type: "tool_use", name: "Bash", input: { command: "ls" } }],
+    },
+    { name: "a result without its required fields", raw: line({ type: "result", subtype: "success" }), signals: [] },
+  ];
+  for (const c of cases) it(c.name, () => expect(parseCliLine(c.raw)).toEqual(c.signals));
+
+  it("takes the turn's cost from model_usage_since_last_result, not the session total", () => {
+    const [signal] = parseCliLine(resultLine({ model_usage_since_last_result: { a: { costUSD: 0.1 }, b: { costUSD: 0.02 } } }));
+    expect(signal).toMatchObject({ type: "result", costUsd: 0.12, numTurns: 2, durationMs: 188, text: "hi" });
+  });
+
+  it("falls back to total_cost_usd when the CLI gives no per-turn usage", () => {
+    expect(parseCliLine(resultLine({}))[0]).toMatchObject({ costUsd: 0.5 });
+  });
+
+  it("recognises an unknown session and an authentication failure", () => {
+    const unknown = resultLine({ subtype: "error_during_execution", is_error: true, result: undefined, errors: ["No conversation found with session ID: abc"] });
+    expect(parseCliLine(unknown)[0]).toMatchObject({ unknownSession: true, authFailed: false, text: "No conversation found with session ID: abc" });
+    const auth = resultLine({ is_error: true, api_error_status: 401, result: "Invalid API key" });
+    expect(parseCliLine(auth)[0]).toMatchObject({ authFailed: true, unknownSession: false });
+  });
+});

@@ -1,0 +1,112 @@
+// The run tracker turns CLI signals into protocol events: which input a result answered, what
+// was never read, and how a run ends.
+import { describe, expect, it } from "vitest";
+import type { CliSignal } from "../../src/core/cli-signals.ts";
+import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "../../src/core/run-tracker.ts";
+
+const result = (over: Partial<Extract<CliSignal, { type: "result" }>> = {}): RunInput => ({
+  type: "result",
+  text: "answer",
+  isError: false,
+  subtype: "success",
+  costUsd: 0.01,
+  numTurns: 1,
+  durationMs: 100,
+  sessionId: "s1",
+  unknownSession: false,
+  authFailed: false,
+  ...over,
+});
+
+function run(inputs: RunInput[]): { state: RunState; events: EventBody[]; stops: string[] } {
+  let state = newRunState("/data/users/u/workspace");
+  const events: EventBody[] = [];
+  const stops: string[] = [];
+  for (const input of inputs) {
+    const step = stepRun(state, input);
+    state = step.state;
+    events.push(...step.events);
+    if (step.stop) stops.push(step.stop);
+  }
+  return { state, events, stops };
+}
+
+const written = (uuid: string, ...ids: string[]): RunInput => ({ type: "written", uuid, messageIds: ids });
+const types = (events: EventBody[]) => events.map((e) => e.type);
+
+describe("stepRun", () => {
+  it("reports the session at init, then one result and done", () => {
+    const { events, state } = run([written("u1", "m1", "m2"), { type: "init", sessionId: "s1", consumedUuids: ["u1"] }, result()]);
+    expect(events).toEqual([
+      { type: "session", sessionId: "s1" },
+      { type: "result", messageIds: ["m1", "m2"], text: "answer", isError: false, subtype: "success", costUsd: 0.01, numTurns: 1, durationMs: 100, sessionId: "s1" },
+      { type: "done" },
+    ]);
+    expect(state.finished).toBe(true);
+  });
+
+  it("gives one result for input the CLI merged into one turn, and is done only when all are answered", () => {
+    const { events } = run([
+      written("u1", "m1"),
+      { type: "init", sessionId: "s1", consumedUuids: ["u1"] },
+      written("u2", "m2"),
+      written("u3", "m3"),
+      result({ text: "first" }),
+      { type: "consumed", uuid: "u2" },
+      { type: "consumed", uuid: "u3" },
+      { type: "init", sessionId: "s1", consumedUuids: ["u2", "u3"] },
+      result({ text: "second" }),
+    ]);
+    const results = events.filter((e) => e.type === "result");
+    expect(results.map((r) => r.type === "result" && r.messageIds)).toEqual([["m1"], ["m2", "m3"]]);
+    expect(types(events)).toEqual(["session", "result", "result", "done"]);
+  });
+
+  it("answers the oldest turn when the CLI never says what it consumed", () => {
+    const { events } = run([written("u1", "m1"), written("u2", "m2"), result(), result()]);
+    expect(events.filter((e) => e.type === "result").map((e) => e.type === "result" && e.messageIds)).toEqual([["m1"], ["m2"]]);
+  });
+
+  it("reports later turns the CLI never read as unconsumed before the terminal error, never the first turn", () => {
+    const { events } = run([
+      written("u1", "m1"),
+      { type: "consumed", uuid: "u1" },
+      written("u2", "m2"),
+      written("u3", "m3"),
+      { type: "exited", stopCode: "cancelled", message: "cancelled through /cancel" },
+    ]);
+    expect(events).toEqual([
+      { type: "unconsumed", messageIds: ["m2", "m3"] },
+      { type: "error", code: "cancelled", message: "cancelled through /cancel" },
+    ]);
+  });
+
+  const endings: Array<{ name: string; input: RunInput; code: string; stop: string | null }> = [
+    { name: "an exit nobody asked for is a crash", input: { type: "exited", stopCode: null, message: "exit 1" }, code: "cli_crashed", stop: null },
+    { name: "a stop for the time limit", input: { type: "exited", stopCode: "time_limit", message: "limit" }, code: "time_limit", stop: null },
+    { name: "a 401 retry is an auth failure", input: { type: "auth_failed", message: "401" }, code: "auth_failed", stop: "auth_failed" },
+    { name: "a result with HTTP 401", input: result({ isError: true, authFailed: true }), code: "auth_failed", stop: "auth_failed" },
+    { name: "no conversation found", input: result({ isError: true, unknownSession: true, subtype: "error_during_execution" }), code: "unknown_session", stop: "unknown_session" },
+  ];
+  for (const ending of endings) {
+    it(`ends with ${ending.code}: ${ending.name}`, () => {
+      const { events, stops } = run([written("u1", "m1"), ending.input]);
+      expect(events.at(-1)).toMatchObject({ type: "error", code: ending.code });
+      expect(stops).toEqual(ending.stop ? [ending.stop] : []);
+    });
+  }
+
+  it("ignores everything after the run has ended", () => {
+    const { events } = run([written("u1", "m1"), result(), result(), { type: "exited", stopCode: null, message: "x" }]);
+    expect(types(events)).toEqual(["session", "result", "done"]);
+  });
+
+  it("turns tool use into one progress line and skips bookkeeping tools", () => {
+    const { events } = run([
+      written("u1", "m1"),
+      { type: "tool_use", name: "Bash", input: { command: "npm test" } },
+      { type: "tool_use", name: "TodoWrite", input: {} },
+    ]);
+    expect(events).toEqual([{ type: "progress", text: "Running: npm test" }]);
+  });
+});

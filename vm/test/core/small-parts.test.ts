@@ -1,0 +1,90 @@
+// The VM's small pure parts: progress lines, capped line splitting, the token check, idleness,
+// and the CLI's argument vector and environment.
+import { describe, expect, it } from "vitest";
+import { createTokenCheck } from "../../src/core/bearer-token.ts";
+import { cliArgs, cliEnv } from "../../src/core/cli-command.ts";
+import { isIdle } from "../../src/core/idle.ts";
+import { createLineSplitter } from "../../src/core/line-splitter.ts";
+import { describeToolUse } from "../../src/core/progress-line.ts";
+
+describe("describeToolUse", () => {
+  const cwd = "/data/users/abc/workspace";
+  const cases: Array<[string, Record<string, unknown>, string | null]> = [
+    ["Bash", { command: "npm test\n  --silent" }, "Running: npm test --silent"],
+    ["Edit", { file_path: `${cwd}/src/x.ts` }, "Editing src/x.ts"],
+    ["Write", { file_path: "/etc/hosts" }, "Writing /etc/hosts"],
+    ["Read", { file_path: `${cwd}/README.md` }, "Reading README.md"],
+    ["Grep", { pattern: "TODO" }, "Searching for TODO"],
+    ["WebFetch", { url: "https://example.com" }, "Fetching https://example.com"],
+    ["mcp__relay__schedule_create", { prompt: "x" }, "Using schedule_create (relay)"],
+    ["SomethingNew", {}, "Using SomethingNew"],
+    ["Bash", {}, "Using Bash"],
+    ["TodoWrite", { todos: [] }, null],
+  ];
+  for (const [name, input, expected] of cases) it(`${name} → ${expected}`, () => expect(describeToolUse(name, input, cwd)).toBe(expected));
+
+  it("keeps a line short", () => {
+    expect(describeToolUse("Bash", { command: "x".repeat(1000) }, cwd)?.length).toBe(120);
+  });
+});
+
+describe("createLineSplitter", () => {
+  it("joins lines across chunks and drops a line longer than the cap without buffering it", () => {
+    const splitter = createLineSplitter(10);
+    expect(splitter.push('{"a":1}\n{"b"')).toEqual(['{"a":1}']);
+    expect(splitter.push(":2}\n" + "y".repeat(30))).toEqual(['{"b":2}']);
+    expect(splitter.push("y".repeat(30) + "\nok\n")).toEqual(["ok"]);
+    expect(splitter.dropped()).toBe(1);
+    expect(splitter.push("tail")).toEqual([]);
+    expect(splitter.end()).toEqual(["tail"]);
+  });
+});
+
+describe("createTokenCheck", () => {
+  const check = createTokenCheck("s3cret-token");
+  const cases: Array<[string | undefined, boolean]> = [
+    ["Bearer s3cret-token", true],
+    ["Bearer s3cret-token2", false],
+    ["bearer s3cret-token", false],
+    ["s3cret-token", false],
+    ["Bearer ", false],
+    [undefined, false],
+  ];
+  for (const [header, ok] of cases) it(`${String(header)} → ${ok}`, () => expect(check(header)).toBe(ok));
+});
+
+describe("isIdle", () => {
+  const base = { now: 10_000, lastActivityAt: 0, idleTimeoutMs: 5_000, liveRuns: 0, openStreams: 0 };
+  const cases: Array<[string, Partial<typeof base>, boolean]> = [
+    ["quiet past the timeout", {}, true],
+    ["quiet, not long enough", { lastActivityAt: 6_000 }, false],
+    ["a live run, however long", { liveRuns: 1 }, false],
+    ["an open stream", { openStreams: 1 }, false],
+    ["disabled", { idleTimeoutMs: 0 }, false],
+  ];
+  for (const [name, over, idle] of cases) it(name, () => expect(isIdle({ ...base, ...over })).toBe(idle));
+});
+
+describe("cliArgs and cliEnv", () => {
+  it("builds the headless stream-json command, values attached so a leading dash stays a value", () => {
+    expect(cliArgs({ permissionMode: "acceptEdits", appendSystemPrompt: "-be brief" }, "0b9c2e4e-1111-4111-8111-111111111111")).toEqual([
+      "-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages",
+      "--permission-mode", "acceptEdits", "--append-system-prompt=-be brief", "--resume=0b9c2e4e-1111-4111-8111-111111111111",
+    ]);
+    expect(cliArgs({ permissionMode: "default" }, null)).not.toContain("--resume");
+  });
+
+  it("gives the CLI an allow-listed environment: the user's HOME, never the VM's secrets", () => {
+    const env = cliEnv({ inherited: { PATH: "/bin" }, home: "/d/h", tmp: "/d/t", passThrough: { ANTHROPIC_API_KEY: "k", DISABLE_TELEMETRY: "0" } });
+    expect(env).toEqual({
+      PATH: "/bin",
+      LANG: "C.UTF-8",
+      HOME: "/d/h",
+      TMPDIR: "/d/t",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      DISABLE_AUTOUPDATER: "1",
+      DISABLE_TELEMETRY: "0",
+      ANTHROPIC_API_KEY: "k",
+    });
+  });
+});
