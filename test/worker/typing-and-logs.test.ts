@@ -1,0 +1,36 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { eventually, releaseVm, sendInbound, sentTo } from "./helpers";
+
+const phone = "+15550000121";
+let lines: string[] = [];
+
+beforeEach(() => {
+  lines = [];
+  vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+});
+afterEach(() => vi.restoreAllMocks());
+
+it("shows the typing indicator for the user's message while the agent works", async () => {
+  const { sid } = await sendInbound(phone, "my secret plan [[vm:hold]]");
+  const typing = await eventually(async () => {
+    const res = await fetch(`${env.TWILIO_MESSAGING_API_BASE}/__emulator/typing?messageId=${sid}`);
+    const { requests } = (await res.json()) as { requests: { messageId: string; channel: string }[] };
+    return requests.length > 0 && requests;
+  });
+  expect(typing[0]).toMatchObject({ messageId: sid, channel: "whatsapp" });
+  await releaseVm(phone);
+  await eventually(async () => (await sentTo(phone)).length === 1);
+});
+
+it("logs one JSON object per line, phone numbers masked, no message text", async () => {
+  await sendInbound(phone, "another secret plan");
+  await eventually(async () => (await sentTo(phone)).length === 2);
+  const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["inbound_accepted", "message_queued", "run_result"]));
+  const all = lines.join("\n");
+  expect(all).not.toContain("secret plan");
+  expect(all).not.toContain(phone);
+  expect(all).toContain("+1555***0121");
+  expect(all).not.toContain("test-auth-token");
+});
