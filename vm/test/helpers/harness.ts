@@ -1,0 +1,179 @@
+// Test harness: the offline model, a VM server on a fresh DATA_DIR with the real CLI, and a
+// client that reads event streams line by line, each line checked against the protocol schema.
+import { mkdtempSync, readdirSync, readlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  StreamLineSchema,
+  type RunEvent,
+  type StartRunRequestInput,
+  type StreamLine,
+} from "../../../src/protocol/vm-protocol.ts";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api.js";
+import type { VmConfigInput } from "../../src/config.ts";
+import { resolveClaudeBin } from "../../src/claude-bin.ts";
+import { startVmServer, type VmHooks, type VmServer } from "../../src/server.ts";
+
+export const TOKEN = "test-token-0123456789";
+export const CLAUDE_BIN = resolveClaudeBin() ?? "claude-not-installed";
+
+/**
+ * The CLI refuses bypassPermissions as root unless IS_SANDBOX=1 (the Fly image runs as a
+ * non-root user). Tests here run as root: the variable goes through the VM's pass-through.
+ */
+const ROOT_SANDBOX: Record<string, string> = process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {};
+
+export type EventReader = {
+  status: number;
+  lines: StreamLine[];
+  events(): RunEvent[];
+  /** Resolves with the first event that matches, waiting for it if need be. */
+  waitFor(match: (event: RunEvent) => boolean, timeoutMs?: number): Promise<RunEvent>;
+  /** Every event, once the stream has ended. */
+  end(): Promise<RunEvent[]>;
+};
+
+export function readEvents(response: Response): EventReader {
+  const lines: StreamLine[] = [];
+  const waiters = new Set<() => void>();
+  let ended = false;
+  let failure: unknown = null;
+  const events = () => lines.filter((l): l is RunEvent => l.type !== "heartbeat");
+  const wake = () => waiters.forEach((w) => w());
+  const finished = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for await (const chunk of response.body ?? []) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+          lines.push(StreamLineSchema.parse(JSON.parse(buffer.slice(0, nl))));
+          buffer = buffer.slice(nl + 1);
+          wake();
+        }
+      }
+      if (buffer.trim() !== "") throw new Error(`unterminated line: ${buffer}`);
+    } catch (error) {
+      failure = error;
+    }
+    ended = true;
+    wake();
+  })();
+  return {
+    status: response.status,
+    lines,
+    events,
+    waitFor(match, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events().find(match);
+          if (found) return done(() => resolve(found));
+          if (failure) return done(() => reject(failure));
+          if (ended) return done(() => reject(new Error(`stream ended without it: ${JSON.stringify(events())}`)));
+        };
+        const timer = setTimeout(() => done(() => reject(new Error(`timed out; got ${JSON.stringify(events())}`))), timeoutMs);
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          settle();
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async end() {
+      await finished;
+      if (failure) throw failure;
+      return events();
+    },
+  };
+}
+
+export type Harness = {
+  vm: VmServer;
+  api: AnthropicStandIn;
+  dataDir: string;
+  spawns: string[];
+  call(method: string, path: string, body?: unknown, token?: string | null): Promise<Response>;
+  startRun(request: Partial<StartRunRequestInput> & { text?: string }): Promise<EventReader>;
+  restart(overrides?: Partial<VmConfigInput>): Promise<void>;
+  close(): Promise<void>;
+};
+
+let counter = 0;
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
+}
+
+export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}): Promise<Harness> {
+  const api = await startAnthropicStandIn();
+  const dataDir = mkdtempSync(join(tmpdir(), "vm-test-"));
+  const spawns: string[] = [];
+  const config = (more: Partial<VmConfigInput>): VmConfigInput => ({
+    port: 0,
+    host: "127.0.0.1",
+    vmToken: TOKEN,
+    dataDir,
+    claudeBin: CLAUDE_BIN,
+    heartbeatMs: 0,
+    ...overrides,
+    ...more,
+    cliEnv: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-test", ...ROOT_SANDBOX, ...overrides.cliEnv, ...more.cliEnv },
+  });
+  const allHooks: VmHooks = {
+    ...hooks,
+    onTiming: (runId, mark, at, event) => {
+      if (mark === "spawned") spawns.push(runId);
+      hooks.onTiming?.(runId, mark, at, event);
+    },
+  };
+  const harness: Harness = {
+    vm: await startVmServer(config({}), allHooks),
+    api,
+    dataDir,
+    spawns,
+    call(method, path, body, token = TOKEN) {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      return fetch(`${harness.vm.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    },
+    async startRun({ text = "hello", ...request }) {
+      const body: StartRunRequestInput = {
+        runId: uniqueId("run"),
+        userId: "+15550000001",
+        sessionId: null,
+        messages: [{ id: uniqueId("m"), text }],
+        options: { permissionMode: "acceptEdits" },
+        ...request,
+      };
+      return readEvents(await harness.call("POST", "/v1/runs", body));
+    },
+    async restart(more = {}) {
+      await harness.vm.close();
+      harness.vm = await startVmServer(config(more), allHooks);
+    },
+    async close() {
+      await harness.vm.close();
+      await api.close();
+    },
+  };
+  return harness;
+}
+
+/** Live processes whose working directory is inside `dir` (the CLI and anything it started). */
+export function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) pids.push(Number(entry));
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+export function resultsOf(events: RunEvent[]) {
+  return events.filter((e): e is Extract<RunEvent, { type: "result" }> => e.type === "result");
+}
