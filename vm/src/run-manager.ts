@@ -53,6 +53,8 @@ export function createRunManager(deps: ManagerDeps) {
     if (agent.run === run) agent.run = null;
     if (agent.stopping || !agent.cli.isAlive()) return;
     if (shuttingDown || config.warmSessionMs === 0) {
+      // Stdin closed: the CLI exits by itself; it can take no new run in the meantime.
+      agent.stopping = true;
       agent.cli.endInput();
       setTimeout(() => agent.cli.isAlive() && void stop(agent), config.stopGraceMs).unref();
       return;
@@ -106,7 +108,8 @@ export function createRunManager(deps: ManagerDeps) {
       current.sessionId === request.sessionId && current.fingerprint === optionsFingerprint(request.options);
     if (current && warm) return attach(current, run, request.messages, timeLimitMs);
     if (current) {
-      const stopping = stop(current);
+      // One that is already ending (stdin closed, or signalled) is left to finish its writes.
+      const stopping = current.stopping ? current.cli.exited : stop(current);
       // Two processes must never write the same session: wait for the old one to be gone.
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
