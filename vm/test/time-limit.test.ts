@@ -11,12 +11,10 @@ afterAll(() => h.close());
 
 it("stops a run that outlives the relay's timeLimitMs", async () => {
   const userId = "+15550000200";
-  const startedAt = Date.now();
   const reader = await h.startRun({ userId, text: "think hard [[slow 60000]]", options: { permissionMode: "acceptEdits", timeLimitMs: 2_000 } });
   const events = await reader.end();
   expect(events.map((e) => e.type)).toEqual(["session", "error"]);
   expect(events.at(-1)).toMatchObject({ code: "time_limit", message: "the run exceeded its time limit of 2000 ms" });
-  expect(Date.now() - startedAt).toBeLessThan(30_000);
   expect(processesIn(userPathsOf(h.dataDir, userId).workspace)).toEqual([]);
 });
 
