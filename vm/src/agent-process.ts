@@ -1,12 +1,12 @@
 // A user's Claude Code process and the run it currently serves. It outlives a run when warm:
 // after `done` it waits for the next message of the same session instead of exiting.
 import { randomUUID } from "node:crypto";
-import type { InputMessage, RunOptions } from "../../src/protocol/vm-protocol.ts";
-import { spawnCli, type CliExit, type CliProcess } from "./cli-process.ts";
-import { parseCliLine } from "./core/cli-signals.ts";
-import { cliArgs, cliEnv, optionsFingerprint } from "./core/cli-command.ts";
-import type { Run } from "./run.ts";
-import type { UserPaths } from "./user-paths.ts";
+import type { InputMessage, RunOptions } from "../../src/protocol/vm-protocol.js";
+import { spawnCli, type CliExit, type CliProcess } from "./cli-process.js";
+import { parseCliLine } from "./core/cli-signals.js";
+import { cliArgs, cliEnv, optionsFingerprint } from "./core/cli-command.js";
+import type { Run } from "./run.js";
+import type { UserPaths } from "./user-paths.js";
 
 export type AgentProcess = {
   readonly cli: CliProcess;

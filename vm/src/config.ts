@@ -2,8 +2,8 @@
 // caller that starts the server in-process (`VmConfigSchema.parse`). Fails closed on VM_TOKEN.
 import { resolve } from "node:path";
 import { z } from "zod";
-import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm-protocol.ts";
-import { resolveClaudeBin } from "./claude-bin.ts";
+import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm-protocol.js";
+import { resolveClaudeBin } from "./claude-bin.js";
 
 const Millis = z.coerce.number().int().nonnegative();
 

@@ -1,8 +1,8 @@
 // `npm run vm` and the Docker image: the agent VM configured from the environment. Refuses to
 // start without VM_TOKEN; exits 0 when idle or after SIGTERM has ended every run cleanly.
 import { z } from "zod";
-import { describeConfigError, loadVmConfig, type VmConfig } from "./config.ts";
-import { startVmServer } from "./server.ts";
+import { describeConfigError, loadVmConfig, type VmConfig } from "./config.js";
+import { startVmServer } from "./server.js";
 
 let config: VmConfig;
 try {

@@ -9,11 +9,11 @@ import {
   ToolResultRequestSchema,
   VM_ROUTES,
   type VmErrorBody,
-} from "../../src/protocol/vm-protocol.ts";
-import { createTokenCheck } from "./core/bearer-token.ts";
-import { eventStreamResponse, type StreamHooks } from "./event-stream.ts";
-import type { RunManager } from "./run-manager.ts";
-import { isRunId } from "./user-paths.ts";
+} from "../../src/protocol/vm-protocol.js";
+import { createTokenCheck } from "./core/bearer-token.js";
+import { eventStreamResponse, type StreamHooks } from "./event-stream.js";
+import type { RunManager } from "./run-manager.js";
+import { isRunId } from "./user-paths.js";
 
 export type RouteDeps = {
   vmToken: string;

@@ -3,8 +3,8 @@
 // reconnects with `?after=N` work across restarts; runs left open by a dead VM are closed here.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import { isTerminal, RunEventSchema, type RunEvent } from "../../src/protocol/vm-protocol.ts";
-import { isRunId, runFileOf, runsDirOf } from "./user-paths.ts";
+import { isTerminal, RunEventSchema, type RunEvent } from "../../src/protocol/vm-protocol.js";
+import { isRunId, runFileOf, runsDirOf } from "./user-paths.js";
 
 const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), createdAt: z.number() });
 export type RunMeta = z.infer<typeof RunMetaSchema>;

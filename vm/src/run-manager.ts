@@ -1,12 +1,12 @@
 // The VM's runs and CLI processes: one live run and at most one process per user, warm reuse
 // of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
-import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol.ts";
-import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process.ts";
-import { optionsFingerprint, SESSION_ID } from "./core/cli-command.ts";
-import type { VmConfig } from "./config.ts";
-import type { RunLog } from "./run-log.ts";
-import { createRun, loggedRunView, type Run, type RunView } from "./run.ts";
-import { ensureUserDirs, userPathsOf, type UserPaths } from "./user-paths.ts";
+import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol.js";
+import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process.js";
+import { optionsFingerprint, SESSION_ID } from "./core/cli-command.js";
+import type { VmConfig } from "./config.js";
+import type { RunLog } from "./run-log.js";
+import { createRun, loggedRunView, type Run, type RunView } from "./run.js";
+import { ensureUserDirs, userPathsOf, type UserPaths } from "./user-paths.js";
 
 export type TimingMark = "received" | "spawned" | "result_line";
 export type ManagerDeps = {

@@ -1,8 +1,8 @@
 // One run's events: numbered, written to its log, then handed to every open stream. Its state
 // machine is the pure run tracker; this shell only numbers, persists and notifies.
-import type { RunErrorCode, RunEvent } from "../../src/protocol/vm-protocol.ts";
-import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker.ts";
-import type { RunLog } from "./run-log.ts";
+import type { RunErrorCode, RunEvent } from "../../src/protocol/vm-protocol.js";
+import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker.js";
+import type { RunLog } from "./run-log.js";
 
 export type RunView = {
   readonly id: string;

@@ -5,12 +5,12 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { RunEvent } from "../../src/protocol/vm-protocol.ts";
-import { VmConfigSchema, type VmConfigInput } from "./config.ts";
-import { isIdle } from "./core/idle.ts";
-import { createVmApp } from "./routes.ts";
-import { openRunLog } from "./run-log.ts";
-import { createRunManager, type TimingMark } from "./run-manager.ts";
+import type { RunEvent } from "../../src/protocol/vm-protocol.js";
+import { VmConfigSchema, type VmConfigInput } from "./config.js";
+import { isIdle } from "./core/idle.js";
+import { createVmApp } from "./routes.js";
+import { openRunLog } from "./run-log.js";
+import { createRunManager, type TimingMark } from "./run-manager.js";
 
 export type VmServer = {
   url: string;

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, TOKEN, type Harness } from "./helpers/harness.ts";
+import { startHarness, TOKEN, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 // Cancel stops the CLI's whole process group and ends the run with `error: cancelled`; open
 // streams get heartbeats while the run is quiet.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths.ts";
-import { processesIn, startHarness, uniqueId, type Harness } from "./helpers/harness.ts";
+import { userPathsOf } from "../src/user-paths.js";
+import { processesIn, startHarness, uniqueId, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, type Harness } from "./helpers/harness.ts";
+import { startHarness, type Harness } from "./helpers/harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vm-crash-"));
 const crashingBin = join(dir, "claude");

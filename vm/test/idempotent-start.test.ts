@@ -1,7 +1,7 @@
 // `POST /v1/runs` is idempotent by runId: a repeat attaches to the same run and starts nothing;
 // the same runId from another user is refused; a second live run for one user is `busy`.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, uniqueId, type Harness } from "./helpers/harness.ts";
+import { startHarness, uniqueId, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

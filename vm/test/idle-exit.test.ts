@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api.js";
-import { readEvents, TOKEN } from "./helpers/harness.ts";
-import { spawnVm } from "./helpers/vm-child.ts";
+import { readEvents, TOKEN } from "./helpers/harness.js";
+import { spawnVm } from "./helpers/vm-child.js";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {

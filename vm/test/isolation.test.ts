@@ -4,8 +4,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readConversation } from "../../test/stand-ins/anthropic-conversation.js";
-import { userKeyOf, userPathsOf } from "../src/user-paths.ts";
-import { resultsOf, startHarness, type Harness } from "./helpers/harness.ts";
+import { userKeyOf, userPathsOf } from "../src/user-paths.js";
+import { resultsOf, startHarness, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // in order; each `result` names the messages it answered (the CLI merges queued input into one turn).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readConversation } from "../../test/stand-ins/anthropic-conversation.js";
-import { resultsOf, startHarness, uniqueId, type Harness } from "./helpers/harness.ts";
+import { resultsOf, startHarness, uniqueId, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,8 +3,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/user-paths.ts";
-import { startHarness, type Harness } from "./helpers/harness.ts";
+import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/user-paths.js";
+import { startHarness, type Harness } from "./helpers/harness.js";
 
 describe("the filesystem layer", () => {
   const root = "/data";

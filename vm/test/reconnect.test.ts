@@ -3,8 +3,8 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { userKeyOf } from "../src/user-paths.ts";
-import { readEvents, startHarness, uniqueId, type Harness } from "./helpers/harness.ts";
+import { userKeyOf } from "../src/user-paths.js";
+import { readEvents, startHarness, uniqueId, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // `--resume` carries the earlier turns: in a new CLI process, and after the VM itself restarted
 // on the same DATA_DIR (HOME and the working directory live there, so the session file is found).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { resultsOf, startHarness, type Harness } from "./helpers/harness.ts";
+import { resultsOf, startHarness, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api.js";
-import { userPathsOf } from "../src/user-paths.ts";
-import { processesIn, readEvents, TOKEN } from "./helpers/harness.ts";
-import { spawnVm } from "./helpers/vm-child.ts";
+import { userPathsOf } from "../src/user-paths.js";
+import { processesIn, readEvents, TOKEN } from "./helpers/harness.js";
+import { spawnVm } from "./helpers/vm-child.js";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {

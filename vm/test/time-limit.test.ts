@@ -1,7 +1,7 @@
 // A run past its time limit is stopped and ends with `error: time_limit`.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths.ts";
-import { processesIn, startHarness, type Harness } from "./helpers/harness.ts";
+import { userPathsOf } from "../src/user-paths.js";
+import { processesIn, startHarness, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 // Input the CLI never read before it exited comes back as `unconsumed`, so the relay re-queues it.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, uniqueId, type Harness } from "./helpers/harness.ts";
+import { startHarness, uniqueId, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

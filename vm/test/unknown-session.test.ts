@@ -1,7 +1,7 @@
 // A session the user does not have ends the run with `unknown_session`, whether the CLI says
 // so ("No conversation found") or the id could not be a Claude Code session at all.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, type Harness } from "./helpers/harness.ts";
+import { startHarness, type Harness } from "./helpers/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 // Warm sessions: after `done` the session's CLI stays alive, and the next run of that session
 // goes straight into it (no new process); it ends when WARM_SESSION_MS passes.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { processesIn, resultsOf, startHarness, type Harness } from "./helpers/harness.ts";
-import { userPathsOf } from "../src/user-paths.ts";
+import { processesIn, resultsOf, startHarness, type Harness } from "./helpers/harness.js";
+import { userPathsOf } from "../src/user-paths.js";
 
 let h: Harness;
 beforeAll(async () => {

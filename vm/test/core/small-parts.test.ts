@@ -1,11 +1,11 @@
 // The VM's small pure parts: progress lines, capped line splitting, the token check, idleness,
 // and the CLI's argument vector and environment.
 import { describe, expect, it } from "vitest";
-import { createTokenCheck } from "../../src/core/bearer-token.ts";
-import { cliArgs, cliEnv } from "../../src/core/cli-command.ts";
-import { isIdle } from "../../src/core/idle.ts";
-import { createLineSplitter } from "../../src/core/line-splitter.ts";
-import { describeToolUse } from "../../src/core/progress-line.ts";
+import { createTokenCheck } from "../../src/core/bearer-token.js";
+import { cliArgs, cliEnv } from "../../src/core/cli-command.js";
+import { isIdle } from "../../src/core/idle.js";
+import { createLineSplitter } from "../../src/core/line-splitter.js";
+import { describeToolUse } from "../../src/core/progress-line.js";
 
 describe("describeToolUse", () => {
   const cwd = "/data/users/abc/workspace";

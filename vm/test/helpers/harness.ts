@@ -8,11 +8,11 @@ import {
   type RunEvent,
   type StartRunRequestInput,
   type StreamLine,
-} from "../../../src/protocol/vm-protocol.ts";
+} from "../../../src/protocol/vm-protocol.js";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api.js";
-import type { VmConfigInput } from "../../src/config.ts";
-import { resolveClaudeBin } from "../../src/claude-bin.ts";
-import { startVmServer, type VmHooks, type VmServer } from "../../src/server.ts";
+import type { VmConfigInput } from "../../src/config.js";
+import { resolveClaudeBin } from "../../src/claude-bin.js";
+import { startVmServer, type VmHooks, type VmServer } from "../../src/server.js";
 
 export const TOKEN = "test-token-0123456789";
 export const CLAUDE_BIN = resolveClaudeBin() ?? "claude-not-installed";

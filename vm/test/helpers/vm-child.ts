@@ -2,7 +2,7 @@
 // behaviours that end the process: idle exit and SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { TOKEN } from "./harness.ts";
+import { TOKEN } from "./harness.js";
 
 const VM_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
