@@ -1,7 +1,10 @@
 // Structured logs: one JSON line per event, with secrets redacted and phone numbers masked.
 import { maskPhone } from "./phone";
 
-const SENSITIVE_KEY = /token|secret|password|authorization|signature|body|text|prompt/i;
+const SECRET_KEY = /token|secret|password|authorization|signature/i;
+// Message content by whole name (body, replyText, message_body); "context" stays readable.
+const CONTENT_KEY = /^(body|text|prompt)$|(Body|Text|Prompt)$|_(body|text|prompt)$/;
+const isSensitive = (key: string) => SECRET_KEY.test(key) || CONTENT_KEY.test(key);
 const PHONE_KEY = /^(phone|from|to|user)$/i;
 /** E.164 anywhere inside a string, not followed by more digits. */
 const E164_INSIDE = /\+[1-9]\d{7,14}(?!\d)/g;
@@ -25,7 +28,7 @@ function redact(value: unknown): string {
 }
 
 function sanitizeEntry(key: string, value: unknown, depth: number): unknown {
-  if (SENSITIVE_KEY.test(key)) return redact(value);
+  if (isSensitive(key)) return redact(value);
   if (PHONE_KEY.test(key) && (typeof value === "string" || typeof value === "number")) {
     return maskPhone(String(value));
   }

@@ -34,6 +34,7 @@ describe("logEvent", () => {
     ["clientSecret", { nested: "value" }, "[redacted]"],
     ["replyText", ["a", "b"], "[redacted]"],
     ["requestBody", null, "[redacted]"],
+    ["message_body", "hi", "[redacted 2 chars]"],
   ])("redacts %s", (key, value, expected) => {
     const line = capture("e", { [key]: value });
     expect(line[key]).toBe(expected);
@@ -70,6 +71,10 @@ describe("logEvent", () => {
     expect(capture("e", { note: "order 14155550100, +1234567, +1234567890123456" }).note).toBe(
       "order 14155550100, +1234567, +1234567890123456",
     );
+  });
+
+  it.each(["context", "bodyLength", "texture", "prompted"])("keeps %s, which only contains a sensitive word", (key) => {
+    expect(capture("e", { [key]: "chat" })[key]).toBe("chat");
   });
 
   it("redacts sensitive keys at any depth", () => {
