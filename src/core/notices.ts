@@ -34,3 +34,10 @@ export function giveUpNotice(reason: GiveUpReason, firstMessage: string | null):
 export function agentErrorReply(text: string): string {
   return `⚠️ The agent reported an error: ${text.trim() || "no details"}`;
 }
+
+/** A scheduled task failed; said once per streak of failures, while it keeps being retried. */
+export function taskFailureNotice(taskIds: readonly number[], reason: GiveUpReason): string {
+  const which = taskIds.map((id) => `#${id}`).join(", ");
+  const why = reason === "auth_failed" ? "the agent can't sign in to Anthropic" : reason === "time_limit" ? "it hit its time limit" : "the agent could not be reached or crashed";
+  return `⚠️ Scheduled task ${which} failed (${why}). I'll keep retrying it (30 s, 1 min, 5 min, 15 min, 1 h) and won't message you about it again until it succeeds. /schedules shows its state.`;
+}

@@ -1,6 +1,7 @@
 // Sends the outbox to Twilio in order: the head message blocks the ones behind it until it is
 // sent or has failed for good, so split replies arrive in order.
 import { nextRetryAt, OUTBOX_RETRY_DELAYS_MS } from "../core/backoff";
+import { isWindowOpen, waitingTemplateVariables } from "../core/whatsapp-window";
 import type { OutboxRepo } from "./db/outbox-repo";
 import type { TwilioClient } from "./twilio-client";
 
@@ -12,6 +13,10 @@ export type OutboxSenderDeps = {
   twilio: TwilioClient | null;
   to: string | null;
   statusCallback: string | null;
+  /** When the user last wrote: free-form messages need it within 24 h. */
+  lastInboundAt: number | null;
+  /** The approved "a result is waiting" template (HX…), or null to hold silently. */
+  templateSid: string | null;
   now: () => number;
   log: (event: string, fields: Record<string, unknown>) => void;
 };
@@ -21,6 +26,10 @@ export async function flushOutbox(d: OutboxSenderDeps): Promise<void> {
     const head = d.outbox.head();
     const now = d.now();
     if (!head || head.nextAttemptAt > now) return;
+    if (!head.contentSid && !isWindowOpen(d.lastInboundAt, now)) {
+      holdOutsideWindow(d, head.id, now);
+      continue;
+    }
     if (!d.twilio || !d.to) {
       d.outbox.markFailed(head.id, "not_configured", now);
       d.log("outbox_failed", { outboxId: head.id, errorCode: "not_configured" });
@@ -50,4 +59,25 @@ export async function flushOutbox(d: OutboxSenderDeps): Promise<void> {
     d.log("outbox_retry", { outboxId: head.id, errorCode: result.errorCode, retryAt });
     return;
   }
+}
+
+type HoldDeps = Pick<OutboxSenderDeps, "outbox" | "templateSid" | "lastInboundAt" | "log">;
+
+/** Holds a free-form message until the user writes again, and says so once. */
+function holdOutsideWindow(d: HoldDeps, id: number, now: number): void {
+  d.outbox.hold(id, now);
+  announceHeld(d, now);
+  d.log("outbox_held", { outboxId: id, template: !!d.templateSid });
+}
+
+/** Tells the user, with the approved template, that something waits; once per silence. */
+export function announceHeld(d: HoldDeps, now: number): void {
+  if (!d.templateSid) return;
+  d.outbox.add({
+    dedupeKey: `template:${d.lastInboundAt ?? 0}`,
+    body: "[template] a result is waiting",
+    contentSid: d.templateSid,
+    contentVariables: waitingTemplateVariables("a result from your agent"),
+    now,
+  });
 }

@@ -1,21 +1,28 @@
-// One Durable Object per WhatsApp phone: its durable queue, agent session, runs and outbox.
-// Every timer (dispatch, retries, stream watchdog, outbox backoff) shares the one alarm.
+// One Durable Object per WhatsApp phone: its durable queue, agent session, runs, scheduled
+// tasks and outbox. Every timer (dispatch, retries, stream watchdog, outbox backoff, tasks)
+// shares the one alarm, set to the earliest due time, or deleted when nothing is due.
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
 import { earliest } from "../core/backoff";
+import { parseCommand } from "../core/commands";
 import { logEvent } from "../core/log";
 import { ACK_QUEUED } from "../core/notices";
+import { WINDOW_CLOSED_ERROR } from "../core/whatsapp-window";
+import { answerCommand } from "./command-handler";
 import { createMessagesRepo, type Media } from "./db/messages-repo";
 import { migrate } from "./db/migrate";
 import { createOutboxRepo, type OutboxStatus } from "./db/outbox-repo";
 import { createRunsRepo } from "./db/runs-repo";
+import { createSchedulesRepo } from "./db/schedules-repo";
 import { createSettingsRepo } from "./db/settings-repo";
 import { createSql, type Sql } from "./db/sql";
-import { flushOutbox } from "./outbox-sender";
+import { announceHeld, flushOutbox } from "./outbox-sender";
 import { RunDriver, STREAM_SLICE_MS } from "./run-driver";
-import type { Repos } from "./run-effects";
-import { createTwilioClient } from "./twilio-client";
-import { createVmClient } from "./vm-client";
+import type { RelayState } from "./run-effects";
+import { runRelayTool } from "./schedule-service";
+import { claimDueTasks } from "./task-lifecycle";
+import { createTwilioClient, type TwilioClient } from "./twilio-client";
+import { createVmClient, type VmClient } from "./vm-client";
 
 export type InboundMessage = {
   messageId: string;
@@ -33,10 +40,12 @@ export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCo
 const WATCHDOG_GRACE_MS = 30_000;
 
 export class PhoneAgent extends DurableObject<Env> {
-  private readonly repos: Repos;
   private readonly sql: Sql;
+  private readonly state: RelayState;
   private readonly config: Config | null;
-  private driver: RunDriver | null = null;
+  private readonly twilio: TwilioClient | null;
+  private readonly vm: VmClient | null;
+  private readonly driver: RunDriver;
   private pumping = false;
   /** While an alarm runs, timers due at its scheduled time count as due (alarms never fire early). */
   private alarmFloor = 0;
@@ -45,82 +54,124 @@ export class PhoneAgent extends DurableObject<Env> {
     super(ctx, env);
     const loaded = loadConfig(env);
     this.config = loaded.ok ? loaded.config : null;
-    if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
-    const sql = createSql(ctx.storage.sql);
-    this.sql = sql;
-    this.repos = {
-      messages: createMessagesRepo(sql),
-      runs: createRunsRepo(sql),
-      outbox: createOutboxRepo(sql),
-      settings: createSettingsRepo(sql),
+    if (!loaded.ok) logEvent("config_invalid", { problems: loaded.problems });
+    const twilio = this.config?.twilio;
+    this.twilio = twilio?.accountSid && twilio.authToken ? createTwilioClient({ ...twilio, accountSid: twilio.accountSid, authToken: twilio.authToken }) : null;
+    this.vm = this.config?.vm ? createVmClient({ vmUrl: this.config.vm.url, vmToken: this.config.vm.token }) : null;
+    this.sql = createSql(ctx.storage.sql);
+    this.state = {
+      storage: ctx.storage,
+      repos: {
+        messages: createMessagesRepo(this.sql),
+        runs: createRunsRepo(this.sql),
+        outbox: createOutboxRepo(this.sql),
+        settings: createSettingsRepo(this.sql),
+        schedules: createSchedulesRepo(this.sql),
+      },
+      now: () => Math.max(Date.now(), this.alarmFloor),
+      log: (event, fields) => logEvent(event, { object: "PhoneAgent", phone: this.phone() ?? undefined, ...fields }),
+      handleToolCall: async (name, args) =>
+        ctx.storage.transactionSync(() => runRelayTool(this.state.repos, name, args, this.state.now())),
     };
+    this.driver = new RunDriver({
+      ...this.state,
+      vm: this.vm,
+      userId: () => this.phone() ?? "",
+      flushOutbox: () => this.flushOutbox(),
+      armWatchdog: () => this.armAlarm(),
+      refreshTyping: async () => {
+        const sid = this.state.repos.settings.get("last_inbound_sid");
+        if (this.twilio && sid) await this.twilio.sendTyping(sid);
+      },
+    });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage);
-      if (applied.length > 0) this.log("migrated", { applied });
+      if (applied.length > 0) this.state.log("migrated", { applied });
     });
   }
 
-  /** Stores an inbound message (once per MessageSid) and schedules its dispatch. */
+  /** Stores an inbound message (once per MessageSid): a /command is answered at once, anything else queued. */
   async enqueue(message: InboundMessage): Promise<{ stored: boolean }> {
     const now = Date.now();
     const rowsBefore = this.sql.rowsWritten();
-    const { messages, runs, outbox, settings } = this.repos;
+    const { messages, runs, outbox, settings } = this.state.repos;
+    const command = message.media.length === 0 ? parseCommand(message.body) : null;
     const stored = this.ctx.storage.transactionSync(() => {
-      settings.set("phone", message.phone);
-      settings.set("public_origin", message.publicOrigin);
-      if (!messages.insert({ id: message.messageId, body: message.body, media: message.media, now })) return false;
+      if (settings.get("phone") !== message.phone) settings.set("phone", message.phone);
+      if (settings.get("public_origin") !== message.publicOrigin) settings.set("public_origin", message.publicOrigin);
+      if (!messages.insert({ id: message.messageId, body: message.body, media: message.media, now })) return null;
       settings.set("last_inbound_at", message.receivedAt);
       settings.set("last_inbound_sid", message.messageId);
       settings.set("last_activity_at", now);
-      if (runs.open()) outbox.add({ dedupeKey: `ack:${message.messageId}`, body: ACK_QUEUED, now });
-      return true;
+      // The user wrote: WhatsApp's window is open again for whatever was held.
+      outbox.releaseHeld(now);
+      if (!command) {
+        if (runs.open()) outbox.add({ dedupeKey: `ack:${message.messageId}`, body: ACK_QUEUED, now });
+        return { cancelVmRunId: null };
+      }
+      messages.settle(message.messageId, "done", now);
+      const answer = answerCommand(command, this.state);
+      if (answer.text) outbox.add({ dedupeKey: `command:${message.messageId}`, body: answer.text, now });
+      return answer;
     });
-    this.log(stored ? "message_queued" : "message_duplicate", {
+    this.state.log(stored ? "message_queued" : "message_duplicate", {
       messageId: message.messageId,
+      command: command?.type,
       rowsWritten: this.sql.rowsWritten() - rowsBefore,
     });
+    if (stored?.cancelVmRunId && this.vm) await this.vm.cancel(stored.cancelVmRunId);
     if (stored) {
-      this.driver?.wake();
+      this.driver.wake();
       await this.armAlarm();
     }
-    return { stored };
+    return { stored: stored !== null };
   }
 
-  /** Applies a Twilio status callback to the outbox row of that message. */
+  /** Applies a Twilio status callback; a message refused for the 24-hour window is held for later. */
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
-    const item = this.repos.outbox.applyStatus(update.messageSid, update.status, update.errorCode, Date.now());
-    this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
+    const now = Date.now();
+    const { outbox, settings } = this.state.repos;
+    this.ctx.storage.transactionSync(() => {
+      const item = outbox.applyStatus(update.messageSid, update.status, update.errorCode, now);
+      this.state.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
+      if (!item || item.contentSid || update.errorCode !== WINDOW_CLOSED_ERROR) return;
+      if (outbox.add({ dedupeKey: `resend:${update.messageSid}`, body: item.body, held: true, now })) {
+        const templateSid = this.config?.twilio.templateSid ?? null;
+        announceHeld({ outbox, log: this.state.log, templateSid, lastInboundAt: settings.getNumber("last_inbound_at") }, now);
+      }
+    });
+    await this.armAlarm();
   }
 
   override async alarm(): Promise<void> {
+    const startedAt = Date.now();
+    const rowsBefore = this.sql.rowsWritten();
+    this.alarmFloor = this.state.repos.settings.getNumber("alarm_at") ?? 0;
+    const claimed = claimDueTasks(this.state.repos, this.ctx.storage, this.state.now());
+    if (claimed.length > 0) this.state.log("tasks_claimed", { tasks: claimed.length });
     if (this.pumping) {
-      // A second alarm while this instance already pumps: nudge it, keep the watchdog set.
-      this.driver?.wake();
+      // This instance already pumps (a long stream): it picks up what was claimed.
+      this.driver.wake();
       await this.armAlarm();
       return;
     }
     this.pumping = true;
-    const startedAt = Date.now();
-    const rowsBefore = this.sql.rowsWritten();
-    this.alarmFloor = this.repos.settings.getNumber("alarm_at") ?? 0;
     try {
-      await this.getDriver().pump(Date.now() + STREAM_SLICE_MS);
+      await this.driver.pump(Date.now() + STREAM_SLICE_MS);
     } catch (error) {
       // Expected failures are rows already; this is a bug. Never let the platform retry blindly.
-      this.log("alarm_error", { error: error instanceof Error ? error.message : String(error) });
+      this.state.log("alarm_error", { error: error instanceof Error ? error.message : String(error) });
     } finally {
       this.pumping = false;
       this.alarmFloor = 0;
       await this.armAlarm();
-      this.log("alarm_done", { durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+      this.state.log("alarm_done", { durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
     }
   }
 
-  private now = (): number => Math.max(Date.now(), this.alarmFloor);
-
-  /** The earliest time anything is due; no alarm at all when nothing is. */
+  /** The earliest time anything is due; null when nothing is. */
   private nextWakeAt(now: number): number | null {
-    const { runs, messages, outbox } = this.repos;
+    const { runs, messages, outbox, schedules } = this.state.repos;
     const run = runs.open();
     const runAt = run
       ? this.pumping && run.phase === "streaming"
@@ -129,7 +180,7 @@ export class PhoneAgent extends DurableObject<Env> {
       : messages.countQueued() > 0
         ? now
         : null;
-    return earliest(runAt, outbox.head()?.nextAttemptAt);
+    return earliest(runAt, outbox.head()?.nextAttemptAt, schedules.nextDueAt());
   }
 
   private async armAlarm(): Promise<void> {
@@ -138,51 +189,29 @@ export class PhoneAgent extends DurableObject<Env> {
     if (this.pumping && at !== null && at <= Date.now()) return;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
-    this.repos.settings.set("alarm_at", at);
+    this.state.repos.settings.set("alarm_at", at);
   }
 
-  private getDriver(): RunDriver {
-    if (this.driver) return this.driver;
-    const { settings, outbox } = this.repos;
-    const config = this.config;
-    const twilio =
-      config?.twilio.accountSid && config.twilio.authToken
-        ? createTwilioClient({ ...config.twilio, accountSid: config.twilio.accountSid, authToken: config.twilio.authToken })
-        : null;
-    const vm = config?.vm ? createVmClient({ vmUrl: config.vm.url, vmToken: config.vm.token }) : null;
-    const phone = settings.get("phone") ?? "";
-    const log = this.log;
-    this.driver = new RunDriver({
-      storage: this.ctx.storage,
-      repos: this.repos,
-      now: this.now,
-      log,
-      vm,
-      userId: phone,
-      flushOutbox: () =>
-        flushOutbox({
-          outbox,
-          twilio,
-          to: phone || null,
-          statusCallback: this.statusCallbackUrl(),
-          now: this.now,
-          log,
-        }),
-      armWatchdog: () => this.armAlarm(),
-      refreshTyping: async () => {
-        const sid = settings.get("last_inbound_sid");
-        if (twilio && sid) await twilio.sendTyping(sid);
-      },
+  private flushOutbox(): Promise<void> {
+    const { outbox, settings } = this.state.repos;
+    return flushOutbox({
+      outbox,
+      twilio: this.twilio,
+      to: this.phone(),
+      statusCallback: this.statusCallbackUrl(),
+      lastInboundAt: settings.getNumber("last_inbound_at"),
+      templateSid: this.config?.twilio.templateSid ?? null,
+      now: this.state.now,
+      log: this.state.log,
     });
-    return this.driver;
+  }
+
+  private phone(): string | null {
+    return this.state?.repos.settings.get("phone") ?? null;
   }
 
   private statusCallbackUrl(): string | null {
-    const base = this.config?.publicUrl ?? this.repos.settings.get("public_origin");
+    const base = this.config?.publicUrl ?? this.state.repos.settings.get("public_origin");
     return base ? `${base}/twilio/status` : null;
   }
-
-  private log = (event: string, fields: Record<string, unknown>): void => {
-    logEvent(event, { object: "PhoneAgent", phone: this.repos?.settings.get("phone") ?? undefined, ...fields });
-  };
 }

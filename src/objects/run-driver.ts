@@ -5,6 +5,8 @@ import { readLines } from "../core/ndjson";
 import type { RunFailure } from "../core/run-policy";
 import type { Run } from "./db/runs-repo";
 import type { QueuedMessage } from "./db/messages-repo";
+import { injectable, selectBatch } from "../core/batching";
+import { markTasksStarted } from "./task-lifecycle";
 import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RelayState } from "./run-effects";
 import type { VmClient } from "./vm-client";
 
@@ -16,7 +18,7 @@ export const TYPING_REFRESH_MS = 20_000;
 
 export type DriverDeps = RelayState & {
   vm: VmClient | null;
-  userId: string;
+  userId: () => string;
   flushOutbox: () => Promise<void>;
   refreshTyping: () => Promise<void>;
   /** Arms the watchdog alarm that reconnects if this instance dies mid-stream. */
@@ -27,11 +29,14 @@ type DriveOutcome = "finished" | "failed" | "slice_over";
 
 export class RunDriver {
   private wakeSignal: (() => void) | null = null;
+  /** A wake that came while no stream loop listened (between connecting and reading). */
+  private wakePending = false;
 
   constructor(private readonly d: DriverDeps) {}
 
   /** Something changed (a message arrived): a live stream loop reacts without waiting. */
   wake(): void {
+    this.wakePending = true;
     this.wakeSignal?.();
   }
 
@@ -51,15 +56,18 @@ export class RunDriver {
   private startNextBatch(now: number): Run | null {
     const { messages, runs, settings } = this.d.repos;
     const queued = messages.queued(MAX_MESSAGES_PER_TURN);
-    if (queued.length === 0) return null;
+    const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
+    if (!batch) return null;
     return this.d.storage.transactionSync(() => {
-      const run = runs.create({ id: crypto.randomUUID(), sessionId: settings.get("session_id"), now });
-      messages.assignToRun(
-        queued.map((m) => m.id),
-        run.id,
+      const sessionId = batch.context === "chat" ? settings.get("session_id") : null;
+      const run = runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, now });
+      messages.assignToRun(batch.ids, run.id, now);
+      markTasksStarted(
+        this.d.repos,
+        queued.filter((m) => batch.ids.includes(m.id)),
         now,
       );
-      this.d.log("run_created", { runId: run.id, messages: queued.length });
+      this.d.log("run_created", { runId: run.id, messages: batch.ids.length, context: batch.context });
       return run;
     });
   }
@@ -72,7 +80,7 @@ export class RunDriver {
         ? await this.d.vm.startRun(
             {
               runId: run.vmRunId,
-              userId: this.d.userId,
+              userId: this.d.userId(),
               sessionId: run.sessionId,
               messages: this.d.repos.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput),
             },
@@ -99,7 +107,9 @@ export class RunDriver {
     let lastLineAt = Date.now();
     let lastTypingAt = Date.now();
     for (;;) {
-      const wake = new Promise<"wake">((resolve) => (this.wakeSignal = () => resolve("wake")));
+      const wake = this.wakePending
+        ? Promise.resolve("wake" as const)
+        : new Promise<"wake">((resolve) => (this.wakeSignal = () => resolve("wake")));
       const timerAt = Math.min(deadline, lastLineAt + STREAM_IDLE_TIMEOUT_MS, lastTypingAt + TYPING_REFRESH_MS);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, timerAt - Date.now()))));
@@ -107,6 +117,7 @@ export class RunDriver {
       if (timer !== undefined) clearTimeout(timer);
 
       if (winner === "wake") {
+        this.wakePending = false;
         await this.injectQueued(run);
         await this.d.flushOutbox();
         continue;
@@ -141,17 +152,12 @@ export class RunDriver {
     const { messages, runs } = this.d.repos;
     const current = runs.get(run.id);
     if (!this.d.vm || current?.phase !== "streaming" || current.vmRunId !== run.vmRunId) return;
-    const queued = messages.queued(MAX_MESSAGES_PER_TURN);
-    if (queued.length === 0) return;
-    const sent = await this.d.vm.input(run.vmRunId, queued.map(toInput));
-    if (sent.ok && sent.accepted) {
-      messages.assignToRun(
-        queued.map((m) => m.id),
-        run.id,
-        this.d.now(),
-      );
-    }
-    this.d.log("run_input", { runId: run.id, messages: queued.length, accepted: sent.ok && sent.accepted });
+    const ids = injectable(messages.queued(MAX_MESSAGES_PER_TURN), current.context, MAX_MESSAGES_PER_TURN);
+    if (ids.length === 0) return;
+    const turn = ids.flatMap((id) => messages.get(id) ?? []);
+    const sent = await this.d.vm.input(run.vmRunId, turn.map(toInput));
+    if (sent.ok && sent.accepted) messages.assignToRun(ids, run.id, this.d.now());
+    this.d.log("run_input", { runId: run.id, messages: ids.length, accepted: sent.ok && sent.accepted });
   }
 
   private async answerToolCall(run: Run, call: Extract<RunEvent, { type: "tool_call" }>): Promise<void> {

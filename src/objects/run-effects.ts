@@ -3,14 +3,16 @@
 import type { RunEvent } from "../protocol/vm-protocol";
 import { chunkReply } from "../core/chunk-reply";
 import { formatForWhatsApp } from "../core/whatsapp-format";
-import { agentErrorReply, giveUpNotice, SESSION_LOST } from "../core/notices";
+import { agentErrorReply, giveUpNotice, SESSION_LOST, taskFailureNotice } from "../core/notices";
 import { decideOnFailure, type RunFailure } from "../core/run-policy";
 import type { MessagesRepo } from "./db/messages-repo";
 import type { OutboxRepo } from "./db/outbox-repo";
 import type { RunsRepo } from "./db/runs-repo";
+import type { SchedulesRepo } from "./db/schedules-repo";
 import type { SettingsRepo } from "./db/settings-repo";
+import { recordTaskFailure, recordTaskResult, scheduleIdOf } from "./task-lifecycle";
 
-export type Repos = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; settings: SettingsRepo };
+export type Repos = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; settings: SettingsRepo; schedules: SchedulesRepo };
 
 export type RelayState = {
   storage: DurableObjectStorage;
@@ -32,22 +34,27 @@ export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, eve
   const { messages, runs, outbox, settings } = s.repos;
   return s.storage.transactionSync(() => {
     const now = s.now();
-    if (!runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
+    const run = runs.get(runId);
+    if (!run || !runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
     settings.set("last_activity_at", now);
+    // A task in a fresh session must never replace the user's conversation.
+    const keepSession = (sessionId: string) => run.context === "chat" && settings.set("session_id", sessionId);
     switch (event.type) {
       case "session":
-        settings.set("session_id", event.sessionId);
+        keepSession(event.sessionId);
         return "applied";
       case "progress":
         s.log("run_progress", { runId, seq: event.seq, chars: event.text.length });
         return "applied";
       case "result": {
-        const text = event.isError ? agentErrorReply(event.text) : event.text;
+        const tasks = event.messageIds.flatMap((id) => recordTaskResult(s.repos, id, { ...event, now }) ?? []);
+        const prefix = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
+        const text = prefix + (event.isError ? agentErrorReply(event.text) : event.text);
         const parts = chunkReply(formatForWhatsApp(text));
         parts.forEach((body, i) => outbox.add({ dedupeKey: `${vmRunId}:${event.seq}:${i}`, body, now }));
         messages.finish(event.messageIds, runId, "done", now);
         runs.addResult(runId, event.costUsd, now);
-        settings.set("session_id", event.sessionId);
+        keepSession(event.sessionId);
         s.log("run_result", { runId, seq: event.seq, parts: parts.length, costUsd: event.costUsd, isError: event.isError });
         return "applied";
       }
@@ -97,7 +104,7 @@ export function applyFailure(s: RelayState, runId: string, failure: RunFailure):
         settings.set("session_id", null);
         outbox.add({ dedupeKey: `session-lost:${run.vmRunId}`, body: SESSION_LOST, now });
       }
-      const sessionId = decision.freshSession ? null : settings.get("session_id");
+      const sessionId = decision.freshSession || run.context === "fresh" ? null : settings.get("session_id");
       runs.retryWithNewVmRun(runId, { at: decision.at, sessionId, fresh: decision.freshSession, now });
       return;
     }
@@ -109,7 +116,17 @@ export function applyFailure(s: RelayState, runId: string, failure: RunFailure):
         decision.reason === "cancelled" ? "done" : "failed",
         now,
       );
-      outbox.add({ dedupeKey: `gave-up:${runId}`, body: giveUpNotice(decision.reason, held[0]?.body ?? null), now });
+      // A failing task is reported once per streak of failures; the user's own messages always.
+      const tasksToReport = held.filter((m) => recordTaskFailure(s.repos, m.id, decision.reason, now));
+      const forUser = messages.allOfRun(runId).some((m) => m.kind === "user");
+      const unanswered = held.find((m) => m.kind === "user");
+      const notice =
+        forUser || decision.reason === "cancelled"
+          ? giveUpNotice(decision.reason, unanswered?.body ?? null)
+          : tasksToReport.length > 0
+            ? taskFailureNotice(tasksToReport.map((m) => scheduleIdOf(m.id) ?? 0), decision.reason)
+            : null;
+      if (notice) outbox.add({ dedupeKey: `gave-up:${runId}`, body: notice, now });
       finishRun(s, runId, decision.reason, now);
       return;
     }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Sql } from "./sql";
 
 export type MessageStatus = "queued" | "dispatched" | "done" | "failed";
+export type MessageKind = "user" | "task_chat" | "task_fresh";
 export type Media = { url: string; contentType: string };
 
 const MediaListSchema = z.array(z.object({ url: z.string(), contentType: z.string() }));
@@ -17,6 +18,7 @@ type MessageRow = {
   attempts: number;
   updated_at: number;
   media_json: string;
+  kind: string;
 };
 
 export type QueuedMessage = {
@@ -27,6 +29,7 @@ export type QueuedMessage = {
   status: MessageStatus;
   runId: string | null;
   media: Media[];
+  kind: MessageKind;
 };
 
 function toMessage(row: MessageRow): QueuedMessage {
@@ -38,15 +41,16 @@ function toMessage(row: MessageRow): QueuedMessage {
     status: z.enum(["queued", "dispatched", "done", "failed"]).parse(row.status),
     runId: row.run_id,
     media: MediaListSchema.parse(JSON.parse(row.media_json)),
+    kind: z.enum(["user", "task_chat", "task_fresh"]).parse(row.kind),
   };
 }
 
 export function createMessagesRepo(sql: Sql) {
   return {
     /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
-    insert(m: { id: string; body: string; media: Media[]; now: number }): boolean {
-      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json)
-        VALUES (${m.id}, ${m.body}, ${m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)})
+    insert(m: { id: string; body: string; media: Media[]; kind?: MessageKind; now: number }): boolean {
+      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind)
+        VALUES (${m.id}, ${m.body}, ${m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"})
         ON CONFLICT (id) DO NOTHING RETURNING seq`;
       return rows.length === 1;
     },
@@ -63,11 +67,19 @@ export function createMessagesRepo(sql: Sql) {
         toMessage,
       );
     },
+    /** Every message a run carried, answered or not. */
+    allOfRun(runId: string): QueuedMessage[] {
+      return sql<MessageRow>`SELECT * FROM messages WHERE run_id = ${runId} ORDER BY seq`.map(toMessage);
+    },
     assignToRun(ids: readonly string[], runId: string, now: number): void {
       for (const id of ids) {
         sql`UPDATE messages SET status = 'dispatched', run_id = ${runId}, attempts = attempts + 1, updated_at = ${now}
           WHERE id = ${id}`;
       }
+    },
+    /** Marks messages done or failed outside any run (commands answered by the relay). */
+    settle(id: string, status: "done" | "failed", now: number): void {
+      sql`UPDATE messages SET status = ${status}, updated_at = ${now} WHERE id = ${id} AND status = 'queued'`;
     },
     /** Marks messages of a run; only those still dispatched to it, so replays change nothing. */
     finish(ids: readonly string[], runId: string, status: "done" | "failed", now: number): void {

@@ -2,12 +2,14 @@
 // Never inspects the schema or catches a failing ALTER: the recorded id is the only truth.
 import initial from "../../../migrations/0001_initial.sql";
 import runsOutbox from "../../../migrations/0002_runs_outbox.sql";
+import schedules from "../../../migrations/0003_schedules.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: "0001_initial", sql: initial },
   { id: 2, name: "0002_runs_outbox", sql: runsOutbox },
+  { id: 3, name: "0003_schedules", sql: schedules },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

@@ -61,21 +61,31 @@ const STATUS_RANK: Record<OutboxStatus, number> = {
 export function createOutboxRepo(sql: Sql) {
   return {
     /** Adds a message once per `dedupeKey`; a replayed event adds nothing. */
-    add(m: { dedupeKey: string; body: string; contentSid?: string; contentVariables?: string; now: number }): boolean {
-      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, next_attempt_at, created_at, updated_at)
-        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.now}, ${m.now}, ${m.now})
+    add(m: { dedupeKey: string; body: string; contentSid?: string; contentVariables?: string; held?: boolean; now: number }): boolean {
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, next_attempt_at, held, created_at, updated_at)
+        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.now}, ${m.held ? 1 : 0}, ${m.now}, ${m.now})
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
       return rows.length === 1;
     },
     /** The first message not yet handed to Twilio: later ones wait behind it to keep order. */
     head(): OutboxItem | null {
-      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') ORDER BY id LIMIT 1`[0];
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 ORDER BY id LIMIT 1`[0];
       return row ? toItem(row) : null;
     },
     /** Claims a message for one send; `leaseUntil` lets a send cut short by eviction be retried. */
     claim(id: number, leaseUntil: number, now: number): void {
       sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil}, updated_at = ${now}
         WHERE id = ${id}`;
+    },
+    /** Keeps a free-form message until the user writes again (outside WhatsApp's 24-hour window). */
+    hold(id: number, now: number): void {
+      sql`UPDATE outbox SET held = 1, status = 'pending', updated_at = ${now} WHERE id = ${id}`;
+    },
+    releaseHeld(now: number): number {
+      return sql`UPDATE outbox SET held = 0, next_attempt_at = ${now}, updated_at = ${now} WHERE held = 1 RETURNING id`.length;
+    },
+    countHeld(): number {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE held = 1`[0]?.n ?? 0;
     },
     markSent(id: number, twilioSid: string, now: number): void {
       sql`UPDATE outbox SET status = 'sent', twilio_sid = ${twilioSid}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;

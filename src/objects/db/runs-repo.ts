@@ -19,6 +19,7 @@ type RunRow = {
   outcome: string | null;
   created_at: number;
   updated_at: number;
+  context: string;
 };
 
 export type Run = {
@@ -35,6 +36,8 @@ export type Run = {
   costUsd: number;
   outcome: string | null;
   createdAt: number;
+  /** "fresh": a task in its own session, which never touches the user's conversation. */
+  context: "chat" | "fresh";
 };
 
 function toRun(row: RunRow): Run {
@@ -52,6 +55,7 @@ function toRun(row: RunRow): Run {
     costUsd: row.cost_usd,
     outcome: row.outcome,
     createdAt: row.created_at,
+    context: z.enum(["chat", "fresh"]).parse(row.context),
   };
 }
 
@@ -67,9 +71,9 @@ export function createRunsRepo(sql: Sql) {
       const row = sql<RunRow>`SELECT * FROM runs WHERE phase != 'finished' ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
     },
-    create(r: { id: string; sessionId: string | null; now: number }): Run {
-      sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, created_at, updated_at)
-        VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.now}, ${r.now})`;
+    create(r: { id: string; sessionId: string | null; context: "chat" | "fresh"; now: number }): Run {
+      sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, created_at, updated_at)
+        VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.context}, ${r.now}, ${r.now})`;
       return get(r.id) as Run;
     },
     markStreaming(id: string, now: number): void {

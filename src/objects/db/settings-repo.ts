@@ -9,7 +9,7 @@ type SettingKey =
   | "last_inbound_sid"
   | "last_activity_at"
   | "alarm_at"
-  | "last_typing_at";
+  | "time_zone";
 
 export function createSettingsRepo(sql: Sql) {
   const get = (key: SettingKey): string | null =>

@@ -1,0 +1,154 @@
+// Scheduled tasks of one user and the log of their runs.
+import { z } from "zod";
+import type { ScheduleSpec } from "../../core/schedule-math";
+import type { TaskContext } from "../../core/schedule-validate";
+import type { Sql } from "./sql";
+
+const SpecSchema: z.ZodType<ScheduleSpec> = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("cron"), expr: z.string() }),
+  z.object({ kind: z.literal("interval"), everyMs: z.number().int().positive(), anchorAt: z.number() }),
+  z.object({ kind: z.literal("once"), at: z.number() }),
+]);
+
+export type ScheduleStatus = "active" | "paused" | "completed";
+
+type ScheduleRow = {
+  id: number;
+  spec_json: string;
+  prompt: string;
+  context: string;
+  status: string;
+  next_run_at: number | null;
+  consecutive_failures: number;
+  created_at: number;
+};
+
+export type Schedule = {
+  id: number;
+  spec: ScheduleSpec;
+  prompt: string;
+  context: TaskContext;
+  status: ScheduleStatus;
+  nextRunAt: number | null;
+  consecutiveFailures: number;
+};
+
+function toSchedule(row: ScheduleRow): Schedule {
+  return {
+    id: row.id,
+    spec: SpecSchema.parse(JSON.parse(row.spec_json)),
+    prompt: row.prompt,
+    context: z.enum(["fresh", "chat"]).parse(row.context),
+    status: z.enum(["active", "paused", "completed"]).parse(row.status),
+    nextRunAt: row.next_run_at,
+    consecutiveFailures: row.consecutive_failures,
+  };
+}
+
+type TaskRunRow = {
+  id: string;
+  schedule_id: number;
+  due_at: number;
+  claimed_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  status: string;
+  cost_usd: number;
+  result_excerpt: string | null;
+  error: string | null;
+};
+
+export type TaskRun = {
+  id: string;
+  scheduleId: number;
+  dueAt: number;
+  claimedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  status: "queued" | "running" | "succeeded" | "failed";
+  costUsd: number;
+  resultExcerpt: string | null;
+  error: string | null;
+};
+
+function toTaskRun(row: TaskRunRow): TaskRun {
+  return {
+    id: row.id,
+    scheduleId: row.schedule_id,
+    dueAt: row.due_at,
+    claimedAt: row.claimed_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: z.enum(["queued", "running", "succeeded", "failed"]).parse(row.status),
+    costUsd: row.cost_usd,
+    resultExcerpt: row.result_excerpt,
+    error: row.error,
+  };
+}
+
+export function createSchedulesRepo(sql: Sql) {
+  const get = (id: number): Schedule | null => {
+    const row = sql<ScheduleRow>`SELECT * FROM schedules WHERE id = ${id}`[0];
+    return row ? toSchedule(row) : null;
+  };
+  return {
+    get,
+    create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; now: number }): Schedule {
+      const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, created_at, updated_at)
+        VALUES (${JSON.stringify(s.spec)}, ${s.prompt}, ${s.context}, 'active', ${s.nextRunAt}, ${s.now}, ${s.now}) RETURNING id`;
+      return get(row!.id)!;
+    },
+    /** Every task but deleted ones, oldest first. */
+    list(): Schedule[] {
+      return sql<ScheduleRow>`SELECT * FROM schedules ORDER BY id`.map(toSchedule);
+    },
+    countLive(): number {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM schedules WHERE status != 'completed'`[0]?.n ?? 0;
+    },
+    due(now: number): Schedule[] {
+      return sql<ScheduleRow>`SELECT * FROM schedules WHERE status = 'active' AND next_run_at <= ${now} ORDER BY next_run_at, id`.map(
+        toSchedule,
+      );
+    },
+    nextDueAt(): number | null {
+      return sql<{ at: number | null }>`SELECT min(next_run_at) AS at FROM schedules WHERE status = 'active'`[0]?.at ?? null;
+    },
+    setNext(id: number, status: ScheduleStatus, nextRunAt: number | null, now: number): void {
+      sql`UPDATE schedules SET status = ${status}, next_run_at = ${nextRunAt}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    setFailures(id: number, consecutiveFailures: number, now: number): void {
+      sql`UPDATE schedules SET consecutive_failures = ${consecutiveFailures}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    delete(id: number): boolean {
+      return sql`DELETE FROM schedules WHERE id = ${id} RETURNING id`.length === 1;
+    },
+    addRun(r: { id: string; scheduleId: number; dueAt: number; now: number }): boolean {
+      return (
+        sql`INSERT INTO task_runs (id, schedule_id, due_at, claimed_at, status) VALUES (${r.id}, ${r.scheduleId}, ${r.dueAt}, ${r.now}, 'queued')
+          ON CONFLICT (id) DO NOTHING RETURNING id`.length === 1
+      );
+    },
+    getRun(id: string): TaskRun | null {
+      const row = sql<TaskRunRow>`SELECT * FROM task_runs WHERE id = ${id}`[0];
+      return row ? toTaskRun(row) : null;
+    },
+    startRun(id: string, now: number): void {
+      sql`UPDATE task_runs SET status = 'running', started_at = coalesce(started_at, ${now}) WHERE id = ${id} AND status = 'queued'`;
+    },
+    finishRun(id: string, r: { status: "succeeded" | "failed"; costUsd: number; excerpt: string | null; error: string | null; now: number }): void {
+      sql`UPDATE task_runs SET status = ${r.status}, finished_at = ${r.now}, cost_usd = cost_usd + ${r.costUsd},
+          result_excerpt = ${r.excerpt}, error = ${r.error}
+        WHERE id = ${id} AND status IN ('queued', 'running')`;
+    },
+    runs(scheduleId: number, limit: number): TaskRun[] {
+      return sql<TaskRunRow>`SELECT * FROM task_runs WHERE schedule_id = ${scheduleId} ORDER BY claimed_at DESC LIMIT ${limit}`.map(
+        toTaskRun,
+      );
+    },
+    lastRun(scheduleId: number): TaskRun | null {
+      const row = sql<TaskRunRow>`SELECT * FROM task_runs WHERE schedule_id = ${scheduleId} ORDER BY claimed_at DESC LIMIT 1`[0];
+      return row ? toTaskRun(row) : null;
+    },
+  };
+}
+export type SchedulesRepo = ReturnType<typeof createSchedulesRepo>;
