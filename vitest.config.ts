@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { testBindings } from "./test/worker/test-env";
+import { testBindings } from "./test/worker/test-env.ts";
 
 export default defineConfig({
   test: {
@@ -24,6 +24,20 @@ export default defineConfig({
       },
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },
+      },
+      {
+        // The local stack: unit tests of scripts/ and end-to-end tests that each start a whole
+        // stack (wrangler dev, the VM with the real CLI, the emulator), so one file at a time.
+        test: {
+          name: "e2e",
+          include: ["test/scripts/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          pool: "forks",
+          fileParallelism: false,
+          maxWorkers: 1,
+        },
       },
       {
         test: { name: "vm", include: ["vm/test/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 60_000 },

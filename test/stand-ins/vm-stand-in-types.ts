@@ -8,5 +8,7 @@ export type StandInRequest = {
   sessionId?: string | null;
   messages?: InputMessage[];
   after?: number;
+  /** For input: whether the live run took it (false: the run had finished). */
+  accepted?: boolean;
   at: number;
 };

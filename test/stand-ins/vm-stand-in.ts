@@ -188,7 +188,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (match[2] === "input") {
       const parsed = RunInputRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request" });
-      requests.push({ kind: "input", runId: run.runId, userId: run.userId, messages: parsed.data.messages, at: Date.now() });
+      requests.push({ kind: "input", runId: run.runId, userId: run.userId, messages: parsed.data.messages, accepted: !run.finished, at: Date.now() });
       if (run.finished) return json(res, 409, { error: "run_finished" });
       run.turns.push({ messages: parsed.data.messages });
       return json(res, 202, { accepted: true });
