@@ -1,0 +1,179 @@
+// The agent VM's benchmark: what the VM adds to a run (request received → CLI spawned, CLI result
+// → event delivered) against a bare CLI run of the same prompt, and the server's idle memory.
+// `npm run bench` calls the default export; alone: `npx tsx bench/vm-latency.ts [--quick]`.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { startAnthropicStandIn } from "../test/stand-ins/anthropic-api.js";
+
+type Figure = { name: string; value: number; unit: string; target?: string; pass?: boolean | null; note?: string };
+type Timing = (runId: string, mark: string, at: number, event?: { type: string }) => void;
+type StartVmServer = (config: Record<string, unknown>, hooks: { onTiming: Timing }) => Promise<{ url: string; close(): Promise<void> }>;
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PROMPT = "Summarise the benchmark in one line.";
+const TOKEN = "bench-token-0123456789";
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length === 0 ? Number.NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function claudeBin(): string {
+  const manifest = join(ROOT, "node_modules/@anthropic-ai/claude-code/package.json");
+  const bin = (JSON.parse(readFileSync(manifest, "utf8")) as { bin: { claude: string } }).bin.claude;
+  return join(ROOT, "node_modules/@anthropic-ai/claude-code", bin);
+}
+
+/** Waits until nothing runs with its working directory inside `dir` (the last CLI has exited). */
+async function settled(dir: string): Promise<void> {
+  for (;;) {
+    const busy = readdirSync("/proc").some((p) => {
+      try {
+        return /^\d+$/.test(p) && readlinkSync(`/proc/${p}/cwd`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    });
+    if (!busy) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The same CLI, arguments and environment the VM uses, driven directly: spawn → result line. */
+async function bareRun(bin: string, env: Record<string, string>, dir: string): Promise<number> {
+  const startedAt = performance.now();
+  const args = ["-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages", "--permission-mode", "acceptEdits"];
+  const child = spawn(bin, args, { cwd: dir, env, stdio: ["pipe", "pipe", "ignore"], detached: true });
+  child.stdin.write(`${JSON.stringify({ type: "user", message: { role: "user", content: PROMPT } })}\n`);
+  const elapsed = await new Promise<number>((resolve, reject) => {
+    let buffer = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      buffer += chunk;
+      if (/"type":"result"/.test(buffer)) resolve(performance.now() - startedAt);
+    });
+    child.on("exit", () => reject(new Error("the CLI exited without a result")));
+  });
+  child.stdin.end();
+  await new Promise((r) => child.once("close", r));
+  return elapsed;
+}
+
+type VmSample = { clientMs: number; spawnMs: number; deliverMs: number; clientDeliverMs: number };
+
+async function vmRun(url: string, marks: Map<string, Record<string, number>>, runId: string): Promise<VmSample> {
+  const startedAt = performance.now();
+  const res = await fetch(`${url}/v1/runs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ runId, userId: "+15550009999", sessionId: null, messages: [{ id: `${runId}-m`, text: PROMPT }], options: { permissionMode: "acceptEdits" } }),
+  });
+  let buffer = "";
+  let resultAt = Number.NaN;
+  for await (const chunk of res.body ?? []) {
+    buffer += new TextDecoder().decode(chunk as Uint8Array);
+    if (Number.isNaN(resultAt) && buffer.includes('"type":"result"')) resultAt = performance.now();
+  }
+  const m = marks.get(runId) ?? {};
+  const need = (k: string) => m[k] ?? Number.NaN;
+  return {
+    clientMs: resultAt - startedAt,
+    spawnMs: need("spawned") - need("received"),
+    deliverMs: need("delivered") - need("result_line"),
+    clientDeliverMs: resultAt - need("result_line"),
+  };
+}
+
+/** The built server (what the image runs), idle after start and one health check. */
+async function idleMemory(): Promise<{ rssMb: number; anonMb: number }> {
+  await new Promise<void>((resolve, reject) => {
+    const tsc = spawn(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "vm/tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+    tsc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tsc exited ${code}`))));
+  });
+  const env = { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", DATA_DIR: mkdtempSync(join(tmpdir(), "bench-vm-idle-")) };
+  const child = spawn(process.execPath, [join(ROOT, "vm/dist/vm/src/main.js")], { env, stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+        const match = /listening on (\S+)/.exec(out);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on("exit", () => reject(new Error(`vm exited: ${out}`)));
+    });
+    await fetch(`${url}/health`);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+    return { rssMb: round(kb("VmRSS") / 1024), anonMb: round(kb("RssAnon") / 1024) };
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
+export default async function benchVmLatency(options: { quick?: boolean; runs?: number } = {}) {
+  const runs = options.runs ?? (options.quick ? 3 : 15);
+  const api = await startAnthropicStandIn();
+  const bin = claudeBin();
+  const cliEnv = { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-bench" };
+  const bareDir = mkdtempSync(join(tmpdir(), "bench-bare-"));
+  const bareEnv = { PATH: process.env.PATH ?? "", HOME: bareDir, TMPDIR: bareDir, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1", DISABLE_TELEMETRY: "1", ...cliEnv };
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-vm-"));
+  const marks = new Map<string, Record<string, number>>();
+  const onTiming: Timing = (runId, mark, at, event) => {
+    if (mark === "delivered" && event?.type !== "result") return;
+    marks.set(runId, { ...marks.get(runId), [mark]: at });
+  };
+  // Loaded by URL so the bench's own type-check never walks into the VM's sources.
+  const { startVmServer } = (await import(new URL("../vm/src/server.ts", import.meta.url).href)) as { startVmServer: StartVmServer };
+  const vm = await startVmServer({ port: 0, host: "127.0.0.1", vmToken: TOKEN, dataDir, claudeBin: bin, warmSessionMs: 0, idleTimeoutMs: 0, cliEnv }, { onTiming });
+
+  const bare: number[] = [];
+  const through: VmSample[] = [];
+  try {
+    // One warm-up of each (page cache, first HOME setup), then alternate so drift hits both alike.
+    await bareRun(bin, bareEnv, bareDir);
+    await vmRun(vm.url, marks, "bench-warmup");
+    await settled(dataDir);
+    for (let i = 0; i < runs; i++) {
+      bare.push(await bareRun(bin, bareEnv, bareDir));
+      through.push(await vmRun(vm.url, marks, `bench-${i}`));
+      await settled(dataDir);
+    }
+  } finally {
+    await vm.close();
+    await api.close();
+  }
+  const memory = await idleMemory();
+
+  const added = median(through.map((s) => s.spawnMs + s.deliverMs));
+  const bareMs = median(bare);
+  const vmMs = median(through.map((s) => s.clientMs));
+  const figures: Figure[] = [
+    { name: "VM added latency per run (spawn + delivery, median)", value: round(added, 2), unit: "ms", target: "≤ 30 ms", pass: added <= 30 },
+    { name: "request received → CLI spawned (median)", value: round(median(through.map((s) => s.spawnMs)), 2), unit: "ms" },
+    { name: "CLI result line → event written to the stream (median)", value: round(median(through.map((s) => s.deliverMs)), 2), unit: "ms" },
+    { name: "CLI result line → event read by the client (median)", value: round(median(through.map((s) => s.clientDeliverMs)), 2), unit: "ms" },
+    { name: "bare CLI run, spawn → result (median)", value: round(bareMs), unit: "ms", note: `${runs} runs, offline model` },
+    { name: "run through the VM, POST → result at client (median)", value: round(vmMs), unit: "ms" },
+    { name: "VM run / bare CLI run", value: round(vmMs / bareMs, 3), unit: "x", note: "end to end; the difference includes HTTP and the CLI's own variance" },
+    { name: "VM idle RSS (built JS)", value: memory.rssMb, unit: "MB", target: "≤ 60 MB", pass: memory.rssMb <= 60, note: "VmRSS, file-backed pages of the node binary included" },
+    { name: "VM idle anonymous RSS", value: memory.anonMb, unit: "MB", note: "RssAnon: the private memory the server holds" },
+  ];
+  return { figures, details: { runs, bareMs: bare, vm: through } };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { figures } = await benchVmLatency({ quick: process.argv.includes("--quick") });
+  for (const f of figures) {
+    const verdict = f.target ? ` (target ${f.target}: ${f.pass ? "met" : "MISSED"})` : "";
+    console.log(`${f.name}: ${f.value} ${f.unit}${verdict}`);
+  }
+}
