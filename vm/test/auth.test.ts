@@ -2,14 +2,10 @@
 // no token and says nothing; a CLI that Anthropic refuses ends the run with `auth_failed`.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, TOKEN, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { TOKEN, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const body = { runId: "auth-run", userId: "+15550000400", sessionId: null, messages: [{ id: "m1", text: "hi" }] };
 

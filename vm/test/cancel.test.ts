@@ -1,14 +1,10 @@
 // Cancel stops the CLI's whole process group and ends the run with `error: cancelled`; open
 // streams get heartbeats while the run is quiet.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { userPathsOf } from "../src/user-paths.js";
-import { processesIn, startHarness, uniqueId, type Harness } from "./helpers/harness.js";
+import { processesIn, uniqueId, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ heartbeatMs: 200 });
-});
-afterAll(() => h.close());
+const h = useHarness({ heartbeatMs: 200 });
 
 it("cancels a running tool: the process group is gone and the run ends cancelled", async () => {
   const runId = uniqueId("run");

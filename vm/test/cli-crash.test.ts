@@ -3,8 +3,8 @@
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { useHarness } from "./helpers/harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vm-crash-"));
 const crashingBin = join(dir, "claude");
@@ -19,11 +19,7 @@ writeFileSync(
 );
 chmodSync(crashingBin, 0o755);
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ claudeBin: crashingBin });
-});
-afterAll(() => h.close());
+const h = useHarness({ claudeBin: crashingBin });
 
 it("reports cli_crashed with the exit code and stderr tail", async () => {
   const events = await (await h.startRun({ text: "hi" })).end();

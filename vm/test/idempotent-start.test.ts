@@ -1,13 +1,9 @@
 // `POST /v1/runs` is idempotent by runId: a repeat attaches to the same run and starts nothing;
 // the same runId from another user is refused; a second live run for one user is `busy`.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, uniqueId, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { uniqueId, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 it("attaches repeats to the one run and refuses the runId for another user", async () => {
   const runId = uniqueId("run");

@@ -2,16 +2,12 @@
 // hash), their own files, and neither can resume the other's session.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { readConversation } from "../../test/stand-ins/anthropic-conversation.js";
 import { userKeyOf, userPathsOf } from "../src/user-paths.js";
-import { resultsOf, startHarness, type Harness } from "./helpers/harness.js";
+import { resultsOf, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const alice = "+15550000501";
 const bob = "+15550000502";

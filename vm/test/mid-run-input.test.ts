@@ -1,14 +1,10 @@
 // Mid-run input goes to the live CLI's stdin as stream-json user messages and reaches the model
 // in order; each `result` names the messages it answered (the CLI merges queued input into one turn).
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { readConversation } from "../../test/stand-ins/anthropic-conversation.js";
-import { resultsOf, startHarness, uniqueId, type Harness } from "./helpers/harness.js";
+import { resultsOf, uniqueId, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 it("answers input sent while the first turn runs, in order, and only then is done", async () => {
   const runId = uniqueId("run");

@@ -2,9 +2,9 @@
 // checked by the protocol's pattern and again where files are opened.
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/user-paths.js";
-import { startHarness, type Harness } from "./helpers/harness.js";
+import { useHarness } from "./helpers/harness.js";
 
 describe("the filesystem layer", () => {
   const root = "/data";
@@ -26,11 +26,7 @@ describe("the filesystem layer", () => {
 });
 
 describe("through HTTP", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
+  const h = useHarness();
 
   it("keeps a traversal user id inside DATA_DIR/users", async () => {
     const events = await (await h.startRun({ userId: "../../../../tmp/escape", text: "hi" })).end();

@@ -2,15 +2,11 @@
 // the VM has restarted, and a run that was live when the VM died is closed with vm_restarted.
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { userKeyOf } from "../src/user-paths.js";
-import { readEvents, startHarness, uniqueId, type Harness } from "./helpers/harness.js";
+import { readEvents, uniqueId, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 it("replays only events after N, live and after a restart", async () => {
   const runId = uniqueId("run");

@@ -1,14 +1,10 @@
 // `--resume` carries the earlier turns: in a new CLI process, and after the VM itself restarted
 // on the same DATA_DIR (HOME and the working directory live there, so the session file is found).
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { resultsOf, startHarness, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { resultsOf, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  // No warm sessions: every run below starts a fresh CLI process that must resume from disk.
-  h = await startHarness({ warmSessionMs: 0 });
-});
-afterAll(() => h.close());
+// No warm sessions: every run below starts a fresh CLI process that must resume from disk.
+const h = useHarness({ warmSessionMs: 0 });
 
 it("resumes a session in a new process, and again after the VM restarted", async () => {
   const first = await (await h.startRun({ text: "remember the word apricot" })).end();

@@ -2,14 +2,10 @@
 // cost, then done; every event also written to DATA_DIR/.runs/<runId>.ndjson.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, uniqueId, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { uniqueId, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 it("reports session, result (text, cost, turns, duration) and done for one message", async () => {
   const runId = uniqueId("run");

@@ -1,13 +1,9 @@
 // A run past its time limit is stopped and ends with `error: time_limit`.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { userPathsOf } from "../src/user-paths.js";
-import { processesIn, startHarness, type Harness } from "./helpers/harness.js";
+import { processesIn, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 it("stops a run that outlives the relay's timeLimitMs", async () => {
   const userId = "+15550000200";

@@ -1,12 +1,8 @@
 // Input the CLI never read before it exited comes back as `unconsumed`, so the relay re-queues it.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, uniqueId, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { uniqueId, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 it("reports queued input as unconsumed when the run is cancelled before the CLI reads it", async () => {
   const runId = uniqueId("run");

@@ -1,13 +1,9 @@
 // A session the user does not have ends the run with `unknown_session`, whether the CLI says
 // so ("No conversation found") or the id could not be a Claude Code session at all.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { type Harness, useHarness } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 it("reports unknown_session when the CLI finds no such conversation", async () => {
   const events = await (await h.startRun({ sessionId: "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", text: "hi" })).end();

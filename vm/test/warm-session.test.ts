@@ -1,14 +1,10 @@
 // Warm sessions: after `done` the session's CLI stays alive, and the next run of that session
 // goes straight into it (no new process); it ends when WARM_SESSION_MS passes.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { processesIn, resultsOf, startHarness, type Harness } from "./helpers/harness.js";
+import { expect, it } from "vitest";
+import { processesIn, resultsOf, useHarness } from "./helpers/harness.js";
 import { userPathsOf } from "../src/user-paths.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ warmSessionMs: 4_000 });
-});
-afterAll(() => h.close());
+const h = useHarness({ warmSessionMs: 4_000 });
 
 it("writes the next run of the same session into the warm process, then lets it go", async () => {
   const userId = "+15550000077";

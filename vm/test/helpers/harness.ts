@@ -1,6 +1,7 @@
 // Test harness: the offline model, a VM server on a fresh DATA_DIR with the real CLI, and a
 // client that reads event streams line by line, each line checked against the protocol schema.
 import { mkdtempSync, readdirSync, readlinkSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -176,4 +177,35 @@ export function processesIn(dir: string): number[] {
 
 export function resultsOf(events: RunEvent[]) {
   return events.filter((e): e is Extract<RunEvent, { type: "result" }> => e.type === "result");
+}
+
+/** A harness for the whole test file: started before its tests, closed after them. */
+export function useHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}): Harness {
+  let current: Harness | null = null;
+  beforeAll(async () => {
+    current = await startHarness(overrides, hooks);
+  });
+  afterAll(() => current?.close());
+  const get = (): Harness => {
+    if (!current) throw new Error("the harness starts in beforeAll");
+    return current;
+  };
+  return {
+    get vm() {
+      return get().vm;
+    },
+    get api() {
+      return get().api;
+    },
+    get dataDir() {
+      return get().dataDir;
+    },
+    get spawns() {
+      return get().spawns;
+    },
+    call: (...args) => get().call(...args),
+    startRun: (request) => get().startRun(request),
+    restart: (more) => get().restart(more),
+    close: () => get().close(),
+  };
 }
