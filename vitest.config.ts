@@ -1,6 +1,19 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { testBindings } from "./test/worker/test-env.ts";
+import { TEST_TEMPLATE_SID, testBindings } from "./test/worker/test-env.ts";
+
+/** Worker + Durable Object tests inside workerd, against the stand-ins of global-setup.ts. */
+function workerProject(name: string, include: string, extraBindings: Record<string, string>) {
+  return {
+    plugins: [
+      cloudflareTest(async ({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: { bindings: { ...testBindings({ twilioBase: inject("twilioBase"), vmUrl: inject("vmUrl") }), ...extraBindings } },
+      })),
+    ],
+    test: { name, include: [include], globalSetup: ["test/worker/global-setup.ts"], testTimeout: 30_000 },
+  };
+}
 
 export default defineConfig({
   test: {
@@ -8,20 +21,9 @@ export default defineConfig({
       {
         test: { name: "core", include: ["test/core/**/*.test.ts"], environment: "node" },
       },
-      {
-        plugins: [
-          cloudflareTest(async ({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: testBindings({ twilioBase: inject("twilioBase"), vmUrl: inject("vmUrl") }) },
-          })),
-        ],
-        test: {
-          name: "worker",
-          include: ["test/worker/**/*.test.ts"],
-          globalSetup: ["test/worker/global-setup.ts"],
-          testTimeout: 30_000,
-        },
-      },
+      workerProject("worker", "test/worker/**/*.test.ts", {}),
+      // The same Worker with an approved WhatsApp template configured.
+      workerProject("worker-template", "test/worker-template/**/*.test.ts", { TWILIO_TEMPLATE_SID: TEST_TEMPLATE_SID }),
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },
       },

@@ -79,6 +79,11 @@ export class PhoneAgent extends DurableObject<Env> {
       userId: () => this.phone() ?? "",
       flushOutbox: () => this.flushOutbox(),
       armWatchdog: () => this.armAlarm(),
+      nextTimerAt: () => earliest(this.state.repos.outbox.head()?.nextAttemptAt, this.state.repos.schedules.nextDueAt()),
+      runTimers: async () => {
+        this.claimTasks();
+        await this.flushOutbox();
+      },
       refreshTyping: async () => {
         const sid = this.state.repos.settings.get("last_inbound_sid");
         if (this.twilio && sid) await this.twilio.sendTyping(sid);
@@ -147,8 +152,7 @@ export class PhoneAgent extends DurableObject<Env> {
     const startedAt = Date.now();
     const rowsBefore = this.sql.rowsWritten();
     this.alarmFloor = this.state.repos.settings.getNumber("alarm_at") ?? 0;
-    const claimed = claimDueTasks(this.state.repos, this.ctx.storage, this.state.now());
-    if (claimed.length > 0) this.state.log("tasks_claimed", { tasks: claimed.length });
+    this.claimTasks();
     if (this.pumping) {
       // This instance already pumps (a long stream): it picks up what was claimed.
       this.driver.wake();
@@ -167,6 +171,11 @@ export class PhoneAgent extends DurableObject<Env> {
       await this.armAlarm();
       this.state.log("alarm_done", { durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
     }
+  }
+
+  private claimTasks(): void {
+    const claimed = claimDueTasks(this.state.repos, this.ctx.storage, this.state.now());
+    if (claimed.length > 0) this.state.log("tasks_claimed", { tasks: claimed.length });
   }
 
   /** The earliest time anything is due; null when nothing is. */

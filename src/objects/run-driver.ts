@@ -23,6 +23,9 @@ export type DriverDeps = RelayState & {
   refreshTyping: () => Promise<void>;
   /** Arms the watchdog alarm that reconnects if this instance dies mid-stream. */
   armWatchdog: () => Promise<void>;
+  /** Timers other than the run's (outbox retries, due tasks): a long stream must not delay them. */
+  nextTimerAt: () => number | null;
+  runTimers: () => Promise<void>;
 };
 
 type DriveOutcome = "finished" | "failed" | "slice_over";
@@ -110,7 +113,12 @@ export class RunDriver {
       const wake = this.wakePending
         ? Promise.resolve("wake" as const)
         : new Promise<"wake">((resolve) => (this.wakeSignal = () => resolve("wake")));
-      const timerAt = Math.min(deadline, lastLineAt + STREAM_IDLE_TIMEOUT_MS, lastTypingAt + TYPING_REFRESH_MS);
+      const timerAt = Math.min(
+        deadline,
+        lastLineAt + STREAM_IDLE_TIMEOUT_MS,
+        lastTypingAt + TYPING_REFRESH_MS,
+        this.d.nextTimerAt() ?? Number.POSITIVE_INFINITY,
+      );
       let timer: ReturnType<typeof setTimeout> | undefined;
       const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, timerAt - Date.now()))));
       const winner = await Promise.race([pending.then((r) => r, () => "broken" as const), wake, tick]);
@@ -127,8 +135,11 @@ export class RunDriver {
         if (Date.now() - lastLineAt >= STREAM_IDLE_TIMEOUT_MS) {
           return this.fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat");
         }
-        await this.d.refreshTyping();
-        lastTypingAt = Date.now();
+        await this.d.runTimers();
+        if (Date.now() - lastTypingAt >= TYPING_REFRESH_MS) {
+          await this.d.refreshTyping();
+          lastTypingAt = Date.now();
+        }
         continue;
       }
       if (winner === "broken" || winner.done) {

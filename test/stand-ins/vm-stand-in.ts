@@ -8,6 +8,7 @@ import {
   type InputMessage,
   RunInputRequestSchema,
   StartRunRequestSchema,
+  ToolResultRequestSchema,
   type RunEvent,
 } from "../../src/protocol/vm-protocol";
 import type { StandInRequest } from "./vm-stand-in-types";
@@ -21,8 +22,19 @@ import type { StandInRequest } from "./vm-stand-in-types";
  * [[vm:long N]]            the reply is N characters in paragraphs
  * [[vm:drop]]              the first stream is cut after the session event; the run goes on
  * [[vm:crash-after-reply]] one result, then error cli_crashed
+ * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
  */
-type Directive = { hold: boolean; crash: boolean; error: string | null; http500: number; unknownSession: boolean; long: number; drop: boolean; crashAfterReply: boolean };
+type Directive = {
+  hold: boolean;
+  crash: boolean;
+  error: string | null;
+  http500: number;
+  unknownSession: boolean;
+  long: number;
+  drop: boolean;
+  crashAfterReply: boolean;
+  tool: { name: string; args: Record<string, unknown> } | null;
+};
 
 function directivesOf(texts: string[]): Directive {
   const all = texts.join("\n");
@@ -36,7 +48,13 @@ function directivesOf(texts: string[]): Directive {
     long: num(/\[\[vm:long (\d+)\]\]/),
     drop: all.includes("[[vm:drop]]"),
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
+    tool: toolOf(all),
   };
+}
+
+function toolOf(text: string): Directive["tool"] {
+  const match = /\[\[vm:tool (\w+) (\{.*?\})\]\]/.exec(text);
+  return match ? { name: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> } : null;
 }
 
 type EventWithoutSeq = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "seq"> : never) : never;
@@ -51,6 +69,7 @@ type Run = {
   released: boolean;
   listeners: Set<() => void>;
   dropped: boolean;
+  toolResults: Map<string, string>;
 };
 
 
@@ -83,8 +102,15 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     for (let turn = 0; turn < run.turns.length; turn++) {
       const texts = run.turns[turn]!.messages.map((m) => m.text);
       const d = directivesOf(texts);
-      while (d.hold && !run.released) await new Promise<void>((resolve) => run.listeners.add(function once() { run.listeners.delete(once); resolve(); }));
-      const text = d.long > 0 ? longReply(d.long) : `echo: ${texts.join(" | ")}`;
+      const waitForChange = () => new Promise<void>((resolve) => run.listeners.add(function once() { run.listeners.delete(once); resolve(); }));
+      while (d.hold && !run.released) await waitForChange();
+      let text = d.long > 0 ? longReply(d.long) : `echo: ${texts.join(" | ")}`;
+      if (d.tool) {
+        const callId = `call-${run.events.length + 1}`;
+        push(run, { type: "tool_call", callId, name: d.tool.name, args: d.tool.args });
+        while (!run.toolResults.has(callId)) await waitForChange();
+        text = `tool said: ${run.toolResults.get(callId)}`;
+      }
       push(run, {
         type: "result",
         messageIds: run.turns[turn]!.messages.map((m) => m.id),
@@ -170,14 +196,14 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (run && run.userId !== body.userId) return json(res, 409, { error: "user_mismatch" });
       if (!run) {
         const live = liveRunOf(body.userId);
-        run = { runId: body.runId, userId: body.userId, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false };
+        run = { runId: body.runId, userId: body.userId, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map() };
         runs.set(body.runId, run);
         if (live) push(run, { type: "error", code: "busy", message: "another run is live for this user" });
         else void execute(run, body.sessionId);
       }
       return stream(run, 0, res, d.drop && !run.dropped);
     }
-    const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel)$/.exec(url.pathname);
+    const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel|tool-result)$/.exec(url.pathname);
     const run = match ? runs.get(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !run) return json(res, 404, { error: "unknown_run" });
     if (match[2] === "events") {
@@ -192,6 +218,13 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (run.finished) return json(res, 409, { error: "run_finished" });
       run.turns.push({ messages: parsed.data.messages });
       return json(res, 202, { accepted: true });
+    }
+    if (match[2] === "tool-result") {
+      const parsed = ToolResultRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request" });
+      run.toolResults.set(parsed.data.callId, `${parsed.data.ok ? "ok" : "refused"}: ${parsed.data.text}`);
+      for (const notify of [...run.listeners]) notify();
+      return json(res, 202, { ok: true });
     }
     requests.push({ kind: "cancel", runId: run.runId, userId: run.userId, at: Date.now() });
     if (!run.finished) push(run, { type: "error", code: "cancelled", message: "cancelled" });

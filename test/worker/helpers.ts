@@ -1,5 +1,6 @@
 // Helpers for the Worker's tests: signed Twilio webhooks, and what the stand-ins saw.
 import { env, exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import type { StandInRequest } from "../stand-ins/vm-stand-in-types";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, TEST_WHATSAPP_FROM } from "./test-env";
@@ -84,3 +85,19 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 }
 
 export const bodies = (messages: EmulatedMessage[]) => messages.map((m) => m.body);
+
+/** Sends a message and waits for the relay's next outgoing message; returns its body. */
+export async function ask(phone: string, text: string): Promise<string> {
+  const before = (await sentTo(phone)).length;
+  await sendInbound(phone, text);
+  const sent = await eventually(async () => {
+    const all = await sentTo(phone);
+    return all.length > before && all;
+  });
+  return sent[before]!.body ?? "";
+}
+
+/** Runs SQL inside the phone's Durable Object (for setup and inspection). */
+export function query<T extends Record<string, SqlStorageValue>>(phone: string, sql: string, ...params: SqlStorageValue[]): Promise<T[]> {
+  return runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<T>(sql, ...params).toArray());
+}

@@ -1,0 +1,29 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { expect, it } from "vitest";
+import { ask, eventually, query, sentTo, stubFor } from "../worker/helpers";
+import { TEST_TEMPLATE_SID } from "../worker/test-env";
+
+it("outside the 24-hour window sends the approved template once, holds the result, delivers it on the next message", async () => {
+  const phone = "+15550000150";
+  await ask(phone, "/schedule every 1h report");
+  await ask(phone, "/schedule every 1h second report");
+  await runInDurableObject(stubFor(phone), (_a, state) => {
+    state.storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'last_inbound_at'", String(Date.now() - 30 * 3600_000));
+  });
+  const before = (await sentTo(phone)).length;
+  // The two tasks are due a few milliseconds apart: one alarm each.
+  await runDurableObjectAlarm(stubFor(phone));
+  await runDurableObjectAlarm(stubFor(phone));
+  await eventually(async () => (await query(phone, "SELECT id FROM outbox WHERE held = 1")).length === 2);
+
+  const sent = (await sentTo(phone)).slice(before);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.contentSid).toBe(TEST_TEMPLATE_SID);
+  expect(sent[0]!.contentVariables).toEqual({ "1": "a result from your agent" });
+
+  const first = await ask(phone, "show me");
+  expect(first).toBe("⏰ Task #1\n\necho: report");
+  await eventually(async () => (await sentTo(phone)).some((m) => m.body === "echo: show me"));
+  const after = (await sentTo(phone)).slice(before).map((m) => (m.contentSid ? "[template]" : m.body));
+  expect(after).toEqual(["[template]", "⏰ Task #1\n\necho: report", "⏰ Task #2\n\necho: second report", "echo: show me"]);
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
+
+describe("/commands are answered by the relay, without the agent", () => {
+  const phone = "+15550000122";
+
+  it.each([
+    ["/help", "/schedule cron"],
+    ["/HELP", "Commands"],
+    ["/status", "The agent is idle."],
+    ["/foo", "Unknown command /foo. Send /help for the list."],
+    ["/tz", "Your time zone is UTC"],
+    ["/schedules", "No scheduled tasks."],
+  ])("%s", async (command, expected) => {
+    expect(await ask(phone, command)).toContain(expected);
+    expect(await vmRequests(phone)).toEqual([]);
+  });
+
+  it("stores a command as done, never queued for the agent", async () => {
+    const rows = await query<{ status: string }>(phone, "SELECT status FROM messages");
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.status === "done")).toBe(true);
+  });
+});
+
+describe("/new and /cancel", () => {
+  it("/new makes the next message start a fresh session", async () => {
+    const phone = "+15550000123";
+    await ask(phone, "hello");
+    expect(await ask(phone, "/new")).toContain("fresh agent session");
+    await ask(phone, "who are you");
+    const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
+    expect(starts.map((s) => s.sessionId)).toEqual([null, null]);
+  });
+
+  it("/cancel stops the live run at the VM and says so", async () => {
+    const phone = "+15550000124";
+    await sendInbound(phone, "a long refactor [[vm:hold]]");
+    await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
+    expect(await ask(phone, "/cancel")).toBe("Stopping the current run…");
+    const sent = await eventually(async () => {
+      const all = await sentTo(phone);
+      return all.length === 2 && all;
+    });
+    expect(bodies(sent)).toEqual(["Stopping the current run…", "Cancelled."]);
+    expect((await vmRequests(phone)).some((r) => r.kind === "cancel")).toBe(true);
+    const [run] = await query<{ outcome: string }>(phone, "SELECT outcome FROM runs");
+    expect(run!.outcome).toBe("cancelled");
+    await releaseVm(phone);
+  });
+
+  it("/cancel with nothing running says so", async () => {
+    expect(await ask("+15550000125", "/cancel")).toBe("Nothing is running.");
+  });
+});
