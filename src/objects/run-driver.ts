@@ -1,6 +1,7 @@
 // Drives this phone's agent runs against the VM: starts a batch, reads its event stream,
 // applies each event exactly once (its seq is stored with its effect), and handles failures.
 import { type RunEvent, StreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
+import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../core/agent-instructions";
 import { readLines } from "../core/ndjson";
 import type { RunFailure } from "../core/run-policy";
 import type { Run } from "./db/runs-repo";
@@ -86,6 +87,12 @@ export class RunDriver {
               userId: this.d.userId(),
               sessionId: run.sessionId,
               messages: this.d.repos.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput),
+              // A task in its own session neither sees nor changes the user's schedules.
+              options: {
+                permissionMode: "bypassPermissions",
+                scheduleTools: run.context === "chat",
+                appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
+              },
             },
             abort.signal,
           )

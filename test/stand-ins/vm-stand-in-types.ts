@@ -1,5 +1,5 @@
 // What the VM stand-in recorded, readable from workerd tests (no Node imports here).
-import type { InputMessage } from "../../src/protocol/vm-protocol";
+import type { InputMessage, RunOptions } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
   kind: "start" | "events" | "input" | "cancel";
@@ -7,6 +7,7 @@ export type StandInRequest = {
   userId: string;
   sessionId?: string | null;
   messages?: InputMessage[];
+  options?: RunOptions;
   after?: number;
   /** For input: whether the live run took it (false: the run had finished). */
   accepted?: boolean;

@@ -184,7 +184,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const parsed = StartRunRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
       const body = parsed.data;
-      requests.push({ kind: "start", runId: body.runId, userId: body.userId, sessionId: body.sessionId, messages: body.messages, at: Date.now() });
+      requests.push({ kind: "start", runId: body.runId, userId: body.userId, sessionId: body.sessionId, messages: body.messages, options: body.options, at: Date.now() });
       const d = directivesOf(body.messages.map((m) => m.text));
       if (d.http500 > 0) {
         const key = body.messages[0]!.id;

@@ -17,6 +17,8 @@ it("answers 200 with empty TwiML, runs the agent, and sends its reply back", asy
   expect(starts).toHaveLength(1);
   expect(starts[0]!.sessionId).toBeNull();
   expect(starts[0]!.messages).toEqual([{ id: sid, text: "fix the flaky test" }]);
+  expect(starts[0]!.options).toMatchObject({ scheduleTools: true, permissionMode: "bypassPermissions" });
+  expect(starts[0]!.options!.appendSystemPrompt).toContain("WhatsApp");
 
   await runInDurableObject(stubFor(phone), async (_agent, state) => {
     const session = state.storage.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'session_id'").one();

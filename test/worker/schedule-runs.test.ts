@@ -28,6 +28,8 @@ describe("a due task runs through the queue, once", () => {
     const [start] = await taskStarts(phone);
     expect(start!.sessionId).toBeNull();
     expect(start!.messages).toEqual([{ id: `task-1-${dueAt}`, text: "summarize the open PRs" }]);
+    expect(start!.options).toMatchObject({ scheduleTools: false });
+    expect(start!.options!.appendSystemPrompt).toContain("scheduled task running unattended");
     // The user's conversation is untouched by the fresh session.
     expect(await settingOf(phone, "session_id")).toBe(session);
     const runs = await eventually(async () => {
