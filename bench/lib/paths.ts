@@ -1,0 +1,10 @@
+// Where things are, independent of the directory the bench was started from.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const RESULTS_DIR = fileURLToPath(new URL("../results/", import.meta.url));
+export const HELLO_WORKER_DIR = fileURLToPath(new URL("../fixtures/hello-worker/", import.meta.url));
+/** wrangler's CLI script, run with the bench's own Node (the repo's pinned one under npm scripts). */
+export const WRANGLER_BIN = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");

@@ -1,0 +1,89 @@
+// Sends one planned load to a Worker (relay or floor) and, for the relay, waits until it has answered everything.
+import type { GroupCpu } from "../lib/group-cpu";
+import { runLanes, type LoadResult } from "../lib/load";
+import type { StandIns } from "../lib/stand-ins";
+import { inboundForm, signedPost, type Inbound } from "../lib/webhooks";
+import type { WranglerDev } from "../lib/wrangler-dev";
+import { type ClientMeasure, measureClient, measureRelay, type RelayMeasure } from "./measure";
+import type { PlannedLoad } from "./plan";
+
+export const INBOUND_PATH = "/twilio/inbound";
+
+export type Credentials = { accountSid: string; authToken: string };
+
+/** Signs every message before the clock starts, so the client's HMAC work is not in the figures. */
+export async function sendLoad(load: PlannedLoad, baseUrl: string, creds: Credentials, timeoutMs: number): Promise<LoadResult<Inbound>> {
+  const url = `${baseUrl}${INBOUND_PATH}`;
+  const posts = new Map(load.lanes.flat().map((m) => [m.sid, signedPost(url, inboundForm(m, creds.accountSid), creds.authToken)]));
+  return runLanes({
+    lanes: load.lanes,
+    concurrency: load.shape.concurrency,
+    timeoutMs,
+    send: (m, signal) => {
+      const post = posts.get(m.sid)!;
+      return fetch(url, { method: "POST", headers: post.headers, body: post.body, signal });
+    },
+  });
+}
+
+export type DrainOptions = { timeoutMs: number; pollMs?: number; quietMs?: number };
+
+/**
+ * Waits until every message's text came back in some reply (or the timeout), then until the
+ * Durable Objects have been quiet for `quietMs` so their last alarm_done lines are in.
+ */
+export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: WranglerDev, options: DrainOptions): Promise<{ drained: boolean }> {
+  const texts = new Set(load.lanes.flat().map((m) => m.text));
+  const until = Date.now() + options.timeoutMs;
+  let drained = false;
+  while (!drained && Date.now() < until) {
+    const echoed = new Set((await standIns.sentMessages()).flatMap((m) => (m.body?.startsWith("echo: ") ? m.body.slice(6).split(" | ") : [])));
+    drained = [...texts].every((t) => echoed.has(t));
+    if (!drained) await sleep(options.pollMs ?? 250);
+  }
+  const quietMs = options.quietMs ?? 500;
+  const quietUntil = Date.now() + 10 * quietMs;
+  for (let seen = relay.events.length; Date.now() < quietUntil; ) {
+    await sleep(quietMs);
+    if (relay.events.length === seen) break;
+    seen = relay.events.length;
+  }
+  return { drained };
+}
+
+/** One floor load: the hello-world Worker answers at once, so there is nothing to drain. */
+export async function runFloorLoad(load: PlannedLoad, floor: WranglerDev, creds: Credentials, timeoutMs: number): Promise<ClientMeasure> {
+  const cpuBefore = floor.cpu();
+  const result = await sendLoad(load, floor.url, creds, timeoutMs);
+  return measureClient(result, cpuSince(floor, cpuBefore));
+}
+
+/** One relay load end to end: send, drain, collect what the stand-ins and the logs saw, measure. */
+export async function runRelayLoad(load: PlannedLoad, relay: WranglerDev, standIns: StandIns, creds: Credentials, timeoutMs: number): Promise<RelayMeasure & { drained: boolean }> {
+  await standIns.resetSent();
+  const firstEvent = relay.events.length;
+  const cpuBefore = relay.cpu();
+  const result = await sendLoad(load, relay.url, creds, timeoutMs);
+  const { drained } = await drainRelay(load, standIns, relay, { timeoutMs });
+  const cpu = cpuSince(relay, cpuBefore);
+  const phones = new Set(load.phones);
+  const [vmRequests, sent] = await Promise.all([standIns.vmRequests(), standIns.sentMessages()]);
+  const mine = sent.filter((m) => phones.has(m.to.replace(/^whatsapp:/, "")));
+  const measure = measureRelay({
+    load,
+    result,
+    vmRequests: vmRequests.filter((r) => phones.has(r.userId)),
+    sent: mine,
+    logs: relay.events.slice(firstEvent).map((e) => e.fields),
+    lastReplyAt: Math.max(result.endedAt, ...mine.map((m) => Date.parse(m.dateCreated))),
+    cpu,
+  });
+  return { ...measure, drained };
+}
+
+function cpuSince(worker: WranglerDev, before: GroupCpu): GroupCpu {
+  const now = worker.cpu();
+  return { totalMs: now.totalMs - before.totalMs, workerdMs: now.workerdMs - before.workerdMs };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,126 @@
+// Turns one load's raw observations (client samples, VM requests, Twilio sends, DO logs) into
+// figures. Pure: everything arrives as data.
+import type { GroupCpu } from "../lib/group-cpu";
+import type { LoadResult } from "../lib/load";
+import { throughput } from "../lib/load";
+import { checkReplies, type Outbound, type ReplyCheck } from "../lib/reply-check";
+import { type Summary, summarize } from "../lib/stats";
+import type { Inbound } from "../lib/webhooks";
+import type { PlannedLoad } from "./plan";
+
+export type VmArrival = { kind: string; userId: string; messages?: { id: string }[]; at: number };
+
+export type ClientMeasure = {
+  requests: number;
+  non2xx: number;
+  timedOut: boolean;
+  webhookMs: Summary;
+  perSecond: number;
+  /** wrangler + workerd CPU over the load (the relay's: until its replies were sent) per request. */
+  cpuMsPerMessage: number;
+  /** Of cpuMsPerMessage: workerd's (the rest is wrangler's Node: request and log lines). */
+  workerdCpuMsPerMessage: number;
+};
+
+export type RelayMeasure = ClientMeasure & {
+  /** VM request received minus webhook accepted (the client got the 200's headers). */
+  dispatchMs: Summary;
+  /** VM request received minus webhook sent. */
+  sendToVmMs: Summary;
+  neverDispatched: number;
+  rowsWritten: number;
+  rowsPerMessage: number;
+  /** Of rowsPerMessage: written while storing the message (the rest by alarms: dispatch, replies). */
+  enqueueRowsPerMessage: number;
+  /** Phones whose messages the Durable Object queued in another order than they were sent. */
+  queuedOutOfOrder: number;
+  replies: ReplyCheck;
+  /** Last reply sent to Twilio minus the last webhook answered. */
+  drainMs: number;
+};
+
+export function measureClient(result: LoadResult<Inbound>, cpu: GroupCpu): ClientMeasure {
+  const { samples } = result;
+  const perRequest = (ms: number) => (samples.length > 0 ? ms / samples.length : Number.NaN);
+  return {
+    cpuMsPerMessage: perRequest(cpu.totalMs),
+    workerdCpuMsPerMessage: perRequest(cpu.workerdMs),
+    requests: samples.length,
+    non2xx: samples.filter((s) => s.status < 200 || s.status >= 300).length,
+    timedOut: result.timedOut,
+    webhookMs: summarize(samples.map((s) => s.doneAt - s.sentAt)),
+    perSecond: throughput(result),
+  };
+}
+
+export type RelayObservations = {
+  load: PlannedLoad;
+  result: LoadResult<Inbound>;
+  vmRequests: readonly VmArrival[];
+  sent: readonly Outbound[];
+  /** The Durable Objects' JSON log lines printed while this load ran and drained. */
+  logs: readonly Record<string, unknown>[];
+  lastReplyAt: number;
+  cpu: GroupCpu;
+};
+
+export function measureRelay(o: RelayObservations): RelayMeasure {
+  const firstAtVm = new Map<string, number>();
+  for (const request of o.vmRequests) {
+    if (request.kind !== "start" && request.kind !== "input") continue;
+    for (const { id } of request.messages ?? []) if (!firstAtVm.has(id)) firstAtVm.set(id, request.at);
+  }
+  const dispatch: number[] = [];
+  const sendToVm: number[] = [];
+  for (const s of o.result.samples) {
+    const at = firstAtVm.get(s.item.sid);
+    if (at === undefined || s.status !== 200) continue;
+    dispatch.push(at - s.respondedAt);
+    sendToVm.push(at - s.sentAt);
+  }
+  const rowsOf = (events: string[]) =>
+    o.logs.filter((l) => events.includes(String(l.event))).reduce((n, l) => n + (typeof l.rowsWritten === "number" ? l.rowsWritten : 0), 0);
+  const enqueueRows = rowsOf(["message_queued", "message_duplicate"]);
+  const rowsWritten = enqueueRows + rowsOf(["alarm_done"]);
+  const queuedOrder = o.logs.filter((l) => l.event === "message_queued").map((l) => String(l.messageId));
+  const messages = o.load.lanes.flat();
+  const { expected, outOfOrder } = expectedOrder(o.load, queuedOrder);
+  const client = measureClient(o.result, o.cpu);
+  const perMessage = (n: number) => (messages.length > 0 ? n / messages.length : Number.NaN);
+  return {
+    ...client,
+    dispatchMs: summarize(dispatch),
+    sendToVmMs: summarize(sendToVm),
+    neverDispatched: messages.filter((m) => !firstAtVm.has(m.sid)).length,
+    rowsWritten,
+    rowsPerMessage: perMessage(rowsWritten),
+    enqueueRowsPerMessage: perMessage(enqueueRows),
+    queuedOutOfOrder: outOfOrder,
+    replies: checkReplies(expected, o.sent),
+    drainMs: o.lastReplyAt - o.result.endedAt,
+  };
+}
+
+/**
+ * The order each phone's answers must come in. Sent one after another, that is the send order
+ * (and the Durable Object must have queued them so). Sent as a burst, no order exists until the
+ * Durable Object queues them: then its queue order, read from its message_queued log lines.
+ */
+export function expectedOrder(load: PlannedLoad, queuedOrder: readonly string[]): { expected: Map<string, string[]>; outOfOrder: number } {
+  const queuedRank = new Map(queuedOrder.map((sid, i) => [sid, i]));
+  const byPhone = new Map<string, Inbound[]>();
+  for (const m of load.lanes.flat()) {
+    const list = byPhone.get(m.phone) ?? [];
+    list.push(m);
+    byPhone.set(m.phone, list);
+  }
+  const expected = new Map<string, string[]>();
+  let outOfOrder = 0;
+  for (const [phone, sent] of byPhone) {
+    const rank = (m: Inbound) => queuedRank.get(m.sid) ?? Number.MAX_SAFE_INTEGER;
+    const queued = [...sent].sort((a, b) => rank(a) - rank(b));
+    if (!load.shape.burst && queued.some((m, i) => m !== sent[i])) outOfOrder += 1;
+    expected.set(phone, (load.shape.burst ? queued : sent).map((m) => m.text));
+  }
+  return { expected, outOfOrder };
+}

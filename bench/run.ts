@@ -1,0 +1,54 @@
+// `npm run bench`: runs the benchmark sections, prints one table, writes bench/results/*.json.
+// Options: --only relay,vm,schedules  --quick (smoke run in seconds)  --rounds N (default 3).
+import { cpus, loadavg } from "node:os";
+import { parseBenchArgs } from "./lib/args";
+import type { Figure } from "./lib/figures";
+import { writeResults } from "./lib/results";
+import type { Section, SectionOutcome } from "./lib/section";
+import { renderTable } from "./lib/table";
+import { relaySection } from "./sections/relay";
+import { vmSection } from "./sections/vm";
+
+/** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
+export const SECTIONS: readonly Section[] = [relaySection, vmSection];
+
+const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
+const log = (line: string) => console.error(`[bench] ${line}`);
+const startedAt = new Date();
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform, loadavgAtStart: loadavg() };
+
+const outcomes: { name: string; title: string; seconds: number; outcome: SectionOutcome | { status: "failed"; error: string } }[] = [];
+for (const section of SECTIONS.filter((s) => !args.only || args.only.includes(s.name))) {
+  const began = performance.now();
+  log(`${section.name}: ${section.title}`);
+  let outcome: (typeof outcomes)[number]["outcome"];
+  try {
+    outcome = await section.run({ quick: args.quick, rounds: args.rounds, log });
+  } catch (error) {
+    outcome = { status: "failed", error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+  outcomes.push({ name: section.name, title: section.title, seconds: Math.round((performance.now() - began) / 100) / 10, outcome });
+}
+
+const figures: Figure[] = outcomes.flatMap((o) => (o.outcome.status === "ok" ? o.outcome.figures : []));
+console.log(`\nbench ${startedAt.toISOString()}${args.quick ? " (quick)" : ""}: ${machine.cpus} cores, load average at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}\n`);
+console.log(renderTable(figures));
+for (const o of outcomes) {
+  if (o.outcome.status === "skipped") console.log(`\n${o.name}: SKIPPED: ${o.outcome.reason}`);
+  if (o.outcome.status === "failed") console.log(`\n${o.name}: FAILED: ${o.outcome.error}`);
+}
+const path = await writeResults(args.quick ? "bench-quick" : "bench", startedAt, {
+  startedAt: startedAt.toISOString(),
+  finishedAt: new Date().toISOString(),
+  args,
+  machine: { ...machine, loadavgAtEnd: loadavg() },
+  figures,
+  sections: outcomes,
+});
+console.log(`\nresults: ${path} (and bench/results/latest.json)`);
+
+const failed = outcomes.some((o) => o.outcome.status === "failed");
+const missed = figures.filter((f) => f.pass === false).length;
+if (missed > 0) console.log(`${missed} figure(s) missed their target`);
+// Missing a target is a finding, not a crash: only a section that could not run fails the command.
+process.exit(failed ? 1 : 0);

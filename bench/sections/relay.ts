@@ -1,0 +1,101 @@
+// The relay benchmark: signed webhooks into the relay Worker under `wrangler dev`, in rounds
+// alternating with a hello-world Worker (the floor), plus the deployable bundle's size.
+import { measureBundle } from "../lib/bundle-size";
+import { judged } from "../lib/figures";
+import { HELLO_WORKER_DIR, REPO_ROOT } from "../lib/paths";
+import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
+import { STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand-ins";
+import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
+import { relayFigures, type RoundPair, TARGETS } from "../relay/aggregate";
+import { runFloorLoad, runRelayLoad, sendLoad } from "../relay/drive";
+import { allPhones, type LoadShape, loadShapes, planLoad } from "../relay/plan";
+
+const LOAD_TIMEOUT_MS = 90_000;
+const WARM_UP: LoadShape = { key: "warm", label: "warm-up", phones: 10, messagesPerPhone: 3, concurrency: 10, burst: false };
+const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN_CREDENTIALS.authToken };
+
+export const DEFINITIONS = {
+  webhookLatency: "client: request sent → response body read, per signed POST /twilio/inbound",
+  throughput: "200 responses / (last response − first request) over one load",
+  throughputVsFloor: "relay webhooks/s ÷ hello-world webhooks/s of the floor round just before it; median over rounds",
+  dispatchLatency:
+    "VM stand-in's arrival time of the first POST /v1/runs or /input carrying the message − the moment the client had the webhook's 200 status line; negative when the alarm reaches the VM before the 200 reaches the client; ±1 ms (the stand-in stamps Date.now())",
+  cpuPerMessage:
+    "CPU time (user + system, from /proc) of the wrangler dev process group (wrangler's Node and workerd) over a load ÷ messages; the relay's runs until its replies are sent, so it includes dispatch and replies. Unlike rates, other work on the machine does not add to it",
+  rowsPerMessage: "sum of rowsWritten in the Durable Objects' message_queued and alarm_done log lines during a load (drained) ÷ messages sent",
+  lostOrReordered:
+    "from the Twilio emulator: each message's text must come back in exactly one reply (`echo: a | b` answers a turn of several), per phone in send order (a burst: in the order its Durable Object queued them)",
+  medians: "per-round p50/p99/rates, then the median across rounds; counts of lost/duplicated/reordered are summed over all rounds",
+};
+
+export const relaySection: Section = {
+  name: "relay",
+  title: "relay Worker vs hello-world floor under wrangler dev; dispatch latency; rows per message; lost/reordered; bundle size",
+  run: runRelay,
+};
+
+async function runRelay({ quick, rounds, log }: SectionOptions): Promise<SectionOutcome> {
+  const shapes = loadShapes(quick);
+  const roundCount = quick ? 1 : rounds;
+  log("relay: bundle size (wrangler deploy --dry-run)");
+  const bundle = await measureBundle(REPO_ROOT);
+  const standIns = await startStandIns();
+  try {
+    const { relay, floor } = await startWorkers(standIns, allPhones(shapes, roundCount).join(","));
+    try {
+      log(`relay: relay ${relay.url}, floor ${floor.url}; warm-up`);
+      const warm = planLoad(WARM_UP, 0, 0);
+      await sendLoad(warm, floor.url, creds, LOAD_TIMEOUT_MS);
+      await runRelayLoad(warm, relay, standIns, creds, LOAD_TIMEOUT_MS);
+      const pairs: RoundPair[] = [];
+      for (let round = 1; round <= roundCount; round++) {
+        const pair: RoundPair = { floor: {}, relay: {} };
+        for (const [i, shape] of shapes.entries()) {
+          pair.floor[shape.key] = await runFloorLoad(planLoad(shape, round, i), floor, creds, LOAD_TIMEOUT_MS);
+          log(`relay: round ${round}/${roundCount} floor ${shape.label}: ${pair.floor[shape.key]!.perSecond.toFixed(0)}/s`);
+        }
+        for (const [i, shape] of shapes.entries()) {
+          const measure = await runRelayLoad(planLoad(shape, round, i), relay, standIns, creds, LOAD_TIMEOUT_MS);
+          pair.relay[shape.key] = measure;
+          log(`relay: round ${round}/${roundCount} relay ${shape.label}: ${measure.perSecond.toFixed(0)}/s, dispatch p50 ${measure.dispatchMs.p50.toFixed(1)} ms${measure.drained ? "" : ", NOT DRAINED"}`);
+        }
+        pairs.push(pair);
+      }
+      const reloads = [...relay.reloads, ...floor.reloads];
+      const figures = [
+        ...relayFigures(shapes, pairs),
+        judged("relay", "bundle size, gzip", round1(bundle.gzipBytes / 1024), "KiB", TARGETS.bundleGzipKiB, `raw ${round1(bundle.rawBytes / 1024)} KiB; largest: ${bundle.largestInputs.slice(0, 3).map((i) => `${i.input} ${round1(i.bytes / 1024)} KiB`).join(", ")}`),
+        ...(reloads.length > 0 ? [judged("relay", "wrangler reloads during the run (source edited)", reloads.length, "", TARGETS.none, "figures disturbed; run again")] : []),
+      ];
+      return { status: "ok", figures, details: { definitions: DEFINITIONS, shapes, rounds: pairs, bundle, reloads } };
+    } finally {
+      await Promise.all([relay.stop(), floor.stop()]);
+    }
+  } finally {
+    await standIns.stop();
+  }
+}
+
+/** Both Workers with the same wrangler and the same flags; the floor ignores the relay's vars. */
+async function startWorkers(standIns: StandIns, allowed: string): Promise<{ relay: WranglerDev; floor: WranglerDev }> {
+  const varsFor = (url: string) => ({
+    TWILIO_ACCOUNT_SID: STAND_IN_CREDENTIALS.accountSid,
+    TWILIO_AUTH_TOKEN: STAND_IN_CREDENTIALS.authToken,
+    TWILIO_API_BASE: standIns.twilioUrl,
+    TWILIO_MESSAGING_API_BASE: standIns.twilioUrl,
+    PUBLIC_URL: url,
+    ALLOWED_SENDERS: allowed,
+    VM_URL: standIns.vmUrl,
+    VM_TOKEN: STAND_IN_CREDENTIALS.vmToken,
+  });
+  const started = await Promise.allSettled([
+    startWranglerDev({ cwd: REPO_ROOT, varsFor }),
+    startWranglerDev({ cwd: HELLO_WORKER_DIR, varsFor, readyPath: "/" }),
+  ]);
+  const [relay, floor] = started;
+  if (relay.status === "fulfilled" && floor.status === "fulfilled") return { relay: relay.value, floor: floor.value };
+  await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+  throw started.find((s): s is PromiseRejectedResult => s.status === "rejected")!.reason;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { LoadResult, Sample } from "../lib/load";
+import type { Inbound } from "../lib/webhooks";
+import { expectedOrder, measureRelay } from "../relay/measure";
+import { type LoadShape, planLoad } from "../relay/plan";
+
+const shape = (burst: boolean): LoadShape => ({ key: "t", label: "t", phones: burst ? 1 : 2, messagesPerPhone: 3, concurrency: 2, burst });
+
+describe("expectedOrder", () => {
+  it("uses the send order for phones sending one message after another, and flags a queue that differs", () => {
+    const load = planLoad(shape(false), 1, 0);
+    const [p0, p1] = load.lanes;
+    const queued = [p0![0]!, p1![0]!, p0![2]!, p0![1]!, p1![1]!, p1![2]!].map((m) => m.sid);
+    const { expected, outOfOrder } = expectedOrder(load, queued);
+    expect(expected.get(p0![0]!.phone)).toEqual(p0!.map((m) => m.text));
+    expect(outOfOrder).toBe(1);
+  });
+
+  it("uses the Durable Object's queue order for a burst, where no send order exists", () => {
+    const load = planLoad(shape(true), 1, 2);
+    const messages = load.lanes.flat();
+    const queued = [messages[2]!, messages[0]!, messages[1]!].map((m) => m.sid);
+    const { expected, outOfOrder } = expectedOrder(load, queued);
+    expect(expected.get(messages[0]!.phone)).toEqual([messages[2]!.text, messages[0]!.text, messages[1]!.text]);
+    expect(outOfOrder).toBe(0);
+  });
+});
+
+describe("measureRelay", () => {
+  const load = planLoad({ key: "m", label: "m", phones: 1, messagesPerPhone: 3, concurrency: 1, burst: false }, 1, 1);
+  const [m0, m1, m2] = load.lanes[0]!;
+  const sample = (item: Inbound, sentAt: number, respondedAt: number, status = 200): Sample<Inbound> => ({ item, sentAt, respondedAt, doneAt: respondedAt + 1, status, error: null });
+  const result: LoadResult<Inbound> = { samples: [sample(m0!, 1000, 1010), sample(m1!, 1011, 1020), sample(m2!, 1021, 1030)], startedAt: 1000, endedAt: 1031, timedOut: false };
+  const measure = measureRelay({
+    load,
+    result,
+    vmRequests: [
+      { kind: "start", userId: m0!.phone, messages: [{ id: m0!.sid }], at: 1015 },
+      { kind: "events", userId: m0!.phone, at: 1016 },
+      // m1 reached the VM before the client had its 200: a negative dispatch latency.
+      { kind: "input", userId: m0!.phone, messages: [{ id: m1!.sid }], at: 1018 },
+      { kind: "start", userId: m0!.phone, messages: [{ id: m1!.sid }], at: 1200 },
+    ],
+    sent: [{ to: `whatsapp:${m0!.phone}`, body: `echo: ${m0!.text}` }, { to: `whatsapp:${m0!.phone}`, body: `echo: ${m1!.text}` }],
+    logs: [
+      { event: "message_queued", messageId: m0!.sid, rowsWritten: 10 },
+      { event: "message_queued", messageId: m1!.sid, rowsWritten: 10 },
+      { event: "run_result" },
+      { event: "alarm_done", rowsWritten: 25 },
+      { event: "message_queued", messageId: m2!.sid, rowsWritten: 10 },
+    ],
+    lastReplyAt: 1100,
+    cpu: { totalMs: 90, workerdMs: 60 },
+  });
+
+  it("measures dispatch from the 200 (and from the send) to the first VM request carrying each message", () => {
+    expect(measure.dispatchMs).toMatchObject({ count: 2, min: -2, max: 5 });
+    expect(measure.sendToVmMs).toMatchObject({ count: 2, min: 7, max: 15 });
+    expect(measure.neverDispatched).toBe(1);
+  });
+
+  it("sums rows written over the enqueue and alarm log lines, per message sent", () => {
+    expect(measure.rowsWritten).toBe(55);
+    expect(measure.rowsPerMessage).toBeCloseTo(55 / 3);
+    expect(measure.enqueueRowsPerMessage).toBeCloseTo(10);
+    expect(measure.cpuMsPerMessage).toBe(30);
+    expect(measure.workerdCpuMsPerMessage).toBe(20);
+  });
+
+  it("counts the unanswered message as lost and times the drain from the last answer", () => {
+    expect(measure.replies).toMatchObject({ messages: 3, answeredOnce: 2, lost: 1, reorderedPhones: 0, lostTexts: [m2!.text] });
+    expect(measure.queuedOutOfOrder).toBe(0);
+    expect(measure.drainMs).toBe(69);
+    expect(measure.perSecond).toBeCloseTo(3 / 0.031);
+  });
+});

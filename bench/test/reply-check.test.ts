@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { ACK_TEXT, checkReplies, isClean, type Outbound } from "../lib/reply-check";
+
+const A = "+15550000001";
+const B = "+15550000002";
+const to = (phone: string, body: string | null): Outbound => ({ to: `whatsapp:${phone}`, body });
+
+describe("checkReplies", () => {
+  const expected = new Map([
+    [A, ["a1", "a2", "a3"]],
+    [B, ["b1"]],
+  ]);
+
+  it.each([
+    {
+      name: "one reply per message, in order",
+      sent: [to(A, "echo: a1"), to(B, "echo: b1"), to(A, "echo: a2"), to(A, "echo: a3")],
+      want: { answeredOnce: 4, lost: 0, duplicated: 0, reorderedPhones: 0, unexpected: 0, replies: 4, batchedReplies: 0 },
+    },
+    {
+      name: "a turn answering several messages, with an acknowledgement between",
+      sent: [to(A, "echo: a1"), to(A, ACK_TEXT), to(A, "echo: a2 | a3"), to(B, "echo: b1")],
+      want: { answeredOnce: 4, lost: 0, acks: 1, replies: 3, batchedReplies: 1, reorderedPhones: 0 },
+    },
+    {
+      name: "a message never answered",
+      sent: [to(A, "echo: a1"), to(A, "echo: a3"), to(B, "echo: b1")],
+      want: { answeredOnce: 3, lost: 1, reorderedPhones: 0, lostTexts: ["a2"] },
+    },
+    {
+      name: "a message answered twice",
+      sent: [to(A, "echo: a1 | a2"), to(A, "echo: a2"), to(A, "echo: a3"), to(B, "echo: b1")],
+      want: { answeredOnce: 3, duplicated: 1, reorderedPhones: 0 },
+    },
+    {
+      name: "answers out of order",
+      sent: [to(A, "echo: a2"), to(A, "echo: a1"), to(A, "echo: a3"), to(B, "echo: b1")],
+      want: { answeredOnce: 4, reorderedPhones: 1 },
+    },
+    {
+      name: "out of order inside one batched turn",
+      sent: [to(A, "echo: a1 | a3 | a2"), to(B, "echo: b1")],
+      want: { answeredOnce: 4, reorderedPhones: 1 },
+    },
+    {
+      name: "an echo nobody sent and a body that is neither echo nor ack",
+      sent: [to(A, "echo: a1 | zz"), to(A, "echo: a2"), to(A, "echo: a3"), to(B, "⚠️ failed"), to(B, "echo: b1")],
+      want: { answeredOnce: 4, unexpected: 2 },
+    },
+    {
+      name: "replies to phones outside the check are ignored",
+      sent: [to("+15559999999", "echo: x"), to(A, "echo: a1"), to(A, "echo: a2"), to(A, "echo: a3"), to(B, "echo: b1")],
+      want: { answeredOnce: 4, unexpected: 0, replies: 4 },
+    },
+    {
+      name: "nothing sent at all",
+      sent: [],
+      want: { answeredOnce: 0, lost: 4, reorderedPhones: 0 },
+    },
+  ])("$name", ({ sent, want }) => {
+    const check = checkReplies(expected, sent);
+    expect(check).toMatchObject({ messages: 4, ...want });
+  });
+
+  it("calls a run clean only with nothing lost, duplicated, reordered or unexpected", () => {
+    const clean = checkReplies(expected, [to(A, "echo: a1 | a2 | a3"), to(B, "echo: b1")]);
+    expect(isClean(clean)).toBe(true);
+    for (const flaw of ["lost", "duplicated", "reorderedPhones", "unexpected"] as const) {
+      expect(isClean({ ...clean, [flaw]: 1 })).toBe(false);
+    }
+  });
+});
