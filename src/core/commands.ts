@@ -17,6 +17,8 @@ export type ParsedCommand =
   | { type: "schedule_manage"; action: ScheduleAction; id: number }
   | { type: "tz_show" }
   | { type: "tz_set"; timeZone: string }
+  /** Admin only (ADMIN_SENDERS): is the agent VM reachable, and how fast. */
+  | { type: "vm_health" }
   | { type: "invalid"; reason: string };
 
 /** Every command, as /help lists it. */
@@ -35,6 +37,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/schedule delete <id>", description: "delete a task" },
   { usage: "/schedule log <id>", description: "a task's last runs" },
   { usage: "/tz Europe/London", description: "set your time zone; /tz alone shows it" },
+  { usage: "/vm", description: "admins: check that the agent VM answers" },
 ];
 
 export function helpText(): string {
@@ -65,6 +68,8 @@ export function parseCommand(text: string): ParsedCommand | null {
     case "cancel":
     case "new":
       return withoutArguments(name, args, { type: name });
+    case "vm":
+      return withoutArguments(name, args, { type: "vm_health" });
     case "schedules":
       return withoutArguments(name, args, { type: "schedule_list" });
     case "schedule":

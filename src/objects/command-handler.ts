@@ -11,12 +11,14 @@ export type CommandAnswer = {
   text: string;
   /** The live run to stop at the VM once the answer is stored. */
   cancelVmRunId: string | null;
+  /** Probe the VM and answer with what it says (admins' /vm), after the transaction. */
+  checkVm: boolean;
 };
 
-export function answerCommand(command: ParsedCommand, s: RelayState): CommandAnswer {
+export function answerCommand(command: ParsedCommand, s: RelayState, sender: { isAdmin: boolean }): CommandAnswer {
   const { repos } = s;
   const now = s.now();
-  const reply = (text: string): CommandAnswer => ({ text, cancelVmRunId: null });
+  const reply = (text: string): CommandAnswer => ({ text, cancelVmRunId: null, checkVm: false });
   switch (command.type) {
     case "help":
       return reply(helpText());
@@ -25,7 +27,7 @@ export function answerCommand(command: ParsedCommand, s: RelayState): CommandAns
     case "cancel": {
       const run = repos.runs.open();
       if (!run) return reply("Nothing is running.");
-      if (run.phase === "streaming") return { text: "Stopping the current run…", cancelVmRunId: run.vmRunId };
+      if (run.phase === "streaming") return { text: "Stopping the current run…", cancelVmRunId: run.vmRunId, checkVm: false };
       applyFailure(s, run.id, { kind: "vm", code: "cancelled" });
       return reply("");
     }
@@ -44,6 +46,8 @@ export function answerCommand(command: ParsedCommand, s: RelayState): CommandAns
     }
     case "tz_set":
       return reply(setTimeZone(repos, command.timeZone, now).text);
+    case "vm_health":
+      return sender.isAdmin ? { text: "", cancelVmRunId: null, checkVm: true } : reply("/vm is for admins only.");
     case "invalid":
       return reply(command.reason);
   }

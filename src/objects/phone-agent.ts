@@ -112,10 +112,10 @@ export class PhoneAgent extends DurableObject<Env> {
       outbox.releaseHeld(now);
       if (!command) {
         if (runs.open()) outbox.add({ dedupeKey: `ack:${message.messageId}`, body: ACK_QUEUED, now });
-        return { cancelVmRunId: null };
+        return { cancelVmRunId: null, checkVm: false };
       }
       messages.settle(message.messageId, "done", now);
-      const answer = answerCommand(command, this.state);
+      const answer = answerCommand(command, this.state, { isAdmin: this.config?.adminSenders.has(message.phone) ?? false });
       if (answer.text) outbox.add({ dedupeKey: `command:${message.messageId}`, body: answer.text, now });
       return answer;
     });
@@ -125,6 +125,7 @@ export class PhoneAgent extends DurableObject<Env> {
       rowsWritten: this.sql.rowsWritten() - rowsBefore,
     });
     if (stored?.cancelVmRunId && this.vm) await this.vm.cancel(stored.cancelVmRunId);
+    if (stored?.checkVm) this.answerVmHealth(message.messageId, await this.vm?.health());
     if (stored) {
       this.driver.wake();
       await this.armAlarm();
@@ -171,6 +172,15 @@ export class PhoneAgent extends DurableObject<Env> {
       await this.armAlarm();
       this.state.log("alarm_done", { durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
     }
+  }
+
+  private answerVmHealth(messageId: string, health: Awaited<ReturnType<VmClient["health"]>> | undefined): void {
+    const text = !health
+      ? "The agent VM is not configured (VM_URL, VM_TOKEN)."
+      : health.ok
+        ? `The agent VM answered in ${health.ms} ms.`
+        : `The agent VM did not answer: ${health.failure} (${health.detail.slice(0, 120)}).`;
+    this.state.repos.outbox.add({ dedupeKey: `command:${messageId}`, body: text, now: Date.now() });
   }
 
   private claimTasks(): void {

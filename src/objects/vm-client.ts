@@ -33,6 +33,14 @@ export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (inpu
   };
 
   return {
+    /** GET /health: how long the VM took to answer, or why it did not. */
+    async health(): Promise<VmResult<{ ms: number }>> {
+      const started = Date.now();
+      const res = await call(VM_ROUTES.health, { method: "GET" });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      return res.ok ? { ok: true, ms: Date.now() - started } : { ok: false, failure: "http_error", detail: `health answered ${res.status}` };
+    },
     /** Starts (or, with the same run id, re-attaches to) a run; the body is its event stream. */
     startRun(request: StartRunRequestInput, signal: AbortSignal) {
       return openStream(VM_ROUTES.startRun, { method: "POST", body: JSON.stringify(request), signal });

@@ -36,6 +36,8 @@ describe("parseCommand: simple commands", () => {
     ["/Foo bar", { type: "invalid", reason: "Unknown command /Foo. Send /help for the list." }],
     ["/new project: build X", { type: "invalid", reason: "/new takes no arguments." }],
     ["/status now", { type: "invalid", reason: "/status takes no arguments." }],
+    ["/vm", { type: "vm_health" }],
+    ["/vm now", { type: "invalid", reason: "/vm takes no arguments." }],
     ["/schedules all", { type: "invalid", reason: "/schedules takes no arguments." }],
     ["/tz Mars/Olympus", { type: "invalid", reason: 'Unknown time zone "Mars/Olympus". Use an IANA name like Europe/London or America/New_York.' }],
     ["/tz Europe/London please", { type: "invalid", reason: "/tz takes one zone name, e.g. /tz Europe/London." }],
@@ -134,7 +136,7 @@ describe("helpText", () => {
   it("lists every command, one line each", () => {
     const lines = helpText().split("\n");
     expect(lines).toHaveLength(COMMAND_HELP.length + 1);
-    for (const name of ["/help", "/status", "/cancel", "/new", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz"]) {
+    for (const name of ["/help", "/status", "/cancel", "/new", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz", "/vm"]) {
       expect(lines.some((line) => line.startsWith(name) || line.includes(` ${name} `))).toBe(true);
     }
   });

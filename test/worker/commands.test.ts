@@ -53,3 +53,14 @@ describe("/new and /cancel", () => {
     expect(await ask("+15550000125", "/cancel")).toBe("Nothing is running.");
   });
 });
+
+describe("/vm, for admins", () => {
+  it("tells an admin whether the agent VM answers", async () => {
+    // +15550000100 is ADMIN_SENDERS in the tests.
+    expect(await ask("+15550000100", "/vm")).toMatch(/^The agent VM answered in \d+ ms\.$/);
+  });
+
+  it("refuses anyone else", async () => {
+    expect(await ask("+15550000122", "/vm")).toBe("/vm is for admins only.");
+  });
+});
