@@ -44,6 +44,10 @@ export default defineConfig({
       {
         test: { name: "vm", include: ["vm/test/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 60_000 },
       },
+      {
+        // The benchmark's own modules (statistics, load generator, checks); no timing is asserted.
+        test: { name: "bench", include: ["bench/test/**/*.test.ts"], environment: "node" },
+      },
     ],
   },
 });
