@@ -124,8 +124,9 @@ export class PhoneAgent extends DurableObject<Env> {
       command: command?.type,
       rowsWritten: this.sql.rowsWritten() - rowsBefore,
     });
-    if (stored?.cancelVmRunId && this.vm) await this.vm.cancel(stored.cancelVmRunId);
-    if (stored?.checkVm) this.answerVmHealth(message.messageId, await this.vm?.health());
+    // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
+    if (stored?.cancelVmRunId && this.vm) this.ctx.waitUntil(this.vm.cancel(stored.cancelVmRunId));
+    if (stored?.checkVm) this.ctx.waitUntil(this.answerVmHealth(message.messageId));
     if (stored) {
       this.driver.wake();
       await this.armAlarm();
@@ -174,13 +175,16 @@ export class PhoneAgent extends DurableObject<Env> {
     }
   }
 
-  private answerVmHealth(messageId: string, health: Awaited<ReturnType<VmClient["health"]>> | undefined): void {
+  private async answerVmHealth(messageId: string): Promise<void> {
+    const health = await this.vm?.health();
     const text = !health
       ? "The agent VM is not configured (VM_URL, VM_TOKEN)."
       : health.ok
         ? `The agent VM answered in ${health.ms} ms.`
         : `The agent VM did not answer: ${health.failure} (${health.detail.slice(0, 120)}).`;
     this.state.repos.outbox.add({ dedupeKey: `command:${messageId}`, body: text, now: Date.now() });
+    this.driver.wake();
+    await this.armAlarm();
   }
 
   private claimTasks(): void {
