@@ -1,5 +1,5 @@
 // The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
-import { z } from "zod";
+import * as z from "zod";
 import { parseNumberListDetailed } from "./core/phone";
 
 const optional = (schema: z.ZodType<string>) =>

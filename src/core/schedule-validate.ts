@@ -1,6 +1,6 @@
 // The one gate every new scheduled task passes, from a /schedule command or the agent's tools:
 // raw fields in, a task ready to store (with its first run) or a one-line reason out.
-import { z } from "zod";
+import * as z from "zod";
 import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from "./durations.js";
 import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "./schedule-math.js";
 import { resolveWhen } from "./schedule-when.js";

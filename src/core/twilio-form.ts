@@ -1,6 +1,6 @@
 // The forms Twilio posts to the relay (incoming WhatsApp message, status callback), parsed
 // with zod; unknown fields are tolerated, as Twilio adds fields without notice.
-import { z } from "zod";
+import * as z from "zod";
 import type { FormParams } from "./twilio-signature";
 
 const SidSchema = z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, "must be a Twilio SID (two letters + 32 hex)");

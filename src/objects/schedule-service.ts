@@ -1,6 +1,6 @@
 // What the user can do with scheduled tasks, whether by /command or through the agent's tools:
 // every path goes through validateScheduleSpec and answers with one short text.
-import { z } from "zod";
+import * as z from "zod";
 import type { ScheduleAction } from "../core/commands";
 import { describeSchedule, formatInZone } from "../core/schedule-format";
 import { nextRunAt } from "../core/schedule-math";

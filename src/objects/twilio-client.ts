@@ -1,6 +1,6 @@
 // Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
 // Typed results; 429 and 5xx are retryable, other 4xx are final (Twilio's error code kept).
-import { z } from "zod";
+import * as z from "zod";
 
 export type TwilioConnection = {
   accountSid: string;

@@ -1,7 +1,7 @@
 // The relay-to-VM protocol: the one source of truth for both sides (the Durable Object and
 // `vm/`). Every request and event crossing the wire is parsed with these schemas.
 // Prose description, sequence diagrams and failure cases: docs/protocol.md.
-import { z } from "zod";
+import * as z from "zod";
 
 export const PROTOCOL_VERSION = 1;
 

@@ -1,5 +1,5 @@
 // The inbound message queue: one row per WhatsApp message (or scheduled prompt), in FIFO order.
-import { z } from "zod";
+import * as z from "zod";
 import type { Sql } from "./sql";
 
 export type MessageStatus = "queued" | "dispatched" | "done" | "failed";

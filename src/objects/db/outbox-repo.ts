@@ -1,5 +1,5 @@
 // The durable outbox: every WhatsApp message to the user, sent in order, with Twilio's status.
-import { z } from "zod";
+import * as z from "zod";
 import type { Sql } from "./sql";
 
 export const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);

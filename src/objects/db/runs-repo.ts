@@ -1,5 +1,5 @@
 // Agent runs: one row per batch of messages, carried across its VM attempts; also the run log.
-import { z } from "zod";
+import * as z from "zod";
 import type { Sql } from "./sql";
 
 export type RunPhase = "waiting" | "streaming" | "finished";

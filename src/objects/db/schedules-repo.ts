@@ -1,5 +1,5 @@
 // Scheduled tasks of one user and the log of their runs.
-import { z } from "zod";
+import * as z from "zod";
 import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
 import type { Sql } from "./sql";
