@@ -31,9 +31,13 @@ export function answerCommand(command: ParsedCommand, s: RelayState, sender: { i
       applyFailure(s, run.id, { kind: "vm", code: "cancelled" });
       return reply("");
     }
-    case "new":
+    case "new": {
       repos.settings.set("session_id", null);
+      // A live run must not bring its session back, nor take the next messages as input.
+      const run = repos.runs.open();
+      if (run) repos.runs.detachFromConversation(run.id, now);
       return reply("Your next message starts a fresh agent session; the earlier conversation is set aside.");
+    }
     case "schedule_create":
       return reply(createSchedule(repos, command.request, now).text);
     case "schedule_list":

@@ -33,6 +33,19 @@ describe("/new and /cancel", () => {
     expect(starts.map((s) => s.sessionId)).toEqual([null, null]);
   });
 
+  it("/new during a run: the run's session does not come back, the next message starts fresh", async () => {
+    const phone = "+15550000128";
+    await sendInbound(phone, "long job [[vm:hold]]");
+    await eventually(async () => (await query(phone, "SELECT value FROM settings WHERE key = 'session_id'")).length === 1);
+    expect(await ask(phone, "/new")).toContain("fresh agent session");
+    await releaseVm(phone);
+    await eventually(async () => bodies(await sentTo(phone)).includes("echo: long job [[vm:hold]]"));
+    expect(await query(phone, "SELECT value FROM settings WHERE key = 'session_id'")).toEqual([]);
+    await ask(phone, "hello again");
+    const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
+    expect(starts.map((s) => s.sessionId)).toEqual([null, null]);
+  });
+
   it("/cancel stops the live run at the VM and says so", async () => {
     const phone = "+15550000124";
     await sendInbound(phone, "a long refactor [[vm:hold]]");

@@ -76,6 +76,10 @@ export function createRunsRepo(sql: Sql) {
         VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.context}, ${r.now}, ${r.now})`;
       return get(r.id) as Run;
     },
+    /** The run's session stops being the user's conversation (after /new). */
+    detachFromConversation(id: string, now: number): void {
+      sql`UPDATE runs SET context = 'fresh', updated_at = ${now} WHERE id = ${id}`;
+    },
     markStreaming(id: string, now: number): void {
       sql`UPDATE runs SET phase = 'streaming', updated_at = ${now} WHERE id = ${id} AND phase != 'finished'`;
     },
