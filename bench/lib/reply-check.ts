@@ -23,15 +23,25 @@ export type ReplyCheck = {
   /** Replies that answered more than one message (one turn holding several). */
   batchedReplies: number;
   replies: number;
-  /** The first few lost texts, to find them in the logs. */
+  /** Messages whose webhook was not answered 200 and that got no reply: Twilio would retry them. */
+  refusedUnanswered: number;
+  /** The first few lost and duplicated texts, to find them in the logs. */
   lostTexts: string[];
+  duplicatedTexts: string[];
 };
 
-const LOST_SHOWN = 20;
+const SHOWN = 20;
 
-/** `expected` maps each phone (E.164) to its texts in the order they must be answered. */
-export function checkReplies(expected: ReadonlyMap<string, readonly string[]>, sent: readonly Outbound[]): ReplyCheck {
-  const result: ReplyCheck = { messages: 0, answeredOnce: 0, lost: 0, duplicated: 0, reorderedPhones: 0, unexpected: 0, acks: 0, batchedReplies: 0, replies: 0, lostTexts: [] };
+/**
+ * `expected` maps each phone (E.164) to its texts in the order they must be answered. `refused`
+ * are texts whose webhook was not answered 200: the relay owes them nothing, so no reply for one
+ * is not a loss (a reply is fine: it may have been stored before the failure).
+ */
+export function checkReplies(expected: ReadonlyMap<string, readonly string[]>, sent: readonly Outbound[], refused: ReadonlySet<string> = new Set()): ReplyCheck {
+  const result: ReplyCheck = {
+    messages: 0, answeredOnce: 0, lost: 0, duplicated: 0, reorderedPhones: 0, unexpected: 0, acks: 0, batchedReplies: 0, replies: 0,
+    refusedUnanswered: 0, lostTexts: [], duplicatedTexts: [],
+  };
   const byPhone = new Map<string, Outbound[]>();
   for (const message of sent) {
     const phone = message.to.replace(/^whatsapp:/, "");
@@ -57,12 +67,15 @@ export function checkReplies(expected: ReadonlyMap<string, readonly string[]>, s
     result.messages += texts.length;
     for (const text of texts) {
       const n = counts.get(text) ?? 0;
-      if (n === 0) {
+      if (n === 0 && refused.has(text)) result.refusedUnanswered += 1;
+      else if (n === 0) {
         result.lost += 1;
-        if (result.lostTexts.length < LOST_SHOWN) result.lostTexts.push(text);
+        if (result.lostTexts.length < SHOWN) result.lostTexts.push(text);
+      } else if (n === 1) result.answeredOnce += 1;
+      else {
+        result.duplicated += 1;
+        if (result.duplicatedTexts.length < SHOWN) result.duplicatedTexts.push(text);
       }
-      else if (n === 1) result.answeredOnce += 1;
-      else result.duplicated += 1;
     }
     result.unexpected += echoed.filter((text) => !wanted.has(text)).length;
     const firstSeen = [...new Set(echoed.filter((text) => wanted.has(text)))];

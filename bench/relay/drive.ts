@@ -53,16 +53,16 @@ export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: W
 
 /** One floor load: the hello-world Worker answers at once, so there is nothing to drain. */
 export async function runFloorLoad(load: PlannedLoad, floor: WranglerDev, creds: Credentials, timeoutMs: number): Promise<ClientMeasure> {
-  const cpuBefore = floor.cpu();
+  const [cpuBefore, reloadsBefore] = [floor.cpu(), floor.reloads.length];
   const result = await sendLoad(load, floor.url, creds, timeoutMs);
-  return measureClient(result, cpuSince(floor, cpuBefore));
+  return measureClient(result, cpuSince(floor, cpuBefore), floor.reloads.length > reloadsBefore);
 }
 
 /** One relay load end to end: send, drain, collect what the stand-ins and the logs saw, measure. */
 export async function runRelayLoad(load: PlannedLoad, relay: WranglerDev, standIns: StandIns, creds: Credentials, timeoutMs: number): Promise<RelayMeasure & { drained: boolean }> {
   await standIns.resetSent();
   const firstEvent = relay.events.length;
-  const cpuBefore = relay.cpu();
+  const [cpuBefore, reloadsBefore] = [relay.cpu(), relay.reloads.length];
   const result = await sendLoad(load, relay.url, creds, timeoutMs);
   const { drained } = await drainRelay(load, standIns, relay, { timeoutMs });
   const cpu = cpuSince(relay, cpuBefore);
@@ -77,6 +77,7 @@ export async function runRelayLoad(load: PlannedLoad, relay: WranglerDev, standI
     logs: relay.events.slice(firstEvent).map((e) => e.fields),
     lastReplyAt: Math.max(result.endedAt, ...mine.map((m) => Date.parse(m.dateCreated))),
     cpu,
+    disturbed: relay.reloads.length > reloadsBefore,
   });
   return { ...measure, drained };
 }

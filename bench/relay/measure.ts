@@ -16,6 +16,8 @@ export type ClientMeasure = {
   timedOut: boolean;
   webhookMs: Summary;
   perSecond: number;
+  /** wrangler reloaded the Worker during this load (a source file changed): its timings are not comparable. */
+  disturbed: boolean;
   /** wrangler + workerd CPU over the load (the relay's: until its replies were sent) per request. */
   cpuMsPerMessage: number;
   /** Of cpuMsPerMessage: workerd's (the rest is wrangler's Node: request and log lines). */
@@ -39,12 +41,14 @@ export type RelayMeasure = ClientMeasure & {
   drainMs: number;
 };
 
-export function measureClient(result: LoadResult<Inbound>, cpu: GroupCpu): ClientMeasure {
+export function measureClient(result: LoadResult<Inbound>, cpu: GroupCpu, disturbed = false): ClientMeasure {
   const { samples } = result;
   const perRequest = (ms: number) => (samples.length > 0 ? ms / samples.length : Number.NaN);
   return {
-    cpuMsPerMessage: perRequest(cpu.totalMs),
-    workerdCpuMsPerMessage: perRequest(cpu.workerdMs),
+    disturbed,
+    // A reload restarts workerd, and its CPU counter with it.
+    cpuMsPerMessage: disturbed ? Number.NaN : perRequest(cpu.totalMs),
+    workerdCpuMsPerMessage: disturbed ? Number.NaN : perRequest(cpu.workerdMs),
     requests: samples.length,
     non2xx: samples.filter((s) => s.status < 200 || s.status >= 300).length,
     timedOut: result.timedOut,
@@ -62,6 +66,7 @@ export type RelayObservations = {
   logs: readonly Record<string, unknown>[];
   lastReplyAt: number;
   cpu: GroupCpu;
+  disturbed: boolean;
 };
 
 export function measureRelay(o: RelayObservations): RelayMeasure {
@@ -85,7 +90,7 @@ export function measureRelay(o: RelayObservations): RelayMeasure {
   const queuedOrder = o.logs.filter((l) => l.event === "message_queued").map((l) => String(l.messageId));
   const messages = o.load.lanes.flat();
   const { expected, outOfOrder } = expectedOrder(o.load, queuedOrder);
-  const client = measureClient(o.result, o.cpu);
+  const client = measureClient(o.result, o.cpu, o.disturbed);
   const perMessage = (n: number) => (messages.length > 0 ? n / messages.length : Number.NaN);
   return {
     ...client,
@@ -96,7 +101,7 @@ export function measureRelay(o: RelayObservations): RelayMeasure {
     rowsPerMessage: perMessage(rowsWritten),
     enqueueRowsPerMessage: perMessage(enqueueRows),
     queuedOutOfOrder: outOfOrder,
-    replies: checkReplies(expected, o.sent),
+    replies: checkReplies(expected, o.sent, new Set(o.result.samples.filter((s) => s.status !== 200).map((s) => s.item.text))),
     drainMs: o.lastReplyAt - o.result.endedAt,
   };
 }

@@ -65,7 +65,7 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
       const figures = [
         ...relayFigures(shapes, pairs),
         judged("relay", "bundle size, gzip", round1(bundle.gzipBytes / 1024), "KiB", TARGETS.bundleGzipKiB, `raw ${round1(bundle.rawBytes / 1024)} KiB; largest: ${bundle.largestInputs.slice(0, 3).map((i) => `${i.input} ${round1(i.bytes / 1024)} KiB`).join(", ")}`),
-        ...(reloads.length > 0 ? [judged("relay", "wrangler reloads during the run (source edited)", reloads.length, "", TARGETS.none, "figures disturbed; run again")] : []),
+        ...(reloads.length > 0 ? [judged("relay", "wrangler reloads during the run (source edited)", reloads.length, "", TARGETS.none, "loads they hit are left out; run again")] : []),
       ];
       return { status: "ok", figures, details: { definitions: DEFINITIONS, shapes, rounds: pairs, bundle, reloads } };
     } finally {

@@ -51,6 +51,7 @@ describe("measureRelay", () => {
     ],
     lastReplyAt: 1100,
     cpu: { totalMs: 90, workerdMs: 60 },
+    disturbed: false,
   });
 
   it("measures dispatch from the 200 (and from the send) to the first VM request carrying each message", () => {
@@ -73,4 +74,24 @@ describe("measureRelay", () => {
     expect(measure.drainMs).toBe(69);
     expect(measure.perSecond).toBeCloseTo(3 / 0.031);
   });
+});
+
+it("does not count a message whose webhook failed as lost, and drops CPU figures of a disturbed load", () => {
+  const load = planLoad({ key: "f", label: "f", phones: 1, messagesPerPhone: 2, concurrency: 1, burst: false }, 1, 3);
+  const [ok, refused] = load.lanes[0]!;
+  const sample = (item: Inbound, status: number): Sample<Inbound> => ({ item, sentAt: 0, respondedAt: 1, doneAt: 2, status, error: null });
+  const measure = measureRelay({
+    load,
+    result: { samples: [sample(ok!, 200), sample(refused!, 500)], startedAt: 0, endedAt: 2, timedOut: false },
+    vmRequests: [],
+    sent: [{ to: `whatsapp:${ok!.phone}`, body: `echo: ${ok!.text}` }],
+    logs: [],
+    lastReplyAt: 2,
+    cpu: { totalMs: -40, workerdMs: -50 },
+    disturbed: true,
+  });
+  expect(measure.replies).toMatchObject({ lost: 0, refusedUnanswered: 1, answeredOnce: 1 });
+  expect(measure.non2xx).toBe(1);
+  expect(measure.disturbed).toBe(true);
+  expect(measure.cpuMsPerMessage).toBeNaN();
 });

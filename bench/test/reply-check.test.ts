@@ -30,7 +30,7 @@ describe("checkReplies", () => {
     {
       name: "a message answered twice",
       sent: [to(A, "echo: a1 | a2"), to(A, "echo: a2"), to(A, "echo: a3"), to(B, "echo: b1")],
-      want: { answeredOnce: 3, duplicated: 1, reorderedPhones: 0 },
+      want: { answeredOnce: 3, duplicated: 1, reorderedPhones: 0, duplicatedTexts: ["a2"] },
     },
     {
       name: "answers out of order",
@@ -60,6 +60,12 @@ describe("checkReplies", () => {
   ])("$name", ({ sent, want }) => {
     const check = checkReplies(expected, sent);
     expect(check).toMatchObject({ messages: 4, ...want });
+  });
+
+  it("does not count a refused webhook's missing reply as lost, but does count it answered twice", () => {
+    const refused = new Set(["a2", "b1"]);
+    const check = checkReplies(expected, [to(A, "echo: a1"), to(A, "echo: a3"), to(B, "echo: b1"), to(B, "echo: b1")], refused);
+    expect(check).toMatchObject({ lost: 0, refusedUnanswered: 1, duplicated: 1, answeredOnce: 2 });
   });
 
   it("calls a run clean only with nothing lost, duplicated, reordered or unexpected", () => {
