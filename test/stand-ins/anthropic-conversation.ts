@@ -3,7 +3,7 @@
 // Pure: no I/O, so the planning is tested without a server.
 
 /** A content block as the Messages API sends it; only the fields the stand-in reads. */
-type Block = { type?: unknown; text?: unknown; tool_use_id?: unknown; content?: unknown; name?: unknown; id?: unknown };
+type Block = { type?: unknown; text?: unknown; tool_use_id?: unknown; content?: unknown; name?: unknown; id?: unknown; is_error?: unknown };
 type Message = { role?: unknown; content?: unknown };
 
 /** Claude Code surfaces input that arrives mid-turn as a system message starting like this. */
@@ -19,7 +19,8 @@ export type Conversation = {
   /** Every text the user wrote, in order: user turns and mid-turn messages alike. */
   userTexts: string[];
   /** The tool result the model has not answered yet (the last message is its tool_result). */
-  pendingToolResult: { toolName: string; text: string } | null;
+  pendingToolResult: { toolName: string; text: string; isError: boolean } | null;
+  /** Tools offered in `tools`, and MCP tools the CLI defers (only listed by name in the prompt). */
   toolNames: string[];
 };
 
@@ -44,11 +45,16 @@ function userTextsOf(message: Message): string[] {
     .map((t) => t.slice(MID_TURN_PREFIX.length).split(MID_TURN_SUFFIX)[0] ?? "");
 }
 
-export function readConversation(body: { messages?: unknown; tools?: unknown }): Conversation {
+/** Claude Code defers MCP tools behind its ToolSearch tool and names them in the prompt's text. */
+const MCP_TOOL_NAME = /mcp__[A-Za-z0-9-]+__[A-Za-z0-9_-]+/g;
+
+export function readConversation(body: { messages?: unknown; tools?: unknown; system?: unknown }): Conversation {
   const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
-  const toolNames = (Array.isArray(body.tools) ? body.tools : [])
+  const offered = (Array.isArray(body.tools) ? body.tools : [])
     .map((t: { name?: unknown }) => t?.name)
     .filter((n): n is string => typeof n === "string");
+  const deferred = JSON.stringify([body.system ?? null, messages]).match(MCP_TOOL_NAME) ?? [];
+  const toolNames = [...new Set([...offered, ...deferred])];
   const toolUseNames = new Map<string, string>();
   for (const m of messages) {
     for (const b of blocksOf(m.content)) {
@@ -63,7 +69,7 @@ export function readConversation(body: { messages?: unknown; tools?: unknown }):
   return {
     userTexts: messages.flatMap(userTextsOf),
     pendingToolResult: result
-      ? { toolName: toolUseNames.get(String(result.tool_use_id)) ?? "tool", text: textOf(result) }
+      ? { toolName: toolUseNames.get(String(result.tool_use_id)) ?? "tool", text: textOf(result), isError: result.is_error === true }
       : null,
     toolNames,
   };
@@ -138,7 +144,8 @@ export function planReply(conversation: Conversation): ReplyPlan {
     return { kind: "error", status: failStatus, errorType: errorTypeOf(failStatus), message, shouldRetry: false };
   }
   if (pendingToolResult) {
-    const text = `[offline model] The ${pendingToolResult.toolName} tool answered: ${clip(pendingToolResult.text, 300)}`;
+    const verb = pendingToolResult.isError ? "failed" : "answered";
+    const text = `[offline model] The ${pendingToolResult.toolName} tool ${verb}: ${clip(pendingToolResult.text, 300)}`;
     return { kind: "text", text, delayMs };
   }
   const tool = toolDirectiveOf(latest);

@@ -1,10 +1,10 @@
 // A user's Claude Code process and the run it currently serves. It outlives a run when warm:
 // after `done` it waits for the next message of the same session instead of exiting.
 import { randomUUID } from "node:crypto";
-import type { InputMessage, RunOptions } from "../../src/protocol/vm-protocol.js";
+import type { InputMessage } from "../../src/protocol/vm-protocol.js";
 import { spawnCli, type CliExit, type CliProcess } from "./cli-process.js";
 import { parseCliLine } from "./core/cli-signals.js";
-import { cliArgs, cliEnv, optionsFingerprint } from "./core/cli-command.js";
+import { cliArgs, cliEnv, optionsFingerprint, type CliOptions } from "./core/cli-command.js";
 import type { Run } from "./run.js";
 import type { UserPaths } from "./user-paths.js";
 
@@ -22,8 +22,10 @@ export type AgentProcess = {
 export type SpawnAgentInput = {
   bin: string;
   paths: UserPaths;
-  options: Pick<RunOptions, "permissionMode" | "appendSystemPrompt">;
+  options: CliOptions;
   sessionId: string | null;
+  /** The relay tools' MCP config, when the run offers them. */
+  mcpConfigPath: string | null;
   passThrough: Record<string, string>;
   maxLineBytes: number;
   stopGraceMs: number;
@@ -40,7 +42,7 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
   let agent: AgentProcess;
   const cli = spawnCli({
     bin: input.bin,
-    args: cliArgs(input.options, input.sessionId),
+    args: cliArgs(input.options, input.sessionId, input.mcpConfigPath),
     cwd: input.paths.workspace,
     env: cliEnv({
       inherited: { PATH: process.env.PATH, LANG: process.env.LANG, TZ: process.env.TZ },

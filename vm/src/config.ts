@@ -22,6 +22,8 @@ export const VmConfigSchema = z.object({
   /** SIGTERM to a run's process group, then SIGKILL after this long. */
   stopGraceMs: Millis.default(5_000),
   heartbeatMs: Millis.default(HEARTBEAT_INTERVAL_MS),
+  /** A relay tool call the relay has not answered by then returns an error to the agent. */
+  toolCallTimeoutMs: z.coerce.number().int().positive().default(60_000),
   /** A CLI output line longer than this is dropped (a huge tool output), never buffered whole. */
   maxLineBytes: Millis.default(8 * 1024 * 1024),
   /** Run logs under DATA_DIR/.runs older than this are deleted at start. */
@@ -54,6 +56,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     runTimeLimitMs: env.RUN_TIME_LIMIT_MS,
     stopGraceMs: env.STOP_GRACE_MS,
     heartbeatMs: env.HEARTBEAT_MS,
+    toolCallTimeoutMs: env.TOOL_CALL_TIMEOUT_MS,
     cliEnv: passThroughEnv(env),
   };
   for (const key of Object.keys(input)) if (input[key] === undefined || input[key] === "") delete input[key];

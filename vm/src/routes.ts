@@ -11,13 +11,16 @@ import {
   type VmErrorBody,
 } from "../../src/protocol/vm-protocol.js";
 import { createTokenCheck } from "./core/bearer-token.js";
+import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire.js";
 import { eventStreamResponse, type StreamHooks } from "./event-stream.js";
 import type { RunManager } from "./run-manager.js";
+import type { ToolBridge } from "./tool-bridge.js";
 import { isRunId } from "./user-paths.js";
 
 export type RouteDeps = {
   vmToken: string;
   manager: RunManager;
+  tools: ToolBridge;
   stream: Omit<StreamHooks, "onDelivered"> & Partial<Pick<StreamHooks, "onDelivered">>;
   /** Every authorised request, before it is answered. */
   onRequest: () => void;
@@ -85,12 +88,25 @@ export function createVmApp(deps: RouteDeps): Hono {
     return c.json({ accepted: true }, 202);
   });
 
-  // This VM offers the agent no relay tools yet, so no run ever has a tool call to answer.
   app.post("/v1/runs/:runId/tool-result", async (c) => {
     const runId = runIdOf(c);
-    const { callId } = await parseBody(c, ToolResultRequestSchema);
-    if (!deps.manager.find(runId)) fail(404, { error: "unknown_run" });
-    fail(400, { error: "bad_request", message: `no pending tool call ${callId}` });
+    const { callId, ok, text } = await parseBody(c, ToolResultRequestSchema);
+    const run = deps.manager.find(runId);
+    if (!run) fail(404, { error: "unknown_run" });
+    if (deps.tools.answer(runId, callId, { ok, text })) return c.json({ accepted: true }, 202);
+    if (run.isFinished()) fail(409, { error: "run_finished", message: "the run has ended; its tool calls were answered with an error" });
+    fail(400, { error: "bad_request", message: `no pending tool call ${callId} (already answered, or timed out)` });
+  });
+
+  // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
+  // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.
+  app.post(TOOL_CALL_ROUTE, async (c) => {
+    const currentRun = deps.tools.ownerOf(c.req.header("authorization"));
+    if (!currentRun) fail(401, { error: "unauthorized" });
+    const { name, args } = await parseBody(c, ToolCallRequestSchema);
+    const run = currentRun();
+    if (!run) return c.json({ ok: false, text: "No run is active for this agent; the tool was not called." });
+    return c.json(await deps.tools.call(run, name, args));
   });
 
   app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));

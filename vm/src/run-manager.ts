@@ -4,8 +4,10 @@ import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protoc
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process.js";
 import { optionsFingerprint, SESSION_ID } from "./core/cli-command.js";
 import type { VmConfig } from "./config.js";
+import { offerRelayTools } from "./relay-mcp-config.js";
 import type { RunLog } from "./run-log.js";
 import { createRun, loggedRunView, type Run, type RunView } from "./run.js";
+import type { ToolBridge } from "./tool-bridge.js";
 import { ensureUserDirs, userPathsOf, type UserPaths } from "./user-paths.js";
 
 export type TimingMark = "received" | "spawned" | "result_line";
@@ -15,6 +17,9 @@ export type ManagerDeps = {
   /** A run ended or a process was stopped: counts as activity for the idle monitor. */
   touch: () => void;
   onTiming?: (runId: string, mark: TimingMark, at: number) => void;
+  tools: ToolBridge;
+  /** Where the relay tools' MCP server reaches this server (known once it listens). */
+  toolCallUrl: () => string;
 };
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
@@ -63,17 +68,25 @@ export function createRunManager(deps: ManagerDeps) {
   }
 
   function newAgent(paths: UserPaths, request: StartRunRequest): AgentProcess {
+    let self: AgentProcess | null = null;
+    // The secret speaks for this process's current run only, so a call never reaches another run.
+    const tools = request.options.scheduleTools
+      ? offerRelayTools(deps.tools, { tmpDir: paths.tmp, toolCallUrl: deps.toolCallUrl(), timeoutMs: config.toolCallTimeoutMs, currentRun: () => self?.run ?? null })
+      : null;
     const agent = spawnAgent({
       bin: config.claudeBin,
       paths,
       options: request.options,
       sessionId: request.sessionId,
+      mcpConfigPath: tools?.mcpConfigPath ?? null,
       passThrough: config.cliEnv,
       maxLineBytes: config.maxLineBytes,
       stopGraceMs: config.stopGraceMs,
       onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),
     });
+    self = agent;
     void agent.cli.exited.then((exit) => {
+      tools?.release();
       if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
       const run = agent.run;
       agent.run = null;

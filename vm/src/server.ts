@@ -11,6 +11,8 @@ import { isIdle } from "./core/idle.js";
 import { createVmApp } from "./routes.js";
 import { openRunLog } from "./run-log.js";
 import { createRunManager, type TimingMark } from "./run-manager.js";
+import { TOOL_CALL_ROUTE } from "./core/relay-tool-wire.js";
+import { createToolBridge } from "./tool-bridge.js";
 
 export type VmServer = {
   url: string;
@@ -39,10 +41,13 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const touch = () => {
     lastActivityAt = Date.now();
   };
-  const manager = createRunManager({ config, log, touch, onTiming: hooks.onTiming });
+  const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
+  let toolCallUrl = "";
+  const manager = createRunManager({ config, log, touch, onTiming: hooks.onTiming, tools, toolCallUrl: () => toolCallUrl });
   const app = createVmApp({
     vmToken: config.vmToken,
     manager,
+    tools,
     onRequest: touch,
     now: () => performance.now(),
     stream: {
@@ -65,6 +70,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  toolCallUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}${TOOL_CALL_ROUTE}`;
 
   let closing: Promise<void> | null = null;
   const close = () => {

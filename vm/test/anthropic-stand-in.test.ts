@@ -122,6 +122,27 @@ describe("reading the conversation", () => {
     expect(planReply(readConversation({ messages }))).toEqual({ kind: "text", text: "[offline model] The Bash tool answered: file-a file-b", delayMs: 0 });
   });
 
+  it("says a tool failed when its result is an error, so an agent's refusal is visible in the reply", () => {
+    const messages = [
+      user('[[tool mcp__relay__schedule_pause {"id":9}]]'),
+      { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "mcp__relay__schedule_pause", input: { id: 9 } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", is_error: true, content: [{ type: "text", text: "No task #9." }] }] },
+    ];
+    expect(planReply(readConversation({ messages }))).toMatchObject({ text: "[offline model] The mcp__relay__schedule_pause tool failed: No task #9." });
+  });
+
+  describe("[[tool NAME]] resolves a short name to the MCP tool the CLI offers", () => {
+    const directive = user('[[tool schedule_list {}]]');
+    const deferredListing = { role: "user", content: [{ type: "text", text: "<system-reminder>\nDeferred tools:\nWebFetch\nmcp__relay__schedule_list\n</system-reminder>" }] };
+    const cases = [
+      { name: "offered in tools", body: { tools: [{ name: "mcp__relay__schedule_list" }], messages: [directive] }, tool: "mcp__relay__schedule_list" },
+      { name: "deferred, listed in the prompt", body: { tools: [{ name: "ToolSearch" }], messages: [deferredListing, directive] }, tool: "mcp__relay__schedule_list" },
+      { name: "listed in the system prompt", body: { system: [{ type: "text", text: "x mcp__relay__schedule_list y" }], messages: [directive] }, tool: "mcp__relay__schedule_list" },
+      { name: "not offered at all: kept as given", body: { tools: [{ name: "Bash" }], messages: [directive] }, tool: "schedule_list" },
+    ];
+    for (const c of cases) it(c.name, () => expect(planReply(readConversation(c.body))).toMatchObject({ kind: "tool_use", name: c.tool }));
+  });
+
   it("plans [[slow]] and [[long]] together, the long text exactly N characters", () => {
     const plan = planReply(readConversation({ messages: [user("[[slow 1200]] [[long 5000]]")] }));
     expect(plan.kind === "text" && plan.text.length).toBe(5000);

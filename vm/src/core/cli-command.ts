@@ -1,11 +1,29 @@
 // The CLI's argument vector and environment for one user's session. Pure: the shell spawns
 // exactly this, never through a shell, so no input is ever interpreted as shell syntax.
+import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools.js";
 import type { RunOptions } from "../../../src/protocol/vm-protocol.js";
+import { MCP_SERVER_NAME } from "./relay-tool-wire.js";
 
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function cliArgs(options: Pick<RunOptions, "permissionMode" | "appendSystemPrompt">, resume: string | null): string[] {
+export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools">;
+
+/**
+ * The CLI's own schedulers (session crons, wake-ups) live and die with its process; with the
+ * relay's tools on offer they would only be a wrong turn for the agent.
+ */
+const CLI_SCHEDULERS = ["CronCreate", "CronDelete", "CronList", "ScheduleWakeup"];
+
+/** The relay tools' MCP server, its tools allowed without a prompt (`-p` cannot ask). */
+export function relayToolArgs(mcpConfigPath: string): string[] {
+  const allowed = RELAY_TOOL_NAMES.map((name) => `mcp__${MCP_SERVER_NAME}__${name}`);
+  // `--flag=value`: these options take several values and would swallow the next argument.
+  return [`--mcp-config=${mcpConfigPath}`, `--allowedTools=${allowed.join(",")}`, `--disallowedTools=${CLI_SCHEDULERS.join(",")}`];
+}
+
+/** `mcpConfigPath`: the relay tools' MCP config, when the run offers them. */
+export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPath: string | null = null): string[] {
   const args = [
     "-p",
     "--output-format",
@@ -22,12 +40,13 @@ export function cliArgs(options: Pick<RunOptions, "permissionMode" | "appendSyst
   // `--flag=value` so a value that starts with "-" is never read as an option.
   if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
   if (resume) args.push(`--resume=${resume}`);
+  if (mcpConfigPath) args.push(...relayToolArgs(mcpConfigPath));
   return args;
 }
 
 /** Same process, same options: a warm CLI may take the next run only if this matches. */
-export function optionsFingerprint(options: Pick<RunOptions, "permissionMode" | "appendSystemPrompt">): string {
-  return JSON.stringify([options.permissionMode, options.appendSystemPrompt ?? ""]);
+export function optionsFingerprint(options: CliOptions): string {
+  return JSON.stringify([options.permissionMode, options.appendSystemPrompt ?? "", options.scheduleTools]);
 }
 
 export type CliEnvInput = {

@@ -20,6 +20,8 @@ export type RunState = {
 export type RunInput =
   | CliSignal
   | { type: "written"; uuid: string; messageIds: string[] }
+  /** The agent called a relay tool: the relay answers it through `tool-result`. */
+  | { type: "tool_call"; callId: string; name: string; args: Record<string, unknown> }
   /** The CLI process ended; `stopCode` says why when the VM stopped it. */
   | { type: "exited"; stopCode: RunErrorCode | null; message: string };
 
@@ -89,6 +91,8 @@ export function stepRun(state: RunState, input: RunInput): Step {
       const text = describeToolUse(input.name, input.input, state.cwd);
       return { state, events: text ? [{ type: "progress", text }] : [], stop: null };
     }
+    case "tool_call":
+      return { state, events: [{ type: "tool_call", callId: input.callId, name: input.name, args: input.args }], stop: null };
     case "auth_failed":
       return { ...fail(state, "auth_failed", input.message), stop: "auth_failed" };
     case "result":

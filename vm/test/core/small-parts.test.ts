@@ -2,7 +2,7 @@
 // and the CLI's argument vector and environment.
 import { describe, expect, it } from "vitest";
 import { createTokenCheck } from "../../src/core/bearer-token.js";
-import { cliArgs, cliEnv } from "../../src/core/cli-command.js";
+import { cliArgs, cliEnv, optionsFingerprint } from "../../src/core/cli-command.js";
 import { isIdle } from "../../src/core/idle.js";
 import { createLineSplitter } from "../../src/core/line-splitter.js";
 import { describeToolUse } from "../../src/core/progress-line.js";
@@ -67,11 +67,28 @@ describe("isIdle", () => {
 
 describe("cliArgs and cliEnv", () => {
   it("builds the headless stream-json command, values attached so a leading dash stays a value", () => {
-    expect(cliArgs({ permissionMode: "acceptEdits", appendSystemPrompt: "-be brief" }, "0b9c2e4e-1111-4111-8111-111111111111")).toEqual([
+    expect(cliArgs({ permissionMode: "acceptEdits", appendSystemPrompt: "-be brief", scheduleTools: false }, "0b9c2e4e-1111-4111-8111-111111111111")).toEqual([
       "-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages",
       "--permission-mode", "acceptEdits", "--append-system-prompt=-be brief", "--resume=0b9c2e4e-1111-4111-8111-111111111111",
     ]);
-    expect(cliArgs({ permissionMode: "default" }, null)).not.toContain("--resume");
+    expect(cliArgs({ permissionMode: "default", scheduleTools: false }, null)).not.toContain("--resume");
+  });
+
+  it("offers the relay tools only with an MCP config: the server, its tools allowed, the CLI's own schedulers not", () => {
+    const without = cliArgs({ permissionMode: "default", scheduleTools: false }, null);
+    expect(without.filter((a) => /mcp|allowedTools|disallowedTools/i.test(a))).toEqual([]);
+    const tools = cliArgs({ permissionMode: "default", scheduleTools: true }, null, "/d/t/relay-mcp-1.json").slice(without.length);
+    expect(tools).toEqual([
+      "--mcp-config=/d/t/relay-mcp-1.json",
+      "--allowedTools=mcp__relay__schedule_create,mcp__relay__schedule_list,mcp__relay__schedule_pause,mcp__relay__schedule_resume,mcp__relay__schedule_cancel,mcp__relay__set_time_zone",
+      "--disallowedTools=CronCreate,CronDelete,CronList,ScheduleWakeup",
+    ]);
+  });
+
+  it("never lets a process without the tools take a run that wants them (warm reuse)", () => {
+    const base = { permissionMode: "default", scheduleTools: false } as const;
+    expect(optionsFingerprint(base)).toBe(optionsFingerprint({ ...base }));
+    expect(optionsFingerprint(base)).not.toBe(optionsFingerprint({ ...base, scheduleTools: true }));
   });
 
   it("gives the CLI an allow-listed environment: the user's HOME, never the VM's secrets", () => {

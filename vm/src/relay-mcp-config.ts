@@ -1,0 +1,56 @@
+// How an agent process gets the relay tools: a secret of its own from the tool bridge and an
+// `--mcp-config` file that starts the MCP server next to this module (.ts under tsx, .js built).
+import { randomBytes } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MCP_SERVER_NAME, type McpServerEnv } from "./core/relay-tool-wire.js";
+import type { Run } from "./run.js";
+import type { ToolBridge } from "./tool-bridge.js";
+import { resolveInside } from "./user-paths.js";
+
+/** The MCP server waits this much longer than the VM, which always answers first while it lives. */
+const CHILD_TIMEOUT_MARGIN_MS = 15_000;
+
+/** Small heaps for a process that only relays a few lines (see docs/vm.md, idle memory). */
+const CHILD_NODE_FLAGS = ["--max-semi-space-size=1"];
+
+/**
+ * `node <entry>.js` when this module is built JavaScript; under tsx, `node --import <tsx> <entry>.ts`
+ * with tsx resolved to an absolute URL, because the CLI starts the server in the user's workspace.
+ */
+export function relayMcpCommand(moduleUrl: string = import.meta.url): { command: string; args: string[] } {
+  const typescript = moduleUrl.endsWith(".ts");
+  const entry = fileURLToPath(new URL(`./relay-mcp-main.${typescript ? "ts" : "js"}`, moduleUrl));
+  const loader = typescript ? ["--import", import.meta.resolve("tsx")] : [];
+  return { command: process.execPath, args: [...CHILD_NODE_FLAGS, ...loader, entry] };
+}
+
+/**
+ * Writes the config into the user's private temp directory (mode 600) rather than onto the
+ * command line, where every `ps` would show the secret. Returns its path and a cleanup.
+ */
+export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv): { path: string; remove(): void } {
+  const path = resolveInside(tmpDir, `relay-mcp-${randomBytes(6).toString("hex")}.json`);
+  const server = { type: "stdio", ...relayMcpCommand(), env: { ...env, RELAY_TOOLS_TIMEOUT_MS: String(env.RELAY_TOOLS_TIMEOUT_MS) } };
+  writeFileSync(path, JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }), { mode: 0o600 });
+  return { path, remove: () => rmSync(path, { force: true }) };
+}
+
+export type RelayToolsOffer = { tmpDir: string; toolCallUrl: string; timeoutMs: number; currentRun: () => Run | null };
+
+/** A secret and an MCP config for one agent process; `release` when the process is gone. */
+export function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): { mcpConfigPath: string; release(): void } {
+  const grant = bridge.grant(offer.currentRun);
+  const config = writeRelayMcpConfig(offer.tmpDir, {
+    RELAY_TOOLS_URL: offer.toolCallUrl,
+    RELAY_TOOLS_SECRET: grant.secret,
+    RELAY_TOOLS_TIMEOUT_MS: offer.timeoutMs + CHILD_TIMEOUT_MARGIN_MS,
+  });
+  return {
+    mcpConfigPath: config.path,
+    release() {
+      grant.revoke();
+      config.remove();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Relay tool calls in flight: each agent process with the tools gets a secret of its own; a call
+// presented with it becomes a `tool_call` event of that process's current run and waits for the
+// relay's `tool-result`, for at most `timeoutMs`, and never past the end of the run.
+import { createHash, randomBytes } from "node:crypto";
+import type { ToolAnswer } from "./core/relay-tool-wire.js";
+import type { Run } from "./run.js";
+
+export type ToolGrant = { secret: string; revoke(): void };
+
+const digestOf = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
+const pendingKey = (runId: string, callId: string) => `${runId}/${callId}`;
+
+export function createToolBridge(options: { timeoutMs: number }) {
+  /** By the secret's digest: looking one up says nothing about any secret. */
+  const owners = new Map<string, () => Run | null>();
+  const pending = new Map<string, (answer: ToolAnswer) => void>();
+
+  return {
+    /** A fresh secret for one agent process; its calls go to whatever run it serves at the time. */
+    grant(currentRun: () => Run | null): ToolGrant {
+      const secret = randomBytes(32).toString("base64url");
+      const digest = digestOf(secret);
+      owners.set(digest, currentRun);
+      return { secret, revoke: () => owners.delete(digest) };
+    },
+
+    /** The run a presented `Authorization: Bearer <secret>` speaks for: undefined when the secret is unknown. */
+    ownerOf(authorization: string | undefined): (() => Run | null) | undefined {
+      const match = /^Bearer (\S+)$/.exec(authorization ?? "");
+      return match?.[1] ? owners.get(digestOf(match[1])) : undefined;
+    },
+
+    /** Emits the call on the run's stream and resolves with the relay's answer, a timeout or the run's end. */
+    call(run: Run, name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
+      if (run.isFinished() || run.stopRequest) return Promise.resolve({ ok: false, text: "The run is ending; the tool was not called." });
+      const callId = `call_${randomBytes(12).toString("base64url")}`;
+      const key = pendingKey(run.id, callId);
+      return new Promise<ToolAnswer>((resolve) => {
+        const seconds = Math.round(options.timeoutMs / 1000);
+        const timer = setTimeout(
+          () => settle({ ok: false, text: `The relay did not answer within ${seconds} s; the change may or may not have been made (check with schedule_list).` }),
+          options.timeoutMs,
+        );
+        const settle = (answer: ToolAnswer) => {
+          if (pending.get(key) !== settle) return;
+          pending.delete(key);
+          clearTimeout(timer);
+          resolve(answer);
+        };
+        pending.set(key, settle);
+        run.onFinished(() => settle({ ok: false, text: "The run ended before the relay answered." }));
+        // Recorded as pending first: a relay that answers at once finds the call.
+        run.feed({ type: "tool_call", callId, name, args });
+      });
+    },
+
+    /** The relay's answer; false when no such call of that run is waiting (answered, timed out, ended). */
+    answer(runId: string, callId: string, answer: ToolAnswer): boolean {
+      const settle = pending.get(pendingKey(runId, callId));
+      settle?.(answer);
+      return settle !== undefined;
+    },
+  };
+}
+
+export type ToolBridge = ReturnType<typeof createToolBridge>;

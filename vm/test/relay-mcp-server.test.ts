@@ -1,0 +1,105 @@
+// The relay tools' MCP server as the CLI starts it, over stdio, both ways it is started: under
+// tsx from the sources (development) and as built JavaScript (the image's tsc build). It speaks
+// the MCP lifecycle and forwards calls to the VM with its secret, mapping a refusal to isError.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire.js";
+import { relayMcpCommand } from "../src/relay-mcp-config.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const SECRET = "s".repeat(43);
+const received: Array<{ authorization: string | undefined; body: unknown }> = [];
+
+// A stand-in of the VM's internal route: refuses a wrong secret, refuses schedule_cancel.
+const vm = createServer(async (req: IncomingMessage, res) => {
+  let text = "";
+  for await (const chunk of req) text += String(chunk);
+  const body = JSON.parse(text) as { name: string; args: unknown };
+  received.push({ authorization: req.headers.authorization, body });
+  if (req.url !== TOOL_CALL_ROUTE || req.headers.authorization !== `Bearer ${SECRET}`) return void res.writeHead(401).end("{}");
+  const answer = body.name === "schedule_cancel" ? { ok: false, text: "No task #4." } : { ok: true, text: `did ${body.name} ${JSON.stringify(body.args)}` };
+  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+});
+let vmUrl = "";
+let builtDir = "";
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => vm.listen(0, "127.0.0.1", resolve));
+  vmUrl = `http://127.0.0.1:${(vm.address() as AddressInfo).port}${TOOL_CALL_ROUTE}`;
+  // The image's build, into a scratch directory under vm/dist (ignored by git) so that, as in the
+  // image, the packages resolve from the node_modules above it.
+  mkdirSync(join(ROOT, "vm/dist"), { recursive: true });
+  builtDir = mkdtempSync(join(ROOT, "vm/dist/test-build-"));
+  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "vm/tsconfig.build.json", "--outDir", builtDir], { cwd: ROOT, encoding: "utf8" });
+  if (tsc.status !== 0) throw new Error(`tsc failed: ${tsc.stdout}${tsc.stderr}`);
+}, 120_000);
+afterAll(async () => {
+  rmSync(builtDir, { recursive: true, force: true });
+  await new Promise<void>((resolve) => vm.close(() => resolve()));
+});
+
+/** Starts the server as the CLI would (in a directory of its own) and exchanges lines with it. */
+function startMcp(command: { command: string; args: string[] }) {
+  const child = spawn(command.command, command.args, {
+    cwd: mkdtempSync(join(tmpdir(), "vm-mcp-cwd-")),
+    env: { PATH: process.env.PATH ?? "", RELAY_TOOLS_URL: vmUrl, RELAY_TOOLS_SECRET: SECRET, RELAY_TOOLS_TIMEOUT_MS: "5000" },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const replies = new Map<unknown, (message: Record<string, unknown>) => void>();
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const message = JSON.parse(line) as Record<string, unknown>;
+    replies.get(message.id)?.(message);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return {
+    request(id: number, method: string, params?: unknown): Promise<Record<string, unknown>> {
+      const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
+        replies.set(id, resolve);
+        void exited.then((code) => reject(new Error(`the MCP server exited (${code}) before answering ${method}`)));
+      });
+      child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+      return reply;
+    },
+    notify: (method: string) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method })}\n`),
+    end: () => (child.stdin.end(), exited),
+  };
+}
+
+const runtimes = [
+  { name: "under tsx, from the sources", command: () => relayMcpCommand(), entry: /vm\/src\/relay-mcp-main\.ts$/ },
+  {
+    name: "as built JavaScript (the image)",
+    command: () => relayMcpCommand(pathToFileURL(join(builtDir, "vm/src/relay-mcp-config.js")).href),
+    entry: /vm\/src\/relay-mcp-main\.js$/,
+  },
+];
+
+describe.each(runtimes)("the relay tools' MCP server $name", ({ command, entry }) => {
+  it("initializes, lists the tools and forwards calls with its secret", async () => {
+    const cmd = command();
+    expect(cmd.args.at(-1)).toMatch(entry);
+    const mcp = startMcp(cmd);
+    const init = await mcp.request(0, "initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "test", version: "1" } });
+    expect(init.result).toMatchObject({ protocolVersion: "2025-11-25", capabilities: { tools: {} }, serverInfo: { name: "relay" } });
+    mcp.notify("notifications/initialized");
+    const list = (await mcp.request(1, "tools/list")).result as { tools: Array<{ name: string }> };
+    expect(list.tools.map((t) => t.name)).toContain("schedule_create");
+
+    const before = received.length;
+    const ok = await mcp.request(2, "tools/call", { name: "schedule_create", arguments: { kind: "every", every: "2h", prompt: "p" } });
+    expect(ok.result).toEqual({ content: [{ type: "text", text: 'did schedule_create {"kind":"every","every":"2h","prompt":"p"}' }], isError: false });
+    const refused = await mcp.request(3, "tools/call", { name: "schedule_cancel", arguments: { id: 4 } });
+    expect(refused.result).toEqual({ content: [{ type: "text", text: "No task #4." }], isError: true });
+    expect(received.slice(before).map((r) => r.authorization)).toEqual([`Bearer ${SECRET}`, `Bearer ${SECRET}`]);
+    expect((await mcp.request(4, "tools/call", { name: "nope", arguments: {} })).error).toMatchObject({ code: -32602 });
+    expect(received.length).toBe(before + 2);
+    expect(await mcp.end()).toBe(0);
+  });
+});

@@ -1,0 +1,116 @@
+// The relay tools end to end with the real CLI: the model calls mcp__relay__schedule_create, the
+// VM's MCP server forwards it, the stream carries `tool_call`, and the relay's `tool-result`
+// (accepted or refused) is what the model reads back.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { McpServerEnvSchema, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire.js";
+import { userPathsOf } from "../src/user-paths.js";
+import { resultsOf, TOKEN, uniqueId, useHarness, type EventReader } from "./helpers/harness.js";
+
+const h = useHarness({ warmSessionMs: 60_000 });
+
+const CREATE = '[[tool schedule_create {"kind":"every","every":"2h","prompt":"check the build"}]]';
+// "default" asks before every tool, and `-p` cannot ask: only --allowedTools lets the call through.
+const WITH_TOOLS = { permissionMode: "default", scheduleTools: true } as const;
+
+async function toolCallOf(reader: EventReader) {
+  const event = await reader.waitFor((e) => e.type === "tool_call");
+  if (event.type !== "tool_call") throw new Error("not a tool call");
+  return event;
+}
+
+/** The secret the VM gave this user's agent process, read from the MCP config the CLI was started with. */
+function agentSecretOf(userId: string): string {
+  const tmp = userPathsOf(h.dataDir, userId).tmp;
+  const [file] = readdirSync(tmp).filter((name) => /^relay-mcp-[0-9a-f]+\.json$/.test(name));
+  if (!file) throw new Error(`no MCP config in ${tmp}`);
+  const config = JSON.parse(readFileSync(join(tmp, file), "utf8")) as { mcpServers: { relay: { env: unknown } } };
+  return McpServerEnvSchema.parse(config.mcpServers.relay.env).RELAY_TOOLS_SECRET;
+}
+
+const internalCall = (secret: string | null, body: unknown = { name: "schedule_list", args: {} }) =>
+  fetch(`${h.vm.url}${TOOL_CALL_ROUTE}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(secret === null ? {} : { authorization: `Bearer ${secret}` }) },
+    body: JSON.stringify(body),
+  });
+
+it("carries the agent's call to the relay and the relay's answer back to the agent", async () => {
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId: "+15550000501", text: CREATE, options: WITH_TOOLS });
+  const call = await toolCallOf(reader);
+  expect(call).toMatchObject({ name: "schedule_create", args: { kind: "every", every: "2h", prompt: "check the build" }, callId: expect.stringMatching(/^[A-Za-z0-9_-]{1,80}$/) });
+
+  const answered = await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: call.callId, ok: true, text: "Task #1 scheduled: every 2h, next at 11:00." });
+  expect(answered.status).toBe(202);
+  const events = await reader.end();
+  expect(events.map((e) => e.type)).toEqual(["session", "progress", "tool_call", "result", "done"]);
+  expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  expect(resultsOf(events)[0]?.text).toBe("[offline model] The mcp__relay__schedule_create tool answered: Task #1 scheduled: every 2h, next at 11:00.");
+  // Persisted like every other event, so a reconnect replays it.
+  const logged = readFileSync(join(h.dataDir, ".runs", `${runId}.ndjson`), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  expect(logged).toEqual(events);
+  // Answered once: a repeat finds nothing waiting (and the run has ended).
+  expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: call.callId, ok: true, text: "again" })).status).toBe(409);
+});
+
+it("hands a refusal to the model as a tool error", async () => {
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId: "+15550000502", text: CREATE, options: WITH_TOOLS });
+  const call = await toolCallOf(reader);
+  await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: call.callId, ok: false, text: "Refused: you already have 50 tasks." });
+  const [result] = resultsOf(await reader.end());
+  expect(result?.text).toMatch(/^\[offline model\] The mcp__relay__schedule_create tool failed: Refused: you already have 50 tasks\./);
+});
+
+it("refuses the internal route without the agent's own secret, and a secret reaches only its own process's run", async () => {
+  const userId = "+15550000503";
+  const runId = uniqueId("run");
+  const otherRunId = uniqueId("run");
+  const other = await h.startRun({ runId: otherRunId, userId: "+15550000504", text: "[[slow 30000]] busy", options: WITH_TOOLS });
+  const reader = await h.startRun({ runId, userId, text: CREATE, options: WITH_TOOLS });
+  const first = await toolCallOf(reader);
+  const secret = agentSecretOf(userId);
+
+  for (const wrong of [null, TOKEN, "x".repeat(43), `${secret}x`, secret.slice(1), agentSecretOf("+15550000504").slice(0, -1)]) {
+    expect((await internalCall(wrong)).status, String(wrong)).toBe(401);
+  }
+  expect((await h.call("POST", TOOL_CALL_ROUTE, { name: "schedule_list", args: {} })).status).toBe(401);
+  expect((await internalCall(secret, { name: "not_a_relay_tool", args: {} })).status).toBe(400);
+
+  // The secret speaks for the run its process serves: the call shows up on that run's stream only.
+  const direct = internalCall(secret);
+  const second = await reader.waitFor((e) => e.type === "tool_call" && e.callId !== first.callId);
+  if (second.type !== "tool_call") throw new Error("not a tool call");
+  expect(second.name).toBe("schedule_list");
+  expect(other.events().filter((e) => e.type === "tool_call")).toEqual([]);
+  // Nobody answers it through another run, nor with a call id that was never made.
+  expect((await h.call("POST", `/v1/runs/${otherRunId}/tool-result`, { callId: second.callId, ok: true, text: "x" })).status).toBe(400);
+  expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: "call_nope", ok: true, text: "x" })).status).toBe(400);
+  expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: second.callId, ok: true, text: "No tasks." })).status).toBe(202);
+  expect(await (await direct).json()).toEqual({ ok: true, text: "No tasks." });
+  await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: first.callId, ok: true, text: "Task #2 scheduled." });
+  expect(resultsOf(await reader.end())[0]?.text).toContain("Task #2 scheduled.");
+
+  // Warm after its run: the process serves no run, so a call reaches nothing.
+  expect(await (await internalCall(secret)).json()).toEqual({ ok: false, text: "No run is active for this agent; the tool was not called." });
+  await h.call("POST", `/v1/runs/${otherRunId}/cancel`);
+  await other.end();
+});
+
+it("unblocks a pending call when the run is cancelled, then forgets the process's secret and config", async () => {
+  const userId = "+15550000505";
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId, text: CREATE, options: WITH_TOOLS });
+  await toolCallOf(reader);
+  const secret = agentSecretOf(userId);
+  const pending = internalCall(secret);
+  await reader.waitFor((e) => e.type === "tool_call" && e.name === "schedule_list");
+
+  expect((await h.call("POST", `/v1/runs/${runId}/cancel`)).status).toBe(202);
+  expect(await (await pending).json()).toEqual({ ok: false, text: "The run ended before the relay answered." });
+  expect((await reader.end()).at(-1)).toMatchObject({ type: "error", code: "cancelled" });
+  await expect.poll(() => readdirSync(userPathsOf(h.dataDir, userId).tmp).filter((n) => n.startsWith("relay-mcp-")), { timeout: 10_000 }).toEqual([]);
+  expect((await internalCall(secret)).status).toBe(401);
+});
