@@ -1,0 +1,41 @@
+// What `npm start` tells the user besides the children's logs: settings in `.dev.vars` that point
+// the Worker away from the local pieces, and the URLs once everything answers. Pure.
+import type { LocalVars } from "./dev-vars";
+import type { ModelChoice } from "./model-choice";
+import { allowedNumbers, type StackUrls } from "./stack-plan";
+
+const same = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+export function settingNotes(vars: LocalVars, urls: StackUrls, sandboxedAsRoot: boolean): string[] {
+  const notes: string[] = [];
+  if (vars.VM_URL && !same(vars.VM_URL, urls.vm)) {
+    notes.push(`.dev.vars has VM_URL=${vars.VM_URL}: the Worker calls that VM, not the local one at ${urls.vm}.`);
+  }
+  if (vars.TWILIO_API_BASE && !same(vars.TWILIO_API_BASE, urls.twilio)) {
+    notes.push(`.dev.vars has TWILIO_API_BASE=${vars.TWILIO_API_BASE}: replies go there, not to the phone simulator.`);
+  }
+  if (vars.PUBLIC_URL && !same(vars.PUBLIC_URL, urls.worker)) {
+    notes.push(
+      `.dev.vars has PUBLIC_URL=${vars.PUBLIC_URL}: the Worker checks signatures for that URL, so it refuses the simulator's messages (signed for ${urls.worker}).`,
+    );
+  }
+  const { valid, invalid } = allowedNumbers(vars.ALLOWED_SENDERS);
+  if (valid.length === 0) notes.push("ALLOWED_SENDERS in .dev.vars is empty: the relay answers nobody (it fails closed).");
+  if (invalid.length > 0) notes.push(`ALLOWED_SENDERS in .dev.vars has entries that are not E.164 (+15551234567): ${invalid.join(", ")}.`);
+  if (sandboxedAsRoot) {
+    notes.push("Running as root: the VM's Claude Code CLI gets IS_SANDBOX=1, without which it refuses to run as root with bypassPermissions.");
+  }
+  return notes;
+}
+
+export function readyLines(urls: StackUrls, model: ModelChoice, simulatorPhones: string[]): string[] {
+  const second = simulatorPhones[1];
+  return [
+    "Ready.",
+    `  Phone simulator  ${urls.twilio}${second ? `   (a second user: ${urls.twilio}/?phone=${encodeURIComponent(second)})` : ""}`,
+    `  Worker           ${urls.worker}   (POST /twilio/inbound, POST /twilio/status, GET /health)`,
+    `  Agent VM         ${urls.vm}`,
+    ...(model.kind === "offline" ? [`  Offline model    ${urls.model}`] : []),
+    "Ctrl-C stops everything.",
+  ];
+}

@@ -1,0 +1,123 @@
+// What the local stack runs: each child's command, arguments, environment and health URL, built
+// from the ports, `.dev.vars` and the model choice. Pure, so the wiring is tested without processes.
+import type { LocalVars } from "./dev-vars";
+import { modelEnv, type ModelChoice } from "./model-choice";
+
+export const HOST = "127.0.0.1";
+
+export type ChildName = "worker" | "vm" | "twilio" | "model";
+export type Ports = Record<ChildName, number>;
+
+/** The contract's ports; the offline model's is the project's choice. */
+export const DEFAULT_PORTS: Ports = { worker: 8787, vm: 8080, twilio: 8788, model: 8790 };
+
+export type ChildSpec = {
+  name: ChildName;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Answers 200 once the child is ready. */
+  readyUrl: string;
+};
+
+export type StackInput = {
+  root: string;
+  ports: Ports;
+  vars: LocalVars;
+  model: ModelChoice;
+  /** Absolute, so the VM's sessions stay where they are whatever its working directory. */
+  dataDir: string;
+  /** The shell's environment: every child inherits it, under the stack's own settings. */
+  baseEnv: Readonly<Record<string, string | undefined>>;
+  nodePath: string;
+  wranglerCli: string;
+  runningAsRoot: boolean;
+};
+
+export type StackUrls = Record<ChildName, string>;
+
+export function localUrls(ports: Ports): StackUrls {
+  const url = (port: number) => `http://${HOST}:${port}`;
+  return { worker: url(ports.worker), vm: url(ports.vm), twilio: url(ports.twilio), model: url(ports.model) };
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const KNOWN_NAMES: Record<string, string> = { "+15551230001": "Alice", "+15551230002": "Bob" };
+
+export function allowedNumbers(allowedSenders: string): { valid: string[]; invalid: string[] } {
+  const entries = allowedSenders.split(",").map((entry) => entry.trim()).filter(Boolean);
+  return { valid: entries.filter((e) => E164.test(e)), invalid: entries.filter((e) => !E164.test(e)) };
+}
+
+/** The simulator offers exactly the allowed numbers, so every identity it offers gets answers. */
+export function simulatorUsers(allowedSenders: string): string | undefined {
+  const { valid } = allowedNumbers(allowedSenders);
+  if (valid.length === 0) return undefined;
+  return valid.map((phone) => `${phone}:${KNOWN_NAMES[phone] ?? phone}`).join(",");
+}
+
+function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+export function planStack(input: StackInput): ChildSpec[] {
+  const urls = localUrls(input.ports);
+  const base = definedEnv(input.baseEnv);
+  const tsx = (script: string) => ({ command: input.nodePath, args: ["--import", "tsx", script], cwd: input.root });
+  const children: ChildSpec[] = [];
+
+  children.push({
+    name: "worker",
+    command: input.nodePath,
+    // Settings from `.dev.vars`, Durable Object state persisted under `.wrangler/state`.
+    args: [input.wranglerCli, "dev", "--ip", HOST, "--port", String(input.ports.worker), "--show-interactive-dev-session=false"],
+    cwd: input.root,
+    // The Worker reads request.cf nowhere; fetching it only fails (noisily) offline.
+    env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...base, WRANGLER_SEND_METRICS: "false" },
+    readyUrl: `${urls.worker}/health`,
+  });
+
+  const vmEnv: Record<string, string> = {
+    ...base,
+    PORT: String(input.ports.vm),
+    // Loopback only: the VM runs commands for whoever holds the token.
+    HOST,
+    VM_TOKEN: input.vars.VM_TOKEN,
+    DATA_DIR: input.dataDir,
+    // Nothing restarts a local VM that exits when idle, as Fly does; keep it up unless asked.
+    IDLE_TIMEOUT_MS: base.IDLE_TIMEOUT_MS ?? "0",
+    ...modelEnv(input.model),
+  };
+  // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1".
+  if (input.runningAsRoot) vmEnv.IS_SANDBOX = "1";
+  children.push({ name: "vm", command: "npm", args: ["run", "--silent", "vm"], cwd: input.root, env: vmEnv, readyUrl: `${urls.vm}/health` });
+
+  // An EMULATOR_USERS from the shell (`+1555…:Name,…`) names the simulator's people itself.
+  const users = base.EMULATOR_USERS ?? simulatorUsers(input.vars.ALLOWED_SENDERS);
+  children.push({
+    name: "twilio",
+    ...tsx("emulator/main.ts"),
+    env: {
+      ...base,
+      EMULATOR_PORT: String(input.ports.twilio),
+      EMULATOR_HOST: HOST,
+      TWILIO_ACCOUNT_SID: input.vars.TWILIO_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: input.vars.TWILIO_AUTH_TOKEN,
+      TWILIO_WHATSAPP_FROM: input.vars.TWILIO_WHATSAPP_FROM,
+      RELAY_URL: urls.worker,
+      ...(users ? { EMULATOR_USERS: users } : {}),
+    },
+    readyUrl: `${urls.twilio}/`,
+  });
+
+  if (input.model.kind === "offline") {
+    children.push({
+      name: "model",
+      ...tsx("test/stand-ins/anthropic-api-main.ts"),
+      env: { ...base, ANTHROPIC_STAND_IN_PORT: String(input.ports.model), ANTHROPIC_STAND_IN_HOST: HOST },
+      readyUrl: `${urls.model}/`,
+    });
+  }
+  return children;
+}

@@ -1,0 +1,104 @@
+// Starts the real local stack for a test (wrangler dev, the VM running the real Claude Code CLI
+// against the offline model, the Twilio emulator) on free ports, through the same scripts/
+// modules as `npm start`, from a fresh clone whose `.dev.vars` is the shipped example with the
+// test's ports. Logs go to test/artifacts/e2e/<label>.log.
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
+import { readLocalVars, type LocalVars } from "../../../scripts/stack/dev-vars";
+import { freePort } from "../../../scripts/stack/ports";
+import { launchStack, type Stack } from "../../../scripts/stack/stack";
+import { HOST, localUrls, planStack, type Ports, type StackUrls } from "../../../scripts/stack/stack-plan";
+import { makeFreshClone, REPO_ROOT } from "./fresh-clone";
+
+/** Six allowed people: Alice and Bob as in the example, and four more so each test has its own phone. */
+export const PHONES = ["+15551230001", "+15551230002", "+15551230003", "+15551230004", "+15551230005", "+15551230006"] as const;
+const PEOPLE = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank"];
+
+export type E2eStack = {
+  urls: StackUrls;
+  vars: LocalVars;
+  root: string;
+  stack: Stack;
+  /** Every prefixed line the children wrote so far. */
+  lines: string[];
+  stop(): Promise<void>;
+};
+
+/** Pure: `.dev.vars` text with the given keys' values replaced, everything else kept. */
+export function withValues(text: string, values: Record<string, string>): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const key = /^([A-Z_]+)=/.exec(line)?.[1];
+      return key && key in values ? `${key}=${values[key]}` : line;
+    })
+    .join("\n");
+}
+
+/** The test's environment minus what a user's shell would not have, and never a real credential. */
+function shellEnv(): Record<string, string | undefined> {
+  const hidden = /^(VITEST.*|NODE_ENV|TEST|ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|DATA_DIR|IDLE_TIMEOUT_MS|PORT|HOST)$/;
+  const shell = Object.fromEntries(Object.entries(process.env).filter(([key]) => !hidden.test(key)));
+  return { ...shell, EMULATOR_USERS: PHONES.map((phone, i) => `${phone}:${PEOPLE[i]}`).join(",") };
+}
+
+export async function startE2eStack(label: string): Promise<E2eStack> {
+  const ports: Ports = { worker: await freePort(HOST), vm: await freePort(HOST), twilio: await freePort(HOST), model: await freePort(HOST) };
+  const urls = localUrls(ports);
+  const clone = makeFreshClone(label);
+  const example = readFileSync(join(clone.root, ".dev.vars.example"), "utf8");
+  const devVars = withValues(example, {
+    TWILIO_API_BASE: urls.twilio,
+    TWILIO_MESSAGING_API_BASE: urls.twilio,
+    PUBLIC_URL: urls.worker,
+    VM_URL: urls.vm,
+    VM_TOKEN: randomBytes(16).toString("hex"),
+    ALLOWED_SENDERS: PHONES.join(","),
+  });
+  writeFileSync(join(clone.root, ".dev.vars"), devVars);
+  const parsed = readLocalVars(devVars);
+  if (!parsed.ok) throw new Error(`e2e .dev.vars: ${parsed.problems.join("; ")}`);
+
+  const logDir = join(REPO_ROOT, "test/artifacts/e2e");
+  mkdirSync(logDir, { recursive: true });
+  const logPath = join(logDir, `${label}.log`);
+  writeFileSync(logPath, "");
+  const lines: string[] = [];
+  const specs = planStack({
+    root: clone.root,
+    ports,
+    vars: parsed.vars,
+    model: { kind: "offline", url: urls.model },
+    dataDir: join(clone.root, ".data/vm"),
+    baseEnv: shellEnv(),
+    nodePath: process.execPath,
+    wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
+    runningAsRoot: process.getuid?.() === 0,
+  });
+  const stack = launchStack(specs, {
+    write: (line) => {
+      lines.push(line);
+      appendFileSync(logPath, `${line}\n`);
+    },
+    onUnexpectedExit: (name, exit) => appendFileSync(logPath, `[e2e] ${name} exited unexpectedly: ${JSON.stringify(exit)}\n`),
+  });
+  try {
+    await stack.ready;
+  } catch (error) {
+    clone.remove();
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`);
+  }
+  return {
+    urls,
+    vars: parsed.vars,
+    root: clone.root,
+    stack,
+    lines,
+    stop: async () => {
+      await stack.stop();
+      clone.remove();
+    },
+  };
+}

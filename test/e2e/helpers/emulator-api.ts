@@ -1,0 +1,40 @@
+// Reads what the relay sent through the Twilio emulator, and waits for it, for the end-to-end tests.
+import { z } from "zod";
+
+const MessagesSchema = z.object({
+  messages: z.array(z.object({ sid: z.string(), to: z.string(), body: z.string().nullable(), status: z.string() })),
+});
+export type SentMessage = z.infer<typeof MessagesSchema>["messages"][number];
+
+const TypingSchema = z.object({ requests: z.array(z.object({ messageId: z.string() })) });
+
+/** Everything the relay sent to this phone, in the order the emulator received it. */
+export async function sentTo(twilioUrl: string, phone: string): Promise<SentMessage[]> {
+  const response = await fetch(`${twilioUrl}/__emulator/messages?to=${encodeURIComponent(`whatsapp:${phone}`)}`);
+  return MessagesSchema.parse(await response.json()).messages;
+}
+
+export async function typingRequestsFor(twilioUrl: string, messageId: string): Promise<number> {
+  const response = await fetch(`${twilioUrl}/__emulator/typing?messageId=${encodeURIComponent(messageId)}`);
+  return TypingSchema.parse(await response.json()).requests.length;
+}
+
+/** Polls until `check` returns a value, or fails with what it last saw. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** The offline model's reply to one user text always starts like this. */
+export const replyTo = (text: string) => `[offline model] You said: «${text}»`;
+export const ACK = "Got it, I'll process this next.";

@@ -1,0 +1,26 @@
+// A throwaway copy of the repository as a fresh clone would have it (no .dev.vars, no .wrangler,
+// no .data), sharing node_modules. The stack runs from it so that edits to the working tree
+// during a test (wrangler dev reloads on them) and the user's own local state stay out of it.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+
+export function makeFreshClone(label: string): { root: string; remove(): void } {
+  const root = mkdtempSync(join(tmpdir(), `relay-${label}-`));
+  // Tracked files and new ones not yet committed, as in the working tree; never ignored ones.
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO_ROOT, encoding: "utf8" })
+    .split("\0")
+    .filter((file) => file !== "" && existsSync(join(REPO_ROOT, file)));
+  for (const file of files) {
+    const from = join(REPO_ROOT, file);
+    if (!statSync(from).isFile()) continue;
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    copyFileSync(from, join(root, file));
+    chmodSync(join(root, file), statSync(from).mode);
+  }
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}

@@ -1,0 +1,89 @@
+// The phone simulator in headless Chromium against the real stack: wrangler dev, the VM running
+// the real Claude Code CLI on the offline model, and the Twilio emulator. One stack for the file;
+// each test talks from its own phone so they cannot see each other's replies.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
+import { launchChromium } from "../../emulator/tools/chromium";
+import { longText } from "../stand-ins/anthropic-conversation";
+import { ACK, eventually, replyTo, sentTo } from "./helpers/emulator-api";
+import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
+import { openPhone, replies, screenshot, type, waitForReplies } from "./helpers/simulator-page";
+
+const [ALICE, BOB, CAROL, DAVE] = PHONES;
+let stack: E2eStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startE2eStack("simulator"), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function phone(number: string): Promise<Page> {
+  const page = await openPhone(browser, stack.urls.twilio, number);
+  onTestFinished(() => page.close());
+  return page;
+}
+
+it("answers a message typed in the simulator", async () => {
+  const page = await phone(ALICE);
+  await type(page, "Hello! Is the relay working?");
+  const [reply] = await waitForReplies(page, 1);
+  expect(reply).toContain(replyTo("Hello! Is the relay working?"));
+  // The relay's typing indicator marked the user's message read.
+  await page.locator("[data-testid=message][data-direction=in][data-status=read]").waitFor();
+  await screenshot(page, "simulator-reply");
+});
+
+it("acknowledges a message sent while the first one runs, then answers both in order", async () => {
+  const page = await phone(CAROL);
+  await type(page, "[[slow 6000]] first: run the tests");
+  // The typing bubble shows once the relay streams the run from the VM.
+  await page.getByTestId("typing").waitFor({ timeout: 90_000 });
+  await type(page, "second: and bump the version");
+  const shown = await waitForReplies(page, 3);
+  expect(shown).toHaveLength(3);
+  expect(shown[0]).toBe(ACK);
+  expect(shown[1]).toContain(replyTo("[[slow 6000]] first: run the tests"));
+  expect(shown[2]).toContain(replyTo("second: and bump the version"));
+  await screenshot(page, "simulator-ack");
+});
+
+it("delivers a long reply in parts of at most 1600 characters, in order, nothing lost", async () => {
+  const page = await phone(DAVE);
+  await type(page, "[[long 4000]] explain everything");
+  const parts = await eventually("the long reply's last paragraph", async () => {
+    const sent = await sentTo(stack.urls.twilio, DAVE);
+    return sent.length >= 3 && sent.at(-1)?.body?.includes("Paragraph") ? sent : undefined;
+  });
+  const bodies = parts.map((m) => m.body ?? "");
+  for (const body of bodies) expect(body.length).toBeLessThanOrEqual(1600);
+  expect(bodies[0]).toMatch(/^\[offline model\] A long answer follows/);
+  // Every paragraph of the model's answer arrives exactly once, in order, across the parts.
+  const paragraphs = (text: string) => [...text.matchAll(/Paragraph (\d+)\./g)].map((m) => Number(m[1]));
+  expect(paragraphs(bodies.join("\n"))).toEqual(paragraphs(longText(4000)));
+  // The page shows the same parts as separate bubbles, in the same order.
+  const shown = await waitForReplies(page, bodies.length);
+  expect(shown.map((text) => paragraphs(text))).toEqual(bodies.map((body) => paragraphs(body)));
+  await screenshot(page, "simulator-long");
+});
+
+it("keeps two users apart: each page shows only its own conversation", async () => {
+  const [alice, bob] = [await phone(ALICE), await phone(BOB)];
+  await type(bob, "Bob here, what's up?");
+  await type(alice, "Alice again");
+  await eventually("Bob's reply", async () => ((await replies(bob)).some((r) => r.includes(replyTo("Bob here, what's up?"))) ? true : undefined));
+  await eventually("Alice's reply", async () => ((await replies(alice)).some((r) => r.includes(replyTo("Alice again"))) ? true : undefined));
+  const aliceText = (await alice.getByTestId("conversation").textContent()) ?? "";
+  const bobText = (await bob.getByTestId("conversation").textContent()) ?? "";
+  expect(aliceText).not.toContain("Bob here");
+  expect(bobText).not.toContain("Alice again");
+  expect(bobText).not.toContain("Is the relay working");
+  // Separate agent sessions too: Bob's session has one user message, Alice's two.
+  expect(bobText).toContain("This conversation has 1 user message.");
+  expect(aliceText).toContain("This conversation has 2 user messages");
+  await screenshot(bob, "simulator-two-users-bob");
+  await screenshot(alice, "simulator-two-users-alice");
+});

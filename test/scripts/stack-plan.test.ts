@@ -1,0 +1,134 @@
+// The local stack's wiring: every child gets the ports, credentials and token that make the others reach it.
+import { describe, expect, it } from "vitest";
+import type { LocalVars } from "../../scripts/stack/dev-vars";
+import type { ModelChoice } from "../../scripts/stack/model-choice";
+import { DEFAULT_PORTS, planStack, simulatorUsers, type ChildName, type StackInput } from "../../scripts/stack/stack-plan";
+
+const VARS: LocalVars = {
+  TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+  TWILIO_AUTH_TOKEN: "emulator-token",
+  TWILIO_WHATSAPP_FROM: "whatsapp:+14155238886",
+  ALLOWED_SENDERS: "+15551230001,+15551230002",
+  VM_TOKEN: "vm-secret",
+};
+const OFFLINE: ModelChoice = { kind: "offline", url: "http://127.0.0.1:8790" };
+
+function plan(overrides: Partial<StackInput> = {}) {
+  const children = planStack({
+    root: "/repo",
+    ports: DEFAULT_PORTS,
+    vars: VARS,
+    model: OFFLINE,
+    dataDir: "/repo/.data/vm",
+    baseEnv: { PATH: "/usr/bin", PORT: "3000", HOST: "laptop" },
+    nodePath: "/usr/bin/node",
+    wranglerCli: "/repo/node_modules/wrangler/bin/wrangler.js",
+    runningAsRoot: false,
+    ...overrides,
+  });
+  const child = (name: ChildName) => children.find((c) => c.name === name);
+  return { children, child };
+}
+
+it("runs the offline model only without a credential, and every child from the repository root", () => {
+  expect(plan().children.map((c) => c.name)).toEqual(["worker", "vm", "twilio", "model"]);
+  expect(plan({ model: { kind: "real", credential: "ANTHROPIC_API_KEY" } }).children.map((c) => c.name)).toEqual(["worker", "vm", "twilio"]);
+  expect(new Set(plan().children.map((c) => c.cwd))).toEqual(new Set(["/repo"]));
+});
+
+it("starts wrangler dev on 127.0.0.1:8787 without metrics, and health-checks it", () => {
+  const worker = plan().child("worker")!;
+  expect(worker.command).toBe("/usr/bin/node");
+  expect(worker.args).toEqual([
+    "/repo/node_modules/wrangler/bin/wrangler.js",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    "8787",
+    "--show-interactive-dev-session=false",
+  ]);
+  expect(worker.env).toMatchObject({ WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", PATH: "/usr/bin" });
+  expect(worker.readyUrl).toBe("http://127.0.0.1:8787/health");
+});
+
+it("runs the VM as a user would (npm run vm) on loopback with the Worker's token, the data dir and the offline model", () => {
+  const vm = plan().child("vm")!;
+  expect([vm.command, ...vm.args]).toEqual(["npm", "run", "--silent", "vm"]);
+  expect(vm.env).toMatchObject({
+    PORT: "8080",
+    HOST: "127.0.0.1",
+    VM_TOKEN: "vm-secret",
+    DATA_DIR: "/repo/.data/vm",
+    IDLE_TIMEOUT_MS: "0",
+    ANTHROPIC_BASE_URL: "http://127.0.0.1:8790",
+    ANTHROPIC_API_KEY: "offline-model",
+    DISABLE_TELEMETRY: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    PATH: "/usr/bin",
+  });
+  expect(vm.env.IS_SANDBOX).toBeUndefined();
+  expect(vm.readyUrl).toBe("http://127.0.0.1:8080/health");
+});
+
+it("leaves the shell's real credential to the VM untouched", () => {
+  const vm = plan({ model: { kind: "real", credential: "ANTHROPIC_API_KEY" }, baseEnv: { ANTHROPIC_API_KEY: "sk-ant-real" } }).child("vm")!;
+  expect(vm.env.ANTHROPIC_API_KEY).toBe("sk-ant-real");
+  expect(vm.env.ANTHROPIC_BASE_URL).toBeUndefined();
+});
+
+describe("VM environment choices", () => {
+  it.each([
+    ["root without IS_SANDBOX gets IS_SANDBOX=1", { runningAsRoot: true }, { IS_SANDBOX: "1" }],
+    ["root with another IS_SANDBOX value gets 1, the only one the CLI accepts", { runningAsRoot: true, baseEnv: { IS_SANDBOX: "yes" } }, { IS_SANDBOX: "1" }],
+    ["not root: the shell's IS_SANDBOX, if any, is left alone", { baseEnv: { IS_SANDBOX: "yes" } }, { IS_SANDBOX: "yes" }],
+    ["an IDLE_TIMEOUT_MS from the shell wins", { baseEnv: { IDLE_TIMEOUT_MS: "60000" } }, { IDLE_TIMEOUT_MS: "60000" }],
+  ])("%s", (_name, overrides, expected) => {
+    expect(plan(overrides).child("vm")!.env).toMatchObject(expected);
+  });
+});
+
+it("gives the emulator the Worker's credentials and sender, posts to the Worker, and offers the allowed numbers", () => {
+  const twilio = plan().child("twilio")!;
+  expect(twilio.args).toEqual(["--import", "tsx", "emulator/main.ts"]);
+  expect(twilio.env).toMatchObject({
+    EMULATOR_PORT: "8788",
+    EMULATOR_HOST: "127.0.0.1",
+    TWILIO_ACCOUNT_SID: VARS.TWILIO_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: VARS.TWILIO_AUTH_TOKEN,
+    TWILIO_WHATSAPP_FROM: VARS.TWILIO_WHATSAPP_FROM,
+    RELAY_URL: "http://127.0.0.1:8787",
+    EMULATOR_USERS: "+15551230001:Alice,+15551230002:Bob",
+  });
+  expect(twilio.readyUrl).toBe("http://127.0.0.1:8788/");
+});
+
+it("lets an EMULATOR_USERS from the shell name the simulator's people", () => {
+  const twilio = plan({ baseEnv: { EMULATOR_USERS: "+15551230001:Ann" } }).child("twilio")!;
+  expect(twilio.env.EMULATOR_USERS).toBe("+15551230001:Ann");
+});
+
+it("runs the offline model on its port", () => {
+  const model = plan().child("model")!;
+  expect(model.args).toEqual(["--import", "tsx", "test/stand-ins/anthropic-api-main.ts"]);
+  expect(model.env).toMatchObject({ ANTHROPIC_STAND_IN_PORT: "8790", ANTHROPIC_STAND_IN_HOST: "127.0.0.1" });
+});
+
+it("follows other ports everywhere they appear", () => {
+  const { child } = plan({ ports: { worker: 9001, vm: 9002, twilio: 9003, model: 9004 }, model: { kind: "offline", url: "http://127.0.0.1:9004" } });
+  expect(child("worker")!.args).toContain("9001");
+  expect(child("vm")!.env).toMatchObject({ PORT: "9002", ANTHROPIC_BASE_URL: "http://127.0.0.1:9004" });
+  expect(child("twilio")!.env).toMatchObject({ EMULATOR_PORT: "9003", RELAY_URL: "http://127.0.0.1:9001" });
+  expect(child("model")!.env.ANTHROPIC_STAND_IN_PORT).toBe("9004");
+});
+
+describe("simulatorUsers", () => {
+  it.each([
+    ["the defaults keep their names", "+15551230001, +15551230002", "+15551230001:Alice,+15551230002:Bob"],
+    ["other numbers are named by their number", "+447700900123", "+447700900123:+447700900123"],
+    ["entries that are not E.164 are left out", "+15551230001,5551234,", "+15551230001:Alice"],
+    ["nobody allowed: the emulator's own defaults", "", undefined],
+  ])("%s", (_name, allowed, expected) => {
+    expect(simulatorUsers(allowed)).toBe(expected);
+  });
+});
