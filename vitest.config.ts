@@ -37,8 +37,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 240_000,
           pool: "forks",
+          // One file at a time; vitest also runs such a project after the parallel ones.
           fileParallelism: false,
-          maxWorkers: 1,
         },
       },
       {
