@@ -115,6 +115,8 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     expect(await second.exited).not.toBe(0);
     expect(second.lines).toContain("[start]  Port 8787 on 127.0.0.1 (the Worker under wrangler dev) is already in use.");
     expect(second.lines.some((l) => l.includes("nothing was started"))).toBe(true);
+    // Nothing was started: no child ever wrote a line, and its own process group is gone.
+    expect(second.lines.filter((l) => /^\[(worker|vm|twilio|model)\]/.test(l))).toEqual([]);
     expect(isAlive(-second.proc.pid!)).toBe(false);
     for (const url of [`${urls.worker}/health`, `${urls.vm}/health`, `${urls.twilio}/`]) expect((await fetch(url)).status).toBe(200);
 

@@ -8,13 +8,16 @@ import { dirname, join, resolve } from "node:path";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 
-export function makeFreshClone(label: string): { root: string; remove(): void } {
-  const root = mkdtempSync(join(tmpdir(), `relay-${label}-`));
-  // Tracked files and new ones not yet committed, as in the working tree; never ignored ones.
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO_ROOT, encoding: "utf8" })
+/** What a clone holds: tracked files and new ones not yet committed, never ignored ones. */
+function sourceFiles(): string[] {
+  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO_ROOT, encoding: "utf8" })
     .split("\0")
     .filter((file) => file !== "" && existsSync(join(REPO_ROOT, file)));
-  for (const file of files) {
+}
+
+export function makeFreshClone(label: string): { root: string; remove(): void } {
+  const root = mkdtempSync(join(tmpdir(), `relay-${label}-`));
+  for (const file of sourceFiles()) {
     const from = join(REPO_ROOT, file);
     if (!statSync(from).isFile()) continue;
     mkdirSync(dirname(join(root, file)), { recursive: true });
