@@ -17,7 +17,7 @@ import { createSchedulesRepo } from "./db/schedules-repo";
 import { createSettingsRepo } from "./db/settings-repo";
 import { createSql, type Sql } from "./db/sql";
 import { announceHeld, flushOutbox } from "./outbox-sender";
-import { RunDriver, STREAM_SLICE_MS } from "./run-driver";
+import { RunDriver, STREAM_SLICE_MS, WATCHDOG_MS } from "./run-driver";
 import type { RelayState } from "./run-effects";
 import { runRelayTool } from "./schedule-service";
 import { claimDueTasks } from "./task-lifecycle";
@@ -36,8 +36,6 @@ export type InboundMessage = {
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
-/** A watchdog alarm fires this long after a stream slice should have ended. */
-const WATCHDOG_GRACE_MS = 30_000;
 
 export class PhoneAgent extends DurableObject<Env> {
   private readonly sql: Sql;
@@ -198,7 +196,7 @@ export class PhoneAgent extends DurableObject<Env> {
     const run = runs.open();
     const runAt = run
       ? this.pumping && run.phase === "streaming"
-        ? now + STREAM_SLICE_MS + WATCHDOG_GRACE_MS
+        ? now + WATCHDOG_MS
         : run.nextAttemptAt
       : messages.countQueued() > 0
         ? now

@@ -16,6 +16,11 @@ export const STREAM_SLICE_MS = 5 * 60_000;
 /** Three missed heartbeats: the connection is dead even if TCP has not noticed. */
 export const STREAM_IDLE_TIMEOUT_MS = 45_000;
 export const TYPING_REFRESH_MS = 20_000;
+/**
+ * While a stream is read, the alarm stays this far ahead and is pushed on every half of it:
+ * if this instance dies (a deploy resets it), a new one resumes the run within a minute.
+ */
+export const WATCHDOG_MS = 60_000;
 
 export type DriverDeps = RelayState & {
   vm: VmClient | null;
@@ -116,7 +121,12 @@ export class RunDriver {
     pending.catch(() => undefined);
     let lastLineAt = Date.now();
     let lastTypingAt = Date.now();
+    let lastWatchdogAt = Date.now();
     for (;;) {
+      if (Date.now() - lastWatchdogAt >= WATCHDOG_MS / 2) {
+        await this.d.armWatchdog();
+        lastWatchdogAt = Date.now();
+      }
       const wake = this.wakePending
         ? Promise.resolve("wake" as const)
         : new Promise<"wake">((resolve) => (this.wakeSignal = () => resolve("wake")));
@@ -124,6 +134,7 @@ export class RunDriver {
         deadline,
         lastLineAt + STREAM_IDLE_TIMEOUT_MS,
         lastTypingAt + TYPING_REFRESH_MS,
+        lastWatchdogAt + WATCHDOG_MS / 2,
         this.d.nextTimerAt() ?? Number.POSITIVE_INFINITY,
       );
       let timer: ReturnType<typeof setTimeout> | undefined;
