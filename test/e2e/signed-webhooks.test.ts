@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { ACK, eventually, replyTo, sentTo, typingRequestsFor } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
 
-const [ALICE, BOB, CAROL] = PHONES;
+const [ALICE, BOB, CAROL, DAVE] = PHONES;
 let stack: E2eStack;
 
 beforeAll(async () => {
@@ -88,4 +88,17 @@ it("acknowledges a message sent while the first runs, then answers both in order
   });
   expect(after).toHaveLength(4);
   expect(after[3]).toContain(replyTo("third"));
+});
+
+it("the agent schedules a task with its relay tool: real CLI, MCP bridge, relay validation", async () => {
+  await inbound(DAVE, '[[tool schedule_create {"kind":"every","every":"2h","prompt":"check the build"}]] remind me');
+  const reply = await eventually("the tool's answer", async () => {
+    const sent = await bodiesTo(DAVE);
+    return sent.find((body) => body.includes("schedule_create tool answered"));
+  });
+  expect(reply).toMatch(/Task #1 scheduled: every 2h, in a fresh session/);
+  // The task is real: the relay lists it.
+  await inbound(DAVE, "/schedules");
+  const listing = await eventually("the listing", async () => (await bodiesTo(DAVE)).find((body) => body.startsWith("Your tasks")));
+  expect(listing).toMatch(/#1 every 2h: next .*\n {3}check the build/);
 });
