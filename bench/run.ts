@@ -3,6 +3,7 @@
 import { cpus, loadavg } from "node:os";
 import { parseBenchArgs } from "./lib/args";
 import type { Figure } from "./lib/figures";
+import { gitState } from "./lib/git-state";
 import { writeResults } from "./lib/results";
 import type { Section, SectionOutcome } from "./lib/section";
 import { renderTable } from "./lib/table";
@@ -16,6 +17,7 @@ const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);
 const startedAt = new Date();
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform, loadavgAtStart: loadavg() };
+const code = gitState();
 
 const outcomes: { name: string; title: string; seconds: number; outcome: SectionOutcome | { status: "failed"; error: string } }[] = [];
 for (const section of SECTIONS.filter((s) => !args.only || args.only.includes(s.name))) {
@@ -31,7 +33,8 @@ for (const section of SECTIONS.filter((s) => !args.only || args.only.includes(s.
 }
 
 const figures: Figure[] = outcomes.flatMap((o) => (o.outcome.status === "ok" ? o.outcome.figures : []));
-console.log(`\nbench ${startedAt.toISOString()}${args.quick ? " (quick)" : ""}: ${machine.cpus} cores, load average at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}\n`);
+const codeLine = code.commit ? `, commit ${code.commit.slice(0, 7)}${code.uncommittedWorkerFiles ? ` + ${code.uncommittedWorkerFiles} uncommitted Worker file(s)` : ""}` : "";
+console.log(`\nbench ${startedAt.toISOString()}${args.quick ? " (quick)" : ""}: ${machine.cpus} cores, load average at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}${codeLine}\n`);
 console.log(renderTable(figures));
 for (const o of outcomes) {
   if (o.outcome.status === "skipped") console.log(`\n${o.name}: SKIPPED: ${o.outcome.reason}`);
@@ -41,6 +44,7 @@ const path = await writeResults(args.quick ? "bench-quick" : "bench", startedAt,
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
   args,
+  code,
   machine: { ...machine, loadavgAtEnd: loadavg() },
   figures,
   sections: outcomes,
