@@ -86,7 +86,7 @@ export function measureRelay(o: RelayObservations): RelayMeasure {
   const rowsOf = (events: string[]) =>
     o.logs.filter((l) => events.includes(String(l.event))).reduce((n, l) => n + (typeof l.rowsWritten === "number" ? l.rowsWritten : 0), 0);
   const enqueueRows = rowsOf(["message_queued", "message_duplicate"]);
-  const rowsWritten = enqueueRows + rowsOf(["alarm_done"]);
+  const rowsWritten = enqueueRows + rowsOf(["alarm_done", "pump_done"]);
   const queuedOrder = o.logs.filter((l) => l.event === "message_queued").map((l) => String(l.messageId));
   const messages = o.load.lanes.flat();
   const { expected, outOfOrder } = expectedOrder(o.load, queuedOrder);

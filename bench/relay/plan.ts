@@ -19,6 +19,8 @@ export function loadShapes(quick: boolean): LoadShape[] {
     { key: "c50", label: "100 phones, 50 in flight", phones: 100 / scale, messagesPerPhone: 10, concurrency: 50, burst: false },
     { key: "c5", label: "100 phones, 5 in flight", phones: 100 / scale, messagesPerPhone: 10, concurrency: 5, burst: false },
     { key: "burst", label: "burst on 1 phone, 50 in flight", phones: 1, messagesPerPhone: 200 / scale, concurrency: 50, burst: true },
+    // One message at a time: dispatch latency when the runtime is not saturated.
+    { key: "c1", label: "20 phones, 1 in flight", phones: 20 / scale, messagesPerPhone: 5, concurrency: 1, burst: false },
   ];
 }
 

@@ -22,7 +22,7 @@ export const DEFINITIONS = {
     "VM stand-in's arrival time of the first POST /v1/runs or /input carrying the message − the moment the client had the webhook's 200 status line; negative when the alarm reaches the VM before the 200 reaches the client; ±1 ms (the stand-in stamps Date.now())",
   cpuPerMessage:
     "CPU time (user + system, from /proc) of the wrangler dev process group (wrangler's Node and workerd) over a load ÷ messages; the relay's runs until its replies are sent, so it includes dispatch and replies. Unlike rates, other work on the machine does not add to it",
-  rowsPerMessage: "sum of rowsWritten in the Durable Objects' message_queued and alarm_done log lines during a load (drained) ÷ messages sent",
+  rowsPerMessage: "sum of rowsWritten in the Durable Objects' message_queued, alarm_done and pump_done log lines during a load (drained) ÷ messages sent",
   lostOrReordered:
     "from the Twilio emulator: each message's text must come back in exactly one reply (`echo: a | b` answers a turn of several), per phone in send order (a burst: in the order its Durable Object queued them)",
   medians: "per-round p50/p99/rates, then the median across rounds; counts of lost/duplicated/reordered are summed over all rounds",

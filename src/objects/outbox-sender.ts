@@ -46,7 +46,6 @@ export async function flushOutbox(d: OutboxSenderDeps): Promise<void> {
     const after = d.now();
     if (result.ok) {
       d.outbox.markSent(head.id, result.sid, after);
-      d.log("outbox_sent", { outboxId: head.id, sid: result.sid, attempt: head.attempts + 1 });
       continue;
     }
     const retryAt = result.retryable ? nextRetryAt(head.attempts + 1, after, OUTBOX_RETRY_DELAYS_MS) : null;

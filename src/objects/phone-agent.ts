@@ -34,6 +34,9 @@ export type InboundMessage = {
   publicOrigin: string;
 };
 
+/** A pump started by a message reads the stream this long before handing over to the alarm. */
+const DIRECT_SLICE_MS = 20_000;
+
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
 
@@ -127,7 +130,9 @@ export class PhoneAgent extends DurableObject<Env> {
     if (stored?.checkVm) this.ctx.waitUntil(this.answerVmHealth(message.messageId));
     if (stored) {
       this.driver.wake();
+      // The alarm first, so the work is safe even if this instance dies; then start at once.
       await this.armAlarm();
+      if (!this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS));
     }
     return { stored: stored !== null };
   }
@@ -138,7 +143,9 @@ export class PhoneAgent extends DurableObject<Env> {
     const { outbox, settings } = this.state.repos;
     this.ctx.storage.transactionSync(() => {
       const item = outbox.applyStatus(update.messageSid, update.status, update.errorCode, now);
-      this.state.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
+      if (!item || update.errorCode) {
+        this.state.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
+      }
       if (!item || item.contentSid || update.errorCode !== WINDOW_CLOSED_ERROR) return;
       if (outbox.add({ dedupeKey: `resend:${update.messageSid}`, body: item.body, held: true, now })) {
         const templateSid = this.config?.twilio.templateSid ?? null;
@@ -149,27 +156,43 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    const floor = this.state.repos.settings.getNumber("alarm_at") ?? 0;
+    // The platform's alarm is spent: armAlarm must set the next one even if it is the same time.
+    this.state.repos.settings.set("alarm_at", null);
+    await this.pump("alarm", STREAM_SLICE_MS, floor);
+  }
+
+  /**
+   * Claims due tasks and drives runs until nothing is due or the slice ends. From an alarm, a
+   * slice of 5 min (the handler may run 15); straight from a webhook, a short one so a reply
+   * needs no alarm round trip, after which the alarm (already armed) takes over.
+   */
+  private async pump(trigger: "alarm" | "message", sliceMs: number, floor = 0): Promise<void> {
     const startedAt = Date.now();
     const rowsBefore = this.sql.rowsWritten();
-    this.alarmFloor = this.state.repos.settings.getNumber("alarm_at") ?? 0;
-    this.claimTasks();
     if (this.pumping) {
       // This instance already pumps (a long stream): it picks up what was claimed.
+      this.alarmFloor = floor;
+      this.claimTasks();
+      this.alarmFloor = 0;
       this.driver.wake();
       await this.armAlarm();
       return;
     }
     this.pumping = true;
+    this.alarmFloor = floor;
     try {
-      await this.driver.pump(Date.now() + STREAM_SLICE_MS);
+      this.claimTasks();
+      await this.driver.pump(Date.now() + sliceMs);
     } catch (error) {
       // Expected failures are rows already; this is a bug. Never let the platform retry blindly.
-      this.state.log("alarm_error", { error: error instanceof Error ? error.message : String(error) });
+      this.state.log("pump_error", { trigger, error: error instanceof Error ? error.message : String(error) });
     } finally {
       this.pumping = false;
       this.alarmFloor = 0;
       await this.armAlarm();
-      this.state.log("alarm_done", { durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+      const done = { trigger, durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore };
+      this.state.log(trigger === "alarm" ? "alarm_done" : "pump_done", done);
     }
   }
 
@@ -208,6 +231,7 @@ export class PhoneAgent extends DurableObject<Env> {
     const at = this.nextWakeAt(Date.now());
     // While pumping, work due now is the pump's own; the finally block re-arms after it.
     if (this.pumping && at !== null && at <= Date.now()) return;
+    if (at === this.state.repos.settings.getNumber("alarm_at")) return;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
     this.state.repos.settings.set("alarm_at", at);

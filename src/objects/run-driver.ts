@@ -16,6 +16,7 @@ export const STREAM_SLICE_MS = 5 * 60_000;
 /** Three missed heartbeats: the connection is dead even if TCP has not noticed. */
 export const STREAM_IDLE_TIMEOUT_MS = 45_000;
 export const TYPING_REFRESH_MS = 20_000;
+export const TYPING_DELAY_MS = 1_500;
 /**
  * While a stream is read, the alarm stays this far ahead and is pushed on every half of it:
  * if this instance dies (a deploy resets it), a new one resumes the run within a minute.
@@ -76,7 +77,6 @@ export class RunDriver {
         queued.filter((m) => batch.ids.includes(m.id)),
         now,
       );
-      this.d.log("run_created", { runId: run.id, messages: batch.ids.length, context: batch.context });
       return run;
     });
   }
@@ -105,8 +105,7 @@ export class RunDriver {
     if (!opened.ok) return this.fail(run, { kind: "transport", reason: opened.failure }, opened.detail);
     this.d.repos.runs.markStreaming(run.id, this.d.now());
     await this.d.armWatchdog();
-    this.d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq });
-    await this.d.refreshTyping();
+    this.d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
     try {
       return await this.readStream(run, opened.body, deadline);
     } finally {
@@ -120,7 +119,8 @@ export class RunDriver {
     let pending = lines.next();
     pending.catch(() => undefined);
     let lastLineAt = Date.now();
-    let lastTypingAt = Date.now();
+    // The first typing indicator after a short delay: an instant answer needs none.
+    let lastTypingAt = Date.now() - TYPING_REFRESH_MS + TYPING_DELAY_MS;
     let lastWatchdogAt = Date.now();
     for (;;) {
       if (Date.now() - lastWatchdogAt >= WATCHDOG_MS / 2) {

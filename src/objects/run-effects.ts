@@ -27,6 +27,7 @@ export const MAX_MESSAGES_PER_TURN = 10;
 
 /** Finished rows older than this are pruned when a run ends (idle users keep nothing due). */
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export type ApplyOutcome = "replay" | "applied" | "terminal";
 
@@ -35,16 +36,14 @@ export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, eve
   return s.storage.transactionSync(() => {
     const now = s.now();
     const run = runs.get(runId);
+    // A progress line changes nothing: applying it twice is harmless, so it costs no write.
+    if (event.type === "progress") return run ? "applied" : "replay";
     if (!run || !runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
-    settings.set("last_activity_at", now);
     // A task in a fresh session must never replace the user's conversation.
     const keepSession = (sessionId: string) => run.context === "chat" && settings.set("session_id", sessionId);
     switch (event.type) {
       case "session":
         keepSession(event.sessionId);
-        return "applied";
-      case "progress":
-        s.log("run_progress", { runId, seq: event.seq, chars: event.text.length });
         return "applied";
       case "result": {
         const tasks = event.messageIds.flatMap((id) => recordTaskResult(s.repos, id, { ...event, now }) ?? []);
@@ -134,10 +133,15 @@ export function applyFailure(s: RelayState, runId: string, failure: RunFailure):
 }
 
 function finishRun(s: RelayState, runId: string, outcome: string, now: number): void {
-  s.repos.runs.finish(runId, outcome, now);
-  const before = now - KEEP_FINISHED_MS;
-  s.repos.messages.pruneFinished(before);
-  s.repos.runs.pruneFinished(before);
-  s.repos.outbox.pruneFinished(before);
+  const { runs, messages, outbox, settings } = s.repos;
+  runs.finish(runId, outcome, now);
+  settings.set("last_activity_at", now);
+  if (now - (settings.getNumber("pruned_at") ?? 0) >= PRUNE_EVERY_MS) {
+    const before = now - KEEP_FINISHED_MS;
+    messages.pruneFinished(before);
+    runs.pruneFinished(before);
+    outbox.pruneFinished(before);
+    settings.set("pruned_at", now);
+  }
   s.log("run_finished", { runId, outcome });
 }

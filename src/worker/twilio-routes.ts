@@ -33,7 +33,7 @@ twilioRoutes.post("/inbound", async (c) => {
     return twiml();
   }
   const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(sender.phone));
-  const { stored } = await stub.enqueue({
+  await stub.enqueue({
     messageId,
     phone: sender.phone,
     body,
@@ -41,7 +41,7 @@ twilioRoutes.post("/inbound", async (c) => {
     receivedAt: Date.now(),
     publicOrigin: c.get("publicOrigin"),
   });
-  logEvent("inbound_accepted", { messageId, phone: sender.phone, duplicate: !stored });
+  // Accepted messages are logged once, by the Durable Object (message_queued / message_duplicate).
   return twiml();
 });
 

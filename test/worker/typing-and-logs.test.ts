@@ -27,7 +27,7 @@ it("logs one JSON object per line, phone numbers masked, no message text", async
   await sendInbound(phone, "another secret plan");
   await eventually(async () => (await sentTo(phone)).length === 2);
   const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["inbound_accepted", "message_queued", "run_result"]));
+  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["message_queued", "run_streaming", "run_result", "run_finished"]));
   const all = lines.join("\n");
   expect(all).not.toContain("secret plan");
   expect(all).not.toContain(phone);
