@@ -131,6 +131,8 @@ export class PhoneAgent extends DurableObject<Env> {
     if (stored) {
       this.driver.wake();
       // The alarm first, so the work is safe even if this instance dies; then start at once.
+      // The object stays resident while the pump's I/O is in flight (waitUntil does not extend
+      // a Durable Object's life); if it is evicted anyway, that alarm resumes the work.
       await this.armAlarm();
       if (!this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS));
     }
