@@ -28,8 +28,9 @@ export function answerCommand(command: ParsedCommand, s: RelayState, sender: { i
       const run = repos.runs.open();
       if (!run) return reply("Nothing is running.");
       if (run.phase === "streaming") return { text: "Stopping the current run…", cancelVmRunId: run.vmRunId, checkVm: false };
+      // Not streaming yet: end it here; the VM is told too, in case its start is in flight.
       applyFailure(s, run.id, { kind: "vm", code: "cancelled" });
-      return reply("");
+      return { text: "", cancelVmRunId: run.vmRunId, checkVm: false };
     }
     case "new": {
       repos.settings.set("session_id", null);

@@ -49,7 +49,7 @@ describe("/new and /cancel", () => {
   it("/cancel stops the live run at the VM and says so", async () => {
     const phone = "+15550000124";
     await sendInbound(phone, "a long refactor [[vm:hold]]");
-    await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
+    await eventually(async () => (await query<{ phase: string }>(phone, "SELECT phase FROM runs"))[0]?.phase === "streaming");
     expect(await ask(phone, "/cancel")).toBe("Stopping the current run…");
     const sent = await eventually(async () => {
       const all = await sentTo(phone);
