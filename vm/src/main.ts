@@ -11,8 +11,10 @@ try {
   console.error(`vm: refusing to start: ${error instanceof z.ZodError ? describeConfigError(error) : String(error)}`);
   process.exit(1);
 }
-if (process.getuid?.() === 0 && !config.cliEnv.IS_SANDBOX) {
-  console.warn("vm: running as root: the CLI refuses bypassPermissions runs unless IS_SANDBOX=1 (see docs/vm.md)");
+// The CLI accepts exactly "1": any other value (say "yes") fails every run as cli_crashed.
+if (process.getuid?.() === 0 && config.cliEnv.IS_SANDBOX !== "1") {
+  const seen = config.cliEnv.IS_SANDBOX === undefined ? "unset" : `"${config.cliEnv.IS_SANDBOX}"`;
+  console.warn(`vm: running as root with IS_SANDBOX ${seen}: the CLI refuses bypassPermissions runs unless IS_SANDBOX=1 (see docs/vm.md)`);
 }
 
 const server = await startVmServer(config, {
