@@ -11,6 +11,8 @@ export type LogEvent = { at: number; fields: Record<string, unknown> };
 
 export type WranglerDev = {
   url: string;
+  /** The fresh storage folder (`--persist-to`), removed by stop(). */
+  persistTo: string;
   /** Every JSON line the Worker logged, in the order wrangler printed them. */
   events: LogEvent[];
   /** wrangler's lines saying it reloaded the Worker (a source file changed): such a run is disturbed. */
@@ -79,7 +81,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     await stop();
     throw new Error(`wrangler dev in ${options.cwd} did not start: ${(error as Error).message}\n${tail.join("\n")}`);
   }
-  return { url, events, reloads, cpu: () => groupCpuMs(child.pid!), stop };
+  return { url, persistTo, events, reloads, cpu: () => groupCpuMs(child.pid!), stop };
 }
 
 function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
