@@ -11,8 +11,8 @@ import { resolveInside } from "./user-paths.js";
 /** The MCP server waits this much longer than the VM, which always answers first while it lives. */
 const CHILD_TIMEOUT_MARGIN_MS = 15_000;
 
-/** Small heaps for a process that only relays a few lines (see docs/vm.md, idle memory). */
-const CHILD_NODE_FLAGS = ["--max-semi-space-size=1"];
+/** The VM server's own V8 flags (vm/package.json, the Dockerfile's CMD) but `--expose-gc`: see docs/vm.md, idle memory. */
+export const MCP_SERVER_NODE_FLAGS = ["--no-opt", "--no-sparkplug", "--max-semi-space-size=1"];
 
 /**
  * `node <entry>.js` when this module is built JavaScript; under tsx, `node --import <tsx> <entry>.ts`
@@ -22,7 +22,7 @@ export function relayMcpCommand(moduleUrl: string = import.meta.url): { command:
   const typescript = moduleUrl.endsWith(".ts");
   const entry = fileURLToPath(new URL(`./relay-mcp-main.${typescript ? "ts" : "js"}`, moduleUrl));
   const loader = typescript ? ["--import", import.meta.resolve("tsx")] : [];
-  return { command: process.execPath, args: [...CHILD_NODE_FLAGS, ...loader, entry] };
+  return { command: process.execPath, args: [...MCP_SERVER_NODE_FLAGS, ...loader, entry] };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { RunEvent } from "../../src/protocol/vm-protocol.js";
 import { VmConfigSchema, type VmConfigInput } from "./config.js";
-import { isIdle } from "./core/idle.js";
+import { isIdle, shouldCompact } from "./core/idle.js";
 import { createVmApp } from "./routes.js";
 import { openRunLog } from "./run-log.js";
 import { createRunManager, type TimingMark } from "./run-manager.js";
@@ -27,6 +27,16 @@ export type VmHooks = {
   /** Measurement points (performance.now()), for the benchmark. */
   onTiming?: (runId: string, mark: TimingMark | "delivered", at: number, event?: RunEvent) => void;
 };
+
+/**
+ * `gc` exists only under `node --expose-gc` (how `npm run vm` and the image start the VM). Once
+ * the VM goes quiet it compacts its heap at once: V8 alone shrinks it only 10-40 s later, if at
+ * all, and the Machine may idle for IDLE_TIMEOUT_MS. "last-resort" is the collection that also
+ * returns memory to the system (docs/vm.md, idle memory).
+ */
+const exposedGc = () => (globalThis as { gc?: (options: object) => unknown }).gc;
+export const COMPACTING_GC = { type: "major", execution: "sync", flavor: "last-resort" };
+const COMPACT_AFTER_QUIET_MS = 1_000;
 
 export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): Promise<VmServer> {
   const config = VmConfigSchema.parse(input);
@@ -86,15 +96,16 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     return closing;
   };
 
+  let compactedAt = 0;
   const checkEveryMs = Math.max(50, Math.min(1_000, Math.floor(config.idleTimeoutMs / 4)));
   const idleTimer = setInterval(() => {
-    const idle = isIdle({
-      now: Date.now(),
-      lastActivityAt,
-      idleTimeoutMs: config.idleTimeoutMs,
-      liveRuns: manager.liveRunCount(),
-      openStreams,
-    });
+    const quiet = { now: Date.now(), lastActivityAt, liveRuns: manager.liveRunCount(), openStreams };
+    const collectGarbage = exposedGc();
+    if (collectGarbage && shouldCompact({ ...quiet, compactedAt, quietMs: COMPACT_AFTER_QUIET_MS })) {
+      collectGarbage(COMPACTING_GC);
+      compactedAt = Date.now();
+    }
+    const idle = isIdle({ ...quiet, idleTimeoutMs: config.idleTimeoutMs });
     if (!idle || closing) return;
     clearInterval(idleTimer);
     void manager.stopWarm().then(() => (hooks.onIdle ? hooks.onIdle() : void close()));

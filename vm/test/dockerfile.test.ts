@@ -4,6 +4,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { MCP_SERVER_NODE_FLAGS } from "../src/relay-mcp-config.js";
+import { startScriptArgs } from "./helpers/vm-child.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const dockerfile = readFileSync(join(ROOT, "vm/Dockerfile"), "utf8");
@@ -32,7 +34,7 @@ it("copies only paths that exist in the repository (context: the root)", () => {
 it("builds on Node 22 slim, installs git, runs built JavaScript as the non-root node user", () => {
   expect(instructions.filter((l) => l.startsWith("FROM ")).every((l) => /^FROM node:22-slim\b/.test(l))).toBe(true);
   expect(dockerfile).toMatch(/apt-get install[^\n]*\bgit\b/);
-  expect(instructions.at(-1)).toBe('CMD ["node", "dist/vm/src/main.js"]');
+  expect(instructions.at(-1)).toMatch(/^CMD \["node", (".+", )*"dist\/vm\/src\/main\.js"\]$/);
   const entrypoint = readFileSync(join(ROOT, "vm/docker-entrypoint.sh"), "utf8");
   expect(entrypoint).toMatch(/exec setpriv --reuid=node --regid=node --init-groups -- "\$@"/);
   expect(statSync(join(ROOT, "vm/docker-entrypoint.sh")).mode & 0o111).not.toBe(0);
@@ -44,4 +46,13 @@ it("pins the build tools at the repository's own versions and the CLI at the wor
   expect(dockerfile).toContain(`@types/node@${root.devDependencies["@types/node"]}`);
   const vm = JSON.parse(readFileSync(join(ROOT, "vm/package.json"), "utf8")) as { dependencies: Record<string, string> };
   for (const version of Object.values(vm.dependencies)) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+it("starts the server with the same V8 flags as `npm run vm`, and the MCP server with those but --expose-gc", () => {
+  const cmd = JSON.parse(instructions.at(-1)?.replace(/^CMD /, "") ?? "[]") as string[];
+  const imageFlags = cmd.slice(1, -1);
+  expect(imageFlags).toEqual(startScriptArgs().slice(0, startScriptArgs().indexOf("--import")));
+  expect(imageFlags).toContain("--expose-gc");
+  expect(imageFlags.filter((f) => f !== "--expose-gc")).toEqual(MCP_SERVER_NODE_FLAGS);
+  expect(dockerfile).toMatch(/^ENV .*\bMALLOC_ARENA_MAX=1\b/m);
 });

@@ -1,4 +1,5 @@
-// When the VM may exit by itself: nothing live, nothing open, and no activity for the timeout.
+// When the VM is quiet: it may exit by itself (nothing live, nothing open, no activity for the
+// timeout), and, sooner, it may compact its heap (quiet for a moment, not yet compacted since).
 
 export type IdleInput = {
   now: number;
@@ -14,4 +15,17 @@ export function isIdle(input: IdleInput): boolean {
   // A live run is never idle, however long it runs without a request.
   if (input.liveRuns > 0 || input.openStreams > 0) return false;
   return input.now - input.lastActivityAt >= input.idleTimeoutMs;
+}
+
+export type CompactInput = Omit<IdleInput, "idleTimeoutMs"> & {
+  /** When the heap was last compacted (0: never). */
+  compactedAt: number;
+  /** How long nothing must happen first, so a burst of requests is not interrupted. */
+  quietMs: number;
+};
+
+/** Once per quiet spell: V8 would shrink the heap by itself only some 10-40 s later, or not at all. */
+export function shouldCompact(input: CompactInput): boolean {
+  if (input.liveRuns > 0 || input.openStreams > 0) return false;
+  return input.compactedAt <= input.lastActivityAt && input.now - input.lastActivityAt >= input.quietMs;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createTokenCheck } from "../../src/core/bearer-token.js";
 import { cliArgs, cliEnv, optionsFingerprint } from "../../src/core/cli-command.js";
-import { isIdle } from "../../src/core/idle.js";
+import { isIdle, shouldCompact } from "../../src/core/idle.js";
 import { createLineSplitter } from "../../src/core/line-splitter.js";
 import { describeToolUse } from "../../src/core/progress-line.js";
 
@@ -63,6 +63,19 @@ describe("isIdle", () => {
     ["disabled", { idleTimeoutMs: 0 }, false],
   ];
   for (const [name, over, idle] of cases) it(name, () => expect(isIdle({ ...base, ...over })).toBe(idle));
+});
+
+describe("shouldCompact", () => {
+  const base = { now: 10_000, lastActivityAt: 8_000, compactedAt: 0, quietMs: 1_000, liveRuns: 0, openStreams: 0 };
+  const cases: Array<[string, Partial<typeof base>, boolean]> = [
+    ["quiet long enough, never compacted", {}, true],
+    ["quiet, but not long enough", { lastActivityAt: 9_500 }, false],
+    ["already compacted in this quiet spell", { compactedAt: 9_000 }, false],
+    ["compacted before the latest activity", { compactedAt: 7_000 }, true],
+    ["a live run", { liveRuns: 1 }, false],
+    ["an open stream", { openStreams: 1 }, false],
+  ];
+  for (const [name, over, compact] of cases) it(name, () => expect(shouldCompact({ ...base, ...over })).toBe(compact));
 });
 
 describe("cliArgs and cliEnv", () => {

@@ -1,10 +1,20 @@
-// Runs the VM as `npm run vm` does (its main module under tsx) in a child process, for the
-// behaviours that end the process: idle exit and SIGTERM.
+// Runs the VM as `npm run vm` does (vm/package.json's start command: node, its flags, the main
+// module under tsx) in a child process, for the behaviours that end the process: idle exit and SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TOKEN } from "./harness.js";
 
 const VM_DIR = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The start script's words after `node`, run with this Node (the repository's pinned one). */
+export function startScriptArgs(): string[] {
+  const manifest = JSON.parse(readFileSync(join(VM_DIR, "package.json"), "utf8")) as { scripts: { start: string } };
+  const [command, ...args] = manifest.scripts.start.split(/\s+/);
+  if (command !== "node") throw new Error(`vm's start script should run node: ${manifest.scripts.start}`);
+  return args;
+}
 
 export type VmChild = {
   child: ChildProcess;
@@ -14,7 +24,7 @@ export type VmChild = {
 };
 
 export async function spawnVm(env: Record<string, string>): Promise<VmChild> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, startScriptArgs(), {
     cwd: VM_DIR,
     env: { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
