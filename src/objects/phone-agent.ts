@@ -16,6 +16,7 @@ import { createRunsRepo } from "./db/runs-repo";
 import { createSchedulesRepo } from "./db/schedules-repo";
 import { createSettingsRepo } from "./db/settings-repo";
 import { createSql, type Sql } from "./db/sql";
+import { createToolCallsRepo } from "./db/tool-calls-repo";
 import { announceHeld, flushOutbox } from "./outbox-sender";
 import { RunDriver, STREAM_SLICE_MS, WATCHDOG_MS } from "./run-driver";
 import type { RelayState } from "./run-effects";
@@ -68,11 +69,11 @@ export class PhoneAgent extends DurableObject<Env> {
         outbox: createOutboxRepo(this.sql),
         settings: createSettingsRepo(this.sql),
         schedules: createSchedulesRepo(this.sql),
+        toolCalls: createToolCallsRepo(this.sql),
       },
       now: () => Math.max(Date.now(), this.alarmFloor),
       log: (event, fields) => logEvent(event, { object: "PhoneAgent", phone: this.phone() ?? undefined, ...fields }),
-      handleToolCall: async (name, args) =>
-        ctx.storage.transactionSync(() => runRelayTool(this.state.repos, name, args, this.state.now())),
+      runTool: (name, args, now) => runRelayTool(this.state.repos, name, args, now),
     };
     this.driver = new RunDriver({
       ...this.state,

@@ -1,6 +1,6 @@
 // Drives this phone's agent runs against the VM: starts a batch, reads its event stream,
 // applies each event exactly once (its seq is stored with its effect), and handles failures.
-import { type RunEvent, StreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
+import { StreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../core/agent-instructions";
 import { readLines } from "../core/ndjson";
 import type { RunFailure } from "../core/run-policy";
@@ -106,6 +106,7 @@ export class RunDriver {
     this.d.repos.runs.markStreaming(run.id, this.d.now());
     await this.d.armWatchdog();
     this.d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
+    await this.deliverToolAnswers(run);
     try {
       return await this.readStream(run, opened.body, deadline);
     } finally {
@@ -170,7 +171,7 @@ export class RunDriver {
       if (line === null) return this.fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line");
       if (line.type === "heartbeat") continue;
       const outcome = applyRunEvent(this.d, run.id, run.vmRunId, line);
-      if (line.type === "tool_call" && outcome !== "replay") await this.answerToolCall(run, line);
+      if (line.type === "tool_call") await this.deliverToolAnswers(run);
       await this.d.flushOutbox();
       if (outcome === "terminal") return "finished";
     }
@@ -189,11 +190,13 @@ export class RunDriver {
     this.d.log("run_input", { runId: run.id, messages: ids.length, accepted: sent.ok && sent.accepted });
   }
 
-  private async answerToolCall(run: Run, call: Extract<RunEvent, { type: "tool_call" }>): Promise<void> {
-    const answer = this.d.handleToolCall
-      ? await this.d.handleToolCall(call.name, call.args)
-      : { ok: false, text: `The relay has no tool named ${call.name}.` };
-    await this.d.vm?.toolResult(run.vmRunId, { callId: call.callId, ...answer });
+  /** Sends every stored answer the VM has not had yet (after a reset too: see drive()). */
+  private async deliverToolAnswers(run: Run): Promise<void> {
+    const { toolCalls } = this.d.repos;
+    for (const answer of toolCalls.unanswered(run.vmRunId)) {
+      const sent = await this.d.vm?.toolResult(run.vmRunId, answer);
+      if (sent?.ok) toolCalls.markAnswered(run.vmRunId, answer.callId);
+    }
   }
 
   private fail(run: Run, failure: RunFailure, detail: string): DriveOutcome {

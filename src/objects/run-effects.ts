@@ -10,16 +10,25 @@ import type { OutboxRepo } from "./db/outbox-repo";
 import type { RunsRepo } from "./db/runs-repo";
 import type { SchedulesRepo } from "./db/schedules-repo";
 import type { SettingsRepo } from "./db/settings-repo";
+import type { ToolAnswer, ToolCallsRepo } from "./db/tool-calls-repo";
 import { recordTaskFailure, recordTaskResult, scheduleIdOf } from "./task-lifecycle";
 
-export type Repos = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; settings: SettingsRepo; schedules: SchedulesRepo };
+export type Repos = {
+  messages: MessagesRepo;
+  runs: RunsRepo;
+  outbox: OutboxRepo;
+  settings: SettingsRepo;
+  schedules: SchedulesRepo;
+  toolCalls: ToolCallsRepo;
+};
 
 export type RelayState = {
   storage: DurableObjectStorage;
   repos: Repos;
   now: () => number;
   log: (event: string, fields: Record<string, unknown>) => void;
-  handleToolCall?: (name: string, args: Record<string, unknown>) => Promise<{ ok: boolean; text: string }>;
+  /** Carries out one of the agent's relay tools; runs inside the event's transaction. */
+  runTool?: (name: string, args: Record<string, unknown>, now: number) => ToolAnswer;
 };
 
 /** One turn carries at most this many messages (the protocol's cap); the rest wait. */
@@ -61,9 +70,13 @@ export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, eve
         messages.requeue(event.messageIds, runId, now);
         s.log("run_unconsumed", { runId, messages: event.messageIds.length });
         return "applied";
-      case "tool_call":
-        s.log("run_tool_call", { runId, tool: event.name });
+      case "tool_call": {
+        // Applied once with its answer stored: a replay is answered again, never re-applied.
+        const answer = s.runTool?.(event.name, event.args, now) ?? { ok: false, text: `The relay has no tool named ${event.name}.` };
+        s.repos.toolCalls.record(vmRunId, event.callId, answer, now);
+        s.log("run_tool_call", { runId, tool: event.name, ok: answer.ok });
         return "applied";
+      }
       case "done":
         messages.finish(
           messages.ofRun(runId, "dispatched").map((m) => m.id),
@@ -141,6 +154,7 @@ function finishRun(s: RelayState, runId: string, outcome: string, now: number): 
     messages.pruneFinished(before);
     runs.pruneFinished(before);
     outbox.pruneFinished(before);
+    s.repos.toolCalls.pruneBefore(before);
     settings.set("pruned_at", now);
   }
   s.log("run_finished", { runId, outcome });

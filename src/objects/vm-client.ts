@@ -64,11 +64,13 @@ export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (inpu
       await res.body?.cancel();
       return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` };
     },
-    async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<object>> {
+    /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */
+    async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {
       const res = await call(VM_ROUTES.toolResult(vmRunId), { method: "POST", body: JSON.stringify(result) });
       if (!(res instanceof Response)) return { ok: false, ...res };
       await res.body?.cancel();
-      return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` };
+      if (res.status >= 500) return { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` };
+      return { ok: true, delivered: res.ok };
     },
   };
 }

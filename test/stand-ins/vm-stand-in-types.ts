@@ -2,7 +2,8 @@
 import type { InputMessage, RunOptions } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result";
+  callId?: string;
   runId: string;
   userId: string;
   sessionId?: string | null;

@@ -222,6 +222,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (match[2] === "tool-result") {
       const parsed = ToolResultRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request" });
+      requests.push({ kind: "tool-result", runId: run.runId, userId: run.userId, callId: parsed.data.callId, at: Date.now() });
       run.toolResults.set(parsed.data.callId, `${parsed.data.ok ? "ok" : "refused"}: ${parsed.data.text}`);
       for (const notify of [...run.listeners]) notify();
       return json(res, 202, { ok: true });

@@ -1,5 +1,6 @@
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { ask, query } from "./helpers";
+import { ask, eventually, query, releaseVm, sendInbound, stubFor, vmRequests } from "./helpers";
 
 const phone = "+15550000138";
 
@@ -22,4 +23,28 @@ it("lists, pauses and sets the time zone through tools", async () => {
   expect(await ask(phone, "[[vm:tool schedule_pause {\"id\":1}]]")).toBe("tool said: ok: Task #1 paused.");
   expect(await ask(phone, "[[vm:tool set_time_zone {\"timeZone\":\"Europe/London\"}]]")).toMatch(/^tool said: ok: Time zone set to Europe\/London\./);
   expect(await ask(phone, "[[vm:tool schedule_list {}]]")).toMatch(/^tool said: ok: Your tasks \(Europe\/London\):\n#1 every 2h: paused/);
+});
+
+it("delivers a stored tool answer after a reset, without applying the call again", async () => {
+  const other = "+15550000139";
+  await sendInbound(other, "long job [[vm:hold]]");
+  const [run] = await eventually(async () => {
+    const rows = await query<{ vm_run_id: string; phase: string }>(other, "SELECT vm_run_id, phase FROM runs");
+    return rows[0]?.phase === "streaming" && rows;
+  });
+  // As if the object applied a call and died before answering it.
+  await runInDurableObject(stubFor(other), (_a, state) => {
+    state.storage.sql.exec(
+      "INSERT INTO tool_calls (call_id, vm_run_id, ok, text, created_at) VALUES ('call-9', ?, 1, 'Task #9 scheduled', ?)",
+      run!.vm_run_id,
+      Date.now(),
+    );
+  });
+  await abortAllDurableObjects();
+  await releaseVm(other);
+  await runDurableObjectAlarm(stubFor(other));
+  const answers = (await vmRequests(other)).filter((r) => r.kind === "tool-result");
+  expect(answers.map((r) => r.callId)).toEqual(["call-9"]);
+  const [row] = await query<{ answered: number }>(other, "SELECT answered FROM tool_calls");
+  expect(row!.answered).toBe(1);
 });

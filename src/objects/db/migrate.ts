@@ -3,6 +3,7 @@
 import initial from "../../../migrations/0001_initial.sql";
 import runsOutbox from "../../../migrations/0002_runs_outbox.sql";
 import schedules from "../../../migrations/0003_schedules.sql";
+import toolCalls from "../../../migrations/0004_tool_calls.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: "0001_initial", sql: initial },
   { id: 2, name: "0002_runs_outbox", sql: runsOutbox },
   { id: 3, name: "0003_schedules", sql: schedules },
+  { id: 4, name: "0004_tool_calls", sql: toolCalls },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */
