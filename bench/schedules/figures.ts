@@ -20,6 +20,8 @@ export type IdleObservation = {
   window: IdleWindow;
   /** What the object's storage held when the window closed; null if it could not be read. */
   storedAtEnd: StoredAlarm | null;
+  /** For a user whose task was deleted or paused: how far ahead its alarm was while the task was active. */
+  alarmAheadWhileActiveMs?: number | null;
 };
 
 export type Cpu = { cpuMs: number; wallMs: number };
@@ -102,7 +104,9 @@ function idleFigures(o: ScheduleObservations): Figure[] {
     const seconds = Math.round((idle.window.toAt - idle.window.fromAt) / 1000);
     const stored = idle.storedAtEnd;
     const storage = stored ? `alarm stored at end: relay ${stored.relayAlarmAt === null ? "none" : "set"}, platform ${stored.platformAlarmAt === null ? "none" : "set"}` : "storage not read";
-    return judged(SECTION, `alarm wake-ups per idle day [${idle.label}]`, idleDayWakeups(idle), "", TARGETS.none, `${idle.alarmsInWindow} alarm_done in ${seconds} s; ${storage}`);
+    const ahead = idle.alarmAheadWhileActiveMs;
+    const before = ahead === undefined ? "" : `; while its task was active: ${ahead === null ? "no alarm" : `alarm ${fmt(ahead / 3_600_000)} h ahead`}`;
+    return judged(SECTION, `alarm wake-ups per idle day [${idle.label}]`, idleDayWakeups(idle), "", TARGETS.none, `${idle.alarmsInWindow} alarm_done in ${seconds} s; ${storage}${before}`);
   });
 }
 

@@ -16,6 +16,8 @@ export const CHAT_TEXT = "bench idle hello";
 export type IdleSetup = {
   /** Stored alarms of the task users while their daily task was active (expected: set, one day ahead). */
   whileTaskActive: Record<"deleted" | "paused", StoredAlarm | null>;
+  /** When those were read. */
+  readAt: number;
   storageError: string | null;
 };
 
@@ -26,6 +28,7 @@ export async function settleIdleUsers(idle: IdleUsers, relay: WranglerDev, stand
     { phone: idle.deleted, pattern: /^Task #1 scheduled/, count: 1 },
     { phone: idle.paused, pattern: /^Task #1 scheduled/, count: 1 },
   ]);
+  const readAt = Date.now();
   const stored = await storedAlarms(relay);
   await sendAll([[inbound(idle.deleted, "/schedule delete 1")], [inbound(idle.paused, "/schedule pause 1")]], relay, creds, 2);
   await mustReply(standIns, [
@@ -35,6 +38,7 @@ export async function settleIdleUsers(idle: IdleUsers, relay: WranglerDev, stand
   await waitForQuiet(relay, QUIET_MS, Date.now() + STEP_TIMEOUT_MS);
   return {
     whileTaskActive: { deleted: stored.alarms?.get(idle.deleted) ?? null, paused: stored.alarms?.get(idle.paused) ?? null },
+    readAt,
     storageError: stored.error,
   };
 }

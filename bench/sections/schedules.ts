@@ -8,6 +8,7 @@ import { STAND_IN_CREDENTIALS, startStandIns, type StandIns, type VmRequest } fr
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { sampleCpu, sendAll, sleepUntil, waitForLog, waitForQuiet, waitForReplies, waitForTaskStarts } from "../schedules/drive";
 import { type IdleObservation, type ScheduleObservations, scheduleFigures } from "../schedules/figures";
+import type { StoredAlarm } from "../schedules/alarm-store";
 import { settleIdleUsers, storedAlarms } from "../schedules/idle";
 import { startLoneTask } from "../schedules/lone";
 import { alarmsInWindow, claimingAlarm, claimLogOffsets, cpuBetween, repeatedTaskStarts, taskStarts } from "../schedules/measure";
@@ -34,7 +35,7 @@ export const DEFINITIONS = {
 
 export const schedulesSection: Section = {
   name: "schedules",
-  title: "task start lateness (100 users; 50 tasks on one user), alarm handler time, idle-day alarm wake-ups",
+  title: "task start lateness (one task alone; 100 users at one minute; 50 tasks on one user), the 50-task alarm, idle-day alarm wake-ups",
   run: runSchedules,
 };
 
@@ -92,13 +93,23 @@ async function measureSchedules(sizes: ScheduleSizes, phones: SchedulePhones, re
   const claim = claimingAlarm(relay.events, loggedPhone(phones.single));
   const taskPhones = [...phones.spread, phones.single, phones.lone];
   const window = { fromAt: windowFrom, toAt: windowTo };
+  const aheadOf = (a: StoredAlarm | null) => {
+    const at = a ? (a.platformAlarmAt ?? a.relayAlarmAt) : null;
+    return at === null ? null : at - idleSetup.readAt;
+  };
   const idle: IdleObservation[] = (
     [
-      ["answered a message, no tasks", phones.idle.chat],
-      ["only task deleted", phones.idle.deleted],
-      ["only task paused", phones.idle.paused],
+      ["answered a message, no tasks", phones.idle.chat, undefined],
+      ["only task deleted", phones.idle.deleted, aheadOf(idleSetup.whileTaskActive.deleted)],
+      ["only task paused", phones.idle.paused, aheadOf(idleSetup.whileTaskActive.paused)],
     ] as const
-  ).map(([label, phone]) => ({ label, alarmsInWindow: alarmsInWindow(relay.events, loggedPhone(phone), window), window, storedAtEnd: stored.alarms?.get(phone) ?? null }));
+  ).map(([label, phone, alarmAheadWhileActiveMs]) => ({
+    label,
+    alarmsInWindow: alarmsInWindow(relay.events, loggedPhone(phone), window),
+    window,
+    storedAtEnd: stored.alarms?.get(phone) ?? null,
+    alarmAheadWhileActiveMs,
+  }));
   const observations: ScheduleObservations = {
     sizes,
     due,

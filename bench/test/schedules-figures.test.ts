@@ -78,7 +78,9 @@ describe("scheduleFigures", () => {
   });
 
   it("passes an idle day with no wake-up and fails one with an alarm seen", () => {
-    expect(byName(scheduleFigures(base), "alarm wake-ups per idle day")).toMatchObject({ value: 0, pass: true });
+    expect(byName(scheduleFigures(base), "alarm wake-ups per idle day")).toMatchObject({ value: 0, pass: true, note: "0 alarm_done in 90 s; alarm stored at end: relay none, platform none" });
+    const deleted = scheduleFigures({ ...base, idle: [{ ...base.idle[0]!, alarmAheadWhileActiveMs: DAY }] });
+    expect(byName(deleted, "alarm wake-ups per idle day").note).toContain("; while its task was active: alarm 24 h ahead");
     const woke = scheduleFigures({ ...base, idle: [{ ...base.idle[0]!, alarmsInWindow: 1 }] });
     expect(byName(woke, "alarm wake-ups per idle day").pass).toBe(false);
   });
