@@ -14,7 +14,7 @@ describe("describeToolUse", () => {
     ["Edit", { file_path: `${cwd}/src/x.ts` }, "Editing src/x.ts"],
     ["Write", { file_path: "/etc/hosts" }, "Writing /etc/hosts"],
     ["Read", { file_path: `${cwd}/README.md` }, "Reading README.md"],
-    ["Grep", { pattern: "TODO" }, "Searching for TODO"],
+    ["Grep", { pattern: "flaky" }, "Searching for flaky"],
     ["WebFetch", { url: "https://example.com" }, "Fetching https://example.com"],
     ["mcp__relay__schedule_create", { prompt: "x" }, "Using schedule_create (relay)"],
     ["SomethingNew", {}, "Using SomethingNew"],
