@@ -144,18 +144,19 @@ export class PhoneAgent extends DurableObject<Env> {
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
     const now = Date.now();
     const { outbox, settings } = this.state.repos;
-    this.ctx.storage.transactionSync(() => {
+    const queuedMore = this.ctx.storage.transactionSync(() => {
       const item = outbox.applyStatus(update.messageSid, update.status, update.errorCode, now);
       if (!item || update.errorCode) {
         this.state.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
       }
-      if (!item || item.contentSid || update.errorCode !== WINDOW_CLOSED_ERROR) return;
-      if (outbox.add({ dedupeKey: `resend:${update.messageSid}`, body: item.body, held: true, now })) {
-        const templateSid = this.config?.twilio.templateSid ?? null;
-        announceHeld({ outbox, log: this.state.log, templateSid, lastInboundAt: settings.getNumber("last_inbound_at") }, now);
-      }
+      if (!item || item.contentSid || update.errorCode !== WINDOW_CLOSED_ERROR) return false;
+      if (!outbox.add({ dedupeKey: `resend:${update.messageSid}`, body: item.body, held: true, now })) return false;
+      const templateSid = this.config?.twilio.templateSid ?? null;
+      announceHeld({ outbox, log: this.state.log, templateSid, lastInboundAt: settings.getNumber("last_inbound_at") }, now);
+      return true;
     });
-    await this.armAlarm();
+    // Most callbacks (sent, delivered, read) only move a row forward: nothing new is due.
+    if (queuedMore) await this.armAlarm();
   }
 
   override async alarm(): Promise<void> {
