@@ -11,6 +11,8 @@ export type LogEvent = { at: number; fields: Record<string, unknown> };
 
 export type WranglerDev = {
   url: string;
+  /** wrangler's inspector (Chrome DevTools protocol) for the Worker, for profiling by hand. */
+  inspectorPort: number;
   /** The fresh storage folder (`--persist-to`), removed by stop(). */
   persistTo: string;
   /** Every JSON line the Worker logged, in the order wrangler printed them. */
@@ -81,7 +83,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     await stop();
     throw new Error(`wrangler dev in ${options.cwd} did not start: ${(error as Error).message}\n${tail.join("\n")}`);
   }
-  return { url, persistTo, events, reloads, cpu: () => groupCpuMs(child.pid!), stop };
+  return { url, inspectorPort, persistTo, events, reloads, cpu: () => groupCpuMs(child.pid!), stop };
 }
 
 function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {

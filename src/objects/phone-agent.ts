@@ -60,9 +60,9 @@ export class PhoneAgent extends DurableObject<Env> {
     const twilio = this.config?.twilio;
     this.twilio = twilio?.accountSid && twilio.authToken ? createTwilioClient({ ...twilio, accountSid: twilio.accountSid, authToken: twilio.authToken }) : null;
     this.vm = this.config?.vm ? createVmClient({ vmUrl: this.config.vm.url, vmToken: this.config.vm.token }) : null;
-    this.sql = createSql(ctx.storage.sql);
+    this.sql = createSql(ctx.storage);
     this.state = {
-      storage: ctx.storage,
+      transaction: this.sql.transaction,
       repos: {
         messages: createMessagesRepo(this.sql),
         runs: createRunsRepo(this.sql),
@@ -103,7 +103,7 @@ export class PhoneAgent extends DurableObject<Env> {
     const rowsBefore = this.sql.rowsWritten();
     const { messages, runs, outbox, settings } = this.state.repos;
     const command = message.media.length === 0 ? parseCommand(message.body) : null;
-    const stored = this.ctx.storage.transactionSync(() => {
+    const stored = this.sql.transaction(() => {
       if (settings.get("phone") !== message.phone) settings.set("phone", message.phone);
       if (settings.get("public_origin") !== message.publicOrigin) settings.set("public_origin", message.publicOrigin);
       if (!messages.insert({ id: message.messageId, body: message.body, media: message.media, now })) return null;
@@ -144,7 +144,7 @@ export class PhoneAgent extends DurableObject<Env> {
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
     const now = Date.now();
     const { outbox, settings } = this.state.repos;
-    const queuedMore = this.ctx.storage.transactionSync(() => {
+    const queuedMore = this.sql.transaction(() => {
       const item = outbox.applyStatus(update.messageSid, update.status, update.errorCode, now);
       if (!item || update.errorCode) {
         this.state.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
@@ -213,7 +213,7 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   private claimTasks(): void {
-    const claimed = claimDueTasks(this.state.repos, this.ctx.storage, this.state.now());
+    const claimed = claimDueTasks(this.state.repos, this.sql.transaction, this.state.now());
     if (claimed.length > 0) this.state.log("tasks_claimed", { tasks: claimed.length });
   }
 

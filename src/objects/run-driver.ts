@@ -68,7 +68,7 @@ export class RunDriver {
     const queued = messages.queued(MAX_MESSAGES_PER_TURN);
     const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
     if (!batch) return null;
-    return this.d.storage.transactionSync(() => {
+    return this.d.transaction(() => {
       const sessionId = batch.context === "chat" ? settings.get("session_id") : null;
       const run = runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, now });
       messages.assignToRun(batch.ids, run.id, now);
@@ -201,7 +201,7 @@ export class RunDriver {
 
   private fail(run: Run, failure: RunFailure, detail: string): DriveOutcome {
     this.d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
-    this.d.storage.transactionSync(() => applyFailure(this.d, run.id, failure));
+    this.d.transaction(() => applyFailure(this.d, run.id, failure));
     return "failed";
   }
 }

@@ -23,7 +23,8 @@ export type Repos = {
 };
 
 export type RelayState = {
-  storage: DurableObjectStorage;
+  /** One SQLite transaction (see Sql.transaction): all of `fn`'s writes or none. */
+  transaction: <T>(fn: () => T) => T;
   repos: Repos;
   now: () => number;
   log: (event: string, fields: Record<string, unknown>) => void;
@@ -42,7 +43,7 @@ export type ApplyOutcome = "replay" | "applied" | "terminal";
 
 export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, event: RunEvent): ApplyOutcome {
   const { messages, runs, outbox, settings } = s.repos;
-  return s.storage.transactionSync(() => {
+  return s.transaction(() => {
     const now = s.now();
     const run = runs.get(runId);
     // A progress line changes nothing: applying it twice is harmless, so it costs no write.

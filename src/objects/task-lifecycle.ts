@@ -17,11 +17,13 @@ export function timeZoneOf(repos: Repos): string {
  * same transaction, before anything is dispatched, so a repeated alarm cannot run it twice.
  * After downtime the next run is computed from now: one run, never one per missed slot.
  */
-export function claimDueTasks(repos: Repos, storage: DurableObjectStorage, now: number): string[] {
+export function claimDueTasks(repos: Repos, transaction: <T>(fn: () => T) => T, now: number): string[] {
+  const nextDueAt = repos.schedules.nextDueAt();
+  if (nextDueAt === null || nextDueAt > now) return [];
   const claimed: string[] = [];
   const zone = timeZoneOf(repos);
   for (const schedule of repos.schedules.due(now)) {
-    storage.transactionSync(() => {
+    transaction(() => {
       const dueAt = schedule.nextRunAt ?? now;
       const id = `task-${schedule.id}-${dueAt}`;
       if (repos.schedules.addRun({ id, scheduleId: schedule.id, dueAt, now })) {

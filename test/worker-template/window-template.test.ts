@@ -1,14 +1,14 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { ask, eventually, query, sentTo, stubFor } from "../worker/helpers";
+import { ask, eventually, query, rewriteStorage, sentTo, stubFor } from "../worker/helpers";
 import { TEST_TEMPLATE_SID } from "../worker/test-env";
 
 it("outside the 24-hour window sends the approved template once, holds the result, delivers it on the next message", async () => {
   const phone = "+15550000150";
   await ask(phone, "/schedule every 1h report");
   await ask(phone, "/schedule every 1h second report");
-  await runInDurableObject(stubFor(phone), (_a, state) => {
-    state.storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'last_inbound_at'", String(Date.now() - 30 * 3600_000));
+  await rewriteStorage(phone, (storage) => {
+    storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'last_inbound_at'", String(Date.now() - 30 * 3600_000));
   });
   const before = (await sentTo(phone)).length;
   // The two tasks are due a few milliseconds apart: one alarm each.

@@ -1,6 +1,6 @@
 // Helpers for the Worker's tests: signed Twilio webhooks, and what the stand-ins saw.
 import { env, exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import type { StandInRequest } from "../stand-ins/vm-stand-in-types";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, TEST_WHATSAPP_FROM } from "./test-env";
@@ -95,6 +95,18 @@ export async function ask(phone: string, text: string): Promise<string> {
     return all.length > before && all;
   });
   return sent[before]!.body ?? "";
+}
+
+/**
+ * Rewrites the phone's stored rows behind its object's back (to move time or set up state), then
+ * evicts the object: it caches what it reads, and an object idle as long as these rewrites
+ * pretend would have been evicted anyway, so the next instance reads storage afresh.
+ */
+export async function rewriteStorage(phone: string, write: (storage: DurableObjectStorage) => unknown): Promise<void> {
+  await runInDurableObject(stubFor(phone), async (_a, state) => {
+    await write(state.storage);
+  });
+  await evictDurableObject(stubFor(phone));
 }
 
 /** Runs SQL inside the phone's Durable Object (for setup and inspection). */

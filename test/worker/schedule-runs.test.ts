@@ -1,15 +1,15 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+import { ask, bodies, eventually, query, releaseVm, rewriteStorage, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 type TaskRunRow = { id: string; status: string; result_excerpt: string | null; cost_usd: number; error: string | null };
 const taskRuns = (phone: string) => query<TaskRunRow>(phone, "SELECT id, status, result_excerpt, cost_usd, error FROM task_runs ORDER BY claimed_at");
 const nextRun = async (phone: string) => (await query<{ next_run_at: number }>(phone, "SELECT next_run_at FROM schedules"))[0]!.next_run_at;
 const settingOf = async (phone: string, key: string) => (await query<{ value: string }>(phone, "SELECT value FROM settings WHERE key = ?", key))[0]?.value;
 async function makeTasksDue(phone: string): Promise<void> {
-  await runInDurableObject(stubFor(phone), async (_a, state) => {
-    state.storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", Date.now() - 1);
-    await state.storage.setAlarm(Date.now());
+  await rewriteStorage(phone, async (storage) => {
+    storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", Date.now() - 1);
+    await storage.setAlarm(Date.now());
   });
 }
 const taskStarts = async (phone: string) => (await vmRequests(phone)).filter((r) => r.kind === "start" && r.messages?.[0]?.id.startsWith("task-"));
@@ -52,9 +52,9 @@ describe("a due task runs through the queue, once", () => {
     const dueAt = await nextRun(phone);
     await runDurableObjectAlarm(stubFor(phone));
     // The platform redelivers the same alarm (at-least-once): same scheduled time again.
-    await runInDurableObject(stubFor(phone), async (_a, state) => {
-      state.storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'alarm_at'", String(dueAt));
-      await state.storage.setAlarm(dueAt);
+    await rewriteStorage(phone, async (storage) => {
+      storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'alarm_at'", String(dueAt));
+      await storage.setAlarm(dueAt);
     });
     await runDurableObjectAlarm(stubFor(phone));
     await eventually(async () => (await sentTo(phone)).some((m) => m.body?.startsWith("⏰")));

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { ask, bodies, eventually, postSigned, query, sentTo, stubFor } from "./helpers";
+import { ask, bodies, eventually, postSigned, query, rewriteStorage, sentTo, stubFor } from "./helpers";
 import { TEST_ACCOUNT_SID } from "./test-env";
 
 const heldCount = async (phone: string) => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM outbox WHERE held = 1"))[0]!.n;
@@ -9,8 +9,8 @@ it("holds a task's result outside the 24-hour window (no template configured) an
   const phone = "+15550000135";
   await ask(phone, "/schedule every 1h weekly summary");
   // The user last wrote 25 hours ago.
-  await runInDurableObject(stubFor(phone), (_a, state) => {
-    state.storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'last_inbound_at'", String(Date.now() - 25 * 3600_000));
+  await rewriteStorage(phone, (storage) => {
+    storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'last_inbound_at'", String(Date.now() - 25 * 3600_000));
   });
   const before = (await sentTo(phone)).length;
   await runDurableObjectAlarm(stubFor(phone));
@@ -30,8 +30,8 @@ it("holds a task's result outside the 24-hour window (no template configured) an
 it("says in /schedules that results are waiting", async () => {
   const phone = "+15550000136";
   await ask(phone, "hello");
-  await runInDurableObject(stubFor(phone), (_a, state) => {
-    state.storage.sql.exec(
+  await rewriteStorage(phone, (storage) => {
+    storage.sql.exec(
       "INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, held, created_at, updated_at) VALUES ('x', 'a result', 'pending', 0, 1, 0, 0)",
     );
   });

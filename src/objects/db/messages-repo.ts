@@ -1,6 +1,6 @@
 // The inbound message queue: one row per WhatsApp message (or scheduled prompt), in FIFO order.
 import * as z from "zod";
-import type { Sql } from "./sql";
+import { memo, type Sql } from "./sql";
 
 export type MessageStatus = "queued" | "dispatched" | "done" | "failed";
 export type MessageKind = "user" | "task_chat" | "task_fresh";
@@ -95,9 +95,7 @@ export function createMessagesRepo(sql: Sql) {
           WHERE id = ${id} AND run_id = ${runId} AND status = 'dispatched'`;
       }
     },
-    countQueued(): number {
-      return sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0;
-    },
+    countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0),
     /** Forgets finished messages older than `before`; their ids then stop deduplicating. */
     pruneFinished(before: number): void {
       sql`DELETE FROM messages WHERE status IN ('done', 'failed') AND updated_at < ${before}`;

@@ -1,6 +1,6 @@
 // The durable outbox: every WhatsApp message to the user, sent in order, with Twilio's status.
 import * as z from "zod";
-import type { Sql } from "./sql";
+import { memo, type Sql } from "./sql";
 
 export const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
 export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;
@@ -67,11 +67,11 @@ export function createOutboxRepo(sql: Sql) {
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
       return rows.length === 1;
     },
-    /** The first message not yet handed to Twilio: later ones wait behind it to keep order. */
-    head(): OutboxItem | null {
+    /** The first message not yet handed to Twilio: later ones wait behind it to keep order. Asked on every step. */
+    head: memo(sql, (): OutboxItem | null => {
       const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 ORDER BY id LIMIT 1`[0];
       return row ? toItem(row) : null;
-    },
+    }),
     /** Claims a message for one send; `leaseUntil` lets a send cut short by eviction be retried. */
     claim(id: number, leaseUntil: number, now: number): void {
       sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil}, updated_at = ${now}

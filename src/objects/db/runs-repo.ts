@@ -1,6 +1,6 @@
 // Agent runs: one row per batch of messages, carried across its VM attempts; also the run log.
 import * as z from "zod";
-import type { Sql } from "./sql";
+import { memo, type Sql } from "./sql";
 
 export type RunPhase = "waiting" | "streaming" | "finished";
 
@@ -66,11 +66,11 @@ export function createRunsRepo(sql: Sql) {
   };
   return {
     get,
-    /** The run that is not finished yet; there is at most one per phone. */
-    open(): Run | null {
+    /** The run that is not finished yet; there is at most one per phone. Asked on every step. */
+    open: memo(sql, (): Run | null => {
       const row = sql<RunRow>`SELECT * FROM runs WHERE phase != 'finished' ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
-    },
+    }),
     create(r: { id: string; sessionId: string | null; context: "chat" | "fresh"; now: number }): Run {
       sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, created_at, updated_at)
         VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.context}, ${r.now}, ${r.now})`;

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
-import type { Sql } from "./sql";
+import { memo, type Sql } from "./sql";
 
 const SpecSchema: z.ZodType<ScheduleSpec> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("cron"), expr: z.string() }),
@@ -110,9 +110,8 @@ export function createSchedulesRepo(sql: Sql) {
         toSchedule,
       );
     },
-    nextDueAt(): number | null {
-      return sql<{ at: number | null }>`SELECT min(next_run_at) AS at FROM schedules WHERE status = 'active'`[0]?.at ?? null;
-    },
+    /** Asked whenever the alarm is set and while a stream is read. */
+    nextDueAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT min(next_run_at) AS at FROM schedules WHERE status = 'active'`[0]?.at ?? null),
     setNext(id: number, status: ScheduleStatus, nextRunAt: number | null, now: number): void {
       sql`UPDATE schedules SET status = ${status}, next_run_at = ${nextRunAt}, updated_at = ${now} WHERE id = ${id}`;
     },

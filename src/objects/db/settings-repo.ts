@@ -1,4 +1,5 @@
 // Small per-phone facts kept as key/value rows: who this object is, the agent session, clocks.
+// Read on nearly every step, so they are cached write-through (the object is single-threaded).
 import type { Sql } from "./sql";
 
 type SettingKey =
@@ -13,13 +14,25 @@ type SettingKey =
   | "pruned_at";
 
 export function createSettingsRepo(sql: Sql) {
-  const get = (key: SettingKey): string | null =>
-    sql<{ value: string }>`SELECT value FROM settings WHERE key = ${key}`[0]?.value ?? null;
+  let cache: Map<string, string> | null = null;
+  let cachedAtRollbacks = -1;
+  const loaded = (): Map<string, string> => {
+    // A rolled-back transaction may have undone a set() the cache already holds: reload.
+    if (!cache || cachedAtRollbacks !== sql.rollbacks()) {
+      cache = new Map(sql<{ key: string; value: string }>`SELECT key, value FROM settings`.map((r) => [r.key, r.value]));
+      cachedAtRollbacks = sql.rollbacks();
+    }
+    return cache;
+  };
+  const get = (key: SettingKey): string | null => loaded().get(key) ?? null;
   /** Writes only when the value changes: most calls repeat what is stored. */
   const set = (key: SettingKey, value: string | number | null): void => {
-    if ((value === null ? null : String(value)) === get(key)) return;
-    if (value === null) sql`DELETE FROM settings WHERE key = ${key}`;
-    else sql`INSERT INTO settings (key, value) VALUES (${key}, ${String(value)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+    const text = value === null ? null : String(value);
+    if (text === get(key)) return;
+    if (text === null) sql`DELETE FROM settings WHERE key = ${key}`;
+    else sql`INSERT INTO settings (key, value) VALUES (${key}, ${text}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+    if (text === null) loaded().delete(key);
+    else loaded().set(key, text);
   };
   const getNumber = (key: SettingKey): number | null => {
     const value = get(key);
