@@ -8,7 +8,12 @@ import type { ClientMeasure, RelayMeasure } from "./measure";
 import type { LoadShape } from "./plan";
 
 export type RelayLoadMeasure = RelayMeasure & { drained: boolean };
-export type RoundPair = { floor: Record<string, ClientMeasure>; relay: Record<string, RelayLoadMeasure> };
+export type RoundPair = {
+  floor: Record<string, ClientMeasure>;
+  relay: Record<string, RelayLoadMeasure>;
+  /** The relay answering senders not on its allowlist (see workerAloneShape), paired with the floor's `pairedWith` load. */
+  workerAlone?: { measure: ClientMeasure; pairedWith: string; label: string };
+};
 
 export const TARGETS = {
   throughputRatio: atLeast(0.8, "x"),
@@ -20,7 +25,29 @@ export const TARGETS = {
 const SECTION = "relay";
 
 export function relayFigures(shapes: readonly LoadShape[], rounds: readonly RoundPair[]): Figure[] {
-  return [...shapes.flatMap((shape) => loadFigures(shape, rounds)), ...correctnessFigures(rounds)];
+  return [...shapes.flatMap((shape) => loadFigures(shape, rounds)), ...workerAloneFigures(rounds), ...correctnessFigures(rounds)];
+}
+
+/** Reported, not judged: the part of a webhook's cost that is the Worker's own checks. */
+function workerAloneFigures(rounds: readonly RoundPair[]): Figure[] {
+  const usable = rounds.flatMap((r) => {
+    const floor = r.workerAlone && r.floor[r.workerAlone.pairedWith];
+    return r.workerAlone && floor && !r.workerAlone.measure.disturbed && !floor.disturbed ? [{ alone: r.workerAlone, floor }] : [];
+  });
+  if (usable.length === 0) return [];
+  const tag = ` [${usable[0]!.alone.label}]`;
+  const m = (f: (x: { alone: { measure: ClientMeasure }; floor: ClientMeasure }) => number) => median(usable.map(f));
+  return [
+    info(SECTION, `webhooks/s${tag}`, m((x) => x.alone.measure.perSecond), "/s", `floor ${fmt(m((x) => x.floor.perSecond))} /s; ${usable.length} of ${rounds.length} rounds`),
+    info(SECTION, `throughput vs floor${tag}`, m((x) => x.alone.measure.perSecond / x.floor.perSecond), "x", "no Durable Object, no agent work: the Worker's checks alone"),
+    info(
+      SECTION,
+      `CPU / message, wrangler+workerd${tag}`,
+      m((x) => x.alone.measure.cpuMsPerMessage),
+      "ms",
+      `workerd ${fmt(m((x) => x.alone.measure.workerdCpuMsPerMessage))} ms; floor ${fmt(m((x) => x.floor.cpuMsPerMessage))} ms (workerd ${fmt(m((x) => x.floor.workerdCpuMsPerMessage))})`,
+    ),
+  ];
 }
 
 function loadFigures(shape: LoadShape, rounds: readonly RoundPair[]): Figure[] {

@@ -51,7 +51,7 @@ export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: W
   return { drained };
 }
 
-/** One floor load: the hello-world Worker answers at once, so there is nothing to drain. */
+/** A load measured at the client only: the floor (it answers at once), or the relay answering senders it does not allow. */
 export async function runFloorLoad(load: PlannedLoad, floor: WranglerDev, creds: Credentials, timeoutMs: number): Promise<ClientMeasure> {
   const [cpuBefore, reloadsBefore] = [floor.cpu(), floor.reloads.length];
   const result = await sendLoad(load, floor.url, creds, timeoutMs);

@@ -25,6 +25,18 @@ export function loadShapes(quick: boolean): LoadShape[] {
 }
 
 /**
+ * Not a judged load: the same webhooks from senders that are not on the allowlist, so the relay
+ * checks the signature, parses the form and answers 200 without touching a Durable Object.
+ * Against the floor it shows what the Worker's own checks cost, apart from storing and the
+ * agent work that follows. Its load index is past the judged shapes', so its phones are never allowed.
+ */
+export const WORKER_ALONE_LOAD_INDEX = 9;
+export function workerAloneShape(quick: boolean): LoadShape {
+  const scale = quick ? 10 : 1;
+  return { key: "alone", label: "Worker alone, senders not allowed, 50 in flight", phones: 100 / scale, messagesPerPhone: 10, concurrency: 50, burst: false };
+}
+
+/**
  * Phone numbers are +1555 then round, load and sender digits, so every round and load talks to
  * fresh Durable Objects and every round pays the same first-message cost. Round 0 is warm-up.
  */

@@ -8,7 +8,7 @@ import { STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { relayFigures, type RoundPair, TARGETS } from "../relay/aggregate";
 import { runFloorLoad, runRelayLoad, sendLoad } from "../relay/drive";
-import { allPhones, type LoadShape, loadShapes, planLoad } from "../relay/plan";
+import { allPhones, type LoadShape, loadShapes, planLoad, WORKER_ALONE_LOAD_INDEX, workerAloneShape } from "../relay/plan";
 
 const LOAD_TIMEOUT_MS = 90_000;
 const WARM_UP: LoadShape = { key: "warm", label: "warm-up", phones: 10, messagesPerPhone: 3, concurrency: 10, burst: false };
@@ -59,6 +59,11 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
           pair.relay[shape.key] = measure;
           log(`relay: round ${round}/${roundCount} relay ${shape.label}: ${measure.perSecond.toFixed(0)}/s, dispatch p50 ${measure.dispatchMs.p50.toFixed(1)} ms${measure.drained ? "" : ", NOT DRAINED"}`);
         }
+        // Right after the relay's loads drained, so it shares their machine state; floor: the first load's.
+        const alone = workerAloneShape(quick);
+        const aloneMeasure = await runFloorLoad(planLoad(alone, round, WORKER_ALONE_LOAD_INDEX), relay, creds, LOAD_TIMEOUT_MS);
+        pair.workerAlone = { measure: aloneMeasure, pairedWith: shapes[0]!.key, label: alone.label };
+        log(`relay: round ${round}/${roundCount} relay, ${alone.label}: ${aloneMeasure.perSecond.toFixed(0)}/s`);
         pairs.push(pair);
       }
       const reloads = [...relay.reloads, ...floor.reloads];

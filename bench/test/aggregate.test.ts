@@ -66,3 +66,15 @@ it("leaves loads disturbed by a wrangler reload out of the medians and reports t
 it("says nothing about disturbed loads when there were none", () => {
   expect(relayFigures(shapes, [pair(100, 90, 4)]).some((f) => f.name.includes("disturbed"))).toBe(false);
 });
+
+it("reports the Worker-alone load against the floor load it is paired with, unjudged, and nothing without it", () => {
+  const withAlone = (floor: number, alone: number, disturbed = false): RoundPair => ({
+    ...pair(floor, floor / 2, 4),
+    workerAlone: { measure: client(alone, disturbed), pairedWith: "many", label: "alone" },
+  });
+  const figures = relayFigures(shapes, [withAlone(100, 70), withAlone(200, 160), withAlone(100, 10, true)]);
+  expect(find(figures, "throughput vs floor [alone]")).toMatchObject({ value: 0.75 });
+  expect(find(figures, "throughput vs floor [alone]").pass).toBeUndefined();
+  expect(find(figures, "webhooks/s [alone]")).toMatchObject({ value: 115, note: "floor 150 /s; 2 of 3 rounds" });
+  expect(relayFigures(shapes, [pair(100, 90, 4)]).some((f) => f.name.includes("[alone]"))).toBe(false);
+});
