@@ -1,7 +1,7 @@
 // The VM's configuration: parsed once with zod, from the environment (`loadVmConfig`) or from a
 // caller that starts the server in-process (`VmConfigSchema.parse`). Fails closed on VM_TOKEN.
 import { resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm-protocol.js";
 import { resolveClaudeBin } from "./claude-bin.js";
 

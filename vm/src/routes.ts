@@ -2,7 +2,7 @@
 // bodies parsed with the protocol's schemas, run events as NDJSON streams.
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { z } from "zod";
+import type * as z from "zod";
 import {
   RunInputRequestSchema,
   StartRunRequestSchema,

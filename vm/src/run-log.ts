@@ -2,7 +2,7 @@
 // is, `.runs/<runId>.ndjson` holds its events, one per line, appended as they happen. They make
 // reconnects with `?after=N` work across restarts; runs left open by a dead VM are closed here.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { isTerminal, RunEventSchema, type RunEvent } from "../../src/protocol/vm-protocol.js";
 import { isRunId, runFileOf, runsDirOf } from "./user-paths.js";
 

@@ -1,6 +1,6 @@
 // Parses one line of the CLI's `--output-format stream-json` output (zod, fail closed) into the
 // few signals a run needs. Everything else the CLI prints is ignored on purpose.
-import { z } from "zod";
+import * as z from "zod";
 
 export type CliSignal =
   | { type: "init"; sessionId: string; consumedUuids: string[] }

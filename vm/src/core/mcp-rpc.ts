@@ -1,6 +1,6 @@
 // The relay tools' MCP server, as a pure function from one JSON-RPC 2.0 line (MCP's stdio
 // transport: newline-delimited JSON) to what to do: write a reply, forward a tool call, or nothing.
-import { z } from "zod";
+import * as z from "zod";
 import type { RelayToolDefinition } from "../../../src/protocol/relay-tools.js";
 
 /** Newest first. Every one is served the same way: this server uses only `tools`, stable since 2024-11-05. */

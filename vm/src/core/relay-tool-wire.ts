@@ -1,6 +1,6 @@
 // The loopback hop between the relay tools' MCP server (a child of the CLI) and the VM server:
 // its route, its bodies and the environment the MCP server is started with. Internal to the VM.
-import { z } from "zod";
+import * as z from "zod";
 import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools.js";
 
 /** Not under /v1: VM_TOKEN does not open it; only an agent process's own secret does. */
