@@ -1,8 +1,10 @@
 // How an agent process gets the relay tools: a secret of its own from the tool bridge and an
-// `--mcp-config` file that starts the MCP server next to this module (.ts under tsx, .js built).
+// `--mcp-config` file that starts the MCP server next to this module (.ts under tsx, .cjs bundled).
 import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { extname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { MCP_SERVER_NAME, type McpServerEnv } from "./core/relay-tool-wire.js";
 import type { Run } from "./run.js";
 import type { ToolBridge } from "./tool-bridge.js";
@@ -15,13 +17,14 @@ const CHILD_TIMEOUT_MARGIN_MS = 15_000;
 export const MCP_SERVER_NODE_FLAGS = ["--no-opt", "--no-sparkplug", "--max-semi-space-size=1"];
 
 /**
- * `node <entry>.js` when this module is built JavaScript; under tsx, `node --import <tsx> <entry>.ts`
- * with tsx resolved to an absolute URL, because the CLI starts the server in the user's workspace.
+ * `node <dir>/relay-mcp-main.cjs` next to the bundle (the image); under tsx, `node --import <tsx>
+ * <dir>/relay-mcp-main.ts` with tsx resolved to an absolute URL, because the CLI starts the server
+ * in the user's workspace.
  */
 export function relayMcpCommand(moduleUrl: string = import.meta.url): { command: string; args: string[] } {
-  const typescript = moduleUrl.endsWith(".ts");
-  const entry = fileURLToPath(new URL(`./relay-mcp-main.${typescript ? "ts" : "js"}`, moduleUrl));
-  const loader = typescript ? ["--import", import.meta.resolve("tsx")] : [];
+  const extension = extname(fileURLToPath(moduleUrl));
+  const entry = fileURLToPath(new URL(`./relay-mcp-main${extension}`, moduleUrl));
+  const loader = extension === ".ts" ? ["--import", pathToFileURL(createRequire(moduleUrl).resolve("tsx")).href] : [];
   return { command: process.execPath, args: [...MCP_SERVER_NODE_FLAGS, ...loader, entry] };
 }
 
