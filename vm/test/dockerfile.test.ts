@@ -5,16 +5,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import { MCP_SERVER_NODE_FLAGS } from "../src/relay-mcp-config.js";
+import { dockerInstructions, imageCommand } from "./helpers/image.js";
 import { startScriptArgs } from "./helpers/vm-child.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const dockerfile = readFileSync(join(ROOT, "vm/Dockerfile"), "utf8");
-// Continuation lines joined, comments dropped: one instruction per entry.
-const instructions = dockerfile
-  .replace(/\\\n/g, " ")
-  .split("\n")
-  .map((l) => l.trim())
-  .filter((l) => l !== "" && !l.startsWith("#"));
+const instructions = dockerInstructions();
 
 it("copies only paths that exist in the repository (context: the root)", () => {
   const copies = instructions.filter((l) => /^COPY\s/i.test(l) && !/--from=/i.test(l));
@@ -31,28 +27,30 @@ it("copies only paths that exist in the repository (context: the root)", () => {
   }
 });
 
-it("builds on Node 22 slim, installs git, runs built JavaScript as the non-root node user", () => {
+it("builds on Node 22 slim, installs git, runs the bundle vm/build.mjs writes as the non-root node user", () => {
   expect(instructions.filter((l) => l.startsWith("FROM ")).every((l) => /^FROM node:22-slim\b/.test(l))).toBe(true);
   expect(dockerfile).toMatch(/apt-get install[^\n]*\bgit\b/);
-  expect(instructions.at(-1)).toMatch(/^CMD \["node", (".+", )*"dist\/vm\/src\/main\.js"\]$/);
+  expect(instructions).toContain("RUN node vm/build.mjs");
+  expect(instructions).toContain("COPY --from=build /build/vm/dist ./dist");
+  expect(instructions.at(-1)).toMatch(/^CMD \["node", (".+", )*"dist\/main\.cjs"\]$/);
   const entrypoint = readFileSync(join(ROOT, "vm/docker-entrypoint.sh"), "utf8");
   expect(entrypoint).toMatch(/exec setpriv --reuid=node --regid=node --init-groups -- "\$@"/);
   expect(statSync(join(ROOT, "vm/docker-entrypoint.sh")).mode & 0o111).not.toBe(0);
 });
 
-it("pins the build tools at the repository's own versions and the CLI at the workspace's", () => {
-  const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
-  expect(dockerfile).toContain(`typescript@${root.devDependencies.typescript}`);
-  expect(dockerfile).toContain(`@types/node@${root.devDependencies["@types/node"]}`);
-  const vm = JSON.parse(readFileSync(join(ROOT, "vm/package.json"), "utf8")) as { dependencies: Record<string, string> };
-  for (const version of Object.values(vm.dependencies)) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+it("pins every package of the workspace, esbuild at the version the repository builds with", () => {
+  const vm = JSON.parse(readFileSync(join(ROOT, "vm/package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  for (const version of [...Object.values(vm.dependencies), ...Object.values(vm.devDependencies)]) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  const installed = JSON.parse(readFileSync(join(ROOT, "node_modules/esbuild/package.json"), "utf8")) as { version: string };
+  expect(vm.devDependencies.esbuild).toBe(installed.version);
+  // The build stage installs the devDependencies (esbuild); the final stage only what runs.
+  expect(instructions.filter((l) => /^RUN npm install\b/.test(l)).map((l) => l.includes("--omit=dev"))).toEqual([false, true]);
 });
 
 it("starts the server with the same V8 flags as `npm run vm`, and the MCP server with those but --expose-gc", () => {
-  const cmd = JSON.parse(instructions.at(-1)?.replace(/^CMD /, "") ?? "[]") as string[];
-  const imageFlags = cmd.slice(1, -1);
+  const imageFlags = imageCommand().flags;
   expect(imageFlags).toEqual(startScriptArgs().slice(0, startScriptArgs().indexOf("--import")));
   expect(imageFlags).toContain("--expose-gc");
   expect(imageFlags.filter((f) => f !== "--expose-gc")).toEqual(MCP_SERVER_NODE_FLAGS);
-  expect(dockerfile).toMatch(/^ENV .*\bMALLOC_ARENA_MAX=1\b/m);
+  expect(imageCommand().env).toMatchObject({ MALLOC_ARENA_MAX: "1" });
 });

@@ -1,19 +1,19 @@
 // The relay tools' MCP server as the CLI starts it, over stdio, both ways it is started: under
-// tsx from the sources (development) and as built JavaScript (the image's tsc build). It speaks
+// tsx from the sources (development) and bundled (the image's vm/build.mjs). It speaks
 // the MCP lifecycle and forwards calls to the VM with its secret, mapping a refusal to isError.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire.js";
 import { relayMcpCommand } from "../src/relay-mcp-config.js";
+import { buildBundle } from "./helpers/image.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SECRET = "s".repeat(43);
 const received: Array<{ authorization: string | undefined; body: unknown }> = [];
 
@@ -33,13 +33,8 @@ let builtDir = "";
 beforeAll(async () => {
   await new Promise<void>((resolve) => vm.listen(0, "127.0.0.1", resolve));
   vmUrl = `http://127.0.0.1:${(vm.address() as AddressInfo).port}${TOOL_CALL_ROUTE}`;
-  // The image's build, into a scratch directory under vm/dist (ignored by git) so that, as in the
-  // image, the packages resolve from the node_modules above it.
-  mkdirSync(join(ROOT, "vm/dist"), { recursive: true });
-  builtDir = mkdtempSync(join(ROOT, "vm/dist/test-build-"));
-  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "vm/tsconfig.build.json", "--outDir", builtDir], { cwd: ROOT, encoding: "utf8" });
-  if (tsc.status !== 0) throw new Error(`tsc failed: ${tsc.stdout}${tsc.stderr}`);
-}, 120_000);
+  builtDir = buildBundle();
+}, 60_000);
 afterAll(async () => {
   rmSync(builtDir, { recursive: true, force: true });
   await new Promise<void>((resolve) => vm.close(() => resolve()));
@@ -75,9 +70,9 @@ function startMcp(command: { command: string; args: string[] }) {
 const runtimes = [
   { name: "under tsx, from the sources", command: () => relayMcpCommand(), entry: /vm\/src\/relay-mcp-main\.ts$/ },
   {
-    name: "as built JavaScript (the image)",
-    command: () => relayMcpCommand(pathToFileURL(join(builtDir, "vm/src/relay-mcp-config.js")).href),
-    entry: /vm\/src\/relay-mcp-main\.js$/,
+    name: "bundled (the image), started from next to the server's bundle",
+    command: () => relayMcpCommand(pathToFileURL(join(builtDir, "main.cjs")).href),
+    entry: /\/vm\/dist\/test-bundle-\w+\/relay-mcp-main\.cjs$/,
   },
 ];
 

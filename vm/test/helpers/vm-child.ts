@@ -1,5 +1,6 @@
 // Runs the VM as `npm run vm` does (vm/package.json's start command: node, its flags, the main
-// module under tsx) in a child process, for the behaviours that end the process: idle exit and SIGTERM.
+// module under tsx) in a child process, for the behaviours that end the process (idle exit,
+// SIGTERM), or as the image does (its bundle and CMD flags).
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,8 +24,9 @@ export type VmChild = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 };
 
-export async function spawnVm(env: Record<string, string>): Promise<VmChild> {
-  const child = spawn(process.execPath, startScriptArgs(), {
+/** The VM in a child process: by default as `npm run vm` starts it, or with the node arguments given. */
+export async function spawnVm(env: Record<string, string>, args: string[] = startScriptArgs()): Promise<VmChild> {
+  const child = spawn(process.execPath, args, {
     cwd: VM_DIR,
     env: { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
