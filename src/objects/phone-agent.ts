@@ -134,8 +134,9 @@ export class PhoneAgent extends DurableObject<Env> {
       // The alarm first, so the work is safe even if this instance dies; then start at once.
       // The object stays resident while the pump's I/O is in flight (waitUntil does not extend
       // a Durable Object's life); if it is evicted anyway, that alarm resumes the work.
-      await this.armAlarm();
-      if (!this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS));
+      const startPump = !this.pumping;
+      await this.armAlarm({ pumpStarting: startPump });
+      if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS));
     }
     return { stored: stored !== null };
   }
@@ -231,11 +232,20 @@ export class PhoneAgent extends DurableObject<Env> {
     return earliest(runAt, outbox.head()?.nextAttemptAt, schedules.nextDueAt());
   }
 
-  private async armAlarm(): Promise<void> {
-    const at = this.nextWakeAt(Date.now());
-    // While pumping, work due now is the pump's own; the finally block re-arms after it.
-    if (this.pumping && at !== null && at <= Date.now()) return;
-    if (at === this.state.repos.settings.getNumber("alarm_at")) return;
+  /**
+   * Sets the one alarm to the earliest due time. Work due now that this instance's pump does
+   * (or starts right after this call) needs no alarm invocation of its own, only a safety net
+   * should the instance die first: an alarm at most WATCHDOG_MS ahead. The pump re-arms when done.
+   */
+  private async armAlarm(options: { pumpStarting?: boolean } = {}): Promise<void> {
+    const now = Date.now();
+    const stored = this.state.repos.settings.getNumber("alarm_at");
+    let at = this.nextWakeAt(now);
+    if (at !== null && at <= now && (this.pumping || options.pumpStarting)) {
+      if (stored !== null && stored > now && stored <= now + WATCHDOG_MS) return;
+      at = now + WATCHDOG_MS;
+    }
+    if (at === stored) return;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
     this.state.repos.settings.set("alarm_at", at);

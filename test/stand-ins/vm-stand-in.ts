@@ -23,6 +23,7 @@ import type { StandInRequest } from "./vm-stand-in-types";
  * [[vm:drop]]              the first stream is cut after the session event; the run goes on
  * [[vm:crash-after-reply]] one result, then error cli_crashed
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
+ * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
  */
 type Directive = {
   hold: boolean;
@@ -34,6 +35,7 @@ type Directive = {
   drop: boolean;
   crashAfterReply: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
+  slowStartMs: number;
 };
 
 function directivesOf(texts: string[]): Directive {
@@ -49,6 +51,7 @@ function directivesOf(texts: string[]): Directive {
     drop: all.includes("[[vm:drop]]"),
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
     tool: toolOf(all),
+    slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
   };
 }
 
@@ -192,6 +195,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         http500Seen.set(key, seen);
         if (seen <= d.http500) return json(res, 500, { error: "bad_request", message: "scripted 500" });
       }
+      if (d.slowStartMs > 0) await sleep(d.slowStartMs);
       let run = runs.get(body.runId);
       if (run && run.userId !== body.userId) return json(res, 409, { error: "user_mismatch" });
       if (!run) {

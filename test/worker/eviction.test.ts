@@ -59,4 +59,26 @@ describe("a run survives losing the Durable Object instance or the connection", 
     expect(requests.filter((r) => r.kind === "start")).toHaveLength(1);
     expect(requests.find((r) => r.kind === "events")?.after).toBe(stored);
   });
+  it("an alarm that fires while the VM is still starting leaves a safety alarm: a reset then loses nothing", async () => {
+    const phone = "+15550000140";
+    const text = "deploy the site [[vm:slow-start 2000]]";
+    await sendInbound(phone, text);
+    await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
+    // The platform runs the armed alarm while the first request to the VM still waits.
+    await runDurableObjectAlarm(stubFor(phone));
+    const alarm = await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThan(Date.now());
+    expect(alarm! - Date.now()).toBeLessThanOrEqual(60_000);
+
+    // The instance dies before the stream opens: that alarm brings the run back, answered once.
+    await abortAllDurableObjects();
+    expect(await runDurableObjectAlarm(stubFor(phone))).toBe(true);
+    const sent = await eventually(async () => {
+      const all = await sentTo(phone);
+      return all.length >= 1 && all;
+    });
+    expect(bodies(sent)).toEqual([`echo: ${text}`]);
+    await runDurableObjectAlarm(stubFor(phone));
+    expect(bodies(await sentTo(phone))).toEqual([`echo: ${text}`]);
+  });
 });
