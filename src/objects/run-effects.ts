@@ -43,11 +43,11 @@ export type ApplyOutcome = "replay" | "applied" | "terminal";
 
 export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, event: RunEvent): ApplyOutcome {
   const { messages, runs, outbox, settings } = s.repos;
+  // A progress line changes nothing: applying it twice is harmless, so it costs no write.
+  if (event.type === "progress") return runs.get(runId) ? "applied" : "replay";
   return s.transaction(() => {
     const now = s.now();
     const run = runs.get(runId);
-    // A progress line changes nothing: applying it twice is harmless, so it costs no write.
-    if (event.type === "progress") return run ? "applied" : "replay";
     if (!run || !runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
     // A task in a fresh session must never replace the user's conversation.
     const keepSession = (sessionId: string) => run.context === "chat" && settings.set("session_id", sessionId);
