@@ -105,7 +105,8 @@ export class RunDriver {
     if (!opened.ok) return this.fail(run, { kind: "transport", reason: opened.failure }, opened.detail);
     this.d.repos.runs.markStreaming(run.id, this.d.now());
     await this.d.armWatchdog();
-    this.d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
+    // A fresh start is implied by message_queued and summed up by run_finished; a reconnect is news.
+    if (run.phase !== "waiting") this.d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
     await this.deliverToolAnswers(run);
     try {
       return await this.readStream(run, opened.body, deadline);

@@ -27,7 +27,10 @@ it("logs one JSON object per line, phone numbers masked, no message text", async
   await sendInbound(phone, "another secret plan");
   await eventually(async () => (await sentTo(phone)).length === 2);
   const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["message_queued", "run_streaming", "run_result", "run_finished"]));
+  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["message_queued", "run_finished"]));
+  // One line sums a run up: how many results, what they cost, how long it took.
+  const finished = events.filter((e) => e.event === "run_finished");
+  expect(finished.at(-1)).toMatchObject({ outcome: "done", results: 1, costUsd: 0.001, durationMs: expect.any(Number) });
   const all = lines.join("\n");
   expect(all).not.toContain("secret plan");
   expect(all).not.toContain(phone);

@@ -104,8 +104,11 @@ export function createRunsRepo(sql: Sql) {
           session_id = ${r.sessionId}, fresh_retry_used = fresh_retry_used + ${r.fresh ? 1 : 0}, updated_at = ${r.now}
         WHERE id = ${id}`;
     },
-    finish(id: string, outcome: string, now: number): void {
-      sql`UPDATE runs SET phase = 'finished', outcome = ${outcome}, updated_at = ${now} WHERE id = ${id}`;
+    /** Ends the run; what it amounted to, for the one log line a run gets. */
+    finish(id: string, outcome: string, now: number): { results: number; costUsd: number; startedAt: number } | null {
+      const row = sql<{ results: number; cost_usd: number; created_at: number }>`UPDATE runs SET phase = 'finished', outcome = ${outcome}, updated_at = ${now}
+        WHERE id = ${id} RETURNING results, cost_usd, created_at`[0];
+      return row ? { results: row.results, costUsd: row.cost_usd, startedAt: row.created_at } : null;
     },
     recent(limit: number): Run[] {
       return sql<RunRow>`SELECT * FROM runs ORDER BY created_at DESC LIMIT ${limit}`.map(toRun);
