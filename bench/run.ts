@@ -8,11 +8,12 @@ import { writeResults } from "./lib/results";
 import type { Section, SectionOutcome } from "./lib/section";
 import { renderTable } from "./lib/table";
 import { relaySection } from "./sections/relay";
+import { runtimeCostsSection } from "./sections/runtime-costs";
 import { schedulesSection } from "./sections/schedules";
 import { vmSection } from "./sections/vm";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, vmSection, schedulesSection];
+export const SECTIONS: readonly Section[] = [relaySection, runtimeCostsSection, vmSection, schedulesSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

@@ -8,3 +8,4 @@ export const RESULTS_DIR = fileURLToPath(new URL("../results/", import.meta.url)
 export const HELLO_WORKER_DIR = fileURLToPath(new URL("../fixtures/hello-worker/", import.meta.url));
 /** wrangler's CLI script, run with the bench's own Node (the repo's pinned one under npm scripts). */
 export const WRANGLER_BIN = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");
+export const COST_PROBE_WORKER_DIR = fileURLToPath(new URL("../fixtures/cost-probe-worker/", import.meta.url));
