@@ -52,10 +52,10 @@ export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: W
 }
 
 /** A load measured at the client only: the floor (it answers at once), or the relay answering senders it does not allow. */
-export async function runFloorLoad(load: PlannedLoad, floor: WranglerDev, creds: Credentials, timeoutMs: number): Promise<ClientMeasure> {
-  const [cpuBefore, reloadsBefore] = [floor.cpu(), floor.reloads.length];
-  const result = await sendLoad(load, floor.url, creds, timeoutMs);
-  return measureClient(result, cpuSince(floor, cpuBefore), floor.reloads.length > reloadsBefore);
+export async function runClientLoad(load: PlannedLoad, worker: WranglerDev, creds: Credentials, timeoutMs: number): Promise<ClientMeasure> {
+  const [cpuBefore, reloadsBefore] = [worker.cpu(), worker.reloads.length];
+  const result = await sendLoad(load, worker.url, creds, timeoutMs);
+  return measureClient(result, cpuSince(worker, cpuBefore), worker.reloads.length > reloadsBefore);
 }
 
 /** One relay load end to end: send, drain, collect what the stand-ins and the logs saw, measure. */

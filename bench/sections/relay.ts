@@ -7,7 +7,7 @@ import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { relayFigures, type RoundPair, TARGETS } from "../relay/aggregate";
-import { runFloorLoad, runRelayLoad, sendLoad } from "../relay/drive";
+import { runClientLoad, runRelayLoad, sendLoad } from "../relay/drive";
 import { allPhones, type LoadShape, loadShapes, planLoad, WORKER_ALONE_LOAD_INDEX, workerAloneShape } from "../relay/plan";
 
 const LOAD_TIMEOUT_MS = 90_000;
@@ -51,7 +51,7 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
       for (let round = 1; round <= roundCount; round++) {
         const pair: RoundPair = { floor: {}, relay: {} };
         for (const [i, shape] of shapes.entries()) {
-          pair.floor[shape.key] = await runFloorLoad(planLoad(shape, round, i), floor, creds, LOAD_TIMEOUT_MS);
+          pair.floor[shape.key] = await runClientLoad(planLoad(shape, round, i), floor, creds, LOAD_TIMEOUT_MS);
           log(`relay: round ${round}/${roundCount} floor ${shape.label}: ${pair.floor[shape.key]!.perSecond.toFixed(0)}/s`);
         }
         for (const [i, shape] of shapes.entries()) {
@@ -61,7 +61,7 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
         }
         // Right after the relay's loads drained, so it shares their machine state; floor: the first load's.
         const alone = workerAloneShape(quick);
-        const aloneMeasure = await runFloorLoad(planLoad(alone, round, WORKER_ALONE_LOAD_INDEX), relay, creds, LOAD_TIMEOUT_MS);
+        const aloneMeasure = await runClientLoad(planLoad(alone, round, WORKER_ALONE_LOAD_INDEX), relay, creds, LOAD_TIMEOUT_MS);
         pair.workerAlone = { measure: aloneMeasure, pairedWith: shapes[0]!.key, label: alone.label };
         log(`relay: round ${round}/${roundCount} relay, ${alone.label}: ${aloneMeasure.perSecond.toFixed(0)}/s`);
         pairs.push(pair);

@@ -7,8 +7,7 @@ import { COST_PROBE_WORKER_DIR } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { STAND_IN_CREDENTIALS } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
-import { throughput } from "../lib/load";
-import { sendLoad } from "../relay/drive";
+import { runClientLoad, sendLoad } from "../relay/drive";
 import { type LoadShape, planLoad } from "../relay/plan";
 import { type Probe, type ProbeRound, PROBES, runtimeCostFigures } from "../runtime-costs/aggregate";
 
@@ -38,12 +37,9 @@ async function runRuntimeCosts({ quick, rounds, log }: SectionOptions): Promise<
     for (let round = 1; round <= roundCount; round++) {
       const measures: ProbeRound = {};
       for (const [probe, worker] of workers) {
-        const before = worker.cpu();
-        const result = await sendLoad(planLoad(shape, round, 8), worker.url, creds, LOAD_TIMEOUT_MS);
-        const after = worker.cpu();
-        const n = result.samples.filter((s) => s.status === 200).length;
-        if (n !== result.samples.length) throw new Error(`probe ${probe}: ${result.samples.length - n} requests not answered 200`);
-        measures[probe] = { totalMsPerRequest: (after.totalMs - before.totalMs) / n, workerdMsPerRequest: (after.workerdMs - before.workerdMs) / n, perSecond: throughput(result) };
+        const load = await runClientLoad(planLoad(shape, round, 8), worker, creds, LOAD_TIMEOUT_MS);
+        if (load.non2xx > 0) throw new Error(`probe ${probe}: ${load.non2xx} requests not answered 2xx`);
+        measures[probe] = { totalMsPerRequest: load.cpuMsPerMessage, workerdMsPerRequest: load.workerdCpuMsPerMessage, perSecond: load.perSecond };
       }
       log(`runtime: round ${round}/${roundCount}: ${PROBES.map((p) => `${p} ${measures[p]!.workerdMsPerRequest.toFixed(2)} ms`).join(", ")}`);
       measured.push(measures);
