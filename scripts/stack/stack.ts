@@ -35,7 +35,8 @@ export function launchStack(specs: ChildSpec[], options: StackOptions): Stack {
   const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
   const stopGraceMs = options.stopGraceMs ?? 10_000;
   const running = new Map<ChildName, RunningChild>();
-  const stopping = new Set<RunningChild>();
+  /** One stop per child, shared by every caller: a failed start, a restart and the owner's stop may overlap. */
+  const stopping = new Map<RunningChild, Promise<void>>();
 
   const launch = (spec: ChildSpec): RunningChild => {
     const child = spawnChild(spec, options.write);
@@ -51,17 +52,32 @@ export function launchStack(specs: ChildSpec[], options: StackOptions): Stack {
     if (outcome === "timeout") return `${spec.name}: no answer from ${spec.readyUrl} after ${readyTimeoutMs / 1000} s`;
     return `${spec.name}: ${describeExit(await child.exited)} before it answered ${spec.readyUrl}`;
   };
-  const stopChild = async (child: RunningChild) => {
-    stopping.add(child);
-    await child.stop(stopGraceMs);
+  const stopChild = (child: RunningChild): Promise<void> => {
+    let stopped = stopping.get(child);
+    if (!stopped) {
+      stopped = child.stop(stopGraceMs);
+      stopping.set(child, stopped);
+    }
+    return stopped;
   };
   const stop = async () => {
     await Promise.all([...running.values()].map(stopChild));
   };
 
-  const started = specs.map((spec) => ({ spec, child: launch(spec) }));
+  // A spawn that throws (rather than reporting its failure on `exited`) must not strand the
+  // children already started: they are stopped and `ready` rejects.
+  const started: Array<{ spec: ChildSpec; child: RunningChild }> = [];
+  let launchError: unknown = null;
+  try {
+    for (const spec of specs) started.push({ spec, child: launch(spec) });
+  } catch (error) {
+    launchError = error;
+  }
   const allReady = (async () => {
-    const problems = (await Promise.all(started.map(({ spec, child }) => ready(spec, child)))).filter((p) => p !== null);
+    const problems =
+      launchError === null
+        ? (await Promise.all(started.map(({ spec, child }) => ready(spec, child)))).filter((p) => p !== null)
+        : [`${specs[started.length]?.name}: could not start: ${launchError instanceof Error ? launchError.message : String(launchError)}`];
     if (problems.length === 0) return;
     await stop();
     throw new StackStartError(problems.join("; "));

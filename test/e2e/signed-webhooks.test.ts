@@ -2,17 +2,19 @@
 // VM running the real Claude Code CLI on the offline model, replies read back from the emulator.
 import { randomBytes } from "node:crypto";
 import webhooks from "twilio/lib/webhooks/webhooks.js";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
+import { useResources } from "../helpers/resources";
 import { ACK, eventually, replyTo, sentTo, typingRequestsFor } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
 
 const [ALICE, BOB, CAROL, DAVE] = PHONES;
 let stack: E2eStack;
 
+const resources = useResources();
+
 beforeAll(async () => {
-  stack = await startE2eStack("signed-webhooks");
+  stack = await startE2eStack("signed-webhooks", resources);
 });
-afterAll(() => stack?.stop());
 
 /** What Twilio posts for an incoming WhatsApp text, signed for the Worker's PUBLIC_URL. */
 async function inbound(from: string, body: string, sid = `SM${randomBytes(16).toString("hex")}`, signWith = stack.vars.TWILIO_AUTH_TOKEN) {

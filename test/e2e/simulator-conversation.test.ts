@@ -2,8 +2,9 @@
 // the real Claude Code CLI on the offline model, and the Twilio emulator. One stack for the file;
 // each test talks from its own phone so they cannot see each other's replies.
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
+import { beforeAll, expect, it, onTestFinished } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
+import { useResources } from "../helpers/resources";
 import { longText } from "../stand-ins/anthropic-conversation";
 import { ACK, eventually, replyTo, sentTo } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
@@ -13,12 +14,10 @@ const [ALICE, BOB, CAROL, DAVE] = PHONES;
 let stack: E2eStack;
 let browser: Browser;
 
+const resources = useResources();
+
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startE2eStack("simulator"), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  [stack, browser] = await Promise.all([startE2eStack("simulator", resources), resources.track(launchChromium(), (b) => b.close())]);
 });
 
 async function phone(number: string): Promise<Page> {

@@ -1,8 +1,9 @@
 // The agent VM restarts in the middle of a run (SIGTERM, then started again on the same DATA_DIR):
 // the relay retries and the user still gets exactly one reply, seen in the phone simulator.
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
+import { useResources } from "../helpers/resources";
 import { replyTo, sentTo } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
 import { openPhone, screenshot, type, waitForReplies } from "./helpers/simulator-page";
@@ -11,12 +12,10 @@ const ERIN = PHONES[4];
 let stack: E2eStack;
 let browser: Browser;
 
+const resources = useResources();
+
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startE2eStack("vm-restart"), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  [stack, browser] = await Promise.all([startE2eStack("vm-restart", resources), resources.track(launchChromium(), (b) => b.close())]);
 });
 
 it("loses nothing when the VM restarts mid-run: one reply, then the next message is answered after it", async () => {

@@ -1,9 +1,10 @@
 // The simulator page in headless Chromium: it sends what the user types, signed, and shows replies, ticks and typing live.
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, onTestFinished } from "vitest";
+import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/server";
 import { launchChromium } from "../../emulator/tools/chromium";
+import { createResources, useResources, type Resources } from "../helpers/resources";
 import { basicAuth, postForm, sendMessage, startEmulator, startReceiver } from "./helpers";
 
 const ALICE = "+15551230001";
@@ -14,31 +15,33 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let emulator: RunningEmulator;
 let page: Page;
 
+const resources = useResources();
 beforeAll(async () => {
-  browser = await launchChromium();
+  browser = await resources.track(launchChromium(), (b) => b.close());
 }, 60_000);
-afterAll(() => browser?.close());
 
+// Each test's own servers and page, released after it even when the set-up stopped halfway.
+let perTest: Resources;
 beforeEach(async () => {
-  receiver = await startReceiver();
-  emulator = await startEmulator({
-    inboundWebhookUrl: `${receiver.url}/twilio/inbound`,
-    statusDelayMs: 30,
-    users: [
-      { phone: ALICE, name: "Alice" },
-      { phone: BOB, name: "Bob" },
-    ],
-  });
+  perTest = createResources();
+  receiver = perTest.track(await startReceiver(), (r) => r.close());
+  emulator = perTest.track(
+    await startEmulator({
+      inboundWebhookUrl: `${receiver.url}/twilio/inbound`,
+      statusDelayMs: 30,
+      users: [
+        { phone: ALICE, name: "Alice" },
+        { phone: BOB, name: "Bob" },
+      ],
+    }),
+    (e) => e.close(),
+  );
   page = await openPhone(ALICE);
 });
-afterEach(async () => {
-  await page.context().close();
-  await emulator.close();
-  await receiver.close();
-});
+afterEach(() => perTest.releaseAll());
 
 async function openPhone(phone: string): Promise<Page> {
-  const opened = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  const opened = perTest.track(await browser.newPage({ viewport: { width: 1100, height: 760 } }), (p) => p.context().close());
   await opened.goto(`${emulator.url}/?phone=${encodeURIComponent(phone)}`);
   await opened.getByTestId("connection").filter({ hasText: "live" }).waitFor();
   return opened;
@@ -92,7 +95,6 @@ it("shows the typing bubble for the answered message and drops it when the reply
 
 it("keeps two phones apart: a second tab as Bob sees only Bob's conversation", { timeout: 30_000 }, async () => {
   const bob = await openPhone(BOB);
-  onTestFinished(() => bob.context().close());
   await sendMessage(emulator, { To: `whatsapp:${ALICE}`, Body: "for alice" });
   await sendMessage(emulator, { To: `whatsapp:${BOB}`, Body: "for bob" });
   await bubbles(page, "out").filter({ hasText: "for alice" }).waitFor();

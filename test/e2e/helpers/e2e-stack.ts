@@ -10,6 +10,7 @@ import { readLocalVars, type LocalVars } from "../../../scripts/stack/dev-vars";
 import { freePort } from "../../../scripts/stack/ports";
 import { launchStack, type Stack } from "../../../scripts/stack/stack";
 import { HOST, localUrls, planStack, type Ports, type StackUrls } from "../../../scripts/stack/stack-plan";
+import type { Resources } from "../../helpers/resources";
 import { makeFreshClone, REPO_ROOT } from "./fresh-clone";
 
 /** Six allowed people: Alice and Bob as in the example, and four more so each test has its own phone. */
@@ -23,7 +24,6 @@ export type E2eStack = {
   stack: Stack;
   /** Every prefixed line the children wrote so far. */
   lines: string[];
-  stop(): Promise<void>;
 };
 
 /** Pure: `.dev.vars` text with the given keys' values replaced, everything else kept. */
@@ -44,61 +44,70 @@ function shellEnv(): Record<string, string | undefined> {
   return { ...shell, EMULATOR_USERS: PHONES.map((phone, i) => `${phone}:${PEOPLE[i]}`).join(",") };
 }
 
-export async function startE2eStack(label: string): Promise<E2eStack> {
+/**
+ * Every part is tracked in `resources` the moment it exists (the clone, then the stack), so a
+ * failure anywhere in the file's set-up, here or in a step running beside this one, leaves no
+ * process and no directory behind once the resources are released. A stack that does not get
+ * ready is stopped and its clone removed before this rejects.
+ */
+export function startE2eStack(label: string, resources: Resources): Promise<E2eStack> {
+  // Tracked as a whole too, so that releasing waits for a start still under way.
+  return resources.track(launchE2eStack(label, resources));
+}
+
+async function launchE2eStack(label: string, resources: Resources): Promise<E2eStack> {
   const ports: Ports = { worker: await freePort(HOST), vm: await freePort(HOST), twilio: await freePort(HOST), model: await freePort(HOST) };
   const urls = localUrls(ports);
-  const clone = makeFreshClone(label);
-  const example = readFileSync(join(clone.root, ".dev.vars.example"), "utf8");
-  const devVars = withValues(example, {
-    TWILIO_API_BASE: urls.twilio,
-    TWILIO_MESSAGING_API_BASE: urls.twilio,
-    PUBLIC_URL: urls.worker,
-    VM_URL: urls.vm,
-    VM_TOKEN: randomBytes(16).toString("hex"),
-    ALLOWED_SENDERS: PHONES.join(","),
-  });
-  writeFileSync(join(clone.root, ".dev.vars"), devVars);
-  const parsed = readLocalVars(devVars);
-  if (!parsed.ok) throw new Error(`e2e .dev.vars: ${parsed.problems.join("; ")}`);
-
-  const logDir = join(REPO_ROOT, "test/artifacts/e2e");
-  mkdirSync(logDir, { recursive: true });
-  const logPath = join(logDir, `${label}.log`);
-  writeFileSync(logPath, "");
-  const lines: string[] = [];
-  const specs = planStack({
-    root: clone.root,
-    ports,
-    vars: parsed.vars,
-    model: { kind: "offline", url: urls.model },
-    dataDir: join(clone.root, ".data/vm"),
-    baseEnv: shellEnv(),
-    nodePath: process.execPath,
-    wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
-    runningAsRoot: process.getuid?.() === 0,
-  });
-  const stack = launchStack(specs, {
-    write: (line) => {
-      lines.push(line);
-      appendFileSync(logPath, `${line}\n`);
-    },
-    onUnexpectedExit: (name, exit) => appendFileSync(logPath, `[e2e] ${name} exited unexpectedly: ${JSON.stringify(exit)}\n`),
-  });
+  const clone = resources.track(makeFreshClone(label), (c) => c.remove());
+  let stack: Stack | undefined;
   try {
-    await stack.ready;
+    const example = readFileSync(join(clone.root, ".dev.vars.example"), "utf8");
+    const devVars = withValues(example, {
+      TWILIO_API_BASE: urls.twilio,
+      TWILIO_MESSAGING_API_BASE: urls.twilio,
+      PUBLIC_URL: urls.worker,
+      VM_URL: urls.vm,
+      VM_TOKEN: randomBytes(16).toString("hex"),
+      ALLOWED_SENDERS: PHONES.join(","),
+    });
+    writeFileSync(join(clone.root, ".dev.vars"), devVars);
+    const parsed = readLocalVars(devVars);
+    if (!parsed.ok) throw new Error(`e2e .dev.vars: ${parsed.problems.join("; ")}`);
+
+    const logDir = join(REPO_ROOT, "test/artifacts/e2e");
+    mkdirSync(logDir, { recursive: true });
+    const logPath = join(logDir, `${label}.log`);
+    writeFileSync(logPath, "");
+    const lines: string[] = [];
+    const specs = planStack({
+      root: clone.root,
+      ports,
+      vars: parsed.vars,
+      model: { kind: "offline", url: urls.model },
+      dataDir: join(clone.root, ".data/vm"),
+      baseEnv: shellEnv(),
+      nodePath: process.execPath,
+      wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
+      runningAsRoot: process.getuid?.() === 0,
+    });
+    stack = launchStack(specs, {
+      write: (line) => {
+        lines.push(line);
+        appendFileSync(logPath, `${line}\n`);
+      },
+      onUnexpectedExit: (name, exit) => appendFileSync(logPath, `[e2e] ${name} exited unexpectedly: ${JSON.stringify(exit)}\n`),
+    });
+    resources.track(stack, (s) => s.stop());
+    try {
+      await stack.ready;
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`, { cause: error });
+    }
+    return { urls, vars: parsed.vars, root: clone.root, stack, lines };
   } catch (error) {
+    // A failed start cleans up after itself, not only when the resources are released.
+    await stack?.stop();
     clone.remove();
-    throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`);
+    throw error;
   }
-  return {
-    urls,
-    vars: parsed.vars,
-    root: clone.root,
-    stack,
-    lines,
-    stop: async () => {
-      await stack.stop();
-      clone.remove();
-    },
-  };
 }

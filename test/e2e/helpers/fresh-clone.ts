@@ -17,13 +17,20 @@ function sourceFiles(): string[] {
 
 export function makeFreshClone(label: string): { root: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), `relay-${label}-`));
-  for (const file of sourceFiles()) {
-    const from = join(REPO_ROOT, file);
-    if (!statSync(from).isFile()) continue;
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    copyFileSync(from, join(root, file));
-    chmodSync(join(root, file), statSync(from).mode);
+  const remove = () => rmSync(root, { recursive: true, force: true });
+  try {
+    for (const file of sourceFiles()) {
+      const from = join(REPO_ROOT, file);
+      if (!statSync(from).isFile()) continue;
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      copyFileSync(from, join(root, file));
+      chmodSync(join(root, file), statSync(from).mode);
+    }
+    symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
+  } catch (error) {
+    // A half-made copy is nobody's to remove later.
+    remove();
+    throw error;
   }
-  symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
-  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, remove };
 }
