@@ -23,6 +23,8 @@ export function giveUpNotice(reason: GiveUpReason, firstMessage: string | null):
       return "⚠️ Your agent was interrupted before it finished. What it sent above is all it produced; send a message to continue.";
     case "auth_failed":
       return `⚠️ Your agent can't sign in to Anthropic (authentication failed), so your message${which} was not processed. The operator has to fix the API key; then send it again.`;
+    case "misconfigured":
+      return `⚠️ Your agent is misconfigured, so your message${which} was not processed. The operator has been told; send it again once it is fixed.`;
     case "time_limit":
       return "⚠️ Your agent hit its time limit and was stopped. Send a message to continue where it left off.";
     case "cancelled":
@@ -35,9 +37,15 @@ export function agentErrorReply(text: string): string {
   return `⚠️ The agent reported an error: ${text.trim() || "no details"}`;
 }
 
+const TASK_FAILURE_WHY: Partial<Record<GiveUpReason, string>> = {
+  auth_failed: "the agent can't sign in to Anthropic",
+  misconfigured: "the agent is misconfigured",
+  time_limit: "it hit its time limit",
+};
+
 /** A scheduled task failed; said once per streak of failures, while it keeps being retried. */
 export function taskFailureNotice(taskIds: readonly number[], reason: GiveUpReason): string {
   const which = taskIds.map((id) => `#${id}`).join(", ");
-  const why = reason === "auth_failed" ? "the agent can't sign in to Anthropic" : reason === "time_limit" ? "it hit its time limit" : "the agent could not be reached or crashed";
+  const why = TASK_FAILURE_WHY[reason] ?? "the agent could not be reached or crashed";
   return `⚠️ Scheduled task ${which} failed (${why}). I'll keep retrying it (30 s, 1 min, 5 min, 15 min, 1 h) and won't message you about it again until it succeeds. /schedules shows its state.`;
 }

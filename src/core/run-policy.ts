@@ -6,7 +6,7 @@ import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
 export type TransportFailure = "unreachable" | "http_error" | "bad_stream" | "unknown_run";
 export type RunFailure = { kind: "transport"; reason: TransportFailure } | { kind: "vm"; code: RunErrorCode };
 
-export type GiveUpReason = "failed_after_retries" | "interrupted" | "auth_failed" | "time_limit" | "cancelled";
+export type GiveUpReason = "failed_after_retries" | "interrupted" | "auth_failed" | "misconfigured" | "time_limit" | "cancelled";
 
 export type FailureDecision =
   /** Try the same VM run again (the VM dedupes by run id, so this never starts a second run). */
@@ -39,6 +39,9 @@ export function decideOnFailure(failure: RunFailure, run: RunProgress, now: numb
       return { action: "give_up", reason: "cancelled" };
     case "auth_failed":
       return { action: "give_up", reason: "auth_failed" };
+    // The VM cannot run its CLI at all: every retry would fail the same way until the operator acts.
+    case "misconfigured":
+      return { action: "give_up", reason: "misconfigured" };
     case "time_limit":
       return { action: "give_up", reason: "time_limit" };
     case "unknown_session":

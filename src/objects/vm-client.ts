@@ -4,6 +4,7 @@ import {
   type InputMessage,
   type StartRunRequestInput,
   VM_ROUTES,
+  VmHealthSchema,
 } from "../protocol/vm-protocol";
 import type { TransportFailure } from "../core/run-policy";
 
@@ -33,13 +34,21 @@ export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (inpu
   };
 
   return {
-    /** GET /health: how long the VM took to answer, or why it did not. */
-    async health(): Promise<VmResult<{ ms: number }>> {
+    /**
+     * GET /health (with the token): how long the VM took to answer and the configuration problem
+     * it knows of (null: none, or a VM too old to say), or why it did not answer.
+     */
+    async health(): Promise<VmResult<{ ms: number; problem: string | null }>> {
       const started = Date.now();
       const res = await call(VM_ROUTES.health, { method: "GET" });
       if (!(res instanceof Response)) return { ok: false, ...res };
-      await res.body?.cancel();
-      return res.ok ? { ok: true, ms: Date.now() - started } : { ok: false, failure: "http_error", detail: `health answered ${res.status}` };
+      const ms = Date.now() - started;
+      if (!res.ok) {
+        await res.body?.cancel();
+        return { ok: false, failure: "http_error", detail: `health answered ${res.status}` };
+      }
+      const body = VmHealthSchema.safeParse(await res.json().catch(() => null));
+      return { ok: true, ms, problem: body.success ? (body.data.problem ?? null) : null };
     },
     /** Starts (or, with the same run id, re-attaches to) a run; the body is its event stream. */
     startRun(request: StartRunRequestInput, signal: AbortSignal) {

@@ -71,6 +71,7 @@ export type ToolResultRequest = z.infer<typeof ToolResultRequestSchema>;
 
 export const RunErrorCodeSchema = z.enum([
   "auth_failed", // the CLI could not authenticate with Anthropic: not retryable
+  "misconfigured", // the VM cannot run its CLI (missing, refuses to start): not retryable
   "unknown_session", // --resume named a session this user does not have
   "cli_crashed", // the CLI exited without a result
   "time_limit", // the run exceeded its time limit and was stopped
@@ -79,6 +80,20 @@ export const RunErrorCodeSchema = z.enum([
   "busy", // the VM refuses a second concurrent run for the same user
 ]);
 export type RunErrorCode = z.infer<typeof RunErrorCodeSchema>;
+
+/**
+ * What only the operator can fix, named for logs and machines (never shown to users): the
+ * `reason` of `misconfigured` and `auth_failed` errors.
+ */
+export const ConfigProblemReasonSchema = z.enum([
+  "cli_not_found", // CLAUDE_BIN (or the interpreter its #! line names) does not exist
+  "cli_not_executable", // CLAUDE_BIN is a directory or lacks execute permission
+  "cli_failed_to_start", // the CLI exited with an error before printing anything
+  "root_without_sandbox", // the VM runs as root without IS_SANDBOX=1: bypassPermissions is refused
+  "credentials_refused", // Anthropic answered 401
+  "no_credentials", // the CLI has no Anthropic credentials at all
+]);
+export type ConfigProblemReason = z.infer<typeof ConfigProblemReasonSchema>;
 
 const Seq = z.number().int().positive();
 
@@ -113,7 +128,14 @@ export const RunEventSchema = z.discriminatedUnion("type", [
   /** Terminal: every turn of the run was answered. */
   z.object({ seq: Seq, type: z.literal("done") }),
   /** Terminal: the run ended without answering every turn. */
-  z.object({ seq: Seq, type: z.literal("error"), code: RunErrorCodeSchema, message: z.string().max(2000) }),
+  z.object({
+    seq: Seq,
+    type: z.literal("error"),
+    code: RunErrorCodeSchema,
+    message: z.string().max(2000),
+    /** With `misconfigured` and (when the VM knows) `auth_failed`. */
+    reason: ConfigProblemReasonSchema.optional(),
+  }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;
 
@@ -126,6 +148,13 @@ export type StreamLine = z.infer<typeof StreamLineSchema>;
 export function isTerminal(event: RunEvent): boolean {
   return event.type === "done" || event.type === "error";
 }
+
+/**
+ * `GET /health`. Anyone gets `{ok: true}`; a request with the token also gets `problem`: the
+ * configuration problem the VM knows of (its startup check, or what its runs found), or null.
+ */
+export const VmHealthSchema = z.object({ ok: z.literal(true), problem: z.string().max(2000).nullable().optional() });
+export type VmHealth = z.infer<typeof VmHealthSchema>;
 
 /** Error bodies of the VM's 4xx answers. */
 export const VmErrorBodySchema = z.object({

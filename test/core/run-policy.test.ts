@@ -23,6 +23,8 @@ describe("decideOnFailure", () => {
     ["unknown session retries once at once on a fresh session", { kind: "vm", code: "unknown_session" }, fresh, { action: "retry_new", at: now, freshSession: true }],
     ["unknown session again after the fresh retry backs off", { kind: "vm", code: "unknown_session" }, { ...fresh, vmAttempt: 2, freshRetryUsed: true }, { action: "retry_new", at: now + 10000, freshSession: false }],
     ["auth failure is not retried", { kind: "vm", code: "auth_failed" }, fresh, { action: "give_up", reason: "auth_failed" }],
+    ["misconfiguration is not retried", { kind: "vm", code: "misconfigured" }, fresh, { action: "give_up", reason: "misconfigured" }],
+    ["misconfiguration on a retry gives up at once", { kind: "vm", code: "misconfigured" }, { ...fresh, vmAttempt: 3 }, { action: "give_up", reason: "misconfigured" }],
     ["time limit is not retried", { kind: "vm", code: "time_limit" }, fresh, { action: "give_up", reason: "time_limit" }],
     ["cancel is not retried", { kind: "vm", code: "cancelled" }, { ...fresh, results: 1 }, { action: "give_up", reason: "cancelled" }],
   ] as const)("%s", (_name, failure, run, expected) => {

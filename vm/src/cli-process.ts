@@ -4,7 +4,16 @@ import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { createLineSplitter } from "./core/line-splitter.js";
 
-export type CliExit = { code: number | null; signal: NodeJS.Signals | null; stderrTail: string; spawnError: string | null };
+export type CliExit = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string;
+  spawnError: string | null;
+  /** The errno code of a spawn that failed (ENOENT, EACCES…). */
+  spawnErrorCode: string | null;
+  /** Lines read from stdout: none means the CLI refused to start (see core/config-problem.ts). */
+  stdoutLines: number;
+};
 
 export type CliProcessOptions = {
   bin: string;
@@ -44,12 +53,17 @@ export function spawnCli(options: CliProcessOptions): CliProcess {
   let stdinOpen = true;
   let stderrTail = "";
   let spawnError: string | null = null;
+  let spawnErrorCode: string | null = null;
+  let stdoutLines = 0;
   const splitter = createLineSplitter(options.maxLineBytes);
 
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk: string) => {
     const readAt = performance.now();
-    for (const line of splitter.push(chunk)) options.onLine(line, readAt);
+    for (const line of splitter.push(chunk)) {
+      stdoutLines++;
+      options.onLine(line, readAt);
+    }
   });
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
@@ -61,18 +75,22 @@ export function spawnCli(options: CliProcessOptions): CliProcess {
   });
 
   const exited = new Promise<CliExit>((resolve) => {
-    child.on("error", (error) => {
+    child.on("error", (error: NodeJS.ErrnoException) => {
       spawnError = error.message;
+      spawnErrorCode = error.code ?? null;
       if (child.pid === undefined) {
         alive = false;
-        resolve({ code: null, signal: null, stderrTail, spawnError });
+        resolve({ code: null, signal: null, stderrTail, spawnError, spawnErrorCode, stdoutLines });
       }
     });
     child.on("close", (code, signal) => {
       alive = false;
       stdinOpen = false;
-      for (const line of splitter.end()) options.onLine(line, performance.now());
-      resolve({ code, signal, stderrTail, spawnError });
+      for (const line of splitter.end()) {
+        stdoutLines++;
+        options.onLine(line, performance.now());
+      }
+      resolve({ code, signal, stderrTail, spawnError, spawnErrorCode, stdoutLines: stdoutLines + splitter.dropped() });
     });
   });
 

@@ -1,5 +1,6 @@
 // `npm run vm` and the Docker image: the agent VM configured from the environment. Refuses to
-// start without VM_TOKEN; exits 0 when idle or after SIGTERM has ended every run cleanly.
+// start without VM_TOKEN; exits 0 when idle or after SIGTERM has ended every run cleanly. The
+// server checks its CLI once it listens and logs a configuration problem in one line.
 import * as z from "zod";
 import { describeConfigError, loadVmConfig, type VmConfig } from "./config.js";
 import { startVmServer } from "./server.js";
@@ -10,11 +11,6 @@ try {
 } catch (error) {
   console.error(`vm: refusing to start: ${error instanceof z.ZodError ? describeConfigError(error) : String(error)}`);
   process.exit(1);
-}
-// The CLI accepts exactly "1": any other value (say "yes") fails every run as cli_crashed.
-if (process.getuid?.() === 0 && config.cliEnv.IS_SANDBOX !== "1") {
-  const seen = config.cliEnv.IS_SANDBOX === undefined ? "unset" : `"${config.cliEnv.IS_SANDBOX}"`;
-  console.warn(`vm: running as root with IS_SANDBOX ${seen}: the CLI refuses bypassPermissions runs unless IS_SANDBOX=1 (see docs/vm.md)`);
 }
 
 /** An async function, not top-level await: the image runs this module bundled as CommonJS (docs/vm.md). */

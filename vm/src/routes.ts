@@ -9,6 +9,7 @@ import {
   ToolResultRequestSchema,
   VM_ROUTES,
   type VmErrorBody,
+  type VmHealth,
 } from "../../src/protocol/vm-protocol.js";
 import { createTokenCheck } from "./core/bearer-token.js";
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire.js";
@@ -21,6 +22,8 @@ export type RouteDeps = {
   vmToken: string;
   manager: RunManager;
   tools: ToolBridge;
+  /** The configuration problem the VM knows of, for /health with the token. */
+  problem: () => string | null;
   stream: Omit<StreamHooks, "onDelivered"> & Partial<Pick<StreamHooks, "onDelivered">>;
   /** Every authorised request, before it is answered. */
   onRequest: () => void;
@@ -49,8 +52,10 @@ export function createVmApp(deps: RouteDeps): Hono {
   const tokenMatches = createTokenCheck(deps.vmToken);
 
   // Health checks (Fly polls them) and refused requests are not activity: neither may keep
-  // an idle VM awake.
-  app.get(VM_ROUTES.health, (c) => c.json({ ok: true }));
+  // an idle VM awake. Only the relay, with the token, learns of a configuration problem.
+  app.get(VM_ROUTES.health, (c) =>
+    c.json<VmHealth>(tokenMatches(c.req.header("authorization")) ? { ok: true, problem: deps.problem() } : { ok: true }),
+  );
   app.use("/v1/*", async (c, next) => {
     if (!tokenMatches(c.req.header("authorization"))) fail(401, { error: "unauthorized" });
     deps.onRequest();

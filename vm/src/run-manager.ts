@@ -2,7 +2,10 @@
 // of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
 import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol.js";
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process.js";
+import type { CliExit } from "./cli-process.js";
 import { optionsFingerprint, SESSION_ID } from "./core/cli-command.js";
+import { misconfigurationOf, observationOf, redactSecrets, secretsOf, type ProblemObservation } from "./core/config-problem.js";
+import type { RunInput } from "./core/run-tracker.js";
 import type { VmConfig } from "./config.js";
 import { offerRelayTools } from "./relay-mcp-config.js";
 import type { RunLog } from "./run-log.js";
@@ -20,6 +23,8 @@ export type ManagerDeps = {
   tools: ToolBridge;
   /** Where the relay tools' MCP server reaches this server (known once it listens). */
   toolCallUrl: () => string;
+  /** What each finished run says about the VM's configuration (for /health and the log). */
+  observe?: (seen: ProblemObservation) => void;
 };
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
@@ -34,6 +39,7 @@ export function createRunManager(deps: ManagerDeps) {
   const agentByUser = new Map<string, AgentProcess>();
   /** Input that arrived while a run waited for its process. */
   const waiting = new Map<string, InputMessage[][]>();
+  const secrets = secretsOf(config.vmToken, config.cliEnv);
   let shuttingDown = false;
 
   function find(runId: string): RunView | null {
@@ -90,10 +96,18 @@ export function createRunManager(deps: ManagerDeps) {
       if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
       const run = agent.run;
       agent.run = null;
-      run?.feed({ type: "exited", stopCode: run.stopRequest?.code ?? null, message: run.stopRequest?.message ?? describeExit(exit) });
+      if (run) run.feed(exitInput(run, exit));
       deps.touch();
     });
     return agent;
+  }
+
+  /** Why the run's CLI ended: the VM's stop, the VM's configuration, or a crash. */
+  function exitInput(run: Run, exit: CliExit): RunInput {
+    if (run.stopRequest) return { type: "exited", stopCode: run.stopRequest.code, message: run.stopRequest.message };
+    const problem = misconfigurationOf({ bin: config.claudeBin, ...exit });
+    if (problem) return { type: "exited", stopCode: "misconfigured", message: redactSecrets(problem.message, secrets), reason: problem.reason };
+    return { type: "exited", stopCode: null, message: redactSecrets(describeExit(exit), secrets) };
   }
 
   function attach(agent: AgentProcess, run: Run, messages: InputMessage[], timeLimitMs: number): void {
@@ -158,6 +172,8 @@ export function createRunManager(deps: ManagerDeps) {
       runs.set(run.id, run);
       run.onFinished(() => {
         setTimeout(() => runs.get(run.id) === run && runs.delete(run.id), FINISHED_IN_MEMORY_MS).unref();
+        const seen = observationOf(run.eventsAfter(0), request.options.permissionMode);
+        if (seen) deps.observe?.(seen);
         deps.touch();
       });
       const live = liveByUser.get(paths.key);

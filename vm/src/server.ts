@@ -6,7 +6,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { RunEvent } from "../../src/protocol/vm-protocol.js";
+import { startCliCheck } from "./cli-check.js";
 import { VmConfigSchema, type VmConfigInput } from "./config.js";
+import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem.js";
 import { isIdle, shouldCompact } from "./core/idle.js";
 import { createVmApp } from "./routes.js";
 import { openRunLog } from "./run-log.js";
@@ -51,13 +53,24 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const touch = () => {
     lastActivityAt = Date.now();
   };
+  // One line in the log whenever the configuration problem changes; /health shows the current one.
+  let problem: ConfigProblem | null = null;
+  const observe = (seen: ProblemObservation) => {
+    const next = nextProblem(problem, seen);
+    if (next === problem) return;
+    if (next) console.warn(`vm: configuration problem (${next.reason}): ${next.message}`);
+    else if (problem) console.log(`vm: configuration problem gone (${problem.reason}): a run was answered`);
+    problem = next;
+  };
+
   const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
   let toolCallUrl = "";
-  const manager = createRunManager({ config, log, touch, onTiming: hooks.onTiming, tools, toolCallUrl: () => toolCallUrl });
+  const manager = createRunManager({ config, log, touch, onTiming: hooks.onTiming, tools, toolCallUrl: () => toolCallUrl, observe });
   const app = createVmApp({
     vmToken: config.vmToken,
     manager,
     tools,
+    problem: () => problem?.message ?? null,
     onRequest: touch,
     now: () => performance.now(),
     stream: {
@@ -86,6 +99,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const close = () => {
     closing ??= (async () => {
       clearInterval(idleTimer);
+      check.stop();
       await manager.shutdown();
       // The last events are written; let open streams take them before the sockets go.
       await new Promise<void>((resolve) => {
@@ -95,6 +109,10 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     })();
     return closing;
   };
+
+  // After listen, not awaited: the check never delays the start. A run may find a problem first.
+  const check = startCliCheck(config, secretsOf(config.vmToken, config.cliEnv));
+  void check.result.then((found) => found && !closing && observe({ type: "found", problem: found }));
 
   let compactedAt = 0;
   const checkEveryMs = Math.max(50, Math.min(1_000, Math.floor(config.idleTimeoutMs / 4)));

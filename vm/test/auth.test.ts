@@ -1,9 +1,10 @@
 // Auth both ways: a request without VM_TOKEN is refused (401) and starts nothing; /health needs
-// no token and says nothing; a CLI that Anthropic refuses ends the run with `auth_failed`.
+// no token and says nothing without it; a CLI that Anthropic refuses, or that has no credentials
+// at all, ends the run with `auth_failed` and the reason, which /health then reports.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { TOKEN, useHarness } from "./helpers/harness.js";
+import { healthProblem, TOKEN, useHarness } from "./helpers/harness.js";
 
 const h = useHarness();
 
@@ -39,8 +40,24 @@ it("answers /health without a token, with no details", async () => {
 it("ends the run with auth_failed when Anthropic answers 401, without waiting out the CLI's retries", async () => {
   const events = await (await h.startRun({ text: "hello [[auth]]" })).end();
   expect(events.map((e) => e.type)).toEqual(["session", "error"]);
-  expect(events.at(-1)).toMatchObject({ type: "error", code: "auth_failed" });
+  expect(events.at(-1)).toMatchObject({ type: "error", code: "auth_failed", reason: "credentials_refused" });
   // The CLI alone retries a 401 ten times over minutes; the VM stops it at the first refusal.
   const attempts = h.api.requests.filter((r) => r.path === "/v1/messages");
   expect(attempts.length).toBeLessThanOrEqual(2);
+  expect(await healthProblem(h, () => true)).toBe("Anthropic refused the CLI's credentials (HTTP 401)");
+});
+
+it("ends the run with auth_failed when the CLI has no credentials at all (it never calls the API)", async () => {
+  await h.restart({ cliEnv: { ANTHROPIC_API_KEY: "" } });
+  const before = h.api.requests.length;
+  const events = await (await h.startRun({ userId: "+15550000401", text: "hello" })).end();
+  expect(events.at(-1)).toEqual({
+    seq: events.length,
+    type: "error",
+    code: "auth_failed",
+    reason: "no_credentials",
+    message: "the CLI has no Anthropic credentials (it said: Not logged in): set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN",
+  });
+  expect(h.api.requests.length).toBe(before);
+  expect(await healthProblem(h, () => true)).toContain("the CLI has no Anthropic credentials");
 });

@@ -2,11 +2,14 @@
 // few signals a run needs. Everything else the CLI prints is ignored on purpose.
 import * as z from "zod";
 
+/** Why the CLI could not authenticate: Anthropic refused its credentials, or it has none. */
+export type AuthFailure = "credentials_refused" | "no_credentials";
+
 export type CliSignal =
   | { type: "init"; sessionId: string; consumedUuids: string[] }
   | { type: "consumed"; uuid: string }
   | { type: "tool_use"; name: string; input: Record<string, unknown> }
-  | { type: "auth_failed"; message: string }
+  | { type: "auth_failed"; message: string; reason: AuthFailure }
   | {
       type: "result";
       text: string;
@@ -17,7 +20,7 @@ export type CliSignal =
       durationMs: number;
       sessionId: string;
       unknownSession: boolean;
-      authFailed: boolean;
+      authFailure: AuthFailure | null;
     };
 
 const InitSchema = z.object({
@@ -34,8 +37,11 @@ const ApiRetrySchema = z.object({
 
 const AssistantSchema = z.object({
   message: z.object({
-    content: z.array(z.looseObject({ type: z.string(), name: z.string().optional(), input: z.unknown().optional() })),
+    content: z.array(z.looseObject({ type: z.string(), name: z.string().optional(), input: z.unknown().optional(), text: z.string().optional() })),
   }),
+  /** "authentication_failed" on the message the CLI makes up when it cannot authenticate. */
+  error: z.string().optional(),
+  api_error_status: z.number().nullable().optional(),
 });
 
 const ReplaySchema = z.object({ uuid: z.string(), isReplay: z.literal(true) });
@@ -57,6 +63,22 @@ const ResultSchema = z.object({
 });
 
 const NO_CONVERSATION = /No conversation found with session ID/;
+/** The CLI's words, without any credentials, instead of calling the API. */
+const NOT_LOGGED_IN = /^Not logged in\b/;
+
+function authFailureOf(status: number | null | undefined, text: string): AuthFailure | null {
+  if (status === 401) return "credentials_refused";
+  return NOT_LOGGED_IN.test(text) ? "no_credentials" : null;
+}
+
+const AUTH_MESSAGES: Record<AuthFailure, string> = {
+  credentials_refused: "Anthropic refused the CLI's credentials (HTTP 401)",
+  no_credentials: "the CLI has no Anthropic credentials (it said: Not logged in): set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN",
+};
+
+function authFailed(reason: AuthFailure): CliSignal {
+  return { type: "auth_failed", message: AUTH_MESSAGES[reason], reason };
+}
 
 function resultSignal(line: z.infer<typeof ResultSchema>): CliSignal {
   const since = line.model_usage_since_last_result;
@@ -64,9 +86,10 @@ function resultSignal(line: z.infer<typeof ResultSchema>): CliSignal {
   // Rounded to a nano-dollar so adding the per-model costs leaves no float noise.
   const costUsd = Math.round(sum * 1e9) / 1e9;
   const errors = line.errors ?? [];
+  const text = line.result ?? errors.join("\n");
   return {
     type: "result",
-    text: line.result ?? errors.join("\n"),
+    text,
     isError: line.is_error,
     subtype: line.subtype,
     costUsd,
@@ -74,7 +97,7 @@ function resultSignal(line: z.infer<typeof ResultSchema>): CliSignal {
     durationMs: Math.round(line.duration_ms ?? 0),
     sessionId: line.session_id,
     unknownSession: errors.some((e) => NO_CONVERSATION.test(e)),
-    authFailed: line.api_error_status === 401,
+    authFailure: line.is_error ? authFailureOf(line.api_error_status, text) : null,
   };
 }
 
@@ -93,13 +116,17 @@ export function parseCliLine(raw: string): CliSignal[] {
     if (init.success) return [{ type: "init", sessionId: init.data.session_id, consumedUuids: init.data.user_message_uuids ?? [] }];
     const retry = ApiRetrySchema.safeParse(line);
     if (retry.success && (retry.data.error_status === 401 || retry.data.error === "authentication_failed")) {
-      return [{ type: "auth_failed", message: "Anthropic refused the CLI's credentials (HTTP 401)" }];
+      return [authFailed("credentials_refused")];
     }
     return [];
   }
   if (type === "assistant") {
     const parsed = AssistantSchema.safeParse(line);
     if (!parsed.success) return [];
+    if (parsed.data.error === "authentication_failed") {
+      const text = parsed.data.message.content.map((block) => block.text ?? "").join("");
+      return [authFailed(authFailureOf(parsed.data.api_error_status, text) ?? "credentials_refused")];
+    }
     return parsed.data.message.content.flatMap((block): CliSignal[] =>
       block.type === "tool_use" && block.name
         ? [{ type: "tool_use", name: block.name, input: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]

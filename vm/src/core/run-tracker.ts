@@ -1,6 +1,6 @@
 // The functional core of a run: which user turns were written to the CLI, which it consumed,
 // which a result answered, and so which protocol events to emit. No I/O, no clock.
-import type { RunErrorCode, RunEvent } from "../../../src/protocol/vm-protocol.js";
+import type { ConfigProblemReason, RunErrorCode, RunEvent } from "../../../src/protocol/vm-protocol.js";
 import type { CliSignal } from "./cli-signals.js";
 import { describeToolUse } from "./progress-line.js";
 
@@ -22,8 +22,11 @@ export type RunInput =
   | { type: "written"; uuid: string; messageIds: string[] }
   /** The agent called a relay tool: the relay answers it through `tool-result`. */
   | { type: "tool_call"; callId: string; name: string; args: Record<string, unknown> }
-  /** The CLI process ended; `stopCode` says why when the VM stopped it. */
-  | { type: "exited"; stopCode: RunErrorCode | null; message: string };
+  /**
+   * The CLI process ended; `stopCode` says why when the VM stopped it, or `misconfigured` (with
+   * its `reason`) when it could not run at all.
+   */
+  | { type: "exited"; stopCode: RunErrorCode | null; message: string; reason?: ConfigProblemReason };
 
 /** `stop`: the run is over but its CLI is still alive and must be stopped. */
 export type Step = { state: RunState; events: EventBody[]; stop: RunErrorCode | null };
@@ -36,11 +39,11 @@ export function newRunState(cwd: string, knownSessionId: string | null = null): 
  * Ends the run with an error. Input the CLI never read is reported `unconsumed` first, except
  * the run's first turn: the terminal error is about that one, and the relay retries it as such.
  */
-function fail(state: RunState, code: RunErrorCode, message: string): { state: RunState; events: EventBody[] } {
+function fail(state: RunState, code: RunErrorCode, message: string, reason?: ConfigProblemReason): { state: RunState; events: EventBody[] } {
   const unread = state.turns.slice(1).filter((t) => !t.consumed);
   const events: EventBody[] = [];
   if (unread.length > 0) events.push({ type: "unconsumed", messageIds: unread.flatMap((t) => t.messageIds) });
-  events.push({ type: "error", code, message: message.slice(0, 2000) });
+  events.push({ type: "error", code, message: message.slice(0, 2000), ...(reason ? { reason } : {}) });
   return { state: { ...state, finished: true }, events };
 }
 
@@ -51,7 +54,7 @@ function markConsumed(state: RunState, uuids: string[]): RunState {
 
 function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>): Step {
   if (signal.unknownSession) return { ...fail(state, "unknown_session", signal.text), stop: "unknown_session" };
-  if (signal.authFailed) return { ...fail(state, "auth_failed", signal.text), stop: "auth_failed" };
+  if (signal.authFailure) return { ...fail(state, "auth_failed", signal.text, signal.authFailure), stop: "auth_failed" };
   // A result answers every turn consumed since the last one (the CLI merges queued input into
   // one turn). A CLI that never says what it consumed is taken to answer the oldest turn.
   let answered = state.turns.filter((t) => t.consumed && !t.answered);
@@ -94,10 +97,10 @@ export function stepRun(state: RunState, input: RunInput): Step {
     case "tool_call":
       return { state, events: [{ type: "tool_call", callId: input.callId, name: input.name, args: input.args }], stop: null };
     case "auth_failed":
-      return { ...fail(state, "auth_failed", input.message), stop: "auth_failed" };
+      return { ...fail(state, "auth_failed", input.message, input.reason), stop: "auth_failed" };
     case "result":
       return answer(state, input);
     case "exited":
-      return { ...fail(state, input.stopCode ?? "cli_crashed", input.message), stop: null };
+      return { ...fail(state, input.stopCode ?? "cli_crashed", input.message, input.reason), stop: null };
   }
 }

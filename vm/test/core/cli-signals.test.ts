@@ -11,7 +11,7 @@ describe("parseCliLine", () => {
     { name: "not JSON", raw: "Loading…", signals: [] },
     { name: "init with the consumed uuids", raw: line({ type: "system", subtype: "init", session_id: "s1", user_message_uuids: ["u1"] }), signals: [{ type: "init", sessionId: "s1", consumedUuids: ["u1"] }] },
     { name: "init without a session id fails closed", raw: line({ type: "system", subtype: "init" }), signals: [] },
-    { name: "a 401 retry", raw: line({ type: "system", subtype: "api_retry", error_status: 401, error: "authentication_failed" }), signals: [{ type: "auth_failed", message: "Anthropic refused the CLI's credentials (HTTP 401)" }] },
+    { name: "a 401 retry", raw: line({ type: "system", subtype: "api_retry", error_status: 401, error: "authentication_failed" }), signals: [{ type: "auth_failed", message: "Anthropic refused the CLI's credentials (HTTP 401)", reason: "credentials_refused" }] },
     { name: "a 529 retry is only a retry", raw: line({ type: "system", subtype: "api_retry", error_status: 529 }), signals: [] },
     { name: "a replayed user message", raw: line({ type: "user", uuid: "u2", isReplay: true, message: { role: "user", content: "x" } }), signals: [{ type: "consumed", uuid: "u2" }] },
     { name: "a tool result is not a replay", raw: line({ type: "user", uuid: "t", message: { role: "user", content: [] } }), signals: [] },
@@ -22,6 +22,17 @@ describe("parseCliLine", () => {
       raw: line({ type: "assistant", message: { content: [{ type: "text", text: "x" }, { type: "tool_use", name: "Bash", input: { command: "ls" } }] } }),
       signals: [{ type: "tool_use", name: "Bash", input: { command: "ls" } }],
     },
+    {
+      name: "the CLI without credentials (its made-up message, before any API call)",
+      raw: line({ type: "assistant", error: "authentication_failed", is_api_error_message: true, message: { model: "<synthetic>", content: [{ type: "text", text: "Not logged in · Please run /login" }] } }),
+      signals: [{ type: "auth_failed", message: expect.stringContaining("the CLI has no Anthropic credentials"), reason: "no_credentials" }],
+    },
+    {
+      name: "the CLI's message for a 401 it does not retry",
+      raw: line({ type: "assistant", error: "authentication_failed", api_error_status: 401, message: { content: [{ type: "text", text: "Invalid API key · Fix external API key" }] } }),
+      signals: [{ type: "auth_failed", message: "Anthropic refused the CLI's credentials (HTTP 401)", reason: "credentials_refused" }],
+    },
+    { name: "an API error that is not about credentials", raw: line({ type: "assistant", error: "rate_limit", message: { content: [{ type: "text", text: "API Error" }] } }), signals: [] },
     { name: "a result without its required fields", raw: line({ type: "result", subtype: "success" }), signals: [] },
   ];
   for (const c of cases) it(c.name, () => expect(parseCliLine(c.raw)).toEqual(c.signals));
@@ -37,8 +48,11 @@ describe("parseCliLine", () => {
 
   it("recognises an unknown session and an authentication failure", () => {
     const unknown = resultLine({ subtype: "error_during_execution", is_error: true, result: undefined, errors: ["No conversation found with session ID: abc"] });
-    expect(parseCliLine(unknown)[0]).toMatchObject({ unknownSession: true, authFailed: false, text: "No conversation found with session ID: abc" });
+    expect(parseCliLine(unknown)[0]).toMatchObject({ unknownSession: true, authFailure: null, text: "No conversation found with session ID: abc" });
     const auth = resultLine({ is_error: true, api_error_status: 401, result: "Invalid API key" });
-    expect(parseCliLine(auth)[0]).toMatchObject({ authFailed: true, unknownSession: false });
+    expect(parseCliLine(auth)[0]).toMatchObject({ authFailure: "credentials_refused", unknownSession: false });
+    const none = resultLine({ is_error: true, api_error_status: null, result: "Not logged in · Please run /login" });
+    expect(parseCliLine(none)[0]).toMatchObject({ authFailure: "no_credentials" });
+    expect(parseCliLine(resultLine({ result: "Not logged in is what you said" }))[0]).toMatchObject({ authFailure: null });
   });
 });

@@ -14,7 +14,7 @@ const result = (over: Partial<Extract<CliSignal, { type: "result" }>> = {}): Run
   durationMs: 100,
   sessionId: "s1",
   unknownSession: false,
-  authFailed: false,
+  authFailure: null,
   ...over,
 });
 
@@ -81,17 +81,25 @@ describe("stepRun", () => {
     ]);
   });
 
-  const endings: Array<{ name: string; input: RunInput; code: string; stop: string | null }> = [
+  const endings: Array<{ name: string; input: RunInput; code: string; reason?: string; stop: string | null }> = [
     { name: "an exit nobody asked for is a crash", input: { type: "exited", stopCode: null, message: "exit 1" }, code: "cli_crashed", stop: null },
     { name: "a stop for the time limit", input: { type: "exited", stopCode: "time_limit", message: "limit" }, code: "time_limit", stop: null },
-    { name: "a 401 retry is an auth failure", input: { type: "auth_failed", message: "401" }, code: "auth_failed", stop: "auth_failed" },
-    { name: "a result with HTTP 401", input: result({ isError: true, authFailed: true }), code: "auth_failed", stop: "auth_failed" },
+    {
+      name: "a CLI that could not run",
+      input: { type: "exited", stopCode: "misconfigured", message: "root", reason: "root_without_sandbox" },
+      code: "misconfigured",
+      reason: "root_without_sandbox",
+      stop: null,
+    },
+    { name: "a 401 retry is an auth failure", input: { type: "auth_failed", message: "401", reason: "credentials_refused" }, code: "auth_failed", reason: "credentials_refused", stop: "auth_failed" },
+    { name: "a result with HTTP 401", input: result({ isError: true, authFailure: "credentials_refused" }), code: "auth_failed", reason: "credentials_refused", stop: "auth_failed" },
+    { name: "a result without credentials", input: result({ isError: true, authFailure: "no_credentials" }), code: "auth_failed", reason: "no_credentials", stop: "auth_failed" },
     { name: "no conversation found", input: result({ isError: true, unknownSession: true, subtype: "error_during_execution" }), code: "unknown_session", stop: "unknown_session" },
   ];
   for (const ending of endings) {
     it(`ends with ${ending.code}: ${ending.name}`, () => {
       const { events, stops } = run([written("u1", "m1"), ending.input]);
-      expect(events.at(-1)).toMatchObject({ type: "error", code: ending.code });
+      expect(events.at(-1)).toEqual({ type: "error", code: ending.code, message: expect.any(String), ...(ending.reason ? { reason: ending.reason } : {}) });
       expect(stops).toEqual(ending.stop ? [ending.stop] : []);
     });
   }

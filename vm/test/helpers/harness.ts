@@ -1,11 +1,12 @@
 // Test harness: the offline model, a VM server on a fresh DATA_DIR with the real CLI, and a
 // client that reads event streams line by line, each line checked against the protocol schema.
-import { mkdtempSync, readdirSync, readlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   StreamLineSchema,
+  VmHealthSchema,
   type RunEvent,
   type StartRunRequestInput,
   type StreamLine,
@@ -128,8 +129,17 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       hooks.onTiming?.(runId, mark, at, event);
     },
   };
+  let vm: VmServer;
+  try {
+    vm = await startVmServer(config({}), allHooks);
+  } catch (error) {
+    // Nothing else will release them: the caller gets no harness.
+    await api.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const harness: Harness = {
-    vm: await startVmServer(config({}), allHooks),
+    vm,
     api,
     dataDir,
     spawns,
@@ -173,6 +183,19 @@ export function processesIn(dir: string): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * The problem /health reports to the relay (with the token): polled until `settle` accepts it
+ * (the startup check runs after the server listens) or `timeoutMs` has passed.
+ */
+export async function healthProblem(harness: Pick<Harness, "call">, settle: (problem: string | null) => boolean, timeoutMs = 10_000): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { problem = null } = VmHealthSchema.parse(await (await harness.call("GET", "/health")).json());
+    if (settle(problem) || Date.now() > deadline) return problem;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function resultsOf(events: RunEvent[]) {

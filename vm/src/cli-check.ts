@@ -1,0 +1,51 @@
+// The VM's startup check: does its CLI run, and will it accept the relay's permission mode? A
+// short child process (`CLAUDE_BIN --version`: about 10 ms and 23 MB) started once the server
+// listens, so it neither delays the start nor adds to the server's own memory.
+import { tmpdir } from "node:os";
+import { spawnCli } from "./cli-process.js";
+import { cliEnv } from "./core/cli-command.js";
+import { redactSecrets, startupProblem, type ConfigProblem } from "./core/config-problem.js";
+import type { VmConfig } from "./config.js";
+
+export type CliCheck = {
+  /** The problem found, or null; never rejects. */
+  result: Promise<ConfigProblem | null>;
+  /** Stops the check's process if it still runs (the server is closing). */
+  stop(): void;
+};
+
+const VERSION_TIMEOUT_MS = 30_000;
+
+export function startCliCheck(config: VmConfig, secrets: readonly string[], timeoutMs = VERSION_TIMEOUT_MS): CliCheck {
+  const cli = spawnCli({
+    bin: config.claudeBin,
+    args: ["--version"],
+    cwd: config.dataDir,
+    // The environment of a run, so a wrapper script behaves here as it will there.
+    env: cliEnv({
+      inherited: { PATH: process.env.PATH, LANG: process.env.LANG, TZ: process.env.TZ },
+      home: tmpdir(),
+      tmp: tmpdir(),
+      passThrough: config.cliEnv,
+    }),
+    maxLineBytes: 64 * 1024,
+    onLine: () => {},
+  });
+  cli.endInput();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void cli.stop(1_000);
+  }, timeoutMs);
+  timer.unref();
+  const result = cli.exited.then((exit) => {
+    clearTimeout(timer);
+    const problem = startupProblem({
+      version: { bin: config.claudeBin, ...exit, timedOut },
+      uid: process.getuid?.() ?? null,
+      isSandbox: config.cliEnv.IS_SANDBOX,
+    });
+    return problem && { ...problem, message: redactSecrets(problem.message, secrets) };
+  });
+  return { result, stop: () => void cli.stop(0) };
+}
