@@ -1,6 +1,7 @@
 // The arguments of /schedule: a new task (cron, every, at) or an action on one by id. Only the
 // shape is read here; whether the task is acceptable is validateScheduleSpec's decision.
 import type { ParsedCommand, ScheduleAction } from "./commands.js";
+import { quoteInput } from "./quote-input.js";
 import type { ScheduleRequest, TaskContext } from "./schedule-validate.js";
 import { parseScheduleId } from "./schedule-validate.js";
 import { takeWhen, WHEN_FORMS } from "./schedule-when.js";
@@ -35,7 +36,7 @@ function takeContext(rest: string): { context: TaskContext; prompt: string } | {
     context = "chat";
     prompt = prompt.slice(flag[0].length).trim();
   } else if (ANY_FLAG.test(prompt)) {
-    return { reason: `Unknown option ${firstWord(prompt)[0]}: the only option is --in-chat.` };
+    return { reason: `Unknown option ${quoteInput(firstWord(prompt)[0])}: the only option is --in-chat.` };
   }
   // A flag anywhere else would silently become part of the prompt: refuse and say where it goes.
   if (IN_CHAT_ANYWHERE.test(prompt)) return { reason: `The --in-chat flag is in the wrong place: ${FLAG_HINT}.` };
@@ -62,7 +63,7 @@ function takeWhenFields(kind: WhenFields["kind"], rest: string): { fields: WhenF
     return every === "" ? { reason: "Every how long? e.g. /schedule every 2h <prompt>." } : { fields: { kind, every }, rest: after };
   }
   const taken = takeWhen(rest);
-  if (!taken) return { reason: `Unknown time "${firstWord(rest)[0]}". Use forms like ${WHEN_FORMS}.` };
+  if (!taken) return { reason: `Unknown time "${quoteInput(firstWord(rest)[0])}". Use forms like ${WHEN_FORMS}.` };
   return { fields: { kind, at: taken.when }, rest: taken.rest };
 }
 
@@ -87,10 +88,10 @@ export function parseScheduleArgs(args: string): ParsedCommand {
     const [idText, extra] = firstWord(rest);
     if (idText === "") return invalid(`Which task? /schedule ${action} <id>; /schedules lists the ids.`);
     const id = parseScheduleId(idText);
-    if (id === null) return invalid(`"${idText}" is not a task id: ids are the numbers /schedules shows.`);
+    if (id === null) return invalid(`"${quoteInput(idText)}" is not a task id: ids are the numbers /schedules shows.`);
     if (extra !== "") return invalid(`/schedule ${action} takes one id.`);
     return { type: "schedule_manage", action, id };
   }
   if (IN_CHAT_FLAG.test(word)) return invalid(`The --in-chat flag is in the wrong place: ${FLAG_HINT}.`);
-  return invalid(`Unknown /schedule kind "${word}". ${USAGE}`);
+  return invalid(`Unknown /schedule kind "${quoteInput(word)}". ${USAGE}`);
 }

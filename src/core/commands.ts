@@ -1,6 +1,7 @@
 // WhatsApp messages that start with a /command, which the relay answers itself without waking
 // the agent: parsed into data here, carried out by the Durable Object.
 import { firstWord, parseScheduleArgs } from "./command-schedule.js";
+import { quoteInput } from "./quote-input.js";
 import type { ScheduleRequest } from "./schedule-validate.js";
 import { validateTimeZone } from "./schedule-validate.js";
 
@@ -82,6 +83,6 @@ export function parseCommand(text: string): ParsedCommand | null {
       return checked.ok ? { type: "tz_set", timeZone: checked.timeZone } : invalid(checked.reason);
     }
     default:
-      return invalid(`Unknown command /${match[1]}. Send /help for the list.`);
+      return invalid(`Unknown command /${quoteInput(match[1] ?? "")}. Send /help for the list.`);
   }
 }

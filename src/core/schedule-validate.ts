@@ -2,6 +2,7 @@
 // raw fields in, a task ready to store (with its first run) or a one-line reason out.
 import * as z from "zod";
 import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from "./durations.js";
+import { quoteInput } from "./quote-input.js";
 import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "./schedule-math.js";
 import { resolveWhen } from "./schedule-when.js";
 import { canonicalTimeZone } from "./schedule-zone.js";
@@ -37,13 +38,13 @@ const CRON_HELP = "minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5"
 function cronSpec(expr: string, { timeZone, now }: ValidationContext): SpecResult {
   const normalized = expr.trim().replace(/\s+/g, " ");
   if (!normalized.startsWith("@") && normalized.split(" ").length !== 5) {
-    return { ok: false, reason: `Invalid cron "${normalized}": it needs 5 fields (${CRON_HELP}).` };
+    return { ok: false, reason: `Invalid cron "${quoteInput(normalized)}": it needs 5 fields (${CRON_HELP}).` };
   }
   const error = cronSyntaxError(normalized);
-  if (error) return { ok: false, reason: `Invalid cron "${normalized}": ${error}` };
+  if (error) return { ok: false, reason: `Invalid cron "${quoteInput(normalized)}": ${quoteInput(error, 120)}` };
   const spec: ScheduleSpec = { kind: "cron", expr: normalized };
   const firstRunAt = nextRunAt(spec, timeZone, now);
-  if (firstRunAt === null) return { ok: false, reason: `The cron "${normalized}" never runs (no such date).` };
+  if (firstRunAt === null) return { ok: false, reason: `The cron "${quoteInput(normalized)}" never runs (no such date).` };
   return { ok: true, spec, firstRunAt };
 }
 
@@ -52,8 +53,8 @@ function intervalSpec(every: string, { now }: ValidationContext): SpecResult {
   const everyMs = parseDuration(text);
   if (everyMs === null) {
     return text.startsWith("-")
-      ? { ok: false, reason: `The interval must be positive, not ${text}.` }
-      : { ok: false, reason: `Unknown interval "${text}". Use forms like 30m, 2h, 1d or 1h30m.` };
+      ? { ok: false, reason: `The interval must be positive, not ${quoteInput(text)}.` }
+      : { ok: false, reason: `Unknown interval "${quoteInput(text)}". Use forms like 30m, 2h, 1d or 1h30m.` };
   }
   if (everyMs === 0) return { ok: false, reason: "The interval must be more than zero." };
   if (everyMs < MIN_INTERVAL_MS) return { ok: false, reason: `The interval must be at least ${formatDuration(MIN_INTERVAL_MS)}.` };
@@ -100,7 +101,7 @@ export function parseScheduleRequest(input: unknown): { ok: true; request: Sched
 /** A time zone the user asked for, checked and named canonically. */
 export function validateTimeZone(input: string): { ok: true; timeZone: string } | { ok: false; reason: string } {
   const timeZone = canonicalTimeZone(input);
-  if (timeZone === null) return { ok: false, reason: `Unknown time zone "${input.trim()}". Use an IANA name like Europe/London or America/New_York.` };
+  if (timeZone === null) return { ok: false, reason: `Unknown time zone "${quoteInput(input)}". Use an IANA name like Europe/London or America/New_York.` };
   return { ok: true, timeZone };
 }
 

@@ -1,6 +1,7 @@
 // The "at" time of a once task as people type it ("2026-12-01 09:00", "tomorrow 9:00",
 // "today 5pm", "17:00"), read in the user's time zone against `now`.
 import { formatInZone } from "./schedule-format.js";
+import { quoteInput } from "./quote-input.js";
 import { addDays, instantOf, wallClockIn, type WallClock } from "./schedule-zone.js";
 
 // An optional date (ISO, or today/tomorrow), then a time with a colon or am/pm: a bare number
@@ -41,7 +42,7 @@ function isRealDate(year: number, month: number, day: number): boolean {
  */
 export function resolveWhen(when: string, timeZone: string, now: number): WhenResult {
   const taken = takeWhen(when);
-  const unknown = { ok: false as const, reason: `Unknown time "${when.trim()}". Use forms like ${WHEN_FORMS}.` };
+  const unknown = { ok: false as const, reason: `Unknown time "${quoteInput(when)}". Use forms like ${WHEN_FORMS}.` };
   if (!taken || taken.rest !== "") return unknown;
   const [, year, month, day, relativeDay, hourText = "", minuteText, meridiem] = WHEN_PATTERN.exec(taken.when) ?? [];
   const time = readTime(hourText, minuteText, meridiem);
@@ -57,7 +58,7 @@ export function resolveWhen(when: string, timeZone: string, now: number): WhenRe
   let at = instantOf(date, timeZone);
   if (at <= now && year === undefined && relativeDay === undefined) at = instantOf(addDays(date, 1), timeZone);
   if (at <= now) {
-    return { ok: false, reason: `${when.trim()} is in the past: it is now ${formatInZone(now, timeZone)} in ${timeZone}.` };
+    return { ok: false, reason: `${quoteInput(when)} is in the past: it is now ${formatInZone(now, timeZone)} in ${timeZone}.` };
   }
   return { ok: true, at };
 }

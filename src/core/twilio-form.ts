@@ -5,6 +5,8 @@ import type { FormParams } from "./twilio-signature";
 
 const SidSchema = z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, "must be a Twilio SID (two letters + 32 hex)");
 const MAX_MEDIA = 10;
+/** Twilio serves media over https (the emulator over http); any other scheme is not media. */
+const MediaUrlSchema = z.url({ protocol: /^https?$/ });
 
 export const InboundFormSchema = z.looseObject({
   MessageSid: SidSchema,
@@ -45,8 +47,8 @@ export function parseInboundForm(params: FormParams): FormParse<InboundForm> {
   if (!parsed.success) return { ok: false, reason: reasonOf(parsed.error) };
   const media: InboundMedia[] = [];
   for (let i = 0; i < parsed.data.NumMedia; i++) {
-    const url = z.url().safeParse(record[`MediaUrl${i}`]);
-    if (!url.success) return { ok: false, reason: `MediaUrl${i}: missing or not a URL while NumMedia is ${parsed.data.NumMedia}` };
+    const url = MediaUrlSchema.safeParse(record[`MediaUrl${i}`]);
+    if (!url.success) return { ok: false, reason: `MediaUrl${i}: missing or not an http(s) URL while NumMedia is ${parsed.data.NumMedia}` };
     media.push({ url: url.data, contentType: record[`MediaContentType${i}`] ?? "application/octet-stream" });
   }
   return { ok: true, value: { ...parsed.data, media } };

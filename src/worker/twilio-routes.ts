@@ -51,6 +51,11 @@ twilioRoutes.post("/status", async (c) => {
   const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = form.value;
   const recipient = normalizeSender(form.value.To);
   if (recipient.kind !== "phone") throw new HTTPException(400, { message: "To: not a WhatsApp phone number" });
+  // Only a phone the relay serves has an object to update; any other number must not get one.
+  if (!c.get("config").allowedSenders.has(recipient.phone)) {
+    logEvent("status_ignored", { messageSid, phone: recipient.phone, reason: "not_allowed" });
+    return c.body(null, 204);
+  }
   const tracked = status === "sent" || status === "delivered" || status === "read" || status === "failed" || status === "undelivered";
   if (tracked) {
     const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(recipient.phone));
