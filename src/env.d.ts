@@ -1,5 +1,5 @@
 // Bindings and settings of the Worker. Values arrive as untrusted strings and are parsed
-// once by `parseConfig` (src/worker/config.ts); nothing else reads them directly.
+// once by `loadConfig` (src/config.ts); nothing else reads them directly.
 interface Env {
   PHONE_AGENT: DurableObjectNamespace<import("./objects/phone-agent").PhoneAgent>;
   TWILIO_ACCOUNT_SID?: string;

@@ -1,14 +1,7 @@
-// Retry delays and next-alarm arithmetic for dispatching runs and sending outbox messages.
+// Retry delays and next-alarm arithmetic: dispatching runs, retrying tasks (see outbox-policy.ts).
 
 /** Dispatching a run to the VM: 5 retries after the first attempt, 6 attempts in all. */
 export const DISPATCH_RETRY_DELAYS_MS = [5000, 10000, 20000, 40000, 80000] as const;
-
-/**
- * Sending an outbox message to Twilio: 3 attempts in all, the retries 2 s and 8 s after
- * the previous failure. Twilio's API is either up within seconds or the failure is not
- * transient; the message stays in the outbox as failed rather than retrying for minutes.
- */
-export const OUTBOX_RETRY_DELAYS_MS = [2000, 8000] as const;
 
 /**
  * When the next attempt is due, given how many attempts have been made so far.

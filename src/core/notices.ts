@@ -1,7 +1,16 @@
-// Every message the relay itself (not the agent) sends to the user, in one place.
+// What the relay says on its own (not the agent, and not a command's answer, which lives with its
+// command): acknowledgements, failures, lost sessions, undeliverable replies, the VM's health.
 import type { GiveUpReason } from "./run-policy";
 
-export const ACK_QUEUED = "Got it, I'll process this next.";
+/** The one acknowledgement of messages that arrive while the agent works; says how many wait. */
+export function ackQueued(waiting: number): string {
+  return waiting <= 1 ? "Got it, I'll process this next." : `Got it: ${waiting} messages are waiting, and I'll process them next.`;
+}
+
+/** A reply Twilio refused for good (a permanent error); the agent's answer is not resent. */
+export function deliveryFailedNotice(errorCode: string): string {
+  return `⚠️ One of my replies could not be delivered (Twilio error ${errorCode}). Ask again if you need it.`;
+}
 
 export const SESSION_LOST =
   "I couldn't find your earlier conversation on the agent, so I started a fresh one. The earlier context is lost.";
@@ -48,4 +57,16 @@ export function taskFailureNotice(taskIds: readonly number[], reason: GiveUpReas
   const which = taskIds.map((id) => `#${id}`).join(", ");
   const why = TASK_FAILURE_WHY[reason] ?? "the agent could not be reached or crashed";
   return `⚠️ Scheduled task ${which} failed (${why}). I'll keep retrying it (30 s, 1 min, 5 min, 15 min, 1 h) and won't message you about it again until it succeeds. /schedules shows its state.`;
+}
+
+export type VmHealthReport =
+  | { ok: true; ms: number; problem: string | null }
+  | { ok: false; failure: string; detail: string };
+
+/** The admins' /vm: whether the VM answers, and the configuration problem it knows of. */
+export function vmHealthNotice(health: VmHealthReport | null): string {
+  if (!health) return "The agent VM is not configured (VM_URL, VM_TOKEN).";
+  if (!health.ok) return `The agent VM did not answer: ${health.failure} (${health.detail.slice(0, 120)}).`;
+  if (health.problem) return `The agent VM answered in ${health.ms} ms, but it cannot run the agent: ${health.problem.slice(0, 300)}`;
+  return `The agent VM answered in ${health.ms} ms.`;
 }

@@ -40,10 +40,6 @@ export function parseNumberListDetailed(csv: string | undefined): NumberList {
 }
 
 /** The valid numbers only; unset or empty means nobody (fail closed). */
-export function parseNumberList(csv: string | undefined): ReadonlySet<string> {
-  return parseNumberListDetailed(csv).numbers;
-}
-
 /**
  * `+14155550100` → `+1415***0100`: the first four digits (country code and a few more)
  * and the last four stay, at least three digits are always hidden. A `whatsapp:` prefix

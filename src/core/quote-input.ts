@@ -2,7 +2,7 @@
 // whitespace and control characters become one space, and a long quote is cut, so a refusal
 // stays one short line whatever was typed (a reply over 1600 characters never reaches WhatsApp).
 
-export const MAX_QUOTED_CHARS = 60;
+const MAX_QUOTED_CHARS = 60;
 
 export function quoteInput(text: string, max = MAX_QUOTED_CHARS): string {
   const flat = text.replace(/[\s\p{Cc}]+/gu, " ").trim();

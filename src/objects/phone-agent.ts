@@ -1,33 +1,36 @@
-// One Durable Object per WhatsApp phone: its durable queue, agent session, runs, scheduled
-// tasks and outbox. Every timer (dispatch, retries, stream watchdog, outbox backoff, tasks)
-// shares the one alarm, set to the earliest due time, or deleted when nothing is due.
+// One Durable Object per WhatsApp phone (its name is the E.164 number). It composes the units
+// that own this user's rows and timers (runs, outbox, schedules) and owns the one alarm: after
+// any change it asks the pure wake plan (core/wake-plan.ts) when to wake next.
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
-import { earliest } from "../core/backoff";
+import { chunkReply } from "../core/chunk-reply";
 import { parseCommand } from "../core/commands";
 import { logEvent } from "../core/log";
-import { ACK_QUEUED } from "../core/notices";
-import { WINDOW_CLOSED_ERROR } from "../core/whatsapp-window";
-import { answerCommand } from "./command-handler";
+import { ackQueued, vmHealthNotice } from "../core/notices";
+import { outboxKeys } from "../core/outbox-keys";
+import { planWake, watchdogRefreshAt } from "../core/wake-plan";
+import { answerCommand, type CommandDeps } from "./command-handler";
 import { createMessagesRepo, type Media } from "./db/messages-repo";
 import { migrate } from "./db/migrate";
-import { createOutboxRepo, type OutboxStatus } from "./db/outbox-repo";
+import { createOutboxRepo } from "./db/outbox-repo";
 import { createRunsRepo } from "./db/runs-repo";
 import { createSchedulesRepo } from "./db/schedules-repo";
 import { createSettingsRepo } from "./db/settings-repo";
 import { createSql, type Sql } from "./db/sql";
 import { createToolCallsRepo } from "./db/tool-calls-repo";
-import { announceHeld, flushOutbox } from "./outbox-sender";
-import { RunDriver, STREAM_SLICE_MS, WATCHDOG_MS } from "./run-driver";
-import type { RelayState } from "./run-effects";
+import { createOutbox, type DeliveryStatus, type Log, type Outbox } from "./outbox";
+import { pruneIfDue, type RetentionDeps } from "./retention";
+import { createRunDriver, STREAM_SLICE_MS, type RunDriver } from "./run-driver";
+import { applyFailure, type RunEffectsDeps } from "./run-effects";
 import { runRelayTool } from "./schedule-service";
-import { claimDueTasks } from "./task-lifecycle";
+import { createSchedules, type Schedules } from "./schedules";
 import { createTwilioClient, type TwilioClient } from "./twilio-client";
 import { createVmClient, type VmClient } from "./vm-client";
 
+export type { DeliveryStatus } from "./outbox";
+
 export type InboundMessage = {
   messageId: string;
-  phone: string;
   body: string;
   media: Media[];
   receivedAt: number;
@@ -35,65 +38,87 @@ export type InboundMessage = {
   publicOrigin: string;
 };
 
+/** The object's tables, one repository per group; each unit is handed only those it owns or reads. */
+function createRepos(sql: Sql) {
+  return {
+    messages: createMessagesRepo(sql),
+    runs: createRunsRepo(sql),
+    outbox: createOutboxRepo(sql),
+    settings: createSettingsRepo(sql),
+    schedules: createSchedulesRepo(sql),
+    toolCalls: createToolCallsRepo(sql),
+  };
+}
+type Repos = ReturnType<typeof createRepos>;
+
 /** A pump started by a message reads the stream this long before handing over to the alarm. */
 const DIRECT_SLICE_MS = 20_000;
 
-export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
-
-
 export class PhoneAgent extends DurableObject<Env> {
   private readonly sql: Sql;
-  private readonly state: RelayState;
   private readonly config: Config | null;
-  private readonly twilio: TwilioClient | null;
   private readonly vm: VmClient | null;
-  private readonly driver: RunDriver;
+  private readonly repos: Repos;
+  private readonly outbox: Outbox;
+  private readonly schedules: Schedules;
+  private readonly runs: RunDriver;
+  private readonly commands: CommandDeps;
+  private readonly log: Log;
+  /** This instance is driving runs (a pump is in progress). */
   private pumping = false;
-  /** While an alarm runs, timers due at its scheduled time count as due (alarms never fire early). */
-  private alarmFloor = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // The Worker addresses each phone by name (idFromName), so the name is the phone, in alarms too.
+    const phone = ctx.id.name;
+    if (!phone) throw new Error("PhoneAgent must be addressed by name (the phone number)");
+    this.log = (event, fields) => logEvent(event, { object: "PhoneAgent", phone, ...fields });
     const loaded = loadConfig(env);
     this.config = loaded.ok ? loaded.config : null;
-    if (!loaded.ok) logEvent("config_invalid", { problems: loaded.problems });
-    const twilio = this.config?.twilio;
-    this.twilio = twilio?.accountSid && twilio.authToken ? createTwilioClient({ ...twilio, accountSid: twilio.accountSid, authToken: twilio.authToken }) : null;
+    if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
+    const twilio = this.twilioClient();
     this.vm = this.config?.vm ? createVmClient({ vmUrl: this.config.vm.url, vmToken: this.config.vm.token }) : null;
     this.sql = createSql(ctx.storage);
-    this.state = {
-      transaction: this.sql.transaction,
-      repos: {
-        messages: createMessagesRepo(this.sql),
-        runs: createRunsRepo(this.sql),
-        outbox: createOutboxRepo(this.sql),
-        settings: createSettingsRepo(this.sql),
-        schedules: createSchedulesRepo(this.sql),
-        toolCalls: createToolCallsRepo(this.sql),
-      },
-      now: () => Math.max(Date.now(), this.alarmFloor),
-      log: (event, fields) => logEvent(event, { object: "PhoneAgent", phone: this.phone() ?? undefined, ...fields }),
-      runTool: (name, args, now) => runRelayTool(this.state.repos, name, args, now),
+    const sql = this.sql;
+    const repos = createRepos(sql);
+    this.repos = repos;
+    const { messages, settings } = repos;
+    this.outbox = createOutbox({
+      repo: repos.outbox,
+      settings,
+      twilio,
+      to: phone,
+      publicUrl: this.config?.publicUrl ?? null,
+      templateSid: this.config?.twilio.templateSid ?? null,
+      log: this.log,
+    });
+    this.schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction });
+    const scheduleService = { schedules: repos.schedules, settings, countHeld: this.outbox.countHeld };
+    const effects: RunEffectsDeps = {
+      transaction: sql.transaction,
+      messages,
+      runs: repos.runs,
+      toolCalls: repos.toolCalls,
+      settings,
+      outbox: this.outbox,
+      schedules: this.schedules,
+      tools: (name, args, now) => runRelayTool(scheduleService, name, args, now),
+      log: this.log,
     };
-    this.driver = new RunDriver({
-      ...this.state,
+    this.commands = { ...scheduleService, runs: repos.runs, messages, failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now) };
+    this.runs = createRunDriver({
+      ...effects,
+      schedules: this.schedules,
       vm: this.vm,
-      userId: () => this.phone() ?? "",
-      flushOutbox: () => this.flushOutbox(),
-      armWatchdog: () => this.armAlarm(),
-      nextTimerAt: () => earliest(this.state.repos.outbox.head()?.nextAttemptAt, this.state.repos.schedules.nextDueAt()),
-      runTimers: async () => {
-        this.claimTasks();
-        await this.flushOutbox();
-      },
-      refreshTyping: async () => {
-        const sid = this.state.repos.settings.get("last_inbound_sid");
-        if (this.twilio && sid) await this.twilio.sendTyping(sid);
+      userId: phone,
+      sendTyping: async () => {
+        const sid = settings.get("last_inbound_sid");
+        if (twilio && sid) await twilio.sendTyping(sid);
       },
     });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage);
-      if (applied.length > 0) this.state.log("migrated", { applied });
+      if (applied.length > 0) this.log("migrated", { applied });
     });
   }
 
@@ -101,27 +126,28 @@ export class PhoneAgent extends DurableObject<Env> {
   async enqueue(message: InboundMessage): Promise<{ stored: boolean }> {
     const now = Date.now();
     const rowsBefore = this.sql.rowsWritten();
-    const { messages, runs, outbox, settings } = this.state.repos;
+    const { messages, runs, outbox, settings } = this.repos;
     const command = message.media.length === 0 ? parseCommand(message.body) : null;
     const stored = this.sql.transaction(() => {
-      if (settings.get("phone") !== message.phone) settings.set("phone", message.phone);
-      if (settings.get("public_origin") !== message.publicOrigin) settings.set("public_origin", message.publicOrigin);
       if (!messages.insert({ id: message.messageId, body: message.body, media: message.media, now })) return null;
+      settings.set("public_origin", message.publicOrigin);
       settings.set("last_inbound_at", message.receivedAt);
       settings.set("last_inbound_sid", message.messageId);
-      settings.set("last_activity_at", now);
       // The user wrote: WhatsApp's window is open again for whatever was held.
-      outbox.releaseHeld(now);
+      this.outbox.releaseHeld(now);
       if (!command) {
-        if (runs.open()) outbox.add({ dedupeKey: `ack:${message.messageId}`, body: ACK_QUEUED, now });
+        // One acknowledgement per run, however many messages wait behind it.
+        const run = runs.open();
+        if (run) outbox.upsertPending({ dedupeKey: outboxKeys.ack(run.id), body: ackQueued(messages.countQueued()), now });
         return { cancelVmRunId: null, checkVm: false };
       }
       messages.settle(message.messageId, "done", now);
-      const answer = answerCommand(command, this.state, { isAdmin: this.config?.adminSenders.has(message.phone) ?? false });
-      if (answer.text) outbox.add({ dedupeKey: `command:${message.messageId}`, body: answer.text, now });
+      const answer = answerCommand(command, this.commands, { isAdmin: this.config?.adminSenders.has(this.phone) ?? false }, now);
+      // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
+      if (answer.text) chunkReply(answer.text).forEach((body, part) => this.outbox.add({ dedupeKey: outboxKeys.command(message.messageId, part), body, now }));
       return answer;
     });
-    this.state.log(stored ? "message_queued" : "message_duplicate", {
+    this.log(stored ? "message_queued" : "message_duplicate", {
       messageId: message.messageId,
       command: command?.type,
       rowsWritten: this.sql.rowsWritten() - rowsBefore,
@@ -130,147 +156,125 @@ export class PhoneAgent extends DurableObject<Env> {
     if (stored?.cancelVmRunId && this.vm) this.ctx.waitUntil(this.vm.cancel(stored.cancelVmRunId));
     if (stored?.checkVm) this.ctx.waitUntil(this.answerVmHealth(message.messageId));
     if (stored) {
-      this.driver.wake();
+      this.runs.wake();
       // The alarm first, so the work is safe even if this instance dies; then start at once.
       // The object stays resident while the pump's I/O is in flight (waitUntil does not extend
       // a Durable Object's life); if it is evicted anyway, that alarm resumes the work.
       const startPump = !this.pumping;
-      await this.armAlarm({ pumpStarting: startPump });
-      if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS));
+      await this.replan(startPump);
+      if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
     }
     return { stored: stored !== null };
   }
 
-  /** Applies a Twilio status callback; a message refused for the 24-hour window is held for later. */
+  /** Applies a Twilio status callback (see Outbox.applyStatus). */
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
     const now = Date.now();
-    const { outbox, settings } = this.state.repos;
-    const queuedMore = this.sql.transaction(() => {
-      const item = outbox.applyStatus(update.messageSid, update.status, update.errorCode, now);
-      if (!item || update.errorCode) {
-        this.state.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
-      }
-      if (!item || item.contentSid || update.errorCode !== WINDOW_CLOSED_ERROR) return false;
-      if (!outbox.add({ dedupeKey: `resend:${update.messageSid}`, body: item.body, held: true, now })) return false;
-      const templateSid = this.config?.twilio.templateSid ?? null;
-      announceHeld({ outbox, log: this.state.log, templateSid, lastInboundAt: settings.getNumber("last_inbound_at") }, now);
-      return true;
-    });
+    const rowsBefore = this.sql.rowsWritten();
+    const dueMore = this.sql.transaction(() => this.outbox.applyStatus(update, now));
     // Most callbacks (sent, delivered, read) only move a row forward: nothing new is due.
-    if (queuedMore) await this.armAlarm();
+    if (dueMore) await this.replan();
+    if (dueMore || update.errorCode) this.log("status_applied", { sid: update.messageSid, status: update.status, rowsWritten: this.sql.rowsWritten() - rowsBefore });
   }
 
   override async alarm(): Promise<void> {
-    const floor = this.state.repos.settings.getNumber("alarm_at") ?? 0;
-    // The platform's alarm is spent: armAlarm must set the next one even if it is the same time.
-    this.state.repos.settings.set("alarm_at", null);
-    await this.pump("alarm", STREAM_SLICE_MS, floor);
+    const scheduledAt = this.repos.settings.getNumber("alarm_at") ?? 0;
+    // The platform's alarm is spent: the next plan must set one even if it is the same time.
+    this.repos.settings.set("alarm_at", null);
+    // Alarms never fire early: what was due at the alarm's time is due now, whatever the clock.
+    await this.pump("alarm", STREAM_SLICE_MS, scheduledAt);
   }
 
   /**
-   * Claims due tasks and drives runs until nothing is due or the slice ends. From an alarm, a
-   * slice of 5 min (the handler may run 15); straight from a webhook, a short one so a reply
-   * needs no alarm round trip, after which the alarm (already armed) takes over.
+   * Does what is due, step by step, until nothing is due or the slice ends: from an alarm a slice
+   * of 5 min (the handler may run 15); straight from a webhook a short one, so a reply needs no
+   * alarm round trip, after which the alarm (already armed) takes over. `floor` is the earliest
+   * time this pump treats as the present.
    */
-  private async pump(trigger: "alarm" | "message", sliceMs: number, floor = 0): Promise<void> {
-    const startedAt = Date.now();
-    const rowsBefore = this.sql.rowsWritten();
+  private async pump(trigger: "alarm" | "message", sliceMs: number, floor: number): Promise<void> {
+    const clock = () => Math.max(Date.now(), floor);
     if (this.pumping) {
-      // This instance already pumps (a long stream): it picks up what was claimed.
-      this.alarmFloor = floor;
-      this.claimTasks();
-      this.alarmFloor = 0;
-      this.driver.wake();
-      await this.armAlarm();
+      // This instance already pumps (a long stream): it picks up what is claimed here.
+      this.claimTasks(clock());
+      this.runs.wake();
+      await this.replan();
       return;
     }
     this.pumping = true;
-    this.alarmFloor = floor;
+    const startedAt = Date.now();
+    const rowsBefore = this.sql.rowsWritten();
+    const limits = { deadline: startedAt + sliceMs, until: null as number | null };
     try {
-      this.claimTasks();
-      await this.driver.pump(Date.now() + sliceMs);
+      for (;;) {
+        const now = clock();
+        this.claimTasks(now);
+        await this.outbox.sendDue(now);
+        await this.replan();
+        limits.until = this.otherWorkDueAt();
+        const step = await this.runs.step(now, limits);
+        if (step.kind === "finished") this.sql.transaction(() => pruneIfDue(this.repos satisfies RetentionDeps, clock()));
+        if (step.kind === "idle" || step.kind === "waiting" || step.kind === "slice_over") break;
+      }
     } catch (error) {
       // Expected failures are rows already; this is a bug. Never let the platform retry blindly.
-      this.state.log("pump_error", { trigger, error: error instanceof Error ? error.message : String(error) });
+      this.log("pump_error", { trigger, error: error instanceof Error ? error.message : String(error) });
     } finally {
+      this.runs.close();
       this.pumping = false;
-      this.alarmFloor = 0;
-      await this.armAlarm();
+      await this.replan();
       const done = { trigger, durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore };
-      this.state.log(trigger === "alarm" ? "alarm_done" : "pump_done", done);
+      this.log(trigger === "alarm" ? "alarm_done" : "pump_done", done);
     }
   }
 
-  private async answerVmHealth(messageId: string): Promise<void> {
-    const health = await this.vm?.health();
-    const text = !health
-      ? "The agent VM is not configured (VM_URL, VM_TOKEN)."
-      : health.ok
-        ? `The agent VM answered in ${health.ms} ms.`
-        : `The agent VM did not answer: ${health.failure} (${health.detail.slice(0, 120)}).`;
-    this.state.repos.outbox.add({ dedupeKey: `command:${messageId}`, body: text, now: Date.now() });
-    this.driver.wake();
-    await this.armAlarm();
-  }
-
-  private claimTasks(): void {
-    const claimed = claimDueTasks(this.state.repos, this.sql.transaction, this.state.now());
-    if (claimed.length > 0) this.state.log("tasks_claimed", { tasks: claimed.length });
-  }
-
-  /** The earliest time anything is due; null when nothing is. */
-  private nextWakeAt(now: number): number | null {
-    const { runs, messages, outbox, schedules } = this.state.repos;
-    const run = runs.open();
-    const runAt = run
-      ? this.pumping && run.phase === "streaming"
-        ? now + WATCHDOG_MS
-        : run.nextAttemptAt
-      : messages.countQueued() > 0
-        ? now
-        : null;
-    return earliest(runAt, outbox.head()?.nextAttemptAt, schedules.nextDueAt());
+  /** When the pump wants control back from a stream it reads: other units' timers, the watchdog. */
+  private otherWorkDueAt(): number {
+    const due = [this.outbox.nextDueAt(), this.schedules.nextDueAt(), watchdogRefreshAt(this.repos.settings.getNumber("alarm_at"), Date.now())];
+    return Math.min(...due.filter((at): at is number => at !== null));
   }
 
   /**
-   * Sets the one alarm to the earliest due time. Work due now that this instance's pump does
-   * (or starts right after this call) needs no alarm invocation of its own, only a safety net
-   * should the instance die first: an alarm at most WATCHDOG_MS ahead. The pump re-arms when done.
+   * Sets, moves or deletes the one alarm as the wake plan says. The alarm lives in real time, so
+   * the plan gets the clock, not a pump's floor (which only decides what is due).
    */
-  private async armAlarm(options: { pumpStarting?: boolean } = {}): Promise<void> {
+  private async replan(pumpStarting = false): Promise<void> {
     const now = Date.now();
-    const stored = this.state.repos.settings.getNumber("alarm_at");
-    let at = this.nextWakeAt(now);
-    if (at !== null && at <= now && (this.pumping || options.pumpStarting)) {
-      if (stored !== null && stored > now && stored <= now + WATCHDOG_MS) return;
-      at = now + WATCHDOG_MS;
-    }
-    if (at === stored) return;
-    if (at === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(at);
-    this.state.repos.settings.set("alarm_at", at);
-  }
-
-  private flushOutbox(): Promise<void> {
-    const { outbox, settings } = this.state.repos;
-    return flushOutbox({
-      outbox,
-      twilio: this.twilio,
-      to: this.phone(),
-      statusCallback: this.statusCallbackUrl(),
-      lastInboundAt: settings.getNumber("last_inbound_at"),
-      templateSid: this.config?.twilio.templateSid ?? null,
-      now: this.state.now,
-      log: this.state.log,
+    const { settings, runs, messages } = this.repos;
+    const storedAlarmAt = settings.getNumber("alarm_at");
+    const run = runs.open();
+    const plan = planWake({
+      now,
+      storedAlarmAt,
+      pumping: this.pumping || pumpStarting,
+      run: run && { phase: run.phase === "streaming" ? "streaming" : "waiting", nextAttemptAt: run.nextAttemptAt },
+      queued: messages.countQueued(),
+      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt()],
     });
+    if (plan.action === "keep") return;
+    if (plan.action === "delete") await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(plan.at);
+    settings.set("alarm_at", plan.action === "delete" ? null : plan.at);
   }
 
-  private phone(): string | null {
-    return this.state?.repos.settings.get("phone") ?? null;
+  private claimTasks(now: number): void {
+    const claimed = this.schedules.claimDue(now);
+    if (claimed > 0) this.log("tasks_claimed", { tasks: claimed });
   }
 
-  private statusCallbackUrl(): string | null {
-    const base = this.config?.publicUrl ?? this.state.repos.settings.get("public_origin");
-    return base ? `${base}/twilio/status` : null;
+  private async answerVmHealth(messageId: string): Promise<void> {
+    const text = vmHealthNotice((await this.vm?.health()) ?? null);
+    const now = Date.now();
+    this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body: text, now });
+    this.runs.wake();
+    await this.replan();
+  }
+
+  private get phone(): string {
+    return this.ctx.id.name ?? "";
+  }
+
+  private twilioClient(): TwilioClient | null {
+    const twilio = this.config?.twilio;
+    return twilio?.accountSid && twilio.authToken ? createTwilioClient({ ...twilio, accountSid: twilio.accountSid, authToken: twilio.authToken }) : null;
   }
 }

@@ -1,97 +1,123 @@
-// Drives this phone's agent runs against the VM: starts a batch, reads its event stream,
-// applies each event exactly once (its seq is stored with its effect), and handles failures.
+// The runs unit: drives this phone's agent runs against the VM one step at a time. A step starts
+// a batch, opens a run's event stream, or reads it until something changes, and says what
+// happened; the object then does whatever else is due and steps again. Each event is applied
+// exactly once (its seq is stored with its effect).
 import { StreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../core/agent-instructions";
+import { injectable, selectBatch } from "../core/batching";
 import { readLines } from "../core/ndjson";
 import type { RunFailure } from "../core/run-policy";
-import type { Run } from "./db/runs-repo";
 import type { QueuedMessage } from "./db/messages-repo";
-import { injectable, selectBatch } from "../core/batching";
-import { markTasksStarted } from "./task-lifecycle";
-import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RelayState } from "./run-effects";
+import type { Run } from "./db/runs-repo";
+import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
+import type { Schedules } from "./schedules";
 import type { VmClient } from "./vm-client";
 
 /** How long one alarm invocation reads a stream before handing over to the next (15 min cap). */
 export const STREAM_SLICE_MS = 5 * 60_000;
 /** Three missed heartbeats: the connection is dead even if TCP has not noticed. */
-export const STREAM_IDLE_TIMEOUT_MS = 45_000;
-export const TYPING_REFRESH_MS = 20_000;
-export const TYPING_DELAY_MS = 1_500;
-/**
- * While a stream is read, the alarm stays this far ahead and is pushed on every half of it:
- * if this instance dies (a deploy resets it), a new one resumes the run within a minute.
- */
-export const WATCHDOG_MS = 60_000;
+const STREAM_IDLE_TIMEOUT_MS = 45_000;
+/** The VM answers a start or reconnect with headers at once; a hung call must not hold the pump. */
+const STREAM_OPEN_TIMEOUT_MS = 30_000;
+const TYPING_REFRESH_MS = 20_000;
+const TYPING_DELAY_MS = 1_500;
 
-export type DriverDeps = RelayState & {
+export type RunDriverDeps = RunEffectsDeps & {
+  schedules: Pick<Schedules, "recordResult" | "recordFailure" | "markStarted">;
   vm: VmClient | null;
-  userId: () => string;
-  flushOutbox: () => Promise<void>;
-  refreshTyping: () => Promise<void>;
-  /** Arms the watchdog alarm that reconnects if this instance dies mid-stream. */
-  armWatchdog: () => Promise<void>;
-  /** Timers other than the run's (outbox retries, due tasks): a long stream must not delay them. */
-  nextTimerAt: () => number | null;
-  runTimers: () => Promise<void>;
+  /** The user's stable id on the VM: the phone number. */
+  userId: string;
+  /** Shows WhatsApp's typing indicator on the user's last message. */
+  sendTyping: () => Promise<unknown>;
 };
 
-type DriveOutcome = "finished" | "failed" | "slice_over";
+export type RunStep =
+  /** No run is open and nothing queued can start one. */
+  | { kind: "idle" }
+  /** The open run waits for its next attempt. */
+  | { kind: "waiting"; at: number }
+  /** Rows changed (a batch started, an event or a failure applied, input injected). */
+  | { kind: "changed" }
+  /** A run ended: the next batch may start. */
+  | { kind: "finished" }
+  /** `until` came with no news from the stream: something else may be due. */
+  | { kind: "timer" }
+  /** The pump's slice is spent; the alarm takes over. */
+  | { kind: "slice_over" };
 
-export class RunDriver {
-  private wakeSignal: (() => void) | null = null;
-  /** A wake that came while no stream loop listened (between connecting and reading). */
-  private wakePending = false;
+export type StepLimits = {
+  /** When the pump's slice ends. */
+  deadline: number;
+  /** When the object next wants control back while a stream is read (other units' timers). */
+  until: number | null;
+};
 
-  constructor(private readonly d: DriverDeps) {}
+type LiveStream = {
+  run: Run;
+  /** The seq the next event must carry: the VM numbers a run's events 1, 2, 3… with no gap. */
+  expectedSeq: number;
+  lines: AsyncIterator<string>;
+  pending: Promise<IteratorResult<string>>;
+  abort: AbortController;
+  lastLineAt: number;
+  lastTypingAt: number;
+};
 
-  /** Something changed (a message arrived): a live stream loop reacts without waiting. */
-  wake(): void {
-    this.wakePending = true;
-    this.wakeSignal?.();
-  }
+export function createRunDriver(d: RunDriverDeps) {
+  let live: LiveStream | null = null;
+  let wakeSignal: (() => void) | null = null;
+  /** A wake that came while no stream was read (between steps). */
+  let wakePending = false;
 
-  /** Runs what is due, one batch after another, until nothing is due now or the slice ends. */
-  async pump(deadline: number): Promise<void> {
-    await this.d.flushOutbox();
-    for (;;) {
-      const now = this.d.now();
-      const run = this.d.repos.runs.open() ?? this.startNextBatch(now);
-      if (!run || run.nextAttemptAt > now || Date.now() >= deadline) return;
-      const outcome = await this.drive(run, deadline);
-      await this.d.flushOutbox();
-      if (outcome === "slice_over") return;
-    }
-  }
+  const close = (): void => {
+    live?.abort.abort();
+    live = null;
+    wakeSignal = null;
+  };
 
-  private startNextBatch(now: number): Run | null {
-    const { messages, runs, settings } = this.d.repos;
-    const queued = messages.queued(MAX_MESSAGES_PER_TURN);
+  const fail = (run: Run, failure: RunFailure, detail: string, now: number): RunStep => {
+    close();
+    d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
+    d.transaction(() => applyFailure(d, run.id, failure, now));
+    return { kind: "changed" };
+  };
+
+  const startNextBatch = (now: number): Run | null => {
+    const queued = d.messages.queued(MAX_MESSAGES_PER_TURN);
     const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
     if (!batch) return null;
-    return this.d.transaction(() => {
-      const sessionId = batch.context === "chat" ? settings.get("session_id") : null;
-      const run = runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, now });
-      messages.assignToRun(batch.ids, run.id, now);
-      markTasksStarted(
-        this.d.repos,
+    return d.transaction(() => {
+      const sessionId = batch.context === "chat" ? d.settings.get("session_id") : null;
+      const run = d.runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, now });
+      d.messages.assignToRun(batch.ids, run.id, now);
+      d.schedules.markStarted(
         queued.filter((m) => batch.ids.includes(m.id)),
         now,
       );
       return run;
     });
-  }
+  };
 
-  private async drive(run: Run, deadline: number): Promise<DriveOutcome> {
-    if (!this.d.vm) return this.fail(run, { kind: "transport", reason: "unreachable" }, "VM_URL/VM_TOKEN not configured");
+  /** Sends every stored answer the VM has not had yet (after a reset too: see open()). */
+  const deliverToolAnswers = async (run: Run): Promise<void> => {
+    for (const answer of d.toolCalls.unanswered(run.vmRunId)) {
+      const sent = await d.vm?.toolResult(run.vmRunId, answer);
+      if (sent?.ok) d.toolCalls.markAnswered(run.vmRunId, answer.callId);
+    }
+  };
+
+  const open = async (run: Run, now: number): Promise<RunStep> => {
+    if (!d.vm) return fail(run, { kind: "transport", reason: "unreachable" }, "VM_URL/VM_TOKEN not configured", now);
     const abort = new AbortController();
+    const giveUp = setTimeout(() => abort.abort(), STREAM_OPEN_TIMEOUT_MS);
     const opened =
       run.phase === "waiting"
-        ? await this.d.vm.startRun(
+        ? await d.vm.startRun(
             {
               runId: run.vmRunId,
-              userId: this.d.userId(),
+              userId: d.userId,
               sessionId: run.sessionId,
-              messages: this.d.repos.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput),
+              messages: d.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput),
               // A task in its own session neither sees nor changes the user's schedules.
               options: {
                 permissionMode: "bypassPermissions",
@@ -101,110 +127,119 @@ export class RunDriver {
             },
             abort.signal,
           )
-        : await this.d.vm.events(run.vmRunId, run.lastSeq, abort.signal);
-    if (!opened.ok) return this.fail(run, { kind: "transport", reason: opened.failure }, opened.detail);
-    this.d.repos.runs.markStreaming(run.id, this.d.now());
-    await this.d.armWatchdog();
+        : await d.vm.events(run.vmRunId, run.lastSeq, abort.signal);
+    clearTimeout(giveUp);
+    if (!opened.ok) return fail(run, { kind: "transport", reason: opened.failure }, opened.detail, now);
+    d.runs.markStreaming(run.id, now);
     // A fresh start is implied by message_queued and summed up by run_finished; a reconnect is news.
-    if (run.phase !== "waiting") this.d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
-    await this.deliverToolAnswers(run);
-    try {
-      return await this.readStream(run, opened.body, deadline);
-    } finally {
-      abort.abort();
-      this.wakeSignal = null;
-    }
-  }
-
-  private async readStream(run: Run, body: ReadableStream<Uint8Array>, deadline: number): Promise<DriveOutcome> {
-    const lines = readLines(body);
-    let pending = lines.next();
-    pending.catch(() => undefined);
-    let lastLineAt = Date.now();
+    if (run.phase !== "waiting") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
+    const lines = readLines(opened.body);
+    const started = Date.now();
     // The first typing indicator after a short delay: an instant answer needs none.
-    let lastTypingAt = Date.now() - TYPING_REFRESH_MS + TYPING_DELAY_MS;
-    let lastWatchdogAt = Date.now();
-    for (;;) {
-      if (Date.now() - lastWatchdogAt >= WATCHDOG_MS / 2) {
-        await this.d.armWatchdog();
-        lastWatchdogAt = Date.now();
-      }
-      const wake = this.wakePending
-        ? Promise.resolve("wake" as const)
-        : new Promise<"wake">((resolve) => (this.wakeSignal = () => resolve("wake")));
-      const timerAt = Math.min(
-        deadline,
-        lastLineAt + STREAM_IDLE_TIMEOUT_MS,
-        lastTypingAt + TYPING_REFRESH_MS,
-        lastWatchdogAt + WATCHDOG_MS / 2,
-        this.d.nextTimerAt() ?? Number.POSITIVE_INFINITY,
-      );
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, timerAt - Date.now()))));
-      const winner = await Promise.race([pending.then((r) => r, () => "broken" as const), wake, tick]);
-      if (timer !== undefined) clearTimeout(timer);
-
-      if (winner === "wake") {
-        this.wakePending = false;
-        await this.injectQueued(run);
-        await this.d.flushOutbox();
-        continue;
-      }
-      if (winner === "tick") {
-        if (Date.now() >= deadline) return "slice_over";
-        if (Date.now() - lastLineAt >= STREAM_IDLE_TIMEOUT_MS) {
-          return this.fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat");
-        }
-        await this.d.runTimers();
-        if (Date.now() - lastTypingAt >= TYPING_REFRESH_MS) {
-          await this.d.refreshTyping();
-          lastTypingAt = Date.now();
-        }
-        continue;
-      }
-      if (winner === "broken" || winner.done) {
-        return this.fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did");
-      }
-      lastLineAt = Date.now();
-      pending = lines.next();
-      pending.catch(() => undefined);
-      const line = parseLine(winner.value);
-      if (line === null) return this.fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line");
-      if (line.type === "heartbeat") continue;
-      const outcome = applyRunEvent(this.d, run.id, run.vmRunId, line);
-      if (line.type === "tool_call") await this.deliverToolAnswers(run);
-      await this.d.flushOutbox();
-      if (outcome === "terminal") return "finished";
-    }
-  }
+    // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
+    const expectedSeq = run.phase === "waiting" ? 1 : run.lastSeq + 1;
+    live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: started, lastTypingAt: started - TYPING_REFRESH_MS + TYPING_DELAY_MS };
+    await deliverToolAnswers(run);
+    return { kind: "changed" };
+  };
 
   /** Messages that arrived during the run become further turns of the live session. */
-  private async injectQueued(run: Run): Promise<void> {
-    const { messages, runs } = this.d.repos;
-    const current = runs.get(run.id);
-    if (!this.d.vm || current?.phase !== "streaming" || current.vmRunId !== run.vmRunId) return;
-    const ids = injectable(messages.queued(MAX_MESSAGES_PER_TURN), current.context, MAX_MESSAGES_PER_TURN);
-    if (ids.length === 0) return;
-    const turn = ids.flatMap((id) => messages.get(id) ?? []);
-    const sent = await this.d.vm.input(run.vmRunId, turn.map(toInput));
-    if (sent.ok && sent.accepted) messages.assignToRun(ids, run.id, this.d.now());
-    this.d.log("run_input", { runId: run.id, messages: ids.length, accepted: sent.ok && sent.accepted });
-  }
+  const injectQueued = async (run: Run, now: number): Promise<boolean> => {
+    const current = d.runs.get(run.id);
+    if (!d.vm || current?.phase !== "streaming" || current.vmRunId !== run.vmRunId) return false;
+    const ids = injectable(d.messages.queued(MAX_MESSAGES_PER_TURN), current.context, MAX_MESSAGES_PER_TURN);
+    if (ids.length === 0) return false;
+    const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
+    const sent = await d.vm.input(run.vmRunId, turn.map(toInput));
+    const accepted = sent.ok && sent.accepted;
+    if (accepted) d.messages.assignToRun(ids, run.id, now);
+    d.log("run_input", { runId: run.id, messages: ids.length, accepted });
+    return accepted;
+  };
 
-  /** Sends every stored answer the VM has not had yet (after a reset too: see drive()). */
-  private async deliverToolAnswers(run: Run): Promise<void> {
-    const { toolCalls } = this.d.repos;
-    for (const answer of toolCalls.unanswered(run.vmRunId)) {
-      const sent = await this.d.vm?.toolResult(run.vmRunId, answer);
-      if (sent?.ok) toolCalls.markAnswered(run.vmRunId, answer.callId);
+  /** Reads the live stream until something changes, a timer is due, or the slice ends. */
+  const read = async (s: LiveStream, now: number, limits: StepLimits): Promise<RunStep> => {
+    const { run } = s;
+    for (;;) {
+      const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
+      const timerAt = Math.min(limits.deadline, s.lastLineAt + STREAM_IDLE_TIMEOUT_MS, s.lastTypingAt + TYPING_REFRESH_MS, limits.until ?? Number.POSITIVE_INFINITY);
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, timerAt - Date.now()))));
+      const winner = await Promise.race([s.pending.then((r) => r, () => "broken" as const), wake, tick]);
+      if (timer !== null) clearTimeout(timer);
+      const at = Math.max(Date.now(), now);
+
+      if (winner === "wake") {
+        // Something changed outside the stream (a message, a command's answer): inject what can
+        // join the live run, and hand back so the object sends and re-plans.
+        wakePending = false;
+        await injectQueued(run, at);
+        return { kind: "changed" };
+      }
+      if (winner === "tick") {
+        if (Date.now() >= limits.deadline) {
+          close();
+          return { kind: "slice_over" };
+        }
+        if (Date.now() - s.lastLineAt >= STREAM_IDLE_TIMEOUT_MS) return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
+        if (Date.now() - s.lastTypingAt >= TYPING_REFRESH_MS) {
+          await d.sendTyping();
+          s.lastTypingAt = Date.now();
+        }
+        if (limits.until !== null && Date.now() >= limits.until) return { kind: "timer" };
+        continue;
+      }
+      if (winner === "broken" || winner.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
+      s.lastLineAt = Date.now();
+      s.pending = quiet(s.lines.next());
+      const line = parseLine(winner.value);
+      if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
+      if (line.type === "heartbeat") continue;
+      // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is applied.
+      if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
+      s.expectedSeq++;
+      const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
+      if (outcome === "invalid") return fail(run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
+      if (line.type === "tool_call") await deliverToolAnswers(run);
+      if (outcome === "terminal") {
+        close();
+        return { kind: "finished" };
+      }
+      // A progress line or a replayed event wrote nothing: keep reading.
+      if (outcome === "applied" && line.type !== "progress") return { kind: "changed" };
     }
-  }
+  };
 
-  private fail(run: Run, failure: RunFailure, detail: string): DriveOutcome {
-    this.d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
-    this.d.transaction(() => applyFailure(this.d, run.id, failure));
-    return "failed";
-  }
+  return {
+    /** Something changed (a message arrived): a stream being read reacts without waiting. */
+    wake(): void {
+      wakePending = true;
+      wakeSignal?.();
+    },
+
+    /** Whether this instance is reading a run's stream right now. */
+    isReading: (): boolean => live !== null,
+
+    /** One step of the runs' work; `now` is the earliest time it may treat as the present. */
+    async step(now: number, limits: StepLimits): Promise<RunStep> {
+      if (live) return read(live, now, limits);
+      const run = d.runs.open() ?? startNextBatch(now);
+      if (!run) return { kind: "idle" };
+      if (run.nextAttemptAt > now) return { kind: "waiting", at: run.nextAttemptAt };
+      if (Date.now() >= limits.deadline) return { kind: "slice_over" };
+      return open(run, now);
+    },
+
+    /** Lets go of the stream being read (the pump ends); the run itself goes on at the VM. */
+    close,
+  };
+}
+export type RunDriver = ReturnType<typeof createRunDriver>;
+
+/** A pending read whose rejection is handled where it is awaited, not reported as unhandled. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function parseLine(text: string) {

@@ -4,51 +4,48 @@ import type { RunEvent } from "../protocol/vm-protocol";
 import { chunkReply } from "../core/chunk-reply";
 import { formatForWhatsApp } from "../core/whatsapp-format";
 import { agentErrorReply, giveUpNotice, SESSION_LOST, taskFailureNotice } from "../core/notices";
+import { outboxKeys } from "../core/outbox-keys";
 import { decideOnFailure, type RunFailure } from "../core/run-policy";
 import type { MessagesRepo } from "./db/messages-repo";
-import type { OutboxRepo } from "./db/outbox-repo";
 import type { RunsRepo } from "./db/runs-repo";
-import type { SchedulesRepo } from "./db/schedules-repo";
 import type { SettingsRepo } from "./db/settings-repo";
+import type { Transaction } from "./db/sql";
 import type { ToolAnswer, ToolCallsRepo } from "./db/tool-calls-repo";
-import { recordTaskFailure, recordTaskResult, scheduleIdOf } from "./task-lifecycle";
+import type { Log, Outbox } from "./outbox";
+import type { Schedules } from "./schedules";
 
-export type Repos = {
+/** Carries out one of the agent's relay tools; runs inside the event's transaction. */
+export type ToolRunner = (name: string, args: Record<string, unknown>, now: number) => ToolAnswer;
+
+export type RunEffectsDeps = {
+  transaction: Transaction;
   messages: MessagesRepo;
   runs: RunsRepo;
-  outbox: OutboxRepo;
-  settings: SettingsRepo;
-  schedules: SchedulesRepo;
   toolCalls: ToolCallsRepo;
-};
-
-export type RelayState = {
-  /** One SQLite transaction (see Sql.transaction): all of `fn`'s writes or none. */
-  transaction: <T>(fn: () => T) => T;
-  repos: Repos;
-  now: () => number;
-  log: (event: string, fields: Record<string, unknown>) => void;
-  /** Carries out one of the agent's relay tools; runs inside the event's transaction. */
-  runTool?: (name: string, args: Record<string, unknown>, now: number) => ToolAnswer;
+  /** Holds the conversation's agent session id. */
+  settings: SettingsRepo;
+  outbox: Pick<Outbox, "add">;
+  schedules: Pick<Schedules, "recordResult" | "recordFailure">;
+  tools: ToolRunner;
+  log: Log;
 };
 
 /** One turn carries at most this many messages (the protocol's cap); the rest wait. */
 export const MAX_MESSAGES_PER_TURN = 10;
 
-/** Finished rows older than this are pruned when a run ends (idle users keep nothing due). */
-const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
-const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
+/** `invalid`: the event names messages this run does not carry; nothing was written. */
+export type ApplyOutcome = "replay" | "applied" | "terminal" | "invalid";
 
-export type ApplyOutcome = "replay" | "applied" | "terminal";
-
-export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, event: RunEvent): ApplyOutcome {
-  const { messages, runs, outbox, settings } = s.repos;
+export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string, event: RunEvent, now: number): ApplyOutcome {
+  const { messages, runs, outbox, settings } = d;
   // A progress line changes nothing: applying it twice is harmless, so it costs no write.
   if (event.type === "progress") return runs.get(runId) ? "applied" : "replay";
-  return s.transaction(() => {
-    const now = s.now();
+  return d.transaction(() => {
     const run = runs.get(runId);
-    if (!run || !runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
+    if (!run || run.vmRunId !== vmRunId || run.phase === "finished" || event.seq <= run.lastSeq) return "replay";
+    // A turn answers only messages dispatched to this run: never another run's, or another user's.
+    if ((event.type === "result" || event.type === "unconsumed") && !carriesAll(messages, runId, event.messageIds)) return "invalid";
+    if (!runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
     // A task in a fresh session must never replace the user's conversation.
     const keepSession = (sessionId: string) => run.context === "chat" && settings.set("session_id", sessionId);
     switch (event.type) {
@@ -56,28 +53,30 @@ export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, eve
         keepSession(event.sessionId);
         return "applied";
       case "result": {
-        const tasks = event.messageIds.flatMap((id) => recordTaskResult(s.repos, id, { ...event, now }) ?? []);
+        const answered = event.messageIds.flatMap((id) => messages.get(id) ?? []);
+        const tasks = answered.flatMap((m) => d.schedules.recordResult(m, { ...event, now }) ?? []);
         const prefix = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
         const text = prefix + (event.isError ? agentErrorReply(event.text) : event.text);
         const parts = chunkReply(formatForWhatsApp(text));
-        parts.forEach((body, i) => outbox.add({ dedupeKey: `${vmRunId}:${event.seq}:${i}`, body, now }));
+        parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, now }));
         messages.finish(event.messageIds, runId, "done", now);
         runs.addResult(runId, event.costUsd, now);
         keepSession(event.sessionId);
         // Counted on the run (results, cost) and logged once with run_finished: a log line costs
         // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
-        if (event.isError) s.log("run_result_error", { runId, seq: event.seq, subtype: event.subtype });
+        if (event.isError) d.log("run_result_error", { runId, seq: event.seq, subtype: event.subtype });
         return "applied";
       }
       case "unconsumed":
         messages.requeue(event.messageIds, runId, now);
-        s.log("run_unconsumed", { runId, messages: event.messageIds.length });
+        d.log("run_unconsumed", { runId, messages: event.messageIds.length });
         return "applied";
       case "tool_call": {
-        // Applied once with its answer stored: a replay is answered again, never re-applied.
-        const answer = s.runTool?.(event.name, event.args, now) ?? { ok: false, text: `The relay has no tool named ${event.name}.` };
-        s.repos.toolCalls.record(vmRunId, event.callId, answer, now);
-        s.log("run_tool_call", { runId, tool: event.name, ok: answer.ok });
+        // Applied once with its answer stored: a replay is answered again, never re-applied. A
+        // task in its own session is offered no tools, so a call from it is refused, not run.
+        const answer = run.context === "chat" ? d.tools(event.name, event.args, now) : { ok: false, text: "This run has no relay tools." };
+        d.toolCalls.record(vmRunId, event.callId, answer, now);
+        d.log("run_tool_call", { runId, tool: event.name, ok: answer.ok });
         return "applied";
       }
       case "done":
@@ -87,23 +86,28 @@ export function applyRunEvent(s: RelayState, runId: string, vmRunId: string, eve
           "done",
           now,
         );
-        finishRun(s, runId, "done", now);
+        finishRun(d, runId, "done", now);
         return "terminal";
       case "error":
-        applyFailure(s, runId, { kind: "vm", code: event.code });
+        // The VM's own words stay in the operator's log (run_decision), never in the user's reply.
+        applyFailure(d, runId, { kind: "vm", code: event.code }, now, { reason: event.reason, message: event.message.slice(0, 300) });
         return "terminal";
     }
   });
 }
 
+function carriesAll(messages: MessagesRepo, runId: string, ids: readonly string[]): boolean {
+  const dispatched = new Set(messages.ofRun(runId, "dispatched").map((m) => m.id));
+  return ids.every((id) => dispatched.has(id));
+}
+
 /** Decides and records what a failure means; call inside a transaction. */
-export function applyFailure(s: RelayState, runId: string, failure: RunFailure): void {
-  const { messages, runs, outbox, settings } = s.repos;
+export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { reason?: string; message: string }): void {
+  const { messages, runs, outbox, settings } = d;
   const run = runs.get(runId);
   if (!run || run.phase === "finished") return;
-  const now = s.now();
   const decision = decideOnFailure(failure, run, now);
-  s.log("run_decision", { runId, vmRunId: run.vmRunId, failure, decision });
+  d.log("run_decision", { runId, vmRunId: run.vmRunId, failure, decision, ...detail });
   switch (decision.action) {
     case "retry_same":
       runs.retryTransport(runId, decision.at, now);
@@ -117,7 +121,7 @@ export function applyFailure(s: RelayState, runId: string, failure: RunFailure):
       );
       if (decision.freshSession) {
         settings.set("session_id", null);
-        outbox.add({ dedupeKey: `session-lost:${run.vmRunId}`, body: SESSION_LOST, now });
+        outbox.add({ dedupeKey: outboxKeys.sessionLost(run.vmRunId), body: SESSION_LOST, now });
       }
       const sessionId = decision.freshSession || run.context === "fresh" ? null : settings.get("session_id");
       runs.retryWithNewVmRun(runId, { at: decision.at, sessionId, fresh: decision.freshSession, now });
@@ -132,33 +136,23 @@ export function applyFailure(s: RelayState, runId: string, failure: RunFailure):
         now,
       );
       // A failing task is reported once per streak of failures; the user's own messages always.
-      const tasksToReport = held.filter((m) => recordTaskFailure(s.repos, m.id, decision.reason, now));
+      const tasksToReport = held.flatMap((m) => d.schedules.recordFailure(m, decision.reason, now) ?? []);
       const forUser = messages.allOfRun(runId).some((m) => m.kind === "user");
       const unanswered = held.find((m) => m.kind === "user");
       const notice =
         forUser || decision.reason === "cancelled"
           ? giveUpNotice(decision.reason, unanswered?.body ?? null)
           : tasksToReport.length > 0
-            ? taskFailureNotice(tasksToReport.map((m) => scheduleIdOf(m.id) ?? 0), decision.reason)
+            ? taskFailureNotice(tasksToReport, decision.reason)
             : null;
-      if (notice) outbox.add({ dedupeKey: `gave-up:${runId}`, body: notice, now });
-      finishRun(s, runId, decision.reason, now);
+      if (notice) outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
+      finishRun(d, runId, decision.reason, now);
       return;
     }
   }
 }
 
-function finishRun(s: RelayState, runId: string, outcome: string, now: number): void {
-  const { runs, messages, outbox, settings } = s.repos;
-  const summary = runs.finish(runId, outcome, now);
-  settings.set("last_activity_at", now);
-  if (now - (settings.getNumber("pruned_at") ?? 0) >= PRUNE_EVERY_MS) {
-    const before = now - KEEP_FINISHED_MS;
-    messages.pruneFinished(before);
-    runs.pruneFinished(before);
-    outbox.pruneFinished(before);
-    s.repos.toolCalls.pruneBefore(before);
-    settings.set("pruned_at", now);
-  }
-  s.log("run_finished", { runId, outcome, results: summary?.results, costUsd: summary?.costUsd, durationMs: summary ? now - summary.startedAt : undefined });
+function finishRun(d: Pick<RunEffectsDeps, "runs" | "log">, runId: string, outcome: string, now: number): void {
+  const summary = d.runs.finish(runId, outcome, now);
+  d.log("run_finished", { runId, outcome, results: summary?.results, costUsd: summary?.costUsd, durationMs: summary ? now - summary.startedAt : undefined });
 }

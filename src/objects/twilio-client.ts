@@ -1,6 +1,7 @@
 // Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
-// Typed results; 429 and 5xx are retryable, other 4xx are final (Twilio's error code kept).
+// Typed results; 429 and 5xx are retryable (with Retry-After), other 4xx final (Twilio's code kept).
 import * as z from "zod";
+import { parseRetryAfter, type SendFailure } from "../core/outbox-policy";
 
 export type TwilioConnection = {
   accountSid: string;
@@ -18,7 +19,10 @@ export type OutgoingMessage = {
   statusCallback?: string;
 };
 
-export type SendResult = { ok: true; sid: string } | { ok: false; retryable: boolean; errorCode: string };
+export type SendResult = { ok: true; sid: string } | ({ ok: false } & SendFailure);
+
+/** Twilio answers a create in well under a second; past this the call is given up and retried. */
+const TWILIO_TIMEOUT_MS = 15_000;
 
 const CreatedSchema = z.object({ sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i) });
 const ErrorSchema = z.object({ code: z.union([z.number(), z.string()]) });
@@ -32,6 +36,8 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
       method: "POST",
       headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" },
       body,
+      // A hung call must not hold the pump: it counts as a transient failure and is retried.
+      signal: AbortSignal.timeout(TWILIO_TIMEOUT_MS),
     });
   };
 
@@ -48,8 +54,9 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
           ContentVariables: message.contentVariables,
           StatusCallback: message.statusCallback,
         });
-      } catch {
-        return { ok: false, retryable: true, errorCode: "network" };
+      } catch (error) {
+        const timedOut = error instanceof Error && error.name === "TimeoutError";
+        return { ok: false, retryable: true, errorCode: timedOut ? "timeout" : "network" };
       }
       const json: unknown = await res.json().catch(() => null);
       if (res.status === 201 || res.status === 200) {
@@ -58,7 +65,9 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
       }
       const error = ErrorSchema.safeParse(json);
       const errorCode = error.success ? String(error.data.code) : `http_${res.status}`;
-      return { ok: false, retryable: res.status === 429 || res.status >= 500, errorCode };
+      const retryable = res.status === 429 || res.status >= 500;
+      const retryAfterMs = retryable ? parseRetryAfter(res.headers.get("retry-after"), Date.now()) : undefined;
+      return { ok: false, retryable, errorCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     },
     /** Shows "typing…" for the user's message `inboundSid` (it also marks it read). */
     async sendTyping(inboundSid: string): Promise<boolean> {

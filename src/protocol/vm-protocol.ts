@@ -3,8 +3,6 @@
 // Prose description, sequence diagrams and failure cases: docs/protocol.md.
 import * as z from "zod";
 
-export const PROTOCOL_VERSION = 1;
-
 /** Routes on the VM. All but HEALTH need `Authorization: Bearer <VM_TOKEN>`. */
 export const VM_ROUTES = {
   health: "/health",

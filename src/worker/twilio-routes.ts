@@ -35,7 +35,6 @@ twilioRoutes.post("/inbound", async (c) => {
   const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(sender.phone));
   await stub.enqueue({
     messageId,
-    phone: sender.phone,
     body,
     media,
     receivedAt: Date.now(),

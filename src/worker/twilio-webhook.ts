@@ -6,7 +6,7 @@ import type { Config } from "../config";
 import { logEvent } from "../core/log";
 import { type FormParams, validateTwilioSignature } from "../core/twilio-signature";
 
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
+const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 export type WebhookVariables = { config: Config; twilioParams: FormParams; publicOrigin: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DISPATCH_RETRY_DELAYS_MS, OUTBOX_RETRY_DELAYS_MS, earliest, nextRetryAt } from "../../src/core/backoff";
+import { DISPATCH_RETRY_DELAYS_MS, earliest, nextRetryAt } from "../../src/core/backoff";
 
 const now = 1_700_000_000_000;
 
@@ -12,10 +12,7 @@ describe("nextRetryAt without jitter", () => {
     [4, DISPATCH_RETRY_DELAYS_MS, now + 40000],
     [5, DISPATCH_RETRY_DELAYS_MS, now + 80000],
     [6, DISPATCH_RETRY_DELAYS_MS, null],
-    [1, OUTBOX_RETRY_DELAYS_MS, now + 2000],
-    [2, OUTBOX_RETRY_DELAYS_MS, now + 8000],
-    [3, OUTBOX_RETRY_DELAYS_MS, null], // 3 attempts in all
-    [40, OUTBOX_RETRY_DELAYS_MS, null],
+    [40, DISPATCH_RETRY_DELAYS_MS, null],
     [1, [], null],
   ])("after %i attempts with %j → %j", (attempts, delays, expected) => {
     expect(nextRetryAt(attempts, now, delays)).toBe(expected);
@@ -41,7 +38,7 @@ describe("nextRetryAt with jitter", () => {
   });
 
   it("still returns null when attempts are exhausted", () => {
-    expect(nextRetryAt(3, now, OUTBOX_RETRY_DELAYS_MS, 0.5, () => 0.3)).toBeNull();
+    expect(nextRetryAt(6, now, DISPATCH_RETRY_DELAYS_MS, 0.5, () => 0.3)).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { isE164, maskPhone, normalizeSender, parseNumberList, parseNumberListDetailed } from "../../src/core/phone";
+import { isE164, maskPhone, normalizeSender, parseNumberListDetailed } from "../../src/core/phone";
 
 describe("normalizeSender", () => {
   it.each([
@@ -47,7 +47,7 @@ describe("parseNumberList", () => {
     ["+14155550100,14155550100,whatsapp:+15550000000,+1 415", ["+14155550100"], ["14155550100", "whatsapp:+15550000000", "+1 415"]],
     ["*", [], ["*"]],
   ])("%j", (csv, numbers, invalid) => {
-    expect([...parseNumberList(csv)]).toEqual(numbers);
+    expect([...parseNumberListDetailed(csv).numbers]).toEqual(numbers);
     const detailed = parseNumberListDetailed(csv);
     expect([...detailed.numbers]).toEqual(numbers);
     expect(detailed.invalid).toEqual(invalid);

@@ -1,5 +1,5 @@
 // What the VM stand-in recorded, readable from workerd tests (no Node imports here).
-import type { InputMessage, RunOptions } from "../../src/protocol/vm-protocol";
+import type { InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
   kind: "start" | "events" | "input" | "cancel" | "tool-result";
@@ -14,3 +14,10 @@ export type StandInRequest = {
   accepted?: boolean;
   at: number;
 };
+
+/**
+ * POST /__stand-in/script: the next run started for `userId` executes nothing. Its first
+ * connections (POST /v1/runs, then each GET …/events) write `connections[i]`'s chunks verbatim
+ * (no newline added) and end; once they are used up, connections serve `events` after `?after=`.
+ */
+export type VmScript = { userId: string; connections: string[][]; events: RunEvent[] };

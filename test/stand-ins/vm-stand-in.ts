@@ -4,6 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  type ConfigProblemReason,
+  ConfigProblemReasonSchema,
   EVENT_STREAM_CONTENT_TYPE,
   type InputMessage,
   RunInputRequestSchema,
@@ -11,7 +13,7 @@ import {
   ToolResultRequestSchema,
   type RunEvent,
 } from "../../src/protocol/vm-protocol";
-import type { StandInRequest } from "./vm-stand-in-types";
+import type { StandInRequest, VmScript } from "./vm-stand-in-types";
 
 /**
  * [[vm:hold]]              the run waits until POST /__stand-in/release {userId}
@@ -24,6 +26,16 @@ import type { StandInRequest } from "./vm-stand-in-types";
  * [[vm:crash-after-reply]] one result, then error cli_crashed
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
  * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
+ * [[vm:misconfigured]]     the run ends at once with error misconfigured, reason root_without_sandbox
+ *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
+ *                          for another ConfigProblemReason
+ *
+ * GET /health answers {ok:true} without the token and {ok:true, problem} with it; `problem` is
+ * options.problem (default null) until POST /__stand-in/health {problem: string | null} sets it.
+ * A misconfigured run leaves it alone, so no test's /vm depends on another test's runs.
+ *
+ * Scripted streams (POST /__stand-in/script, see VmScript) replace all of this for a user's
+ * next run: garbage on the wire, as a faulty VM or network would deliver it.
  */
 type Directive = {
   hold: boolean;
@@ -36,6 +48,7 @@ type Directive = {
   crashAfterReply: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
   slowStartMs: number;
+  misconfigured: ConfigProblemReason | null;
 };
 
 function directivesOf(texts: string[]): Directive {
@@ -52,7 +65,21 @@ function directivesOf(texts: string[]): Directive {
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
     tool: toolOf(all),
     slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
+    misconfigured: misconfiguredOf(all),
   };
+}
+
+function misconfiguredOf(text: string): ConfigProblemReason | null {
+  const match = /\[\[vm:misconfigured(?: (\w+))?\]\]/.exec(text);
+  if (!match) return null;
+  return match[1] ? ConfigProblemReasonSchema.parse(match[1]) : "root_without_sandbox";
+}
+
+/** What the real VM says for a root refusal; a short placeholder for the other reasons. */
+function misconfiguredMessage(reason: ConfigProblemReason): string {
+  return reason === "root_without_sandbox"
+    ? "the Claude Code CLI refuses bypassPermissions because the VM runs as root without IS_SANDBOX=1 (it said: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons)"
+    : `scripted misconfiguration: ${reason}`;
 }
 
 function toolOf(text: string): Directive["tool"] {
@@ -73,13 +100,17 @@ type Run = {
   listeners: Set<() => void>;
   dropped: boolean;
   toolResults: Map<string, string>;
+  /** Scripted runs: what each next connection (start or reconnect) writes verbatim, then ends. */
+  rawConnections?: string[][];
 };
 
 
 export type VmStandIn = { url: string; port: number; requests: StandInRequest[]; close(): Promise<void> };
 
-export async function startVmStandIn(options: { token: string; port?: number; heartbeatMs?: number; stepMs?: number }): Promise<VmStandIn> {
+export async function startVmStandIn(options: { token: string; port?: number; heartbeatMs?: number; stepMs?: number; problem?: string | null }): Promise<VmStandIn> {
   const runs = new Map<string, Run>();
+  let problem = options.problem ?? null;
+  const scripts = new Map<string, VmScript>();
   const requests: StandInRequest[] = [];
   const http500Seen = new Map<string, number>();
   const heartbeatMs = options.heartbeatMs ?? 1000;
@@ -98,6 +129,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     await sleep(stepMs);
     const first = directivesOf(run.turns[0]?.messages.map((m) => m.text) ?? []);
     if (first.unknownSession && resumed) return push(run, { type: "error", code: "unknown_session", message: `No conversation found with session ID: ${resumed}` });
+    if (first.misconfigured) return push(run, { type: "error", code: "misconfigured", reason: first.misconfigured, message: misconfiguredMessage(first.misconfigured) });
     push(run, { type: "session", sessionId: run.sessionId });
     if (first.crash) return push(run, { type: "error", code: "cli_crashed", message: "claude exited with code 1" });
     if (first.error) return push(run, { type: "error", code: first.error as "auth_failed", message: `scripted ${first.error}` });
@@ -171,10 +203,22 @@ export async function startVmStandIn(options: { token: string; port?: number; he
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in");
-    if (url.pathname === "/health") return json(res, 200, { ok: true });
+    if (url.pathname === "/health") {
+      const withToken = req.headers.authorization === `Bearer ${options.token}`;
+      return json(res, 200, withToken ? { ok: true, problem } : { ok: true });
+    }
+    if (url.pathname === "/__stand-in/health") {
+      ({ problem } = JSON.parse(await readBody(req)) as { problem: string | null });
+      return json(res, 200, { ok: true });
+    }
     if (url.pathname === "/__stand-in/release") {
       const { userId } = JSON.parse(await readBody(req)) as { userId: string };
       for (const run of runs.values()) if (run.userId === userId) { run.released = true; for (const n of [...run.listeners]) n(); }
+      return json(res, 200, { ok: true });
+    }
+    if (url.pathname === "/__stand-in/script") {
+      const script = JSON.parse(await readBody(req)) as VmScript;
+      scripts.set(script.userId, script);
       return json(res, 200, { ok: true });
     }
     if (url.pathname === "/__stand-in/requests") {
@@ -198,6 +242,13 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (d.slowStartMs > 0) await sleep(d.slowStartMs);
       let run = runs.get(body.runId);
       if (run && run.userId !== body.userId) return json(res, 409, { error: "user_mismatch" });
+      const script = run ? undefined : scripts.get(body.userId);
+      if (script) {
+        scripts.delete(body.userId);
+        run = { runId: body.runId, userId: body.userId, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: script.events, turns: [{ messages: body.messages }], finished: script.events.some((e) => e.type === "done" || e.type === "error"), released: false, listeners: new Set(), dropped: false, toolResults: new Map(), rawConnections: [...script.connections] };
+        runs.set(body.runId, run);
+      }
+      if (run?.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);
       if (!run) {
         const live = liveRunOf(body.userId);
         run = { runId: body.runId, userId: body.userId, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map() };
@@ -213,6 +264,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (match[2] === "events") {
       const after = Number(url.searchParams.get("after") ?? "0");
       requests.push({ kind: "events", runId: run.runId, userId: run.userId, after, at: Date.now() });
+      if (run.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);
       return stream(run, after, res, false);
     }
     if (match[2] === "input") {
@@ -260,6 +312,12 @@ function longReply(chars: number): string {
     length += p.length + 2;
   }
   return parts.join("\n\n").slice(0, chars);
+}
+
+function rawStream(res: ServerResponse, chunks: string[]): void {
+  res.writeHead(200, { "content-type": EVENT_STREAM_CONTENT_TYPE });
+  for (const chunk of chunks) res.write(chunk);
+  res.end();
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
-import type { StandInRequest } from "../stand-ins/vm-stand-in-types";
+import type { StandInRequest, VmScript } from "../stand-ins/vm-stand-in-types";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, TEST_WHATSAPP_FROM } from "./test-env";
 
 let sidCounter = 0;
@@ -57,6 +57,12 @@ export async function vmRequests(phone: string): Promise<StandInRequest[]> {
 
 export async function releaseVm(phone: string): Promise<void> {
   await fetch(`${env.VM_URL}/__stand-in/release`, { method: "POST", body: JSON.stringify({ userId: phone }) });
+}
+
+/** The user's next run at the VM stand-in serves these raw connections, then `events` (see VmScript). */
+export async function scriptVmRun(script: VmScript): Promise<void> {
+  const res = await fetch(`${env.VM_URL}/__stand-in/script`, { method: "POST", body: JSON.stringify(script) });
+  if (!res.ok) throw new Error(`script: ${res.status}`);
 }
 
 export async function twilioFaults(fault: { to?: string; status: number; count: number }): Promise<void> {

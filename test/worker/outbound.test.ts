@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { bodies, eventually, postSigned, sendInbound, sentTo, stubFor, twilioFaults } from "./helpers";
 
-type OutboxRow = { id: number; status: string; attempts: number; twilio_sid: string | null; error_code: string | null; body: string };
+type OutboxRow = { id: number; status: string; attempts: number; twilio_sid: string | null; error_code: string | null; body: string; next_attempt_at: number; updated_at: number };
 const outboxOf = (phone: string) =>
   runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<OutboxRow>("SELECT * FROM outbox ORDER BY id").toArray());
 
@@ -23,22 +23,43 @@ describe("the outbox", () => {
     expect(row).toMatchObject({ status: "sent", attempts: 2 });
   });
 
-  it("records a reply as failed after three attempts answered 429", async () => {
+  it("rides out a long 429 outage: retried with a growing backoff until delivered, later replies wait behind it", async () => {
     const phone = "+15550000117";
-    await twilioFaults({ to: `whatsapp:${phone}`, status: 429, count: 3 });
+    const outage = 8;
+    await twilioFaults({ to: `whatsapp:${phone}`, status: 429, count: outage });
     await sendInbound(phone, "hello");
     await eventually(async () => {
-      const [row] = await outboxOf(phone);
-      return row?.status === "pending" && row.attempts === 1;
+      const [head] = await outboxOf(phone);
+      const open = await runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec("SELECT id FROM runs WHERE phase != 'finished'").toArray());
+      return head?.status === "pending" && head.attempts === 1 && open.length === 0;
+    });
+    // A second reply is produced during the outage (its own run): it must not overtake the first.
+    await sendInbound(phone, "again");
+    await eventually(async () => (await outboxOf(phone)).length === 2);
+    const gaps: number[] = [];
+    for (let attempt = 1; attempt < outage; attempt++) {
+      const [head, second] = await outboxOf(phone);
+      // Never given up on: a transient failure is not final, however many times it comes.
+      expect(head).toMatchObject({ status: "pending", attempts: attempt, error_code: "20429" });
+      expect(second).toMatchObject({ status: "pending", attempts: 0 });
+      gaps.push(head!.next_attempt_at - head!.updated_at);
+      await runDurableObjectAlarm(stubFor(phone));
+    }
+    // Exponential from about 1 s (±20% jitter), doubling each time.
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(0.8 * 1000 * 2 ** i);
+      expect(gap).toBeLessThanOrEqual(1.2 * 1000 * 2 ** i);
     });
     await runDurableObjectAlarm(stubFor(phone));
-    expect((await outboxOf(phone))[0]).toMatchObject({ status: "pending", attempts: 2 });
-    await runDurableObjectAlarm(stubFor(phone));
-    const [row] = await outboxOf(phone);
-    expect(row).toMatchObject({ status: "failed", attempts: 3, error_code: "20429", twilio_sid: null });
-    expect(await sentTo(phone)).toEqual([]);
-    const alarm = await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm());
-    expect(alarm).toBeNull();
+    const sent = await eventually(async () => {
+      const all = await sentTo(phone);
+      return all.length === 2 && all;
+    });
+    expect(bodies(sent)).toEqual(["echo: hello", "echo: again"]);
+    expect((await outboxOf(phone)).map((r) => [r.status, r.attempts])).toEqual([
+      ["sent", outage + 1],
+      ["sent", 1],
+    ]);
   });
 
   it("splits a long reply into ordered parts of at most 1600 characters", async () => {

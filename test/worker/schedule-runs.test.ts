@@ -6,11 +6,17 @@ type TaskRunRow = { id: string; status: string; result_excerpt: string | null; c
 const taskRuns = (phone: string) => query<TaskRunRow>(phone, "SELECT id, status, result_excerpt, cost_usd, error FROM task_runs ORDER BY claimed_at");
 const nextRun = async (phone: string) => (await query<{ next_run_at: number }>(phone, "SELECT next_run_at FROM schedules"))[0]!.next_run_at;
 const settingOf = async (phone: string, key: string) => (await query<{ value: string }>(phone, "SELECT value FROM settings WHERE key = ?", key))[0]?.value;
+/**
+ * Moves every task's next run to now, then arms the platform's alarm on the fresh instance (the
+ * eviction comes first: evicting waits for an alarm handler that may be streaming a held run).
+ */
 async function makeTasksDue(phone: string): Promise<void> {
-  await rewriteStorage(phone, async (storage) => {
-    storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", Date.now() - 1);
-    await storage.setAlarm(Date.now());
+  const now = Date.now();
+  await rewriteStorage(phone, (storage) => {
+    storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
+    storage.sql.exec("INSERT INTO settings (key, value) VALUES ('alarm_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(now));
   });
+  await runInDurableObject(stubFor(phone), (_a, state) => state.storage.setAlarm(now));
 }
 const taskStarts = async (phone: string) => (await vmRequests(phone)).filter((r) => r.kind === "start" && r.messages?.[0]?.id.startsWith("task-"));
 

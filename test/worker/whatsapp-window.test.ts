@@ -1,5 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
+import { createOutboxRepo } from "../../src/objects/db/outbox-repo";
+import { createSchedulesRepo } from "../../src/objects/db/schedules-repo";
+import { createSettingsRepo } from "../../src/objects/db/settings-repo";
+import { createSql } from "../../src/objects/db/sql";
+import { listSchedules } from "../../src/objects/schedule-service";
 import { ask, bodies, eventually, postSigned, query, rewriteStorage, sentTo, stubFor } from "./helpers";
 import { TEST_ACCOUNT_SID } from "./test-env";
 
@@ -35,10 +40,11 @@ it("says in /schedules that results are waiting", async () => {
       "INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, held, created_at, updated_at) VALUES ('x', 'a result', 'pending', 0, 1, 0, 0)",
     );
   });
-  // Read without opening the window: ask the object directly.
-  const text = await runInDurableObject(stubFor(phone), async (agent) => {
-    const { listSchedules } = await import("../../src/objects/schedule-service");
-    return listSchedules((agent as unknown as { state: { repos: Parameters<typeof listSchedules>[0] } }).state.repos).text;
+  // Read without opening the window: the same service over the object's own tables.
+  const text = await runInDurableObject(stubFor(phone), (_agent, state) => {
+    const sql = createSql(state.storage);
+    const outbox = createOutboxRepo(sql);
+    return listSchedules({ schedules: createSchedulesRepo(sql), settings: createSettingsRepo(sql), countHeld: outbox.countHeld }).text;
   });
   expect(text).toContain("📬 1 message waiting");
 });

@@ -19,6 +19,7 @@ type MessageRow = {
   updated_at: number;
   media_json: string;
   kind: string;
+  schedule_id: number | null;
 };
 
 export type QueuedMessage = {
@@ -30,6 +31,8 @@ export type QueuedMessage = {
   runId: string | null;
   media: Media[];
   kind: MessageKind;
+  /** The schedule a task message was claimed from; null for the user's own messages. */
+  scheduleId: number | null;
 };
 
 function toMessage(row: MessageRow): QueuedMessage {
@@ -42,15 +45,16 @@ function toMessage(row: MessageRow): QueuedMessage {
     runId: row.run_id,
     media: MediaListSchema.parse(JSON.parse(row.media_json)),
     kind: z.enum(["user", "task_chat", "task_fresh"]).parse(row.kind),
+    scheduleId: row.schedule_id,
   };
 }
 
 export function createMessagesRepo(sql: Sql) {
   return {
     /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
-    insert(m: { id: string; body: string; media: Media[]; kind?: MessageKind; now: number }): boolean {
-      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind)
-        VALUES (${m.id}, ${m.body}, ${m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"})
+    insert(m: { id: string; body: string; media: Media[]; kind?: MessageKind; scheduleId?: number; now: number }): boolean {
+      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id)
+        VALUES (${m.id}, ${m.body}, ${m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null})
         ON CONFLICT (id) DO NOTHING RETURNING seq`;
       return rows.length === 1;
     },

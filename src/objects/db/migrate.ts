@@ -4,6 +4,7 @@ import initial from "../../../migrations/0001_initial.sql";
 import runsOutbox from "../../../migrations/0002_runs_outbox.sql";
 import schedules from "../../../migrations/0003_schedules.sql";
 import toolCalls from "../../../migrations/0004_tool_calls.sql";
+import messageScheduleId from "../../../migrations/0005_message_schedule_id.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 2, name: "0002_runs_outbox", sql: runsOutbox },
   { id: 3, name: "0003_schedules", sql: schedules },
   { id: 4, name: "0004_tool_calls", sql: toolCalls },
+  { id: 5, name: "0005_message_schedule_id", sql: messageScheduleId },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

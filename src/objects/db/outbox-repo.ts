@@ -60,12 +60,25 @@ const STATUS_RANK: Record<OutboxStatus, number> = {
 
 export function createOutboxRepo(sql: Sql) {
   return {
-    /** Adds a message once per `dedupeKey`; a replayed event adds nothing. */
-    add(m: { dedupeKey: string; body: string; contentSid?: string; contentVariables?: string; held?: boolean; now: number }): boolean {
-      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, next_attempt_at, held, created_at, updated_at)
-        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.now}, ${m.held ? 1 : 0}, ${m.now}, ${m.now})
+    /**
+     * Adds a message once per `dedupeKey`; a replayed event adds nothing. `notBefore` delays the
+     * first send and `attempts` carries earlier sends of the same text (a resend's backoff).
+     */
+    add(m: { dedupeKey: string; body: string; contentSid?: string; contentVariables?: string; held?: boolean; attempts?: number; notBefore?: number; now: number }): boolean {
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, attempts, next_attempt_at, held, created_at, updated_at)
+        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0}, ${m.now}, ${m.now})
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
       return rows.length === 1;
+    },
+    /**
+     * Adds a message, or rewrites its text while it is still waiting to be sent (the one
+     * acknowledgement per run counts the messages that wait); once sent, nothing changes.
+     */
+    upsertPending(m: { dedupeKey: string; body: string; now: number }): void {
+      sql`INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, created_at, updated_at)
+        VALUES (${m.dedupeKey}, ${m.body}, 'pending', ${m.now}, ${m.now}, ${m.now})
+        ON CONFLICT (dedupe_key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+        WHERE outbox.status = 'pending' AND outbox.attempts = 0 AND outbox.body != excluded.body`;
     },
     /** The first message not yet handed to Twilio: later ones wait behind it to keep order. Asked on every step. */
     head: memo(sql, (): OutboxItem | null => {
@@ -108,9 +121,6 @@ export function createOutboxRepo(sql: Sql) {
       sql`UPDATE outbox SET status = ${status}, error_code = ${errorCode ?? row.error_code}, updated_at = ${now}
         WHERE id = ${row.id}`;
       return toItem({ ...row, status, error_code: errorCode ?? row.error_code });
-    },
-    list(limit: number): OutboxItem[] {
-      return sql<OutboxRow>`SELECT * FROM outbox ORDER BY id LIMIT ${limit}`.map(toItem);
     },
     pruneFinished(before: number): void {
       sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;

@@ -110,9 +110,6 @@ export function createRunsRepo(sql: Sql) {
         WHERE id = ${id} RETURNING results, cost_usd, created_at`[0];
       return row ? { results: row.results, costUsd: row.cost_usd, startedAt: row.created_at } : null;
     },
-    recent(limit: number): Run[] {
-      return sql<RunRow>`SELECT * FROM runs ORDER BY created_at DESC LIMIT ${limit}`.map(toRun);
-    },
     pruneFinished(before: number): void {
       sql`DELETE FROM runs WHERE phase = 'finished' AND updated_at < ${before}`;
     },

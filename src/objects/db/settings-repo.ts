@@ -1,14 +1,12 @@
-// Small per-phone facts kept as key/value rows: who this object is, the agent session, clocks.
+// Small per-phone facts kept as key/value rows: the agent session, the window's clock, the alarm.
 // Read on nearly every step, so they are cached write-through (the object is single-threaded).
 import type { Sql } from "./sql";
 
 type SettingKey =
-  | "phone"
   | "session_id"
   | "public_origin"
   | "last_inbound_at"
   | "last_inbound_sid"
-  | "last_activity_at"
   | "alarm_at"
   | "time_zone"
   | "pruned_at";

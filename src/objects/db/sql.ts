@@ -2,6 +2,8 @@
 // failure carries the query text (never the values, which may hold message bodies).
 // It also counts writes, so hot reads can be remembered until the next write (see memo).
 export type SqlParam = string | number | null;
+/** One SQLite transaction: all of `fn`'s writes or none (see Sql.transaction). */
+export type Transaction = <T>(fn: () => T) => T;
 export type SqlRow = Record<string, SqlStorageValue>;
 
 export class SqlError extends Error {
@@ -22,7 +24,7 @@ export type Sql = (<Row extends SqlRow = SqlRow>(strings: TemplateStringsArray, 
   /** Changes only when a transaction rolled back: write-through caches must then reload. */
   readonly rollbacks: () => number;
   /** One SQLite transaction; if `fn` throws, every write in it is undone and caches are told. */
-  readonly transaction: <T>(fn: () => T) => T;
+  readonly transaction: Transaction;
 };
 
 type SqlStorageWithTransactions = { sql: SqlStorage; transactionSync<T>(fn: () => T): T };

@@ -6,10 +6,6 @@ export type PendingToolAnswer = ToolAnswer & { callId: string };
 
 export function createToolCallsRepo(sql: Sql) {
   return {
-    get(vmRunId: string, callId: string): ToolAnswer | null {
-      const row = sql<{ ok: number; text: string }>`SELECT ok, text FROM tool_calls WHERE vm_run_id = ${vmRunId} AND call_id = ${callId}`[0];
-      return row ? { ok: row.ok === 1, text: row.text } : null;
-    },
     record(vmRunId: string, callId: string, answer: ToolAnswer, now: number): void {
       sql`INSERT INTO tool_calls (call_id, vm_run_id, ok, text, created_at) VALUES (${callId}, ${vmRunId}, ${answer.ok ? 1 : 0}, ${answer.text}, ${now})
         ON CONFLICT DO NOTHING`;

@@ -1,0 +1,23 @@
+// Dedupe keys of the outbox: one key per thing the user may be told, so a replayed event, a
+// repeated webhook or a re-run alarm adds nothing. Every key is built here and nowhere else.
+
+export const outboxKeys = {
+  /** Part `part` of the reply in event `seq` of VM run `vmRunId`. */
+  reply: (vmRunId: string, seq: number, part: number) => `${vmRunId}:${seq}:${part}`,
+  /** The one "got it, queued" acknowledgement of messages that arrived during run `runId`. */
+  ack: (runId: string) => `ack:${runId}`,
+  /** Part `part` of the relay's own answer to the command in inbound message `messageId`. */
+  command: (messageId: string, part = 0) => (part === 0 ? `command:${messageId}` : `command:${messageId}:${part}`),
+  /** The copy of a message Twilio refused for the closed 24-hour window, held for later. */
+  resend: (twilioSid: string) => `resend:${twilioSid}`,
+  /** The "a result is waiting" template, once per silence (the user's last inbound time). */
+  template: (lastInboundAt: number | null) => `template:${lastInboundAt ?? 0}`,
+  /** "Your earlier conversation was lost", once per VM run that found it gone. */
+  sessionLost: (vmRunId: string) => `session-lost:${vmRunId}`,
+  /** What the user reads when run `runId` ends without an answer. */
+  gaveUp: (runId: string) => `gave-up:${runId}`,
+  /** "A reply could not be delivered", once per outbox message lost to a permanent error. */
+  deliveryFailed: (outboxId: number) => `undelivered:${outboxId}`,
+  /** Whether a key is a deliveryFailed notice's: its own loss is not announced again. */
+  isDeliveryFailedNotice: (key: string) => key.startsWith("undelivered:"),
+} as const;

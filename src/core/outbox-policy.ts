@@ -1,0 +1,57 @@
+// What the outbox does when Twilio refuses or fails a message: transient failures are retried
+// until the reply is delivered (the 24-hour window, not a count, ends the attempts), permanent
+// ones are final, and the user is told of a lost reply when a channel to them still works.
+
+/** The first retry after about a second, doubling, never more than five minutes apart. */
+const OUTBOX_FIRST_RETRY_MS = 1_000;
+export const OUTBOX_MAX_RETRY_MS = 5 * 60_000;
+/** A Retry-After longer than this is not believed (a misread header must not park a reply). */
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+/** Spread: many phones retrying after one outage do not all land on the same instant. */
+const JITTER_RATIO = 0.2;
+
+export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number };
+
+export type SendFailureDecision = { action: "retry"; at: number } | { action: "fail"; tellUser: boolean };
+
+/**
+ * Twilio errors after which nothing can reach this user on WhatsApp: telling them would fail too.
+ * 21211 invalid 'To', 21610 unsubscribed (STOP), 63003 not a WhatsApp number, 63024 invalid
+ * recipient, 63016 outside the window (held instead, see whatsapp-window.ts).
+ */
+const CHANNEL_DEAD = new Set(["21211", "21610", "63003", "63024", "63016"]);
+
+/**
+ * Delivery failures (status callbacks) that Twilio documents as capacity, not content: 30001
+ * queue overflow, 30008 unknown error, 63018 rate limit of the WhatsApp channel.
+ */
+const TRANSIENT_DELIVERY = new Set(["30001", "30008", "63018"]);
+
+/** After `attempts` sends of a message failed, the last with `failure`. */
+export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, random: () => number = Math.random): SendFailureDecision {
+  if (!failure.retryable) return { action: "fail", tellUser: !CHANNEL_DEAD.has(failure.errorCode) };
+  return { action: "retry", at: outboxRetryAt(attempts, now, failure.retryAfterMs, random) };
+}
+
+/** Capped exponential backoff with jitter; a Retry-After from Twilio is a floor. */
+export function outboxRetryAt(attempts: number, now: number, retryAfterMs?: number, random: () => number = Math.random): number {
+  const exponent = Math.max(0, Math.min(attempts - 1, 30));
+  const base = Math.min(OUTBOX_FIRST_RETRY_MS * 2 ** exponent, OUTBOX_MAX_RETRY_MS);
+  const jittered = Math.round(base * (1 + JITTER_RATIO * (2 * random() - 1)));
+  const floor = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
+  return now + Math.max(jittered, floor);
+}
+
+/** A status callback's failure that is worth sending the same message again. */
+export function isTransientDeliveryError(errorCode: string | null): boolean {
+  return errorCode !== null && TRANSIENT_DELIVERY.has(errorCode);
+}
+
+/** Retry-After as Twilio sends it (seconds, or an HTTP date); undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,0 +1,143 @@
+// The outbox unit: every WhatsApp message to the user, sent to Twilio in order. It owns its rows,
+// the retry backoff and WhatsApp's 24-hour window, and tells the object when it is next due.
+// The head message blocks the ones behind it until it is sent or has failed for good.
+import { outboxKeys } from "../core/outbox-keys";
+import { decideOnSendFailure, isTransientDeliveryError, outboxRetryAt } from "../core/outbox-policy";
+import { deliveryFailedNotice } from "../core/notices";
+import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../core/whatsapp-window";
+import type { OutboxRepo, OutboxStatus } from "./db/outbox-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { TwilioClient } from "./twilio-client";
+
+/** A send cut short (eviction) is retried after this; Twilio answers well within it. */
+const SEND_LEASE_MS = 60_000;
+
+export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
+
+export type Log = (event: string, fields: Record<string, unknown>) => void;
+
+export type OutboxDeps = {
+  repo: OutboxRepo;
+  /** Read for when the user last wrote (the window) and where Twilio should report status. */
+  settings: SettingsRepo;
+  twilio: TwilioClient | null;
+  /** The user's E.164 number: this object's name. */
+  to: string;
+  /** The Worker's configured public URL; else the origin the last webhook came to. */
+  publicUrl: string | null;
+  /** The approved "a result is waiting" template (HX…), or null to hold silently. */
+  templateSid: string | null;
+  log: Log;
+};
+
+export function createOutbox(d: OutboxDeps) {
+  const { repo, settings } = d;
+  const lastInboundAt = () => settings.getNumber("last_inbound_at");
+
+  /** Tells the user, with the approved template, that something waits; once per silence. */
+  const announceHeld = (now: number): void => {
+    if (!d.templateSid) return;
+    repo.add({
+      dedupeKey: outboxKeys.template(lastInboundAt()),
+      body: "[template] a result is waiting",
+      contentSid: d.templateSid,
+      contentVariables: waitingTemplateVariables("a result from your agent"),
+      now,
+    });
+  };
+
+  const holdOutsideWindow = (id: number, now: number): void => {
+    repo.hold(id, now);
+    announceHeld(now);
+    d.log("outbox_held", { outboxId: id, template: !!d.templateSid });
+  };
+
+  const statusCallback = (): string | null => {
+    const base = d.publicUrl ?? settings.get("public_origin");
+    return base ? `${base}/twilio/status` : null;
+  };
+
+  return {
+    add: repo.add,
+    countHeld: repo.countHeld,
+
+    /** When the head message is due: the only timer this unit has. */
+    nextDueAt(): number | null {
+      return repo.head()?.nextAttemptAt ?? null;
+    },
+
+    /** The user wrote: WhatsApp's window is open again for whatever was held. */
+    releaseHeld(now: number): void {
+      repo.releaseHeld(now);
+    },
+
+    /**
+     * Sends what is due, in order, until the head is not due or waits for a retry. `now` is the
+     * earliest this call may treat as the present (an alarm's scheduled time).
+     */
+    async sendDue(now: number): Promise<void> {
+      const clock = () => Math.max(Date.now(), now);
+      for (;;) {
+        const head = repo.head();
+        const at = clock();
+        if (!head || head.nextAttemptAt > at) return;
+        if (!head.contentSid && !isWindowOpen(lastInboundAt(), at)) {
+          holdOutsideWindow(head.id, at);
+          continue;
+        }
+        if (!d.twilio) {
+          repo.markFailed(head.id, "not_configured", at);
+          d.log("outbox_failed", { outboxId: head.id, errorCode: "not_configured" });
+          continue;
+        }
+        repo.claim(head.id, at + SEND_LEASE_MS, at);
+        const result = await d.twilio.sendMessage({
+          to: d.to,
+          body: head.contentSid ? undefined : head.body,
+          contentSid: head.contentSid ?? undefined,
+          contentVariables: head.contentVariables ?? undefined,
+          statusCallback: statusCallback() ?? undefined,
+        });
+        const after = clock();
+        if (result.ok) {
+          repo.markSent(head.id, result.sid, after);
+          continue;
+        }
+        const decision = decideOnSendFailure(result, head.attempts + 1, after);
+        if (decision.action === "retry") {
+          repo.markRetry(head.id, decision.at, result.errorCode, after);
+          d.log("outbox_retry", { outboxId: head.id, errorCode: result.errorCode, attempt: head.attempts + 1, retryAt: decision.at });
+          return;
+        }
+        repo.markFailed(head.id, result.errorCode, after);
+        d.log("outbox_failed", { outboxId: head.id, errorCode: result.errorCode, attempt: head.attempts + 1 });
+        // A reply lost to a permanent error is said, unless the lost message was that notice.
+        if (decision.tellUser && !outboxKeys.isDeliveryFailedNotice(head.dedupeKey)) {
+          repo.add({ dedupeKey: outboxKeys.deliveryFailed(head.id), body: deliveryFailedNotice(result.errorCode), now: after });
+        }
+      }
+    },
+
+    /**
+     * Applies a Twilio status callback. A message refused for the 24-hour window is held for the
+     * user's next message; one failed for a transient reason is sent again after a backoff.
+     * Returns whether something new is due (most callbacks only move a row forward).
+     */
+    applyStatus(update: DeliveryStatus, now: number): boolean {
+      const item = repo.applyStatus(update.messageSid, update.status, update.errorCode, now);
+      if (!item || update.errorCode) {
+        d.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
+      }
+      if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return false;
+      if (update.errorCode === WINDOW_CLOSED_ERROR) {
+        if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, held: true, now })) return false;
+        announceHeld(now);
+        return true;
+      }
+      if (!isTransientDeliveryError(update.errorCode)) return false;
+      const at = outboxRetryAt(item.attempts, now);
+      return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, attempts: item.attempts, notBefore: at, now });
+    },
+  };
+}
+export type Outbox = ReturnType<typeof createOutbox>;

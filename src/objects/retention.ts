@@ -1,0 +1,25 @@
+// Forgets finished rows after a while, so an object's storage stays the size of its recent
+// history. Done at most daily, after a run ends: it never wakes an idle object on its own.
+import type { MessagesRepo } from "./db/messages-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { RunsRepo } from "./db/runs-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { ToolCallsRepo } from "./db/tool-calls-repo";
+
+/** Finished rows older than this are pruned; message ids stop deduplicating after it too. */
+const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
+
+export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; toolCalls: ToolCallsRepo; settings: SettingsRepo };
+
+/** Prunes when the last pruning is a day old; returns whether it did. Call inside a transaction. */
+export function pruneIfDue(d: RetentionDeps, now: number): boolean {
+  if (now - (d.settings.getNumber("pruned_at") ?? 0) < PRUNE_EVERY_MS) return false;
+  const before = now - KEEP_FINISHED_MS;
+  d.messages.pruneFinished(before);
+  d.runs.pruneFinished(before);
+  d.outbox.pruneFinished(before);
+  d.toolCalls.pruneBefore(before);
+  d.settings.set("pruned_at", now);
+  return true;
+}

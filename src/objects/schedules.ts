@@ -1,0 +1,99 @@
+// The schedules unit: the user's scheduled tasks and the log of their runs. It owns both tables,
+// knows when the next task is due, claims due tasks into the message queue exactly once, and
+// records how each task's run ended. Everything here only reads and writes rows (no I/O).
+import { nextRunAt } from "../core/schedule-math";
+import { nextAttemptAfterFailure, shouldNotifyFailure } from "../core/schedule-retry";
+import type { MessagesRepo, QueuedMessage } from "./db/messages-repo";
+import type { SchedulesRepo } from "./db/schedules-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { Transaction } from "./db/sql";
+
+const DEFAULT_TIME_ZONE = "UTC";
+const EXCERPT_CHARS = 200;
+
+export function timeZoneOf(settings: SettingsRepo): string {
+  return settings.get("time_zone") ?? DEFAULT_TIME_ZONE;
+}
+
+type TaskMessage = Pick<QueuedMessage, "id" | "scheduleId">;
+
+export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction }) {
+  const { repo } = d;
+
+  const recordFailure = (scheduleId: number, now: number): boolean => {
+    const schedule = repo.get(scheduleId);
+    if (!schedule) return false;
+    const failures = schedule.consecutiveFailures + 1;
+    repo.setFailures(scheduleId, failures, now);
+    if (schedule.status !== "paused") {
+      const retryAt = nextAttemptAfterFailure(schedule.spec, timeZoneOf(d.settings), failures, now);
+      repo.setNext(scheduleId, retryAt === null ? "completed" : "active", retryAt, now);
+    }
+    return shouldNotifyFailure(failures);
+  };
+
+  /** The task run behind a message, when the message is a task's (and its run is still logged). */
+  const runOf = (m: TaskMessage) => (m.scheduleId === null ? null : repo.getRun(m.id) ? m.scheduleId : null);
+
+  return {
+    /** When the next task is due: the only timer this unit has. */
+    nextDueAt: (): number | null => repo.nextDueAt(),
+
+    /**
+     * Claims every due task: its prompt joins the queue and its next run time moves on, in the
+     * same transaction, before anything is dispatched, so a repeated alarm cannot run it twice.
+     * After downtime the next run is computed from now: one run, never one per missed slot.
+     */
+    claimDue(now: number): number {
+      const nextDueAt = repo.nextDueAt();
+      if (nextDueAt === null || nextDueAt > now) return 0;
+      let claimed = 0;
+      const zone = timeZoneOf(d.settings);
+      for (const schedule of repo.due(now)) {
+        d.transaction(() => {
+          const dueAt = schedule.nextRunAt ?? now;
+          const id = `task-${schedule.id}-${dueAt}`;
+          if (repo.addRun({ id, scheduleId: schedule.id, dueAt, now })) {
+            const kind = schedule.context === "fresh" ? "task_fresh" : "task_chat";
+            d.messages.insert({ id, body: schedule.prompt, media: [], kind, scheduleId: schedule.id, now });
+            claimed++;
+          }
+          const next = nextRunAt(schedule.spec, zone, now);
+          repo.setNext(schedule.id, next === null ? "completed" : "active", next, now);
+        });
+      }
+      return claimed;
+    },
+
+    /** The run of these messages started: their task runs are running now. */
+    markStarted(messages: readonly TaskMessage[], now: number): void {
+      for (const m of messages) if (m.scheduleId !== null) repo.startRun(m.id, now);
+    },
+
+    /** A task's turn was answered; an answer the agent marked as an error counts as a failure. */
+    recordResult(m: TaskMessage, r: { text: string; isError: boolean; costUsd: number; now: number }): { taskId: number } | null {
+      const scheduleId = runOf(m);
+      if (scheduleId === null) return null;
+      const excerpt = r.text.replace(/\s+/g, " ").trim().slice(0, EXCERPT_CHARS);
+      repo.finishRun(m.id, {
+        status: r.isError ? "failed" : "succeeded",
+        costUsd: r.costUsd,
+        excerpt,
+        error: r.isError ? "the agent reported an error" : null,
+        now: r.now,
+      });
+      if (r.isError) recordFailure(scheduleId, r.now);
+      else repo.setFailures(scheduleId, 0, r.now);
+      return { taskId: scheduleId };
+    },
+
+    /** A task's run ended without an answer: its id when the user should hear (once per streak). */
+    recordFailure(m: TaskMessage, error: string, now: number): number | null {
+      const scheduleId = runOf(m);
+      if (scheduleId === null) return null;
+      repo.finishRun(m.id, { status: "failed", costUsd: 0, excerpt: null, error, now });
+      return recordFailure(scheduleId, now) ? scheduleId : null;
+    },
+  };
+}
+export type Schedules = ReturnType<typeof createSchedules>;
