@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { startAnthropicStandIn } from "../test/stand-ins/anthropic-api.js";
+import { startAnthropicStandIn } from "../test/stand-ins/anthropic-api";
 
 type Figure = { name: string; value: number; unit: string; target?: string; pass?: boolean | null; note?: string };
 type Timing = (runId: string, mark: string, at: number, event?: { type: string }) => void;

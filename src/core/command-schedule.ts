@@ -1,10 +1,10 @@
 // The arguments of /schedule: a new task (cron, every, at) or an action on one by id. Only the
 // shape is read here; whether the task is acceptable is validateScheduleSpec's decision.
-import type { ParsedCommand, ScheduleAction } from "./commands.js";
-import { quoteInput } from "./quote-input.js";
-import type { ScheduleRequest, TaskContext } from "./schedule-validate.js";
-import { parseScheduleId } from "./schedule-validate.js";
-import { takeWhen, WHEN_FORMS } from "./schedule-when.js";
+import type { ParsedCommand, ScheduleAction } from "./commands";
+import { quoteInput } from "./quote-input";
+import type { ScheduleRequest, TaskContext } from "./schedule-validate";
+import { parseScheduleId } from "./schedule-validate";
+import { takeWhen, WHEN_FORMS } from "./schedule-when";
 
 const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
 

@@ -1,9 +1,9 @@
 // WhatsApp messages that start with a /command, which the relay answers itself without waking
 // the agent: parsed into data here, carried out by the Durable Object.
-import { firstWord, parseScheduleArgs } from "./command-schedule.js";
-import { quoteInput } from "./quote-input.js";
-import type { ScheduleRequest } from "./schedule-validate.js";
-import { validateTimeZone } from "./schedule-validate.js";
+import { firstWord, parseScheduleArgs } from "./command-schedule";
+import { quoteInput } from "./quote-input";
+import type { ScheduleRequest } from "./schedule-validate";
+import { validateTimeZone } from "./schedule-validate";
 
 export type ScheduleAction = "pause" | "resume" | "delete" | "log";
 

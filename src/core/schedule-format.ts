@@ -1,7 +1,7 @@
 // Schedules and times as short text for WhatsApp ("weekdays 09:00 (cron 0 9 * * 1-5)", "Mon 1 Dec 09:00").
-import { formatDuration } from "./durations.js";
-import type { ScheduleSpec } from "./schedule-math.js";
-import { wallClockAsUtc, wallClockIn, type WallClock } from "./schedule-zone.js";
+import { formatDuration } from "./durations";
+import type { ScheduleSpec } from "./schedule-math";
+import { wallClockAsUtc, wallClockIn, type WallClock } from "./schedule-zone";
 
 // Names are spelled out here rather than taken from Intl, so the text is the same on every engine.
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

@@ -1,6 +1,6 @@
 // When a failing scheduled task is tried again, and when its owner hears about it.
-import { earliest, nextRetryAt } from "./backoff.js";
-import { nextRunAt, type ScheduleSpec } from "./schedule-math.js";
+import { earliest, nextRetryAt } from "./backoff";
+import { nextRunAt, type ScheduleSpec } from "./schedule-math";
 
 /** After the 1st, 2nd, … consecutive failure: 30 s, 1 min, 5 min, 15 min, 60 min. */
 export const TASK_RETRY_DELAYS_MS = [30_000, 60_000, 300_000, 900_000, 3_600_000] as const;

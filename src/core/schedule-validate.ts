@@ -1,11 +1,11 @@
 // The one gate every new scheduled task passes, from a /schedule command or the agent's tools:
 // raw fields in, a task ready to store (with its first run) or a one-line reason out.
 import * as z from "zod";
-import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from "./durations.js";
-import { quoteInput } from "./quote-input.js";
-import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "./schedule-math.js";
-import { resolveWhen } from "./schedule-when.js";
-import { canonicalTimeZone } from "./schedule-zone.js";
+import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from "./durations";
+import { quoteInput } from "./quote-input";
+import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "./schedule-math";
+import { resolveWhen } from "./schedule-when";
+import { canonicalTimeZone } from "./schedule-zone";
 
 export const MAX_SCHEDULES_PER_USER = 50;
 /** In characters (code points), so an emoji counts once. */

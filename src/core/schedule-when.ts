@@ -1,8 +1,8 @@
 // The "at" time of a once task as people type it ("2026-12-01 09:00", "tomorrow 9:00",
 // "today 5pm", "17:00"), read in the user's time zone against `now`.
-import { formatInZone } from "./schedule-format.js";
-import { quoteInput } from "./quote-input.js";
-import { addDays, instantOf, wallClockIn, type WallClock } from "./schedule-zone.js";
+import { formatInZone } from "./schedule-format";
+import { quoteInput } from "./quote-input";
+import { addDays, instantOf, wallClockIn, type WallClock } from "./schedule-zone";
 
 // An optional date (ISO, or today/tomorrow), then a time with a colon or am/pm: a bare number
 // is not a time, so "/schedule at 9 pushups" is refused rather than guessed.

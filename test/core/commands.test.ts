@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { COMMAND_HELP, helpText, parseCommand, type ParsedCommand } from "../../src/core/commands.js";
-import { validateScheduleSpec } from "../../src/core/schedule-validate.js";
+import { COMMAND_HELP, helpText, parseCommand, type ParsedCommand } from "../../src/core/commands";
+import { validateScheduleSpec } from "../../src/core/schedule-validate";
 
 describe("parseCommand: not a command", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeSchedule, formatDateTimeInZone, formatInZone } from "../../src/core/schedule-format.js";
-import type { ScheduleSpec } from "../../src/core/schedule-math.js";
+import { describeSchedule, formatDateTimeInZone, formatInZone } from "../../src/core/schedule-format";
+import type { ScheduleSpec } from "../../src/core/schedule-math";
 
 const at = (iso: string): number => Date.parse(iso);
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "../../src/core/schedule-math.js";
-import { instantOf, wallClockAsUtc, wallClockIn } from "../../src/core/schedule-zone.js";
+import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "../../src/core/schedule-math";
+import { instantOf, wallClockAsUtc, wallClockIn } from "../../src/core/schedule-zone";
 
 const at = (iso: string): number => {
   const ms = Date.parse(iso);

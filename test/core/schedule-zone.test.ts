@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, canonicalTimeZone, instantOf, wallClockIn, type WallClock } from "../../src/core/schedule-zone.js";
+import { addDays, canonicalTimeZone, instantOf, wallClockIn, type WallClock } from "../../src/core/schedule-zone";
 
 const wall = (year: number, month: number, day: number, hour: number, minute: number): WallClock => ({ year, month, day, hour, minute });
 

@@ -1,6 +1,6 @@
 // Runs the offline model (the Anthropic Messages API stand-in) on its own:
 // `ANTHROPIC_STAND_IN_PORT=8790 npx tsx test/stand-ins/anthropic-api-main.ts`.
-import { startAnthropicStandIn } from "./anthropic-api.js";
+import { startAnthropicStandIn } from "./anthropic-api";
 
 const raw = process.env.ANTHROPIC_STAND_IN_PORT ?? process.env.PORT ?? "8790";
 const port = Number(raw);

@@ -5,7 +5,7 @@
 // [[tool NAME {json}]]) are documented in docs/vm.md.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { planReply, readConversation, type ReplyPlan } from "./anthropic-conversation.js";
+import { planReply, readConversation, type ReplyPlan } from "./anthropic-conversation";
 
 export type RecordedRequest = { method: string; path: string; body: unknown; at: number };
 

@@ -1,12 +1,12 @@
 // A user's Claude Code process and the run it currently serves. It outlives a run when warm:
 // after `done` it waits for the next message of the same session instead of exiting.
 import { randomUUID } from "node:crypto";
-import type { InputMessage } from "../../src/protocol/vm-protocol.js";
-import { spawnCli, type CliExit, type CliProcess } from "./cli-process.js";
-import { parseCliLine } from "./core/cli-signals.js";
-import { cliArgs, cliEnv, optionsFingerprint, type CliOptions } from "./core/cli-command.js";
-import type { Run } from "./run.js";
-import type { UserPaths } from "./user-paths.js";
+import type { InputMessage } from "../../src/protocol/vm-protocol";
+import { spawnCli, type CliExit, type CliProcess } from "./cli-process";
+import { parseCliLine } from "./core/cli-signals";
+import { cliArgs, cliEnv, optionsFingerprint, type CliOptions } from "./core/cli-command";
+import type { Run } from "./run";
+import type { UserPaths } from "./user-paths";
 
 export type AgentProcess = {
   readonly cli: CliProcess;

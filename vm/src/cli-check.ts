@@ -2,10 +2,10 @@
 // short child process (`CLAUDE_BIN --version`: about 10 ms and 23 MB) started once the server
 // listens, so it neither delays the start nor adds to the server's own memory.
 import { tmpdir } from "node:os";
-import { spawnCli } from "./cli-process.js";
-import { cliEnv } from "./core/cli-command.js";
-import { redactSecrets, startupProblem, type ConfigProblem } from "./core/config-problem.js";
-import type { VmConfig } from "./config.js";
+import { spawnCli } from "./cli-process";
+import { cliEnv } from "./core/cli-command";
+import { redactSecrets, startupProblem, type ConfigProblem } from "./core/config-problem";
+import type { VmConfig } from "./config";
 
 export type CliCheck = {
   /** The problem found, or null; never rejects. */

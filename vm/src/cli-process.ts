@@ -2,7 +2,7 @@
 // stdout split into capped lines, stderr kept as a short tail, stopped by signalling the group.
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { createLineSplitter } from "./core/line-splitter.js";
+import { createLineSplitter } from "./core/line-splitter";
 
 export type CliExit = {
   code: number | null;

@@ -1,7 +1,7 @@
 // An NDJSON event stream of one run: the stored events after `after`, then live ones as they
 // happen, a heartbeat line on a timer, and the end right after the terminal event.
-import { EVENT_STREAM_CONTENT_TYPE, isTerminal, type RunEvent } from "../../src/protocol/vm-protocol.js";
-import type { RunView } from "./run.js";
+import { EVENT_STREAM_CONTENT_TYPE, isTerminal, type RunEvent } from "../../src/protocol/vm-protocol";
+import type { RunView } from "./run";
 
 export type StreamHooks = {
   heartbeatMs: number;

@@ -2,8 +2,8 @@
 // start without VM_TOKEN; exits 0 when idle or after SIGTERM has ended every run cleanly. The
 // server checks its CLI once it listens and logs a configuration problem in one line.
 import * as z from "zod";
-import { describeConfigError, loadVmConfig, type VmConfig } from "./config.js";
-import { startVmServer } from "./server.js";
+import { describeConfigError, loadVmConfig, type VmConfig } from "./config";
+import { startVmServer } from "./server";
 
 let config: VmConfig;
 try {

@@ -5,10 +5,10 @@ import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { MCP_SERVER_NAME, type McpServerEnv } from "./core/relay-tool-wire.js";
-import type { Run } from "./run.js";
-import type { ToolBridge } from "./tool-bridge.js";
-import { resolveInside } from "./user-paths.js";
+import { MCP_SERVER_NAME, type McpServerEnv } from "./core/relay-tool-wire";
+import type { Run } from "./run";
+import type { ToolBridge } from "./tool-bridge";
+import { resolveInside } from "./user-paths";
 
 /** The MCP server waits this much longer than the VM, which always answers first while it lives. */
 const CHILD_TIMEOUT_MARGIN_MS = 15_000;

@@ -2,9 +2,9 @@
 // lists RELAY_TOOLS and forwards each call to the VM server over loopback with its process's
 // secret; the VM turns it into a `tool_call` event and hands back the relay's answer.
 import { createInterface } from "node:readline";
-import { RELAY_TOOLS } from "../../src/protocol/relay-tools.js";
-import { stepMcp, toolResultMessage, type RpcResponse } from "./core/mcp-rpc.js";
-import { McpServerEnvSchema, ToolAnswerSchema, type McpServerEnv, type ToolAnswer } from "./core/relay-tool-wire.js";
+import { RELAY_TOOLS } from "../../src/protocol/relay-tools";
+import { stepMcp, toolResultMessage, type RpcResponse } from "./core/mcp-rpc";
+import { McpServerEnvSchema, ToolAnswerSchema, type McpServerEnv, type ToolAnswer } from "./core/relay-tool-wire";
 
 const parsedEnv = McpServerEnvSchema.safeParse(process.env);
 if (!parsedEnv.success) {

@@ -10,13 +10,13 @@ import {
   VM_ROUTES,
   type VmErrorBody,
   type VmHealth,
-} from "../../src/protocol/vm-protocol.js";
-import { createTokenCheck } from "./core/bearer-token.js";
-import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire.js";
-import { eventStreamResponse, type StreamHooks } from "./event-stream.js";
-import type { RunManager } from "./run-manager.js";
-import type { ToolBridge } from "./tool-bridge.js";
-import { isRunId } from "./user-paths.js";
+} from "../../src/protocol/vm-protocol";
+import { createTokenCheck } from "./core/bearer-token";
+import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
+import { eventStreamResponse, type StreamHooks } from "./event-stream";
+import type { RunManager } from "./run-manager";
+import type { ToolBridge } from "./tool-bridge";
+import { isRunId } from "./user-paths";
 
 export type RouteDeps = {
   vmToken: string;

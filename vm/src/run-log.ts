@@ -3,8 +3,8 @@
 // reconnects with `?after=N` work across restarts; runs left open by a dead VM are closed here.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as z from "zod";
-import { isTerminal, RunEventSchema, type RunEvent } from "../../src/protocol/vm-protocol.js";
-import { isRunId, runFileOf, runsDirOf } from "./user-paths.js";
+import { isTerminal, RunEventSchema, type RunEvent } from "../../src/protocol/vm-protocol";
+import { isRunId, runFileOf, runsDirOf } from "./user-paths";
 
 const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), createdAt: z.number() });
 export type RunMeta = z.infer<typeof RunMetaSchema>;

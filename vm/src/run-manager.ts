@@ -1,17 +1,17 @@
 // The VM's runs and CLI processes: one live run and at most one process per user, warm reuse
 // of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
-import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol.js";
-import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process.js";
-import type { CliExit } from "./cli-process.js";
-import { optionsFingerprint, SESSION_ID } from "./core/cli-command.js";
-import { misconfigurationOf, observationOf, redactSecrets, secretsOf, type ProblemObservation } from "./core/config-problem.js";
-import type { RunInput } from "./core/run-tracker.js";
-import type { VmConfig } from "./config.js";
-import { offerRelayTools } from "./relay-mcp-config.js";
-import type { RunLog } from "./run-log.js";
-import { createRun, loggedRunView, type Run, type RunView } from "./run.js";
-import type { ToolBridge } from "./tool-bridge.js";
-import { ensureUserDirs, userPathsOf, type UserPaths } from "./user-paths.js";
+import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol";
+import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
+import type { CliExit } from "./cli-process";
+import { optionsFingerprint, SESSION_ID } from "./core/cli-command";
+import { misconfigurationOf, observationOf, redactSecrets, secretsOf, type ProblemObservation } from "./core/config-problem";
+import type { RunInput } from "./core/run-tracker";
+import type { VmConfig } from "./config";
+import { offerRelayTools } from "./relay-mcp-config";
+import type { RunLog } from "./run-log";
+import { createRun, loggedRunView, type Run, type RunView } from "./run";
+import type { ToolBridge } from "./tool-bridge";
+import { ensureUserDirs, userPathsOf, type UserPaths } from "./user-paths";
 
 export type TimingMark = "received" | "spawned" | "result_line";
 export type ManagerDeps = {

@@ -1,8 +1,8 @@
 // One run's events: numbered, written to its log, then handed to every open stream. Its state
 // machine is the pure run tracker; this shell only numbers, persists and notifies.
-import type { RunErrorCode, RunEvent } from "../../src/protocol/vm-protocol.js";
-import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker.js";
-import type { RunLog } from "./run-log.js";
+import type { RunErrorCode, RunEvent } from "../../src/protocol/vm-protocol";
+import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker";
+import type { RunLog } from "./run-log";
 
 export type RunView = {
   readonly id: string;

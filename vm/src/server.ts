@@ -5,16 +5,16 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { RunEvent } from "../../src/protocol/vm-protocol.js";
-import { startCliCheck } from "./cli-check.js";
-import { VmConfigSchema, type VmConfigInput } from "./config.js";
-import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem.js";
-import { isIdle, shouldCompact } from "./core/idle.js";
-import { createVmApp } from "./routes.js";
-import { openRunLog } from "./run-log.js";
-import { createRunManager, type TimingMark } from "./run-manager.js";
-import { TOOL_CALL_ROUTE } from "./core/relay-tool-wire.js";
-import { createToolBridge } from "./tool-bridge.js";
+import type { RunEvent } from "../../src/protocol/vm-protocol";
+import { startCliCheck } from "./cli-check";
+import { VmConfigSchema, type VmConfigInput } from "./config";
+import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
+import { isIdle, shouldCompact } from "./core/idle";
+import { createVmApp } from "./routes";
+import { openRunLog } from "./run-log";
+import { createRunManager, type TimingMark } from "./run-manager";
+import { TOOL_CALL_ROUTE } from "./core/relay-tool-wire";
+import { createToolBridge } from "./tool-bridge";
 
 export type VmServer = {
   url: string;

@@ -2,8 +2,8 @@
 // presented with it becomes a `tool_call` event of that process's current run and waits for the
 // relay's `tool-result`, for at most `timeoutMs`, and never past the end of the run.
 import { createHash, randomBytes } from "node:crypto";
-import type { ToolAnswer } from "./core/relay-tool-wire.js";
-import type { Run } from "./run.js";
+import type { ToolAnswer } from "./core/relay-tool-wire";
+import type { Run } from "./run";
 
 export type ToolGrant = { secret: string; revoke(): void };
 

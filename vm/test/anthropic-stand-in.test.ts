@@ -1,7 +1,7 @@
 // The offline model answers the Messages API the way the CLI expects: SSE shape, directives, errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api.js";
-import { planReply, readConversation } from "../../test/stand-ins/anthropic-conversation.js";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { planReply, readConversation } from "../../test/stand-ins/anthropic-conversation";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {

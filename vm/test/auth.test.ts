@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { healthProblem, TOKEN, useHarness } from "./helpers/harness.js";
+import { healthProblem, TOKEN, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

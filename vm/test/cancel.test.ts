@@ -1,8 +1,8 @@
 // Cancel stops the CLI's whole process group and ends the run with `error: cancelled`; open
 // streams get heartbeats while the run is quiet.
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths.js";
-import { processesIn, uniqueId, useHarness } from "./helpers/harness.js";
+import { userPathsOf } from "../src/user-paths";
+import { processesIn, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness({ heartbeatMs: 200 });
 

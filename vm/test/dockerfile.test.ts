@@ -4,9 +4,9 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
-import { MCP_SERVER_NODE_FLAGS } from "../src/relay-mcp-config.js";
-import { dockerInstructions, imageCommand } from "./helpers/image.js";
-import { startScriptArgs } from "./helpers/vm-child.js";
+import { MCP_SERVER_NODE_FLAGS } from "../src/relay-mcp-config";
+import { dockerInstructions, imageCommand } from "./helpers/image";
+import { startScriptArgs } from "./helpers/vm-child";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const dockerfile = readFileSync(join(ROOT, "vm/Dockerfile"), "utf8");

@@ -1,7 +1,7 @@
 // `POST /v1/runs` is idempotent by runId: a repeat attaches to the same run and starts nothing;
 // the same runId from another user is refused; a second live run for one user is `busy`.
 import { expect, it } from "vitest";
-import { uniqueId, useHarness } from "./helpers/harness.js";
+import { uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

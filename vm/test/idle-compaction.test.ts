@@ -1,8 +1,8 @@
 // Under `node --expose-gc` (npm run vm, the image) the VM compacts its heap once each time it goes
 // quiet: after start, and after a run has ended; never while a run is live.
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { COMPACTING_GC } from "../src/server.js";
-import { useHarness } from "./helpers/harness.js";
+import { COMPACTING_GC } from "../src/server";
+import { useHarness } from "./helpers/harness";
 
 const gc = vi.fn();
 const original = (globalThis as { gc?: unknown }).gc;

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api.js";
-import { readEvents, TOKEN } from "./helpers/harness.js";
-import { spawnVm } from "./helpers/vm-child.js";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { readEvents, TOKEN } from "./helpers/harness";
+import { spawnVm } from "./helpers/vm-child";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {

@@ -5,11 +5,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api.js";
-import { userPathsOf } from "../src/user-paths.js";
-import { readEvents, TOKEN } from "./helpers/harness.js";
-import { buildBundle, imageCommand } from "./helpers/image.js";
-import { spawnVm } from "./helpers/vm-child.js";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { userPathsOf } from "../src/user-paths";
+import { readEvents, TOKEN } from "./helpers/harness";
+import { buildBundle, imageCommand } from "./helpers/image";
+import { spawnVm } from "./helpers/vm-child";
 
 let api: AnthropicStandIn;
 let bundleDir = "";

@@ -3,9 +3,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { readConversation } from "../../test/stand-ins/anthropic-conversation.js";
-import { userKeyOf, userPathsOf } from "../src/user-paths.js";
-import { resultsOf, useHarness } from "./helpers/harness.js";
+import { readConversation } from "../../test/stand-ins/anthropic-conversation";
+import { userKeyOf, userPathsOf } from "../src/user-paths";
+import { resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

@@ -1,8 +1,8 @@
 // Mid-run input goes to the live CLI's stdin as stream-json user messages and reaches the model
 // in order; each `result` names the messages it answered (the CLI merges queued input into one turn).
 import { expect, it } from "vitest";
-import { readConversation } from "../../test/stand-ins/anthropic-conversation.js";
-import { resultsOf, uniqueId, useHarness } from "./helpers/harness.js";
+import { readConversation } from "../../test/stand-ins/anthropic-conversation";
+import { resultsOf, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

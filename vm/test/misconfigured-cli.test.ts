@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { CLAUDE_BIN, healthProblem, TOKEN, useHarness } from "./helpers/harness.js";
+import { CLAUDE_BIN, healthProblem, TOKEN, useHarness } from "./helpers/harness";
 
 const dir = mkdtempSync(join(tmpdir(), "vm-misconfigured-"));
 const missing = join(dir, "missing-claude");

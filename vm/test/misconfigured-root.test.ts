@@ -2,7 +2,7 @@
 // The VM's startup check names this on /health before any run; a bypassPermissions run ends at
 // once with `misconfigured` from the CLI's own refusal; IS_SANDBOX=1 fixes both.
 import { describe, expect, it } from "vitest";
-import { healthProblem, useHarness } from "./helpers/harness.js";
+import { healthProblem, useHarness } from "./helpers/harness";
 
 const isRoot = process.getuid?.() === 0;
 

@@ -3,8 +3,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/user-paths.js";
-import { useHarness } from "./helpers/harness.js";
+import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/user-paths";
+import { useHarness } from "./helpers/harness";
 
 describe("the filesystem layer", () => {
   const root = "/data";

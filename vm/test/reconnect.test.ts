@@ -3,8 +3,8 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { userKeyOf } from "../src/user-paths.js";
-import { readEvents, uniqueId, useHarness } from "./helpers/harness.js";
+import { userKeyOf } from "../src/user-paths";
+import { readEvents, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire.js";
-import { relayMcpCommand } from "../src/relay-mcp-config.js";
-import { buildBundle } from "./helpers/image.js";
+import { TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
+import { relayMcpCommand } from "../src/relay-mcp-config";
+import { buildBundle } from "./helpers/image";
 
 const SECRET = "s".repeat(43);
 const received: Array<{ authorization: string | undefined; body: unknown }> = [];

@@ -2,8 +2,8 @@
 // anyway gets the CLI's "no such tool" error back, and the run ends normally with no tool_call.
 import { readdirSync } from "node:fs";
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths.js";
-import { resultsOf, useHarness } from "./helpers/harness.js";
+import { userPathsOf } from "../src/user-paths";
+import { resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

@@ -1,7 +1,7 @@
 // A relay tool call nobody answers does not hang the agent: after TOOL_CALL_TIMEOUT_MS the model
 // gets an error result, the run goes on to its result, and a late answer finds nothing waiting.
 import { expect, it } from "vitest";
-import { resultsOf, uniqueId, useHarness } from "./helpers/harness.js";
+import { resultsOf, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness({ toolCallTimeoutMs: 2_000 });
 

@@ -4,9 +4,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { McpServerEnvSchema, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire.js";
-import { userPathsOf } from "../src/user-paths.js";
-import { resultsOf, TOKEN, uniqueId, useHarness, type EventReader } from "./helpers/harness.js";
+import { McpServerEnvSchema, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
+import { userPathsOf } from "../src/user-paths";
+import { resultsOf, TOKEN, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });
 

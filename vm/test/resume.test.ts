@@ -1,7 +1,7 @@
 // `--resume` carries the earlier turns: in a new CLI process, and after the VM itself restarted
 // on the same DATA_DIR (HOME and the working directory live there, so the session file is found).
 import { expect, it } from "vitest";
-import { resultsOf, useHarness } from "./helpers/harness.js";
+import { resultsOf, useHarness } from "./helpers/harness";
 
 // No warm sessions: every run below starts a fresh CLI process that must resume from disk.
 const h = useHarness({ warmSessionMs: 0 });

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { uniqueId, useHarness } from "./helpers/harness.js";
+import { uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

@@ -4,10 +4,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api.js";
-import { userPathsOf } from "../src/user-paths.js";
-import { processesIn, readEvents, TOKEN } from "./helpers/harness.js";
-import { spawnVm } from "./helpers/vm-child.js";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { userPathsOf } from "../src/user-paths";
+import { processesIn, readEvents, TOKEN } from "./helpers/harness";
+import { spawnVm } from "./helpers/vm-child";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {

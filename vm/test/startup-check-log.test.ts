@@ -4,8 +4,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { readEvents, TOKEN } from "./helpers/harness.js";
-import { spawnVm, type VmChild } from "./helpers/vm-child.js";
+import { readEvents, TOKEN } from "./helpers/harness";
+import { spawnVm, type VmChild } from "./helpers/vm-child";
 
 const API_KEY = "sk-ant-offline-secret-0123456789";
 let vm: VmChild | null = null;

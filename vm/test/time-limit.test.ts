@@ -1,7 +1,7 @@
 // A run past its time limit is stopped and ends with `error: time_limit`.
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths.js";
-import { processesIn, useHarness } from "./helpers/harness.js";
+import { userPathsOf } from "../src/user-paths";
+import { processesIn, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

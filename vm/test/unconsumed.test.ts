@@ -1,6 +1,6 @@
 // Input the CLI never read before it exited comes back as `unconsumed`, so the relay re-queues it.
 import { expect, it } from "vitest";
-import { uniqueId, useHarness } from "./helpers/harness.js";
+import { uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

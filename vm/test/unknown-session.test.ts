@@ -1,7 +1,7 @@
 // A session the user does not have ends the run with `unknown_session`, whether the CLI says
 // so ("No conversation found") or the id could not be a Claude Code session at all.
 import { expect, it } from "vitest";
-import { type Harness, useHarness } from "./helpers/harness.js";
+import { type Harness, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 

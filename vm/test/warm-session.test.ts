@@ -1,8 +1,8 @@
 // Warm sessions: after `done` the session's CLI stays alive, and the next run of that session
 // goes straight into it (no new process); it ends when WARM_SESSION_MS passes.
 import { expect, it } from "vitest";
-import { processesIn, resultsOf, useHarness } from "./helpers/harness.js";
-import { userPathsOf } from "../src/user-paths.js";
+import { processesIn, resultsOf, useHarness } from "./helpers/harness";
+import { userPathsOf } from "../src/user-paths";
 
 const h = useHarness({ warmSessionMs: 4_000 });
 

@@ -1,8 +1,8 @@
 // The CLI's argument vector and environment for one user's session. Pure: the shell spawns
 // exactly this, never through a shell, so no input is ever interpreted as shell syntax.
-import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools.js";
-import type { RunOptions } from "../../../src/protocol/vm-protocol.js";
-import { MCP_SERVER_NAME } from "./relay-tool-wire.js";
+import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
+import type { RunOptions } from "../../../src/protocol/vm-protocol";
+import { MCP_SERVER_NAME } from "./relay-tool-wire";
 
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

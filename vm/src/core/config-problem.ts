@@ -1,7 +1,7 @@
 // What is wrong with the VM's configuration, judged from what the Claude Code CLI actually does
 // (messages observed from 2.1.330, docs/vm.md): a run's exit, the startup check, and the one
 // problem the VM reports on /health until a run shows it is gone.
-import type { ConfigProblemReason, RunEvent, RunOptions } from "../../../src/protocol/vm-protocol.js";
+import type { ConfigProblemReason, RunEvent, RunOptions } from "../../../src/protocol/vm-protocol";
 
 export type ConfigProblem = { reason: ConfigProblemReason; message: string };
 

@@ -1,7 +1,7 @@
 // The relay tools' MCP server, as a pure function from one JSON-RPC 2.0 line (MCP's stdio
 // transport: newline-delimited JSON) to what to do: write a reply, forward a tool call, or nothing.
 import * as z from "zod";
-import type { RelayToolDefinition } from "../../../src/protocol/relay-tools.js";
+import type { RelayToolDefinition } from "../../../src/protocol/relay-tools";
 
 /** Newest first. Every one is served the same way: this server uses only `tools`, stable since 2024-11-05. */
 export const MCP_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"] as const;

@@ -1,7 +1,7 @@
 // The loopback hop between the relay tools' MCP server (a child of the CLI) and the VM server:
 // its route, its bodies and the environment the MCP server is started with. Internal to the VM.
 import * as z from "zod";
-import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools.js";
+import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
 
 /** Not under /v1: VM_TOKEN does not open it; only an agent process's own secret does. */
 export const TOOL_CALL_ROUTE = "/internal/tool-call";

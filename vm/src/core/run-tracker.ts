@@ -1,8 +1,8 @@
 // The functional core of a run: which user turns were written to the CLI, which it consumed,
 // which a result answered, and so which protocol events to emit. No I/O, no clock.
-import type { ConfigProblemReason, RunErrorCode, RunEvent } from "../../../src/protocol/vm-protocol.js";
-import type { CliSignal } from "./cli-signals.js";
-import { describeToolUse } from "./progress-line.js";
+import type { ConfigProblemReason, RunErrorCode, RunEvent } from "../../../src/protocol/vm-protocol";
+import type { CliSignal } from "./cli-signals";
+import { describeToolUse } from "./progress-line";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event before the run's log numbers it. */

@@ -1,6 +1,6 @@
 // CLI stream-json lines (shapes observed from Claude Code 2.1.330) become the run's signals.
 import { describe, expect, it } from "vitest";
-import { parseCliLine } from "../../src/core/cli-signals.js";
+import { parseCliLine } from "../../src/core/cli-signals";
 
 const line = (value: unknown) => JSON.stringify(value);
 const resultLine = (over: Record<string, unknown>) =>

@@ -1,7 +1,7 @@
 // What the CLI did (messages and exits observed from Claude Code 2.1.330, docs/vm.md) becomes a
 // configuration problem, or stays a crash; the startup check; what /health reports next.
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../../src/protocol/vm-protocol.js";
+import type { RunEvent } from "../../../src/protocol/vm-protocol";
 import {
   misconfigurationOf,
   nextProblem,
@@ -11,7 +11,7 @@ import {
   startupProblem,
   type ConfigProblem,
   type ExitFacts,
-} from "../../src/core/config-problem.js";
+} from "../../src/core/config-problem";
 
 const BIN = "/opt/claude";
 const exit = (over: Partial<ExitFacts>): ExitFacts => ({ bin: BIN, code: 0, signal: null, spawnErrorCode: null, spawnError: null, stderrTail: "", stdoutLines: 0, ...over });

@@ -1,8 +1,8 @@
 // The relay tools' MCP message handling, line in → step out: the lifecycle, version negotiation,
 // tool listing and calls, and JSON-RPC's error codes for what a client might send wrong.
 import { describe, expect, it } from "vitest";
-import { RELAY_TOOLS } from "../../../src/protocol/relay-tools.js";
-import { MCP_PROTOCOL_VERSIONS, negotiateVersion, RPC_ERRORS, stepMcp, toolResultMessage, type McpStep } from "../../src/core/mcp-rpc.js";
+import { RELAY_TOOLS } from "../../../src/protocol/relay-tools";
+import { MCP_PROTOCOL_VERSIONS, negotiateVersion, RPC_ERRORS, stepMcp, toolResultMessage, type McpStep } from "../../src/core/mcp-rpc";
 
 const line = (message: unknown) => JSON.stringify(message);
 const request = (id: string | number, method: string, params?: unknown) => line({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });

@@ -1,8 +1,8 @@
 // The run tracker turns CLI signals into protocol events: which input a result answered, what
 // was never read, and how a run ends.
 import { describe, expect, it } from "vitest";
-import type { CliSignal } from "../../src/core/cli-signals.js";
-import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "../../src/core/run-tracker.js";
+import type { CliSignal } from "../../src/core/cli-signals";
+import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "../../src/core/run-tracker";
 
 const result = (over: Partial<Extract<CliSignal, { type: "result" }>> = {}): RunInput => ({
   type: "result",

@@ -1,11 +1,11 @@
 // The VM's small pure parts: progress lines, capped line splitting, the token check, idleness,
 // and the CLI's argument vector and environment.
 import { describe, expect, it } from "vitest";
-import { createTokenCheck } from "../../src/core/bearer-token.js";
-import { cliArgs, cliEnv, optionsFingerprint } from "../../src/core/cli-command.js";
-import { isIdle, shouldCompact } from "../../src/core/idle.js";
-import { createLineSplitter } from "../../src/core/line-splitter.js";
-import { describeToolUse } from "../../src/core/progress-line.js";
+import { createTokenCheck } from "../../src/core/bearer-token";
+import { cliArgs, cliEnv, optionsFingerprint } from "../../src/core/cli-command";
+import { isIdle, shouldCompact } from "../../src/core/idle";
+import { createLineSplitter } from "../../src/core/line-splitter";
+import { describeToolUse } from "../../src/core/progress-line";
 
 describe("describeToolUse", () => {
   const cwd = "/data/users/abc/workspace";

@@ -10,11 +10,11 @@ import {
   type RunEvent,
   type StartRunRequestInput,
   type StreamLine,
-} from "../../../src/protocol/vm-protocol.js";
-import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api.js";
-import type { VmConfigInput } from "../../src/config.js";
-import { resolveClaudeBin } from "../../src/claude-bin.js";
-import { startVmServer, type VmHooks, type VmServer } from "../../src/server.js";
+} from "../../../src/protocol/vm-protocol";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api";
+import type { VmConfigInput } from "../../src/config";
+import { resolveClaudeBin } from "../../src/claude-bin";
+import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
 
 export const TOKEN = "test-token-0123456789";
 export const CLAUDE_BIN = resolveClaudeBin() ?? "claude-not-installed";

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TOKEN } from "./harness.js";
+import { TOKEN } from "./harness";
 
 const VM_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
