@@ -32,7 +32,8 @@ export default defineConfig({
         // stack (wrangler dev, the VM with the real CLI, the emulator), so one file at a time.
         test: {
           name: "e2e",
-          include: ["test/scripts/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          // bench/soak: `npm run soak`'s pure parts, and its short soak of a whole stack under faults.
+          include: ["test/scripts/**/*.test.ts", "test/e2e/**/*.test.ts", "bench/soak/test/**/*.test.ts"],
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 240_000,

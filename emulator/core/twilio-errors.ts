@@ -58,6 +58,11 @@ export const TwilioErrors = {
   },
 } as const;
 
+/** What an injected fault or outage answers: Twilio's rate limit for 429, its internal error for 5xx. */
+export function injectedError(status: 429 | 500 | 503): TwilioError {
+  return status === 429 ? TwilioErrors.tooManyRequests : TwilioErrors.internal(status);
+}
+
 /** The delivery failure Twilio reports (by status callback) for free-form WhatsApp messages outside the 24-hour window. */
 export const OUTSIDE_WINDOW = {
   code: 63016,

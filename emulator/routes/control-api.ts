@@ -5,11 +5,15 @@ import { z } from "zod";
 import { PhoneSchema } from "../config";
 import type { EmulatorContext } from "../context";
 
-const FaultSchema = z.object({
-  to: PhoneSchema.optional(),
-  status: z.union([z.literal(429), z.literal(500), z.literal(503)]),
-  count: z.number().int().min(1),
-});
+const FaultStatusSchema = z.union([z.literal(429), z.literal(500), z.literal(503)]);
+
+/** `{ to?, status, count }`: the next `count` creates fail; `{ outage: { to?, status, forMs } }`: every create for `forMs` from now. */
+const FaultSchema = z.union([
+  z.object({ to: PhoneSchema.optional(), status: FaultStatusSchema, count: z.number().int().min(1) }),
+  z.object({
+    outage: z.object({ to: PhoneSchema.optional(), status: FaultStatusSchema, forMs: z.number().int().min(1).max(3_600_000) }),
+  }),
+]);
 
 const LastInboundSchema = z.object({ phone: PhoneSchema, at: z.number().int().min(0) });
 
@@ -46,8 +50,14 @@ export function controlApi(ctx: EmulatorContext): Hono {
 
   api.post("/__emulator/faults", async (c) => {
     const fault = await readJson(c, FaultSchema);
-    store.addFault({ to: fault.to, status: fault.status, remaining: fault.count });
-    return c.json({ faults: store.pendingFaults() });
+    const now = config.now();
+    if ("outage" in fault) {
+      const { to, status, forMs } = fault.outage;
+      store.addOutage({ to, status, startedAt: now, endsAt: now + forMs });
+    } else {
+      store.addFault({ to: fault.to, status: fault.status, remaining: fault.count });
+    }
+    return c.json({ faults: store.pendingFaults(), outages: store.pendingOutages(now) });
   });
 
   api.get("/__emulator/typing", (c) => c.json({ requests: store.typingRequests(c.req.query("messageId") || undefined) }));

@@ -2,8 +2,9 @@
 import { Hono } from "hono";
 import { parseMessageRequest } from "../core/message-request";
 import { toMessageResource, type OutboundMessage } from "../core/message-resource";
+import { retryAfterSeconds } from "../core/outage";
 import { phoneOf } from "../core/phone";
-import { TwilioErrors } from "../core/twilio-errors";
+import { injectedError, TwilioErrors } from "../core/twilio-errors";
 import type { EmulatorContext } from "../context";
 import { readForm, requireTwilioAuth, twilioError } from "./twilio-http";
 
@@ -19,8 +20,18 @@ export function messagesApi(ctx: EmulatorContext): Hono {
 
   api.post("/2010-04-01/Accounts/:accountSid/Messages.json", async (c) => {
     const form = await readForm(c);
+    // An outage answers every create while it lasts; a counted fault answers the next few.
+    const at = config.now();
+    const outage = store.outageFor(form.To ?? "", at);
+    if (outage) {
+      if (outage.status === 429) c.header("Retry-After", String(retryAfterSeconds(outage.endsAt, at)));
+      return twilioError(c, injectedError(outage.status));
+    }
     const fault = store.takeFault(form.To ?? "");
-    if (fault) return twilioError(c, fault === 429 ? TwilioErrors.tooManyRequests : TwilioErrors.internal(fault));
+    if (fault) {
+      if (fault === 429) c.header("Retry-After", "1");
+      return twilioError(c, injectedError(fault));
+    }
 
     const parsed = parseMessageRequest(form, config.whatsappFrom);
     if (!parsed.ok) return twilioError(c, parsed.error);

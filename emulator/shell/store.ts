@@ -1,6 +1,7 @@
-// In-memory state of one emulator: messages both ways, the window clock, faults, typing requests, and who listens per phone.
+// In-memory state of one emulator: messages both ways, the window clock, faults and outages, typing requests, and who listens per phone.
 import { phoneOf } from "../core/phone";
 import type { OutboundMessage } from "../core/message-resource";
+import { isInForce, outageFor, type Outage } from "../core/outage";
 
 /** Direction as Twilio names it: "in" is the user writing to the relay, "out" the relay writing to the user. */
 export type ChatMessage = {
@@ -44,6 +45,7 @@ export function createStore() {
   let incoming: (IncomingMessage & { seq: number })[] = [];
   let lastInbound = new Map<string, number>();
   let faults: Fault[] = [];
+  let outages: Outage[] = [];
   let typingRequests: TypingRequest[] = [];
   const listeners = new Map<string, Set<Listener>>();
 
@@ -144,6 +146,21 @@ export function createStore() {
       return faults.map((f) => ({ ...f }));
     },
 
+    addOutage(outage: Outage): void {
+      outages.push(outage);
+    },
+
+    /** The outage a create to `to` meets at `now`, if any; counted faults are not consumed meanwhile. */
+    outageFor(to: string, now: number): Outage | undefined {
+      return outageFor(outages, to, now);
+    },
+
+    /** Outages in force or still to come; ended ones are forgotten. */
+    pendingOutages(now: number): Outage[] {
+      outages = outages.filter((o) => isInForce(o, now) || o.startedAt > now);
+      return outages.map((o) => ({ ...o }));
+    },
+
     addTypingRequest(request: TypingRequest): void {
       typingRequests.push(request);
     },
@@ -158,6 +175,7 @@ export function createStore() {
       incoming = [];
       lastInbound = new Map();
       faults = [];
+      outages = [];
       typingRequests = [];
     },
   };

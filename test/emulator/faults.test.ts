@@ -45,3 +45,10 @@ it("refuses a malformed fault", async () => {
   expect(response.status).toBe(400);
   expect((await sendMessage(emulator, { To: alice, Body: "fine" })).status).toBe(201);
 });
+
+it("tells a client refused with a counted 429 to retry after a second; a 5xx carries no Retry-After", async () => {
+  await postJson(`${emulator.url}/__emulator/faults`, { status: 429, count: 1 });
+  await postJson(`${emulator.url}/__emulator/faults`, { status: 503, count: 1 });
+  expect((await sendMessage(emulator, { To: alice, Body: "one" })).headers.get("retry-after")).toBe("1");
+  expect((await sendMessage(emulator, { To: alice, Body: "two" })).headers.get("retry-after")).toBeNull();
+});

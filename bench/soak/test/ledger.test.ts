@@ -1,0 +1,65 @@
+// The ledger: every accepted message answered exactly once, doubled, told, or lost; table-driven.
+import { describe, expect, it } from "vitest";
+import { ackQueued, deliveryFailedNotice, giveUpNotice } from "../../../src/core/notices";
+import { checkLedger, isSettled, type Outbound, type SentMessage } from "../ledger";
+
+const A = "+15551230001";
+const B = "+15551230002";
+const msg = (token: string, phone: string, firstPostAt: number, acceptedAt: number | null = firstPostAt + 10, extra = ""): SentMessage => ({
+  token,
+  phone,
+  text: extra ? `${token} ${extra}` : token,
+  firstPostAt,
+  acceptedAt,
+});
+const out = (phone: string, body: string, createdAt: number): Outbound => ({ to: `whatsapp:${phone}`, body, createdAt });
+const reply = (quoted: string) => `[offline model] You said: «${quoted}». This conversation has 3 user messages; earlier: «#1-0».`;
+
+type Row = [string, SentMessage[], Outbound[], Record<string, string>];
+
+const rows: Row[] = [
+  ["one reply each: answered", [msg("#1-1", A, 0), msg("#2-1", B, 0)], [out(A, reply("#1-1"), 500), out(B, reply("#2-1"), 600)], { "#1-1": "answered", "#2-1": "answered" }],
+  ["a batch's reply quotes all its messages", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, ackQueued(1), 150), out(A, reply("#1-1 #1-2"), 900)], { "#1-1": "answered", "#1-2": "answered" }],
+  ["two replies quoting it: doubled", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, reply("#1-1"), 700)], { "#1-1": "doubled" }],
+  ["no reply and no notice: lost", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-2"), 900)], { "#1-1": "lost", "#1-2": "answered" }],
+  ["only the acknowledgement: lost", [msg("#1-1", A, 0)], [out(A, ackQueued(1), 50)], { "#1-1": "lost" }],
+  ["a notice naming it: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("failed_after_retries", "#1-1 [[slow 3000]]"), 900)], { "#1-1": "told" }],
+  ["a notice naming the batch's first message tells the later ones", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "told", "#1-2": "told" }],
+  ["a notice naming a later message does not tell an earlier one", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-2"), 900)], { "#1-1": "lost", "#1-2": "told" }],
+  ["a notice naming an answered earlier message does not tell a later one", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "answered", "#1-2": "lost" }],
+  ["a notice naming nothing tells what was sent before it", [msg("#1-1", A, 0)], [out(A, deliveryFailedNotice("21211"), 900)], { "#1-1": "told" }],
+  ["a notice from before it was sent tells nothing", [msg("#1-1", A, 1_000)], [out(A, giveUpNotice("interrupted", null), 900)], { "#1-1": "lost" }],
+  ["another phone's notice tells nothing", [msg("#1-1", A, 0)], [out(B, giveUpNotice("interrupted", null), 900)], { "#1-1": "lost" }],
+  ["another phone's reply answers nothing", [msg("#1-1", A, 0)], [out(B, reply("#1-1"), 900)], { "#1-1": "lost" }],
+  ["a reply and a notice: answered", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("interrupted", null), 600)], { "#1-1": "answered" }],
+];
+
+describe("checkLedger", () => {
+  it.each(rows)("%s", (_, messages, outbound, expected) => {
+    const ledger = checkLedger(messages, outbound);
+    expect(Object.fromEntries(ledger.verdicts.map((v) => [v.token, v.outcome]))).toEqual(expected);
+  });
+
+  it("counts outcomes, latency from acceptance to the first reply, and what it could not place", () => {
+    const ledger = checkLedger(
+      [msg("#1-1", A, 0, 100), msg("#1-2", A, 1_000, 1_050), msg("#1-3", A, 2_000, null), msg("#2-1", B, 0, 30)],
+      [out(A, reply("#1-1"), 600), out(A, reply("#1-2"), 1_550), out(A, reply("#1-2"), 1_800), out(A, reply("#1-3"), 2_500), out(B, "hello?", 50), out(A, ackQueued(2), 1_010)],
+    );
+    expect(ledger).toMatchObject({ accepted: 3, refused: 1, answered: 1, doubled: 1, told: 0, lost: 1, latenciesMs: [500, 500] });
+    expect(ledger.outbound).toEqual({ replies: 4, acks: 1, notices: 0, sessionLost: 0, other: 1 });
+    expect(ledger.otherBodies).toEqual(["hello?"]);
+    // A reply to a message whose webhook never got a 200.
+    expect(ledger.strayTokens).toEqual(["#1-3"]);
+    expect(isSettled(ledger)).toBe(false);
+  });
+
+  it("reads replies in creation order whatever order they are listed in", () => {
+    const ledger = checkLedger([msg("#1-1", A, 0, 0)], [out(A, reply("#1-1"), 900), out(A, reply("#1-1"), 300)]);
+    expect(ledger.verdicts[0]).toMatchObject({ outcome: "doubled", latencyMs: 300 });
+  });
+
+  it("is settled once nothing accepted is left without an answer or a notice", () => {
+    expect(isSettled(checkLedger([msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500)]))).toBe(true);
+    expect(isSettled(checkLedger([msg("#1-1", A, 0, null)], []))).toBe(true);
+  });
+});

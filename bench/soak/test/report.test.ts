@@ -1,0 +1,73 @@
+// The soak's figures and its account of losses: from a ledger, fault records and relay events.
+import { expect, it } from "vitest";
+import type { FaultRecord } from "../fault-injector";
+import type { Ledger } from "../ledger";
+import { explain, soakFigures, soakPassed } from "../report";
+
+const T0 = 1_000_000;
+const verdict = (token: string, outcome: "answered" | "lost" | "doubled" | "told", acceptedAt: number, latencyMs: number | null) => ({
+  token,
+  phone: "+15551230001",
+  outcome,
+  replies: outcome === "doubled" ? 2 : outcome === "answered" ? 1 : 0,
+  acceptedAt,
+  latencyMs,
+  toldBy: null,
+});
+const ledger: Ledger = {
+  accepted: 4,
+  refused: 1,
+  answered: 1,
+  doubled: 1,
+  told: 1,
+  lost: 1,
+  latenciesMs: [2_000, 4_000],
+  verdicts: [verdict("#1-1", "answered", T0 + 1_000, 2_000), verdict("#1-2", "lost", T0 + 20_000, null), verdict("#1-3", "doubled", T0 + 90_000, 4_000), verdict("#1-4", "told", T0 + 95_000, null)],
+  outbound: { replies: 3, acks: 2, notices: 1, sessionLost: 0, other: 0 },
+  otherBodies: [],
+  strayTokens: [],
+};
+const faults: FaultRecord[] = [
+  { event: { kind: "twilio_outage", at: 18_000, status: 503, forMs: 15_000 }, startedAt: T0 + 18_000, endedAt: T0 + 33_000, outcome: "done" },
+  { event: { kind: "vm_crash", at: 40_000, downMs: 3_000 }, startedAt: T0 + 40_000, endedAt: T0 + 45_500, outcome: "done" },
+  { event: { kind: "worker_crash", at: 200_000 }, startedAt: null, endedAt: null, outcome: "skipped" },
+  { event: { kind: "duplicate_webhook", at: 21_000, sender: 0, mode: "late" }, startedAt: T0 + 21_000, endedAt: T0 + 21_100, outcome: "done" },
+];
+
+it("explains each lost or doubled message by the faults and its phone's relay events from its acceptance to the relay giving up", () => {
+  const events = [
+    { at: T0 + 22_000, event: "outbox_retry", detail: "20500", phone: "+1555***0001" },
+    { at: T0 + 25_000, event: "outbox_failed", detail: "20500", phone: "+1555***0001" },
+    { at: T0 + 26_000, event: "outbox_failed", detail: "20500", phone: null },
+    { at: T0 + 26_000, event: "outbox_failed", detail: "20500", phone: "+1555***0002" },
+    { at: T0 + 26_500, event: "delivery_status", detail: null, phone: "+1555***0001" },
+    { at: T0 + 500_000, event: "outbox_failed", detail: "20429", phone: "+1555***0001" },
+  ];
+  expect(explain(ledger, faults, events, T0)).toEqual([
+    // Given up at +25 s, inside the outage: the VM crash at +40 s is not part of the story.
+    { token: "#1-2", phone: "+15551230001", outcome: "lost", acceptedAtS: 20, outboxFailedAtS: 25, faults: ["twilio_outage 503 at +18.0 s"], relayEvents: { "outbox_retry:20500": 1, "outbox_failed:20500": 1 } },
+    { token: "#1-3", phone: "+15551230001", outcome: "doubled", acceptedAtS: 90, outboxFailedAtS: null, faults: [], relayEvents: {} },
+  ]);
+});
+
+it("judges lost and doubled against zero and reports the rest", () => {
+  const figures = soakFigures({ ledger, faults, deliveries: { posts: 9, non200: 3, duplicates: 2 }, unplannedExits: 0 });
+  const byName = Object.fromEntries(figures.map((f) => [f.name, f]));
+  expect(byName["messages accepted"]).toMatchObject({ value: 4 });
+  expect(byName["lost"]).toMatchObject({ value: 1, pass: false });
+  expect(byName["doubled"]).toMatchObject({ value: 1, pass: false });
+  expect(byName["told"]).toMatchObject({ value: 1 });
+  expect(byName["reply latency p50"]).toMatchObject({ value: 2, unit: "s" });
+  expect(byName["reply latency p99"]).toMatchObject({ value: 4, unit: "s" });
+  expect(byName["fault: twilio_outage"]).toMatchObject({ value: 1, note: "503 for 15.0 s" });
+  expect(byName["fault: vm_crash"]).toMatchObject({ value: 1, note: "back after 5.5 s" });
+  expect(byName["fault: worker_crash"]).toMatchObject({ value: 0, note: "1 not started" });
+  expect(byName["unplanned exits"]).toBeUndefined();
+  expect(soakPassed(ledger)).toBe(false);
+  expect(soakPassed({ ...ledger, lost: 0, doubled: 0 })).toBe(true);
+});
+
+it("fails a run in which a child died by itself", () => {
+  const figures = soakFigures({ ledger, faults, deliveries: { posts: 0, non200: 0, duplicates: 0 }, unplannedExits: 1 });
+  expect(figures.find((f) => f.name === "unplanned exits")).toMatchObject({ value: 1, pass: false });
+});
