@@ -5,12 +5,10 @@ import { outboxKeys } from "../core/outbox-keys";
 import { decideOnSendFailure, isTransientDeliveryError, outboxRetryAt } from "../core/outbox-policy";
 import { deliveryFailedNotice } from "../core/notices";
 import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../core/whatsapp-window";
+import type { MessagesRepo } from "./db/messages-repo";
 import type { OutboxRepo, OutboxStatus } from "./db/outbox-repo";
 import type { SettingsRepo } from "./db/settings-repo";
 import type { TwilioClient } from "./twilio-client";
-
-/** A send cut short (eviction) is retried after this; Twilio answers well within it. */
-const SEND_LEASE_MS = 60_000;
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
@@ -18,8 +16,10 @@ export type Log = (event: string, fields: Record<string, unknown>) => void;
 
 export type OutboxDeps = {
   repo: OutboxRepo;
-  /** Read for when the user last wrote (the window) and where Twilio should report status. */
+  /** Read for where Twilio should report status (the Worker's origin). */
   settings: SettingsRepo;
+  /** Read for when the user last wrote: WhatsApp's 24-hour window. */
+  messages: Pick<MessagesRepo, "lastInbound">;
   twilio: TwilioClient | null;
   /** The user's E.164 number: this object's name. */
   to: string;
@@ -32,7 +32,7 @@ export type OutboxDeps = {
 
 export function createOutbox(d: OutboxDeps) {
   const { repo, settings } = d;
-  const lastInboundAt = () => settings.getNumber("last_inbound_at");
+  const lastInboundAt = () => d.messages.lastInbound()?.receivedAt ?? null;
 
   /** Tells the user, with the approved template, that something waits; once per silence. */
   const announceHeld = (now: number): void => {
@@ -86,11 +86,13 @@ export function createOutbox(d: OutboxDeps) {
           continue;
         }
         if (!d.twilio) {
-          repo.markFailed(head.id, "not_configured", at);
+          repo.markFailed(head.id, "not_configured", at, false);
           d.log("outbox_failed", { outboxId: head.id, errorCode: "not_configured" });
           continue;
         }
-        repo.claim(head.id, at + SEND_LEASE_MS, at);
+        // Nothing is written before the call: should the instance die before the row says how it
+        // went, the next one sends it again. That is the one way to a duplicate (Twilio's API has
+        // no idempotency key), and only if Twilio had accepted it.
         const result = await d.twilio.sendMessage({
           to: d.to,
           body: head.contentSid ? undefined : head.body,

@@ -66,6 +66,10 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly log: Log;
   /** This instance is driving runs (a pump is in progress). */
   private pumping = false;
+  /** The alarm as this object last set it (loaded at start): the platform keeps it, not SQLite. */
+  private alarmAt: number | null = null;
+  /** Rows the outbox wrote while sending (for the log line that sums up a pump). */
+  private outboxRows = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -86,6 +90,7 @@ export class PhoneAgent extends DurableObject<Env> {
     this.outbox = createOutbox({
       repo: repos.outbox,
       settings,
+      messages,
       twilio,
       to: phone,
       publicUrl: this.config?.publicUrl ?? null,
@@ -112,13 +117,14 @@ export class PhoneAgent extends DurableObject<Env> {
       vm: this.vm,
       userId: phone,
       sendTyping: async () => {
-        const sid = settings.get("last_inbound_sid");
+        const sid = messages.lastInbound()?.id;
         if (twilio && sid) await twilio.sendTyping(sid);
       },
     });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage);
       if (applied.length > 0) this.log("migrated", { applied });
+      this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
@@ -129,10 +135,8 @@ export class PhoneAgent extends DurableObject<Env> {
     const { messages, runs, outbox, settings } = this.repos;
     const command = message.media.length === 0 ? parseCommand(message.body) : null;
     const stored = this.sql.transaction(() => {
-      if (!messages.insert({ id: message.messageId, body: message.body, media: message.media, now })) return null;
+      if (!messages.insert({ id: message.messageId, body: message.body, media: message.media, receivedAt: message.receivedAt, now })) return null;
       settings.set("public_origin", message.publicOrigin);
-      settings.set("last_inbound_at", message.receivedAt);
-      settings.set("last_inbound_sid", message.messageId);
       // The user wrote: WhatsApp's window is open again for whatever was held.
       this.outbox.releaseHeld(now);
       if (!command) {
@@ -174,13 +178,15 @@ export class PhoneAgent extends DurableObject<Env> {
     const dueMore = this.sql.transaction(() => this.outbox.applyStatus(update, now));
     // Most callbacks (sent, delivered, read) only move a row forward: nothing new is due.
     if (dueMore) await this.replan();
-    if (dueMore || update.errorCode) this.log("status_applied", { sid: update.messageSid, status: update.status, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+    // What became of each reply, for the operator; a callback that changed nothing says nothing.
+    const rowsWritten = this.sql.rowsWritten() - rowsBefore;
+    if (rowsWritten > 0) this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, rowsWritten });
   }
 
   override async alarm(): Promise<void> {
-    const scheduledAt = this.repos.settings.getNumber("alarm_at") ?? 0;
+    const scheduledAt = this.alarmAt ?? 0;
     // The platform's alarm is spent: the next plan must set one even if it is the same time.
-    this.repos.settings.set("alarm_at", null);
+    this.alarmAt = null;
     // Alarms never fire early: what was due at the alarm's time is due now, whatever the clock.
     await this.pump("alarm", STREAM_SLICE_MS, scheduledAt);
   }
@@ -208,7 +214,7 @@ export class PhoneAgent extends DurableObject<Env> {
       for (;;) {
         const now = clock();
         this.claimTasks(now);
-        await this.outbox.sendDue(now);
+        await this.sendDue(now);
         await this.replan();
         limits.until = this.otherWorkDueAt();
         const step = await this.runs.step(now, limits);
@@ -222,14 +228,21 @@ export class PhoneAgent extends DurableObject<Env> {
       this.runs.close();
       this.pumping = false;
       await this.replan();
-      const done = { trigger, durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore };
+      const done = { trigger, durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore, outboxRowsWritten: this.outboxRows };
+      this.outboxRows = 0;
       this.log(trigger === "alarm" ? "alarm_done" : "pump_done", done);
     }
   }
 
+  private async sendDue(now: number): Promise<void> {
+    const before = this.sql.rowsWritten();
+    await this.outbox.sendDue(now);
+    this.outboxRows += this.sql.rowsWritten() - before;
+  }
+
   /** When the pump wants control back from a stream it reads: other units' timers, the watchdog. */
   private otherWorkDueAt(): number {
-    const due = [this.outbox.nextDueAt(), this.schedules.nextDueAt(), watchdogRefreshAt(this.repos.settings.getNumber("alarm_at"), Date.now())];
+    const due = [this.outbox.nextDueAt(), this.schedules.nextDueAt(), watchdogRefreshAt(this.alarmAt, Date.now())];
     return Math.min(...due.filter((at): at is number => at !== null));
   }
 
@@ -239,21 +252,21 @@ export class PhoneAgent extends DurableObject<Env> {
    */
   private async replan(pumpStarting = false): Promise<void> {
     const now = Date.now();
-    const { settings, runs, messages } = this.repos;
-    const storedAlarmAt = settings.getNumber("alarm_at");
+    const { runs, messages } = this.repos;
     const run = runs.open();
     const plan = planWake({
       now,
-      storedAlarmAt,
+      storedAlarmAt: this.alarmAt,
       pumping: this.pumping || pumpStarting,
       run: run && { phase: run.phase === "streaming" ? "streaming" : "waiting", nextAttemptAt: run.nextAttemptAt },
       queued: messages.countQueued(),
       unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt()],
     });
     if (plan.action === "keep") return;
+    // Noted before the call, so a plan made while it is under way sees it.
+    this.alarmAt = plan.action === "delete" ? null : plan.at;
     if (plan.action === "delete") await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(plan.at);
-    settings.set("alarm_at", plan.action === "delete" ? null : plan.at);
   }
 
   private claimTasks(now: number): void {

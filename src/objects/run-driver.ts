@@ -130,7 +130,6 @@ export function createRunDriver(d: RunDriverDeps) {
         : await d.vm.events(run.vmRunId, run.lastSeq, abort.signal);
     clearTimeout(giveUp);
     if (!opened.ok) return fail(run, { kind: "transport", reason: opened.failure }, opened.detail, now);
-    d.runs.markStreaming(run.id, now);
     // A fresh start is implied by message_queued and summed up by run_finished; a reconnect is news.
     if (run.phase !== "waiting") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
     const lines = readLines(opened.body);
@@ -145,8 +144,9 @@ export function createRunDriver(d: RunDriverDeps) {
 
   /** Messages that arrived during the run become further turns of the live session. */
   const injectQueued = async (run: Run, now: number): Promise<boolean> => {
+    // Only into the run whose stream this instance reads, and only while it is still that VM run.
     const current = d.runs.get(run.id);
-    if (!d.vm || current?.phase !== "streaming" || current.vmRunId !== run.vmRunId) return false;
+    if (!d.vm || !current || current.phase === "finished" || current.vmRunId !== run.vmRunId) return false;
     const ids = injectable(d.messages.queued(MAX_MESSAGES_PER_TURN), current.context, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);

@@ -45,7 +45,10 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
     if (!run || run.vmRunId !== vmRunId || run.phase === "finished" || event.seq <= run.lastSeq) return "replay";
     // A turn answers only messages dispatched to this run: never another run's, or another user's.
     if ((event.type === "result" || event.type === "unconsumed") && !carriesAll(messages, runId, event.messageIds)) return "invalid";
-    if (!runs.advanceSeq(runId, vmRunId, event.seq, now)) return "replay";
+    // The seq is stored with the event's own write to the run. A terminal event needs none: it
+    // finishes the run (a replay then finds it finished) or starts it anew on a new VM run.
+    const terminal = event.type === "done" || event.type === "error";
+    if (!terminal && !runs.advanceSeq(runId, vmRunId, event.seq, now, event.type === "result" ? { costUsd: event.costUsd } : undefined)) return "replay";
     // A task in a fresh session must never replace the user's conversation.
     const keepSession = (sessionId: string) => run.context === "chat" && settings.set("session_id", sessionId);
     switch (event.type) {
@@ -60,7 +63,6 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         const parts = chunkReply(formatForWhatsApp(text));
         parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, now }));
         messages.finish(event.messageIds, runId, "done", now);
-        runs.addResult(runId, event.costUsd, now);
         keepSession(event.sessionId);
         // Counted on the run (results, cost) and logged once with run_finished: a log line costs
         // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
@@ -86,11 +88,11 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
           "done",
           now,
         );
-        finishRun(d, runId, "done", now);
+        finishRun(d, runId, "done", now, event.seq);
         return "terminal";
       case "error":
         // The VM's own words stay in the operator's log (run_decision), never in the user's reply.
-        applyFailure(d, runId, { kind: "vm", code: event.code }, now, { reason: event.reason, message: event.message.slice(0, 300) });
+        applyFailure(d, runId, { kind: "vm", code: event.code }, now, { seq: event.seq, reason: event.reason, message: event.message.slice(0, 300) });
         return "terminal";
     }
   });
@@ -102,7 +104,7 @@ function carriesAll(messages: MessagesRepo, runId: string, ids: readonly string[
 }
 
 /** Decides and records what a failure means; call inside a transaction. */
-export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { reason?: string; message: string }): void {
+export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq: number; reason?: string; message: string }): void {
   const { messages, runs, outbox, settings } = d;
   const run = runs.get(runId);
   if (!run || run.phase === "finished") return;
@@ -146,13 +148,13 @@ export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailu
             ? taskFailureNotice(tasksToReport, decision.reason)
             : null;
       if (notice) outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
-      finishRun(d, runId, decision.reason, now);
+      finishRun(d, runId, decision.reason, now, detail?.seq);
       return;
     }
   }
 }
 
-function finishRun(d: Pick<RunEffectsDeps, "runs" | "log">, runId: string, outcome: string, now: number): void {
-  const summary = d.runs.finish(runId, outcome, now);
+function finishRun(d: Pick<RunEffectsDeps, "runs" | "log">, runId: string, outcome: string, now: number, lastSeq?: number): void {
+  const summary = d.runs.finish(runId, outcome, now, lastSeq);
   d.log("run_finished", { runId, outcome, results: summary?.results, costUsd: summary?.costUsd, durationMs: summary ? now - summary.startedAt : undefined });
 }

@@ -8,7 +8,7 @@ it("outside the 24-hour window sends the approved template once, holds the resul
   await ask(phone, "/schedule every 1h report");
   await ask(phone, "/schedule every 1h second report");
   await rewriteStorage(phone, (storage) => {
-    storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'last_inbound_at'", String(Date.now() - 30 * 3600_000));
+    storage.sql.exec("UPDATE messages SET received_at = ? WHERE kind = 'user'", Date.now() - 30 * 3600_000);
   });
   const before = (await sentTo(phone)).length;
   // The two tasks are due a few milliseconds apart: one alarm each.

@@ -179,12 +179,10 @@ async function startScripted(phone: string, nonce: string, firstConnection: (sid
 }
 
 /**
- * Lets the retry's backoff pass at once, then runs the alarm (a reconnect) until the run is over.
- * The retry's time is moved behind the object's back without an eviction: an alarm writes its
- * own `alarm_at` before it reads the run, which drops the object's cached reads.
+ * Runs the alarm (a reconnect) until the run is over. The alarm is armed for the retry's time,
+ * and the handler takes its scheduled time as now, so the backoff passes at once.
  */
 async function driveToEnd(phone: string, sid: string): Promise<RunRow> {
-  await query(phone, "UPDATE runs SET next_attempt_at = 0 WHERE phase != 'finished'");
   return eventually(async () => {
     const run = await runOf(phone, sid);
     if (run?.phase === "finished") return run;
@@ -236,8 +234,15 @@ describe("garbage in the VM's event stream", () => {
           const last = await driveToEnd(phone, sid);
           expect(last).toMatchObject({ phase: "finished", outcome: "done", last_seq: 4 });
           if (first.phase !== "finished") {
-            const reconnects = (await vmRequests(phone)).filter((q) => q.kind === "events" && q.runId === last.vm_run_id);
-            expect(reconnects.map((q) => q.after)).toEqual([first.last_seq]);
+            const requests = (await vmRequests(phone)).filter((q) => q.runId === last.vm_run_id);
+            if (first.last_seq > 0) {
+              const reconnects = requests.filter((q) => q.kind === "events");
+              expect(reconnects.map((q) => q.after)).toEqual([first.last_seq]);
+            } else {
+              // Nothing was stored, so the run never went live here: the same run is started again,
+              // which the VM takes as a re-attach (idempotent by run id) streaming from seq 1.
+              expect(requests.map((q) => q.kind)).toEqual(["start", "start"]);
+            }
           }
           const added = await query<{ body: string }>(phone, "SELECT body FROM outbox WHERE id > ? ORDER BY id", outboxBefore);
           expect(added.map((o) => o.body)).toEqual([`reply ${nonce}`]);

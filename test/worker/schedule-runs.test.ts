@@ -12,9 +12,10 @@ const settingOf = async (phone: string, key: string) => (await query<{ value: st
  */
 async function makeTasksDue(phone: string): Promise<void> {
   const now = Date.now();
-  await rewriteStorage(phone, (storage) => {
+  await rewriteStorage(phone, async (storage) => {
     storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
-    storage.sql.exec("INSERT INTO settings (key, value) VALUES ('alarm_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(now));
+    // The fresh instance then knows of no alarm but the one set below.
+    await storage.deleteAlarm();
   });
   await runInDurableObject(stubFor(phone), (_a, state) => state.storage.setAlarm(now));
 }
@@ -58,10 +59,7 @@ describe("a due task runs through the queue, once", () => {
     const dueAt = await nextRun(phone);
     await runDurableObjectAlarm(stubFor(phone));
     // The platform redelivers the same alarm (at-least-once): same scheduled time again.
-    await rewriteStorage(phone, async (storage) => {
-      storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'alarm_at'", String(dueAt));
-      await storage.setAlarm(dueAt);
-    });
+    await rewriteStorage(phone, (storage) => storage.setAlarm(dueAt));
     await runDurableObjectAlarm(stubFor(phone));
     await eventually(async () => (await sentTo(phone)).some((m) => m.body?.startsWith("⏰")));
     expect(await taskStarts(phone)).toHaveLength(1);

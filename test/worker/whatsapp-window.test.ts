@@ -15,7 +15,7 @@ it("holds a task's result outside the 24-hour window (no template configured) an
   await ask(phone, "/schedule every 1h weekly summary");
   // The user last wrote 25 hours ago.
   await rewriteStorage(phone, (storage) => {
-    storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'last_inbound_at'", String(Date.now() - 25 * 3600_000));
+    storage.sql.exec("UPDATE messages SET received_at = ? WHERE kind = 'user'", Date.now() - 25 * 3600_000);
   });
   const before = (await sentTo(phone)).length;
   await runDurableObjectAlarm(stubFor(phone));

@@ -52,9 +52,10 @@ function toMessage(row: MessageRow): QueuedMessage {
 export function createMessagesRepo(sql: Sql) {
   return {
     /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
-    insert(m: { id: string; body: string; media: Media[]; kind?: MessageKind; scheduleId?: number; now: number }): boolean {
+    /** `receivedAt`: when the Worker took the webhook (the window counts from it); default `now`. */
+    insert(m: { id: string; body: string; media: Media[]; kind?: MessageKind; scheduleId?: number; receivedAt?: number; now: number }): boolean {
       const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id)
-        VALUES (${m.id}, ${m.body}, ${m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null})
+        VALUES (${m.id}, ${m.body}, ${m.receivedAt ?? m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null})
         ON CONFLICT (id) DO NOTHING RETURNING seq`;
       return rows.length === 1;
     },
@@ -100,6 +101,14 @@ export function createMessagesRepo(sql: Sql) {
       }
     },
     countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0),
+    /**
+     * The user's last message (a command too): when WhatsApp's 24-hour window opened, and what
+     * the typing indicator marks read. Tasks are not the user writing. Read backwards by seq.
+     */
+    lastInbound: memo(sql, (): { id: string; receivedAt: number } | null => {
+      const row = sql<{ id: string; received_at: number }>`SELECT id, received_at FROM messages WHERE kind = 'user' ORDER BY seq DESC LIMIT 1`[0];
+      return row ? { id: row.id, receivedAt: row.received_at } : null;
+    }),
     /** Forgets finished messages older than `before`; their ids then stop deduplicating. */
     pruneFinished(before: number): void {
       sql`DELETE FROM messages WHERE status IN ('done', 'failed') AND updated_at < ${before}`;

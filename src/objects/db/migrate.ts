@@ -5,6 +5,7 @@ import runsOutbox from "../../../migrations/0002_runs_outbox.sql";
 import schedules from "../../../migrations/0003_schedules.sql";
 import toolCalls from "../../../migrations/0004_tool_calls.sql";
 import messageScheduleId from "../../../migrations/0005_message_schedule_id.sql";
+import fewerRowsWritten from "../../../migrations/0006_fewer_rows_written.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: "0003_schedules", sql: schedules },
   { id: 4, name: "0004_tool_calls", sql: toolCalls },
   { id: 5, name: "0005_message_schedule_id", sql: messageScheduleId },
+  { id: 6, name: "0006_fewer_rows_written", sql: fewerRowsWritten },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

@@ -85,11 +85,6 @@ export function createOutboxRepo(sql: Sql) {
       const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 ORDER BY id LIMIT 1`[0];
       return row ? toItem(row) : null;
     }),
-    /** Claims a message for one send; `leaseUntil` lets a send cut short by eviction be retried. */
-    claim(id: number, leaseUntil: number, now: number): void {
-      sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil}, updated_at = ${now}
-        WHERE id = ${id}`;
-    },
     /** Keeps a free-form message until the user writes again (outside WhatsApp's 24-hour window). */
     hold(id: number, now: number): void {
       sql`UPDATE outbox SET held = 1, status = 'pending', updated_at = ${now} WHERE id = ${id}`;
@@ -100,15 +95,17 @@ export function createOutboxRepo(sql: Sql) {
     countHeld(): number {
       return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE held = 1`[0]?.n ?? 0;
     },
+    // Each send's outcome is one write that also counts the attempt (no write before the call:
+    // the object sends one message at a time, so nothing else can take the head meanwhile).
     markSent(id: number, twilioSid: string, now: number): void {
-      sql`UPDATE outbox SET status = 'sent', twilio_sid = ${twilioSid}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
+      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, twilio_sid = ${twilioSid}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
     },
     markRetry(id: number, at: number, errorCode: string, now: number): void {
-      sql`UPDATE outbox SET status = 'pending', next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now}
+      sql`UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now}
         WHERE id = ${id}`;
     },
-    markFailed(id: number, errorCode: string, now: number): void {
-      sql`UPDATE outbox SET status = 'failed', error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
+    markFailed(id: number, errorCode: string, now: number, counted = true): void {
+      sql`UPDATE outbox SET status = 'failed', attempts = attempts + ${counted ? 1 : 0}, error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
     },
     /** Applies a Twilio status callback; returns the updated item, or null for an unknown sid. */
     applyStatus(twilioSid: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {

@@ -68,7 +68,8 @@ export function createRunsRepo(sql: Sql) {
     get,
     /** The run that is not finished yet; there is at most one per phone. Asked on every step. */
     open: memo(sql, (): Run | null => {
-      const row = sql<RunRow>`SELECT * FROM runs WHERE phase != 'finished' ORDER BY created_at LIMIT 1`[0];
+      // outcome is set with phase 'finished' and only then: the partial index runs_open covers it.
+      const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
     }),
     create(r: { id: string; sessionId: string | null; context: "chat" | "fresh"; now: number }): Run {
@@ -80,17 +81,18 @@ export function createRunsRepo(sql: Sql) {
     detachFromConversation(id: string, now: number): void {
       sql`UPDATE runs SET context = 'fresh', updated_at = ${now} WHERE id = ${id}`;
     },
-    markStreaming(id: string, now: number): void {
-      sql`UPDATE runs SET phase = 'streaming', updated_at = ${now} WHERE id = ${id} AND phase != 'finished'`;
-    },
-    /** Records that event `seq` was applied; false when it was applied before (a replay). */
-    advanceSeq(id: string, vmRunId: string, seq: number, now: number): boolean {
-      const rows = sql`UPDATE runs SET last_seq = ${seq}, transport_failures = 0, updated_at = ${now}
+    /**
+     * Records that event `seq` was applied, in one write with what it changes on the run: the
+     * stream is live (its first event says so), and a result's cost. False when it was applied
+     * before (a replay).
+     */
+    advanceSeq(id: string, vmRunId: string, seq: number, now: number, result?: { costUsd: number }): boolean {
+      const results = result ? 1 : 0;
+      const cost = result?.costUsd ?? 0;
+      const rows = sql`UPDATE runs SET last_seq = ${seq}, phase = 'streaming', transport_failures = 0, results = results + ${results},
+          cost_usd = cost_usd + ${cost}, updated_at = ${now}
         WHERE id = ${id} AND vm_run_id = ${vmRunId} AND last_seq < ${seq} AND phase != 'finished' RETURNING id`;
       return rows.length === 1;
-    },
-    addResult(id: string, costUsd: number, now: number): void {
-      sql`UPDATE runs SET results = results + 1, cost_usd = cost_usd + ${costUsd}, updated_at = ${now} WHERE id = ${id}`;
     },
     /** A transport failure: try the same VM run again at `at` (the VM dedupes by its id). */
     retryTransport(id: string, at: number, now: number): void {
@@ -104,9 +106,10 @@ export function createRunsRepo(sql: Sql) {
           session_id = ${r.sessionId}, fresh_retry_used = fresh_retry_used + ${r.fresh ? 1 : 0}, updated_at = ${r.now}
         WHERE id = ${id}`;
     },
-    /** Ends the run; what it amounted to, for the one log line a run gets. */
-    finish(id: string, outcome: string, now: number): { results: number; costUsd: number; startedAt: number } | null {
-      const row = sql<{ results: number; cost_usd: number; created_at: number }>`UPDATE runs SET phase = 'finished', outcome = ${outcome}, updated_at = ${now}
+    /** Ends the run (with the seq of the event that ended it, if any); what it amounted to, for its log line. */
+    finish(id: string, outcome: string, now: number, lastSeq = 0): { results: number; costUsd: number; startedAt: number } | null {
+      const row = sql<{ results: number; cost_usd: number; created_at: number }>`UPDATE runs SET phase = 'finished', outcome = ${outcome},
+          last_seq = max(last_seq, ${lastSeq}), updated_at = ${now}
         WHERE id = ${id} RETURNING results, cost_usd, created_at`[0];
       return row ? { results: row.results, costUsd: row.cost_usd, startedAt: row.created_at } : null;
     },

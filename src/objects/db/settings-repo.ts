@@ -1,13 +1,10 @@
-// Small per-phone facts kept as key/value rows: the agent session, the window's clock, the alarm.
+// Small per-phone facts kept as key/value rows: the agent session, the Worker's origin, the zone.
 // Read on nearly every step, so they are cached write-through (the object is single-threaded).
 import type { Sql } from "./sql";
 
 type SettingKey =
   | "session_id"
   | "public_origin"
-  | "last_inbound_at"
-  | "last_inbound_sid"
-  | "alarm_at"
   | "time_zone"
   | "pruned_at";
 
