@@ -1,8 +1,19 @@
 // Checks what the relay sent against what each phone said: every message answered exactly once,
 // each phone's answers in order. Pure: the caller fetches the emulator's outbound messages.
+import { ackQueued } from "../../src/core/notices";
 
-/** The relay's own acknowledgement for a message that arrives while a run is active. */
-export const ACK_TEXT = "Got it, I'll process this next.";
+/** The relay's own acknowledgement for one message that arrives while a run is active. */
+export const ACK_TEXT = ackQueued(1);
+
+/**
+ * Whether a body is the relay's acknowledgement, which says how many messages wait ("Got it: 3
+ * messages are waiting…" once more than one does): the relay's own wording, for any count.
+ */
+export function isAck(body: string | null): boolean {
+  if (body === null) return false;
+  const waiting = Number(/\d+/.exec(body)?.[0] ?? 1);
+  return body === ackQueued(waiting);
+}
 /** The VM stand-in answers a turn with "echo: " and the turn's texts joined by " | ". */
 const ECHO_PREFIX = "echo: ";
 const TURN_SEPARATOR = " | ";
@@ -53,7 +64,7 @@ export function checkReplies(expected: ReadonlyMap<string, readonly string[]>, s
   for (const [phone, texts] of expected) {
     const echoed: string[] = [];
     for (const { body } of byPhone.get(phone) ?? []) {
-      if (body === ACK_TEXT) result.acks += 1;
+      if (isAck(body)) result.acks += 1;
       else if (body?.startsWith(ECHO_PREFIX)) {
         const turn = body.slice(ECHO_PREFIX.length).split(TURN_SEPARATOR);
         result.replies += 1;

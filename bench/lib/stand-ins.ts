@@ -33,7 +33,8 @@ export type StandIns = {
   stop(): Promise<void>;
 };
 
-export async function startStandIns(): Promise<StandIns> {
+/** `statusCallbacks`: the emulator posts Twilio's status callbacks for every message the relay sends. */
+export async function startStandIns(options: { statusCallbacks?: boolean } = {}): Promise<StandIns> {
   const child = spawnGroup(process.execPath, ["--import", "tsx", "bench/lib/stand-ins-main.ts"], {
     cwd: REPO_ROOT,
     env: {
@@ -41,6 +42,7 @@ export async function startStandIns(): Promise<StandIns> {
       BENCH_ACCOUNT_SID: STAND_IN_CREDENTIALS.accountSid,
       BENCH_AUTH_TOKEN: STAND_IN_CREDENTIALS.authToken,
       BENCH_VM_TOKEN: STAND_IN_CREDENTIALS.vmToken,
+      BENCH_STATUS_CALLBACKS: options.statusCallbacks ? "1" : "0",
     },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -6,6 +6,7 @@ import { inboundForm, signedPost, type Inbound } from "../lib/webhooks";
 import type { WranglerDev } from "../lib/wrangler-dev";
 import { type ClientMeasure, measureClient, measureRelay, type RelayMeasure } from "./measure";
 import type { PlannedLoad } from "./plan";
+import { callbacksPending } from "./rows";
 
 export const INBOUND_PATH = "/twilio/inbound";
 
@@ -29,7 +30,8 @@ export async function sendLoad(load: PlannedLoad, baseUrl: string, creds: Creden
 export type DrainOptions = { timeoutMs: number; pollMs?: number; quietMs?: number };
 
 /**
- * Waits until every message's text came back in some reply (or the timeout), then until the
+ * Waits until every message's text came back in some reply and every reply reached its final
+ * delivery status, so Twilio's status callbacks have been posted (or the timeout), then until the
  * Durable Objects have been quiet for `quietMs` so their last alarm_done lines are in.
  */
 export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: WranglerDev, options: DrainOptions): Promise<{ drained: boolean }> {
@@ -37,8 +39,9 @@ export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: W
   const until = Date.now() + options.timeoutMs;
   let drained = false;
   while (!drained && Date.now() < until) {
-    const echoed = new Set((await standIns.sentMessages()).flatMap((m) => (m.body?.startsWith("echo: ") ? m.body.slice(6).split(" | ") : [])));
-    drained = [...texts].every((t) => echoed.has(t));
+    const sent = await standIns.sentMessages();
+    const echoed = new Set(sent.flatMap((m) => (m.body?.startsWith("echo: ") ? m.body.slice(6).split(" | ") : [])));
+    drained = [...texts].every((t) => echoed.has(t)) && callbacksPending(sent) === 0;
     if (!drained) await sleep(options.pollMs ?? 250);
   }
   const quietMs = options.quietMs ?? 500;

@@ -7,6 +7,7 @@ import { checkReplies, type Outbound, type ReplyCheck } from "../lib/reply-check
 import { type Summary, summarize } from "../lib/stats";
 import type { Inbound } from "../lib/webhooks";
 import type { PlannedLoad } from "./plan";
+import { type CallbacksPosted, callbacksPosted, type RowsByPart, rowsByPart, statusRowsReported } from "./rows";
 
 export type VmArrival = { kind: string; userId: string; messages?: { id: string }[]; at: number };
 
@@ -30,10 +31,17 @@ export type RelayMeasure = ClientMeasure & {
   /** VM request received minus webhook sent. */
   sendToVmMs: Summary;
   neverDispatched: number;
-  rowsWritten: number;
+  /** SQLite rows written over the load, by part (see rows.ts); total is what rowsPerMessage divides. */
+  rows: RowsByPart;
   rowsPerMessage: number;
-  /** Of rowsPerMessage: written while storing the message (the rest by alarms: dispatch, replies). */
-  enqueueRowsPerMessage: number;
+  /**
+   * rows by part ÷ messages sent; null where the log lines do not report the part: outbox when
+   * no pump line splits it out (it is then in run), statusCallbacks when callbacks that must
+   * write were posted and no delivery_status line reported rows (see statusRowsReported).
+   */
+  rowsPerMessageByPart: { storing: number; run: number; outbox: number | null; statusCallbacks: number | null };
+  /** Status callbacks the Twilio emulator posted to the relay for this load's replies. */
+  statusCallbacks: CallbacksPosted;
   /** Phones whose messages the Durable Object queued in another order than they were sent. */
   queuedOutOfOrder: number;
   replies: ReplyCheck;
@@ -61,7 +69,8 @@ export type RelayObservations = {
   load: PlannedLoad;
   result: LoadResult<Inbound>;
   vmRequests: readonly VmArrival[];
-  sent: readonly Outbound[];
+  /** What the relay sent to Twilio, with the delivery status each reached (status callbacks follow it). */
+  sent: readonly (Outbound & { status?: string })[];
   /** The Durable Objects' JSON log lines printed while this load ran and drained. */
   logs: readonly Record<string, unknown>[];
   lastReplyAt: number;
@@ -83,23 +92,28 @@ export function measureRelay(o: RelayObservations): RelayMeasure {
     dispatch.push(at - s.respondedAt);
     sendToVm.push(at - s.sentAt);
   }
-  const rowsOf = (events: string[]) =>
-    o.logs.filter((l) => events.includes(String(l.event))).reduce((n, l) => n + (typeof l.rowsWritten === "number" ? l.rowsWritten : 0), 0);
-  const enqueueRows = rowsOf(["message_queued", "message_duplicate"]);
-  const rowsWritten = enqueueRows + rowsOf(["alarm_done", "pump_done"]);
+  const rows = rowsByPart(o.logs);
+  const callbacks = callbacksPosted(o.sent);
   const queuedOrder = o.logs.filter((l) => l.event === "message_queued").map((l) => String(l.messageId));
   const messages = o.load.lanes.flat();
   const { expected, outOfOrder } = expectedOrder(o.load, queuedOrder);
   const client = measureClient(o.result, o.cpu, o.disturbed);
   const perMessage = (n: number) => (messages.length > 0 ? n / messages.length : Number.NaN);
+  const perMessageOrNull = (n: number | null) => (n === null ? null : perMessage(n));
   return {
     ...client,
     dispatchMs: summarize(dispatch),
     sendToVmMs: summarize(sendToVm),
     neverDispatched: messages.filter((m) => !firstAtVm.has(m.sid)).length,
-    rowsWritten,
-    rowsPerMessage: perMessage(rowsWritten),
-    enqueueRowsPerMessage: perMessage(enqueueRows),
+    rows,
+    rowsPerMessage: perMessage(rows.total),
+    rowsPerMessageByPart: {
+      storing: perMessage(rows.storing),
+      run: perMessage(rows.run),
+      outbox: perMessageOrNull(rows.outbox),
+      statusCallbacks: perMessageOrNull(statusRowsReported(rows, callbacks) ? rows.statusCallbacks : null),
+    },
+    statusCallbacks: callbacks,
     queuedOutOfOrder: outOfOrder,
     replies: checkReplies(expected, o.sent, new Set(o.result.samples.filter((s) => s.status !== 200).map((s) => s.item.text))),
     drainMs: o.lastReplyAt - o.result.endedAt,

@@ -1,28 +1,21 @@
 // Reads, from `wrangler dev`'s persisted storage, whether each phone's Durable Object has an
-// alarm set: the relay's own record (settings.alarm_at) and the platform's (workerd keeps it in
-// the object's SQLite file, table _cf_METADATA, key 1, in nanoseconds). Read-only, WAL-safe.
+// alarm set. The alarm is the platform's alone (the relay keeps no copy since migration 0006):
+// workerd keeps it in the object's SQLite file, table _cf_METADATA, key 1, in nanoseconds.
+// Read-only, WAL-safe.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { z } from "zod";
 
-export type StoredAlarm = { name: string; relayAlarmAt: number | null; platformAlarmAt: number | null };
+/** One object's stored alarm: epoch ms, or null when none is set. */
+export type StoredAlarm = { name: string; alarmAt: number | null };
 
 /** workerd's metadata key for the alarm (ActorSqlite's SqliteMetadata). */
 const ALARM_KEY = 1n;
 const OBJECTS_DIR = join("v3", "do", "whatsapp-agent-relay-PhoneAgent");
 
 const NameRow = z.object({ name: z.string() });
-const SettingRow = z.object({ value: z.union([z.string(), z.null()]) });
 const MetaRow = z.object({ value: z.union([z.bigint(), z.null()]) });
-
-/** The settings value as the relay wrote it: a number of ms, or null/absent for none. */
-export function relayAlarmOf(row: unknown): number | null {
-  const parsed = SettingRow.safeParse(row);
-  if (!parsed.success || parsed.data.value === null || parsed.data.value === "") return null;
-  const at = Number(parsed.data.value);
-  return Number.isFinite(at) ? at : null;
-}
 
 /** workerd's alarm row (nanoseconds since the epoch) as epoch ms; no row or null is no alarm. */
 export function platformAlarmOf(row: unknown): number | null {
@@ -39,12 +32,11 @@ export async function readStoredAlarms(persistTo: string): Promise<Map<string, S
     const db = new DatabaseSync(join(dir, file), { readOnly: true });
     try {
       const name = NameRow.parse(db.prepare("SELECT name FROM __miniflare_do_name LIMIT 1").get()).name;
-      const relay = relayAlarmOf(db.prepare("SELECT value FROM settings WHERE key = 'alarm_at'").get());
       // workerd creates its metadata table with the first alarm: no table, no alarm.
       const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_cf_METADATA'").get() !== undefined;
       const meta = hasMeta ? db.prepare("SELECT value FROM _cf_METADATA WHERE key = ?") : null;
       meta?.setReadBigInts(true);
-      alarms.set(name, { name, relayAlarmAt: relay, platformAlarmAt: platformAlarmOf(meta?.get(ALARM_KEY)) });
+      alarms.set(name, { name, alarmAt: platformAlarmOf(meta?.get(ALARM_KEY)) });
     } finally {
       db.close();
     }

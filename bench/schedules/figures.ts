@@ -56,7 +56,7 @@ export type ScheduleObservations = {
  * (zero stays zero), plus one if an alarm is still stored to fire within the day.
  */
 export function idleDayWakeups(o: Pick<IdleObservation, "alarmsInWindow" | "window" | "storedAtEnd">): number {
-  const stored = o.storedAtEnd ? (o.storedAtEnd.platformAlarmAt ?? o.storedAtEnd.relayAlarmAt) : null;
+  const stored = o.storedAtEnd?.alarmAt ?? null;
   const pending = stored !== null && stored <= o.window.toAt + DAY_MS ? 1 : 0;
   return wakeupsPerDay(o.alarmsInWindow, o.window) + pending;
 }
@@ -103,9 +103,9 @@ function idleFigures(o: ScheduleObservations): Figure[] {
   return o.idle.map((idle) => {
     const seconds = Math.round((idle.window.toAt - idle.window.fromAt) / 1000);
     const stored = idle.storedAtEnd;
-    const storage = stored ? `alarm stored at end: relay ${stored.relayAlarmAt === null ? "none" : "set"}, platform ${stored.platformAlarmAt === null ? "none" : "set"}` : "storage not read";
+    const storage = stored ? `alarm stored at end: ${stored.alarmAt === null ? "none" : aheadText(stored.alarmAt - idle.window.toAt)}` : "storage not read";
     const ahead = idle.alarmAheadWhileActiveMs;
-    const before = ahead === undefined ? "" : `; while its task was active: ${ahead === null ? "no alarm" : `alarm ${fmt(ahead / 3_600_000)} h ahead`}`;
+    const before = ahead === undefined ? "" : `; while its task was active: ${ahead === null ? "no alarm" : `alarm ${aheadText(ahead)}`}`;
     return judged(SECTION, `alarm wake-ups per idle day [${idle.label}]`, idleDayWakeups(idle), "", TARGETS.none, `${idle.alarmsInWindow} alarm_done in ${seconds} s; ${storage}${before}`);
   });
 }
@@ -123,4 +123,6 @@ function checkFigures(o: ScheduleObservations): Figure[] {
 }
 
 const fmt = (value: number) => formatValue(value, "");
+/** How far ahead an alarm is: hours from one hour on, seconds below (negative: overdue). */
+const aheadText = (ms: number) => (Math.abs(ms) >= 3_600_000 ? `${fmt(ms / 3_600_000)} h ahead` : `${fmt(ms / 1000)} s ahead`);
 const spanText = (sorted: readonly number[]) => (sorted.length > 0 ? `${fmt(sorted[0]!)} → ${fmt(sorted[sorted.length - 1]!)}` : "n/a");

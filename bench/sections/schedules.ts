@@ -30,7 +30,7 @@ export const DEFINITIONS = {
   queue: "one user's tasks go through that user's queue one run at a time: the first start's lateness is the scheduler's; the others add the runs before them (spread = last start − first start)",
   alarmHandler: "durationMs of the alarm_done line that follows the user's tasks_claimed line: the alarm claims every due task in one pass, then runs them one by one (each a VM round trip and a reply sent)",
   cpu: "workerd CPU time (user + system, /proc, 10 ms ticks) sampled every 100 ms: from the due time to the last spread start, or to the single user's alarm_done line",
-  idleDay: "alarm_done lines of an idle user in the observation window, scaled to a day only if non-zero, plus one if an alarm is still stored to fire within a day; storage read from the object's SQLite (relay settings.alarm_at, workerd _cf_METADATA)",
+  idleDay: "alarm_done lines of an idle user in the observation window, scaled to a day only if non-zero, plus one if an alarm is still stored to fire within a day; the alarm read from the object's SQLite: workerd's _cf_METADATA, the only record of it (the relay keeps none)",
 };
 
 export const schedulesSection: Section = {
@@ -94,7 +94,7 @@ async function measureSchedules(sizes: ScheduleSizes, phones: SchedulePhones, re
   const taskPhones = [...phones.spread, phones.single, phones.lone];
   const window = { fromAt: windowFrom, toAt: windowTo };
   const aheadOf = (a: StoredAlarm | null) => {
-    const at = a ? (a.platformAlarmAt ?? a.relayAlarmAt) : null;
+    const at = a?.alarmAt ?? null;
     return at === null ? null : at - idleSetup.readAt;
   };
   const idle: IdleObservation[] = (
@@ -144,7 +144,7 @@ async function measureSchedules(sizes: ScheduleSizes, phones: SchedulePhones, re
 }
 
 const iso = (at: number) => new Date(at).toISOString();
-const isArmed = (a: { relayAlarmAt: number | null; platformAlarmAt: number | null } | undefined) => a !== undefined && (a.relayAlarmAt !== null || a.platformAlarmAt !== null);
+const isArmed = (a: StoredAlarm | undefined) => a !== undefined && a.alarmAt !== null;
 
 function relayVars(standIns: StandIns, allowed: readonly string[]): (url: string) => Record<string, string> {
   return (url) => ({

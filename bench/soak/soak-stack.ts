@@ -3,16 +3,15 @@
 // the same scripts/stack modules as `npm start`. Every part registers its teardown as it starts.
 // wrangler dev persists the Durable Objects under the copy's `.wrangler/state` (its default:
 // the stack plan passes no --persist-to), so a restart in the same directory finds the same state.
-import { randomBytes } from "node:crypto";
-import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { readLocalVars, type LocalVars } from "../../scripts/stack/dev-vars";
+import type { LocalVars } from "../../scripts/stack/dev-vars";
 import { freePort } from "../../scripts/stack/ports";
 import { descendantsOf, readProcessTable } from "../../scripts/stack/process-tree";
 import { launchStack, type Stack } from "../../scripts/stack/stack";
 import { HOST, localUrls, planStack, type ChildName, type StackUrls } from "../../scripts/stack/stack-plan";
-import { withValues } from "../../test/e2e/helpers/e2e-stack";
+import { writeTestDevVars } from "../../test/e2e/helpers/e2e-stack";
 import { makeFreshClone, REPO_ROOT } from "../../test/e2e/helpers/fresh-clone";
 import type { TimedLine } from "./log-events";
 import type { Teardowns } from "./teardowns";
@@ -45,17 +44,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
   const clone = makeFreshClone(options.label);
   teardowns.add("the repository copy", () => clone.remove());
 
-  const devVars = withValues(readFileSync(join(clone.root, ".dev.vars.example"), "utf8"), {
-    TWILIO_API_BASE: urls.twilio,
-    TWILIO_MESSAGING_API_BASE: urls.twilio,
-    PUBLIC_URL: urls.worker,
-    VM_URL: urls.vm,
-    VM_TOKEN: randomBytes(16).toString("hex"),
-    ALLOWED_SENDERS: phones.join(","),
-  });
-  writeFileSync(join(clone.root, ".dev.vars"), devVars);
-  const parsed = readLocalVars(devVars);
-  if (!parsed.ok) throw new Error(`soak .dev.vars: ${parsed.problems.join("; ")}`);
+  const vars = writeTestDevVars(clone.root, urls, phones);
 
   const stream = createWriteStream(options.logPath);
   let logOpen = true;
@@ -70,7 +59,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
   const specs = planStack({
     root: clone.root,
     ports,
-    vars: parsed.vars,
+    vars,
     model: { kind: "offline", url: urls.model },
     dataDir: join(clone.root, ".data/vm"),
     baseEnv: childEnv(phones),
@@ -95,7 +84,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
 
   return {
     urls,
-    vars: parsed.vars,
+    vars,
     stack,
     lines,
     unplannedExits,

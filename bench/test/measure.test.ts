@@ -61,9 +61,11 @@ describe("measureRelay", () => {
   });
 
   it("sums rows written over the enqueue and alarm log lines, per message sent", () => {
-    expect(measure.rowsWritten).toBe(55);
+    expect(measure.rows.total).toBe(55);
     expect(measure.rowsPerMessage).toBeCloseTo(55 / 3);
-    expect(measure.enqueueRowsPerMessage).toBeCloseTo(10);
+    // No status callbacks were posted (the sent replies carry no status): their rows are known to be 0.
+    expect(measure.rowsPerMessageByPart).toEqual({ storing: 10, run: 25 / 3, outbox: null, statusCallbacks: 0 });
+    expect(measure.statusCallbacks).toEqual({ posted: 0, movingARow: 0 });
     expect(measure.cpuMsPerMessage).toBe(30);
     expect(measure.workerdCpuMsPerMessage).toBe(20);
   });
@@ -94,4 +96,39 @@ it("does not count a message whose webhook failed as lost, and drops CPU figures
   expect(measure.non2xx).toBe(1);
   expect(measure.disturbed).toBe(true);
   expect(measure.cpuMsPerMessage).toBeNaN();
+});
+
+describe("measureRelay: status-callback rows per message", () => {
+  const load = planLoad({ key: "s", label: "s", phones: 1, messagesPerPhone: 2, concurrency: 1, burst: false }, 1, 4);
+  const [a, b] = load.lanes[0]!;
+  const sample = (item: Inbound): Sample<Inbound> => ({ item, sentAt: 0, respondedAt: 1, doneAt: 2, status: 200, error: null });
+  const reply = (m: Inbound, status?: string) => ({ to: `whatsapp:${m.phone}`, body: `echo: ${m.text}`, ...(status ? { status } : {}) });
+  const base = [
+    { event: "message_queued", messageId: a!.sid, rowsWritten: 3 },
+    { event: "message_queued", messageId: b!.sid, rowsWritten: 3 },
+    { event: "pump_done", rowsWritten: 24, outboxRowsWritten: 4 },
+  ];
+  const status = (rowsWritten: number) => ({ event: "delivery_status", status: "read", rowsWritten });
+  const cases: { name: string; statuses: [string | undefined, string | undefined]; statusLines: Record<string, unknown>[]; perMessage: number | null; total: number }[] = [
+    { name: "every callback that moved a row logged", statuses: ["read", "read"], statusLines: [status(1), status(1), status(1), status(1)], perMessage: 2, total: 34 / 2 },
+    // sent changes nothing, and a read that found the row already read writes nothing either: no line, 0 rows.
+    { name: "callbacks without a line count 0", statuses: ["read", "read"], statusLines: [status(1), status(1)], perMessage: 1, total: 32 / 2 },
+    { name: "callbacks that must write, no line at all: unknown (a lower bound)", statuses: ["read", "delivered"], statusLines: [], perMessage: null, total: 30 / 2 },
+    { name: "only sent callbacks posted: 0, known", statuses: ["sent", "sent"], statusLines: [], perMessage: 0, total: 30 / 2 },
+    { name: "no callbacks posted: 0, known", statuses: [undefined, undefined], statusLines: [], perMessage: 0, total: 30 / 2 },
+  ];
+  it.each(cases)("$name", ({ statuses, statusLines, perMessage, total }) => {
+    const measure = measureRelay({
+      load,
+      result: { samples: [sample(a!), sample(b!)], startedAt: 0, endedAt: 2, timedOut: false },
+      vmRequests: [],
+      sent: [reply(a!, statuses[0]), reply(b!, statuses[1])],
+      logs: [...base, ...statusLines],
+      lastReplyAt: 2,
+      cpu: { totalMs: 4, workerdMs: 2 },
+      disturbed: false,
+    });
+    expect(measure.rowsPerMessageByPart).toEqual({ storing: 3, run: 10, outbox: 2, statusCallbacks: perMessage });
+    expect(measure.rowsPerMessage).toBeCloseTo(total);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ACK_TEXT, checkReplies, isClean, type Outbound } from "../lib/reply-check";
+import { ackQueued } from "../../src/core/notices";
+import { ACK_TEXT, checkReplies, isAck, isClean, type Outbound } from "../lib/reply-check";
 
 const A = "+15550000001";
 const B = "+15550000002";
@@ -21,6 +22,11 @@ describe("checkReplies", () => {
       name: "a turn answering several messages, with an acknowledgement between",
       sent: [to(A, "echo: a1"), to(A, ACK_TEXT), to(A, "echo: a2 | a3"), to(B, "echo: b1")],
       want: { answeredOnce: 4, lost: 0, acks: 1, replies: 3, batchedReplies: 1, reorderedPhones: 0 },
+    },
+    {
+      name: "acknowledgements that say how many messages wait",
+      sent: [to(A, "echo: a1"), to(A, ackQueued(2)), to(A, ackQueued(37)), to(A, "echo: a2 | a3"), to(B, "echo: b1")],
+      want: { answeredOnce: 4, acks: 2, unexpected: 0, replies: 3 },
     },
     {
       name: "a message never answered",
@@ -74,5 +80,19 @@ describe("checkReplies", () => {
     for (const flaw of ["lost", "duplicated", "reorderedPhones", "unexpected"] as const) {
       expect(isClean({ ...clean, [flaw]: 1 })).toBe(false);
     }
+  });
+});
+
+describe("isAck", () => {
+  it.each([
+    { body: ackQueued(1), want: true },
+    { body: ackQueued(2), want: true },
+    { body: ackQueued(200), want: true },
+    { body: "Got it: 0 messages are waiting, and I'll process them next.", want: false },
+    { body: "Got it: 3 messages are waiting.", want: false },
+    { body: "echo: Got it, I'll process this next.", want: false },
+    { body: null, want: false },
+  ])("$body → $want", ({ body, want }) => {
+    expect(isAck(body)).toBe(want);
   });
 });

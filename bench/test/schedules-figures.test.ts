@@ -6,7 +6,7 @@ import type { TaskStart } from "../schedules/measure";
 const DUE = 1_800_000_000_000;
 const DAY = 86_400_000;
 const window = { fromAt: DUE - 60_000, toAt: DUE + 30_000 };
-const stored = (at: number | null) => ({ name: "+1", relayAlarmAt: at, platformAlarmAt: at });
+const stored = (alarmAt: number | null) => ({ name: "+1", alarmAt });
 
 describe("idleDayWakeups", () => {
   it.each([
@@ -78,10 +78,22 @@ describe("scheduleFigures", () => {
   });
 
   it("passes an idle day with no wake-up and fails one with an alarm seen", () => {
-    expect(byName(scheduleFigures(base), "alarm wake-ups per idle day")).toMatchObject({ value: 0, pass: true, note: "0 alarm_done in 90 s; alarm stored at end: relay none, platform none" });
+    expect(byName(scheduleFigures(base), "alarm wake-ups per idle day")).toMatchObject({ value: 0, pass: true, note: "0 alarm_done in 90 s; alarm stored at end: none" });
     const deleted = scheduleFigures({ ...base, idle: [{ ...base.idle[0]!, alarmAheadWhileActiveMs: DAY }] });
     expect(byName(deleted, "alarm wake-ups per idle day").note).toContain("; while its task was active: alarm 24 h ahead");
     const woke = scheduleFigures({ ...base, idle: [{ ...base.idle[0]!, alarmsInWindow: 1 }] });
     expect(byName(woke, "alarm wake-ups per idle day").pass).toBe(false);
+  });
+
+  // The stored alarm is the platform's only (workerd's _cf_METADATA): the note says where it stands.
+  it.each([
+    { case: "none stored", storedAtEnd: stored(null), value: 0, note: "0 alarm_done in 90 s; alarm stored at end: none" },
+    { case: "one stored beyond the day", storedAtEnd: stored(window.toAt + DAY + 3_600_000), value: 0, note: "0 alarm_done in 90 s; alarm stored at end: 25 h ahead" },
+    { case: "one stored to fire soon", storedAtEnd: stored(window.toAt + 30_000), value: 1, note: "0 alarm_done in 90 s; alarm stored at end: 30 s ahead" },
+    { case: "one overdue", storedAtEnd: stored(window.toAt - 2_000), value: 1, note: "0 alarm_done in 90 s; alarm stored at end: -2 s ahead" },
+    { case: "storage unread", storedAtEnd: null, value: 0, note: "0 alarm_done in 90 s; storage not read" },
+  ])("says the alarm stored at the end: $case", ({ storedAtEnd, value, note }) => {
+    const figure = byName(scheduleFigures({ ...base, idle: [{ ...base.idle[0]!, storedAtEnd }] }), "alarm wake-ups per idle day");
+    expect(figure).toMatchObject({ value, pass: value === 0, note });
   });
 });

@@ -37,6 +37,25 @@ export function withValues(text: string, values: Record<string, string>): string
     .join("\n");
 }
 
+/**
+ * Writes a fresh copy's `.dev.vars`: the shipped example with this stack's ports, a random
+ * VM_TOKEN and the test's phones allowed. Returns the parsed settings (throws if unusable).
+ */
+export function writeTestDevVars(root: string, urls: StackUrls, phones: readonly string[]): LocalVars {
+  const devVars = withValues(readFileSync(join(root, ".dev.vars.example"), "utf8"), {
+    TWILIO_API_BASE: urls.twilio,
+    TWILIO_MESSAGING_API_BASE: urls.twilio,
+    PUBLIC_URL: urls.worker,
+    VM_URL: urls.vm,
+    VM_TOKEN: randomBytes(16).toString("hex"),
+    ALLOWED_SENDERS: phones.join(","),
+  });
+  writeFileSync(join(root, ".dev.vars"), devVars);
+  const parsed = readLocalVars(devVars);
+  if (!parsed.ok) throw new Error(`test .dev.vars: ${parsed.problems.join("; ")}`);
+  return parsed.vars;
+}
+
 /** The test's environment minus what a user's shell would not have, and never a real credential. */
 function shellEnv(): Record<string, string | undefined> {
   const hidden = /^(VITEST.*|NODE_ENV|TEST|ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|DATA_DIR|IDLE_TIMEOUT_MS|PORT|HOST)$/;
@@ -61,18 +80,7 @@ async function launchE2eStack(label: string, resources: Resources): Promise<E2eS
   const clone = resources.track(makeFreshClone(label), (c) => c.remove());
   let stack: Stack | undefined;
   try {
-    const example = readFileSync(join(clone.root, ".dev.vars.example"), "utf8");
-    const devVars = withValues(example, {
-      TWILIO_API_BASE: urls.twilio,
-      TWILIO_MESSAGING_API_BASE: urls.twilio,
-      PUBLIC_URL: urls.worker,
-      VM_URL: urls.vm,
-      VM_TOKEN: randomBytes(16).toString("hex"),
-      ALLOWED_SENDERS: PHONES.join(","),
-    });
-    writeFileSync(join(clone.root, ".dev.vars"), devVars);
-    const parsed = readLocalVars(devVars);
-    if (!parsed.ok) throw new Error(`e2e .dev.vars: ${parsed.problems.join("; ")}`);
+    const vars = writeTestDevVars(clone.root, urls, PHONES);
 
     const logDir = join(REPO_ROOT, "test/artifacts/e2e");
     mkdirSync(logDir, { recursive: true });
@@ -82,7 +90,7 @@ async function launchE2eStack(label: string, resources: Resources): Promise<E2eS
     const specs = planStack({
       root: clone.root,
       ports,
-      vars: parsed.vars,
+      vars,
       model: { kind: "offline", url: urls.model },
       dataDir: join(clone.root, ".data/vm"),
       baseEnv: shellEnv(),
@@ -103,7 +111,7 @@ async function launchE2eStack(label: string, resources: Resources): Promise<E2eS
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`, { cause: error });
     }
-    return { urls, vars: parsed.vars, root: clone.root, stack, lines };
+    return { urls, vars, root: clone.root, stack, lines };
   } catch (error) {
     // A failed start cleans up after itself, not only when the resources are released.
     await stack?.stop();
