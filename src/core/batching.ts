@@ -1,27 +1,37 @@
-// Which queued messages form the next agent turn. A task that runs in a fresh session goes
-// alone (its own session, never the user's); everything else is batched in arrival order.
+// Which queued messages form the next agent turn. A batch belongs to one conversation: the one
+// of the oldest queued message; messages for other conversations keep their place in the queue.
+// A task that runs in a fresh session, and a Claude Code slash command, each go alone: the
+// first must never see the user's session, the second must be the whole first input of a run.
 export type QueuedKind = "user" | "task_chat" | "task_fresh";
-export type QueuedRef = { id: string; kind: QueuedKind };
-export type Batch = { ids: string[]; context: "chat" | "fresh" };
+export type QueuedRef = { id: string; kind: QueuedKind; conversationId: number; slash: boolean };
+export type Batch = { ids: string[]; context: "chat" | "fresh"; conversationId: number };
+
+const alone = (m: QueuedRef) => m.kind === "task_fresh" || m.slash;
 
 export function selectBatch(queued: readonly QueuedRef[], max: number): Batch | null {
   const first = queued[0];
   if (!first) return null;
-  if (first.kind === "task_fresh") return { ids: [first.id], context: "fresh" };
+  const conversationId = first.conversationId;
+  if (alone(first)) return { ids: [first.id], context: first.kind === "task_fresh" ? "fresh" : "chat", conversationId };
   const ids: string[] = [];
   for (const message of queued) {
-    if (message.kind === "task_fresh" || ids.length === max) break;
+    if (message.conversationId !== conversationId) continue;
+    if (alone(message) || ids.length === max) break;
     ids.push(message.id);
   }
-  return { ids, context: "chat" };
+  return { ids, context: "chat", conversationId };
 }
 
-/** Messages that may join a live run as further turns: only the user's, only in their chat. */
-export function injectable(queued: readonly QueuedRef[], runContext: "chat" | "fresh", max: number): string[] {
-  if (runContext === "fresh") return [];
+/**
+ * Messages that may join a live run as further turns: only the user's own, only for the run's
+ * conversation, never a slash command, and never into a task's fresh session.
+ */
+export function injectable(queued: readonly QueuedRef[], run: { context: "chat" | "fresh"; conversationId: number }, max: number): string[] {
+  if (run.context === "fresh") return [];
   const ids: string[] = [];
   for (const message of queued) {
-    if (message.kind !== "user" || ids.length === max) break;
+    if (message.conversationId !== run.conversationId) continue;
+    if (message.kind !== "user" || message.slash || ids.length === max) break;
     ids.push(message.id);
   }
   return ids;

@@ -1,5 +1,6 @@
-// WhatsApp messages that start with a /command, which the relay answers itself without waking
-// the agent: parsed into data here, carried out by the Durable Object.
+// WhatsApp messages that start with one of the relay's /commands, which it answers itself
+// without waking the agent: parsed into data here, carried out by the Durable Object.
+import { parseDeleteArgs, parseGitArgs, parseNameArg, parseNewArgs } from "./command-conversation";
 import { firstWord, parseScheduleArgs } from "./command-schedule";
 import { quoteInput } from "./quote-input";
 import type { ScheduleRequest } from "./schedule-validate";
@@ -11,7 +12,17 @@ export type ParsedCommand =
   | { type: "help" }
   | { type: "status" }
   | { type: "cancel" }
-  | { type: "new" }
+  /** `/new` alone and `/clear`: a fresh session in the current conversation's project. */
+  | { type: "new_session" }
+  | { type: "conversation_create"; name: string; repo: { url: string; branch: string | null } | null }
+  | { type: "conversation_list" }
+  /** A name or a number as /sessions shows them; resolved against the user's conversations. */
+  | { type: "conversation_switch"; target: string }
+  | { type: "conversation_rename"; name: string }
+  | { type: "conversation_delete"; name: string; confirmed: boolean }
+  | { type: "deep"; on: boolean }
+  | { type: "git_show" }
+  | { type: "git_set"; field: "name" | "email"; value: string }
   /** Not yet validated: pass `request` to validateScheduleSpec with the user's zone and now. */
   | { type: "schedule_create"; request: ScheduleRequest }
   | { type: "schedule_list" }
@@ -26,8 +37,14 @@ export type ParsedCommand =
 export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }> = [
   { usage: "/help", description: "this list" },
   { usage: "/status", description: "what is queued and what is running now" },
-  { usage: "/cancel", description: "stop the current run" },
-  { usage: "/new", description: "start a fresh agent session (forgets the conversation)" },
+  { usage: "/stop", description: "stop the current run (also /cancel)" },
+  { usage: "/new", description: "a fresh agent session in this conversation's project (also /clear)" },
+  { usage: "/new <name> [git-url] [branch]", description: "a new conversation with its own project (cloned from git-url), made current" },
+  { usage: "/sessions", description: "your conversations; /switch <name or number> makes one current" },
+  { usage: "@<name> <text>", description: "one message to that conversation, without switching" },
+  { usage: "/rename <name>", description: "rename this conversation; /delete <name> removes one (asks first)" },
+  { usage: "/deep, /end", description: "keep this conversation's agent warm for long work (2 h, renewed by use); stop" },
+  { usage: "/git name <name>, /git email <email>", description: "who your agent commits as; /git shows it" },
   { usage: '/schedule cron "0 9 * * 1-5" <prompt>', description: "a task on a cron schedule, in your time zone" },
   { usage: "/schedule every 2h <prompt>", description: "a task every 30m, 2h, 1d, 1h30m… (at least 1m)" },
   { usage: "/schedule at tomorrow 9:00 <prompt>", description: "a task once (also 2026-12-01 09:00, today 17:00, 17:00, 5pm)" },
@@ -42,7 +59,24 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
 ];
 
 export function helpText(): string {
-  return ["Commands (answered without waking the agent):", ...COMMAND_HELP.map((c) => `${c.usage} – ${c.description}`)].join("\n");
+  return [
+    "Commands (answered without waking the agent):",
+    ...COMMAND_HELP.map((c) => `${c.usage} – ${c.description}`),
+    "Any other /word goes to the agent as a Claude Code command (/compact, /init, /review, your project's own). //word sends /word to the agent even when it is one of mine.",
+  ].join("\n");
+}
+
+/**
+ * Every command word the relay owns (the contract's list): these never reach the agent. Those
+ * not built yet answer so, rather than reach the agent as something they are not.
+ */
+const RELAY_WORDS = new Set([
+  "help", "status", "stop", "cancel", "new", "sessions", "switch", "clear", "rename", "delete", "deep", "end",
+  "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "users", "allow", "deny", "budget",
+]);
+
+export function isRelayCommandWord(word: string): boolean {
+  return RELAY_WORDS.has(word.toLowerCase());
 }
 
 const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
@@ -55,11 +89,11 @@ function withoutArguments(name: string, args: string, command: ParsedCommand): P
   return args === "" ? command : invalid(`/${name} takes no arguments.`);
 }
 
-/** The command in `text`, or null when the text is not a command and goes to the agent. */
+/** The relay command in `text`, or null when the text goes to the agent (any other /word too). */
 export function parseCommand(text: string): ParsedCommand | null {
   const trimmed = text.trim();
   const match = COMMAND_WORD.exec(trimmed);
-  if (!match) return null;
+  if (!match || !isRelayCommandWord(match[1] ?? "")) return null;
   const name = (match[1] ?? "").toLowerCase();
   const args = trimmed.slice(match[0].length).trim();
   switch (name) {
@@ -67,8 +101,25 @@ export function parseCommand(text: string): ParsedCommand | null {
       return { type: "help" };
     case "status":
     case "cancel":
-    case "new":
       return withoutArguments(name, args, { type: name });
+    case "stop":
+      return withoutArguments(name, args, { type: "cancel" });
+    case "new":
+      return parseNewArgs(args);
+    case "clear":
+      return withoutArguments(name, args, { type: "new_session" });
+    case "sessions":
+      return withoutArguments(name, args, { type: "conversation_list" });
+    case "switch":
+    case "rename":
+      return parseNameArg(name, args);
+    case "delete":
+      return parseDeleteArgs(args);
+    case "deep":
+    case "end":
+      return withoutArguments(name, args, { type: "deep", on: name === "deep" });
+    case "git":
+      return parseGitArgs(args);
     case "vm":
       return withoutArguments(name, args, { type: "vm_health" });
     case "schedules":
@@ -83,6 +134,6 @@ export function parseCommand(text: string): ParsedCommand | null {
       return checked.ok ? { type: "tz_set", timeZone: checked.timeZone } : invalid(checked.reason);
     }
     default:
-      return invalid(`Unknown command /${quoteInput(match[1] ?? "")}. Send /help for the list.`);
+      return invalid(`/${name} is not available yet.`);
   }
 }

@@ -15,6 +15,16 @@ export function deliveryFailedNotice(errorCode: string): string {
 export const SESSION_LOST =
   "I couldn't find your earlier conversation on the agent, so I started a fresh one. The earlier context is lost.";
 
+/** The session was lost, and the fresh one starts with the chat's last exchanges. */
+export function sessionRestoredNotice(exchanges: number): string {
+  return `I couldn't find your earlier session on the agent, so I started a fresh one and gave it the last ${exchanges} exchange${exchanges === 1 ? "" : "s"} of this chat to carry on from.`;
+}
+
+/** A clone whose instance died before it finished. */
+export function cloneInterruptedNotice(name: string): string {
+  return `⚠️ Cloning the repository for ${name} was interrupted, so ${name} was not created. Send the /new command again.`;
+}
+
 const EXCERPT_CHARS = 60;
 
 function excerpt(text: string): string {

@@ -16,6 +16,8 @@ export const outboxKeys = {
   sessionLost: (vmRunId: string) => `session-lost:${vmRunId}`,
   /** What the user reads when run `runId` ends without an answer. */
   gaveUp: (runId: string) => `gave-up:${runId}`,
+  /** How the clone into workspace `workspace` went (done, failed or interrupted): said once. */
+  cloneDone: (workspace: string) => `clone:${workspace}`,
   /** "A reply could not be delivered", once per outbox message lost to a permanent error. */
   deliveryFailed: (outboxId: number) => `undelivered:${outboxId}`,
   /** Whether a key is a deliveryFailed notice's: its own loss is not announced again. */

@@ -1,83 +1,103 @@
 // Answers the user's /commands from the relay's own state, without waking the agent. Runs
-// inside the transaction that stores the command, so the answer is durable with it.
+// inside the transaction that stores the command, so the answer is durable with it; what the VM
+// must do is returned, and done after the webhook has its answer.
+import { formatUsd } from "../core/format-ago";
 import { helpText, type ParsedCommand } from "../core/commands";
 import type { RunFailure } from "../core/run-policy";
 import { formatInZone } from "../core/schedule-format";
-import type { MessagesRepo } from "./db/messages-repo";
-import type { RunsRepo } from "./db/runs-repo";
-import { createSchedule, listSchedules, manageSchedule, setTimeZone, type ScheduleServiceDeps } from "./schedule-service";
+import {
+  type ConversationCommandDeps,
+  createConversation,
+  deleteConversation,
+  gitCommand,
+  listConversations,
+  type Reply,
+  renameConversation,
+  setDeepMode,
+  startFreshSession,
+  switchConversation,
+} from "./conversation-commands";
+import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps, setTimeZone } from "./schedule-service";
 import { timeZoneOf } from "./schedules";
 
-export type CommandDeps = ScheduleServiceDeps & {
-  runs: RunsRepo;
-  messages: MessagesRepo;
-  /** Records a run's failure as run-effects does (within the command's transaction). */
-  failRun: (runId: string, failure: RunFailure, now: number) => void;
-};
+export type CommandDeps = ScheduleServiceDeps &
+  ConversationCommandDeps & {
+    /** Records a run's failure as run-effects does (within the command's transaction). */
+    failRun: (runId: string, failure: RunFailure, now: number) => void;
+  };
 
-export type CommandAnswer = {
-  /** What the user reads; empty when a notice written elsewhere already says it. */
-  text: string;
-  /** The live run to stop at the VM once the answer is stored. */
-  cancelVmRunId: string | null;
-  /** Probe the VM and answer with what it says (admins' /vm), after the transaction. */
-  checkVm: boolean;
-};
+export type CommandAnswer = Reply;
 
-export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { isAdmin: boolean }, now: number): CommandAnswer {
-  const reply = (text: string): CommandAnswer => ({ text, cancelVmRunId: null, checkVm: false });
+export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { phone: string; isAdmin: boolean }, now: number): CommandAnswer {
+  const say = (text: string): CommandAnswer => ({ text, after: null });
   switch (command.type) {
     case "help":
-      return reply(helpText());
+      return say(helpText());
     case "status":
-      return reply(statusText(d, now));
+      return say(statusText(d, now));
     case "cancel": {
       const run = d.runs.open();
-      if (!run) return reply("Nothing is running.");
-      if (run.phase === "streaming") return { text: "Stopping the current run…", cancelVmRunId: run.vmRunId, checkVm: false };
+      if (!run) return say("Nothing is running.");
+      if (run.phase === "streaming") return { text: "Stopping the current run…", after: { kind: "cancel", vmRunId: run.vmRunId } };
       // Not streaming yet: end it here; the VM is told too, in case its start is in flight.
       d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
-      return { text: "", cancelVmRunId: run.vmRunId, checkVm: false };
+      return { text: "", after: { kind: "cancel", vmRunId: run.vmRunId } };
     }
-    case "new": {
-      d.settings.set("session_id", null);
-      // A live run must not bring its session back, nor take the next messages as input.
-      const run = d.runs.open();
-      if (run) d.runs.detachFromConversation(run.id, now);
-      return reply("Your next message starts a fresh agent session; the earlier conversation is set aside.");
-    }
+    case "new_session":
+      return startFreshSession(d, now);
+    case "conversation_create":
+      return createConversation(d, command.name, command.repo, now);
+    case "conversation_list":
+      return say(listConversations(d, now));
+    case "conversation_switch":
+      return say(switchConversation(d, command.target));
+    case "conversation_rename":
+      return say(renameConversation(d, command.name));
+    case "conversation_delete":
+      return deleteConversation(d, command.name, command.confirmed);
+    case "deep":
+      return say(setDeepMode(d, command.on, now));
+    case "git_show":
+      return say(gitCommand(d, sender.phone, null));
+    case "git_set":
+      return say(gitCommand(d, sender.phone, { field: command.field, value: command.value }));
     case "schedule_create":
-      return reply(createSchedule(d, command.request, now).text);
+      return say(createSchedule(d, command.request, d.conversations.currentId(), now).text);
     case "schedule_list":
-      return reply(listSchedules(d).text);
+      return say(listSchedules(d).text);
     case "schedule_manage":
-      return reply(manageSchedule(d, command.action, command.id, now).text);
+      return say(manageSchedule(d, command.action, command.id, now).text);
     case "tz_show": {
       const zone = timeZoneOf(d.settings);
-      return reply(`Your time zone is ${zone} (now ${formatInZone(now, zone)}). Change it with /tz Europe/London.`);
+      return say(`Your time zone is ${zone} (now ${formatInZone(now, zone)}). Change it with /tz Europe/London.`);
     }
     case "tz_set":
-      return reply(setTimeZone(d, command.timeZone, now).text);
+      return say(setTimeZone(d, command.timeZone, now).text);
     case "vm_health":
-      return sender.isAdmin ? { text: "", cancelVmRunId: null, checkVm: true } : reply("/vm is for admins only.");
+      return sender.isAdmin ? { text: "", after: { kind: "health" } } : say("/vm is for admins only.");
     case "invalid":
-      return reply(command.reason);
+      return say(command.reason);
   }
 }
 
 function statusText(d: CommandDeps, now: number): string {
   const run = d.runs.open();
   const queued = d.messages.countQueued();
+  const current = d.conversations.current();
   const lines: string[] = [];
   if (!run) lines.push("The agent is idle.");
   else {
     const minutes = Math.max(0, Math.round((now - run.createdAt) / 60_000));
     const state = run.phase === "waiting" && run.nextAttemptAt > now ? `waiting to retry (attempt ${run.vmAttempt})` : "running";
-    lines.push(`The agent is ${state}, started ${minutes} min ago${run.context === "fresh" ? " (a scheduled task)" : ""}.`);
+    const where = d.conversations.repo.get(run.conversationId)?.name ?? "a deleted conversation";
+    lines.push(`The agent is ${state} in ${where}, started ${minutes} min ago${run.context === "fresh" ? " (a scheduled task)" : ""}.`);
   }
   lines.push(queued === 0 ? "Nothing is queued." : `${queued} message${queued === 1 ? "" : "s"} queued.`);
-  const session = d.settings.get("session_id");
-  lines.push(session ? `Conversation: ${session.slice(0, 8)}… (/new starts a fresh one).` : "Conversation: none yet (the next message starts one).");
+  if (current) {
+    const deep = current.deepUntil !== null && current.deepUntil > now ? ", deep mode on" : "";
+    const session = current.sessionId ? `session ${current.sessionId.slice(0, 8)}…` : "no session yet";
+    lines.push(`Current conversation: ${current.name} (${session}${deep}; ${current.turns} turns, ${formatUsd(current.costUsd)}). /sessions lists them all.`);
+  }
   const tasks = d.schedules.countLive();
   if (tasks > 0) lines.push(`${tasks} scheduled task${tasks === 1 ? "" : "s"} (/schedules).`);
   return lines.join("\n");

@@ -3,53 +3,24 @@
 // any change it asks the pure wake plan (core/wake-plan.ts) when to wake next.
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
-import { chunkReply } from "../core/chunk-reply";
-import { parseCommand } from "../core/commands";
 import { logEvent } from "../core/log";
-import { ackQueued, vmHealthNotice } from "../core/notices";
+import { vmHealthNotice } from "../core/notices";
 import { outboxKeys } from "../core/outbox-keys";
 import { planWake, watchdogRefreshAt } from "../core/wake-plan";
-import { answerCommand, type CommandDeps } from "./command-handler";
-import { createMessagesRepo, type Media } from "./db/messages-repo";
+import { composeUnits, type Repos } from "./compose-units";
+import { finishClone, type VmAction } from "./conversation-commands";
+import type { Conversations } from "./conversations";
 import { migrate } from "./db/migrate";
-import { createOutboxRepo } from "./db/outbox-repo";
-import { createRunsRepo } from "./db/runs-repo";
-import { createSchedulesRepo } from "./db/schedules-repo";
-import { createSettingsRepo } from "./db/settings-repo";
 import { createSql, type Sql } from "./db/sql";
-import { createToolCallsRepo } from "./db/tool-calls-repo";
-import { createOutbox, type DeliveryStatus, type Log, type Outbox } from "./outbox";
+import { type InboundMessage, type InboxDeps, receive } from "./inbox";
+import type { DeliveryStatus, Log, Outbox } from "./outbox";
 import { pruneIfDue, type RetentionDeps } from "./retention";
-import { createRunDriver, STREAM_SLICE_MS, type RunDriver } from "./run-driver";
-import { applyFailure, type RunEffectsDeps } from "./run-effects";
-import { runRelayTool } from "./schedule-service";
-import { createSchedules, type Schedules } from "./schedules";
-import { createTwilioClient, type TwilioClient } from "./twilio-client";
-import { createVmClient, type VmClient } from "./vm-client";
+import { type RunDriver, STREAM_SLICE_MS } from "./run-driver";
+import type { Schedules } from "./schedules";
+import type { VmClient } from "./vm-client";
 
+export type { InboundMessage } from "./inbox";
 export type { DeliveryStatus } from "./outbox";
-
-export type InboundMessage = {
-  messageId: string;
-  body: string;
-  media: Media[];
-  receivedAt: number;
-  /** The Worker's externally visible origin, for the status callback URL. */
-  publicOrigin: string;
-};
-
-/** The object's tables, one repository per group; each unit is handed only those it owns or reads. */
-function createRepos(sql: Sql) {
-  return {
-    messages: createMessagesRepo(sql),
-    runs: createRunsRepo(sql),
-    outbox: createOutboxRepo(sql),
-    settings: createSettingsRepo(sql),
-    schedules: createSchedulesRepo(sql),
-    toolCalls: createToolCallsRepo(sql),
-  };
-}
-type Repos = ReturnType<typeof createRepos>;
 
 /** A pump started by a message reads the stream this long before handing over to the alarm. */
 const DIRECT_SLICE_MS = 20_000;
@@ -62,7 +33,8 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly outbox: Outbox;
   private readonly schedules: Schedules;
   private readonly runs: RunDriver;
-  private readonly commands: CommandDeps;
+  private readonly conversations: Conversations;
+  private readonly inbox: InboxDeps;
   private readonly log: Log;
   /** This instance is driving runs (a pump is in progress). */
   private pumping = false;
@@ -80,47 +52,9 @@ export class PhoneAgent extends DurableObject<Env> {
     const loaded = loadConfig(env);
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
-    const twilio = this.twilioClient();
-    this.vm = this.config?.vm ? createVmClient({ vmUrl: this.config.vm.url, vmToken: this.config.vm.token }) : null;
     this.sql = createSql(ctx.storage);
-    const sql = this.sql;
-    const repos = createRepos(sql);
-    this.repos = repos;
-    const { messages, settings } = repos;
-    this.outbox = createOutbox({
-      repo: repos.outbox,
-      settings,
-      messages,
-      twilio,
-      to: phone,
-      publicUrl: this.config?.publicUrl ?? null,
-      templateSid: this.config?.twilio.templateSid ?? null,
-      log: this.log,
-    });
-    this.schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction });
-    const scheduleService = { schedules: repos.schedules, settings, countHeld: this.outbox.countHeld };
-    const effects: RunEffectsDeps = {
-      transaction: sql.transaction,
-      messages,
-      runs: repos.runs,
-      toolCalls: repos.toolCalls,
-      settings,
-      outbox: this.outbox,
-      schedules: this.schedules,
-      tools: (name, args, now) => runRelayTool(scheduleService, name, args, now),
-      log: this.log,
-    };
-    this.commands = { ...scheduleService, runs: repos.runs, messages, failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now) };
-    this.runs = createRunDriver({
-      ...effects,
-      schedules: this.schedules,
-      vm: this.vm,
-      userId: phone,
-      sendTyping: async () => {
-        const sid = messages.lastInbound()?.id;
-        if (twilio && sid) await twilio.sendTyping(sid);
-      },
-    });
+    const units = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log });
+    ({ vm: this.vm, repos: this.repos, outbox: this.outbox, schedules: this.schedules, conversations: this.conversations, runs: this.runs, inbox: this.inbox } = units);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage);
       if (applied.length > 0) this.log("migrated", { applied });
@@ -132,43 +66,19 @@ export class PhoneAgent extends DurableObject<Env> {
   async enqueue(message: InboundMessage): Promise<{ stored: boolean }> {
     const now = Date.now();
     const rowsBefore = this.sql.rowsWritten();
-    const { messages, runs, outbox, settings } = this.repos;
-    const command = message.media.length === 0 ? parseCommand(message.body) : null;
-    const stored = this.sql.transaction(() => {
-      if (!messages.insert({ id: message.messageId, body: message.body, media: message.media, receivedAt: message.receivedAt, now })) return null;
-      settings.set("public_origin", message.publicOrigin);
-      // The user wrote: WhatsApp's window is open again for whatever was held.
-      this.outbox.releaseHeld(now);
-      if (!command) {
-        // One acknowledgement per run, however many messages wait behind it.
-        const run = runs.open();
-        if (run) outbox.upsertPending({ dedupeKey: outboxKeys.ack(run.id), body: ackQueued(messages.countQueued()), now });
-        return { cancelVmRunId: null, checkVm: false };
-      }
-      messages.settle(message.messageId, "done", now);
-      const answer = answerCommand(command, this.commands, { isAdmin: this.config?.adminSenders.has(this.phone) ?? false }, now);
-      // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
-      if (answer.text) chunkReply(answer.text).forEach((body, part) => this.outbox.add({ dedupeKey: outboxKeys.command(message.messageId, part), body, now }));
-      return answer;
-    });
-    this.log(stored ? "message_queued" : "message_duplicate", {
-      messageId: message.messageId,
-      command: command?.type,
-      rowsWritten: this.sql.rowsWritten() - rowsBefore,
-    });
+    const stored = receive(this.inbox, message, now);
+    this.log(stored ? "message_queued" : "message_duplicate", { messageId: message.messageId, command: stored?.command, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+    if (!stored) return { stored: false };
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
-    if (stored?.cancelVmRunId && this.vm) this.ctx.waitUntil(this.vm.cancel(stored.cancelVmRunId));
-    if (stored?.checkVm) this.ctx.waitUntil(this.answerVmHealth(message.messageId));
-    if (stored) {
-      this.runs.wake();
-      // The alarm first, so the work is safe even if this instance dies; then start at once.
-      // The object stays resident while the pump's I/O is in flight (waitUntil does not extend
-      // a Durable Object's life); if it is evicted anyway, that alarm resumes the work.
-      const startPump = !this.pumping;
-      await this.replan(startPump);
-      if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
-    }
-    return { stored: stored !== null };
+    if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
+    this.runs.wake();
+    // The alarm first, so the work is safe even if this instance dies; then start at once.
+    // The object stays resident while the pump's I/O is in flight (waitUntil does not extend
+    // a Durable Object's life); if it is evicted anyway, that alarm resumes the work.
+    const startPump = !this.pumping;
+    await this.replan(startPump);
+    if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
+    return { stored: true };
   }
 
   /** Applies a Twilio status callback (see Outbox.applyStatus). */
@@ -214,6 +124,7 @@ export class PhoneAgent extends DurableObject<Env> {
       for (;;) {
         const now = clock();
         this.claimTasks(now);
+        this.conversations.failStaleClones(now);
         await this.sendDue(now);
         await this.replan();
         limits.until = this.otherWorkDueAt();
@@ -260,7 +171,7 @@ export class PhoneAgent extends DurableObject<Env> {
       pumping: this.pumping || pumpStarting,
       run: run && { phase: run.phase === "streaming" ? "streaming" : "waiting", nextAttemptAt: run.nextAttemptAt },
       queued: messages.countQueued(),
-      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt()],
+      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.conversations.nextDueAt()],
     });
     if (plan.action === "keep") return;
     // Noted before the call, so a plan made while it is under way sees it.
@@ -274,20 +185,35 @@ export class PhoneAgent extends DurableObject<Env> {
     if (claimed > 0) this.log("tasks_claimed", { tasks: claimed });
   }
 
-  private async answerVmHealth(messageId: string): Promise<void> {
-    const text = vmHealthNotice((await this.vm?.health()) ?? null);
-    const now = Date.now();
-    this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body: text, now });
+  /** What a command asked of the VM, once the webhook has its answer. */
+  private async afterCommand(action: VmAction, messageId: string): Promise<void> {
+    const vm = this.vm;
+    switch (action.kind) {
+      case "cancel":
+        await vm?.cancel(action.vmRunId);
+        return;
+      case "delete_workspace": {
+        const done = await vm?.deleteWorkspace(this.phone, action.workspace);
+        if (!done?.ok) this.log("workspace_delete_failed", { workspace: action.workspace, detail: done ? done.detail : "no VM" });
+        return;
+      }
+      case "health":
+        this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body: vmHealthNotice((await vm?.health()) ?? null), now: Date.now() });
+        break;
+      case "clone": {
+        const result = vm
+          ? await vm.createWorkspace({ userId: this.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })
+          : ({ ok: false, message: "the agent VM is not configured." } as const);
+        const now = Date.now();
+        this.sql.transaction(() => finishClone({ conversations: this.conversations, outbox: this.repos.outbox }, action.conversationId, result, now));
+        break;
+      }
+    }
     this.runs.wake();
     await this.replan();
   }
 
   private get phone(): string {
     return this.ctx.id.name ?? "";
-  }
-
-  private twilioClient(): TwilioClient | null {
-    const twilio = this.config?.twilio;
-    return twilio?.accountSid && twilio.authToken ? createTwilioClient({ ...twilio, accountSid: twilio.accountSid, authToken: twilio.authToken }) : null;
   }
 }

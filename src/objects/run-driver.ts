@@ -9,6 +9,8 @@ import { readLines } from "../core/ndjson";
 import type { RunFailure } from "../core/run-policy";
 import type { QueuedMessage } from "./db/messages-repo";
 import type { Run } from "./db/runs-repo";
+import { DEEP_MODE_MS } from "./conversation-commands";
+import type { Conversation } from "./db/conversations-repo";
 import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
 import type { Schedules } from "./schedules";
 import type { VmClient } from "./vm-client";
@@ -21,12 +23,16 @@ const STREAM_IDLE_TIMEOUT_MS = 45_000;
 const STREAM_OPEN_TIMEOUT_MS = 30_000;
 const TYPING_REFRESH_MS = 20_000;
 const TYPING_DELAY_MS = 1_500;
+/** A batch is one conversation's: look past other conversations' messages for its own. */
+const MAX_QUEUED_LOOKAHEAD = 50;
 
 export type RunDriverDeps = RunEffectsDeps & {
   schedules: Pick<Schedules, "recordResult" | "recordFailure" | "markStarted">;
   vm: VmClient | null;
   /** The user's stable id on the VM: the phone number. */
   userId: string;
+  /** Who the agent commits as. */
+  gitIdentity: () => { name: string; email: string };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
 };
@@ -83,12 +89,13 @@ export function createRunDriver(d: RunDriverDeps) {
   };
 
   const startNextBatch = (now: number): Run | null => {
-    const queued = d.messages.queued(MAX_MESSAGES_PER_TURN);
+    const queued = d.messages.queued(MAX_QUEUED_LOOKAHEAD);
     const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
     if (!batch) return null;
     return d.transaction(() => {
-      const sessionId = batch.context === "chat" ? d.settings.get("session_id") : null;
-      const run = d.runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, now });
+      const conversation = d.conversations.repo.get(batch.conversationId);
+      const sessionId = batch.context === "chat" ? (conversation?.sessionId ?? null) : null;
+      const run = d.runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, conversationId: batch.conversationId, now });
       d.messages.assignToRun(batch.ids, run.id, now);
       d.schedules.markStarted(
         queued.filter((m) => batch.ids.includes(m.id)),
@@ -106,8 +113,24 @@ export function createRunDriver(d: RunDriverDeps) {
     }
   };
 
+  /** The run's input: its messages, the first preceded by the chat's last exchanges if its session was lost. */
+  const inputOf = (run: Run): InputMessage[] => {
+    const input = d.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput);
+    const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
+    const [first, ...rest] = input;
+    return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
+  };
+
+  /** Deep mode: kept warm for another DEEP_MODE_MS after this use. */
+  const keepWarmFor = (conversation: Conversation | null, now: number): number | undefined => {
+    if (!conversation?.deepUntil || conversation.deepUntil <= now) return undefined;
+    d.conversations.repo.setDeepUntil(conversation.id, now + DEEP_MODE_MS);
+    return DEEP_MODE_MS;
+  };
+
   const open = async (run: Run, now: number): Promise<RunStep> => {
     if (!d.vm) return fail(run, { kind: "transport", reason: "unreachable" }, "VM_URL/VM_TOKEN not configured", now);
+    const conversation = d.conversations.repo.get(run.conversationId);
     const abort = new AbortController();
     const giveUp = setTimeout(() => abort.abort(), STREAM_OPEN_TIMEOUT_MS);
     const opened =
@@ -117,12 +140,16 @@ export function createRunDriver(d: RunDriverDeps) {
               runId: run.vmRunId,
               userId: d.userId,
               sessionId: run.sessionId,
-              messages: d.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput),
+              messages: inputOf(run),
+              // Its conversation's project; "main" is the one directory every user had before.
+              workspace: conversation?.workspace ?? "main",
+              gitIdentity: d.gitIdentity(),
               // A task in its own session neither sees nor changes the user's schedules.
               options: {
                 permissionMode: "bypassPermissions",
                 scheduleTools: run.context === "chat",
                 appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
+                keepWarmMs: run.context === "chat" ? keepWarmFor(conversation, now) : undefined,
               },
             },
             abort.signal,
@@ -147,7 +174,7 @@ export function createRunDriver(d: RunDriverDeps) {
     // Only into the run whose stream this instance reads, and only while it is still that VM run.
     const current = d.runs.get(run.id);
     if (!d.vm || !current || current.phase === "finished" || current.vmRunId !== run.vmRunId) return false;
-    const ids = injectable(d.messages.queued(MAX_MESSAGES_PER_TURN), current.context, MAX_MESSAGES_PER_TURN);
+    const ids = injectable(d.messages.queued(MAX_QUEUED_LOOKAHEAD), current, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
     const sent = await d.vm.input(run.vmRunId, turn.map(toInput));

@@ -3,28 +3,32 @@
 import type { RunEvent } from "../protocol/vm-protocol";
 import { chunkReply } from "../core/chunk-reply";
 import { formatForWhatsApp } from "../core/whatsapp-format";
-import { agentErrorReply, giveUpNotice, SESSION_LOST, taskFailureNotice } from "../core/notices";
+import { agentErrorReply, giveUpNotice, SESSION_LOST, sessionRestoredNotice, taskFailureNotice } from "../core/notices";
 import { outboxKeys } from "../core/outbox-keys";
 import { decideOnFailure, type RunFailure } from "../core/run-policy";
 import type { MessagesRepo } from "./db/messages-repo";
 import type { RunsRepo } from "./db/runs-repo";
-import type { SettingsRepo } from "./db/settings-repo";
 import type { Transaction } from "./db/sql";
 import type { ToolAnswer, ToolCallsRepo } from "./db/tool-calls-repo";
+import type { Conversations } from "./conversations";
 import type { Log, Outbox } from "./outbox";
 import type { Schedules } from "./schedules";
 
-/** Carries out one of the agent's relay tools; runs inside the event's transaction. */
-export type ToolRunner = (name: string, args: Record<string, unknown>, now: number) => ToolAnswer;
+/** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
+export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number) => ToolAnswer;
+
+/** A conversation's last exchanges, leaving out one run's own messages (see core/transcript.ts). */
+export type TranscriptOf = (conversationId: number, exceptRunId: string) => { text: string; entries: number } | null;
 
 export type RunEffectsDeps = {
   transaction: Transaction;
   messages: MessagesRepo;
   runs: RunsRepo;
   toolCalls: ToolCallsRepo;
-  /** Holds the conversation's agent session id. */
-  settings: SettingsRepo;
+  /** Each conversation holds its agent session id; replies of one not current are prefixed. */
+  conversations: Pick<Conversations, "repo" | "prefixFor">;
   outbox: Pick<Outbox, "add">;
+  transcriptOf: TranscriptOf;
   schedules: Pick<Schedules, "recordResult" | "recordFailure">;
   tools: ToolRunner;
   log: Log;
@@ -37,7 +41,7 @@ export const MAX_MESSAGES_PER_TURN = 10;
 export type ApplyOutcome = "replay" | "applied" | "terminal" | "invalid";
 
 export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string, event: RunEvent, now: number): ApplyOutcome {
-  const { messages, runs, outbox, settings } = d;
+  const { messages, runs, outbox, conversations } = d;
   // A progress line changes nothing: applying it twice is harmless, so it costs no write.
   if (event.type === "progress") return runs.get(runId) ? "applied" : "replay";
   return d.transaction(() => {
@@ -49,8 +53,8 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
     // finishes the run (a replay then finds it finished) or starts it anew on a new VM run.
     const terminal = event.type === "done" || event.type === "error";
     if (!terminal && !runs.advanceSeq(runId, vmRunId, event.seq, now, event.type === "result" ? { costUsd: event.costUsd } : undefined)) return "replay";
-    // A task in a fresh session must never replace the user's conversation.
-    const keepSession = (sessionId: string) => run.context === "chat" && settings.set("session_id", sessionId);
+    // A task in a fresh session must never replace the conversation's session.
+    const keepSession = (sessionId: string) => run.context === "chat" && conversations.repo.setSession(run.conversationId, sessionId);
     switch (event.type) {
       case "session":
         keepSession(event.sessionId);
@@ -58,11 +62,12 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
       case "result": {
         const answered = event.messageIds.flatMap((id) => messages.get(id) ?? []);
         const tasks = answered.flatMap((m) => d.schedules.recordResult(m, { ...event, now }) ?? []);
-        const prefix = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
-        const text = prefix + (event.isError ? agentErrorReply(event.text) : event.text);
+        const taskLine = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
+        const text = conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text) : event.text);
         const parts = chunkReply(formatForWhatsApp(text));
-        parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, now }));
+        parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
         messages.finish(event.messageIds, runId, "done", now);
+        conversations.repo.recordTurn(run.conversationId, event.costUsd, now);
         keepSession(event.sessionId);
         // Counted on the run (results, cost) and logged once with run_finished: a log line costs
         // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
@@ -76,7 +81,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
       case "tool_call": {
         // Applied once with its answer stored: a replay is answered again, never re-applied. A
         // task in its own session is offered no tools, so a call from it is refused, not run.
-        const answer = run.context === "chat" ? d.tools(event.name, event.args, now) : { ok: false, text: "This run has no relay tools." };
+        const answer = run.context === "chat" ? d.tools(event.name, event.args, run.conversationId, now) : { ok: false, text: "This run has no relay tools." };
         d.toolCalls.record(vmRunId, event.callId, answer, now);
         d.log("run_tool_call", { runId, tool: event.name, ok: answer.ok });
         return "applied";
@@ -105,7 +110,7 @@ function carriesAll(messages: MessagesRepo, runId: string, ids: readonly string[
 
 /** Decides and records what a failure means; call inside a transaction. */
 export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq: number; reason?: string; message: string }): void {
-  const { messages, runs, outbox, settings } = d;
+  const { messages, runs, outbox, conversations } = d;
   const run = runs.get(runId);
   if (!run || run.phase === "finished") return;
   const decision = decideOnFailure(failure, run, now);
@@ -122,10 +127,12 @@ export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailu
         now,
       );
       if (decision.freshSession) {
-        settings.set("session_id", null);
-        outbox.add({ dedupeKey: outboxKeys.sessionLost(run.vmRunId), body: SESSION_LOST, now });
+        conversations.repo.setSession(run.conversationId, null);
+        // The fresh session starts from the chat's last exchanges (see run-driver's open()).
+        const restored = run.context === "chat" ? d.transcriptOf(run.conversationId, runId) : null;
+        outbox.add({ dedupeKey: outboxKeys.sessionLost(run.vmRunId), body: restored ? sessionRestoredNotice(restored.entries) : SESSION_LOST, now });
       }
-      const sessionId = decision.freshSession || run.context === "fresh" ? null : settings.get("session_id");
+      const sessionId = decision.freshSession || run.context === "fresh" ? null : (conversations.repo.get(run.conversationId)?.sessionId ?? null);
       runs.retryWithNewVmRun(runId, { at: decision.at, sessionId, fresh: decision.freshSession, now });
       return;
     }

@@ -17,14 +17,18 @@ export type ScheduleServiceDeps = {
   settings: SettingsRepo;
   /** Messages held for WhatsApp's 24-hour window, which /schedules mentions. */
   countHeld: () => number;
+  /** The name of a conversation (tasks belong to one); null once it is gone. */
+  conversationName: (id: number) => string | null;
 };
 
-export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest, now: number): ServiceReply {
+/** A task belongs to the conversation it is created in, and runs in that conversation's project. */
+export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest, conversationId: number, now: number): ServiceReply {
   const timeZone = timeZoneOf(d.settings);
   const checked = validateScheduleSpec(request, { timeZone, now, existingCount: d.schedules.countLive() });
   if (!checked.ok) return { ok: false, text: checked.reason };
-  const s = d.schedules.create({ ...checked.schedule, now });
-  const where = s.context === "fresh" ? "in a fresh session" : "in our conversation";
+  const s = d.schedules.create({ ...checked.schedule, conversationId, now });
+  const name = d.conversationName(conversationId) ?? "this conversation";
+  const where = s.context === "fresh" ? `in a fresh session in ${name}'s project` : `in ${name}, in its session`;
   return {
     ok: true,
     text: `Task #${s.id} scheduled: ${describeSchedule(s.spec, timeZone)}, ${where}. First run ${formatInZone(checked.schedule.nextRunAt, timeZone)} (${timeZone}).`,
@@ -37,7 +41,8 @@ export function listSchedules(d: ScheduleServiceDeps): ServiceReply {
     const last = d.schedules.lastRun(s.id);
     const next = s.status === "active" && s.nextRunAt !== null ? `next ${formatInZone(s.nextRunAt, timeZone)}` : s.status;
     const lastText = last ? `, last: ${last.status}${last.resultExcerpt ? ` “${last.resultExcerpt.slice(0, 60)}”` : ""}` : "";
-    return `#${s.id} ${describeSchedule(s.spec, timeZone)}: ${next}${lastText}\n   ${s.prompt.slice(0, 80)}`;
+    const where = d.conversationName(s.conversationId) ?? "a deleted conversation";
+    return `#${s.id} [${where}] ${describeSchedule(s.spec, timeZone)}: ${next}${lastText}\n   ${s.prompt.slice(0, 80)}`;
   });
   const held = d.countHeld();
   const heldLine =
@@ -97,12 +102,13 @@ const IdArgs = z.object({ id: z.coerce.number().int().positive() });
 const ZoneArgs = z.object({ timeZone: z.string().min(1).max(64) });
 
 /** The agent's tool calls (see src/protocol/relay-tools.ts), validated like commands. */
-export function runRelayTool(d: ScheduleServiceDeps, name: string, args: Record<string, unknown>, now: number): ServiceReply {
+/** `conversationId`: the conversation of the run that called the tool; its tasks belong there. */
+export function runRelayTool(d: ScheduleServiceDeps, name: string, args: Record<string, unknown>, conversationId: number, now: number): ServiceReply {
   const idOf = () => IdArgs.safeParse(args);
   switch (name) {
     case "schedule_create": {
       const parsed = parseScheduleRequest(args);
-      return parsed.ok ? createSchedule(d, parsed.request, now) : { ok: false, text: parsed.reason };
+      return parsed.ok ? createSchedule(d, parsed.request, conversationId, now) : { ok: false, text: parsed.reason };
     }
     case "schedule_list":
       return listSchedules(d);

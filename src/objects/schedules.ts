@@ -55,7 +55,7 @@ export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo
           const id = `task-${schedule.id}-${dueAt}`;
           if (repo.addRun({ id, scheduleId: schedule.id, dueAt, now })) {
             const kind = schedule.context === "fresh" ? "task_fresh" : "task_chat";
-            d.messages.insert({ id, body: schedule.prompt, media: [], kind, scheduleId: schedule.id, now });
+            d.messages.insert({ id, body: schedule.prompt, media: [], kind, scheduleId: schedule.id, conversationId: schedule.conversationId, now });
             claimed++;
           }
           const next = nextRunAt(schedule.spec, zone, now);

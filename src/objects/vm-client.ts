@@ -3,14 +3,23 @@ import {
   EVENT_STREAM_CONTENT_TYPE,
   type InputMessage,
   type StartRunRequestInput,
+  type CreateWorkspaceRequest,
   VM_ROUTES,
   VmHealthSchema,
+  WorkspaceCreatedSchema,
+  WorkspaceErrorSchema,
 } from "../protocol/vm-protocol";
 import type { TransportFailure } from "../core/run-policy";
 
 export type VmFailure = { failure: TransportFailure; detail: string };
 export type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);
 export type VmConnection = { vmUrl: string; vmToken: string };
+
+/** A clone runs outside the webhook, but never unbounded: the VM's own limit is 5 min. */
+const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
+
+/** How a workspace creation went, in words for the user when it did not. */
+export type WorkspaceOutcome = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
 
 export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
   const call = async (path: string, init: RequestInit): Promise<Response | VmFailure> => {
@@ -72,6 +81,25 @@ export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (inpu
       if (!(res instanceof Response)) return { ok: false, ...res };
       await res.body?.cancel();
       return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` };
+    },
+    /** Creates a conversation's project directory on the VM, cloning into it when asked. */
+    async createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceOutcome> {
+      const res = await call(VM_ROUTES.workspaces, { method: "POST", body: JSON.stringify(request), signal: AbortSignal.timeout(CLONE_CALL_TIMEOUT_MS) });
+      if (!(res instanceof Response)) return { ok: false, message: "the agent VM could not be reached." };
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok) {
+        const created = WorkspaceCreatedSchema.safeParse(body);
+        return created.success ? { ok: true, branch: created.data.branch, files: created.data.files, ms: created.data.ms } : { ok: false, message: "the agent VM answered something I could not read." };
+      }
+      const refused = WorkspaceErrorSchema.safeParse(body);
+      return { ok: false, message: refused.success ? refused.data.message : `the agent VM answered ${res.status}.` };
+    },
+    async deleteWorkspace(userId: string, workspace: string): Promise<VmResult<object>> {
+      const res = await call(VM_ROUTES.workspace(workspace, userId), { method: "DELETE" });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      // Gone already is as good as deleted.
+      return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` };
     },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */
     async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {

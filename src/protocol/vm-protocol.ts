@@ -11,6 +11,13 @@ export const VM_ROUTES = {
   runInput: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/input`,
   runCancel: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/cancel`,
   toolResult: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/tool-result`,
+  /** `POST` a `CreateWorkspaceRequest`. The VM registers `DELETE ${workspaces}/:workspace`. */
+  workspaces: "/v1/workspaces",
+  /**
+   * `DELETE`: one workspace of one user. The user id goes in the query, percent-encoded: a raw
+   * "+" of an E.164 number would read as a space.
+   */
+  workspace: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */
@@ -25,6 +32,25 @@ export const InputMessageSchema = z.object({
 });
 export type InputMessage = z.infer<typeof InputMessageSchema>;
 
+/**
+ * A conversation's project directory, named by the relay with an id that survives renames.
+ * "main" is the directory every user had before conversations (its sessions still resume).
+ */
+export const WorkspaceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "workspace ids are 1-40 of [a-z0-9_-], starting with a letter or digit");
+export type WorkspaceId = z.infer<typeof WorkspaceIdSchema>;
+export const MAIN_WORKSPACE = "main";
+
+/** Who the agent's commits are from: git's `user.name` and `user.email`, and the GIT_AUTHOR_ and GIT_COMMITTER_ variables. */
+export const GitIdentitySchema = z.object({
+  /** No control characters and no `<>`: git's own ident syntax. */
+  name: z.string().min(1).max(100).regex(/^[^\x00-\x1f\x7f<>]+$/, "a name without control characters or <>"),
+  email: z.string().max(200).regex(/^[^\s@<>"\\]+@[^\s@<>"\\]+\.[^\s@<>"\\]+$/, "a plausible email address"),
+});
+export type GitIdentity = z.infer<typeof GitIdentitySchema>;
+
+/** The longest `keepWarmMs` the relay may ask for. */
+export const MAX_KEEP_WARM_MS = 6 * 60 * 60 * 1000;
+
 export const PermissionModeSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
 
 export const RunOptionsSchema = z.object({
@@ -35,6 +61,11 @@ export const RunOptionsSchema = z.object({
   timeLimitMs: z.number().int().positive().max(6 * 60 * 60 * 1000).optional(),
   /** Offer the schedule tools (MCP) to the agent for this run. */
   scheduleTools: z.boolean().default(false),
+  /**
+   * Deep mode: after this run, keep the user's CLI process warm this long instead of the VM's
+   * WARM_SESSION_MS (0: let it exit at once). Renewed by every run that carries it.
+   */
+  keepWarmMs: z.number().int().min(0).max(MAX_KEEP_WARM_MS).optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -48,6 +79,10 @@ export const StartRunRequestSchema = z.object({
   /** Sent as one user turn, in order. */
   messages: z.array(InputMessageSchema).min(1).max(10),
   options: RunOptionsSchema.default({ permissionMode: "bypassPermissions", scheduleTools: false }),
+  /** The conversation's project directory: the CLI's working directory, where its sessions live. */
+  workspace: WorkspaceIdSchema.default(MAIN_WORKSPACE),
+  /** The agent's git identity for this run; without it git's own defaults apply. */
+  gitIdentity: GitIdentitySchema.optional(),
 });
 export type StartRunRequest = z.infer<typeof StartRunRequestSchema>;
 export type StartRunRequestInput = z.input<typeof StartRunRequestSchema>;
@@ -154,9 +189,54 @@ export function isTerminal(event: RunEvent): boolean {
 export const VmHealthSchema = z.object({ ok: z.literal(true), problem: z.string().max(2000).nullable().optional() });
 export type VmHealth = z.infer<typeof VmHealthSchema>;
 
+/** `POST /v1/workspaces`: create a user's workspace directory, optionally by cloning a repository. */
+export const CreateWorkspaceRequestSchema = z.object({
+  userId: z.string().min(1).max(64),
+  workspace: WorkspaceIdSchema,
+  /** `url`: https:// or scp-like `git@host:owner/repo.git` (the VM's clone policy, docs/vm.md). */
+  clone: z.object({ url: z.string().min(1).max(2048), branch: z.string().min(1).max(255).optional() }).optional(),
+});
+export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequestSchema>;
+
+/** 201 when created, 200 when it was already there (empty, or a clone of the same URL). */
+export const WorkspaceCreatedSchema = z.object({
+  workspace: WorkspaceIdSchema,
+  /** The checked-out branch; null when HEAD is detached or the directory is not a repository. */
+  branch: z.string().nullable(),
+  /** Files tracked by git (`git ls-files`); 0 for a directory that is not a repository. */
+  files: z.number().int().nonnegative(),
+  ms: z.number().int().nonnegative(),
+});
+export type WorkspaceCreated = z.infer<typeof WorkspaceCreatedSchema>;
+
+export const CloneFailureReasonSchema = z.enum([
+  "url_refused", // the clone policy refused the URL or branch (400)
+  "not_found", // no such repository or branch (422)
+  "auth_refused", // the host wants credentials the VM does not have, or refused them (422)
+  "network", // the host could not be reached (422)
+  "too_large", // the clone grew past CLONE_MAX_MB and was stopped (422)
+  "timeout", // the clone took longer than CLONE_TIMEOUT_MS and was stopped (422)
+  "exists", // the workspace already holds something else, or is being cloned or deleted (409)
+  "failed", // anything else git refused (422)
+]);
+export type CloneFailureReason = z.infer<typeof CloneFailureReasonSchema>;
+
+/** The 4xx body of a create that did not happen; nothing is left on disk. */
+export const WorkspaceErrorSchema = z.object({
+  error: z.literal("clone_failed"),
+  reason: CloneFailureReasonSchema,
+  /** One short line for the user; never credentials, never git's raw output. */
+  message: z.string().max(300),
+});
+export type WorkspaceError = z.infer<typeof WorkspaceErrorSchema>;
+
+/** `DELETE /v1/workspaces/:workspace?userId=…`: 200. */
+export const WorkspaceDeletedSchema = z.object({ workspace: WorkspaceIdSchema, deleted: z.literal(true) });
+export type WorkspaceDeleted = z.infer<typeof WorkspaceDeletedSchema>;
+
 /** Error bodies of the VM's 4xx answers. */
 export const VmErrorBodySchema = z.object({
-  error: z.enum(["unauthorized", "bad_request", "unknown_run", "run_finished", "user_mismatch"]),
+  error: z.enum(["unauthorized", "bad_request", "unknown_run", "run_finished", "user_mismatch", "unknown_workspace", "workspace_busy"]),
   message: z.string().optional(),
 });
 export type VmErrorBody = z.infer<typeof VmErrorBodySchema>;

@@ -1,30 +1,40 @@
 import { describe, expect, it } from "vitest";
 import { injectable, type QueuedRef, selectBatch } from "../../src/core/batching";
 
-const user = (id: string): QueuedRef => ({ id, kind: "user" });
-const chatTask = (id: string): QueuedRef => ({ id, kind: "task_chat" });
-const freshTask = (id: string): QueuedRef => ({ id, kind: "task_fresh" });
+const user = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: false });
+const slash = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: true });
+const chatTask = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "task_chat", conversationId, slash: false });
+const freshTask = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "task_fresh", conversationId, slash: false });
 
 describe("selectBatch", () => {
   it.each([
     ["nothing queued", [], 10, null],
-    ["user messages in order", [user("a"), user("b")], 10, { ids: ["a", "b"], context: "chat" }],
-    ["at most max", [user("a"), user("b"), user("c")], 2, { ids: ["a", "b"], context: "chat" }],
-    ["a fresh task alone", [freshTask("t"), user("a")], 10, { ids: ["t"], context: "fresh" }],
-    ["stops before a fresh task", [user("a"), freshTask("t"), user("b")], 10, { ids: ["a"], context: "chat" }],
-    ["chat tasks join the conversation", [user("a"), chatTask("t"), user("b")], 10, { ids: ["a", "t", "b"], context: "chat" }],
+    ["user messages in order", [user("a"), user("b")], 10, { ids: ["a", "b"], context: "chat", conversationId: 1 }],
+    ["at most max", [user("a"), user("b"), user("c")], 2, { ids: ["a", "b"], context: "chat", conversationId: 1 }],
+    ["a fresh task alone", [freshTask("t"), user("a")], 10, { ids: ["t"], context: "fresh", conversationId: 1 }],
+    ["a fresh task keeps its conversation", [freshTask("t", 3)], 10, { ids: ["t"], context: "fresh", conversationId: 3 }],
+    ["stops before a fresh task", [user("a"), freshTask("t"), user("b")], 10, { ids: ["a"], context: "chat", conversationId: 1 }],
+    ["chat tasks join the conversation", [user("a"), chatTask("t"), user("b")], 10, { ids: ["a", "t", "b"], context: "chat", conversationId: 1 }],
+    ["one conversation per batch: the oldest message's", [user("a", 2), user("b", 1), user("c", 2)], 10, { ids: ["a", "c"], context: "chat", conversationId: 2 }],
+    ["another conversation's fresh task does not cut the batch", [user("a", 1), freshTask("t", 2), user("b", 1)], 10, { ids: ["a", "b"], context: "chat", conversationId: 1 }],
+    ["a slash command goes alone", [slash("s"), user("a")], 10, { ids: ["s"], context: "chat", conversationId: 1 }],
+    ["a batch stops before a slash command", [user("a"), slash("s"), user("b")], 10, { ids: ["a"], context: "chat", conversationId: 1 }],
+    ["another conversation's slash command does not cut it", [user("a", 1), slash("s", 2), user("b", 1)], 10, { ids: ["a", "b"], context: "chat", conversationId: 1 }],
   ] as const)("%s", (_name, queued, max, expected) => {
     expect(selectBatch(queued, max)).toEqual(expected);
   });
 });
 
 describe("injectable", () => {
+  const chat1 = { context: "chat", conversationId: 1 } as const;
   it.each([
-    ["user messages join a chat run", [user("a"), user("b")], "chat", 10, ["a", "b"]],
-    ["nothing joins a fresh task's run", [user("a")], "fresh", 10, []],
-    ["tasks never join a live run, nor what follows them", [user("a"), chatTask("t"), user("b")], "chat", 10, ["a"]],
-    ["at most max", [user("a"), user("b"), user("c")], "chat", 2, ["a", "b"]],
-  ] as const)("%s", (_name, queued, context, max, expected) => {
-    expect(injectable(queued, context, max)).toEqual(expected);
+    ["user messages join a chat run", [user("a"), user("b")], chat1, 10, ["a", "b"]],
+    ["nothing joins a fresh task's run", [user("a")], { context: "fresh", conversationId: 1 }, 10, []],
+    ["tasks never join a live run, nor what follows them", [user("a"), chatTask("t"), user("b")], chat1, 10, ["a"]],
+    ["at most max", [user("a"), user("b"), user("c")], chat1, 2, ["a", "b"]],
+    ["only the run's conversation", [user("a", 2), user("b", 1), user("c", 2)], chat1, 10, ["b"]],
+    ["a slash command is never injected, nor what follows it", [user("a"), slash("s"), user("b")], chat1, 10, ["a"]],
+  ] as const)("%s", (_name, queued, run, max, expected) => {
+    expect(injectable(queued, run, max)).toEqual(expected);
   });
 });

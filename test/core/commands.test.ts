@@ -11,6 +11,11 @@ describe("parseCommand: not a command", () => {
     "/ 2",
     "/usr/bin/env is broken",
     "/123",
+    // Any /word the relay does not own is the agent's (a Claude Code command).
+    "/compact",
+    "/init now",
+    "/foo",
+    "//status",
   ])("%j → null", (text) => {
     expect(parseCommand(text)).toBeNull();
   });
@@ -26,15 +31,32 @@ describe("parseCommand: simple commands", () => {
     ["/Status?", { type: "status" }],
     ["/cancel", { type: "cancel" }],
     ["/cancel!", { type: "cancel" }],
-    ["/new", { type: "new" }],
+    ["/stop", { type: "cancel" }],
+    ["/STOP", { type: "cancel" }],
+    ["/new", { type: "new_session" }],
+    ["/clear", { type: "new_session" }],
+    ["/new api", { type: "conversation_create", name: "api", repo: null }],
+    ["/new web-app_2 https://github.com/acme/web.git", { type: "conversation_create", name: "web-app_2", repo: { url: "https://github.com/acme/web.git", branch: null } }],
+    ["/new api git@github.com:acme/api.git develop", { type: "conversation_create", name: "api", repo: { url: "git@github.com:acme/api.git", branch: "develop" } }],
+    ["/new api https://github.com/acme/api release/2.1", { type: "conversation_create", name: "api", repo: { url: "https://github.com/acme/api", branch: "release/2.1" } }],
+    ["/sessions", { type: "conversation_list" }],
+    ["/switch api", { type: "conversation_switch", target: "api" }],
+    ["/switch 2", { type: "conversation_switch", target: "2" }],
+    ["/rename backend", { type: "conversation_rename", name: "backend" }],
+    ["/delete api", { type: "conversation_delete", name: "api", confirmed: false }],
+    ["/delete api yes", { type: "conversation_delete", name: "api", confirmed: true }],
+    ["/delete api YES", { type: "conversation_delete", name: "api", confirmed: true }],
+    ["/deep", { type: "deep", on: true }],
+    ["/end", { type: "deep", on: false }],
+    ["/git", { type: "git_show" }],
+    ["/git name Ada Lovelace", { type: "git_set", field: "name", value: "Ada Lovelace" }],
+    ["/git email ada@example.com", { type: "git_set", field: "email", value: "ada@example.com" }],
     ["/schedules", { type: "schedule_list" }],
     ["/schedule list", { type: "schedule_list" }],
     ["/tz", { type: "tz_show" }],
     ["/tz   Europe/London", { type: "tz_set", timeZone: "Europe/London" }],
     ["/TZ america/new_york", { type: "tz_set", timeZone: "America/New_York" }],
-    ["/foo", { type: "invalid", reason: "Unknown command /foo. Send /help for the list." }],
-    ["/Foo bar", { type: "invalid", reason: "Unknown command /Foo. Send /help for the list." }],
-    ["/new project: build X", { type: "invalid", reason: "/new takes no arguments." }],
+    ["/cost", { type: "invalid", reason: "/cost is not available yet." }],
     ["/status now", { type: "invalid", reason: "/status takes no arguments." }],
     ["/vm", { type: "vm_health" }],
     ["/vm now", { type: "invalid", reason: "/vm takes no arguments." }],
@@ -43,6 +65,40 @@ describe("parseCommand: simple commands", () => {
     ["/tz Europe/London please", { type: "invalid", reason: "/tz takes one zone name, e.g. /tz Europe/London." }],
   ])("%j", (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
+  });
+});
+
+describe("parseCommand: conversation command refusals (one line, nothing changes)", () => {
+  it.each<[string, RegExp]>([
+    ["/new project: build X", /^“project:” is not a valid name\. Names are 1-32 letters, digits, - or _\.$/],
+    ["/new " + "a".repeat(33), /is not a valid name/],
+    ["/new café", /is not a valid name/],
+    ["/new 🚀", /is not a valid name/],
+    ["/new api file:///etc", /is not a repository URL I can clone/],
+    ["/new api /srv/repo.git", /is not a repository URL I can clone/],
+    ["/new api ext::sh -c evil", /^Usage: \/new <name> <git-url> \[branch\]\.$/],
+    ["/new api https://user:secret@github.com/acme/api", /no password in the URL/],
+    ["/new api https://github.com/acme/api --upload-pack=evil", /is not a branch name/],
+    ["/new api https://github.com/acme/api main extra", /^Usage: \/new <name> <git-url> \[branch\]\.$/],
+    ["/switch", /^Usage: \/switch <name or number>\.$/],
+    ["/switch a b", /^Usage: \/switch/],
+    ["/switch ../etc", /is not a valid name/],
+    ["/rename", /^Usage: \/rename <new name>\.$/],
+    ["/rename new name", /^Usage: \/rename/],
+    ["/delete", /^Usage: \/delete <name>/],
+    ["/delete api please", /^To confirm, send \/delete api yes\.$/],
+    ["/deep now", /^\/deep takes no arguments\.$/],
+    ["/clear all", /^\/clear takes no arguments\.$/],
+    ["/git email not-an-email", /^Usage: \/git email/],
+    ["/git colour blue", /^Usage: \/git name <name> or \/git email <email>/],
+    ["/git name " + "x".repeat(101), /^Usage: \/git name/],
+  ])("%j", (text, reason) => {
+    const parsed = parseCommand(text);
+    expect(parsed?.type).toBe("invalid");
+    if (parsed?.type === "invalid") {
+      expect(parsed.reason).toMatch(reason);
+      expect(parsed.reason).not.toContain("\n");
+    }
   });
 });
 
@@ -135,15 +191,24 @@ describe("parseCommand then validateScheduleSpec (how the Durable Object uses th
 describe("helpText", () => {
   it("lists every command, one line each", () => {
     const lines = helpText().split("\n");
-    expect(lines).toHaveLength(COMMAND_HELP.length + 1);
-    for (const name of ["/help", "/status", "/cancel", "/new", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz", "/vm"]) {
+    expect(lines).toHaveLength(COMMAND_HELP.length + 2);
+    expect(lines.at(-1)).toContain("//word");
+    for (const name of ["/help", "/status", "/stop", "/new", "/sessions", "@<name>", "/rename", "/deep", "/git", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz", "/vm"]) {
       expect(lines.some((line) => line.startsWith(name) || line.includes(` ${name} `))).toBe(true);
     }
   });
 
   it("every usage it shows parses as a command", () => {
     for (const { usage } of COMMAND_HELP) {
-      const example = usage.replace("<prompt>", "do the thing").replace("<id>", "3");
+      const example = usage
+        .split(",")[0]!
+        .replace("<prompt>", "do the thing")
+        .replace("<id>", "3")
+        .replace("<name> [git-url] [branch]", "api https://github.com/acme/api main")
+        .replace("<name or number>", "2")
+        .replace("<name>", "api")
+        .replace("<email>", "a@b.co");
+      if (example.startsWith("@")) continue; // not a command: routeInbound's (see inbound-route.test.ts)
       const parsed = parseCommand(example);
       expect(parsed, example).not.toBeNull();
       expect(parsed?.type, example).not.toBe("invalid");

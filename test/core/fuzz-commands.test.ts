@@ -12,7 +12,10 @@ const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
 const MAX_REASON = 320;
 
 const commandWord = fc.oneof(
-  fc.constantFrom("help", "status", "cancel", "stop", "new", "schedules", "schedule", "tz", "vm", "sessions", "switch", "clear"),
+  fc.constantFrom(
+    "help", "status", "cancel", "stop", "new", "schedules", "schedule", "tz", "vm", "sessions", "switch", "clear",
+    "rename", "delete", "deep", "end", "git", "cost", "approvals",
+  ),
   fc.stringMatching(/^[A-Za-z]{1,12}$/),
 );
 const casing = (word: string, flips: boolean[]) => [...word].map((c, i) => (flips[i % flips.length] ? c.toUpperCase() : c)).join("");
@@ -26,6 +29,8 @@ const token = fc.oneof(
     "2h", "0m", "-5m", "30s", "1h30m", "1m", "999999d", "366d", "1d1d", "2H",
     "today", "tomorrow", "9:00", "23:59", "00:00", "25:61", "5pm", "13pm", "0am", "2026-02-30", "2026-12-01", "9999-12-31", "0000-01-01", "2026-03-29T01:30",
     "#3", "0", "-1", "1.5", "99999999999", "2147483648", "٣", "３",
+    "api", "web-app_2", "yes", "name", "email", "ada@example.com", "Ada Lovelace", "https://github.com/acme/api.git", "git@github.com:acme/api.git",
+    "file:///etc/passwd", "ext::sh", "https://u:p@host/x", "--upload-pack=x", "release/2.1", "../x",
     "Europe/London", "europe/london", "Mars/Olympus", "+05:30", "Etc/GMT+5", "UTC", "../../etc/passwd",
     "🙂", "👨‍👩‍👧‍👦", "שלום", "مرحبا بك", "\u202eevil", "\u200f", "\u200b", "e\u0301", "\u0000", "\u0085", "\ud83d\ude00",
   ),
@@ -79,10 +84,30 @@ function checkParsed(parsed: ParsedCommand | null, input: string, timeZone: stri
     case "tz_set":
       expect(() => new Intl.DateTimeFormat("en-US", { timeZone: parsed.timeZone })).not.toThrow();
       return;
+    case "conversation_create":
+      expect(parsed.name).toMatch(NAME);
+      if (parsed.repo) {
+        expect(parsed.repo.url).toMatch(/^(https:\/\/[^\s@]+|git@[A-Za-z0-9.-]+:[^\s]+)$/);
+        if (parsed.repo.branch !== null) expect(parsed.repo.branch).toMatch(/^[A-Za-z0-9._/][A-Za-z0-9._/-]*$/);
+      }
+      return;
+    case "conversation_switch":
+      expect(parsed.target).toMatch(/^(\d{1,3}|[A-Za-z0-9_-]{1,32})$/);
+      return;
+    case "conversation_rename":
+    case "conversation_delete":
+      expect(parsed.name).toMatch(NAME);
+      return;
+    case "git_set":
+      expect(parsed.value).not.toMatch(LINE_BREAK);
+      expect([...parsed.value].length).toBeLessThanOrEqual(parsed.field === "name" ? 100 : 260);
+      return;
     default:
-      expect(["help", "status", "cancel", "new", "schedule_list", "tz_show", "vm_health"]).toContain(parsed.type);
+      expect(["help", "status", "cancel", "new_session", "conversation_list", "deep", "git_show", "schedule_list", "tz_show", "vm_health"]).toContain(parsed.type);
   }
 }
+
+const NAME = /^[A-Za-z0-9_-]{1,32}$/;
 
 describe("parseCommand under generated input", () => {
   it("answers every /word with a parse or a one-line reason, and never throws", () => {
@@ -105,6 +130,8 @@ describe("parseCommand under generated input", () => {
           // Found by this generator: a time split by a line separator, echoed in "is in the past".
           ["/schedule at today\u202800:00 check", "UTC"],
           ["/schedule at today\n00:10 check", "Europe/London"],
+          // A git name with a line separator inside would break the one-line identity.
+          ["/git name Ada\u2028Lovelace", "UTC"],
         ],
       },
     );
@@ -123,7 +150,7 @@ describe("parseCommand under generated input", () => {
   });
 
   it("reads a known command word the same in any case", () => {
-    const known = fc.constantFrom("help", "status", "cancel", "new", "schedules", "schedule", "tz", "vm");
+    const known = fc.constantFrom("help", "status", "cancel", "new", "schedules", "schedule", "tz", "vm", "sessions", "switch", "delete", "git");
     fc.assert(
       fc.property(known, fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(separator, token), { maxLength: 4 }), (word, flips, args) => {
         const rest = args.map(([s, t]) => s + t).join("");

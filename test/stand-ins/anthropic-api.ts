@@ -2,7 +2,7 @@
 // CLI talks to in tests and in `npm start` without credentials. node:http only, no dependencies.
 // Replies are canned, marked "[offline model]", and deterministic from the conversation;
 // directives in the latest user text ([[slow MS]], [[fail STATUS]], [[auth]], [[long N]],
-// [[tool NAME {json}]]) are documented in docs/vm.md.
+// [[tool NAME {json}]], [[count]]) are documented in docs/vm.md.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { planReply, readConversation, type ReplyPlan } from "./anthropic-conversation";

@@ -152,6 +152,9 @@ export function planReply(conversation: Conversation): ReplyPlan {
   if (tool) return { kind: "tool_use", name: resolveToolName(tool.name, conversation.toolNames), input: tool.input, delayMs };
   const long = number(/\[\[long (\d+)\]\]/);
   if (long !== null) return { kind: "text", text: longText(long), delayMs };
+  if (latest.includes("[[count]]")) {
+    return { kind: "text", text: `[offline model] count: this conversation has seen ${userTexts.length} user message${userTexts.length === 1 ? "" : "s"}.`, delayMs };
+  }
   const earlier = userTexts.slice(0, -1).slice(-5).map((t) => `«${clip(t, 40)}»`);
   const text =
     `[offline model] You said: «${clip(latest, 200)}». ` +

@@ -1,11 +1,21 @@
 // What the VM stand-in recorded, readable from workerd tests (no Node imports here).
-import type { InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm-protocol";
+import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "create-workspace" | "delete-workspace";
   callId?: string;
+  /** "" for the workspace requests. */
   runId: string;
   userId: string;
+  /** Starts (default "main") and workspace requests. */
+  workspace?: string;
+  /** Starts: what the relay sent (`options.keepWarmMs` repeated here for convenience). */
+  gitIdentity?: GitIdentity;
+  keepWarmMs?: number;
+  /** create-workspace: the clone asked for. */
+  clone?: { url: string; branch?: string };
+  /** Workspace requests: the HTTP status answered. */
+  status?: number;
   sessionId?: string | null;
   messages?: InputMessage[];
   options?: RunOptions;
@@ -21,3 +31,10 @@ export type StandInRequest = {
  * (no newline added) and end; once they are used up, connections serve `events` after `?after=`.
  */
 export type VmScript = { userId: string; connections: string[][]; events: RunEvent[] };
+
+/**
+ * POST /__stand-in/clone: how the next clone for `userId` ends. `fail`: a CloneFailureReason
+ * (nothing is created); otherwise it reports `branch` (default: the branch asked for, else
+ * "main") and `files` (default 42). `delayMs`: how long the clone takes.
+ */
+export type VmCloneScript = { userId: string; fail?: string; branch?: string | null; files?: number; delayMs?: number };

@@ -4,16 +4,25 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  CloneFailureReasonSchema,
   type ConfigProblemReason,
   ConfigProblemReasonSchema,
+  CreateWorkspaceRequestSchema,
   EVENT_STREAM_CONTENT_TYPE,
   type InputMessage,
   RunInputRequestSchema,
   StartRunRequestSchema,
   ToolResultRequestSchema,
   type RunEvent,
+  type CloneFailureReason,
+  type WorkspaceCreated,
+  type WorkspaceError,
+  WorkspaceIdSchema,
 } from "../../src/protocol/vm-protocol";
-import type { StandInRequest, VmScript } from "./vm-stand-in-types";
+// The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
+import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
+import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
+import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
 /**
  * [[vm:hold]]              the run waits until POST /__stand-in/release {userId}
@@ -36,6 +45,14 @@ import type { StandInRequest, VmScript } from "./vm-stand-in-types";
  *
  * Scripted streams (POST /__stand-in/script, see VmScript) replace all of this for a user's
  * next run: garbage on the wire, as a faulty VM or network would deliver it.
+ *
+ * Workspaces (POST /v1/workspaces, DELETE /v1/workspaces/:workspace?userId=) behave as the VM's:
+ * the same URL policy (400 url_refused), 201 created / 200 already there, 409 exists for a
+ * workspace cloned from another URL, 404 unknown_workspace, 409 workspace_busy while a run of the
+ * user is live in it, and "main" exists once a run used it. Nothing is cloned: a clone reports
+ * branch "main" (or the one asked for) and 42 files. A URL containing `vm-clone-fail-REASON`
+ * (https://git.example/o/vm-clone-fail-auth_refused.git) fails with that CloneFailureReason;
+ * POST /__stand-in/clone (VmCloneScript) sets the next clone's outcome for a user.
  */
 type Directive = {
   hold: boolean;
@@ -92,6 +109,7 @@ type Turn = { messages: InputMessage[] };
 type Run = {
   runId: string;
   userId: string;
+  workspace: string;
   sessionId: string;
   events: RunEvent[];
   turns: Turn[];
@@ -114,6 +132,14 @@ export async function startVmStandIn(options: { token: string; port?: number; he
   const requests: StandInRequest[] = [];
   const http500Seen = new Map<string, number>();
   const heartbeatMs = options.heartbeatMs ?? 1000;
+  /** Per user: workspace id → what it holds (a clone's URL, branch and files, or nothing). */
+  const workspaces = new Map<string, Map<string, { url: string | null; branch: string | null; files: number }>>();
+  const cloneScripts = new Map<string, VmCloneScript>();
+  const workspacesOf = (userId: string) => {
+    let mine = workspaces.get(userId);
+    if (!mine) workspaces.set(userId, (mine = new Map()));
+    return mine;
+  };
   const stepMs = options.stepMs ?? 5;
 
   const push = (run: Run, event: EventWithoutSeq) => {
@@ -221,6 +247,11 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       scripts.set(script.userId, script);
       return json(res, 200, { ok: true });
     }
+    if (url.pathname === "/__stand-in/clone") {
+      const script = JSON.parse(await readBody(req)) as VmCloneScript;
+      cloneScripts.set(script.userId, script);
+      return json(res, 200, { ok: true });
+    }
     if (url.pathname === "/__stand-in/requests") {
       const userId = url.searchParams.get("userId");
       return json(res, 200, { requests: requests.filter((r) => !userId || r.userId === userId) });
@@ -231,7 +262,18 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const parsed = StartRunRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
       const body = parsed.data;
-      requests.push({ kind: "start", runId: body.runId, userId: body.userId, sessionId: body.sessionId, messages: body.messages, options: body.options, at: Date.now() });
+      requests.push({
+        kind: "start",
+        runId: body.runId,
+        userId: body.userId,
+        sessionId: body.sessionId,
+        messages: body.messages,
+        options: body.options,
+        workspace: body.workspace,
+        ...(body.gitIdentity ? { gitIdentity: body.gitIdentity } : {}),
+        ...(body.options.keepWarmMs !== undefined ? { keepWarmMs: body.options.keepWarmMs } : {}),
+        at: Date.now(),
+      });
       const d = directivesOf(body.messages.map((m) => m.text));
       if (d.http500 > 0) {
         const key = body.messages[0]!.id;
@@ -245,19 +287,23 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const script = run ? undefined : scripts.get(body.userId);
       if (script) {
         scripts.delete(body.userId);
-        run = { runId: body.runId, userId: body.userId, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: script.events, turns: [{ messages: body.messages }], finished: script.events.some((e) => e.type === "done" || e.type === "error"), released: false, listeners: new Set(), dropped: false, toolResults: new Map(), rawConnections: [...script.connections] };
+        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: script.events, turns: [{ messages: body.messages }], finished: script.events.some((e) => e.type === "done" || e.type === "error"), released: false, listeners: new Set(), dropped: false, toolResults: new Map(), rawConnections: [...script.connections] };
         runs.set(body.runId, run);
       }
       if (run?.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);
       if (!run) {
         const live = liveRunOf(body.userId);
-        run = { runId: body.runId, userId: body.userId, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map() };
+        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map() };
         runs.set(body.runId, run);
+        if (!workspacesOf(body.userId).has(body.workspace)) workspacesOf(body.userId).set(body.workspace, { url: null, branch: null, files: 0 });
         if (live) push(run, { type: "error", code: "busy", message: "another run is live for this user" });
         else void execute(run, body.sessionId);
       }
       return stream(run, 0, res, d.drop && !run.dropped);
     }
+    if (req.method === "POST" && url.pathname === "/v1/workspaces") return createWorkspace(req, res);
+    const workspaceMatch = /^\/v1\/workspaces\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "DELETE" && workspaceMatch) return deleteWorkspace(decodeURIComponent(workspaceMatch[1]!), url.searchParams.get("userId"), res);
     const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel|tool-result)$/.exec(url.pathname);
     const run = match ? runs.get(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !run) return json(res, 404, { error: "unknown_run" });
@@ -286,6 +332,57 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     requests.push({ kind: "cancel", runId: run.runId, userId: run.userId, at: Date.now() });
     if (!run.finished) push(run, { type: "error", code: "cancelled", message: "cancelled" });
     return json(res, 202, { ok: true });
+  }
+
+  async function createWorkspace(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
+    const parsed = CreateWorkspaceRequestSchema.safeParse(JSON.parse(await readBody(req)));
+    if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+    const { userId, workspace, clone } = parsed.data;
+    const answer = (status: number, body: WorkspaceCreated | WorkspaceError) => {
+      requests.push({ kind: "create-workspace", runId: "", userId, workspace, ...(clone ? { clone } : {}), status, at: Date.now() });
+      return json(res, status, body);
+    };
+    const failed = (reason: CloneFailureReason, why?: string) =>
+      answer(reason === "url_refused" ? 400 : reason === "exists" ? 409 : 422, { error: "clone_failed", reason, message: cloneFailureMessage(reason, { timeoutMs: 300_000, maxMb: 2048 }, why) });
+    const mine = workspacesOf(userId);
+    const held = mine.get(workspace);
+    const created = (status: number, w: { branch: string | null; files: number }) => answer(status, { workspace, branch: w.branch, files: w.files, ms: Date.now() - startedAt });
+    if (!clone) {
+      if (!held) mine.set(workspace, { url: null, branch: null, files: 0 });
+      return created(held ? 200 : 201, held ?? { branch: null, files: 0 });
+    }
+    const source = checkCloneUrl(clone.url, false);
+    if (!source.ok) return failed("url_refused", source.why);
+    const branch = clone.branch === undefined ? null : checkBranch(clone.branch);
+    if (branch && !branch.ok) return failed("url_refused", branch.why);
+    if (held?.url) return held.url === clone.url && (!clone.branch || clone.branch === held.branch) ? created(200, held) : failed("exists");
+    if (liveRunOf(userId)?.workspace === workspace) return failed("exists");
+    const script = cloneScripts.get(userId);
+    cloneScripts.delete(userId);
+    if (script?.delayMs) await sleep(script.delayMs);
+    const fail = script?.fail ?? /vm-clone-fail-([a-z_]+)/.exec(clone.url)?.[1];
+    if (fail) return failed(CloneFailureReasonSchema.parse(fail));
+    const result = { url: clone.url, branch: script?.branch !== undefined ? script.branch : (clone.branch ?? "main"), files: script?.files ?? 42 };
+    mine.set(workspace, result);
+    return created(201, result);
+  }
+
+  function deleteWorkspace(workspace: string, userId: string | null, res: ServerResponse): void {
+    if (!userId || !WorkspaceIdSchema.safeParse(workspace).success) return json(res, 400, { error: "bad_request", message: "workspace and userId" });
+    const record = (status: number) => requests.push({ kind: "delete-workspace", runId: "", userId, workspace, status, at: Date.now() });
+    const mine = workspacesOf(userId);
+    if (!mine.has(workspace)) {
+      record(404);
+      return json(res, 404, { error: "unknown_workspace" });
+    }
+    if (liveRunOf(userId)?.workspace === workspace) {
+      record(409);
+      return json(res, 409, { error: "workspace_busy", message: "a run is live in this workspace" });
+    }
+    mine.delete(workspace);
+    record(200);
+    return json(res, 200, { workspace, deleted: true });
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));

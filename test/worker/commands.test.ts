@@ -8,7 +8,7 @@ describe("/commands are answered by the relay, without the agent", () => {
     ["/help", "/schedule cron"],
     ["/HELP", "Commands"],
     ["/status", "The agent is idle."],
-    ["/foo", "Unknown command /foo. Send /help for the list."],
+    ["/cost", "/cost is not available yet."],
     ["/tz", "Your time zone is UTC"],
     ["/schedules", "No scheduled tasks."],
   ])("%s", async (command, expected) => {
@@ -36,11 +36,11 @@ describe("/new and /cancel", () => {
   it("/new during a run: the run's session does not come back, the next message starts fresh", async () => {
     const phone = "+15550000128";
     await sendInbound(phone, "long job [[vm:hold]]");
-    await eventually(async () => (await query(phone, "SELECT value FROM settings WHERE key = 'session_id'")).length === 1);
+    await eventually(async () => (await query<{ session_id: string | null }>(phone, "SELECT session_id FROM conversations WHERE id = 1"))[0]?.session_id != null);
     expect(await ask(phone, "/new")).toContain("fresh agent session");
     await releaseVm(phone);
     await eventually(async () => bodies(await sentTo(phone)).includes("echo: long job [[vm:hold]]"));
-    expect(await query(phone, "SELECT value FROM settings WHERE key = 'session_id'")).toEqual([]);
+    expect(await query(phone, "SELECT session_id FROM conversations WHERE id = 1")).toEqual([{ session_id: null }]);
     await ask(phone, "hello again");
     const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
     expect(starts.map((s) => s.sessionId)).toEqual([null, null]);

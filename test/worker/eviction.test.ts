@@ -4,7 +4,7 @@ import { bodies, eventually, releaseVm, sendInbound, sentTo, stubFor, vmRequests
 
 const sessionOf = (phone: string) =>
   runInDurableObject(stubFor(phone), (_a, state) =>
-    state.storage.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'session_id'").toArray()[0]?.value,
+    state.storage.sql.exec<{ value: string | null }>("SELECT session_id AS value FROM conversations WHERE id = 1").toArray()[0]?.value ?? undefined,
   );
 
 describe("a run survives losing the Durable Object instance or the connection", () => {

@@ -25,9 +25,8 @@ async function state(phone: string) {
 }
 
 const word = fc.oneof(
-  fc.constantFrom("schedule", "Schedule", "SCHEDULE", "tz", "TZ", "new", "status", "help", "cancel", "stop", "schedules", "sessions", "switch", "deep"),
-  fc.stringMatching(/^[A-Za-z]{1,20}$/),
-  fc.integer({ min: 1000, max: 3000 }).map((n) => "x".repeat(n)),
+  // Words the relay owns: any other /word is the agent's (a Claude Code command), not refused.
+  fc.constantFrom("schedule", "Schedule", "SCHEDULE", "tz", "TZ", "new", "status", "help", "cancel", "stop", "schedules", "sessions", "switch", "deep", "delete", "rename", "git", "cost"),
 );
 const arg = fc.oneof(
   fc.constantFrom(
@@ -69,7 +68,7 @@ describe("bad commands through the Worker", () => {
         examples: [
           // Found by the generator: the reply quoted the input in full, over Twilio's 1600
           // characters, so Twilio refused it and the user heard nothing.
-          [`/${"x".repeat(2000)}`],
+          [`/switch ${"x".repeat(2000)}`],
           [`/tz ${"Europe/".repeat(300)}`],
           [`/schedule pause ${"9".repeat(2000)}`],
           // Found by the generator: a line break inside the time, echoed back.

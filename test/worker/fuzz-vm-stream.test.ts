@@ -247,7 +247,7 @@ describe("garbage in the VM's event stream", () => {
           const added = await query<{ body: string }>(phone, "SELECT body FROM outbox WHERE id > ? ORDER BY id", outboxBefore);
           expect(added.map((o) => o.body)).toEqual([`reply ${nonce}`]);
           expect(await query(phone, "SELECT status FROM messages WHERE id = ?", sid)).toEqual([{ status: "done" }]);
-          expect(await query(phone, "SELECT value FROM settings WHERE key = 'session_id'")).toEqual([{ value: `fuzz-session-${nonce}` }]);
+          expect(await query(phone, "SELECT session_id AS value FROM conversations WHERE id = 1")).toEqual([{ value: `fuzz-session-${nonce}` }]);
           expect(await garbageRows(phone)).toBe(0);
           await eventually(async () => (await sentTo(phone)).filter((m) => m.body === `reply ${nonce}`).length === 1);
         },

@@ -2,6 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import { MIGRATIONS, migrate } from "../../src/objects/db/migrate";
 import type { StandInRequest, VmScript } from "../stand-ins/vm-stand-in-types";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, TEST_WHATSAPP_FROM } from "./test-env";
 
@@ -113,6 +114,17 @@ export async function rewriteStorage(phone: string, write: (storage: DurableObje
     await write(state.storage);
   });
   await evictDurableObject(stubFor(phone));
+}
+
+/**
+ * Puts a phone's object back to the schema the first `upTo` migrations leave behind, empty, as
+ * an object made before the later ones would be (then fill it, evict, and let it migrate).
+ */
+export function resetToSchema(storage: DurableObjectStorage, upTo: number): number[] {
+  for (const table of ["conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
+    storage.sql.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+  return migrate(storage, MIGRATIONS.slice(0, upTo));
 }
 
 /** Runs SQL inside the phone's Durable Object (for setup and inspection). */

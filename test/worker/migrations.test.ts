@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../../src/objects/db/migrate";
-import { stubFor } from "./helpers";
+import { resetToSchema, stubFor } from "./helpers";
 
 const phone = "+15550000120";
 
@@ -10,8 +10,7 @@ it("upgrades an object holding data from schema 1 without losing it", async () =
   // Put the object back to what schema 1 left behind, with a queued message in it.
   await runInDurableObject(stub, (_agent, state) => {
     const sql = state.storage.sql;
-    for (const table of ["tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) sql.exec(`DROP TABLE IF EXISTS ${table}`);
-    expect(migrate(state.storage, MIGRATIONS.slice(0, 1))).toEqual([1]);
+    expect(resetToSchema(state.storage, 1)).toEqual([1]);
     sql.exec("INSERT INTO messages (id, body, received_at, status, updated_at) VALUES ('SMold', 'from v1', 1, 'queued', 1)");
     sql.exec("INSERT INTO settings (key, value) VALUES ('session_id', 'session-v1')");
   });
@@ -20,11 +19,11 @@ it("upgrades an object holding data from schema 1 without losing it", async () =
   await evictDurableObject(stub);
   await runInDurableObject(stub, (_agent, state) => {
     const sql = state.storage.sql;
-    expect(sql.exec<{ id: number }>("SELECT id FROM schema_migrations ORDER BY id").toArray().map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(sql.exec<{ id: number }>("SELECT id FROM schema_migrations ORDER BY id").toArray().map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(sql.exec("SELECT id, body, status, media_json FROM messages").toArray()).toEqual([
       { id: "SMold", body: "from v1", status: "queued", media_json: "[]" },
     ]);
-    expect(sql.exec("SELECT value FROM settings WHERE key = 'session_id'").one().value).toBe("session-v1");
+    expect(sql.exec("SELECT name, workspace, session_id FROM conversations").toArray()).toEqual([{ name: "main", workspace: "main", session_id: "session-v1" }]);
     expect(sql.exec("SELECT count(*) AS n FROM outbox").one().n).toBe(0);
     // Applying again is a no-op.
     expect(migrate(state.storage)).toEqual([]);

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { bodies, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 
 it("a VM that cannot run its CLI: one attempt, no retries, and the user hears it is misconfigured", async () => {
-  const phone = "+15550000150";
+  const phone = "+15550000151";
   await sendInbound(phone, "fix the flaky test [[vm:misconfigured]]");
   const sent = await eventually(async () => {
     const all = await sentTo(phone);

@@ -21,7 +21,7 @@ it("answers 200 with empty TwiML, runs the agent, and sends its reply back", asy
   expect(starts[0]!.options!.appendSystemPrompt).toContain("WhatsApp");
 
   await runInDurableObject(stubFor(phone), async (_agent, state) => {
-    const session = state.storage.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'session_id'").one();
+    const session = state.storage.sql.exec<{ value: string }>("SELECT session_id AS value FROM conversations WHERE id = 1").one();
     expect(session.value).toMatch(/^session-/);
     const message = state.storage.sql.exec<{ status: string }>("SELECT status FROM messages WHERE id = ?", sid).one();
     expect(message.status).toBe("done");

@@ -11,7 +11,7 @@ describe("/schedule commands", () => {
   it("creates an interval task and sets the alarm to its first run", async () => {
     const before = Date.now();
     const reply = await ask(phone, "/schedule every 2h check the build");
-    expect(reply).toMatch(/^Task #1 scheduled: every 2h, in a fresh session\. First run .* \(UTC\)\.$/);
+    expect(reply).toMatch(/^Task #1 scheduled: every 2h, in a fresh session in main's project\. First run .* \(UTC\)\.$/);
     const [task] = await schedulesOf(phone);
     expect(task).toMatchObject({ id: 1, status: "active", context: "fresh", prompt: "check the build" });
     expect(task!.next_run_at! - before).toBeGreaterThanOrEqual(2 * 3600_000);
@@ -22,7 +22,7 @@ describe("/schedule commands", () => {
   });
 
   it("lists, pauses, resumes, logs and deletes", async () => {
-    expect(await ask(phone, "/schedules")).toMatch(/#1 every 2h: next .*\n {3}check the build/);
+    expect(await ask(phone, "/schedules")).toMatch(/#1 \[main\] every 2h: next .*\n {3}check the build/);
     expect(await ask(phone, "/schedule pause 1")).toBe("Task #1 paused.");
     expect((await schedulesOf(phone))[0]).toMatchObject({ status: "paused", next_run_at: null });
     // Nothing else is due: a paused task leaves no alarm behind.

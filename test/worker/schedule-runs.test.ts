@@ -5,7 +5,7 @@ import { ask, bodies, eventually, query, releaseVm, rewriteStorage, sendInbound,
 type TaskRunRow = { id: string; status: string; result_excerpt: string | null; cost_usd: number; error: string | null };
 const taskRuns = (phone: string) => query<TaskRunRow>(phone, "SELECT id, status, result_excerpt, cost_usd, error FROM task_runs ORDER BY claimed_at");
 const nextRun = async (phone: string) => (await query<{ next_run_at: number }>(phone, "SELECT next_run_at FROM schedules"))[0]!.next_run_at;
-const settingOf = async (phone: string, key: string) => (await query<{ value: string }>(phone, "SELECT value FROM settings WHERE key = ?", key))[0]?.value;
+const sessionOf = async (phone: string) => (await query<{ session_id: string | null }>(phone, "SELECT session_id FROM conversations WHERE id = 1"))[0]?.session_id;
 /**
  * Moves every task's next run to now, then arms the platform's alarm on the fresh instance (the
  * eviction comes first: evicting waits for an alarm handler that may be streaming a held run).
@@ -25,7 +25,7 @@ describe("a due task runs through the queue, once", () => {
   it("runs when its alarm fires, in a fresh session, logs the run and moves to the next slot", async () => {
     const phone = "+15550000130";
     await ask(phone, "hello");
-    const session = await settingOf(phone, "session_id");
+    const session = await sessionOf(phone);
     await ask(phone, "/schedule every 1h summarize the open PRs");
     const dueAt = await nextRun(phone);
 
@@ -38,7 +38,7 @@ describe("a due task runs through the queue, once", () => {
     expect(start!.options).toMatchObject({ scheduleTools: false });
     expect(start!.options!.appendSystemPrompt).toContain("scheduled task running unattended");
     // The user's conversation is untouched by the fresh session.
-    expect(await settingOf(phone, "session_id")).toBe(session);
+    expect(await sessionOf(phone)).toBe(session);
     const runs = await eventually(async () => {
       const rows = await taskRuns(phone);
       return rows[0]?.status === "succeeded" && rows;

@@ -11,17 +11,25 @@ import type { UserPaths } from "./user-paths";
 export type AgentProcess = {
   readonly cli: CliProcess;
   readonly userKey: string;
+  /** Its working directory: the workspace it serves. A warm process takes runs of that one only. */
+  readonly cwd: string;
   readonly fingerprint: string;
   /** The session the CLI is on (from `--resume`, then from its own events). */
   sessionId: string | null;
   run: Run | null;
   stopping: boolean;
   warmTimer: ReturnType<typeof setTimeout> | null;
+  /** Kept warm by the relay's `keepWarmMs` (deep mode) until then: the VM does not go idle before. */
+  holdUntil: number;
 };
 
 export type SpawnAgentInput = {
   bin: string;
   paths: UserPaths;
+  /** The workspace's directory, inside `paths.root`. */
+  cwd: string;
+  /** The run's own variables (its git identity). */
+  runEnv: Record<string, string>;
   options: CliOptions;
   sessionId: string | null;
   /** The relay tools' MCP config, when the run offers them. */
@@ -43,12 +51,13 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
   const cli = spawnCli({
     bin: input.bin,
     args: cliArgs(input.options, input.sessionId, input.mcpConfigPath),
-    cwd: input.paths.workspace,
+    cwd: input.cwd,
     env: cliEnv({
       inherited: { PATH: process.env.PATH, LANG: process.env.LANG, TZ: process.env.TZ },
       home: input.paths.home,
       tmp: input.paths.tmp,
       passThrough: input.passThrough,
+      run: input.runEnv,
     }),
     maxLineBytes: input.maxLineBytes,
     onLine: (line, readAt) => {
@@ -65,19 +74,24 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
   agent = {
     cli,
     userKey: input.paths.key,
-    fingerprint: optionsFingerprint(input.options),
+    cwd: input.cwd,
+    fingerprint: optionsFingerprint(input.options, input.runEnv),
     sessionId: input.sessionId,
     run: null,
     stopping: false,
     warmTimer: null,
+    holdUntil: 0,
   };
   return agent;
 }
 
-/** Writes one user turn to the CLI's stdin, recorded first so its consumption is never missed. */
-export function writeTurn(agent: AgentProcess, run: Run, messages: InputMessage[]): void {
+/**
+ * Writes one user turn to the CLI's stdin, recorded first so its consumption is never missed.
+ * `fromStart`: a turn of the run's own request.
+ */
+export function writeTurn(agent: AgentProcess, run: Run, messages: InputMessage[], fromStart = false): void {
   const uuid = randomUUID();
-  run.feed({ type: "written", uuid, messageIds: messages.map((m) => m.id) });
+  run.feed({ type: "written", uuid, messageIds: messages.map((m) => m.id), fromStart });
   agent.cli.writeLine({ type: "user", message: { role: "user", content: turnText(messages) }, uuid, parent_tool_use_id: null });
 }
 

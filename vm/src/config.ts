@@ -30,6 +30,16 @@ export const VmConfigSchema = z.object({
   runRetentionMs: Millis.default(7 * 24 * 3_600_000),
   /** Passed to every CLI process on top of the VM's own fixed variables (see cli-env.ts). */
   cliEnv: z.record(z.string(), z.string()).default({}),
+  /** GitHub for the agent's git and gh, through a credential helper: never in its environment. */
+  githubToken: z.string().trim().min(1).optional(),
+  /** Other hosts, in git's credential-store format (one `https://user:secret@host` per line). */
+  gitCredentials: z.string().optional(),
+  /** Tests only: also clone from absolute local paths and file:// URLs. */
+  allowLocalClones: z.boolean().default(false),
+  /** A clone still running after this long is stopped (`timeout`). */
+  cloneTimeoutMs: z.coerce.number().int().positive().default(300_000),
+  /** A clone whose directory grows past this many MB is stopped (`too_large`). */
+  cloneMaxMb: z.coerce.number().positive().default(2048),
 });
 export type VmConfig = z.infer<typeof VmConfigSchema>;
 export type VmConfigInput = z.input<typeof VmConfigSchema>;
@@ -58,6 +68,11 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     heartbeatMs: env.HEARTBEAT_MS,
     toolCallTimeoutMs: env.TOOL_CALL_TIMEOUT_MS,
     cliEnv: passThroughEnv(env),
+    githubToken: env.GITHUB_TOKEN,
+    gitCredentials: env.GIT_CREDENTIALS,
+    allowLocalClones: env.ALLOW_LOCAL_CLONES === undefined ? undefined : env.ALLOW_LOCAL_CLONES === "1",
+    cloneTimeoutMs: env.CLONE_TIMEOUT_MS,
+    cloneMaxMb: env.CLONE_MAX_MB,
   };
   for (const key of Object.keys(input)) if (input[key] === undefined || input[key] === "") delete input[key];
   if (input.vmToken === undefined) input.vmToken = "";

@@ -2,7 +2,6 @@
 // bodies parsed with the protocol's schemas, run events as NDJSON streams.
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type * as z from "zod";
 import {
   RunInputRequestSchema,
   StartRunRequestSchema,
@@ -14,13 +13,17 @@ import {
 import { createTokenCheck } from "./core/bearer-token";
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
+import { fail, parseBody } from "./http-body";
 import type { RunManager } from "./run-manager";
 import type { ToolBridge } from "./tool-bridge";
 import { isRunId } from "./user-paths";
+import { addWorkspaceRoutes } from "./workspace-routes";
+import type { Workspaces } from "./workspaces";
 
 export type RouteDeps = {
   vmToken: string;
   manager: RunManager;
+  workspaces: Workspaces;
   tools: ToolBridge;
   /** The configuration problem the VM knows of, for /health with the token. */
   problem: () => string | null;
@@ -29,17 +32,6 @@ export type RouteDeps = {
   onRequest: () => void;
   now: () => number;
 };
-
-function fail(status: 400 | 401 | 404 | 409 | 503, body: VmErrorBody): never {
-  throw new HTTPException(status, { res: Response.json(body, { status }) });
-}
-
-async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const json: unknown = await c.req.json().catch(() => undefined);
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) fail(400, { error: "bad_request", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 500) });
-  return parsed.data;
-}
 
 function runIdOf(c: Context): string {
   const runId = c.req.param("runId") ?? "";
@@ -102,6 +94,8 @@ export function createVmApp(deps: RouteDeps): Hono {
     if (run.isFinished()) fail(409, { error: "run_finished", message: "the run has ended; its tool calls were answered with an error" });
     fail(400, { error: "bad_request", message: `no pending tool call ${callId} (already answered, or timed out)` });
   });
+
+  addWorkspaceRoutes(app, deps.workspaces);
 
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
   // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.

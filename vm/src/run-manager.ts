@@ -1,17 +1,18 @@
 // The VM's runs and CLI processes: one live run and at most one process per user, warm reuse
 // of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
-import type { InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol";
+import type { GitIdentity, InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol";
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
 import type { CliExit } from "./cli-process";
-import { optionsFingerprint, SESSION_ID } from "./core/cli-command";
+import { optionsFingerprint, SESSION_ID, turnsOf } from "./core/cli-command";
 import { misconfigurationOf, observationOf, redactSecrets, secretsOf, type ProblemObservation } from "./core/config-problem";
+import { gitIdentityEnv } from "./core/git-credentials";
 import type { RunInput } from "./core/run-tracker";
 import type { VmConfig } from "./config";
 import { offerRelayTools } from "./relay-mcp-config";
 import type { RunLog } from "./run-log";
 import { createRun, loggedRunView, type Run, type RunView } from "./run";
 import type { ToolBridge } from "./tool-bridge";
-import { ensureUserDirs, userPathsOf, type UserPaths } from "./user-paths";
+import { ensureUserDirs, userPathsOf, workspaceDirOf, type UserPaths } from "./user-paths";
 
 export type TimingMark = "received" | "spawned" | "result_line";
 export type ManagerDeps = {
@@ -25,6 +26,10 @@ export type ManagerDeps = {
   toolCallUrl: () => string;
   /** What each finished run says about the VM's configuration (for /health and the log). */
   observe?: (seen: ProblemObservation) => void;
+  /** Writes the user's git config and gh's hosts file before an agent process starts. */
+  prepareHome?: (home: string, identity: GitIdentity | undefined) => void;
+  /** Extra values no message may carry (the operator's git credentials). */
+  secrets?: readonly string[];
 };
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
@@ -37,9 +42,13 @@ export function createRunManager(deps: ManagerDeps) {
   const runs = new Map<string, Run>();
   const liveByUser = new Map<string, Run>();
   const agentByUser = new Map<string, AgentProcess>();
+  /** Every agent process until it has exited, including those being stopped. */
+  const alive = new Set<AgentProcess>();
+  /** Workspace directories being cloned into or deleted: no run may start there meanwhile. */
+  const lockedDirs = new Set<string>();
   /** Input that arrived while a run waited for its process. */
   const waiting = new Map<string, InputMessage[][]>();
-  const secrets = secretsOf(config.vmToken, config.cliEnv);
+  const secrets = [...secretsOf(config.vmToken, config.cliEnv), ...(deps.secrets ?? [])];
   let shuttingDown = false;
 
   function find(runId: string): RunView | null {
@@ -59,29 +68,37 @@ export function createRunManager(deps: ManagerDeps) {
     return stopAgent(agent, config.stopGraceMs);
   }
 
-  /** After `done`: keep the process warm for the next message, or let it exit. */
-  function afterRun(agent: AgentProcess, run: Run): void {
+  /**
+   * After `done`: keep the process warm for the next message, or let it exit. The run's
+   * `keepWarmMs` (deep mode) replaces WARM_SESSION_MS and holds the VM up meanwhile.
+   */
+  function afterRun(agent: AgentProcess, run: Run, keepWarmMs: number | undefined): void {
     if (agent.run === run) agent.run = null;
     if (agent.stopping || !agent.cli.isAlive()) return;
-    if (shuttingDown || config.warmSessionMs === 0) {
+    const warmMs = keepWarmMs ?? config.warmSessionMs;
+    if (shuttingDown || warmMs === 0) {
       // Stdin closed: the CLI exits by itself; it can take no new run in the meantime.
       agent.stopping = true;
       agent.cli.endInput();
       setTimeout(() => agent.cli.isAlive() && void stop(agent), config.stopGraceMs).unref();
       return;
     }
-    agent.warmTimer = setTimeout(() => void stop(agent), config.warmSessionMs);
+    agent.holdUntil = keepWarmMs === undefined ? 0 : Date.now() + warmMs;
+    agent.warmTimer = setTimeout(() => void stop(agent), warmMs);
   }
 
-  function newAgent(paths: UserPaths, request: StartRunRequest): AgentProcess {
+  function newAgent(paths: UserPaths, cwd: string, request: StartRunRequest): AgentProcess {
     let self: AgentProcess | null = null;
     // The secret speaks for this process's current run only, so a call never reaches another run.
     const tools = request.options.scheduleTools
       ? offerRelayTools(deps.tools, { tmpDir: paths.tmp, toolCallUrl: deps.toolCallUrl(), timeoutMs: config.toolCallTimeoutMs, currentRun: () => self?.run ?? null })
       : null;
+    deps.prepareHome?.(paths.home, request.gitIdentity);
     const agent = spawnAgent({
       bin: config.claudeBin,
       paths,
+      cwd,
+      runEnv: gitIdentityEnv(request.gitIdentity),
       options: request.options,
       sessionId: request.sessionId,
       mcpConfigPath: tools?.mcpConfigPath ?? null,
@@ -91,7 +108,9 @@ export function createRunManager(deps: ManagerDeps) {
       onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),
     });
     self = agent;
+    alive.add(agent);
     void agent.cli.exited.then((exit) => {
+      alive.delete(agent);
       tools?.release();
       if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
       const run = agent.run;
@@ -110,30 +129,33 @@ export function createRunManager(deps: ManagerDeps) {
     return { type: "exited", stopCode: null, message: redactSecrets(describeExit(exit), secrets) };
   }
 
-  function attach(agent: AgentProcess, run: Run, messages: InputMessage[], timeLimitMs: number): void {
+  function attach(agent: AgentProcess, run: Run, request: StartRunRequest, timeLimitMs: number): void {
     if (agent.warmTimer) clearTimeout(agent.warmTimer);
     agent.warmTimer = null;
+    agent.holdUntil = 0;
     agent.run = run;
     agentByUser.set(agent.userKey, agent);
     const timer = timeLimitMs > 0 ? setTimeout(() => cancelWith(run, "time_limit", `the run exceeded its time limit of ${timeLimitMs} ms`), timeLimitMs) : null;
     run.onFinished(() => {
       if (timer) clearTimeout(timer);
-      afterRun(agent, run);
+      afterRun(agent, run, request.options.keepWarmMs);
     });
-    writeTurn(agent, run, messages);
+    for (const turn of turnsOf(request.messages)) writeTurn(agent, run, turn, true);
     for (const more of waiting.get(run.id) ?? []) writeTurn(agent, run, more);
     waiting.delete(run.id);
   }
 
   async function launch(run: Run, request: StartRunRequest, paths: UserPaths): Promise<void> {
-    ensureUserDirs(paths);
+    ensureUserDirs(paths, run.cwd);
     const limits = [request.options.timeLimitMs, config.runTimeLimitMs].filter((n): n is number => !!n && n > 0);
     const timeLimitMs = limits.length > 0 ? Math.min(...limits) : 0;
     const current = agentByUser.get(paths.key);
+    // A warm process belongs to one workspace and one session: any other run replaces it.
     const warm =
       current && !current.run && !current.stopping && current.cli.isAlive() && request.sessionId !== null &&
-      current.sessionId === request.sessionId && current.fingerprint === optionsFingerprint(request.options);
-    if (current && warm) return attach(current, run, request.messages, timeLimitMs);
+      current.cwd === run.cwd && current.sessionId === request.sessionId &&
+      current.fingerprint === optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity));
+    if (current && warm) return attach(current, run, request, timeLimitMs);
     if (current) {
       // One that is already ending (stdin closed, or signalled) is left to finish its writes.
       const stopping = current.stopping ? current.cli.exited : stop(current);
@@ -141,9 +163,9 @@ export function createRunManager(deps: ManagerDeps) {
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
     if (run.isFinished()) return;
-    const agent = newAgent(paths, request);
+    const agent = newAgent(paths, run.cwd, request);
     deps.onTiming?.(run.id, "spawned", agent.cli.spawnedAt);
-    attach(agent, run, request.messages, timeLimitMs);
+    attach(agent, run, request, timeLimitMs);
   }
 
   function cancelWith(run: Run, code: "cancelled" | "time_limit" | "vm_restarted", message: string): Promise<unknown> {
@@ -168,7 +190,7 @@ export function createRunManager(deps: ManagerDeps) {
       if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
       deps.onTiming?.(request.runId, "received", receivedAt);
       log.create({ runId: request.runId, userKey: paths.key, createdAt: Date.now() });
-      const run = createRun(request.runId, paths.key, paths.workspace, log);
+      const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log);
       runs.set(run.id, run);
       run.onFinished(() => {
         setTimeout(() => runs.get(run.id) === run && runs.delete(run.id), FINISHED_IN_MEMORY_MS).unref();
@@ -179,6 +201,8 @@ export function createRunManager(deps: ManagerDeps) {
       const live = liveByUser.get(paths.key);
       if (live) {
         run.failNow("busy", `user already has a live run (${live.id})`);
+      } else if (lockedDirs.has(run.cwd)) {
+        run.failNow("busy", `workspace ${request.workspace} is being cloned into or deleted`);
       } else if (request.sessionId !== null && !SESSION_ID.test(request.sessionId)) {
         run.failNow("unknown_session", "not a Claude Code session id");
       } else {
@@ -204,6 +228,24 @@ export function createRunManager(deps: ManagerDeps) {
       if (!run) return find(runId) ? "accepted" : "unknown_run";
       void cancelWith(run, "cancelled", "cancelled through /cancel");
       return "accepted";
+    },
+
+    /**
+     * Reserves a workspace directory for a clone or a delete: null while a run of that user is
+     * live there or it is already reserved. Stops the processes still working in it (warm, or
+     * ending) first. Runs that start there meanwhile end with `busy`. Call the result to release.
+     */
+    async lockWorkspace(userKey: string, dir: string): Promise<(() => void) | null> {
+      if (lockedDirs.has(dir) || liveByUser.get(userKey)?.cwd === dir) return null;
+      lockedDirs.add(dir);
+      const inDir = [...alive].filter((agent) => agent.userKey === userKey && agent.cwd === dir);
+      await Promise.all(inDir.map(stop));
+      return () => void lockedDirs.delete(dir);
+    },
+
+    /** The latest time a deep-mode warm process holds the VM up until (0: none). */
+    heldUntil(): number {
+      return Math.max(0, ...[...alive].filter((a) => !a.run && !a.stopping).map((a) => a.holdUntil));
     },
 
     /** Idle exit: end warm processes (there is no live run, or we would not be idle). */

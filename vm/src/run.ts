@@ -14,6 +14,8 @@ export type RunView = {
 };
 
 export type Run = RunView & {
+  /** The workspace directory the run works in (the CLI's working directory). */
+  readonly cwd: string;
   /** Why the VM is stopping this run's CLI, if it is (cancel, time limit, shutdown). */
   stopRequest: { code: RunErrorCode; message: string } | null;
   /** Steps the tracker; returns a stop the run asks for (auth failure, unknown session). */
@@ -49,6 +51,7 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog)
   return {
     id,
     userKey,
+    cwd,
     stopRequest: null,
     eventsAfter: (seq) => events.filter((e) => e.seq > seq),
     isFinished: () => state.finished,

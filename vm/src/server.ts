@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { RunEvent } from "../../src/protocol/vm-protocol";
+import type { GitIdentity, RunEvent } from "../../src/protocol/vm-protocol";
 import { startCliCheck } from "./cli-check";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
@@ -15,6 +15,9 @@ import { openRunLog } from "./run-log";
 import { createRunManager, type TimingMark } from "./run-manager";
 import { TOOL_CALL_ROUTE } from "./core/relay-tool-wire";
 import { createToolBridge } from "./tool-bridge";
+import { credentialLinesOf } from "./core/git-credentials";
+import { prepareGitHome, writeCredentialsFile } from "./git-setup";
+import { createWorkspaces } from "./workspaces";
 
 export type VmServer = {
   url: string;
@@ -63,12 +66,30 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     problem = next;
   };
 
+  // The operator's git credentials: one file on the volume, reached through each user's git config.
+  const credentials = credentialLinesOf(config);
+  if (credentials.skipped > 0) console.warn(`vm: GIT_CREDENTIALS: ${credentials.skipped} line(s) skipped (each must be https://user:secret@host)`);
+  const credentialsFile = writeCredentialsFile(config.dataDir, credentials.lines);
+  const prepareHome = (home: string, identity?: GitIdentity) => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken });
+
   const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
   let toolCallUrl = "";
-  const manager = createRunManager({ config, log, touch, onTiming: hooks.onTiming, tools, toolCallUrl: () => toolCallUrl, observe });
+  const manager = createRunManager({
+    config,
+    log,
+    touch,
+    onTiming: hooks.onTiming,
+    tools,
+    toolCallUrl: () => toolCallUrl,
+    observe,
+    prepareHome,
+    secrets: credentials.secrets,
+  });
+  const workspaces = createWorkspaces({ config, manager, credentialsFile, secrets: credentials.secrets });
   const app = createVmApp({
     vmToken: config.vmToken,
     manager,
+    workspaces,
     tools,
     problem: () => problem?.message ?? null,
     onRequest: touch,
@@ -100,7 +121,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     closing ??= (async () => {
       clearInterval(idleTimer);
       check.stop();
-      await manager.shutdown();
+      await Promise.all([manager.shutdown(), workspaces.close()]);
       // The last events are written; let open streams take them before the sockets go.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -111,13 +132,14 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   };
 
   // After listen, not awaited: the check never delays the start. A run may find a problem first.
-  const check = startCliCheck(config, secretsOf(config.vmToken, config.cliEnv));
+  const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets]);
   void check.result.then((found) => found && !closing && observe({ type: "found", problem: found }));
 
   let compactedAt = 0;
   const checkEveryMs = Math.max(50, Math.min(1_000, Math.floor(config.idleTimeoutMs / 4)));
   const idleTimer = setInterval(() => {
-    const quiet = { now: Date.now(), lastActivityAt, liveRuns: manager.liveRunCount(), openStreams };
+    const liveRuns = manager.liveRunCount() + workspaces.clonesUnderWay();
+    const quiet = { now: Date.now(), lastActivityAt, liveRuns, openStreams, heldUntil: manager.heldUntil() };
     const collectGarbage = exposedGc();
     if (collectGarbage && shouldCompact({ ...quiet, compactedAt, quietMs: COMPACT_AFTER_QUIET_MS })) {
       collectGarbage(COMPACTING_GC);

@@ -1,9 +1,11 @@
-// Where a user's HOME, workspace and temp files live, and where run logs go: every path is
+// Where a user's HOME, workspaces and temp files live, and where run logs go: every path is
 // built from a hash or a checked id and verified to stay inside DATA_DIR, whatever the input.
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../src/protocol/vm-protocol";
 
+/** `workspace`: the "main" workspace, the one directory every user had before conversations. */
 export type UserPaths = { key: string; root: string; home: string; workspace: string; tmp: string };
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
@@ -36,9 +38,20 @@ export function userPathsOf(dataDir: string, userId: string): UserPaths {
   };
 }
 
-/** Creates a user's directories (owner-only) on first use. */
-export function ensureUserDirs(paths: UserPaths): void {
-  for (const dir of [paths.home, paths.workspace, paths.tmp]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+/**
+ * A workspace's directory: "main" is `users/<hash>/workspace`, where Claude Code already keeps
+ * today's sessions (it keys them by the working directory); any other id is
+ * `users/<hash>/workspaces/<id>`.
+ */
+export function workspaceDirOf(paths: UserPaths, workspace: string): string {
+  if (workspace === MAIN_WORKSPACE) return paths.workspace;
+  if (!WorkspaceIdSchema.safeParse(workspace).success) throw new Error(`invalid workspace id: ${JSON.stringify(workspace)}`);
+  return resolveInside(paths.root, "workspaces", workspace);
+}
+
+/** Creates a user's HOME and temp directory and one workspace (all owner-only) on first use. */
+export function ensureUserDirs(paths: UserPaths, workspaceDir: string = paths.workspace): void {
+  for (const dir of [paths.home, paths.tmp, workspaceDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 export function isRunId(runId: string): boolean {

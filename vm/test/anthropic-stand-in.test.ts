@@ -154,4 +154,11 @@ describe("reading the conversation", () => {
     const plan = planReply(readConversation({ messages: [user("remember apple"), { role: "assistant", content: "ok" }, user("what fruit?")] }));
     expect(plan).toMatchObject({ kind: "text", text: expect.stringContaining("2 user messages; earlier: «remember apple»") });
   });
+
+  it("answers [[count]] with the number of user messages the conversation has seen", () => {
+    const one = planReply(readConversation({ messages: [user("[[count]]")] }));
+    expect(one).toMatchObject({ text: "[offline model] count: this conversation has seen 1 user message." });
+    const two = planReply(readConversation({ messages: [user("a"), { role: "assistant", content: "ok" }, user("b [[count]]")] }));
+    expect(two).toMatchObject({ text: "[offline model] count: this conversation has seen 2 user messages." });
+  });
 });

@@ -27,15 +27,25 @@ it("copies only paths that exist in the repository (context: the root)", () => {
   }
 });
 
-it("builds on Node 22 slim, installs git, runs the bundle vm/build.mjs writes as the non-root node user", () => {
-  expect(instructions.filter((l) => l.startsWith("FROM ")).every((l) => /^FROM node:22-slim\b/.test(l))).toBe(true);
-  expect(dockerfile).toMatch(/apt-get install[^\n]*\bgit\b/);
+it("builds on Node 22 slim (bookworm), runs the bundle vm/build.mjs writes as the non-root node user", () => {
+  expect(instructions.filter((l) => l.startsWith("FROM ")).every((l) => /^FROM node:22-bookworm-slim\b/.test(l))).toBe(true);
   expect(instructions).toContain("RUN node vm/build.mjs");
   expect(instructions).toContain("COPY --from=build /build/vm/dist ./dist");
   expect(instructions.at(-1)).toMatch(/^CMD \["node", (".+", )*"dist\/main\.cjs"\]$/);
   const entrypoint = readFileSync(join(ROOT, "vm/docker-entrypoint.sh"), "utf8");
   expect(entrypoint).toMatch(/exec setpriv --reuid=node --regid=node --init-groups -- "\$@"/);
   expect(statSync(join(ROOT, "vm/docker-entrypoint.sh")).mode & 0o111).not.toBe(0);
+});
+
+it("installs what an agent needs, each apt package pinned and its reason in a comment", () => {
+  const install = instructions.find((l) => /apt-get install/.test(l)) ?? "";
+  const packages = install.split(/\s+/).filter((word) => /^[a-z0-9][a-z0-9.+-]*=/.test(word));
+  const names = packages.map((p) => p.split("=")[0]);
+  expect(names.sort()).toEqual(["build-essential", "ca-certificates", "curl", "gh", "git", "openssh-client", "python3", "ripgrep"]);
+  // Every word after the options is name=version: nothing unpinned slips in.
+  const words = install.split("--no-install-recommends")[1]?.split("&&")[0]?.trim().split(/\s+/) ?? [];
+  expect(words).toEqual(packages);
+  for (const name of names) expect(dockerfile, `a comment says why ${name} is there`).toMatch(new RegExp(`^#\\s+${name}\\s{2,}\\S`, "m"));
 });
 
 it("pins every package of the workspace, esbuild at the version the repository builds with", () => {

@@ -20,6 +20,8 @@ type MessageRow = {
   media_json: string;
   kind: string;
   schedule_id: number | null;
+  conversation_id: number;
+  slash: number;
 };
 
 export type QueuedMessage = {
@@ -33,6 +35,9 @@ export type QueuedMessage = {
   kind: MessageKind;
   /** The schedule a task message was claimed from; null for the user's own messages. */
   scheduleId: number | null;
+  conversationId: number;
+  /** A Claude Code slash command: it starts a run of its own. */
+  slash: boolean;
 };
 
 function toMessage(row: MessageRow): QueuedMessage {
@@ -46,6 +51,8 @@ function toMessage(row: MessageRow): QueuedMessage {
     media: MediaListSchema.parse(JSON.parse(row.media_json)),
     kind: z.enum(["user", "task_chat", "task_fresh"]).parse(row.kind),
     scheduleId: row.schedule_id,
+    conversationId: row.conversation_id,
+    slash: row.slash === 1,
   };
 }
 
@@ -53,9 +60,20 @@ export function createMessagesRepo(sql: Sql) {
   return {
     /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
     /** `receivedAt`: when the Worker took the webhook (the window counts from it); default `now`. */
-    insert(m: { id: string; body: string; media: Media[]; kind?: MessageKind; scheduleId?: number; receivedAt?: number; now: number }): boolean {
-      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id)
-        VALUES (${m.id}, ${m.body}, ${m.receivedAt ?? m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null})
+    insert(m: {
+      id: string;
+      body: string;
+      media: Media[];
+      conversationId: number;
+      kind?: MessageKind;
+      slash?: boolean;
+      scheduleId?: number;
+      receivedAt?: number;
+      now: number;
+    }): boolean {
+      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id, conversation_id, slash)
+        VALUES (${m.id}, ${m.body}, ${m.receivedAt ?? m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null},
+          ${m.conversationId}, ${m.slash ? 1 : 0})
         ON CONFLICT (id) DO NOTHING RETURNING seq`;
       return rows.length === 1;
     },
@@ -101,6 +119,17 @@ export function createMessagesRepo(sql: Sql) {
       }
     },
     countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0),
+    /** Queued messages per conversation id (only those with some). */
+    queuedByConversation(): Map<number, number> {
+      const rows = sql<{ conversation_id: number; n: number }>`SELECT conversation_id, count(*) AS n FROM messages WHERE status = 'queued' GROUP BY conversation_id`;
+      return new Map(rows.map((r) => [r.conversation_id, r.n]));
+    },
+    /** What the user sent to the agent in a conversation, newest first, leaving out one run's own. */
+    sentToAgent(conversationId: number, exceptRunId: string, limit: number): { text: string; at: number }[] {
+      return sql<{ body: string; received_at: number }>`SELECT body, received_at FROM messages
+        WHERE conversation_id = ${conversationId} AND kind = 'user' AND run_id IS NOT NULL AND run_id != ${exceptRunId}
+        ORDER BY seq DESC LIMIT ${limit}`.map((r) => ({ text: r.body, at: r.received_at }));
+    },
     /**
      * The user's last message (a command too): when WhatsApp's 24-hour window opened, and what
      * the typing indicator marks read. Tasks are not the user writing. Read backwards by seq.

@@ -6,6 +6,7 @@ import schedules from "../../../migrations/0003_schedules.sql";
 import toolCalls from "../../../migrations/0004_tool_calls.sql";
 import messageScheduleId from "../../../migrations/0005_message_schedule_id.sql";
 import fewerRowsWritten from "../../../migrations/0006_fewer_rows_written.sql";
+import conversations from "../../../migrations/0007_conversations.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: "0004_tool_calls", sql: toolCalls },
   { id: 5, name: "0005_message_schedule_id", sql: messageScheduleId },
   { id: 6, name: "0006_fewer_rows_written", sql: fewerRowsWritten },
+  { id: 7, name: "0007_conversations", sql: conversations },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

@@ -64,9 +64,21 @@ export function createOutboxRepo(sql: Sql) {
      * Adds a message once per `dedupeKey`; a replayed event adds nothing. `notBefore` delays the
      * first send and `attempts` carries earlier sends of the same text (a resend's backoff).
      */
-    add(m: { dedupeKey: string; body: string; contentSid?: string; contentVariables?: string; held?: boolean; attempts?: number; notBefore?: number; now: number }): boolean {
-      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, attempts, next_attempt_at, held, created_at, updated_at)
-        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0}, ${m.now}, ${m.now})
+    add(m: {
+      dedupeKey: string;
+      body: string;
+      contentSid?: string;
+      contentVariables?: string;
+      held?: boolean;
+      attempts?: number;
+      notBefore?: number;
+      /** Set on the agent's replies only: a conversation's transcript reads them. */
+      conversationId?: number;
+      now: number;
+    }): boolean {
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at)
+        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
+          ${m.conversationId ?? null}, ${m.now}, ${m.now})
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
       return rows.length === 1;
     },
@@ -91,6 +103,11 @@ export function createOutboxRepo(sql: Sql) {
     },
     releaseHeld(now: number): number {
       return sql`UPDATE outbox SET held = 0, next_attempt_at = ${now}, updated_at = ${now} WHERE held = 1 RETURNING id`.length;
+    },
+    /** The agent's replies in a conversation, newest first. */
+    repliesIn(conversationId: number, limit: number): { text: string; at: number }[] {
+      return sql<{ body: string; created_at: number }>`SELECT body, created_at FROM outbox WHERE conversation_id = ${conversationId}
+        ORDER BY id DESC LIMIT ${limit}`.map((r) => ({ text: r.body, at: r.created_at }));
     },
     countHeld(): number {
       return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE held = 1`[0]?.n ?? 0;

@@ -20,6 +20,8 @@ type RunRow = {
   created_at: number;
   updated_at: number;
   context: string;
+  conversation_id: number;
+  seed_transcript: number;
 };
 
 export type Run = {
@@ -38,6 +40,9 @@ export type Run = {
   createdAt: number;
   /** "fresh": a task in its own session, which never touches the user's conversation. */
   context: "chat" | "fresh";
+  conversationId: number;
+  /** Its session was lost: the fresh one starts with the conversation's last exchanges. */
+  seedTranscript: boolean;
 };
 
 function toRun(row: RunRow): Run {
@@ -56,6 +61,8 @@ function toRun(row: RunRow): Run {
     outcome: row.outcome,
     createdAt: row.created_at,
     context: z.enum(["chat", "fresh"]).parse(row.context),
+    conversationId: row.conversation_id,
+    seedTranscript: row.seed_transcript === 1,
   };
 }
 
@@ -72,9 +79,9 @@ export function createRunsRepo(sql: Sql) {
       const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
     }),
-    create(r: { id: string; sessionId: string | null; context: "chat" | "fresh"; now: number }): Run {
-      sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, created_at, updated_at)
-        VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.context}, ${r.now}, ${r.now})`;
+    create(r: { id: string; sessionId: string | null; context: "chat" | "fresh"; conversationId: number; now: number }): Run {
+      sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, created_at, updated_at)
+        VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.context}, ${r.conversationId}, ${r.now}, ${r.now})`;
       return get(r.id) as Run;
     },
     /** The run's session stops being the user's conversation (after /new). */
@@ -103,7 +110,8 @@ export function createRunsRepo(sql: Sql) {
     retryWithNewVmRun(id: string, r: { at: number; sessionId: string | null; fresh: boolean; now: number }): void {
       sql`UPDATE runs SET vm_attempt = vm_attempt + 1, vm_run_id = id || '-' || (vm_attempt + 1),
           phase = 'waiting', transport_failures = 0, last_seq = 0, next_attempt_at = ${r.at},
-          session_id = ${r.sessionId}, fresh_retry_used = fresh_retry_used + ${r.fresh ? 1 : 0}, updated_at = ${r.now}
+          session_id = ${r.sessionId}, fresh_retry_used = fresh_retry_used + ${r.fresh ? 1 : 0},
+          seed_transcript = max(seed_transcript, ${r.fresh ? 1 : 0}), updated_at = ${r.now}
         WHERE id = ${id}`;
     },
     /** Ends the run (with the seq of the event that ended it, if any); what it amounted to, for its log line. */

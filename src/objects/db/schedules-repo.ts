@@ -21,6 +21,7 @@ type ScheduleRow = {
   next_run_at: number | null;
   consecutive_failures: number;
   created_at: number;
+  conversation_id: number;
 };
 
 export type Schedule = {
@@ -31,6 +32,8 @@ export type Schedule = {
   status: ScheduleStatus;
   nextRunAt: number | null;
   consecutiveFailures: number;
+  /** The conversation it was created in: it runs in that project (and, --in-chat, its session). */
+  conversationId: number;
 };
 
 function toSchedule(row: ScheduleRow): Schedule {
@@ -42,6 +45,7 @@ function toSchedule(row: ScheduleRow): Schedule {
     status: z.enum(["active", "paused", "completed"]).parse(row.status),
     nextRunAt: row.next_run_at,
     consecutiveFailures: row.consecutive_failures,
+    conversationId: row.conversation_id,
   };
 }
 
@@ -93,14 +97,18 @@ export function createSchedulesRepo(sql: Sql) {
   };
   return {
     get,
-    create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; now: number }): Schedule {
-      const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, created_at, updated_at)
-        VALUES (${JSON.stringify(s.spec)}, ${s.prompt}, ${s.context}, 'active', ${s.nextRunAt}, ${s.now}, ${s.now}) RETURNING id`;
+    create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; conversationId: number; now: number }): Schedule {
+      const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, conversation_id, created_at, updated_at)
+        VALUES (${JSON.stringify(s.spec)}, ${s.prompt}, ${s.context}, 'active', ${s.nextRunAt}, ${s.conversationId}, ${s.now}, ${s.now}) RETURNING id`;
       return get(row!.id)!;
     },
     /** Every task but deleted ones, oldest first. */
     list(): Schedule[] {
       return sql<ScheduleRow>`SELECT * FROM schedules ORDER BY id`.map(toSchedule);
+    },
+    /** Tasks of one conversation that have not completed (they keep it from being deleted). */
+    liveOf(conversationId: number): number[] {
+      return sql<{ id: number }>`SELECT id FROM schedules WHERE conversation_id = ${conversationId} AND status != 'completed' ORDER BY id`.map((r) => r.id);
     },
     countLive(): number {
       return sql<{ n: number }>`SELECT count(*) AS n FROM schedules WHERE status != 'completed'`[0]?.n ?? 0;

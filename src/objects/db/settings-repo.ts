@@ -1,9 +1,12 @@
-// Small per-phone facts kept as key/value rows: the agent session, the Worker's origin, the zone.
+// Small per-phone facts kept as key/value rows: the current conversation, the git identity,
+// the Worker's origin, the time zone.
 // Read on nearly every step, so they are cached write-through (the object is single-threaded).
 import type { Sql } from "./sql";
 
 type SettingKey =
-  | "session_id"
+  | "current_conversation"
+  | "git_name"
+  | "git_email"
   | "public_origin"
   | "time_zone"
   | "pruned_at";

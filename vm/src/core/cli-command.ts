@@ -1,7 +1,7 @@
 // The CLI's argument vector and environment for one user's session. Pure: the shell spawns
 // exactly this, never through a shell, so no input is ever interpreted as shell syntax.
 import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
-import type { RunOptions } from "../../../src/protocol/vm-protocol";
+import type { InputMessage, RunOptions } from "../../../src/protocol/vm-protocol";
 import { MCP_SERVER_NAME } from "./relay-tool-wire";
 
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
@@ -44,9 +44,31 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
   return args;
 }
 
-/** Same process, same options: a warm CLI may take the next run only if this matches. */
-export function optionsFingerprint(options: CliOptions): string {
-  return JSON.stringify([options.permissionMode, options.appendSystemPrompt ?? "", options.scheduleTools]);
+/**
+ * Same process, same options: a warm CLI may take the next run only if this matches. `env`: what
+ * the process was started with beyond the fixed allow-list (the run's git identity).
+ */
+export function optionsFingerprint(options: CliOptions, env: Record<string, string> = {}): string {
+  return JSON.stringify([options.permissionMode, options.appendSystemPrompt ?? "", options.scheduleTools, Object.entries(env).sort()]);
+}
+
+/** What the CLI runs as one of its own commands: `/name` or `/plugin:name`, alone or with arguments. */
+const SLASH_COMMAND = /^\/[A-Za-z0-9][\w:.-]*(\s|$)/;
+
+export function isSlashCommand(text: string): boolean {
+  return SLASH_COMMAND.test(text);
+}
+
+/**
+ * A request's messages as stdin turns: one turn, joined with blank lines, except that a first
+ * message that is a slash command goes alone. The CLI reads a whole turn's text as the command
+ * and its arguments, so "/compact" joined with "fix the test" would run /compact with the
+ * instructions "fix the test" and never answer it (observed, docs/vm.md).
+ */
+export function turnsOf(messages: InputMessage[]): InputMessage[][] {
+  const [first, ...rest] = messages;
+  if (first && rest.length > 0 && isSlashCommand(first.text)) return [[first], rest];
+  return messages.length > 0 ? [messages] : [];
 }
 
 export type CliEnvInput = {
@@ -56,6 +78,8 @@ export type CliEnvInput = {
   tmp: string;
   /** ANTHROPIC_*, CLAUDE_CODE_*, IS_SANDBOX, proxies: passed through unchanged. */
   passThrough: Record<string, string>;
+  /** The run's own variables (its git identity); never a secret. */
+  run?: Record<string, string>;
 };
 
 /**
@@ -72,6 +96,9 @@ export function cliEnv(input: CliEnvInput): Record<string, string> {
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     DISABLE_AUTOUPDATER: "1",
     DISABLE_TELEMETRY: "1",
+    // No terminal to ask on: git fails at once where it would wait for a username.
+    GIT_TERMINAL_PROMPT: "0",
+    ...input.run,
     ...input.passThrough,
   };
   if (input.inherited.TZ) env.TZ = input.inherited.TZ;

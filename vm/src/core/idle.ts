@@ -8,12 +8,15 @@ export type IdleInput = {
   idleTimeoutMs: number;
   liveRuns: number;
   openStreams: number;
+  /** A process kept warm by the relay's `keepWarmMs` (deep mode) holds the VM up until then. */
+  heldUntil?: number;
 };
 
 export function isIdle(input: IdleInput): boolean {
   if (input.idleTimeoutMs <= 0) return false;
   // A live run is never idle, however long it runs without a request.
   if (input.liveRuns > 0 || input.openStreams > 0) return false;
+  if ((input.heldUntil ?? 0) > input.now) return false;
   return input.now - input.lastActivityAt >= input.idleTimeoutMs;
 }
 

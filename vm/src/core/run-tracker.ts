@@ -8,7 +8,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** An event before the run's log numbers it. */
 export type EventBody = DistributiveOmit<RunEvent, "seq">;
 
-export type Turn = { uuid: string; messageIds: string[]; consumed: boolean; answered: boolean };
+/** `fromStart`: written from the run's own request (`POST /v1/runs`), not from `…/input`. */
+export type Turn = { uuid: string; messageIds: string[]; consumed: boolean; answered: boolean; fromStart: boolean };
 
 export type RunState = {
   turns: Turn[];
@@ -19,7 +20,8 @@ export type RunState = {
 
 export type RunInput =
   | CliSignal
-  | { type: "written"; uuid: string; messageIds: string[] }
+  /** `fromStart`: one of the turns of the run's own request (a leading slash command goes alone). */
+  | { type: "written"; uuid: string; messageIds: string[]; fromStart?: boolean }
   /** The agent called a relay tool: the relay answers it through `tool-result`. */
   | { type: "tool_call"; callId: string; name: string; args: Record<string, unknown> }
   /**
@@ -37,10 +39,11 @@ export function newRunState(cwd: string, knownSessionId: string | null = null): 
 
 /**
  * Ends the run with an error. Input the CLI never read is reported `unconsumed` first, except
- * the run's first turn: the terminal error is about that one, and the relay retries it as such.
+ * the run's own request (its first turn, and a second one when it led with a slash command):
+ * the terminal error is about that one, and the relay retries it as such.
  */
 function fail(state: RunState, code: RunErrorCode, message: string, reason?: ConfigProblemReason): { state: RunState; events: EventBody[] } {
-  const unread = state.turns.slice(1).filter((t) => !t.consumed);
+  const unread = state.turns.slice(1).filter((t) => !t.consumed && !t.fromStart);
   const events: EventBody[] = [];
   if (unread.length > 0) events.push({ type: "unconsumed", messageIds: unread.flatMap((t) => t.messageIds) });
   events.push({ type: "error", code, message: message.slice(0, 2000), ...(reason ? { reason } : {}) });
@@ -81,8 +84,10 @@ function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>)
 export function stepRun(state: RunState, input: RunInput): Step {
   if (state.finished) return { state, events: [], stop: null };
   switch (input.type) {
-    case "written":
-      return { state: { ...state, turns: [...state.turns, { uuid: input.uuid, messageIds: input.messageIds, consumed: false, answered: false }] }, events: [], stop: null };
+    case "written": {
+      const turn = { uuid: input.uuid, messageIds: input.messageIds, consumed: false, answered: false, fromStart: input.fromStart ?? false };
+      return { state: { ...state, turns: [...state.turns, turn] }, events: [], stop: null };
+    }
     case "consumed":
       return { state: markConsumed(state, [input.uuid]), events: [], stop: null };
     case "init": {

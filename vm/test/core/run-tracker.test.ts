@@ -81,6 +81,21 @@ describe("stepRun", () => {
     ]);
   });
 
+  it("never reports the run's own request as unconsumed, even split after a leading slash command", () => {
+    const { events } = run([
+      { type: "written", uuid: "u1", messageIds: ["m1"], fromStart: true },
+      { type: "written", uuid: "u2", messageIds: ["m2"], fromStart: true },
+      { type: "consumed", uuid: "u1" },
+      result(),
+      written("u3", "m3"),
+      { type: "exited", stopCode: null, message: "exit 1" },
+    ]);
+    expect(events.slice(-2)).toEqual([
+      { type: "unconsumed", messageIds: ["m3"] },
+      { type: "error", code: "cli_crashed", message: "exit 1" },
+    ]);
+  });
+
   const endings: Array<{ name: string; input: RunInput; code: string; reason?: string; stop: string | null }> = [
     { name: "an exit nobody asked for is a crash", input: { type: "exited", stopCode: null, message: "exit 1" }, code: "cli_crashed", stop: null },
     { name: "a stop for the time limit", input: { type: "exited", stopCode: "time_limit", message: "limit" }, code: "time_limit", stop: null },

@@ -54,13 +54,15 @@ describe("createTokenCheck", () => {
 });
 
 describe("isIdle", () => {
-  const base = { now: 10_000, lastActivityAt: 0, idleTimeoutMs: 5_000, liveRuns: 0, openStreams: 0 };
+  const base = { now: 10_000, lastActivityAt: 0, idleTimeoutMs: 5_000, liveRuns: 0, openStreams: 0, heldUntil: 0 };
   const cases: Array<[string, Partial<typeof base>, boolean]> = [
     ["quiet past the timeout", {}, true],
     ["quiet, not long enough", { lastActivityAt: 6_000 }, false],
     ["a live run, however long", { liveRuns: 1 }, false],
     ["an open stream", { openStreams: 1 }, false],
     ["disabled", { idleTimeoutMs: 0 }, false],
+    ["a deep-mode warm process holds it up", { heldUntil: 10_001 }, false],
+    ["a deep-mode hold that has ended", { heldUntil: 10_000 }, true],
   ];
   for (const [name, over, idle] of cases) it(name, () => expect(isIdle({ ...base, ...over })).toBe(idle));
 });
@@ -104,8 +106,22 @@ describe("cliArgs and cliEnv", () => {
     expect(optionsFingerprint(base)).not.toBe(optionsFingerprint({ ...base, scheduleTools: true }));
   });
 
+  it("never lets a process started with one git identity take a run with another", () => {
+    const base = { permissionMode: "default", scheduleTools: false } as const;
+    const ada = { GIT_AUTHOR_NAME: "Ada", GIT_AUTHOR_EMAIL: "ada@example.com" };
+    expect(optionsFingerprint(base, { ...ada })).toBe(optionsFingerprint(base, { GIT_AUTHOR_EMAIL: "ada@example.com", GIT_AUTHOR_NAME: "Ada" }));
+    expect(optionsFingerprint(base, ada)).not.toBe(optionsFingerprint(base, { ...ada, GIT_AUTHOR_NAME: "Bob" }));
+    expect(optionsFingerprint(base, ada)).not.toBe(optionsFingerprint(base));
+  });
+
   it("gives the CLI an allow-listed environment: the user's HOME, never the VM's secrets", () => {
-    const env = cliEnv({ inherited: { PATH: "/bin" }, home: "/d/h", tmp: "/d/t", passThrough: { ANTHROPIC_API_KEY: "k", DISABLE_TELEMETRY: "0" } });
+    const env = cliEnv({
+      inherited: { PATH: "/bin" },
+      home: "/d/h",
+      tmp: "/d/t",
+      passThrough: { ANTHROPIC_API_KEY: "k", DISABLE_TELEMETRY: "0" },
+      run: { GIT_AUTHOR_NAME: "Ada" },
+    });
     expect(env).toEqual({
       PATH: "/bin",
       LANG: "C.UTF-8",
@@ -114,6 +130,8 @@ describe("cliArgs and cliEnv", () => {
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       DISABLE_AUTOUPDATER: "1",
       DISABLE_TELEMETRY: "0",
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_AUTHOR_NAME: "Ada",
       ANTHROPIC_API_KEY: "k",
     });
   });

@@ -1,0 +1,101 @@
+// Builds one phone's units over its SQLite (see docs/relay.md, "Who owns what"): each is handed
+// the repositories it owns or reads and the I/O clients it needs, nothing more.
+import type { Config } from "../config";
+import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../core/transcript";
+import { gitIdentityOf } from "./conversation-commands";
+import { createConversations } from "./conversations";
+import { createConversationsRepo } from "./db/conversations-repo";
+import { createMessagesRepo } from "./db/messages-repo";
+import { createOutboxRepo } from "./db/outbox-repo";
+import { createRunsRepo } from "./db/runs-repo";
+import { createSchedulesRepo } from "./db/schedules-repo";
+import { createSettingsRepo } from "./db/settings-repo";
+import type { Sql } from "./db/sql";
+import { createToolCallsRepo } from "./db/tool-calls-repo";
+import type { InboxDeps } from "./inbox";
+import { createOutbox, type Log } from "./outbox";
+import { createRunDriver } from "./run-driver";
+import { applyFailure, type RunEffectsDeps } from "./run-effects";
+import { runRelayTool } from "./schedule-service";
+import { createSchedules } from "./schedules";
+import { createTwilioClient } from "./twilio-client";
+import { createVmClient } from "./vm-client";
+
+/** The object's tables, one repository per group. */
+function createRepos(sql: Sql) {
+  return {
+    messages: createMessagesRepo(sql),
+    runs: createRunsRepo(sql),
+    outbox: createOutboxRepo(sql),
+    settings: createSettingsRepo(sql),
+    schedules: createSchedulesRepo(sql),
+    toolCalls: createToolCallsRepo(sql),
+    conversations: createConversationsRepo(sql),
+  };
+}
+export type Repos = ReturnType<typeof createRepos>;
+
+export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: string; config: Config | null; log: Log }) {
+  const t = config?.twilio;
+  const twilio = t?.accountSid && t.authToken ? createTwilioClient({ ...t, accountSid: t.accountSid, authToken: t.authToken }) : null;
+  const vm = config?.vm ? createVmClient({ vmUrl: config.vm.url, vmToken: config.vm.token }) : null;
+  const repos = createRepos(sql);
+  const { messages, settings } = repos;
+  const outbox = createOutbox({
+    repo: repos.outbox,
+    settings,
+    messages,
+    twilio,
+    to: phone,
+    publicUrl: config?.publicUrl ?? null,
+    templateSid: config?.twilio.templateSid ?? null,
+    log,
+  });
+  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction });
+  const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
+  const scheduleService = {
+    schedules: repos.schedules,
+    settings,
+    countHeld: outbox.countHeld,
+    conversationName: (id: number) => repos.conversations.get(id)?.name ?? null,
+  };
+  const effects: RunEffectsDeps = {
+    transaction: sql.transaction,
+    messages,
+    runs: repos.runs,
+    toolCalls: repos.toolCalls,
+    conversations,
+    outbox,
+    schedules,
+    tools: (name, args, conversationId, now) => runRelayTool(scheduleService, name, args, conversationId, now),
+    transcriptOf: (conversationId, exceptRunId) => {
+      const said = messages.sentToAgent(conversationId, exceptRunId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "user" as const, ...m }));
+      const answered = repos.outbox.repliesIn(conversationId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "agent" as const, ...m }));
+      return compactTranscript([...said, ...answered]);
+    },
+    log,
+  };
+  const inbox: InboxDeps = {
+    ...scheduleService,
+    transaction: sql.transaction,
+    runs: repos.runs,
+    messages,
+    outboxRepo: repos.outbox,
+    conversations,
+    newWorkspaceId: () => `c-${crypto.randomUUID().slice(0, 8)}`,
+    failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
+    sender: { phone, isAdmin: config?.adminSenders.has(phone) ?? false },
+  };
+  const runs = createRunDriver({
+    ...effects,
+    schedules,
+    vm,
+    userId: phone,
+    gitIdentity: () => gitIdentityOf(settings, phone),
+    sendTyping: async () => {
+      const sid = messages.lastInbound()?.id;
+      if (twilio && sid) await twilio.sendTyping(sid);
+    },
+  });
+  return { vm, repos, outbox, schedules, conversations, runs, inbox };
+}

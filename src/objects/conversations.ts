@@ -1,0 +1,50 @@
+// The conversations unit: which conversation is current, how a reply names the one it came
+// from, and the clones in progress (its only timer: a clone the instance never finished).
+import { outboxKeys } from "../core/outbox-keys";
+import { cloneInterruptedNotice } from "../core/notices";
+import { type Conversation, type ConversationsRepo, MAIN_CONVERSATION_ID } from "./db/conversations-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { Transaction } from "./db/sql";
+
+/** A clone still "in progress" this long after it started died with its instance. */
+export const CLONE_DEADLINE_MS = 10 * 60_000;
+
+export function createConversations(d: { repo: ConversationsRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; transaction: Transaction }) {
+  const { repo, settings } = d;
+  const currentId = (): number => {
+    const id = Number(settings.get("current_conversation") ?? MAIN_CONVERSATION_ID);
+    // The current one can't be deleted, but a stored id must never point at nothing.
+    return repo.get(id) ? id : (repo.list()[0]?.id ?? MAIN_CONVERSATION_ID);
+  };
+  return {
+    repo,
+    currentId,
+    current: (): Conversation | null => repo.get(currentId()),
+    makeCurrent(id: number): void {
+      settings.set("current_conversation", id === MAIN_CONVERSATION_ID ? null : id);
+    },
+    /** `[api] ` for a conversation that is not current, so the user knows where an answer came from. */
+    prefixFor(conversationId: number): string {
+      if (conversationId === currentId()) return "";
+      const name = repo.get(conversationId)?.name;
+      return name ? `[${name}] ` : "";
+    },
+    nextDueAt(): number | null {
+      const oldest = repo.oldestCloneAt();
+      return oldest === null ? null : oldest + CLONE_DEADLINE_MS;
+    },
+    /** Clones whose instance died before they finished: removed, and the user told. */
+    failStaleClones(now: number): number {
+      const stale = repo.staleClones(now - CLONE_DEADLINE_MS + 1);
+      for (const c of stale) {
+        d.transaction(() => {
+          repo.delete(c.id);
+          d.outbox.add({ dedupeKey: outboxKeys.cloneDone(c.workspace), body: cloneInterruptedNotice(c.name), now });
+        });
+      }
+      return stale.length;
+    },
+  };
+}
+export type Conversations = ReturnType<typeof createConversations>;

@@ -1,0 +1,105 @@
+// The user's conversations: a name, the VM workspace that is its project, its agent session.
+import * as z from "zod";
+import { memo, type Sql } from "./sql";
+
+type ConversationRow = {
+  id: number;
+  name: string;
+  workspace: string;
+  session_id: string | null;
+  repo_url: string | null;
+  branch: string | null;
+  status: string;
+  deep_until: number | null;
+  turns: number;
+  cost_usd: number;
+  created_at: number;
+  last_active_at: number;
+};
+
+export type Conversation = {
+  id: number;
+  name: string;
+  /** The VM's id for its project directory; stable across renames. */
+  workspace: string;
+  sessionId: string | null;
+  repoUrl: string | null;
+  branch: string | null;
+  /** `cloning` until its repository is in place; then `ready`. */
+  status: "ready" | "cloning";
+  /** Deep mode: the agent's process is kept warm until then (renewed by each run). */
+  deepUntil: number | null;
+  turns: number;
+  costUsd: number;
+  createdAt: number;
+  lastActiveAt: number;
+};
+
+function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    name: row.name,
+    workspace: row.workspace,
+    sessionId: row.session_id,
+    repoUrl: row.repo_url,
+    branch: row.branch,
+    status: z.enum(["ready", "cloning"]).parse(row.status),
+    deepUntil: row.deep_until,
+    turns: row.turns,
+    costUsd: row.cost_usd,
+    createdAt: row.created_at,
+    lastActiveAt: row.last_active_at,
+  };
+}
+
+/** The conversation every object starts with (migration 0007). */
+export const MAIN_CONVERSATION_ID = 1;
+
+export function createConversationsRepo(sql: Sql) {
+  const get = (id: number): Conversation | null => {
+    const row = sql<ConversationRow>`SELECT * FROM conversations WHERE id = ${id}`[0];
+    return row ? toConversation(row) : null;
+  };
+  return {
+    get,
+    /** Case-insensitive, as the name column is. */
+    byName(name: string): Conversation | null {
+      const row = sql<ConversationRow>`SELECT * FROM conversations WHERE name = ${name}`[0];
+      return row ? toConversation(row) : null;
+    },
+    /** Oldest first: the numbers /sessions shows. */
+    list: memo(sql, (): Conversation[] => sql<ConversationRow>`SELECT * FROM conversations ORDER BY id`.map(toConversation)),
+    create(c: { name: string; workspace: string; repoUrl: string | null; branch: string | null; status: "ready" | "cloning"; now: number }): Conversation {
+      const [row] = sql<{ id: number }>`INSERT INTO conversations (name, workspace, repo_url, branch, status, created_at, last_active_at)
+        VALUES (${c.name}, ${c.workspace}, ${c.repoUrl}, ${c.branch}, ${c.status}, ${c.now}, ${c.now}) RETURNING id`;
+      return get(row!.id)!;
+    },
+    markCloned(id: number, branch: string | null, now: number): void {
+      sql`UPDATE conversations SET status = 'ready', branch = ${branch}, last_active_at = ${now} WHERE id = ${id}`;
+    },
+    rename(id: number, name: string): void {
+      sql`UPDATE conversations SET name = ${name} WHERE id = ${id}`;
+    },
+    delete(id: number): void {
+      sql`DELETE FROM conversations WHERE id = ${id}`;
+    },
+    /** Written only when it changes: a resumed session reports the same id on every run. */
+    setSession(id: number, sessionId: string | null): void {
+      sql`UPDATE conversations SET session_id = ${sessionId} WHERE id = ${id} AND session_id IS NOT ${sessionId}`;
+    },
+    setDeepUntil(id: number, at: number | null): void {
+      sql`UPDATE conversations SET deep_until = ${at} WHERE id = ${id}`;
+    },
+    /** One answered turn: counted with its cost, and the conversation was active. */
+    recordTurn(id: number, costUsd: number, now: number): void {
+      sql`UPDATE conversations SET turns = turns + 1, cost_usd = cost_usd + ${costUsd}, last_active_at = ${now} WHERE id = ${id}`;
+    },
+    /** Clones that started before `before` and never finished (the instance died mid-clone). */
+    staleClones(before: number): Conversation[] {
+      return sql<ConversationRow>`SELECT * FROM conversations WHERE status = 'cloning' AND created_at < ${before}`.map(toConversation);
+    },
+    /** When the oldest clone in progress started; null when none is. */
+    oldestCloneAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT min(created_at) AS at FROM conversations WHERE status = 'cloning'`[0]?.at ?? null),
+  };
+}
+export type ConversationsRepo = ReturnType<typeof createConversationsRepo>;

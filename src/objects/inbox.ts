@@ -1,0 +1,68 @@
+// A WhatsApp message arriving: stored once per MessageSid, routed (a relay command is answered
+// at once; text for the agent is queued for its conversation), all in one transaction. What
+// the VM must do as a result is returned, for after the webhook has its answer.
+import { chunkReply } from "../core/chunk-reply";
+import { routeInbound, type InboundRoute } from "../core/inbound-route";
+import { ackQueued } from "../core/notices";
+import { outboxKeys } from "../core/outbox-keys";
+import { answerCommand, type CommandDeps } from "./command-handler";
+import type { VmAction } from "./conversation-commands";
+import type { Conversation } from "./db/conversations-repo";
+import type { Media } from "./db/messages-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { Transaction } from "./db/sql";
+
+export type InboundMessage = {
+  messageId: string;
+  body: string;
+  media: Media[];
+  receivedAt: number;
+  /** The Worker's externally visible origin, for the status callback URL. */
+  publicOrigin: string;
+};
+
+export type Stored = { route: InboundRoute["kind"]; command: string | undefined; after: VmAction | null };
+
+export type InboxDeps = CommandDeps & {
+  transaction: Transaction;
+  settings: SettingsRepo;
+  outboxRepo: Pick<OutboxRepo, "add" | "upsertPending" | "releaseHeld">;
+  sender: { phone: string; isAdmin: boolean };
+};
+
+/** Why text for the agent cannot go where it is addressed; null when it can. */
+function refusal(route: Extract<InboundRoute, { kind: "agent" }>, target: Conversation | null): string | null {
+  if (!target) return route.conversation ? `There is no conversation named ${route.conversation}. /sessions lists them.` : "There is no current conversation. /sessions lists them.";
+  if (target.status === "cloning") return `${target.name} is still being cloned; I'll tell you when it is ready.`;
+  return null;
+}
+
+/** Stores and routes `message`; null when this MessageSid was stored before (a redelivery). */
+export function receive(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
+  // A message with media is always for the agent (its caption is not a command).
+  const parsed = routeInbound(message.body);
+  const route: InboundRoute = message.media.length > 0 && parsed.kind === "command" ? { kind: "agent", text: message.body.trim(), slash: false, conversation: null } : parsed;
+  return d.transaction(() => {
+    const target = route.kind === "agent" && route.conversation ? d.conversations.repo.byName(route.conversation) : d.conversations.current();
+    const body = route.kind === "agent" ? route.text : message.body;
+    const slash = route.kind === "agent" && route.slash;
+    const inserted = d.messages.insert({ id: message.messageId, body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash, receivedAt: message.receivedAt, now });
+    if (!inserted) return null;
+    d.settings.set("public_origin", message.publicOrigin);
+    // The user wrote: WhatsApp's window is open again for whatever was held.
+    d.outboxRepo.releaseHeld(now);
+    const refused = route.kind === "agent" ? refusal(route, target) : null;
+    if (route.kind === "agent" && refused === null) {
+      // One acknowledgement per run, however many messages wait behind it.
+      const run = d.runs.open();
+      if (run) d.outboxRepo.upsertPending({ dedupeKey: outboxKeys.ack(run.id), body: ackQueued(d.messages.countQueued()), now });
+      return { route: route.kind, command: undefined, after: null };
+    }
+    d.messages.settle(message.messageId, "done", now);
+    const answer = route.kind === "command" ? answerCommand(route.command, d, d.sender, now) : { text: refused ?? "", after: null };
+    // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
+    if (answer.text) chunkReply(answer.text).forEach((part, i) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId, i), body: part, now }));
+    return { route: route.kind, command: route.kind === "command" ? route.command.type : undefined, after: answer.after };
+  });
+}

@@ -1,0 +1,41 @@
+import { expect, it } from "vitest";
+import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
+
+const phone = "+15550000160";
+
+it("a run live in one conversation while the user writes in another: each queued for its own, both answered, each named", async () => {
+  expect(await ask(phone, "/new api")).toBe("New conversation api, with an empty project. It is current now; /sessions lists them all.");
+  await sendInbound(phone, "long job [[vm:hold]]");
+  await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
+  expect(await ask(phone, "/switch main")).toBe("Switched to main. Plain messages go there now.");
+  await sendInbound(phone, "hello main");
+  // Not injected into api's live run: it waits for a run of its own, in main.
+  const queued = await query<{ body: string; status: string; name: string }>(
+    phone,
+    "SELECT m.body, m.status, c.name FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.run_id IS NOT NULL OR m.status = 'queued' ORDER BY m.seq",
+  );
+  expect(queued).toEqual([
+    { body: "long job [[vm:hold]]", status: "dispatched", name: "api" },
+    { body: "hello main", status: "queued", name: "main" },
+  ]);
+  expect((await vmRequests(phone)).filter((r) => r.kind === "input")).toEqual([]);
+
+  await releaseVm(phone);
+  const replies = await eventually(async () => {
+    const all = bodies(await sentTo(phone)).filter((b) => b?.includes("echo:"));
+    return all.length === 2 && all;
+  });
+  // api is not current any more, so its answer says where it came from; main's does not.
+  expect(replies).toEqual(["[api] echo: long job [[vm:hold]]", "echo: hello main"]);
+  const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
+  const [api] = await query<{ workspace: string }>(phone, "SELECT workspace FROM conversations WHERE name = 'api'");
+  expect(api!.workspace).toMatch(/^c-[0-9a-f]{8}$/);
+  expect(starts.map((s) => s.workspace)).toEqual([api!.workspace, "main"]);
+  // Each conversation keeps its own session.
+  const sessions = await query<{ name: string; session_id: string | null; turns: number }>(phone, "SELECT name, session_id, turns FROM conversations ORDER BY id");
+  expect(sessions.map((s) => [s.name, s.turns])).toEqual([
+    ["main", 1],
+    ["api", 1],
+  ]);
+  expect(sessions[0]!.session_id).not.toBe(sessions[1]!.session_id);
+});

@@ -1,0 +1,155 @@
+// Runs one `git clone` within the clone policy's limits: allowed transports only, no prompts,
+// no config but the VM's credential helper, stopped past its time or size limit. Also reads what
+// a checkout holds (branch, tracked files) with the same git environment.
+import { execFile, spawn } from "node:child_process";
+import { lstat, readdir, realpath } from "node:fs/promises";
+import { join } from "node:path";
+import type { CloneFailureReason } from "../../src/protocol/vm-protocol";
+import { cloneFailureOf } from "./core/clone-errors";
+import { allowedProtocols, cloneConfigArgs, type CloneSource } from "./core/clone-policy";
+import { credentialHelperOf } from "./core/git-credentials";
+
+export type CloneInput = {
+  source: CloneSource;
+  branch?: string;
+  /** Must not exist yet: git creates it. */
+  target: string;
+  /** The user's HOME (ssh's known_hosts); none of its git config is read. */
+  home: string;
+  credentialsFile: string | null;
+  allowLocal: boolean;
+  timeoutMs: number;
+  maxBytes: number;
+  /** The VM is shutting down: stop the clone (`failed`). */
+  signal?: AbortSignal;
+};
+
+export type CloneOutcome = { ok: true } | { ok: false; reason: CloneFailureReason; stderrTail: string };
+
+const SIZE_POLL_MS = 500;
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * git's environment: English messages (they are matched), no terminal prompts, no system or
+ * user config (an agent's `~/.gitconfig` could rewrite URLs or set `core.sshCommand`), ssh that
+ * never asks. The transport list overrides any `protocol.*.allow` setting.
+ */
+export function gitEnv(home: string, allowLocal: boolean): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: home,
+    LC_ALL: "C",
+    LANG: "C",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_ALLOW_PROTOCOL: allowedProtocols(allowLocal),
+    GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=30",
+  };
+}
+
+export function cloneArgs(input: Pick<CloneInput, "source" | "branch" | "target" | "credentialsFile" | "allowLocal">): string[] {
+  // An empty helper first resets the list; then only the VM's get-only helper, if any.
+  const helper = ["-c", "credential.helper=", ...(input.credentialsFile ? ["-c", `credential.helper=${credentialHelperOf(input.credentialsFile)}`] : [])];
+  const branch = input.branch ? ["--branch", input.branch] : [];
+  return [...cloneConfigArgs(input.allowLocal), ...helper, "clone", "--no-recurse-submodules", ...branch, "--", input.source.url, input.target];
+}
+
+/** Bytes of the regular files under `dir` (0 when it does not exist yet). */
+async function bytesUnder(dir: string): Promise<number> {
+  let total = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await bytesUnder(path);
+    else total += await lstat(path).then((s) => s.size, () => 0);
+  }
+  return total;
+}
+
+export function runClone(input: CloneInput): Promise<CloneOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn("git", cloneArgs(input), {
+      env: gitEnv(input.home, input.allowLocal),
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
+    let stderr = "";
+    let stoppedFor: "timeout" | "too_large" | "failed" | null = null;
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4096);
+    });
+    const stop = (reason: "timeout" | "too_large" | "failed") => {
+      if (stoppedFor) return;
+      stoppedFor = reason;
+      const signal = (name: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, name);
+        } catch {
+          // Gone already.
+        }
+      };
+      signal("SIGTERM");
+      setTimeout(() => signal("SIGKILL"), KILL_GRACE_MS).unref();
+    };
+    const timer = setTimeout(() => stop("timeout"), input.timeoutMs);
+    const onAbort = () => stop("failed");
+    input.signal?.addEventListener("abort", onAbort, { once: true });
+    let measuring = false;
+    const poll = setInterval(() => {
+      if (measuring) return;
+      measuring = true;
+      void bytesUnder(input.target).then((bytes) => {
+        measuring = false;
+        if (bytes > input.maxBytes) stop("too_large");
+      });
+    }, SIZE_POLL_MS);
+    const finish = (outcome: CloneOutcome) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      input.signal?.removeEventListener("abort", onAbort);
+      resolve(outcome);
+    };
+    child.on("error", (error) => finish({ ok: false, reason: "failed", stderrTail: `could not run git: ${error.message}` }));
+    child.on("close", (code) => {
+      if (stoppedFor) return finish({ ok: false, reason: stoppedFor, stderrTail: stderr });
+      if (code !== 0) return finish({ ok: false, reason: cloneFailureOf(stderr), stderrTail: stderr });
+      // A small repository can be done between two polls: the limit holds for the result too.
+      void bytesUnder(input.target).then((bytes) => finish(bytes > input.maxBytes ? { ok: false, reason: "too_large", stderrTail: "" } : { ok: true }));
+    });
+  });
+}
+
+/** Reads a checkout the VM may not own (a later per-user uid): `safe.directory`, no config read. */
+function git(dir: string, args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const argv = ["-c", "safe.directory=*", "-C", dir, ...args];
+    execFile("git", argv, { env: gitEnv(dir, false), maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout });
+    });
+  });
+}
+
+/** What a workspace holds: its checked-out branch (null when detached, or not a repository) and tracked files. */
+export async function describeCheckout(dir: string): Promise<{ branch: string | null; files: number; origin: string | null }> {
+  // Only a repository of its own: rev-parse would also find one in a parent directory.
+  const top = await git(dir, ["rev-parse", "--show-toplevel"]);
+  const own = top.code === 0 && top.stdout.trim() === (await realpath(dir).catch(() => dir));
+  if (!own) return { branch: null, files: 0, origin: null };
+  const [branch, files, origin] = await Promise.all([
+    git(dir, ["symbolic-ref", "--short", "-q", "HEAD"]),
+    git(dir, ["ls-files", "-z"]),
+    git(dir, ["remote", "get-url", "origin"]),
+  ]);
+  return {
+    branch: branch.code === 0 ? branch.stdout.trim() || null : null,
+    files: files.stdout.split("\0").filter(Boolean).length,
+    origin: origin.code === 0 ? origin.stdout.trim() || null : null,
+  };
+}

@@ -1,0 +1,161 @@
+// A user's workspaces on disk: created empty or by a clone, and deleted. A clone goes into a
+// staging directory that is renamed into place only once complete, so a failed, stopped or
+// interrupted clone leaves nothing where the workspace would be.
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
+import { cloneFailureMessage } from "./core/clone-errors";
+import { checkBranch, checkCloneUrl, type CloneSource } from "./core/clone-policy";
+import { redactSecrets } from "./core/config-problem";
+import type { VmConfig } from "./config";
+import { describeCheckout, runClone } from "./git-clone";
+import type { RunManager } from "./run-manager";
+import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf } from "./user-paths";
+
+export type CreateResult = { status: 200 | 201; body: WorkspaceCreated } | { status: 400 | 409 | 422; body: WorkspaceError };
+export type DeleteResult = "deleted" | "unknown_workspace" | "busy";
+
+export type WorkspaceDeps = {
+  config: Pick<VmConfig, "dataDir" | "allowLocalClones" | "cloneTimeoutMs" | "cloneMaxMb">;
+  manager: Pick<RunManager, "lockWorkspace">;
+  credentialsFile: string | null;
+  /** Values a log line must never carry. */
+  secrets: readonly string[];
+};
+
+const STAGING_PREFIX = ".clone-";
+
+/** Staging directories a previous process left behind (it stopped mid-clone). */
+function sweepStaging(dataDir: string): void {
+  const users = join(dataDir, "users");
+  if (!existsSync(users)) return;
+  for (const key of readdirSync(users)) {
+    const root = join(users, key);
+    let names: string[] = [];
+    try {
+      names = readdirSync(root);
+    } catch {
+      continue;
+    }
+    for (const name of names) if (name.startsWith(STAGING_PREFIX)) rmSync(join(root, name), { recursive: true, force: true });
+  }
+}
+
+export function createWorkspaces(deps: WorkspaceDeps) {
+  const { config } = deps;
+  const limits = { timeoutMs: config.cloneTimeoutMs, maxMb: config.cloneMaxMb };
+  /** Clones under way, by target directory: a repeated request (a relay retry) joins its clone. */
+  const cloning = new Map<string, { url: string; branch: string | undefined; result: Promise<CreateResult> }>();
+  const closing = new AbortController();
+  sweepStaging(config.dataDir);
+
+  function failure(reason: CloneFailureReason, why?: string): CreateResult {
+    const status = reason === "url_refused" ? 400 : reason === "exists" ? 409 : 422;
+    return { status, body: { error: "clone_failed", reason, message: cloneFailureMessage(reason, limits, why) } };
+  }
+
+  async function describe(workspace: string, dir: string, startedAt: number, status: 200 | 201): Promise<CreateResult> {
+    const { branch, files } = await describeCheckout(dir);
+    return { status, body: { workspace, branch, files, ms: Math.round(performance.now() - startedAt) } };
+  }
+
+  type CloneRequest = CreateWorkspaceRequest & { clone: { url: string; branch?: string } };
+
+  async function clone(request: CloneRequest, source: CloneSource, startedAt: number): Promise<CreateResult> {
+    const paths = userPathsOf(config.dataDir, request.userId);
+    const dir = workspaceDirOf(paths, request.workspace);
+    if (existsSync(dir) && (await readdir(dir)).length > 0) {
+      // Already cloned from the same URL (a retried request whose answer was lost): the same answer.
+      const held = await describeCheckout(dir);
+      const same = held.origin === request.clone.url && (!request.clone.branch || held.branch === request.clone.branch);
+      return same ? describe(request.workspace, dir, startedAt, 200) : failure("exists");
+    }
+    const release = await deps.manager.lockWorkspace(paths.key, dir);
+    if (!release) return failure("exists");
+    const staging = resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
+    try {
+      ensureUserDirs(paths, dirname(dir));
+      const outcome = await runClone({
+        source,
+        branch: request.clone.branch,
+        target: staging,
+        home: paths.home,
+        credentialsFile: deps.credentialsFile,
+        allowLocal: config.allowLocalClones,
+        timeoutMs: config.cloneTimeoutMs,
+        maxBytes: config.cloneMaxMb * 1024 * 1024,
+        signal: closing.signal,
+      });
+      if (!outcome.ok) {
+        const said = outcome.stderrTail.trim().split("\n").at(-1) ?? "";
+        console.warn(`vm: clone failed (${outcome.reason}): ${redactSecrets(said, deps.secrets).slice(0, 300)}`);
+        return failure(outcome.reason);
+      }
+      await chmod(staging, 0o700);
+      try {
+        // Replaces an empty directory (a "main" that never held anything); never a full one.
+        await rename(staging, dir);
+      } catch {
+        return failure("exists");
+      }
+      return describe(request.workspace, dir, startedAt, 201);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+      release();
+    }
+  }
+
+  return {
+    /** Clones under way: like live runs, they keep the VM from going idle. */
+    clonesUnderWay: () => cloning.size,
+
+    /** SIGTERM: stops the clones under way and waits until their staging directories are gone. */
+    async close(): Promise<void> {
+      closing.abort();
+      await Promise.all([...cloning.values()].map((c) => c.result));
+    },
+
+    /** `POST /v1/workspaces`: 201 created, 200 already there, or a `clone_failed` answer. */
+    async create(request: CreateWorkspaceRequest): Promise<CreateResult> {
+      const startedAt = performance.now();
+      if (!request.clone) {
+        const paths = userPathsOf(config.dataDir, request.userId);
+        const dir = workspaceDirOf(paths, request.workspace);
+        const existed = existsSync(dir);
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        ensureUserDirs(paths, dir);
+        return describe(request.workspace, dir, startedAt, existed ? 200 : 201);
+      }
+      // Refused before anything else, with the policy's reason.
+      const source = checkCloneUrl(request.clone.url, config.allowLocalClones);
+      if (!source.ok) return failure("url_refused", source.why);
+      const branch = request.clone.branch === undefined ? null : checkBranch(request.clone.branch);
+      if (branch && !branch.ok) return failure("url_refused", branch.why);
+      const dir = workspaceDirOf(userPathsOf(config.dataDir, request.userId), request.workspace);
+      const running = cloning.get(dir);
+      if (running) return running.url === request.clone.url && running.branch === request.clone.branch ? running.result : failure("exists");
+      const result = clone({ ...request, clone: request.clone }, source.value, startedAt).finally(() => cloning.delete(dir));
+      cloning.set(dir, { url: request.clone.url, branch: request.clone.branch, result });
+      return result;
+    },
+
+    /** `DELETE /v1/workspaces/:workspace`: that directory and nothing else. */
+    async remove(userId: string, workspace: string): Promise<DeleteResult> {
+      const paths = userPathsOf(config.dataDir, userId);
+      const dir = workspaceDirOf(paths, workspace);
+      if (!existsSync(dir)) return "unknown_workspace";
+      const release = await deps.manager.lockWorkspace(paths.key, dir);
+      if (!release) return "busy";
+      try {
+        await rm(dir, { recursive: true, force: true });
+      } finally {
+        release();
+      }
+      return "deleted";
+    },
+  };
+}
+
+export type Workspaces = ReturnType<typeof createWorkspaces>;

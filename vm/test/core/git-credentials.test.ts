@@ -1,0 +1,76 @@
+// The files that carry the operator's git credentials: the credential-store lines, the user's
+// VM-managed git config (a get-only helper, the identity) and gh's hosts.yml; and run turns.
+import { describe, expect, it } from "vitest";
+import { isSlashCommand, turnsOf } from "../../src/core/cli-command";
+import { credentialHelperOf, credentialLinesOf, ghHostsYaml, gitConfigText, gitIdentityEnv } from "../../src/core/git-credentials";
+
+describe("credentialLinesOf", () => {
+  it("puts GITHUB_TOKEN first as x-access-token, then every valid GIT_CREDENTIALS line", () => {
+    const out = credentialLinesOf({
+      githubToken: "ghp_abc/def",
+      gitCredentials: "https://bob:s%40cret@git.example.com\n\n  http://ci:tok@10.0.0.5:3000/path  \nnot a url\nhttps://nouser.example.com\nssh://git:pw@host\nhttps://onlyuser@host.example",
+    });
+    expect(out.lines).toEqual(["https://x-access-token:ghp_abc%2Fdef@github.com", "https://bob:s%40cret@git.example.com", "http://ci:tok@10.0.0.5:3000/path"]);
+    expect(out.skipped).toBe(4);
+    expect(out.secrets).toEqual(expect.arrayContaining(["ghp_abc/def", "s%40cret", "s@cret", "tok"]));
+  });
+
+  it("has nothing without credentials: public clones only", () => {
+    expect(credentialLinesOf({})).toEqual({ lines: [], secrets: [], skipped: 0 });
+  });
+});
+
+describe("the user's git config", () => {
+  it("answers only `get` from the shared file, so git never erases or adds a line", () => {
+    expect(credentialHelperOf("/data/.secrets/git-credentials")).toBe(
+      `!f() { if [ "$1" = get ]; then exec git credential-store --file '/data/.secrets/git-credentials' get; fi; }; f`,
+    );
+    expect(credentialHelperOf("/data/it's/creds")).toContain(`--file '/data/it'\\''s/creds' get`);
+  });
+
+  it("quotes values in git's syntax and writes the identity", () => {
+    const text = gitConfigText({ credentialsFile: "/d/.secrets/git-credentials", identity: { name: 'Ada "the" \\ Lovelace', email: "ada@example.com" } });
+    expect(text).toContain(`[credential]\n\thelper = "!f() { if [ \\"$1\\" = get ]; then exec git credential-store --file '/d/.secrets/git-credentials' get; fi; }; f"\n`);
+    expect(text).toContain(`[user]\n\tname = "Ada \\"the\\" \\\\ Lovelace"\n\temail = "ada@example.com"\n`);
+    expect(gitConfigText({ credentialsFile: null })).not.toContain("[credential]");
+  });
+
+  it("gives the identity to git through the environment too", () => {
+    expect(gitIdentityEnv({ name: "Ada", email: "ada@example.com" })).toEqual({
+      GIT_AUTHOR_NAME: "Ada",
+      GIT_AUTHOR_EMAIL: "ada@example.com",
+      GIT_COMMITTER_NAME: "Ada",
+      GIT_COMMITTER_EMAIL: "ada@example.com",
+    });
+    expect(gitIdentityEnv(undefined)).toEqual({});
+  });
+
+  it("writes gh's hosts.yml for github.com in both of gh's layouts", () => {
+    const yaml = ghHostsYaml("ghp_abc");
+    expect(yaml).toContain('    oauth_token: "ghp_abc"\n    user: x-access-token\n');
+    expect(yaml).toContain('        x-access-token:\n            oauth_token: "ghp_abc"\n');
+  });
+});
+
+describe("turnsOf", () => {
+  const m = (id: string, text: string) => ({ id, text });
+  it("sends a leading slash command alone, the rest as one turn", () => {
+    expect(turnsOf([m("a", "/compact"), m("b", "then fix it")])).toEqual([[m("a", "/compact")], [m("b", "then fix it")]]);
+    expect(turnsOf([m("a", "/compact keep the API notes")])).toEqual([[m("a", "/compact keep the API notes")]]);
+    expect(turnsOf([m("a", "hi"), m("b", "/context")])).toEqual([[m("a", "hi"), m("b", "/context")]]);
+    expect(turnsOf([m("a", "/usr/bin/env is odd"), m("b", "x")])).toEqual([[m("a", "/usr/bin/env is odd"), m("b", "x")]]);
+  });
+
+  const commands: Array<[string, boolean]> = [
+    ["/compact", true],
+    ["/greet Bob", true],
+    ["/plugin:cmd x", true],
+    ["/review\nplease", true],
+    [" /context", false],
+    ["/usr/bin/env", false],
+    ["/", false],
+    ["//word", false],
+    ["hello /context", false],
+  ];
+  for (const [text, is] of commands) it(`${JSON.stringify(text)} is a slash command: ${is}`, () => expect(isSlashCommand(text)).toBe(is));
+});
