@@ -42,16 +42,26 @@ export function nextDueAt(input: Omit<WakeInput, "storedAlarmAt">): number | nul
  * The alarm to set. Work this instance's pump does within the watchdog's reach needs no alarm
  * invocation of its own, only a safety net should the instance die first: an alarm between half
  * and all of WATCHDOG_MS ahead, moved only when it drifts out of that band (each set is a write).
+ * But a unit due later than now and sooner than that net gets its own time: should the instance
+ * die, an outbox retry or a task must not wait for the net.
  */
 export function planWake(input: WakeInput): WakePlan {
   const { now, storedAlarmAt: stored, pumping } = input;
   const due = nextDueAt(input);
   if (due === null) return stored === null ? KEEP : { action: "delete" };
   if (pumping && due <= now + WATCHDOG_MS) {
+    const unitAhead = earliestAfter(input.unitsDueAt, now);
+    if (unitAhead !== null && unitAhead <= now + WATCHDOG_MS) return stored === unitAhead ? KEEP : { action: "set", at: unitAhead };
     const fresh = stored !== null && stored > now + WATCHDOG_MS / 2 && stored <= now + WATCHDOG_MS;
     return fresh ? KEEP : { action: "set", at: now + WATCHDOG_MS };
   }
   return stored === due ? KEEP : { action: "set", at: due };
+}
+
+function earliestAfter(times: readonly (number | null)[], now: number): number | null {
+  let at: number | null = null;
+  for (const t of times) if (t !== null && t > now && (at === null || t < at)) at = t;
+  return at;
 }
 
 /** When a pump reading a stream must look up again so that the safety alarm never drifts out. */

@@ -30,8 +30,17 @@ export type OutboxDeps = {
   log: Log;
 };
 
+/** Callbacks remembered for sends still in flight; more than this many unknown SIDs is noise. */
+const EARLY_STATUS_MAX = 100;
+
 export function createOutbox(d: OutboxDeps) {
   const { repo, settings } = d;
+  /**
+   * A status callback can reach the object while the send it reports on still waits for Twilio's
+   * answer, before the row knows its SID. It is kept here and applied once the SID is stored;
+   * in memory is enough, as only this instance's own send can be in flight (one at a time).
+   */
+  const early = new Map<string, DeliveryStatus>();
   const lastInboundAt = () => d.messages.lastInbound()?.receivedAt ?? null;
 
   /** Tells the user, with the approved template, that something waits; once per silence. */
@@ -51,6 +60,31 @@ export function createOutbox(d: OutboxDeps) {
     announceHeld(now);
     d.log("outbox_held", { outboxId: id, template: !!d.templateSid });
   };
+
+  /**
+   * Applies a Twilio status callback. A message refused for the 24-hour window is held for the
+   * user's next message; one failed for a transient reason is sent again after a backoff.
+   * Returns whether something new is due (most callbacks only move a row forward).
+   */
+  function applyStatus(update: DeliveryStatus, now: number): boolean {
+    const item = repo.applyStatus(update.messageSid, update.status, update.errorCode, now);
+    if (!item) {
+      if (early.size >= EARLY_STATUS_MAX) early.delete(early.keys().next().value!);
+      early.set(update.messageSid, update);
+    }
+    if (!item || update.errorCode) {
+      d.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
+    }
+    if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return false;
+    if (update.errorCode === WINDOW_CLOSED_ERROR) {
+      if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, held: true, now })) return false;
+      announceHeld(now);
+      return true;
+    }
+    if (!isTransientDeliveryError(update.errorCode)) return false;
+    const at = outboxRetryAt(item.attempts, now);
+    return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, attempts: item.attempts, notBefore: at, now });
+  }
 
   const statusCallback = (): string | null => {
     const base = d.publicUrl ?? settings.get("public_origin");
@@ -103,6 +137,11 @@ export function createOutbox(d: OutboxDeps) {
         const after = clock();
         if (result.ok) {
           repo.markSent(head.id, result.sid, after);
+          const arrivedFirst = early.get(result.sid);
+          if (arrivedFirst) {
+            early.delete(result.sid);
+            applyStatus(arrivedFirst, after);
+          }
           continue;
         }
         const decision = decideOnSendFailure(result, head.attempts + 1, after);
@@ -120,26 +159,7 @@ export function createOutbox(d: OutboxDeps) {
       }
     },
 
-    /**
-     * Applies a Twilio status callback. A message refused for the 24-hour window is held for the
-     * user's next message; one failed for a transient reason is sent again after a backoff.
-     * Returns whether something new is due (most callbacks only move a row forward).
-     */
-    applyStatus(update: DeliveryStatus, now: number): boolean {
-      const item = repo.applyStatus(update.messageSid, update.status, update.errorCode, now);
-      if (!item || update.errorCode) {
-        d.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
-      }
-      if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return false;
-      if (update.errorCode === WINDOW_CLOSED_ERROR) {
-        if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, held: true, now })) return false;
-        announceHeld(now);
-        return true;
-      }
-      if (!isTransientDeliveryError(update.errorCode)) return false;
-      const at = outboxRetryAt(item.attempts, now);
-      return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, attempts: item.attempts, notBefore: at, now });
-    },
+    applyStatus,
   };
 }
 export type Outbox = ReturnType<typeof createOutbox>;
