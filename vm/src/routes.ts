@@ -1,5 +1,6 @@
 // The VM's HTTP surface (docs/protocol.md): the token on every request but /health, request
 // bodies parsed with the protocol's schemas, run events as NDJSON streams.
+import { bearerAuth } from "hono/bearer-auth";
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import {
@@ -10,7 +11,6 @@ import {
   type VmErrorBody,
   type VmHealth,
 } from "../../src/protocol/vm-protocol";
-import { createTokenCheck } from "./core/bearer-token";
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
 import { fail, parseBody } from "./http-body";
@@ -39,17 +39,32 @@ function runIdOf(c: Context): string {
   return runId;
 }
 
+/** A run route's Hono pattern, from the protocol's own path builder: the routes are never spelled twice. */
+function runPattern(build: (runId: string) => string): string {
+  const marker = "RUNID";
+  return build(marker).replace(marker, ":runId");
+}
+
 export function createVmApp(deps: RouteDeps): Hono {
   const app = new Hono();
-  const tokenMatches = createTokenCheck(deps.vmToken);
+  // Hono's bearer check (constant-time); every refusal is the protocol's 401 body, a malformed
+  // header too.
+  const refused = () => Response.json({ error: "unauthorized" } satisfies VmErrorBody, { status: 401 });
+  const requireToken = bearerAuth({
+    token: deps.vmToken,
+    noAuthenticationHeader: { message: refused },
+    invalidAuthenticationHeader: { message: refused },
+    invalidToken: { message: refused },
+  });
+  const hasToken = (c: Context) => requireToken(c, async () => {}).then(
+    () => true,
+    () => false,
+  );
 
   // Health checks (Fly polls them) and refused requests are not activity: neither may keep
   // an idle VM awake. Only the relay, with the token, learns of a configuration problem.
-  app.get(VM_ROUTES.health, (c) =>
-    c.json<VmHealth>(tokenMatches(c.req.header("authorization")) ? { ok: true, problem: deps.problem() } : { ok: true }),
-  );
-  app.use("/v1/*", async (c, next) => {
-    if (!tokenMatches(c.req.header("authorization"))) fail(401, { error: "unauthorized" });
+  app.get(VM_ROUTES.health, async (c) => c.json<VmHealth>((await hasToken(c)) ? { ok: true, problem: deps.problem() } : { ok: true }));
+  app.use("/v1/*", requireToken, async (_c, next) => {
     deps.onRequest();
     await next();
   });
@@ -63,7 +78,7 @@ export function createVmApp(deps: RouteDeps): Hono {
     return eventStreamResponse(outcome.run, 0, { onDelivered: undefined, ...deps.stream });
   });
 
-  app.get("/v1/runs/:runId/events", (c) => {
+  app.get(runPattern(VM_ROUTES.runEvents), (c) => {
     const after = Number(c.req.query("after") ?? "0");
     if (!Number.isInteger(after) || after < 0) fail(400, { error: "bad_request", message: "after must be a non-negative integer" });
     const run = deps.manager.find(runIdOf(c));
@@ -71,7 +86,7 @@ export function createVmApp(deps: RouteDeps): Hono {
     return eventStreamResponse(run, after, { onDelivered: undefined, ...deps.stream });
   });
 
-  app.post("/v1/runs/:runId/input", async (c) => {
+  app.post(runPattern(VM_ROUTES.runInput), async (c) => {
     const runId = runIdOf(c);
     const { messages } = await parseBody(c, RunInputRequestSchema);
     const outcome = deps.manager.input(runId, messages);
@@ -80,12 +95,12 @@ export function createVmApp(deps: RouteDeps): Hono {
     return c.json({ accepted: true }, 202);
   });
 
-  app.post("/v1/runs/:runId/cancel", (c) => {
+  app.post(runPattern(VM_ROUTES.runCancel), (c) => {
     if (deps.manager.cancel(runIdOf(c)) === "unknown_run") fail(404, { error: "unknown_run" });
     return c.json({ accepted: true }, 202);
   });
 
-  app.post("/v1/runs/:runId/tool-result", async (c) => {
+  app.post(runPattern(VM_ROUTES.toolResult), async (c) => {
     const runId = runIdOf(c);
     const { callId, ok, text } = await parseBody(c, ToolResultRequestSchema);
     const run = deps.manager.find(runId);
