@@ -10,7 +10,7 @@ import { ACK, eventually, replyTo, sentTo } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
 import { openPhone, replies, screenshot, type, waitForReplies } from "./helpers/simulator-page";
 
-const [ALICE, BOB, CAROL, DAVE] = PHONES;
+const [ALICE, BOB, CAROL, DAVE, ERIN] = PHONES;
 let stack: E2eStack;
 let browser: Browser;
 
@@ -85,4 +85,29 @@ it("keeps two users apart: each page shows only its own conversation", async () 
   expect(aliceText).toContain("This conversation has 2 user messages");
   await screenshot(bob, "simulator-two-users-bob");
   await screenshot(alice, "simulator-two-users-alice");
+});
+
+it("two projects from the phone: each conversation keeps its own session, and a reply from one not current says its name", async () => {
+  const page = await phone(ERIN);
+  await type(page, "/new api");
+  expect((await waitForReplies(page, 1))[0]).toBe("New conversation api, with an empty project. It is current now; /sessions lists them all.");
+  await type(page, "[[count]] first message to api");
+  expect((await waitForReplies(page, 2))[1]).toContain("count: this conversation has seen 1 user message.");
+  await type(page, "/switch main");
+  expect((await waitForReplies(page, 3))[2]).toBe("Switched to main. Plain messages go there now.");
+  await type(page, "hello main");
+  const inMain = (await waitForReplies(page, 4))[3]!;
+  expect(inMain).toContain(replyTo("hello main"));
+  // main is current: its answer is the agent's as it came, with no conversation name before it.
+  expect(inMain.startsWith("[offline model]")).toBe(true);
+  // One message to api without switching: answered from api's own session, and named.
+  await type(page, "@api [[count]] and again");
+  const fromApi = (await waitForReplies(page, 5))[4]!;
+  expect(fromApi.startsWith("[api] [offline model]")).toBe(true);
+  expect(fromApi).toContain("count: this conversation has seen 2 user messages.");
+  await type(page, "/sessions");
+  const list = (await waitForReplies(page, 6))[5]!;
+  expect(list).toMatch(/1\. main ← current/);
+  expect(list).toMatch(/2\. api · 2 turns/);
+  await screenshot(page, "simulator-projects");
 });
