@@ -9,6 +9,12 @@ export type LoadShape = {
   concurrency: number;
   /** One phone's messages all in flight together (a burst) rather than one after another. */
   burst: boolean;
+  /**
+   * Each message its own lane, taken round-robin across phones (every phone's first message,
+   * then every phone's second…), so more may be in flight than there are phones: a phone has
+   * at most ceil(concurrency / phones) at once, and its order is not defined.
+   */
+  spread?: boolean;
 };
 
 export type PlannedLoad = { shape: LoadShape; lanes: Inbound[][]; phones: string[] };
@@ -16,11 +22,11 @@ export type PlannedLoad = { shape: LoadShape; lanes: Inbound[][]; phones: string
 export function loadShapes(quick: boolean): LoadShape[] {
   const scale = quick ? 10 : 1;
   return [
-    { key: "c50", label: "100 phones, 50 in flight", phones: 100 / scale, messagesPerPhone: 10, concurrency: 50, burst: false },
-    { key: "c5", label: "100 phones, 5 in flight", phones: 100 / scale, messagesPerPhone: 10, concurrency: 5, burst: false },
-    { key: "burst", label: "burst on 1 phone, 50 in flight", phones: 1, messagesPerPhone: 200 / scale, concurrency: 50, burst: true },
+    { key: "c50", label: "whole path, agent up: 100 phones, 50 in flight", phones: 100 / scale, messagesPerPhone: 10, concurrency: 50, burst: false },
+    { key: "c5", label: "whole path, agent up: 100 phones, 5 in flight", phones: 100 / scale, messagesPerPhone: 10, concurrency: 5, burst: false },
+    { key: "burst", label: "whole path, agent up: burst on 1 phone, 50 in flight", phones: 1, messagesPerPhone: 200 / scale, concurrency: 50, burst: true },
     // One message at a time: dispatch latency when the runtime is not saturated.
-    { key: "c1", label: "20 phones, 1 in flight", phones: 20 / scale, messagesPerPhone: 5, concurrency: 1, burst: false },
+    { key: "c1", label: "whole path, agent up: 20 phones, 1 in flight", phones: 20 / scale, messagesPerPhone: 5, concurrency: 1, burst: false },
   ];
 }
 
@@ -57,8 +63,14 @@ export function planLoad(shape: LoadShape, round: number, loadIndex: number): Pl
     }));
   const perPhone = phones.map(messagesOf);
   // A burst sends one phone's messages concurrently: each its own lane. Otherwise a phone is a lane.
-  const lanes = shape.burst ? perPhone.flat().map((m) => [m]) : perPhone;
+  const lanes = shape.burst ? perPhone.flat().map((m) => [m]) : shape.spread ? roundRobin(perPhone).map((m) => [m]) : perPhone;
   return { shape, lanes, phones };
+}
+
+/** Every list's first item, then every list's second, and so on. */
+export function roundRobin<T>(lists: readonly (readonly T[])[]): T[] {
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  return Array.from({ length: longest }, (_, i) => lists.flatMap((l) => (i < l.length ? [l[i]!] : []))).flat();
 }
 
 /** Every phone any round may use, for ALLOWED_SENDERS. */

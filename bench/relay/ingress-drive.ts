@@ -1,0 +1,63 @@
+// One round of the ingress load: the hello-world floor, the durable floor, then a relay of its
+// own whose agent side is down, started for this load and stopped right after, so its dispatch
+// retries (alarms 5 s, 10 s, 20 s… apart) never share the machine with another load.
+import type { GroupCpu } from "../lib/group-cpu";
+import type { WranglerDev } from "../lib/wrangler-dev";
+import { type Credentials, runClientLoad, sendLoad } from "./drive";
+import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, type IngressMeasure, type IngressRound, ingressShape, readIngressLogs } from "./ingress";
+import { measureClient } from "./measure";
+import { planLoad } from "./plan";
+
+export type IngressRoundOptions = {
+  round: number;
+  quick: boolean;
+  floor: WranglerDev;
+  durable: WranglerDev;
+  /** Starts the relay with its VM unreachable, allowing exactly these senders. */
+  startRelayAgentDown: (allowed: string[]) => Promise<WranglerDev>;
+  creds: Credentials;
+  timeoutMs: number;
+  log: (line: string) => void;
+};
+
+/** After the last answer, the pumps the last webhooks started finish: their CPU is the message's. */
+const SETTLE = { quietMs: 300, maxMs: 3_000 };
+
+export async function runIngressRound(o: IngressRoundOptions): Promise<IngressRound> {
+  const load = planLoad(ingressShape(o.quick), o.round, INGRESS_LOAD_INDEX);
+  const [floor, durable] = [await runClientLoad(load, o.floor, o.creds, o.timeoutMs), await runClientLoad(load, o.durable, o.creds, o.timeoutMs)];
+  for (const [name, m] of [["floor", floor], ["durable floor", durable]] as const) {
+    if (m.non2xx > 0) throw new Error(`${name} ${load.shape.label}: ${m.non2xx} of ${m.requests} webhooks not answered 2xx`);
+  }
+  const warm = planLoad(INGRESS_WARM_UP, o.round, INGRESS_WARM_LOAD_INDEX);
+  const relay = await o.startRelayAgentDown([...warm.phones, ...load.phones]);
+  try {
+    await sendLoad(warm, relay.url, o.creds, o.timeoutMs);
+    await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
+    const firstEvent = relay.events.length;
+    const [cpuBefore, reloadsBefore] = [relay.cpu(), relay.reloads.length];
+    const result = await sendLoad(load, relay.url, o.creds, o.timeoutMs);
+    await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
+    const now = relay.cpu();
+    const cpu: GroupCpu = { totalMs: now.totalMs - cpuBefore.totalMs, workerdMs: now.workerdMs - cpuBefore.workerdMs };
+    const sids = new Set(load.lanes.flat().map((m) => m.sid));
+    const measure: IngressMeasure = {
+      ...measureClient(result, cpu, relay.reloads.length > reloadsBefore),
+      ...readIngressLogs(relay.events.slice(firstEvent).map((e) => e.fields), sids),
+    };
+    o.log(`relay: round ${o.round} ${load.shape.label}: floor ${floor.perSecond.toFixed(0)}/s p99 ${floor.webhookMs.p99.toFixed(0)} ms, durable floor ${durable.perSecond.toFixed(0)}/s p99 ${durable.webhookMs.p99.toFixed(0)} ms, relay ${measure.perSecond.toFixed(0)}/s p99 ${measure.webhookMs.p99.toFixed(0)} ms, ${measure.stored} of ${measure.requests} stored`);
+    return { floor, durable, relay: measure };
+  } finally {
+    await relay.stop();
+  }
+}
+
+/** Until the Worker logged nothing for `quietMs`, at most `maxMs`. */
+async function quiet(worker: WranglerDev, quietMs: number, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  for (let seen = worker.events.length; Date.now() < until; ) {
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    if (worker.events.length === seen) return;
+    seen = worker.events.length;
+  }
+}

@@ -1,0 +1,80 @@
+// The ingress load: the relay's target as the issue defines it. Signed webhooks from 40
+// senders, 50 in flight, with the agent side down (VM_URL refuses connections), so the relay
+// only stores each message and fails its dispatch fast; side by side with both floors. Pure:
+// the shape, what the relay's log lines say about a load, and the figures over rounds.
+import { atLeast, atMost, exactly, type Figure, info, judged } from "../lib/figures";
+import { median } from "../lib/stats";
+import type { ClientMeasure } from "./measure";
+import type { LoadShape } from "./plan";
+
+/** Load indexes of phoneOf no other load uses, so these senders are always fresh objects. */
+export const INGRESS_LOAD_INDEX = 8;
+export const INGRESS_WARM_LOAD_INDEX = 7;
+
+export function ingressShape(quick: boolean): LoadShape {
+  // 1,000 webhooks (200 quick) from 40 senders: more in flight than senders, so spread.
+  return { key: "ingress", label: "ingress, agent down: 40 phones, 50 in flight", phones: 40, messagesPerPhone: quick ? 5 : 25, concurrency: 50, burst: false, spread: true };
+}
+
+/** Few phones, so their dispatch retries (alarms 5 s, 10 s… later) hardly touch the measured load. */
+export const INGRESS_WARM_UP: LoadShape = { key: "ingress-warm", label: "ingress warm-up", phones: 3, messagesPerPhone: 3, concurrency: 3, burst: false };
+
+export type IngressMeasure = ClientMeasure & {
+  /** Of the load's messages, those the relay logged as stored (message_queued). */
+  stored: number;
+  /** The relay's log lines during the load and its settling, by event (pump_done, alarm_done, …). */
+  events: Record<string, number>;
+};
+
+/** One round: the same load on the hello-world floor, the durable floor, then the relay with its agent down. */
+export type IngressRound = { floor: ClientMeasure; durable: ClientMeasure; relay: IngressMeasure };
+
+/** How many of `sids` the relay's logs say it stored, and its log lines counted by event. */
+export function readIngressLogs(logs: readonly Record<string, unknown>[], sids: ReadonlySet<string>): Pick<IngressMeasure, "stored" | "events"> {
+  const stored = new Set<string>();
+  const events: Record<string, number> = {};
+  for (const line of logs) {
+    const event = String(line.event ?? "unknown");
+    events[event] = (events[event] ?? 0) + 1;
+    if (event === "message_queued" && sids.has(String(line.messageId))) stored.add(String(line.messageId));
+  }
+  return { stored: stored.size, events };
+}
+
+export const INGRESS_TARGETS = { throughputVsDurable: atLeast(0.8, "x"), p99VsDurable: atMost(1.25, "x"), none: exactly(0) };
+
+const SECTION = "relay";
+
+/** Medians over undisturbed rounds; the ratios pair each relay load with the same round's floors. */
+export function ingressFigures(label: string, rounds: readonly IngressRound[]): Figure[] {
+  if (rounds.length === 0) return [];
+  const clean = rounds.filter((r) => !r.floor.disturbed && !r.durable.disturbed && !r.relay.disturbed);
+  const tag = ` [${label}]`;
+  const m = (f: (r: IngressRound) => number) => median(clean.map(f));
+  const floors = (f: (x: ClientMeasure) => number, unit: string) => `floor ${fmt(m((r) => f(r.floor)))}${unit}; durable floor ${fmt(m((r) => f(r.durable)))}${unit}`;
+  const rate = (x: ClientMeasure) => x.perSecond;
+  const p99 = (x: ClientMeasure) => x.webhookMs.p99;
+  const workerd = (x: ClientMeasure) => x.workerdCpuMsPerMessage;
+  const perMessage = (r: IngressRound, event: string) => (r.relay.events[event] ?? 0) / r.relay.requests;
+  const sum = (f: (r: IngressRound) => number) => rounds.reduce((n, r) => n + f(r), 0);
+  const lost = sum((r) => r.relay.non2xx + Math.max(0, r.relay.requests - r.relay.non2xx - r.relay.stored));
+  return [
+    info(SECTION, `webhooks/s${tag}`, m((r) => rate(r.relay)), "/s", `${floors(rate, " /s")}; ${clean.length} of ${rounds.length} rounds`),
+    info(SECTION, `webhook latency p50${tag}`, m((r) => r.relay.webhookMs.p50), "ms", floors((x) => x.webhookMs.p50, " ms")),
+    info(SECTION, `webhook latency p99${tag}`, m((r) => p99(r.relay)), "ms", floors(p99, " ms")),
+    judged(SECTION, `throughput vs durable floor${tag}`, m((r) => rate(r.relay) / rate(r.durable)), "x", INGRESS_TARGETS.throughputVsDurable, `vs floor ${fmt(m((r) => rate(r.relay) / rate(r.floor)))}x`),
+    judged(SECTION, `webhook latency p99 vs durable floor${tag}`, m((r) => p99(r.relay) / p99(r.durable)), "x", INGRESS_TARGETS.p99VsDurable, `vs floor ${fmt(m((r) => p99(r.relay) / p99(r.floor)))}x`),
+    info(
+      SECTION,
+      `workerd CPU / message${tag}`,
+      m((r) => workerd(r.relay)),
+      "ms",
+      `floor ${fmt(m((r) => workerd(r.floor)))} ms; durable floor ${fmt(m((r) => workerd(r.durable)))} ms; with wrangler: relay ${fmt(m((r) => r.relay.cpuMsPerMessage))}, durable floor ${fmt(m((r) => r.durable.cpuMsPerMessage))} ms; relay's log lines per message: ${[...new Set(clean.flatMap((r) => Object.keys(r.relay.events)))].map((e) => `${e} ${fmt(m((r) => perMessage(r, e)))}`).join(", ")}`,
+    ),
+    judged(SECTION, `webhooks not answered 200, or not stored${tag}`, lost, "", INGRESS_TARGETS.none, `${sum((r) => r.relay.stored)} of ${sum((r) => r.relay.requests)} stored (message_queued), all rounds`),
+  ];
+}
+
+function fmt(value: number): string {
+  return Number.isNaN(value) ? "n/a" : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}

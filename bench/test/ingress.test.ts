@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import type { Figure } from "../lib/figures";
+import { type IngressRound, ingressFigures, ingressShape, readIngressLogs } from "../relay/ingress";
+import type { ClientMeasure } from "../relay/measure";
+import { planLoad, roundRobin } from "../relay/plan";
+
+describe("roundRobin", () => {
+  it.each([
+    { lists: [], out: [] },
+    { lists: [[1, 2, 3]], out: [1, 2, 3] },
+    { lists: [[1, 2], [3, 4]], out: [1, 3, 2, 4] },
+    { lists: [[1, 2, 3], [4], []], out: [1, 4, 2, 3] },
+  ])("$lists → $out", ({ lists, out }) => {
+    expect(roundRobin(lists)).toEqual(out);
+  });
+});
+
+describe("the ingress load's plan", () => {
+  it.each([
+    { quick: false, messages: 1000 },
+    { quick: true, messages: 200 },
+  ])("quick $quick: $messages webhooks from 40 phones, one lane each, at most 2 of a phone among any 50 in flight", ({ quick, messages }) => {
+    const load = planLoad(ingressShape(quick), 1, 8);
+    expect(load.phones).toHaveLength(40);
+    expect(load.lanes).toHaveLength(messages);
+    expect(load.lanes.every((lane) => lane.length === 1)).toBe(true);
+    const order = load.lanes.map((lane) => lane[0]!);
+    for (let start = 0; start + 50 <= order.length; start += 10) {
+      const perPhone = new Map<string, number>();
+      for (const m of order.slice(start, start + 50)) perPhone.set(m.phone, (perPhone.get(m.phone) ?? 0) + 1);
+      expect(Math.max(...perPhone.values())).toBeLessThanOrEqual(2);
+    }
+    // Each phone's messages still go out in their own order, first to last.
+    const first = order.filter((m) => m.phone === load.phones[0]).map((m) => m.text);
+    expect(first).toEqual([...first].sort((a, b) => Number(a.split("-m")[1]) - Number(b.split("-m")[1])));
+  });
+});
+
+describe("readIngressLogs", () => {
+  const sids = new Set(["SM1", "SM2", "SM3"]);
+  it.each([
+    { name: "nothing logged", logs: [], stored: 0, events: {} },
+    {
+      name: "stored once each, other senders' and duplicates not counted twice",
+      logs: [
+        { event: "message_queued", messageId: "SM1" },
+        { event: "message_queued", messageId: "SM1" },
+        { event: "message_queued", messageId: "SM9" },
+        { event: "message_duplicate", messageId: "SM2" },
+        { event: "pump_done" },
+        { event: "alarm_done" },
+      ],
+      stored: 1,
+      events: { message_queued: 3, message_duplicate: 1, pump_done: 1, alarm_done: 1 },
+    },
+  ])("$name", ({ logs, stored, events }) => {
+    expect(readIngressLogs(logs, sids)).toEqual({ stored, events });
+  });
+});
+
+const client = (perSecond: number, p99: number, workerdMs = 4, disturbed = false): ClientMeasure => ({
+  requests: 100,
+  non2xx: 0,
+  timedOut: false,
+  webhookMs: { count: 100, p50: p99 / 2, p99, min: 1, max: p99 },
+  perSecond,
+  cpuMsPerMessage: workerdMs + 1,
+  workerdCpuMsPerMessage: workerdMs,
+  disturbed,
+});
+const round = (durable: [number, number], relay: [number, number], extra: { stored?: number; non2xx?: number; disturbed?: boolean } = {}): IngressRound => ({
+  floor: client(200, 400, 3),
+  durable: client(...durable, 5),
+  relay: { ...client(...relay, 10, extra.disturbed), non2xx: extra.non2xx ?? 0, stored: extra.stored ?? 100, events: { message_queued: 100, pump_done: 100, alarm_done: 20 } },
+});
+const find = (figures: Figure[], name: string) => figures.find((f) => f.name.startsWith(name))!;
+
+describe("ingressFigures", () => {
+  it.each([
+    { name: "meets both", rounds: [round([160, 600], [150, 700])], rate: 150 / 160, ratePass: true, p99: 700 / 600, p99Pass: true },
+    { name: "misses both", rounds: [round([160, 600], [80, 1200])], rate: 0.5, ratePass: false, p99: 2, p99Pass: false },
+    // Medians of per-round ratios: the slow middle round's floors are slow too.
+    { name: "pairs rounds", rounds: [round([200, 500], [100, 600]), round([100, 1000], [90, 1100]), round([160, 600], [160, 600])], rate: 0.9, ratePass: true, p99: 1.1, p99Pass: true },
+    { name: "leaves a disturbed round out", rounds: [round([160, 600], [150, 600]), round([160, 600], [10, 9000], { disturbed: true })], rate: 150 / 160, ratePass: true, p99: 1, p99Pass: true },
+  ])("$name", ({ rounds, rate, ratePass, p99, p99Pass }) => {
+    const figures = ingressFigures("ingress", rounds);
+    expect(find(figures, "throughput vs durable floor")).toMatchObject({ target: "≥ 0.8x", pass: ratePass });
+    expect(find(figures, "throughput vs durable floor").value).toBeCloseTo(rate);
+    expect(find(figures, "webhook latency p99 vs durable floor")).toMatchObject({ target: "≤ 1.25x", pass: p99Pass });
+    expect(find(figures, "webhook latency p99 vs durable floor").value).toBeCloseTo(p99);
+    expect(find(figures, "workerd CPU / message")).toMatchObject({ value: 10, note: expect.stringContaining("message_queued 1.00, pump_done 1.00, alarm_done 0.20") });
+  });
+
+  it.each([
+    { name: "all answered and stored", extra: {}, value: 0 },
+    { name: "answered 200 but not stored", extra: { stored: 97 }, value: 3 },
+    { name: "not answered 200 (and so not stored)", extra: { non2xx: 2, stored: 98 }, value: 2 },
+  ])("counts webhooks lost: $name", ({ extra, value }) => {
+    expect(find(ingressFigures("ingress", [round([160, 600], [150, 600], extra)]), "webhooks not answered 200, or not stored")).toMatchObject({ value, pass: value === 0 });
+  });
+
+  it("has no figures without rounds", () => {
+    expect(ingressFigures("ingress", [])).toEqual([]);
+  });
+});
