@@ -102,5 +102,5 @@ it("the agent schedules a task with its relay tool: real CLI, MCP bridge, relay 
   // The task is real: the relay lists it.
   await inbound(DAVE, "/schedules");
   const listing = await eventually("the listing", async () => (await bodiesTo(DAVE)).find((body) => body.startsWith("Your tasks")));
-  expect(listing).toMatch(/#1 every 2h: next .*\n {3}check the build/);
+  expect(listing).toMatch(/#1 \[main\] every 2h: next .*\n {3}check the build/);
 });
