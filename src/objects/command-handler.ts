@@ -2,6 +2,7 @@
 // inside the transaction that stores the command, so the answer is durable with it; what the VM
 // must do is returned, and done after the webhook has its answer.
 import { formatUsd } from "../core/format-ago";
+import { quoteInput } from "../core/quote-input";
 import { helpText, type ParsedCommand } from "../core/commands";
 import type { RunFailure } from "../core/run-policy";
 import { formatInZone } from "../core/schedule-format";
@@ -38,10 +39,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "cancel": {
       const run = d.runs.open();
       if (!run) return say("Nothing is running.");
-      if (run.phase === "streaming") return { text: "Stopping the current run…", after: { kind: "cancel", vmRunId: run.vmRunId } };
+      // What waited for this run's conversation goes too; other conversations keep their queue.
+      const dropped = droppedLine(d.messages.dropQueued(run.conversationId, now));
+      if (run.phase === "streaming") return { text: `Stopping the current run…${dropped}`, after: { kind: "cancel", vmRunId: run.vmRunId } };
       // Not streaming yet: end it here; the VM is told too, in case its start is in flight.
       d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
-      return { text: "", after: { kind: "cancel", vmRunId: run.vmRunId } };
+      return { text: dropped.trim(), after: { kind: "cancel", vmRunId: run.vmRunId } };
     }
     case "new_session":
       return startFreshSession(d, now);
@@ -78,6 +81,14 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "invalid":
       return say(command.reason);
   }
+}
+
+/** " Dropped 2 queued messages: “fix the tests”, “and push”." — the first words of each. */
+function droppedLine(texts: readonly string[]): string {
+  if (texts.length === 0) return "";
+  const quoted = texts.slice(0, 5).map((t) => `“${quoteInput(t, 30)}”`);
+  const more = texts.length > 5 ? ` and ${texts.length - 5} more` : "";
+  return ` Dropped ${texts.length} queued message${texts.length === 1 ? "" : "s"}: ${quoted.join(", ")}${more}.`;
 }
 
 function statusText(d: CommandDeps, now: number): string {

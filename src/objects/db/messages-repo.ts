@@ -104,6 +104,11 @@ export function createMessagesRepo(sql: Sql) {
     settle(id: string, status: "done" | "failed", now: number): void {
       sql`UPDATE messages SET status = ${status}, updated_at = ${now} WHERE id = ${id} AND status = 'queued'`;
     },
+    /** /stop: the user's messages still queued for a conversation are set aside; returns their texts. */
+    dropQueued(conversationId: number, now: number): string[] {
+      return sql<{ body: string }>`UPDATE messages SET status = 'done', updated_at = ${now}
+        WHERE status = 'queued' AND kind = 'user' AND conversation_id = ${conversationId} RETURNING body`.map((r) => r.body);
+    },
     /** Marks messages of a run; only those still dispatched to it, so replays change nothing. */
     finish(ids: readonly string[], runId: string, status: "done" | "failed", now: number): void {
       for (const id of ids) {
