@@ -24,6 +24,8 @@ export default defineConfig({
       workerProject("worker", "test/worker/**/*.test.ts", {}),
       // The same Worker with an approved WhatsApp template configured.
       workerProject("worker-template", "test/worker-template/**/*.test.ts", { TWILIO_TEMPLATE_SID: TEST_TEMPLATE_SID }),
+      // The same Worker with a low per-user rate limit.
+      workerProject("worker-limits", "test/worker-limits/**/*.test.ts", { MAX_MESSAGES_PER_MINUTE: "3" }),
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },
       },

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   ADMIN_SENDERS: z.string().optional(),
   VM_URL: optional(httpUrl),
   VM_TOKEN: optional(z.string().min(1)),
+  MAX_MESSAGES_PER_MINUTE: optional(z.string().regex(/^\d{1,4}$/, "MAX_MESSAGES_PER_MINUTE must be a whole number")),
 });
 
 export type Config = {
@@ -34,6 +35,8 @@ export type Config = {
   allowedSenders: ReadonlySet<string>;
   adminSenders: ReadonlySet<string>;
   vm: { url: string; token: string } | null;
+  /** Messages per user per minute before the excess is refused (0: no limit). */
+  maxMessagesPerMinute: number;
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -74,6 +77,7 @@ export function parseConfig(env: object): ConfigResult {
       allowedSenders: allowed.numbers,
       adminSenders: admins.numbers,
       vm: e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
+      maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
     },
   };
 }

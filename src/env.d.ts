@@ -13,6 +13,7 @@ interface Env {
   ADMIN_SENDERS?: string;
   VM_URL?: string;
   VM_TOKEN?: string;
+  MAX_MESSAGES_PER_MINUTE?: string;
 }
 
 declare namespace Cloudflare {

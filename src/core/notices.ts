@@ -80,3 +80,8 @@ export function vmHealthNotice(health: VmHealthReport | null): string {
   if (health.problem) return `The agent VM answered in ${health.ms} ms, but it cannot run the agent: ${health.problem.slice(0, 300)}`;
   return `The agent VM answered in ${health.ms} ms.`;
 }
+
+/** Over MAX_MESSAGES_PER_MINUTE: said once a minute while the user stays over it. */
+export function rateLimitedNotice(limit: number): string {
+  return `You're sending more than ${limit} messages a minute, so I've set aside what came after that. Wait a minute, then send it again. (/stop and /status always work.)`;
+}

@@ -85,6 +85,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     newWorkspaceId: () => `c-${crypto.randomUUID().slice(0, 8)}`,
     failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
     sender: { phone, isAdmin: config?.adminSenders.has(phone) ?? false },
+    maxMessagesPerMinute: config?.maxMessagesPerMinute ?? 30,
   };
   const runs = createRunDriver({
     ...effects,

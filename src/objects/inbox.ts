@@ -3,7 +3,8 @@
 // the VM must do as a result is returned, for after the webhook has its answer.
 import { chunkReply } from "../core/chunk-reply";
 import { routeInbound, type InboundRoute } from "../core/inbound-route";
-import { ackQueued } from "../core/notices";
+import { ackQueued, rateLimitedNotice } from "../core/notices";
+import { decideRate, RATE_WINDOW_MS } from "../core/rate-limit";
 import { outboxKeys } from "../core/outbox-keys";
 import { answerCommand, type CommandDeps } from "./command-handler";
 import type { VmAction } from "./conversation-commands";
@@ -22,13 +23,15 @@ export type InboundMessage = {
   publicOrigin: string;
 };
 
-export type Stored = { route: InboundRoute["kind"]; command: string | undefined; after: VmAction | null };
+export type Stored = { route: InboundRoute["kind"] | "rate_limited"; command: string | undefined; after: VmAction | null };
 
 export type InboxDeps = CommandDeps & {
   transaction: Transaction;
   settings: SettingsRepo;
   outboxRepo: Pick<OutboxRepo, "add" | "upsertPending" | "releaseHeld">;
   sender: { phone: string; isAdmin: boolean };
+  /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
+  maxMessagesPerMinute: number;
 };
 
 /** Why text for the agent cannot go where it is addressed; null when it can. */
@@ -44,6 +47,17 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
   const parsed = routeInbound(message.body);
   const route: InboundRoute = message.media.length > 0 && parsed.kind === "command" ? { kind: "agent", text: message.body.trim(), slash: false, conversation: null } : parsed;
   return d.transaction(() => {
+    // Over the rate limit: not stored as work (nor as a MessageSid: a retry is refused the same way).
+    const exempt = route.kind === "command" && (route.command.type === "cancel" || route.command.type === "status");
+    const limit = d.maxMessagesPerMinute;
+    const rate = decideRate({ recent: limit > 0 ? d.messages.countUserSince(now - RATE_WINDOW_MS, limit) : 0, limit, exempt, lastNoticeAt: d.settings.getNumber("rate_notice_at"), now });
+    if (rate.action === "refuse") {
+      if (rate.notify) {
+        d.settings.set("rate_notice_at", now);
+        d.outboxRepo.add({ dedupeKey: outboxKeys.rateLimited(now), body: rateLimitedNotice(limit), now });
+      }
+      return { route: "rate_limited", command: undefined, after: null };
+    }
     const target = route.kind === "agent" && route.conversation ? d.conversations.repo.byName(route.conversation) : d.conversations.current();
     const body = route.kind === "agent" ? route.text : message.body;
     const slash = route.kind === "agent" && route.slash;

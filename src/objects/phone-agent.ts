@@ -67,7 +67,8 @@ export class PhoneAgent extends DurableObject<Env> {
     const now = Date.now();
     const rowsBefore = this.sql.rowsWritten();
     const stored = receive(this.inbox, message, now);
-    this.log(stored ? "message_queued" : "message_duplicate", { messageId: message.messageId, command: stored?.command, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+    const event = !stored ? "message_duplicate" : stored.route === "rate_limited" ? "message_rate_limited" : "message_queued";
+    this.log(event, { messageId: message.messageId, command: stored?.command, rowsWritten: this.sql.rowsWritten() - rowsBefore });
     if (!stored) return { stored: false };
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));

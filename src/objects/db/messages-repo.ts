@@ -104,6 +104,14 @@ export function createMessagesRepo(sql: Sql) {
     settle(id: string, status: "done" | "failed", now: number): void {
       sql`UPDATE messages SET status = ${status}, updated_at = ${now} WHERE id = ${id} AND status = 'queued'`;
     },
+    /**
+     * How many of the user's messages arrived since `since`, counting at most `limit`: only the
+     * newest `limit` rows are read (by seq, backwards), however long the history.
+     */
+    countUserSince(since: number, limit: number): number {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT received_at FROM messages WHERE kind = 'user' ORDER BY seq DESC LIMIT ${limit})
+        WHERE received_at > ${since}`[0]?.n ?? 0;
+    },
     /** /stop: the user's messages still queued for a conversation are set aside; returns their texts. */
     dropQueued(conversationId: number, now: number): string[] {
       return sql<{ body: string }>`UPDATE messages SET status = 'done', updated_at = ${now}

@@ -8,6 +8,7 @@ type SettingKey =
   | "git_name"
   | "git_email"
   | "public_origin"
+  | "rate_notice_at"
   | "time_zone"
   | "pruned_at";
 
