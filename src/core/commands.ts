@@ -21,6 +21,7 @@ export type ParsedCommand =
   | { type: "conversation_rename"; name: string }
   | { type: "conversation_delete"; name: string; confirmed: boolean }
   | { type: "deep"; on: boolean }
+  | { type: "cost" }
   | { type: "git_show" }
   | { type: "git_set"; field: "name" | "email"; value: string }
   /** Not yet validated: pass `request` to validateScheduleSpec with the user's zone and now. */
@@ -45,6 +46,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/rename <name>", description: "rename this conversation; /delete <name> removes one (asks first)" },
   { usage: "/deep, /end", description: "keep this conversation's agent warm for long work (2 h, renewed by use); stop" },
   { usage: "/git name <name>, /git email <email>", description: "who your agent commits as; /git shows it" },
+  { usage: "/cost", description: "what the agent cost today, this month, and per conversation" },
   { usage: '/schedule cron "0 9 * * 1-5" <prompt>', description: "a task on a cron schedule, in your time zone" },
   { usage: "/schedule every 2h <prompt>", description: "a task every 30m, 2h, 1d, 1h30m… (at least 1m)" },
   { usage: "/schedule at tomorrow 9:00 <prompt>", description: "a task once (also 2026-12-01 09:00, today 17:00, 17:00, 5pm)" },
@@ -120,6 +122,8 @@ export function parseCommand(text: string): ParsedCommand | null {
       return withoutArguments(name, args, { type: "deep", on: name === "deep" });
     case "git":
       return parseGitArgs(args);
+    case "cost":
+      return withoutArguments(name, args, { type: "cost" });
     case "vm":
       return withoutArguments(name, args, { type: "vm_health" });
     case "schedules":

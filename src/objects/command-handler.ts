@@ -3,6 +3,7 @@
 // must do is returned, and done after the webhook has its answer.
 import { formatUsd } from "../core/format-ago";
 import { quoteInput } from "../core/quote-input";
+import { dayIn, monthIn } from "../core/spend-days";
 import { helpText, type ParsedCommand } from "../core/commands";
 import type { RunFailure } from "../core/run-policy";
 import { formatInZone } from "../core/schedule-format";
@@ -19,10 +20,12 @@ import {
   switchConversation,
 } from "./conversation-commands";
 import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps, setTimeZone } from "./schedule-service";
+import type { SpendRepo } from "./db/spend-repo";
 import { timeZoneOf } from "./schedules";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps & {
+    spend: SpendRepo;
     /** Records a run's failure as run-effects does (within the command's transaction). */
     failRun: (runId: string, failure: RunFailure, now: number) => void;
   };
@@ -60,6 +63,8 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return deleteConversation(d, command.name, command.confirmed);
     case "deep":
       return say(setDeepMode(d, command.on, now));
+    case "cost":
+      return say(costText(d, now));
     case "git_show":
       return say(gitCommand(d, sender.phone, null));
     case "git_set":
@@ -81,6 +86,28 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "invalid":
       return say(command.reason);
   }
+}
+
+/** /cost: today and this month in the user's zone, and this month per conversation. */
+function costText(d: CommandDeps, now: number): string {
+  const zone = timeZoneOf(d.settings);
+  const today = dayIn(now, zone);
+  const month = monthIn(now, zone);
+  const total = (m: Map<number, { costUsd: number; unknownRuns: number }>) => [...m.values()].reduce((a, s) => ({ costUsd: a.costUsd + s.costUsd, unknownRuns: a.unknownRuns + s.unknownRuns }), { costUsd: 0, unknownRuns: 0 });
+  const byConversation = d.spend.between(`${month}-01`, `${month}-31`);
+  const day = total(d.spend.between(today, today));
+  const monthTotal = total(byConversation);
+  const lines = [`Spend today (${today}, ${zone}): ${formatUsd(day.costUsd)}. This month: ${formatUsd(monthTotal.costUsd)}.`];
+  const parts = [...byConversation.entries()]
+    .filter(([, s]) => s.costUsd > 0 || s.unknownRuns > 0)
+    .sort((a, b) => b[1].costUsd - a[1].costUsd)
+    .map(([id, s]) => `${d.conversationName(id) ?? "a deleted conversation"} ${formatUsd(s.costUsd)}`);
+  if (parts.length > 0) lines.push(`This month by conversation: ${parts.join(", ")}.`);
+  if (monthTotal.unknownRuns > 0) {
+    lines.push(`${monthTotal.unknownRuns} run${monthTotal.unknownRuns === 1 ? "" : "s"} this month ended without the agent reporting a cost (a crash or a stop): unknown, not counted.`);
+  }
+  lines.push("Costs are what Claude Code reports per answer, scheduled tasks included.");
+  return lines.join("\n");
 }
 
 /** " Dropped 2 queued messages: “fix the tests”, “and push”." — the first words of each. */

@@ -10,6 +10,7 @@ import { createOutboxRepo } from "./db/outbox-repo";
 import { createRunsRepo } from "./db/runs-repo";
 import { createSchedulesRepo } from "./db/schedules-repo";
 import { createSettingsRepo } from "./db/settings-repo";
+import { createSpendRepo } from "./db/spend-repo";
 import type { Sql } from "./db/sql";
 import { createToolCallsRepo } from "./db/tool-calls-repo";
 import type { InboxDeps } from "./inbox";
@@ -17,7 +18,8 @@ import { createOutbox, type Log } from "./outbox";
 import { createRunDriver } from "./run-driver";
 import { applyFailure, type RunEffectsDeps } from "./run-effects";
 import { runRelayTool } from "./schedule-service";
-import { createSchedules } from "./schedules";
+import { createSchedules, timeZoneOf } from "./schedules";
+import { dayIn } from "../core/spend-days";
 import { createTwilioClient } from "./twilio-client";
 import { createVmClient } from "./vm-client";
 
@@ -31,6 +33,7 @@ function createRepos(sql: Sql) {
     schedules: createSchedulesRepo(sql),
     toolCalls: createToolCallsRepo(sql),
     conversations: createConversationsRepo(sql),
+    spend: createSpendRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
@@ -73,6 +76,10 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
       const answered = repos.outbox.repliesIn(conversationId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "agent" as const, ...m }));
       return compactTranscript([...said, ...answered]);
     },
+    spend: {
+      recordCost: (conversationId, costUsd, now) => repos.spend.add(dayIn(now, timeZoneOf(settings)), conversationId, costUsd),
+      recordUnknown: (conversationId, now) => repos.spend.addUnknown(dayIn(now, timeZoneOf(settings)), conversationId),
+    },
     log,
   };
   const inbox: InboxDeps = {
@@ -86,6 +93,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
     sender: { phone, isAdmin: config?.adminSenders.has(phone) ?? false },
     maxMessagesPerMinute: config?.maxMessagesPerMinute ?? 30,
+    spend: repos.spend,
   };
   const runs = createRunDriver({
     ...effects,

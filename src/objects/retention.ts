@@ -4,13 +4,17 @@ import type { MessagesRepo } from "./db/messages-repo";
 import type { OutboxRepo } from "./db/outbox-repo";
 import type { RunsRepo } from "./db/runs-repo";
 import type { SettingsRepo } from "./db/settings-repo";
+import type { SpendRepo } from "./db/spend-repo";
 import type { ToolCallsRepo } from "./db/tool-calls-repo";
 
 /** Finished rows older than this are pruned; message ids stop deduplicating after it too. */
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
-export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; toolCalls: ToolCallsRepo; settings: SettingsRepo };
+export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; toolCalls: ToolCallsRepo; settings: SettingsRepo; spend: SpendRepo };
+
+/** Spend is kept for a year and a bit: /cost shows this month, and history is cheap (a row a day). */
+const KEEP_SPEND_MS = 400 * 24 * 60 * 60 * 1000;
 
 /** Prunes when the last pruning is a day old; returns whether it did. Call inside a transaction. */
 export function pruneIfDue(d: RetentionDeps, now: number): boolean {
@@ -20,6 +24,7 @@ export function pruneIfDue(d: RetentionDeps, now: number): boolean {
   d.runs.pruneFinished(before);
   d.outbox.pruneFinished(before);
   d.toolCalls.pruneBefore(before);
+  d.spend.pruneBefore(new Date(now - KEEP_SPEND_MS).toISOString().slice(0, 10));
   d.settings.set("pruned_at", now);
   return true;
 }

@@ -29,6 +29,8 @@ export type RunEffectsDeps = {
   conversations: Pick<Conversations, "repo" | "prefixFor">;
   outbox: Pick<Outbox, "add">;
   transcriptOf: TranscriptOf;
+  /** What the agent cost, by day in the user's zone and conversation (/cost, the caps). */
+  spend: { recordCost(conversationId: number, costUsd: number, now: number): void; recordUnknown(conversationId: number, now: number): void };
   schedules: Pick<Schedules, "recordResult" | "recordFailure">;
   tools: ToolRunner;
   log: Log;
@@ -68,6 +70,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
         messages.finish(event.messageIds, runId, "done", now);
         conversations.repo.recordTurn(run.conversationId, event.costUsd, now);
+        d.spend.recordCost(run.conversationId, event.costUsd, now);
         keepSession(event.sessionId);
         // Counted on the run (results, cost) and logged once with run_finished: a log line costs
         // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
@@ -155,6 +158,8 @@ export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailu
             ? taskFailureNotice(tasksToReport, decision.reason)
             : null;
       if (notice) outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
+      // A run that may have used the model but reported no cost is counted as unknown, not free.
+      if (run.results === 0 && decision.reason !== "auth_failed" && decision.reason !== "misconfigured") d.spend.recordUnknown(run.conversationId, now);
       finishRun(d, runId, decision.reason, now, detail?.seq);
       return;
     }

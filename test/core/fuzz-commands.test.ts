@@ -103,7 +103,7 @@ function checkParsed(parsed: ParsedCommand | null, input: string, timeZone: stri
       expect([...parsed.value].length).toBeLessThanOrEqual(parsed.field === "name" ? 100 : 260);
       return;
     default:
-      expect(["help", "status", "cancel", "new_session", "conversation_list", "deep", "git_show", "schedule_list", "tz_show", "vm_health"]).toContain(parsed.type);
+      expect(["help", "status", "cancel", "new_session", "conversation_list", "deep", "git_show", "cost", "schedule_list", "tz_show", "vm_health"]).toContain(parsed.type);
   }
 }
 

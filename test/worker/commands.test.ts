@@ -8,7 +8,7 @@ describe("/commands are answered by the relay, without the agent", () => {
     ["/help", "/schedule cron"],
     ["/HELP", "Commands"],
     ["/status", "The agent is idle."],
-    ["/cost", "/cost is not available yet."],
+    ["/approvals", "/approvals is not available yet."],
     ["/tz", "Your time zone is UTC"],
     ["/schedules", "No scheduled tasks."],
   ])("%s", async (command, expected) => {

@@ -7,6 +7,7 @@ import toolCalls from "../../../migrations/0004_tool_calls.sql";
 import messageScheduleId from "../../../migrations/0005_message_schedule_id.sql";
 import fewerRowsWritten from "../../../migrations/0006_fewer_rows_written.sql";
 import conversations from "../../../migrations/0007_conversations.sql";
+import spend from "../../../migrations/0008_spend.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 5, name: "0005_message_schedule_id", sql: messageScheduleId },
   { id: 6, name: "0006_fewer_rows_written", sql: fewerRowsWritten },
   { id: 7, name: "0007_conversations", sql: conversations },
+  { id: 8, name: "0008_spend", sql: spend },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

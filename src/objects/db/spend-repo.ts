@@ -1,0 +1,29 @@
+// What the agent cost, per day (in the user's zone) and conversation.
+import type { Sql } from "./sql";
+
+export type Spend = { costUsd: number; unknownRuns: number };
+
+export function createSpendRepo(sql: Sql) {
+  return {
+    /** One answered turn's cost: one write (an upsert on the day and conversation). */
+    add(day: string, conversationId: number, costUsd: number): void {
+      sql`INSERT INTO spend_days (day, conversation_id, cost_usd) VALUES (${day}, ${conversationId}, ${costUsd})
+        ON CONFLICT (day, conversation_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`;
+    },
+    /** A run that ended with no cost reported. */
+    addUnknown(day: string, conversationId: number): void {
+      sql`INSERT INTO spend_days (day, conversation_id, unknown_runs) VALUES (${day}, ${conversationId}, 1)
+        ON CONFLICT (day, conversation_id) DO UPDATE SET unknown_runs = unknown_runs + 1`;
+    },
+    /** Days from `first` to `last` (inclusive, `yyyy-mm-dd`), per conversation. */
+    between(first: string, last: string): Map<number, Spend> {
+      const rows = sql<{ conversation_id: number; cost: number; unknown: number }>`SELECT conversation_id, sum(cost_usd) AS cost, sum(unknown_runs) AS unknown
+        FROM spend_days WHERE day >= ${first} AND day <= ${last} GROUP BY conversation_id`;
+      return new Map(rows.map((r) => [r.conversation_id, { costUsd: r.cost, unknownRuns: r.unknown }]));
+    },
+    pruneBefore(day: string): void {
+      sql`DELETE FROM spend_days WHERE day < ${day}`;
+    },
+  };
+}
+export type SpendRepo = ReturnType<typeof createSpendRepo>;
