@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   ADMIN_SENDERS: z.string().optional(),
   VM_URL: optional(httpUrl),
   VM_TOKEN: optional(z.string().min(1)),
+  DAILY_BUDGET_USD: optional(z.string().regex(/^\d{1,6}(\.\d{1,4})?$/, "DAILY_BUDGET_USD must be an amount in dollars, e.g. 20")),
+  MONTHLY_BUDGET_USD: optional(z.string().regex(/^\d{1,7}(\.\d{1,4})?$/, "MONTHLY_BUDGET_USD must be an amount in dollars, e.g. 200")),
   MAX_MESSAGES_PER_MINUTE: optional(z.string().regex(/^\d{1,4}$/, "MAX_MESSAGES_PER_MINUTE must be a whole number")),
 });
 
@@ -37,6 +39,8 @@ export type Config = {
   vm: { url: string; token: string } | null;
   /** Messages per user per minute before the excess is refused (0: no limit). */
   maxMessagesPerMinute: number;
+  /** Per-user spend caps, in dollars; the daily one in the user's time zone. */
+  budget: { dailyUsd: number; monthlyUsd: number | null };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -78,6 +82,7 @@ export function parseConfig(env: object): ConfigResult {
       adminSenders: admins.numbers,
       vm: e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
+      budget: { dailyUsd: e.DAILY_BUDGET_USD === undefined ? 20 : Number(e.DAILY_BUDGET_USD), monthlyUsd: e.MONTHLY_BUDGET_USD === undefined ? null : Number(e.MONTHLY_BUDGET_USD) },
     },
   };
 }

@@ -14,6 +14,8 @@ interface Env {
   VM_URL?: string;
   VM_TOKEN?: string;
   MAX_MESSAGES_PER_MINUTE?: string;
+  DAILY_BUDGET_USD?: string;
+  MONTHLY_BUDGET_USD?: string;
 }
 
 declare namespace Cloudflare {

@@ -1,5 +1,6 @@
 // What the relay says on its own (not the agent, and not a command's answer, which lives with its
 // command): acknowledgements, failures, lost sessions, undeliverable replies, the VM's health.
+import { formatUsd } from "./format-ago";
 import type { GiveUpReason } from "./run-policy";
 
 /** The one acknowledgement of messages that arrive while the agent works; says how many wait. */
@@ -84,4 +85,11 @@ export function vmHealthNotice(health: VmHealthReport | null): string {
 /** Over MAX_MESSAGES_PER_MINUTE: said once a minute while the user stays over it. */
 export function rateLimitedNotice(limit: number): string {
   return `You're sending more than ${limit} messages a minute, so I've set aside what came after that. Wait a minute, then send it again. (/stop and /status always work.)`;
+}
+
+/** Past a spend cap: said once per period; the messages wait for the reset (or a raise). */
+export function budgetHeldNotice(b: { period: "daily" | "monthly"; spentUsd: number; limitUsd: number; resetsAt: string }): string {
+  const spent = formatUsd(b.spentUsd);
+  const limit = formatUsd(b.limitUsd);
+  return `💸 Your ${b.period} budget of ${limit} is spent (${spent} ${b.period === "daily" ? "today" : "this month"}), so I'm holding your messages until it resets ${b.resetsAt}. An admin can raise it; /stop drops what waits.`;
 }

@@ -18,6 +18,8 @@ export const outboxKeys = {
   gaveUp: (runId: string) => `gave-up:${runId}`,
   /** How the clone into workspace `workspace` went (done, failed or interrupted): said once. */
   cloneDone: (workspace: string) => `clone:${workspace}`,
+  /** "Your budget is spent, messages are held", once per capped period (`daily:2026-11-22`). */
+  budgetHeld: (period: string) => `budget:${period}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
   /** "A reply could not be delivered", once per outbox message lost to a permanent error. */

@@ -3,6 +3,7 @@
 import type { Config } from "../config";
 import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../core/transcript";
 import { gitIdentityOf } from "./conversation-commands";
+import { createBudget } from "./budget";
 import { createConversations } from "./conversations";
 import { createConversationsRepo } from "./db/conversations-repo";
 import { createMessagesRepo } from "./db/messages-repo";
@@ -95,7 +96,9 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     maxMessagesPerMinute: config?.maxMessagesPerMinute ?? 30,
     spend: repos.spend,
   };
+  const budget = createBudget({ spend: repos.spend, settings, messages, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null } });
   const runs = createRunDriver({
+    budget,
     ...effects,
     schedules,
     vm,
@@ -106,5 +109,5 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
       if (twilio && sid) await twilio.sendTyping(sid);
     },
   });
-  return { vm, repos, outbox, schedules, conversations, runs, inbox };
+  return { vm, repos, outbox, schedules, conversations, budget, runs, inbox };
 }

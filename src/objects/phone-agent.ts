@@ -9,6 +9,7 @@ import { outboxKeys } from "../core/outbox-keys";
 import { planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { composeUnits, type Repos } from "./compose-units";
 import { finishClone, type VmAction } from "./conversation-commands";
+import type { Budget } from "./budget";
 import type { Conversations } from "./conversations";
 import { migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
@@ -34,6 +35,7 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly schedules: Schedules;
   private readonly runs: RunDriver;
   private readonly conversations: Conversations;
+  private readonly budget: Budget;
   private readonly inbox: InboxDeps;
   private readonly log: Log;
   /** This instance is driving runs (a pump is in progress). */
@@ -54,7 +56,7 @@ export class PhoneAgent extends DurableObject<Env> {
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
     this.sql = createSql(ctx.storage);
     const units = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log });
-    ({ vm: this.vm, repos: this.repos, outbox: this.outbox, schedules: this.schedules, conversations: this.conversations, runs: this.runs, inbox: this.inbox } = units);
+    ({ vm: this.vm, repos: this.repos, outbox: this.outbox, schedules: this.schedules, conversations: this.conversations, budget: this.budget, runs: this.runs, inbox: this.inbox } = units);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage);
       if (applied.length > 0) this.log("migrated", { applied });
@@ -171,8 +173,9 @@ export class PhoneAgent extends DurableObject<Env> {
       storedAlarmAt: this.alarmAt,
       pumping: this.pumping || pumpStarting,
       run: run && { phase: run.phase === "streaming" ? "streaming" : "waiting", nextAttemptAt: run.nextAttemptAt },
-      queued: messages.countQueued(),
-      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.conversations.nextDueAt()],
+      // Messages held by a spent budget are due at its reset (a unit's time), not now.
+      queued: this.budget.blockedUntil(now) === null ? messages.countQueued() : 0,
+      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.conversations.nextDueAt(), this.budget.nextDueAt(now)],
     });
     if (plan.action === "keep") return;
     // Noted before the call, so a plan made while it is under way sees it.

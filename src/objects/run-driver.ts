@@ -33,6 +33,8 @@ export type RunDriverDeps = RunEffectsDeps & {
   userId: string;
   /** Who the agent commits as. */
   gitIdentity: () => { name: string; email: string };
+  /** The spend caps: no run starts and no turn joins one while they are spent. */
+  budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
 };
@@ -89,6 +91,12 @@ export function createRunDriver(d: RunDriverDeps) {
   };
 
   const startNextBatch = (now: number): Run | null => {
+    if (d.messages.countQueued() === 0) return null;
+    // Past a cap nothing starts: the messages wait for the reset (the budget unit's timer).
+    if (d.budget.blockedUntil(now) !== null) {
+      d.transaction(() => d.budget.tellHeld(now));
+      return null;
+    }
     const queued = d.messages.queued(MAX_QUEUED_LOOKAHEAD);
     const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
     if (!batch) return null;
@@ -171,9 +179,11 @@ export function createRunDriver(d: RunDriverDeps) {
 
   /** Messages that arrived during the run become further turns of the live session. */
   const injectQueued = async (run: Run, now: number): Promise<boolean> => {
-    // Only into the run whose stream this instance reads, and only while it is still that VM run.
+    // Only into the run whose stream this instance reads, and only while it is still that VM run;
+    // past a cap a further turn waits like a new run would (the turn in progress finishes).
     const current = d.runs.get(run.id);
     if (!d.vm || !current || current.phase === "finished" || current.vmRunId !== run.vmRunId) return false;
+    if (d.budget.blockedUntil(now) !== null) return false;
     const ids = injectable(d.messages.queued(MAX_QUEUED_LOOKAHEAD), current, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);

@@ -9,6 +9,8 @@ type SettingKey =
   | "git_email"
   | "public_origin"
   | "rate_notice_at"
+  | "budget_notice"
+  | "daily_budget_usd"
   | "time_zone"
   | "pruned_at";
 

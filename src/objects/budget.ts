@@ -1,0 +1,50 @@
+// The budget unit: whether the user's spend caps let a run start (or a turn join one), when the
+// held work may run again (its one timer), and telling the user once per period.
+import { checkBudget, type BudgetCheck, type Caps } from "../core/budget";
+import { budgetHeldNotice } from "../core/notices";
+import { outboxKeys } from "../core/outbox-keys";
+import { formatDateTimeInZone } from "../core/schedule-format";
+import { dayIn, monthIn } from "../core/spend-days";
+import type { MessagesRepo } from "./db/messages-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { SpendRepo } from "./db/spend-repo";
+import { timeZoneOf } from "./schedules";
+
+export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; messages: Pick<MessagesRepo, "countQueued">; outbox: Pick<OutboxRepo, "add">; caps: Caps }) {
+  const sumOf = (m: Map<number, { costUsd: number }>) => [...m.values()].reduce((n, s) => n + s.costUsd, 0);
+  const check = (now: number): BudgetCheck => {
+    const zone = timeZoneOf(d.settings);
+    const today = dayIn(now, zone);
+    const month = monthIn(now, zone);
+    // An admin's per-user cap (/budget) replaces the configured daily one.
+    const caps = { ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd };
+    return checkBudget({ todayUsd: sumOf(d.spend.between(today, today)), monthUsd: sumOf(d.spend.between(`${month}-01`, `${month}-31`)) }, caps, now, zone);
+  };
+  return {
+    check,
+    /** When held work may run again; null when it may run now. */
+    blockedUntil(now: number): number | null {
+      const c = check(now);
+      return c.ok ? null : c.resetsAt;
+    },
+    /** The reset, while something waits for it: the unit's one timer. */
+    nextDueAt(now: number): number | null {
+      if (d.messages.countQueued() === 0) return null;
+      const c = check(now);
+      return c.ok ? null : c.resetsAt;
+    },
+    /** Tells the user that work is held, once per capped period. Call inside a transaction. */
+    tellHeld(now: number): void {
+      const c = check(now);
+      if (c.ok) return;
+      const zone = timeZoneOf(d.settings);
+      const period = `${c.period}:${c.period === "daily" ? dayIn(now, zone) : monthIn(now, zone)}`;
+      if (d.settings.get("budget_notice") === period) return;
+      d.settings.set("budget_notice", period);
+      const body = budgetHeldNotice({ ...c, resetsAt: `${formatDateTimeInZone(c.resetsAt, zone)} (${zone})` });
+      d.outbox.add({ dedupeKey: outboxKeys.budgetHeld(period), body, now });
+    },
+  };
+}
+export type Budget = ReturnType<typeof createBudget>;
