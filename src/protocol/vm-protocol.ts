@@ -11,6 +11,8 @@ export const VM_ROUTES = {
   runInput: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/input`,
   runCancel: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/cancel`,
   toolResult: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/tool-result`,
+  /** `POST` an `ApprovalAnswerRequest`: the answer to one `approval_request` event. */
+  approval: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/approval`,
   /** `POST` a `CreateWorkspaceRequest`. The VM registers `DELETE ${workspaces}/:workspace`. */
   workspaces: "/v1/workspaces",
   /**
@@ -53,6 +55,22 @@ export const MAX_KEEP_WARM_MS = 6 * 60 * 60 * 1000;
 
 export const PermissionModeSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
 
+/** The relay's default for `approvals.timeoutMs` (its APPROVAL_TIMEOUT_MS). */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;
+export const MAX_APPROVAL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Ask the relay before the agent acts. `edits`: the CLI's `acceptEdits` (file edits in the
+ * workspace and plain file commands go ahead; other commands ask); `on`: its `default` (every
+ * action that is not read-only asks). Each question is an `approval_request` event.
+ */
+export const ApprovalsOptionSchema = z.object({
+  mode: z.enum(["edits", "on"]),
+  /** An unanswered request is denied after this long (the agent is told it was not approved in time). */
+  timeoutMs: z.number().int().positive().max(MAX_APPROVAL_TIMEOUT_MS).default(DEFAULT_APPROVAL_TIMEOUT_MS),
+});
+export type ApprovalsOption = z.infer<typeof ApprovalsOptionSchema>;
+
 export const RunOptionsSchema = z.object({
   permissionMode: PermissionModeSchema.default("bypassPermissions"),
   /** Appended to Claude Code's system prompt (`--append-system-prompt`). */
@@ -66,6 +84,12 @@ export const RunOptionsSchema = z.object({
    * WARM_SESSION_MS (0: let it exit at once). Renewed by every run that carries it.
    */
   keepWarmMs: z.number().int().min(0).max(MAX_KEEP_WARM_MS).optional(),
+  /**
+   * Approvals from the phone. Absent: `permissionMode` as given and nothing is asked. Present:
+   * the VM runs the CLI in the mode that fits (`permissionMode` is then ignored) and asks the
+   * relay through `approval_request` events.
+   */
+  approvals: ApprovalsOptionSchema.optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -101,6 +125,28 @@ export const ToolResultRequestSchema = z.object({
   text: z.string().max(8 * 1024),
 });
 export type ToolResultRequest = z.infer<typeof ToolResultRequestSchema>;
+
+/** A Claude Code permission rule: `Bash`, `Bash(npm test:*)`, `Edit(src/**)`, `mcp__server__tool`. */
+export const PERMISSION_RULE = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\x00-\x1f\x7f]+)\))?$/;
+export const PermissionRuleSchema = z.string().max(300).regex(PERMISSION_RULE, "a Claude Code permission rule such as Bash(npm test:*)");
+
+/** `POST /v1/runs/:runId/approval`: the relay's answer to an `approval_request` event. */
+export const ApprovalAnswerRequestSchema = z.object({
+  requestId: IdSchema,
+  decision: z.enum(["allow", "deny"]),
+  /** With `deny`: what the agent is told (default: the user declined). */
+  message: z.string().min(1).max(2000).optional(),
+  /**
+   * With `allow` ("always"): a rule for the request's own tool, added to the workspace's
+   * `.claude/settings.local.json` `permissions.allow` before the action goes ahead; the agent
+   * then stops asking for what it matches, in this process and later ones.
+   */
+  remember: PermissionRuleSchema.optional(),
+});
+export type ApprovalAnswerRequest = z.infer<typeof ApprovalAnswerRequestSchema>;
+
+/** The longest `input` of an `approval_request`, as JSON: longer strings are cut (ending with "…"). */
+export const APPROVAL_INPUT_MAX_CHARS = 8 * 1024;
 
 export const RunErrorCodeSchema = z.enum([
   "auth_failed", // the CLI could not authenticate with Anthropic: not retryable
@@ -172,13 +218,40 @@ export const RunEventSchema = z.discriminatedUnion("type", [
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;
 
+/**
+ * The agent asks before it acts (runs with `options.approvals` only); answer with POST …/approval.
+ * `tool`: the CLI's tool name (`Bash`, `Write`, `mcp__server__tool`); `input`: its input,
+ * strings cut to fit APPROVAL_INPUT_MAX_CHARS and the VM's secrets replaced by "[redacted]";
+ * `summary`: one line for the user ("Running: npm test").
+ */
+export const ApprovalRequestEventSchema = z.object({
+  seq: Seq,
+  type: z.literal("approval_request"),
+  requestId: IdSchema,
+  tool: z.string().min(1).max(200),
+  input: z.record(z.string(), z.unknown()).refine((input) => JSON.stringify(input).length <= APPROVAL_INPUT_MAX_CHARS, "input too large"),
+  summary: z.string().max(500).optional(),
+});
+export type ApprovalRequestEvent = z.infer<typeof ApprovalRequestEventSchema>;
+
+/**
+ * Every event a VM may send: `RunEventSchema`'s and `approval_request`. Kept apart so that a
+ * relay that does not ask for approvals goes on handling exactly `RunEvent`; one that sends
+ * `options.approvals` reads its streams with `VmStreamLineSchema`.
+ */
+export const VmRunEventSchema = z.discriminatedUnion("type", [...RunEventSchema.options, ApprovalRequestEventSchema]);
+export type VmRunEvent = z.infer<typeof VmRunEventSchema>;
+
 /** Not part of the sequence: keeps the stream (and Fly's proxy) alive; never stored. */
 export const HeartbeatSchema = z.object({ type: z.literal("heartbeat"), at: z.number() });
 
 export const StreamLineSchema = z.union([RunEventSchema, HeartbeatSchema]);
 export type StreamLine = z.infer<typeof StreamLineSchema>;
+/** A stream line of a run that may ask for approvals. */
+export const VmStreamLineSchema = z.union([VmRunEventSchema, HeartbeatSchema]);
+export type VmStreamLine = z.infer<typeof VmStreamLineSchema>;
 
-export function isTerminal(event: RunEvent): boolean {
+export function isTerminal(event: VmRunEvent): boolean {
   return event.type === "done" || event.type === "error";
 }
 
@@ -236,7 +309,17 @@ export type WorkspaceDeleted = z.infer<typeof WorkspaceDeletedSchema>;
 
 /** Error bodies of the VM's 4xx answers. */
 export const VmErrorBodySchema = z.object({
-  error: z.enum(["unauthorized", "bad_request", "unknown_run", "run_finished", "user_mismatch", "unknown_workspace", "workspace_busy"]),
+  error: z.enum([
+    "unauthorized",
+    "bad_request",
+    "unknown_run",
+    "run_finished",
+    "user_mismatch",
+    "unknown_workspace",
+    "workspace_busy",
+    "unknown_approval", // no such approval_request in this run (404)
+    "approval_settled", // that approval_request was already answered, timed out, or denied when its run ended (409)
+  ]),
   message: z.string().optional(),
 });
 export type VmErrorBody = z.infer<typeof VmErrorBodySchema>;

@@ -48,8 +48,10 @@ function tokensOf(value: unknown): number {
 
 type Content = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
 
-function contentOf(plan: Extract<ReplyPlan, { kind: "text" | "tool_use" }>, id: string): Content {
-  return plan.kind === "text" ? { type: "text", text: plan.text } : { type: "tool_use", id: `toolu_${id}`, name: plan.name, input: plan.input };
+/** The message's blocks: one text, or one tool_use per `[[tool …]]` directive (ids `toolu_<id>`, `toolu_<id>_2`, …). */
+function contentOf(plan: Extract<ReplyPlan, { kind: "text" | "tool_use" }>, id: string): Content[] {
+  if (plan.kind === "text") return [{ type: "text", text: plan.text }];
+  return [{ name: plan.name, input: plan.input }, ...plan.also].map((tool, i) => ({ type: "tool_use", id: i === 0 ? `toolu_${id}` : `toolu_${id}_${i + 1}`, ...tool }));
 }
 
 function chunksOf(text: string, size: number): string[] {
@@ -59,26 +61,33 @@ function chunksOf(text: string, size: number): string[] {
 }
 
 /** The streaming answer, event by event, as the Messages API sends it. */
-function streamEvents(model: string, id: string, content: Content, inputTokens: number): Array<[string, unknown]> {
-  const outputTokens = tokensOf(content);
-  const usage = { input_tokens: inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+function blockEvents(content: Content, index: number): Array<[string, unknown]> {
   const start = content.type === "text" ? { type: "text", text: "" } : { ...content, input: {} };
   const deltas =
     content.type === "text"
       ? chunksOf(content.text, 400).map((text) => ({ type: "text_delta", text }))
       : chunksOf(JSON.stringify(content.input), 400).map((partial_json) => ({ type: "input_json_delta", partial_json }));
+  return [
+    ["content_block_start", { type: "content_block_start", index, content_block: start }],
+    ...(index === 0 ? [["ping", { type: "ping" }] as [string, unknown]] : []),
+    ...deltas.map((delta): [string, unknown] => ["content_block_delta", { type: "content_block_delta", index, delta }]),
+    ["content_block_stop", { type: "content_block_stop", index }],
+  ];
+}
+
+function streamEvents(model: string, id: string, blocks: Content[], inputTokens: number): Array<[string, unknown]> {
+  const outputTokens = tokensOf(blocks.length === 1 ? blocks[0] : blocks);
+  const usage = { input_tokens: inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const content = blocks[0];
   const message = { id: `msg_${id}`, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage };
   return [
     ["message_start", { type: "message_start", message }],
-    ["content_block_start", { type: "content_block_start", index: 0, content_block: start }],
-    ["ping", { type: "ping" }],
-    ...deltas.map((delta): [string, unknown] => ["content_block_delta", { type: "content_block_delta", index: 0, delta }]),
-    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    ...blocks.flatMap((block, index) => blockEvents(block, index)),
     [
       "message_delta",
       {
         type: "message_delta",
-        delta: { stop_reason: content.type === "text" ? "end_turn" : "tool_use", stop_sequence: null },
+        delta: { stop_reason: content?.type === "tool_use" ? "tool_use" : "end_turn", stop_sequence: null },
         usage: { output_tokens: outputTokens },
       },
     ],
@@ -100,9 +109,9 @@ function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<
   const content = contentOf(plan, id);
   const inputTokens = tokensOf(body.messages);
   if (body.stream !== true) {
-    const stopReason = content.type === "text" ? "end_turn" : "tool_use";
-    const usage = { input_tokens: inputTokens, output_tokens: tokensOf(content) };
-    sendJson(res, 200, { id: `msg_${id}`, type: "message", role: "assistant", model, content: [content], stop_reason: stopReason, stop_sequence: null, usage });
+    const stopReason = plan.kind === "text" ? "end_turn" : "tool_use";
+    const usage = { input_tokens: inputTokens, output_tokens: tokensOf(content.length === 1 ? content[0] : content) };
+    sendJson(res, 200, { id: `msg_${id}`, type: "message", role: "assistant", model, content, stop_reason: stopReason, stop_sequence: null, usage });
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": `req_${id}` });

@@ -12,7 +12,14 @@ const MID_TURN_SUFFIX = "\n\nThis is how Claude Code surfaces";
 
 export type ReplyPlan =
   | { kind: "error"; status: number; errorType: string; message: string; shouldRetry: boolean }
-  | { kind: "tool_use"; name: string; input: Record<string, unknown>; delayMs: number }
+  | {
+      kind: "tool_use";
+      name: string;
+      input: Record<string, unknown>;
+      delayMs: number;
+      /** Further `[[tool …]]` directives of the same text: more tool_use blocks in the same message (parallel calls). */
+      also: Array<{ name: string; input: Record<string, unknown> }>;
+    }
   | { kind: "text"; text: string; delayMs: number };
 
 export type Conversation = {
@@ -20,6 +27,8 @@ export type Conversation = {
   userTexts: string[];
   /** The tool result the model has not answered yet (the last message is its tool_result). */
   pendingToolResult: { toolName: string; text: string; isError: boolean } | null;
+  /** Every unanswered tool result of that message (parallel calls), the first being `pendingToolResult`. */
+  pendingToolResults: Array<{ toolName: string; text: string; isError: boolean }>;
   /** Tools offered in `tools`, and MCP tools the CLI defers (only listed by name in the prompt). */
   toolNames: string[];
 };
@@ -65,12 +74,16 @@ export function readConversation(body: { messages?: unknown; tools?: unknown; sy
   const lastUser = [...messages].reverse().find((m) => m.role === "user");
   const lastUserIndex = lastUser ? messages.lastIndexOf(lastUser) : -1;
   const answered = messages.slice(lastUserIndex + 1).some((m) => m.role === "assistant");
-  const result = answered ? undefined : blocksOf(lastUser?.content).find((b) => b.type === "tool_result");
+  const results = answered ? [] : blocksOf(lastUser?.content).filter((b) => b.type === "tool_result");
+  const pendingToolResults = results.map((result) => ({
+    toolName: toolUseNames.get(String(result.tool_use_id)) ?? "tool",
+    text: textOf(result),
+    isError: result.is_error === true,
+  }));
   return {
     userTexts: messages.flatMap(userTextsOf),
-    pendingToolResult: result
-      ? { toolName: toolUseNames.get(String(result.tool_use_id)) ?? "tool", text: textOf(result), isError: result.is_error === true }
-      : null,
+    pendingToolResult: pendingToolResults[0] ?? null,
+    pendingToolResults,
     toolNames,
   };
 }
@@ -90,22 +103,29 @@ function errorTypeOf(status: number): string {
   return ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
 }
 
-/** `[[tool NAME {json}]]`: the JSON may hold `]]`, so try each closing `}]]` until one parses. */
-function toolDirectiveOf(text: string): { name: string; input: Record<string, unknown> } | null {
-  const head = /\[\[tool ([A-Za-z0-9_:.-]+)\s+/.exec(text);
-  if (!head) return null;
-  const rest = text.slice(head.index + head[0].length);
-  for (let end = rest.indexOf("}]]"); end >= 0; end = rest.indexOf("}]]", end + 1)) {
-    try {
-      const input: unknown = JSON.parse(rest.slice(0, end + 1));
-      if (typeof input === "object" && input !== null && !Array.isArray(input)) {
-        return { name: head[1] ?? "", input: input as Record<string, unknown> };
+/**
+ * Every `[[tool NAME {json}]]` of the text, in order: the JSON may hold `]]`, so try each
+ * closing `}]]` until one parses. Several directives are several tool_use blocks in one message.
+ */
+function toolDirectivesOf(text: string): Array<{ name: string; input: Record<string, unknown> }> {
+  const found: Array<{ name: string; input: Record<string, unknown> }> = [];
+  const heads = /\[\[tool ([A-Za-z0-9_:.-]+)\s+/g;
+  for (let head = heads.exec(text); head; head = heads.exec(text)) {
+    const rest = text.slice(head.index + head[0].length);
+    for (let end = rest.indexOf("}]]"); end >= 0; end = rest.indexOf("}]]", end + 1)) {
+      try {
+        const input: unknown = JSON.parse(rest.slice(0, end + 1));
+        if (typeof input === "object" && input !== null && !Array.isArray(input)) {
+          found.push({ name: head[1] ?? "", input: input as Record<string, unknown> });
+          heads.lastIndex = head.index + head[0].length + end + 3;
+          break;
+        }
+      } catch {
+        // Not the closing brace of the object yet: keep looking.
       }
-    } catch {
-      // Not the closing brace of the object yet: keep looking.
     }
   }
-  return null;
+  return found;
 }
 
 /** Directive names match the tool as given, or an MCP tool whose name ends in `__NAME`. */
@@ -131,7 +151,7 @@ export function longText(length: number): string {
 }
 
 export function planReply(conversation: Conversation): ReplyPlan {
-  const { userTexts, pendingToolResult } = conversation;
+  const { userTexts, pendingToolResults } = conversation;
   const latest = userTexts.at(-1) ?? "";
   const number = (re: RegExp) => (re.exec(latest) ? Number(re.exec(latest)?.[1] ?? 0) : null);
   const delayMs = number(/\[\[slow (\d+)\]\]/) ?? 0;
@@ -143,13 +163,12 @@ export function planReply(conversation: Conversation): ReplyPlan {
     const message = `offline model failure ${failStatus} on request`;
     return { kind: "error", status: failStatus, errorType: errorTypeOf(failStatus), message, shouldRetry: false };
   }
-  if (pendingToolResult) {
-    const verb = pendingToolResult.isError ? "failed" : "answered";
-    const text = `[offline model] The ${pendingToolResult.toolName} tool ${verb}: ${clip(pendingToolResult.text, 300)}`;
-    return { kind: "text", text, delayMs };
+  if (pendingToolResults.length > 0) {
+    const lines = pendingToolResults.map((r) => `The ${r.toolName} tool ${r.isError ? "failed" : "answered"}: ${clip(r.text, 300)}`);
+    return { kind: "text", text: `[offline model] ${lines.join(" ")}`, delayMs };
   }
-  const tool = toolDirectiveOf(latest);
-  if (tool) return { kind: "tool_use", name: resolveToolName(tool.name, conversation.toolNames), input: tool.input, delayMs };
+  const [tool, ...also] = toolDirectivesOf(latest).map((t) => ({ name: resolveToolName(t.name, conversation.toolNames), input: t.input }));
+  if (tool) return { kind: "tool_use", name: tool.name, input: tool.input, delayMs, also };
   const long = number(/\[\[long (\d+)\]\]/);
   if (long !== null) return { kind: "text", text: longText(long), delayMs };
   if (latest.includes("[[count]]")) {

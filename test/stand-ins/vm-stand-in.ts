@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  ApprovalAnswerRequestSchema,
   CloneFailureReasonSchema,
   type ConfigProblemReason,
   ConfigProblemReasonSchema,
@@ -14,6 +15,7 @@ import {
   StartRunRequestSchema,
   ToolResultRequestSchema,
   type RunEvent,
+  type VmRunEvent,
   type CloneFailureReason,
   type WorkspaceCreated,
   type WorkspaceError,
@@ -22,6 +24,7 @@ import {
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
+import { describeToolUse } from "../../vm/src/core/progress-line";
 import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
 /**
@@ -35,6 +38,11 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * [[vm:crash-after-reply]] one result, then error cli_crashed
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
  * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
+ * [[vm:approval TOOL ARG]] emits approval_request {tool: TOOL, input: {command: ARG} for Bash,
+ *                          {file_path: ARG} otherwise}, waits for POST …/approval (or the run's
+ *                          approvals.timeoutMs, default 600000: a deny), replies "approved: TOOL ARG"
+ *                          (", remembered RULE" with remember) or "denied: MESSAGE"; a second answer
+ *                          is 409 approval_settled, an unknown requestId 404 unknown_approval
  * [[vm:misconfigured]]     the run ends at once with error misconfigured, reason root_without_sandbox
  *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
  *                          for another ConfigProblemReason
@@ -64,6 +72,7 @@ type Directive = {
   drop: boolean;
   crashAfterReply: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
+  approval: { tool: string; arg: string } | null;
   slowStartMs: number;
   misconfigured: ConfigProblemReason | null;
 };
@@ -81,6 +90,7 @@ function directivesOf(texts: string[]): Directive {
     drop: all.includes("[[vm:drop]]"),
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
     tool: toolOf(all),
+    approval: approvalOf(all),
     slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
     misconfigured: misconfiguredOf(all),
   };
@@ -104,20 +114,28 @@ function toolOf(text: string): Directive["tool"] {
   return match ? { name: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> } : null;
 }
 
-type EventWithoutSeq = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "seq"> : never) : never;
+function approvalOf(text: string): Directive["approval"] {
+  const match = /\[\[vm:approval (\S+) ([^\]]+)\]\]/.exec(text);
+  return match ? { tool: match[1]!, arg: match[2]! } : null;
+}
+
+type EventWithoutSeq = VmRunEvent extends infer E ? (E extends VmRunEvent ? Omit<E, "seq"> : never) : never;
 type Turn = { messages: InputMessage[] };
 type Run = {
   runId: string;
   userId: string;
   workspace: string;
   sessionId: string;
-  events: RunEvent[];
+  events: VmRunEvent[];
   turns: Turn[];
   finished: boolean;
   released: boolean;
   listeners: Set<() => void>;
   dropped: boolean;
   toolResults: Map<string, string>;
+  /** Approval requests: pending until answered, timed out or the run ends; then what the reply says. */
+  approvals?: Map<string, { settled: string | null }>;
+  approvalTimeoutMs?: number;
   /** Scripted runs: what each next connection (start or reconnect) writes verbatim, then ends. */
   rawConnections?: string[][];
 };
@@ -143,7 +161,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
   const stepMs = options.stepMs ?? 5;
 
   const push = (run: Run, event: EventWithoutSeq) => {
-    run.events.push({ ...event, seq: run.events.length + 1 } as RunEvent);
+    run.events.push({ ...event, seq: run.events.length + 1 } as VmRunEvent);
     if (event.type === "done" || event.type === "error") run.finished = true;
     for (const notify of run.listeners) notify();
   };
@@ -171,6 +189,26 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         push(run, { type: "tool_call", callId, name: d.tool.name, args: d.tool.args });
         while (!run.toolResults.has(callId)) await waitForChange();
         text = `tool said: ${run.toolResults.get(callId)}`;
+      }
+      if (d.approval) {
+        const requestId = `appr-${run.events.length + 1}`;
+        const input = d.approval.tool === "Bash" ? { command: d.approval.arg } : { file_path: d.approval.arg };
+        const approvals = (run.approvals ??= new Map());
+        const entry = { settled: null as string | null };
+        approvals.set(requestId, entry);
+        const timer = setTimeout(() => {
+          if (entry.settled !== null) return;
+          entry.settled = "denied: not approved in time";
+          for (const notify of [...run.listeners]) notify();
+        }, run.approvalTimeoutMs ?? 600_000);
+        push(run, { type: "approval_request", requestId, tool: d.approval.tool, input, summary: describeToolUse(d.approval.tool, input, "/") ?? undefined });
+        while (entry.settled === null && !run.finished) await waitForChange();
+        clearTimeout(timer);
+        if (run.finished) {
+          entry.settled ??= "denied: the run ended";
+          return;
+        }
+        text = entry.settled ?? "denied";
       }
       push(run, {
         type: "result",
@@ -293,7 +331,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (run?.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);
       if (!run) {
         const live = liveRunOf(body.userId);
-        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map() };
+        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map(), approvalTimeoutMs: body.options.approvals?.timeoutMs };
         runs.set(body.runId, run);
         if (!workspacesOf(body.userId).has(body.workspace)) workspacesOf(body.userId).set(body.workspace, { url: null, branch: null, files: 0 });
         if (live) push(run, { type: "error", code: "busy", message: "another run is live for this user" });
@@ -304,7 +342,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (req.method === "POST" && url.pathname === "/v1/workspaces") return createWorkspace(req, res);
     const workspaceMatch = /^\/v1\/workspaces\/([^/]+)$/.exec(url.pathname);
     if (req.method === "DELETE" && workspaceMatch) return deleteWorkspace(decodeURIComponent(workspaceMatch[1]!), url.searchParams.get("userId"), res);
-    const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel|tool-result)$/.exec(url.pathname);
+    const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel|tool-result|approval)$/.exec(url.pathname);
     const run = match ? runs.get(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !run) return json(res, 404, { error: "unknown_run" });
     if (match[2] === "events") {
@@ -328,6 +366,21 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       run.toolResults.set(parsed.data.callId, `${parsed.data.ok ? "ok" : "refused"}: ${parsed.data.text}`);
       for (const notify of [...run.listeners]) notify();
       return json(res, 202, { ok: true });
+    }
+    if (match[2] === "approval") {
+      const parsed = ApprovalAnswerRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request" });
+      const { requestId, decision, message, remember } = parsed.data;
+      const entry = run.approvals?.get(requestId);
+      const status = !entry ? (run.finished ? 409 : 404) : entry.settled !== null ? 409 : 202;
+      requests.push({ kind: "approval", runId: run.runId, userId: run.userId, requestId, decision, message, remember, status, at: Date.now() });
+      if (!entry) return run.finished ? json(res, 409, { error: "run_finished" }) : json(res, 404, { error: "unknown_approval" });
+      if (entry.settled !== null) return json(res, 409, { error: "approval_settled" });
+      const request = run.events.find((e) => e.type === "approval_request" && e.requestId === requestId);
+      const what = request?.type === "approval_request" ? `${request.tool} ${String(Object.values(request.input)[0] ?? "")}` : requestId;
+      entry.settled = decision === "allow" ? `approved: ${what}${remember ? `, remembered ${remember}` : ""}` : `denied: ${message ?? "the user declined"}`;
+      for (const notify of [...run.listeners]) notify();
+      return json(res, 202, { accepted: true });
     }
     requests.push({ kind: "cancel", runId: run.runId, userId: run.userId, at: Date.now() });
     if (!run.finished) push(run, { type: "error", code: "cancelled", message: "cancelled" });

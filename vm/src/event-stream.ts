@@ -1,6 +1,6 @@
 // An NDJSON event stream of one run: the stored events after `after`, then live ones as they
 // happen, a heartbeat line on a timer, and the end right after the terminal event.
-import { EVENT_STREAM_CONTENT_TYPE, isTerminal, type RunEvent } from "../../src/protocol/vm-protocol";
+import { EVENT_STREAM_CONTENT_TYPE, isTerminal, type VmRunEvent } from "../../src/protocol/vm-protocol";
 import type { RunView } from "./run";
 
 export type StreamHooks = {
@@ -8,7 +8,7 @@ export type StreamHooks = {
   /** The stream opened and closed: the idle monitor counts open streams as activity. */
   onOpen(): void;
   onClose(): void;
-  onDelivered?(runId: string, event: RunEvent): void;
+  onDelivered?(runId: string, event: VmRunEvent): void;
 };
 
 const encoder = new TextEncoder();
@@ -29,7 +29,7 @@ export function eventStreamResponse(run: RunView, after: number, hooks: StreamHo
         hooks.onClose();
       };
       const send = (line: object) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
-      const deliver = (event: RunEvent) => {
+      const deliver = (event: VmRunEvent) => {
         if (closed) return;
         send(event);
         hooks.onDelivered?.(run.id, event);

@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { MCP_SERVER_NAME, type McpServerEnv } from "./core/relay-tool-wire";
+import { APPROVAL_ROUTE, MCP_SERVER_NAME, TOOL_CALL_ROUTE, type McpServerEnv } from "./core/relay-tool-wire";
 import type { Run } from "./run";
 import type { ToolBridge } from "./tool-bridge";
 import { resolveInside } from "./user-paths";
@@ -32,23 +32,46 @@ export function relayMcpCommand(moduleUrl: string = import.meta.url): { command:
  * Writes the config into the user's private temp directory (mode 600) rather than onto the
  * command line, where every `ps` would show the secret. Returns its path and a cleanup.
  */
-export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv): { path: string; remove(): void } {
+export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv, callTimeoutMs?: number): { path: string; remove(): void } {
   const path = resolveInside(tmpDir, `relay-mcp-${randomBytes(6).toString("hex")}.json`);
-  const server = { type: "stdio", ...relayMcpCommand(), env: { ...env, RELAY_TOOLS_TIMEOUT_MS: String(env.RELAY_TOOLS_TIMEOUT_MS) } };
+  // Every value a string, as an environment is; unset ones left out.
+  const strings = Object.fromEntries(
+    Object.entries(env)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, typeof value === "boolean" ? (value ? "1" : "0") : String(value)]),
+  );
+  // `timeout`: the CLI's own per-server limit on one tool call (its MCP_TOOL_TIMEOUT), set only
+  // for approvals, which may wait far longer than a relay tool call.
+  const server = { type: "stdio", ...relayMcpCommand(), env: strings, ...(callTimeoutMs ? { timeout: callTimeoutMs } : {}) };
   writeFileSync(path, JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }), { mode: 0o600 });
   return { path, remove: () => rmSync(path, { force: true }) };
 }
 
-export type RelayToolsOffer = { tmpDir: string; toolCallUrl: string; timeoutMs: number; currentRun: () => Run | null };
+export type RelayToolsOffer = {
+  tmpDir: string;
+  /** The VM server's own base URL on loopback (`http://127.0.0.1:<port>`). */
+  vmUrl: string;
+  timeoutMs: number;
+  /** The schedule tools (`scheduleTools`). */
+  schedules: boolean;
+  /** The `approve` tool and its timeout (`approvals`), or null. */
+  approvalTimeoutMs: number | null;
+  currentRun: () => Run | null;
+};
 
 /** A secret and an MCP config for one agent process; `release` when the process is gone. */
 export function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): { mcpConfigPath: string; release(): void } {
   const grant = bridge.grant(offer.currentRun);
   const config = writeRelayMcpConfig(offer.tmpDir, {
-    RELAY_TOOLS_URL: offer.toolCallUrl,
+    RELAY_TOOLS_URL: `${offer.vmUrl}${TOOL_CALL_ROUTE}`,
     RELAY_TOOLS_SECRET: grant.secret,
     RELAY_TOOLS_TIMEOUT_MS: offer.timeoutMs + CHILD_TIMEOUT_MARGIN_MS,
-  });
+    RELAY_SCHEDULE_TOOLS: offer.schedules,
+    RELAY_APPROVALS: offer.approvalTimeoutMs !== null,
+    ...(offer.approvalTimeoutMs !== null
+      ? { RELAY_APPROVAL_URL: `${offer.vmUrl}${APPROVAL_ROUTE}`, RELAY_APPROVAL_TIMEOUT_MS: offer.approvalTimeoutMs + CHILD_TIMEOUT_MARGIN_MS }
+      : {}),
+  }, offer.approvalTimeoutMs === null ? undefined : Math.max(offer.approvalTimeoutMs, offer.timeoutMs) + 2 * CHILD_TIMEOUT_MARGIN_MS);
   return {
     mcpConfigPath: config.path,
     release() {

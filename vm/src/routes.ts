@@ -12,6 +12,8 @@ import {
   type VmHealth,
 } from "../../src/protocol/vm-protocol";
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
+import type { ApprovalBridge } from "./approval-bridge";
+import { addApprovalRoutes } from "./approval-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
 import { fail, parseBody } from "./http-body";
 import type { RunManager } from "./run-manager";
@@ -25,6 +27,7 @@ export type RouteDeps = {
   manager: RunManager;
   workspaces: Workspaces;
   tools: ToolBridge;
+  approvals: ApprovalBridge;
   /** The configuration problem the VM knows of, for /health with the token. */
   problem: () => string | null;
   stream: Omit<StreamHooks, "onDelivered"> & Partial<Pick<StreamHooks, "onDelivered">>;
@@ -33,14 +36,14 @@ export type RouteDeps = {
   now: () => number;
 };
 
-function runIdOf(c: Context): string {
+export function runIdOf(c: Context): string {
   const runId = c.req.param("runId") ?? "";
   if (!isRunId(runId)) fail(400, { error: "bad_request", message: "runId must be 1-80 of [A-Za-z0-9_-]" });
   return runId;
 }
 
 /** A run route's Hono pattern, from the protocol's own path builder: the routes are never spelled twice. */
-function runPattern(build: (runId: string) => string): string {
+export function runPattern(build: (runId: string) => string): string {
   const marker = "RUNID";
   return build(marker).replace(marker, ":runId");
 }
@@ -111,6 +114,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   });
 
   addWorkspaceRoutes(app, deps.workspaces);
+  addApprovalRoutes(app, { ...deps, runPattern, runIdOf });
 
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
   // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.

@@ -3,7 +3,7 @@
 // reconnects with `?after=N` work across restarts; runs left open by a dead VM are closed here.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as z from "zod";
-import { isTerminal, RunEventSchema, type RunEvent } from "../../src/protocol/vm-protocol";
+import { isTerminal, VmRunEventSchema, type VmRunEvent } from "../../src/protocol/vm-protocol";
 import { isRunId, runFileOf, runsDirOf } from "./user-paths";
 
 const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), createdAt: z.number() });
@@ -11,17 +11,17 @@ export type RunMeta = z.infer<typeof RunMetaSchema>;
 
 export type RunLog = {
   create(meta: RunMeta): void;
-  append(runId: string, event: RunEvent): void;
+  append(runId: string, event: VmRunEvent): void;
   /** Null when the run is unknown (never started here, or pruned). */
-  read(runId: string): { meta: RunMeta; events: RunEvent[] } | null;
+  read(runId: string): { meta: RunMeta; events: VmRunEvent[] } | null;
   /** Appends `vm_restarted` to every run whose log has no terminal event; returns their ids. */
   closeDangling(message: string): string[];
   prune(olderThan: number): number;
 };
 
 /** Lines that do not parse (a write cut by a crash) end the log: nothing after them is trusted. */
-function parseEvents(text: string): RunEvent[] {
-  const events: RunEvent[] = [];
+function parseEvents(text: string): VmRunEvent[] {
+  const events: VmRunEvent[] = [];
   for (const line of text.split("\n")) {
     if (line === "") continue;
     let json: unknown;
@@ -30,7 +30,7 @@ function parseEvents(text: string): RunEvent[] {
     } catch {
       break;
     }
-    const parsed = RunEventSchema.safeParse(json);
+    const parsed = VmRunEventSchema.safeParse(json);
     if (!parsed.success || parsed.data.seq !== events.length + 1) break;
     events.push(parsed.data);
   }

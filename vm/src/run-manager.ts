@@ -3,7 +3,7 @@
 import type { GitIdentity, InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol";
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
 import type { CliExit } from "./cli-process";
-import { optionsFingerprint, SESSION_ID, turnsOf } from "./core/cli-command";
+import { needsRelayMcp, optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "./core/cli-command";
 import { misconfigurationOf, observationOf, redactSecrets, secretsOf, type ProblemObservation } from "./core/config-problem";
 import { gitIdentityEnv } from "./core/git-credentials";
 import type { RunInput } from "./core/run-tracker";
@@ -22,8 +22,8 @@ export type ManagerDeps = {
   touch: () => void;
   onTiming?: (runId: string, mark: TimingMark, at: number) => void;
   tools: ToolBridge;
-  /** Where the relay tools' MCP server reaches this server (known once it listens). */
-  toolCallUrl: () => string;
+  /** Where the relay's MCP server reaches this server on loopback (known once it listens). */
+  vmUrl: () => string;
   /** What each finished run says about the VM's configuration (for /health and the log). */
   observe?: (seen: ProblemObservation) => void;
   /** Writes the user's git config and gh's hosts file before an agent process starts. */
@@ -48,6 +48,8 @@ export function createRunManager(deps: ManagerDeps) {
   const lockedDirs = new Set<string>();
   /** Input that arrived while a run waited for its process. */
   const waiting = new Map<string, InputMessage[][]>();
+  /** The approval timeout of each live run that asks for approvals. */
+  const approvalTimeouts = new Map<string, number>();
   const secrets = [...secretsOf(config.vmToken, config.cliEnv), ...(deps.secrets ?? [])];
   let shuttingDown = false;
 
@@ -90,8 +92,16 @@ export function createRunManager(deps: ManagerDeps) {
   function newAgent(paths: UserPaths, cwd: string, request: StartRunRequest): AgentProcess {
     let self: AgentProcess | null = null;
     // The secret speaks for this process's current run only, so a call never reaches another run.
-    const tools = request.options.scheduleTools
-      ? offerRelayTools(deps.tools, { tmpDir: paths.tmp, toolCallUrl: deps.toolCallUrl(), timeoutMs: config.toolCallTimeoutMs, currentRun: () => self?.run ?? null })
+    const { options } = request;
+    const tools = needsRelayMcp(options)
+      ? offerRelayTools(deps.tools, {
+          tmpDir: paths.tmp,
+          vmUrl: deps.vmUrl(),
+          timeoutMs: config.toolCallTimeoutMs,
+          schedules: options.scheduleTools,
+          approvalTimeoutMs: options.approvals?.timeoutMs ?? null,
+          currentRun: () => self?.run ?? null,
+        })
       : null;
     deps.prepareHome?.(paths.home, request.gitIdentity);
     const agent = spawnAgent({
@@ -181,6 +191,8 @@ export function createRunManager(deps: ManagerDeps) {
 
   return {
     find,
+    /** How long an approval of this live run may wait; null when the run does not ask for approvals. */
+    approvalTimeoutOf: (runId: string): number | null => approvalTimeouts.get(runId) ?? null,
     liveRunCount: () => liveByUser.size,
 
     start(request: StartRunRequest, receivedAt: number): StartOutcome {
@@ -192,9 +204,11 @@ export function createRunManager(deps: ManagerDeps) {
       log.create({ runId: request.runId, userKey: paths.key, createdAt: Date.now() });
       const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log);
       runs.set(run.id, run);
+      if (request.options.approvals) approvalTimeouts.set(run.id, request.options.approvals.timeoutMs);
       run.onFinished(() => {
+        approvalTimeouts.delete(run.id);
         setTimeout(() => runs.get(run.id) === run && runs.delete(run.id), FINISHED_IN_MEMORY_MS).unref();
-        const seen = observationOf(run.eventsAfter(0), request.options.permissionMode);
+        const seen = observationOf(run.eventsAfter(0), permissionModeOf(request.options));
         if (seen) deps.observe?.(seen);
         deps.touch();
       });

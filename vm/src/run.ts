@@ -1,16 +1,16 @@
 // One run's events: numbered, written to its log, then handed to every open stream. Its state
 // machine is the pure run tracker; this shell only numbers, persists and notifies.
-import type { RunErrorCode, RunEvent } from "../../src/protocol/vm-protocol";
+import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
 import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker";
 import type { RunLog } from "./run-log";
 
 export type RunView = {
   readonly id: string;
   readonly userKey: string;
-  eventsAfter(seq: number): RunEvent[];
+  eventsAfter(seq: number): VmRunEvent[];
   isFinished(): boolean;
   /** Called with each new event; returns the unsubscribe function. */
-  subscribe(listener: (event: RunEvent) => void): () => void;
+  subscribe(listener: (event: VmRunEvent) => void): () => void;
 };
 
 export type Run = RunView & {
@@ -26,14 +26,14 @@ export type Run = RunView & {
 };
 
 export function createRun(id: string, userKey: string, cwd: string, log: RunLog): Run {
-  const events: RunEvent[] = [];
-  const listeners = new Set<(event: RunEvent) => void>();
+  const events: VmRunEvent[] = [];
+  const listeners = new Set<(event: VmRunEvent) => void>();
   const finishedCallbacks: Array<() => void> = [];
   let state: RunState = newRunState(cwd);
 
   function emit(bodies: EventBody[]): void {
     for (const body of bodies) {
-      const event = { seq: events.length + 1, ...body } as RunEvent;
+      const event = { seq: events.length + 1, ...body } as VmRunEvent;
       log.append(id, event);
       events.push(event);
       for (const listener of listeners) listener(event);
@@ -81,7 +81,7 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog)
 }
 
 /** A finished run read back from its log (after a restart, or once dropped from memory). */
-export function loggedRunView(id: string, userKey: string, events: RunEvent[]): RunView {
+export function loggedRunView(id: string, userKey: string, events: VmRunEvent[]): RunView {
   return {
     id,
     userKey,

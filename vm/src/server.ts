@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { GitIdentity, RunEvent } from "../../src/protocol/vm-protocol";
+import type { GitIdentity, VmRunEvent } from "../../src/protocol/vm-protocol";
 import { startCliCheck } from "./cli-check";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
@@ -13,8 +13,9 @@ import { isIdle, shouldCompact } from "./core/idle";
 import { createVmApp } from "./routes";
 import { openRunLog } from "./run-log";
 import { createRunManager, type TimingMark } from "./run-manager";
-import { TOOL_CALL_ROUTE } from "./core/relay-tool-wire";
 import { createToolBridge } from "./tool-bridge";
+import { createApprovalBridge } from "./approval-bridge";
+import { rememberAllowRule } from "./project-settings";
 import { credentialLinesOf } from "./core/git-credentials";
 import { prepareGitHome, writeCredentialsFile } from "./git-setup";
 import { createWorkspaces } from "./workspaces";
@@ -30,7 +31,7 @@ export type VmHooks = {
   /** Called once the VM is idle and its warm processes are stopped. Default: close the server. */
   onIdle?: () => void;
   /** Measurement points (performance.now()), for the benchmark. */
-  onTiming?: (runId: string, mark: TimingMark | "delivered", at: number, event?: RunEvent) => void;
+  onTiming?: (runId: string, mark: TimingMark | "delivered", at: number, event?: VmRunEvent) => void;
 };
 
 /**
@@ -73,14 +74,18 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const prepareHome = (home: string, identity?: GitIdentity) => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken });
 
   const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
-  let toolCallUrl = "";
+  const approvals = createApprovalBridge({
+    secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
+    rememberRule: rememberAllowRule,
+  });
+  let vmUrl = "";
   const manager = createRunManager({
     config,
     log,
     touch,
     onTiming: hooks.onTiming,
     tools,
-    toolCallUrl: () => toolCallUrl,
+    vmUrl: () => vmUrl,
     observe,
     prepareHome,
     secrets: credentials.secrets,
@@ -91,6 +96,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     manager,
     workspaces,
     tools,
+    approvals,
     problem: () => problem?.message ?? null,
     onRequest: touch,
     now: () => performance.now(),
@@ -114,7 +120,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  toolCallUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}${TOOL_CALL_ROUTE}`;
+  vmUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closing: Promise<void> | null = null;
   const close = () => {

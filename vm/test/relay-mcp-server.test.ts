@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
+import { APPROVAL_ROUTE, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
 import { relayMcpCommand } from "../src/relay-mcp-config";
 import { buildBundle } from "./helpers/image";
 
@@ -23,7 +23,13 @@ const vm = createServer(async (req: IncomingMessage, res) => {
   for await (const chunk of req) text += String(chunk);
   const body = JSON.parse(text) as { name: string; args: unknown };
   received.push({ authorization: req.headers.authorization, body });
-  if (req.url !== TOOL_CALL_ROUTE || req.headers.authorization !== `Bearer ${SECRET}`) return void res.writeHead(401).end("{}");
+  if (req.headers.authorization !== `Bearer ${SECRET}`) return void res.writeHead(401).end("{}");
+  if (req.url === APPROVAL_ROUTE) {
+    const ask = body as unknown as { tool_name: string; input: { command?: string } };
+    const verdict = ask.input.command === "ls" ? { behavior: "allow", rule: { toolName: "Bash", ruleContent: "ls:*" } } : { behavior: "deny", message: `no ${ask.tool_name}` };
+    return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(verdict));
+  }
+  if (req.url !== TOOL_CALL_ROUTE) return void res.writeHead(401).end("{}");
   const answer = body.name === "schedule_cancel" ? { ok: false, text: "No task #4." } : { ok: true, text: `did ${body.name} ${JSON.stringify(body.args)}` };
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
 });
@@ -41,10 +47,10 @@ afterAll(async () => {
 });
 
 /** Starts the server as the CLI would (in a directory of its own) and exchanges lines with it. */
-function startMcp(command: { command: string; args: string[] }) {
+function startMcp(command: { command: string; args: string[] }, env: Record<string, string> = {}) {
   const child = spawn(command.command, command.args, {
     cwd: mkdtempSync(join(tmpdir(), "vm-mcp-cwd-")),
-    env: { PATH: process.env.PATH ?? "", RELAY_TOOLS_URL: vmUrl, RELAY_TOOLS_SECRET: SECRET, RELAY_TOOLS_TIMEOUT_MS: "5000" },
+    env: { PATH: process.env.PATH ?? "", RELAY_TOOLS_URL: vmUrl, RELAY_TOOLS_SECRET: SECRET, RELAY_TOOLS_TIMEOUT_MS: "5000", ...env },
     stdio: ["pipe", "pipe", "inherit"],
   });
   const replies = new Map<unknown, (message: Record<string, unknown>) => void>();
@@ -95,6 +101,23 @@ describe.each(runtimes)("the relay tools' MCP server $name", ({ command, entry }
     expect(received.slice(before).map((r) => r.authorization)).toEqual([`Bearer ${SECRET}`, `Bearer ${SECRET}`]);
     expect((await mcp.request(4, "tools/call", { name: "nope", arguments: {} })).error).toMatchObject({ code: -32602 });
     expect(received.length).toBe(before + 2);
+    expect(await mcp.end()).toBe(0);
+  });
+
+  it("offers approve alone for a run with approvals and answers in the CLI's permission format", async () => {
+    const mcp = startMcp(command(), { RELAY_SCHEDULE_TOOLS: "0", RELAY_APPROVALS: "1", RELAY_APPROVAL_URL: vmUrl.replace(TOOL_CALL_ROUTE, APPROVAL_ROUTE), RELAY_APPROVAL_TIMEOUT_MS: "5000" });
+    await mcp.request(0, "initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "test", version: "1" } });
+    mcp.notify("notifications/initialized");
+    const list = (await mcp.request(1, "tools/list")).result as { tools: Array<{ name: string }> };
+    expect(list.tools.map((t) => t.name)).toEqual(["approve"]);
+    const textOf = (reply: Record<string, unknown>) => JSON.parse((reply.result as { content: Array<{ text: string }> }).content[0]!.text) as unknown;
+    const allowed = await mcp.request(2, "tools/call", { name: "approve", arguments: { tool_name: "Bash", input: { command: "ls" }, tool_use_id: "toolu_1" } });
+    expect(textOf(allowed)).toEqual({ behavior: "allow", updatedInput: { command: "ls" }, updatedPermissions: [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "ls:*" }], behavior: "allow", destination: "session" }] });
+    const denied = await mcp.request(3, "tools/call", { name: "approve", arguments: { tool_name: "Bash", input: { command: "rm -rf /" } } });
+    expect(textOf(denied)).toEqual({ behavior: "deny", message: "no Bash" });
+    const malformed = await mcp.request(4, "tools/call", { name: "approve", arguments: { input: "x" } });
+    expect(textOf(malformed)).toMatchObject({ behavior: "deny" });
+    expect((await mcp.request(5, "tools/call", { name: "schedule_list", arguments: {} })).error).toMatchObject({ code: -32602 });
     expect(await mcp.end()).toBe(0);
   });
 });

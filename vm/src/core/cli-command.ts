@@ -2,12 +2,29 @@
 // exactly this, never through a shell, so no input is ever interpreted as shell syntax.
 import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
 import type { InputMessage, RunOptions } from "../../../src/protocol/vm-protocol";
-import { MCP_SERVER_NAME } from "./relay-tool-wire";
+import { APPROVE_TOOL, MCP_SERVER_NAME } from "./relay-tool-wire";
 
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools">;
+export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools" | "approvals">;
+
+/** The CLI's name for the relay's permission prompt tool. */
+export const APPROVE_TOOL_FULL_NAME = `mcp__${MCP_SERVER_NAME}__${APPROVE_TOOL}`;
+
+/**
+ * With approvals the mode follows them (`edits`: acceptEdits, `on`: default) and the relay's
+ * `permissionMode` is ignored; without, it is the relay's, as before approvals existed.
+ */
+export function permissionModeOf(options: CliOptions): RunOptions["permissionMode"] {
+  if (!options.approvals) return options.permissionMode;
+  return options.approvals.mode === "edits" ? "acceptEdits" : "default";
+}
+
+/** Whether the run's CLI needs the relay's MCP server: for the schedule tools, or to ask for approvals. */
+export function needsRelayMcp(options: CliOptions): boolean {
+  return options.scheduleTools || options.approvals !== undefined;
+}
 
 /**
  * The CLI's own schedulers (session crons, wake-ups) live and die with its process; with the
@@ -15,11 +32,24 @@ export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt
  */
 const CLI_SCHEDULERS = ["CronCreate", "CronDelete", "CronList", "ScheduleWakeup"];
 
-/** The relay tools' MCP server, its tools allowed without a prompt (`-p` cannot ask). */
-export function relayToolArgs(mcpConfigPath: string): string[] {
-  const allowed = RELAY_TOOL_NAMES.map((name) => `mcp__${MCP_SERVER_NAME}__${name}`);
+/**
+ * The relay's MCP server: its schedule tools allowed without a prompt (`-p` cannot ask), and with
+ * approvals its `approve` tool as the CLI's permission prompt tool, which the model itself may not call.
+ */
+export function relayToolArgs(mcpConfigPath: string, options: Pick<CliOptions, "scheduleTools" | "approvals"> = { scheduleTools: true }): string[] {
   // `--flag=value`: these options take several values and would swallow the next argument.
-  return [`--mcp-config=${mcpConfigPath}`, `--allowedTools=${allowed.join(",")}`, `--disallowedTools=${CLI_SCHEDULERS.join(",")}`];
+  const args = [`--mcp-config=${mcpConfigPath}`];
+  const disallowed: string[] = [];
+  if (options.scheduleTools) {
+    args.push(`--allowedTools=${RELAY_TOOL_NAMES.map((name) => `mcp__${MCP_SERVER_NAME}__${name}`).join(",")}`);
+    disallowed.push(...CLI_SCHEDULERS);
+  }
+  if (options.approvals) {
+    args.push(`--permission-prompt-tool=${APPROVE_TOOL_FULL_NAME}`);
+    disallowed.push(APPROVE_TOOL_FULL_NAME);
+  }
+  if (disallowed.length > 0) args.push(`--disallowedTools=${disallowed.join(",")}`);
+  return args;
 }
 
 /** `mcpConfigPath`: the relay tools' MCP config, when the run offers them. */
@@ -35,12 +65,12 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
     // knows which input a result answered and which was never read.
     "--replay-user-messages",
     "--permission-mode",
-    options.permissionMode,
+    permissionModeOf(options),
   ];
   // `--flag=value` so a value that starts with "-" is never read as an option.
   if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
   if (resume) args.push(`--resume=${resume}`);
-  if (mcpConfigPath) args.push(...relayToolArgs(mcpConfigPath));
+  if (mcpConfigPath) args.push(...relayToolArgs(mcpConfigPath, options));
   return args;
 }
 
@@ -49,7 +79,9 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
  * the process was started with beyond the fixed allow-list (the run's git identity).
  */
 export function optionsFingerprint(options: CliOptions, env: Record<string, string> = {}): string {
-  return JSON.stringify([options.permissionMode, options.appendSystemPrompt ?? "", options.scheduleTools, Object.entries(env).sort()]);
+  const base = [options.permissionMode, options.appendSystemPrompt ?? "", options.scheduleTools, Object.entries(env).sort()];
+  // Without approvals the fingerprint is what it was before them.
+  return JSON.stringify(options.approvals ? [...base, options.approvals.mode, options.approvals.timeoutMs] : base);
 }
 
 /** What the CLI runs as one of its own commands: `/name` or `/plugin:name`, alone or with arguments. */

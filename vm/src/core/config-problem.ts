@@ -1,7 +1,7 @@
 // What is wrong with the VM's configuration, judged from what the Claude Code CLI actually does
 // (messages observed from 2.1.330, docs/vm.md): a run's exit, the startup check, and the one
 // problem the VM reports on /health until a run shows it is gone.
-import type { ConfigProblemReason, RunEvent, RunOptions } from "../../../src/protocol/vm-protocol";
+import type { ConfigProblemReason, VmRunEvent, RunOptions } from "../../../src/protocol/vm-protocol";
 
 export type ConfigProblem = { reason: ConfigProblemReason; message: string };
 
@@ -105,7 +105,7 @@ export function nextProblem(current: ConfigProblem | null, seen: ProblemObservat
 }
 
 /** What a finished run says about the configuration: a problem it ended on, an answer, or nothing. */
-export function observationOf(events: readonly RunEvent[], permissionMode: RunOptions["permissionMode"]): ProblemObservation | null {
+export function observationOf(events: readonly VmRunEvent[], permissionMode: RunOptions["permissionMode"]): ProblemObservation | null {
   const last = events.at(-1);
   if (last?.type === "error" && last.reason) return { type: "found", problem: { reason: last.reason, message: last.message } };
   return events.some((e) => e.type === "result") ? { type: "answered", permissionMode } : null;

@@ -18,10 +18,39 @@ export type ToolCallRequest = z.infer<typeof ToolCallRequestSchema>;
 export const ToolAnswerSchema = z.object({ ok: z.boolean(), text: z.string() });
 export type ToolAnswer = z.infer<typeof ToolAnswerSchema>;
 
+/** Not under /v1 either: the `approve` tool's questions (Claude Code's `--permission-prompt-tool`). */
+export const APPROVAL_ROUTE = "/internal/approval";
+
+/** The permission prompt tool's name on the relay's MCP server: `mcp__relay__approve` to the CLI. */
+export const APPROVE_TOOL = "approve";
+
+/** What the CLI passes the permission prompt tool (observed, docs/vm.md): the tool, its input, the tool_use id. */
+export const ApprovalAskSchema = z.looseObject({
+  tool_name: z.string().min(1).max(200),
+  input: z.record(z.string(), z.unknown()),
+  tool_use_id: z.string().max(200).optional(),
+});
+export type ApprovalAsk = z.infer<typeof ApprovalAskSchema>;
+
+/** The VM's decision, from which the MCP server writes the CLI's answer (core/approvals.ts). */
+export const ApprovalVerdictSchema = z.discriminatedUnion("behavior", [
+  z.object({ behavior: z.literal("allow"), rule: z.object({ toolName: z.string(), ruleContent: z.string().optional() }).optional() }),
+  z.object({ behavior: z.literal("deny"), message: z.string() }),
+]);
+
+const Flag = z.enum(["0", "1"]).default("0").transform((flag) => flag === "1");
+
 export const McpServerEnvSchema = z.object({
   RELAY_TOOLS_URL: z.url(),
   RELAY_TOOLS_SECRET: z.string().min(32),
   /** The VM answers within its own limit; this is the MCP server's backstop if the VM is gone. */
   RELAY_TOOLS_TIMEOUT_MS: z.coerce.number().int().positive(),
+  /** "0": no schedule tools (a run with approvals only). Absent: offered, as before approvals. */
+  RELAY_SCHEDULE_TOOLS: z.enum(["0", "1"]).default("1").transform((flag) => flag === "1"),
+  /** "1": offer `approve`, the CLI's permission prompt tool. */
+  RELAY_APPROVALS: Flag,
+  RELAY_APPROVAL_URL: z.url().optional(),
+  /** The backstop for an approval: the VM's own timeout plus a margin. */
+  RELAY_APPROVAL_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
 });
 export type McpServerEnv = z.infer<typeof McpServerEnvSchema>;

@@ -1,12 +1,12 @@
 // The functional core of a run: which user turns were written to the CLI, which it consumed,
 // which a result answered, and so which protocol events to emit. No I/O, no clock.
-import type { ConfigProblemReason, RunErrorCode, RunEvent } from "../../../src/protocol/vm-protocol";
+import type { ConfigProblemReason, RunErrorCode, VmRunEvent } from "../../../src/protocol/vm-protocol";
 import type { CliSignal } from "./cli-signals";
 import { describeToolUse } from "./progress-line";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event before the run's log numbers it. */
-export type EventBody = DistributiveOmit<RunEvent, "seq">;
+export type EventBody = DistributiveOmit<VmRunEvent, "seq">;
 
 /** `fromStart`: written from the run's own request (`POST /v1/runs`), not from `…/input`. */
 export type Turn = { uuid: string; messageIds: string[]; consumed: boolean; answered: boolean; fromStart: boolean };
@@ -24,6 +24,8 @@ export type RunInput =
   | { type: "written"; uuid: string; messageIds: string[]; fromStart?: boolean }
   /** The agent called a relay tool: the relay answers it through `tool-result`. */
   | { type: "tool_call"; callId: string; name: string; args: Record<string, unknown> }
+  /** The agent asks before it acts: the relay answers through `approval`. */
+  | { type: "approval_request"; requestId: string; tool: string; input: Record<string, unknown>; summary?: string }
   /**
    * The CLI process ended; `stopCode` says why when the VM stopped it, or `misconfigured` (with
    * its `reason`) when it could not run at all.
@@ -101,6 +103,10 @@ export function stepRun(state: RunState, input: RunInput): Step {
     }
     case "tool_call":
       return { state, events: [{ type: "tool_call", callId: input.callId, name: input.name, args: input.args }], stop: null };
+    case "approval_request": {
+      const { type, requestId, tool, input: toolInput, summary } = input;
+      return { state, events: [{ type, requestId, tool, input: toolInput, ...(summary ? { summary } : {}) }], stop: null };
+    }
     case "auth_failed":
       return { ...fail(state, "auth_failed", input.message, input.reason), stop: "auth_failed" };
     case "result":

@@ -5,11 +5,11 @@ import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  StreamLineSchema,
+  VmStreamLineSchema,
   VmHealthSchema,
-  type RunEvent,
+  type VmRunEvent,
   type StartRunRequestInput,
-  type StreamLine,
+  type VmStreamLine,
 } from "../../../src/protocol/vm-protocol";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api";
 import type { VmConfigInput } from "../../src/config";
@@ -27,20 +27,20 @@ const ROOT_SANDBOX: Record<string, string> = process.getuid?.() === 0 ? { IS_SAN
 
 export type EventReader = {
   status: number;
-  lines: StreamLine[];
-  events(): RunEvent[];
+  lines: VmStreamLine[];
+  events(): VmRunEvent[];
   /** Resolves with the first event that matches, waiting for it if need be. */
-  waitFor(match: (event: RunEvent) => boolean, timeoutMs?: number): Promise<RunEvent>;
+  waitFor(match: (event: VmRunEvent) => boolean, timeoutMs?: number): Promise<VmRunEvent>;
   /** Every event, once the stream has ended. */
-  end(): Promise<RunEvent[]>;
+  end(): Promise<VmRunEvent[]>;
 };
 
 export function readEvents(response: Response): EventReader {
-  const lines: StreamLine[] = [];
+  const lines: VmStreamLine[] = [];
   const waiters = new Set<() => void>();
   let ended = false;
   let failure: unknown = null;
-  const events = () => lines.filter((l): l is RunEvent => l.type !== "heartbeat");
+  const events = () => lines.filter((l): l is VmRunEvent => l.type !== "heartbeat");
   const wake = () => waiters.forEach((w) => w());
   const finished = (async () => {
     const decoder = new TextDecoder();
@@ -49,7 +49,7 @@ export function readEvents(response: Response): EventReader {
       for await (const chunk of response.body ?? []) {
         buffer += decoder.decode(chunk as Uint8Array, { stream: true });
         for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-          lines.push(StreamLineSchema.parse(JSON.parse(buffer.slice(0, nl))));
+          lines.push(VmStreamLineSchema.parse(JSON.parse(buffer.slice(0, nl))));
           buffer = buffer.slice(nl + 1);
           wake();
         }
@@ -198,8 +198,8 @@ export async function healthProblem(harness: Pick<Harness, "call">, settle: (pro
   }
 }
 
-export function resultsOf(events: RunEvent[]) {
-  return events.filter((e): e is Extract<RunEvent, { type: "result" }> => e.type === "result");
+export function resultsOf(events: VmRunEvent[]) {
+  return events.filter((e): e is Extract<VmRunEvent, { type: "result" }> => e.type === "result");
 }
 
 /** A harness for the whole test file: started before its tests, closed after them. */

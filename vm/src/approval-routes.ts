@@ -1,0 +1,45 @@
+// `POST /v1/runs/:runId/approval` (the relay's answers, docs/protocol.md) and the internal
+// `POST /internal/approval` (the questions of the CLI's permission prompt tool): the HTTP side of
+// approval-bridge.ts.
+import type { Context, Hono } from "hono";
+import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
+import type { ApprovalBridge } from "./approval-bridge";
+import { APPROVAL_ROUTE, ApprovalAskSchema } from "./core/relay-tool-wire";
+import { fail, parseBody } from "./http-body";
+import type { RunManager } from "./run-manager";
+import type { ToolBridge } from "./tool-bridge";
+
+export type ApprovalRouteDeps = {
+  manager: RunManager;
+  tools: ToolBridge;
+  approvals: ApprovalBridge;
+  runPattern: (build: (runId: string) => string) => string;
+  runIdOf: (c: Context) => string;
+};
+
+export function addApprovalRoutes(app: Hono, deps: ApprovalRouteDeps): void {
+  // Applied once: a second answer (or one after the timeout or the run's end) is 409, never applied.
+  app.post(deps.runPattern(VM_ROUTES.approval), async (c) => {
+    const runId = deps.runIdOf(c);
+    const answer = await parseBody(c, ApprovalAnswerRequestSchema);
+    const run = deps.manager.find(runId);
+    if (!run) fail(404, { error: "unknown_run" });
+    const outcome = deps.approvals.answer(runId, answer);
+    if (outcome === "applied") return c.json({ accepted: true }, 202);
+    if (outcome === "settled") fail(409, { error: "approval_settled", message: `approval ${answer.requestId} was already answered, timed out, or ended with its run` });
+    if (outcome === "rule_mismatch") fail(400, { error: "bad_request", message: "remember must be a rule for the request's own tool" });
+    if (run.isFinished()) fail(409, { error: "run_finished", message: "the run has ended; its approvals were denied" });
+    fail(404, { error: "unknown_approval", message: `no approval ${answer.requestId} in this run` });
+  });
+
+  // The permission prompt tool of the same MCP server, same secret: a question for the process's current run.
+  app.post(APPROVAL_ROUTE, async (c) => {
+    const currentRun = deps.tools.ownerOf(c.req.header("authorization"));
+    if (!currentRun) fail(401, { error: "unauthorized" });
+    const ask = await parseBody(c, ApprovalAskSchema);
+    const run = currentRun();
+    const timeoutMs = run ? deps.manager.approvalTimeoutOf(run.id) : null;
+    if (!run || timeoutMs === null) return c.json({ behavior: "deny", message: "No run that asks for approvals is active for this agent; not approved." });
+    return c.json(await deps.approvals.ask(run, ask, timeoutMs));
+  });
+}

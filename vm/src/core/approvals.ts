@@ -1,0 +1,76 @@
+// Approvals, the pure part: what the relay sees of a permission request (bounded, redacted), the
+// answer text Claude Code's `--permission-prompt-tool` expects, and permission rules as data.
+import { APPROVAL_INPUT_MAX_CHARS, PERMISSION_RULE } from "../../../src/protocol/vm-protocol";
+import { redactSecrets } from "./config-problem";
+
+/** What the VM decided for one request: the CLI gets exactly this, as JSON text (docs/vm.md, approvals). */
+export type ApprovalVerdict =
+  | { behavior: "allow"; rule?: PermissionRule }
+  | { behavior: "deny"; message: string };
+
+/** A rule as Claude Code stores it in `permissionUpdates`: `Bash(npm test:*)` is `{toolName: "Bash", ruleContent: "npm test:*"}`. */
+export type PermissionRule = { toolName: string; ruleContent?: string };
+
+export function parsePermissionRule(rule: string): PermissionRule | null {
+  const match = PERMISSION_RULE.exec(rule);
+  if (!match?.[1]) return null;
+  return match[2] === undefined ? { toolName: match[1] } : { toolName: match[1], ruleContent: match[2] };
+}
+
+export function formatPermissionRule(rule: PermissionRule): string {
+  return rule.ruleContent === undefined ? rule.toolName : `${rule.toolName}(${rule.ruleContent})`;
+}
+
+/**
+ * The prompt tool's answer. `allow` hands the input back unchanged and, with a rule, adds it to
+ * the CLI's session rules, so the running process stops asking at once (the VM has written it to
+ * the project's settings file too, for later processes). Observed shapes: docs/vm.md.
+ */
+export function permissionAnswerText(verdict: ApprovalVerdict, input: Record<string, unknown>): string {
+  if (verdict.behavior === "deny") return JSON.stringify({ behavior: "deny", message: verdict.message });
+  const updatedPermissions = verdict.rule
+    ? [{ type: "addRules", rules: [verdict.rule], behavior: "allow", destination: "session" }]
+    : undefined;
+  return JSON.stringify({ behavior: "allow", updatedInput: input, ...(updatedPermissions ? { updatedPermissions } : {}) });
+}
+
+const MAX_DEPTH = 6;
+const MAX_ITEMS = 50;
+
+function clipValue(value: unknown, maxString: number, secrets: readonly string[], depth: number): unknown {
+  if (typeof value === "string") {
+    const clean = redactSecrets(value, secrets);
+    return clean.length <= maxString ? clean : `${clean.slice(0, maxString - 1)}…`;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_DEPTH) return "…";
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => clipValue(v, maxString, secrets, depth + 1));
+  const entries = Object.entries(value).slice(0, MAX_ITEMS);
+  return Object.fromEntries(entries.map(([k, v]) => [k, clipValue(v, maxString, secrets, depth + 1)]));
+}
+
+/**
+ * The input as the relay sees it: secrets replaced, strings cut shorter until the JSON fits
+ * APPROVAL_INPUT_MAX_CHARS (a Write's whole file content need not reach a phone).
+ */
+export function boundApprovalInput(input: Record<string, unknown>, secrets: readonly string[]): Record<string, unknown> {
+  for (const maxString of [2000, 500, 100, 20]) {
+    const clipped = clipValue(input, maxString, secrets, 0) as Record<string, unknown>;
+    if (JSON.stringify(clipped).length <= APPROVAL_INPUT_MAX_CHARS) return clipped;
+  }
+  return { truncated: true };
+}
+
+/**
+ * Adds an allow rule to the text of a `.claude/settings.local.json` (null: no file yet), keeping
+ * everything else. Throws on a file that is not a JSON object: never overwrite what we cannot read.
+ */
+export function withAllowRule(settingsText: string | null, rule: string): string {
+  const settings: unknown = settingsText === null || settingsText.trim() === "" ? {} : JSON.parse(settingsText);
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) throw new Error("settings.local.json is not a JSON object");
+  const record = settings as Record<string, unknown>;
+  const permissions = typeof record.permissions === "object" && record.permissions !== null && !Array.isArray(record.permissions) ? (record.permissions as Record<string, unknown>) : {};
+  const allow = Array.isArray(permissions.allow) ? permissions.allow : [];
+  const next = { ...record, permissions: { ...permissions, allow: allow.includes(rule) ? allow : [...allow, rule] } };
+  return `${JSON.stringify(next, null, 2)}\n`;
+}

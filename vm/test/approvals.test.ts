@@ -1,0 +1,84 @@
+// Approvals from the phone with the real CLI: under `approvals: {mode: "on"}` the model's Bash
+// call becomes an `approval_request`, and the command runs only after the relay's `allow`; a deny
+// reaches the model; "always" (a remembered rule) stops the asking in this process and the next.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import type { VmRunEvent } from "../../src/protocol/vm-protocol";
+import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { resultsOf, uniqueId, useHarness, type EventReader } from "./helpers/harness";
+
+const h = useHarness({ warmSessionMs: 60_000 });
+const ON = { approvals: { mode: "on" } } as const;
+const touch = (file: string) => `[[tool Bash {"command":"touch ${file}"}]]`;
+const workspaceOf = (userId: string) => workspaceDirOf(userPathsOf(h.dataDir, userId), "main");
+
+async function approvalOf(reader: EventReader) {
+  const event = await reader.waitFor((e) => e.type === "approval_request");
+  if (event.type !== "approval_request") throw new Error("not an approval request");
+  return event;
+}
+const answer = (runId: string, body: unknown) => h.call("POST", `/v1/runs/${runId}/approval`, body);
+
+it("runs the command only after the relay allows it, and answers each request once", async () => {
+  const userId = "+15550001101";
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId, text: touch("allowed.txt"), options: ON });
+  const request = await approvalOf(reader);
+  expect(request).toMatchObject({ tool: "Bash", input: { command: "touch allowed.txt" }, summary: "Running: touch allowed.txt" });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(existsSync(join(workspaceOf(userId), "allowed.txt"))).toBe(false);
+
+  expect((await answer(runId, { requestId: "appr_nope", decision: "allow" })).status).toBe(404);
+  expect((await answer(runId, { requestId: request.requestId, decision: "maybe" })).status).toBe(400);
+  expect((await answer(runId, { requestId: request.requestId, decision: "allow", remember: "Write(*)" })).status).toBe(400);
+  expect((await answer(runId, { requestId: request.requestId, decision: "allow" })).status).toBe(202);
+  const second = await answer(runId, { requestId: request.requestId, decision: "deny" });
+  expect(second.status).toBe(409);
+  expect(await second.json()).toMatchObject({ error: "approval_settled" });
+
+  const events = await reader.end();
+  expect(events.map((e) => e.type)).toEqual(["session", "progress", "approval_request", "result", "done"]);
+  expect(resultsOf(events)[0]?.text).toBe("[offline model] The Bash tool answered: (Bash completed with no output)");
+  expect(existsSync(join(workspaceOf(userId), "allowed.txt"))).toBe(true);
+});
+
+it("does not run a denied command, and the model reads the denial", async () => {
+  const userId = "+15550001102";
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId, text: touch("denied.txt"), options: ON });
+  const request = await approvalOf(reader);
+  expect((await answer(runId, { requestId: request.requestId, decision: "deny", message: "Not now, says the user." })).status).toBe(202);
+  const [result] = resultsOf(await reader.end());
+  expect(result?.text).toBe("[offline model] The Bash tool failed: Not now, says the user.");
+  expect(existsSync(join(workspaceOf(userId), "denied.txt"))).toBe(false);
+});
+
+it("remembers an 'always' rule: the same process and the next one stop asking for what it matches", async () => {
+  const userId = "+15550001103";
+  const runId = uniqueId("run");
+  const first = await h.startRun({ runId, userId, text: touch("one.txt"), options: ON });
+  const request = await approvalOf(first);
+  expect((await answer(runId, { requestId: request.requestId, decision: "allow", remember: "Bash(touch:*)" })).status).toBe(202);
+  const firstEvents = await first.end();
+  const settings = JSON.parse(readFileSync(join(workspaceOf(userId), ".claude", "settings.local.json"), "utf8"));
+  expect(settings).toEqual({ permissions: { allow: ["Bash(touch:*)"] } });
+
+  // The warm process of the same session: the rule is in its session already.
+  const sessionId = firstEvents.find((e): e is Extract<VmRunEvent, { type: "session" }> => e.type === "session")?.sessionId ?? null;
+  const warmRunId = uniqueId("run");
+  const warm = await (await h.startRun({ runId: warmRunId, userId, sessionId, text: touch("two.txt"), options: ON })).end();
+  expect(warm.map((e) => e.type)).toEqual(["session", "progress", "result", "done"]);
+  // A fresh process (a new session) reads it from the workspace's settings file.
+  const fresh = await (await h.startRun({ userId, text: touch("three.txt"), options: ON })).end();
+  expect(fresh.map((e) => e.type)).toEqual(["session", "progress", "result", "done"]);
+  for (const file of ["one.txt", "two.txt", "three.txt"]) expect(existsSync(join(workspaceOf(userId), file)), file).toBe(true);
+  expect(h.spawns).not.toContain(warmRunId);
+});
+
+it("asks nothing without approvals: the relay's permission mode as before", async () => {
+  const userId = "+15550001104";
+  const events = await (await h.startRun({ userId, text: touch("plain.txt"), options: { permissionMode: "bypassPermissions" } })).end();
+  expect(events.map((e) => e.type)).toEqual(["session", "progress", "result", "done"]);
+  expect(existsSync(join(workspaceOf(userId), "plain.txt"))).toBe(true);
+});

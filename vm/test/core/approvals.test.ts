@@ -1,0 +1,75 @@
+// The pure part of approvals: rules, the prompt tool's answer text, the bounded input, the
+// settings file merge, and the CLI's arguments with and without approvals.
+import { describe, expect, it } from "vitest";
+import { ApprovalAnswerRequestSchema, APPROVAL_INPUT_MAX_CHARS, RunOptionsSchema } from "../../../src/protocol/vm-protocol";
+import { boundApprovalInput, formatPermissionRule, parsePermissionRule, permissionAnswerText, withAllowRule } from "../../src/core/approvals";
+import { cliArgs, optionsFingerprint, permissionModeOf } from "../../src/core/cli-command";
+
+describe("permission rules", () => {
+  const cases = [
+    { rule: "Bash", parsed: { toolName: "Bash" } },
+    { rule: "Bash(npm test:*)", parsed: { toolName: "Bash", ruleContent: "npm test:*" } },
+    { rule: "Edit(src/**)", parsed: { toolName: "Edit", ruleContent: "src/**" } },
+    { rule: "mcp__github__create_issue", parsed: { toolName: "mcp__github__create_issue" } },
+    { rule: "Bash()", parsed: null },
+    { rule: "Bash(a(b))", parsed: null },
+    { rule: "(x)", parsed: null },
+    { rule: "Bash(x\ny)", parsed: null },
+  ];
+  for (const c of cases) {
+    it(c.rule, () => {
+      expect(parsePermissionRule(c.rule)).toEqual(c.parsed);
+      if (c.parsed) expect(formatPermissionRule(c.parsed)).toBe(c.rule);
+      expect(ApprovalAnswerRequestSchema.safeParse({ requestId: "r1", decision: "allow", remember: c.rule }).success).toBe(c.parsed !== null);
+    });
+  }
+});
+
+it("answers the CLI in the shapes it accepts", () => {
+  expect(JSON.parse(permissionAnswerText({ behavior: "deny", message: "no" }, { command: "ls" }))).toEqual({ behavior: "deny", message: "no" });
+  expect(JSON.parse(permissionAnswerText({ behavior: "allow" }, { command: "ls" }))).toEqual({ behavior: "allow", updatedInput: { command: "ls" } });
+  expect(JSON.parse(permissionAnswerText({ behavior: "allow", rule: { toolName: "Bash", ruleContent: "ls:*" } }, { command: "ls" }))).toEqual({
+    behavior: "allow",
+    updatedInput: { command: "ls" },
+    updatedPermissions: [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "ls:*" }], behavior: "allow", destination: "session" }],
+  });
+});
+
+it("bounds the input the relay sees and redacts secrets", () => {
+  expect(boundApprovalInput({ command: "curl -H 'x: sk-secret-1' x", n: 3 }, ["sk-secret-1"])).toEqual({ command: "curl -H 'x: [redacted]' x", n: 3 });
+  const big = boundApprovalInput({ file_path: "a.txt", content: "x".repeat(100_000), parts: Array.from({ length: 500 }, () => "y".repeat(300)) }, []);
+  expect(JSON.stringify(big).length).toBeLessThanOrEqual(APPROVAL_INPUT_MAX_CHARS);
+  expect(big.file_path).toBe("a.txt");
+  expect(String(big.content).endsWith("…")).toBe(true);
+});
+
+it("adds a rule to the settings file, keeping the rest, once", () => {
+  expect(JSON.parse(withAllowRule(null, "Bash(ls:*)"))).toEqual({ permissions: { allow: ["Bash(ls:*)"] } });
+  const existing = JSON.stringify({ model: "x", permissions: { allow: ["Read"], deny: ["Bash(rm:*)"] } });
+  const once = withAllowRule(existing, "Bash(ls:*)");
+  expect(JSON.parse(once)).toEqual({ model: "x", permissions: { allow: ["Read", "Bash(ls:*)"], deny: ["Bash(rm:*)"] } });
+  expect(withAllowRule(once, "Bash(ls:*)")).toBe(once);
+  expect(() => withAllowRule("[1]", "Bash")).toThrow();
+  expect(() => withAllowRule("{oops", "Bash")).toThrow();
+});
+
+describe("the CLI's arguments", () => {
+  const without = RunOptionsSchema.parse({});
+  it("are unchanged without approvals", () => {
+    expect(permissionModeOf(without)).toBe("bypassPermissions");
+    expect(cliArgs(without, null).join(" ")).not.toMatch(/permission-prompt-tool|mcp-config/);
+    expect(optionsFingerprint(without)).toBe(JSON.stringify(["bypassPermissions", "", false, []]));
+  });
+  it("follow the approval mode and name the prompt tool, which the model may not call", () => {
+    const on = RunOptionsSchema.parse({ approvals: { mode: "on" } });
+    expect(on.approvals?.timeoutMs).toBe(600_000);
+    const args = cliArgs(on, null, "/t/relay-mcp-1.json");
+    expect(args.slice(args.indexOf("--permission-mode"), args.indexOf("--permission-mode") + 2)).toEqual(["--permission-mode", "default"]);
+    expect(args.slice(-3)).toEqual(["--mcp-config=/t/relay-mcp-1.json", "--permission-prompt-tool=mcp__relay__approve", "--disallowedTools=mcp__relay__approve"]);
+    expect(permissionModeOf(RunOptionsSchema.parse({ approvals: { mode: "edits" } }))).toBe("acceptEdits");
+    const both = cliArgs({ ...on, scheduleTools: true }, null, "/t/c.json");
+    expect(both.at(-1)).toBe("--disallowedTools=CronCreate,CronDelete,CronList,ScheduleWakeup,mcp__relay__approve");
+    expect(optionsFingerprint(on)).not.toBe(optionsFingerprint(without));
+    expect(optionsFingerprint(on)).not.toBe(optionsFingerprint({ ...on, approvals: { mode: "on", timeoutMs: 1000 } }));
+  });
+});
