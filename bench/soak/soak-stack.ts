@@ -4,15 +4,12 @@
 // wrangler dev persists the Durable Objects under the copy's `.wrangler/state` (its default:
 // the stack plan passes no --persist-to), so a restart in the same directory finds the same state.
 import { createWriteStream } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import type { LocalVars } from "../../scripts/stack/dev-vars";
-import { freePort } from "../../scripts/stack/ports";
 import { descendantsOf, readProcessTable } from "../../scripts/stack/process-tree";
 import { launchStack, type Stack } from "../../scripts/stack/stack";
-import { HOST, localUrls, planStack, type ChildName, type StackUrls } from "../../scripts/stack/stack-plan";
-import { writeTestDevVars } from "../../test/e2e/helpers/e2e-stack";
-import { makeFreshClone, REPO_ROOT } from "../../test/e2e/helpers/fresh-clone";
+import { localUrls, type ChildName, type StackUrls } from "../../scripts/stack/stack-plan";
+import { freeStackPorts, planTestStack, writeTestDevVars } from "../../test/e2e/helpers/e2e-stack";
+import { makeFreshClone } from "../../test/e2e/helpers/fresh-clone";
 import type { TimedLine } from "./log-events";
 import type { Teardowns } from "./teardowns";
 
@@ -39,7 +36,7 @@ function childEnv(phones: readonly string[]): Record<string, string | undefined>
 
 export async function startSoakStack(options: SoakStackOptions): Promise<SoakStack> {
   const { teardowns, phones } = options;
-  const ports = { worker: await freePort(HOST), vm: await freePort(HOST), twilio: await freePort(HOST), model: await freePort(HOST) };
+  const ports = await freeStackPorts();
   const urls = localUrls(ports);
   const clone = makeFreshClone(options.label);
   teardowns.add("the repository copy", () => clone.remove());
@@ -56,17 +53,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
   const lines: TimedLine[] = [];
   const unplannedExits: SoakStack["unplannedExits"] = [];
   const killing = new Set<number>();
-  const specs = planStack({
-    root: clone.root,
-    ports,
-    vars,
-    model: { kind: "offline", url: urls.model },
-    dataDir: join(clone.root, ".data/vm"),
-    baseEnv: childEnv(phones),
-    nodePath: process.execPath,
-    wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
-    runningAsRoot: process.getuid?.() === 0,
-  });
+  const specs = planTestStack(clone.root, ports, vars, childEnv(phones));
   const stack = launchStack(specs, {
     write: (line) => {
       lines.push({ at: Date.now(), line });

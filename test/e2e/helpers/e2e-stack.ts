@@ -56,6 +56,29 @@ export function writeTestDevVars(root: string, urls: StackUrls, phones: readonly
   return parsed.vars;
 }
 
+/** Four free loopback ports for a test stack. */
+export async function freeStackPorts(): Promise<Ports> {
+  return { worker: await freePort(HOST), vm: await freePort(HOST), twilio: await freePort(HOST), model: await freePort(HOST) };
+}
+
+/**
+ * The children of a test stack in a fresh copy at `root`: the VM on the offline model, its data
+ * under the copy, this process's Node and the repository's wrangler.
+ */
+export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseEnv: Record<string, string | undefined>) {
+  return planStack({
+    root,
+    ports,
+    vars,
+    model: { kind: "offline", url: localUrls(ports).model },
+    dataDir: join(root, ".data/vm"),
+    baseEnv,
+    nodePath: process.execPath,
+    wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
+    runningAsRoot: process.getuid?.() === 0,
+  });
+}
+
 /** The test's environment minus what a user's shell would not have, and never a real credential. */
 function shellEnv(): Record<string, string | undefined> {
   const hidden = /^(VITEST.*|NODE_ENV|TEST|ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|DATA_DIR|IDLE_TIMEOUT_MS|PORT|HOST)$/;
@@ -75,7 +98,7 @@ export function startE2eStack(label: string, resources: Resources): Promise<E2eS
 }
 
 async function launchE2eStack(label: string, resources: Resources): Promise<E2eStack> {
-  const ports: Ports = { worker: await freePort(HOST), vm: await freePort(HOST), twilio: await freePort(HOST), model: await freePort(HOST) };
+  const ports = await freeStackPorts();
   const urls = localUrls(ports);
   const clone = resources.track(makeFreshClone(label), (c) => c.remove());
   let stack: Stack | undefined;
@@ -87,17 +110,7 @@ async function launchE2eStack(label: string, resources: Resources): Promise<E2eS
     const logPath = join(logDir, `${label}.log`);
     writeFileSync(logPath, "");
     const lines: string[] = [];
-    const specs = planStack({
-      root: clone.root,
-      ports,
-      vars,
-      model: { kind: "offline", url: urls.model },
-      dataDir: join(clone.root, ".data/vm"),
-      baseEnv: shellEnv(),
-      nodePath: process.execPath,
-      wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
-      runningAsRoot: process.getuid?.() === 0,
-    });
+    const specs = planTestStack(clone.root, ports, vars, shellEnv());
     stack = launchStack(specs, {
       write: (line) => {
         lines.push(line);
