@@ -10,7 +10,8 @@ export type ScheduleAction = "pause" | "resume" | "delete" | "log";
 
 export type ParsedCommand =
   | { type: "help" }
-  | { type: "status" }
+  /** `checkVm`: `/status vm` asks the VM now; plain /status reports it as last seen. */
+  | { type: "status"; checkVm: boolean }
   | { type: "cancel" }
   /** `/new` alone and `/clear`: a fresh session in the current conversation's project. */
   | { type: "new_session" }
@@ -37,7 +38,7 @@ export type ParsedCommand =
 /** Every command, as /help lists it. */
 export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }> = [
   { usage: "/help", description: "this list" },
-  { usage: "/status", description: "what is queued and what is running now" },
+  { usage: "/status", description: "what runs and waits, the agent's last step, the VM, the next task, spend today; /status vm asks the VM now" },
   { usage: "/stop", description: "stop the current run (also /cancel)" },
   { usage: "/new", description: "a fresh agent session in this conversation's project (also /clear)" },
   { usage: "/new <name> [git-url] [branch]", description: "a new conversation with its own project (cloned from git-url), made current" },
@@ -102,6 +103,8 @@ export function parseCommand(text: string): ParsedCommand | null {
     case "help":
       return { type: "help" };
     case "status":
+      if (args.toLowerCase() === "vm") return { type: "status", checkVm: true };
+      return withoutArguments(name, args, { type: "status", checkVm: false });
     case "cancel":
       return withoutArguments(name, args, { type: name });
     case "stop":

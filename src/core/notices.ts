@@ -74,11 +74,14 @@ export type VmHealthReport =
   | { ok: true; ms: number; problem: string | null }
   | { ok: false; failure: string; detail: string };
 
-/** The admins' /vm: whether the VM answers, and the configuration problem it knows of. */
-export function vmHealthNotice(health: VmHealthReport | null): string {
+/**
+ * /vm and /status vm: whether the VM answers, and the configuration problem it knows of; in
+ * words for admins (`detail`), as a fact for users (it is the operator's to fix).
+ */
+export function vmHealthNotice(health: VmHealthReport | null, detail = true): string {
   if (!health) return "The agent VM is not configured (VM_URL, VM_TOKEN).";
-  if (!health.ok) return `The agent VM did not answer: ${health.failure} (${health.detail.slice(0, 120)}).`;
-  if (health.problem) return `The agent VM answered in ${health.ms} ms, but it cannot run the agent: ${health.problem.slice(0, 300)}`;
+  if (!health.ok) return detail ? `The agent VM did not answer: ${health.failure} (${health.detail.slice(0, 120)}).` : `The agent VM did not answer (${health.failure}).`;
+  if (health.problem) return detail ? `The agent VM answered in ${health.ms} ms, but it cannot run the agent: ${health.problem.slice(0, 300)}` : `The agent VM answered in ${health.ms} ms, but it cannot run the agent right now; the operator has been told.`;
   return `The agent VM answered in ${health.ms} ms.`;
 }
 

@@ -21,8 +21,14 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; mess
     const caps = { ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd };
     return checkBudget({ todayUsd: sumOf(d.spend.between(today, today)), monthUsd: sumOf(d.spend.between(`${month}-01`, `${month}-31`)) }, caps, now, zone);
   };
+  const capsNow = (): Caps => ({ ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd });
   return {
     check,
+    /** What today cost against the daily cap, for /status. */
+    today(now: number): { spentUsd: number; limitUsd: number } {
+      const day = dayIn(now, timeZoneOf(d.settings));
+      return { spentUsd: sumOf(d.spend.between(day, day)), limitUsd: capsNow().dailyUsd };
+    },
     /** When held work may run again; null when it may run now. */
     blockedUntil(now: number): number | null {
       const c = check(now);

@@ -1,7 +1,7 @@
 // Answers the user's /commands from the relay's own state, without waking the agent. Runs
 // inside the transaction that stores the command, so the answer is durable with it; what the VM
 // must do is returned, and done after the webhook has its answer.
-import { formatUsd } from "../core/format-ago";
+import { formatAgo, formatUsd } from "../core/format-ago";
 import { quoteInput } from "../core/quote-input";
 import { dayIn, monthIn } from "../core/spend-days";
 import { helpText, type ParsedCommand } from "../core/commands";
@@ -21,11 +21,15 @@ import {
 } from "./conversation-commands";
 import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps, setTimeZone } from "./schedule-service";
 import type { SpendRepo } from "./db/spend-repo";
+import type { Observed } from "./run-driver";
 import { timeZoneOf } from "./schedules";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps & {
     spend: SpendRepo;
+    /** What this instance last saw of the agent and the VM (in memory). */
+    observed: () => Observed;
+    budget: { today(now: number): { spentUsd: number; limitUsd: number } };
     /** Records a run's failure as run-effects does (within the command's transaction). */
     failRun: (runId: string, failure: RunFailure, now: number) => void;
   };
@@ -38,7 +42,8 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "help":
       return say(helpText());
     case "status":
-      return say(statusText(d, now));
+      // /status vm asks the VM now, after the webhook's answer; the rest is known already.
+      return command.checkVm ? { text: "", after: { kind: "health", detail: sender.isAdmin } } : say(statusText(d, now));
     case "cancel": {
       const run = d.runs.open();
       if (!run) return say("Nothing is running.");
@@ -82,7 +87,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "tz_set":
       return say(setTimeZone(d, command.timeZone, now).text);
     case "vm_health":
-      return sender.isAdmin ? { text: "", after: { kind: "health" } } : say("/vm is for admins only.");
+      return sender.isAdmin ? { text: "", after: { kind: "health", detail: true } } : say("/vm is for admins only.");
     case "invalid":
       return say(command.reason);
   }
@@ -120,23 +125,35 @@ function droppedLine(texts: readonly string[]): string {
 
 function statusText(d: CommandDeps, now: number): string {
   const run = d.runs.open();
-  const queued = d.messages.countQueued();
   const current = d.conversations.current();
+  const { progress, vm } = d.observed();
+  const zone = timeZoneOf(d.settings);
   const lines: string[] = [];
   if (!run) lines.push("The agent is idle.");
   else {
     const minutes = Math.max(0, Math.round((now - run.createdAt) / 60_000));
-    const state = run.phase === "waiting" && run.nextAttemptAt > now ? `waiting to retry (attempt ${run.vmAttempt})` : "running";
+    const state = run.phase === "waiting" && run.nextAttemptAt > now ? `waiting to retry (attempt ${run.vmAttempt})` : "busy";
     const where = d.conversations.repo.get(run.conversationId)?.name ?? "a deleted conversation";
-    lines.push(`The agent is ${state} in ${where}, started ${minutes} min ago${run.context === "fresh" ? " (a scheduled task)" : ""}.`);
+    const step = progress?.runId === run.id ? `: ${progress.text}` : "";
+    lines.push(`The agent is ${state} in ${where} for ${minutes} min${run.context === "fresh" ? " (a scheduled task)" : ""}${step}.`);
   }
-  lines.push(queued === 0 ? "Nothing is queued." : `${queued} message${queued === 1 ? "" : "s"} queued.`);
+  const queued = [...d.messages.queuedByConversation().entries()].map(([id, n]) => `${d.conversationName(id) ?? "?"} ${n}`);
+  lines.push(queued.length === 0 ? "Nothing is queued." : `Waiting: ${queued.join(", ")}.`);
   if (current) {
     const deep = current.deepUntil !== null && current.deepUntil > now ? ", deep mode on" : "";
     const session = current.sessionId ? `session ${current.sessionId.slice(0, 8)}…` : "no session yet";
     lines.push(`Current conversation: ${current.name} (${session}${deep}; ${current.turns} turns, ${formatUsd(current.costUsd)}). /sessions lists them all.`);
   }
-  const tasks = d.schedules.countLive();
-  if (tasks > 0) lines.push(`${tasks} scheduled task${tasks === 1 ? "" : "s"} (/schedules).`);
+  lines.push(
+    !vm
+      ? "VM: no contact yet from here (/status vm asks it)."
+      : vm.ok
+        ? `VM: answered ${formatAgo(vm.at, now)}.`
+        : `VM: did not answer ${formatAgo(vm.at, now)} (${vm.failure}); /status vm asks again.`,
+  );
+  const next = d.schedules.list().filter((t) => t.status === "active" && t.nextRunAt !== null).sort((a, b) => a.nextRunAt! - b.nextRunAt!)[0];
+  if (next) lines.push(`Next task: #${next.id} at ${formatInZone(next.nextRunAt!, zone)} (/schedules).`);
+  const spend = d.budget.today(now);
+  lines.push(`Spent today: ${formatUsd(spend.spentUsd)} of ${formatUsd(spend.limitUsd)} (daily budget).`);
   return lines.join("\n");
 }

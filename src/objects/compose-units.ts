@@ -83,19 +83,6 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     },
     log,
   };
-  const inbox: InboxDeps = {
-    ...scheduleService,
-    transaction: sql.transaction,
-    runs: repos.runs,
-    messages,
-    outboxRepo: repos.outbox,
-    conversations,
-    newWorkspaceId: () => `c-${crypto.randomUUID().slice(0, 8)}`,
-    failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
-    sender: { phone, isAdmin: config?.adminSenders.has(phone) ?? false },
-    maxMessagesPerMinute: config?.maxMessagesPerMinute ?? 30,
-    spend: repos.spend,
-  };
   const budget = createBudget({ spend: repos.spend, settings, messages, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null } });
   const runs = createRunDriver({
     budget,
@@ -109,5 +96,20 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
       if (twilio && sid) await twilio.sendTyping(sid);
     },
   });
+  const inbox: InboxDeps = {
+    ...scheduleService,
+    transaction: sql.transaction,
+    runs: repos.runs,
+    messages,
+    outboxRepo: repos.outbox,
+    conversations,
+    newWorkspaceId: () => `c-${crypto.randomUUID().slice(0, 8)}`,
+    failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
+    sender: { phone, isAdmin: config?.adminSenders.has(phone) ?? false },
+    maxMessagesPerMinute: config?.maxMessagesPerMinute ?? 30,
+    spend: repos.spend,
+    observed: () => runs.observed(),
+    budget,
+  };
   return { vm, repos, outbox, schedules, conversations, budget, runs, inbox };
 }

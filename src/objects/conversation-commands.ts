@@ -13,7 +13,8 @@ import type { Conversations } from "./conversations";
 /** What the VM must do after the command's transaction (never inside the webhook). */
 export type VmAction =
   | { kind: "cancel"; vmRunId: string }
-  | { kind: "health" }
+  /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
+  | { kind: "health"; detail: boolean }
   | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null }
   | { kind: "delete_workspace"; workspace: string };
 

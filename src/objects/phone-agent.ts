@@ -202,7 +202,7 @@ export class PhoneAgent extends DurableObject<Env> {
         return;
       }
       case "health":
-        this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body: vmHealthNotice((await vm?.health()) ?? null), now: Date.now() });
+        this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body: vmHealthNotice((await vm?.health()) ?? null, action.detail), now: Date.now() });
         break;
       case "clone": {
         const result = vm

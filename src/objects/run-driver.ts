@@ -71,7 +71,16 @@ type LiveStream = {
   lastTypingAt: number;
 };
 
+/** What this instance last saw (in memory: /status reports it without asking anyone). */
+export type Observed = {
+  /** The agent's last progress line ("Running: npm test") in the run this instance read. */
+  progress: { runId: string; text: string; at: number } | null;
+  /** How the VM last answered a start or reconnect. */
+  vm: { ok: boolean; at: number; failure: string | null } | null;
+};
+
 export function createRunDriver(d: RunDriverDeps) {
+  const observed: Observed = { progress: null, vm: null };
   let live: LiveStream | null = null;
   let wakeSignal: (() => void) | null = null;
   /** A wake that came while no stream was read (between steps). */
@@ -164,6 +173,7 @@ export function createRunDriver(d: RunDriverDeps) {
           )
         : await d.vm.events(run.vmRunId, run.lastSeq, abort.signal);
     clearTimeout(giveUp);
+    observed.vm = { ok: opened.ok, at: Date.now(), failure: opened.ok ? null : opened.failure };
     if (!opened.ok) return fail(run, { kind: "transport", reason: opened.failure }, opened.detail, now);
     // A fresh start is implied by message_queued and summed up by run_finished; a reconnect is news.
     if (run.phase !== "waiting") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
@@ -232,6 +242,7 @@ export function createRunDriver(d: RunDriverDeps) {
       const line = parseLine(winner.value);
       if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
       if (line.type === "heartbeat") continue;
+      if (line.type === "progress") observed.progress = { runId: run.id, text: line.text, at: Date.now() };
       // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is applied.
       if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
       s.expectedSeq++;
@@ -253,6 +264,8 @@ export function createRunDriver(d: RunDriverDeps) {
       wakePending = true;
       wakeSignal?.();
     },
+
+    observed: (): Observed => observed,
 
     /** Whether this instance is reading a run's stream right now. */
     isReading: (): boolean => live !== null,

@@ -21,7 +21,7 @@ describe("routeInbound", () => {
     ["@ api run", agent("@ api run")],
     ["ask ada@example.com", agent("ask ada@example.com")],
     ["@café hello", agent("@café hello")],
-    ["/status", { kind: "command", command: { type: "status" } }],
+    ["/status", { kind: "command", command: { type: "status", checkVm: false } }],
     ["/stop", { kind: "command", command: { type: "cancel" } }],
     ["@api", { kind: "command", command: { type: "invalid", reason: "Write the message after @api, e.g. @api run the tests." } }],
     ["@api   ", { kind: "command", command: { type: "invalid", reason: "Write the message after @api, e.g. @api run the tests." } }],
