@@ -1,5 +1,6 @@
 -- Conversations: several named sessions per user, each with its own project directory
 -- (`workspace`, the VM's id for it, stable across renames) and its own Claude Code session.
+-- Its turns and cost are in spend_days (0008), written once per answer with the day's spend.
 CREATE TABLE conversations (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -9,8 +10,6 @@ CREATE TABLE conversations (
   branch TEXT,
   status TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('ready', 'cloning')),
   deep_until INTEGER,
-  turns INTEGER NOT NULL DEFAULT 0,
-  cost_usd REAL NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   last_active_at INTEGER NOT NULL
 );

@@ -142,7 +142,8 @@ function statusText(d: CommandDeps, now: number): string {
   if (current) {
     const deep = current.deepUntil !== null && current.deepUntil > now ? ", deep mode on" : "";
     const session = current.sessionId ? `session ${current.sessionId.slice(0, 8)}…` : "no session yet";
-    lines.push(`Current conversation: ${current.name} (${session}${deep}; ${current.turns} turns, ${formatUsd(current.costUsd)}). /sessions lists them all.`);
+    const { turns, costUsd } = d.spend.totals().get(current.id) ?? { turns: 0, costUsd: 0 };
+    lines.push(`Current conversation: ${current.name} (${session}${deep}; ${turns} turns, ${formatUsd(costUsd)}). /sessions lists them all.`);
   }
   lines.push(
     !vm

@@ -8,6 +8,7 @@ import type { MessagesRepo } from "./db/messages-repo";
 import type { RunsRepo } from "./db/runs-repo";
 import type { SchedulesRepo } from "./db/schedules-repo";
 import type { SettingsRepo } from "./db/settings-repo";
+import type { SpendRepo } from "./db/spend-repo";
 import type { Conversations } from "./conversations";
 
 /** What the VM must do after the command's transaction (never inside the webhook). */
@@ -22,6 +23,8 @@ export type Reply = { text: string; after: VmAction | null };
 
 export type ConversationCommandDeps = {
   conversations: Conversations;
+  /** Turns and cost per conversation are the sums of its days. */
+  spend: Pick<SpendRepo, "totals">;
   runs: RunsRepo;
   messages: MessagesRepo;
   schedules: SchedulesRepo;
@@ -64,6 +67,8 @@ export function listConversations(d: ConversationCommandDeps, now: number): stri
   const currentId = d.conversations.currentId();
   const run = d.runs.open();
   const queued = d.messages.queuedByConversation();
+  const totals = d.spend.totals();
+  const written = d.messages.lastWrittenByConversation();
   const lines = d.conversations.repo.list().map((c, i) => {
     const marks = [
       c.id === currentId ? "← current" : null,
@@ -73,7 +78,9 @@ export function listConversations(d: ConversationCommandDeps, now: number): stri
       c.deepUntil !== null && c.deepUntil > now ? "deep" : null,
     ].filter((m) => m !== null);
     const repo = c.repoUrl ? ` (${shortRepo(c.repoUrl)}${c.branch ? ` @ ${c.branch}` : ""})` : "";
-    const stats = `${c.turns} turn${c.turns === 1 ? "" : "s"} · ${formatUsd(c.costUsd)} · active ${formatAgo(c.lastActiveAt, now)}`;
+    const { turns, costUsd } = totals.get(c.id) ?? { turns: 0, costUsd: 0 };
+    const activeAt = Math.max(c.lastActiveAt, written.get(c.id) ?? 0);
+    const stats = `${turns} turn${turns === 1 ? "" : "s"} · ${formatUsd(costUsd)} · active ${formatAgo(activeAt, now)}`;
     return `${i + 1}. ${c.name}${repo}${marks.length > 0 ? ` ${marks.join(" · ")}` : ""} · ${stats}`;
   });
   return ["Your conversations:", ...lines, "/switch <name or number> · @<name> <text> · /new <name> [git-url]"].join("\n");

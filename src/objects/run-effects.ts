@@ -69,7 +69,6 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         const parts = chunkReply(formatForWhatsApp(text));
         parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
         messages.finish(event.messageIds, runId, "done", now);
-        conversations.repo.recordTurn(run.conversationId, event.costUsd, now);
         d.spend.recordCost(run.conversationId, event.costUsd, now);
         keepSession(event.sessionId);
         // Counted on the run (results, cost) and logged once with run_finished: a log line costs

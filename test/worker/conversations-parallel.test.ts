@@ -32,7 +32,10 @@ it("a run live in one conversation while the user writes in another: each queued
   expect(api!.workspace).toMatch(/^c-[0-9a-f]{8}$/);
   expect(starts.map((s) => s.workspace)).toEqual([api!.workspace, "main"]);
   // Each conversation keeps its own session.
-  const sessions = await query<{ name: string; session_id: string | null; turns: number }>(phone, "SELECT name, session_id, turns FROM conversations ORDER BY id");
+  const sessions = await query<{ name: string; session_id: string | null; turns: number }>(
+    phone,
+    "SELECT c.name, c.session_id, (SELECT sum(turns) FROM spend_days s WHERE s.conversation_id = c.id) AS turns FROM conversations c ORDER BY c.id",
+  );
   expect(sessions.map((s) => [s.name, s.turns])).toEqual([
     ["main", 1],
     ["api", 1],

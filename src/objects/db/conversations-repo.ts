@@ -11,8 +11,6 @@ type ConversationRow = {
   branch: string | null;
   status: string;
   deep_until: number | null;
-  turns: number;
-  cost_usd: number;
   created_at: number;
   last_active_at: number;
 };
@@ -29,8 +27,6 @@ export type Conversation = {
   status: "ready" | "cloning";
   /** Deep mode: the agent's process is kept warm until then (renewed by each run). */
   deepUntil: number | null;
-  turns: number;
-  costUsd: number;
   createdAt: number;
   lastActiveAt: number;
 };
@@ -45,8 +41,6 @@ function toConversation(row: ConversationRow): Conversation {
     branch: row.branch,
     status: z.enum(["ready", "cloning"]).parse(row.status),
     deepUntil: row.deep_until,
-    turns: row.turns,
-    costUsd: row.cost_usd,
     createdAt: row.created_at,
     lastActiveAt: row.last_active_at,
   };
@@ -89,10 +83,6 @@ export function createConversationsRepo(sql: Sql) {
     },
     setDeepUntil(id: number, at: number | null): void {
       sql`UPDATE conversations SET deep_until = ${at} WHERE id = ${id}`;
-    },
-    /** One answered turn: counted with its cost, and the conversation was active. */
-    recordTurn(id: number, costUsd: number, now: number): void {
-      sql`UPDATE conversations SET turns = turns + 1, cost_usd = cost_usd + ${costUsd}, last_active_at = ${now} WHERE id = ${id}`;
     },
     /** Clones that started before `before` and never finished (the instance died mid-clone). */
     staleClones(before: number): Conversation[] {

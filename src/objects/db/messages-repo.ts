@@ -132,6 +132,11 @@ export function createMessagesRepo(sql: Sql) {
       }
     },
     countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0),
+    /** When the user last wrote to each conversation (ids with any message kept). */
+    lastWrittenByConversation(): Map<number, number> {
+      const rows = sql<{ conversation_id: number; at: number }>`SELECT conversation_id, max(received_at) AS at FROM messages WHERE kind = 'user' GROUP BY conversation_id`;
+      return new Map(rows.map((r) => [r.conversation_id, r.at]));
+    },
     /** Queued messages per conversation id (only those with some). */
     queuedByConversation(): Map<number, number> {
       const rows = sql<{ conversation_id: number; n: number }>`SELECT conversation_id, count(*) AS n FROM messages WHERE status = 'queued' GROUP BY conversation_id`;

@@ -5,10 +5,16 @@ export type Spend = { costUsd: number; unknownRuns: number };
 
 export function createSpendRepo(sql: Sql) {
   return {
-    /** One answered turn's cost: one write (an upsert on the day and conversation). */
+    /** One answered turn and its cost: one write (an upsert on the day and conversation). */
     add(day: string, conversationId: number, costUsd: number): void {
-      sql`INSERT INTO spend_days (day, conversation_id, cost_usd) VALUES (${day}, ${conversationId}, ${costUsd})
-        ON CONFLICT (day, conversation_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`;
+      sql`INSERT INTO spend_days (day, conversation_id, cost_usd, turns) VALUES (${day}, ${conversationId}, ${costUsd}, 1)
+        ON CONFLICT (day, conversation_id) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, turns = turns + 1`;
+    },
+    /** Each conversation's answered turns and cost over everything kept. */
+    totals(): Map<number, { turns: number; costUsd: number }> {
+      const rows = sql<{ conversation_id: number; turns: number; cost: number }>`SELECT conversation_id, sum(turns) AS turns, sum(cost_usd) AS cost
+        FROM spend_days GROUP BY conversation_id`;
+      return new Map(rows.map((r) => [r.conversation_id, { turns: r.turns, costUsd: r.cost }]));
     },
     /** A run that ended with no cost reported. */
     addUnknown(day: string, conversationId: number): void {
