@@ -1,6 +1,6 @@
 // A clone that fails (no such repository, no such branch, past the size or time limit) answers
 // its reason and leaves nothing: no workspace directory, no staging directory.
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -83,11 +83,18 @@ it("stops a clone under way when the VM shuts down, and leaves nothing", async (
     const answer = h.call("POST", "/v1/workspaces", { userId, workspace: "w", clone: { url } }).then((r) => r.status, () => "dropped");
     const root = userPathsOf(h.dataDir, userId).root;
     await expect.poll(() => (existsSync(root) ? readdirSync(root).filter((n) => n.startsWith(".clone-")) : []).length, { timeout: 5_000 }).toBe(1);
-    await h.close();
+    // The VM shuts down (what the harness's close does first), then its directory is looked at.
+    const closing = h;
     h = null;
-    expect(readdirSync(root).filter((n) => n.startsWith(".clone-"))).toEqual([]);
-    expect(existsSync(join(root, "workspaces", "w"))).toBe(false);
-    await answer;
+    await closing.vm.close();
+    try {
+      expect(readdirSync(root).filter((n) => n.startsWith(".clone-"))).toEqual([]);
+      expect(existsSync(join(root, "workspaces", "w"))).toBe(false);
+      await answer;
+    } finally {
+      await closing.api.close();
+      rmSync(closing.dataDir, { recursive: true, force: true });
+    }
   } finally {
     server.close();
   }

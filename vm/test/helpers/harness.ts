@@ -166,6 +166,8 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
     async close() {
       await harness.vm.close();
       await api.close();
+      // Homes, workspaces, sessions and run logs of this harness: nothing of a test run remains.
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return harness;
