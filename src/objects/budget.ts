@@ -1,27 +1,25 @@
 // The budget unit: whether the user's spend caps let a run start (or a turn join one), when the
-// held work may run again (its one timer), and telling the user once per period.
+// held work may run again (the object plans its alarm from that), and telling the user once.
 import { checkBudget, type BudgetCheck, type Caps } from "../core/budget";
 import { budgetHeldNotice } from "../core/notices";
 import { outboxKeys } from "../core/outbox-keys";
 import { formatDateTimeInZone } from "../core/schedule-format";
 import { dayIn, monthIn } from "../core/spend-days";
-import type { MessagesRepo } from "./db/messages-repo";
 import type { OutboxRepo } from "./db/outbox-repo";
 import type { SettingsRepo } from "./db/settings-repo";
 import type { SpendRepo } from "./db/spend-repo";
 import { timeZoneOf } from "./schedules";
 
-export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; messages: Pick<MessagesRepo, "countQueued">; outbox: Pick<OutboxRepo, "add">; caps: Caps }) {
+export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps }) {
   const sumOf = (m: Map<number, { costUsd: number }>) => [...m.values()].reduce((n, s) => n + s.costUsd, 0);
+  // An admin's per-user cap (/budget) replaces the configured daily one.
+  const capsNow = (): Caps => ({ ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd });
   const check = (now: number): BudgetCheck => {
     const zone = timeZoneOf(d.settings);
     const today = dayIn(now, zone);
     const month = monthIn(now, zone);
-    // An admin's per-user cap (/budget) replaces the configured daily one.
-    const caps = { ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd };
-    return checkBudget({ todayUsd: sumOf(d.spend.between(today, today)), monthUsd: sumOf(d.spend.between(`${month}-01`, `${month}-31`)) }, caps, now, zone);
+    return checkBudget({ todayUsd: sumOf(d.spend.between(today, today)), monthUsd: sumOf(d.spend.between(`${month}-01`, `${month}-31`)) }, capsNow(), now, zone);
   };
-  const capsNow = (): Caps => ({ ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd });
   return {
     check,
     /** What today cost against the daily cap, for /status. */
@@ -31,12 +29,6 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; mess
     },
     /** When held work may run again; null when it may run now. */
     blockedUntil(now: number): number | null {
-      const c = check(now);
-      return c.ok ? null : c.resetsAt;
-    },
-    /** The reset, while something waits for it: the unit's one timer. */
-    nextDueAt(now: number): number | null {
-      if (d.messages.countQueued() === 0) return null;
       const c = check(now);
       return c.ok ? null : c.resetsAt;
     },

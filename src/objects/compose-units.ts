@@ -83,7 +83,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     },
     log,
   };
-  const budget = createBudget({ spend: repos.spend, settings, messages, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null } });
+  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null } });
   const runs = createRunDriver({
     budget,
     ...effects,

@@ -168,14 +168,17 @@ export class PhoneAgent extends DurableObject<Env> {
     const now = Date.now();
     const { runs, messages } = this.repos;
     const run = runs.open();
+    const queued = messages.countQueued();
+    // One budget check per plan: it reads the spend table, and this runs on every step.
+    const heldUntil = queued > 0 ? this.budget.blockedUntil(now) : null;
     const plan = planWake({
       now,
       storedAlarmAt: this.alarmAt,
       pumping: this.pumping || pumpStarting,
       run: run && { phase: run.phase === "streaming" ? "streaming" : "waiting", nextAttemptAt: run.nextAttemptAt },
       // Messages held by a spent budget are due at its reset (a unit's time), not now.
-      queued: this.budget.blockedUntil(now) === null ? messages.countQueued() : 0,
-      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.conversations.nextDueAt(), this.budget.nextDueAt(now)],
+      queued: heldUntil === null ? queued : 0,
+      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.conversations.nextDueAt(), heldUntil !== null && queued > 0 ? heldUntil : null],
     });
     if (plan.action === "keep") return;
     // Noted before the call, so a plan made while it is under way sees it.
