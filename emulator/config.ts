@@ -6,6 +6,18 @@ const PhoneSchema = z.string().transform(phoneOf).pipe(z.string().regex(E164, "a
 
 export const SimulatorUserSchema = z.object({ phone: PhoneSchema, name: z.string().min(1) });
 
+/**
+ * A template the emulator starts with (or a test adds through /__emulator/contents): a Content
+ * API create body, plus the SID it must have and whether WhatsApp has approved it.
+ */
+export const SeedContentSchema = z.looseObject({
+  sid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, "HX followed by 32 hex digits").optional(),
+  approved: z.boolean().default(false),
+});
+export type SeedContent = z.input<typeof SeedContentSchema>;
+
+const HOUR_MS = 3_600_000;
+
 export const EmulatorOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8788),
   host: z.string().min(1).default("127.0.0.1"),
@@ -20,6 +32,10 @@ export const EmulatorOptionsSchema = z.object({
   /** How long a typing indicator lasts without a following message; WhatsApp's is 25 s. */
   typingMs: z.number().int().min(1).default(25_000),
   users: z.array(SimulatorUserSchema).default([]),
+  /** Content templates that exist from the start, e.g. the relay's approved TWILIO_TEMPLATE_SID. */
+  contents: z.array(SeedContentSchema).default([]),
+  /** How long the unauthenticated link a media URL redirects to stays valid; Twilio's last 4 hours. */
+  mediaLinkTtlMs: z.number().int().min(1).default(4 * HOUR_MS),
   /** The clock, for tests of the 24-hour window; epoch milliseconds. */
   now: z.custom<() => number>((value) => typeof value === "function").default(() => Date.now),
 });

@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   TWILIO_ACCOUNT_SID: z.string().min(1),
   TWILIO_AUTH_TOKEN: z.string().min(1),
   TWILIO_WHATSAPP_FROM: z.string().optional(),
+  /** The relay's approved "a result is waiting" template: the emulator starts with it, approved, so out-of-window sends work. */
+  TWILIO_TEMPLATE_SID: z.string().regex(/^HX[0-9a-fA-F]{32}$/).optional(),
   RELAY_URL: z.url().default("http://127.0.0.1:8787"),
   /** Comma-separated `+E164:Name` pairs for the simulator's phone selector. */
   EMULATOR_USERS: z.string().default(DEFAULT_USERS),
@@ -26,6 +28,11 @@ function parseUsers(list: string): { phone: string; name: string }[] {
       const [phone = "", ...name] = entry.split(":");
       return { phone: phone.trim(), name: name.join(":").trim() || phone.trim() };
     });
+}
+
+/** A stand-in for the account's approved template: `{{1}}` is what the relay says is waiting. */
+function resultTemplate(sid: string) {
+  return { sid, approved: true, friendly_name: "result_waiting", language: "en", types: { "twilio/text": { body: "You have {{1}}. Reply to see it." } } };
 }
 
 const parsed = EnvSchema.safeParse(process.env);
@@ -46,6 +53,7 @@ try {
     inboundWebhookUrl: `${relay}/twilio/inbound`,
     statusDelayMs: env.EMULATOR_STATUS_DELAY_MS ?? 400,
     users: parseUsers(env.EMULATOR_USERS),
+    contents: env.TWILIO_TEMPLATE_SID ? [resultTemplate(env.TWILIO_TEMPLATE_SID)] : [],
   });
   console.log(`[emulator] Twilio emulator and phone simulator on ${emulator.url} (posting to ${relay}/twilio/inbound)`);
   const stop = () => void emulator.close().then(() => process.exit(0));

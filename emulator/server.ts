@@ -5,7 +5,10 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { createEmulatorApp } from "./app";
 import { EmulatorOptionsSchema, type EmulatorOptions } from "./config";
+import type { SidPrefix } from "./context";
+import { createContentStore, seedContent } from "./shell/content-store";
 import { createDeliveries } from "./shell/deliveries";
+import { createMediaStore } from "./shell/media-store";
 import { createStore } from "./shell/store";
 import { createTypingIndicators } from "./shell/typing-indicators";
 
@@ -15,11 +18,20 @@ export type RunningEmulator = { url: string; port: number; close(): Promise<void
 
 export async function startTwilioEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const config = EmulatorOptionsSchema.parse(options);
+  const newSid = (prefix: SidPrefix) => `${prefix}${randomBytes(16).toString("hex")}`;
+  const contents = createContentStore(config.accountSid);
+  config.contents.forEach((seed, index) => {
+    const seeded = seedContent(contents, seed, () => newSid("HX"), config.now());
+    if (!seeded.ok) throw new Error(`contents[${index}]: ${seeded.error.message}`);
+  });
   const shutdown = new AbortController();
   const store = createStore();
+  const media = createMediaStore(config.mediaLinkTtlMs);
   const typing = createTypingIndicators(store, config.typingMs);
   const deliveries = createDeliveries({
     store,
+    media,
+    newMediaSid: () => newSid("ME"),
     authToken: config.authToken,
     statusCallbacks: config.statusCallbacks,
     statusDelayMs: config.statusDelayMs,
@@ -29,9 +41,11 @@ export async function startTwilioEmulator(options: EmulatorOptions): Promise<Run
   const app = createEmulatorApp({
     config,
     store,
+    contents,
+    media,
     typing,
     deliveries,
-    newSid: (prefix) => `${prefix}${randomBytes(16).toString("hex")}`,
+    newSid,
     shutdown: shutdown.signal,
   });
   // Leave the process's global Request/Response alone: tests may run the emulator beside other code.

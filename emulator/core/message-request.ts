@@ -1,11 +1,14 @@
 // Validates a Messages.json create request the way Twilio does, in Twilio's order, with its error codes.
 import { z } from "zod";
+import { MAX_MEDIA_URLS } from "./media-checks";
 import { E164, isWhatsApp, phoneOf } from "./phone";
 import { TwilioErrors, type TwilioError } from "./twilio-errors";
 
 export const MAX_BODY_CHARS = 1600;
+/** Each ContentVariables value, like a Body, is at most 1600 characters (Twilio's 21658). */
+export const MAX_VARIABLE_CHARS = 1600;
 
-/** The form fields Twilio reads; every other field is ignored, as Twilio does. */
+/** The form fields Twilio reads (MediaUrl, repeatable, aside); every other field is ignored, as Twilio does. */
 const MessageFormSchema = z.object({
   To: z.string().optional(),
   From: z.string().optional(),
@@ -24,6 +27,8 @@ export type MessageRequest = {
   body: string;
   contentSid: string | undefined;
   contentVariables: Record<string, string> | undefined;
+  /** Every MediaUrl given, in order; ignored when a ContentSid is given. */
+  mediaUrls: string[];
   statusCallback: string | undefined;
 };
 
@@ -31,8 +36,10 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: TwilioError
 
 const ContentVariablesSchema = z.record(z.string(), z.union([z.string(), z.number()]).transform(String));
 
-export function parseMessageRequest(form: Record<string, string>, whatsappFrom: string): Parsed<MessageRequest> {
-  const fields = MessageFormSchema.parse(form);
+/** `params` keeps repeated fields: MediaUrl may be given up to ten times; for any other field the last value counts. */
+export function parseMessageRequest(params: URLSearchParams, whatsappFrom: string): Parsed<MessageRequest> {
+  const fields = MessageFormSchema.parse(Object.fromEntries(params));
+  const mediaUrls = params.getAll("MediaUrl").filter((url) => url !== "");
   const to = nonEmpty(fields.To);
   const from = nonEmpty(fields.From);
   const messagingServiceSid = nonEmpty(fields.MessagingServiceSid);
@@ -45,17 +52,22 @@ export function parseMessageRequest(form: Record<string, string>, whatsappFrom: 
   if (!from && !messagingServiceSid) return fail(TwilioErrors.fromRequired);
   if (from && isWhatsApp(from) !== isWhatsApp(to)) return fail(TwilioErrors.channelMismatch);
   if (from && isWhatsApp(from) && from !== whatsappFrom) return fail(TwilioErrors.unknownSender);
-  if (!contentSid && body.length === 0) return fail(TwilioErrors.bodyRequired);
+  if (!contentSid && body.length === 0 && mediaUrls.length === 0) return fail(TwilioErrors.bodyRequired);
   if (!contentSid && body.length > MAX_BODY_CHARS) return fail(TwilioErrors.bodyTooLong);
+  if (!contentSid && mediaUrls.length > MAX_MEDIA_URLS) return fail(TwilioErrors.tooManyMedia);
+  if (!contentSid && !mediaUrls.every(isHttpUrl)) return fail(TwilioErrors.invalidMediaUrl);
 
   const contentVariables = parseContentVariables(fields.ContentVariables);
   if (contentVariables === "invalid") return fail(TwilioErrors.invalidContentVariables);
+  if (Object.values(contentVariables ?? {}).some((value) => value.length > MAX_VARIABLE_CHARS)) {
+    return fail(TwilioErrors.contentVariableTooLong);
+  }
   const statusCallback = nonEmpty(fields.StatusCallback);
   if (statusCallback && !isHttpUrl(statusCallback)) return fail(TwilioErrors.invalidStatusCallback);
 
   return {
     ok: true,
-    value: { to, from, messagingServiceSid, body, contentSid, contentVariables, statusCallback },
+    value: { to, from, messagingServiceSid, body, contentSid, contentVariables, mediaUrls: contentSid ? [] : mediaUrls, statusCallback },
   };
 }
 

@@ -1,7 +1,18 @@
 // The Message resource JSON Twilio returns for a message, built from the emulator's stored record.
+import type { Button } from "./content-render";
 import { isWhatsApp } from "./phone";
 
 export type MessageStatus = "accepted" | "queued" | "sent" | "delivered" | "read" | "failed";
+
+/** A MediaUrl of a sent message: what was asked for, then what Twilio's fetch of it found. */
+export type OutboundMedia = {
+  /** The Media resource (`ME…`) the fetched bytes became; null until fetched. */
+  sid: string | null;
+  url: string;
+  contentType: string | null;
+  size: number | null;
+  filename: string | null;
+};
 
 export type OutboundMessage = {
   sid: string;
@@ -11,9 +22,15 @@ export type OutboundMessage = {
   /** True when the request named no From and a Messaging Service chose the sender. */
   fromService: boolean;
   messagingServiceSid: string | undefined;
+  /** The text sent: the Body, or the content template rendered with its variables. */
   body: string;
   contentSid: string | undefined;
   contentVariables: Record<string, string> | undefined;
+  /** Quick-reply buttons the rendered content carries; empty for text. */
+  buttons: Button[];
+  media: OutboundMedia[];
+  /** Sent with a WhatsApp-approved template: what WhatsApp allows outside the 24-hour window. */
+  sentAsTemplate: boolean;
   statusCallback: string | undefined;
   status: MessageStatus;
   errorCode: number | null;
@@ -48,7 +65,7 @@ export function toMessageResource(message: OutboundMessage) {
     // Twilio leaves `from` null until a Messaging Service has picked the sender.
     from: message.fromService && message.status === "accepted" ? null : message.from,
     messaging_service_sid: message.messagingServiceSid ?? null,
-    num_media: "0",
+    num_media: String(message.media.length),
     num_segments: String(countSegments(message.to, message.body)),
     price: null,
     price_unit: "USD",

@@ -56,6 +56,12 @@ export const TwilioErrors = {
     code: 21656,
     message: "The ContentVariables Parameter is invalid.",
   },
+  contentVariableTooLong: { status: 400, code: 21658, message: "Parameter exceeded character limit" },
+  invalidContentSid: { status: 400, code: 21655, message: "The ContentSid is Invalid" },
+  invalidMediaUrl: { status: 400, code: 21620, message: "Invalid media URL(s)" },
+  tooManyMedia: { status: 400, code: 21623, message: "Number of media files exceeds allowed limit" },
+  /** The Content API answers a bad create body with Twilio's generic 20001 and a message naming the field. */
+  invalidContent: (message: string) => ({ status: 400, code: 20001, message }),
 } as const;
 
 /** What an injected fault or outage answers: Twilio's rate limit for 429, its internal error for 5xx. */
@@ -63,9 +69,26 @@ export function injectedError(status: 429 | 500 | 503): TwilioError {
   return status === 429 ? TwilioErrors.tooManyRequests : TwilioErrors.internal(status);
 }
 
+/** A failure Twilio reports after the 201, by status callback, never in the create answer. */
+export type DeliveryFailure = { code: number; message: string };
+
 /** The delivery failure Twilio reports (by status callback) for free-form WhatsApp messages outside the 24-hour window. */
 export const OUTSIDE_WINDOW = {
   code: 63016,
   message:
     "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.",
 } as const;
+
+/** Delivery failures of messages with media (Twilio fetches each MediaUrl after the 201) or buttons. */
+export const DeliveryFailures = {
+  mediaDownload: { code: 63019, message: "Media failed to download" },
+  mediaContentType: { code: 12300, message: "Invalid Content-Type" },
+  mediaTooLarge: { code: 11751, message: "Media exceeds messaging provider size limit" },
+  /** A template or quick reply whose text, variables filled in, is over WhatsApp's 1024 characters. */
+  contentTooLong: { code: 63021, message: "Channel invalid content error" },
+  /** What WhatsApp's refusal of an unapproved in-session quick reply with more than three buttons comes back as. */
+  channelRejected: {
+    code: 63005,
+    message: "Channel did not accept given content. Please see Channel specific error message for more information",
+  },
+} as const satisfies Record<string, DeliveryFailure>;

@@ -1,4 +1,5 @@
-// The forms Twilio posts to an application: status callbacks for sent messages and incoming WhatsApp messages.
+// The forms Twilio posts to an application: status callbacks, incoming WhatsApp messages (text, media) and button taps.
+import { incomingMessageType } from "./media-checks";
 import { isWhatsApp, phoneOf, waIdOf, whatsappAddress } from "./phone";
 import type { DeliveryStep } from "./delivery-plan";
 import type { OutboundMessage } from "./message-resource";
@@ -26,24 +27,29 @@ export function statusCallbackForm(message: OutboundMessage, step: DeliveryStep)
   return form;
 }
 
-export type IncomingText = {
+export type IncomingMedia = { url: string; contentType: string };
+
+export type IncomingMessage = {
   sid: string;
   accountSid: string;
   /** The user's `+E164` number. */
   from: string;
   /** The business sender, `whatsapp:+E164`. */
   to: string;
+  /** The text, or a media message's caption (empty without one). */
   body: string;
   profileName: string;
+  media: IncomingMedia[];
 };
 
-/** The exact fields Twilio posts to the incoming-message webhook for a WhatsApp text. */
-export function incomingMessageForm(message: IncomingText): Record<string, string> {
-  return {
+/** The exact fields Twilio posts to the incoming-message webhook for a WhatsApp text or media message. */
+export function incomingMessageForm(message: IncomingMessage): Record<string, string> {
+  const [first] = message.media;
+  const form: Record<string, string> = {
     SmsMessageSid: message.sid,
-    NumMedia: "0",
+    NumMedia: String(message.media.length),
     ProfileName: message.profileName,
-    MessageType: "text",
+    MessageType: first ? incomingMessageType(first.contentType) : "text",
     SmsSid: message.sid,
     WaId: waIdOf(message.from),
     SmsStatus: "received",
@@ -55,5 +61,44 @@ export function incomingMessageForm(message: IncomingText): Record<string, strin
     AccountSid: message.accountSid,
     From: whatsappAddress(message.from),
     ApiVersion: API_VERSION,
+  };
+  message.media.forEach((media, index) => {
+    form[`MediaContentType${index}`] = media.contentType;
+    form[`MediaUrl${index}`] = media.url;
+  });
+  return form;
+}
+
+export type ButtonTap = {
+  sid: string;
+  accountSid: string;
+  /** The user's `+E164` number. */
+  from: string;
+  /** The business sender, `whatsapp:+E164`: also the sender of the message whose button was tapped. */
+  to: string;
+  profileName: string;
+  button: { title: string; id: string };
+  /** The message that carried the button. */
+  repliedTo: { sid: string; sentAsTemplate: boolean };
+};
+
+/**
+ * What Twilio posts when a WhatsApp user taps a quick-reply button: the title as Body and
+ * ButtonText, the action id as ButtonPayload, and the tapped message in OriginalRepliedMessage*.
+ * WhatsApp calls a tap on a session message's button `interactive`, on a template's `button`.
+ */
+export function buttonTapForm(tap: ButtonTap): Record<string, string> {
+  const base = incomingMessageForm({ ...tap, body: tap.button.title, media: [] });
+  const context = { ButtonText: tap.button.title, Forwarded: "false", FrequentlyForwarded: "false", ProfileName: tap.profileName, WaId: waIdOf(tap.from) };
+  return {
+    ...base,
+    MessageType: tap.repliedTo.sentAsTemplate ? "button" : "interactive",
+    ButtonText: tap.button.title,
+    ButtonPayload: tap.button.id,
+    OriginalRepliedMessageSender: tap.to,
+    OriginalRepliedMessageSid: tap.repliedTo.sid,
+    Forwarded: "false",
+    FrequentlyForwarded: "false",
+    ChannelMetadata: JSON.stringify({ type: "whatsapp", data: { context } }),
   };
 }

@@ -37,6 +37,8 @@ export function controlApi(ctx: EmulatorContext): Hono {
       to: m.to,
       from: m.from,
       body: m.body,
+      buttons: m.buttons,
+      media: m.media.map(({ sid, url, contentType, size }) => ({ sid, url, contentType, size })),
       contentSid: m.contentSid ?? null,
       contentVariables: m.contentVariables ?? null,
       statusCallback: m.statusCallback ?? null,
@@ -72,6 +74,7 @@ export function controlApi(ctx: EmulatorContext): Hono {
 
   api.post("/__emulator/reset", (c) => {
     store.reset();
+    ctx.media.reset();
     return c.json({ ok: true });
   });
 

@@ -1,59 +1,40 @@
-// Twilio's Programmable Messaging REST API as the relay uses it: create a Message, and fetch one.
+// Twilio's Programmable Messaging REST API as the relay uses it: create a Message (text, template, media), and fetch one.
 import { Hono } from "hono";
-import { parseMessageRequest } from "../core/message-request";
+import { renderContent, type RenderedContent } from "../core/content-render";
+import { parseMessageRequest, type MessageRequest } from "../core/message-request";
 import { toMessageResource, type OutboundMessage } from "../core/message-resource";
 import { retryAfterSeconds } from "../core/outage";
-import { phoneOf } from "../core/phone";
-import { injectedError, TwilioErrors } from "../core/twilio-errors";
+import { isWhatsApp, phoneOf } from "../core/phone";
+import { injectedError, TwilioErrors, type TwilioError } from "../core/twilio-errors";
 import type { EmulatorContext } from "../context";
-import { readForm, requireTwilioAuth, twilioError } from "./twilio-http";
+import { readParams, twilioError } from "./twilio-http";
 
+/** Authentication of these paths is app.ts's, for every 2010-04-01 account path. */
 export function messagesApi(ctx: EmulatorContext): Hono {
   const { config, store } = ctx;
   const api = new Hono();
 
-  api.use("/2010-04-01/Accounts/:accountSid/*", requireTwilioAuth(config), async (c, next) => {
-    // Credentials of one account cannot reach another account's resources.
-    if (c.req.param("accountSid") !== config.accountSid) return twilioError(c, TwilioErrors.authenticate);
-    await next();
-  });
-
   api.post("/2010-04-01/Accounts/:accountSid/Messages.json", async (c) => {
-    const form = await readForm(c);
+    const params = await readParams(c);
+    const to = params.get("To") ?? "";
     // An outage answers every create while it lasts; a counted fault answers the next few.
     const at = config.now();
-    const outage = store.outageFor(form.To ?? "", at);
+    const outage = store.outageFor(to, at);
     if (outage) {
       if (outage.status === 429) c.header("Retry-After", String(retryAfterSeconds(outage.endsAt, at)));
       return twilioError(c, injectedError(outage.status));
     }
-    const fault = store.takeFault(form.To ?? "");
+    const fault = store.takeFault(to);
     if (fault) {
       if (fault === 429) c.header("Retry-After", "1");
       return twilioError(c, injectedError(fault));
     }
 
-    const parsed = parseMessageRequest(form, config.whatsappFrom);
+    const parsed = parseMessageRequest(params, config.whatsappFrom);
     if (!parsed.ok) return twilioError(c, parsed.error);
-    const request = parsed.value;
-    const now = config.now();
-    const message: OutboundMessage = {
-      sid: ctx.newSid("SM"),
-      accountSid: config.accountSid,
-      to: request.to,
-      from: request.from ?? config.whatsappFrom,
-      fromService: request.from === undefined,
-      messagingServiceSid: request.messagingServiceSid,
-      body: request.body,
-      contentSid: request.contentSid,
-      contentVariables: request.contentVariables,
-      statusCallback: request.statusCallback,
-      status: request.from === undefined ? "accepted" : "queued",
-      errorCode: null,
-      errorMessage: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const content = contentOf(ctx, parsed.value);
+    if ("code" in content) return twilioError(c, content);
+    const message = outboundMessage(ctx, parsed.value, content);
     // WhatsApp drops the typing bubble when the next message arrives.
     ctx.typing.hide(phoneOf(message.to));
     store.addOutbound(message);
@@ -68,4 +49,42 @@ export function messagesApi(ctx: EmulatorContext): Hono {
   });
 
   return api;
+}
+
+type SentContent = RenderedContent & { sentAsTemplate: boolean };
+
+/** A ContentSid must name one of the account's templates (21655); it is rendered for the recipient's channel. */
+function contentOf(ctx: EmulatorContext, request: MessageRequest): SentContent | TwilioError {
+  if (!request.contentSid) return { body: request.body, buttons: [], sentAsTemplate: false };
+  const content = ctx.contents.find(request.contentSid);
+  if (!content) return TwilioErrors.invalidContentSid;
+  const rendered = renderContent(content, request.contentVariables ?? {}, isWhatsApp(request.to) ? "whatsapp" : "sms");
+  return { ...rendered, sentAsTemplate: content.approval?.status === "approved" };
+}
+
+function outboundMessage(ctx: EmulatorContext, request: MessageRequest, content: SentContent): OutboundMessage {
+  const { config } = ctx;
+  const now = config.now();
+  // WhatsApp carries one attachment per message: Twilio sends the first and ignores the rest.
+  const mediaUrls = isWhatsApp(request.to) ? request.mediaUrls.slice(0, 1) : request.mediaUrls;
+  return {
+    sid: ctx.newSid("SM"),
+    accountSid: config.accountSid,
+    to: request.to,
+    from: request.from ?? config.whatsappFrom,
+    fromService: request.from === undefined,
+    messagingServiceSid: request.messagingServiceSid,
+    body: content.body,
+    contentSid: request.contentSid,
+    contentVariables: request.contentVariables,
+    buttons: content.buttons,
+    media: mediaUrls.map((url) => ({ sid: null, url, contentType: null, size: null, filename: null })),
+    sentAsTemplate: content.sentAsTemplate,
+    statusCallback: request.statusCallback,
+    status: request.from === undefined ? "accepted" : "queued",
+    errorCode: null,
+    errorMessage: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -4,11 +4,15 @@ import { deliveryPlan } from "../core/delivery-plan";
 import { phoneOf } from "../core/phone";
 import { statusCallbackForm } from "../core/webhook-forms";
 import type { OutboundMessage } from "../core/message-resource";
+import type { MediaStore } from "./media-store";
+import { fetchOutboundMedia } from "./outbound-media";
 import { postSignedForm } from "./signed-post";
 import type { Store } from "./store";
 
 export type DeliveryOptions = {
   store: Store;
+  media: MediaStore;
+  newMediaSid: () => string;
   authToken: string;
   statusCallbacks: boolean;
   statusDelayMs: number;
@@ -21,7 +25,20 @@ export function createDeliveries(options: DeliveryOptions) {
 
   async function deliver(message: OutboundMessage): Promise<void> {
     const { store, now, shutdown } = options;
-    const plan = deliveryPlan(message, store.lastInboundAt(phoneOf(message.to)), message.createdAt);
+    let mediaFailure = null;
+    if (message.media.length > 0) {
+      const fetched = await fetchOutboundMedia(message, { media: options.media, newMediaSid: options.newMediaSid, now, shutdown });
+      store.setOutboundMedia(message.sid, fetched.media);
+      mediaFailure = fetched.failure;
+    }
+    const planned = {
+      to: message.to,
+      sentAsTemplate: message.sentAsTemplate,
+      buttonCount: message.buttons.length,
+      contentBodyLength: message.contentSid ? message.body.length : null,
+      mediaFailure,
+    };
+    const plan = deliveryPlan(planned, store.lastInboundAt(phoneOf(message.to)), message.createdAt);
     for (const step of plan) {
       await sleep(options.statusDelayMs, undefined, { signal: shutdown });
       store.setOutboundStatus(message.sid, { ...step, updatedAt: now() });

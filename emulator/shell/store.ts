@@ -1,7 +1,11 @@
 // In-memory state of one emulator: messages both ways, the window clock, faults and outages, typing requests, and who listens per phone.
+import type { Button } from "../core/content-render";
 import { phoneOf } from "../core/phone";
-import type { OutboundMessage } from "../core/message-resource";
+import type { OutboundMedia, OutboundMessage } from "../core/message-resource";
 import { isInForce, outageFor, type Outage } from "../core/outage";
+
+/** Media as the simulator shows it; `url` is the emulator's own unauthenticated copy, null until fetched. */
+export type ChatMedia = { sid: string | null; contentType: string | null; size: number | null; filename: string | null; url: string | null };
 
 /** Direction as Twilio names it: "in" is the user writing to the relay, "out" the relay writing to the user. */
 export type ChatMessage = {
@@ -10,6 +14,10 @@ export type ChatMessage = {
   body: string;
   contentSid: string | null;
   contentVariables: Record<string, string> | null;
+  buttons: Button[];
+  media: ChatMedia[];
+  /** The message a button tap answers. */
+  replyTo: string | null;
   status: string;
   errorCode: number | null;
   at: number;
@@ -27,6 +35,8 @@ export type IncomingMessage = {
   /** The user's `+E164`. */
   from: string;
   body: string;
+  media: ChatMedia[];
+  replyTo: string | null;
   status: IncomingStatus;
   errorCode: number | null;
   at: number;
@@ -80,6 +90,14 @@ export function createStore() {
       if (!message) return;
       Object.assign(message, change);
       publish(phoneOf(message.to), { type: "status", sid, status: change.status, errorCode: change.errorCode });
+    },
+
+    /** Records what fetching a sent message's media found; the phone sees the message again, now with its media. */
+    setOutboundMedia(sid: string, media: OutboundMedia[]): void {
+      const message = outbound.find((m) => m.sid === sid);
+      if (!message) return;
+      message.media = media;
+      publish(phoneOf(message.to), { type: "message", message: outboundChat(message) });
     },
 
     outbound(to?: string): OutboundMessage[] {
@@ -190,10 +208,24 @@ function outboundChat(m: OutboundMessage): ChatMessage {
     body: m.body,
     contentSid: m.contentSid ?? null,
     contentVariables: m.contentVariables ?? null,
+    buttons: m.buttons,
+    media: m.media.map((media) => ({
+      sid: media.sid,
+      contentType: media.contentType,
+      size: media.size,
+      filename: media.filename,
+      url: media.sid ? mediaViewUrl(media.sid) : null,
+    })),
+    replyTo: null,
     status: m.status,
     errorCode: m.errorCode,
     at: m.createdAt,
   };
+}
+
+/** Where the simulator page reads media: the emulator's own copy, without Twilio's authentication. */
+export function mediaViewUrl(mediaSid: string): string {
+  return `/__emulator/media/${mediaSid}`;
 }
 
 function incomingChat(m: IncomingMessage): ChatMessage {
@@ -203,6 +235,9 @@ function incomingChat(m: IncomingMessage): ChatMessage {
     body: m.body,
     contentSid: null,
     contentVariables: null,
+    buttons: [],
+    media: m.media,
+    replyTo: m.replyTo,
     status: m.status,
     errorCode: m.errorCode,
     at: m.at,

@@ -44,6 +44,8 @@ export const LocalVarsSchema = z.object({
   // Read only to tell the user when the Worker is pointed away from the local pieces.
   VM_URL: z.preprocess(blankIsUnset, z.string().optional()),
   TWILIO_API_BASE: z.preprocess(blankIsUnset, z.string().optional()),
+  // The emulator knows this template (approved), so the Worker's sends with it are accepted.
+  TWILIO_TEMPLATE_SID: z.preprocess(blankIsUnset, z.string().regex(/^HX[0-9a-fA-F]{32}$/, "must be HX followed by 32 hex digits").optional()),
   PUBLIC_URL: z.preprocess(blankIsUnset, z.string().optional()),
 });
 export type LocalVars = z.infer<typeof LocalVarsSchema>;

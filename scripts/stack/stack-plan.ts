@@ -105,6 +105,7 @@ export function planStack(input: StackInput): ChildSpec[] {
       TWILIO_ACCOUNT_SID: input.vars.TWILIO_ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: input.vars.TWILIO_AUTH_TOKEN,
       TWILIO_WHATSAPP_FROM: input.vars.TWILIO_WHATSAPP_FROM,
+      ...(input.vars.TWILIO_TEMPLATE_SID ? { TWILIO_TEMPLATE_SID: input.vars.TWILIO_TEMPLATE_SID } : {}),
       RELAY_URL: urls.worker,
       ...(users ? { EMULATOR_USERS: users } : {}),
     },

@@ -20,7 +20,8 @@ export function messagesUrl(emulator: RunningEmulator, accountSid = ACCOUNT_SID)
   return `${emulator.url}/2010-04-01/Accounts/${accountSid}/Messages.json`;
 }
 
-export function postForm(url: string, form: Record<string, string>, authorization = basicAuth()): Promise<Response> {
+/** A record, or URLSearchParams for a repeated field (MediaUrl). */
+export function postForm(url: string, form: Record<string, string> | URLSearchParams, authorization = basicAuth()): Promise<Response> {
   return fetch(url, {
     method: "POST",
     headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
@@ -122,4 +123,54 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+export const QUICK_REPLY = {
+  friendly_name: "approval_prompt",
+  language: "en",
+  variables: { 1: "a command" },
+  types: {
+    "twilio/quick-reply": {
+      body: "Allow {{1}}?",
+      actions: [
+        { title: "Yes", id: "yes-{{2}}" },
+        { title: "No", id: "no-{{2}}" },
+        { title: "Always", id: "always-{{2}}" },
+      ],
+    },
+    "twilio/text": { body: "Allow {{1}}? Reply yes, no or always." },
+  },
+};
+
+/** Creates a template through the Content API, as the relay would; answers its SID. */
+export async function createContent(emulator: RunningEmulator, body: unknown = QUICK_REPLY): Promise<string> {
+  const response = await fetch(`${emulator.url}/v1/Content`, {
+    method: "POST",
+    headers: { authorization: basicAuth(), "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`content create: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { sid: string }).sid;
+}
+
+/** A template with a fixed SID, approved for WhatsApp: what an account's approved TWILIO_TEMPLATE_SID is. */
+export async function seedApprovedTemplate(emulator: RunningEmulator, sid: string, body = "You have {{1}}. Reply to see it."): Promise<void> {
+  const response = await postJson(`${emulator.url}/__emulator/contents`, { sid, approved: true, language: "en", types: { "twilio/text": { body } } });
+  if (response.status !== 201) throw new Error(`seed content: ${response.status} ${await response.text()}`);
+}
+
+export type ListedMessage = {
+  sid: string;
+  to: string;
+  body: string;
+  status: string;
+  errorCode: number | null;
+  contentSid: string | null;
+  buttons: { title: string; id: string }[];
+  media: { sid: string | null; url: string; contentType: string | null; size: number | null }[];
+};
+
+export async function listed(emulator: RunningEmulator, sid: string): Promise<ListedMessage | undefined> {
+  const answer = (await (await fetch(`${emulator.url}/__emulator/messages`)).json()) as { messages: ListedMessage[] };
+  return answer.messages.find((m) => m.sid === sid);
 }

@@ -1,7 +1,7 @@
 // A created message answers 201 with Twilio's Message resource and is listed by the control API in order.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/server";
-import { ACCOUNT_SID, basicAuth, messagesUrl, postForm, SANDBOX_FROM, sendMessage, startEmulator } from "./helpers";
+import { ACCOUNT_SID, basicAuth, messagesUrl, postForm, SANDBOX_FROM, seedApprovedTemplate, sendMessage, startEmulator } from "./helpers";
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -53,6 +53,7 @@ it("answers status accepted and from null when a Messaging Service picks the sen
 
 it("lists messages in the order received, filtered by recipient", async () => {
   const contentVariables = JSON.stringify({ 1: "a result is waiting" });
+  await seedApprovedTemplate(emulator, `HX${"d4".repeat(16)}`, "Hello, {{1}}");
   await sendMessage(emulator, { To: "whatsapp:+15551239999", Body: "first" });
   await sendMessage(emulator, { To: "whatsapp:+15551238888", Body: "elsewhere" });
   await sendMessage(emulator, { To: "whatsapp:+15551239999", ContentSid: `HX${"d4".repeat(16)}`, ContentVariables: contentVariables });
@@ -62,9 +63,10 @@ it("lists messages in the order received, filtered by recipient", async () => {
       messages: Record<string, unknown>[];
     };
     expect(listed.messages).toEqual([
-      expect.objectContaining({ to: "whatsapp:+15551239999", body: "first", contentSid: null, status: "queued" }),
+      expect.objectContaining({ to: "whatsapp:+15551239999", body: "first", contentSid: null, status: "queued", buttons: [], media: [] }),
       expect.objectContaining({
-        body: "",
+        body: "Hello, a result is waiting",
+        buttons: [],
         contentSid: `HX${"d4".repeat(16)}`,
         contentVariables: { 1: "a result is waiting" },
         errorCode: null,

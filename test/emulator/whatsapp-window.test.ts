@@ -1,7 +1,7 @@
 // WhatsApp's 24-hour window: free-form text to a user silent for over 24 h fails with 63016; templates still go.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/server";
-import { postJson, sendMessage, startEmulator, startReceiver } from "./helpers";
+import { createContent, postJson, seedApprovedTemplate, sendMessage, startEmulator, startReceiver } from "./helpers";
 
 const HOUR = 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 5, 1, 9, 0, 0);
@@ -47,12 +47,20 @@ it("fails free-form text outside the window with a signed 63016 callback", async
   expect(receiver.posts).toHaveLength(1);
 });
 
-it("delivers a template (ContentSid) outside the window", async () => {
+it("delivers an approved template (ContentSid) outside the window", async () => {
   await lastWrote(NOW - 72 * HOUR);
+  await seedApprovedTemplate(emulator, `HX${"e5".repeat(16)}`);
   const sid = await send({ ContentSid: `HX${"e5".repeat(16)}`, ContentVariables: JSON.stringify({ 1: "standup" }) });
   const posts = await receiver.waitFor(3);
   expect(posts.map((p) => p.form.MessageStatus)).toEqual(["sent", "delivered", "read"]);
   await expect.poll(() => stored(sid)).toMatchObject({ status: "read", errorCode: null });
+});
+
+it("fails a quick reply that WhatsApp never approved outside the window, as free-form, with 63016", async () => {
+  await lastWrote(NOW - 25 * HOUR);
+  const sid = await send({ ContentSid: await createContent(emulator), ContentVariables: JSON.stringify({ 1: "rm -rf build" }) });
+  const [post] = await receiver.waitFor(1);
+  expect(post?.form).toMatchObject({ MessageSid: sid, MessageStatus: "failed", ErrorCode: "63016" });
 });
 
 it.each([

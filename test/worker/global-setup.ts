@@ -3,7 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { startTwilioEmulator } from "../../emulator/server";
 import { startVmStandIn } from "../stand-ins/vm-stand-in";
-import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_VM_TOKEN } from "./test-env";
+import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_TEMPLATE_SID, TEST_VM_TOKEN } from "./test-env";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,7 +13,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const twilio = await startTwilioEmulator({ port: 0, accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, statusCallbacks: false });
+  // The approved "a result is waiting" template the worker-template project sends, known to the emulator as Twilio would know it.
+  const template = { sid: TEST_TEMPLATE_SID, approved: true, language: "en", types: { "twilio/text": { body: "You have {{1}}. Reply to see it." } } };
+  const twilio = await startTwilioEmulator({ port: 0, accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, statusCallbacks: false, contents: [template] });
   const vm = await startVmStandIn({ token: TEST_VM_TOKEN, port: 0, heartbeatMs: 500 });
   project.provide("twilioBase", twilio.url);
   project.provide("vmUrl", vm.url);
