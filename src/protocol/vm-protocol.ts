@@ -20,6 +20,8 @@ export const VM_ROUTES = {
    * "+" of an E.164 number would read as a space.
    */
   workspace: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}?userId=${encodeURIComponent(userId)}`,
+  /** `GET`: the rules "always" answers remembered in one workspace; `DELETE`: removes them. */
+  approvalRules: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/approval-rules?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */
@@ -306,6 +308,18 @@ export type WorkspaceError = z.infer<typeof WorkspaceErrorSchema>;
 /** `DELETE /v1/workspaces/:workspace?userId=…`: 200. */
 export const WorkspaceDeletedSchema = z.object({ workspace: WorkspaceIdSchema, deleted: z.literal(true) });
 export type WorkspaceDeleted = z.infer<typeof WorkspaceDeletedSchema>;
+
+/**
+ * `GET /v1/workspaces/:workspace/approval-rules?userId=…` (`VM_ROUTES.approvalRules`): 200, the
+ * workspace's allow rules (Claude Code's `permissions.allow` in `.claude/settings.local.json`: the
+ * "always" answers, and any rule put there by other means), in the file's order. 404 `unknown_workspace`.
+ */
+export const ApprovalRulesSchema = z.object({ workspace: WorkspaceIdSchema, rules: z.array(z.string()) });
+export type ApprovalRules = z.infer<typeof ApprovalRulesSchema>;
+
+/** `DELETE` of the same path: 200, every allow rule removed (the rest of the file kept). 404 `unknown_workspace`. */
+export const ApprovalRulesRemovedSchema = z.object({ workspace: WorkspaceIdSchema, removed: z.array(z.string()) });
+export type ApprovalRulesRemoved = z.infer<typeof ApprovalRulesRemovedSchema>;
 
 /** Error bodies of the VM's 4xx answers. */
 export const VmErrorBodySchema = z.object({

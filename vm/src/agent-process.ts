@@ -2,6 +2,7 @@
 // after `done` it waits for the next message of the same session instead of exiting.
 import { randomUUID } from "node:crypto";
 import type { InputMessage } from "../../src/protocol/vm-protocol";
+import type { AgentIds } from "./core/agent-ids";
 import { spawnCli, type CliExit, type CliProcess } from "./cli-process";
 import { parseCliLine } from "./core/cli-signals";
 import { cliArgs, cliEnv, optionsFingerprint, type CliOptions } from "./core/cli-command";
@@ -18,6 +19,8 @@ export type AgentProcess = {
   sessionId: string | null;
   run: Run | null;
   stopping: boolean;
+  /** Takes no more runs: it exits after the current one (its workspace's settings changed). */
+  retired: boolean;
   warmTimer: ReturnType<typeof setTimeout> | null;
   /** Kept warm by the relay's `keepWarmMs` (deep mode) until then: the VM does not go idle before. */
   holdUntil: number;
@@ -26,6 +29,8 @@ export type AgentProcess = {
 export type SpawnAgentInput = {
   bin: string;
   paths: UserPaths;
+  /** The user's own OS user, or null: the server's. */
+  ids: AgentIds | null;
   /** The workspace's directory, inside `paths.root`. */
   cwd: string;
   /** The run's own variables (its git identity). */
@@ -52,6 +57,7 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
     bin: input.bin,
     args: cliArgs(input.options, input.sessionId, input.mcpConfigPath),
     cwd: input.cwd,
+    ids: input.ids,
     env: cliEnv({
       inherited: { PATH: process.env.PATH, LANG: process.env.LANG, TZ: process.env.TZ },
       home: input.paths.home,
@@ -79,6 +85,7 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
     sessionId: input.sessionId,
     run: null,
     stopping: false,
+    retired: false,
     warmTimer: null,
     holdUntil: 0,
   };

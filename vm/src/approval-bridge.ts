@@ -9,7 +9,7 @@ import type { ApprovalAsk } from "./core/relay-tool-wire";
 import type { ApprovalAnswerRequest } from "../../src/protocol/vm-protocol";
 import type { Run } from "./run";
 
-type Pending = { toolName: string; cwd: string; settle: (verdict: ApprovalVerdict) => void };
+type Pending = { toolName: string; userKey: string; cwd: string; settle: (verdict: ApprovalVerdict) => void };
 /** A request of a run: waiting, or settled (answered, timed out, denied at the run's end). */
 type Entry = Pending | "settled";
 
@@ -21,8 +21,8 @@ const SETTLED_KEPT_MS = 10 * 60_000;
 export function createApprovalBridge(options: {
   /** Values no event may carry (VM_TOKEN, pass-through secrets, git credentials). */
   secrets: readonly string[];
-  /** Writes a remembered rule to the workspace's settings before the action goes ahead. */
-  rememberRule: (cwd: string, rule: string) => void;
+  /** Writes a remembered rule to the workspace's settings (as its user) before the action goes ahead. */
+  rememberRule: (where: { userKey: string; cwd: string }, rule: string) => void;
 }) {
   const byRun = new Map<string, Map<string, Entry>>();
 
@@ -49,7 +49,7 @@ export function createApprovalBridge(options: {
           () => settle({ behavior: "deny", message: `Not approved in time: the user did not answer within ${minutes}, so this was not done. Ask again if it is still needed.` }),
           timeoutMs,
         );
-        const pending: Pending = { toolName: ask.tool_name, cwd: run.cwd, settle: (verdict) => settle(verdict) };
+        const pending: Pending = { toolName: ask.tool_name, userKey: run.userKey, cwd: run.cwd, settle: (verdict) => settle(verdict) };
         const settle = (verdict: ApprovalVerdict) => {
           if (entries.get(requestId) !== pending) return;
           entries.set(requestId, "settled");
@@ -76,7 +76,7 @@ export function createApprovalBridge(options: {
       }
       const rule = answer.remember === undefined ? undefined : parsePermissionRule(answer.remember);
       if (rule === null || (rule && rule.toolName !== entry.toolName)) return "rule_mismatch";
-      if (rule && answer.remember) options.rememberRule(entry.cwd, answer.remember);
+      if (rule && answer.remember) options.rememberRule(entry, answer.remember);
       entry.settle(rule ? { behavior: "allow", rule } : { behavior: "allow" });
       return "applied";
     },

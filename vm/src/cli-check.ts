@@ -16,7 +16,8 @@ export type CliCheck = {
 
 const VERSION_TIMEOUT_MS = 30_000;
 
-export function startCliCheck(config: VmConfig, secrets: readonly string[], timeoutMs = VERSION_TIMEOUT_MS): CliCheck {
+/** `cliUid`: the uid runs' CLIs run as; null when each user's runs as a uid of its own (never root). */
+export function startCliCheck(config: VmConfig, secrets: readonly string[], cliUid: number | null, timeoutMs = VERSION_TIMEOUT_MS): CliCheck {
   const cli = spawnCli({
     bin: config.claudeBin,
     args: ["--version"],
@@ -42,7 +43,7 @@ export function startCliCheck(config: VmConfig, secrets: readonly string[], time
     clearTimeout(timer);
     const problem = startupProblem({
       version: { bin: config.claudeBin, ...exit, timedOut },
-      uid: process.getuid?.() ?? null,
+      uid: cliUid,
       isSandbox: config.cliEnv.IS_SANDBOX,
     });
     return problem && { ...problem, message: redactSecrets(problem.message, secrets) };

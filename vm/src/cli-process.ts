@@ -2,6 +2,8 @@
 // stdout split into capped lines, stderr kept as a short tail, stopped by signalling the group.
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { spawnIdsOf } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
 import { createLineSplitter } from "./core/line-splitter";
 
 export type CliExit = {
@@ -20,6 +22,8 @@ export type CliProcessOptions = {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** The OS user it runs as (and so every process it starts); null: the server's own. */
+  ids?: AgentIds | null;
   maxLineBytes: number;
   onLine: (line: string, readAt: number) => void;
 };
@@ -43,6 +47,7 @@ export function spawnCli(options: CliProcessOptions): CliProcess {
   const child = spawn(options.bin, options.args, {
     cwd: options.cwd,
     env: options.env,
+    ...spawnIdsOf(options.ids ?? null),
     stdio: ["pipe", "pipe", "pipe"],
     // Its own process group, so a stop reaches the tools it started too.
     detached: true,

@@ -34,6 +34,13 @@ export const VmConfigSchema = z.object({
   githubToken: z.string().trim().min(1).optional(),
   /** Other hosts, in git's credential-store format (one `https://user:secret@host` per line). */
   gitCredentials: z.string().optional(),
+  /**
+   * `auto`: as root, each user's agent runs as a uid of its own (not root: as the server, and it
+   * says so at start); `off`: every agent runs as the server's user, root included.
+   */
+  agentUids: z.enum(["auto", "off"]).default("auto"),
+  /** Where to name agent uids in `passwd` and `group` (the image: /etc; ssh needs it), or null. */
+  agentAccountsDir: z.string().min(1).nullable().default(null),
   /** Tests only: also clone from absolute local paths and file:// URLs. */
   allowLocalClones: z.boolean().default(false),
   /** A clone still running after this long is stopped (`timeout`). */
@@ -73,6 +80,8 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     allowLocalClones: env.ALLOW_LOCAL_CLONES === undefined ? undefined : env.ALLOW_LOCAL_CLONES === "1",
     cloneTimeoutMs: env.CLONE_TIMEOUT_MS,
     cloneMaxMb: env.CLONE_MAX_MB,
+    agentUids: env.AGENT_UIDS,
+    agentAccountsDir: env.AGENT_PASSWD === "1" ? "/etc" : undefined,
   };
   for (const key of Object.keys(input)) if (input[key] === undefined || input[key] === "") delete input[key];
   if (input.vmToken === undefined) input.vmToken = "";

@@ -5,6 +5,8 @@ import { execFile, spawn } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { CloneFailureReason } from "../../src/protocol/vm-protocol";
+import { spawnIdsOf } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
 import { cloneFailureOf } from "./core/clone-errors";
 import { allowedProtocols, cloneConfigArgs, type CloneSource } from "./core/clone-policy";
 import { credentialHelperOf } from "./core/git-credentials";
@@ -16,8 +18,16 @@ export type CloneInput = {
   target: string;
   /** The user's HOME (ssh's known_hosts); none of its git config is read. */
   home: string;
+  /** git runs as the user it clones for (null: as the server). */
+  ids: AgentIds | null;
   credentialsFile: string | null;
   allowLocal: boolean;
+  /**
+   * With local clones, a global git config trusting every repository's owner: git run as the
+   * user's own uid refuses a local source another uid owns ("dubious ownership"), and git 2.39
+   * takes `safe.directory` from the global or system config only, never from `-c`.
+   */
+  localClonesConfig?: string | null;
   timeoutMs: number;
   maxBytes: number;
   /** The VM is shutting down: stop the clone (`failed`). */
@@ -75,7 +85,8 @@ async function bytesUnder(dir: string): Promise<number> {
 export function runClone(input: CloneInput): Promise<CloneOutcome> {
   return new Promise((resolve) => {
     const child = spawn("git", cloneArgs(input), {
-      env: gitEnv(input.home, input.allowLocal),
+      env: { ...gitEnv(input.home, input.allowLocal), ...(input.allowLocal && input.localClonesConfig ? { GIT_CONFIG_GLOBAL: input.localClonesConfig } : {}) },
+      ...spawnIdsOf(input.ids),
       stdio: ["ignore", "ignore", "pipe"],
       detached: true,
     });
@@ -126,26 +137,26 @@ export function runClone(input: CloneInput): Promise<CloneOutcome> {
   });
 }
 
-/** Reads a checkout the VM may not own (a later per-user uid): `safe.directory`, no config read. */
-function git(dir: string, args: string[]): Promise<{ code: number; stdout: string }> {
+/** Reads a checkout as its user (`safe.directory` for the server's own reads), no config read. */
+function git(dir: string, ids: AgentIds | null, args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
     const argv = ["-c", "safe.directory=*", "-C", dir, ...args];
-    execFile("git", argv, { env: gitEnv(dir, false), maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
+    execFile("git", argv, { env: gitEnv(dir, false), ...spawnIdsOf(ids), maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout });
     });
   });
 }
 
 /** What a workspace holds: its checked-out branch (null when detached, or not a repository) and tracked files. */
-export async function describeCheckout(dir: string): Promise<{ branch: string | null; files: number; origin: string | null }> {
+export async function describeCheckout(dir: string, ids: AgentIds | null): Promise<{ branch: string | null; files: number; origin: string | null }> {
   // Only a repository of its own: rev-parse would also find one in a parent directory.
-  const top = await git(dir, ["rev-parse", "--show-toplevel"]);
+  const top = await git(dir, ids, ["rev-parse", "--show-toplevel"]);
   const own = top.code === 0 && top.stdout.trim() === (await realpath(dir).catch(() => dir));
   if (!own) return { branch: null, files: 0, origin: null };
   const [branch, files, origin] = await Promise.all([
-    git(dir, ["symbolic-ref", "--short", "-q", "HEAD"]),
-    git(dir, ["ls-files", "-z"]),
-    git(dir, ["remote", "get-url", "origin"]),
+    git(dir, ids, ["symbolic-ref", "--short", "-q", "HEAD"]),
+    git(dir, ids, ["ls-files", "-z"]),
+    git(dir, ids, ["remote", "get-url", "origin"]),
   ]);
   return {
     branch: branch.code === 0 ? branch.stdout.trim() || null : null,

@@ -5,6 +5,8 @@ import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { asUser } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
 import { APPROVAL_ROUTE, MCP_SERVER_NAME, TOOL_CALL_ROUTE, type McpServerEnv } from "./core/relay-tool-wire";
 import type { Run } from "./run";
 import type { ToolBridge } from "./tool-bridge";
@@ -29,10 +31,11 @@ export function relayMcpCommand(moduleUrl: string = import.meta.url): { command:
 }
 
 /**
- * Writes the config into the user's private temp directory (mode 600) rather than onto the
- * command line, where every `ps` would show the secret. Returns its path and a cleanup.
+ * Writes the config into the user's private temp directory (mode 600, as the user, whose CLI
+ * reads it) rather than onto the command line, where every `ps` would show the secret. Returns
+ * its path and a cleanup.
  */
-export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv, callTimeoutMs?: number): { path: string; remove(): void } {
+export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv, callTimeoutMs?: number, ids: AgentIds | null = null): { path: string; remove(): void } {
   const path = resolveInside(tmpDir, `relay-mcp-${randomBytes(6).toString("hex")}.json`);
   // Every value a string, as an environment is; unset ones left out.
   const strings = Object.fromEntries(
@@ -43,12 +46,14 @@ export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv, callTimeo
   // `timeout`: the CLI's own per-server limit on one tool call (its MCP_TOOL_TIMEOUT), set only
   // for approvals, which may wait far longer than a relay tool call.
   const server = { type: "stdio", ...relayMcpCommand(), env: strings, ...(callTimeoutMs ? { timeout: callTimeoutMs } : {}) };
-  writeFileSync(path, JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }), { mode: 0o600 });
-  return { path, remove: () => rmSync(path, { force: true }) };
+  asUser(ids, () => writeFileSync(path, JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }), { mode: 0o600 }));
+  return { path, remove: () => asUser(ids, () => rmSync(path, { force: true })) };
 }
 
 export type RelayToolsOffer = {
   tmpDir: string;
+  /** The user's own OS user, who writes and reads the config; null: the server's. */
+  ids: AgentIds | null;
   /** The VM server's own base URL on loopback (`http://127.0.0.1:<port>`). */
   vmUrl: string;
   timeoutMs: number;
@@ -71,7 +76,7 @@ export function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): { m
     ...(offer.approvalTimeoutMs !== null
       ? { RELAY_APPROVAL_URL: `${offer.vmUrl}${APPROVAL_ROUTE}`, RELAY_APPROVAL_TIMEOUT_MS: offer.approvalTimeoutMs + CHILD_TIMEOUT_MARGIN_MS }
       : {}),
-  }, offer.approvalTimeoutMs === null ? undefined : Math.max(offer.approvalTimeoutMs, offer.timeoutMs) + 2 * CHILD_TIMEOUT_MARGIN_MS);
+  }, offer.approvalTimeoutMs === null ? undefined : Math.max(offer.approvalTimeoutMs, offer.timeoutMs) + 2 * CHILD_TIMEOUT_MARGIN_MS, offer.ids);
   return {
     mcpConfigPath: config.path,
     release() {

@@ -2,6 +2,8 @@
 // of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
 import type { GitIdentity, InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol";
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
+import type { AgentUsers } from "./agent-users";
+import type { AgentIds } from "./core/agent-ids";
 import type { CliExit } from "./cli-process";
 import { needsRelayMcp, optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "./core/cli-command";
 import { misconfigurationOf, observationOf, redactSecrets, secretsOf, type ProblemObservation } from "./core/config-problem";
@@ -26,8 +28,10 @@ export type ManagerDeps = {
   vmUrl: () => string;
   /** What each finished run says about the VM's configuration (for /health and the log). */
   observe?: (seen: ProblemObservation) => void;
-  /** Writes the user's git config and gh's hosts file before an agent process starts. */
-  prepareHome?: (home: string, identity: GitIdentity | undefined) => void;
+  /** Who each user's agent runs as. */
+  users: Pick<AgentUsers, "idsOf">;
+  /** Writes the user's git config and gh's hosts file (as that user) before an agent process starts. */
+  prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined) => void;
   /** Extra values no message may carry (the operator's git credentials). */
   secrets?: readonly string[];
 };
@@ -77,7 +81,7 @@ export function createRunManager(deps: ManagerDeps) {
   function afterRun(agent: AgentProcess, run: Run, keepWarmMs: number | undefined): void {
     if (agent.run === run) agent.run = null;
     if (agent.stopping || !agent.cli.isAlive()) return;
-    const warmMs = keepWarmMs ?? config.warmSessionMs;
+    const warmMs = agent.retired ? 0 : (keepWarmMs ?? config.warmSessionMs);
     if (shuttingDown || warmMs === 0) {
       // Stdin closed: the CLI exits by itself; it can take no new run in the meantime.
       agent.stopping = true;
@@ -89,13 +93,14 @@ export function createRunManager(deps: ManagerDeps) {
     agent.warmTimer = setTimeout(() => void stop(agent), warmMs);
   }
 
-  function newAgent(paths: UserPaths, cwd: string, request: StartRunRequest): AgentProcess {
+  function newAgent(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): AgentProcess {
     let self: AgentProcess | null = null;
     // The secret speaks for this process's current run only, so a call never reaches another run.
     const { options } = request;
     const tools = needsRelayMcp(options)
       ? offerRelayTools(deps.tools, {
           tmpDir: paths.tmp,
+          ids,
           vmUrl: deps.vmUrl(),
           timeoutMs: config.toolCallTimeoutMs,
           schedules: options.scheduleTools,
@@ -103,10 +108,11 @@ export function createRunManager(deps: ManagerDeps) {
           currentRun: () => self?.run ?? null,
         })
       : null;
-    deps.prepareHome?.(paths.home, request.gitIdentity);
+    deps.prepareHome?.(ids, paths.home, request.gitIdentity);
     const agent = spawnAgent({
       bin: config.claudeBin,
       paths,
+      ids,
       cwd,
       runEnv: gitIdentityEnv(request.gitIdentity),
       options: request.options,
@@ -156,13 +162,14 @@ export function createRunManager(deps: ManagerDeps) {
   }
 
   async function launch(run: Run, request: StartRunRequest, paths: UserPaths): Promise<void> {
-    ensureUserDirs(paths, run.cwd);
+    const ids = deps.users.idsOf(paths.key);
+    ensureUserDirs(paths, run.cwd, ids);
     const limits = [request.options.timeLimitMs, config.runTimeLimitMs].filter((n): n is number => !!n && n > 0);
     const timeLimitMs = limits.length > 0 ? Math.min(...limits) : 0;
     const current = agentByUser.get(paths.key);
     // A warm process belongs to one workspace and one session: any other run replaces it.
     const warm =
-      current && !current.run && !current.stopping && current.cli.isAlive() && request.sessionId !== null &&
+      current && !current.run && !current.stopping && !current.retired && current.cli.isAlive() && request.sessionId !== null &&
       current.cwd === run.cwd && current.sessionId === request.sessionId &&
       current.fingerprint === optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity));
     if (current && warm) return attach(current, run, request, timeLimitMs);
@@ -173,7 +180,7 @@ export function createRunManager(deps: ManagerDeps) {
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
     if (run.isFinished()) return;
-    const agent = newAgent(paths, run.cwd, request);
+    const agent = newAgent(paths, ids, run.cwd, request);
     deps.onTiming?.(run.id, "spawned", agent.cli.spawnedAt);
     attach(agent, run, request, timeLimitMs);
   }
@@ -255,6 +262,16 @@ export function createRunManager(deps: ManagerDeps) {
       const inDir = [...alive].filter((agent) => agent.userKey === userKey && agent.cwd === dir);
       await Promise.all(inDir.map(stop));
       return () => void lockedDirs.delete(dir);
+    },
+
+    /**
+     * The processes of a workspace whose settings changed under them (forgotten rules they hold
+     * for their session): idle ones stop now, a live one exits after its run instead of staying warm.
+     */
+    async retireProcessesIn(userKey: string, dir: string): Promise<void> {
+      const inDir = [...alive].filter((agent) => agent.userKey === userKey && agent.cwd === dir);
+      for (const agent of inDir) agent.retired = true;
+      await Promise.all(inDir.filter((agent) => !agent.run).map(stop));
     },
 
     /** The latest time a deep-mode warm process holds the VM up until (0: none). */

@@ -1,11 +1,12 @@
 // Starts the agent VM in this process: `startVmServer(config)` for `npm run vm`, the local
 // stack and tests. Closes runs left open by a previous process, then serves until closed or idle.
 import { createAdaptorServer } from "@hono/node-server";
-import { mkdirSync } from "node:fs";
+
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { GitIdentity, VmRunEvent } from "../../src/protocol/vm-protocol";
+import type { VmRunEvent } from "../../src/protocol/vm-protocol";
+import { asUser } from "./as-user";
 import { startCliCheck } from "./cli-check";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
@@ -18,6 +19,7 @@ import { createApprovalBridge } from "./approval-bridge";
 import { rememberAllowRule } from "./project-settings";
 import { credentialLinesOf } from "./core/git-credentials";
 import { prepareGitHome, writeCredentialsFile } from "./git-setup";
+import { openUsers } from "./user-isolation";
 import { createWorkspaces } from "./workspaces";
 
 export type VmServer = {
@@ -46,7 +48,7 @@ const COMPACT_AFTER_QUIET_MS = 1_000;
 
 export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): Promise<VmServer> {
   const config = VmConfigSchema.parse(input);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const users = openUsers(config.dataDir, config);
   const log = openRunLog(config.dataDir);
   const reopened = log.closeDangling("the VM restarted while the run was live");
   if (reopened.length > 0) console.log(`vm: closed ${reopened.length} run(s) left live by the previous process`);
@@ -70,13 +72,12 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   // The operator's git credentials: one file on the volume, reached through each user's git config.
   const credentials = credentialLinesOf(config);
   if (credentials.skipped > 0) console.warn(`vm: GIT_CREDENTIALS: ${credentials.skipped} line(s) skipped (each must be https://user:secret@host)`);
-  const credentialsFile = writeCredentialsFile(config.dataDir, credentials.lines);
-  const prepareHome = (home: string, identity?: GitIdentity) => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken });
+  const credentialsFile = writeCredentialsFile(config.dataDir, credentials.lines, users.isolated);
 
   const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
   const approvals = createApprovalBridge({
     secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
-    rememberRule: rememberAllowRule,
+    rememberRule: ({ userKey, cwd }, rule) => rememberAllowRule(users.idsOf(userKey), cwd, rule),
   });
   let vmUrl = "";
   const manager = createRunManager({
@@ -87,10 +88,11 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     tools,
     vmUrl: () => vmUrl,
     observe,
-    prepareHome,
+    users,
+    prepareHome: (ids, home, identity) => asUser(ids, () => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken })),
     secrets: credentials.secrets,
   });
-  const workspaces = createWorkspaces({ config, manager, credentialsFile, secrets: credentials.secrets });
+  const workspaces = createWorkspaces({ config, manager, users, credentialsFile, secrets: credentials.secrets });
   const app = createVmApp({
     vmToken: config.vmToken,
     manager,
@@ -138,7 +140,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   };
 
   // After listen, not awaited: the check never delays the start. A run may find a problem first.
-  const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets]);
+  const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets], users.isolated ? null : (process.getuid?.() ?? null));
   void check.result.then((found) => found && !closing && observe({ type: "found", problem: found }));
 
   let compactedAt = 0;

@@ -1,9 +1,11 @@
 // Where a user's HOME, workspaces and temp files live, and where run logs go: every path is
 // built from a hash or a checked id and verified to stay inside DATA_DIR, whatever the input.
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { chownSync, existsSync, mkdirSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../src/protocol/vm-protocol";
+import { asUser } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
 
 /** `workspace`: the "main" workspace, the one directory every user had before conversations. */
 export type UserPaths = { key: string; root: string; home: string; workspace: string; tmp: string };
@@ -27,7 +29,11 @@ export function resolveInside(root: string, ...segments: string[]): string {
 }
 
 export function userPathsOf(dataDir: string, userId: string): UserPaths {
-  const key = userKeyOf(userId);
+  return userPathsOfKey(dataDir, userKeyOf(userId));
+}
+
+export function userPathsOfKey(dataDir: string, key: string): UserPaths {
+  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`not a user key: ${JSON.stringify(key)}`);
   const root = resolveInside(dataDir, "users", key);
   return {
     key,
@@ -49,9 +55,22 @@ export function workspaceDirOf(paths: UserPaths, workspace: string): string {
   return resolveInside(paths.root, "workspaces", workspace);
 }
 
-/** Creates a user's HOME and temp directory and one workspace (all owner-only) on first use. */
-export function ensureUserDirs(paths: UserPaths, workspaceDir: string = paths.workspace): void {
-  for (const dir of [paths.home, paths.tmp, workspaceDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+/**
+ * Creates a user's HOME and temp directory and one workspace (all owner-only) on first use. The
+ * user's root is made by the server (in `users/`, which only the server writes) and given to the
+ * user; everything inside it is made as the user.
+ */
+export function ensureUserDirs(paths: UserPaths, workspaceDir: string = paths.workspace, ids: AgentIds | null = null): void {
+  if (!existsSync(paths.root)) {
+    const users = dirname(paths.root);
+    // Passed through (not listed) by agents of their own uids on the way to their own tree.
+    if (!existsSync(users)) mkdirSync(users, { recursive: true, mode: ids ? 0o711 : 0o700 });
+    mkdirSync(paths.root, { mode: 0o700 });
+    if (ids) chownSync(paths.root, ids.uid, ids.gid);
+  }
+  asUser(ids, () => {
+    for (const dir of [paths.home, paths.tmp, workspaceDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  });
 }
 
 export function isRunId(runId: string): boolean {

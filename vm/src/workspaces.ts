@@ -2,15 +2,18 @@
 // staging directory that is renamed into place only once complete, so a failed, stopped or
 // interrupted clone leaves nothing where the workspace would be.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { chmodSync, existsSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
 import { cloneFailureMessage } from "./core/clone-errors";
 import { checkBranch, checkCloneUrl, type CloneSource } from "./core/clone-policy";
 import { redactSecrets } from "./core/config-problem";
 import type { VmConfig } from "./config";
+import type { AgentIds } from "./core/agent-ids";
 import { describeCheckout, runClone } from "./git-clone";
+import { clearAllowRules, readAllowRules } from "./project-settings";
+import type { AgentUsers } from "./agent-users";
+import { asUser, removeTreeAs } from "./as-user";
 import type { RunManager } from "./run-manager";
 import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf } from "./user-paths";
 
@@ -19,7 +22,9 @@ export type DeleteResult = "deleted" | "unknown_workspace" | "busy";
 
 export type WorkspaceDeps = {
   config: Pick<VmConfig, "dataDir" | "allowLocalClones" | "cloneTimeoutMs" | "cloneMaxMb">;
-  manager: Pick<RunManager, "lockWorkspace">;
+  manager: Pick<RunManager, "lockWorkspace" | "retireProcessesIn">;
+  /** Who each user's agent runs as: its clones, reads and deletes run as that user too. */
+  users: Pick<AgentUsers, "idsOf">;
   credentialsFile: string | null;
   /** Values a log line must never carry. */
   secrets: readonly string[];
@@ -27,20 +32,29 @@ export type WorkspaceDeps = {
 
 const STAGING_PREFIX = ".clone-";
 
-/** Staging directories a previous process left behind (it stopped mid-clone). */
-function sweepStaging(dataDir: string): void {
-  const users = join(dataDir, "users");
-  if (!existsSync(users)) return;
-  for (const key of readdirSync(users)) {
-    const root = join(users, key);
+/** Staging directories a previous process left behind (it stopped mid-clone), removed as their users. */
+function sweepStaging(dataDir: string, users: Pick<AgentUsers, "idsOf">): void {
+  const usersDir = join(dataDir, "users");
+  if (!existsSync(usersDir)) return;
+  for (const key of readdirSync(usersDir)) {
+    if (!/^[0-9a-f]{64}$/.test(key)) continue;
+    const root = join(usersDir, key);
+    const ids = users.idsOf(key);
     let names: string[] = [];
     try {
-      names = readdirSync(root);
+      names = asUser(ids, () => readdirSync(root));
     } catch {
       continue;
     }
-    for (const name of names) if (name.startsWith(STAGING_PREFIX)) rmSync(join(root, name), { recursive: true, force: true });
+    for (const name of names) if (name.startsWith(STAGING_PREFIX)) void removeTreeAs(ids, join(root, name));
   }
+}
+
+/** The server's (an agent must not be able to change another's clone), readable by all; tests only. */
+function writeLocalClonesConfig(dataDir: string): string {
+  const path = resolveInside(dataDir, ".local-clones.gitconfig");
+  writeFileSync(path, "[safe]\n\tdirectory = *\n", { mode: 0o644 });
+  return path;
 }
 
 export function createWorkspaces(deps: WorkspaceDeps) {
@@ -49,15 +63,16 @@ export function createWorkspaces(deps: WorkspaceDeps) {
   /** Clones under way, by target directory: a repeated request (a relay retry) joins its clone. */
   const cloning = new Map<string, { url: string; branch: string | undefined; result: Promise<CreateResult> }>();
   const closing = new AbortController();
-  sweepStaging(config.dataDir);
+  sweepStaging(config.dataDir, deps.users);
+  const localClonesConfig = config.allowLocalClones ? writeLocalClonesConfig(config.dataDir) : null;
 
   function failure(reason: CloneFailureReason, why?: string): CreateResult {
     const status = reason === "url_refused" ? 400 : reason === "exists" ? 409 : 422;
     return { status, body: { error: "clone_failed", reason, message: cloneFailureMessage(reason, limits, why) } };
   }
 
-  async function describe(workspace: string, dir: string, startedAt: number, status: 200 | 201): Promise<CreateResult> {
-    const { branch, files } = await describeCheckout(dir);
+  async function describe(workspace: string, dir: string, ids: AgentIds | null, startedAt: number, status: 200 | 201): Promise<CreateResult> {
+    const { branch, files } = await describeCheckout(dir, ids);
     return { status, body: { workspace, branch, files, ms: Math.round(performance.now() - startedAt) } };
   }
 
@@ -65,25 +80,28 @@ export function createWorkspaces(deps: WorkspaceDeps) {
 
   async function clone(request: CloneRequest, source: CloneSource, startedAt: number): Promise<CreateResult> {
     const paths = userPathsOf(config.dataDir, request.userId);
+    const ids = deps.users.idsOf(paths.key);
     const dir = workspaceDirOf(paths, request.workspace);
-    if (existsSync(dir) && (await readdir(dir)).length > 0) {
+    if (asUser(ids, () => existsSync(dir) && readdirSync(dir).length > 0)) {
       // Already cloned from the same URL (a retried request whose answer was lost): the same answer.
-      const held = await describeCheckout(dir);
+      const held = await describeCheckout(dir, ids);
       const same = held.origin === request.clone.url && (!request.clone.branch || held.branch === request.clone.branch);
-      return same ? describe(request.workspace, dir, startedAt, 200) : failure("exists");
+      return same ? describe(request.workspace, dir, ids, startedAt, 200) : failure("exists");
     }
     const release = await deps.manager.lockWorkspace(paths.key, dir);
     if (!release) return failure("exists");
     const staging = resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
     try {
-      ensureUserDirs(paths, dirname(dir));
+      ensureUserDirs(paths, dirname(dir), ids);
       const outcome = await runClone({
         source,
         branch: request.clone.branch,
         target: staging,
         home: paths.home,
+        ids,
         credentialsFile: deps.credentialsFile,
         allowLocal: config.allowLocalClones,
+        localClonesConfig,
         timeoutMs: config.cloneTimeoutMs,
         maxBytes: config.cloneMaxMb * 1024 * 1024,
         signal: closing.signal,
@@ -93,16 +111,18 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         console.warn(`vm: clone failed (${outcome.reason}): ${redactSecrets(said, deps.secrets).slice(0, 300)}`);
         return failure(outcome.reason);
       }
-      await chmod(staging, 0o700);
       try {
         // Replaces an empty directory (a "main" that never held anything); never a full one.
-        await rename(staging, dir);
+        asUser(ids, () => {
+          chmodSync(staging, 0o700);
+          renameSync(staging, dir);
+        });
       } catch {
         return failure("exists");
       }
-      return describe(request.workspace, dir, startedAt, 201);
+      return describe(request.workspace, dir, ids, startedAt, 201);
     } finally {
-      await rm(staging, { recursive: true, force: true });
+      await removeTreeAs(ids, staging);
       release();
     }
   }
@@ -122,11 +142,11 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const startedAt = performance.now();
       if (!request.clone) {
         const paths = userPathsOf(config.dataDir, request.userId);
+        const ids = deps.users.idsOf(paths.key);
         const dir = workspaceDirOf(paths, request.workspace);
-        const existed = existsSync(dir);
-        await mkdir(dir, { recursive: true, mode: 0o700 });
-        ensureUserDirs(paths, dir);
-        return describe(request.workspace, dir, startedAt, existed ? 200 : 201);
+        const existed = asUser(ids, () => existsSync(dir));
+        ensureUserDirs(paths, dir, ids);
+        return describe(request.workspace, dir, ids, startedAt, existed ? 200 : 201);
       }
       // Refused before anything else, with the policy's reason.
       const source = checkCloneUrl(request.clone.url, config.allowLocalClones);
@@ -141,15 +161,38 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       return result;
     },
 
+    /** The workspace's allow rules ("always" answers); null when there is no such workspace. */
+    approvalRules(userId: string, workspace: string): string[] | null {
+      const paths = userPathsOf(config.dataDir, userId);
+      const ids = deps.users.idsOf(paths.key);
+      const dir = workspaceDirOf(paths, workspace);
+      return asUser(ids, () => existsSync(dir)) ? readAllowRules(ids, dir) : null;
+    },
+
+    /**
+     * Removes them; null when there is no such workspace. A process that was told a rule keeps it
+     * for its session, so those idle there stop now and a live one is not kept warm after its run.
+     */
+    async forgetApprovalRules(userId: string, workspace: string): Promise<string[] | null> {
+      const paths = userPathsOf(config.dataDir, userId);
+      const ids = deps.users.idsOf(paths.key);
+      const dir = workspaceDirOf(paths, workspace);
+      if (!asUser(ids, () => existsSync(dir))) return null;
+      const removed = clearAllowRules(ids, dir);
+      await deps.manager.retireProcessesIn(paths.key, dir);
+      return removed;
+    },
+
     /** `DELETE /v1/workspaces/:workspace`: that directory and nothing else. */
     async remove(userId: string, workspace: string): Promise<DeleteResult> {
       const paths = userPathsOf(config.dataDir, userId);
+      const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      if (!existsSync(dir)) return "unknown_workspace";
+      if (!asUser(ids, () => existsSync(dir))) return "unknown_workspace";
       const release = await deps.manager.lockWorkspace(paths.key, dir);
       if (!release) return "busy";
       try {
-        await rm(dir, { recursive: true, force: true });
+        await removeTreeAs(ids, dir);
       } finally {
         release();
       }

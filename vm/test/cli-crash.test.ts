@@ -8,6 +8,8 @@ import { expect, it } from "vitest";
 import { useHarness } from "./helpers/harness";
 
 const dir = mkdtempSync(join(tmpdir(), "vm-crash-"));
+// Reachable by the agents' own uids (a root VM runs the CLI as the user), as an installed CLI is.
+chmodSync(dir, 0o755);
 const crashingBin = join(dir, "claude");
 writeFileSync(
   crashingBin,

@@ -27,13 +27,17 @@ it("copies only paths that exist in the repository (context: the root)", () => {
   }
 });
 
-it("builds on Node 22 slim (bookworm), runs the bundle vm/build.mjs writes as the non-root node user", () => {
+it("builds on Node 22 slim (bookworm), runs the bundle vm/build.mjs writes as root with only the capabilities it uses", () => {
   expect(instructions.filter((l) => l.startsWith("FROM ")).every((l) => /^FROM node:22-bookworm-slim\b/.test(l))).toBe(true);
   expect(instructions).toContain("RUN node vm/build.mjs");
   expect(instructions).toContain("COPY --from=build /build/vm/dist ./dist");
   expect(instructions.at(-1)).toMatch(/^CMD \["node", (".+", )*"dist\/main\.cjs"\]$/);
   const entrypoint = readFileSync(join(ROOT, "vm/docker-entrypoint.sh"), "utf8");
-  expect(entrypoint).toMatch(/exec setpriv --reuid=node --regid=node --init-groups -- "\$@"/);
+  // Root (it hands each user's agent a uid of its own), no new privileges for anything it starts.
+  expect(entrypoint).toMatch(/^exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all,\+chown,\+dac_read_search,\+fowner,\+setuid,\+setgid,\+kill -- "\$@"$/m);
+  expect(entrypoint).toMatch(/^mount -o remount,hidepid=2 \/proc /m);
+  expect(entrypoint).not.toMatch(/--reuid/);
+  expect(imageCommand().env).toMatchObject({ AGENT_PASSWD: "1" });
   expect(statSync(join(ROOT, "vm/docker-entrypoint.sh")).mode & 0o111).not.toBe(0);
 });
 

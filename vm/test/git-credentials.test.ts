@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { userPathsOf } from "../src/user-paths";
-import { processesIn, resultsOf, useHarness } from "./helpers/harness";
+import { IS_ROOT, processesIn, resultsOf, useHarness } from "./helpers/harness";
 
 const TOKEN = "ghp_offlineTestToken0123456789";
 const PASSWORD = "s3cret-pass-0123456789";
@@ -46,10 +46,11 @@ it("gives git and gh the credentials through a helper, and the agent's environme
   expect(env).not.toContain(TOKEN);
   expect(env).not.toContain(PASSWORD);
 
-  // The files: the shared one (700/600) unchanged by `reject`, the user's own, gh's.
+  // The files: the shared one unchanged by `reject`, the user's own, gh's. The shared one is read
+  // by every agent by design: 711/644 when each agent has a uid of its own (a root VM), else 700/600.
   const file = join(h.dataDir, ".secrets", "git-credentials");
-  expect(statSync(join(h.dataDir, ".secrets")).mode & 0o777).toBe(0o700);
-  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(statSync(join(h.dataDir, ".secrets")).mode & 0o777).toBe(IS_ROOT ? 0o711 : 0o700);
+  expect(statSync(file).mode & 0o777).toBe(IS_ROOT ? 0o644 : 0o600);
   expect(readFileSync(file, "utf8")).toBe(`https://x-access-token:${TOKEN}@github.com\nhttps://alice:${PASSWORD}@git.test.example\n`);
   const hosts = join(paths.home, ".config", "gh", "hosts.yml");
   expect(statSync(hosts).mode & 0o777).toBe(0o600);

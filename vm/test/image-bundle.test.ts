@@ -63,5 +63,6 @@ it("serves a run with a relay tool call through the bundled MCP server", async (
   } finally {
     vm.child.kill("SIGTERM");
     expect((await vm.exited).code).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -8,6 +8,8 @@ import { expect, it } from "vitest";
 import { CLAUDE_BIN, healthProblem, TOKEN, useHarness } from "./helpers/harness";
 
 const dir = mkdtempSync(join(tmpdir(), "vm-misconfigured-"));
+// Reachable by the agents' own uids (a root VM runs the CLI as the user), as an installed CLI is.
+chmodSync(dir, 0o755);
 const missing = join(dir, "missing-claude");
 const notExecutable = join(dir, "claude-not-executable");
 writeFileSync(notExecutable, "#!/bin/sh\necho hi\n");

@@ -1,13 +1,14 @@
 // As root the CLI refuses bypassPermissions (the relay's mode) unless IS_SANDBOX is exactly "1".
-// The VM's startup check names this on /health before any run; a bypassPermissions run ends at
-// once with `misconfigured` from the CLI's own refusal; IS_SANDBOX=1 fixes both.
+// A root VM runs each agent as a uid of its own, so this is about AGENT_UIDS=off: the VM's
+// startup check names it on /health before any run; a bypassPermissions run ends at once with
+// `misconfigured` from the CLI's own refusal; IS_SANDBOX=1 fixes both.
 import { describe, expect, it } from "vitest";
 import { healthProblem, useHarness } from "./helpers/harness";
 
 const isRoot = process.getuid?.() === 0;
 
-describe.skipIf(!isRoot)("as root (skipped when not root: the CLI refuses bypassPermissions to root only)", () => {
-  const h = useHarness({ cliEnv: { IS_SANDBOX: "yes" } });
+describe.skipIf(!isRoot)("as root with AGENT_UIDS=off (skipped when not root: the CLI refuses bypassPermissions to root only)", () => {
+  const h = useHarness({ agentUids: "off", cliEnv: { IS_SANDBOX: "yes" } });
 
   const run = async (userId: string, permissionMode: "bypassPermissions" | "acceptEdits") => {
     const started = Date.now();

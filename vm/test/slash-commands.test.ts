@@ -27,6 +27,8 @@ it("sends a leading command alone: its arguments are not the messages after it",
 });
 
 it("runs a project's own command from .claude/commands, with its arguments", async () => {
+  // Made by the VM, so it belongs to the user's own uid; the command file is only read.
+  expect((await h.call("POST", "/v1/workspaces", { userId, workspace: "cmds" })).status).toBe(201);
   const dir = workspaceDirOf(userPathsOf(h.dataDir, userId), "cmds");
   mkdirSync(join(dir, ".claude", "commands"), { recursive: true });
   writeFileSync(join(dir, ".claude", "commands", "greet.md"), "---\ndescription: Greet someone\n---\nPlease greet $ARGUMENTS warmly.\n");

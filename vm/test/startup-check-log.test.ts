@@ -48,8 +48,9 @@ it("a missing CLAUDE_BIN: one line at start, the runs add none", async () => {
   expect(vm.output()).not.toContain(TOKEN);
 });
 
-it.skipIf(process.getuid?.() !== 0)("as root with IS_SANDBOX unset: one line at start (skipped when not root)", async () => {
-  vm = await spawnVm({ DATA_DIR: mkdtempSync(join(tmpdir(), "vm-log-")), ANTHROPIC_BASE_URL: "http://127.0.0.1:9", ANTHROPIC_API_KEY: API_KEY });
+it.skipIf(process.getuid?.() !== 0)("as root with AGENT_UIDS=off and IS_SANDBOX unset: one line at start (skipped when not root)", async () => {
+  const env = { DATA_DIR: mkdtempSync(join(tmpdir(), "vm-log-")), AGENT_UIDS: "off", ANTHROPIC_BASE_URL: "http://127.0.0.1:9", ANTHROPIC_API_KEY: API_KEY };
+  vm = await spawnVm(env);
   expect(await outputLine(vm, /configuration problem/)).toBe(
     "vm: configuration problem (root_without_sandbox): the VM runs as root with IS_SANDBOX unset: the Claude Code CLI refuses bypassPermissions (the relay's permission mode) as root unless IS_SANDBOX=1; set IS_SANDBOX=1 or run the VM as a non-root user",
   );

@@ -61,16 +61,40 @@ export function boundApprovalInput(input: Record<string, unknown>, secrets: read
   return { truncated: true };
 }
 
-/**
- * Adds an allow rule to the text of a `.claude/settings.local.json` (null: no file yet), keeping
- * everything else. Throws on a file that is not a JSON object: never overwrite what we cannot read.
- */
-export function withAllowRule(settingsText: string | null, rule: string): string {
+type Settings = { record: Record<string, unknown>; permissions: Record<string, unknown>; allow: unknown[] };
+
+/** Throws on a file that is not a JSON object: never overwrite what we cannot read. */
+function parseSettings(settingsText: string | null): Settings {
   const settings: unknown = settingsText === null || settingsText.trim() === "" ? {} : JSON.parse(settingsText);
   if (typeof settings !== "object" || settings === null || Array.isArray(settings)) throw new Error("settings.local.json is not a JSON object");
   const record = settings as Record<string, unknown>;
   const permissions = typeof record.permissions === "object" && record.permissions !== null && !Array.isArray(record.permissions) ? (record.permissions as Record<string, unknown>) : {};
-  const allow = Array.isArray(permissions.allow) ? permissions.allow : [];
-  const next = { ...record, permissions: { ...permissions, allow: allow.includes(rule) ? allow : [...allow, rule] } };
-  return `${JSON.stringify(next, null, 2)}\n`;
+  return { record, permissions, allow: Array.isArray(permissions.allow) ? permissions.allow : [] };
+}
+
+const textOf = (settings: Record<string, unknown>) => `${JSON.stringify(settings, null, 2)}\n`;
+
+/**
+ * Adds an allow rule to the text of a `.claude/settings.local.json` (null: no file yet), keeping
+ * everything else.
+ */
+export function withAllowRule(settingsText: string | null, rule: string): string {
+  const { record, permissions, allow } = parseSettings(settingsText);
+  return textOf({ ...record, permissions: { ...permissions, allow: allow.includes(rule) ? allow : [...allow, rule] } });
+}
+
+/** The allow rules of a settings file (null: no file): the "always" answers, and any other. */
+export function allowRulesOf(settingsText: string | null): string[] {
+  return parseSettings(settingsText).allow.filter((rule): rule is string => typeof rule === "string");
+}
+
+/**
+ * The settings without `permissions.allow` (every other key kept, `deny` and `ask` too) and the
+ * rules removed; `text` is null when there was nothing to remove (the file stays as it is).
+ */
+export function withoutAllowRules(settingsText: string | null): { text: string | null; removed: string[] } {
+  const { record, permissions, allow } = parseSettings(settingsText);
+  if (!("allow" in permissions)) return { text: null, removed: [] };
+  const { allow: _dropped, ...rest } = permissions;
+  return { text: textOf({ ...record, permissions: rest }), removed: allow.filter((rule): rule is string => typeof rule === "string") };
 }

@@ -2,7 +2,15 @@
 // settings file merge, and the CLI's arguments with and without approvals.
 import { describe, expect, it } from "vitest";
 import { ApprovalAnswerRequestSchema, APPROVAL_INPUT_MAX_CHARS, RunOptionsSchema } from "../../../src/protocol/vm-protocol";
-import { boundApprovalInput, formatPermissionRule, parsePermissionRule, permissionAnswerText, withAllowRule } from "../../src/core/approvals";
+import {
+  allowRulesOf,
+  boundApprovalInput,
+  formatPermissionRule,
+  parsePermissionRule,
+  permissionAnswerText,
+  withAllowRule,
+  withoutAllowRules,
+} from "../../src/core/approvals";
 import { cliArgs, optionsFingerprint, permissionModeOf } from "../../src/core/cli-command";
 
 describe("permission rules", () => {
@@ -51,6 +59,36 @@ it("adds a rule to the settings file, keeping the rest, once", () => {
   expect(withAllowRule(once, "Bash(ls:*)")).toBe(once);
   expect(() => withAllowRule("[1]", "Bash")).toThrow();
   expect(() => withAllowRule("{oops", "Bash")).toThrow();
+});
+
+describe("reading and forgetting the allow rules of a settings file", () => {
+  const cases: Array<{ name: string; text: string | null; rules: string[]; after: unknown }> = [
+    { name: "no file", text: null, rules: [], after: null },
+    { name: "an empty file", text: "", rules: [], after: null },
+    { name: "no permissions", text: JSON.stringify({ model: "x" }), rules: [], after: null },
+    { name: "permissions without allow", text: JSON.stringify({ permissions: { deny: ["Bash(rm:*)"] } }), rules: [], after: null },
+    {
+      name: "rules beside other keys, which stay",
+      text: JSON.stringify({ model: "x", permissions: { allow: ["Bash(touch:*)", "Read"], deny: ["Bash(rm:*)"], ask: ["WebFetch"] } }),
+      rules: ["Bash(touch:*)", "Read"],
+      after: { model: "x", permissions: { deny: ["Bash(rm:*)"], ask: ["WebFetch"] } },
+    },
+    { name: "an empty allow list", text: JSON.stringify({ permissions: { allow: [] } }), rules: [], after: { permissions: {} } },
+    { name: "entries that are not strings are dropped", text: JSON.stringify({ permissions: { allow: ["Bash", 7, null] } }), rules: ["Bash"], after: { permissions: {} } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(allowRulesOf(c.text)).toEqual(c.rules);
+      const { text, removed } = withoutAllowRules(c.text);
+      expect(removed).toEqual(c.rules);
+      expect(text === null ? null : JSON.parse(text)).toEqual(c.after);
+    });
+  }
+
+  it("refuses what it cannot read, as the merge does", () => {
+    expect(() => allowRulesOf("[1]")).toThrow();
+    expect(() => withoutAllowRules("{oops")).toThrow();
+  });
 });
 
 describe("the CLI's arguments", () => {

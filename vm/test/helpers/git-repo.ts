@@ -1,7 +1,7 @@
 // Local git repositories for clone tests: a bare repository with a few commits on two branches,
 // made with the real git and none of the machine's git config.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -28,6 +28,8 @@ export function git(cwd: string, ...args: string[]): string {
  */
 export function makeBareRepo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), "vm-repo-"));
+  // Readable by every uid, as a remote is: a root VM clones as the user's own uid.
+  chmodSync(root, 0o755);
   const work = join(root, "work");
   mkdirSync(work);
   git(work, "init", "-q", "-b", "trunk");

@@ -19,11 +19,14 @@ import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
 export const TOKEN = "test-token-0123456789";
 export const CLAUDE_BIN = resolveClaudeBin() ?? "claude-not-installed";
 
+export const IS_ROOT = process.getuid?.() === 0;
+
 /**
- * The CLI refuses bypassPermissions as root unless IS_SANDBOX=1 (the Fly image runs as a
- * non-root user). Tests here run as root: the variable goes through the VM's pass-through.
+ * The CLI refuses bypassPermissions as root unless IS_SANDBOX=1. A root VM runs each user's agent
+ * as a uid of its own, which needs nothing; only a root VM with AGENT_UIDS=off runs the CLI as
+ * root, and then the variable goes through the VM's pass-through.
  */
-const ROOT_SANDBOX: Record<string, string> = process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {};
+const sandboxFor = (agentUids: VmConfigInput["agentUids"]): Record<string, string> => (IS_ROOT && agentUids === "off" ? { IS_SANDBOX: "1" } : {});
 
 export type EventReader = {
   status: number;
@@ -120,7 +123,13 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
     heartbeatMs: 0,
     ...overrides,
     ...more,
-    cliEnv: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-test", ...ROOT_SANDBOX, ...overrides.cliEnv, ...more.cliEnv },
+    cliEnv: {
+      ANTHROPIC_BASE_URL: api.url,
+      ANTHROPIC_API_KEY: "sk-offline-test",
+      ...sandboxFor(more.agentUids ?? overrides.agentUids),
+      ...overrides.cliEnv,
+      ...more.cliEnv,
+    },
   });
   const allHooks: VmHooks = {
     ...hooks,

@@ -1,7 +1,7 @@
 // What the image runs, read from vm/Dockerfile, and the image's bundle built the way its build
 // stage builds it (vm/build.mjs), into a scratch directory under vm/dist (ignored by git).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,6 +33,8 @@ export function imageCommand(): { flags: string[]; script: string; env: Record<s
 export function buildBundle(): string {
   mkdirSync(join(ROOT, "vm/dist"), { recursive: true });
   const outDir = mkdtempSync(join(ROOT, "vm/dist/test-bundle-"));
+  // As the image's /app/dist: the agents' own uids start the MCP server from it.
+  chmodSync(outDir, 0o755);
   const build = spawnSync(process.execPath, [join(ROOT, "vm/build.mjs"), outDir], { cwd: ROOT, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`vm/build.mjs failed: ${build.stdout}${build.stderr}`);
   return outDir;

@@ -24,9 +24,18 @@ export type VmChild = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 };
 
-/** The VM in a child process: by default as `npm run vm` starts it, or with the node arguments given. */
-export async function spawnVm(env: Record<string, string>, args: string[] = startScriptArgs()): Promise<VmChild> {
-  const child = spawn(process.execPath, args, {
+/**
+ * The VM in a child process: by default as `npm run vm` starts it, or with the node arguments
+ * given, or through another command (the image's entrypoint) given the whole argument vector.
+ */
+export async function spawnVm(
+  env: Record<string, string>,
+  args: string[] = startScriptArgs(),
+  command: string = process.execPath,
+  ids: { uid?: number; gid?: number } = {},
+): Promise<VmChild> {
+  const child = spawn(command, args, {
+    ...ids,
     cwd: VM_DIR,
     env: { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
