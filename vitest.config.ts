@@ -24,8 +24,8 @@ export default defineConfig({
       workerProject("worker", "test/worker/**/*.test.ts", {}),
       // The same Worker with an approved WhatsApp template configured.
       workerProject("worker-template", "test/worker-template/**/*.test.ts", { TWILIO_TEMPLATE_SID: TEST_TEMPLATE_SID }),
-      // The same Worker with a low per-user rate limit.
-      workerProject("worker-limits", "test/worker-limits/**/*.test.ts", { MAX_MESSAGES_PER_MINUTE: "3" }),
+      // The same Worker with a low per-user rate limit, and progress updates paced in seconds, not minutes.
+      workerProject("worker-limits", "test/worker-limits/**/*.test.ts", { MAX_MESSAGES_PER_MINUTE: "3", PROGRESS_AFTER_MS: "1000", PROGRESS_EVERY_MS: "2000" }),
       // The same Worker with a daily budget of two answers (the VM stand-in reports $0.001 each).
       workerProject("worker-budget", "test/worker-budget/**/*.test.ts", { DAILY_BUDGET_USD: "0.002" }),
       {

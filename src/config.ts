@@ -1,8 +1,11 @@
 // The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
 import * as z from "zod";
+import type { ApprovalMode } from "./core/approvals";
 import { parseNumberListDetailed } from "./core/phone";
+import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./core/progress-update";
+import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm-protocol";
 
-const optional = (schema: z.ZodType<string>) =>
+const optional = <T extends string>(schema: z.ZodType<T>) =>
   z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
 
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ""));
@@ -14,6 +17,7 @@ const EnvSchema = z.object({
   TWILIO_API_BASE: optional(httpUrl),
   TWILIO_MESSAGING_API_BASE: optional(httpUrl),
   TWILIO_TEMPLATE_SID: optional(z.string().regex(/^HX\w+$/, "TWILIO_TEMPLATE_SID must start with HX")),
+  TWILIO_CONTENT_API_BASE: optional(httpUrl),
   PUBLIC_URL: optional(httpUrl),
   ALLOWED_SENDERS: z.string().optional(),
   ADMIN_SENDERS: z.string().optional(),
@@ -22,6 +26,14 @@ const EnvSchema = z.object({
   DAILY_BUDGET_USD: optional(z.string().regex(/^\d{1,6}(\.\d{1,4})?$/, "DAILY_BUDGET_USD must be an amount in dollars, e.g. 20")),
   MONTHLY_BUDGET_USD: optional(z.string().regex(/^\d{1,7}(\.\d{1,4})?$/, "MONTHLY_BUDGET_USD must be an amount in dollars, e.g. 200")),
   MAX_MESSAGES_PER_MINUTE: optional(z.string().regex(/^\d{1,4}$/, "MAX_MESSAGES_PER_MINUTE must be a whole number")),
+  ALLOWLIST_CACHE_MS: optional(z.string().regex(/^\d{1,7}$/, "ALLOWLIST_CACHE_MS must be a whole number of milliseconds").refine((v) => Number(v) <= 3_600_000, "ALLOWLIST_CACHE_MS must be at most 3600000")),
+  PROGRESS_AFTER_MS: optional(z.string().regex(/^\d{1,8}$/, "PROGRESS_AFTER_MS must be a whole number of milliseconds")),
+  PROGRESS_EVERY_MS: optional(z.string().regex(/^\d{1,8}$/, "PROGRESS_EVERY_MS must be a whole number of milliseconds").refine((v) => Number(v) >= 1000, "PROGRESS_EVERY_MS must be at least 1000")),
+  APPROVALS_DEFAULT: optional(z.enum(["off", "edits", "on"], "APPROVALS_DEFAULT must be off, edits or on")),
+  // At least 10 s (a person must be able to answer), at most the VM's own cap of 24 h.
+  APPROVAL_TIMEOUT_MS: optional(
+    z.string().regex(/^\d{1,9}$/, "APPROVAL_TIMEOUT_MS must be a whole number of milliseconds").refine((v) => Number(v) >= 10_000 && Number(v) <= MAX_APPROVAL_TIMEOUT_MS, "APPROVAL_TIMEOUT_MS must be between 10000 and 86400000"),
+  ),
 });
 
 export type Config = {
@@ -32,6 +44,8 @@ export type Config = {
     apiBase: string;
     messagingApiBase: string;
     templateSid: string | null;
+    /** Twilio's Content API (quick-reply buttons on approval prompts). */
+    contentApiBase: string;
   };
   publicUrl: string | null;
   allowedSenders: ReadonlySet<string>;
@@ -41,6 +55,10 @@ export type Config = {
   maxMessagesPerMinute: number;
   /** Per-user spend caps, in dollars; the daily one in the user's time zone. */
   budget: { dailyUsd: number; monthlyUsd: number | null };
+  /** Updates during long runs: the first after, then at most one every. */
+  progress: ProgressPacing;
+  /** New conversations' approval mode, and how long a prompt waits before it is denied. */
+  approvals: { defaultMode: ApprovalMode; timeoutMs: number };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -76,6 +94,7 @@ export function parseConfig(env: object): ConfigResult {
         apiBase: e.TWILIO_API_BASE ?? "https://api.twilio.com",
         messagingApiBase: e.TWILIO_MESSAGING_API_BASE ?? "https://messaging.twilio.com",
         templateSid: e.TWILIO_TEMPLATE_SID ?? null,
+        contentApiBase: e.TWILIO_CONTENT_API_BASE ?? "https://content.twilio.com",
       },
       publicUrl: e.PUBLIC_URL ?? null,
       allowedSenders: allowed.numbers,
@@ -83,6 +102,11 @@ export function parseConfig(env: object): ConfigResult {
       vm: e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
       budget: { dailyUsd: e.DAILY_BUDGET_USD === undefined ? 20 : Number(e.DAILY_BUDGET_USD), monthlyUsd: e.MONTHLY_BUDGET_USD === undefined ? null : Number(e.MONTHLY_BUDGET_USD) },
+      progress: {
+        firstAfterMs: e.PROGRESS_AFTER_MS === undefined ? DEFAULT_PROGRESS_PACING.firstAfterMs : Number(e.PROGRESS_AFTER_MS),
+        everyMs: e.PROGRESS_EVERY_MS === undefined ? DEFAULT_PROGRESS_PACING.everyMs : Number(e.PROGRESS_EVERY_MS),
+      },
+      approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
     },
   };
 }

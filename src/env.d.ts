@@ -16,6 +16,12 @@ interface Env {
   MAX_MESSAGES_PER_MINUTE?: string;
   DAILY_BUDGET_USD?: string;
   MONTHLY_BUDGET_USD?: string;
+  ALLOWLIST_CACHE_MS?: string;
+  PROGRESS_AFTER_MS?: string;
+  PROGRESS_EVERY_MS?: string;
+  APPROVALS_DEFAULT?: string;
+  APPROVAL_TIMEOUT_MS?: string;
+  TWILIO_CONTENT_API_BASE?: string;
 }
 
 declare namespace Cloudflare {

@@ -23,6 +23,10 @@ export type ParsedCommand =
   | { type: "conversation_delete"; name: string; confirmed: boolean }
   | { type: "deep"; on: boolean }
   | { type: "cost" }
+  /** `/progress` alone shows the setting. */
+  | { type: "progress"; on: boolean | null }
+  /** `/approvals` alone shows the current conversation's mode and rules. */
+  | { type: "approvals"; action: "show" | "off" | "edits" | "on" | "forget" | "log" }
   | { type: "git_show" }
   | { type: "git_set"; field: "name" | "email"; value: string }
   /** Not yet validated: pass `request` to validateScheduleSpec with the user's zone and now. */
@@ -48,6 +52,10 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/deep, /end", description: "keep this conversation's agent warm for long work (2 h, renewed by use); stop" },
   { usage: "/git name <name>, /git email <email>", description: "who your agent commits as; /git shows it" },
   { usage: "/cost", description: "what the agent cost today, this month, and per conversation" },
+  { usage: "/progress on, /progress off", description: "a short update every 2 min while a run takes longer than a minute (on by default)" },
+  { usage: "/approvals [off|edits|on]", description: "whether the agent asks you before it acts in this conversation; /approvals alone shows it" },
+  { usage: "/approvals forget, /approvals log", description: "clear what you answered 'always' to; the last answers" },
+  { usage: "yes, no, always [n|all]", description: "answer the agent's approval prompt (the number when several are open)" },
   { usage: '/schedule cron "0 9 * * 1-5" <prompt>', description: "a task on a cron schedule, in your time zone" },
   { usage: "/schedule every 2h <prompt>", description: "a task every 30m, 2h, 1d, 1h30m… (at least 1m)" },
   { usage: "/schedule at tomorrow 9:00 <prompt>", description: "a task once (also 2026-12-01 09:00, today 17:00, 17:00, 5pm)" },
@@ -127,6 +135,18 @@ export function parseCommand(text: string): ParsedCommand | null {
       return parseGitArgs(args);
     case "cost":
       return withoutArguments(name, args, { type: "cost" });
+    case "progress": {
+      const setting = args.toLowerCase();
+      if (setting === "") return { type: "progress", on: null };
+      if (setting === "on" || setting === "off") return { type: "progress", on: setting === "on" };
+      return invalid(`/progress takes on or off, not “${quoteInput(args, 30)}”.`);
+    }
+    case "approvals": {
+      const action = args.toLowerCase();
+      if (action === "") return { type: "approvals", action: "show" };
+      if (action === "off" || action === "edits" || action === "on" || action === "forget" || action === "log") return { type: "approvals", action };
+      return invalid(`/approvals takes off, edits, on, forget or log, not “${quoteInput(args, 30)}”.`);
+    }
     case "vm":
       return withoutArguments(name, args, { type: "vm_health" });
     case "schedules":

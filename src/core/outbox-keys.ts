@@ -22,6 +22,16 @@ export const outboxKeys = {
   budgetHeld: (period: string) => `budget:${period}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
+  /** Update `n` during run `runId` ("Still working (4 min): …"). */
+  progress: (runId: string, n: number) => `progress:${runId}:${n}`,
+  /** The range of run `runId`'s update keys: [from, to). */
+  progressRange: (runId: string) => ({ from: `progress:${runId}:`, to: `progress:${runId};` }),
+  /** The prompt of approval `approvalId` (its id in the approvals table): sent once. */
+  approvalPrompt: (approvalId: number) => `approval:${approvalId}`,
+  /** "Not approved in time", once per prompt. */
+  approvalExpired: (approvalId: number) => `approval-expired:${approvalId}`,
+  /** "Your answer came too late", once per prompt. */
+  approvalLate: (approvalId: number) => `approval-late:${approvalId}`,
   /** "A reply could not be delivered", once per outbox message lost to a permanent error. */
   deliveryFailed: (outboxId: number) => `undelivered:${outboxId}`,
   /** Whether a key is a deliveryFailed notice's: its own loss is not announced again. */

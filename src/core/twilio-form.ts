@@ -17,6 +17,9 @@ export const InboundFormSchema = z.looseObject({
   NumMedia: z.coerce.number().int().min(0).max(MAX_MEDIA).default(0),
   ProfileName: z.string().optional(),
   WaId: z.string().optional(),
+  // A tapped quick-reply button: its title, and the id the relay gave it (Body is the title too).
+  ButtonText: z.string().max(200).optional(),
+  ButtonPayload: z.string().max(1000).optional(),
 });
 
 export type InboundMedia = { url: string; contentType: string };

@@ -20,6 +20,7 @@ import {
   switchConversation,
 } from "./conversation-commands";
 import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps, setTimeZone } from "./schedule-service";
+import type { Approvals } from "./approvals";
 import type { SpendRepo } from "./db/spend-repo";
 import type { Observed } from "./run-driver";
 import { timeZoneOf } from "./schedules";
@@ -32,6 +33,7 @@ export type CommandDeps = ScheduleServiceDeps &
     budget: { today(now: number): { spentUsd: number; limitUsd: number } };
     /** Records a run's failure as run-effects does (within the command's transaction). */
     failRun: (runId: string, failure: RunFailure, now: number) => void;
+    approvals: Approvals;
   };
 
 export type CommandAnswer = Reply;
@@ -49,10 +51,13 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       if (!run) return say("Nothing is running.");
       // What waited for this run's conversation goes too; other conversations keep their queue.
       const dropped = droppedLine(d.messages.dropQueued(run.conversationId, now));
-      if (run.phase === "streaming") return { text: `Stopping the current run…${dropped}`, after: { kind: "cancel", vmRunId: run.vmRunId } };
+      // Every open prompt is denied: the VM hears it before the cancel, if the run is still there.
+      const denied = d.approvals.stopAll(now);
+      const deniedLine = denied > 0 ? ` Denied ${denied} pending approval${denied === 1 ? "" : "s"}.` : "";
+      if (run.phase === "streaming") return { text: `Stopping the current run…${dropped}${deniedLine}`, after: { kind: "cancel", vmRunId: run.vmRunId } };
       // Not streaming yet: end it here; the VM is told too, in case its start is in flight.
       d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
-      return { text: dropped.trim(), after: { kind: "cancel", vmRunId: run.vmRunId } };
+      return { text: `${dropped}${deniedLine}`.trim(), after: { kind: "cancel", vmRunId: run.vmRunId } };
     }
     case "new_session":
       return startFreshSession(d, now);
@@ -70,6 +75,13 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return say(setDeepMode(d, command.on, now));
     case "cost":
       return say(costText(d, now));
+    case "approvals":
+      return approvalsCommand(d, command.action);
+    case "progress": {
+      if (command.on !== null) d.settings.set("progress_updates", command.on ? null : "off");
+      const on = d.settings.get("progress_updates") !== "off";
+      return say(on ? "Progress updates are on: after a minute, a run sends a short update at most every 2 minutes. /progress off stops them." : "Progress updates are off: a long run shows only WhatsApp's typing indicator. /progress on brings them back.");
+    }
     case "git_show":
       return say(gitCommand(d, sender.phone, null));
     case "git_set":
@@ -90,6 +102,30 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return sender.isAdmin ? { text: "", after: { kind: "health", detail: true } } : say("/vm is for admins only.");
     case "invalid":
       return say(command.reason);
+  }
+}
+
+/** /approvals: the current conversation's mode, its rules, the log. A mode applies from the next run. */
+function approvalsCommand(d: CommandDeps, action: Extract<ParsedCommand, { type: "approvals" }>["action"]): CommandAnswer {
+  const current = d.conversations.current();
+  if (!current) return { text: "There is no current conversation. /sessions lists them.", after: null };
+  switch (action) {
+    case "show":
+      return { text: d.approvals.describe(current.id), after: null };
+    case "log":
+      return { text: d.approvals.logText(timeZoneOf(d.settings)), after: null };
+    case "forget":
+      // Said once the VM has cleared them from the project's settings, where the agent reads them.
+      d.approvals.forgetRules(current.id);
+      return { text: "", after: { kind: "forget_rules", workspace: current.workspace, conversation: current.name } };
+    case "off":
+    case "edits":
+    case "on": {
+      const before = d.approvals.modeOf(current.id);
+      d.approvals.setMode(current.id, action);
+      const live = d.runs.open()?.conversationId === current.id ? " The run in progress keeps the mode it started with." : "";
+      return { text: before === action ? `Approvals in ${current.name} were already ${action}.` : `Approvals in ${current.name}: ${action} (was ${before}).${live}`, after: null };
+    }
   }
 }
 

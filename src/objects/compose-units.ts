@@ -3,6 +3,8 @@
 import type { Config } from "../config";
 import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../core/transcript";
 import { gitIdentityOf } from "./conversation-commands";
+import { createApprovals } from "./approvals";
+import { createApprovalsRepo } from "./db/approvals-repo";
 import { createBudget } from "./budget";
 import { createConversations } from "./conversations";
 import { createConversationsRepo } from "./db/conversations-repo";
@@ -21,7 +23,10 @@ import { applyFailure, type RunEffectsDeps } from "./run-effects";
 import { runRelayTool } from "./schedule-service";
 import { createSchedules, timeZoneOf } from "./schedules";
 import { dayIn } from "../core/spend-days";
+import { DEFAULT_PROGRESS_PACING } from "../core/progress-update";
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../protocol/vm-protocol";
 import { createTwilioClient } from "./twilio-client";
+import { createQuickReplyContent } from "./twilio-content";
 import { createVmClient } from "./vm-client";
 
 /** The object's tables, one repository per group. */
@@ -35,6 +40,7 @@ function createRepos(sql: Sql) {
     toolCalls: createToolCallsRepo(sql),
     conversations: createConversationsRepo(sql),
     spend: createSpendRepo(sql),
+    approvals: createApprovalsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
@@ -53,6 +59,15 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     to: phone,
     publicUrl: config?.publicUrl ?? null,
     templateSid: config?.twilio.templateSid ?? null,
+    quickReply: t?.accountSid && t.authToken ? createQuickReplyContent({ accountSid: t.accountSid, authToken: t.authToken, contentApiBase: t.contentApiBase }, settings) : null,
+    log,
+  });
+  const approvals = createApprovals({
+    repo: repos.approvals,
+    conversations: repos.conversations,
+    outbox: repos.outbox,
+    defaultMode: config?.approvals.defaultMode ?? "edits",
+    timeoutMs: config?.approvals.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
     log,
   });
   const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction });
@@ -71,6 +86,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     conversations,
     outbox,
     schedules,
+    approvals,
     tools: (name, args, conversationId, now) => runRelayTool(scheduleService, name, args, conversationId, now),
     transcriptOf: (conversationId, exceptRunId) => {
       const said = messages.sentToAgent(conversationId, exceptRunId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "user" as const, ...m }));
@@ -87,6 +103,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
   const runs = createRunDriver({
     budget,
     ...effects,
+    approvals,
     schedules,
     vm,
     userId: phone,
@@ -94,6 +111,11 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     sendTyping: async () => {
       const sid = messages.lastInbound()?.id;
       if (twilio && sid) await twilio.sendTyping(sid);
+    },
+    progress: {
+      wanted: () => settings.get("progress_updates") !== "off",
+      pacing: config?.progress ?? DEFAULT_PROGRESS_PACING,
+      send: (runId, text, now) => outbox.addProgress(runId, text, now),
     },
   });
   const inbox: InboxDeps = {
@@ -110,6 +132,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     spend: repos.spend,
     observed: () => runs.observed(),
     budget,
+    approvals,
   };
-  return { vm, repos, outbox, schedules, conversations, budget, runs, inbox };
+  return { vm, repos, outbox, schedules, conversations, budget, approvals, runs, inbox };
 }

@@ -17,7 +17,9 @@ export type VmAction =
   /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
   | { kind: "health"; detail: boolean }
   | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null }
-  | { kind: "delete_workspace"; workspace: string };
+  | { kind: "delete_workspace"; workspace: string }
+  /** `/approvals forget`: the rules "always" wrote into the project's Claude Code settings. */
+  | { kind: "forget_rules"; workspace: string; conversation: string };
 
 export type Reply = { text: string; after: VmAction | null };
 

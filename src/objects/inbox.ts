@@ -1,7 +1,9 @@
 // A WhatsApp message arriving: stored once per MessageSid, routed (a relay command is answered
 // at once; text for the agent is queued for its conversation), all in one transaction. What
 // the VM must do as a result is returned, for after the webhook has its answer.
+import { parseApprovalAnswer, parseButtonPayload } from "../core/approvals";
 import { chunkReply } from "../core/chunk-reply";
+import type { AnswerInput } from "./approvals";
 import { routeInbound, type InboundRoute } from "../core/inbound-route";
 import { ackQueued, rateLimitedNotice } from "../core/notices";
 import { decideRate, RATE_WINDOW_MS } from "../core/rate-limit";
@@ -18,12 +20,14 @@ export type InboundMessage = {
   messageId: string;
   body: string;
   media: Media[];
+  /** A tapped quick-reply button's id (Twilio's ButtonPayload); the body is its title. */
+  buttonPayload?: string | null;
   receivedAt: number;
   /** The Worker's externally visible origin, for the status callback URL. */
   publicOrigin: string;
 };
 
-export type Stored = { route: InboundRoute["kind"] | "rate_limited"; command: string | undefined; after: VmAction | null };
+export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null };
 
 export type InboxDeps = CommandDeps & {
   transaction: Transaction;
@@ -41,8 +45,22 @@ function refusal(route: Extract<InboundRoute, { kind: "agent" }>, target: Conver
   return null;
 }
 
+/**
+ * An answer to the agent's approval prompts: a tapped button of ours, or `yes`/`no`/`always`
+ * typed while a prompt is open (otherwise such text is for the agent, as any other).
+ */
+function approvalAnswerOf(d: InboxDeps, message: InboundMessage): AnswerInput | null {
+  const tapped = message.buttonPayload ? parseButtonPayload(message.buttonPayload) : null;
+  if (tapped) return { via: "button", ...tapped };
+  if (message.media.length > 0 || !d.approvals.hasPending()) return null;
+  const typed = parseApprovalAnswer(message.body);
+  return typed && { via: "text", ...typed };
+}
+
 /** Stores and routes `message`; null when this MessageSid was stored before (a redelivery). */
 export function receive(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
+  const answer = approvalAnswerOf(d, message);
+  if (answer) return receiveAnswer(d, message, answer, now);
   // A message with media is always for the agent (its caption is not a command).
   const parsed = routeInbound(message.body);
   const route: InboundRoute = message.media.length > 0 && parsed.kind === "command" ? { kind: "agent", text: message.body.trim(), slash: false, conversation: null } : parsed;
@@ -78,5 +96,18 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
     if (answer.text) chunkReply(answer.text).forEach((part, i) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId, i), body: part, now }));
     return { route: route.kind, command: route.kind === "command" ? route.command.type : undefined, after: answer.after };
+  });
+}
+
+/** An approval answer: stored once per MessageSid like any message (a Twilio retry applies nothing), never rate-limited. */
+function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInput, now: number): Stored | null {
+  return d.transaction(() => {
+    const conversationId = d.conversations.currentId();
+    if (!d.messages.insert({ id: message.messageId, body: message.body, media: [], conversationId, slash: false, receivedAt: message.receivedAt, now })) return null;
+    d.settings.set("public_origin", message.publicOrigin);
+    d.outboxRepo.releaseHeld(now);
+    d.messages.settle(message.messageId, "done", now);
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), now });
+    return { route: "approval_answer", command: undefined, after: null };
   });
 }

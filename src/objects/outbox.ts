@@ -9,6 +9,7 @@ import type { MessagesRepo } from "./db/messages-repo";
 import type { OutboxRepo, OutboxStatus } from "./db/outbox-repo";
 import type { SettingsRepo } from "./db/settings-repo";
 import type { TwilioClient } from "./twilio-client";
+import type { QuickReplyContent } from "./twilio-content";
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
@@ -27,6 +28,8 @@ export type OutboxDeps = {
   publicUrl: string | null;
   /** The approved "a result is waiting" template (HX…), or null to hold silently. */
   templateSid: string | null;
+  /** Quick-reply buttons through Twilio's Content API; null: buttons' text goes alone. */
+  quickReply: QuickReplyContent | null;
   log: Log;
 };
 
@@ -77,13 +80,13 @@ export function createOutbox(d: OutboxDeps) {
     }
     if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return false;
     if (update.errorCode === WINDOW_CLOSED_ERROR) {
-      if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, held: true, now })) return false;
+      if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, held: true, now })) return false;
       announceHeld(now);
       return true;
     }
     if (!isTransientDeliveryError(update.errorCode)) return false;
     const at = outboxRetryAt(item.attempts, now);
-    return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, attempts: item.attempts, notBefore: at, now });
+    return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, attempts: item.attempts, notBefore: at, now });
   }
 
   const statusCallback = (): string | null => {
@@ -94,6 +97,16 @@ export function createOutbox(d: OutboxDeps) {
   return {
     add: repo.add,
     countHeld: repo.countHeld,
+
+    /** A progress update of run `runId` (never part of the conversation's transcript). */
+    addProgress(runId: string, body: string, now: number): void {
+      const range = outboxKeys.progressRange(runId);
+      repo.add({ dedupeKey: outboxKeys.progress(runId, repo.countKeys(range) + 1), body, now });
+    },
+    /** The run answered: its updates not yet sent are stale. */
+    dropUnsentProgress(runId: string): void {
+      repo.dropUnsent(outboxKeys.progressRange(runId));
+    },
 
     /** When the head message is due: the only timer this unit has. */
     nextDueAt(): number | null {
@@ -124,14 +137,20 @@ export function createOutbox(d: OutboxDeps) {
           d.log("outbox_failed", { outboxId: head.id, errorCode: "not_configured" });
           continue;
         }
+        // Buttons go through the Content API when it is there; the body alone says the same.
+        const content = head.contentSid
+          ? { contentSid: head.contentSid, contentVariables: head.contentVariables ?? undefined }
+          : head.buttons && d.quickReply
+            ? await d.quickReply.resolve(head.body, head.buttons, at)
+            : null;
         // Nothing is written before the call: should the instance die before the row says how it
         // went, the next one sends it again. That is the one way to a duplicate (Twilio's API has
         // no idempotency key), and only if Twilio had accepted it.
         const result = await d.twilio.sendMessage({
           to: d.to,
-          body: head.contentSid ? undefined : head.body,
-          contentSid: head.contentSid ?? undefined,
-          contentVariables: head.contentVariables ?? undefined,
+          body: content ? undefined : head.body,
+          contentSid: content?.contentSid,
+          contentVariables: content?.contentVariables,
           statusCallback: statusCallback() ?? undefined,
         });
         const after = clock();
@@ -145,6 +164,13 @@ export function createOutbox(d: OutboxDeps) {
           continue;
         }
         const decision = decideOnSendFailure(result, head.attempts + 1, after);
+        if (decision.action === "fail" && content && !head.contentSid) {
+          // Our quick-reply content refused (deleted by the operator, say): the prompt goes as text.
+          d.quickReply?.forget(after);
+          repo.markRetry(head.id, after, result.errorCode, after);
+          d.log("quick_reply_refused", { outboxId: head.id, errorCode: result.errorCode });
+          continue;
+        }
         if (decision.action === "retry") {
           repo.markRetry(head.id, decision.at, result.errorCode, after);
           d.log("outbox_retry", { outboxId: head.id, errorCode: result.errorCode, attempt: head.attempts + 1, retryAt: decision.at });

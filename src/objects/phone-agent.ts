@@ -9,6 +9,7 @@ import { outboxKeys } from "../core/outbox-keys";
 import { planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { composeUnits, type Repos } from "./compose-units";
 import { finishClone, type VmAction } from "./conversation-commands";
+import type { Approvals } from "./approvals";
 import type { Budget } from "./budget";
 import type { Conversations } from "./conversations";
 import { migrate } from "./db/migrate";
@@ -36,6 +37,7 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly runs: RunDriver;
   private readonly conversations: Conversations;
   private readonly budget: Budget;
+  private readonly approvals: Approvals;
   private readonly inbox: InboxDeps;
   private readonly log: Log;
   /** This instance is driving runs (a pump is in progress). */
@@ -56,7 +58,7 @@ export class PhoneAgent extends DurableObject<Env> {
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
     this.sql = createSql(ctx.storage);
     const units = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log });
-    ({ vm: this.vm, repos: this.repos, outbox: this.outbox, schedules: this.schedules, conversations: this.conversations, budget: this.budget, runs: this.runs, inbox: this.inbox } = units);
+    ({ vm: this.vm, repos: this.repos, outbox: this.outbox, schedules: this.schedules, conversations: this.conversations, budget: this.budget, approvals: this.approvals, runs: this.runs, inbox: this.inbox } = units);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage);
       if (applied.length > 0) this.log("migrated", { applied });
@@ -128,6 +130,7 @@ export class PhoneAgent extends DurableObject<Env> {
         const now = clock();
         this.claimTasks(now);
         this.conversations.failStaleClones(now);
+        this.approvals.expireDue(now, this.sql.transaction);
         await this.sendDue(now);
         await this.replan();
         limits.until = this.otherWorkDueAt();
@@ -156,7 +159,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   /** When the pump wants control back from a stream it reads: other units' timers, the watchdog. */
   private otherWorkDueAt(): number {
-    const due = [this.outbox.nextDueAt(), this.schedules.nextDueAt(), watchdogRefreshAt(this.alarmAt, Date.now())];
+    const due = [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.approvals.nextDueAt(), watchdogRefreshAt(this.alarmAt, Date.now())];
     return Math.min(...due.filter((at): at is number => at !== null));
   }
 
@@ -178,7 +181,7 @@ export class PhoneAgent extends DurableObject<Env> {
       run: run && { phase: run.phase === "streaming" ? "streaming" : "waiting", nextAttemptAt: run.nextAttemptAt },
       // Messages held by a spent budget are due at its reset (a unit's time), not now.
       queued: heldUntil === null ? queued : 0,
-      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.conversations.nextDueAt(), heldUntil !== null && queued > 0 ? heldUntil : null],
+      unitsDueAt: [this.outbox.nextDueAt(), this.schedules.nextDueAt(), this.conversations.nextDueAt(), this.approvals.nextDueAt(), heldUntil !== null && queued > 0 ? heldUntil : null],
     });
     if (plan.action === "keep") return;
     // Noted before the call, so a plan made while it is under way sees it.
@@ -203,6 +206,15 @@ export class PhoneAgent extends DurableObject<Env> {
         const done = await vm?.deleteWorkspace(this.phone, action.workspace);
         if (!done?.ok) this.log("workspace_delete_failed", { workspace: action.workspace, detail: done ? done.detail : "no VM" });
         return;
+      }
+      case "forget_rules": {
+        const done = await vm?.forgetApprovalRules(this.phone, action.workspace);
+        if (!done?.ok) this.log("approval_rules_forget_failed", { workspace: action.workspace, detail: done ? done.detail : "no VM" });
+        const body = done?.ok
+          ? `Forgot what was always allowed in ${action.conversation}: the agent asks again.`
+          : `⚠️ The agent VM did not answer, so what was always allowed in ${action.conversation} may still be allowed. Send /approvals forget again.`;
+        this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body, now: Date.now() });
+        break;
       }
       case "health":
         this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body: vmHealthNotice((await vm?.health()) ?? null, action.detail), now: Date.now() });

@@ -1,5 +1,6 @@
 // Forgets finished rows after a while, so an object's storage stays the size of its recent
 // history. Done at most daily, after a run ends: it never wakes an idle object on its own.
+import type { ApprovalsRepo } from "./db/approvals-repo";
 import type { MessagesRepo } from "./db/messages-repo";
 import type { OutboxRepo } from "./db/outbox-repo";
 import type { RunsRepo } from "./db/runs-repo";
@@ -11,7 +12,7 @@ import type { ToolCallsRepo } from "./db/tool-calls-repo";
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
-export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; toolCalls: ToolCallsRepo; settings: SettingsRepo; spend: SpendRepo };
+export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; toolCalls: ToolCallsRepo; settings: SettingsRepo; spend: SpendRepo; approvals: ApprovalsRepo };
 
 /** Spend is kept for a year and a bit: /cost shows this month, and history is cheap (a row a day). */
 const KEEP_SPEND_MS = 400 * 24 * 60 * 60 * 1000;
@@ -24,6 +25,7 @@ export function pruneIfDue(d: RetentionDeps, now: number): boolean {
   d.runs.pruneFinished(before);
   d.outbox.pruneFinished(before);
   d.toolCalls.pruneBefore(before);
+  d.approvals.pruneBefore(before);
   d.spend.pruneBefore(new Date(now - KEEP_SPEND_MS).toISOString().slice(0, 10));
   d.settings.set("pruned_at", now);
   return true;

@@ -2,16 +2,18 @@
 // a batch, opens a run's event stream, or reads it until something changes, and says what
 // happened; the object then does whatever else is due and steps again. Each event is applied
 // exactly once (its seq is stored with its effect).
-import { StreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
+import { VmStreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../core/agent-instructions";
 import { injectable, selectBatch } from "../core/batching";
 import { readLines } from "../core/ndjson";
+import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../core/progress-update";
 import type { RunFailure } from "../core/run-policy";
 import type { QueuedMessage } from "./db/messages-repo";
 import type { Run } from "./db/runs-repo";
 import { DEEP_MODE_MS } from "./conversation-commands";
 import type { Conversation } from "./db/conversations-repo";
 import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
+import type { Approvals } from "./approvals";
 import type { Schedules } from "./schedules";
 import type { VmClient } from "./vm-client";
 
@@ -37,6 +39,9 @@ export type RunDriverDeps = RunEffectsDeps & {
   budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
+  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "deliver" | "hasPending">;
+  /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
+  progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
 };
 
 export type RunStep =
@@ -69,7 +74,14 @@ type LiveStream = {
   abort: AbortController;
   lastLineAt: number;
   lastTypingAt: number;
+  /** When this instance started reading the run (it knows nothing of updates sent before). */
+  knownSince: number;
 };
+
+/** What this instance saw of a run for its progress updates (in memory: lost with it, harmlessly). */
+type ProgressSeen = { lines: string[]; lastAt: number | null };
+/** Progress lines kept per run for its updates: the counts need the whole run, not its last line. */
+const MAX_PROGRESS_LINES = 500;
 
 /** What this instance last saw (in memory: /status reports it without asking anyone). */
 export type Observed = {
@@ -81,6 +93,21 @@ export type Observed = {
 
 export function createRunDriver(d: RunDriverDeps) {
   const observed: Observed = { progress: null, vm: null };
+  const progressSeen = new Map<string, ProgressSeen>();
+  const seenOf = (runId: string): ProgressSeen => {
+    let seen = progressSeen.get(runId);
+    if (!seen) {
+      // One run at a time per user: what older runs left is of no use.
+      progressSeen.clear();
+      progressSeen.set(runId, (seen = { lines: [], lastAt: null }));
+    }
+    return seen;
+  };
+  /** When the next update is due for the run being read; never while a prompt waits for the user. */
+  const progressDueAt = (s: LiveStream): number =>
+    d.progress.wanted() && !d.approvals.hasPending()
+      ? nextProgressAt({ runStartedAt: s.run.createdAt, lastAt: seenOf(s.run.id).lastAt, knownSince: s.knownSince, pacing: d.progress.pacing })
+      : Number.POSITIVE_INFINITY;
   let live: LiveStream | null = null;
   let wakeSignal: (() => void) | null = null;
   /** A wake that came while no stream was read (between steps). */
@@ -162,8 +189,10 @@ export function createRunDriver(d: RunDriverDeps) {
               workspace: conversation?.workspace ?? "main",
               gitIdentity: d.gitIdentity(),
               // A task in its own session neither sees nor changes the user's schedules.
+              // With approvals (the conversation's mode, tasks included) the VM asks before acting.
               options: {
                 permissionMode: "bypassPermissions",
+                approvals: d.approvals.runOption(run.conversationId),
                 scheduleTools: run.context === "chat",
                 appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
                 keepWarmMs: run.context === "chat" ? keepWarmFor(conversation, now) : undefined,
@@ -182,8 +211,9 @@ export function createRunDriver(d: RunDriverDeps) {
     // The first typing indicator after a short delay: an instant answer needs none.
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
     const expectedSeq = run.phase === "waiting" ? 1 : run.lastSeq + 1;
-    live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: started, lastTypingAt: started - TYPING_REFRESH_MS + TYPING_DELAY_MS };
+    live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: started, lastTypingAt: started - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: started };
     await deliverToolAnswers(run);
+    await d.approvals.deliver(run.vmRunId, d.vm, d.transaction);
     return { kind: "changed" };
   };
 
@@ -209,7 +239,8 @@ export function createRunDriver(d: RunDriverDeps) {
     const { run } = s;
     for (;;) {
       const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
-      const timerAt = Math.min(limits.deadline, s.lastLineAt + STREAM_IDLE_TIMEOUT_MS, s.lastTypingAt + TYPING_REFRESH_MS, limits.until ?? Number.POSITIVE_INFINITY);
+      const progressAt = progressDueAt(s);
+      const timerAt = Math.min(limits.deadline, s.lastLineAt + STREAM_IDLE_TIMEOUT_MS, s.lastTypingAt + TYPING_REFRESH_MS, progressAt, limits.until ?? Number.POSITIVE_INFINITY);
       let timer: ReturnType<typeof setTimeout> | null = null;
       const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, timerAt - Date.now()))));
       const winner = await Promise.race([s.pending.then((r) => r, () => "broken" as const), wake, tick]);
@@ -233,6 +264,12 @@ export function createRunDriver(d: RunDriverDeps) {
           await d.sendTyping();
           s.lastTypingAt = Date.now();
         }
+        if (Date.now() >= progressAt) {
+          const seen = seenOf(run.id);
+          seen.lastAt = Date.now();
+          d.progress.send(run.id, progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
+          return { kind: "changed" };
+        }
         if (limits.until !== null && Date.now() >= limits.until) return { kind: "timer" };
         continue;
       }
@@ -242,7 +279,11 @@ export function createRunDriver(d: RunDriverDeps) {
       const line = parseLine(winner.value);
       if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
       if (line.type === "heartbeat") continue;
-      if (line.type === "progress") observed.progress = { runId: run.id, text: line.text, at: Date.now() };
+      if (line.type === "progress") {
+        observed.progress = { runId: run.id, text: line.text, at: Date.now() };
+        const seen = seenOf(run.id).lines;
+        if (seen.length < MAX_PROGRESS_LINES) seen.push(line.text);
+      }
       // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is applied.
       if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
       s.expectedSeq++;
@@ -272,7 +313,11 @@ export function createRunDriver(d: RunDriverDeps) {
 
     /** One step of the runs' work; `now` is the earliest time it may treat as the present. */
     async step(now: number, limits: StepLimits): Promise<RunStep> {
-      if (live) return read(live, now, limits);
+      if (live) {
+        // Answers (and timeouts, /stop) decided since the last step reach the VM first.
+        if (d.vm) await d.approvals.deliver(live.run.vmRunId, d.vm, d.transaction);
+        return read(live, now, limits);
+      }
       const run = d.runs.open() ?? startNextBatch(now);
       if (!run) return { kind: "idle" };
       if (run.nextAttemptAt > now) return { kind: "waiting", at: run.nextAttemptAt };
@@ -294,7 +339,7 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 
 function parseLine(text: string) {
   try {
-    const parsed = StreamLineSchema.safeParse(JSON.parse(text));
+    const parsed = VmStreamLineSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

@@ -1,6 +1,6 @@
 // The durable effects of run events and failures. Each runs inside one SQLite transaction that
 // also records the event's seq, so a replayed event (reconnect, eviction) changes nothing.
-import type { RunEvent } from "../protocol/vm-protocol";
+import type { VmRunEvent } from "../protocol/vm-protocol";
 import { chunkReply } from "../core/chunk-reply";
 import { formatForWhatsApp } from "../core/whatsapp-format";
 import { agentErrorReply, giveUpNotice, SESSION_LOST, sessionRestoredNotice, taskFailureNotice } from "../core/notices";
@@ -10,6 +10,7 @@ import type { MessagesRepo } from "./db/messages-repo";
 import type { RunsRepo } from "./db/runs-repo";
 import type { Transaction } from "./db/sql";
 import type { ToolAnswer, ToolCallsRepo } from "./db/tool-calls-repo";
+import type { Approvals } from "./approvals";
 import type { Conversations } from "./conversations";
 import type { Log, Outbox } from "./outbox";
 import type { Schedules } from "./schedules";
@@ -27,11 +28,13 @@ export type RunEffectsDeps = {
   toolCalls: ToolCallsRepo;
   /** Each conversation holds its agent session id; replies of one not current are prefixed. */
   conversations: Pick<Conversations, "repo" | "prefixFor">;
-  outbox: Pick<Outbox, "add">;
+  outbox: Pick<Outbox, "add" | "dropUnsentProgress">;
   transcriptOf: TranscriptOf;
   /** What the agent cost, by day in the user's zone and conversation (/cost, the caps). */
   spend: { recordCost(conversationId: number, costUsd: number, now: number): void; recordUnknown(conversationId: number, now: number): void };
   schedules: Pick<Schedules, "recordResult" | "recordFailure">;
+  /** The agent's questions before it acts; a VM run that is over closes its own. */
+  approvals: Pick<Approvals, "request" | "vmRunOver" | "refusedLine">;
   tools: ToolRunner;
   log: Log;
 };
@@ -42,7 +45,7 @@ export const MAX_MESSAGES_PER_TURN = 10;
 /** `invalid`: the event names messages this run does not carry; nothing was written. */
 export type ApplyOutcome = "replay" | "applied" | "terminal" | "invalid";
 
-export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string, event: RunEvent, now: number): ApplyOutcome {
+export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string, event: VmRunEvent, now: number): ApplyOutcome {
   const { messages, runs, outbox, conversations } = d;
   // A progress line changes nothing: applying it twice is harmless, so it costs no write.
   if (event.type === "progress") return runs.get(runId) ? "applied" : "replay";
@@ -65,7 +68,11 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         const answered = event.messageIds.flatMap((id) => messages.get(id) ?? []);
         const tasks = answered.flatMap((m) => d.schedules.recordResult(m, { ...event, now }) ?? []);
         const taskLine = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
-        const text = conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text) : event.text);
+        // A task's result says what it was not allowed to do (nobody was there to answer, maybe).
+        const refused = tasks.length > 0 ? d.approvals.refusedLine(runId) : "";
+        const text = conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text) : event.text) + refused;
+        // An update still waiting to go (a retry, the 24-hour window) is stale once the answer is here.
+        outbox.dropUnsentProgress(runId);
         const parts = chunkReply(formatForWhatsApp(text));
         parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
         messages.finish(event.messageIds, runId, "done", now);
@@ -79,6 +86,9 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
       case "unconsumed":
         messages.requeue(event.messageIds, runId, now);
         d.log("run_unconsumed", { runId, messages: event.messageIds.length });
+        return "applied";
+      case "approval_request":
+        d.approvals.request(run, event, now);
         return "applied";
       case "tool_call": {
         // Applied once with its answer stored: a replay is answered again, never re-applied. A
@@ -135,6 +145,8 @@ export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailu
         outbox.add({ dedupeKey: outboxKeys.sessionLost(run.vmRunId), body: restored ? sessionRestoredNotice(restored.entries) : SESSION_LOST, now });
       }
       const sessionId = decision.freshSession || run.context === "fresh" ? null : (conversations.repo.get(run.conversationId)?.sessionId ?? null);
+      // The old VM run is gone, and with it whatever it was asking.
+      d.approvals.vmRunOver(run.vmRunId, now);
       runs.retryWithNewVmRun(runId, { at: decision.at, sessionId, fresh: decision.freshSession, now });
       return;
     }
@@ -165,7 +177,9 @@ export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailu
   }
 }
 
-function finishRun(d: Pick<RunEffectsDeps, "runs" | "log">, runId: string, outcome: string, now: number, lastSeq?: number): void {
+function finishRun(d: Pick<RunEffectsDeps, "runs" | "log" | "approvals">, runId: string, outcome: string, now: number, lastSeq?: number): void {
+  const vmRunId = d.runs.get(runId)?.vmRunId;
+  if (vmRunId) d.approvals.vmRunOver(vmRunId, now);
   const summary = d.runs.finish(runId, outcome, now, lastSeq);
   d.log("run_finished", { runId, outcome, results: summary?.results, costUsd: summary?.costUsd, durationMs: summary ? now - summary.startedAt : undefined });
 }

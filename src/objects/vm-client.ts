@@ -1,5 +1,6 @@
 // HTTP client of the agent VM (docs/protocol.md). Returns typed results; never throws on I/O.
 import {
+  type ApprovalAnswerRequest,
   EVENT_STREAM_CONTENT_TYPE,
   type InputMessage,
   type StartRunRequestInput,
@@ -101,6 +102,13 @@ export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (inpu
       // Gone already is as good as deleted.
       return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` };
     },
+    /** Removes what "always" answers wrote into a workspace's Claude Code settings. Gone already is done. */
+    async forgetApprovalRules(userId: string, workspace: string): Promise<VmResult<object>> {
+      const res = await call(VM_ROUTES.approvalRules(workspace, userId), { method: "DELETE" });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `forget approval rules answered ${res.status}` };
+    },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */
     async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {
       const res = await call(VM_ROUTES.toolResult(vmRunId), { method: "POST", body: JSON.stringify(result) });
@@ -108,6 +116,19 @@ export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (inpu
       await res.body?.cancel();
       if (res.status >= 500) return { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` };
       return { ok: true, delivered: res.ok };
+    },
+    /**
+     * The user's decision on an approval_request. `applied: false` is final: the VM no longer waits
+     * for it (409 settled or run finished, 404 unknown run or request): the answer came too late.
+     */
+    async approval(vmRunId: string, answer: ApprovalAnswerRequest): Promise<VmResult<{ applied: boolean }>> {
+      const res = await call(VM_ROUTES.approval(vmRunId), { method: "POST", body: JSON.stringify(answer) });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      if (res.status === 202) return { ok: true, applied: true };
+      // 400 too: an answer the VM will never take is not sent again and again.
+      if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429) return { ok: true, applied: false };
+      return { ok: false, failure: "http_error", detail: `approval answered ${res.status}` };
     },
   };
 }

@@ -15,7 +15,7 @@ twilioRoutes.use(verifyTwilioWebhook);
 twilioRoutes.post("/inbound", async (c) => {
   const form = parseInboundForm(c.get("twilioParams"));
   if (!form.ok) throw new HTTPException(400, { message: form.reason });
-  const { MessageSid: messageId, Body: body, media } = form.value;
+  const { MessageSid: messageId, Body: body, media, ButtonPayload: buttonPayload } = form.value;
   const sender = normalizeSender(form.value.From);
   const twiml = () => c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
 
@@ -37,6 +37,7 @@ twilioRoutes.post("/inbound", async (c) => {
     messageId,
     body,
     media,
+    buttonPayload: buttonPayload ?? null,
     receivedAt: Date.now(),
     publicOrigin: c.get("publicOrigin"),
   });

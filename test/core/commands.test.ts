@@ -59,7 +59,10 @@ describe("parseCommand: simple commands", () => {
     ["/tz   Europe/London", { type: "tz_set", timeZone: "Europe/London" }],
     ["/TZ america/new_york", { type: "tz_set", timeZone: "America/New_York" }],
     ["/cost", { type: "cost" }],
-    ["/approvals", { type: "invalid", reason: "/approvals is not available yet." }],
+    ["/approvals", { type: "approvals", action: "show" }],
+    ["/approvals EDITS", { type: "approvals", action: "edits" }],
+    ["/approvals forget", { type: "approvals", action: "forget" }],
+    ["/approvals maybe", { type: "invalid", reason: "/approvals takes off, edits, on, forget or log, not “maybe”." }],
     ["/status now", { type: "invalid", reason: "/status takes no arguments." }],
     ["/vm", { type: "vm_health" }],
     ["/vm now", { type: "invalid", reason: "/vm takes no arguments." }],
@@ -210,8 +213,10 @@ describe("helpText", () => {
         .replace("<name> [git-url] [branch]", "api https://github.com/acme/api main")
         .replace("<name or number>", "2")
         .replace("<name>", "api")
-        .replace("<email>", "a@b.co");
-      if (example.startsWith("@")) continue; // not a command: routeInbound's (see inbound-route.test.ts)
+        .replace("<email>", "a@b.co")
+        .replace("[off|edits|on]", "edits");
+      // Not commands: "@name text" is routeInbound's (inbound-route.test.ts), "yes" an approval answer (approvals.test.ts).
+      if (!example.startsWith("/")) continue;
       const parsed = parseCommand(example);
       expect(parsed, example).not.toBeNull();
       expect(parsed?.type, example).not.toBe("invalid");

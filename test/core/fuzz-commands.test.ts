@@ -102,6 +102,12 @@ function checkParsed(parsed: ParsedCommand | null, input: string, timeZone: stri
       expect(parsed.value).not.toMatch(LINE_BREAK);
       expect([...parsed.value].length).toBeLessThanOrEqual(parsed.field === "name" ? 100 : 260);
       return;
+    case "progress":
+      expect([true, false, null]).toContain(parsed.on);
+      return;
+    case "approvals":
+      expect(["show", "off", "edits", "on", "forget", "log"]).toContain(parsed.action);
+      return;
     default:
       expect(["help", "status", "cancel", "new_session", "conversation_list", "deep", "git_show", "cost", "schedule_list", "tz_show", "vm_health"]).toContain(parsed.type);
   }

@@ -10,7 +10,7 @@ import { ACK, eventually, replyTo, sentTo } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
 import { openPhone, replies, screenshot, type, waitForReplies } from "./helpers/simulator-page";
 
-const [ALICE, BOB, CAROL, DAVE, ERIN] = PHONES;
+const [ALICE, BOB, CAROL, DAVE, ERIN, FRANK] = PHONES;
 let stack: E2eStack;
 let browser: Browser;
 
@@ -110,4 +110,24 @@ it("two projects from the phone: each conversation keeps its own session, and a 
   expect(list).toMatch(/1\. main ← current/);
   expect(list).toMatch(/2\. api · 2 turns/);
   await screenshot(page, "simulator-projects");
+});
+
+it("asks before the agent runs a command: the prompt shows buttons, a tap allows it, and the reply arrives", async () => {
+  const page = await phone(FRANK);
+  // A new conversation's mode is APPROVALS_DEFAULT (edits): a shell command is asked about.
+  // (The CLI lets read-only commands such as echo go without asking, so this one runs a program.)
+  await type(page, '[[tool Bash {"command":"node -e \\"console.log(40 + 2)\\""}]] print it');
+  const prompt = page.locator("[data-testid=message][data-direction=out]").filter({ hasText: "🔐 Approval" });
+  await prompt.waitFor({ timeout: 90_000 });
+  expect(await prompt.getByTestId("message-body").textContent()).toContain('node -e "console.log(40 + 2)"');
+  const buttons = prompt.getByTestId("quick-reply");
+  expect(await buttons.allTextContents()).toEqual(["Yes", "No", "Always"]);
+  await screenshot(page, "simulator-approval");
+  await buttons.filter({ hasText: "Yes" }).click();
+  // The relay's one-line acknowledgement, then the agent's answer with what the command printed.
+  const answer = page.locator("[data-testid=message][data-direction=out]").filter({ hasText: "The Bash tool answered: 42" });
+  await answer.waitFor({ timeout: 90_000 });
+  const shown = await replies(page);
+  expect(shown.some((text) => text.startsWith('✅ Allowed: Run a command: node -e "console.log(40 + 2)"'))).toBe(true);
+  await screenshot(page, "simulator-approval-answered");
 });

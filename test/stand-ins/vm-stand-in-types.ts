@@ -2,7 +2,7 @@
 import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules";
   callId?: string;
   /** approval: the answer as sent, and the HTTP status answered (202, 404 unknown_approval, 409 approval_settled). */
   requestId?: string;

@@ -37,12 +37,16 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * [[vm:drop]]              the first stream is cut after the session event; the run goes on
  * [[vm:crash-after-reply]] one result, then error cli_crashed
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
+ * [[vm:progress N MS]]    N progress lines, one every MS ("Running: step 1", "Editing src/file2.ts", …), then the reply
  * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
- * [[vm:approval TOOL ARG]] emits approval_request {tool: TOOL, input: {command: ARG} for Bash,
+ * [[vm:approval TOOL ARG]] (several: asked at once, the reply joins their outcomes with " | ")
+ *                          emits approval_request {tool: TOOL, input: {command: ARG} for Bash,
  *                          {file_path: ARG} otherwise}, waits for POST …/approval (or the run's
  *                          approvals.timeoutMs, default 600000: a deny), replies "approved: TOOL ARG"
  *                          (", remembered RULE" with remember) or "denied: MESSAGE"; a second answer
- *                          is 409 approval_settled, an unknown requestId 404 unknown_approval
+ *                          is 409 approval_settled, an unknown requestId 404 unknown_approval.
+ *                          A run started without options.approvals asks nothing, as the real VM:
+ *                          it replies "done without asking: TOOL ARG"
  * [[vm:misconfigured]]     the run ends at once with error misconfigured, reason root_without_sandbox
  *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
  *                          for another ConfigProblemReason
@@ -53,6 +57,9 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *
  * Scripted streams (POST /__stand-in/script, see VmScript) replace all of this for a user's
  * next run: garbage on the wire, as a faulty VM or network would deliver it.
+ *
+ * DELETE /v1/workspaces/:workspace/approval-rules?userId= answers 200 {workspace, removed: []} for
+ * a workspace the user has (404 unknown_workspace otherwise), recorded as "forget-rules".
  *
  * Workspaces (POST /v1/workspaces, DELETE /v1/workspaces/:workspace?userId=) behave as the VM's:
  * the same URL policy (400 url_refused), 201 created / 200 already there, 409 exists for a
@@ -72,7 +79,10 @@ type Directive = {
   drop: boolean;
   crashAfterReply: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
-  approval: { tool: string; arg: string } | null;
+  /** Every `[[vm:approval …]]` of the turn: asked at once, as parallel tool calls are. */
+  approvals: { tool: string; arg: string }[];
+  /** `[[vm:progress N MS]]`: N progress lines ("Running: step i"), one every MS, before the reply. */
+  progress: { count: number; everyMs: number } | null;
   slowStartMs: number;
   misconfigured: ConfigProblemReason | null;
 };
@@ -90,8 +100,9 @@ function directivesOf(texts: string[]): Directive {
     drop: all.includes("[[vm:drop]]"),
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
     tool: toolOf(all),
-    approval: approvalOf(all),
+    approvals: approvalsOf(all),
     slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
+    progress: ((m) => (m ? { count: Number(m[1]), everyMs: Number(m[2]) } : null))(/\[\[vm:progress (\d+) (\d+)\]\]/.exec(all)),
     misconfigured: misconfiguredOf(all),
   };
 }
@@ -114,9 +125,8 @@ function toolOf(text: string): Directive["tool"] {
   return match ? { name: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> } : null;
 }
 
-function approvalOf(text: string): Directive["approval"] {
-  const match = /\[\[vm:approval (\S+) ([^\]]+)\]\]/.exec(text);
-  return match ? { tool: match[1]!, arg: match[2]! } : null;
+function approvalsOf(text: string): Directive["approvals"] {
+  return [...text.matchAll(/\[\[vm:approval (\S+) ([^\]]+)\]\]/g)].map((match) => ({ tool: match[1]!, arg: match[2]! }));
 }
 
 type EventWithoutSeq = VmRunEvent extends infer E ? (E extends VmRunEvent ? Omit<E, "seq"> : never) : never;
@@ -135,6 +145,8 @@ type Run = {
   toolResults: Map<string, string>;
   /** Approval requests: pending until answered, timed out or the run ends; then what the reply says. */
   approvals?: Map<string, { settled: string | null }>;
+  /** Started with `options.approvals`: only then does the VM ask (as the real one). */
+  asksApprovals?: boolean;
   approvalTimeoutMs?: number;
   /** Scripted runs: what each next connection (start or reconnect) writes verbatim, then ends. */
   rawConnections?: string[][];
@@ -183,6 +195,11 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const d = directivesOf(texts);
       const waitForChange = () => new Promise<void>((resolve) => run.listeners.add(function once() { run.listeners.delete(once); resolve(); }));
       while (d.hold && !run.released) await waitForChange();
+      for (let i = 1; d.progress && i <= d.progress.count && !run.finished; i++) {
+        await sleep(d.progress.everyMs);
+        push(run, { type: "progress", text: i % 2 === 0 ? `Editing src/file${i}.ts` : `Running: step ${i}` });
+      }
+      if (run.finished) return;
       let text = d.long > 0 ? longReply(d.long) : `echo: ${texts.join(" | ")}`;
       if (d.tool) {
         const callId = `call-${run.events.length + 1}`;
@@ -190,25 +207,28 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         while (!run.toolResults.has(callId)) await waitForChange();
         text = `tool said: ${run.toolResults.get(callId)}`;
       }
-      if (d.approval) {
-        const requestId = `appr-${run.events.length + 1}`;
-        const input = d.approval.tool === "Bash" ? { command: d.approval.arg } : { file_path: d.approval.arg };
+      if (d.approvals.length > 0 && !run.asksApprovals) text = d.approvals.map((a) => `done without asking: ${a.tool} ${a.arg}`).join(" | ");
+      else if (d.approvals.length > 0) {
         const approvals = (run.approvals ??= new Map());
-        const entry = { settled: null as string | null };
-        approvals.set(requestId, entry);
+        const entries = d.approvals.map((approval) => {
+          const requestId = `appr-${run.events.length + 1}`;
+          const input = approval.tool === "Bash" ? { command: approval.arg } : { file_path: approval.arg };
+          const entry = { settled: null as string | null };
+          approvals.set(requestId, entry);
+          push(run, { type: "approval_request", requestId, tool: approval.tool, input, summary: describeToolUse(approval.tool, input, "/") ?? undefined });
+          return entry;
+        });
         const timer = setTimeout(() => {
-          if (entry.settled !== null) return;
-          entry.settled = "denied: not approved in time";
+          for (const entry of entries) entry.settled ??= "denied: not approved in time";
           for (const notify of [...run.listeners]) notify();
         }, run.approvalTimeoutMs ?? 600_000);
-        push(run, { type: "approval_request", requestId, tool: d.approval.tool, input, summary: describeToolUse(d.approval.tool, input, "/") ?? undefined });
-        while (entry.settled === null && !run.finished) await waitForChange();
+        while (entries.some((e) => e.settled === null) && !run.finished) await waitForChange();
         clearTimeout(timer);
         if (run.finished) {
-          entry.settled ??= "denied: the run ended";
+          for (const entry of entries) entry.settled ??= "denied: the run ended";
           return;
         }
-        text = entry.settled ?? "denied";
+        text = entries.map((e) => e.settled ?? "denied").join(" | ");
       }
       push(run, {
         type: "result",
@@ -331,7 +351,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (run?.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);
       if (!run) {
         const live = liveRunOf(body.userId);
-        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map(), approvalTimeoutMs: body.options.approvals?.timeoutMs };
+        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map(), asksApprovals: !!body.options.approvals, approvalTimeoutMs: body.options.approvals?.timeoutMs };
         runs.set(body.runId, run);
         if (!workspacesOf(body.userId).has(body.workspace)) workspacesOf(body.userId).set(body.workspace, { url: null, branch: null, files: 0 });
         if (live) push(run, { type: "error", code: "busy", message: "another run is live for this user" });
@@ -340,6 +360,14 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       return stream(run, 0, res, d.drop && !run.dropped);
     }
     if (req.method === "POST" && url.pathname === "/v1/workspaces") return createWorkspace(req, res);
+    const rulesMatch = /^\/v1\/workspaces\/([^/]+)\/approval-rules$/.exec(url.pathname);
+    if (req.method === "DELETE" && rulesMatch) {
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(rulesMatch[1]!);
+      const known = workspacesOf(userId).has(workspace);
+      requests.push({ kind: "forget-rules", runId: "", userId, workspace, status: known ? 200 : 404, at: Date.now() });
+      return known ? json(res, 200, { workspace, removed: [] }) : json(res, 404, { error: "unknown_workspace" });
+    }
     const workspaceMatch = /^\/v1\/workspaces\/([^/]+)$/.exec(url.pathname);
     if (req.method === "DELETE" && workspaceMatch) return deleteWorkspace(decodeURIComponent(workspaceMatch[1]!), url.searchParams.get("userId"), res);
     const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel|tool-result|approval)$/.exec(url.pathname);

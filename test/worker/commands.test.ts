@@ -8,7 +8,8 @@ describe("/commands are answered by the relay, without the agent", () => {
     ["/help", "/schedule cron"],
     ["/HELP", "Commands"],
     ["/status", "The agent is idle."],
-    ["/approvals", "/approvals is not available yet."],
+    ["/approvals", "Approvals in main: edits"],
+    ["/progress", "Progress updates are on"],
     ["/tz", "Your time zone is UTC"],
     ["/schedules", "No scheduled tasks."],
   ])("%s", async (command, expected) => {

@@ -44,7 +44,16 @@ export async function sendInbound(phone: string, body: string, extra: Record<str
   return { res, sid: form.MessageSid!, text: await res.text() };
 }
 
-export type EmulatedMessage = { sid: string; to: string; body: string | null; status: string; errorCode: string | number | null; contentSid: string | null };
+export type EmulatedMessage = {
+  sid: string;
+  to: string;
+  body: string | null;
+  status: string;
+  errorCode: string | number | null;
+  contentSid: string | null;
+  /** Quick-reply buttons of a Content API message, rendered with its variables. */
+  buttons: { title: string; id: string }[];
+};
 
 export async function sentTo(phone: string): Promise<EmulatedMessage[]> {
   const res = await fetch(`${env.TWILIO_API_BASE}/__emulator/messages?to=${encodeURIComponent(`whatsapp:${phone}`)}`);
@@ -121,7 +130,7 @@ export async function rewriteStorage(phone: string, write: (storage: DurableObje
  * an object made before the later ones would be (then fill it, evict, and let it migrate).
  */
 export function resetToSchema(storage: DurableObjectStorage, upTo: number): number[] {
-  for (const table of ["spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
+  for (const table of ["approval_rules", "approvals", "spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
     storage.sql.exec(`DROP TABLE IF EXISTS ${table}`);
   }
   return migrate(storage, MIGRATIONS.slice(0, upTo));

@@ -19,11 +19,13 @@ it("upgrades an object holding data from schema 1 without losing it", async () =
   await evictDurableObject(stub);
   await runInDurableObject(stub, (_agent, state) => {
     const sql = state.storage.sql;
-    expect(sql.exec<{ id: number }>("SELECT id FROM schema_migrations ORDER BY id").toArray().map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(sql.exec<{ id: number }>("SELECT id FROM schema_migrations ORDER BY id").toArray().map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(sql.exec("SELECT id, body, status, media_json FROM messages").toArray()).toEqual([
       { id: "SMold", body: "from v1", status: "queued", media_json: "[]" },
     ]);
     expect(sql.exec("SELECT name, workspace, session_id FROM conversations").toArray()).toEqual([{ name: "main", workspace: "main", session_id: "session-v1" }]);
+    // A user from before approvals keeps acting without prompts until they choose otherwise (0009).
+    expect(sql.exec("SELECT approval_mode FROM conversations").one().approval_mode).toBe("off");
     expect(sql.exec("SELECT count(*) AS n FROM outbox").one().n).toBe(0);
     // Applying again is a no-op.
     expect(migrate(state.storage)).toEqual([]);

@@ -18,6 +18,7 @@ export function testBindings(urls: { twilioBase: string; vmUrl: string }) {
     TWILIO_WHATSAPP_FROM: TEST_WHATSAPP_FROM,
     TWILIO_API_BASE: urls.twilioBase,
     TWILIO_MESSAGING_API_BASE: urls.twilioBase,
+    TWILIO_CONTENT_API_BASE: urls.twilioBase,
     PUBLIC_URL: TEST_PUBLIC_URL,
     ALLOWED_SENDERS: TEST_ALLOWED.join(","),
     ADMIN_SENDERS: TEST_ADMIN,

@@ -8,6 +8,7 @@ import messageScheduleId from "../../../migrations/0005_message_schedule_id.sql"
 import fewerRowsWritten from "../../../migrations/0006_fewer_rows_written.sql";
 import conversations from "../../../migrations/0007_conversations.sql";
 import spend from "../../../migrations/0008_spend.sql";
+import approvals from "../../../migrations/0009_approvals.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: "0006_fewer_rows_written", sql: fewerRowsWritten },
   { id: 7, name: "0007_conversations", sql: conversations },
   { id: 8, name: "0008_spend", sql: spend },
+  { id: 9, name: "0009_approvals", sql: approvals },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

@@ -11,6 +11,7 @@ type OutboxRow = {
   body: string;
   content_sid: string | null;
   content_variables: string | null;
+  buttons: string | null;
   status: string;
   attempts: number;
   next_attempt_at: number;
@@ -19,12 +20,18 @@ type OutboxRow = {
   created_at: number;
 };
 
+/** A quick-reply button: what it says, and the payload a tap sends back. */
+export type QuickReplyButton = { title: string; id: string };
+const ButtonsSchema = z.array(z.object({ title: z.string(), id: z.string() }));
+
 export type OutboxItem = {
   id: number;
   dedupeKey: string;
   body: string;
   contentSid: string | null;
   contentVariables: string | null;
+  /** Quick-reply buttons under `body` (an approval prompt); `body` alone says the same. */
+  buttons: QuickReplyButton[] | null;
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: number;
@@ -39,6 +46,7 @@ function toItem(row: OutboxRow): OutboxItem {
     body: row.body,
     contentSid: row.content_sid,
     contentVariables: row.content_variables,
+    buttons: row.buttons === null ? null : ButtonsSchema.parse(JSON.parse(row.buttons)),
     status: OutboxStatusSchema.parse(row.status),
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
@@ -69,6 +77,7 @@ export function createOutboxRepo(sql: Sql) {
       body: string;
       contentSid?: string;
       contentVariables?: string;
+      buttons?: QuickReplyButton[] | null;
       held?: boolean;
       attempts?: number;
       notBefore?: number;
@@ -76,8 +85,9 @@ export function createOutboxRepo(sql: Sql) {
       conversationId?: number;
       now: number;
     }): boolean {
-      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at)
-        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
+      const buttons = m.buttons ? JSON.stringify(m.buttons) : null;
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at)
+        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, ${buttons}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
           ${m.conversationId ?? null}, ${m.now}, ${m.now})
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
       return rows.length === 1;
@@ -135,6 +145,14 @@ export function createOutboxRepo(sql: Sql) {
       sql`UPDATE outbox SET status = ${status}, error_code = ${errorCode ?? row.error_code}, updated_at = ${now}
         WHERE id = ${row.id}`;
       return toItem({ ...row, status, error_code: errorCode ?? row.error_code });
+    },
+    /** Forgets the messages with a key in [from, to) not yet handed to Twilio (a key range: the unique index serves it). */
+    dropUnsent(range: { from: string; to: string }): number {
+      return sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' RETURNING id`.length;
+    },
+    /** How many messages have a key in [from, to). */
+    countKeys(range: { from: string; to: string }): number {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to}`[0]?.n ?? 0;
     },
     pruneFinished(before: number): void {
       sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;

@@ -12,7 +12,11 @@ type SettingKey =
   | "budget_notice"
   | "daily_budget_usd"
   | "time_zone"
-  | "pruned_at";
+  | "pruned_at"
+  | "access_revoked"
+  | "progress_updates"
+  | "quick_reply_content"
+  | "quick_reply_unavailable_at";
 
 export function createSettingsRepo(sql: Sql) {
   let cache: Map<string, string> | null = null;

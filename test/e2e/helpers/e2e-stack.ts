@@ -45,6 +45,7 @@ export function writeTestDevVars(root: string, urls: StackUrls, phones: readonly
   const devVars = withValues(readFileSync(join(root, ".dev.vars.example"), "utf8"), {
     TWILIO_API_BASE: urls.twilio,
     TWILIO_MESSAGING_API_BASE: urls.twilio,
+    TWILIO_CONTENT_API_BASE: urls.twilio,
     PUBLIC_URL: urls.worker,
     VM_URL: urls.vm,
     VM_TOKEN: randomBytes(16).toString("hex"),

@@ -1,0 +1,243 @@
+// The approvals unit: the agent's questions before it acts, asked on WhatsApp and answered from
+// the phone. It owns the approvals rows and the conversations' modes and remembered rules; its
+// one timer is the earliest open prompt's deadline, after which the prompt is denied. A decision
+// is durable first and reaches the VM after (see deliver): an eviction, a dropped stream or a VM
+// restart loses nothing, and a run that is gone makes the answer "too late", said once.
+import type { ApprovalRequestEvent, ApprovalsOption } from "../protocol/vm-protocol";
+import {
+  alwaysRule,
+  type AnswerTarget,
+  type ApprovalAnswer,
+  type ApprovalMode,
+  approvalPrompt,
+  ANSWER_WORDS,
+  buttonPayload,
+  describeRequest,
+} from "../core/approvals";
+import { outboxKeys } from "../core/outbox-keys";
+import { formatInZone } from "../core/schedule-format";
+import type { Approval, ApprovalsRepo } from "./db/approvals-repo";
+import type { ConversationsRepo } from "./db/conversations-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { Log } from "./outbox";
+import type { VmClient } from "./vm-client";
+
+export type ApprovalsDeps = {
+  repo: ApprovalsRepo;
+  conversations: Pick<ConversationsRepo, "get">;
+  outbox: Pick<OutboxRepo, "add">;
+  /** APPROVALS_DEFAULT and APPROVAL_TIMEOUT_MS. */
+  defaultMode: ApprovalMode;
+  timeoutMs: number;
+  log: Log;
+};
+
+/** What the user answered: typed (`yes 2`) or a tapped button (its prompt's own id). */
+export type AnswerInput = { via: "text"; answer: ApprovalAnswer; target: AnswerTarget } | { via: "button"; answer: ApprovalAnswer; approvalId: number };
+
+const LOG_ENTRIES = 10;
+
+export function createApprovals(d: ApprovalsDeps) {
+  const { repo } = d;
+  const modeOf = (conversationId: number): ApprovalMode => repo.modeOf(conversationId) ?? d.defaultMode;
+  const nameOf = (conversationId: number): string => d.conversations.get(conversationId)?.name ?? "a deleted conversation";
+  const firstLine = (a: Approval): string => a.description.split("\n").slice(0, 2).join(" ").slice(0, 160);
+
+  /** Closes one open prompt as the user answered it; the VM hears it next (deliver). */
+  const apply = (a: Approval, answer: ApprovalAnswer, now: number): boolean => {
+    const allowed = answer !== "no";
+    if (!repo.decide(a.id, { status: allowed ? "allowed" : "denied", answer, delivery: "due", now })) return false;
+    if (answer === "always" && a.rule) repo.addRule(a.conversationId, a.rule, now);
+    return true;
+  };
+
+  const acknowledge = (answered: Approval[], answer: ApprovalAnswer): string => {
+    const what = answered.length === 1 ? firstLine(answered[0]!) : `${answered.length} requests (#${answered.map((a) => a.number).join(", #")})`;
+    if (answer === "no") return `🚫 Denied: ${what}. The agent is told it was not done.`;
+    const rules = answer === "always" ? [...new Set(answered.flatMap((a) => a.rule ?? []))] : [];
+    const unremembered = answer === "always" && answered.some((a) => !a.rule) ? " (no rule can say this one, so it was allowed once)" : "";
+    const kept = rules.length > 0 ? ` From now on in ${nameOf(answered[0]!.conversationId)} the agent does not ask for ${rules.join(", ")} (/approvals forget clears it).` : "";
+    return `✅ Allowed: ${what}.${kept}${unremembered}`;
+  };
+
+  return {
+    modeOf,
+    setMode: (conversationId: number, mode: ApprovalMode): void => repo.setMode(conversationId, mode),
+    rules: (conversationId: number): string[] => repo.rules(conversationId),
+    /** Forgets the remembered rules here; the VM removes them from the project's settings. */
+    forgetRules: (conversationId: number): number => repo.clearRules(conversationId),
+
+    /** `options.approvals` for a run in this conversation: absent when its mode is off. */
+    runOption(conversationId: number): ApprovalsOption | undefined {
+      const mode = modeOf(conversationId);
+      return mode === "off" ? undefined : { mode, timeoutMs: d.timeoutMs };
+    },
+
+    hasPending: (): boolean => repo.pending().length > 0,
+
+    /** The earliest deadline of an open prompt: this unit's timer. */
+    nextDueAt: (): number | null => repo.nextExpiry(),
+
+    /** An approval_request event (inside its transaction): stored once, and the prompt sent once. */
+    request(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent, now: number): void {
+      const description = describeRequest(event.tool, event.input, event.summary);
+      const stored = repo.insert({
+        runId: run.id,
+        vmRunId: run.vmRunId,
+        requestId: event.requestId,
+        conversationId: run.conversationId,
+        tool: event.tool,
+        description,
+        rule: alwaysRule(event.tool, event.input),
+        expiresAt: now + d.timeoutMs,
+        now,
+      });
+      if (!stored) return;
+      const open = repo.pending().length;
+      const body = approvalPrompt({ number: open > 1 || stored.number > 1 ? stored.number : null, conversation: nameOf(run.conversationId), description, timeoutMs: d.timeoutMs });
+      const buttons = (["yes", "no", "always"] as const).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
+      d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
+      d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number });
+    },
+
+    /**
+     * The user's answer (inside the message's transaction): closes the prompts it names and says
+     * what it did, in one line. Anything it cannot apply changes nothing and says why.
+     */
+    answer(input: AnswerInput, now: number): string {
+      if (input.via === "button") {
+        const a = repo.get(input.approvalId);
+        if (!a) return "That approval request is not known here.";
+        if (a.status !== "pending") return `That request was already ${closedAs(a)}; nothing changed.`;
+        apply(a, input.answer, now);
+        return acknowledge([a], input.answer);
+      }
+      const open = repo.pending();
+      let targets: Approval[];
+      if (input.target.kind === "all") targets = open;
+      else if (input.target.kind === "number") {
+        const n = input.target.number;
+        const found = open.find((a) => a.number === n);
+        if (!found) return `No open approval #${n}. Open: ${open.map((a) => `#${a.number}`).join(", ") || "none"}.`;
+        targets = [found];
+      } else if (open.length === 1) targets = open;
+      else {
+        const example = open[0]?.number ?? 1;
+        return `${open.length} approvals are open: answer one (${input.answer} ${example}) or all (${input.answer} all).`;
+      }
+      const applied = targets.filter((a) => apply(a, input.answer, now));
+      d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via });
+      return acknowledge(applied, input.answer);
+    },
+
+    /** Denies the prompts nobody answered in time: the user is told once per prompt. */
+    expireDue(now: number, transaction: <T>(fn: () => T) => T): number {
+      const due = repo.expired(now);
+      for (const a of due) {
+        transaction(() => {
+          if (!repo.decide(a.id, { status: "expired", answer: null, delivery: "due", now })) return;
+          const minutes = Math.max(1, Math.round(d.timeoutMs / 60_000));
+          d.outbox.add({ dedupeKey: outboxKeys.approvalExpired(a.id), body: `⌛ Not approved in time (${minutes} min), so it was not done: ${firstLine(a)}. The agent was told.`, now });
+        });
+      }
+      if (due.length > 0) d.log("approvals_expired", { approvals: due.map((a) => a.id) });
+      return due.length;
+    },
+
+    /** /stop: every open prompt is denied (inside the command's transaction); returns how many. */
+    stopAll(now: number): number {
+      return repo.pending().filter((a) => repo.decide(a.id, { status: "stopped", answer: null, delivery: "due", now })).length;
+    },
+
+    /**
+     * A VM run ended or was replaced (inside that change's transaction): its open prompts close
+     * (the VM denied them as the run ended), and a user's answer it never heard is "too late".
+     */
+    vmRunOver(vmRunId: string, now: number): void {
+      for (const a of repo.ofVmRun(vmRunId)) {
+        if (a.status === "pending") repo.decide(a.id, { status: "ended", answer: null, delivery: "none", now });
+        else tooLate(a, now);
+      }
+    },
+
+    /** Sends the VM every decision it has not heard for this run (the webhook never waits on it). */
+    async deliver(vmRunId: string, vm: VmClient, transaction: <T>(fn: () => T) => T): Promise<void> {
+      for (const a of repo.undelivered(vmRunId)) {
+        const allowed = a.status === "allowed";
+        const sent = await vm.approval(vmRunId, {
+          requestId: a.requestId,
+          decision: allowed ? "allow" : "deny",
+          ...(allowed && a.answer === "always" && a.rule ? { remember: a.rule } : {}),
+          ...(a.status === "expired" ? { message: "Not approved in time: the user did not answer, so this was not done. Ask again if it is still needed." } : {}),
+          ...(a.status === "stopped" ? { message: "The user stopped this run from their phone; not approved." } : {}),
+        });
+        if (!sent.ok) return; // the VM is not reachable: again when the stream is back
+        transaction(() => (sent.applied ? repo.markDelivered(a.id, "done") : tooLate(a, Date.now())));
+        d.log("approval_delivered", { approvalId: a.id, applied: sent.applied });
+      }
+    },
+
+    /** "Not approved during this task: …" for a task's result; empty when all went ahead. */
+    refusedLine(runId: string): string {
+      const refused = repo.refusedInRun(runId);
+      if (refused.length === 0) return "";
+      return `\n\nNot approved during this task: ${refused.map((a) => `${firstLine(a)} (${closedAs(a)})`).join("; ")}.`;
+    },
+
+    /** /approvals: the mode and what "always" remembered, for one conversation. */
+    describe(conversationId: number): string {
+      const mode = modeOf(conversationId);
+      const rules = repo.rules(conversationId);
+      const modeLine = {
+        off: "off: the agent acts without asking",
+        edits: "edits: file edits in the project go ahead; anything else is asked here",
+        on: "on: everything the agent would ask about is asked here",
+      }[mode];
+      return [
+        `Approvals in ${nameOf(conversationId)}: ${modeLine}.`,
+        rules.length > 0 ? `Always allowed: ${rules.join(", ")}.` : "Nothing is always allowed.",
+        "Change it with /approvals off, /approvals edits or /approvals on; /approvals forget clears what is always allowed; /approvals log shows the last answers.",
+      ].join("\n");
+    },
+
+    /** /approvals log: the last decisions, newest first, in the user's zone. */
+    logText(zone: string): string {
+      const recent = repo.recent(LOG_ENTRIES);
+      if (recent.length === 0) return "No approval was asked yet.";
+      return [
+        "Last approvals (newest first):",
+        ...recent.map((a) => `${formatInZone(a.decidedAt ?? a.createdAt, zone)} · ${a.tool} · ${firstLine(a)} · ${closedAs(a)}`),
+      ].join("\n");
+    },
+  };
+
+  function tooLate(a: Approval, now: number): void {
+    repo.markDelivered(a.id, "late");
+    // Only a person's answer needs saying; a timeout or a stop denied it anyway.
+    if (a.answer === null) return;
+    d.outbox.add({
+      dedupeKey: outboxKeys.approvalLate(a.id),
+      body: `Your answer to “${firstLine(a)}” came too late: the agent had stopped waiting for it, so it was not done.`,
+      now,
+    });
+  }
+}
+
+function closedAs(a: Approval): string {
+  switch (a.status) {
+    case "allowed":
+      return a.answer === "always" ? "allowed always" : "allowed";
+    case "denied":
+      return "denied";
+    case "expired":
+      return "not answered in time";
+    case "stopped":
+      return "denied by /stop";
+    case "ended":
+      return "withdrawn: the run ended first";
+    case "pending":
+      return "open";
+  }
+}
+
+export type Approvals = ReturnType<typeof createApprovals>;

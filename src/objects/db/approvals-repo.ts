@@ -1,0 +1,137 @@
+// The agent's questions (approval_request events) and what became of them, and the rules an
+// "always" remembered per conversation.
+import * as z from "zod";
+import type { ApprovalAnswer, ApprovalMode } from "../../core/approvals";
+import { memo, type Sql } from "./sql";
+
+export const ApprovalStatusSchema = z.enum(["pending", "allowed", "denied", "expired", "stopped", "ended"]);
+export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
+export type ApprovalDelivery = "none" | "due" | "done" | "late";
+
+type ApprovalRow = {
+  id: number;
+  run_id: string;
+  vm_run_id: string;
+  request_id: string;
+  conversation_id: number;
+  number: number;
+  tool: string;
+  description: string;
+  rule: string | null;
+  status: string;
+  answer: string | null;
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+  delivery: string;
+};
+
+export type Approval = {
+  id: number;
+  runId: string;
+  vmRunId: string;
+  requestId: string;
+  conversationId: number;
+  number: number;
+  tool: string;
+  description: string;
+  rule: string | null;
+  status: ApprovalStatus;
+  answer: ApprovalAnswer | null;
+  createdAt: number;
+  expiresAt: number;
+  decidedAt: number | null;
+  delivery: ApprovalDelivery;
+};
+
+function toApproval(row: ApprovalRow): Approval {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    vmRunId: row.vm_run_id,
+    requestId: row.request_id,
+    conversationId: row.conversation_id,
+    number: row.number,
+    tool: row.tool,
+    description: row.description,
+    rule: row.rule,
+    status: ApprovalStatusSchema.parse(row.status),
+    answer: row.answer === null ? null : z.enum(["yes", "no", "always"]).parse(row.answer),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    decidedAt: row.decided_at,
+    delivery: z.enum(["none", "due", "done", "late"]).parse(row.delivery),
+  };
+}
+
+export function createApprovalsRepo(sql: Sql) {
+  return {
+    /** Stores a question once per (VM run, request id); null when it was stored before (a replay). */
+    insert(a: { runId: string; vmRunId: string; requestId: string; conversationId: number; tool: string; description: string; rule: string | null; expiresAt: number; now: number }): Approval | null {
+      // Numbered after the prompts still open, from 1 again once none is.
+      const [row] = sql<ApprovalRow>`INSERT INTO approvals (run_id, vm_run_id, request_id, conversation_id, number, tool, description, rule, created_at, expires_at)
+        VALUES (${a.runId}, ${a.vmRunId}, ${a.requestId}, ${a.conversationId},
+          (SELECT coalesce(max(number), 0) + 1 FROM approvals WHERE status = 'pending'),
+          ${a.tool}, ${a.description}, ${a.rule}, ${a.now}, ${a.expiresAt})
+        ON CONFLICT (vm_run_id, request_id) DO NOTHING RETURNING *`;
+      return row ? toApproval(row) : null;
+    },
+    get(id: number): Approval | null {
+      const row = sql<ApprovalRow>`SELECT * FROM approvals WHERE id = ${id}`[0];
+      return row ? toApproval(row) : null;
+    },
+    /** The open prompts, by number. Asked on every inbound message. */
+    pending: memo(sql, (): Approval[] => sql<ApprovalRow>`SELECT * FROM approvals WHERE status = 'pending' ORDER BY number`.map(toApproval)),
+    /** Closes a prompt; only a pending one (a second answer changes nothing). */
+    decide(id: number, d: { status: Exclude<ApprovalStatus, "pending">; answer: ApprovalAnswer | null; delivery: ApprovalDelivery; now: number }): boolean {
+      return sql`UPDATE approvals SET status = ${d.status}, answer = ${d.answer}, delivery = ${d.delivery}, decided_at = ${d.now}
+        WHERE id = ${id} AND status = 'pending' RETURNING id`.length === 1;
+    },
+    /** Decisions the VM has not heard yet, oldest first. */
+    undelivered(vmRunId: string): Approval[] {
+      return sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND delivery = 'due' ORDER BY id`.map(toApproval);
+    },
+    markDelivered(id: number, delivery: "done" | "late"): void {
+      sql`UPDATE approvals SET delivery = ${delivery} WHERE id = ${id}`;
+    },
+    /** The prompts and undelivered decisions of a VM run that is over. */
+    ofVmRun(vmRunId: string): Approval[] {
+      return sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND (status = 'pending' OR delivery = 'due') ORDER BY id`.map(toApproval);
+    },
+    /** The earliest time an open prompt is denied for want of an answer. */
+    nextExpiry: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT min(expires_at) AS at FROM approvals WHERE status = 'pending'`[0]?.at ?? null),
+    expired(now: number): Approval[] {
+      return sql<ApprovalRow>`SELECT * FROM approvals WHERE status = 'pending' AND expires_at <= ${now} ORDER BY id`.map(toApproval);
+    },
+    /** What was not allowed in a run (a task's result lists them). */
+    refusedInRun(runId: string): Approval[] {
+      return sql<ApprovalRow>`SELECT * FROM approvals WHERE run_id = ${runId} AND status IN ('denied', 'expired', 'stopped') ORDER BY id`.map(toApproval);
+    },
+    /** The last decisions, newest first (/approvals log). */
+    recent(limit: number): Approval[] {
+      return sql<ApprovalRow>`SELECT * FROM approvals WHERE status != 'pending' ORDER BY coalesce(decided_at, created_at) DESC, id DESC LIMIT ${limit}`.map(toApproval);
+    },
+    pruneBefore(before: number): void {
+      sql`DELETE FROM approvals WHERE status != 'pending' AND delivery != 'due' AND created_at < ${before}`;
+    },
+
+    modeOf(conversationId: number): ApprovalMode | null {
+      const row = sql<{ approval_mode: string | null }>`SELECT approval_mode FROM conversations WHERE id = ${conversationId}`[0];
+      return row?.approval_mode ? z.enum(["off", "edits", "on"]).parse(row.approval_mode) : null;
+    },
+    setMode(conversationId: number, mode: ApprovalMode): void {
+      sql`UPDATE conversations SET approval_mode = ${mode} WHERE id = ${conversationId}`;
+    },
+
+    addRule(conversationId: number, rule: string, now: number): void {
+      sql`INSERT INTO approval_rules (conversation_id, rule, created_at) VALUES (${conversationId}, ${rule}, ${now}) ON CONFLICT DO NOTHING`;
+    },
+    rules(conversationId: number): string[] {
+      return sql<{ rule: string }>`SELECT rule FROM approval_rules WHERE conversation_id = ${conversationId} ORDER BY created_at, rule`.map((r) => r.rule);
+    },
+    clearRules(conversationId: number): number {
+      return sql`DELETE FROM approval_rules WHERE conversation_id = ${conversationId} RETURNING rule`.length;
+    },
+  };
+}
+export type ApprovalsRepo = ReturnType<typeof createApprovalsRepo>;

@@ -1,0 +1,89 @@
+// Twilio's Content API (https://www.twilio.com/docs/content): the one quick-reply content the
+// relay's approval prompts use, found by name or created once, and remembered in settings. Where
+// the API is not there (a Twilio account without it, a local stack pointed elsewhere), prompts go
+// as plain text, and the API is asked again an hour later.
+import * as z from "zod";
+import { QUICK_REPLY_BODY_MAX } from "../core/approvals";
+import type { QuickReplyButton } from "./db/outbox-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+
+export type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
+
+/** Body `{{1}}`, one button per title with id `{{2}}`, `{{3}}`…: every prompt fills them in. */
+const CONTENT_NAME = "agent_relay_approval_v1";
+const RETRY_UNAVAILABLE_MS = 60 * 60_000;
+const CALL_TIMEOUT_MS = 10_000;
+/** Pages of existing contents looked through for ours before one is created. */
+const LOOKUP_PAGES = 3;
+
+const ContentSchema = z.object({ sid: z.string().regex(/^HX[0-9a-fA-F]{32}$/), friendly_name: z.string().nullable().optional() });
+const PageSchema = z.object({ contents: z.array(ContentSchema), meta: z.object({ next_page_url: z.string().nullable().optional() }).optional() });
+
+export type QuickReplyContent = {
+  /** The content SID and its variables for `buttons` under `body`, or null: send `body` as text. */
+  resolve(body: string, buttons: readonly QuickReplyButton[], now: number): Promise<{ contentSid: string; contentVariables: string } | null>;
+  /** Twilio refused a message with it: text only for a while, then found or created again. */
+  forget(now: number): void;
+};
+
+export function createQuickReplyContent(conn: ContentConnection, settings: SettingsRepo, fetchFn: typeof fetch = (input, init) => fetch(input, init)): QuickReplyContent {
+  const auth = `Basic ${btoa(`${conn.accountSid}:${conn.authToken}`)}`;
+  const call = async (url: string, init: RequestInit = {}): Promise<unknown> => {
+    const res = await fetchFn(url, { ...init, headers: { authorization: auth, "content-type": "application/json" }, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`Content API answered ${res.status}`);
+    }
+    return res.json();
+  };
+
+  const find = async (): Promise<string | null> => {
+    let url: string | null = `${conn.contentApiBase}/v1/Content?PageSize=50`;
+    for (let page = 0; url && page < LOOKUP_PAGES; page++) {
+      const parsed = PageSchema.parse(await call(url));
+      const ours = parsed.contents.find((c) => c.friendly_name === CONTENT_NAME);
+      if (ours) return ours.sid;
+      url = parsed.meta?.next_page_url ?? null;
+    }
+    return null;
+  };
+
+  const create = async (titles: readonly string[]): Promise<string> => {
+    const variables = Object.fromEntries([["1", "The agent wants to run a command."], ...titles.map((t, i) => [String(i + 2), `approval:0:${t.toLowerCase()}`])]);
+    const body = {
+      friendly_name: CONTENT_NAME,
+      language: "en",
+      variables,
+      types: {
+        "twilio/quick-reply": { body: "{{1}}", actions: titles.map((title, i) => ({ title, id: `{{${i + 2}}}` })) },
+        "twilio/text": { body: "{{1}}" },
+      },
+    };
+    return ContentSchema.parse(await call(`${conn.contentApiBase}/v1/Content`, { method: "POST", body: JSON.stringify(body) })).sid;
+  };
+
+  return {
+    async resolve(body, buttons, now) {
+      if (body.length > QUICK_REPLY_BODY_MAX) return null;
+      const unavailableAt = settings.getNumber("quick_reply_unavailable_at");
+      if (unavailableAt !== null && now - unavailableAt < RETRY_UNAVAILABLE_MS) return null;
+      let sid = settings.get("quick_reply_content");
+      if (!sid) {
+        try {
+          sid = (await find()) ?? (await create(buttons.map((b) => b.title)));
+        } catch {
+          settings.set("quick_reply_unavailable_at", now);
+          return null;
+        }
+        settings.set("quick_reply_content", sid);
+        settings.set("quick_reply_unavailable_at", null);
+      }
+      const variables = Object.fromEntries([["1", body], ...buttons.map((b, i) => [String(i + 2), b.id])]);
+      return { contentSid: sid, contentVariables: JSON.stringify(variables) };
+    },
+    forget(now) {
+      settings.set("quick_reply_content", null);
+      settings.set("quick_reply_unavailable_at", now);
+    },
+  };
+}
