@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_TEMPLATE_SID, testBindings } from "./test/worker/test-env.ts";
+import { ADMIN_TEST_BINDINGS } from "./test/worker-admin/admin-env.ts";
 
 /** Worker + Durable Object tests inside workerd, against the stand-ins of global-setup.ts. */
 function workerProject(name: string, include: string, extraBindings: Record<string, string>) {
@@ -28,6 +29,8 @@ export default defineConfig({
       workerProject("worker-limits", "test/worker-limits/**/*.test.ts", { MAX_MESSAGES_PER_MINUTE: "3", PROGRESS_AFTER_MS: "1000", PROGRESS_EVERY_MS: "2000" }),
       // The same Worker with a daily budget of two answers (the VM stand-in reports $0.001 each).
       workerProject("worker-budget", "test/worker-budget/**/*.test.ts", { DAILY_BUDGET_USD: "0.002" }),
+      // The same Worker with admins and operator numbers of its own (+15550001910 … +15550001969).
+      workerProject("worker-admin", "test/worker-admin/**/*.test.ts", ADMIN_TEST_BINDINGS),
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },
       },

@@ -7,13 +7,14 @@ import { gitState } from "./lib/git-state";
 import { writeResults } from "./lib/results";
 import type { Section, SectionOutcome } from "./lib/section";
 import { renderTable } from "./lib/table";
+import { allowlistSection } from "./sections/allowlist";
 import { relaySection } from "./sections/relay";
 import { runtimeCostsSection } from "./sections/runtime-costs";
 import { schedulesSection } from "./sections/schedules";
 import { vmSection } from "./sections/vm";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, runtimeCostsSection, vmSection, schedulesSection];
+export const SECTIONS: readonly Section[] = [relaySection, allowlistSection, runtimeCostsSection, vmSection, schedulesSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

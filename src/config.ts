@@ -53,6 +53,8 @@ export type Config = {
   vm: { url: string; token: string } | null;
   /** Messages per user per minute before the excess is refused (0: no limit). */
   maxMessagesPerMinute: number;
+  /** How long a Worker isolate answers from its copy of the directory's allowlist (0: never). */
+  allowlistCacheMs: number;
   /** Per-user spend caps, in dollars; the daily one in the user's time zone. */
   budget: { dailyUsd: number; monthlyUsd: number | null };
   /** Updates during long runs: the first after, then at most one every. */
@@ -101,6 +103,7 @@ export function parseConfig(env: object): ConfigResult {
       adminSenders: admins.numbers,
       vm: e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
+      allowlistCacheMs: e.ALLOWLIST_CACHE_MS === undefined ? 60_000 : Number(e.ALLOWLIST_CACHE_MS),
       budget: { dailyUsd: e.DAILY_BUDGET_USD === undefined ? 20 : Number(e.DAILY_BUDGET_USD), monthlyUsd: e.MONTHLY_BUDGET_USD === undefined ? null : Number(e.MONTHLY_BUDGET_USD) },
       progress: {
         firstAfterMs: e.PROGRESS_AFTER_MS === undefined ? DEFAULT_PROGRESS_PACING.firstAfterMs : Number(e.PROGRESS_AFTER_MS),

@@ -2,6 +2,7 @@
 // once by `loadConfig` (src/config.ts); nothing else reads them directly.
 interface Env {
   PHONE_AGENT: DurableObjectNamespace<import("./objects/phone-agent").PhoneAgent>;
+  USER_DIRECTORY: DurableObjectNamespace<import("./objects/user-directory").UserDirectory>;
   TWILIO_ACCOUNT_SID?: string;
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_WHATSAPP_FROM?: string;
@@ -27,7 +28,7 @@ interface Env {
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("./worker/index");
-    durableNamespaces: "PhoneAgent";
+    durableNamespaces: "PhoneAgent" | "UserDirectory";
   }
   interface Env extends globalThis.Env {}
 }

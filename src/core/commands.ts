@@ -1,5 +1,6 @@
 // WhatsApp messages that start with one of the relay's /commands, which it answers itself
 // without waking the agent: parsed into data here, carried out by the Durable Object.
+import { type AdminCommand, parseAdminArgs } from "./command-admin";
 import { parseDeleteArgs, parseGitArgs, parseNameArg, parseNewArgs } from "./command-conversation";
 import { firstWord, parseScheduleArgs } from "./command-schedule";
 import { quoteInput } from "./quote-input";
@@ -37,6 +38,8 @@ export type ParsedCommand =
   | { type: "tz_set"; timeZone: string }
   /** Admin only (ADMIN_SENDERS): is the agent VM reachable, and how fast. */
   | { type: "vm_health" }
+  /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
+  | AdminCommand
   | { type: "invalid"; reason: string };
 
 /** Every command, as /help lists it. */
@@ -67,6 +70,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/schedule log <id>", description: "a task's last runs" },
   { usage: "/tz Europe/London", description: "set your time zone; /tz alone shows it" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
+  { usage: "/users, /allow +E164, /deny +E164, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
 ];
 
 export function helpText(): string {
@@ -160,6 +164,11 @@ export function parseCommand(text: string): ParsedCommand | null {
       const checked = validateTimeZone(zone);
       return checked.ok ? { type: "tz_set", timeZone: checked.timeZone } : invalid(checked.reason);
     }
+    case "users":
+    case "allow":
+    case "deny":
+    case "budget":
+      return parseAdminArgs(name, args);
     default:
       return invalid(`/${name} is not available yet.`);
   }

@@ -20,6 +20,10 @@ export const outboxKeys = {
   cloneDone: (workspace: string) => `clone:${workspace}`,
   /** "Your budget is spent, messages are held", once per capped period (`daily:2026-11-22`). */
   budgetHeld: (period: string) => `budget:${period}`,
+  /** "An admin removed your access" (an admin's /deny), once per removal. */
+  accessRevoked: (at: number) => `access-revoked:${at}`,
+  /** "You have access again" (an admin's /allow after a /deny), once per restoration. */
+  accessRestored: (at: number) => `access-restored:${at}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
   /** Update `n` during run `runId` ("Still working (4 min): …"). */

@@ -100,6 +100,10 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return say(setTimeZone(d, command.timeZone, now).text);
     case "vm_health":
       return sender.isAdmin ? { text: "", after: { kind: "health", detail: true } } : say("/vm is for admins only.");
+    case "admin":
+      // Not even a bad argument is explained to a non-admin: they learn nothing, nothing changes.
+      if (!sender.isAdmin) return say(`Permission denied: /${command.word} is for admins only.`);
+      return command.request.kind === "invalid" ? say(command.request.reason) : { text: "", after: { kind: "admin", request: command.request } };
     case "invalid":
       return say(command.reason);
   }

@@ -1,6 +1,7 @@
 // What the conversation commands do: /new, /sessions, /switch, /rename, /delete, /deep, /end,
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
+import type { AdminRequest } from "../core/command-admin";
 import { formatAgo, formatUsd } from "../core/format-ago";
 import { outboxKeys } from "../core/outbox-keys";
 import { maskPhone } from "../core/phone";
@@ -19,7 +20,9 @@ export type VmAction =
   | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null }
   | { kind: "delete_workspace"; workspace: string }
   /** `/approvals forget`: the rules "always" wrote into the project's Claude Code settings. */
-  | { kind: "forget_rules"; workspace: string; conversation: string };
+  | { kind: "forget_rules"; workspace: string; conversation: string }
+  /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
+  | { kind: "admin"; request: AdminRequest };
 
 export type Reply = { text: string; after: VmAction | null };
 

@@ -3,10 +3,14 @@
 // any change it asks the pure wake plan (core/wake-plan.ts) when to wake next.
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
+import type { BudgetChange, Revoked, UserSummary } from "../core/admin-replies";
+import { chunkReply } from "../core/chunk-reply";
 import { logEvent } from "../core/log";
 import { vmHealthNotice } from "../core/notices";
 import { outboxKeys } from "../core/outbox-keys";
 import { planWake, watchdogRefreshAt } from "../core/wake-plan";
+import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./access";
+import { adminDeps, carryOut } from "./admin-actions";
 import { composeUnits, type Repos } from "./compose-units";
 import { finishClone, type VmAction } from "./conversation-commands";
 import type { Approvals } from "./approvals";
@@ -69,6 +73,11 @@ export class PhoneAgent extends DurableObject<Env> {
   /** Stores an inbound message (once per MessageSid): a /command is answered at once, anything else queued. */
   async enqueue(message: InboundMessage): Promise<{ stored: boolean }> {
     const now = Date.now();
+    // An admin's /deny holds here at once, whatever the Worker isolates' copies of the allowlist say.
+    if (isRevoked(this.repos.settings, this.config, this.phone)) {
+      this.log("message_refused", { messageId: message.messageId, reason: "access_revoked" });
+      return { stored: false };
+    }
     const rowsBefore = this.sql.rowsWritten();
     const stored = receive(this.inbox, message, now);
     const event = !stored ? "message_duplicate" : stored.route === "rate_limited" ? "message_rate_limited" : "message_queued";
@@ -96,6 +105,35 @@ export class PhoneAgent extends DurableObject<Env> {
     // What became of each reply, for the operator; a callback that changed nothing says nothing.
     const rowsWritten = this.sql.rowsWritten() - rowsBefore;
     if (rowsWritten > 0) this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, rowsWritten });
+  }
+
+  /** An admin's /users: this user's activity, state, spend and budget. Reads only, no VM call. */
+  summary(): UserSummary {
+    return summarize(this.accessDeps(), Date.now());
+  }
+
+  /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */
+  async revokeAccess(): Promise<Revoked> {
+    const { revoked, cancelVmRunId } = this.sql.transaction(() => revoke(this.accessDeps(), Date.now()));
+    if (cancelVmRunId) await this.vm?.cancel(cancelVmRunId);
+    this.runs.wake();
+    await this.replan();
+    return revoked;
+  }
+
+  /** An admin's /allow after a /deny: this user's messages are read again. */
+  async restoreAccess(): Promise<{ wasRevoked: boolean }> {
+    const restored = this.sql.transaction(() => restore(this.accessDeps(), Date.now()));
+    await this.replan();
+    return restored;
+  }
+
+  /** An admin's /budget: this user's daily cap; work the old cap held runs now if the new one allows. */
+  async setDailyBudget(usd: number | null): Promise<BudgetChange> {
+    const change = this.sql.transaction(() => setDailyBudget(this.accessDeps(), usd, Date.now()));
+    this.runs.wake();
+    await this.replan();
+    return change;
   }
 
   override async alarm(): Promise<void> {
@@ -219,6 +257,11 @@ export class PhoneAgent extends DurableObject<Env> {
       case "health":
         this.outbox.add({ dedupeKey: outboxKeys.command(messageId), body: vmHealthNotice((await vm?.health()) ?? null, action.detail), now: Date.now() });
         break;
+      case "admin": {
+        const text = await carryOut(adminDeps(this.env, this.config, { phone: this.phone, agent: this }, this.log), action.request, Date.now());
+        chunkReply(text).forEach((body, i) => this.outbox.add({ dedupeKey: outboxKeys.command(messageId, i), body, now: Date.now() }));
+        break;
+      }
       case "clone": {
         const result = vm
           ? await vm.createWorkspace({ userId: this.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })
@@ -230,6 +273,11 @@ export class PhoneAgent extends DurableObject<Env> {
     }
     this.runs.wake();
     await this.replan();
+  }
+
+  private accessDeps(): AccessDeps {
+    const stopApprovals = (now: number) => this.approvals.stopAll(now);
+    return { ...this.repos, budget: this.budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: this.inbox.failRun, stopApprovals };
   }
 
   private get phone(): string {

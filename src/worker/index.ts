@@ -7,6 +7,7 @@ import { twilioRoutes } from "./twilio-routes";
 import type { WebhookVariables } from "./twilio-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
+export { UserDirectory } from "../objects/user-directory";
 
 const app = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
 

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { logEvent } from "../core/log";
 import { normalizeSender } from "../core/phone";
 import { parseInboundForm, parseStatusForm } from "../core/twilio-form";
+import { type Access, checkSender } from "./allowlist";
 import { verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
 
 /** What Twilio expects back: no reply of our own in the webhook answer. */
@@ -24,8 +25,10 @@ twilioRoutes.post("/inbound", async (c) => {
     logEvent("inbound_ignored", { messageId, reason: "sender_without_phone" });
     return twiml();
   }
-  if (!c.get("config").allowedSenders.has(sender.phone)) {
-    logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: "not_allowed" });
+  const access = await checkSender(c.env, c.get("config"), sender.phone);
+  if (!access.allowed) {
+    logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: access.reason });
+    refuseIfUnsure(access);
     return twiml();
   }
   if (body.trim() === "" && media.length === 0) {
@@ -52,8 +55,10 @@ twilioRoutes.post("/status", async (c) => {
   const recipient = normalizeSender(form.value.To);
   if (recipient.kind !== "phone") throw new HTTPException(400, { message: "To: not a WhatsApp phone number" });
   // Only a phone the relay serves has an object to update; any other number must not get one.
-  if (!c.get("config").allowedSenders.has(recipient.phone)) {
-    logEvent("status_ignored", { messageSid, phone: recipient.phone, reason: "not_allowed" });
+  const access = await checkSender(c.env, c.get("config"), recipient.phone);
+  if (!access.allowed) {
+    logEvent("status_ignored", { messageSid, phone: recipient.phone, reason: access.reason });
+    refuseIfUnsure(access);
     return c.body(null, 204);
   }
   const tracked = status === "sent" || status === "delivered" || status === "read" || status === "failed" || status === "undelivered";
@@ -63,3 +68,11 @@ twilioRoutes.post("/status", async (c) => {
   }
   return c.body(null, 204);
 });
+
+/**
+ * Closed, but not lost: with the directory unreachable a number outside the configuration is not
+ * served, and Twilio gets a 503 so it delivers the webhook again later instead of never.
+ */
+function refuseIfUnsure(access: Extract<Access, { allowed: false }>): void {
+  if (access.reason === "directory_unreachable") throw new HTTPException(503, { message: "allowlist unavailable; try again later" });
+}

@@ -117,6 +117,13 @@ export function createMessagesRepo(sql: Sql) {
       return sql<{ body: string }>`UPDATE messages SET status = 'done', updated_at = ${now}
         WHERE status = 'queued' AND kind = 'user' AND conversation_id = ${conversationId} RETURNING body`.map((r) => r.body);
     },
+    /** An admin's /deny: everything still queued, the user's messages and claimed tasks, is set aside. */
+    dropAllQueued(now: number): { id: string; kind: MessageKind }[] {
+      return sql<{ id: string; kind: string }>`UPDATE messages SET status = 'done', updated_at = ${now} WHERE status = 'queued' RETURNING id, kind`.map((r) => ({
+        id: r.id,
+        kind: r.kind === "user" ? "user" : r.kind === "task_chat" ? "task_chat" : "task_fresh",
+      }));
+    },
     /** Marks messages of a run; only those still dispatched to it, so replays change nothing. */
     finish(ids: readonly string[], runId: string, status: "done" | "failed", now: number): void {
       for (const id of ids) {

@@ -1,0 +1,87 @@
+// What admins read back from /users, /allow, /deny and /budget, and the one notice a denied user
+// gets. Pure: the facts come in (each user's summary from their own object), text goes out.
+import { formatAgo, formatUsd } from "./format-ago";
+import { formatInZone } from "./schedule-format";
+
+/** One user's figures, as their PhoneAgent reports them (read-only, no VM call). */
+export type UserSummary = {
+  /** When the user last wrote; null if never. */
+  lastActiveAt: number | null;
+  state: "idle" | "busy" | "held";
+  /** While held by a spent cap: when it resets. */
+  heldUntil: number | null;
+  queued: number;
+  spentTodayUsd: number;
+  spentMonthUsd: number;
+  dailyBudgetUsd: number;
+  /** The daily cap is an admin's /budget rather than DAILY_BUDGET_USD. */
+  budgetSetByAdmin: boolean;
+  monthlyBudgetUsd: number | null;
+  timeZone: string;
+};
+
+/** Why a number is a user: the configuration (ALLOWED_SENDERS, ADMIN_SENDERS) or the directory. */
+export type UserSource = "config" | "admin" | "allowlist";
+
+/** A user as /users lists them; `summary` null when their object did not answer. */
+export type UserLine = { phone: string; sources: readonly UserSource[]; summary: UserSummary | null };
+
+export function usersReport(users: readonly UserLine[], o: { denied: readonly string[]; directoryAnswered: boolean; now: number }): string {
+  const lines = [`Users (${users.length}):`, ...users.map((u) => userLine(u, o.now))];
+  if (o.denied.length > 0) lines.push(`Denied: ${o.denied.join(", ")}.`);
+  if (!o.directoryAnswered) lines.push("⚠️ The directory did not answer: numbers allowed with /allow are missing from this list.");
+  return lines.join("\n");
+}
+
+function userLine(u: UserLine, now: number): string {
+  const head = `${u.phone} (${u.sources.join(", ")})`;
+  const s = u.summary;
+  if (!s) return `${head} · its agent did not answer`;
+  const active = s.lastActiveAt === null ? "never wrote" : `active ${formatAgo(s.lastActiveAt, now)}`;
+  const waiting = s.queued > 0 ? `, ${s.queued} waiting` : "";
+  const state = s.state === "held" && s.heldUntil !== null ? `held by budget until ${formatInZone(s.heldUntil, s.timeZone)}${waiting}` : `${s.state}${waiting}`;
+  const monthly = s.monthlyBudgetUsd === null ? "" : `, ${formatUsd(s.monthlyBudgetUsd)}/month`;
+  const budget = `budget ${formatUsd(s.dailyBudgetUsd)}/day${s.budgetSetByAdmin ? " (set by an admin)" : ""}${monthly}`;
+  return `${head} · ${active} · ${state} · today ${formatUsd(s.spentTodayUsd)}, month ${formatUsd(s.spentMonthUsd)} · ${budget}`;
+}
+
+/** What /deny did to the user's pending work. */
+export type Revoked = { already: boolean; dropped: number; stoppedRun: boolean; pausedTasks: number };
+
+/** The one notice a denied user gets. */
+export function accessRevokedNotice(r: Pick<Revoked, "dropped" | "stoppedRun" | "pausedTasks">): string {
+  const done = [
+    r.stoppedRun ? "stopped the current run" : null,
+    r.dropped > 0 ? `dropped ${r.dropped} waiting message${r.dropped === 1 ? "" : "s"}` : null,
+    r.pausedTasks > 0 ? `paused ${r.pausedTasks} scheduled task${r.pausedTasks === 1 ? "" : "s"}` : null,
+  ].filter((x) => x !== null);
+  return `🚫 An admin has removed your access to this agent${done.length > 0 ? `: I ${joinAnd(done)}` : ""}. Messages you send now are not read.`;
+}
+
+export function revokedReply(phone: string, r: Revoked): string {
+  if (r.already && r.dropped === 0 && !r.stoppedRun && r.pausedTasks === 0) return `${phone} was already denied; nothing was waiting.`;
+  const done = [
+    r.stoppedRun ? "its run stopped" : null,
+    r.dropped > 0 ? `${r.dropped} waiting message${r.dropped === 1 ? "" : "s"} dropped` : null,
+    r.pausedTasks > 0 ? `${r.pausedTasks} scheduled task${r.pausedTasks === 1 ? "" : "s"} paused` : null,
+  ].filter((x) => x !== null);
+  return `Denied ${phone}: ${done.length > 0 ? joinAnd(done) : "nothing was waiting"}${r.already ? "" : "; they were told once"}.`;
+}
+
+/** What /budget changed, as the user's object reports it. */
+export type BudgetChange = { dailyUsd: number; setByAdmin: boolean; spentTodayUsd: number; heldBefore: boolean; heldNow: boolean; queued: number };
+
+export function budgetReply(phone: string, c: BudgetChange): string {
+  const cap = `${formatUsd(c.dailyUsd)} a day${c.setByAdmin ? "" : " (the configured default)"}`;
+  const spent = `spent today ${formatUsd(c.spentTodayUsd)}`;
+  const held = c.heldNow
+    ? " The cap is reached: new runs wait for its reset."
+    : c.heldBefore && c.queued > 0
+      ? ` Released: ${c.queued} waiting message${c.queued === 1 ? "" : "s"} run now.`
+      : "";
+  return `Daily budget of ${phone} is now ${cap}; ${spent}.${held}`;
+}
+
+function joinAnd(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+}

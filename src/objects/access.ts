@@ -1,0 +1,101 @@
+// One user's side of the admin commands, run in that user's PhoneAgent: the read-only summary
+// /users shows, the removal of access (/deny) with its one notice, its restoration (/allow), and
+// an admin's daily cap (/budget). Rows only, inside the caller's transaction; the VM is the
+// caller's business (a run to cancel is returned).
+import type { Config } from "../config";
+import { accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../core/admin-replies";
+import { outboxKeys } from "../core/outbox-keys";
+import type { RunFailure } from "../core/run-policy";
+import { monthIn } from "../core/spend-days";
+import type { Budget } from "./budget";
+import type { MessagesRepo } from "./db/messages-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { RunsRepo } from "./db/runs-repo";
+import type { SchedulesRepo } from "./db/schedules-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { SpendRepo } from "./db/spend-repo";
+import { timeZoneOf } from "./schedules";
+
+export type AccessDeps = {
+  messages: MessagesRepo;
+  runs: RunsRepo;
+  settings: SettingsRepo;
+  schedules: SchedulesRepo;
+  outbox: Pick<OutboxRepo, "add">;
+  spend: SpendRepo;
+  budget: Pick<Budget, "today" | "blockedUntil">;
+  monthlyCapUsd: number | null;
+  /** Ends a run that is not streaming, as /stop does (run-effects' failure path). */
+  failRun: (runId: string, failure: RunFailure, now: number) => void;
+  /** Denies every open approval prompt, as /stop does; returns how many. */
+  stopApprovals: (now: number) => number;
+};
+
+/**
+ * Whether an admin's /deny holds for this user. The operator's own numbers (configured) are never
+ * denied, whatever is stored: the configuration stays authoritative.
+ */
+export function isRevoked(settings: SettingsRepo, config: Pick<Config, "allowedSenders" | "adminSenders"> | null, phone: string): boolean {
+  if (settings.get("access_revoked") === null) return false;
+  return !(config?.allowedSenders.has(phone) || config?.adminSenders.has(phone));
+}
+
+export function summarize(d: Omit<AccessDeps, "failRun" | "stopApprovals">, now: number): UserSummary {
+  const zone = timeZoneOf(d.settings);
+  const month = monthIn(now, zone);
+  const spentMonthUsd = [...d.spend.between(`${month}-01`, `${month}-31`).values()].reduce((n, s) => n + s.costUsd, 0);
+  const today = d.budget.today(now);
+  const run = d.runs.open();
+  const heldUntil = run ? null : d.budget.blockedUntil(now);
+  return {
+    lastActiveAt: d.messages.lastInbound()?.receivedAt ?? null,
+    state: run ? "busy" : heldUntil !== null ? "held" : "idle",
+    heldUntil,
+    queued: d.messages.countQueued(),
+    spentTodayUsd: today.spentUsd,
+    spentMonthUsd,
+    dailyBudgetUsd: today.limitUsd,
+    budgetSetByAdmin: d.settings.get("daily_budget_usd") !== null,
+    monthlyBudgetUsd: d.monthlyCapUsd,
+    timeZone: zone,
+  };
+}
+
+/**
+ * /deny: everything pending is dropped (queued messages and claimed tasks), scheduled tasks are
+ * paused, open approvals denied and the open run ended as /stop ends it; the user is told once.
+ * Returns the run the VM must cancel, if any.
+ */
+export function revoke(d: AccessDeps, now: number): { revoked: Revoked; cancelVmRunId: string | null } {
+  const already = d.settings.get("access_revoked") !== null;
+  if (!already) d.settings.set("access_revoked", now);
+  const dropped = d.messages.dropAllQueued(now);
+  for (const m of dropped) {
+    if (m.kind !== "user" && d.schedules.getRun(m.id)) d.schedules.finishRun(m.id, { status: "failed", costUsd: 0, excerpt: null, error: "dropped: access removed by an admin", now });
+  }
+  const active = d.schedules.list().filter((s) => s.status === "active");
+  for (const s of active) d.schedules.setNext(s.id, "paused", null, now);
+  d.stopApprovals(now);
+  const run = d.runs.open();
+  const revoked: Revoked = { already, dropped: dropped.filter((m) => m.kind === "user").length, stoppedRun: run !== null, pausedTasks: active.length };
+  // Under the run's give-up key when there is one, so its own "Cancelled." is not said as well.
+  if (!already) d.outbox.add({ dedupeKey: run ? outboxKeys.gaveUp(run.id) : outboxKeys.accessRevoked(now), body: accessRevokedNotice(revoked), now });
+  if (run && run.phase !== "streaming") d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
+  return { revoked, cancelVmRunId: run?.vmRunId ?? null };
+}
+
+/** /allow after a /deny: the user's messages are read again (tasks stay paused: theirs to resume). */
+export function restore(d: Pick<AccessDeps, "settings" | "outbox">, now: number): { wasRevoked: boolean } {
+  if (d.settings.get("access_revoked") === null) return { wasRevoked: false };
+  d.settings.set("access_revoked", null);
+  d.outbox.add({ dedupeKey: outboxKeys.accessRestored(now), body: "✅ An admin has given you access to this agent again.", now });
+  return { wasRevoked: true };
+}
+
+/** /budget: the user's daily cap (null: back to DAILY_BUDGET_USD). Held work runs once the caller replans. */
+export function setDailyBudget(d: Pick<AccessDeps, "settings" | "budget" | "messages">, usd: number | null, now: number): BudgetChange {
+  const heldBefore = d.budget.blockedUntil(now) !== null;
+  d.settings.set("daily_budget_usd", usd);
+  const today = d.budget.today(now);
+  return { dailyUsd: today.limitUsd, setByAdmin: usd !== null, spentTodayUsd: today.spentUsd, heldBefore, heldNow: d.budget.blockedUntil(now) !== null, queued: d.messages.countQueued() };
+}

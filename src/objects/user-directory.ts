@@ -1,0 +1,68 @@
+// The relay's one directory of users: the runtime allowlist admins keep with /allow and /deny, on
+// top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here). One instance,
+// addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy.
+import { DurableObject } from "cloudflare:workers";
+import { logEvent } from "../core/log";
+import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./db/allowlist-repo";
+import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
+import { migrate } from "./db/migrate";
+import { createSql } from "./db/sql";
+
+export const DIRECTORY_NAME = "directory";
+
+/** The one directory's stub. */
+export function directoryOf(env: Env): DurableObjectStub<UserDirectory> {
+  return env.USER_DIRECTORY.get(env.USER_DIRECTORY.idFromName(DIRECTORY_NAME));
+}
+
+export type { AllowlistEntry } from "./db/allowlist-repo";
+/** What a number was before a change: never listed, allowed, or denied. */
+export type ListedAs = "unlisted" | "allowed" | "denied";
+
+export class UserDirectory extends DurableObject<Env> {
+  private readonly allowlist: AllowlistRepo;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.allowlist = createAllowlistRepo(createSql(ctx.storage));
+    void ctx.blockConcurrencyWhile(async () => {
+      const applied = migrate(ctx.storage, DIRECTORY_MIGRATIONS);
+      if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
+    });
+  }
+
+  /** The numbers allowed now: the Worker's allowlist check caches this. */
+  allowedNumbers(): string[] {
+    return this.allowlist.allowedNumbers();
+  }
+
+  /** Every number admins have allowed or denied, with who changed it last and when. */
+  list(): AllowlistEntry[] {
+    return this.allowlist.list();
+  }
+
+  /** Allows `phone` (an admin's /allow); says what it was before. */
+  allow(phone: string, by: string): ListedAs {
+    return this.change(phone, true, by);
+  }
+
+  /** Denies `phone` again (an admin's /deny); a number never allowed stays unlisted. */
+  deny(phone: string, by: string): ListedAs {
+    const was = this.listedAs(phone);
+    if (was !== "unlisted") this.change(phone, false, by);
+    return was;
+  }
+
+  private change(phone: string, allowed: boolean, by: string): ListedAs {
+    const was = this.listedAs(phone);
+    if (was === (allowed ? "allowed" : "denied")) return was;
+    this.allowlist.set(phone, allowed, by, Date.now());
+    logEvent("allowlist_changed", { object: "UserDirectory", phone, allowed, by });
+    return was;
+  }
+
+  private listedAs(phone: string): ListedAs {
+    const entry = this.allowlist.get(phone);
+    return !entry ? "unlisted" : entry.allowed ? "allowed" : "denied";
+  }
+}
