@@ -29,7 +29,7 @@ export default defineConfig({
       workerProject("worker-limits", "test/worker-limits/**/*.test.ts", { MAX_MESSAGES_PER_MINUTE: "3", PROGRESS_AFTER_MS: "1000", PROGRESS_EVERY_MS: "2000" }),
       // The same Worker with a daily budget of two answers (the VM stand-in reports $0.001 each).
       workerProject("worker-budget", "test/worker-budget/**/*.test.ts", { DAILY_BUDGET_USD: "0.002" }),
-      // The same Worker with admins and operator numbers of its own (+15550001910 … +15550001969).
+      // The same Worker with admins and operator numbers of its own (+15550001910 … +15550001979).
       workerProject("worker-admin", "test/worker-admin/**/*.test.ts", ADMIN_TEST_BINDINGS),
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },

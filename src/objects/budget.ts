@@ -32,12 +32,12 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
       const c = check(now);
       return c.ok ? null : c.resetsAt;
     },
-    /** Tells the user that work is held, once per capped period. Call inside a transaction. */
+    /** Tells the user that work is held, once per capped period and cap (a raised cap reached again is news). Call inside a transaction. */
     tellHeld(now: number): void {
       const c = check(now);
       if (c.ok) return;
       const zone = timeZoneOf(d.settings);
-      const period = `${c.period}:${c.period === "daily" ? dayIn(now, zone) : monthIn(now, zone)}`;
+      const period = `${c.period}:${c.period === "daily" ? dayIn(now, zone) : monthIn(now, zone)}:${c.limitUsd}`;
       if (d.settings.get("budget_notice") === period) return;
       d.settings.set("budget_notice", period);
       const body = budgetHeldNotice({ ...c, resetsAt: `${formatDateTimeInZone(c.resetsAt, zone)} (${zone})` });

@@ -26,3 +26,20 @@ it("/budget sets a user's daily cap: a lower one holds their work, a higher one 
 it("/budget of a number that is not a user changes nothing", async () => {
   expect(await ask(admin, "/budget +15550001949 5")).toBe("+15550001949 is not a user (not in ALLOWED_SENDERS, ADMIN_SENDERS or the allowlist); nothing changed. /allow it first.");
 });
+
+it("a raised cap that is reached again the same day is said again, once", async () => {
+  const admin5 = adminOf(7);
+  const user5 = configuredOf(7);
+  expect(await ask(admin5, `/budget ${user5} 0.001`)).toMatch(/^Daily budget of/);
+  expect(await ask(user5, "one")).toBe("echo: one");
+  await sendInbound(user5, "two");
+  await eventually(async () => bodies(await sentTo(user5)).some((b) => b?.startsWith("💸 Your daily budget of $0.001 is spent")));
+  await ask(admin5, `/budget ${user5} 0.002`);
+  await eventually(async () => bodies(await sentTo(user5)).includes("echo: two"));
+  // $0.002 spent: the raised cap is reached too, and the user hears of it (the new limit, not the old notice again).
+  await sendInbound(user5, "three");
+  await sendInbound(user5, "four");
+  await eventually(async () => bodies(await sentTo(user5)).some((b) => b?.startsWith("💸 Your daily budget of $0.002 is spent")));
+  await eventually(async () => (await query(user5, "SELECT id FROM messages WHERE status = 'queued'")).length === 2);
+  expect(bodies(await sentTo(user5)).filter((b) => b?.startsWith("💸"))).toHaveLength(2);
+});
