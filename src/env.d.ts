@@ -3,6 +3,10 @@
 interface Env {
   PHONE_AGENT: DurableObjectNamespace<import("./objects/phone-agent").PhoneAgent>;
   USER_DIRECTORY: DurableObjectNamespace<import("./objects/user-directory").UserDirectory>;
+  /** Stored media, both ways (`[[r2_buckets]]` in wrangler.toml); absent: no media links are served. */
+  MEDIA?: R2Bucket;
+  /** Workers AI, for voice-note transcription; optional (see wrangler.toml). */
+  AI?: Ai;
   TWILIO_ACCOUNT_SID?: string;
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_WHATSAPP_FROM?: string;
@@ -23,6 +27,8 @@ interface Env {
   APPROVALS_DEFAULT?: string;
   APPROVAL_TIMEOUT_MS?: string;
   TWILIO_CONTENT_API_BASE?: string;
+  MEDIA_RETENTION_DAYS?: string;
+  MEDIA_SIGNING_KEY?: string;
 }
 
 declare namespace Cloudflare {

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
+import { mediaRoute } from "./media-route";
 import { twilioRoutes } from "./twilio-routes";
 import type { WebhookVariables } from "./twilio-webhook";
 
@@ -23,6 +24,8 @@ app.use("/twilio/*", async (c, next) => {
   await next();
 });
 app.route("/twilio", twilioRoutes);
+// Stored media behind signed, expiring links (Twilio and the agent VM fetch them; docs/relay.md "Media").
+app.route("/media", mediaRoute);
 
 app.notFound((c) => c.json({ error: "not_found" }, 404));
 

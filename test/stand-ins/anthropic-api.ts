@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { planReply, readConversation, type ReplyPlan } from "./anthropic-conversation";
+import { offlineTranscript } from "./offline-transcript";
 
 export type RecordedRequest = { method: string; path: string; body: unknown; at: number };
 
@@ -126,6 +127,9 @@ function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<
   res.on("close", () => clearTimeout(timer));
 }
 
+/** Where the offline stand-in of Workers AI's transcription model answers (TRANSCRIBER_URL). */
+export const TRANSCRIBE_PATH = "/ai/run/@cf/openai/whisper-large-v3-turbo";
+
 export async function startAnthropicStandIn(options: { port?: number; host?: string } = {}): Promise<AnthropicStandIn> {
   const requests: RecordedRequest[] = [];
   let counter = 0;
@@ -153,6 +157,15 @@ export async function startAnthropicStandIn(options: { port?: number; host?: str
       sendJson(res, 200, { input_tokens: tokensOf((body as { messages?: unknown }).messages) });
     } else if (method === "POST" && path === "/v1/messages" && typeof body === "object" && body !== null) {
       answerMessages(req, res, body as Record<string, unknown>, id);
+    } else if (method === "POST" && path === TRANSCRIBE_PATH) {
+      // Workers AI's Whisper, offline: the same input ({audio: base64}) and output shape.
+      const audio = typeof body === "object" && body !== null ? (body as { audio?: unknown }).audio : undefined;
+      if (typeof audio !== "string" || audio === "") {
+        sendJson(res, 400, { errors: [{ message: "audio (base64) is required" }] });
+      } else {
+        const heard = offlineTranscript(Buffer.from(audio, "base64"));
+        sendJson(res, 200, { text: heard.text, word_count: heard.text.split(/\s+/).length, transcription_info: { language: "en", duration: heard.durationSec } });
+      }
     } else if (method === "POST" && path.startsWith("/v1/messages")) {
       sendError(res, 400, "invalid_request_error", "body must be a JSON object");
     } else {

@@ -1,0 +1,24 @@
+// Voice notes, the pure part: what the agent reads as the message, and the one-line echo the
+// user gets so a mishearing is caught before the agent acts on it.
+
+/** "0:12", "1:05", "12:00". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** The message text the agent gets: "(voice note, 0:12) fix the flaky test in the api". */
+export function voiceNoteText(transcript: string, durationSec: number | null, caption: string): string {
+  const tag = durationSec === null ? "(voice note)" : `(voice note, ${formatDuration(durationSec)})`;
+  return [caption.trim(), `${tag} ${transcript.trim()}`].filter((part) => part !== "").join("\n");
+}
+
+/** The echo: what was heard, quoted, in one line (long transcripts cut). */
+export function voiceEchoLine(transcript: string): string {
+  const flat = transcript.replace(/\s+/g, " ").trim();
+  const shown = flat.length <= 300 ? flat : `${flat.slice(0, 299)}…`;
+  return `🎙️ Heard: “${shown}” (/voice echo off stops these)`;
+}
+
+export const NO_TRANSCRIBER_NOTICE =
+  "Voice notes are not transcribed on this relay (no transcriber is configured): the agent gets the audio file itself and may not be able to listen to it.";
