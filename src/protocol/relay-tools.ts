@@ -1,6 +1,10 @@
-// The tools the relay offers the agent (scheduled tasks), shared by both sides: the VM lists
-// them to Claude Code through its MCP server and forwards calls as `tool_call` events; the
-// relay validates the arguments with the same rules as the /schedule commands.
+// The tools the relay offers the agent (scheduled tasks, and sending a file), shared by both sides:
+// the VM lists them to Claude Code through its MCP server and forwards calls as `tool_call` events;
+// the relay validates the arguments with the same rules as the /schedule commands. `send_file` is
+// checked and staged by the VM first: the relay gets `SendFileCallArgsSchema` (vm-protocol.ts).
+import * as z from "zod";
+import { MAX_CAPTION_CHARS } from "./vm-protocol";
+
 export type RelayToolDefinition = {
   name: string;
   description: string;
@@ -8,6 +12,16 @@ export type RelayToolDefinition = {
 };
 
 const id = { type: "integer", minimum: 1, description: "The task id, as schedule_list shows it." };
+
+/** Sends a file of the project on WhatsApp: staged by the VM, fetched and sent by the relay. */
+export const SEND_FILE_TOOL = "send_file";
+
+/** The agent's own arguments to `send_file`, as the VM checks them. */
+export const SendFileArgsSchema = z.object({
+  path: z.string().min(1).max(4096),
+  caption: z.string().max(MAX_CAPTION_CHARS).optional(),
+});
+export type SendFileArgs = z.infer<typeof SendFileArgsSchema>;
 
 export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
   {
@@ -35,6 +49,21 @@ export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
     name: "set_time_zone",
     description: "Set the user's IANA time zone (e.g. Europe/London), used for cron tasks and times.",
     inputSchema: { type: "object", properties: { timeZone: { type: "string" } }, required: ["timeZone"] },
+  },
+  {
+    name: SEND_FILE_TOOL,
+    description:
+      "Send the WhatsApp user a file from the project. WhatsApp takes images as JPEG or PNG up to 5 MB (shown inline); " +
+      "PDF (shown inline), DOC, DOCX, XLSX and PPTX documents, MP3, M4A, AAC, AMR and OGG/Opus audio, MP4 (H.264) or 3GP video, and vCards, each up to 16 MB. " +
+      "No plain text, archives, GIF or WebP: put text in your reply, convert the rest. The type is read from the file's bytes; the tool says why it refused.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        path: { type: "string", description: "The file, relative to the project directory (or an absolute path inside it)." },
+        caption: { type: "string", maxLength: MAX_CAPTION_CHARS, description: "Optional text sent with the file." },
+      },
+      required: ["path"],
+    },
   },
 ];
 

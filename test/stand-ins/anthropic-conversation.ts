@@ -3,7 +3,7 @@
 // Pure: no I/O, so the planning is tested without a server.
 
 /** A content block as the Messages API sends it; only the fields the stand-in reads. */
-type Block = { type?: unknown; text?: unknown; tool_use_id?: unknown; content?: unknown; name?: unknown; id?: unknown; is_error?: unknown };
+type Block = { type?: unknown; text?: unknown; tool_use_id?: unknown; content?: unknown; name?: unknown; id?: unknown; is_error?: unknown; source?: unknown };
 type Message = { role?: unknown; content?: unknown };
 
 /** Claude Code surfaces input that arrives mid-turn as a system message starting like this. */
@@ -38,7 +38,15 @@ function blocksOf(content: unknown): Block[] {
   return Array.isArray(content) ? content.filter((b): b is Block => typeof b === "object" && b !== null) : [];
 }
 
+/** An image block (a Read of a picture comes back as one) in words: "[image image/png, 162 bytes]". */
+function imageText(source: unknown): string {
+  const { media_type: type, data } = (typeof source === "object" && source !== null ? source : {}) as { media_type?: unknown; data?: unknown };
+  const bytes = typeof data === "string" ? Buffer.from(data, "base64").length : 0;
+  return `[image ${typeof type === "string" ? type : "of unknown type"}, ${bytes} bytes]`;
+}
+
 function textOf(block: Block): string {
+  if (block.type === "image") return imageText(block.source);
   if (typeof block.text === "string") return block.text;
   if (typeof block.content === "string") return block.content;
   return blocksOf(block.content).map(textOf).join("\n");
@@ -167,7 +175,10 @@ export function planReply(conversation: Conversation): ReplyPlan {
     const lines = pendingToolResults.map((r) => `The ${r.toolName} tool ${r.isError ? "failed" : "answered"}: ${clip(r.text, 300)}`);
     return { kind: "text", text: `[offline model] ${lines.join(" ")}`, delayMs };
   }
-  const [tool, ...also] = toolDirectivesOf(latest).map((t) => ({ name: resolveToolName(t.name, conversation.toolNames), input: t.input }));
+  // The files the VM saved from the user's attachments ("The user sent an image: inbox/…"), each read with the Read tool.
+  const inbox = latest.includes("[[read-attachments]]") ? [...new Set(latest.match(/\binbox\/\d{4}-\d{2}-\d{2}-[0-9a-f]+\.[a-z0-9]+/g) ?? [])] : [];
+  const reads = inbox.map((path) => ({ name: "Read", input: { file_path: path } }));
+  const [tool, ...also] = [...reads, ...toolDirectivesOf(latest).map((t) => ({ name: resolveToolName(t.name, conversation.toolNames), input: t.input }))];
   if (tool) return { kind: "tool_use", name: tool.name, input: tool.input, delayMs, also };
   const long = number(/\[\[long (\d+)\]\]/);
   if (long !== null) return { kind: "text", text: longText(long), delayMs };

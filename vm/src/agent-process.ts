@@ -1,6 +1,5 @@
 // A user's Claude Code process and the run it currently serves. It outlives a run when warm:
 // after `done` it waits for the next message of the same session instead of exiting.
-import { randomUUID } from "node:crypto";
 import type { InputMessage } from "../../src/protocol/vm-protocol";
 import type { AgentIds } from "./core/agent-ids";
 import { spawnCli, type CliExit, type CliProcess } from "./cli-process";
@@ -92,14 +91,9 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
   return agent;
 }
 
-/**
- * Writes one user turn to the CLI's stdin, recorded first so its consumption is never missed.
- * `fromStart`: a turn of the run's own request.
- */
-export function writeTurn(agent: AgentProcess, run: Run, messages: InputMessage[], fromStart = false): void {
-  const uuid = randomUUID();
-  run.feed({ type: "written", uuid, messageIds: messages.map((m) => m.id), fromStart });
-  agent.cli.writeLine({ type: "user", message: { role: "user", content: turnText(messages) }, uuid, parent_tool_use_id: null });
+/** Writes one user turn to the CLI's stdin; the run registered `uuid` first (turn-queue.ts), so its consumption is never missed. */
+export function writeTurn(agent: AgentProcess, uuid: string, text: string): void {
+  agent.cli.writeLine({ type: "user", message: { role: "user", content: text }, uuid, parent_tool_use_id: null });
 }
 
 export function stopAgent(agent: AgentProcess, graceMs: number): Promise<CliExit> {

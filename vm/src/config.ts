@@ -47,6 +47,10 @@ export const VmConfigSchema = z.object({
   cloneTimeoutMs: z.coerce.number().int().positive().default(300_000),
   /** A clone whose directory grows past this many MB is stopped (`too_large`). */
   cloneMaxMb: z.coerce.number().positive().default(2048),
+  /** One attachment's whole download from the relay; past it the agent is told it could not be fetched. */
+  mediaTimeoutMs: z.coerce.number().int().positive().default(120_000),
+  /** A file `send_file` staged stays this long after its run ended, for the relay to fetch again. */
+  stagedFileGraceMs: Millis.default(600_000),
 });
 export type VmConfig = z.infer<typeof VmConfigSchema>;
 export type VmConfigInput = z.input<typeof VmConfigSchema>;
@@ -80,6 +84,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     allowLocalClones: env.ALLOW_LOCAL_CLONES === undefined ? undefined : env.ALLOW_LOCAL_CLONES === "1",
     cloneTimeoutMs: env.CLONE_TIMEOUT_MS,
     cloneMaxMb: env.CLONE_MAX_MB,
+    mediaTimeoutMs: env.MEDIA_TIMEOUT_MS,
     agentUids: env.AGENT_UIDS,
     agentAccountsDir: env.AGENT_PASSWD === "1" ? "/etc" : undefined,
   };

@@ -12,9 +12,12 @@ import {
   type VmHealth,
 } from "../../src/protocol/vm-protocol";
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
+import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "./approval-bridge";
 import { addApprovalRoutes } from "./approval-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
+import { addFileRoutes } from "./file-routes";
+import type { FileStaging } from "./file-staging";
 import { fail, parseBody } from "./http-body";
 import type { RunManager } from "./run-manager";
 import type { ToolBridge } from "./tool-bridge";
@@ -27,6 +30,8 @@ export type RouteDeps = {
   manager: RunManager;
   workspaces: Workspaces;
   tools: ToolBridge;
+  /** `send_file`'s staged files. */
+  files: FileStaging;
   approvals: ApprovalBridge;
   /** The configuration problem the VM knows of, for /health with the token. */
   problem: () => string | null;
@@ -114,6 +119,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   });
 
   addWorkspaceRoutes(app, deps.workspaces);
+  addFileRoutes(app, deps.files);
   addApprovalRoutes(app, { ...deps, runPattern, runIdOf });
 
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
@@ -124,7 +130,10 @@ export function createVmApp(deps: RouteDeps): Hono {
     const { name, args } = await parseBody(c, ToolCallRequestSchema);
     const run = currentRun();
     if (!run) return c.json({ ok: false, text: "No run is active for this agent; the tool was not called." });
-    return c.json(await deps.tools.call(run, name, args));
+    if (name !== SEND_FILE_TOOL) return c.json(await deps.tools.call(run, name, args));
+    // Checked and staged before the relay hears of it: a refusal goes back to the agent, and nothing is emitted.
+    const staged = await deps.files.stage(run, args);
+    return c.json(staged.ok ? await deps.tools.call(run, name, staged.args) : { ok: false, text: staged.text });
   });
 
   app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));

@@ -14,6 +14,8 @@ import { offerRelayTools } from "./relay-mcp-config";
 import type { RunLog } from "./run-log";
 import { createRun, loggedRunView, type Run, type RunView } from "./run";
 import type { ToolBridge } from "./tool-bridge";
+import { withAttachments } from "./inbox";
+import { createTurnQueue, type TurnQueue } from "./turn-queue";
 import { ensureUserDirs, userPathsOf, workspaceDirOf, type UserPaths } from "./user-paths";
 
 export type TimingMark = "received" | "spawned" | "result_line";
@@ -50,8 +52,8 @@ export function createRunManager(deps: ManagerDeps) {
   const alive = new Set<AgentProcess>();
   /** Workspace directories being cloned into or deleted: no run may start there meanwhile. */
   const lockedDirs = new Set<string>();
-  /** Input that arrived while a run waited for its process. */
-  const waiting = new Map<string, InputMessage[][]>();
+  /** Each live run's turns, written in order once its process is there and their attachments are saved. */
+  const queues = new Map<string, TurnQueue>();
   /** The approval timeout of each live run that asks for approvals. */
   const approvalTimeouts = new Map<string, number>();
   const secrets = [...secretsOf(config.vmToken, config.cliEnv), ...(deps.secrets ?? [])];
@@ -156,14 +158,14 @@ export function createRunManager(deps: ManagerDeps) {
       if (timer) clearTimeout(timer);
       afterRun(agent, run, request.options.keepWarmMs);
     });
-    for (const turn of turnsOf(request.messages)) writeTurn(agent, run, turn, true);
-    for (const more of waiting.get(run.id) ?? []) writeTurn(agent, run, more);
-    waiting.delete(run.id);
+    queues.get(run.id)?.attach((uuid, text) => writeTurn(agent, uuid, text));
   }
 
-  async function launch(run: Run, request: StartRunRequest, paths: UserPaths): Promise<void> {
+  async function launch(run: Run, request: StartRunRequest, paths: UserPaths, turns: TurnQueue): Promise<void> {
     const ids = deps.users.idsOf(paths.key);
     ensureUserDirs(paths, run.cwd, ids);
+    // Registered before any input of this run can arrive; attachments start downloading while the process starts.
+    for (const turn of turnsOf(request.messages)) turns.add(turn, true);
     const limits = [request.options.timeLimitMs, config.runTimeLimitMs].filter((n): n is number => !!n && n > 0);
     const timeLimitMs = limits.length > 0 ? Math.min(...limits) : 0;
     const current = agentByUser.get(paths.key);
@@ -191,7 +193,6 @@ export function createRunManager(deps: ManagerDeps) {
     const agent = agentOf(run);
     if (agent) return stop(agent);
     // Still waiting for its process: end it here, the launch sees it finished.
-    waiting.delete(run.id);
     run.failNow(code, message);
     return Promise.resolve();
   }
@@ -229,7 +230,12 @@ export function createRunManager(deps: ManagerDeps) {
       } else {
         liveByUser.set(paths.key, run);
         run.onFinished(() => liveByUser.get(paths.key) === run && liveByUser.delete(paths.key));
-        launch(run, request, paths).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
+        const turns = createTurnQueue(run, (message, signal) =>
+          withAttachments(message, { ids: deps.users.idsOf(paths.key), projectDir: run.cwd, now: Date.now, timeoutMs: config.mediaTimeoutMs, signal }),
+        );
+        queues.set(run.id, turns);
+        run.onFinished(() => queues.delete(run.id));
+        launch(run, request, paths, turns).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
       }
       return { kind: "run", run };
     },
@@ -237,10 +243,9 @@ export function createRunManager(deps: ManagerDeps) {
     input(runId: string, messages: InputMessage[]): "accepted" | "unknown_run" | "run_finished" {
       const run = runs.get(runId);
       if (!run) return find(runId) ? "run_finished" : "unknown_run";
-      if (run.isFinished() || run.stopRequest) return "run_finished";
-      const agent = agentOf(run);
-      if (agent) writeTurn(agent, run, messages);
-      else waiting.set(runId, [...(waiting.get(runId) ?? []), messages]);
+      const turns = queues.get(runId);
+      if (run.isFinished() || run.stopRequest || !turns) return "run_finished";
+      turns.add(messages);
       return "accepted";
     },
 

@@ -15,6 +15,7 @@ import { createVmApp } from "./routes";
 import { openRunLog } from "./run-log";
 import { createRunManager, type TimingMark } from "./run-manager";
 import { createToolBridge } from "./tool-bridge";
+import { createFileStaging } from "./file-staging";
 import { createApprovalBridge } from "./approval-bridge";
 import { rememberAllowRule } from "./project-settings";
 import { credentialLinesOf } from "./core/git-credentials";
@@ -75,6 +76,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const credentialsFile = writeCredentialsFile(config.dataDir, credentials.lines, users.isolated);
 
   const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
+  const files = createFileStaging({ dataDir: config.dataDir, graceMs: config.stagedFileGraceMs, idsOf: (userKey) => users.idsOf(userKey) });
   const approvals = createApprovalBridge({
     secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
     rememberRule: ({ userKey, cwd }, rule) => rememberAllowRule(users.idsOf(userKey), cwd, rule),
@@ -98,6 +100,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     manager,
     workspaces,
     tools,
+    files,
     approvals,
     problem: () => problem?.message ?? null,
     onRequest: touch,
@@ -130,6 +133,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       clearInterval(idleTimer);
       check.stop();
       await Promise.all([manager.shutdown(), workspaces.close()]);
+      files.close();
       // The last events are written; let open streams take them before the sockets go.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,6 +2,7 @@
 // presented with it becomes a `tool_call` event of that process's current run and waits for the
 // relay's `tool-result`, for at most `timeoutMs`, and never past the end of the run.
 import { createHash, randomBytes } from "node:crypto";
+import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
 import type { ToolAnswer } from "./core/relay-tool-wire";
 import type { Run } from "./run";
 
@@ -37,10 +38,8 @@ export function createToolBridge(options: { timeoutMs: number }) {
       const key = pendingKey(run.id, callId);
       return new Promise<ToolAnswer>((resolve) => {
         const seconds = Math.round(options.timeoutMs / 1000);
-        const timer = setTimeout(
-          () => settle({ ok: false, text: `The relay did not answer within ${seconds} s; the change may or may not have been made (check with schedule_list).` }),
-          options.timeoutMs,
-        );
+        const unsure = name === SEND_FILE_TOOL ? "the file may or may not have been sent" : "the change may or may not have been made (check with schedule_list)";
+        const timer = setTimeout(() => settle({ ok: false, text: `The relay did not answer within ${seconds} s; ${unsure}.` }), options.timeoutMs);
         const settle = (answer: ToolAnswer) => {
           if (pending.get(key) !== settle) return;
           pending.delete(key);

@@ -8,7 +8,8 @@ export const MCP_SERVER_INFO = { name: "relay", version: "1.0.0" } as const;
 /** Shown to the agent with the tool list: the CLI's own schedulers end with its process. */
 export const MCP_INSTRUCTIONS =
   "Scheduled tasks for this WhatsApp user live in the relay: create, list, pause, resume and cancel them with these tools, " +
-  "not with the CLI's own cron or wake-up tools, which end with this process.";
+  "not with the CLI's own cron or wake-up tools, which end with this process. " +
+  "send_file sends the user a file from the project on WhatsApp (a screenshot, a PDF, a chart).";
 
 type ListedTool = { name: string; description: string; inputSchema: Record<string, unknown> };
 
