@@ -9,7 +9,7 @@ function workerProject(name: string, include: string, extraBindings: Record<stri
     plugins: [
       cloudflareTest(async ({ inject }) => ({
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { ...testBindings({ twilioBase: inject("twilioBase"), vmUrl: inject("vmUrl") }), ...extraBindings } },
+        miniflare: { bindings: { ...testBindings({ twilioBase: inject("twilioBase"), vmUrl: inject("vmUrl"), transcriberUrl: inject("transcriberUrl") }), ...extraBindings } },
       })),
     ],
     test: { name, include: [include], globalSetup: ["test/worker/global-setup.ts"], testTimeout: 30_000 },

@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   ),
   MEDIA_RETENTION_DAYS: optional(z.string().regex(/^\d{1,3}$/, "MEDIA_RETENTION_DAYS must be a whole number of days").refine((v) => Number(v) >= 1 && Number(v) <= 365, "MEDIA_RETENTION_DAYS must be between 1 and 365")),
   // Optional: without it, media links are signed with a key derived from TWILIO_AUTH_TOKEN.
+  // Local only: the offline stand-in of Workers AI's transcription (the AI binding wins when bound).
+  TRANSCRIBER_URL: optional(httpUrl),
   MEDIA_SIGNING_KEY: optional(z.string().min(32, "MEDIA_SIGNING_KEY must be at least 32 characters")),
 });
 
@@ -68,7 +70,7 @@ export type Config = {
    * Stored media: kept `retentionDays` (links never outlive that); links signed with keys derived
    * from `signingSecret` (MEDIA_SIGNING_KEY, else TWILIO_AUTH_TOKEN; null: no media links at all).
    */
-  media: { retentionDays: number; signingSecret: string | null };
+  media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -118,7 +120,7 @@ export function parseConfig(env: object): ConfigResult {
         everyMs: e.PROGRESS_EVERY_MS === undefined ? DEFAULT_PROGRESS_PACING.everyMs : Number(e.PROGRESS_EVERY_MS),
       },
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
-      media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? e.TWILIO_AUTH_TOKEN ?? null },
+      media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? e.TWILIO_AUTH_TOKEN ?? null, transcriberUrl: e.TRANSCRIBER_URL ?? null },
     },
   };
 }

@@ -29,6 +29,7 @@ interface Env {
   TWILIO_CONTENT_API_BASE?: string;
   MEDIA_RETENTION_DAYS?: string;
   MEDIA_SIGNING_KEY?: string;
+  TRANSCRIBER_URL?: string;
 }
 
 declare namespace Cloudflare {

@@ -2,6 +2,7 @@
 // from the ports, `.dev.vars` and the model choice. Pure, so the wiring is tested without processes.
 import type { LocalVars } from "./dev-vars";
 import { modelEnv, type ModelChoice } from "./model-choice";
+import { TRANSCRIBE_PATH } from "./transcribe-path";
 
 export const HOST = "127.0.0.1";
 
@@ -71,7 +72,11 @@ export function planStack(input: StackInput): ChildSpec[] {
     name: "worker",
     command: input.nodePath,
     // Settings from `.dev.vars`, Durable Object state persisted under `.wrangler/state`.
-    args: [input.wranglerCli, "dev", "--ip", HOST, "--port", String(input.ports.worker), "--show-interactive-dev-session=false"],
+    args: [
+      input.wranglerCli, "dev", "--ip", HOST, "--port", String(input.ports.worker), "--show-interactive-dev-session=false",
+      // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper.
+      ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`] : []),
+    ],
     cwd: input.root,
     // The Worker reads request.cf nowhere; fetching it only fails (noisily) offline.
     env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...base, WRANGLER_SEND_METRICS: "false" },

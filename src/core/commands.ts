@@ -24,6 +24,8 @@ export type ParsedCommand =
   | { type: "conversation_delete"; name: string; confirmed: boolean }
   | { type: "deep"; on: boolean }
   | { type: "cost" }
+  /** `/voice echo on|off`: the one-line echo of what a voice note was heard as; `/voice` alone shows it. */
+  | { type: "voice_echo"; on: boolean | null }
   /** `/progress` alone shows the setting. */
   | { type: "progress"; on: boolean | null }
   /** `/approvals` alone shows the current conversation's mode and rules. */
@@ -55,6 +57,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/deep, /end", description: "keep this conversation's agent warm for long work (2 h, renewed by use); stop" },
   { usage: "/git name <name>, /git email <email>", description: "who your agent commits as; /git shows it" },
   { usage: "/cost", description: "what the agent cost today, this month, and per conversation" },
+  { usage: "/voice echo off, /voice echo on", description: "whether I tell you what I heard in a voice note before the agent acts on it (on by default)" },
   { usage: "/progress on, /progress off", description: "a short update every 2 min while a run takes longer than a minute (on by default)" },
   { usage: "/approvals [off|edits|on]", description: "whether the agent asks you before it acts in this conversation; /approvals alone shows it" },
   { usage: "/approvals forget, /approvals log", description: "clear what you answered 'always' to; the last answers" },
@@ -87,7 +90,7 @@ export function helpText(): string {
  */
 const RELAY_WORDS = new Set([
   "help", "status", "stop", "cancel", "new", "sessions", "switch", "clear", "rename", "delete", "deep", "end",
-  "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "users", "allow", "deny", "budget",
+  "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
 ]);
 
 export function isRelayCommandWord(word: string): boolean {
@@ -139,6 +142,12 @@ export function parseCommand(text: string): ParsedCommand | null {
       return parseGitArgs(args);
     case "cost":
       return withoutArguments(name, args, { type: "cost" });
+    case "voice": {
+      const words = args.toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.length === 0) return { type: "voice_echo", on: null };
+      if (words.length === 2 && words[0] === "echo" && (words[1] === "on" || words[1] === "off")) return { type: "voice_echo", on: words[1] === "on" };
+      return invalid(`/voice takes echo on or echo off, not “${quoteInput(args, 30)}”.`);
+    }
     case "progress": {
       const setting = args.toLowerCase();
       if (setting === "") return { type: "progress", on: null };

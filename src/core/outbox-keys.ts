@@ -26,6 +26,12 @@ export const outboxKeys = {
   accessRestored: (at: number) => `access-restored:${at}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
+  /** "I couldn't get your attachment", once per attachment `index` of inbound message `messageId`. */
+  mediaFailed: (messageId: string, index: number) => `media-failed:${messageId}:${index}`,
+  /** What a voice note was heard as (or that voice notes are not transcribed here), once per attachment. */
+  voiceEcho: (messageId: string, index: number) => `voice:${messageId}:${index}`,
+  /** A file the agent sent with its `send_file` tool (call `callId` of VM run `vmRunId`): sent once. */
+  agentFile: (vmRunId: string, callId: string) => `file:${vmRunId}:${callId}`,
   /** Update `n` during run `runId` ("Still working (4 min): …"). */
   progress: (runId: string, n: number) => `progress:${runId}:${n}`,
   /** The range of run `runId`'s update keys: [from, to). */

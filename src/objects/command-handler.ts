@@ -77,6 +77,11 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return say(costText(d, now));
     case "approvals":
       return approvalsCommand(d, command.action);
+    case "voice_echo": {
+      if (command.on !== null) d.settings.set("voice_echo", command.on ? null : "off");
+      const on = d.settings.get("voice_echo") !== "off";
+      return say(on ? "Voice notes: I tell you what I heard before the agent acts on it. /voice echo off stops that." : "Voice notes: no echo of what I heard. /voice echo on brings it back.");
+    }
     case "progress": {
       if (command.on !== null) d.settings.set("progress_updates", command.on ? null : "off");
       const on = d.settings.get("progress_updates") !== "off";

@@ -17,7 +17,7 @@ import { createSpendRepo } from "./db/spend-repo";
 import type { Sql } from "./db/sql";
 import { createToolCallsRepo } from "./db/tool-calls-repo";
 import type { InboxDeps } from "./inbox";
-import { createOutbox, type Log } from "./outbox";
+import { createOutbox, type Log, type OutboxFiles } from "./outbox";
 import { createRunDriver } from "./run-driver";
 import { applyFailure, type RunEffectsDeps } from "./run-effects";
 import { runRelayTool } from "./schedule-service";
@@ -27,6 +27,11 @@ import { DEFAULT_PROGRESS_PACING } from "../core/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../protocol/vm-protocol";
 import { createTwilioClient } from "./twilio-client";
 import { createQuickReplyContent } from "./twilio-content";
+import { createMediaInbox } from "./media-inbox";
+import { mediaKeysFor, signedMediaUrl, storeOutbound } from "./media-store";
+import { queueAgentFile } from "./agent-files";
+import { SEND_FILE_TOOL } from "../protocol/relay-tools";
+import { createTranscriber } from "./transcriber";
 import { createVmClient } from "./vm-client";
 
 /** The object's tables, one repository per group. */
@@ -45,12 +50,34 @@ function createRepos(sql: Sql) {
 }
 export type Repos = ReturnType<typeof createRepos>;
 
-export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: string; config: Config | null; log: Log }) {
+/** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
+export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
+
+export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings }) {
   const t = config?.twilio;
   const twilio = t?.accountSid && t.authToken ? createTwilioClient({ ...t, accountSid: t.accountSid, authToken: t.authToken }) : null;
   const vm = config?.vm ? createVmClient({ vmUrl: config.vm.url, vmToken: config.vm.token }) : null;
   const repos = createRepos(sql);
   const { messages, settings } = repos;
+  const mediaKeys = config ? mediaKeysFor(config) : null;
+  const publicOrigin = () => config?.publicUrl ?? settings.get("public_origin");
+  const mediaLink = async (stored: { key: string; createdAt: number }): Promise<string | null> => {
+    const origin = publicOrigin();
+    if (!mediaKeys || !origin || !config) return null;
+    return signedMediaUrl(await mediaKeys, { publicOrigin: origin, key: stored.key, createdAt: stored.createdAt, retentionDays: config.media.retentionDays, now: Date.now() });
+  };
+  const files: OutboxFiles | null =
+    bindings.media && mediaKeys && vm
+      ? {
+          async copy(source) {
+            const got = await vm.stagedFile(source.vmRunId, source.fileId);
+            if (!got.ok) return got.failure === "gone" ? { ok: false, reason: "the agent VM no longer has the file", retry: false } : { ok: false, reason: "the agent VM did not answer", retry: true };
+            const stored = await storeOutbound({ bucket: bindings.media!, keys: await mediaKeys, now: Date.now }, { owner: phone, body: got.body, filename: source.name, declaredType: source.contentType });
+            return stored.ok ? { ok: true, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType } } : { ok: false, reason: stored.reason, retry: false };
+          },
+          link: mediaLink,
+        }
+      : null;
   const outbox = createOutbox({
     repo: repos.outbox,
     settings,
@@ -59,6 +86,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     to: phone,
     publicUrl: config?.publicUrl ?? null,
     templateSid: config?.twilio.templateSid ?? null,
+    files,
     quickReply: t?.accountSid && t.authToken ? createQuickReplyContent({ accountSid: t.accountSid, authToken: t.authToken, contentApiBase: t.contentApiBase }, settings) : null,
     log,
   });
@@ -87,7 +115,8 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     outbox,
     schedules,
     approvals,
-    tools: (name, args, conversationId, now) => runRelayTool(scheduleService, name, args, conversationId, now),
+    tools: (name, args, conversationId, now, call) =>
+      name === SEND_FILE_TOOL ? queueAgentFile(outbox, files !== null, args, call, now) : runRelayTool(scheduleService, name, args, conversationId, now),
     transcriptOf: (conversationId, exceptRunId) => {
       const said = messages.sentToAgent(conversationId, exceptRunId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "user" as const, ...m }));
       const answered = repos.outbox.repliesIn(conversationId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "agent" as const, ...m }));
@@ -100,6 +129,19 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     log,
   };
   const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null } });
+  const mediaInbox = createMediaInbox({
+    messages,
+    outbox: repos.outbox,
+    settings,
+    transaction: sql.transaction,
+    store:
+      bindings.media && mediaKeys && t?.accountSid && t.authToken
+        ? async () => ({ bucket: bindings.media!, keys: await mediaKeys, now: Date.now, fetch: (input, init) => fetch(input, init), twilio: { accountSid: t.accountSid!, authToken: t.authToken!, apiBase: t.apiBase } })
+        : null,
+    transcriber: createTranscriber({ ai: bindings.ai, url: config?.media.transcriberUrl ?? null }),
+    owner: phone,
+    log,
+  });
   const runs = createRunDriver({
     budget,
     ...effects,
@@ -112,6 +154,7 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
       const sid = messages.lastInbound()?.id;
       if (twilio && sid) await twilio.sendTyping(sid);
     },
+    mediaLink,
     progress: {
       wanted: () => settings.get("progress_updates") !== "off",
       pacing: config?.progress ?? DEFAULT_PROGRESS_PACING,
@@ -134,5 +177,5 @@ export function composeUnits({ sql, phone, config, log }: { sql: Sql; phone: str
     budget,
     approvals,
   };
-  return { vm, repos, outbox, schedules, conversations, budget, approvals, runs, inbox };
+  return { vm, repos, outbox, schedules, conversations, budget, approvals, mediaInbox, runs, inbox };
 }

@@ -6,7 +6,7 @@ import { decideOnSendFailure, isTransientDeliveryError, outboxRetryAt } from "..
 import { deliveryFailedNotice } from "../core/notices";
 import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../core/whatsapp-window";
 import type { MessagesRepo } from "./db/messages-repo";
-import type { OutboxRepo, OutboxStatus } from "./db/outbox-repo";
+import type { OutboxMedia, OutboxRepo, OutboxStatus } from "./db/outbox-repo";
 import type { SettingsRepo } from "./db/settings-repo";
 import type { TwilioClient } from "./twilio-client";
 import type { QuickReplyContent } from "./twilio-content";
@@ -30,8 +30,19 @@ export type OutboxDeps = {
   templateSid: string | null;
   /** Quick-reply buttons through Twilio's Content API; null: buttons' text goes alone. */
   quickReply: QuickReplyContent | null;
+  /** The agent's files: copied from the VM into R2, and linked for Twilio to fetch; null: none can be sent. */
+  files: OutboxFiles | null;
   log: Log;
 };
+
+export type OutboxFiles = {
+  /** `retry`: the VM did not answer; otherwise the reason is final (gone, refused, no storage). */
+  copy(source: OutboxMedia["source"]): Promise<{ ok: true; stored: NonNullable<OutboxMedia["stored"]> } | { ok: false; reason: string; retry: boolean }>;
+  link(stored: NonNullable<OutboxMedia["stored"]>): Promise<string | null>;
+};
+
+/** A file the VM cannot hand over for this long after the agent sent it is given up (the VM keeps it 10 min after its run). */
+const FILE_COPY_GIVE_UP_MS = 15 * 60_000;
 
 /** Callbacks remembered for sends still in flight; more than this many unknown SIDs is noise. */
 const EARLY_STATUS_MAX = 100;
@@ -80,13 +91,13 @@ export function createOutbox(d: OutboxDeps) {
     }
     if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return false;
     if (update.errorCode === WINDOW_CLOSED_ERROR) {
-      if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, held: true, now })) return false;
+      if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, held: true, now })) return false;
       announceHeld(now);
       return true;
     }
     if (!isTransientDeliveryError(update.errorCode)) return false;
     const at = outboxRetryAt(item.attempts, now);
-    return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, attempts: item.attempts, notBefore: at, now });
+    return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, attempts: item.attempts, notBefore: at, now });
   }
 
   const statusCallback = (): string | null => {
@@ -97,6 +108,32 @@ export function createOutbox(d: OutboxDeps) {
   return {
     add: repo.add,
     countHeld: repo.countHeld,
+
+    /**
+     * Copies the agent's files from the VM into R2 as soon as they are queued (not when their turn
+     * comes: the VM keeps a staged file only a while after its run). A file that cannot be had is
+     * failed and the user told; one the VM did not answer for is tried again on the next step.
+     */
+    async copyFiles(now: number): Promise<void> {
+      for (const item of repo.filesToCopy()) {
+        const media = item.media!;
+        const copied = d.files ? await d.files.copy(media.source) : { ok: false as const, reason: "this relay has no media storage", retry: false };
+        const at = Math.max(Date.now(), now);
+        if (copied.ok) {
+          repo.setMedia(item.id, { ...media, stored: copied.stored }, at);
+          continue;
+        }
+        if (copied.retry && at - item.createdAt < FILE_COPY_GIVE_UP_MS) {
+          // Not before the backoff: the object's alarm must not spin on a VM that does not answer.
+          if (item.nextAttemptAt <= at) repo.markRetry(item.id, outboxRetryAt(item.attempts, at), "vm_unreachable", at);
+          continue;
+        }
+        repo.setMedia(item.id, { ...media, failed: copied.reason }, at);
+        repo.markFailed(item.id, "file_unavailable", at, false);
+        repo.add({ dedupeKey: outboxKeys.deliveryFailed(item.id), body: `⚠️ The agent sent you ${media.source.name}, but it could not be passed on: ${copied.reason}.`, now: at });
+        d.log("outbox_file_failed", { outboxId: item.id, contentType: media.source.contentType, size: media.source.size });
+      }
+    },
 
     /** A progress update of run `runId` (never part of the conversation's transcript). */
     addProgress(runId: string, body: string, now: number): void {
@@ -128,6 +165,8 @@ export function createOutbox(d: OutboxDeps) {
         const head = repo.head();
         const at = clock();
         if (!head || head.nextAttemptAt > at) return;
+        // A file waits for its copy (the object runs copyFiles before every send; a retry has its backoff).
+        if (head.media && !head.media.stored) return;
         if (!head.contentSid && !isWindowOpen(lastInboundAt(), at)) {
           holdOutsideWindow(head.id, at);
           continue;
@@ -135,6 +174,12 @@ export function createOutbox(d: OutboxDeps) {
         if (!d.twilio) {
           repo.markFailed(head.id, "not_configured", at, false);
           d.log("outbox_failed", { outboxId: head.id, errorCode: "not_configured" });
+          continue;
+        }
+        const mediaUrl = head.media?.stored ? await d.files?.link(head.media.stored) : undefined;
+        if (head.media && !mediaUrl) {
+          repo.markFailed(head.id, "file_expired", at, false);
+          d.log("outbox_failed", { outboxId: head.id, errorCode: "file_expired" });
           continue;
         }
         // Buttons go through the Content API when it is there; the body alone says the same.
@@ -148,7 +193,9 @@ export function createOutbox(d: OutboxDeps) {
         // no idempotency key), and only if Twilio had accepted it.
         const result = await d.twilio.sendMessage({
           to: d.to,
-          body: content ? undefined : head.body,
+          // A file's caption may be empty: Twilio then sends the file alone.
+          body: content || (mediaUrl && head.body === "") ? undefined : head.body,
+          mediaUrl: mediaUrl ?? undefined,
           contentSid: content?.contentSid,
           contentVariables: content?.contentVariables,
           statusCallback: statusCallback() ?? undefined,

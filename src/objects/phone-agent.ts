@@ -14,6 +14,7 @@ import { adminDeps, carryOut } from "./admin-actions";
 import { composeUnits, type Repos } from "./compose-units";
 import { finishClone, type VmAction } from "./conversation-commands";
 import type { Approvals } from "./approvals";
+import type { MediaInbox } from "./media-inbox";
 import type { Budget } from "./budget";
 import type { Conversations } from "./conversations";
 import { migrate } from "./db/migrate";
@@ -42,6 +43,7 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly conversations: Conversations;
   private readonly budget: Budget;
   private readonly approvals: Approvals;
+  private readonly mediaInbox: MediaInbox;
   private readonly inbox: InboxDeps;
   private readonly log: Log;
   /** This instance is driving runs (a pump is in progress). */
@@ -61,8 +63,8 @@ export class PhoneAgent extends DurableObject<Env> {
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
     this.sql = createSql(ctx.storage);
-    const units = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log });
-    ({ vm: this.vm, repos: this.repos, outbox: this.outbox, schedules: this.schedules, conversations: this.conversations, budget: this.budget, approvals: this.approvals, runs: this.runs, inbox: this.inbox } = units);
+    const units = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI } });
+    ({ vm: this.vm, repos: this.repos, outbox: this.outbox, schedules: this.schedules, conversations: this.conversations, budget: this.budget, approvals: this.approvals, mediaInbox: this.mediaInbox, runs: this.runs, inbox: this.inbox } = units);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage);
       if (applied.length > 0) this.log("migrated", { applied });
@@ -169,6 +171,8 @@ export class PhoneAgent extends DurableObject<Env> {
         this.claimTasks(now);
         this.conversations.failStaleClones(now);
         this.approvals.expireDue(now, this.sql.transaction);
+        // Attachments are fetched before any run can take their message (and a live run is told to look again).
+        if ((await this.mediaInbox.settlePending(now)) > 0) this.runs.wake();
         await this.sendDue(now);
         await this.replan();
         limits.until = this.otherWorkDueAt();
@@ -191,6 +195,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private async sendDue(now: number): Promise<void> {
     const before = this.sql.rowsWritten();
+    await this.outbox.copyFiles(now);
     await this.outbox.sendDue(now);
     this.outboxRows += this.sql.rowsWritten() - before;
   }

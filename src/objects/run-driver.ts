@@ -2,13 +2,14 @@
 // a batch, opens a run's event stream, or reads it until something changes, and says what
 // happened; the object then does whatever else is due and steps again. Each event is applied
 // exactly once (its seq is stored with its effect).
-import { VmStreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
+import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
+import { voiceNoteText } from "../core/voice-note";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../core/agent-instructions";
 import { injectable, selectBatch } from "../core/batching";
 import { readLines } from "../core/ndjson";
 import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../core/progress-update";
 import type { RunFailure } from "../core/run-policy";
-import type { QueuedMessage } from "./db/messages-repo";
+import { type Media, mediaSettled, type QueuedMessage } from "./db/messages-repo";
 import type { Run } from "./db/runs-repo";
 import { DEEP_MODE_MS } from "./conversation-commands";
 import type { Conversation } from "./db/conversations-repo";
@@ -42,6 +43,8 @@ export type RunDriverDeps = RunEffectsDeps & {
   approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "deliver" | "hasPending">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
+  /** A signed, expiring link to a stored attachment for the VM; null when none can be made. */
+  mediaLink: (stored: NonNullable<Media["stored"]>) => Promise<string | null>;
 };
 
 export type RunStep =
@@ -133,7 +136,7 @@ export function createRunDriver(d: RunDriverDeps) {
       d.transaction(() => d.budget.tellHeld(now));
       return null;
     }
-    const queued = d.messages.queued(MAX_QUEUED_LOOKAHEAD);
+    const queued = readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD));
     const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
     if (!batch) return null;
     return d.transaction(() => {
@@ -157,9 +160,24 @@ export function createRunDriver(d: RunDriverDeps) {
     }
   };
 
+  /** A message as the VM takes it: its text, and each stored attachment as a signed, expiring link (never Twilio's URL). */
+  const toInput = async (m: QueuedMessage): Promise<InputMessage> => {
+    const attachments: Attachment[] = [];
+    for (const media of m.media) {
+      const url = media.stored ? await d.mediaLink(media.stored) : null;
+      if (!media.stored || !url) continue;
+      const { contentType, size, kind, ext } = media.stored;
+      const transcript = media.transcript ? voiceNoteText(media.transcript.text, media.transcript.durationSec, "") : undefined;
+      // The sniffed extension when the VM takes it, else the one its type names ("bin" at worst).
+      const known = AttachmentExtSchema.safeParse(ext);
+      attachments.push({ url, contentType, size, kind, ext: known.success ? known.data : attachmentExtOf(contentType), ...(transcript ? { transcript } : {}) });
+    }
+    return attachments.length > 0 ? { id: m.id, text: m.body, attachments } : { id: m.id, text: m.body };
+  };
+
   /** The run's input: its messages, the first preceded by the chat's last exchanges if its session was lost. */
-  const inputOf = (run: Run): InputMessage[] => {
-    const input = d.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput);
+  const inputOf = async (run: Run): Promise<InputMessage[]> => {
+    const input = await Promise.all(d.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput));
     const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
     const [first, ...rest] = input;
     return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
@@ -184,7 +202,7 @@ export function createRunDriver(d: RunDriverDeps) {
               runId: run.vmRunId,
               userId: d.userId,
               sessionId: run.sessionId,
-              messages: inputOf(run),
+              messages: await inputOf(run),
               // Its conversation's project; "main" is the one directory every user had before.
               workspace: conversation?.workspace ?? "main",
               gitIdentity: d.gitIdentity(),
@@ -224,10 +242,10 @@ export function createRunDriver(d: RunDriverDeps) {
     const current = d.runs.get(run.id);
     if (!d.vm || !current || current.phase === "finished" || current.vmRunId !== run.vmRunId) return false;
     if (d.budget.blockedUntil(now) !== null) return false;
-    const ids = injectable(d.messages.queued(MAX_QUEUED_LOOKAHEAD), current, MAX_MESSAGES_PER_TURN);
+    const ids = injectable(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), current, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
-    const sent = await d.vm.input(run.vmRunId, turn.map(toInput));
+    const sent = await d.vm.input(run.vmRunId, await Promise.all(turn.map(toInput)));
     const accepted = sent.ok && sent.accepted;
     if (accepted) d.messages.assignToRun(ids, run.id, now);
     d.log("run_input", { runId: run.id, messages: ids.length, accepted });
@@ -331,6 +349,12 @@ export function createRunDriver(d: RunDriverDeps) {
 }
 export type RunDriver = ReturnType<typeof createRunDriver>;
 
+/** The queued messages up to the first whose attachments are still being fetched: none overtakes it. */
+function readyInOrder(queued: QueuedMessage[]): QueuedMessage[] {
+  const waiting = queued.findIndex((m) => !mediaSettled(m));
+  return waiting === -1 ? queued : queued.slice(0, waiting);
+}
+
 /** A pending read whose rejection is handled where it is awaited, not reported as unhandled. */
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
@@ -346,7 +370,4 @@ function parseLine(text: string) {
   }
 }
 
-function toInput(m: QueuedMessage): InputMessage {
-  const attachments = m.media.map((media) => `[attachment ${media.contentType}: ${media.url}]`);
-  return { id: m.id, text: [m.body, ...attachments].filter((part) => part.trim() !== "").join("\n") };
-}
+

@@ -16,7 +16,7 @@ import type { Log, Outbox } from "./outbox";
 import type { Schedules } from "./schedules";
 
 /** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
-export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number) => ToolAnswer;
+export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string }) => ToolAnswer;
 
 /** A conversation's last exchanges, leaving out one run's own messages (see core/transcript.ts). */
 export type TranscriptOf = (conversationId: number, exceptRunId: string) => { text: string; entries: number } | null;
@@ -93,7 +93,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
       case "tool_call": {
         // Applied once with its answer stored: a replay is answered again, never re-applied. A
         // task in its own session is offered no tools, so a call from it is refused, not run.
-        const answer = run.context === "chat" ? d.tools(event.name, event.args, run.conversationId, now) : { ok: false, text: "This run has no relay tools." };
+        const answer = run.context === "chat" ? d.tools(event.name, event.args, run.conversationId, now, { vmRunId, callId: event.callId }) : { ok: false, text: "This run has no relay tools." };
         d.toolCalls.record(vmRunId, event.callId, answer, now);
         d.log("run_tool_call", { runId, tool: event.name, ok: answer.ok });
         return "applied";

@@ -16,6 +16,8 @@ export type OutgoingMessage = {
   body?: string;
   contentSid?: string;
   contentVariables?: string;
+  /** A file for Twilio to fetch and send (WhatsApp: one per message); the body is its caption. */
+  mediaUrl?: string;
   statusCallback?: string;
 };
 
@@ -52,6 +54,7 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
           Body: message.body,
           ContentSid: message.contentSid,
           ContentVariables: message.contentVariables,
+          MediaUrl: message.mediaUrl,
           StatusCallback: message.statusCallback,
         });
       } catch (error) {

@@ -16,6 +16,8 @@ export type VmFailure = { failure: TransportFailure; detail: string };
 export type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);
 export type VmConnection = { vmUrl: string; vmToken: string };
 
+/** A staged file is at most 16 MB, read over the VM's private network. */
+const FILE_CALL_TIMEOUT_MS = 120_000;
 /** A clone runs outside the webhook, but never unbounded: the VM's own limit is 5 min. */
 const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
 
@@ -101,6 +103,17 @@ export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (inpu
       await res.body?.cancel();
       // Gone already is as good as deleted.
       return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` };
+    },
+    /** The bytes of a file the agent's send_file staged; `gone` (404): the VM no longer has it. */
+    async stagedFile(vmRunId: string, fileId: string): Promise<VmResult<{ body: ReadableStream<Uint8Array> }> | { ok: false; failure: "gone"; detail: string }> {
+      const res = await call(VM_ROUTES.runFile(vmRunId, fileId), { method: "GET", signal: AbortSignal.timeout(FILE_CALL_TIMEOUT_MS) });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return { ok: false, failure: "gone", detail: "the VM no longer has the file" };
+      }
+      if (!res.ok || !res.body) return drain(res, "http_error");
+      return { ok: true, body: res.body };
     },
     /** Removes what "always" answers wrote into a workspace's Claude Code settings. Gone already is done. */
     async forgetApprovalRules(userId: string, workspace: string): Promise<VmResult<object>> {

@@ -47,7 +47,11 @@ it("starts wrangler dev on 127.0.0.1:8787 without metrics, and health-checks it"
     "--port",
     "8787",
     "--show-interactive-dev-session=false",
+    // Offline, voice notes go to the offline model's stand-in of Workers AI's Whisper.
+    "--var",
+    "TRANSCRIBER_URL:http://127.0.0.1:8790/ai/run/@cf/openai/whisper-large-v3-turbo",
   ]);
+  expect(plan({ model: { kind: "real", credential: "ANTHROPIC_API_KEY" } }).child("worker")!.args).not.toContain("--var");
   expect(worker.env).toMatchObject({ WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", PATH: "/usr/bin" });
   expect(worker.readyUrl).toBe("http://127.0.0.1:8787/health");
 });

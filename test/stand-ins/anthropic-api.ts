@@ -128,7 +128,8 @@ function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<
 }
 
 /** Where the offline stand-in of Workers AI's transcription model answers (TRANSCRIBER_URL). */
-export const TRANSCRIBE_PATH = "/ai/run/@cf/openai/whisper-large-v3-turbo";
+export { TRANSCRIBE_PATH } from "../../scripts/stack/transcribe-path";
+import { TRANSCRIBE_PATH } from "../../scripts/stack/transcribe-path";
 
 export async function startAnthropicStandIn(options: { port?: number; host?: string } = {}): Promise<AnthropicStandIn> {
   const requests: RecordedRequest[] = [];

@@ -2,7 +2,7 @@
 import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file";
   callId?: string;
   /** approval: the answer as sent, and the HTTP status answered (202, 404 unknown_approval, 409 approval_settled). */
   requestId?: string;
@@ -43,3 +43,6 @@ export type VmScript = { userId: string; connections: string[][]; events: RunEve
  * "main") and `files` (default 42). `delayMs`: how long the clone takes.
  */
 export type VmCloneScript = { userId: string; fail?: string; branch?: string | null; files?: number; delayMs?: number };
+
+/** A 1x1 PNG: what `[[vm:send-file NAME]]` stages. */
+export const STAND_IN_PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));

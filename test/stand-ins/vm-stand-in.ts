@@ -25,6 +25,7 @@ import {
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
 import { describeToolUse } from "../../vm/src/core/progress-line";
+import { STAND_IN_PNG } from "./vm-stand-in-types";
 import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
 /**
@@ -38,6 +39,8 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * [[vm:crash-after-reply]] one result, then error cli_crashed
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
  * [[vm:progress N MS]]    N progress lines, one every MS ("Running: step 1", "Editing src/file2.ts", …), then the reply
+ * [[vm:send-file NAME]]    calls send_file as the VM would after staging: a 1x1 PNG named NAME, served on
+ *                          GET /v1/runs/:id/files/:fileId (recorded as "file"); replies with the tool's answer
  * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
  * [[vm:approval TOOL ARG]] (several: asked at once, the reply joins their outcomes with " | ")
  *                          emits approval_request {tool: TOOL, input: {command: ARG} for Bash,
@@ -120,7 +123,10 @@ function misconfiguredMessage(reason: ConfigProblemReason): string {
     : `scripted misconfiguration: ${reason}`;
 }
 
+
 function toolOf(text: string): Directive["tool"] {
+  const file = /\[\[vm:send-file ([\w.-]+)\]\]/.exec(text);
+  if (file) return { name: "send_file", args: { fileId: `file-${file[1]!.replace(/\W/g, "")}`, name: file[1]!, contentType: "image/png", size: STAND_IN_PNG.byteLength } };
   const match = /\[\[vm:tool (\w+) (\{.*?\})\]\]/.exec(text);
   return match ? { name: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> } : null;
 }
@@ -143,6 +149,8 @@ type Run = {
   listeners: Set<() => void>;
   dropped: boolean;
   toolResults: Map<string, string>;
+  /** Files its send_file staged, by file id (served on GET /v1/runs/:id/files/:fileId). */
+  files?: Map<string, { bytes: Uint8Array; contentType: string }>;
   /** Approval requests: pending until answered, timed out or the run ends; then what the reply says. */
   approvals?: Map<string, { settled: string | null }>;
   /** Started with `options.approvals`: only then does the VM ask (as the real one). */
@@ -203,6 +211,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       let text = d.long > 0 ? longReply(d.long) : `echo: ${texts.join(" | ")}`;
       if (d.tool) {
         const callId = `call-${run.events.length + 1}`;
+        if (d.tool.name === "send_file") (run.files ??= new Map()).set(String(d.tool.args.fileId), { bytes: STAND_IN_PNG, contentType: "image/png" });
         push(run, { type: "tool_call", callId, name: d.tool.name, args: d.tool.args });
         while (!run.toolResults.has(callId)) await waitForChange();
         text = `tool said: ${run.toolResults.get(callId)}`;
@@ -370,6 +379,15 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     }
     const workspaceMatch = /^\/v1\/workspaces\/([^/]+)$/.exec(url.pathname);
     if (req.method === "DELETE" && workspaceMatch) return deleteWorkspace(decodeURIComponent(workspaceMatch[1]!), url.searchParams.get("userId"), res);
+    const fileMatch = /^\/v1\/runs\/([^/]+)\/files\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "GET" && fileMatch) {
+      const owner = runs.get(decodeURIComponent(fileMatch[1]!));
+      const staged = owner?.files?.get(decodeURIComponent(fileMatch[2]!));
+      requests.push({ kind: "file", runId: decodeURIComponent(fileMatch[1]!), userId: owner?.userId ?? "", callId: decodeURIComponent(fileMatch[2]!), status: staged ? 200 : 404, at: Date.now() });
+      if (!staged) return json(res, 404, { error: "unknown_file" });
+      res.writeHead(200, { "content-type": staged.contentType, "content-length": String(staged.bytes.byteLength) });
+      return void res.end(staged.bytes);
+    }
     const match = /^\/v1\/runs\/([^/]+)\/(events|input|cancel|tool-result|approval)$/.exec(url.pathname);
     const run = match ? runs.get(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !run) return json(res, 404, { error: "unknown_run" });

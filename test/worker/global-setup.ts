@@ -2,6 +2,7 @@
 // scripted agent VM, on free ports. Status callbacks are off: tests post their own, signed.
 import type { TestProject } from "vitest/node";
 import { startTwilioEmulator } from "../../emulator/server";
+import { startAnthropicStandIn, TRANSCRIBE_PATH } from "../stand-ins/anthropic-api";
 import { startVmStandIn } from "../stand-ins/vm-stand-in";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_TEMPLATE_SID, TEST_VM_TOKEN } from "./test-env";
 
@@ -9,6 +10,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     twilioBase: string;
     vmUrl: string;
+    transcriberUrl: string;
   }
 }
 
@@ -18,8 +20,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const twilio = await startTwilioEmulator({ port: 0, accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, statusCallbacks: false, contents: [template] });
   const vm = await startVmStandIn({ token: TEST_VM_TOKEN, port: 0, heartbeatMs: 500 });
   project.provide("twilioBase", twilio.url);
+  // The offline stand-in of Workers AI's transcription (the offline model's server answers it).
+  const transcriber = await startAnthropicStandIn({ port: 0 });
   project.provide("vmUrl", vm.url);
+  project.provide("transcriberUrl", `${transcriber.url}${TRANSCRIBE_PATH}`);
   return async () => {
+    await transcriber.close();
     await vm.close();
     await twilio.close();
   };

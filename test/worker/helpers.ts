@@ -53,6 +53,8 @@ export type EmulatedMessage = {
   contentSid: string | null;
   /** Quick-reply buttons of a Content API message, rendered with its variables. */
   buttons: { title: string; id: string }[];
+  /** MediaUrl the relay sent, with what the emulator found there (null until fetched, or when it could not). */
+  media: { url: string; contentType: string | null; size: number | null }[];
 };
 
 export async function sentTo(phone: string): Promise<EmulatedMessage[]> {

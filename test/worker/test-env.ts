@@ -11,7 +11,7 @@ export const TEST_WHATSAPP_FROM = "whatsapp:+14155238886";
 export const TEST_ALLOWED = Array.from({ length: 100 }, (_, i) => `+155500001${String(i).padStart(2, "0")}`);
 export const TEST_ADMIN = TEST_ALLOWED[0]!;
 
-export function testBindings(urls: { twilioBase: string; vmUrl: string }) {
+export function testBindings(urls: { twilioBase: string; vmUrl: string; transcriberUrl: string }) {
   return {
     TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
@@ -24,6 +24,7 @@ export function testBindings(urls: { twilioBase: string; vmUrl: string }) {
     ADMIN_SENDERS: TEST_ADMIN,
     VM_URL: urls.vmUrl,
     VM_TOKEN: TEST_VM_TOKEN,
+    TRANSCRIBER_URL: urls.transcriberUrl,
     // Tests drive one phone faster than a person types (the fuzzers, dozens a second); the limit
     // has a project of its own (test/worker-limits).
     MAX_MESSAGES_PER_MINUTE: "0",

@@ -4,9 +4,33 @@ import { memo, type Sql } from "./sql";
 
 export type MessageStatus = "queued" | "dispatched" | "done" | "failed";
 export type MessageKind = "user" | "task_chat" | "task_fresh";
-export type Media = { url: string; contentType: string };
+/**
+ * An attachment as Twilio announced it (`url`, `contentType`: the form's, not trusted), then as
+ * the relay settled it: stored (`stored`: the R2 object, what its bytes are) or not (`failed`: why,
+ * in words for the user). A voice note also gets its `transcript`.
+ */
+export type Media = {
+  url: string;
+  contentType: string;
+  stored?: { key: string; contentType: string; kind: "image" | "audio" | "video" | "document"; ext: string; size: number; createdAt: number };
+  failed?: string;
+  transcript?: { text: string; durationSec: number | null };
+};
 
-const MediaListSchema = z.array(z.object({ url: z.string(), contentType: z.string() }));
+const MediaListSchema = z.array(
+  z.object({
+    url: z.string(),
+    contentType: z.string(),
+    stored: z.object({ key: z.string(), contentType: z.string(), kind: z.enum(["image", "audio", "video", "document"]), ext: z.string(), size: z.number(), createdAt: z.number() }).optional(),
+    failed: z.string().optional(),
+    transcript: z.object({ text: z.string(), durationSec: z.number().nullable() }).optional(),
+  }),
+);
+
+/** Whether every attachment of a message has been fetched or has failed: only then can it run. */
+export function mediaSettled(m: { media: readonly Media[] }): boolean {
+  return m.media.every((a) => a.stored !== undefined || a.failed !== undefined);
+}
 
 type MessageRow = {
   seq: number;
@@ -58,6 +82,13 @@ function toMessage(row: MessageRow): QueuedMessage {
 
 export function createMessagesRepo(sql: Sql) {
   return {
+    /** Queued messages whose attachments are not all fetched yet, oldest first. */
+    withUnsettledMedia: memo(sql, (): QueuedMessage[] =>
+      sql<MessageRow>`SELECT * FROM messages WHERE status = 'queued' AND media_json != '[]' ORDER BY seq`.map(toMessage).filter((m) => !mediaSettled(m)),
+    ),
+    setMedia(id: string, media: readonly Media[], now: number): void {
+      sql`UPDATE messages SET media_json = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
+    },
     /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
     /** `receivedAt`: when the Worker took the webhook (the window counts from it); default `now`. */
     insert(m: {

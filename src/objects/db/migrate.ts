@@ -9,6 +9,7 @@ import fewerRowsWritten from "../../../migrations/0006_fewer_rows_written.sql";
 import conversations from "../../../migrations/0007_conversations.sql";
 import spend from "../../../migrations/0008_spend.sql";
 import approvals from "../../../migrations/0009_approvals.sql";
+import media from "../../../migrations/0010_media.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 7, name: "0007_conversations", sql: conversations },
   { id: 8, name: "0008_spend", sql: spend },
   { id: 9, name: "0009_approvals", sql: approvals },
+  { id: 10, name: "0010_media", sql: media },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

@@ -12,6 +12,7 @@ type OutboxRow = {
   content_sid: string | null;
   content_variables: string | null;
   buttons: string | null;
+  media: string | null;
   status: string;
   attempts: number;
   next_attempt_at: number;
@@ -24,6 +25,18 @@ type OutboxRow = {
 export type QuickReplyButton = { title: string; id: string };
 const ButtonsSchema = z.array(z.object({ title: z.string(), id: z.string() }));
 
+/** A file the agent sends: staged on the VM (`source`), then copied to R2 (`stored`) or not (`failed`). */
+export type OutboxMedia = {
+  source: { vmRunId: string; fileId: string; name: string; contentType: string; size: number };
+  stored?: { key: string; createdAt: number; contentType: string };
+  failed?: string;
+};
+const OutboxMediaSchema = z.object({
+  source: z.object({ vmRunId: z.string(), fileId: z.string(), name: z.string(), contentType: z.string(), size: z.number() }),
+  stored: z.object({ key: z.string(), createdAt: z.number(), contentType: z.string() }).optional(),
+  failed: z.string().optional(),
+});
+
 export type OutboxItem = {
   id: number;
   dedupeKey: string;
@@ -32,11 +45,13 @@ export type OutboxItem = {
   contentVariables: string | null;
   /** Quick-reply buttons under `body` (an approval prompt); `body` alone says the same. */
   buttons: QuickReplyButton[] | null;
+  media: OutboxMedia | null;
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: number;
   twilioSid: string | null;
   errorCode: string | null;
+  createdAt: number;
 };
 
 function toItem(row: OutboxRow): OutboxItem {
@@ -47,11 +62,13 @@ function toItem(row: OutboxRow): OutboxItem {
     contentSid: row.content_sid,
     contentVariables: row.content_variables,
     buttons: row.buttons === null ? null : ButtonsSchema.parse(JSON.parse(row.buttons)),
+    media: row.media === null ? null : OutboxMediaSchema.parse(JSON.parse(row.media)),
     status: OutboxStatusSchema.parse(row.status),
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     twilioSid: row.twilio_sid,
     errorCode: row.error_code,
+    createdAt: row.created_at,
   };
 }
 
@@ -78,6 +95,7 @@ export function createOutboxRepo(sql: Sql) {
       contentSid?: string;
       contentVariables?: string;
       buttons?: QuickReplyButton[] | null;
+      media?: OutboxMedia | null;
       held?: boolean;
       attempts?: number;
       notBefore?: number;
@@ -86,8 +104,9 @@ export function createOutboxRepo(sql: Sql) {
       now: number;
     }): boolean {
       const buttons = m.buttons ? JSON.stringify(m.buttons) : null;
-      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at)
-        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, ${buttons}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
+      const media = m.media ? JSON.stringify(m.media) : null;
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, media, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at)
+        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, ${buttons}, ${media}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
           ${m.conversationId ?? null}, ${m.now}, ${m.now})
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
       return rows.length === 1;
@@ -145,6 +164,17 @@ export function createOutboxRepo(sql: Sql) {
       sql`UPDATE outbox SET status = ${status}, error_code = ${errorCode ?? row.error_code}, updated_at = ${now}
         WHERE id = ${row.id}`;
       return toItem({ ...row, status, error_code: errorCode ?? row.error_code });
+    },
+    /** Files still to be copied from the VM (whatever their place in the queue: a held one too). */
+    filesToCopy: memo(sql, (): OutboxItem[] =>
+      // Each half reads one of the small partial indexes (due, held), never the whole table.
+      sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 AND media IS NOT NULL
+        UNION ALL SELECT * FROM outbox WHERE held = 1 AND media IS NOT NULL ORDER BY id`
+        .map(toItem)
+        .filter((i) => !i.media?.stored && !i.media?.failed),
+    ),
+    setMedia(id: number, media: OutboxMedia, now: number): void {
+      sql`UPDATE outbox SET media = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
     },
     /** Forgets the messages with a key in [from, to) not yet handed to Twilio (a key range: the unique index serves it). */
     dropUnsent(range: { from: string; to: string }): number {

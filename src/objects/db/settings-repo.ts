@@ -15,6 +15,8 @@ type SettingKey =
   | "pruned_at"
   | "access_revoked"
   | "progress_updates"
+  | "voice_echo"
+  | "voice_notice_told"
   | "quick_reply_content"
   | "quick_reply_unavailable_at";
 

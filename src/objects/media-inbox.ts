@@ -1,0 +1,81 @@
+// The inbound media unit: the attachments of queued messages, fetched from Twilio into R2 after the
+// webhook has its answer (a 100 MB document must never hold Twilio's 15 s), before the message can
+// run. It owns the attachments' state inside `messages.media_json`; a message runs only once every
+// attachment is stored or has failed (`mediaSettled`). Voice notes are transcribed, and the user
+// hears what was heard. Every failure is one line to the user; the rest of the message still goes.
+import { voiceEchoLine, NO_TRANSCRIBER_NOTICE } from "../core/voice-note";
+import { outboxKeys } from "../core/outbox-keys";
+import type { Media, MessagesRepo, QueuedMessage } from "./db/messages-repo";
+import type { OutboxRepo } from "./db/outbox-repo";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { Transaction } from "./db/sql";
+import { fetchInboundMedia, type InboundMediaDeps } from "./media-fetch";
+import type { Log } from "./outbox";
+import type { Transcriber } from "./transcriber";
+
+export type MediaInboxDeps = {
+  messages: Pick<MessagesRepo, "withUnsettledMedia" | "setMedia" | "settle">;
+  outbox: Pick<OutboxRepo, "add">;
+  settings: SettingsRepo;
+  transaction: Transaction;
+  /** R2, the signing keys and Twilio's credentials; null when media cannot be stored here (no MEDIA binding or no secret). */
+  store: (() => Promise<InboundMediaDeps | null>) | null;
+  transcriber: Transcriber | null;
+  /** The user's phone: the owner of what is stored (only ever as a keyed hash). */
+  owner: string;
+  log: Log;
+};
+
+export function createMediaInbox(d: MediaInboxDeps) {
+  const tell = (dedupeKey: string, body: string, now: number) => d.outbox.add({ dedupeKey, body, now });
+
+  /** One attachment: stored (and heard, for audio) or failed with a reason. */
+  const settleOne = async (store: InboundMediaDeps | null, message: QueuedMessage, media: Media, index: number): Promise<Media> => {
+    if (!store) return { ...media, failed: "attachments cannot be stored on this relay (no media storage is configured)" };
+    const result = await fetchInboundMedia(store, { url: media.url, declaredType: media.contentType, owner: d.owner });
+    if (!result.ok) return { ...media, failed: result.reason };
+    const { key, contentType, kind, ext, size, createdAt } = result;
+    const settled: Media = { ...media, stored: { key, contentType, kind, ext, size, createdAt } };
+    if (kind !== "audio" || !d.transcriber) return settled;
+    const object = await store.bucket.get(key);
+    const heard = object ? await d.transcriber.transcribe(new Uint8Array(await object.arrayBuffer())) : { ok: false as const, reason: "the stored audio is gone" };
+    if (!heard.ok) {
+      d.log("voice_not_transcribed", { messageId: message.id, attachment: index, reason: heard.reason });
+      return settled;
+    }
+    return { ...settled, transcript: { text: heard.text, durationSec: heard.durationSec } };
+  };
+
+  return {
+    /** Whether some queued message still waits for its attachments (the object's pump settles them at once). */
+    hasPending: (): boolean => d.messages.withUnsettledMedia().length > 0,
+
+    /** Fetches what queued messages still miss; returns how many messages became ready. */
+    async settlePending(now: number): Promise<number> {
+      const waiting = d.messages.withUnsettledMedia();
+      if (waiting.length === 0) return 0;
+      const store = d.store ? await d.store() : null;
+      for (const message of waiting) {
+        const media = await Promise.all(message.media.map((m, i) => (m.stored || m.failed ? m : settleOne(store, message, m, i))));
+        const at = Math.max(Date.now(), now);
+        d.transaction(() => {
+          d.messages.setMedia(message.id, media, at);
+          media.forEach((m, i) => {
+            const label = media.length > 1 ? `attachment ${i + 1} (${m.contentType})` : `your attachment (${m.contentType})`;
+            if (m.failed) tell(outboxKeys.mediaFailed(message.id, i), `⚠️ I couldn't get ${label}: ${m.failed}.${message.body.trim() || media.some((x) => x.stored) ? " The rest of your message went to the agent." : ""}`, at);
+            else if (m.transcript && d.settings.get("voice_echo") !== "off") tell(outboxKeys.voiceEcho(message.id, i), voiceEchoLine(m.transcript.text), at);
+            else if (m.stored?.kind === "audio" && !d.transcriber && d.settings.get("voice_notice_told") === null) {
+              d.settings.set("voice_notice_told", at);
+              tell(outboxKeys.voiceEcho(message.id, i), NO_TRANSCRIBER_NOTICE, at);
+            }
+          });
+          // Nothing left for the agent (no text, no attachment stored): the message is done.
+          if (message.body.trim() === "" && !media.some((m) => m.stored)) d.messages.settle(message.id, "done", at);
+        });
+        d.log("media_settled", { messageId: message.id, stored: media.filter((m) => m.stored).length, failed: media.filter((m) => m.failed).length, bytes: media.reduce((n, m) => n + (m.stored?.size ?? 0), 0) });
+      }
+      return waiting.length;
+    },
+  };
+}
+export type MediaInbox = ReturnType<typeof createMediaInbox>;
