@@ -5,7 +5,12 @@ import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, it, onTestFinished } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
 import { useResources } from "../helpers/resources";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { longText } from "../stand-ins/anthropic-conversation";
+import { sampleVoiceNote } from "../stand-ins/offline-transcript";
+import { STAND_IN_PNG } from "../stand-ins/vm-stand-in-types";
 import { ACK, eventually, replyTo, sentTo } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
 import { openPhone, replies, screenshot, type, waitForReplies } from "./helpers/simulator-page";
@@ -130,4 +135,49 @@ it("asks before the agent runs a command: the prompt shows buttons, a tap allows
   const shown = await replies(page);
   expect(shown.some((text) => text.startsWith('✅ Allowed: Run a command: node -e "console.log(40 + 2)"'))).toBe(true);
   await screenshot(page, "simulator-approval-answered");
+});
+
+/** Attaches a file from disk in the simulator (the page's file picker) and sends it with `caption`. */
+async function attach(page: Page, name: string, bytes: Uint8Array, caption: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "e2e-attach-"));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  await page.getByTestId("file-input").setInputFiles(path);
+  await page.getByTestId("pending-attachment").filter({ hasText: name }).waitFor();
+  if (caption) await page.getByTestId("composer").fill(caption);
+  await page.getByTestId("send").click();
+  await page.getByTestId("pending-attachment").waitFor({ state: "hidden" });
+}
+
+const outBubbles = (page: Page) => page.locator("[data-testid=message][data-direction=out]");
+
+it("a picture attached in the simulator reaches the agent as a file in its project, and the reply names it", async () => {
+  const page = await phone(BOB);
+  await attach(page, "screen.png", STAND_IN_PNG, "what is on this screenshot?");
+  const reply = outBubbles(page).filter({ hasText: "inbox/" }).last();
+  await reply.waitFor({ timeout: 90_000 });
+  expect(await reply.getByTestId("message-body").textContent()).toMatch(/The user sent an image: inbox\/\d{4}-\d{2}-\d{2}-[0-9a-f]+\.png \(image\/png, \d+ bytes\).*what is on this screenshot\?/s);
+  await screenshot(page, "simulator-attachment");
+});
+
+it("a voice note is heard by the local transcriber: the echo, then the agent's answer to what was said", async () => {
+  const page = await phone(DAVE);
+  await attach(page, "note.ogg", sampleVoiceNote("run the tests please", 4), "");
+  const echo = outBubbles(page).filter({ hasText: "🎙️ Heard" });
+  await echo.waitFor({ timeout: 90_000 });
+  expect(await echo.getByTestId("message-body").textContent()).toBe("🎙️ Heard: “run the tests please” (/voice echo off stops these)");
+  const answer = outBubbles(page).filter({ hasText: "(voice note, 0:04) run the tests please" }).filter({ hasText: "[offline model]" });
+  await answer.waitFor({ timeout: 90_000 });
+  await screenshot(page, "simulator-voice-note");
+});
+
+it("the agent sends an image back with its send_file tool, and the simulator shows it", async () => {
+  const page = await phone(BOB);
+  await attach(page, "diagram.png", STAND_IN_PNG, "[[send-attachments]] send it back to me");
+  const image = outBubbles(page).filter({ has: page.getByTestId("media-image") }).last();
+  await image.waitFor({ timeout: 90_000 });
+  await expect.poll(() => image.getByTestId("media-image").evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 30_000 }).toBe(1);
+  expect(await image.getByTestId("message-body").textContent()).toBe("here it is back");
+  await screenshot(page, "simulator-file-back");
 });

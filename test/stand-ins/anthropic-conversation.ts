@@ -175,9 +175,11 @@ export function planReply(conversation: Conversation): ReplyPlan {
     const lines = pendingToolResults.map((r) => `The ${r.toolName} tool ${r.isError ? "failed" : "answered"}: ${clip(r.text, 300)}`);
     return { kind: "text", text: `[offline model] ${lines.join(" ")}`, delayMs };
   }
-  // The files the VM saved from the user's attachments ("The user sent an image: inbox/…"), each read with the Read tool.
-  const inbox = latest.includes("[[read-attachments]]") ? [...new Set(latest.match(/\binbox\/\d{4}-\d{2}-\d{2}-[0-9a-f]+\.[a-z0-9]+/g) ?? [])] : [];
-  const reads = inbox.map((path) => ({ name: "Read", input: { file_path: path } }));
+  // The files the VM saved from the user's attachments ("The user sent an image: inbox/…"): each
+  // read with the Read tool ([[read-attachments]]), or sent back with the relay's send_file ([[send-attachments]]).
+  const saved = [...new Set(latest.match(/\binbox\/\d{4}-\d{2}-\d{2}-[0-9a-f]+\.[a-z0-9]+/g) ?? [])];
+  const reads = latest.includes("[[read-attachments]]") ? saved.map((path) => ({ name: "Read", input: { file_path: path } })) : [];
+  if (latest.includes("[[send-attachments]]")) reads.push(...saved.map((path) => ({ name: resolveToolName("send_file", conversation.toolNames), input: { path, caption: "here it is back" } })));
   const [tool, ...also] = [...reads, ...toolDirectivesOf(latest).map((t) => ({ name: resolveToolName(t.name, conversation.toolNames), input: t.input }))];
   if (tool) return { kind: "tool_use", name: tool.name, input: tool.input, delayMs, also };
   const long = number(/\[\[long (\d+)\]\]/);
