@@ -210,3 +210,17 @@ it("a scheduled task asks with its conversation's mode, and its result says what
   expect(result.body).toContain("Not approved during this task: Run a command: npm audit fix (denied).");
   await alarm;
 });
+
+it("an answer the VM no longer waits for is told it came too late, once", async () => {
+  const phone = "+15550000198";
+  await promptFor(phone, "[[vm:approval Bash make deploy]]");
+  // As if the VM had lost the request (a restart that kept the run): it answers 404 unknown_approval.
+  await runInDurableObject(stubFor(phone), (_o, state) => state.storage.sql.exec("UPDATE approvals SET request_id = 'appr-gone'"));
+  await abortAllDurableObjects();
+  await sendInbound(phone, "yes");
+  const late = await nextMatching(phone, /came too late/);
+  expect(late.body).toBe("Your answer to “Run a command: make deploy” came too late: the agent had stopped waiting for it, so it was not done.");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "approval")).toEqual([expect.objectContaining({ requestId: "appr-gone", status: 404 })]);
+  expect(await approvalsOf(phone)).toEqual([expect.objectContaining({ status: "allowed", delivery: "late" })]);
+  await ask(phone, "/stop");
+});

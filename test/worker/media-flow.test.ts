@@ -1,11 +1,12 @@
 // Media through the whole relay: an attachment fetched from Twilio (the emulator) into R2 and
 // handed to the VM as a signed /media link (never Twilio's URL), a voice note transcribed and
 // echoed, a failed fetch told, and a file the agent sends copied from the VM and sent once.
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";
 import { STAND_IN_PNG } from "../stand-ins/vm-stand-in-types";
-import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, eventually, query, rewriteStorage, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { emulatorMediaUrl, fileOf } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
@@ -68,4 +69,24 @@ it("a file the agent sends is copied from the VM once and sent with a signed Med
   expect(new Uint8Array(await served.arrayBuffer())).toEqual(STAND_IN_PNG);
   expect((await vmRequests(phone)).filter((r) => r.kind === "file")).toHaveLength(1);
   expect(await query(phone, "SELECT dedupe_key FROM outbox WHERE media IS NOT NULL")).toEqual([{ dedupe_key: expect.stringMatching(/^file:.*:call-\d+$/) }]);
+});
+
+it("a file a task sends outside the 24-hour window is copied at once, held, and sent when the user writes", async () => {
+  const phone = "+15550000149";
+  await ask(phone, "/schedule every 1h --in-chat the report [[vm:send-file report.png]]");
+  // The user last wrote 25 hours ago.
+  await rewriteStorage(phone, (storage) => storage.sql.exec("UPDATE messages SET received_at = ? WHERE kind = 'user'", Date.now() - 25 * 3600_000));
+  const before = (await sentTo(phone)).length;
+  await runDurableObjectAlarm(stubFor(phone));
+  // Copied from the VM now (the VM keeps a staged file only a while), though it waits for the window.
+  const [held] = await eventually(async () => {
+    const rows = await query<{ held: number; media: string }>(phone, "SELECT held, media FROM outbox WHERE media IS NOT NULL");
+    return rows[0] && JSON.parse(rows[0].media).stored && rows;
+  });
+  expect(held!.held).toBe(1);
+  expect((await sentTo(phone)).length).toBe(before);
+  // The user writes: the file goes, with its link.
+  await sendInbound(phone, "hi again");
+  const file = await eventually(async () => (await sentTo(phone)).find((m) => m.media.length > 0));
+  expect(file.media[0]!.url).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/media/`));
 });
