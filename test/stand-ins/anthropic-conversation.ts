@@ -178,7 +178,7 @@ export function planReply(conversation: Conversation): ReplyPlan {
   // The files the VM saved from the user's attachments ("The user sent an image: inbox/…"): each
   // read with the Read tool ([[read-attachments]]), or sent back with the relay's send_file ([[send-attachments]]).
   const saved = [...new Set(latest.match(/\binbox\/\d{4}-\d{2}-\d{2}-[0-9a-f]+\.[a-z0-9]+/g) ?? [])];
-  const reads = latest.includes("[[read-attachments]]") ? saved.map((path) => ({ name: "Read", input: { file_path: path } })) : [];
+  const reads: Array<{ name: string; input: Record<string, unknown> }> = latest.includes("[[read-attachments]]") ? saved.map((path) => ({ name: "Read", input: { file_path: path } })) : [];
   if (latest.includes("[[send-attachments]]")) reads.push(...saved.map((path) => ({ name: resolveToolName("send_file", conversation.toolNames), input: { path, caption: "here it is back" } })));
   const [tool, ...also] = [...reads, ...toolDirectivesOf(latest).map((t) => ({ name: resolveToolName(t.name, conversation.toolNames), input: t.input }))];
   if (tool) return { kind: "tool_use", name: tool.name, input: tool.input, delayMs, also };
