@@ -1,7 +1,7 @@
 // The admin commands' arguments (/users, /allow, /deny, /budget): numbers and amounts are checked
 // here, so bad input gets a one-line answer and changes nothing. Who may run them is the
 // object's check (ADMIN_SENDERS), made before any of this is acted on or even answered.
-import { firstWord } from "./command-schedule";
+import { firstWord } from "./command-words";
 import { isE164 } from "./phone";
 import { quoteInput } from "./quote-input";
 

@@ -1,7 +1,7 @@
 // The arguments of the conversation commands (/new, /switch, /rename, /delete, /git): names,
 // repository URLs and git identities are checked here, so a bad one changes nothing.
-import type { ParsedCommand } from "./commands";
-import { firstWord } from "./command-schedule";
+import type { ParsedCommand } from "./parsed-command";
+import { firstWord } from "./command-words";
 import { quoteInput } from "./quote-input";
 
 const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });

@@ -1,6 +1,7 @@
 // The arguments of /schedule: a new task (cron, every, at) or an action on one by id. Only the
 // shape is read here; whether the task is acceptable is validateScheduleSpec's decision.
-import type { ParsedCommand, ScheduleAction } from "./commands";
+import { firstWord } from "./command-words";
+import type { ParsedCommand, ScheduleAction } from "./parsed-command";
 import { quoteInput } from "./quote-input";
 import type { ScheduleRequest, TaskContext } from "./schedule-validate";
 import { parseScheduleId } from "./schedule-validate";
@@ -19,13 +20,6 @@ const CLOSE_QUOTE = /["“”]/;
 const USAGE = 'Usage: /schedule cron "<cron>" <prompt>, /schedule every <duration> <prompt>, /schedule at <time> <prompt>, or /schedule pause|resume|delete|log <id>.';
 const FLAG_HINT = "put --in-chat just before the prompt, e.g. /schedule every 2h --in-chat check the build";
 const ACTIONS: readonly ScheduleAction[] = ["pause", "resume", "delete", "log"];
-
-/** Splits the first whitespace-separated word off `text`. */
-export function firstWord(text: string): [string, string] {
-  const trimmed = text.trim();
-  const end = trimmed.search(/\s/);
-  return end === -1 ? [trimmed, ""] : [trimmed.slice(0, end), trimmed.slice(end).trim()];
-}
 
 /** The optional --in-chat flag, then the prompt, which is kept as typed apart from trimming. */
 function takeContext(rest: string): { context: TaskContext; prompt: string } | { reason: string } {

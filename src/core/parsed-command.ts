@@ -1,0 +1,42 @@
+// What a WhatsApp /command means, as data: parsed by commands.ts (and the parsers beside it),
+// carried out by the Durable Object. Types only, so every parser can name them without importing
+// the others.
+import type { AdminCommand } from "./command-admin";
+import type { ScheduleRequest } from "./schedule-validate";
+
+export type ScheduleAction = "pause" | "resume" | "delete" | "log";
+
+export type ParsedCommand =
+  | { type: "help" }
+  /** `checkVm`: `/status vm` asks the VM now; plain /status reports it as last seen. */
+  | { type: "status"; checkVm: boolean }
+  | { type: "cancel" }
+  /** `/new` alone and `/clear`: a fresh session in the current conversation's project. */
+  | { type: "new_session" }
+  | { type: "conversation_create"; name: string; repo: { url: string; branch: string | null } | null }
+  | { type: "conversation_list" }
+  /** A name or a number as /sessions shows them; resolved against the user's conversations. */
+  | { type: "conversation_switch"; target: string }
+  | { type: "conversation_rename"; name: string }
+  | { type: "conversation_delete"; name: string; confirmed: boolean }
+  | { type: "deep"; on: boolean }
+  | { type: "cost" }
+  /** `/voice echo on|off`: the one-line echo of what a voice note was heard as; `/voice` alone shows it. */
+  | { type: "voice_echo"; on: boolean | null }
+  /** `/progress` alone shows the setting. */
+  | { type: "progress"; on: boolean | null }
+  /** `/approvals` alone shows the current conversation's mode and rules. */
+  | { type: "approvals"; action: "show" | "off" | "edits" | "on" | "forget" | "log" }
+  | { type: "git_show" }
+  | { type: "git_set"; field: "name" | "email"; value: string }
+  /** Not yet validated: pass `request` to validateScheduleSpec with the user's zone and now. */
+  | { type: "schedule_create"; request: ScheduleRequest }
+  | { type: "schedule_list" }
+  | { type: "schedule_manage"; action: ScheduleAction; id: number }
+  | { type: "tz_show" }
+  | { type: "tz_set"; timeZone: string }
+  /** Admin only (ADMIN_SENDERS): is the agent VM reachable, and how fast. */
+  | { type: "vm_health" }
+  /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
+  | AdminCommand
+  | { type: "invalid"; reason: string };
