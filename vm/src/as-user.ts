@@ -14,7 +14,10 @@ export function spawnIdsOf(ids: AgentIds | null): { uid?: number; gid?: number }
  * tree the server touches nothing as root: a symlink an agent left there (to another user's
  * files, to /etc) then reaches only what that user could reach anyway. Synchronous only: glibc
  * switches every thread of the process, so nothing else of the server may run meanwhile (the one
- * JavaScript thread is ours until `work` returns; libuv's pool runs no server file work).
+ * JavaScript thread is ours until `work` returns). libuv's pool may: its one server file work is
+ * the clone size walk in git-clone.ts, whose reads, if they overlap, run as that user without
+ * capabilities, fail, and are caught (counted as nothing until the next poll). Any other async
+ * fs call of the server must be as harmless when it fails, or be made synchronous.
  */
 export function asUser<T>(ids: AgentIds | null, work: () => T): T {
   if (!ids) return work();
