@@ -1,13 +1,13 @@
 // A CLI that dies without answering ends the run with `cli_crashed` and its last stderr words.
 // A fake CLAUDE_BIN: a tiny script that starts like the CLI (one line on stdout), then crashes.
 // A CLI that cannot start at all is a configuration problem: misconfigured-cli.test.ts.
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { useHarness } from "./helpers/harness";
+import { tempDir } from "./helpers/temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "vm-crash-"));
+const dir = tempDir("vm-crash-");
 // Reachable by the agents' own uids (a root VM runs the CLI as the user), as an installed CLI is.
 chmodSync(dir, 0o755);
 const crashingBin = join(dir, "claude");

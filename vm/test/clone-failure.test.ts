@@ -1,9 +1,8 @@
 // A clone that fails (no such repository, no such branch, past the size or time limit) answers
 // its reason and leaves nothing: no workspace directory, no staging directory.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
@@ -11,6 +10,7 @@ import type { VmConfigInput } from "../src/config";
 import { userPathsOf, workspaceDirOf } from "../src/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { startHarness, type Harness } from "./helpers/harness";
+import { tempDir } from "./helpers/temp-dir";
 
 const userId = "+15550001007";
 const repo = makeBareRepo({ "README.md": "# app\n", "blob.bin": randomBytes(300 * 1024).toString("base64") });
@@ -32,7 +32,7 @@ async function cloneWith(config: Partial<VmConfigInput>, clone: { url: string; b
 const nothingLeft = { workspaceLeft: false, stagingLeft: [] };
 
 it("reports a repository that does not exist as not_found", async () => {
-  const missing = join(mkdtempSync(join(tmpdir(), "vm-none-")), "none.git");
+  const missing = join(tempDir("vm-none-"), "none.git");
   expect(await cloneWith({}, { url: missing })).toMatchObject({ status: 422, reason: "not_found", ...nothingLeft });
 });
 
@@ -41,7 +41,7 @@ it("reports a branch that does not exist as not_found", async () => {
 });
 
 it("reports a directory that is not a repository as not_found", async () => {
-  const plain = mkdtempSync(join(tmpdir(), "vm-plain-"));
+  const plain = tempDir("vm-plain-");
   writeFileSync(join(plain, "x"), "x");
   expect(await cloneWith({}, { url: plain })).toMatchObject({ status: 422, reason: "not_found", ...nothingLeft });
 });

@@ -1,12 +1,12 @@
 // Idle shutdown: with no active run and no request for IDLE_TIMEOUT_MS the VM exits with code 0
 // (so the Fly Machine stops); never while a run is active, however long it is quiet.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { readEvents, TOKEN } from "./helpers/harness";
 import { spawnVm } from "./helpers/vm-child";
+import { tempDir } from "./helpers/temp-dir";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const envFor = (idleMs: number) => ({
-  DATA_DIR: mkdtempSync(join(tmpdir(), "vm-idle-")),
+  DATA_DIR: tempDir("vm-idle-"),
   IDLE_TIMEOUT_MS: String(idleMs),
   ANTHROPIC_BASE_URL: api.url,
   ANTHROPIC_API_KEY: "sk-offline-test",

@@ -1,13 +1,13 @@
 // A VM whose CLAUDE_BIN cannot run answers every run at once with `misconfigured` and the reason
 // (never `cli_crashed`, which the relay retries for minutes), and /health tells the relay why;
 // the same VM with the real CLI has no problem and answers.
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { CLAUDE_BIN, healthProblem, TOKEN, useHarness } from "./helpers/harness";
+import { tempDir } from "./helpers/temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "vm-misconfigured-"));
+const dir = tempDir("vm-misconfigured-");
 // Reachable by the agents' own uids (a root VM runs the CLI as the user), as an installed CLI is.
 chmodSync(dir, 0o755);
 const missing = join(dir, "missing-claude");

@@ -2,10 +2,9 @@
 // tsx from the sources (development) and bundled (the image's vm/build.mjs). It speaks
 // the MCP lifecycle and forwards calls to the VM with its secret, mapping a refusal to isError.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVAL_ROUTE, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
 import { relayMcpCommand } from "../src/relay-mcp-config";
 import { buildBundle } from "./helpers/image";
+import { tempDir } from "./helpers/temp-dir";
 
 const SECRET = "s".repeat(43);
 const received: Array<{ authorization: string | undefined; body: unknown }> = [];
@@ -49,7 +49,7 @@ afterAll(async () => {
 /** Starts the server as the CLI would (in a directory of its own) and exchanges lines with it. */
 function startMcp(command: { command: string; args: string[] }, env: Record<string, string> = {}) {
   const child = spawn(command.command, command.args, {
-    cwd: mkdtempSync(join(tmpdir(), "vm-mcp-cwd-")),
+    cwd: tempDir("vm-mcp-cwd-"),
     env: { PATH: process.env.PATH ?? "", RELAY_TOOLS_URL: vmUrl, RELAY_TOOLS_SECRET: SECRET, RELAY_TOOLS_TIMEOUT_MS: "5000", ...env },
     stdio: ["pipe", "pipe", "inherit"],
   });

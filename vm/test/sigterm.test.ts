@@ -1,13 +1,12 @@
 // SIGTERM (Fly stopping the Machine) during a run: the run ends with `vm_restarted` on the open
 // stream and in its log, the CLI is stopped, and the VM exits 0; a new VM serves the same log.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { userPathsOf } from "../src/user-paths";
 import { processesIn, readEvents, TOKEN } from "./helpers/harness";
 import { spawnVm } from "./helpers/vm-child";
+import { tempDir } from "./helpers/temp-dir";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {
@@ -16,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 it("ends the live run with vm_restarted, flushes it, and exits 0", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "vm-sigterm-"));
+  const dataDir = tempDir("vm-sigterm-");
   const env = { DATA_DIR: dataDir, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-test" };
   const vm = await spawnVm(env);
   const userId = "+15550001000";

@@ -1,11 +1,11 @@
 // The operator's view: the VM started as `npm run vm` starts it logs a configuration problem in
 // one line, found by its startup check and not repeated by the runs that hit it; secrets stay out.
-import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { readEvents, TOKEN } from "./helpers/harness";
 import { spawnVm, type VmChild } from "./helpers/vm-child";
+import { tempDir } from "./helpers/temp-dir";
 
 const API_KEY = "sk-ant-offline-secret-0123456789";
 let vm: VmChild | null = null;
@@ -38,7 +38,7 @@ const problemLines = (child: VmChild) => child.output().split("\n").filter((l) =
 
 it("a missing CLAUDE_BIN: one line at start, the runs add none", async () => {
   const bin = join(tmpdir(), "no-such-dir", "claude");
-  vm = await spawnVm({ DATA_DIR: mkdtempSync(join(tmpdir(), "vm-log-")), CLAUDE_BIN: bin, ANTHROPIC_API_KEY: API_KEY, IS_SANDBOX: "1" });
+  vm = await spawnVm({ DATA_DIR: tempDir("vm-log-"), CLAUDE_BIN: bin, ANTHROPIC_API_KEY: API_KEY, IS_SANDBOX: "1" });
   expect(await outputLine(vm, /configuration problem/)).toBe(
     `vm: configuration problem (cli_not_found): CLAUDE_BIN ${bin} was not found (spawn ENOENT: the file, or the interpreter its #! line names, does not exist)`,
   );
@@ -49,7 +49,7 @@ it("a missing CLAUDE_BIN: one line at start, the runs add none", async () => {
 });
 
 it.skipIf(process.getuid?.() !== 0)("as root with AGENT_UIDS=off and IS_SANDBOX unset: one line at start (skipped when not root)", async () => {
-  const env = { DATA_DIR: mkdtempSync(join(tmpdir(), "vm-log-")), AGENT_UIDS: "off", ANTHROPIC_BASE_URL: "http://127.0.0.1:9", ANTHROPIC_API_KEY: API_KEY };
+  const env = { DATA_DIR: tempDir("vm-log-"), AGENT_UIDS: "off", ANTHROPIC_BASE_URL: "http://127.0.0.1:9", ANTHROPIC_API_KEY: API_KEY };
   vm = await spawnVm(env);
   expect(await outputLine(vm, /configuration problem/)).toBe(
     "vm: configuration problem (root_without_sandbox): the VM runs as root with IS_SANDBOX unset: the Claude Code CLI refuses bypassPermissions (the relay's permission mode) as root unless IS_SANDBOX=1; set IS_SANDBOX=1 or run the VM as a non-root user",

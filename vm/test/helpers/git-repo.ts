@@ -1,9 +1,10 @@
 // Local git repositories for clone tests: a bare repository with a few commits on two branches,
 // made with the real git and none of the machine's git config.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { tempDir } from "./temp-dir";
 
 const ENV = {
   PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -27,7 +28,7 @@ export function git(cwd: string, ...args: string[]): string {
  * and branch `feature` with one more file. Returns its path.
  */
 export function makeBareRepo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "vm-repo-"));
+  const root = tempDir("vm-repo-");
   // Readable by every uid, as a remote is: a root VM clones as the user's own uid.
   chmodSync(root, 0o755);
   const work = join(root, "work");
