@@ -355,6 +355,8 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (script) {
         scripts.delete(body.userId);
         run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: script.events, turns: [{ messages: body.messages }], finished: script.events.some((e) => e.type === "done" || e.type === "error"), released: false, listeners: new Set(), dropped: false, toolResults: new Map(), rawConnections: [...script.connections] };
+        // A scripted send_file has its file staged, as the VM would have before announcing it.
+        for (const e of script.events) if (e.type === "tool_call" && e.name === "send_file") (run.files ??= new Map()).set(String(e.args.fileId), { bytes: STAND_IN_PNG, contentType: "image/png" });
         runs.set(body.runId, run);
       }
       if (run?.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);

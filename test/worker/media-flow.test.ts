@@ -6,7 +6,8 @@ import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";
 import { STAND_IN_PNG } from "../stand-ins/vm-stand-in-types";
-import { ask, eventually, query, rewriteStorage, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+import type { RunEvent } from "../../src/protocol/vm-protocol";
+import { ask, eventually, inboundForm, postSigned, query, rewriteStorage, scriptVmRun, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { emulatorMediaUrl, fileOf } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
@@ -89,4 +90,32 @@ it("a file a task sends outside the 24-hour window is copied at once, held, and 
   await sendInbound(phone, "hi again");
   const file = await eventually(async () => (await sentTo(phone)).find((m) => m.media.length > 0));
   expect(file.media[0]!.url).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/media/`));
+});
+
+it("a file is sent once though its tool_call comes again on a reconnect", async () => {
+  const phone = "+15550000129";
+  const form = inboundForm(phone, "the chart please");
+  const sid = form.MessageSid!;
+  const sessionId = "replay-session";
+  const sendFile = { seq: 2, type: "tool_call", callId: "call-2", name: "send_file", args: { fileId: "file-chart", name: "chart.png", contentType: "image/png", size: STAND_IN_PNG.byteLength } } as const;
+  const events: RunEvent[] = [
+    { seq: 1, type: "session", sessionId },
+    sendFile,
+    { seq: 3, type: "result", messageIds: [sid], text: "sent", isError: false, subtype: "success", costUsd: 0.001, numTurns: 1, durationMs: 5, sessionId },
+    { seq: 4, type: "done" },
+  ];
+  const line = (e: unknown) => `${JSON.stringify(e)}\n`;
+  // The first stream ends after the tool_call; the reconnect (after seq 2) delivers it again, then the rest.
+  await scriptVmRun({ userId: phone, connections: [[line(events[0]), line(sendFile)], [line(sendFile), line(events[2]), line(events[3])]], events });
+  expect((await postSigned("/twilio/inbound", form)).status).toBe(200);
+  await eventually(async () => {
+    const [run] = await query<{ phase: string }>(phone, "SELECT phase FROM runs");
+    if (run?.phase === "finished") return true;
+    await runDurableObjectAlarm(stubFor(phone));
+    return false;
+  }, 20_000);
+  await eventually(async () => (await sentTo(phone)).some((m) => m.body === "sent"));
+  expect((await sentTo(phone)).filter((m) => m.media.length > 0)).toHaveLength(1);
+  expect(await query(phone, "SELECT dedupe_key FROM outbox WHERE media IS NOT NULL")).toEqual([{ dedupe_key: expect.stringMatching(/:call-2$/) }]);
+  expect((await vmRequests(phone)).filter((r) => r.kind === "file")).toHaveLength(1);
 });
