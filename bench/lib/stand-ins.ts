@@ -23,6 +23,26 @@ export type VmRequest = z.infer<typeof VmRequestSchema>;
 const SentMessageSchema = z.object({ sid: z.string(), to: z.string(), body: z.string().nullable(), status: z.string(), dateCreated: z.iso.datetime() });
 export type SentMessage = z.infer<typeof SentMessageSchema>;
 
+/**
+ * The relay's vars against the stand-ins once its URL is known (PUBLIC_URL); `extra` adds or
+ * overrides (an admin, the allowlist cache). Floors take them too and ignore what they do not use.
+ */
+export function relayVars(standIns: Pick<StandIns, "twilioUrl" | "vmUrl">, allowed: readonly string[], extra: Record<string, string> = {}): (url: string) => Record<string, string> {
+  return (url) => ({
+    TWILIO_ACCOUNT_SID: STAND_IN_CREDENTIALS.accountSid,
+    TWILIO_AUTH_TOKEN: STAND_IN_CREDENTIALS.authToken,
+    TWILIO_API_BASE: standIns.twilioUrl,
+    TWILIO_MESSAGING_API_BASE: standIns.twilioUrl,
+    PUBLIC_URL: url,
+    ALLOWED_SENDERS: allowed.join(","),
+    VM_URL: standIns.vmUrl,
+    VM_TOKEN: STAND_IN_CREDENTIALS.vmToken,
+    // The loads send bursts from one phone far past what a person types: no per-user limit here.
+    MAX_MESSAGES_PER_MINUTE: "0",
+    ...extra,
+  });
+}
+
 export type StandIns = {
   twilioUrl: string;
   vmUrl: string;

@@ -4,7 +4,7 @@
 import { freePort } from "../lib/free-port";
 import { REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
-import { STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
+import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
 import { startWranglerDev } from "../lib/wrangler-dev";
 import { runAllowlistRound } from "../allowlist/drive";
 import { type AllowlistRound, allowlistFigures } from "../allowlist/figures";
@@ -37,17 +37,8 @@ async function runAllowlist({ quick, rounds, log }: SectionOptions): Promise<Sec
     const startRelay = ({ allowed, cacheTtlMs }: { allowed: string[]; cacheTtlMs: number | null }) =>
       startWranglerDev({
         cwd: REPO_ROOT,
-        varsFor: (url) => ({
-          TWILIO_ACCOUNT_SID: STAND_IN_CREDENTIALS.accountSid,
-          TWILIO_AUTH_TOKEN: STAND_IN_CREDENTIALS.authToken,
-          TWILIO_API_BASE: standIns.twilioUrl,
-          TWILIO_MESSAGING_API_BASE: standIns.twilioUrl,
-          PUBLIC_URL: url,
-          ALLOWED_SENDERS: allowed.join(","),
+        varsFor: relayVars({ twilioUrl: standIns.twilioUrl, vmUrl: deadVmUrl }, allowed, {
           ADMIN_SENDERS: BENCH_ADMIN,
-          VM_URL: deadVmUrl,
-          VM_TOKEN: STAND_IN_CREDENTIALS.vmToken,
-          MAX_MESSAGES_PER_MINUTE: "0",
           ...(cacheTtlMs === null ? {} : { ALLOWLIST_CACHE_MS: String(cacheTtlMs) }),
         }),
       });

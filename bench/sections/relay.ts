@@ -7,7 +7,7 @@ import { measureBundle } from "../lib/bundle-size";
 import { judged } from "../lib/figures";
 import { DURABLE_FLOOR_WORKER_DIR, HELLO_WORKER_DIR, REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
-import { STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand-ins";
+import { relayVars, STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { relayFigures, type RoundPair, TARGETS } from "../relay/aggregate";
 import { runClientLoad, runRelayLoad, sendLoad } from "../relay/drive";
@@ -59,7 +59,7 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
     throw error;
   });
   try {
-    const { relay, floor, durable } = await startWorkers(standIns, allPhones(shapes, roundCount).join(","));
+    const { relay, floor, durable } = await startWorkers(standIns, allPhones(shapes, roundCount));
     try {
       log(`relay: relay ${relay.url}, floor ${floor.url}, durable floor ${durable.url}; warm-up`);
       const warm = planLoad(WARM_UP, 0, 0);
@@ -70,7 +70,7 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
       const ingress: IngressRound[] = [];
       const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
       const startRelayAgentDown = (allowed: string[]) =>
-        startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ ...ingressStandIns, vmUrl: deadVmUrl }, allowed.join(",")) });
+        startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ ...ingressStandIns, vmUrl: deadVmUrl }, allowed) });
       for (let round = 1; round <= roundCount; round++) {
         const pair: RoundPair = { floor: {}, durable: {}, relay: {} };
         for (const [name, worker, measures] of [["floor", floor, pair.floor], ["durable floor", durable, pair.durable]] as const) {
@@ -115,7 +115,7 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
 type Workers = { relay: WranglerDev; floor: WranglerDev; durable: WranglerDev };
 
 /** The three Workers with the same wrangler and the same flags; the floors ignore the relay's vars. */
-async function startWorkers(standIns: StandIns, allowed: string): Promise<Workers> {
+async function startWorkers(standIns: StandIns, allowed: readonly string[]): Promise<Workers> {
   const varsFor = relayVars(standIns, allowed);
   const started: WranglerDev[] = [];
   try {
@@ -129,22 +129,6 @@ async function startWorkers(standIns: StandIns, allowed: string): Promise<Worker
   }
   const [relay, floor, durable] = started as [WranglerDev, WranglerDev, WranglerDev];
   return { relay, floor, durable };
-}
-
-/** The relay's vars once its URL is known (PUBLIC_URL); the floors take them too and ignore what they do not use. */
-function relayVars(standIns: Pick<StandIns, "twilioUrl" | "vmUrl">, allowed: string) {
-  return (url: string) => ({
-    TWILIO_ACCOUNT_SID: STAND_IN_CREDENTIALS.accountSid,
-    TWILIO_AUTH_TOKEN: STAND_IN_CREDENTIALS.authToken,
-    TWILIO_API_BASE: standIns.twilioUrl,
-    TWILIO_MESSAGING_API_BASE: standIns.twilioUrl,
-    PUBLIC_URL: url,
-    ALLOWED_SENDERS: allowed,
-    VM_URL: standIns.vmUrl,
-    VM_TOKEN: STAND_IN_CREDENTIALS.vmToken,
-    // The loads send bursts from one phone far past what a person types: no per-user limit here.
-    MAX_MESSAGES_PER_MINUTE: "0",
-  });
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -4,7 +4,7 @@
 // wake-ups of idle users (observed while waiting for the minutes).
 import { REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
-import { STAND_IN_CREDENTIALS, startStandIns, type StandIns, type VmRequest } from "../lib/stand-ins";
+import { relayVars, STAND_IN_CREDENTIALS, startStandIns, type StandIns, type VmRequest } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { sampleCpu, sendAll, sleepUntil, waitForLog, waitForQuiet, waitForReplies, waitForTaskStarts } from "../schedules/drive";
 import { type IdleObservation, type ScheduleObservations, scheduleFigures } from "../schedules/figures";
@@ -146,17 +146,3 @@ async function measureSchedules(sizes: ScheduleSizes, phones: SchedulePhones, re
 const iso = (at: number) => new Date(at).toISOString();
 const isArmed = (a: StoredAlarm | undefined) => a !== undefined && a.alarmAt !== null;
 
-function relayVars(standIns: StandIns, allowed: readonly string[]): (url: string) => Record<string, string> {
-  return (url) => ({
-    TWILIO_ACCOUNT_SID: STAND_IN_CREDENTIALS.accountSid,
-    TWILIO_AUTH_TOKEN: STAND_IN_CREDENTIALS.authToken,
-    TWILIO_API_BASE: standIns.twilioUrl,
-    TWILIO_MESSAGING_API_BASE: standIns.twilioUrl,
-    PUBLIC_URL: url,
-    ALLOWED_SENDERS: allowed.join(","),
-    VM_URL: standIns.vmUrl,
-    VM_TOKEN: STAND_IN_CREDENTIALS.vmToken,
-    // The loads send bursts from one phone far past what a person types: no per-user limit here.
-    MAX_MESSAGES_PER_MINUTE: "0",
-  });
-}

@@ -1,5 +1,6 @@
 // Signed, expiring media links (`/media/<token>`): a token names one stored object and stops
 // working at its time. HMAC-SHA256 through Web Crypto only; nothing here does I/O.
+import { toBase64 } from "./encoding";
 
 /**
  * `m1.<expires, epoch seconds>.<base64url(object key)>.<base64url(HMAC-SHA256 of what precedes)>`.
@@ -79,9 +80,7 @@ function hmacKey(raw: Uint8Array, usages: ("sign" | "verify")[]): Promise<Crypto
 }
 
 export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 function fromBase64Url(text: string): Uint8Array | null {

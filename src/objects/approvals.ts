@@ -132,6 +132,9 @@ export function createApprovals(d: ApprovalsDeps) {
 
     /** Denies the prompts nobody answered in time: the user is told once per prompt. */
     expireDue(now: number, transaction: <T>(fn: () => T) => T): number {
+      // Asked on every step of the pump: the remembered earliest deadline answers most of them.
+      const next = repo.nextExpiry();
+      if (next === null || next > now) return 0;
       const due = repo.expired(now);
       for (const a of due) {
         transaction(() => {
@@ -162,6 +165,7 @@ export function createApprovals(d: ApprovalsDeps) {
 
     /** Sends the VM every decision it has not heard for this run (the webhook never waits on it). */
     async deliver(vmRunId: string, vm: VmClient, transaction: <T>(fn: () => T) => T): Promise<void> {
+      if (!repo.anyUndelivered()) return;
       for (const a of repo.undelivered(vmRunId)) {
         const allowed = a.status === "allowed";
         const sent = await vm.approval(vmRunId, {

@@ -57,6 +57,15 @@ function approvalAnswerOf(d: InboxDeps, message: InboundMessage): AnswerInput | 
   return typed && { via: "text", ...typed };
 }
 
+/** Stores the message once per MessageSid (false: a redelivery, nothing changed); the user wrote, so WhatsApp's window is open again. */
+function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: Media[]; conversationId: number; slash: boolean }, now: number): boolean {
+  if (!d.messages.insert({ id: message.messageId, ...m, receivedAt: message.receivedAt, now })) return false;
+  d.settings.set("public_origin", message.publicOrigin);
+  // Whatever was held for the 24-hour window can go now.
+  d.outboxRepo.releaseHeld(now);
+  return true;
+}
+
 /** Stores and routes `message`; null when this MessageSid was stored before (a redelivery). */
 export function receive(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
   const answer = approvalAnswerOf(d, message);
@@ -79,11 +88,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     const target = route.kind === "agent" && route.conversation ? d.conversations.repo.byName(route.conversation) : d.conversations.current();
     const body = route.kind === "agent" ? route.text : message.body;
     const slash = route.kind === "agent" && route.slash;
-    const inserted = d.messages.insert({ id: message.messageId, body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash, receivedAt: message.receivedAt, now });
-    if (!inserted) return null;
-    d.settings.set("public_origin", message.publicOrigin);
-    // The user wrote: WhatsApp's window is open again for whatever was held.
-    d.outboxRepo.releaseHeld(now);
+    if (!store(d, message, { body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash }, now)) return null;
     const refused = route.kind === "agent" ? refusal(route, target) : null;
     if (route.kind === "agent" && refused === null) {
       // One acknowledgement per run, however many messages wait behind it.
@@ -102,10 +107,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
 /** An approval answer: stored once per MessageSid like any message (a Twilio retry applies nothing), never rate-limited. */
 function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInput, now: number): Stored | null {
   return d.transaction(() => {
-    const conversationId = d.conversations.currentId();
-    if (!d.messages.insert({ id: message.messageId, body: message.body, media: [], conversationId, slash: false, receivedAt: message.receivedAt, now })) return null;
-    d.settings.set("public_origin", message.publicOrigin);
-    d.outboxRepo.releaseHeld(now);
+    if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.messages.settle(message.messageId, "done", now);
     d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), now });
     return { route: "approval_answer", command: undefined, after: null };

@@ -1,6 +1,7 @@
 // Fetches one incoming attachment (a webhook's MediaUrlN) from Twilio into R2. Twilio's API wants
 // the account's Basic auth and answers with a redirect to a short-lived CDN link: the redirect is
 // followed by hand so the credentials go to the API's origin only, never to where it points.
+import { basicAuthorization } from "../core/encoding";
 import { INBOUND_MAX_BYTES, inboundTooLarge } from "../core/media-limits";
 import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "./media-store";
 
@@ -50,7 +51,7 @@ async function openTwilioMedia(deps: InboundMediaDeps, url: string, signal: Abor
   }
   // The credentials are sent only where Twilio's API is configured to be.
   if (target.origin !== api.origin) return { ok: false, reason: "not a Twilio media link" };
-  const authorization = `Basic ${btoa(`${deps.twilio.accountSid}:${deps.twilio.authToken}`)}`;
+  const authorization = basicAuthorization(deps.twilio.accountSid, deps.twilio.authToken);
   for (let hop = 0; ; hop++) {
     let response: Response;
     try {

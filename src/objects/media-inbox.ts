@@ -47,9 +47,6 @@ export function createMediaInbox(d: MediaInboxDeps) {
   };
 
   return {
-    /** Whether some queued message still waits for its attachments (the object's pump settles them at once). */
-    hasPending: (): boolean => d.messages.withUnsettledMedia().length > 0,
-
     /** Fetches what queued messages still miss; returns how many messages became ready. */
     async settlePending(now: number): Promise<number> {
       const waiting = d.messages.withUnsettledMedia();

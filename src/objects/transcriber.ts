@@ -2,6 +2,7 @@
 // (`npm start`, the e2e tests) the offline stand-in behind the same input and output
 // (TRANSCRIBER_URL); neither: no transcriber, and the agent gets the audio file itself.
 import * as z from "zod";
+import { toBase64 } from "../core/encoding";
 
 /** Takes WhatsApp's audio as it comes (Ogg Opus among others): Whisper decodes it with ffmpeg. */
 export const TRANSCRIPTION_MODEL = "@cf/openai/whisper-large-v3-turbo";
@@ -43,11 +44,4 @@ export function createTranscriber(o: { ai?: AiBinding | undefined; url: string |
       }
     },
   };
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(binary);
 }

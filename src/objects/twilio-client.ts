@@ -1,6 +1,7 @@
 // Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
 // Typed results; 429 and 5xx are retryable (with Retry-After), other 4xx final (Twilio's code kept).
 import * as z from "zod";
+import { basicAuthorization } from "../core/encoding";
 import { parseRetryAfter, type SendFailure } from "../core/outbox-policy";
 
 export type TwilioConnection = {
@@ -30,7 +31,7 @@ const CreatedSchema = z.object({ sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i)
 const ErrorSchema = z.object({ code: z.union([z.number(), z.string()]) });
 
 export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
-  const auth = `Basic ${btoa(`${conn.accountSid}:${conn.authToken}`)}`;
+  const auth = basicAuthorization(conn.accountSid, conn.authToken);
   const post = (url: string, form: Record<string, string | undefined>) => {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(form)) if (value !== undefined) body.set(key, value);

@@ -4,6 +4,7 @@
 // as plain text, and the API is asked again an hour later.
 import * as z from "zod";
 import { QUICK_REPLY_BODY_MAX } from "../core/approvals";
+import { basicAuthorization } from "../core/encoding";
 import type { QuickReplyButton } from "./db/outbox-repo";
 import type { SettingsRepo } from "./db/settings-repo";
 
@@ -27,7 +28,7 @@ export type QuickReplyContent = {
 };
 
 export function createQuickReplyContent(conn: ContentConnection, settings: SettingsRepo, fetchFn: typeof fetch = (input, init) => fetch(input, init)): QuickReplyContent {
-  const auth = `Basic ${btoa(`${conn.accountSid}:${conn.authToken}`)}`;
+  const auth = basicAuthorization(conn.accountSid, conn.authToken);
   const call = async (url: string, init: RequestInit = {}): Promise<unknown> => {
     const res = await fetchFn(url, { ...init, headers: { authorization: auth, "content-type": "application/json" }, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
     if (!res.ok) {

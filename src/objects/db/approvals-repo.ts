@@ -87,6 +87,8 @@ export function createApprovalsRepo(sql: Sql) {
       return sql`UPDATE approvals SET status = ${d.status}, answer = ${d.answer}, delivery = ${d.delivery}, decided_at = ${d.now}
         WHERE id = ${id} AND status = 'pending' RETURNING id`.length === 1;
     },
+    /** Whether any decision waits for the VM: asked before every step of a stream, so remembered until a write. */
+    anyUndelivered: memo(sql, (): boolean => sql`SELECT 1 FROM approvals WHERE delivery = 'due' LIMIT 1`.length > 0),
     /** Decisions the VM has not heard yet, oldest first. */
     undelivered(vmRunId: string): Approval[] {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND delivery = 'due' ORDER BY id`.map(toApproval);

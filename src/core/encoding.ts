@@ -1,0 +1,14 @@
+// Bytes and credentials as text, the way HTTP and Twilio want them: base64 for any size (in
+// chunks, so a large voice note never spreads a million arguments), and HTTP Basic auth.
+
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return btoa(binary);
+}
+
+/** `Authorization: Basic …` for a user and secret (Twilio: the account SID and auth token). */
+export function basicAuthorization(user: string, secret: string): string {
+  return `Basic ${btoa(`${user}:${secret}`)}`;
+}
