@@ -6,7 +6,7 @@ import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import { mediaHeaders, parseRange, rangeStillValid, unsatisfiableHeaders, type RangeRequest } from "../core/media-response";
 import { verifyMediaToken } from "../core/media-token";
-import { mediaKeysFor, storedInfo } from "../objects/media-store";
+import { mediaKeysFor, storedInfo } from "../objects/clients/media-store";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { loadConfig } from "../../src/config";
 import type { MediaKeys } from "../../src/core/media-token";
-import type { InboundMediaDeps } from "../../src/objects/media-fetch";
-import { mediaKeysFor } from "../../src/objects/media-store";
+import type { InboundMediaDeps } from "../../src/objects/clients/media-fetch";
+import { mediaKeysFor } from "../../src/objects/clients/media-store";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from "./test-env";
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

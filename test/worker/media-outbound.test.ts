@@ -3,7 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { mediaOwnerTag, verifyMediaToken } from "../../src/core/media-token";
-import { signedMediaUrl, storeOutbound } from "../../src/objects/media-store";
+import { signedMediaUrl, storeOutbound } from "../../src/objects/clients/media-store";
 import { fileOf, testMediaKeys } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 

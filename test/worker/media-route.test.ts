@@ -3,7 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, expect, it, vi } from "vitest";
 import { deriveMediaKeys, signMediaToken } from "../../src/core/media-token";
-import { signedMediaUrl, storeOutbound, type StoredMedia } from "../../src/objects/media-store";
+import { signedMediaUrl, storeOutbound, type StoredMedia } from "../../src/objects/clients/media-store";
 import { fileOf, testMediaKeys } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 

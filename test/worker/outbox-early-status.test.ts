@@ -4,8 +4,8 @@ import { createMessagesRepo } from "../../src/objects/db/messages-repo";
 import { createOutboxRepo } from "../../src/objects/db/outbox-repo";
 import { createSettingsRepo } from "../../src/objects/db/settings-repo";
 import { createSql } from "../../src/objects/db/sql";
-import { createOutbox, type Outbox } from "../../src/objects/outbox";
-import { createTwilioClient } from "../../src/objects/twilio-client";
+import { createOutbox, type Outbox } from "../../src/objects/units/outbox";
+import { createTwilioClient } from "../../src/objects/clients/twilio-client";
 import { stubFor } from "./helpers";
 
 const SID = "SM0123456789abcdef0123456789abcdef";

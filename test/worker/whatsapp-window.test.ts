@@ -4,7 +4,7 @@ import { createOutboxRepo } from "../../src/objects/db/outbox-repo";
 import { createSchedulesRepo } from "../../src/objects/db/schedules-repo";
 import { createSettingsRepo } from "../../src/objects/db/settings-repo";
 import { createSql } from "../../src/objects/db/sql";
-import { listSchedules } from "../../src/objects/schedule-service";
+import { listSchedules } from "../../src/objects/commands/schedule-service";
 import { ask, bodies, eventually, postSigned, query, rewriteStorage, sentTo, stubFor } from "./helpers";
 import { TEST_ACCOUNT_SID } from "./test-env";
 

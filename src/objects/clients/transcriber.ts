@@ -2,7 +2,7 @@
 // (`npm start`, the e2e tests) the offline stand-in behind the same input and output
 // (TRANSCRIBER_URL); neither: no transcriber, and the agent gets the audio file itself.
 import * as z from "zod";
-import { toBase64 } from "../core/encoding";
+import { toBase64 } from "../../core/encoding";
 
 /** Takes WhatsApp's audio as it comes (Ogg Opus among others): Whisper decodes it with ffmpeg. */
 export const TRANSCRIPTION_MODEL = "@cf/openai/whisper-large-v3-turbo";

@@ -9,8 +9,8 @@ import {
   VmHealthSchema,
   WorkspaceCreatedSchema,
   WorkspaceErrorSchema,
-} from "../protocol/vm-protocol";
-import type { TransportFailure } from "../core/run-policy";
+} from "../../protocol/vm-protocol";
+import type { TransportFailure } from "../../core/run-policy";
 
 export type VmFailure = { failure: TransportFailure; detail: string };
 export type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);

@@ -2,19 +2,19 @@
 // /users shows, the removal of access (/deny) with its one notice, its restoration (/allow), and
 // an admin's daily cap (/budget). Rows only, inside the caller's transaction; the VM is the
 // caller's business (a run to cancel is returned).
-import type { Config } from "../config";
-import { accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../core/admin-replies";
-import { outboxKeys } from "../core/outbox-keys";
-import type { RunFailure } from "../core/run-policy";
-import { monthIn } from "../core/spend-days";
-import type { Budget } from "./budget";
-import type { MessagesRepo } from "./db/messages-repo";
-import type { OutboxRepo } from "./db/outbox-repo";
-import type { RunsRepo } from "./db/runs-repo";
-import type { SchedulesRepo } from "./db/schedules-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { SpendRepo } from "./db/spend-repo";
-import { timeZoneOf } from "./schedules";
+import type { Config } from "../../config";
+import { accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
+import { outboxKeys } from "../../core/outbox-keys";
+import type { RunFailure } from "../../core/run-policy";
+import { monthIn } from "../../core/spend-days";
+import type { Budget } from "../units/budget";
+import type { MessagesRepo } from "../db/messages-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { RunsRepo } from "../db/runs-repo";
+import type { SchedulesRepo } from "../db/schedules-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { SpendRepo } from "../db/spend-repo";
+import { timeZoneOf } from "../units/schedules";
 
 export type AccessDeps = {
   messages: MessagesRepo;

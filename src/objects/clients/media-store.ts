@@ -1,10 +1,10 @@
 // Media in R2: a stream read into one object under the limit of what its bytes turn out to be
 // (never more than a part held in memory), unguessable keys per phone, files the agent sends,
 // and the signed links that serve them.
-import type { Config } from "../config";
-import { outboundMaxBytes, outboundTooLarge, outboundVerdict } from "../core/media-limits";
-import { SNIFF_BYTES, sniffMedia, type MediaKind, type MediaType } from "../core/media-kind";
-import { deriveMediaKeys, linkExpiresAt, mediaOwnerTag, randomId, signMediaToken, type MediaKeys } from "../core/media-token";
+import type { Config } from "../../config";
+import { outboundMaxBytes, outboundTooLarge, outboundVerdict } from "../../core/media-limits";
+import { SNIFF_BYTES, sniffMedia, type MediaKind, type MediaType } from "../../core/media-kind";
+import { deriveMediaKeys, linkExpiresAt, mediaOwnerTag, randomId, signMediaToken, type MediaKeys } from "../../core/media-token";
 
 export type StoredMedia = { key: string; contentType: string; kind: MediaKind; ext: string; size: number; createdAt: number };
 export type MediaResult<T = StoredMedia> = ({ ok: true } & T) | { ok: false; reason: string };

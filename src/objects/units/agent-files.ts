@@ -1,9 +1,9 @@
 // The agent's send_file tool, relay side: the VM has checked and staged the file; here it joins
 // the outbox in order with the text replies, once per call (a replayed event adds nothing), and
 // the outbox copies it into R2 and sends it (outbox.copyFiles, then sendDue with a MediaUrl).
-import { SendFileCallArgsSchema } from "../protocol/vm-protocol";
-import { outboxKeys } from "../core/outbox-keys";
-import type { ToolAnswer } from "./db/tool-calls-repo";
+import { SendFileCallArgsSchema } from "../../protocol/vm-protocol";
+import { outboxKeys } from "../../core/outbox-keys";
+import type { ToolAnswer } from "../db/tool-calls-repo";
 import type { Outbox } from "./outbox";
 
 export function queueAgentFile(outbox: Pick<Outbox, "add">, canSend: boolean, args: Record<string, unknown>, call: { vmRunId: string; callId: string }, now: number): ToolAnswer {

@@ -1,15 +1,15 @@
 // The outbox unit: every WhatsApp message to the user, sent to Twilio in order. It owns its rows,
 // the retry backoff and WhatsApp's 24-hour window, and tells the object when it is next due.
 // The head message blocks the ones behind it until it is sent or has failed for good.
-import { outboxKeys } from "../core/outbox-keys";
-import { decideOnSendFailure, isTransientDeliveryError, outboxRetryAt } from "../core/outbox-policy";
-import { deliveryFailedNotice } from "../core/notices";
-import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../core/whatsapp-window";
-import type { MessagesRepo } from "./db/messages-repo";
-import type { OutboxMedia, OutboxRepo, OutboxStatus } from "./db/outbox-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { TwilioClient } from "./twilio-client";
-import type { QuickReplyContent } from "./twilio-content";
+import { outboxKeys } from "../../core/outbox-keys";
+import { decideOnSendFailure, isTransientDeliveryError, outboxRetryAt } from "../../core/outbox-policy";
+import { deliveryFailedNotice } from "../../core/notices";
+import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../../core/whatsapp-window";
+import type { MessagesRepo } from "../db/messages-repo";
+import type { OutboxMedia, OutboxRepo, OutboxStatus } from "../db/outbox-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { TwilioClient } from "../clients/twilio-client";
+import type { QuickReplyContent } from "../clients/twilio-content";
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 

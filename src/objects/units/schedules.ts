@@ -1,12 +1,12 @@
 // The schedules unit: the user's scheduled tasks and the log of their runs. It owns both tables,
 // knows when the next task is due, claims due tasks into the message queue exactly once, and
 // records how each task's run ended. Everything here only reads and writes rows (no I/O).
-import { nextRunAt } from "../core/schedule-math";
-import { nextAttemptAfterFailure, shouldNotifyFailure } from "../core/schedule-retry";
-import type { MessagesRepo, QueuedMessage } from "./db/messages-repo";
-import type { SchedulesRepo } from "./db/schedules-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { Transaction } from "./db/sql";
+import { nextRunAt } from "../../core/schedule-math";
+import { nextAttemptAfterFailure, shouldNotifyFailure } from "../../core/schedule-retry";
+import type { MessagesRepo, QueuedMessage } from "../db/messages-repo";
+import type { SchedulesRepo } from "../db/schedules-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { Transaction } from "../db/sql";
 
 const DEFAULT_TIME_ZONE = "UTC";
 const EXCERPT_CHARS = 200;

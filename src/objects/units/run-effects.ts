@@ -1,15 +1,15 @@
 // The durable effects of run events and failures. Each runs inside one SQLite transaction that
 // also records the event's seq, so a replayed event (reconnect, eviction) changes nothing.
-import type { VmRunEvent } from "../protocol/vm-protocol";
-import { chunkReply } from "../core/chunk-reply";
-import { formatForWhatsApp } from "../core/whatsapp-format";
-import { agentErrorReply, giveUpNotice, SESSION_LOST, sessionRestoredNotice, taskFailureNotice } from "../core/notices";
-import { outboxKeys } from "../core/outbox-keys";
-import { decideOnFailure, type RunFailure } from "../core/run-policy";
-import type { MessagesRepo } from "./db/messages-repo";
-import type { RunsRepo } from "./db/runs-repo";
-import type { Transaction } from "./db/sql";
-import type { ToolAnswer, ToolCallsRepo } from "./db/tool-calls-repo";
+import type { VmRunEvent } from "../../protocol/vm-protocol";
+import { chunkReply } from "../../core/chunk-reply";
+import { formatForWhatsApp } from "../../core/whatsapp-format";
+import { agentErrorReply, giveUpNotice, SESSION_LOST, sessionRestoredNotice, taskFailureNotice } from "../../core/notices";
+import { outboxKeys } from "../../core/outbox-keys";
+import { decideOnFailure, type RunFailure } from "../../core/run-policy";
+import type { MessagesRepo } from "../db/messages-repo";
+import type { RunsRepo } from "../db/runs-repo";
+import type { Transaction } from "../db/sql";
+import type { ToolAnswer, ToolCallsRepo } from "../db/tool-calls-repo";
 import type { Approvals } from "./approvals";
 import type { Conversations } from "./conversations";
 import type { Log, Outbox } from "./outbox";

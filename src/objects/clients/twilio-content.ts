@@ -3,10 +3,10 @@
 // the API is not there (a Twilio account without it, a local stack pointed elsewhere), prompts go
 // as plain text, and the API is asked again an hour later.
 import * as z from "zod";
-import { QUICK_REPLY_BODY_MAX } from "../core/approvals";
-import { basicAuthorization } from "../core/encoding";
-import type { QuickReplyButton } from "./db/outbox-repo";
-import type { SettingsRepo } from "./db/settings-repo";
+import { QUICK_REPLY_BODY_MAX } from "../../core/approvals";
+import { basicAuthorization } from "../../core/encoding";
+import type { QuickReplyButton } from "../db/outbox-repo";
+import type { SettingsRepo } from "../db/settings-repo";
 
 export type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
 

@@ -1,13 +1,13 @@
 // The budget unit: whether the user's spend caps let a run start (or a turn join one), when the
 // held work may run again (the object plans its alarm from that), and telling the user once.
-import { checkBudget, type BudgetCheck, type Caps } from "../core/budget";
-import { budgetHeldNotice } from "../core/notices";
-import { outboxKeys } from "../core/outbox-keys";
-import { formatDateTimeInZone } from "../core/schedule-format";
-import { dayIn, monthIn } from "../core/spend-days";
-import type { OutboxRepo } from "./db/outbox-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { SpendRepo } from "./db/spend-repo";
+import { checkBudget, type BudgetCheck, type Caps } from "../../core/budget";
+import { budgetHeldNotice } from "../../core/notices";
+import { outboxKeys } from "../../core/outbox-keys";
+import { formatDateTimeInZone } from "../../core/schedule-format";
+import { dayIn, monthIn } from "../../core/spend-days";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { SpendRepo } from "../db/spend-repo";
 import { timeZoneOf } from "./schedules";
 
 export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps }) {

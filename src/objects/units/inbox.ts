@@ -1,20 +1,20 @@
 // A WhatsApp message arriving: stored once per MessageSid, routed (a relay command is answered
 // at once; text for the agent is queued for its conversation), all in one transaction. What
 // the VM must do as a result is returned, for after the webhook has its answer.
-import { parseApprovalAnswer, parseButtonPayload } from "../core/approvals";
-import { chunkReply } from "../core/chunk-reply";
+import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
+import { chunkReply } from "../../core/chunk-reply";
 import type { AnswerInput } from "./approvals";
-import { routeInbound, type InboundRoute } from "../core/inbound-route";
-import { ackQueued, rateLimitedNotice } from "../core/notices";
-import { decideRate, RATE_WINDOW_MS } from "../core/rate-limit";
-import { outboxKeys } from "../core/outbox-keys";
-import { answerCommand, type CommandDeps } from "./command-handler";
-import type { VmAction } from "./conversation-commands";
-import type { Conversation } from "./db/conversations-repo";
-import type { Media } from "./db/messages-repo";
-import type { OutboxRepo } from "./db/outbox-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { Transaction } from "./db/sql";
+import { routeInbound, type InboundRoute } from "../../core/inbound-route";
+import { ackQueued, rateLimitedNotice } from "../../core/notices";
+import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
+import { outboxKeys } from "../../core/outbox-keys";
+import { answerCommand, type CommandDeps } from "../commands/command-handler";
+import type { VmAction } from "../commands/conversation-commands";
+import type { Conversation } from "../db/conversations-repo";
+import type { Media } from "../db/messages-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { Transaction } from "../db/sql";
 
 export type InboundMessage = {
   messageId: string;

@@ -1,38 +1,38 @@
 // Builds one phone's units over its SQLite (see docs/relay.md, "Who owns what"): each is handed
 // the repositories it owns or reads and the I/O clients it needs, nothing more.
-import type { Config } from "../config";
-import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../core/transcript";
-import { gitIdentityOf } from "./conversation-commands";
+import type { Config } from "../../config";
+import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../../core/transcript";
+import { gitIdentityOf } from "../commands/conversation-commands";
 import { createApprovals } from "./approvals";
-import { createApprovalsRepo } from "./db/approvals-repo";
+import { createApprovalsRepo } from "../db/approvals-repo";
 import { createBudget } from "./budget";
 import { createConversations } from "./conversations";
-import { createConversationsRepo } from "./db/conversations-repo";
-import { createMessagesRepo } from "./db/messages-repo";
-import { createOutboxRepo } from "./db/outbox-repo";
-import { createRunsRepo } from "./db/runs-repo";
-import { createSchedulesRepo } from "./db/schedules-repo";
-import { createSettingsRepo } from "./db/settings-repo";
-import { createSpendRepo } from "./db/spend-repo";
-import type { Sql } from "./db/sql";
-import { createToolCallsRepo } from "./db/tool-calls-repo";
+import { createConversationsRepo } from "../db/conversations-repo";
+import { createMessagesRepo } from "../db/messages-repo";
+import { createOutboxRepo } from "../db/outbox-repo";
+import { createRunsRepo } from "../db/runs-repo";
+import { createSchedulesRepo } from "../db/schedules-repo";
+import { createSettingsRepo } from "../db/settings-repo";
+import { createSpendRepo } from "../db/spend-repo";
+import type { Sql } from "../db/sql";
+import { createToolCallsRepo } from "../db/tool-calls-repo";
 import type { InboxDeps } from "./inbox";
 import { createOutbox, type Log, type OutboxFiles } from "./outbox";
 import { createRunDriver } from "./run-driver";
 import { applyFailure, type RunEffectsDeps } from "./run-effects";
-import { runRelayTool } from "./schedule-service";
+import { runRelayTool } from "../commands/schedule-service";
 import { createSchedules, timeZoneOf } from "./schedules";
-import { dayIn } from "../core/spend-days";
-import { DEFAULT_PROGRESS_PACING } from "../core/progress-update";
-import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../protocol/vm-protocol";
-import { createTwilioClient } from "./twilio-client";
-import { createQuickReplyContent } from "./twilio-content";
+import { dayIn } from "../../core/spend-days";
+import { DEFAULT_PROGRESS_PACING } from "../../core/progress-update";
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../protocol/vm-protocol";
+import { createTwilioClient } from "../clients/twilio-client";
+import { createQuickReplyContent } from "../clients/twilio-content";
 import { createMediaInbox } from "./media-inbox";
-import { mediaKeysFor, signedMediaUrl, storeOutbound } from "./media-store";
+import { mediaKeysFor, signedMediaUrl, storeOutbound } from "../clients/media-store";
 import { queueAgentFile } from "./agent-files";
-import { SEND_FILE_TOOL } from "../protocol/relay-tools";
-import { createTranscriber } from "./transcriber";
-import { createVmClient } from "./vm-client";
+import { SEND_FILE_TOOL } from "../../protocol/relay-tools";
+import { createTranscriber } from "../clients/transcriber";
+import { createVmClient } from "../clients/vm-client";
 
 /** The object's tables, one repository per group. */
 function createRepos(sql: Sql) {

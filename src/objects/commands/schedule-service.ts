@@ -1,13 +1,13 @@
 // What the user can do with scheduled tasks, whether by /command or through the agent's tools:
 // every path goes through validateScheduleSpec and answers with one short text.
 import * as z from "zod";
-import type { ScheduleAction } from "../core/commands";
-import { describeSchedule, formatInZone } from "../core/schedule-format";
-import { nextRunAt } from "../core/schedule-math";
-import { parseScheduleRequest, type ScheduleRequest, validateScheduleSpec, validateTimeZone } from "../core/schedule-validate";
-import type { SchedulesRepo } from "./db/schedules-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import { timeZoneOf } from "./schedules";
+import type { ScheduleAction } from "../../core/commands";
+import { describeSchedule, formatInZone } from "../../core/schedule-format";
+import { nextRunAt } from "../../core/schedule-math";
+import { parseScheduleRequest, type ScheduleRequest, validateScheduleSpec, validateTimeZone } from "../../core/schedule-validate";
+import type { SchedulesRepo } from "../db/schedules-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import { timeZoneOf } from "../units/schedules";
 
 export type ServiceReply = { ok: boolean; text: string };
 

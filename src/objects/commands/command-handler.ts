@@ -1,12 +1,12 @@
 // Answers the user's /commands from the relay's own state, without waking the agent. Runs
 // inside the transaction that stores the command, so the answer is durable with it; what the VM
 // must do is returned, and done after the webhook has its answer.
-import { formatAgo, formatUsd } from "../core/format-ago";
-import { quoteInput } from "../core/quote-input";
-import { dayIn, monthIn } from "../core/spend-days";
-import { helpText, type ParsedCommand } from "../core/commands";
-import type { RunFailure } from "../core/run-policy";
-import { formatInZone } from "../core/schedule-format";
+import { formatAgo, formatUsd } from "../../core/format-ago";
+import { quoteInput } from "../../core/quote-input";
+import { dayIn, monthIn } from "../../core/spend-days";
+import { helpText, type ParsedCommand } from "../../core/commands";
+import type { RunFailure } from "../../core/run-policy";
+import { formatInZone } from "../../core/schedule-format";
 import {
   type ConversationCommandDeps,
   createConversation,
@@ -20,10 +20,10 @@ import {
   switchConversation,
 } from "./conversation-commands";
 import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps, setTimeZone } from "./schedule-service";
-import type { Approvals } from "./approvals";
-import type { SpendRepo } from "./db/spend-repo";
-import type { Observed } from "./run-driver";
-import { timeZoneOf } from "./schedules";
+import type { Approvals } from "../units/approvals";
+import type { SpendRepo } from "../db/spend-repo";
+import type { Observed } from "../units/run-driver";
+import { timeZoneOf } from "../units/schedules";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps & {

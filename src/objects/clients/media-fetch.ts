@@ -1,8 +1,8 @@
 // Fetches one incoming attachment (a webhook's MediaUrlN) from Twilio into R2. Twilio's API wants
 // the account's Basic auth and answers with a redirect to a short-lived CDN link: the redirect is
 // followed by hand so the credentials go to the API's origin only, never to where it points.
-import { basicAuthorization } from "../core/encoding";
-import { INBOUND_MAX_BYTES, inboundTooLarge } from "../core/media-limits";
+import { basicAuthorization } from "../../core/encoding";
+import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
 import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "./media-store";
 
 export type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };

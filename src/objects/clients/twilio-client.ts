@@ -1,8 +1,8 @@
 // Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
 // Typed results; 429 and 5xx are retryable (with Retry-After), other 4xx final (Twilio's code kept).
 import * as z from "zod";
-import { basicAuthorization } from "../core/encoding";
-import { parseRetryAfter, type SendFailure } from "../core/outbox-policy";
+import { basicAuthorization } from "../../core/encoding";
+import { parseRetryAfter, type SendFailure } from "../../core/outbox-policy";
 
 export type TwilioConnection = {
   accountSid: string;

@@ -3,7 +3,7 @@
 // one timer is the earliest open prompt's deadline, after which the prompt is denied. A decision
 // is durable first and reaches the VM after (see deliver): an eviction, a dropped stream or a VM
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
-import type { ApprovalRequestEvent, ApprovalsOption } from "../protocol/vm-protocol";
+import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm-protocol";
 import {
   alwaysRule,
   type AnswerTarget,
@@ -13,14 +13,14 @@ import {
   ANSWER_WORDS,
   buttonPayload,
   describeRequest,
-} from "../core/approvals";
-import { outboxKeys } from "../core/outbox-keys";
-import { formatInZone } from "../core/schedule-format";
-import type { Approval, ApprovalsRepo } from "./db/approvals-repo";
-import type { ConversationsRepo } from "./db/conversations-repo";
-import type { OutboxRepo } from "./db/outbox-repo";
+} from "../../core/approvals";
+import { outboxKeys } from "../../core/outbox-keys";
+import { formatInZone } from "../../core/schedule-format";
+import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
+import type { ConversationsRepo } from "../db/conversations-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
 import type { Log } from "./outbox";
-import type { VmClient } from "./vm-client";
+import type { VmClient } from "../clients/vm-client";
 
 export type ApprovalsDeps = {
   repo: ApprovalsRepo;

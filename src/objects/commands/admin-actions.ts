@@ -1,12 +1,12 @@
 // An admin's /users, /allow, /deny and /budget, carried out in the admin's PhoneAgent after the
 // webhook has its answer: they call the UserDirectory and other users' PhoneAgents (each call
 // bounded in time, its failure said in the reply), and return the one reply the admin reads.
-import type { Config } from "../config";
-import { budgetReply, type BudgetChange, type Revoked, revokedReply, type UserLine, type UserSource, type UserSummary, usersReport } from "../core/admin-replies";
-import type { AdminRequest } from "../core/command-admin";
-import { forgetAllowlistCopy } from "../worker/allowlist";
-import type { Log } from "./outbox";
-import { type AllowlistEntry, directoryOf, type ListedAs } from "./user-directory";
+import type { Config } from "../../config";
+import { budgetReply, type BudgetChange, type Revoked, revokedReply, type UserLine, type UserSource, type UserSummary, usersReport } from "../../core/admin-replies";
+import type { AdminRequest } from "../../core/command-admin";
+import { forgetAllowlistCopy } from "../../worker/allowlist";
+import type { Log } from "../units/outbox";
+import { type AllowlistEntry, directoryOf, type ListedAs } from "../user-directory";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */
 export type UserAgent = {

@@ -2,21 +2,21 @@
 // a batch, opens a run's event stream, or reads it until something changes, and says what
 // happened; the object then does whatever else is due and steps again. Each event is applied
 // exactly once (its seq is stored with its effect).
-import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../protocol/vm-protocol";
-import { voiceNoteText } from "../core/voice-note";
-import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../core/agent-instructions";
-import { injectable, selectBatch } from "../core/batching";
-import { readLines } from "../core/ndjson";
-import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../core/progress-update";
-import type { RunFailure } from "../core/run-policy";
-import { type Media, mediaSettled, type QueuedMessage } from "./db/messages-repo";
-import type { Run } from "./db/runs-repo";
-import { DEEP_MODE_MS } from "./conversation-commands";
-import type { Conversation } from "./db/conversations-repo";
+import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../../protocol/vm-protocol";
+import { voiceNoteText } from "../../core/voice-note";
+import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
+import { injectable, selectBatch } from "../../core/batching";
+import { readLines } from "../../core/ndjson";
+import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
+import type { RunFailure } from "../../core/run-policy";
+import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
+import type { Run } from "../db/runs-repo";
+import { DEEP_MODE_MS } from "../commands/conversation-commands";
+import type { Conversation } from "../db/conversations-repo";
 import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "./approvals";
 import type { Schedules } from "./schedules";
-import type { VmClient } from "./vm-client";
+import type { VmClient } from "../clients/vm-client";
 
 /** How long one alarm invocation reads a stream before handing over to the next (15 min cap). */
 export const STREAM_SLICE_MS = 5 * 60_000;

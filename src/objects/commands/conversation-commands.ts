@@ -1,16 +1,16 @@
 // What the conversation commands do: /new, /sessions, /switch, /rename, /delete, /deep, /end,
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
-import type { AdminRequest } from "../core/command-admin";
-import { formatAgo, formatUsd } from "../core/format-ago";
-import { outboxKeys } from "../core/outbox-keys";
-import { maskPhone } from "../core/phone";
-import type { MessagesRepo } from "./db/messages-repo";
-import type { RunsRepo } from "./db/runs-repo";
-import type { SchedulesRepo } from "./db/schedules-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { SpendRepo } from "./db/spend-repo";
-import type { Conversations } from "./conversations";
+import type { AdminRequest } from "../../core/command-admin";
+import { formatAgo, formatUsd } from "../../core/format-ago";
+import { outboxKeys } from "../../core/outbox-keys";
+import { maskPhone } from "../../core/phone";
+import type { MessagesRepo } from "../db/messages-repo";
+import type { RunsRepo } from "../db/runs-repo";
+import type { SchedulesRepo } from "../db/schedules-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { SpendRepo } from "../db/spend-repo";
+import type { Conversations } from "../units/conversations";
 
 /** What the VM must do after the command's transaction (never inside the webhook). */
 export type VmAction =

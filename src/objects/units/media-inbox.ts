@@ -3,15 +3,15 @@
 // run. It owns the attachments' state inside `messages.media_json`; a message runs only once every
 // attachment is stored or has failed (`mediaSettled`). Voice notes are transcribed, and the user
 // hears what was heard. Every failure is one line to the user; the rest of the message still goes.
-import { voiceEchoLine, NO_TRANSCRIBER_NOTICE } from "../core/voice-note";
-import { outboxKeys } from "../core/outbox-keys";
-import type { Media, MessagesRepo, QueuedMessage } from "./db/messages-repo";
-import type { OutboxRepo } from "./db/outbox-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { Transaction } from "./db/sql";
-import { fetchInboundMedia, type InboundMediaDeps } from "./media-fetch";
+import { voiceEchoLine, NO_TRANSCRIBER_NOTICE } from "../../core/voice-note";
+import { outboxKeys } from "../../core/outbox-keys";
+import type { Media, MessagesRepo, QueuedMessage } from "../db/messages-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { Transaction } from "../db/sql";
+import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch";
 import type { Log } from "./outbox";
-import type { Transcriber } from "./transcriber";
+import type { Transcriber } from "../clients/transcriber";
 
 export type MediaInboxDeps = {
   messages: Pick<MessagesRepo, "withUnsettledMedia" | "setMedia" | "settle">;

@@ -1,12 +1,12 @@
 // Forgets finished rows after a while, so an object's storage stays the size of its recent
 // history. Done at most daily, after a run ends: it never wakes an idle object on its own.
-import type { ApprovalsRepo } from "./db/approvals-repo";
-import type { MessagesRepo } from "./db/messages-repo";
-import type { OutboxRepo } from "./db/outbox-repo";
-import type { RunsRepo } from "./db/runs-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { SpendRepo } from "./db/spend-repo";
-import type { ToolCallsRepo } from "./db/tool-calls-repo";
+import type { ApprovalsRepo } from "../db/approvals-repo";
+import type { MessagesRepo } from "../db/messages-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { RunsRepo } from "../db/runs-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { SpendRepo } from "../db/spend-repo";
+import type { ToolCallsRepo } from "../db/tool-calls-repo";
 
 /** Finished rows older than this are pruned; message ids stop deduplicating after it too. */
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;

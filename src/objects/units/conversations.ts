@@ -1,11 +1,11 @@
 // The conversations unit: which conversation is current, how a reply names the one it came
 // from, and the clones in progress (its only timer: a clone the instance never finished).
-import { outboxKeys } from "../core/outbox-keys";
-import { cloneInterruptedNotice } from "../core/notices";
-import { type Conversation, type ConversationsRepo, MAIN_CONVERSATION_ID } from "./db/conversations-repo";
-import type { OutboxRepo } from "./db/outbox-repo";
-import type { SettingsRepo } from "./db/settings-repo";
-import type { Transaction } from "./db/sql";
+import { outboxKeys } from "../../core/outbox-keys";
+import { cloneInterruptedNotice } from "../../core/notices";
+import { type Conversation, type ConversationsRepo, MAIN_CONVERSATION_ID } from "../db/conversations-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { Transaction } from "../db/sql";
 
 /** A clone still "in progress" this long after it started died with its instance. */
 export const CLONE_DEADLINE_MS = 10 * 60_000;
