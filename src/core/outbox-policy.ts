@@ -5,6 +5,11 @@
 /** The first retry after about a second, doubling, never more than five minutes apart. */
 const OUTBOX_FIRST_RETRY_MS = 1_000;
 export const OUTBOX_MAX_RETRY_MS = 5 * 60_000;
+/**
+ * While WhatsApp's 24-hour window is open the user is waiting for this reply: after an outage
+ * of Twilio it must go out within seconds of the end, not after a backoff grown to minutes.
+ */
+export const OPEN_WINDOW_MAX_RETRY_GAP_MS = 10_000;
 /** A Retry-After longer than this is not believed (a misread header must not park a reply). */
 const MAX_RETRY_AFTER_MS = 60 * 60_000;
 /** Spread: many phones retrying after one outage do not all land on the same instant. */
@@ -13,6 +18,21 @@ const JITTER_RATIO = 0.2;
 export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number };
 
 export type SendFailureDecision = { action: "retry"; at: number } | { action: "fail"; tellUser: boolean };
+
+export type RetryOptions = {
+  /**
+   * The longest gap before the next attempt, jitter included; a Retry-After from Twilio still
+   * wins over it (up to its own cap of an hour). Unset: the backoff grows to five minutes, and
+   * its jitter may add a fifth on top.
+   */
+  maxGapMs?: number;
+  random?: () => number;
+};
+
+/** The gap cap for a retry: OPEN_WINDOW_MAX_RETRY_GAP_MS while the window is open, else the plain backoff. */
+export function maxRetryGapMs(windowOpen: boolean): number | undefined {
+  return windowOpen ? OPEN_WINDOW_MAX_RETRY_GAP_MS : undefined;
+}
 
 /**
  * Twilio errors after which nothing can reach this user on WhatsApp: telling them would fail too.
@@ -28,16 +48,20 @@ const CHANNEL_DEAD = new Set(["21211", "21610", "63003", "63024", "63016"]);
 const TRANSIENT_DELIVERY = new Set(["30001", "30008", "63018"]);
 
 /** After `attempts` sends of a message failed, the last with `failure`. */
-export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, random: () => number = Math.random): SendFailureDecision {
+export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, options: RetryOptions = {}): SendFailureDecision {
   if (!failure.retryable) return { action: "fail", tellUser: !CHANNEL_DEAD.has(failure.errorCode) };
-  return { action: "retry", at: outboxRetryAt(attempts, now, failure.retryAfterMs, random) };
+  return { action: "retry", at: outboxRetryAt(attempts, now, failure.retryAfterMs, options) };
 }
 
 /** Capped exponential backoff with jitter; a Retry-After from Twilio is a floor. */
-export function outboxRetryAt(attempts: number, now: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function outboxRetryAt(attempts: number, now: number, retryAfterMs?: number, options: RetryOptions = {}): number {
+  const { maxGapMs, random = Math.random } = options;
+  if (maxGapMs !== undefined && !(maxGapMs >= OUTBOX_FIRST_RETRY_MS)) throw new RangeError(`maxGapMs must be at least ${OUTBOX_FIRST_RETRY_MS}, got ${maxGapMs}`);
   const exponent = Math.max(0, Math.min(attempts - 1, 30));
-  const base = Math.min(OUTBOX_FIRST_RETRY_MS * 2 ** exponent, OUTBOX_MAX_RETRY_MS);
-  const jittered = Math.round(base * (1 + JITTER_RATIO * (2 * random() - 1)));
+  // Under a gap cap the base stops short of it, so the jitter still spreads phones below the cap.
+  const ceiling = maxGapMs === undefined ? OUTBOX_MAX_RETRY_MS : maxGapMs / (1 + JITTER_RATIO);
+  const base = Math.min(OUTBOX_FIRST_RETRY_MS * 2 ** exponent, ceiling);
+  const jittered = Math.min(Math.round(base * (1 + JITTER_RATIO * (2 * random() - 1))), maxGapMs ?? Number.POSITIVE_INFINITY);
   const floor = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
   return now + Math.max(jittered, floor);
 }
