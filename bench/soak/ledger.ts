@@ -2,12 +2,13 @@
 // record of outbound messages). Pure. For each accepted message (its webhook got a 200):
 //   answered  exactly one reply of the offline model quotes it;
 //   doubled   two or more replies quote it;
-//   told      no reply quotes it, but after it was first posted its phone received one of the
-//             relay's failure notices (src/core/notices.ts: a give-up notice, a delivery-failed
-//             notice, an agent error) that quotes no message, quotes it, or quotes an earlier
-//             unanswered message of the same phone (the relay names only a batch's first message);
+//   told      no reply quotes it, but after it was first posted its phone received a notice of
+//             the relay (a failure, or a command's answer that drops it) that quotes it: its
+//             soak token, or its first words as the relay quotes them, in “…”. A notice that
+//             quotes no message, or quotes other messages, tells nothing about this one: the
+//             user cannot know which of their messages it means;
 //   lost      none of these.
-import { classifyOutbound, noticeNames, type NoticeReason } from "./outbound-kinds";
+import { classifyOutbound, quoteNames, type NoticeReason } from "./outbound-kinds";
 
 export type SentMessage = {
   /** `#<sender>-<n>`, unique in a soak, and the start of `text`. */
@@ -46,7 +47,8 @@ export type Ledger = {
   /** Of answered and doubled messages, to their first reply. */
   latenciesMs: number[];
   verdicts: Verdict[];
-  outbound: { replies: number; acks: number; notices: number; sessionLost: number; other: number };
+  /** `unlistedNotices`: notices not built by notices.ts that quote messages (counted in `notices` too). */
+  outbound: { replies: number; acks: number; notices: number; unlistedNotices: number; sessionLost: number; other: number };
   /** Bodies the ledger could not place (first few). */
   otherBodies: string[];
   /** Tokens quoted by a reply that match no accepted message of that phone (a refused one, or another phone's). */
@@ -55,13 +57,13 @@ export type Ledger = {
 
 const bare = (address: string) => address.replace(/^whatsapp:/, "");
 
-type Notice = { at: number; reason: NoticeReason; names: string | null };
+type Notice = { at: number; reason: NoticeReason; quotes: string[] };
 
 export function checkLedger(messages: readonly SentMessage[], outbound: readonly Outbound[]): Ledger {
   const byToken = new Map(messages.map((m) => [m.token, m]));
   const replyTimes = new Map<string, number[]>();
   const notices = new Map<string, Notice[]>();
-  const counts = { replies: 0, acks: 0, notices: 0, sessionLost: 0, other: 0 };
+  const counts = { replies: 0, acks: 0, notices: 0, unlistedNotices: 0, sessionLost: 0, other: 0 };
   const otherBodies: string[] = [];
   const strayTokens: string[] = [];
 
@@ -77,7 +79,8 @@ export function checkLedger(messages: readonly SentMessage[], outbound: readonly
       }
     } else if (kind.kind === "notice") {
       counts.notices++;
-      notices.set(phone, [...(notices.get(phone) ?? []), { at: sent.createdAt, reason: kind.reason, names: kind.names }]);
+      if (kind.reason === "unlisted") counts.unlistedNotices++;
+      notices.set(phone, [...(notices.get(phone) ?? []), { at: sent.createdAt, reason: kind.reason, quotes: kind.quotes }]);
     } else if (kind.kind === "ack") counts.acks++;
     else if (kind.kind === "session_lost") counts.sessionLost++;
     else {
@@ -86,19 +89,9 @@ export function checkLedger(messages: readonly SentMessage[], outbound: readonly
     }
   }
 
-  const unanswered = (m: SentMessage) => (replyTimes.get(m.token)?.length ?? 0) === 0;
-  const samePhone = new Map<string, SentMessage[]>();
-  for (const m of messages) samePhone.set(m.phone, [...(samePhone.get(m.phone) ?? []), m]);
-
-  /** The notice that told this unanswered message, if any. */
+  /** The first notice after it was posted that quotes it, if any. */
   const toldBy = (m: SentMessage): Notice | undefined =>
-    (notices.get(m.phone) ?? []).find(
-      (n) =>
-        n.at >= m.firstPostAt &&
-        (n.names === null ||
-          noticeNames(n.names, m.text) ||
-          (samePhone.get(m.phone) ?? []).some((first) => first.firstPostAt <= m.firstPostAt && unanswered(first) && noticeNames(n.names!, first.text))),
-    );
+    (notices.get(m.phone) ?? []).find((n) => n.at >= m.firstPostAt && n.quotes.some((quote) => quoteNames(quote, m)));
 
   const verdicts: Verdict[] = messages.flatMap((m) => {
     if (m.acceptedAt === null) return [];

@@ -96,7 +96,7 @@ export function soakFigures({ ledger, faults, deliveries, unplannedExits }: Soak
     info(SECTION, "messages accepted", ledger.accepted, "", `webhook answered 200; ${ledger.refused} never were after ${deliveries.posts} posts (${deliveries.non200} not 200, retried)`),
     judged(SECTION, "lost", ledger.lost, "", exactly(0), "accepted, never answered, user never told"),
     judged(SECTION, "doubled", ledger.doubled, "", exactly(0), "answered more than once"),
-    info(SECTION, "told", ledger.told, "", "no answer, but a failure notice after it"),
+    info(SECTION, "told", ledger.told, "", "no answer, but a later notice quotes it (its token or first words)"),
     info(SECTION, "answered exactly once", ledger.answered, ""),
     info(SECTION, "reply latency p50", seconds(latency.p50), "s", "webhook accepted → reply created at the emulator"),
     info(SECTION, "reply latency p99", seconds(latency.p99), "s", `max ${seconds(latency.max)} s`),
@@ -105,6 +105,7 @@ export function soakFigures({ ledger, faults, deliveries, unplannedExits }: Soak
       info(SECTION, `fault: ${kind}`, faults.filter((f) => f.event.kind === kind && f.outcome !== "skipped").length, "", faultNote(kind, faults, deliveries) || undefined),
     ),
     ...(unplannedExits > 0 ? [judged(SECTION, "unplanned exits", unplannedExits, "", exactly(0), "a child died without being killed")] : []),
+    ...(ledger.outbound.unlistedNotices > 0 ? [info(SECTION, "notices not from notices.ts", ledger.outbound.unlistedNotices, "", "quote messages, so they can tell")] : []),
     ...(ledger.outbound.other > 0 ? [info(SECTION, "unrecognised messages", ledger.outbound.other, "", ledger.otherBodies[0]?.slice(0, 60))] : []),
   ];
 }

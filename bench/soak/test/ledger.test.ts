@@ -1,6 +1,6 @@
 // The ledger: every accepted message answered exactly once, doubled, told, or lost; table-driven.
 import { describe, expect, it } from "vitest";
-import { ackQueued, deliveryFailedNotice, giveUpNotice } from "../../../src/core/notices";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice } from "../../../src/core/notices";
 import { checkLedger, isSettled, type Outbound, type SentMessage } from "../ledger";
 
 const A = "+15551230001";
@@ -17,21 +17,30 @@ const reply = (quoted: string) => `[offline model] You said: «${quoted}». This
 
 type Row = [string, SentMessage[], Outbound[], Record<string, string>];
 
+/** A notice as the relay words one that quotes its messages by their first words (notices.ts may not build it yet). */
+const stopped = (...quotes: string[]) => `Stopped. Dropped ${quotes.length} messages: ${quotes.map((q) => `“${q}”`).join(", ")}`;
+
 const rows: Row[] = [
   ["one reply each: answered", [msg("#1-1", A, 0), msg("#2-1", B, 0)], [out(A, reply("#1-1"), 500), out(B, reply("#2-1"), 600)], { "#1-1": "answered", "#2-1": "answered" }],
   ["a batch's reply quotes all its messages", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, ackQueued(1), 150), out(A, reply("#1-1 #1-2"), 900)], { "#1-1": "answered", "#1-2": "answered" }],
   ["two replies quoting it: doubled", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, reply("#1-1"), 700)], { "#1-1": "doubled" }],
   ["no reply and no notice: lost", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-2"), 900)], { "#1-1": "lost", "#1-2": "answered" }],
   ["only the acknowledgement: lost", [msg("#1-1", A, 0)], [out(A, ackQueued(1), 50)], { "#1-1": "lost" }],
-  ["a notice naming it: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("failed_after_retries", "#1-1 [[slow 3000]]"), 900)], { "#1-1": "told" }],
-  ["a notice naming the batch's first message tells the later ones", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "told", "#1-2": "told" }],
-  ["a notice naming a later message does not tell an earlier one", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-2"), 900)], { "#1-1": "lost", "#1-2": "told" }],
-  ["a notice naming an answered earlier message does not tell a later one", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "answered", "#1-2": "lost" }],
-  ["a notice naming nothing tells what was sent before it", [msg("#1-1", A, 0)], [out(A, deliveryFailedNotice("21211"), 900)], { "#1-1": "told" }],
-  ["a notice from before it was sent tells nothing", [msg("#1-1", A, 1_000)], [out(A, giveUpNotice("interrupted", null), 900)], { "#1-1": "lost" }],
-  ["another phone's notice tells nothing", [msg("#1-1", A, 0)], [out(B, giveUpNotice("interrupted", null), 900)], { "#1-1": "lost" }],
+  ["a notice quoting its text: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("failed_after_retries", "#1-1 [[slow 3000]]"), 900)], { "#1-1": "told" }],
+  ["a notice quoting its first words, clipped: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("failed_after_retries", "#1-1 [[slow…"), 900)], { "#1-1": "told" }],
+  ["a notice quoting its token: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("auth_failed", "#1-1"), 900)], { "#1-1": "told" }],
+  ["a notice quoting each of several: all told", [msg("#1-1", A, 0), msg("#1-2", A, 100), msg("#1-3", A, 200)], [out(A, stopped("#1-1", "#1-3"), 900)], { "#1-1": "told", "#1-2": "lost", "#1-3": "told" }],
+  ["a notice quoting a batch's first message no longer tells the later ones", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "told", "#1-2": "lost" }],
+  ["a notice quoting a later message does not tell an earlier one", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-2"), 900)], { "#1-1": "lost", "#1-2": "told" }],
+  ["a notice quoting a message whose token starts like its own tells only that one", [msg("#1-1", A, 0), msg("#1-10", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-10"), 900)], { "#1-1": "lost", "#1-10": "told" }],
+  ["a notice quoting an answered message tells nothing about another", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "answered", "#1-2": "lost" }],
+  ["a notice quoting nothing tells nothing: an interruption", [msg("#1-1", A, 0)], [out(A, giveUpNotice("interrupted", null), 900)], { "#1-1": "lost" }],
+  ["a notice quoting nothing tells nothing: an undeliverable reply", [msg("#1-1", A, 0)], [out(A, deliveryFailedNotice("21211"), 900)], { "#1-1": "lost" }],
+  ["a notice quoting nothing tells nothing: an agent error", [msg("#1-1", A, 0)], [out(A, agentErrorReply("overloaded"), 900)], { "#1-1": "lost" }],
+  ["a notice from before it was sent tells nothing", [msg("#1-1", A, 1_000)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "lost" }],
+  ["another phone's notice tells nothing, though it quotes the token", [msg("#1-1", A, 0)], [out(B, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "lost" }],
   ["another phone's reply answers nothing", [msg("#1-1", A, 0)], [out(B, reply("#1-1"), 900)], { "#1-1": "lost" }],
-  ["a reply and a notice: answered", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("interrupted", null), 600)], { "#1-1": "answered" }],
+  ["a reply and a notice quoting it: answered", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("failed_after_retries", "#1-1"), 600)], { "#1-1": "answered" }],
 ];
 
 describe("checkLedger", () => {
@@ -46,11 +55,20 @@ describe("checkLedger", () => {
       [out(A, reply("#1-1"), 600), out(A, reply("#1-2"), 1_550), out(A, reply("#1-2"), 1_800), out(A, reply("#1-3"), 2_500), out(B, "hello?", 50), out(A, ackQueued(2), 1_010)],
     );
     expect(ledger).toMatchObject({ accepted: 3, refused: 1, answered: 1, doubled: 1, told: 0, lost: 1, latenciesMs: [500, 500] });
-    expect(ledger.outbound).toEqual({ replies: 4, acks: 1, notices: 0, sessionLost: 0, other: 1 });
+    expect(ledger.outbound).toEqual({ replies: 4, acks: 1, notices: 0, unlistedNotices: 0, sessionLost: 0, other: 1 });
     expect(ledger.otherBodies).toEqual(["hello?"]);
     // A reply to a message whose webhook never got a 200.
     expect(ledger.strayTokens).toEqual(["#1-3"]);
     expect(isSettled(ledger)).toBe(false);
+  });
+
+  it("says which notice told it, and counts notices notices.ts does not build", () => {
+    const ledger = checkLedger([msg("#1-1", A, 0), msg("#1-2", A, 10)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 500), out(A, stopped("#1-2"), 600)]);
+    expect(ledger.verdicts.map((v) => [v.token, v.outcome, v.toldBy])).toEqual([
+      ["#1-1", "told", "failed_after_retries"],
+      ["#1-2", "told", "unlisted"],
+    ]);
+    expect(ledger.outbound).toMatchObject({ notices: 2, unlistedNotices: 1, other: 0 });
   });
 
   it("reads replies in creation order whatever order they are listed in", () => {

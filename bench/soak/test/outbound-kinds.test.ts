@@ -1,28 +1,42 @@
-// What each message the relay sends is, read from its text, with notices built by src/core/notices.ts.
-import { expect, it } from "vitest";
+// What each message the relay sends is, read from its text, with notices built by src/core/notices.ts;
+// and which soak message a notice's “…” quote names.
+import { describe, expect, it } from "vitest";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST } from "../../../src/core/notices";
-import { classifyOutbound, noticeNames, tokensIn, type OutboundKind } from "../outbound-kinds";
+import { classifyOutbound, quoteNames, quotesIn, tokensIn, type OutboundKind } from "../outbound-kinds";
 
 const reply = (quoted: string, count = 1) => `[offline model] You said: «${quoted}». This conversation has ${count} user message${count === 1 ? "" : "s"}.`;
 
-it.each<[string, string, OutboundKind]>([
-  ["a reply to one message", reply("#1-2"), { kind: "reply", tokens: ["#1-2"] }],
-  ["a reply to a batch, directives and all", `${reply("#1-2 [[slow 3000]] #1-3 #1-4", 5).slice(0, -1)}; earlier: «#1-1».`, { kind: "reply", tokens: ["#1-2", "#1-3", "#1-4"] }],
-  ["a reply whose quote was clipped inside a token", reply("#1-2 #1-3 #1-…"), { kind: "reply", tokens: ["#1-2", "#1-3"] }],
-  ["a reply to something else", reply("hello"), { kind: "reply", tokens: [] }],
-  ["the acknowledgement", ackQueued(1), { kind: "ack" }],
-  ["the acknowledgement naming how many wait", ackQueued(4), { kind: "ack" }],
-  ["the session-lost notice", SESSION_LOST, { kind: "session_lost" }],
-  ["a give-up naming the message", giveUpNotice("failed_after_retries", "#2-7 [[slow 4000]]"), { kind: "notice", reason: "failed_after_retries", names: "#2-7 [[slow 4000]]" }],
-  ["a give-up naming none", giveUpNotice("failed_after_retries", null), { kind: "notice", reason: "failed_after_retries", names: null }],
-  ["an auth failure", giveUpNotice("auth_failed", "#2-7"), { kind: "notice", reason: "auth_failed", names: "#2-7" }],
-  ["an interruption", giveUpNotice("interrupted", "#2-7"), { kind: "notice", reason: "interrupted", names: null }],
-  ["a time limit", giveUpNotice("time_limit", null), { kind: "notice", reason: "time_limit", names: null }],
-  ["a reply Twilio refused for good", deliveryFailedNotice("21211"), { kind: "notice", reason: "delivery_failed", names: null }],
-  ["an agent error", agentErrorReply("overloaded"), { kind: "notice", reason: "agent_error", names: null }],
-  ["anything else", "⚠️ something new", { kind: "other" }],
-])("%s", (_, body, kind) => {
-  expect(classifyOutbound(body)).toEqual(kind);
+describe("classifyOutbound", () => {
+  it.each<[string, string, OutboundKind]>([
+    ["a reply to one message", reply("#1-2"), { kind: "reply", tokens: ["#1-2"] }],
+    ["a reply to a batch, directives and all", `${reply("#1-2 [[slow 3000]] #1-3 #1-4", 5).slice(0, -1)}; earlier: «#1-1».`, { kind: "reply", tokens: ["#1-2", "#1-3", "#1-4"] }],
+    ["a reply whose quote was clipped inside a token", reply("#1-2 #1-3 #1-…"), { kind: "reply", tokens: ["#1-2", "#1-3"] }],
+    ["a reply to something else", reply("hello"), { kind: "reply", tokens: [] }],
+    ["the acknowledgement", ackQueued(1), { kind: "ack" }],
+    ["the acknowledgement naming how many wait", ackQueued(4), { kind: "ack" }],
+    ["the session-lost notice", SESSION_LOST, { kind: "session_lost" }],
+    ["a give-up quoting the message", giveUpNotice("failed_after_retries", "#2-7 [[slow 4000]]"), { kind: "notice", reason: "failed_after_retries", quotes: ["#2-7 [[slow 4000]]"] }],
+    ["a give-up quoting none", giveUpNotice("failed_after_retries", null), { kind: "notice", reason: "failed_after_retries", quotes: [] }],
+    ["an auth failure", giveUpNotice("auth_failed", "#2-7"), { kind: "notice", reason: "auth_failed", quotes: ["#2-7"] }],
+    ["a time limit", giveUpNotice("time_limit", null), { kind: "notice", reason: "time_limit", quotes: [] }],
+    ["a reply Twilio refused for good", deliveryFailedNotice("21211"), { kind: "notice", reason: "delivery_failed", quotes: [] }],
+    ["an agent error", agentErrorReply("overloaded"), { kind: "notice", reason: "agent_error", quotes: [] }],
+    [
+      "a text notices.ts does not build that quotes messages (/stop's answer)",
+      "Stopped. Dropped 2 messages: “#1-4”, “#1-5 [[slow 2000]]”",
+      { kind: "notice", reason: "unlisted", quotes: ["#1-4", "#1-5 [[slow 2000]]"] },
+    ],
+    ["anything else", "⚠️ something new", { kind: "other" }],
+  ])("%s", (_, body, kind) => {
+    expect(classifyOutbound(body)).toEqual(kind);
+  });
+
+  it("knows every give-up reason's wording, quoting or not", () => {
+    for (const reason of ["failed_after_retries", "interrupted", "auth_failed", "misconfigured", "time_limit", "cancelled"] as const) {
+      expect(classifyOutbound(giveUpNotice(reason, null))).toMatchObject({ kind: "notice", reason });
+      expect(classifyOutbound(giveUpNotice(reason, "#1-1"))).toMatchObject({ kind: "notice", reason });
+    }
+  });
 });
 
 it.each([
@@ -35,11 +49,33 @@ it.each([
 });
 
 it.each([
-  ["#1-2 [[slow 3000]]", "#1-2  [[slow 3000]]\n", true],
-  ["#1-2", "#1-2", true],
-  ["#1-2", "#1-20", false],
-  // The relay quotes at most 60 characters: a long text is named by its excerpt.
-  [`#1-2 ${"x".repeat(54)}…`, `#1-2 ${"x".repeat(80)}`, true],
-])("noticeNames(%j, %j)", (names, text, expected) => {
-  expect(noticeNames(names, text)).toBe(expected);
+  ["no quote at all", []],
+  ["one “a b”.", ["a b"]],
+  ["two: “#1-1”, “#1-2 [[slow 3000]]”", ["#1-1", "#1-2 [[slow 3000]]"]],
+  ["an empty “”", [""]],
+  ["straight \"quotes\" and «guillemets» are not the relay's", []],
+])("quotesIn(%j)", (body, quotes) => {
+  expect(quotesIn(body)).toEqual(quotes);
+});
+
+describe("quoteNames", () => {
+  const message = (text: string) => ({ token: text.split(" ")[0]!, text });
+  it.each([
+    ["its token alone", "#1-2", "#1-2 [[slow 3000]]", true],
+    ["its whole text, whitespace collapsed", "#1-2 [[slow 3000]]", "#1-2  [[slow 3000]]\n", true],
+    ["its token among other words", "about #1-2 and more", "#1-2", true],
+    ["another message's token", "#1-20", "#1-2", false],
+    ["a token that is its token's start", "#1-2", "#1-20 [[slow 2000]]", false],
+    ["its first words, clipped", "#1-2 [[slow…", "#1-2 [[slow 3000]]", true],
+    ["its first word, clipped after it", "#1-2…", "#1-2 [[slow 3000]]", true],
+    ["a clip inside its token (could be #1-20)", "#1-…", "#1-2", false],
+    ["a clip that is the start of a longer token", "#1-2…", "#1-20 [[slow 3000]]", false],
+    // The relay quotes at most 60 characters: a long text is named by its excerpt.
+    ["a long text's excerpt", `#1-2 ${"x".repeat(54)}…`, `#1-2 ${"x".repeat(80)}`, true],
+    ["another text's first words", "#1-3 [[slow…", "#1-2 [[slow 3000]]", false],
+    ["nothing quoted", "", "#1-2", false],
+    ["an ellipsis alone", "…", "#1-2", false],
+  ])("%s: %j names %j → %s", (_, quote, text, expected) => {
+    expect(quoteNames(quote, message(text))).toBe(expected);
+  });
 });
