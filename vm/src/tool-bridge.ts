@@ -4,17 +4,19 @@
 import { createHash, randomBytes } from "node:crypto";
 import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
 import type { ToolAnswer } from "./core/relay-tool-wire";
+import { createPendingAsks } from "./pending-asks";
 import type { Run } from "./run";
 
 export type ToolGrant = { secret: string; revoke(): void };
 
 const digestOf = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
-const pendingKey = (runId: string, callId: string) => `${runId}/${callId}`;
+/** Calls of a finished run are remembered this long (a late answer finds nothing to apply either way). */
+const SETTLED_KEPT_MS = 10 * 60_000;
 
 export function createToolBridge(options: { timeoutMs: number }) {
   /** By the secret's digest: looking one up says nothing about any secret. */
   const owners = new Map<string, () => Run | null>();
-  const pending = new Map<string, (answer: ToolAnswer) => void>();
+  const asks = createPendingAsks<ToolAnswer>({ keepSettledMs: SETTLED_KEPT_MS });
 
   return {
     /** A fresh secret for one agent process; its calls go to whatever run it serves at the time. */
@@ -32,32 +34,24 @@ export function createToolBridge(options: { timeoutMs: number }) {
     },
 
     /** Emits the call on the run's stream and resolves with the relay's answer, a timeout or the run's end. */
-    call(run: Run, name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
-      if (run.isFinished() || run.stopRequest) return Promise.resolve({ ok: false, text: "The run is ending; the tool was not called." });
+    async call(run: Run, name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
+      if (run.isFinished() || run.stopRequest) return { ok: false, text: "The run is ending; the tool was not called." };
       const callId = `call_${randomBytes(12).toString("base64url")}`;
-      const key = pendingKey(run.id, callId);
-      return new Promise<ToolAnswer>((resolve) => {
-        const seconds = Math.round(options.timeoutMs / 1000);
-        const unsure = name === SEND_FILE_TOOL ? "the file may or may not have been sent" : "the change may or may not have been made (check with schedule_list)";
-        const timer = setTimeout(() => settle({ ok: false, text: `The relay did not answer within ${seconds} s; ${unsure}.` }), options.timeoutMs);
-        const settle = (answer: ToolAnswer) => {
-          if (pending.get(key) !== settle) return;
-          pending.delete(key);
-          clearTimeout(timer);
-          resolve(answer);
-        };
-        pending.set(key, settle);
-        run.onFinished(() => settle({ ok: false, text: "The run ended before the relay answered." }));
-        // Recorded as pending first: a relay that answers at once finds the call.
-        run.feed({ type: "tool_call", callId, name, args });
-      });
+      // Asked first: a relay that answers at once finds the call.
+      const outcome = asks.ask(run.id, callId, options.timeoutMs, undefined);
+      run.onFinished(() => asks.endRun(run.id));
+      run.feed({ type: "tool_call", callId, name, args });
+      const settled = await outcome;
+      if (settled.kind === "answer") return settled.value;
+      if (settled.kind === "run_over") return { ok: false, text: "The run ended before the relay answered." };
+      const seconds = Math.round(options.timeoutMs / 1000);
+      const unsure = name === SEND_FILE_TOOL ? "the file may or may not have been sent" : "the change may or may not have been made (check with schedule_list)";
+      return { ok: false, text: `The relay did not answer within ${seconds} s; ${unsure}.` };
     },
 
     /** The relay's answer; false when no such call of that run is waiting (answered, timed out, ended). */
     answer(runId: string, callId: string, answer: ToolAnswer): boolean {
-      const settle = pending.get(pendingKey(runId, callId));
-      settle?.(answer);
-      return settle !== undefined;
+      return asks.answer(runId, callId, answer) === "ok";
     },
   };
 }
