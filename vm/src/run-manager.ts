@@ -2,6 +2,7 @@
 // of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
 import type { GitIdentity, InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol";
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
+import type { AgentRecords } from "./agent-records";
 import type { AgentUsers } from "./agent-users";
 import type { AgentIds } from "./core/agent-ids";
 import type { CliExit } from "./cli-process";
@@ -32,6 +33,8 @@ export type ManagerDeps = {
   observe?: (seen: ProblemObservation) => void;
   /** Who each user's agent runs as. */
   users: Pick<AgentUsers, "idsOf">;
+  /** Where each agent process group is recorded while it lives (agent-records.ts). */
+  records?: Pick<AgentRecords, "add" | "release">;
   /** Writes the user's git config and gh's hosts file (as that user) before an agent process starts. */
   prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined) => void;
   /** Extra values no message may carry (the operator's git credentials). */
@@ -127,8 +130,10 @@ export function createRunManager(deps: ManagerDeps) {
     });
     self = agent;
     alive.add(agent);
+    deps.records?.add(agent.cli.pid, ids);
     void agent.cli.exited.then((exit) => {
       alive.delete(agent);
+      deps.records?.release(agent.cli.pid);
       tools?.release();
       if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
       const run = agent.run;

@@ -6,6 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { VmRunEvent } from "../../src/protocol/vm-protocol";
+import { createAgentRecords, endPreviousAgents } from "./agent-records";
 import { asUser } from "./as-user";
 import { startCliCheck } from "./cli-check";
 import { VmConfigSchema, type VmConfigInput } from "./config";
@@ -49,6 +50,11 @@ const COMPACT_AFTER_QUIET_MS = 1_000;
 
 export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): Promise<VmServer> {
   const config = VmConfigSchema.parse(input);
+  // First of all: no CLI of a previous process may go on beside the runs this one will take.
+  const previous = await endPreviousAgents(config.dataDir);
+  if (previous.records > 0) console.log(`vm: previous_agents_ended count=${previous.ended} (agent process groups the previous VM process left running, of ${previous.records} recorded)`);
+  if (previous.survivors.length > 0) console.warn(`vm: processes ${previous.survivors.join(", ")} of the previous VM process outlived SIGKILL`);
+  const agentRecords = createAgentRecords(config.dataDir);
   const users = openUsers(config.dataDir, config);
   const log = openRunLog(config.dataDir);
   const reopened = log.closeDangling("the VM restarted while the run was live");
@@ -91,6 +97,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     vmUrl: () => vmUrl,
     observe,
     users,
+    records: agentRecords,
     prepareHome: (ids, home, identity) => asUser(ids, () => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken })),
     secrets: credentials.secrets,
   });

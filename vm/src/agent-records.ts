@@ -1,0 +1,136 @@
+// Every agent process group the server starts is recorded under DATA_DIR/.agents, one file per
+// group, until the group is gone. A server killed outright (SIGKILL, OOM) leaves its CLIs alive,
+// re-parented to PID 1: they would go on writing the session and workspace of a run the relay
+// carries on elsewhere. So the next server, before it takes any run, ends what its records name.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { asUser } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
+import { AgentRecordSchema, groupsOf, leftoverTargets, parseProcStat, survivorsOf, type AgentRecord, type ProcStat, type Target } from "./core/leftover-agents";
+import { resolveInside } from "./user-paths";
+
+const BOOT_ID = "/proc/sys/kernel/random/boot_id";
+const KILLED_GONE_WITHIN_MS = 5_000;
+
+export const agentRecordsDirOf = (dataDir: string) => resolveInside(dataDir, ".agents");
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function parseRecord(text: string | null): AgentRecord | null {
+  try {
+    return AgentRecordSchema.parse(JSON.parse(text ?? ""));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One process's stat, read as `ids`: with /proc mounted hidepid=2 (the image) the server, which
+ * keeps no CAP_SYS_PTRACE, sees an agent's processes only under the agent's own ids.
+ */
+const statOf = (pid: number, ids: AgentIds | null): ProcStat | null => asUser(ids, () => parseProcStat(readText(`/proc/${pid}/stat`) ?? ""));
+
+/** Every process visible as each of `idsList`, once each. */
+function processesSeenAs(idsList: readonly (AgentIds | null)[]): ProcStat[] {
+  const byPid = new Map<number, ProcStat>();
+  for (const ids of idsList) {
+    asUser(ids, () => {
+      for (const entry of readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry) || byPid.has(Number(entry))) continue;
+        const stat = parseProcStat(readText(`/proc/${entry}/stat`) ?? "");
+        if (stat) byPid.set(stat.pid, stat);
+      }
+    });
+  }
+  return [...byPid.values()];
+}
+
+function groupIsGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+export function createAgentRecords(dataDir: string) {
+  const dir = agentRecordsDirOf(dataDir);
+  const bootId = readText(BOOT_ID)?.trim() || "unknown";
+  /** Groups whose CLI exited while something it started lived on: looked at again at each exit. */
+  const lingering = new Set<number>();
+  const fileOf = (pgid: number) => resolveInside(dir, `${pgid}.json`);
+
+  function forgetGone(): void {
+    for (const pgid of lingering) {
+      if (!groupIsGone(pgid)) continue;
+      lingering.delete(pgid);
+      rmSync(fileOf(pgid), { force: true });
+    }
+  }
+
+  return {
+    /** Records a CLI just spawned (detached: it leads its own group). Never throws: a run is not refused for it. */
+    add(pid: number | undefined, ids: AgentIds | null): void {
+      const stat = pid === undefined ? null : statOf(pid, ids);
+      if (!stat) return;
+      const record: AgentRecord = { pid: stat.pid, pgid: stat.pgid, startTime: stat.startTime, bootId, ids };
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const partial = `${fileOf(record.pgid)}.partial`;
+        writeFileSync(partial, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+        renameSync(partial, fileOf(record.pgid));
+      } catch (error) {
+        console.warn(`vm: could not record agent process ${pid}: ${String(error)}`);
+      }
+    },
+
+    /** The CLI exited: its record goes once its whole group has. */
+    release(pid: number | undefined): void {
+      if (pid === undefined) return;
+      lingering.add(pid);
+      forgetGone();
+    },
+  };
+}
+
+export type AgentRecords = ReturnType<typeof createAgentRecords>;
+
+/**
+ * At start, before any run: SIGKILLs every recorded group still alive (checked by start time and
+ * boot), waits until they are dead, and clears the records. Returns how many records there were,
+ * how many groups were ended, and any process still alive after the wait.
+ */
+export async function endPreviousAgents(dataDir: string): Promise<{ records: number; ended: number; survivors: number[] }> {
+  const dir = agentRecordsDirOf(dataDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith(".json"));
+  } catch {
+    return { records: 0, ended: 0, survivors: [] };
+  }
+  // A record cut short by the crash names nothing: its group, if any, cannot be told from another.
+  const records = names.map((name) => parseRecord(readText(resolveInside(dir, name)))).filter((r): r is AgentRecord => r !== null);
+  const bootId = readText(BOOT_ID)?.trim() || "unknown";
+  const idsList = [null, ...records.map((r) => r.ids)];
+  const targets: Target[] = leftoverTargets(records, { bootId, processes: processesSeenAs(idsList) });
+  for (const target of targets) {
+    try {
+      process.kill(target.kind === "group" ? -target.pgid : target.pid, "SIGKILL");
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let survivors = survivorsOf(targets, processesSeenAs(idsList));
+  for (const deadline = Date.now() + KILLED_GONE_WITHIN_MS; survivors.length > 0 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    survivors = survivorsOf(targets, processesSeenAs(idsList));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { records: records.length, ended: groupsOf(targets), survivors };
+}
