@@ -35,6 +35,10 @@ export default defineConfig({
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },
       },
       {
+        // The Durable Object's units and repositories against a real SQLite in Node (node:sqlite).
+        test: { name: "units", include: ["test/units/**/*.test.ts"], environment: "node" },
+      },
+      {
         // The local stack: unit tests of scripts/ and end-to-end tests that each start a whole
         // stack (wrangler dev, the VM with the real CLI, the emulator), so one file at a time.
         test: {
