@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { guardGroup } from "../../scripts/stack/reaper";
 import { spawnGroup, stopGroup } from "./children";
 import { freePort } from "./free-port";
 import { type GroupCpu, groupCpuMs } from "./group-cpu";
@@ -32,6 +33,8 @@ export type WranglerDevOptions = {
   varsFor?: (url: string) => Record<string, string>;
   readyPath?: string;
   readyTimeoutMs?: number;
+  /** More `wrangler dev` flags (e.g. `--minify=false`, so a CPU profile keeps the source's names). */
+  extraArgs?: string[];
 };
 
 const TAIL_LINES = 60;
@@ -46,6 +49,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
     "--persist-to", persistTo, "--show-interactive-dev-session=false",
     ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+    ...(options.extraArgs ?? []),
   ];
   // The same Node as the bench (the repo's pinned one under npm scripts), no npx layer in between.
   const child = spawnGroup(process.execPath, args, {
@@ -53,6 +57,9 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Ended even when the bench (or a test using it) dies without stopping it: children.ts's own
+  // handlers do not survive a SIGKILL, and SIGKILL to the group alone misses what left it.
+  const release = guardGroup(child.pid);
 
   const events: LogEvent[] = [];
   const tail: string[] = [];
@@ -75,6 +82,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 
   const stop = async () => {
     await stopGroup(child);
+    release();
     await rm(persistTo, { recursive: true, force: true });
   };
   try {

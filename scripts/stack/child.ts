@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { flushLines, prefixed, takeLines, type LineBuffer } from "./line-buffer";
 import { descendantsOf, isAlive, readProcessTable } from "./process-tree";
+import { guardGroup } from "./reaper";
 import type { ChildName, ChildSpec } from "./stack-plan";
 
 export type ChildExit = { code: number | null; signal: NodeJS.Signals | null; error?: string };
@@ -60,9 +61,19 @@ export function spawnChild(spec: ChildSpec, write: (line: string) => void): Runn
     stream.on("end", () => flushLines(buffer).forEach((line) => write(prefixed(prefix, line))));
   }
   const pid = proc.pid ?? -1;
+  // Ended with this process even if it never gets to call stop() (a signal, a crash, a SIGKILL).
+  const release = guardGroup(proc.pid);
 
   async function stop(graceMs: number): Promise<void> {
     if (pid < 0) return;
+    try {
+      await stopGroup(graceMs);
+    } finally {
+      release();
+    }
+  }
+
+  async function stopGroup(graceMs: number): Promise<void> {
     const strays = new Set(descendantsOf([pid], await readProcessTable()));
     sendSignal(-pid, "SIGTERM");
     const gone = () => exit !== null && !isAlive(-pid);

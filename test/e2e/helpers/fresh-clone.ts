@@ -5,6 +5,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, st
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { guardPath } from "../../../scripts/stack/reaper";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -17,7 +18,12 @@ function sourceFiles(): string[] {
 
 export function makeFreshClone(label: string): { root: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), `relay-${label}-`));
-  const remove = () => rmSync(root, { recursive: true, force: true });
+  // Removed by the reaper's watchdog if this process dies before removing it itself.
+  const unguard = guardPath(root);
+  const remove = () => {
+    rmSync(root, { recursive: true, force: true });
+    unguard();
+  };
   try {
     for (const file of sourceFiles()) {
       const from = join(REPO_ROOT, file);

@@ -1,0 +1,99 @@
+// Children that must not outlive this process: the process groups it started (the local stack's
+// children, wrangler dev under the bench), directories to remove with them, and, for a test run,
+// every process carrying the run's marker. Three lines of defence, so neither a signal, an exit
+// without clean-up, nor a SIGKILL of this process leaves them running:
+// - on SIGINT or SIGTERM that nobody else handles: SIGTERM to every group, then the signal again;
+// - on exit: SIGTERM to every group (an owner that stops them itself releases them first);
+// - a watchdog process (reaper-watchdog.ts) that notices this one is gone and ends them all,
+//   SIGKILL after a grace, with whatever they started (even in groups of their own).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { RUN_MARKER_VAR } from "./proc-table";
+import { watchLine } from "./reaper-plan";
+
+const WATCHDOG = fileURLToPath(new URL("./reaper-watchdog.ts", import.meta.url));
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+type ReaperState = { groups: Set<number>; watchdog: ChildProcess | undefined; marker: string | undefined };
+// One per process even when a test runner loads this module more than once (one copy per project).
+const state: ReaperState = ((globalThis as { [key: symbol]: ReaperState })[Symbol.for("relay.reaper")] ??= {
+  groups: new Set(),
+  watchdog: undefined,
+  marker: undefined,
+});
+const groups = state.groups;
+
+function tell(line: string): void {
+  // A watchdog that could not start only loses the last line of defence, never the caller's work.
+  if (state.watchdog?.stdin?.writable) state.watchdog.stdin.write(line);
+}
+
+function signalGroups(sig: NodeJS.Signals): void {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  // Someone else owns the shutdown (npm start's supervisor, vitest): they stop things their way,
+  // and the exit handler and the watchdog remain behind them.
+  if (process.listenerCount(sig) > 1) return;
+  signalGroups("SIGTERM");
+  process.off(sig, onSignal);
+  process.kill(process.pid, sig);
+}
+
+function start(): void {
+  if (state.watchdog) return;
+  // Its own group, so a terminal's Ctrl-C does not reach it; the same Node, with type stripping.
+  // Without our marker in its environment: the run's sweep must not count it among the run's processes.
+  const env = { ...process.env };
+  delete env[RUN_MARKER_VAR];
+  const child = spawn(process.execPath, [WATCHDOG], { detached: true, stdio: ["pipe", "ignore", "ignore"], env });
+  child.on("error", () => undefined);
+  child.stdin?.on("error", () => undefined);
+  // Neither the watchdog nor its pipe keeps this process alive.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  state.watchdog = child;
+  process.on("exit", () => signalGroups("SIGTERM"));
+  for (const sig of SIGNALS) process.on(sig, onSignal);
+}
+
+/** Guards the process group led by `pid`; call the returned function once it has been stopped. */
+export function guardGroup(pid: number | undefined): () => void {
+  if (pid === undefined || pid <= 1) return () => undefined;
+  start();
+  groups.add(pid);
+  tell(watchLine("group", pid));
+  return () => {
+    groups.delete(pid);
+    tell(watchLine("ungroup", pid));
+  };
+}
+
+/** Has `dir` removed if this process goes away before calling the returned function. */
+export function guardPath(dir: string): () => void {
+  start();
+  tell(watchLine("path", dir));
+  return () => tell(watchLine("unpath", dir));
+}
+
+/**
+ * Marks this process's future children as one run's (an environment variable they inherit) and has
+ * every process carrying the mark, and everything those started, ended once this process is gone.
+ * Returns the marker, the same for every call in one process.
+ */
+export function guardRun(): string {
+  if (state.marker) return state.marker;
+  start();
+  state.marker = randomUUID();
+  process.env[RUN_MARKER_VAR] = state.marker;
+  tell(watchLine("marker", state.marker));
+  return state.marker;
+}
