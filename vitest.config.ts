@@ -3,6 +3,12 @@ import { defineConfig } from "vitest/config";
 import { TEST_TEMPLATE_SID, testBindings } from "./test/worker/test-env.ts";
 import { ADMIN_TEST_BINDINGS } from "./test/worker-admin/admin-env.ts";
 
+/**
+ * Marks every process of the run and ends them all once vitest's main process is gone (a run
+ * stopped by SIGINT or SIGTERM): for the projects whose tests start processes.
+ */
+const RUN_GUARD = "test/helpers/run-guard.ts";
+
 /** Worker + Durable Object tests inside workerd, against the stand-ins of global-setup.ts. */
 function workerProject(name: string, include: string, extraBindings: Record<string, string>) {
   return {
@@ -32,7 +38,7 @@ export default defineConfig({
       // The same Worker with admins and operator numbers of its own (+15550001910 … +15550001979).
       workerProject("worker-admin", "test/worker-admin/**/*.test.ts", ADMIN_TEST_BINDINGS),
       {
-        test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node" },
+        test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node", globalSetup: [RUN_GUARD] },
       },
       {
         // The Durable Object's units and repositories against a real SQLite in Node (node:sqlite).
@@ -51,10 +57,11 @@ export default defineConfig({
           pool: "forks",
           // One file at a time; vitest also runs such a project after the parallel ones.
           fileParallelism: false,
+          globalSetup: [RUN_GUARD],
         },
       },
       {
-        test: { name: "vm", include: ["vm/test/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 60_000 },
+        test: { name: "vm", include: ["vm/test/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 60_000, globalSetup: [RUN_GUARD] },
       },
       {
         // The benchmark's own modules (statistics, load generator, checks); no timing is asserted.

@@ -1,6 +1,7 @@
 // Starts the stand-ins the Worker's tests talk to over real HTTP: the Twilio emulator and a
 // scripted agent VM, on free ports. Status callbacks are off: tests post their own, signed.
 import type { TestProject } from "vitest/node";
+import { guardRun } from "../../scripts/stack/reaper";
 import { startTwilioEmulator } from "../../emulator/server";
 import { startAnthropicStandIn, TRANSCRIBE_PATH } from "../stand-ins/anthropic-api";
 import { startVmStandIn } from "../stand-ins/vm-stand-in";
@@ -15,6 +16,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // These stand-ins live in this process and end with it; workerd and anything else the run
+  // starts are ended by the reaper's watchdog if this process dies without cleaning up.
+  guardRun();
   // The approved "a result is waiting" template the worker-template project sends, known to the emulator as Twilio would know it.
   const template = { sid: TEST_TEMPLATE_SID, approved: true, language: "en", types: { "twilio/text": { body: "You have {{1}}. Reply to see it." } } };
   const twilio = await startTwilioEmulator({ port: 0, accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, statusCallbacks: false, contents: [template] });
