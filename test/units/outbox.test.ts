@@ -1,0 +1,177 @@
+// The outbox unit over a real SQLite, sending through the project's Twilio client to the Twilio
+// emulator (in-process, on a free port): order, retries, permanent failures, the 24-hour window,
+// and status callbacks, including one that arrives before Twilio's answer to the send.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
+import { OUTBOX_MAX_RETRY_MS } from "../../src/core/outbox-policy";
+import { createTwilioClient } from "../../src/objects/clients/twilio-client";
+import { createOutbox, type OutboxDeps } from "../../src/objects/units/outbox";
+import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
+import { HOUR, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
+
+const PHONE = "+15550002001";
+const TEMPLATE_SID = `HX${"7e".repeat(16)}`;
+const t = useUnitDb();
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  const template = { sid: TEMPLATE_SID, approved: true, language: "en", types: { "twilio/text": { body: "You have {{1}}. Reply to see it." } } };
+  emulator = await startTwilioEmulator({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false, contents: [template] });
+});
+afterAll(() => emulator?.close());
+beforeEach(async () => {
+  await fetch(`${emulator.url}/__emulator/reset`, { method: "POST" });
+  // The user wrote just now: WhatsApp's window is open.
+  t.repos.messages.insert({ id: "SMin1", body: "hi", media: [], conversationId: 1, now: T0 });
+});
+
+function outboxWith(o: Partial<OutboxDeps> & { fetchFn?: typeof fetch } = {}) {
+  const twilio = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: SANDBOX_FROM, apiBase: emulator.url, messagingApiBase: emulator.url }, o.fetchFn);
+  const { repos } = t;
+  return createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files: null, log: noLog, ...o });
+}
+type Sent = { sid: string; body: string; contentSid: string | null; status: string };
+const sent = async (): Promise<Sent[]> => ((await (await fetch(`${emulator.url}/__emulator/messages?to=whatsapp:${PHONE}`)).json()) as { messages: Sent[] }).messages;
+const fault = (status: 429 | 503, count: number) =>
+  fetch(`${emulator.url}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ to: `whatsapp:${PHONE}`, status, count }) });
+type Row = { dedupe_key: string; body: string; status: string; attempts: number; held: number; error_code: string | null; next_attempt_at: number };
+const rows = () => t.rows<Row>("SELECT dedupe_key, body, status, attempts, held, error_code, next_attempt_at FROM outbox ORDER BY id");
+
+describe("nextDueAt and sendDue", () => {
+  it("is due when its head is, and sends everything due in order", async () => {
+    const outbox = outboxWith();
+    expect(outbox.nextDueAt()).toBeNull();
+    outbox.add({ dedupeKey: "a", body: "first", now: T0, notBefore: T0 + 5_000 });
+    outbox.add({ dedupeKey: "b", body: "second", now: T0 });
+    // The head blocks what is behind it, even what could go sooner.
+    expect(outbox.nextDueAt()).toBe(T0 + 5_000);
+    await outbox.sendDue(T0);
+    expect(await sent()).toEqual([]);
+    await outbox.sendDue(setNow(T0 + 5_000));
+    expect((await sent()).map((m) => m.body)).toEqual(["first", "second"]);
+    expect(rows().map((r) => [r.status, r.attempts])).toEqual([["sent", 1], ["sent", 1]]);
+    expect(outbox.nextDueAt()).toBeNull();
+  });
+
+  it.each([
+    { fault: 503 as const, code: "20500" },
+    { fault: 429 as const, code: "20429" },
+  ])("a transient $fault is retried after a backoff, and what is behind it waits", async ({ fault: status, code }) => {
+    const outbox = outboxWith();
+    await fault(status, 1);
+    outbox.add({ dedupeKey: "a", body: "reply", now: T0 });
+    outbox.add({ dedupeKey: "b", body: "later", now: T0 });
+    await outbox.sendDue(T0);
+    const [head, second] = rows();
+    expect(head).toMatchObject({ status: "pending", attempts: 1, error_code: code });
+    expect(second).toMatchObject({ status: "pending", attempts: 0 });
+    expect(head!.next_attempt_at).toBeGreaterThan(T0);
+    expect(head!.next_attempt_at).toBeLessThanOrEqual(T0 + OUTBOX_MAX_RETRY_MS * 1.2);
+    expect(outbox.nextDueAt()).toBe(head!.next_attempt_at);
+    await outbox.sendDue(setNow(head!.next_attempt_at));
+    expect((await sent()).map((m) => m.body)).toEqual(["reply", "later"]);
+    expect(rows().map((r) => [r.status, r.attempts])).toEqual([["sent", 2], ["sent", 1]]);
+  });
+
+  it("a permanent refusal fails the message and tells the user once; the next one still goes", async () => {
+    const outbox = outboxWith();
+    outbox.add({ dedupeKey: "a", body: "x".repeat(1601), now: T0 });
+    outbox.add({ dedupeKey: "b", body: "after", now: T0 });
+    await outbox.sendDue(T0);
+    expect(rows().map((r) => [r.dedupe_key, r.status, r.error_code])).toEqual([
+      ["a", "failed", "21617"],
+      ["b", "sent", null],
+      [expect.stringMatching(/^undelivered:/), "sent", null],
+    ]);
+    expect((await sent()).map((m) => m.body)).toEqual(["after", expect.stringContaining("⚠️")]);
+  });
+
+  it("without Twilio credentials a message fails as not configured, and nothing is sent", async () => {
+    const outbox = outboxWith({ twilio: null });
+    outbox.add({ dedupeKey: "a", body: "reply", now: T0 });
+    await outbox.sendDue(T0);
+    expect(rows()).toEqual([expect.objectContaining({ status: "failed", error_code: "not_configured", attempts: 0 })]);
+    expect(outbox.nextDueAt()).toBeNull();
+  });
+});
+
+describe("the 24-hour window", () => {
+  it.each([
+    { templateSid: null, expected: [] },
+    { templateSid: TEMPLATE_SID, expected: [TEMPLATE_SID] },
+  ])("outside it a reply is held (template: $templateSid), and goes when the user writes", async ({ templateSid, expected }) => {
+    const outbox = outboxWith({ templateSid });
+    const now = setNow(T0 + 25 * HOUR);
+    outbox.add({ dedupeKey: "a", body: "a result", now });
+    await outbox.sendDue(now);
+    expect(rows()[0]).toMatchObject({ status: "pending", held: 1 });
+    expect((await sent()).map((m) => m.contentSid)).toEqual(expected);
+    // Once per silence: a second held reply announces nothing more.
+    outbox.add({ dedupeKey: "b", body: "another", now });
+    await outbox.sendDue(now);
+    expect(await sent()).toHaveLength(expected.length);
+    expect(outbox.countHeld()).toBe(2);
+
+    t.repos.messages.insert({ id: "SMin2", body: "back", media: [], conversationId: 1, now });
+    outbox.releaseHeld(now);
+    await outbox.sendDue(now);
+    expect((await sent()).slice(expected.length).map((m) => m.body)).toEqual(["a result", "another"]);
+    expect(outbox.countHeld()).toBe(0);
+  });
+});
+
+describe("applyStatus", () => {
+  it("moves a row forward, never back, keeps Twilio's error, and resends what a window or capacity failure lost", async () => {
+    const outbox = outboxWith();
+    outbox.add({ dedupeKey: "a", body: "ping", now: T0 });
+    outbox.add({ dedupeKey: "b", body: "pong", now: T0 });
+    await outbox.sendDue(T0);
+    const [a, b] = await sent();
+    const status = (sid: string, s: "delivered" | "read" | "failed", errorCode: string | null = null) => outbox.applyStatus({ messageSid: sid, status: s, errorCode }, T0);
+    expect([status(a!.sid, "read"), status(a!.sid, "delivered")]).toEqual([false, false]);
+    expect(rows()[0]!.status).toBe("read");
+    // 63016: a copy is held for the user's next message; 30001 (queue overflow): sent again later.
+    expect(status(a!.sid, "failed", "63016")).toBe(true);
+    expect(status(b!.sid, "failed", "30001")).toBe(true);
+    expect(status(b!.sid, "failed", "30001")).toBe(false);
+    expect(rows().slice(2)).toEqual([
+      expect.objectContaining({ dedupe_key: `resend:${a!.sid}`, body: "ping", held: 1 }),
+      expect.objectContaining({ dedupe_key: `resend:${b!.sid}`, body: "pong", held: 0, attempts: 1, next_attempt_at: expect.any(Number) }),
+    ]);
+    expect(rows()[3]!.next_attempt_at).toBeGreaterThan(T0);
+  });
+
+  it("a callback that comes before Twilio's answer to the send is applied once the SID is stored", async () => {
+    // Twilio's REST API as the emulator answers it, with the message's failure reported in between.
+    const outbox: ReturnType<typeof outboxWith> = outboxWith({
+      fetchFn: async (input, init) => {
+        const res = await fetch(input, init);
+        const body = (await res.json()) as { sid: string };
+        expect(outbox.applyStatus({ messageSid: body.sid, status: "failed", errorCode: "63016" }, T0)).toBe(false);
+        return Response.json(body, { status: res.status });
+      },
+    });
+    outbox.add({ dedupeKey: "reply-1", body: "the answer", now: T0 });
+    await outbox.sendDue(T0);
+    const [{ sid }] = (await sent()) as [Sent];
+    expect(rows().map((r) => [r.dedupe_key, r.status, r.held, r.error_code])).toEqual([
+      ["reply-1", "failed", 0, "63016"],
+      [`resend:${sid}`, "pending", 1, null],
+    ]);
+  });
+});
+
+describe("progress updates", () => {
+  it("are numbered per run, and those not yet sent are dropped when the run answers", async () => {
+    const outbox = outboxWith();
+    outbox.addProgress("run-1", "Still working (2 min)", T0);
+    await outbox.sendDue(T0);
+    outbox.addProgress("run-1", "Still working (4 min)", T0);
+    outbox.addProgress("run-2", "Still working (2 min)", T0);
+    outbox.dropUnsentProgress("run-1");
+    expect(rows().map((r) => [r.dedupe_key, r.status])).toEqual([
+      ["progress:run-1:1", "sent"],
+      ["progress:run-2:1", "pending"],
+    ]);
+  });
+});
