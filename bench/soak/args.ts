@@ -5,15 +5,19 @@ import { z } from "zod";
 export type SoakArgs = { minutes: number; seed: number; senders: number };
 
 export const DEFAULT_MINUTES = 1;
+/** A fixed default, so two plain `npm run soak` runs meet the same faults and senders and can be compared. */
+export const DEFAULT_SEED = 20261122;
 export const MAX_SENDERS = 6;
+
+const SeedSchema = z.coerce.number().int().min(0).max(2 ** 32 - 1);
 
 const ArgsSchema = z.object({
   minutes: z.coerce.number().min(0.75, "at least 0.75 minutes, so every fault fits").max(120).default(DEFAULT_MINUTES),
-  seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).optional(),
+  seed: z.union([z.literal("random"), SeedSchema]).default(DEFAULT_SEED),
   senders: z.coerce.number().int().min(1).max(MAX_SENDERS).default(MAX_SENDERS),
 });
 
-/** `randomSeed` is used when no `--seed` is given; the seed is always reported, so a run can be replayed. */
+/** `--seed random` draws one with `randomSeed`; the seed is always reported, so any run can be replayed. */
 export function parseSoakArgs(argv: string[], randomSeed: () => number): SoakArgs {
   const { values } = parseArgs({
     args: argv,
@@ -23,5 +27,6 @@ export function parseSoakArgs(argv: string[], randomSeed: () => number): SoakArg
   });
   const parsed = ArgsSchema.safeParse(values);
   if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
-  return { minutes: parsed.data.minutes, seed: parsed.data.seed ?? randomSeed(), senders: parsed.data.senders };
+  const { minutes, seed, senders } = parsed.data;
+  return { minutes, seed: seed === "random" ? randomSeed() : seed, senders };
 }

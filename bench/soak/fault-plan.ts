@@ -20,8 +20,8 @@ export type FaultKind = FaultEvent["kind"];
 export const FAULT_KINDS: readonly FaultKind[] = ["vm_crash", "worker_crash", "twilio_outage", "duplicate_webhook", "burst"];
 
 /** Per minute of faults; every kind happens at least once, outages at least twice (one 429, one 5xx). */
-const PER_MINUTE: Record<FaultKind, number> = { vm_crash: 1.2, worker_crash: 0.8, twilio_outage: 1.2, duplicate_webhook: 7.2, burst: 0.5 };
-const AT_LEAST: Record<FaultKind, number> = { vm_crash: 1, worker_crash: 1, twilio_outage: 2, duplicate_webhook: 1, burst: 1 };
+export const PER_MINUTE: Record<FaultKind, number> = { vm_crash: 1.2, worker_crash: 0.8, twilio_outage: 1.2, duplicate_webhook: 7.2, burst: 0.5 };
+export const AT_LEAST: Record<FaultKind, number> = { vm_crash: 1, worker_crash: 1, twilio_outage: 2, duplicate_webhook: 1, burst: 1 };
 
 export const VM_DOWN_MS = 3_000;
 export const OUTAGE_MS = { min: 10_000, max: 20_000 } as const;

@@ -2,8 +2,11 @@
 // (outbox_failed with Twilio's error code, run failures and decisions). Pure.
 
 export type TimedLine = { at: number; line: string };
-/** `phone` as the relay logs it, masked (`+1555***0001`). */
-export type RelayEvent = { at: number; event: string; detail: string | null; phone: string | null };
+/**
+ * `phone` as the relay logs it, masked (`+1555***0001`); `retryAt`: when a retry was planned for
+ * (an outbox retry's `retryAt`, a run decision's `decision.at`), epoch ms.
+ */
+export type RelayEvent = { at: number; event: string; detail: string | null; phone: string | null; retryAt: number | null };
 
 const JSON_PART = /\{.*\}/;
 
@@ -21,7 +24,7 @@ export function relayEvents(lines: readonly TimedLine[]): RelayEvent[] {
     }
     if (typeof parsed !== "object" || parsed === null || typeof (parsed as { event?: unknown }).event !== "string") return [];
     const fields = parsed as Record<string, unknown> & { event: string };
-    return [{ at, event: fields.event, detail: detailOf(fields), phone: typeof fields.phone === "string" ? fields.phone : null }];
+    return [{ at, event: fields.event, detail: detailOf(fields), phone: typeof fields.phone === "string" ? fields.phone : null, retryAt: retryAtOf(fields) }];
   });
 }
 
@@ -36,6 +39,13 @@ function detailOf(fields: Record<string, unknown>): string | null {
   };
   if (typeof fields.errorCode === "string" || typeof fields.errorCode === "number") return String(fields.errorCode);
   return pick(fields.decision, "reason", "action") ?? pick(fields.failure, "reason", "code") ?? (typeof fields.reason === "string" ? fields.reason : null);
+}
+
+function retryAtOf(fields: Record<string, unknown>): number | null {
+  if (typeof fields.retryAt === "number") return fields.retryAt;
+  const decision = fields.decision;
+  if (typeof decision === "object" && decision !== null && typeof (decision as { at?: unknown }).at === "number") return (decision as { at: number }).at;
+  return null;
 }
 
 /** `event` or `event:detail` → how many times. */

@@ -1,15 +1,18 @@
 // The soak's figures and its account of each loss or double. Pure: from the ledger, the fault
 // records and the relay's log events to a table (bench/lib's format) and a JSON-ready summary.
 import { maskPhone } from "../../src/core/phone";
-import { info, judged, exactly, type Figure } from "../lib/figures";
+import { atMost, info, judged, exactly, type Figure } from "../lib/figures";
 import { summarize } from "../lib/stats";
 import type { FaultRecord } from "./fault-injector";
 import { FAULT_KINDS, type FaultKind } from "./fault-plan";
+import type { LatencyBound } from "./latency-bounds";
 import type { Ledger, Verdict } from "./ledger";
 import type { RelayEvent } from "./log-events";
 import type { DeliveryStats } from "./traffic";
 
 const SECTION = "soak";
+/** A user waits at most this long for a reply, faults included: crashes, and Twilio outages of at most 20 s. */
+export const REPLY_P99_TARGET_S = 30;
 /** A fault is near a message when their times are this close: the relay's retries outlast the fault by seconds. */
 export const NEAR_MS = 60_000;
 
@@ -87,11 +90,14 @@ export type SoakFiguresInput = {
   faults: readonly FaultRecord[];
   deliveries: DeliveryStats;
   unplannedExits: number;
+  /** The slowest replies, slowest first, with what held each (latency-bounds.ts). */
+  bounds: readonly LatencyBound[];
 };
 
-export function soakFigures({ ledger, faults, deliveries, unplannedExits }: SoakFiguresInput): Figure[] {
+export function soakFigures({ ledger, faults, deliveries, unplannedExits, bounds }: SoakFiguresInput): Figure[] {
   const latency = summarize(ledger.latenciesMs);
   const seconds = (ms: number) => (Number.isNaN(ms) ? Number.NaN : Math.round(ms / 100) / 10);
+  const atP99 = bounds.find((b) => b.latencyS === seconds(latency.p99)) ?? bounds[0];
   return [
     info(SECTION, "messages accepted", ledger.accepted, "", `webhook answered 200; ${ledger.refused} never were after ${deliveries.posts} posts (${deliveries.non200} not 200, retried)`),
     judged(SECTION, "lost", ledger.lost, "", exactly(0), "accepted, never answered, user never told"),
@@ -99,7 +105,8 @@ export function soakFigures({ ledger, faults, deliveries, unplannedExits }: Soak
     info(SECTION, "told", ledger.told, "", "no answer, but a later notice quotes it (its token or first words)"),
     info(SECTION, "answered exactly once", ledger.answered, ""),
     info(SECTION, "reply latency p50", seconds(latency.p50), "s", "webhook accepted → reply created at the emulator"),
-    info(SECTION, "reply latency p99", seconds(latency.p99), "s", `max ${seconds(latency.max)} s`),
+    judged(SECTION, "reply latency p99", seconds(latency.p99), "s", atMost(REPLY_P99_TARGET_S, " s"), `max ${seconds(latency.max)} s`),
+    ...(atP99 ? [info(SECTION, "p99 bounded by", atP99.boundKind, "", `${atP99.token}: ${atP99.bound}`)] : []),
     info(SECTION, "acknowledgements", ledger.outbound.acks, "", ledger.outbound.sessionLost > 0 ? `and ${ledger.outbound.sessionLost} session-lost notices` : undefined),
     ...FAULT_KINDS.map((kind) =>
       info(SECTION, `fault: ${kind}`, faults.filter((f) => f.event.kind === kind && f.outcome !== "skipped").length, "", faultNote(kind, faults, deliveries) || undefined),

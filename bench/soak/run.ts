@@ -12,6 +12,7 @@ import { fileStamp } from "../lib/results";
 import { renderTable } from "../lib/table";
 import { parseSoakArgs } from "./args";
 import { describeFault } from "./fault-plan";
+import { describeParameters } from "./parameters";
 import { soakFigures, soakPassed } from "./report";
 import { runSoak } from "./soak";
 import { createTeardowns } from "./teardowns";
@@ -22,7 +23,7 @@ try {
   args = parseSoakArgs(process.argv.slice(2), () => randomInt(2 ** 31));
 } catch (error) {
   console.error(`npm run soak: ${error instanceof Error ? error.message : String(error)}`);
-  console.error("usage: npm run soak -- [--minutes N (default 1)] [--seed S] [--senders 1-6 (default 6)]");
+  console.error("usage: npm run soak -- [--minutes N (default 1)] [--seed S|random (default 20261122)] [--senders 1-6 (default 6)]");
   process.exit(2);
 }
 
@@ -47,9 +48,18 @@ try {
 }
 const cleanup = await teardowns.runAll();
 
-const figures = soakFigures({ ledger: result.ledger, faults: result.faults, deliveries: result.deliveries, unplannedExits: result.unplannedExits.length });
-console.log(`\nsoak ${startedAt.toISOString()}: ${args.minutes} min of faults, seed ${args.seed}, ${args.senders} senders, drained in ${result.drainS} s\n`);
+const figures = soakFigures({
+  ledger: result.ledger,
+  faults: result.faults,
+  deliveries: result.deliveries,
+  unplannedExits: result.unplannedExits.length,
+  bounds: result.latencyBounds,
+});
+console.log(`\nsoak ${startedAt.toISOString()}: ${args.minutes} min of faults, seed ${args.seed}, ${args.senders} senders, drained in ${result.drainS} s`);
+console.log(`parameters:\n${describeParameters(result.parameters).map((line) => `  ${line}`).join("\n")}\n`);
 console.log(renderTable(figures));
+console.log("\nwhat bounds the p99 (the slowest replies, down to the p99):");
+for (const b of result.latencyBounds) console.log(`  ${b.token} ${b.latencyS} s, accepted at +${b.acceptedAtS} s: ${b.bound}`);
 console.log(`\nfaults (replay with --seed ${args.seed} --minutes ${args.minutes}${args.senders === 6 ? "" : ` --senders ${args.senders}`}):`);
 result.faults.forEach((f) => console.log(`  ${describeFault(f.event)}${f.outcome === "done" ? "" : ` [${f.outcome}]`}${f.note ? ` ${f.note}` : ""}`));
 if (result.explained.length > 0) {

@@ -22,6 +22,14 @@ export type SenderDeps = {
   until: number;
 };
 
+/** One turn of a sender, drawn from its own seeded stream: the same seed, the same turns. */
+export type Turn = { slowMs: number; patienceMs: number; thinkMs: number };
+
+export function drawTurn(random: Random): Turn {
+  const slowMs = random.next() < SLOW_SHARE ? random.int(SLOW_MS.min, SLOW_MS.max) : 0;
+  return { slowMs, patienceMs: random.int(PATIENCE_MS.min, PATIENCE_MS.max), thinkMs: random.int(THINK_MS.min, THINK_MS.max) };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(done: () => boolean, deadline: number): Promise<void> {
@@ -33,13 +41,12 @@ export async function runSender(index: number, random: Random, deps: SenderDeps)
   const prefix = `#${index + 1}-`;
   const unresolved = () => traffic.messages.filter((m) => m.token.startsWith(prefix) && !resolved(m.token) && !traffic.isRefused(m.token)).length;
   while (Date.now() < until) {
-    const slowMs = random.next() < SLOW_SHARE ? random.int(SLOW_MS.min, SLOW_MS.max) : 0;
-    const message = traffic.create(index, slowMs);
+    const turn = drawTurn(random);
+    const message = traffic.create(index, turn.slowMs);
     void traffic.send(message);
     // Answered, refused for good, or out of patience: write again.
-    const patience = Math.min(until, Date.now() + random.int(PATIENCE_MS.min, PATIENCE_MS.max));
-    await waitFor(() => resolved(message.token) || traffic.isRefused(message.token), patience);
+    await waitFor(() => resolved(message.token) || traffic.isRefused(message.token), Math.min(until, Date.now() + turn.patienceMs));
     await waitFor(() => unresolved() < MAX_UNRESOLVED, until);
-    await sleep(random.int(THINK_MS.min, THINK_MS.max));
+    await sleep(turn.thinkMs);
   }
 }

@@ -5,7 +5,9 @@ import { fetchOutbound, watchOutbound } from "./emulator-client";
 import { startInjector, type FaultRecord } from "./fault-injector";
 import { planFaults, type FaultEvent } from "./fault-plan";
 import { checkLedger, isSettled, type Ledger, type SentMessage } from "./ledger";
+import { latencyBounds, type LatencyBound } from "./latency-bounds";
 import { countEvents, relayEvents } from "./log-events";
+import { DRAIN_MAX_MS, QUIET_MS, soakParameters, type SoakParameters } from "./parameters";
 import { seededRandom } from "./random";
 import { explain, type Explained } from "./report";
 import { runSender } from "./senders";
@@ -14,10 +16,6 @@ import type { Teardowns } from "./teardowns";
 import { createTraffic, type DeliveryStats } from "./traffic";
 
 export const SOAK_PHONES = ["+15551230001", "+15551230002", "+15551230003", "+15551230004", "+15551230005", "+15551230006"] as const;
-/** After the faults: the drain ends once every accepted message is answered or told and nothing new came for QUIET_MS. */
-export const QUIET_MS = 10_000;
-/** Longer than the relay's own dispatch retries (5+10+20+40+80 s) after the last fault. */
-export const DRAIN_MAX_MS = 180_000;
 
 export type SoakOptions = {
   minutes: number;
@@ -35,6 +33,8 @@ export type SoakResult = {
   seed: number;
   minutes: number;
   senders: number;
+  /** Everything that decided the run, arguments included (parameters.ts). */
+  parameters: SoakParameters;
   /** Epoch ms when the faults began; all `…S` figures are seconds after it. */
   t0: number;
   drainS: number;
@@ -45,6 +45,8 @@ export type SoakResult = {
   relayEvents: Record<string, number>;
   unplannedExits: { name: string; at: number; exit: string }[];
   explained: Explained[];
+  /** The slowest replies, down to the p99, with what held each. */
+  latencyBounds: LatencyBound[];
   logPath: string;
 };
 
@@ -52,6 +54,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { teardowns, log, seed, senders } = options;
+  const drainMaxMs = options.drainMaxMs ?? DRAIN_MAX_MS;
+  const parameters = soakParameters({ minutes: options.minutes, seed, senders }, drainMaxMs);
   const phones = SOAK_PHONES.slice(0, senders);
   const logPath = join(options.logDir, `${options.label}.log`);
   // Planned first: a bad length fails before anything starts.
@@ -93,7 +97,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     phones.map((_, i) => runSender(i, random.fork(`sender ${i}`), { traffic, resolved: (token) => resolvedTokens.has(token), until })),
   );
   const faults = await injector.finish();
-  const drainMaxMs = options.drainMaxMs ?? DRAIN_MAX_MS;
   log(`faults over; waiting for deliveries, then draining (at most ${(drainMaxMs / 1000).toFixed(0)} s)`);
   await traffic.idle();
   const drainStart = Date.now();
@@ -106,6 +109,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     seed,
     minutes: options.minutes,
     senders,
+    parameters,
     t0,
     drainS,
     plan,
@@ -115,6 +119,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     relayEvents: countEvents(events),
     unplannedExits: [...soakStack.unplannedExits],
     explained: explain(ledger, faults, events, t0),
+    latencyBounds: latencyBounds(ledger, new Map(traffic.messages.map((m) => [m.token, m.text])), faults, events, t0),
     logPath,
   };
 }

@@ -14,14 +14,14 @@ const lines = [
   { at: 9, line: '[worker] {"event":"outbox_failed","outboxId":4,"errorCode":"20429","attempt":3}' },
 ];
 
-it("reads only the Worker's JSON event lines, with the field that says why", () => {
+it("reads only the Worker's JSON event lines, with the field that says why and when a retry was planned for", () => {
   expect(relayEvents(lines)).toEqual([
-    { at: 1, event: "outbox_failed", detail: "20429", phone: "+1555***0001" },
-    { at: 2, event: "outbox_retry", detail: "20500", phone: null },
-    { at: 3, event: "run_decision", detail: "retry_new", phone: null },
-    { at: 4, event: "run_decision", detail: "interrupted", phone: null },
-    { at: 5, event: "run_failure", detail: "unreachable", phone: null },
-    { at: 9, event: "outbox_failed", detail: "20429", phone: null },
+    { at: 1, event: "outbox_failed", detail: "20429", phone: "+1555***0001", retryAt: null },
+    { at: 2, event: "outbox_retry", detail: "20500", phone: null, retryAt: 9 },
+    { at: 3, event: "run_decision", detail: "retry_new", phone: null, retryAt: 5 },
+    { at: 4, event: "run_decision", detail: "interrupted", phone: null, retryAt: null },
+    { at: 5, event: "run_failure", detail: "unreachable", phone: null, retryAt: null },
+    { at: 9, event: "outbox_failed", detail: "20429", phone: null, retryAt: null },
   ]);
 });
 

@@ -1,6 +1,7 @@
 // The soak's figures and its account of losses: from a ledger, fault records and relay events.
 import { expect, it } from "vitest";
 import type { FaultRecord } from "../fault-injector";
+import type { LatencyBound } from "../latency-bounds";
 import type { Ledger } from "../ledger";
 import { explain, soakFigures, soakPassed } from "../report";
 
@@ -36,12 +37,12 @@ const faults: FaultRecord[] = [
 
 it("explains each lost or doubled message by the faults and its phone's relay events from its acceptance to the relay giving up", () => {
   const events = [
-    { at: T0 + 22_000, event: "outbox_retry", detail: "20500", phone: "+1555***0001" },
-    { at: T0 + 25_000, event: "outbox_failed", detail: "20500", phone: "+1555***0001" },
-    { at: T0 + 26_000, event: "outbox_failed", detail: "20500", phone: null },
-    { at: T0 + 26_000, event: "outbox_failed", detail: "20500", phone: "+1555***0002" },
-    { at: T0 + 26_500, event: "delivery_status", detail: null, phone: "+1555***0001" },
-    { at: T0 + 500_000, event: "outbox_failed", detail: "20429", phone: "+1555***0001" },
+    { at: T0 + 22_000, event: "outbox_retry", detail: "20500", phone: "+1555***0001", retryAt: null },
+    { at: T0 + 25_000, event: "outbox_failed", detail: "20500", phone: "+1555***0001", retryAt: null },
+    { at: T0 + 26_000, event: "outbox_failed", detail: "20500", phone: null, retryAt: null },
+    { at: T0 + 26_000, event: "outbox_failed", detail: "20500", phone: "+1555***0002", retryAt: null },
+    { at: T0 + 26_500, event: "delivery_status", detail: null, phone: "+1555***0001", retryAt: null },
+    { at: T0 + 500_000, event: "outbox_failed", detail: "20429", phone: "+1555***0001", retryAt: null },
   ];
   expect(explain(ledger, faults, events, T0)).toEqual([
     // Given up at +25 s, inside the outage: the VM crash at +40 s is not part of the story.
@@ -50,15 +51,30 @@ it("explains each lost or doubled message by the faults and its phone's relay ev
   ]);
 });
 
+const noWaits = { outboxS: 0, outboxRetries: 0, lastRetryGapS: null, runRetries: 0, runBackoffS: 0, vmDownS: 0, workerDownS: 0, outageS: 0, slowTurnS: 0 };
+const bound = (token: string, latencyS: number, boundKind: LatencyBound["boundKind"], words: string): LatencyBound => ({
+  token,
+  latencyS,
+  acceptedAtS: 90,
+  replyAtS: 90 + latencyS,
+  fault: null,
+  afterFaultS: null,
+  waits: noWaits,
+  boundKind,
+  bound: words,
+});
+const bounds = [bound("#1-3", 4, "outbox", "outbox 3.5 s (2 retries, last gap 2 s) of 4 s"), bound("#1-1", 2, "queue", "no fault or retry")];
+
 it("judges lost and doubled against zero and reports the rest", () => {
-  const figures = soakFigures({ ledger, faults, deliveries: { posts: 9, non200: 3, duplicates: 2 }, unplannedExits: 0 });
+  const figures = soakFigures({ ledger, faults, deliveries: { posts: 9, non200: 3, duplicates: 2 }, unplannedExits: 0, bounds });
   const byName = Object.fromEntries(figures.map((f) => [f.name, f]));
   expect(byName["messages accepted"]).toMatchObject({ value: 4 });
   expect(byName["lost"]).toMatchObject({ value: 1, pass: false });
   expect(byName["doubled"]).toMatchObject({ value: 1, pass: false });
   expect(byName["told"]).toMatchObject({ value: 1 });
   expect(byName["reply latency p50"]).toMatchObject({ value: 2, unit: "s" });
-  expect(byName["reply latency p99"]).toMatchObject({ value: 4, unit: "s" });
+  expect(byName["reply latency p99"]).toMatchObject({ value: 4, unit: "s", target: "≤ 30 s", pass: true });
+  expect(byName["p99 bounded by"]).toMatchObject({ value: "outbox", note: "#1-3: outbox 3.5 s (2 retries, last gap 2 s) of 4 s" });
   expect(byName["fault: twilio_outage"]).toMatchObject({ value: 1, note: "503 for 15.0 s" });
   expect(byName["fault: vm_crash"]).toMatchObject({ value: 1, note: "back after 5.5 s" });
   expect(byName["fault: worker_crash"]).toMatchObject({ value: 0, note: "1 not started" });
@@ -67,7 +83,17 @@ it("judges lost and doubled against zero and reports the rest", () => {
   expect(soakPassed({ ...ledger, lost: 0, doubled: 0 })).toBe(true);
 });
 
+it("judges the reply p99 against 30 s, and says nothing of what bounds it without replies", () => {
+  const slow = { ...ledger, latenciesMs: [2_000, 31_000] };
+  const figures = soakFigures({ ledger: slow, faults, deliveries: { posts: 0, non200: 0, duplicates: 0 }, unplannedExits: 0, bounds: [bound("#1-3", 31, "VM restart", "VM restart 5 s of 31 s")] });
+  expect(figures.find((f) => f.name === "reply latency p99")).toMatchObject({ value: 31, pass: false });
+  expect(figures.find((f) => f.name === "p99 bounded by")).toMatchObject({ value: "VM restart" });
+  const none = soakFigures({ ledger: { ...ledger, latenciesMs: [] }, faults, deliveries: { posts: 0, non200: 0, duplicates: 0 }, unplannedExits: 0, bounds: [] });
+  expect(none.find((f) => f.name === "reply latency p99")).toMatchObject({ pass: null });
+  expect(none.find((f) => f.name === "p99 bounded by")).toBeUndefined();
+});
+
 it("fails a run in which a child died by itself", () => {
-  const figures = soakFigures({ ledger, faults, deliveries: { posts: 0, non200: 0, duplicates: 0 }, unplannedExits: 1 });
+  const figures = soakFigures({ ledger, faults, deliveries: { posts: 0, non200: 0, duplicates: 0 }, unplannedExits: 1, bounds });
   expect(figures.find((f) => f.name === "unplanned exits")).toMatchObject({ value: 1, pass: false });
 });

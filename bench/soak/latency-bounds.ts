@@ -1,0 +1,118 @@
+// What bounds the soak's reply latency at its tail: for each of the slowest replies, the last
+// crash or outage between the message's acceptance and its reply, and where the reply waited
+// (on the outbox's retries, on run retries, on a VM or Worker restart, on its own slow turn).
+// Pure: from the ledger, the fault records and the relay's log events the soak already has.
+import { maskPhone } from "../../src/core/phone";
+import type { FaultRecord } from "./fault-injector";
+import type { Ledger } from "./ledger";
+import type { RelayEvent } from "./log-events";
+
+export type Waits = {
+  /** From the phone's first failed send (an `outbox_retry`) in the span to the reply. */
+  outboxS: number;
+  outboxRetries: number;
+  /** The backoff the outbox chose at its last retry in the span (retryAt minus the failure). */
+  lastRetryGapS: number | null;
+  /** Run retries the relay planned in the span, and their backoffs summed. */
+  runRetries: number;
+  runBackoffS: number;
+  /** How much of the span the VM, the Worker or Twilio was down. */
+  vmDownS: number;
+  workerDownS: number;
+  outageS: number;
+  /** The offline model's `[[slow N]]` in the message itself. */
+  slowTurnS: number;
+};
+
+export type BoundKind = "outbox" | "run retries" | "VM restart" | "Worker restart" | "slow turn" | "queue";
+
+export type LatencyBound = {
+  token: string;
+  latencyS: number;
+  /** Seconds after the faults began. */
+  acceptedAtS: number;
+  replyAtS: number;
+  /** The last crash or outage under way in the span, e.g. "twilio_outage 503 at +21.4 s, to +36.0 s". */
+  fault: string | null;
+  /** From that fault's end to the reply (for an outage: how soon the outbox retried after it). */
+  afterFaultS: number | null;
+  waits: Waits;
+  /** The largest wait (`queue`: none, the phone's earlier turns), and it in words. */
+  boundKind: BoundKind;
+  bound: string;
+};
+
+const DISRUPTIVE = new Set(["vm_crash", "worker_crash", "twilio_outage"]);
+const SLOW = /\[\[slow (\d+)\]\]/;
+const s = (ms: number) => Math.round(ms / 100) / 10;
+
+/** How many of the slowest replies to explain: down to the p99 (by nearest rank, as bench/lib/stats), at least three. */
+export function tailSize(replies: number): number {
+  return Math.min(replies, Math.max(3, replies - Math.ceil((99 / 100) * replies) + 1));
+}
+
+function overlapMs(from: number, to: number, start: number | null, end: number | null): number {
+  if (start === null) return 0;
+  return Math.max(0, Math.min(to, end ?? start) - Math.max(from, start));
+}
+
+function faultLabel(record: FaultRecord, t0: number): string {
+  const e = record.event;
+  const what = e.kind === "twilio_outage" ? `${e.kind} ${e.status}` : e.kind;
+  const end = record.endedAt === null ? "" : `, to +${s(record.endedAt - t0).toFixed(1)} s`;
+  return `${what} at +${s((record.startedAt ?? t0 + e.at) - t0).toFixed(1)} s${end}`;
+}
+
+function describe(w: Waits, latencyS: number): { boundKind: BoundKind; words: string } {
+  const candidates: [number, BoundKind, string][] = [
+    [w.outboxS, "outbox", `outbox ${w.outboxS} s (${w.outboxRetries} ${w.outboxRetries === 1 ? "retry" : "retries"}${w.lastRetryGapS === null ? "" : `, last gap ${w.lastRetryGapS} s`})`],
+    [w.runBackoffS, "run retries", `run retries ${w.runBackoffS} s of backoff (${w.runRetries})`],
+    [w.vmDownS, "VM restart", `VM restart ${w.vmDownS} s`],
+    [w.workerDownS, "Worker restart", `Worker restart ${w.workerDownS} s`],
+    [w.slowTurnS, "slow turn", `its own slow turn ${w.slowTurnS} s`],
+  ];
+  const [top, boundKind, words] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
+  return top > 0 ? { boundKind, words: `${words} of ${latencyS} s` } : { boundKind: "queue", words: `no fault or retry: its phone's turns before it (${latencyS} s)` };
+}
+
+export function latencyBounds(
+  ledger: Ledger,
+  texts: ReadonlyMap<string, string>,
+  faults: readonly FaultRecord[],
+  events: readonly RelayEvent[],
+  t0: number,
+): LatencyBound[] {
+  const replied = ledger.verdicts.filter((v) => v.latencyMs !== null).sort((a, b) => b.latencyMs! - a.latencyMs! || a.token.localeCompare(b.token));
+  return replied.slice(0, tailSize(replied.length)).map((v) => {
+    const from = v.acceptedAt;
+    const to = v.acceptedAt + v.latencyMs!;
+    const masked = maskPhone(v.phone);
+    const mine = events.filter((e) => e.phone === masked && e.at >= from && e.at <= to);
+    const outbox = mine.filter((e) => e.event === "outbox_retry");
+    const lastOutbox = outbox.at(-1);
+    const runRetries = mine.filter((e) => e.event === "run_decision" && e.retryAt !== null);
+    const down = (kind: string) => s(faults.filter((f) => f.event.kind === kind).reduce((sum, f) => sum + overlapMs(from, to, f.startedAt, f.endedAt), 0));
+    const slow = SLOW.exec(texts.get(v.token) ?? "");
+    const waits: Waits = {
+      outboxS: outbox.length > 0 ? s(to - outbox[0]!.at) : 0,
+      outboxRetries: outbox.length,
+      lastRetryGapS: lastOutbox && lastOutbox.retryAt !== null ? s(lastOutbox.retryAt - lastOutbox.at) : null,
+      runRetries: runRetries.length,
+      runBackoffS: s(runRetries.reduce((sum, e) => sum + Math.max(0, e.retryAt! - e.at), 0)),
+      vmDownS: down("vm_crash"),
+      workerDownS: down("worker_crash"),
+      outageS: down("twilio_outage"),
+      slowTurnS: slow ? s(Number(slow[1])) : 0,
+    };
+    const under = faults
+      .filter((f) => DISRUPTIVE.has(f.event.kind) && f.startedAt !== null && f.startedAt <= to && (f.endedAt ?? f.startedAt) >= from)
+      .sort((a, b) => a.startedAt! - b.startedAt!)
+      .at(-1);
+    const latencyS = s(v.latencyMs!);
+    const fault = under ? faultLabel(under, t0) : null;
+    const afterFaultS = under?.endedAt != null && under.endedAt <= to ? s(to - under.endedAt) : null;
+    const after = fault ? `; after ${fault}${afterFaultS === null ? "" : `, reply ${afterFaultS} s after its end`}` : "";
+    const { boundKind, words } = describe(waits, latencyS);
+    return { token: v.token, latencyS, acceptedAtS: s(from - t0), replyAtS: s(to - t0), fault, afterFaultS, waits, boundKind, bound: `${words}${after}` };
+  });
+}
