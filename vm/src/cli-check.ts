@@ -15,11 +15,17 @@ export type CliCheck = {
 };
 
 const VERSION_TIMEOUT_MS = 30_000;
+const NOBODY = { uid: 65_534, gid: 65_534 };
 
-/** `cliUid`: the uid runs' CLIs run as; null when each user's runs as a uid of its own (never root). */
+/**
+ * `cliUid`: the uid runs' CLIs run as; null when each user's runs as a uid of its own (never root).
+ * Then the check runs as `nobody`, a uid that is no agent's and owns nothing of the VM, so it finds
+ * what any agent would: a CLI they cannot reach is `cli_not_executable` here already.
+ */
 export function startCliCheck(config: VmConfig, secrets: readonly string[], cliUid: number | null, timeoutMs = VERSION_TIMEOUT_MS): CliCheck {
   const cli = spawnCli({
     bin: config.claudeBin,
+    ids: cliUid === null ? NOBODY : null,
     args: ["--version"],
     cwd: config.dataDir,
     // The environment of a run, so a wrapper script behaves here as it will there.

@@ -9,6 +9,7 @@ import type { VmRunEvent } from "../../src/protocol/vm-protocol";
 import { createAgentRecords, endPreviousAgents } from "./agent-records";
 import { asUser } from "./as-user";
 import { startCliCheck } from "./cli-check";
+import { cliForAgents } from "./cli-install";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
 import { isIdle, shouldCompact } from "./core/idle";
@@ -49,13 +50,17 @@ export const COMPACTING_GC = { type: "major", execution: "sync", flavor: "last-r
 const COMPACT_AFTER_QUIET_MS = 1_000;
 
 export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): Promise<VmServer> {
-  const config = VmConfigSchema.parse(input);
+  const configured = VmConfigSchema.parse(input);
   // First of all: no CLI of a previous process may go on beside the runs this one will take.
-  const previous = await endPreviousAgents(config.dataDir);
+  const previous = await endPreviousAgents(configured.dataDir);
   if (previous.records > 0) console.log(`vm: previous_agents_ended count=${previous.ended} (agent process groups the previous VM process left running, of ${previous.records} recorded)`);
   if (previous.survivors.length > 0) console.warn(`vm: processes ${previous.survivors.join(", ")} of the previous VM process outlived SIGKILL`);
-  const agentRecords = createAgentRecords(config.dataDir);
-  const users = openUsers(config.dataDir, config);
+  const agentRecords = createAgentRecords(configured.dataDir);
+  const users = openUsers(configured.dataDir, configured);
+  // The CLI agents can run, installed for them when they cannot reach the configured one.
+  const agentCli = users.isolated ? cliForAgents(configured.claudeBin, configured.dataDir) : { bin: configured.claudeBin, line: null };
+  if (agentCli.line) console.log(agentCli.line);
+  const config = { ...configured, claudeBin: agentCli.bin };
   const log = openRunLog(config.dataDir);
   const reopened = log.closeDangling("the VM restarted while the run was live");
   if (reopened.length > 0) console.log(`vm: closed ${reopened.length} run(s) left live by the previous process`);
