@@ -1,0 +1,136 @@
+// The approvals unit over a real SQLite: a prompt stored and sent once, answers typed or tapped,
+// the deadline (its timer) denying what nobody answered, /stop, and decisions delivered to a
+// local stand-in of the VM's approval route (202 waits for it, 404 came too late).
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createVmClient } from "../../src/objects/clients/vm-client";
+import { createApprovals } from "../../src/objects/units/approvals";
+import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { noLog, T0, useUnitDb } from "./helpers/unit-db";
+
+const TIMEOUT_MS = 600_000;
+const t = useUnitDb();
+const unit = () => createApprovals({ repo: t.repos.approvals, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, log: noLog });
+const run = { id: "run-1", vmRunId: "run-1-1", conversationId: 1 };
+const ask = (approvals: ReturnType<typeof unit>, requestId: string, command: string, now = T0) =>
+  approvals.request(run, { seq: 1, type: "approval_request", requestId, tool: "Bash", input: { command } }, now);
+const rows = () => t.rows<{ id: number; number: number; status: string; answer: string | null; delivery: string; rule: string | null }>("SELECT id, number, status, answer, delivery, rule FROM approvals ORDER BY id");
+const told = () => t.rows<{ dedupe_key: string; body: string; buttons: string | null }>("SELECT dedupe_key, body, buttons FROM outbox ORDER BY id");
+
+// The VM's POST /v1/runs/:id/approval: 202 for a request it waits for, 404 unknown_approval otherwise.
+const waiting = new Set<string>();
+const received: { path: string; body: unknown }[] = [];
+let vm: Server;
+let vmUrl: string;
+beforeAll(async () => {
+  vm = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = ApprovalAnswerRequestSchema.parse(JSON.parse(Buffer.concat(chunks).toString()));
+    received.push({ path: req.url ?? "", body });
+    const known = req.headers.authorization === "Bearer vm-token" && waiting.delete(body.requestId);
+    res.writeHead(known ? 202 : 404, { "content-type": "application/json" }).end(JSON.stringify(known ? { accepted: true } : { error: "unknown_approval" }));
+  });
+  await new Promise<void>((resolve) => vm.listen(0, "127.0.0.1", resolve));
+  vmUrl = `http://127.0.0.1:${(vm.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => (vm ? vm.close(() => resolve()) : resolve())));
+
+describe("request", () => {
+  it("stores a question once and sends its prompt with buttons once; parallel ones are numbered", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    ask(approvals, "r1", "npm test");
+    ask(approvals, "r2", "npm run build");
+    expect(rows().map((r) => [r.number, r.status, r.rule])).toEqual([
+      [1, "pending", "Bash(npm test:*)"],
+      [2, "pending", "Bash(npm run:*)"],
+    ]);
+    const [first, second] = told();
+    expect(told()).toHaveLength(2);
+    expect(first!.body).toContain("npm test");
+    expect(JSON.parse(first!.buttons!).map((b: { title: string }) => b.title)).toEqual(["Yes", "No", "Always"]);
+    expect(second!.body).toContain("yes 2");
+    expect(approvals.hasPending()).toBe(true);
+  });
+});
+
+describe("answer", () => {
+  const cases = [
+    { input: { via: "text", answer: "yes", target: { kind: "only" } }, reply: /^2 approvals are open: answer one \(yes 1\) or all \(yes all\)\.$/, statuses: ["pending", "pending"] },
+    { input: { via: "text", answer: "yes", target: { kind: "number", number: 2 } }, reply: /^✅ Allowed: Run a command: npm run build\.$/, statuses: ["pending", "allowed"] },
+    { input: { via: "text", answer: "no", target: { kind: "number", number: 9 } }, reply: /^No open approval #9\. Open: #1, #2\.$/, statuses: ["pending", "pending"] },
+    { input: { via: "text", answer: "no", target: { kind: "all" } }, reply: /^🚫 Denied: 2 requests \(#1, #2\)\./, statuses: ["denied", "denied"] },
+    { input: { via: "text", answer: "always", target: { kind: "number", number: 1 } }, reply: /does not ask for Bash\(npm test:\*\)/, statuses: ["allowed", "pending"] },
+    { input: { via: "button", answer: "no", approvalId: 1 }, reply: /^🚫 Denied: Run a command: npm test\./, statuses: ["denied", "pending"] },
+    { input: { via: "button", answer: "yes", approvalId: 99 }, reply: /^That approval request is not known here\.$/, statuses: ["pending", "pending"] },
+  ] as const;
+  it.each(cases)("$input.via $input.answer → $reply", ({ input, reply, statuses }) => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    ask(approvals, "r2", "npm run build");
+    expect(approvals.answer(input, T0 + 1)).toMatch(reply);
+    expect(rows().map((r) => r.status)).toEqual(statuses);
+    // What was decided waits for the VM; what is still open is not due to it.
+    expect(rows().map((r) => r.delivery)).toEqual(statuses.map((s) => (s === "pending" ? "none" : "due")));
+  });
+
+  it("a second answer to a closed prompt changes nothing and says so; always remembers the rule", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    approvals.answer({ via: "button", answer: "always", approvalId: 1 }, T0);
+    expect(approvals.answer({ via: "button", answer: "no", approvalId: 1 }, T0)).toBe("That request was already allowed always; nothing changed.");
+    expect(approvals.rules(1)).toEqual(["Bash(npm test:*)"]);
+  });
+});
+
+describe("nextDueAt and expireDue", () => {
+  it("is the earliest open deadline; past it the prompt is denied and the user told once", () => {
+    const approvals = unit();
+    expect(approvals.nextDueAt()).toBeNull();
+    ask(approvals, "r1", "rm -rf dist", T0);
+    ask(approvals, "r2", "make", T0 + 1_000);
+    expect(approvals.nextDueAt()).toBe(T0 + TIMEOUT_MS);
+    expect(approvals.expireDue(T0 + TIMEOUT_MS - 1, t.sql.transaction)).toBe(0);
+    expect(approvals.expireDue(T0 + TIMEOUT_MS, t.sql.transaction)).toBe(1);
+    expect(approvals.expireDue(T0 + TIMEOUT_MS, t.sql.transaction)).toBe(0);
+    expect(rows().map((r) => [r.status, r.delivery])).toEqual([["expired", "due"], ["pending", "none"]]);
+    expect(told().filter((m) => m.dedupe_key.startsWith("approval-expired:")).map((m) => m.body)).toEqual([expect.stringMatching(/^⌛ Not approved in time \(10 min\).*rm -rf dist/)]);
+    expect(approvals.nextDueAt()).toBe(T0 + 1_000 + TIMEOUT_MS);
+  });
+
+  // The stop's decision never reached the run that ended: marked late, but nobody answered it, so nothing is said.
+  it("/stop denies every open prompt; a run that ends withdraws its own", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "terraform apply");
+    expect(approvals.stopAll(T0)).toBe(1);
+    ask(approvals, "r2", "ls");
+    approvals.vmRunOver(run.vmRunId, T0);
+    expect(rows().map((r) => [r.status, r.delivery])).toEqual([["stopped", "late"], ["ended", "none"]]);
+    expect(approvals.nextDueAt()).toBeNull();
+    expect(told().filter((m) => m.dedupe_key.startsWith("approval-late:"))).toEqual([]);
+  });
+});
+
+describe("deliver", () => {
+  it("sends each decision once: one the VM waits for is done, one it forgot came too late (said once)", async () => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    ask(approvals, "r2", "make deploy");
+    approvals.answer({ via: "text", answer: "always", target: { kind: "number", number: 1 } }, T0);
+    approvals.answer({ via: "text", answer: "yes", target: { kind: "number", number: 2 } }, T0);
+    waiting.add("r1");
+    const client = createVmClient({ vmUrl, vmToken: "vm-token" });
+    await approvals.deliver(run.vmRunId, client, t.sql.transaction);
+    await approvals.deliver(run.vmRunId, client, t.sql.transaction);
+    expect(received).toEqual([
+      { path: VM_ROUTES.approval(run.vmRunId), body: { requestId: "r1", decision: "allow", remember: "Bash(npm test:*)" } },
+      { path: VM_ROUTES.approval(run.vmRunId), body: { requestId: "r2", decision: "allow" } },
+    ]);
+    expect(rows().map((r) => r.delivery)).toEqual(["done", "late"]);
+    expect(told().filter((m) => m.dedupe_key.startsWith("approval-late:")).map((m) => m.body)).toEqual([
+      "Your answer to “Run a command: make deploy” came too late: the agent had stopped waiting for it, so it was not done.",
+    ]);
+  });
+});
