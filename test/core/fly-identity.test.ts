@@ -1,14 +1,14 @@
-import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { flyResourceNames, machineVmToken } from "../../src/core/fly-identity";
 
 describe("machineVmToken", () => {
+  // Known answers, computed once with Node's createHmac("sha256", key).update("machine:" + phone).
   it.each([
-    ["relay-secret", "+15551230001"],
-    ["relay-secret", "+15551230002"],
-    ["another-secret", "+15551230001"],
-  ])("is HMAC-SHA256(%s, machine:%s) in hex", async (relay, phone) => {
-    expect(await machineVmToken(relay, phone)).toBe(createHmac("sha256", relay).update(`machine:${phone}`).digest("hex"));
+    ["relay-secret", "+15551230001", "93cfd830b307615cbab369904548eae6efe5d5e9ad03054cc6982c4847d0edeb"],
+    ["relay-secret", "+15551230002", "5a9c6f0304da6f93b713ba2ca82c030f34752840b39ab18bb3687a6814990ecb"],
+    ["another-secret", "+15551230001", "d320232ca8334cd0d699778fd604a9fb8073f1f6db99bc059ce9f126e517253d"],
+  ])("is HMAC-SHA256(%s, machine:%s) in hex", async (relay, phone, expected) => {
+    expect(await machineVmToken(relay, phone)).toBe(expected);
   });
 
   it("differs per phone and per relay token, so one Machine's token opens no other", async () => {
@@ -44,7 +44,7 @@ describe("flyResourceNames", () => {
   });
 
   it("is the keyed hash, not a plain one", async () => {
-    const expected = createHmac("sha256", "k").update("name:+15551230001").digest("hex").slice(0, 16);
-    expect((await flyResourceNames("k", "+15551230001")).machine).toBe(`agent-${expected}`);
+    // HMAC-SHA256("k", "name:+15551230001"), first 16 hex digits (computed with Node's createHmac).
+    expect((await flyResourceNames("k", "+15551230001")).machine).toBe("agent-b60a8537892272d2");
   });
 });
