@@ -2,17 +2,44 @@
 
 export type FormParams = ReadonlyArray<readonly [string, string]>;
 
+const encoder = new TextEncoder();
+
 /**
  * base64(HMAC-SHA1(authToken, url + key1 + value1 + key2 + value2 ...)), the pairs sorted
  * by key then value (UTF-16 order, as JavaScript's sort). Identical repeated pairs count
  * once, as in Twilio's library. Throws on an empty token: Web Crypto refuses empty keys.
  */
 export async function computeTwilioSignature(authToken: string, url: string, params: FormParams): Promise<string> {
-  const unique = [...new Map(params.map(([k, v]) => [JSON.stringify([k, v]), [k, v] as const])).values()];
-  unique.sort(([ka, va], [kb, vb]) => compare(ka, kb) || compare(va, vb));
-  const data = unique.reduce((acc, [key, value]) => acc + key + value, url);
-  const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  return sign(await hmacKey(authToken), url + signedPairs(params));
+}
+
+/** The part of the signed string after the URL: each key and value, sorted, identical pairs once. */
+function signedPairs(params: FormParams): string {
+  const sorted = [...params].sort(([ka, va], [kb, vb]) => compare(ka, kb) || compare(va, vb));
+  let data = "";
+  for (let i = 0; i < sorted.length; i++) {
+    const [key, value] = sorted[i]!;
+    // Sorted, so an identical pair sits right after its twin.
+    if (i > 0 && sorted[i - 1]![0] === key && sorted[i - 1]![1] === value) continue;
+    data += key + value;
+  }
+  return data;
+}
+
+/**
+ * The HMAC key, imported once per isolate for the token it serves (one token per deployment):
+ * importing it costs about as much as the signature itself. The promise is kept, so concurrent
+ * first requests share one import.
+ */
+let cachedKey: { token: string; key: Promise<CryptoKey> } | null = null;
+function hmacKey(authToken: string): Promise<CryptoKey> {
+  if (cachedKey?.token !== authToken) {
+    cachedKey = { token: authToken, key: crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]) };
+  }
+  return cachedKey.key;
+}
+
+async function sign(key: CryptoKey, data: string): Promise<string> {
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(data)));
   return btoa(String.fromCharCode(...mac));
 }
@@ -28,12 +55,18 @@ export type SignatureCheck = {
  * True when the signature matches one of the URL forms Twilio's `validateRequest` tries:
  * the URL as received with its default port removed and added, then the URL as `new URL()`
  * normalises it, the same two ways, each also with its query re-encoded the legacy way.
+ * The URL exactly as received is always one of those forms (it has a port or it has none), and
+ * the one Twilio signs in the usual case, so it is tried first: one HMAC for a valid webhook.
  */
 export async function validateTwilioSignature(input: SignatureCheck): Promise<boolean> {
   const { authToken, signature, url, params } = input;
   if (!signature || !authToken) return false;
+  const key = await hmacKey(authToken);
+  const pairs = signedPairs(params);
+  if (timingSafeEqual(signature, await sign(key, url + pairs))) return true;
   for (const candidate of new Set(candidateUrls(url))) {
-    if (timingSafeEqual(signature, await computeTwilioSignature(authToken, candidate, params))) return true;
+    if (candidate === url) continue;
+    if (timingSafeEqual(signature, await sign(key, candidate + pairs))) return true;
   }
   return false;
 }

@@ -97,6 +97,16 @@ describe("validateTwilioSignature", () => {
     expect(await check(good, inbound, "")).toBe(false);
   });
 
+  it("keeps each token's key apart: checks with two tokens, interleaved and concurrent, each judged by its own", async () => {
+    const other = "abcdefabcdefabcdefabcdefabcdefab";
+    const signedBy = (t: string) => getExpectedTwilioSignature(t, url, toTwilioParams(inbound));
+    const checks = [token, other, token, other, token].map((authToken, i) => {
+      const signer = i % 2 === 0 ? token : other;
+      return validateTwilioSignature({ authToken, signature: signedBy(i === 4 ? other : signer), url, params: inbound });
+    });
+    expect(await Promise.all(checks)).toEqual([true, true, true, true, false]);
+  });
+
   // Twilio signs the URL it was configured with; the server sees the one it was called with.
   it.each<[string, string, string, boolean]>([
     ["same URL", url, url, true],
