@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmark sections, prints one table, writes bench/results/*.json.
-// Options: --only relay,vm,schedules  --quick (smoke run in seconds)  --rounds N (default 3).
+// Options: --only relay,ingress,vm,schedules  --quick (smoke run in seconds)  --rounds N (default 3).
 import { cpus, loadavg } from "node:os";
 import { parseBenchArgs } from "./lib/args";
 import type { Figure } from "./lib/figures";
@@ -8,13 +8,14 @@ import { writeResults } from "./lib/results";
 import type { Section, SectionOutcome } from "./lib/section";
 import { renderTable } from "./lib/table";
 import { allowlistSection } from "./sections/allowlist";
+import { ingressSection } from "./sections/ingress";
 import { relaySection } from "./sections/relay";
 import { runtimeCostsSection } from "./sections/runtime-costs";
 import { schedulesSection } from "./sections/schedules";
 import { vmSection } from "./sections/vm";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, allowlistSection, runtimeCostsSection, vmSection, schedulesSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, schedulesSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

@@ -53,7 +53,7 @@ export function allowlistFigures(labels: Record<AllowlistLoadKey, string>, round
       const name = `${metric.name} [${s.label}]`;
       const value = m((r) => metric.value(s.pick(r)));
       figures.push(info(SECTION, name, value, metric.unit, `${clean.length} of ${rounds.length} rounds`));
-      const previous = findPrevious(past.runs, [[SECTION, name], ["relay", `${metric.baseline} [${BASELINE_LABELS[s.key]}]`]], { quick: past.quick, before: past.startedAt });
+      const previous = findPrevious(past.runs, [[SECTION, name], ["ingress", `${metric.baseline} [${BASELINE_LABELS[s.key]}]`], ["relay", `${metric.baseline} [${BASELINE_LABELS[s.key]}]`]], { quick: past.quick, before: past.startedAt });
       if (previous) {
         const was = previous.figure.value as number;
         figures.push(info(SECTION, `${metric.name} vs previous run [${s.label}]`, value / was, "x", `previous ${fmt(was)} ${previous.figure.unit}: ${previous.figure.section} "${previous.figure.name}", ${previous.file}`));

@@ -6,6 +6,7 @@ import { atLeast, atMost, exactly, type Figure, info, judged } from "../lib/figu
 import { median } from "../lib/stats";
 import type { ClientMeasure } from "./measure";
 import type { LoadShape } from "./plan";
+import { rowsByPart } from "./rows";
 
 /** Load indexes of phoneOf no other load uses, so these senders are always fresh objects. */
 export const INGRESS_LOAD_INDEX = 8;
@@ -24,13 +25,15 @@ export type IngressMeasure = ClientMeasure & {
   stored: number;
   /** The relay's log lines during the load and its settling, by event (pump_done, alarm_done, …). */
   events: Record<string, number>;
+  /** SQLite rows the relay's log lines say were written (storing, pumps and alarms, status callbacks). */
+  rowsWritten: number;
 };
 
 /** One round: the same load on the hello-world floor, the durable floor, then the relay with its agent down. */
 export type IngressRound = { floor: ClientMeasure; durable: ClientMeasure; relay: IngressMeasure };
 
 /** How many of `sids` the relay's logs say it stored, and its log lines counted by event. */
-export function readIngressLogs(logs: readonly Record<string, unknown>[], sids: ReadonlySet<string>): Pick<IngressMeasure, "stored" | "events"> {
+export function readIngressLogs(logs: readonly Record<string, unknown>[], sids: ReadonlySet<string>): Pick<IngressMeasure, "stored" | "events" | "rowsWritten"> {
   const stored = new Set<string>();
   const events: Record<string, number> = {};
   for (const line of logs) {
@@ -38,19 +41,49 @@ export function readIngressLogs(logs: readonly Record<string, unknown>[], sids: 
     events[event] = (events[event] ?? 0) + 1;
     if (event === "message_queued" && sids.has(String(line.messageId))) stored.add(String(line.messageId));
   }
-  return { stored: stored.size, events };
+  return { stored: stored.size, events, rowsWritten: rowsByPart(logs).total };
 }
 
-export const INGRESS_TARGETS = { throughputVsDurable: atLeast(0.8, "x"), p99VsDurable: atMost(1.25, "x"), none: exactly(0) };
+export const INGRESS_TARGETS = {
+  throughputVsDurable: atLeast(0.8, "x"),
+  p99VsDurable: atMost(1.25, "x"),
+  cpuVsDurable: atMost(1.25, "x"),
+  rowsPerMessage: atMost(20, " rows"),
+  none: exactly(0),
+};
 
-const SECTION = "relay";
+const SECTION = "ingress";
 
-/** Medians over undisturbed rounds; the ratios pair each relay load with the same round's floors. */
+/** One round's relay ÷ durable floor: what the target judges in each round. NaN when the round was disturbed. */
+export type IngressRatios = { round: number; throughput: number; p99: number; workerdCpu: number; rowsPerMessage: number; disturbed: boolean };
+
+export function ingressRatios(rounds: readonly IngressRound[]): IngressRatios[] {
+  return rounds.map((r, i) => {
+    const disturbed = r.floor.disturbed || r.durable.disturbed || r.relay.disturbed;
+    const ratio = (f: (x: ClientMeasure) => number) => (disturbed ? Number.NaN : f(r.relay) / f(r.durable));
+    return {
+      round: i + 1,
+      throughput: ratio((x) => x.perSecond),
+      p99: ratio((x) => x.webhookMs.p99),
+      workerdCpu: ratio((x) => x.workerdCpuMsPerMessage),
+      rowsPerMessage: r.relay.requests > 0 ? r.relay.rowsWritten / r.relay.requests : Number.NaN,
+      disturbed,
+    };
+  });
+}
+
+/**
+ * Each round judged on its own (the target holds in every round of one run), then the medians
+ * over undisturbed rounds; the ratios pair each relay load with the same round's floors.
+ */
 export function ingressFigures(label: string, rounds: readonly IngressRound[]): Figure[] {
   if (rounds.length === 0) return [];
   const clean = rounds.filter((r) => !r.floor.disturbed && !r.durable.disturbed && !r.relay.disturbed);
+  const ratios = ingressRatios(rounds);
+  const cleanRatios = ratios.filter((r) => !r.disturbed);
   const tag = ` [${label}]`;
   const m = (f: (r: IngressRound) => number) => median(clean.map(f));
+  const mr = (f: (r: IngressRatios) => number) => median(cleanRatios.map(f));
   const floors = (f: (x: ClientMeasure) => number, unit: string) => `floor ${fmt(m((r) => f(r.floor)))}${unit}; durable floor ${fmt(m((r) => f(r.durable)))}${unit}`;
   const rate = (x: ClientMeasure) => x.perSecond;
   const p99 = (x: ClientMeasure) => x.webhookMs.p99;
@@ -58,12 +91,23 @@ export function ingressFigures(label: string, rounds: readonly IngressRound[]): 
   const perMessage = (r: IngressRound, event: string) => (r.relay.events[event] ?? 0) / r.relay.requests;
   const sum = (f: (r: IngressRound) => number) => rounds.reduce((n, r) => n + f(r), 0);
   const lost = sum((r) => r.relay.non2xx + Math.max(0, r.relay.requests - r.relay.non2xx - r.relay.stored));
+  const perRound = ratios.flatMap((x, i) => {
+    const r = rounds[i]!;
+    const rtag = ` [${label}, round ${x.round}]`;
+    const note = x.disturbed ? "wrangler reloaded during the round: not judged" : undefined;
+    return [
+      judged(SECTION, `throughput vs durable floor${rtag}`, x.throughput, "x", INGRESS_TARGETS.throughputVsDurable, note ?? `relay ${fmt(rate(r.relay))} /s; durable floor ${fmt(rate(r.durable))} /s; floor ${fmt(rate(r.floor))} /s`),
+      judged(SECTION, `webhook latency p99 vs durable floor${rtag}`, x.p99, "x", INGRESS_TARGETS.p99VsDurable, note ?? `relay ${fmt(p99(r.relay))} ms; durable floor ${fmt(p99(r.durable))} ms; floor ${fmt(p99(r.floor))} ms`),
+      judged(SECTION, `workerd CPU / message vs durable floor${rtag}`, x.workerdCpu, "x", INGRESS_TARGETS.cpuVsDurable, note ?? `relay ${fmt(workerd(r.relay))} ms; durable floor ${fmt(workerd(r.durable))} ms; floor ${fmt(workerd(r.floor))} ms`),
+    ];
+  });
   return [
+    ...perRound,
     info(SECTION, `webhooks/s${tag}`, m((r) => rate(r.relay)), "/s", `${floors(rate, " /s")}; ${clean.length} of ${rounds.length} rounds`),
     info(SECTION, `webhook latency p50${tag}`, m((r) => r.relay.webhookMs.p50), "ms", floors((x) => x.webhookMs.p50, " ms")),
     info(SECTION, `webhook latency p99${tag}`, m((r) => p99(r.relay)), "ms", floors(p99, " ms")),
-    judged(SECTION, `throughput vs durable floor${tag}`, m((r) => rate(r.relay) / rate(r.durable)), "x", INGRESS_TARGETS.throughputVsDurable, `vs floor ${fmt(m((r) => rate(r.relay) / rate(r.floor)))}x`),
-    judged(SECTION, `webhook latency p99 vs durable floor${tag}`, m((r) => p99(r.relay) / p99(r.durable)), "x", INGRESS_TARGETS.p99VsDurable, `vs floor ${fmt(m((r) => p99(r.relay) / p99(r.floor)))}x`),
+    judged(SECTION, `throughput vs durable floor, median${tag}`, mr((x) => x.throughput), "x", INGRESS_TARGETS.throughputVsDurable, `vs floor ${fmt(m((r) => rate(r.relay) / rate(r.floor)))}x`),
+    judged(SECTION, `webhook latency p99 vs durable floor, median${tag}`, mr((x) => x.p99), "x", INGRESS_TARGETS.p99VsDurable, `vs floor ${fmt(m((r) => p99(r.relay) / p99(r.floor)))}x`),
     info(
       SECTION,
       `workerd CPU / message${tag}`,
@@ -71,6 +115,9 @@ export function ingressFigures(label: string, rounds: readonly IngressRound[]): 
       "ms",
       `floor ${fmt(m((r) => workerd(r.floor)))} ms; durable floor ${fmt(m((r) => workerd(r.durable)))} ms; with wrangler: relay ${fmt(m((r) => r.relay.cpuMsPerMessage))}, durable floor ${fmt(m((r) => r.durable.cpuMsPerMessage))} ms; relay's log lines per message: ${[...new Set(clean.flatMap((r) => Object.keys(r.relay.events)))].map((e) => `${e} ${fmt(m((r) => perMessage(r, e)))}`).join(", ")}`,
     ),
+    judged(SECTION, `workerd CPU / message vs durable floor, median${tag}`, mr((x) => x.workerdCpu), "x", INGRESS_TARGETS.cpuVsDurable, `vs floor ${fmt(m((r) => workerd(r.relay) / workerd(r.floor)))}x`),
+    // Rows do not depend on the machine's load: every round counts, disturbed or not; the worst is judged.
+    judged(SECTION, `SQLite rows written / message, worst round${tag}`, Math.max(...ratios.map((x) => x.rowsPerMessage)), "rows", INGRESS_TARGETS.rowsPerMessage, `per round: ${ratios.map((x) => fmt(x.rowsPerMessage)).join(", ")}; from the relay's rowsWritten log fields (storing, pumps and alarms, status callbacks)`),
     judged(SECTION, `webhooks not answered 200, or not stored${tag}`, lost, "", INGRESS_TARGETS.none, `${sum((r) => r.relay.stored)} of ${sum((r) => r.relay.requests)} stored (message_queued), all rounds`),
   ];
 }

@@ -1,8 +1,7 @@
 // The relay benchmark: signed webhooks into the relay Worker under `wrangler dev`, in rounds
 // alternating with two floors (a hello-world Worker, and the durable floor: signature, form and
-// one Durable Object insert), plus the deployable bundle's size. Each round ends with the
-// ingress load: the same floors against a relay of its own whose agent side is down.
-import { freePort } from "../lib/free-port";
+// one Durable Object insert), plus the deployable bundle's size. The ingress load (agent down)
+// is its own section: sections/ingress.ts.
 import { measureBundle } from "../lib/bundle-size";
 import { judged } from "../lib/figures";
 import { DURABLE_FLOOR_WORKER_DIR, HELLO_WORKER_DIR, REPO_ROOT } from "../lib/paths";
@@ -11,8 +10,6 @@ import { relayVars, STAND_IN_CREDENTIALS, startStandIns, type StandIns } from ".
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { relayFigures, type RoundPair, TARGETS } from "../relay/aggregate";
 import { runClientLoad, runRelayLoad, sendLoad } from "../relay/drive";
-import { ingressFigures, ingressShape, type IngressRound } from "../relay/ingress";
-import { runIngressRound } from "../relay/ingress-drive";
 import { allPhones, type LoadShape, loadShapes, planLoad, WORKER_ALONE_LOAD_INDEX, workerAloneShape } from "../relay/plan";
 
 const LOAD_TIMEOUT_MS = 90_000;
@@ -35,8 +32,6 @@ export const DEFINITIONS = {
     "SQLite rows written during a load (drained, status callbacks included) ÷ messages sent: storing = rowsWritten of message_queued and message_duplicate; run = rowsWritten of pump_done and alarm_done minus their outboxRowsWritten; outbox = outboxRowsWritten (run and outbox together while no line carries it); status callbacks = rowsWritten of delivery_status lines, which the relay logs only for a callback that wrote rows (a callback without a line counts 0); a lower bound, judged only if it already misses, when a load posted callbacks that must move a row (delivered, read, failed, undelivered) and no delivery_status line carried rowsWritten",
   lostOrReordered:
     "from the Twilio emulator: each message's text must come back in exactly one reply (`echo: a | b` answers a turn of several), per phone in send order (a burst: in the order its Durable Object queued them)",
-  ingress:
-    "the target's own load: 1,000 signed webhooks (quick: 200) from 40 fresh senders, each message its own lane round-robin over them, 50 in flight, to each floor and then to a relay of its own (own wrangler dev, own Twilio emulator, VM_URL a loopback port nobody listens on) started for the load and stopped right after; the relay's CPU runs until its logs are quiet (≤ 3 s), so it includes the pumps its last webhooks started",
   medians: "per-round p50/p99/rates, then the median across rounds; counts of lost/duplicated/reordered are summed over all rounds",
 };
 
@@ -53,11 +48,6 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
   const bundle = await measureBundle(REPO_ROOT);
   // Twilio posts a status callback for each step of each reply (sent, delivered, read): part of a message's cost.
   const standIns = await startStandIns({ statusCallbacks: true });
-  // The ingress relay's own Twilio: its acknowledgements and their callbacks never reach the drains of the loads above.
-  const ingressStandIns = await startStandIns({ statusCallbacks: true }).catch(async (error: unknown) => {
-    await standIns.stop();
-    throw error;
-  });
   try {
     const { relay, floor, durable } = await startWorkers(standIns, allPhones(shapes, roundCount));
     try {
@@ -67,10 +57,6 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
       await sendLoad(warm, durable.url, creds, LOAD_TIMEOUT_MS);
       await runRelayLoad(warm, relay, standIns, creds, LOAD_TIMEOUT_MS);
       const pairs: RoundPair[] = [];
-      const ingress: IngressRound[] = [];
-      const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
-      const startRelayAgentDown = (allowed: string[]) =>
-        startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ ...ingressStandIns, vmUrl: deadVmUrl }, allowed) });
       for (let round = 1; round <= roundCount; round++) {
         const pair: RoundPair = { floor: {}, durable: {}, relay: {} };
         for (const [name, worker, measures] of [["floor", floor, pair.floor], ["durable floor", durable, pair.durable]] as const) {
@@ -93,22 +79,19 @@ async function runRelay({ quick, rounds, log }: SectionOptions): Promise<Section
         pair.workerAlone = { measure: aloneMeasure, pairedWith: shapes[0]!.key, label: alone.label };
         log(`relay: round ${round}/${roundCount} relay, ${alone.label}: ${aloneMeasure.perSecond.toFixed(0)}/s`);
         pairs.push(pair);
-        // Last in the round, on a relay that lives only for it: its retries disturb no other load.
-        ingress.push(await runIngressRound({ round, quick, floor, durable, startRelayAgentDown, creds, timeoutMs: LOAD_TIMEOUT_MS, log }));
       }
       const reloads = [...relay.reloads, ...floor.reloads, ...durable.reloads];
       const figures = [
         ...relayFigures(shapes, pairs),
-        ...ingressFigures(ingressShape(quick).label, ingress),
         judged("relay", "bundle size, gzip", round1(bundle.gzipBytes / 1024), "KiB", TARGETS.bundleGzipKiB, `raw ${round1(bundle.rawBytes / 1024)} KiB; largest: ${bundle.largestInputs.slice(0, 3).map((i) => `${i.input} ${round1(i.bytes / 1024)} KiB`).join(", ")}`),
         ...(reloads.length > 0 ? [judged("relay", "wrangler reloads during the run (source edited)", reloads.length, "", TARGETS.none, "loads they hit are left out; run again")] : []),
       ];
-      return { status: "ok", figures, details: { definitions: DEFINITIONS, shapes, rounds: pairs, ingress: { shape: ingressShape(quick), deadVmUrl, rounds: ingress }, bundle, reloads } };
+      return { status: "ok", figures, details: { definitions: DEFINITIONS, shapes, rounds: pairs, bundle, reloads } };
     } finally {
       await Promise.all([relay.stop(), floor.stop(), durable.stop()]);
     }
   } finally {
-    await Promise.all([standIns.stop(), ingressStandIns.stop()]);
+    await standIns.stop();
   }
 }
 

@@ -32,7 +32,7 @@ describe("allowlistFigures", () => {
     requests: 100, non2xx: 0, timedOut: false, disturbed: false, perSecond, cpuMsPerMessage: workerd + 1, workerdCpuMsPerMessage: workerd,
     webhookMs: { count: 100, p50: 1000 / perSecond, p99: 2000 / perSecond, min: 1, max: 100 },
   });
-  const ingress = (perSecond: number, workerd: number, stored = 100): IngressMeasure => ({ ...client(perSecond, workerd), stored, events: {} });
+  const ingress = (perSecond: number, workerd: number, stored = 100): IngressMeasure => ({ ...client(perSecond, workerd), stored, events: {}, rowsWritten: 300 });
   const round = (dirCpu: number): AllowlistRound => ({
     configured: ingress(100, 8),
     directory: { cached: ingress(100, dirCpu), uncached: ingress(80, 9) },
