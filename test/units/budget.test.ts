@@ -1,0 +1,80 @@
+// The budget unit over a real SQLite: whether the spend kept per day (in the user's zone) lets
+// work run, when held work may run again (the time the object plans its alarm from), an
+// admin's per-user cap, and telling the user once per capped period and cap.
+import { describe, expect, it } from "vitest";
+import type { Caps } from "../../src/core/budget";
+import { createBudget } from "../../src/objects/units/budget";
+import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
+
+const t = useUnitDb();
+const unit = (caps: Caps = { dailyUsd: 1, monthlyUsd: null }) => createBudget({ spend: t.repos.spend, settings: t.repos.settings, outbox: t.repos.outbox, caps });
+const spend = (day: string, usd: number, conversationId = 1) => t.repos.spend.add(day, conversationId, usd);
+const notices = () => t.rows<{ dedupe_key: string; body: string }>("SELECT dedupe_key, body FROM outbox WHERE dedupe_key LIKE 'budget:%' ORDER BY id");
+
+// T0 is 2026-11-23 10:00 UTC, 15:30 in Kolkata.
+const NEXT_UTC_MIDNIGHT = Date.UTC(2026, 10, 24);
+const NEXT_KOLKATA_MIDNIGHT = Date.UTC(2026, 10, 23, 18, 30);
+const NEXT_UTC_MONTH = Date.UTC(2026, 11, 1);
+
+describe("blockedUntil", () => {
+  it.each([
+    { name: "nothing spent", zone: null, caps: { dailyUsd: 1, monthlyUsd: null }, spent: [], blockedUntil: null },
+    { name: "under the daily cap", zone: null, caps: { dailyUsd: 1, monthlyUsd: null }, spent: [["2026-11-23", 0.99]], blockedUntil: null },
+    { name: "the daily cap reached across conversations", zone: null, caps: { dailyUsd: 1, monthlyUsd: null }, spent: [["2026-11-23", 0.5, 1], ["2026-11-23", 0.5, 2]], blockedUntil: NEXT_UTC_MIDNIGHT },
+    { name: "yesterday's spend does not count today", zone: null, caps: { dailyUsd: 1, monthlyUsd: null }, spent: [["2026-11-22", 5]], blockedUntil: null },
+    { name: "the cap in the user's zone: held until their midnight", zone: "Asia/Kolkata", caps: { dailyUsd: 1, monthlyUsd: null }, spent: [["2026-11-23", 1]], blockedUntil: NEXT_KOLKATA_MIDNIGHT },
+    { name: "the monthly cap: held until the month turns", zone: null, caps: { dailyUsd: 10, monthlyUsd: 3 }, spent: [["2026-11-01", 2], ["2026-11-23", 1]], blockedUntil: NEXT_UTC_MONTH },
+    { name: "last month's spend does not count", zone: null, caps: { dailyUsd: 10, monthlyUsd: 3 }, spent: [["2026-10-31", 5]], blockedUntil: null },
+  ] as const)("$name", ({ zone, caps, spent, blockedUntil }) => {
+    if (zone) t.repos.settings.set("time_zone", zone);
+    for (const [day, usd, conversationId] of spent) spend(day, usd, conversationId);
+    expect(unit(caps).blockedUntil(T0)).toBe(blockedUntil);
+  });
+
+  it("an admin's per-user cap replaces the configured daily one, both ways", () => {
+    spend("2026-11-23", 1.5);
+    const budget = unit({ dailyUsd: 1, monthlyUsd: null });
+    expect(budget.blockedUntil(T0)).toBe(NEXT_UTC_MIDNIGHT);
+    t.repos.settings.set("daily_budget_usd", 2);
+    expect(budget.blockedUntil(T0)).toBeNull();
+    expect(budget.today(T0)).toEqual({ spentUsd: 1.5, limitUsd: 2 });
+    t.repos.settings.set("daily_budget_usd", 0.5);
+    expect(budget.blockedUntil(T0)).toBe(NEXT_UTC_MIDNIGHT);
+  });
+
+  it("the next day, in the user's zone, the work may run again", () => {
+    t.repos.settings.set("time_zone", "Asia/Kolkata");
+    spend("2026-11-23", 1);
+    const budget = unit();
+    expect(budget.blockedUntil(NEXT_KOLKATA_MIDNIGHT - 1)).toBe(NEXT_KOLKATA_MIDNIGHT);
+    expect(budget.blockedUntil(NEXT_KOLKATA_MIDNIGHT)).toBeNull();
+  });
+});
+
+describe("tellHeld", () => {
+  it("says nothing while work may run", () => {
+    spend("2026-11-23", 0.5);
+    unit().tellHeld(T0);
+    expect(notices()).toEqual([]);
+  });
+
+  it("tells once per capped period and cap: a raised cap reached again is news, the next day too", () => {
+    t.repos.settings.set("time_zone", "Asia/Kolkata");
+    spend("2026-11-23", 1);
+    const budget = unit();
+    budget.tellHeld(T0);
+    budget.tellHeld(T0 + HOUR);
+    expect(notices()).toEqual([
+      {
+        dedupe_key: "budget:daily:2026-11-23:1",
+        body: "💸 Your daily budget of $1.00 is spent ($1.00 today), so I'm holding your messages until it resets 2026-11-24 00:00 (Asia/Kolkata). An admin can raise it; /stop drops what waits.",
+      },
+    ]);
+    t.repos.settings.set("daily_budget_usd", 2);
+    spend("2026-11-23", 1);
+    budget.tellHeld(T0 + 2 * HOUR);
+    spend("2026-11-24", 2);
+    budget.tellHeld(NEXT_KOLKATA_MIDNIGHT + HOUR);
+    expect(notices().map((n) => n.dedupe_key)).toEqual(["budget:daily:2026-11-23:1", "budget:daily:2026-11-23:2", "budget:daily:2026-11-24:2"]);
+  });
+});
