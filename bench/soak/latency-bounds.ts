@@ -32,7 +32,10 @@ export type LatencyBound = {
   /** Seconds after the faults began. */
   acceptedAtS: number;
   replyAtS: number;
-  /** The last crash or outage under way in the span, e.g. "twilio_outage 503 at +21.4 s, to +36.0 s". */
+  /**
+   * The crash or outage in the span that ended last, of the kind that caused the largest wait if
+   * there was one (an outage for the outbox), e.g. "twilio_outage 503 at +21.4 s, to +36.0 s".
+   */
   fault: string | null;
   /** From that fault's end to the reply (for an outage: how soon the outbox retried after it). */
   afterFaultS: number | null;
@@ -43,6 +46,15 @@ export type LatencyBound = {
 };
 
 const DISRUPTIVE = new Set(["vm_crash", "worker_crash", "twilio_outage"]);
+/** The faults that make each kind of wait: the one named with a reply is of its largest wait's kind when one was under way. */
+const CAUSES: Record<BoundKind, readonly string[]> = {
+  outbox: ["twilio_outage"],
+  "run retries": ["vm_crash", "worker_crash"],
+  "VM restart": ["vm_crash"],
+  "Worker restart": ["worker_crash"],
+  "slow turn": [],
+  queue: [],
+};
 const SLOW = /\[\[slow (\d+)\]\]/;
 const s = (ms: number) => Math.round(ms / 100) / 10;
 
@@ -104,15 +116,15 @@ export function latencyBounds(
       outageS: down("twilio_outage"),
       slowTurnS: slow ? s(Number(slow[1])) : 0,
     };
-    const under = faults
-      .filter((f) => DISRUPTIVE.has(f.event.kind) && f.startedAt !== null && f.startedAt <= to && (f.endedAt ?? f.startedAt) >= from)
-      .sort((a, b) => a.startedAt! - b.startedAt!)
-      .at(-1);
     const latencyS = s(v.latencyMs!);
+    const { boundKind, words } = describe(waits, latencyS);
+    const overlapping = faults
+      .filter((f) => DISRUPTIVE.has(f.event.kind) && f.startedAt !== null && f.startedAt <= to && (f.endedAt ?? f.startedAt) >= from)
+      .sort((a, b) => (a.endedAt ?? a.startedAt!) - (b.endedAt ?? b.startedAt!));
+    const under = overlapping.filter((f) => CAUSES[boundKind].includes(f.event.kind)).at(-1) ?? overlapping.at(-1);
     const fault = under ? faultLabel(under, t0) : null;
     const afterFaultS = under?.endedAt != null && under.endedAt <= to ? s(to - under.endedAt) : null;
     const after = fault ? `; after ${fault}${afterFaultS === null ? "" : `, reply ${afterFaultS} s after its end`}` : "";
-    const { boundKind, words } = describe(waits, latencyS);
     return { token: v.token, latencyS, acceptedAtS: s(from - t0), replyAtS: s(to - t0), fault, afterFaultS, waits, boundKind, bound: `${words}${after}` };
   });
 }

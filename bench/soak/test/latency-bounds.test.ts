@@ -90,6 +90,15 @@ it("explains each of the slowest replies by the fault before it and the wait tha
   ]);
 });
 
+it("names the fault of the largest wait's kind, though another ended later", () => {
+  const crashAfter: FaultRecord = { event: { kind: "vm_crash", at: 34_000, downMs: 3_000 }, startedAt: at(34), endedAt: at(36), outcome: "done" };
+  const [first] = latencyBounds({ verdicts: [verdicts[0]!] } as Ledger, texts, [...faults, crashAfter], events, T0);
+  expect(first).toMatchObject({ boundKind: "outbox", fault: "twilio_outage 503 at +18.0 s, to +33.0 s", afterFaultS: 7 });
+  // A wait no fault makes (its own slow turn): the fault that ended last.
+  const [second] = latencyBounds({ verdicts: [verdict("#1-9", A, 30, 40)] } as Ledger, new Map([["#1-9", "#1-9 [[slow 9000]]"]]), [...faults, crashAfter], events, T0);
+  expect(second).toMatchObject({ boundKind: "slow turn", fault: "vm_crash at +34.0 s, to +36.0 s", afterFaultS: 4 });
+});
+
 it("says when nothing but the phone's own queue held a reply", () => {
   const quiet = { verdicts: [verdict("#1-4", A, 90, 91)] } as Ledger;
   expect(latencyBounds(quiet, texts, faults, events, T0).map((b) => [b.boundKind, b.bound])).toEqual([["queue", "no fault or retry: its phone's turns before it (1 s)"]]);
