@@ -34,6 +34,8 @@ export type Verdict = {
   /** First reply's creation minus acceptance; null without a reply. */
   latencyMs: number | null;
   toldBy: NoticeReason | null;
+  /** Lost only: notices its phone got after it was posted that quote none of its words (the user was told something, not which). */
+  unnamedIn: NoticeReason[];
 };
 
 export type Ledger = {
@@ -107,6 +109,7 @@ export function checkLedger(messages: readonly SentMessage[], outbound: readonly
         acceptedAt: m.acceptedAt,
         latencyMs: replies.length > 0 ? Math.max(0, replies[0]! - m.acceptedAt) : null,
         toldBy: notice?.reason ?? null,
+        unnamedIn: outcome === "lost" ? (notices.get(m.phone) ?? []).filter((n) => n.at >= m.firstPostAt).map((n) => n.reason) : [],
       },
     ];
   });

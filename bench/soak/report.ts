@@ -28,6 +28,8 @@ export type Explained = {
   faults: string[];
   /** The relay's log events about sending and runs for that phone in the same span, counted. */
   relayEvents: Record<string, number>;
+  /** Notices its phone got after it that did not quote it (the ledger's `unnamedIn`). */
+  unnamedIn: string[];
 };
 
 const RELEVANT = /^(outbox_failed|outbox_retry|run_failure|run_decision|pump_error|run_unconsumed)$/;
@@ -63,6 +65,7 @@ export function explain(ledger: Ledger, faults: readonly FaultRecord[], events: 
         outboxFailedAtS: failed ? seconds(failed.at, t0) : null,
         faults: near.map((f) => faultLabel(f, t0)),
         relayEvents,
+        unnamedIn: v.unnamedIn,
       };
     });
 }

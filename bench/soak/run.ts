@@ -67,7 +67,8 @@ if (result.explained.length > 0) {
   for (const e of result.explained) {
     const events = Object.entries(e.relayEvents).map(([k, n]) => `${k} ×${n}`).join(", ");
     const gaveUp = e.outboxFailedAtS === null ? "" : `, reply given up at +${e.outboxFailedAtS} s`;
-    console.log(`  ${e.token} ${e.outcome}, accepted at +${e.acceptedAtS} s${gaveUp}; faults: ${e.faults.join(", ") || "none"}; relay: ${events || "nothing logged"}`);
+    const unnamed = e.unnamedIn.length > 0 ? `; notices that did not quote it: ${e.unnamedIn.join(", ")}` : "";
+    console.log(`  ${e.token} ${e.outcome}, accepted at +${e.acceptedAtS} s${gaveUp}; faults: ${e.faults.join(", ") || "none"}; relay: ${events || "nothing logged"}${unnamed}`);
   }
 }
 if (cleanup.length > 0) console.log(`\ncleanup problems: ${cleanup.join("; ")}`);

@@ -18,6 +18,7 @@ const verdict = (token: string, phone: string, acceptedS: number, replyS: number
   acceptedAt: at(acceptedS),
   latencyMs: (replyS - acceptedS) * 1000,
   toldBy: null,
+  unnamedIn: [],
 });
 const verdicts = [verdict("#1-1", A, 20, 40), verdict("#2-1", B, 50, 62), verdict("#1-3", A, 80, 89), verdict("#1-4", A, 90, 91)];
 const ledger = { verdicts } as Ledger;

@@ -14,6 +14,7 @@ const verdict = (token: string, outcome: "answered" | "lost" | "doubled" | "told
   acceptedAt,
   latencyMs,
   toldBy: null,
+  unnamedIn: [],
 });
 const ledger: Ledger = {
   accepted: 4,
@@ -46,8 +47,8 @@ it("explains each lost or doubled message by the faults and its phone's relay ev
   ];
   expect(explain(ledger, faults, events, T0)).toEqual([
     // Given up at +25 s, inside the outage: the VM crash at +40 s is not part of the story.
-    { token: "#1-2", phone: "+15551230001", outcome: "lost", acceptedAtS: 20, outboxFailedAtS: 25, faults: ["twilio_outage 503 at +18.0 s"], relayEvents: { "outbox_retry:20500": 1, "outbox_failed:20500": 1 } },
-    { token: "#1-3", phone: "+15551230001", outcome: "doubled", acceptedAtS: 90, outboxFailedAtS: null, faults: [], relayEvents: {} },
+    { token: "#1-2", phone: "+15551230001", outcome: "lost", acceptedAtS: 20, outboxFailedAtS: 25, faults: ["twilio_outage 503 at +18.0 s"], relayEvents: { "outbox_retry:20500": 1, "outbox_failed:20500": 1 }, unnamedIn: [] },
+    { token: "#1-3", phone: "+15551230001", outcome: "doubled", acceptedAtS: 90, outboxFailedAtS: null, faults: [], relayEvents: {}, unnamedIn: [] },
   ]);
 });
 
