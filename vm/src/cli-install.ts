@@ -14,7 +14,7 @@ export type AgentCli = { bin: string; /** What the VM logs about it at start, if
 export const cliInstallDirOf = (dataDir: string) => resolveInside(dataDir, ".cli");
 
 /** Every directory from `/` down to the file, then the file (stat follows symlinks). */
-function chainOf(path: string): PathStat[] {
+export function chainOf(path: string): PathStat[] {
   const parts = path.split(sep).filter(Boolean);
   return ["/", ...parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}`)].map((p) => {
     const stat = statSync(p);
@@ -46,7 +46,7 @@ function packageOf(file: string): { dir: string; version: string | null } {
 }
 
 /** A hard link when others may already read and run it (nothing changes for anyone), else a copy made so. */
-function place(from: string, to: string): "link" | "copy" {
+export function place(from: string, to: string): "link" | "copy" {
   if ((statSync(from).mode & 0o005) === 0o005) {
     try {
       linkSync(from, to);
@@ -70,7 +70,7 @@ function openTree(path: string): void {
   } else chmodSync(path, (stat.mode & 0o777) | 0o444 | (stat.mode & 0o100 ? 0o111 : 0));
 }
 
-function build(tmp: string, target: string, real: string, kind: CliKind, pkgDir: string): string {
+function build(tmp: string, target: string, real: string, kind: CliKind, pkgDir: string): "link" | "copy" {
   if (kind.kind === "native") return place(real, join(tmp, "claude"));
   cpSync(pkgDir, join(tmp, "package"), { recursive: true, dereference: true });
   openTree(join(tmp, "package"));
@@ -100,27 +100,40 @@ export function cliForAgents(bin: string, dataDir: string): AgentCli {
   if (closedAt === null) return { bin, line: null };
 
   const pkg = packageOf(real);
-  const { size, mtimeMs } = stat;
-  const root = cliInstallDirOf(dataDir);
-  const key = installKeyOf({ version: pkg.version, realPath: real, size, mtimeMs });
-  const target = join(root, key);
-  const installed = join(target, "claude");
+  const key = installKeyOf({ version: pkg.version, realPath: real, size: stat.size, mtimeMs: stat.mtimeMs });
   const why = `agents cannot run the CLI at ${bin} (${closedAt} is closed to other users)`;
+  try {
+    const installed = installOnce(dataDir, "claude", key, (tmp, target) => build(tmp, target, real, kind, pkg.dir));
+    const bin = join(installed.dir, "claude");
+    const how = installed.how === "reused" ? "already there" : installed.how === "link" ? "a hard link" : "a copy";
+    return { bin, line: `vm: ${why}: they run the one installed for them at ${bin} (${how})` };
+  } catch (error) {
+    return { bin, line: `vm: ${why}, and installing it for them failed: ${String(error)}` };
+  }
+}
+
+/**
+ * DATA_DIR/.cli/<name>-<key>: built once, in a temporary directory renamed into place, root's and
+ * readable by all. Other installs of that name go (no agent of this VM runs yet, and a copy may
+ * be as large as the CLI), and so do temporary directories a crash left.
+ */
+export function installOnce(dataDir: string, name: string, key: string, build: (tmp: string, target: string) => "link" | "copy"): { dir: string; how: "link" | "copy" | "reused" } {
+  const root = cliInstallDirOf(dataDir);
+  const target = join(root, `${name}-${key}`);
   mkdirSync(root, { recursive: true, mode: 0o755 });
   chmodSync(root, 0o755);
-  // Older installs go: no agent of this VM runs yet, and a copy is as large as the CLI.
-  for (const entry of readdirSync(root)) if (entry !== key) rmSync(join(root, entry), { recursive: true, force: true });
-  if (lstatSync(installed, { throwIfNoEntry: false })) return { bin: installed, line: `vm: ${why}: they run the copy installed at ${installed}` };
-
+  for (const entry of readdirSync(root)) {
+    if (entry.startsWith(".partial-") || (entry.startsWith(`${name}-`) && join(root, entry) !== target)) rmSync(join(root, entry), { recursive: true, force: true });
+  }
+  if (lstatSync(target, { throwIfNoEntry: false })) return { dir: target, how: "reused" };
   const tmp = mkdtempSync(join(root, ".partial-"));
   try {
-    const how = build(tmp, target, real, kind, pkg.dir);
+    const how = build(tmp, target);
     chmodSync(tmp, 0o755);
     renameSync(tmp, target);
-    return { bin: installed, line: `vm: ${why}: installed for them at ${installed} (${how === "link" ? "a hard link" : "a copy"})` };
+    return { dir: target, how };
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
-    if (lstatSync(installed, { throwIfNoEntry: false })) return { bin: installed, line: `vm: ${why}: they run the copy installed at ${installed}` };
-    return { bin, line: `vm: ${why}, and installing it for them failed: ${String(error)}` };
+    throw error;
   }
 }

@@ -15,6 +15,8 @@ import { resolveInside } from "./user-paths";
 /** The MCP server waits this much longer than the VM, which always answers first while it lives. */
 const CHILD_TIMEOUT_MARGIN_MS = 15_000;
 
+export type McpCommand = { command: string; args: string[] };
+
 /** The VM server's own V8 flags (vm/package.json, the Dockerfile's CMD) but `--expose-gc`: see docs/vm.md, idle memory. */
 export const MCP_SERVER_NODE_FLAGS = ["--no-opt", "--no-sparkplug", "--max-semi-space-size=1"];
 
@@ -23,7 +25,7 @@ export const MCP_SERVER_NODE_FLAGS = ["--no-opt", "--no-sparkplug", "--max-semi-
  * <dir>/relay-mcp-main.ts` with tsx resolved to an absolute URL, because the CLI starts the server
  * in the user's workspace.
  */
-export function relayMcpCommand(moduleUrl: string = import.meta.url): { command: string; args: string[] } {
+export function relayMcpCommand(moduleUrl: string = import.meta.url): McpCommand {
   const extension = extname(fileURLToPath(moduleUrl));
   const entry = fileURLToPath(new URL(`./relay-mcp-main${extension}`, moduleUrl));
   const loader = extension === ".ts" ? ["--import", pathToFileURL(createRequire(moduleUrl).resolve("tsx")).href] : [];
@@ -35,7 +37,13 @@ export function relayMcpCommand(moduleUrl: string = import.meta.url): { command:
  * reads it) rather than onto the command line, where every `ps` would show the secret. Returns
  * its path and a cleanup.
  */
-export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv, callTimeoutMs?: number, ids: AgentIds | null = null): { path: string; remove(): void } {
+export function writeRelayMcpConfig(
+  tmpDir: string,
+  env: McpServerEnv,
+  callTimeoutMs?: number,
+  ids: AgentIds | null = null,
+  command: McpCommand = relayMcpCommand(),
+): { path: string; remove(): void } {
   const path = resolveInside(tmpDir, `relay-mcp-${randomBytes(6).toString("hex")}.json`);
   // Every value a string, as an environment is; unset ones left out.
   const strings = Object.fromEntries(
@@ -45,7 +53,7 @@ export function writeRelayMcpConfig(tmpDir: string, env: McpServerEnv, callTimeo
   );
   // `timeout`: the CLI's own per-server limit on one tool call (its MCP_TOOL_TIMEOUT), set only
   // for approvals, which may wait far longer than a relay tool call.
-  const server = { type: "stdio", ...relayMcpCommand(), env: strings, ...(callTimeoutMs ? { timeout: callTimeoutMs } : {}) };
+  const server = { type: "stdio", ...command, env: strings, ...(callTimeoutMs ? { timeout: callTimeoutMs } : {}) };
   asUser(ids, () => writeFileSync(path, JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }), { mode: 0o600 }));
   return { path, remove: () => asUser(ids, () => rmSync(path, { force: true })) };
 }
@@ -62,6 +70,8 @@ export type RelayToolsOffer = {
   /** The `approve` tool and its timeout (`approvals`), or null. */
   approvalTimeoutMs: number | null;
   currentRun: () => Run | null;
+  /** How agents start the server (relay-mcp-install.ts); default: this server's node and the module next to this one. */
+  command?: McpCommand;
 };
 
 /** A secret and an MCP config for one agent process; `release` when the process is gone. */
@@ -76,7 +86,7 @@ export function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): { m
     ...(offer.approvalTimeoutMs !== null
       ? { RELAY_APPROVAL_URL: `${offer.vmUrl}${APPROVAL_ROUTE}`, RELAY_APPROVAL_TIMEOUT_MS: offer.approvalTimeoutMs + CHILD_TIMEOUT_MARGIN_MS }
       : {}),
-  }, offer.approvalTimeoutMs === null ? undefined : Math.max(offer.approvalTimeoutMs, offer.timeoutMs) + 2 * CHILD_TIMEOUT_MARGIN_MS, offer.ids);
+  }, offer.approvalTimeoutMs === null ? undefined : Math.max(offer.approvalTimeoutMs, offer.timeoutMs) + 2 * CHILD_TIMEOUT_MARGIN_MS, offer.ids, offer.command);
   return {
     mcpConfigPath: config.path,
     release() {

@@ -11,7 +11,7 @@ import { misconfigurationOf, observationOf, redactSecrets, secretsOf, type Probl
 import { gitIdentityEnv } from "./core/git-credentials";
 import type { RunInput } from "./core/run-tracker";
 import type { VmConfig } from "./config";
-import { offerRelayTools } from "./relay-mcp-config";
+import { offerRelayTools, type McpCommand } from "./relay-mcp-config";
 import type { RunLog } from "./run-log";
 import { createRun, loggedRunView, type Run, type RunView } from "./run";
 import type { ToolBridge } from "./tool-bridge";
@@ -35,6 +35,8 @@ export type ManagerDeps = {
   users: Pick<AgentUsers, "idsOf">;
   /** Where each agent process group is recorded while it lives (agent-records.ts). */
   records?: Pick<AgentRecords, "add" | "release">;
+  /** How agents start the relay tools' MCP server, when not as relay-mcp-config.ts says (relay-mcp-install.ts). */
+  relayMcpCommand?: McpCommand;
   /** Writes the user's git config and gh's hosts file (as that user) before an agent process starts. */
   prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined) => void;
   /** Extra values no message may carry (the operator's git credentials). */
@@ -111,6 +113,7 @@ export function createRunManager(deps: ManagerDeps) {
           schedules: options.scheduleTools,
           approvalTimeoutMs: options.approvals?.timeoutMs ?? null,
           currentRun: () => self?.run ?? null,
+          command: deps.relayMcpCommand,
         })
       : null;
     deps.prepareHome?.(ids, paths.home, request.gitIdentity);

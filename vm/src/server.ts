@@ -10,6 +10,7 @@ import { createAgentRecords, endPreviousAgents } from "./agent-records";
 import { asUser } from "./as-user";
 import { startCliCheck } from "./cli-check";
 import { cliForAgents } from "./cli-install";
+import { relayMcpForAgents } from "./relay-mcp-install";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
 import { isIdle, shouldCompact } from "./core/idle";
@@ -60,6 +61,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   // The CLI agents can run, installed for them when they cannot reach the configured one.
   const agentCli = users.isolated ? cliForAgents(configured.claudeBin, configured.dataDir) : { bin: configured.claudeBin, line: null };
   if (agentCli.line) console.log(agentCli.line);
+  const relayMcp = users.isolated ? await relayMcpForAgents(configured.dataDir) : null;
+  if (relayMcp?.line) console.log(relayMcp.line);
   const config = { ...configured, claudeBin: agentCli.bin };
   const log = openRunLog(config.dataDir);
   const reopened = log.closeDangling("the VM restarted while the run was live");
@@ -103,6 +106,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     observe,
     users,
     records: agentRecords,
+    relayMcpCommand: relayMcp?.command,
     prepareHome: (ids, home, identity) => asUser(ids, () => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken })),
     secrets: credentials.secrets,
   });

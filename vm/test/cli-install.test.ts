@@ -8,8 +8,11 @@ import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cliForAgents, cliInstallDirOf } from "../src/cli-install";
-import { CLAUDE_BIN, IS_ROOT, healthProblem, resultsOf, startHarness } from "./helpers/harness";
+import { startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { CLAUDE_BIN, IS_ROOT, healthProblem, processesIn, readEvents, resultsOf, startHarness, TOKEN } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
+import { spawnVm, type VmChild } from "./helpers/vm-child";
+import { userPathsOf } from "../src/user-paths";
 
 const NOBODY = { uid: 65_534, gid: 65_534 };
 const modeOf = (path: string) => statSync(path).mode & 0o777;
@@ -40,7 +43,7 @@ describe("the install, on a CLI made for the purpose", () => {
     writeFileSync(bin, "#!/usr/bin/env node\nconsole.log(['fake', require('./lib/answer.js'), ...process.argv.slice(2)].join(' '));\n", { mode: 0o700 });
 
     const first = cliForAgents(bin, dataDir);
-    expect(first.bin).toMatch(new RegExp(`^${cliInstallDirOf(dataDir)}/9\\.9\\.9-[0-9a-f]{12}/claude$`));
+    expect(first.bin).toMatch(new RegExp(`^${cliInstallDirOf(dataDir)}/claude-9\\.9\\.9-[0-9a-f]{12}/claude$`));
     expect(first.line).toContain(`(${top} is closed to other users)`);
     const installed = join(first.bin, "..");
     expect(modeOf(installed)).toBe(0o755);
@@ -116,10 +119,62 @@ describe.skipIf(!IS_ROOT)("as root, with the real CLI in a private checkout (ski
       expect(result?.isError, JSON.stringify(events)).toBe(false);
       expect(await healthProblem(h, (problem) => problem === null)).toBeNull();
       const [installed] = readdirSync(cliInstallDirOf(dataDir));
-      expect(installed).toMatch(/^2\.\d+\.\d+-[0-9a-f]{12}$/);
+      expect(installed).toMatch(/^claude-2\.\d+\.\d+-[0-9a-f]{12}$/);
       expect(modeOf(checkout)).toBe(0o700);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe.skipIf(!IS_ROOT)("as root, with the server's node in a private checkout (skipped when not root: only root runs agents as other uids)", () => {
+  it("an agent's relay tool call goes through the MCP server installed for it", async () => {
+    const { checkout, dataDir } = privateTree("vm-node-private-", true);
+    const node = join(checkout, "node");
+    try {
+      linkSync(process.execPath, node);
+    } catch {
+      copyFileSync(process.execPath, node);
+      chmodSync(node, 0o755);
+    }
+    expect(spawnSync(node, ["--version"], NOBODY).error).toMatchObject({ code: "EACCES" });
+    const api = await startAnthropicStandIn();
+    let vm: VmChild | null = null;
+    try {
+      // The VM as `npm run vm` starts it, by the private node: the MCP server would start by it too.
+      vm = await spawnVm({ DATA_DIR: dataDir, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-test" }, undefined, node);
+      expect(vm.output()).toContain("agents cannot start the relay tools' MCP server");
+      const userId = "+15550001801";
+      const res = await fetch(`${vm.url}/v1/runs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          runId: "private-node-run",
+          userId,
+          sessionId: null,
+          messages: [{ id: "m1", text: '[[tool schedule_create {"kind":"every","every":"2h","prompt":"check the build"}]]' }],
+          options: { permissionMode: "default", scheduleTools: true },
+        }),
+      });
+      const reader = readEvents(res);
+      const call = await reader.waitFor((e) => e.type === "tool_call");
+      if (call.type !== "tool_call") throw new Error("not a tool call");
+      const commandLines = processesIn(userPathsOf(dataDir, userId).workspace).map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+      expect(commandLines.some((line) => /\/\.cli\/relay-mcp-[0-9a-f]{12}\/node\0/.test(line))).toBe(true);
+      const answer = await fetch(`${vm.url}/v1/runs/private-node-run/tool-result`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ callId: call.callId, ok: true, text: "Task #1 scheduled." }),
+      });
+      expect(answer.status).toBe(202);
+      expect(resultsOf(await reader.end())[0]?.text).toBe("[offline model] The mcp__relay__schedule_create tool answered: Task #1 scheduled.");
+      expect(modeOf(checkout)).toBe(0o700);
+    } finally {
+      if (vm) {
+        vm.child.kill("SIGTERM");
+        await vm.exited;
+      }
+      await api.close();
     }
   });
 });

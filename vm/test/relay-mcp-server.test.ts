@@ -2,7 +2,7 @@
 // tsx from the sources (development) and bundled (the image's vm/build.mjs). It speaks
 // the MCP lifecycle and forwards calls to the VM with its secret, mapping a refusal to isError.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { chmodSync, copyFileSync, linkSync, mkdirSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -10,7 +10,8 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVAL_ROUTE, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
-import { relayMcpCommand } from "../src/relay-mcp-config";
+import { relayMcpCommand, type McpCommand } from "../src/relay-mcp-config";
+import { relayMcpForAgents } from "../src/relay-mcp-install";
 import { buildBundle } from "./helpers/image";
 import { tempDir } from "./helpers/temp-dir";
 
@@ -35,11 +36,34 @@ const vm = createServer(async (req: IncomingMessage, res) => {
 });
 let vmUrl = "";
 let builtDir = "";
+let installed: McpCommand | null = null;
+
+/**
+ * The command a root VM gives agents when this node sits in a private (0700) directory, as in a
+ * checkout under root's home: that node and the sources bundled, installed under DATA_DIR/.cli.
+ */
+async function installedForAgents(): Promise<McpCommand> {
+  const checkout = join(tempDir("vm-mcp-private-"), "checkout");
+  mkdirSync(checkout, { mode: 0o700 });
+  const node = join(checkout, "node");
+  try {
+    linkSync(process.execPath, node);
+  } catch {
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+  }
+  const base = relayMcpCommand();
+  const dataDir = tempDir("vm-mcp-data-");
+  const { command, line } = await relayMcpForAgents(dataDir, { ...base, command: node });
+  expect(line).toContain(`${join(checkout, "..")} is closed to other users`);
+  return command;
+}
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => vm.listen(0, "127.0.0.1", resolve));
   vmUrl = `http://127.0.0.1:${(vm.address() as AddressInfo).port}${TOOL_CALL_ROUTE}`;
   builtDir = buildBundle();
+  installed = await installedForAgents();
 }, 60_000);
 afterAll(async () => {
   rmSync(builtDir, { recursive: true, force: true });
@@ -79,6 +103,11 @@ const runtimes = [
     name: "bundled (the image), started from next to the server's bundle",
     command: () => relayMcpCommand(pathToFileURL(join(builtDir, "main.cjs")).href),
     entry: /\/vm\/dist\/test-bundle-\w+\/relay-mcp-main\.cjs$/,
+  },
+  {
+    name: "installed for agents who cannot reach this node (a private checkout)",
+    command: () => installed ?? relayMcpCommand(),
+    entry: /\/\.cli\/relay-mcp-[0-9a-f]{12}\/relay-mcp-main\.cjs$/,
   },
 ];
 
