@@ -46,6 +46,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
   const machines = new Map<string, Live>();
   const volumes = new Map<string, VolumeRecord>();
   const volumeDir = (id: string) => join(options.dataDir, "volumes", id);
+  let closing = false;
 
   function setState(live: Live, state: MachineState, event?: Omit<MachineEvent, "timestamp">) {
     live.record.state = state;
@@ -86,6 +87,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
 
   /** Spawns the Machine's command; "started" once the process runs, as Fly's is once the VM boots. */
   async function boot(live: Live): Promise<void> {
+    if (closing) return;
     const mount = live.record.config.mounts?.[0];
     if (mount && volumes.get(mount.volume)?.state !== "created") {
       setState(live, "stopped", { type: "exit", status: "stopped", source: "flyd", request: { error: `volume ${mount.volume} not found` } });
@@ -94,6 +96,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
     const port = await freePort("127.0.0.1");
     const id = live.record.id;
     const child = await spawnMachineProcess({ command: options.command, cwd: options.cwd, env: environment(live, port), log: (line) => options.log(`[machine ${id}] ${line}`) });
+    if (closing) return void (await child.kill());
     live.process = child;
     live.port = port;
     live.snapshot = false;
@@ -346,7 +349,10 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
       return true;
     },
 
+    /** Ends every Machine, including one whose boot is under way. */
     async closeAll(): Promise<void> {
+      closing = true;
+      await Promise.all([...machines.values()].map((live) => live.chain));
       await Promise.all([...machines.values()].map((live) => live.process?.kill()));
     },
   };
