@@ -1,0 +1,121 @@
+// The inbound media unit over a real SQLite: attachments fetched from the Twilio emulator (Basic
+// auth, then its 307 to a CDN link) into an in-memory stand-in of R2, voice notes heard by the
+// offline stand-in of Workers AI's transcription, and every failure told in one line.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
+import { deriveMediaKeys } from "../../src/core/media-token";
+import { NO_TRANSCRIBER_NOTICE, voiceEchoLine } from "../../src/core/voice-note";
+import { createTranscriber } from "../../src/objects/clients/transcriber";
+import type { Media } from "../../src/objects/db/messages-repo";
+import { createMediaInbox } from "../../src/objects/units/media-inbox";
+import { createMessages } from "../../src/objects/units/messages";
+import { createSchedules } from "../../src/objects/units/schedules";
+import { startAnthropicStandIn, TRANSCRIBE_PATH, type AnthropicStandIn } from "../stand-ins/anthropic-api";
+import { sampleVoiceNote } from "../stand-ins/offline-transcript";
+import { ACCOUNT_SID, AUTH_TOKEN } from "../emulator/helpers";
+import { memoryBucket } from "./helpers/memory-bucket";
+import { noLog, T0, useUnitDb } from "./helpers/unit-db";
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, ...new Array<number>(2000).fill(7)]);
+const t = useUnitDb();
+let emulator: RunningEmulator;
+let model: AnthropicStandIn;
+beforeAll(async () => {
+  emulator = await startTwilioEmulator({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false });
+  model = await startAnthropicStandIn({ port: 0 });
+});
+afterAll(async () => {
+  await model?.close();
+  await emulator?.close();
+});
+
+/** Hands the emulator bytes as a Media resource; returns the `MediaUrl0` Twilio would post. */
+async function twilioMedia(bytes: Uint8Array, contentType: string): Promise<string> {
+  const res = await fetch(`${emulator.url}/__emulator/media`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ contentType, base64: Buffer.from(bytes).toString("base64") }) });
+  return ((await res.json()) as { url: string }).url;
+}
+
+function unit(o: { storage?: boolean; transcriber?: boolean } = {}) {
+  const { repos } = t;
+  const bucket = memoryBucket();
+  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: t.sql.transaction });
+  const inbox = createMediaInbox({
+    messages: repos.messages,
+    lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log: noLog }),
+    outbox: repos.outbox,
+    settings: repos.settings,
+    transaction: t.sql.transaction,
+    store: o.storage === false ? null : async () => ({ bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now, fetch, twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBase: emulator.url } }),
+    transcriber: o.transcriber === false ? null : createTranscriber({ url: `${model.url}${TRANSCRIBE_PATH}` }),
+    owner: "+15550003001",
+    log: noLog,
+  });
+  return { inbox, bucket };
+}
+const receive = (id: string, body: string, media: { url: string; contentType: string }[]) => t.repos.messages.insert({ id, body, media, conversationId: 1, now: T0 });
+const mediaOf = (id: string): Media[] => t.repos.messages.get(id)!.media;
+const told = () => t.rows<{ dedupe_key: string; body: string }>("SELECT dedupe_key, body FROM outbox ORDER BY id");
+
+describe("settlePending", () => {
+  it("stores an image as its sniffed type and leaves the message to run; a second pass finds nothing", async () => {
+    const { inbox, bucket } = unit();
+    receive("MM1", "what is this?", [{ url: await twilioMedia(PNG, "image/png"), contentType: "image/png" }]);
+    expect(await inbox.settlePending(T0)).toBe(1);
+    const [media] = mediaOf("MM1");
+    expect(media!.stored).toMatchObject({ contentType: "image/png", kind: "image", ext: "png", size: PNG.byteLength });
+    expect(bucket.bytes(media!.stored!.key)).toEqual(PNG);
+    expect(told()).toEqual([]);
+    expect(t.repos.messages.get("MM1")!.status).toBe("queued");
+    expect(await inbox.settlePending(T0)).toBe(0);
+  });
+
+  it("hears a voice note and tells the user what was heard, unless the echo is off", async () => {
+    const { inbox } = unit();
+    receive("MM1", "", [{ url: await twilioMedia(sampleVoiceNote("fix the flaky test", 12), "audio/ogg"), contentType: "audio/ogg" }]);
+    await inbox.settlePending(T0);
+    expect(mediaOf("MM1")[0]!.transcript).toEqual({ text: "fix the flaky test", durationSec: 12 });
+    t.repos.settings.set("voice_echo", "off");
+    receive("MM2", "", [{ url: await twilioMedia(sampleVoiceNote("and push it", 3), "audio/ogg"), contentType: "audio/ogg" }]);
+    await inbox.settlePending(T0);
+    expect(mediaOf("MM2")[0]!.transcript?.text).toBe("and push it");
+    expect(told()).toEqual([{ dedupe_key: "voice:MM1:0", body: voiceEchoLine("fix the flaky test") }]);
+  });
+
+  it("without a transcriber says once that voice notes are not heard here, and the file still goes", async () => {
+    const { inbox } = unit({ transcriber: false });
+    for (const id of ["MM1", "MM2"]) receive(id, "", [{ url: await twilioMedia(sampleVoiceNote("hello", 2), "audio/ogg"), contentType: "audio/ogg" }]);
+    expect(await inbox.settlePending(T0)).toBe(2);
+    expect(mediaOf("MM2")[0]!.stored?.kind).toBe("audio");
+    expect(told()).toEqual([{ dedupe_key: "voice:MM1:0", body: NO_TRANSCRIBER_NOTICE }]);
+  });
+
+  const gone = async () => (await twilioMedia(PNG, "image/png")).replace(/ME[0-9a-f]{32}$/, `ME${"0".repeat(32)}`);
+  it.each([
+    { name: "Twilio answers 404", url: gone, storage: true, reason: "Twilio answered 404" },
+    { name: "a link that is not Twilio's", url: async () => "https://example.com/cat.png", storage: true, reason: "not a Twilio media link" },
+    { name: "no media storage here", url: async () => twilioMedia(PNG, "image/png"), storage: false, reason: "attachments cannot be stored on this relay (no media storage is configured)" },
+  ])("$name: told in one line; with text the message still runs, without it the relay has answered", async ({ url, storage, reason }) => {
+    const { inbox } = unit({ storage });
+    receive("MM1", "and this one", [{ url: await url(), contentType: "image/png" }]);
+    receive("MM2", "", [{ url: await url(), contentType: "image/png" }]);
+    expect(await inbox.settlePending(T0)).toBe(2);
+    expect(mediaOf("MM1")[0]!.failed).toBe(reason);
+    expect(told()).toEqual([
+      { dedupe_key: "media-failed:MM1:0", body: `⚠️ I couldn't get your attachment (image/png): ${reason}. The rest of your message went to the agent.` },
+      { dedupe_key: "media-failed:MM2:0", body: `⚠️ I couldn't get your attachment (image/png): ${reason}.` },
+    ]);
+    expect(t.repos.messages.get("MM1")!.status).toBe("queued");
+    expect(t.repos.messages.get("MM2")!.status).not.toBe("queued");
+  });
+
+  it("names each attachment of a message with several, and the stored ones still go", async () => {
+    const { inbox } = unit();
+    receive("MM1", "", [
+      { url: await twilioMedia(PNG, "image/png"), contentType: "image/png" },
+      { url: await gone(), contentType: "image/jpeg" },
+    ]);
+    await inbox.settlePending(T0);
+    expect(told().map((m) => m.body)).toEqual(["⚠️ I couldn't get attachment 2 (image/jpeg): Twilio answered 404. The rest of your message went to the agent."]);
+    expect(t.repos.messages.get("MM1")!.status).toBe("queued");
+  });
+});
