@@ -1,0 +1,106 @@
+// What the units rely on in the repositories, over a real SQLite: remembered reads (memo) see
+// every write and every rollback, the settings cache reloads after a rollback, and the outbox's
+// callbacks never move a row back nor its acknowledgement change once sent.
+import { describe, expect, it } from "vitest";
+import { memo } from "../../src/objects/db/sql";
+import type { OutboxStatus } from "../../src/objects/db/outbox-repo";
+import { T0, useUnitDb } from "./helpers/unit-db";
+
+const t = useUnitDb();
+
+describe("memo and the sql helper's version", () => {
+  it("a remembered read is refreshed by a write and by a rolled-back transaction, not by a read", () => {
+    let reads = 0;
+    const count = memo(t.sql, () => (reads++, t.sql<{ n: number }>`SELECT count(*) AS n FROM settings`[0]!.n));
+    expect([count(), count()]).toEqual([0, 0]);
+    expect(reads).toBe(1);
+    t.sql`SELECT * FROM outbox`;
+    count();
+    expect(reads).toBe(1);
+    t.sql`INSERT INTO settings (key, value) VALUES ('a', '1')`;
+    expect(count()).toBe(1);
+    expect(() =>
+      t.sql.transaction(() => {
+        t.sql`INSERT INTO settings (key, value) VALUES ('b', '2')`;
+        expect(count()).toBe(2);
+        throw new Error("undo");
+      }),
+    ).toThrow("undo");
+    expect(count()).toBe(1);
+    expect(reads).toBe(4);
+  });
+
+  it("a write that changes no row leaves remembered reads alone", () => {
+    const version = t.sql.version();
+    t.sql`UPDATE settings SET value = 'x' WHERE key = 'none'`;
+    t.sql`INSERT INTO settings (key, value) VALUES ('a', '1') ON CONFLICT (key) DO NOTHING`;
+    t.sql`INSERT INTO settings (key, value) VALUES ('a', '2') ON CONFLICT (key) DO NOTHING`;
+    expect(t.sql.version()).toBe(version + 1);
+    expect(t.sql.rowsWritten()).toBe(1);
+  });
+});
+
+describe("settings", () => {
+  it("writes only changes, and forgets a value a rolled-back transaction had set", () => {
+    const { settings } = t.repos;
+    settings.set("time_zone", "Asia/Kolkata");
+    const written = t.sql.rowsWritten();
+    settings.set("time_zone", "Asia/Kolkata");
+    expect(t.sql.rowsWritten()).toBe(written);
+    expect(() =>
+      t.sql.transaction(() => {
+        settings.set("time_zone", "Europe/Paris");
+        settings.set("voice_echo", "off");
+        throw new Error("undo");
+      }),
+    ).toThrow("undo");
+    expect([settings.get("time_zone"), settings.get("voice_echo")]).toEqual(["Asia/Kolkata", null]);
+    settings.set("time_zone", null);
+    expect(t.rows("SELECT * FROM settings")).toEqual([]);
+  });
+});
+
+describe("outbox", () => {
+  const sentRow = () => {
+    t.repos.outbox.add({ dedupeKey: "a", body: "ping", now: T0 });
+    t.repos.outbox.markSent(1, "SM1", T0);
+  };
+  it.each<[OutboxStatus[], OutboxStatus]>([
+    [["delivered"], "delivered"],
+    [["read", "delivered"], "read"],
+    [["delivered", "sent"], "delivered"],
+    [["read", "failed"], "failed"],
+    [["undelivered", "delivered", "read"], "undelivered"],
+  ])("callbacks %j leave the row %s", (callbacks, final) => {
+    sentRow();
+    for (const status of callbacks) t.repos.outbox.applyStatus("SM1", status, null, T0);
+    expect(t.rows<{ status: string }>("SELECT status FROM outbox")).toEqual([{ status: final }]);
+  });
+
+  it("a callback for an unknown message changes nothing", () => {
+    sentRow();
+    expect(t.repos.outbox.applyStatus("SMother", "failed", "30001", T0)).toBeNull();
+    expect(t.rows<{ status: string }>("SELECT status FROM outbox")).toEqual([{ status: "sent" }]);
+  });
+
+  it("a pending acknowledgement is rewritten in place; once sent it stays as it was", () => {
+    const { outbox } = t.repos;
+    outbox.upsertPending({ dedupeKey: "ack:run-1", body: "Got it, I'll process this next.", now: T0 });
+    outbox.upsertPending({ dedupeKey: "ack:run-1", body: "Got it, 2 messages wait.", now: T0 });
+    expect(t.rows("SELECT id, body FROM outbox")).toEqual([{ id: 1, body: "Got it, 2 messages wait." }]);
+    outbox.markSent(1, "SM1", T0);
+    outbox.upsertPending({ dedupeKey: "ack:run-1", body: "Got it, 3 messages wait.", now: T0 });
+    expect(t.rows("SELECT body, status FROM outbox")).toEqual([{ body: "Got it, 2 messages wait.", status: "sent" }]);
+  });
+
+  it("adds a message once per key, and the head is the oldest not held", () => {
+    const { outbox } = t.repos;
+    expect(outbox.add({ dedupeKey: "a", body: "one", now: T0 })).toBe(true);
+    expect(outbox.add({ dedupeKey: "a", body: "again", now: T0 })).toBe(false);
+    outbox.add({ dedupeKey: "b", body: "two", now: T0 });
+    outbox.hold(1, T0);
+    expect(outbox.head()?.body).toBe("two");
+    expect(outbox.releaseHeld(T0 + 1)).toBe(1);
+    expect(outbox.head()).toMatchObject({ body: "one", nextAttemptAt: T0 + 1 });
+  });
+});
