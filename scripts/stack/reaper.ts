@@ -8,7 +8,8 @@
 //   SIGKILL after a grace, with whatever they started (even in groups of their own).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { RUN_MARKER_VAR } from "./proc-table";
 import { watchLine } from "./reaper-plan";
 
@@ -54,7 +55,10 @@ function start(): void {
   // Without our marker in its environment: the run's sweep must not count it among the run's processes.
   const env = { ...process.env };
   delete env[RUN_MARKER_VAR];
-  const child = spawn(process.execPath, [WATCHDOG], { detached: true, stdio: ["pipe", "ignore", "ignore"], env });
+  // Plain Node where it strips types (22.18+, the pinned one), else through tsx (slower to start).
+  const strips = typeof (process.features as { typescript?: unknown }).typescript === "string";
+  const loader = strips ? [] : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
+  const child = spawn(process.execPath, [...loader, WATCHDOG], { detached: true, stdio: ["pipe", "ignore", "ignore"], env });
   child.on("error", () => undefined);
   child.stdin?.on("error", () => undefined);
   // Neither the watchdog nor its pipe keeps this process alive.
