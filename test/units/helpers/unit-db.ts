@@ -38,6 +38,8 @@ export type UnitDb = { sql: Sql; repos: Repos; db: MigratedDb; rows<T>(query: st
 export function useUnitDb(): UnitDb {
   const ctx = {} as UnitDb;
   beforeEach(async () => {
+    // Cleared first: should the next line fail, afterEach must not close the last test's database again.
+    ctx.db = undefined as unknown as MigratedDb;
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(T0);
     ctx.db = await migratedDb();
