@@ -39,7 +39,7 @@ function closedPathOf(command: McpCommand): string | null {
   const files = [command.command, ...command.args.filter((arg) => arg.startsWith("file:") || arg.startsWith("/"))];
   for (const file of files) {
     const path = file.startsWith("file:") ? fileURLToPath(file) : file;
-    const closed = closedToOthers(chainOf(realpathSync(path)), path === command.command ? "native" : "script");
+    const closed = closedToOthers(chainOf(realpathSync(path)), path === command.command ? "native" : "module");
     if (closed) return closed;
   }
   return null;

@@ -24,16 +24,17 @@ export function interpreterNameOf(interpreter: string): string {
 
 /**
  * `chain`: every directory from the root down, then the file itself (the resolved path's, and the
- * given path's when a symlink leads there). Null when others may run it, else the first path
+ * given path's when a symlink leads there). `module`: a file an interpreter reads, never executed. Null when others may run it, else the first path
  * that stops them.
  */
-export function closedToOthers(chain: readonly PathStat[], kind: CliKind["kind"]): string | null {
+export function closedToOthers(chain: readonly PathStat[], kind: CliKind["kind"] | "module"): string | null {
   for (const entry of chain) {
     if (entry.isDirectory) {
       if ((entry.mode & 0o001) === 0) return entry.path;
       continue;
     }
-    const needs = kind === "script" ? 0o005 : 0o001;
+    // A native file is executed, a script executed and read, a module (what node loads) read.
+    const needs = { native: 0o001, script: 0o005, module: 0o004 }[kind];
     if ((entry.mode & needs) !== needs) return entry.path;
   }
   return null;

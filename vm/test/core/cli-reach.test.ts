@@ -8,7 +8,7 @@ const file = (path: string, mode: number): PathStat => ({ path, mode: 0o100000 |
 
 describe("closedToOthers", () => {
   const open = [dir("/", 0o755), dir("/app", 0o755)];
-  const cases: Array<{ name: string; chain: PathStat[]; kind: "native" | "script"; closed: string | null }> = [
+  const cases: Array<{ name: string; chain: PathStat[]; kind: "native" | "script" | "module"; closed: string | null }> = [
     { name: "all open, native", chain: [...open, file("/app/claude", 0o755)], kind: "native", closed: null },
     { name: "search-only directories are enough", chain: [dir("/", 0o711), dir("/app", 0o701), file("/app/claude", 0o711)], kind: "native", closed: null },
     { name: "a 0700 home on the way", chain: [dir("/", 0o755), dir("/root", 0o700), dir("/root/x", 0o755), file("/root/x/claude", 0o755)], kind: "native", closed: "/root" },
@@ -17,6 +17,8 @@ describe("closedToOthers", () => {
     { name: "a native file needs no read", chain: [...open, file("/app/claude", 0o711)], kind: "native", closed: null },
     { name: "a script needs read as well", chain: [...open, file("/app/cli.js", 0o711)], kind: "script", closed: "/app/cli.js" },
     { name: "a readable script", chain: [...open, file("/app/cli.js", 0o755)], kind: "script", closed: null },
+    { name: "a module node loads needs read only", chain: [...open, file("/app/relay-mcp-main.cjs", 0o644)], kind: "module", closed: null },
+    { name: "a module others cannot read", chain: [...open, file("/app/relay-mcp-main.cjs", 0o600)], kind: "module", closed: "/app/relay-mcp-main.cjs" },
   ];
   it.each(cases)("$name", ({ chain, kind, closed }) => {
     expect(closedToOthers(chain, kind)).toBe(closed);
