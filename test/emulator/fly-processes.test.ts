@@ -38,6 +38,16 @@ describe("a Machine's environment", () => {
   });
 });
 
+describe("launch", () => {
+  it("a request right after the create waits for the launch under way instead of booting a second process", async () => {
+    const machine = must(await client.createMachine({ name: "agent-eager", region: "iad", config: echoConfig() }));
+    expect(machine.state).toBe("created");
+    const body = await echo(await viaProxy(fly, machine.id));
+    expect((await hostView(fly, machine.id)).pid).toBe(body.pid);
+    expect(body.hits).toBe(1);
+  });
+});
+
 describe("suspend and resume", () => {
   it("freezes the whole tree with SIGSTOP; a request through the proxy resumes it with its memory", async () => {
     const { machine } = await startedMachine("agent-freeze");

@@ -87,7 +87,8 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
 
   /** Spawns the Machine's command; "started" once the process runs, as Fly's is once the VM boots. */
   async function boot(live: Live): Promise<void> {
-    if (closing) return;
+    // One process per Machine: a second boot would orphan the first.
+    if (closing || (live.process && !live.process.hasExited())) return;
     const mount = live.record.config.mounts?.[0];
     if (mount && volumes.get(mount.volume)?.state !== "created") {
       setState(live, "stopped", { type: "exit", status: "stopped", source: "flyd", request: { error: `volume ${mount.volume} not found` } });
@@ -188,8 +189,13 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
       const live: Live = { record, process: null, port: null, snapshot: false, dropNextSnapshot: false, restarts: 0, chain: Promise.resolve(), waiters: new Set() };
       machines.set(id, live);
       if (mount) volumes.get(mount.volume)!.attachedMachineId = id;
-      if (!input.skip_launch) void enqueue(live, () => boot(live));
-      return ok(nonce ? { record, nonce } : { record });
+      // Fly answers a create with the Machine as created; a launch is then already under way.
+      const answer = structuredClone(record);
+      if (!input.skip_launch) {
+        setState(live, "starting");
+        void enqueue(live, () => boot(live));
+      }
+      return ok(nonce ? { record: answer, nonce } : { record: answer });
     },
 
     update(live: Live, input: { config: MachineConfig; name?: string; region?: string; skip_launch?: boolean }): Result<MachineRecord> {
