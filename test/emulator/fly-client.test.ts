@@ -148,6 +148,7 @@ describe("faults and refusals", () => {
   it("a wrong token is unauthorized; an unknown app not_found; a dead API unreachable", async () => {
     expect(await flyClient(fly, "wrong").listMachines()).toMatchObject({ ok: false, failure: "unauthorized", status: 401 });
     expect(await flyClient(fly, "fly-test-token", "no-such-app").listMachines()).toMatchObject({ ok: false, failure: "not_found", status: 404 });
+    expect(await flyClient(fly, "fly-test-token", "no-such-app").listVolumes()).toMatchObject({ ok: false, failure: "not_found", status: 404 });
     const dead = { ...fly, apiUrl: "http://127.0.0.1:1" };
     expect(await flyClient(dead).listMachines()).toMatchObject({ ok: false, failure: "unreachable" });
   });
