@@ -27,7 +27,8 @@ export function startCliCheck(config: VmConfig, secrets: readonly string[], cliU
     bin: config.claudeBin,
     ids: cliUid === null ? NOBODY : null,
     args: ["--version"],
-    cwd: config.dataDir,
+    // As nobody, from `/`: a DATA_DIR agents cannot pass is said at start (user-isolation.ts), not blamed on the CLI.
+    cwd: cliUid === null ? "/" : config.dataDir,
     // The environment of a run, so a wrapper script behaves here as it will there.
     env: cliEnv({
       inherited: { PATH: process.env.PATH, LANG: process.env.LANG, TZ: process.env.TZ },
