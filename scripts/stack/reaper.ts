@@ -16,12 +16,20 @@ import { watchLine } from "./reaper-plan";
 const WATCHDOG = fileURLToPath(new URL("./reaper-watchdog.ts", import.meta.url));
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
-type ReaperState = { groups: Set<number>; watchdog: ChildProcess | undefined; marker: string | undefined };
+type ReaperState = {
+  groups: Set<number>;
+  paths: Set<string>;
+  marker: string | undefined;
+  watchdog: ChildProcess | undefined;
+  handlersInstalled: boolean;
+};
 // One per process even when a test runner loads this module more than once (one copy per project).
 const state: ReaperState = ((globalThis as { [key: symbol]: ReaperState })[Symbol.for("relay.reaper")] ??= {
   groups: new Set(),
-  watchdog: undefined,
+  paths: new Set(),
   marker: undefined,
+  watchdog: undefined,
+  handlersInstalled: false,
 });
 const groups = state.groups;
 
@@ -49,9 +57,8 @@ function onSignal(sig: NodeJS.Signals): void {
   process.kill(process.pid, sig);
 }
 
-function start(): void {
-  if (state.watchdog) return;
-  // Its own group, so a terminal's Ctrl-C does not reach it; the same Node, with type stripping.
+function startWatchdog(): ChildProcess {
+  // Its own group, so a terminal's Ctrl-C does not reach it.
   // Without our marker in its environment: the run's sweep must not count it among the run's processes.
   const env = { ...process.env };
   delete env[RUN_MARKER_VAR];
@@ -64,9 +71,25 @@ function start(): void {
   // Neither the watchdog nor its pipe keeps this process alive.
   child.unref();
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  state.watchdog = child;
+  return child;
+}
+
+function start(): void {
+  state.watchdog ??= startWatchdog();
+  if (state.handlersInstalled) return;
+  state.handlersInstalled = true;
   process.on("exit", () => signalGroups("SIGTERM"));
   for (const sig of SIGNALS) process.on(sig, onSignal);
+}
+
+/**
+ * With nothing left to guard, the watchdog goes (its stdin closed with nothing registered: it ends
+ * nothing), so a test that counts the processes it started sees none left; the next guard starts one.
+ */
+function stopIfIdle(): void {
+  if (groups.size > 0 || state.paths.size > 0 || state.marker || !state.watchdog) return;
+  state.watchdog.stdin?.end();
+  state.watchdog = undefined;
 }
 
 /** Guards the process group led by `pid`; call the returned function once it has been stopped. */
@@ -76,16 +99,22 @@ export function guardGroup(pid: number | undefined): () => void {
   groups.add(pid);
   tell(watchLine("group", pid));
   return () => {
-    groups.delete(pid);
+    if (!groups.delete(pid)) return;
     tell(watchLine("ungroup", pid));
+    stopIfIdle();
   };
 }
 
 /** Has `dir` removed if this process goes away before calling the returned function. */
 export function guardPath(dir: string): () => void {
   start();
+  state.paths.add(dir);
   tell(watchLine("path", dir));
-  return () => tell(watchLine("unpath", dir));
+  return () => {
+    if (!state.paths.delete(dir)) return;
+    tell(watchLine("unpath", dir));
+    stopIfIdle();
+  };
 }
 
 /**

@@ -1,11 +1,12 @@
 // The reaper for real: a parent process guards a process group whose leader ignores SIGTERM and
 // whose child left the group, and a directory; then the parent dies without cleaning up.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { isAlive } from "../../scripts/stack/process-tree";
+import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
+import { guardGroup } from "../../scripts/stack/reaper";
 
 const REAPER = resolve(import.meta.dirname, "../../scripts/stack/reaper.ts");
 // The guarded group's leader ignores SIGTERM (only SIGKILL ends it); its child sits in a group of its own.
@@ -62,4 +63,22 @@ it("a parent that gets SIGTERM and handles no signal ends its groups and dies of
   parent.kill("SIGTERM");
   expect(await exit).toBe("SIGTERM");
   await expectGone([leader, stray], dir);
+});
+
+it("with nothing left to guard the watchdog ends, so a test that counts the processes it started finds none", { timeout: 30_000 }, async () => {
+  const sleeper = spawn("sleep", ["300"], { detached: true, stdio: "ignore" });
+  cleanups.push(() => isAlive(sleeper.pid!) && process.kill(-sleeper.pid!, "SIGKILL"));
+  const release = guardGroup(sleeper.pid);
+  // What this process started, by command line (`ps` itself is one of our children while it runs).
+  const ours = async () =>
+    descendantsOf([process.pid], await readProcessTable()).flatMap((pid) => {
+      const args = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ") : "";
+      return /reaper-watchdog|sleep 300/.test(args) ? [args.trim()] : [];
+    });
+  expect((await ours()).length).toBe(2);
+  process.kill(-sleeper.pid!, "SIGKILL");
+  release();
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline && (await ours()).length > 0) await new Promise((r) => setTimeout(r, 100));
+  expect(await ours()).toEqual([]);
 });
