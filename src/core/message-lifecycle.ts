@@ -13,6 +13,8 @@ export type PendingMessage = {
   status: "queued" | "handed";
   /** The run it is handed to (null while queued). */
   runId: string | null;
+  /** How that run got it: it started with it, or it joined the live session. */
+  how: "batch" | "inject" | null;
   /** Runs that were cut off after handing it to the CLI. A second cut fails it: the CLI never gets it a third time. */
   cuts: number;
   kind: MessageKind;
@@ -36,18 +38,20 @@ export type RunEnding =
 export type MessageEvent =
   /** Arrived while `openRunId` runs (or none): the queue may owe an acknowledgement. */
   | { type: "received"; id: string; openRunId: string | null }
-  | { type: "handed"; runId: string; ids: readonly string[] }
+  | { type: "handed"; runId: string; ids: readonly string[]; how: "batch" | "inject" }
   | { type: "answered"; runId: string; ids: readonly string[] }
+  /** The relay answered it itself (a message whose every attachment failed, and no text): no run needed. */
+  | { type: "answered_by_relay"; id: string }
   /** The CLI exited without reading them: back to the queue, not counted as handed. */
   | { type: "unread"; runId: string; ids: readonly string[] }
   | { type: "run_ended"; runId: string; how: RunEnding }
   | { type: "stop"; conversationId: number }
   | { type: "deny" };
 
-export type MessageMove = { id: string; to: MessageStatus; runId: string | null; cuts: number };
+export type MessageMove = { id: string; to: MessageStatus; runId: string | null; how: "batch" | "inject" | null; cuts: number };
 
 /** What a message is called when the relay names it: its first words, or its task. */
-export type Named = { id: string; kind: MessageKind; body: string; scheduleId: number | null };
+export type Named = { id: string; kind: MessageKind; body: string; scheduleId: number | null; how: "batch" | "inject" | null };
 
 export type MessageEffect =
   /** One acknowledgement per run: the shell keeps one outbox row per run and updates its count. */
@@ -62,8 +66,14 @@ export type Step = { moves: MessageMove[]; effects: MessageEffect[] };
 /** Cut off this many times, a message fails rather than reach the CLI once more. */
 export const MAX_CUTS = 1;
 
-const named = (m: PendingMessage): Named => ({ id: m.id, kind: m.kind, body: m.body, scheduleId: m.scheduleId });
-const move = (m: PendingMessage, to: MessageStatus, runId: string | null = m.runId, cuts = m.cuts): MessageMove => ({ id: m.id, to, runId, cuts });
+const named = (m: PendingMessage): Named => ({ id: m.id, kind: m.kind, body: m.body, scheduleId: m.scheduleId, how: m.how });
+const move = (m: PendingMessage, to: MessageStatus, runId: string | null = m.runId, cuts = m.cuts): MessageMove => ({
+  id: m.id,
+  to,
+  runId,
+  how: to === "queued" ? null : m.how,
+  cuts,
+});
 
 export function stepMessages(pending: readonly PendingMessage[], event: MessageEvent): Step {
   const handedTo = (runId: string) => pending.filter((m) => m.status === "handed" && m.runId === runId);
@@ -76,9 +86,11 @@ export function stepMessages(pending: readonly PendingMessage[], event: MessageE
       return { moves: [], effects: event.openRunId !== null && isQueued ? [{ type: "ack", runId: event.openRunId, waiting: queued }] : [] };
     }
     case "handed":
-      return { moves: picked(event.runId, event.ids, "queued").map((m) => move(m, "handed", event.runId)), effects: [] };
+      return { moves: picked(event.runId, event.ids, "queued").map((m) => ({ ...move(m, "handed", event.runId), how: event.how })), effects: [] };
     case "answered":
       return { moves: picked(event.runId, event.ids, "handed").map((m) => move(m, "answered")), effects: [] };
+    case "answered_by_relay":
+      return { moves: pending.filter((m) => m.id === event.id && m.status === "queued").map((m) => move(m, "answered", null)), effects: [] };
     case "unread":
       return { moves: picked(event.runId, event.ids, "handed").map((m) => move(m, "queued", null)), effects: [] };
     case "run_ended":
@@ -90,7 +102,7 @@ export function stepMessages(pending: readonly PendingMessage[], event: MessageE
   }
 }
 
-function endRun(held: PendingMessage[], how: RunEnding): Step {
+function endRun(held: readonly PendingMessage[], how: RunEnding): Step {
   if (held.length === 0) return { moves: [], effects: [] };
   switch (how.kind) {
     case "cancelled":
@@ -110,7 +122,7 @@ function endRun(held: PendingMessage[], how: RunEnding): Step {
   }
 }
 
-function drop(messages: PendingMessage[], by: "stop" | "deny"): Step {
+function drop(messages: readonly PendingMessage[], by: "stop" | "deny"): Step {
   if (messages.length === 0) return { moves: [], effects: [] };
   return { moves: messages.map((m) => move(m, "dropped")), effects: [{ type: "dropped", by, messages: messages.map(named) }] };
 }
@@ -121,6 +133,6 @@ export function applyMoves(pending: readonly PendingMessage[], moves: readonly M
   return pending.flatMap((m) => {
     const moved = byId.get(m.id);
     if (!moved) return [m];
-    return moved.to === "queued" || moved.to === "handed" ? [{ ...m, status: moved.to, runId: moved.runId, cuts: moved.cuts }] : [];
+    return moved.to === "queued" || moved.to === "handed" ? [{ ...m, status: moved.to, runId: moved.runId, how: moved.how, cuts: moved.cuts }] : [];
   });
 }

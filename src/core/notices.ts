@@ -27,30 +27,65 @@ export function cloneInterruptedNotice(name: string): string {
 }
 
 const EXCERPT_CHARS = 60;
+/** A notice names at most this many messages, then says how many more. */
+const NAMED_AT_MOST = 5;
 
 function excerpt(text: string): string {
   const oneLine = text.replace(/\s+/g, " ").trim();
   return oneLine.length > EXCERPT_CHARS ? `${oneLine.slice(0, EXCERPT_CHARS - 1)}…` : oneLine;
 }
 
-/** What the user reads when a run ends without an answer; `firstMessage` names what was lost. */
-export function giveUpNotice(reason: GiveUpReason, firstMessage: string | null): string {
-  const which = firstMessage ? ` “${excerpt(firstMessage)}”` : "";
+/** A message as the relay names it to the user: its first words in quotes, or its task. */
+export type NamedMessage = { body: string; scheduleId: number | null; how?: "batch" | "inject" | null };
+
+/** “fix the test”, “and this”, task #3 and 2 more: each message by its first words. */
+export function nameMessages(messages: readonly NamedMessage[]): string {
+  const names = messages.slice(0, NAMED_AT_MOST).map((m) => (m.scheduleId !== null ? `task #${m.scheduleId}` : `“${excerpt(m.body) || "(an attachment)"}”`));
+  const more = messages.length - NAMED_AT_MOST;
+  return more > 0 ? `${names.join(", ")} and ${more} more` : names.join(", ");
+}
+
+const yourMessages = (messages: readonly NamedMessage[]) => `your message${messages.length === 1 ? "" : "s"} ${nameMessages(messages)}`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/**
+ * What the user reads when a run ends without answering `messages` (never empty: a notice names
+ * what it answers). Null for a cancel: /stop and /deny say what they dropped themselves.
+ */
+export function giveUpNotice(reason: GiveUpReason, messages: readonly NamedMessage[]): string | null {
+  const what = yourMessages(messages);
   switch (reason) {
     case "failed_after_retries":
-      return `⚠️ I couldn't reach your agent after 6 attempts, so your message${which} was not processed. Send it again to retry.`;
+      return `⚠️ I couldn't reach your agent after 6 attempts, so ${what} ${messages.length === 1 ? "was" : "were"} not processed. Send ${messages.length === 1 ? "it" : "them"} again to retry.`;
     case "interrupted":
-      return "⚠️ Your agent was interrupted before it finished. What it sent above is all it produced; send a message to continue.";
+      return `⚠️ Your agent was interrupted twice while working on ${what}, so I stopped retrying. What it sent above is all it produced; send ${messages.length === 1 ? "it" : "them"} again to retry.`;
     case "auth_failed":
-      return `⚠️ Your agent can't sign in to Anthropic (authentication failed), so your message${which} was not processed. The operator has to fix the API key; then send it again.`;
+      return `⚠️ Your agent can't sign in to Anthropic (authentication failed), so ${what} ${messages.length === 1 ? "was" : "were"} not processed. The operator has to fix the API key; then send ${messages.length === 1 ? "it" : "them"} again.`;
     case "misconfigured":
-      return `⚠️ Your agent is misconfigured, so your message${which} was not processed. The operator has been told; send it again once it is fixed.`;
+      return `⚠️ Your agent is misconfigured, so ${what} ${messages.length === 1 ? "was" : "were"} not processed. The operator has been told; send ${messages.length === 1 ? "it" : "them"} again once it is fixed.`;
     case "time_limit":
-      return "⚠️ Your agent hit its time limit and was stopped. Send a message to continue where it left off.";
+      return `⚠️ Your agent hit its time limit and was stopped while working on ${what}. Send a message to continue where it left off.`;
     case "cancelled":
-      return "Cancelled.";
+      return null;
   }
 }
+
+/**
+ * The answer to /stop: the run it ended (named by what the run started with) and every other
+ * message it dropped (joined to the live session, or waiting), by name.
+ */
+export function stopReply(r: { stoppedRun: boolean; dropped: readonly NamedMessage[]; deniedApprovals: number }): string {
+  const working = r.dropped.filter((m) => m.how === "batch");
+  const others = r.dropped.filter((m) => m.how !== "batch");
+  const dropped = others.length > 0 ? ` Dropped ${plural(others.length, "message")}: ${nameMessages(others)}.` : "";
+  const denied = r.deniedApprovals > 0 ? ` Denied ${plural(r.deniedApprovals, "pending approval")}.` : "";
+  if (r.stoppedRun) return `${working.length > 0 ? `Stopped the run on ${nameMessages(working)}.` : "Stopped."}${dropped}${denied}`;
+  return dropped || denied ? `Nothing was running.${dropped}${denied}` : "Nothing is running.";
+}
+
+/** Said to the agent with a turn whose previous run was cut off: look before redoing anything. */
+export const INTERRUPTED_TURN_NOTE =
+  "[relay] Your previous turn on the message below was interrupted (the agent VM restarted or the connection was lost) before you answered it. Check what you already did (files, git status, running processes) before redoing anything.";
 
 /** A turn the agent itself reported as an error still reaches the user, marked as such. */
 export function agentErrorReply(text: string): string {

@@ -14,8 +14,10 @@ export const outboxKeys = {
   template: (lastInboundAt: number | null) => `template:${lastInboundAt ?? 0}`,
   /** "Your earlier conversation was lost", once per VM run that found it gone. */
   sessionLost: (vmRunId: string) => `session-lost:${vmRunId}`,
-  /** What the user reads when run `runId` ends without an answer. */
+  /** What the user reads when run `runId` ends without answering their messages. */
   gaveUp: (runId: string) => `gave-up:${runId}`,
+  /** "Scheduled task #n failed", once per run `runId` (beside the user's own notice). */
+  taskFailed: (runId: string) => `task-failed:${runId}`,
   /** How the clone into workspace `workspace` went (done, failed or interrupted): said once. */
   cloneDone: (workspace: string) => `clone:${workspace}`,
   /** "Your budget is spent, messages are held", once per capped period (`daily:2026-11-22`). */

@@ -11,8 +11,13 @@ export type GiveUpReason = "failed_after_retries" | "interrupted" | "auth_failed
 export type FailureDecision =
   /** Try the same VM run again (the VM dedupes by run id, so this never starts a second run). */
   | { action: "retry_same"; at: number }
-  /** Start a new VM run for the same messages. */
+  /** Start a new VM run for the same messages: the VM never ran the CLI on them (busy), or lost the session. */
   | { action: "retry_new"; at: number; freshSession: boolean }
+  /**
+   * The run was cut off (a crash, a VM restart, a stream lost beyond recovery): it ends, and the
+   * messages it had not answered go into the next run once (core/message-lifecycle.ts).
+   */
+  | { action: "cut" }
   | { action: "give_up"; reason: GiveUpReason };
 
 export type RunProgress = {
@@ -20,19 +25,20 @@ export type RunProgress = {
   vmAttempt: number;
   /** Consecutive transport failures of the current VM run. */
   transportFailures: number;
-  /** Replies of this batch already in the outbox. */
-  results: number;
+  /** The VM run streamed events: the CLI was started on its messages. */
+  streamed: boolean;
   freshRetryUsed: boolean;
 };
 
 /** Six attempts in all: the first, then 5 s, 10 s, 20 s, 40 s and 80 s later. */
 export function decideOnFailure(failure: RunFailure, run: RunProgress, now: number): FailureDecision {
   if (failure.kind === "transport") {
-    // The VM forgot the run (a new volume): its outcome is unknowable, so treat it as crashed.
-    if (failure.reason === "unknown_run") return retryNewOrGiveUp(run, now);
+    // The VM forgot the run (it restarted on a new volume, or lost its log): what it did is unknowable.
+    if (failure.reason === "unknown_run") return { action: "cut" };
     const at = nextRetryAt(run.transportFailures + 1, now, DISPATCH_RETRY_DELAYS_MS);
-    if (at === null) return { action: "give_up", reason: run.results > 0 ? "interrupted" : "failed_after_retries" };
-    return { action: "retry_same", at };
+    if (at !== null) return { action: "retry_same", at };
+    // Never reached: the CLI never had the messages. Reached once: the stream is lost beyond recovery.
+    return run.streamed ? { action: "cut" } : { action: "give_up", reason: "failed_after_retries" };
   }
   switch (failure.code) {
     case "cancelled":
@@ -44,19 +50,16 @@ export function decideOnFailure(failure: RunFailure, run: RunProgress, now: numb
       return { action: "give_up", reason: "misconfigured" };
     case "time_limit":
       return { action: "give_up", reason: "time_limit" };
+    // The CLI could not resume the session and read nothing: once more on a fresh one.
     case "unknown_session":
-      if (!run.freshRetryUsed && run.results === 0) return { action: "retry_new", at: now, freshSession: true };
-      return retryNewOrGiveUp(run, now);
+      return run.freshRetryUsed ? { action: "give_up", reason: "failed_after_retries" } : { action: "retry_new", at: now, freshSession: true };
     case "cli_crashed":
     case "vm_restarted":
-    case "busy":
-      return retryNewOrGiveUp(run, now);
+      return { action: "cut" };
+    // Refused before any CLI started: retried without counting as a hand to the CLI.
+    case "busy": {
+      const at = nextRetryAt(run.vmAttempt, now, DISPATCH_RETRY_DELAYS_MS);
+      return at === null ? { action: "give_up", reason: "failed_after_retries" } : { action: "retry_new", at, freshSession: false };
+    }
   }
-}
-
-function retryNewOrGiveUp(run: RunProgress, now: number): FailureDecision {
-  if (run.results > 0) return { action: "give_up", reason: "interrupted" };
-  const at = nextRetryAt(run.vmAttempt, now, DISPATCH_RETRY_DELAYS_MS);
-  if (at === null) return { action: "give_up", reason: "failed_after_retries" };
-  return { action: "retry_new", at, freshSession: false };
 }

@@ -282,7 +282,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private accessDeps(): AccessDeps {
     const stopApprovals = (now: number) => this.approvals.stopAll(now);
-    return { ...this.repos, budget: this.budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: this.inbox.failRun, stopApprovals };
+    return { ...this.repos, lifecycle: this.inbox.lifecycle, budget: this.budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: this.inbox.failRun, stopApprovals };
   }
 
   private get phone(): string {

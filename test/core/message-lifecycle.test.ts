@@ -6,6 +6,7 @@ const msg = (id: string, over: Partial<PendingMessage> = {}): PendingMessage => 
   id,
   status: "queued",
   runId: null,
+  how: null,
   cuts: 0,
   kind: "user",
   conversationId: 1,
@@ -13,18 +14,20 @@ const msg = (id: string, over: Partial<PendingMessage> = {}): PendingMessage => 
   scheduleId: null,
   ...over,
 });
-const handed = (id: string, runId = "r1", over: Partial<PendingMessage> = {}) => msg(id, { status: "handed", runId, ...over });
+const handed = (id: string, runId = "r1", over: Partial<PendingMessage> = {}) => msg(id, { status: "handed", runId, how: "batch", ...over });
 
 describe("stepMessages: each event in each state", () => {
   const cases: { name: string; pending: PendingMessage[]; event: MessageEvent; moves: [string, string, string | null, number][]; effects: unknown[] }[] = [
     { name: "received during a run: one ack naming how many wait", pending: [msg("a"), msg("b")], event: { type: "received", id: "b", openRunId: "r1" }, moves: [], effects: [{ type: "ack", runId: "r1", waiting: 2 }] },
     { name: "received with no run: nothing to acknowledge", pending: [msg("a")], event: { type: "received", id: "a", openRunId: null }, moves: [], effects: [] },
     { name: "received but no longer queued (a redelivery): no ack", pending: [handed("a")], event: { type: "received", id: "a", openRunId: "r1" }, moves: [], effects: [] },
-    { name: "handed: queued → handed to the run", pending: [msg("a"), msg("b")], event: { type: "handed", runId: "r1", ids: ["a"] }, moves: [["a", "handed", "r1", 0]], effects: [] },
-    { name: "handed twice: the second changes nothing", pending: [handed("a")], event: { type: "handed", runId: "r2", ids: ["a"] }, moves: [], effects: [] },
+    { name: "handed: queued → handed to the run", pending: [msg("a"), msg("b")], event: { type: "handed", runId: "r1", ids: ["a"], how: "batch" }, moves: [["a", "handed", "r1", 0]], effects: [] },
+    { name: "handed twice: the second changes nothing", pending: [handed("a")], event: { type: "handed", runId: "r2", ids: ["a"], how: "inject" }, moves: [], effects: [] },
     { name: "answered: handed → answered", pending: [handed("a"), handed("b")], event: { type: "answered", runId: "r1", ids: ["a"] }, moves: [["a", "answered", "r1", 0]], effects: [] },
     { name: "answered by another run: nothing", pending: [handed("a", "r2")], event: { type: "answered", runId: "r1", ids: ["a"] }, moves: [], effects: [] },
     { name: "answered while still queued (a dropped or replayed id): nothing", pending: [msg("a")], event: { type: "answered", runId: "r1", ids: ["a"] }, moves: [], effects: [] },
+    { name: "answered by the relay: queued → answered, no run", pending: [msg("a"), handed("b")], event: { type: "answered_by_relay", id: "a" }, moves: [["a", "answered", null, 0]], effects: [] },
+    { name: "answered by the relay once handed: nothing", pending: [handed("b")], event: { type: "answered_by_relay", id: "b" }, moves: [], effects: [] },
     { name: "unread: back to the queue, not counted as a cut", pending: [handed("a", "r1", { cuts: 1 })], event: { type: "unread", runId: "r1", ids: ["a"] }, moves: [["a", "queued", null, 1]], effects: [] },
     { name: "run done with nothing left: nothing", pending: [msg("a")], event: { type: "run_ended", runId: "r1", how: { kind: "done" } }, moves: [], effects: [] },
     {
@@ -39,7 +42,7 @@ describe("stepMessages: each event in each state", () => {
       pending: [handed("a", "r1", { cuts: 1 }), handed("b")],
       event: { type: "run_ended", runId: "r1", how: { kind: "cut" } },
       moves: [["b", "queued", null, 1], ["a", "failed", "r1", 2]],
-      effects: [{ type: "carried", ids: ["b"] }, { type: "failed", reason: "interrupted", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null }] }],
+      effects: [{ type: "carried", ids: ["b"] }, { type: "failed", reason: "interrupted", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null, how: "batch" }] }],
     },
     {
       name: "run done with a turn unanswered: carried as after a cut",
@@ -50,10 +53,10 @@ describe("stepMessages: each event in each state", () => {
     },
     {
       name: "run failed: every held message failed and named",
-      pending: [handed("a"), handed("t", "r1", { kind: "task_chat", scheduleId: 3 })],
+      pending: [handed("a"), handed("t", "r1", { kind: "task_chat", scheduleId: 3, how: "batch" })],
       event: { type: "run_ended", runId: "r1", how: { kind: "failed", reason: "auth_failed" } },
       moves: [["a", "failed", "r1", 0], ["t", "failed", "r1", 0]],
-      effects: [{ type: "failed", reason: "auth_failed", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null }, { id: "t", kind: "task_chat", body: "text of t", scheduleId: 3 }] }],
+      effects: [{ type: "failed", reason: "auth_failed", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null, how: "batch" }, { id: "t", kind: "task_chat", body: "text of t", scheduleId: 3, how: "batch" }] }],
     },
     { name: "run cancelled: what it held is dropped, silently (the stop said so)", pending: [handed("a")], event: { type: "run_ended", runId: "r1", how: { kind: "cancelled" } }, moves: [["a", "dropped", "r1", 0]], effects: [] },
     {
@@ -61,7 +64,7 @@ describe("stepMessages: each event in each state", () => {
       pending: [handed("a"), msg("b"), msg("c", { conversationId: 2 })],
       event: { type: "stop", conversationId: 1 },
       moves: [["a", "dropped", "r1", 0], ["b", "dropped", null, 0]],
-      effects: [{ type: "dropped", by: "stop", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null }, { id: "b", kind: "user", body: "text of b", scheduleId: null }] }],
+      effects: [{ type: "dropped", by: "stop", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null, how: "batch" }, { id: "b", kind: "user", body: "text of b", scheduleId: null, how: null }] }],
     },
     { name: "stop with nothing pending: nothing to name", pending: [msg("c", { conversationId: 2 })], event: { type: "stop", conversationId: 1 }, moves: [], effects: [] },
     {
@@ -69,7 +72,7 @@ describe("stepMessages: each event in each state", () => {
       pending: [handed("a"), msg("c", { conversationId: 2 })],
       event: { type: "deny" },
       moves: [["a", "dropped", "r1", 0], ["c", "dropped", null, 0]],
-      effects: [{ type: "dropped", by: "deny", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null }, { id: "c", kind: "user", body: "text of c", scheduleId: null }] }],
+      effects: [{ type: "dropped", by: "deny", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null, how: "batch" }, { id: "c", kind: "user", body: "text of c", scheduleId: null, how: null }] }],
     },
   ];
   for (const c of cases) {
@@ -109,10 +112,10 @@ function simulate(actions: Action[]) {
   let pending: PendingMessage[] = [];
   const ended = new Map<string, string>();
   const outcome = new Map<string, { answered: number; named: number; cliHands: number }>();
-  let run: { id: string; conversationId: number } | null = null;
+  let run = null as { id: string; conversationId: number } | null;
   let runs = 0;
   let nextId = 0;
-  let lastEvent: MessageEvent | null = null;
+  let lastEvent = null as MessageEvent | null;
   const acks = new Map<string, number>();
   const apply = (event: MessageEvent) => {
     lastEvent = event;
@@ -134,7 +137,7 @@ function simulate(actions: Action[]) {
     const first = pending.find((m) => m.status === "queued");
     if (run || !first) return;
     run = { id: `r${++runs}`, conversationId: first.conversationId };
-    apply({ type: "handed", runId: run.id, ids: pending.filter((m) => m.status === "queued" && m.conversationId === first.conversationId).map((m) => m.id) });
+    apply({ type: "handed", runId: run.id, ids: pending.filter((m) => m.status === "queued" && m.conversationId === first.conversationId).map((m) => m.id), how: "batch" });
   };
   const endRun = (how: "done" | "cut" | "failed" | "cancelled") => {
     if (!run) return;
@@ -147,7 +150,7 @@ function simulate(actions: Action[]) {
       case "arrive": {
         const id = `m${nextId++}`;
         outcome.set(id, { answered: 0, named: 0, cliHands: 0 });
-        pending = [...pending, { id, status: "queued", runId: null, cuts: 0, kind: a.task ? "task_chat" : "user", conversationId: a.conversation, body: id, scheduleId: a.task ? 1 : null }];
+        pending = [...pending, { id, status: "queued", runId: null, how: null, cuts: 0, kind: a.task ? "task_chat" : "user", conversationId: a.conversation, body: id, scheduleId: a.task ? 1 : null }];
         apply({ type: "received", id, openRunId: run?.id ?? null });
         break;
       }
@@ -155,7 +158,7 @@ function simulate(actions: Action[]) {
         start();
         break;
       case "inject":
-        if (run) apply({ type: "handed", runId: run.id, ids: pending.filter((m) => m.status === "queued" && m.conversationId === run!.conversationId).map((m) => m.id) });
+        if (run) apply({ type: "handed", runId: run.id, ids: pending.filter((m) => m.status === "queued" && m.conversationId === run!.conversationId).map((m) => m.id), how: "inject" });
         break;
       case "answer":
         if (run) apply({ type: "answered", runId: run.id, ids: heldBy(run).slice(0, a.n) });

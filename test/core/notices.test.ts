@@ -1,19 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { ackQueued, deliveryFailedNotice, giveUpNotice, taskFailureNotice, vmHealthNotice, type VmHealthReport } from "../../src/core/notices";
+import { ackQueued, deliveryFailedNotice, giveUpNotice, nameMessages, stopReply, taskFailureNotice, vmHealthNotice, type VmHealthReport } from "../../src/core/notices";
 import type { GiveUpReason } from "../../src/core/run-policy";
 
-describe("giveUpNotice", () => {
+const said = (...bodies: string[]) => bodies.map((body) => ({ body, scheduleId: null }));
+
+describe("giveUpNotice: names every message it answers", () => {
   it.each([
-    ["misconfigured", "hello there", "⚠️ Your agent is misconfigured, so your message “hello there” was not processed. The operator has been told; send it again once it is fixed."],
-    ["misconfigured", null, "⚠️ Your agent is misconfigured, so your message was not processed. The operator has been told; send it again once it is fixed."],
-    ["auth_failed", null, "⚠️ Your agent can't sign in to Anthropic (authentication failed), so your message was not processed. The operator has to fix the API key; then send it again."],
-  ] as Array<[GiveUpReason, string | null, string]>)("%s, first message %s", (reason, first, expected) => {
-    expect(giveUpNotice(reason, first)).toBe(expected);
+    ["misconfigured", said("hello there"), "⚠️ Your agent is misconfigured, so your message “hello there” was not processed. The operator has been told; send it again once it is fixed."],
+    ["auth_failed", said("a", "b"), "⚠️ Your agent can't sign in to Anthropic (authentication failed), so your messages “a”, “b” were not processed. The operator has to fix the API key; then send them again."],
+    ["failed_after_retries", said("ping"), "⚠️ I couldn't reach your agent after 6 attempts, so your message “ping” was not processed. Send it again to retry."],
+    ["interrupted", said("fix the flaky test"), "⚠️ Your agent was interrupted twice while working on your message “fix the flaky test”, so I stopped retrying. What it sent above is all it produced; send it again to retry."],
+    ["time_limit", [{ body: "standup", scheduleId: 4 }], "⚠️ Your agent hit its time limit and was stopped while working on your message task #4. Send a message to continue where it left off."],
+  ] as Array<[GiveUpReason, { body: string; scheduleId: number | null }[], string]>)("%s", (reason, messages, expected) => {
+    expect(giveUpNotice(reason, messages)).toBe(expected);
+  });
+
+  it("says nothing for a cancel: /stop and /deny name what they dropped", () => {
+    expect(giveUpNotice("cancelled", said("x"))).toBeNull();
   });
 
   it("is one line and names nothing internal when the agent is misconfigured", () => {
-    const notice = giveUpNotice("misconfigured", "x");
-    expect(notice).not.toMatch(/\n|IS_SANDBOX|CLAUDE_BIN|root|stderr/);
+    expect(giveUpNotice("misconfigured", said("x"))).not.toMatch(/\n|IS_SANDBOX|CLAUDE_BIN|root|stderr/);
+  });
+});
+
+describe("nameMessages and stopReply", () => {
+  it("quotes first words, cuts long ones, counts past five", () => {
+    expect(nameMessages(said("a  b\nc", "x".repeat(80)))).toBe(`“a b c”, “${"x".repeat(59)}…”`);
+    expect(nameMessages(said("1", "2", "3", "4", "5", "6", "7"))).toBe("“1”, “2”, “3”, “4”, “5” and 2 more");
+  });
+  it.each([
+    [{ stoppedRun: true, dropped: said("queued behind it", "and this"), deniedApprovals: 0 }, "Stopped. Dropped 2 messages: “queued behind it”, “and this”."],
+    [{ stoppedRun: true, dropped: [{ body: "long job", scheduleId: null, how: "batch" as const }, { body: "and this", scheduleId: null, how: "inject" as const }], deniedApprovals: 0 }, "Stopped the run on “long job”. Dropped 1 message: “and this”."],
+    [{ stoppedRun: true, dropped: [], deniedApprovals: 0 }, "Stopped."],
+    [{ stoppedRun: true, dropped: said("x"), deniedApprovals: 1 }, "Stopped. Dropped 1 message: “x”. Denied 1 pending approval."],
+    [{ stoppedRun: false, dropped: said("held by the budget"), deniedApprovals: 0 }, "Nothing was running. Dropped 1 message: “held by the budget”."],
+    [{ stoppedRun: false, dropped: [], deniedApprovals: 0 }, "Nothing is running."],
+  ])("%o", (input, expected) => {
+    expect(stopReply(input)).toBe(expected);
   });
 });
 

@@ -37,6 +37,8 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * [[vm:long N]]            the reply is N characters in paragraphs
  * [[vm:drop]]              the first stream is cut after the session event; the run goes on
  * [[vm:crash-after-reply]] one result, then error cli_crashed
+ * [[vm:restart-at-input]]  one result, then the run stays live until a further turn is injected
+ *                          (POST …/input), and ends with error vm_restarted before answering it
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
  * [[vm:progress N MS]]    N progress lines, one every MS ("Running: step 1", "Editing src/file2.ts", …), then the reply
  * [[vm:send-file NAME]]    calls send_file as the VM would after staging: a 1x1 PNG named NAME, served on
@@ -81,6 +83,7 @@ type Directive = {
   long: number;
   drop: boolean;
   crashAfterReply: boolean;
+  restartAtInput: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
   /** Every `[[vm:approval …]]` of the turn: asked at once, as parallel tool calls are. */
   approvals: { tool: string; arg: string }[];
@@ -102,6 +105,7 @@ function directivesOf(texts: string[]): Directive {
     long: num(/\[\[vm:long (\d+)\]\]/),
     drop: all.includes("[[vm:drop]]"),
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
+    restartAtInput: all.includes("[[vm:restart-at-input]]"),
     tool: toolOf(all),
     approvals: approvalsOf(all),
     slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
@@ -251,6 +255,10 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         sessionId: run.sessionId,
       });
       if (d.crashAfterReply) return push(run, { type: "error", code: "cli_crashed", message: "claude exited with code 1" });
+      if (d.restartAtInput) {
+        while (run.turns.length <= turn + 1 && !run.finished) await waitForChange();
+        return push(run, { type: "error", code: "vm_restarted", message: "the VM restarted while the run was live" });
+      }
       await sleep(stepMs);
     }
     push(run, { type: "done" });
@@ -405,6 +413,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       requests.push({ kind: "input", runId: run.runId, userId: run.userId, messages: parsed.data.messages, accepted: !run.finished, at: Date.now() });
       if (run.finished) return json(res, 409, { error: "run_finished" });
       run.turns.push({ messages: parsed.data.messages });
+      for (const notify of [...run.listeners]) notify();
       return json(res, 202, { accepted: true });
     }
     if (match[2] === "tool-result") {

@@ -120,7 +120,7 @@ it("a prompt survives eviction: the answer reaches the VM when the stream is bac
 it("/stop denies every pending prompt and ends the run", async () => {
   const phone = "+15550000177";
   await promptFor(phone, "[[vm:approval Bash terraform apply]]");
-  expect(await ask(phone, "/stop")).toBe("Stopping the current run… Denied 1 pending approval.");
+  expect(await ask(phone, "/stop")).toBe("Stopped the run on “[[vm:approval Bash terraform apply]]”. Denied 1 pending approval.");
   await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "cancel"));
   await runFinished(phone);
   expect(await approvalsOf(phone)).toEqual([expect.objectContaining({ status: "stopped" })]);

@@ -17,10 +17,10 @@ describe("/commands are answered by the relay, without the agent", () => {
     expect(await vmRequests(phone)).toEqual([]);
   });
 
-  it("stores a command as done, never queued for the agent", async () => {
+  it("stores a command as answered by the relay, never queued for the agent", async () => {
     const rows = await query<{ status: string }>(phone, "SELECT status FROM messages");
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((r) => r.status === "done")).toBe(true);
+    expect(rows.every((r) => r.status === "answered")).toBe(true);
   });
 });
 
@@ -47,17 +47,14 @@ describe("/new and /cancel", () => {
     expect(starts.map((s) => s.sessionId)).toEqual([null, null]);
   });
 
-  it("/cancel stops the live run at the VM and says so", async () => {
+  it("/cancel ends the live run at once, tells the VM, and says so once", async () => {
     const phone = "+15550000124";
     await sendInbound(phone, "a long refactor [[vm:hold]]");
     await eventually(async () => (await query<{ phase: string }>(phone, "SELECT phase FROM runs"))[0]?.phase === "streaming");
-    expect(await ask(phone, "/cancel")).toBe("Stopping the current run…");
-    const sent = await eventually(async () => {
-      const all = await sentTo(phone);
-      return all.length === 2 && all;
-    });
-    expect(bodies(sent)).toEqual(["Stopping the current run…", "Cancelled."]);
-    expect((await vmRequests(phone)).some((r) => r.kind === "cancel")).toBe(true);
+    expect(await ask(phone, "/cancel")).toBe("Stopped the run on “a long refactor [[vm:hold]]”.");
+    await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "cancel"));
+    // One reply: the run is over at once, and nothing of it is said later.
+    expect(bodies(await sentTo(phone))).toEqual(["Stopped the run on “a long refactor [[vm:hold]]”."]);
     const [run] = await query<{ outcome: string }>(phone, "SELECT outcome FROM runs");
     expect(run!.outcome).toBe("cancelled");
     await releaseVm(phone);

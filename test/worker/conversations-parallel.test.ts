@@ -15,7 +15,7 @@ it("a run live in one conversation while the user writes in another: each queued
     "SELECT m.body, m.status, c.name FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.run_id IS NOT NULL OR m.status = 'queued' ORDER BY m.seq",
   );
   expect(queued).toEqual([
-    { body: "long job [[vm:hold]]", status: "dispatched", name: "api" },
+    { body: "long job [[vm:hold]]", status: "handed", name: "api" },
     { body: "hello main", status: "queued", name: "main" },
   ]);
   expect((await vmRequests(phone)).filter((r) => r.kind === "input")).toEqual([]);

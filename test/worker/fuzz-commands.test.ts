@@ -20,7 +20,7 @@ async function state(phone: string) {
     schedules: await query(phone, "SELECT * FROM schedules"),
     runs: await query(phone, "SELECT * FROM runs"),
     settings: await query(phone, "SELECT key, value FROM settings WHERE key IN ('time_zone', 'session_id') ORDER BY key"),
-    queued: await query(phone, "SELECT id FROM messages WHERE status != 'done'"),
+    queued: await query(phone, "SELECT id FROM messages WHERE status IN ('queued', 'handed')"),
   };
 }
 

@@ -26,7 +26,7 @@ it("keeps one phone's concurrent webhooks in one order, each processed once", as
   );
   const storedOrder = stored.map((m) => m.id).slice(1);
   expect(new Set(storedOrder)).toEqual(new Set(forms.map((f) => f.MessageSid)));
-  expect(stored.every((m) => m.status === "done")).toBe(true);
+  expect(stored.every((m) => m.status === "answered")).toBe(true);
 
   // The VM received them in the stored (arrival) order, each exactly once.
   const requests = await vmRequests(phone);

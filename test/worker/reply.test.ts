@@ -24,7 +24,7 @@ it("answers 200 with empty TwiML, runs the agent, and sends its reply back", asy
     const session = state.storage.sql.exec<{ value: string }>("SELECT session_id AS value FROM conversations WHERE id = 1").one();
     expect(session.value).toMatch(/^session-/);
     const message = state.storage.sql.exec<{ status: string }>("SELECT status FROM messages WHERE id = ?", sid).one();
-    expect(message.status).toBe("done");
+    expect(message.status).toBe("answered");
   });
 });
 

@@ -5,7 +5,6 @@
 import type { Config } from "../../config";
 import { accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
 import { outboxKeys } from "../../core/outbox-keys";
-import type { RunFailure } from "../../core/run-policy";
 import { monthIn } from "../../core/spend-days";
 import type { Budget } from "../units/budget";
 import type { MessagesRepo } from "../db/messages-repo";
@@ -15,8 +14,9 @@ import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
 import { timeZoneOf } from "../units/schedules";
+import { type StopDeps, stopWork } from "./stop";
 
-export type AccessDeps = {
+export type AccessDeps = StopDeps & {
   messages: MessagesRepo;
   runs: RunsRepo;
   settings: SettingsRepo;
@@ -25,10 +25,6 @@ export type AccessDeps = {
   spend: SpendRepo;
   budget: Pick<Budget, "today" | "blockedUntil">;
   monthlyCapUsd: number | null;
-  /** Ends a run that is not streaming, as /stop does (run-effects' failure path). */
-  failRun: (runId: string, failure: RunFailure, now: number) => void;
-  /** Denies every open approval prompt, as /stop does; returns how many. */
-  stopApprovals: (now: number) => number;
 };
 
 /**
@@ -40,7 +36,7 @@ export function isRevoked(settings: SettingsRepo, config: Pick<Config, "allowedS
   return !(config?.allowedSenders.has(phone) || config?.adminSenders.has(phone));
 }
 
-export function summarize(d: Omit<AccessDeps, "failRun" | "stopApprovals">, now: number): UserSummary {
+export function summarize(d: Omit<AccessDeps, keyof StopDeps> & Pick<AccessDeps, "runs">, now: number): UserSummary {
   const zone = timeZoneOf(d.settings);
   const month = monthIn(now, zone);
   const spentMonthUsd = [...d.spend.between(`${month}-01`, `${month}-31`).values()].reduce((n, s) => n + s.costUsd, 0);
@@ -69,19 +65,12 @@ export function summarize(d: Omit<AccessDeps, "failRun" | "stopApprovals">, now:
 export function revoke(d: AccessDeps, now: number): { revoked: Revoked; cancelVmRunId: string | null } {
   const already = d.settings.get("access_revoked") !== null;
   if (!already) d.settings.set("access_revoked", now);
-  const dropped = d.messages.dropAllQueued(now);
-  for (const m of dropped) {
-    if (m.kind !== "user" && d.schedules.getRun(m.id)) d.schedules.finishRun(m.id, { status: "failed", costUsd: 0, excerpt: null, error: "dropped: access removed by an admin", now });
-  }
   const active = d.schedules.list().filter((s) => s.status === "active");
   for (const s of active) d.schedules.setNext(s.id, "paused", null, now);
-  d.stopApprovals(now);
-  const run = d.runs.open();
-  const revoked: Revoked = { already, dropped: dropped.filter((m) => m.kind === "user").length, stoppedRun: run !== null, pausedTasks: active.length };
-  // Under the run's give-up key when there is one, so its own "Cancelled." is not said as well.
-  if (!already) d.outbox.add({ dedupeKey: run ? outboxKeys.gaveUp(run.id) : outboxKeys.accessRevoked(now), body: accessRevokedNotice(revoked), now });
-  if (run && run.phase !== "streaming") d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
-  return { revoked, cancelVmRunId: run?.vmRunId ?? null };
+  const stopped = stopWork(d, "all", now);
+  const revoked: Revoked = { already, dropped: stopped.dropped.filter((m) => m.kind === "user" && m.how !== "batch").length, stoppedRun: stopped.stoppedRun, pausedTasks: active.length };
+  if (!already) d.outbox.add({ dedupeKey: outboxKeys.accessRevoked(now), body: accessRevokedNotice(revoked), now });
+  return { revoked, cancelVmRunId: stopped.cancelVmRunId };
 }
 
 /** /allow after a /deny: the user's messages are read again (tasks stay paused: theirs to resume). */

@@ -23,6 +23,9 @@ import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps
 import type { Approvals } from "../units/approvals";
 import type { SpendRepo } from "../db/spend-repo";
 import type { Observed } from "../units/run-driver";
+import type { Messages } from "../units/messages";
+import { stopWork } from "./stop";
+import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
 
 export type CommandDeps = ScheduleServiceDeps &
@@ -33,6 +36,7 @@ export type CommandDeps = ScheduleServiceDeps &
     budget: { today(now: number): { spentUsd: number; limitUsd: number } };
     /** Records a run's failure as run-effects does (within the command's transaction). */
     failRun: (runId: string, failure: RunFailure, now: number) => void;
+    lifecycle: Pick<Messages, "stop" | "deny">;
     approvals: Approvals;
   };
 
@@ -47,17 +51,9 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       // /status vm asks the VM now, after the webhook's answer; the rest is known already.
       return command.checkVm ? { text: "", after: { kind: "health", detail: sender.isAdmin } } : say(statusText(d, now));
     case "cancel": {
-      const run = d.runs.open();
-      if (!run) return say("Nothing is running.");
-      // What waited for this run's conversation goes too; other conversations keep their queue.
-      const dropped = droppedLine(d.messages.dropQueued(run.conversationId, now));
-      // Every open prompt is denied: the VM hears it before the cancel, if the run is still there.
-      const denied = d.approvals.stopAll(now);
-      const deniedLine = denied > 0 ? ` Denied ${denied} pending approval${denied === 1 ? "" : "s"}.` : "";
-      if (run.phase === "streaming") return { text: `Stopping the current run…${dropped}${deniedLine}`, after: { kind: "cancel", vmRunId: run.vmRunId } };
-      // Not streaming yet: end it here; the VM is told too, in case its start is in flight.
-      d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
-      return { text: `${dropped}${deniedLine}`.trim(), after: { kind: "cancel", vmRunId: run.vmRunId } };
+      const stopped = stopWork({ ...d, stopApprovals: (at) => d.approvals.stopAll(at) }, { conversationId: d.conversations.currentId() }, now);
+      const text = stopReply(stopped);
+      return { text, after: stopped.cancelVmRunId ? { kind: "cancel", vmRunId: stopped.cancelVmRunId } : null };
     }
     case "new_session":
       return startFreshSession(d, now);
@@ -161,13 +157,6 @@ function costText(d: CommandDeps, now: number): string {
 }
 
 /** " Dropped 2 queued messages: “fix the tests”, “and push”." — the first words of each. */
-function droppedLine(texts: readonly string[]): string {
-  if (texts.length === 0) return "";
-  const quoted = texts.slice(0, 5).map((t) => `“${quoteInput(t, 30)}”`);
-  const more = texts.length > 5 ? ` and ${texts.length - 5} more` : "";
-  return ` Dropped ${texts.length} queued message${texts.length === 1 ? "" : "s"}: ${quoted.join(", ")}${more}.`;
-}
-
 function statusText(d: CommandDeps, now: number): string {
   const run = d.runs.open();
   const current = d.conversations.current();

@@ -1,6 +1,7 @@
 // What the conversation commands do: /new, /sessions, /switch, /rename, /delete, /deep, /end,
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
+import { DEEP_MODE_MS } from "../units/conversations";
 import type { AdminRequest } from "../../core/command-admin";
 import { formatAgo, formatUsd } from "../../core/format-ago";
 import { outboxKeys } from "../../core/outbox-keys";
@@ -38,8 +39,6 @@ export type ConversationCommandDeps = {
   newWorkspaceId: () => string;
 };
 
-/** Deep mode keeps the agent warm this long after each use. */
-export const DEEP_MODE_MS = 2 * 60 * 60_000;
 
 const say = (text: string): Reply => ({ text, after: null });
 
@@ -47,7 +46,7 @@ const say = (text: string): Reply => ({ text, after: null });
 export function startFreshSession(d: ConversationCommandDeps, now: number): Reply {
   const current = d.conversations.current();
   if (!current) return say("There is no current conversation. /sessions lists them.");
-  d.conversations.repo.setSession(current.id, null);
+  d.conversations.recordSession(current.id, null);
   // A live run of this conversation must not bring its session back, nor take the next messages.
   const run = d.runs.open();
   if (run && run.conversationId === current.id && run.context === "chat") d.runs.detachFromConversation(run.id, now);

@@ -1,9 +1,13 @@
 // The inbound message queue: one row per WhatsApp message (or scheduled prompt), in FIFO order.
+// Every status change is a move decided by core/message-lifecycle.ts and written by `move`;
+// only the messages unit (units/messages.ts) calls it.
 import * as z from "zod";
+import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import { memo, type Sql } from "./sql";
 
-export type MessageStatus = "queued" | "dispatched" | "done" | "failed";
-export type MessageKind = "user" | "task_chat" | "task_fresh";
+export type { MessageKind, MessageStatus } from "../../core/message-lifecycle";
+const MessageStatusSchema = z.enum(["queued", "handed", "answered", "dropped", "failed"]);
+const MessageKindSchema = z.enum(["user", "task_chat", "task_fresh"]);
 /**
  * An attachment as Twilio announced it (`url`, `contentType`: the form's, not trusted), then as
  * the relay settled it: stored (`stored`: the R2 object, what its bytes are) or not (`failed`: why,
@@ -46,6 +50,8 @@ type MessageRow = {
   schedule_id: number | null;
   conversation_id: number;
   slash: number;
+  cuts: number;
+  handed_how: string | null;
 };
 
 export type QueuedMessage = {
@@ -62,6 +68,8 @@ export type QueuedMessage = {
   conversationId: number;
   /** A Claude Code slash command: it starts a run of its own. */
   slash: boolean;
+  /** Runs cut off after handing it to the CLI (the next one is told it was interrupted). */
+  cuts: number;
 };
 
 function toMessage(row: MessageRow): QueuedMessage {
@@ -70,13 +78,31 @@ function toMessage(row: MessageRow): QueuedMessage {
     id: row.id,
     body: row.body,
     receivedAt: row.received_at,
-    status: z.enum(["queued", "dispatched", "done", "failed"]).parse(row.status),
+    status: MessageStatusSchema.parse(row.status),
     runId: row.run_id,
     media: MediaListSchema.parse(JSON.parse(row.media_json)),
-    kind: z.enum(["user", "task_chat", "task_fresh"]).parse(row.kind),
+    kind: MessageKindSchema.parse(row.kind),
     scheduleId: row.schedule_id,
     conversationId: row.conversation_id,
     slash: row.slash === 1,
+    cuts: row.cuts,
+  };
+}
+
+type PendingRow = Pick<MessageRow, "id" | "status" | "run_id" | "handed_how" | "cuts" | "kind" | "conversation_id" | "body" | "schedule_id">;
+const HowSchema = z.enum(["batch", "inject"]).nullable();
+
+function toPending(row: PendingRow): PendingMessage {
+  return {
+    id: row.id,
+    status: z.enum(["queued", "handed"]).parse(row.status),
+    runId: row.run_id,
+    how: HowSchema.parse(row.handed_how),
+    cuts: row.cuts,
+    kind: MessageKindSchema.parse(row.kind),
+    conversationId: row.conversation_id,
+    body: row.body,
+    scheduleId: row.schedule_id,
   };
 }
 
@@ -125,16 +151,6 @@ export function createMessagesRepo(sql: Sql) {
     allOfRun(runId: string): QueuedMessage[] {
       return sql<MessageRow>`SELECT * FROM messages WHERE run_id = ${runId} ORDER BY seq`.map(toMessage);
     },
-    assignToRun(ids: readonly string[], runId: string, now: number): void {
-      for (const id of ids) {
-        sql`UPDATE messages SET status = 'dispatched', run_id = ${runId}, attempts = attempts + 1, updated_at = ${now}
-          WHERE id = ${id}`;
-      }
-    },
-    /** Marks messages done or failed outside any run (commands answered by the relay). */
-    settle(id: string, status: "done" | "failed", now: number): void {
-      sql`UPDATE messages SET status = ${status}, updated_at = ${now} WHERE id = ${id} AND status = 'queued'`;
-    },
     /**
      * How many of the user's messages arrived since `since`, counting at most `limit`: only the
      * newest `limit` rows are read (by seq, backwards), however long the history.
@@ -143,30 +159,21 @@ export function createMessagesRepo(sql: Sql) {
       return sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT received_at FROM messages WHERE kind = 'user' ORDER BY seq DESC LIMIT ${limit})
         WHERE received_at > ${since}`[0]?.n ?? 0;
     },
-    /** /stop: the user's messages still queued for a conversation are set aside; returns their texts. */
-    dropQueued(conversationId: number, now: number): string[] {
-      return sql<{ body: string }>`UPDATE messages SET status = 'done', updated_at = ${now}
-        WHERE status = 'queued' AND kind = 'user' AND conversation_id = ${conversationId} RETURNING body`.map((r) => r.body);
+    /** Every message not yet at its end, in arrival order: what the lifecycle steps over. */
+    pending(): PendingMessage[] {
+      return sql<PendingRow>`SELECT id, status, run_id, handed_how, cuts, kind, conversation_id, body, schedule_id FROM messages
+        WHERE status IN ('queued', 'handed') ORDER BY seq`.map(toPending);
     },
-    /** An admin's /deny: everything still queued, the user's messages and claimed tasks, is set aside. */
-    dropAllQueued(now: number): { id: string; kind: MessageKind }[] {
-      return sql<{ id: string; kind: string }>`UPDATE messages SET status = 'done', updated_at = ${now} WHERE status = 'queued' RETURNING id, kind`.map((r) => ({
-        id: r.id,
-        kind: r.kind === "user" ? "user" : r.kind === "task_chat" ? "task_chat" : "task_fresh",
-      }));
-    },
-    /** Marks messages of a run; only those still dispatched to it, so replays change nothing. */
-    finish(ids: readonly string[], runId: string, status: "done" | "failed", now: number): void {
-      for (const id of ids) {
-        sql`UPDATE messages SET status = ${status}, updated_at = ${now}
-          WHERE id = ${id} AND run_id = ${runId} AND status = 'dispatched'`;
-      }
-    },
-    /** Puts messages back in the queue; their original `seq` keeps them ahead of newer ones. */
-    requeue(ids: readonly string[], runId: string, now: number): void {
-      for (const id of ids) {
-        sql`UPDATE messages SET status = 'queued', run_id = NULL, updated_at = ${now}
-          WHERE id = ${id} AND run_id = ${runId} AND status = 'dispatched'`;
+    /**
+     * Writes the lifecycle's moves. Each applies only to a row still pending, so a replayed move
+     * changes nothing; a hand counts an attempt. A carried message keeps its `seq`: it stays
+     * ahead of newer ones.
+     */
+    move(moves: readonly MessageMove[], now: number): void {
+      for (const m of moves) {
+        sql`UPDATE messages SET status = ${m.to}, run_id = ${m.runId}, handed_how = ${m.how}, cuts = ${m.cuts},
+            attempts = attempts + ${m.to === "handed" ? 1 : 0}, updated_at = ${now}
+          WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
       }
     },
     countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0),
@@ -196,7 +203,7 @@ export function createMessagesRepo(sql: Sql) {
     }),
     /** Forgets finished messages older than `before`; their ids then stop deduplicating. */
     pruneFinished(before: number): void {
-      sql`DELETE FROM messages WHERE status IN ('done', 'failed') AND updated_at < ${before}`;
+      sql`DELETE FROM messages WHERE status IN ('answered', 'dropped', 'failed') AND updated_at < ${before}`;
     },
   };
 }

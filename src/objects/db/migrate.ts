@@ -10,6 +10,7 @@ import conversations from "../../../migrations/0007_conversations.sql";
 import spend from "../../../migrations/0008_spend.sql";
 import approvals from "../../../migrations/0009_approvals.sql";
 import media from "../../../migrations/0010_media.sql";
+import messageLifecycle from "../../../migrations/0011_message_lifecycle.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 8, name: "0008_spend", sql: spend },
   { id: 9, name: "0009_approvals", sql: approvals },
   { id: 10, name: "0010_media", sql: media },
+  { id: 11, name: "0011_message_lifecycle", sql: messageLifecycle },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

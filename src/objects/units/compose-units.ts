@@ -28,6 +28,7 @@ import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../protocol/vm-protocol";
 import { createTwilioClient } from "../clients/twilio-client";
 import { createQuickReplyContent } from "../clients/twilio-content";
 import { createMediaInbox } from "./media-inbox";
+import { createMessages } from "./messages";
 import { mediaKeysFor, signedMediaUrl, storeOutbound } from "../clients/media-store";
 import { queueAgentFile } from "./agent-files";
 import { SEND_FILE_TOOL } from "../../protocol/relay-tools";
@@ -99,6 +100,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     log,
   });
   const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction });
+  const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
   const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
   const scheduleService = {
     schedules: repos.schedules,
@@ -109,6 +111,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
     messages,
+    lifecycle,
     runs: repos.runs,
     toolCalls: repos.toolCalls,
     conversations,
@@ -131,6 +134,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
   const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null } });
   const mediaInbox = createMediaInbox({
     messages,
+    lifecycle,
     outbox: repos.outbox,
     settings,
     transaction: sql.transaction,
@@ -145,6 +149,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
   const runs = createRunDriver({
     budget,
     ...effects,
+    conversations,
     approvals,
     schedules,
     vm,
@@ -164,6 +169,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
   const inbox: InboxDeps = {
     ...scheduleService,
     transaction: sql.transaction,
+    lifecycle,
     runs: repos.runs,
     messages,
     outboxRepo: repos.outbox,
@@ -177,5 +183,5 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     budget,
     approvals,
   };
-  return { vm, repos, outbox, schedules, conversations, budget, approvals, mediaInbox, runs, inbox };
+  return { vm, repos, lifecycle, outbox, schedules, conversations, budget, approvals, mediaInbox, runs, inbox };
 }

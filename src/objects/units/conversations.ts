@@ -7,6 +7,9 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 
+/** Deep mode keeps a conversation's agent process warm this long after each use. */
+export const DEEP_MODE_MS = 2 * 60 * 60_000;
+
 /** A clone still "in progress" this long after it started died with its instance. */
 export const CLONE_DEADLINE_MS = 10 * 60_000;
 
@@ -29,6 +32,17 @@ export function createConversations(d: { repo: ConversationsRepo; settings: Sett
       if (conversationId === currentId()) return "";
       const name = repo.get(conversationId)?.name;
       return name ? `[${name}] ` : "";
+    },
+    /** The agent session a conversation resumes next (null: a fresh one). */
+    recordSession(id: number, sessionId: string | null): void {
+      repo.setSession(id, sessionId);
+    },
+    /** Deep mode renewed by a run: how long the VM keeps its process warm; undefined when not in deep mode. */
+    keepWarmFor(id: number, now: number): number | undefined {
+      const deepUntil = repo.get(id)?.deepUntil ?? null;
+      if (deepUntil === null || deepUntil <= now) return undefined;
+      repo.setDeepUntil(id, now + DEEP_MODE_MS);
+      return DEEP_MODE_MS;
     },
     nextDueAt(): number | null {
       const oldest = repo.oldestCloneAt();

@@ -5,7 +5,7 @@ import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
 import { chunkReply } from "../../core/chunk-reply";
 import type { AnswerInput } from "./approvals";
 import { routeInbound, type InboundRoute } from "../../core/inbound-route";
-import { ackQueued, rateLimitedNotice } from "../../core/notices";
+import { rateLimitedNotice } from "../../core/notices";
 import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
 import { outboxKeys } from "../../core/outbox-keys";
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
@@ -15,6 +15,7 @@ import type { Media } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
+import type { Messages } from "./messages";
 
 export type InboundMessage = {
   messageId: string;
@@ -31,8 +32,9 @@ export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_
 
 export type InboxDeps = CommandDeps & {
   transaction: Transaction;
+  lifecycle: Messages;
   settings: SettingsRepo;
-  outboxRepo: Pick<OutboxRepo, "add" | "upsertPending" | "releaseHeld">;
+  outboxRepo: Pick<OutboxRepo, "add" | "releaseHeld">;
   sender: { phone: string; isAdmin: boolean };
   /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
   maxMessagesPerMinute: number;
@@ -92,11 +94,10 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     const refused = route.kind === "agent" ? refusal(route, target) : null;
     if (route.kind === "agent" && refused === null) {
       // One acknowledgement per run, however many messages wait behind it.
-      const run = d.runs.open();
-      if (run) d.outboxRepo.upsertPending({ dedupeKey: outboxKeys.ack(run.id), body: ackQueued(d.messages.countQueued()), now });
+      d.lifecycle.received(message.messageId, d.runs.open()?.id ?? null, now);
       return { route: route.kind, command: undefined, after: null };
     }
-    d.messages.settle(message.messageId, "done", now);
+    d.lifecycle.answeredByRelay(message.messageId, now);
     const answer = route.kind === "command" ? answerCommand(route.command, d, d.sender, now) : { text: refused ?? "", after: null };
     // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
     if (answer.text) chunkReply(answer.text).forEach((part, i) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId, i), body: part, now }));
@@ -108,7 +109,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
 function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInput, now: number): Stored | null {
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
-    d.messages.settle(message.messageId, "done", now);
+    d.lifecycle.answeredByRelay(message.messageId, now);
     d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), now });
     return { route: "approval_answer", command: undefined, after: null };
   });

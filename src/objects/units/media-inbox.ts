@@ -11,10 +11,12 @@ import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch";
 import type { Log } from "./outbox";
+import type { Messages } from "./messages";
 import type { Transcriber } from "../clients/transcriber";
 
 export type MediaInboxDeps = {
-  messages: Pick<MessagesRepo, "withUnsettledMedia" | "setMedia" | "settle">;
+  messages: Pick<MessagesRepo, "withUnsettledMedia" | "setMedia">;
+  lifecycle: Pick<Messages, "answeredByRelay">;
   outbox: Pick<OutboxRepo, "add">;
   settings: SettingsRepo;
   transaction: Transaction;
@@ -67,7 +69,7 @@ export function createMediaInbox(d: MediaInboxDeps) {
             }
           });
           // Nothing left for the agent (no text, no attachment stored): the message is done.
-          if (message.body.trim() === "" && !media.some((m) => m.stored)) d.messages.settle(message.id, "done", at);
+          if (message.body.trim() === "" && !media.some((m) => m.stored)) d.lifecycle.answeredByRelay(message.id, at);
         });
         d.log("media_settled", { messageId: message.id, stored: media.filter((m) => m.stored).length, failed: media.filter((m) => m.failed).length, bytes: media.reduce((n, m) => n + (m.stored?.size ?? 0), 0) });
       }

@@ -11,10 +11,10 @@ import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../c
 import type { RunFailure } from "../../core/run-policy";
 import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
 import type { Run } from "../db/runs-repo";
-import { DEEP_MODE_MS } from "../commands/conversation-commands";
-import type { Conversation } from "../db/conversations-repo";
+import { INTERRUPTED_TURN_NOTE } from "../../core/notices";
 import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "./approvals";
+import type { Conversations } from "./conversations";
 import type { Schedules } from "./schedules";
 import type { VmClient } from "../clients/vm-client";
 
@@ -29,8 +29,9 @@ const TYPING_DELAY_MS = 1_500;
 /** A batch is one conversation's: look past other conversations' messages for its own. */
 const MAX_QUEUED_LOOKAHEAD = 50;
 
-export type RunDriverDeps = RunEffectsDeps & {
-  schedules: Pick<Schedules, "recordResult" | "recordFailure" | "markStarted">;
+export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
+  conversations: RunEffectsDeps["conversations"] & Pick<Conversations, "keepWarmFor">;
+  schedules: Pick<Schedules, "recordResult" | "markStarted">;
   vm: VmClient | null;
   /** The user's stable id on the VM: the phone number. */
   userId: string;
@@ -122,10 +123,12 @@ export function createRunDriver(d: RunDriverDeps) {
     wakeSignal = null;
   };
 
-  const fail = (run: Run, failure: RunFailure, detail: string, now: number): RunStep => {
+  const fail = async (run: Run, failure: RunFailure, detail: string, now: number): Promise<RunStep> => {
     close();
     d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
-    d.transaction(() => applyFailure(d, run.id, failure, now));
+    const decision = d.transaction(() => applyFailure(d, run.id, failure, now));
+    // A stream lost beyond recovery may leave the VM run going: it must not go on beside the next run.
+    if (decision?.action === "cut" && failure.kind === "transport") await d.vm?.cancel(run.vmRunId);
     return { kind: "changed" };
   };
 
@@ -143,7 +146,7 @@ export function createRunDriver(d: RunDriverDeps) {
       const conversation = d.conversations.repo.get(batch.conversationId);
       const sessionId = batch.context === "chat" ? (conversation?.sessionId ?? null) : null;
       const run = d.runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, conversationId: batch.conversationId, now });
-      d.messages.assignToRun(batch.ids, run.id, now);
+      d.lifecycle.handed(run.id, batch.ids, "batch", now);
       d.schedules.markStarted(
         queued.filter((m) => batch.ids.includes(m.id)),
         now,
@@ -175,19 +178,19 @@ export function createRunDriver(d: RunDriverDeps) {
     return attachments.length > 0 ? { id: m.id, text: m.body, attachments } : { id: m.id, text: m.body };
   };
 
-  /** The run's input: its messages, the first preceded by the chat's last exchanges if its session was lost. */
+  /**
+   * The run's input: its messages, the first preceded by the chat's last exchanges if its session
+   * was lost; a message carried from a run that was cut off tells the agent to look before it redoes.
+   */
   const inputOf = async (run: Run): Promise<InputMessage[]> => {
-    const input = await Promise.all(d.messages.ofRun(run.id, "dispatched").slice(0, MAX_MESSAGES_PER_TURN).map(toInput));
+    const held = d.messages.ofRun(run.id, "handed").slice(0, MAX_MESSAGES_PER_TURN);
+    const input = await Promise.all(held.map(async (m) => {
+      const message = await toInput(m);
+      return m.cuts > 0 ? { ...message, text: `${INTERRUPTED_TURN_NOTE}\n\n${message.text}` } : message;
+    }));
     const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
     const [first, ...rest] = input;
     return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
-  };
-
-  /** Deep mode: kept warm for another DEEP_MODE_MS after this use. */
-  const keepWarmFor = (conversation: Conversation | null, now: number): number | undefined => {
-    if (!conversation?.deepUntil || conversation.deepUntil <= now) return undefined;
-    d.conversations.repo.setDeepUntil(conversation.id, now + DEEP_MODE_MS);
-    return DEEP_MODE_MS;
   };
 
   const open = async (run: Run, now: number): Promise<RunStep> => {
@@ -213,7 +216,7 @@ export function createRunDriver(d: RunDriverDeps) {
                 approvals: d.approvals.runOption(run.conversationId),
                 scheduleTools: run.context === "chat",
                 appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
-                keepWarmMs: run.context === "chat" ? keepWarmFor(conversation, now) : undefined,
+                keepWarmMs: run.context === "chat" ? d.conversations.keepWarmFor(run.conversationId, now) : undefined,
               },
             },
             abort.signal,
@@ -247,7 +250,7 @@ export function createRunDriver(d: RunDriverDeps) {
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
     const sent = await d.vm.input(run.vmRunId, await Promise.all(turn.map(toInput)));
     const accepted = sent.ok && sent.accepted;
-    if (accepted) d.messages.assignToRun(ids, run.id, now);
+    if (accepted) d.transaction(() => d.lifecycle.handed(run.id, ids, "inject", now));
     d.log("run_input", { runId: run.id, messages: ids.length, accepted });
     return accepted;
   };
@@ -331,6 +334,8 @@ export function createRunDriver(d: RunDriverDeps) {
 
     /** One step of the runs' work; `now` is the earliest time it may treat as the present. */
     async step(now: number, limits: StepLimits): Promise<RunStep> {
+      // A run ended at the relay (/stop, /deny) while its stream was read: nothing more of it is applied.
+      if (live && d.runs.get(live.run.id)?.phase === "finished") close();
       if (live) {
         // Answers (and timeouts, /stop) decided since the last step reach the VM first.
         if (d.vm) await d.approvals.deliver(live.run.vmRunId, d.vm, d.transaction);

@@ -3,15 +3,16 @@
 import type { VmRunEvent } from "../../protocol/vm-protocol";
 import { chunkReply } from "../../core/chunk-reply";
 import { formatForWhatsApp } from "../../core/whatsapp-format";
-import { agentErrorReply, giveUpNotice, SESSION_LOST, sessionRestoredNotice, taskFailureNotice } from "../../core/notices";
+import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
-import { decideOnFailure, type RunFailure } from "../../core/run-policy";
+import { type FailureDecision, decideOnFailure, type RunFailure } from "../../core/run-policy";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunsRepo } from "../db/runs-repo";
 import type { Transaction } from "../db/sql";
 import type { ToolAnswer, ToolCallsRepo } from "../db/tool-calls-repo";
 import type { Approvals } from "./approvals";
 import type { Conversations } from "./conversations";
+import type { Messages } from "./messages";
 import type { Log, Outbox } from "./outbox";
 import type { Schedules } from "./schedules";
 
@@ -23,16 +24,18 @@ export type TranscriptOf = (conversationId: number, exceptRunId: string) => { te
 
 export type RunEffectsDeps = {
   transaction: Transaction;
+  /** Reads only: every status change goes through `lifecycle`. */
   messages: MessagesRepo;
+  lifecycle: Messages;
   runs: RunsRepo;
   toolCalls: ToolCallsRepo;
   /** Each conversation holds its agent session id; replies of one not current are prefixed. */
-  conversations: Pick<Conversations, "repo" | "prefixFor">;
+  conversations: Pick<Conversations, "repo" | "prefixFor" | "recordSession">;
   outbox: Pick<Outbox, "add" | "dropUnsentProgress">;
   transcriptOf: TranscriptOf;
   /** What the agent cost, by day in the user's zone and conversation (/cost, the caps). */
   spend: { recordCost(conversationId: number, costUsd: number, now: number): void; recordUnknown(conversationId: number, now: number): void };
-  schedules: Pick<Schedules, "recordResult" | "recordFailure">;
+  schedules: Pick<Schedules, "recordResult">;
   /** The agent's questions before it acts; a VM run that is over closes its own. */
   approvals: Pick<Approvals, "request" | "vmRunOver" | "refusedLine">;
   tools: ToolRunner;
@@ -59,7 +62,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
     const terminal = event.type === "done" || event.type === "error";
     if (!terminal && !runs.advanceSeq(runId, vmRunId, event.seq, now, event.type === "result" ? { costUsd: event.costUsd } : undefined)) return "replay";
     // A task in a fresh session must never replace the conversation's session.
-    const keepSession = (sessionId: string) => run.context === "chat" && conversations.repo.setSession(run.conversationId, sessionId);
+    const keepSession = (sessionId: string) => run.context === "chat" && conversations.recordSession(run.conversationId, sessionId);
     switch (event.type) {
       case "session":
         keepSession(event.sessionId);
@@ -75,7 +78,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         outbox.dropUnsentProgress(runId);
         const parts = chunkReply(formatForWhatsApp(text));
         parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
-        messages.finish(event.messageIds, runId, "done", now);
+        d.lifecycle.answered(runId, event.messageIds, now);
         d.spend.recordCost(run.conversationId, event.costUsd, now);
         keepSession(event.sessionId);
         // Counted on the run (results, cost) and logged once with run_finished: a log line costs
@@ -84,7 +87,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         return "applied";
       }
       case "unconsumed":
-        messages.requeue(event.messageIds, runId, now);
+        d.lifecycle.unread(runId, event.messageIds, now);
         d.log("run_unconsumed", { runId, messages: event.messageIds.length });
         return "applied";
       case "approval_request":
@@ -99,12 +102,8 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         return "applied";
       }
       case "done":
-        messages.finish(
-          messages.ofRun(runId, "dispatched").map((m) => m.id),
-          runId,
-          "done",
-          now,
-        );
+        // Every turn was answered, by the VM's word; one it left unanswered is carried, never dropped.
+        d.lifecycle.runEnded(runId, { kind: "done" }, now);
         finishRun(d, runId, "done", now, event.seq);
         return "terminal";
       case "error":
@@ -116,30 +115,27 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
 }
 
 function carriesAll(messages: MessagesRepo, runId: string, ids: readonly string[]): boolean {
-  const dispatched = new Set(messages.ofRun(runId, "dispatched").map((m) => m.id));
+  const dispatched = new Set(messages.ofRun(runId, "handed").map((m) => m.id));
   return ids.every((id) => dispatched.has(id));
 }
 
-/** Decides and records what a failure means; call inside a transaction. */
-export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq: number; reason?: string; message: string }): void {
+/** Decides and records what a failure means; call inside a transaction. Null when the run was already over. */
+export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq: number; reason?: string; message: string }): FailureDecision | null {
   const { messages, runs, outbox, conversations } = d;
   const run = runs.get(runId);
-  if (!run || run.phase === "finished") return;
-  const decision = decideOnFailure(failure, run, now);
+  if (!run || run.phase === "finished") return null;
+  const decision = decideOnFailure(failure, { ...run, streamed: run.phase === "streaming" }, now);
   d.log("run_decision", { runId, vmRunId: run.vmRunId, failure, decision, ...detail });
   switch (decision.action) {
     case "retry_same":
       runs.retryTransport(runId, decision.at, now);
-      return;
+      break;
     case "retry_new": {
-      const held = messages.ofRun(runId, "dispatched");
-      messages.requeue(
-        held.slice(MAX_MESSAGES_PER_TURN).map((m) => m.id),
-        runId,
-        now,
-      );
+      // A new VM run takes one turn's worth; the rest wait for the next run, uncounted.
+      const held = messages.ofRun(runId, "handed");
+      d.lifecycle.unread(runId, held.slice(MAX_MESSAGES_PER_TURN).map((m) => m.id), now);
       if (decision.freshSession) {
-        conversations.repo.setSession(run.conversationId, null);
+        conversations.recordSession(run.conversationId, null);
         // The fresh session starts from the chat's last exchanges (see run-driver's open()).
         const restored = run.context === "chat" ? d.transcriptOf(run.conversationId, runId) : null;
         outbox.add({ dedupeKey: outboxKeys.sessionLost(run.vmRunId), body: restored ? sessionRestoredNotice(restored.entries) : SESSION_LOST, now });
@@ -148,33 +144,25 @@ export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailu
       // The old VM run is gone, and with it whatever it was asking.
       d.approvals.vmRunOver(run.vmRunId, now);
       runs.retryWithNewVmRun(runId, { at: decision.at, sessionId, fresh: decision.freshSession, now });
-      return;
+      break;
     }
-    case "give_up": {
-      const held = messages.ofRun(runId, "dispatched");
-      messages.finish(
-        held.map((m) => m.id),
-        runId,
-        decision.reason === "cancelled" ? "done" : "failed",
-        now,
-      );
-      // A failing task is reported once per streak of failures; the user's own messages always.
-      const tasksToReport = held.flatMap((m) => d.schedules.recordFailure(m, decision.reason, now) ?? []);
-      const forUser = messages.allOfRun(runId).some((m) => m.kind === "user");
-      const unanswered = held.find((m) => m.kind === "user");
-      const notice =
-        forUser || decision.reason === "cancelled"
-          ? giveUpNotice(decision.reason, unanswered?.body ?? null)
-          : tasksToReport.length > 0
-            ? taskFailureNotice(tasksToReport, decision.reason)
-            : null;
-      if (notice) outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
-      // A run that may have used the model but reported no cost is counted as unknown, not free.
-      if (run.results === 0 && decision.reason !== "auth_failed" && decision.reason !== "misconfigured") d.spend.recordUnknown(run.conversationId, now);
-      finishRun(d, runId, decision.reason, now, detail?.seq);
-      return;
-    }
+    case "cut":
+      // Its unanswered turns go into the next run once, which resumes the session and is told.
+      d.lifecycle.runEnded(runId, { kind: "cut" }, now);
+      endRun(d, run, "interrupted", now, detail?.seq);
+      break;
+    case "give_up":
+      d.lifecycle.runEnded(runId, decision.reason === "cancelled" ? { kind: "cancelled" } : { kind: "failed", reason: decision.reason }, now);
+      endRun(d, run, decision.reason, now, detail?.seq);
+      break;
   }
+  return decision;
+}
+
+/** A run that ended without its answer: one that may have used the model but reported no cost is counted as unknown, not free. */
+function endRun(d: RunEffectsDeps, run: { id: string; results: number; conversationId: number }, outcome: string, now: number, lastSeq?: number): void {
+  if (run.results === 0 && outcome !== "auth_failed" && outcome !== "misconfigured") d.spend.recordUnknown(run.conversationId, now);
+  finishRun(d, run.id, outcome, now, lastSeq);
 }
 
 function finishRun(d: Pick<RunEffectsDeps, "runs" | "log" | "approvals">, runId: string, outcome: string, now: number, lastSeq?: number): void {

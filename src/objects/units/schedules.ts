@@ -3,7 +3,7 @@
 // records how each task's run ended. Everything here only reads and writes rows (no I/O).
 import { nextRunAt } from "../../core/schedule-math";
 import { nextAttemptAfterFailure, shouldNotifyFailure } from "../../core/schedule-retry";
-import type { MessagesRepo, QueuedMessage } from "../db/messages-repo";
+import type { MessagesRepo } from "../db/messages-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
@@ -15,7 +15,7 @@ export function timeZoneOf(settings: SettingsRepo): string {
   return settings.get("time_zone") ?? DEFAULT_TIME_ZONE;
 }
 
-type TaskMessage = Pick<QueuedMessage, "id" | "scheduleId">;
+type TaskMessage = { id: string; scheduleId: number | null };
 
 export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction }) {
   const { repo } = d;
@@ -85,6 +85,11 @@ export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo
       if (r.isError) recordFailure(scheduleId, r.now);
       else repo.setFailures(scheduleId, 0, r.now);
       return { taskId: scheduleId };
+    },
+
+    /** A task's message was dropped (/stop, /deny): logged as such, not counted as a failure. */
+    recordDropped(m: TaskMessage, why: string, now: number): void {
+      if (runOf(m) !== null) repo.finishRun(m.id, { status: "failed", costUsd: 0, excerpt: null, error: why, now });
     },
 
     /** A task's run ended without an answer: its id when the user should hear (once per streak). */

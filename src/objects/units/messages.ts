@@ -1,0 +1,89 @@
+// The messages unit: the only writer of a message's status. Each method names a move of the
+// lifecycle (core/message-lifecycle.ts); it loads what is pending, steps the pure function,
+// writes the moves, and carries out what they mean for the user: the one acknowledgement per
+// run, the notice that names failed messages, the task log of failed or dropped tasks.
+// Call inside the transaction of the change that causes the move.
+import { ackQueued, giveUpNotice, taskFailureNotice } from "../../core/notices";
+import { type MessageEvent, type Named, type RunEnding, stepMessages } from "../../core/message-lifecycle";
+import { outboxKeys } from "../../core/outbox-keys";
+import type { MessagesRepo } from "../db/messages-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { Log } from "./outbox";
+import type { Schedules } from "./schedules";
+
+export type MessagesDeps = {
+  repo: MessagesRepo;
+  outbox: Pick<OutboxRepo, "add" | "upsertPending">;
+  schedules: Pick<Schedules, "recordFailure" | "recordDropped">;
+  log: Log;
+};
+
+export function createMessages(d: MessagesDeps) {
+  const step = (event: MessageEvent, now: number) => {
+    const { moves, effects } = stepMessages(d.repo.pending(), event);
+    d.repo.move(moves, now);
+    return effects;
+  };
+
+  /** Tasks go to their schedule's log; the user's own messages are returned to be named. */
+  const dropped = (messages: Named[], why: string, now: number): Named[] => {
+    for (const m of messages) if (m.kind !== "user") d.schedules.recordDropped(m, why, now);
+    return messages;
+  };
+
+  return {
+    /** A message for the agent was queued while `openRunId` runs: the run's one acknowledgement says how many wait. */
+    received(id: string, openRunId: string | null, now: number): void {
+      for (const e of step({ type: "received", id, openRunId }, now)) {
+        if (e.type === "ack") d.outbox.upsertPending({ dedupeKey: outboxKeys.ack(e.runId), body: ackQueued(e.waiting), now });
+      }
+    },
+
+    /** Queued messages start a run (`batch`) or join the live one (`inject`). */
+    handed(runId: string, ids: readonly string[], how: "batch" | "inject", now: number): void {
+      step({ type: "handed", runId, ids, how }, now);
+    },
+
+    /** A result covering these reached the outbox. */
+    answered(runId: string, ids: readonly string[], now: number): void {
+      step({ type: "answered", runId, ids }, now);
+    },
+
+    /** The relay answered it itself: nothing is left for the agent. */
+    answeredByRelay(id: string, now: number): void {
+      step({ type: "answered_by_relay", id }, now);
+    },
+
+    /** The CLI exited without reading these: they wait for the next run, uncounted. */
+    unread(runId: string, ids: readonly string[], now: number): void {
+      step({ type: "unread", runId, ids }, now);
+    },
+
+    /** What the run still held: carried into the next run once, or failed and named. */
+    runEnded(runId: string, how: RunEnding, now: number): void {
+      for (const e of step({ type: "run_ended", runId, how }, now)) {
+        if (e.type === "carried") d.log("messages_carried", { runId, messages: e.ids.length });
+        if (e.type !== "failed") continue;
+        const users = e.messages.filter((m) => m.kind === "user");
+        const notice = users.length > 0 ? giveUpNotice(e.reason, users) : null;
+        if (notice) d.outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
+        // A failing task is told once per streak of failures (its schedule counts them).
+        const tasks = e.messages.flatMap((m) => (m.kind === "user" ? [] : (d.schedules.recordFailure(m, e.reason, now) ?? [])));
+        if (tasks.length > 0) d.outbox.add({ dedupeKey: outboxKeys.taskFailed(runId), body: taskFailureNotice(tasks, e.reason), now });
+      }
+    },
+
+    /** /stop: every message of the conversation not yet answered is dropped; returns them, to be named. */
+    stop(conversationId: number, now: number): Named[] {
+      const effects = step({ type: "stop", conversationId }, now);
+      return effects.flatMap((e) => (e.type === "dropped" ? dropped(e.messages, "dropped by /stop", now) : []));
+    },
+
+    /** An admin's /deny: everything pending is dropped; returns the user's messages. */
+    deny(now: number): Named[] {
+      const effects = step({ type: "deny" }, now);
+      return effects.flatMap((e) => (e.type === "dropped" ? dropped(e.messages, "dropped: access removed by an admin", now) : [])).filter((m) => m.kind === "user");
+    },
+  };
+}
+export type Messages = ReturnType<typeof createMessages>;
