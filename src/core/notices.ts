@@ -83,6 +83,13 @@ export function stopReply(r: { stoppedRun: boolean; dropped: readonly NamedMessa
   return dropped || denied ? `Nothing was running.${dropped}${denied}` : "Nothing is running.";
 }
 
+/** /approvals forget, once the VM said whether it cleared the project's rules. */
+export function forgetRulesReply(conversation: string, cleared: boolean): string {
+  return cleared
+    ? `Forgot what was always allowed in ${conversation}: the agent asks again.`
+    : `⚠️ The agent VM did not answer, so what was always allowed in ${conversation} may still be allowed. Send /approvals forget again.`;
+}
+
 /** Said to the agent with a turn whose previous run was cut off: look before redoing anything. */
 export const INTERRUPTED_TURN_NOTE =
   "[relay] Your previous turn on the message below was interrupted (the agent VM restarted or the connection was lost) before you answered it. Check what you already did (files, git status, running processes) before redoing anything.";

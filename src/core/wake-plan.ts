@@ -1,6 +1,6 @@
-// When a phone's Durable Object must wake next: one rule for its one alarm. Every unit that
-// owns a timer (outbox retries, scheduled tasks, approvals…) reports its next due time; the
-// run and the queue are read directly, because "due" for them depends on who is driving them.
+// When a phone's Durable Object must wake next: one rule for its one alarm. Every unit of the
+// object (runs, outbox, schedules, approvals…) reports its next due time, and the plan is made
+// from that one list; the runs unit's time comes from runsDueAt.
 
 /**
  * While this instance drives a run's stream, the alarm stays this far ahead: should the instance
@@ -12,30 +12,26 @@ export type WakeInput = {
   now: number;
   /** The alarm this object last set and that has not fired yet; null when none is pending. */
   storedAlarmAt: number | null;
-  /** This instance is driving runs now, or starts doing so right after this plan. */
+  /** This instance is driving its units now, or starts doing so right after this plan. */
   pumping: boolean;
-  /** The run that is not finished, if any. */
-  run: { phase: "waiting" | "streaming"; nextAttemptAt: number } | null;
-  /** Messages waiting for a run. */
-  queued: number;
-  /** Each other unit's next due time (null: nothing due). */
-  unitsDueAt: readonly (number | null)[];
+  /** Each unit's next due time (null: nothing due), the runs unit's included. */
+  dueAt: readonly (number | null)[];
 };
 
 export type WakePlan = { action: "keep" } | { action: "set"; at: number } | { action: "delete" };
 
 const KEEP: WakePlan = { action: "keep" };
 
-/** The earliest time anything is due; null when nothing is. */
-export function nextDueAt(input: Omit<WakeInput, "storedAlarmAt">): number | null {
-  const { now, pumping, run, queued } = input;
-  // A stream this instance reads needs no wake-up of its own, only the watchdog. Otherwise the
-  // run is due at its next attempt: a stream nobody reads any more (the instance died) is due
-  // since it opened, one that failed waits out its backoff.
-  const runAt = run ? (pumping && run.phase === "streaming" ? now + WATCHDOG_MS : run.nextAttemptAt) : queued > 0 ? now : null;
-  let at = runAt;
-  for (const due of input.unitsDueAt) if (due !== null && (at === null || due < at)) at = due;
-  return at;
+/**
+ * When the runs unit is due. A stream this instance reads is due now (the pump reads it; the
+ * plan gives it only the watchdog). Otherwise the open run is due at its next attempt: a stream
+ * nobody reads any more (the instance died) since it opened, one that failed after its backoff.
+ * With no run, the queue is due now, unless a spent budget holds it (the budget unit's time).
+ */
+export function runsDueAt(r: { now: number; reading: boolean; run: { nextAttemptAt: number } | null; queued: number; held: boolean }): number | null {
+  if (r.reading) return r.now;
+  if (r.run) return r.run.nextAttemptAt;
+  return r.queued > 0 && !r.held ? r.now : null;
 }
 
 /**
@@ -47,20 +43,21 @@ export function nextDueAt(input: Omit<WakeInput, "storedAlarmAt">): number | nul
  */
 export function planWake(input: WakeInput): WakePlan {
   const { now, storedAlarmAt: stored, pumping } = input;
-  const due = nextDueAt(input);
+  const due = earliest(input.dueAt);
   if (due === null) return stored === null ? KEEP : { action: "delete" };
   if (pumping && due <= now + WATCHDOG_MS) {
-    const unitAhead = earliestAfter(input.unitsDueAt, now);
-    if (unitAhead !== null && unitAhead <= now + WATCHDOG_MS) return stored === unitAhead ? KEEP : { action: "set", at: unitAhead };
+    const ahead = earliest(input.dueAt.filter((t) => t !== null && t > now));
+    if (ahead !== null && ahead <= now + WATCHDOG_MS) return stored === ahead ? KEEP : { action: "set", at: ahead };
     const fresh = stored !== null && stored > now + WATCHDOG_MS / 2 && stored <= now + WATCHDOG_MS;
     return fresh ? KEEP : { action: "set", at: now + WATCHDOG_MS };
   }
   return stored === due ? KEEP : { action: "set", at: due };
 }
 
-function earliestAfter(times: readonly (number | null)[], now: number): number | null {
+/** The earliest of some due times; null when none is set. */
+export function earliest(times: readonly (number | null)[]): number | null {
   let at: number | null = null;
-  for (const t of times) if (t !== null && t > now && (at === null || t < at)) at = t;
+  for (const t of times) if (t !== null && (at === null || t < at)) at = t;
   return at;
 }
 

@@ -11,7 +11,7 @@ import { noLog, T0, useUnitDb } from "./helpers/unit-db";
 
 const TIMEOUT_MS = 600_000;
 const t = useUnitDb();
-const unit = () => createApprovals({ repo: t.repos.approvals, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, log: noLog });
+const unit = () => createApprovals({ repo: t.repos.approvals, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, transaction: t.sql.transaction, log: noLog });
 const run = { id: "run-1", vmRunId: "run-1-1", conversationId: 1 };
 const ask = (approvals: ReturnType<typeof unit>, requestId: string, command: string, now = T0) =>
   approvals.request(run, { seq: 1, type: "approval_request", requestId, tool: "Bash", input: { command } }, now);
@@ -85,16 +85,16 @@ describe("answer", () => {
   });
 });
 
-describe("nextDueAt and expireDue", () => {
+describe("nextDueAt and runDue (expiry)", () => {
   it("is the earliest open deadline; past it the prompt is denied and the user told once", () => {
     const approvals = unit();
     expect(approvals.nextDueAt()).toBeNull();
     ask(approvals, "r1", "rm -rf dist", T0);
     ask(approvals, "r2", "make", T0 + 1_000);
     expect(approvals.nextDueAt()).toBe(T0 + TIMEOUT_MS);
-    expect(approvals.expireDue(T0 + TIMEOUT_MS - 1, t.sql.transaction)).toBe(0);
-    expect(approvals.expireDue(T0 + TIMEOUT_MS, t.sql.transaction)).toBe(1);
-    expect(approvals.expireDue(T0 + TIMEOUT_MS, t.sql.transaction)).toBe(0);
+    expect(approvals.runDue(T0 + TIMEOUT_MS - 1)).toBe(0);
+    expect(approvals.runDue(T0 + TIMEOUT_MS)).toBe(1);
+    expect(approvals.runDue(T0 + TIMEOUT_MS)).toBe(0);
     expect(rows().map((r) => [r.status, r.delivery])).toEqual([["expired", "due"], ["pending", "none"]]);
     expect(told().filter((m) => m.dedupe_key.startsWith("approval-expired:")).map((m) => m.body)).toEqual([expect.stringMatching(/^⌛ Not approved in time \(10 min\).*rm -rf dist/)]);
     expect(approvals.nextDueAt()).toBe(T0 + 1_000 + TIMEOUT_MS);

@@ -7,7 +7,7 @@ import { createBudget } from "../../src/objects/units/budget";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
-const unit = (caps: Caps = { dailyUsd: 1, monthlyUsd: null }) => createBudget({ spend: t.repos.spend, settings: t.repos.settings, outbox: t.repos.outbox, caps });
+const unit = (caps: Caps = { dailyUsd: 1, monthlyUsd: null }) => createBudget({ spend: t.repos.spend, settings: t.repos.settings, outbox: t.repos.outbox, caps, queued: t.repos.messages.countQueued });
 const spend = (day: string, usd: number, conversationId = 1) => t.repos.spend.add(day, conversationId, usd);
 const notices = () => t.rows<{ dedupe_key: string; body: string }>("SELECT dedupe_key, body FROM outbox WHERE dedupe_key LIKE 'budget:%' ORDER BY id");
 

@@ -43,7 +43,7 @@ describe("the current conversation", () => {
   });
 });
 
-describe("nextDueAt and failStaleClones", () => {
+describe("nextDueAt and runDue", () => {
   it("is due when the oldest clone in progress passes its deadline; finished clones are not watched", () => {
     const conversations = unit();
     expect(conversations.nextDueAt()).toBeNull();
@@ -64,7 +64,7 @@ describe("nextDueAt and failStaleClones", () => {
     const conversations = unit();
     create("api", "cloning", T0);
     create("web", "cloning", T0 + 60_000);
-    expect(conversations.failStaleClones(at)).toBe(failed);
+    expect(conversations.runDue(at)).toBe(failed);
     expect(conversations.repo.list().map((c) => c.name)).toEqual(left);
     expect(told().map((m) => m.body)).toEqual(["api", "web"].slice(0, failed).map((name) => cloneInterruptedNotice(name)));
   });
@@ -72,8 +72,8 @@ describe("nextDueAt and failStaleClones", () => {
   it("a clone failed twice (a repeated alarm) is told once", () => {
     const conversations = unit();
     create("api", "cloning", T0);
-    conversations.failStaleClones(T0 + CLONE_DEADLINE_MS);
-    expect(conversations.failStaleClones(T0 + CLONE_DEADLINE_MS)).toBe(0);
+    conversations.runDue(T0 + CLONE_DEADLINE_MS);
+    expect(conversations.runDue(T0 + CLONE_DEADLINE_MS)).toBe(0);
     expect(told()).toEqual([{ dedupe_key: "clone:c-api", body: cloneInterruptedNotice("api") }]);
   });
 });

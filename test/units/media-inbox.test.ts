@@ -56,27 +56,27 @@ const receive = (id: string, body: string, media: { url: string; contentType: st
 const mediaOf = (id: string): Media[] => t.repos.messages.get(id)!.media;
 const told = () => t.rows<{ dedupe_key: string; body: string }>("SELECT dedupe_key, body FROM outbox ORDER BY id");
 
-describe("settlePending", () => {
+describe("runDue (settling attachments)", () => {
   it("stores an image as its sniffed type and leaves the message to run; a second pass finds nothing", async () => {
     const { inbox, bucket } = unit();
     receive("MM1", "what is this?", [{ url: await twilioMedia(PNG, "image/png"), contentType: "image/png" }]);
-    expect(await inbox.settlePending(T0)).toBe(1);
+    expect(await inbox.runDue(T0)).toBe(1);
     const [media] = mediaOf("MM1");
     expect(media!.stored).toMatchObject({ contentType: "image/png", kind: "image", ext: "png", size: PNG.byteLength });
     expect(bucket.bytes(media!.stored!.key)).toEqual(PNG);
     expect(told()).toEqual([]);
     expect(t.repos.messages.get("MM1")!.status).toBe("queued");
-    expect(await inbox.settlePending(T0)).toBe(0);
+    expect(await inbox.runDue(T0)).toBe(0);
   });
 
   it("hears a voice note and tells the user what was heard, unless the echo is off", async () => {
     const { inbox } = unit();
     receive("MM1", "", [{ url: await twilioMedia(sampleVoiceNote("fix the flaky test", 12), "audio/ogg"), contentType: "audio/ogg" }]);
-    await inbox.settlePending(T0);
+    await inbox.runDue(T0);
     expect(mediaOf("MM1")[0]!.transcript).toEqual({ text: "fix the flaky test", durationSec: 12 });
     t.repos.settings.set("voice_echo", "off");
     receive("MM2", "", [{ url: await twilioMedia(sampleVoiceNote("and push it", 3), "audio/ogg"), contentType: "audio/ogg" }]);
-    await inbox.settlePending(T0);
+    await inbox.runDue(T0);
     expect(mediaOf("MM2")[0]!.transcript?.text).toBe("and push it");
     expect(told()).toEqual([{ dedupe_key: "voice:MM1:0", body: voiceEchoLine("fix the flaky test") }]);
   });
@@ -84,7 +84,7 @@ describe("settlePending", () => {
   it("without a transcriber says once that voice notes are not heard here, and the file still goes", async () => {
     const { inbox } = unit({ transcriber: false });
     for (const id of ["MM1", "MM2"]) receive(id, "", [{ url: await twilioMedia(sampleVoiceNote("hello", 2), "audio/ogg"), contentType: "audio/ogg" }]);
-    expect(await inbox.settlePending(T0)).toBe(2);
+    expect(await inbox.runDue(T0)).toBe(2);
     expect(mediaOf("MM2")[0]!.stored?.kind).toBe("audio");
     expect(told()).toEqual([{ dedupe_key: "voice:MM1:0", body: NO_TRANSCRIBER_NOTICE }]);
   });
@@ -98,7 +98,7 @@ describe("settlePending", () => {
     const { inbox } = unit({ storage });
     receive("MM1", "and this one", [{ url: await url(), contentType: "image/png" }]);
     receive("MM2", "", [{ url: await url(), contentType: "image/png" }]);
-    expect(await inbox.settlePending(T0)).toBe(2);
+    expect(await inbox.runDue(T0)).toBe(2);
     expect(mediaOf("MM1")[0]!.failed).toBe(reason);
     expect(told()).toEqual([
       { dedupe_key: "media-failed:MM1:0", body: `⚠️ I couldn't get your attachment (image/png): ${reason}. The rest of your message went to the agent.` },
@@ -114,7 +114,7 @@ describe("settlePending", () => {
       { url: await twilioMedia(PNG, "image/png"), contentType: "image/png" },
       { url: await gone(), contentType: "image/jpeg" },
     ]);
-    await inbox.settlePending(T0);
+    await inbox.runDue(T0);
     expect(told().map((m) => m.body)).toEqual(["⚠️ I couldn't get attachment 2 (image/jpeg): Twilio answered 404. The rest of your message went to the agent."]);
     expect(t.repos.messages.get("MM1")!.status).toBe("queued");
   });

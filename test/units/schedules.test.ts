@@ -29,7 +29,7 @@ describe("nextDueAt", () => {
   });
 });
 
-describe("claimDue", () => {
+describe("runDue", () => {
   it.each([
     { name: "before its time: nothing", now: T0 + HOUR - 1, claimed: 0, next: T0 + HOUR },
     { name: "at its time: one run, the next slot set", now: T0 + HOUR, claimed: 1, next: T0 + 2 * HOUR },
@@ -38,7 +38,7 @@ describe("claimDue", () => {
   ])("$name", ({ now, claimed, next }) => {
     const schedules = unit();
     const task = add(hourly, T0 + HOUR, "chat");
-    expect(schedules.claimDue(now)).toBe(claimed);
+    expect(schedules.runDue(now)).toBe(claimed);
     expect(schedules.nextDueAt()).toBe(next);
     expect(queued()).toEqual(claimed ? [{ id: `task-${task.id}-${T0 + HOUR}`, body: "summarize the open PRs", kind: "task_chat", schedule_id: task.id }] : []);
     expect(taskRuns().map((r) => r.status)).toEqual(claimed ? ["queued"] : []);
@@ -47,11 +47,11 @@ describe("claimDue", () => {
   it("a redelivered alarm claims nothing more, even when the task's row was put back as due", () => {
     const schedules = unit();
     const task = add(hourly, T0 + HOUR);
-    expect(schedules.claimDue(T0 + HOUR)).toBe(1);
-    expect(schedules.claimDue(T0 + HOUR)).toBe(0);
+    expect(schedules.runDue(T0 + HOUR)).toBe(1);
+    expect(schedules.runDue(T0 + HOUR)).toBe(0);
     // As if the move to the next slot had been lost: the run's id (task, due time) still dedupes.
     t.repos.schedules.setNext(task.id, "active", T0 + HOUR, T0 + HOUR);
-    expect(schedules.claimDue(T0 + HOUR)).toBe(0);
+    expect(schedules.runDue(T0 + HOUR)).toBe(0);
     expect(queued()).toHaveLength(1);
     expect(schedules.nextDueAt()).toBe(T0 + 2 * HOUR);
   });
@@ -59,7 +59,7 @@ describe("claimDue", () => {
   it("a once task completes when claimed and is never due again", () => {
     const schedules = unit();
     add({ kind: "once", at: T0 + HOUR }, T0 + HOUR);
-    expect(schedules.claimDue(T0 + HOUR)).toBe(1);
+    expect(schedules.runDue(T0 + HOUR)).toBe(1);
     expect(t.rows<{ status: string }>("SELECT status FROM schedules")).toEqual([{ status: "completed" }]);
     expect(schedules.nextDueAt()).toBeNull();
   });
@@ -69,7 +69,7 @@ describe("how a task's run ends", () => {
   const claimed = () => {
     const schedules = unit();
     const task = add(hourly, T0 + HOUR);
-    schedules.claimDue(T0 + HOUR);
+    schedules.runDue(T0 + HOUR);
     const message = { id: `task-${task.id}-${T0 + HOUR}`, scheduleId: task.id };
     schedules.markStarted([message], T0 + HOUR);
     return { schedules, task, message };
@@ -91,7 +91,7 @@ describe("how a task's run ends", () => {
     expect(schedules.nextDueAt()).toBe(failAt + TASK_RETRY_DELAYS_MS[0]);
     // The retry is claimed like any due run, and fails again.
     const retryAt = failAt + TASK_RETRY_DELAYS_MS[0];
-    expect(schedules.claimDue(retryAt)).toBe(1);
+    expect(schedules.runDue(retryAt)).toBe(1);
     expect(schedules.recordFailure({ id: `task-${task.id}-${retryAt}`, scheduleId: task.id }, "time_limit", retryAt)).toBeNull();
     expect(schedules.nextDueAt()).toBe(retryAt + TASK_RETRY_DELAYS_MS[1]);
     expect(taskRuns().map((r) => [r.status, r.error])).toEqual([

@@ -59,7 +59,7 @@ describe("dispatch retries, driven by the alarm", () => {
   });
 
   it("a run cut after it answered one turn carries the injected turn into the next run, and the user hears nothing extra", async () => {
-    const phone = "+15550000110";
+    const phone = "+15550000193";
     await sendInbound(phone, "first [[vm:restart-at-input]]");
     await eventually(async () => bodies(await sentTo(phone)).includes("echo: first [[vm:restart-at-input]]"));
     const second = await sendInbound(phone, "and then this");

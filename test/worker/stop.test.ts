@@ -24,7 +24,7 @@ it("/stop ends the run, drops what waited for its conversation and says which, a
 });
 
 it("/stop drops what was handed to the live session and not yet answered, names it, and nothing of it is answered later", async () => {
-  const phone = "+15550000169";
+  const phone = "+15550000192";
   await sendInbound(phone, "long job [[vm:hold]]");
   await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
   await sendInbound(phone, "queued behind it");

@@ -29,6 +29,7 @@ export type ApprovalsDeps = {
   /** APPROVALS_DEFAULT and APPROVAL_TIMEOUT_MS. */
   defaultMode: ApprovalMode;
   timeoutMs: number;
+  transaction: <T>(fn: () => T) => T;
   log: Log;
 };
 
@@ -76,7 +77,8 @@ export function createApprovals(d: ApprovalsDeps) {
     hasPending: (): boolean => repo.pending().length > 0,
 
     /** The earliest deadline of an open prompt: this unit's timer. */
-    nextDueAt: (): number | null => repo.nextExpiry(),
+    name: "approvals",
+    nextDueAt: (_now?: number): number | null => repo.nextExpiry(),
 
     /** An approval_request event (inside its transaction): stored once, and the prompt sent once. */
     request(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent, now: number): void {
@@ -131,7 +133,8 @@ export function createApprovals(d: ApprovalsDeps) {
     },
 
     /** Denies the prompts nobody answered in time: the user is told once per prompt. */
-    expireDue(now: number, transaction: <T>(fn: () => T) => T): number {
+    runDue(now: number): number {
+      const { transaction } = d;
       // Asked on every step of the pump: the remembered earliest deadline answers most of them.
       const next = repo.nextExpiry();
       if (next === null || next > now) return 0;

@@ -10,7 +10,7 @@ import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
 import { timeZoneOf } from "./schedules";
 
-export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps }) {
+export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps; queued: () => number; transaction?: <T>(fn: () => T) => T }) {
   const sumOf = (m: Map<number, { costUsd: number }>) => [...m.values()].reduce((n, s) => n + s.costUsd, 0);
   // An admin's per-user cap (/budget) replaces the configured daily one.
   const capsNow = (): Caps => ({ ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd });
@@ -20,7 +20,36 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     const month = monthIn(now, zone);
     return checkBudget({ todayUsd: sumOf(d.spend.between(today, today)), monthUsd: sumOf(d.spend.between(`${month}-01`, `${month}-31`)) }, capsNow(), now, zone);
   };
+  const blockedUntil = (now: number): number | null => {
+    const c = check(now);
+    return c.ok ? null : c.resetsAt;
+  };
+  /** The notice's key: once per capped period and cap (a raised cap reached again is news). */
+  const periodOf = (c: Extract<BudgetCheck, { ok: false }>, now: number): string => {
+    const zone = timeZoneOf(d.settings);
+    return `${c.period}:${c.period === "daily" ? dayIn(now, zone) : monthIn(now, zone)}:${c.limitUsd}`;
+  };
+  const tellHeld = (now: number): void => {
+    const c = check(now);
+    if (c.ok) return;
+    const period = periodOf(c, now);
+    if (d.settings.get("budget_notice") === period) return;
+    const zone = timeZoneOf(d.settings);
+    d.settings.set("budget_notice", period);
+    const body = budgetHeldNotice({ ...c, resetsAt: `${formatDateTimeInZone(c.resetsAt, zone)} (${zone})` });
+    d.outbox.add({ dedupeKey: outboxKeys.budgetHeld(period), body, now });
+  };
   return {
+    name: "budget",
+    /** Queued work held by a spent cap: due now to tell the user (once per period), then at the reset. */
+    nextDueAt(now: number): number | null {
+      if (d.queued() === 0) return null;
+      const c = check(now);
+      if (c.ok) return null;
+      return d.settings.get("budget_notice") === periodOf(c, now) ? c.resetsAt : now;
+    },
+    /** Tells the user their work is held; at the reset there is nothing of its own to do (the runs unit starts). */
+    runDue: (now: number): void => (d.transaction ?? ((fn) => fn()))(() => tellHeld(now)),
     check,
     /** What today cost against the daily cap, for /status. */
     today(now: number): { spentUsd: number; limitUsd: number } {
@@ -28,21 +57,9 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
       return { spentUsd: sumOf(d.spend.between(day, day)), limitUsd: capsNow().dailyUsd };
     },
     /** When held work may run again; null when it may run now. */
-    blockedUntil(now: number): number | null {
-      const c = check(now);
-      return c.ok ? null : c.resetsAt;
-    },
-    /** Tells the user that work is held, once per capped period and cap (a raised cap reached again is news). Call inside a transaction. */
-    tellHeld(now: number): void {
-      const c = check(now);
-      if (c.ok) return;
-      const zone = timeZoneOf(d.settings);
-      const period = `${c.period}:${c.period === "daily" ? dayIn(now, zone) : monthIn(now, zone)}:${c.limitUsd}`;
-      if (d.settings.get("budget_notice") === period) return;
-      d.settings.set("budget_notice", period);
-      const body = budgetHeldNotice({ ...c, resetsAt: `${formatDateTimeInZone(c.resetsAt, zone)} (${zone})` });
-      d.outbox.add({ dedupeKey: outboxKeys.budgetHeld(period), body, now });
-    },
+    blockedUntil,
+    /** Tells the user that work is held, once per capped period and cap. Call inside a transaction. */
+    tellHeld,
   };
 }
 export type Budget = ReturnType<typeof createBudget>;

@@ -29,6 +29,8 @@ import { createTwilioClient } from "../clients/twilio-client";
 import { createQuickReplyContent } from "../clients/twilio-content";
 import { createMediaInbox } from "./media-inbox";
 import { createMessages } from "./messages";
+import { pruneIfDue } from "./retention";
+import type { Unit } from "./unit";
 import { mediaKeysFor, signedMediaUrl, storeOutbound } from "../clients/media-store";
 import { queueAgentFile } from "./agent-files";
 import { SEND_FILE_TOOL } from "../../protocol/relay-tools";
@@ -97,9 +99,10 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     outbox: repos.outbox,
     defaultMode: config?.approvals.defaultMode ?? "edits",
     timeoutMs: config?.approvals.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+    transaction: sql.transaction,
     log,
   });
-  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction });
+  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, log });
   const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
   const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
   const scheduleService = {
@@ -131,7 +134,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     },
     log,
   };
-  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null } });
+  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null }, queued: messages.countQueued, transaction: sql.transaction });
   const mediaInbox = createMediaInbox({
     messages,
     lifecycle,
@@ -148,6 +151,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
   });
   const runs = createRunDriver({
     budget,
+    afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
     conversations,
     approvals,
@@ -183,5 +187,8 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     budget,
     approvals,
   };
-  return { vm, repos, lifecycle, outbox, schedules, conversations, budget, approvals, mediaInbox, runs, inbox };
+  // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
+  // queue and the outbox first, the runs last (they read a stream until another unit is due).
+  const units: Unit[] = [mediaInbox, schedules, conversations, approvals, outbox, budget, runs];
+  return { vm, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, units };
 }

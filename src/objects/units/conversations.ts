@@ -44,12 +44,13 @@ export function createConversations(d: { repo: ConversationsRepo; settings: Sett
       repo.setDeepUntil(id, now + DEEP_MODE_MS);
       return DEEP_MODE_MS;
     },
-    nextDueAt(): number | null {
+    name: "conversations",
+    nextDueAt(_now?: number): number | null {
       const oldest = repo.oldestCloneAt();
       return oldest === null ? null : oldest + CLONE_DEADLINE_MS;
     },
     /** Clones whose instance died before they finished: removed, and the user told. */
-    failStaleClones(now: number): number {
+    runDue(now: number): number {
       const stale = repo.staleClones(now - CLONE_DEADLINE_MS + 1);
       for (const c of stale) {
         d.transaction(() => {

@@ -12,6 +12,7 @@ import type { Transaction } from "../db/sql";
 import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch";
 import type { Log } from "./outbox";
 import type { Messages } from "./messages";
+import type { Unit } from "./unit";
 import type { Transcriber } from "../clients/transcriber";
 
 export type MediaInboxDeps = {
@@ -49,8 +50,14 @@ export function createMediaInbox(d: MediaInboxDeps) {
   };
 
   return {
-    /** Fetches what queued messages still miss; returns how many messages became ready. */
-    async settlePending(now: number): Promise<number> {
+    name: "media",
+    /** Due while a queued message still misses an attachment: nothing of it may run before. */
+    nextDueAt: (now: number): number | null => (d.messages.withUnsettledMedia().length > 0 ? now : null),
+    runDue: (now: number): Promise<number> => settlePending(now),
+  } satisfies Unit;
+
+  /** Fetches what queued messages still miss; returns how many messages became ready. */
+  async function settlePending(now: number): Promise<number> {
       const waiting = d.messages.withUnsettledMedia();
       if (waiting.length === 0) return 0;
       const store = d.store ? await d.store() : null;
@@ -74,7 +81,6 @@ export function createMediaInbox(d: MediaInboxDeps) {
         d.log("media_settled", { messageId: message.id, stored: media.filter((m) => m.stored).length, failed: media.filter((m) => m.failed).length, bytes: media.reduce((n, m) => n + (m.stored?.size ?? 0), 0) });
       }
       return waiting.length;
-    },
-  };
+  }
 }
 export type MediaInbox = ReturnType<typeof createMediaInbox>;

@@ -116,6 +116,8 @@ export function createOutbox(d: OutboxDeps) {
      */
     async copyFiles(now: number): Promise<void> {
       for (const item of repo.filesToCopy()) {
+        // Not before its backoff: the object's alarm must not spin on a VM that does not answer.
+        if (item.nextAttemptAt > now) continue;
         const media = item.media!;
         const copied = d.files ? await d.files.copy(media.source) : { ok: false as const, reason: "this relay has no media storage", retry: false };
         const at = Math.max(Date.now(), now);
@@ -124,8 +126,7 @@ export function createOutbox(d: OutboxDeps) {
           continue;
         }
         if (copied.retry && at - item.createdAt < FILE_COPY_GIVE_UP_MS) {
-          // Not before the backoff: the object's alarm must not spin on a VM that does not answer.
-          if (item.nextAttemptAt <= at) repo.markRetry(item.id, outboxRetryAt(item.attempts, at), "vm_unreachable", at);
+          repo.markRetry(item.id, outboxRetryAt(item.attempts, at), "vm_unreachable", at);
           continue;
         }
         repo.setMedia(item.id, { ...media, failed: copied.reason }, at);
@@ -145,9 +146,18 @@ export function createOutbox(d: OutboxDeps) {
       repo.dropUnsent(outboxKeys.progressRange(runId));
     },
 
-    /** When the head message is due: the only timer this unit has. */
-    nextDueAt(): number | null {
-      return repo.head()?.nextAttemptAt ?? null;
+    name: "outbox",
+    /** When the head message is due, or a file to copy from the VM (each with its own backoff). */
+    nextDueAt(_now?: number): number | null {
+      let at = repo.head()?.nextAttemptAt ?? null;
+      for (const file of repo.filesToCopy()) if (at === null || file.nextAttemptAt < at) at = file.nextAttemptAt;
+      return at;
+    },
+
+    /** Copies the files that are due, then sends what is due, in order. */
+    async runDue(now: number): Promise<void> {
+      await this.copyFiles(now);
+      await this.sendDue(now);
     },
 
     /** The user wrote: WhatsApp's window is open again for whatever was held. */

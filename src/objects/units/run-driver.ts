@@ -8,6 +8,8 @@ import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instr
 import { injectable, selectBatch } from "../../core/batching";
 import { readLines } from "../../core/ndjson";
 import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
+import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
+import { runsDueAt } from "../../core/wake-plan";
 import type { RunFailure } from "../../core/run-policy";
 import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
 import type { Run } from "../db/runs-repo";
@@ -18,13 +20,8 @@ import type { Conversations } from "./conversations";
 import type { Schedules } from "./schedules";
 import type { VmClient } from "../clients/vm-client";
 
-/** How long one alarm invocation reads a stream before handing over to the next (15 min cap). */
-export const STREAM_SLICE_MS = 5 * 60_000;
-/** Three missed heartbeats: the connection is dead even if TCP has not noticed. */
-const STREAM_IDLE_TIMEOUT_MS = 45_000;
 /** The VM answers a start or reconnect with headers at once; a hung call must not hold the pump. */
 const STREAM_OPEN_TIMEOUT_MS = 30_000;
-const TYPING_REFRESH_MS = 20_000;
 const TYPING_DELAY_MS = 1_500;
 /** A batch is one conversation's: look past other conversations' messages for its own. */
 const MAX_QUEUED_LOOKAHEAD = 50;
@@ -44,6 +41,8 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
   approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "deliver" | "hasPending">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
+  /** Retention's pruning, after each run that ended. */
+  afterRun: (now: number) => void;
   /** A signed, expiring link to a stored attachment for the VM; null when none can be made. */
   mediaLink: (stored: NonNullable<Media["stored"]>) => Promise<string | null>;
 };
@@ -58,16 +57,7 @@ export type RunStep =
   /** A run ended: the next batch may start. */
   | { kind: "finished" }
   /** `until` came with no news from the stream: something else may be due. */
-  | { kind: "timer" }
-  /** The pump's slice is spent; the alarm takes over. */
-  | { kind: "slice_over" };
-
-export type StepLimits = {
-  /** When the pump's slice ends. */
-  deadline: number;
-  /** When the object next wants control back while a stream is read (other units' timers). */
-  until: number | null;
-};
+  | { kind: "timer" };
 
 type LiveStream = {
   run: Run;
@@ -108,10 +98,10 @@ export function createRunDriver(d: RunDriverDeps) {
     return seen;
   };
   /** When the next update is due for the run being read; never while a prompt waits for the user. */
-  const progressDueAt = (s: LiveStream): number =>
+  const progressDueAt = (s: LiveStream): number | null =>
     d.progress.wanted() && !d.approvals.hasPending()
       ? nextProgressAt({ runStartedAt: s.run.createdAt, lastAt: seenOf(s.run.id).lastAt, knownSince: s.knownSince, pacing: d.progress.pacing })
-      : Number.POSITIVE_INFINITY;
+      : null;
   let live: LiveStream | null = null;
   let wakeSignal: (() => void) | null = null;
   /** A wake that came while no stream was read (between steps). */
@@ -255,17 +245,17 @@ export function createRunDriver(d: RunDriverDeps) {
     return accepted;
   };
 
-  /** Reads the live stream until something changes, a timer is due, or the slice ends. */
-  const read = async (s: LiveStream, now: number, limits: StepLimits): Promise<RunStep> => {
+  /** Reads the live stream until something changes or a tick is due (core/stream-ticks.ts). */
+  const read = async (s: LiveStream, now: number, until: number | null): Promise<RunStep> => {
     const { run } = s;
     for (;;) {
       const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
-      const progressAt = progressDueAt(s);
-      const timerAt = Math.min(limits.deadline, s.lastLineAt + STREAM_IDLE_TIMEOUT_MS, s.lastTypingAt + TYPING_REFRESH_MS, progressAt, limits.until ?? Number.POSITIVE_INFINITY);
+      const next = nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: s.lastTypingAt, progressAt: progressDueAt(s) }, { until });
       let timer: ReturnType<typeof setTimeout> | null = null;
-      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, timerAt - Date.now()))));
+      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, next.at - Date.now()))));
       const winner = await Promise.race([s.pending.then((r) => r, () => "broken" as const), wake, tick]);
       if (timer !== null) clearTimeout(timer);
+      // The time of what happened, never earlier than the step's own present.
       const at = Math.max(Date.now(), now);
 
       if (winner === "wake") {
@@ -276,23 +266,22 @@ export function createRunDriver(d: RunDriverDeps) {
         return { kind: "changed" };
       }
       if (winner === "tick") {
-        if (Date.now() >= limits.deadline) {
-          close();
-          return { kind: "slice_over" };
+        switch (next.tick) {
+          case "dead":
+            return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
+          case "typing":
+            await d.sendTyping();
+            s.lastTypingAt = Date.now();
+            continue;
+          case "progress": {
+            const seen = seenOf(run.id);
+            seen.lastAt = at;
+            d.progress.send(run.id, progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
+            return { kind: "changed" };
+          }
+          case "hand_back":
+            return { kind: "timer" };
         }
-        if (Date.now() - s.lastLineAt >= STREAM_IDLE_TIMEOUT_MS) return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
-        if (Date.now() - s.lastTypingAt >= TYPING_REFRESH_MS) {
-          await d.sendTyping();
-          s.lastTypingAt = Date.now();
-        }
-        if (Date.now() >= progressAt) {
-          const seen = seenOf(run.id);
-          seen.lastAt = Date.now();
-          d.progress.send(run.id, progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
-          return { kind: "changed" };
-        }
-        if (limits.until !== null && Date.now() >= limits.until) return { kind: "timer" };
-        continue;
       }
       if (winner === "broken" || winner.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
       s.lastLineAt = Date.now();
@@ -320,7 +309,23 @@ export function createRunDriver(d: RunDriverDeps) {
     }
   };
 
+  /** One step of the runs' work; `now` is the earliest time it may treat as the present. */
+  const step = async (now: number, until: number | null): Promise<RunStep> => {
+    // A run ended at the relay (/stop, /deny) while its stream was read: nothing more of it is applied.
+    if (live && d.runs.get(live.run.id)?.phase === "finished") close();
+    if (live) {
+      // Answers (and timeouts, /stop) decided since the last step reach the VM first.
+      if (d.vm) await d.approvals.deliver(live.run.vmRunId, d.vm, d.transaction);
+      return read(live, now, until);
+    }
+    const run = d.runs.open() ?? startNextBatch(now);
+    if (!run) return { kind: "idle" };
+    if (run.nextAttemptAt > now) return { kind: "waiting", at: run.nextAttemptAt };
+    return open(run, now);
+  };
+
   return {
+    name: "runs",
     /** Something changed (a message arrived): a stream being read reacts without waiting. */
     wake(): void {
       wakePending = true;
@@ -329,25 +334,19 @@ export function createRunDriver(d: RunDriverDeps) {
 
     observed: (): Observed => observed,
 
-    /** Whether this instance is reading a run's stream right now. */
-    isReading: (): boolean => live !== null,
-
-    /** One step of the runs' work; `now` is the earliest time it may treat as the present. */
-    async step(now: number, limits: StepLimits): Promise<RunStep> {
-      // A run ended at the relay (/stop, /deny) while its stream was read: nothing more of it is applied.
-      if (live && d.runs.get(live.run.id)?.phase === "finished") close();
-      if (live) {
-        // Answers (and timeouts, /stop) decided since the last step reach the VM first.
-        if (d.vm) await d.approvals.deliver(live.run.vmRunId, d.vm, d.transaction);
-        return read(live, now, limits);
-      }
-      const run = d.runs.open() ?? startNextBatch(now);
-      if (!run) return { kind: "idle" };
-      if (run.nextAttemptAt > now) return { kind: "waiting", at: run.nextAttemptAt };
-      if (Date.now() >= limits.deadline) return { kind: "slice_over" };
-      return open(run, now);
+    /** When the runs are due (core/wake-plan.ts, runsDueAt): a stream this instance reads is due now. */
+    nextDueAt(now: number): number | null {
+      const queued = d.messages.countQueued();
+      return runsDueAt({ now, reading: live !== null, run: d.runs.open(), queued, held: queued > 0 && d.budget.blockedUntil(now) !== null });
     },
 
+    /** One step: start or open a run, or read its stream until something changes or `until`. */
+    async runDue(now: number, until: number | null): Promise<RunStep> {
+      const done = await step(now, until);
+      // Old rows go after a run ended, at most daily: retention never wakes an idle object itself.
+      if (done.kind === "finished") d.transaction(() => d.afterRun(Math.max(Date.now(), now)));
+      return done;
+    },
     /** Lets go of the stream being read (the pump ends); the run itself goes on at the VM. */
     close,
   };

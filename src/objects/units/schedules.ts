@@ -7,6 +7,7 @@ import type { MessagesRepo } from "../db/messages-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
+import type { Log } from "./outbox";
 
 const DEFAULT_TIME_ZONE = "UTC";
 const EXCERPT_CHARS = 200;
@@ -17,7 +18,7 @@ export function timeZoneOf(settings: SettingsRepo): string {
 
 type TaskMessage = { id: string; scheduleId: number | null };
 
-export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction }) {
+export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction; log?: Log }) {
   const { repo } = d;
 
   const recordFailure = (scheduleId: number, now: number): boolean => {
@@ -36,15 +37,16 @@ export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo
   const runOf = (m: TaskMessage) => (m.scheduleId === null ? null : repo.getRun(m.id) ? m.scheduleId : null);
 
   return {
+    name: "schedules",
     /** When the next task is due: the only timer this unit has. */
-    nextDueAt: (): number | null => repo.nextDueAt(),
+    nextDueAt: (_now?: number): number | null => repo.nextDueAt(),
 
     /**
      * Claims every due task: its prompt joins the queue and its next run time moves on, in the
      * same transaction, before anything is dispatched, so a repeated alarm cannot run it twice.
      * After downtime the next run is computed from now: one run, never one per missed slot.
      */
-    claimDue(now: number): number {
+    runDue(now: number): number {
       const nextDueAt = repo.nextDueAt();
       if (nextDueAt === null || nextDueAt > now) return 0;
       let claimed = 0;
@@ -62,6 +64,7 @@ export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo
           repo.setNext(schedule.id, next === null ? "completed" : "active", next, now);
         });
       }
+      if (claimed > 0) d.log?.("tasks_claimed", { tasks: claimed });
       return claimed;
     },
 

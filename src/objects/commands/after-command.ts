@@ -1,0 +1,64 @@
+// What a command asked of the VM (or of other objects), carried out once the webhook has its
+// answer: a cancel, a workspace deleted or cloned, rules forgotten, the VM's health, an admin's
+// request. The answer goes to the outbox under the command's own key.
+import type { Config } from "../../config";
+import { chunkReply } from "../../core/chunk-reply";
+import { forgetRulesReply, vmHealthNotice } from "../../core/notices";
+import { outboxKeys } from "../../core/outbox-keys";
+import type { VmClient } from "../clients/vm-client";
+import type { Sql } from "../db/sql";
+import type { Conversations } from "../units/conversations";
+import type { Log, Outbox } from "../units/outbox";
+import type { OutboxRepo } from "../db/outbox-repo";
+import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
+import { finishClone, type VmAction } from "./conversation-commands";
+
+export type AfterCommandDeps = {
+  vm: VmClient | null;
+  phone: string;
+  env: Env;
+  config: Config | null;
+  sql: Sql;
+  outbox: Pick<Outbox, "add">;
+  outboxRepo: OutboxRepo;
+  conversations: Conversations;
+  agent: UserAgent;
+  log: Log;
+};
+
+export async function afterCommand(d: AfterCommandDeps, action: VmAction, messageId: string): Promise<void> {
+  const { vm } = d;
+  const say = (body: string, part = 0) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId, part), body, now: Date.now() });
+  switch (action.kind) {
+    case "cancel":
+      await vm?.cancel(action.vmRunId);
+      return;
+    case "delete_workspace": {
+      const done = await vm?.deleteWorkspace(d.phone, action.workspace);
+      if (!done?.ok) d.log("workspace_delete_failed", { workspace: action.workspace, detail: done ? done.detail : "no VM" });
+      return;
+    }
+    case "forget_rules": {
+      const done = await vm?.forgetApprovalRules(d.phone, action.workspace);
+      if (!done?.ok) d.log("approval_rules_forget_failed", { workspace: action.workspace, detail: done ? done.detail : "no VM" });
+      say(forgetRulesReply(action.conversation, done?.ok === true));
+      return;
+    }
+    case "health":
+      say(vmHealthNotice((await vm?.health()) ?? null, action.detail));
+      return;
+    case "admin": {
+      const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, Date.now());
+      chunkReply(text).forEach((body, i) => say(body, i));
+      return;
+    }
+    case "clone": {
+      const result = vm
+        ? await vm.createWorkspace({ userId: d.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })
+        : ({ ok: false, message: "the agent VM is not configured." } as const);
+      const now = Date.now();
+      d.sql.transaction(() => finishClone({ conversations: d.conversations, outbox: d.outboxRepo }, action.conversationId, result, now));
+      return;
+    }
+  }
+}

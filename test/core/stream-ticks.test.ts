@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { nextTickAt, STREAM_IDLE_TIMEOUT_MS, type StreamTimes, TYPING_REFRESH_MS } from "../../src/core/stream-ticks";
+
+const t0 = 1_000_000;
+const fresh: StreamTimes = { lastLineAt: t0, lastTypingAt: t0, progressAt: null };
+
+describe("nextTickAt", () => {
+  it.each<[string, StreamTimes, number | null, { at: number; tick: string }]>([
+    ["a fresh stream with nothing else due: the typing indicator first", fresh, null, { at: t0 + TYPING_REFRESH_MS, tick: "typing" }],
+    ["another unit due sooner: hand back", fresh, t0 + 1_000, { at: t0 + 1_000, tick: "hand_back" }],
+    ["a progress update before the typing refresh", { ...fresh, progressAt: t0 + 5_000 }, null, { at: t0 + 5_000, tick: "progress" }],
+    ["typing just refreshed, no line for a while: the stream is dead first", { ...fresh, lastTypingAt: t0 + 40_000 }, null, { at: t0 + STREAM_IDLE_TIMEOUT_MS, tick: "dead" }],
+    ["a tie between dead and hand_back: dead wins", { ...fresh, lastTypingAt: t0 + 40_000 }, t0 + STREAM_IDLE_TIMEOUT_MS, { at: t0 + STREAM_IDLE_TIMEOUT_MS, tick: "dead" }],
+    ["a tie between progress and hand_back: progress wins", { ...fresh, progressAt: t0 + 3_000 }, t0 + 3_000, { at: t0 + 3_000, tick: "progress" }],
+    ["overdue work elsewhere: hand back at once", fresh, t0 - 10, { at: t0 - 10, tick: "hand_back" }],
+  ])("%s", (_name, stream, until, expected) => {
+    expect(nextTickAt(stream, { until })).toEqual(expected);
+  });
+});
