@@ -82,6 +82,68 @@ export function budgetReply(phone: string, c: BudgetChange): string {
   return `Daily budget of ${phone} is now ${cap}; ${spent}.${held}`;
 }
 
+/** Said to a user whose access an admin gave back after a /deny. */
+export const ACCESS_RESTORED_NOTICE = "✅ An admin has given you access to this agent again.";
+
+/** A non-admin's /vm, and any other admin word (not even a bad argument is explained to them). */
+export const ADMINS_ONLY_VM = "/vm is for admins only.";
+export function permissionDenied(word: string): string {
+  return `Permission denied: /${word} is for admins only.`;
+}
+
+/** The directory (the allowlist's owner) did not answer: the admin's command changed nothing. */
+export const DIRECTORY_UNREACHABLE = "I couldn't reach the user directory, so nothing changed. Try again in a minute.";
+
+/** Where the operator's configuration lists a number; /allow, /deny and the directory cannot change it. */
+export type ConfiguredIn = "ADMIN_SENDERS" | "ALLOWED_SENDERS";
+
+/** How /allow went, the directory having answered (or the number being configured). */
+export type AllowOutcome =
+  | { kind: "configured"; in: ConfiguredIn }
+  | { kind: "added" }
+  | { kind: "agent_silent" }
+  | { kind: "restored" }
+  | { kind: "already_listed" };
+
+export function allowReply(phone: string, o: AllowOutcome): string {
+  switch (o.kind) {
+    case "configured":
+      return `${phone} is already allowed by ${o.in} (the operator's configuration); nothing changed.`;
+    case "added":
+      return `Allowed ${phone}: they can write to the agent now.`;
+    case "agent_silent":
+      return `Allowed ${phone}, but their agent did not answer, so it may still ignore them: send /allow ${phone} again.`;
+    case "restored":
+      return `Allowed ${phone} again; they were told.`;
+    case "already_listed":
+      return `${phone} is already on the allowlist; nothing changed.`;
+  }
+}
+
+/** How /deny went when it did not reach the user's object to revoke (that is `revokedReply`). */
+export type DenyRefusal = { kind: "configured"; in: ConfiguredIn } | { kind: "not_listed" } | { kind: "agent_silent" };
+
+export function denyRefusal(phone: string, o: DenyRefusal): string {
+  switch (o.kind) {
+    case "configured":
+      return `${phone} is in ${o.in}, the operator's configuration: /deny can't remove it (only a change of that setting can). Nothing changed.`;
+    case "not_listed":
+      return `${phone} is not on the allowlist; nothing changed.`;
+    case "agent_silent":
+      return `Removed ${phone} from the allowlist, but their agent did not answer, so what waits there may still run: send /deny ${phone} again.`;
+  }
+}
+
+/** /budget for a number that is no user at all. */
+export function notAUserReply(phone: string): string {
+  return `${phone} is not a user (not in ALLOWED_SENDERS, ADMIN_SENDERS or the allowlist); nothing changed. /allow it first.`;
+}
+
+/** /budget whose target's object did not answer: the change may or may not have been made. */
+export function budgetUnansweredReply(phone: string): string {
+  return `${phone}'s agent did not answer, so the budget may not have changed: send the command again.`;
+}
+
 function joinAnd(parts: readonly string[]): string {
   return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }

@@ -3,7 +3,7 @@
 // an admin's daily cap (/budget). Rows only, inside the caller's transaction; the VM is the
 // caller's business (a run to cancel is returned).
 import type { Config } from "../../config";
-import { accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
+import { ACCESS_RESTORED_NOTICE, accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
 import { outboxKeys } from "../../core/outbox-keys";
 import { monthIn } from "../../core/spend-days";
 import type { Budget } from "../units/budget";
@@ -77,7 +77,7 @@ export function revoke(d: AccessDeps, now: number): { revoked: Revoked; cancelVm
 export function restore(d: Pick<AccessDeps, "settings" | "outbox">, now: number): { wasRevoked: boolean } {
   if (d.settings.get("access_revoked") === null) return { wasRevoked: false };
   d.settings.set("access_revoked", null);
-  d.outbox.add({ dedupeKey: outboxKeys.accessRestored(now), body: "✅ An admin has given you access to this agent again.", now });
+  d.outbox.add({ dedupeKey: outboxKeys.accessRestored(now), body: ACCESS_RESTORED_NOTICE, now });
   return { wasRevoked: true };
 }
 

@@ -2,7 +2,22 @@
 // webhook has its answer: they call the UserDirectory and other users' PhoneAgents (each call
 // bounded in time, its failure said in the reply), and return the one reply the admin reads.
 import type { Config } from "../../config";
-import { budgetReply, type BudgetChange, type Revoked, revokedReply, type UserLine, type UserSource, type UserSummary, usersReport } from "../../core/admin-replies";
+import {
+  allowReply,
+  budgetReply,
+  budgetUnansweredReply,
+  type BudgetChange,
+  type ConfiguredIn,
+  denyRefusal,
+  DIRECTORY_UNREACHABLE,
+  notAUserReply,
+  type Revoked,
+  revokedReply,
+  type UserLine,
+  type UserSource,
+  type UserSummary,
+  usersReport,
+} from "../../core/admin-replies";
 import type { AdminRequest } from "../../core/command-admin";
 import { forgetAllowlistCopy } from "../../worker/allowlist";
 import type { Log } from "../units/outbox";
@@ -62,9 +77,7 @@ export async function carryOut(d: AdminDeps, request: AdminRequest, now: number)
   }
 }
 
-const UNREACHABLE = "I couldn't reach the user directory, so nothing changed. Try again in a minute.";
-
-function configuredAs(d: AdminDeps, phone: string): string | null {
+function configuredAs(d: AdminDeps, phone: string): ConfiguredIn | null {
   return d.configured.adminSenders.has(phone) ? "ADMIN_SENDERS" : d.configured.allowedSenders.has(phone) ? "ALLOWED_SENDERS" : null;
 }
 
@@ -87,38 +100,38 @@ async function listUsers(d: AdminDeps, now: number): Promise<string> {
 
 async function allow(d: AdminDeps, phone: string): Promise<string> {
   const configured = configuredAs(d, phone);
-  if (configured) return `${phone} is already allowed by ${configured} (the operator's configuration); nothing changed.`;
+  if (configured) return allowReply(phone, { kind: "configured", in: configured });
   const was = await attempt(() => d.directory.allow(phone, d.admin), d);
-  if (!was.ok) return UNREACHABLE;
+  if (!was.ok) return DIRECTORY_UNREACHABLE;
   d.forgetAllowlistCopy();
-  if (was.value === "unlisted") return `Allowed ${phone}: they can write to the agent now.`;
+  if (was.value === "unlisted") return allowReply(phone, { kind: "added" });
   // Denied before (or an earlier /allow could not reach them): their object must read them again.
   const restored = await attempt(() => d.user(phone).restoreAccess(), d);
-  if (!restored.ok) return `Allowed ${phone}, but their agent did not answer, so it may still ignore them: send /allow ${phone} again.`;
-  return restored.value.wasRevoked ? `Allowed ${phone} again; they were told.` : `${phone} is already on the allowlist; nothing changed.`;
+  if (!restored.ok) return allowReply(phone, { kind: "agent_silent" });
+  return allowReply(phone, { kind: restored.value.wasRevoked ? "restored" : "already_listed" });
 }
 
 async function deny(d: AdminDeps, phone: string): Promise<string> {
   const configured = configuredAs(d, phone);
-  if (configured) return `${phone} is in ${configured}, the operator's configuration: /deny can't remove it (only a change of that setting can). Nothing changed.`;
+  if (configured) return denyRefusal(phone, { kind: "configured", in: configured });
   const was = await attempt(() => d.directory.deny(phone, d.admin), d);
-  if (!was.ok) return UNREACHABLE;
+  if (!was.ok) return DIRECTORY_UNREACHABLE;
   d.forgetAllowlistCopy();
-  if (was.value === "unlisted") return `${phone} is not on the allowlist; nothing changed.`;
+  if (was.value === "unlisted") return denyRefusal(phone, { kind: "not_listed" });
   // Denied already too: revoking again is harmless, and finishes a removal that could not reach them.
   const revoked = await attempt(() => d.user(phone).revokeAccess(), d);
-  if (!revoked.ok) return `Removed ${phone} from the allowlist, but their agent did not answer, so what waits there may still run: send /deny ${phone} again.`;
+  if (!revoked.ok) return denyRefusal(phone, { kind: "agent_silent" });
   return revokedReply(phone, revoked.value);
 }
 
 async function budget(d: AdminDeps, phone: string, usd: number | null): Promise<string> {
   if (!configuredAs(d, phone)) {
     const allowed = await attempt(() => d.directory.allowedNumbers(), d);
-    if (!allowed.ok) return UNREACHABLE;
-    if (!allowed.value.includes(phone)) return `${phone} is not a user (not in ALLOWED_SENDERS, ADMIN_SENDERS or the allowlist); nothing changed. /allow it first.`;
+    if (!allowed.ok) return DIRECTORY_UNREACHABLE;
+    if (!allowed.value.includes(phone)) return notAUserReply(phone);
   }
   const changed = await attempt(() => d.user(phone).setDailyBudget(usd), d);
-  if (!changed.ok) return `${phone}'s agent did not answer, so the budget may not have changed: send the command again.`;
+  if (!changed.ok) return budgetUnansweredReply(phone);
   return budgetReply(phone, changed.value);
 }
 

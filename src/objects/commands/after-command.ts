@@ -5,6 +5,7 @@ import type { Config } from "../../config";
 import { chunkReply } from "../../core/chunk-reply";
 import { forgetRulesReply, vmHealthNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
+import { NO_VM_TO_CLONE } from "../../core/replies/conversations";
 import type { VmClient } from "../clients/vm-client";
 import type { Sql } from "../db/sql";
 import type { Conversations } from "../units/conversations";
@@ -55,7 +56,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "clone": {
       const result = vm
         ? await vm.createWorkspace({ userId: d.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })
-        : ({ ok: false, message: "the agent VM is not configured." } as const);
+        : ({ ok: false, message: NO_VM_TO_CLONE } as const);
       const now = Date.now();
       d.sql.transaction(() => finishClone({ conversations: d.conversations, outbox: d.outboxRepo }, action.conversationId, result, now));
       return;

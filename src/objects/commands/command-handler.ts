@@ -1,12 +1,15 @@
 // Answers the user's /commands from the relay's own state, without waking the agent. Runs
 // inside the transaction that stores the command, so the answer is durable with it; what the VM
 // must do is returned, and done after the webhook has its answer.
-import { formatAgo, formatUsd } from "../../core/format-ago";
-import { quoteInput } from "../../core/quote-input";
+import { ADMINS_ONLY_VM, permissionDenied } from "../../core/admin-replies";
 import { dayIn, monthIn } from "../../core/spend-days";
 import { helpText, type ParsedCommand } from "../../core/commands";
+import { NO_CURRENT_CONVERSATION } from "../../core/replies/conversations";
+import { approvalModeReply, progressReply, voiceEchoReply } from "../../core/replies/settings";
+import { timeZoneReply } from "../../core/replies/schedules";
+import { costReply } from "../../core/replies/spend";
+import { statusReply } from "../../core/replies/status";
 import type { RunFailure } from "../../core/run-policy";
-import { formatInZone } from "../../core/schedule-format";
 import {
   type ConversationCommandDeps,
   createConversation,
@@ -75,13 +78,11 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return approvalsCommand(d, command.action);
     case "voice_echo": {
       if (command.on !== null) d.settings.set("voice_echo", command.on ? null : "off");
-      const on = d.settings.get("voice_echo") !== "off";
-      return say(on ? "Voice notes: I tell you what I heard before the agent acts on it. /voice echo off stops that." : "Voice notes: no echo of what I heard. /voice echo on brings it back.");
+      return say(voiceEchoReply(d.settings.get("voice_echo") !== "off"));
     }
     case "progress": {
       if (command.on !== null) d.settings.set("progress_updates", command.on ? null : "off");
-      const on = d.settings.get("progress_updates") !== "off";
-      return say(on ? "Progress updates are on: after a minute, a run sends a short update at most every 2 minutes. /progress off stops them." : "Progress updates are off: a long run shows only WhatsApp's typing indicator. /progress on brings them back.");
+      return say(progressReply(d.settings.get("progress_updates") !== "off"));
     }
     case "git_show":
       return say(gitCommand(d, sender.phone, null));
@@ -93,17 +94,15 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return say(listSchedules(d).text);
     case "schedule_manage":
       return say(manageSchedule(d, command.action, command.id, now).text);
-    case "tz_show": {
-      const zone = timeZoneOf(d.settings);
-      return say(`Your time zone is ${zone} (now ${formatInZone(now, zone)}). Change it with /tz Europe/London.`);
-    }
+    case "tz_show":
+      return say(timeZoneReply(timeZoneOf(d.settings), now));
     case "tz_set":
       return say(setTimeZone(d, command.timeZone, now).text);
     case "vm_health":
-      return sender.isAdmin ? { text: "", after: { kind: "health", detail: true } } : say("/vm is for admins only.");
+      return sender.isAdmin ? { text: "", after: { kind: "health", detail: true } } : say(ADMINS_ONLY_VM);
     case "admin":
       // Not even a bad argument is explained to a non-admin: they learn nothing, nothing changes.
-      if (!sender.isAdmin) return say(`Permission denied: /${command.word} is for admins only.`);
+      if (!sender.isAdmin) return say(permissionDenied(command.word));
       return command.request.kind === "invalid" ? say(command.request.reason) : { text: "", after: { kind: "admin", request: command.request } };
     case "invalid":
       return say(command.reason);
@@ -113,7 +112,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
 /** /approvals: the current conversation's mode, its rules, the log. A mode applies from the next run. */
 function approvalsCommand(d: CommandDeps, action: Extract<ParsedCommand, { type: "approvals" }>["action"]): CommandAnswer {
   const current = d.conversations.current();
-  if (!current) return { text: "There is no current conversation. /sessions lists them.", after: null };
+  if (!current) return { text: NO_CURRENT_CONVERSATION, after: null };
   switch (action) {
     case "show":
       return { text: d.approvals.describe(current.id), after: null };
@@ -128,8 +127,7 @@ function approvalsCommand(d: CommandDeps, action: Extract<ParsedCommand, { type:
     case "on": {
       const before = d.approvals.modeOf(current.id);
       d.approvals.setMode(current.id, action);
-      const live = d.runs.open()?.conversationId === current.id ? " The run in progress keeps the mode it started with." : "";
-      return { text: before === action ? `Approvals in ${current.name} were already ${action}.` : `Approvals in ${current.name}: ${action} (was ${before}).${live}`, after: null };
+      return { text: approvalModeReply(current.name, before, action, d.runs.open()?.conversationId === current.id), after: null };
     }
   }
 }
@@ -137,58 +135,35 @@ function approvalsCommand(d: CommandDeps, action: Extract<ParsedCommand, { type:
 /** /cost: today and this month in the user's zone, and this month per conversation. */
 function costText(d: CommandDeps, now: number): string {
   const zone = timeZoneOf(d.settings);
-  const today = dayIn(now, zone);
+  const day = dayIn(now, zone);
   const month = monthIn(now, zone);
-  const total = (m: Map<number, { costUsd: number; unknownRuns: number }>) => [...m.values()].reduce((a, s) => ({ costUsd: a.costUsd + s.costUsd, unknownRuns: a.unknownRuns + s.unknownRuns }), { costUsd: 0, unknownRuns: 0 });
-  const byConversation = d.spend.between(`${month}-01`, `${month}-31`);
-  const day = total(d.spend.between(today, today));
-  const monthTotal = total(byConversation);
-  const lines = [`Spend today (${today}, ${zone}): ${formatUsd(day.costUsd)}. This month: ${formatUsd(monthTotal.costUsd)}.`];
-  const parts = [...byConversation.entries()]
-    .filter(([, s]) => s.costUsd > 0 || s.unknownRuns > 0)
-    .sort((a, b) => b[1].costUsd - a[1].costUsd)
-    .map(([id, s]) => `${d.conversationName(id) ?? "a deleted conversation"} ${formatUsd(s.costUsd)}`);
-  if (parts.length > 0) lines.push(`This month by conversation: ${parts.join(", ")}.`);
-  if (monthTotal.unknownRuns > 0) {
-    lines.push(`${monthTotal.unknownRuns} run${monthTotal.unknownRuns === 1 ? "" : "s"} this month ended without the agent reporting a cost (a crash or a stop): unknown, not counted.`);
-  }
-  lines.push("Costs are what Claude Code reports per answer, scheduled tasks included.");
-  return lines.join("\n");
+  const todayUsd = [...d.spend.between(day, day).values()].reduce((n, s) => n + s.costUsd, 0);
+  const byConversation = [...d.spend.between(`${month}-01`, `${month}-31`).entries()].map(([id, s]) => ({ conversation: d.conversationName(id), costUsd: s.costUsd, unknownRuns: s.unknownRuns }));
+  return costReply({ day, timeZone: zone, todayUsd, month: byConversation });
 }
 
-/** " Dropped 2 queued messages: “fix the tests”, “and push”." — the first words of each. */
 function statusText(d: CommandDeps, now: number): string {
   const run = d.runs.open();
   const current = d.conversations.current();
   const { progress, vm } = d.observed();
-  const zone = timeZoneOf(d.settings);
-  const lines: string[] = [];
-  if (!run) lines.push("The agent is idle.");
-  else {
-    const minutes = Math.max(0, Math.round((now - run.createdAt) / 60_000));
-    const state = run.phase === "waiting" && run.nextAttemptAt > now ? `waiting to retry (attempt ${run.vmAttempt})` : "busy";
-    const where = d.conversations.repo.get(run.conversationId)?.name ?? "a deleted conversation";
-    const step = progress?.runId === run.id ? `: ${progress.text}` : "";
-    lines.push(`The agent is ${state} in ${where} for ${minutes} min${run.context === "fresh" ? " (a scheduled task)" : ""}${step}.`);
-  }
-  const queued = [...d.messages.queuedByConversation().entries()].map(([id, n]) => `${d.conversationName(id) ?? "?"} ${n}`);
-  lines.push(queued.length === 0 ? "Nothing is queued." : `Waiting: ${queued.join(", ")}.`);
-  if (current) {
-    const deep = current.deepUntil !== null && current.deepUntil > now ? ", deep mode on" : "";
-    const session = current.sessionId ? `session ${current.sessionId.slice(0, 8)}…` : "no session yet";
-    const { turns, costUsd } = d.spend.totals().get(current.id) ?? { turns: 0, costUsd: 0 };
-    lines.push(`Current conversation: ${current.name} (${session}${deep}; ${turns} turns, ${formatUsd(costUsd)}). /sessions lists them all.`);
-  }
-  lines.push(
-    !vm
-      ? "VM: no contact yet from here (/status vm asks it)."
-      : vm.ok
-        ? `VM: answered ${formatAgo(vm.at, now)}.`
-        : `VM: did not answer ${formatAgo(vm.at, now)} (${vm.failure}); /status vm asks again.`,
-  );
   const next = d.schedules.list().filter((t) => t.status === "active" && t.nextRunAt !== null).sort((a, b) => a.nextRunAt! - b.nextRunAt!)[0];
-  if (next) lines.push(`Next task: #${next.id} at ${formatInZone(next.nextRunAt!, zone)} (/schedules).`);
-  const spend = d.budget.today(now);
-  lines.push(`Spent today: ${formatUsd(spend.spentUsd)} of ${formatUsd(spend.limitUsd)} (daily budget).`);
-  return lines.join("\n");
+  const totals = current ? (d.spend.totals().get(current.id) ?? { turns: 0, costUsd: 0 }) : null;
+  return statusReply(
+    {
+      run: run && {
+        createdAt: run.createdAt,
+        retryAttempt: run.phase === "waiting" && run.nextAttemptAt > now ? run.vmAttempt : null,
+        conversation: d.conversations.repo.get(run.conversationId)?.name ?? null,
+        task: run.context === "fresh",
+        progress: progress?.runId === run.id ? progress.text : null,
+      },
+      queued: [...d.messages.queuedByConversation().entries()].map(([id, count]) => ({ conversation: d.conversationName(id), count })),
+      current: current && totals && { name: current.name, sessionId: current.sessionId, deep: current.deepUntil !== null && current.deepUntil > now, turns: totals.turns, costUsd: totals.costUsd },
+      vm,
+      nextTask: next ? { id: next.id, at: next.nextRunAt! } : null,
+      spend: d.budget.today(now),
+      timeZone: timeZoneOf(d.settings),
+    },
+    now,
+  );
 }

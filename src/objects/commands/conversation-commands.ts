@@ -3,9 +3,23 @@
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
 import { DEEP_MODE_MS } from "../units/conversations";
 import type { AdminRequest } from "../../core/command-admin";
-import { formatAgo, formatUsd } from "../../core/format-ago";
 import { outboxKeys } from "../../core/outbox-keys";
 import { maskPhone } from "../../core/phone";
+import {
+  cloneDoneReply,
+  conversationsList,
+  createReply,
+  deepModeReply,
+  deleteReply,
+  type DeleteOutcome,
+  freshSessionReply,
+  gitIdentityReply,
+  NO_CURRENT_CONVERSATION,
+  noSuchConversation,
+  renameReply,
+  stillCloning,
+  switchReply,
+} from "../../core/replies/conversations";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunsRepo } from "../db/runs-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
@@ -45,26 +59,26 @@ const say = (text: string): Reply => ({ text, after: null });
 /** `/new` alone and `/clear`: a fresh session in the current conversation's project. */
 export function startFreshSession(d: ConversationCommandDeps, now: number): Reply {
   const current = d.conversations.current();
-  if (!current) return say("There is no current conversation. /sessions lists them.");
+  if (!current) return say(NO_CURRENT_CONVERSATION);
   d.conversations.recordSession(current.id, null);
   // A live run of this conversation must not bring its session back, nor take the next messages.
   const run = d.runs.open();
   if (run && run.conversationId === current.id && run.context === "chat") d.runs.detachFromConversation(run.id, now);
-  return say(`Your next message in ${current.name} starts a fresh agent session, in the same project; the earlier context is set aside.`);
+  return say(freshSessionReply(current.name));
 }
 
 export function createConversation(d: ConversationCommandDeps, name: string, repo: { url: string; branch: string | null } | null, now: number): Reply {
   const taken = d.conversations.repo.byName(name);
-  if (taken) return say(`There is already a conversation named ${taken.name}. /switch ${taken.name} makes it current.`);
+  if (taken) return say(createReply(taken.name, { taken: true }));
   const workspace = d.newWorkspaceId();
   if (!repo) {
     const created = d.conversations.repo.create({ name, workspace, repoUrl: null, branch: null, status: "ready", now });
     d.conversations.makeCurrent(created.id);
-    return say(`New conversation ${name}, with an empty project. It is current now; /sessions lists them all.`);
+    return say(createReply(name, { taken: false, repo: null }));
   }
   // It becomes current once the clone has worked; until then nothing can be sent to it.
   const created = d.conversations.repo.create({ name, workspace, repoUrl: repo.url, branch: repo.branch, status: "cloning", now });
-  return { text: `Cloning ${repo.url}${repo.branch ? ` (${repo.branch})` : ""} into ${name}…`, after: { kind: "clone", conversationId: created.id, workspace, ...repo } };
+  return { text: createReply(name, { taken: false, repo }), after: { kind: "clone", conversationId: created.id, workspace, ...repo } };
 }
 
 export function listConversations(d: ConversationCommandDeps, now: number): string {
@@ -73,40 +87,45 @@ export function listConversations(d: ConversationCommandDeps, now: number): stri
   const queued = d.messages.queuedByConversation();
   const totals = d.spend.totals();
   const written = d.messages.lastWrittenByConversation();
-  const lines = d.conversations.repo.list().map((c, i) => {
-    const marks = [
-      c.id === currentId ? "← current" : null,
-      c.status === "cloning" ? "cloning…" : null,
-      run?.conversationId === c.id ? "running" : null,
-      queued.get(c.id) ? `${queued.get(c.id)} queued` : null,
-      c.deepUntil !== null && c.deepUntil > now ? "deep" : null,
-    ].filter((m) => m !== null);
-    const repo = c.repoUrl ? ` (${shortRepo(c.repoUrl)}${c.branch ? ` @ ${c.branch}` : ""})` : "";
-    const { turns, costUsd } = totals.get(c.id) ?? { turns: 0, costUsd: 0 };
-    const activeAt = Math.max(c.lastActiveAt, written.get(c.id) ?? 0);
-    const stats = `${turns} turn${turns === 1 ? "" : "s"} · ${formatUsd(costUsd)} · active ${formatAgo(activeAt, now)}`;
-    return `${i + 1}. ${c.name}${repo}${marks.length > 0 ? ` ${marks.join(" · ")}` : ""} · ${stats}`;
-  });
-  return ["Your conversations:", ...lines, "/switch <name or number> · @<name> <text> · /new <name> [git-url]"].join("\n");
+  return conversationsList(
+    d.conversations.repo.list().map((c) => {
+      const { turns, costUsd } = totals.get(c.id) ?? { turns: 0, costUsd: 0 };
+      return {
+        name: c.name,
+        repoUrl: c.repoUrl,
+        branch: c.branch,
+        current: c.id === currentId,
+        cloning: c.status === "cloning",
+        running: run?.conversationId === c.id,
+        queued: queued.get(c.id) ?? 0,
+        deep: c.deepUntil !== null && c.deepUntil > now,
+        turns,
+        costUsd,
+        activeAt: Math.max(c.lastActiveAt, written.get(c.id) ?? 0),
+      };
+    }),
+    now,
+  );
 }
 
 export function switchConversation(d: ConversationCommandDeps, target: string): string {
   const all = d.conversations.repo.list();
-  const found = /^\d+$/.test(target) ? all[Number(target) - 1] : d.conversations.repo.byName(target);
-  if (!found) return `There is no conversation ${/^\d+$/.test(target) ? `number ${target}` : `named ${target}`}. /sessions lists them.`;
-  if (found.status === "cloning") return `${found.name} is still being cloned; I'll tell you when it is ready.`;
-  if (found.id === d.conversations.currentId()) return `${found.name} is already the current conversation.`;
+  const byNumber = /^\d+$/.test(target);
+  const found = byNumber ? all[Number(target) - 1] : d.conversations.repo.byName(target);
+  if (!found) return noSuchConversation(target, byNumber);
+  if (found.status === "cloning") return stillCloning(found.name);
+  if (found.id === d.conversations.currentId()) return switchReply(found.name, true);
   d.conversations.makeCurrent(found.id);
-  return `Switched to ${found.name}. Plain messages go there now.`;
+  return switchReply(found.name, false);
 }
 
 export function renameConversation(d: ConversationCommandDeps, name: string): string {
   const current = d.conversations.current();
-  if (!current) return "There is no current conversation. /sessions lists them.";
+  if (!current) return NO_CURRENT_CONVERSATION;
   const taken = d.conversations.repo.byName(name);
-  if (taken && taken.id !== current.id) return `There is already a conversation named ${taken.name}.`;
+  if (taken && taken.id !== current.id) return renameReply(current.name, name, taken.name);
   d.conversations.repo.rename(current.id, name);
-  return `Renamed ${current.name} to ${name}.`;
+  return renameReply(current.name, name, null);
 }
 
 /**
@@ -116,25 +135,24 @@ export function renameConversation(d: ConversationCommandDeps, name: string): st
  */
 export function deleteConversation(d: ConversationCommandDeps, name: string, confirmed: boolean): Reply {
   const found = d.conversations.repo.byName(name);
-  if (!found) return say(`There is no conversation named ${name}. /sessions lists them.`);
-  if (found.id === d.conversations.currentId()) return say(`${found.name} is the current conversation: /switch to another one first.`);
-  if (found.status === "cloning") return say(`${found.name} is still being cloned; delete it once that is done.`);
-  if (d.runs.open()?.conversationId === found.id) return say(`${found.name} has a run in progress: wait for it, or /switch to it and /stop it.`);
-  if (d.messages.queuedByConversation().get(found.id)) return say(`${found.name} has messages waiting to be answered: wait for them first.`);
+  if (!found) return say(deleteReply(name, { kind: "missing" }));
+  const refuse = (o: DeleteOutcome) => say(deleteReply(found.name, o));
+  if (found.id === d.conversations.currentId()) return refuse({ kind: "current" });
+  if (found.status === "cloning") return refuse({ kind: "cloning" });
+  if (d.runs.open()?.conversationId === found.id) return refuse({ kind: "running" });
+  if (d.messages.queuedByConversation().get(found.id)) return refuse({ kind: "queued" });
   const tasks = d.schedules.liveOf(found.id);
-  if (tasks.length > 0) return say(`${found.name} has scheduled tasks (#${tasks.join(", #")}): delete them first with /schedule delete <id>.`);
-  if (!confirmed) return say(`Delete ${found.name} and its project directory, with any work not pushed? Send /delete ${found.name} yes.`);
+  if (tasks.length > 0) return refuse({ kind: "tasks", ids: tasks });
+  if (!confirmed) return refuse({ kind: "confirm" });
   d.conversations.repo.delete(found.id);
-  return { text: `Deleted ${found.name} and its project directory.`, after: { kind: "delete_workspace", workspace: found.workspace } };
+  return { text: deleteReply(found.name, { kind: "deleted" }), after: { kind: "delete_workspace", workspace: found.workspace } };
 }
 
 export function setDeepMode(d: ConversationCommandDeps, on: boolean, now: number): string {
   const current = d.conversations.current();
-  if (!current) return "There is no current conversation. /sessions lists them.";
+  if (!current) return NO_CURRENT_CONVERSATION;
   d.conversations.repo.setDeepUntil(current.id, on ? now + DEEP_MODE_MS : null);
-  return on
-    ? `Deep mode on for ${current.name}: its agent stays running between messages, for 2 h after each use, so follow-ups go straight in. /end stops it.`
-    : `Deep mode off for ${current.name}: its agent stops soon after each answer, and resumes the session on the next message.`;
+  return deepModeReply(current.name, on);
 }
 
 /** Who the agent commits as: what the user set, or a name that says where it came from. */
@@ -146,12 +164,7 @@ export function gitIdentityOf(settings: SettingsRepo, phone: string): { name: st
 export function gitCommand(d: ConversationCommandDeps, phone: string, set: { field: "name" | "email"; value: string } | null): string {
   if (set) d.settings.set(set.field === "name" ? "git_name" : "git_email", set.value);
   const who = gitIdentityOf(d.settings, phone);
-  const prefix = set ? `Your agent's commits are now by` : "Your agent commits as";
-  return `${prefix} ${who.name} <${who.email}>. Change with /git name <name> and /git email <email>.`;
-}
-
-function shortRepo(url: string): string {
-  return url.replace(/^https:\/\//, "").replace(/^git@([^:]+):/, "$1/").replace(/\.git$/, "");
+  return gitIdentityReply(who, set !== null);
 }
 
 export type CloneResult = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
@@ -172,12 +185,10 @@ export function finishClone(
   if (result.ok) {
     d.conversations.repo.markCloned(c.id, result.branch, now);
     d.conversations.makeCurrent(c.id);
-    const seconds = Math.max(1, Math.round(result.ms / 1000));
-    const text = `Cloned ${c.name} (${result.branch ?? "default branch"}, ${result.files.toLocaleString("en-US")} files) in ${seconds} s. It is your current conversation now.`;
-    d.outbox.add({ dedupeKey, body: text, now });
+    d.outbox.add({ dedupeKey, body: cloneDoneReply(c.name, result), now });
   } else {
     d.conversations.repo.delete(c.id);
-    d.outbox.add({ dedupeKey, body: `⚠️ Couldn't clone into ${c.name}: ${result.message} Nothing was created.`, now });
+    d.outbox.add({ dedupeKey, body: cloneDoneReply(c.name, result), now });
   }
   return true;
 }

@@ -2,7 +2,7 @@
 // every path goes through validateScheduleSpec and answers with one short text.
 import * as z from "zod";
 import type { ScheduleAction } from "../../core/commands";
-import { describeSchedule, formatInZone } from "../../core/schedule-format";
+import { type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZoneSetReply } from "../../core/replies/schedules";
 import { nextRunAt } from "../../core/schedule-math";
 import { parseScheduleRequest, type ScheduleRequest, validateScheduleSpec, validateTimeZone } from "../../core/schedule-validate";
 import type { SchedulesRepo } from "../db/schedules-repo";
@@ -27,63 +27,41 @@ export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest,
   const checked = validateScheduleSpec(request, { timeZone, now, existingCount: d.schedules.countLive() });
   if (!checked.ok) return { ok: false, text: checked.reason };
   const s = d.schedules.create({ ...checked.schedule, conversationId, now });
-  const name = d.conversationName(conversationId) ?? "this conversation";
-  const where = s.context === "fresh" ? `in a fresh session in ${name}'s project` : `in ${name}, in its session`;
-  return {
-    ok: true,
-    text: `Task #${s.id} scheduled: ${describeSchedule(s.spec, timeZone)}, ${where}. First run ${formatInZone(checked.schedule.nextRunAt, timeZone)} (${timeZone}).`,
-  };
+  const task = { id: s.id, spec: s.spec, context: s.context, conversation: d.conversationName(conversationId) };
+  return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone) };
 }
 
 export function listSchedules(d: ScheduleServiceDeps): ServiceReply {
   const timeZone = timeZoneOf(d.settings);
-  const lines = d.schedules.list().map((s) => {
-    const last = d.schedules.lastRun(s.id);
-    const next = s.status === "active" && s.nextRunAt !== null ? `next ${formatInZone(s.nextRunAt, timeZone)}` : s.status;
-    const lastText = last ? `, last: ${last.status}${last.resultExcerpt ? ` “${last.resultExcerpt.slice(0, 60)}”` : ""}` : "";
-    const where = d.conversationName(s.conversationId) ?? "a deleted conversation";
-    return `#${s.id} [${where}] ${describeSchedule(s.spec, timeZone)}: ${next}${lastText}\n   ${s.prompt.slice(0, 80)}`;
-  });
-  const held = d.countHeld();
-  const heldLine =
-    held > 0 ? [`📬 ${held} message${held === 1 ? "" : "s"} waiting: WhatsApp allows them only within 24 h of your last message, so send anything to receive them.`] : [];
-  if (lines.length === 0) return { ok: true, text: ["No scheduled tasks. Try /schedule every 1d <prompt> or /help.", ...heldLine].join("\n") };
-  return { ok: true, text: [`Your tasks (${timeZone}):`, ...lines, ...heldLine].join("\n") };
+  const tasks = d.schedules.list().map((s) => ({ ...s, conversation: d.conversationName(s.conversationId), last: d.schedules.lastRun(s.id) }));
+  return { ok: true, text: schedulesList(tasks, d.countHeld(), timeZone) };
 }
 
 export function manageSchedule(d: ScheduleServiceDeps, action: ScheduleAction, id: number, now: number): ServiceReply {
-  const s = d.schedules.get(id);
-  if (!s) return { ok: false, text: `There is no task #${id}. /schedules lists yours.` };
   const timeZone = timeZoneOf(d.settings);
+  const reply = (ok: boolean, outcome: ManageOutcome): ServiceReply => ({ ok, text: manageReply(id, outcome, timeZone) });
+  const s = d.schedules.get(id);
+  if (!s) return reply(false, { kind: "missing" });
   switch (action) {
     case "pause":
-      if (s.status !== "active") return { ok: false, text: `Task #${id} is ${s.status}, not running.` };
+      if (s.status !== "active") return reply(false, { kind: "not_active", status: s.status });
       d.schedules.setNext(id, "paused", null, now);
-      return { ok: true, text: `Task #${id} paused.` };
+      return reply(true, { kind: "paused" });
     case "resume": {
-      if (s.status !== "paused") return { ok: false, text: `Task #${id} is ${s.status}, not paused.` };
+      if (s.status !== "paused") return reply(false, { kind: "not_paused", status: s.status });
       const next = nextRunAt(s.spec, timeZone, now);
       if (next === null) {
         d.schedules.setNext(id, "completed", null, now);
-        return { ok: false, text: `Task #${id} has no run left (its time has passed).` };
+        return reply(false, { kind: "no_run_left" });
       }
       d.schedules.setNext(id, "active", next, now);
-      return { ok: true, text: `Task #${id} resumed; next run ${formatInZone(next, timeZone)}.` };
+      return reply(true, { kind: "resumed", nextRunAt: next });
     }
     case "delete":
       d.schedules.delete(id);
-      return { ok: true, text: `Task #${id} deleted.` };
-    case "log": {
-      const runs = d.schedules.runs(id, 5);
-      if (runs.length === 0) return { ok: true, text: `Task #${id} has not run yet.` };
-      const lines = runs.map((r) => {
-        const took = r.startedAt && r.finishedAt ? ` in ${Math.round((r.finishedAt - r.startedAt) / 1000)} s` : "";
-        const cost = r.costUsd > 0 ? `, $${r.costUsd.toFixed(4)}` : "";
-        const detail = r.error ?? r.resultExcerpt ?? "";
-        return `${formatInZone(r.claimedAt, timeZone)}: ${r.status}${took}${cost}${detail ? ` – ${detail.slice(0, 80)}` : ""}`;
-      });
-      return { ok: true, text: [`Task #${id}, last runs:`, ...lines].join("\n") };
-    }
+      return reply(true, { kind: "deleted" });
+    case "log":
+      return reply(true, { kind: "log", runs: d.schedules.runs(id, 5) });
   }
 }
 
@@ -95,7 +73,7 @@ export function setTimeZone(d: ScheduleServiceDeps, input: string, now: number):
   for (const s of d.schedules.list()) {
     if (s.status === "active" && s.spec.kind === "cron") d.schedules.setNext(s.id, "active", nextRunAt(s.spec, checked.timeZone, now), now);
   }
-  return { ok: true, text: `Time zone set to ${checked.timeZone}. It is now ${formatInZone(now, checked.timeZone)} there.` };
+  return { ok: true, text: timeZoneSetReply(checked.timeZone, now) };
 }
 
 const IdArgs = z.object({ id: z.coerce.number().int().positive() });

@@ -18,7 +18,7 @@ export type StopDeps = {
 
 export type Stopped = { stoppedRun: boolean; dropped: Named[]; deniedApprovals: number; cancelVmRunId: string | null };
 
-/** `scope`: the conversation of the open run (or `fallbackConversationId` with none), or everything. */
+/** `scope`: the conversation of the open run (or the given one when none is open), or everything. */
 export function stopWork(d: StopDeps, scope: { conversationId: number } | "all", now: number): Stopped {
   const run = d.runs.open();
   // Dropped first: the run's end then finds nothing of its own left to carry or to name.

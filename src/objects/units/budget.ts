@@ -1,9 +1,8 @@
 // The budget unit: whether the user's spend caps let a run start (or a turn join one), when the
 // held work may run again (the object plans its alarm from that), and telling the user once.
 import { checkBudget, type BudgetCheck, type Caps } from "../../core/budget";
-import { budgetHeldNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
-import { formatDateTimeInZone } from "../../core/schedule-format";
+import { budgetHeldReply } from "../../core/replies/spend";
 import { dayIn, monthIn } from "../../core/spend-days";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
@@ -36,8 +35,7 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     if (d.settings.get("budget_notice") === period) return;
     const zone = timeZoneOf(d.settings);
     d.settings.set("budget_notice", period);
-    const body = budgetHeldNotice({ ...c, resetsAt: `${formatDateTimeInZone(c.resetsAt, zone)} (${zone})` });
-    d.outbox.add({ dedupeKey: outboxKeys.budgetHeld(period), body, now });
+    d.outbox.add({ dedupeKey: outboxKeys.budgetHeld(period), body: budgetHeldReply(c, zone), now });
   };
   return {
     name: "budget",

@@ -8,6 +8,7 @@ import { routeInbound, type InboundRoute } from "../../core/inbound-route";
 import { rateLimitedNotice } from "../../core/notices";
 import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
 import { outboxKeys } from "../../core/outbox-keys";
+import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../../core/replies/conversations";
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
@@ -42,8 +43,8 @@ export type InboxDeps = CommandDeps & {
 
 /** Why text for the agent cannot go where it is addressed; null when it can. */
 function refusal(route: Extract<InboundRoute, { kind: "agent" }>, target: Conversation | null): string | null {
-  if (!target) return route.conversation ? `There is no conversation named ${route.conversation}. /sessions lists them.` : "There is no current conversation. /sessions lists them.";
-  if (target.status === "cloning") return `${target.name} is still being cloned; I'll tell you when it is ready.`;
+  if (!target) return route.conversation ? noSuchConversation(route.conversation) : NO_CURRENT_CONVERSATION;
+  if (target.status === "cloning") return stillCloning(target.name);
   return null;
 }
 

@@ -5,6 +5,7 @@
 // hears what was heard. Every failure is one line to the user; the rest of the message still goes.
 import { voiceEchoLine, NO_TRANSCRIBER_NOTICE } from "../../core/voice-note";
 import { outboxKeys } from "../../core/outbox-keys";
+import { attachmentFailedLine, NO_MEDIA_STORAGE } from "../../core/replies/media";
 import type { Media, MessagesRepo, QueuedMessage } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
@@ -34,7 +35,7 @@ export function createMediaInbox(d: MediaInboxDeps) {
 
   /** One attachment: stored (and heard, for audio) or failed with a reason. */
   const settleOne = async (store: InboundMediaDeps | null, message: QueuedMessage, media: Media, index: number): Promise<Media> => {
-    if (!store) return { ...media, failed: "attachments cannot be stored on this relay (no media storage is configured)" };
+    if (!store) return { ...media, failed: NO_MEDIA_STORAGE };
     const result = await fetchInboundMedia(store, { url: media.url, declaredType: media.contentType, owner: d.owner });
     if (!result.ok) return { ...media, failed: result.reason };
     const { key, contentType, kind, ext, size, createdAt } = result;
@@ -67,8 +68,10 @@ export function createMediaInbox(d: MediaInboxDeps) {
         d.transaction(() => {
           d.messages.setMedia(message.id, media, at);
           media.forEach((m, i) => {
-            const label = media.length > 1 ? `attachment ${i + 1} (${m.contentType})` : `your attachment (${m.contentType})`;
-            if (m.failed) tell(outboxKeys.mediaFailed(message.id, i), `⚠️ I couldn't get ${label}: ${m.failed}.${message.body.trim() || media.some((x) => x.stored) ? " The rest of your message went to the agent." : ""}`, at);
+            if (m.failed) {
+              const restWent = message.body.trim() !== "" || media.some((x) => x.stored);
+              tell(outboxKeys.mediaFailed(message.id, i), attachmentFailedLine({ index: i, count: media.length, contentType: m.contentType, reason: m.failed, restWent }), at);
+            }
             else if (m.transcript && d.settings.get("voice_echo") !== "off") tell(outboxKeys.voiceEcho(message.id, i), voiceEchoLine(m.transcript.text), at);
             else if (m.stored?.kind === "audio" && !d.transcriber && d.settings.get("voice_notice_told") === null) {
               d.settings.set("voice_notice_told", at);

@@ -4,6 +4,7 @@
 import { outboxKeys } from "../../core/outbox-keys";
 import { decideOnSendFailure, isTransientDeliveryError, outboxRetryAt } from "../../core/outbox-policy";
 import { deliveryFailedNotice } from "../../core/notices";
+import { fileNotPassedOn, NO_FILE_STORAGE, RESULT_WAITING } from "../../core/replies/media";
 import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../../core/whatsapp-window";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxMedia, OutboxRepo, OutboxStatus } from "../db/outbox-repo";
@@ -62,9 +63,9 @@ export function createOutbox(d: OutboxDeps) {
     if (!d.templateSid) return;
     repo.add({
       dedupeKey: outboxKeys.template(lastInboundAt()),
-      body: "[template] a result is waiting",
+      body: RESULT_WAITING.body,
       contentSid: d.templateSid,
-      contentVariables: waitingTemplateVariables("a result from your agent"),
+      contentVariables: waitingTemplateVariables(RESULT_WAITING.variable),
       now,
     });
   };
@@ -119,7 +120,7 @@ export function createOutbox(d: OutboxDeps) {
         // Not before its backoff: the object's alarm must not spin on a VM that does not answer.
         if (item.nextAttemptAt > now) continue;
         const media = item.media!;
-        const copied = d.files ? await d.files.copy(media.source) : { ok: false as const, reason: "this relay has no media storage", retry: false };
+        const copied = d.files ? await d.files.copy(media.source) : { ok: false as const, reason: NO_FILE_STORAGE, retry: false };
         const at = Math.max(Date.now(), now);
         if (copied.ok) {
           repo.setMedia(item.id, { ...media, stored: copied.stored }, at);
@@ -131,7 +132,7 @@ export function createOutbox(d: OutboxDeps) {
         }
         repo.setMedia(item.id, { ...media, failed: copied.reason }, at);
         repo.markFailed(item.id, "file_unavailable", at, false);
-        repo.add({ dedupeKey: outboxKeys.deliveryFailed(item.id), body: `⚠️ The agent sent you ${media.source.name}, but it could not be passed on: ${copied.reason}.`, now: at });
+        repo.add({ dedupeKey: outboxKeys.deliveryFailed(item.id), body: fileNotPassedOn(media.source.name, copied.reason), now: at });
         d.log("outbox_file_failed", { outboxId: item.id, contentType: media.source.contentType, size: media.source.size });
       }
     },

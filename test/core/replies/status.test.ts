@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { type StatusFacts, statusReply } from "../../../src/core/replies/status";
+
+const NOW = Date.UTC(2026, 10, 22, 12, 0);
+const idle: StatusFacts = { run: null, queued: [], current: null, vm: null, nextTask: null, spend: { spentUsd: 0, limitUsd: 20 }, timeZone: "UTC" };
+const run = { createdAt: NOW - 7 * 60_000, retryAttempt: null, conversation: "api", task: false, progress: null };
+
+describe("statusReply", () => {
+  it.each<[string, Partial<StatusFacts>, string[]]>([
+    ["idle, nothing known", {}, ["The agent is idle.", "Nothing is queued.", "VM: no contact yet from here (/status vm asks it).", "Spent today: $0.00 of $20.00 (daily budget)."]],
+    ["busy with progress", { run: { ...run, progress: "Running: npm test" } }, ["The agent is busy in api for 7 min: Running: npm test."]],
+    ["a scheduled task waiting to retry", { run: { ...run, retryAttempt: 3, task: true } }, ["The agent is waiting to retry (attempt 3) in api for 7 min (a scheduled task)."]],
+    ["a run of a deleted conversation, clock behind", { run: { ...run, createdAt: NOW + 60_000, conversation: null } }, ["The agent is busy in a deleted conversation for 0 min."]],
+    [
+      "queued in two conversations, one unknown",
+      { queued: [{ conversation: "api", count: 2 }, { conversation: null, count: 1 }] },
+      ["The agent is idle.", "Waiting: api 2, ? 1."],
+    ],
+    [
+      "the current conversation, deep, with a session",
+      { current: { name: "main", sessionId: "0123456789abcdef", deep: true, turns: 4, costUsd: 0.25 } },
+      ["Current conversation: main (session 01234567…, deep mode on; 4 turns, $0.25). /sessions lists them all."],
+    ],
+    ["the current conversation, no session yet", { current: { name: "main", sessionId: null, deep: false, turns: 0, costUsd: 0 } }, ["Current conversation: main (no session yet; 0 turns, $0.00). /sessions lists them all."]],
+    ["the VM answered", { vm: { ok: true, at: NOW - 120_000, failure: null } }, ["VM: answered 2 min ago."]],
+    ["the VM did not answer", { vm: { ok: false, at: NOW, failure: "unreachable" } }, ["VM: did not answer just now (unreachable); /status vm asks again."]],
+    ["the next task", { nextTask: { id: 9, at: NOW + 3_600_000 } }, ["Next task: #9 at Sun 22 Nov 13:00 (/schedules)."]],
+    ["spend under a cent", { spend: { spentUsd: 0.004, limitUsd: 0.5 } }, ["Spent today: $0.004 of $0.50 (daily budget)."]],
+  ])("%s", (_, facts, lines) => {
+    const text = statusReply({ ...idle, ...facts }, NOW).split("\n");
+    for (const line of lines) expect(text).toContain(line);
+  });
+
+  it("says it all in order, one line each", () => {
+    const text = statusReply(
+      { ...idle, run, queued: [{ conversation: "api", count: 1 }], current: { name: "api", sessionId: null, deep: false, turns: 1, costUsd: 0 }, nextTask: { id: 1, at: NOW } },
+      NOW,
+    );
+    expect(text.split("\n").map((l) => l.split(" ")[0])).toEqual(["The", "Waiting:", "Current", "VM:", "Next", "Spent"]);
+  });
+});
