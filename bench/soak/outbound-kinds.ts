@@ -1,14 +1,14 @@
 // What one message the relay sent is, read from its text: the offline model's reply (and which
-// soak messages it quotes), the acknowledgement, a notice that something failed (and the messages
-// it quotes), or other. Notices are recognised by calling src/core/notices.ts itself, so a
-// rewording there cannot silently turn them into "other"; a new give-up reason fails the
-// typecheck here until listed. Which messages a notice is about is read from its “…” quotes
+// soak messages it quotes), the acknowledgement, a notice that something failed or was dropped
+// (and the messages it quotes), or other. Notices are recognised by calling src/core/notices.ts
+// itself, so a rewording there cannot silently turn them into "other"; a new give-up reason fails
+// the typecheck here until listed. Which messages a notice is about is read from its “…” quotes
 // alone, whatever its wording: a notice that quotes nothing is about no message.
-import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST } from "../../src/core/notices";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, SESSION_LOST, stopReply, type NamedMessage } from "../../src/core/notices";
 import type { GiveUpReason } from "../../src/core/run-policy";
 
-/** `unlisted`: a text notices.ts does not build (a command's answer, say /stop's) that quotes messages. */
-export type NoticeReason = GiveUpReason | "delivery_failed" | "agent_error" | "unlisted";
+/** `stopped`: /stop's answer naming what it dropped; `unlisted`: another text that quotes messages. */
+export type NoticeReason = GiveUpReason | "delivery_failed" | "agent_error" | "stopped" | "unlisted";
 
 export type OutboundKind =
   /** The offline model's answer; `tokens` are the soak messages of the turn it answers. */
@@ -36,29 +36,35 @@ const GIVE_UP_REASONS = {
   cancelled: true,
 } satisfies Record<GiveUpReason, true>;
 
-/** Where a notice's variable part goes: split its text around this. */
-const MARK = "\u0001";
 /** The acknowledgement names how many messages wait; more than this never wait in a soak. */
 const MAX_WAITING = 50;
 
-/** A notice's fixed text around its variable part (`exact`: it has none). */
-type Matcher = { reason: NoticeReason; head: string; tail: string; exact: boolean };
+/** Stands for a message's text while a notice is built, so its fixed words can be told from the names. */
+const MARK = "\u0001";
+const marked = (n: number): NamedMessage[] => Array.from({ length: n }, () => ({ body: MARK, scheduleId: null }));
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-function matcher(reason: NoticeReason, template: string): Matcher {
-  const at = template.indexOf(MARK);
-  if (at < 0) return { reason, head: template, tail: "", exact: true };
-  return { reason, head: template.slice(0, at), tail: template.slice(at + MARK.length), exact: false };
+/**
+ * A notice's wording as a pattern: its fixed text around the list of names (which may run to
+ * “a”, “b” and 3 more). Built with one name and with two, since the words around agree in number.
+ */
+function pattern(build: (messages: NamedMessage[]) => string | null, n: number): RegExp | null {
+  const text = build(marked(n));
+  if (text === null) return null;
+  const names = nameMessages(marked(n));
+  const at = text.indexOf(names);
+  if (at < 0) return new RegExp(`^${escape(text)}$`, "s");
+  return new RegExp(`^${escape(text.slice(0, at))}.+${escape(text.slice(at + names.length))}$`, "s");
 }
 
+type Matcher = { reason: NoticeReason; pattern: RegExp };
+
 const MATCHERS: Matcher[] = [
-  ...(Object.keys(GIVE_UP_REASONS) as GiveUpReason[]).flatMap((reason) => {
-    const named = giveUpNotice(reason, MARK);
-    const unnamed = matcher(reason, giveUpNotice(reason, null));
-    return named.includes(MARK) ? [matcher(reason, named), unnamed] : [unnamed];
-  }),
-  matcher("delivery_failed", deliveryFailedNotice(MARK)),
-  matcher("agent_error", agentErrorReply(MARK)),
-];
+  ...(Object.keys(GIVE_UP_REASONS) as GiveUpReason[]).flatMap((reason) => [1, 2].map((n) => ({ reason, pattern: pattern((m) => giveUpNotice(reason, m), n) }))),
+  ...[true, false].flatMap((stoppedRun) => [1, 2].map((n) => ({ reason: "stopped" as const, pattern: pattern((dropped) => stopReply({ stoppedRun, dropped, deniedApprovals: 0 }), n) }))),
+  { reason: "delivery_failed" as const, pattern: new RegExp(`^${escape(deliveryFailedNotice(MARK)).replace(MARK, ".+")}$`, "s") },
+  { reason: "agent_error" as const, pattern: new RegExp(`^${escape(agentErrorReply(MARK)).replace(MARK, ".+")}$`, "s") },
+].flatMap((m) => (m.pattern ? [{ reason: m.reason, pattern: m.pattern }] : []));
 
 const ACKS = new Set(Array.from({ length: MAX_WAITING }, (_, i) => ackQueued(i + 1)));
 
@@ -72,11 +78,7 @@ export function quotesIn(body: string): string[] {
 }
 
 function matchNotice(body: string): NoticeReason | null {
-  for (const m of MATCHERS) {
-    const fits = m.exact ? body === m.head : body.length > m.head.length + m.tail.length && body.startsWith(m.head) && body.endsWith(m.tail);
-    if (fits) return m.reason;
-  }
-  return null;
+  return MATCHERS.find((m) => m.pattern.test(body))?.reason ?? null;
 }
 
 export function classifyOutbound(body: string): OutboundKind {

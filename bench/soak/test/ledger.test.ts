@@ -1,6 +1,7 @@
 // The ledger: every accepted message answered exactly once, doubled, told, or lost; table-driven.
 import { describe, expect, it } from "vitest";
-import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice } from "../../../src/core/notices";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, stopReply } from "../../../src/core/notices";
+import type { GiveUpReason } from "../../../src/core/run-policy";
 import { checkLedger, isSettled, type Outbound, type SentMessage } from "../ledger";
 
 const A = "+15551230001";
@@ -17,8 +18,11 @@ const reply = (quoted: string) => `[offline model] You said: «${quoted}». This
 
 type Row = [string, SentMessage[], Outbound[], Record<string, string>];
 
-/** A notice as the relay words one that quotes its messages by their first words (notices.ts may not build it yet). */
-const stopped = (...quotes: string[]) => `Stopped. Dropped ${quotes.length} messages: ${quotes.map((q) => `“${q}”`).join(", ")}`;
+const named = (...texts: string[]) => texts.map((body) => ({ body, scheduleId: null }));
+const gaveUp = (reason: GiveUpReason, ...texts: string[]) => giveUpNotice(reason, named(...texts))!;
+const stopped = (...texts: string[]) => stopReply({ stoppedRun: true, dropped: named(...texts), deniedApprovals: 0 });
+/** A notice of an older wording: it says the run was cut off, and names no message. */
+const INTERRUPTED_UNNAMED = "⚠️ Your agent was interrupted before it finished. What it sent above is all it produced; send a message to continue.";
 
 const rows: Row[] = [
   ["one reply each: answered", [msg("#1-1", A, 0), msg("#2-1", B, 0)], [out(A, reply("#1-1"), 500), out(B, reply("#2-1"), 600)], { "#1-1": "answered", "#2-1": "answered" }],
@@ -26,21 +30,29 @@ const rows: Row[] = [
   ["two replies quoting it: doubled", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, reply("#1-1"), 700)], { "#1-1": "doubled" }],
   ["no reply and no notice: lost", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-2"), 900)], { "#1-1": "lost", "#1-2": "answered" }],
   ["only the acknowledgement: lost", [msg("#1-1", A, 0)], [out(A, ackQueued(1), 50)], { "#1-1": "lost" }],
-  ["a notice quoting its text: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("failed_after_retries", "#1-1 [[slow 3000]]"), 900)], { "#1-1": "told" }],
-  ["a notice quoting its first words, clipped: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("failed_after_retries", "#1-1 [[slow…"), 900)], { "#1-1": "told" }],
-  ["a notice quoting its token: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, giveUpNotice("auth_failed", "#1-1"), 900)], { "#1-1": "told" }],
+  ["a notice quoting its text: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, gaveUp("failed_after_retries", "#1-1 [[slow 3000]]"), 900)], { "#1-1": "told" }],
+  ["a notice quoting its first words, clipped: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, gaveUp("failed_after_retries", "#1-1 [[slow…"), 900)], { "#1-1": "told" }],
+  ["a notice quoting its token: told", [msg("#1-1", A, 0, 10, "[[slow 3000]]")], [out(A, gaveUp("auth_failed", "#1-1"), 900)], { "#1-1": "told" }],
   ["a notice quoting each of several: all told", [msg("#1-1", A, 0), msg("#1-2", A, 100), msg("#1-3", A, 200)], [out(A, stopped("#1-1", "#1-3"), 900)], { "#1-1": "told", "#1-2": "lost", "#1-3": "told" }],
-  ["a notice quoting a batch's first message no longer tells the later ones", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "told", "#1-2": "lost" }],
-  ["a notice quoting a later message does not tell an earlier one", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-2"), 900)], { "#1-1": "lost", "#1-2": "told" }],
-  ["a notice quoting a message whose token starts like its own tells only that one", [msg("#1-1", A, 0), msg("#1-10", A, 100)], [out(A, giveUpNotice("failed_after_retries", "#1-10"), 900)], { "#1-1": "lost", "#1-10": "told" }],
-  ["a notice quoting an answered message tells nothing about another", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "answered", "#1-2": "lost" }],
-  ["a notice quoting nothing tells nothing: an interruption", [msg("#1-1", A, 0)], [out(A, giveUpNotice("interrupted", null), 900)], { "#1-1": "lost" }],
+  ["a notice quoting a batch's first message no longer tells the later ones", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, gaveUp("failed_after_retries", "#1-1"), 900)], { "#1-1": "told", "#1-2": "lost" }],
+  ["a notice quoting both of a batch tells both", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, gaveUp("failed_after_retries", "#1-1", "#1-2"), 900)], { "#1-1": "told", "#1-2": "told" }],
+  ["a notice quoting a later message does not tell an earlier one", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, gaveUp("failed_after_retries", "#1-2"), 900)], { "#1-1": "lost", "#1-2": "told" }],
+  ["a notice quoting a message whose token starts like its own tells only that one", [msg("#1-1", A, 0), msg("#1-10", A, 100)], [out(A, gaveUp("failed_after_retries", "#1-10"), 900)], { "#1-1": "lost", "#1-10": "told" }],
+  ["a notice quoting an answered message tells nothing about another", [msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, reply("#1-1"), 500), out(A, gaveUp("failed_after_retries", "#1-1"), 900)], { "#1-1": "answered", "#1-2": "lost" }],
+  ["a notice quoting nothing tells nothing: an interruption", [msg("#1-1", A, 0)], [out(A, INTERRUPTED_UNNAMED, 900)], { "#1-1": "lost" }],
+  ["an interruption quoting it: told", [msg("#1-1", A, 0)], [out(A, gaveUp("interrupted", "#1-1"), 900)], { "#1-1": "told" }],
+  [
+    "a notice naming five and “2 more” tells only the five it quotes",
+    ["#1-1", "#1-2", "#1-3", "#1-4", "#1-5", "#1-6", "#1-7"].map((t, i) => msg(t, A, i * 10)),
+    [out(A, gaveUp("failed_after_retries", "#1-1", "#1-2", "#1-3", "#1-4", "#1-5", "#1-6", "#1-7"), 900)],
+    { "#1-1": "told", "#1-2": "told", "#1-3": "told", "#1-4": "told", "#1-5": "told", "#1-6": "lost", "#1-7": "lost" },
+  ],
   ["a notice quoting nothing tells nothing: an undeliverable reply", [msg("#1-1", A, 0)], [out(A, deliveryFailedNotice("21211"), 900)], { "#1-1": "lost" }],
   ["a notice quoting nothing tells nothing: an agent error", [msg("#1-1", A, 0)], [out(A, agentErrorReply("overloaded"), 900)], { "#1-1": "lost" }],
-  ["a notice from before it was sent tells nothing", [msg("#1-1", A, 1_000)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "lost" }],
-  ["another phone's notice tells nothing, though it quotes the token", [msg("#1-1", A, 0)], [out(B, giveUpNotice("failed_after_retries", "#1-1"), 900)], { "#1-1": "lost" }],
+  ["a notice from before it was sent tells nothing", [msg("#1-1", A, 1_000)], [out(A, gaveUp("failed_after_retries", "#1-1"), 900)], { "#1-1": "lost" }],
+  ["another phone's notice tells nothing, though it quotes the token", [msg("#1-1", A, 0)], [out(B, gaveUp("failed_after_retries", "#1-1"), 900)], { "#1-1": "lost" }],
   ["another phone's reply answers nothing", [msg("#1-1", A, 0)], [out(B, reply("#1-1"), 900)], { "#1-1": "lost" }],
-  ["a reply and a notice quoting it: answered", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, giveUpNotice("failed_after_retries", "#1-1"), 600)], { "#1-1": "answered" }],
+  ["a reply and a notice quoting it: answered", [msg("#1-1", A, 0)], [out(A, reply("#1-1"), 500), out(A, gaveUp("failed_after_retries", "#1-1"), 600)], { "#1-1": "answered" }],
 ];
 
 describe("checkLedger", () => {
@@ -63,12 +75,24 @@ describe("checkLedger", () => {
   });
 
   it("says which notice told it, and counts notices notices.ts does not build", () => {
-    const ledger = checkLedger([msg("#1-1", A, 0), msg("#1-2", A, 10)], [out(A, giveUpNotice("failed_after_retries", "#1-1"), 500), out(A, stopped("#1-2"), 600)]);
+    const ledger = checkLedger(
+      [msg("#1-1", A, 0), msg("#1-2", A, 10), msg("#1-3", A, 20)],
+      [out(A, gaveUp("failed_after_retries", "#1-1"), 500), out(A, stopped("#1-2"), 600), out(A, "Gone, for reasons: “#1-3”", 700)],
+    );
     expect(ledger.verdicts.map((v) => [v.token, v.outcome, v.toldBy])).toEqual([
       ["#1-1", "told", "failed_after_retries"],
-      ["#1-2", "told", "unlisted"],
+      ["#1-2", "told", "stopped"],
+      ["#1-3", "told", "unlisted"],
     ]);
-    expect(ledger.outbound).toMatchObject({ notices: 2, unlistedNotices: 1, other: 0 });
+    expect(ledger.outbound).toMatchObject({ notices: 3, unlistedNotices: 1, other: 0 });
+  });
+
+  it("says which notices a lost message's phone got that did not quote it", () => {
+    const ledger = checkLedger([msg("#1-1", A, 0), msg("#1-2", A, 100)], [out(A, INTERRUPTED_UNNAMED, 50), out(A, gaveUp("failed_after_retries", "#1-1"), 900)]);
+    expect(ledger.verdicts.map((v) => [v.token, v.outcome, v.unnamedIn])).toEqual([
+      ["#1-1", "told", []],
+      ["#1-2", "lost", ["failed_after_retries"]],
+    ]);
   });
 
   it("reads replies in creation order whatever order they are listed in", () => {

@@ -1,8 +1,12 @@
 // What each message the relay sends is, read from its text, with notices built by src/core/notices.ts;
 // and which soak message a notice's “…” quote names.
 import { describe, expect, it } from "vitest";
-import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST } from "../../../src/core/notices";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST, stopReply } from "../../../src/core/notices";
+import type { GiveUpReason } from "../../../src/core/run-policy";
 import { classifyOutbound, quoteNames, quotesIn, tokensIn, type OutboundKind } from "../outbound-kinds";
+
+const named = (...texts: string[]) => texts.map((body) => ({ body, scheduleId: null }));
+const gaveUp = (reason: GiveUpReason, ...texts: string[]) => giveUpNotice(reason, named(...texts))!;
 
 const reply = (quoted: string, count = 1) => `[offline model] You said: «${quoted}». This conversation has ${count} user message${count === 1 ? "" : "s"}.`;
 
@@ -15,15 +19,24 @@ describe("classifyOutbound", () => {
     ["the acknowledgement", ackQueued(1), { kind: "ack" }],
     ["the acknowledgement naming how many wait", ackQueued(4), { kind: "ack" }],
     ["the session-lost notice", SESSION_LOST, { kind: "session_lost" }],
-    ["a give-up quoting the message", giveUpNotice("failed_after_retries", "#2-7 [[slow 4000]]"), { kind: "notice", reason: "failed_after_retries", quotes: ["#2-7 [[slow 4000]]"] }],
-    ["a give-up quoting none", giveUpNotice("failed_after_retries", null), { kind: "notice", reason: "failed_after_retries", quotes: [] }],
-    ["an auth failure", giveUpNotice("auth_failed", "#2-7"), { kind: "notice", reason: "auth_failed", quotes: ["#2-7"] }],
-    ["a time limit", giveUpNotice("time_limit", null), { kind: "notice", reason: "time_limit", quotes: [] }],
+    ["a give-up quoting the message", gaveUp("failed_after_retries", "#2-7 [[slow 4000]]"), { kind: "notice", reason: "failed_after_retries", quotes: ["#2-7 [[slow 4000]]"] }],
+    ["a give-up quoting two", gaveUp("failed_after_retries", "#2-7", "#2-8"), { kind: "notice", reason: "failed_after_retries", quotes: ["#2-7", "#2-8"] }],
+    [
+      "a give-up quoting five of seven",
+      gaveUp("misconfigured", "#2-1", "#2-2", "#2-3", "#2-4", "#2-5", "#2-6", "#2-7"),
+      { kind: "notice", reason: "misconfigured", quotes: ["#2-1", "#2-2", "#2-3", "#2-4", "#2-5"] },
+    ],
+    ["an auth failure", gaveUp("auth_failed", "#2-7"), { kind: "notice", reason: "auth_failed", quotes: ["#2-7"] }],
+    ["an interruption", gaveUp("interrupted", "#2-7", "#2-9"), { kind: "notice", reason: "interrupted", quotes: ["#2-7", "#2-9"] }],
+    ["a time limit", gaveUp("time_limit", "#2-7"), { kind: "notice", reason: "time_limit", quotes: ["#2-7"] }],
+    ["/stop's answer naming what it dropped", stopReply({ stoppedRun: true, dropped: named("#1-4", "#1-5 [[slow 2000]]"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4", "#1-5 [[slow 2000]]"] }],
+    ["/stop's answer with nothing running", stopReply({ stoppedRun: false, dropped: named("#1-4"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4"] }],
+    ["/stop's answer with nothing dropped", stopReply({ stoppedRun: true, dropped: [], deniedApprovals: 0 }), { kind: "other" }],
     ["a reply Twilio refused for good", deliveryFailedNotice("21211"), { kind: "notice", reason: "delivery_failed", quotes: [] }],
     ["an agent error", agentErrorReply("overloaded"), { kind: "notice", reason: "agent_error", quotes: [] }],
     [
-      "a text notices.ts does not build that quotes messages (/stop's answer)",
-      "Stopped. Dropped 2 messages: “#1-4”, “#1-5 [[slow 2000]]”",
+      "a text notices.ts does not build that quotes messages",
+      "Dropped for a reason nobody wrote down: “#1-4”, “#1-5 [[slow 2000]]”",
       { kind: "notice", reason: "unlisted", quotes: ["#1-4", "#1-5 [[slow 2000]]"] },
     ],
     ["anything else", "⚠️ something new", { kind: "other" }],
@@ -31,11 +44,13 @@ describe("classifyOutbound", () => {
     expect(classifyOutbound(body)).toEqual(kind);
   });
 
-  it("knows every give-up reason's wording, quoting or not", () => {
-    for (const reason of ["failed_after_retries", "interrupted", "auth_failed", "misconfigured", "time_limit", "cancelled"] as const) {
-      expect(classifyOutbound(giveUpNotice(reason, null))).toMatchObject({ kind: "notice", reason });
-      expect(classifyOutbound(giveUpNotice(reason, "#1-1"))).toMatchObject({ kind: "notice", reason });
+  it("knows every give-up notice's wording, for one message or several", () => {
+    for (const reason of ["failed_after_retries", "interrupted", "auth_failed", "misconfigured", "time_limit"] as const) {
+      expect(classifyOutbound(gaveUp(reason, "#1-1"))).toMatchObject({ kind: "notice", reason });
+      expect(classifyOutbound(gaveUp(reason, "#1-1", "#1-2", "#1-3"))).toMatchObject({ kind: "notice", reason });
     }
+    // A cancel says nothing by itself: /stop names what it dropped.
+    expect(giveUpNotice("cancelled", named("#1-1"))).toBeNull();
   });
 });
 
