@@ -73,7 +73,7 @@ export type Config = {
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
 };
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 const cache = new WeakMap<object, ConfigResult>();
 
@@ -86,7 +86,7 @@ export function loadConfig(env: object): ConfigResult {
   return result;
 }
 
-export function parseConfig(env: object): ConfigResult {
+function parseConfig(env: object): ConfigResult {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };

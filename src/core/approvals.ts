@@ -5,14 +5,13 @@ import { quoteInput } from "./quote-input";
 
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */
 export type ApprovalMode = "off" | "edits" | "on";
-export const APPROVAL_MODES: readonly ApprovalMode[] = ["off", "edits", "on"];
 
 export type ApprovalAnswer = "yes" | "no" | "always";
 
 /** Which open prompts an answer is for: one by its number, all of them, or (bare) the only one. */
 export type AnswerTarget = { kind: "only" } | { kind: "number"; number: number } | { kind: "all" };
 
-export type ParsedAnswer = { answer: ApprovalAnswer; target: AnswerTarget };
+type ParsedAnswer = { answer: ApprovalAnswer; target: AnswerTarget };
 
 const ANSWER = /^(yes|no|always)(?:\s+(all|\d{1,3}))?[.!]*$/i;
 
@@ -113,7 +112,7 @@ export function alwaysRule(tool: string, input: Record<string, unknown>): string
   }
 }
 
-export type PromptInput = {
+type PromptInput = {
   /** Shown when more than one prompt is open (answers then name it: `yes 2`). */
   number: number | null;
   conversation: string;

@@ -2,9 +2,9 @@
 // of the oldest queued message; messages for other conversations keep their place in the queue.
 // A task that runs in a fresh session, and a Claude Code slash command, each go alone: the
 // first must never see the user's session, the second must be the whole first input of a run.
-export type QueuedKind = "user" | "task_chat" | "task_fresh";
+type QueuedKind = "user" | "task_chat" | "task_fresh";
 export type QueuedRef = { id: string; kind: QueuedKind; conversationId: number; slash: boolean };
-export type Batch = { ids: string[]; context: "chat" | "fresh"; conversationId: number };
+type Batch = { ids: string[]; context: "chat" | "fresh"; conversationId: number };
 
 const alone = (m: QueuedRef) => m.kind === "task_fresh" || m.slash;
 

@@ -5,8 +5,8 @@ import { firstWord } from "./command-words";
 import { isE164 } from "./phone";
 import { quoteInput } from "./quote-input";
 
-export const ADMIN_WORDS = ["users", "allow", "deny", "budget"] as const;
-export type AdminWord = (typeof ADMIN_WORDS)[number];
+const ADMIN_WORDS = ["users", "allow", "deny", "budget"] as const;
+type AdminWord = (typeof ADMIN_WORDS)[number];
 
 export type AdminRequest =
   | { kind: "users" }
@@ -19,16 +19,12 @@ export type AdminRequest =
 export type AdminCommand = { type: "admin"; word: AdminWord; request: AdminRequest | { kind: "invalid"; reason: string } };
 
 /** A daily cap above this is a typo, not a budget. */
-export const MAX_DAILY_BUDGET_USD = 10_000;
+const MAX_DAILY_BUDGET_USD = 10_000;
 /** Arguments longer than this are not read at all (a number and an amount fit in 40). */
 const MAX_ARGS_CHARS = 100;
 /** Dollars with at most four decimals, an optional leading $: "25", "7.5", "$0.25". */
 const AMOUNT = /^\$?(\d{1,9})(\.\d{1,4})?$/;
 const EXAMPLE = "+15551234567";
-
-export function isAdminWord(word: string): word is AdminWord {
-  return (ADMIN_WORDS as readonly string[]).includes(word);
-}
 
 const usageOf: Record<AdminWord, string> = {
   users: "/users takes no arguments.",

@@ -7,7 +7,7 @@ import { quoteInput } from "./quote-input";
 const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
 
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
-export const NAME_RULE = "Names are 1-32 letters, digits, - or _.";
+const NAME_RULE = "Names are 1-32 letters, digits, - or _.";
 
 /** Clone URLs the relay passes on: https:// and scp-like git@host:path (the VM checks again). */
 const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s@]+$/;

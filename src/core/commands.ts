@@ -59,7 +59,7 @@ const RELAY_WORDS = new Set([
   "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
 ]);
 
-export function isRelayCommandWord(word: string): boolean {
+function isRelayCommandWord(word: string): boolean {
   return RELAY_WORDS.has(word.toLowerCase());
 }
 

@@ -1,6 +1,6 @@
 // Durations as people type them on a phone ("30m", "2h", "1d", "1h30m") and back to text.
 
-export const SECOND_MS = 1000;
+const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;

@@ -1,7 +1,7 @@
 // What a refusal from the Machines API means for the relay, from its status and Fly's error body
 // ({ "error": "...", "status"?: "insufficient_capacity" | ... }, fly-go's flaps_error.go).
 
-export type FlyFailureKind =
+type FlyFailureKind =
   | "rate_limited"
   | "unavailable"
   | "not_found"

@@ -10,10 +10,10 @@ export const AGENT_INTERNAL_PORT = 8080;
 /** shared-cpu-1x with 1 GB: enough for Node and a few CLI processes, and under suspend's 2 GB limit. */
 export const DEFAULT_GUEST = { cpu_kind: "shared", cpus: 1, memory_mb: 1024 } as const;
 /** A volume's smallest size: an idle user pays for this much storage. */
-export const DEFAULT_VOLUME_SIZE_GB = 1;
-export const STOP_TIMEOUT = "30s";
+const DEFAULT_VOLUME_SIZE_GB = 1;
+const STOP_TIMEOUT = "30s";
 
-export type FlyGuest = { cpu_kind: string; cpus: number; memory_mb: number };
+type FlyGuest = { cpu_kind: string; cpus: number; memory_mb: number };
 
 export type FlyMachineConfig = {
   image: string;
@@ -32,7 +32,7 @@ export type FlyMachineConfig = {
   metadata: Record<string, string>;
 };
 
-export type AgentMachineInput = {
+type AgentMachineInput = {
   image: string;
   volumeId: string;
   /** From machineVmToken(): this Machine's token only. */

@@ -11,7 +11,7 @@ const E164_INSIDE = /\+[1-9]\d{7,14}(?!\d)/g;
 /** Nesting deeper than this is cut off; it also stops cycles. */
 const MAX_DEPTH = 6;
 
-export type LogSink = (line: string) => void;
+type LogSink = (line: string) => void;
 
 /**
  * Writes `{"event": ..., ...fields}` as one line. Values under sensitive-looking keys

@@ -15,8 +15,8 @@ export const INBOUND_MAX_BYTES: Readonly<Record<MediaKind, number>> = { image: 5
  * Twilio's "Guidance on WhatsApp Media Messages": 16 MB per outbound message, images only 5 MB.
  * In decimal megabytes, the stricter reading: a file Twilio might count as over is refused here.
  */
-export const OUTBOUND_MAX_BYTES = 16_000_000;
-export const OUTBOUND_IMAGE_MAX_BYTES = 5_000_000;
+const OUTBOUND_MAX_BYTES = 16_000_000;
+const OUTBOUND_IMAGE_MAX_BYTES = 5_000_000;
 
 const KIND_PLURAL: Readonly<Record<MediaKind, string>> = { image: "images", audio: "audio", video: "videos", document: "documents" };
 
@@ -63,7 +63,7 @@ const CONVERT_TO: Readonly<Record<string, string>> = {
   "application/zip": "WhatsApp does not take ZIP archives; send the files themselves (PDF, images, Office documents)",
 };
 
-export type OutboundVerdict = { ok: true; inline: boolean } | { ok: false; reason: string };
+type OutboundVerdict = { ok: true; inline: boolean } | { ok: false; reason: string };
 
 /** Whether WhatsApp takes this type from the relay; the size is checked while reading (`outboundMaxBytes`). */
 export function outboundVerdict(media: MediaType): OutboundVerdict {

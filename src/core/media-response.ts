@@ -3,7 +3,7 @@
 import type { MediaKind } from "./media-kind";
 
 /** Inclusive byte positions, as in `Content-Range: bytes start-end/size`. */
-export type ByteRange = { start: number; end: number };
+type ByteRange = { start: number; end: number };
 export type RangeRequest = { type: "full" } | { type: "partial"; range: ByteRange } | { type: "unsatisfiable" };
 
 const SINGLE_RANGE = /^(\d{0,15})-(\d{0,15})$/;
@@ -30,7 +30,7 @@ export function parseRange(header: string | null | undefined, size: number): Ran
   return { type: "partial", range: { start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) } };
 }
 
-export type StoredObjectInfo = {
+type StoredObjectInfo = {
   contentType: string;
   size: number;
   kind: MediaKind;

@@ -6,7 +6,7 @@ import { toBase64 } from "./encoding";
  * `m1.<expires, epoch seconds>.<base64url(object key)>.<base64url(HMAC-SHA256 of what precedes)>`.
  * A new layout gets a new prefix, and tokens of the old one stop verifying.
  */
-export const MEDIA_TOKEN_VERSION = "m1";
+const MEDIA_TOKEN_VERSION = "m1";
 const TOKEN_SHAPE = /^m1\.(\d{1,12})\.([A-Za-z0-9_-]{2,700})\.([A-Za-z0-9_-]{43})$/;
 /** Fixed labels: the keys derived from one secret for one purpose are useless for any other. */
 const TOKEN_LABEL = "whatsapp-agent-relay/media-token/v1";
@@ -79,7 +79,7 @@ function hmacKey(raw: Uint8Array, usages: ("sign" | "verify")[]): Promise<Crypto
   return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, usages);
 }
 
-export function toBase64Url(bytes: Uint8Array): string {
+function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 

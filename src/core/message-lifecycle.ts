@@ -53,7 +53,7 @@ export type MessageMove = { id: string; to: MessageStatus; runId: string | null;
 /** What a message is called when the relay names it: its first words, or its task. */
 export type Named = { id: string; kind: MessageKind; body: string; scheduleId: number | null; how: "batch" | "inject" | null };
 
-export type MessageEffect =
+type MessageEffect =
   /** One acknowledgement per run: the shell keeps one outbox row per run and updates its count. */
   | { type: "ack"; runId: string; waiting: number }
   | { type: "dropped"; by: "stop" | "deny"; messages: Named[] }
@@ -64,7 +64,7 @@ export type MessageEffect =
 export type Step = { moves: MessageMove[]; effects: MessageEffect[] };
 
 /** Cut off this many times, a message fails rather than reach the CLI once more. */
-export const MAX_CUTS = 1;
+const MAX_CUTS = 1;
 
 const named = (m: PendingMessage): Named => ({ id: m.id, kind: m.kind, body: m.body, scheduleId: m.scheduleId, how: m.how });
 const move = (m: PendingMessage, to: MessageStatus, runId: string | null = m.runId, cuts = m.cuts): MessageMove => ({

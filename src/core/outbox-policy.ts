@@ -19,7 +19,7 @@ export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?
 
 export type SendFailureDecision = { action: "retry"; at: number } | { action: "fail"; tellUser: boolean };
 
-export type RetryOptions = {
+type RetryOptions = {
   /**
    * The longest gap before the next attempt, jitter included; a Retry-After from Twilio still
    * wins over it (up to its own cap of an hour). Unset: the backoff grows to five minutes, and

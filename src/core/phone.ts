@@ -20,7 +20,7 @@ export function normalizeSender(from: string): Sender {
   return isE164(bare) ? { kind: "phone", phone: bare } : { kind: "other", id: from };
 }
 
-export type NumberList = { numbers: ReadonlySet<string>; invalid: string[] };
+type NumberList = { numbers: ReadonlySet<string>; invalid: string[] };
 
 /**
  * Parses a comma-separated list of E.164 numbers (ALLOWED_SENDERS, ADMIN_SENDERS).

@@ -13,7 +13,7 @@ export type ScheduleSpec =
  * does: "0 1,13 * * *" then runs once on a fall-back night instead of twice at 01:00, and a
  * fixed time skipped by spring-forward runs when the clock has jumped (02:30 → 03:00).
  */
-export function cronFor(expr: string, timeZone: string): Cron {
+function cronFor(expr: string, timeZone: string): Cron {
   return new Cron(expr, { timezone: timeZone, mode: "5-part", fixedTimeRule: "no-wildcard" });
 }
 

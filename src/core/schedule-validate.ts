@@ -10,17 +10,17 @@ import { canonicalTimeZone } from "./schedule-zone";
 export const MAX_SCHEDULES_PER_USER = 50;
 /** In characters (code points), so an emoji counts once. */
 export const MAX_PROMPT_LENGTH = 2000;
-export const MIN_INTERVAL_MS = MINUTE_MS;
-export const MAX_INTERVAL_MS = 365 * DAY_MS;
+const MIN_INTERVAL_MS = MINUTE_MS;
+const MAX_INTERVAL_MS = 365 * DAY_MS;
 
 /** "fresh": a new agent session per run (the default); "chat": the user's own conversation. */
-export const TaskContextSchema = z.enum(["fresh", "chat"]);
+const TaskContextSchema = z.enum(["fresh", "chat"]);
 export type TaskContext = z.infer<typeof TaskContextSchema>;
 
 // Raw text as the user or the agent wrote it; the lengths only bound the work, the reasons
 // users see come from validateScheduleSpec.
 const RequestBase = z.object({ prompt: z.string().max(64 * 1024), context: TaskContextSchema.default("fresh") });
-export const ScheduleRequestSchema = z.discriminatedUnion("kind", [
+const ScheduleRequestSchema = z.discriminatedUnion("kind", [
   RequestBase.extend({ kind: z.literal("cron"), expr: z.string().max(200) }),
   RequestBase.extend({ kind: z.literal("every"), every: z.string().max(40) }),
   RequestBase.extend({ kind: z.literal("at"), at: z.string().max(80) }),
@@ -28,8 +28,8 @@ export const ScheduleRequestSchema = z.discriminatedUnion("kind", [
 export type ScheduleRequest = z.infer<typeof ScheduleRequestSchema>;
 
 export type NewSchedule = { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number };
-export type ScheduleValidation = { ok: true; schedule: NewSchedule } | { ok: false; reason: string };
-export type ValidationContext = { timeZone: string; now: number; existingCount: number };
+type ScheduleValidation = { ok: true; schedule: NewSchedule } | { ok: false; reason: string };
+type ValidationContext = { timeZone: string; now: number; existingCount: number };
 
 type SpecResult = { ok: true; spec: ScheduleSpec; firstRunAt: number } | { ok: false; reason: string };
 
@@ -106,7 +106,7 @@ export function validateTimeZone(input: string): { ok: true; timeZone: string } 
 }
 
 /** Task ids are the positive integers /schedules shows; "#3" is read as 3. */
-export const ScheduleIdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const ScheduleIdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
 
 export function parseScheduleId(text: string): number | null {
   const trimmed = text.trim().replace(/^#/, "");

@@ -19,7 +19,7 @@ export function takeWhen(text: string): { when: string; rest: string } | null {
   return { when: match[0].trim(), rest: trimmed.slice(match[0].length).trim() };
 }
 
-export type WhenResult = { ok: true; at: number } | { ok: false; reason: string };
+type WhenResult = { ok: true; at: number } | { ok: false; reason: string };
 
 function readTime(hourText: string, minuteText: string | undefined, meridiem: string | undefined): [number, number] | null {
   const hour = Number(hourText);

@@ -6,7 +6,7 @@ export const STREAM_IDLE_TIMEOUT_MS = 45_000;
 /** WhatsApp's typing indicator lasts about 25 s: refreshed before it fades. */
 export const TYPING_REFRESH_MS = 20_000;
 
-export type StreamTick =
+type StreamTick =
   /** No line (not even a heartbeat) for too long: the stream is dead. */
   | "dead"
   /** Show the typing indicator again. */

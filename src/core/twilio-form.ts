@@ -8,7 +8,7 @@ const MAX_MEDIA = 10;
 /** Twilio serves media over https (the emulator over http); any other scheme is not media. */
 const MediaUrlSchema = z.url({ protocol: /^https?$/ });
 
-export const InboundFormSchema = z.looseObject({
+const InboundFormSchema = z.looseObject({
   MessageSid: SidSchema,
   AccountSid: z.string().min(1, "AccountSid is required"),
   From: z.string().min(1, "From is required"),
@@ -23,17 +23,17 @@ export const InboundFormSchema = z.looseObject({
 });
 
 export type InboundMedia = { url: string; contentType: string };
-export type InboundForm = z.infer<typeof InboundFormSchema> & { media: InboundMedia[] };
+type InboundForm = z.infer<typeof InboundFormSchema> & { media: InboundMedia[] };
 
-export const StatusFormSchema = z.looseObject({
+const StatusFormSchema = z.looseObject({
   MessageSid: SidSchema,
   MessageStatus: z.enum(["accepted", "queued", "sending", "sent", "delivered", "read", "failed", "undelivered", "scheduled", "canceled", "receiving", "received"]),
   To: z.string().min(1, "To is required"),
   ErrorCode: z.string().optional(),
 });
-export type StatusForm = z.infer<typeof StatusFormSchema>;
+type StatusForm = z.infer<typeof StatusFormSchema>;
 
-export type FormParse<T> = { ok: true; value: T } | { ok: false; reason: string };
+type FormParse<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Repeated keys keep their last value except MediaUrlN, which are read by index. */
 function toRecord(params: FormParams): Record<string, string> {

@@ -44,7 +44,7 @@ async function sign(key: CryptoKey, data: string): Promise<string> {
   return btoa(String.fromCharCode(...mac));
 }
 
-export type SignatureCheck = {
+type SignatureCheck = {
   authToken: string;
   signature: string | null | undefined;
   url: string;

@@ -8,7 +8,7 @@ import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
 
-export const DIRECTORY_NAME = "directory";
+const DIRECTORY_NAME = "directory";
 
 /** The one directory's stub. */
 export function directoryOf(env: Env): DurableObjectStub<UserDirectory> {

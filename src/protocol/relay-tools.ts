@@ -21,7 +21,6 @@ export const SendFileArgsSchema = z.object({
   path: z.string().min(1).max(4096),
   caption: z.string().max(MAX_CAPTION_CHARS).optional(),
 });
-export type SendFileArgs = z.infer<typeof SendFileArgsSchema>;
 
 export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
   {

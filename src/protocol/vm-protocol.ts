@@ -32,7 +32,7 @@ export const HEARTBEAT_INTERVAL_MS = 15_000;
 const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, "ids are 1-80 of [A-Za-z0-9_-]");
 
 /** WhatsApp's kinds of media, as the relay classifies an attachment after sniffing its bytes. */
-export const AttachmentKindSchema = z.enum(["image", "audio", "video", "document"]);
+const AttachmentKindSchema = z.enum(["image", "audio", "video", "document"]);
 export type AttachmentKind = z.infer<typeof AttachmentKindSchema>;
 
 /**
@@ -40,14 +40,14 @@ export type AttachmentKind = z.infer<typeof AttachmentKindSchema>;
  * from a random id and one of these, never from anything the sender named. `bin`: a document of
  * any other type.
  */
-export const ATTACHMENT_EXTENSIONS = [
+const ATTACHMENT_EXTENSIONS = [
   "jpg", "png", "webp", "gif", "heic",
   "ogg", "opus", "mp3", "m4a", "aac", "amr", "wav",
   "mp4", "3gp", "mov",
   "pdf", "txt", "csv", "json", "md", "rtf", "vcf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "zip", "bin",
 ] as const;
 export const AttachmentExtSchema = z.enum(ATTACHMENT_EXTENSIONS);
-export type AttachmentExt = z.infer<typeof AttachmentExtSchema>;
+type AttachmentExt = z.infer<typeof AttachmentExtSchema>;
 
 /** The extension for a content type (its parameters ignored): what the relay should send as `ext`. */
 const EXTENSION_OF_TYPE: Record<string, AttachmentExt> = {
@@ -68,7 +68,7 @@ export function attachmentExtOf(contentType: string): AttachmentExt {
 }
 
 /** At most this many attachments per message (Twilio's `NumMedia` goes up to 10). */
-export const MAX_ATTACHMENTS = 10;
+const MAX_ATTACHMENTS = 10;
 /** No attachment is larger (WhatsApp's documents: 100 MB); the relay applies its own per-kind limits first. */
 export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
 
@@ -112,7 +112,6 @@ export type InputMessage = z.infer<typeof InputMessageSchema>;
  * "main" is the directory every user had before conversations (its sessions still resume).
  */
 export const WorkspaceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "workspace ids are 1-40 of [a-z0-9_-], starting with a letter or digit");
-export type WorkspaceId = z.infer<typeof WorkspaceIdSchema>;
 export const MAIN_WORKSPACE = "main";
 
 /** Who the agent's commits are from: git's `user.name` and `user.email`, and the GIT_AUTHOR_ and GIT_COMMITTER_ variables. */
@@ -124,9 +123,9 @@ export const GitIdentitySchema = z.object({
 export type GitIdentity = z.infer<typeof GitIdentitySchema>;
 
 /** The longest `keepWarmMs` the relay may ask for. */
-export const MAX_KEEP_WARM_MS = 6 * 60 * 60 * 1000;
+const MAX_KEEP_WARM_MS = 6 * 60 * 60 * 1000;
 
-export const PermissionModeSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
+const PermissionModeSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
 
 /** The relay's default for `approvals.timeoutMs` (its APPROVAL_TIMEOUT_MS). */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;
@@ -137,7 +136,7 @@ export const MAX_APPROVAL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
  * workspace and plain file commands go ahead; other commands ask); `on`: its `default` (every
  * action that is not read-only asks). Each question is an `approval_request` event.
  */
-export const ApprovalsOptionSchema = z.object({
+const ApprovalsOptionSchema = z.object({
   mode: z.enum(["edits", "on"]),
   /** An unanswered request is denied after this long (the agent is told it was not approved in time). */
   timeoutMs: z.number().int().positive().max(MAX_APPROVAL_TIMEOUT_MS).default(DEFAULT_APPROVAL_TIMEOUT_MS),
@@ -188,7 +187,6 @@ export type StartRunRequestInput = z.input<typeof StartRunRequestSchema>;
 export const RunInputRequestSchema = z.object({
   messages: z.array(InputMessageSchema).min(1).max(10),
 });
-export type RunInputRequest = z.infer<typeof RunInputRequestSchema>;
 
 /** `POST /v1/runs/:runId/tool-result`: the relay's answer to a `tool_call` event. */
 export const ToolResultRequestSchema = z.object({
@@ -201,7 +199,7 @@ export type ToolResultRequest = z.infer<typeof ToolResultRequestSchema>;
 
 /** A Claude Code permission rule: `Bash`, `Bash(npm test:*)`, `Edit(src/**)`, `mcp__server__tool`. */
 export const PERMISSION_RULE = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\x00-\x1f\x7f]+)\))?$/;
-export const PermissionRuleSchema = z.string().max(300).regex(PERMISSION_RULE, "a Claude Code permission rule such as Bash(npm test:*)");
+const PermissionRuleSchema = z.string().max(300).regex(PERMISSION_RULE, "a Claude Code permission rule such as Bash(npm test:*)");
 
 /** `POST /v1/runs/:runId/approval`: the relay's answer to an `approval_request` event. */
 export const ApprovalAnswerRequestSchema = z.object({
@@ -243,7 +241,7 @@ export const WHATSAPP_OUTBOUND_MEDIA = {
   "text/vcard": { kind: "document", maxBytes: 16_000_000 },
 } as const satisfies Record<string, { kind: AttachmentKind; maxBytes: number }>;
 export type OutboundContentType = keyof typeof WHATSAPP_OUTBOUND_MEDIA;
-export const OutboundContentTypeSchema = z.enum(Object.keys(WHATSAPP_OUTBOUND_MEDIA) as [OutboundContentType, ...OutboundContentType[]]);
+const OutboundContentTypeSchema = z.enum(Object.keys(WHATSAPP_OUTBOUND_MEDIA) as [OutboundContentType, ...OutboundContentType[]]);
 
 /** The longest caption `send_file` takes: WhatsApp's limit for a media caption. */
 export const MAX_CAPTION_CHARS = 1024;
@@ -267,7 +265,7 @@ export type SendFileCallArgs = z.infer<typeof SendFileCallArgsSchema>;
 /** The longest `input` of an `approval_request`, as JSON: longer strings are cut (ending with "…"). */
 export const APPROVAL_INPUT_MAX_CHARS = 8 * 1024;
 
-export const RunErrorCodeSchema = z.enum([
+const RunErrorCodeSchema = z.enum([
   "auth_failed", // the CLI could not authenticate with Anthropic: not retryable
   "misconfigured", // the VM cannot run its CLI (missing, refuses to start): not retryable
   "unknown_session", // --resume named a session this user does not have
@@ -295,7 +293,7 @@ export type ConfigProblemReason = z.infer<typeof ConfigProblemReasonSchema>;
 
 const Seq = z.number().int().positive();
 
-export const RunEventSchema = z.discriminatedUnion("type", [
+const RunEventSchema = z.discriminatedUnion("type", [
   /** The CLI's `init` event: store it at once, so an interrupted run still resumes. */
   z.object({ seq: Seq, type: z.literal("session"), sessionId: z.string().min(1) }),
   /** Something worth a short line ("Running: npm test"). Never the model's private text. */
@@ -343,7 +341,7 @@ export type RunEvent = z.infer<typeof RunEventSchema>;
  * strings cut to fit APPROVAL_INPUT_MAX_CHARS and the VM's secrets replaced by "[redacted]";
  * `summary`: one line for the user ("Running: npm test").
  */
-export const ApprovalRequestEventSchema = z.object({
+const ApprovalRequestEventSchema = z.object({
   seq: Seq,
   type: z.literal("approval_request"),
   requestId: IdSchema,
@@ -362,10 +360,9 @@ export const VmRunEventSchema = z.discriminatedUnion("type", [...RunEventSchema.
 export type VmRunEvent = z.infer<typeof VmRunEventSchema>;
 
 /** Not part of the sequence: keeps the stream (and Fly's proxy) alive; never stored. */
-export const HeartbeatSchema = z.object({ type: z.literal("heartbeat"), at: z.number() });
+const HeartbeatSchema = z.object({ type: z.literal("heartbeat"), at: z.number() });
 
 export const StreamLineSchema = z.union([RunEventSchema, HeartbeatSchema]);
-export type StreamLine = z.infer<typeof StreamLineSchema>;
 /** A stream line of a run that may ask for approvals. */
 export const VmStreamLineSchema = z.union([VmRunEventSchema, HeartbeatSchema]);
 export type VmStreamLine = z.infer<typeof VmStreamLineSchema>;

@@ -4,7 +4,7 @@ import { describeSchedule, formatInZone } from "../schedule-format";
 import type { ScheduleSpec } from "../schedule-math";
 
 /** A task as the replies name it; `conversation` null once that conversation is deleted. */
-export type TaskFacts = { id: number; spec: ScheduleSpec; context: "fresh" | "chat"; conversation: string | null };
+type TaskFacts = { id: number; spec: ScheduleSpec; context: "fresh" | "chat"; conversation: string | null };
 
 export function scheduledReply(task: TaskFacts, firstRunAt: number, timeZone: string): string {
   const name = task.conversation ?? "this conversation";
@@ -34,7 +34,7 @@ export function schedulesList(tasks: readonly ListedTask[], held: number, timeZo
 }
 
 /** One run of a task as `/schedule log` lists it. */
-export type LoggedRun = { claimedAt: number; startedAt: number | null; finishedAt: number | null; status: string; costUsd: number; resultExcerpt: string | null; error: string | null };
+type LoggedRun = { claimedAt: number; startedAt: number | null; finishedAt: number | null; status: string; costUsd: number; resultExcerpt: string | null; error: string | null };
 
 /** What /schedule pause, resume, delete and log did to task `id` (or why not). */
 export type ManageOutcome =

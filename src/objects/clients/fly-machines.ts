@@ -6,11 +6,10 @@ import { classifyFlyFailure, type FlyFailure } from "../../core/fly-errors";
 import type { FlyMachineConfig } from "../../core/fly-machine-config";
 import { parseRetryAfter } from "../../core/outbox-policy";
 
-export type FlyConnection = { apiBase: string; app: string; token: string };
-export type FlyResult<T> = { ok: true; value: T } | FlyFailure;
+type FlyConnection = { apiBase: string; app: string; token: string };
+type FlyResult<T> = { ok: true; value: T } | FlyFailure;
 
 const MachineStateSchema = z.enum(["created", "starting", "started", "stopping", "stopped", "suspending", "suspended", "replacing", "destroying", "destroyed", "failed", "launch_failed", "updating", "restarting"]);
-export type FlyMachineState = z.infer<typeof MachineStateSchema>;
 
 const MachineSchema = z.object({
   id: z.string().min(1),
@@ -24,7 +23,6 @@ const MachineSchema = z.object({
   updated_at: z.string().optional(),
   nonce: z.string().optional(),
 });
-export type FlyMachine = z.infer<typeof MachineSchema>;
 
 const VolumeSchema = z.object({
   id: z.string().startsWith("vol_"),
@@ -35,13 +33,11 @@ const VolumeSchema = z.object({
   attached_machine_id: z.string().nullable().optional(),
   created_at: z.string().optional(),
 });
-export type FlyVolume = z.infer<typeof VolumeSchema>;
 
 /** Fly gives `expires_at` in Unix seconds; the relay keeps epoch milliseconds. */
 const LeaseSchema = z
   .object({ status: z.string().optional(), data: z.object({ nonce: z.string().min(1), expires_at: z.number(), owner: z.string().optional(), version: z.string().optional() }) })
   .transform(({ data }) => ({ nonce: data.nonce, expiresAt: data.expires_at * 1000, owner: data.owner ?? "" }));
-export type FlyLease = z.output<typeof LeaseSchema>;
 
 const StartSchema = z.looseObject({ previous_state: z.string() });
 const OkSchema = z.looseObject({});
@@ -127,5 +123,3 @@ export function createFlyMachinesClient(conn: FlyConnection, fetchFn: typeof fet
     releaseLease: (machineId: string, nonce: string) => okOnly(call(OkSchema, { method: "DELETE", path: `${id(machineId)}/lease`, nonce })),
   };
 }
-
-export type FlyMachinesClient = ReturnType<typeof createFlyMachinesClient>;

@@ -5,7 +5,7 @@ import { basicAuthorization } from "../../core/encoding";
 import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
 import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "./media-store";
 
-export type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };
+type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };
 export type InboundMediaDeps = MediaStore & {
   fetch: typeof fetch;
   twilio: TwilioMediaAuth;

@@ -11,15 +11,15 @@ export type MediaResult<T = StoredMedia> = ({ ok: true } & T) | { ok: false; rea
 export type MediaStore = { bucket: R2Bucket; keys: MediaKeys; now: () => number };
 
 /** How long a link lives by default: Twilio and the VM fetch at once; a resend signs a new one. */
-export const MEDIA_LINK_TTL_MS = 60 * 60 * 1000;
+const MEDIA_LINK_TTL_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** R2 wants every part but the last the same size, at least 5 MiB. Also the most held in memory. */
 const PART_BYTES = 8 * 1024 * 1024;
 
 /** What may be stored once the type is known: up to a size, or not at all. */
-export type Admission = { maxBytes: number; tooLarge: string } | { refuse: string };
+type Admission = { maxBytes: number; tooLarge: string } | { refuse: string };
 
-export type WriteInput = {
+type WriteInput = {
   key: string;
   source: ReadableStream<Uint8Array>;
   declaredType: string | null;
@@ -56,7 +56,7 @@ export async function signedMediaUrl(keys: MediaKeys, link: { publicOrigin: stri
   return `${link.publicOrigin.replace(/\/+$/, "")}/media/${await signMediaToken(keys.token, link.key, expiresAt)}`;
 }
 
-export type OutboundFile = { owner: string; body: ReadableStream<Uint8Array> | Uint8Array; filename?: string; declaredType?: string | null };
+type OutboundFile = { owner: string; body: ReadableStream<Uint8Array> | Uint8Array; filename?: string; declaredType?: string | null };
 
 /** A file the agent sends: stored only when WhatsApp takes its type and size; `inline`: shown in the chat. */
 export async function storeOutbound(store: MediaStore, file: OutboundFile): Promise<MediaResult<StoredMedia & { inline: boolean }>> {

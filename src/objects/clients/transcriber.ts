@@ -5,10 +5,10 @@ import * as z from "zod";
 import { toBase64 } from "../../core/encoding";
 
 /** Takes WhatsApp's audio as it comes (Ogg Opus among others): Whisper decodes it with ffmpeg. */
-export const TRANSCRIPTION_MODEL = "@cf/openai/whisper-large-v3-turbo";
+const TRANSCRIPTION_MODEL = "@cf/openai/whisper-large-v3-turbo";
 const TRANSCRIBE_TIMEOUT_MS = 60_000;
 
-export type Transcript = { ok: true; text: string; durationSec: number | null } | { ok: false; reason: string };
+type Transcript = { ok: true; text: string; durationSec: number | null } | { ok: false; reason: string };
 export type Transcriber = { transcribe(audio: Uint8Array): Promise<Transcript> };
 
 const OutputSchema = z.object({

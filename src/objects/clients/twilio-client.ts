@@ -4,7 +4,7 @@ import * as z from "zod";
 import { basicAuthorization } from "../../core/encoding";
 import { parseRetryAfter, type SendFailure } from "../../core/outbox-policy";
 
-export type TwilioConnection = {
+type TwilioConnection = {
   accountSid: string;
   authToken: string;
   from: string;
@@ -12,7 +12,7 @@ export type TwilioConnection = {
   messagingApiBase: string;
 };
 
-export type OutgoingMessage = {
+type OutgoingMessage = {
   to: string;
   body?: string;
   contentSid?: string;
@@ -22,7 +22,7 @@ export type OutgoingMessage = {
   statusCallback?: string;
 };
 
-export type SendResult = { ok: true; sid: string } | ({ ok: false } & SendFailure);
+type SendResult = { ok: true; sid: string } | ({ ok: false } & SendFailure);
 
 /** Twilio answers a create in well under a second; past this the call is given up and retried. */
 const TWILIO_TIMEOUT_MS = 15_000;

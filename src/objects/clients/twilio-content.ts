@@ -8,7 +8,7 @@ import { basicAuthorization } from "../../core/encoding";
 import type { QuickReplyButton } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 
-export type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
+type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
 
 /** Body `{{1}}`, one button per title with id `{{2}}`, `{{3}}`…: every prompt fills them in. */
 const CONTENT_NAME = "agent_relay_approval_v1";

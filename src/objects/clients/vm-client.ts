@@ -12,9 +12,9 @@ import {
 } from "../../protocol/vm-protocol";
 import type { TransportFailure } from "../../core/run-policy";
 
-export type VmFailure = { failure: TransportFailure; detail: string };
-export type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);
-export type VmConnection = { vmUrl: string; vmToken: string };
+type VmFailure = { failure: TransportFailure; detail: string };
+type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);
+type VmConnection = { vmUrl: string; vmToken: string };
 
 /** A staged file is at most 16 MB, read over the VM's private network. */
 const FILE_CALL_TIMEOUT_MS = 120_000;
@@ -22,7 +22,7 @@ const FILE_CALL_TIMEOUT_MS = 120_000;
 const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
 
 /** How a workspace creation went, in words for the user when it did not. */
-export type WorkspaceOutcome = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
+type WorkspaceOutcome = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
 
 export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
   const call = async (path: string, init: RequestInit): Promise<Response | VmFailure> => {

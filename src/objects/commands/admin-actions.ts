@@ -31,14 +31,14 @@ export type UserAgent = {
   setDailyBudget(usd: number | null): Promise<BudgetChange>;
 };
 
-export type DirectoryApi = {
+type DirectoryApi = {
   list(): Promise<AllowlistEntry[]>;
   allowedNumbers(): Promise<string[]>;
   allow(phone: string, by: string): Promise<ListedAs>;
   deny(phone: string, by: string): Promise<ListedAs>;
 };
 
-export type AdminDeps = {
+type AdminDeps = {
   admin: string;
   configured: Pick<Config, "allowedSenders" | "adminSenders">;
   directory: DirectoryApi;

@@ -14,7 +14,7 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
 import { finishClone, type VmAction } from "./conversation-commands";
 
-export type AfterCommandDeps = {
+type AfterCommandDeps = {
   vm: VmClient | null;
   phone: string;
   env: Env;

@@ -43,7 +43,7 @@ export type CommandDeps = ScheduleServiceDeps &
     approvals: Approvals;
   };
 
-export type CommandAnswer = Reply;
+type CommandAnswer = Reply;
 
 export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { phone: string; isAdmin: boolean }, now: number): CommandAnswer {
   const say = (text: string): CommandAnswer => ({ text, after: null });

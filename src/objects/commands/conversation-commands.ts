@@ -167,7 +167,7 @@ export function gitCommand(d: ConversationCommandDeps, phone: string, set: { fie
   return gitIdentityReply(who, set !== null);
 }
 
-export type CloneResult = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
+type CloneResult = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
 
 /**
  * How a clone ended: the conversation is ready and current, or it is gone (no half-made

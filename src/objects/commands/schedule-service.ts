@@ -9,7 +9,7 @@ import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import { timeZoneOf } from "../units/schedules";
 
-export type ServiceReply = { ok: boolean; text: string };
+type ServiceReply = { ok: boolean; text: string };
 
 /** What the schedule commands and tools read and write. */
 export type ScheduleServiceDeps = {

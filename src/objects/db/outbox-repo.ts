@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { memo, type Sql } from "./sql";
 
-export const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
+const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
 export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;
 
 type OutboxRow = {
@@ -37,7 +37,7 @@ const OutboxMediaSchema = z.object({
   failed: z.string().optional(),
 });
 
-export type OutboxItem = {
+type OutboxItem = {
   id: number;
   dedupeKey: string;
   body: string;

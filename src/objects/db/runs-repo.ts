@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { memo, type Sql } from "./sql";
 
-export type RunPhase = "waiting" | "streaming" | "finished";
+type RunPhase = "waiting" | "streaming" | "finished";
 
 type RunRow = {
   id: string;

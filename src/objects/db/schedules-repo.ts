@@ -10,7 +10,7 @@ const SpecSchema: z.ZodType<ScheduleSpec> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("once"), at: z.number() }),
 ]);
 
-export type ScheduleStatus = "active" | "paused" | "completed";
+type ScheduleStatus = "active" | "paused" | "completed";
 
 type ScheduleRow = {
   id: number;
@@ -62,7 +62,7 @@ type TaskRunRow = {
   error: string | null;
 };
 
-export type TaskRun = {
+type TaskRun = {
   id: string;
   scheduleId: number;
   dueAt: number;

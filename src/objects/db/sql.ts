@@ -1,10 +1,10 @@
 // A tagged template over Durable Object SQLite: `${}` become bound parameters, and a
 // failure carries the query text (never the values, which may hold message bodies).
 // It also counts writes, so hot reads can be remembered until the next write (see memo).
-export type SqlParam = string | number | null;
+type SqlParam = string | number | null;
 /** One SQLite transaction: all of `fn`'s writes or none (see Sql.transaction). */
 export type Transaction = <T>(fn: () => T) => T;
-export type SqlRow = Record<string, SqlStorageValue>;
+type SqlRow = Record<string, SqlStorageValue>;
 
 export class SqlError extends Error {
   override readonly name = "SqlError";

@@ -16,7 +16,7 @@ import type { Messages } from "./messages";
 import type { Unit } from "./unit";
 import type { Transcriber } from "../clients/transcriber";
 
-export type MediaInboxDeps = {
+type MediaInboxDeps = {
   messages: Pick<MessagesRepo, "withUnsettledMedia" | "setMedia">;
   lifecycle: Pick<Messages, "answeredByRelay">;
   outbox: Pick<OutboxRepo, "add">;
@@ -86,4 +86,3 @@ export function createMediaInbox(d: MediaInboxDeps) {
       return waiting.length;
   }
 }
-export type MediaInbox = ReturnType<typeof createMediaInbox>;

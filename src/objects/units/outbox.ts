@@ -161,11 +161,6 @@ export function createOutbox(d: OutboxDeps) {
       await this.sendDue(now);
     },
 
-    /** The user wrote: WhatsApp's window is open again for whatever was held. */
-    releaseHeld(now: number): void {
-      repo.releaseHeld(now);
-    },
-
     /**
      * Sends what is due, in order, until the head is not due or waits for a retry. `now` is the
      * earliest this call may treat as the present (an alarm's scheduled time).
