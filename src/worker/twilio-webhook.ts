@@ -7,6 +7,8 @@ import { logEvent } from "../core/log";
 import { type FormParams, validateTwilioSignature } from "../core/twilio-signature";
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** One per isolate: a decoder keeps no state between whole-buffer decodes. */
+const utf8 = new TextDecoder();
 
 export type WebhookVariables = { config: Config; twilioParams: FormParams; publicOrigin: string };
 
@@ -20,7 +22,7 @@ export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: 
   }
   const raw = await c.req.arrayBuffer();
   if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new HTTPException(413, { message: `body over ${MAX_WEBHOOK_BYTES} bytes` });
-  const params: FormParams = [...new URLSearchParams(new TextDecoder().decode(raw))];
+  const params: FormParams = [...new URLSearchParams(utf8.decode(raw))];
 
   const requestUrl = new URL(c.req.url);
   const publicOrigin = config.publicUrl ?? requestUrl.origin;
