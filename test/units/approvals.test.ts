@@ -6,16 +6,19 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVmClient } from "../../src/objects/clients/vm-client";
 import { createApprovals } from "../../src/objects/units/approvals";
+import { createVmAnswers } from "../../src/objects/units/vm-answers";
 import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";
 
 const TIMEOUT_MS = 600_000;
 const t = useUnitDb();
-const unit = () => createApprovals({ repo: t.repos.approvals, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, transaction: t.sql.transaction, log: noLog });
+const answersOf = () => createVmAnswers({ repo: t.repos.vmAnswers, transaction: t.sql.transaction });
+const unit = (answers = answersOf()) => createApprovals({ repo: t.repos.approvals, answers, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, transaction: t.sql.transaction, log: noLog });
 const run = { id: "run-1", vmRunId: "run-1-1", conversationId: 1 };
 const ask = (approvals: ReturnType<typeof unit>, requestId: string, command: string, now = T0) =>
   approvals.request(run, { seq: 1, type: "approval_request", requestId, tool: "Bash", input: { command } }, now);
-const rows = () => t.rows<{ id: number; number: number; status: string; answer: string | null; delivery: string; rule: string | null }>("SELECT id, number, status, answer, delivery, rule FROM approvals ORDER BY id");
+const rows = () => t.rows<{ id: number; number: number; status: string; answer: string | null; delivery: string; rule: string | null }>(`SELECT a.id, a.number, a.status, a.answer, coalesce(v.delivery, 'none') AS delivery, a.rule FROM approvals a
+    LEFT JOIN vm_answers v ON v.kind = 'approval' AND v.vm_run_id = a.vm_run_id AND v.ask_id = a.request_id ORDER BY a.id`);
 const told = () => t.rows<{ dedupe_key: string; body: string; buttons: string | null }>("SELECT dedupe_key, body, buttons FROM outbox ORDER BY id");
 
 // The VM's POST /v1/runs/:id/approval: 202 for a request it waits for, 404 unknown_approval otherwise.
@@ -113,17 +116,18 @@ describe("nextDueAt and runDue (expiry)", () => {
   });
 });
 
-describe("deliver", () => {
+describe("delivery through the VM run's owed answers", () => {
   it("sends each decision once: one the VM waits for is done, one it forgot came too late (said once)", async () => {
-    const approvals = unit();
+    const answers = answersOf();
+    const approvals = unit(answers);
     ask(approvals, "r1", "npm test");
     ask(approvals, "r2", "make deploy");
     approvals.answer({ via: "text", answer: "always", target: { kind: "number", number: 1 } }, T0);
     approvals.answer({ via: "text", answer: "yes", target: { kind: "number", number: 2 } }, T0);
     waiting.add("r1");
     const client = createVmClient({ vmUrl, vmToken: "vm-token" });
-    await approvals.deliver(run.vmRunId, client, t.sql.transaction);
-    await approvals.deliver(run.vmRunId, client, t.sql.transaction);
+    approvals.heardLate(await answers.deliver(run.vmRunId, client), T0);
+    approvals.heardLate(await answers.deliver(run.vmRunId, client), T0);
     expect(received).toEqual([
       { path: VM_ROUTES.approval(run.vmRunId), body: { requestId: "r1", decision: "allow", remember: "Bash(npm test:*)" } },
       { path: VM_ROUTES.approval(run.vmRunId), body: { requestId: "r2", decision: "allow" } },

@@ -12,7 +12,7 @@ const RECENT = T0 - 29 * DAY;
 
 /** One finished and one unfinished row per table at `at`, each named by its age. */
 function seed(at: number, tag: string) {
-  const { messages, runs, outbox, toolCalls, approvals } = t.repos;
+  const { messages, runs, outbox, vmAnswers, approvals } = t.repos;
   messages.insert({ id: `${tag}-finished`, body: "x", media: [], conversationId: 1, now: at });
   // 'failed' is a finished message's status in every schema version.
   t.rows("UPDATE messages SET status = 'failed', updated_at = ? WHERE id = ?", at, `${tag}-finished`);
@@ -22,17 +22,18 @@ function seed(at: number, tag: string) {
   outbox.add({ dedupeKey: `${tag}-sent`, body: "x", now: at });
   outbox.markSent(t.rows<{ id: number }>("SELECT id FROM outbox WHERE dedupe_key = ?", `${tag}-sent`)[0]!.id, `SM${tag}`, at);
   outbox.add({ dedupeKey: `${tag}-pending`, body: "x", now: at });
-  toolCalls.record(`${tag}-vm`, "call-1", { ok: true, text: "done" }, at);
+  vmAnswers.owe({ vmRunId: `${tag}-vm`, kind: "tool", askId: "call-1", body: { callId: "call-1", ok: true, text: "done" }, now: at });
+  vmAnswers.settle(`${tag}-vm`, "tool", "call-1", "done");
   const asked = (request: string) =>
     approvals.insert({ runId: `${tag}-run`, vmRunId: `${tag}-vm`, requestId: request, conversationId: 1, tool: "Bash", description: "ls", rule: null, expiresAt: at + HOUR, now: at })!;
-  approvals.decide(asked("answered").id, { status: "allowed", answer: "yes", delivery: "done", now: at });
+  approvals.decide(asked("answered").id, { status: "allowed", answer: "yes", now: at });
   asked("open");
 }
 const left = () => ({
   messages: t.rows<{ id: string }>("SELECT id FROM messages ORDER BY seq").map((r) => r.id),
   runs: t.rows<{ id: string }>("SELECT id FROM runs ORDER BY id").map((r) => r.id),
   outbox: t.rows<{ dedupe_key: string }>("SELECT dedupe_key FROM outbox ORDER BY id").map((r) => r.dedupe_key),
-  toolCalls: t.rows<{ vm_run_id: string }>("SELECT vm_run_id FROM tool_calls ORDER BY vm_run_id").map((r) => r.vm_run_id),
+  vmAnswers: t.rows<{ vm_run_id: string }>("SELECT vm_run_id FROM vm_answers ORDER BY vm_run_id").map((r) => r.vm_run_id),
   approvals: t.rows<{ request_id: string; vm_run_id: string }>("SELECT request_id, vm_run_id FROM approvals ORDER BY id").map((r) => `${r.vm_run_id}:${r.request_id}`),
   spend: t.rows<{ day: string }>("SELECT day FROM spend_days ORDER BY day").map((r) => r.day),
 });
@@ -48,7 +49,7 @@ describe("pruneIfDue", () => {
       messages: ["old-queued", "recent-finished", "recent-queued"],
       runs: ["recent-run-finished"],
       outbox: ["old-pending", "recent-sent", "recent-pending"],
-      toolCalls: ["recent-vm"],
+      vmAnswers: ["recent-vm"],
       approvals: ["old-vm:open", "recent-vm:answered", "recent-vm:open"],
       spend: ["2025-10-20"],
     });
@@ -65,10 +66,9 @@ describe("pruneIfDue", () => {
     expect(t.repos.settings.getNumber("pruned_at")).toBe(T0 + DAY);
   });
 
-  it("an approval decided but not yet delivered to the VM is kept, however old", () => {
-    const a = t.repos.approvals.insert({ runId: "r", vmRunId: "v", requestId: "q", conversationId: 1, tool: "Bash", description: "ls", rule: null, expiresAt: OLD + HOUR, now: OLD })!;
-    t.repos.approvals.decide(a.id, { status: "expired", answer: null, delivery: "due", now: OLD });
+  it("an answer the VM has not heard yet is kept, however old", () => {
+    t.repos.vmAnswers.owe({ vmRunId: "v", kind: "approval", askId: "q", body: { requestId: "q", decision: "deny" }, now: OLD });
     pruneIfDue(deps(), T0);
-    expect(left().approvals).toEqual(["v:q"]);
+    expect(left().vmAnswers).toEqual(["v"]);
   });
 });

@@ -6,7 +6,13 @@ import { ask, eventually, inboundForm, postSigned, query, resetToSchema, sendInb
 
 type ApprovalRow = { id: number; status: string; answer: string | null; delivery: string; tool: string; rule: string | null; number: number };
 
-const approvalsOf = (phone: string) => query<ApprovalRow>(phone, "SELECT id, status, answer, delivery, tool, rule, number FROM approvals ORDER BY id");
+// Whether the VM heard a decision is the VM run's owed answer (vm_answers); none yet: "none".
+const approvalsOf = (phone: string) =>
+  query<ApprovalRow>(
+    phone,
+    `SELECT a.id, a.status, a.answer, coalesce(v.delivery, 'none') AS delivery, a.tool, a.rule, a.number FROM approvals a
+      LEFT JOIN vm_answers v ON v.kind = 'approval' AND v.vm_run_id = a.vm_run_id AND v.ask_id = a.request_id ORDER BY a.id`,
+  );
 
 /** Sends `text` and waits for the approval prompt it causes; returns the prompt as the emulator has it. */
 async function promptFor(phone: string, text: string) {

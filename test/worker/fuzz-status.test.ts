@@ -20,7 +20,7 @@ const objectIds = async () => new Set((await listDurableObjectIds(env.PHONE_AGEN
 
 /** Every row the phone's object keeps, in a fixed order. */
 async function snapshot(): Promise<unknown[]> {
-  const tables = ["messages", "runs", "outbox", "settings", "schedules", "task_runs", "tool_calls"];
+  const tables = ["messages", "runs", "outbox", "settings", "schedules", "task_runs", "vm_answers"];
   const rows = await Promise.all(tables.map((t) => query(PHONE, `SELECT * FROM ${t} ORDER BY 1`)));
   return rows;
 }

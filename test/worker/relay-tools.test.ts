@@ -35,7 +35,7 @@ it("delivers a stored tool answer after a reset, without applying the call again
   // As if the object applied a call and died before answering it.
   await runInDurableObject(stubFor(other), (_a, state) => {
     state.storage.sql.exec(
-      "INSERT INTO tool_calls (call_id, vm_run_id, ok, text, created_at) VALUES ('call-9', ?, 1, 'Task #9 scheduled', ?)",
+      `INSERT INTO vm_answers (vm_run_id, kind, ask_id, body, created_at) VALUES (?, 'tool', 'call-9', '{"callId":"call-9","ok":true,"text":"Task #9 scheduled"}', ?)`,
       run!.vm_run_id,
       Date.now(),
     );
@@ -45,6 +45,6 @@ it("delivers a stored tool answer after a reset, without applying the call again
   await runDurableObjectAlarm(stubFor(other));
   const answers = (await vmRequests(other)).filter((r) => r.kind === "tool-result");
   expect(answers.map((r) => r.callId)).toEqual(["call-9"]);
-  const [row] = await query<{ answered: number }>(other, "SELECT answered FROM tool_calls");
-  expect(row!.answered).toBe(1);
+  const [row] = await query<{ delivery: string }>(other, "SELECT delivery FROM vm_answers WHERE ask_id = 'call-9'");
+  expect(row!.delivery).toBe("done");
 });

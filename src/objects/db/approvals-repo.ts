@@ -6,7 +6,6 @@ import { memo, type Sql } from "./sql";
 
 export const ApprovalStatusSchema = z.enum(["pending", "allowed", "denied", "expired", "stopped", "ended"]);
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
-export type ApprovalDelivery = "none" | "due" | "done" | "late";
 
 type ApprovalRow = {
   id: number;
@@ -23,7 +22,6 @@ type ApprovalRow = {
   created_at: number;
   expires_at: number;
   decided_at: number | null;
-  delivery: string;
 };
 
 export type Approval = {
@@ -41,7 +39,6 @@ export type Approval = {
   createdAt: number;
   expiresAt: number;
   decidedAt: number | null;
-  delivery: ApprovalDelivery;
 };
 
 function toApproval(row: ApprovalRow): Approval {
@@ -60,7 +57,6 @@ function toApproval(row: ApprovalRow): Approval {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     decidedAt: row.decided_at,
-    delivery: z.enum(["none", "due", "done", "late"]).parse(row.delivery),
   };
 }
 
@@ -83,22 +79,17 @@ export function createApprovalsRepo(sql: Sql) {
     /** The open prompts, by number. Asked on every inbound message. */
     pending: memo(sql, (): Approval[] => sql<ApprovalRow>`SELECT * FROM approvals WHERE status = 'pending' ORDER BY number`.map(toApproval)),
     /** Closes a prompt; only a pending one (a second answer changes nothing). */
-    decide(id: number, d: { status: Exclude<ApprovalStatus, "pending">; answer: ApprovalAnswer | null; delivery: ApprovalDelivery; now: number }): boolean {
-      return sql`UPDATE approvals SET status = ${d.status}, answer = ${d.answer}, delivery = ${d.delivery}, decided_at = ${d.now}
+    decide(id: number, d: { status: Exclude<ApprovalStatus, "pending">; answer: ApprovalAnswer | null; now: number }): boolean {
+      return sql`UPDATE approvals SET status = ${d.status}, answer = ${d.answer}, decided_at = ${d.now}
         WHERE id = ${id} AND status = 'pending' RETURNING id`.length === 1;
     },
-    /** Whether any decision waits for the VM: asked before every step of a stream, so remembered until a write. */
-    anyUndelivered: memo(sql, (): boolean => sql`SELECT 1 FROM approvals WHERE delivery = 'due' LIMIT 1`.length > 0),
-    /** Decisions the VM has not heard yet, oldest first. */
-    undelivered(vmRunId: string): Approval[] {
-      return sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND delivery = 'due' ORDER BY id`.map(toApproval);
+    /** The open prompts of a VM run (it ended: they close with it). */
+    pendingOfVmRun(vmRunId: string): Approval[] {
+      return sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND status = 'pending' ORDER BY id`.map(toApproval);
     },
-    markDelivered(id: number, delivery: "done" | "late"): void {
-      sql`UPDATE approvals SET delivery = ${delivery} WHERE id = ${id}`;
-    },
-    /** The prompts and undelivered decisions of a VM run that is over. */
-    ofVmRun(vmRunId: string): Approval[] {
-      return sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND (status = 'pending' OR delivery = 'due') ORDER BY id`.map(toApproval);
+    byRequest(vmRunId: string, requestId: string): Approval | null {
+      const row = sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND request_id = ${requestId}`[0];
+      return row ? toApproval(row) : null;
     },
     /** The earliest time an open prompt is denied for want of an answer. */
     nextExpiry: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT min(expires_at) AS at FROM approvals WHERE status = 'pending'`[0]?.at ?? null),
@@ -114,7 +105,7 @@ export function createApprovalsRepo(sql: Sql) {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE status != 'pending' ORDER BY coalesce(decided_at, created_at) DESC, id DESC LIMIT ${limit}`.map(toApproval);
     },
     pruneBefore(before: number): void {
-      sql`DELETE FROM approvals WHERE status != 'pending' AND delivery != 'due' AND created_at < ${before}`;
+      sql`DELETE FROM approvals WHERE status != 'pending' AND created_at < ${before}`;
     },
 
     modeOf(conversationId: number): ApprovalMode | null {

@@ -11,6 +11,7 @@ import spend from "../../../migrations/0008_spend.sql";
 import approvals from "../../../migrations/0009_approvals.sql";
 import media from "../../../migrations/0010_media.sql";
 import messageLifecycle from "../../../migrations/0011_message_lifecycle.sql";
+import vmAnswers from "../../../migrations/0012_vm_answers.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 9, name: "0009_approvals", sql: approvals },
   { id: 10, name: "0010_media", sql: media },
   { id: 11, name: "0011_message_lifecycle", sql: messageLifecycle },
+  { id: 12, name: "0012_vm_answers", sql: vmAnswers },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

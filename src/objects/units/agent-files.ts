@@ -3,7 +3,7 @@
 // the outbox copies it into R2 and sends it (outbox.copyFiles, then sendDue with a MediaUrl).
 import { SendFileCallArgsSchema } from "../../protocol/vm-protocol";
 import { outboxKeys } from "../../core/outbox-keys";
-import type { ToolAnswer } from "../db/tool-calls-repo";
+import type { ToolAnswer } from "../db/vm-answers-repo";
 import type { Outbox } from "./outbox";
 
 export function queueAgentFile(outbox: Pick<Outbox, "add">, canSend: boolean, args: Record<string, unknown>, call: { vmRunId: string; callId: string }, now: number): ToolAnswer {

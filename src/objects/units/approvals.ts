@@ -1,7 +1,7 @@
 // The approvals unit: the agent's questions before it acts, asked on WhatsApp and answered from
 // the phone. It owns the approvals rows and the conversations' modes and remembered rules; its
 // one timer is the earliest open prompt's deadline, after which the prompt is denied. A decision
-// is durable first and reaches the VM after (see deliver): an eviction, a dropped stream or a VM
+// is durable first and reaches the VM after (units/vm-answers.ts): an eviction, a dropped stream or a VM
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
 import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm-protocol";
 import {
@@ -20,10 +20,13 @@ import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
 import type { ConversationsRepo } from "../db/conversations-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { Log } from "./outbox";
-import type { VmClient } from "../clients/vm-client";
+import type { VmAnswer } from "../db/vm-answers-repo";
+import type { VmAnswers } from "./vm-answers";
 
 export type ApprovalsDeps = {
   repo: ApprovalsRepo;
+  /** Where decisions wait for the VM to hear them. */
+  answers: Pick<VmAnswers, "owe" | "runOver">;
   conversations: Pick<ConversationsRepo, "get">;
   outbox: Pick<OutboxRepo, "add">;
   /** APPROVALS_DEFAULT and APPROVAL_TIMEOUT_MS. */
@@ -44,10 +47,24 @@ export function createApprovals(d: ApprovalsDeps) {
   const nameOf = (conversationId: number): string => d.conversations.get(conversationId)?.name ?? "a deleted conversation";
   const firstLine = (a: Approval): string => a.description.split("\n").slice(0, 2).join(" ").slice(0, 160);
 
-  /** Closes one open prompt as the user answered it; the VM hears it next (deliver). */
+  /** The VM hears a decision next (units/vm-answers.ts), with why when nobody said yes. */
+  const owe = (a: Approval, status: "allowed" | "denied" | "expired" | "stopped", answer: ApprovalAnswer | null, now: number): void => {
+    const allowed = status === "allowed";
+    const body = {
+      requestId: a.requestId,
+      decision: allowed ? ("allow" as const) : ("deny" as const),
+      ...(allowed && answer === "always" && a.rule ? { remember: a.rule } : {}),
+      ...(status === "expired" ? { message: "Not approved in time: the user did not answer, so this was not done. Ask again if it is still needed." } : {}),
+      ...(status === "stopped" ? { message: "The user stopped this run from their phone; not approved." } : {}),
+    };
+    d.answers.owe(a.vmRunId, a.requestId, { kind: "approval", body }, now);
+  };
+
+  /** Closes one open prompt as the user answered it; the VM hears it next. */
   const apply = (a: Approval, answer: ApprovalAnswer, now: number): boolean => {
     const allowed = answer !== "no";
-    if (!repo.decide(a.id, { status: allowed ? "allowed" : "denied", answer, delivery: "due", now })) return false;
+    if (!repo.decide(a.id, { status: allowed ? "allowed" : "denied", answer, now })) return false;
+    owe(a, allowed ? "allowed" : "denied", answer, now);
     if (answer === "always" && a.rule) repo.addRule(a.conversationId, a.rule, now);
     return true;
   };
@@ -141,7 +158,8 @@ export function createApprovals(d: ApprovalsDeps) {
       const due = repo.expired(now);
       for (const a of due) {
         transaction(() => {
-          if (!repo.decide(a.id, { status: "expired", answer: null, delivery: "due", now })) return;
+          if (!repo.decide(a.id, { status: "expired", answer: null, now })) return;
+          owe(a, "expired", null, now);
           const minutes = Math.max(1, Math.round(d.timeoutMs / 60_000));
           d.outbox.add({ dedupeKey: outboxKeys.approvalExpired(a.id), body: `⌛ Not approved in time (${minutes} min), so it was not done: ${firstLine(a)}. The agent was told.`, now });
         });
@@ -152,7 +170,7 @@ export function createApprovals(d: ApprovalsDeps) {
 
     /** /stop: every open prompt is denied (inside the command's transaction); returns how many. */
     stopAll(now: number): number {
-      return repo.pending().filter((a) => repo.decide(a.id, { status: "stopped", answer: null, delivery: "due", now })).length;
+      return repo.pending().filter((a) => repo.decide(a.id, { status: "stopped", answer: null, now }) && (owe(a, "stopped", null, now), true)).length;
     },
 
     /**
@@ -160,27 +178,15 @@ export function createApprovals(d: ApprovalsDeps) {
      * (the VM denied them as the run ended), and a user's answer it never heard is "too late".
      */
     vmRunOver(vmRunId: string, now: number): void {
-      for (const a of repo.ofVmRun(vmRunId)) {
-        if (a.status === "pending") repo.decide(a.id, { status: "ended", answer: null, delivery: "none", now });
-        else tooLate(a, now);
-      }
+      for (const a of repo.pendingOfVmRun(vmRunId)) repo.decide(a.id, { status: "ended", answer: null, now });
+      this.heardLate(d.answers.runOver(vmRunId), now);
     },
 
-    /** Sends the VM every decision it has not heard for this run (the webhook never waits on it). */
-    async deliver(vmRunId: string, vm: VmClient, transaction: <T>(fn: () => T) => T): Promise<void> {
-      if (!repo.anyUndelivered()) return;
-      for (const a of repo.undelivered(vmRunId)) {
-        const allowed = a.status === "allowed";
-        const sent = await vm.approval(vmRunId, {
-          requestId: a.requestId,
-          decision: allowed ? "allow" : "deny",
-          ...(allowed && a.answer === "always" && a.rule ? { remember: a.rule } : {}),
-          ...(a.status === "expired" ? { message: "Not approved in time: the user did not answer, so this was not done. Ask again if it is still needed." } : {}),
-          ...(a.status === "stopped" ? { message: "The user stopped this run from their phone; not approved." } : {}),
-        });
-        if (!sent.ok) return; // the VM is not reachable: again when the stream is back
-        transaction(() => (sent.applied ? repo.markDelivered(a.id, "done") : tooLate(a, Date.now())));
-        d.log("approval_delivered", { approvalId: a.id, applied: sent.applied });
+    /** Decisions the VM said it no longer waited for (units/vm-answers.ts): a person's answer is told it came too late. */
+    heardLate(late: readonly VmAnswer[], now: number): void {
+      for (const answer of late) {
+        const a = answer.kind === "approval" ? repo.byRequest(answer.vmRunId, answer.askId) : null;
+        if (a) tooLate(a, now);
       }
     },
 
@@ -219,7 +225,6 @@ export function createApprovals(d: ApprovalsDeps) {
   };
 
   function tooLate(a: Approval, now: number): void {
-    repo.markDelivered(a.id, "late");
     // Only a person's answer needs saying; a timeout or a stop denied it anyway.
     if (a.answer === null) return;
     d.outbox.add({

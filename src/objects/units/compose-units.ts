@@ -15,7 +15,8 @@ import { createSchedulesRepo } from "../db/schedules-repo";
 import { createSettingsRepo } from "../db/settings-repo";
 import { createSpendRepo } from "../db/spend-repo";
 import type { Sql } from "../db/sql";
-import { createToolCallsRepo } from "../db/tool-calls-repo";
+import { createVmAnswersRepo } from "../db/vm-answers-repo";
+import { createVmAnswers } from "./vm-answers";
 import type { InboxDeps } from "./inbox";
 import { createOutbox, type Log, type OutboxFiles } from "./outbox";
 import { createRunDriver } from "./run-driver";
@@ -45,7 +46,7 @@ function createRepos(sql: Sql) {
     outbox: createOutboxRepo(sql),
     settings: createSettingsRepo(sql),
     schedules: createSchedulesRepo(sql),
-    toolCalls: createToolCallsRepo(sql),
+    vmAnswers: createVmAnswersRepo(sql),
     conversations: createConversationsRepo(sql),
     spend: createSpendRepo(sql),
     approvals: createApprovalsRepo(sql),
@@ -93,8 +94,10 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     quickReply: t?.accountSid && t.authToken ? createQuickReplyContent({ accountSid: t.accountSid, authToken: t.authToken, contentApiBase: t.contentApiBase }, settings) : null,
     log,
   });
+  const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
   const approvals = createApprovals({
     repo: repos.approvals,
+    answers,
     conversations: repos.conversations,
     outbox: repos.outbox,
     defaultMode: config?.approvals.defaultMode ?? "edits",
@@ -116,7 +119,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     messages,
     lifecycle,
     runs: repos.runs,
-    toolCalls: repos.toolCalls,
+    answers,
     conversations,
     outbox,
     schedules,
@@ -153,6 +156,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     budget,
     afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
+    answers,
     conversations,
     approvals,
     schedules,

@@ -6,13 +6,13 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { RunsRepo } from "../db/runs-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
-import type { ToolCallsRepo } from "../db/tool-calls-repo";
+import type { VmAnswersRepo } from "../db/vm-answers-repo";
 
 /** Finished rows older than this are pruned; message ids stop deduplicating after it too. */
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
-export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; toolCalls: ToolCallsRepo; settings: SettingsRepo; spend: SpendRepo; approvals: ApprovalsRepo };
+export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; vmAnswers: VmAnswersRepo; settings: SettingsRepo; spend: SpendRepo; approvals: ApprovalsRepo };
 
 /** Spend is kept for a year and a bit: /cost shows this month, and history is cheap (a row a day). */
 const KEEP_SPEND_MS = 400 * 24 * 60 * 60 * 1000;
@@ -24,7 +24,7 @@ export function pruneIfDue(d: RetentionDeps, now: number): boolean {
   d.messages.pruneFinished(before);
   d.runs.pruneFinished(before);
   d.outbox.pruneFinished(before);
-  d.toolCalls.pruneBefore(before);
+  d.vmAnswers.pruneBefore(before);
   d.approvals.pruneBefore(before);
   d.spend.pruneBefore(new Date(now - KEEP_SPEND_MS).toISOString().slice(0, 10));
   d.settings.set("pruned_at", now);

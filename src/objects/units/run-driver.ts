@@ -16,6 +16,7 @@ import type { Run } from "../db/runs-repo";
 import { INTERRUPTED_TURN_NOTE } from "../../core/notices";
 import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "./approvals";
+import type { VmAnswers } from "./vm-answers";
 import type { Conversations } from "./conversations";
 import type { Schedules } from "./schedules";
 import type { VmClient } from "../clients/vm-client";
@@ -38,7 +39,8 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
   budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
-  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "deliver" | "hasPending">;
+  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending">;
+  answers: RunEffectsDeps["answers"] & Pick<VmAnswers, "deliver">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
   /** Retention's pruning, after each run that ended. */
@@ -145,12 +147,11 @@ export function createRunDriver(d: RunDriverDeps) {
     });
   };
 
-  /** Sends every stored answer the VM has not had yet (after a reset too: see open()). */
-  const deliverToolAnswers = async (run: Run): Promise<void> => {
-    for (const answer of d.toolCalls.unanswered(run.vmRunId)) {
-      const sent = await d.vm?.toolResult(run.vmRunId, answer);
-      if (sent?.ok) d.toolCalls.markAnswered(run.vmRunId, answer.callId);
-    }
+  /** Posts every answer the VM run has not heard yet (after a reset too: see open()); a decision it no longer waited for is told too late. */
+  const deliverAnswers = async (vmRunId: string): Promise<void> => {
+    if (!d.vm) return;
+    const late = await d.answers.deliver(vmRunId, d.vm);
+    if (late.length > 0) d.transaction(() => d.approvals.heardLate(late, Date.now()));
   };
 
   /** A message as the VM takes it: its text, and each stored attachment as a signed, expiring link (never Twilio's URL). */
@@ -223,8 +224,7 @@ export function createRunDriver(d: RunDriverDeps) {
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
     const expectedSeq = run.phase === "waiting" ? 1 : run.lastSeq + 1;
     live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: started, lastTypingAt: started - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: started };
-    await deliverToolAnswers(run);
-    await d.approvals.deliver(run.vmRunId, d.vm, d.transaction);
+    await deliverAnswers(run.vmRunId);
     return { kind: "changed" };
   };
 
@@ -299,7 +299,7 @@ export function createRunDriver(d: RunDriverDeps) {
       s.expectedSeq++;
       const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
       if (outcome === "invalid") return fail(run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
-      if (line.type === "tool_call") await deliverToolAnswers(run);
+      if (line.type === "tool_call") await deliverAnswers(run.vmRunId);
       if (outcome === "terminal") {
         close();
         return { kind: "finished" };
@@ -315,7 +315,7 @@ export function createRunDriver(d: RunDriverDeps) {
     if (live && d.runs.get(live.run.id)?.phase === "finished") close();
     if (live) {
       // Answers (and timeouts, /stop) decided since the last step reach the VM first.
-      if (d.vm) await d.approvals.deliver(live.run.vmRunId, d.vm, d.transaction);
+      await deliverAnswers(live.run.vmRunId);
       return read(live, now, until);
     }
     const run = d.runs.open() ?? startNextBatch(now);

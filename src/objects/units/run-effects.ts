@@ -9,7 +9,8 @@ import { type FailureDecision, decideOnFailure, type RunFailure } from "../../co
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunsRepo } from "../db/runs-repo";
 import type { Transaction } from "../db/sql";
-import type { ToolAnswer, ToolCallsRepo } from "../db/tool-calls-repo";
+import type { ToolAnswer } from "../db/vm-answers-repo";
+import type { VmAnswers } from "./vm-answers";
 import type { Approvals } from "./approvals";
 import type { Conversations } from "./conversations";
 import type { Messages } from "./messages";
@@ -28,7 +29,8 @@ export type RunEffectsDeps = {
   messages: MessagesRepo;
   lifecycle: Messages;
   runs: RunsRepo;
-  toolCalls: ToolCallsRepo;
+  /** Answers the VM run must hear (the relay's tool answers among them). */
+  answers: Pick<VmAnswers, "owe">;
   /** Each conversation holds its agent session id; replies of one not current are prefixed. */
   conversations: Pick<Conversations, "repo" | "prefixFor" | "recordSession">;
   outbox: Pick<Outbox, "add" | "dropUnsentProgress">;
@@ -97,7 +99,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         // Applied once with its answer stored: a replay is answered again, never re-applied. A
         // task in its own session is offered no tools, so a call from it is refused, not run.
         const answer = run.context === "chat" ? d.tools(event.name, event.args, run.conversationId, now, { vmRunId, callId: event.callId }) : { ok: false, text: "This run has no relay tools." };
-        d.toolCalls.record(vmRunId, event.callId, answer, now);
+        d.answers.owe(vmRunId, event.callId, { kind: "tool", body: { callId: event.callId, ...answer } }, now);
         d.log("run_tool_call", { runId, tool: event.name, ok: answer.ok });
         return "applied";
       }

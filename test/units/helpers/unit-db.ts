@@ -10,7 +10,7 @@ import { createSchedulesRepo } from "../../../src/objects/db/schedules-repo";
 import { createSettingsRepo } from "../../../src/objects/db/settings-repo";
 import { createSpendRepo } from "../../../src/objects/db/spend-repo";
 import type { Sql } from "../../../src/objects/db/sql";
-import { createToolCallsRepo } from "../../../src/objects/db/tool-calls-repo";
+import { createVmAnswersRepo } from "../../../src/objects/db/vm-answers-repo";
 import { migratedDb, type MigratedDb } from "./node-storage";
 
 /** 2026-11-23 10:00 UTC: every test's "now" unless it moves the clock. */
@@ -24,7 +24,7 @@ export function reposOf(sql: Sql) {
     outbox: createOutboxRepo(sql),
     settings: createSettingsRepo(sql),
     schedules: createSchedulesRepo(sql),
-    toolCalls: createToolCallsRepo(sql),
+    vmAnswers: createVmAnswersRepo(sql),
     conversations: createConversationsRepo(sql),
     spend: createSpendRepo(sql),
     approvals: createApprovalsRepo(sql),
