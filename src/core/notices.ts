@@ -90,9 +90,12 @@ export function forgetRulesReply(conversation: string, cleared: boolean): string
     : `⚠️ The agent VM did not answer, so what was always allowed in ${conversation} may still be allowed. Send /approvals forget again.`;
 }
 
-/** Said to the agent with a turn whose previous run was cut off: look before redoing anything. */
+/**
+ * Said to the agent after a message whose previous run was cut off: look before redoing anything.
+ * After the message, not before: the message stays what the turn starts with.
+ */
 export const INTERRUPTED_TURN_NOTE =
-  "[relay] Your previous turn on the message below was interrupted (the agent VM restarted or the connection was lost) before you answered it. Check what you already did (files, git status, running processes) before redoing anything.";
+  "[relay] You already had this message in a turn that was interrupted (the agent VM restarted or the connection was lost) before you answered it. Check what you already did (files, git status, running processes) before redoing anything.";
 
 /** A turn the agent itself reported as an error still reaches the user, marked as such. */
 export function agentErrorReply(text: string): string {

@@ -52,7 +52,7 @@ describe("dispatch retries, driven by the alarm", () => {
     expect(starts).toHaveLength(2);
     expect(new Set(starts.map((s) => s.runId)).size).toBe(2);
     expect(starts[0]!.messages![0]!.text).toBe("build it [[vm:crash]]");
-    expect(starts[1]!.messages![0]!.text).toMatch(/^\[relay\] Your previous turn on the message below was interrupted.*\n\nbuild it \[\[vm:crash\]\]$/s);
+    expect(starts[1]!.messages![0]!.text).toMatch(/^build it \[\[vm:crash\]\]\n\n\[relay\] You already had this message in a turn that was interrupted/);
     const outcomes = await runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<{ outcome: string }>("SELECT outcome FROM runs ORDER BY created_at").toArray());
     expect(outcomes.map((r) => r.outcome)).toEqual(["interrupted", "interrupted"]);
     expect(await alarmOf(phone)).toBeNull();
@@ -68,7 +68,7 @@ describe("dispatch retries, driven by the alarm", () => {
       const all = bodies(await sentTo(phone));
       return all.some((b) => b?.includes("and then this") && b.startsWith("echo:")) && all;
     });
-    expect(sent).toEqual(["echo: first [[vm:restart-at-input]]", "Got it, I'll process this next.", expect.stringMatching(/^echo: \[relay\] Your previous turn.*\n\nand then this$/s)]);
+    expect(sent).toEqual(["echo: first [[vm:restart-at-input]]", "Got it, I'll process this next.", expect.stringMatching(/^echo: and then this\n\n\[relay\] You already had this message in a turn that was interrupted/)]);
     const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
     expect(starts.map((s) => s.messages!.map((m) => m.id))).toEqual([[expect.any(String)], [second.sid]]);
     // The next run resumed the session the cut one had.

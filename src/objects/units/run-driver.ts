@@ -177,7 +177,7 @@ export function createRunDriver(d: RunDriverDeps) {
     const held = d.messages.ofRun(run.id, "handed").slice(0, MAX_MESSAGES_PER_TURN);
     const input = await Promise.all(held.map(async (m) => {
       const message = await toInput(m);
-      return m.cuts > 0 ? { ...message, text: `${INTERRUPTED_TURN_NOTE}\n\n${message.text}` } : message;
+      return m.cuts > 0 ? { ...message, text: `${message.text}\n\n${INTERRUPTED_TURN_NOTE}` } : message;
     }));
     const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
     const [first, ...rest] = input;
