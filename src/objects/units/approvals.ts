@@ -16,6 +16,19 @@ import {
 } from "../../core/approvals";
 import { outboxKeys } from "../../core/outbox-keys";
 import { formatInZone } from "../../core/schedule-format";
+import {
+  alreadyClosed,
+  answerAck,
+  approvalsDescription,
+  approvalsLog,
+  expiredNotice,
+  lateNotice,
+  noSuchNumber,
+  refusedLine,
+  UNKNOWN_PROMPT,
+  VM_DENY_MESSAGES,
+  whichOne,
+} from "../../core/replies/approvals";
 import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
 import type { ConversationsRepo } from "../db/conversations-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
@@ -45,7 +58,6 @@ export function createApprovals(d: ApprovalsDeps) {
   const { repo } = d;
   const modeOf = (conversationId: number): ApprovalMode => repo.modeOf(conversationId) ?? d.defaultMode;
   const nameOf = (conversationId: number): string => d.conversations.get(conversationId)?.name ?? "a deleted conversation";
-  const firstLine = (a: Approval): string => a.description.split("\n").slice(0, 2).join(" ").slice(0, 160);
 
   /** The VM hears a decision next (units/vm-answers.ts), with why when nobody said yes. */
   const owe = (a: Approval, status: "allowed" | "denied" | "expired" | "stopped", answer: ApprovalAnswer | null, now: number): void => {
@@ -54,8 +66,7 @@ export function createApprovals(d: ApprovalsDeps) {
       requestId: a.requestId,
       decision: allowed ? ("allow" as const) : ("deny" as const),
       ...(allowed && answer === "always" && a.rule ? { remember: a.rule } : {}),
-      ...(status === "expired" ? { message: "Not approved in time: the user did not answer, so this was not done. Ask again if it is still needed." } : {}),
-      ...(status === "stopped" ? { message: "The user stopped this run from their phone; not approved." } : {}),
+      ...(status === "expired" || status === "stopped" ? { message: VM_DENY_MESSAGES[status] } : {}),
     };
     d.answers.owe(a.vmRunId, a.requestId, { kind: "approval", body }, now);
   };
@@ -70,12 +81,9 @@ export function createApprovals(d: ApprovalsDeps) {
   };
 
   const acknowledge = (answered: Approval[], answer: ApprovalAnswer): string => {
-    const what = answered.length === 1 ? firstLine(answered[0]!) : `${answered.length} requests (#${answered.map((a) => a.number).join(", #")})`;
-    if (answer === "no") return `🚫 Denied: ${what}. The agent is told it was not done.`;
     const rules = answer === "always" ? [...new Set(answered.flatMap((a) => a.rule ?? []))] : [];
-    const unremembered = answer === "always" && answered.some((a) => !a.rule) ? " (no rule can say this one, so it was allowed once)" : "";
-    const kept = rules.length > 0 ? ` From now on in ${nameOf(answered[0]!.conversationId)} the agent does not ask for ${rules.join(", ")} (/approvals forget clears it).` : "";
-    return `✅ Allowed: ${what}.${kept}${unremembered}`;
+    const conversation = answered[0] ? nameOf(answered[0].conversationId) : "";
+    return answerAck(answered, answer, { rules, conversation, someWithoutRule: answered.some((a) => !a.rule) });
   };
 
   return {
@@ -126,8 +134,8 @@ export function createApprovals(d: ApprovalsDeps) {
     answer(input: AnswerInput, now: number): string {
       if (input.via === "button") {
         const a = repo.get(input.approvalId);
-        if (!a) return "That approval request is not known here.";
-        if (a.status !== "pending") return `That request was already ${closedAs(a)}; nothing changed.`;
+        if (!a) return UNKNOWN_PROMPT;
+        if (a.status !== "pending") return alreadyClosed(a);
         apply(a, input.answer, now);
         return acknowledge([a], input.answer);
       }
@@ -137,12 +145,11 @@ export function createApprovals(d: ApprovalsDeps) {
       else if (input.target.kind === "number") {
         const n = input.target.number;
         const found = open.find((a) => a.number === n);
-        if (!found) return `No open approval #${n}. Open: ${open.map((a) => `#${a.number}`).join(", ") || "none"}.`;
+        if (!found) return noSuchNumber(n, open.map((a) => a.number));
         targets = [found];
       } else if (open.length === 1) targets = open;
       else {
-        const example = open[0]?.number ?? 1;
-        return `${open.length} approvals are open: answer one (${input.answer} ${example}) or all (${input.answer} all).`;
+        return whichOne(open.length, input.answer, open[0]?.number ?? 1);
       }
       const applied = targets.filter((a) => apply(a, input.answer, now));
       d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via });
@@ -160,8 +167,7 @@ export function createApprovals(d: ApprovalsDeps) {
         transaction(() => {
           if (!repo.decide(a.id, { status: "expired", answer: null, now })) return;
           owe(a, "expired", null, now);
-          const minutes = Math.max(1, Math.round(d.timeoutMs / 60_000));
-          d.outbox.add({ dedupeKey: outboxKeys.approvalExpired(a.id), body: `⌛ Not approved in time (${minutes} min), so it was not done: ${firstLine(a)}. The agent was told.`, now });
+          d.outbox.add({ dedupeKey: outboxKeys.approvalExpired(a.id), body: expiredNotice(a, d.timeoutMs), now });
         });
       }
       if (due.length > 0) d.log("approvals_expired", { approvals: due.map((a) => a.id) });
@@ -191,64 +197,19 @@ export function createApprovals(d: ApprovalsDeps) {
     },
 
     /** "Not approved during this task: …" for a task's result; empty when all went ahead. */
-    refusedLine(runId: string): string {
-      const refused = repo.refusedInRun(runId);
-      if (refused.length === 0) return "";
-      return `\n\nNot approved during this task: ${refused.map((a) => `${firstLine(a)} (${closedAs(a)})`).join("; ")}.`;
-    },
+    refusedLine: (runId: string): string => refusedLine(repo.refusedInRun(runId)),
 
     /** /approvals: the mode and what "always" remembered, for one conversation. */
-    describe(conversationId: number): string {
-      const mode = modeOf(conversationId);
-      const rules = repo.rules(conversationId);
-      const modeLine = {
-        off: "off: the agent acts without asking",
-        edits: "edits: file edits in the project go ahead; anything else is asked here",
-        on: "on: everything the agent would ask about is asked here",
-      }[mode];
-      return [
-        `Approvals in ${nameOf(conversationId)}: ${modeLine}.`,
-        rules.length > 0 ? `Always allowed: ${rules.join(", ")}.` : "Nothing is always allowed.",
-        "Change it with /approvals off, /approvals edits or /approvals on; /approvals forget clears what is always allowed; /approvals log shows the last answers.",
-      ].join("\n");
-    },
+    describe: (conversationId: number): string => approvalsDescription(nameOf(conversationId), modeOf(conversationId), repo.rules(conversationId)),
 
     /** /approvals log: the last decisions, newest first, in the user's zone. */
-    logText(zone: string): string {
-      const recent = repo.recent(LOG_ENTRIES);
-      if (recent.length === 0) return "No approval was asked yet.";
-      return [
-        "Last approvals (newest first):",
-        ...recent.map((a) => `${formatInZone(a.decidedAt ?? a.createdAt, zone)} · ${a.tool} · ${firstLine(a)} · ${closedAs(a)}`),
-      ].join("\n");
-    },
+    logText: (zone: string): string => approvalsLog(repo.recent(LOG_ENTRIES).map((a) => ({ ...a, when: formatInZone(a.decidedAt ?? a.createdAt, zone) }))),
   };
 
   function tooLate(a: Approval, now: number): void {
     // Only a person's answer needs saying; a timeout or a stop denied it anyway.
     if (a.answer === null) return;
-    d.outbox.add({
-      dedupeKey: outboxKeys.approvalLate(a.id),
-      body: `Your answer to “${firstLine(a)}” came too late: the agent had stopped waiting for it, so it was not done.`,
-      now,
-    });
-  }
-}
-
-function closedAs(a: Approval): string {
-  switch (a.status) {
-    case "allowed":
-      return a.answer === "always" ? "allowed always" : "allowed";
-    case "denied":
-      return "denied";
-    case "expired":
-      return "not answered in time";
-    case "stopped":
-      return "denied by /stop";
-    case "ended":
-      return "withdrawn: the run ended first";
-    case "pending":
-      return "open";
+    d.outbox.add({ dedupeKey: outboxKeys.approvalLate(a.id), body: lateNotice(a), now });
   }
 }
 

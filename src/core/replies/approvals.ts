@@ -1,0 +1,84 @@
+// What the relay says about approvals: answers to "yes/no/always", expiries, late answers,
+// /approvals and its log, and what the VM is told when nobody said yes. Pure: a prompt comes in
+// as the few fields the words need, the text goes out.
+import type { ApprovalAnswer, ApprovalMode } from "../approvals";
+
+/** A prompt as the words need it: what it asked (its description) and how it was closed. */
+export type PromptView = { description: string; number: number; status: string; answer: ApprovalAnswer | null };
+
+/** The first line or two of what a prompt asked, short enough for one WhatsApp line. */
+export function firstLine(a: Pick<PromptView, "description">): string {
+  return a.description.split("\n").slice(0, 2).join(" ").slice(0, 160);
+}
+
+/** How a prompt was closed, for the log and a task's result. */
+export function closedAs(a: Pick<PromptView, "status" | "answer">): string {
+  switch (a.status) {
+    case "allowed":
+      return a.answer === "always" ? "allowed always" : "allowed";
+    case "denied":
+      return "denied";
+    case "expired":
+      return "not answered in time";
+    case "stopped":
+      return "denied by /stop";
+    case "ended":
+      return "withdrawn: the run ended first";
+    default:
+      return "open";
+  }
+}
+
+/** One line for an answer that closed `answered` (with "always": the rules kept, in `conversation`). */
+export function answerAck(answered: readonly PromptView[], answer: ApprovalAnswer, remembered: { rules: string[]; conversation: string; someWithoutRule: boolean }): string {
+  const what = answered.length === 1 ? firstLine(answered[0]!) : `${answered.length} requests (#${answered.map((a) => a.number).join(", #")})`;
+  if (answer === "no") return `🚫 Denied: ${what}. The agent is told it was not done.`;
+  const unremembered = answer === "always" && remembered.someWithoutRule ? " (no rule can say this one, so it was allowed once)" : "";
+  const kept = remembered.rules.length > 0 ? ` From now on in ${remembered.conversation} the agent does not ask for ${remembered.rules.join(", ")} (/approvals forget clears it).` : "";
+  return `✅ Allowed: ${what}.${kept}${unremembered}`;
+}
+
+export const UNKNOWN_PROMPT = "That approval request is not known here.";
+export const alreadyClosed = (a: Pick<PromptView, "status" | "answer">): string => `That request was already ${closedAs(a)}; nothing changed.`;
+export const noSuchNumber = (n: number, open: readonly number[]): string => `No open approval #${n}. Open: ${open.map((o) => `#${o}`).join(", ") || "none"}.`;
+export const whichOne = (open: number, answer: ApprovalAnswer, example: number): string => `${open} approvals are open: answer one (${answer} ${example}) or all (${answer} all).`;
+
+export function expiredNotice(a: Pick<PromptView, "description">, timeoutMs: number): string {
+  const minutes = Math.max(1, Math.round(timeoutMs / 60_000));
+  return `⌛ Not approved in time (${minutes} min), so it was not done: ${firstLine(a)}. The agent was told.`;
+}
+
+export const lateNotice = (a: Pick<PromptView, "description">): string => `Your answer to “${firstLine(a)}” came too late: the agent had stopped waiting for it, so it was not done.`;
+
+/** What the VM tells the agent with a deny nobody typed. */
+export const VM_DENY_MESSAGES = {
+  expired: "Not approved in time: the user did not answer, so this was not done. Ask again if it is still needed.",
+  stopped: "The user stopped this run from their phone; not approved.",
+} as const;
+
+/** Appended to a task's result: what it was not allowed to do. */
+export function refusedLine(refused: readonly PromptView[]): string {
+  if (refused.length === 0) return "";
+  return `\n\nNot approved during this task: ${refused.map((a) => `${firstLine(a)} (${closedAs(a)})`).join("; ")}.`;
+}
+
+const MODE_LINES: Record<ApprovalMode, string> = {
+  off: "off: the agent acts without asking",
+  edits: "edits: file edits in the project go ahead; anything else is asked here",
+  on: "on: everything the agent would ask about is asked here",
+};
+
+/** /approvals: the mode and what "always" remembered, for one conversation. */
+export function approvalsDescription(conversation: string, mode: ApprovalMode, rules: readonly string[]): string {
+  return [
+    `Approvals in ${conversation}: ${MODE_LINES[mode]}.`,
+    rules.length > 0 ? `Always allowed: ${rules.join(", ")}.` : "Nothing is always allowed.",
+    "Change it with /approvals off, /approvals edits or /approvals on; /approvals forget clears what is always allowed; /approvals log shows the last answers.",
+  ].join("\n");
+}
+
+/** /approvals log: `when` is each decision's time already written in the user's zone. */
+export function approvalsLog(recent: readonly (PromptView & { tool: string; when: string })[]): string {
+  if (recent.length === 0) return "No approval was asked yet.";
+  return ["Last approvals (newest first):", ...recent.map((a) => `${a.when} · ${a.tool} · ${firstLine(a)} · ${closedAs(a)}`)].join("\n");
+}

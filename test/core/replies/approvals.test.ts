@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { answerAck, approvalsDescription, approvalsLog, closedAs, expiredNotice, firstLine, noSuchNumber, refusedLine, whichOne } from "../../../src/core/replies/approvals";
+
+const prompt = (over: Partial<{ description: string; number: number; status: string; answer: "yes" | "no" | "always" | null }> = {}) => ({ description: "Run a command: npm test", number: 1, status: "pending", answer: null, ...over });
+
+describe("approval replies", () => {
+  it.each([
+    ["yes to one", [prompt()], "yes" as const, { rules: [], conversation: "main", someWithoutRule: false }, "✅ Allowed: Run a command: npm test."],
+    ["no to two", [prompt(), prompt({ number: 2 })], "no" as const, { rules: [], conversation: "main", someWithoutRule: false }, "🚫 Denied: 2 requests (#1, #2). The agent is told it was not done."],
+    ["always with a rule", [prompt()], "always" as const, { rules: ["Bash(npm test:*)"], conversation: "api", someWithoutRule: false }, "✅ Allowed: Run a command: npm test. From now on in api the agent does not ask for Bash(npm test:*) (/approvals forget clears it)."],
+    ["always without a rule", [prompt()], "always" as const, { rules: [], conversation: "api", someWithoutRule: true }, "✅ Allowed: Run a command: npm test. (no rule can say this one, so it was allowed once)"],
+  ])("%s", (_name, answered, answer, remembered, expected) => {
+    expect(answerAck(answered, answer, remembered)).toBe(expected);
+  });
+
+  it.each([
+    ["allowed", "yes", "allowed"],
+    ["allowed", "always", "allowed always"],
+    ["expired", null, "not answered in time"],
+    ["stopped", null, "denied by /stop"],
+    ["ended", null, "withdrawn: the run ended first"],
+  ] as const)("closedAs %s/%s", (status, answer, expected) => {
+    expect(closedAs({ status, answer })).toBe(expected);
+  });
+
+  it("cuts what a prompt asked to two lines and 160 characters", () => {
+    expect(firstLine({ description: "a\nb\nc" })).toBe("a b");
+    expect(firstLine({ description: "x".repeat(300) })).toHaveLength(160);
+  });
+
+  it("says which prompts are open, and how long one waited", () => {
+    expect(noSuchNumber(4, [1, 2])).toBe("No open approval #4. Open: #1, #2.");
+    expect(noSuchNumber(4, [])).toBe("No open approval #4. Open: none.");
+    expect(whichOne(2, "yes", 1)).toBe("2 approvals are open: answer one (yes 1) or all (yes all).");
+    expect(expiredNotice(prompt(), 600_000)).toBe("⌛ Not approved in time (10 min), so it was not done: Run a command: npm test. The agent was told.");
+  });
+
+  it("lists what a task was not allowed, the mode, and the log", () => {
+    expect(refusedLine([])).toBe("");
+    expect(refusedLine([prompt({ status: "denied", answer: "no" })])).toBe("\n\nNot approved during this task: Run a command: npm test (denied).");
+    expect(approvalsDescription("main", "edits", [])).toMatch(/^Approvals in main: edits: file edits in the project go ahead; anything else is asked here\.\nNothing is always allowed\./);
+    expect(approvalsLog([])).toBe("No approval was asked yet.");
+    expect(approvalsLog([{ ...prompt({ status: "allowed", answer: "yes" }), tool: "Bash", when: "Nov 23, 10:00" }])).toBe("Last approvals (newest first):\nNov 23, 10:00 · Bash · Run a command: npm test · allowed");
+  });
+});
