@@ -45,7 +45,7 @@ export const INGRESS_RULES: BucketRule[] = [
   { name: "Worker: signature (validateTwilioSignature)", matches: has("validateTwilioSignature") },
   { name: "Worker: form (parseInboundForm, parseStatusForm)", matches: (s) => has("parseInboundForm")(s) || has("parseStatusForm")(s) },
   { name: "Worker: allowlist (checkSender)", matches: has("checkSender") },
-  { name: "Worker: log line (logEvent)", matches: has("logEvent") },
+  { name: "log line elsewhere (logEvent)", matches: has("logEvent") },
 ];
 
 async function main(): Promise<void> {
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     try {
       await inspector?.send("Profiler.enable");
       await inspector?.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
+      const firstEvent = relay.events.length;
       const cpuBefore = relay.cpu();
       await inspector?.send("Profiler.start");
       const result = await sendLoad(load, relay.url, creds, 90_000);
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
       const perMessage = (ms: number) => `${(ms / messages).toFixed(3)} ms/msg`;
       const ok = result.samples.filter((s) => s.status === 200).length;
       console.log(`${messages} webhooks (${ok} answered 200), ${result.samples.length > 0 ? throughputOf(result).toFixed(0) : "n/a"} /s; workerd CPU (/proc) ${perMessage(cpuAfter.workerdMs - cpuBefore.workerdMs)}, wrangler+workerd ${perMessage(cpuAfter.totalMs - cpuBefore.totalMs)}${inspector ? " (profiler on)" : ""}`);
+      const events = new Map<string, number>();
+      for (const { fields } of relay.events.slice(firstEvent)) events.set(String(fields.event), (events.get(String(fields.event)) ?? 0) + 1);
+      console.log(`log lines: ${[...events].map(([e, n]) => `${e} ${n}`).join(", ")}`);
       if (!stopped) return;
       const profile = CpuProfileSchema.parse(stopped.profile);
       const path = join(RESULTS_DIR, `profile-ingress-${fileStamp(new Date())}.cpuprofile.json`);
