@@ -2,7 +2,7 @@
 // the retry backoff and WhatsApp's 24-hour window, and tells the object when it is next due.
 // The head message blocks the ones behind it until it is sent or has failed for good.
 import { outboxKeys } from "../../core/outbox-keys";
-import { decideOnSendFailure, isTransientDeliveryError, outboxRetryAt } from "../../core/outbox-policy";
+import { decideOnSendFailure, isTransientDeliveryError, maxRetryGapMs, outboxRetryAt } from "../../core/outbox-policy";
 import { deliveryFailedNotice } from "../../core/notices";
 import { fileNotPassedOn, NO_FILE_STORAGE, RESULT_WAITING } from "../../core/replies/media";
 import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../../core/whatsapp-window";
@@ -97,7 +97,8 @@ export function createOutbox(d: OutboxDeps) {
       return true;
     }
     if (!isTransientDeliveryError(update.errorCode)) return false;
-    const at = outboxRetryAt(item.attempts, now);
+    // While the window is open, a retry comes within 10 s, so the reply follows an outage's end closely.
+    const at = outboxRetryAt(item.attempts, now, undefined, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), now)) });
     return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, attempts: item.attempts, notBefore: at, now });
   }
 
@@ -216,7 +217,7 @@ export function createOutbox(d: OutboxDeps) {
           }
           continue;
         }
-        const decision = decideOnSendFailure(result, head.attempts + 1, after);
+        const decision = decideOnSendFailure(result, head.attempts + 1, after, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), after)) });
         if (decision.action === "fail" && content && !head.contentSid) {
           // Our quick-reply content refused (deleted by the operator, say): the prompt goes as text.
           d.quickReply?.forget(after);
