@@ -68,10 +68,11 @@ export class PhoneAgent extends DurableObject<Env> {
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
     this.u.runs.wake();
-    // The alarm first, so the work is safe even if this instance dies; then start at once. The
-    // object stays resident while the pump's I/O is in flight; if it is evicted anyway, that alarm resumes the work.
-    const startPump = !this.pumping;
-    await this.replan(startPump);
+    // The alarm first, so the work is safe even if this instance dies; then start at once, but
+    // only when something is due now (a message queued behind a run waiting out its backoff is
+    // not). The object stays resident while the pump's I/O is in flight; if it is evicted anyway,
+    // that alarm resumes the work.
+    const startPump = await this.replan({ startIfDue: true });
     if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
     return { stored: true };
   }
@@ -125,12 +126,14 @@ export class PhoneAgent extends DurableObject<Env> {
     if (this.pumping) {
       // This instance already pumps (a long stream): its next step picks up what is due.
       this.u.runs.wake();
-      return this.replan();
+      await this.replan();
+      return;
     }
     this.pumping = true;
     const startedAt = Date.now();
     const deadline = startedAt + sliceMs;
     const rowsBefore = this.sql.rowsWritten();
+    let ran = 0;
     try {
       // The slice is real time; `now` (what is due) may be ahead of it when an alarm fires.
       while (Date.now() < deadline) {
@@ -142,6 +145,7 @@ export class PhoneAgent extends DurableObject<Env> {
           const others = this.u.units.filter((u) => u !== unit).map((u) => u.nextDueAt(now));
           const until = earliest([...others, watchdogRefreshAt(this.alarmAt, now), deadline + (now - Date.now())]);
           const outcome = await unit.runDue(now, until);
+          ran++;
           // Attachments fetched make their messages ready: a live run may take them as its next turn.
           if (unit === this.u.mediaInbox && Number(outcome) > 0) this.u.runs.wake();
           await this.replan();
@@ -154,19 +158,27 @@ export class PhoneAgent extends DurableObject<Env> {
       this.u.runs.close();
       this.pumping = false;
       await this.replan();
-      this.log(trigger === "alarm" ? "alarm_done" : "pump_done", { trigger, durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+      // A log line costs about as much CPU as the work on the webhook's path: a pump that found nothing due says nothing.
+      if (trigger === "alarm" || ran > 0) this.log(trigger === "alarm" ? "alarm_done" : "pump_done", { trigger, units: ran, durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
     }
   }
 
-  /** Sets, moves or deletes the one alarm as the wake plan says, from every unit's due time. */
-  private async replan(pumpStarting = false): Promise<void> {
+  /**
+   * Sets, moves or deletes the one alarm as the wake plan says, from every unit's due time. With
+   * `startIfDue`, a pump starts right after when something is due now (returned).
+   */
+  private async replan(opts: { startIfDue: boolean } = { startIfDue: false }): Promise<boolean> {
     const now = Date.now();
-    const plan = planWake({ now, storedAlarmAt: this.alarmAt, pumping: this.pumping || pumpStarting, dueAt: this.u.units.map((unit) => unit.nextDueAt(now)) });
-    if (plan.action === "keep") return;
+    const dueAt = this.u.units.map((unit) => unit.nextDueAt(now));
+    const first = earliest(dueAt);
+    const pumpStarting = opts.startIfDue && !this.pumping && first !== null && first <= now;
+    const plan = planWake({ now, storedAlarmAt: this.alarmAt, pumping: this.pumping || pumpStarting, dueAt });
+    if (plan.action === "keep") return pumpStarting;
     // Noted before the call, so a plan made while it is under way sees it.
     this.alarmAt = plan.action === "delete" ? null : plan.at;
     if (plan.action === "delete") await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(plan.at);
+    return pumpStarting;
   }
 
   /** After a change made outside the pump: the runs may act on it, and the alarm follows. */

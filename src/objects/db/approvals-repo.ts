@@ -4,6 +4,10 @@ import * as z from "zod";
 import type { ApprovalAnswer, ApprovalMode } from "../../core/approvals";
 import { memo, type Sql } from "./sql";
 
+/** Built once: a schema per row costs CPU on the webhook path. */
+const AnswerSchema = z.enum(["yes", "no", "always"]);
+const ModeSchema = z.enum(["off", "edits", "on"]);
+
 export const ApprovalStatusSchema = z.enum(["pending", "allowed", "denied", "expired", "stopped", "ended"]);
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
@@ -53,7 +57,7 @@ function toApproval(row: ApprovalRow): Approval {
     description: row.description,
     rule: row.rule,
     status: ApprovalStatusSchema.parse(row.status),
-    answer: row.answer === null ? null : z.enum(["yes", "no", "always"]).parse(row.answer),
+    answer: row.answer === null ? null : AnswerSchema.parse(row.answer),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     decidedAt: row.decided_at,
@@ -110,7 +114,7 @@ export function createApprovalsRepo(sql: Sql) {
 
     modeOf(conversationId: number): ApprovalMode | null {
       const row = sql<{ approval_mode: string | null }>`SELECT approval_mode FROM conversations WHERE id = ${conversationId}`[0];
-      return row?.approval_mode ? z.enum(["off", "edits", "on"]).parse(row.approval_mode) : null;
+      return row?.approval_mode ? ModeSchema.parse(row.approval_mode) : null;
     },
     setMode(conversationId: number, mode: ApprovalMode): void {
       sql`UPDATE conversations SET approval_mode = ${mode} WHERE id = ${conversationId}`;

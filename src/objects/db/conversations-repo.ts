@@ -2,6 +2,9 @@
 import * as z from "zod";
 import { memo, type Sql } from "./sql";
 
+/** Built once: a schema per row costs CPU on the webhook path. */
+const ConversationStatusSchema = z.enum(["ready", "cloning"]);
+
 type ConversationRow = {
   id: number;
   name: string;
@@ -39,7 +42,7 @@ function toConversation(row: ConversationRow): Conversation {
     sessionId: row.session_id,
     repoUrl: row.repo_url,
     branch: row.branch,
-    status: z.enum(["ready", "cloning"]).parse(row.status),
+    status: ConversationStatusSchema.parse(row.status),
     deepUntil: row.deep_until,
     createdAt: row.created_at,
     lastActiveAt: row.last_active_at,

@@ -5,6 +5,9 @@ import * as z from "zod";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import { memo, type Sql } from "./sql";
 
+/** Built once: a schema per row costs CPU on the webhook path. */
+const PendingStatusSchema = z.enum(["queued", "handed"]);
+
 export type { MessageKind, MessageStatus } from "../../core/message-lifecycle";
 const MessageStatusSchema = z.enum(["queued", "handed", "answered", "dropped", "failed"]);
 const MessageKindSchema = z.enum(["user", "task_chat", "task_fresh"]);
@@ -95,7 +98,7 @@ const HowSchema = z.enum(["batch", "inject"]).nullable();
 function toPending(row: PendingRow): PendingMessage {
   return {
     id: row.id,
-    status: z.enum(["queued", "handed"]).parse(row.status),
+    status: PendingStatusSchema.parse(row.status),
     runId: row.run_id,
     how: HowSchema.parse(row.handed_how),
     cuts: row.cuts,

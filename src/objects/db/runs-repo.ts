@@ -2,6 +2,10 @@
 import * as z from "zod";
 import { memo, type Sql } from "./sql";
 
+/** Built once: a schema per row costs CPU on the webhook path. */
+const RunPhaseSchema = z.enum(["waiting", "streaming", "finished"]);
+const RunContextSchema = z.enum(["chat", "fresh"]);
+
 type RunPhase = "waiting" | "streaming" | "finished";
 
 type RunRow = {
@@ -49,7 +53,7 @@ function toRun(row: RunRow): Run {
   return {
     id: row.id,
     vmRunId: row.vm_run_id,
-    phase: z.enum(["waiting", "streaming", "finished"]).parse(row.phase),
+    phase: RunPhaseSchema.parse(row.phase),
     vmAttempt: row.vm_attempt,
     transportFailures: row.transport_failures,
     nextAttemptAt: row.next_attempt_at,
@@ -60,7 +64,7 @@ function toRun(row: RunRow): Run {
     costUsd: row.cost_usd,
     outcome: row.outcome,
     createdAt: row.created_at,
-    context: z.enum(["chat", "fresh"]).parse(row.context),
+    context: RunContextSchema.parse(row.context),
     conversationId: row.conversation_id,
     seedTranscript: row.seed_transcript === 1,
   };

@@ -4,6 +4,11 @@ import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
 import { memo, type Sql } from "./sql";
 
+/** Built once: a schema per row costs CPU on the webhook path. */
+const ScheduleContextSchema = z.enum(["fresh", "chat"]);
+const ScheduleStatusSchema = z.enum(["active", "paused", "completed"]);
+const TaskRunStatusSchema = z.enum(["queued", "running", "succeeded", "failed"]);
+
 const SpecSchema: z.ZodType<ScheduleSpec> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("cron"), expr: z.string() }),
   z.object({ kind: z.literal("interval"), everyMs: z.number().int().positive(), anchorAt: z.number() }),
@@ -41,8 +46,8 @@ function toSchedule(row: ScheduleRow): Schedule {
     id: row.id,
     spec: SpecSchema.parse(JSON.parse(row.spec_json)),
     prompt: row.prompt,
-    context: z.enum(["fresh", "chat"]).parse(row.context),
-    status: z.enum(["active", "paused", "completed"]).parse(row.status),
+    context: ScheduleContextSchema.parse(row.context),
+    status: ScheduleStatusSchema.parse(row.status),
     nextRunAt: row.next_run_at,
     consecutiveFailures: row.consecutive_failures,
     conversationId: row.conversation_id,
@@ -83,7 +88,7 @@ function toTaskRun(row: TaskRunRow): TaskRun {
     claimedAt: row.claimed_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    status: z.enum(["queued", "running", "succeeded", "failed"]).parse(row.status),
+    status: TaskRunStatusSchema.parse(row.status),
     costUsd: row.cost_usd,
     resultExcerpt: row.result_excerpt,
     error: row.error,

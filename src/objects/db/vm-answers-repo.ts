@@ -2,6 +2,10 @@
 import * as z from "zod";
 import { memo, type Sql } from "./sql";
 
+/** Built once: a schema per row costs CPU on the webhook path. */
+const VmAnswerKindSchema = z.enum(["tool", "approval"]);
+const VmAnswerDeliverySchema = z.enum(["due", "done", "late"]);
+
 export type VmAnswerKind = "tool" | "approval";
 /** What the relay answers a tool call of the agent. */
 export type ToolAnswer = { ok: boolean; text: string };
@@ -13,11 +17,11 @@ type VmAnswerRow = { vm_run_id: string; kind: string; ask_id: string; body: stri
 function toAnswer(row: VmAnswerRow): VmAnswer {
   return {
     vmRunId: row.vm_run_id,
-    kind: z.enum(["tool", "approval"]).parse(row.kind),
+    kind: VmAnswerKindSchema.parse(row.kind),
     askId: row.ask_id,
     // Parsed by the kind's own schema where it is sent (units/vm-answers.ts).
     body: JSON.parse(row.body) as unknown,
-    delivery: z.enum(["due", "done", "late"]).parse(row.delivery),
+    delivery: VmAnswerDeliverySchema.parse(row.delivery),
   };
 }
 

@@ -9,16 +9,30 @@ import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
 import { timeZoneOf } from "./schedules";
 
-export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps; queued: () => number; transaction?: <T>(fn: () => T) => T }) {
+export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps; queued: () => number; transaction?: <T>(fn: () => T) => T; version?: () => number }) {
   const sumOf = (m: Map<number, { costUsd: number }>) => [...m.values()].reduce((n, s) => n + s.costUsd, 0);
   // An admin's per-user cap (/budget) replaces the configured daily one.
   const capsNow = (): Caps => ({ ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd });
-  const check = (now: number): BudgetCheck => {
+  const compute = (now: number): BudgetCheck => {
     const zone = timeZoneOf(d.settings);
     const today = dayIn(now, zone);
-    const month = monthIn(now, zone);
+    const month = today.slice(0, 7);
     return checkBudget({ todayUsd: sumOf(d.spend.between(today, today)), monthUsd: sumOf(d.spend.between(`${month}-01`, `${month}-31`)) }, capsNow(), now, zone);
   };
+  /**
+   * Remembered while nothing was written (the webhook path asks several times per message): a
+   * cap that allows stays so until spend is written (a new day only lowers today's spend); one
+   * that holds stays so until its reset.
+   */
+  let remembered: { version: number; result: BudgetCheck } | null = null;
+  const check = (now: number): BudgetCheck => {
+    const version = d.version?.();
+    if (version !== undefined && remembered?.version === version && (remembered.result.ok || now < remembered.result.resetsAt)) return remembered.result;
+    const result = compute(now);
+    if (version !== undefined) remembered = { version, result };
+    return result;
+  };
+
   const blockedUntil = (now: number): number | null => {
     const c = check(now);
     return c.ok ? null : c.resetsAt;

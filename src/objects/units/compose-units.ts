@@ -137,7 +137,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     },
     log,
   };
-  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null }, queued: messages.countQueued, transaction: sql.transaction });
+  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null }, queued: messages.countQueued, transaction: sql.transaction, version: sql.version });
   const mediaInbox = createMediaInbox({
     messages,
     lifecycle,
