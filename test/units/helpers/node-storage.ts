@@ -1,5 +1,3 @@
-/// <reference types="node" />
-// Node's modules (node:sqlite, node:fs) beside the Workers types of the program this file is checked in (tsconfig.json).
 // What a Durable Object's storage gives `createSql` (`sql.exec` and `transactionSync`), over
 // node:sqlite in memory, so the object's units run against a real SQLite outside workerd. The
 // schema comes from the real migration files, applied by the project's own runner.
