@@ -68,10 +68,8 @@ export class PhoneAgent extends DurableObject<Env> {
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
     this.u.runs.wake();
-    // The alarm first, so the work is safe even if this instance dies; then start at once, but
-    // only when something is due now (a message queued behind a run waiting out its backoff is
-    // not). The object stays resident while the pump's I/O is in flight; if it is evicted anyway,
-    // that alarm resumes the work.
+    // The alarm first, so the work is safe if this instance dies (it resumes it); then a pump at
+    // once, but only when something is due now (not for a message behind a run's backoff).
     const startPump = await this.replan({ startIfDue: true });
     if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
     return { stored: true };
@@ -123,12 +121,8 @@ export class PhoneAgent extends DurableObject<Env> {
    * alarm (already armed) takes over. Each step reads the clock once, never earlier than `floor`.
    */
   private async pump(trigger: "alarm" | "message", sliceMs: number, floor: number): Promise<void> {
-    if (this.pumping) {
-      // This instance already pumps (a long stream): its next step picks up what is due.
-      this.u.runs.wake();
-      await this.replan();
-      return;
-    }
+    // This instance already pumps (a long stream): its next step picks up what is due.
+    if (this.pumping) return this.changed(undefined);
     this.pumping = true;
     const startedAt = Date.now();
     const deadline = startedAt + sliceMs;
