@@ -4,18 +4,10 @@ import type { Config } from "../../config";
 import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../../core/transcript";
 import { gitIdentityOf } from "../commands/conversation-commands";
 import { createApprovals } from "./approvals";
-import { createApprovalsRepo } from "../db/approvals-repo";
 import { createBudget } from "./budget";
 import { createConversations } from "./conversations";
-import { createConversationsRepo } from "../db/conversations-repo";
-import { createMessagesRepo } from "../db/messages-repo";
-import { createOutboxRepo } from "../db/outbox-repo";
-import { createRunsRepo } from "../db/runs-repo";
-import { createSchedulesRepo } from "../db/schedules-repo";
-import { createSettingsRepo } from "../db/settings-repo";
-import { createSpendRepo } from "../db/spend-repo";
+import { createRepos } from "../db/repos";
 import type { Sql } from "../db/sql";
-import { createVmAnswersRepo } from "../db/vm-answers-repo";
 import { createVmAnswers } from "./vm-answers";
 import type { InboxDeps } from "./inbox";
 import { createOutbox, type Log, type OutboxFiles } from "./outbox";
@@ -38,21 +30,6 @@ import { SEND_FILE_TOOL } from "../../protocol/relay-tools";
 import { createTranscriber } from "../clients/transcriber";
 import { createVmClient } from "../clients/vm-client";
 
-/** The object's tables, one repository per group. */
-function createRepos(sql: Sql) {
-  return {
-    messages: createMessagesRepo(sql),
-    runs: createRunsRepo(sql),
-    outbox: createOutboxRepo(sql),
-    settings: createSettingsRepo(sql),
-    schedules: createSchedulesRepo(sql),
-    vmAnswers: createVmAnswersRepo(sql),
-    conversations: createConversationsRepo(sql),
-    spend: createSpendRepo(sql),
-    approvals: createApprovalsRepo(sql),
-  };
-}
-export type Repos = ReturnType<typeof createRepos>;
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };

@@ -1,0 +1,27 @@
+// A phone's tables, one repository per group, over one \`sql\` helper: what the object's units are
+// built on (units/compose-units.ts), and what the units' tests build on a real SQLite.
+import { createApprovalsRepo } from "./approvals-repo";
+import { createConversationsRepo } from "./conversations-repo";
+import { createMessagesRepo } from "./messages-repo";
+import { createOutboxRepo } from "./outbox-repo";
+import { createRunsRepo } from "./runs-repo";
+import { createSchedulesRepo } from "./schedules-repo";
+import { createSettingsRepo } from "./settings-repo";
+import { createSpendRepo } from "./spend-repo";
+import type { Sql } from "./sql";
+import { createVmAnswersRepo } from "./vm-answers-repo";
+
+export function createRepos(sql: Sql) {
+  return {
+    messages: createMessagesRepo(sql),
+    runs: createRunsRepo(sql),
+    outbox: createOutboxRepo(sql),
+    settings: createSettingsRepo(sql),
+    schedules: createSchedulesRepo(sql),
+    vmAnswers: createVmAnswersRepo(sql),
+    conversations: createConversationsRepo(sql),
+    spend: createSpendRepo(sql),
+    approvals: createApprovalsRepo(sql),
+  };
+}
+export type Repos = ReturnType<typeof createRepos>;
