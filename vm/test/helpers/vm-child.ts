@@ -53,6 +53,8 @@ export async function spawnVm(
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     void exited.then(() => reject(new Error(`vm exited before listening: ${output}`)));
+    // A spawn that fails (EACCES on a node the user cannot run) emits no exit: fail, never hang.
+    child.on("error", (error) => reject(new Error(`vm could not start: ${error.message}`)));
   });
   return { child, url, output: () => output, exited };
 }
