@@ -49,11 +49,14 @@ it("serves a run with a relay tool call through the bundled MCP server", async (
     const call = await reader.waitFor((e) => e.type === "tool_call");
     if (call.type !== "tool_call") throw new Error("not a tool call");
 
-    // The MCP config the CLI was started with names the bundle's sibling, not a source file.
+    // The MCP config the CLI was started with names the bundle's sibling, not a source file (or,
+    // as root in a checkout the agents cannot enter, its copy installed under DATA_DIR/.cli).
     const tmp = userPathsOf(dataDir, userId).tmp;
     const [file] = readdirSync(tmp).filter((name) => /^relay-mcp-[0-9a-f]+\.json$/.test(name));
     const config = JSON.parse(readFileSync(join(tmp, file ?? "missing"), "utf8")) as { mcpServers: { relay: { args: string[] } } };
-    expect(config.mcpServers.relay.args.at(-1)).toBe(join(bundleDir, "relay-mcp-main.cjs"));
+    const server = config.mcpServers.relay.args.at(-1) ?? "";
+    const installed = server.startsWith(join(dataDir, ".cli")) && server.endsWith("relay-mcp-main.cjs");
+    expect(installed || server === join(bundleDir, "relay-mcp-main.cjs"), server).toBe(true);
 
     const answer = await fetch(`${vm.url}/v1/runs/bundle-run/tool-result`, { method: "POST", headers: auth, body: JSON.stringify({ callId: call.callId, ok: true, text: "Task #7 created." }) });
     expect(answer.status).toBe(202);
