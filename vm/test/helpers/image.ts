@@ -29,10 +29,10 @@ export function imageCommand(): { flags: string[]; script: string; env: Record<s
   return { flags: argv.slice(1, -1), script: argv.at(-1) ?? "", env };
 }
 
-/** Runs vm/build.mjs into a fresh directory under vm/dist and returns it. */
-export function buildBundle(): string {
-  mkdirSync(join(ROOT, "vm/dist"), { recursive: true });
-  const outDir = mkdtempSync(join(ROOT, "vm/dist/test-bundle-"));
+/** Runs vm/build.mjs into a fresh directory (by default under vm/dist) and returns it. */
+export function buildBundle(parent = join(ROOT, "vm/dist")): string {
+  mkdirSync(parent, { recursive: true });
+  const outDir = mkdtempSync(join(parent, "test-bundle-"));
   // As the image's /app/dist: the agents' own uids start the MCP server from it.
   chmodSync(outDir, 0o755);
   const build = spawnSync(process.execPath, [join(ROOT, "vm/build.mjs"), outDir], { cwd: ROOT, encoding: "utf8" });

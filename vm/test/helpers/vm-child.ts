@@ -33,10 +33,11 @@ export async function spawnVm(
   args: string[] = startScriptArgs(),
   command: string = process.execPath,
   ids: { uid?: number; gid?: number } = {},
+  cwd: string = VM_DIR,
 ): Promise<VmChild> {
   const child = spawn(command, args, {
     ...ids,
-    cwd: VM_DIR,
+    cwd,
     env: { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
