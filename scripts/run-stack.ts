@@ -1,10 +1,11 @@
 // The local stack's supervisor, run by `npm start` (scripts/start.ts): the Worker under wrangler dev,
 // the agent VM, the Twilio emulator with the phone simulator, and the offline model when there is
 // no credential; checks first, prefixed logs, and every child stopped on SIGINT or SIGTERM.
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chooseDataDir } from "./stack/data-dir";
 import { readLocalVars, type LocalVars } from "./stack/dev-vars";
 import { chooseModel, describeModel } from "./stack/model-choice";
 import { describeTakenPorts, findTakenPorts } from "./stack/ports";
@@ -36,12 +37,13 @@ const vars = loadDevVars();
 const urls = localUrls(DEFAULT_PORTS);
 const model = chooseModel(process.env, urls.model);
 const runningAsRoot = process.getuid?.() === 0;
+const dataDir = chooseDataDir({ root, configured: process.env.DATA_DIR, runningAsRoot, closedToOthers: (dir) => (statSync(dir).mode & 0o001) === 0 });
 const specs = planStack({
   root,
   ports: DEFAULT_PORTS,
   vars,
   model,
-  dataDir: resolve(root, process.env.DATA_DIR || ".data/vm"),
+  dataDir: dataDir.dir,
   baseEnv: process.env,
   nodePath: process.execPath,
   wranglerCli: join(dirname(createRequire(join(root, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
@@ -53,6 +55,7 @@ const taken = await findTakenPorts(HOST, Object.fromEntries(specs.map((spec) => 
 if (taken.length > 0) exitWith(describeTakenPorts(HOST, taken));
 
 say(describeModel(model));
+if (dataDir.why === "outside_private_checkout") say(`The VM's data is in ${dataDir.dir}: this checkout is closed to other users, and the agents' own uids must pass DATA_DIR's parents (DATA_DIR=… to choose).`);
 settingNotes(vars, urls, runningAsRoot && process.env.IS_SANDBOX !== "1").forEach(say);
 
 let stopping = false;

@@ -1,0 +1,31 @@
+// Where `npm start` keeps the VM's data (DATA_DIR) when the environment does not say. Pure.
+// As root the VM runs each user's agent under a uid of its own, and those uids must pass through
+// DATA_DIR's ancestors, so the VM gives its own ancestors search permission for others. Inside a
+// checkout others cannot enter (root's 0700 home) that would open the checkout: every file whose
+// name an agent guesses (.dev.vars with the Twilio token) would become readable. So there the
+// data lives outside it, one directory per checkout under /var/lib, which others may already pass.
+import { createHash } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+
+export const SHARED_STATE_DIR = "/var/lib/whatsapp-agent-relay";
+
+export type DataDirChoice = { dir: string; why: "configured" | "checkout" | "outside_private_checkout" };
+
+/**
+ * `closedToOthers(dir)`: whether others lack search permission on a directory (its mode's `o+x`).
+ * Asked of the checkout's directory and each of its ancestors, only when running as root.
+ */
+export function chooseDataDir(input: { root: string; configured: string | undefined; runningAsRoot: boolean; closedToOthers: (dir: string) => boolean }): DataDirChoice {
+  if (input.configured) return { dir: resolve(input.root, input.configured), why: "configured" };
+  const inCheckout = resolve(input.root, ".data/vm");
+  if (!input.runningAsRoot || !ancestorsOf(input.root).some(input.closedToOthers)) return { dir: inCheckout, why: "checkout" };
+  const key = createHash("sha256").update(resolve(input.root)).digest("hex").slice(0, 16);
+  return { dir: join(SHARED_STATE_DIR, key, "vm"), why: "outside_private_checkout" };
+}
+
+/** The directory and every directory above it, up to `/`. */
+function ancestorsOf(dir: string): string[] {
+  const all = [resolve(dir)];
+  while (dirname(all.at(-1)!) !== all.at(-1)) all.push(dirname(all.at(-1)!));
+  return all;
+}
