@@ -2,6 +2,7 @@
 // scripted agent VM, on free ports. Status callbacks are off: tests post their own, signed.
 import type { TestProject } from "vitest/node";
 import { guardRun } from "../../scripts/stack/reaper";
+import { useRunTempDir } from "../helpers/run-temp";
 import { startTwilioEmulator } from "../../emulator/server";
 import { startAnthropicStandIn, TRANSCRIBE_PATH } from "../stand-ins/anthropic-api";
 import { startVmStandIn } from "../stand-ins/vm-stand-in";
@@ -19,6 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // These stand-ins live in this process and end with it; workerd and anything else the run
   // starts are ended by the reaper's watchdog if this process dies without cleaning up.
   guardRun();
+  const releaseTemp = useRunTempDir();
   // The approved "a result is waiting" template the worker-template project sends, known to the emulator as Twilio would know it.
   const template = { sid: TEST_TEMPLATE_SID, approved: true, language: "en", types: { "twilio/text": { body: "You have {{1}}. Reply to see it." } } };
   const twilio = await startTwilioEmulator({ port: 0, accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, statusCallbacks: false, contents: [template] });
@@ -32,5 +34,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await transcriber.close();
     await vm.close();
     await twilio.close();
+    releaseTemp();
   };
 }

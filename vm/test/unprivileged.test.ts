@@ -40,8 +40,8 @@ afterAll(async () => {
   await api.close();
   rmSync(dataDir, { recursive: true, force: true });
   if (appDir) rmSync(appDir, { recursive: true, force: true });
-  // tsx's cache for that uid (`npm run vm` runs under tsx).
-  if (IS_ROOT) rmSync(join(tmpdir(), "tsx-19999"), { recursive: true, force: true });
+  // tsx's cache for that uid (`npm run vm` runs under tsx): in /tmp, as the VM child gets no TMPDIR.
+  if (IS_ROOT) rmSync("/tmp/tsx-19999", { recursive: true, force: true });
 });
 
 it("says in one line that every agent runs as the server's user, and answers a bypassPermissions run", async () => {

@@ -1,0 +1,45 @@
+// One temporary directory per test run. Every process of the run (miniflare, the VMs, the stacks,
+// the tests' own scratch directories) inherits it as TMPDIR, and it goes when the run ends,
+// however it ends: at the last project's teardown, or by the reaper's watchdog when the run is
+// killed. Also the Claude Code CLI's socket directories (`/tmp/cc-socks-<uid>`), which the CLI
+// keeps in /tmp whatever TMPDIR says once `$TMPDIR/cc-socks/<pid>.sock` would be too long for a
+// socket path (always, under a user's tree): those of the agents' uids made during the run.
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { guardPath } from "../../scripts/stack/reaper";
+import { AGENT_UID_RANGE } from "../../vm/src/core/agent-ids";
+
+type RunTemp = { dir: string; startedAt: number; users: number; release: () => void };
+const state = globalThis as { [key: symbol]: RunTemp | undefined };
+const KEY = Symbol.for("relay.run-temp");
+
+/** Call from each project's globalSetup; returns its teardown (the last one cleans up). */
+export function useRunTempDir(): () => void {
+  let run = state[KEY];
+  if (!run) {
+    const dir = mkdtempSync(join(tmpdir(), "relay-test-run-"));
+    run = state[KEY] = { dir, startedAt: Date.now(), users: 0, release: guardPath(dir) };
+    process.env.TMPDIR = dir;
+  }
+  run.users++;
+  return () => {
+    if (--run.users > 0) return;
+    rmSync(run.dir, { recursive: true, force: true });
+    run.release();
+    removeAgentSockets(run.startedAt);
+    state[KEY] = undefined;
+  };
+}
+
+function removeAgentSockets(since: number): void {
+  const { first, count } = AGENT_UID_RANGE;
+  for (const name of readdirSync("/tmp")) {
+    const uid = Number(/^cc-socks-(\d+)$/.exec(name)?.[1] ?? NaN);
+    if (!(uid >= first && uid < first + count)) continue;
+    const path = join("/tmp", name);
+    // Touched during the run (a socket added): only the VMs of test runs use these uids.
+    const changedAt = statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0;
+    if (changedAt >= since) rmSync(path, { recursive: true, force: true });
+  }
+}
