@@ -1,13 +1,12 @@
 // The approvals unit over a real SQLite: a prompt stored and sent once, answers typed or tapped,
 // the deadline (its timer) denying what nobody answered, /stop, and decisions delivered to a
 // local stand-in of the VM's approval route (202 waits for it, 404 came too late).
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createVmClient } from "../../src/objects/clients/vm-client";
 import { createApprovals } from "../../src/objects/units/approvals";
 import { createVmAnswers } from "../../src/objects/units/vm-answers";
 import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { useLocalVm } from "./helpers/local-vm";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";
 
 const TIMEOUT_MS = 600_000;
@@ -24,21 +23,12 @@ const told = () => t.rows<{ dedupe_key: string; body: string; buttons: string | 
 // The VM's POST /v1/runs/:id/approval: 202 for a request it waits for, 404 unknown_approval otherwise.
 const waiting = new Set<string>();
 const received: { path: string; body: unknown }[] = [];
-let vm: Server;
-let vmUrl: string;
-beforeAll(async () => {
-  vm = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = ApprovalAnswerRequestSchema.parse(JSON.parse(Buffer.concat(chunks).toString()));
-    received.push({ path: req.url ?? "", body });
-    const known = req.headers.authorization === "Bearer vm-token" && waiting.delete(body.requestId);
-    res.writeHead(known ? 202 : 404, { "content-type": "application/json" }).end(JSON.stringify(known ? { accepted: true } : { error: "unknown_approval" }));
-  });
-  await new Promise<void>((resolve) => vm.listen(0, "127.0.0.1", resolve));
-  vmUrl = `http://127.0.0.1:${(vm.address() as AddressInfo).port}`;
+const vm = useLocalVm(({ path, authorization, body }) => {
+  const parsed = ApprovalAnswerRequestSchema.parse(body);
+  received.push({ path, body: parsed });
+  const known = authorization === "Bearer vm-token" && waiting.delete(parsed.requestId);
+  return known ? { status: 202, body: { accepted: true } } : { status: 404, body: { error: "unknown_approval" } };
 });
-afterAll(() => new Promise<void>((resolve) => (vm ? vm.close(() => resolve()) : resolve())));
 
 describe("request", () => {
   it("stores a question once and sends its prompt with buttons once; parallel ones are numbered", () => {
@@ -125,7 +115,7 @@ describe("delivery through the VM run's owed answers", () => {
     approvals.answer({ via: "text", answer: "always", target: { kind: "number", number: 1 } }, T0);
     approvals.answer({ via: "text", answer: "yes", target: { kind: "number", number: 2 } }, T0);
     waiting.add("r1");
-    const client = createVmClient({ vmUrl, vmToken: "vm-token" });
+    const client = createVmClient({ vmUrl: vm.url, vmToken: "vm-token" });
     approvals.heardLate(await answers.deliver(run.vmRunId, client), T0);
     approvals.heardLate(await answers.deliver(run.vmRunId, client), T0);
     expect(received).toEqual([

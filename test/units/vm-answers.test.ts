@@ -2,12 +2,11 @@
 // tool-result and approval routes do: each posted once, in order; one the VM no longer waits for
 // is late (said by the caller); a VM that does not answer keeps them due; a run that is over makes
 // what it still owed late.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createVmClient } from "../../src/objects/clients/vm-client";
 import { createVmAnswers } from "../../src/objects/units/vm-answers";
 import { VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { useLocalVm } from "./helpers/local-vm";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
@@ -18,22 +17,12 @@ const state = () => t.rows<{ kind: string; ask_id: string; delivery: string }>("
 const waiting = new Set<string>();
 const received: { path: string; body: Record<string, unknown> }[] = [];
 let down = false;
-let vm: Server;
-let vmUrl: string;
-beforeAll(async () => {
-  vm = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (down) return void res.writeHead(503).end();
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
-    received.push({ path: req.url ?? "", body });
-    const id = String(body.callId ?? body.requestId);
-    res.writeHead(waiting.has(id) ? 202 : 404, { "content-type": "application/json" }).end(waiting.has(id) ? "{}" : JSON.stringify({ error: "unknown_run" }));
-  });
-  await new Promise<void>((resolve) => vm.listen(0, "127.0.0.1", resolve));
-  vmUrl = `http://127.0.0.1:${(vm.address() as AddressInfo).port}`;
+const vm = useLocalVm(({ path, body }) => {
+  if (down) return { status: 503, body: {} };
+  received.push({ path, body });
+  const id = String(body.callId ?? body.requestId);
+  return waiting.has(id) ? { status: 202, body: {} } : { status: 404, body: { error: "unknown_run" } };
 });
-afterAll(() => new Promise<void>((resolve) => vm.close(() => resolve())));
 beforeEach(() => {
   waiting.clear();
   received.length = 0;
@@ -43,7 +32,7 @@ beforeEach(() => {
 describe("vm answers", () => {
   it("posts a tool answer and a decision once each, in order; one the VM forgot is late", async () => {
     const answers = unit();
-    const client = createVmClient({ vmUrl, vmToken: "t" });
+    const client = createVmClient({ vmUrl: vm.url, vmToken: "t" });
     answers.owe("run-1", "call-1", { kind: "tool", body: { callId: "call-1", ok: true, text: "Task #1 scheduled" } }, T0);
     answers.owe("run-1", "req-1", { kind: "approval", body: { requestId: "req-1", decision: "allow" } }, T0 + 1);
     answers.owe("run-1", "call-1", { kind: "tool", body: { callId: "call-1", ok: false, text: "a second answer is never stored" } }, T0 + 2);
@@ -61,7 +50,7 @@ describe("vm answers", () => {
 
   it("a VM that does not answer keeps them due; a run that is over makes them late", async () => {
     const answers = unit();
-    const client = createVmClient({ vmUrl, vmToken: "t" });
+    const client = createVmClient({ vmUrl: vm.url, vmToken: "t" });
     answers.owe("run-2", "req-9", { kind: "approval", body: { requestId: "req-9", decision: "deny", message: "not approved" } }, T0);
     down = true;
     expect(await answers.deliver("run-2", client)).toEqual([]);
