@@ -34,6 +34,8 @@ export function createMessages(d: MessagesDeps) {
   return {
     /** A message for the agent was queued while `openRunId` runs: the run's one acknowledgement says how many wait. */
     received(id: string, openRunId: string | null, now: number): void {
+      // With no run open there is nothing to acknowledge: the webhook's path reads no rows for it.
+      if (openRunId === null) return;
       for (const e of step({ type: "received", id, openRunId }, now)) {
         if (e.type === "ack") d.outbox.upsertPending({ dedupeKey: outboxKeys.ack(e.runId), body: ackQueued(e.waiting), now });
       }
