@@ -3,7 +3,8 @@
 // however it ends: at the last project's teardown, or by the reaper's watchdog when the run is
 // killed. Also the Claude Code CLI's socket directories (`/tmp/cc-socks-<uid>`), which the CLI
 // keeps in /tmp whatever TMPDIR says once `$TMPDIR/cc-socks/<pid>.sock` would be too long for a
-// socket path (always, under a user's tree): those of the agents' uids made during the run.
+// socket path (always, under a user's tree): those of the agents' uids made during the run, and
+// in root's own directory the sockets of the run's CLIs that are gone.
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,10 +37,20 @@ function removeAgentSockets(since: number): void {
   const { first, count } = AGENT_UID_RANGE;
   for (const name of readdirSync("/tmp")) {
     const uid = Number(/^cc-socks-(\d+)$/.exec(name)?.[1] ?? NaN);
-    if (!(uid >= first && uid < first + count)) continue;
     const path = join("/tmp", name);
     // Touched during the run (a socket added): only the VMs of test runs use these uids.
-    const changedAt = statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0;
-    if (changedAt >= since) rmSync(path, { recursive: true, force: true });
+    if (uid >= first && uid < first + count && (statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0) >= since) rmSync(path, { recursive: true, force: true });
+    // Root's directory is shared with any CLI root runs here: only the sockets of the run's CLIs that are gone.
+    if (uid === 0) for (const socket of readdirSync(path)) removeIfStale(join(path, socket), since);
+  }
+}
+
+function removeIfStale(socket: string, since: number): void {
+  const pid = Number(/^(\d+)\.sock$/.exec(socket.split("/").pop() ?? "")?.[1] ?? NaN);
+  if (!Number.isInteger(pid) || (statSync(socket, { throwIfNoEntry: false })?.ctimeMs ?? 0) < since) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    rmSync(socket, { force: true });
   }
 }

@@ -42,6 +42,8 @@ afterAll(async () => {
   if (appDir) rmSync(appDir, { recursive: true, force: true });
   // tsx's cache for that uid (`npm run vm` runs under tsx): in /tmp, as the VM child gets no TMPDIR.
   if (IS_ROOT) rmSync("/tmp/tsx-19999", { recursive: true, force: true });
+  // The CLI's socket directory for that uid (it keeps it in /tmp when the socket path would be long).
+  if (IS_ROOT) rmSync("/tmp/cc-socks-19999", { recursive: true, force: true });
 });
 
 it("says in one line that every agent runs as the server's user, and answers a bypassPermissions run", async () => {
