@@ -4,6 +4,7 @@ import type { GitIdentity, InputMessage, StartRunRequest } from "../../src/proto
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
 import type { AgentRecords } from "./agent-records";
 import type { AgentUsers } from "./agent-users";
+import type { AwakeTime, AwakeTimer } from "./awake-timers";
 import type { AgentIds } from "./core/agent-ids";
 import type { CliExit } from "./cli-process";
 import { needsRelayMcp, optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "./core/cli-command";
@@ -25,6 +26,8 @@ export type ManagerDeps = {
   log: RunLog;
   /** A run ended or a process was stopped: counts as activity for the idle monitor. */
   touch: () => void;
+  /** The awake time warm processes wait on, so a suspended Machine resumes with them still warm. */
+  awake: Pick<AwakeTime, "now" | "after">;
   onTiming?: (runId: string, mark: TimingMark, at: number) => void;
   tools: ToolBridge;
   /** Where the relay's MCP server reaches this server on loopback (known once it listens). */
@@ -61,6 +64,8 @@ export function createRunManager(deps: ManagerDeps) {
   const queues = new Map<string, TurnQueue>();
   /** The approval timeout of each live run that asks for approvals. */
   const approvalTimeouts = new Map<string, number>();
+  /** Each warm process's end, in awake time (agent-process.ts's `warmTimer` is a wall-time timeout, left null). */
+  const warmTimers = new Map<AgentProcess, AwakeTimer>();
   const secrets = [...secretsOf(config.vmToken, config.cliEnv), ...(deps.secrets ?? [])];
   let shuttingDown = false;
 
@@ -76,14 +81,22 @@ export function createRunManager(deps: ManagerDeps) {
     return agent?.run === run ? agent : null;
   }
 
+  function endWarm(agent: AgentProcess): void {
+    warmTimers.get(agent)?.cancel();
+    warmTimers.delete(agent);
+    agent.holdUntil = 0;
+  }
+
   function stop(agent: AgentProcess): Promise<unknown> {
+    endWarm(agent);
     if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
     return stopAgent(agent, config.stopGraceMs);
   }
 
   /**
    * After `done`: keep the process warm for the next message, or let it exit. The run's
-   * `keepWarmMs` (deep mode) replaces WARM_SESSION_MS and holds the VM up meanwhile.
+   * `keepWarmMs` (deep mode) replaces WARM_SESSION_MS and holds the VM up meanwhile. Both count
+   * awake time only: a Machine suspended meanwhile resumes with its process still warm.
    */
   function afterRun(agent: AgentProcess, run: Run, keepWarmMs: number | undefined): void {
     if (agent.run === run) agent.run = null;
@@ -96,8 +109,8 @@ export function createRunManager(deps: ManagerDeps) {
       setTimeout(() => agent.cli.isAlive() && void stop(agent), config.stopGraceMs).unref();
       return;
     }
-    agent.holdUntil = keepWarmMs === undefined ? 0 : Date.now() + warmMs;
-    agent.warmTimer = setTimeout(() => void stop(agent), warmMs);
+    agent.holdUntil = keepWarmMs === undefined ? 0 : deps.awake.now() + warmMs;
+    warmTimers.set(agent, deps.awake.after(warmMs, () => void stop(agent)));
   }
 
   function newAgent(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): AgentProcess {
@@ -136,6 +149,7 @@ export function createRunManager(deps: ManagerDeps) {
     deps.records?.add(agent.cli.pid, ids);
     void agent.cli.exited.then((exit) => {
       alive.delete(agent);
+      endWarm(agent);
       deps.records?.release(agent.cli.pid);
       tools?.release();
       if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
@@ -156,9 +170,7 @@ export function createRunManager(deps: ManagerDeps) {
   }
 
   function attach(agent: AgentProcess, run: Run, request: StartRunRequest, timeLimitMs: number): void {
-    if (agent.warmTimer) clearTimeout(agent.warmTimer);
-    agent.warmTimer = null;
-    agent.holdUntil = 0;
+    endWarm(agent);
     agent.run = run;
     agentByUser.set(agent.userKey, agent);
     const timer = timeLimitMs > 0 ? setTimeout(() => cancelWith(run, "time_limit", `the run exceeded its time limit of ${timeLimitMs} ms`), timeLimitMs) : null;
@@ -287,7 +299,7 @@ export function createRunManager(deps: ManagerDeps) {
       await Promise.all(inDir.filter((agent) => !agent.run).map(stop));
     },
 
-    /** The latest time a deep-mode warm process holds the VM up until (0: none). */
+    /** The latest awake time (`awake.now()`) a deep-mode warm process holds the VM up until (0: none). */
     heldUntil(): number {
       return Math.max(0, ...[...alive].filter((a) => !a.run && !a.stopping).map((a) => a.holdUntil));
     },

@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import type { VmRunEvent } from "../../src/protocol/vm-protocol";
 import { createAgentRecords, endPreviousAgents } from "./agent-records";
 import { asUser } from "./as-user";
+import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli-check";
 import { cliForAgents } from "./cli-install";
 import { relayMcpForAgents } from "./relay-mcp-install";
@@ -69,10 +70,15 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   if (reopened.length > 0) console.log(`vm: closed ${reopened.length} run(s) left live by the previous process`);
   log.prune(Date.now() - config.runRetentionMs);
 
-  let lastActivityAt = Date.now();
+  // The idle exit and the warm processes count awake time: a Machine suspended with no run (the
+  // relay's idle action) resumes with both where they were, instead of exiting at once.
+  const awake = startAwakeTime({
+    onFreeze: (frozenMs) => console.log(`vm: frozen for ${(frozenMs / 1000).toFixed(1)} s (the Machine was suspended), not counted towards the idle exit or warm processes`),
+  });
+  let lastActivityAt = awake.now();
   let openStreams = 0;
   const touch = () => {
-    lastActivityAt = Date.now();
+    lastActivityAt = awake.now();
   };
   // One line in the log whenever the configuration problem changes; /health shows the current one.
   let problem: ConfigProblem | null = null;
@@ -100,6 +106,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     config,
     log,
     touch,
+    awake,
     onTiming: hooks.onTiming,
     tools,
     vmUrl: () => vmUrl,
@@ -138,6 +145,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
+  }).catch((error: unknown) => {
+    awake.stop();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
@@ -149,6 +159,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       clearInterval(idleTimer);
       check.stop();
       await Promise.all([manager.shutdown(), workspaces.close()]);
+      awake.stop();
       files.close();
       // The last events are written; let open streams take them before the sockets go.
       await new Promise<void>((resolve) => {
@@ -163,15 +174,16 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets], users.isolated ? null : (process.getuid?.() ?? null));
   void check.result.then((found) => found && !closing && observe({ type: "found", problem: found }));
 
+  // Every time here is awake time (awake.now()), so a freeze counts as quiet for one tick at most.
   let compactedAt = 0;
   const checkEveryMs = Math.max(50, Math.min(1_000, Math.floor(config.idleTimeoutMs / 4)));
   const idleTimer = setInterval(() => {
     const liveRuns = manager.liveRunCount() + workspaces.clonesUnderWay();
-    const quiet = { now: Date.now(), lastActivityAt, liveRuns, openStreams, heldUntil: manager.heldUntil() };
+    const quiet = { now: awake.now(), lastActivityAt, liveRuns, openStreams, heldUntil: manager.heldUntil() };
     const collectGarbage = exposedGc();
     if (collectGarbage && shouldCompact({ ...quiet, compactedAt, quietMs: COMPACT_AFTER_QUIET_MS })) {
       collectGarbage(COMPACTING_GC);
-      compactedAt = Date.now();
+      compactedAt = awake.now();
     }
     const idle = isIdle({ ...quiet, idleTimeoutMs: config.idleTimeoutMs });
     if (!idle || closing) return;
