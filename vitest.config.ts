@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_TEMPLATE_SID, testBindings } from "./test/worker/test-env.ts";
 import { ADMIN_TEST_BINDINGS } from "./test/worker-admin/admin-env.ts";
+import { machinesBindings } from "./test/worker-machines/machines-env.ts";
 
 /**
  * Marks every process of the run and ends them all once vitest's main process is gone (a run
@@ -10,17 +11,28 @@ import { ADMIN_TEST_BINDINGS } from "./test/worker-admin/admin-env.ts";
 const RUN_GUARD = "test/helpers/run-guard.ts";
 
 /** Worker + Durable Object tests inside workerd, against the stand-ins of global-setup.ts. */
-function workerProject(name: string, include: string, extraBindings: Record<string, string>) {
+function workerProject(
+  name: string,
+  include: string,
+  extraBindings: Record<string, string> | ((inject: Inject) => Record<string, string>),
+  options: { globalSetup?: string; testTimeout?: number } = {},
+) {
   return {
     plugins: [
       cloudflareTest(async ({ inject }) => ({
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { ...testBindings({ twilioBase: inject("twilioBase"), vmUrl: inject("vmUrl"), transcriberUrl: inject("transcriberUrl") }), ...extraBindings } },
+        miniflare: {
+          bindings: {
+            ...testBindings({ twilioBase: inject("twilioBase"), vmUrl: inject("vmUrl"), transcriberUrl: inject("transcriberUrl") }),
+            ...(typeof extraBindings === "function" ? extraBindings(inject) : extraBindings),
+          },
+        },
       })),
     ],
-    test: { name, include: [include], globalSetup: ["test/worker/global-setup.ts"], testTimeout: 30_000 },
+    test: { name, include: [include], globalSetup: [options.globalSetup ?? "test/worker/global-setup.ts"], testTimeout: options.testTimeout ?? 30_000 },
   };
 }
+type Inject = <K extends "flyApiUrl" | "flyProxyUrl">(key: K) => string;
 
 export default defineConfig({
   test: {
@@ -37,6 +49,11 @@ export default defineConfig({
       workerProject("worker-budget", "test/worker-budget/**/*.test.ts", { DAILY_BUDGET_USD: "0.002" }),
       // The same Worker with admins and operator numbers of its own (+15550001910 … +15550001979).
       workerProject("worker-admin", "test/worker-admin/**/*.test.ts", ADMIN_TEST_BINDINGS),
+      // The same Worker with VM_MODE=machines: each phone's own Machine in the Fly stand-in.
+      workerProject("worker-machines", "test/worker-machines/**/*.test.ts", (inject) => machinesBindings({ flyApiUrl: inject("flyApiUrl"), flyProxyUrl: inject("flyProxyUrl") }), {
+        globalSetup: "test/worker-machines/global-setup.ts",
+        testTimeout: 60_000,
+      }),
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node", globalSetup: [RUN_GUARD] },
       },

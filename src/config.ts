@@ -1,6 +1,7 @@
 // The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
 import * as z from "zod";
 import type { ApprovalMode } from "./core/approvals";
+import { parseFlyRegions } from "./core/fly-retry";
 import { parseNumberListDetailed } from "./core/phone";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./core/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm-protocol";
@@ -23,6 +24,17 @@ const EnvSchema = z.object({
   ADMIN_SENDERS: z.string().optional(),
   VM_URL: optional(httpUrl),
   VM_TOKEN: optional(z.string().min(1)),
+  VM_MODE: optional(z.enum(["shared", "machines"], "VM_MODE must be shared or machines")),
+  FLY_API_TOKEN: optional(z.string().min(1)),
+  FLY_APP: optional(z.string().regex(/^[a-z0-9-]{1,63}$/, "FLY_APP must be a Fly app name (lowercase letters, digits, dashes)")),
+  FLY_API_BASE: optional(httpUrl),
+  FLY_PROXY_URL: optional(httpUrl),
+  FLY_IMAGE: optional(z.string().min(1).max(300)),
+  FLY_REGIONS: optional(z.string().regex(/^\s*[a-z]{3}\s*(,\s*[a-z]{3}\s*)*$/i, "FLY_REGIONS must be three-letter region codes separated by commas")),
+  MACHINE_IDLE_MS: optional(z.string().regex(/^\d{1,9}$/, "MACHINE_IDLE_MS must be a whole number of milliseconds").refine((v) => Number(v) >= 1000, "MACHINE_IDLE_MS must be at least 1000")),
+  MACHINE_IDLE_ACTION: optional(z.enum(["suspend", "stop"], "MACHINE_IDLE_ACTION must be suspend or stop")),
+  // Fractions allowed (a test retires a Machine in seconds).
+  MACHINE_RETIRE_DAYS: optional(z.string().regex(/^\d{1,4}(\.\d{1,6})?$/, "MACHINE_RETIRE_DAYS must be a number of days").refine((v) => Number(v) > 0, "MACHINE_RETIRE_DAYS must be more than 0")),
   DAILY_BUDGET_USD: optional(z.string().regex(/^\d{1,6}(\.\d{1,4})?$/, "DAILY_BUDGET_USD must be an amount in dollars, e.g. 20")),
   MONTHLY_BUDGET_USD: optional(z.string().regex(/^\d{1,7}(\.\d{1,4})?$/, "MONTHLY_BUDGET_USD must be an amount in dollars, e.g. 200")),
   MAX_MESSAGES_PER_MINUTE: optional(z.string().regex(/^\d{1,4}$/, "MAX_MESSAGES_PER_MINUTE must be a whole number")),
@@ -55,7 +67,10 @@ export type Config = {
   publicUrl: string | null;
   allowedSenders: ReadonlySet<string>;
   adminSenders: ReadonlySet<string>;
+  /** `shared` (VM_MODE): the one agent VM every user's requests go to (VM_URL); null when not configured. */
   vm: { url: string; token: string } | null;
+  /** `machines` (VM_MODE): each phone's own Fly Machine; null in shared mode. */
+  machines: MachinesConfig | null;
   /** Messages per user per minute before the excess is refused (0: no limit). */
   maxMessagesPerMinute: number;
   /** How long a Worker isolate answers from its copy of the directory's allowlist (0: never). */
@@ -71,6 +86,18 @@ export type Config = {
    * from `signingSecret` (MEDIA_SIGNING_KEY, else TWILIO_AUTH_TOKEN; null: no media links at all).
    */
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
+};
+
+export type MachinesConfig = {
+  api: { apiBase: string; app: string; token: string };
+  proxyUrl: string;
+  image: string;
+  regions: string[];
+  idleMs: number;
+  idleAction: "suspend" | "stop";
+  retireMs: number;
+  /** The relay's VM_TOKEN: each Machine's own is derived from it. */
+  relayVmToken: string;
 };
 
 type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -92,6 +119,8 @@ function parseConfig(env: object): ConfigResult {
     return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   }
   const e = parsed.data;
+  const machines = machinesConfig(e);
+  if (!machines.ok) return { ok: false, problems: machines.problems };
   const allowed = parseNumberListDetailed(e.ALLOWED_SENDERS);
   const admins = parseNumberListDetailed(e.ADMIN_SENDERS);
   const invalid = [...allowed.invalid, ...admins.invalid];
@@ -111,7 +140,8 @@ function parseConfig(env: object): ConfigResult {
       publicUrl: e.PUBLIC_URL ?? null,
       allowedSenders: allowed.numbers,
       adminSenders: admins.numbers,
-      vm: e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
+      vm: machines.config === null && e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
+      machines: machines.config,
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
       allowlistCacheMs: e.ALLOWLIST_CACHE_MS === undefined ? 60_000 : Number(e.ALLOWLIST_CACHE_MS),
       budget: { dailyUsd: e.DAILY_BUDGET_USD === undefined ? 20 : Number(e.DAILY_BUDGET_USD), monthlyUsd: e.MONTHLY_BUDGET_USD === undefined ? null : Number(e.MONTHLY_BUDGET_USD) },
@@ -121,6 +151,27 @@ function parseConfig(env: object): ConfigResult {
       },
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? e.TWILIO_AUTH_TOKEN ?? null, transcriberUrl: e.TRANSCRIBER_URL ?? null },
+    },
+  };
+}
+
+/** In `machines` mode the Fly settings are required: a half-configured mode fails closed. */
+function machinesConfig(e: z.infer<typeof EnvSchema>): { ok: true; config: MachinesConfig | null } | { ok: false; problems: string[] } {
+  if ((e.VM_MODE ?? "shared") === "shared") return { ok: true, config: null };
+  const missing = (["FLY_API_TOKEN", "FLY_APP", "FLY_IMAGE", "VM_TOKEN"] as const).filter((name) => e[name] === undefined);
+  if (missing.length > 0) return { ok: false, problems: missing.map((name) => `${name}: required when VM_MODE=machines`) };
+  const app = e.FLY_APP!;
+  return {
+    ok: true,
+    config: {
+      api: { apiBase: e.FLY_API_BASE ?? "https://api.machines.dev", app, token: e.FLY_API_TOKEN! },
+      proxyUrl: e.FLY_PROXY_URL ?? `https://${app}.fly.dev`,
+      image: e.FLY_IMAGE!,
+      regions: parseFlyRegions(e.FLY_REGIONS),
+      idleMs: e.MACHINE_IDLE_MS === undefined ? 900_000 : Number(e.MACHINE_IDLE_MS),
+      idleAction: e.MACHINE_IDLE_ACTION ?? "suspend",
+      retireMs: Math.round((e.MACHINE_RETIRE_DAYS === undefined ? 30 : Number(e.MACHINE_RETIRE_DAYS)) * 86_400_000),
+      relayVmToken: e.VM_TOKEN!,
     },
   };
 }

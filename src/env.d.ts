@@ -18,6 +18,16 @@ interface Env {
   ADMIN_SENDERS?: string;
   VM_URL?: string;
   VM_TOKEN?: string;
+  VM_MODE?: string;
+  FLY_API_TOKEN?: string;
+  FLY_APP?: string;
+  FLY_API_BASE?: string;
+  FLY_PROXY_URL?: string;
+  FLY_IMAGE?: string;
+  FLY_REGIONS?: string;
+  MACHINE_IDLE_MS?: string;
+  MACHINE_IDLE_ACTION?: string;
+  MACHINE_RETIRE_DAYS?: string;
   MAX_MESSAGES_PER_MINUTE?: string;
   DAILY_BUDGET_USD?: string;
   MONTHLY_BUDGET_USD?: string;

@@ -38,6 +38,8 @@ type AgentMachineInput = {
   /** From machineVmToken(): this Machine's token only. */
   vmToken: string;
   guest?: FlyGuest;
+  /** More of the VM's settings (its timers in machines mode); never secrets: the config is readable with the API token. */
+  env?: Record<string, string>;
 };
 
 export function agentMachineConfig(input: AgentMachineInput): FlyMachineConfig {
@@ -46,7 +48,7 @@ export function agentMachineConfig(input: AgentMachineInput): FlyMachineConfig {
   return {
     image: input.image,
     guest: { ...guest },
-    env: { VM_TOKEN: input.vmToken, DATA_DIR: AGENT_MOUNT_PATH, PORT: String(AGENT_INTERNAL_PORT) },
+    env: { ...input.env, VM_TOKEN: input.vmToken, DATA_DIR: AGENT_MOUNT_PATH, PORT: String(AGENT_INTERNAL_PORT) },
     mounts: [{ volume: input.volumeId, path: AGENT_MOUNT_PATH }],
     services: [
       {

@@ -94,6 +94,7 @@ export class PhoneAgent extends DurableObject<Env> {
   async revokeAccess(): Promise<Revoked> {
     const { revoked, cancelVmRunId } = this.sql.transaction(() => revoke(this.accessDeps(), Date.now()));
     if (cancelVmRunId) await this.u.vm?.cancel(cancelVmRunId);
+    await this.u.machine?.stopNow(Date.now()); // machines mode: the volume stays for an /allow
     return this.changed(revoked);
   }
 

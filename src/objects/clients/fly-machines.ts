@@ -123,3 +123,5 @@ export function createFlyMachinesClient(conn: FlyConnection, fetchFn: typeof fet
     releaseLease: (machineId: string, nonce: string) => okOnly(call(OkSchema, { method: "DELETE", path: `${id(machineId)}/lease`, nonce })),
   };
 }
+export type FlyMachinesClient = ReturnType<typeof createFlyMachinesClient>;
+export type { FlyResult };

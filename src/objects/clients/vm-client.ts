@@ -15,6 +15,16 @@ import type { TransportFailure } from "../../core/run-policy";
 type VmFailure = { failure: TransportFailure; detail: string };
 type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);
 type VmConnection = { vmUrl: string; vmToken: string };
+/**
+ * Machines mode: where the phone's Machine is reached is found per request (it may need a start
+ * first), and a request the proxy could not deliver makes the next one look at the Machine.
+ */
+type VmConnectionSource = {
+  connect(): Promise<{ ok: true; url: string; token: string; headers: Record<string, string> } | { ok: false; detail: string }>;
+  unreachable(): void;
+};
+/** Fly's proxy answers these itself when it cannot reach the Machine (PR01/PR02/PR04, PC01, PU02). */
+const PROXY_REFUSALS = new Set([502, 503]);
 
 /** A staged file is at most 16 MB, read over the VM's private network. */
 const FILE_CALL_TIMEOUT_MS = 120_000;
@@ -24,14 +34,21 @@ const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
 /** How a workspace creation went, in words for the user when it did not. */
 type WorkspaceOutcome = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
 
-export function createVmClient(conn: VmConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
+export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
+  const source = "connect" in conn ? conn : null;
   const call = async (path: string, init: RequestInit): Promise<Response | VmFailure> => {
+    const target = "connect" in conn ? await conn.connect() : { ok: true as const, url: conn.vmUrl, token: conn.vmToken, headers: {} };
+    if (!target.ok) return { failure: "unreachable", detail: target.detail };
     try {
-      return await fetchFn(new URL(path, conn.vmUrl), {
+      const res = await fetchFn(new URL(path, target.url), {
         ...init,
-        headers: { authorization: `Bearer ${conn.vmToken}`, "content-type": "application/json", ...init.headers },
+        headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json", ...target.headers, ...init.headers },
       });
+      if (source && PROXY_REFUSALS.has(res.status)) source.unreachable();
+      return res;
     } catch (error) {
+      // A request cut off by its own signal (a stop, the slice's end) says nothing about the Machine.
+      if (source && !init.signal?.aborted) source.unreachable();
       return { failure: "unreachable", detail: error instanceof Error ? error.message : String(error) };
     }
   };

@@ -12,6 +12,7 @@ import approvals from "../../../migrations/0009_approvals.sql";
 import media from "../../../migrations/0010_media.sql";
 import messageLifecycle from "../../../migrations/0011_message_lifecycle.sql";
 import vmAnswers from "../../../migrations/0012_vm_answers.sql";
+import machine from "../../../migrations/0013_machine.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 10, name: "0010_media", sql: media },
   { id: 11, name: "0011_message_lifecycle", sql: messageLifecycle },
   { id: 12, name: "0012_vm_answers", sql: vmAnswers },
+  { id: 13, name: "0013_machine", sql: machine },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

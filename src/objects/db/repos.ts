@@ -2,6 +2,7 @@
 // built on (units/compose-units.ts), and what the units' tests build on a real SQLite.
 import { createApprovalsRepo } from "./approvals-repo";
 import { createConversationsRepo } from "./conversations-repo";
+import { createMachineRepo } from "./machine-repo";
 import { createMessagesRepo } from "./messages-repo";
 import { createOutboxRepo } from "./outbox-repo";
 import { createRunsRepo } from "./runs-repo";
@@ -22,6 +23,7 @@ export function createRepos(sql: Sql) {
     conversations: createConversationsRepo(sql),
     spend: createSpendRepo(sql),
     approvals: createApprovalsRepo(sql),
+    machine: createMachineRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

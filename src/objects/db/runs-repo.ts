@@ -83,6 +83,8 @@ export function createRunsRepo(sql: Sql) {
       const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
     }),
+    /** When the last finished run ended (null: none kept): the Machine's idleness counts from it. */
+    lastFinishedAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE phase = 'finished'`[0]?.at ?? null),
     create(r: { id: string; sessionId: string | null; context: "chat" | "fresh"; conversationId: number; now: number }): Run {
       sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, created_at, updated_at)
         VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.context}, ${r.conversationId}, ${r.now}, ${r.now})`;

@@ -29,6 +29,9 @@ import { queueAgentFile } from "./agent-files";
 import { SEND_FILE_TOOL } from "../../protocol/relay-tools";
 import { createTranscriber } from "../clients/transcriber";
 import { createVmClient } from "../clients/vm-client";
+import { createFlyMachinesClient } from "../clients/fly-machines";
+import { createMachineUnit } from "./machine";
+import type { MachinesConfig } from "../../config";
 
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
@@ -37,8 +40,10 @@ export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
 export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings }) {
   const t = config?.twilio;
   const twilio = t?.accountSid && t.authToken ? createTwilioClient({ ...t, accountSid: t.accountSid, authToken: t.authToken }) : null;
-  const vm = config?.vm ? createVmClient({ vmUrl: config.vm.url, vmToken: config.vm.token }) : null;
   const repos = createRepos(sql);
+  // machines mode: the phone's own Machine, made or started before each request; shared: one VM.
+  const machine = config?.machines ? createPhoneMachine(config.machines, { repos, phone, log }) : null;
+  const vm = machine ? createVmClient(machine) : config?.vm ? createVmClient({ vmUrl: config.vm.url, vmToken: config.vm.token }) : null;
   const { messages, settings } = repos;
   const mediaKeys = config ? mediaKeysFor(config) : null;
   const publicOrigin = () => config?.publicUrl ?? settings.get("public_origin");
@@ -170,6 +175,20 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).
-  const units: Unit[] = [mediaInbox, schedules, conversations, approvals, outbox, budget, runs];
-  return { vm, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, units };
+  const units: Unit[] = [mediaInbox, schedules, conversations, approvals, outbox, budget, ...(machine ? [machine] : []), runs];
+  return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, units };
+}
+
+/** The machine unit over the Fly Machines API, reading (never writing) the runs it must not idle under. */
+function createPhoneMachine(c: MachinesConfig, d: { repos: ReturnType<typeof createRepos>; phone: string; log: Log }) {
+  return createMachineUnit({
+    repo: d.repos.machine,
+    fly: createFlyMachinesClient(c.api),
+    settings: { idleMs: c.idleMs, idleAction: c.idleAction, retireMs: c.retireMs, image: c.image, regions: c.regions, proxyUrl: c.proxyUrl, relayVmToken: c.relayVmToken },
+    phone: d.phone,
+    runs: { isOpen: () => d.repos.runs.open() !== null, lastEndedAt: () => d.repos.runs.lastFinishedAt() },
+    outbox: d.repos.outbox,
+    log: d.log,
+    clock: () => Date.now(),
+  });
 }

@@ -1,0 +1,354 @@
+// The phone's own Fly Machine and volume (VM_MODE=machines). Before any request to the VM it
+// makes the Machine reachable: the volume first (adopted by name if one exists), then the Machine
+// on it (a second create answers 409 and the existing one is adopted), or a start of a suspended
+// or stopped one, its config updated first when the image or the relay's VM_TOKEN changed. On
+// its own (the alarm) it suspends or stops the Machine after MACHINE_IDLE_MS with no run,
+// destroys it after MACHINE_RETIRE_DAYS unused and tells the user, and deletes the volume as
+// many days later. It alone writes the `machine` row; every change of a Machine holds its lease.
+import { lastUseOf, machineVmTimers, type MachineChore, type MachineSettings, type MachineWant, nextChore, nextStep } from "../../core/machine-plan";
+import { agentMachineConfig, agentVolumeRequest } from "../../core/fly-machine-config";
+import { flyResourceNames, machineVmToken } from "../../core/fly-identity";
+import { flyRetryDelayMs, leaseRetryAt, nextRegion } from "../../core/fly-retry";
+import type { FlyFailure } from "../../core/fly-errors";
+import { MACHINE_FILES_LOST, machineRetiredNotice } from "../../core/replies/machine";
+import type { FlyMachinesClient, FlyResult } from "../clients/fly-machines";
+import type { MachineRepo, MachineRow } from "../db/machine-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { Log } from "./outbox";
+
+export type MachineUnitSettings = MachineSettings & {
+  image: string;
+  /** FLY_REGIONS, in order of preference. */
+  regions: readonly string[];
+  /** FLY_PROXY_URL: where run requests go, naming the Machine in `fly-force-instance-id`. */
+  proxyUrl: string;
+  /** The relay's VM_TOKEN: each Machine's own token is derived from it (core/fly-identity.ts). */
+  relayVmToken: string;
+};
+
+/** Where the VM is reached, or why it cannot be now. */
+export type VmConnect = { ok: true; url: string; token: string; headers: Record<string, string> } | { ok: false; detail: string };
+
+/** A request waits this long at most for the Machine (API retries, a lease, a start). */
+const CONNECT_BUDGET_MS = 90_000;
+/** Enough for an update, a start or an idle action; Fly ends the lease by itself after it. */
+const LEASE_TTL_S = 60;
+const WAIT_TIMEOUT_S = 60;
+/** The last-use time is written at most this often: idleness is counted in minutes. */
+const USED_WRITE_EVERY_MS = 30_000;
+/** Steps one connect may take (volume, create, check, start, check…) before it gives up. */
+const MAX_STEPS = 8;
+const GONE_STATES = new Set(["destroyed", "destroying", "pending_destroy", "failed", "launch_failed"]);
+const RETRYABLE = new Set<FlyFailure["failure"]>(["rate_limited", "unavailable", "unreachable", "lease_held"]);
+
+type StepResult = FlyResult<null>;
+const done: StepResult = { ok: true, value: null };
+
+export function createMachineUnit(d: {
+  repo: MachineRepo;
+  fly: FlyMachinesClient;
+  settings: MachineUnitSettings;
+  phone: string;
+  runs: { isOpen(): boolean; lastEndedAt(): number | null };
+  outbox: Pick<OutboxRepo, "add">;
+  log: Log;
+  /** Time after awaits (a connect is reached from deep inside a run's stream, with no `now` of its own). */
+  clock: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}) {
+  const { repo, fly, settings: s, clock } = d;
+  const sleep = d.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = d.random ?? Math.random;
+  let want: Promise<MachineWant> | null = null;
+  const wanted = () => (want ??= machineVmToken(s.relayVmToken, d.phone).then((vmToken) => ({ image: s.image, vmToken })));
+
+  // One thing at a time on the Machine: three messages at once make one Machine, and an idle
+  // action never races a start.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const row = (): MachineRow => {
+    const r = repo.get();
+    if (!r) throw new Error("machine row missing");
+    return r;
+  };
+  const ensureRow = async (): Promise<MachineRow> => {
+    const existing = repo.get();
+    if (existing) return existing;
+    repo.claimNames(await flyResourceNames(s.relayVmToken, d.phone), clock());
+    return row();
+  };
+
+  /** Calls the API again after a refusal that passes (429, 5xx, unreachable, a lease held), within `deadline`. */
+  async function patiently<T>(deadline: number, label: string, call: () => Promise<FlyResult<T>>): Promise<FlyResult<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await call();
+      if (result.ok || !RETRYABLE.has(result.failure)) return result;
+      const now = clock();
+      const waitMs = result.failure === "lease_held" ? leaseRetryAt(result.leaseExpiresAt ?? now + 1_000, now) - now : flyRetryDelayMs(attempt, result.retryAfterMs, random);
+      if (now + waitMs > deadline) return result;
+      d.log("fly_retry", { call: label, failure: result.failure, status: result.status, waitMs });
+      await sleep(waitMs);
+    }
+  }
+
+  const configFor = (volumeId: string, w: MachineWant) =>
+    agentMachineConfig({ image: w.image, volumeId, vmToken: w.vmToken, env: machineVmTimers(s.idleMs) });
+
+  /** The Machine is gone: forget it; if its volume went too, the user's files are lost. */
+  async function machineGone(deadline: number): Promise<StepResult> {
+    const r = repo.patch({ machineId: null, instanceId: null, state: "none" }, clock());
+    d.log("machine_gone", { machineName: r.machineName });
+    if (!r.volumeId) return done;
+    const volume = await patiently(deadline, "get_volume", () => fly.getVolume(r.volumeId!));
+    if (volume.ok && !GONE_STATES.has(volume.value.state)) return done;
+    if (!volume.ok && volume.failure !== "not_found") return volume;
+    volumeLost();
+    return done;
+  }
+  const volumeLost = () => {
+    repo.patch({ volumeId: null, machineId: null, instanceId: null, state: "none", volumeLostAt: clock() }, clock());
+    d.log("machine_volume_lost", {});
+  };
+
+  async function makeVolume(r: MachineRow, deadline: number): Promise<StepResult> {
+    repo.patch({ intent: "volume" }, clock());
+    // Adopt before creating: an eviction may have cut a create off after Fly made the volume.
+    const listed = await patiently(deadline, "list_volumes", () => fly.listVolumes());
+    if (!listed.ok) return listed;
+    const mine = listed.value.find((v) => v.name === r.volumeName && !GONE_STATES.has(v.state));
+    if (mine) {
+      repo.patch({ volumeId: mine.id, region: mine.region, intent: null }, clock());
+      d.log("machine_volume_adopted", { volumeId: mine.id, region: mine.region });
+      return done;
+    }
+    let region: string | null = r.region && s.regions.includes(r.region) ? r.region : (s.regions[0] ?? null);
+    while (region) {
+      const at = region;
+      const created = await patiently(deadline, "create_volume", () => fly.createVolume(agentVolumeRequest(r.volumeName, at)));
+      if (created.ok) {
+        repo.patch({ volumeId: created.value.id, region: created.value.region, intent: null }, clock());
+        d.log("machine_volume_created", { volumeId: created.value.id, region: created.value.region });
+        return done;
+      }
+      if (created.failure !== "no_capacity") return created;
+      // A volume is pinned to its region, and the Machine goes where its volume is.
+      d.log("fly_no_capacity", { region: at });
+      region = nextRegion(s.regions, at);
+    }
+    return { ok: false, failure: "no_capacity", message: `no capacity in ${s.regions.join(", ")}` };
+  }
+
+  async function makeMachine(r: MachineRow, w: MachineWant, deadline: number): Promise<StepResult> {
+    repo.patch({ intent: "machine" }, clock());
+    const created = await patiently(deadline, "create_machine", () => fly.createMachine({ name: r.machineName, region: r.region ?? s.regions[0]!, config: configFor(r.volumeId!, w) }));
+    let machine = created.ok ? created.value : null;
+    if (!created.ok) {
+      // The volume named in the config no longer exists.
+      if (created.failure === "not_found") return machineGone(deadline);
+      if (created.failure !== "conflict") return created;
+      // The name is taken: this phone's Machine exists already (a create an eviction cut off).
+      const listed = await patiently(deadline, "list_machines", () => fly.listMachines());
+      if (!listed.ok) return listed;
+      machine = listed.value.find((m) => m.name === r.machineName && !GONE_STATES.has(m.state)) ?? null;
+      if (!machine) return created;
+      d.log("machine_adopted", { machineId: machine.id, state: machine.state });
+    } else d.log("machine_created", { machineId: machine!.id, region: machine!.region, image: w.image });
+    const m = machine!;
+    repo.patch({ machineId: m.id, instanceId: m.instance_id, region: m.region, image: m.config.image, vmToken: m.config.env?.["VM_TOKEN"] ?? w.vmToken, state: "unknown", intent: null }, clock());
+    return done;
+  }
+
+  /** Looks at the Machine and records its state, waiting through a start under way. */
+  async function check(r: MachineRow, deadline: number, bootedAt: number): Promise<StepResult> {
+    const got = await patiently(deadline, "get_machine", () => fly.getMachine(r.machineId!));
+    if (!got.ok) return got.failure === "not_found" ? machineGone(deadline) : got;
+    const m = got.value;
+    if (GONE_STATES.has(m.state)) return machineGone(deadline);
+    if (m.state === "suspended" || m.state === "stopped") {
+      repo.patch({ state: m.state, instanceId: m.instance_id }, clock());
+      return done;
+    }
+    if (m.state === "suspending" || m.state === "stopping") {
+      const settled = m.state === "suspending" ? "suspended" : "stopped";
+      const waited = await fly.waitMachine(m.id, { state: settled, instanceId: m.instance_id, timeoutSeconds: WAIT_TIMEOUT_S });
+      if (!waited.ok) return waited;
+      repo.patch({ state: settled, instanceId: m.instance_id }, clock());
+      return done;
+    }
+    if (m.state !== "started") {
+      const waited = await fly.waitMachine(m.id, { state: "started", timeoutSeconds: WAIT_TIMEOUT_S });
+      if (!waited.ok) return waited.failure === "not_found" ? machineGone(deadline) : waited;
+    }
+    const startedAt = clock();
+    const coldStartMs = bootedAt === 0 ? null : startedAt - bootedAt;
+    repo.patch({ state: "started", instanceId: m.instance_id, startedAt, coldStartMs: coldStartMs ?? r.coldStartMs, usedAt: startedAt }, clock());
+    d.log("machine_started", { machineId: m.id, coldStartMs, previousState: m.state });
+    return done;
+  }
+
+  /** Starts a suspended or stopped Machine under its lease, with the wanted image and token. */
+  async function start(r: MachineRow, w: MachineWant, update: boolean, deadline: number): Promise<StepResult> {
+    const lease = await patiently(deadline, "lease", () => fly.acquireLease(r.machineId!, LEASE_TTL_S));
+    if (!lease.ok) return lease.failure === "not_found" ? machineGone(deadline) : lease;
+    const nonce = lease.value.nonce;
+    try {
+      if (update) {
+        // Between runs only: a started Machine is never updated, so a run never loses its VM.
+        const updated = await patiently(deadline, "update_machine", () => fly.updateMachine(r.machineId!, { config: configFor(r.volumeId!, w), skip_launch: true }, nonce));
+        if (!updated.ok) return updated.failure === "not_found" ? machineGone(deadline) : updated;
+        repo.patch({ image: w.image, vmToken: w.vmToken, instanceId: updated.value.instance_id }, clock());
+        d.log("machine_updated", { machineId: r.machineId, image: w.image, tokenChanged: r.vmToken !== w.vmToken });
+      }
+      const started = await patiently(deadline, "start_machine", () => fly.startMachine(r.machineId!, nonce));
+      // 412: it is starting or started already (Fly's proxy may have woken it): the check says which.
+      if (!started.ok && started.failure !== "conflict") return started.failure === "not_found" ? machineGone(deadline) : started;
+    } finally {
+      await fly.releaseLease(r.machineId!, nonce);
+    }
+    repo.patch({ state: "unknown" }, clock());
+    return done;
+  }
+
+  function connected(r: MachineRow): VmConnect {
+    const now = clock();
+    if (r.usedAt === null || now - r.usedAt >= USED_WRITE_EVERY_MS) repo.patch({ usedAt: now, failures: 0, retryAt: null, lastError: null }, now);
+    if (r.volumeLostAt !== null) {
+      // Said once, when the new Machine answers: the user's projects and sessions went with the disk.
+      d.outbox.add({ dedupeKey: `machine-files-lost:${r.volumeLostAt}`, body: MACHINE_FILES_LOST, now });
+      repo.patch({ volumeLostAt: null }, now);
+    }
+    return { ok: true, url: s.proxyUrl, token: r.vmToken!, headers: { "fly-force-instance-id": r.machineId! } };
+  }
+
+  async function connectNow(): Promise<VmConnect> {
+    const w = await wanted();
+    const startedAt = clock();
+    const deadline = startedAt + CONNECT_BUDGET_MS;
+    // Set once this connect made or started the Machine: its cold start is timed to "started".
+    let bootedAt = 0;
+    let last: StepResult = done;
+    for (let i = 0; i < MAX_STEPS; i++) {
+      const r = await ensureRow();
+      const step = nextStep(r, w);
+      if (step.step === "ready") return connected(r);
+      if ((step.step === "create" || step.step === "start") && bootedAt === 0) bootedAt = startedAt;
+      last =
+        step.step === "volume" ? await makeVolume(r, deadline)
+        : step.step === "create" ? await makeMachine(r, w, deadline)
+        : step.step === "check" ? await check(r, deadline, bootedAt)
+        : await start(r, w, step.update, deadline);
+      if (!last.ok) break;
+    }
+    const detail = last.ok ? "the Machine did not settle" : `${last.failure}${last.status ? ` ${last.status}` : ""}: ${last.message ?? ""}`.trim();
+    repo.patch({ lastError: detail.slice(0, 300) }, clock());
+    d.log("machine_unreachable", { detail });
+    return { ok: false, detail };
+  }
+
+  const dueChore = (now: number): MachineChore | null => nextChore(repo.get(), { runOpen: d.runs.isOpen(), lastRunEndedAt: d.runs.lastEndedAt() }, s);
+
+  async function doChore(chore: MachineChore, now: number): Promise<FlyResult<null>> {
+    const r = row();
+    if (chore.kind === "delete_volume") {
+      const deleted = await fly.deleteVolume(r.volumeId!);
+      if (!deleted.ok && deleted.failure !== "not_found") return deleted;
+      repo.patch({ volumeId: null, retiredAt: null, region: null }, now);
+      d.log("machine_volume_deleted", { volumeId: r.volumeId });
+      return done;
+    }
+    const lease = await fly.acquireLease(r.machineId!, LEASE_TTL_S);
+    if (!lease.ok) {
+      if (lease.failure !== "not_found") return lease;
+      repo.patch({ machineId: null, instanceId: null, state: "none" }, now);
+      return done;
+    }
+    const nonce = lease.value.nonce;
+    if (chore.kind === "retire") {
+      const destroyed = await fly.destroyMachine(r.machineId!, { force: true }, nonce);
+      if (!destroyed.ok && destroyed.failure !== "not_found") {
+        await fly.releaseLease(r.machineId!, nonce);
+        return destroyed;
+      }
+      const unusedDays = Math.round(s.retireMs / 86_400_000);
+      repo.patch({ machineId: null, instanceId: null, state: "none", retiredAt: now }, now);
+      d.outbox.add({ dedupeKey: `machine-retired:${now}`, body: machineRetiredNotice({ unusedDays, volumeKeptUntil: now + s.retireMs }), now });
+      d.log("machine_retired", { machineId: r.machineId, unusedDays });
+      return done;
+    }
+    try {
+      let action = s.idleAction;
+      let result = action === "suspend" ? await fly.suspendMachine(r.machineId!, nonce) : await fly.stopMachine(r.machineId!, {}, nonce);
+      // Fly refuses to suspend some Machines (too much memory, swap, a schedule): stopping still frees it.
+      if (!result.ok && action === "suspend" && (result.failure === "bad_request" || result.failure === "conflict")) {
+        d.log("machine_suspend_refused", { detail: result.message });
+        action = "stop";
+        result = await fly.stopMachine(r.machineId!, {}, nonce);
+      }
+      if (!result.ok) return result;
+      repo.patch({ state: action === "suspend" ? "suspended" : "stopped" }, now);
+      d.log(action === "suspend" ? "machine_suspended" : "machine_stopped", { machineId: r.machineId, idleMs: now - (lastUseOf(r, d.runs.lastEndedAt()) ?? now) });
+      return done;
+    } finally {
+      await fly.releaseLease(r.machineId!, nonce);
+    }
+  }
+
+  return {
+    name: "machine",
+    /** Where requests to the VM go now, starting or making the Machine first when it must. */
+    connect: (): Promise<VmConnect> => {
+      const r = repo.get();
+      // The warm path: a Machine last seen started takes requests with no API call and no wait.
+      if (r?.state === "started" && r.machineId && r.vmToken) return Promise.resolve(connected(r));
+      return exclusive(connectNow);
+    },
+    /** A request through the proxy failed: the next one looks at the Machine first. */
+    unreachable(): void {
+      const r = repo.get();
+      if (r?.state === "started") repo.patch({ state: "unknown" }, clock());
+    },
+    nextDueAt(now: number): number | null {
+      return dueChore(now)?.at ?? null;
+    },
+    runDue(now: number): Promise<void> {
+      return exclusive(async () => {
+        const chore = dueChore(now);
+        if (!chore || chore.at > now) return;
+        const result = await doChore(chore, now);
+        if (result.ok) {
+          repo.patch({ retryAt: null, failures: 0, lastError: null }, now);
+          return;
+        }
+        const failures = row().failures + 1;
+        const retryAt = result.failure === "lease_held" && result.leaseExpiresAt ? leaseRetryAt(result.leaseExpiresAt, now) : now + flyRetryDelayMs(Math.min(failures, 10), result.retryAfterMs, random);
+        repo.patch({ retryAt, failures, lastError: `${chore.kind}: ${result.failure} ${result.message ?? ""}`.trim().slice(0, 300) }, now);
+        d.log("machine_chore_failed", { chore: chore.kind, failure: result.failure, retryAt });
+      });
+    },
+    /** An admin's /deny: the Machine stops now (its files stay); the next allowed message starts it. */
+    stopNow(now: number): Promise<void> {
+      return exclusive(async () => {
+        const r = repo.get();
+        if (!r?.machineId || r.state === "stopped" || r.state === "none") return;
+        const lease = await fly.acquireLease(r.machineId, LEASE_TTL_S);
+        if (!lease.ok) return void d.log("machine_stop_failed", { failure: lease.failure });
+        try {
+          const stopped = await fly.stopMachine(r.machineId, {}, lease.value.nonce);
+          if (stopped.ok) repo.patch({ state: "stopped" }, now);
+          d.log(stopped.ok ? "machine_stopped" : "machine_stop_failed", { machineId: r.machineId, reason: "access_revoked" });
+        } finally {
+          await fly.releaseLease(r.machineId, lease.value.nonce);
+        }
+      });
+    },
+    /** What /vm and /users show of it; null before the first use. */
+    describe: (): MachineRow | null => repo.get(),
+  };
+}
+export type MachineUnit = ReturnType<typeof createMachineUnit>;
