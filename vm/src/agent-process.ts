@@ -20,8 +20,7 @@ export type AgentProcess = {
   stopping: boolean;
   /** Takes no more runs: it exits after the current one (its workspace's settings changed). */
   retired: boolean;
-  warmTimer: ReturnType<typeof setTimeout> | null;
-  /** Kept warm by the relay's `keepWarmMs` (deep mode) until then: the VM does not go idle before. */
+  /** Kept warm by the relay's `keepWarmMs` (deep mode) until then, in awake time (`awake.now()`): the VM does not go idle before. */
   holdUntil: number;
 };
 
@@ -85,7 +84,6 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
     run: null,
     stopping: false,
     retired: false,
-    warmTimer: null,
     holdUntil: 0,
   };
   return agent;
@@ -98,7 +96,6 @@ export function writeTurn(agent: AgentProcess, uuid: string, text: string): void
 
 export function stopAgent(agent: AgentProcess, graceMs: number): Promise<CliExit> {
   agent.stopping = true;
-  if (agent.warmTimer) clearTimeout(agent.warmTimer);
   return agent.cli.stop(graceMs);
 }
 
