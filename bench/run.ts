@@ -9,13 +9,14 @@ import type { Section, SectionOutcome } from "./lib/section";
 import { renderTable } from "./lib/table";
 import { allowlistSection } from "./sections/allowlist";
 import { ingressSection } from "./sections/ingress";
+import { machinesSection } from "./sections/machines";
 import { relaySection } from "./sections/relay";
 import { runtimeCostsSection } from "./sections/runtime-costs";
 import { schedulesSection } from "./sections/schedules";
 import { vmSection } from "./sections/vm";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, schedulesSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, schedulesSection, machinesSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);
