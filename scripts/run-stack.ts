@@ -1,17 +1,20 @@
 // The local stack's supervisor, run by `npm start` (scripts/start.ts): the Worker under wrangler dev,
-// the agent VM, the Twilio emulator with the phone simulator, and the offline model when there is
-// no credential; checks first, prefixed logs, and every child stopped on SIGINT or SIGTERM.
+// the agent VM (with `--machines`: the Fly stand-in, a Machine per phone), the Twilio emulator with
+// the phone simulator, and the offline model when there is no credential; checks first, prefixed
+// logs, and every child stopped on SIGINT or SIGTERM.
 import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chooseDataDir } from "./stack/data-dir";
 import { readLocalVars, type LocalVars } from "./stack/dev-vars";
+import { parseStartArgs, readMachinesSettings, type MachinesSettings } from "./stack/machines-plan";
+import { machinesModeFor, writeMachinesFiles } from "./stack/machines-setup";
 import { chooseModel, describeModel } from "./stack/model-choice";
 import { describeTakenPorts, findTakenPorts } from "./stack/ports";
 import { describeExit, launchStack, StackStartError } from "./stack/stack";
 import { readyLines, settingNotes } from "./stack/stack-notes";
-import { allowedNumbers, DEFAULT_PORTS, HOST, localUrls, planStack } from "./stack/stack-plan";
+import { allowedNumbers, CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls, planStack, type StackMode } from "./stack/stack-plan";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => console.log(`[start]  ${line}`);
@@ -33,30 +36,60 @@ function loadDevVars(): LocalVars {
   return exitWith([".dev.vars is not usable:", ...local.problems.map((p) => `  ${p}`), "Fix it, or delete it to get a fresh copy."]);
 }
 
+const started = parseStartArgs(process.argv.slice(2));
+if (!started.ok) exitWith([started.problem]);
+const machinesSettings: MachinesSettings | null = started.options.machines ? settingsOrExit() : null;
+
+function settingsOrExit(): MachinesSettings {
+  const read = readMachinesSettings(process.env);
+  if (read.ok) return read.settings;
+  return exitWith(["The machines settings in your environment are not usable:", ...read.problems.map((p) => `  ${p}`)]);
+}
+
 const vars = loadDevVars();
 const urls = localUrls(DEFAULT_PORTS);
 const model = chooseModel(process.env, urls.model);
 const runningAsRoot = process.getuid?.() === 0;
-const dataDir = chooseDataDir({ root, configured: process.env.DATA_DIR, runningAsRoot, closedToOthers: (dir) => (statSync(dir).mode & 0o001) === 0 });
+// The shared VM's DATA_DIR, or the Fly stand-in's directory, whose volumes are the Machines' DATA_DIRs.
+const dataDir = chooseDataDir({
+  root,
+  configured: machinesSettings ? process.env.FLY_EMULATOR_DATA_DIR : process.env.DATA_DIR,
+  runningAsRoot,
+  closedToOthers: (dir) => (statSync(dir).mode & 0o001) === 0,
+  leaf: machinesSettings ? "fly" : "vm",
+});
+const mode: StackMode = machinesSettings
+  ? machinesModeFor({ root, dataDir: dataDir.dir, settings: machinesSettings, model, baseEnv: process.env, runningAsRoot, nodePath: process.execPath })
+  : { kind: "shared", dataDir: dataDir.dir };
 const specs = planStack({
   root,
   ports: DEFAULT_PORTS,
   vars,
   model,
-  dataDir: dataDir.dir,
+  mode,
   baseEnv: process.env,
   nodePath: process.execPath,
   wranglerCli: join(dirname(createRequire(join(root, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
   runningAsRoot,
 });
 
-// Before anything starts: a second `npm start` must not leave half a stack behind.
-const taken = await findTakenPorts(HOST, Object.fromEntries(specs.map((spec) => [spec.name, DEFAULT_PORTS[spec.name]])));
+// Before anything starts (or is written): a second `npm start` must not leave half a stack behind.
+const taken = await findTakenPorts(HOST, Object.fromEntries(specs.flatMap((spec) => CHILD_PORTS[spec.name]).map((port) => [port, DEFAULT_PORTS[port]])));
 if (taken.length > 0) exitWith(describeTakenPorts(HOST, taken));
 
+if (mode.kind === "machines") {
+  const cleared = writeMachinesFiles(mode, urls);
+  if (cleared.length > 0) say(`Machines mode starts empty: the Fly stand-in keeps its Machines in memory only, so the last run's ${cleared.map((dir) => basename(dir)).join(" and ")} in ${mode.dataDir} were removed.`);
+}
 say(describeModel(model));
-if (dataDir.why === "outside_private_checkout") say(`The VM's data is in ${dataDir.dir}: this checkout is closed to other users, and the agents' own uids must pass DATA_DIR's parents (DATA_DIR=… to choose).`);
-settingNotes(vars, urls, runningAsRoot && process.env.IS_SANDBOX !== "1").forEach(say);
+if (dataDir.why === "outside_private_checkout") {
+  say(
+    machinesSettings
+      ? `The Machines' volumes are in ${dataDir.dir}: this checkout is closed to other users, and the agents' own uids must pass each DATA_DIR's parents (FLY_EMULATOR_DATA_DIR=… to choose).`
+      : `The VM's data is in ${dataDir.dir}: this checkout is closed to other users, and the agents' own uids must pass DATA_DIR's parents (DATA_DIR=… to choose).`,
+  );
+}
+settingNotes(vars, urls, runningAsRoot && process.env.IS_SANDBOX !== "1", mode.kind).forEach(say);
 
 let stopping = false;
 const stack = launchStack(specs, {
@@ -83,7 +116,7 @@ process.on("SIGTERM", () => void shutDown(0));
 
 try {
   await stack.ready;
-  if (!stopping) readyLines(urls, model, allowedNumbers(vars.ALLOWED_SENDERS).valid).forEach(say);
+  if (!stopping) readyLines(urls, model, allowedNumbers(vars.ALLOWED_SENDERS).valid, mode.kind === "machines" ? mode : null).forEach(say);
 } catch (error) {
   // A failed start has already stopped every child.
   if (!stopping) exitWith([error instanceof StackStartError ? `Could not start the stack: ${error.message}` : String(error)]);

@@ -1,4 +1,4 @@
-// `npm start`: runs the local stack's supervisor (scripts/run-stack.ts) as a plain Node process.
+// `npm start [-- --machines]`: runs the local stack's supervisor (scripts/run-stack.ts) as a plain Node process.
 // Why not in this process: `tsx` runs a script as its child and SIGKILLs it when a signal is not
 // acknowledged within 30 ms, which a busy event loop (or a Ctrl-C arriving twice, from the terminal
 // and from npm) can miss; a killed supervisor would leave the stack running. The supervisor stays in
@@ -6,7 +6,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const supervisor = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./run-stack.ts", import.meta.url))], {
+// Its flags (`npm start -- --machines`) are passed on as they came.
+const supervisor = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./run-stack.ts", import.meta.url)), ...process.argv.slice(2)], {
   stdio: "inherit",
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,4 +1,5 @@
-// Where `npm start` keeps the VM's data (DATA_DIR) when the environment does not say. Pure.
+// Where `npm start` keeps the VM's data (DATA_DIR), or in machines mode the Fly stand-in's (whose
+// volumes are the Machines' DATA_DIRs), when the environment does not say. Pure.
 // As root the VM runs each user's agent under a uid of its own, and those uids must pass through
 // DATA_DIR's ancestors, so the VM gives its own ancestors search permission for others. Inside a
 // checkout others cannot enter (root's 0700 home) that would open the checkout: every file whose
@@ -15,12 +16,20 @@ export type DataDirChoice = { dir: string; why: "configured" | "checkout" | "out
  * `closedToOthers(dir)`: whether others lack search permission on a directory (its mode's `o+x`).
  * Asked of the checkout's directory and each of its ancestors, only when running as root.
  */
-export function chooseDataDir(input: { root: string; configured: string | undefined; runningAsRoot: boolean; closedToOthers: (dir: string) => boolean }): DataDirChoice {
+export function chooseDataDir(input: {
+  root: string;
+  configured: string | undefined;
+  runningAsRoot: boolean;
+  closedToOthers: (dir: string) => boolean;
+  /** Whose data: the shared VM's (`vm`) or the Fly stand-in's (`fly`). */
+  leaf?: "vm" | "fly";
+}): DataDirChoice {
+  const leaf = input.leaf ?? "vm";
   if (input.configured) return { dir: resolve(input.root, input.configured), why: "configured" };
-  const inCheckout = resolve(input.root, ".data/vm");
+  const inCheckout = resolve(input.root, ".data", leaf);
   if (!input.runningAsRoot || !ancestorsOf(input.root).some(input.closedToOthers)) return { dir: inCheckout, why: "checkout" };
   const key = createHash("sha256").update(resolve(input.root)).digest("hex").slice(0, 16);
-  return { dir: join(SHARED_STATE_DIR, key, "vm"), why: "outside_private_checkout" };
+  return { dir: join(SHARED_STATE_DIR, key, leaf), why: "outside_private_checkout" };
 }
 
 /** The directory and every directory above it, up to `/`. */

@@ -1,15 +1,17 @@
 // Checks that the stack's ports are free before anything starts, so a second `npm start` says
 // which port is taken instead of half-starting. Also finds free ports for tests.
 import { createServer } from "node:net";
-import type { ChildName, Ports } from "./stack-plan";
+import type { PortName, Ports } from "./stack-plan";
 
-export type TakenPort = { name: ChildName; port: number; code: string };
+export type TakenPort = { name: PortName; port: number; code: string };
 
-const LABELS: Record<ChildName, string> = {
+const LABELS: Record<PortName, string> = {
   worker: "the Worker under wrangler dev",
   vm: "the agent VM",
   twilio: "the Twilio emulator",
   model: "the offline model",
+  flyApi: "the Fly Machines API stand-in",
+  flyProxy: "the Fly stand-in's proxy",
 };
 
 /** Resolves with the error code when the port cannot be bound (EADDRINUSE, EACCES), else null. */
@@ -22,7 +24,7 @@ function bindProblem(host: string, port: number): Promise<string | null> {
 }
 
 export async function findTakenPorts(host: string, ports: Partial<Ports>): Promise<TakenPort[]> {
-  const entries = Object.entries(ports) as [ChildName, number][];
+  const entries = Object.entries(ports) as [PortName, number][];
   const problems = await Promise.all(entries.map(([, port]) => bindProblem(host, port)));
   return entries.flatMap(([name, port], i) => (problems[i] ? [{ name, port, code: problems[i] }] : []));
 }

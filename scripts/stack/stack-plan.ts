@@ -1,16 +1,32 @@
 // What the local stack runs: each child's command, arguments, environment and health URL, built
-// from the ports, `.dev.vars` and the model choice. Pure, so the wiring is tested without processes.
+// from the ports, `.dev.vars`, the model choice and the mode (one shared VM, or a Machine per
+// phone: machines-plan.ts). Pure, so the wiring is tested without processes.
 import type { LocalVars } from "./dev-vars";
+import { flyStandInChild, machinesWorkerArgs, type MachinesMode } from "./machines-plan";
 import { modelEnv, type ModelChoice } from "./model-choice";
 import { TRANSCRIBE_PATH } from "./transcribe-path";
 
 export const HOST = "127.0.0.1";
 
-export type ChildName = "worker" | "vm" | "twilio" | "model";
-export type Ports = Record<ChildName, number>;
+export type ChildName = "worker" | "vm" | "twilio" | "model" | "fly";
+/** The Fly stand-in listens twice: its Machines API and its proxy. */
+export type PortName = "worker" | "vm" | "twilio" | "model" | "flyApi" | "flyProxy";
+export type Ports = Record<PortName, number>;
 
-/** The contract's ports; the offline model's is the project's choice. */
-export const DEFAULT_PORTS: Ports = { worker: 8787, vm: 8080, twilio: 8788, model: 8790 };
+/** The contract's ports; the offline model's is the project's choice, the Fly stand-in's its own defaults. */
+export const DEFAULT_PORTS: Ports = { worker: 8787, vm: 8080, twilio: 8788, model: 8790, flyApi: 4280, flyProxy: 4281 };
+
+/** The ports each child listens on, checked before anything starts. */
+export const CHILD_PORTS: Record<ChildName, PortName[]> = { worker: ["worker"], vm: ["vm"], twilio: ["twilio"], model: ["model"], fly: ["flyApi", "flyProxy"] };
+
+/** `shared`: one agent VM serves every phone; `machines`: the Fly stand-in gives each phone a Machine. */
+export type StackMode =
+  | {
+      kind: "shared";
+      /** The VM's DATA_DIR; absolute, so its sessions stay where they are whatever its working directory. */
+      dataDir: string;
+    }
+  | MachinesMode;
 
 export type ChildSpec = {
   name: ChildName;
@@ -27,8 +43,7 @@ export type StackInput = {
   ports: Ports;
   vars: LocalVars;
   model: ModelChoice;
-  /** Absolute, so the VM's sessions stay where they are whatever its working directory. */
-  dataDir: string;
+  mode: StackMode;
   /** The shell's environment: every child inherits it, under the stack's own settings. */
   baseEnv: Readonly<Record<string, string | undefined>>;
   nodePath: string;
@@ -36,11 +51,14 @@ export type StackInput = {
   runningAsRoot: boolean;
 };
 
-export type StackUrls = Record<ChildName, string>;
+export type StackUrls = Record<PortName, string>;
 
 export function localUrls(ports: Ports): StackUrls {
   const url = (port: number) => `http://${HOST}:${port}`;
-  return { worker: url(ports.worker), vm: url(ports.vm), twilio: url(ports.twilio), model: url(ports.model) };
+  return {
+    worker: url(ports.worker), vm: url(ports.vm), twilio: url(ports.twilio), model: url(ports.model),
+    flyApi: url(ports.flyApi), flyProxy: url(ports.flyProxy),
+  };
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -65,38 +83,37 @@ function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<s
 export function planStack(input: StackInput): ChildSpec[] {
   const urls = localUrls(input.ports);
   const base = definedEnv(input.baseEnv);
+  const { mode } = input;
   const tsx = (script: string) => ({ command: input.nodePath, args: ["--import", "tsx", script], cwd: input.root });
   const children: ChildSpec[] = [];
 
   children.push({
     name: "worker",
     command: input.nodePath,
-    // Settings from `.dev.vars`, Durable Object state persisted under `.wrangler/state`.
+    // Settings from `.dev.vars`, Durable Object state persisted under `.wrangler/state` (shared mode).
     args: [
       input.wranglerCli, "dev", "--ip", HOST, "--port", String(input.ports.worker), "--show-interactive-dev-session=false",
       // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper.
       ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`] : []),
+      ...(mode.kind === "machines" ? machinesWorkerArgs(input.root, mode) : []),
     ],
     cwd: input.root,
-    // The Worker reads request.cf nowhere; fetching it only fails (noisily) offline.
-    env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...base, WRANGLER_SEND_METRICS: "false" },
+    env: {
+      // The Worker reads request.cf nowhere; fetching it only fails (noisily) offline.
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      ...base,
+      WRANGLER_SEND_METRICS: "false",
+      // The machines settings come in env files, which a shell's `false` here would have wrangler skip.
+      ...(mode.kind === "machines" ? { CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" } : {}),
+    },
     readyUrl: `${urls.worker}/health`,
   });
 
-  const vmEnv: Record<string, string> = {
-    ...base,
-    PORT: String(input.ports.vm),
-    // Loopback only: the VM runs commands for whoever holds the token.
-    HOST,
-    VM_TOKEN: input.vars.VM_TOKEN,
-    DATA_DIR: input.dataDir,
-    // Nothing restarts a local VM that exits when idle, as Fly does; keep it up unless asked.
-    IDLE_TIMEOUT_MS: base.IDLE_TIMEOUT_MS ?? "0",
-    ...modelEnv(input.model),
-  };
-  // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1".
-  if (input.runningAsRoot) vmEnv.IS_SANDBOX = "1";
-  children.push({ name: "vm", command: "npm", args: ["run", "--silent", "vm"], cwd: input.root, env: vmEnv, readyUrl: `${urls.vm}/health` });
+  children.push(
+    mode.kind === "shared"
+      ? sharedVmChild(input, mode.dataDir, base, urls)
+      : flyStandInChild({ root: input.root, nodePath: input.nodePath, host: HOST, baseEnv: base, urls, ports: input.ports, mode }),
+  );
 
   // An EMULATOR_USERS from the shell (`+1555…:Name,…`) names the simulator's people itself.
   const users = base.EMULATOR_USERS ?? simulatorUsers(input.vars.ALLOWED_SENDERS);
@@ -126,4 +143,22 @@ export function planStack(input: StackInput): ChildSpec[] {
     });
   }
   return children;
+}
+
+/** The shared mode's one agent VM, run as a user runs it (`npm run vm`). */
+function sharedVmChild(input: StackInput, dataDir: string, base: Record<string, string>, urls: StackUrls): ChildSpec {
+  const vmEnv: Record<string, string> = {
+    ...base,
+    PORT: String(input.ports.vm),
+    // Loopback only: the VM runs commands for whoever holds the token.
+    HOST,
+    VM_TOKEN: input.vars.VM_TOKEN,
+    DATA_DIR: dataDir,
+    // Nothing restarts a local VM that exits when idle, as Fly does; keep it up unless asked.
+    IDLE_TIMEOUT_MS: base.IDLE_TIMEOUT_MS ?? "0",
+    ...modelEnv(input.model),
+  };
+  // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1".
+  if (input.runningAsRoot) vmEnv.IS_SANDBOX = "1";
+  return { name: "vm", command: "npm", args: ["run", "--silent", "vm"], cwd: input.root, env: vmEnv, readyUrl: `${urls.vm}/health` };
 }

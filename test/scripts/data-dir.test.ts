@@ -20,4 +20,11 @@ describe("chooseDataDir", () => {
     expect(a.dir).not.toBe(b.dir);
     expect(chooseDataDir({ root: "/root/relay/", configured: undefined, runningAsRoot: true, closedToOthers: closedBelow(["/root"]) }).dir).toBe(a.dir);
   });
+
+  it("keeps the Fly stand-in's volumes beside the VM's data, by the same rules", () => {
+    const fly = (root: string, closed: string[]) => chooseDataDir({ root, configured: undefined, runningAsRoot: true, closedToOthers: closedBelow(closed), leaf: "fly" });
+    expect(fly("/work/relay", [])).toEqual({ dir: "/work/relay/.data/fly", why: "checkout" });
+    const vm = chooseDataDir({ root: "/root/relay", configured: undefined, runningAsRoot: true, closedToOthers: closedBelow(["/root"]) });
+    expect(fly("/root/relay", ["/root"])).toEqual({ dir: vm.dir.replace(/vm$/, "fly"), why: "outside_private_checkout" });
+  });
 });

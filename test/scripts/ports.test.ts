@@ -28,5 +28,6 @@ it("sees a port taken on every interface as taken on 127.0.0.1", async () => {
 it("says which port and that nothing was started", () => {
   const lines = describeTakenPorts(HOST, [{ name: "worker", port: 8787, code: "EADDRINUSE" }]);
   expect(lines[0]).toBe("Port 8787 on 127.0.0.1 (the Worker under wrangler dev) is already in use.");
+  expect(describeTakenPorts(HOST, [{ name: "flyProxy", port: 4281, code: "EADDRINUSE" }])[0]).toBe("Port 4281 on 127.0.0.1 (the Fly stand-in's proxy) is already in use.");
   expect(lines.at(-1)).toContain("nothing was started");
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { LocalVars } from "../../scripts/stack/dev-vars";
 import { readyLines, settingNotes } from "../../scripts/stack/stack-notes";
 import { DEFAULT_PORTS, localUrls } from "../../scripts/stack/stack-plan";
+import { machinesMode } from "./machines-mode";
 
 const urls = localUrls(DEFAULT_PORTS);
 const LOCAL: LocalVars = {
@@ -30,6 +31,11 @@ describe("settingNotes", () => {
     expect(notes).toHaveLength(expected.length);
     expected.forEach((fragment, i) => expect(notes[i]).toContain(fragment));
   });
+
+  it("in machines mode says nothing of VM_URL, which the Worker does not use there", () => {
+    expect(settingNotes({ ...LOCAL, VM_URL: "https://agent.fly.dev" }, urls, false, "machines")).toEqual([]);
+    expect(settingNotes(LOCAL, urls, true, "machines")).toEqual([expect.stringContaining("each Machine's Claude Code CLI gets IS_SANDBOX=1")]);
+  });
 });
 
 describe("readyLines", () => {
@@ -42,5 +48,14 @@ describe("readyLines", () => {
     const real = readyLines(urls, { kind: "real", credential: "ANTHROPIC_API_KEY" }, ["+15551230001"]);
     expect(real.join("\n")).not.toContain("8790");
     expect(real.join("\n")).not.toContain("?phone=");
+  });
+
+  it("in machines mode names the stand-in's API and proxy instead of the VM, the idle action, and how to list the Machines", () => {
+    const machines = machinesMode({ apiToken: "t0k", settings: { MACHINE_IDLE_MS: 90_000, MACHINE_IDLE_ACTION: "stop" } });
+    const lines = readyLines(urls, { kind: "offline", url: urls.model }, ["+15551230001"], machines);
+    expect(lines.map((line) => /http:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1]).filter(Boolean)).toEqual(["8788", "8787", "4280", "4281", "8790", "4280"]);
+    expect(lines).toContain("Each phone gets its own Machine (the agent VM on a volume of its own) at its first message; after 90 s with no run it is stopped (MACHINE_IDLE_MS, MACHINE_IDLE_ACTION).");
+    expect(lines).toContain("Watch them: curl -s -H 'Authorization: Bearer t0k' http://127.0.0.1:4280/v1/apps/local-agents/machines");
+    expect(lines.at(-1)).toBe("Ctrl-C stops everything.");
   });
 });

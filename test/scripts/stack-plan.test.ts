@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import type { LocalVars } from "../../scripts/stack/dev-vars";
 import type { ModelChoice } from "../../scripts/stack/model-choice";
-import { DEFAULT_PORTS, planStack, simulatorUsers, type ChildName, type StackInput } from "../../scripts/stack/stack-plan";
+import { CHILD_PORTS, DEFAULT_PORTS, planStack, simulatorUsers, type ChildName, type StackInput } from "../../scripts/stack/stack-plan";
+import { machinesMode } from "./machines-mode";
 
 const VARS: LocalVars = {
   TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
@@ -19,7 +20,7 @@ function plan(overrides: Partial<StackInput> = {}) {
     ports: DEFAULT_PORTS,
     vars: VARS,
     model: OFFLINE,
-    dataDir: "/repo/.data/vm",
+    mode: { kind: "shared", dataDir: "/repo/.data/vm" },
     baseEnv: { PATH: "/usr/bin", PORT: "3000", HOST: "laptop" },
     nodePath: "/usr/bin/node",
     wranglerCli: "/repo/node_modules/wrangler/bin/wrangler.js",
@@ -119,7 +120,7 @@ it("runs the offline model on its port", () => {
 });
 
 it("follows other ports everywhere they appear", () => {
-  const { child } = plan({ ports: { worker: 9001, vm: 9002, twilio: 9003, model: 9004 }, model: { kind: "offline", url: "http://127.0.0.1:9004" } });
+  const { child } = plan({ ports: { worker: 9001, vm: 9002, twilio: 9003, model: 9004, flyApi: 9005, flyProxy: 9006 }, model: { kind: "offline", url: "http://127.0.0.1:9004" } });
   expect(child("worker")!.args).toContain("9001");
   expect(child("vm")!.env).toMatchObject({ PORT: "9002", ANTHROPIC_BASE_URL: "http://127.0.0.1:9004" });
   expect(child("twilio")!.env).toMatchObject({ EMULATOR_PORT: "9003", RELAY_URL: "http://127.0.0.1:9001" });
@@ -134,5 +135,25 @@ describe("simulatorUsers", () => {
     ["nobody allowed: the emulator's own defaults", "", undefined],
   ])("%s", (_name, allowed, expected) => {
     expect(simulatorUsers(allowed)).toBe(expected);
+  });
+});
+
+describe("machines mode", () => {
+  const MACHINES = machinesMode({ apiToken: "fly-token" });
+
+  it("runs the Fly stand-in instead of the one VM, and checks both of its ports", () => {
+    const { children } = plan({ mode: MACHINES });
+    expect(children.map((c) => c.name)).toEqual(["worker", "fly", "twilio", "model"]);
+    expect(children.flatMap((c) => CHILD_PORTS[c.name])).toEqual(["worker", "flyApi", "flyProxy", "twilio", "model"]);
+  });
+
+  it("gives wrangler dev .dev.vars, then the machines settings over it, and Durable Objects of their own", () => {
+    const worker = plan({ mode: MACHINES }).child("worker")!;
+    const extra = worker.args.slice(worker.args.indexOf("--env-file"));
+    expect(extra).toEqual(["--env-file", "/repo/.dev.vars", "--env-file", "/repo/.data/fly/worker-machines.env", "--persist-to", "/repo/.data/fly/wrangler-state"]);
+    expect(worker.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV).toBe("true");
+    // No secret on a command line: the API token is in the env file.
+    expect(worker.args.join(" ")).not.toContain("fly-token");
+    expect(plan().child("worker")!.args).not.toContain("--env-file");
   });
 });

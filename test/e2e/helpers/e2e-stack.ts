@@ -1,15 +1,19 @@
 // Starts the real local stack for a test (wrangler dev, the VM running the real Claude Code CLI
-// against the offline model, the Twilio emulator) on free ports, through the same scripts/
-// modules as `npm start`, from a fresh clone whose `.dev.vars` is the shipped example with the
-// test's ports. Logs go to test/artifacts/e2e/<label>.log.
+// against the offline model, the Twilio emulator; in machines mode the Fly stand-in instead of the
+// VM, with a Machine per phone) on free ports, through the same scripts/ modules as `npm start`,
+// from a fresh clone whose `.dev.vars` is the shipped example with the test's ports. Logs go to
+// test/artifacts/e2e/<label>.log.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { readLocalVars, type LocalVars } from "../../../scripts/stack/dev-vars";
+import { readMachinesSettings, type MachinesMode } from "../../../scripts/stack/machines-plan";
+import { machinesModeFor, writeMachinesFiles } from "../../../scripts/stack/machines-setup";
+import type { ModelChoice } from "../../../scripts/stack/model-choice";
 import { freePort } from "../../../scripts/stack/ports";
 import { launchStack, type Stack } from "../../../scripts/stack/stack";
-import { HOST, localUrls, planStack, type Ports, type StackUrls } from "../../../scripts/stack/stack-plan";
+import { HOST, localUrls, planStack, type Ports, type StackMode, type StackUrls } from "../../../scripts/stack/stack-plan";
 import type { Resources } from "../../helpers/resources";
 import { makeFreshClone, REPO_ROOT } from "./fresh-clone";
 
@@ -24,6 +28,13 @@ export type E2eStack = {
   stack: Stack;
   /** Every prefixed line the children wrote so far. */
   lines: string[];
+  /** In machines mode: the stand-in's settings (its directory, the API token). */
+  machines: MachinesMode | null;
+};
+
+export type E2eStackOptions = {
+  /** Machines mode (`npm start -- --machines`), with these settings from the environment (MACHINE_IDLE_MS…). */
+  machines?: Record<string, string>;
 };
 
 /** Pure: `.dev.vars` text with the given keys' values replaced, everything else kept. */
@@ -57,22 +68,26 @@ export function writeTestDevVars(root: string, urls: StackUrls, phones: readonly
   return parsed.vars;
 }
 
-/** Four free loopback ports for a test stack. */
+/** Free loopback ports for a test stack. */
 export async function freeStackPorts(): Promise<Ports> {
-  return { worker: await freePort(HOST), vm: await freePort(HOST), twilio: await freePort(HOST), model: await freePort(HOST) };
+  const port = () => freePort(HOST);
+  return { worker: await port(), vm: await port(), twilio: await port(), model: await port(), flyApi: await port(), flyProxy: await port() };
 }
+
+/** The model of every test stack: the offline one, on the stack's port. */
+const offlineModel = (ports: Ports): ModelChoice => ({ kind: "offline", url: localUrls(ports).model });
 
 /**
  * The children of a test stack in a fresh copy at `root`: the VM on the offline model, its data
- * under the copy, this process's Node and the repository's wrangler.
+ * under the copy (or the mode given), this process's Node and the repository's wrangler.
  */
-export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseEnv: Record<string, string | undefined>) {
+export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseEnv: Record<string, string | undefined>, mode: StackMode = { kind: "shared", dataDir: join(root, ".data/vm") }) {
   return planStack({
     root,
     ports,
     vars,
-    model: { kind: "offline", url: localUrls(ports).model },
-    dataDir: join(root, ".data/vm"),
+    model: offlineModel(ports),
+    mode,
     baseEnv,
     nodePath: process.execPath,
     wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
@@ -93,12 +108,29 @@ function shellEnv(): Record<string, string | undefined> {
  * process and no directory behind once the resources are released. A stack that does not get
  * ready is stopped and its clone removed before this rejects.
  */
-export function startE2eStack(label: string, resources: Resources): Promise<E2eStack> {
+export function startE2eStack(label: string, resources: Resources, options: E2eStackOptions = {}): Promise<E2eStack> {
   // Tracked as a whole too, so that releasing waits for a start still under way.
-  return resources.track(launchE2eStack(label, resources));
+  return resources.track(launchE2eStack(label, resources, options));
 }
 
-async function launchE2eStack(label: string, resources: Resources): Promise<E2eStack> {
+/** Machines mode in the copy: the stand-in's directory under it, as `npm start -- --machines` in an open checkout. */
+function testMachinesMode(root: string, ports: Ports, settingsEnv: Record<string, string>): MachinesMode {
+  const settings = readMachinesSettings(settingsEnv);
+  if (!settings.ok) throw new Error(`machines settings: ${settings.problems.join("; ")}`);
+  const mode = machinesModeFor({
+    root,
+    dataDir: join(root, ".data/fly"),
+    settings: settings.settings,
+    model: offlineModel(ports),
+    baseEnv: shellEnv(),
+    runningAsRoot: process.getuid?.() === 0,
+    nodePath: process.execPath,
+  });
+  writeMachinesFiles(mode, localUrls(ports));
+  return mode;
+}
+
+async function launchE2eStack(label: string, resources: Resources, options: E2eStackOptions): Promise<E2eStack> {
   const ports = await freeStackPorts();
   const urls = localUrls(ports);
   const clone = resources.track(makeFreshClone(label), (c) => c.remove());
@@ -111,7 +143,8 @@ async function launchE2eStack(label: string, resources: Resources): Promise<E2eS
     const logPath = join(logDir, `${label}.log`);
     writeFileSync(logPath, "");
     const lines: string[] = [];
-    const specs = planTestStack(clone.root, ports, vars, shellEnv());
+    const machines = options.machines ? testMachinesMode(clone.root, ports, options.machines) : null;
+    const specs = planTestStack(clone.root, ports, vars, shellEnv(), machines ?? undefined);
     stack = launchStack(specs, {
       write: (line) => {
         lines.push(line);
@@ -125,7 +158,7 @@ async function launchE2eStack(label: string, resources: Resources): Promise<E2eS
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`, { cause: error });
     }
-    return { urls, vars, root: clone.root, stack, lines };
+    return { urls, vars, root: clone.root, stack, lines, machines };
   } catch (error) {
     // A failed start cleans up after itself, not only when the resources are released.
     await stack?.stop();
