@@ -1,6 +1,7 @@
 // What admins read back from /users, /allow, /deny and /budget, and the one notice a denied user
 // gets. Pure: the facts come in (each user's summary from their own object), text goes out.
 import { formatAgo, formatUsd } from "./format-ago";
+import { machineLine, type MachineView } from "./machine-report";
 import { formatInZone } from "./schedule-format";
 
 /** One user's figures, as their PhoneAgent reports them (read-only, no VM call). */
@@ -18,6 +19,8 @@ export type UserSummary = {
   budgetSetByAdmin: boolean;
   monthlyBudgetUsd: number | null;
   timeZone: string;
+  /** VM_MODE=machines: the user's own Machine (null: none yet); absent in shared mode. */
+  machine?: MachineView | null;
 };
 
 /** Why a number is a user: the configuration (ALLOWED_SENDERS, ADMIN_SENDERS) or the directory. */
@@ -42,7 +45,8 @@ function userLine(u: UserLine, now: number): string {
   const state = s.state === "held" && s.heldUntil !== null ? `held by budget until ${formatInZone(s.heldUntil, s.timeZone)}${waiting}` : `${s.state}${waiting}`;
   const monthly = s.monthlyBudgetUsd === null ? "" : `, ${formatUsd(s.monthlyBudgetUsd)}/month`;
   const budget = `budget ${formatUsd(s.dailyBudgetUsd)}/day${s.budgetSetByAdmin ? " (set by an admin)" : ""}${monthly}`;
-  return `${head} · ${active} · ${state} · today ${formatUsd(s.spentTodayUsd)}, month ${formatUsd(s.spentMonthUsd)} · ${budget}`;
+  const machine = s.machine === undefined ? "" : ` · ${machineLine(s.machine, now)}`;
+  return `${head} · ${active} · ${state} · today ${formatUsd(s.spentTodayUsd)}, month ${formatUsd(s.spentMonthUsd)} · ${budget}${machine}`;
 }
 
 /** What /deny did to the user's pending work. */
@@ -87,6 +91,7 @@ export const ACCESS_RESTORED_NOTICE = "✅ An admin has given you access to this
 
 /** A non-admin's /vm, and any other admin word (not even a bad argument is explained to them). */
 export const ADMINS_ONLY_VM = "/vm is for admins only.";
+export const VM_SWEEP_SHARED = "/vm sweep is for VM_MODE=machines: here one shared VM serves every user.";
 export function permissionDenied(word: string): string {
   return `Permission denied: /${word} is for admins only.`;
 }

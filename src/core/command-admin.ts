@@ -13,7 +13,11 @@ export type AdminRequest =
   | { kind: "allow"; phone: string }
   | { kind: "deny"; phone: string }
   /** `usd` null: back to the configured DAILY_BUDGET_USD. */
-  | { kind: "budget"; phone: string; usd: number | null };
+  | { kind: "budget"; phone: string; usd: number | null }
+  /** /vm with VM_MODE=machines: each user's Machine, and the app's Machines and volumes no user owns. */
+  | { kind: "machines" }
+  /** /vm sweep: destroys the Machines and volumes no user owns. */
+  | { kind: "sweep" };
 
 /** What an admin word parsed to; an invalid one is answered only to an admin. */
 export type AdminCommand = { type: "admin"; word: AdminWord; request: AdminRequest | { kind: "invalid"; reason: string } };

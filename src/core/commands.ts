@@ -126,8 +126,11 @@ export function parseCommand(text: string): ParsedCommand | null {
       if (action === "off" || action === "edits" || action === "on" || action === "forget" || action === "log") return { type: "approvals", action };
       return invalid(`/approvals takes off, edits, on, forget or log, not “${quoteInput(args, 30)}”.`);
     }
-    case "vm":
-      return withoutArguments(name, args, { type: "vm_health" });
+    case "vm": {
+      const action = args.toLowerCase();
+      if (action === "" || action === "sweep") return { type: "vm_health", sweep: action === "sweep" };
+      return invalid(`/vm takes nothing, or sweep, not “${quoteInput(args, 30)}”.`);
+    }
     case "schedules":
       return withoutArguments(name, args, { type: "schedule_list" });
     case "schedule":

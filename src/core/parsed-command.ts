@@ -35,8 +35,11 @@ export type ParsedCommand =
   | { type: "schedule_manage"; action: ScheduleAction; id: number }
   | { type: "tz_show" }
   | { type: "tz_set"; timeZone: string }
-  /** Admin only (ADMIN_SENDERS): is the agent VM reachable, and how fast. */
-  | { type: "vm_health" }
+  /**
+   * Admin only (ADMIN_SENDERS): is the agent VM reachable, and how fast; with VM_MODE=machines
+   * each user's Machine and the app's unowned ones, which `sweep` destroys.
+   */
+  | { type: "vm_health"; sweep: boolean }
   /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
   | AdminCommand
   | { type: "invalid"; reason: string };

@@ -191,7 +191,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private accessDeps(): AccessDeps {
     const { repos, lifecycle, budget, inbox, approvals } = this.u;
-    return { ...repos, lifecycle, budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: inbox.failRun, stopApprovals: (now) => approvals.stopAll(now) };
+    return { ...repos, machine: this.u.machine && (() => this.u.machine!.describe()), lifecycle, budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: inbox.failRun, stopApprovals: (now) => approvals.stopAll(now) };
   }
 
   private get phone(): string {

@@ -55,7 +55,7 @@ async function connected(unit: ReturnType<typeof instance>) {
 async function idle(unit: ReturnType<typeof instance>, settled: "suspended" | "stopped" = "suspended") {
   const due = unit.nextDueAt(Date.now());
   expect(due).not.toBeNull();
-  await unit.runDue(Math.max(due!, Date.now()), null);
+  await unit.runDue(Math.max(due!, Date.now()));
   // Fly answers a suspend or stop before the Machine gets there.
   const machineId = createMachineRepo(db.sql).get()!.machineId!;
   const instanceId = must(await api().getMachine(machineId)).instance_id;

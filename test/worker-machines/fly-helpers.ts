@@ -57,6 +57,6 @@ export async function clearFlyFaults(): Promise<void> {
 }
 
 /** Changes the Machine behind the relay's back, as an operator would with the API. */
-export async function flyCall(path: string, method: "POST" | "DELETE", body?: unknown): Promise<unknown> {
+export async function flyCall(path: string, method: "GET" | "POST" | "DELETE", body?: unknown): Promise<unknown> {
   return api(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 }

@@ -2,6 +2,7 @@
 // /users shows, the removal of access (/deny) with its one notice, its restoration (/allow), and
 // an admin's daily cap (/budget). Rows only, inside the caller's transaction; the VM is the
 // caller's business (a run to cancel is returned).
+import type { MachineView } from "../../core/machine-report";
 import type { Config } from "../../config";
 import { ACCESS_RESTORED_NOTICE, accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
 import { outboxKeys } from "../../core/outbox-keys";
@@ -25,6 +26,8 @@ export type AccessDeps = StopDeps & {
   spend: SpendRepo;
   budget: Pick<Budget, "today" | "blockedUntil">;
   monthlyCapUsd: number | null;
+  /** VM_MODE=machines: the user's Machine as the machine unit knows it; undefined in shared mode. */
+  machine?: (() => MachineView | null) | null;
 };
 
 /**
@@ -54,6 +57,7 @@ export function summarize(d: Omit<AccessDeps, keyof StopDeps> & Pick<AccessDeps,
     budgetSetByAdmin: d.settings.get("daily_budget_usd") !== null,
     monthlyBudgetUsd: d.monthlyCapUsd,
     timeZone: zone,
+    ...(d.machine ? { machine: d.machine() } : {}),
   };
 }
 

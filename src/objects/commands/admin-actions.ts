@@ -19,6 +19,8 @@ import {
   usersReport,
 } from "../../core/admin-replies";
 import type { AdminRequest } from "../../core/command-admin";
+import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, sweepReport } from "../../core/machine-report";
+import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-machines";
 import { forgetAllowlistCopy } from "../../worker/allowlist";
 import type { Log } from "../units/outbox";
 import { type AllowlistEntry, directoryOf, type ListedAs } from "../user-directory";
@@ -45,6 +47,8 @@ type AdminDeps = {
   user: (phone: string) => UserAgent;
   /** This isolate's copy of the allowlist, stale once the directory changed from here. */
   forgetAllowlistCopy: () => void;
+  /** VM_MODE=machines: the Machines API of the app holding the users' Machines. */
+  fly: { client: FlyMachinesClient; app: string } | null;
   log: Log;
 };
 
@@ -59,12 +63,13 @@ export function adminDeps(env: Env, config: Config | null, self: { phone: string
     directory: directoryOf(env),
     user: (phone) => (phone === self.phone ? self.agent : env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(phone))),
     forgetAllowlistCopy,
+    fly: config?.machines ? { client: createFlyMachinesClient(config.machines.api), app: config.machines.api.app } : null,
     log,
   };
 }
 
 export async function carryOut(d: AdminDeps, request: AdminRequest, now: number): Promise<string> {
-  d.log("admin_command", { command: request.kind, ...(request.kind === "users" ? {} : { target: request.phone }) });
+  d.log("admin_command", { command: request.kind, ...("phone" in request ? { target: request.phone } : {}) });
   switch (request.kind) {
     case "users":
       return listUsers(d, now);
@@ -74,6 +79,10 @@ export async function carryOut(d: AdminDeps, request: AdminRequest, now: number)
       return deny(d, request.phone);
     case "budget":
       return budget(d, request.phone, request.usd);
+    case "machines":
+      return listMachines(d, now);
+    case "sweep":
+      return sweep(d);
   }
 }
 
@@ -81,13 +90,19 @@ function configuredAs(d: AdminDeps, phone: string): ConfiguredIn | null {
   return d.configured.adminSenders.has(phone) ? "ADMIN_SENDERS" : d.configured.allowedSenders.has(phone) ? "ALLOWED_SENDERS" : null;
 }
 
-async function listUsers(d: AdminDeps, now: number): Promise<string> {
+/** Every number that is a user, and why; `listed`: the directory's entries, when it answered. */
+async function allUsers(d: AdminDeps) {
   const listed = await attempt(() => d.directory.list(), d);
   const sources = new Map<string, UserSource[]>();
   const add = (phone: string, source: UserSource) => sources.set(phone, [...(sources.get(phone) ?? []), source]);
   for (const phone of d.configured.adminSenders) add(phone, "admin");
   for (const phone of d.configured.allowedSenders) add(phone, "config");
   for (const e of listed.ok ? listed.value : []) if (e.allowed) add(e.phone, "allowlist");
+  return { listed, sources };
+}
+
+async function listUsers(d: AdminDeps, now: number): Promise<string> {
+  const { listed, sources } = await allUsers(d);
   const phones = [...sources.keys()].sort();
   const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
   const users: UserLine[] = phones.map((phone, i) => {
@@ -96,6 +111,56 @@ async function listUsers(d: AdminDeps, now: number): Promise<string> {
   });
   const denied = listed.ok ? listed.value.filter((e) => !e.allowed && !sources.has(e.phone)).map((e) => e.phone) : [];
   return usersReport(users, { denied, directoryAnswered: listed.ok, now });
+}
+
+/**
+ * Each user's Machine as their object knows it, and what the app holds that no object owns.
+ * Denied users are asked too: their Machine is stopped, not abandoned.
+ */
+async function machineOwners(d: AdminDeps & { fly: NonNullable<AdminDeps["fly"]> }) {
+  const { listed, sources } = await allUsers(d);
+  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : [])])].sort();
+  const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
+  const users: MachineUserLine[] = phones.map((phone, i) => {
+    const s = summaries[i]!;
+    return { phone, machine: s.ok ? (s.value.machine ?? null) : "no_answer" };
+  });
+  const owned = { ids: new Set<string>(), names: new Set<string>() };
+  for (const u of users) {
+    if (u.machine === "no_answer" || u.machine === null) continue;
+    for (const id of [u.machine.machineId, u.machine.volumeId]) if (id) owned.ids.add(id);
+    owned.names.add(u.machine.machineName).add(u.machine.volumeName);
+  }
+  // An object that did not answer, or a directory that did not, may own anything: nothing is an orphan then.
+  const complete = listed.ok && users.every((u) => u.machine !== "no_answer");
+  const [machines, volumes] = await Promise.all([d.fly.client.listMachines(), d.fly.client.listVolumes()]);
+  const listing: FlyListing | null =
+    machines.ok && volumes.ok
+      ? { machines: machines.value.map((m) => ({ id: m.id, name: m.name, state: m.state, region: m.region })), volumes: volumes.value.map((v) => ({ id: v.id, name: v.name, state: v.state, region: v.region, sizeGb: v.size_gb })) }
+      : null;
+  return { users, orphans: listing && complete ? findOrphans(listing, owned) : null };
+}
+
+async function listMachines(d: AdminDeps, now: number): Promise<string> {
+  if (!d.fly) return "VM_MODE is shared: one agent VM serves every user.";
+  const { users, orphans } = await machineOwners({ ...d, fly: d.fly });
+  return machinesReport({ users, orphans, app: d.fly.app, now });
+}
+
+/** /vm sweep: what no object owns now (asked again, not what an earlier /vm showed) is destroyed. */
+async function sweep(d: AdminDeps): Promise<string> {
+  if (!d.fly) return "VM_MODE is shared: one agent VM serves every user.";
+  const fly = d.fly;
+  const { orphans } = await machineOwners({ ...d, fly });
+  if (!orphans) return "Not swept: the Machines API, the directory or a user's agent did not answer, so I can't tell what is owned.";
+  const machines: string[] = [];
+  const volumes: string[] = [];
+  const failed: string[] = [];
+  for (const m of orphans.machines) ((await fly.client.destroyMachine(m.id, { force: true })).ok ? machines : failed).push(m.id);
+  // A volume goes only once no Machine holds it; one an orphan Machine held is free now.
+  for (const v of orphans.volumes) ((await fly.client.deleteVolume(v.id)).ok ? volumes : failed).push(v.id);
+  d.log("machines_swept", { machines, volumes, failed });
+  return sweepReport({ machines, volumes, failed });
 }
 
 async function allow(d: AdminDeps, phone: string): Promise<string> {

@@ -1,7 +1,7 @@
 // Answers the user's /commands from the relay's own state, without waking the agent. Runs
 // inside the transaction that stores the command, so the answer is durable with it; what the VM
 // must do is returned, and done after the webhook has its answer.
-import { ADMINS_ONLY_VM, permissionDenied } from "../../core/admin-replies";
+import { ADMINS_ONLY_VM, permissionDenied, VM_SWEEP_SHARED } from "../../core/admin-replies";
 import { dayIn, monthIn } from "../../core/spend-days";
 import { helpText, type ParsedCommand } from "../../core/commands";
 import { NO_CURRENT_CONVERSATION } from "../../core/replies/conversations";
@@ -41,6 +41,8 @@ export type CommandDeps = ScheduleServiceDeps &
     failRun: (runId: string, failure: RunFailure, now: number) => void;
     lifecycle: Pick<Messages, "stop" | "deny">;
     approvals: Approvals;
+    /** VM_MODE: with `machines`, /vm is about every user's own Machine. */
+    vmMode: "shared" | "machines";
   };
 
 type CommandAnswer = Reply;
@@ -99,7 +101,9 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "tz_set":
       return say(setTimeZone(d, command.timeZone, now).text);
     case "vm_health":
-      return sender.isAdmin ? { text: "", after: { kind: "health", detail: true } } : say(ADMINS_ONLY_VM);
+      if (!sender.isAdmin) return say(ADMINS_ONLY_VM);
+      if (d.vmMode === "machines") return { text: "", after: { kind: "admin", request: { kind: command.sweep ? "sweep" : "machines" } } };
+      return command.sweep ? say(VM_SWEEP_SHARED) : { text: "", after: { kind: "health", detail: true } };
     case "admin":
       // Not even a bad argument is explained to a non-admin: they learn nothing, nothing changes.
       if (!sender.isAdmin) return say(permissionDenied(command.word));

@@ -167,6 +167,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     newWorkspaceId: () => `c-${crypto.randomUUID().slice(0, 8)}`,
     failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
     sender: { phone, isAdmin: config?.adminSenders.has(phone) ?? false },
+    vmMode: machine ? "machines" : "shared",
     maxMessagesPerMinute: config?.maxMessagesPerMinute ?? 30,
     spend: repos.spend,
     observed: () => runs.observed(),

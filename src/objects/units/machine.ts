@@ -12,6 +12,7 @@ import { flyRetryDelayMs, leaseRetryAt, nextRegion } from "../../core/fly-retry"
 import type { FlyFailure } from "../../core/fly-errors";
 import { MACHINE_FILES_LOST, machineRetiredNotice } from "../../core/replies/machine";
 import type { FlyMachinesClient, FlyResult } from "../clients/fly-machines";
+import type { MachineView } from "../../core/machine-report";
 import type { MachineRepo, MachineRow } from "../db/machine-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { Log } from "./outbox";
@@ -347,8 +348,13 @@ export function createMachineUnit(d: {
         }
       });
     },
-    /** What /vm and /users show of it; null before the first use. */
-    describe: (): MachineRow | null => repo.get(),
+    /** What /vm and /users show of it (never its token); null before the first use. */
+    describe(): MachineView | null {
+      const r = repo.get();
+      if (!r) return null;
+      const { machineId, machineName, volumeId, volumeName, state, region, image, startedAt, coldStartMs, retiredAt, lastError } = r;
+      return { machineId, machineName, volumeId, volumeName, state, region, image, startedAt, coldStartMs, retiredAt, lastError };
+    },
   };
 }
 export type MachineUnit = ReturnType<typeof createMachineUnit>;
