@@ -92,6 +92,14 @@ describe("faults of the Machines API", () => {
     expect(bodies(await sentTo(phone)).filter((b) => b === MACHINE_FILES_LOST)).toHaveLength(1);
   });
 
+  it("a snapshot Fly dropped (a deploy, a host migration): the start is a cold boot, and the message is answered", async () => {
+    const phone = "+15550000159";
+    const machine = await suspendedMachine(phone, "before the migration");
+    await flyFault({ kind: "drop_snapshot", machineId: machine.id });
+    expect(await ask(phone, "after the migration")).toBe("echo: after the migration");
+    expect((await machinesOf(phone)).map((m) => [m.id, m.state])).toEqual([[machine.id, "started"]]);
+  });
+
   it("a lease someone else holds: waits until it expires, then starts the Machine under its own", async () => {
     const phone = "+15550000165";
     const machine = await suspendedMachine(phone, "before the lease");
