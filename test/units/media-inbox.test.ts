@@ -14,7 +14,7 @@ import { startAnthropicStandIn, TRANSCRIBE_PATH, type AnthropicStandIn } from ".
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";
 import { ACCOUNT_SID, AUTH_TOKEN } from "../emulator/helpers";
 import { memoryBucket } from "./helpers/memory-bucket";
-import { noLog, T0, useUnitDb } from "./helpers/unit-db";
+import { frozenClock, noLog, T0, useUnitDb } from "./helpers/unit-db";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, ...new Array<number>(2000).fill(7)]);
 const t = useUnitDb();
@@ -35,7 +35,7 @@ async function twilioMedia(bytes: Uint8Array, contentType: string): Promise<stri
   return ((await res.json()) as { url: string }).url;
 }
 
-function unit(o: { storage?: boolean; transcriber?: boolean } = {}) {
+function unit(o: { storage?: boolean; transcriber?: boolean; clock?: () => number; fetchFn?: typeof fetch } = {}) {
   const { repos } = t;
   const bucket = memoryBucket();
   const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: t.sql.transaction });
@@ -45,9 +45,10 @@ function unit(o: { storage?: boolean; transcriber?: boolean } = {}) {
     outbox: repos.outbox,
     settings: repos.settings,
     transaction: t.sql.transaction,
-    store: o.storage === false ? null : async () => ({ bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now, fetch, twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBase: emulator.url } }),
+    store: o.storage === false ? null : async () => ({ bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now, fetch: o.fetchFn ?? fetch, twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBase: emulator.url } }),
     transcriber: o.transcriber === false ? null : createTranscriber({ url: `${model.url}${TRANSCRIBE_PATH}` }),
     owner: "+15550003001",
+    clock: o.clock ?? frozenClock,
     log: noLog,
   });
   return { inbox, bucket };
@@ -106,6 +107,16 @@ describe("runDue (settling attachments)", () => {
     ]);
     expect(t.repos.messages.get("MM1")!.status).toBe("queued");
     expect(t.repos.messages.get("MM2")!.status).not.toBe("queued");
+  });
+
+  it("dates a message's attachments when their fetch ended: the step's now (an alarm's, ahead of the clock) plus the time it took", async () => {
+    let real = T0;
+    const { inbox } = unit({ clock: () => real, fetchFn: async (input, init) => ((real += 40_000), fetch(input, init)) });
+    receive("MM1", "what is this?", [{ url: await twilioMedia(PNG, "image/png"), contentType: "image/png" }]);
+    const now = T0 + 60_000;
+    await inbox.runDue(now);
+    expect(real).toBeGreaterThan(T0);
+    expect(t.rows<{ updated_at: number }>("SELECT updated_at FROM messages WHERE id = 'MM1'")).toEqual([{ updated_at: now + (real - T0) }]);
   });
 
   it("names each attachment of a message with several, and the stored ones still go", async () => {

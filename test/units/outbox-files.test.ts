@@ -9,7 +9,7 @@ import { createTwilioClient } from "../../src/objects/clients/twilio-client";
 import type { OutboxMedia } from "../../src/objects/db/outbox-repo";
 import { createOutbox, type OutboxFiles } from "../../src/objects/units/outbox";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
-import { noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
+import { frozenClock, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
 
 const PHONE = "+15550002101";
 const STORED = { key: "out/tag/abc", createdAt: T0, contentType: "image/png" };
@@ -33,7 +33,7 @@ function outboxWith(copies: Copy[], link: string | null = `${emulator.url}/__emu
   };
   const twilio = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: SANDBOX_FROM, apiBase: emulator.url, messagingApiBase: emulator.url });
   const { repos } = t;
-  const outbox = createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files, log: noLog });
+  const outbox = createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files, clock: frozenClock, log: noLog });
   return { outbox, asked };
 }
 const file: OutboxMedia = { source: { vmRunId: "run-1-1", fileId: "f1", name: "chart.png", contentType: "image/png", size: 2048 } };

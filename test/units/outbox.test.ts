@@ -7,7 +7,7 @@ import { OUTBOX_MAX_RETRY_MS } from "../../src/core/outbox-policy";
 import { createTwilioClient } from "../../src/objects/clients/twilio-client";
 import { createOutbox, type OutboxDeps } from "../../src/objects/units/outbox";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
-import { HOUR, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
+import { frozenClock, HOUR, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
 
 const PHONE = "+15550002001";
 const TEMPLATE_SID = `HX${"7e".repeat(16)}`;
@@ -28,7 +28,7 @@ beforeEach(async () => {
 function outboxWith(o: Partial<OutboxDeps> & { fetchFn?: typeof fetch } = {}) {
   const twilio = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: SANDBOX_FROM, apiBase: emulator.url, messagingApiBase: emulator.url }, o.fetchFn);
   const { repos } = t;
-  return createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files: null, log: noLog, ...o });
+  return createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files: null, clock: frozenClock, log: noLog, ...o });
 }
 type Sent = { sid: string; body: string; contentSid: string | null; status: string };
 const sent = async (): Promise<Sent[]> => ((await (await fetch(`${emulator.url}/__emulator/messages?to=whatsapp:${PHONE}`)).json()) as { messages: Sent[] }).messages;
@@ -159,6 +159,23 @@ describe("applyStatus", () => {
       ["reply-1", "failed", 0, "63016"],
       [`resend:${sid}`, "pending", 1, null],
     ]);
+  });
+});
+
+describe("one clock", () => {
+  it.each([
+    { name: "a step at the clock's time", now: T0 },
+    { name: "an alarm's step ahead of the clock", now: T0 + 60_000 },
+  ])("$name: a send that takes 15 s dates its outcome, and counts its backoff, from its answer", async ({ now }) => {
+    let real = T0;
+    const outbox = outboxWith({ clock: () => real, fetchFn: async (input, init) => ((real += 15_000), fetch(input, init)) });
+    await fault(503, 1);
+    outbox.add({ dedupeKey: "a", body: "reply", now: T0 });
+    await outbox.sendDue(now);
+    const [head] = t.rows<{ updated_at: number; next_attempt_at: number }>("SELECT updated_at, next_attempt_at FROM outbox");
+    expect(head!.updated_at).toBe(now + 15_000);
+    expect(head!.next_attempt_at).toBeGreaterThan(now + 15_000);
+    expect(head!.next_attempt_at).toBeLessThanOrEqual(now + 15_000 + OUTBOX_MAX_RETRY_MS * 1.2);
   });
 });
 

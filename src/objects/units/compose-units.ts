@@ -74,6 +74,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     templateSid: config?.twilio.templateSid ?? null,
     files,
     quickReply: t?.accountSid && t.authToken ? createQuickReplyContent({ accountSid: t.accountSid, authToken: t.authToken, contentApiBase: t.contentApiBase }, settings) : null,
+    clock: () => Date.now(),
     log,
   });
   const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
@@ -132,6 +133,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
         : null,
     transcriber: createTranscriber({ ai: bindings.ai, url: config?.media.transcriberUrl ?? null }),
     owner: phone,
+    clock: () => Date.now(),
     log,
   });
   const runs = createRunDriver({
@@ -150,6 +152,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
       if (twilio && sid) await twilio.sendTyping(sid);
     },
     mediaLink,
+    clock: () => Date.now(),
     progress: {
       wanted: () => settings.get("progress_updates") !== "off",
       pacing: config?.progress ?? DEFAULT_PROGRESS_PACING,

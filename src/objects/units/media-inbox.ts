@@ -11,7 +11,7 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch";
-import type { Log } from "./outbox";
+import { type Clock, type Log, stepTime } from "./outbox";
 import type { Messages } from "./messages";
 import type { Unit } from "./unit";
 import type { Transcriber } from "../clients/transcriber";
@@ -27,6 +27,8 @@ type MediaInboxDeps = {
   transcriber: Transcriber | null;
   /** The user's phone: the owner of what is stored (only ever as a keyed hash). */
   owner: string;
+  /** Dates each message's attachments once fetched (a large one takes minutes): see stepTime. */
+  clock: Clock;
   log: Log;
 };
 
@@ -61,10 +63,11 @@ export function createMediaInbox(d: MediaInboxDeps) {
   async function settlePending(now: number): Promise<number> {
       const waiting = d.messages.withUnsettledMedia();
       if (waiting.length === 0) return 0;
+      const present = stepTime(now, d.clock);
       const store = d.store ? await d.store() : null;
       for (const message of waiting) {
         const media = await Promise.all(message.media.map((m, i) => (m.stored || m.failed ? m : settleOne(store, message, m, i))));
-        const at = Math.max(Date.now(), now);
+        const at = present();
         d.transaction(() => {
           d.messages.setMedia(message.id, media, at);
           media.forEach((m, i) => {

@@ -16,6 +16,19 @@ export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCo
 
 export type Log = (event: string, fields: Record<string, unknown>) => void;
 
+/** The real clock, handed in by the object so no unit reads the system's: a unit measures its awaits with it (stepTime). */
+export type Clock = () => number;
+
+/**
+ * The present during a step that awaits (an HTTP call, a stream read): the caller's `now` plus the
+ * real time elapsed since this call. Never earlier than `now` (an alarm's `now` may be ahead of
+ * the clock), and it moves on in real time, so a backoff is counted from when the call answered.
+ */
+export function stepTime(now: number, clock: Clock): () => number {
+  const startedAt = clock();
+  return () => now + Math.max(0, clock() - startedAt);
+}
+
 export type OutboxDeps = {
   repo: OutboxRepo;
   /** Read for where Twilio should report status (the Worker's origin). */
@@ -33,6 +46,8 @@ export type OutboxDeps = {
   quickReply: QuickReplyContent | null;
   /** The agent's files: copied from the VM into R2, and linked for Twilio to fetch; null: none can be sent. */
   files: OutboxFiles | null;
+  /** Dates what follows a send or a file's copy (each may take seconds): see stepTime. */
+  clock: Clock;
   log: Log;
 };
 
@@ -117,12 +132,13 @@ export function createOutbox(d: OutboxDeps) {
      * failed and the user told; one the VM did not answer for is tried again on the next step.
      */
     async copyFiles(now: number): Promise<void> {
+      const present = stepTime(now, d.clock);
       for (const item of repo.filesToCopy()) {
         // Not before its backoff: the object's alarm must not spin on a VM that does not answer.
         if (item.nextAttemptAt > now) continue;
         const media = item.media!;
         const copied = d.files ? await d.files.copy(media.source) : { ok: false as const, reason: NO_FILE_STORAGE, retry: false };
-        const at = Math.max(Date.now(), now);
+        const at = present();
         if (copied.ok) {
           repo.setMedia(item.id, { ...media, stored: copied.stored }, at);
           continue;
@@ -158,19 +174,21 @@ export function createOutbox(d: OutboxDeps) {
 
     /** Copies the files that are due, then sends what is due, in order. */
     async runDue(now: number): Promise<void> {
+      const present = stepTime(now, d.clock);
       await this.copyFiles(now);
-      await this.sendDue(now);
+      await this.sendDue(present());
     },
 
     /**
      * Sends what is due, in order, until the head is not due or waits for a retry. `now` is the
-     * earliest this call may treat as the present (an alarm's scheduled time).
+     * step's present (an alarm's scheduled time may be ahead of the clock); each send moves it
+     * on by the time the send took.
      */
     async sendDue(now: number): Promise<void> {
-      const clock = () => Math.max(Date.now(), now);
+      const present = stepTime(now, d.clock);
       for (;;) {
         const head = repo.head();
-        const at = clock();
+        const at = present();
         if (!head || head.nextAttemptAt > at) return;
         // A file waits for its copy (the object runs copyFiles before every send; a retry has its backoff).
         if (head.media && !head.media.stored) return;
@@ -207,7 +225,7 @@ export function createOutbox(d: OutboxDeps) {
           contentVariables: content?.contentVariables,
           statusCallback: statusCallback() ?? undefined,
         });
-        const after = clock();
+        const after = present();
         if (result.ok) {
           repo.markSent(head.id, result.sid, after);
           const arrivedFirst = early.get(result.sid);

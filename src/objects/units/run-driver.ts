@@ -20,6 +20,7 @@ import type { VmAnswers } from "./vm-answers";
 import type { Conversations } from "./conversations";
 import type { Schedules } from "./schedules";
 import type { VmClient } from "../clients/vm-client";
+import { type Clock, stepTime } from "./outbox";
 
 /** The VM answers a start or reconnect with headers at once; a hung call must not hold the pump. */
 const STREAM_OPEN_TIMEOUT_MS = 30_000;
@@ -47,6 +48,8 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
   afterRun: (now: number) => void;
   /** A signed, expiring link to a stored attachment for the VM; null when none can be made. */
   mediaLink: (stored: NonNullable<Media["stored"]>) => Promise<string | null>;
+  /** Dates what a step sees after it awaited (a stream read waits minutes, a start up to 30 s): see stepTime. */
+  clock: Clock;
 };
 
 export type RunStep =
@@ -148,10 +151,10 @@ export function createRunDriver(d: RunDriverDeps) {
   };
 
   /** Posts every answer the VM run has not heard yet (after a reset too: see open()); a decision it no longer waited for is told too late. */
-  const deliverAnswers = async (vmRunId: string): Promise<void> => {
+  const deliverAnswers = async (vmRunId: string, present: () => number): Promise<void> => {
     if (!d.vm) return;
     const late = await d.answers.deliver(vmRunId, d.vm);
-    if (late.length > 0) d.transaction(() => d.approvals.heardLate(late, Date.now()));
+    if (late.length > 0) d.transaction(() => d.approvals.heardLate(late, present()));
   };
 
   /** A message as the VM takes it: its text, and each stored attachment as a signed, expiring link (never Twilio's URL). */
@@ -186,6 +189,7 @@ export function createRunDriver(d: RunDriverDeps) {
 
   const open = async (run: Run, now: number): Promise<RunStep> => {
     if (!d.vm) return fail(run, { kind: "transport", reason: "unreachable" }, "VM_URL/VM_TOKEN not configured", now);
+    const present = stepTime(now, d.clock);
     const conversation = d.conversations.repo.get(run.conversationId);
     const abort = new AbortController();
     const giveUp = setTimeout(() => abort.abort(), STREAM_OPEN_TIMEOUT_MS);
@@ -214,17 +218,18 @@ export function createRunDriver(d: RunDriverDeps) {
           )
         : await d.vm.events(run.vmRunId, run.lastSeq, abort.signal);
     clearTimeout(giveUp);
-    observed.vm = { ok: opened.ok, at: Date.now(), failure: opened.ok ? null : opened.failure };
+    // The VM may have taken up to 30 s to answer; a failed attempt's backoff still counts from `now`, when it began.
+    const answeredAt = present();
+    observed.vm = { ok: opened.ok, at: answeredAt, failure: opened.ok ? null : opened.failure };
     if (!opened.ok) return fail(run, { kind: "transport", reason: opened.failure }, opened.detail, now);
     // A fresh start is implied by message_queued and summed up by run_finished; a reconnect is news.
     if (run.phase !== "waiting") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
     const lines = readLines(opened.body);
-    const started = Date.now();
     // The first typing indicator after a short delay: an instant answer needs none.
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
     const expectedSeq = run.phase === "waiting" ? 1 : run.lastSeq + 1;
-    live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: started, lastTypingAt: started - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: started };
-    await deliverAnswers(run.vmRunId);
+    live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: answeredAt, lastTypingAt: answeredAt - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: answeredAt };
+    await deliverAnswers(run.vmRunId, present);
     return { kind: "changed" };
   };
 
@@ -248,15 +253,16 @@ export function createRunDriver(d: RunDriverDeps) {
   /** Reads the live stream until something changes or a tick is due (core/stream-ticks.ts). */
   const read = async (s: LiveStream, now: number, until: number | null): Promise<RunStep> => {
     const { run } = s;
+    const present = stepTime(now, d.clock);
     for (;;) {
       const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
       const next = nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: s.lastTypingAt, progressAt: progressDueAt(s) }, { until });
       let timer: ReturnType<typeof setTimeout> | null = null;
-      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, next.at - Date.now()))));
+      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, next.at - present()))));
       const winner = await Promise.race([s.pending.then((r) => r, () => "broken" as const), wake, tick]);
       if (timer !== null) clearTimeout(timer);
-      // The time of what happened, never earlier than the step's own present.
-      const at = Math.max(Date.now(), now);
+      // The time of what happened: the step's `now` plus how long the read waited for it.
+      const at = present();
 
       if (winner === "wake") {
         // Something changed outside the stream (a message, a command's answer): inject what can
@@ -271,7 +277,7 @@ export function createRunDriver(d: RunDriverDeps) {
             return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
           case "typing":
             await d.sendTyping();
-            s.lastTypingAt = Date.now();
+            s.lastTypingAt = present();
             continue;
           case "progress": {
             const seen = seenOf(run.id);
@@ -284,13 +290,13 @@ export function createRunDriver(d: RunDriverDeps) {
         }
       }
       if (winner === "broken" || winner.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
-      s.lastLineAt = Date.now();
+      s.lastLineAt = at;
       s.pending = quiet(s.lines.next());
       const line = parseLine(winner.value);
       if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
       if (line.type === "heartbeat") continue;
       if (line.type === "progress") {
-        observed.progress = { runId: run.id, text: line.text, at: Date.now() };
+        observed.progress = { runId: run.id, text: line.text, at };
         const seen = seenOf(run.id).lines;
         if (seen.length < MAX_PROGRESS_LINES) seen.push(line.text);
       }
@@ -299,7 +305,7 @@ export function createRunDriver(d: RunDriverDeps) {
       s.expectedSeq++;
       const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
       if (outcome === "invalid") return fail(run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
-      if (line.type === "tool_call") await deliverAnswers(run.vmRunId);
+      if (line.type === "tool_call") await deliverAnswers(run.vmRunId, present);
       if (outcome === "terminal") {
         close();
         return { kind: "finished" };
@@ -309,14 +315,15 @@ export function createRunDriver(d: RunDriverDeps) {
     }
   };
 
-  /** One step of the runs' work; `now` is the earliest time it may treat as the present. */
+  /** One step of the runs' work at `now`, the present its caller read. */
   const step = async (now: number, until: number | null): Promise<RunStep> => {
     // A run ended at the relay (/stop, /deny) while its stream was read: nothing more of it is applied.
     if (live && d.runs.get(live.run.id)?.phase === "finished") close();
     if (live) {
+      const present = stepTime(now, d.clock);
       // Answers (and timeouts, /stop) decided since the last step reach the VM first.
-      await deliverAnswers(live.run.vmRunId);
-      return read(live, now, until);
+      await deliverAnswers(live.run.vmRunId, present);
+      return read(live, present(), until);
     }
     const run = d.runs.open() ?? startNextBatch(now);
     if (!run) return { kind: "idle" };
@@ -342,9 +349,10 @@ export function createRunDriver(d: RunDriverDeps) {
 
     /** One step: start or open a run, or read its stream until something changes or `until`. */
     async runDue(now: number, until: number | null): Promise<RunStep> {
+      const present = stepTime(now, d.clock);
       const done = await step(now, until);
       // Old rows go after a run ended, at most daily: retention never wakes an idle object itself.
-      if (done.kind === "finished") d.transaction(() => d.afterRun(Math.max(Date.now(), now)));
+      if (done.kind === "finished") d.transaction(() => d.afterRun(present()));
       return done;
     },
     /** Lets go of the stream being read (the pump ends); the run itself goes on at the VM. */

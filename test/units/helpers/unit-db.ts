@@ -1,5 +1,7 @@
 // A fresh migrated database per test with the repositories the units take, and a frozen clock:
-// units floor `now` at Date.now(), so a test that passes `now` in sets the system time with it.
+// the units take `now` from their caller and measure awaits with an injected clock (frozenClock
+// here: no time passes during a call unless a test moves it), while what the units' clients read
+// of the system time (a stored file's date, say) follows setNow.
 import { afterEach, beforeEach, vi } from "vitest";
 import { createRepos, type Repos } from "../../../src/objects/db/repos";
 import type { Sql } from "../../../src/objects/db/sql";
@@ -41,3 +43,6 @@ export function setNow(at: number): number {
 }
 
 export const noLog = () => {};
+
+/** The units' injected clock in these tests: the frozen system time, which only setNow moves. */
+export const frozenClock = () => Date.now();
