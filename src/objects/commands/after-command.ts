@@ -9,7 +9,7 @@ import { NO_VM_TO_CLONE } from "../../core/replies/conversations";
 import type { VmClient } from "../clients/vm-client";
 import type { Sql } from "../db/sql";
 import type { Conversations } from "../units/conversations";
-import type { Log, Outbox } from "../units/outbox";
+import type { Clock, Log, Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
 import { finishClone, type VmAction } from "./conversation-commands";
@@ -25,11 +25,13 @@ type AfterCommandDeps = {
   conversations: Conversations;
   agent: UserAgent;
   log: Log;
+  /** Dates each answer when it came (this runs outside the pump, with no `now` to count from): a clone may take minutes. */
+  clock: Clock;
 };
 
 export async function afterCommand(d: AfterCommandDeps, action: VmAction, messageId: string): Promise<void> {
   const { vm } = d;
-  const say = (body: string, part = 0) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId, part), body, now: Date.now() });
+  const say = (body: string, part = 0) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId, part), body, now: d.clock() });
   switch (action.kind) {
     case "cancel":
       await vm?.cancel(action.vmRunId);
@@ -49,7 +51,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       say(vmHealthNotice((await vm?.health()) ?? null, action.detail));
       return;
     case "admin": {
-      const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, Date.now());
+      const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, d.clock());
       chunkReply(text).forEach((body, i) => say(body, i));
       return;
     }
@@ -57,7 +59,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       const result = vm
         ? await vm.createWorkspace({ userId: d.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })
         : ({ ok: false, message: NO_VM_TO_CLONE } as const);
-      const now = Date.now();
+      const now = d.clock();
       d.sql.transaction(() => finishClone({ conversations: d.conversations, outbox: d.outboxRepo }, action.conversationId, result, now));
       return;
     }
