@@ -13,7 +13,7 @@ import { migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
 import { composeUnits } from "./units/compose-units";
 import { type InboundMessage, receive } from "./units/inbox";
-import type { DeliveryStatus, Log } from "./units/outbox";
+import { type DeliveryStatus, type Log, stepTime } from "./units/outbox";
 import { isDue } from "./units/unit";
 
 export type { InboundMessage } from "./units/inbox";
@@ -25,6 +25,7 @@ const DIRECT_SLICE_MS = 20_000;
 const ALARM_SLICE_MS = 5 * 60_000;
 
 export class PhoneAgent extends DurableObject<Env> {
+  private readonly phone: string;
   private readonly sql: Sql;
   private readonly config: Config | null;
   private readonly log: Log;
@@ -39,6 +40,7 @@ export class PhoneAgent extends DurableObject<Env> {
     // The Worker addresses each phone by name (idFromName), so the name is the phone, in alarms too.
     const phone = ctx.id.name;
     if (!phone) throw new Error("PhoneAgent must be addressed by name (the phone number)");
+    this.phone = phone;
     this.log = (event, fields) => logEvent(event, { object: "PhoneAgent", phone, ...fields });
     const loaded = loadConfig(env);
     this.config = loaded.ok ? loaded.config : null;
@@ -119,7 +121,8 @@ export class PhoneAgent extends DurableObject<Env> {
   /**
    * Runs the due units until none is due or the slice ends: from an alarm a slice of 5 min;
    * straight from a webhook a short one, so a reply needs no alarm round trip, after which the
-   * alarm (already armed) takes over. Each step reads the clock once, never earlier than `floor`.
+   * alarm (already armed) takes over. One clock for the whole pump: its present starts at the
+   * clock, or at `floor` when that is later, and moves on in real time; each step gets it as `now`.
    */
   private async pump(trigger: "alarm" | "message", sliceMs: number, floor: number): Promise<void> {
     // This instance already pumps (a long stream): its next step picks up what is due.
@@ -127,12 +130,13 @@ export class PhoneAgent extends DurableObject<Env> {
     this.pumping = true;
     const startedAt = Date.now();
     const deadline = startedAt + sliceMs;
+    const present = stepTime(Math.max(startedAt, floor), () => Date.now());
     const rowsBefore = this.sql.rowsWritten();
     let ran = 0;
     try {
       // The slice is real time; `now` (what is due) may be ahead of it when an alarm fires.
       while (Date.now() < deadline) {
-        const now = Math.max(Date.now(), floor);
+        const now = present();
         const due = this.u.units.filter((unit) => isDue(unit.nextDueAt(now), now));
         if (due.length === 0) break;
         for (const unit of due) {
@@ -185,16 +189,12 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private async afterCommand(action: VmAction, messageId: string): Promise<void> {
     const { vm, outbox, repos, conversations } = this.u;
-    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, agent: this, log: this.log }, action, messageId);
+    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, agent: this, log: this.log, clock: () => Date.now() }, action, messageId);
     await this.changed(undefined);
   }
 
   private accessDeps(): AccessDeps {
     const { repos, lifecycle, budget, inbox, approvals } = this.u;
     return { ...repos, machine: this.u.machine && (() => this.u.machine!.describe()), lifecycle, budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: inbox.failRun, stopApprovals: (now) => approvals.stopAll(now) };
-  }
-
-  private get phone(): string {
-    return this.ctx.id.name ?? "";
   }
 }

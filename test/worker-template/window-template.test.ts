@@ -11,9 +11,10 @@ it("outside the 24-hour window sends the approved template once, holds the resul
     storage.sql.exec("UPDATE messages SET received_at = ? WHERE kind = 'user'", Date.now() - 30 * 3600_000);
   });
   const before = (await sentTo(phone)).length;
-  // The two tasks are due a few milliseconds apart: one alarm each.
+  // The two tasks are due a few milliseconds apart: one alarm each, unless the first alarm's
+  // pump is still going when the second comes due (its clock moves on), and runs both.
   await runDurableObjectAlarm(stubFor(phone));
-  await runDurableObjectAlarm(stubFor(phone));
+  if ((await query(phone, "SELECT id FROM runs")).length < 2) await runDurableObjectAlarm(stubFor(phone));
   await eventually(async () => (await query(phone, "SELECT id FROM outbox WHERE held = 1")).length === 2);
 
   const sent = (await sentTo(phone)).slice(before);

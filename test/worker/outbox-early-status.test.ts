@@ -26,7 +26,7 @@ it("a status callback that arrives before Twilio's answer to the send is applied
         return Response.json({ sid: SID, status: "queued" }, { status: 201 });
       },
     );
-    outbox = createOutbox({ repo, settings: createSettingsRepo(sql), messages, twilio, to: "+15550000167", publicUrl: null, templateSid: null, quickReply: null, files: null, log: () => {} });
+    outbox = createOutbox({ repo, settings: createSettingsRepo(sql), messages, twilio, to: "+15550000167", publicUrl: null, templateSid: null, quickReply: null, files: null, clock: () => Date.now(), log: () => {} });
     outbox.add({ dedupeKey: "reply-1", body: "the answer", now: Date.now() });
     await outbox.sendDue(Date.now());
     const rows = state.storage.sql.exec<{ dedupe_key: string; status: string; held: number; error_code: string | null }>("SELECT dedupe_key, status, held, error_code FROM outbox ORDER BY id").toArray();
