@@ -31,8 +31,11 @@ export function classifyFlyFailure(status: number, body: { error?: string; statu
   if (status === 404) return { ...base, failure: "not_found" };
   const lease = LEASE_HELD.exec(message);
   if (status === 409 && lease) {
-    const at = Date.parse(lease[1]!);
-    return { ...base, failure: "lease_held", ...(Number.isNaN(at) ? {} : { leaseExpiresAt: at }) };
+    const text = lease[1]!;
+    const at = Date.parse(text);
+    // flyd writes whole seconds: the lease ends before the next one, so that is when it is surely over.
+    const endsBy = /\.\d+Z?$/.test(text) ? at : at + 1_000;
+    return { ...base, failure: "lease_held", ...(Number.isNaN(at) ? {} : { leaseExpiresAt: endsBy }) };
   }
   if (status === 409 || status === 412 || status === 422) return { ...base, failure: "conflict" };
   // A create naming a volume (or Machine) that no longer exists answers 400 "… not found".

@@ -20,7 +20,14 @@ describe("classifyFlyFailure", () => {
       409,
       { error: "aborted: machine ID 78419dec230468 lease currently held by abc@tokens.fly.io, expires at 2026-08-14T09:57:35Z" },
       undefined,
-      { failure: "lease_held", leaseExpiresAt: Date.parse("2026-08-14T09:57:35Z") },
+      // Whole seconds: the lease is surely over by the next one.
+      { failure: "lease_held", leaseExpiresAt: Date.parse("2026-08-14T09:57:36Z") },
+    ],
+    [
+      409,
+      { error: "aborted: machine ID 78419dec230468 lease currently held by abc@tokens.fly.io, expires at 2026-08-14T09:57:35.250Z" },
+      undefined,
+      { failure: "lease_held", leaseExpiresAt: Date.parse("2026-08-14T09:57:35.250Z") },
     ],
     [409, { error: 'already_exists: unique machine name violation, machine ID 1 with name "agent-x" already exists' }, undefined, { failure: "conflict" }],
     [412, { error: "unable to start machine from current state: 'started'" }, undefined, { failure: "conflict" }],

@@ -87,11 +87,12 @@ export function createMachineUnit(d: {
 
   /** Calls the API again after a refusal that passes (429, 5xx, unreachable, a lease held), within `deadline`. */
   async function patiently<T>(deadline: number, label: string, call: () => Promise<FlyResult<T>>): Promise<FlyResult<T>> {
-    for (let attempt = 1; ; attempt++) {
+    // Waiting out a lease is not a failure to back off from: only refusals count as attempts.
+    for (let attempt = 1; ; ) {
       const result = await call();
       if (result.ok || !RETRYABLE.has(result.failure)) return result;
       const now = clock();
-      const waitMs = result.failure === "lease_held" ? leaseRetryAt(result.leaseExpiresAt ?? now + 1_000, now) - now : flyRetryDelayMs(attempt, result.retryAfterMs, random);
+      const waitMs = result.failure === "lease_held" ? leaseRetryAt(result.leaseExpiresAt ?? now + 1_000, now) - now : flyRetryDelayMs(attempt++, result.retryAfterMs, random);
       if (now + waitMs > deadline) return result;
       d.log("fly_retry", { call: label, failure: result.failure, status: result.status, waitMs });
       await sleep(waitMs);
