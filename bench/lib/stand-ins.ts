@@ -1,6 +1,7 @@
 // The parent's handle on the stand-ins child: where they listen, what the VM received, what Twilio sent.
 import { createInterface } from "node:readline";
 import { z } from "zod";
+import { guardGroup } from "../../scripts/stack/reaper";
 import { spawnGroup, stopGroup } from "./children";
 import { REPO_ROOT } from "./paths";
 
@@ -66,6 +67,8 @@ export async function startStandIns(options: { statusCallbacks?: boolean } = {})
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // Ended even when the bench dies by SIGKILL (children.ts's own handlers do not survive it).
+  const release = guardGroup(child.pid);
   const lines = createInterface({ input: child.stdout! });
   const first = await Promise.race([
     new Promise<string>((resolve) => lines.once("line", resolve)),
@@ -81,7 +84,10 @@ export async function startStandIns(options: { statusCallbacks?: boolean } = {})
       const res = await fetch(`${twilioUrl}/__emulator/reset`, { method: "POST", signal: AbortSignal.timeout(10_000) });
       if (!res.ok) throw new Error(`emulator reset: ${res.status}`);
     },
-    stop: () => stopGroup(child),
+    stop: async () => {
+      await stopGroup(child);
+      release();
+    },
   };
 }
 
