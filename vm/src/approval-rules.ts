@@ -88,12 +88,20 @@ export function createApprovalRules(options: { dataDir: string; idsOf: (userKey:
       return allowRulesOf(readText(fileOf(userKey, cwd)));
     },
 
-    /** Removes every rule of the workspace; returns them. */
+    /**
+     * Removes every rule of the workspace; returns them. The file stays, emptied: a CLI starting
+     * meanwhile was told its path and would stop on a missing one.
+     */
     forget(userKey: string, cwd: string): string[] {
       const file = fileOf(userKey, cwd);
-      const { removed } = withoutAllowRules(readText(file));
-      rmSync(file, { force: true });
+      const { text, removed } = withoutAllowRules(readText(file));
+      if (text !== null) replace(userKey, file, text);
       return removed;
+    },
+
+    /** The workspace is gone (no run can start there meanwhile): so is its file. */
+    drop(userKey: string, cwd: string): void {
+      rmSync(fileOf(userKey, cwd), { force: true });
     },
   };
 }

@@ -29,7 +29,7 @@ export type WorkspaceDeps = {
   /** Values a log line must never carry. */
   secrets: readonly string[];
   /** The user's "always" answers, kept by the server (approval-rules.ts). */
-  rules: Pick<ApprovalRules, "list" | "forget">;
+  rules: Pick<ApprovalRules, "list" | "forget" | "drop">;
 };
 
 const STAGING_PREFIX = ".clone-";
@@ -196,7 +196,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       try {
         await removeTreeAs(ids, dir);
         // Its "always" answers went with it before they were kept outside it: a workspace made again under this id starts with none.
-        deps.rules.forget(paths.key, dir);
+        deps.rules.drop(paths.key, dir);
       } finally {
         release();
       }

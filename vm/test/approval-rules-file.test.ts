@@ -30,7 +30,7 @@ describe("workspaceOfDir", () => {
 });
 
 describe("the rules file", () => {
-  it("holds only permissions.allow, once per rule; gone after forget, when the CLI gets no --settings", () => {
+  it("holds only permissions.allow, once per rule; emptied by forget, gone with its workspace", () => {
     const dataDir = tempDir("approval-rules-");
     const rules = createApprovalRules({ dataDir, idsOf: () => null });
     const paths = userPathsOf(dataDir, userId);
@@ -51,7 +51,11 @@ describe("the rules file", () => {
     expect(rules.list(paths.key, paths.workspace)).toEqual([]);
 
     expect(rules.forget(paths.key, app)).toEqual(["Bash(npm test:*)", "WebFetch"]);
-    expect(rules.settingsFileFor(paths.key, app)).toBeNull();
+    // Emptied, not removed: a CLI that was just given the path still finds a file.
+    expect(rules.settingsFileFor(paths.key, app)).toBe(file);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ permissions: {} });
     expect(rules.forget(paths.key, app)).toEqual([]);
+    rules.drop(paths.key, app);
+    expect(rules.settingsFileFor(paths.key, app)).toBeNull();
   });
 });
