@@ -49,7 +49,7 @@ export function createApprovalRules(options: { dataDir: string; idsOf: (userKey:
   const fileOf = (userKey: string, cwd: string) => resolveInside(dirOf(userKey), `${workspaceOfDir(options.dataDir, userKey, cwd)}.json`);
 
   /** Made (or put right) before each write: the server's, readable by the user's agent only. */
-  function ensureDirs(userKey: string, ids: AgentIds | null): string {
+  function ensureDirs(userKey: string, ids: AgentIds | null): void {
     const modes = modesOf(ids);
     mkdirSync(top, { recursive: true, mode: modes.top });
     chmodSync(top, modes.top);
@@ -57,7 +57,6 @@ export function createApprovalRules(options: { dataDir: string; idsOf: (userKey:
     mkdirSync(dir, { recursive: true, mode: modes.dir });
     if (ids) chownSync(dir, process.getuid?.() ?? 0, ids.gid);
     chmodSync(dir, modes.dir);
-    return dir;
   }
 
   /** Through a temporary file and a rename: a CLI starting meanwhile never reads half of it. */
@@ -72,7 +71,7 @@ export function createApprovalRules(options: { dataDir: string; idsOf: (userKey:
   }
 
   return {
-    /** What the CLI gets as `--settings`: the file, or null while the workspace has no rule (a missing file stops the CLI). */
+    /** What the CLI gets as `--settings`: the file, or null when the workspace never had a rule (a missing file stops the CLI). */
     settingsFileFor(userKey: string, cwd: string): string | null {
       const file = fileOf(userKey, cwd);
       return readText(file) === null ? null : file;
