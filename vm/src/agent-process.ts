@@ -37,6 +37,8 @@ export type SpawnAgentInput = {
   sessionId: string | null;
   /** The relay tools' MCP config, when the run offers them. */
   mcpConfigPath: string | null;
+  /** The user's "always" rules for the workspace (`--settings`), when there are any. */
+  settingsPath: string | null;
   passThrough: Record<string, string>;
   maxLineBytes: number;
   stopGraceMs: number;
@@ -53,7 +55,7 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
   let agent: AgentProcess;
   const cli = spawnCli({
     bin: input.bin,
-    args: cliArgs(input.options, input.sessionId, input.mcpConfigPath),
+    args: cliArgs(input.options, input.sessionId, input.mcpConfigPath, input.settingsPath),
     cwd: input.cwd,
     ids: input.ids,
     env: cliEnv({

@@ -44,6 +44,8 @@ export type ManagerDeps = {
   prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined) => void;
   /** Extra values no message may carry (the operator's git credentials). */
   secrets?: readonly string[];
+  /** The user's "always" rules of a workspace as the CLI's `--settings` file (approval-rules.ts); none without. */
+  rulesFileOf?: (userKey: string, cwd: string) => string | null;
 };
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
@@ -139,6 +141,7 @@ export function createRunManager(deps: ManagerDeps) {
       options: request.options,
       sessionId: request.sessionId,
       mcpConfigPath: tools?.mcpConfigPath ?? null,
+      settingsPath: deps.rulesFileOf?.(paths.key, cwd) ?? null,
       passThrough: config.cliEnv,
       maxLineBytes: config.maxLineBytes,
       stopGraceMs: config.stopGraceMs,

@@ -21,7 +21,7 @@ import { createRunManager, type TimingMark } from "./run-manager";
 import { createToolBridge } from "./tool-bridge";
 import { createFileStaging } from "./file-staging";
 import { createApprovalBridge } from "./approval-bridge";
-import { rememberAllowRule } from "./project-settings";
+import { createApprovalRules } from "./approval-rules";
 import { credentialLinesOf } from "./core/git-credentials";
 import { prepareGitHome, writeCredentialsFile } from "./git-setup";
 import { openUsers } from "./user-isolation";
@@ -97,9 +97,11 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
 
   const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
   const files = createFileStaging({ dataDir: config.dataDir, graceMs: config.stagedFileGraceMs, idsOf: (userKey) => users.idsOf(userKey) });
+  // The user's "always" answers: the server's files, which no agent can write (approval-rules.ts).
+  const rules = createApprovalRules({ dataDir: config.dataDir, idsOf: (userKey) => users.idsOf(userKey) });
   const approvals = createApprovalBridge({
     secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
-    rememberRule: ({ userKey, cwd }, rule) => rememberAllowRule(users.idsOf(userKey), cwd, rule),
+    rememberRule: ({ userKey, cwd }, rule) => rules.remember(userKey, cwd, rule),
   });
   let vmUrl = "";
   const manager = createRunManager({
@@ -116,8 +118,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     relayMcpCommand: relayMcp?.command,
     prepareHome: (ids, home, identity) => asUser(ids, () => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken })),
     secrets: credentials.secrets,
+    rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
   });
-  const workspaces = createWorkspaces({ config, manager, users, credentialsFile, secrets: credentials.secrets });
+  const workspaces = createWorkspaces({ config, manager, users, credentialsFile, secrets: credentials.secrets, rules });
   const app = createVmApp({
     vmToken: config.vmToken,
     manager,

@@ -11,7 +11,7 @@ import { redactSecrets } from "./core/config-problem";
 import type { VmConfig } from "./config";
 import type { AgentIds } from "./core/agent-ids";
 import { describeCheckout, runClone } from "./git-clone";
-import { clearAllowRules, readAllowRules } from "./project-settings";
+import type { ApprovalRules } from "./approval-rules";
 import type { AgentUsers } from "./agent-users";
 import { asUser, removeTreeAs } from "./as-user";
 import type { RunManager } from "./run-manager";
@@ -28,6 +28,8 @@ export type WorkspaceDeps = {
   credentialsFile: string | null;
   /** Values a log line must never carry. */
   secrets: readonly string[];
+  /** The user's "always" answers, kept by the server (approval-rules.ts). */
+  rules: Pick<ApprovalRules, "list" | "forget" | "drop">;
 };
 
 const STAGING_PREFIX = ".clone-";
@@ -166,7 +168,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      return asUser(ids, () => existsSync(dir)) ? readAllowRules(ids, dir) : null;
+      return asUser(ids, () => existsSync(dir)) ? deps.rules.list(paths.key, dir) : null;
     },
 
     /**
@@ -178,7 +180,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
       if (!asUser(ids, () => existsSync(dir))) return null;
-      const removed = clearAllowRules(ids, dir);
+      const removed = deps.rules.forget(paths.key, dir);
       await deps.manager.retireProcessesIn(paths.key, dir);
       return removed;
     },
@@ -193,6 +195,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       if (!release) return "busy";
       try {
         await removeTreeAs(ids, dir);
+        // Its "always" answers went with it before they were kept outside it: a workspace made again under this id starts with none.
+        deps.rules.drop(paths.key, dir);
       } finally {
         release();
       }

@@ -1,6 +1,6 @@
 // The relay reads and forgets a workspace's "always" rules (`/approvals`, `/approvals forget`):
 // GET and DELETE /v1/workspaces/:workspace/approval-rules. A rule written by a real "always" is
-// listed, then removed with the rest of the settings file kept, and the CLI asks again.
+// listed from the server's own file, then removed, the agent's own settings untouched, and the CLI asks again.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -31,12 +31,12 @@ it("answers 404 for a workspace the user does not have, and a bad id 400", async
   }
 });
 
-it("lists a rule an 'always' wrote, forgets it keeping the rest of the file, and the CLI asks again", async () => {
+it("lists a rule an 'always' wrote, forgets it leaving the agent's own settings alone, and the CLI asks again", async () => {
   expect((await h.call("POST", "/v1/workspaces", { userId, workspace: "app" })).status).toBe(201);
   const rules = async () => ApprovalRulesSchema.parse(await (await h.call("GET", VM_ROUTES.approvalRules("app", userId))).json());
   expect(await rules()).toEqual({ workspace: "app", rules: [] });
 
-  // The agent's own settings first (a key and a deny rule the relay never wrote).
+  // The agent's own settings first (a key and a deny rule the relay never wrote): neither listed nor touched.
   const own = '[[tool Bash {"command":"mkdir -p .claude && echo \'{\\"model\\":\\"opus\\",\\"permissions\\":{\\"deny\\":[\\"Bash(rm:*)\\"]}}\' > .claude/settings.local.json"}]]';
   await (await h.startRun({ userId, workspace: "app", text: own, options: { permissionMode: "bypassPermissions" } })).end();
   expect(settingsOf()).toEqual({ model: "opus", permissions: { deny: ["Bash(rm:*)"] } });
@@ -47,6 +47,7 @@ it("lists a rule an 'always' wrote, forgets it keeping the rest of the file, and
   expect((await h.call("POST", `/v1/runs/${runId}/approval`, { requestId: request.requestId, decision: "allow", remember: "Bash(touch:*)" })).status).toBe(202);
   const sessionId = sessionOf(await first.end());
   expect(await rules()).toEqual({ workspace: "app", rules: ["Bash(touch:*)"] });
+  expect(settingsOf()).toEqual({ model: "opus", permissions: { deny: ["Bash(rm:*)"] } });
 
   const forgotten = await h.call("DELETE", VM_ROUTES.approvalRules("app", userId));
   expect(forgotten.status).toBe(200);
@@ -64,4 +65,19 @@ it("lists a rule an 'always' wrote, forgets it keeping the rest of the file, and
   expect(h.spawns).toContain(againId);
   expect((await h.call("POST", `/v1/runs/${againId}/approval`, { requestId: asked.requestId, decision: "deny" })).status).toBe(202);
   expect((await again.end()).at(-1)).toMatchObject({ type: "done" });
+});
+
+it("forgets a workspace's rules with the workspace: one made again under its id starts with none", async () => {
+  const user = "+15550001802";
+  expect((await h.call("POST", "/v1/workspaces", { userId: user, workspace: "gone" })).status).toBe(201);
+  const runId = uniqueId("run");
+  const run = await h.startRun({ runId, userId: user, workspace: "gone", text: touch("one.txt"), options: ON });
+  const request = await approvalOf(run);
+  expect((await h.call("POST", `/v1/runs/${runId}/approval`, { requestId: request.requestId, decision: "allow", remember: "Bash(touch:*)" })).status).toBe(202);
+  await run.end();
+  const listed = async () => ApprovalRulesSchema.parse(await (await h.call("GET", VM_ROUTES.approvalRules("gone", user))).json()).rules;
+  expect(await listed()).toEqual(["Bash(touch:*)"]);
+  expect((await h.call("DELETE", VM_ROUTES.workspace("gone", user))).status).toBe(200);
+  expect((await h.call("POST", "/v1/workspaces", { userId: user, workspace: "gone" })).status).toBe(201);
+  expect(await listed()).toEqual([]);
 });

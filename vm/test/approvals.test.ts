@@ -1,6 +1,6 @@
 // Approvals from the phone with the real CLI: under `approvals: {mode: "on"}` the model's Bash
 // call becomes an `approval_request`, and the command runs only after the relay's `allow`; a deny
-// reaches the model; "always" (a remembered rule) stops the asking in this process and the next.
+// reaches the model; "always" (a remembered rule, kept by the server) stops the asking in this process and the next.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -61,8 +61,10 @@ it("remembers an 'always' rule: the same process and the next one stop asking fo
   const request = await approvalOf(first);
   expect((await answer(runId, { requestId: request.requestId, decision: "allow", remember: "Bash(touch:*)" })).status).toBe(202);
   const firstEvents = await first.end();
-  const settings = JSON.parse(readFileSync(join(workspaceOf(userId), ".claude", "settings.local.json"), "utf8"));
+  // Kept by the server, outside the workspace (approval-rules.ts); nothing written where the agent writes.
+  const settings = JSON.parse(readFileSync(join(h.dataDir, ".permissions", userPathsOf(h.dataDir, userId).key, "main.json"), "utf8"));
   expect(settings).toEqual({ permissions: { allow: ["Bash(touch:*)"] } });
+  expect(existsSync(join(workspaceOf(userId), ".claude", "settings.local.json"))).toBe(false);
 
   // The warm process of the same session: the rule is in its session already.
   const sessionId = firstEvents.find((e): e is Extract<VmRunEvent, { type: "session" }> => e.type === "session")?.sessionId ?? null;

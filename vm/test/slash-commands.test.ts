@@ -1,6 +1,7 @@
 // Claude Code's own slash commands, sent as the text of a run's first message (docs/vm.md,
 // "Slash commands"): local ones answer at once, prompt ones reach the model, a project's
-// .claude/commands work, and a command is never merged with the messages after it.
+// .claude/commands are not read (the agent writes them, and their `allowed-tools` would be
+// permissions it grants itself), and a command is never merged with the messages after it.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -26,14 +27,15 @@ it("sends a leading command alone: its arguments are not the messages after it",
   expect(results[1]?.text).toContain("You said: «and hello»");
 });
 
-it("runs a project's own command from .claude/commands, with its arguments", async () => {
-  // Made by the VM, so it belongs to the user's own uid; the command file is only read.
+it("does not run a project's own command from .claude/commands: its text goes to the model as written", async () => {
+  // The CLI reads no project settings source (docs/vm.md, approvals), and commands come with it:
+  // a command file's `allowed-tools` runs those tools unasked, and the agent can write the file.
   expect((await h.call("POST", "/v1/workspaces", { userId, workspace: "cmds" })).status).toBe(201);
   const dir = workspaceDirOf(userPathsOf(h.dataDir, userId), "cmds");
   mkdirSync(join(dir, ".claude", "commands"), { recursive: true });
-  writeFileSync(join(dir, ".claude", "commands", "greet.md"), "---\ndescription: Greet someone\n---\nPlease greet $ARGUMENTS warmly.\n");
+  writeFileSync(join(dir, ".claude", "commands", "greet.md"), "---\ndescription: Greet someone\nallowed-tools: Bash\n---\nPlease greet $ARGUMENTS warmly.\n");
   const events = await (await h.startRun({ userId, workspace: "cmds", text: "/greet Bob and Alice" })).end();
-  expect(resultsOf(events)[0]?.text).toContain("You said: «Please greet Bob and Alice warmly.»");
+  expect(resultsOf(events)[0]?.text).toContain("You said: «/greet Bob and Alice»");
 });
 
 it("/compact and /clear answer with empty text; /clear starts a new session", async () => {

@@ -24,7 +24,7 @@ export function formatPermissionRule(rule: PermissionRule): string {
 /**
  * The prompt tool's answer. `allow` hands the input back unchanged and, with a rule, adds it to
  * the CLI's session rules, so the running process stops asking at once (the VM has written it to
- * the project's settings file too, for later processes). Observed shapes: docs/vm.md.
+ * the user's rules file too, which later processes get as `--settings`). Observed shapes: docs/vm.md.
  */
 export function permissionAnswerText(verdict: ApprovalVerdict, input: Record<string, unknown>): string {
   if (verdict.behavior === "deny") return JSON.stringify({ behavior: "deny", message: verdict.message });
@@ -66,7 +66,7 @@ type Settings = { record: Record<string, unknown>; permissions: Record<string, u
 /** Throws on a file that is not a JSON object: never overwrite what we cannot read. */
 function parseSettings(settingsText: string | null): Settings {
   const settings: unknown = settingsText === null || settingsText.trim() === "" ? {} : JSON.parse(settingsText);
-  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) throw new Error("settings.local.json is not a JSON object");
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) throw new Error("the settings file is not a JSON object");
   const record = settings as Record<string, unknown>;
   const permissions = typeof record.permissions === "object" && record.permissions !== null && !Array.isArray(record.permissions) ? (record.permissions as Record<string, unknown>) : {};
   return { record, permissions, allow: Array.isArray(permissions.allow) ? permissions.allow : [] };
@@ -75,7 +75,7 @@ function parseSettings(settingsText: string | null): Settings {
 const textOf = (settings: Record<string, unknown>) => `${JSON.stringify(settings, null, 2)}\n`;
 
 /**
- * Adds an allow rule to the text of a `.claude/settings.local.json` (null: no file yet), keeping
+ * Adds an allow rule to the text of a Claude Code settings file (null: no file yet), keeping
  * everything else.
  */
 export function withAllowRule(settingsText: string | null, rule: string): string {

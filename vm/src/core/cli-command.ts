@@ -52,8 +52,12 @@ export function relayToolArgs(mcpConfigPath: string, options: Pick<CliOptions, "
   return args;
 }
 
-/** `mcpConfigPath`: the relay tools' MCP config, when the run offers them. */
-export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPath: string | null = null): string[] {
+/**
+ * `mcpConfigPath`: the relay tools' MCP config, when the run offers them. `settingsPath`: the
+ * user's own "always" rules for the workspace, a file the server keeps (approval-rules.ts), when
+ * there are any.
+ */
+export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPath: string | null = null, settingsPath: string | null = null): string[] {
   const args = [
     "-p",
     "--output-format",
@@ -66,7 +70,14 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
     "--replay-user-messages",
     "--permission-mode",
     permissionModeOf(options),
+    // What the agent may do unasked is the mode and the user's own answers, nothing it can write:
+    // no settings file of the CLI's own (user, project, local: every one in the agent's reach, with
+    // its rules, hooks, env, apiKeyHelper, commands' allowed-tools), and no MCP server but the
+    // relay's (observed: docs/notes/cli-observations.md, "Settings the agent writes").
+    "--setting-sources=",
+    "--strict-mcp-config",
   ];
+  if (settingsPath) args.push(`--settings=${settingsPath}`);
   // `--flag=value` so a value that starts with "-" is never read as an option.
   if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
   if (resume) args.push(`--resume=${resume}`);

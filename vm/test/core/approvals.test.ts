@@ -95,7 +95,7 @@ describe("the CLI's arguments", () => {
   const without = RunOptionsSchema.parse({});
   it("are unchanged without approvals", () => {
     expect(permissionModeOf(without)).toBe("bypassPermissions");
-    expect(cliArgs(without, null).join(" ")).not.toMatch(/permission-prompt-tool|mcp-config/);
+    expect(cliArgs(without, null).join(" ")).not.toMatch(/permission-prompt-tool|--mcp-config/);
     expect(optionsFingerprint(without)).toBe(JSON.stringify(["bypassPermissions", "", false, []]));
   });
   it("follow the approval mode and name the prompt tool, which the model may not call", () => {

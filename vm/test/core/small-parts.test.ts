@@ -70,14 +70,30 @@ describe("cliArgs and cliEnv", () => {
   it("builds the headless stream-json command, values attached so a leading dash stays a value", () => {
     expect(cliArgs({ permissionMode: "acceptEdits", appendSystemPrompt: "-be brief", scheduleTools: false }, "0b9c2e4e-1111-4111-8111-111111111111")).toEqual([
       "-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages",
-      "--permission-mode", "acceptEdits", "--append-system-prompt=-be brief", "--resume=0b9c2e4e-1111-4111-8111-111111111111",
+      "--permission-mode", "acceptEdits", "--setting-sources=", "--strict-mcp-config",
+      "--append-system-prompt=-be brief", "--resume=0b9c2e4e-1111-4111-8111-111111111111",
     ]);
     expect(cliArgs({ permissionMode: "default", scheduleTools: false }, null)).not.toContain("--resume");
   });
 
+  it("reads no settings file of the CLI's own, and the user's rules only from the file the server keeps", () => {
+    const options = { permissionMode: "acceptEdits", scheduleTools: true, approvals: { mode: "edits", timeoutMs: 1000 } } as const;
+    const cases: [string | null, string | null, string[]][] = [
+      [null, null, []],
+      [null, "/d/.permissions/k/main.json", ["--settings=/d/.permissions/k/main.json"]],
+      ["/t/relay-mcp-1.json", "/d/.permissions/k/app.json", ["--settings=/d/.permissions/k/app.json"]],
+    ];
+    for (const [mcp, settings, expected] of cases) {
+      const args = cliArgs(options, null, mcp, settings);
+      // Every run, whatever its options: an empty source list, and no MCP server but --mcp-config's.
+      expect(args.filter((a) => a.startsWith("--setting-sources") || a === "--strict-mcp-config")).toEqual(["--setting-sources=", "--strict-mcp-config"]);
+      expect(args.filter((a) => a.startsWith("--settings"))).toEqual(expected);
+    }
+  });
+
   it("offers the relay tools only with an MCP config: the server, its tools allowed, the CLI's own schedulers not", () => {
     const without = cliArgs({ permissionMode: "default", scheduleTools: false }, null);
-    expect(without.filter((a) => /mcp|allowedTools|disallowedTools/i.test(a))).toEqual([]);
+    expect(without.filter((a) => /--mcp-config|allowedTools|disallowedTools/i.test(a))).toEqual([]);
     const tools = cliArgs({ permissionMode: "default", scheduleTools: true }, null, "/d/t/relay-mcp-1.json").slice(without.length);
     expect(tools).toEqual([
       "--mcp-config=/d/t/relay-mcp-1.json",
