@@ -208,9 +208,9 @@ export const ApprovalAnswerRequestSchema = z.object({
   /** With `deny`: what the agent is told (default: the user declined). */
   message: z.string().min(1).max(2000).optional(),
   /**
-   * With `allow` ("always"): a rule for the request's own tool, added to the workspace's
-   * `.claude/settings.local.json` `permissions.allow` before the action goes ahead; the agent
-   * then stops asking for what it matches, in this process and later ones.
+   * With `allow` ("always"): a rule for the request's own tool, added to the user's rules file
+   * for the workspace (kept by the VM, out of the agent's reach) before the action goes ahead; the
+   * agent then stops asking for what it matches, in this process and later ones.
    */
   remember: PermissionRuleSchema.optional(),
 });
@@ -425,13 +425,13 @@ export type WorkspaceDeleted = z.infer<typeof WorkspaceDeletedSchema>;
 
 /**
  * `GET /v1/workspaces/:workspace/approval-rules?userId=…` (`VM_ROUTES.approvalRules`): 200, the
- * workspace's allow rules (Claude Code's `permissions.allow` in `.claude/settings.local.json`: the
- * "always" answers, and any rule put there by other means), in the file's order. 404 `unknown_workspace`.
+ * workspace's allow rules (the user's "always" answers, in the VM's own rules file for it, never a
+ * file the agent could write), in the file's order. 404 `unknown_workspace`.
  */
 export const ApprovalRulesSchema = z.object({ workspace: WorkspaceIdSchema, rules: z.array(z.string()) });
 export type ApprovalRules = z.infer<typeof ApprovalRulesSchema>;
 
-/** `DELETE` of the same path: 200, every allow rule removed (the rest of the file kept). 404 `unknown_workspace`. */
+/** `DELETE` of the same path: 200, every allow rule removed (the file is emptied). 404 `unknown_workspace`. */
 export const ApprovalRulesRemovedSchema = z.object({ workspace: WorkspaceIdSchema, removed: z.array(z.string()) });
 export type ApprovalRulesRemoved = z.infer<typeof ApprovalRulesRemovedSchema>;
 
