@@ -13,8 +13,8 @@ import {
   forwardableHeaders,
   ghRequestDecision,
   GIT_PREFIX,
-  gitInsteadOfConfig,
-  gitInsteadOfPairs,
+  gitProxyConfig,
+  gitProxyPairs,
   gitRouteOf,
   gitUpstreamsOf,
   isGitRequestAllowed,
@@ -50,7 +50,7 @@ export type CredentialProxy = {
   grant(isLive: () => boolean): ProxyGrant;
   /** The pass-through variables an agent process gets with `token`. */
   agentEnv(token: string): Record<string, string>;
-  /** The `url.<proxy>.insteadOf` lines of an agent's git config. */
+  /** The lines of an agent's git config that send its git through the proxy with `token`. */
   gitConfig(token: string): string;
   /** The same settings as keys and values, for a clone the server runs. */
   gitConfigPairs(token: string): Array<[string, string]>;
@@ -120,7 +120,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);
       if (!route) return refuse(res, 404, "not a git route");
-      if (!tokens.admits(route.token)) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
+      if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
       const upstream = gitUpstreams.get(route.host);
       if (!upstream) return refuse(res, 403, `the VM holds no credential for ${route.host}`);
       if (!isGitRequestAllowed(method, route.path, url.search)) return refuse(res, 403, "the credential proxy passes only git's smart HTTP");
@@ -179,8 +179,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       return { token, revoke: tokens.grant(token, { isLive }).revoke };
     },
     agentEnv: (token) => agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null),
-    gitConfig: (token) => gitInsteadOfConfig(baseUrl, token, gitUpstreams),
-    gitConfigPairs: (token) => gitInsteadOfPairs(baseUrl, token, gitUpstreams),
+    gitConfig: (token) => gitProxyConfig(baseUrl, token, gitUpstreams),
+    gitConfigPairs: (token) => gitProxyPairs(baseUrl, token, gitUpstreams),
     async close() {
       await Promise.all([closeServer(http), ...(gh ? [closeServer(gh)] : [])]);
       if (ghSocket) rmSync(ghSocket, { force: true });

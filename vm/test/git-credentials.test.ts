@@ -46,6 +46,7 @@ it("clones and pushes through the proxy, which adds the credential; the agent ho
   const fill = (name: string) => `printf 'protocol=http\\nhost=${name}\\n\\n' | git credential fill`;
   const command = [
     "{ echo REWRITES; git config --get-regexp '^url\\.'",
+    "echo HEADER; git config --get-regexp '^http\\..*\\.extraheader'",
     `echo FILL; ${fill(host.host)}`,
     `echo GITHUB; printf 'protocol=https\\nhost=github.com\\n\\n' | git credential fill`,
     `echo CLONE; git clone -q ${host.origin}/repo.git c && cd c && echo more > more.txt && git add more.txt && git commit -qm more && git push -q origin HEAD:trunk && echo PUSHED; cd ..`,
@@ -61,8 +62,9 @@ it("clones and pushes through the proxy, which adds the credential; the agent ho
   const section = (name: string) => out.split(`${name}\n`)[1]?.split(/\n[A-Z]+\n/)[0] ?? "";
 
   // git rewrites the hosts' URLs to the proxy; `credential fill` finds nothing to give.
-  expect(section("REWRITES")).toMatch(/^url\.http:\/\/127\.0\.0\.1:\d+\/git\/[A-Za-z0-9_-]{43}\/github\.com\/\.insteadof https:\/\/github\.com\/$/m);
+  expect(section("REWRITES")).toMatch(/^url\.http:\/\/127\.0\.0\.1:\d+\/git\/github\.com\/\.insteadof https:\/\/github\.com\/$/m);
   expect(section("REWRITES")).toContain(`/${host.host}/.insteadof ${host.origin}/`);
+  expect(section("HEADER")).toMatch(/^http\.http:\/\/127\.0\.0\.1:\d+\/git\/\.extraheader Authorization: Bearer [A-Za-z0-9_-]{43}$/);
   expect(section("FILL")).not.toContain("password=");
   expect(section("GITHUB")).not.toContain("password=");
   expect(section("CLONE")).toContain("PUSHED");

@@ -83,10 +83,11 @@ describe("the proxy itself", () => {
   });
 });
 
-describe.each([
+const credentials: Array<{ name: string; cliEnv: Record<string, string>; variable: string; secret: string }> = [
   { name: "an API key", cliEnv: { ANTHROPIC_API_KEY: API_KEY }, variable: "ANTHROPIC_API_KEY", secret: API_KEY },
   { name: "an OAuth token", cliEnv: { ANTHROPIC_API_KEY: "", CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN }, variable: "CLAUDE_CODE_OAUTH_TOKEN", secret: OAUTH_TOKEN },
-])("the real CLI with $name", ({ cliEnv, variable, secret }) => {
+];
+describe.each(credentials)("the real CLI with $name", ({ cliEnv, variable, secret }) => {
   it("holds only its process's token, and the upstream gets the real credential as the CLI would send it", async () => {
     const h = await startHarness({ warmSessionMs: 60_000, cliEnv: { ...cliEnv, ANTHROPIC_BASE_URL: upstream.url } });
     try {

@@ -17,7 +17,7 @@ export type ModelCredential = { variable: ModelCredentialVariable; value: string
 export const DEFAULT_MODEL_UPSTREAM = "https://api.anthropic.com";
 /** Where the model routes live on the proxy: the CLI's ANTHROPIC_BASE_URL is `<proxy>/model`. */
 export const MODEL_PREFIX = "/model";
-/** Where git's routes live: `/git/<token>/<host>/<repository path>`. */
+/** Where git's routes live: `/git/<host>/<repository path>`, the token in `authorization`. */
 export const GIT_PREFIX = "/git";
 
 export function modelCredentialOf(cliEnv: Record<string, string>): ModelCredential | null {
@@ -104,13 +104,13 @@ export function gitUpstreamsOf(lines: readonly string[]): Map<string, GitUpstrea
   return upstreams;
 }
 
-export type GitRoute = { token: string; host: string; path: string };
+export type GitRoute = { host: string; path: string };
 
-/** `/git/<token>/<host>/<path>` split up, or null when it is not that shape. */
+/** `/git/<host>/<path>` split up, or null when it is not that shape. */
 export function gitRouteOf(pathname: string): GitRoute | null {
-  const match = /^\/git\/([A-Za-z0-9_-]{20,})\/([A-Za-z0-9.-]+(?::\d{1,5})?)(\/.*)$/.exec(pathname);
-  if (!match?.[1] || !match[2] || !match[3]) return null;
-  return { token: match[1], host: match[2].toLowerCase(), path: match[3] };
+  const match = /^\/git\/([A-Za-z0-9.-]+(?::\d{1,5})?)(\/.*)$/.exec(pathname);
+  if (!match?.[1] || !match[2]) return null;
+  return { host: match[1].toLowerCase(), path: match[2] };
 }
 
 /**
@@ -124,18 +124,33 @@ export function isGitRequestAllowed(method: string, path: string, search: string
   return method === "POST" && /^\/[^?#]+\/(git-upload-pack|git-receive-pack)$/.test(path);
 }
 
-/** The `url.<proxy route>.insteadOf` settings that send the credential hosts' URLs through the proxy, as git config keys and values. */
-export function gitInsteadOfPairs(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): Array<[string, string]> {
-  return [...upstreams].map(([host, { origin }]) => [`url.${proxyBaseUrl}${GIT_PREFIX}/${token}/${host}/.insteadOf`, `${origin}/`]);
+/**
+ * The git settings that send the credential hosts' URLs through the proxy: a `url.….insteadOf`
+ * rewrite per host, and the process's token as an `Authorization` header git adds to the proxy's
+ * URLs alone (`http.<url>.extraHeader`). The token is in a config file or an environment, never
+ * in a URL: git hands the URL to `git-remote-http` on its command line, which every uid may read.
+ */
+export function gitProxyPairs(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): Array<[string, string]> {
+  if (upstreams.size === 0) return [];
+  const base = `${proxyBaseUrl}${GIT_PREFIX}/`;
+  return [
+    [`http.${base}.extraHeader`, `Authorization: Bearer ${token}`],
+    ...[...upstreams].map(([host, { origin }]): [string, string] => [`url.${base}${host}/.insteadOf`, `${origin}/`]),
+  ];
 }
 
 /**
- * The same as a config file's text. The values hold no quote or backslash: the token is
- * base64url, the hosts and origins come from parsed URLs.
+ * The same as a config file's text: `section.subsection.name` keys as `[section "subsection"]`.
+ * The values hold no quote or backslash: the token is base64url, hosts and origins come from parsed URLs.
  */
-export function gitInsteadOfConfig(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): string {
-  return gitInsteadOfPairs(proxyBaseUrl, token, upstreams)
-    .map(([key, value]) => `[url "${key.slice("url.".length, -".insteadOf".length)}"]\n\tinsteadOf = ${value}\n`)
+export function gitProxyConfig(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): string {
+  return gitProxyPairs(proxyBaseUrl, token, upstreams)
+    .map(([key, value]) => {
+      const section = key.slice(0, key.indexOf("."));
+      const name = key.slice(key.lastIndexOf(".") + 1);
+      const subsection = key.slice(section.length + 1, key.length - name.length - 1);
+      return `[${section} "${subsection}"]\n\t${name} = ${value}\n`;
+    })
     .join("");
 }
 

@@ -6,8 +6,8 @@ import {
   agentPassThrough,
   ghRequestDecision,
   gitConfigEnv,
-  gitInsteadOfConfig,
-  gitInsteadOfPairs,
+  gitProxyConfig,
+  gitProxyPairs,
   gitRouteOf,
   gitUpstreamsOf,
   isGitRequestAllowed,
@@ -115,21 +115,29 @@ describe("git through the proxy", () => {
   });
 
   const token = "T".repeat(43);
-  it("rewrites each host's URLs to the proxy route with the process's token", () => {
-    expect(gitInsteadOfPairs("http://127.0.0.1:4100", token, upstreams)).toEqual([
-      [`url.http://127.0.0.1:4100/git/${token}/github.com/.insteadOf`, "https://github.com/"],
-      [`url.http://127.0.0.1:4100/git/${token}/127.0.0.1:8181/.insteadOf`, "http://127.0.0.1:8181/"],
+  it("rewrites each host's URLs to the proxy, the token in a header for the proxy's URLs alone, never in a URL", () => {
+    const pairs = gitProxyPairs("http://127.0.0.1:4100", token, upstreams);
+    expect(pairs).toEqual([
+      ["http.http://127.0.0.1:4100/git/.extraHeader", `Authorization: Bearer ${token}`],
+      ["url.http://127.0.0.1:4100/git/github.com/.insteadOf", "https://github.com/"],
+      ["url.http://127.0.0.1:4100/git/127.0.0.1:8181/.insteadOf", "http://127.0.0.1:8181/"],
     ]);
-    expect(gitInsteadOfConfig("http://127.0.0.1:4100", token, upstreams)).toContain(`[url "http://127.0.0.1:4100/git/${token}/github.com/"]\n\tinsteadOf = https://github.com/\n`);
+    expect(pairs.filter(([key]) => key.includes(token))).toEqual([]);
+    expect(gitProxyConfig("http://127.0.0.1:4100", token, upstreams)).toBe(
+      `[http "http://127.0.0.1:4100/git/"]\n\textraHeader = Authorization: Bearer ${token}\n` +
+        `[url "http://127.0.0.1:4100/git/github.com/"]\n\tinsteadOf = https://github.com/\n` +
+        `[url "http://127.0.0.1:4100/git/127.0.0.1:8181/"]\n\tinsteadOf = http://127.0.0.1:8181/\n`,
+    );
+    expect(gitProxyPairs("http://127.0.0.1:4100", token, new Map())).toEqual([]);
     expect(gitConfigEnv([["a.b", "c"]])).toEqual({ GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "a.b", GIT_CONFIG_VALUE_0: "c" });
   });
 
   it("splits a route, and refuses what is not one", () => {
-    expect(gitRouteOf(`/git/${token}/GitHub.com/o/r.git/info/refs`)).toEqual({ token, host: "github.com", path: "/o/r.git/info/refs" });
-    expect(gitRouteOf(`/git/${token}/127.0.0.1:8181/r.git/git-upload-pack`)?.host).toBe("127.0.0.1:8181");
-    expect(gitRouteOf(`/git/short/github.com/o/r`)).toBeNull();
-    expect(gitRouteOf(`/git/${token}/github.com`)).toBeNull();
-    expect(gitRouteOf(`/git/${token}/user@github.com/o/r`)).toBeNull();
+    expect(gitRouteOf("/git/GitHub.com/o/r.git/info/refs")).toEqual({ host: "github.com", path: "/o/r.git/info/refs" });
+    expect(gitRouteOf("/git/127.0.0.1:8181/r.git/git-upload-pack")?.host).toBe("127.0.0.1:8181");
+    expect(gitRouteOf("/git/github.com")).toBeNull();
+    expect(gitRouteOf("/git/user@github.com/o/r")).toBeNull();
+    expect(gitRouteOf("/model/v1/messages")).toBeNull();
   });
 
   const requests: Array<[string, string, string, boolean]> = [
