@@ -35,6 +35,8 @@ export type CredentialProxyInput = {
   githubToken?: string;
   /** Where gh's socket goes (`<dir>/gh.sock`); reachable by every agent uid, the token guarding it. */
   socketDir: string;
+  /** Tests only: where gh's requests go instead of `https://<their host>` (the host stays in `Host`). */
+  ghOrigin?: string;
 };
 
 export type ProxyGrant = { token: string; revoke(): void };
@@ -135,8 +137,13 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     const host = req.headers.host;
     const decision = ghRequestDecision(host);
     if (!decision.forward || !host) return refuse(res, 403, `the credential proxy does not pass gh's requests to ${host ?? "no host"}`);
-    const target = new URL(req.url ?? "/", `https://${host}`);
-    const headers = forwardableHeaders(req.headers);
+    // Origin-form only ("/path"): an absolute request target would name a host of its own.
+    if (!(req.url ?? "").startsWith("/")) return refuse(res, 403, "the credential proxy takes paths, not URLs");
+    const target = new URL(input.ghOrigin ?? `https://${host.toLowerCase()}`);
+    const asked = new URL(req.url ?? "/", target);
+    target.pathname = asked.pathname;
+    target.search = asked.search;
+    const headers: Record<string, string | string[]> = { ...forwardableHeaders(req.headers), host: host.toLowerCase() };
     if (decision.withToken && input.githubToken) headers.authorization = `token ${input.githubToken}`;
     forward(req, res, target, headers);
   };
