@@ -43,7 +43,17 @@ export function agentPassThrough(passThrough: Record<string, string>, proxy: { b
   const credential = modelCredentialOf(passThrough);
   const env = Object.fromEntries(Object.entries(passThrough).filter(([name]) => !(MODEL_CREDENTIAL_VARIABLES as readonly string[]).includes(name)));
   if (!credential || !proxy) return env;
-  return { ...env, ANTHROPIC_BASE_URL: `${proxy.baseUrl}${MODEL_PREFIX}`, [credential.variable]: proxy.token };
+  return { ...env, ...loopbackUnproxied(env), ANTHROPIC_BASE_URL: `${proxy.baseUrl}${MODEL_PREFIX}`, [credential.variable]: proxy.token };
+}
+
+/**
+ * With an operator's `HTTP(S)_PROXY` passed through, the CLI would send its loopback requests
+ * to that proxy, which cannot reach the VM's loopback: `127.0.0.1` joins `NO_PROXY`.
+ */
+function loopbackUnproxied(env: Record<string, string>): Record<string, string> {
+  if (!env.HTTP_PROXY && !env.HTTPS_PROXY) return {};
+  const listed = (env.NO_PROXY ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  return { NO_PROXY: [...new Set([...listed, "127.0.0.1"])].join(",") };
 }
 
 /**

@@ -40,6 +40,11 @@ describe("the model credential and the CLI's variables", () => {
     },
     { name: "no credential: nothing to stand in for, the base URL left as it is", env: { ANTHROPIC_BASE_URL: "http://x" }, agent: { ANTHROPIC_BASE_URL: "http://x" } },
     { name: "an empty key counts as none", env: { ANTHROPIC_API_KEY: " " }, agent: {} },
+    {
+      name: "an operator's HTTPS_PROXY: loopback joins NO_PROXY, so the CLI reaches the VM's proxy",
+      env: { ANTHROPIC_API_KEY: "sk-real", HTTPS_PROXY: "http://egress:3128", NO_PROXY: "internal.example" },
+      agent: { ANTHROPIC_API_KEY: "tok_process", ANTHROPIC_BASE_URL: "http://127.0.0.1:4100/model", HTTPS_PROXY: "http://egress:3128", NO_PROXY: "internal.example,127.0.0.1" },
+    },
   ];
   for (const c of cases) it(c.name, () => expect(agentPassThrough(c.env, proxy)).toEqual(c.agent));
 
