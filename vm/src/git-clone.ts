@@ -1,5 +1,5 @@
 // Runs one `git clone` within the clone policy's limits: allowed transports only, no prompts,
-// no config but the credential proxy's URL rewrites, stopped past its time or size limit. Also reads what
+// no config but the credential proxy's settings, stopped past its time or size limit. Also reads what
 // a checkout holds (branch, tracked files) with the same git environment.
 import { execFile, spawn } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
@@ -21,8 +21,9 @@ export type CloneInput = {
   /** git runs as the user it clones for (null: as the server). */
   ids: AgentIds | null;
   /**
-   * The credential proxy's `url.….insteadOf` settings with a token of this clone, passed in git's
-   * environment (never its command line, which every uid may read in /proc); empty: none.
+   * The credential proxy's settings (`url.….insteadOf`, and `http.….extraHeader` with a token of
+   * this clone), passed in git's environment (never its command line, which every uid may read
+   * in /proc); empty: none.
    */
   proxyConfig: Array<[string, string]>;
   allowLocal: boolean;
