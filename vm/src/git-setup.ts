@@ -1,10 +1,11 @@
-// Puts the operator's git credentials where git and gh look for them, and nowhere else: one
-// credential-store file on the volume (written at start), and in each user's HOME a VM-managed
-// git config pointing at it and gh's hosts.yml. Never the agent's environment, never a URL.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+// Puts what git and gh need in each user's HOME, and no credential anywhere: a VM-managed git
+// config whose URL rewrites send the credential hosts through the credential proxy, and gh's
+// hosts.yml and config.yml with the agent process's proxy token and socket. The operator's
+// credentials stay in the server's memory (credential-proxy.ts).
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { GitIdentity } from "../../src/protocol/vm-protocol";
-import { GH_CONFIG_YAML, GH_HOSTS_MARKER, ghHostsYaml, gitConfigText } from "./core/git-credentials";
+import { GH_CONFIG_MARKER, GH_HOSTS_MARKER, LEGACY_GH_HOSTS_MARKER, ghConfigYaml, ghHostsYaml, gitConfigText } from "./core/git-credentials";
 import { resolveInside } from "./user-paths";
 
 /** Writes via a temporary file and a rename: a reader never sees half a file. */
@@ -15,46 +16,47 @@ function writeAtomically(path: string, text: string, mode = 0o600): void {
   renameSync(partial, path);
 }
 
-/**
- * `DATA_DIR/.secrets/git-credentials`, or null and no file when the operator set no credentials.
- * Every agent reads it by design (the operator shares these credentials): with agents of their
- * own uids (`sharedWithAgents`) the directory is 711 (passed through, not listed) and the file
- * 644, since a child started with a uid keeps no supplementary group to share it through;
- * otherwise 700 and 600, the agents being the server's user.
- */
-export function writeCredentialsFile(dataDir: string, lines: string[], sharedWithAgents = false): string | null {
-  const path = resolveInside(dataDir, ".secrets", "git-credentials");
-  if (lines.length === 0) {
-    rmSync(path, { force: true });
-    return null;
-  }
-  writeAtomically(path, `${lines.join("\n")}\n`, sharedWithAgents ? 0o644 : 0o600);
-  chmodSync(dirname(path), sharedWithAgents ? 0o711 : 0o700);
-  return path;
+/** The credentials file earlier versions kept on the volume (`DATA_DIR/.secrets/git-credentials`): removed at start. */
+export function removeCredentialsFile(dataDir: string): boolean {
+  const dir = resolveInside(dataDir, ".secrets");
+  if (!existsSync(dir)) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
 }
 
-export type GitHomeInput = { credentialsFile: string | null; identity?: GitIdentity; githubToken?: string };
+export type GitHomeInput = {
+  /** The proxy's `url.….insteadOf` lines for this agent process, or null when no git host has a credential. */
+  gitProxy: string | null;
+  identity?: GitIdentity;
+  /** gh's way through the proxy (its socket and this process's token), or null without a GitHub token. */
+  gh: { socket: string; token: string } | null;
+};
 
 /** The user's git config file that the VM owns (`~/.config/git/config`). */
 export function managedGitConfigOf(home: string): string {
   return join(home, ".config", "git", "config");
 }
 
+/** Replaces or removes a file the VM wrote (its first line says so); never a file of the agent's own. */
+function writeManaged(path: string, markers: string[], text: string | null): void {
+  const ours = !existsSync(path) || markers.some((marker) => readFileSync(path, "utf8").startsWith(marker));
+  if (!ours) return;
+  if (text === null) rmSync(path, { force: true });
+  else writeAtomically(path, text);
+}
+
 /**
- * Before each agent process: the VM's git config (helper, identity), an empty `~/.gitconfig` for
- * the agent's own settings if there is none (else `git config --global` would write into the
- * VM's file), and gh's hosts.yml with the token, or none when the token is gone.
+ * Before each agent process: the VM's git config (proxy rewrites, identity), an empty
+ * `~/.gitconfig` for the agent's own settings if there is none (else `git config --global` would
+ * write into the VM's file), and gh's files with this process's token, or none without GitHub.
  */
 export function prepareGitHome(home: string, input: GitHomeInput): void {
-  writeAtomically(managedGitConfigOf(home), gitConfigText(input));
+  writeAtomically(managedGitConfigOf(home), gitConfigText({ proxy: input.gitProxy, identity: input.identity }));
   const own = join(home, ".gitconfig");
   if (!existsSync(own)) writeFileSync(own, "", { mode: 0o600 });
   const ghDir = join(home, ".config", "gh");
-  const hosts = join(ghDir, "hosts.yml");
-  if (input.githubToken) {
-    writeAtomically(hosts, ghHostsYaml(input.githubToken));
-    if (!existsSync(join(ghDir, "config.yml"))) writeFileSync(join(ghDir, "config.yml"), GH_CONFIG_YAML, { mode: 0o600 });
-  } else if (existsSync(hosts) && readFileSync(hosts, "utf8").startsWith(GH_HOSTS_MARKER)) {
-    rmSync(hosts, { force: true });
-  }
+  if (!input.gh && !existsSync(ghDir)) return;
+  writeManaged(join(ghDir, "hosts.yml"), [GH_HOSTS_MARKER, LEGACY_GH_HOSTS_MARKER], input.gh ? ghHostsYaml(input.gh.token) : null);
+  // An earlier version's config.yml was only `version: "1"`: taken over as well.
+  writeManaged(join(ghDir, "config.yml"), [GH_CONFIG_MARKER, 'version: "1"\n'], input.gh ? ghConfigYaml(input.gh.socket) : null);
 }

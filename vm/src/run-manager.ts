@@ -15,6 +15,7 @@ import type { VmConfig } from "./config";
 import { offerRelayTools, type McpCommand } from "./relay-mcp-config";
 import type { RunLog } from "./run-log";
 import { createRun, loggedRunView, type Run, type RunView } from "./run";
+import type { CredentialProxy } from "./credential-proxy";
 import type { ToolBridge } from "./tool-bridge";
 import { withAttachments } from "./inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
@@ -40,8 +41,14 @@ export type ManagerDeps = {
   records?: Pick<AgentRecords, "add" | "release">;
   /** How agents start the relay tools' MCP server, when not as relay-mcp-config.ts says (relay-mcp-install.ts). */
   relayMcpCommand?: McpCommand;
-  /** Writes the user's git config and gh's hosts file (as that user) before an agent process starts. */
-  prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined) => void;
+  /** Writes the user's git config and gh's files (as that user) before an agent process starts; `proxyToken`: the process's own. */
+  prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined, proxyToken: string | null) => void;
+  /**
+   * The credential proxy (credential-proxy.ts): each agent process gets a token of its own,
+   * admitted while the process serves a live run, in place of the VM's secrets. Without it the
+   * pass-through variables go to the CLI as they are (tests of the CLI's own behaviour).
+   */
+  proxy?: Pick<CredentialProxy, "grant" | "agentEnv">;
   /** Extra values no message may carry (the operator's git credentials). */
   secrets?: readonly string[];
   /** The user's "always" rules of a workspace as the CLI's `--settings` file (approval-rules.ts); none without. */
@@ -131,7 +138,9 @@ export function createRunManager(deps: ManagerDeps) {
           command: deps.relayMcpCommand,
         })
       : null;
-    deps.prepareHome?.(ids, paths.home, request.gitIdentity);
+    // The process's stand-in for the VM's secrets: good only while it serves a run that is still live.
+    const proxyGrant = deps.proxy?.grant(() => self?.run != null && !self.run.isFinished()) ?? null;
+    deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null);
     const agent = spawnAgent({
       bin: config.claudeBin,
       paths,
@@ -142,7 +151,7 @@ export function createRunManager(deps: ManagerDeps) {
       sessionId: request.sessionId,
       mcpConfigPath: tools?.mcpConfigPath ?? null,
       settingsPath: deps.rulesFileOf?.(paths.key, cwd) ?? null,
-      passThrough: config.cliEnv,
+      passThrough: proxyGrant && deps.proxy ? deps.proxy.agentEnv(proxyGrant.token) : config.cliEnv,
       maxLineBytes: config.maxLineBytes,
       stopGraceMs: config.stopGraceMs,
       onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),
@@ -155,6 +164,7 @@ export function createRunManager(deps: ManagerDeps) {
       endWarm(agent);
       deps.records?.release(agent.cli.pid);
       tools?.release();
+      proxyGrant?.revoke();
       if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
       const run = agent.run;
       agent.run = null;

@@ -14,6 +14,7 @@ import { describeCheckout, runClone } from "./git-clone";
 import type { ApprovalRules } from "./approval-rules";
 import type { AgentUsers } from "./agent-users";
 import { asUser, removeTreeAs } from "./as-user";
+import type { CredentialProxy } from "./credential-proxy";
 import type { RunManager } from "./run-manager";
 import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf } from "./user-paths";
 
@@ -25,7 +26,8 @@ export type WorkspaceDeps = {
   manager: Pick<RunManager, "lockWorkspace" | "retireProcessesIn">;
   /** Who each user's agent runs as: its clones, reads and deletes run as that user too. */
   users: Pick<AgentUsers, "idsOf">;
-  credentialsFile: string | null;
+  /** The credential proxy: a clone gets a token of its own, good until it ends. */
+  proxy: Pick<CredentialProxy, "grant" | "gitConfigPairs"> | null;
   /** Values a log line must never carry. */
   secrets: readonly string[];
   /** The user's "always" answers, kept by the server (approval-rules.ts). */
@@ -95,19 +97,20 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     const staging = resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
     try {
       ensureUserDirs(paths, dirname(dir), ids);
+      const grant = deps.proxy?.grant(() => true) ?? null;
       const outcome = await runClone({
         source,
         branch: request.clone.branch,
         target: staging,
         home: paths.home,
         ids,
-        credentialsFile: deps.credentialsFile,
+        proxyConfig: grant && deps.proxy ? deps.proxy.gitConfigPairs(grant.token) : [],
         allowLocal: config.allowLocalClones,
         localClonesConfig,
         timeoutMs: config.cloneTimeoutMs,
         maxBytes: config.cloneMaxMb * 1024 * 1024,
         signal: closing.signal,
-      });
+      }).finally(() => grant?.revoke());
       if (!outcome.ok) {
         const said = outcome.stderrTail.trim().split("\n").at(-1) ?? "";
         console.warn(`vm: clone failed (${outcome.reason}): ${redactSecrets(said, deps.secrets).slice(0, 300)}`);
