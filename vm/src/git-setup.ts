@@ -1,9 +1,12 @@
 // Puts the operator's git credentials where git and gh look for them, and nowhere else: one
 // credential-store file on the volume (written at start), and in each user's HOME a VM-managed
 // git config pointing at it and gh's hosts.yml. Never the agent's environment, never a URL.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { GitIdentity } from "../../src/protocol/vm-protocol";
+import { doAsUser } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
+import type { UserFileOp } from "./core/user-file-ops";
 import { GH_CONFIG_YAML, GH_HOSTS_MARKER, ghHostsYaml, gitConfigText } from "./core/git-credentials";
 import { resolveInside } from "./user-paths";
 
@@ -43,18 +46,25 @@ export function managedGitConfigOf(home: string): string {
 /**
  * Before each agent process: the VM's git config (helper, identity), an empty `~/.gitconfig` for
  * the agent's own settings if there is none (else `git config --global` would write into the
- * VM's file), and gh's hosts.yml with the token, or none when the token is gone.
+ * VM's file), and gh's hosts.yml with the token, or none when the token is gone (a hosts.yml of
+ * the user's own stays). As steps for a child of the user's uid (as-user.ts).
  */
-export function prepareGitHome(home: string, input: GitHomeInput): void {
-  writeAtomically(managedGitConfigOf(home), gitConfigText(input));
-  const own = join(home, ".gitconfig");
-  if (!existsSync(own)) writeFileSync(own, "", { mode: 0o600 });
+export function gitHomeOps(home: string, input: GitHomeInput): UserFileOp[] {
   const ghDir = join(home, ".config", "gh");
   const hosts = join(ghDir, "hosts.yml");
-  if (input.githubToken) {
-    writeAtomically(hosts, ghHostsYaml(input.githubToken));
-    if (!existsSync(join(ghDir, "config.yml"))) writeFileSync(join(ghDir, "config.yml"), GH_CONFIG_YAML, { mode: 0o600 });
-  } else if (existsSync(hosts) && readFileSync(hosts, "utf8").startsWith(GH_HOSTS_MARKER)) {
-    rmSync(hosts, { force: true });
-  }
+  return [
+    { op: "write", path: managedGitConfigOf(home), text: gitConfigText(input), mode: 0o600 },
+    { op: "create", path: join(home, ".gitconfig"), text: "", mode: 0o600 },
+    ...(input.githubToken
+      ? ([
+          { op: "write", path: hosts, text: ghHostsYaml(input.githubToken), mode: 0o600 },
+          { op: "create", path: join(ghDir, "config.yml"), text: GH_CONFIG_YAML, mode: 0o600 },
+        ] satisfies UserFileOp[])
+      : ([{ op: "removeIfStarts", path: hosts, prefix: GH_HOSTS_MARKER }] satisfies UserFileOp[])),
+  ];
+}
+
+/** Writes them as the user (as the server itself when `ids` is null). */
+export function prepareGitHome(ids: AgentIds | null, home: string, input: GitHomeInput): Promise<void> {
+  return doAsUser(ids, gitHomeOps(home, input));
 }

@@ -1,15 +1,18 @@
 // The workspace's own Claude Code settings (`.claude/settings.local.json`): where an "always"
 // answer is kept as a permission rule, read by every later CLI process in that workspace, and
-// where the relay reads and forgets those rules. Touched only as the workspace's user.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// where the relay reads and forgets those rules. Read by the server through a checked open (the
+// user's own regular file, or nothing), written only by a child running as the workspace's user.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { asUser } from "./as-user";
+import { doAsUserSync } from "./as-user";
+import { readUserText } from "./checked-open";
 import type { AgentIds } from "./core/agent-ids";
 import { allowRulesOf, withAllowRule, withoutAllowRules } from "./core/approvals";
 
 const settingsFileOf = (cwd: string) => join(cwd, ".claude", "settings.local.json");
 
-function readSettings(file: string): string | null {
+function readSettings(ids: AgentIds | null, file: string): string | null {
+  if (ids) return readUserText(ids, file);
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
@@ -18,31 +21,27 @@ function readSettings(file: string): string | null {
   }
 }
 
-/** Through a temporary file and a rename: the CLI watches this file and must never read half of it. */
-function replaceSettings(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600 });
-  renameSync(temporary, file);
+/**
+ * Through a temporary file and a rename (the CLI watches this file and must never read half of
+ * it), as the user; synchronous: a remembered rule is on disk before the allow goes to the CLI.
+ */
+function replaceSettings(ids: AgentIds | null, file: string, text: string): void {
+  doAsUserSync(ids, [{ op: "write", path: file, text, mode: 0o600 }]);
 }
 
 export function rememberAllowRule(ids: AgentIds | null, cwd: string, rule: string): void {
-  asUser(ids, () => {
-    mkdirSync(join(cwd, ".claude"), { recursive: true, mode: 0o700 });
-    const file = settingsFileOf(cwd);
-    replaceSettings(file, withAllowRule(readSettings(file), rule));
-  });
+  const file = settingsFileOf(cwd);
+  replaceSettings(ids, file, withAllowRule(readSettings(ids, file), rule));
 }
 
 export function readAllowRules(ids: AgentIds | null, cwd: string): string[] {
-  return asUser(ids, () => allowRulesOf(readSettings(settingsFileOf(cwd))));
+  return allowRulesOf(readSettings(ids, settingsFileOf(cwd)));
 }
 
 /** Removes every allow rule, keeping the rest of the file; returns the rules removed. */
 export function clearAllowRules(ids: AgentIds | null, cwd: string): string[] {
-  return asUser(ids, () => {
-    const file = settingsFileOf(cwd);
-    const { text, removed } = withoutAllowRules(readSettings(file));
-    if (text !== null) replaceSettings(file, text);
-    return removed;
-  });
+  const file = settingsFileOf(cwd);
+  const { text, removed } = withoutAllowRules(readSettings(ids, file));
+  if (text !== null) replaceSettings(ids, file, text);
+  return removed;
 }

@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { VmRunEvent } from "../../src/protocol/vm-protocol";
 import { createAgentRecords, endPreviousAgents } from "./agent-records";
-import { asUser } from "./as-user";
 import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli-check";
 import { cliForAgents } from "./cli-install";
@@ -114,7 +113,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     users,
     records: agentRecords,
     relayMcpCommand: relayMcp?.command,
-    prepareHome: (ids, home, identity) => asUser(ids, () => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken })),
+    prepareHome: (ids, home, identity) => prepareGitHome(ids, home, { credentialsFile, identity, githubToken: config.githubToken }),
     secrets: credentials.secrets,
   });
   const workspaces = createWorkspaces({ config, manager, users, credentialsFile, secrets: credentials.secrets });

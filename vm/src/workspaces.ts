@@ -2,8 +2,8 @@
 // staging directory that is renamed into place only once complete, so a failed, stopped or
 // interrupted clone leaves nothing where the workspace would be.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
 import { cloneFailureMessage } from "./core/clone-errors";
 import { checkBranch, checkCloneUrl, type CloneSource } from "./core/clone-policy";
@@ -13,7 +13,7 @@ import type { AgentIds } from "./core/agent-ids";
 import { describeCheckout, runClone } from "./git-clone";
 import { clearAllowRules, readAllowRules } from "./project-settings";
 import type { AgentUsers } from "./agent-users";
-import { asUser, removeTreeAs } from "./as-user";
+import { doAsUser, removeTreeAs } from "./as-user";
 import type { RunManager } from "./run-manager";
 import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf } from "./user-paths";
 
@@ -32,6 +32,27 @@ export type WorkspaceDeps = {
 
 const STAGING_PREFIX = ".clone-";
 
+/**
+ * A workspace directory as the server sees it, read-only and following no link: each step from
+ * the user's root is looked at with lstat, so a link an agent put on the way (to another user's
+ * tree, say) counts as there and full, and its target is never looked at: the answer says
+ * nothing of what lies outside the user's own tree.
+ */
+function workspaceState(root: string, dir: string): "missing" | "empty" | "full" {
+  let at = root;
+  for (const step of relative(root, dir).split(sep)) {
+    at = join(at, step);
+    const stat = lstatSync(at, { throwIfNoEntry: false });
+    if (!stat) return "missing";
+    if (!stat.isDirectory()) return "full";
+  }
+  try {
+    return readdirSync(dir).length > 0 ? "full" : "empty";
+  } catch {
+    return "full";
+  }
+}
+
 /** Staging directories a previous process left behind (it stopped mid-clone), removed as their users. */
 function sweepStaging(dataDir: string, users: Pick<AgentUsers, "idsOf">): void {
   const usersDir = join(dataDir, "users");
@@ -42,7 +63,8 @@ function sweepStaging(dataDir: string, users: Pick<AgentUsers, "idsOf">): void {
     const ids = users.idsOf(key);
     let names: string[] = [];
     try {
-      names = asUser(ids, () => readdirSync(root));
+      // The user's root is the server's to list (users/ is root's: no agent can put a link in its place).
+      names = readdirSync(root);
     } catch {
       continue;
     }
@@ -82,7 +104,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     const paths = userPathsOf(config.dataDir, request.userId);
     const ids = deps.users.idsOf(paths.key);
     const dir = workspaceDirOf(paths, request.workspace);
-    if (asUser(ids, () => existsSync(dir) && readdirSync(dir).length > 0)) {
+    if (workspaceState(paths.root, dir) === "full") {
       // Already cloned from the same URL (a retried request whose answer was lost): the same answer.
       const held = await describeCheckout(dir, ids);
       const same = held.origin === request.clone.url && (!request.clone.branch || held.branch === request.clone.branch);
@@ -92,7 +114,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     if (!release) return failure("exists");
     const staging = resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
     try {
-      ensureUserDirs(paths, dirname(dir), ids);
+      await ensureUserDirs(paths, dirname(dir), ids);
       const outcome = await runClone({
         source,
         branch: request.clone.branch,
@@ -113,10 +135,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       }
       try {
         // Replaces an empty directory (a "main" that never held anything); never a full one.
-        asUser(ids, () => {
-          chmodSync(staging, 0o700);
-          renameSync(staging, dir);
-        });
+        await doAsUser(ids, [{ op: "moveInto", from: staging, to: dir, mode: 0o700 }]);
       } catch {
         return failure("exists");
       }
@@ -144,8 +163,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         const paths = userPathsOf(config.dataDir, request.userId);
         const ids = deps.users.idsOf(paths.key);
         const dir = workspaceDirOf(paths, request.workspace);
-        const existed = asUser(ids, () => existsSync(dir));
-        ensureUserDirs(paths, dir, ids);
+        const existed = workspaceState(paths.root, dir) !== "missing";
+        await ensureUserDirs(paths, dir, ids);
         return describe(request.workspace, dir, ids, startedAt, existed ? 200 : 201);
       }
       // Refused before anything else, with the policy's reason.
@@ -166,7 +185,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      return asUser(ids, () => existsSync(dir)) ? readAllowRules(ids, dir) : null;
+      return workspaceState(paths.root, dir) !== "missing" ? readAllowRules(ids, dir) : null;
     },
 
     /**
@@ -177,7 +196,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      if (!asUser(ids, () => existsSync(dir))) return null;
+      if (workspaceState(paths.root, dir) === "missing") return null;
       const removed = clearAllowRules(ids, dir);
       await deps.manager.retireProcessesIn(paths.key, dir);
       return removed;
@@ -188,7 +207,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      if (!asUser(ids, () => existsSync(dir))) return "unknown_workspace";
+      if (workspaceState(paths.root, dir) === "missing") return "unknown_workspace";
       const release = await deps.manager.lockWorkspace(paths.key, dir);
       if (!release) return "busy";
       try {
