@@ -7,7 +7,8 @@
 // libuv sets those in the forked child, never through these functions.
 
 export const ID_SWITCHES = ["seteuid", "setegid", "setgroups", "setuid", "setgid", "initgroups"] as const;
-type IdSwitch = (typeof ID_SWITCHES)[number];
+/** `process` by name: `initgroups` is not in Node's types, and each may be missing (Windows). */
+export const processFunction = (name: string): unknown => (process as unknown as Record<string, unknown>)[name];
 
 const GUARD = Symbol.for("relay.vm-test.id-switch-guard");
 type GuardState = { calls: string[] };
@@ -19,7 +20,7 @@ export function installIdSwitchGuard(): string[] {
   if (installed) return installed.calls;
   const state: GuardState = { calls: [] };
   for (const name of ID_SWITCHES) {
-    if (typeof process[name as IdSwitch] !== "function") continue;
+    if (typeof processFunction(name) !== "function") continue;
     const refuse = (...args: unknown[]): never => {
       const call = `process.${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`;
       state.calls.push(`${call}\n${new Error("called from").stack ?? ""}`);
