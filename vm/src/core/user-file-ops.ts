@@ -30,6 +30,14 @@ const octal = (mode: number): string => {
   return mode.toString(8);
 };
 
+/**
+ * A file made by the shell's `>` gets 666 less the umask: a mode without execute or special bits
+ * is set by the umask around the redirection (builtins only: no `chmod` process), any other by
+ * `chmod` after.
+ */
+const madeWith = (mode: number, target: string, M: string): { before: string; after: string } =>
+  (mode & 0o7111) === 0 ? { before: `umask ${(0o777 & ~mode).toString(8).padStart(3, "0")}; `, after: "; umask 077" } : { before: "", after: `; chmod ${M} -- ${target}` };
+
 /** A text the environment can carry: no NUL byte (an environment string ends at the first). */
 const carried = (text: string): string => {
   if (text.includes("\0")) throw new Error("a file written as the user cannot hold a NUL byte");
@@ -51,15 +59,19 @@ export function userFileScript(ops: readonly UserFileOp[]): UserFileScript {
         env[`P${i}`] = step.path;
         lines.push(`mkdir -p -- ${P}`);
         break;
-      case "write":
+      case "write": {
         Object.assign(env, { [`P${i}`]: step.path, [`C${i}`]: carried(step.text), [`D${i}`]: dirOf(step.path), [`M${i}`]: octal(step.mode) });
         // The temporary name is unique to this child; `mv -T` never moves into a directory of that name.
-        lines.push(`mkdir -p -- ${D}`, `printf '%s' ${C} > ${P}.partial-$$`, `chmod ${M} -- ${P}.partial-$$`, `mv -fT -- ${P}.partial-$$ ${P}`);
+        const { before, after } = madeWith(step.mode, `${P}.partial-$$`, M);
+        lines.push(`[ -d ${D} ] || mkdir -p -- ${D}`, `${before}printf '%s' ${C} > ${P}.partial-$$${after}`, `mv -fT -- ${P}.partial-$$ ${P}`);
         break;
-      case "create":
+      }
+      case "create": {
         Object.assign(env, { [`P${i}`]: step.path, [`C${i}`]: carried(step.text), [`M${i}`]: octal(step.mode) });
-        lines.push(`if [ ! -e ${P} ] && [ ! -L ${P} ]; then printf '%s' ${C} > ${P}; chmod ${M} -- ${P}; fi`);
+        const { before, after } = madeWith(step.mode, P, M);
+        lines.push(`if [ ! -e ${P} ] && [ ! -L ${P} ]; then ${before}printf '%s' ${C} > ${P}${after}; fi`);
         break;
+      }
       case "remove":
         env[`P${i}`] = step.path;
         lines.push(`rm -f -- ${P}`);

@@ -10,6 +10,7 @@ describe("userFileScript", () => {
     { op: "mkdir", path: "/d/users/k/home" },
     { op: "write", path: "/d/users/k/tmp/relay mcp.json", text: secret, mode: 0o600 },
     { op: "create", path: "/d/users/k/home/.gitconfig", text: "", mode: 0o644 },
+    { op: "write", path: "/d/users/k/bin/run", text: "#!/bin/sh\n", mode: 0o755 },
     { op: "remove", path: "/d/users/k/tmp/old.json" },
     { op: "removeIfStarts", path: "/d/users/k/home/.config/gh/hosts.yml", prefix: "# Written by the VM\n" },
     { op: "moveInto", from: "/d/users/k/.clone-x", to: "/d/users/k/workspace", mode: 0o700 },
@@ -25,18 +26,23 @@ describe("userFileScript", () => {
       D1: "/d/users/k/tmp",
       M1: "600",
       M2: "644",
-      P4: "/d/users/k/home/.config/gh/hosts.yml",
-      Q4: "# Written by the VM",
-      M4: "20",
-      P5: "/d/users/k/.clone-x",
-      Q5: "/d/users/k/workspace",
-      M5: "700",
+      M3: "755",
+      P5: "/d/users/k/home/.config/gh/hosts.yml",
+      Q5: "# Written by the VM",
+      M5: "20",
+      P6: "/d/users/k/.clone-x",
+      Q6: "/d/users/k/workspace",
+      M6: "700",
       LC_ALL: "C",
     });
   });
 
-  it("stops at the first failure and makes directories owner-only", () => {
+  it("stops at the first failure, makes directories owner-only, and files of their mode", () => {
     expect(script.split("\n").slice(0, 2)).toEqual(["set -e", "umask 077"]);
+    // 600 and 644 by the umask around the shell's own redirection; 755 (execute) by chmod.
+    expect(script).toContain(`umask 177; printf '%s' "$C1" > "$P1".partial-$$; umask 077`);
+    expect(script).toContain(`umask 133; printf '%s' "$C2" > "$P2"; umask 077`);
+    expect(script).toContain(`printf '%s' "$C3" > "$P3".partial-$$; chmod "$M3" -- "$P3".partial-$$`);
     // Every variable reference is quoted: a path with spaces or globs is one word.
     expect(script.match(/(?<!")\$[PCQDM]\d/g)).toBeNull();
   });
