@@ -131,10 +131,11 @@ async function openInboxFileAsUser(ids: AgentIds, projectDir: string, names: str
     if (line === "symlink" || line === "other") throw new Refusal(inboxRefusal(line) ?? "");
     if (line === "swapped") throw new Refusal("the project's inbox changed while the attachment was being saved");
     if (line === "taken") throw new Refusal("no free file name was found in the inbox");
-    throw new UserFileError(`the inbox file could not be made (${line || "no answer"})`, line === "gone" ? "ENOENT" : line === "unwritable" ? "EACCES" : undefined);
+    throw new UserFileError(`the inbox file could not be made (${line || "no answer"})`, line === "gone" ? "ENOENT" : line === "unwritable" ? "EACCES" : "EIO");
   }
   const [, name = "", real = ""] = ready;
-  const failed = (status: number | null) => new UserFileError(`the attachment could not be written (${stderr.trim().split("\n").at(-1) ?? status})`, errnoOfMessage(stderr) ?? undefined);
+  // EIO when the writer named no errno: never read as "the relay could not be reached".
+  const failed = (status: number | null) => new UserFileError(`the attachment could not be written (${stderr.trim().split("\n").at(-1) || status})`, errnoOfMessage(stderr) ?? "EIO");
   const absolute = join(real, INBOX_DIR, name);
   return {
     path: `${INBOX_DIR}/${name}`,

@@ -53,7 +53,8 @@ export function userFileScript(ops: readonly UserFileOp[]): UserFileScript {
   const env: Record<string, string> = { LC_ALL: "C" };
   const lines = ["set -e", "umask 077"];
   ops.forEach((step, i) => {
-    const [P, C, Q, D, M] = ["P", "C", "Q", "D", "M"].map((name) => `"$${name}${i}"`);
+    const ref = (name: string) => `"$${name}${i}"`;
+    const [P, C, Q, D, M] = [ref("P"), ref("C"), ref("Q"), ref("D"), ref("M")] as const;
     switch (step.op) {
       case "mkdir":
         env[`P${i}`] = step.path;
