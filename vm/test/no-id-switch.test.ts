@@ -9,6 +9,7 @@
 // what it made for a user is the user's.
 import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SendFileCallArgsSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
 import { userPathsOf, workspaceDirOf } from "../src/user-paths";
@@ -16,6 +17,8 @@ import { makeBareRepo } from "./helpers/git-repo";
 import { IS_ROOT, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 import { assertNoIdSwitch, ID_SWITCHES, installIdSwitchGuard, processFunction } from "./helpers/id-switch-guard";
 import { pngOf, useMediaServer } from "./helpers/media";
+
+const SRC = fileURLToPath(new URL("../src", import.meta.url));
 
 describe("the guard", () => {
   it("refuses every id switch of this process, and reports even one whose throw was caught", () => {
@@ -27,6 +30,17 @@ describe("the guard", () => {
     expect(() => assertNoIdSwitch()).toThrow(/switched its ids \d+ time\(s\):\nprocess\.seteuid\(20000\)/);
     // Reported once: the next check starts clean.
     expect(() => assertNoIdSwitch()).not.toThrow();
+  });
+});
+
+describe("the server's sources", () => {
+  it("call none of the id switches (the runtime guard is the proof; this names the file at once)", () => {
+    const sources = readdirSync(SRC, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".ts"));
+    expect(sources.length).toBeGreaterThan(20);
+    const calls = sources.flatMap((name) =>
+      [...readFileSync(join(SRC, name), "utf8").matchAll(new RegExp(`\\.(${ID_SWITCHES.join("|")})\\s*\\(`, "g"))].map((m) => `${name}: ${m[0]}`),
+    );
+    expect(calls).toEqual([]);
   });
 });
 
