@@ -3,7 +3,7 @@
 // capabilities it uses and no_new_privs, and an agent of its own uid that sees only its own
 // processes, gains nothing, and has a passwd entry (ssh runs).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,6 +85,9 @@ describe.skipIf(!IS_ROOT || !hasUnshare)("the image's entrypoint (skipped when n
     });
     const events = await readEvents(res).end();
     expect(resultsOf(events)[0]?.isError, JSON.stringify(events)).toBe(false);
+    // Its CLI, kept warm, is recorded: under hidepid the server saw it only through a child of the agent's uid.
+    const [record] = readdirSync(join(dataDir, ".agents")).filter((name) => name.endsWith(".json"));
+    expect(JSON.parse(readFileSync(join(dataDir, ".agents", record ?? ""), "utf8"))).toMatchObject({ ids: { uid: expect.any(Number) } });
 
     const paths = userPathsOf(dataDir, userId);
     const uid = AgentIdTableSchema.parse(JSON.parse(readFileSync(join(dataDir, ".agent-ids.json"), "utf8"))).users[paths.key];
