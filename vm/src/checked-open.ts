@@ -1,47 +1,76 @@
-// The server's own reads of a user's files, as root and without becoming the user: the path is
-// first opened with O_PATH | O_NOFOLLOW, which opens nothing (no device's driver, no FIFO's wait)
-// and follows no final link; then the descriptor, not the path, is checked: it must be where the
-// caller expected, if it said (no directory on the way swapped for a link), a regular file, and
-// the user's own: whatever links led there, its bytes are then the user's, readable by it anyway
-// (a hard link to a file of root or of another user has that owner, and is refused). Only then
-// is it opened for reading, through /proc/self/fd: the same file, looked up no more.
-import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync, type Stats } from "node:fs";
+// The server's own reads of a user's files, as root and without becoming the user. The path is
+// walked from the user's root (the server's to trust: `users/` is root's, so no agent can put a
+// link in its place), one step at a time, each directory opened with O_DIRECTORY | O_NOFOLLOW
+// inside the one before it (/proc/self/fd/<n>/<step>): a link anywhere on the way, even one
+// swapped in meanwhile, ends the walk there, and nothing beyond it is looked at, so the answer
+// says nothing of another user's tree. The last step is opened with O_PATH | O_NOFOLLOW, which
+// opens nothing (no device's driver, no FIFO's wait); the descriptor must be a regular file of
+// the user's own (a hard link to a file of root or of another user has that owner, and is
+// refused), and only then is it opened for reading, through /proc/self/fd: the same file,
+// looked up no more. Linux only: agents have uids of their own only there.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { isAbsolute, relative, sep } from "node:path";
 import type { AgentIds } from "./core/agent-ids";
 
 /** Linux's O_PATH (the same on x86-64 and arm64): Node names it not. */
 const O_PATH = 0o10000000;
 
 export type CheckedRefusal = "missing" | "elsewhere" | "not_file" | "directory" | "not_owner";
-export type CheckedOpen = { ok: true; fd: number; stat: Stats } | { ok: false; refusal: CheckedRefusal; code?: string };
+export type CheckedOpen = { ok: true; fd: number; stat: Stats } | { ok: false; refusal: CheckedRefusal };
+
+const refused = (refusal: CheckedRefusal): CheckedOpen => ({ ok: false, refusal });
 
 /**
- * Opens `path` for reading (non-blocking) as the server, for a file of `ids`' user; with
- * `expected`, it must be that path once opened (every link resolved). The caller closes the descriptor.
+ * Opens `path`, inside the user's `root`, for reading (non-blocking) as the server, for a file of
+ * `ids`' user. "elsewhere": a link (or no directory) on the way, or a path outside `root`.
+ * The caller closes the descriptor.
  */
-export function openUserFile(ids: AgentIds, path: string, expected?: string): CheckedOpen {
-  let handle: number;
+export function openUserFile(ids: AgentIds, root: string, path: string): CheckedOpen {
+  const rel = relative(root, path);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return refused("elsewhere");
+  const steps = rel.split(sep);
+  const last = steps.pop() ?? "";
+  let dir: number;
   try {
-    handle = openSync(path, O_PATH | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, refusal: code === "ENOENT" || code === "ENOTDIR" ? "missing" : "elsewhere", code };
+    dir = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch {
+    return refused("missing");
   }
   try {
-    if (expected !== undefined && readlinkSync(`/proc/self/fd/${handle}`) !== expected) return { ok: false, refusal: "elsewhere" };
-    const stat = fstatSync(handle);
-    if (stat.isDirectory()) return { ok: false, refusal: "directory" };
-    if (!stat.isFile()) return { ok: false, refusal: "not_file" };
-    if (stat.uid !== ids.uid) return { ok: false, refusal: "not_owner" };
-    const fd = openSync(`/proc/self/fd/${handle}`, constants.O_RDONLY | constants.O_NONBLOCK);
-    return { ok: true, fd, stat: fstatSync(fd) };
+    for (const step of steps) {
+      let next: number;
+      try {
+        next = openSync(`/proc/self/fd/${dir}/${step}`, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      } catch (error) {
+        return refused((error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "elsewhere");
+      }
+      closeSync(dir);
+      dir = next;
+    }
+    let handle: number;
+    try {
+      handle = openSync(`/proc/self/fd/${dir}/${last}`, O_PATH | constants.O_NOFOLLOW);
+    } catch (error) {
+      return refused((error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "elsewhere");
+    }
+    try {
+      const stat = fstatSync(handle);
+      if (stat.isDirectory()) return refused("directory");
+      if (!stat.isFile()) return refused("not_file");
+      if (stat.uid !== ids.uid) return refused("not_owner");
+      const fd = openSync(`/proc/self/fd/${handle}`, constants.O_RDONLY | constants.O_NONBLOCK);
+      return { ok: true, fd, stat: fstatSync(fd) };
+    } finally {
+      closeSync(handle);
+    }
   } finally {
-    closeSync(handle);
+    closeSync(dir);
   }
 }
 
 /** A small file of the user's read whole as text; null when there is none. Throws when it is anything but the user's own regular file. */
-export function readUserText(ids: AgentIds, path: string): string | null {
-  const opened = openUserFile(ids, path);
+export function readUserText(ids: AgentIds, root: string, path: string): string | null {
+  const opened = openUserFile(ids, root, path);
   if (!opened.ok) {
     if (opened.refusal === "missing") return null;
     throw new Error(`${path} was not read: ${opened.refusal.replace("_", " ")}`);

@@ -12,7 +12,7 @@ import { openUserFile } from "./checked-open";
 import type { AgentIds } from "./core/agent-ids";
 import { displayNameOf, outsideProjectRefusal, requestedPath, sendableRefusal, SNIFF_BYTES, sniffType } from "./core/outbound-file";
 import type { Run } from "./run";
-import { resolveInside } from "./user-paths";
+import { resolveInside, userPathsOfKey } from "./user-paths";
 
 export type StagedFile = { path: string; contentType: OutboundContentType; size: number };
 export type StageOutcome = { ok: true; args: SendFileCallArgs } | { ok: false; text: string };
@@ -79,10 +79,11 @@ async function resolveAsUser(ids: AgentIds | null, projectDir: string, path: str
 /**
  * Resolves the path as the user, checks it lies inside the project's real directory, opens it
  * without blocking (a FIFO would hang the server) and reads its head from the descriptor. With
- * agents of their own uids the server opens it through a checked open (checked-open.ts): the
- * user's own regular file at the very path resolved, or nothing. Throws a Refusal with the agent's line.
+ * agents of their own uids the server opens it through a checked open (checked-open.ts): walked
+ * from the user's root (`userRoot`) without following a link, the user's own regular file at
+ * the very path resolved, or nothing. Throws a Refusal with the agent's line.
  */
-async function openSendable(ids: AgentIds | null, projectDir: string, asked: string): Promise<Opened> {
+async function openSendable(ids: AgentIds | null, userRoot: string, projectDir: string, asked: string): Promise<Opened> {
   const requested = requestedPath(projectDir, asked);
   if (!requested.ok) throw new Refusal(requested.why);
   const { projectReal, real } = await resolveAsUser(ids, projectDir, requested.path);
@@ -94,12 +95,14 @@ async function openSendable(ids: AgentIds | null, projectDir: string, asked: str
   const outside = outsideProjectRefusal(projectReal, real, asked);
   if (outside) throw new Refusal(outside);
   if (ids) {
-    const opened = openUserFile(ids, real, real);
+    // The project itself may lie behind a link the agent made in its own tree: the walk takes the real path.
+    const opened = openUserFile(ids, realpathSync(userRoot), real);
     if (opened.ok) return checkOpened(opened.fd, asked, real);
     if (opened.refusal === "directory") throw new Refusal(`${asked} is a directory, not a file: send the files in it one by one`);
     if (opened.refusal === "not_file") throw new Refusal(`${asked} is not a regular file`);
     if (opened.refusal === "not_owner") throw new Refusal(`${asked} is not the user's own file`);
-    throw new Refusal(`${asked} changed while it was being checked; try again`);
+    if (opened.refusal === "missing") throw new Refusal(`${asked} changed while it was being checked; try again`);
+    throw new Refusal(`${asked} lies outside the user's own directories, behind a link`);
   }
   let fd: number;
   try {
@@ -143,7 +146,7 @@ export function createFileStaging(options: { dataDir: string; graceMs: number; i
       if ((perRun.get(run.id) ?? 0) >= MAX_FILES_PER_RUN) return refusal(`a run may send at most ${MAX_FILES_PER_RUN} files`);
       let opened: Opened;
       try {
-        opened = await openSendable(options.idsOf(run.userKey), run.cwd, args.data.path);
+        opened = await openSendable(options.idsOf(run.userKey), userPathsOfKey(options.dataDir, run.userKey).root, run.cwd, args.data.path);
       } catch (error) {
         if (error instanceof Refusal) return refusal(error.message);
         throw error;

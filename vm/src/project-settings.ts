@@ -11,8 +11,9 @@ import { allowRulesOf, withAllowRule, withoutAllowRules } from "./core/approvals
 
 const settingsFileOf = (cwd: string) => join(cwd, ".claude", "settings.local.json");
 
-function readSettings(ids: AgentIds | null, file: string): string | null {
-  if (ids) return readUserText(ids, file);
+/** `root`: the user's root directory (users/<key>), from which a checked read walks without following a link. */
+function readSettings(ids: AgentIds | null, root: string, file: string): string | null {
+  if (ids) return readUserText(ids, root, file);
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
@@ -29,19 +30,19 @@ function replaceSettings(ids: AgentIds | null, file: string, text: string): void
   doAsUserSync(ids, [{ op: "write", path: file, text, mode: 0o600 }]);
 }
 
-export function rememberAllowRule(ids: AgentIds | null, cwd: string, rule: string): void {
+export function rememberAllowRule(ids: AgentIds | null, root: string, cwd: string, rule: string): void {
   const file = settingsFileOf(cwd);
-  replaceSettings(ids, file, withAllowRule(readSettings(ids, file), rule));
+  replaceSettings(ids, file, withAllowRule(readSettings(ids, root, file), rule));
 }
 
-export function readAllowRules(ids: AgentIds | null, cwd: string): string[] {
-  return allowRulesOf(readSettings(ids, settingsFileOf(cwd)));
+export function readAllowRules(ids: AgentIds | null, root: string, cwd: string): string[] {
+  return allowRulesOf(readSettings(ids, root, settingsFileOf(cwd)));
 }
 
 /** Removes every allow rule, keeping the rest of the file; returns the rules removed. */
-export function clearAllowRules(ids: AgentIds | null, cwd: string): string[] {
+export function clearAllowRules(ids: AgentIds | null, root: string, cwd: string): string[] {
   const file = settingsFileOf(cwd);
-  const { text, removed } = withoutAllowRules(readSettings(ids, file));
+  const { text, removed } = withoutAllowRules(readSettings(ids, root, file));
   if (text !== null) replaceSettings(ids, file, text);
   return removed;
 }

@@ -24,6 +24,7 @@ import { rememberAllowRule } from "./project-settings";
 import { credentialLinesOf } from "./core/git-credentials";
 import { prepareGitHome, writeCredentialsFile } from "./git-setup";
 import { openUsers } from "./user-isolation";
+import { userPathsOfKey } from "./user-paths";
 import { createWorkspaces } from "./workspaces";
 
 export type VmServer = {
@@ -98,7 +99,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const files = createFileStaging({ dataDir: config.dataDir, graceMs: config.stagedFileGraceMs, idsOf: (userKey) => users.idsOf(userKey) });
   const approvals = createApprovalBridge({
     secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
-    rememberRule: ({ userKey, cwd }, rule) => rememberAllowRule(users.idsOf(userKey), cwd, rule),
+    rememberRule: ({ userKey, cwd }, rule) => rememberAllowRule(users.idsOf(userKey), userPathsOfKey(config.dataDir, userKey).root, cwd, rule),
   });
   let vmUrl = "";
   const manager = createRunManager({

@@ -2,7 +2,7 @@
 // staging directory that is renamed into place only once complete, so a failed, stopped or
 // interrupted clone leaves nothing where the workspace would be.
 import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
 import { cloneFailureMessage } from "./core/clone-errors";
@@ -34,22 +34,44 @@ const STAGING_PREFIX = ".clone-";
 
 /**
  * A workspace directory as the server sees it, read-only and following no link: each step from
- * the user's root is looked at with lstat, so a link an agent put on the way (to another user's
- * tree, say) counts as there and full, and its target is never looked at: the answer says
- * nothing of what lies outside the user's own tree.
+ * the user's root (the server's to open: users/ is root's) is opened with O_DIRECTORY |
+ * O_NOFOLLOW inside the directory opened before it (/proc/self/fd/<n>/<step>), so a link an
+ * agent put on the way (to another user's tree, say), even one swapped in meanwhile, is
+ * "linked", and its target is never looked at: the answer says nothing of what lies outside
+ * the user's own tree. Without /proc (not Linux: no agent uids either), lstat step by step.
  */
-function workspaceState(root: string, dir: string): "missing" | "empty" | "full" {
-  let at = root;
-  for (const step of relative(root, dir).split(sep)) {
-    at = join(at, step);
-    const stat = lstatSync(at, { throwIfNoEntry: false });
-    if (!stat) return "missing";
-    if (!stat.isDirectory()) return "full";
+function workspaceState(root: string, dir: string): "missing" | "empty" | "full" | "linked" {
+  const steps = relative(root, dir).split(sep);
+  if (!existsSync("/proc/self/fd")) {
+    for (let i = 1; i <= steps.length; i++) {
+      const stat = lstatSync(join(root, ...steps.slice(0, i)), { throwIfNoEntry: false });
+      if (!stat) return "missing";
+      if (!stat.isDirectory()) return "linked";
+    }
+    return readdirSync(dir).length > 0 ? "full" : "empty";
+  }
+  let fd: number;
+  try {
+    fd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch {
+    return "missing";
   }
   try {
-    return readdirSync(dir).length > 0 ? "full" : "empty";
+    for (const step of steps) {
+      let next: number;
+      try {
+        next = openSync(`/proc/self/fd/${fd}/${step}`, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "linked";
+      }
+      closeSync(fd);
+      fd = next;
+    }
+    return readdirSync(`/proc/self/fd/${fd}`).length > 0 ? "full" : "empty";
   } catch {
     return "full";
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -104,7 +126,10 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     const paths = userPathsOf(config.dataDir, request.userId);
     const ids = deps.users.idsOf(paths.key);
     const dir = workspaceDirOf(paths, request.workspace);
-    if (workspaceState(paths.root, dir) === "full") {
+    const state = workspaceState(paths.root, dir);
+    // Behind a link the agent made: nothing is cloned through it.
+    if (state === "linked") return failure("exists");
+    if (state === "full") {
       // Already cloned from the same URL (a retried request whose answer was lost): the same answer.
       const held = await describeCheckout(dir, ids);
       const same = held.origin === request.clone.url && (!request.clone.branch || held.branch === request.clone.branch);
@@ -185,7 +210,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      return workspaceState(paths.root, dir) !== "missing" ? readAllowRules(ids, dir) : null;
+      const state = workspaceState(paths.root, dir);
+      return state === "empty" || state === "full" ? readAllowRules(ids, paths.root, dir) : null;
     },
 
     /**
@@ -196,8 +222,9 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      if (workspaceState(paths.root, dir) === "missing") return null;
-      const removed = clearAllowRules(ids, dir);
+      const state = workspaceState(paths.root, dir);
+      if (state === "missing" || state === "linked") return null;
+      const removed = clearAllowRules(ids, paths.root, dir);
       await deps.manager.retireProcessesIn(paths.key, dir);
       return removed;
     },
@@ -207,7 +234,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      if (workspaceState(paths.root, dir) === "missing") return "unknown_workspace";
+      const state = workspaceState(paths.root, dir);
+      if (state === "missing" || state === "linked") return "unknown_workspace";
       const release = await deps.manager.lockWorkspace(paths.key, dir);
       if (!release) return "busy";
       try {

@@ -7,7 +7,7 @@
 // checked read and the served copy, a workspace deleted, the restart that sweeps clones and reads
 // /proc for leftover agents), and not one switch is attempted. What the server keeps is root's;
 // what it made for a user is the user's.
-import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chownSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -120,6 +120,30 @@ describe.skipIf(!IS_ROOT)("as root with agents of their own uids (skipped when n
     // The workspace deleted as the user.
     expect((await h.call("DELETE", VM_ROUTES.workspace("app", userId))).status).toBe(200);
     expect(readdirSync(join(paths().root, "workspaces"))).toEqual([]);
+    assertNoIdSwitch();
+  });
+
+  it("says nothing of another user's workspaces through a link an agent put in its own tree", async () => {
+    const other = "+15550002202";
+    expect((await h.call("POST", "/v1/workspaces", { userId: other, workspace: "theirs" })).status).toBe(201);
+    const mine = userPathsOf(h.dataDir, "+15550002203");
+    expect((await h.call("POST", "/v1/workspaces", { userId: "+15550002203", workspace: "own" })).status).toBe(201);
+    // The agent's `workspaces` replaced by a link to the other user's.
+    const agentUid = lstatSync(mine.root).uid;
+    rmSync(join(mine.root, "workspaces"), { recursive: true });
+    symlinkSync(join(userPathsOf(h.dataDir, other).root, "workspaces"), join(mine.root, "workspaces"));
+    lchownSync(join(mine.root, "workspaces"), agentUid, agentUid);
+    // The same answers for a workspace the other user has and one nobody has.
+    for (const workspace of ["theirs", "nobodys"]) {
+      const seen = await Promise.all([
+        h.call("GET", VM_ROUTES.approvalRules(workspace, "+15550002203")).then((r) => r.status),
+        h.call("DELETE", VM_ROUTES.approvalRules(workspace, "+15550002203")).then((r) => r.status),
+        h.call("DELETE", VM_ROUTES.workspace(workspace, "+15550002203")).then((r) => r.status),
+        h.call("POST", "/v1/workspaces", { userId: "+15550002203", workspace, clone: { url: repo } }).then((r) => r.status),
+      ]);
+      expect([workspace, ...seen]).toEqual([workspace, 404, 404, 404, 409]);
+    }
+    expect(readdirSync(join(userPathsOf(h.dataDir, other).root, "workspaces"))).toEqual(["theirs"]);
     assertNoIdSwitch();
   });
 });
