@@ -21,6 +21,32 @@ export type CheckedOpen = { ok: true; fd: number; stat: Stats } | { ok: false; r
 const refused = (refusal: CheckedRefusal): CheckedOpen => ({ ok: false, refusal });
 
 /**
+ * The directory `steps` below `root`, opened (O_RDONLY) one step at a time with O_DIRECTORY |
+ * O_NOFOLLOW inside the one before: "elsewhere" at a link (or anything but a directory) on the
+ * way, whatever lies behind it. The caller closes the descriptor.
+ */
+export function openDirBeneath(root: string, steps: readonly string[]): { ok: true; fd: number } | { ok: false; refusal: "missing" | "elsewhere" } {
+  let dir: number;
+  try {
+    dir = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch {
+    return { ok: false, refusal: "missing" };
+  }
+  for (const step of steps) {
+    let next: number;
+    try {
+      next = openSync(`/proc/self/fd/${dir}/${step}`, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    } catch (error) {
+      closeSync(dir);
+      return { ok: false, refusal: (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "elsewhere" };
+    }
+    closeSync(dir);
+    dir = next;
+  }
+  return { ok: true, fd: dir };
+}
+
+/**
  * Opens `path`, inside the user's `root`, for reading (non-blocking) as the server, for a file of
  * `ids`' user. "elsewhere": a link (or no directory) on the way, or a path outside `root`.
  * The caller closes the descriptor.
@@ -30,26 +56,12 @@ export function openUserFile(ids: AgentIds, root: string, path: string): Checked
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return refused("elsewhere");
   const steps = rel.split(sep);
   const last = steps.pop() ?? "";
-  let dir: number;
+  const dir = openDirBeneath(root, steps);
+  if (!dir.ok) return refused(dir.refusal);
   try {
-    dir = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
-  } catch {
-    return refused("missing");
-  }
-  try {
-    for (const step of steps) {
-      let next: number;
-      try {
-        next = openSync(`/proc/self/fd/${dir}/${step}`, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-      } catch (error) {
-        return refused((error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "elsewhere");
-      }
-      closeSync(dir);
-      dir = next;
-    }
     let handle: number;
     try {
-      handle = openSync(`/proc/self/fd/${dir}/${last}`, O_PATH | constants.O_NOFOLLOW);
+      handle = openSync(`/proc/self/fd/${dir.fd}/${last}`, O_PATH | constants.O_NOFOLLOW);
     } catch (error) {
       return refused((error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "elsewhere");
     }
@@ -64,7 +76,7 @@ export function openUserFile(ids: AgentIds, root: string, path: string): Checked
       closeSync(handle);
     }
   } finally {
-    closeSync(dir);
+    closeSync(dir.fd);
   }
 }
 

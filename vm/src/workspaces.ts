@@ -2,7 +2,8 @@
 // staging directory that is renamed into place only once complete, so a failed, stopped or
 // interrupted clone leaves nothing where the workspace would be.
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
+import { openDirBeneath } from "./checked-open";
 import { dirname, join, relative, sep } from "node:path";
 import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
 import { cloneFailureMessage } from "./core/clone-errors";
@@ -50,28 +51,14 @@ function workspaceState(root: string, dir: string): "missing" | "empty" | "full"
     }
     return readdirSync(dir).length > 0 ? "full" : "empty";
   }
-  let fd: number;
+  const opened = openDirBeneath(root, steps);
+  if (!opened.ok) return opened.refusal === "missing" ? "missing" : "linked";
   try {
-    fd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-  } catch {
-    return "missing";
-  }
-  try {
-    for (const step of steps) {
-      let next: number;
-      try {
-        next = openSync(`/proc/self/fd/${fd}/${step}`, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-      } catch (error) {
-        return (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "linked";
-      }
-      closeSync(fd);
-      fd = next;
-    }
-    return readdirSync(`/proc/self/fd/${fd}`).length > 0 ? "full" : "empty";
+    return readdirSync(`/proc/self/fd/${opened.fd}`).length > 0 ? "full" : "empty";
   } catch {
     return "full";
   } finally {
-    closeSync(fd);
+    closeSync(opened.fd);
   }
 }
 
