@@ -71,8 +71,13 @@ export function cloneArgs(input: Pick<CloneInput, "source" | "branch" | "target"
   return [...cloneConfigArgs(input.allowLocal), ...helper, "clone", "--no-recurse-submodules", ...branch, "--", input.source.url, input.target];
 }
 
-/** Bytes of the regular files under `dir` (0 when it does not exist yet). */
-async function bytesUnder(dir: string): Promise<number> {
+/**
+ * Bytes of the regular files under `dir` (0 when it does not exist yet, or is not a directory: a
+ * link the agent put in the staging directory's place is never walked as root). Below it, a
+ * link is counted as itself, never followed (`lstat`, and the entries' own types).
+ */
+async function bytesUnder(dir: string, top = true): Promise<number> {
+  if (top && !(await lstat(dir).then((s) => s.isDirectory(), () => false))) return 0;
   let total = 0;
   let entries;
   try {
@@ -82,7 +87,7 @@ async function bytesUnder(dir: string): Promise<number> {
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += await bytesUnder(path);
+    if (entry.isDirectory()) total += await bytesUnder(path, false);
     else total += await lstat(path).then((s) => s.size, () => 0);
   }
   return total;

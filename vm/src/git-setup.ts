@@ -1,20 +1,16 @@
 // Puts what git and gh need in each user's HOME, and no credential anywhere: a VM-managed git
 // config whose URL rewrites send the credential hosts through the credential proxy, and gh's
 // hosts.yml and config.yml with the agent process's proxy token and socket. The operator's
-// credentials stay in the server's memory (credential-proxy.ts).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// credentials stay in the server's memory (credential-proxy.ts). The files are written by a
+// child of the user's uid (as-user.ts), never by switching the server's ids.
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { GitIdentity } from "../../src/protocol/vm-protocol";
+import { doAsUser } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
+import type { UserFileOp } from "./core/user-file-ops";
 import { GH_CONFIG_MARKER, GH_HOSTS_MARKER, LEGACY_GH_HOSTS_MARKER, ghConfigYaml, ghHostsYaml, gitConfigText } from "./core/git-credentials";
 import { resolveInside } from "./user-paths";
-
-/** Writes via a temporary file and a rename: a reader never sees half a file. */
-function writeAtomically(path: string, text: string, mode = 0o600): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const partial = `${path}.partial-${process.pid}`;
-  writeFileSync(partial, text, { mode });
-  renameSync(partial, path);
-}
 
 /** The credentials file earlier versions kept on the volume (`DATA_DIR/.secrets/git-credentials`): removed at start. */
 export function removeCredentialsFile(dataDir: string): boolean {
@@ -37,26 +33,35 @@ export function managedGitConfigOf(home: string): string {
   return join(home, ".config", "git", "config");
 }
 
-/** Replaces or removes a file the VM wrote (its first line says so); never a file of the agent's own. */
-function writeManaged(path: string, markers: string[], text: string | null): void {
-  const ours = !existsSync(path) || markers.some((marker) => readFileSync(path, "utf8").startsWith(marker));
-  if (!ours) return;
-  if (text === null) rmSync(path, { force: true });
-  else writeAtomically(path, text);
-}
-
 /**
  * Before each agent process: the VM's git config (proxy rewrites, identity), an empty
  * `~/.gitconfig` for the agent's own settings if there is none (else `git config --global` would
- * write into the VM's file), and gh's files with this process's token, or none without GitHub.
+ * write into the VM's file), and gh's files with this process's token; without GitHub, the files
+ * the VM wrote earlier are removed (a gh config of the user's own stays). As steps for a child of
+ * the user's uid.
  */
-export function prepareGitHome(home: string, input: GitHomeInput): void {
-  writeAtomically(managedGitConfigOf(home), gitConfigText({ proxy: input.gitProxy, identity: input.identity }));
-  const own = join(home, ".gitconfig");
-  if (!existsSync(own)) writeFileSync(own, "", { mode: 0o600 });
+export function gitHomeOps(home: string, input: GitHomeInput): UserFileOp[] {
   const ghDir = join(home, ".config", "gh");
-  if (!input.gh && !existsSync(ghDir)) return;
-  writeManaged(join(ghDir, "hosts.yml"), [GH_HOSTS_MARKER, LEGACY_GH_HOSTS_MARKER], input.gh ? ghHostsYaml(input.gh.token) : null);
-  // An earlier version's config.yml was only `version: "1"`: taken over as well.
-  writeManaged(join(ghDir, "config.yml"), [GH_CONFIG_MARKER, 'version: "1"\n'], input.gh ? ghConfigYaml(input.gh.socket) : null);
+  const hosts = join(ghDir, "hosts.yml");
+  const config = join(ghDir, "config.yml");
+  const gh: UserFileOp[] = input.gh
+    ? [
+        { op: "write", path: hosts, text: ghHostsYaml(input.gh.token), mode: 0o600 },
+        { op: "write", path: config, text: ghConfigYaml(input.gh.socket), mode: 0o600 },
+      ]
+    : [
+        { op: "removeIfStarts", path: hosts, prefix: GH_HOSTS_MARKER },
+        { op: "removeIfStarts", path: hosts, prefix: LEGACY_GH_HOSTS_MARKER },
+        { op: "removeIfStarts", path: config, prefix: GH_CONFIG_MARKER },
+      ];
+  return [
+    { op: "write", path: managedGitConfigOf(home), text: gitConfigText({ proxy: input.gitProxy, identity: input.identity }), mode: 0o600 },
+    { op: "create", path: join(home, ".gitconfig"), text: "", mode: 0o600 },
+    ...gh,
+  ];
+}
+
+/** Writes them as the user (as the server itself when `ids` is null). */
+export function prepareGitHome(ids: AgentIds | null, home: string, input: GitHomeInput): Promise<void> {
+  return doAsUser(ids, gitHomeOps(home, input));
 }

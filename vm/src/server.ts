@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { VmRunEvent } from "../../src/protocol/vm-protocol";
 import { createAgentRecords, endPreviousAgents } from "./agent-records";
-import { asUser } from "./as-user";
 import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli-check";
 import { cliForAgents } from "./cli-install";
@@ -27,6 +26,7 @@ import { prepareGitHome, removeCredentialsFile } from "./git-setup";
 import { startCredentialProxy } from "./credential-proxy";
 import { resolveInside } from "./user-paths";
 import { openUsers } from "./user-isolation";
+import { userPathsOfKey } from "./user-paths";
 import { createWorkspaces } from "./workspaces";
 
 export type VmServer = {
@@ -130,13 +130,11 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     relayMcpCommand: relayMcp?.command,
     proxy,
     prepareHome: (ids, home, identity, proxyToken) =>
-      asUser(ids, () =>
-        prepareGitHome(home, {
-          identity,
-          gitProxy: proxyToken ? proxy.gitConfig(proxyToken) || null : null,
-          gh: proxyToken && proxy.ghSocket ? { socket: proxy.ghSocket, token: proxyToken } : null,
-        }),
-      ),
+      prepareGitHome(ids, home, {
+        identity,
+        gitProxy: proxyToken ? proxy.gitConfig(proxyToken) || null : null,
+        gh: proxyToken && proxy.ghSocket ? { socket: proxy.ghSocket, token: proxyToken } : null,
+      }),
     secrets: credentials.secrets,
     rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
   });
