@@ -55,7 +55,7 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
   let agent: AgentProcess;
   const cli = spawnCli({
     bin: input.bin,
-    args: cliArgs(input.options, input.sessionId, input.mcpConfigPath, input.settingsPath),
+    args: cliArgs(input.options, input.sessionId, input.mcpConfigPath, input.settingsPath, input.cwd),
     cwd: input.cwd,
     ids: input.ids,
     env: cliEnv({

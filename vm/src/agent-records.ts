@@ -3,8 +3,8 @@
 // re-parented to PID 1: they would go on writing the session and workspace of a run the relay
 // carries on elsewhere. So the next server, before it takes any run, ends what its records name.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { asUser } from "./as-user";
-import type { AgentIds } from "./core/agent-ids";
+import { outputAsUser } from "./as-user";
+import { procVisibilityOf, type AgentIds } from "./core/agent-ids";
 import { AgentRecordSchema, groupsOf, leftoverTargets, parseProcStat, survivorsOf, type AgentRecord, type ProcStat, type Target } from "./core/leftover-agents";
 import { resolveInside } from "./user-paths";
 
@@ -30,22 +30,41 @@ function parseRecord(text: string | null): AgentRecord | null {
 }
 
 /**
- * One process's stat, read as `ids`: with /proc mounted hidepid=2 (the image) the server, which
- * keeps no CAP_SYS_PTRACE, sees an agent's processes only under the agent's own ids.
+ * The stat lines of every process `ids` sees, read by a child of that uid: with /proc mounted
+ * hidepid=2 (the image) the server, which keeps no CAP_SYS_PTRACE, sees an agent's processes
+ * only as the agent's own uid, and it never switches its own. `read` is the shell's: one child,
+ * no process per pid; a line ends at its first newline, so a process name holding one is cut
+ * there and parses as nothing, never as another process. `only`: that pid alone.
  */
-const statOf = (pid: number, ids: AgentIds | null): ProcStat | null => asUser(ids, () => parseProcStat(readText(`/proc/${pid}/stat`) ?? ""));
+async function statsSeenAs(ids: AgentIds, only?: number): Promise<ProcStat[]> {
+  const script = 'for f in $G; do read -r line < "$f" && printf "%s\\0" "$line"; done 2>/dev/null; exit 0';
+  const said = await outputAsUser(ids, script, { G: only === undefined ? "/proc/[0-9]*/stat" : `/proc/${only}/stat` });
+  return (said ?? "").split("\0").map(parseProcStat).filter((stat): stat is ProcStat => stat !== null);
+}
 
-/** Every process visible as each of `idsList`, once each. */
-function processesSeenAs(idsList: readonly (AgentIds | null)[]): ProcStat[] {
+/** Whether root sees every process in /proc (no hidepid): then nothing needs a child. */
+const seesAll = (): boolean => procVisibilityOf(readText("/proc/self/mountinfo") ?? "") === "visible";
+
+/** One process's stat: read in-process when the server sees it, else as `ids`. */
+async function statOf(pid: number, ids: AgentIds | null): Promise<ProcStat | null> {
+  const stat = parseProcStat(readText(`/proc/${pid}/stat`) ?? "");
+  if (stat || !ids || seesAll()) return stat;
+  return (await statsSeenAs(ids, pid))[0] ?? null;
+}
+
+/** Every process visible as each of `idsList` (null: the server), once each. */
+async function processesSeenAs(idsList: readonly (AgentIds | null)[]): Promise<ProcStat[]> {
   const byPid = new Map<number, ProcStat>();
-  for (const ids of idsList) {
-    asUser(ids, () => {
-      for (const entry of readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry) || byPid.has(Number(entry))) continue;
-        const stat = parseProcStat(readText(`/proc/${entry}/stat`) ?? "");
-        if (stat) byPid.set(stat.pid, stat);
-      }
-    });
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = parseProcStat(readText(`/proc/${entry}/stat`) ?? "");
+    if (stat) byPid.set(stat.pid, stat);
+  }
+  if (!seesAll()) {
+    const distinct = new Map(idsList.filter((ids): ids is AgentIds => ids !== null).map((ids) => [`${ids.uid}:${ids.gid}`, ids]));
+    for (const stats of await Promise.all([...distinct.values()].map((ids) => statsSeenAs(ids)))) {
+      for (const stat of stats) if (!byPid.has(stat.pid)) byPid.set(stat.pid, stat);
+    }
   }
   return [...byPid.values()];
 }
@@ -74,27 +93,43 @@ export function createAgentRecords(dataDir: string) {
     }
   }
 
+  /** Records being written (their stat may come from a child): a release waits for its record. */
+  const adding = new Map<number, Promise<void>>();
+
+  async function record(pid: number, ids: AgentIds | null): Promise<void> {
+    const stat = await statOf(pid, ids);
+    if (!stat) return;
+    const entry: AgentRecord = { pid: stat.pid, pgid: stat.pgid, startTime: stat.startTime, bootId, ids };
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const partial = `${fileOf(entry.pgid)}.partial`;
+      writeFileSync(partial, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+      renameSync(partial, fileOf(entry.pgid));
+    } catch (error) {
+      console.warn(`vm: could not record agent process ${pid}: ${String(error)}`);
+    }
+  }
+
   return {
     /** Records a CLI just spawned (detached: it leads its own group). Never throws: a run is not refused for it. */
     add(pid: number | undefined, ids: AgentIds | null): void {
-      const stat = pid === undefined ? null : statOf(pid, ids);
-      if (!stat) return;
-      const record: AgentRecord = { pid: stat.pid, pgid: stat.pgid, startTime: stat.startTime, bootId, ids };
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const partial = `${fileOf(record.pgid)}.partial`;
-        writeFileSync(partial, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-        renameSync(partial, fileOf(record.pgid));
-      } catch (error) {
-        console.warn(`vm: could not record agent process ${pid}: ${String(error)}`);
-      }
+      if (pid === undefined) return;
+      const written = record(pid, ids)
+        .catch((error: unknown) => console.warn(`vm: could not record agent process ${pid}: ${String(error)}`))
+        .finally(() => adding.delete(pid));
+      adding.set(pid, written);
     },
 
     /** The CLI exited: its record goes once its whole group has. */
     release(pid: number | undefined): void {
       if (pid === undefined) return;
-      lingering.add(pid);
-      forgetGone();
+      const release = () => {
+        lingering.add(pid);
+        forgetGone();
+      };
+      const pending = adding.get(pid);
+      if (pending) void pending.then(release);
+      else release();
     },
   };
 }
@@ -118,7 +153,7 @@ export async function endPreviousAgents(dataDir: string): Promise<{ records: num
   const records = names.map((name) => parseRecord(readText(resolveInside(dir, name)))).filter((r): r is AgentRecord => r !== null);
   const bootId = readText(BOOT_ID)?.trim() || "unknown";
   const idsList = [null, ...records.map((r) => r.ids)];
-  const targets: Target[] = leftoverTargets(records, { bootId, processes: processesSeenAs(idsList) });
+  const targets: Target[] = leftoverTargets(records, { bootId, processes: await processesSeenAs(idsList) });
   for (const target of targets) {
     try {
       process.kill(target.kind === "group" ? -target.pgid : target.pid, "SIGKILL");
@@ -126,10 +161,10 @@ export async function endPreviousAgents(dataDir: string): Promise<{ records: num
       // Gone meanwhile.
     }
   }
-  let survivors = survivorsOf(targets, processesSeenAs(idsList));
+  let survivors = survivorsOf(targets, await processesSeenAs(idsList));
   for (const deadline = Date.now() + KILLED_GONE_WITHIN_MS; survivors.length > 0 && Date.now() < deadline; ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    survivors = survivorsOf(targets, processesSeenAs(idsList));
+    survivors = survivorsOf(targets, await processesSeenAs(idsList));
   }
   rmSync(dir, { recursive: true, force: true });
   return { records: records.length, ended: groupsOf(targets), survivors };

@@ -1,41 +1,78 @@
-// Doing things as a relay user's own OS user: the options that make a child process run as it,
-// short synchronous file work in the server under its effective ids, and a tree removed by a
-// child of its own. `null` ids everywhere mean "as the server itself" (not root, or AGENT_UIDS=off).
-import { spawn } from "node:child_process";
+// Doing things as a relay user's own OS user without the server ever switching its own ids:
+// `setegid`/`seteuid` switch every thread of the process (glibc), so libuv's pool would run the
+// server's other file work (a staged copy, a served file, the clone size walk) as that user
+// meanwhile. Instead, a user's file work runs in a child process started as the user (writes,
+// a tree's removal, what /proc shows only to the user), and the server's own reads of a user's
+// files go through checked opens (checked-open.ts). `null` ids everywhere mean "as the server
+// itself" (not root, or AGENT_UIDS=off).
+import { spawn, spawnSync } from "node:child_process";
 import type { AgentIds } from "./core/agent-ids";
+import { errnoOfMessage, userFileScript, type UserFileOp } from "./core/user-file-ops";
 
 /** `spawn`/`execFile` options: the child sets its groups to `[gid]`, then gid, then uid. */
 export function spawnIdsOf(ids: AgentIds | null): { uid?: number; gid?: number } {
   return ids ? { uid: ids.uid, gid: ids.gid } : {};
 }
 
-/**
- * Runs `work` with the user's effective uid, gid and groups, then switches back. Inside a user's
- * tree the server touches nothing as root: a symlink an agent left there (to another user's
- * files, to /etc) then reaches only what that user could reach anyway. Synchronous only: glibc
- * switches every thread of the process, so nothing else of the server may run meanwhile (the one
- * JavaScript thread is ours until `work` returns). libuv's pool may: its one server file work is
- * the clone size walk in git-clone.ts, whose reads, if they overlap, run as that user without
- * capabilities, fail, and are caught (counted as nothing until the next poll). Any other async
- * fs call of the server must be as harmless when it fails, or be made synchronous.
- */
-export function asUser<T>(ids: AgentIds | null, work: () => T): T {
-  if (!ids) return work();
-  const euid = process.geteuid?.() ?? 0;
-  const egid = process.getegid?.() ?? 0;
-  const groups = process.getgroups?.() ?? [];
-  process.setgroups?.([ids.gid]);
-  process.setegid?.(ids.gid);
-  process.seteuid?.(ids.uid);
-  try {
-    const result = work();
-    if (result instanceof Promise) throw new Error("asUser takes synchronous work only");
-    return result;
-  } finally {
-    process.seteuid?.(euid);
-    process.setegid?.(egid);
-    process.setgroups?.(groups);
+/** A step of a user's file work that failed: `code` is the errno its tool reported, when it said one. */
+export class UserFileError extends Error {
+  override readonly name = "UserFileError";
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.code = code;
   }
+}
+
+/** The environment of every child of a user: nothing of the server's own (its secrets stay in it). */
+export const userChildEnv = (more: Record<string, string>): Record<string, string> => ({
+  PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+  LC_ALL: "C",
+  ...more,
+});
+
+const failureOf = (status: number | null, stderr: string): UserFileError => {
+  const said = stderr.trim().split("\n").at(-1) ?? "";
+  return new UserFileError(`file work as the user failed (${status === null ? "killed" : `status ${status}`})${said ? `: ${said}` : ""}`, errnoOfMessage(said) ?? undefined);
+};
+
+/** Does `ops` in one `sh` child as the user (as the server itself when `ids` is null); rejects with the first failure. */
+export function doAsUser(ids: AgentIds | null, ops: readonly UserFileOp[]): Promise<void> {
+  if (ops.length === 0) return Promise.resolve();
+  const { script, env } = userFileScript(ops);
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", script], { ...spawnIdsOf(ids), env: userChildEnv(env), stdio: ["ignore", "ignore", "pipe"], cwd: "/" });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-2048);
+    });
+    child.on("error", (error) => reject(new UserFileError(`file work as the user could not start: ${error.message}`, (error as NodeJS.ErrnoException).code)));
+    child.on("close", (status) => (status === 0 ? resolve() : reject(failureOf(status, stderr))));
+  });
+}
+
+/**
+ * The same, blocking the server until done (about 2 ms): only where an answer must be on disk
+ * before the server goes on and the caller cannot wait (an "always" answer, written before the allow).
+ */
+export function doAsUserSync(ids: AgentIds | null, ops: readonly UserFileOp[]): void {
+  if (ops.length === 0) return;
+  const { script, env } = userFileScript(ops);
+  const done = spawnSync("sh", ["-c", script], { ...spawnIdsOf(ids), env: userChildEnv(env), stdio: ["ignore", "ignore", "pipe"], cwd: "/", encoding: "utf8" });
+  if (done.error) throw new UserFileError(`file work as the user could not start: ${done.error.message}`, (done.error as NodeJS.ErrnoException).code);
+  if (done.status !== 0) throw failureOf(done.status, done.stderr ?? "");
+}
+
+/** What a short command run as the user printed; null when it failed. Its stdout is read whole (small outputs only). */
+export function outputAsUser(ids: AgentIds | null, script: string, env: Record<string, string> = {}): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn("sh", ["-c", script], { ...spawnIdsOf(ids), env: userChildEnv(env), stdio: ["ignore", "pipe", "ignore"], cwd: "/" });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.on("error", () => resolve(null));
+    child.on("close", (status) => resolve(status === 0 ? Buffer.concat(chunks).toString("utf8") : null));
+  });
 }
 
 /**

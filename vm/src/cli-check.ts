@@ -3,6 +3,7 @@
 // listens, so it neither delays the start nor adds to the server's own memory.
 import { tmpdir } from "node:os";
 import { spawnCli } from "./cli-process";
+import { agentPassThrough } from "./core/credential-proxy";
 import { cliEnv } from "./core/cli-command";
 import { redactSecrets, startupProblem, type ConfigProblem } from "./core/config-problem";
 import type { VmConfig } from "./config";
@@ -34,7 +35,8 @@ export function startCliCheck(config: VmConfig, secrets: readonly string[], cliU
       inherited: { PATH: process.env.PATH, LANG: process.env.LANG, TZ: process.env.TZ },
       home: tmpdir(),
       tmp: tmpdir(),
-      passThrough: config.cliEnv,
+      // Never the model credential: `--version` needs none, and it runs as `nobody`.
+      passThrough: agentPassThrough(config.cliEnv, null),
     }),
     maxLineBytes: 64 * 1024,
     onLine: () => {},

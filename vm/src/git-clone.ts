@@ -1,5 +1,5 @@
 // Runs one `git clone` within the clone policy's limits: allowed transports only, no prompts,
-// no config but the VM's credential helper, stopped past its time or size limit. Also reads what
+// no config but the credential proxy's settings, stopped past its time or size limit. Also reads what
 // a checkout holds (branch, tracked files) with the same git environment.
 import { execFile, spawn } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
@@ -9,7 +9,7 @@ import { spawnIdsOf } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
 import { cloneFailureOf } from "./core/clone-errors";
 import { allowedProtocols, cloneConfigArgs, type CloneSource } from "./core/clone-policy";
-import { credentialHelperOf } from "./core/git-credentials";
+import { gitConfigEnv } from "./core/credential-proxy";
 
 export type CloneInput = {
   source: CloneSource;
@@ -20,7 +20,12 @@ export type CloneInput = {
   home: string;
   /** git runs as the user it clones for (null: as the server). */
   ids: AgentIds | null;
-  credentialsFile: string | null;
+  /**
+   * The credential proxy's settings (`url.….insteadOf`, and `http.….extraHeader` with a token of
+   * this clone), passed in git's environment (never its command line, which every uid may read
+   * in /proc); empty: none.
+   */
+  proxyConfig: Array<[string, string]>;
   allowLocal: boolean;
   /**
    * With local clones, a global git config trusting every repository's owner: git run as the
@@ -44,7 +49,7 @@ const KILL_GRACE_MS = 2_000;
  * user config (an agent's `~/.gitconfig` could rewrite URLs or set `core.sshCommand`), ssh that
  * never asks. The transport list overrides any `protocol.*.allow` setting.
  */
-export function gitEnv(home: string, allowLocal: boolean): Record<string, string> {
+export function gitEnv(home: string, allowLocal: boolean, throughProxy = false): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: home,
@@ -53,20 +58,26 @@ export function gitEnv(home: string, allowLocal: boolean): Record<string, string
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_ALLOW_PROTOCOL: allowedProtocols(allowLocal),
+    // The proxy is plain HTTP on loopback: only a rewritten URL leads there (the policy refuses http:// clone URLs).
+    GIT_ALLOW_PROTOCOL: throughProxy ? `${allowedProtocols(allowLocal)}:http` : allowedProtocols(allowLocal),
     GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=30",
   };
 }
 
-export function cloneArgs(input: Pick<CloneInput, "source" | "branch" | "target" | "credentialsFile" | "allowLocal">): string[] {
-  // An empty helper first resets the list; then only the VM's get-only helper, if any.
-  const helper = ["-c", "credential.helper=", ...(input.credentialsFile ? ["-c", `credential.helper=${credentialHelperOf(input.credentialsFile)}`] : [])];
+export function cloneArgs(input: Pick<CloneInput, "source" | "branch" | "target" | "allowLocal">): string[] {
+  // No credential helper at all: the proxy adds the credential.
+  const helper = ["-c", "credential.helper="];
   const branch = input.branch ? ["--branch", input.branch] : [];
   return [...cloneConfigArgs(input.allowLocal), ...helper, "clone", "--no-recurse-submodules", ...branch, "--", input.source.url, input.target];
 }
 
-/** Bytes of the regular files under `dir` (0 when it does not exist yet). */
-async function bytesUnder(dir: string): Promise<number> {
+/**
+ * Bytes of the regular files under `dir` (0 when it does not exist yet, or is not a directory: a
+ * link the agent put in the staging directory's place is never walked as root). Below it, a
+ * link is counted as itself, never followed (`lstat`, and the entries' own types).
+ */
+async function bytesUnder(dir: string, top = true): Promise<number> {
+  if (top && !(await lstat(dir).then((s) => s.isDirectory(), () => false))) return 0;
   let total = 0;
   let entries;
   try {
@@ -76,7 +87,7 @@ async function bytesUnder(dir: string): Promise<number> {
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += await bytesUnder(path);
+    if (entry.isDirectory()) total += await bytesUnder(path, false);
     else total += await lstat(path).then((s) => s.size, () => 0);
   }
   return total;
@@ -85,7 +96,11 @@ async function bytesUnder(dir: string): Promise<number> {
 export function runClone(input: CloneInput): Promise<CloneOutcome> {
   return new Promise((resolve) => {
     const child = spawn("git", cloneArgs(input), {
-      env: { ...gitEnv(input.home, input.allowLocal), ...(input.allowLocal && input.localClonesConfig ? { GIT_CONFIG_GLOBAL: input.localClonesConfig } : {}) },
+      env: {
+        ...gitEnv(input.home, input.allowLocal, input.proxyConfig.length > 0),
+        ...(input.allowLocal && input.localClonesConfig ? { GIT_CONFIG_GLOBAL: input.localClonesConfig } : {}),
+        ...(input.proxyConfig.length > 0 ? gitConfigEnv(input.proxyConfig) : {}),
+      },
       ...spawnIdsOf(input.ids),
       stdio: ["ignore", "ignore", "pipe"],
       detached: true,

@@ -1,39 +1,32 @@
-// Puts the operator's git credentials where git and gh look for them, and nowhere else: one
-// credential-store file on the volume (written at start), and in each user's HOME a VM-managed
-// git config pointing at it and gh's hosts.yml. Never the agent's environment, never a URL.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// Puts what git and gh need in each user's HOME, and no credential anywhere: a VM-managed git
+// config whose URL rewrites send the credential hosts through the credential proxy, and gh's
+// hosts.yml and config.yml with the agent process's proxy token and socket. The operator's
+// credentials stay in the server's memory (credential-proxy.ts). The files are written by a
+// child of the user's uid (as-user.ts), never by switching the server's ids.
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { GitIdentity } from "../../src/protocol/vm-protocol";
-import { GH_CONFIG_YAML, GH_HOSTS_MARKER, ghHostsYaml, gitConfigText } from "./core/git-credentials";
+import { doAsUser } from "./as-user";
+import type { AgentIds } from "./core/agent-ids";
+import type { UserFileOp } from "./core/user-file-ops";
+import { GH_CONFIG_MARKER, GH_HOSTS_MARKER, LEGACY_GH_HOSTS_MARKER, ghConfigYaml, ghHostsYaml, gitConfigText } from "./core/git-credentials";
 import { resolveInside } from "./user-paths";
 
-/** Writes via a temporary file and a rename: a reader never sees half a file. */
-function writeAtomically(path: string, text: string, mode = 0o600): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const partial = `${path}.partial-${process.pid}`;
-  writeFileSync(partial, text, { mode });
-  renameSync(partial, path);
+/** The credentials file earlier versions kept on the volume (`DATA_DIR/.secrets/git-credentials`): removed at start. */
+export function removeCredentialsFile(dataDir: string): boolean {
+  const dir = resolveInside(dataDir, ".secrets");
+  if (!existsSync(dir)) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
 }
 
-/**
- * `DATA_DIR/.secrets/git-credentials`, or null and no file when the operator set no credentials.
- * Every agent reads it by design (the operator shares these credentials): with agents of their
- * own uids (`sharedWithAgents`) the directory is 711 (passed through, not listed) and the file
- * 644, since a child started with a uid keeps no supplementary group to share it through;
- * otherwise 700 and 600, the agents being the server's user.
- */
-export function writeCredentialsFile(dataDir: string, lines: string[], sharedWithAgents = false): string | null {
-  const path = resolveInside(dataDir, ".secrets", "git-credentials");
-  if (lines.length === 0) {
-    rmSync(path, { force: true });
-    return null;
-  }
-  writeAtomically(path, `${lines.join("\n")}\n`, sharedWithAgents ? 0o644 : 0o600);
-  chmodSync(dirname(path), sharedWithAgents ? 0o711 : 0o700);
-  return path;
-}
-
-export type GitHomeInput = { credentialsFile: string | null; identity?: GitIdentity; githubToken?: string };
+export type GitHomeInput = {
+  /** The proxy's `url.….insteadOf` lines for this agent process, or null when no git host has a credential. */
+  gitProxy: string | null;
+  identity?: GitIdentity;
+  /** gh's way through the proxy (its socket and this process's token), or null without a GitHub token. */
+  gh: { socket: string; token: string } | null;
+};
 
 /** The user's git config file that the VM owns (`~/.config/git/config`). */
 export function managedGitConfigOf(home: string): string {
@@ -41,20 +34,34 @@ export function managedGitConfigOf(home: string): string {
 }
 
 /**
- * Before each agent process: the VM's git config (helper, identity), an empty `~/.gitconfig` for
- * the agent's own settings if there is none (else `git config --global` would write into the
- * VM's file), and gh's hosts.yml with the token, or none when the token is gone.
+ * Before each agent process: the VM's git config (proxy rewrites, identity), an empty
+ * `~/.gitconfig` for the agent's own settings if there is none (else `git config --global` would
+ * write into the VM's file), and gh's files with this process's token; without GitHub, the files
+ * the VM wrote earlier are removed (a gh config of the user's own stays). As steps for a child of
+ * the user's uid.
  */
-export function prepareGitHome(home: string, input: GitHomeInput): void {
-  writeAtomically(managedGitConfigOf(home), gitConfigText(input));
-  const own = join(home, ".gitconfig");
-  if (!existsSync(own)) writeFileSync(own, "", { mode: 0o600 });
+export function gitHomeOps(home: string, input: GitHomeInput): UserFileOp[] {
   const ghDir = join(home, ".config", "gh");
   const hosts = join(ghDir, "hosts.yml");
-  if (input.githubToken) {
-    writeAtomically(hosts, ghHostsYaml(input.githubToken));
-    if (!existsSync(join(ghDir, "config.yml"))) writeFileSync(join(ghDir, "config.yml"), GH_CONFIG_YAML, { mode: 0o600 });
-  } else if (existsSync(hosts) && readFileSync(hosts, "utf8").startsWith(GH_HOSTS_MARKER)) {
-    rmSync(hosts, { force: true });
-  }
+  const config = join(ghDir, "config.yml");
+  const gh: UserFileOp[] = input.gh
+    ? [
+        { op: "write", path: hosts, text: ghHostsYaml(input.gh.token), mode: 0o600 },
+        { op: "write", path: config, text: ghConfigYaml(input.gh.socket), mode: 0o600 },
+      ]
+    : [
+        { op: "removeIfStarts", path: hosts, prefix: GH_HOSTS_MARKER },
+        { op: "removeIfStarts", path: hosts, prefix: LEGACY_GH_HOSTS_MARKER },
+        { op: "removeIfStarts", path: config, prefix: GH_CONFIG_MARKER },
+      ];
+  return [
+    { op: "write", path: managedGitConfigOf(home), text: gitConfigText({ proxy: input.gitProxy, identity: input.identity }), mode: 0o600 },
+    { op: "create", path: join(home, ".gitconfig"), text: "", mode: 0o600 },
+    ...gh,
+  ];
+}
+
+/** Writes them as the user (as the server itself when `ids` is null). */
+export function prepareGitHome(ids: AgentIds | null, home: string, input: GitHomeInput): Promise<void> {
+  return doAsUser(ids, gitHomeOps(home, input));
 }

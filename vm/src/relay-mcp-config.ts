@@ -1,11 +1,10 @@
 // How an agent process gets the relay tools: a secret of its own from the tool bridge and an
 // `--mcp-config` file that starts the MCP server next to this module (.ts under tsx, .cjs bundled).
 import { randomBytes } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { asUser } from "./as-user";
+import { doAsUser } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
 import { APPROVAL_ROUTE, MCP_SERVER_NAME, TOOL_CALL_ROUTE, type McpServerEnv } from "./core/relay-tool-wire";
 import type { Run } from "./run";
@@ -33,17 +32,17 @@ export function relayMcpCommand(moduleUrl: string = import.meta.url): McpCommand
 }
 
 /**
- * Writes the config into the user's private temp directory (mode 600, as the user, whose CLI
- * reads it) rather than onto the command line, where every `ps` would show the secret. Returns
- * its path and a cleanup.
+ * Writes the config into the user's private temp directory (mode 600, by a child of the user's
+ * uid, whose CLI reads it) rather than onto the command line, where every `ps` would show the
+ * secret. Returns its path and a cleanup (also as the user, not waited for).
  */
-export function writeRelayMcpConfig(
+export async function writeRelayMcpConfig(
   tmpDir: string,
   env: McpServerEnv,
   callTimeoutMs?: number,
   ids: AgentIds | null = null,
   command: McpCommand = relayMcpCommand(),
-): { path: string; remove(): void } {
+): Promise<{ path: string; remove(): void }> {
   const path = resolveInside(tmpDir, `relay-mcp-${randomBytes(6).toString("hex")}.json`);
   // Every value a string, as an environment is; unset ones left out.
   const strings = Object.fromEntries(
@@ -54,8 +53,9 @@ export function writeRelayMcpConfig(
   // `timeout`: the CLI's own per-server limit on one tool call (its MCP_TOOL_TIMEOUT), set only
   // for approvals, which may wait far longer than a relay tool call.
   const server = { type: "stdio", ...command, env: strings, ...(callTimeoutMs ? { timeout: callTimeoutMs } : {}) };
-  asUser(ids, () => writeFileSync(path, JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }), { mode: 0o600 }));
-  return { path, remove: () => asUser(ids, () => rmSync(path, { force: true })) };
+  await doAsUser(ids, [{ op: "write", path, text: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }), mode: 0o600 }]);
+  const remove = () => doAsUser(ids, [{ op: "remove", path }]).catch((error: unknown) => console.warn(`vm: relay MCP config not removed: ${String(error)}`));
+  return { path, remove: () => void remove() };
 }
 
 export type RelayToolsOffer = {
@@ -75,9 +75,9 @@ export type RelayToolsOffer = {
 };
 
 /** A secret and an MCP config for one agent process; `release` when the process is gone. */
-export function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): { mcpConfigPath: string; release(): void } {
+export async function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): Promise<{ mcpConfigPath: string; release(): void }> {
   const grant = bridge.grant(offer.currentRun);
-  const config = writeRelayMcpConfig(offer.tmpDir, {
+  const config = await writeRelayMcpConfig(offer.tmpDir, {
     RELAY_TOOLS_URL: `${offer.vmUrl}${TOOL_CALL_ROUTE}`,
     RELAY_TOOLS_SECRET: grant.secret,
     RELAY_TOOLS_TIMEOUT_MS: offer.timeoutMs + CHILD_TIMEOUT_MARGIN_MS,
@@ -86,7 +86,10 @@ export function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): { m
     ...(offer.approvalTimeoutMs !== null
       ? { RELAY_APPROVAL_URL: `${offer.vmUrl}${APPROVAL_ROUTE}`, RELAY_APPROVAL_TIMEOUT_MS: offer.approvalTimeoutMs + CHILD_TIMEOUT_MARGIN_MS }
       : {}),
-  }, offer.approvalTimeoutMs === null ? undefined : Math.max(offer.approvalTimeoutMs, offer.timeoutMs) + 2 * CHILD_TIMEOUT_MARGIN_MS, offer.ids, offer.command);
+  }, offer.approvalTimeoutMs === null ? undefined : Math.max(offer.approvalTimeoutMs, offer.timeoutMs) + 2 * CHILD_TIMEOUT_MARGIN_MS, offer.ids, offer.command).catch((error: unknown) => {
+    grant.revoke();
+    throw error;
+  });
   return {
     mcpConfigPath: config.path,
     release() {

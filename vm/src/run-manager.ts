@@ -15,6 +15,7 @@ import type { VmConfig } from "./config";
 import { offerRelayTools, type McpCommand } from "./relay-mcp-config";
 import type { RunLog } from "./run-log";
 import { createRun, loggedRunView, type Run, type RunView } from "./run";
+import type { CredentialProxy } from "./credential-proxy";
 import type { ToolBridge } from "./tool-bridge";
 import { withAttachments } from "./inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
@@ -40,8 +41,14 @@ export type ManagerDeps = {
   records?: Pick<AgentRecords, "add" | "release">;
   /** How agents start the relay tools' MCP server, when not as relay-mcp-config.ts says (relay-mcp-install.ts). */
   relayMcpCommand?: McpCommand;
-  /** Writes the user's git config and gh's hosts file (as that user) before an agent process starts. */
-  prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined) => void;
+  /** Writes the user's git config and gh's files (as that user) before an agent process starts; `proxyToken`: the process's own. */
+  prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined, proxyToken: string | null) => Promise<void>;
+  /**
+   * The credential proxy (credential-proxy.ts): each agent process gets a token of its own,
+   * admitted while the process serves a live run, in place of the VM's secrets. Without it the
+   * pass-through variables go to the CLI as they are (tests of the CLI's own behaviour).
+   */
+  proxy?: Pick<CredentialProxy, "grant" | "agentEnv">;
   /** Extra values no message may carry (the operator's git credentials). */
   secrets?: readonly string[];
   /** The user's "always" rules of a workspace as the CLI's `--settings` file (approval-rules.ts); none without. */
@@ -115,11 +122,13 @@ export function createRunManager(deps: ManagerDeps) {
     warmTimers.set(agent, deps.awake.after(warmMs, () => void stop(agent)));
   }
 
-  function newAgent(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): AgentProcess {
+  /** Null: the run ended while the process's files were being written (nothing is started). */
+  async function newAgent(paths: UserPaths, ids: AgentIds | null, run: Run, request: StartRunRequest): Promise<AgentProcess | null> {
+    const cwd = run.cwd;
     let self: AgentProcess | null = null;
     // The secret speaks for this process's current run only, so a call never reaches another run.
     const { options } = request;
-    const tools = needsRelayMcp(options)
+    const offering = needsRelayMcp(options)
       ? offerRelayTools(deps.tools, {
           tmpDir: paths.tmp,
           ids,
@@ -131,7 +140,19 @@ export function createRunManager(deps: ManagerDeps) {
           command: deps.relayMcpCommand,
         })
       : null;
-    deps.prepareHome?.(ids, paths.home, request.gitIdentity);
+    // The process's stand-in for the VM's secrets: good only while it serves a run that is still live.
+    const proxyGrant = deps.proxy?.grant(() => self?.run != null && !self.run.isFinished()) ?? null;
+    // Both written as the user, by children of its uid, side by side.
+    const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
+      (await offering?.catch(() => null))?.release();
+      proxyGrant?.revoke();
+      throw error;
+    });
+    if (run.isFinished()) {
+      tools?.release();
+      proxyGrant?.revoke();
+      return null;
+    }
     const agent = spawnAgent({
       bin: config.claudeBin,
       paths,
@@ -142,7 +163,7 @@ export function createRunManager(deps: ManagerDeps) {
       sessionId: request.sessionId,
       mcpConfigPath: tools?.mcpConfigPath ?? null,
       settingsPath: deps.rulesFileOf?.(paths.key, cwd) ?? null,
-      passThrough: config.cliEnv,
+      passThrough: proxyGrant && deps.proxy ? deps.proxy.agentEnv(proxyGrant.token) : config.cliEnv,
       maxLineBytes: config.maxLineBytes,
       stopGraceMs: config.stopGraceMs,
       onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),
@@ -155,6 +176,7 @@ export function createRunManager(deps: ManagerDeps) {
       endWarm(agent);
       deps.records?.release(agent.cli.pid);
       tools?.release();
+      proxyGrant?.revoke();
       if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
       const run = agent.run;
       agent.run = null;
@@ -184,11 +206,11 @@ export function createRunManager(deps: ManagerDeps) {
     queues.get(run.id)?.attach((uuid, text) => writeTurn(agent, uuid, text));
   }
 
-  async function launch(run: Run, request: StartRunRequest, paths: UserPaths, turns: TurnQueue): Promise<void> {
+  async function launch(run: Run, request: StartRunRequest, paths: UserPaths, turns: TurnQueue, dirs: Promise<void>): Promise<void> {
     const ids = deps.users.idsOf(paths.key);
-    ensureUserDirs(paths, run.cwd, ids);
     // Registered before any input of this run can arrive; attachments start downloading while the process starts.
     for (const turn of turnsOf(request.messages)) turns.add(turn, true);
+    await dirs;
     const limits = [request.options.timeLimitMs, config.runTimeLimitMs].filter((n): n is number => !!n && n > 0);
     const timeLimitMs = limits.length > 0 ? Math.min(...limits) : 0;
     const current = agentByUser.get(paths.key);
@@ -205,7 +227,8 @@ export function createRunManager(deps: ManagerDeps) {
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
     if (run.isFinished()) return;
-    const agent = newAgent(paths, ids, run.cwd, request);
+    const agent = await newAgent(paths, ids, run, request);
+    if (!agent) return;
     deps.onTiming?.(run.id, "spawned", agent.cli.spawnedAt);
     attach(agent, run, request, timeLimitMs);
   }
@@ -253,12 +276,18 @@ export function createRunManager(deps: ManagerDeps) {
       } else {
         liveByUser.set(paths.key, run);
         run.onFinished(() => liveByUser.get(paths.key) === run && liveByUser.delete(paths.key));
+        // Made (as the user, in a child) before the process starts and before any attachment is saved there.
+        const dirs = ensureUserDirs(paths, run.cwd, deps.users.idsOf(paths.key));
         const turns = createTurnQueue(run, (message, signal) =>
-          withAttachments(message, { ids: deps.users.idsOf(paths.key), projectDir: run.cwd, now: Date.now, timeoutMs: config.mediaTimeoutMs, signal }),
+          dirs.then(
+            () => withAttachments(message, { ids: deps.users.idsOf(paths.key), projectDir: run.cwd, now: Date.now, timeoutMs: config.mediaTimeoutMs, signal }),
+            // The run fails (the launch says why); its messages go on as they are.
+            () => message,
+          ),
         );
         queues.set(run.id, turns);
         run.onFinished(() => queues.delete(run.id));
-        launch(run, request, paths, turns).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
+        launch(run, request, paths, turns, dirs).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
       }
       return { kind: "run", run };
     },

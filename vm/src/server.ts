@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { VmRunEvent } from "../../src/protocol/vm-protocol";
 import { createAgentRecords, endPreviousAgents } from "./agent-records";
-import { asUser } from "./as-user";
 import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli-check";
 import { cliForAgents } from "./cli-install";
@@ -23,8 +22,11 @@ import { createFileStaging } from "./file-staging";
 import { createApprovalBridge } from "./approval-bridge";
 import { createApprovalRules } from "./approval-rules";
 import { credentialLinesOf } from "./core/git-credentials";
-import { prepareGitHome, writeCredentialsFile } from "./git-setup";
+import { prepareGitHome, removeCredentialsFile } from "./git-setup";
+import { startCredentialProxy } from "./credential-proxy";
+import { resolveInside } from "./user-paths";
 import { openUsers } from "./user-isolation";
+import { userPathsOfKey } from "./user-paths";
 import { createWorkspaces } from "./workspaces";
 
 export type VmServer = {
@@ -90,10 +92,20 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     problem = next;
   };
 
-  // The operator's git credentials: one file on the volume, reached through each user's git config.
+  // The operator's secrets (model key, git credentials) stay in this process: agents reach them
+  // only through the credential proxy, with a token of their own process.
   const credentials = credentialLinesOf(config);
   if (credentials.skipped > 0) console.warn(`vm: GIT_CREDENTIALS: ${credentials.skipped} line(s) skipped (each must be https://user:secret@host)`);
-  const credentialsFile = writeCredentialsFile(config.dataDir, credentials.lines, users.isolated);
+  if (removeCredentialsFile(config.dataDir)) console.log("vm: removed DATA_DIR/.secrets (an earlier version's git credentials file): git credentials now stay in the server's memory");
+  const proxy = await startCredentialProxy({
+    cliEnv: config.cliEnv,
+    gitLines: credentials.lines,
+    githubToken: config.githubToken,
+    socketDir: resolveInside(config.dataDir, ".proxy"),
+  });
+  if (!users.isolated) {
+    console.warn("vm: agents run as the server's own user: they could read the model key and git credentials from the server's process (/proc/<pid>/environ, memory); run the VM as root for per-user uids to keep them out of reach");
+  }
 
   const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
   const files = createFileStaging({ dataDir: config.dataDir, graceMs: config.stagedFileGraceMs, idsOf: (userKey) => users.idsOf(userKey) });
@@ -116,11 +128,17 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     users,
     records: agentRecords,
     relayMcpCommand: relayMcp?.command,
-    prepareHome: (ids, home, identity) => asUser(ids, () => prepareGitHome(home, { credentialsFile, identity, githubToken: config.githubToken })),
+    proxy,
+    prepareHome: (ids, home, identity, proxyToken) =>
+      prepareGitHome(ids, home, {
+        identity,
+        gitProxy: proxyToken ? proxy.gitConfig(proxyToken) || null : null,
+        gh: proxyToken && proxy.ghSocket ? { socket: proxy.ghSocket, token: proxyToken } : null,
+      }),
     secrets: credentials.secrets,
     rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
   });
-  const workspaces = createWorkspaces({ config, manager, users, credentialsFile, secrets: credentials.secrets, rules });
+  const workspaces = createWorkspaces({ config, manager, users, proxy, secrets: credentials.secrets, rules });
   const app = createVmApp({
     vmToken: config.vmToken,
     manager,
@@ -148,8 +166,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     awake.stop();
+    await proxy.close();
     throw error;
   });
   const { port } = server.address() as AddressInfo;
@@ -164,6 +183,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       await Promise.all([manager.shutdown(), workspaces.close()]);
       awake.stop();
       files.close();
+      await proxy.close();
       // The last events are written; let open streams take them before the sockets go.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

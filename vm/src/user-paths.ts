@@ -1,10 +1,10 @@
 // Where a user's HOME, workspaces and temp files live, and where run logs go: every path is
 // built from a hash or a checked id and verified to stay inside DATA_DIR, whatever the input.
 import { createHash } from "node:crypto";
-import { chownSync, existsSync, mkdirSync } from "node:fs";
+import { chownSync, existsSync, lstatSync, mkdirSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../src/protocol/vm-protocol";
-import { asUser } from "./as-user";
+import { doAsUser } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
 
 /** `workspace`: the "main" workspace, the one directory every user had before conversations. */
@@ -58,9 +58,9 @@ export function workspaceDirOf(paths: UserPaths, workspace: string): string {
 /**
  * Creates a user's HOME and temp directory and one workspace (all owner-only) on first use. The
  * user's root is made by the server (in `users/`, which only the server writes) and given to the
- * user; everything inside it is made as the user.
+ * user; everything inside it is made as the user, by a child of its uid, only when one is missing.
  */
-export function ensureUserDirs(paths: UserPaths, workspaceDir: string = paths.workspace, ids: AgentIds | null = null): void {
+export async function ensureUserDirs(paths: UserPaths, workspaceDir: string = paths.workspace, ids: AgentIds | null = null): Promise<void> {
   if (!existsSync(paths.root)) {
     const users = dirname(paths.root);
     // Passed through (not listed) by agents of their own uids on the way to their own tree.
@@ -68,9 +68,10 @@ export function ensureUserDirs(paths: UserPaths, workspaceDir: string = paths.wo
     mkdirSync(paths.root, { mode: 0o700 });
     if (ids) chownSync(paths.root, ids.uid, ids.gid);
   }
-  asUser(ids, () => {
-    for (const dir of [paths.home, paths.tmp, workspaceDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  });
+  // The usual case, every one there already: no child at all. Anything else (missing, a link) is left to `mkdir -p` as the user.
+  const dirs = [paths.home, paths.tmp, workspaceDir];
+  if (dirs.every((dir) => lstatSync(dir, { throwIfNoEntry: false })?.isDirectory())) return;
+  await doAsUser(ids, dirs.map((path) => ({ op: "mkdir", path })));
 }
 
 export function isRunId(runId: string): boolean {

@@ -2,8 +2,9 @@
 // staging directory that is renamed into place only once complete, so a failed, stopped or
 // interrupted clone leaves nothing where the workspace would be.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { closeSync, existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
+import { openDirBeneath } from "./checked-open";
+import { dirname, join, relative, sep } from "node:path";
 import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
 import { cloneFailureMessage } from "./core/clone-errors";
 import { checkBranch, checkCloneUrl, type CloneSource } from "./core/clone-policy";
@@ -13,7 +14,8 @@ import type { AgentIds } from "./core/agent-ids";
 import { describeCheckout, runClone } from "./git-clone";
 import type { ApprovalRules } from "./approval-rules";
 import type { AgentUsers } from "./agent-users";
-import { asUser, removeTreeAs } from "./as-user";
+import { doAsUser, removeTreeAs } from "./as-user";
+import type { CredentialProxy } from "./credential-proxy";
 import type { RunManager } from "./run-manager";
 import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf } from "./user-paths";
 
@@ -25,7 +27,8 @@ export type WorkspaceDeps = {
   manager: Pick<RunManager, "lockWorkspace" | "retireProcessesIn">;
   /** Who each user's agent runs as: its clones, reads and deletes run as that user too. */
   users: Pick<AgentUsers, "idsOf">;
-  credentialsFile: string | null;
+  /** The credential proxy: a clone gets a token of its own, good until it ends. */
+  proxy: Pick<CredentialProxy, "grant" | "gitConfigPairs"> | null;
   /** Values a log line must never carry. */
   secrets: readonly string[];
   /** The user's "always" answers, kept by the server (approval-rules.ts). */
@@ -33,6 +36,35 @@ export type WorkspaceDeps = {
 };
 
 const STAGING_PREFIX = ".clone-";
+
+/**
+ * A workspace directory as the server sees it, read-only and following no link: each step from
+ * the user's root (the server's to open: users/ is root's) is opened with O_DIRECTORY |
+ * O_NOFOLLOW inside the directory opened before it (/proc/self/fd/<n>/<step>), so a link an
+ * agent put on the way (to another user's tree, say), even one swapped in meanwhile, is
+ * "linked", and its target is never looked at: the answer says nothing of what lies outside
+ * the user's own tree. Without /proc (not Linux: no agent uids either), lstat step by step.
+ */
+function workspaceState(root: string, dir: string): "missing" | "empty" | "full" | "linked" {
+  const steps = relative(root, dir).split(sep);
+  if (!existsSync("/proc/self/fd")) {
+    for (let i = 1; i <= steps.length; i++) {
+      const stat = lstatSync(join(root, ...steps.slice(0, i)), { throwIfNoEntry: false });
+      if (!stat) return "missing";
+      if (!stat.isDirectory()) return "linked";
+    }
+    return readdirSync(dir).length > 0 ? "full" : "empty";
+  }
+  const opened = openDirBeneath(root, steps);
+  if (!opened.ok) return opened.refusal === "missing" ? "missing" : "linked";
+  try {
+    return readdirSync(`/proc/self/fd/${opened.fd}`).length > 0 ? "full" : "empty";
+  } catch {
+    return "full";
+  } finally {
+    closeSync(opened.fd);
+  }
+}
 
 /** Staging directories a previous process left behind (it stopped mid-clone), removed as their users. */
 function sweepStaging(dataDir: string, users: Pick<AgentUsers, "idsOf">): void {
@@ -44,7 +76,8 @@ function sweepStaging(dataDir: string, users: Pick<AgentUsers, "idsOf">): void {
     const ids = users.idsOf(key);
     let names: string[] = [];
     try {
-      names = asUser(ids, () => readdirSync(root));
+      // The user's root is the server's to list (users/ is root's: no agent can put a link in its place).
+      names = readdirSync(root);
     } catch {
       continue;
     }
@@ -84,7 +117,10 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     const paths = userPathsOf(config.dataDir, request.userId);
     const ids = deps.users.idsOf(paths.key);
     const dir = workspaceDirOf(paths, request.workspace);
-    if (asUser(ids, () => existsSync(dir) && readdirSync(dir).length > 0)) {
+    const state = workspaceState(paths.root, dir);
+    // Behind a link the agent made: nothing is cloned through it.
+    if (state === "linked") return failure("exists");
+    if (state === "full") {
       // Already cloned from the same URL (a retried request whose answer was lost): the same answer.
       const held = await describeCheckout(dir, ids);
       const same = held.origin === request.clone.url && (!request.clone.branch || held.branch === request.clone.branch);
@@ -94,20 +130,21 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     if (!release) return failure("exists");
     const staging = resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
     try {
-      ensureUserDirs(paths, dirname(dir), ids);
+      await ensureUserDirs(paths, dirname(dir), ids);
+      const grant = deps.proxy?.grant(() => true) ?? null;
       const outcome = await runClone({
         source,
         branch: request.clone.branch,
         target: staging,
         home: paths.home,
         ids,
-        credentialsFile: deps.credentialsFile,
+        proxyConfig: grant && deps.proxy ? deps.proxy.gitConfigPairs(grant.token) : [],
         allowLocal: config.allowLocalClones,
         localClonesConfig,
         timeoutMs: config.cloneTimeoutMs,
         maxBytes: config.cloneMaxMb * 1024 * 1024,
         signal: closing.signal,
-      });
+      }).finally(() => grant?.revoke());
       if (!outcome.ok) {
         const said = outcome.stderrTail.trim().split("\n").at(-1) ?? "";
         console.warn(`vm: clone failed (${outcome.reason}): ${redactSecrets(said, deps.secrets).slice(0, 300)}`);
@@ -115,10 +152,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       }
       try {
         // Replaces an empty directory (a "main" that never held anything); never a full one.
-        asUser(ids, () => {
-          chmodSync(staging, 0o700);
-          renameSync(staging, dir);
-        });
+        await doAsUser(ids, [{ op: "moveInto", from: staging, to: dir, mode: 0o700 }]);
       } catch {
         return failure("exists");
       }
@@ -146,8 +180,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         const paths = userPathsOf(config.dataDir, request.userId);
         const ids = deps.users.idsOf(paths.key);
         const dir = workspaceDirOf(paths, request.workspace);
-        const existed = asUser(ids, () => existsSync(dir));
-        ensureUserDirs(paths, dir, ids);
+        const existed = workspaceState(paths.root, dir) !== "missing";
+        await ensureUserDirs(paths, dir, ids);
         return describe(request.workspace, dir, ids, startedAt, existed ? 200 : 201);
       }
       // Refused before anything else, with the policy's reason.
@@ -168,7 +202,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      return asUser(ids, () => existsSync(dir)) ? deps.rules.list(paths.key, dir) : null;
+      const state = workspaceState(paths.root, dir);
+      return state === "empty" || state === "full" ? deps.rules.list(paths.key, dir) : null;
     },
 
     /**
@@ -179,7 +214,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      if (!asUser(ids, () => existsSync(dir))) return null;
+      const state = workspaceState(paths.root, dir);
+      if (state === "missing" || state === "linked") return null;
       const removed = deps.rules.forget(paths.key, dir);
       await deps.manager.retireProcessesIn(paths.key, dir);
       return removed;
@@ -190,7 +226,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       const paths = userPathsOf(config.dataDir, userId);
       const ids = deps.users.idsOf(paths.key);
       const dir = workspaceDirOf(paths, workspace);
-      if (!asUser(ids, () => existsSync(dir))) return "unknown_workspace";
+      const state = workspaceState(paths.root, dir);
+      if (state === "missing" || state === "linked") return "unknown_workspace";
       const release = await deps.manager.lockWorkspace(paths.key, dir);
       if (!release) return "busy";
       try {

@@ -1,33 +1,59 @@
-// The operator's git credentials reach the agent's git (and gh) through a credential helper,
-// never its environment, a command line or the run's events: seen with the real CLI and git.
+// The operator's git credentials reach git's hosts through the VM's credential proxy and never
+// the agent: its git clones and pushes with them (the proxy adds them), while `git credential
+// fill`, its files, environment and command line, and gh's files hold none. Real CLI, real git.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { userPathsOf } from "../src/user-paths";
-import { IS_ROOT, processesIn, resultsOf, useHarness } from "./helpers/harness";
+import { git, makeBareRepo } from "./helpers/git-repo";
+import { startGitHttpServer, type GitHttpServer } from "./helpers/git-http-server";
+import { processesIn, resultsOf, startHarness, type Harness } from "./helpers/harness";
 
 const TOKEN = "ghp_offlineTestToken0123456789";
 const PASSWORD = "s3cret-pass-0123456789";
-const h = useHarness({ githubToken: TOKEN, gitCredentials: `https://alice:${PASSWORD}@git.test.example\n` });
 const userId = "+15550001008";
 const hasGh = spawnSync("gh", ["--version"]).status === 0;
 
-const fill = (host: string) => `printf 'protocol=https\\nhost=${host}\\n\\n' | git credential fill`;
-const command = [
-  "{ echo HELPER; git config --get credential.helper",
-  `echo FILL; ${fill("git.test.example")}`,
-  // A refused login: git's store helper would erase the line from the shared file.
-  `printf 'protocol=https\\nhost=git.test.example\\nusername=alice\\npassword=${PASSWORD}\\n\\n' | git credential reject`,
-  `echo AGAIN; ${fill("git.test.example")}`,
-  `echo GITHUB; ${fill("github.com")}`,
-  "echo IDENTITY; git config user.name; git config user.email",
-  "echo GH; command -v gh >/dev/null && gh auth token",
-  "echo ENV; env; } > out.txt 2>&1",
-].join("; ");
+let host: GitHttpServer;
+let h: Harness;
+let bare: string;
+beforeAll(async () => {
+  bare = makeBareRepo({ "README.md": "hello\n" });
+  host = await startGitHttpServer(join(bare, ".."), "alice", PASSWORD);
+  h = await startHarness({ githubToken: TOKEN, gitCredentials: `${host.origin.replace("http://", "http://alice:" + PASSWORD + "@")}\n` });
+});
+afterAll(async () => {
+  await h?.close();
+  await host?.close();
+});
 
-it("gives git and gh the credentials through a helper, and the agent's environment none", async () => {
+/** An HTTP request over gh's socket, as gh makes it with `http_unix_socket`. */
+function overGhSocket(socket: string, hostHeader: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, path: "/user", headers: { host: hostHeader, authorization: `token ${token}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+it("clones and pushes through the proxy, which adds the credential; the agent holds none", async () => {
   const paths = userPathsOf(h.dataDir, userId);
+  const fill = (name: string) => `printf 'protocol=http\\nhost=${name}\\n\\n' | git credential fill`;
+  const command = [
+    "{ echo REWRITES; git config --get-regexp '^url\\.'",
+    "echo HEADER; git config --get-regexp '^http\\..*\\.extraheader'",
+    `echo FILL; ${fill(host.host)}`,
+    `echo GITHUB; printf 'protocol=https\\nhost=github.com\\n\\n' | git credential fill`,
+    `echo CLONE; git clone -q ${host.origin}/repo.git c && cd c && echo more > more.txt && git add more.txt && git commit -qm more && git push -q origin HEAD:trunk && echo PUSHED; cd ..`,
+    "echo IDENTITY; git config user.name; git config user.email",
+    "echo GH; command -v gh >/dev/null && gh auth token",
+    "echo ENV; env; } > out.txt 2>&1",
+  ].join("; ");
   const gitIdentity = { name: "Ada Lovelace", email: "ada@example.com" };
   const options = { permissionMode: "bypassPermissions" } as const;
   const events = await (await h.startRun({ userId, gitIdentity, options, text: `[[tool Bash ${JSON.stringify({ command })}]]` })).end();
@@ -35,38 +61,47 @@ it("gives git and gh the credentials through a helper, and the agent's environme
   const out = readFileSync(join(paths.workspace, "out.txt"), "utf8");
   const section = (name: string) => out.split(`${name}\n`)[1]?.split(/\n[A-Z]+\n/)[0] ?? "";
 
-  expect(section("HELPER")).toContain("git credential-store --file");
-  expect(section("FILL")).toContain(`username=alice\npassword=${PASSWORD}`);
-  expect(section("AGAIN")).toContain(`password=${PASSWORD}`);
-  expect(section("GITHUB")).toContain(`username=x-access-token\npassword=${TOKEN}`);
+  // git rewrites the hosts' URLs to the proxy; `credential fill` finds nothing to give.
+  expect(section("REWRITES")).toMatch(/^url\.http:\/\/127\.0\.0\.1:\d+\/git\/github\.com\/\.insteadof https:\/\/github\.com\/$/m);
+  expect(section("REWRITES")).toContain(`/${host.host}/.insteadof ${host.origin}/`);
+  expect(section("HEADER")).toMatch(/^http\.http:\/\/127\.0\.0\.1:\d+\/git\/\.extraheader Authorization: Bearer [A-Za-z0-9_-]{43}$/);
+  expect(section("FILL")).not.toContain("password=");
+  expect(section("GITHUB")).not.toContain("password=");
+  expect(section("CLONE")).toContain("PUSHED");
+  expect(git(bare, "log", "-1", "--format=%s", "trunk")).toBe("more");
+  // The host saw the operator's credential on every request that reached it, through the proxy.
+  expect(host.requests.length).toBeGreaterThan(0);
+  expect(new Set(host.requests.map((r) => r.authorization))).toEqual(new Set([`Basic ${Buffer.from(`alice:${PASSWORD}`).toString("base64")}`]));
   expect(section("IDENTITY")).toBe("Ada Lovelace\nada@example.com");
-  if (hasGh) expect(section("GH").trim()).toBe(TOKEN);
+  if (hasGh) expect(section("GH").trim()).not.toBe(TOKEN);
   const env = out.split("ENV\n")[1] ?? "";
   expect(env).toContain("GIT_AUTHOR_NAME=Ada Lovelace");
-  expect(env).not.toContain(TOKEN);
-  expect(env).not.toContain(PASSWORD);
 
-  // The files: the shared one unchanged by `reject`, the user's own, gh's. The shared one is read
-  // by every agent by design: 711/644 when each agent has a uid of its own (a root VM), else 700/600.
-  const file = join(h.dataDir, ".secrets", "git-credentials");
-  expect(statSync(join(h.dataDir, ".secrets")).mode & 0o777).toBe(IS_ROOT ? 0o711 : 0o700);
-  expect(statSync(file).mode & 0o777).toBe(IS_ROOT ? 0o644 : 0o600);
-  expect(readFileSync(file, "utf8")).toBe(`https://x-access-token:${TOKEN}@github.com\nhttps://alice:${PASSWORD}@git.test.example\n`);
-  const hosts = join(paths.home, ".config", "gh", "hosts.yml");
-  expect(statSync(hosts).mode & 0o777).toBe(0o600);
-  expect(readFileSync(hosts, "utf8")).toContain(`oauth_token: "${TOKEN}"`);
+  // Nothing of either secret in anything the agent wrote or could read: its output, its home
+  // (git and gh config included), the data dir's files, the warm CLI's environment and command line.
+  expect(existsSync(join(h.dataDir, ".secrets"))).toBe(false);
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return filesUnder(path);
+      return entry.isFile() ? [path] : [];
+    });
+  const readable = [join(paths.workspace, "out.txt"), ...filesUnder(paths.home), ...filesUnder(join(h.dataDir, ".runs"))];
+  for (const pid of processesIn(paths.workspace)) readable.push(`/proc/${pid}/environ`, `/proc/${pid}/cmdline`);
+  for (const path of readable) {
+    const text = readFileSync(path, "utf8");
+    expect(text, path).not.toContain(TOKEN);
+    expect(text, path).not.toContain(PASSWORD);
+  }
 
-  // Nor in the warm CLI's environment or command line, nor in any event or run log.
-  const pids = processesIn(paths.workspace);
-  expect(pids.length).toBeGreaterThan(0);
-  for (const pid of pids) {
-    const seen = readFileSync(`/proc/${pid}/environ`, "utf8") + readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    expect(seen).not.toContain(TOKEN);
-    expect(seen).not.toContain(PASSWORD);
-  }
-  for (const name of readdirSync(join(h.dataDir, ".runs"))) {
-    const log = readFileSync(join(h.dataDir, ".runs", name), "utf8");
-    expect(log).not.toContain(TOKEN);
-    expect(log).not.toContain(PASSWORD);
-  }
+  // gh's files: this process's token and the proxy's socket, never the VM's token.
+  const hosts = readFileSync(join(paths.home, ".config", "gh", "hosts.yml"), "utf8");
+  const config = readFileSync(join(paths.home, ".config", "gh", "config.yml"), "utf8");
+  const socket = /http_unix_socket: "([^"]+)"/.exec(config)?.[1] ?? "";
+  const processToken = /oauth_token: "([^"]+)"/.exec(hosts)?.[1] ?? "";
+  expect(socket).toBe(join(h.dataDir, ".proxy", "gh.sock"));
+  expect(processToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  // Between runs the process's token opens nothing; a host that is not GitHub's API never passes.
+  expect(await overGhSocket(socket, "api.github.com", processToken)).toBe(401);
+  expect(await overGhSocket(socket, "api.github.com", TOKEN)).toBe(401);
 });

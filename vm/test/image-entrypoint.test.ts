@@ -3,7 +3,7 @@
 // capabilities it uses and no_new_privs, and an agent of its own uid that sees only its own
 // processes, gains nothing, and has a passwd entry (ssh runs).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import { AgentIdTableSchema } from "../src/core/agent-ids";
 import { userPathsOf } from "../src/user-paths";
 import { IS_ROOT, readEvents, resultsOf, TOKEN } from "./helpers/harness";
 import { buildBundle, imageCommand } from "./helpers/image";
-import { spawnVm, type VmChild } from "./helpers/vm-child";
+import { ID_SWITCH_GUARD_FLAG, spawnVm, type VmChild } from "./helpers/vm-child";
 
 const ENTRYPOINT = fileURLToPath(new URL("../docker-entrypoint.sh", import.meta.url));
 const hasUnshare = spawnSync("unshare", ["--version"]).status === 0;
@@ -53,7 +53,8 @@ describe.skipIf(!IS_ROOT || !hasUnshare)("the image's entrypoint (skipped when n
     const env = { ...image.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-test" };
     // /etc replaced by a copy inside the namespace: the entrypoint's AGENT_PASSWD lines land there.
     const inNamespace = ["--mount", "--pid", "--fork", "--mount-proc", "--kill-child", "--", "sh", "-c", 'mount --bind "$0" /etc && exec "$@"', etc, ENTRYPOINT];
-    vm = await spawnVm(env, [...inNamespace, process.execPath, ...image.flags, join(bundle, "main.cjs")], "unshare");
+    // The id-switch guard loaded before the bundle: its server has setuid/setgid, and must never use them on itself.
+    vm = await spawnVm(env, [...inNamespace, process.execPath, ID_SWITCH_GUARD_FLAG, ...image.flags, join(bundle, "main.cjs")], "unshare");
     expect(vm.output()).toContain("vm: /proc is mounted with hidepid: an agent sees only its own processes");
 
     // The server, seen from outside its namespace.
@@ -84,6 +85,9 @@ describe.skipIf(!IS_ROOT || !hasUnshare)("the image's entrypoint (skipped when n
     });
     const events = await readEvents(res).end();
     expect(resultsOf(events)[0]?.isError, JSON.stringify(events)).toBe(false);
+    // Its CLI, kept warm, is recorded: under hidepid the server saw it only through a child of the agent's uid.
+    const [record] = readdirSync(join(dataDir, ".agents")).filter((name) => name.endsWith(".json"));
+    expect(JSON.parse(readFileSync(join(dataDir, ".agents", record ?? ""), "utf8"))).toMatchObject({ ids: { uid: expect.any(Number) } });
 
     const paths = userPathsOf(dataDir, userId);
     const uid = AgentIdTableSchema.parse(JSON.parse(readFileSync(join(dataDir, ".agent-ids.json"), "utf8"))).users[paths.key];
@@ -98,5 +102,6 @@ describe.skipIf(!IS_ROOT || !hasUnshare)("the image's entrypoint (skipped when n
     expect(out).not.toContain("No user exists");
     expect(readFileSync(join(etc, "passwd"), "utf8")).toContain(`agent-${uid}:x:${uid}:${uid}:relay agent:${paths.home}:/bin/sh\n`);
     expect(readFileSync("/etc/passwd", "utf8")).not.toContain(`agent-${uid}:`);
+    expect(vm.idSwitches()).toEqual([]);
   });
 });

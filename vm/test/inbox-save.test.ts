@@ -1,11 +1,11 @@
 // Saving attachments on a real filesystem, without the CLI: into `inbox/` as the user, never
 // through a planted symlink or over a file already there, and every failed download told in words
 // with nothing left behind. The relay's /media link is a local HTTP server.
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../../src/protocol/vm-protocol";
 import type { AgentIds } from "../src/core/agent-ids";
@@ -44,6 +44,9 @@ afterAll(async () => {
 beforeEach((context) => {
   root = mkdtempSync(join(tmpdir(), "inbox-test-"));
   chmodSync(root, 0o711);
+  // The agent's uid passes through to its project as the VM arranges it (data-dir-layout.ts): the
+  // run's temporary directory (root's, 700) included.
+  if (ids) for (let dir = dirname(root); dir !== "/"; dir = dirname(dir)) if (statSync(dir).uid === 0) chmodSync(dir, statSync(dir).mode | 0o001);
   project = join(root, "workspace");
   mkdirSync(project, { mode: 0o700 });
   if (ids) chownSync(project, ids.uid, ids.gid);
@@ -100,7 +103,7 @@ describe("the inbox cannot be escaped", () => {
     expect(await saveAttachment(attachment("/ok.png"), context())).toEqual({ ok: false, why: "the project's inbox is not a directory" });
   });
 
-  it("never writes through a file or link already named like the target: another name is drawn", () => {
+  it("never writes through a file or link already named like the target: another name is drawn", async () => {
     mkdirSync(join(project, "inbox"));
     if (ids) chownSync(join(project, "inbox"), ids.uid, ids.gid);
     const victim = join(root, "victim.txt");
@@ -108,7 +111,9 @@ describe("the inbox cannot be escaped", () => {
     symlinkSync(victim, join(project, "inbox", "2026-11-22-aaaaaa.png"));
     writeFileSync(join(project, "inbox", "2026-11-22-bbbbbb.png"), "mine");
     const ids6 = ["aaaaaa", "bbbbbb", "cccccc"];
-    const opened = openInboxFile(ids, project, "png", NOW, () => ids6.shift() ?? "dddddd");
+    const opened = await openInboxFile(ids, project, "png", NOW, () => ids6.shift() ?? "dddddd");
+    opened.sink.end();
+    await opened.written();
     rmSync(join(project, opened.path));
     expect(opened.path).toBe("inbox/2026-11-22-cccccc.png");
     expect(readFileSync(victim, "utf8")).toBe("untouched");
@@ -116,8 +121,8 @@ describe("the inbox cannot be escaped", () => {
   });
 
   for (const ext of ["../../x", "/etc/passwd", "png\0", "png/../../x"]) {
-    it(`refuses the extension ${JSON.stringify(ext)} before touching anything`, () => {
-      expect(() => openInboxFile(ids, project, ext, NOW)).toThrow(/not an allowed extension/);
+    it(`refuses the extension ${JSON.stringify(ext)} before touching anything`, async () => {
+      await expect(openInboxFile(ids, project, ext, NOW)).rejects.toThrow(/not an allowed extension/);
       expect(existsSync(join(project, "inbox"))).toBe(false);
     });
   }

@@ -62,6 +62,7 @@ it("ends the CLI a SIGKILLed server left running before the next server answers 
     leftover = record.pgid;
     expect(record.pgid).toBe(record.pid);
     expect(processesIn(userPathsOf(dataDir, userId).workspace)).toContain(record.pid);
+    expect(first.idSwitches()).toEqual([]);
 
     first.child.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
@@ -79,6 +80,8 @@ it("ends the CLI a SIGKILLed server left running before the next server answers 
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true });
     expect(readdirSync(dataDir)).not.toContain(".agents");
+    // The records read and the leftovers found without the server switching its ids (id-switch-preload.mjs).
+    expect(second.idSwitches()).toEqual([]);
   } finally {
     for (const { child, exited } of children) {
       child.kill("SIGKILL");

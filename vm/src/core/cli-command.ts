@@ -57,7 +57,7 @@ export function relayToolArgs(mcpConfigPath: string, options: Pick<CliOptions, "
  * user's own "always" rules for the workspace, a file the server keeps (approval-rules.ts), when
  * there are any.
  */
-export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPath: string | null = null, settingsPath: string | null = null): string[] {
+export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPath: string | null = null, settingsPath: string | null = null, projectDir: string | null = null): string[] {
   const args = [
     "-p",
     "--output-format",
@@ -78,6 +78,11 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
     "--strict-mcp-config",
   ];
   if (settingsPath) args.push(`--settings=${settingsPath}`);
+  // The project's CLAUDE.md is instructions, not permissions: with no project settings source the
+  // CLI would skip it, so the workspace is added as a directory whose CLAUDE.md it reads
+  // (CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD in cliEnv); its settings files stay unread
+  // (observed: docs/notes/cli-observations.md, "Settings the agent writes").
+  if (projectDir) args.push(`--add-dir=${projectDir}`);
   // `--flag=value` so a value that starts with "-" is never read as an option.
   if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
   if (resume) args.push(`--resume=${resume}`);
@@ -141,6 +146,8 @@ export function cliEnv(input: CliEnvInput): Record<string, string> {
     DISABLE_TELEMETRY: "1",
     // No terminal to ask on: git fails at once where it would wait for a username.
     GIT_TERMINAL_PROMPT: "0",
+    // With --add-dir of the workspace (cliArgs): its CLAUDE.md is read, nothing else of its settings.
+    CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD: "1",
     ...input.run,
     ...input.passThrough,
   };

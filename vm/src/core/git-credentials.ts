@@ -1,10 +1,11 @@
-// The operator's git credentials as the files git and gh read: the credential-store file, each
-// user's VM-managed git config (a get-only helper, the git identity) and gh's hosts.yml. Pure.
+// The operator's git credentials, parsed (they stay in the server's memory: credential-proxy.ts),
+// and the files git and gh read in each user's HOME: the VM-managed git config (the proxy's URL
+// rewrites, the git identity) and gh's hosts.yml and config.yml (the proxy's token and socket). Pure.
 import type { GitIdentity } from "../../../src/protocol/vm-protocol";
 
 export type GitCredentialsInput = { githubToken?: string; gitCredentials?: string };
 
-/** `lines`: the credential-store file; `secrets`: values no log or message may carry. */
+/** `lines`: credential-store lines (the proxy's git hosts); `secrets`: values no log or message may carry. */
 export type CredentialLines = { lines: string[]; secrets: string[]; skipped: number };
 
 /**
@@ -47,19 +48,6 @@ function safeDecode(value: string): string {
   }
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * A helper that only answers `get` from the shared file. git's `store` helper also *writes* it:
- * after a refused login it erases the matching line (observed: one agent's failed push would
- * delete the operator's token for everyone), and after a success it adds what was typed.
- */
-export function credentialHelperOf(credentialsFile: string): string {
-  return `!f() { if [ "$1" = get ]; then exec git credential-store --file ${shellQuote(credentialsFile)} get; fi; }; f`;
-}
-
 /** A value in git's config syntax: quoted, `\` and `"` escaped (newlines are refused upstream). */
 function configValue(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -68,11 +56,12 @@ function configValue(value: string): string {
 /**
  * The user's `~/.config/git/config`, which the VM owns and rewrites before each agent process.
  * git reads `~/.gitconfig` after it, so the agent's own `git config --global` settings (which go
- * to `~/.gitconfig`, kept apart) win.
+ * to `~/.gitconfig`, kept apart) win. `proxy`: the credential proxy's `url.….insteadOf` lines;
+ * no credential helper: git never holds a credential, the proxy adds it.
  */
-export function gitConfigText(input: { credentialsFile: string | null; identity?: GitIdentity }): string {
+export function gitConfigText(input: { proxy: string | null; identity?: GitIdentity }): string {
   const parts = ["# Written by the agent VM before each agent start; changes here are lost. Use ~/.gitconfig.\n"];
-  if (input.credentialsFile) parts.push(`[credential]\n\thelper = ${configValue(credentialHelperOf(input.credentialsFile))}\n`);
+  if (input.proxy) parts.push(input.proxy);
   if (input.identity) parts.push(`[user]\n\tname = ${configValue(input.identity.name)}\n\temail = ${configValue(input.identity.email)}\n`);
   return parts.join("");
 }
@@ -89,12 +78,15 @@ export function gitIdentityEnv(identity: GitIdentity | undefined): Record<string
 }
 
 /** First line of the files the VM writes for gh: how it knows a file is its own to replace or remove. */
-export const GH_HOSTS_MARKER = "# Written by the agent VM from its GITHUB_TOKEN";
+export const GH_HOSTS_MARKER = "# Written by the agent VM: a token of this agent process for the VM's credential proxy";
+/** The first line of the hosts.yml earlier versions wrote, holding the VM's own GitHub token: replaced at the next agent start. */
+export const LEGACY_GH_HOSTS_MARKER = "# Written by the agent VM from its GITHUB_TOKEN";
 
 /**
- * gh's `hosts.yml` for github.com (gh reads `~/.config/gh/hosts.yml`; GH_TOKEN would put the token
- * in the agent's environment). Both layouts at once: the per-user `users:` map of gh 2.40 and
- * later, and the host-level `oauth_token`/`user` that older gh reads (the image's 2.23 included).
+ * gh's `hosts.yml` for github.com with the agent process's proxy token, never the VM's GitHub
+ * token (GH_TOKEN would put it in the agent's environment). Both layouts at once: the per-user
+ * `users:` map of gh 2.40 and later, and the host-level `oauth_token`/`user` that older gh reads
+ * (the image's 2.23 included).
  */
 export function ghHostsYaml(token: string): string {
   const quoted = JSON.stringify(token);
@@ -111,5 +103,12 @@ export function ghHostsYaml(token: string): string {
   ].join("\n");
 }
 
-/** gh's `config.yml`, written only when there is none: "version 1" means hosts.yml is already in the multi-account layout. */
-export const GH_CONFIG_YAML = 'version: "1"\n';
+export const GH_CONFIG_MARKER = "# Written by the agent VM: gh reaches GitHub through its credential proxy";
+
+/**
+ * gh's `config.yml`: `http_unix_socket` sends every request of gh as plain HTTP over the proxy's
+ * socket, which adds the VM's token; "version 1" means hosts.yml is in the multi-account layout.
+ */
+export function ghConfigYaml(socket: string): string {
+  return [GH_CONFIG_MARKER, 'version: "1"', `http_unix_socket: ${JSON.stringify(socket)}`, ""].join("\n");
+}

@@ -1,8 +1,8 @@
-// The files that carry the operator's git credentials: the credential-store lines, the user's
-// VM-managed git config (a get-only helper, the identity) and gh's hosts.yml; and run turns.
+// The operator's git credentials parsed, the user's VM-managed git config (the proxy's URL
+// rewrites, the identity) and gh's files (the process's proxy token and socket); and run turns.
 import { describe, expect, it } from "vitest";
 import { isSlashCommand, turnsOf } from "../../src/core/cli-command";
-import { credentialHelperOf, credentialLinesOf, ghHostsYaml, gitConfigText, gitIdentityEnv } from "../../src/core/git-credentials";
+import { credentialLinesOf, ghConfigYaml, ghHostsYaml, gitConfigText, gitIdentityEnv } from "../../src/core/git-credentials";
 
 describe("credentialLinesOf", () => {
   it("puts GITHUB_TOKEN first as x-access-token, then every valid GIT_CREDENTIALS line", () => {
@@ -21,18 +21,13 @@ describe("credentialLinesOf", () => {
 });
 
 describe("the user's git config", () => {
-  it("answers only `get` from the shared file, so git never erases or adds a line", () => {
-    expect(credentialHelperOf("/data/.secrets/git-credentials")).toBe(
-      `!f() { if [ "$1" = get ]; then exec git credential-store --file '/data/.secrets/git-credentials' get; fi; }; f`,
-    );
-    expect(credentialHelperOf("/data/it's/creds")).toContain(`--file '/data/it'\\''s/creds' get`);
-  });
-
-  it("quotes values in git's syntax and writes the identity", () => {
-    const text = gitConfigText({ credentialsFile: "/d/.secrets/git-credentials", identity: { name: 'Ada "the" \\ Lovelace', email: "ada@example.com" } });
-    expect(text).toContain(`[credential]\n\thelper = "!f() { if [ \\"$1\\" = get ]; then exec git credential-store --file '/d/.secrets/git-credentials' get; fi; }; f"\n`);
+  it("quotes values in git's syntax, writes the proxy's rewrites and the identity, and no credential helper", () => {
+    const proxy = `[url "http://127.0.0.1:1234/git/tok/github.com/"]\n\tinsteadOf = https://github.com/\n`;
+    const text = gitConfigText({ proxy, identity: { name: 'Ada "the" \\ Lovelace', email: "ada@example.com" } });
+    expect(text).toContain(proxy);
     expect(text).toContain(`[user]\n\tname = "Ada \\"the\\" \\\\ Lovelace"\n\temail = "ada@example.com"\n`);
-    expect(gitConfigText({ credentialsFile: null })).not.toContain("[credential]");
+    expect(text).not.toContain("[credential]");
+    expect(gitConfigText({ proxy: null })).not.toContain("[url");
   });
 
   it("gives the identity to git through the environment too", () => {
@@ -46,9 +41,13 @@ describe("the user's git config", () => {
   });
 
   it("writes gh's hosts.yml for github.com in both of gh's layouts", () => {
-    const yaml = ghHostsYaml("ghp_abc");
-    expect(yaml).toContain('    oauth_token: "ghp_abc"\n    user: x-access-token\n');
-    expect(yaml).toContain('        x-access-token:\n            oauth_token: "ghp_abc"\n');
+    const yaml = ghHostsYaml("proxy-token");
+    expect(yaml).toContain('    oauth_token: "proxy-token"\n    user: x-access-token\n');
+    expect(yaml).toContain('        x-access-token:\n            oauth_token: "proxy-token"\n');
+  });
+
+  it("points gh's config.yml at the proxy's socket", () => {
+    expect(ghConfigYaml("/data/.proxy/gh.sock")).toContain('version: "1"\nhttp_unix_socket: "/data/.proxy/gh.sock"\n');
   });
 });
 

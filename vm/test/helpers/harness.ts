@@ -15,6 +15,10 @@ import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stan
 import type { VmConfigInput } from "../../src/config";
 import { resolveClaudeBin } from "../../src/claude-bin";
 import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
+import { assertNoIdSwitch, installIdSwitchGuard } from "./id-switch-guard";
+
+// Every VM a test starts here runs with Node's id switches refused (id-switch-guard.ts).
+installIdSwitchGuard();
 
 export const TOKEN = "test-token-0123456789";
 export const CLAUDE_BIN = resolveClaudeBin() ?? "claude-not-installed";
@@ -177,6 +181,8 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       await api.close();
       // Homes, workspaces, sessions and run logs of this harness: nothing of a test run remains.
       rmSync(dataDir, { recursive: true, force: true });
+      // Even a switch whose throw the server caught fails the file.
+      assertNoIdSwitch();
     },
   };
   return harness;

@@ -9,6 +9,10 @@ import { TOKEN } from "./harness";
 
 const VM_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
+/** `node` flag that loads the id-switch guard before the server (id-switch-preload.mjs). */
+export const ID_SWITCH_GUARD_FLAG = `--import=${new URL("./id-switch-preload.mjs", import.meta.url).href}`;
+const ID_SWITCH_MARK = "vm-test: id switch attempted: ";
+
 /** The start script's words after `node`, run with this Node (the repository's pinned one). */
 export function startScriptArgs(): string[] {
   const manifest = JSON.parse(readFileSync(join(VM_DIR, "package.json"), "utf8")) as { scripts: { start: string } };
@@ -21,12 +25,16 @@ export type VmChild = {
   child: ChildProcess;
   url: string;
   output: () => string;
+  /** Every id switch the server attempted (with the guard loaded: this node, as the test's own user). */
+  idSwitches: () => string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 };
 
 /**
  * The VM in a child process: by default as `npm run vm` starts it, or with the node arguments
  * given, or through another command (the image's entrypoint) given the whole argument vector.
+ * A node started as the test's own user loads the id-switch guard first; another command adds
+ * ID_SWITCH_GUARD_FLAG itself where it starts node.
  */
 export async function spawnVm(
   env: Record<string, string>,
@@ -35,7 +43,8 @@ export async function spawnVm(
   ids: { uid?: number; gid?: number } = {},
   cwd: string = VM_DIR,
 ): Promise<VmChild> {
-  const child = spawn(command, args, {
+  const guarded = command === process.execPath && ids.uid === undefined ? [ID_SWITCH_GUARD_FLAG, ...args] : args;
+  const child = spawn(command, guarded, {
     ...ids,
     cwd,
     env: { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", ...env },
@@ -57,5 +66,6 @@ export async function spawnVm(
     // A spawn that fails (EACCES on a node the user cannot run) emits no exit: fail, never hang.
     child.on("error", (error) => reject(new Error(`vm could not start: ${error.message}`)));
   });
-  return { child, url, output: () => output, exited };
+  const idSwitches = () => output.split("\n").filter((line) => line.startsWith(ID_SWITCH_MARK)).map((line) => line.slice(ID_SWITCH_MARK.length));
+  return { child, url, output: () => output, idSwitches, exited };
 }

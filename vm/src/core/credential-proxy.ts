@@ -1,0 +1,191 @@
+// The credential proxy's rules, pure: which model credential the VM holds and how the CLI is
+// pointed at the proxy instead, which requests may pass (only the Messages API, only git's smart
+// HTTP, only the GitHub API hosts), and the headers that go upstream with the real credential.
+import type { IncomingHttpHeaders } from "node:http";
+
+/** The variables that may hold the model credential, in the order the VM prefers them. */
+const MODEL_CREDENTIAL_VARIABLES = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"] as const;
+export type ModelCredentialVariable = (typeof MODEL_CREDENTIAL_VARIABLES)[number];
+
+/**
+ * The long-lived model credential and how the CLI sends it (observed, Claude Code 2.1.330): an API
+ * key as `x-api-key`, an auth token or OAuth token as `authorization: Bearer` (OAuth with its own
+ * `anthropic-beta` flag, which the CLI adds itself when it holds a token in that same variable).
+ */
+export type ModelCredential = { variable: ModelCredentialVariable; value: string };
+
+export const DEFAULT_MODEL_UPSTREAM = "https://api.anthropic.com";
+/** Where the model routes live on the proxy: the CLI's ANTHROPIC_BASE_URL is `<proxy>/model`. */
+export const MODEL_PREFIX = "/model";
+/** Where git's routes live: `/git/<host>/<repository path>`, the token in `authorization`. */
+export const GIT_PREFIX = "/git";
+
+export function modelCredentialOf(cliEnv: Record<string, string>): ModelCredential | null {
+  for (const variable of MODEL_CREDENTIAL_VARIABLES) {
+    const value = cliEnv[variable]?.trim();
+    if (value) return { variable, value };
+  }
+  return null;
+}
+
+/** The VM's own upstream: its ANTHROPIC_BASE_URL (the offline model, a gateway) or Anthropic's API; no trailing slash. */
+export function modelUpstreamOf(cliEnv: Record<string, string>): URL {
+  return new URL((cliEnv.ANTHROPIC_BASE_URL?.trim() || DEFAULT_MODEL_UPSTREAM).replace(/\/+$/, ""));
+}
+
+/**
+ * The pass-through variables as an agent gets them: no model credential of the VM's, and when the
+ * VM has one, the proxy's base URL and the process's own token in the variable the credential came
+ * in (so the CLI sends it in the header it would send the real one in). Without a credential the
+ * CLI gets none, as before: it answers `no_credentials`.
+ */
+export function agentPassThrough(passThrough: Record<string, string>, proxy: { baseUrl: string; token: string } | null): Record<string, string> {
+  const credential = modelCredentialOf(passThrough);
+  const env = Object.fromEntries(Object.entries(passThrough).filter(([name]) => !(MODEL_CREDENTIAL_VARIABLES as readonly string[]).includes(name)));
+  if (!credential || !proxy) return env;
+  return { ...env, ...loopbackUnproxied(env), ANTHROPIC_BASE_URL: `${proxy.baseUrl}${MODEL_PREFIX}`, [credential.variable]: proxy.token };
+}
+
+/**
+ * With an operator's `HTTP(S)_PROXY` passed through, the CLI would send its loopback requests
+ * to that proxy, which cannot reach the VM's loopback: `127.0.0.1` joins `NO_PROXY`.
+ */
+function loopbackUnproxied(env: Record<string, string>): Record<string, string> {
+  if (!env.HTTP_PROXY && !env.HTTPS_PROXY) return {};
+  const listed = (env.NO_PROXY ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  return { NO_PROXY: [...new Set([...listed, "127.0.0.1"])].join(",") };
+}
+
+/**
+ * The Messages API paths the CLI uses (observed: `POST /v1/messages?beta=true`; token counting is
+ * the same API's). Anything else, any other method, is no model call: 403.
+ */
+const MODEL_PATHS = new Set(["/v1/messages", "/v1/messages/count_tokens"]);
+
+export function isModelRequestAllowed(method: string, path: string): boolean {
+  return method === "POST" && MODEL_PATHS.has(path);
+}
+
+/** Headers a proxy never forwards (RFC 9110 §7.6.1), plus the ones it sets itself. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
+const CREDENTIAL_HEADERS = new Set(["x-api-key", "authorization"]);
+
+/** The agent's headers without hop-by-hop ones and without any credential it presented. */
+export function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || CREDENTIAL_HEADERS.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** What goes upstream: the agent's request headers with the real credential in the header the CLI uses for its kind. */
+export function modelUpstreamHeaders(headers: IncomingHttpHeaders, credential: ModelCredential): Record<string, string | string[]> {
+  const out = forwardableHeaders(headers);
+  if (credential.variable === "ANTHROPIC_API_KEY") out["x-api-key"] = credential.value;
+  else out.authorization = `Bearer ${credential.value}`;
+  return out;
+}
+
+/** The token an agent presents: `x-api-key`, `authorization: Bearer …` (the CLI) or `authorization: token …` (gh). */
+export function presentedToken(headers: IncomingHttpHeaders): string | null {
+  const key = headers["x-api-key"];
+  if (typeof key === "string" && key !== "") return key;
+  const match = /^(?:Bearer|token)\s+(\S+)$/i.exec(headers.authorization ?? "");
+  return match?.[1] ?? null;
+}
+
+/** A git host the VM holds a credential for: where its requests go and the header that proves who we are. */
+export type GitUpstream = { origin: string; authorization: string };
+
+/**
+ * From the credential-store lines (credentialLinesOf): `host[:port]` → its origin and a Basic
+ * header. The first line of a host wins, as in git's credential-store.
+ */
+export function gitUpstreamsOf(lines: readonly string[]): Map<string, GitUpstream> {
+  const upstreams = new Map<string, GitUpstream>();
+  for (const line of lines) {
+    const url = new URL(line);
+    if (upstreams.has(url.host)) continue;
+    const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`, "utf8").toString("base64");
+    upstreams.set(url.host, { origin: url.origin, authorization: `Basic ${basic}` });
+  }
+  return upstreams;
+}
+
+export type GitRoute = { host: string; path: string };
+
+/** `/git/<host>/<path>` split up, or null when it is not that shape. */
+export function gitRouteOf(pathname: string): GitRoute | null {
+  const match = /^\/git\/([A-Za-z0-9.-]+(?::\d{1,5})?)(\/.*)$/.exec(pathname);
+  if (!match?.[1] || !match[2]) return null;
+  return { host: match[1].toLowerCase(), path: match[2] };
+}
+
+/**
+ * Git's smart HTTP and nothing else: the ref advertisement and the two pack services of one
+ * repository. So the route is no way to the host's web pages or API with the VM's credential.
+ */
+export function isGitRequestAllowed(method: string, path: string, search: string): boolean {
+  if (path.split("/").some((segment) => segment === ".." || segment === ".")) return false;
+  const service = new URLSearchParams(search).get("service");
+  if (method === "GET" && /^\/[^?#]+\/info\/refs$/.test(path)) return service === "git-upload-pack" || service === "git-receive-pack";
+  return method === "POST" && /^\/[^?#]+\/(git-upload-pack|git-receive-pack)$/.test(path);
+}
+
+/**
+ * The git settings that send the credential hosts' URLs through the proxy: a `url.….insteadOf`
+ * rewrite per host, and the process's token as an `Authorization` header git adds to the proxy's
+ * URLs alone (`http.<url>.extraHeader`). The token is in a config file or an environment, never
+ * in a URL: git hands the URL to `git-remote-http` on its command line, which every uid may read.
+ */
+export function gitProxyPairs(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): Array<[string, string]> {
+  if (upstreams.size === 0) return [];
+  const base = `${proxyBaseUrl}${GIT_PREFIX}/`;
+  return [
+    [`http.${base}.extraHeader`, `Authorization: Bearer ${token}`],
+    ...[...upstreams].map(([host, { origin }]): [string, string] => [`url.${base}${host}/.insteadOf`, `${origin}/`]),
+  ];
+}
+
+/**
+ * The same as a config file's text: `section.subsection.name` keys as `[section "subsection"]`.
+ * The values hold no quote or backslash: the token is base64url, hosts and origins come from parsed URLs.
+ */
+export function gitProxyConfig(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): string {
+  return gitProxyPairs(proxyBaseUrl, token, upstreams)
+    .map(([key, value]) => {
+      const section = key.slice(0, key.indexOf("."));
+      const name = key.slice(key.lastIndexOf(".") + 1);
+      const subsection = key.slice(section.length + 1, key.length - name.length - 1);
+      return `[${section} "${subsection}"]\n\t${name} = ${value}\n`;
+    })
+    .join("");
+}
+
+/** The same as `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`: for a git the server runs (a clone), off its command line. */
+export function gitConfigEnv(pairs: Array<[string, string]>): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
+
+/**
+ * The GitHub hosts gh reaches through the proxy's socket (gh's `http_unix_socket`): the API and
+ * uploads with the VM's token; the hosts GitHub redirects downloads to, without it.
+ */
+const GH_API_HOSTS = new Set(["api.github.com", "uploads.github.com"]);
+const GH_DOWNLOAD_HOSTS = new Set(["codeload.github.com", "objects.githubusercontent.com", "raw.githubusercontent.com", "release-assets.githubusercontent.com"]);
+
+export type GhDecision = { forward: true; withToken: boolean } | { forward: false };
+
+export function ghRequestDecision(host: string | undefined): GhDecision {
+  const name = (host ?? "").toLowerCase();
+  if (GH_API_HOSTS.has(name)) return { forward: true, withToken: true };
+  if (GH_DOWNLOAD_HOSTS.has(name)) return { forward: true, withToken: false };
+  return { forward: false };
+}
