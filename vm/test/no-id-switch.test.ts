@@ -71,7 +71,8 @@ describe.skipIf(!IS_ROOT)("as root with agents of their own uids (skipped when n
     expect(lstatSync(app()).uid).toBe(agentUid);
 
     // A run with an attachment and approvals: the relay MCP config, git config and gh's hosts
-    // file written, the attachment saved, an "always" rule remembered, all as the user.
+    // file written and the attachment saved, all as the user; the "always" rule is the server's own
+    // file (approval-rules.ts), out of the agent's reach.
     const runId = uniqueId("run");
     const reader = await h.startRun({
       runId,
@@ -86,7 +87,7 @@ describe.skipIf(!IS_ROOT)("as root with agents of their own uids (skipped when n
     const [saved] = readdirSync(join(app(), "inbox"));
     expect(readFileSync(join(app(), "inbox", saved ?? ""))).toEqual(PNG);
     const home = paths().home;
-    for (const path of [join(app(), "inbox", saved ?? ""), join(app(), "one.txt"), join(app(), ".claude", "settings.local.json"), join(home, ".config", "git", "config"), join(home, ".config", "gh", "hosts.yml"), join(home, ".gitconfig")]) {
+    for (const path of [join(app(), "inbox", saved ?? ""), join(app(), "one.txt"), join(home, ".config", "git", "config"), join(home, ".config", "gh", "hosts.yml"), join(home, ".gitconfig")]) {
       expect([path, lstatSync(path).uid]).toEqual([path, agentUid]);
     }
 

@@ -133,6 +133,7 @@ describe("cliArgs and cliEnv", () => {
       DISABLE_AUTOUPDATER: "1",
       DISABLE_TELEMETRY: "0",
       GIT_TERMINAL_PROMPT: "0",
+      CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD: "1",
       GIT_AUTHOR_NAME: "Ada",
       ANTHROPIC_API_KEY: "k",
     });
