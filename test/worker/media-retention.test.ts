@@ -1,7 +1,9 @@
 // Media retention by the relay itself: the daily Cron Trigger deletes stored media older than
 // MEDIA_RETENTION_DAYS (7 in these tests) from the R2 binding (miniflare's), and nothing else.
-import { env, exports } from "cloudflare:workers";
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../src/worker/index";
 import { createdAtOf, isExpired, sweepExpiredMedia } from "../../src/worker/media-retention";
 
 const DAY = 86_400_000;
@@ -47,7 +49,8 @@ it("the Cron Trigger deletes media past retention, both ways, and keeps the rest
   await put(keys.undated);
   await put(keys.notOurs, Date.now() - 400 * DAY);
 
-  await exports.default.scheduled({ scheduledTime: new Date(), cron: "17 3 * * *" });
+  // The Worker's own scheduled handler, as the Cron Trigger calls it.
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "17 3 * * *" }), env);
 
   expect(await exists(keys.oldIn)).toBe(false);
   expect(await exists(keys.oldOut)).toBe(false);
