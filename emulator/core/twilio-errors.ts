@@ -79,6 +79,14 @@ export const OUTSIDE_WINDOW = {
     "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.",
 } as const;
 
+/**
+ * 63016 in the create's own answer, as a counted fault only (`/__emulator/faults` with `code`):
+ * Twilio documents it as a delivery failure reported by status callback, which is what the
+ * emulator does by default (delivery-plan.ts). The relay must survive both; this is the shape the
+ * REST API gives any refusal of a create: 400 and Twilio's error body.
+ */
+export const OUTSIDE_WINDOW_AT_CREATE: TwilioError = { status: 400, ...OUTSIDE_WINDOW };
+
 /** Delivery failures of messages with media (Twilio fetches each MediaUrl after the 201) or buttons. */
 export const DeliveryFailures = {
   mediaDownload: { code: 63019, message: "Media failed to download" },

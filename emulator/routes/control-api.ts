@@ -7,9 +7,13 @@ import type { EmulatorContext } from "../context";
 
 const FaultStatusSchema = z.union([z.literal(429), z.literal(500), z.literal(503)]);
 
-/** `{ to?, status, count }`: the next `count` creates fail; `{ outage: { to?, status, forMs } }`: every create for `forMs` from now. */
+/**
+ * `{ to?, status, count }`: the next `count` creates fail; `{ to?, code: 63016, count }`: they are
+ * refused at once for WhatsApp's window; `{ outage: { to?, status, forMs } }`: every create for `forMs` from now.
+ */
 const FaultSchema = z.union([
   z.object({ to: PhoneSchema.optional(), status: FaultStatusSchema, count: z.number().int().min(1) }),
+  z.object({ to: PhoneSchema.optional(), code: z.literal(63016), count: z.number().int().min(1) }),
   z.object({
     outage: z.object({ to: PhoneSchema.optional(), status: FaultStatusSchema, forMs: z.number().int().min(1).max(3_600_000) }),
   }),
@@ -57,7 +61,7 @@ export function controlApi(ctx: EmulatorContext): Hono {
       const { to, status, forMs } = fault.outage;
       store.addOutage({ to, status, startedAt: now, endsAt: now + forMs });
     } else {
-      store.addFault({ to: fault.to, status: fault.status, remaining: fault.count });
+      store.addFault({ to: fault.to, remaining: fault.count, ...("code" in fault ? { code: fault.code } : { status: fault.status }) });
     }
     return c.json({ faults: store.pendingFaults(), outages: store.pendingOutages(now) });
   });

@@ -5,7 +5,7 @@ import { parseMessageRequest, type MessageRequest } from "../core/message-reques
 import { toMessageResource, type OutboundMessage } from "../core/message-resource";
 import { retryAfterSeconds } from "../core/outage";
 import { isWhatsApp, phoneOf } from "../core/phone";
-import { injectedError, TwilioErrors, type TwilioError } from "../core/twilio-errors";
+import { injectedError, OUTSIDE_WINDOW_AT_CREATE, TwilioErrors, type TwilioError } from "../core/twilio-errors";
 import type { EmulatorContext } from "../context";
 import { readParams, twilioError } from "./twilio-http";
 
@@ -25,9 +25,10 @@ export function messagesApi(ctx: EmulatorContext): Hono {
       return twilioError(c, injectedError(outage.status));
     }
     const fault = store.takeFault(to);
+    if (fault && "code" in fault) return twilioError(c, OUTSIDE_WINDOW_AT_CREATE);
     if (fault) {
-      if (fault === 429) c.header("Retry-After", "1");
-      return twilioError(c, injectedError(fault));
+      if (fault.status === 429) c.header("Retry-After", "1");
+      return twilioError(c, injectedError(fault.status));
     }
 
     const parsed = parseMessageRequest(params, config.whatsappFrom);

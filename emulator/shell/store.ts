@@ -43,7 +43,9 @@ export type IncomingMessage = {
 };
 
 export type FaultStatus = 429 | 500 | 503;
-export type Fault = { to: string | undefined; status: FaultStatus; remaining: number };
+/** What a counted fault answers: a transport failure (`status`), or 63016 in the create's answer (`code`). */
+export type FaultAnswer = { status: FaultStatus } | { code: 63016 };
+export type Fault = FaultAnswer & { to: string | undefined; remaining: number };
 export type TypingRequest = { messageId: string; channel: string; at: number };
 
 type Listener = (event: ChatEvent) => void;
@@ -152,12 +154,12 @@ export function createStore() {
     },
 
     /** Consumes one pending fault for this recipient (or for anyone), first added first. */
-    takeFault(to: string): FaultStatus | undefined {
+    takeFault(to: string): FaultAnswer | undefined {
       const fault = faults.find((f) => f.remaining > 0 && (f.to === undefined || f.to === phoneOf(to)));
       if (!fault) return undefined;
       fault.remaining -= 1;
       faults = faults.filter((f) => f.remaining > 0);
-      return fault.status;
+      return "code" in fault ? { code: fault.code } : { status: fault.status };
     },
 
     pendingFaults(): Fault[] {

@@ -1,6 +1,7 @@
 // What the outbox does when Twilio refuses or fails a message: transient failures are retried
 // until the reply is delivered (the 24-hour window, not a count, ends the attempts), permanent
 // ones are final, and the user is told of a lost reply when a channel to them still works.
+import { WINDOW_CLOSED_ERROR } from "./whatsapp-window";
 
 /** The first retry after about a second, doubling, never more than five minutes apart. */
 const OUTBOX_FIRST_RETRY_MS = 1_000;
@@ -17,7 +18,7 @@ const JITTER_RATIO = 0.2;
 
 export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number };
 
-export type SendFailureDecision = { action: "retry"; at: number } | { action: "fail"; tellUser: boolean };
+export type SendFailureDecision = { action: "retry"; at: number } | { action: "hold" } | { action: "fail"; tellUser: boolean };
 
 type RetryOptions = {
   /**
@@ -27,6 +28,8 @@ type RetryOptions = {
    */
   maxGapMs?: number;
   random?: () => number;
+  /** The message is an approved template (ContentSid of our own): the window does not apply to it. */
+  template?: boolean;
 };
 
 /** The gap cap for a retry: OPEN_WINDOW_MAX_RETRY_GAP_MS while the window is open, else the plain backoff. */
@@ -47,8 +50,13 @@ const CHANNEL_DEAD = new Set(["21211", "21610", "63003", "63024", "63016"]);
  */
 const TRANSIENT_DELIVERY = new Set(["30001", "30008", "63018"]);
 
-/** After `attempts` sends of a message failed, the last with `failure`. */
+/**
+ * After `attempts` sends of a message failed, the last with `failure`. A 63016 (outside the
+ * 24-hour window) is held for the user's next message, whether Twilio says it in its answer to
+ * the send or later in a status callback; for a template it is final, as no later message helps.
+ */
 export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, options: RetryOptions = {}): SendFailureDecision {
+  if (failure.errorCode === WINDOW_CLOSED_ERROR && !options.template) return { action: "hold" };
   if (!failure.retryable) return { action: "fail", tellUser: !CHANNEL_DEAD.has(failure.errorCode) };
   return { action: "retry", at: outboxRetryAt(attempts, now, failure.retryAfterMs, options) };
 }

@@ -1,8 +1,10 @@
-// The Worker: Twilio webhooks in, each phone routed to its own PhoneAgent Durable Object.
+// The Worker: Twilio webhooks in, each phone routed to its own PhoneAgent Durable Object; a daily
+// Cron Trigger deletes stored media past their retention (media-retention.ts).
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
+import { runMediaRetention } from "./media-retention";
 import { mediaRoute } from "./media-route";
 import { twilioRoutes } from "./twilio-routes";
 import type { WebhookVariables } from "./twilio-webhook";
@@ -38,4 +40,15 @@ app.onError((error, c) => {
   return c.json({ error: "internal error", requestId }, 500);
 });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  /** The daily Cron Trigger (wrangler.toml `[triggers]`): stored media past MEDIA_RETENTION_DAYS are deleted. */
+  async scheduled(controller, env): Promise<void> {
+    const loaded = loadConfig(env);
+    if (!loaded.ok) {
+      logEvent("config_invalid", { problems: loaded.problems });
+      return;
+    }
+    await runMediaRetention(env.MEDIA, loaded.config, controller.scheduledTime, logEvent);
+  },
+} satisfies ExportedHandler<Env>;

@@ -5,7 +5,7 @@ import { logEvent } from "../core/log";
 import { normalizeSender } from "../core/phone";
 import { parseInboundForm, parseStatusForm } from "../core/twilio-form";
 import { type Access, checkSender } from "./allowlist";
-import { verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
+import { refuseForeignAccount, verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
 
 /** What Twilio expects back: no reply of our own in the webhook answer. */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
@@ -16,6 +16,8 @@ twilioRoutes.use(verifyTwilioWebhook);
 twilioRoutes.post("/inbound", async (c) => {
   const form = parseInboundForm(c.get("twilioParams"));
   if (!form.ok) throw new HTTPException(400, { message: form.reason });
+  // Before anything is looked up or stored: another account's message touches no object.
+  refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/inbound");
   const { MessageSid: messageId, Body: body, media, ButtonPayload: buttonPayload } = form.value;
   const sender = normalizeSender(form.value.From);
   const twiml = () => c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
@@ -51,6 +53,7 @@ twilioRoutes.post("/inbound", async (c) => {
 twilioRoutes.post("/status", async (c) => {
   const form = parseStatusForm(c.get("twilioParams"));
   if (!form.ok) throw new HTTPException(400, { message: form.reason });
+  refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/status");
   const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = form.value;
   const recipient = normalizeSender(form.value.To);
   if (recipient.kind !== "phone") throw new HTTPException(400, { message: "To: not a WhatsApp phone number" });

@@ -1,5 +1,6 @@
 // Middleware for Twilio webhooks: bounded body, form decoding, X-Twilio-Signature check.
-// Answers 413/415/403 itself; on success the route reads the verified pairs from `twilioParams`.
+// Answers 413/415/403 itself; on success the route reads the verified pairs from `twilioParams`,
+// and refuses a form of another Twilio account (refuseForeignAccount) once it has parsed it.
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { Config } from "../config";
@@ -43,3 +44,16 @@ export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: 
   c.set("publicOrigin", publicOrigin);
   await next();
 });
+
+/**
+ * A signed form must also be about our account: a webhook of another account changes nothing
+ * here (403). Twilio always sends AccountSid, so a form without it is malformed (400, as the
+ * inbound form's schema says too). A relay without TWILIO_ACCOUNT_SID refuses every one.
+ */
+export function refuseForeignAccount(config: Config, params: FormParams, path: string): void {
+  const accountSid = params.findLast(([name]) => name === "AccountSid")?.[1];
+  if (accountSid === undefined || accountSid === "") throw new HTTPException(400, { message: "AccountSid is required" });
+  if (config.twilio.accountSid !== null && accountSid === config.twilio.accountSid) return;
+  logEvent("webhook_rejected", { path, reason: "foreign_account" });
+  throw new HTTPException(403, { message: "AccountSid is not this relay's Twilio account" });
+}

@@ -85,10 +85,11 @@ export function createOutbox(d: OutboxDeps) {
     });
   };
 
-  const holdOutsideWindow = (id: number, now: number): void => {
+  /** `errorCode`: Twilio refused the send for the window (63016); null: our own clock said so first. */
+  const holdOutsideWindow = (id: number, now: number, errorCode: string | null = null): void => {
     repo.hold(id, now);
     announceHeld(now);
-    d.log("outbox_held", { outboxId: id, template: !!d.templateSid });
+    d.log("outbox_held", { outboxId: id, template: !!d.templateSid, errorCode });
   };
 
   /**
@@ -235,7 +236,12 @@ export function createOutbox(d: OutboxDeps) {
           }
           continue;
         }
-        const decision = decideOnSendFailure(result, head.attempts + 1, after, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), after)) });
+        const decision = decideOnSendFailure(result, head.attempts + 1, after, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), after)), template: !!head.contentSid });
+        if (decision.action === "hold") {
+          // Twilio saw the window closed where our clock did not: the same as its status callback.
+          holdOutsideWindow(head.id, after, result.errorCode);
+          continue;
+        }
         if (decision.action === "fail" && content && !head.contentSid) {
           // Our quick-reply content refused (deleted by the operator, say): the prompt goes as text.
           d.quickReply?.forget(after);
