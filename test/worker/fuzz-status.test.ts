@@ -61,12 +61,12 @@ describe("signed garbage at POST /twilio/status", () => {
     expect(await query(PHONE, "SELECT status FROM outbox")).toEqual([{ status: "read" }]);
   });
 
-  it("answers any signed form with 204 or a one-line 400, changing nothing", async () => {
+  it("answers any signed form with 204, a one-line 400, or 403 for another account's AccountSid, changing nothing", async () => {
     const value = fc.oneof(anyText, unknownSid, fc.constantFrom(...TWILIO_STATUSES, `whatsapp:${PHONE}`, "", "63016"));
     const name = fc.oneof(fc.constantFrom("MessageSid", "MessageStatus", "To", "From", "ErrorCode", "SmsStatus", "AccountSid"), anyText);
     await fc.assert(
       fc.asyncProperty(fc.dictionary(name, value, { maxKeys: 10 }), async (form) => {
-        await expectClearAnswer(await postSigned("/twilio/status", form), [204, 400]);
+        await expectClearAnswer(await postSigned("/twilio/status", form), [204, 400, 403]);
         expect(await snapshot()).toEqual(before);
         expect(await objectIds()).toEqual(objectsBefore);
       }),

@@ -3,7 +3,7 @@ import { listDurableObjectIds } from "cloudflare:test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { describe, expect, it } from "vitest";
 import { inboundForm, postSigned } from "./helpers";
-import { TEST_PUBLIC_URL } from "./test-env";
+import { TEST_ACCOUNT_SID, TEST_PUBLIC_URL } from "./test-env";
 
 const phone = "+15550000102";
 
@@ -38,7 +38,7 @@ describe("X-Twilio-Signature on /twilio/inbound", () => {
   });
 
   it("checks status callbacks the same way", async () => {
-    const form = { MessageSid: `SM${"a".repeat(32)}`, MessageStatus: "delivered", To: `whatsapp:${phone}` };
+    const form = { MessageSid: `SM${"a".repeat(32)}`, AccountSid: TEST_ACCOUNT_SID, MessageStatus: "delivered", To: `whatsapp:${phone}` };
     expect((await postSigned("/twilio/status", form, null)).status).toBe(403);
     expect((await postSigned("/twilio/status", form, "AAAA")).status).toBe(403);
     expect((await postSigned("/twilio/status", form)).status).toBe(204);
