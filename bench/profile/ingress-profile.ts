@@ -13,8 +13,10 @@ import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { throughput as throughputOf } from "../lib/load";
 import { sendLoad } from "../relay/drive";
+import { quiet, RECORDED_MAX_MS, recorded, SETTLE } from "../relay/ingress-drive";
 import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, ingressShape } from "../relay/ingress";
 import { planLoad } from "../relay/plan";
+import { queuedIds } from "../relay/queued-lines";
 import { type BucketRule, breakdown, CpuProfileSchema, has, leafIs, within } from "./cpu-profile";
 import { connectInspector } from "./inspector";
 
@@ -66,8 +68,9 @@ async function main(): Promise<void> {
       const cpuBefore = relay.cpu();
       await inspector?.send("Profiler.start");
       const result = await sendLoad(load, relay.url, creds, 90_000);
-      // The pumps the last webhooks started, as the bench counts them.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // The lines recording the last messages and the pumps the last webhooks started, as the bench counts them.
+      await recorded(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), RECORDED_MAX_MS);
+      await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
       const stopped = (await inspector?.send("Profiler.stop")) as { profile: unknown } | undefined;
       const cpuAfter = relay.cpu();
       const messages = result.samples.length;
@@ -76,7 +79,9 @@ async function main(): Promise<void> {
       console.log(`${messages} webhooks (${ok} answered 200), ${result.samples.length > 0 ? throughputOf(result).toFixed(0) : "n/a"} /s; workerd CPU (/proc) ${perMessage(cpuAfter.workerdMs - cpuBefore.workerdMs)}, wrangler+workerd ${perMessage(cpuAfter.totalMs - cpuBefore.totalMs)}${inspector ? " (profiler on)" : ""}`);
       const events = new Map<string, number>();
       for (const { fields } of relay.events.slice(firstEvent)) events.set(String(fields.event), (events.get(String(fields.event)) ?? 0) + 1);
-      console.log(`log lines: ${[...events].map(([e, n]) => `${e} ${n}`).join(", ")}`);
+      const sids = new Set(load.lanes.flat().map((m) => m.sid));
+      const stored = new Set(relay.events.slice(firstEvent).flatMap((e) => queuedIds(e.fields)).filter((id) => sids.has(id)));
+      console.log(`log lines: ${[...events].map(([e, n]) => `${e} ${n}`).join(", ")}; ${stored.size} of ${sids.size} stored (message_queued)`);
       if (!stopped) return;
       const profile = CpuProfileSchema.parse(stopped.profile);
       const path = join(RESULTS_DIR, `profile-ingress-${fileStamp(new Date())}.cpuprofile.json`);
