@@ -3,12 +3,13 @@
 // inspector port. Prints the time by entry point (the Worker's fetch, the Durable Object's
 // enqueue, its pump, its alarm…) and by piece, and saves the profile (open it in Chrome
 // DevTools' Performance panel). Usage: npx tsx bench/profile/ingress-profile.ts [--quick]
-// [--no-profile] (CPU from /proc alone, without the profiler's own cost: to compare variants).
+// [--no-profile] (CPU from /proc alone, without the profiler's own cost: to compare variants)
+// [--durable-floor] (the same load and measure on the durable floor instead of the relay).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort } from "../lib/free-port";
 import { fileStamp } from "../lib/results";
-import { RESULTS_DIR, REPO_ROOT } from "../lib/paths";
+import { DURABLE_FLOOR_WORKER_DIR, RESULTS_DIR, REPO_ROOT } from "../lib/paths";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { throughput as throughputOf } from "../lib/load";
@@ -22,6 +23,7 @@ import { connectInspector } from "./inspector";
 
 const quick = process.argv.includes("--quick");
 const profiling = !process.argv.includes("--no-profile");
+const durableFloor = process.argv.includes("--durable-floor");
 const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN_CREDENTIALS.authToken };
 /** Microseconds between samples: fine enough for a request of a few milliseconds. */
 const SAMPLING_INTERVAL_US = 100;
@@ -57,7 +59,8 @@ async function main(): Promise<void> {
     const load = planLoad(ingressShape(quick), 1, INGRESS_LOAD_INDEX);
     const warm = planLoad(INGRESS_WARM_UP, 1, INGRESS_WARM_LOAD_INDEX);
     const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
-    relay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]), extraArgs: ["--minify=false"] });
+    const cwd = durableFloor ? DURABLE_FLOOR_WORKER_DIR : REPO_ROOT;
+    relay = await startWranglerDev({ cwd, readyPath: durableFloor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]), extraArgs: ["--minify=false"] });
     await sendLoad(warm, relay.url, creds, 90_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const inspector = profiling ? await connectInspector(relay.inspectorPort) : null;
@@ -69,8 +72,9 @@ async function main(): Promise<void> {
       await inspector?.send("Profiler.start");
       const result = await sendLoad(load, relay.url, creds, 90_000);
       // The lines recording the last messages and the pumps the last webhooks started, as the bench counts them.
-      await recorded(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), RECORDED_MAX_MS);
-      await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
+      // (The durable floor logs nothing: its work ends with its answers.)
+      if (!durableFloor) await recorded(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), RECORDED_MAX_MS);
+      if (!durableFloor) await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
       const stopped = (await inspector?.send("Profiler.stop")) as { profile: unknown } | undefined;
       const cpuAfter = relay.cpu();
       const messages = result.samples.length;

@@ -9,6 +9,8 @@ import { verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
 
 /** What Twilio expects back: no reply of our own in the webhook answer. */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+/** Built straight, not through Hono's c.body (which merges its headers into a new Response): the webhook's hot path. */
+const twiml = () => new Response(EMPTY_TWIML, { headers: { "content-type": "text/xml; charset=utf-8" } });
 
 export const twilioRoutes = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
 twilioRoutes.use(verifyTwilioWebhook);
@@ -18,7 +20,6 @@ twilioRoutes.post("/inbound", async (c) => {
   if (!form.ok) throw new HTTPException(400, { message: form.reason });
   const { MessageSid: messageId, Body: body, media, ButtonPayload: buttonPayload } = form.value;
   const sender = normalizeSender(form.value.From);
-  const twiml = () => c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
 
   // 200, not 4xx: Twilio would retry an error, and a refused sender must cost nothing.
   if (sender.kind !== "phone") {

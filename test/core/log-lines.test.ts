@@ -23,9 +23,12 @@ function manualTime() {
   return { now: () => now, timers, advance, pending: () => pending.size };
 }
 
+/** Wait `after` ms, then add `item` (alone if asked). */
+type Step = { after: number; item: string; alone?: boolean };
+
 describe("gatherLines", () => {
-  // Each step: wait `after` ms, then add `item` (alone if asked); `lines` is what was written so far.
-  it.each([
+  // `lines`: what was written once the steps ran and `end` ms more went by.
+  it.each<{ name: string; steps: Step[]; end: number; lines: string[][]; max?: number }>([
     { name: "a lone item is written at once", steps: [{ after: 0, item: "a" }], end: 0, lines: [["a"]] },
     {
       name: "items right after a line wait for the window's end, then share a line",
