@@ -130,3 +130,60 @@ it("no migration creates a trigger or a foreign key: a statement writes only the
     expect(text, file).not.toMatch(/\bCREATE\s+TRIGGER\b|\bREFERENCES\b|\bFOREIGN\s+KEY\b/i);
   }
 });
+
+describe("the webhook path's remembered reads see every write that changes them", () => {
+  it("canRewrite: a message not yet tried can be rewritten; one handed to Twilio (or tried) cannot", () => {
+    const { outbox } = t.repos;
+    expect(outbox.canRewrite("ack:r1")).toBe(true);
+    outbox.upsertPending({ dedupeKey: "ack:r1", body: "1 waiting", now: 1 });
+    expect(outbox.canRewrite("ack:r1")).toBe(true);
+    outbox.markSent(outbox.head()!.id, "SMx", 2);
+    expect(outbox.canRewrite("ack:r1")).toBe(false);
+    outbox.add({ dedupeKey: "ack:r2", body: "1 waiting", now: 3 });
+    outbox.markRetry(outbox.head()!.id, 10, "30001", 3);
+    expect([outbox.canRewrite("ack:r1"), outbox.canRewrite("ack:r2")]).toEqual([false, false]);
+  });
+
+  it("anyHeld: follows hold and releaseHeld", () => {
+    const { outbox } = t.repos;
+    outbox.add({ dedupeKey: "k", body: "reply", now: 1 });
+    expect(outbox.anyHeld()).toBe(false);
+    outbox.hold(outbox.head()!.id, 2);
+    expect(outbox.anyHeld()).toBe(true);
+    outbox.releaseHeld(3);
+    expect(outbox.anyHeld()).toBe(false);
+  });
+
+  it("withUnsettledMedia: a message stored with attachments, its attachments settled, and a move are seen; one stored without is not read again", () => {
+    const { messages } = t.repos;
+    const photo = { url: "https://api.twilio.com/m/1", contentType: "image/jpeg" };
+    expect(messages.withUnsettledMedia()).toEqual([]);
+    messages.insert({ id: "SMa", body: "", media: [photo], conversationId: 1, now: 1 });
+    expect(messages.withUnsettledMedia().map((m) => m.id)).toEqual(["SMa"]);
+    const exec = vi.spyOn(t.db.storage.sql, "exec");
+    messages.insert({ id: "SMb", body: "text", media: [], conversationId: 1, now: 2 });
+    exec.mockClear();
+    expect(messages.withUnsettledMedia().map((m) => m.id)).toEqual(["SMa"]);
+    expect(exec).not.toHaveBeenCalled();
+    messages.setMedia("SMa", [{ ...photo, failed: "too large" }], 3);
+    expect(messages.withUnsettledMedia()).toEqual([]);
+    messages.insert({ id: "SMc", body: "", media: [photo], conversationId: 1, now: 4 });
+    messages.move([{ id: "SMc", to: "handed", runId: "r1", how: "batch", cuts: 0 }], 5);
+    expect(messages.withUnsettledMedia()).toEqual([]);
+    messages.move([{ id: "SMc", to: "queued", runId: null, how: null, cuts: 1 }], 6);
+    expect(messages.withUnsettledMedia().map((m) => m.id)).toEqual(["SMc"]);
+  });
+
+  it("a conversation read by id follows a rename; spend sums follow a new cost", () => {
+    const { conversations, spend } = t.repos;
+    const made = conversations.create({ name: "api", workspace: "c-1", repoUrl: null, branch: null, status: "ready", now: 1 });
+    expect(conversations.get(made.id)?.name).toBe("api");
+    conversations.rename(made.id, "web");
+    expect(conversations.get(made.id)?.name).toBe("web");
+    expect(spend.between("2026-11-23", "2026-11-23").size).toBe(0);
+    spend.add("2026-11-23", 1, 0.25);
+    expect(spend.between("2026-11-23", "2026-11-23").get(1)?.costUsd).toBe(0.25);
+    spend.add("2026-11-23", 1, 0.5);
+    expect(spend.between("2026-11-23", "2026-11-23").get(1)?.costUsd).toBe(0.75);
+  });
+});
