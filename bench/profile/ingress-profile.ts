@@ -29,8 +29,9 @@ const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN
 const SAMPLING_INTERVAL_US = 100;
 
 /**
- * Most specific first. Names are the source's function names as the bundle keeps them; the
- * Worker's route and middleware are anonymous arrows, so they fall to "Worker: routing and rest".
+ * Most specific first. Names are the source's function names as the bundle keeps them (an arrow
+ * passed to a call stays anonymous in the profile: the routes, the middleware and the gathered
+ * log line's flush are named functions for that).
  */
 export const INGRESS_RULES: BucketRule[] = [
   { name: "garbage collection", matches: leafIs("(garbage collector)") },
@@ -49,6 +50,10 @@ export const INGRESS_RULES: BucketRule[] = [
   { name: "Worker: signature (validateTwilioSignature)", matches: has("validateTwilioSignature") },
   { name: "Worker: form (parseInboundForm, parseStatusForm)", matches: (s) => has("parseInboundForm")(s) || has("parseStatusForm")(s) },
   { name: "Worker: allowlist (checkSender)", matches: has("checkSender") },
+  { name: "Worker: inbound route, rest (its call to enqueue, the Response)", matches: has("inboundRoute") },
+  { name: "Worker: status route, rest (its call to recordDeliveryStatus)", matches: has("statusRoute") },
+  { name: "Worker: webhook middleware, rest (body, URL)", matches: has("verifyTwilioWebhook") },
+  { name: "message_queued line written at a window's end (timer)", matches: within("flush", "logEvent") },
   { name: "log line elsewhere (logEvent)", matches: has("logEvent") },
 ];
 

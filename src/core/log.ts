@@ -66,7 +66,8 @@ export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write
   let lastLineAt = Number.NEGATIVE_INFINITY;
   let waiting: Item[] = [];
   let timer: unknown = null;
-  const flush = (): void => {
+  // A declaration, not an arrow: a CPU profile of the bundle then names it.
+  function flush(): void {
     if (timer !== null) timers.clear(timer);
     timer = null;
     if (waiting.length === 0) return;
@@ -74,7 +75,7 @@ export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write
     waiting = [];
     lastLineAt = now();
     o.write(items);
-  };
+  }
   return {
     add(item: Item, opts: { alone: boolean } = { alone: false }): void {
       if (opts.alone) flush();
