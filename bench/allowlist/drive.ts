@@ -5,6 +5,7 @@ import type { StandIns } from "../lib/stand-ins";
 import type { WranglerDev } from "../lib/wrangler-dev";
 import { type Credentials, runClientLoad, sendLoad } from "../relay/drive";
 import { INGRESS_WARM_UP, type IngressMeasure, readIngressLogs } from "../relay/ingress";
+import { RECORDED_MAX_MS, recorded } from "../relay/ingress-drive";
 import type { ClientMeasure } from "../relay/measure";
 import { measureClient } from "../relay/measure";
 import { type LoadShape, type PlannedLoad, planLoad } from "../relay/plan";
@@ -104,10 +105,12 @@ async function measureIngress(o: AllowlistRoundOptions, relay: WranglerDev, load
   const firstEvent = relay.events.length;
   const [cpuBefore, reloadsBefore] = [relay.cpu(), relay.reloads.length];
   const result = await sendLoad(load, relay.url, o.creds, o.timeoutMs);
+  const sids = new Set(load.lanes.flat().map((m) => m.sid));
+  // The lines recording a burst's last messages come up to 2 s later: they are the load's work too.
+  await recorded(relay, firstEvent, sids, RECORDED_MAX_MS);
   await quiet(relay);
   const now = relay.cpu();
   const cpu: GroupCpu = { totalMs: now.totalMs - cpuBefore.totalMs, workerdMs: now.workerdMs - cpuBefore.workerdMs };
-  const sids = new Set(load.lanes.flat().map((m) => m.sid));
   return { ...measureClient(result, cpu, relay.reloads.length > reloadsBefore), ...readIngressLogs(relay.events.slice(firstEvent).map((e) => e.fields), sids) };
 }
 

@@ -3,30 +3,35 @@
 // inspector port. Prints the time by entry point (the Worker's fetch, the Durable Object's
 // enqueue, its pump, its alarm…) and by piece, and saves the profile (open it in Chrome
 // DevTools' Performance panel). Usage: npx tsx bench/profile/ingress-profile.ts [--quick]
-// [--no-profile] (CPU from /proc alone, without the profiler's own cost: to compare variants).
+// [--no-profile] (CPU from /proc alone, without the profiler's own cost: to compare variants)
+// [--durable-floor] (the same load and measure on the durable floor instead of the relay).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort } from "../lib/free-port";
 import { fileStamp } from "../lib/results";
-import { RESULTS_DIR, REPO_ROOT } from "../lib/paths";
+import { DURABLE_FLOOR_WORKER_DIR, RESULTS_DIR, REPO_ROOT } from "../lib/paths";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { throughput as throughputOf } from "../lib/load";
 import { sendLoad } from "../relay/drive";
+import { quiet, RECORDED_MAX_MS, recorded, SETTLE } from "../relay/ingress-drive";
 import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, ingressShape } from "../relay/ingress";
 import { planLoad } from "../relay/plan";
+import { queuedIds } from "../relay/queued-lines";
 import { type BucketRule, breakdown, CpuProfileSchema, has, leafIs, within } from "./cpu-profile";
 import { connectInspector } from "./inspector";
 
 const quick = process.argv.includes("--quick");
 const profiling = !process.argv.includes("--no-profile");
+const durableFloor = process.argv.includes("--durable-floor");
 const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN_CREDENTIALS.authToken };
 /** Microseconds between samples: fine enough for a request of a few milliseconds. */
 const SAMPLING_INTERVAL_US = 100;
 
 /**
- * Most specific first. Names are the source's function names as the bundle keeps them; the
- * Worker's route and middleware are anonymous arrows, so they fall to "Worker: routing and rest".
+ * Most specific first. Names are the source's function names as the bundle keeps them (an arrow
+ * passed to a call stays anonymous in the profile: the routes, the middleware and the gathered
+ * log line's flush are named functions for that).
  */
 export const INGRESS_RULES: BucketRule[] = [
   { name: "garbage collection", matches: leafIs("(garbage collector)") },
@@ -45,6 +50,10 @@ export const INGRESS_RULES: BucketRule[] = [
   { name: "Worker: signature (validateTwilioSignature)", matches: has("validateTwilioSignature") },
   { name: "Worker: form (parseInboundForm, parseStatusForm)", matches: (s) => has("parseInboundForm")(s) || has("parseStatusForm")(s) },
   { name: "Worker: allowlist (checkSender)", matches: has("checkSender") },
+  { name: "Worker: inbound route, rest (its call to enqueue, the Response)", matches: has("inboundRoute") },
+  { name: "Worker: status route, rest (its call to recordDeliveryStatus)", matches: has("statusRoute") },
+  { name: "Worker: webhook middleware, rest (body, URL)", matches: has("verifyTwilioWebhook") },
+  { name: "message_queued line written at a window's end (timer)", matches: within("flush", "logEvent") },
   { name: "log line elsewhere (logEvent)", matches: has("logEvent") },
 ];
 
@@ -55,7 +64,8 @@ async function main(): Promise<void> {
     const load = planLoad(ingressShape(quick), 1, INGRESS_LOAD_INDEX);
     const warm = planLoad(INGRESS_WARM_UP, 1, INGRESS_WARM_LOAD_INDEX);
     const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
-    relay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]), extraArgs: ["--minify=false"] });
+    const cwd = durableFloor ? DURABLE_FLOOR_WORKER_DIR : REPO_ROOT;
+    relay = await startWranglerDev({ cwd, readyPath: durableFloor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]), extraArgs: ["--minify=false"] });
     await sendLoad(warm, relay.url, creds, 90_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const inspector = profiling ? await connectInspector(relay.inspectorPort) : null;
@@ -66,8 +76,10 @@ async function main(): Promise<void> {
       const cpuBefore = relay.cpu();
       await inspector?.send("Profiler.start");
       const result = await sendLoad(load, relay.url, creds, 90_000);
-      // The pumps the last webhooks started, as the bench counts them.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // The lines recording the last messages and the pumps the last webhooks started, as the bench counts them.
+      // (The durable floor logs nothing: its work ends with its answers.)
+      if (!durableFloor) await recorded(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), RECORDED_MAX_MS);
+      if (!durableFloor) await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
       const stopped = (await inspector?.send("Profiler.stop")) as { profile: unknown } | undefined;
       const cpuAfter = relay.cpu();
       const messages = result.samples.length;
@@ -76,7 +88,9 @@ async function main(): Promise<void> {
       console.log(`${messages} webhooks (${ok} answered 200), ${result.samples.length > 0 ? throughputOf(result).toFixed(0) : "n/a"} /s; workerd CPU (/proc) ${perMessage(cpuAfter.workerdMs - cpuBefore.workerdMs)}, wrangler+workerd ${perMessage(cpuAfter.totalMs - cpuBefore.totalMs)}${inspector ? " (profiler on)" : ""}`);
       const events = new Map<string, number>();
       for (const { fields } of relay.events.slice(firstEvent)) events.set(String(fields.event), (events.get(String(fields.event)) ?? 0) + 1);
-      console.log(`log lines: ${[...events].map(([e, n]) => `${e} ${n}`).join(", ")}`);
+      const sids = new Set(load.lanes.flat().map((m) => m.sid));
+      const stored = new Set(relay.events.slice(firstEvent).flatMap((e) => queuedIds(e.fields)).filter((id) => sids.has(id)));
+      console.log(`log lines: ${[...events].map(([e, n]) => `${e} ${n}`).join(", ")}; ${stored.size} of ${sids.size} stored (message_queued)`);
       if (!stopped) return;
       const profile = CpuProfileSchema.parse(stopped.profile);
       const path = join(RESULTS_DIR, `profile-ingress-${fileStamp(new Date())}.cpuprofile.json`);

@@ -7,6 +7,7 @@ import { type Credentials, runClientLoad, sendLoad } from "./drive";
 import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, type IngressMeasure, type IngressRound, ingressShape, readIngressLogs } from "./ingress";
 import { measureClient } from "./measure";
 import { planLoad } from "./plan";
+import { queuedIds } from "./queued-lines";
 
 export type IngressRoundOptions = {
   round: number;
@@ -21,7 +22,9 @@ export type IngressRoundOptions = {
 };
 
 /** After the last answer, the pumps the last webhooks started finish: their CPU is the message's. */
-const SETTLE = { quietMs: 300, maxMs: 3_000 };
+export const SETTLE = { quietMs: 300, maxMs: 3_000 };
+/** The relay logs a burst of stored messages a line per 2 s (QUEUED_LINE_MS): the last line comes within that. */
+export const RECORDED_MAX_MS = 5_000;
 
 export async function runIngressRound(o: IngressRoundOptions): Promise<IngressRound> {
   const load = planLoad(ingressShape(o.quick), o.round, INGRESS_LOAD_INDEX);
@@ -37,10 +40,12 @@ export async function runIngressRound(o: IngressRoundOptions): Promise<IngressRo
     const firstEvent = relay.events.length;
     const [cpuBefore, reloadsBefore] = [relay.cpu(), relay.reloads.length];
     const result = await sendLoad(load, relay.url, o.creds, o.timeoutMs);
+    const sids = new Set(load.lanes.flat().map((m) => m.sid));
+    // The lines that record the last messages are the load's work too: waited for, then the quiet.
+    await recorded(relay, firstEvent, sids, RECORDED_MAX_MS);
     await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
     const now = relay.cpu();
     const cpu: GroupCpu = { totalMs: now.totalMs - cpuBefore.totalMs, workerdMs: now.workerdMs - cpuBefore.workerdMs };
-    const sids = new Set(load.lanes.flat().map((m) => m.sid));
     const measure: IngressMeasure = {
       ...measureClient(result, cpu, relay.reloads.length > reloadsBefore),
       ...readIngressLogs(relay.events.slice(firstEvent).map((e) => e.fields), sids),
@@ -53,11 +58,24 @@ export async function runIngressRound(o: IngressRoundOptions): Promise<IngressRo
 }
 
 /** Until the Worker logged nothing for `quietMs`, at most `maxMs`. */
-async function quiet(worker: WranglerDev, quietMs: number, maxMs: number): Promise<void> {
+export async function quiet(worker: WranglerDev, quietMs: number, maxMs: number): Promise<void> {
   const until = Date.now() + maxMs;
   for (let seen = worker.events.length; Date.now() < until; ) {
     await new Promise((resolve) => setTimeout(resolve, quietMs));
     if (worker.events.length === seen) return;
     seen = worker.events.length;
+  }
+}
+
+/** Until the relay's message_queued lines since `firstEvent` name every one of `sids`, at most `maxMs`. */
+export async function recorded(worker: WranglerDev, firstEvent: number, sids: ReadonlySet<string>, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  const seen = new Set<string>();
+  let read = firstEvent;
+  while (Date.now() < until) {
+    for (const { fields } of worker.events.slice(read)) for (const id of queuedIds(fields)) if (sids.has(id)) seen.add(id);
+    read = worker.events.length;
+    if (seen.size === sids.size) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

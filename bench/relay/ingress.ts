@@ -6,6 +6,7 @@ import { atLeast, atMost, exactly, type Figure, info, judged } from "../lib/figu
 import { median } from "../lib/stats";
 import type { ClientMeasure } from "./measure";
 import type { LoadShape } from "./plan";
+import { queuedIds } from "./queued-lines";
 import { rowsByPart } from "./rows";
 
 /** Load indexes of phoneOf no other load uses, so these senders are always fresh objects. */
@@ -39,7 +40,7 @@ export function readIngressLogs(logs: readonly Record<string, unknown>[], sids: 
   for (const line of logs) {
     const event = String(line.event ?? "unknown");
     events[event] = (events[event] ?? 0) + 1;
-    if (event === "message_queued" && sids.has(String(line.messageId))) stored.add(String(line.messageId));
+    for (const id of queuedIds(line)) if (sids.has(id)) stored.add(id);
   }
   return { stored: stored.size, events, rowsWritten: rowsByPart(logs).total };
 }

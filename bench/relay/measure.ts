@@ -7,6 +7,7 @@ import { checkReplies, type Outbound, type ReplyCheck } from "../lib/reply-check
 import { type Summary, summarize } from "../lib/stats";
 import type { Inbound } from "../lib/webhooks";
 import type { PlannedLoad } from "./plan";
+import { queuedOrder } from "./queued-lines";
 import { type CallbacksPosted, callbacksPosted, type RowsByPart, rowsByPart, statusRowsReported } from "./rows";
 
 export type VmArrival = { kind: string; userId: string; messages?: { id: string }[]; at: number };
@@ -94,9 +95,8 @@ export function measureRelay(o: RelayObservations): RelayMeasure {
   }
   const rows = rowsByPart(o.logs);
   const callbacks = callbacksPosted(o.sent);
-  const queuedOrder = o.logs.filter((l) => l.event === "message_queued").map((l) => String(l.messageId));
   const messages = o.load.lanes.flat();
-  const { expected, outOfOrder } = expectedOrder(o.load, queuedOrder);
+  const { expected, outOfOrder } = expectedOrder(o.load, queuedOrder(o.logs));
   const client = measureClient(o.result, o.cpu, o.disturbed);
   const perMessage = (n: number) => (messages.length > 0 ? n / messages.length : Number.NaN);
   const perMessageOrNull = (n: number | null) => (n === null ? null : perMessage(n));

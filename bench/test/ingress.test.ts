@@ -55,6 +55,16 @@ describe("readIngressLogs", () => {
       rowsWritten: 0,
     },
     {
+      name: "a line naming a burst stores each of its messages",
+      logs: [
+        { event: "message_queued", messageIds: ["SM1"], rowsWritten: 4 },
+        { event: "message_queued", messageIds: ["SM2", "SM9", "SM3"], rowsWritten: 9 },
+      ],
+      stored: 3,
+      events: { message_queued: 2 },
+      rowsWritten: 13,
+    },
+    {
       name: "rows from storing, pumps, alarms and status callbacks; other lines carry none",
       logs: [
         { event: "message_queued", messageId: "SM1", rowsWritten: 4 },

@@ -4,7 +4,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
 import type { BudgetChange, Revoked, UserSummary } from "../core/admin-replies";
-import { logEvent } from "../core/log";
+import { logEvent, queuedMessageLines } from "../core/log";
 import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./commands/access";
@@ -34,6 +34,8 @@ export class PhoneAgent extends DurableObject<Env> {
   private pumping = false;
   /** The alarm as this object last set it (loaded at start): the platform keeps it, not SQLite. */
   private alarmAt: number | null = null;
+  /** The record of stored messages: a line per burst, not per message (it would cost as much as storing one). */
+  private readonly logQueued = queuedMessageLines((event, fields) => this.log(event, fields));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,16 +66,16 @@ export class PhoneAgent extends DurableObject<Env> {
     }
     const rowsBefore = this.sql.rowsWritten();
     const stored = receive(this.u.inbox, message, now);
-    const event = !stored ? "message_duplicate" : stored.route === "rate_limited" ? "message_rate_limited" : "message_queued";
-    this.log(event, { messageId: message.messageId, command: stored?.command, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+    const rows = this.sql.rowsWritten() - rowsBefore;
+    if (!stored || stored.route === "rate_limited") this.log(stored ? "message_rate_limited" : "message_duplicate", { messageId: message.messageId, rowsWritten: rows });
+    else this.logQueued({ id: message.messageId, rows, command: stored.command, alone: stored.route !== "agent" });
     if (!stored) return { stored: false };
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
     this.u.runs.wake();
     // The alarm first, so the work is safe if this instance dies (it resumes it); then a pump at
     // once, but only when something is due now (not for a message behind a run's backoff).
-    const startPump = await this.replan({ startIfDue: true });
-    if (startPump && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
+    if ((await this.replan({ startIfDue: true })) && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
     return { stored: true };
   }
 
@@ -128,10 +130,9 @@ export class PhoneAgent extends DurableObject<Env> {
     // This instance already pumps (a long stream): its next step picks up what is due.
     if (this.pumping) return this.changed(undefined);
     this.pumping = true;
-    const startedAt = Date.now();
+    const [startedAt, rowsBefore] = [Date.now(), this.sql.rowsWritten()];
     const deadline = startedAt + sliceMs;
     const present = stepTime(Math.max(startedAt, floor), () => Date.now());
-    const rowsBefore = this.sql.rowsWritten();
     let ran = 0;
     try {
       // The slice is real time; `now` (what is due) may be ahead of it when an alarm fires.
@@ -175,8 +176,7 @@ export class PhoneAgent extends DurableObject<Env> {
     if (plan.action === "keep") return pumpStarting;
     // Noted before the call, so a plan made while it is under way sees it.
     this.alarmAt = plan.action === "delete" ? null : plan.at;
-    if (plan.action === "delete") await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(plan.at);
+    await (plan.action === "delete" ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(plan.at));
     return pumpStarting;
   }
 

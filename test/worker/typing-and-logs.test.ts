@@ -24,10 +24,13 @@ it("shows the typing indicator for the user's message while the agent works", as
 });
 
 it("logs one JSON object per line, phone numbers masked, no message text", async () => {
-  await sendInbound(phone, "another secret plan");
+  const { sid } = await sendInbound(phone, "another secret plan");
   await eventually(async () => (await sentTo(phone)).length === 2);
+  // A message that follows another within 2 s shares the next line of the record (QUEUED_LINE_MS).
+  await eventually(async () => lines.some((line) => line.includes('"message_queued"') && line.includes(sid)));
   const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["message_queued", "run_finished"]));
+  expect(events.find((e) => e.event === "message_queued")).toMatchObject({ messageIds: [sid], rowsWritten: expect.any(Number) });
   // One line sums a run up: how many results, what they cost, how long it took.
   const finished = events.filter((e) => e.event === "run_finished");
   expect(finished.at(-1)).toMatchObject({ outcome: "done", results: 1, costUsd: 0.001, durationMs: expect.any(Number) });

@@ -1,6 +1,6 @@
 // The user's conversations: a name, the VM workspace that is its project, its agent session.
 import * as z from "zod";
-import { memo, type Sql } from "./sql";
+import { memo, memoBy, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
 const ConversationStatusSchema = z.enum(["ready", "cloning"]);
@@ -53,10 +53,11 @@ function toConversation(row: ConversationRow): Conversation {
 export const MAIN_CONVERSATION_ID = 1;
 
 export function createConversationsRepo(sql: Sql) {
-  const get = (id: number): Conversation | null => {
+  /** Remembered until conversations change (the webhook's path asks for the current one twice): callers only read it. */
+  const get = memoBy(sql, (id: number): Conversation | null => {
     const row = sql<ConversationRow>`SELECT * FROM conversations WHERE id = ${id}`[0];
     return row ? toConversation(row) : null;
-  };
+  });
   return {
     get,
     /** Case-insensitive, as the name column is. */

@@ -5,6 +5,9 @@ import * as z from "zod";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import { memo, type Sql } from "./sql";
 
+/** What a remembered read of messages depends on (see withUnsettledMedia). */
+const MESSAGES_TABLE = new Set(["messages"]);
+
 /** Built once: a schema per row costs CPU on the webhook path. */
 const PendingStatusSchema = z.enum(["queued", "handed"]);
 
@@ -110,12 +113,28 @@ function toPending(row: PendingRow): PendingMessage {
 }
 
 export function createMessagesRepo(sql: Sql) {
+  /**
+   * Writes that can change which queued messages have attachments to fetch: a message stored
+   * with some, its attachments settled, a status move. A message stored without any (nearly
+   * every one) leaves that answer as it was; the alarm's plan asks for it on every message.
+   */
+  let mediaWrites = 0;
+  let unsettled: { at: string; messages: QueuedMessage[] } | null = null;
   return {
     /** Queued messages whose attachments are not all fetched yet, oldest first. */
-    withUnsettledMedia: memo(sql, (): QueuedMessage[] =>
-      sql<MessageRow>`SELECT * FROM messages WHERE status = 'queued' AND media_json != '[]' ORDER BY seq`.map(toMessage).filter((m) => !mediaSettled(m)),
-    ),
+    withUnsettledMedia(): QueuedMessage[] {
+      // A rollback may have undone any of those writes.
+      const at = `${mediaWrites}/${sql.rollbacks()}`;
+      if (unsettled?.at === at) {
+        sql.noteReads(MESSAGES_TABLE);
+        return unsettled.messages;
+      }
+      const messages = sql<MessageRow>`SELECT * FROM messages WHERE status = 'queued' AND media_json != '[]' ORDER BY seq`.map(toMessage).filter((m) => !mediaSettled(m));
+      unsettled = { at, messages };
+      return messages;
+    },
     setMedia(id: string, media: readonly Media[], now: number): void {
+      mediaWrites++;
       sql`UPDATE messages SET media_json = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
     },
     /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
@@ -131,6 +150,7 @@ export function createMessagesRepo(sql: Sql) {
       receivedAt?: number;
       now: number;
     }): boolean {
+      if (m.media.length > 0) mediaWrites++;
       const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id, conversation_id, slash)
         VALUES (${m.id}, ${m.body}, ${m.receivedAt ?? m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null},
           ${m.conversationId}, ${m.slash ? 1 : 0})
@@ -173,6 +193,7 @@ export function createMessagesRepo(sql: Sql) {
      * ahead of newer ones.
      */
     move(moves: readonly MessageMove[], now: number): void {
+      if (moves.length > 0) mediaWrites++;
       for (const m of moves) {
         sql`UPDATE messages SET status = ${m.to}, run_id = ${m.runId}, handed_how = ${m.how}, cuts = ${m.cuts},
             attempts = attempts + ${m.to === "handed" ? 1 : 0}, updated_at = ${now}

@@ -1,6 +1,6 @@
 // The durable outbox: every WhatsApp message to the user, sent in order, with Twilio's status.
 import * as z from "zod";
-import { memo, type Sql } from "./sql";
+import { memo, memoBy, type Sql } from "./sql";
 
 const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
 export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;
@@ -121,6 +121,14 @@ export function createOutboxRepo(sql: Sql) {
         ON CONFLICT (dedupe_key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
         WHERE outbox.status = 'pending' AND outbox.attempts = 0 AND outbox.body != excluded.body`;
     },
+    /**
+     * Whether upsertPending could still change this message: there is none yet, or it was never
+     * tried. Remembered until the outbox changes (asked for every message that waits behind a run).
+     */
+    canRewrite: memoBy(sql, (dedupeKey: string): boolean => {
+      const row = sql<{ status: string; attempts: number }>`SELECT status, attempts FROM outbox WHERE dedupe_key = ${dedupeKey}`[0];
+      return !row || (row.status === "pending" && row.attempts === 0);
+    }),
     /** The first message not yet handed to Twilio: later ones wait behind it to keep order. Asked on every step. */
     head: memo(sql, (): OutboxItem | null => {
       const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 ORDER BY id LIMIT 1`[0];
@@ -130,6 +138,8 @@ export function createOutboxRepo(sql: Sql) {
     hold(id: number, now: number): void {
       sql`UPDATE outbox SET held = 1, status = 'pending', updated_at = ${now} WHERE id = ${id}`;
     },
+    /** Whether anything waits for the user to write again: most messages find nothing held. */
+    anyHeld: memo(sql, (): boolean => sql`SELECT 1 FROM outbox WHERE held = 1 LIMIT 1`.length > 0),
     releaseHeld(now: number): number {
       return sql`UPDATE outbox SET held = 0, next_attempt_at = ${now}, updated_at = ${now} WHERE held = 1 RETURNING id`.length;
     },

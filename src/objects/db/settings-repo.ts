@@ -20,6 +20,9 @@ type SettingKey =
   | "quick_reply_content"
   | "quick_reply_unavailable_at";
 
+/** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
+const READS = new Set(["settings"]);
+
 export function createSettingsRepo(sql: Sql) {
   let cache: Map<string, string> | null = null;
   let cachedAtRollbacks = -1;
@@ -31,7 +34,10 @@ export function createSettingsRepo(sql: Sql) {
     }
     return cache;
   };
-  const get = (key: SettingKey): string | null => loaded().get(key) ?? null;
+  const get = (key: SettingKey): string | null => {
+    sql.noteReads(READS);
+    return loaded().get(key) ?? null;
+  };
   /** Writes only when the value changes: most calls repeat what is stored. */
   const set = (key: SettingKey, value: string | number | null): void => {
     const text = value === null ? null : String(value);

@@ -1,9 +1,16 @@
 // What the agent cost, per day (in the user's zone) and conversation.
-import type { Sql } from "./sql";
+import { memoBy, type Sql } from "./sql";
 
 export type Spend = { costUsd: number; unknownRuns: number };
 
 export function createSpendRepo(sql: Sql) {
+  /** Remembered until spend is written: the budget check asks for today and this month on every message. */
+  const between = memoBy(sql, (range: string): Map<number, Spend> => {
+    const [first, last] = range.split("/") as [string, string];
+    const rows = sql<{ conversation_id: number; cost: number; unknown: number }>`SELECT conversation_id, sum(cost_usd) AS cost, sum(unknown_runs) AS unknown
+      FROM spend_days WHERE day >= ${first} AND day <= ${last} GROUP BY conversation_id`;
+    return new Map(rows.map((r) => [r.conversation_id, { costUsd: r.cost, unknownRuns: r.unknown }]));
+  });
   return {
     /** One answered turn and its cost: one write (an upsert on the day and conversation). */
     add(day: string, conversationId: number, costUsd: number): void {
@@ -21,12 +28,8 @@ export function createSpendRepo(sql: Sql) {
       sql`INSERT INTO spend_days (day, conversation_id, unknown_runs) VALUES (${day}, ${conversationId}, 1)
         ON CONFLICT (day, conversation_id) DO UPDATE SET unknown_runs = unknown_runs + 1`;
     },
-    /** Days from `first` to `last` (inclusive, `yyyy-mm-dd`), per conversation. */
-    between(first: string, last: string): Map<number, Spend> {
-      const rows = sql<{ conversation_id: number; cost: number; unknown: number }>`SELECT conversation_id, sum(cost_usd) AS cost, sum(unknown_runs) AS unknown
-        FROM spend_days WHERE day >= ${first} AND day <= ${last} GROUP BY conversation_id`;
-      return new Map(rows.map((r) => [r.conversation_id, { costUsd: r.cost, unknownRuns: r.unknown }]));
-    },
+    /** Days from `first` to `last` (inclusive, `yyyy-mm-dd`), per conversation. Read only: the map is shared. */
+    between: (first: string, last: string): Map<number, Spend> => between(`${first}/${last}`),
     pruneBefore(day: string): void {
       sql`DELETE FROM spend_days WHERE day < ${day}`;
     },

@@ -35,7 +35,7 @@ export type InboxDeps = CommandDeps & {
   transaction: Transaction;
   lifecycle: Messages;
   settings: SettingsRepo;
-  outboxRepo: Pick<OutboxRepo, "add" | "releaseHeld">;
+  outboxRepo: Pick<OutboxRepo, "add" | "releaseHeld" | "anyHeld">;
   sender: { phone: string; isAdmin: boolean };
   /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
   maxMessagesPerMinute: number;
@@ -64,8 +64,8 @@ function approvalAnswerOf(d: InboxDeps, message: InboundMessage): AnswerInput | 
 function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: Media[]; conversationId: number; slash: boolean }, now: number): boolean {
   if (!d.messages.insert({ id: message.messageId, ...m, receivedAt: message.receivedAt, now })) return false;
   d.settings.set("public_origin", message.publicOrigin);
-  // Whatever was held for the 24-hour window can go now.
-  d.outboxRepo.releaseHeld(now);
+  // Whatever was held for the 24-hour window can go now (mostly nothing: a remembered read says so).
+  if (d.outboxRepo.anyHeld()) d.outboxRepo.releaseHeld(now);
   return true;
 }
 

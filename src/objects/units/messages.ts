@@ -13,7 +13,7 @@ import type { Schedules } from "./schedules";
 
 export type MessagesDeps = {
   repo: MessagesRepo;
-  outbox: Pick<OutboxRepo, "add" | "upsertPending">;
+  outbox: Pick<OutboxRepo, "add" | "upsertPending" | "canRewrite">;
   schedules: Pick<Schedules, "recordFailure" | "recordDropped">;
   log: Log;
 };
@@ -36,6 +36,8 @@ export function createMessages(d: MessagesDeps) {
     received(id: string, openRunId: string | null, now: number): void {
       // With no run open there is nothing to acknowledge: the webhook's path reads no rows for it.
       if (openRunId === null) return;
+      // Once the run's acknowledgement went to Twilio (or was tried) it says nothing more: nothing to read for it.
+      if (!d.outbox.canRewrite(outboxKeys.ack(openRunId))) return;
       for (const e of step({ type: "received", id, openRunId }, now)) {
         if (e.type === "ack") d.outbox.upsertPending({ dedupeKey: outboxKeys.ack(e.runId), body: ackQueued(e.waiting), now });
       }

@@ -1,0 +1,108 @@
+// A burst's items in few lines (gatherLines), and the record of stored messages built on it
+// (queuedMessageLines): every item written once, in order; a quiet phone's message at once.
+import { describe, expect, it } from "vitest";
+import { gatherLines, queuedMessageLines, type Timers } from "../../src/core/log";
+
+/** A clock and timers the test moves by hand. */
+function manualTime() {
+  let now = 0;
+  let nextId = 1;
+  const pending = new Map<number, { at: number; fn: () => void }>();
+  const timers: Timers = {
+    set: (fn, ms) => (pending.set(nextId, { at: now + ms, fn }), nextId++),
+    clear: (handle) => void pending.delete(handle as number),
+  };
+  const advance = (ms: number) => {
+    now += ms;
+    for (const [id, t] of [...pending].sort((a, b) => a[1].at - b[1].at)) {
+      if (t.at > now) continue;
+      pending.delete(id);
+      t.fn();
+    }
+  };
+  return { now: () => now, timers, advance, pending: () => pending.size };
+}
+
+/** Wait `after` ms, then add `item` (alone if asked). */
+type Step = { after: number; item: string; alone?: boolean };
+
+describe("gatherLines", () => {
+  // `lines`: what was written once the steps ran and `end` ms more went by.
+  it.each<{ name: string; steps: Step[]; end: number; lines: string[][]; max?: number }>([
+    { name: "a lone item is written at once", steps: [{ after: 0, item: "a" }], end: 0, lines: [["a"]] },
+    {
+      name: "items right after a line wait for the window's end, then share a line",
+      steps: [{ after: 0, item: "a" }, { after: 100, item: "b" }, { after: 100, item: "c" }],
+      end: 2_000,
+      lines: [["a"], ["b", "c"]],
+    },
+    {
+      name: "an item after a quiet spell is written at once again",
+      steps: [{ after: 0, item: "a" }, { after: 5_000, item: "b" }],
+      end: 0,
+      lines: [["a"], ["b"]],
+    },
+    {
+      name: "a steady stream costs a line per window",
+      steps: Array.from({ length: 10 }, (_, i) => ({ after: 500, item: `m${i}` })),
+      end: 2_000,
+      lines: [["m0"], ["m1", "m2", "m3"], ["m4", "m5", "m6", "m7"], ["m8", "m9"]],
+    },
+    {
+      name: "a full line is written without waiting",
+      steps: [{ after: 0, item: "a" }, { after: 1, item: "b" }, { after: 1, item: "c" }, { after: 1, item: "d" }],
+      end: 0,
+      max: 3,
+      lines: [["a"], ["b", "c", "d"]],
+    },
+    {
+      name: "an item alone is written at once, after those that wait",
+      steps: [{ after: 0, item: "a" }, { after: 10, item: "b" }, { after: 10, item: "/status", alone: true }, { after: 10, item: "c" }],
+      end: 2_000,
+      lines: [["a"], ["b"], ["/status"], ["c"]],
+    },
+  ])("$name", ({ steps, end, lines, max }) => {
+    const time = manualTime();
+    const written: string[][] = [];
+    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: max ?? 50, write: (items) => written.push(items), now: time.now, timers: time.timers });
+    for (const step of steps) {
+      time.advance(step.after);
+      gather.add(step.item, { alone: step.alone ?? false });
+    }
+    time.advance(end);
+    expect(written).toEqual(lines);
+    expect(time.pending()).toBe(0);
+  });
+
+  it("flush writes what waits at once, and its timer goes", () => {
+    const time = manualTime();
+    const written: string[][] = [];
+    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, write: (items) => written.push(items), now: time.now, timers: time.timers });
+    gather.add("a");
+    gather.add("b");
+    expect(time.pending()).toBe(1);
+    gather.flush();
+    expect([written, time.pending()]).toEqual([[["a"], ["b"]], 0]);
+    gather.flush();
+    expect(written).toHaveLength(2);
+  });
+});
+
+describe("queuedMessageLines", () => {
+  it("names every stored message once, in order, with the rows written; a command has its own line", () => {
+    const time = manualTime();
+    const lines: { event: string; fields: Record<string, unknown> }[] = [];
+    const logQueued = queuedMessageLines((event, fields) => lines.push({ event, fields }), { windowMs: 2_000, now: time.now, timers: time.timers });
+    logQueued({ id: "SM1", rows: 4, command: undefined, alone: false });
+    time.advance(10);
+    logQueued({ id: "SM2", rows: 3, command: undefined, alone: false });
+    logQueued({ id: "SM3", rows: 3, command: undefined, alone: false });
+    logQueued({ id: "SM4", rows: 2, command: "status", alone: true });
+    time.advance(2_000);
+    expect(lines).toEqual([
+      { event: "message_queued", fields: { messageIds: ["SM1"], command: undefined, rowsWritten: 4 } },
+      { event: "message_queued", fields: { messageIds: ["SM2", "SM3"], command: undefined, rowsWritten: 6 } },
+      { event: "message_queued", fields: { messageIds: ["SM4"], command: "status", rowsWritten: 2 } },
+    ]);
+  });
+});
