@@ -34,6 +34,9 @@ import { createMachineUnit } from "./machine";
 import type { MachinesConfig } from "../../config";
 
 
+/** What a budget check reads: it stays valid until one of these is written (not on every stored message). */
+const BUDGET_TABLES: ReadonlySet<string> = new Set(["spend_days", "settings"]);
+
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
 
@@ -120,7 +123,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     },
     log,
   };
-  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null }, queued: messages.countQueued, transaction: sql.transaction, version: sql.version });
+  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: config?.budget ?? { dailyUsd: 20, monthlyUsd: null }, queued: messages.countQueued, transaction: sql.transaction, version: () => sql.versionOf(BUDGET_TABLES) });
   const mediaInbox = createMediaInbox({
     messages,
     lifecycle,
