@@ -21,11 +21,14 @@ describe("a run survives losing the Durable Object instance or the connection", 
     await abortAllDurableObjects();
     await releaseVm(phone);
     await runDurableObjectAlarm(stubFor(phone));
+    // The forced alarm runs at the watchdog's time, a minute after the run started: by the
+    // object's clock a "Still working (1 min)" update may be due as well. The reply comes once.
+    const replies = async () => bodies(await sentTo(phone)).filter((b) => !b?.startsWith("Still working"));
     const sent = await eventually(async () => {
-      const all = await sentTo(phone);
+      const all = await replies();
       return all.length >= 1 && all;
     });
-    expect(bodies(sent)).toEqual(["echo: refactor the parser [[vm:hold]]"]);
+    expect(sent).toEqual(["echo: refactor the parser [[vm:hold]]"]);
 
     const requests = await vmRequests(phone);
     expect(requests.filter((r) => r.kind === "start")).toHaveLength(1);
@@ -33,7 +36,7 @@ describe("a run survives losing the Durable Object instance or the connection", 
     expect(requests.find((r) => r.kind === "events")?.after).toBe(1);
     // Running the alarm again changes nothing.
     await runDurableObjectAlarm(stubFor(phone));
-    expect(bodies(await sentTo(phone))).toEqual(["echo: refactor the parser [[vm:hold]]"]);
+    expect(await replies()).toEqual(["echo: refactor the parser [[vm:hold]]"]);
   });
 
   it("evicted while a dropped stream waits to reconnect: resumed from the last seq, sent once", async () => {
