@@ -239,8 +239,8 @@ export function createCheckpoints(deps: CheckpointDeps) {
 
   async function changeBetween(git: ReturnType<typeof gitOf>, before: string, after: string): Promise<RunChange | null> {
     const [numstat, nameStatus] = await Promise.all([
-      git.ok(["diff", "--numstat", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", before, after]),
-      git.ok(["diff", "--name-status", "-z", "--no-renames", before, after]),
+      git.ok(["diff", "--numstat", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--ignore-submodules=all", before, after]),
+      git.ok(["diff", "--name-status", "-z", "--no-renames", "--ignore-submodules=all", before, after]),
     ]);
     const files = parseNumstat(numstat, parseNameStatus(nameStatus));
     if (files.length === 0) return null;
@@ -251,7 +251,7 @@ export function createCheckpoints(deps: CheckpointDeps) {
     };
     const envSections = await Promise.all(envFiles.map(async (file) => envDiffSection(file.path, envKeyChanges(await blob(before, file.path), await blob(after, file.path)))));
     const patch = await git.ok([
-      "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", before, after,
+      "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--ignore-submodules=all", before, after,
       "--", ".", ...envFiles.map((file) => excludePathspec(file.path)),
     ]);
     const oversized = Object.keys(oversizedOf(await git.ok(["log", "-1", "--format=%B", after])));
@@ -313,11 +313,13 @@ export function createCheckpoints(deps: CheckpointDeps) {
         if (!started) return null;
         const git = gitOf(userKey, workspace);
         const commit = await snapshot(git);
-        const changed = commit !== started.before && (await treeOf(git, commit)) !== (await treeOf(git, started.before));
-        const history = runEnded(loadHistory(userKey, workspace), runId, commit, changed);
+        const sameTree = commit === started.before || (await treeOf(git, commit)) === (await treeOf(git, started.before));
+        // A repository inside the workspace that moved on alone is no change of files (its files are not recorded).
+        const change = sameTree ? null : await changeBetween(git, started.before, commit);
+        const history = runEnded(loadHistory(userKey, workspace), runId, commit, change !== null);
         saveHistory(userKey, workspace, history);
         await keepOnly(git, history);
-        return changed ? changeBetween(git, started.before, commit) : null;
+        return change;
       });
     },
 

@@ -63,6 +63,10 @@ export type ManagerDeps = {
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
 
+/** At SIGTERM, how long a run's terminal event waits for the checkpoint after it. */
+const SHUTDOWN_CHECKPOINT_MS = 3_000;
+const wait = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+
 /** Finished runs stay in memory this long for reconnects, then are read from their log. */
 const FINISHED_IN_MEMORY_MS = 10 * 60_000;
 
@@ -271,7 +275,12 @@ export function createRunManager(deps: ManagerDeps) {
       /** The checkpoint before the run: true once recorded; null for a run refused before it started. */
       let checkpointed: Promise<boolean> | null = null;
       const changeAtEnd = checkpoints
-        ? async () => ((await checkpointed) ? checkpoints.after(paths.key, request.workspace, request.runId) : null)
+        ? async () => {
+            if (!(await checkpointed)) return null;
+            const change = checkpoints.after(paths.key, request.workspace, request.runId);
+            // SIGTERM: the terminal event is written before the VM goes, with or without its change.
+            return shuttingDown ? Promise.race([change, wait(SHUTDOWN_CHECKPOINT_MS, null)]) : change;
+          }
         : undefined;
       const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log, changeAtEnd);
       runs.set(run.id, run);
@@ -376,6 +385,9 @@ export function createRunManager(deps: ManagerDeps) {
         ...live.map((run) => cancelWith(run, "vm_restarted", "the VM stopped while the run was live")),
         ...[...agentByUser.values()].map(stop),
       ]);
+      // Their terminal events wait for the checkpoint after them (bounded above): on disk before the server goes.
+      const ended = Promise.all(live.map((run) => new Promise<void>((resolve) => run.onFinished(resolve))));
+      await Promise.race([ended, wait(SHUTDOWN_CHECKPOINT_MS + 1_000, undefined)]);
     },
   };
 }

@@ -198,6 +198,21 @@ describe("undo and redo", () => {
     expect(read(ws, "big.bin")?.[0]).toBe("y");
   });
 
+  it("a repository inside the workspace is left alone: not in the change, not removed by undo", async () => {
+    const { ws, open } = setup();
+    const checkpoints = open();
+    await checkpoints.before(KEY, "main", "r1");
+    mkdirSync(join(ws, "sub"));
+    git(join(ws, "sub"), "init", "-q");
+    write(ws, "sub/f.txt", "inner\n");
+    git(join(ws, "sub"), "add", ".");
+    git(join(ws, "sub"), "commit", "-q", "-m", "inner");
+    write(ws, "top.txt", "top\n");
+    expect((await checkpoints.after(KEY, "main", "r1"))?.files.map((f) => f.path)).toEqual(["top.txt"]);
+    expect(await checkpoints.undo(KEY, "main")).toMatchObject({ files: [{ path: "top.txt", status: "deleted" }] });
+    expect([read(ws, "top.txt"), read(ws, "sub/f.txt"), existsSync(join(ws, "sub", ".git"))]).toEqual([null, "inner\n", true]);
+  });
+
   it(`keeps the last ${KEPT_RUNS} runs and prunes the rest`, async () => {
     const { ws, open, dataDir } = setup();
     const checkpoints = open();
