@@ -7,10 +7,10 @@
 // of the repository can run. The history (which commit is before and after which run, what is
 // undone) is the server's, in `DATA_DIR/.checkpoints/<hash>/<workspace>.json`.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { RunChange, RunChangeFile } from "../../src/protocol/vm-protocol";
-import { removeTreeAs, spawnIdsOf, userChildEnv } from "./as-user";
+import { doAsUser, removeTreeAs, spawnIdsOf, userChildEnv } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
 import {
   CheckpointHistorySchema,
@@ -59,6 +59,8 @@ const REF_PREFIX = "refs/relay-checkpoints/keep/";
 const GIT_TIMEOUT_MS = 60_000;
 /** The attributes every checkpoint reads: nothing the repository's `.gitattributes` says about conversion or drivers applies. */
 const NEUTRAL_ATTRIBUTES = "* -text -filter -ident -working-tree-encoding !eol !diff !merge\n";
+/** The shadow's whole config: a non-bare repository whose work tree comes from GIT_WORK_TREE, no reflogs. */
+const SHADOW_CONFIG = "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = false\n";
 /** Fixed dates: the same files give the same commit, so an unchanged workspace adds no object. */
 const FIXED_DATE = "1700000000 +0000";
 
@@ -187,15 +189,27 @@ export function createCheckpoints(deps: CheckpointDeps) {
     return { run, ok, oversized, shadow, workTree, ids };
   }
 
+  /**
+   * The shadow repository, made on first use; then, before every checkpoint, its config and
+   * attributes written again as ours: it is in the user's tree, and what an agent planted there
+   * (a filter driver, a `commondir` elsewhere) must never run when the VM records or restores.
+   */
   async function ensureShadow(git: ReturnType<typeof gitOf>): Promise<void> {
-    const head = await git.run(["rev-parse", "--git-dir"], undefined, "/");
-    if (head.status === 0) return;
+    if (lstatSync(join(git.shadow, "HEAD"), { throwIfNoEntry: false })) {
+      await doAsUser(git.ids, [
+        { op: "write", path: join(git.shadow, "config"), text: SHADOW_CONFIG, mode: 0o600 },
+        { op: "write", path: join(git.shadow, "info", "attributes"), text: NEUTRAL_ATTRIBUTES, mode: 0o600 },
+        { op: "write", path: join(git.shadow, "info", "exclude"), text: "", mode: 0o600 },
+        { op: "remove", path: join(git.shadow, "commondir") },
+      ]);
+      return;
+    }
     await new Promise<void>((resolve, reject) => {
       // Made as the user, in a child: `git init`, then our own attributes, which override the repository's.
-      const script = 'git init -q --bare "$SHADOW" && git --git-dir="$SHADOW" config core.bare false && printf "%s" "$ATTRS" > "$SHADOW/info/attributes" && : > "$SHADOW/info/exclude"';
+      const script = 'git init -q --bare "$SHADOW" && printf "%s" "$CONFIG" > "$SHADOW/config" && printf "%s" "$ATTRS" > "$SHADOW/info/attributes" && : > "$SHADOW/info/exclude"';
       const child = spawn("sh", ["-c", script], {
         ...spawnIdsOf(git.ids),
-        env: userChildEnv({ SHADOW: git.shadow, ATTRS: NEUTRAL_ATTRIBUTES, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", HOME: "/nonexistent" }),
+        env: userChildEnv({ SHADOW: git.shadow, CONFIG: SHADOW_CONFIG, ATTRS: NEUTRAL_ATTRIBUTES, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", HOME: "/nonexistent" }),
         cwd: "/",
         stdio: ["ignore", "ignore", "pipe"],
       });

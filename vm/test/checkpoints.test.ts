@@ -108,6 +108,15 @@ describe("the user's git state", () => {
 
     expect(userGitState(ws)).toEqual(before);
     expect(existsSync(marker)).toBe(false);
+
+    // The shadow repository is in the user's tree: a filter driver planted there does not run either.
+    const shadow = checkpoints.shadowOf(KEY, "main");
+    writeFileSync(join(shadow, "config"), `[core]\n\tbare = false\n[filter "evil"]\n\tclean = touch ${marker}; cat\n`);
+    writeFileSync(join(shadow, "info", "attributes"), "* filter=evil\n");
+    await checkpoints.before(KEY, "main", "run2");
+    write(ws, "c.txt", "c\n");
+    expect((await checkpoints.after(KEY, "main", "run2"))?.files.map((f) => f.path)).toContain("c.txt");
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
