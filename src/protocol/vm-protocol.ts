@@ -24,6 +24,10 @@ export const VM_ROUTES = {
   approvalRules: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/approval-rules?userId=${encodeURIComponent(userId)}`,
   /** `GET`: the bytes of a file the agent's `send_file` staged (the `fileId` of its `tool_call`). */
   runFile: (runId: string, fileId: string) => `/v1/runs/${encodeURIComponent(runId)}/files/${encodeURIComponent(fileId)}`,
+  /** `POST`: puts the workspace's files back as they were before its last run that changed them (`CheckpointRestored`). */
+  workspaceUndo: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/undo?userId=${encodeURIComponent(userId)}`,
+  /** `POST`: takes back the last undo of that workspace (`CheckpointRestored`). */
+  workspaceRedo: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/redo?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */
@@ -293,6 +297,34 @@ export type ConfigProblemReason = z.infer<typeof ConfigProblemReasonSchema>;
 
 const Seq = z.number().int().positive();
 
+/** A run's diff is cut at 2 MiB of UTF-8 (with a note line); the schema leaves room for the note. */
+export const RUN_DIFF_MAX_CHARS = 2 * 1024 * 1024 + 200;
+
+/** One file a run changed (renames show as a deletion and an addition). */
+export const RunChangeFileSchema = z.object({
+  path: z.string().min(1).max(4096),
+  status: z.enum(["added", "modified", "deleted"]),
+  insertions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  /** Git saw binary content: no line counts. */
+  binary: z.literal(true).optional(),
+});
+export type RunChangeFile = z.infer<typeof RunChangeFileSchema>;
+
+/**
+ * What a run changed in its workspace, between the VM's checkpoints before and after it (present
+ * only when it changed files). `diff`: the unified diff, the VM's secrets redacted, `.env`-like
+ * files shown as the keys that changed (never values), cut at 2 MiB with a note (`truncated`).
+ * Files over 1 MiB and ignored files are not in it (`oversized`: files recorded by size only).
+ */
+export const RunChangeSchema = z.object({
+  files: z.array(RunChangeFileSchema).max(10_000),
+  diff: z.string().max(RUN_DIFF_MAX_CHARS),
+  truncated: z.boolean(),
+  oversized: z.array(z.string().max(4096)).max(1000).optional(),
+});
+export type RunChange = z.infer<typeof RunChangeSchema>;
+
 const RunEventSchema = z.discriminatedUnion("type", [
   /** The CLI's `init` event: store it at once, so an interrupted run still resumes. */
   z.object({ seq: Seq, type: z.literal("session"), sessionId: z.string().min(1) }),
@@ -321,8 +353,8 @@ const RunEventSchema = z.discriminatedUnion("type", [
     name: z.string().min(1).max(64),
     args: z.record(z.string(), z.unknown()),
   }),
-  /** Terminal: every turn of the run was answered. */
-  z.object({ seq: Seq, type: z.literal("done") }),
+  /** Terminal: every turn of the run was answered. `change`: the files it changed, when it changed any. */
+  z.object({ seq: Seq, type: z.literal("done"), change: RunChangeSchema.optional() }),
   /** Terminal: the run ended without answering every turn. */
   z.object({
     seq: Seq,
@@ -331,6 +363,8 @@ const RunEventSchema = z.discriminatedUnion("type", [
     message: z.string().max(2000),
     /** With `misconfigured` and (when the VM knows) `auth_failed`. */
     reason: ConfigProblemReasonSchema.optional(),
+    /** The files it changed before it ended, when it changed any (as on `done`). */
+    change: RunChangeSchema.optional(),
   }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;
@@ -435,6 +469,21 @@ export type ApprovalRules = z.infer<typeof ApprovalRulesSchema>;
 export const ApprovalRulesRemovedSchema = z.object({ workspace: WorkspaceIdSchema, removed: z.array(z.string()) });
 export type ApprovalRulesRemoved = z.infer<typeof ApprovalRulesRemovedSchema>;
 
+/**
+ * `POST VM_ROUTES.workspaceUndo` / `workspaceRedo`: 200. `runId`: the run whose change was taken
+ * back (undo) or put back (redo); `files`: the files that changed on disk by this step;
+ * `cannotRestore`: what it left as it is (oversized or ignored files, commits and pushes).
+ * 404 `unknown_workspace`; 409 `workspace_busy` (a run is live there, named in `message`) or
+ * `nothing_to_undo` / `nothing_to_redo`.
+ */
+export const CheckpointRestoredSchema = z.object({
+  workspace: WorkspaceIdSchema,
+  runId: IdSchema,
+  files: z.array(RunChangeFileSchema),
+  cannotRestore: z.array(z.string().max(500)),
+});
+export type CheckpointRestored = z.infer<typeof CheckpointRestoredSchema>;
+
 /** Error bodies of the VM's 4xx answers. */
 export const VmErrorBodySchema = z.object({
   error: z.enum([
@@ -448,6 +497,8 @@ export const VmErrorBodySchema = z.object({
     "unknown_approval", // no such approval_request in this run (404)
     "approval_settled", // that approval_request was already answered, timed out, or denied when its run ended (409)
     "unknown_file", // no such staged file of this run, or it was removed after the run ended (404)
+    "nothing_to_undo", // no run of the workspace changed files that is not undone already (409)
+    "nothing_to_redo", // no undo of the workspace to take back, or a run changed files since (409)
   ]),
   message: z.string().optional(),
 });

@@ -15,6 +15,7 @@ import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
 import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "./approval-bridge";
 import { addApprovalRoutes } from "./approval-routes";
+import { addCheckpointRoutes, type CheckpointRouteDeps } from "./checkpoint-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
 import { addFileRoutes } from "./file-routes";
 import type { FileStaging } from "./file-staging";
@@ -39,6 +40,8 @@ export type RouteDeps = {
   /** Every authorised request, before it is answered. */
   onRequest: () => void;
   now: () => number;
+  /** Undo and redo of a workspace's runs (checkpoint-routes.ts); absent, the routes are not there. */
+  checkpoints?: Omit<CheckpointRouteDeps, "manager">;
 };
 
 export function runIdOf(c: Context): string {
@@ -121,6 +124,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   addWorkspaceRoutes(app, deps.workspaces);
   addFileRoutes(app, deps.files);
   addApprovalRoutes(app, { ...deps, runPattern, runIdOf });
+  if (deps.checkpoints) addCheckpointRoutes(app, { ...deps.checkpoints, manager: deps.manager });
 
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
   // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.

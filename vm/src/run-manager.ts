@@ -4,6 +4,7 @@ import type { GitIdentity, InputMessage, StartRunRequest } from "../../src/proto
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
 import type { AgentRecords } from "./agent-records";
 import type { AgentUsers } from "./agent-users";
+import type { Checkpoints } from "./checkpoints";
 import type { AwakeTime, AwakeTimer } from "./awake-timers";
 import type { AgentIds } from "./core/agent-ids";
 import type { CliExit } from "./cli-process";
@@ -53,9 +54,18 @@ export type ManagerDeps = {
   secrets?: readonly string[];
   /** The user's "always" rules of a workspace as the CLI's `--settings` file (approval-rules.ts); none without. */
   rulesFileOf?: (userKey: string, cwd: string) => string | null;
+  /**
+   * The workspace's files recorded before each run (its process starts after) and after it (its
+   * terminal event carries what changed): checkpoints.ts. Without it, runs record nothing.
+   */
+  checkpoints?: Pick<Checkpoints, "before" | "after">;
 };
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
+
+/** At SIGTERM, how long a run's terminal event waits for the checkpoint after it. */
+const SHUTDOWN_CHECKPOINT_MS = 3_000;
+const wait = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
 
 /** Finished runs stay in memory this long for reconnects, then are read from their log. */
 const FINISHED_IN_MEMORY_MS = 10 * 60_000;
@@ -248,6 +258,11 @@ export function createRunManager(deps: ManagerDeps) {
     /** How long an approval of this live run may wait; null when the run does not ask for approvals. */
     approvalTimeoutOf: (runId: string): number | null => approvalTimeouts.get(runId) ?? null,
     liveRunCount: () => liveByUser.size,
+    /** The id of the user's live run in that workspace directory, if one is. */
+    liveRunIn: (userKey: string, dir: string): string | null => {
+      const live = liveByUser.get(userKey);
+      return live?.cwd === dir ? live.id : null;
+    },
 
     start(request: StartRunRequest, receivedAt: number): StartOutcome {
       if (shuttingDown) return { kind: "shutting_down" };
@@ -256,7 +271,18 @@ export function createRunManager(deps: ManagerDeps) {
       if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
       deps.onTiming?.(request.runId, "received", receivedAt);
       log.create({ runId: request.runId, userKey: paths.key, createdAt: Date.now() });
-      const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log);
+      const { checkpoints } = deps;
+      /** The checkpoint before the run: true once recorded; null for a run refused before it started. */
+      let checkpointed: Promise<boolean> | null = null;
+      const changeAtEnd = checkpoints
+        ? async () => {
+            if (!(await checkpointed)) return null;
+            const change = checkpoints.after(paths.key, request.workspace, request.runId);
+            // SIGTERM: the terminal event is written before the VM goes, with or without its change.
+            return shuttingDown ? Promise.race([change, wait(SHUTDOWN_CHECKPOINT_MS, null)]) : change;
+          }
+        : undefined;
+      const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log, changeAtEnd);
       runs.set(run.id, run);
       if (request.options.approvals) approvalTimeouts.set(run.id, request.options.approvals.timeoutMs);
       run.onFinished(() => {
@@ -287,7 +313,17 @@ export function createRunManager(deps: ManagerDeps) {
         );
         queues.set(run.id, turns);
         run.onFinished(() => queues.delete(run.id));
-        launch(run, request, paths, turns, dirs).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
+        checkpointed = checkpoints
+          ? dirs.then(() => checkpoints.before(paths.key, request.workspace, run.id)).then(
+              () => true,
+              (error: unknown) => {
+                // The run goes on without one: it cannot be undone, and says no change.
+                console.error(`vm: run ${run.id}: no checkpoint before it: ${error instanceof Error ? error.message : String(error)}`);
+                return false;
+              },
+            )
+          : null;
+        launch(run, request, paths, turns, checkpointed ? dirs.then(() => checkpointed).then(() => undefined) : dirs).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
       }
       return { kind: "run", run };
     },
@@ -349,6 +385,9 @@ export function createRunManager(deps: ManagerDeps) {
         ...live.map((run) => cancelWith(run, "vm_restarted", "the VM stopped while the run was live")),
         ...[...agentByUser.values()].map(stop),
       ]);
+      // Their terminal events wait for the checkpoint after them (bounded above): on disk before the server goes.
+      const ended = Promise.all(live.map((run) => new Promise<void>((resolve) => run.onFinished(resolve))));
+      await Promise.race([ended, wait(SHUTDOWN_CHECKPOINT_MS + 1_000, undefined)]);
     },
   };
 }

@@ -1,6 +1,6 @@
 // One run's events: numbered, written to its log, then handed to every open stream. Its state
 // machine is the pure run tracker; this shell only numbers, persists and notifies.
-import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
+import type { RunChange, RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
 import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker";
 import type { RunLog } from "./run-log";
 
@@ -25,11 +25,17 @@ export type Run = RunView & {
   onFinished(callback: () => void): void;
 };
 
-export function createRun(id: string, userKey: string, cwd: string, log: RunLog): Run {
+/**
+ * `changeAtEnd`: what the run changed in its workspace (checkpoints.ts), asked once it ended; its
+ * terminal event waits for the answer and carries it, and the run counts as finished only then.
+ */
+export function createRun(id: string, userKey: string, cwd: string, log: RunLog, changeAtEnd?: () => Promise<RunChange | null>): Run {
   const events: VmRunEvent[] = [];
   const listeners = new Set<(event: VmRunEvent) => void>();
   const finishedCallbacks: Array<() => void> = [];
   let state: RunState = newRunState(cwd);
+  /** The terminal event is waiting for the run's change. */
+  let ending = false;
 
   function emit(bodies: EventBody[]): void {
     for (const body of bodies) {
@@ -40,12 +46,32 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog)
     }
   }
 
+  function finish(): void {
+    listeners.clear();
+    for (const callback of finishedCallbacks.splice(0)) callback();
+  }
+
   function settle(bodies: EventBody[], wasFinished: boolean): void {
-    emit(bodies);
-    if (!wasFinished && state.finished) {
-      listeners.clear();
-      for (const callback of finishedCallbacks.splice(0)) callback();
+    if (wasFinished || !state.finished) return emit(bodies);
+    const end = bodies.findIndex((body) => body.type === "done" || body.type === "error");
+    if (!changeAtEnd || end < 0) {
+      emit(bodies);
+      return finish();
     }
+    emit(bodies.slice(0, end));
+    ending = true;
+    const rest = bodies.slice(end);
+    void changeAtEnd()
+      .catch((error: unknown) => {
+        console.error(`vm: run ${id}: no checkpoint after it: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      })
+      .then((change) => {
+        const [terminal, ...after] = rest;
+        emit([change && terminal ? ({ ...terminal, change } as EventBody) : terminal, ...after].filter((body): body is EventBody => body !== undefined));
+        ending = false;
+        finish();
+      });
   }
 
   return {
@@ -54,9 +80,9 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog)
     cwd,
     stopRequest: null,
     eventsAfter: (seq) => events.filter((e) => e.seq > seq),
-    isFinished: () => state.finished,
+    isFinished: () => state.finished && !ending,
     subscribe(listener) {
-      if (state.finished) return () => {};
+      if (state.finished && !ending) return () => {};
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
@@ -74,7 +100,7 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog)
       settle(step.events, wasFinished);
     },
     onFinished(callback) {
-      if (state.finished) callback();
+      if (state.finished && !ending) callback();
       else finishedCallbacks.push(callback);
     },
   };

@@ -28,6 +28,7 @@ import { resolveInside } from "./user-paths";
 import { openUsers } from "./user-isolation";
 import { userPathsOfKey } from "./user-paths";
 import { createWorkspaces } from "./workspaces";
+import { createCheckpoints } from "./checkpoints";
 
 export type VmServer = {
   url: string;
@@ -111,9 +112,17 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const files = createFileStaging({ dataDir: config.dataDir, graceMs: config.stagedFileGraceMs, idsOf: (userKey) => users.idsOf(userKey) });
   // The user's "always" answers: the server's files, which no agent can write (approval-rules.ts).
   const rules = createApprovalRules({ dataDir: config.dataDir, idsOf: (userKey) => users.idsOf(userKey) });
+  /** What no message, approval or diff may carry. */
+  const vmSecrets = [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets];
   const approvals = createApprovalBridge({
-    secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
+    secrets: vmSecrets,
     rememberRule: ({ userKey, cwd }, rule) => rules.remember(userKey, cwd, rule),
+  });
+  // Each workspace's files before and after every run, as git objects on the volume (checkpoints.ts).
+  const checkpoints = createCheckpoints({
+    dataDir: config.dataDir,
+    idsOf: (userKey) => users.idsOf(userKey),
+    secrets: vmSecrets,
   });
   let vmUrl = "";
   const manager = createRunManager({
@@ -137,8 +146,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       }),
     secrets: credentials.secrets,
     rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
+    checkpoints,
   });
-  const workspaces = createWorkspaces({ config, manager, users, proxy, secrets: credentials.secrets, rules });
+  const workspaces = createWorkspaces({ config, manager, users, proxy, secrets: credentials.secrets, rules, checkpoints });
   const app = createVmApp({
     vmToken: config.vmToken,
     manager,
@@ -146,6 +156,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     tools,
     files,
     approvals,
+    checkpoints: { dataDir: config.dataDir, checkpoints },
     problem: () => problem?.message ?? null,
     onRequest: touch,
     now: () => performance.now(),

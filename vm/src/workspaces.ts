@@ -15,6 +15,7 @@ import { describeCheckout, runClone } from "./git-clone";
 import type { ApprovalRules } from "./approval-rules";
 import type { AgentUsers } from "./agent-users";
 import { doAsUser, removeTreeAs } from "./as-user";
+import type { Checkpoints } from "./checkpoints";
 import type { CredentialProxy } from "./credential-proxy";
 import type { RunManager } from "./run-manager";
 import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf } from "./user-paths";
@@ -25,6 +26,8 @@ export type DeleteResult = "deleted" | "unknown_workspace" | "busy";
 export type WorkspaceDeps = {
   config: Pick<VmConfig, "dataDir" | "allowLocalClones" | "cloneTimeoutMs" | "cloneMaxMb">;
   manager: Pick<RunManager, "lockWorkspace" | "retireProcessesIn">;
+  /** A deleted workspace's checkpoints go with it. */
+  checkpoints?: Pick<Checkpoints, "remove">;
   /** Who each user's agent runs as: its clones, reads and deletes run as that user too. */
   users: Pick<AgentUsers, "idsOf">;
   /** The credential proxy: a clone gets a token of its own, good until it ends. */
@@ -234,6 +237,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         await removeTreeAs(ids, dir);
         // Its "always" answers went with it before they were kept outside it: a workspace made again under this id starts with none.
         deps.rules.drop(paths.key, dir);
+        await deps.checkpoints?.remove(paths.key, workspace);
       } finally {
         release();
       }
