@@ -1,7 +1,9 @@
 // The `/diff` picture, the shell: the SVG of core/diff-picture rendered to PNG by resvg (a Rust
 // renderer, no browser), with the fonts the project ships in vm/assets/fonts and no system font,
 // so the picture is the same on a laptop and on the Machine. resvg's native binding is loaded on
-// the first picture, not at start: an idle VM never pays for it (docs/vm.md, idle memory).
+// the first picture, not at start: an idle VM never pays for it (docs/vm.md, idle memory). It is
+// the one package vm/build.mjs leaves outside the bundle (a `.node` file cannot be bundled): the
+// image installs it with the dependencies, its prebuilt linux-x64-gnu binary an npm package.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -3,7 +3,6 @@
 // runs before it). The checkpoint code may call renderDiffPicture directly instead.
 import type { Hono } from "hono";
 import * as z from "zod";
-import { renderDiffPicture } from "./diff-picture-render";
 import { parseBody } from "./http-body";
 
 export const RENDER_DIFF_ROUTE = "/v1/render/diff";
@@ -16,6 +15,8 @@ export const RenderDiffRequestSchema = z.object({ diff: z.string().max(MAX_DIFF_
 export function addRenderRoutes(app: Hono, deps: { secrets: readonly string[] }): void {
   app.post(RENDER_DIFF_ROUTE, async (c) => {
     const { diff } = await parseBody(c, RenderDiffRequestSchema);
+    // Loaded on the first picture: highlight.js and resvg cost an idle VM nothing (docs/vm.md, idle memory).
+    const { renderDiffPicture } = await import("./diff-picture-render");
     const picture = await renderDiffPicture(diff, { secrets: deps.secrets });
     return new Response(new Uint8Array(picture.png), {
       status: 200,
