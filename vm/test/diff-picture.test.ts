@@ -82,6 +82,14 @@ describe("the SVG", () => {
     expect(picture.svg).toContain("… 22 more lines not shown");
   });
 
+  it("draws a diff at the 2 MB cap from its first lines, and counts the rest", async () => {
+    const huge = diffOf(60_000);
+    expect(huge.length).toBeGreaterThan(2_000_000);
+    const picture = await renderDiffPicture(huge);
+    expect([picture.linesShown, picture.linesHidden]).toEqual([MAX_DIFF_LINES, 60_002 - MAX_DIFF_LINES]);
+    expect(picture.files).toEqual([{ path: "src/app.ts", insertions: 60_000, deletions: 1 }]);
+  });
+
   it("escapes what the agent wrote: <script>, &, quotes, in code, paths and git's section names", async () => {
     const path = `a&b/<img src=x onerror=alert(1)>.ts`;
     const diff = [

@@ -146,13 +146,12 @@ export function pictureRows(files: DiffFile[]): { rows: PictureRow[]; linesShown
       }
       // git's section name is a line of the file: an env file's may hold a value.
       rows.push({ kind: "hunk", text: env || hunk.section === "" ? hunk.range : `${hunk.range} ${hunk.section}` });
-      const shown = hunk.lines.map((line) => (env ? { ...line, text: envLineShown(line.text) } : line));
+      // Only the lines that fit are highlighted: a 2 MB hunk costs no more than an 80-line one.
+      const fits = Math.min(MAX_DIFF_LINES - linesShown, MAX_ROWS - 1 - rows.length);
+      const shown = hunk.lines.slice(0, fits).map((line) => (env ? { ...line, text: envLineShown(line.text) } : line));
+      linesHidden += hunk.lines.length - shown.length;
       const tokenLines = tokenizeLines(shown.map((l) => xmlSafe(l.text)).join("\n"), language);
       shown.forEach((line, i) => {
-        if (!room()) {
-          linesHidden++;
-          return;
-        }
         const { tokens, cut } = fitTokens(tokenLines[i] ?? [], CODE_COLUMNS);
         rows.push({ kind: "line", line, tokens, cut });
         linesShown++;

@@ -37,7 +37,7 @@ export function displayPath(file: DiffFile): string {
 }
 
 const GIT_HEADER = /^diff --git ("?)a\/(.*?)\1 ("?)b\/(.*)\3$/;
-const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@ ?(.*)$/;
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
 /** `--- a/x`, `+++ b/x`, `--- /dev/null` (a tab and a timestamp may follow, as `diff -u` writes). */
 function pathOfMarker(rest: string): string | null {
@@ -87,6 +87,9 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
   let hunk: DiffHunk | null = null;
   let oldNumber = 0;
   let newNumber = 0;
+  // The lines the hunk header announced and not yet read: at 0 and 0, a `---` line opens a file.
+  let oldLeft = 0;
+  let newLeft = 0;
   const close = () => {
     if (file) files.push(settleStatus(file));
     file = null;
@@ -102,7 +105,7 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
     }
     // A `---` line opens a file when no hunk is under way (a hunk counts its lines, so a removed
     // line that starts with "--" is still a removed line).
-    if (line.startsWith("--- ") && (!hunk || hunkIsComplete(hunk))) {
+    if (line.startsWith("--- ") && (!hunk || (oldLeft <= 0 && newLeft <= 0))) {
       if (!file || file.hunks.length > 0) {
         close();
         file = newFile(null, null);
@@ -119,8 +122,10 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
     const hunkHeader = HUNK_HEADER.exec(line);
     if (hunkHeader) {
       oldNumber = Number(hunkHeader[1]);
-      newNumber = Number(hunkHeader[2]);
-      hunk = { range: line.slice(0, line.indexOf("@@", 2) + 2), section: hunkHeader[3] ?? "", lines: [] };
+      newNumber = Number(hunkHeader[3]);
+      oldLeft = hunkHeader[2] === undefined ? 1 : Number(hunkHeader[2]);
+      newLeft = hunkHeader[4] === undefined ? 1 : Number(hunkHeader[4]);
+      hunk = { range: line.slice(0, line.indexOf("@@", 2) + 2), section: hunkHeader[5] ?? "", lines: [] };
       file.hunks.push(hunk);
       continue;
     }
@@ -136,11 +141,15 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
     if (prefix === "+") {
       hunk.lines.push({ kind: "add", text: line.slice(1), oldNumber: null, newNumber: newNumber++ });
       file.insertions++;
+      newLeft--;
     } else if (prefix === "-") {
       hunk.lines.push({ kind: "del", text: line.slice(1), oldNumber: oldNumber++, newNumber: null });
       file.deletions++;
+      oldLeft--;
     } else if (prefix === " ") {
       hunk.lines.push({ kind: "ctx", text: line.slice(1), oldNumber: oldNumber++, newNumber: newNumber++ });
+      oldLeft--;
+      newLeft--;
     }
     // "\ No newline at end of file" and anything else inside a hunk: not a line of either file.
   }
@@ -148,12 +157,3 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
   return files;
 }
 
-/** Whether a hunk has all the lines its header announced (so a following `---` starts a new file). */
-function hunkIsComplete(hunk: DiffHunk): boolean {
-  const counts = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(hunk.range);
-  const oldCount = counts?.[1] === undefined ? 1 : Number(counts[1]);
-  const newCount = counts?.[2] === undefined ? 1 : Number(counts[2]);
-  const olds = hunk.lines.filter((l) => l.kind !== "add").length;
-  const news = hunk.lines.filter((l) => l.kind !== "del").length;
-  return olds >= oldCount && news >= newCount;
-}
