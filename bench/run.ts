@@ -9,6 +9,7 @@ import type { Section, SectionOutcome } from "./lib/section";
 import { renderTable } from "./lib/table";
 import { allowlistSection } from "./sections/allowlist";
 import { credentialProxySection } from "./sections/credential-proxy";
+import { diffPictureSection } from "./sections/diff-picture";
 import { ingressSection } from "./sections/ingress";
 import { machinesSection } from "./sections/machines";
 import { relaySection } from "./sections/relay";
@@ -18,7 +19,7 @@ import { vmSection } from "./sections/vm";
 import { checkpointsSection } from "./checkpoints/section";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, schedulesSection, machinesSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, diffPictureSection, schedulesSection, machinesSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

@@ -1,0 +1,13 @@
+// The /diff picture: an 80-line diff drawn as a PNG on the VM (bench/diff-picture/measure.ts).
+import type { Section, SectionOutcome } from "../lib/section";
+
+export const diffPictureSection: Section = {
+  name: "diff-picture",
+  title: "agent VM's /diff picture: an 80-line diff to PNG (SVG + resvg), median",
+  async run({ quick, log }): Promise<SectionOutcome> {
+    log("diff-picture: the fixture diff rendered in a child with the VM's node flags");
+    const { default: measure } = await import("../diff-picture/measure");
+    const { figures, ...details } = await measure({ quick });
+    return { status: "ok", figures, details };
+  },
+};
