@@ -18,6 +18,7 @@ import { addApprovalRoutes } from "./approval-routes";
 import { addCheckpointRoutes, type CheckpointRouteDeps } from "./checkpoint-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
 import { addFileRoutes } from "./file-routes";
+import { addRenderRoutes } from "./render-routes";
 import type { FileStaging } from "./file-staging";
 import { fail, parseBody } from "./http-body";
 import type { RunManager } from "./run-manager";
@@ -42,6 +43,8 @@ export type RouteDeps = {
   now: () => number;
   /** Undo and redo of a workspace's runs (checkpoint-routes.ts); absent, the routes are not there. */
   checkpoints?: Omit<CheckpointRouteDeps, "manager">;
+  /** Values a rendered /diff picture must never show (the VM's secrets). */
+  secrets: readonly string[];
 };
 
 export function runIdOf(c: Context): string {
@@ -123,6 +126,7 @@ export function createVmApp(deps: RouteDeps): Hono {
 
   addWorkspaceRoutes(app, deps.workspaces);
   addFileRoutes(app, deps.files);
+  addRenderRoutes(app, { secrets: deps.secrets });
   addApprovalRoutes(app, { ...deps, runPattern, runIdOf });
   if (deps.checkpoints) addCheckpointRoutes(app, { ...deps.checkpoints, manager: deps.manager });
 

@@ -151,6 +151,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const workspaces = createWorkspaces({ config, manager, users, proxy, secrets: credentials.secrets, rules, checkpoints });
   const app = createVmApp({
     vmToken: config.vmToken,
+    secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
     manager,
     workspaces,
     tools,
