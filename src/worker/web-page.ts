@@ -2,7 +2,8 @@
 // runs, spend per day; or the operator's dashboard. Readable without JavaScript, nothing fetched
 // from elsewhere (the one stylesheet comes from this Worker). Every text written by the user or
 // the agent goes in as a child or an attribute, which Hono's JSX escapes: never as raw HTML.
-import { type Child, Fragment, jsx } from "hono/jsx";
+import type { Child } from "hono/jsx";
+import { Fragment, jsx as jsxNode } from "hono/jsx/jsx-runtime";
 import { formatUsd } from "../core/format-ago";
 import { maskPhone } from "../core/phone";
 import {
@@ -26,7 +27,7 @@ const MAX_ENTRY_CHARS = 2_000;
 
 type Props = Record<string, string | number | undefined>;
 /** An element: `h("p", { class: "x" }, child…)`, what TSX would compile to (the project's tsconfig has no JSX mode). */
-const h = (tag: Parameters<typeof jsx>[0], props: Props | null, ...children: Child[]) => jsx(tag, props, ...children);
+const h = (tag: Parameters<typeof jsxNode>[0], props: Props | null, ...children: Child[]) => jsxNode(tag, { ...props, children });
 
 export function renderWebPage(page: WebPage): string {
   const body = page.kind === "dashboard" ? dashboardBody(page) : conversationsBody(page);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { deriveWebLinkKey, signWebToken, verifyWebToken, type WebLink, webLinkExpiresAt } from "../../src/core/web-token";
+import { deriveMediaKeys, signMediaToken } from "../../src/core/media-token";
+
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+const SECRET = "a-signing-secret-of-at-least-32-characters";
+
+describe("web link tokens", () => {
+  const links: [string, WebLink][] = [
+    ["one conversation", { phone: "+15550000150", scope: { kind: "conversation", conversationId: 3 }, epoch: 0, expiresAt: NOW + 3_600_000 }],
+    ["all conversations", { phone: "+447700900123", scope: { kind: "all" }, epoch: 7, expiresAt: NOW + 1000 }],
+    ["the dashboard", { phone: "+15550000100", scope: { kind: "dashboard" }, epoch: 2, expiresAt: NOW + 86_400_000 }],
+  ];
+  it.each(links)("verifies what it signed: %s", async (_name, link) => {
+    const key = await deriveWebLinkKey(SECRET);
+    expect(await verifyWebToken(key, await signWebToken(key, link), NOW)).toEqual(link);
+  });
+
+  it("refuses expired, altered, re-scoped and foreign tokens", async () => {
+    const key = await deriveWebLinkKey(SECRET);
+    const link = links[0]![1];
+    const token = await signWebToken(key, link);
+    const cases: [string, string, number][] = [
+      ["expired at its second", token, link.expiresAt],
+      ["MAC changed", token.slice(0, -1) + (token.endsWith("0") ? "1" : "0"), NOW],
+      ["phone changed", token.replace("15550000150", "15550000151"), NOW],
+      ["scope changed", token.replace("w1.c.", "w1.a."), NOW],
+      ["conversation changed", token.replace(".0.3.", ".0.4."), NOW],
+      ["epoch changed", token.replace(/^(w1\.c\.\d+\.)0/, "$11"), NOW],
+      ["expiry moved", token.replace(/^w1\.c\.(\d+)/, (_m, s: string) => `w1.c.${Number(s) + 3600}`), NOW],
+      ["uppercase MAC", token.replace(/[0-9a-f]{64}$/, (m) => m.toUpperCase()), NOW],
+      ["empty", "", NOW],
+      ["a media token", await signMediaToken((await deriveMediaKeys(SECRET)).token, "in/x/y", NOW + 1000), NOW],
+    ];
+    for (const [name, candidate, at] of cases) expect(await verifyWebToken(key, candidate, at), name).toBeNull();
+    expect(await verifyWebToken(await deriveWebLinkKey(`${SECRET}!`), token, NOW), "another secret").toBeNull();
+  });
+
+  it("derives a key of its own: the media token key does not verify a page link", async () => {
+    const media = await deriveMediaKeys(SECRET);
+    const token = await signWebToken(await deriveWebLinkKey(SECRET), links[1]![1]);
+    expect(await verifyWebToken(media.token, token, NOW)).toBeNull();
+  });
+
+  it.each([
+    [24, NOW + 86_400_000],
+    [0.01, NOW + 36_000],
+    [1.5, NOW + 5_400_000],
+  ])("a link for %s h expires then (whole seconds)", (hours, at) => {
+    expect(webLinkExpiresAt(NOW + 400, hours)).toBe(at);
+  });
+
+  it("refuses to sign what it could not verify", async () => {
+    const key = await deriveWebLinkKey(SECRET);
+    await expect(signWebToken(key, { ...links[0]![1], phone: "15550000150" })).rejects.toThrow(/E\.164/);
+    await expect(signWebToken(key, { ...links[0]![1], epoch: -1 })).rejects.toThrow(/epoch/);
+  });
+});
