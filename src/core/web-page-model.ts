@@ -72,9 +72,13 @@ export function runDuration(run: Pick<RunView, "startedAt" | "endedAt">): string
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
-/** `2026-11-23 14:05` in the user's zone (the page is read on their phone). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `2026-11-23 14:05` in the user's zone (the page is read on their phone). One formatter per zone: making one costs more than using it. */
 export function pageTime(at: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(at));
+  let format = formatters.get(timeZone);
+  if (!format) formatters.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })));
+  const parts = format.formatToParts(new Date(at));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
 }

@@ -19,7 +19,7 @@ export type WebPageAnswer = WebPage | OperatorStats | null;
 
 export type WebPageDeps = { sql: Sql; settings: SettingsRepo; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
-/** Each conversation shows at most this many messages and as many replies (its latest): the page stays small. */
+/** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
 const RUNS_PER_CONVERSATION = 100;
 const SPEND_DAYS = 30;
@@ -60,10 +60,11 @@ function conversationView(sql: Sql, c: { id: number; name: string }): Conversati
   const messages = sql<{ body: string; at: number }>`SELECT body, received_at AS at FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
   // Agent replies carry the key `<vm run>:<seq>:<part>`; every other row is the relay's own.
   const replies = sql<{ body: string; at: number; key: string }>`SELECT body, created_at AS at, dedupe_key AS key FROM outbox WHERE conversation_id = ${c.id} ORDER BY id DESC LIMIT ${limit}`;
-  const entries: TranscriptEntry[] = [
-    ...messages.slice(0, ENTRIES_PER_CONVERSATION).map((m) => ({ at: m.at, from: "user" as const, text: m.body })),
-    ...replies.slice(0, ENTRIES_PER_CONVERSATION).map((r) => ({ at: r.at, from: /^[^:]+:\d+:\d+$/.test(r.key) ? ("agent" as const) : ("relay" as const), text: r.body })),
+  const all: TranscriptEntry[] = [
+    ...messages.map((m) => ({ at: m.at, from: "user" as const, text: m.body })),
+    ...replies.map((r) => ({ at: r.at, from: /^[^:]+:\d+:\d+$/.test(r.key) ? ("agent" as const) : ("relay" as const), text: r.body })),
   ].sort((a, b) => a.at - b.at);
+  const entries = all.slice(-ENTRIES_PER_CONVERSATION);
   const runs = sql<{ id: string; created_at: number; updated_at: number; cost_usd: number; outcome: string | null; phase: string }>`SELECT id, created_at, updated_at, cost_usd, outcome, phase
     FROM runs WHERE conversation_id = ${c.id} ORDER BY created_at DESC LIMIT ${RUNS_PER_CONVERSATION}`;
   const approvals = sql<{ run_id: string; tool: string; description: string; status: string; answer: string | null; created_at: number }>`SELECT run_id, tool, description, status, answer, created_at
@@ -76,7 +77,7 @@ function conversationView(sql: Sql, c: { id: number; name: string }): Conversati
     outcome: r.outcome,
     approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: a.description, status: a.status, answer: a.answer, at: a.created_at })),
   }));
-  return { id: c.id, name: c.name, entries, runs: runViews, truncated: messages.length > ENTRIES_PER_CONVERSATION || replies.length > ENTRIES_PER_CONVERSATION };
+  return { id: c.id, name: c.name, entries, runs: runViews, truncated: all.length > ENTRIES_PER_CONVERSATION };
 }
 
 /** This user's line on the operator's page: the /users summary and what only the rows say. */
