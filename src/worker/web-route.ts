@@ -1,5 +1,6 @@
 // GET /web/<token>: the private page a /web or /dashboard link opens. The token is checked here
-// (signature, expiry), then the phone it names is asked for the page's data: that object checks
+// (signature, expiry), then the object it names (by id: the number is not in the link) is asked
+// for the page's data: that object checks
 // the link's epoch (/web revoke) and, for the dashboard, that the phone is still an admin. Every
 // refusal is the same plain 404, so a link tells nothing of why it does not work.
 import { Hono, type Context } from "hono";
@@ -42,7 +43,13 @@ webRoute.get("/:token", async (c) => {
   if (!key) return refuse(c, "unconfigured");
   const link = await verifyWebToken(await key, c.req.param("token"), Date.now());
   if (!link) return refuse(c, "token");
-  const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(link.phone));
+  let agent: DurableObjectStub<import("../objects/phone-agent").PhoneAgent>;
+  try {
+    agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromString(link.object));
+  } catch {
+    // Signed by this relay, so only a key shared with another namespace gets here.
+    return refuse(c, "object");
+  }
   const page = (await agent.webPage({ kind: "page", scope: link.scope, epoch: link.epoch })) as WebPage | null;
   // The object answers for its own phone only; a page of another kind than the link's is refused too.
   if (!page || (page.kind === "dashboard") !== (link.scope.kind === "dashboard")) return refuse(c, "revoked_or_gone");

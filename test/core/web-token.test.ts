@@ -4,12 +4,15 @@ import { deriveMediaKeys, signMediaToken } from "../../src/core/media-token";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const SECRET = "a-signing-secret-of-at-least-32-characters";
+/** Durable Object ids as `idFromName(...).toString()` gives them: 64 hex digits. */
+const OBJECT_A = "a".repeat(63) + "1";
+const OBJECT_B = "0123456789abcdef".repeat(4);
 
 describe("web link tokens", () => {
   const links: [string, WebLink][] = [
-    ["one conversation", { phone: "+15550000150", scope: { kind: "conversation", conversationId: 3 }, epoch: 0, expiresAt: NOW + 3_600_000 }],
-    ["all conversations", { phone: "+447700900123", scope: { kind: "all" }, epoch: 7, expiresAt: NOW + 1000 }],
-    ["the dashboard", { phone: "+15550000100", scope: { kind: "dashboard" }, epoch: 2, expiresAt: NOW + 86_400_000 }],
+    ["one conversation", { object: OBJECT_A, scope: { kind: "conversation", conversationId: 3 }, epoch: 0, expiresAt: NOW + 3_600_000 }],
+    ["all conversations", { object: OBJECT_B, scope: { kind: "all" }, epoch: 7, expiresAt: NOW + 1000 }],
+    ["the dashboard", { object: OBJECT_A, scope: { kind: "dashboard" }, epoch: 2, expiresAt: NOW + 86_400_000 }],
   ];
   it.each(links)("verifies what it signed: %s", async (_name, link) => {
     const key = await deriveWebLinkKey(SECRET);
@@ -23,7 +26,7 @@ describe("web link tokens", () => {
     const cases: [string, string, number][] = [
       ["expired at its second", token, link.expiresAt],
       ["MAC changed", token.slice(0, -1) + (token.endsWith("0") ? "1" : "0"), NOW],
-      ["phone changed", token.replace("15550000150", "15550000151"), NOW],
+      ["object changed", token.replace(OBJECT_A, OBJECT_B), NOW],
       ["scope changed", token.replace("w1.c.", "w1.a."), NOW],
       ["conversation changed", token.replace(".0.3.", ".0.4."), NOW],
       ["epoch changed", token.replace(/^(w1\.c\.\d+\.)0/, "$11"), NOW],
@@ -52,7 +55,7 @@ describe("web link tokens", () => {
 
   it("refuses to sign what it could not verify", async () => {
     const key = await deriveWebLinkKey(SECRET);
-    await expect(signWebToken(key, { ...links[0]![1], phone: "15550000150" })).rejects.toThrow(/E\.164/);
+    await expect(signWebToken(key, { ...links[0]![1], object: "+15550000150" })).rejects.toThrow(/Durable Object id/);
     await expect(signWebToken(key, { ...links[0]![1], epoch: -1 })).rejects.toThrow(/epoch/);
   });
 });

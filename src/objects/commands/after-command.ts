@@ -68,7 +68,8 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
         return;
       }
       const ttlHours = d.config.webLinkTtlHours;
-      const token = await signWebToken(await key, { phone: d.phone, scope: action.scope, epoch: action.epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
+      const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();
+      const token = await signWebToken(await key, { object, scope: action.scope, epoch: action.epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
       const name = action.scope.kind === "conversation" ? (d.conversations.repo.get(action.scope.conversationId)?.name ?? null) : null;
       say(webLinkReply({ url: `${origin.replace(/\/+$/, "")}/web/${token}`, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours }));
       return;
