@@ -24,6 +24,8 @@ const ENTRIES_PER_CONVERSATION = 500;
 const RUNS_PER_CONVERSATION = 100;
 const SPEND_DAYS = 30;
 const OPERATOR_DAYS = 7;
+/** A user's object that has not answered the dashboard after this long is listed as not answering. */
+const USER_ANSWER_MS = 5_000;
 /** Outcomes that are not failures: the run answered, or the user stopped it. */
 const NOT_FAILED = ["done", "cancelled"];
 
@@ -116,8 +118,9 @@ async function dashboard(d: WebPageDeps, now: number): Promise<DashboardPage> {
   const lines = await Promise.all(
     phones.map(async (phone): Promise<OperatorUser> => {
       try {
-        const stats = phone === d.phone ? operatorStats(d, now) : ((await d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(phone)).webPage({ kind: "operator_line" })) as OperatorStats | null);
-        return { phone, stats };
+        if (phone === d.phone) return { phone, stats: operatorStats(d, now) };
+        const asked = d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(phone)).webPage({ kind: "operator_line" }) as Promise<OperatorStats | null>;
+        return { phone, stats: await withinTime(asked, USER_ANSWER_MS) };
       } catch (error) {
         d.log("dashboard_user_failed", { target: phone, error: error instanceof Error ? error.message : String(error) });
         return { phone, stats: null };
@@ -125,4 +128,14 @@ async function dashboard(d: WebPageDeps, now: number): Promise<DashboardPage> {
     }),
   );
   return { kind: "dashboard", generatedAt: now, machinesMode: Boolean(d.config?.machines), directoryAnswered: listed.ok, users: lines };
+}
+
+/** `promise`'s value, or a rejection once `ms` have passed (the timer cleared either way). */
+async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
 }
