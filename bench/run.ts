@@ -16,10 +16,7 @@ import { relaySection } from "./sections/relay";
 import { runtimeCostsSection } from "./sections/runtime-costs";
 import { schedulesSection } from "./sections/schedules";
 import { vmSection } from "./sections/vm";
-import { checkpointsSection } from "./checkpoints/section";
-
-/** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, diffPictureSection, schedulesSection, machinesSection];
+import { webPageSection } from "./sections/web-page";
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

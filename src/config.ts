@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   // Local only: the offline stand-in of Workers AI's transcription (the AI binding wins when bound).
   TRANSCRIBER_URL: optional(httpUrl),
   MEDIA_SIGNING_KEY: optional(z.string().min(32, "MEDIA_SIGNING_KEY must be at least 32 characters")),
+  // Hours a /web or /dashboard link works; fractions allowed (a test uses 0.01), at most a year.
+  WEB_LINK_TTL_HOURS: optional(z.string().regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours").refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760")),
 });
 
 export type Config = {
@@ -86,6 +88,8 @@ export type Config = {
    * from `signingSecret` (MEDIA_SIGNING_KEY, else TWILIO_AUTH_TOKEN; null: no media links at all).
    */
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
+  /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
+  webLinkTtlHours: number;
 };
 
 export type MachinesConfig = {
@@ -151,6 +155,7 @@ function parseConfig(env: object): ConfigResult {
       },
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? e.TWILIO_AUTH_TOKEN ?? null, transcriberUrl: e.TRANSCRIBER_URL ?? null },
+      webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
     },
   };
 }

@@ -39,6 +39,7 @@ interface Env {
   TWILIO_CONTENT_API_BASE?: string;
   MEDIA_RETENTION_DAYS?: string;
   MEDIA_SIGNING_KEY?: string;
+  WEB_LINK_TTL_HOURS?: string;
   TRANSCRIBER_URL?: string;
 }
 

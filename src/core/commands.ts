@@ -38,8 +38,11 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/schedule delete <id>", description: "delete a task" },
   { usage: "/schedule log <id>", description: "a task's last runs" },
   { usage: "/tz Europe/London", description: "set your time zone; /tz alone shows it" },
+  { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
+  { usage: "/web revoke", description: "end every page link sent before" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
   { usage: "/users, /allow +E164, /deny +E164, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
+  { usage: "/dashboard", description: "admins: a private link to the operator's page" },
 ];
 
 export function helpText(): string {
@@ -57,6 +60,7 @@ export function helpText(): string {
 const RELAY_WORDS = new Set([
   "help", "status", "stop", "cancel", "new", "sessions", "switch", "clear", "rename", "delete", "deep", "end",
   "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
+  "web", "dashboard",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -142,6 +146,14 @@ export function parseCommand(text: string): ParsedCommand | null {
       const checked = validateTimeZone(zone);
       return checked.ok ? { type: "tz_set", timeZone: checked.timeZone } : invalid(checked.reason);
     }
+    case "web": {
+      const action = args.toLowerCase();
+      if (action === "") return { type: "web", action: "current" };
+      if (action === "all" || action === "revoke") return { type: "web", action };
+      return invalid(`/web takes nothing, all or revoke, not “${quoteInput(args, 30)}”.`);
+    }
+    case "dashboard":
+      return withoutArguments(name, args, { type: "dashboard" });
     case "users":
     case "allow":
     case "deny":

@@ -35,6 +35,10 @@ export type ParsedCommand =
   | { type: "schedule_manage"; action: ScheduleAction; id: number }
   | { type: "tz_show" }
   | { type: "tz_set"; timeZone: string }
+  /** `/web`: a link to the current conversation's page; `all`: every conversation's; `revoke`: ends every link sent before. */
+  | { type: "web"; action: "current" | "all" | "revoke" }
+  /** Admin only (ADMIN_SENDERS): a link to the operator's page. */
+  | { type: "dashboard" }
   /**
    * Admin only (ADMIN_SENDERS): is the agent VM reachable, and how fast; with VM_MODE=machines
    * each user's Machine and the app's unowned ones, which `sweep` destroys.

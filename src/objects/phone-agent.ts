@@ -15,10 +15,9 @@ import { composeUnits } from "./units/compose-units";
 import { type InboundMessage, receive } from "./units/inbox";
 import { type DeliveryStatus, type Log, stepTime } from "./units/outbox";
 import { isDue } from "./units/unit";
+import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
 
-export type { InboundMessage } from "./units/inbox";
-export type { DeliveryStatus } from "./units/outbox";
-
+export type { InboundMessage, DeliveryStatus };
 /** A pump started by a message runs this long before handing over to the alarm. */
 const DIRECT_SLICE_MS = 20_000;
 /** An alarm's pump runs this long (the handler may run 15 min). */
@@ -90,9 +89,10 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   /** An admin's /users: this user's activity, state, spend and budget. Reads only, no VM call. */
-  summary(): UserSummary {
-    return summarize(this.accessDeps(), Date.now());
-  }
+  summary(): UserSummary { return summarize(this.accessDeps(), Date.now()); }
+
+  /** The private page's data for a /web or /dashboard link (reads only; null: a revoked link, a deleted conversation). */
+  webPage(request: WebPageRequest): Promise<WebPageAnswer> { return webPageData({ sql: this.sql, settings: this.u.repos.settings, phone: this.phone, config: this.config, env: this.env, summary: () => this.summary(), agent: this, log: this.log }, request, Date.now()); }
 
   /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */
   async revokeAccess(): Promise<Revoked> {
@@ -189,7 +189,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private async afterCommand(action: VmAction, messageId: string): Promise<void> {
     const { vm, outbox, repos, conversations } = this.u;
-    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, agent: this, log: this.log, clock: () => Date.now() }, action, messageId);
+    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, agent: this, log: this.log, clock: () => Date.now() }, action, messageId);
     await this.changed(undefined);
   }
 

@@ -7,6 +7,7 @@ import { logEvent } from "../core/log";
 import { runMediaRetention } from "./media-retention";
 import { mediaRoute } from "./media-route";
 import { twilioRoutes } from "./twilio-routes";
+import { webRoute } from "./web-route";
 import type { WebhookVariables } from "./twilio-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
@@ -28,6 +29,8 @@ app.use("/twilio/*", async (c, next) => {
 app.route("/twilio", twilioRoutes);
 // Stored media behind signed, expiring links (Twilio and the agent VM fetch them; docs/relay.md "Media").
 app.route("/media", mediaRoute);
+// Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
+app.route("/web", webRoute);
 
 app.notFound((c) => c.json({ error: "not_found" }, 404));
 

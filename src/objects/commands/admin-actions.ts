@@ -91,7 +91,8 @@ function configuredAs(d: AdminDeps, phone: string): ConfiguredIn | null {
 }
 
 /** Every number that is a user, and why; `listed`: the directory's entries, when it answered. */
-async function allUsers(d: AdminDeps) {
+/** Every user: the configured numbers and the directory's (the dashboard lists them as /users does). */
+export async function allUsers(d: AdminDeps) {
   const listed = await attempt(() => d.directory.list(), d);
   const sources = new Map<string, UserSource[]>();
   const add = (phone: string, source: UserSource) => sources.set(phone, [...(sources.get(phone) ?? []), source]);

@@ -13,6 +13,10 @@ import type { Clock, Log, Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
 import { finishClone, type VmAction } from "./conversation-commands";
+import { signWebToken, webLinkExpiresAt } from "../../core/web-token";
+import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
+import { webLinkKeyFor } from "../../worker/web-route";
+import type { SettingsRepo } from "../db/settings-repo";
 
 type AfterCommandDeps = {
   vm: VmClient | null;
@@ -23,6 +27,7 @@ type AfterCommandDeps = {
   outbox: Pick<Outbox, "add">;
   outboxRepo: OutboxRepo;
   conversations: Conversations;
+  settings: SettingsRepo;
   agent: UserAgent;
   log: Log;
   /** Dates each answer when it came (this runs outside the pump, with no `now` to count from): a clone may take minutes. */
@@ -53,6 +58,20 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "admin": {
       const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, d.clock());
       chunkReply(text).forEach((body, i) => say(body, i));
+      return;
+    }
+    case "web_link": {
+      const key = d.config && webLinkKeyFor(d.config);
+      const origin = d.config?.publicUrl ?? d.settings.get("public_origin");
+      if (!key || !origin || !d.config) {
+        say(WEB_LINK_UNAVAILABLE);
+        return;
+      }
+      const ttlHours = d.config.webLinkTtlHours;
+      const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();
+      const token = await signWebToken(await key, { object, scope: action.scope, epoch: action.epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
+      const name = action.scope.kind === "conversation" ? (d.conversations.repo.get(action.scope.conversationId)?.name ?? null) : null;
+      say(webLinkReply({ url: `${origin.replace(/\/+$/, "")}/web/${token}`, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours }));
       return;
     }
     case "clone": {

@@ -28,6 +28,8 @@ import type { SpendRepo } from "../db/spend-repo";
 import type { Observed } from "../units/run-driver";
 import type { Messages } from "../units/messages";
 import { stopWork } from "./stop";
+import { WEB_LINKS_REVOKED } from "../../core/replies/web";
+import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
 
@@ -100,6 +102,11 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return say(timeZoneReply(timeZoneOf(d.settings), now));
     case "tz_set":
       return say(setTimeZone(d, command.timeZone, now).text);
+    case "web":
+      return webCommand(d, command.action);
+    case "dashboard":
+      if (!sender.isAdmin) return say(permissionDenied("dashboard"));
+      return { text: "", after: { kind: "web_link", scope: { kind: "dashboard" }, epoch: webLinkEpoch(d.settings) } };
     case "vm_health":
       if (!sender.isAdmin) return say(ADMINS_ONLY_VM);
       if (d.vmMode === "machines") return { text: "", after: { kind: "admin", request: { kind: command.sweep ? "sweep" : "machines" } } };
@@ -111,6 +118,18 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "invalid":
       return say(command.reason);
   }
+}
+
+/** /web: a link (signed after the webhook's answer) to the current conversation or all; `revoke` moves the phone's link epoch on. */
+function webCommand(d: CommandDeps, action: Extract<ParsedCommand, { type: "web" }>["action"]): CommandAnswer {
+  if (action === "revoke") {
+    d.settings.set("web_link_epoch", webLinkEpoch(d.settings) + 1);
+    return { text: WEB_LINKS_REVOKED, after: null };
+  }
+  const current = d.conversations.current();
+  if (action === "current" && !current) return { text: NO_CURRENT_CONVERSATION, after: null };
+  const scope = action === "all" || !current ? ({ kind: "all" } as const) : ({ kind: "conversation", conversationId: current.id } as const);
+  return { text: "", after: { kind: "web_link", scope, epoch: webLinkEpoch(d.settings) } };
 }
 
 /** /approvals: the current conversation's mode, its rules, the log. A mode applies from the next run. */

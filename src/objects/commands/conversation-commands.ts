@@ -3,6 +3,7 @@
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
 import { DEEP_MODE_MS } from "../units/conversations";
 import type { AdminRequest } from "../../core/command-admin";
+import type { WebScope } from "../../core/web-token";
 import { outboxKeys } from "../../core/outbox-keys";
 import { maskPhone } from "../../core/phone";
 import {
@@ -37,7 +38,9 @@ export type VmAction =
   /** `/approvals forget`: the rules "always" wrote into the project's Claude Code settings. */
   | { kind: "forget_rules"; workspace: string; conversation: string }
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
-  | { kind: "admin"; request: AdminRequest };
+  | { kind: "admin"; request: AdminRequest }
+  /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
+  | { kind: "web_link"; scope: WebScope; epoch: number };
 
 export type Reply = { text: string; after: VmAction | null };
 

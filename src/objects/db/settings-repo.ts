@@ -18,7 +18,8 @@ type SettingKey =
   | "voice_echo"
   | "voice_notice_told"
   | "quick_reply_content"
-  | "quick_reply_unavailable_at";
+  | "quick_reply_unavailable_at"
+  | "web_link_epoch";
 
 /** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
 const READS = new Set(["settings"]);

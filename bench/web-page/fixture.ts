@@ -1,0 +1,45 @@
+// A conversation's page as large as the issue's bench asks: 500 messages (250 of the user's, 250 answers), 50
+// runs with approvals, 30 days of spend. Texts of WhatsApp-like lengths, some with markup to
+// escape, built from a seed so every run renders the same page.
+import type { ConversationsPage, RunView, TranscriptEntry } from "../../src/core/web-page-model";
+
+const DAY_MS = 86_400_000;
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ["fix", "the", "login", "test", "<script>", "&", "deploy", "README", "src/app.ts", "why", "does", "it", "fail", "\"quoted\"", "build", "ok", "done", "branch"];
+
+export function largePage(opts: { messages: number; runs: number; now: number; seed?: number }): ConversationsPage {
+  const next = random(opts.seed ?? 23);
+  const sentence = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(next() * WORDS.length)]).join(" ");
+  const start = opts.now - 20 * DAY_MS;
+  const step = (20 * DAY_MS) / opts.messages;
+  const entries: TranscriptEntry[] = [];
+  // Half the user's, half answers (most the agent's, some the relay's), alternating.
+  for (let i = 0; i < opts.messages; i++) {
+    const fromUser = i % 2 === 0;
+    entries.push({ at: start + i * step, from: fromUser ? "user" : next() < 0.9 ? "agent" : "relay", text: fromUser ? sentence(5 + Math.floor(next() * 25)) : sentence(20 + Math.floor(next() * 80)) });
+  }
+  const runs: RunView[] = Array.from({ length: opts.runs }, (_, i) => {
+    const startedAt = start + i * (20 * DAY_MS / opts.runs);
+    return {
+      id: `run-${i}`,
+      startedAt,
+      endedAt: startedAt + Math.floor(next() * 300_000),
+      costUsd: Math.round(next() * 500) / 1000,
+      outcome: next() < 0.9 ? "done" : "failed_after_retries",
+      approvals: i % 3 === 0 ? [{ tool: "Bash", description: `npm test -- ${sentence(3)}`, status: "allowed", answer: "yes", at: startedAt + 1000 }] : [],
+    };
+  });
+  const spendByDay = Array.from({ length: 30 }, (_, i) => ({ day: new Date(opts.now - (29 - i) * DAY_MS).toISOString().slice(0, 10), value: Math.round(next() * 3000) / 1000 }));
+  return { kind: "conversations", phone: "+15550000150", timeZone: "Europe/Berlin", generatedAt: opts.now, conversations: [{ id: 1, name: "main", entries, runs, truncated: false }], spendByDay };
+}

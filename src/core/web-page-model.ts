@@ -1,0 +1,88 @@
+// What the private page (`/web/<token>`) shows, as data: the PhoneAgent reads it from its rows,
+// the Worker renders it. Also the pure steps between: days filled in for the charts, bar geometry,
+// a run's duration in words. Nothing here does I/O.
+import { DAY_MS } from "./durations";
+
+/** One line of the transcript: what the user sent, what the agent or the relay answered. */
+export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; text: string };
+
+export type ApprovalView = { tool: string; description: string; status: string; answer: string | null; at: number };
+
+/** A run as the object keeps it. Its tool calls are not kept by the relay today (only its approvals). */
+export type RunView = { id: string; startedAt: number; endedAt: number | null; costUsd: number; outcome: string | null; approvals: ApprovalView[] };
+
+export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean };
+
+export type DayValue = { day: string; value: number };
+
+export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; conversations: ConversationView[]; spendByDay: DayValue[] };
+
+/** One user on the operator's page; `stats` null when their object did not answer. */
+export type OperatorUser = { phone: string; stats: OperatorStats | null };
+
+export type OperatorStats = {
+  spentTodayUsd: number;
+  spentMonthUsd: number;
+  dailyBudgetUsd: number;
+  monthlyBudgetUsd: number | null;
+  conversations: number;
+  queued: number;
+  heldReplies: number;
+  lastActiveAt: number | null;
+  lastFailure: { at: number; outcome: string } | null;
+  /** VM_MODE=machines: the user's Machine state (null: none yet); absent in shared mode. */
+  machineState?: string | null;
+  /** The last 7 days (UTC), oldest first. */
+  days: { day: string; messages: number; runs: number; failures: number }[];
+};
+
+export type DashboardPage = { kind: "dashboard"; generatedAt: number; machinesMode: boolean; directoryAnswered: boolean; users: OperatorUser[] };
+
+export type WebPage = ConversationsPage | DashboardPage;
+
+/** The `count` UTC days ending on `lastDay` (`yyyy-mm-dd`), oldest first. */
+export function daysEnding(lastDay: string, count: number): string[] {
+  const last = Date.parse(`${lastDay}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) => new Date(last - (count - 1 - i) * DAY_MS).toISOString().slice(0, 10));
+}
+
+/** Every day of `days`, with the value stored for it or 0 (a day without rows is a day of nothing). */
+export function fillDays(days: readonly string[], stored: ReadonlyMap<string, number>): DayValue[] {
+  return days.map((day) => ({ day, value: stored.get(day) ?? 0 }));
+}
+
+export type Bar = { x: number; y: number; width: number; height: number; day: string; value: number };
+
+/** Bars side by side in a `width` × `height` box, the tallest reaching the top; a zero is no bar. */
+export function barGeometry(values: readonly DayValue[], width: number, height: number): Bar[] {
+  const max = Math.max(0, ...values.map((v) => v.value));
+  const slot = values.length > 0 ? width / values.length : 0;
+  return values.map((v, i) => {
+    const h = max > 0 && v.value > 0 ? Math.max(1, (v.value / max) * height) : 0;
+    return { x: round(i * slot + slot * 0.1), y: round(height - h), width: round(slot * 0.8), height: round(h), day: v.day, value: v.value };
+  });
+}
+
+/** `2 min 5 s`, `840 ms`; `still running` while it has no end. */
+export function runDuration(run: Pick<RunView, "startedAt" | "endedAt">): string {
+  if (run.endedAt === null) return "still running";
+  const ms = Math.max(0, run.endedAt - run.startedAt);
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `2026-11-23 14:05` in the user's zone (the page is read on their phone). One formatter per zone: making one costs more than using it. */
+export function pageTime(at: number, timeZone: string): string {
+  let format = formatters.get(timeZone);
+  if (!format) formatters.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })));
+  const parts = format.formatToParts(new Date(at));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}

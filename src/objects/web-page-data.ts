@@ -1,0 +1,141 @@
+// The private page's data, read from one PhoneAgent's rows (reads only): its conversations'
+// transcripts, runs and approvals, its spend per day; for the operator's page, this user's line,
+// and the dashboard itself gathered in the admin's object from every user's. The link's epoch is
+// checked here, in the object that owns it, so a revoked link finds nothing.
+import type { Config } from "../config";
+import type { UserSummary } from "../core/admin-replies";
+import { dayIn } from "../core/spend-days";
+import { type ConversationView, type DashboardPage, daysEnding, fillDays, type OperatorStats, type OperatorUser, type RunView, type TranscriptEntry, type WebPage } from "../core/web-page-model";
+import type { WebScope } from "../core/web-token";
+import { adminDeps, allUsers, type UserAgent } from "./commands/admin-actions";
+import type { SettingsRepo } from "./db/settings-repo";
+import type { Sql } from "./db/sql";
+import type { Log } from "./units/outbox";
+import { timeZoneOf } from "./units/schedules";
+
+/** What a link asks of the object it names: a page of `scope`, under link epoch `epoch`; `operator_line`: one user's line for the dashboard. */
+export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "operator_line" };
+export type WebPageAnswer = WebPage | OperatorStats | null;
+
+export type WebPageDeps = { sql: Sql; settings: SettingsRepo; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+
+/** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
+const ENTRIES_PER_CONVERSATION = 500;
+const RUNS_PER_CONVERSATION = 100;
+const SPEND_DAYS = 30;
+const OPERATOR_DAYS = 7;
+/** A user's object that has not answered the dashboard after this long is listed as not answering. */
+const USER_ANSWER_MS = 5_000;
+/** Outcomes that are not failures: the run answered, or the user stopped it. */
+const NOT_FAILED = ["done", "cancelled"];
+
+/** The link's epoch as the phone keeps it: `/web revoke` moves it on, ending every link sent under an older one. */
+export function webLinkEpoch(settings: SettingsRepo): number {
+  return settings.getNumber("web_link_epoch") ?? 0;
+}
+
+export async function webPageData(d: WebPageDeps, request: WebPageRequest, now: number): Promise<WebPageAnswer> {
+  if (request.kind === "operator_line") return operatorStats(d, now);
+  if (request.epoch !== webLinkEpoch(d.settings)) return null;
+  if (request.scope.kind === "dashboard") return d.config?.adminSenders.has(d.phone) ? dashboard(d, now) : null;
+  return conversationsPage(d, request.scope, now);
+}
+
+function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>, now: number): WebPage | null {
+  const { sql } = d;
+  const rows = sql<{ id: number; name: string }>`SELECT id, name FROM conversations ORDER BY last_active_at DESC`;
+  const chosen = scope.kind === "all" ? rows : rows.filter((r) => r.id === scope.conversationId);
+  // A conversation deleted since the link was sent: nothing to show, the same 404 as any other.
+  if (chosen.length === 0) return null;
+  const timeZone = timeZoneOf(d.settings);
+  const days = daysEnding(dayIn(now, timeZone), SPEND_DAYS);
+  const ids = new Set(chosen.map((c) => c.id));
+  const spent = new Map<string, number>();
+  for (const r of sql<{ day: string; conversation_id: number; cost: number }>`SELECT day, conversation_id, cost_usd AS cost FROM spend_days WHERE day >= ${days[0]!}`) {
+    if (ids.has(r.conversation_id)) spent.set(r.day, (spent.get(r.day) ?? 0) + r.cost);
+  }
+  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, conversations: chosen.map((c) => conversationView(sql, c)), spendByDay: fillDays(days, spent) };
+}
+
+function conversationView(sql: Sql, c: { id: number; name: string }): ConversationView {
+  const limit = ENTRIES_PER_CONVERSATION + 1;
+  const messages = sql<{ body: string; at: number }>`SELECT body, received_at AS at FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
+  // Agent replies carry the key `<vm run>:<seq>:<part>`; every other row is the relay's own.
+  const replies = sql<{ body: string; at: number; key: string }>`SELECT body, created_at AS at, dedupe_key AS key FROM outbox WHERE conversation_id = ${c.id} ORDER BY id DESC LIMIT ${limit}`;
+  const all: TranscriptEntry[] = [
+    ...messages.map((m) => ({ at: m.at, from: "user" as const, text: m.body })),
+    ...replies.map((r) => ({ at: r.at, from: /^[^:]+:\d+:\d+$/.test(r.key) ? ("agent" as const) : ("relay" as const), text: r.body })),
+  ].sort((a, b) => a.at - b.at);
+  const entries = all.slice(-ENTRIES_PER_CONVERSATION);
+  const runs = sql<{ id: string; created_at: number; updated_at: number; cost_usd: number; outcome: string | null; phase: string }>`SELECT id, created_at, updated_at, cost_usd, outcome, phase
+    FROM runs WHERE conversation_id = ${c.id} ORDER BY created_at DESC LIMIT ${RUNS_PER_CONVERSATION}`;
+  const approvals = sql<{ run_id: string; tool: string; description: string; status: string; answer: string | null; created_at: number }>`SELECT run_id, tool, description, status, answer, created_at
+    FROM approvals WHERE conversation_id = ${c.id} ORDER BY id`;
+  const runViews: RunView[] = runs.reverse().map((r) => ({
+    id: r.id,
+    startedAt: r.created_at,
+    endedAt: r.phase === "finished" ? r.updated_at : null,
+    costUsd: r.cost_usd,
+    outcome: r.outcome,
+    approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: a.description, status: a.status, answer: a.answer, at: a.created_at })),
+  }));
+  return { id: c.id, name: c.name, entries, runs: runViews, truncated: all.length > ENTRIES_PER_CONVERSATION };
+}
+
+/** This user's line on the operator's page: the /users summary and what only the rows say. */
+function operatorStats(d: WebPageDeps, now: number): OperatorStats {
+  const { sql } = d;
+  const s = d.summary();
+  const days = daysEnding(new Date(now).toISOString().slice(0, 10), OPERATOR_DAYS);
+  const since = Date.parse(`${days[0]!}T00:00:00Z`);
+  const count = (rows: { day: string; n: number }[]) => new Map(rows.map((r) => [r.day, r.n]));
+  const messages = count(sql<{ day: string; n: number }>`SELECT strftime('%Y-%m-%d', received_at / 1000, 'unixepoch') AS day, count(*) AS n FROM messages WHERE received_at >= ${since} GROUP BY day`);
+  const runs = count(sql<{ day: string; n: number }>`SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, count(*) AS n FROM runs WHERE created_at >= ${since} GROUP BY day`);
+  const failures = count(sql<{ day: string; n: number }>`SELECT strftime('%Y-%m-%d', updated_at / 1000, 'unixepoch') AS day, count(*) AS n FROM runs
+    WHERE updated_at >= ${since} AND outcome IS NOT NULL AND outcome NOT IN (${NOT_FAILED[0]!}, ${NOT_FAILED[1]!}) GROUP BY day`);
+  const last = sql<{ at: number; outcome: string }>`SELECT updated_at AS at, outcome FROM runs WHERE outcome IS NOT NULL AND outcome NOT IN (${NOT_FAILED[0]!}, ${NOT_FAILED[1]!})
+    ORDER BY updated_at DESC LIMIT 1`[0];
+  return {
+    spentTodayUsd: s.spentTodayUsd,
+    spentMonthUsd: s.spentMonthUsd,
+    dailyBudgetUsd: s.dailyBudgetUsd,
+    monthlyBudgetUsd: s.monthlyBudgetUsd,
+    conversations: sql<{ n: number }>`SELECT count(*) AS n FROM conversations`[0]?.n ?? 0,
+    queued: s.queued,
+    heldReplies: sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE held = 1`[0]?.n ?? 0,
+    lastActiveAt: s.lastActiveAt,
+    lastFailure: last ? { at: last.at, outcome: last.outcome } : null,
+    ...(s.machine !== undefined ? { machineState: s.machine?.state ?? null } : {}),
+    days: days.map((day) => ({ day, messages: messages.get(day) ?? 0, runs: runs.get(day) ?? 0, failures: failures.get(day) ?? 0 })),
+  };
+}
+
+/** The operator's page, gathered in the admin's object: every user /users lists, each asked for its line. */
+async function dashboard(d: WebPageDeps, now: number): Promise<DashboardPage> {
+  const admin = adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log);
+  const { listed, sources } = await allUsers(admin);
+  const phones = [...sources.keys()].sort();
+  const lines = await Promise.all(
+    phones.map(async (phone): Promise<OperatorUser> => {
+      try {
+        if (phone === d.phone) return { phone, stats: operatorStats(d, now) };
+        const asked = d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(phone)).webPage({ kind: "operator_line" }) as Promise<OperatorStats | null>;
+        return { phone, stats: await withinTime(asked, USER_ANSWER_MS) };
+      } catch (error) {
+        d.log("dashboard_user_failed", { target: phone, error: error instanceof Error ? error.message : String(error) });
+        return { phone, stats: null };
+      }
+    }),
+  );
+  return { kind: "dashboard", generatedAt: now, machinesMode: Boolean(d.config?.machines), directoryAnswered: listed.ok, users: lines };
+}
+
+/** `promise`'s value, or a rejection once `ms` have passed (the timer cleared either way). */
+async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}

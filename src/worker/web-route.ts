@@ -1,0 +1,63 @@
+// GET /web/<token>: the private page a /web or /dashboard link opens. The token is checked here
+// (signature, expiry), then the object it names (by id: the number is not in the link) is asked
+// for the page's data: that object checks
+// the link's epoch (/web revoke) and, for the dashboard, that the phone is still an admin. Every
+// refusal is the same plain 404, so a link tells nothing of why it does not work.
+import { Hono, type Context } from "hono";
+import { loadConfig } from "../config";
+import { logEvent } from "../core/log";
+import type { WebPage } from "../core/web-page-model";
+import { deriveWebLinkKey, verifyWebToken } from "../core/web-token";
+import { PAGE_CSS, renderWebPage } from "./web-page";
+
+export const webRoute = new Hono<{ Bindings: Env }>();
+
+/** Headers of every answer under /web, the 404s too: nothing cached, indexed or sent on as a referrer. */
+export const WEB_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-robots-tag": "noindex",
+  "x-content-type-options": "nosniff",
+};
+
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** The link key of the configured secret, derived once per isolate and secret. */
+function webLinkKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = deriveWebLinkKey(secret)));
+  return key;
+}
+
+/** The key that signs page links, or null when no secret is configured (then no link is made or opened). */
+export function webLinkKeyFor(config: { media: { signingSecret: string | null } }): Promise<CryptoKey> | null {
+  return config.media.signingSecret ? webLinkKey(config.media.signingSecret) : null;
+}
+
+webRoute.get("/page.css", () => new Response(PAGE_CSS, { headers: { ...WEB_HEADERS, "content-type": "text/css; charset=utf-8" } }));
+
+webRoute.get("/:token", async (c) => {
+  const loaded = loadConfig(c.env);
+  const key = loaded.ok ? webLinkKeyFor(loaded.config) : null;
+  if (!key) return refuse(c, "unconfigured");
+  const link = await verifyWebToken(await key, c.req.param("token"), Date.now());
+  if (!link) return refuse(c, "token");
+  let agent: DurableObjectStub<import("../objects/phone-agent").PhoneAgent>;
+  try {
+    agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromString(link.object));
+  } catch {
+    // Signed by this relay, so only a key shared with another namespace gets here.
+    return refuse(c, "object");
+  }
+  const page = (await agent.webPage({ kind: "page", scope: link.scope, epoch: link.epoch })) as WebPage | null;
+  // The object answers for its own phone only; a page of another kind than the link's is refused too.
+  if (!page || (page.kind === "dashboard") !== (link.scope.kind === "dashboard")) return refuse(c, "revoked_or_gone");
+  logEvent("web_page_served", { kind: link.scope.kind });
+  return new Response(renderWebPage(page), { headers: { ...WEB_HEADERS, "content-type": "text/html; charset=utf-8" } });
+});
+
+function refuse(c: Context, why: string): Response {
+  logEvent("web_page_refused", { why, path: "/web/…" });
+  return new Response("Not found", { status: 404, headers: { ...WEB_HEADERS, "content-type": "text/plain; charset=utf-8" } });
+}

@@ -1,0 +1,18 @@
+import { expect, it } from "vitest";
+import { helpText, parseCommand } from "../../src/core/commands";
+
+it.each([
+  ["/web", { type: "web", action: "current" }],
+  ["/WEB All", { type: "web", action: "all" }],
+  ["/web revoke", { type: "web", action: "revoke" }],
+  ["/web everything", { type: "invalid", reason: "/web takes nothing, all or revoke, not “everything”." }],
+  ["/dashboard", { type: "dashboard" }],
+  ["/dashboard now", { type: "invalid", reason: "/dashboard takes no arguments." }],
+])("parseCommand(%j)", (text, parsed) => {
+  expect(parseCommand(text)).toEqual(parsed);
+});
+
+it("lists /web and /dashboard in /help", () => {
+  expect(helpText()).toMatch(/\/web, \/web all – /);
+  expect(helpText()).toMatch(/\/dashboard – admins/);
+});

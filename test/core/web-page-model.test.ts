@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { barGeometry, daysEnding, fillDays, pageTime, runDuration } from "../../src/core/web-page-model";
+import { linkLifetime } from "../../src/core/replies/web";
+
+describe("the page's days and bars", () => {
+  it.each([
+    ["2026-11-23", 3, ["2026-11-21", "2026-11-22", "2026-11-23"]],
+    ["2026-03-01", 2, ["2026-02-28", "2026-03-01"]],
+    ["2024-03-01", 2, ["2024-02-29", "2024-03-01"]],
+    ["2027-01-01", 2, ["2026-12-31", "2027-01-01"]],
+  ])("daysEnding(%s, %i)", (last, count, days) => {
+    expect(daysEnding(last, count)).toEqual(days);
+  });
+
+  it("fills days without rows with zero", () => {
+    expect(fillDays(["a", "b", "c"], new Map([["b", 2]]))).toEqual([
+      { day: "a", value: 0 },
+      { day: "b", value: 2 },
+      { day: "c", value: 0 },
+    ]);
+  });
+
+  it("draws the largest value to the top, a zero as no bar, a tiny value as at least one unit", () => {
+    const bars = barGeometry(
+      [
+        { day: "a", value: 0 },
+        { day: "b", value: 10 },
+        { day: "c", value: 0.001 },
+      ],
+      300,
+      100,
+    );
+    expect(bars.map((b) => [b.x, b.width, b.y, b.height])).toEqual([
+      [10, 80, 100, 0],
+      [110, 80, 0, 100],
+      [210, 80, 99, 1],
+    ]);
+    expect(barGeometry([{ day: "a", value: 0 }], 100, 50)[0]!.height).toBe(0);
+    expect(barGeometry([], 100, 50)).toEqual([]);
+  });
+});
+
+describe("times and durations", () => {
+  it.each([
+    [{ startedAt: 0, endedAt: 840 }, "840 ms"],
+    [{ startedAt: 0, endedAt: 42_400 }, "42 s"],
+    [{ startedAt: 0, endedAt: 125_000 }, "2 min 5 s"],
+    [{ startedAt: 5, endedAt: null }, "still running"],
+  ])("runDuration(%o) = %s", (run, text) => {
+    expect(runDuration(run)).toBe(text);
+  });
+
+  it.each([
+    ["UTC", "2026-11-23 14:05"],
+    ["Europe/Berlin", "2026-11-23 15:05"],
+    ["America/New_York", "2026-11-23 09:05"],
+  ])("pageTime in %s", (zone, text) => {
+    expect(pageTime(Date.UTC(2026, 10, 23, 14, 5, 30), zone)).toBe(text);
+  });
+
+  it.each([
+    [24, "24 h"],
+    [1.5, "1.5 h"],
+    [0.5, "30 min"],
+    [0.01, "36 s"],
+  ])("a link of %s h is said to work for %s", (hours, text) => {
+    expect(linkLifetime(hours)).toBe(text);
+  });
+});
