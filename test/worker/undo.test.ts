@@ -7,8 +7,8 @@ import { STAND_IN_PNG, type StandInRequest } from "../stand-ins/vm-stand-in-type
 import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
 
-// ALLOWED_SENDERS' numbers are all taken by other files: these five are let in by the admin.
-const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944"];
+// ALLOWED_SENDERS' numbers are all taken by other files: these are let in by the admin.
+const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944", "+15550000945"];
 beforeAll(async () => {
   for (const phone of PHONES) {
     await sendInbound(TEST_ADMIN, `/allow ${phone}`);
@@ -162,4 +162,17 @@ it("/undo and /redo are refused at once while a run is active, naming it", async
   expect(await ask(phone, "/redo")).toMatch(/^Not now: the run for “long one/);
   await nextMatching(phone, /^echo: long one/, before);
   expect((await vmRequests(phone)).filter((r) => r.kind === "undo" || r.kind === "redo")).toHaveLength(0);
+});
+
+it("deleting a conversation deletes its changes and their diffs in R2", async () => {
+  const phone = "+15550000945";
+  await ask(phone, "/new api");
+  const rows = await runWithChange(phone, "add [[vm:change api.ts +1 -0 added]]", /^1 file changed/);
+  const key = rows[0]!.diff_key!;
+  expect(await env.MEDIA!.head(key)).not.toBeNull();
+  await runIdle(phone);
+  await ask(phone, "/switch main");
+  expect(await ask(phone, "/delete api yes")).toBe("Deleted api and its project directory.");
+  expect(await changesOf(phone)).toEqual([]);
+  await eventually(async () => (await env.MEDIA!.head(key)) === null);
 });
