@@ -29,9 +29,9 @@ async function runWithChange(phone: string, text: string, line: RegExp) {
   await sendInbound(phone, text);
   await nextMatching(phone, line, before);
   // The diff's key is recorded once its R2 write is done.
-  return eventually(async () => {
+  return eventually(async (): Promise<ChangeRow[] | undefined> => {
     const rows = await changesOf(phone);
-    return rows.at(-1)?.diff_key && rows;
+    return rows.at(-1)?.diff_key ? rows : undefined;
   });
 }
 
