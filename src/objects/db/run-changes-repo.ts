@@ -85,6 +85,11 @@ export function createRunChangesRepo(sql: Sql) {
     closeQuestion(): boolean {
       return sql`DELETE FROM undo_question RETURNING id`.length === 1;
     },
+    /** Removes the conversation's rows past its `keep` newest (the VM keeps as many checkpoints); returns their R2 keys. */
+    pruneBeyond(conversationId: number, keep: number): string[] {
+      return sql<{ diff_key: string | null }>`DELETE FROM run_changes WHERE conversation_id = ${conversationId} AND vm_run_id NOT IN
+        (SELECT vm_run_id FROM run_changes WHERE conversation_id = ${conversationId} ORDER BY created_at DESC, vm_run_id DESC LIMIT ${keep}) RETURNING diff_key`.flatMap((r) => (r.diff_key ? [r.diff_key] : []));
+    },
     /** Removes a conversation's rows; returns the R2 keys of their diffs, to delete. */
     deleteConversation(conversationId: number): string[] {
       return sql<{ diff_key: string | null }>`DELETE FROM run_changes WHERE conversation_id = ${conversationId} RETURNING diff_key`.flatMap((r) => (r.diff_key ? [r.diff_key] : []));

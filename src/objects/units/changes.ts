@@ -14,12 +14,17 @@ import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token"
 /** Writes one run's diff to R2; resolves to its key, or null when it could not be kept. */
 export type DiffWriter = (vmRunId: string, diff: string) => Promise<string | null>;
 
+/** The VM keeps the last 50 runs' checkpoints per conversation: a change older than that cannot be undone or shown. */
+export const KEPT_CHANGES = 50;
+
 export type ChangesDeps = {
   repo: RunChangesRepo;
   messages: Pick<MessagesRepo, "allOfRun">;
   outbox: Pick<OutboxRepo, "add">;
   /** Null without a media bucket: the line and /undo still work, /diff says the diff was not kept. */
   writeDiff: DiffWriter | null;
+  /** Deletes diffs whose rows were pruned. */
+  deleteDiffs: ((keys: string[]) => Promise<void>) | null;
   /** Records the key once written (its own transaction: the write ends after the event's). */
   transaction: <T>(fn: () => T) => T;
   log: Log;
@@ -41,6 +46,8 @@ export function createChanges(d: ChangesDeps) {
       d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals), now });
       // Started now, finished after the transaction; a lost write only costs /diff its picture.
       if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change.diff);
+      const pruned = d.repo.pruneBeyond(run.conversationId, KEPT_CHANGES);
+      if (pruned.length > 0 && d.deleteDiffs) void d.deleteDiffs(pruned).catch(() => d.log("run_diff_delete_failed", { keys: pruned.length }));
     },
     /** The note for a conversation's next run, when the user undid a change the agent was not told of. */
     noteFor(conversationId: number): string | null {
@@ -90,7 +97,8 @@ export function createRunChangesUnit(o: { repos: Repos; bucket: R2Bucket | undef
           return key;
         }
       : null;
-  return createChanges({ repo: o.repos.runChanges, messages: o.repos.messages, outbox: o.repos.outbox, writeDiff, transaction: o.transaction, log: o.log });
+  const deleteDiffs = bucket ? (keys: string[]) => bucket.delete(keys) : null;
+  return createChanges({ repo: o.repos.runChanges, messages: o.repos.messages, outbox: o.repos.outbox, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
 }
 
 /** Run diffs in R2: kept as long as their conversation, so never under media retention's `in/` and `out/`. */
