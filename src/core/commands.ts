@@ -6,6 +6,8 @@ import { parseScheduleArgs } from "./command-schedule";
 import { firstWord } from "./command-words";
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
+import { DIFF_USAGE } from "./replies/changes";
+import { parseDiffIndex } from "./run-change";
 import { validateTimeZone } from "./schedule-validate";
 
 export type { ParsedCommand, ScheduleAction } from "./parsed-command";
@@ -38,6 +40,8 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/schedule delete <id>", description: "delete a task" },
   { usage: "/schedule log <id>", description: "a task's last runs" },
   { usage: "/tz Europe/London", description: "set your time zone; /tz alone shows it" },
+  { usage: "/diff, /diff <n>", description: "a picture of what the agent's last run changed (n: the n-th last change still in place)" },
+  { usage: "/undo, /redo", description: "put the files back as before the last run that changed them (asks first); /redo takes the last /undo back" },
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
@@ -60,7 +64,7 @@ export function helpText(): string {
 const RELAY_WORDS = new Set([
   "help", "status", "stop", "cancel", "new", "sessions", "switch", "clear", "rename", "delete", "deep", "end",
   "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
-  "web", "dashboard",
+  "web", "dashboard", "diff", "undo", "redo",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -154,6 +158,13 @@ export function parseCommand(text: string): ParsedCommand | null {
     }
     case "dashboard":
       return withoutArguments(name, args, { type: "dashboard" });
+    case "diff": {
+      const index = parseDiffIndex(args);
+      return index === null ? invalid(DIFF_USAGE) : { type: "diff", index };
+    }
+    case "undo":
+    case "redo":
+      return withoutArguments(name, args, { type: name });
     case "users":
     case "allow":
     case "deny":

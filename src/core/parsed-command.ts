@@ -37,6 +37,11 @@ export type ParsedCommand =
   | { type: "tz_set"; timeZone: string }
   /** `/web`: a link to the current conversation's page; `all`: every conversation's; `revoke`: ends every link sent before. */
   | { type: "web"; action: "current" | "all" | "revoke" }
+  /** `/diff [n]`: a picture of the n-th last change still in place (1: the last); null n: a bad argument. */
+  | { type: "diff"; index: number }
+  /** `/undo` asks first; `/redo` takes back the last undo. */
+  | { type: "undo" }
+  | { type: "redo" }
   /** Admin only (ADMIN_SENDERS): a link to the operator's page. */
   | { type: "dashboard" }
   /**

@@ -2,7 +2,9 @@
 import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff";
+  /** render-diff: the unified diff the relay asked to draw. */
+  diff?: string;
   callId?: string;
   /** approval: the answer as sent, and the HTTP status answered (202, 404 unknown_approval, 409 approval_settled). */
   requestId?: string;

@@ -26,6 +26,7 @@ import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
 import { describeToolUse } from "../../vm/src/core/progress-line";
 import { STAND_IN_PNG } from "./vm-stand-in-types";
+import { changeOf, createCheckpointHistory } from "./vm-stand-in-changes";
 import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
 /**
@@ -52,6 +53,9 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *                          is 409 approval_settled, an unknown requestId 404 unknown_approval.
  *                          A run started without options.approvals asks nothing, as the real VM:
  *                          it replies "done without asking: TOOL ARG"
+ * [[vm:change PATH +A -D]] the run's done event carries a `change` with that file (one per file; a
+ *                          status word after -D: added, deleted); see vm-stand-in-changes.ts, which
+ *                          also answers POST /v1/workspaces/:ws/undo|redo and POST /v1/render/diff
  * [[vm:misconfigured]]     the run ends at once with error misconfigured, reason root_without_sandbox
  *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
  *                          for another ConfigProblemReason
@@ -183,6 +187,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     return mine;
   };
   const stepMs = options.stepMs ?? 5;
+  const checkpoints = createCheckpointHistory();
 
   const push = (run: Run, event: EventWithoutSeq) => {
     run.events.push({ ...event, seq: run.events.length + 1 } as VmRunEvent);
@@ -261,7 +266,9 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       }
       await sleep(stepMs);
     }
-    push(run, { type: "done" });
+    const change = changeOf(run.turns.flatMap((t) => t.messages.map((m) => m.text)).join("\n"));
+    if (change) checkpoints.ranWith(run.userId, run.workspace, run.runId, change);
+    push(run, change ? { type: "done", change } : { type: "done" });
   }
 
   function stream(run: Run, after: number, res: ServerResponse, cutAfterSession: boolean): void {
@@ -379,6 +386,16 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       return stream(run, 0, res, d.drop && !run.dropped);
     }
     if (req.method === "POST" && url.pathname === "/v1/workspaces") return createWorkspace(req, res);
+    const stepMatch = /^\/v1\/workspaces\/([^/]+)\/(undo|redo)$/.exec(url.pathname);
+    if (req.method === "POST" && stepMatch) return checkpointStep(stepMatch[2] as "undo" | "redo", decodeURIComponent(stepMatch[1]!), url.searchParams.get("userId") ?? "", res);
+    if (req.method === "POST" && url.pathname === "/v1/render/diff") {
+      const body = JSON.parse(await readBody(req)) as { diff?: unknown };
+      if (typeof body.diff !== "string" || body.diff.length > 2_100_000) return json(res, 400, { error: "bad_request", message: "diff" });
+      requests.push({ kind: "render-diff", runId: "", userId: "", diff: body.diff, at: Date.now() });
+      const lines = body.diff.split("\n").length;
+      res.writeHead(200, { "content-type": "image/png", "content-length": String(STAND_IN_PNG.byteLength), "x-diff-lines-shown": String(Math.min(lines, 80)), "x-diff-lines-hidden": String(Math.max(0, lines - 80)) });
+      return void res.end(STAND_IN_PNG);
+    }
     const rulesMatch = /^\/v1\/workspaces\/([^/]+)\/approval-rules$/.exec(url.pathname);
     if (req.method === "DELETE" && rulesMatch) {
       const userId = url.searchParams.get("userId") ?? "";
@@ -478,6 +495,20 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     return created(201, result);
   }
 
+  /** Undo or redo as the VM's checkpoint routes answer them (vm/src/checkpoint-routes.ts). */
+  function checkpointStep(kind: "undo" | "redo", workspace: string, userId: string, res: ServerResponse): void {
+    const answer = (status: number, body: unknown) => {
+      requests.push({ kind, runId: "", userId, workspace, status, at: Date.now() });
+      return json(res, status, body);
+    };
+    if (!workspacesOf(userId).has(workspace)) return answer(404, { error: "unknown_workspace", message: `no workspace ${workspace} for this user` });
+    const live = liveRunOf(userId);
+    if (live?.workspace === workspace) return answer(409, { error: "workspace_busy", message: `run ${live.runId} is in progress in this workspace` });
+    const restored = checkpoints.step(kind, userId, workspace);
+    if (!restored) return answer(409, kind === "undo" ? { error: "nothing_to_undo", message: "no run changed files here that is not undone already" } : { error: "nothing_to_redo", message: "no undo to take back" });
+    return answer(200, restored);
+  }
+
   function deleteWorkspace(workspace: string, userId: string | null, res: ServerResponse): void {
     if (!userId || !WorkspaceIdSchema.safeParse(workspace).success) return json(res, 400, { error: "bad_request", message: "workspace and userId" });
     const record = (status: number) => requests.push({ kind: "delete-workspace", runId: "", userId, workspace, status, at: Date.now() });
@@ -491,6 +522,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       return json(res, 409, { error: "workspace_busy", message: "a run is live in this workspace" });
     }
     mine.delete(workspace);
+    checkpoints.forget(userId, workspace);
     record(200);
     return json(res, 200, { workspace, deleted: true });
   }

@@ -9,6 +9,9 @@ import {
   VmHealthSchema,
   WorkspaceCreatedSchema,
   WorkspaceErrorSchema,
+  CheckpointRestoredSchema,
+  type CheckpointRestored,
+  VmErrorBodySchema,
 } from "../../protocol/vm-protocol";
 import type { TransportFailure } from "../../core/run-policy";
 
@@ -30,6 +33,19 @@ const PROXY_REFUSALS = new Set([502, 503]);
 const FILE_CALL_TIMEOUT_MS = 120_000;
 /** A clone runs outside the webhook, but never unbounded: the VM's own limit is 5 min. */
 const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
+
+/** The VM's picture of a diff (docs/vm.md, "The /diff picture"); not in VM_ROUTES yet. */
+const RENDER_DIFF_PATH = "/v1/render/diff";
+/** Drawing takes about 200 ms; a cold VM loads the modules first. */
+const RENDER_CALL_TIMEOUT_MS = 30_000;
+/** The picture of an 80-line diff is about 380 KiB: far more is not a picture we send. */
+const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
+
+/** How an undo or redo went: the VM's refusals by their code. */
+export type RestoreOutcome =
+  | { ok: true; restored: CheckpointRestored }
+  | { ok: false; refused: "nothing_to_undo" | "nothing_to_redo" | "workspace_busy" | "unknown_workspace"; message: string | null }
+  | { ok: false; refused: null; detail: string };
 
 /** How a workspace creation went, in words for the user when it did not. */
 type WorkspaceOutcome = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
@@ -138,6 +154,30 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       if (!(res instanceof Response)) return { ok: false, ...res };
       await res.body?.cancel();
       return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `forget approval rules answered ${res.status}` };
+    },
+    /** POST /v1/workspaces/:ws/undo or /redo: the files back as before the last run (undo) or the last undo (redo). */
+    async restore(kind: "undo" | "redo", userId: string, workspace: string): Promise<RestoreOutcome> {
+      const path = kind === "undo" ? VM_ROUTES.workspaceUndo(workspace, userId) : VM_ROUTES.workspaceRedo(workspace, userId);
+      const res = await call(path, { method: "POST", body: "{}", signal: AbortSignal.timeout(CLONE_CALL_TIMEOUT_MS) });
+      if (!(res instanceof Response)) return { ok: false, refused: null, detail: res.detail };
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok) {
+        const restored = CheckpointRestoredSchema.safeParse(body);
+        return restored.success ? { ok: true, restored: restored.data } : { ok: false, refused: null, detail: "unreadable CheckpointRestored" };
+      }
+      const error = VmErrorBodySchema.safeParse(body);
+      const code = error.success ? error.data.error : null;
+      if (code === "nothing_to_undo" || code === "nothing_to_redo" || code === "workspace_busy" || code === "unknown_workspace") return { ok: false, refused: code, message: error.success ? (error.data.message ?? null) : null };
+      return { ok: false, refused: null, detail: `${kind} answered ${res.status}` };
+    },
+    /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */
+    async renderDiff(diff: string): Promise<VmResult<{ png: Uint8Array }>> {
+      const res = await call(RENDER_DIFF_PATH, { method: "POST", body: JSON.stringify({ diff }), signal: AbortSignal.timeout(RENDER_CALL_TIMEOUT_MS) });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("image/png")) return drain(res, "http_error");
+      const png = new Uint8Array(await res.arrayBuffer());
+      if (png.byteLength === 0 || png.byteLength > MAX_PICTURE_BYTES) return { ok: false, failure: "http_error", detail: `picture of ${png.byteLength} bytes` };
+      return { ok: true, png };
     },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */
     async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {

@@ -13,6 +13,7 @@ import type { Clock, Log, Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
 import { finishClone, type VmAction } from "./conversation-commands";
+import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
 import { signWebToken, webLinkExpiresAt } from "../../core/web-token";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { webLinkKeyFor } from "../../worker/web-route";
@@ -34,6 +35,10 @@ type AfterCommandDeps = {
   clock: Clock;
 };
 
+function changeDeps(d: AfterCommandDeps): ChangeActionDeps {
+  return { vm: d.vm, phone: d.phone, bucket: d.env.MEDIA, config: d.config, sql: d.sql, outbox: d.outboxRepo, log: d.log, clock: d.clock };
+}
+
 export async function afterCommand(d: AfterCommandDeps, action: VmAction, messageId: string): Promise<void> {
   const { vm } = d;
   const say = (body: string, part = 0) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId, part), body, now: d.clock() });
@@ -42,6 +47,8 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       await vm?.cancel(action.vmRunId);
       return;
     case "delete_workspace": {
+      // The conversation's run diffs go with it (media retention never deletes them).
+      if (action.diffKeys?.length && d.env.MEDIA) await d.env.MEDIA.delete(action.diffKeys).catch((e: unknown) => d.log("diff_delete_failed", { keys: action.diffKeys?.length, detail: String(e) }));
       const done = await vm?.deleteWorkspace(d.phone, action.workspace);
       if (!done?.ok) d.log("workspace_delete_failed", { workspace: action.workspace, detail: done ? done.detail : "no VM" });
       return;
@@ -52,6 +59,11 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       say(forgetRulesReply(action.conversation, done?.ok === true));
       return;
     }
+    case "diff":
+      return sendDiffPicture(changeDeps(d), action, outboxKeys.command(messageId));
+    case "undo":
+    case "redo":
+      return restoreFiles(changeDeps(d), action, outboxKeys.command(messageId));
     case "health":
       say(vmHealthNotice((await vm?.health()) ?? null, action.detail));
       return;

@@ -28,13 +28,15 @@ import type { SpendRepo } from "../db/spend-repo";
 import type { Observed } from "../units/run-driver";
 import type { Messages } from "../units/messages";
 import { stopWork } from "./stop";
+import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
 import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
 
 export type CommandDeps = ScheduleServiceDeps &
-  ConversationCommandDeps & {
+  ConversationCommandDeps &
+  ChangeCommandDeps & {
     spend: SpendRepo;
     /** What this instance last saw of the agent and the VM (in memory). */
     observed: () => Observed;
@@ -104,6 +106,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return say(setTimeZone(d, command.timeZone, now).text);
     case "web":
       return webCommand(d, command.action);
+    case "diff":
+      return diffCommand(d, command.index);
+    case "undo":
+      return undoCommand(d, now, `undo:ask:${now}`);
+    case "redo":
+      return redoCommand(d);
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));
       return { text: "", after: { kind: "web_link", scope: { kind: "dashboard" }, epoch: webLinkEpoch(d.settings) } };

@@ -5,6 +5,7 @@ import { DEEP_MODE_MS } from "../units/conversations";
 import type { AdminRequest } from "../../core/command-admin";
 import type { WebScope } from "../../core/web-token";
 import { outboxKeys } from "../../core/outbox-keys";
+import type { RunChangesRepo } from "../db/run-changes-repo";
 import { maskPhone } from "../../core/phone";
 import {
   cloneDoneReply,
@@ -34,7 +35,12 @@ export type VmAction =
   /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
   | { kind: "health"; detail: boolean }
   | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null }
-  | { kind: "delete_workspace"; workspace: string }
+  /** `diffKeys`: the R2 objects of the conversation's run diffs, deleted with it. */
+  | { kind: "delete_workspace"; workspace: string; diffKeys?: string[] }
+  /** /diff: the VM draws the diff kept at `key`; the picture goes out with `summary`. */
+  | { kind: "diff"; key: string; summary: string }
+  /** A `yes` to /undo, or /redo: the VM puts the workspace's files back. */
+  | { kind: "undo" | "redo"; conversationId: number; workspace: string }
   /** `/approvals forget`: the rules "always" wrote into the project's Claude Code settings. */
   | { kind: "forget_rules"; workspace: string; conversation: string }
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
@@ -54,6 +60,8 @@ export type ConversationCommandDeps = {
   settings: SettingsRepo;
   /** A new, unused workspace id for the VM. */
   newWorkspaceId: () => string;
+  /** Runs' changes: a deleted conversation's go with it. */
+  runChanges: Pick<RunChangesRepo, "deleteConversation">;
 };
 
 
@@ -148,7 +156,8 @@ export function deleteConversation(d: ConversationCommandDeps, name: string, con
   if (tasks.length > 0) return refuse({ kind: "tasks", ids: tasks });
   if (!confirmed) return refuse({ kind: "confirm" });
   d.conversations.repo.delete(found.id);
-  return { text: deleteReply(found.name, { kind: "deleted" }), after: { kind: "delete_workspace", workspace: found.workspace } };
+  const diffKeys = d.runChanges.deleteConversation(found.id);
+  return { text: deleteReply(found.name, { kind: "deleted" }), after: { kind: "delete_workspace", workspace: found.workspace, diffKeys } };
 }
 
 export function setDeepMode(d: ConversationCommandDeps, on: boolean, now: number): string {

@@ -13,6 +13,7 @@ import media from "../../../migrations/0010_media.sql";
 import messageLifecycle from "../../../migrations/0011_message_lifecycle.sql";
 import vmAnswers from "../../../migrations/0012_vm_answers.sql";
 import machine from "../../../migrations/0013_machine.sql";
+import runChanges from "../../../migrations/0014_run_changes.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 11, name: "0011_message_lifecycle", sql: messageLifecycle },
   { id: 12, name: "0012_vm_answers", sql: vmAnswers },
   { id: 13, name: "0013_machine", sql: machine },
+  { id: 14, name: "0014_run_changes", sql: runChanges },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

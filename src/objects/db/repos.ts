@@ -11,6 +11,7 @@ import { createSettingsRepo } from "./settings-repo";
 import { createSpendRepo } from "./spend-repo";
 import type { Sql } from "./sql";
 import { createVmAnswersRepo } from "./vm-answers-repo";
+import { createRunChangesRepo } from "./run-changes-repo";
 
 export function createRepos(sql: Sql) {
   return {
@@ -24,6 +25,7 @@ export function createRepos(sql: Sql) {
     spend: createSpendRepo(sql),
     approvals: createApprovalsRepo(sql),
     machine: createMachineRepo(sql),
+    runChanges: createRunChangesRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -31,6 +31,7 @@ import { createTranscriber } from "../clients/transcriber";
 import { createVmClient } from "../clients/vm-client";
 import { createFlyMachinesClient } from "../clients/fly-machines";
 import { createMachineUnit } from "./machine";
+import { createRunChangesUnit } from "./changes";
 import type { MachinesConfig } from "../../config";
 
 
@@ -100,6 +101,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     countHeld: outbox.countHeld,
     conversationName: (id: number) => repos.conversations.get(id)?.name ?? null,
   };
+  const changes = createRunChangesUnit({ repos, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
     messages,
@@ -110,6 +112,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     outbox,
     schedules,
     approvals,
+    changes,
     tools: (name, args, conversationId, now, call) =>
       name === SEND_FILE_TOOL ? queueAgentFile(outbox, files !== null, args, call, now) : runRelayTool(scheduleService, name, args, conversationId, now),
     transcriptOf: (conversationId, exceptRunId) => {
@@ -179,6 +182,8 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     observed: () => runs.observed(),
     budget,
     approvals,
+    changes,
+    runChanges: repos.runChanges,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).

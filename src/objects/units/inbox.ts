@@ -10,6 +10,8 @@ import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
 import { outboxKeys } from "../../core/outbox-keys";
 import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../../core/replies/conversations";
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
+import { answerUndo } from "../commands/change-commands";
+import type { UndoReplyWord } from "../../core/run-change";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
 import type { Media } from "../db/messages-repo";
@@ -73,6 +75,8 @@ function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: 
 export function receive(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
   const answer = approvalAnswerOf(d, message);
   if (answer) return receiveAnswer(d, message, answer, now);
+  const undoWord = message.media.length === 0 ? d.changes.answerOf(message.body, message.buttonPayload, d.runs.open() !== null) : null;
+  if (undoWord) return receiveUndoAnswer(d, message, undoWord, now);
   // A message with media is always for the agent (its caption is not a command).
   const parsed = routeInbound(message.body);
   const route: InboundRoute = message.media.length > 0 && parsed.kind === "command" ? { kind: "agent", text: message.body.trim(), slash: false, conversation: null } : parsed;
@@ -92,6 +96,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     const body = route.kind === "agent" ? route.text : message.body;
     const slash = route.kind === "agent" && route.slash;
     if (!store(d, message, { body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash }, now)) return null;
+    // /undo's question is answered by the very next message only.
+    d.changes.close();
     const refused = route.kind === "agent" ? refusal(route, target) : null;
     if (route.kind === "agent" && refused === null) {
       // One acknowledgement per run, however many messages wait behind it.
@@ -113,5 +119,16 @@ function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInpu
     d.lifecycle.answeredByRelay(message.messageId, now);
     d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), now });
     return { route: "approval_answer", command: undefined, after: null };
+  });
+}
+
+/** A yes or no to /undo's question: stored once per MessageSid like any message; the VM undoes after the webhook's answer. */
+function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoReplyWord, now: number): Stored | null {
+  return d.transaction(() => {
+    if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
+    d.lifecycle.answeredByRelay(message.messageId, now);
+    const reply = answerUndo(d, word);
+    if (reply.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reply.text, now });
+    return { route: "approval_answer", command: "undo", after: reply.after };
   });
 }

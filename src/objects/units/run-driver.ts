@@ -184,7 +184,10 @@ export function createRunDriver(d: RunDriverDeps) {
     }));
     const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
     const [first, ...rest] = input;
-    return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
+    // The user undid the agent's change since its last turn: told after the first message, as the interrupted note is.
+    const undone = run.context === "chat" ? (d.changes?.noteFor(run.conversationId) ?? null) : null;
+    const noted = first && undone ? { ...first, text: `${first.text}\n\n${undone}` } : first;
+    return restored && noted ? [{ ...noted, text: `${restored.text}\n\n${noted.text}` }, ...rest] : noted ? [noted, ...rest] : input;
   };
 
   const open = async (run: Run, now: number): Promise<RunStep> => {

@@ -12,6 +12,7 @@ import type { Transaction } from "../db/sql";
 import type { ToolAnswer } from "../db/vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
 import type { Approvals } from "./approvals";
+import type { Changes } from "./changes";
 import type { Conversations } from "./conversations";
 import type { Messages } from "./messages";
 import type { Log, Outbox } from "./outbox";
@@ -41,6 +42,8 @@ export type RunEffectsDeps = {
   /** The agent's questions before it acts; a VM run that is over closes its own. */
   approvals: Pick<Approvals, "request" | "vmRunOver" | "refusedLine">;
   tools: ToolRunner;
+  /** What runs changed in their workspace (the line after the reply, /diff, /undo); absent in units' tests that need none. */
+  changes?: Pick<Changes, "record" | "told" | "noteFor">;
   log: Log;
 };
 
@@ -83,6 +86,8 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         d.lifecycle.answered(runId, event.messageIds, now);
         d.spend.recordCost(run.conversationId, event.costUsd, now);
         keepSession(event.sessionId);
+        // The agent answered a turn that carried the note of an undo: it is told.
+        d.changes?.told(run.conversationId);
         // Counted on the run (results, cost) and logged once with run_finished: a log line costs
         // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
         if (event.isError) d.log("run_result_error", { runId, seq: event.seq, subtype: event.subtype });
@@ -104,11 +109,14 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         return "applied";
       }
       case "done":
+        if (event.change) d.changes?.record(run, event.change, now);
         // Every turn was answered, by the VM's word; one it left unanswered is carried, never dropped.
         d.lifecycle.runEnded(runId, { kind: "done" }, now);
         finishRun(d, runId, "done", now, event.seq);
         return "terminal";
       case "error":
+        // Files it changed before it failed are changed all the same: /diff and /undo see them.
+        if (event.change) d.changes?.record(run, event.change, now);
         // The VM's own words stay in the operator's log (run_decision), never in the user's reply.
         applyFailure(d, runId, { kind: "vm", code: event.code }, now, { seq: event.seq, reason: event.reason, message: event.message.slice(0, 300) });
         return "terminal";

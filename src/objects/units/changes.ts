@@ -1,0 +1,105 @@
+// A run's change, relay side (issue 23): recorded when its terminal event carries one (the line
+// after the reply, the diff written to R2 under the user's prefix), and the /undo question's
+// life: asked, answered by the next message only, void once a run starts.
+import { changeTotals, namedFiles, runLabel, undoQuestionOpen, UNDO_BUTTONS, parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
+import { changeLine, undoneNote, undoQuestion } from "../../core/replies/changes";
+import type { RunChange } from "../../protocol/vm-protocol";
+import type { MessagesRepo } from "../db/messages-repo";
+import type { RunChangesRepo } from "../db/run-changes-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import type { Log } from "./outbox";
+import type { Repos } from "../db/repos";
+import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";
+
+/** Writes one run's diff to R2; resolves to its key, or null when it could not be kept. */
+export type DiffWriter = (vmRunId: string, diff: string) => Promise<string | null>;
+
+/** The VM keeps the last 50 runs' checkpoints per conversation: a change older than that cannot be undone or shown. */
+export const KEPT_CHANGES = 50;
+
+export type ChangesDeps = {
+  repo: RunChangesRepo;
+  messages: Pick<MessagesRepo, "allOfRun">;
+  outbox: Pick<OutboxRepo, "add">;
+  /** Null without a media bucket: the line and /undo still work, /diff says the diff was not kept. */
+  writeDiff: DiffWriter | null;
+  /** Deletes diffs whose rows were pruned. */
+  deleteDiffs: ((keys: string[]) => Promise<void>) | null;
+  /** Records the key once written (its own transaction: the write ends after the event's). */
+  transaction: <T>(fn: () => T) => T;
+  log: Log;
+};
+
+export function createChanges(d: ChangesDeps) {
+  const storeDiff = async (vmRunId: string, diff: string): Promise<void> => {
+    const key = await d.writeDiff!(vmRunId, diff).catch(() => null);
+    if (key) d.transaction(() => d.repo.setDiffKey(vmRunId, key));
+    else d.log("run_diff_not_kept", { vmRunId, chars: diff.length });
+  };
+  return {
+    /** The change a run's terminal event carried; inside the event's transaction. Once per VM run. */
+    record(run: { id: string; vmRunId: string; conversationId: number }, change: RunChange, now: number): void {
+      if (change.files.length === 0) return;
+      const first = d.messages.allOfRun(run.id)[0]?.body;
+      const totals = changeTotals(change.files);
+      if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label: runLabel(first), insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
+      d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals), now });
+      // Started now, finished after the transaction; a lost write only costs /diff its picture.
+      if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change.diff);
+      const pruned = d.repo.pruneBeyond(run.conversationId, KEPT_CHANGES);
+      if (pruned.length > 0 && d.deleteDiffs) void d.deleteDiffs(pruned).catch(() => d.log("run_diff_delete_failed", { keys: pruned.length }));
+    },
+    /** The note for a conversation's next run, when the user undid a change the agent was not told of. */
+    noteFor(conversationId: number): string | null {
+      const undone = d.repo.untold(conversationId);
+      return undone.length > 0 ? undoneNote(namedFiles(undone.flatMap((c) => c.files), 10)) : null;
+    },
+    /** The agent answered a turn of that conversation: it heard the note. */
+    told(conversationId: number): void {
+      d.repo.told(conversationId);
+    },
+    /** Asks whether to undo the conversation's last change in place (with buttons); the question's text, or null when there is none to undo. */
+    ask(conversationId: number, now: number, dedupeKey: string): boolean {
+      const last = d.repo.inPlace(conversationId, 1)[0];
+      if (!last) return false;
+      d.repo.ask({ conversationId, vmRunId: last.vmRunId, askedAt: now });
+      d.outbox.add({ dedupeKey, body: undoQuestionText(last), buttons: UNDO_BUTTONS.map((b) => ({ ...b })), now });
+      return true;
+    },
+    /** A yes or no that answers the open question (no write); null when the message is anything else or none is open. */
+    answerOf(body: string, buttonPayload: string | null | undefined, runOpen: boolean): UndoReplyWord | null {
+      const q = d.repo.question();
+      if (!undoQuestionOpen(q, { runOpen, lastRunStartedAt: d.repo.lastRunStartedAt() })) return null;
+      return parseUndoAnswer(body, buttonPayload);
+    },
+    /** Closes the open question (answered, or another message came); the question it was. */
+    close() {
+      const q = d.repo.question();
+      d.repo.closeQuestion();
+      return q;
+    },
+  };
+}
+export type Changes = ReturnType<typeof createChanges>;
+
+function undoQuestionText(c: { label: string; files: RunChange["files"] }): string {
+  return undoQuestion({ label: c.label, named: namedFiles(c.files), count: c.files.length });
+}
+
+/** The unit over the phone's repos, writing diffs as `diff/<owner tag>/<random>`: outside media retention's prefixes. */
+export function createRunChangesUnit(o: { repos: Repos; bucket: R2Bucket | undefined; mediaKeys: Promise<MediaKeys> | null; phone: string; transaction: <T>(fn: () => T) => T; log: Log }) {
+  const { bucket, mediaKeys } = o;
+  const writeDiff: DiffWriter | null =
+    bucket && mediaKeys
+      ? async (_vmRunId, diff) => {
+          const key = `${DIFF_PREFIX}${await mediaOwnerTag(await mediaKeys, o.phone)}/${randomId()}`;
+          await bucket.put(key, diff, { httpMetadata: { contentType: "text/x-diff; charset=utf-8" }, customMetadata: { createdAt: String(Date.now()), direction: "diff" } });
+          return key;
+        }
+      : null;
+  const deleteDiffs = bucket ? (keys: string[]) => bucket.delete(keys) : null;
+  return createChanges({ repo: o.repos.runChanges, messages: o.repos.messages, outbox: o.repos.outbox, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
+}
+
+/** Run diffs in R2: kept as long as their conversation, so never under media retention's `in/` and `out/`. */
+export const DIFF_PREFIX = "diff/";

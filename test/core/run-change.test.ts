@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { parseCommand } from "../../src/core/commands";
+import { changeLine, diffSummary, nothingToDiff, undoDone } from "../../src/core/replies/changes";
+import { changeTotals, namedFiles, parseDiffIndex, parseUndoAnswer, runLabel, undoQuestionOpen } from "../../src/core/run-change";
+import type { RunChangeFile } from "../../src/protocol/vm-protocol";
+
+const file = (path: string, insertions: number, deletions: number): RunChangeFile => ({ path, status: "modified", insertions, deletions });
+
+describe("the change line", () => {
+  it.each([
+    [[file("a.ts", 10, 3), file("b.ts", 4, 0)], "2 files changed, +14 −3 · /diff to see, /undo to take back"],
+    [[file("a.ts", 1, 0)], "1 file changed, +1 −0 · /diff to see, /undo to take back"],
+    [[{ ...file("logo.png", 0, 0), binary: true as const }], "1 file changed, +0 −0 · /diff to see, /undo to take back"],
+  ])("%j → %s", (files, line) => {
+    expect(changeLine(changeTotals(files))).toBe(line);
+  });
+});
+
+describe("naming files and runs", () => {
+  it.each([
+    [["a"], 5, "a"],
+    [["a", "b", "c"], 5, "a, b, c"],
+    [["a", "b", "c", "d"], 2, "a, b and 2 more"],
+  ])("%j at most %i → %s", (paths, max, named) => {
+    expect(namedFiles(paths.map((path) => ({ path })), max)).toBe(named);
+  });
+  it.each([
+    ["fix the login bug", "the run for “fix the login bug”"],
+    ["", "the agent's last run"],
+    [null, "the agent's last run"],
+    ["x".repeat(100), `the run for “${"x".repeat(59)}…”`],
+  ])("%j → %s", (text, label) => {
+    expect(runLabel(text)).toBe(label);
+  });
+});
+
+describe("/diff, /undo, /redo parse", () => {
+  it.each([
+    ["", 1],
+    ["3", 3],
+    [" 50 ", 50],
+    ["0", null],
+    ["51", null],
+    ["two", null],
+    ["-1", null],
+  ])("/diff %j → %s", (args, index) => {
+    expect(parseDiffIndex(args)).toBe(index);
+  });
+  it.each([
+    ["/diff", { type: "diff", index: 1 }],
+    ["/diff 2", { type: "diff", index: 2 }],
+    ["/diff x", { type: "invalid", reason: "/diff takes nothing or a number (/diff 2: the change before the last)." }],
+    ["/undo", { type: "undo" }],
+    ["/Redo", { type: "redo" }],
+    ["/undo it", { type: "invalid", reason: "/undo takes no arguments." }],
+  ])("%s", (text, command) => {
+    expect(parseCommand(text)).toEqual(command);
+  });
+});
+
+describe("the undo question", () => {
+  const q = { conversationId: 1, vmRunId: "r1", askedAt: 1000 };
+  it.each([
+    [q, false, null, true],
+    [q, false, 999, true],
+    [q, false, 1000, false],
+    [q, false, 2000, false],
+    [q, true, 999, false],
+    [null, false, null, false],
+  ])("%j, run open %s, last run started %s → open %s", (question, runOpen, lastRunStartedAt, open) => {
+    expect(undoQuestionOpen(question, { runOpen, lastRunStartedAt })).toBe(open);
+  });
+  it.each([
+    ["yes", null, "yes"],
+    ["Yes!", null, "yes"],
+    [" y ", null, "yes"],
+    ["NO", null, "no"],
+    ["Yes", "undo:no", "no"],
+    ["yes please do", null, null],
+    ["always", null, null],
+    ["Yes", "approval:3:yes", "yes"],
+  ])("%j with payload %j → %s", (text, payload, word) => {
+    expect(parseUndoAnswer(text, payload)).toBe(word);
+  });
+});
+
+describe("replies", () => {
+  it("summarizes a change for /diff", () => {
+    expect(diffSummary({ index: 2, label: "the run for “x”", totals: { files: 1, insertions: 5, deletions: 2 }, named: "src/a.ts", truncated: true })).toBe(
+      "Change 2 back, by the run for “x”: 1 file, +5 −2: src/a.ts. The diff was cut at 2 MB: the picture shows its start.",
+    );
+    expect(nothingToDiff(1, 0)).toMatch(/^No change to show/);
+    expect(nothingToDiff(3, 2)).toBe("There are only 2 changes to show here; /diff 2 is the oldest.");
+  });
+  it("says what undo left as it is, and what it cannot do when the VM named nothing", () => {
+    const done = undoDone({ kind: "undo", label: "the run for “x”", named: "a.ts", count: 1, cannotRestore: ["ignored files (.gitignore) were left as they are"] });
+    expect(done).toBe("Undone: the run for “x”. Back as before it: a.ts.\nNot restored: ignored files (.gitignore) were left as they are.\n/redo puts it back; /undo again goes one run further back.");
+    expect(undoDone({ kind: "redo", label: "the run for “x”", named: "", count: 0, cannotRestore: [] })).toMatch(/^Redone: the run for “x” is back: no file needed changing\.\nIt cannot restore ignored files/);
+  });
+});

@@ -1,0 +1,87 @@
+// The changes unit over a real SQLite: a change recorded once per VM run with its line, its diff
+// written after the transaction and its key kept; the 50 newest per conversation kept (older rows
+// and their diffs go, as the VM prunes their checkpoints); the undo question's life.
+import { describe, expect, it } from "vitest";
+import { createChanges, KEPT_CHANGES } from "../../src/objects/units/changes";
+import type { RunChange } from "../../src/protocol/vm-protocol";
+import { T0, useUnitDb } from "./helpers/unit-db";
+
+const t = useUnitDb();
+const change: RunChange = { files: [{ path: "a.ts", status: "modified", insertions: 2, deletions: 1 }], diff: "diff --git a/a.ts b/a.ts\n", truncated: false };
+
+function unit() {
+  const written = new Map<string, string>();
+  const deleted: string[] = [];
+  const changes = createChanges({
+    repo: t.repos.runChanges,
+    messages: t.repos.messages,
+    outbox: t.repos.outbox,
+    writeDiff: async (vmRunId, diff) => {
+      written.set(`diff/x/${vmRunId}`, diff);
+      return `diff/x/${vmRunId}`;
+    },
+    deleteDiffs: async (keys) => void deleted.push(...keys),
+    transaction: t.sql.transaction,
+    log: () => {},
+  });
+  return { changes, written, deleted };
+}
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe("run changes", () => {
+  it("records a change once per VM run: one line, the diff written and its key kept", async () => {
+    const { changes, written } = unit();
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0 + 1);
+    await settle();
+    expect(t.rows<{ body: string }>("SELECT body FROM outbox").map((r) => r.body)).toEqual(["1 file changed, +2 −1 · /diff to see, /undo to take back"]);
+    expect([...written.keys()]).toEqual(["diff/x/vm-1"]);
+    expect(t.repos.runChanges.get("vm-1")).toMatchObject({ diffKey: "diff/x/vm-1", insertions: 2, deletions: 1, undone: false, label: "the agent's last run" });
+  });
+
+  it("a change with no files records nothing", () => {
+    const { changes } = unit();
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, { ...change, files: [] }, T0);
+    expect(t.rows("SELECT * FROM run_changes")).toEqual([]);
+  });
+
+  it(`keeps the ${KEPT_CHANGES} newest per conversation; older rows and their diffs go`, async () => {
+    const { changes, deleted } = unit();
+    for (let i = 0; i < KEPT_CHANGES + 2; i++) {
+      changes.record({ id: `run-${i}`, vmRunId: `vm-${i}`, conversationId: 1 }, change, T0 + i);
+      await settle();
+    }
+    changes.record({ id: "other", vmRunId: "vm-other", conversationId: 2 }, change, T0);
+    await settle();
+    expect(t.repos.runChanges.inPlace(1, 100)).toHaveLength(KEPT_CHANGES);
+    expect(t.repos.runChanges.get("vm-0")).toBeNull();
+    expect(t.repos.runChanges.get("vm-other")).not.toBeNull();
+    expect(deleted).toEqual(["diff/x/vm-0", "diff/x/vm-1"]);
+  });
+
+  it("asks about the newest change in place; only yes or no answers; a run started after it voids it", () => {
+    const { changes } = unit();
+    expect(changes.ask(1, T0, "k0")).toBe(false);
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
+    expect(changes.ask(1, T0 + 10, "k1")).toBe(true);
+    expect(t.rows<{ buttons: string }>("SELECT buttons FROM outbox WHERE dedupe_key = 'k1'")[0]!.buttons).toContain("undo:yes");
+    expect(changes.answerOf("yes", null, false)).toBe("yes");
+    expect(changes.answerOf("maybe", null, false)).toBeNull();
+    expect(changes.answerOf("yes", null, true)).toBeNull();
+    t.repos.runs.create({ id: "run-2", sessionId: null, context: "fresh", conversationId: 1, now: T0 + 20 });
+    expect(changes.answerOf("yes", null, false)).toBeNull();
+    expect(changes.close()).toMatchObject({ vmRunId: "vm-1", conversationId: 1 });
+    expect(changes.close()).toBeNull();
+  });
+
+  it("tells the agent once of an undone change", () => {
+    const { changes } = unit();
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
+    expect(changes.noteFor(1)).toBeNull();
+    t.repos.runChanges.setUndone("vm-1", true);
+    expect(changes.noteFor(1)).toMatch(/^\[relay\] The user undid your last change with \/undo: these files are back as they were before it \(a\.ts\)/);
+    expect(changes.noteFor(2)).toBeNull();
+    changes.told(1);
+    expect(changes.noteFor(1)).toBeNull();
+  });
+});
