@@ -1,5 +1,6 @@
-// Twilio's Content API (https://www.twilio.com/docs/content): the one quick-reply content the
-// relay's approval prompts use, found by name or created once, and remembered in settings. Where
+// Twilio's Content API (https://www.twilio.com/docs/content): one quick-reply content per set of
+// buttons (an approval's Yes/No/Always, /undo's Yes/No), found by name or created once, and
+// remembered in settings. Where
 // the API is not there (a Twilio account without it, a local stack pointed elsewhere), prompts go
 // as plain text, and the API is asked again an hour later.
 import * as z from "zod";
@@ -11,7 +12,24 @@ import type { SettingsRepo } from "../db/settings-repo";
 type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
 
 /** Body `{{1}}`, one button per title with id `{{2}}`, `{{3}}`…: every prompt fills them in. */
-const CONTENT_NAME = "agent_relay_approval_v1";
+const APPROVAL_CONTENT_NAME = "agent_relay_approval_v1";
+
+/**
+ * A content's buttons are fixed when it is made: each set of titles has its own, named for them
+ * (the approvals' keeps the name earlier versions made, so it is found again).
+ */
+export function contentNameFor(titles: readonly string[]): string {
+  const key = titles.map((t) => t.toLowerCase().replace(/[^a-z0-9]+/g, "")).join("_");
+  return key === "yes_no_always" ? APPROVAL_CONTENT_NAME : `agent_relay_${key}_v1`;
+}
+
+/** Settings keep `{ name: sid }`; a plain SID is what earlier versions kept for the approvals' content. */
+function storedSids(text: string | null): Record<string, string> {
+  if (!text) return {};
+  if (!text.startsWith("{")) return { [APPROVAL_CONTENT_NAME]: text };
+  const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : {};
+}
 const RETRY_UNAVAILABLE_MS = 60 * 60_000;
 const CALL_TIMEOUT_MS = 10_000;
 /** Pages of existing contents looked through for ours before one is created. */
@@ -38,21 +56,21 @@ export function createQuickReplyContent(conn: ContentConnection, settings: Setti
     return res.json();
   };
 
-  const find = async (): Promise<string | null> => {
+  const find = async (name: string): Promise<string | null> => {
     let url: string | null = `${conn.contentApiBase}/v1/Content?PageSize=50`;
     for (let page = 0; url && page < LOOKUP_PAGES; page++) {
       const parsed = PageSchema.parse(await call(url));
-      const ours = parsed.contents.find((c) => c.friendly_name === CONTENT_NAME);
+      const ours = parsed.contents.find((c) => c.friendly_name === name);
       if (ours) return ours.sid;
       url = parsed.meta?.next_page_url ?? null;
     }
     return null;
   };
 
-  const create = async (titles: readonly string[]): Promise<string> => {
+  const create = async (name: string, titles: readonly string[]): Promise<string> => {
     const variables = Object.fromEntries([["1", "The agent wants to run a command."], ...titles.map((t, i) => [String(i + 2), `approval:0:${t.toLowerCase()}`])]);
     const body = {
-      friendly_name: CONTENT_NAME,
+      friendly_name: name,
       language: "en",
       variables,
       types: {
@@ -68,15 +86,18 @@ export function createQuickReplyContent(conn: ContentConnection, settings: Setti
       if (body.length > QUICK_REPLY_BODY_MAX) return null;
       const unavailableAt = settings.getNumber("quick_reply_unavailable_at");
       if (unavailableAt !== null && now - unavailableAt < RETRY_UNAVAILABLE_MS) return null;
-      let sid = settings.get("quick_reply_content");
+      const titles = buttons.map((b) => b.title);
+      const name = contentNameFor(titles);
+      const known = storedSids(settings.get("quick_reply_content"));
+      let sid = known[name];
       if (!sid) {
         try {
-          sid = (await find()) ?? (await create(buttons.map((b) => b.title)));
+          sid = (await find(name)) ?? (await create(name, titles));
         } catch {
           settings.set("quick_reply_unavailable_at", now);
           return null;
         }
-        settings.set("quick_reply_content", sid);
+        settings.set("quick_reply_content", JSON.stringify({ ...known, [name]: sid }));
         settings.set("quick_reply_unavailable_at", null);
       }
       const variables = Object.fromEntries([["1", body], ...buttons.map((b, i) => [String(i + 2), b.id])]);
