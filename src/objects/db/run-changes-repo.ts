@@ -3,7 +3,7 @@
 import * as z from "zod";
 import { RunChangeFileSchema, type RunChangeFile } from "../../protocol/vm-protocol";
 import type { UndoQuestion } from "../../core/run-change";
-import type { Sql } from "./sql";
+import { memo, type Sql } from "./sql";
 
 export type RunChangeRow = {
   vmRunId: string;
@@ -73,10 +73,11 @@ export function createRunChangesRepo(sql: Sql) {
     lastRunStartedAt(): number | null {
       return sql<{ at: number | null }>`SELECT max(created_at) AS at FROM runs`[0]?.at ?? null;
     },
-    question(): UndoQuestion | null {
+    /** Read on every stored message (is this a yes or no to /undo?): remembered until the table is written. */
+    question: memo(sql, (): UndoQuestion | null => {
       const row = sql<{ conversation_id: number; vm_run_id: string; asked_at: number }>`SELECT * FROM undo_question WHERE id = 1`[0];
       return row ? { conversationId: row.conversation_id, vmRunId: row.vm_run_id, askedAt: row.asked_at } : null;
-    },
+    }),
     ask(q: UndoQuestion): void {
       sql`INSERT INTO undo_question (id, conversation_id, vm_run_id, asked_at) VALUES (1, ${q.conversationId}, ${q.vmRunId}, ${q.askedAt})
         ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, vm_run_id = excluded.vm_run_id, asked_at = excluded.asked_at`;

@@ -69,13 +69,14 @@ export function createChanges(d: ChangesDeps) {
     /** A yes or no that answers the open question (no write); null when the message is anything else or none is open. */
     answerOf(body: string, buttonPayload: string | null | undefined, runOpen: boolean): UndoReplyWord | null {
       const q = d.repo.question();
-      if (!undoQuestionOpen(q, { runOpen, lastRunStartedAt: d.repo.lastRunStartedAt() })) return null;
+      // Nearly every message comes with no question open: nothing more is read for it.
+      if (!q || !undoQuestionOpen(q, { runOpen, lastRunStartedAt: d.repo.lastRunStartedAt() })) return null;
       return parseUndoAnswer(body, buttonPayload);
     },
     /** Closes the open question (answered, or another message came); the question it was. */
     close() {
       const q = d.repo.question();
-      d.repo.closeQuestion();
+      if (q) d.repo.closeQuestion();
       return q;
     },
   };
