@@ -29,7 +29,7 @@ export const DIFF_NO_STORAGE = "Pictures cannot be sent from this relay: it has 
 const UNDO_LIMITS = "It cannot restore ignored files or files over 1 MiB (they stay as they are), and commits or pushes the run made stay: files come back, commits and remote branches do not go away.";
 
 export function undoQuestion(q: { label: string; named: string; count: number }): string {
-  return `Undo ${q.label}? Its ${q.count === 1 ? "file goes" : `${q.count} files go`} back as they were before it: ${q.named}.\n${UNDO_LIMITS}\nReply yes or no.`;
+  return `Undo ${q.label}? ${q.count === 1 ? "Its file goes back as it was" : `Its ${q.count} files go back as they were`} before it: ${q.named}.\n${UNDO_LIMITS}\nReply yes or no.`;
 }
 export const NOTHING_TO_UNDO = "Nothing to undo: no run of this conversation changed files that is not undone already.";
 export const NOTHING_TO_REDO = "Nothing to redo: no /undo to take back (a run that changed files since clears it).";
