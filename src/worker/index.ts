@@ -1,6 +1,6 @@
 // The Worker: Twilio webhooks in, each phone routed to its own PhoneAgent Durable Object; a daily
 // Cron Trigger deletes stored media past their retention (media-retention.ts).
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";

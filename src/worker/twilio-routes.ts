@@ -1,5 +1,5 @@
 // Twilio's webhooks: incoming WhatsApp messages and status callbacks of what the relay sent.
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { logEvent } from "../core/log";
 import { normalizeSender } from "../core/phone";
