@@ -1,7 +1,8 @@
 // GET and HEAD /media/<token>: a stored media object for whoever holds a valid link (Twilio fetching
 // what the relay sends, the agent VM fetching what the user sent). Every refusal is the Worker's
 // one 404, so a link tells nothing about whether an object exists. Logs sizes and types only.
-import { Hono, type Context } from "hono/tiny";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import { mediaHeaders, parseRange, rangeStillValid, unsatisfiableHeaders, type RangeRequest } from "../core/media-response";

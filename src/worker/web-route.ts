@@ -3,7 +3,8 @@
 // for the page's data: that object checks
 // the link's epoch (/web revoke) and, for the dashboard, that the phone is still an admin. Every
 // refusal is the same plain 404, so a link tells nothing of why it does not work.
-import { Hono, type Context } from "hono/tiny";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import type { WebPage } from "../core/web-page-model";
