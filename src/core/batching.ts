@@ -36,3 +36,13 @@ export function injectable(queued: readonly QueuedRef[], run: { context: "chat" 
   }
   return ids;
 }
+
+/**
+ * A run's input with the note for messages carried from a run that was cut off: once, after the
+ * last of them (they come first, being older), however many there are. None carried: unchanged.
+ */
+export function noteCarried<T extends { text: string }>(input: readonly T[], carried: readonly boolean[], note: (count: number) => string): T[] {
+  const count = carried.filter(Boolean).length;
+  const last = carried.lastIndexOf(true);
+  return input.map((m, i) => (i === last ? { ...m, text: `${m.text}\n\n${note(count)}` } : m));
+}

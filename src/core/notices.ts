@@ -91,11 +91,14 @@ export function forgetRulesReply(conversation: string, cleared: boolean): string
 }
 
 /**
- * Said to the agent after a message whose previous run was cut off: look before redoing anything.
- * After the message, not before: the message stays what the turn starts with.
+ * Said to the agent once, after the last of a turn's `count` messages whose previous run was cut
+ * off: look before redoing anything. After them, not before: the messages stay what the turn
+ * starts with. Once, not after each: a note per message buries the messages under repeats.
  */
-export const INTERRUPTED_TURN_NOTE =
-  "[relay] You already had this message in a turn that was interrupted (the agent VM restarted or the connection was lost) before you answered it. Check what you already did (files, git status, running processes) before redoing anything.";
+export function interruptedTurnNote(count: number): string {
+  const what = count === 1 ? "this message" : `the ${count} messages above`;
+  return `[relay] You already had ${what} in a turn that was interrupted (the agent VM restarted or the connection was lost) before you answered ${count === 1 ? "it" : "them"}. Check what you already did (files, git status, running processes) before redoing anything.`;
+}
 
 /** A turn the agent itself reported as an error still reaches the user, marked as such. */
 export function agentErrorReply(text: string): string {

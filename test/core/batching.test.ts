@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { injectable, type QueuedRef, selectBatch } from "../../src/core/batching";
+import { injectable, noteCarried, type QueuedRef, selectBatch } from "../../src/core/batching";
+import { interruptedTurnNote } from "../../src/core/notices";
 
 const user = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: false });
 const slash = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: true });
@@ -36,5 +37,26 @@ describe("injectable", () => {
     ["a slash command is never injected, nor what follows it", [user("a"), slash("s"), user("b")], chat1, 10, ["a"]],
   ] as const)("%s", (_name, queued, run, max, expected) => {
     expect(injectable(queued, run, max)).toEqual(expected);
+  });
+});
+
+describe("noteCarried", () => {
+  const note = (count: number) => `[note ${count}]`;
+  const texts = (...t: string[]) => t.map((text, i) => ({ id: `m${i}`, text }));
+  it.each([
+    ["none carried: unchanged", texts("a", "b"), [false, false], ["a", "b"]],
+    ["one carried, alone", texts("a"), [true], ["a\n\n[note 1]"]],
+    ["one carried, then a new message: the note before the new one", texts("a", "b"), [true, false], ["a\n\n[note 1]", "b"]],
+    ["two carried: one note, after both", texts("a", "b", "c"), [true, true, false], ["a", "b\n\n[note 2]", "c"]],
+    ["nothing at all", [], [], []],
+  ] as const)("%s", (_name, input, carried, expected) => {
+    const out = noteCarried(input, carried, note);
+    expect(out.map((m) => m.text)).toEqual(expected);
+    expect(out.map((m) => m.id)).toEqual(input.map((m) => m.id));
+  });
+
+  it("names one message as this one, several as the ones above", () => {
+    expect(interruptedTurnNote(1)).toMatch(/^\[relay\] You already had this message in a turn that was interrupted .* before you answered it\. Check what you already did/);
+    expect(interruptedTurnNote(3)).toMatch(/^\[relay\] You already had the 3 messages above in a turn that was interrupted .* before you answered them\. /);
   });
 });

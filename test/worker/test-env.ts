@@ -7,8 +7,8 @@ export const TEST_VM_TOKEN = "test-vm-token-0123456789";
 export const TEST_PUBLIC_URL = "https://relay.example.test";
 export const TEST_TEMPLATE_SID = "HX0123456789abcdef0123456789abcdef";
 export const TEST_WHATSAPP_FROM = "whatsapp:+14155238886";
-/** Numbers +15550000100 … +15550000199 are allowed; each test file uses its own. */
-export const TEST_ALLOWED = Array.from({ length: 100 }, (_, i) => `+155500001${String(i).padStart(2, "0")}`);
+/** Numbers +15550000100 … +15550000299 are allowed; each test file uses its own. */
+export const TEST_ALLOWED = Array.from({ length: 200 }, (_, i) => `+1555000${String(100 + i).padStart(4, "0")}`);
 export const TEST_ADMIN = TEST_ALLOWED[0]!;
 
 export function testBindings(urls: { twilioBase: string; vmUrl: string; transcriberUrl: string }) {

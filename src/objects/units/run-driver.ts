@@ -5,7 +5,7 @@
 import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../../protocol/vm-protocol";
 import { voiceNoteText } from "../../core/voice-note";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
-import { injectable, selectBatch } from "../../core/batching";
+import { injectable, noteCarried, selectBatch } from "../../core/batching";
 import { readLines } from "../../core/ndjson";
 import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
 import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
@@ -13,7 +13,7 @@ import { runsDueAt } from "../../core/wake-plan";
 import type { RunFailure } from "../../core/run-policy";
 import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
 import type { Run } from "../db/runs-repo";
-import { INTERRUPTED_TURN_NOTE } from "../../core/notices";
+import { interruptedTurnNote } from "../../core/notices";
 import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "./approvals";
 import type { VmAnswers } from "./vm-answers";
@@ -174,14 +174,12 @@ export function createRunDriver(d: RunDriverDeps) {
 
   /**
    * The run's input: its messages, the first preceded by the chat's last exchanges if its session
-   * was lost; a message carried from a run that was cut off tells the agent to look before it redoes.
+   * was lost; after the last message carried from a run that was cut off (they come first, being
+   * older), one note tells the agent to look before it redoes.
    */
   const inputOf = async (run: Run): Promise<InputMessage[]> => {
     const held = d.messages.ofRun(run.id, "handed").slice(0, MAX_MESSAGES_PER_TURN);
-    const input = await Promise.all(held.map(async (m) => {
-      const message = await toInput(m);
-      return m.cuts > 0 ? { ...message, text: `${message.text}\n\n${INTERRUPTED_TURN_NOTE}` } : message;
-    }));
+    const input = noteCarried(await Promise.all(held.map(toInput)), held.map((m) => m.cuts > 0), interruptedTurnNote);
     const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
     const [first, ...rest] = input;
     // The user undid the agent's change since its last turn: told after the first message, as the interrupted note is.
