@@ -12,7 +12,7 @@ export const MAX_SENDERS = 6;
 const SeedSchema = z.coerce.number().int().min(0).max(2 ** 32 - 1);
 
 const ArgsSchema = z.object({
-  minutes: z.coerce.number().min(0.75, "at least 0.75 minutes, so every fault fits").max(120).default(DEFAULT_MINUTES),
+  minutes: z.coerce.number().min(1, "at least 1 minute, so every fault fits with the outages apart").max(120).default(DEFAULT_MINUTES),
   seed: z.union([z.literal("random"), SeedSchema]).default(DEFAULT_SEED),
   senders: z.coerce.number().int().min(1).max(MAX_SENDERS).default(MAX_SENDERS),
 });

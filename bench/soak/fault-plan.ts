@@ -1,6 +1,6 @@
 // Which faults a soak injects and when, from its seed and length. Pure: the same seed and
 // length always give the same plan, so a run that found something can be replayed.
-import { seededRandom } from "./random";
+import { type Random, seededRandom } from "./random";
 
 export type OutageStatus = 429 | 500 | 503;
 
@@ -25,6 +25,15 @@ export const AT_LEAST: Record<FaultKind, number> = { vm_crash: 1, worker_crash: 
 
 export const VM_DOWN_MS = 3_000;
 export const OUTAGE_MS = { min: 10_000, max: 20_000 } as const;
+/**
+ * A Twilio outage starts at least this long after the one before it ended. The relay's outbox
+ * retries within 10 s of an outage's end (its backoff cap while the window is open), so the replies
+ * one outage held are out before the next begins. Outages closer than that are, for the replies
+ * they hold, one outage longer than the 20 s the soak's p99 target assumes.
+ */
+export const OUTAGE_RECOVERY_MS = 15_000;
+/** Two crashes or outages never start closer than this. */
+const APART_MS = 1_000;
 export const BURST_SIZE = { min: 3, max: 4 } as const;
 /** No fault in the first seconds (the senders' first messages), none starting in the last ones (restarts must finish). */
 export const QUIET_START_MS = 5_000;
@@ -47,22 +56,17 @@ export function planFaults(input: PlanInput): FaultEvent[] {
   const random = seededRandom(input.seed);
   const counts = faultCounts(faultMs);
 
-  // Crashes and outages each get a slot of their own, in shuffled order, so no two start together.
+  const startsBefore = faultMs - QUIET_END_MS;
   const statuses: OutageStatus[] = random.shuffle<OutageStatus>([503, 429]);
   while (statuses.length < counts.twilio_outage) statuses.push(random.pick<OutageStatus>([503, 503, 500, 429]));
-  const disruptive = random.shuffle([
-    ...Array.from({ length: counts.vm_crash }, () => "vm_crash" as const),
-    ...Array.from({ length: counts.worker_crash }, () => "worker_crash" as const),
-    ...statuses.map((status) => ({ status })),
-  ]);
-  const span = faultMs - QUIET_START_MS - QUIET_END_MS;
-  const slot = span / disruptive.length;
-  const events: FaultEvent[] = disruptive.map((item, i) => {
-    const at = Math.round(QUIET_START_MS + i * slot + random.next() * slot * 0.8);
-    if (item === "vm_crash") return { kind: "vm_crash", at, downMs: VM_DOWN_MS };
-    if (item === "worker_crash") return { kind: "worker_crash", at };
-    return { kind: "twilio_outage", at, status: item.status, forMs: random.int(OUTAGE_MS.min, OUTAGE_MS.max) };
-  });
+  const outages = planOutages(random, statuses, startsBefore);
+  const crashes = planCrashes(
+    random,
+    random.shuffle([...Array.from({ length: counts.vm_crash }, () => "vm_crash" as const), ...Array.from({ length: counts.worker_crash }, () => "worker_crash" as const)]),
+    startsBefore,
+    outages.map((o) => o.at),
+  );
+  const events: FaultEvent[] = [...outages, ...crashes];
 
   const anytime = () => random.int(QUIET_START_MS, faultMs - QUIET_START_MS);
   for (let i = 0; i < counts.duplicate_webhook; i++) {
@@ -72,6 +76,45 @@ export function planFaults(input: PlanInput): FaultEvent[] {
     events.push({ kind: "burst", at: anytime(), sender: random.int(0, senders - 1), size: random.int(BURST_SIZE.min, BURST_SIZE.max) });
   }
   return events.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The outages in time order, each starting at least OUTAGE_RECOVERY_MS after the one before ended,
+ * the last starting before `startsBefore`. Lengths are drawn in OUTAGE_MS and shortened (never
+ * below its min) when the window cannot hold them; a window too short even then is refused.
+ */
+function planOutages(random: Random, statuses: readonly OutageStatus[], startsBefore: number): Extract<FaultEvent, { kind: "twilio_outage" }>[] {
+  const lengths = statuses.map(() => random.int(OUTAGE_MS.min, OUTAGE_MS.max));
+  // Before the last outage's start: every other outage and the recovery after it (1 s to spare).
+  const room = startsBefore - 1_000 - QUIET_START_MS;
+  const before = lengths.slice(0, -1);
+  const need = (ls: readonly number[]) => ls.reduce((n, l) => n + l + OUTAGE_RECOVERY_MS, 0);
+  const excess = need(before) - room;
+  if (excess > 0) {
+    const shrinkable = before.reduce((n, l) => n + (l - OUTAGE_MS.min), 0);
+    if (excess > shrinkable) throw new RangeError(`a fault window ending at ${startsBefore} ms cannot hold ${statuses.length} outages ${OUTAGE_RECOVERY_MS} ms apart`);
+    before.forEach((l, i) => (lengths[i] = Math.floor(l - ((l - OUTAGE_MS.min) * excess) / shrinkable)));
+  }
+  // The time left over, cut at random into a gap before each outage.
+  const spare = room - need(lengths.slice(0, -1));
+  const cuts = statuses.map(() => Math.floor(random.next() * spare)).sort((a, b) => a - b);
+  let at = QUIET_START_MS;
+  return statuses.map((status, i) => {
+    at += cuts[i]! - (i > 0 ? cuts[i - 1]! : 0);
+    const event = { kind: "twilio_outage" as const, at, status, forMs: lengths[i]! };
+    at += lengths[i]! + OUTAGE_RECOVERY_MS;
+    return event;
+  });
+}
+
+/** Crashes spread over the window in slots of their own, moved off any outage's start (no two disruptive faults start together). */
+function planCrashes(random: Random, kinds: readonly ("vm_crash" | "worker_crash")[], startsBefore: number, outageStarts: readonly number[]): FaultEvent[] {
+  const slot = (startsBefore - QUIET_START_MS) / Math.max(1, kinds.length);
+  return kinds.map((kind, i) => {
+    let at = Math.round(QUIET_START_MS + i * slot + random.next() * slot * 0.8);
+    if (outageStarts.some((o) => Math.abs(o - at) <= APART_MS)) at = at + 2 * APART_MS < startsBefore ? at + 2 * APART_MS : at - 2 * APART_MS;
+    return kind === "vm_crash" ? { kind, at, downMs: VM_DOWN_MS } : { kind, at };
+  });
 }
 
 /** One line per event, for the run's log: `+12.3 s vm_crash (down 3 s)`. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fetchOutbound, watchOutbound } from "./emulator-client";
 import { startInjector, type FaultRecord } from "./fault-injector";
 import { planFaults, type FaultEvent } from "./fault-plan";
-import { checkLedger, isSettled, type Ledger, type SentMessage } from "./ledger";
+import { checkLedger, isSettled, type Ledger, type Outbound, type SentMessage } from "./ledger";
 import { latencyBounds, type LatencyBound } from "./latency-bounds";
 import { countEvents, relayEvents } from "./log-events";
 import { DRAIN_MAX_MS, QUIET_MS, soakParameters, type SoakParameters } from "./parameters";
@@ -41,6 +41,8 @@ export type SoakResult = {
   plan: FaultEvent[];
   faults: FaultRecord[];
   ledger: Ledger;
+  /** Everything the relay sent to a phone with a lost message (to see what it said instead). */
+  repliesToPhonesWithLost: { phone: string; atS: number; body: string }[];
   deliveries: DeliveryStats;
   relayEvents: Record<string, number>;
   unplannedExits: { name: string; at: number; exit: string }[];
@@ -100,7 +102,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   log(`faults over; waiting for deliveries, then draining (at most ${(drainMaxMs / 1000).toFixed(0)} s)`);
   await traffic.idle();
   const drainStart = Date.now();
-  const ledger = await drain(traffic.messages, urls.twilio, drainStart + drainMaxMs);
+  const { ledger, outbound } = await drain(traffic.messages, urls.twilio, drainStart + drainMaxMs);
   const drainS = Math.round((Date.now() - drainStart) / 1000);
   log(`drained in ${drainS} s`);
 
@@ -115,6 +117,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     plan,
     faults,
     ledger,
+    // For each phone with a lost message: everything the relay sent it, to see what it said instead.
+    repliesToPhonesWithLost: repliesTo(new Set(ledger.verdicts.filter((v) => v.outcome === "lost").map((v) => v.phone)), outbound, t0),
     deliveries: traffic.stats(),
     relayEvents: countEvents(events),
     unplannedExits: [...soakStack.unplannedExits],
@@ -124,15 +128,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
 }
 
-/** Waits until every accepted message is answered or told and nothing new was sent for QUIET_MS, or `deadline`; the final ledger. */
-async function drain(messages: readonly SentMessage[], twilioUrl: string, deadline: number): Promise<Ledger> {
+/** What the relay sent to `phones`, in order, each at seconds after t0 and cut to 300 characters. */
+function repliesTo(phones: ReadonlySet<string>, outbound: readonly Outbound[], t0: number): { phone: string; atS: number; body: string }[] {
+  return outbound
+    .filter((o) => phones.has(o.to.replace(/^whatsapp:/, "")))
+    .map((o) => ({ phone: o.to.replace(/^whatsapp:/, ""), atS: Math.round((o.createdAt - t0) / 100) / 10, body: o.body.slice(0, 300) }));
+}
+
+/** Waits until every accepted message is answered or told and nothing new was sent for QUIET_MS, or `deadline`; the final ledger and what was sent. */
+async function drain(messages: readonly SentMessage[], twilioUrl: string, deadline: number): Promise<{ ledger: Ledger; outbound: readonly Outbound[] }> {
   let seen = -1;
   let changedAt = Date.now();
   for (;;) {
     const outbound = await fetchOutbound(twilioUrl);
     const ledger = checkLedger(messages, outbound);
     if (outbound.length !== seen) [seen, changedAt] = [outbound.length, Date.now()];
-    if ((isSettled(ledger) && Date.now() - changedAt >= QUIET_MS) || Date.now() >= deadline) return ledger;
+    if ((isSettled(ledger) && Date.now() - changedAt >= QUIET_MS) || Date.now() >= deadline) return { ledger, outbound };
     await sleep(1_000);
   }
 }

@@ -26,6 +26,7 @@ it("draws a seed only for --seed random", () => {
 
 it.each([
   ["a run too short for every fault", ["--minutes", "0.5"]],
+  ["too short for two outages apart", ["--minutes", "0.9"]],
   ["more than two hours", ["--minutes", "121"]],
   ["not a number", ["--minutes", "ten"]],
   ["a negative seed", ["--seed", "-1"]],

@@ -1,6 +1,7 @@
-// The fault plan from a seed: replayable, every kind present, inside the fault window, crashes apart.
+// The fault plan from a seed: replayable, every kind present, inside the fault window, crashes apart,
+// each outage over (and the outbox's retry after it due) before the next starts.
 import { describe, expect, it } from "vitest";
-import { describeFault, faultCounts, planFaults, QUIET_END_MS, QUIET_START_MS, type FaultEvent } from "../fault-plan";
+import { describeFault, faultCounts, OUTAGE_RECOVERY_MS, planFaults, QUIET_END_MS, QUIET_START_MS, type FaultEvent } from "../fault-plan";
 
 const ONE_MINUTE = 60_000;
 
@@ -24,7 +25,7 @@ describe("planFaults", () => {
   });
 
   it.each([1, 2, 3, 42, 1234, 2 ** 31])("seed %i: every kind as counted, in time order, within the window", (seed) => {
-    for (const faultMs of [45_000, ONE_MINUTE, 5 * ONE_MINUTE]) {
+    for (const faultMs of [ONE_MINUTE, 2.5 * ONE_MINUTE, 5 * ONE_MINUTE, 10 * ONE_MINUTE]) {
       const plan = planFaults({ seed, faultMs, senders: 6 });
       const counts = faultCounts(faultMs);
       for (const [kind, count] of Object.entries(counts)) expect(plan.filter((e) => e.kind === kind)).toHaveLength(count);
@@ -37,6 +38,8 @@ describe("planFaults", () => {
       for (const e of disruptive) expect(e.at).toBeLessThan(faultMs - QUIET_END_MS);
       // Own slots: no two crashes or outages start within a second of each other.
       disruptive.slice(1).forEach((e, i) => expect(e.at - disruptive[i]!.at).toBeGreaterThan(1_000));
+      const outages = plan.filter((e) => e.kind === "twilio_outage");
+      outages.slice(1).forEach((e, i) => expect(e.at - (outages[i]!.at + outages[i]!.forMs)).toBeGreaterThanOrEqual(OUTAGE_RECOVERY_MS));
     }
   });
 
@@ -56,6 +59,7 @@ describe("planFaults", () => {
 
   it.each([
     ["a window too short for its quiet ends", { faultMs: 30_000 }],
+    ["a window too short for two outages apart", { faultMs: 45_000 }],
     ["no senders", { senders: 0 }],
   ])("refuses %s", (_, change) => {
     expect(() => planFaults({ ...input, ...change })).toThrow(RangeError);
