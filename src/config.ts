@@ -1,58 +1,63 @@
 // The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./zod-messages";
 import type { ApprovalMode } from "./core/approvals";
 import { parseFlyRegions } from "./core/fly-retry";
 import { parseNumberListDetailed } from "./core/phone";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./core/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm-protocol";
 
-const optional = <T extends string>(schema: z.ZodType<T>) =>
-  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
+// zod/mini has no `preprocess`: classic zod's is this same pipe (a transform, then the schema).
+const optional = <T extends string>(schema: z.ZodMiniType<T>) =>
+  z.pipe(
+    z.transform((value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value)),
+    z.optional(schema),
+  );
 
-const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ""));
+const httpUrl = z.pipe(z.url({ protocol: /^https?$/ }), z.transform((url) => url.replace(/\/+$/, "")));
 
 const EnvSchema = z.object({
-  TWILIO_ACCOUNT_SID: optional(z.string().min(1)),
-  TWILIO_AUTH_TOKEN: optional(z.string().min(1)),
-  TWILIO_WHATSAPP_FROM: optional(z.string().regex(/^whatsapp:\+[1-9]\d{7,14}$/, "TWILIO_WHATSAPP_FROM must be whatsapp:+E164")),
+  TWILIO_ACCOUNT_SID: optional(z.string().check(z.minLength(1))),
+  TWILIO_AUTH_TOKEN: optional(z.string().check(z.minLength(1))),
+  TWILIO_WHATSAPP_FROM: optional(z.string().check(z.regex(/^whatsapp:\+[1-9]\d{7,14}$/, "TWILIO_WHATSAPP_FROM must be whatsapp:+E164"))),
   TWILIO_API_BASE: optional(httpUrl),
   TWILIO_MESSAGING_API_BASE: optional(httpUrl),
-  TWILIO_TEMPLATE_SID: optional(z.string().regex(/^HX\w+$/, "TWILIO_TEMPLATE_SID must start with HX")),
+  TWILIO_TEMPLATE_SID: optional(z.string().check(z.regex(/^HX\w+$/, "TWILIO_TEMPLATE_SID must start with HX"))),
   TWILIO_CONTENT_API_BASE: optional(httpUrl),
   PUBLIC_URL: optional(httpUrl),
-  ALLOWED_SENDERS: z.string().optional(),
-  ADMIN_SENDERS: z.string().optional(),
+  ALLOWED_SENDERS: z.optional(z.string()),
+  ADMIN_SENDERS: z.optional(z.string()),
   VM_URL: optional(httpUrl),
-  VM_TOKEN: optional(z.string().min(1)),
+  VM_TOKEN: optional(z.string().check(z.minLength(1))),
   VM_MODE: optional(z.enum(["shared", "machines"], "VM_MODE must be shared or machines")),
-  FLY_API_TOKEN: optional(z.string().min(1)),
-  FLY_APP: optional(z.string().regex(/^[a-z0-9-]{1,63}$/, "FLY_APP must be a Fly app name (lowercase letters, digits, dashes)")),
+  FLY_API_TOKEN: optional(z.string().check(z.minLength(1))),
+  FLY_APP: optional(z.string().check(z.regex(/^[a-z0-9-]{1,63}$/, "FLY_APP must be a Fly app name (lowercase letters, digits, dashes)"))),
   FLY_API_BASE: optional(httpUrl),
   FLY_PROXY_URL: optional(httpUrl),
-  FLY_IMAGE: optional(z.string().min(1).max(300)),
-  FLY_REGIONS: optional(z.string().regex(/^\s*[a-z]{3}\s*(,\s*[a-z]{3}\s*)*$/i, "FLY_REGIONS must be three-letter region codes separated by commas")),
-  MACHINE_IDLE_MS: optional(z.string().regex(/^\d{1,9}$/, "MACHINE_IDLE_MS must be a whole number of milliseconds").refine((v) => Number(v) >= 1000, "MACHINE_IDLE_MS must be at least 1000")),
+  FLY_IMAGE: optional(z.string().check(z.minLength(1), z.maxLength(300))),
+  FLY_REGIONS: optional(z.string().check(z.regex(/^\s*[a-z]{3}\s*(,\s*[a-z]{3}\s*)*$/i, "FLY_REGIONS must be three-letter region codes separated by commas"))),
+  MACHINE_IDLE_MS: optional(z.string().check(z.regex(/^\d{1,9}$/, "MACHINE_IDLE_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 1000, "MACHINE_IDLE_MS must be at least 1000"))),
   MACHINE_IDLE_ACTION: optional(z.enum(["suspend", "stop"], "MACHINE_IDLE_ACTION must be suspend or stop")),
   // Fractions allowed (a test retires a Machine in seconds).
-  MACHINE_RETIRE_DAYS: optional(z.string().regex(/^\d{1,4}(\.\d{1,6})?$/, "MACHINE_RETIRE_DAYS must be a number of days").refine((v) => Number(v) > 0, "MACHINE_RETIRE_DAYS must be more than 0")),
-  DAILY_BUDGET_USD: optional(z.string().regex(/^\d{1,6}(\.\d{1,4})?$/, "DAILY_BUDGET_USD must be an amount in dollars, e.g. 20")),
-  MONTHLY_BUDGET_USD: optional(z.string().regex(/^\d{1,7}(\.\d{1,4})?$/, "MONTHLY_BUDGET_USD must be an amount in dollars, e.g. 200")),
-  MAX_MESSAGES_PER_MINUTE: optional(z.string().regex(/^\d{1,4}$/, "MAX_MESSAGES_PER_MINUTE must be a whole number")),
-  ALLOWLIST_CACHE_MS: optional(z.string().regex(/^\d{1,7}$/, "ALLOWLIST_CACHE_MS must be a whole number of milliseconds").refine((v) => Number(v) <= 3_600_000, "ALLOWLIST_CACHE_MS must be at most 3600000")),
-  PROGRESS_AFTER_MS: optional(z.string().regex(/^\d{1,8}$/, "PROGRESS_AFTER_MS must be a whole number of milliseconds")),
-  PROGRESS_EVERY_MS: optional(z.string().regex(/^\d{1,8}$/, "PROGRESS_EVERY_MS must be a whole number of milliseconds").refine((v) => Number(v) >= 1000, "PROGRESS_EVERY_MS must be at least 1000")),
+  MACHINE_RETIRE_DAYS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "MACHINE_RETIRE_DAYS must be a number of days"), z.refine((v) => Number(v) > 0, "MACHINE_RETIRE_DAYS must be more than 0"))),
+  DAILY_BUDGET_USD: optional(z.string().check(z.regex(/^\d{1,6}(\.\d{1,4})?$/, "DAILY_BUDGET_USD must be an amount in dollars, e.g. 20"))),
+  MONTHLY_BUDGET_USD: optional(z.string().check(z.regex(/^\d{1,7}(\.\d{1,4})?$/, "MONTHLY_BUDGET_USD must be an amount in dollars, e.g. 200"))),
+  MAX_MESSAGES_PER_MINUTE: optional(z.string().check(z.regex(/^\d{1,4}$/, "MAX_MESSAGES_PER_MINUTE must be a whole number"))),
+  ALLOWLIST_CACHE_MS: optional(z.string().check(z.regex(/^\d{1,7}$/, "ALLOWLIST_CACHE_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) <= 3_600_000, "ALLOWLIST_CACHE_MS must be at most 3600000"))),
+  PROGRESS_AFTER_MS: optional(z.string().check(z.regex(/^\d{1,8}$/, "PROGRESS_AFTER_MS must be a whole number of milliseconds"))),
+  PROGRESS_EVERY_MS: optional(z.string().check(z.regex(/^\d{1,8}$/, "PROGRESS_EVERY_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 1000, "PROGRESS_EVERY_MS must be at least 1000"))),
   APPROVALS_DEFAULT: optional(z.enum(["off", "edits", "on"], "APPROVALS_DEFAULT must be off, edits or on")),
   // At least 10 s (a person must be able to answer), at most the VM's own cap of 24 h.
   APPROVAL_TIMEOUT_MS: optional(
-    z.string().regex(/^\d{1,9}$/, "APPROVAL_TIMEOUT_MS must be a whole number of milliseconds").refine((v) => Number(v) >= 10_000 && Number(v) <= MAX_APPROVAL_TIMEOUT_MS, "APPROVAL_TIMEOUT_MS must be between 10000 and 86400000"),
+    z.string().check(z.regex(/^\d{1,9}$/, "APPROVAL_TIMEOUT_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 10_000 && Number(v) <= MAX_APPROVAL_TIMEOUT_MS, "APPROVAL_TIMEOUT_MS must be between 10000 and 86400000")),
   ),
-  MEDIA_RETENTION_DAYS: optional(z.string().regex(/^\d{1,3}$/, "MEDIA_RETENTION_DAYS must be a whole number of days").refine((v) => Number(v) >= 1 && Number(v) <= 365, "MEDIA_RETENTION_DAYS must be between 1 and 365")),
+  MEDIA_RETENTION_DAYS: optional(z.string().check(z.regex(/^\d{1,3}$/, "MEDIA_RETENTION_DAYS must be a whole number of days"), z.refine((v) => Number(v) >= 1 && Number(v) <= 365, "MEDIA_RETENTION_DAYS must be between 1 and 365"))),
   // Optional: without it, media links are signed with a key derived from TWILIO_AUTH_TOKEN.
   // Local only: the offline stand-in of Workers AI's transcription (the AI binding wins when bound).
   TRANSCRIBER_URL: optional(httpUrl),
-  MEDIA_SIGNING_KEY: optional(z.string().min(32, "MEDIA_SIGNING_KEY must be at least 32 characters")),
+  MEDIA_SIGNING_KEY: optional(z.string().check(z.minLength(32, "MEDIA_SIGNING_KEY must be at least 32 characters"))),
   // Hours a /web or /dashboard link works; fractions allowed (a test uses 0.01), at most a year.
-  WEB_LINK_TTL_HOURS: optional(z.string().regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours").refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760")),
+  WEB_LINK_TTL_HOURS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours"), z.refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760"))),
 });
 
 export type Config = {

@@ -1,6 +1,7 @@
 // The one gate every new scheduled task passes, from a /schedule command or the agent's tools:
 // raw fields in, a task ready to store (with its first run) or a one-line reason out.
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../zod-messages";
 import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from "./durations";
 import { quoteInput } from "./quote-input";
 import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "./schedule-math";
@@ -19,11 +20,11 @@ export type TaskContext = z.infer<typeof TaskContextSchema>;
 
 // Raw text as the user or the agent wrote it; the lengths only bound the work, the reasons
 // users see come from validateScheduleSpec.
-const RequestBase = z.object({ prompt: z.string().max(64 * 1024), context: TaskContextSchema.default("fresh") });
+const RequestBase = z.object({ prompt: z.string().check(z.maxLength(64 * 1024)), context: z._default(TaskContextSchema, "fresh") });
 const ScheduleRequestSchema = z.discriminatedUnion("kind", [
-  RequestBase.extend({ kind: z.literal("cron"), expr: z.string().max(200) }),
-  RequestBase.extend({ kind: z.literal("every"), every: z.string().max(40) }),
-  RequestBase.extend({ kind: z.literal("at"), at: z.string().max(80) }),
+  z.extend(RequestBase, { kind: z.literal("cron"), expr: z.string().check(z.maxLength(200)) }),
+  z.extend(RequestBase, { kind: z.literal("every"), every: z.string().check(z.maxLength(40)) }),
+  z.extend(RequestBase, { kind: z.literal("at"), at: z.string().check(z.maxLength(80)) }),
 ]);
 export type ScheduleRequest = z.infer<typeof ScheduleRequestSchema>;
 
@@ -106,7 +107,7 @@ export function validateTimeZone(input: string): { ok: true; timeZone: string } 
 }
 
 /** Task ids are the positive integers /schedules shows; "#3" is read as 3. */
-const ScheduleIdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const ScheduleIdSchema = z.coerce.number().check(z.int(), z.positive(), z.lte(2 ** 31 - 1));
 
 export function parseScheduleId(text: string): number | null {
   const trimmed = text.trim().replace(/^#/, "");

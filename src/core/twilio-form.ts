@@ -1,25 +1,26 @@
 // The forms Twilio posts to the relay (incoming WhatsApp message, status callback), parsed
 // with zod; unknown fields are tolerated, as Twilio adds fields without notice.
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../zod-messages";
 import type { FormParams } from "./twilio-signature";
 
-const SidSchema = z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, "must be a Twilio SID (two letters + 32 hex)");
+const SidSchema = z.string().check(z.regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, "must be a Twilio SID (two letters + 32 hex)"));
 const MAX_MEDIA = 10;
 /** Twilio serves media over https (the emulator over http); any other scheme is not media. */
 const MediaUrlSchema = z.url({ protocol: /^https?$/ });
 
 const InboundFormSchema = z.looseObject({
   MessageSid: SidSchema,
-  AccountSid: z.string().min(1, "AccountSid is required"),
-  From: z.string().min(1, "From is required"),
-  To: z.string().min(1, "To is required"),
-  Body: z.string().default(""),
-  NumMedia: z.coerce.number().int().min(0).max(MAX_MEDIA).default(0),
-  ProfileName: z.string().optional(),
-  WaId: z.string().optional(),
+  AccountSid: z.string().check(z.minLength(1, "AccountSid is required")),
+  From: z.string().check(z.minLength(1, "From is required")),
+  To: z.string().check(z.minLength(1, "To is required")),
+  Body: z._default(z.string(), ""),
+  NumMedia: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(MAX_MEDIA)), 0),
+  ProfileName: z.optional(z.string()),
+  WaId: z.optional(z.string()),
   // A tapped quick-reply button: its title, and the id the relay gave it (Body is the title too).
-  ButtonText: z.string().max(200).optional(),
-  ButtonPayload: z.string().max(1000).optional(),
+  ButtonText: z.optional(z.string().check(z.maxLength(200))),
+  ButtonPayload: z.optional(z.string().check(z.maxLength(1000))),
 });
 
 export type InboundMedia = { url: string; contentType: string };
@@ -28,8 +29,8 @@ type InboundForm = z.infer<typeof InboundFormSchema> & { media: InboundMedia[] }
 const StatusFormSchema = z.looseObject({
   MessageSid: SidSchema,
   MessageStatus: z.enum(["accepted", "queued", "sending", "sent", "delivered", "read", "failed", "undelivered", "scheduled", "canceled", "receiving", "received"]),
-  To: z.string().min(1, "To is required"),
-  ErrorCode: z.string().optional(),
+  To: z.string().check(z.minLength(1, "To is required")),
+  ErrorCode: z.optional(z.string()),
 });
 type StatusForm = z.infer<typeof StatusFormSchema>;
 
@@ -40,7 +41,7 @@ function toRecord(params: FormParams): Record<string, string> {
   return Object.fromEntries(params);
 }
 
-function reasonOf(error: z.ZodError): string {
+function reasonOf(error: z.core.$ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; ");
 }
 

@@ -2,7 +2,7 @@
 // the VM lists them to Claude Code through its MCP server and forwards calls as `tool_call` events;
 // the relay validates the arguments with the same rules as the /schedule commands. `send_file` is
 // checked and staged by the VM first: the relay gets `SendFileCallArgsSchema` (vm-protocol.ts).
-import * as z from "zod";
+import * as z from "zod/mini";
 import { MAX_CAPTION_CHARS } from "./vm-protocol";
 
 export type RelayToolDefinition = {
@@ -18,8 +18,8 @@ export const SEND_FILE_TOOL = "send_file";
 
 /** The agent's own arguments to `send_file`, as the VM checks them. */
 export const SendFileArgsSchema = z.object({
-  path: z.string().min(1).max(4096),
-  caption: z.string().max(MAX_CAPTION_CHARS).optional(),
+  path: z.string().check(z.minLength(1), z.maxLength(4096)),
+  caption: z.optional(z.string().check(z.maxLength(MAX_CAPTION_CHARS))),
 });
 
 export const RELAY_TOOLS: readonly RelayToolDefinition[] = [

@@ -1,7 +1,7 @@
 // The relay-to-VM protocol: the one source of truth for both sides (the Durable Object and
 // `vm/`). Every request and event crossing the wire is parsed with these schemas.
 // Prose description, sequence diagrams and failure cases: docs/protocol.md.
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /** Routes on the VM. All but HEALTH need `Authorization: Bearer <VM_TOKEN>`. */
 export const VM_ROUTES = {
@@ -33,7 +33,7 @@ export const VM_ROUTES = {
 /** The VM sends a heartbeat line at least this often on every open event stream. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
-const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, "ids are 1-80 of [A-Za-z0-9_-]");
+const IdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, "ids are 1-80 of [A-Za-z0-9_-]"));
 
 /** WhatsApp's kinds of media, as the relay classifies an attachment after sniffing its bytes. */
 const AttachmentKindSchema = z.enum(["image", "audio", "video", "document"]);
@@ -82,17 +82,17 @@ export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
  */
 export const AttachmentSchema = z.object({
   /** https in production; http for a local stack. Fetched without credentials: the token is the link. */
-  url: z.url({ protocol: /^https?$/ }).max(2048),
+  url: z.url({ protocol: /^https?$/ }).check(z.maxLength(2048)),
   /** As the relay found it (`image/png`, `audio/ogg; codecs=opus`); shown to the agent as is. */
-  contentType: z.string().min(3).max(200).regex(/^[\x20-\x7e]+$/, "printable ASCII"),
+  contentType: z.string().check(z.minLength(3), z.maxLength(200), z.regex(/^[\x20-\x7e]+$/, "printable ASCII")),
   /** The stored object's exact size: the VM refuses a download that is longer or shorter. */
-  size: z.number().int().positive().max(MAX_ATTACHMENT_BYTES),
+  size: z.number().check(z.int(), z.positive(), z.lte(MAX_ATTACHMENT_BYTES)),
   kind: AttachmentKindSchema,
   ext: AttachmentExtSchema,
   /** Text that belongs to this attachment, placed right after its line. */
-  caption: z.string().max(4096).optional(),
+  caption: z.optional(z.string().check(z.maxLength(4096))),
   /** A voice note's transcript as the relay words it ("(voice note, 0:12) fix the test"): passed through. */
-  transcript: z.string().max(8192).optional(),
+  transcript: z.optional(z.string().check(z.maxLength(8192))),
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
@@ -101,28 +101,30 @@ export const InputMessageSchema = z
     /** The relay's id for this message (the Twilio MessageSid, or a schedule run id). */
     id: IdSchema,
     /** Empty only when the message has attachments (a picture without a caption). */
-    text: z.string().max(64 * 1024),
+    text: z.string().check(z.maxLength(64 * 1024)),
     /** Saved into the project's `inbox/` before the turn is written; the agent reads one line for each. */
-    attachments: z.array(AttachmentSchema).max(MAX_ATTACHMENTS).optional(),
+    attachments: z.optional(z.array(AttachmentSchema).check(z.maxLength(MAX_ATTACHMENTS))),
   })
-  .refine((message) => message.text.length > 0 || (message.attachments?.length ?? 0) > 0, {
-    message: "text is empty and the message has no attachments",
-    path: ["text"],
-  });
+  .check(
+    z.refine((message) => message.text.length > 0 || (message.attachments?.length ?? 0) > 0, {
+      message: "text is empty and the message has no attachments",
+      path: ["text"],
+    }),
+  );
 export type InputMessage = z.infer<typeof InputMessageSchema>;
 
 /**
  * A conversation's project directory, named by the relay with an id that survives renames.
  * "main" is the directory every user had before conversations (its sessions still resume).
  */
-export const WorkspaceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "workspace ids are 1-40 of [a-z0-9_-], starting with a letter or digit");
+export const WorkspaceIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "workspace ids are 1-40 of [a-z0-9_-], starting with a letter or digit"));
 export const MAIN_WORKSPACE = "main";
 
 /** Who the agent's commits are from: git's `user.name` and `user.email`, and the GIT_AUTHOR_ and GIT_COMMITTER_ variables. */
 export const GitIdentitySchema = z.object({
   /** No control characters and no `<>`: git's own ident syntax. */
-  name: z.string().min(1).max(100).regex(/^[^\x00-\x1f\x7f<>]+$/, "a name without control characters or <>"),
-  email: z.string().max(200).regex(/^[^\s@<>"\\]+@[^\s@<>"\\]+\.[^\s@<>"\\]+$/, "a plausible email address"),
+  name: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^\x00-\x1f\x7f<>]+$/, "a name without control characters or <>")),
+  email: z.string().check(z.maxLength(200), z.regex(/^[^\s@<>"\\]+@[^\s@<>"\\]+\.[^\s@<>"\\]+$/, "a plausible email address")),
 });
 export type GitIdentity = z.infer<typeof GitIdentitySchema>;
 
@@ -143,29 +145,29 @@ export const MAX_APPROVAL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const ApprovalsOptionSchema = z.object({
   mode: z.enum(["edits", "on"]),
   /** An unanswered request is denied after this long (the agent is told it was not approved in time). */
-  timeoutMs: z.number().int().positive().max(MAX_APPROVAL_TIMEOUT_MS).default(DEFAULT_APPROVAL_TIMEOUT_MS),
+  timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.lte(MAX_APPROVAL_TIMEOUT_MS)), DEFAULT_APPROVAL_TIMEOUT_MS),
 });
 export type ApprovalsOption = z.infer<typeof ApprovalsOptionSchema>;
 
 export const RunOptionsSchema = z.object({
-  permissionMode: PermissionModeSchema.default("bypassPermissions"),
+  permissionMode: z._default(PermissionModeSchema, "bypassPermissions"),
   /** Appended to Claude Code's system prompt (`--append-system-prompt`). */
-  appendSystemPrompt: z.string().max(16 * 1024).optional(),
+  appendSystemPrompt: z.optional(z.string().check(z.maxLength(16 * 1024))),
   /** Hard limit on the run's wall time; the VM applies its own maximum too. */
-  timeLimitMs: z.number().int().positive().max(6 * 60 * 60 * 1000).optional(),
+  timeLimitMs: z.optional(z.number().check(z.int(), z.positive(), z.lte(6 * 60 * 60 * 1000))),
   /** Offer the schedule tools (MCP) to the agent for this run. */
-  scheduleTools: z.boolean().default(false),
+  scheduleTools: z._default(z.boolean(), false),
   /**
    * Deep mode: after this run, keep the user's CLI process warm this long instead of the VM's
    * WARM_SESSION_MS (0: let it exit at once). Renewed by every run that carries it.
    */
-  keepWarmMs: z.number().int().min(0).max(MAX_KEEP_WARM_MS).optional(),
+  keepWarmMs: z.optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_KEEP_WARM_MS))),
   /**
    * Approvals from the phone. Absent: `permissionMode` as given and nothing is asked. Present:
    * the VM runs the CLI in the mode that fits (`permissionMode` is then ignored) and asks the
    * relay through `approval_request` events.
    */
-  approvals: ApprovalsOptionSchema.optional(),
+  approvals: z.optional(ApprovalsOptionSchema),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -173,23 +175,23 @@ export type RunOptions = z.infer<typeof RunOptionsSchema>;
 export const StartRunRequestSchema = z.object({
   runId: IdSchema,
   /** The user's stable id (E.164 phone). The VM hashes it into a directory name. */
-  userId: z.string().min(1).max(64),
+  userId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** Claude Code session to resume; null starts a fresh session. */
-  sessionId: z.string().min(1).max(128).nullable(),
+  sessionId: z.nullable(z.string().check(z.minLength(1), z.maxLength(128))),
   /** Sent as one user turn, in order. */
-  messages: z.array(InputMessageSchema).min(1).max(10),
-  options: RunOptionsSchema.default({ permissionMode: "bypassPermissions", scheduleTools: false }),
+  messages: z.array(InputMessageSchema).check(z.minLength(1), z.maxLength(10)),
+  options: z._default(RunOptionsSchema, { permissionMode: "bypassPermissions", scheduleTools: false }),
   /** The conversation's project directory: the CLI's working directory, where its sessions live. */
-  workspace: WorkspaceIdSchema.default(MAIN_WORKSPACE),
+  workspace: z._default(WorkspaceIdSchema, MAIN_WORKSPACE),
   /** The agent's git identity for this run; without it git's own defaults apply. */
-  gitIdentity: GitIdentitySchema.optional(),
+  gitIdentity: z.optional(GitIdentitySchema),
 });
 export type StartRunRequest = z.infer<typeof StartRunRequestSchema>;
 export type StartRunRequestInput = z.input<typeof StartRunRequestSchema>;
 
 /** `POST /v1/runs/:runId/input`: one more user turn for a live run. */
 export const RunInputRequestSchema = z.object({
-  messages: z.array(InputMessageSchema).min(1).max(10),
+  messages: z.array(InputMessageSchema).check(z.minLength(1), z.maxLength(10)),
 });
 
 /** `POST /v1/runs/:runId/tool-result`: the relay's answer to a `tool_call` event. */
@@ -197,26 +199,26 @@ export const ToolResultRequestSchema = z.object({
   callId: IdSchema,
   ok: z.boolean(),
   /** One or a few lines the agent reads back (a confirmation or a one-line refusal). */
-  text: z.string().max(8 * 1024),
+  text: z.string().check(z.maxLength(8 * 1024)),
 });
 export type ToolResultRequest = z.infer<typeof ToolResultRequestSchema>;
 
 /** A Claude Code permission rule: `Bash`, `Bash(npm test:*)`, `Edit(src/**)`, `mcp__server__tool`. */
 export const PERMISSION_RULE = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\x00-\x1f\x7f]+)\))?$/;
-const PermissionRuleSchema = z.string().max(300).regex(PERMISSION_RULE, "a Claude Code permission rule such as Bash(npm test:*)");
+const PermissionRuleSchema = z.string().check(z.maxLength(300), z.regex(PERMISSION_RULE, "a Claude Code permission rule such as Bash(npm test:*)"));
 
 /** `POST /v1/runs/:runId/approval`: the relay's answer to an `approval_request` event. */
 export const ApprovalAnswerRequestSchema = z.object({
   requestId: IdSchema,
   decision: z.enum(["allow", "deny"]),
   /** With `deny`: what the agent is told (default: the user declined). */
-  message: z.string().min(1).max(2000).optional(),
+  message: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
   /**
    * With `allow` ("always"): a rule for the request's own tool, added to the user's rules file
    * for the workspace (kept by the VM, out of the agent's reach) before the action goes ahead; the
    * agent then stops asking for what it matches, in this process and later ones.
    */
-  remember: PermissionRuleSchema.optional(),
+  remember: z.optional(PermissionRuleSchema),
 });
 export type ApprovalAnswerRequest = z.infer<typeof ApprovalAnswerRequestSchema>;
 
@@ -258,11 +260,11 @@ export const MAX_CAPTION_CHARS = 1024;
 export const SendFileCallArgsSchema = z.object({
   fileId: IdSchema,
   /** The file's own name in the project (no directory), for the user to see. */
-  name: z.string().min(1).max(255).regex(/^[^/\x00-\x1f\x7f]+$/, "a file name without / or control characters"),
+  name: z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[^/\x00-\x1f\x7f]+$/, "a file name without / or control characters")),
   /** Sniffed from the bytes, not taken from the name. */
   contentType: OutboundContentTypeSchema,
-  size: z.number().int().positive().max(16_000_000),
-  caption: z.string().min(1).max(MAX_CAPTION_CHARS).optional(),
+  size: z.number().check(z.int(), z.positive(), z.lte(16_000_000)),
+  caption: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_CAPTION_CHARS))),
 });
 export type SendFileCallArgs = z.infer<typeof SendFileCallArgsSchema>;
 
@@ -295,19 +297,19 @@ export const ConfigProblemReasonSchema = z.enum([
 ]);
 export type ConfigProblemReason = z.infer<typeof ConfigProblemReasonSchema>;
 
-const Seq = z.number().int().positive();
+const Seq = z.number().check(z.int(), z.positive());
 
 /** A run's diff is cut at 2 MiB of UTF-8 (with a note line); the schema leaves room for the note. */
 export const RUN_DIFF_MAX_CHARS = 2 * 1024 * 1024 + 200;
 
 /** One file a run changed (renames show as a deletion and an addition). */
 export const RunChangeFileSchema = z.object({
-  path: z.string().min(1).max(4096),
+  path: z.string().check(z.minLength(1), z.maxLength(4096)),
   status: z.enum(["added", "modified", "deleted"]),
-  insertions: z.number().int().nonnegative(),
-  deletions: z.number().int().nonnegative(),
+  insertions: z.number().check(z.int(), z.nonnegative()),
+  deletions: z.number().check(z.int(), z.nonnegative()),
   /** Git saw binary content: no line counts. */
-  binary: z.literal(true).optional(),
+  binary: z.optional(z.literal(true)),
 });
 export type RunChangeFile = z.infer<typeof RunChangeFileSchema>;
 
@@ -318,18 +320,18 @@ export type RunChangeFile = z.infer<typeof RunChangeFileSchema>;
  * Files over 1 MiB and ignored files are not in it (`oversized`: files recorded by size only).
  */
 export const RunChangeSchema = z.object({
-  files: z.array(RunChangeFileSchema).max(10_000),
-  diff: z.string().max(RUN_DIFF_MAX_CHARS),
+  files: z.array(RunChangeFileSchema).check(z.maxLength(10_000)),
+  diff: z.string().check(z.maxLength(RUN_DIFF_MAX_CHARS)),
   truncated: z.boolean(),
-  oversized: z.array(z.string().max(4096)).max(1000).optional(),
+  oversized: z.optional(z.array(z.string().check(z.maxLength(4096))).check(z.maxLength(1000))),
 });
 export type RunChange = z.infer<typeof RunChangeSchema>;
 
 const RunEventSchema = z.discriminatedUnion("type", [
   /** The CLI's `init` event: store it at once, so an interrupted run still resumes. */
-  z.object({ seq: Seq, type: z.literal("session"), sessionId: z.string().min(1) }),
+  z.object({ seq: Seq, type: z.literal("session"), sessionId: z.string().check(z.minLength(1)) }),
   /** Something worth a short line ("Running: npm test"). Never the model's private text. */
-  z.object({ seq: Seq, type: z.literal("progress"), text: z.string().max(500) }),
+  z.object({ seq: Seq, type: z.literal("progress"), text: z.string().check(z.maxLength(500)) }),
   /** One answered user turn. `messageIds` are the input messages that turn consumed. */
   z.object({
     seq: Seq,
@@ -338,33 +340,33 @@ const RunEventSchema = z.discriminatedUnion("type", [
     text: z.string(),
     isError: z.boolean(),
     subtype: z.string(),
-    costUsd: z.number().nonnegative(),
-    numTurns: z.number().int().nonnegative(),
-    durationMs: z.number().int().nonnegative(),
-    sessionId: z.string().min(1),
+    costUsd: z.number().check(z.nonnegative()),
+    numTurns: z.number().check(z.int(), z.nonnegative()),
+    durationMs: z.number().check(z.int(), z.nonnegative()),
+    sessionId: z.string().check(z.minLength(1)),
   }),
   /** Input the CLI never read before it exited: the relay queues these again. */
-  z.object({ seq: Seq, type: z.literal("unconsumed"), messageIds: z.array(IdSchema).min(1) }),
+  z.object({ seq: Seq, type: z.literal("unconsumed"), messageIds: z.array(IdSchema).check(z.minLength(1)) }),
   /** The agent called a relay tool (schedules); answer with POST …/tool-result. */
   z.object({
     seq: Seq,
     type: z.literal("tool_call"),
     callId: IdSchema,
-    name: z.string().min(1).max(64),
+    name: z.string().check(z.minLength(1), z.maxLength(64)),
     args: z.record(z.string(), z.unknown()),
   }),
   /** Terminal: every turn of the run was answered. `change`: the files it changed, when it changed any. */
-  z.object({ seq: Seq, type: z.literal("done"), change: RunChangeSchema.optional() }),
+  z.object({ seq: Seq, type: z.literal("done"), change: z.optional(RunChangeSchema) }),
   /** Terminal: the run ended without answering every turn. */
   z.object({
     seq: Seq,
     type: z.literal("error"),
     code: RunErrorCodeSchema,
-    message: z.string().max(2000),
+    message: z.string().check(z.maxLength(2000)),
     /** With `misconfigured` and (when the VM knows) `auth_failed`. */
-    reason: ConfigProblemReasonSchema.optional(),
+    reason: z.optional(ConfigProblemReasonSchema),
     /** The files it changed before it ended, when it changed any (as on `done`). */
-    change: RunChangeSchema.optional(),
+    change: z.optional(RunChangeSchema),
   }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;
@@ -379,9 +381,9 @@ const ApprovalRequestEventSchema = z.object({
   seq: Seq,
   type: z.literal("approval_request"),
   requestId: IdSchema,
-  tool: z.string().min(1).max(200),
-  input: z.record(z.string(), z.unknown()).refine((input) => JSON.stringify(input).length <= APPROVAL_INPUT_MAX_CHARS, "input too large"),
-  summary: z.string().max(500).optional(),
+  tool: z.string().check(z.minLength(1), z.maxLength(200)),
+  input: z.record(z.string(), z.unknown()).check(z.refine((input) => JSON.stringify(input).length <= APPROVAL_INPUT_MAX_CHARS, "input too large")),
+  summary: z.optional(z.string().check(z.maxLength(500))),
 });
 export type ApprovalRequestEvent = z.infer<typeof ApprovalRequestEventSchema>;
 
@@ -390,7 +392,7 @@ export type ApprovalRequestEvent = z.infer<typeof ApprovalRequestEventSchema>;
  * relay that does not ask for approvals goes on handling exactly `RunEvent`; one that sends
  * `options.approvals` reads its streams with `VmStreamLineSchema`.
  */
-export const VmRunEventSchema = z.discriminatedUnion("type", [...RunEventSchema.options, ApprovalRequestEventSchema]);
+export const VmRunEventSchema = z.discriminatedUnion("type", [...RunEventSchema.def.options, ApprovalRequestEventSchema]);
 export type VmRunEvent = z.infer<typeof VmRunEventSchema>;
 
 /** Not part of the sequence: keeps the stream (and Fly's proxy) alive; never stored. */
@@ -409,15 +411,15 @@ export function isTerminal(event: VmRunEvent): boolean {
  * `GET /health`. Anyone gets `{ok: true}`; a request with the token also gets `problem`: the
  * configuration problem the VM knows of (its startup check, or what its runs found), or null.
  */
-export const VmHealthSchema = z.object({ ok: z.literal(true), problem: z.string().max(2000).nullable().optional() });
+export const VmHealthSchema = z.object({ ok: z.literal(true), problem: z.optional(z.nullable(z.string().check(z.maxLength(2000)))) });
 export type VmHealth = z.infer<typeof VmHealthSchema>;
 
 /** `POST /v1/workspaces`: create a user's workspace directory, optionally by cloning a repository. */
 export const CreateWorkspaceRequestSchema = z.object({
-  userId: z.string().min(1).max(64),
+  userId: z.string().check(z.minLength(1), z.maxLength(64)),
   workspace: WorkspaceIdSchema,
   /** `url`: https:// or scp-like `git@host:owner/repo.git` (the VM's clone policy, docs/vm.md). */
-  clone: z.object({ url: z.string().min(1).max(2048), branch: z.string().min(1).max(255).optional() }).optional(),
+  clone: z.optional(z.object({ url: z.string().check(z.minLength(1), z.maxLength(2048)), branch: z.optional(z.string().check(z.minLength(1), z.maxLength(255))) })),
 });
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequestSchema>;
 
@@ -425,10 +427,10 @@ export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequestSchema
 export const WorkspaceCreatedSchema = z.object({
   workspace: WorkspaceIdSchema,
   /** The checked-out branch; null when HEAD is detached or the directory is not a repository. */
-  branch: z.string().nullable(),
+  branch: z.nullable(z.string()),
   /** Files tracked by git (`git ls-files`); 0 for a directory that is not a repository. */
-  files: z.number().int().nonnegative(),
-  ms: z.number().int().nonnegative(),
+  files: z.number().check(z.int(), z.nonnegative()),
+  ms: z.number().check(z.int(), z.nonnegative()),
 });
 export type WorkspaceCreated = z.infer<typeof WorkspaceCreatedSchema>;
 
@@ -449,7 +451,7 @@ export const WorkspaceErrorSchema = z.object({
   error: z.literal("clone_failed"),
   reason: CloneFailureReasonSchema,
   /** One short line for the user; never credentials, never git's raw output. */
-  message: z.string().max(300),
+  message: z.string().check(z.maxLength(300)),
 });
 export type WorkspaceError = z.infer<typeof WorkspaceErrorSchema>;
 
@@ -480,7 +482,7 @@ export const CheckpointRestoredSchema = z.object({
   workspace: WorkspaceIdSchema,
   runId: IdSchema,
   files: z.array(RunChangeFileSchema),
-  cannotRestore: z.array(z.string().max(500)),
+  cannotRestore: z.array(z.string().check(z.maxLength(500))),
 });
 export type CheckpointRestored = z.infer<typeof CheckpointRestoredSchema>;
 
@@ -500,7 +502,7 @@ export const VmErrorBodySchema = z.object({
     "nothing_to_undo", // no run of the workspace changed files that is not undone already (409)
     "nothing_to_redo", // no undo of the workspace to take back, or a run changed files since (409)
   ]),
-  message: z.string().optional(),
+  message: z.optional(z.string()),
 });
 export type VmErrorBody = z.infer<typeof VmErrorBodySchema>;
 

@@ -1,7 +1,8 @@
 // The relay's calls to the Fly Machines API (volumes, Machines, wait, leases) for one app. Runs in
 // workerd: only the injected fetch. Every answer is parsed with zod and returned as a typed
 // result; refusals are classified once (core/fly-errors.ts), never thrown.
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../zod-messages";
 import { classifyFlyFailure, type FlyFailure } from "../../core/fly-errors";
 import type { FlyMachineConfig } from "../../core/fly-machine-config";
 import { parseRetryAfter } from "../../core/outbox-policy";
@@ -12,36 +13,37 @@ type FlyResult<T> = { ok: true; value: T } | FlyFailure;
 const MachineStateSchema = z.enum(["created", "starting", "started", "stopping", "stopped", "suspending", "suspended", "replacing", "destroying", "destroyed", "failed", "launch_failed", "updating", "restarting"]);
 
 const MachineSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   name: z.string(),
   state: MachineStateSchema,
   region: z.string(),
-  instance_id: z.string().min(1),
-  config: z.looseObject({ image: z.string(), env: z.record(z.string(), z.string()).optional() }),
-  image_ref: z.looseObject({ repository: z.string().optional(), tag: z.string().optional() }).optional(),
-  created_at: z.string().optional(),
-  updated_at: z.string().optional(),
-  nonce: z.string().optional(),
+  instance_id: z.string().check(z.minLength(1)),
+  config: z.looseObject({ image: z.string(), env: z.optional(z.record(z.string(), z.string())) }),
+  image_ref: z.optional(z.looseObject({ repository: z.optional(z.string()), tag: z.optional(z.string()) })),
+  created_at: z.optional(z.string()),
+  updated_at: z.optional(z.string()),
+  nonce: z.optional(z.string()),
 });
 
 const VolumeSchema = z.object({
-  id: z.string().startsWith("vol_"),
+  id: z.string().check(z.startsWith("vol_")),
   name: z.string(),
   state: z.string(),
   region: z.string(),
   size_gb: z.number(),
-  attached_machine_id: z.string().nullable().optional(),
-  created_at: z.string().optional(),
+  attached_machine_id: z.optional(z.nullable(z.string())),
+  created_at: z.optional(z.string()),
 });
 
 /** Fly gives `expires_at` in Unix seconds; the relay keeps epoch milliseconds. */
-const LeaseSchema = z
-  .object({ status: z.string().optional(), data: z.object({ nonce: z.string().min(1), expires_at: z.number(), owner: z.string().optional(), version: z.string().optional() }) })
-  .transform(({ data }) => ({ nonce: data.nonce, expiresAt: data.expires_at * 1000, owner: data.owner ?? "" }));
+const LeaseSchema = z.pipe(
+  z.object({ status: z.optional(z.string()), data: z.object({ nonce: z.string().check(z.minLength(1)), expires_at: z.number(), owner: z.optional(z.string()), version: z.optional(z.string()) }) }),
+  z.transform(({ data }) => ({ nonce: data.nonce, expiresAt: data.expires_at * 1000, owner: data.owner ?? "" })),
+);
 
 const StartSchema = z.looseObject({ previous_state: z.string() });
 const OkSchema = z.looseObject({});
-const ErrorBodySchema = z.looseObject({ error: z.string().optional(), status: z.string().optional() });
+const ErrorBodySchema = z.looseObject({ error: z.optional(z.string()), status: z.optional(z.string()) });
 
 /** Fly answers in well under this; past it the call counts as unreachable and is retried. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -52,7 +54,7 @@ type Call = { method: "GET" | "POST" | "DELETE"; path: string; body?: unknown; n
 export function createFlyMachinesClient(conn: FlyConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
   const base = `${conn.apiBase.replace(/\/+$/, "")}/v1/apps/${encodeURIComponent(conn.app)}`;
 
-  async function call<S extends z.ZodType>(schema: S, request: Call): Promise<FlyResult<z.output<S>>> {
+  async function call<S extends z.ZodMiniType>(schema: S, request: Call): Promise<FlyResult<z.output<S>>> {
     const headers: Record<string, string> = { authorization: `Bearer ${conn.token}` };
     if (request.body !== undefined) headers["content-type"] = "application/json";
     if (request.nonce) headers[NONCE_HEADER] = request.nonce;

@@ -1,7 +1,7 @@
 // Voice notes to text. In production Workers AI's Whisper through the `AI` binding; locally
 // (`npm start`, the e2e tests) the offline stand-in behind the same input and output
 // (TRANSCRIBER_URL); neither: no transcriber, and the agent gets the audio file itself.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { toBase64 } from "../../core/encoding";
 
 /** Takes WhatsApp's audio as it comes (Ogg Opus among others): Whisper decodes it with ffmpeg. */
@@ -13,7 +13,7 @@ export type Transcriber = { transcribe(audio: Uint8Array): Promise<Transcript> }
 
 const OutputSchema = z.object({
   text: z.string(),
-  transcription_info: z.object({ duration: z.number().nonnegative().optional() }).optional(),
+  transcription_info: z.optional(z.object({ duration: z.optional(z.number().check(z.nonnegative())) })),
 });
 
 /** The binding's own type, as far as it is used here (workers-types' `Ai`). */

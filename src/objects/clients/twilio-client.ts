@@ -1,6 +1,6 @@
 // Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
 // Typed results; 429 and 5xx are retryable (with Retry-After), other 4xx final (Twilio's code kept).
-import * as z from "zod";
+import * as z from "zod/mini";
 import { basicAuthorization } from "../../core/encoding";
 import { parseRetryAfter, type SendFailure } from "../../core/outbox-policy";
 
@@ -27,7 +27,7 @@ type SendResult = { ok: true; sid: string } | ({ ok: false } & SendFailure);
 /** Twilio answers a create in well under a second; past this the call is given up and retried. */
 const TWILIO_TIMEOUT_MS = 15_000;
 
-const CreatedSchema = z.object({ sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i) });
+const CreatedSchema = z.object({ sid: z.string().check(z.regex(/^(SM|MM)[0-9a-f]{32}$/i)) });
 const ErrorSchema = z.object({ code: z.union([z.number(), z.string()]) });
 
 export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {

@@ -3,7 +3,7 @@
 // remembered in settings. Where
 // the API is not there (a Twilio account without it, a local stack pointed elsewhere), prompts go
 // as plain text, and the API is asked again an hour later.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { QUICK_REPLY_BODY_MAX } from "../../core/approvals";
 import { basicAuthorization } from "../../core/encoding";
 import type { QuickReplyButton } from "../db/outbox-repo";
@@ -35,8 +35,8 @@ const CALL_TIMEOUT_MS = 10_000;
 /** Pages of existing contents looked through for ours before one is created. */
 const LOOKUP_PAGES = 3;
 
-const ContentSchema = z.object({ sid: z.string().regex(/^HX[0-9a-fA-F]{32}$/), friendly_name: z.string().nullable().optional() });
-const PageSchema = z.object({ contents: z.array(ContentSchema), meta: z.object({ next_page_url: z.string().nullable().optional() }).optional() });
+const ContentSchema = z.object({ sid: z.string().check(z.regex(/^HX[0-9a-fA-F]{32}$/)), friendly_name: z.optional(z.nullable(z.string())) });
+const PageSchema = z.object({ contents: z.array(ContentSchema), meta: z.optional(z.object({ next_page_url: z.optional(z.nullable(z.string())) })) });
 
 export type QuickReplyContent = {
   /** The content SID and its variables for `buttons` under `body`, or null: send `body` as text. */

@@ -1,6 +1,6 @@
 // What the user can do with scheduled tasks, whether by /command or through the agent's tools:
 // every path goes through validateScheduleSpec and answers with one short text.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { ScheduleAction } from "../../core/commands";
 import { type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZoneSetReply } from "../../core/replies/schedules";
 import { nextRunAt } from "../../core/schedule-math";
@@ -76,8 +76,8 @@ export function setTimeZone(d: ScheduleServiceDeps, input: string, now: number):
   return { ok: true, text: timeZoneSetReply(checked.timeZone, now) };
 }
 
-const IdArgs = z.object({ id: z.coerce.number().int().positive() });
-const ZoneArgs = z.object({ timeZone: z.string().min(1).max(64) });
+const IdArgs = z.object({ id: z.coerce.number().check(z.int(), z.positive()) });
+const ZoneArgs = z.object({ timeZone: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 /** The agent's tool calls (see src/protocol/relay-tools.ts), validated like commands. */
 /** `conversationId`: the conversation of the run that called the tool; its tasks belong there. */

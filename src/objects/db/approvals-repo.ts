@@ -1,6 +1,6 @@
 // The agent's questions (approval_request events) and what became of them, and the rules an
 // "always" remembered per conversation.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { ApprovalAnswer, ApprovalMode } from "../../core/approvals";
 import { memo, type Sql } from "./sql";
 

@@ -1,5 +1,5 @@
 // The user's conversations: a name, the VM workspace that is its project, its agent session.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { memo, memoBy, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */

@@ -1,11 +1,11 @@
 // The phone's Fly Machine and volume as the relay knows them (VM_MODE=machines): one row, read
 // on every request to the VM and written when the Machine is made, started, idled or retired.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { memo, type Sql } from "./sql";
 
 const MachineStateSchema = z.enum(["none", "started", "suspended", "stopped", "unknown"]);
 export type MachineState = z.infer<typeof MachineStateSchema>;
-const IntentSchema = z.enum(["volume", "machine"]).nullable();
+const IntentSchema = z.nullable(z.enum(["volume", "machine"]));
 
 type MachineRowSql = {
   machine_name: string;

@@ -1,7 +1,7 @@
 // The inbound message queue: one row per WhatsApp message (or scheduled prompt), in FIFO order.
 // Every status change is a move decided by core/message-lifecycle.ts and written by `move`;
 // only the messages unit (units/messages.ts) calls it.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import { memo, type Sql } from "./sql";
 
@@ -31,9 +31,9 @@ const MediaListSchema = z.array(
   z.object({
     url: z.string(),
     contentType: z.string(),
-    stored: z.object({ key: z.string(), contentType: z.string(), kind: z.enum(["image", "audio", "video", "document"]), ext: z.string(), size: z.number(), createdAt: z.number() }).optional(),
-    failed: z.string().optional(),
-    transcript: z.object({ text: z.string(), durationSec: z.number().nullable() }).optional(),
+    stored: z.optional(z.object({ key: z.string(), contentType: z.string(), kind: z.enum(["image", "audio", "video", "document"]), ext: z.string(), size: z.number(), createdAt: z.number() })),
+    failed: z.optional(z.string()),
+    transcript: z.optional(z.object({ text: z.string(), durationSec: z.nullable(z.number()) })),
   }),
 );
 
@@ -96,7 +96,7 @@ function toMessage(row: MessageRow): QueuedMessage {
 }
 
 type PendingRow = Pick<MessageRow, "id" | "status" | "run_id" | "handed_how" | "cuts" | "kind" | "conversation_id" | "body" | "schedule_id">;
-const HowSchema = z.enum(["batch", "inject"]).nullable();
+const HowSchema = z.nullable(z.enum(["batch", "inject"]));
 
 function toPending(row: PendingRow): PendingMessage {
   return {

@@ -1,5 +1,5 @@
 // The durable outbox: every WhatsApp message to the user, sent in order, with Twilio's status.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { memo, memoBy, type Sql } from "./sql";
 
 const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
@@ -33,8 +33,8 @@ export type OutboxMedia = {
 };
 const OutboxMediaSchema = z.object({
   source: z.object({ vmRunId: z.string(), fileId: z.string(), name: z.string(), contentType: z.string(), size: z.number() }),
-  stored: z.object({ key: z.string(), createdAt: z.number(), contentType: z.string() }).optional(),
-  failed: z.string().optional(),
+  stored: z.optional(z.object({ key: z.string(), createdAt: z.number(), contentType: z.string() })),
+  failed: z.optional(z.string()),
 });
 
 type OutboxItem = {

@@ -1,6 +1,6 @@
 // What each run changed (migrations/0014_run_changes.sql): its files and line counts, the R2 key of
 // its diff, and whether /undo took it back. The diff itself lives in R2, never here.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { RunChangeFileSchema, type RunChangeFile } from "../../protocol/vm-protocol";
 import type { UndoQuestion } from "../../core/run-change";
 import { memo, type Sql } from "./sql";

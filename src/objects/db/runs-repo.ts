@@ -1,5 +1,5 @@
 // Agent runs: one row per batch of messages, carried across its VM attempts; also the run log.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { memo, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */

@@ -1,5 +1,5 @@
 // Scheduled tasks of one user and the log of their runs.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
 import { memo, type Sql } from "./sql";
@@ -9,9 +9,9 @@ const ScheduleContextSchema = z.enum(["fresh", "chat"]);
 const ScheduleStatusSchema = z.enum(["active", "paused", "completed"]);
 const TaskRunStatusSchema = z.enum(["queued", "running", "succeeded", "failed"]);
 
-const SpecSchema: z.ZodType<ScheduleSpec> = z.discriminatedUnion("kind", [
+const SpecSchema: z.ZodMiniType<ScheduleSpec> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("cron"), expr: z.string() }),
-  z.object({ kind: z.literal("interval"), everyMs: z.number().int().positive(), anchorAt: z.number() }),
+  z.object({ kind: z.literal("interval"), everyMs: z.number().check(z.int(), z.positive()), anchorAt: z.number() }),
   z.object({ kind: z.literal("once"), at: z.number() }),
 ]);
 

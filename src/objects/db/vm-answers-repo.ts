@@ -1,5 +1,5 @@
 // Answers owed to a VM run (tool results and approval decisions), one row per (VM run, kind, ask).
-import * as z from "zod";
+import * as z from "zod/mini";
 import { memo, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
