@@ -26,7 +26,6 @@ import {
   type CheckpointHistory,
 } from "./core/checkpoint-history";
 import { redactSecrets } from "./core/config-problem";
-import { diffToHtml } from "./core/diff-html";
 import {
   capDiff,
   envDiffSection,
@@ -275,9 +274,11 @@ export function createCheckpoints(deps: CheckpointDeps) {
   }
 
   /** The change with its diff as HTML for the page, drawn from the same redacted, cut text. */
-  function withHtml(change: RunChange | null): RunChange | null {
+  async function withHtml(change: RunChange | null): Promise<RunChange | null> {
     if (!change || change.diff === "") return change;
     try {
+      // Loaded with the first change: diff2html costs an idle VM nothing (docs/vm.md, idle memory).
+      const { diffToHtml } = await import("./core/diff-html");
       const diffHtml = diffToHtml(change.diff);
       return diffHtml ? { ...change, diffHtml } : change;
     } catch (error) {
@@ -343,7 +344,7 @@ export function createCheckpoints(deps: CheckpointDeps) {
         const commit = await snapshot(git);
         const sameTree = commit === started.before || (await treeOf(git, commit)) === (await treeOf(git, started.before));
         // A repository inside the workspace that moved on alone is no change of files (its files are not recorded).
-        const change = sameTree ? null : withHtml(await changeBetween(git, started.before, commit));
+        const change = sameTree ? null : await withHtml(await changeBetween(git, started.before, commit));
         const history = runEnded(loadHistory(userKey, workspace), runId, commit, change !== null);
         saveHistory(userKey, workspace, history);
         await keepOnly(git, history);
