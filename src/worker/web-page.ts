@@ -88,7 +88,7 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
     c.entries.length === 0 ? h("p", { class: "meta" }, "No messages yet.") : h("ol", { class: "transcript" }, ...c.entries.map((e) => entryItem(e, zone))),
     h("h3", null, "Runs"),
     c.runs.length === 0 ? h("p", { class: "meta" }, "No runs yet.") : h("ol", { class: "runs" }, ...c.runs.map((r) => runItem(r, zone, extras.base))),
-    shown ? h("div", { class: "latest-change", id: `c${c.id}-diff` }, h("h3", null, "Latest change"), changeDiff(shown, extras)) : null,
+    shown ? h("div", { class: "latest-change" }, h("h3", null, "Latest change"), changeDiff(shown, extras)) : null,
   );
 }
 
@@ -112,7 +112,7 @@ function changeDiff(c: ChangeView, extras: PageExtras): Child {
     Fragment,
     null,
     h("p", { class: "change" }, changeLine(c)),
-    html ? h("div", { class: "diff" }, raw(html)) : h("p", { class: "meta" }, c.diffHtmlKey ? "The diff of this change could not be read right now." : "The diff of this change was not kept as HTML."),
+    html ? h("div", { class: "diff" }, raw(html)) : h("p", { class: "meta" }, c.diffHtmlKey ? "The diff could not be read right now." : "No HTML of this diff was kept."),
   );
 }
 
@@ -147,10 +147,10 @@ function runItem(r: RunView, zone: string, base: string | null): Child {
 
 /** `all`: this is the run's own page, which lists every call the VM kept. */
 function toolCallsOf(r: RunView, all: boolean): Child {
-  if (!r.toolCalls) return h("p", { class: "meta" }, r.endedAt === null ? "Tool calls: listed when the run ends." : "Tool calls not recorded: the run was cut off before the agent VM reported them.");
+  if (!r.toolCalls) return h("p", { class: "meta" }, r.endedAt === null ? "Tool calls: listed when the run ends." : "Tool calls not recorded (the run was cut off).");
   const { calls, more } = r.toolCalls;
   if (calls.length === 0) return h("p", { class: "meta" }, more > 0 ? `${more} tool calls${all ? "" : ", listed on the run's page"}.` : "No tool calls.");
-  const rest = more === 0 ? null : h("li", { class: "more" }, all ? `and ${more} more (the agent VM keeps the first 100 of a run)` : `and ${more} more on the run's page`);
+  const rest = more === 0 ? null : h("li", { class: "more" }, all ? `and ${more} more, not kept` : `and ${more} more on the run's page`);
   // Few nodes per call (50 runs stay within the page's 200 KB): the tool's name is text, its input code.
   return h("ol", { class: "tools" }, ...calls.map((c) => h("li", null, `${c.tool} `, h("code", null, c.input))), rest);
 }
@@ -232,17 +232,9 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{fon
 .transcript li.user time::before{content:"You · "}.transcript li.agent time::before{content:"Agent · "}.transcript li.relay time::before{content:"Relay · "}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 td ul{margin:0;padding-left:1rem}
-.runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run p,.run ul,.run ol{margin:.15rem 0}
-.tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400}.tools code{white-space:pre-wrap;overflow-wrap:anywhere;background:#f0f0f0;padding:0 .2rem}.tools .more{list-style:none}
-.change{font-weight:600}.diff{overflow-x:auto;margin:.4rem 0 1rem}
-svg.chart{width:100%;height:auto;background:#fff;border:1px solid #e3e3e3}svg.chart rect{fill:#2f7d32}svg.chart.failures rect{fill:#b3261e}
-svg.chart line{stroke:#999}svg.chart text{font-size:11px;fill:#666}
-.d2h-file-wrapper{border:1px solid #ddd;border-radius:6px;margin:.6rem 0;background:#fff}
-.d2h-file-header{padding:.35rem .6rem;background:#f3f3f3;border-bottom:1px solid #ddd;font:600 .85rem ui-monospace,monospace}
-.d2h-tag{margin-left:.6rem;font-size:.7rem;color:#555}.d2h-env-note,.d2h-cut{margin:.3rem .6rem;color:#666;font-size:.85rem}
-.d2h-diff-table{border-collapse:collapse;width:100%;font:12px/1.4 ui-monospace,monospace}.d2h-diff-table td{border:0;padding:0 .4rem}
-.d2h-code-linenumber{width:1%;color:#999;text-align:right;white-space:nowrap;user-select:none}.line-num1,.line-num2{display:inline-block;min-width:2.2em}
-.d2h-code-line{white-space:pre;padding:0 .4rem}.d2h-code-line-prefix{user-select:none}
-.d2h-ins{background:#e6ffec}.d2h-ins.d2h-code-linenumber{background:#ccffd8}.d2h-ins ins{background:#abf2bc;text-decoration:none}
-.d2h-del{background:#ffebe9}.d2h-del.d2h-code-linenumber{background:#ffd7d5}.d2h-del del{background:#ff8182;text-decoration:none}
-.d2h-info{background:#f1f8ff;color:#555}`;
+.runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run *{margin:.15rem 0}
+.tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.change{font-weight:600}
+.diff{overflow-x:auto}.d2h-file-wrapper{border:1px solid #ddd;margin:.6rem 0;background:#fff}.d2h-file-header{padding:.3rem .6rem;background:#eee;font-weight:600}
+.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace}.d2h-diff-table td{border:0;padding:0 .3rem}.d2h-code-line{white-space:pre}
+.d2h-code-linenumber{color:#999;text-align:right}.line-num1,.line-num2{display:inline-block;min-width:2em}.d2h-info{background:#eef;color:#555}
+.d2h-ins{background:#dfd}.d2h-ins ins{background:#aea;text-decoration:none}.d2h-del{background:#fdd}.d2h-del del{background:#f99;text-decoration:none}`;

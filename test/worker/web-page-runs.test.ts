@@ -68,7 +68,7 @@ it("keeps each run's tool calls with the run (secrets redacted, the first 100, t
   expect(html).toContain(`<a href="${page}/runs/${many}">all its tool calls</a>`);
   const runPage = await (await get(`${page}/runs/${many}`)).text();
   expect(runPage).toContain("npm test -- --step 100</code>");
-  expect(runPage).toContain("and 20 more (the agent VM keeps the first 100 of a run)");
+  expect(runPage).toContain("and 20 more, not kept");
 });
 
 it("says a run cut off without a terminal event has its tool calls not recorded", async () => {
@@ -78,7 +78,7 @@ it("says a run cut off without a terminal event has its tool calls not recorded"
   const [{ id }] = (await query<{ id: string }>(phone, "SELECT id FROM runs")) as [{ id: string }];
   await query(phone, "DELETE FROM run_tool_calls WHERE run_id = ?", id);
   const html = await (await get(linkIn(await ask(phone, "/web")))).text();
-  expect(html).toContain("Tool calls not recorded: the run was cut off before the agent VM reported them.");
+  expect(html).toContain("Tool calls not recorded (the run was cut off).");
 });
 
 it("keeps the diff's HTML in R2 next to the diff; shows the newest change inline and the older on their run's page; /diff comes with the link", async () => {
