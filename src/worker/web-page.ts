@@ -232,9 +232,11 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{fon
 .transcript li.user time::before{content:"You · "}.transcript li.agent time::before{content:"Agent · "}.transcript li.relay time::before{content:"Relay · "}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 td ul{margin:0;padding-left:1rem}
+svg.chart{width:100%;height:auto;background:#fff;border:1px solid #e3e3e3}svg.chart rect{fill:#2f7d32}svg.chart.failures rect{fill:#b3261e}
+svg.chart line{stroke:#999}svg.chart text{font-size:11px;fill:#666}
 .runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run *{margin:.15rem 0}
 .tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.change{font-weight:600}
 .diff{overflow-x:auto}.d2h-file-wrapper{border:1px solid #ddd;margin:.6rem 0;background:#fff}.d2h-file-header{padding:.3rem .6rem;background:#eee;font-weight:600}
-.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace}.d2h-diff-table td{border:0;padding:0 .3rem}.d2h-code-line{white-space:pre}
+.d2h-tag{margin-left:.5rem;font-size:.7rem;color:#666}.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace}.d2h-diff-table td{border:0;padding:0 .3rem}.d2h-code-line{white-space:pre}
 .d2h-code-linenumber{color:#999;text-align:right}.line-num1,.line-num2{display:inline-block;min-width:2em}.d2h-info{background:#eef;color:#555}
 .d2h-ins{background:#dfd}.d2h-ins ins{background:#aea;text-decoration:none}.d2h-del{background:#fdd}.d2h-del del{background:#f99;text-decoration:none}`;
