@@ -7,12 +7,12 @@ import { renderWebPage } from "../../src/worker/web-page";
 import { atMost, info, judged } from "../lib/figures";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { median, percentile } from "../lib/stats";
-import { largePage } from "../web-page/fixture";
+import { largePage, PAGE_TOKEN } from "../web-page/fixture";
 
 const SECTION = "web-page";
 
 export const WEB_PAGE_DEFINITIONS = {
-  page: "one conversation: 500 messages, alternating the user's (5–30 words) and answers (20–100 words; 1 in 10 the relay's), some with <script> and & to escape), 50 runs (a third with an approval), 30 days of spend (bench/web-page/fixture.ts)",
+  page: "one conversation: 500 messages, alternating the user's (5–30 words) and answers (20–100 words; 1 in 10 the relay's), some with <script> and & to escape), 50 runs (a third with an approval; 3–30 tool calls each, the first 5 of the latest 10 runs listed, a link to each run's page; two in three with a change, the newest shown inline, its diff's HTML not counted: it comes from R2), 30 days of spend (bench/web-page/fixture.ts)",
   cpu: "process CPU time (user + system) of one renderWebPage call, after 5 warm-up renders; median and p95 over the samples (quick: 20, else 200); the first render of a fresh module reported apart",
   size: "bytes of the rendered HTML, and gzipped (level 6, as a browser receives it compressed)",
 };
@@ -32,10 +32,12 @@ function cpuMs(render: () => unknown): number {
 
 async function runWebPage({ quick, log }: SectionOptions): Promise<SectionOutcome> {
   const page = largePage({ messages: 500, runs: 50, now: Date.UTC(2026, 10, 23, 12) });
+  // Links to runs' pages carry the whole token, as a real link's do; the inline diff is not counted (it comes from R2).
+  const extras = { base: `/web/${PAGE_TOKEN}`, diffs: new Map<string, string | null>() };
   let html = "";
-  const first = cpuMs(() => (html = renderWebPage(page)));
-  for (let i = 0; i < 5; i++) renderWebPage(page);
-  const samples = Array.from({ length: quick ? 20 : 200 }, () => cpuMs(() => renderWebPage(page)));
+  const first = cpuMs(() => (html = renderWebPage(page, extras)));
+  for (let i = 0; i < 5; i++) renderWebPage(page, extras);
+  const samples = Array.from({ length: quick ? 20 : 200 }, () => cpuMs(() => renderWebPage(page, extras)));
   const bytes = Buffer.byteLength(html);
   log(`rendered ${samples.length} times: median ${median(samples).toFixed(2)} ms, ${bytes} bytes`);
   const figures = [

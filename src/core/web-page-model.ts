@@ -8,14 +8,35 @@ export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; te
 
 export type ApprovalView = { tool: string; description: string; status: string; answer: string | null; at: number };
 
-/** A run as the object keeps it. Its tool calls are not kept by the relay today (only its approvals). */
-export type RunView = { id: string; startedAt: number; endedAt: number | null; costUsd: number; outcome: string | null; approvals: ApprovalView[] };
+/** A run's tool calls as its terminal events carried them: the first ones, and how many more it made. */
+export type ToolCallsView = { calls: { tool: string; input: string }[]; more: number };
+
+/** What one VM run of a run changed; `diffHtmlKey`: its diff as HTML in R2, when kept. */
+export type ChangeView = { vmRunId: string; label: string; files: number; insertions: number; deletions: number; undone: boolean; truncated: boolean; diffHtmlKey: string | null };
+
+/**
+ * A run as the object keeps it. `toolCalls` null: not recorded (the run is still going, or it was
+ * cut off without a terminal event from the VM).
+ */
+export type RunView = {
+  id: string;
+  startedAt: number;
+  endedAt: number | null;
+  costUsd: number;
+  outcome: string | null;
+  approvals: ApprovalView[];
+  toolCalls: ToolCallsView | null;
+  changes: ChangeView[];
+};
 
 export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean };
 
 export type DayValue = { day: string; value: number };
 
 export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; conversations: ConversationView[]; spendByDay: DayValue[] };
+
+/** One run's own page (`/web/<token>/runs/<run id>`): all its recorded tool calls, and each change's diff. */
+export type RunPage = { kind: "run"; phone: string; timeZone: string; generatedAt: number; conversation: { id: number; name: string }; run: RunView };
 
 /** One user on the operator's page; `stats` null when their object did not answer. */
 export type OperatorUser = { phone: string; stats: OperatorStats | null };
@@ -38,7 +59,39 @@ export type OperatorStats = {
 
 export type DashboardPage = { kind: "dashboard"; generatedAt: number; machinesMode: boolean; directoryAnswered: boolean; users: OperatorUser[] };
 
-export type WebPage = ConversationsPage | DashboardPage;
+export type WebPage = ConversationsPage | DashboardPage | RunPage;
+
+/**
+ * The tool calls the main page lists, runs oldest first: the first `perRun` of each of the
+ * `recentRuns` latest runs; older runs' are only counted. The rest are on each run's own page. A
+ * run whose calls were not recorded stays so.
+ */
+export function listedToolCalls<R extends Pick<RunView, "toolCalls">>(runs: readonly R[], limits: { recentRuns: number; perRun: number }): R[] {
+  return runs.map((run, i) => {
+    if (!run.toolCalls) return run;
+    const shown = i >= runs.length - limits.recentRuns ? limits.perRun : 0;
+    const { calls, more } = run.toolCalls;
+    return { ...run, toolCalls: { calls: calls.slice(0, shown), more: more + Math.max(0, calls.length - shown) } };
+  });
+}
+
+/** A VM run is `<run id>-<attempt>` (runs-repo.ts): the run a change belongs to. */
+export function runIdOfVmRun(vmRunId: string): string {
+  return vmRunId.replace(/-\d+$/, "");
+}
+
+/** The change whose diff the page shows inline: the newest one with HTML kept, not undone, of any run shown. */
+export function inlineChange(conversations: readonly Pick<ConversationView, "runs">[]): ChangeView | null {
+  let newest: { at: number; change: ChangeView } | null = null;
+  for (const c of conversations) {
+    for (const run of c.runs) {
+      for (const change of run.changes) {
+        if (change.diffHtmlKey && !change.undone && (!newest || run.startedAt >= newest.at)) newest = { at: run.startedAt, change };
+      }
+    }
+  }
+  return newest?.change ?? null;
+}
 
 /** The `count` UTC days ending on `lastDay` (`yyyy-mm-dd`), oldest first. */
 export function daysEnding(lastDay: string, count: number): string[] {

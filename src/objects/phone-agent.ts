@@ -92,7 +92,7 @@ export class PhoneAgent extends DurableObject<Env> {
   summary(): UserSummary { return summarize(this.accessDeps(), Date.now()); }
 
   /** The private page's data for a /web or /dashboard link (reads only; null: a revoked link, a deleted conversation). */
-  webPage(request: WebPageRequest): Promise<WebPageAnswer> { return webPageData({ sql: this.sql, settings: this.u.repos.settings, phone: this.phone, config: this.config, env: this.env, summary: () => this.summary(), agent: this, log: this.log }, request, Date.now()); }
+  webPage(request: WebPageRequest): Promise<WebPageAnswer> { return webPageData({ sql: this.sql, repos: this.u.repos, phone: this.phone, config: this.config, env: this.env, summary: () => this.summary(), agent: this, log: this.log }, request, Date.now()); }
 
   /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */
   async revokeAccess(): Promise<Revoked> {

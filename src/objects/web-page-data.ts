@@ -5,23 +5,44 @@
 import type { Config } from "../config";
 import type { UserSummary } from "../core/admin-replies";
 import { dayIn } from "../core/spend-days";
-import { type ConversationView, type DashboardPage, daysEnding, fillDays, type OperatorStats, type OperatorUser, type RunView, type TranscriptEntry, type WebPage } from "../core/web-page-model";
+import {
+  type ChangeView,
+  type ConversationView,
+  type DashboardPage,
+  daysEnding,
+  fillDays,
+  listedToolCalls,
+  type OperatorStats,
+  type OperatorUser,
+  runIdOfVmRun,
+  type RunPage,
+  type RunView,
+  type TranscriptEntry,
+  type WebPage,
+} from "../core/web-page-model";
 import type { WebScope } from "../core/web-token";
 import { adminDeps, allUsers, type UserAgent } from "./commands/admin-actions";
+import type { Repos } from "./db/repos";
 import type { SettingsRepo } from "./db/settings-repo";
 import type { Sql } from "./db/sql";
 import type { Log } from "./units/outbox";
 import { timeZoneOf } from "./units/schedules";
 
-/** What a link asks of the object it names: a page of `scope`, under link epoch `epoch`; `operator_line`: one user's line for the dashboard. */
-export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "operator_line" };
+/**
+ * What a link asks of the object it names: a page of `scope`, under link epoch `epoch`; `run`: one
+ * run's page, under the same link (the run must be of a conversation the link covers);
+ * `operator_line`: one user's line for the dashboard.
+ */
+export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "run"; scope: WebScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
-export type WebPageDeps = { sql: Sql; settings: SettingsRepo; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
 /** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
 const RUNS_PER_CONVERSATION = 100;
+/** The main page lists the first tool calls of the latest runs (the page stays under 200 KB); each run's own page lists all. */
+const TOOL_CALLS_ON_PAGE = { recentRuns: 10, perRun: 5 };
 const SPEND_DAYS = 30;
 const OPERATOR_DAYS = 7;
 /** A user's object that has not answered the dashboard after this long is listed as not answering. */
@@ -36,28 +57,70 @@ export function webLinkEpoch(settings: SettingsRepo): number {
 
 export async function webPageData(d: WebPageDeps, request: WebPageRequest, now: number): Promise<WebPageAnswer> {
   if (request.kind === "operator_line") return operatorStats(d, now);
-  if (request.epoch !== webLinkEpoch(d.settings)) return null;
-  if (request.scope.kind === "dashboard") return d.config?.adminSenders.has(d.phone) ? dashboard(d, now) : null;
-  return conversationsPage(d, request.scope, now);
+  if (request.epoch !== webLinkEpoch(d.repos.settings)) return null;
+  if (request.scope.kind === "dashboard") return request.kind === "page" && d.config?.adminSenders.has(d.phone) ? dashboard(d, now) : null;
+  return request.kind === "run" ? runPage(d, request.scope, request.runId, now) : conversationsPage(d, request.scope, now);
+}
+
+/** The conversations a link covers (none: deleted since the link was sent, the same 404 as any other). */
+function conversationsOf(sql: Sql, scope: Exclude<WebScope, { kind: "dashboard" }>): { id: number; name: string }[] {
+  const rows = sql<{ id: number; name: string }>`SELECT id, name FROM conversations ORDER BY last_active_at DESC`;
+  return scope.kind === "all" ? rows : rows.filter((r) => r.id === scope.conversationId);
+}
+
+/** One run of a conversation the link covers, with every tool call kept; null for any other run. */
+function runPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>, runId: string, now: number): RunPage | null {
+  const row = d.sql<RunRow & { conversation_id: number }>`SELECT id, created_at, updated_at, cost_usd, outcome, phase, conversation_id FROM runs WHERE id = ${runId}`[0];
+  const conversation = row ? conversationsOf(d.sql, scope).find((c) => c.id === row.conversation_id) : undefined;
+  if (!row || !conversation) return null;
+  const [run] = runViews(d, conversation.id, [row]);
+  return { kind: "run", phone: d.phone, timeZone: timeZoneOf(d.repos.settings), generatedAt: now, conversation, run: run! };
 }
 
 function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>, now: number): WebPage | null {
   const { sql } = d;
-  const rows = sql<{ id: number; name: string }>`SELECT id, name FROM conversations ORDER BY last_active_at DESC`;
-  const chosen = scope.kind === "all" ? rows : rows.filter((r) => r.id === scope.conversationId);
-  // A conversation deleted since the link was sent: nothing to show, the same 404 as any other.
+  const chosen = conversationsOf(sql, scope);
   if (chosen.length === 0) return null;
-  const timeZone = timeZoneOf(d.settings);
+  const timeZone = timeZoneOf(d.repos.settings);
   const days = daysEnding(dayIn(now, timeZone), SPEND_DAYS);
   const ids = new Set(chosen.map((c) => c.id));
   const spent = new Map<string, number>();
   for (const r of sql<{ day: string; conversation_id: number; cost: number }>`SELECT day, conversation_id, cost_usd AS cost FROM spend_days WHERE day >= ${days[0]!}`) {
     if (ids.has(r.conversation_id)) spent.set(r.day, (spent.get(r.day) ?? 0) + r.cost);
   }
-  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, conversations: chosen.map((c) => conversationView(sql, c)), spendByDay: fillDays(days, spent) };
+  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, conversations: chosen.map((c) => conversationView(d, c)), spendByDay: fillDays(days, spent) };
 }
 
-function conversationView(sql: Sql, c: { id: number; name: string }): ConversationView {
+type RunRow = { id: string; created_at: number; updated_at: number; cost_usd: number; outcome: string | null; phase: string };
+
+/** The runs as the page shows them, oldest first: approvals, tool calls (all that were kept), changes. */
+function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunView[] {
+  const approvals = d.sql<{ run_id: string; tool: string; description: string; status: string; answer: string | null; created_at: number }>`SELECT run_id, tool, description, status, answer, created_at
+    FROM approvals WHERE conversation_id = ${conversationId} ORDER BY id`;
+  const toolCalls = d.repos.runToolCalls.ofRuns(runs.map((r) => r.id));
+  const changes = new Map<string, ChangeView[]>();
+  for (const c of d.repos.runChanges.ofConversation(conversationId, RUNS_PER_CONVERSATION).reverse()) {
+    const runId = runIdOfVmRun(c.vmRunId);
+    const view = { vmRunId: c.vmRunId, label: c.label, files: c.files.length, insertions: c.insertions, deletions: c.deletions, undone: c.undone, truncated: c.truncated, diffHtmlKey: c.diffHtmlKey };
+    changes.set(runId, [...(changes.get(runId) ?? []), view]);
+  }
+  return runs.map((r) => {
+    const calls = toolCalls.get(r.id);
+    return {
+      id: r.id,
+      startedAt: r.created_at,
+      endedAt: r.phase === "finished" ? r.updated_at : null,
+      costUsd: r.cost_usd,
+      outcome: r.outcome,
+      approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: a.description, status: a.status, answer: a.answer, at: a.created_at })),
+      toolCalls: calls ?? null,
+      changes: changes.get(r.id) ?? [],
+    };
+  });
+}
+
+function conversationView(d: WebPageDeps, c: { id: number; name: string }): ConversationView {
+  const { sql } = d;
   const limit = ENTRIES_PER_CONVERSATION + 1;
   const messages = sql<{ body: string; at: number }>`SELECT body, received_at AS at FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
   // Agent replies carry the key `<vm run>:<seq>:<part>`; every other row is the relay's own.
@@ -67,19 +130,9 @@ function conversationView(sql: Sql, c: { id: number; name: string }): Conversati
     ...replies.map((r) => ({ at: r.at, from: /^[^:]+:\d+:\d+$/.test(r.key) ? ("agent" as const) : ("relay" as const), text: r.body })),
   ].sort((a, b) => a.at - b.at);
   const entries = all.slice(-ENTRIES_PER_CONVERSATION);
-  const runs = sql<{ id: string; created_at: number; updated_at: number; cost_usd: number; outcome: string | null; phase: string }>`SELECT id, created_at, updated_at, cost_usd, outcome, phase
+  const runs = sql<RunRow>`SELECT id, created_at, updated_at, cost_usd, outcome, phase
     FROM runs WHERE conversation_id = ${c.id} ORDER BY created_at DESC LIMIT ${RUNS_PER_CONVERSATION}`;
-  const approvals = sql<{ run_id: string; tool: string; description: string; status: string; answer: string | null; created_at: number }>`SELECT run_id, tool, description, status, answer, created_at
-    FROM approvals WHERE conversation_id = ${c.id} ORDER BY id`;
-  const runViews: RunView[] = runs.reverse().map((r) => ({
-    id: r.id,
-    startedAt: r.created_at,
-    endedAt: r.phase === "finished" ? r.updated_at : null,
-    costUsd: r.cost_usd,
-    outcome: r.outcome,
-    approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: a.description, status: a.status, answer: a.answer, at: a.created_at })),
-  }));
-  return { id: c.id, name: c.name, entries, runs: runViews, truncated: all.length > ENTRIES_PER_CONVERSATION };
+  return { id: c.id, name: c.name, entries, runs: listedToolCalls(runViews(d, c.id, runs.reverse()), TOOL_CALLS_ON_PAGE), truncated: all.length > ENTRIES_PER_CONVERSATION };
 }
 
 /** This user's line on the operator's page: the /users summary and what only the rows say. */

@@ -313,6 +313,27 @@ export const RunChangeFileSchema = z.object({
 });
 export type RunChangeFile = z.infer<typeof RunChangeFileSchema>;
 
+/** The diff's HTML is cut at this many of its lines (with a note counting the rest): the page stays light. */
+export const DIFF_HTML_MAX_LINES = 3_000;
+export const DIFF_HTML_MAX_CHARS = 2 * 1024 * 1024;
+/**
+ * Markup the diff's HTML may hold: diff2html's own elements and attributes only. Code and file
+ * names are text (`&lt;`), so any other tag or attribute (a script, a handler, a style, a link) is
+ * not diff2html's work and the HTML is refused. The Worker puts it in the page as it is.
+ */
+const DIFF_HTML_TAG = /<\/?([A-Za-z][A-Za-z0-9-]*)((?:\s+[a-z][a-z0-9-]*(?:="[^"<>]*")?)*)\s*\/?>|</g;
+const DIFF_HTML_ELEMENTS = new Set(["div", "span", "table", "tbody", "tr", "td", "del", "ins", "p"]);
+const DIFF_HTML_ATTRIBUTES = new Set(["class", "id", "data-lang"]);
+/** Whether `html` holds only that markup (text between tags is not looked at: it cannot hold a `<`). */
+export function isSafeDiffHtml(html: string): boolean {
+  for (const m of html.matchAll(DIFF_HTML_TAG)) {
+    if (!m[1] || !DIFF_HTML_ELEMENTS.has(m[1].toLowerCase())) return false;
+    for (const a of (m[2] ?? "").matchAll(/([a-z][a-z0-9-]*)(?:="[^"]*")?/g)) if (!DIFF_HTML_ATTRIBUTES.has(a[1]!)) return false;
+  }
+  return true;
+}
+export const DiffHtmlSchema = z.string().check(z.maxLength(DIFF_HTML_MAX_CHARS), z.refine(isSafeDiffHtml, "markup diff2html does not make"));
+
 /**
  * What a run changed in its workspace, between the VM's checkpoints before and after it (present
  * only when it changed files). `diff`: the unified diff, the VM's secrets redacted, `.env`-like
@@ -324,8 +345,20 @@ export const RunChangeSchema = z.object({
   diff: z.string().check(z.maxLength(RUN_DIFF_MAX_CHARS)),
   truncated: z.boolean(),
   oversized: z.optional(z.array(z.string().check(z.maxLength(4096))).check(z.maxLength(1000))),
+  /** The same diff as HTML for the private page (`DiffHtmlSchema`); one that fails it is dropped, never the event. */
+  diffHtml: z.catch(z.optional(DiffHtmlSchema), undefined),
 });
 export type RunChange = z.infer<typeof RunChangeSchema>;
+
+/** One tool call of a run as the page shows it: the CLI's tool name and a short input, the VM's secrets redacted. */
+const RunToolCallSchema = z.object({ tool: z.string().check(z.minLength(1), z.maxLength(200)), input: z.string().check(z.maxLength(300)) });
+export type RunToolCall = z.infer<typeof RunToolCallSchema>;
+/** A run keeps this many tool calls (the first), and counts the rest in `more`. */
+export const MAX_RUN_TOOL_CALLS = 100;
+export const RunToolCallsSchema = z.object({ calls: z.array(RunToolCallSchema).check(z.maxLength(MAX_RUN_TOOL_CALLS)), more: z.number().check(z.int(), z.nonnegative()) });
+export type RunToolCalls = z.infer<typeof RunToolCallsSchema>;
+/** On terminal events: a list that fails its schema is dropped (the run is recorded without it), never the event. */
+const TerminalToolCallsSchema = z.catch(z.optional(RunToolCallsSchema), undefined);
 
 const RunEventSchema = z.discriminatedUnion("type", [
   /** The CLI's `init` event: store it at once, so an interrupted run still resumes. */
@@ -356,7 +389,7 @@ const RunEventSchema = z.discriminatedUnion("type", [
     args: z.record(z.string(), z.unknown()),
   }),
   /** Terminal: every turn of the run was answered. `change`: the files it changed, when it changed any. */
-  z.object({ seq: Seq, type: z.literal("done"), change: z.optional(RunChangeSchema) }),
+  z.object({ seq: Seq, type: z.literal("done"), change: z.optional(RunChangeSchema), toolCalls: TerminalToolCallsSchema }),
   /** Terminal: the run ended without answering every turn. */
   z.object({
     seq: Seq,
@@ -367,6 +400,8 @@ const RunEventSchema = z.discriminatedUnion("type", [
     reason: z.optional(ConfigProblemReasonSchema),
     /** The files it changed before it ended, when it changed any (as on `done`). */
     change: z.optional(RunChangeSchema),
+    /** Its tool calls, when it made any (as on `done`). */
+    toolCalls: TerminalToolCallsSchema,
   }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;

@@ -1,18 +1,24 @@
 // The private page (`/web/<token>`), rendered with Hono's JSX: a conversation's transcript, its
 // runs, spend per day; or the operator's dashboard. Readable without JavaScript, nothing fetched
 // from elsewhere (the one stylesheet comes from this Worker). Every text written by the user or
-// the agent goes in as a child or an attribute, which Hono's JSX escapes: never as raw HTML.
+// the agent goes in as a child or an attribute, which Hono's JSX escapes: never as raw HTML. The
+// one exception is a run's diff, drawn as HTML by the VM (diff2html) and checked against the
+// protocol's allowlist of diff2html's markup (DiffHtmlSchema) when its event was read.
 import type { Child } from "hono/jsx";
 import { Fragment, jsx as jsxNode } from "hono/jsx/jsx-runtime";
+import { raw } from "hono/utils/html";
 import { formatUsd } from "../core/format-ago";
 import { maskPhone } from "../core/phone";
 import {
   barGeometry,
+  type ChangeView,
   type ConversationsPage,
   type ConversationView,
   type DashboardPage,
   type DayValue,
+  inlineChange,
   pageTime,
+  type RunPage,
   type RunView,
   runDuration,
   type TranscriptEntry,
@@ -29,9 +35,18 @@ type Props = Record<string, string | number | undefined>;
 /** An element: `h("p", { class: "x" }, child…)`, what TSX would compile to (the project's tsconfig has no JSX mode). */
 const h = (tag: Parameters<typeof jsxNode>[0], props: Props | null, ...children: Child[]) => jsxNode(tag, { ...props, children });
 
-export function renderWebPage(page: WebPage): string {
-  const body = page.kind === "dashboard" ? dashboardBody(page) : conversationsBody(page);
-  const title = page.kind === "dashboard" ? "Relay dashboard" : "Your agent's work";
+/**
+ * `base`: the link's own path (`/web/<token>`), under which each run's page is linked. `diffs`: the
+ * diffs' HTML read from R2 by key (null: not found), for the change shown inline or the run's page.
+ */
+export type PageExtras = { base: string; diffs: ReadonlyMap<string, string | null> };
+const NO_EXTRAS: PageExtras = { base: "", diffs: new Map() };
+
+const TITLES = { dashboard: "Relay dashboard", conversations: "Your agent's work", run: "A run of your agent" } as const;
+
+export function renderWebPage(page: WebPage, extras: PageExtras = NO_EXTRAS): string {
+  const body = page.kind === "dashboard" ? dashboardBody(page) : page.kind === "run" ? runPageBody(page, extras) : conversationsBody(page, extras);
+  const title = TITLES[page.kind];
   return `<!doctype html>${h(
     "html",
     { lang: "en" },
@@ -48,18 +63,23 @@ export function renderWebPage(page: WebPage): string {
   ).toString()}`;
 }
 
-function conversationsBody(page: ConversationsPage): Child {
+const pageHeader = (title: string, page: { phone: string; generatedAt: number; timeZone: string }) =>
+  h("header", null, h("h1", null, title), h("p", { class: "meta" }, `${maskPhone(page.phone)} · as of ${pageTime(page.generatedAt, page.timeZone)} (${page.timeZone})`));
+
+function conversationsBody(page: ConversationsPage, extras: PageExtras): Child {
   const zone = page.timeZone;
+  const inline = inlineChange(page.conversations);
   return h(
     Fragment,
     null,
-    h("header", null, h("h1", null, "Your agent's work"), h("p", { class: "meta" }, `${maskPhone(page.phone)} · as of ${pageTime(page.generatedAt, zone)} (${zone})`)),
+    pageHeader("Your agent's work", page),
     h("section", null, h("h2", null, "Spend per day, last 30 days"), barChart(page.spendByDay, "spend", (v) => formatUsd(v))),
-    ...page.conversations.map((c) => conversationSection(c, zone)),
+    ...page.conversations.map((c) => conversationSection(c, zone, extras, inline)),
   );
 }
 
-function conversationSection(c: ConversationView, zone: string): Child {
+function conversationSection(c: ConversationView, zone: string, extras: PageExtras, inline: ChangeView | null): Child {
+  const shown = inline && c.runs.some((r) => r.changes.includes(inline)) ? inline : null;
   return h(
     "section",
     { class: "conversation", id: `c${c.id}` },
@@ -67,12 +87,37 @@ function conversationSection(c: ConversationView, zone: string): Child {
     c.truncated ? h("p", { class: "meta" }, "Only the latest 500 messages and replies are shown.") : null,
     c.entries.length === 0 ? h("p", { class: "meta" }, "No messages yet.") : h("ol", { class: "transcript" }, ...c.entries.map((e) => entryItem(e, zone))),
     h("h3", null, "Runs"),
-    c.runs.length === 0 ? h("p", { class: "meta" }, "No runs yet.") : runsTable(c.runs, zone),
-    h("p", { class: "meta" }, "Tool calls: the relay does not keep them yet; approvals asked are listed with each run."),
-    // Diffs come from the VM's checkpoints, stored in R2 (issue 23, items 1–2): their place, no content yet.
-    h("div", { class: "diff-pending", id: `c${c.id}-diff` }, h("h3", null, "Changes"), h("p", { class: "meta" }, "Diffs of runs are not available yet.")),
+    c.runs.length === 0 ? h("p", { class: "meta" }, "No runs yet.") : h("ol", { class: "runs" }, ...c.runs.map((r) => runItem(r, zone, extras.base))),
+    shown ? h("div", { class: "latest-change" }, h("h3", null, "Latest change"), changeDiff(shown, extras)) : null,
   );
 }
+
+/** A run's own page: every tool call kept, and the diff of each change it made. */
+function runPageBody(page: RunPage, extras: PageExtras): Child {
+  const { run } = page;
+  return h(
+    Fragment,
+    null,
+    pageHeader("A run of your agent", page),
+    h("p", null, h("a", { href: extras.base }, `← Conversation “${page.conversation.name}”`)),
+    h("ol", { class: "runs" }, runItem(run, page.timeZone, null)),
+    ...run.changes.map((c) => h("section", { class: "change" }, changeDiff(c, extras))),
+  );
+}
+
+/** A change's line, then its diff's HTML as the VM drew it (allowlisted markup), or why there is none. */
+function changeDiff(c: ChangeView, extras: PageExtras): Child {
+  const html = c.diffHtmlKey ? extras.diffs.get(c.diffHtmlKey) : null;
+  return h(
+    Fragment,
+    null,
+    h("p", { class: "change" }, changeLine(c)),
+    html ? h("div", { class: "diff" }, raw(html)) : h("p", { class: "meta" }, c.diffHtmlKey ? "The diff could not be read right now." : "No HTML of this diff was kept."),
+  );
+}
+
+const changeLine = (c: ChangeView) =>
+  `${c.files} ${c.files === 1 ? "file" : "files"} changed, +${c.insertions} −${c.deletions}${c.undone ? " (undone with /undo)" : ""}${c.truncated ? " (the diff was cut at 2 MB)" : ""}`;
 
 const FROM_LABEL = { user: "You", agent: "Agent", relay: "Relay" } as const;
 
@@ -82,27 +127,32 @@ function entryItem(e: TranscriptEntry, zone: string): Child {
   return h("li", { class: e.from, title: FROM_LABEL[e.from] }, h("time", null, pageTime(e.at, zone)), h("p", null, text));
 }
 
-function runsTable(runs: readonly RunView[], zone: string): Child {
+/**
+ * One run: when, how long, what it cost and how it ended; approvals asked; its tool calls; what it
+ * changed. `base` links (once, from its head: a link holds the whole token) to the run's own page,
+ * with all its tool calls and its diff, when there is more to see there; null on that page.
+ */
+function runItem(r: RunView, zone: string, base: string | null): Child {
+  const more = (r.toolCalls?.more ?? 0) > 0 || r.changes.length > 0;
+  const page = base !== null && more ? h(Fragment, null, " · ", h("a", { href: `${base}/runs/${encodeURIComponent(r.id)}` }, r.changes.length > 0 ? "its diff and tool calls" : "all its tool calls")) : null;
   return h(
-    "table",
-    { class: "runs" },
-    h("thead", null, h("tr", null, h("th", null, "Started"), h("th", null, "Duration"), h("th", null, "Cost"), h("th", null, "Outcome"), h("th", null, "Approvals"))),
-    h(
-      "tbody",
-      null,
-      ...runs.map((r) =>
-        h(
-          "tr",
-          null,
-          h("td", null, pageTime(r.startedAt, zone)),
-          h("td", null, runDuration(r)),
-          h("td", null, formatUsd(r.costUsd)),
-          h("td", null, r.outcome ?? "running"),
-          h("td", null, r.approvals.length === 0 ? "–" : h("ul", null, ...r.approvals.map((a) => h("li", null, h("b", null, a.tool), ` ${a.description} → ${a.answer ?? a.status}`)))),
-        ),
-      ),
-    ),
+    "li",
+    { class: "run" },
+    h("p", { class: "run-head" }, h("time", null, pageTime(r.startedAt, zone)), ` · ${runDuration(r)} · ${formatUsd(r.costUsd)} · ${r.outcome ?? "running"}`, page),
+    r.approvals.length === 0 ? null : h("ul", { class: "approvals" }, ...r.approvals.map((a) => h("li", null, "Asked: ", h("b", null, a.tool), ` ${a.description} → ${a.answer ?? a.status}`))),
+    toolCallsOf(r, base === null),
+    ...r.changes.map((c) => h("p", { class: "change" }, changeLine(c))),
   );
+}
+
+/** `all`: this is the run's own page, which lists every call the VM kept. */
+function toolCallsOf(r: RunView, all: boolean): Child {
+  if (!r.toolCalls) return h("p", { class: "meta" }, r.endedAt === null ? "Tool calls: listed when the run ends." : "Tool calls not recorded (the run was cut off).");
+  const { calls, more } = r.toolCalls;
+  if (calls.length === 0) return h("p", { class: "meta" }, more > 0 ? `${more} tool calls${all ? "" : ", listed on the run's page"}.` : "No tool calls.");
+  const rest = more === 0 ? null : h("li", { class: "more" }, all ? `and ${more} more, not kept` : `and ${more} more on the run's page`);
+  // Few nodes per call (50 runs stay within the page's 200 KB): the tool's name is text, its input code.
+  return h("ol", { class: "tools" }, ...calls.map((c) => h("li", null, `${c.tool} `, h("code", null, c.input))), rest);
 }
 
 function dashboardBody(page: DashboardPage): Child {
@@ -184,4 +234,9 @@ table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1
 td ul{margin:0;padding-left:1rem}
 svg.chart{width:100%;height:auto;background:#fff;border:1px solid #e3e3e3}svg.chart rect{fill:#2f7d32}svg.chart.failures rect{fill:#b3261e}
 svg.chart line{stroke:#999}svg.chart text{font-size:11px;fill:#666}
-.diff-pending{border:1px dashed #bbb;padding:.2rem .8rem;margin-top:1rem}`;
+.runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run *{margin:.15rem 0}
+.tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.change{font-weight:600}
+.diff{overflow-x:auto}.d2h-file-wrapper{border:1px solid #ddd;margin:.6rem 0;background:#fff}.d2h-file-header{padding:.3rem .6rem;background:#eee;font-weight:600}
+.d2h-tag{margin-left:.5rem;font-size:.7rem;color:#666}.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace}.d2h-diff-table td{border:0;padding:0 .3rem}.d2h-code-line{white-space:pre}
+.d2h-code-linenumber{color:#999;text-align:right}.line-num1,.line-num2{display:inline-block;min-width:2em}.d2h-info{background:#eef;color:#555}
+.d2h-ins{background:#dfd}.d2h-ins ins{background:#aea;text-decoration:none}.d2h-del{background:#fdd}.d2h-del del{background:#f99;text-decoration:none}`;

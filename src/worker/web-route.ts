@@ -1,4 +1,5 @@
-// GET /web/<token>: the private page a /web or /dashboard link opens. The token is checked here
+// GET /web/<token>: the private page a /web or /dashboard link opens, and GET
+// /web/<token>/runs/<run id>: one run's page under the same link. The token is checked here
 // (signature, expiry), then the object it names (by id: the number is not in the link) is asked
 // for the page's data: that object checks
 // the link's epoch (/web revoke) and, for the dashboard, that the phone is still an admin. Every
@@ -7,7 +8,7 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
-import type { WebPage } from "../core/web-page-model";
+import { inlineChange, type WebPage } from "../core/web-page-model";
 import { deriveWebLinkKey, verifyWebToken } from "../core/web-token";
 import { PAGE_CSS, renderWebPage } from "./web-page";
 
@@ -38,11 +39,23 @@ export function webLinkKeyFor(config: { media: { signingSecret: string | null } 
 
 webRoute.get("/page.css", () => new Response(PAGE_CSS, { headers: { ...WEB_HEADERS, "content-type": "text/css; charset=utf-8" } }));
 
-webRoute.get("/:token", async (c) => {
+webRoute.get("/:token", (c) => servePage(c, null));
+
+/** One run's page (all its tool calls, its diff): under the same link, for runs of the conversations it covers only. */
+webRoute.get("/:token/runs/:runId", (c) => {
+  const runId = c.req.param("runId");
+  return RUN_ID.test(runId) ? servePage(c, runId) : refuse(c, "run_id");
+});
+
+/** Run ids as the relay makes them (and at most the protocol's 80 characters): anything else is no run. */
+const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+async function servePage(c: Context<{ Bindings: Env }>, runId: string | null): Promise<Response> {
   const loaded = loadConfig(c.env);
   const key = loaded.ok ? webLinkKeyFor(loaded.config) : null;
   if (!key) return refuse(c, "unconfigured");
-  const link = await verifyWebToken(await key, c.req.param("token"), Date.now());
+  const token = c.req.param("token") ?? "";
+  const link = await verifyWebToken(await key, token, Date.now());
   if (!link) return refuse(c, "token");
   let agent: DurableObjectStub<import("../objects/phone-agent").PhoneAgent>;
   try {
@@ -51,12 +64,29 @@ webRoute.get("/:token", async (c) => {
     // Signed by this relay, so only a key shared with another namespace gets here.
     return refuse(c, "object");
   }
-  const page = (await agent.webPage({ kind: "page", scope: link.scope, epoch: link.epoch })) as WebPage | null;
+  const request = runId === null ? { kind: "page" as const, scope: link.scope, epoch: link.epoch } : { kind: "run" as const, scope: link.scope, epoch: link.epoch, runId };
+  const page = (await agent.webPage(request)) as WebPage | null;
   // The object answers for its own phone only; a page of another kind than the link's is refused too.
   if (!page || (page.kind === "dashboard") !== (link.scope.kind === "dashboard")) return refuse(c, "revoked_or_gone");
-  logEvent("web_page_served", { kind: link.scope.kind });
-  return new Response(renderWebPage(page), { headers: { ...WEB_HEADERS, "content-type": "text/html; charset=utf-8" } });
-});
+  logEvent("web_page_served", { kind: runId === null ? link.scope.kind : "run" });
+  const diffs = await readDiffs(c.env.MEDIA, diffKeysOf(page));
+  return new Response(renderWebPage(page, { base: `/web/${token}`, diffs }), { headers: { ...WEB_HEADERS, "content-type": "text/html; charset=utf-8" } });
+}
+
+/** The diffs' HTML a page shows: the newest change's inline, or each change of the run's page. */
+function diffKeysOf(page: WebPage): string[] {
+  const changes = page.kind === "run" ? page.run.changes : page.kind === "conversations" ? [inlineChange(page.conversations)] : [];
+  return changes.flatMap((c) => (c?.diffHtmlKey ? [c.diffHtmlKey] : []));
+}
+
+/** Read from R2 by the keys the object gave (never from the request); a key not found (or no bucket) maps to null. */
+async function readDiffs(bucket: R2Bucket | undefined, keys: string[]): Promise<Map<string, string | null>> {
+  const read = async (key: string) => {
+    const object = bucket ? await bucket.get(key).catch(() => null) : null;
+    return [key, object ? await object.text() : null] as const;
+  };
+  return new Map(await Promise.all(keys.map(read)));
+}
 
 function refuse(c: Context, why: string): Response {
   logEvent("web_page_refused", { why, path: "/web/…" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barGeometry, daysEnding, fillDays, pageTime, runDuration } from "../../src/core/web-page-model";
+import { barGeometry, type ChangeView, daysEnding, fillDays, inlineChange, listedToolCalls, pageTime, runDuration, runIdOfVmRun, type ToolCallsView } from "../../src/core/web-page-model";
 import { linkLifetime } from "../../src/core/replies/web";
 
 describe("the page's days and bars", () => {
@@ -65,5 +65,36 @@ describe("times and durations", () => {
     [0.01, "36 s"],
   ])("a link of %s h is said to work for %s", (hours, text) => {
     expect(linkLifetime(hours)).toBe(text);
+  });
+});
+
+describe("what the page shows of runs", () => {
+  const calls = (n: number, more = 0): ToolCallsView => ({ calls: Array.from({ length: n }, (_, i) => ({ tool: "Bash", input: `step ${i}` })), more });
+  const shown = (runs: { toolCalls: ToolCallsView | null }[]) => runs.map((r) => (r.toolCalls ? [r.toolCalls.calls.length, r.toolCalls.more] : null));
+
+  it.each([
+    ["the latest runs list their first calls, older ones only count theirs", [calls(3), calls(8), calls(2, 4)], [[0, 3], [5, 3], [2, 4]]],
+    ["a run whose calls were not recorded stays so", [calls(1), null, calls(0)], [[0, 1], null, [0, 0]]],
+    ["the VM's own count of calls past 100 is kept", [calls(100, 20)], [[5, 115]]],
+  ] as const)("%s", (_name, toolCalls, want) => {
+    const runs = toolCalls.map((t) => ({ toolCalls: t as ToolCallsView | null }));
+    expect(shown(listedToolCalls(runs, { recentRuns: 2, perRun: 5 }))).toEqual(want);
+  });
+
+  it.each([
+    ["abc-1", "abc"],
+    ["9cf1644f-d3d2-4b59-9f26-5657859e19f3-12", "9cf1644f-d3d2-4b59-9f26-5657859e19f3"],
+  ])("the run of VM run %s is %s", (vmRunId, runId) => expect(runIdOfVmRun(vmRunId)).toBe(runId));
+
+  it("shows inline the newest change with HTML kept that is not undone", () => {
+    const change = (id: string, over: Partial<ChangeView> = {}): ChangeView => ({ vmRunId: id, label: id, files: 1, insertions: 1, deletions: 0, undone: false, truncated: false, diffHtmlKey: `k/${id}`, ...over });
+    const run = (startedAt: number, changes: ChangeView[]) => ({ startedAt, changes });
+    const a = change("a-1");
+    const undone = change("b-1", { undone: true });
+    const noHtml = change("c-1", { diffHtmlKey: null });
+    expect(inlineChange([{ runs: [run(1, [a]), run(2, [undone]), run(3, [noHtml])] as never }])?.vmRunId).toBe("a-1");
+    const newer = change("d-1");
+    expect(inlineChange([{ runs: [run(1, [a])] as never }, { runs: [run(5, [newer])] as never }])?.vmRunId).toBe("d-1");
+    expect(inlineChange([{ runs: [] }])).toBeNull();
   });
 });

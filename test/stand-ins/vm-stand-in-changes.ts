@@ -1,9 +1,10 @@
 // The VM stand-in's checkpoints (docs/protocol.md, "Checkpoints, undo and redo"): a run whose
 // messages carry `[[vm:change PATH +A -D]]` (one per file; `[[vm:change PATH +A -D added]]` for a
 // status other than modified) ends with that `change` on its done event, and its workspace's
-// history takes it; undo and redo walk that history as the VM's do. POST /v1/render/diff answers
+// history takes it (its diff drawn as HTML by the VM's own renderer); undo and redo walk that history as the VM's do. POST /v1/render/diff answers
 // a 1x1 PNG, as the real route answers a picture (the drawing itself is tested on the VM).
 import type { RunChange, RunChangeFile, CheckpointRestored } from "../../src/protocol/vm-protocol";
+import { diffToHtml } from "../../vm/src/core/diff-html";
 
 /** The VM's own list (vm/src/checkpoints.ts cannotRestoreOf, without oversized files). */
 const CANNOT_RESTORE = [
@@ -30,7 +31,9 @@ export function changeOf(text: string): RunChange | null {
       ...Array.from({ length: f.insertions }, (_, i) => `+new line ${i + 1}`),
     ].join("\n"))
     .join("\n");
-  return { files, diff: `${diff}\n`, truncated: false };
+  const unified = `${diff}\n`;
+  // Drawn as the real VM draws it (vm/src/core/diff-html.ts), from the same text.
+  return { files, diff: unified, truncated: false, diffHtml: diffToHtml(unified) ?? undefined };
 }
 
 /** What an undo changes on disk: the run's change the other way round. */

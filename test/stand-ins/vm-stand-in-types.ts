@@ -48,3 +48,6 @@ export type VmCloneScript = { userId: string; fail?: string; branch?: string | n
 
 /** A 1x1 PNG: what `[[vm:send-file NAME]]` stages. */
 export const STAND_IN_PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+
+/** A value the stand-in treats as one of the VM's secrets: redacted from the tool calls it reports. */
+export const STAND_IN_SECRET = "sk-stand-in-secret-0123456789";

@@ -25,7 +25,8 @@ import {
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
 import { describeToolUse } from "../../vm/src/core/progress-line";
-import { STAND_IN_PNG } from "./vm-stand-in-types";
+import { noToolCalls, summarizeToolCall, withToolCall } from "../../vm/src/core/tool-calls";
+import { STAND_IN_PNG, STAND_IN_SECRET } from "./vm-stand-in-types";
 import { changeOf, createCheckpointHistory } from "./vm-stand-in-changes";
 import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
@@ -53,6 +54,9 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *                          is 409 approval_settled, an unknown requestId 404 unknown_approval.
  *                          A run started without options.approvals asks nothing, as the real VM:
  *                          it replies "done without asking: TOOL ARG"
+ * [[vm:tool-calls N]]      the run's done event carries N tool calls (Bash `npm test -- --step I`), as the
+ *                          real VM records them; [[vm:tool-input TEXT]] adds one more with that command
+ *                          (STAND_IN_SECRET in it is redacted, as the VM redacts its secrets)
  * [[vm:change PATH +A -D]] the run's done event carries a `change` with that file (one per file; a
  *                          status word after -D: added, deleted); see vm-stand-in-changes.ts, which
  *                          also answers POST /v1/workspaces/:ws/undo|redo and POST /v1/render/diff
@@ -131,6 +135,18 @@ function misconfiguredMessage(reason: ConfigProblemReason): string {
     : `scripted misconfiguration: ${reason}`;
 }
 
+
+/**
+ * `[[vm:tool-calls N]]`: the run's tool calls as the real VM records them (its summarizer and cap):
+ * N Bash calls `npm test -- --step I`, then the message's `[[vm:tool-input TEXT]]` as one more.
+ */
+function toolCallsOf(text: string) {
+  const count = Number(/\[\[vm:tool-calls (\d+)\]\]/.exec(text)?.[1] ?? 0);
+  if (count === 0) return null;
+  const extra = /\[\[vm:tool-input ([^\]]+)\]\]/.exec(text)?.[1];
+  const inputs = [...Array.from({ length: count }, (_, i) => `npm test -- --step ${i + 1}`), ...(extra ? [extra] : [])];
+  return inputs.reduce((list, command) => withToolCall(list, summarizeToolCall("Bash", { command }, "/", [STAND_IN_SECRET])), noToolCalls());
+}
 
 function toolOf(text: string): Directive["tool"] {
   const file = /\[\[vm:send-file ([\w.-]+)\]\]/.exec(text);
@@ -266,9 +282,11 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       }
       await sleep(stepMs);
     }
-    const change = changeOf(run.turns.flatMap((t) => t.messages.map((m) => m.text)).join("\n"));
+    const said = run.turns.flatMap((t) => t.messages.map((m) => m.text)).join("\n");
+    const change = changeOf(said);
     if (change) checkpoints.ranWith(run.userId, run.workspace, run.runId, change);
-    push(run, change ? { type: "done", change } : { type: "done" });
+    const toolCalls = toolCallsOf(said);
+    push(run, { type: "done", ...(change ? { change } : {}), ...(toolCalls ? { toolCalls } : {}) });
   }
 
   function stream(run: Run, after: number, res: ServerResponse, cutAfterSession: boolean): void {

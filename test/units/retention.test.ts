@@ -1,5 +1,5 @@
 // Retention over a real SQLite: at most once a day, finished rows older than 30 days are
-// forgotten (spend after about 400), and nothing still in play is, however old.
+// forgotten (spend after about 400; a run's tool calls with the run), and nothing still in play is, however old.
 import { describe, expect, it } from "vitest";
 import { pruneIfDue } from "../../src/objects/units/retention";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
@@ -12,13 +12,14 @@ const RECENT = T0 - 29 * DAY;
 
 /** One finished and one unfinished row per table at `at`, each named by its age. */
 function seed(at: number, tag: string) {
-  const { messages, runs, outbox, vmAnswers, approvals } = t.repos;
+  const { messages, runs, outbox, vmAnswers, approvals, runToolCalls } = t.repos;
   messages.insert({ id: `${tag}-finished`, body: "x", media: [], conversationId: 1, now: at });
   // 'failed' is a finished message's status in every schema version.
   t.rows("UPDATE messages SET status = 'failed', updated_at = ? WHERE id = ?", at, `${tag}-finished`);
   messages.insert({ id: `${tag}-queued`, body: "x", media: [], conversationId: 1, now: at });
   runs.create({ id: `${tag}-run-finished`, sessionId: null, context: "chat", conversationId: 1, now: at });
   runs.finish(`${tag}-run-finished`, "answered", at);
+  runToolCalls.add({ runId: `${tag}-run-finished`, vmRunId: `${tag}-run-finished-1`, toolCalls: { calls: [{ tool: "Bash", input: "ls" }], more: 0 }, now: at });
   outbox.add({ dedupeKey: `${tag}-sent`, body: "x", now: at });
   outbox.markSent(t.rows<{ id: number }>("SELECT id FROM outbox WHERE dedupe_key = ?", `${tag}-sent`)[0]!.id, `SM${tag}`, at);
   outbox.add({ dedupeKey: `${tag}-pending`, body: "x", now: at });
@@ -32,6 +33,7 @@ function seed(at: number, tag: string) {
 const left = () => ({
   messages: t.rows<{ id: string }>("SELECT id FROM messages ORDER BY seq").map((r) => r.id),
   runs: t.rows<{ id: string }>("SELECT id FROM runs ORDER BY id").map((r) => r.id),
+  toolCalls: t.rows<{ run_id: string }>("SELECT run_id FROM run_tool_calls ORDER BY run_id").map((r) => r.run_id),
   outbox: t.rows<{ dedupe_key: string }>("SELECT dedupe_key FROM outbox ORDER BY id").map((r) => r.dedupe_key),
   vmAnswers: t.rows<{ vm_run_id: string }>("SELECT vm_run_id FROM vm_answers ORDER BY vm_run_id").map((r) => r.vm_run_id),
   approvals: t.rows<{ request_id: string; vm_run_id: string }>("SELECT request_id, vm_run_id FROM approvals ORDER BY id").map((r) => `${r.vm_run_id}:${r.request_id}`),
@@ -48,6 +50,8 @@ describe("pruneIfDue", () => {
     expect(left()).toEqual({
       messages: ["old-queued", "recent-finished", "recent-queued"],
       runs: ["recent-run-finished"],
+      // Pruned with their run.
+      toolCalls: ["recent-run-finished"],
       outbox: ["old-pending", "recent-sent", "recent-pending"],
       vmAnswers: ["recent-vm"],
       approvals: ["old-vm:open", "recent-vm:answered", "recent-vm:open"],

@@ -1,5 +1,5 @@
 // The changes unit over a real SQLite: a change recorded once per VM run with its line, its diff
-// written after the transaction and its key kept; the 50 newest per conversation kept (older rows
+// (and its HTML) written after the transaction and their keys kept; the 50 newest per conversation kept (older rows
 // and their diffs go, as the VM prunes their checkpoints); the undo question's life.
 import { describe, expect, it } from "vitest";
 import { createChanges, KEPT_CHANGES } from "../../src/objects/units/changes";
@@ -16,9 +16,10 @@ function unit() {
     repo: t.repos.runChanges,
     messages: t.repos.messages,
     outbox: t.repos.outbox,
-    writeDiff: async (vmRunId, diff) => {
-      written.set(`diff/x/${vmRunId}`, diff);
-      return `diff/x/${vmRunId}`;
+    writeDiff: async (vmRunId, body, kind) => {
+      const key = `diff/x/${vmRunId}${kind === "html" ? ".html" : ""}`;
+      written.set(key, body);
+      return key;
     },
     deleteDiffs: async (keys) => void deleted.push(...keys),
     transaction: t.sql.transaction,
@@ -37,6 +38,20 @@ describe("run changes", () => {
     expect(t.rows<{ body: string }>("SELECT body FROM outbox").map((r) => r.body)).toEqual(["1 file changed, +2 −1 · /diff to see, /undo to take back"]);
     expect([...written.keys()]).toEqual(["diff/x/vm-1"]);
     expect(t.repos.runChanges.get("vm-1")).toMatchObject({ diffKey: "diff/x/vm-1", insertions: 2, deletions: 1, undone: false, label: "the agent's last run" });
+  });
+
+  it("keeps the diff's HTML next to the diff, and prunes it with it", async () => {
+    const { changes, written, deleted } = unit();
+    const html = '<div class="d2h-wrapper"></div>';
+    changes.record({ id: "run-0", vmRunId: "vm-0", conversationId: 1 }, { ...change, diffHtml: html }, T0);
+    await settle();
+    expect(written.get("diff/x/vm-0.html")).toBe(html);
+    expect(t.repos.runChanges.get("vm-0")).toMatchObject({ diffKey: "diff/x/vm-0", diffHtmlKey: "diff/x/vm-0.html" });
+    for (let i = 1; i <= KEPT_CHANGES; i++) {
+      changes.record({ id: `run-${i}`, vmRunId: `vm-${i}`, conversationId: 1 }, change, T0 + i);
+      await settle();
+    }
+    expect(deleted).toEqual(["diff/x/vm-0", "diff/x/vm-0.html"]);
   });
 
   it("a change with no files records nothing", () => {

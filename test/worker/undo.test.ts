@@ -74,7 +74,8 @@ it("/diff sends the picture the VM drew with a summary naming the files; /diff 2
   let before = (await sentTo(phone)).length;
   await sendInbound(phone, "/diff");
   const picture = await nextMatching(phone, /^Last change/, before);
-  expect(picture.body).toBe("Last change, by the run for “second [[vm:change src/two.ts +5 -2]]”: 1 file, +5 −2: src/two.ts.");
+  // The line carries the conversation's page link (web-page-runs.test.ts opens it).
+  expect(picture.body).toMatch(/^Last change, by the run for “second \[\[vm:change src\/two\.ts \+5 -2\]\]”: 1 file, \+5 −2: src\/two\.ts\. The whole diff, coloured, on the page: \S+\/web\/w1\.\S+$/);
   // The picture goes out as agent files do: stored in R2, sent with a signed link the Worker serves.
   expect(picture.media).toHaveLength(1);
   expect(picture.media[0]!.url).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/media/`));

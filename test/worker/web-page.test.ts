@@ -52,7 +52,8 @@ describe("/web", () => {
     expect(html.match(/\$0\.00\d*/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
     expect(html).toContain("Spend per day, last 30 days");
     expect(html).toMatch(/<svg[^>]*class="chart spend"/);
-    expect(html).toContain("Diffs of runs are not available yet.");
+    expect(html.match(/<li class="run">/g)).toHaveLength(2);
+    expect(html).toContain("No tool calls.");
     expect(html).toContain('href="/web/page.css"');
     const css = await get("/web/page.css");
     expect(css.headers.get("content-type")).toMatch(/^text\/css/);

@@ -273,6 +273,21 @@ export function createCheckpoints(deps: CheckpointDeps) {
     return { files, diff, truncated, ...(oversized.length > 0 ? { oversized } : {}) };
   }
 
+  /** The change with its diff as HTML for the page, drawn from the same redacted, cut text. */
+  async function withHtml(change: RunChange | null): Promise<RunChange | null> {
+    if (!change || change.diff === "") return change;
+    try {
+      // Loaded with the first change: diff2html costs an idle VM nothing (docs/vm.md, idle memory).
+      const { diffToHtml } = await import("./core/diff-html");
+      const diffHtml = diffToHtml(change.diff);
+      return diffHtml ? { ...change, diffHtml } : change;
+    } catch (error) {
+      // The page then says the diff has no HTML; the change itself is never lost to a drawing.
+      console.error(`vm: a diff's HTML could not be made: ${error instanceof Error ? error.message : String(error)}`);
+      return change;
+    }
+  }
+
   /** Puts the work tree back to `target`'s files; the private index must hold the files on disk now. */
   async function restore(git: ReturnType<typeof gitOf>, target: string): Promise<void> {
     await git.ok(["read-tree", "--reset", "-u", target]);
@@ -320,7 +335,7 @@ export function createCheckpoints(deps: CheckpointDeps) {
       });
     },
 
-    /** After a run: its files as they are, and what it changed (null: nothing, or no checkpoint before it). */
+    /** After a run: its files as they are, and what it changed, with its diff's HTML (null: nothing, or no checkpoint before it). */
     after(userKey: string, workspace: string, runId: string): Promise<RunChange | null> {
       return serial(`${userKey}/${workspace}`, async () => {
         const started = loadHistory(userKey, workspace).runs.find((run) => run.runId === runId);
@@ -329,7 +344,7 @@ export function createCheckpoints(deps: CheckpointDeps) {
         const commit = await snapshot(git);
         const sameTree = commit === started.before || (await treeOf(git, commit)) === (await treeOf(git, started.before));
         // A repository inside the workspace that moved on alone is no change of files (its files are not recorded).
-        const change = sameTree ? null : await changeBetween(git, started.before, commit);
+        const change = sameTree ? null : await withHtml(await changeBetween(git, started.before, commit));
         const history = runEnded(loadHistory(userKey, workspace), runId, commit, change !== null);
         saveHistory(userKey, workspace, history);
         await keepOnly(git, history);

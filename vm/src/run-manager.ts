@@ -282,7 +282,7 @@ export function createRunManager(deps: ManagerDeps) {
             return shuttingDown ? Promise.race([change, wait(SHUTDOWN_CHECKPOINT_MS, null)]) : change;
           }
         : undefined;
-      const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log, changeAtEnd);
+      const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log, changeAtEnd, secrets);
       runs.set(run.id, run);
       if (request.options.approvals) approvalTimeouts.set(run.id, request.options.approvals.timeoutMs);
       run.onFinished(() => {

@@ -28,12 +28,13 @@ export type Run = RunView & {
 /**
  * `changeAtEnd`: what the run changed in its workspace (checkpoints.ts), asked once it ended; its
  * terminal event waits for the answer and carries it, and the run counts as finished only then.
+ * `secrets`: values its tool calls are redacted of.
  */
-export function createRun(id: string, userKey: string, cwd: string, log: RunLog, changeAtEnd?: () => Promise<RunChange | null>): Run {
+export function createRun(id: string, userKey: string, cwd: string, log: RunLog, changeAtEnd?: () => Promise<RunChange | null>, secrets: readonly string[] = []): Run {
   const events: VmRunEvent[] = [];
   const listeners = new Set<(event: VmRunEvent) => void>();
   const finishedCallbacks: Array<() => void> = [];
-  let state: RunState = newRunState(cwd);
+  let state: RunState = newRunState(cwd, null, secrets);
   /** The terminal event is waiting for the run's change. */
   let ending = false;
 

@@ -183,7 +183,7 @@ describe("undo and redo", () => {
     expect((await checkpoints.redo(KEY, "main")).kind).toBe("nothing");
   });
 
-  it("oversized files are recorded by size only and left as they are; .env shows keys, not values; secrets redacted", async () => {
+  it("oversized files are recorded by size only and left as they are; .env shows keys, not values; secrets redacted, in the diff and its HTML", async () => {
     const { ws, open } = setup();
     const checkpoints = open();
     write(ws, ".env", "TOKEN=old-value\n");
@@ -200,6 +200,11 @@ describe("undo and redo", () => {
     expect(change?.diff).not.toMatch(/old-value|new-value/);
     expect(change?.diff).toContain("[redacted]");
     expect(change?.diff).not.toContain("sk-ant-very-secret-value");
+    // The page's HTML is drawn from that same text: the keys, no value, no secret.
+    expect(change?.diffHtml).toContain("~ TOKEN (value changed)");
+    expect(change?.diffHtml).toContain("+ NEW_KEY (added)");
+    expect(change?.diffHtml).toContain("[redacted]");
+    expect(change?.diffHtml).not.toMatch(/old-value|new-value|sk-ant-very-secret-value/);
 
     const undone = await checkpoints.undo(KEY, "main");
     expect(undone.kind === "restored" && undone.cannotRestore.join("\n")).toContain("big.bin");

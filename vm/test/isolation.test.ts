@@ -17,6 +17,8 @@ it("keeps each user's files, HOME and sessions to themselves", async () => {
   const aliceRun = await (await h.startRun({ userId: alice, text: write, options: { permissionMode: "acceptEdits" } })).end();
   const aliceSession = resultsOf(aliceRun)[0]?.sessionId ?? null;
   expect(aliceRun.some((e) => e.type === "progress" && e.text === "Writing notes.txt")).toBe(true);
+  // The terminal event carries the run's tool calls, as the private page lists them.
+  expect(aliceRun.at(-1)).toMatchObject({ type: "done", toolCalls: { calls: [{ tool: "Write", input: "notes.txt" }], more: 0 } });
   const bobRun = await (await h.startRun({ userId: bob, text: "hello" })).end();
   expect(resultsOf(bobRun)[0]?.isError).toBe(false);
 

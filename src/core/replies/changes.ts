@@ -16,6 +16,11 @@ export function diffSummary(c: { index: number; label: string; totals: ChangeTot
   return `${which}, by ${c.label}: ${plural(c.totals.files, "file", "files")}, +${c.totals.insertions} −${c.totals.deletions}: ${c.named}.${cut}`;
 }
 
+/** /diff's line with the conversation's page link (none when links are not set up): the diff in full, coloured. */
+export function withPageLink(summary: string, url: string | null): string {
+  return url ? `${summary} The whole diff, coloured, on the page: ${url}` : summary;
+}
+
 export function nothingToDiff(index: number, available: number): string {
   if (available === 0) return "No change to show: no run of this conversation changed files (or all of them were undone).";
   return `There are only ${available} changes to show here; /diff ${available} is the oldest.`;

@@ -14,7 +14,8 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
-import { signWebToken, webLinkExpiresAt } from "../../core/web-token";
+import { signWebToken, webLinkExpiresAt, type WebScope } from "../../core/web-token";
+import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { webLinkKeyFor } from "../../worker/web-route";
 import type { SettingsRepo } from "../db/settings-repo";
@@ -59,8 +60,11 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       say(forgetRulesReply(action.conversation, done?.ok === true));
       return;
     }
-    case "diff":
-      return sendDiffPicture(changeDeps(d), action, outboxKeys.command(messageId));
+    case "diff": {
+      // The summary line carries the conversation's page link, where the diff is drawn in full.
+      const link = await pageLink(d, action.page.scope, action.page.epoch);
+      return sendDiffPicture(changeDeps(d), { key: action.key, summary: withPageLink(action.summary, link?.url ?? null) }, outboxKeys.command(messageId));
+    }
     case "undo":
     case "redo":
       return restoreFiles(changeDeps(d), action, outboxKeys.command(messageId));
@@ -73,17 +77,13 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
     case "web_link": {
-      const key = d.config && webLinkKeyFor(d.config);
-      const origin = d.config?.publicUrl ?? d.settings.get("public_origin");
-      if (!key || !origin || !d.config) {
+      const link = await pageLink(d, action.scope, action.epoch);
+      if (!link) {
         say(WEB_LINK_UNAVAILABLE);
         return;
       }
-      const ttlHours = d.config.webLinkTtlHours;
-      const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();
-      const token = await signWebToken(await key, { object, scope: action.scope, epoch: action.epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
       const name = action.scope.kind === "conversation" ? (d.conversations.repo.get(action.scope.conversationId)?.name ?? null) : null;
-      say(webLinkReply({ url: `${origin.replace(/\/+$/, "")}/web/${token}`, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours }));
+      say(webLinkReply({ url: link.url, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours: link.ttlHours }));
       return;
     }
     case "clone": {
@@ -95,4 +95,15 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
   }
+}
+
+/** A fresh signed link to this phone's page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
+async function pageLink(d: AfterCommandDeps, scope: WebScope, epoch: number): Promise<{ url: string; ttlHours: number } | null> {
+  const key = d.config && webLinkKeyFor(d.config);
+  const origin = d.config?.publicUrl ?? d.settings.get("public_origin");
+  if (!key || !origin || !d.config) return null;
+  const ttlHours = d.config.webLinkTtlHours;
+  const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();
+  const token = await signWebToken(await key, { object, scope, epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
+  return { url: `${origin.replace(/\/+$/, "")}/web/${token}`, ttlHours };
 }

@@ -26,7 +26,8 @@ function runInProgress(d: ChangeCommandDeps): string | null {
   return open ? runLabel(d.messages.allOfRun(open.id)[0]?.body) : null;
 }
 
-export function diffCommand(d: ChangeCommandDeps, index: number): Reply {
+/** `linkEpoch`: the phone's page link epoch, for the link that comes with the picture. */
+export function diffCommand(d: ChangeCommandDeps, index: number, linkEpoch: number): Reply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   const changes = d.runChanges.inPlace(current.id, index);
@@ -34,7 +35,7 @@ export function diffCommand(d: ChangeCommandDeps, index: number): Reply {
   if (!change) return say(nothingToDiff(index, changes.length));
   if (!change.diffKey) return say(DIFF_NOT_KEPT);
   const summary = diffSummary({ index, label: change.label, totals: changeTotals(change.files), named: namedFiles(change.files), truncated: change.truncated });
-  return { text: "", after: { kind: "diff", key: change.diffKey, summary } };
+  return { text: "", after: { kind: "diff", key: change.diffKey, summary, page: { scope: { kind: "conversation", conversationId: current.id }, epoch: linkEpoch } } };
 }
 
 /** /undo asks first (the question goes out with buttons under `questionKey`); refused at once while a run is live. */

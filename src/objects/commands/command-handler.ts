@@ -107,7 +107,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "web":
       return webCommand(d, command.action);
     case "diff":
-      return diffCommand(d, command.index);
+      return diffCommand(d, command.index, webLinkEpoch(d.settings));
     case "undo":
       return undoCommand(d, now, `undo:ask:${now}`);
     case "redo":

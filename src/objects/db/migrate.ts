@@ -14,6 +14,7 @@ import messageLifecycle from "../../../migrations/0011_message_lifecycle.sql";
 import vmAnswers from "../../../migrations/0012_vm_answers.sql";
 import machine from "../../../migrations/0013_machine.sql";
 import runChanges from "../../../migrations/0014_run_changes.sql";
+import runPage from "../../../migrations/0015_run_page.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 12, name: "0012_vm_answers", sql: vmAnswers },
   { id: 13, name: "0013_machine", sql: machine },
   { id: 14, name: "0014_run_changes", sql: runChanges },
+  { id: 15, name: "0015_run_page", sql: runPage },
 ];
 
 /** Applies the migrations newer than the last recorded one; returns the ids it applied. */

@@ -12,6 +12,7 @@ import { createSpendRepo } from "./spend-repo";
 import type { Sql } from "./sql";
 import { createVmAnswersRepo } from "./vm-answers-repo";
 import { createRunChangesRepo } from "./run-changes-repo";
+import { createRunToolCallsRepo } from "./run-tool-calls-repo";
 
 export function createRepos(sql: Sql) {
   return {
@@ -26,6 +27,7 @@ export function createRepos(sql: Sql) {
     approvals: createApprovalsRepo(sql),
     machine: createMachineRepo(sql),
     runChanges: createRunChangesRepo(sql),
+    runToolCalls: createRunToolCallsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -1,5 +1,5 @@
-// What each run changed (migrations/0014_run_changes.sql): its files and line counts, the R2 key of
-// its diff, and whether /undo took it back. The diff itself lives in R2, never here.
+// What each run changed (migrations/0014_run_changes.sql, 0015): its files and line counts, the R2
+// keys of its diff and of the diff's HTML, and whether /undo took it back. Both live in R2, never here.
 import * as z from "zod/mini";
 import { RunChangeFileSchema, type RunChangeFile } from "../../protocol/vm-protocol";
 import type { UndoQuestion } from "../../core/run-change";
@@ -15,11 +15,25 @@ export type RunChangeRow = {
   deletions: number;
   truncated: boolean;
   diffKey: string | null;
+  /** The diff as HTML for the private page (drawn by the VM), when it was written. */
+  diffHtmlKey: string | null;
   undone: boolean;
   createdAt: number;
 };
 
-type Row = { vm_run_id: string; conversation_id: number; label: string; files: string; insertions: number; deletions: number; truncated: number; diff_key: string | null; undone: number; created_at: number };
+type Row = {
+  vm_run_id: string;
+  conversation_id: number;
+  label: string;
+  files: string;
+  insertions: number;
+  deletions: number;
+  truncated: number;
+  diff_key: string | null;
+  diff_html_key: string | null;
+  undone: number;
+  created_at: number;
+};
 
 /** Built once: a schema per row costs CPU. */
 const FilesSchema = z.array(RunChangeFileSchema);
@@ -34,10 +48,15 @@ function toChange(row: Row): RunChangeRow {
     deletions: row.deletions,
     truncated: row.truncated === 1,
     diffKey: row.diff_key,
+    diffHtmlKey: row.diff_html_key,
     undone: row.undone === 1,
     createdAt: row.created_at,
   };
 }
+
+type KeysRow = { diff_key: string | null; diff_html_key: string | null };
+/** The R2 objects of deleted rows: a diff and its HTML live and go together. */
+const r2Keys = (rows: KeysRow[]): string[] => rows.flatMap((r) => [r.diff_key, r.diff_html_key].filter((k): k is string => k !== null));
 
 export function createRunChangesRepo(sql: Sql) {
   return {
@@ -47,8 +66,13 @@ export function createRunChangesRepo(sql: Sql) {
         VALUES (${c.vmRunId}, ${c.conversationId}, ${c.label}, ${JSON.stringify(c.files)}, ${c.insertions}, ${c.deletions}, ${c.truncated ? 1 : 0}, ${c.now})
         ON CONFLICT DO NOTHING RETURNING vm_run_id`.length === 1;
     },
-    setDiffKey(vmRunId: string, key: string): void {
-      sql`UPDATE run_changes SET diff_key = ${key} WHERE vm_run_id = ${vmRunId}`;
+    /** The R2 keys once written (null: that one was not kept). */
+    setDiffKeys(vmRunId: string, keys: { diff: string | null; html: string | null }): void {
+      sql`UPDATE run_changes SET diff_key = ${keys.diff}, diff_html_key = ${keys.html} WHERE vm_run_id = ${vmRunId}`;
+    },
+    /** A conversation's changes, newest first, undone ones too (the private page lists every run's). */
+    ofConversation(conversationId: number, limit: number): RunChangeRow[] {
+      return sql<Row>`SELECT * FROM run_changes WHERE conversation_id = ${conversationId} ORDER BY created_at DESC, vm_run_id DESC LIMIT ${limit}`.map(toChange);
     },
     get(vmRunId: string): RunChangeRow | null {
       const row = sql<Row>`SELECT * FROM run_changes WHERE vm_run_id = ${vmRunId}`[0];
@@ -88,12 +112,12 @@ export function createRunChangesRepo(sql: Sql) {
     },
     /** Removes the conversation's rows past its `keep` newest (the VM keeps as many checkpoints); returns their R2 keys. */
     pruneBeyond(conversationId: number, keep: number): string[] {
-      return sql<{ diff_key: string | null }>`DELETE FROM run_changes WHERE conversation_id = ${conversationId} AND vm_run_id NOT IN
-        (SELECT vm_run_id FROM run_changes WHERE conversation_id = ${conversationId} ORDER BY created_at DESC, vm_run_id DESC LIMIT ${keep}) RETURNING diff_key`.flatMap((r) => (r.diff_key ? [r.diff_key] : []));
+      return r2Keys(sql<KeysRow>`DELETE FROM run_changes WHERE conversation_id = ${conversationId} AND vm_run_id NOT IN
+        (SELECT vm_run_id FROM run_changes WHERE conversation_id = ${conversationId} ORDER BY created_at DESC, vm_run_id DESC LIMIT ${keep}) RETURNING diff_key, diff_html_key`);
     },
-    /** Removes a conversation's rows; returns the R2 keys of their diffs, to delete. */
+    /** Removes a conversation's rows; returns the R2 keys of their diffs and HTML, to delete. */
     deleteConversation(conversationId: number): string[] {
-      return sql<{ diff_key: string | null }>`DELETE FROM run_changes WHERE conversation_id = ${conversationId} RETURNING diff_key`.flatMap((r) => (r.diff_key ? [r.diff_key] : []));
+      return r2Keys(sql<KeysRow>`DELETE FROM run_changes WHERE conversation_id = ${conversationId} RETURNING diff_key, diff_html_key`);
     },
   };
 }

@@ -11,8 +11,8 @@ import type { Log } from "./outbox";
 import type { Repos } from "../db/repos";
 import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";
 
-/** Writes one run's diff to R2; resolves to its key, or null when it could not be kept. */
-export type DiffWriter = (vmRunId: string, diff: string) => Promise<string | null>;
+/** Writes one run's diff (`text`) or its HTML (`html`) to R2; resolves to its key, or null when it could not be kept. */
+export type DiffWriter = (vmRunId: string, body: string, kind: "text" | "html") => Promise<string | null>;
 
 /** The VM keeps the last 50 runs' checkpoints per conversation: a change older than that cannot be undone or shown. */
 export const KEPT_CHANGES = 50;
@@ -31,10 +31,12 @@ export type ChangesDeps = {
 };
 
 export function createChanges(d: ChangesDeps) {
-  const storeDiff = async (vmRunId: string, diff: string): Promise<void> => {
-    const key = await d.writeDiff!(vmRunId, diff).catch(() => null);
-    if (key) d.transaction(() => d.repo.setDiffKey(vmRunId, key));
-    else d.log("run_diff_not_kept", { vmRunId, chars: diff.length });
+  const write = (vmRunId: string, body: string | undefined, kind: "text" | "html") => (body ? d.writeDiff!(vmRunId, body, kind).catch(() => null) : Promise.resolve(null));
+  const storeDiff = async (vmRunId: string, change: RunChange): Promise<void> => {
+    const [diff, html] = await Promise.all([write(vmRunId, change.diff, "text"), write(vmRunId, change.diffHtml, "html")]);
+    if (diff || html) d.transaction(() => d.repo.setDiffKeys(vmRunId, { diff, html }));
+    if (!diff) d.log("run_diff_not_kept", { vmRunId, chars: change.diff.length });
+    if (change.diffHtml && !html) d.log("run_diff_html_not_kept", { vmRunId, chars: change.diffHtml.length });
   };
   return {
     /** The change a run's terminal event carried; inside the event's transaction. Once per VM run. */
@@ -45,7 +47,7 @@ export function createChanges(d: ChangesDeps) {
       if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label: runLabel(first), insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
       d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals), now });
       // Started now, finished after the transaction; a lost write only costs /diff its picture.
-      if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change.diff);
+      if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change);
       const pruned = d.repo.pruneBeyond(run.conversationId, KEPT_CHANGES);
       if (pruned.length > 0 && d.deleteDiffs) void d.deleteDiffs(pruned).catch(() => d.log("run_diff_delete_failed", { keys: pruned.length }));
     },
@@ -87,14 +89,15 @@ function undoQuestionText(c: { label: string; files: RunChange["files"] }): stri
   return undoQuestion({ label: c.label, named: namedFiles(c.files), count: c.files.length });
 }
 
-/** The unit over the phone's repos, writing diffs as `diff/<owner tag>/<random>`: outside media retention's prefixes. */
+/** The unit over the phone's repos, writing diffs as `diff/<owner tag>/<random>` (their HTML with `.html`): outside media retention's prefixes. */
 export function createRunChangesUnit(o: { repos: Repos; bucket: R2Bucket | undefined; mediaKeys: Promise<MediaKeys> | null; phone: string; transaction: <T>(fn: () => T) => T; log: Log }) {
   const { bucket, mediaKeys } = o;
   const writeDiff: DiffWriter | null =
     bucket && mediaKeys
-      ? async (_vmRunId, diff) => {
-          const key = `${DIFF_PREFIX}${await mediaOwnerTag(await mediaKeys, o.phone)}/${randomId()}`;
-          await bucket.put(key, diff, { httpMetadata: { contentType: "text/x-diff; charset=utf-8" }, customMetadata: { createdAt: String(Date.now()), direction: "diff" } });
+      ? async (_vmRunId, body, kind) => {
+          const key = `${DIFF_PREFIX}${await mediaOwnerTag(await mediaKeys, o.phone)}/${randomId()}${kind === "html" ? ".html" : ""}`;
+          const contentType = kind === "html" ? "text/html; charset=utf-8" : "text/x-diff; charset=utf-8";
+          await bucket.put(key, body, { httpMetadata: { contentType }, customMetadata: { createdAt: String(Date.now()), direction: kind === "html" ? "diff-html" : "diff" } });
           return key;
         }
       : null;

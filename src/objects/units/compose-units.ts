@@ -113,6 +113,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     schedules,
     approvals,
     changes,
+    toolCalls: repos.runToolCalls,
     tools: (name, args, conversationId, now, call) =>
       name === SEND_FILE_TOOL ? queueAgentFile(outbox, files !== null, args, call, now) : runRelayTool(scheduleService, name, args, conversationId, now),
     transcriptOf: (conversationId, exceptRunId) => {

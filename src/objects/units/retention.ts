@@ -4,6 +4,7 @@ import type { ApprovalsRepo } from "../db/approvals-repo";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { RunsRepo } from "../db/runs-repo";
+import type { RunToolCallsRepo } from "../db/run-tool-calls-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
 import type { VmAnswersRepo } from "../db/vm-answers-repo";
@@ -12,7 +13,16 @@ import type { VmAnswersRepo } from "../db/vm-answers-repo";
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
-export type RetentionDeps = { messages: MessagesRepo; runs: RunsRepo; outbox: OutboxRepo; vmAnswers: VmAnswersRepo; settings: SettingsRepo; spend: SpendRepo; approvals: ApprovalsRepo };
+export type RetentionDeps = {
+  messages: MessagesRepo;
+  runs: RunsRepo;
+  runToolCalls: RunToolCallsRepo;
+  outbox: OutboxRepo;
+  vmAnswers: VmAnswersRepo;
+  settings: SettingsRepo;
+  spend: SpendRepo;
+  approvals: ApprovalsRepo;
+};
 
 /** Spend is kept for a year and a bit: /cost shows this month, and history is cheap (a row a day). */
 const KEEP_SPEND_MS = 400 * 24 * 60 * 60 * 1000;
@@ -23,6 +33,7 @@ export function pruneIfDue(d: RetentionDeps, now: number): boolean {
   const before = now - KEEP_FINISHED_MS;
   d.messages.pruneFinished(before);
   d.runs.pruneFinished(before);
+  d.runToolCalls.pruneOrphans();
   d.outbox.pruneFinished(before);
   d.vmAnswers.pruneBefore(before);
   d.approvals.pruneBefore(before);

@@ -8,6 +8,7 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { type FailureDecision, decideOnFailure, type RunFailure } from "../../core/run-policy";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunsRepo } from "../db/runs-repo";
+import type { RunToolCallsRepo } from "../db/run-tool-calls-repo";
 import type { Transaction } from "../db/sql";
 import type { ToolAnswer } from "../db/vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
@@ -44,6 +45,8 @@ export type RunEffectsDeps = {
   tools: ToolRunner;
   /** What runs changed in their workspace (the line after the reply, /diff, /undo); absent in units' tests that need none. */
   changes?: Pick<Changes, "record" | "told" | "noteFor">;
+  /** Each VM run's tool calls, as its terminal event carried them (the private page lists them). */
+  toolCalls: Pick<RunToolCallsRepo, "add">;
   log: Log;
 };
 
@@ -109,19 +112,28 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         return "applied";
       }
       case "done":
-        if (event.change) d.changes?.record(run, event.change, now);
+        recordEnd(d, run, event, now);
         // Every turn was answered, by the VM's word; one it left unanswered is carried, never dropped.
         d.lifecycle.runEnded(runId, { kind: "done" }, now);
         finishRun(d, runId, "done", now, event.seq);
         return "terminal";
       case "error":
         // Files it changed before it failed are changed all the same: /diff and /undo see them.
-        if (event.change) d.changes?.record(run, event.change, now);
+        recordEnd(d, run, event, now);
         // The VM's own words stay in the operator's log (run_decision), never in the user's reply.
         applyFailure(d, runId, { kind: "vm", code: event.code }, now, { seq: event.seq, reason: event.reason, message: event.message.slice(0, 300) });
         return "terminal";
     }
   });
+}
+
+/**
+ * What a VM run's terminal event tells of it: its change, and its tool calls (a row even when it
+ * made none, so that only a run cut off without a terminal event shows them as not recorded).
+ */
+function recordEnd(d: RunEffectsDeps, run: { id: string; vmRunId: string; conversationId: number }, event: Extract<VmRunEvent, { type: "done" | "error" }>, now: number): void {
+  if (event.change) d.changes?.record(run, event.change, now);
+  d.toolCalls.add({ runId: run.id, vmRunId: run.vmRunId, toolCalls: event.toolCalls ?? { calls: [], more: 0 }, now });
 }
 
 function carriesAll(messages: MessagesRepo, runId: string, ids: readonly string[]): boolean {

@@ -10,7 +10,7 @@ function oneLine(text: string): string {
 }
 
 /** Paths inside the workspace are shown relative to it; others as given. */
-function shortPath(path: string, cwd: string): string {
+export function shortPath(path: string, cwd: string): string {
   if (!isAbsolute(path)) return path;
   const rel = relative(cwd, path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;

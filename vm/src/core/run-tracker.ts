@@ -1,8 +1,9 @@
 // The functional core of a run: which user turns were written to the CLI, which it consumed,
 // which a result answered, and so which protocol events to emit. No I/O, no clock.
-import type { ConfigProblemReason, RunErrorCode, VmRunEvent } from "../../../src/protocol/vm-protocol";
+import type { ConfigProblemReason, RunErrorCode, RunToolCalls, VmRunEvent } from "../../../src/protocol/vm-protocol";
 import type { CliSignal } from "./cli-signals";
 import { describeToolUse } from "./progress-line";
+import { noToolCalls, summarizeToolCall, withToolCall } from "./tool-calls";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event before the run's log numbers it. */
@@ -16,6 +17,10 @@ export type RunState = {
   reportedSessionId: string | null;
   finished: boolean;
   cwd: string;
+  /** The CLI's tool calls so far, summarized (tool-calls.ts): the terminal event carries them. */
+  toolCalls: RunToolCalls;
+  /** Values no tool call may carry (the VM's secrets). */
+  secrets: readonly string[];
 };
 
 export type RunInput =
@@ -35,9 +40,12 @@ export type RunInput =
 /** `stop`: the run is over but its CLI is still alive and must be stopped. */
 export type Step = { state: RunState; events: EventBody[]; stop: RunErrorCode | null };
 
-export function newRunState(cwd: string, knownSessionId: string | null = null): RunState {
-  return { turns: [], reportedSessionId: knownSessionId, finished: false, cwd };
+export function newRunState(cwd: string, knownSessionId: string | null = null, secrets: readonly string[] = []): RunState {
+  return { turns: [], reportedSessionId: knownSessionId, finished: false, cwd, toolCalls: noToolCalls(), secrets };
 }
+
+/** A terminal event's `toolCalls`: present when the run made any. */
+const toolCallsOf = (state: RunState): { toolCalls?: RunToolCalls } => (state.toolCalls.calls.length > 0 ? { toolCalls: state.toolCalls } : {});
 
 /**
  * Ends the run with an error. Input the CLI never read is reported `unconsumed` first, except
@@ -48,7 +56,7 @@ function fail(state: RunState, code: RunErrorCode, message: string, reason?: Con
   const unread = state.turns.slice(1).filter((t) => !t.consumed && !t.fromStart);
   const events: EventBody[] = [];
   if (unread.length > 0) events.push({ type: "unconsumed", messageIds: unread.flatMap((t) => t.messageIds) });
-  events.push({ type: "error", code, message: message.slice(0, 2000), ...(reason ? { reason } : {}) });
+  events.push({ type: "error", code, message: message.slice(0, 2000), ...(reason ? { reason } : {}), ...toolCallsOf(state) });
   return { state: { ...state, finished: true }, events };
 }
 
@@ -79,7 +87,7 @@ function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>)
     sessionId: signal.sessionId,
   });
   const finished = turns.every((t) => t.answered);
-  if (finished) events.push({ type: "done" });
+  if (finished) events.push({ type: "done", ...toolCallsOf(state) });
   return { state: { ...state, turns, finished, reportedSessionId: signal.sessionId }, events, stop: null };
 }
 
@@ -99,7 +107,8 @@ export function stepRun(state: RunState, input: RunInput): Step {
     }
     case "tool_use": {
       const text = describeToolUse(input.name, input.input, state.cwd);
-      return { state, events: text ? [{ type: "progress", text }] : [], stop: null };
+      const toolCalls = withToolCall(state.toolCalls, summarizeToolCall(input.name, input.input, state.cwd, state.secrets));
+      return { state: { ...state, toolCalls }, events: text ? [{ type: "progress", text }] : [], stop: null };
     }
     case "tool_call":
       return { state, events: [{ type: "tool_call", callId: input.callId, name: input.name, args: input.args }], stop: null };

@@ -132,4 +132,22 @@ describe("stepRun", () => {
     ]);
     expect(events).toEqual([{ type: "progress", text: "Running: npm test" }]);
   });
+
+  it("records every tool call, secrets redacted, and the terminal event carries them: done and error alike", () => {
+    const secret = "sk-ant-very-secret-value";
+    const calls: RunInput[] = [
+      { type: "tool_use", name: "Bash", input: { command: `echo ${secret}` } },
+      { type: "tool_use", name: "TodoWrite", input: { todos: [] } },
+      { type: "tool_use", name: "Write", input: { file_path: "/data/users/u/workspace/notes.txt", content: "x" } },
+    ];
+    const feed = (inputs: RunInput[]) => inputs.reduce<{ state: RunState; events: EventBody[] }>((acc, input) => {
+      const step = stepRun(acc.state, input);
+      return { state: step.state, events: [...acc.events, ...step.events] };
+    }, { state: newRunState("/data/users/u/workspace", null, [secret]), events: [] });
+    const want = { calls: [{ tool: "Bash", input: "echo [redacted]" }, { tool: "TodoWrite", input: '{"todos":[]}' }, { tool: "Write", input: "notes.txt" }], more: 0 };
+    expect(feed([written("u1", "m1"), ...calls, result()]).events.at(-1)).toEqual({ type: "done", toolCalls: want });
+    expect(feed([written("u1", "m1"), ...calls, { type: "exited", stopCode: null, message: "crashed" }]).events.at(-1)).toMatchObject({ type: "error", code: "cli_crashed", toolCalls: want });
+    // A run that called no tool says nothing of them.
+    expect(feed([written("u1", "m1"), result()]).events.at(-1)).toEqual({ type: "done" });
+  });
 });
