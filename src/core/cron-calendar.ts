@@ -42,13 +42,13 @@ function lastWeekdayOfMonth(year: number, month: number, lastDay: number): numbe
 }
 
 /**
- * Whether the pattern's two day fields accept this date. As Vixie cron (and croner), when both
- * are restricted a day matching either one is enough; "+" before day-of-week asks for both.
+ * Whether the pattern's two day fields accept this date (`lastDay`: the month's). As Vixie cron
+ * (and croner), when both are restricted a day matching either one is enough; "+" before
+ * day-of-week asks for both.
  */
-export function matchesDay(p: CronPattern, year: number, month: number, day: number): boolean {
-  const lastDay = daysInMonth(year, month);
+function matchesDay(p: CronPattern, year: number, month: number, day: number, lastDay: number): boolean {
   let matches = p.days[day - 1] === true;
-  if (!matches) matches = p.nearestWeekdays.some((listed) => nearestWeekday(year, month, listed, lastDay) === day);
+  for (const listed of p.nearestWeekdays) if (!matches && nearestWeekday(year, month, listed, lastDay) === day) matches = true;
   if (p.lastWeekday && day === lastWeekdayOfMonth(year, month, lastDay)) matches = true;
   if (p.lastDay && day === lastDay) matches = true;
   if (p.anyWeekday) return matches;
@@ -60,7 +60,7 @@ export function matchesDay(p: CronPattern, year: number, month: number, day: num
 }
 
 function matchesMinute(p: CronPattern, w: WallClock): boolean {
-  return p.months[w.month - 1] === true && p.hours[w.hour] === true && p.minutes[w.minute] === true && matchesDay(p, w.year, w.month, w.day);
+  return p.months[w.month - 1] === true && p.hours[w.hour] === true && p.minutes[w.minute] === true && matchesDay(p, w.year, w.month, w.day, daysInMonth(w.year, w.month));
 }
 
 function firstFrom(values: readonly boolean[], from: number): number {
@@ -80,19 +80,19 @@ export function firstMatchAfter(p: CronPattern, after: WallTime, inclusive: bool
   let [hour, minute] = [start.getUTCHours(), start.getUTCMinutes()];
   const lastYear = Math.min(year + HORIZON_YEARS, LAST_YEAR);
   while (year <= lastYear) {
-    if (!p.months[month - 1]) {
-      [year, month, day, hour, minute] = month === 12 ? [year + 1, 1, 1, 0, 0] : [year, month + 1, 1, 0, 0];
-      continue;
-    }
-    if (matchesDay(p, year, month, day)) {
-      for (let h = firstFrom(p.hours, hour); h !== -1; h = firstFrom(p.hours, h + 1)) {
-        const m = firstFrom(p.minutes, h === hour ? minute : 0);
-        if (m !== -1) return { year, month, day, hour: h, minute: m };
+    if (p.months[month - 1]) {
+      const lastDay = daysInMonth(year, month);
+      for (; day <= lastDay; day++, hour = 0, minute = 0) {
+        if (!matchesDay(p, year, month, day, lastDay)) continue;
+        for (let h = firstFrom(p.hours, hour); h !== -1; h = firstFrom(p.hours, h + 1)) {
+          const m = firstFrom(p.minutes, h === hour ? minute : 0);
+          if (m !== -1) return { year, month, day, hour: h, minute: m };
+        }
       }
     }
-    [hour, minute] = [0, 0];
-    if (day < daysInMonth(year, month)) day++;
-    else [year, month, day] = month === 12 ? [year + 1, 1, 1] : [year, month + 1, 1];
+    [day, hour, minute] = [1, 0, 0];
+    if (month < 12) month++;
+    else [year, month] = [year + 1, 1];
   }
   return null;
 }

@@ -1,6 +1,9 @@
 // croner 11, configured as the relay configured it until it was replaced by src/core/cron-*.ts:
 // the oracle the cron tests compare against (croner is a devDependency, never in the Worker).
 import { Cron } from "croner";
+import { expect } from "vitest";
+import { nextCronRun } from "../../src/core/cron-next";
+import { parseCron } from "../../src/core/cron-pattern";
 
 function cronerFor(expr: string, timeZone: string): Cron {
   return new Cron(expr, { timezone: timeZone, mode: "5-part", fixedTimeRule: "no-wildcard" });
@@ -20,6 +23,28 @@ export function cronerRefusal(expr: string): string | null {
 /** croner's next run strictly after `after`, or null. */
 export function cronerNext(expr: string, timeZone: string, after: number): number | null {
   return cronerFor(expr, timeZone).nextRun(new Date(after))?.getTime() ?? null;
+}
+
+/** A mistyped fixture (NaN) throws here rather than comparing equal. */
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Our next run, for an expression we accept. */
+export function ourNext(expr: string, timeZone: string, after: number): number | null {
+  const parsed = parseCron(expr);
+  if (!parsed.ok) throw new Error(`refused ${expr}: ${parsed.reason}`);
+  return nextCronRun(parsed.pattern, timeZone, after);
+}
+
+/** Our next `count` runs and croner's, from `after`, for an expression we accept (else nothing to compare). */
+export function compareRuns(expr: string, timeZone: string, after: number, count = 3): void {
+  const parsed = parseCron(expr);
+  if (!parsed.ok) return;
+  let from: number | null = after;
+  for (let i = 0; i < count && from !== null; i++) {
+    const mine = nextCronRun(parsed.pattern, timeZone, from);
+    expect({ expr, timeZone, after: iso(from), next: iso(mine) }).toEqual({ expr, timeZone, after: iso(from), next: iso(cronerNext(expr, timeZone, from)) });
+    from = mine;
+  }
 }
 
 /**
