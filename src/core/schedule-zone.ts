@@ -3,6 +3,8 @@
 
 /** A local date and time in some zone; month is 1-12. */
 export type WallClock = { year: number; month: number; day: number; hour: number; minute: number };
+/** The same to the second. */
+export type WallTime = WallClock & { second: number };
 
 const HALF_DAY_MS = 12 * 60 * 60 * 1000;
 
@@ -37,6 +39,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       day: "numeric",
       hour: "numeric",
       minute: "numeric",
+      second: "numeric",
       hourCycle: "h23",
     });
     formatters.set(timeZone, formatter);
@@ -44,10 +47,20 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The wall clock in `timeZone` at instant `at` (seconds dropped). Throws on an unknown zone. */
-export function wallClockIn(at: number, timeZone: string): WallClock {
+// What en-US prints ("7/4/2026, 09:00:00"): read with one regex, as format() costs a third of
+// formatToParts(); anything else an engine prints is read part by part.
+const EN_US_WALL_TIME = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
+
+/** The wall clock in `timeZone` at instant `at`, to the second. Throws on an unknown zone. */
+export function wallTimeIn(at: number, timeZone: string): WallTime {
+  const formatter = formatterFor(timeZone);
+  const printed = EN_US_WALL_TIME.exec(formatter.format(at));
+  if (printed) {
+    const [, month, day, year, hour, minute, second] = printed.map(Number);
+    return { year: year ?? NaN, month: month ?? NaN, day: day ?? NaN, hour: (hour ?? NaN) % 24, minute: minute ?? NaN, second: second ?? NaN };
+  }
   const fields: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(at)) fields[part.type] = Number(part.value);
+  for (const part of formatter.formatToParts(at)) fields[part.type] = Number(part.value);
   return {
     year: fields.year ?? NaN,
     month: fields.month ?? NaN,
@@ -55,12 +68,29 @@ export function wallClockIn(at: number, timeZone: string): WallClock {
     // Some engines print midnight as 24 even with h23.
     hour: (fields.hour ?? NaN) % 24,
     minute: fields.minute ?? NaN,
+    second: fields.second ?? NaN,
   };
+}
+
+/** The wall clock in `timeZone` at instant `at` (seconds dropped). Throws on an unknown zone. */
+export function wallClockIn(at: number, timeZone: string): WallClock {
+  const { year, month, day, hour, minute } = wallTimeIn(at, timeZone);
+  return { year, month, day, hour, minute };
 }
 
 /** The wall clock's fields read as if they were UTC: handy for calendar arithmetic. */
 export function wallClockAsUtc(wall: WallClock): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+}
+
+export function wallTimeAsUtc(wall: WallTime): number {
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+}
+
+/** The zone's offset from UTC at `at`, to the second (the wall time against `at` cut to its second). */
+export function secondOffsetAt(at: number, timeZone: string): number {
+  const wholeSecond = Math.floor(at / 1000) * 1000;
+  return wallTimeAsUtc(wallTimeIn(wholeSecond, timeZone)) - wholeSecond;
 }
 
 /** The zone's offset from UTC at `at`, in ms (Kolkata: +5h30m, Los Angeles in winter: -8h). */

@@ -46,7 +46,7 @@ describe("nextRunAt: cron in a time zone", () => {
   });
 });
 
-describe("nextRunAt: independent of the machine's time zone (croner reads zones through Intl)", () => {
+describe("nextRunAt: independent of the machine's time zone (zones are read through Intl)", () => {
   it("gives the same answers under TZ=Pacific/Auckland as under TZ=UTC", () => {
     const original = process.env.TZ;
     const answers = (tz: string) => {

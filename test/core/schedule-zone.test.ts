@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, canonicalTimeZone, instantOf, wallClockIn, type WallClock } from "../../src/core/schedule-zone";
+import { addDays, canonicalTimeZone, instantOf, secondOffsetAt, wallClockIn, wallTimeIn, type WallClock } from "../../src/core/schedule-zone";
 
 const wall = (year: number, month: number, day: number, hour: number, minute: number): WallClock => ({ year, month, day, hour, minute });
 
@@ -32,6 +33,39 @@ describe("wallClockIn", () => {
     ["Chatham is +13:45 in its summer", "2026-01-01T00:00:00Z", "Pacific/Chatham", wall(2026, 1, 1, 13, 45)],
   ])("%s", (_what, instant, zone, expected) => {
     expect(wallClockIn(Date.parse(instant), zone)).toEqual(expected);
+  });
+});
+
+describe("wallTimeIn", () => {
+  it.each([
+    ["to the second", "2026-07-04T13:00:07.999Z", "America/New_York", { year: 2026, month: 7, day: 4, hour: 9, minute: 0, second: 7 }],
+    ["midnight is hour 0", "2026-01-01T00:00:00Z", "UTC", { year: 2026, month: 1, day: 1, hour: 0, minute: 0, second: 0 }],
+    ["a year before 1000", "0999-06-01T12:34:56Z", "UTC", { year: 999, month: 6, day: 1, hour: 12, minute: 34, second: 56 }],
+  ])("%s", (_what, instant, zone, expected) => {
+    expect(wallTimeIn(Date.parse(instant), zone)).toEqual(expected);
+  });
+
+  it("reads what formatToParts reads, for any instant of 1900-2200 in any of these zones", () => {
+    const zones = ["UTC", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe", "Pacific/Apia", "Asia/Kathmandu"];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }), fc.constantFrom(...zones), (at, zone) => {
+        const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hourCycle: "h23" });
+        const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
+        expect(wallTimeIn(at, zone)).toEqual({ year: parts.year, month: parts.month, day: parts.day, hour: (parts.hour ?? NaN) % 24, minute: parts.minute, second: parts.second });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("secondOffsetAt", () => {
+  it.each([
+    ["Kolkata", "2026-06-01T00:00:00Z", "Asia/Kolkata", (5 * 60 + 30) * 60_000],
+    ["Los Angeles in winter", "2026-01-01T00:00:00Z", "America/Los_Angeles", -8 * 3_600_000],
+    ["a local mean time of 1850, in seconds", "1850-01-01T00:00:00Z", "Asia/Kolkata", ((5 * 60 + 53) * 60 + 28) * 1000],
+    ["milliseconds do not count", "2026-06-01T00:00:00.750Z", "Asia/Kolkata", (5 * 60 + 30) * 60_000],
+  ])("%s", (_what, instant, zone, expected) => {
+    expect(secondOffsetAt(Date.parse(instant), zone)).toBe(expected);
   });
 });
 
