@@ -39,10 +39,12 @@ export function injectable(queued: readonly QueuedRef[], run: { context: "chat" 
 
 /**
  * A run's input with the note for messages carried from a run that was cut off: once, after the
- * last of them (they come first, being older), however many there are. None carried: unchanged.
+ * turn's last message, so every message comes before the relay's words about them. The note is
+ * told which messages (1-based positions) and out of how many. None carried: unchanged.
  */
-export function noteCarried<T extends { text: string }>(input: readonly T[], carried: readonly boolean[], note: (count: number) => string): T[] {
-  const count = carried.filter(Boolean).length;
-  const last = carried.lastIndexOf(true);
-  return input.map((m, i) => (i === last ? { ...m, text: `${m.text}\n\n${note(count)}` } : m));
+export function noteCarried<T extends { text: string }>(input: readonly T[], carried: readonly boolean[], note: (positions: number[], total: number) => string): T[] {
+  const positions = carried.flatMap((c, i) => (c ? [i + 1] : []));
+  if (positions.length === 0) return [...input];
+  const last = input.length - 1;
+  return input.map((m, i) => (i === last ? { ...m, text: `${m.text}\n\n${note(positions, input.length)}` } : m));
 }

@@ -91,13 +91,25 @@ export function forgetRulesReply(conversation: string, cleared: boolean): string
 }
 
 /**
- * Said to the agent once, after the last of a turn's `count` messages whose previous run was cut
- * off: look before redoing anything. After them, not before: the messages stay what the turn
- * starts with. Once, not after each: a note per message buries the messages under repeats.
+ * Said to the agent once, after the last message of a turn, when some of its messages (1-based
+ * `positions` of `total`) were in a run that was cut off: look before redoing anything. After them,
+ * not before: the turn starts with what the user wrote. Once, not after each: a note per message
+ * buries the messages under repeats.
  */
-export function interruptedTurnNote(count: number): string {
-  const what = count === 1 ? "this message" : `the ${count} messages above`;
-  return `[relay] You already had ${what} in a turn that was interrupted (the agent VM restarted or the connection was lost) before you answered ${count === 1 ? "it" : "them"}. Check what you already did (files, git status, running processes) before redoing anything.`;
+export function interruptedTurnNote(positions: readonly number[], total: number): string {
+  const count = positions.length;
+  const prefix = positions.every((p, i) => p === i + 1);
+  const which =
+    total === 1 ? "this message"
+    : count === total ? `the ${count} messages above`
+    : prefix ? (count === 1 ? "the first message above" : `the first ${count} messages above`)
+    : `${count === 1 ? "message" : "messages"} ${listWords(positions.map(String))} above`;
+  return `[relay] You already had ${which} in a turn that was interrupted (the agent VM restarted or the connection was lost) before you answered ${count === 1 ? "it" : "them"}. Check what you already did (files, git status, running processes) before redoing anything.`;
+}
+
+/** "2", "2 and 4", "1, 2 and 4". */
+function listWords(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
 /** A turn the agent itself reported as an error still reaches the user, marked as such. */

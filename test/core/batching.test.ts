@@ -41,22 +41,32 @@ describe("injectable", () => {
 });
 
 describe("noteCarried", () => {
-  const note = (count: number) => `[note ${count}]`;
+  const note = (positions: number[], total: number) => `[note ${positions.join(",")} of ${total}]`;
   const texts = (...t: string[]) => t.map((text, i) => ({ id: `m${i}`, text }));
   it.each([
     ["none carried: unchanged", texts("a", "b"), [false, false], ["a", "b"]],
-    ["one carried, alone", texts("a"), [true], ["a\n\n[note 1]"]],
-    ["one carried, then a new message: the note before the new one", texts("a", "b"), [true, false], ["a\n\n[note 1]", "b"]],
-    ["two carried: one note, after both", texts("a", "b", "c"), [true, true, false], ["a", "b\n\n[note 2]", "c"]],
+    ["one carried, alone", texts("a"), [true], ["a\n\n[note 1 of 1]"]],
+    ["one carried, then a new message: the note after both", texts("a", "b"), [true, false], ["a", "b\n\n[note 1 of 2]"]],
+    ["two carried and a new one: one note, at the end", texts("a", "b", "c"), [true, true, false], ["a", "b", "c\n\n[note 1,2 of 3]"]],
     ["nothing at all", [], [], []],
   ] as const)("%s", (_name, input, carried, expected) => {
     const out = noteCarried(input, carried, note);
     expect(out.map((m) => m.text)).toEqual(expected);
     expect(out.map((m) => m.id)).toEqual(input.map((m) => m.id));
   });
+});
 
-  it("names one message as this one, several as the ones above", () => {
-    expect(interruptedTurnNote(1)).toMatch(/^\[relay\] You already had this message in a turn that was interrupted .* before you answered it\. Check what you already did/);
-    expect(interruptedTurnNote(3)).toMatch(/^\[relay\] You already had the 3 messages above in a turn that was interrupted .* before you answered them\. /);
+describe("interruptedTurnNote", () => {
+  it.each([
+    [[1], 1, "this message", "it"],
+    [[1, 2, 3], 3, "the 3 messages above", "them"],
+    [[1], 2, "the first message above", "it"],
+    [[1, 2], 3, "the first 2 messages above", "them"],
+    [[2], 3, "message 2 above", "it"],
+    [[1, 3, 4], 5, "messages 1, 3 and 4 above", "them"],
+  ] as const)("%j of %i: %s", (positions, total, which, pronoun) => {
+    expect(interruptedTurnNote(positions, total)).toBe(
+      `[relay] You already had ${which} in a turn that was interrupted (the agent VM restarted or the connection was lost) before you answered ${pronoun}. Check what you already did (files, git status, running processes) before redoing anything.`,
+    );
   });
 });
