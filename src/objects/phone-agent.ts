@@ -9,7 +9,7 @@ import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./commands/access";
 import type { VmAction } from "./commands/conversation-commands";
-import { migrate } from "./db/migrate";
+import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
 import { composeUnits } from "./units/compose-units";
 import { type InboundMessage, receive } from "./units/inbox";
@@ -49,7 +49,7 @@ export class PhoneAgent extends DurableObject<Env> {
     this.sql = createSql(ctx.storage);
     this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI } });
     void ctx.blockConcurrencyWhile(async () => {
-      const applied = migrate(ctx.storage);
+      const applied = migrate(ctx.storage, MIGRATIONS, FRESH_SCHEMA);
       if (applied.length > 0) this.log("migrated", { applied });
       this.alarmAt = await ctx.storage.getAlarm();
     });

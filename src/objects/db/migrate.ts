@@ -1,5 +1,6 @@
 // Applies numbered schema migrations in order, in one transaction, recording each applied id.
 // Never inspects the schema or catches a failing ALTER: the recorded id is the only truth.
+// A brand-new object may get the schema they leave at once (migrations/schema.sql).
 import initial from "../../../migrations/0001_initial.sql";
 import runsOutbox from "../../../migrations/0002_runs_outbox.sql";
 import schedules from "../../../migrations/0003_schedules.sql";
@@ -15,6 +16,7 @@ import vmAnswers from "../../../migrations/0012_vm_answers.sql";
 import machine from "../../../migrations/0013_machine.sql";
 import runChanges from "../../../migrations/0014_run_changes.sql";
 import runPage from "../../../migrations/0015_run_page.sql";
+import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
 
@@ -36,8 +38,21 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 15, name: "0015_run_page", sql: runPage },
 ];
 
-/** Applies the migrations newer than the last recorded one; returns the ids it applied. */
-export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS): number[] {
+/** What the first `upTo` migrations leave in an empty database, as one statement list. */
+export type FreshSchema = { readonly upTo: number; readonly sql: string };
+
+/**
+ * The PhoneAgent's schema after migration 15 (scripts/fresh-schema.ts writes it; a units test
+ * proves it equals replaying 0001-0015). Replaying them cost a new phone's first message about
+ * 7 ms of workerd CPU (bench/README.md), most of it in their ALTERs and table rebuilds.
+ */
+export const FRESH_SCHEMA: FreshSchema = { upTo: 15, sql: freshSchema };
+
+/**
+ * Applies the migrations newer than the last recorded one; returns the ids it applied. An object
+ * with none recorded gets `fresh` at once (when the list reaches it), then any later migration.
+ */
+export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS, fresh: FreshSchema | null = null): number[] {
   assertOrdered(migrations);
   return storage.transactionSync(() => {
     storage.sql.exec(
@@ -45,10 +60,18 @@ export function migrate(storage: DurableObjectStorage, migrations: readonly Migr
     );
     const last = storage.sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM schema_migrations").one().id ?? 0;
     const pending = migrations.filter((m) => m.id > last);
-    for (const m of pending) {
-      storage.sql.exec(m.sql);
-      storage.sql.exec("INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)", m.id, m.name, Date.now());
-    }
+    if (pending.length === 0) return [];
+    const schema = last === 0 && fresh !== null && fresh.upTo <= migrations.length ? fresh : null;
+    if (schema) storage.sql.exec(schema.sql);
+    const made = schema?.upTo ?? last;
+    for (const m of pending) if (m.id > made) storage.sql.exec(m.sql);
+    // One row per id, in one statement (ids are consecutive: see assertOrdered).
+    storage.sql.exec(
+      "INSERT INTO schema_migrations (id, name, applied_at) SELECT ? + key, value, ? FROM json_each(?)",
+      last + 1,
+      Date.now(),
+      JSON.stringify(pending.map((m) => m.name)),
+    );
     return pending.map((m) => m.id);
   });
 }

@@ -108,7 +108,7 @@ export function migrationFiles(): { name: string; sql: string }[] {
 }
 
 /**
- * The project's migration runner and its MIGRATIONS list. migrate.ts imports each file as a text
+ * The project's migration runner, its MIGRATIONS list and FRESH_SCHEMA. migrate.ts imports each file as a text
  * module (wrangler's rule for *.sql); Vite has no such rule, so each file is given to it as that
  * module would be: its text, read from disk.
  */
@@ -116,6 +116,7 @@ export async function loadMigrate() {
   for (const file of migrationFiles()) {
     vi.doMock(join(MIGRATIONS_DIR, `${file.name}.sql`), () => ({ default: file.sql }));
   }
+  vi.doMock(join(MIGRATIONS_DIR, "schema.sql"), () => ({ default: readFileSync(join(MIGRATIONS_DIR, "schema.sql"), "utf8") }));
   return import("../../../src/objects/db/migrate");
 }
 

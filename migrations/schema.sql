@@ -1,0 +1,190 @@
+-- Written by scripts/fresh-schema.ts: what migrations 1-15 leave. Do not edit.
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE schedules (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  spec_json TEXT NOT NULL,
+  prompt TEXT NOT NULL,
+  context TEXT NOT NULL CHECK (context IN ('fresh', 'chat')),
+  status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'completed')),
+  next_run_at INTEGER,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+, conversation_id INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX schedules_due ON schedules (status, next_run_at);
+CREATE TABLE task_runs (
+  id TEXT PRIMARY KEY,
+  schedule_id INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  claimed_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+  cost_usd REAL NOT NULL DEFAULT 0,
+  result_excerpt TEXT,
+  error TEXT
+);
+CREATE INDEX task_runs_by_schedule ON task_runs (schedule_id, claimed_at);
+CREATE TABLE "runs" (
+  id TEXT PRIMARY KEY,
+  vm_run_id TEXT NOT NULL,
+  phase TEXT NOT NULL CHECK (phase IN ('waiting', 'streaming', 'finished')),
+  vm_attempt INTEGER NOT NULL DEFAULT 1,
+  transport_failures INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  session_id TEXT,
+  fresh_retry_used INTEGER NOT NULL DEFAULT 0,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  results INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  outcome TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  context TEXT NOT NULL DEFAULT 'chat' CHECK (context IN ('chat', 'fresh'))
+, conversation_id INTEGER NOT NULL DEFAULT 1, seed_transcript INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE INDEX runs_open ON runs (created_at) WHERE outcome IS NULL;
+CREATE TABLE "outbox" (
+  id INTEGER PRIMARY KEY,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL,
+  content_sid TEXT,
+  content_variables TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'undelivered')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  twilio_sid TEXT,
+  error_code TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  held INTEGER NOT NULL DEFAULT 0
+, conversation_id INTEGER, buttons TEXT, media TEXT);
+CREATE INDEX outbox_due ON outbox (id) WHERE status IN ('pending', 'sending') AND held = 0;
+CREATE INDEX outbox_held ON outbox (id) WHERE held = 1;
+CREATE UNIQUE INDEX outbox_by_twilio_sid ON outbox (twilio_sid) WHERE twilio_sid IS NOT NULL;
+CREATE TABLE conversations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  workspace TEXT NOT NULL UNIQUE,
+  session_id TEXT,
+  repo_url TEXT,
+  branch TEXT,
+  status TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('ready', 'cloning')),
+  deep_until INTEGER,
+  created_at INTEGER NOT NULL,
+  last_active_at INTEGER NOT NULL
+, approval_mode TEXT CHECK (approval_mode IN ('off', 'edits', 'on')));
+CREATE TABLE spend_days (
+  day TEXT NOT NULL,
+  conversation_id INTEGER NOT NULL,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  turns INTEGER NOT NULL DEFAULT 0,
+  unknown_runs INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, conversation_id)
+) WITHOUT ROWID;
+CREATE TABLE approvals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL,
+  vm_run_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  conversation_id INTEGER NOT NULL,
+  number INTEGER NOT NULL,
+  tool TEXT NOT NULL,
+  description TEXT NOT NULL,
+  rule TEXT,
+  status TEXT NOT NULL DEFAULT 'pending',
+  answer TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  UNIQUE (vm_run_id, request_id)
+);
+CREATE INDEX approvals_open ON approvals (expires_at) WHERE status = 'pending';
+CREATE TABLE approval_rules (
+  conversation_id INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, rule)
+) WITHOUT ROWID;
+CREATE TABLE "messages" (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'handed', 'answered', 'dropped', 'failed')),
+  run_id TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL,
+  media_json TEXT NOT NULL DEFAULT '[]',
+  kind TEXT NOT NULL DEFAULT 'user' CHECK (kind IN ('user', 'task_chat', 'task_fresh')),
+  schedule_id INTEGER,
+  conversation_id INTEGER NOT NULL DEFAULT 1,
+  slash INTEGER NOT NULL DEFAULT 0,
+  cuts INTEGER NOT NULL DEFAULT 0,
+  handed_how TEXT CHECK (handed_how IN ('batch', 'inject'))
+);
+CREATE INDEX messages_pending ON messages (seq) WHERE status IN ('queued', 'handed');
+CREATE TABLE vm_answers (
+  vm_run_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('tool', 'approval')),
+  ask_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  delivery TEXT NOT NULL DEFAULT 'due' CHECK (delivery IN ('due', 'done', 'late')),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (vm_run_id, kind, ask_id)
+) WITHOUT ROWID;
+CREATE INDEX vm_answers_due ON vm_answers (vm_run_id) WHERE delivery = 'due';
+CREATE TABLE machine (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  machine_name TEXT NOT NULL,
+  volume_name TEXT NOT NULL,
+  volume_id TEXT,
+  machine_id TEXT,
+  region TEXT,
+  state TEXT NOT NULL DEFAULT 'none' CHECK (state IN ('none', 'started', 'suspended', 'stopped', 'unknown')),
+  intent TEXT CHECK (intent IN ('volume', 'machine')),
+  image TEXT,
+  vm_token TEXT,
+  instance_id TEXT,
+  used_at INTEGER,
+  started_at INTEGER,
+  cold_start_ms INTEGER,
+  retired_at INTEGER,
+  retry_at INTEGER,
+  failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  volume_lost_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE run_changes (
+  vm_run_id TEXT PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  files TEXT NOT NULL,
+  insertions INTEGER NOT NULL,
+  deletions INTEGER NOT NULL,
+  truncated INTEGER NOT NULL DEFAULT 0,
+  diff_key TEXT,
+  undone INTEGER NOT NULL DEFAULT 0,
+  untold INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+, diff_html_key TEXT) WITHOUT ROWID;
+CREATE INDEX run_changes_by_conversation ON run_changes (conversation_id, created_at);
+CREATE TABLE undo_question (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  conversation_id INTEGER NOT NULL,
+  vm_run_id TEXT NOT NULL,
+  asked_at INTEGER NOT NULL
+);
+CREATE TABLE run_tool_calls (
+  vm_run_id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  calls TEXT NOT NULL,
+  more INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX run_tool_calls_by_run ON run_tool_calls (run_id);
+INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
+  VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

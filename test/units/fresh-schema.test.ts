@@ -1,0 +1,88 @@
+// A brand-new object gets migrations/schema.sql at once instead of replaying every migration:
+// the schema must be the same, in PRAGMA terms (tables, columns with type, default and not-null,
+// keys, indexes with their columns, uniqueness and conditions), and an older object still
+// replays only what it lacks.
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { FRESH_SCHEMA_FILE, freshSchemaSql, migrationTexts } from "../../scripts/fresh-schema";
+import { createNodeStorage, loadMigrate, type NodeStorage } from "./helpers/node-storage";
+
+type Db = NodeStorage;
+const opened: Db[] = [];
+afterEach(() => opened.splice(0).forEach((db) => db.close()));
+const fresh = (): Db => {
+  const db = createNodeStorage();
+  opened.push(db);
+  return db;
+};
+const asDo = (db: Db) => db as unknown as DurableObjectStorage;
+const all = (db: Db, sql: string): Record<string, SqlStorageValue>[] => db.sql.exec(sql).toArray();
+
+/** The schema as SQLite describes it, comments and spacing aside; the rows, their dates aside. */
+function describeSchema(db: Db) {
+  const objects = all(db, "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY type, name").map((o) => ({
+    type: o.type,
+    name: o.name,
+    table: o.tbl_name,
+    sql: typeof o.sql === "string" ? o.sql.replace(/--[^\n]*/g, "").replace(/"/g, "").replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1") : o.sql,
+  }));
+  const tables = objects.filter((o) => o.type === "table").map((o) => String(o.name));
+  return {
+    objects,
+    tables: tables.map((t) => ({
+      table: t,
+      list: all(db, `SELECT type, ncol, wr, strict FROM pragma_table_list WHERE name = '${t}'`),
+      columns: all(db, `SELECT * FROM pragma_table_xinfo('${t}')`),
+      indexes: all(db, `SELECT * FROM pragma_index_list('${t}') ORDER BY name`).map((i) => ({
+        ...i,
+        // An automatic index's number depends on the table's history: its columns say what it is.
+        name: String(i.name).startsWith("sqlite_autoindex") ? "autoindex" : i.name,
+        columns: all(db, `SELECT seqno, cid, name, desc, coll, key FROM pragma_index_xinfo('${i.name}')`),
+      })),
+      rows: t === "schema_migrations" ? all(db, "SELECT id, name FROM schema_migrations ORDER BY id") : all(db, `SELECT * FROM "${t}"`).map(({ created_at, last_active_at, ...rest }) => rest),
+    })),
+  };
+}
+
+describe("the fresh schema (migrations/schema.sql)", () => {
+  it("is what scripts/fresh-schema.ts writes from today's migrations (run it after adding one)", async () => {
+    const { FRESH_SCHEMA, MIGRATIONS } = await loadMigrate();
+    expect(readFileSync(FRESH_SCHEMA_FILE, "utf8")).toBe(freshSchemaSql(migrationTexts()));
+    expect(FRESH_SCHEMA.upTo).toBe(MIGRATIONS.length);
+  });
+
+  it("leaves a new object as replaying every migration one by one does, all ids recorded", async () => {
+    const { FRESH_SCHEMA, MIGRATIONS, migrate } = await loadMigrate();
+    const replayed = fresh();
+    for (const m of MIGRATIONS) expect(migrate(asDo(replayed), MIGRATIONS.slice(0, m.id))).toEqual([m.id]);
+    const made = fresh();
+    expect(migrate(asDo(made), MIGRATIONS, FRESH_SCHEMA)).toEqual(MIGRATIONS.map((m) => m.id));
+    const expected = describeSchema(replayed);
+    expect(expected.tables.find((t) => t.table === "conversations")?.rows).toEqual([expect.objectContaining({ id: 1, name: "main", workspace: "main", approval_mode: null })]);
+    expect(describeSchema(made)).toEqual(expected);
+    // Applying again is a no-op.
+    expect(migrate(asDo(made), MIGRATIONS, FRESH_SCHEMA)).toEqual([]);
+  });
+
+  it.each(Array.from({ length: 14 }, (_, i) => i + 1))("leaves an object made at schema %i replaying only the later migrations", async (upTo) => {
+    const { FRESH_SCHEMA, MIGRATIONS, migrate } = await loadMigrate();
+    const old = fresh();
+    migrate(asDo(old), MIGRATIONS.slice(0, upTo));
+    expect(migrate(asDo(old), MIGRATIONS, FRESH_SCHEMA)).toEqual(MIGRATIONS.slice(upTo).map((m) => m.id));
+    const made = fresh();
+    migrate(asDo(made), MIGRATIONS, FRESH_SCHEMA);
+    expect(describeSchema(old)).toEqual(describeSchema(made));
+  });
+
+  it("is not used for a list it does not reach, nor for a later migration", async () => {
+    const { FRESH_SCHEMA, MIGRATIONS, migrate } = await loadMigrate();
+    const short = fresh();
+    expect(migrate(asDo(short), MIGRATIONS.slice(0, 3), FRESH_SCHEMA)).toEqual([1, 2, 3]);
+    expect(all(short, "SELECT name FROM sqlite_master WHERE name = 'conversations'")).toEqual([]);
+    const later = [...MIGRATIONS, { id: MIGRATIONS.length + 1, name: "later", sql: "CREATE TABLE later (a INTEGER)" }];
+    const made = fresh();
+    expect(migrate(asDo(made), later, FRESH_SCHEMA)).toEqual(later.map((m) => m.id));
+    expect(all(made, "SELECT name FROM schema_migrations WHERE id = 16")).toEqual([{ name: "later" }]);
+    expect(all(made, "SELECT name FROM sqlite_master WHERE name = 'later'")).toEqual([{ name: "later" }]);
+  });
+});
