@@ -38,7 +38,11 @@ function detailOf(fields: Record<string, unknown>): string | null {
     return null;
   };
   if (typeof fields.errorCode === "string" || typeof fields.errorCode === "number") return String(fields.errorCode);
-  return pick(fields.decision, "reason", "action") ?? pick(fields.failure, "reason", "code") ?? (typeof fields.reason === "string" ? fields.reason : null);
+  const decided = pick(fields.decision, "reason", "action");
+  const failed = pick(fields.failure, "reason", "code");
+  // A run_decision line is a failed attempt's one line: what failed, then what was decided.
+  if (decided !== null && failed !== null) return `${failed}/${decided}`;
+  return decided ?? failed ?? (typeof fields.reason === "string" ? fields.reason : null);
 }
 
 function retryAtOf(fields: Record<string, unknown>): number | null {

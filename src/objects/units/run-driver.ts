@@ -120,8 +120,9 @@ export function createRunDriver(d: RunDriverDeps) {
 
   const fail = async (run: Run, failure: RunFailure, detail: string, now: number): Promise<RunStep> => {
     close();
-    d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
-    const decision = d.transaction(() => applyFailure(d, run.id, failure, now));
+    const decision = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }));
+    // Its run_decision line names the failure; a run already over decided nothing, so this says it.
+    if (!decision) d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
     // A stream lost beyond recovery may leave the VM run going: it must not go on beside the next run.
     if (decision?.action === "cut" && failure.kind === "transport") await d.vm?.cancel(run.vmRunId);
     return { kind: "changed" };

@@ -141,8 +141,12 @@ function carriesAll(messages: MessagesRepo, runId: string, ids: readonly string[
   return ids.every((id) => dispatched.has(id));
 }
 
-/** Decides and records what a failure means; call inside a transaction. Null when the run was already over. */
-export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq: number; reason?: string; message: string }): FailureDecision | null {
+/**
+ * Decides and records what a failure means; call inside a transaction. Null when the run was
+ * already over. Its `run_decision` line is the attempt's one line: the failure, what was decided,
+ * and `detail` (the VM's event, or the transport's error as `message`).
+ */
+export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq?: number; reason?: string; message: string }): FailureDecision | null {
   const { messages, runs, outbox, conversations } = d;
   const run = runs.get(runId);
   if (!run || run.phase === "finished") return null;
