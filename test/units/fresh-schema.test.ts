@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { FRESH_SCHEMA_FILE, freshSchemaSql, migrationTexts } from "../../scripts/fresh-schema";
+import { describeSchema as describeSchemaOf } from "../helpers/schema-description";
 import { createNodeStorage, loadMigrate, type NodeStorage } from "./helpers/node-storage";
 
 type Db = NodeStorage;
@@ -18,31 +19,7 @@ const fresh = (): Db => {
 const asDo = (db: Db) => db as unknown as DurableObjectStorage;
 const all = (db: Db, sql: string): Record<string, SqlStorageValue>[] => db.sql.exec(sql).toArray();
 
-/** The schema as SQLite describes it, comments and spacing aside; the rows, their dates aside. */
-function describeSchema(db: Db) {
-  const objects = all(db, "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY type, name").map((o) => ({
-    type: o.type,
-    name: o.name,
-    table: o.tbl_name,
-    sql: typeof o.sql === "string" ? o.sql.replace(/--[^\n]*/g, "").replace(/"/g, "").replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1") : o.sql,
-  }));
-  const tables = objects.filter((o) => o.type === "table").map((o) => String(o.name));
-  return {
-    objects,
-    tables: tables.map((t) => ({
-      table: t,
-      list: all(db, `SELECT type, ncol, wr, strict FROM pragma_table_list WHERE name = '${t}'`),
-      columns: all(db, `SELECT * FROM pragma_table_xinfo('${t}')`),
-      indexes: all(db, `SELECT * FROM pragma_index_list('${t}') ORDER BY name`).map((i) => ({
-        ...i,
-        // An automatic index's number depends on the table's history: its columns say what it is.
-        name: String(i.name).startsWith("sqlite_autoindex") ? "autoindex" : i.name,
-        columns: all(db, `SELECT seqno, cid, name, desc, coll, key FROM pragma_index_xinfo('${i.name}')`),
-      })),
-      rows: t === "schema_migrations" ? all(db, "SELECT id, name FROM schema_migrations ORDER BY id") : all(db, `SELECT * FROM "${t}"`).map(({ created_at, last_active_at, ...rest }) => rest),
-    })),
-  };
-}
+const describeSchema = (db: Db) => describeSchemaOf(db.sql);
 
 describe("the fresh schema (migrations/schema.sql)", () => {
   it("is what scripts/fresh-schema.ts writes from today's migrations (run it after adding one)", async () => {

@@ -1,6 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../../src/objects/db/migrate";
+import { describeSchema } from "../helpers/schema-description";
 import { resetToSchema, stubFor } from "./helpers";
 
 const phone = "+15550000120";
@@ -36,5 +37,15 @@ it("refuses a migration list with a gap", async () => {
   await runInDurableObject(stubFor(phone), (_agent, state) => {
     const gap = [MIGRATIONS[0]!, { ...MIGRATIONS[1]!, id: 3 }];
     expect(() => migrate(state.storage, gap)).toThrow(/expected 2/);
+  });
+});
+
+it("makes a new object's schema as replaying every migration does, in workerd's SQLite too", async () => {
+  await runInDurableObject(stubFor("+15550000121"), (_agent, state) => {
+    // The constructor made it from migrations/schema.sql; then the same object replays 0001-0015.
+    const made = describeSchema(state.storage.sql);
+    expect(made.tables.map((t) => t.table)).toContain("run_tool_calls");
+    expect(resetToSchema(state.storage, MIGRATIONS.length)).toEqual(MIGRATIONS.map((m) => m.id));
+    expect(made).toEqual(describeSchema(state.storage.sql));
   });
 });
