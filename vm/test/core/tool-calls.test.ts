@@ -13,7 +13,7 @@ describe("summarizeToolCall", () => {
     { name: "a path in the workspace, relative", tool: "Write", input: { file_path: `${CWD}/notes.txt`, content: "hello\n" }, want: "notes.txt" },
     { name: "a path outside, as given", tool: "Read", input: { file_path: "/etc/hosts" }, want: "/etc/hosts" },
     { name: "an edit: the path, not the strings", tool: "Edit", input: { file_path: "src/a.ts", old_string: "a", new_string: "b" }, want: "src/a.ts" },
-    { name: "a search", tool: "Grep", input: { pattern: "TODO", path: "src" }, want: "TODO" },
+    { name: "a search", tool: "Grep", input: { pattern: "useEffect", path: "src" }, want: "useEffect" },
     { name: "a fetch", tool: "WebFetch", input: { url: "https://example.com/x", prompt: "read" }, want: "https://example.com/x" },
     { name: "a tool it does not know: compact JSON", tool: "mcp__relay__schedule_create", input: { when: "daily 9:00", task: "report" }, want: '{"when":"daily 9:00","task":"report"}' },
     { name: "no input", tool: "ExitPlanMode", input: {}, want: "" },
