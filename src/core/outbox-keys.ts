@@ -46,6 +46,14 @@ export const outboxKeys = {
   approvalLate: (approvalId: number) => `approval-late:${approvalId}`,
   /** "A reply could not be delivered", once per outbox message lost to a permanent error. */
   deliveryFailed: (outboxId: number) => `undelivered:${outboxId}`,
+  /**
+   * Whether a key is a passing notice's (the acknowledgement, a progress update): stale within
+   * minutes, so Twilio is not asked to report on its delivery. A late resend of "Got it, I'll
+   * process this next" after the answer, or "a reply could not be delivered" about it, would
+   * mislead; and the three callbacks WhatsApp sends per message would cost the relay more than
+   * the message it acknowledges (bench/README.md, ingress).
+   */
+  isPassingNotice: (key: string) => key.startsWith("ack:") || key.startsWith("progress:"),
   /** Whether a key is a deliveryFailed notice's: its own loss is not announced again. */
   isDeliveryFailedNotice: (key: string) => key.startsWith("undelivered:"),
 } as const;

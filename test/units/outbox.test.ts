@@ -3,6 +3,7 @@
 // and status callbacks, including one that arrives before Twilio's answer to the send.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
+import { outboxKeys } from "../../src/core/outbox-keys";
 import { OUTBOX_MAX_RETRY_MS } from "../../src/core/outbox-policy";
 import { createTwilioClient } from "../../src/objects/clients/twilio-client";
 import { createOutbox, type OutboxDeps } from "../../src/objects/units/outbox";
@@ -30,7 +31,7 @@ function outboxWith(o: Partial<OutboxDeps> & { fetchFn?: typeof fetch } = {}) {
   const { repos } = t;
   return createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files: null, clock: frozenClock, log: noLog, ...o });
 }
-type Sent = { sid: string; body: string; contentSid: string | null; status: string };
+type Sent = { sid: string; body: string; contentSid: string | null; statusCallback: string | null; status: string };
 const sent = async (): Promise<Sent[]> => ((await (await fetch(`${emulator.url}/__emulator/messages?to=whatsapp:${PHONE}`)).json()) as { messages: Sent[] }).messages;
 const fault = (status: 429 | 503, count: number) =>
   fetch(`${emulator.url}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ to: `whatsapp:${PHONE}`, status, count }) });
@@ -140,6 +141,20 @@ describe("applyStatus", () => {
       expect.objectContaining({ dedupe_key: `resend:${b!.sid}`, body: "pong", held: 0, attempts: 1, next_attempt_at: expect.any(Number) }),
     ]);
     expect(rows()[3]!.next_attempt_at).toBeGreaterThan(T0);
+  });
+
+  it("asks Twilio for status callbacks on replies, not on the acknowledgement or a progress update", async () => {
+    const outbox = outboxWith({ publicUrl: "https://relay.example" });
+    outbox.add({ dedupeKey: outboxKeys.ack("run-1"), body: "Got it, I'll process this next.", now: T0 });
+    outbox.add({ dedupeKey: outboxKeys.progress("run-1", 1), body: "Still working (4 min)", now: T0 });
+    outbox.add({ dedupeKey: outboxKeys.reply("vm-1", 3, 0), body: "the answer", now: T0 });
+    await outbox.sendDue(T0);
+    expect((await sent()).map((m) => [m.body, m.statusCallback])).toEqual([
+      ["Got it, I'll process this next.", null],
+      ["Still working (4 min)", null],
+      ["the answer", "https://relay.example/twilio/status"],
+    ]);
+    expect(rows().map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
   });
 
   it("a callback that comes before Twilio's answer to the send is applied once the SID is stored", async () => {

@@ -224,7 +224,7 @@ export function createOutbox(d: OutboxDeps) {
           mediaUrl: mediaUrl ?? undefined,
           contentSid: content?.contentSid,
           contentVariables: content?.contentVariables,
-          statusCallback: statusCallback() ?? undefined,
+          statusCallback: outboxKeys.isPassingNotice(head.dedupeKey) ? undefined : (statusCallback() ?? undefined),
         });
         const after = present();
         if (result.ok) {
