@@ -5,6 +5,7 @@
 // DevTools' Performance panel). Usage: npx tsx bench/profile/ingress-profile.ts [--quick]
 // [--no-profile] (CPU from /proc alone, without the profiler's own cost: to compare variants)
 // [--durable-floor] (the same load and measure on the durable floor instead of the relay).
+// Prints the latency by send order too: the first requests meet 40 new objects.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort } from "../lib/free-port";
@@ -17,6 +18,7 @@ import { sendLoad } from "../relay/drive";
 import { quiet, RECORDED_MAX_MS, recorded, SETTLE } from "../relay/ingress-drive";
 import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, ingressShape } from "../relay/ingress";
 import { planLoad } from "../relay/plan";
+import { percentile } from "../lib/stats";
 import { queuedIds } from "../relay/queued-lines";
 import { type BucketRule, breakdown, CpuProfileSchema, has, leafIs, within } from "./cpu-profile";
 import { connectInspector } from "./inspector";
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
       const perMessage = (ms: number) => `${(ms / messages).toFixed(3)} ms/msg`;
       const ok = result.samples.filter((s) => s.status === 200).length;
       console.log(`${messages} webhooks (${ok} answered 200), ${result.samples.length > 0 ? throughputOf(result).toFixed(0) : "n/a"} /s; workerd CPU (/proc) ${perMessage(cpuAfter.workerdMs - cpuBefore.workerdMs)}, wrangler+workerd ${perMessage(cpuAfter.totalMs - cpuBefore.totalMs)}${inspector ? " (profiler on)" : ""}`);
+      console.log(`latency by send order: ${latencyByOrder(result.samples)}`);
       const events = new Map<string, number>();
       for (const { fields } of relay.events.slice(firstEvent)) events.set(String(fields.event), (events.get(String(fields.event)) ?? 0) + 1);
       const sids = new Set(load.lanes.flat().map((m) => m.sid));
@@ -110,6 +113,19 @@ async function main(): Promise<void> {
     await relay?.stop();
     await standIns.stop();
   }
+}
+
+/** Where the tail is: p50 and max of each block of requests in the order they were sent (the first block meets the objects' start). */
+function latencyByOrder(samples: readonly { sentAt: number; respondedAt: number }[]): string {
+  const inOrder = [...samples].sort((a, b) => a.sentAt - b.sentAt).map((s) => s.respondedAt - s.sentAt);
+  const blocks: [number, number][] = [[0, 50], [50, 100], [100, 200], [200, inOrder.length]];
+  return blocks
+    .filter(([from]) => from < inOrder.length)
+    .map(([from, to]) => {
+      const block = inOrder.slice(from, to);
+      return `${from + 1}-${Math.min(to, inOrder.length)}: p50 ${percentile(block, 50).toFixed(0)} ms, max ${Math.max(...block).toFixed(0)} ms`;
+    })
+    .join("; ");
 }
 
 await main();

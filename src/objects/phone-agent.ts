@@ -23,6 +23,7 @@ const DIRECT_SLICE_MS = 20_000;
 /** An alarm's pump runs this long (the handler may run 15 min). */
 const ALARM_SLICE_MS = 5 * 60_000;
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 export class PhoneAgent extends DurableObject<Env> {
   private readonly phone: string;
   private readonly sql: Sql;
@@ -72,9 +73,10 @@ export class PhoneAgent extends DurableObject<Env> {
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
     this.u.runs.wake();
-    // The alarm first, so the work is safe if this instance dies (it resumes it); then a pump at
-    // once, but only when something is due now (not for a message behind a run's backoff).
-    if ((await this.replan({ startIfDue: true })) && !this.pumping) this.ctx.waitUntil(this.pump("message", DIRECT_SLICE_MS, now));
+    // The alarm first, so the work is safe if this instance dies (it resumes it); then a pump when
+    // something is due now (not for a message behind a run's backoff), on the next turn: started
+    // here, its first steps (claiming the run, building the dispatch) would hold back the answer.
+    if ((await this.replan({ startIfDue: true })) && !this.pumping) this.ctx.waitUntil(nextTurn().then(() => this.pump("message", DIRECT_SLICE_MS, now)));
     return { stored: true };
   }
 
@@ -121,10 +123,9 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   /**
-   * Runs the due units until none is due or the slice ends: from an alarm a slice of 5 min;
-   * straight from a webhook a short one, so a reply needs no alarm round trip, after which the
-   * alarm (already armed) takes over. One clock for the whole pump: its present starts at the
-   * clock, or at `floor` when that is later, and moves on in real time; each step gets it as `now`.
+   * Runs the due units until none is due or the slice ends (an alarm's 5 min; a webhook's short one,
+   * so a reply needs no alarm round trip, then the armed alarm takes over). One clock: the present
+   * starts at the clock, or at `floor` when later, and moves on in real time; each step gets it as `now`.
    */
   private async pump(trigger: "alarm" | "message", sliceMs: number, floor: number): Promise<void> {
     // This instance already pumps (a long stream): its next step picks up what is due.
@@ -163,10 +164,7 @@ export class PhoneAgent extends DurableObject<Env> {
     }
   }
 
-  /**
-   * Sets, moves or deletes the one alarm as the wake plan says, from every unit's due time. With
-   * `startIfDue`, a pump starts right after when something is due now (returned).
-   */
+  /** Sets, moves or deletes the one alarm as the wake plan says, from every unit's due time; with `startIfDue`, whether a pump should start now. */
   private async replan(opts: { startIfDue: boolean } = { startIfDue: false }): Promise<boolean> {
     const now = Date.now();
     const dueAt = this.u.units.map((unit) => unit.nextDueAt(now));

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { eventually, inboundForm, postSigned, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+import { bodies, eventually, inboundForm, postSigned, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 const phone = "+15550000106";
 
@@ -36,4 +36,22 @@ it("keeps one phone's concurrent webhooks in one order, each processed once", as
   // Replies went out in the same order.
   const expected = storedOrder.map((id) => forms.find((f) => f.MessageSid === id)!.Body);
   expect(echoedOf(sent)).toEqual(expected);
+});
+
+it("answers the webhook before the pump claims a run, and the run then starts by itself", async () => {
+  const phone = "+15550000200";
+  const message = { messageId: `SM${"a0".repeat(16)}`, body: "start after the answer", media: [], receivedAt: Date.now(), publicOrigin: "http://relay.test" };
+  const atAnswer = await runInDurableObject(stubFor(phone), async (agent, state) => {
+    expect(await agent.enqueue(message)).toEqual({ stored: true });
+    // The pump waits for the next turn of the event loop, so the answer held back nothing of it.
+    return state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM runs").one().n;
+  });
+  expect(atAnswer).toBe(0);
+  const start = await eventually(async () => (await vmRequests(phone)).find((r) => r.kind === "start"));
+  expect(start.messages![0]!.text).toBe("start after the answer");
+  const sent = await eventually(async () => {
+    const all = await sentTo(phone);
+    return all.length === 1 && all;
+  });
+  expect(bodies(sent)).toEqual(["echo: start after the answer"]);
 });
