@@ -162,6 +162,15 @@ describe("ingressFigures", () => {
     expect(find(figures, "SQLite rows written / message, worst round").pass).toBe(false);
   });
 
+  it("reports the p99 after the objects' start beside the judged p99, unjudged", () => {
+    const after = (p99: number) => ({ webhookAfterStartMs: { count: 900, p50: p99 / 2, p99, min: 1, max: p99 } });
+    const r = round([160, 300], [150, 600]);
+    const figures = ingressFigures("ingress", [{ ...r, durable: { ...r.durable, ...after(200) }, relay: { ...r.relay, ...after(180) } }]);
+    expect(find(figures, "webhook latency p99 vs durable floor, median")).toMatchObject({ value: 2, pass: false });
+    expect(find(figures, "webhook latency p99 after the first 100 requests vs durable floor")).toMatchObject({ value: 0.9, note: expect.stringContaining("relay 180 ms; durable floor 200 ms") });
+    expect(find(figures, "webhook latency p99 after the first 100 requests vs durable floor")).not.toHaveProperty("target");
+  });
+
   it("has no figures without rounds", () => {
     expect(ingressFigures("ingress", [])).toEqual([]);
   });
