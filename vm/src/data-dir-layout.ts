@@ -32,7 +32,7 @@ function ownedBy(path: string, uid: number, gid: number): boolean {
  * The server's own directories get it (search only: nothing in them is listed); another owner's
  * are reported, for the operator to open or to move DATA_DIR.
  */
-function openAncestors(dataDir: string, serverUid: number): { opened: string[]; blocked: string[] } {
+export function openAncestors(dataDir: string, serverUid: number): { opened: string[]; blocked: string[] } {
   const opened: string[] = [];
   const blocked: string[] = [];
   for (let dir = dirname(dataDir); ; dir = dirname(dir)) {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { cliForAgents, cliInstallDirOf } from "../src/cli-install";
 import { startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { CLAUDE_BIN, IS_ROOT, healthProblem, processesIn, readEvents, resultsOf, startHarness, TOKEN } from "./helpers/harness";
-import { tempDir } from "./helpers/temp-dir";
+import { closedTempDir, tempDir } from "./helpers/temp-dir";
 import { spawnVm, type VmChild } from "./helpers/vm-child";
 import { userPathsOf } from "../src/user-paths";
 
@@ -22,8 +22,7 @@ const modeOf = (path: string) => statSync(path).mode & 0o777;
  * or for the install alone (no server to let agents through DATA_DIR's ancestors) one of its own.
  */
 function privateTree(prefix: string, dataDirInside: boolean): { top: string; checkout: string; dataDir: string } {
-  const top = tempDir(prefix);
-  chmodSync(top, 0o700);
+  const top = closedTempDir(prefix);
   const checkout = join(top, "checkout");
   mkdirSync(checkout, { mode: 0o700 });
   if (dataDirInside) return { top, checkout, dataDir: join(top, "data") };

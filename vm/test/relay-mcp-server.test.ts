@@ -13,7 +13,7 @@ import { APPROVAL_ROUTE, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
 import { relayMcpCommand, type McpCommand } from "../src/relay-mcp-config";
 import { relayMcpForAgents } from "../src/relay-mcp-install";
 import { buildBundle } from "./helpers/image";
-import { tempDir } from "./helpers/temp-dir";
+import { closedTempDir, tempDir } from "./helpers/temp-dir";
 
 const SECRET = "s".repeat(43);
 const received: Array<{ authorization: string | undefined; body: unknown }> = [];
@@ -43,7 +43,7 @@ let installed: McpCommand | null = null;
  * checkout under root's home: that node and the sources bundled, installed under DATA_DIR/.cli.
  */
 async function installedForAgents(): Promise<McpCommand> {
-  const checkout = join(tempDir("vm-mcp-private-"), "checkout");
+  const checkout = join(closedTempDir("vm-mcp-private-"), "checkout");
   mkdirSync(checkout, { mode: 0o700 });
   const node = join(checkout, "node");
   try {

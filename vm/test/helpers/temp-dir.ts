@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
+import { openAncestors } from "../../src/data-dir-layout";
 
 const made: string[] = [];
 
@@ -15,5 +16,16 @@ afterAll(() => {
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
+  return dir;
+}
+
+/**
+ * A fresh directory closed to other users (mkdtemp's 0700) whose ancestors they can pass, as a VM
+ * server opens DATA_DIR's: the one closed directory on the way. The run's own temp dir is 0700
+ * too, and only a server started earlier in the run would have opened it.
+ */
+export function closedTempDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  openAncestors(dir, process.getuid?.() ?? -1);
   return dir;
 }
