@@ -10,6 +10,7 @@ import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
 import { deriveWebLinkKey, verifyWebToken } from "../core/web-token";
+import { isSafeDiffHtml } from "../protocol/vm-protocol";
 import { PAGE_CSS, renderWebPage } from "./web-page";
 
 export const webRoute = new Hono<{ Bindings: Env }>();
@@ -79,11 +80,19 @@ function diffKeysOf(page: WebPage): string[] {
   return changes.flatMap((c) => (c?.diffHtmlKey ? [c.diffHtmlKey] : []));
 }
 
-/** Read from R2 by the keys the object gave (never from the request); a key not found (or no bucket) maps to null. */
+/**
+ * Read from R2 by the keys the object gave (never from the request); a key not found (or no
+ * bucket) maps to null. The HTML goes into the page as it is, so it is checked again as on its
+ * way in: what holds markup diff2html does not make is not shown (the bucket is not the only
+ * writer a page should trust).
+ */
 async function readDiffs(bucket: R2Bucket | undefined, keys: string[]): Promise<Map<string, string | null>> {
   const read = async (key: string) => {
     const object = bucket ? await bucket.get(key).catch(() => null) : null;
-    return [key, object ? await object.text() : null] as const;
+    const html = object ? await object.text() : null;
+    const safe = html !== null && isSafeDiffHtml(html);
+    if (html !== null && !safe) logEvent("web_diff_refused", { key, chars: html.length });
+    return [key, safe ? html : null] as const;
   };
   return new Map(await Promise.all(keys.map(read)));
 }

@@ -12,7 +12,7 @@ import { ask, eventually, query, sendInbound, sentTo } from "./helpers";
 import { TEST_ADMIN, TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";
 
 // ALLOWED_SENDERS' numbers are all taken by other files: these are let in by the admin.
-const PHONES = ["+15550000950", "+15550000951", "+15550000952"];
+const PHONES = ["+15550000950", "+15550000951", "+15550000952", "+15550000953"];
 beforeAll(async () => {
   for (const phone of PHONES) {
     await sendInbound(TEST_ADMIN, `/allow ${phone}`);
@@ -139,4 +139,18 @@ it("keeps the diff's HTML in R2 next to the diff; shows the newest change inline
   await ask(phone, "/new other");
   expect(await ask(phone, "/delete main yes")).toMatch(/^Deleted main/);
   await eventually(async () => (await env.MEDIA!.head(newer.diff_html_key)) === null && (await env.MEDIA!.head(older.diff_html_key)) === null);
+}, 60_000);
+
+it("shows no diff HTML it reads back from R2 that diff2html did not make, and says the diff could not be read", async () => {
+  const phone = PHONES[3]!;
+  await run(phone, "tampered [[vm:change app.js +1 -0]]", true);
+  const [change] = await query<{ k: string }>(phone, "SELECT diff_html_key AS k FROM run_changes");
+  // What the VM sent passed the check on its way in; the copy in the bucket is then replaced.
+  await env.MEDIA!.put(change!.k, '<div class="d2h-wrapper"><img src=x onerror="alert(1)"><script>alert(2)</script></div>');
+  const response = await get(linkIn(await ask(phone, "/web")));
+  expect(response.status).toBe(200);
+  const html = await response.text();
+  expect(html).not.toContain("onerror");
+  expect(html).not.toContain("<script>alert(2)");
+  expect(html).toContain("The diff could not be read right now.");
 }, 60_000);
