@@ -8,8 +8,8 @@ export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; te
 
 export type ApprovalView = { tool: string; description: string; status: string; answer: string | null; at: number };
 
-/** A run's tool calls as its terminal events carried them: the first ones, and how many more it made. */
-export type ToolCallsView = { calls: { tool: string; input: string }[]; more: number };
+/** A run's tool calls as its terminal events carried them: the first ones, and how many more it made (`notApproved`: refused, so it did not run). */
+export type ToolCallsView = { calls: { tool: string; input: string; notApproved?: true }[]; more: number };
 
 /** What one VM run of a run changed; `diffHtmlKey`: its diff as HTML in R2, when kept. */
 export type ChangeView = { vmRunId: string; label: string; files: number; insertions: number; deletions: number; undone: boolean; truncated: boolean; diffHtmlKey: string | null };

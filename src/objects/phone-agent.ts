@@ -23,6 +23,7 @@ const DIRECT_SLICE_MS = 20_000;
 /** An alarm's pump runs this long (the handler may run 15 min). */
 const ALARM_SLICE_MS = 5 * 60_000;
 
+/** Resolves on a later turn of the event loop (a timer), after the answer being made now has gone. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 export class PhoneAgent extends DurableObject<Env> {
   private readonly phone: string;

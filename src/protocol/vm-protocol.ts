@@ -350,8 +350,12 @@ export const RunChangeSchema = z.object({
 });
 export type RunChange = z.infer<typeof RunChangeSchema>;
 
-/** One tool call of a run as the page shows it: the CLI's tool name and a short input, the VM's secrets redacted. */
-const RunToolCallSchema = z.object({ tool: z.string().check(z.minLength(1), z.maxLength(200)), input: z.string().check(z.maxLength(300)) });
+/**
+ * One tool call of a run as the page shows it: the CLI's tool name and a short input, the VM's
+ * secrets redacted. `notApproved`: the user said no (or did not answer in time, or the run ended
+ * first), so it did not run.
+ */
+const RunToolCallSchema = z.object({ tool: z.string().check(z.minLength(1), z.maxLength(200)), input: z.string().check(z.maxLength(300)), notApproved: z.optional(z.literal(true)) });
 export type RunToolCall = z.infer<typeof RunToolCallSchema>;
 /** A run keeps this many tool calls (the first), and counts the rest in `more`. */
 export const MAX_RUN_TOOL_CALLS = 100;

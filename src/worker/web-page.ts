@@ -152,7 +152,7 @@ function toolCallsOf(r: RunView, all: boolean): Child {
   if (calls.length === 0) return h("p", { class: "meta" }, more > 0 ? `${more} tool calls${all ? "" : ", listed on the run's page"}.` : "No tool calls.");
   const rest = more === 0 ? null : h("li", { class: "more" }, all ? `and ${more} more, not kept` : `and ${more} more on the run's page`);
   // Few nodes per call (50 runs stay within the page's 200 KB): the tool's name is text, its input code.
-  return h("ol", { class: "tools" }, ...calls.map((c) => h("li", null, `${c.tool} `, h("code", null, c.input))), rest);
+  return h("ol", { class: "tools" }, ...calls.map((c) => h("li", c.notApproved ? { class: "refused" } : null, `${c.tool} `, h("code", null, c.input), c.notApproved ? " (not approved: it did not run)" : null)), rest);
 }
 
 function dashboardBody(page: DashboardPage): Child {
@@ -235,7 +235,7 @@ td ul{margin:0;padding-left:1rem}
 svg.chart{width:100%;height:auto;background:#fff;border:1px solid #e3e3e3}svg.chart rect{fill:#2f7d32}svg.chart.failures rect{fill:#b3261e}
 svg.chart line{stroke:#999}svg.chart text{font-size:11px;fill:#666}
 .runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run *{margin:.15rem 0}
-.tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.change{font-weight:600}
+.tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.tools .refused{font-weight:400}.tools .refused code{text-decoration:line-through}.change{font-weight:600}
 .diff{overflow-x:auto}.d2h-file-wrapper{border:1px solid #ddd;margin:.6rem 0;background:#fff}.d2h-file-header{padding:.3rem .6rem;background:#eee;font-weight:600}
 .d2h-tag{margin-left:.5rem;font-size:.7rem;color:#666}.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace}.d2h-diff-table td{border:0;padding:0 .3rem}.d2h-code-line{white-space:pre}
 .d2h-code-linenumber{color:#999;text-align:right}.line-num1,.line-num2{display:inline-block;min-width:2em}.d2h-info{background:#eef;color:#555}

@@ -138,14 +138,17 @@ function misconfiguredMessage(reason: ConfigProblemReason): string {
 
 /**
  * `[[vm:tool-calls N]]`: the run's tool calls as the real VM records them (its summarizer and cap):
- * N Bash calls `npm test -- --step I`, then the message's `[[vm:tool-input TEXT]]` as one more.
+ * N Bash calls `npm test -- --step I`, then the message's `[[vm:tool-input TEXT]]` as one more,
+ * then its `[[vm:tool-refused TEXT]]` as one the permission prompt refused (marked as the VM marks it).
  */
 function toolCallsOf(text: string) {
   const count = Number(/\[\[vm:tool-calls (\d+)\]\]/.exec(text)?.[1] ?? 0);
   if (count === 0) return null;
   const extra = /\[\[vm:tool-input ([^\]]+)\]\]/.exec(text)?.[1];
+  const refused = /\[\[vm:tool-refused ([^\]]+)\]\]/.exec(text)?.[1];
   const inputs = [...Array.from({ length: count }, (_, i) => `npm test -- --step ${i + 1}`), ...(extra ? [extra] : [])];
-  return inputs.reduce((list, command) => withToolCall(list, summarizeToolCall("Bash", { command }, "/", [STAND_IN_SECRET])), noToolCalls());
+  const calls = inputs.reduce((list, command) => withToolCall(list, summarizeToolCall("Bash", { command }, "/", [STAND_IN_SECRET])), noToolCalls());
+  return refused ? withToolCall(calls, { ...summarizeToolCall("Bash", { command: refused }, "/", [STAND_IN_SECRET]), notApproved: true }) : calls;
 }
 
 function toolOf(text: string): Directive["tool"] {

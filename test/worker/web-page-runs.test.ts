@@ -43,7 +43,7 @@ async function expectNotFound(path: string): Promise<void> {
 
 it("keeps each run's tool calls with the run (secrets redacted, the first 100, the rest counted) and lists them on the page", async () => {
   const phone = PHONES[0]!;
-  await run(phone, `check [[vm:tool-calls 2]] [[vm:tool-input curl -H "key: ${STAND_IN_SECRET}" https://api]]`);
+  await run(phone, `check [[vm:tool-calls 2]] [[vm:tool-input curl -H "key: ${STAND_IN_SECRET}" https://api]] [[vm:tool-refused rm -rf build]]`);
   await run(phone, "many [[vm:tool-calls 120]]");
   await run(phone, "none at all");
   const rows = await query<{ run_id: string; calls: string; more: number }>(phone, "SELECT run_id, calls, more FROM run_tool_calls ORDER BY created_at");
@@ -52,6 +52,7 @@ it("keeps each run's tool calls with the run (secrets redacted, the first 100, t
     { tool: "Bash", input: "npm test -- --step 1" },
     { tool: "Bash", input: "npm test -- --step 2" },
     { tool: "Bash", input: 'curl -H "key: [redacted]" https://api' },
+    { tool: "Bash", input: "rm -rf build", notApproved: true },
   ]);
   expect([JSON.parse(rows[1]!.calls).length, rows[1]!.more]).toEqual([100, 20]);
   // A run that called no tool has its row too: only a run cut off without a terminal event has none.
@@ -60,6 +61,8 @@ it("keeps each run's tool calls with the run (secrets redacted, the first 100, t
   const page = linkIn(await ask(phone, "/web"));
   const html = await (await get(page)).text();
   expect(html).toContain("<li>Bash <code>curl -H &quot;key: [redacted]&quot; https://api</code></li>");
+  // A call the user refused is listed as one that did not run.
+  expect(html).toContain('<li class="refused">Bash <code>rm -rf build</code> (not approved: it did not run)</li>');
   // (The user's own message holds it, as they typed it; the runs never.)
   expect(html.slice(html.indexOf("<h3>Runs</h3>"))).not.toContain(STAND_IN_SECRET);
   // The page lists a run's first 5 calls and links the run's own page for the rest.

@@ -7,7 +7,7 @@ import { describeToolUse } from "./core/progress-line";
 import { boundApprovalInput, parsePermissionRule, type ApprovalVerdict } from "./core/approvals";
 import type { ApprovalAsk } from "./core/relay-tool-wire";
 import type { ApprovalAnswerRequest } from "../../src/protocol/vm-protocol";
-import { createPendingAsks } from "./pending-asks";
+import { type AskOutcome, createPendingAsks } from "./pending-asks";
 import type { Run } from "./run";
 
 /** What an answer is checked against: a remembered rule must name the request's own tool, and goes to its workspace. */
@@ -37,11 +37,10 @@ export function createApprovalBridge(options: {
       const summary = describeToolUse(ask.tool_name, ask.input, run.cwd) ?? undefined;
       const input = boundApprovalInput(ask.input, options.secrets);
       run.feed({ type: "approval_request", requestId, tool: ask.tool_name, input, summary });
-      const settled = await outcome;
-      if (settled.kind === "answer") return settled.value;
-      if (settled.kind === "run_over") return { behavior: "deny", message: "The run ended before the user answered; not approved." };
-      const minutes = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`;
-      return { behavior: "deny", message: `Not approved in time: the user did not answer within ${minutes}, so this was not done. Ask again if it is still needed.` };
+      const verdict = verdictOfSettled(await outcome, timeoutMs);
+      // The run's list of tool calls says this one did not run (the private page shows it so).
+      if (verdict.behavior === "deny" && ask.tool_use_id) run.feed({ type: "tool_not_approved", toolUseId: ask.tool_use_id });
+      return verdict;
     },
 
     /** The relay's answer. A remembered rule must name the request's own tool; it is written before the allow. */
@@ -55,6 +54,14 @@ export function createApprovalBridge(options: {
       return "applied";
     },
   };
+}
+
+/** What the CLI is told: the relay's verdict, or a deny that says why there was none. */
+function verdictOfSettled(settled: AskOutcome<ApprovalVerdict>, timeoutMs: number): ApprovalVerdict {
+  if (settled.kind === "answer") return settled.value;
+  if (settled.kind === "run_over") return { behavior: "deny", message: "The run ended before the user answered; not approved." };
+  const minutes = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`;
+  return { behavior: "deny", message: `Not approved in time: the user did not answer within ${minutes}, so this was not done. Ask again if it is still needed.` };
 }
 
 /** Every way out but `allow` is a deny; an allow that remembers a rule for another tool is refused. */

@@ -41,6 +41,8 @@ it("runs the command only after the relay allows it, and answers each request on
   expect(events.map((e) => e.type)).toEqual(["session", "progress", "approval_request", "result", "done"]);
   expect(resultsOf(events)[0]?.text).toBe("[offline model] The Bash tool answered: (Bash completed with no output)");
   expect(existsSync(join(workspaceOf(userId), "allowed.txt"))).toBe(true);
+  expect(events.at(-1)).toMatchObject({ type: "done", toolCalls: { calls: [{ tool: "Bash", input: "touch allowed.txt" }] } });
+  expect(events.at(-1)).not.toHaveProperty("toolCalls.calls.0.notApproved");
 });
 
 it("does not run a denied command, and the model reads the denial", async () => {
@@ -49,9 +51,12 @@ it("does not run a denied command, and the model reads the denial", async () => 
   const reader = await h.startRun({ runId, userId, text: touch("denied.txt"), options: ON });
   const request = await approvalOf(reader);
   expect((await answer(runId, { requestId: request.requestId, decision: "deny", message: "Not now, says the user." })).status).toBe(202);
-  const [result] = resultsOf(await reader.end());
+  const events = await reader.end();
+  const [result] = resultsOf(events);
   expect(result?.text).toBe("[offline model] The Bash tool failed: Not now, says the user.");
   expect(existsSync(join(workspaceOf(userId), "denied.txt"))).toBe(false);
+  // The CLI asks about the tool use by the id its stream gave it: the run's list says it did not run.
+  expect(events.at(-1)).toEqual({ seq: expect.any(Number), type: "done", toolCalls: { calls: [{ tool: "Bash", input: "touch denied.txt", notApproved: true }], more: 0 } });
 });
 
 it("remembers an 'always' rule: the same process and the next one stop asking for what it matches", async () => {

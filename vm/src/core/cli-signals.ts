@@ -8,7 +8,8 @@ export type AuthFailure = "credentials_refused" | "no_credentials";
 export type CliSignal =
   | { type: "init"; sessionId: string; consumedUuids: string[] }
   | { type: "consumed"; uuid: string }
-  | { type: "tool_use"; name: string; input: Record<string, unknown> }
+  /** `id`: the tool_use block's, which the permission prompt tool is asked about (null when absent). */
+  | { type: "tool_use"; id: string | null; name: string; input: Record<string, unknown> }
   | { type: "auth_failed"; message: string; reason: AuthFailure }
   | {
       type: "result";
@@ -37,7 +38,7 @@ const ApiRetrySchema = z.object({
 
 const AssistantSchema = z.object({
   message: z.object({
-    content: z.array(z.looseObject({ type: z.string(), name: z.string().optional(), input: z.unknown().optional(), text: z.string().optional() })),
+    content: z.array(z.looseObject({ type: z.string(), id: z.string().max(200).optional(), name: z.string().optional(), input: z.unknown().optional(), text: z.string().optional() })),
   }),
   /** "authentication_failed" on the message the CLI makes up when it cannot authenticate. */
   error: z.string().optional(),
@@ -129,7 +130,7 @@ export function parseCliLine(raw: string): CliSignal[] {
     }
     return parsed.data.message.content.flatMap((block): CliSignal[] =>
       block.type === "tool_use" && block.name
-        ? [{ type: "tool_use", name: block.name, input: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
+        ? [{ type: "tool_use", id: block.id ?? null, name: block.name, input: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
         : [],
     );
   }

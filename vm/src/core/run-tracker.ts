@@ -19,6 +19,10 @@ export type RunState = {
   cwd: string;
   /** The CLI's tool calls so far, summarized (tool-calls.ts): the terminal event carries them. */
   toolCalls: RunToolCalls;
+  /** The tool_use id of each kept call, in the same order (null: the CLI gave none). */
+  toolCallIds: (string | null)[];
+  /** Tool uses the permission prompt refused; one may be refused before its tool_use line is read. */
+  notApproved: string[];
   /** Values no tool call may carry (the VM's secrets). */
   secrets: readonly string[];
 };
@@ -31,6 +35,8 @@ export type RunInput =
   | { type: "tool_call"; callId: string; name: string; args: Record<string, unknown> }
   /** The agent asks before it acts: the relay answers through `approval`. */
   | { type: "approval_request"; requestId: string; tool: string; input: Record<string, unknown>; summary?: string }
+  /** The permission prompt refused tool use `toolUseId`: it did not run. */
+  | { type: "tool_not_approved"; toolUseId: string }
   /**
    * The CLI process ended; `stopCode` says why when the VM stopped it, or `misconfigured` (with
    * its `reason`) when it could not run at all.
@@ -41,7 +47,7 @@ export type RunInput =
 export type Step = { state: RunState; events: EventBody[]; stop: RunErrorCode | null };
 
 export function newRunState(cwd: string, knownSessionId: string | null = null, secrets: readonly string[] = []): RunState {
-  return { turns: [], reportedSessionId: knownSessionId, finished: false, cwd, toolCalls: noToolCalls(), secrets };
+  return { turns: [], reportedSessionId: knownSessionId, finished: false, cwd, toolCalls: noToolCalls(), toolCallIds: [], notApproved: [], secrets };
 }
 
 /** A terminal event's `toolCalls`: present when the run made any. */
@@ -107,8 +113,17 @@ export function stepRun(state: RunState, input: RunInput): Step {
     }
     case "tool_use": {
       const text = describeToolUse(input.name, input.input, state.cwd);
-      const toolCalls = withToolCall(state.toolCalls, summarizeToolCall(input.name, input.input, state.cwd, state.secrets));
-      return { state: { ...state, toolCalls }, events: text ? [{ type: "progress", text }] : [], stop: null };
+      const call = summarizeToolCall(input.name, input.input, state.cwd, state.secrets);
+      const refused = input.id !== null && state.notApproved.includes(input.id);
+      const toolCalls = withToolCall(state.toolCalls, refused ? { ...call, notApproved: true } : call);
+      const toolCallIds = toolCalls.calls.length > state.toolCalls.calls.length ? [...state.toolCallIds, input.id] : state.toolCallIds;
+      return { state: { ...state, toolCalls, toolCallIds }, events: text ? [{ type: "progress", text }] : [], stop: null };
+    }
+    case "tool_not_approved": {
+      const at = state.toolCallIds.indexOf(input.toolUseId);
+      if (at === -1) return { state: { ...state, notApproved: [...state.notApproved, input.toolUseId] }, events: [], stop: null };
+      const calls = state.toolCalls.calls.map((c, i) => (i === at ? { ...c, notApproved: true as const } : c));
+      return { state: { ...state, toolCalls: { ...state.toolCalls, calls } }, events: [], stop: null };
     }
     case "tool_call":
       return { state, events: [{ type: "tool_call", callId: input.callId, name: input.name, args: input.args }], stop: null };

@@ -19,8 +19,8 @@ describe("parseCliLine", () => {
     { name: "command queued", raw: line({ type: "command_lifecycle", command_uuid: "u3", state: "queued" }), signals: [] },
     {
       name: "assistant tool uses",
-      raw: line({ type: "assistant", message: { content: [{ type: "text", text: "x" }, { type: "tool_use", name: "Bash", input: { command: "ls" } }] } }),
-      signals: [{ type: "tool_use", name: "Bash", input: { command: "ls" } }],
+      raw: line({ type: "assistant", message: { content: [{ type: "text", text: "x" }, { type: "tool_use", id: "toolu_01", name: "Bash", input: { command: "ls" } }, { type: "tool_use", name: "Read", input: {} }] } }),
+      signals: [{ type: "tool_use", id: "toolu_01", name: "Bash", input: { command: "ls" } }, { type: "tool_use", id: null, name: "Read", input: {} }],
     },
     {
       name: "the CLI without credentials (its made-up message, before any API call)",

@@ -127,8 +127,8 @@ describe("stepRun", () => {
   it("turns tool use into one progress line and skips bookkeeping tools", () => {
     const { events } = run([
       written("u1", "m1"),
-      { type: "tool_use", name: "Bash", input: { command: "npm test" } },
-      { type: "tool_use", name: "TodoWrite", input: {} },
+      { type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "npm test" } },
+      { type: "tool_use", id: "toolu_2", name: "TodoWrite", input: {} },
     ]);
     expect(events).toEqual([{ type: "progress", text: "Running: npm test" }]);
   });
@@ -136,9 +136,9 @@ describe("stepRun", () => {
   it("records every tool call, secrets redacted, and the terminal event carries them: done and error alike", () => {
     const secret = "sk-ant-very-secret-value";
     const calls: RunInput[] = [
-      { type: "tool_use", name: "Bash", input: { command: `echo ${secret}` } },
-      { type: "tool_use", name: "TodoWrite", input: { todos: [] } },
-      { type: "tool_use", name: "Write", input: { file_path: "/data/users/u/workspace/notes.txt", content: "x" } },
+      { type: "tool_use", id: "toolu_1", name: "Bash", input: { command: `echo ${secret}` } },
+      { type: "tool_use", id: null, name: "TodoWrite", input: { todos: [] } },
+      { type: "tool_use", id: "toolu_3", name: "Write", input: { file_path: "/data/users/u/workspace/notes.txt", content: "x" } },
     ];
     const feed = (inputs: RunInput[]) => inputs.reduce<{ state: RunState; events: EventBody[] }>((acc, input) => {
       const step = stepRun(acc.state, input);
@@ -149,5 +149,24 @@ describe("stepRun", () => {
     expect(feed([written("u1", "m1"), ...calls, { type: "exited", stopCode: null, message: "crashed" }]).events.at(-1)).toMatchObject({ type: "error", code: "cli_crashed", toolCalls: want });
     // A run that called no tool says nothing of them.
     expect(feed([written("u1", "m1"), result()]).events.at(-1)).toEqual({ type: "done" });
+  });
+
+  it.each([
+    { name: "refused after its tool_use line was read", order: ["use", "refused"] },
+    { name: "refused before its tool_use line was read (the prompt and stdout race)", order: ["refused", "use"] },
+  ])("marks a tool call the permission prompt refused as not approved: $name", ({ order }) => {
+    const use: RunInput = { type: "tool_use", id: "toolu_9", name: "Bash", input: { command: "rm -rf build" } };
+    const refused: RunInput = { type: "tool_not_approved", toolUseId: "toolu_9" };
+    const inputs: RunInput[] = [written("u1", "m1"), { type: "tool_use", id: "toolu_8", name: "Read", input: { file_path: "/w/a.txt" } }, ...order.map((o) => (o === "use" ? use : refused)), result()];
+    const state = inputs.reduce((s, input) => stepRun(s, input).state, newRunState("/w"));
+    expect(state.toolCalls.calls).toEqual([{ tool: "Read", input: "a.txt" }, { tool: "Bash", input: "rm -rf build", notApproved: true }]);
+  });
+
+  it("leaves the kept calls as they are when a refused tool use is none of them", () => {
+    const full = Array.from({ length: 3 }, (_, i): RunInput => ({ type: "tool_use", id: `toolu_${i}`, name: "Read", input: { file_path: `/w/${i}` } }));
+    let state = [written("u1", "m1"), ...full].reduce((s, input) => stepRun(s, input).state, newRunState("/w"));
+    const before = state.toolCalls;
+    state = stepRun(state, { type: "tool_not_approved", toolUseId: "toolu_unknown" }).state;
+    expect(state.toolCalls).toEqual(before);
   });
 });
