@@ -28,8 +28,12 @@ export function chooseDataDir(input: {
   if (input.configured) return { dir: resolve(input.root, input.configured), why: "configured" };
   const inCheckout = resolve(input.root, ".data", leaf);
   if (!input.runningAsRoot || !ancestorsOf(input.root).some(input.closedToOthers)) return { dir: inCheckout, why: "checkout" };
-  const key = createHash("sha256").update(resolve(input.root)).digest("hex").slice(0, 16);
-  return { dir: join(SHARED_STATE_DIR, key, leaf), why: "outside_private_checkout" };
+  return { dir: join(sharedStateDirOf(input.root), leaf), why: "outside_private_checkout" };
+}
+
+/** The one directory under SHARED_STATE_DIR that belongs to the checkout at `root` (its path's hash). */
+export function sharedStateDirOf(root: string): string {
+  return join(SHARED_STATE_DIR, createHash("sha256").update(resolve(root)).digest("hex").slice(0, 16));
 }
 
 /** The directory and every directory above it, up to `/`. */

@@ -2,9 +2,10 @@
 // .dev.vars, says it uses the offline model, prefixes every line, answers a message, refuses a
 // second start naming the port, and Ctrl-C or SIGTERM leave no process and no port behind.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { chooseDataDir, sharedStateDirOf } from "../../scripts/stack/data-dir";
 import { takeLines, type LineBuffer } from "../../scripts/stack/line-buffer";
 import { findTakenPorts } from "../../scripts/stack/ports";
 import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
@@ -148,5 +149,14 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     await run.exited;
     expect(run.lines).toContain("[start]  Stopped.");
     await expectAllGone(pids);
+  });
+
+  it("leaves none of the copy's data behind: as root in this private copy it lived outside it, and goes with it", () => {
+    const outside = sharedStateDirOf(clone.root);
+    const privateCopy = chooseDataDir({ root: clone.root, configured: undefined, runningAsRoot: process.getuid?.() === 0, closedToOthers: (dir) => (statSync(dir).mode & 0o001) === 0 });
+    expect(existsSync(join(outside, "vm"))).toBe(privateCopy.why === "outside_private_checkout");
+    clone.remove();
+    expect(existsSync(clone.root)).toBe(false);
+    expect(existsSync(outside)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chooseDataDir, SHARED_STATE_DIR } from "../../scripts/stack/data-dir";
+import { join } from "node:path";
+import { chooseDataDir, SHARED_STATE_DIR, sharedStateDirOf } from "../../scripts/stack/data-dir";
 
 const closedBelow = (closed: string[]) => (dir: string) => closed.includes(dir);
 
@@ -19,6 +20,8 @@ describe("chooseDataDir", () => {
     expect(a.dir).toMatch(new RegExp(`^${SHARED_STATE_DIR}/[0-9a-f]{16}/vm$`));
     expect(a.dir).not.toBe(b.dir);
     expect(chooseDataDir({ root: "/root/relay/", configured: undefined, runningAsRoot: true, closedToOthers: closedBelow(["/root"]) }).dir).toBe(a.dir);
+    // The checkout's own directory there, which whoever removes the checkout removes too.
+    expect(a.dir).toBe(join(sharedStateDirOf("/root/relay"), "vm"));
   });
 
   it("keeps the Fly stand-in's volumes beside the VM's data, by the same rules", () => {

@@ -5,6 +5,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, st
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { sharedStateDirOf } from "../../../scripts/stack/data-dir";
 import { guardPath } from "../../../scripts/stack/reaper";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
@@ -18,11 +19,15 @@ function sourceFiles(): string[] {
 
 export function makeFreshClone(label: string): { root: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), `relay-${label}-`));
-  // Removed by the reaper's watchdog if this process dies before removing it itself.
-  const unguard = guardPath(root);
+  // As root, `npm start` in this private copy keeps its data outside it, in a directory of this
+  // copy's own (scripts/stack/data-dir.ts): it goes with the copy.
+  const outside = sharedStateDirOf(root);
+  // Both removed by the reaper's watchdog if this process dies before removing them itself.
+  const unguard = [guardPath(root), guardPath(outside)];
   const remove = () => {
     rmSync(root, { recursive: true, force: true });
-    unguard();
+    rmSync(outside, { recursive: true, force: true });
+    for (const release of unguard) release();
   };
   try {
     for (const file of sourceFiles()) {
