@@ -4,7 +4,9 @@
 // killed. Also the Claude Code CLI's socket directories (`/tmp/cc-socks-<uid>`), which the CLI
 // keeps in /tmp whatever TMPDIR says once `$TMPDIR/cc-socks/<pid>.sock` would be too long for a
 // socket path (always, under a user's tree): those of the agents' uids made during the run, and
-// in root's own directory the sockets of the run's CLIs that are gone.
+// in root's own directory the sockets of the run's CLIs that are gone. And what the CLI keeps in
+// `/tmp/claude-<uid>` whatever TMPDIR says: a directory per working directory and session (named
+// after the workspace's path, under this run's directory) and empty `fswatch-probe-*` directories.
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +31,7 @@ export function useRunTempDir(): () => void {
     rmSync(run.dir, { recursive: true, force: true });
     run.release();
     removeAgentSockets(run.startedAt);
+    removeCliScratch(run.dir, run.startedAt);
     state[KEY] = undefined;
   };
 }
@@ -42,6 +45,27 @@ function removeAgentSockets(since: number): void {
     if (uid >= first && uid < first + count && (statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0) >= since) rmSync(path, { recursive: true, force: true });
     // Root's directory is shared with any CLI root runs here: only the sockets of the run's CLIs that are gone.
     if (uid === 0) for (const socket of readdirSync(path)) removeIfStale(join(path, socket), since);
+  }
+}
+
+/** `/tmp/claude-<uid>` entries of this run: named after a path under `runDir`, or a probe made during it. */
+function removeCliScratch(runDir: string, since: number): void {
+  // The CLI names a working directory's entry by its path with every "/" (and ".") as "-".
+  const ofRun = `${runDir.replace(/[^A-Za-z0-9]/g, "-")}-`;
+  for (const name of readdirSync("/tmp")) {
+    if (!/^claude-\d+$/.test(name)) continue;
+    const dir = join("/tmp", name);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue; // another uid's, closed to this one: not this run's (it runs its agents as root only)
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      const probe = entry.startsWith("fswatch-probe-") && (statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0) >= since;
+      if (entry.startsWith(ofRun) || probe) rmSync(path, { recursive: true, force: true });
+    }
   }
 }
 
