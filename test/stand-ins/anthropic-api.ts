@@ -3,6 +3,7 @@
 // Replies are canned, marked "[offline model]", and deterministic from the conversation;
 // directives in the latest user text ([[slow MS]], [[fail STATUS]], [[auth]], [[long N]],
 // [[tool NAME {json}]], [[count]]) are documented in docs/vm.md.
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { planReply, readConversation, type ReplyPlan } from "./anthropic-conversation";
@@ -134,6 +135,9 @@ import { TRANSCRIBE_PATH } from "../../scripts/stack/transcribe-path";
 export async function startAnthropicStandIn(options: { port?: number; host?: string } = {}): Promise<AnthropicStandIn> {
   const requests: RecordedRequest[] = [];
   let counter = 0;
+  // Ids unique beyond this process, as the API's are: a session on disk outlives this server
+  // (the next `npm start` runs a new one), and the CLI drops a tool call whose id it has seen.
+  const instance = randomBytes(6).toString("hex");
   const server = createServer(async (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const method = req.method ?? "GET";
@@ -151,7 +155,7 @@ export async function startAnthropicStandIn(options: { port?: number; host?: str
       // Not JSON: recorded as text, answered below.
     }
     requests.push({ method, path, body, at: Date.now() });
-    const id = `offline_${String(++counter).padStart(6, "0")}`;
+    const id = `offline_${instance}_${String(++counter).padStart(6, "0")}`;
     if ((method === "HEAD" || method === "GET") && (path === "/" || path === "/api/hello")) {
       res.writeHead(200).end();
     } else if (method === "POST" && path === "/v1/messages/count_tokens" && typeof body === "object" && body !== null) {
