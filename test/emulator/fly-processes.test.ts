@@ -2,12 +2,12 @@
 // start thaws it, a dropped snapshot means a cold boot, stop signals then restarts on the same
 // volume, the proxy streams to it, and nothing outlives the stand-in. Machines run the echo server.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningFlyEmulator } from "../../emulator/fly/server";
-import { echoConfig, ECHO_MACHINE, flyClient, flyResources, hostView, must, processState, sleep, viaProxy } from "./fly-helpers";
+import { echoConfig, ECHO_MACHINE, FLY_APP, FLY_TOKEN, flyClient, flyResources, hostView, must, processState, sleep, viaProxy } from "./fly-helpers";
 
 const { resources, start } = flyResources();
 let fly: RunningFlyEmulator;
@@ -157,5 +157,39 @@ describe("when the stand-in dies", () => {
     const gone = Date.now() + 5_000;
     while (Date.now() < gone && !/^(Z|$)/.test((await processState(pid)) ?? "")) await sleep(50);
     expect((await processState(pid)) ?? "").toMatch(/^(Z|$)/);
+  });
+});
+
+describe("when the stand-in starts again on the same data directory", () => {
+  it("knows its Machines and volumes, stopped, and a start boots them on the same volume", async () => {
+    const dataDir = resources.track(mkdtempSync(join(tmpdir(), "fly-standin-again-")), (dir) => rmSync(dir, { recursive: true, force: true }));
+    const first = await start({ dataDir });
+    const firstClient = flyClient(first);
+    const volume = must(await firstClient.createVolume({ name: "agent_again", region: "iad", size_gb: 1 }));
+    const machine = must(await firstClient.createMachine({ name: "agent-again", region: "iad", config: echoConfig(volume.id) }));
+    must(await firstClient.waitMachine(machine.id, { state: "started", timeoutSeconds: 10 }));
+    expect((await echo(await viaProxy(first, machine.id, "/write/kept"))).note).toBe("kept");
+    const idle = must(await firstClient.createMachine({ name: "agent-never-started", region: "iad", config: echoConfig(), skip_launch: true }));
+    await first.close();
+
+    const again = await start({ dataDir });
+    const client2 = flyClient(again);
+    const back = must(await client2.getMachine(machine.id));
+    expect(back).toMatchObject({ id: machine.id, name: "agent-again", state: "stopped", instance_id: machine.instance_id, config: { mounts: [{ volume: volume.id }] } });
+    const raw = (await (await fetch(`${again.apiUrl}/v1/apps/${FLY_APP}/machines/${machine.id}`, { headers: { authorization: `Bearer ${FLY_TOKEN}` } })).json()) as { events: unknown[] };
+    expect(raw.events[0]).toMatchObject({ type: "exit", status: "stopped", source: "flyd" });
+    expect(must(await client2.getMachine(idle.id)).state).toBe("created");
+    expect(must(await client2.getVolume(volume.id))).toMatchObject({ state: "created", attached_machine_id: machine.id });
+    // The name is still taken, as on Fly.
+    expect((await client2.createMachine({ name: "agent-again", region: "iad", config: echoConfig() })).ok).toBe(false);
+    // Through the proxy (autostart), the Machine boots again on its volume.
+    expect((await echo(await viaProxy(again, machine.id))).note).toBe("kept");
+    expect(must(await client2.getMachine(machine.id)).state).toBe("started");
+  });
+
+  it("refuses to start on a state file it cannot read, saying which and what to do", async () => {
+    const dataDir = resources.track(mkdtempSync(join(tmpdir(), "fly-standin-bad-")), (dir) => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dataDir, "state.json"), JSON.stringify({ version: 1, machines: [{ id: "nope" }], volumes: [] }));
+    await expect(start({ dataDir })).rejects.toThrow(/state\.json is not the stand-in's state: .*move it away/);
   });
 });

@@ -145,6 +145,7 @@ export function machinesApi(ctx: FlyContext): Hono {
       description: body.description ?? held?.description ?? "",
       version: live.record.instanceId,
     };
+    machines.leaseChanged();
     return c.json(leaseView(live.record.lease), 201);
   });
 
@@ -162,6 +163,7 @@ export function machinesApi(ctx: FlyContext): Hono {
     if (!lease) return flyError(c, FlyErrors.leaseNotFound());
     if (lease.nonce !== c.req.header(NONCE_HEADER)) return flyError(c, FlyErrors.leaseNonceMismatch());
     live.record.lease = null;
+    machines.leaseChanged();
     return c.json({ ok: true });
   });
 

@@ -1,6 +1,7 @@
-// The stand-in's Machines and volumes, in memory, and their lifecycle carried out on real
-// processes: start (spawn, or thaw a suspended tree), stop, suspend, update, destroy, the restart
-// policy, and waiting for a state. One chain of operations per Machine, so moves never interleave.
+// The stand-in's Machines and volumes, in memory and saved in its data directory after every
+// change (so they outlive it, as Fly's do), and their lifecycle carried out on real processes:
+// start (spawn, or thaw a suspended tree), stop, suspend, update, destroy, the restart policy,
+// and waiting for a state. One chain of operations per Machine, so moves never interleave.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../../scripts/stack/ports";
@@ -8,8 +9,10 @@ import { durationMs } from "../core/durations";
 import { FlyErrors, type FlyError } from "../core/errors";
 import { generatedName, newInstanceId, newMachineId, newNonce, newVolumeId } from "../core/ids";
 import type { Lease, MachineEvent, MachineRecord, MachineState, VolumeRecord } from "../core/machine-view";
+import { afterRestart } from "../core/saved-state";
 import type { MachineConfig } from "../core/schemas";
 import { spawnMachineProcess, type MachineProcess } from "./machine-process";
+import { readStateFile, stateFileOf, writeStateFile } from "./state-file";
 
 export type MachinesOptions = {
   dataDir: string;
@@ -47,11 +50,20 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
   const volumes = new Map<string, VolumeRecord>();
   const volumeDir = (id: string) => join(options.dataDir, "volumes", id);
   let closing = false;
+  const stateFile = stateFileOf(options.dataDir);
+  const newLive = (record: MachineRecord): Live => ({ record, process: null, port: null, snapshot: false, dropNextSnapshot: false, restarts: 0, chain: Promise.resolve(), waiters: new Set() });
+  const saved = readStateFile(stateFile);
+  for (const volume of saved.volumes) volumes.set(volume.id, volume);
+  for (const record of saved.machines) machines.set(record.id, newLive(afterRestart(record, now())));
+  /** After every change of a record: what the next stand-in on this data directory starts from. */
+  const save = () => writeStateFile(stateFile, { version: 1, machines: [...machines.values()].map((l) => l.record), volumes: [...volumes.values()] });
+  save();
 
   function setState(live: Live, state: MachineState, event?: Omit<MachineEvent, "timestamp">) {
     live.record.state = state;
     live.record.updatedAt = now();
     if (event) live.record.events.unshift({ ...event, timestamp: now() });
+    save();
     live.waiters.forEach((wake) => wake());
   }
 
@@ -107,7 +119,8 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
 
   /** The main process ended by itself (not by a stop, suspend, update or destroy). */
   async function onExit(live: Live, child: MachineProcess, code: number | null): Promise<void> {
-    if (live.process !== child || live.record.state !== "started") return;
+    // Killed by the stand-in going away: the next stand-in restores the Machine from what it was.
+    if (closing || live.process !== child || live.record.state !== "started") return;
     live.process = null;
     live.port = null;
     const policy = live.record.config.restart?.policy ?? "on-failure";
@@ -155,6 +168,8 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
     portOf: (id: string) => machines.get(id)?.port ?? null,
     isSuspendedWithSnapshot: (id: string) => Boolean(machines.get(id)?.snapshot),
     activeLease: (live: Live) => activeLease(live),
+    /** A lease taken, refreshed or released (the API's lease routes change the record): saved like any change. */
+    leaseChanged: save,
 
     /** A change needs the lease holder's nonce while a lease is held. */
     checkLease(live: Live, nonce: string | undefined): FlyError | null {
@@ -186,9 +201,10 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
       };
       const nonce = input.lease_ttl ? newNonce() : undefined;
       if (nonce) record.lease = { nonce, expiresAt: now() + (input.lease_ttl ?? 0) * 1000, owner, description: "", version: record.instanceId };
-      const live: Live = { record, process: null, port: null, snapshot: false, dropNextSnapshot: false, restarts: 0, chain: Promise.resolve(), waiters: new Set() };
+      const live = newLive(record);
       machines.set(id, live);
       if (mount) volumes.get(mount.volume)!.attachedMachineId = id;
+      save();
       // Fly answers a create with the Machine as created; a launch is then already under way.
       const answer = structuredClone(record);
       if (!input.skip_launch) {
@@ -307,6 +323,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
       };
       mkdirSync(volumeDir(volume.id), { recursive: true });
       volumes.set(volume.id, volume);
+      save();
       return volume;
     },
 
@@ -317,6 +334,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
       if (holder && holder.record.state !== "destroyed") return fail(FlyErrors.volumeAttached(id, holder.record.id));
       volume.state = "destroyed";
       volume.attachedMachineId = null;
+      save();
       rmSync(volumeDir(id), { recursive: true, force: true });
       return ok(volume);
     },
@@ -331,6 +349,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
         await halt(live, "SIGKILL", 0);
         release(live);
         machines.delete(id);
+        save();
         live.waiters.forEach((wake) => wake());
       });
       return true;
@@ -342,6 +361,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
       if (!volume) return false;
       if (volume.attachedMachineId) await this.vanishMachine(volume.attachedMachineId);
       volumes.delete(id);
+      save();
       rmSync(volumeDir(id), { recursive: true, force: true });
       return true;
     },
