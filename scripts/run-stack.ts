@@ -4,7 +4,7 @@
 // logs, and every child stopped on SIGINT or SIGTERM.
 import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chooseDataDir } from "./stack/data-dir";
 import { readLocalVars, type LocalVars } from "./stack/dev-vars";
@@ -77,10 +77,7 @@ const specs = planStack({
 const taken = await findTakenPorts(HOST, Object.fromEntries(specs.flatMap((spec) => CHILD_PORTS[spec.name]).map((port) => [port, DEFAULT_PORTS[port]])));
 if (taken.length > 0) exitWith(describeTakenPorts(HOST, taken));
 
-if (mode.kind === "machines") {
-  const cleared = writeMachinesFiles(mode, urls);
-  if (cleared.length > 0) say(`Machines mode starts empty: the Fly stand-in keeps its Machines in memory only, so the last run's ${cleared.map((dir) => basename(dir)).join(" and ")} in ${mode.dataDir} were removed.`);
-}
+if (mode.kind === "machines") writeMachinesFiles(mode, urls);
 say(describeModel(model));
 if (dataDir.why === "outside_private_checkout") {
   say(

@@ -1,10 +1,10 @@
 // What `npm start -- --machines` prepares before its children start: the mode's settings (the
-// VM's command from vm/package.json, a new Machines API token), then on disk the stand-in's
-// directory emptied of an earlier run's volumes and Worker state (the stand-in keeps its Machines
-// in memory, so the Worker's records of them would name Machines that no longer exist) and the
-// Worker's settings file, readable by its owner only. Used by the end-to-end tests too.
+// VM's command from vm/package.json, a new Machines API token), then on disk the Worker's
+// settings file, readable by its owner only. An earlier run's volumes, the stand-in's saved
+// Machines and the Worker's state are kept: together they carry on where that run stopped, as
+// Fly and Cloudflare keep them across a deploy. Used by the end-to-end tests too.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { envFileText, machineSecrets, machinesLayout, vmCommandOf, workerMachinesVars, type MachinesMode, type MachinesSettings } from "./machines-plan";
 import type { ModelChoice } from "./model-choice";
@@ -33,15 +33,10 @@ export function machinesModeFor(input: {
   };
 }
 
-/** Returns what an earlier run left and this one removed. */
-export function writeMachinesFiles(mode: MachinesMode, urls: StackUrls): string[] {
+export function writeMachinesFiles(mode: MachinesMode, urls: StackUrls): void {
   const layout = machinesLayout(mode.dataDir);
-  // Only the directories this mode owns: a directory the user chose keeps everything else.
-  const cleared = [layout.volumes, layout.workerState].filter((dir) => existsSync(dir));
-  for (const dir of cleared) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   mkdirSync(mode.dataDir, { recursive: true });
   // Replaced, not edited in place, so its mode is 600 even when an earlier file had another.
   rmSync(layout.workerEnvFile, { force: true });
   writeFileSync(layout.workerEnvFile, envFileText(workerMachinesVars(urls, mode)), { mode: 0o600 });
-  return cleared;
 }

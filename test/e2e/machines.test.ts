@@ -1,7 +1,8 @@
 // `npm start -- --machines` end to end: the Worker in VM_MODE=machines, the Fly stand-in running the
 // real agent VM (the real Claude Code CLI, the offline model) as one Machine per phone. Two phones get
 // two Machines and each answers; neither reaches the other's files nor drives the other's Machine;
-// both are suspended when idle, and both answer again from the same processes. The tests run in
+// both are suspended when idle, and both answer again from the same processes; after the whole stack
+// restarts, each goes on with its conversation on its own Machine. The tests run in
 // order on one stack: each takes up where the one before left the two Machines.
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -121,4 +122,27 @@ it("keeps each phone's files on its own volume, and a Machine refuses another Ma
   expect(await fly.askMachine(bob.id, alice.config.env.VM_TOKEN!)).toBe(401);
   expect(await fly.askMachine(alice.id, bob.config.env.VM_TOKEN!)).toBe(401);
   expect(await fly.askMachine(alice.id, stack.vars.VM_TOKEN)).toBe(401);
+});
+
+it("after the whole stack restarts (Ctrl-C, then npm start -- --machines again), each phone goes on with its conversation on its own Machine", async () => {
+  const alice = machineOf.get(ALICE)!;
+  const volumeDir = (await fly.host(alice.id)).volumeDir;
+  await stack.restart();
+  fly = flyApi(stack.urls, stack.machines!);
+
+  // The stand-in knows its Machines again; their processes ended with the old one.
+  const back = await fly.machines();
+  expect(back.map((m) => m.id).sort()).toEqual([...machineOf.values()].map((m) => m.id).sort());
+  for (const machine of back) {
+    expect(["stopped", "suspended"]).toContain(machine.state);
+    expect(await fly.host(machine.id)).toMatchObject({ pid: null, snapshot: false });
+  }
+
+  await say(ALICE, "Alice after the restart");
+  // The simulator's history starts empty; the session is on the volume, which the Machine boots on again.
+  expect(await nthReply(ALICE, 1)).toContain(`${replyTo("Alice after the restart")}. This conversation has 4 user messages; earlier:`);
+  const host = await fly.host(alice.id);
+  expect(host).toMatchObject({ state: "started", volumeDir });
+  expect(host.pid).not.toBe(pidBefore.get(alice.id));
+  expect((await fly.machines()).map((m) => m.id).sort()).toEqual([...machineOf.values()].map((m) => m.id).sort());
 });

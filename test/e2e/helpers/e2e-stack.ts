@@ -30,6 +30,8 @@ export type E2eStack = {
   lines: string[];
   /** In machines mode: the stand-in's settings (its directory, the API token). */
   machines: MachinesMode | null;
+  /** Ctrl-C and `npm start` again in the same copy: every child stopped, then started on the same data. */
+  restart(): Promise<void>;
 };
 
 export type E2eStackOptions = {
@@ -134,7 +136,6 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
   const ports = await freeStackPorts();
   const urls = localUrls(ports);
   const clone = resources.track(makeFreshClone(label), (c) => c.remove());
-  let stack: Stack | undefined;
   try {
     const vars = writeTestDevVars(clone.root, urls, PHONES);
 
@@ -145,23 +146,35 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
     const lines: string[] = [];
     const machines = options.machines ? testMachinesMode(clone.root, ports, options.machines) : null;
     const specs = planTestStack(clone.root, ports, vars, shellEnv(), machines ?? undefined);
-    stack = launchStack(specs, {
-      write: (line) => {
-        lines.push(line);
-        appendFileSync(logPath, `${line}\n`);
+    const launch = async (): Promise<Stack> => {
+      const launched = launchStack(specs, {
+        write: (line) => {
+          lines.push(line);
+          appendFileSync(logPath, `${line}\n`);
+        },
+        onUnexpectedExit: (name, exit) => appendFileSync(logPath, `[e2e] ${name} exited unexpectedly: ${JSON.stringify(exit)}\n`),
+      });
+      resources.track(launched, (s) => s.stop());
+      try {
+        await launched.ready;
+      } catch (error) {
+        await launched.stop();
+        throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`, { cause: error });
+      }
+      return launched;
+    };
+    const started: E2eStack = {
+      urls, vars, root: clone.root, stack: await launch(), lines, machines,
+      async restart() {
+        await started.stack.stop();
+        // As `npm start` does at each start: the Worker's settings again, the data kept.
+        if (machines) writeMachinesFiles(machines, urls);
+        started.stack = await launch();
       },
-      onUnexpectedExit: (name, exit) => appendFileSync(logPath, `[e2e] ${name} exited unexpectedly: ${JSON.stringify(exit)}\n`),
-    });
-    resources.track(stack, (s) => s.stop());
-    try {
-      await stack.ready;
-    } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`, { cause: error });
-    }
-    return { urls, vars, root: clone.root, stack, lines, machines };
+    };
+    return started;
   } catch (error) {
-    // A failed start cleans up after itself, not only when the resources are released.
-    await stack?.stop();
+    // A failed start cleans up after itself (a stack that did not get ready stopped itself), not only when the resources are released.
     clone.remove();
     throw error;
   }
