@@ -1,10 +1,11 @@
-// The arguments of /schedule: a new task (cron, every, at) or an action on one by id. Only the
-// shape is read here; whether the task is acceptable is validateScheduleSpec's decision.
+// The arguments of /schedule: a new task (cron, every, every … at, at) or an action on one by
+// id. Only the shape is read here; whether the task is acceptable is validateScheduleSpec's decision.
 import { firstWord } from "./command-words";
 import type { ParsedCommand, ScheduleAction } from "./parsed-command";
 import { quoteInput } from "./quote-input";
 import type { ScheduleRequest, TaskContext } from "./schedule-validate";
 import { parseScheduleId } from "./schedule-validate";
+import { takeDaysAt } from "./schedule-days";
 import { takeWhen, WHEN_FORMS } from "./schedule-when";
 
 const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
@@ -17,7 +18,7 @@ const IN_CHAT_ANYWHERE = new RegExp(`(?:^|\\s)${DASHES}in-chat(?=\\s|$)`, "i");
 const OPEN_QUOTE = /^["“”„]/;
 const CLOSE_QUOTE = /["“”]/;
 
-const USAGE = 'Usage: /schedule cron "<cron>" <prompt>, /schedule every <duration> <prompt>, /schedule at <time> <prompt>, or /schedule pause|resume|delete|log <id>.';
+const USAGE = 'Usage: /schedule cron "<cron>" <prompt>, every <duration> <prompt>, every <days> at <time> <prompt>, at <time> <prompt>, or pause|resume|delete|log <id>.';
 const FLAG_HINT = "put --in-chat just before the prompt, e.g. /schedule every 2h --in-chat check the build";
 const ACTIONS: readonly ScheduleAction[] = ["pause", "resume", "delete", "log"];
 
@@ -53,6 +54,9 @@ function takeWhenFields(kind: WhenFields["kind"], rest: string): { fields: WhenF
     return "reason" in cron ? cron : { fields: { kind, expr: cron.expr }, rest: cron.rest };
   }
   if (kind === "every") {
+    // "every weekday at 9am": days and a time of day, which is a cron.
+    const days = takeDaysAt(rest);
+    if (days) return "reason" in days ? days : { fields: { kind: "cron", expr: days.expr }, rest: days.rest };
     const [every, after] = firstWord(rest);
     return every === "" ? { reason: "Every how long? e.g. /schedule every 2h <prompt>." } : { fields: { kind, every }, rest: after };
   }

@@ -32,6 +32,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "yes, no, always [n|all]", description: "answer the agent's approval prompt (the number when several are open)" },
   { usage: '/schedule cron "0 9 * * 1-5" <prompt>', description: "a task on a cron schedule, in your time zone" },
   { usage: "/schedule every 2h <prompt>", description: "a task every 30m, 2h, 1d, 1h30m… (at least 1m)" },
+  { usage: "/schedule every weekday at 9am <prompt>", description: "a task on those days at that time, in your time zone (day, weekday, weekend, monday, mon,wed…)" },
   { usage: "/schedule at tomorrow 9:00 <prompt>", description: "a task once (also 2026-12-01 09:00, today 17:00, 17:00, 5pm)" },
   { usage: "/schedule every 2h --in-chat <prompt>", description: "--in-chat before the prompt: run in this conversation, not a fresh session" },
   { usage: "/schedules", description: "your tasks: id, next run, last result" },

@@ -21,7 +21,8 @@ export function takeWhen(text: string): { when: string; rest: string } | null {
 
 type WhenResult = { ok: true; at: number } | { ok: false; reason: string };
 
-function readTime(hourText: string, minuteText: string | undefined, meridiem: string | undefined): [number, number] | null {
+/** [hour, minute] of a time as typed ("9" with "00", or "5" with "pm"); null when there is no such time. */
+export function readTime(hourText: string, minuteText: string | undefined, meridiem: string | undefined): [number, number] | null {
   const hour = Number(hourText);
   const minute = Number(minuteText ?? "0");
   if (minute > 59) return null;
