@@ -44,7 +44,11 @@ export function injectable(queued: readonly QueuedRef[], run: { context: "chat" 
  */
 export function noteCarried<T extends { text: string }>(input: readonly T[], carried: readonly boolean[], note: (positions: number[], total: number) => string): T[] {
   const positions = carried.flatMap((c, i) => (c ? [i + 1] : []));
-  if (positions.length === 0) return [...input];
+  return positions.length === 0 ? [...input] : afterLast(input, note(positions, input.length));
+}
+
+/** The relay's own words for a turn, once, after its last message (so the user's words come first). Null: unchanged. */
+export function afterLast<T extends { text: string }>(input: readonly T[], note: string | null): T[] {
   const last = input.length - 1;
-  return input.map((m, i) => (i === last ? { ...m, text: `${m.text}\n\n${note(positions, input.length)}` } : m));
+  return note === null ? [...input] : input.map((m, i) => (i === last ? { ...m, text: `${m.text}\n\n${note}` } : m));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { injectable, noteCarried, type QueuedRef, selectBatch } from "../../src/core/batching";
+import { afterLast, injectable, noteCarried, type QueuedRef, selectBatch } from "../../src/core/batching";
 import { interruptedTurnNote } from "../../src/core/notices";
 
 const user = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: false });
@@ -51,6 +51,21 @@ describe("noteCarried", () => {
     ["nothing at all", [], [], []],
   ] as const)("%s", (_name, input, carried, expected) => {
     const out = noteCarried(input, carried, note);
+    expect(out.map((m) => m.text)).toEqual(expected);
+    expect(out.map((m) => m.id)).toEqual(input.map((m) => m.id));
+  });
+});
+
+describe("afterLast", () => {
+  const texts = (...t: string[]) => t.map((text, i) => ({ id: `m${i}`, text }));
+  it.each([
+    ["no note: unchanged", texts("a", "b"), null, ["a", "b"]],
+    ["one message", texts("a"), "[undone]", ["a\n\n[undone]"]],
+    ["after the last of several, once", texts("a", "b", "c"), "[undone]", ["a", "b", "c\n\n[undone]"]],
+    ["after a note already there", texts("a", "b\n\n[carried]"), "[undone]", ["a", "b\n\n[carried]\n\n[undone]"]],
+    ["nothing at all", [], "[undone]", []],
+  ] as const)("%s", (_name, input, note, expected) => {
+    const out = afterLast(input, note);
     expect(out.map((m) => m.text)).toEqual(expected);
     expect(out.map((m) => m.id)).toEqual(input.map((m) => m.id));
   });

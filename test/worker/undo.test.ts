@@ -4,11 +4,11 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import { STAND_IN_PNG, type StandInRequest } from "../stand-ins/vm-stand-in-types";
-import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
 
 // ALLOWED_SENDERS' numbers are all taken by other files: these are let in by the admin.
-const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944", "+15550000945"];
+const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944", "+15550000945", "+15550000946"];
 beforeAll(async () => {
   for (const phone of PHONES) {
     await sendInbound(TEST_ADMIN, `/allow ${phone}`);
@@ -176,4 +176,29 @@ it("deleting a conversation deletes its changes and their diffs in R2", async ()
   expect(await ask(phone, "/delete api yes")).toBe("Deleted api and its project directory.");
   expect(await changesOf(phone)).toEqual([]);
   await eventually(async () => (await env.MEDIA!.head(key)) === null);
+});
+
+it("after an /undo, the next run's note comes once, after all the messages of its batch", async () => {
+  const phone = "+15550000946";
+  await ask(phone, "/new web");
+  await runWithChange(phone, "edit [[vm:change src/web.ts +2 -0]]", /^1 file changed/);
+  await runIdle(phone);
+  const before = (await sentTo(phone)).length;
+  await sendInbound(phone, "/undo");
+  const question = await nextMatching(phone, /^Undo /, before);
+  await sendInbound(phone, "Yes", { ButtonText: "Yes", ButtonPayload: question.buttons[0]!.id });
+  await nextMatching(phone, /^Undone: /, before);
+
+  // main is busy; two messages for web wait, then go as one batch.
+  await ask(phone, "/switch main");
+  await sendInbound(phone, "slow work [[vm:hold]]");
+  const starts = () => vmRequests(phone).then((all) => all.filter((r) => r.kind === "start"));
+  await eventually(async () => (await starts()).at(-1)?.messages?.[0]?.text === "slow work [[vm:hold]]");
+  await sendInbound(phone, "@web one");
+  await sendInbound(phone, "@web two");
+  await releaseVm(phone);
+  await eventually(async () => bodies(await sentTo(phone)).some((b) => (b ?? "").startsWith("[web] echo: one | two")));
+  const texts = (await starts()).at(-1)!.messages!.map((m) => m.text);
+  expect(texts[0]).toBe("one");
+  expect(texts[1]).toMatch(/^two\n\n\[relay\] The user undid your last change with \/undo: these files are back as they were before it \(src\/web\.ts\)/);
 });

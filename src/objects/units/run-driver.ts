@@ -5,7 +5,7 @@
 import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../../protocol/vm-protocol";
 import { voiceNoteText } from "../../core/voice-note";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
-import { injectable, noteCarried, selectBatch } from "../../core/batching";
+import { afterLast, injectable, noteCarried, selectBatch } from "../../core/batching";
 import { readLines } from "../../core/ndjson";
 import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
 import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
@@ -175,18 +175,18 @@ export function createRunDriver(d: RunDriverDeps) {
 
   /**
    * The run's input: its messages, the first preceded by the chat's last exchanges if its session
-   * was lost; after the last message carried from a run that was cut off (they come first, being
-   * older), one note tells the agent to look before it redoes.
+   * was lost; after the last message, the relay's notes: one telling the agent to look before it
+   * redoes when messages were carried from a run that was cut off (they come first, being older),
+   * and one naming the files an /undo put back since its last turn.
    */
   const inputOf = async (run: Run): Promise<InputMessage[]> => {
     const held = d.messages.ofRun(run.id, "handed").slice(0, MAX_MESSAGES_PER_TURN);
-    const input = noteCarried(await Promise.all(held.map(toInput)), held.map((m) => m.cuts > 0), interruptedTurnNote);
+    const carried = noteCarried(await Promise.all(held.map(toInput)), held.map((m) => m.cuts > 0), interruptedTurnNote);
+    // The user undid the agent's change since its last turn: told once, after the turn's messages, as the interrupted note is.
+    const input = afterLast(carried, run.context === "chat" ? (d.changes?.noteFor(run.conversationId) ?? null) : null);
     const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
     const [first, ...rest] = input;
-    // The user undid the agent's change since its last turn: told after the first message, as the interrupted note is.
-    const undone = run.context === "chat" ? (d.changes?.noteFor(run.conversationId) ?? null) : null;
-    const noted = first && undone ? { ...first, text: `${first.text}\n\n${undone}` } : first;
-    return restored && noted ? [{ ...noted, text: `${restored.text}\n\n${noted.text}` }, ...rest] : noted ? [noted, ...rest] : input;
+    return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
   };
 
   const open = async (run: Run, now: number): Promise<RunStep> => {
