@@ -43,6 +43,8 @@ export type SpawnAgentInput = {
   maxLineBytes: number;
   stopGraceMs: number;
   onResultLine?: (runId: string, readAt: number) => void;
+  /** A result's text as the user should read it (behind the credential proxy: its address not named). */
+  resultText?: (text: string) => string;
 };
 
 /** The messages of one request are one user turn, joined with blank lines. */
@@ -67,7 +69,8 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
     }),
     maxLineBytes: input.maxLineBytes,
     onLine: (line, readAt) => {
-      for (const signal of parseCliLine(line)) {
+      for (const read of parseCliLine(line)) {
+        const signal = read.type === "result" && input.resultText ? { ...read, text: input.resultText(read.text) } : read;
         if (signal.type === "init" || signal.type === "result") agent.sessionId = signal.sessionId;
         const run = agent.run;
         if (!run) continue;

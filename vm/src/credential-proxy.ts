@@ -24,6 +24,7 @@ import {
   modelUpstreamHeaders,
   modelUpstreamOf,
   presentedToken,
+  upstreamHintOf,
 } from "./core/credential-proxy";
 import { createTokenTable } from "./core/proxy-tokens";
 
@@ -56,6 +57,8 @@ export type CredentialProxy = {
   gitConfig(token: string): string;
   /** The same settings as keys and values, for a clone the server runs. */
   gitConfigPairs(token: string): Array<[string, string]>;
+  /** An agent's result text with the CLI's hint about the proxy's address naming the upstream instead (upstreamHintOf). */
+  resultText(text: string): string;
   close(): Promise<void>;
 };
 
@@ -188,6 +191,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     agentEnv: (token) => agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null),
     gitConfig: (token) => gitProxyConfig(baseUrl, token, gitUpstreams),
     gitConfigPairs: (token) => gitProxyPairs(baseUrl, token, gitUpstreams),
+    resultText: (text) => upstreamHintOf(text, baseUrl, modelUpstream),
     async close() {
       await Promise.all([closeServer(http), ...(gh ? [closeServer(gh)] : [])]);
       if (ghSocket) rmSync(ghSocket, { force: true });

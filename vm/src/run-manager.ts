@@ -49,7 +49,7 @@ export type ManagerDeps = {
    * admitted while the process serves a live run, in place of the VM's secrets. Without it the
    * pass-through variables go to the CLI as they are (tests of the CLI's own behaviour).
    */
-  proxy?: Pick<CredentialProxy, "grant" | "agentEnv">;
+  proxy?: Pick<CredentialProxy, "grant" | "agentEnv" | "resultText">;
   /** Extra values no message may carry (the operator's git credentials). */
   secrets?: readonly string[];
   /** The user's "always" rules of a workspace as the CLI's `--settings` file (approval-rules.ts); none without. */
@@ -174,6 +174,7 @@ export function createRunManager(deps: ManagerDeps) {
       mcpConfigPath: tools?.mcpConfigPath ?? null,
       settingsPath: deps.rulesFileOf?.(paths.key, cwd) ?? null,
       passThrough: proxyGrant && deps.proxy ? deps.proxy.agentEnv(proxyGrant.token) : config.cliEnv,
+      ...(proxyGrant && deps.proxy ? { resultText: deps.proxy.resultText } : {}),
       maxLineBytes: config.maxLineBytes,
       stopGraceMs: config.stopGraceMs,
       onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),

@@ -137,3 +137,19 @@ describe.each(credentials)("the real CLI with $name", ({ cliEnv, variable, secre
     }
   });
 });
+
+describe("an API error behind the proxy", () => {
+  it("names the upstream the VM reaches where the CLI would name the proxy's address", async () => {
+    const h = await startHarness({ cliEnv: { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: upstream.url } });
+    try {
+      const events = await (await h.startRun({ userId: "+15550002209", runId: uniqueId("run"), text: "[[fail 500]] fix the build" })).end();
+      const [result] = resultsOf(events);
+      expect(result?.isError).toBe(true);
+      // The CLI saw only the proxy (127.0.0.1:<its port>); the user reads the upstream's host.
+      expect(result?.text).toContain(`If it persists, check your inference gateway (${new URL(upstream.url).host}).`);
+      expect(result?.text.match(/127\.0\.0\.1:\d+/g)).toEqual([new URL(upstream.url).host]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -34,6 +34,20 @@ export function modelUpstreamOf(cliEnv: Record<string, string>): URL {
 }
 
 /**
+ * The CLI ends an API error's text with where to look if it persists: the host of its
+ * ANTHROPIC_BASE_URL, which behind the proxy is the proxy's loopback address. That means nothing
+ * to the user who reads it on WhatsApp. It is named as the CLI names the upstream the VM reaches:
+ * Anthropic's status page for Anthropic's API, the gateway's host for any other (wording observed,
+ * Claude Code 2.1.330; other text is left as it is).
+ */
+export function upstreamHintOf(text: string, proxyBaseUrl: string, upstream: URL): string {
+  const hint = `check your inference gateway (${new URL(proxyBaseUrl).host})`;
+  if (!text.includes(hint)) return text;
+  const instead = upstream.origin === DEFAULT_MODEL_UPSTREAM ? "check https://status.claude.com" : `check your inference gateway (${upstream.host})`;
+  return text.split(hint).join(instead);
+}
+
+/**
  * The pass-through variables as an agent gets them: no model credential of the VM's, and when the
  * VM has one, the proxy's base URL and the process's own token in the variable the credential came
  * in (so the CLI sends it in the header it would send the real one in). Without a credential the

@@ -16,6 +16,7 @@ import {
   modelUpstreamHeaders,
   modelUpstreamOf,
   presentedToken,
+  upstreamHintOf,
 } from "../../src/core/credential-proxy";
 import { createTokenTable } from "../../src/core/proxy-tokens";
 
@@ -194,5 +195,22 @@ describe("proxy tokens", () => {
     const table = createTokenTable();
     table.grant("same", { isLive: () => true });
     expect(() => table.grant("same", { isLive: () => true })).toThrow();
+  });
+});
+
+describe("upstreamHintOf: the CLI's hint about its base URL, behind the proxy", () => {
+  const said = (host: string) => `API Error: 500 boom. This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (${host}).`;
+  it.each([
+    ["Anthropic's API: its status page, as the CLI says without a gateway", said("127.0.0.1:4100"), "https://api.anthropic.com", "If it persists, check https://status.claude.com."],
+    ["another gateway: its host", said("127.0.0.1:4100"), "https://gateway.example.com:8443/v1", "If it persists, check your inference gateway (gateway.example.com:8443)."],
+    ["a hint naming another host: left as it is", said("gateway.example.com"), "https://api.anthropic.com", "If it persists, check your inference gateway (gateway.example.com)."],
+  ])("%s", (_name, text, upstream, expected) => {
+    const out = upstreamHintOf(text, proxy.baseUrl, new URL(upstream));
+    expect(out).toContain(expected);
+    expect(out.startsWith("API Error: 500 boom.")).toBe(true);
+  });
+
+  it("leaves any other text as it is", () => {
+    expect(upstreamHintOf("All done: 3 tests pass.", proxy.baseUrl, new URL("https://api.anthropic.com"))).toBe("All done: 3 tests pass.");
   });
 });
