@@ -43,6 +43,9 @@ const MAX_WAITING = 50;
 const MARK = "\u0001";
 const marked = (n: number): NamedMessage[] => Array.from({ length: n }, () => ({ body: MARK, scheduleId: null }));
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Stands for the agent's own error text in agentErrorReply's pattern. */
+const DETAIL = "\u0002";
+const withDetail = (re: RegExp | null) => re && new RegExp(re.source.replace(DETAIL, ".+"), "s");
 
 /**
  * A notice's wording as a pattern: its fixed text around the list of names (which may run to
@@ -63,7 +66,9 @@ const MATCHERS: Matcher[] = [
   ...(Object.keys(GIVE_UP_REASONS) as GiveUpReason[]).flatMap((reason) => [1, 2].map((n) => ({ reason, pattern: pattern((m) => giveUpNotice(reason, m), n) }))),
   ...[true, false].flatMap((stoppedRun) => [1, 2].map((n) => ({ reason: "stopped" as const, pattern: pattern((dropped) => stopReply({ stoppedRun, dropped, deniedApprovals: 0 }), n) }))),
   { reason: "delivery_failed" as const, pattern: new RegExp(`^${escape(deliveryFailedNotice(MARK)).replace(MARK, ".+")}$`, "s") },
-  { reason: "agent_error" as const, pattern: new RegExp(`^${escape(agentErrorReply(MARK)).replace(MARK, ".+")}$`, "s") },
+  // The agent's own error text stands where DETAIL is: any text.
+  { reason: "agent_error" as const, pattern: new RegExp(`^${escape(agentErrorReply(DETAIL, [])).replace(DETAIL, ".+")}$`, "s") },
+  ...[1, 2].map((n) => ({ reason: "agent_error" as const, pattern: withDetail(pattern((m) => agentErrorReply(DETAIL, m), n)) })),
 ].flatMap((m) => (m.pattern ? [{ reason: m.reason, pattern: m.pattern }] : []));
 
 const ACKS = new Set(Array.from({ length: MAX_WAITING }, (_, i) => ackQueued(i + 1)));

@@ -112,9 +112,13 @@ function listWords(words: readonly string[]): string {
   return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
-/** A turn the agent itself reported as an error still reaches the user, marked as such. */
-export function agentErrorReply(text: string): string {
-  return `⚠️ The agent reported an error: ${text.trim() || "no details"}`;
+/**
+ * A turn the agent itself reported as an error (the model's API failing after the CLI's own
+ * retries, a turn limit) still reaches the user, marked as such and naming what it answers.
+ */
+export function agentErrorReply(text: string, answered: readonly NamedMessage[]): string {
+  const on = answered.length > 0 ? ` on ${nameMessages(answered)}` : "";
+  return `⚠️ Your agent hit an error${on}: ${text.trim() || "it gave no details"}`;
 }
 
 const TASK_FAILURE_WHY: Partial<Record<GiveUpReason, string>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ackQueued, deliveryFailedNotice, giveUpNotice, nameMessages, stopReply, taskFailureNotice, vmHealthNotice, type VmHealthReport } from "../../src/core/notices";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, stopReply, taskFailureNotice, vmHealthNotice, type VmHealthReport } from "../../src/core/notices";
 import type { GiveUpReason } from "../../src/core/run-policy";
 
 const said = (...bodies: string[]) => bodies.map((body) => ({ body, scheduleId: null }));
@@ -80,5 +80,16 @@ describe("vmHealthNotice", () => {
     ["unreachable", { ok: false, failure: "unreachable", detail: "connect ECONNREFUSED" }, "The agent VM did not answer: unreachable (connect ECONNREFUSED)."],
   ])("%s", (_name, health, expected) => {
     expect(vmHealthNotice(health)).toBe(expected);
+  });
+});
+
+describe("agentErrorReply: the agent's own error, naming what it answers", () => {
+  it.each([
+    ["one message", "API Error: 500 boom", [{ body: "deploy the api", scheduleId: null }], "⚠️ Your agent hit an error on “deploy the api”: API Error: 500 boom"],
+    ["a batch and a task", "overloaded", [{ body: "one", scheduleId: null }, { body: "standup", scheduleId: 3 }], "⚠️ Your agent hit an error on “one”, task #3: overloaded"],
+    ["no text from the agent", "  ", [{ body: "x", scheduleId: null }], "⚠️ Your agent hit an error on “x”: it gave no details"],
+    ["nothing to name", "boom", [], "⚠️ Your agent hit an error: boom"],
+  ])("%s", (_name, text, answered, expected) => {
+    expect(agentErrorReply(text, answered)).toBe(expected);
   });
 });

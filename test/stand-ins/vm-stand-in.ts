@@ -39,6 +39,7 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * [[vm:long N]]            the reply is N characters in paragraphs
  * [[vm:drop]]              the first stream is cut after the session event; the run goes on
  * [[vm:crash-after-reply]] one result, then error cli_crashed
+ * [[vm:api-error]]        the turn's result is an error, as the CLI's when the model's API kept failing
  * [[vm:restart-at-input]]  one result, then the run stays live until a further turn is injected
  *                          (POST …/input), and ends with error vm_restarted before answering it
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
@@ -91,6 +92,7 @@ type Directive = {
   long: number;
   drop: boolean;
   crashAfterReply: boolean;
+  apiError: boolean;
   restartAtInput: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
   /** Every `[[vm:approval …]]` of the turn: asked at once, as parallel tool calls are. */
@@ -113,6 +115,7 @@ function directivesOf(texts: string[]): Directive {
     long: num(/\[\[vm:long (\d+)\]\]/),
     drop: all.includes("[[vm:drop]]"),
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
+    apiError: all.includes("[[vm:api-error]]"),
     restartAtInput: all.includes("[[vm:restart-at-input]]"),
     tool: toolOf(all),
     approvals: approvalsOf(all),
@@ -270,8 +273,8 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       push(run, {
         type: "result",
         messageIds: run.turns[turn]!.messages.map((m) => m.id),
-        text,
-        isError: false,
+        text: d.apiError ? "API Error: 500 Internal server error. This is a server-side issue, usually temporary — try again in a moment. If it persists, check https://status.claude.com." : text,
+        isError: d.apiError,
         subtype: "success",
         costUsd: 0.001,
         numTurns: 1,

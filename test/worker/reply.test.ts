@@ -35,3 +35,12 @@ it("resumes the stored session on the next message", async () => {
   expect(starts).toHaveLength(2);
   expect(starts[1]!.sessionId).toMatch(/^session-/);
 });
+
+it("a turn the agent reported as an error reaches the user marked as such, naming the message it answers", async () => {
+  const errorPhone = "+15550000199";
+  await sendInbound(errorPhone, "deploy the api [[vm:api-error]]");
+  const sent = await eventually(async () => (await sentTo(errorPhone)).length === 1 && sentTo(errorPhone));
+  expect(bodies(sent)).toEqual([
+    "⚠️ Your agent hit an error on “deploy the api [[vm:api-error]]”: API Error: 500 Internal server error. This is a server-side issue, usually temporary — try again in a moment. If it persists, check https://status.claude.com.",
+  ]);
+});

@@ -33,7 +33,9 @@ describe("classifyOutbound", () => {
     ["/stop's answer with nothing running", stopReply({ stoppedRun: false, dropped: named("#1-4"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4"] }],
     ["/stop's answer with nothing dropped", stopReply({ stoppedRun: true, dropped: [], deniedApprovals: 0 }), { kind: "other" }],
     ["a reply Twilio refused for good", deliveryFailedNotice("21211"), { kind: "notice", reason: "delivery_failed", quotes: [] }],
-    ["an agent error", agentErrorReply("overloaded"), { kind: "notice", reason: "agent_error", quotes: [] }],
+    ["an agent error", agentErrorReply("overloaded", []), { kind: "notice", reason: "agent_error", quotes: [] }],
+    ["an agent error naming its message", agentErrorReply("API Error: 500", named("#2-7")), { kind: "notice", reason: "agent_error", quotes: ["#2-7"] }],
+    ["an agent error naming two", agentErrorReply("overloaded", named("#2-7", "#2-9")), { kind: "notice", reason: "agent_error", quotes: ["#2-7", "#2-9"] }],
     [
       "a text notices.ts does not build that quotes messages",
       "Dropped for a reason nobody wrote down: “#1-4”, “#1-5 [[slow 2000]]”",

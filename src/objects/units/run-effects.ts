@@ -81,7 +81,7 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
         const taskLine = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
         // A task's result says what it was not allowed to do (nobody was there to answer, maybe).
         const refused = tasks.length > 0 ? d.approvals.refusedLine(runId) : "";
-        const text = conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text) : event.text) + refused;
+        const text = conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
         // An update still waiting to go (a retry, the 24-hour window) is stale once the answer is here.
         outbox.dropUnsentProgress(runId);
         const parts = chunkReply(formatForWhatsApp(text));
