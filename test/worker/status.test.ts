@@ -21,7 +21,7 @@ it("/status: busy for how long and where, the agent's last step, what waits, the
     const lines = (await ask(phone, "/status")).split("\n");
     return lines[0]!.endsWith(": Thinking.") && lines;
   });
-  expect(busy[0]).toBe("The agent is busy in main for 0 min: Thinking.");
+  expect(busy[0]).toBe("The agent is busy in main for under a minute: Thinking.");
   expect(busy[1]).toBe("Waiting: main 1.");
   expect(busy[3]).toBe("VM: answered just now.");
   expect(busy[4]).toMatch(/^Next task: #1 at .+ \(\/schedules\)\.$/);

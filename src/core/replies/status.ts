@@ -20,10 +20,11 @@ export function statusReply(f: StatusFacts, now: number): string {
   const lines: string[] = [];
   if (!f.run) lines.push("The agent is idle.");
   else {
-    const minutes = Math.max(0, Math.round((now - f.run.createdAt) / 60_000));
+    const minutes = Math.round((now - f.run.createdAt) / 60_000);
+    const since = minutes < 1 ? "under a minute" : `${minutes} min`;
     const state = f.run.retryAttempt !== null ? `waiting to retry (attempt ${f.run.retryAttempt})` : "busy";
     const step = f.run.progress !== null ? `: ${f.run.progress}` : "";
-    lines.push(`The agent is ${state} in ${f.run.conversation ?? "a deleted conversation"} for ${minutes} min${f.run.task ? " (a scheduled task)" : ""}${step}.`);
+    lines.push(`The agent is ${state} in ${f.run.conversation ?? "a deleted conversation"} for ${since}${f.run.task ? " (a scheduled task)" : ""}${step}.`);
   }
   const queued = f.queued.map((q) => `${q.conversation ?? "?"} ${q.count}`);
   lines.push(queued.length === 0 ? "Nothing is queued." : `Waiting: ${queued.join(", ")}.`);

@@ -10,7 +10,9 @@ describe("statusReply", () => {
     ["idle, nothing known", {}, ["The agent is idle.", "Nothing is queued.", "VM: no contact yet from here (/status vm asks it).", "Spent today: $0.00 of $20.00 (daily budget)."]],
     ["busy with progress", { run: { ...run, progress: "Running: npm test" } }, ["The agent is busy in api for 7 min: Running: npm test."]],
     ["a scheduled task waiting to retry", { run: { ...run, retryAttempt: 3, task: true } }, ["The agent is waiting to retry (attempt 3) in api for 7 min (a scheduled task)."]],
-    ["a run of a deleted conversation, clock behind", { run: { ...run, createdAt: NOW + 60_000, conversation: null } }, ["The agent is busy in a deleted conversation for 0 min."]],
+    ["a run of a deleted conversation, clock behind", { run: { ...run, createdAt: NOW + 60_000, conversation: null } }, ["The agent is busy in a deleted conversation for under a minute."]],
+    ["a run just started", { run: { ...run, createdAt: NOW - 20_000 } }, ["The agent is busy in api for under a minute."]],
+    ["a run a minute old", { run: { ...run, createdAt: NOW - 60_000 } }, ["The agent is busy in api for 1 min."]],
     [
       "queued in two conversations, one unknown",
       { queued: [{ conversation: "api", count: 2 }, { conversation: null, count: 1 }] },
