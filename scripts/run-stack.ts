@@ -4,7 +4,7 @@
 // logs, and every child stopped on SIGINT or SIGTERM.
 import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chooseDataDir } from "./stack/data-dir";
 import { readLocalVars, type LocalVars } from "./stack/dev-vars";
@@ -77,7 +77,10 @@ const specs = planStack({
 const taken = await findTakenPorts(HOST, Object.fromEntries(specs.flatMap((spec) => CHILD_PORTS[spec.name]).map((port) => [port, DEFAULT_PORTS[port]])));
 if (taken.length > 0) exitWith(describeTakenPorts(HOST, taken));
 
-if (mode.kind === "machines") writeMachinesFiles(mode, urls);
+if (mode.kind === "machines") {
+  const stale = writeMachinesFiles(mode, urls);
+  if (stale.length > 0) say(`Removed ${stale.map((dir) => basename(dir)).join(" and ")} in ${mode.dataDir}: an earlier version's Machines mode left them, and its Fly stand-in kept no Machines to go with them. From now on they are kept across restarts.`);
+}
 say(describeModel(model));
 if (dataDir.why === "outside_private_checkout") {
   say(

@@ -76,6 +76,8 @@ export function machinesLayout(dataDir: string) {
     workerState: join(dataDir, "wrangler-state"),
     /** The Worker's machines settings (an env file, mode 600): the API token stays out of every command line. */
     workerEnvFile: join(dataDir, "worker-machines.env"),
+    /** The stand-in's saved Machines and volumes (emulator/fly/shell/state-file.ts). */
+    standInState: join(dataDir, "state.json"),
   };
 }
 

@@ -4,7 +4,7 @@
 // Machines and the Worker's state are kept: together they carry on where that run stopped, as
 // Fly and Cloudflare keep them across a deploy. Used by the end-to-end tests too.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { envFileText, machineSecrets, machinesLayout, vmCommandOf, workerMachinesVars, type MachinesMode, type MachinesSettings } from "./machines-plan";
 import type { ModelChoice } from "./model-choice";
@@ -33,10 +33,17 @@ export function machinesModeFor(input: {
   };
 }
 
-export function writeMachinesFiles(mode: MachinesMode, urls: StackUrls): void {
+/** Returns what an earlier version's run left and this one removed (see below). */
+export function writeMachinesFiles(mode: MachinesMode, urls: StackUrls): string[] {
   const layout = machinesLayout(mode.dataDir);
+  // Before the stand-in saved its Machines, a run left volumes and Worker state whose records name
+  // Machines no stand-in knows (that version removed them at each start): removed once, so the
+  // users' objects do not report their files lost. Only the directories this mode owns.
+  const stale = existsSync(layout.standInState) ? [] : [layout.volumes, layout.workerState].filter((dir) => existsSync(dir));
+  for (const dir of stale) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   mkdirSync(mode.dataDir, { recursive: true });
   // Replaced, not edited in place, so its mode is 600 even when an earlier file had another.
   rmSync(layout.workerEnvFile, { force: true });
   writeFileSync(layout.workerEnvFile, envFileText(workerMachinesVars(urls, mode)), { mode: 0o600 });
+  return stale;
 }
