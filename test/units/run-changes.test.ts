@@ -3,6 +3,7 @@
 // and their diffs go, as the VM prunes their checkpoints); the undo question's life.
 import { describe, expect, it } from "vitest";
 import { createChanges, KEPT_CHANGES } from "../../src/objects/units/changes";
+import { createConversations } from "../../src/objects/units/conversations";
 import type { RunChange } from "../../src/protocol/vm-protocol";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
@@ -12,8 +13,10 @@ const change: RunChange = { files: [{ path: "a.ts", status: "modified", insertio
 function unit() {
   const written = new Map<string, string>();
   const deleted: string[] = [];
+  const conversations = createConversations({ repo: t.repos.conversations, settings: t.repos.settings, outbox: t.repos.outbox, transaction: t.sql.transaction });
   const changes = createChanges({
     repo: t.repos.runChanges,
+    conversations,
     messages: t.repos.messages,
     outbox: t.repos.outbox,
     writeDiff: async (vmRunId, body, kind) => {
@@ -25,7 +28,7 @@ function unit() {
     transaction: t.sql.transaction,
     log: () => {},
   });
-  return { changes, written, deleted };
+  return { changes, conversations, written, deleted };
 }
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -38,6 +41,18 @@ describe("run changes", () => {
     expect(t.rows<{ body: string }>("SELECT body FROM outbox").map((r) => r.body)).toEqual(["1 file changed, +2 −1 · /diff to see, /undo to take back"]);
     expect([...written.keys()]).toEqual(["diff/x/vm-1"]);
     expect(t.repos.runChanges.get("vm-1")).toMatchObject({ diffKey: "diff/x/vm-1", insertions: 2, deletions: 1, undone: false, label: "the agent's last run" });
+  });
+
+  it("names a run's conversation that is not the current one, and says to switch to it for /diff and /undo", () => {
+    const { changes, conversations } = unit();
+    const web = t.repos.conversations.create({ name: "web", workspace: "web", repoUrl: null, branch: null, status: "ready", now: T0 });
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: web.id }, change, T0);
+    conversations.makeCurrent(web.id);
+    changes.record({ id: "run-2", vmRunId: "vm-2", conversationId: web.id }, change, T0 + 1);
+    expect(t.rows<{ body: string }>("SELECT body FROM outbox ORDER BY id").map((r) => r.body)).toEqual([
+      "[web] 1 file changed, +2 −1 · /switch web, then /diff to see, /undo to take back",
+      "1 file changed, +2 −1 · /diff to see, /undo to take back",
+    ]);
   });
 
   it("keeps the diff's HTML next to the diff, and prunes it with it", async () => {

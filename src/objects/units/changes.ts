@@ -7,6 +7,7 @@ import type { RunChange } from "../../protocol/vm-protocol";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
+import type { Conversations } from "./conversations";
 import type { Log } from "./outbox";
 import type { Repos } from "../db/repos";
 import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";
@@ -19,6 +20,8 @@ export const KEPT_CHANGES = 50;
 
 export type ChangesDeps = {
   repo: RunChangesRepo;
+  /** Names a run's conversation in its line when it is not the current one (/diff and /undo act on the current). */
+  conversations: Pick<Conversations, "elsewhere">;
   messages: Pick<MessagesRepo, "allOfRun">;
   outbox: Pick<OutboxRepo, "add">;
   /** Null without a media bucket: the line and /undo still work, /diff says the diff was not kept. */
@@ -45,7 +48,7 @@ export function createChanges(d: ChangesDeps) {
       const first = d.messages.allOfRun(run.id)[0]?.body;
       const totals = changeTotals(change.files);
       if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label: runLabel(first), insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
-      d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals), now });
+      d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals, d.conversations.elsewhere(run.conversationId)), now });
       // Started now, finished after the transaction; a lost write only costs /diff its picture.
       if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change);
       const pruned = d.repo.pruneBeyond(run.conversationId, KEPT_CHANGES);
@@ -90,7 +93,7 @@ function undoQuestionText(c: { label: string; files: RunChange["files"] }): stri
 }
 
 /** The unit over the phone's repos, writing diffs as `diff/<owner tag>/<random>` (their HTML with `.html`): outside media retention's prefixes. */
-export function createRunChangesUnit(o: { repos: Repos; bucket: R2Bucket | undefined; mediaKeys: Promise<MediaKeys> | null; phone: string; transaction: <T>(fn: () => T) => T; log: Log }) {
+export function createRunChangesUnit(o: { repos: Repos; conversations: Pick<Conversations, "elsewhere">; bucket: R2Bucket | undefined; mediaKeys: Promise<MediaKeys> | null; phone: string; transaction: <T>(fn: () => T) => T; log: Log }) {
   const { bucket, mediaKeys } = o;
   const writeDiff: DiffWriter | null =
     bucket && mediaKeys
@@ -102,7 +105,7 @@ export function createRunChangesUnit(o: { repos: Repos; bucket: R2Bucket | undef
         }
       : null;
   const deleteDiffs = bucket ? (keys: string[]) => bucket.delete(keys) : null;
-  return createChanges({ repo: o.repos.runChanges, messages: o.repos.messages, outbox: o.repos.outbox, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
+  return createChanges({ repo: o.repos.runChanges, conversations: o.conversations, messages: o.repos.messages, outbox: o.repos.outbox, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
 }
 
 /** Run diffs in R2: kept as long as their conversation, so never under media retention's `in/` and `out/`. */

@@ -101,7 +101,7 @@ export function composeUnits({ sql, phone, config, log, bindings }: { sql: Sql; 
     countHeld: outbox.countHeld,
     conversationName: (id: number) => repos.conversations.get(id)?.name ?? null,
   };
-  const changes = createRunChangesUnit({ repos, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
+  const changes = createRunChangesUnit({ repos, conversations, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
     messages,

@@ -20,6 +20,8 @@ export function createConversations(d: { repo: ConversationsRepo; settings: Sett
     // The current one can't be deleted, but a stored id must never point at nothing.
     return repo.get(id) ? id : (repo.list()[0]?.id ?? MAIN_CONVERSATION_ID);
   };
+  /** The conversation's name when it is not the current one (null: current, or gone). */
+  const elsewhere = (conversationId: number): string | null => (conversationId === currentId() ? null : (repo.get(conversationId)?.name ?? null));
   return {
     repo,
     currentId,
@@ -27,10 +29,10 @@ export function createConversations(d: { repo: ConversationsRepo; settings: Sett
     makeCurrent(id: number): void {
       settings.set("current_conversation", id === MAIN_CONVERSATION_ID ? null : id);
     },
+    elsewhere,
     /** `[api] ` for a conversation that is not current, so the user knows where an answer came from. */
     prefixFor(conversationId: number): string {
-      if (conversationId === currentId()) return "";
-      const name = repo.get(conversationId)?.name;
+      const name = elsewhere(conversationId);
       return name ? `[${name}] ` : "";
     },
     /** The agent session a conversation resumes next (null: a fresh one). */
