@@ -50,7 +50,7 @@ describe("run changes", () => {
     conversations.makeCurrent(web.id);
     changes.record({ id: "run-2", vmRunId: "vm-2", conversationId: web.id }, change, T0 + 1);
     expect(t.rows<{ body: string }>("SELECT body FROM outbox ORDER BY id").map((r) => r.body)).toEqual([
-      "[web] 1 file changed, +2 −1 · /switch web, then /diff to see, /undo to take back",
+      "[web] 1 file changed, +2 −1 · /diff to see, /undo to take back (after /switch web)",
       "1 file changed, +2 −1 · /diff to see, /undo to take back",
     ]);
   });

@@ -7,11 +7,12 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 /**
  * `2 files changed, +14 −3 · /diff to see, /undo to take back` (the contract's line). /diff and
  * /undo act on the current conversation: a run of another one (`elsewhere`, its name) is named
- * first, as its reply is, and the line says to switch to it.
+ * first, as its reply is, and the contract's line ends by saying to switch to it.
  */
 export function changeLine(t: ChangeTotals, elsewhere: string | null = null): string {
   const line = `${plural(t.files, "file", "files")} changed, +${t.insertions} −${t.deletions}`;
-  return elsewhere === null ? `${line} · /diff to see, /undo to take back` : `[${elsewhere}] ${line} · /switch ${elsewhere}, then /diff to see, /undo to take back`;
+  const tail = `${line} · /diff to see, /undo to take back`;
+  return elsewhere === null ? tail : `[${elsewhere}] ${tail} (after /switch ${elsewhere})`;
 }
 
 /** /diff's one line: which run, the totals and the files it changed. */
