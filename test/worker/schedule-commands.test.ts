@@ -11,7 +11,7 @@ describe("/schedule commands", () => {
   it("creates an interval task and sets the alarm to its first run", async () => {
     const before = Date.now();
     const reply = await ask(phone, "/schedule every 2h check the build");
-    expect(reply).toMatch(/^Task #1 scheduled: every 2h, in a fresh session in main's project\. First run .* \(UTC\)\.$/);
+    expect(reply).toMatch(/^Task #1 scheduled: every 2h, in a fresh session in main's project\. First run .* \(UTC\)\. Times are in UTC until you set your zone, e\.g\. \/tz Europe\/London\.$/);
     const [task] = await schedulesOf(phone);
     expect(task).toMatchObject({ id: 1, status: "active", context: "fresh", prompt: "check the build" });
     expect(task!.next_run_at! - before).toBeGreaterThanOrEqual(2 * 3600_000);
@@ -43,6 +43,8 @@ describe("/schedule commands", () => {
     const [after] = await schedulesOf(phone);
     expect(new Date(after!.next_run_at!).getUTCHours() * 60 + new Date(after!.next_run_at!).getUTCMinutes()).toBe(3 * 60 + 30);
     expect(after!.next_run_at).not.toBe(before!.next_run_at);
+    // The zone is the user's now: a new task's reply no longer says how to set it.
+    expect(await ask(phone, "/schedule every weekday at 9am standup")).toMatch(/^Task #3 scheduled: weekdays 09:00 \(cron 0 9 \* \* 1-5\), in a fresh session in main's project\. First run .* \(Asia\/(Kolkata|Calcutta)\)\.$/);
   });
 });
 

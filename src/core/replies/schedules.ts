@@ -6,10 +6,12 @@ import type { ScheduleSpec } from "../schedule-math";
 /** A task as the replies name it; `conversation` null once that conversation is deleted. */
 type TaskFacts = { id: number; spec: ScheduleSpec; context: "fresh" | "chat"; conversation: string | null };
 
-export function scheduledReply(task: TaskFacts, firstRunAt: number, timeZone: string): string {
+/** `zoneChosen`: the user set their time zone; until then it is the default, and the reply says how to set it. */
+export function scheduledReply(task: TaskFacts, firstRunAt: number, timeZone: string, zoneChosen: boolean): string {
   const name = task.conversation ?? "this conversation";
   const where = task.context === "fresh" ? `in a fresh session in ${name}'s project` : `in ${name}, in its session`;
-  return `Task #${task.id} scheduled: ${describeSchedule(task.spec, timeZone)}, ${where}. First run ${formatInZone(firstRunAt, timeZone)} (${timeZone}).`;
+  const zone = zoneChosen ? "" : ` Times are in ${timeZone} until you set your zone, e.g. /tz Europe/London.`;
+  return `Task #${task.id} scheduled: ${describeSchedule(task.spec, timeZone)}, ${where}. First run ${formatInZone(firstRunAt, timeZone)} (${timeZone}).${zone}`;
 }
 
 /** A task as /schedules lists it, with how its last run went. */

@@ -28,7 +28,7 @@ export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest,
   if (!checked.ok) return { ok: false, text: checked.reason };
   const s = d.schedules.create({ ...checked.schedule, conversationId, now });
   const task = { id: s.id, spec: s.spec, context: s.context, conversation: d.conversationName(conversationId) };
-  return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone) };
+  return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone, d.settings.get("time_zone") !== null) };
 }
 
 export function listSchedules(d: ScheduleServiceDeps): ServiceReply {

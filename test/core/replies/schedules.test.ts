@@ -15,7 +15,13 @@ describe("scheduledReply", () => {
     ["chat", "api", "in api, in its session"],
     ["fresh", null, "in a fresh session in this conversation's project"],
   ])("%s in %s", (context, conversation, where) => {
-    expect(scheduledReply({ id: 4, spec: DAILY, context, conversation }, NOW + 60_000, ZONE)).toBe(`Task #4 scheduled: ${every}, ${where}. First run ${at(NOW + 60_000)} (${ZONE}).`);
+    expect(scheduledReply({ id: 4, spec: DAILY, context, conversation }, NOW + 60_000, ZONE, true)).toBe(`Task #4 scheduled: ${every}, ${where}. First run ${at(NOW + 60_000)} (${ZONE}).`);
+  });
+
+  it("says how to set the zone while the user has not chosen one", () => {
+    expect(scheduledReply({ id: 4, spec: DAILY, context: "fresh", conversation: "api" }, NOW + 60_000, "UTC", false)).toBe(
+      `Task #4 scheduled: ${describeSchedule(DAILY, "UTC")}, in a fresh session in api's project. First run ${formatInZone(NOW + 60_000, "UTC")} (UTC). Times are in UTC until you set your zone, e.g. /tz Europe/London.`,
+    );
   });
 });
 
