@@ -2,7 +2,7 @@
 // list of them) and a time of day, written as the cron they mean ("0 9 * * 1-5"), so the task
 // is a cron task like any other: the same checks, the same description in /schedules.
 import { quoteInput } from "./quote-input";
-import { readTime } from "./schedule-when";
+import { readTime, TIME_OF_DAY } from "./schedule-when";
 
 const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const GROUPS: Record<string, readonly number[]> = {
@@ -27,8 +27,8 @@ function dayField(days: ReadonlySet<number>): string {
   return sorted.join(",");
 }
 
-// The days, up to the word "at"; then a time with a colon or am/pm (a bare number is not a time).
-const DAYS_AT = /^([a-z]+(?:\s*(?:,|\band\b)\s*[a-z]+)*)\s+at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?=\s|$)/i;
+// The days, up to the word "at"; then a time of day.
+const DAYS_AT = new RegExp(String.raw`^([a-z]+(?:\s*(?:,|\band\b)\s*[a-z]+)*)\s+at\s+` + TIME_OF_DAY, "i");
 const USAGE_EXAMPLE = "e.g. /schedule every weekday at 9:00 <prompt>";
 
 /**
@@ -48,8 +48,7 @@ export function takeDaysAt(text: string): { expr: string; rest: string } | { rea
     if (!found) return { reason: `Unknown day "${quoteInput(word)}": use day, weekday, weekend or day names (monday, tue…), ${USAGE_EXAMPLE}.` };
     found.forEach((d) => days.add(d));
   }
-  // As for /schedule at: "at 9 pushups" is not guessed to be 9:00.
-  const time = minute === undefined && meridiem === undefined ? null : readTime(hour, minute, meridiem);
+  const time = readTime(hour, minute, meridiem);
   if (!time) return { reason: `"${quoteInput(whole.slice(whole.search(/\bat\s/i) + 3).trim())}" is not a time of day: use forms like 9:00, 17:30, 9am or 5pm.` };
   return { expr: `${time[1]} ${time[0]} * * ${dayField(days)}`, rest: trimmed.slice(whole.length).trim() };
 }

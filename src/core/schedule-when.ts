@@ -4,10 +4,10 @@ import { formatInZone } from "./schedule-format";
 import { quoteInput } from "./quote-input";
 import { addDays, instantOf, wallClockIn, type WallClock } from "./schedule-zone";
 
-// An optional date (ISO, or today/tomorrow), then a time with a colon or am/pm: a bare number
-// is not a time, so "/schedule at 9 pushups" is refused rather than guessed.
-const WHEN_PATTERN =
-  /^(?:(\d{4})-(\d{2})-(\d{2})(?:T|\s+)|(today|tomorrow)\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?=\s|$)/i;
+/** A time of day as typed (hour, minutes, am/pm: three groups), up to a space or the end; read with readTime. */
+export const TIME_OF_DAY = String.raw`(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?=\s|$)`;
+// An optional date (ISO, or today/tomorrow), then a time of day.
+const WHEN_PATTERN = new RegExp(String.raw`^(?:(\d{4})-(\d{2})-(\d{2})(?:T|\s+)|(today|tomorrow)\s+)?` + TIME_OF_DAY, "i");
 
 export const WHEN_FORMS = "2026-12-01 09:00, tomorrow 9:00, today 17:00, 17:00 or 5pm";
 
@@ -15,14 +15,19 @@ export const WHEN_FORMS = "2026-12-01 09:00, tomorrow 9:00, today 17:00, 17:00 o
 export function takeWhen(text: string): { when: string; rest: string } | null {
   const trimmed = text.trim();
   const match = WHEN_PATTERN.exec(trimmed);
+  // A bare number is not a time (readTime says the same): "at 9 pushups" keeps "9" in the prompt's place.
   if (!match || (match[6] === undefined && match[7] === undefined)) return null;
   return { when: match[0].trim(), rest: trimmed.slice(match[0].length).trim() };
 }
 
 type WhenResult = { ok: true; at: number } | { ok: false; reason: string };
 
-/** [hour, minute] of a time as typed ("9" with "00", or "5" with "pm"); null when there is no such time. */
+/**
+ * [hour, minute] of a time as typed ("9" with "00", or "5" with "pm"); null when there is no such
+ * time. A bare number is not a time, so "/schedule at 9 pushups" is refused rather than guessed.
+ */
 export function readTime(hourText: string, minuteText: string | undefined, meridiem: string | undefined): [number, number] | null {
+  if (minuteText === undefined && meridiem === undefined) return null;
   const hour = Number(hourText);
   const minute = Number(minuteText ?? "0");
   if (minute > 59) return null;

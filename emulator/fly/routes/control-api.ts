@@ -24,8 +24,7 @@ export function controlApi(ctx: FlyContext): Hono {
       case "lease": {
         const live = ctx.machines.machines.get(fault.machineId);
         if (!live) return c.json({ error: "no such machine" }, 404);
-        live.record.lease = { nonce: `held-${fault.expiresAt}`, expiresAt: fault.expiresAt, owner: fault.owner, description: "held by a fault", version: live.record.instanceId };
-        ctx.machines.leaseChanged();
+        ctx.machines.setLease(live, { nonce: `held-${fault.expiresAt}`, expiresAt: fault.expiresAt, owner: fault.owner, description: "held by a fault", version: live.record.instanceId });
         return c.json({ ok: true });
       }
       case "drop_snapshot":

@@ -138,15 +138,15 @@ export function machinesApi(ctx: FlyContext): Hono {
     const held = machines.activeLease(live);
     if (held && held.nonce !== nonce) return flyError(c, FlyErrors.leaseHeld(live.record.id, held.owner, held.expiresAt));
     // With the holder's nonce this refreshes the lease; otherwise it is a new one.
-    live.record.lease = {
+    const lease = {
       nonce: held?.nonce ?? newNonce(),
       expiresAt: ctx.now() + ttl * 1000,
       owner: held?.owner ?? ctx.leaseOwner,
       description: body.description ?? held?.description ?? "",
       version: live.record.instanceId,
     };
-    machines.leaseChanged();
-    return c.json(leaseView(live.record.lease), 201);
+    machines.setLease(live, lease);
+    return c.json(leaseView(lease), 201);
   });
 
   app.get("/v1/apps/:app/machines/:id/lease", (c) => {
@@ -162,8 +162,7 @@ export function machinesApi(ctx: FlyContext): Hono {
     const lease = machines.activeLease(live);
     if (!lease) return flyError(c, FlyErrors.leaseNotFound());
     if (lease.nonce !== c.req.header(NONCE_HEADER)) return flyError(c, FlyErrors.leaseNonceMismatch());
-    live.record.lease = null;
-    machines.leaseChanged();
+    machines.setLease(live, null);
     return c.json({ ok: true });
   });
 

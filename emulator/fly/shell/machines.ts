@@ -168,8 +168,11 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
     portOf: (id: string) => machines.get(id)?.port ?? null,
     isSuspendedWithSnapshot: (id: string) => Boolean(machines.get(id)?.snapshot),
     activeLease: (live: Live) => activeLease(live),
-    /** A lease taken, refreshed or released (the API's lease routes change the record): saved like any change. */
-    leaseChanged: save,
+    /** Takes, refreshes or releases (null) the Machine's lease: saved like any change. */
+    setLease(live: Live, lease: Lease | null): void {
+      live.record.lease = lease;
+      save();
+    },
 
     /** A change needs the lease holder's nonce while a lease is held. */
     checkLease(live: Live, nonce: string | undefined): FlyError | null {

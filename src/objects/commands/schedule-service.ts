@@ -7,7 +7,7 @@ import { nextRunAt } from "../../core/schedule-math";
 import { parseScheduleRequest, type ScheduleRequest, validateScheduleSpec, validateTimeZone } from "../../core/schedule-validate";
 import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
-import { timeZoneOf } from "../units/schedules";
+import { isTimeZoneChosen, timeZoneOf } from "../units/schedules";
 
 type ServiceReply = { ok: boolean; text: string };
 
@@ -28,7 +28,7 @@ export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest,
   if (!checked.ok) return { ok: false, text: checked.reason };
   const s = d.schedules.create({ ...checked.schedule, conversationId, now });
   const task = { id: s.id, spec: s.spec, context: s.context, conversation: d.conversationName(conversationId) };
-  return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone, d.settings.get("time_zone") !== null) };
+  return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone, isTimeZoneChosen(d.settings)) };
 }
 
 export function listSchedules(d: ScheduleServiceDeps): ServiceReply {

@@ -12,8 +12,13 @@ import type { Log } from "./outbox";
 const DEFAULT_TIME_ZONE = "UTC";
 const EXCERPT_CHARS = 200;
 
+const zoneSetting = (settings: SettingsRepo) => settings.get("time_zone");
+/** The user's time zone, and whether they chose it (/tz) or it is still the default. */
 export function timeZoneOf(settings: SettingsRepo): string {
-  return settings.get("time_zone") ?? DEFAULT_TIME_ZONE;
+  return zoneSetting(settings) ?? DEFAULT_TIME_ZONE;
+}
+export function isTimeZoneChosen(settings: SettingsRepo): boolean {
+  return zoneSetting(settings) !== null;
 }
 
 type TaskMessage = { id: string; scheduleId: number | null };
