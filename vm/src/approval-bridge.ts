@@ -29,7 +29,7 @@ export function createApprovalBridge(options: {
   return {
     /** Emits the request on the run's stream and resolves with the relay's verdict, a timeout or the run's end. */
     async ask(run: Run, ask: ApprovalAsk, timeoutMs: number): Promise<ApprovalVerdict> {
-      if (run.isFinished() || run.stopRequest) return { behavior: "deny", message: "The run is ending; not approved." };
+      if (run.admits("approval_request").kind !== "accept") return { behavior: "deny", message: "The run is ending; not approved." };
       const requestId = `appr_${randomBytes(12).toString("base64url")}`;
       // Asked first: a relay that answers at once finds the request.
       const outcome = asks.ask(run.id, requestId, timeoutMs, { toolName: ask.tool_name, userKey: run.userKey, cwd: run.cwd });

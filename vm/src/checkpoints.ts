@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import type { RunChange, RunChangeFile } from "../../src/protocol/vm-protocol";
 import { doAsUser, removeTreeAs, spawnIdsOf, userChildEnv } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
+import { INBOX_DIR } from "./core/inbox-files";
 import {
   CheckpointHistorySchema,
   emptyHistory,
@@ -229,7 +230,9 @@ export function createCheckpoints(deps: CheckpointDeps) {
       // Grown past the limit since the last checkpoint: out of the index, or its old bytes would stand for it.
       await git.run(["rm", "--cached", "-q", "--ignore-unmatch", "--pathspec-from-file=-", "--pathspec-file-nul"], bigPaths.map((p) => `:(literal)${p}`).join("\0"));
     }
-    const pathspecs = [".", ...bigPaths.map(excludePathspec)].join("\0");
+    // What the user sent (the project's inbox/) is never the agent's change: out of every checkpoint.
+    await git.run(["rm", "-r", "--cached", "-q", "--ignore-unmatch", "--", `:(literal)${INBOX_DIR}`]);
+    const pathspecs = [".", excludePathspec(INBOX_DIR), ...bigPaths.map(excludePathspec)].join("\0");
     const added = await git.run(["add", "-A", "--ignore-errors", "--pathspec-from-file=-", "--pathspec-file-nul"], pathspecs);
     // --ignore-errors: an unreadable file stays out (status 1), the rest is recorded.
     if (added.status !== 0 && added.status !== 1) throw new Error(`checkpoint: git add failed: ${added.stderr.trim()}`);

@@ -49,8 +49,12 @@ export type CredentialProxy = {
   ghSocket: string | null;
   /** Whether any git host has a credential (and so a route). */
   routesGit: boolean;
-  /** A fresh token, admitted while `isLive()` says so, never after revoke(). */
-  grant(isLive: () => boolean): ProxyGrant;
+  /**
+   * A fresh token, admitted while `isLive()` says so, never after revoke(). The model's answers to
+   * it wait for `answersReady()` when that gives a promise (the checkpoint before its run): the
+   * request goes upstream at once, and no tool can run before the checkpoint.
+   */
+  grant(isLive: () => boolean, answersReady?: () => Promise<void> | null): ProxyGrant;
   /** The pass-through variables an agent process gets with `token`. */
   agentEnv(token: string): Record<string, string>;
   /** The lines of an agent's git config that send its git through the proxy with `token`. */
@@ -82,13 +86,21 @@ function refuse(res: ServerResponse, status: 401 | 403 | 404 | 502, message: str
   res.end(JSON.stringify({ type: "error", error: { type, message } }));
 }
 
-/** Streams `req` to `target` and the answer back, chunk by chunk in both directions. */
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>): void {
+/**
+ * Streams `req` to `target` and the answer back, chunk by chunk in both directions. The answer
+ * waits for `answerReady` when given (it stays in the socket's buffers meanwhile).
+ */
+function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, answerReady: Promise<void> | null = null): void {
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
-    answer.pipe(res);
     answer.on("error", () => res.destroy());
+    const pass = () => {
+      if (res.destroyed) return void answer.destroy();
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
+      answer.pipe(res);
+    };
+    if (answerReady) void answerReady.then(pass, pass);
+    else pass();
   });
   upstream.setNoDelay(true);
   upstream.on("error", () => refuse(res, 502, "the credential proxy could not reach the upstream"));
@@ -120,7 +132,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!credential) return refuse(res, 404, "the VM holds no model credential");
       if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
-      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential));
+      const token = presentedToken(req.headers);
+      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential), tokens.answersReadyOf(token));
     }
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);
@@ -184,9 +197,9 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     baseUrl,
     ghSocket,
     routesGit: gitUpstreams.size > 0,
-    grant(isLive) {
+    grant(isLive, answersReady) {
       const token = randomBytes(32).toString("base64url");
-      return { token, revoke: tokens.grant(token, { isLive }).revoke };
+      return { token, revoke: tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}) }).revoke };
     },
     agentEnv: (token) => agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null),
     gitConfig: (token) => gitProxyConfig(baseUrl, token, gitUpstreams),

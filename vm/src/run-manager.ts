@@ -150,15 +150,21 @@ export function createRunManager(deps: ManagerDeps) {
           command: deps.relayMcpCommand,
         })
       : null;
-    // The process's stand-in for the VM's secrets: good only while it serves a run that is still live.
-    const proxyGrant = deps.proxy?.grant(() => self?.run != null && !self.run.isFinished()) ?? null;
+    // The process's stand-in for the VM's secrets: good only while its current run takes model
+    // requests (run-phase.ts); the model's answers wait for that run's checkpoint before it.
+    const modelAdmission = () => self?.run?.admits("model_request") ?? ({ kind: "refuse" } as const);
+    const proxyGrant =
+      deps.proxy?.grant(
+        () => modelAdmission().kind !== "refuse",
+        () => (modelAdmission().kind === "hold" ? (self?.run?.checkpointed ?? null) : null),
+      ) ?? null;
     // Both written as the user, by children of its uid, side by side.
     const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
       (await offering?.catch(() => null))?.release();
       proxyGrant?.revoke();
       throw error;
     });
-    if (run.isFinished()) {
+    if (run.admits("input").kind === "refuse") {
       tools?.release();
       proxyGrant?.revoke();
       return null;
@@ -237,7 +243,7 @@ export function createRunManager(deps: ManagerDeps) {
       // Two processes must never write the same session: wait for the old one to be gone.
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
-    if (run.isFinished()) return;
+    if (run.admits("input").kind === "refuse") return;
     const agent = await newAgent(paths, ids, run, request);
     if (!agent) return;
     deps.onTiming?.(run.id, "spawned", agent.cli.spawnedAt);
@@ -245,7 +251,8 @@ export function createRunManager(deps: ManagerDeps) {
   }
 
   function cancelWith(run: Run, code: "cancelled" | "time_limit" | "vm_restarted", message: string): Promise<unknown> {
-    if (run.isFinished()) return Promise.resolve();
+    // An ending run has its answers: what is left is recording its change, which a stop would lose.
+    if (run.admits("cancel").kind !== "accept") return Promise.resolve();
     run.stopRequest ??= { code, message };
     const agent = agentOf(run);
     if (agent) return stop(agent);
@@ -273,17 +280,40 @@ export function createRunManager(deps: ManagerDeps) {
       deps.onTiming?.(request.runId, "received", receivedAt);
       log.create({ runId: request.runId, userKey: paths.key, createdAt: Date.now() });
       const { checkpoints } = deps;
-      /** The checkpoint before the run: true once recorded; null for a run refused before it started. */
-      let checkpointed: Promise<boolean> | null = null;
+      const cwd = workspaceDirOf(paths, request.workspace);
+      const refusal = liveByUser.get(paths.key)
+        ? `user already has a live run (${liveByUser.get(paths.key)?.id})`
+        : lockedDirs.has(cwd)
+          ? `workspace ${request.workspace} is being cloned into or deleted`
+          : request.sessionId !== null && !SESSION_ID.test(request.sessionId)
+            ? "not a Claude Code session id"
+            : null;
+      // Made (as the user, in a child) before the process starts and before any attachment is saved there.
+      const dirs = refusal ? null : ensureUserDirs(paths, cwd, deps.users.idsOf(paths.key));
+      /**
+       * The checkpoint before the run, off the path to the model: the process starts and its first
+       * turn goes meanwhile, while the model's answers wait for it (the run is `starting`).
+       */
+      const checkpointBefore =
+        checkpoints && dirs
+          ? dirs.then(() => checkpoints.before(paths.key, request.workspace, request.runId)).then(
+              () => true,
+              (error: unknown) => {
+                // The run goes on without one: it cannot be undone, and says no change.
+                console.error(`vm: run ${request.runId}: no checkpoint before it: ${error instanceof Error ? error.message : String(error)}`);
+                return false;
+              },
+            )
+          : null;
       const changeAtEnd = checkpoints
         ? async () => {
-            if (!(await checkpointed)) return null;
+            if (!(await checkpointBefore)) return null;
             const change = checkpoints.after(paths.key, request.workspace, request.runId);
             // SIGTERM: the terminal event is written before the VM goes, with or without its change.
             return shuttingDown ? Promise.race([change, wait(SHUTDOWN_CHECKPOINT_MS, null)]) : change;
           }
         : undefined;
-      const run = createRun(request.runId, paths.key, workspaceDirOf(paths, request.workspace), log, changeAtEnd, secrets);
+      const run = createRun(request.runId, paths.key, cwd, log, { checkpointBefore, ...(changeAtEnd ? { changeAtEnd } : {}), secrets });
       runs.set(run.id, run);
       if (request.options.approvals) approvalTimeouts.set(run.id, request.options.approvals.timeoutMs);
       run.onFinished(() => {
@@ -293,18 +323,11 @@ export function createRunManager(deps: ManagerDeps) {
         if (seen) deps.observe?.(seen);
         deps.touch();
       });
-      const live = liveByUser.get(paths.key);
-      if (live) {
-        run.failNow("busy", `user already has a live run (${live.id})`);
-      } else if (lockedDirs.has(run.cwd)) {
-        run.failNow("busy", `workspace ${request.workspace} is being cloned into or deleted`);
-      } else if (request.sessionId !== null && !SESSION_ID.test(request.sessionId)) {
-        run.failNow("unknown_session", "not a Claude Code session id");
+      if (!dirs) {
+        run.failNow(refusal?.startsWith("not a Claude") ? "unknown_session" : "busy", refusal ?? "refused");
       } else {
         liveByUser.set(paths.key, run);
         run.onFinished(() => liveByUser.get(paths.key) === run && liveByUser.delete(paths.key));
-        // Made (as the user, in a child) before the process starts and before any attachment is saved there.
-        const dirs = ensureUserDirs(paths, run.cwd, deps.users.idsOf(paths.key));
         const turns = createTurnQueue(run, (message, signal) =>
           dirs.then(
             () => withAttachments(message, { ids: deps.users.idsOf(paths.key), projectDir: run.cwd, now: Date.now, timeoutMs: config.mediaTimeoutMs, signal }),
@@ -314,17 +337,7 @@ export function createRunManager(deps: ManagerDeps) {
         );
         queues.set(run.id, turns);
         run.onFinished(() => queues.delete(run.id));
-        checkpointed = checkpoints
-          ? dirs.then(() => checkpoints.before(paths.key, request.workspace, run.id)).then(
-              () => true,
-              (error: unknown) => {
-                // The run goes on without one: it cannot be undone, and says no change.
-                console.error(`vm: run ${run.id}: no checkpoint before it: ${error instanceof Error ? error.message : String(error)}`);
-                return false;
-              },
-            )
-          : null;
-        launch(run, request, paths, turns, checkpointed ? dirs.then(() => checkpointed).then(() => undefined) : dirs).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
+        launch(run, request, paths, turns, dirs).catch((error: unknown) => run.failNow("cli_crashed", `could not start the run: ${String(error)}`));
       }
       return { kind: "run", run };
     },
@@ -333,7 +346,8 @@ export function createRunManager(deps: ManagerDeps) {
       const run = runs.get(runId);
       if (!run) return find(runId) ? "run_finished" : "unknown_run";
       const turns = queues.get(runId);
-      if (run.isFinished() || run.stopRequest || !turns) return "run_finished";
+      // At the run's end (its answers out, its change being recorded) a follow-up goes into the next run.
+      if (run.admits("input").kind === "refuse" || !turns) return "run_finished";
       turns.add(messages);
       return "accepted";
     },
@@ -351,7 +365,15 @@ export function createRunManager(deps: ManagerDeps) {
      * ending) first. Runs that start there meanwhile end with `busy`. Call the result to release.
      */
     async lockWorkspace(userKey: string, dir: string): Promise<(() => void) | null> {
-      if (lockedDirs.has(dir) || liveByUser.get(userKey)?.cwd === dir) return null;
+      const live = liveByUser.get(userKey);
+      if (live?.cwd === dir) {
+        // A run whose answers are out is only recording its change: the user holds its reply, so
+        // an /undo right after it waits that moment instead of being refused.
+        if (live.admits("undo").kind !== "after_end") return null;
+        await new Promise<void>((resolve) => live.onFinished(resolve));
+        if (liveByUser.get(userKey)?.cwd === dir) return null;
+      }
+      if (lockedDirs.has(dir)) return null;
       lockedDirs.add(dir);
       const inDir = [...alive].filter((agent) => agent.userKey === userKey && agent.cwd === dir);
       await Promise.all(inDir.map(stop));

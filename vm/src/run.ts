@@ -1,6 +1,8 @@
 // One run's events: numbered, written to its log, then handed to every open stream. Its state
-// machine is the pure run tracker; this shell only numbers, persists and notifies.
+// machine is the pure run tracker (and its phase, run-phase.ts); this shell only numbers,
+// persists, notifies, and asks for the run's change when the tracker says it is ending.
 import type { RunChange, RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
+import { admit, type Admission, type RunAsk, type RunPhase } from "./core/run-phase";
 import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker";
 import type { RunLog } from "./run-log";
 
@@ -8,6 +10,7 @@ export type RunView = {
   readonly id: string;
   readonly userKey: string;
   eventsAfter(seq: number): VmRunEvent[];
+  /** Its terminal event is out (phase `finished`). */
   isFinished(): boolean;
   /** Called with each new event; returns the unsubscribe function. */
   subscribe(listener: (event: VmRunEvent) => void): () => void;
@@ -18,25 +21,40 @@ export type Run = RunView & {
   readonly cwd: string;
   /** Why the VM is stopping this run's CLI, if it is (cancel, time limit, shutdown). */
   stopRequest: { code: RunErrorCode; message: string } | null;
+  phase(): RunPhase;
+  /** What the run does with `ask` now (run-phase.ts): every caller asks here, none reads flags. */
+  admits(ask: RunAsk): Admission;
   /** Steps the tracker; returns a stop the run asks for (auth failure, unknown session). */
   feed(input: RunInput): RunErrorCode | null;
   /** Ends the run at once, before or without a CLI (busy, an invalid session id). */
   failNow(code: RunErrorCode, message: string): void;
+  /** Settles once the checkpoint before the run is recorded or given up on (at once without checkpoints). */
+  readonly checkpointed: Promise<void>;
   onFinished(callback: () => void): void;
 };
 
-/**
- * `changeAtEnd`: what the run changed in its workspace (checkpoints.ts), asked once it ended; its
- * terminal event waits for the answer and carries it, and the run counts as finished only then.
- * `secrets`: values its tool calls are redacted of.
- */
-export function createRun(id: string, userKey: string, cwd: string, log: RunLog, changeAtEnd?: () => Promise<RunChange | null>, secrets: readonly string[] = []): Run {
+export type RunHooks = {
+  /**
+   * The checkpoint before the run: the run is `starting` until it settles (true: recorded). Null:
+   * no checkpoints, the run is `live` at once.
+   */
+  checkpointBefore?: Promise<boolean> | null;
+  /**
+   * What the run changed in its workspace (checkpoints.ts), asked once the run is `ending`
+   * (after the checkpoint before it settled); its terminal event waits for the answer and
+   * carries it, and the run is finished only then.
+   */
+  changeAtEnd?: () => Promise<RunChange | null>;
+  /** Values its tool calls are redacted of. */
+  secrets?: readonly string[];
+};
+
+export function createRun(id: string, userKey: string, cwd: string, log: RunLog, hooks: RunHooks = {}): Run {
   const events: VmRunEvent[] = [];
   const listeners = new Set<(event: VmRunEvent) => void>();
   const finishedCallbacks: Array<() => void> = [];
-  let state: RunState = newRunState(cwd, null, secrets);
-  /** The terminal event is waiting for the run's change. */
-  let ending = false;
+  let state: RunState = newRunState(cwd, null, hooks.secrets ?? []);
+  let stopRequest: Run["stopRequest"] = null;
 
   function emit(bodies: EventBody[]): void {
     for (const body of bodies) {
@@ -47,61 +65,65 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog,
     }
   }
 
-  function finish(): void {
-    listeners.clear();
-    for (const callback of finishedCallbacks.splice(0)) callback();
+  function step(input: RunInput): RunErrorCode | null {
+    const before = state.phase;
+    const next = stepRun(state, input);
+    state = next.state;
+    emit(next.events);
+    if (before !== "ending" && state.phase === "ending") end();
+    if (before !== "finished" && state.phase === "finished") {
+      listeners.clear();
+      for (const callback of finishedCallbacks.splice(0)) callback();
+    }
+    return next.stop;
   }
 
-  function settle(bodies: EventBody[], wasFinished: boolean): void {
-    if (wasFinished || !state.finished) return emit(bodies);
-    const end = bodies.findIndex((body) => body.type === "done" || body.type === "error");
-    if (!changeAtEnd || end < 0) {
-      emit(bodies);
-      return finish();
-    }
-    emit(bodies.slice(0, end));
-    ending = true;
-    const rest = bodies.slice(end);
+  /** The run is `ending`: its terminal event goes out with its change, once that is known. */
+  function end(): void {
+    const { changeAtEnd } = hooks;
+    if (!changeAtEnd) return void step({ type: "ended", change: null });
     void changeAtEnd()
       .catch((error: unknown) => {
         console.error(`vm: run ${id}: no checkpoint after it: ${error instanceof Error ? error.message : String(error)}`);
         return null;
       })
-      .then((change) => {
-        const [terminal, ...after] = rest;
-        emit([change && terminal ? ({ ...terminal, change } as EventBody) : terminal, ...after].filter((body): body is EventBody => body !== undefined));
-        ending = false;
-        finish();
-      });
+      .then((change) => step({ type: "ended", change }));
   }
+
+  // Recorded or given up on, the run goes on: one without a checkpoint cannot be undone and says no change.
+  const checkpointed = hooks.checkpointBefore
+    ? hooks.checkpointBefore.then(
+        () => void step({ type: "checkpointed" }),
+        () => void step({ type: "checkpointed" }),
+      )
+    : Promise.resolve(void step({ type: "checkpointed" }));
 
   return {
     id,
     userKey,
     cwd,
-    stopRequest: null,
+    get stopRequest() {
+      return stopRequest;
+    },
+    set stopRequest(value) {
+      stopRequest = value;
+    },
+    checkpointed,
+    phase: () => state.phase,
+    admits: (ask) => admit({ phase: state.phase, stopping: stopRequest !== null }, ask),
     eventsAfter: (seq) => events.filter((e) => e.seq > seq),
-    isFinished: () => state.finished && !ending,
+    isFinished: () => state.phase === "finished",
     subscribe(listener) {
-      if (state.finished && !ending) return () => {};
+      if (state.phase === "finished") return () => {};
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    feed(input) {
-      const wasFinished = state.finished;
-      const step = stepRun(state, input);
-      state = step.state;
-      settle(step.events, wasFinished);
-      return step.stop;
-    },
+    feed: step,
     failNow(code, message) {
-      const wasFinished = state.finished;
-      const step = stepRun(state, { type: "exited", stopCode: code, message });
-      state = step.state;
-      settle(step.events, wasFinished);
+      step({ type: "exited", stopCode: code, message });
     },
     onFinished(callback) {
-      if (state.finished && !ending) callback();
+      if (state.phase === "finished") callback();
       else finishedCallbacks.push(callback);
     },
   };

@@ -35,7 +35,7 @@ export function createToolBridge(options: { timeoutMs: number }) {
 
     /** Emits the call on the run's stream and resolves with the relay's answer, a timeout or the run's end. */
     async call(run: Run, name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
-      if (run.isFinished() || run.stopRequest) return { ok: false, text: "The run is ending; the tool was not called." };
+      if (run.admits("tool_call").kind !== "accept") return { ok: false, text: "The run is ending; the tool was not called." };
       const callId = `call_${randomBytes(12).toString("base64url")}`;
       // Asked first: a relay that answers at once finds the call.
       const outcome = asks.ask(run.id, callId, options.timeoutMs, undefined);

@@ -28,7 +28,7 @@ export function createTurnQueue(run: Run, prepare: PrepareMessage): TurnQueue {
   run.onFinished(() => ended.abort());
 
   const flush = () => {
-    for (let next = waiting[0]; write && !run.isFinished() && next && next.text !== null; next = waiting[0]) {
+    for (let next = waiting[0]; write && run.admits("input").kind === "accept" && next && next.text !== null; next = waiting[0]) {
       waiting.shift();
       write(next.uuid, next.text);
     }

@@ -3,14 +3,19 @@
 // serves a run; the clone is under way), and never again once revoked. Pure: the caller draws
 // the random tokens.
 
-/** What a token is good for at a given moment. */
-export type TokenHolder = { isLive: () => boolean };
+/**
+ * What a token is good for at a given moment. `answersReady`: the model's answers to the holder
+ * wait for this (the checkpoint before its run), null when they go at once.
+ */
+export type TokenHolder = { isLive: () => boolean; answersReady?: () => Promise<void> | null };
 
 export type TokenTable = {
   /** Registers `token` (random, drawn by the caller) for `holder`; revoke() forgets it for good. */
   grant(token: string, holder: TokenHolder): { revoke(): void };
   /** Whether a presented token opens the proxy now. */
   admits(token: string | null): boolean;
+  /** What the model's answer to an admitted token waits for, if anything. */
+  answersReadyOf(token: string | null): Promise<void> | null;
   size(): number;
 };
 
@@ -25,6 +30,10 @@ export function createTokenTable(): TokenTable {
     admits(token) {
       if (token === null) return false;
       return holders.get(token)?.isLive() ?? false;
+    },
+    answersReadyOf(token) {
+      if (token === null) return null;
+      return holders.get(token)?.answersReady?.() ?? null;
     },
     size: () => holders.size,
   };

@@ -1,8 +1,10 @@
 // The functional core of a run: which user turns were written to the CLI, which it consumed,
-// which a result answered, and so which protocol events to emit. No I/O, no clock.
-import type { ConfigProblemReason, RunErrorCode, RunToolCalls, VmRunEvent } from "../../../src/protocol/vm-protocol";
+// which a result answered, its phase (run-phase.ts), and so which protocol events to emit. No
+// I/O, no clock.
+import type { ConfigProblemReason, RunChange, RunErrorCode, RunToolCalls, VmRunEvent } from "../../../src/protocol/vm-protocol";
 import type { CliSignal } from "./cli-signals";
 import { describeToolUse } from "./progress-line";
+import { nextPhase, type RunPhase } from "./run-phase";
 import { noToolCalls, summarizeToolCall, withToolCall } from "./tool-calls";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -15,7 +17,9 @@ export type Turn = { uuid: string; messageIds: string[]; consumed: boolean; answ
 export type RunState = {
   turns: Turn[];
   reportedSessionId: string | null;
-  finished: boolean;
+  phase: RunPhase;
+  /** In `ending`: the terminal event (and what follows it), out once the run's change is known. */
+  held: EventBody[];
   cwd: string;
   /** The CLI's tool calls so far, summarized (tool-calls.ts): the terminal event carries them. */
   toolCalls: RunToolCalls;
@@ -41,13 +45,17 @@ export type RunInput =
    * The CLI process ended; `stopCode` says why when the VM stopped it, or `misconfigured` (with
    * its `reason`) when it could not run at all.
    */
-  | { type: "exited"; stopCode: RunErrorCode | null; message: string; reason?: ConfigProblemReason };
+  | { type: "exited"; stopCode: RunErrorCode | null; message: string; reason?: ConfigProblemReason }
+  /** The checkpoint before the run is recorded (or given up on): the model's answers may reach it. */
+  | { type: "checkpointed" }
+  /** In `ending`: what the run changed is known (null: nothing, or not recorded); the terminal event goes out with it. */
+  | { type: "ended"; change: RunChange | null };
 
 /** `stop`: the run is over but its CLI is still alive and must be stopped. */
 export type Step = { state: RunState; events: EventBody[]; stop: RunErrorCode | null };
 
 export function newRunState(cwd: string, knownSessionId: string | null = null, secrets: readonly string[] = []): RunState {
-  return { turns: [], reportedSessionId: knownSessionId, finished: false, cwd, toolCalls: noToolCalls(), toolCallIds: [], notApproved: [], secrets };
+  return { turns: [], reportedSessionId: knownSessionId, phase: "starting", held: [], cwd, toolCalls: noToolCalls(), toolCallIds: [], notApproved: [], secrets };
 }
 
 /** A terminal event's `toolCalls`: present when the run made any. */
@@ -63,7 +71,23 @@ function fail(state: RunState, code: RunErrorCode, message: string, reason?: Con
   const events: EventBody[] = [];
   if (unread.length > 0) events.push({ type: "unconsumed", messageIds: unread.flatMap((t) => t.messageIds) });
   events.push({ type: "error", code, message: message.slice(0, 2000), ...(reason ? { reason } : {}), ...toolCallsOf(state) });
-  return { state: { ...state, finished: true }, events };
+  return conclude(state, events);
+}
+
+/**
+ * The run is over (answered, or failed): it enters `ending`. Its events before the terminal one go
+ * out now; the terminal one is held until the run's change is known (`ended`).
+ */
+function conclude(state: RunState, events: EventBody[]): { state: RunState; events: EventBody[] } {
+  const end = events.findIndex((body) => body.type === "done" || body.type === "error");
+  if (end < 0) return { state, events };
+  return { state: { ...state, phase: nextPhase(state.phase, { type: "concluded" }), held: events.slice(end) }, events: events.slice(0, end) };
+}
+
+/** The held terminal event, carrying the run's change when it made one. */
+function release(state: RunState, change: RunChange | null): Step {
+  const events = state.held.map((body) => (change && (body.type === "done" || body.type === "error") ? { ...body, change } : body));
+  return { state: { ...state, phase: nextPhase(state.phase, { type: "ended" }), held: [] }, events, stop: null };
 }
 
 function markConsumed(state: RunState, uuids: string[]): RunState {
@@ -92,13 +116,15 @@ function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>)
     durationMs: signal.durationMs,
     sessionId: signal.sessionId,
   });
-  const finished = turns.every((t) => t.answered);
-  if (finished) events.push({ type: "done", ...toolCallsOf(state) });
-  return { state: { ...state, turns, finished, reportedSessionId: signal.sessionId }, events, stop: null };
+  if (turns.every((t) => t.answered)) events.push({ type: "done", ...toolCallsOf(state) });
+  return { ...conclude({ ...state, turns, reportedSessionId: signal.sessionId }, events), stop: null };
 }
 
 export function stepRun(state: RunState, input: RunInput): Step {
-  if (state.finished) return { state, events: [], stop: null };
+  if (input.type === "checkpointed") return { state: { ...state, phase: nextPhase(state.phase, input) }, events: [], stop: null };
+  if (input.type === "ended") return state.phase === "ending" ? release(state, input.change) : { state, events: [], stop: null };
+  // Over: nothing the CLI or the relay says changes it any more.
+  if (state.phase === "ending" || state.phase === "finished") return { state, events: [], stop: null };
   switch (input.type) {
     case "written": {
       const turn = { uuid: input.uuid, messageIds: input.messageIds, consumed: false, answered: false, fromStart: input.fromStart ?? false };

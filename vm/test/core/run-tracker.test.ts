@@ -27,6 +27,12 @@ function run(inputs: RunInput[]): { state: RunState; events: EventBody[]; stops:
     state = step.state;
     events.push(...step.events);
     if (step.stop) stops.push(step.stop);
+    // As run.ts does: an ending run's terminal event goes out once its change is known (none here).
+    if (state.phase === "ending") {
+      const ended = stepRun(state, { type: "ended", change: null });
+      state = ended.state;
+      events.push(...ended.events);
+    }
   }
   return { state, events, stops };
 }
@@ -42,7 +48,7 @@ describe("stepRun", () => {
       { type: "result", messageIds: ["m1", "m2"], text: "answer", isError: false, subtype: "success", costUsd: 0.01, numTurns: 1, durationMs: 100, sessionId: "s1" },
       { type: "done" },
     ]);
-    expect(state.finished).toBe(true);
+    expect(state.phase).toBe("finished");
   });
 
   it("gives one result for input the CLI merged into one turn, and is done only when all are answered", () => {
@@ -145,10 +151,12 @@ describe("stepRun", () => {
       return { state: step.state, events: [...acc.events, ...step.events] };
     }, { state: newRunState("/data/users/u/workspace", null, [secret]), events: [] });
     const want = { calls: [{ tool: "Bash", input: "echo [redacted]" }, { tool: "TodoWrite", input: '{"todos":[]}' }, { tool: "Write", input: "notes.txt" }], more: 0 };
-    expect(feed([written("u1", "m1"), ...calls, result()]).events.at(-1)).toEqual({ type: "done", toolCalls: want });
-    expect(feed([written("u1", "m1"), ...calls, { type: "exited", stopCode: null, message: "crashed" }]).events.at(-1)).toMatchObject({ type: "error", code: "cli_crashed", toolCalls: want });
+    // The terminal event goes out once the run's change is known (`ended`).
+    const ended: RunInput = { type: "ended", change: null };
+    expect(feed([written("u1", "m1"), ...calls, result(), ended]).events.at(-1)).toEqual({ type: "done", toolCalls: want });
+    expect(feed([written("u1", "m1"), ...calls, { type: "exited", stopCode: null, message: "crashed" }, ended]).events.at(-1)).toMatchObject({ type: "error", code: "cli_crashed", toolCalls: want });
     // A run that called no tool says nothing of them.
-    expect(feed([written("u1", "m1"), result()]).events.at(-1)).toEqual({ type: "done" });
+    expect(feed([written("u1", "m1"), result(), ended]).events.at(-1)).toEqual({ type: "done" });
   });
 
   it.each([
