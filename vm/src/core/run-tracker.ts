@@ -76,12 +76,15 @@ function fail(state: RunState, code: RunErrorCode, message: string, reason?: Con
 
 /**
  * The run is over (answered, or failed): it enters `ending`. Its events before the terminal one go
- * out now; the terminal one is held until the run's change is known (`ended`).
+ * out now; the terminal one, and the last answer before it, are held until the run's change is
+ * known (`ended`). So the user never holds the run's last reply while its change is still being
+ * recorded: an /undo sent on it finds the run finished, and the reply and its change line go together.
  */
 function conclude(state: RunState, events: EventBody[]): { state: RunState; events: EventBody[] } {
   const end = events.findIndex((body) => body.type === "done" || body.type === "error");
   if (end < 0) return { state, events };
-  return { state: { ...state, phase: nextPhase(state.phase, { type: "concluded" }), held: events.slice(end) }, events: events.slice(0, end) };
+  const lastAnswer = events[end - 1]?.type === "result" ? end - 1 : end;
+  return { state: { ...state, phase: nextPhase(state.phase, { type: "concluded" }), held: events.slice(lastAnswer) }, events: events.slice(0, lastAnswer) };
 }
 
 /** The held terminal event, carrying the run's change when it made one. */
