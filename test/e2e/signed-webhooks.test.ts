@@ -1,11 +1,10 @@
 // Without a browser: signed Twilio webhooks posted straight to the Worker under wrangler dev, the
 // VM running the real Claude Code CLI on the offline model, replies read back from the emulator.
-import { randomBytes } from "node:crypto";
-import webhooks from "twilio/lib/webhooks/webhooks.js";
 import { beforeAll, expect, it } from "vitest";
 import { useResources } from "../helpers/resources";
 import { ACK, eventually, replyTo, sentTo, typingRequestsFor } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
+import { postInbound } from "./helpers/signed-inbound";
 
 const [ALICE, BOB, CAROL, DAVE] = PHONES;
 let stack: E2eStack;
@@ -16,35 +15,7 @@ beforeAll(async () => {
   stack = await startE2eStack("signed-webhooks", resources);
 });
 
-/** What Twilio posts for an incoming WhatsApp text, signed for the Worker's PUBLIC_URL. */
-async function inbound(from: string, body: string, sid = `SM${randomBytes(16).toString("hex")}`, signWith = stack.vars.TWILIO_AUTH_TOKEN) {
-  const url = `${stack.urls.worker}/twilio/inbound`;
-  const form = {
-    MessageSid: sid,
-    SmsSid: sid,
-    SmsMessageSid: sid,
-    AccountSid: stack.vars.TWILIO_ACCOUNT_SID,
-    From: `whatsapp:${from}`,
-    To: stack.vars.TWILIO_WHATSAPP_FROM,
-    Body: body,
-    NumMedia: "0",
-    NumSegments: "1",
-    ProfileName: "E2E",
-    WaId: from.slice(1),
-    MessageType: "text",
-    SmsStatus: "received",
-    ApiVersion: "2010-04-01",
-  };
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": webhooks.getExpectedTwilioSignature(signWith, url, form),
-    },
-    body: new URLSearchParams(form),
-  });
-  return { sid, status: response.status, text: await response.text() };
-}
+const inbound = (from: string, body: string, sid?: string, signWith?: string) => postInbound(stack, from, body, sid, signWith);
 
 const bodiesTo = async (phone: string) => (await sentTo(stack.urls.twilio, phone)).map((m) => m.body ?? "");
 
