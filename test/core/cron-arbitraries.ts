@@ -2,8 +2,7 @@
 // times of day every day (what the daylight-saving rule is about), cron-like text that is mostly
 // not valid, instants 2000-2100, and instants near clock changes.
 import fc from "fast-check";
-import { wallClockAsUtc, wallClockIn } from "../../src/core/schedule-zone";
-import { ORACLE_ZONES } from "./cron-oracle";
+import { offsetAt, ORACLE_ZONES } from "./cron-oracle";
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
@@ -106,9 +105,6 @@ export const nearClockChange = fc
     const change = changes.length > 0 ? changes[pick % changes.length] : undefined;
     return { zone, after: (change ?? Date.UTC(year, 0, 1) + (pick % 365) * 86_400_000) + within };
   });
-
-/** The zone's offset at `at`, to the minute (every offset of 2000-2100 is whole minutes). */
-const offsetAt = (at: number, timeZone: string): number => wallClockAsUtc(wallClockIn(at, timeZone)) - Math.floor(at / 60_000) * 60_000;
 
 const changesByYear = new Map<string, number[]>();
 

@@ -70,6 +70,7 @@ describe("instantOf", () => {
     ["London's repeated 01:15", wall(2026, 10, 25, 1, 15), "Europe/London", "2026-10-25T01:15:00+01:00"],
     ["Chatham (+13:45): 02:00, an hour before its repeated 02:45-03:45", wall(2000, 3, 19, 2, 0), "Pacific/Chatham", "2000-03-19T02:00:00+13:45"],
     ["Chatham: repeated 03:00 is the first one", wall(2000, 3, 19, 3, 0), "Pacific/Chatham", "2000-03-19T03:00:00+13:45"],
+    ["a skipped date (Apia, 30 December 2011): when the clock jumps, 00:00 on the 31st", wall(2011, 12, 30, 9, 0), "Pacific/Apia", "2011-12-31T00:00:00+14:00"],
     ["Lord Howe's 30-minute gap", wall(2026, 10, 4, 2, 10), "Australia/Lord_Howe", "2026-10-04T02:30:00+11:00"],
   ])("%s", (_what, input, zone, expected) => {
     expect(new Date(instantOf(input, zone)).toISOString()).toBe(new Date(Date.parse(expected)).toISOString());
