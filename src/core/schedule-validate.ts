@@ -4,7 +4,8 @@ import * as z from "zod/mini";
 import "../zod-messages";
 import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from "./durations";
 import { quoteInput } from "./quote-input";
-import { cronSyntaxError, nextRunAt, type ScheduleSpec } from "./schedule-math";
+import { cronSyntaxError } from "./cron";
+import { nextRunAt, type ScheduleSpec } from "./schedule-math";
 import { resolveWhen } from "./schedule-when";
 import { canonicalTimeZone } from "./schedule-zone";
 

@@ -44,7 +44,8 @@ function isRealDate(year: number, month: number, day: number): boolean {
 /**
  * The instant `when` names in `timeZone`. Without a date the time is its next occurrence (today
  * or tomorrow); with "today" or a date it must still be ahead of `now`. Wall times skipped or
- * repeated by daylight saving follow instantOf (moved on by the gap; the first of the two).
+ * repeated by daylight saving follow instantOf, as cron times do (when the clock jumps; the first
+ * of the two).
  */
 export function resolveWhen(when: string, timeZone: string, now: number): WhenResult {
   const taken = takeWhen(when);

@@ -1,12 +1,11 @@
 // Wall-clock time in an IANA time zone, computed with Intl only (no machine time zone, no
 // Temporal), so the same answers come out of workerd and of Node under any TZ setting.
+import { DAY_MS, MINUTE_MS } from "./durations";
 
 /** A local date and time in some zone; month is 1-12. */
 export type WallClock = { year: number; month: number; day: number; hour: number; minute: number };
 /** The same to the second. */
 export type WallTime = WallClock & { second: number };
-
-const HALF_DAY_MS = 12 * 60 * 60 * 1000;
 
 /**
  * The zone's name as the user should see it, or null if it is not an IANA zone Intl knows.
@@ -83,36 +82,43 @@ export function wallClockAsUtc(wall: WallClock): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
 }
 
-export function wallTimeAsUtc(wall: WallTime): number {
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-}
-
-/** The zone's offset from UTC at `at`, to the second (the wall time against `at` cut to its second). */
-export function secondOffsetAt(at: number, timeZone: string): number {
-  const wholeSecond = Math.floor(at / 1000) * 1000;
-  return wallTimeAsUtc(wallTimeIn(wholeSecond, timeZone)) - wholeSecond;
-}
-
 /** The zone's offset from UTC at `at`, in ms (Kolkata: +5h30m, Los Angeles in winter: -8h). */
 function offsetAt(at: number, timeZone: string): number {
-  const wholeMinute = Math.floor(at / 60_000) * 60_000;
+  const wholeMinute = Math.floor(at / MINUTE_MS) * MINUTE_MS;
   return wallClockAsUtc(wallClockIn(wholeMinute, timeZone)) - wholeMinute;
 }
 
 /**
- * The instant a wall-clock time names in `timeZone`. A time the clock passes twice (fall back)
- * gives the earlier instant; a time the clock skips (spring forward) is moved forward by the
- * gap, so "02:30" on a day that jumps from 02:00 to 03:00 becomes 03:30.
+ * The instant a wall-clock time names in `timeZone`, by the relay's one daylight-saving rule
+ * (cron times follow it too, through croner: docs/schedules.md). A time the clock passes twice
+ * (fall back) gives the earlier instant. A time the clock skips (spring forward) gives the moment
+ * the clock jumps, the first instant whose wall time is past it: "02:30" on a day that jumps from
+ * 02:00 to 03:00 becomes 03:00.
  */
 export function instantOf(wall: WallClock, timeZone: string): number {
   const asUtc = wallClockAsUtc(wall);
-  // Offsets half a day either side cover the one transition that can be near a wall time.
-  const offsetBefore = offsetAt(asUtc - HALF_DAY_MS, timeZone);
-  const offsetAfter = offsetAt(asUtc + HALF_DAY_MS, timeZone);
+  // The instant is within -14h and +12h of the wall time read as UTC (zones run from UTC-12 to
+  // UTC+14): offsets a day either side are those before and after the one transition near it.
+  const offsetBefore = offsetAt(asUtc - DAY_MS, timeZone);
+  const offsetAfter = offsetAt(asUtc + DAY_MS, timeZone);
   const valid = [asUtc - offsetBefore, asUtc - offsetAfter].filter(
     (candidate) => wallClockAsUtc(wallClockIn(candidate, timeZone)) === asUtc,
   );
-  return valid.length > 0 ? Math.min(...valid) : asUtc - offsetBefore;
+  if (valid.length > 0) return Math.min(...valid);
+  // Skipped: read with the later offset it is before the jump, with the earlier one after it.
+  return clockChange(asUtc - offsetAfter, asUtc - offsetBefore, timeZone);
+}
+
+/** The first whole minute in (from, to] whose offset differs from `from`'s: where the clock jumps. */
+function clockChange(from: number, to: number, timeZone: string): number {
+  const offset = offsetAt(from, timeZone);
+  let [low, high] = [Math.floor(from / MINUTE_MS) * MINUTE_MS, Math.ceil(to / MINUTE_MS) * MINUTE_MS];
+  while (high - low > MINUTE_MS) {
+    const middle = low + Math.floor((high - low) / (2 * MINUTE_MS)) * MINUTE_MS;
+    if (offsetAt(middle, timeZone) === offset) low = middle;
+    else high = middle;
+  }
+  return high;
 }
 
 /** The calendar date `days` after the wall clock's date, time of day kept. */

@@ -1,8 +1,8 @@
 // fast-check generators for the cron tests: valid expressions in every form the relay accepts,
-// cron-like text that is mostly not valid, instants 2000-2100, and instants near clock changes.
+// times of day every day (what the daylight-saving rule is about), cron-like text that is mostly
+// not valid, instants 2000-2100, and instants near clock changes.
 import fc from "fast-check";
-import { secondOffsetAt } from "../../src/core/schedule-zone";
-import { ORACLE_ZONES } from "./cron-oracle";
+import { offsetAt, ORACLE_ZONES } from "./cron-oracle";
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
@@ -70,6 +70,14 @@ export const cronExpression = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly", "@DAILY", " @weekly ") },
 );
 
+/** "minute hour * * *" in every form those two fields take, fixed times (lists and ranges) often. */
+export const timeOfDayExpression = fc.oneof(
+  fc.tuple(minute, hour).map(([m, h]) => `${m} ${h} * * *`),
+  fc
+    .tuple(list(fc.integer({ min: 0, max: 59 }).map(String)), fc.oneof(list(fc.integer({ min: 0, max: 23 }).map(String)), range(0, 23)))
+    .map(([m, h]) => `${m} ${h} * * *`),
+);
+
 /** Text made of cron's own pieces and a few strangers: mostly refused, each for its own reason. */
 export const cronLikeText = fc
   .array(
@@ -100,7 +108,7 @@ export const nearClockChange = fc
 
 const changesByYear = new Map<string, number[]>();
 
-/** The instants (to the second) at which the zone's offset changes during the year. */
+/** The instants (to the minute) at which the zone's offset changes during the year. */
 function clockChangesIn(timeZone: string, year: number): number[] {
   const key = `${timeZone} ${year}`;
   const known = changesByYear.get(key);
@@ -108,10 +116,10 @@ function clockChangesIn(timeZone: string, year: number): number[] {
   const changes: number[] = [];
   for (let day = Date.UTC(year, 0, 1); day < Date.UTC(year + 1, 0, 1); day += 86_400_000) {
     let [low, high] = [day, day + 86_400_000];
-    if (secondOffsetAt(low, timeZone) === secondOffsetAt(high, timeZone)) continue;
-    while (high - low > 1000) {
-      const middle = low + Math.floor((high - low) / 2000) * 1000;
-      if (secondOffsetAt(middle, timeZone) === secondOffsetAt(low, timeZone)) low = middle;
+    if (offsetAt(low, timeZone) === offsetAt(high, timeZone)) continue;
+    while (high - low > 60_000) {
+      const middle = low + Math.floor((high - low) / 120_000) * 60_000;
+      if (offsetAt(middle, timeZone) === offsetAt(low, timeZone)) low = middle;
       else high = middle;
     }
     changes.push(high);

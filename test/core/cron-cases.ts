@@ -1,5 +1,6 @@
 // Named cron cases with the answer written out as the wall clock the user sees: run against our
-// evaluator and croner in Node (test/core/cron-next.test.ts) and in workerd (test/worker).
+// wrapper around croner (src/core/cron.ts) in Node (test/core/cron-next.test.ts) and in workerd
+// (test/worker). The daylight-saving rows are the rule of docs/schedules.md.
 
 // [what, zone, expr, after, expected], times written with the zone's offset on that day.
 // New York 2026: EST → EDT at 02:00 on 8 March, back at 02:00 on 1 November. London: GMT → BST

@@ -1,58 +1,44 @@
-// parseCron: what each accepted form reads as, the refusals users see (word for word, the same as
-// croner 11's, the oracle of test/core/cron-oracle.ts), and a property over cron-like text.
+// Which cron expressions the relay accepts (each form with its next run from one instant, written
+// out), the refusals users see word for word (croner's, through src/core/cron.ts), the ":" texts
+// refused before croner reads them as dates, and properties over cron-like text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { WEEKDAY_EVERY, WEEKDAY_LAST, WEEKDAY_NTH } from "../../src/core/cron-fields";
-import { parseCron, type CronPattern } from "../../src/core/cron-pattern";
+import { cronSyntaxError, nextCronRun } from "../../src/core/cron";
 import { cronExpression, cronLikeText } from "./cron-arbitraries";
-import { cronerRefusal, cronerTakesAsDate } from "./cron-oracle";
+import { iso } from "./cron-oracle";
 
-const on = (values: readonly boolean[], first = 0): number[] => values.flatMap((v, i) => (v ? [i + first] : []));
-const span = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+// Wednesday 13 May 2026, half a minute past 10:00 UTC.
+const AFTER = Date.parse("2026-05-13T10:00:30Z");
 
-function parsed(expr: string): CronPattern {
-  const result = parseCron(expr);
-  if (!result.ok) throw new Error(`refused ${expr}: ${result.reason}`);
-  return result.pattern;
-}
-
-function refusal(expr: string): string | null {
-  const result = parseCron(expr);
-  return result.ok ? null : result.reason.replace(/\s+/g, " ");
-}
-
-describe("parseCron: accepted forms", () => {
-  // [what, expr, what it reads as (only the parts that say something about the form)]
-  const forms: Array<[string, string, (p: CronPattern) => unknown, unknown]> = [
-    ["steps, ranges and weekday names", "*/15 9-17 * * MON-FRI", (p) => [on(p.minutes), on(p.hours), p.weekdays, p.anyDay, p.anyWeekday], [[0, 15, 30, 45], span(9, 17), [0, 63, 63, 63, 63, 63, 0], true, false]],
-    ["a stepped range", "10-50/20 * * * *", (p) => on(p.minutes), [10, 30, 50]],
-    ["a list of single values", "0 1,13 * * *", (p) => [on(p.hours), p.fixedTime], [[1, 13], true]],
-    ["a step is not a fixed time", "0 */6 * * *", (p) => [on(p.hours), p.fixedTime], [[0, 6, 12, 18], false]],
-    ["? for any day", "0 9 ? * ?", (p) => [p.anyDay, p.anyWeekday], [true, true]],
-    ["days of the month", "0 9 1,15 * *", (p) => [on(p.days, 1), p.anyDay], [[1, 15], false]],
-    ["*/2 days start on the 1st", "0 9 */10 * *", (p) => on(p.days, 1), [1, 11, 21, 31]],
-    ["month names, any case", "0 9 1 jan,Jul-AUG *", (p) => on(p.months, 1), [1, 7, 8]],
-    ["Sunday as 0 and as 7", "0 9 * * 0,7", (p) => p.weekdays, [63, 0, 0, 0, 0, 0, 0]],
-    ["MON-SUN reaches Sunday", "0 9 * * MON-SUN", (p) => p.weekdays, [63, 63, 63, 63, 63, 63, 63]],
-    ["L: the last day of the month", "0 9 L * *", (p) => [p.lastDay, on(p.days, 1), p.anyDay], [true, [], false]],
-    ["L with other days", "0 9 1,L * *", (p) => [p.lastDay, on(p.days, 1)], [true, [1]]],
-    ["LW: the last weekday", "0 9 LW * *", (p) => [p.lastWeekday, p.lastDay], [true, false]],
-    ["15W: the weekday nearest the 15th", "0 9 15W * *", (p) => [p.nearestWeekdays, on(p.days, 1)], [[15], []]],
-    ["#n: the second and fourth Monday", "0 9 * * MON#2,MON#4", (p) => p.weekdays[1], (WEEKDAY_NTH[1] ?? 0) | (WEEKDAY_NTH[3] ?? 0)],
-    ["nL: the last Friday", "0 9 * * FRIL", (p) => p.weekdays[5], WEEKDAY_LAST],
-    ["+: both day fields must match", "0 9 13 * +FRI", (p) => [p.bothDays, p.weekdays[5]], [true, WEEKDAY_EVERY]],
-    ["@daily is a fixed time", "@daily", (p) => [on(p.minutes), on(p.hours), p.fixedTime], [[0], [0], true]],
-    ["@hourly is not", "@hourly", (p) => [on(p.hours).length, p.fixedTime], [24, false]],
-    ["@weekly is Sunday", " @WEEKLY ", (p) => p.weekdays, [63, 0, 0, 0, 0, 0, 0]],
-  ];
-
-  it.each(forms)("%s: %s", (_what, expr, read, expected) => {
-    expect(read(parsed(expr))).toEqual(expected);
-    expect(cronerRefusal(expr)).toBeNull();
+describe("accepted forms: the next run from Wednesday 13 May 2026 10:00:30 UTC", () => {
+  it.each([
+    ["steps, ranges and weekday names", "*/15 9-17 * * MON-FRI", "2026-05-13T10:15:00Z"],
+    ["a stepped range", "10-50/20 * * * *", "2026-05-13T10:10:00Z"],
+    ["a list of single values", "0 1,13 * * *", "2026-05-13T13:00:00Z"],
+    ["a step of hours", "0 */6 * * *", "2026-05-13T12:00:00Z"],
+    ["? for any day", "0 9 ? * ?", "2026-05-14T09:00:00Z"],
+    ["days of the month", "0 9 1,15 * *", "2026-05-15T09:00:00Z"],
+    ["*/10 days start on the 1st: 1, 11, 21, 31", "0 9 */10 * *", "2026-05-21T09:00:00Z"],
+    ["month names, any case", "0 9 1 jan,Jul-AUG *", "2026-07-01T09:00:00Z"],
+    ["Sunday as 0 and as 7", "0 9 * * 0,7", "2026-05-17T09:00:00Z"],
+    ["MON-SUN reaches Sunday: every day", "0 9 * * MON-SUN", "2026-05-14T09:00:00Z"],
+    ["L: the last day of the month", "0 9 L * *", "2026-05-31T09:00:00Z"],
+    ["L with other days", "0 9 1,L * *", "2026-05-31T09:00:00Z"],
+    ["LW: the last weekday (31 May is a Sunday)", "0 9 LW * *", "2026-05-29T09:00:00Z"],
+    ["16W: Saturday the 16th runs on Friday the 15th", "0 9 16W * *", "2026-05-15T09:00:00Z"],
+    ["#n: the second and fourth Monday (the 11th is past)", "0 9 * * MON#2,MON#4", "2026-05-25T09:00:00Z"],
+    ["nL: the last Friday", "0 9 * * FRIL", "2026-05-29T09:00:00Z"],
+    ["+: both day fields, the next Friday the 13th", "0 9 13 * +FRI", "2026-11-13T09:00:00Z"],
+    ["@daily", "@daily", "2026-05-14T00:00:00Z"],
+    ["@hourly", "@hourly", "2026-05-13T11:00:00Z"],
+    ["@weekly is Sunday, spaces and case aside", " @WEEKLY ", "2026-05-17T00:00:00Z"],
+  ])("%s: %s", (_what, expr, expected) => {
+    expect(cronSyntaxError(expr)).toBeNull();
+    expect(iso(nextCronRun(expr, "UTC", AFTER))).toBe(iso(Date.parse(expected)));
   });
 });
 
-describe("parseCron: refusals, word for word as croner's", () => {
+describe("refusals, word for word as croner's", () => {
   const refusals: Array<[string, string]> = [
     ["61 * * * *", "Invalid value for minute: 61"],
     ["0 24 * * *", "Invalid value for hour: 24"],
@@ -88,25 +74,33 @@ describe("parseCron: refusals, word for word as croner's", () => {
   ];
 
   it.each(refusals)("%j", (expr, reason) => {
-    expect(refusal(expr)).toBe(reason);
-    expect(cronerRefusal(expr)).toBe(reason);
+    expect(cronSyntaxError(expr)).toBe(reason);
+    expect(nextCronRun(expr, "UTC", AFTER)).toBeNull();
   });
 
-  // croner read these as dates ("2026-12-01 09:00 * * *" ran once, "0 9:30 * * *" never): a
-  // cron field has no ":", so they are refused as any other character that cannot be in one.
+  // croner reads these as dates ("2026-12-01 09:00 * * *" would run once, "0 9:30 * * *" never):
+  // a cron field has no ":", so they are refused before croner sees them, as any other character
+  // that cannot be in one.
   it.each([
     ["0 9:30 * * *", "configuration entry 2 (9:30) contains illegal characters."],
     ["2026-12-01 09:00 * * *", "configuration entry 2 (09:00) contains illegal characters."],
     ["0 9 * * 1:2", "configuration entry 5 (1:2) contains illegal characters."],
   ])("%j is refused, not read as a date", (expr, reason) => {
-    expect(refusal(expr)).toBe(reason);
+    expect(cronSyntaxError(expr)).toBe(reason);
+    expect(nextCronRun(expr, "UTC", AFTER)).toBeNull();
   });
 
-  it("cron-like text: refused for the same reason as croner, or accepted by both", () => {
+  it("cron-like text: a one-line refusal or a next run, never a throw; any text with a \":\" refused", () => {
     fc.assert(
       fc.property(fc.oneof(cronExpression, cronLikeText), (expr) => {
-        if (cronerTakesAsDate(expr)) expect(refusal(expr)).not.toBeNull();
-        else expect(refusal(expr)).toBe(cronerRefusal(expr));
+        const reason = cronSyntaxError(expr);
+        if (expr.includes(":")) expect(reason).toMatch(/^configuration entry \d+ \(\S*:\S*\) contains illegal characters\.$/);
+        if (reason !== null) {
+          expect(reason).not.toMatch(/\n|^CronPattern/);
+          expect(nextCronRun(expr, "UTC", AFTER)).toBeNull();
+        } else {
+          expect(nextCronRun(expr, "UTC", AFTER) ?? Infinity).toBeGreaterThan(AFTER);
+        }
       }),
       { numRuns: 3000 },
     );

@@ -51,9 +51,9 @@ describe("resolveWhen", () => {
     expect(resolveWhen("today 9:00", "Europe/London", lateUtc).ok).toBe(false);
   });
 
-  it("moves a time skipped by spring-forward on by the gap", () => {
+  it("runs a time skipped by spring-forward when the clock jumps, as cron does", () => {
     const evening = at("2026-03-07T20:00:00-08:00");
-    expect(resolveWhen("tomorrow 2:30", "America/Los_Angeles", evening)).toEqual({ ok: true, at: at("2026-03-08T03:30:00-07:00") });
+    expect(resolveWhen("tomorrow 2:30", "America/Los_Angeles", evening)).toEqual({ ok: true, at: at("2026-03-08T03:00:00-07:00") });
   });
 
   it("takes the first of a time repeated by fall-back", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, canonicalTimeZone, instantOf, secondOffsetAt, wallClockIn, wallTimeIn, type WallClock } from "../../src/core/schedule-zone";
+import { addDays, canonicalTimeZone, instantOf, wallClockIn, wallTimeIn, type WallClock } from "../../src/core/schedule-zone";
 
 const wall = (year: number, month: number, day: number, hour: number, minute: number): WallClock => ({ year, month, day, hour, minute });
 
@@ -58,26 +58,20 @@ describe("wallTimeIn", () => {
   });
 });
 
-describe("secondOffsetAt", () => {
-  it.each([
-    ["Kolkata", "2026-06-01T00:00:00Z", "Asia/Kolkata", (5 * 60 + 30) * 60_000],
-    ["Los Angeles in winter", "2026-01-01T00:00:00Z", "America/Los_Angeles", -8 * 3_600_000],
-    ["a local mean time of 1850, in seconds", "1850-01-01T00:00:00Z", "Asia/Kolkata", ((5 * 60 + 53) * 60 + 28) * 1000],
-    ["milliseconds do not count", "2026-06-01T00:00:00.750Z", "Asia/Kolkata", (5 * 60 + 30) * 60_000],
-  ])("%s", (_what, instant, zone, expected) => {
-    expect(secondOffsetAt(Date.parse(instant), zone)).toBe(expected);
-  });
-});
-
 describe("instantOf", () => {
   it.each([
     ["a plain time", wall(2026, 12, 1, 9, 0), "Europe/London", "2026-12-01T09:00:00Z"],
     ["a summer time", wall(2026, 7, 1, 9, 0), "Europe/London", "2026-07-01T08:00:00Z"],
     ["a half-hour zone", wall(2026, 6, 1, 9, 0), "Asia/Kolkata", "2026-06-01T03:30:00Z"],
-    ["skipped 02:30 (spring forward) moves on by the gap", wall(2026, 3, 8, 2, 30), "America/Los_Angeles", "2026-03-08T03:30:00-07:00"],
+    ["skipped 02:30 (spring forward) is when the clock jumps", wall(2026, 3, 8, 2, 30), "America/Los_Angeles", "2026-03-08T03:00:00-07:00"],
+    ["skipped 02:00, the first minute of the gap, too", wall(2026, 3, 8, 2, 0), "America/Los_Angeles", "2026-03-08T03:00:00-07:00"],
+    ["skipped midnight (Santiago)", wall(2026, 9, 6, 0, 0), "America/Santiago", "2026-09-06T01:00:00-03:00"],
     ["repeated 01:30 (fall back) is the first one", wall(2026, 11, 1, 1, 30), "America/Los_Angeles", "2026-11-01T01:30:00-07:00"],
     ["London's repeated 01:15", wall(2026, 10, 25, 1, 15), "Europe/London", "2026-10-25T01:15:00+01:00"],
-    ["Lord Howe's 30-minute gap", wall(2026, 10, 4, 2, 10), "Australia/Lord_Howe", "2026-10-04T02:40:00+11:00"],
+    ["Chatham (+13:45): 02:00, an hour before its repeated 02:45-03:45", wall(2000, 3, 19, 2, 0), "Pacific/Chatham", "2000-03-19T02:00:00+13:45"],
+    ["Chatham: repeated 03:00 is the first one", wall(2000, 3, 19, 3, 0), "Pacific/Chatham", "2000-03-19T03:00:00+13:45"],
+    ["a skipped date (Apia, 30 December 2011): when the clock jumps, 00:00 on the 31st", wall(2011, 12, 30, 9, 0), "Pacific/Apia", "2011-12-31T00:00:00+14:00"],
+    ["Lord Howe's 30-minute gap", wall(2026, 10, 4, 2, 10), "Australia/Lord_Howe", "2026-10-04T02:30:00+11:00"],
   ])("%s", (_what, input, zone, expected) => {
     expect(new Date(instantOf(input, zone)).toISOString()).toBe(new Date(Date.parse(expected)).toISOString());
   });
