@@ -42,8 +42,11 @@ async function say(from: string, body: string): Promise<void> {
   expect(await response.json()).toMatchObject({ status: 200 });
 }
 
+/** How long a wait for one answer may take where a whole stack or a Machine boots first. */
+const SLOW_MACHINE_WAIT_MS = 240_000;
+
 async function nthReply(phone: string, n: number): Promise<string> {
-  return eventually(`reply ${n} to ${phone}`, async () => (await sentTo(stack.urls.twilio, phone))[n - 1]?.body ?? undefined);
+  return eventually(`reply ${n} to ${phone}`, async () => (await sentTo(stack.urls.twilio, phone))[n - 1]?.body ?? undefined, SLOW_MACHINE_WAIT_MS);
 }
 
 /** Every file under a directory, as paths relative to it. */
@@ -72,7 +75,7 @@ it("gives two phones two Machines, each on a volume of its own with a token of i
     // The Machine's DATA_DIR is its volume: the phone's conversation is kept there.
     expect(filesUnder(host.volumeDir).some((file) => file.endsWith(".jsonl"))).toBe(true);
   }
-});
+}, 2 * SLOW_MACHINE_WAIT_MS);
 
 it("suspends both Machines after MACHINE_IDLE_MS with no run; both answer again from the same processes, resumed", async () => {
   // Watched through the host's view, which Fly's rate limits do not count (the relay's calls must not wait for ours).
@@ -100,14 +103,15 @@ it("suspends both Machines after MACHINE_IDLE_MS with no run; both answer again 
     // Thawed, not booted again: the VM that answered before the suspension answered after it.
     expect((await fly.host(machine.id)).pid).toBe(pidBefore.get(machine.id));
   }
-});
+}, 2 * SLOW_MACHINE_WAIT_MS);
 
 it("keeps each phone's files on its own volume, and a Machine refuses another Machine's token", async () => {
   const alice = machineOf.get(ALICE)!;
   const bob = machineOf.get(BOB)!;
   const marker = `alice-${randomBytes(4).toString("hex")}.txt`;
   await say(ALICE, `[[tool Bash {"command":"touch ${marker}"}]] make a file`);
-  expect(await nthReply(ALICE, 3)).toContain("The Bash tool answered");
+  // Found by what it says, not by its place: the wait is for the answer, however slow the machine.
+  await eventually("the Bash tool's answer", async () => (await sentTo(stack.urls.twilio, ALICE)).find((m) => (m.body ?? "").includes("The Bash tool answered"))?.body);
 
   const aliceDir = (await fly.host(alice.id)).volumeDir;
   const bobDir = (await fly.host(bob.id)).volumeDir;
@@ -142,10 +146,11 @@ it("after the whole stack restarts (Ctrl-C, then npm start -- --machines again),
   // The simulator's history starts empty (a line the last run left in the outbox, its change line,
   // may come first: kept across the restart, as it should be); the session is on the volume,
   // which the Machine boots on again.
-  const answer = await eventually("Alice's answer after the restart", async () => (await sentTo(stack.urls.twilio, ALICE)).find((m) => (m.body ?? "").startsWith(replyTo("Alice after the restart")))?.body ?? undefined);
+  // A Machine booted again after a restart of everything: allowed what a slow 2-core machine needs.
+  const answer = await eventually("Alice's answer after the restart", async () => (await sentTo(stack.urls.twilio, ALICE)).find((m) => (m.body ?? "").startsWith(replyTo("Alice after the restart")))?.body ?? undefined, SLOW_MACHINE_WAIT_MS);
   expect(answer).toContain(`${replyTo("Alice after the restart")}. This conversation has 4 user messages; earlier:`);
   const host = await fly.host(alice.id);
   expect(host).toMatchObject({ state: "started", volumeDir });
   expect(host.pid).not.toBe(pidBefore.get(alice.id));
   expect((await fly.machines()).map((m) => m.id).sort()).toEqual([...machineOf.values()].map((m) => m.id).sort());
-});
+}, 2 * SLOW_MACHINE_WAIT_MS);

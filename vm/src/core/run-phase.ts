@@ -61,7 +61,8 @@ export function admit(view: PhaseView, ask: RunAsk): Admission {
       return ACCEPT;
     case "model_request":
       if (over) return { kind: "refuse", reason: "this agent's proxy token is not valid now (no live run)" };
-      if (stopping) return { kind: "refuse", reason: "this agent's run is being stopped" };
+      // A stop under way is passed too: its signal ends the CLI, while a refusal would reach the
+      // CLI first and end the run as an authentication failure instead of the stop it is.
       return phase === "starting" ? { kind: "hold" } : ACCEPT;
     case "cancel":
       return over || stopping ? { kind: "ignore" } : ACCEPT;

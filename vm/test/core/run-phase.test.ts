@@ -11,7 +11,7 @@ const TABLE: Record<RunAsk, { running: Kind[]; stopping: Kind[] }> = {
   input: { running: ["accept", "accept", "refuse", "refuse"], stopping: ["refuse", "refuse", "refuse", "refuse"] },
   approval_request: { running: ["accept", "accept", "refuse", "refuse"], stopping: ["refuse", "refuse", "refuse", "refuse"] },
   tool_call: { running: ["accept", "accept", "refuse", "refuse"], stopping: ["refuse", "refuse", "refuse", "refuse"] },
-  model_request: { running: ["hold", "accept", "refuse", "refuse"], stopping: ["refuse", "refuse", "refuse", "refuse"] },
+  model_request: { running: ["hold", "accept", "refuse", "refuse"], stopping: ["hold", "accept", "refuse", "refuse"] },
   cancel: { running: ["accept", "accept", "ignore", "ignore"], stopping: ["ignore", "ignore", "ignore", "ignore"] },
   undo: { running: ["refuse", "refuse", "after_end", "accept"], stopping: ["refuse", "refuse", "after_end", "accept"] },
 };
