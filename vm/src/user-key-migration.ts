@@ -13,7 +13,7 @@ const isDir = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isDi
 const exists = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 /**
- * Claude Code finds a session by its working directory's name under `~/.claude/projects`: those
+ * Claude Code keeps a workspace's sessions and memory under `~/.claude/projects/<its path>`: those
  * of the old paths are renamed for the new ones. Only real directories all the way (lstat, no
  * link followed), and never onto a name that exists; agents of the previous process are ended
  * before this runs (agent-records.ts), and a name holds this user's own key in either case.
