@@ -37,7 +37,10 @@ export function migrateUserKeys(dataDir: string): number {
     for (const dir of KEYED_DIRS) {
       const from = join(dataDir, dir, legacy);
       const to = join(dataDir, dir, key);
-      if (exists(from) && !exists(to)) renameSync(from, to);
+      if (!exists(from)) continue;
+      if (!exists(to)) renameSync(from, to);
+      // Both: the new one was made before this ran (never by the VM, which renames first); the old is left for the operator.
+      else console.warn(`vm: ${from} left as it is: ${to} exists already`);
     }
     renameSessions(join(dataDir, "users", key, "home"), legacy, key);
   }
