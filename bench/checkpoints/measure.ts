@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCheckpoints } from "../../vm/src/checkpoints";
-import { userKeyOf, userPathsOf, workspaceDirOf } from "../../vm/src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../../vm/src/user-paths";
 import { atMost, info, judged, type Figure } from "../lib/figures";
 
 const SECTION = "checkpoints";
@@ -41,7 +41,7 @@ export default async function measure({ quick }: { quick: boolean }): Promise<{ 
     const ws = workspaceDirOf(paths, "main");
     mkdirSync(ws, { recursive: true });
     makeRepository(ws, files);
-    const key = userKeyOf(USER);
+    const key = paths.key;
     const checkpoints = createCheckpoints({ dataDir, idsOf: () => null });
     let began = performance.now();
     await checkpoints.before(key, "main", "first");

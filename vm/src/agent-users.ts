@@ -41,7 +41,7 @@ function readText(path: string): string {
 }
 
 /** Through a temporary file and a rename: a reader never sees half a file. */
-function replaceFile(path: string, text: string, mode: number): void {
+export function replaceFile(path: string, text: string, mode: number): void {
   const partial = `${path}.partial-${process.pid}`;
   writeFileSync(partial, text, { mode });
   renameSync(partial, path);

@@ -26,7 +26,7 @@ import {
   presentedToken,
   upstreamHintOf,
 } from "./core/credential-proxy";
-import { createTokenTable } from "./core/proxy-tokens";
+import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenTable } from "./core/proxy-tokens";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -38,6 +38,8 @@ export type CredentialProxyInput = {
   socketDir: string;
   /** Tests only: where gh's requests go instead of `https://<their host>` (the host stays in `Host`). */
   ghOrigin?: string;
+  /** Tests only: other limits than PROXY_LIMITS. */
+  limits?: Partial<ProxyLimits>;
 };
 
 export type ProxyGrant = { token: string; revoke(): void };
@@ -66,7 +68,9 @@ export type CredentialProxy = {
   close(): Promise<void>;
 };
 
-const keepAlive = { keepAlive: true, maxSockets: 64 };
+// No shared ceiling: 64 sockets for everyone let one agent's slow requests queue every other
+// agent's behind them. Each token's own cap (PROXY_LIMITS.perToken) bounds the sockets instead.
+const keepAlive = { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY };
 const httpAgent = new HttpAgent(keepAlive);
 const httpsAgent = new HttpsAgent(keepAlive);
 
@@ -75,14 +79,18 @@ function answerHeaders(upstream: IncomingMessage): Record<string, string | strin
   return forwardableHeaders(upstream.headers);
 }
 
-function refuse(res: ServerResponse, status: 401 | 403 | 404 | 502, message: string): void {
+const ERROR_TYPES = { 401: "authentication_error", 403: "permission_error", 404: "not_found_error", 429: "rate_limit_error", 502: "api_error", 504: "timeout_error" } as const;
+
+function refuse(res: ServerResponse, status: keyof typeof ERROR_TYPES, message: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  // The Messages API's error shape: the CLI says what it got instead of a parse error.
-  const type = status === 401 ? "authentication_error" : status === 403 ? "permission_error" : status === 404 ? "not_found_error" : "api_error";
-  res.writeHead(status, { "content-type": "application/json", ...(status === 502 ? {} : { "x-should-retry": "false" }) });
+  // The Messages API's error shape: the CLI says what it got instead of a parse error. A 429 or a
+  // 504 is worth retrying (the CLI does, after `retry-after`); the rest is not.
+  const type = ERROR_TYPES[status];
+  const retry = status === 429 ? { "retry-after": "2" } : status === 502 || status === 504 ? {} : { "x-should-retry": "false" };
+  res.writeHead(status, { "content-type": "application/json", ...retry });
   res.end(JSON.stringify({ type: "error", error: { type, message } }));
 }
 
@@ -90,7 +98,7 @@ function refuse(res: ServerResponse, status: 401 | 403 | 404 | 502, message: str
  * Streams `req` to `target` and the answer back, chunk by chunk in both directions. The answer
  * waits for `answerReady` when given (it stays in the socket's buffers meanwhile).
  */
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, answerReady: Promise<void> | null = null): void {
+function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, limits: ProxyLimits, answerReady: Promise<void> | null = null): void {
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
     answer.on("error", () => res.destroy());
@@ -103,12 +111,36 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
     else pass();
   });
   upstream.setNoDelay(true);
-  upstream.on("error", () => refuse(res, 502, "the credential proxy could not reach the upstream"));
+  // Not a byte either way on the upstream socket for idleMs, or the whole request past requestMs:
+  // ended, with a 504 while nothing of the answer went out yet (else the connection is cut).
+  let timedOut: string | null = null;
+  const timeOut = (why: string) => {
+    timedOut ??= why;
+    upstream.destroy(new Error(why));
+  };
+  upstream.setTimeout(limits.idleMs, () => timeOut(`nothing came or went for ${limits.idleMs / 1000} s`));
+  const overall = setTimeout(() => timeOut(`it took longer than ${limits.requestMs / 1000} s`), limits.requestMs);
+  upstream.on("error", () => (timedOut ? refuse(res, 504, `the credential proxy ended the request: ${timedOut}`) : refuse(res, 502, "the credential proxy could not reach the upstream")));
   // The agent went away (a stop, a cancel): so does the upstream request.
   res.on("close", () => {
+    clearTimeout(overall);
     if (!res.writableFinished) upstream.destroy();
   });
   req.pipe(upstream);
+}
+
+/**
+ * One more request of an admitted token, or a 429 when it holds `perToken` already: its end is
+ * counted when the answer is done or the agent goes. False: refused.
+ */
+function counted(tokens: TokenTable, req: IncomingMessage, res: ServerResponse, limits: ProxyLimits): boolean {
+  const end = tokens.begin(presentedToken(req.headers) ?? "", limits.perToken);
+  if (!end) {
+    refuse(res, 429, `this agent has ${limits.perToken} requests through the credential proxy under way already; try again when one is done`);
+    return false;
+  }
+  res.on("close", end);
+  return true;
 }
 
 function joinPath(base: URL, path: string, search: string): URL {
@@ -120,6 +152,7 @@ function joinPath(base: URL, path: string, search: string): URL {
 
 export async function startCredentialProxy(input: CredentialProxyInput): Promise<CredentialProxy> {
   const tokens = createTokenTable();
+  const limits: ProxyLimits = { ...PROXY_LIMITS, ...input.limits };
   const credential = modelCredentialOf(input.cliEnv);
   const modelUpstream = modelUpstreamOf(input.cliEnv);
   const gitUpstreams = gitUpstreamsOf(input.gitLines);
@@ -132,8 +165,9 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!credential) return refuse(res, 404, "the VM holds no model credential");
       if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
-      const token = presentedToken(req.headers);
-      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential), tokens.answersReadyOf(token));
+      if (!counted(tokens, req, res, limits)) return;
+      const answerReady = tokens.answersReadyOf(presentedToken(req.headers));
+      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential), limits, answerReady);
     }
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);
@@ -142,7 +176,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       const upstream = gitUpstreams.get(route.host);
       if (!upstream) return refuse(res, 403, `the VM holds no credential for ${route.host}`);
       if (!isGitRequestAllowed(method, route.path, url.search)) return refuse(res, 403, "the credential proxy passes only git's smart HTTP");
-      return forward(req, res, joinPath(new URL(upstream.origin), route.path, url.search), { ...forwardableHeaders(req.headers), authorization: upstream.authorization });
+      if (!counted(tokens, req, res, limits)) return;
+      return forward(req, res, joinPath(new URL(upstream.origin), route.path, url.search), { ...forwardableHeaders(req.headers), authorization: upstream.authorization }, limits);
     }
     refuse(res, 404, "no such route");
   };
@@ -161,7 +196,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     target.search = asked.search;
     const headers: Record<string, string | string[]> = { ...forwardableHeaders(req.headers), host: host.toLowerCase() };
     if (decision.withToken && input.githubToken) headers.authorization = `token ${input.githubToken}`;
-    forward(req, res, target, headers);
+    if (!counted(tokens, req, res, limits)) return;
+    forward(req, res, target, headers, limits);
   };
 
   const http = createServer({ noDelay: true }, serveHttp);

@@ -5,6 +5,7 @@ import { openAgentUsers, type AgentUsers } from "./agent-users";
 import type { VmConfig } from "./config";
 import { procVisibilityOf } from "./core/agent-ids";
 import { arrangeDataDir } from "./data-dir-layout";
+import { migrateUserKeys } from "./user-key-migration";
 import { userPathsOfKey } from "./user-paths";
 
 /** What an agent can see of other users' processes, in one line (only said when agents have uids of their own). */
@@ -23,6 +24,9 @@ function procLine(): string {
 /** Who runs each agent, and DATA_DIR arranged for it: each user's tree is its own, the rest the server's. */
 export function openUsers(dataDir: string, config: VmConfig): AgentUsers {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Before the uid record is read: it names users by key too.
+  const renamed = migrateUserKeys(dataDir);
+  if (renamed > 0) console.log(`vm: ${renamed} user${renamed === 1 ? "" : "s"} renamed from the sha256 of their id to a keyed hash (homes, sessions, workspaces and uids kept)`);
   const users = openAgentUsers({
     dataDir,
     mode: config.agentUids,

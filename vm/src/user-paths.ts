@@ -1,20 +1,24 @@
 // Where a user's HOME, workspaces and temp files live, and where run logs go: every path is
-// built from a hash or a checked id and verified to stay inside DATA_DIR, whatever the input.
-import { createHash } from "node:crypto";
+// built from a keyed hash or a checked id and verified to stay inside DATA_DIR, whatever the input.
 import { chownSync, existsSync, lstatSync, mkdirSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../src/protocol/vm-protocol";
 import { doAsUser } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
+import { isUserKey, userKeyOf as keyedUserKeyOf } from "./core/user-keys";
+import { userKeysOf } from "./user-key-secret";
 
 /** `workspace`: the "main" workspace, the one directory every user had before conversations. */
 export type UserPaths = { key: string; root: string; home: string; workspace: string; tmp: string };
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
-/** A user's directory name: the sha256 of the id, so no id can name a path. */
-export function userKeyOf(userId: string): string {
-  return createHash("sha256").update(userId, "utf8").digest("hex");
+/**
+ * A user's directory name: a keyed hash of the id under DATA_DIR's own secret (user-key-secret.ts),
+ * so no id can name a path, and no name (in `/etc/passwd`, a command line) gives the id back.
+ */
+export function userKeyOf(dataDir: string, userId: string): string {
+  return keyedUserKeyOf(userKeysOf(dataDir).secret, userId);
 }
 
 /** Joins under `root` and refuses any result that is not strictly inside it. */
@@ -29,11 +33,11 @@ export function resolveInside(root: string, ...segments: string[]): string {
 }
 
 export function userPathsOf(dataDir: string, userId: string): UserPaths {
-  return userPathsOfKey(dataDir, userKeyOf(userId));
+  return userPathsOfKey(dataDir, userKeyOf(dataDir, userId));
 }
 
 export function userPathsOfKey(dataDir: string, key: string): UserPaths {
-  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`not a user key: ${JSON.stringify(key)}`);
+  if (!isUserKey(key)) throw new Error(`not a user key: ${JSON.stringify(key)}`);
   const root = resolveInside(dataDir, "users", key);
   return {
     key,

@@ -8,17 +8,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createCheckpoints } from "../src/checkpoints";
 import type { AgentIds } from "../src/core/agent-ids";
 import { KEPT_RUNS } from "../src/core/checkpoint-history";
-import { userKeyOf, userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userKeyOf } from "../src/core/user-keys";
+import { replaceUserKeysFile } from "../src/user-key-secret";
+import { userPathsOf, workspaceDirOf } from "../src/user-paths";
 import { git } from "./helpers/git-repo";
 import { tempDir } from "./helpers/temp-dir";
 
 const USER = "+15550001111";
-const KEY = userKeyOf(USER);
+// Every data dir here gets the same key secret, so the user has one key in all of them.
+const SECRET = "5e".repeat(32);
+const KEY = userKeyOf(SECRET, USER);
 
 function setup(ids: AgentIds | null = null) {
   // Under /tmp itself when another uid must pass through (the test run's own temp dir is root's alone).
   const dataDir = ids ? ownTempDir() : tempDir("vm-checkpoints-");
   chmodSync(dataDir, 0o755);
+  replaceUserKeysFile(dataDir, { version: 1, secret: SECRET, legacy: [] });
   const paths = userPathsOf(dataDir, USER);
   const ws = workspaceDirOf(paths, "main");
   mkdirSync(ws, { recursive: true });

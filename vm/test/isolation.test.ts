@@ -24,7 +24,7 @@ it("keeps each user's files, HOME and sessions to themselves", async () => {
 
   const a = userPathsOf(h.dataDir, alice);
   const b = userPathsOf(h.dataDir, bob);
-  expect(readdirSync(join(h.dataDir, "users")).sort()).toEqual([userKeyOf(alice), userKeyOf(bob)].sort());
+  expect(readdirSync(join(h.dataDir, "users")).sort()).toEqual([userKeyOf(h.dataDir, alice), userKeyOf(h.dataDir, bob)].sort());
   expect(existsSync(join(a.workspace, "notes.txt"))).toBe(true);
   expect(existsSync(join(b.workspace, "notes.txt"))).toBe(false);
   // Claude Code keeps sessions under $HOME/.claude: Alice's session file is in her HOME only.

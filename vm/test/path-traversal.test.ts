@@ -1,10 +1,11 @@
-// No input reaches outside DATA_DIR: user ids are hashed into directory names, run ids are
+// No input reaches outside DATA_DIR: user ids are hashed (keyed) into directory names, run ids are
 // checked by the protocol's pattern and again where files are opened.
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/user-paths";
 import { useHarness } from "./helpers/harness";
+import { tempDir } from "./helpers/temp-dir";
 
 describe("the filesystem layer", () => {
   const root = "/data";
@@ -18,10 +19,11 @@ describe("the filesystem layer", () => {
     it(`refuses run id ${JSON.stringify(runId)}`, () => expect(() => runFileOf(root, runId, "ndjson")).toThrow(/invalid run id/));
   }
 
-  it("names a user's directories by the sha256 of the id, whatever it contains", () => {
-    const paths = userPathsOf(root, "../../etc");
+  it("names a user's directories by a keyed hash of the id, whatever it contains", () => {
+    const dataDir = tempDir("vm-traversal-");
+    const paths = userPathsOf(dataDir, "../../etc");
     expect(paths.key).toMatch(/^[0-9a-f]{64}$/);
-    expect(paths.home).toBe(`/data/users/${userKeyOf("../../etc")}/home`);
+    expect(paths.home).toBe(`${dataDir}/users/${userKeyOf(dataDir, "../../etc")}/home`);
   });
 });
 
@@ -31,7 +33,7 @@ describe("through HTTP", () => {
   it("keeps a traversal user id inside DATA_DIR/users", async () => {
     const events = await (await h.startRun({ userId: "../../../../tmp/escape", text: "hi" })).end();
     expect(events.at(-1)).toMatchObject({ type: "done" });
-    expect(readdirSync(join(h.dataDir, "users"))).toEqual([userKeyOf("../../../../tmp/escape")]);
+    expect(readdirSync(join(h.dataDir, "users"))).toEqual([userKeyOf(h.dataDir, "../../../../tmp/escape")]);
     expect(existsSync(resolve(h.dataDir, "../../../../tmp/escape"))).toBe(false);
   });
 

@@ -26,7 +26,7 @@ it("replays only events after N, live and after a restart", async () => {
 it("closes a run the previous VM left live with vm_restarted, cutting a torn last line", async () => {
   const runId = uniqueId("dangling");
   const runs = join(h.dataDir, ".runs");
-  writeFileSync(join(runs, `${runId}.meta.json`), JSON.stringify({ runId, userKey: userKeyOf("+15550000700"), createdAt: Date.now() }));
+  writeFileSync(join(runs, `${runId}.meta.json`), JSON.stringify({ runId, userKey: userKeyOf(h.dataDir, "+15550000700"), createdAt: Date.now() }));
   appendFileSync(join(runs, `${runId}.ndjson`), `${JSON.stringify({ seq: 1, type: "session", sessionId: "s-1" })}\n{"seq":2,"type":"progr`);
   await h.restart();
   const events = await readEvents(await h.call("GET", `/v1/runs/${runId}/events?after=0`)).end();

@@ -14,7 +14,7 @@ const USER_KEY = /^[0-9a-f]{64}$/;
 /** `DATA_DIR/.agent-ids.json`: the record that keeps a user's uid across restarts and images. */
 export const AgentIdTableSchema = z.object({
   version: z.literal(1),
-  /** user key (sha256 of the user id) → uid; the gid is the same number. */
+  /** user key (core/user-keys.ts) → uid; the gid is the same number. */
   users: z.record(z.string().regex(USER_KEY), z.number().int().positive()),
 });
 export type AgentIdTable = z.infer<typeof AgentIdTableSchema>;
@@ -69,16 +69,30 @@ export type AgentAccount = { uid: number; home: string };
 
 /**
  * `/etc/passwd` and `/etc/group` with a line for every account missing (ssh refuses to run for a
- * uid without one, and reads `~/.ssh` from the entry's home). Null when nothing is missing.
+ * uid without one, and reads `~/.ssh` from the entry's home), and our own line of an account
+ * whose home moved (its user's key renamed) rewritten in place. Null when nothing changes.
  */
 export function withAgentAccounts(passwd: string, group: string, accounts: readonly AgentAccount[]): { passwd: string; group: string } | null {
   const has = (text: string, uid: number) => text.split("\n").some((line) => line.split(":")[2] === String(uid));
-  const missingUsers = accounts.filter((a) => !has(passwd, a.uid));
+  const lineOf = (a: AgentAccount) => `${agentAccountName(a.uid)}:x:${a.uid}:${a.uid}:relay agent:${a.home}:/bin/sh`;
+  const byUid = new Map(accounts.map((a) => [String(a.uid), a]));
+  let moved = false;
+  const current = passwd
+    .split("\n")
+    .map((line) => {
+      const [name, , uid] = line.split(":");
+      const account = uid === undefined ? undefined : byUid.get(uid);
+      if (!account || name !== agentAccountName(account.uid) || line === lineOf(account)) return line;
+      moved = true;
+      return lineOf(account);
+    })
+    .join("\n");
+  const missingUsers = accounts.filter((a) => !has(current, a.uid));
   const missingGroups = accounts.filter((a) => !has(group, a.uid));
-  if (missingUsers.length === 0 && missingGroups.length === 0) return null;
+  if (!moved && missingUsers.length === 0 && missingGroups.length === 0) return null;
   const append = (text: string, lines: string[]) => (lines.length === 0 ? text : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${lines.join("\n")}\n`);
   return {
-    passwd: append(passwd, missingUsers.map((a) => `${agentAccountName(a.uid)}:x:${a.uid}:${a.uid}:relay agent:${a.home}:/bin/sh`)),
+    passwd: append(current, missingUsers.map(lineOf)),
     group: append(group, missingGroups.map((a) => `${agentAccountName(a.uid)}:x:${a.uid}:`)),
   };
 }

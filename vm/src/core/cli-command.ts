@@ -123,6 +123,7 @@ export type CliEnvInput = {
   /** The VM's own PATH and locale, so the agent finds git, node and a shell. */
   inherited: { PATH?: string; LANG?: string; TZ?: string };
   home: string;
+  /** The user's own temporary directory: TMPDIR and the CLI's CLAUDE_CODE_TMPDIR, whatever the operator passes. */
   tmp: string;
   /** ANTHROPIC_*, CLAUDE_CODE_*, IS_SANDBOX, proxies: passed through unchanged. */
   passThrough: Record<string, string>;
@@ -140,7 +141,6 @@ export function cliEnv(input: CliEnvInput): Record<string, string> {
     PATH: input.inherited.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     LANG: input.inherited.LANG ?? "C.UTF-8",
     HOME: input.home,
-    TMPDIR: input.tmp,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     DISABLE_AUTOUPDATER: "1",
     DISABLE_TELEMETRY: "1",
@@ -150,6 +150,11 @@ export function cliEnv(input: CliEnvInput): Record<string, string> {
     CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD: "1",
     ...input.run,
     ...input.passThrough,
+    // The CLI's temporary root (`<CLAUDE_CODE_TMPDIR or TMPDIR>/claude-<uid>`, refused when another
+    // uid owns it) in the user's own tree, after the pass-through: an operator's shared value
+    // (`/tmp`) would let one agent make every other uid's directory first.
+    TMPDIR: input.tmp,
+    CLAUDE_CODE_TMPDIR: input.tmp,
   };
   if (input.inherited.TZ) env.TZ = input.inherited.TZ;
   return env;

@@ -11,10 +11,10 @@ import {
   reservedIds,
   withAgentAccounts,
 } from "../../src/core/agent-ids";
-import { userKeyOf } from "../../src/user-paths";
+import { legacyKeyOf } from "../../src/core/user-keys";
 
-const alice = userKeyOf("+15550000001");
-const bob = userKeyOf("+15550000002");
+const alice = legacyKeyOf("+15550000001");
+const bob = legacyKeyOf("+15550000002");
 
 describe("allocateUid", () => {
   const range = { first: 100, count: 4 };
@@ -69,11 +69,23 @@ describe("passwd and group lines", () => {
       passwd: `${passwd}agent-20001:x:20001:20001:relay agent:/data/users/k/home:/bin/sh\n`,
       group: `${group}agent-20001:x:20001:\n`,
     });
-    expect(withAgentAccounts(once?.passwd ?? "", once?.group ?? "", [{ uid: 20001, home: "/elsewhere" }])).toBeNull();
+    expect(withAgentAccounts(once?.passwd ?? "", once?.group ?? "", [{ uid: 20001, home: "/data/users/k/home" }])).toBeNull();
     expect(withAgentAccounts("root:x:0:0::/root:/bin/sh", "", [{ uid: 5, home: "/h" }])).toEqual({
       passwd: "root:x:0:0::/root:/bin/sh\nagent-5:x:5:5:relay agent:/h:/bin/sh\n",
       group: "agent-5:x:5:\n",
     });
+  });
+
+  it("moves an agent's home when its user's key was renamed, and leaves other accounts alone", () => {
+    const before = `${passwd}agent-20001:x:20001:20001:relay agent:/data/users/old/home:/bin/sh\nagent-20002:x:20002:20002:relay agent:/data/users/b/home:/bin/sh\n`;
+    const after = withAgentAccounts(before, `${group}agent-20001:x:20001:\nagent-20002:x:20002:\n`, [
+      { uid: 20001, home: "/data/users/new/home" },
+      { uid: 20002, home: "/data/users/b/home" },
+      { uid: 1000, home: "/data/users/c/home" },
+    ]);
+    expect(after?.passwd).toBe(
+      `${passwd}agent-20001:x:20001:20001:relay agent:/data/users/new/home:/bin/sh\nagent-20002:x:20002:20002:relay agent:/data/users/b/home:/bin/sh\n`,
+    );
   });
 });
 

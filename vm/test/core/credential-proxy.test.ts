@@ -196,6 +196,22 @@ describe("proxy tokens", () => {
     table.grant("same", { isLive: () => true });
     expect(() => table.grant("same", { isLive: () => true })).toThrow();
   });
+  it("holds at most `max` requests of one token at once, whatever the others hold", () => {
+    const table = createTokenTable();
+    const ends = [table.begin("tok-a", 2), table.begin("tok-a", 2)];
+    expect(table.begin("tok-a", 2)).toBeNull();
+    const other = table.begin("tok-b", 2);
+    expect(other).not.toBeNull();
+    expect([table.inFlight("tok-a"), table.inFlight("tok-b")]).toEqual([2, 1]);
+    // An end counted twice (a close after a finish) frees one place, not two.
+    ends[0]?.();
+    ends[0]?.();
+    expect(table.inFlight("tok-a")).toBe(1);
+    expect(table.begin("tok-a", 2)).not.toBeNull();
+    expect(table.begin("tok-a", 2)).toBeNull();
+    other?.();
+    expect(table.inFlight("tok-b")).toBe(0);
+  });
 });
 
 describe("upstreamHintOf: the CLI's hint about its base URL, behind the proxy", () => {

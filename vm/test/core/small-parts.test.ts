@@ -136,6 +136,12 @@ describe("cliArgs and cliEnv", () => {
       CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD: "1",
       GIT_AUTHOR_NAME: "Ada",
       ANTHROPIC_API_KEY: "k",
+      CLAUDE_CODE_TMPDIR: "/d/t",
     });
+  });
+
+  it("keeps the CLI's temporary root in the user's own directory, whatever the operator passes", () => {
+    const env = cliEnv({ inherited: {}, home: "/d/h", tmp: "/d/t", passThrough: { CLAUDE_CODE_TMPDIR: "/tmp", TMPDIR: "/tmp" } });
+    expect([env.TMPDIR, env.CLAUDE_CODE_TMPDIR]).toEqual(["/d/t", "/d/t"]);
   });
 });
