@@ -50,19 +50,22 @@ function create(dataDir: string): void {
   }
 }
 
-const cache = new Map<string, { ino: number; file: UserKeysFile }>();
+/** By the file's inode and change time: a file removed and made again may get the same inode. */
+const cache = new Map<string, { version: string; file: UserKeysFile }>();
+const versionOf = (stat: { ino: bigint; ctimeNs: bigint; size: bigint }) => `${stat.ino}:${stat.ctimeNs}:${stat.size}`;
 
 /** DATA_DIR's keys file, made on first use. A file that does not parse is never replaced: every key would change. */
 export function userKeysOf(dataDir: string): UserKeysFile {
   const path = userKeysFileOf(dataDir);
-  let stat = statSync(path, { throwIfNoEntry: false });
+  let stat = statSync(path, { throwIfNoEntry: false, bigint: true });
   if (!stat) {
     create(dataDir);
-    stat = statSync(path);
+    stat = statSync(path, { bigint: true });
   }
+  const version = versionOf(stat);
   const cached = cache.get(path);
-  if (cached?.ino === stat.ino) return cached.file;
+  if (cached?.version === version) return cached.file;
   const file = UserKeysFileSchema.parse(JSON.parse(readFileSync(path, "utf8")));
-  cache.set(path, { ino: stat.ino, file });
+  cache.set(path, { version, file });
   return file;
 }
