@@ -8,7 +8,7 @@ import type { VmClient } from "../clients/vm-client";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { createRunChangesRepo } from "../db/run-changes-repo";
 import type { Sql } from "../db/sql";
-import type { Log } from "../units/outbox";
+import type { Log } from "../../core/log";
 
 export type ChangeActionDeps = {
   vm: VmClient | null;

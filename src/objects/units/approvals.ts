@@ -32,7 +32,7 @@ import {
 import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
 import type { ConversationsRepo } from "../db/conversations-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
-import type { Log } from "./outbox";
+import type { Log } from "../../core/log";
 import type { VmAnswer } from "../db/vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
 

@@ -8,7 +8,7 @@ import type { MessagesRepo } from "../db/messages-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { Conversations } from "./conversations";
-import type { Log } from "./outbox";
+import type { Log } from "../../core/log";
 import type { Repos } from "../db/repos";
 import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";
 

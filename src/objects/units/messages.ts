@@ -8,7 +8,7 @@ import { type MessageEvent, type Named, type RunEnding, stepMessages } from "../
 import { outboxKeys } from "../../core/outbox-keys";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
-import type { Log } from "./outbox";
+import type { Log } from "../../core/log";
 import type { Schedules } from "./schedules";
 
 export type MessagesDeps = {

@@ -11,23 +11,16 @@ import type { OutboxMedia, OutboxRepo, OutboxStatus } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { TwilioClient } from "../clients/twilio-client";
 import type { QuickReplyContent } from "../clients/twilio-content";
+import type { Clock } from "../../core/clock";
+import type { Log } from "../../core/log";
+import { stepTime } from "../../core/step-time";
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
-export type Log = (event: string, fields: Record<string, unknown>) => void;
-
-/** The real clock, handed in by the object so no unit reads the system's: a unit measures its awaits with it (stepTime). */
-export type Clock = () => number;
-
-/**
- * The present during a step that awaits (an HTTP call, a stream read): the caller's `now` plus the
- * real time elapsed since this call. Never earlier than `now` (an alarm's `now` may be ahead of
- * the clock), and it moves on in real time, so a backoff is counted from when the call answered.
- */
-export function stepTime(now: number, clock: Clock): () => number {
-  const startedAt = clock();
-  return () => now + Math.max(0, clock() - startedAt);
-}
+// Kept here for the run driver, the run effects and the machine unit, which import them from this module.
+export type { Log } from "../../core/log";
+export type { Clock } from "../../core/clock";
+export { stepTime } from "../../core/step-time";
 
 export type OutboxDeps = {
   repo: OutboxRepo;
