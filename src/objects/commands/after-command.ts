@@ -14,10 +14,9 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
-import { signWebToken, webLinkExpiresAt, type WebScope } from "../../core/web-token";
+import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
-import { webLinkKeyFor } from "../../worker/web-route";
 import type { SettingsRepo } from "../db/settings-repo";
 
 type AfterCommandDeps = {
