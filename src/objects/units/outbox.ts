@@ -8,7 +8,7 @@ import { fileNotPassedOn, NO_FILE_STORAGE, RESULT_WAITING } from "../../core/rep
 import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../../core/whatsapp-window";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxMedia, OutboxRepo, OutboxStatus } from "../db/outbox-repo";
-import type { SettingsRepo } from "../db/settings-repo";
+import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
 import type { TwilioClient } from "../clients/twilio-client";
 import type { QuickReplyContent } from "../clients/twilio-content";
 import type { Clock } from "../../core/clock";
@@ -112,7 +112,7 @@ export function createOutbox(d: OutboxDeps) {
   }
 
   const statusCallback = (): string | null => {
-    const base = d.publicUrl ?? settings.get("public_origin");
+    const base = publicOriginOf(settings, d);
     return base ? `${base}/twilio/status` : null;
   };
 
@@ -148,6 +148,15 @@ export function createOutbox(d: OutboxDeps) {
       }
     },
 
+    /** Whether the user wants updates during long runs (/progress; on unless they said off). */
+    wantsProgress(): boolean {
+      return settings.get("progress_updates") !== "off";
+    },
+    /** WhatsApp's typing indicator on the user's last message; nothing without Twilio or a message. */
+    async sendTyping(): Promise<void> {
+      const sid = d.messages.lastInbound()?.id;
+      if (d.twilio && sid) await d.twilio.sendTyping(sid);
+    },
     /** A progress update of run `runId` (never part of the conversation's transcript). */
     addProgress(runId: string, body: string, now: number): void {
       const range = outboxKeys.progressRange(runId);
