@@ -89,7 +89,6 @@ export function createApprovals(d: ApprovalsDeps) {
   return {
     modeOf,
     setMode: (conversationId: number, mode: ApprovalMode): void => repo.setMode(conversationId, mode),
-    rules: (conversationId: number): string[] => repo.rules(conversationId),
     /** Forgets the remembered rules here; the VM removes them from the project's settings. */
     forgetRules: (conversationId: number): number => repo.clearRules(conversationId),
 
