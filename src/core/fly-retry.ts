@@ -11,7 +11,7 @@ const LEASE_MARGIN_MS = 250;
  * The delay before attempt `attempt + 1` (attempt counts from 1): 0.5 s doubling to at most 30 s,
  * spread by ±20 %; a Retry-After is a floor, never shortened by the jitter.
  */
-export function flyRetryDelayMs(attempt: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function flyRetryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number): number {
   // A doubling backoff never runs out of steps.
   return backoffDelayMs(attempt, FLY_BACKOFF, random(), retryAfterMs)!;
 }

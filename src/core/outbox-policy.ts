@@ -27,7 +27,8 @@ type RetryOptions = {
    * its jitter may add a fifth on top.
    */
   maxGapMs?: number;
-  random?: () => number;
+  /** Draws the jitter, in [0, 1): Math.random in the shell, a fixed value in a test. */
+  random: () => number;
   /** The message is an approved template (ContentSid of our own): the window does not apply to it. */
   template?: boolean;
 };
@@ -55,15 +56,15 @@ const TRANSIENT_DELIVERY = new Set(["30001", "30008", "63018"]);
  * 24-hour window) is held for the user's next message, whether Twilio says it in its answer to
  * the send or later in a status callback; for a template it is final, as no later message helps.
  */
-export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, options: RetryOptions = {}): SendFailureDecision {
+export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, options: RetryOptions): SendFailureDecision {
   if (failure.errorCode === WINDOW_CLOSED_ERROR && !options.template) return { action: "hold" };
   if (!failure.retryable) return { action: "fail", tellUser: !CHANNEL_DEAD.has(failure.errorCode) };
   return { action: "retry", at: outboxRetryAt(attempts, now, failure.retryAfterMs, options) };
 }
 
 /** Capped exponential backoff with jitter; a Retry-After from Twilio is a floor. */
-export function outboxRetryAt(attempts: number, now: number, retryAfterMs?: number, options: RetryOptions = {}): number {
-  const { maxGapMs, random = Math.random } = options;
+export function outboxRetryAt(attempts: number, now: number, retryAfterMs: number | undefined, options: Pick<RetryOptions, "maxGapMs" | "random">): number {
+  const { maxGapMs, random } = options;
   // A row not yet attempted (a file's first copy) waits as after one failure. Doubling never runs out.
   return now + backoffDelayMs(Math.max(1, attempts), { ...OUTBOX_BACKOFF, maxGapMs }, random(), retryAfterMs)!;
 }

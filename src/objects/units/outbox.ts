@@ -41,6 +41,8 @@ export type OutboxDeps = {
   files: OutboxFiles | null;
   /** Dates what follows a send or a file's copy (each may take seconds): see stepTime. */
   clock: Clock;
+  /** Draws the retries' jitter; Math.random unless a test fixes it. */
+  random?: () => number;
   log: Log;
 };
 
@@ -58,6 +60,7 @@ const EARLY_STATUS_MAX = 100;
 
 export function createOutbox(d: OutboxDeps) {
   const { repo, settings } = d;
+  const random = d.random ?? Math.random;
   /**
    * A status callback can reach the object while the send it reports on still waits for Twilio's
    * answer, before the row knows its SID. It is kept here and applied once the SID is stored;
@@ -107,7 +110,7 @@ export function createOutbox(d: OutboxDeps) {
     }
     if (!isTransientDeliveryError(update.errorCode)) return false;
     // While the window is open, a retry comes within 10 s, so the reply follows an outage's end closely.
-    const at = outboxRetryAt(item.attempts, now, undefined, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), now)) });
+    const at = outboxRetryAt(item.attempts, now, undefined, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), now)), random });
     return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, attempts: item.attempts, notBefore: at, now });
   }
 
@@ -138,7 +141,7 @@ export function createOutbox(d: OutboxDeps) {
           continue;
         }
         if (copied.retry && at - item.createdAt < FILE_COPY_GIVE_UP_MS) {
-          repo.markRetry(item.id, outboxRetryAt(item.attempts, at), "vm_unreachable", at);
+          repo.markRetry(item.id, outboxRetryAt(item.attempts, at, undefined, { random }), "vm_unreachable", at);
           continue;
         }
         repo.setMedia(item.id, { ...media, failed: copied.reason }, at);
@@ -238,7 +241,7 @@ export function createOutbox(d: OutboxDeps) {
           }
           continue;
         }
-        const decision = decideOnSendFailure(result, head.attempts + 1, after, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), after)), template: !!head.contentSid });
+        const decision = decideOnSendFailure(result, head.attempts + 1, after, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), after)), template: !!head.contentSid, random });
         if (decision.action === "hold") {
           // Twilio saw the window closed where our clock did not: the same as its status callback.
           holdOutsideWindow(head.id, after, result.errorCode);
