@@ -77,7 +77,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     schedules: repos.schedules,
     settings,
     countHeld: outbox.countHeld,
-    conversationName: (id: number) => repos.conversations.get(id)?.name ?? null,
+    conversationName: repos.conversations.nameOf,
   };
   const changes = createRunChangesUnit({ repos, conversations, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
   const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: s.caps, queued: messages.countQueued, transaction: sql.transaction, versionOf: sql.versionOf });
@@ -93,7 +93,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     approvals,
     changes,
     toolCalls: repos.runToolCalls,
-    tools: createToolRunner({ outbox, canSendFiles: files !== null, schedules: scheduleService }),
+    tools: createToolRunner({ outbox, files, schedules: scheduleService }),
     transcriptOf: lifecycle.transcriptOf,
     spend: budget,
     log,

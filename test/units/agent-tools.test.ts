@@ -9,10 +9,11 @@ const call = { vmRunId: "vm-run-1", callId: "call-1" };
 const file = { fileId: "f1", name: "report.pdf", contentType: "application/pdf", size: 1_000, caption: "the report" };
 
 function runner(canSendFiles: boolean) {
+  const files = { copy: async () => ({ ok: false as const, reason: "not copied in these tests", retry: false }), link: async () => null };
   const { repos } = t;
   return createToolRunner({
     outbox: repos.outbox,
-    canSendFiles,
+    files: canSendFiles ? files : null,
     schedules: { schedules: repos.schedules, settings: repos.settings, countHeld: () => 0, conversationName: () => "main" },
   });
 }
