@@ -1,16 +1,13 @@
 // When a failing scheduled task is tried again, and when its owner hears about it.
-import { type Backoff, backoffDelayMs, earliest } from "./backoff";
+import { earliest, nextRetryAt } from "./backoff";
 import { nextRunAt, type ScheduleSpec } from "./schedule-math";
 
 /** After the 1st, 2nd, … consecutive failure: 30 s, 1 min, 5 min, 15 min, 60 min. */
 export const TASK_RETRY_DELAYS_MS = [30_000, 60_000, 300_000, 900_000, 3_600_000] as const;
-const TASK_BACKOFF: Backoff = { steps: { kind: "list", delaysMs: TASK_RETRY_DELAYS_MS }, jitterRatio: 0 };
 
-/** When a task that has just failed `consecutiveFailures` times in a row is retried (now, before any); null when the delays are used up. */
+/** When a task that has just failed `consecutiveFailures` times in a row is retried; null when the delays are used up. */
 export function taskRetryAt(consecutiveFailures: number, now: number): number | null {
-  if (consecutiveFailures === 0) return now;
-  const delay = backoffDelayMs(consecutiveFailures, TASK_BACKOFF, 0.5);
-  return delay === null ? null : now + delay;
+  return nextRetryAt(consecutiveFailures, now, TASK_RETRY_DELAYS_MS);
 }
 
 /**
