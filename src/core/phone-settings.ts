@@ -1,10 +1,22 @@
 // What a phone's units are set to, read from the configuration. A configuration that did not load
 // (null) still gives an object that stores what arrives: no Twilio, no VM, and these defaults.
-import type { Config } from "../config";
 import type { ApprovalMode } from "./approvals";
 import type { Caps } from "./budget";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../protocol/vm-protocol";
+
+/** What is read of the configuration (src/config.ts's Config has this shape; core does not import it). */
+export type PhoneConfig = {
+  twilio: { accountSid: string | null; authToken: string | null; from: string; apiBase: string; messagingApiBase: string; contentApiBase: string; templateSid: string | null };
+  publicUrl: string | null;
+  adminSenders: ReadonlySet<string>;
+  machines: object | null;
+  maxMessagesPerMinute: number;
+  budget: Caps;
+  approvals: { defaultMode: ApprovalMode; timeoutMs: number };
+  progress: ProgressPacing;
+  media: { transcriberUrl: string | null };
+};
 
 /** The Twilio account messages go out through; both credentials, or none is usable. */
 export type TwilioAccount = { accountSid: string; authToken: string; from: string; apiBase: string; messagingApiBase: string; contentApiBase: string };
@@ -32,7 +44,7 @@ const DEFAULTS = {
   approvals: { defaultMode: "edits", timeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS },
 } as const;
 
-export function phoneSettingsOf(config: Config | null, phone: string): PhoneSettings {
+export function phoneSettingsOf(config: PhoneConfig | null, phone: string): PhoneSettings {
   return {
     twilio: twilioAccountOf(config),
     publicUrl: config?.publicUrl ?? null,
@@ -47,7 +59,7 @@ export function phoneSettingsOf(config: Config | null, phone: string): PhoneSett
   };
 }
 
-function twilioAccountOf(config: Config | null): TwilioAccount | null {
+function twilioAccountOf(config: PhoneConfig | null): TwilioAccount | null {
   const t = config?.twilio;
   if (!t?.accountSid || !t.authToken) return null;
   return { accountSid: t.accountSid, authToken: t.authToken, from: t.from, apiBase: t.apiBase, messagingApiBase: t.messagingApiBase, contentApiBase: t.contentApiBase };
