@@ -1,11 +1,9 @@
 // When to call the Machines API again after it refused: backoff that honours Retry-After, the
 // next region after a capacity error, and the moment a lease someone else holds runs out.
+import { type Backoff, backoffDelayMs } from "./backoff";
 
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 30_000;
-/** A Retry-After longer than this is not believed. */
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-const JITTER_RATIO = 0.2;
+/** 0.5 s doubling to at most 30 s, spread by ±20 %; a Retry-After is believed up to 5 min. */
+export const FLY_BACKOFF: Backoff = { steps: { kind: "doubling", firstMs: 500, maxMs: 30_000 }, jitterRatio: 0.2, maxRetryAfterMs: 5 * 60_000 };
 /** A little past a lease's expiry, so the retry does not land on the same second and fail again. */
 const LEASE_MARGIN_MS = 250;
 
@@ -13,12 +11,9 @@ const LEASE_MARGIN_MS = 250;
  * The delay before attempt `attempt + 1` (attempt counts from 1): 0.5 s doubling to at most 30 s,
  * spread by ±20 %; a Retry-After is a floor, never shortened by the jitter.
  */
-export function flyRetryDelayMs(attempt: number, retryAfterMs?: number, random: () => number = Math.random): number {
-  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer, got ${attempt}`);
-  const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
-  const jittered = Math.round(base * (1 + JITTER_RATIO * (2 * random() - 1)));
-  const floor = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
-  return Math.max(jittered, floor);
+export function flyRetryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number): number {
+  // A doubling backoff never runs out of steps.
+  return backoffDelayMs(attempt, FLY_BACKOFF, random(), retryAfterMs)!;
 }
 
 /** FLY_REGIONS as a list: three-letter codes, in order, without repeats. */

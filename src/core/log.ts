@@ -14,6 +14,9 @@ const MAX_DEPTH = 6;
 
 type LogSink = (line: string) => void;
 
+/** How the relay's parts log: an event name and its fields (the object adds who it is). */
+export type Log = (event: string, fields: Record<string, unknown>) => void;
+
 /**
  * Writes `{"event": ..., ...fields}` as one line. Values under sensitive-looking keys
  * never reach the sink (strings leave only their length); values under phone-like keys

@@ -1,20 +1,20 @@
 // What the outbox does when Twilio refuses or fails a message: transient failures are retried
 // until the reply is delivered (the 24-hour window, not a count, ends the attempts), permanent
 // ones are final, and the user is told of a lost reply when a channel to them still works.
+import { type Backoff, backoffDelayMs } from "./backoff";
 import { WINDOW_CLOSED_ERROR } from "./whatsapp-window";
 
-/** The first retry after about a second, doubling, never more than five minutes apart. */
-const OUTBOX_FIRST_RETRY_MS = 1_000;
 export const OUTBOX_MAX_RETRY_MS = 5 * 60_000;
 /**
  * While WhatsApp's 24-hour window is open the user is waiting for this reply: after an outage
  * of Twilio it must go out within seconds of the end, not after a backoff grown to minutes.
  */
 export const OPEN_WINDOW_MAX_RETRY_GAP_MS = 10_000;
-/** A Retry-After longer than this is not believed (a misread header must not park a reply). */
-const MAX_RETRY_AFTER_MS = 60 * 60_000;
-/** Spread: many phones retrying after one outage do not all land on the same instant. */
-const JITTER_RATIO = 0.2;
+/**
+ * The first retry after about a second, doubling, never more than five minutes apart; spread by
+ * ±20 %; a Retry-After longer than an hour is not believed (a misread header must not park a reply).
+ */
+export const OUTBOX_BACKOFF: Backoff = { steps: { kind: "doubling", firstMs: 1_000, maxMs: OUTBOX_MAX_RETRY_MS }, jitterRatio: 0.2, maxRetryAfterMs: 60 * 60_000 };
 
 export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number };
 
@@ -27,7 +27,8 @@ type RetryOptions = {
    * its jitter may add a fifth on top.
    */
   maxGapMs?: number;
-  random?: () => number;
+  /** Draws the jitter, in [0, 1): Math.random in the shell, a fixed value in a test. */
+  random: () => number;
   /** The message is an approved template (ContentSid of our own): the window does not apply to it. */
   template?: boolean;
 };
@@ -55,23 +56,17 @@ const TRANSIENT_DELIVERY = new Set(["30001", "30008", "63018"]);
  * 24-hour window) is held for the user's next message, whether Twilio says it in its answer to
  * the send or later in a status callback; for a template it is final, as no later message helps.
  */
-export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, options: RetryOptions = {}): SendFailureDecision {
+export function decideOnSendFailure(failure: SendFailure, attempts: number, now: number, options: RetryOptions): SendFailureDecision {
   if (failure.errorCode === WINDOW_CLOSED_ERROR && !options.template) return { action: "hold" };
   if (!failure.retryable) return { action: "fail", tellUser: !CHANNEL_DEAD.has(failure.errorCode) };
   return { action: "retry", at: outboxRetryAt(attempts, now, failure.retryAfterMs, options) };
 }
 
 /** Capped exponential backoff with jitter; a Retry-After from Twilio is a floor. */
-export function outboxRetryAt(attempts: number, now: number, retryAfterMs?: number, options: RetryOptions = {}): number {
-  const { maxGapMs, random = Math.random } = options;
-  if (maxGapMs !== undefined && !(maxGapMs >= OUTBOX_FIRST_RETRY_MS)) throw new RangeError(`maxGapMs must be at least ${OUTBOX_FIRST_RETRY_MS}, got ${maxGapMs}`);
-  const exponent = Math.max(0, Math.min(attempts - 1, 30));
-  // Under a gap cap the base stops short of it, so the jitter still spreads phones below the cap.
-  const ceiling = maxGapMs === undefined ? OUTBOX_MAX_RETRY_MS : maxGapMs / (1 + JITTER_RATIO);
-  const base = Math.min(OUTBOX_FIRST_RETRY_MS * 2 ** exponent, ceiling);
-  const jittered = Math.min(Math.round(base * (1 + JITTER_RATIO * (2 * random() - 1))), maxGapMs ?? Number.POSITIVE_INFINITY);
-  const floor = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
-  return now + Math.max(jittered, floor);
+export function outboxRetryAt(attempts: number, now: number, retryAfterMs: number | undefined, options: Pick<RetryOptions, "maxGapMs" | "random">): number {
+  const { maxGapMs, random } = options;
+  // A row not yet attempted (a file's first copy) waits as after one failure. Doubling never runs out.
+  return now + backoffDelayMs(Math.max(1, attempts), { ...OUTBOX_BACKOFF, maxGapMs }, random(), retryAfterMs)!;
 }
 
 /** A status callback's failure that is worth sending the same message again. */

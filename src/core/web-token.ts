@@ -29,6 +29,18 @@ export async function deriveWebLinkKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
+/** Derived keys by secret: one derivation per isolate and secret (the same secret always gives the same key). */
+const derivedKeys = new Map<string, Promise<CryptoKey>>();
+
+/** The key that signs page links, or null when no secret is configured (then no link is made or opened). */
+export function webLinkKeyFor(config: { media: { signingSecret: string | null } }): Promise<CryptoKey> | null {
+  const secret = config.media.signingSecret;
+  if (!secret) return null;
+  let key = derivedKeys.get(secret);
+  if (!key) derivedKeys.set(secret, (key = deriveWebLinkKey(secret)));
+  return key;
+}
+
 /** When a link sent at `now` stops working: WEB_LINK_TTL_HOURS later (fractions allowed), whole seconds, rounded down. */
 export function webLinkExpiresAt(now: number, ttlHours: number): number {
   return Math.floor((now + ttlHours * 3_600_000) / 1000) * 1000;

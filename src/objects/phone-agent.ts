@@ -1,19 +1,21 @@
 // One Durable Object per WhatsApp phone (its name is the E.164 number). It composes the units
-// that own this user's rows and timers (units/compose-units.ts) and owns the one alarm: its pump
+// that own this user's rows and timers (compose-units.ts) and owns the one alarm: its pump
 // runs the units that are due, and every change re-plans the alarm from the same list of units.
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
 import type { BudgetChange, Revoked, UserSummary } from "../core/admin-replies";
-import { logEvent, queuedMessageLines } from "../core/log";
+import { type Clock, systemClock } from "../core/clock";
+import { type Log, logEvent, queuedMessageLines } from "../core/log";
+import { stepTime } from "../core/step-time";
 import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./commands/access";
 import type { VmAction } from "./commands/conversation-commands";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
-import { composeUnits } from "./units/compose-units";
-import { type InboundMessage, receive } from "./units/inbox";
-import { type DeliveryStatus, type Log, stepTime } from "./units/outbox";
+import { composeUnits } from "./compose-units";
+import { type InboundMessage, receive } from "./services/inbox";
+import type { DeliveryStatus } from "./units/outbox";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
 
@@ -31,6 +33,8 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly config: Config | null;
   private readonly log: Log;
   private readonly u: ReturnType<typeof composeUnits>;
+  /** The object's one clock: each entry point reads it once and passes `now` down (a pump's slice is real time). */
+  private readonly clock: Clock = systemClock;
   /** This instance is running its units now (a pump is in progress). */
   private pumping = false;
   /** The alarm as this object last set it (loaded at start): the platform keeps it, not SQLite. */
@@ -49,9 +53,9 @@ export class PhoneAgent extends DurableObject<Env> {
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
     this.sql = createSql(ctx.storage);
-    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI } });
+    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI }, clock: this.clock });
     void ctx.blockConcurrencyWhile(async () => {
-      const applied = migrate(ctx.storage, MIGRATIONS, FRESH_SCHEMA);
+      const applied = migrate(ctx.storage, this.clock(), MIGRATIONS, FRESH_SCHEMA);
       if (applied.length > 0) this.log("migrated", { applied });
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -59,7 +63,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   /** Stores an inbound message (once per MessageSid): a /command is answered at once, anything else queued. */
   async enqueue(message: InboundMessage): Promise<{ stored: boolean }> {
-    const now = Date.now();
+    const now = this.clock();
     // An admin's /deny holds here at once, whatever the Worker isolates' copies of the allowlist say.
     if (isRevoked(this.u.repos.settings, this.config, this.phone)) {
       this.log("message_refused", { messageId: message.messageId, reason: "access_revoked" });
@@ -77,42 +81,48 @@ export class PhoneAgent extends DurableObject<Env> {
     // The alarm first, so the work is safe if this instance dies (it resumes it); then a pump when
     // something is due now (not for a message behind a run's backoff), on the next turn: started
     // here, its first steps (claiming the run, building the dispatch) would hold back the answer.
-    if ((await this.replan({ startIfDue: true })) && !this.pumping) this.ctx.waitUntil(nextTurn().then(() => this.pump("message", DIRECT_SLICE_MS, now)));
+    if ((await this.replan(now, { startIfDue: true })) && !this.pumping) this.ctx.waitUntil(nextTurn().then(() => this.pump("message", DIRECT_SLICE_MS, now)));
     return { stored: true };
   }
 
   /** Applies a Twilio status callback (see Outbox.applyStatus). */
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
-    const rowsBefore = this.sql.rowsWritten();
-    const dueMore = this.sql.transaction(() => this.u.outbox.applyStatus(update, Date.now()));
+    const [now, rowsBefore] = [this.clock(), this.sql.rowsWritten()];
+    const dueMore = this.sql.transaction(() => this.u.outbox.applyStatus(update, now));
     // Most callbacks (sent, delivered, read) only move a row forward: nothing new is due.
-    if (dueMore) await this.replan();
+    if (dueMore) await this.replan(now);
     const rowsWritten = this.sql.rowsWritten() - rowsBefore;
     if (rowsWritten > 0) this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, rowsWritten });
   }
 
   /** An admin's /users: this user's activity, state, spend and budget. Reads only, no VM call. */
-  summary(): UserSummary { return summarize(this.accessDeps(), Date.now()); }
+  summary(): UserSummary { return summarize(this.accessDeps(), this.clock()); }
 
   /** The private page's data for a /web or /dashboard link (reads only; null: a revoked link, a deleted conversation). */
-  webPage(request: WebPageRequest): Promise<WebPageAnswer> { return webPageData({ sql: this.sql, repos: this.u.repos, phone: this.phone, config: this.config, env: this.env, summary: () => this.summary(), agent: this, log: this.log }, request, Date.now()); }
+  webPage(request: WebPageRequest): Promise<WebPageAnswer> {
+    const now = this.clock();
+    return webPageData({ sql: this.sql, repos: this.u.repos, phone: this.phone, config: this.config, env: this.env, summary: () => summarize(this.accessDeps(), now), agent: this, log: this.log }, request, now);
+  }
 
   /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */
   async revokeAccess(): Promise<Revoked> {
-    const { revoked, cancelVmRunId } = this.sql.transaction(() => revoke(this.accessDeps(), Date.now()));
+    const now = this.clock();
+    const { revoked, cancelVmRunId } = this.sql.transaction(() => revoke(this.accessDeps(), now));
     if (cancelVmRunId) await this.u.vm?.cancel(cancelVmRunId);
-    await this.u.machine?.stopNow(Date.now()); // machines mode: the volume stays for an /allow
-    return this.changed(revoked);
+    await this.u.machine?.stopNow(now); // machines mode: the volume stays for an /allow
+    return this.changed(revoked, now);
   }
 
   /** An admin's /allow after a /deny: this user's messages are read again. */
   async restoreAccess(): Promise<{ wasRevoked: boolean }> {
-    return this.changed(this.sql.transaction(() => restore(this.accessDeps(), Date.now())));
+    const now = this.clock();
+    return this.changed(this.sql.transaction(() => restore(this.accessDeps(), now)), now);
   }
 
   /** An admin's /budget: this user's daily cap; work the old cap held runs now if the new one allows. */
   async setDailyBudget(usd: number | null): Promise<BudgetChange> {
-    return this.changed(this.sql.transaction(() => setDailyBudget(this.accessDeps(), usd, Date.now())));
+    const now = this.clock();
+    return this.changed(this.sql.transaction(() => setDailyBudget(this.accessDeps(), usd, now)), now);
   }
 
   override async alarm(): Promise<void> {
@@ -130,27 +140,27 @@ export class PhoneAgent extends DurableObject<Env> {
    */
   private async pump(trigger: "alarm" | "message", sliceMs: number, floor: number): Promise<void> {
     // This instance already pumps (a long stream): its next step picks up what is due.
-    if (this.pumping) return this.changed(undefined);
+    if (this.pumping) return this.changed(undefined, this.clock());
     this.pumping = true;
-    const [startedAt, rowsBefore] = [Date.now(), this.sql.rowsWritten()];
+    const [startedAt, rowsBefore] = [this.clock(), this.sql.rowsWritten()];
     const deadline = startedAt + sliceMs;
-    const present = stepTime(Math.max(startedAt, floor), () => Date.now());
+    const present = stepTime(Math.max(startedAt, floor), this.clock);
     let ran = 0;
     try {
       // The slice is real time; `now` (what is due) may be ahead of it when an alarm fires.
-      while (Date.now() < deadline) {
+      while (this.clock() < deadline) {
         const now = present();
         const due = this.u.units.filter((unit) => isDue(unit.nextDueAt(now), now));
         if (due.length === 0) break;
         for (const unit of due) {
           // The runs unit reads a stream until another unit (or the watchdog, or the slice) wants control back.
           const others = this.u.units.filter((u) => u !== unit).map((u) => u.nextDueAt(now));
-          const until = earliest([...others, watchdogRefreshAt(this.alarmAt, now), deadline + (now - Date.now())]);
+          const until = earliest([...others, watchdogRefreshAt(this.alarmAt, now), deadline + (now - this.clock())]);
           const outcome = await unit.runDue(now, until);
           ran++;
           // Attachments fetched make their messages ready: a live run may take them as its next turn.
           if (unit === this.u.mediaInbox && Number(outcome) > 0) this.u.runs.wake();
-          await this.replan();
+          await this.replan(present());
         }
       }
     } catch (error) {
@@ -159,15 +169,14 @@ export class PhoneAgent extends DurableObject<Env> {
     } finally {
       this.u.runs.close();
       this.pumping = false;
-      await this.replan();
+      await this.replan(present());
       // A log line costs about as much CPU as the work on the webhook's path: a pump that found nothing due says nothing.
-      if (trigger === "alarm" || ran > 0) this.log(trigger === "alarm" ? "alarm_done" : "pump_done", { trigger, units: ran, durationMs: Date.now() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+      if (trigger === "alarm" || ran > 0) this.log(trigger === "alarm" ? "alarm_done" : "pump_done", { trigger, units: ran, durationMs: this.clock() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
     }
   }
 
   /** Sets, moves or deletes the one alarm as the wake plan says, from every unit's due time; with `startIfDue`, whether a pump should start now. */
-  private async replan(opts: { startIfDue: boolean } = { startIfDue: false }): Promise<boolean> {
-    const now = Date.now();
+  private async replan(now: number, opts: { startIfDue: boolean } = { startIfDue: false }): Promise<boolean> {
     const dueAt = this.u.units.map((unit) => unit.nextDueAt(now));
     const first = earliest(dueAt);
     const pumpStarting = opts.startIfDue && !this.pumping && first !== null && first <= now;
@@ -180,16 +189,17 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   /** After a change made outside the pump: the runs may act on it, and the alarm follows. */
-  private async changed<T>(result: T): Promise<T> {
+  private async changed<T>(result: T, now: number): Promise<T> {
     this.u.runs.wake();
-    await this.replan();
+    await this.replan(now);
     return result;
   }
 
   private async afterCommand(action: VmAction, messageId: string): Promise<void> {
     const { vm, outbox, repos, conversations } = this.u;
-    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, agent: this, log: this.log, clock: () => Date.now() }, action, messageId);
-    await this.changed(undefined);
+    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, agent: this, log: this.log, clock: this.clock }, action, messageId);
+    // A continuation of its own, after the VM answered: it reads the clock anew.
+    await this.changed(undefined, this.clock());
   }
 
   private accessDeps(): AccessDeps {

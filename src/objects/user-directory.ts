@@ -2,6 +2,7 @@
 // top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here). One instance,
 // addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy.
 import { DurableObject } from "cloudflare:workers";
+import { type Clock, systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./db/allowlist-repo";
 import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
@@ -21,12 +22,13 @@ export type ListedAs = "unlisted" | "allowed" | "denied";
 
 export class UserDirectory extends DurableObject<Env> {
   private readonly allowlist: AllowlistRepo;
+  private readonly clock: Clock = systemClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.allowlist = createAllowlistRepo(createSql(ctx.storage));
     void ctx.blockConcurrencyWhile(async () => {
-      const applied = migrate(ctx.storage, DIRECTORY_MIGRATIONS);
+      const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
     });
   }
@@ -43,20 +45,20 @@ export class UserDirectory extends DurableObject<Env> {
 
   /** Allows `phone` (an admin's /allow); says what it was before. */
   allow(phone: string, by: string): ListedAs {
-    return this.change(phone, true, by);
+    return this.change(phone, true, by, this.clock());
   }
 
   /** Denies `phone` again (an admin's /deny); a number never allowed stays unlisted. */
   deny(phone: string, by: string): ListedAs {
     const was = this.listedAs(phone);
-    if (was !== "unlisted") this.change(phone, false, by);
+    if (was !== "unlisted") this.change(phone, false, by, this.clock());
     return was;
   }
 
-  private change(phone: string, allowed: boolean, by: string): ListedAs {
+  private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {
     const was = this.listedAs(phone);
     if (was === (allowed ? "allowed" : "denied")) return was;
-    this.allowlist.set(phone, allowed, by, Date.now());
+    this.allowlist.set(phone, allowed, by, now);
     logEvent("allowlist_changed", { object: "UserDirectory", phone, allowed, by });
     return was;
   }

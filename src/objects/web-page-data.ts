@@ -25,7 +25,7 @@ import { adminDeps, allUsers, type UserAgent } from "./commands/admin-actions";
 import type { Repos } from "./db/repos";
 import type { SettingsRepo } from "./db/settings-repo";
 import type { Sql } from "./db/sql";
-import type { Log } from "./units/outbox";
+import type { Log } from "../core/log";
 import { timeZoneOf } from "./units/schedules";
 
 /**

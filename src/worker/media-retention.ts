@@ -7,7 +7,7 @@
 // written (an instance that died between the two) is named by no row at all, and a unit would
 // have to wake every idle object once a day. One listing of the bucket sees every object.
 import type { Config } from "../config";
-import type { Log } from "../objects/units/outbox";
+import type { Log } from "../core/log";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The prefixes the relay writes (media-store.ts newObjectKey); anything else in the bucket is not ours. */

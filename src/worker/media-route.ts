@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { loadConfig } from "../config";
+import { systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { mediaHeaders, parseRange, rangeStillValid, unsatisfiableHeaders, type RangeRequest } from "../core/media-response";
 import { verifyMediaToken } from "../core/media-token";
@@ -15,11 +16,12 @@ export const mediaRoute = new Hono<{ Bindings: Env }>();
 
 // Hono answers HEAD through the GET route, dropping the body; the method is still the request's.
 mediaRoute.get("/:token", async (c) => {
-  const found = await findObject(c);
+  const now = systemClock();
+  const found = await findObject(c, now);
   if (!found.ok) return refuse(c, found.why);
   const { bucket, key, object } = found;
   const info = storedInfo(object);
-  if (Date.now() - info.createdAt >= found.retentionDays * DAY_MS) {
+  if (now - info.createdAt >= found.retentionDays * DAY_MS) {
     if ("body" in object) await object.body.cancel();
     return refuse(c, "expired");
   }
@@ -43,13 +45,13 @@ mediaRoute.get("/:token", async (c) => {
 type Found = { ok: true; bucket: R2Bucket; key: string; object: R2Object | R2ObjectBody; retentionDays: number } | { ok: false; why: string };
 
 /** The object a token names, read with its body when the whole of it will be sent (one R2 call). */
-async function findObject(c: Context<{ Bindings: Env }>): Promise<Found> {
+async function findObject(c: Context<{ Bindings: Env }>, now: number): Promise<Found> {
   const loaded = loadConfig(c.env);
   const bucket = c.env.MEDIA;
   if (!loaded.ok || !bucket) return { ok: false, why: "unconfigured" };
   const keys = mediaKeysFor(loaded.config);
   if (!keys) return { ok: false, why: "unconfigured" };
-  const key = await verifyMediaToken((await keys).token, c.req.param("token") ?? "", Date.now());
+  const key = await verifyMediaToken((await keys).token, c.req.param("token") ?? "", now);
   if (!key) return { ok: false, why: "token" };
   const whole = c.req.method !== "HEAD" && !c.req.header("range");
   // An R2 failure is refused like a missing object: nothing about the store leaks either.

@@ -9,7 +9,7 @@ import { Hono } from "hono/tiny";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
-import { deriveWebLinkKey, verifyWebToken } from "../core/web-token";
+import { verifyWebToken, webLinkKeyFor } from "../core/web-token";
 import { isSafeDiffHtml } from "../protocol/vm-protocol";
 import { PAGE_CSS, renderWebPage } from "./web-page";
 
@@ -23,20 +23,6 @@ export const WEB_HEADERS: Readonly<Record<string, string>> = {
   "x-robots-tag": "noindex",
   "x-content-type-options": "nosniff",
 };
-
-const keys = new Map<string, Promise<CryptoKey>>();
-
-/** The link key of the configured secret, derived once per isolate and secret. */
-function webLinkKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) keys.set(secret, (key = deriveWebLinkKey(secret)));
-  return key;
-}
-
-/** The key that signs page links, or null when no secret is configured (then no link is made or opened). */
-export function webLinkKeyFor(config: { media: { signingSecret: string | null } }): Promise<CryptoKey> | null {
-  return config.media.signingSecret ? webLinkKey(config.media.signingSecret) : null;
-}
 
 webRoute.get("/page.css", () => new Response(PAGE_CSS, { headers: { ...WEB_HEADERS, "content-type": "text/css; charset=utf-8" } }));
 

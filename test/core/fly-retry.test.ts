@@ -30,7 +30,7 @@ describe("flyRetryDelayMs", () => {
   });
 
   it.each([0, -1, 1.5])("refuses attempt %s", (attempt) => {
-    expect(() => flyRetryDelayMs(attempt)).toThrow(RangeError);
+    expect(() => flyRetryDelayMs(attempt, undefined, middle)).toThrow(RangeError);
   });
 });
 

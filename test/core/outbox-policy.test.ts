@@ -82,7 +82,7 @@ describe("outboxRetryAt jitter", () => {
   });
 
   it("refuses a cap shorter than the first retry", () => {
-    expect(() => outboxRetryAt(1, now, undefined, { maxGapMs: 500 })).toThrow(RangeError);
+    expect(() => outboxRetryAt(1, now, undefined, { maxGapMs: 500, random: middle })).toThrow(RangeError);
   });
 });
 

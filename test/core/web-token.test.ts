@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveWebLinkKey, signWebToken, verifyWebToken, type WebLink, webLinkExpiresAt } from "../../src/core/web-token";
+import { deriveWebLinkKey, signWebToken, verifyWebToken, type WebLink, webLinkExpiresAt, webLinkKeyFor } from "../../src/core/web-token";
 import { deriveMediaKeys, signMediaToken } from "../../src/core/media-token";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -57,5 +57,22 @@ describe("web link tokens", () => {
     const key = await deriveWebLinkKey(SECRET);
     await expect(signWebToken(key, { ...links[0]![1], object: "+15550000150" })).rejects.toThrow(/Durable Object id/);
     await expect(signWebToken(key, { ...links[0]![1], epoch: -1 })).rejects.toThrow(/epoch/);
+  });
+});
+
+describe("webLinkKeyFor", () => {
+  it("has no key without a signing secret", () => {
+    expect(webLinkKeyFor({ media: { signingSecret: null } })).toBeNull();
+  });
+
+  it("derives a secret's key once, and another secret's apart", async () => {
+    const first = webLinkKeyFor({ media: { signingSecret: "secret-one" } });
+    expect(webLinkKeyFor({ media: { signingSecret: "secret-one" } })).toBe(first);
+    const other = webLinkKeyFor({ media: { signingSecret: "secret-two" } });
+    expect(other).not.toBe(first);
+    const link: WebLink = { object: "a".repeat(64), scope: { kind: "all" }, epoch: 1, expiresAt: 2_000_000_000_000 };
+    const token = await signWebToken(await first!, link);
+    expect(await verifyWebToken(await first!, token, 1_000)).toEqual(link);
+    expect(await verifyWebToken(await other!, token, 1_000)).toBeNull();
   });
 });

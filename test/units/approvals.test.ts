@@ -74,7 +74,7 @@ describe("answer", () => {
     ask(approvals, "r1", "npm test");
     approvals.answer({ via: "button", answer: "always", approvalId: 1 }, T0);
     expect(approvals.answer({ via: "button", answer: "no", approvalId: 1 }, T0)).toBe("That request was already allowed always; nothing changed.");
-    expect(approvals.rules(1)).toEqual(["Bash(npm test:*)"]);
+    expect(t.repos.approvals.rules(1)).toEqual(["Bash(npm test:*)"]);
   });
 });
 

@@ -78,3 +78,17 @@ describe("tellHeld", () => {
     expect(notices().map((n) => n.dedupe_key)).toEqual(["budget:daily:2026-11-23:1", "budget:daily:2026-11-23:2", "budget:daily:2026-11-24:2"]);
   });
 });
+
+describe("recordCost and recordUnknown", () => {
+  // T0 + 10 h is 20:00 UTC on the 23rd and 01:30 on the 24th in Kolkata.
+  it.each([
+    { zone: null, day: "2026-11-23" },
+    { zone: "Asia/Kolkata", day: "2026-11-24" },
+  ] as const)("a run's cost counts on the user's day ($zone → $day)", ({ zone, day }) => {
+    if (zone) t.repos.settings.set("time_zone", zone);
+    const budget = unit();
+    budget.recordCost(2, 0.25, T0 + 10 * HOUR);
+    budget.recordUnknown(2, T0 + 10 * HOUR);
+    expect(t.rows("SELECT day, conversation_id, cost_usd, turns, unknown_runs FROM spend_days")).toEqual([{ day, conversation_id: 2, cost_usd: 0.25, turns: 1, unknown_runs: 1 }]);
+  });
+});

@@ -26,7 +26,7 @@ describe("the schema", () => {
 
   it("is applied once: running the runner again applies nothing", async () => {
     const { migrate } = await loadMigrate();
-    expect(migrate(db.storage as unknown as DurableObjectStorage)).toEqual([]);
+    expect(migrate(db.storage as unknown as DurableObjectStorage, Date.now())).toEqual([]);
   });
 });
 

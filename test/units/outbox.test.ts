@@ -208,3 +208,22 @@ describe("progress updates", () => {
     ]);
   });
 });
+
+describe("the user's wishes and the typing indicator", () => {
+  it.each([
+    [null, true],
+    ["off", false],
+  ])("progress setting %s: updates wanted %s", (setting, wanted) => {
+    t.repos.settings.set("progress_updates", setting);
+    expect(outboxWith().wantsProgress()).toBe(wanted);
+  });
+
+  it("shows typing on the user's last message, and does nothing without Twilio", async () => {
+    const last = `SM${"a".repeat(32)}`;
+    t.repos.messages.insert({ id: last, body: "and this", media: [], conversationId: 1, now: T0 + 1 });
+    await outboxWith({ twilio: null }).sendTyping();
+    await outboxWith().sendTyping();
+    const typing = (await (await fetch(`${emulator.url}/__emulator/typing`)).json()) as { requests: { messageId: string }[] };
+    expect(typing.requests.map((r) => r.messageId)).toEqual([last]);
+  });
+});

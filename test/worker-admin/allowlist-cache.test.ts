@@ -1,6 +1,6 @@
-// The Worker isolate's copy of the directory (src/worker/allowlist.ts), with a stand-in directory.
+// The Worker isolate's copy of the directory (src/objects/allowlist-copy.ts), with a stand-in directory.
 import { expect, it } from "vitest";
-import { createAllowlistCache } from "../../src/worker/allowlist";
+import { createAllowlistCache } from "../../src/objects/allowlist-copy";
 
 const configured = (phone: string) => phone === "+15550001900";
 

@@ -135,7 +135,7 @@ export function resetToSchema(storage: DurableObjectStorage, upTo: number): numb
   for (const table of ["run_tool_calls", "undo_question", "run_changes", "machine", "vm_answers", "approval_rules", "approvals", "spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
     storage.sql.exec(`DROP TABLE IF EXISTS ${table}`);
   }
-  return migrate(storage, MIGRATIONS.slice(0, upTo));
+  return migrate(storage, Date.now(), MIGRATIONS.slice(0, upTo));
 }
 
 /** Runs SQL inside the phone's Durable Object (for setup and inspection). */

@@ -29,14 +29,14 @@ it("upgrades an object holding data from schema 1 without losing it", async () =
     expect(sql.exec("SELECT approval_mode FROM conversations").one().approval_mode).toBe("off");
     expect(sql.exec("SELECT count(*) AS n FROM outbox").one().n).toBe(0);
     // Applying again is a no-op.
-    expect(migrate(state.storage)).toEqual([]);
+    expect(migrate(state.storage, Date.now())).toEqual([]);
   });
 });
 
 it("refuses a migration list with a gap", async () => {
   await runInDurableObject(stubFor(phone), (_agent, state) => {
     const gap = [MIGRATIONS[0]!, { ...MIGRATIONS[1]!, id: 3 }];
-    expect(() => migrate(state.storage, gap)).toThrow(/expected 2/);
+    expect(() => migrate(state.storage, Date.now(), gap)).toThrow(/expected 2/);
   });
 });
 

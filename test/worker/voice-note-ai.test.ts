@@ -7,8 +7,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import type { Media } from "../../src/objects/db/messages-repo";
-import { composeUnits } from "../../src/objects/units/compose-units";
-import { receive } from "../../src/objects/units/inbox";
+import { systemClock } from "../../src/core/clock";
+import { composeUnits } from "../../src/objects/compose-units";
+import { receive } from "../../src/objects/services/inbox";
 import { createSql } from "../../src/objects/db/sql";
 import { createTranscriber } from "../../src/objects/clients/transcriber";
 import voiceNoteUrl from "../fixtures/voice-note.ogg?inline";
@@ -69,7 +70,7 @@ it("a voice note through the object: fetched from Twilio into R2, heard by Worke
     if (!loaded.ok) throw new Error(loaded.problems.join("; "));
     // The object's units over its own storage, with the stand-in as the AI binding (TRANSCRIBER_URL
     // is also set in these tests: the binding wins, as in production).
-    const units = composeUnits({ sql: createSql(state.storage), phone, config: loaded.config, log: () => {}, bindings: { media: env.MEDIA, ai: ai as unknown as Ai } });
+    const units = composeUnits({ sql: createSql(state.storage), phone, config: loaded.config, log: () => {}, bindings: { media: env.MEDIA, ai: ai as unknown as Ai }, clock: systemClock });
     const now = Date.now();
     expect(receive(units.inbox, { messageId, body: "", media, buttonPayload: null, receivedAt: now, publicOrigin: TEST_PUBLIC_URL }, now)).not.toBeNull();
     expect(units.mediaInbox.nextDueAt(now)).toBe(now);

@@ -5,6 +5,7 @@ import * as z from "zod/mini";
 import "../../zod-messages";
 import { classifyFlyFailure, type FlyFailure } from "../../core/fly-errors";
 import type { FlyMachineConfig } from "../../core/fly-machine-config";
+import { type Clock, systemClock } from "../../core/clock";
 import { parseRetryAfter } from "../../core/outbox-policy";
 
 type FlyConnection = { apiBase: string; app: string; token: string };
@@ -51,7 +52,8 @@ const NONCE_HEADER = "fly-machine-lease-nonce";
 
 type Call = { method: "GET" | "POST" | "DELETE"; path: string; body?: unknown; nonce?: string; timeoutMs?: number };
 
-export function createFlyMachinesClient(conn: FlyConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
+/** `clock`: the object's, for reading a Retry-After given as a date. */
+export function createFlyMachinesClient(conn: FlyConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init), clock: Clock = systemClock) {
   const base = `${conn.apiBase.replace(/\/+$/, "")}/v1/apps/${encodeURIComponent(conn.app)}`;
 
   async function call<S extends z.ZodMiniType>(schema: S, request: Call): Promise<FlyResult<z.output<S>>> {
@@ -75,7 +77,7 @@ export function createFlyMachinesClient(conn: FlyConnection, fetchFn: typeof fet
       return parsed.success ? { ok: true, value: parsed.data } : { ok: false, failure: "bad_body", status: res.status, message: parsed.error.message };
     }
     const body = ErrorBodySchema.safeParse(json);
-    return classifyFlyFailure(res.status, body.success ? body.data : null, parseRetryAfter(res.headers.get("retry-after"), Date.now()));
+    return classifyFlyFailure(res.status, body.success ? body.data : null, parseRetryAfter(res.headers.get("retry-after"), clock()));
   }
 
   const id = (machineId: string) => `/machines/${encodeURIComponent(machineId)}`;

@@ -3,6 +3,7 @@
 // followed by hand so the credentials go to the API's origin only, never to where it points.
 import { basicAuthorization } from "../../core/encoding";
 import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
+import type { TwilioAccount } from "../../core/phone-settings";
 import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "./media-store";
 
 type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };
@@ -12,6 +13,13 @@ export type InboundMediaDeps = MediaStore & {
   /** The whole fetch, redirect and body included; default FETCH_TIMEOUT_MS. */
   timeoutMs?: number;
 };
+/** R2, the keys and Twilio's credentials for fetching attachments; null when one of them is missing (nothing can be fetched). */
+export function inboundMediaFor(store: (() => Promise<MediaStore>) | null, twilio: TwilioAccount | null): (() => Promise<InboundMediaDeps>) | null {
+  if (!store || !twilio) return null;
+  const auth: TwilioMediaAuth = { accountSid: twilio.accountSid, authToken: twilio.authToken, apiBase: twilio.apiBase };
+  return async () => ({ ...(await store()), fetch: (input, init) => fetch(input, init), twilio: auth });
+}
+
 /** One attachment of the form: its URL, its `MediaContentTypeN`, and the phone it came from. */
 export type InboundMedia = { url: string; declaredType: string | null; owner: string };
 

@@ -2,13 +2,14 @@
 // (never more than a part held in memory), unguessable keys per phone, files the agent sends,
 // and the signed links that serve them.
 import type { Config } from "../../config";
+import type { Clock } from "../../core/clock";
 import { outboundMaxBytes, outboundTooLarge, outboundVerdict } from "../../core/media-limits";
 import { SNIFF_BYTES, sniffMedia, type MediaKind, type MediaType } from "../../core/media-kind";
 import { deriveMediaKeys, linkExpiresAt, mediaOwnerTag, randomId, signMediaToken, type MediaKeys } from "../../core/media-token";
 
 export type StoredMedia = { key: string; contentType: string; kind: MediaKind; ext: string; size: number; createdAt: number };
 export type MediaResult<T = StoredMedia> = ({ ok: true } & T) | { ok: false; reason: string };
-export type MediaStore = { bucket: R2Bucket; keys: MediaKeys; now: () => number };
+export type MediaStore = { bucket: R2Bucket; keys: MediaKeys; now: Clock };
 
 /** How long a link lives by default: Twilio and the VM fetch at once; a resend signs a new one. */
 const MEDIA_LINK_TTL_MS = 60 * 60 * 1000;
@@ -34,13 +35,27 @@ type WriteInput = {
 
 const cache = new WeakMap<Config["media"], Promise<MediaKeys>>();
 
-/** The keys for the configured secret, derived once per configuration; null without a secret. */
-export function mediaKeysFor(config: Config): Promise<MediaKeys> | null {
-  const secret = config.media.signingSecret;
+/** The keys for the configured secret, derived once per configuration; null without a secret (or a configuration). */
+export function mediaKeysFor(config: Config | null): Promise<MediaKeys> | null {
+  const secret = config?.media.signingSecret;
   if (!secret) return null;
   let keys = cache.get(config.media);
   if (!keys) cache.set(config.media, (keys = deriveMediaKeys(secret)));
   return keys;
+}
+
+/** R2 with the signing keys and the object's clock; null without a bucket or keys (nothing can be stored). */
+export function mediaStoreFor(bucket: R2Bucket | undefined, keys: Promise<MediaKeys> | null, clock: Clock): (() => Promise<MediaStore>) | null {
+  return bucket && keys ? async () => ({ bucket, keys: await keys, now: clock }) : null;
+}
+
+/** Signs links to stored files, dated by the object's clock; a link is null without keys or a public origin. */
+export function createMediaLinker(o: { config: Config | null; keys: Promise<MediaKeys> | null; publicOrigin: () => string | null; clock: Clock }) {
+  return async (stored: { key: string; createdAt: number }): Promise<string | null> => {
+    const origin = o.publicOrigin();
+    if (!o.keys || !origin || !o.config) return null;
+    return signedMediaUrl(await o.keys, { publicOrigin: origin, key: stored.key, createdAt: stored.createdAt, retentionDays: o.config.media.retentionDays, now: o.clock() });
+  };
 }
 
 /** `in/<owner tag>/<random>`: 128 random bits, and the phone only as a keyed hash. */

@@ -2,6 +2,7 @@
 // Typed results; 429 and 5xx are retryable (with Retry-After), other 4xx final (Twilio's code kept).
 import * as z from "zod/mini";
 import { basicAuthorization } from "../../core/encoding";
+import { type Clock, systemClock } from "../../core/clock";
 import { parseRetryAfter, type SendFailure } from "../../core/outbox-policy";
 
 type TwilioConnection = {
@@ -30,7 +31,8 @@ const TWILIO_TIMEOUT_MS = 15_000;
 const CreatedSchema = z.object({ sid: z.string().check(z.regex(/^(SM|MM)[0-9a-f]{32}$/i)) });
 const ErrorSchema = z.object({ code: z.union([z.number(), z.string()]) });
 
-export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
+/** `clock`: the object's, for reading a Retry-After given as a date. */
+export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init), clock: Clock = systemClock) {
   const auth = basicAuthorization(conn.accountSid, conn.authToken);
   const post = (url: string, form: Record<string, string | undefined>) => {
     const body = new URLSearchParams();
@@ -70,7 +72,7 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
       const error = ErrorSchema.safeParse(json);
       const errorCode = error.success ? String(error.data.code) : `http_${res.status}`;
       const retryable = res.status === 429 || res.status >= 500;
-      const retryAfterMs = retryable ? parseRetryAfter(res.headers.get("retry-after"), Date.now()) : undefined;
+      const retryAfterMs = retryable ? parseRetryAfter(res.headers.get("retry-after"), clock()) : undefined;
       return { ok: false, retryable, errorCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     },
     /** Shows "typing…" for the user's message `inboundSid` (it also marks it read). */
@@ -89,3 +91,8 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
   };
 }
 export type TwilioClient = ReturnType<typeof createTwilioClient>;
+
+/** The client of the configured account; null without one (nothing can be sent). */
+export function twilioClientFor(account: TwilioConnection | null, clock: Clock): TwilioClient | null {
+  return account ? createTwilioClient(account, undefined, clock) : null;
+}

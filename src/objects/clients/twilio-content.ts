@@ -38,6 +38,11 @@ const LOOKUP_PAGES = 3;
 const ContentSchema = z.object({ sid: z.string().check(z.regex(/^HX[0-9a-fA-F]{32}$/)), friendly_name: z.optional(z.nullable(z.string())) });
 const PageSchema = z.object({ contents: z.array(ContentSchema), meta: z.optional(z.object({ next_page_url: z.optional(z.nullable(z.string())) })) });
 
+/** Buttons through the configured account's Content API; null without an account (buttons' text goes alone). */
+export function quickReplyContentFor(account: ContentConnection | null, settings: SettingsRepo): QuickReplyContent | null {
+  return account ? createQuickReplyContent(account, settings) : null;
+}
+
 export type QuickReplyContent = {
   /** The content SID and its variables for `buttons` under `body`, or null: send `body` as text. */
   resolve(body: string, buttons: readonly QuickReplyButton[], now: number): Promise<{ contentSid: string; contentVariables: string } | null>;

@@ -21,8 +21,8 @@ import {
 import type { AdminRequest } from "../../core/command-admin";
 import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, sweepReport } from "../../core/machine-report";
 import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-machines";
-import { forgetAllowlistCopy } from "../../worker/allowlist";
-import type { Log } from "../units/outbox";
+import { forgetAllowlistCopy } from "../allowlist-copy";
+import type { Log } from "../../core/log";
 import { type AllowlistEntry, directoryOf, type ListedAs } from "../user-directory";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */

@@ -9,16 +9,17 @@ import { NO_VM_TO_CLONE } from "../../core/replies/conversations";
 import type { VmClient } from "../clients/vm-client";
 import type { Sql } from "../db/sql";
 import type { Conversations } from "../units/conversations";
-import type { Clock, Log, Outbox } from "../units/outbox";
+import type { Clock } from "../../core/clock";
+import type { Log } from "../../core/log";
+import type { Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
-import { signWebToken, webLinkExpiresAt, type WebScope } from "../../core/web-token";
+import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
-import { webLinkKeyFor } from "../../worker/web-route";
-import type { SettingsRepo } from "../db/settings-repo";
+import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
 
 type AfterCommandDeps = {
   vm: VmClient | null;
@@ -100,7 +101,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
 /** A fresh signed link to this phone's page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
 async function pageLink(d: AfterCommandDeps, scope: WebScope, epoch: number): Promise<{ url: string; ttlHours: number } | null> {
   const key = d.config && webLinkKeyFor(d.config);
-  const origin = d.config?.publicUrl ?? d.settings.get("public_origin");
+  const origin = publicOriginOf(d.settings, d.config);
   if (!key || !origin || !d.config) return null;
   const ttlHours = d.config.webLinkTtlHours;
   const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();

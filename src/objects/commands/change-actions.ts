@@ -8,7 +8,8 @@ import type { VmClient } from "../clients/vm-client";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { createRunChangesRepo } from "../db/run-changes-repo";
 import type { Sql } from "../db/sql";
-import type { Log } from "../units/outbox";
+import type { Clock } from "../../core/clock";
+import type { Log } from "../../core/log";
 
 export type ChangeActionDeps = {
   vm: VmClient | null;
@@ -18,13 +19,13 @@ export type ChangeActionDeps = {
   sql: Sql;
   outbox: Pick<OutboxRepo, "add">;
   log: Log;
-  clock: () => number;
+  clock: Clock;
 };
 
 /** /diff: reads the kept diff, has the VM draw it, stores the PNG as an outbound file and queues it with the summary. */
 export async function sendDiffPicture(d: ChangeActionDeps, action: { key: string; summary: string }, dedupeKey: string): Promise<void> {
   const say = (body: string) => d.outbox.add({ dedupeKey, body, now: d.clock() });
-  const keys = d.config ? mediaKeysFor(d.config) : null;
+  const keys = mediaKeysFor(d.config);
   if (!d.bucket || !keys) return void say(`${action.summary}\n${DIFF_NO_STORAGE}`);
   const object = await d.bucket.get(action.key);
   if (!object) return void say(`${action.summary}\n${DIFF_NOT_KEPT}`);

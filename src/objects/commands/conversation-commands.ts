@@ -204,3 +204,8 @@ export function finishClone(
   }
   return true;
 }
+
+/** A new workspace id for the VM: `c-` and 8 random hex digits (`main` is the first conversation's). */
+export function randomWorkspaceId(): string {
+  return `c-${crypto.randomUUID().slice(0, 8)}`;
+}

@@ -60,6 +60,8 @@ export function createConversationsRepo(sql: Sql) {
   });
   return {
     get,
+    /** A conversation's name; null once it is gone (tasks and spend outlive it). */
+    nameOf: (id: number): string | null => get(id)?.name ?? null,
     /** Case-insensitive, as the name column is. */
     byName(name: string): Conversation | null {
       const row = sql<ConversationRow>`SELECT * FROM conversations WHERE name = ${name}`[0];

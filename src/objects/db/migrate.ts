@@ -52,7 +52,7 @@ export const FRESH_SCHEMA: FreshSchema = { upTo: 15, sql: freshSchema };
  * Applies the migrations newer than the last recorded one; returns the ids it applied. An object
  * with none recorded gets `fresh` at once (when the list reaches it), then any later migration.
  */
-export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS, fresh: FreshSchema | null = null): number[] {
+export function migrate(storage: DurableObjectStorage, now: number, migrations: readonly Migration[] = MIGRATIONS, fresh: FreshSchema | null = null): number[] {
   assertOrdered(migrations);
   return storage.transactionSync(() => {
     storage.sql.exec(
@@ -69,7 +69,7 @@ export function migrate(storage: DurableObjectStorage, migrations: readonly Migr
     storage.sql.exec(
       "INSERT INTO schema_migrations (id, name, applied_at) SELECT ? + key, value, ? FROM json_each(?)",
       last + 1,
-      Date.now(),
+      now,
       JSON.stringify(pending.map((m) => m.name)),
     );
     return pending.map((m) => m.id);

@@ -1,5 +1,5 @@
 // A phone's tables, one repository per group, over one \`sql\` helper: what the object's units are
-// built on (units/compose-units.ts), and what the units' tests build on a real SQLite.
+// built on (compose-units.ts), and what the units' tests build on a real SQLite.
 import { createApprovalsRepo } from "./approvals-repo";
 import { createConversationsRepo } from "./conversations-repo";
 import { createMachineRepo } from "./machine-repo";

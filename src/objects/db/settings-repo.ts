@@ -55,3 +55,8 @@ export function createSettingsRepo(sql: Sql) {
   return { get, set, getNumber };
 }
 export type SettingsRepo = ReturnType<typeof createSettingsRepo>;
+
+/** The Worker's origin for links and callbacks: the configured PUBLIC_URL, else the one the last webhook came to. */
+export function publicOriginOf(settings: Pick<SettingsRepo, "get">, configured: { publicUrl: string | null } | null): string | null {
+  return configured?.publicUrl ?? settings.get("public_origin");
+}

@@ -32,7 +32,7 @@ import {
 import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
 import type { ConversationsRepo } from "../db/conversations-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
-import type { Log } from "./outbox";
+import type { Log } from "../../core/log";
 import type { VmAnswer } from "../db/vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
 
@@ -89,7 +89,6 @@ export function createApprovals(d: ApprovalsDeps) {
   return {
     modeOf,
     setMode: (conversationId: number, mode: ApprovalMode): void => repo.setMode(conversationId, mode),
-    rules: (conversationId: number): string[] => repo.rules(conversationId),
     /** Forgets the remembered rules here; the VM removes them from the project's settings. */
     forgetRules: (conversationId: number): number => repo.clearRules(conversationId),
 

@@ -9,7 +9,11 @@ import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
 import { timeZoneOf } from "./schedules";
 
-export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps; queued: () => number; transaction?: <T>(fn: () => T) => T; version?: () => number }) {
+/** What a budget check reads: it stays valid until one of these is written (not on every stored message). */
+export const BUDGET_TABLES: ReadonlySet<string> = new Set(["spend_days", "settings"]);
+
+/** `versionOf`: the SQL helper's count of writes to some tables (see BUDGET_TABLES); without it nothing is remembered. */
+export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; caps: Caps; queued: () => number; transaction?: <T>(fn: () => T) => T; versionOf?: (tables: ReadonlySet<string>) => number }) {
   const sumOf = (m: Map<number, { costUsd: number }>) => [...m.values()].reduce((n, s) => n + s.costUsd, 0);
   // An admin's per-user cap (/budget) replaces the configured daily one.
   const capsNow = (): Caps => ({ ...d.caps, dailyUsd: d.settings.getNumber("daily_budget_usd") ?? d.caps.dailyUsd });
@@ -26,7 +30,7 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
    */
   let remembered: { version: number; result: BudgetCheck } | null = null;
   const check = (now: number): BudgetCheck => {
-    const version = d.version?.();
+    const version = d.versionOf?.(BUDGET_TABLES);
     if (version !== undefined && remembered?.version === version && (remembered.result.ok || now < remembered.result.resetsAt)) return remembered.result;
     const result = compute(now);
     if (version !== undefined) remembered = { version, result };
@@ -72,6 +76,14 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     blockedUntil,
     /** Tells the user that work is held, once per capped period and cap. Call inside a transaction. */
     tellHeld,
+    /** What a run cost, on the user's day (in their time zone) and its conversation. */
+    recordCost(conversationId: number, costUsd: number, now: number): void {
+      d.spend.add(dayIn(now, timeZoneOf(d.settings)), conversationId, costUsd);
+    },
+    /** A run whose cost the VM could not say: counted, so /cost says some is unknown. */
+    recordUnknown(conversationId: number, now: number): void {
+      d.spend.addUnknown(dayIn(now, timeZoneOf(d.settings)), conversationId);
+    },
   };
 }
 export type Budget = ReturnType<typeof createBudget>;

@@ -8,12 +8,12 @@ import type { MessagesRepo } from "../db/messages-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { Conversations } from "./conversations";
-import type { Log } from "./outbox";
+import type { Log } from "../../core/log";
 import type { Repos } from "../db/repos";
 import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";
 
-/** Writes one run's diff (`text`) or its HTML (`html`) to R2; resolves to its key, or null when it could not be kept. */
-export type DiffWriter = (vmRunId: string, body: string, kind: "text" | "html") => Promise<string | null>;
+/** Writes one run's diff (`text`) or its HTML (`html`) to R2, dated `now`; resolves to its key, or null when it could not be kept. */
+export type DiffWriter = (vmRunId: string, body: string, kind: "text" | "html", now: number) => Promise<string | null>;
 
 /** The VM keeps the last 50 runs' checkpoints per conversation: a change older than that cannot be undone or shown. */
 export const KEPT_CHANGES = 50;
@@ -34,9 +34,9 @@ export type ChangesDeps = {
 };
 
 export function createChanges(d: ChangesDeps) {
-  const write = (vmRunId: string, body: string | undefined, kind: "text" | "html") => (body ? d.writeDiff!(vmRunId, body, kind).catch(() => null) : Promise.resolve(null));
-  const storeDiff = async (vmRunId: string, change: RunChange): Promise<void> => {
-    const [diff, html] = await Promise.all([write(vmRunId, change.diff, "text"), write(vmRunId, change.diffHtml, "html")]);
+  const write = (vmRunId: string, body: string | undefined, kind: "text" | "html", now: number) => (body ? d.writeDiff!(vmRunId, body, kind, now).catch(() => null) : Promise.resolve(null));
+  const storeDiff = async (vmRunId: string, change: RunChange, now: number): Promise<void> => {
+    const [diff, html] = await Promise.all([write(vmRunId, change.diff, "text", now), write(vmRunId, change.diffHtml, "html", now)]);
     if (diff || html) d.transaction(() => d.repo.setDiffKeys(vmRunId, { diff, html }));
     if (!diff) d.log("run_diff_not_kept", { vmRunId, chars: change.diff.length });
     if (change.diffHtml && !html) d.log("run_diff_html_not_kept", { vmRunId, chars: change.diffHtml.length });
@@ -50,7 +50,7 @@ export function createChanges(d: ChangesDeps) {
       if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label: runLabel(first), insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
       d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals, d.conversations.elsewhere(run.conversationId)), now });
       // Started now, finished after the transaction; a lost write only costs /diff its picture.
-      if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change);
+      if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change, now);
       const pruned = d.repo.pruneBeyond(run.conversationId, KEPT_CHANGES);
       if (pruned.length > 0 && d.deleteDiffs) void d.deleteDiffs(pruned).catch(() => d.log("run_diff_delete_failed", { keys: pruned.length }));
     },
@@ -97,10 +97,10 @@ export function createRunChangesUnit(o: { repos: Repos; conversations: Pick<Conv
   const { bucket, mediaKeys } = o;
   const writeDiff: DiffWriter | null =
     bucket && mediaKeys
-      ? async (_vmRunId, body, kind) => {
+      ? async (_vmRunId, body, kind, now) => {
           const key = `${DIFF_PREFIX}${await mediaOwnerTag(await mediaKeys, o.phone)}/${randomId()}${kind === "html" ? ".html" : ""}`;
           const contentType = kind === "html" ? "text/html; charset=utf-8" : "text/x-diff; charset=utf-8";
-          await bucket.put(key, body, { httpMetadata: { contentType }, customMetadata: { createdAt: String(Date.now()), direction: kind === "html" ? "diff-html" : "diff" } });
+          await bucket.put(key, body, { httpMetadata: { contentType }, customMetadata: { createdAt: String(now), direction: kind === "html" ? "diff-html" : "diff" } });
           return key;
         }
       : null;

@@ -8,12 +8,13 @@ import { type MessageEvent, type Named, type RunEnding, stepMessages } from "../
 import { outboxKeys } from "../../core/outbox-keys";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
-import type { Log } from "./outbox";
+import type { Log } from "../../core/log";
+import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../../core/transcript";
 import type { Schedules } from "./schedules";
 
 export type MessagesDeps = {
   repo: MessagesRepo;
-  outbox: Pick<OutboxRepo, "add" | "upsertPending" | "canRewrite">;
+  outbox: Pick<OutboxRepo, "add" | "upsertPending" | "canRewrite" | "repliesIn">;
   schedules: Pick<Schedules, "recordFailure" | "recordDropped">;
   log: Log;
 };
@@ -32,6 +33,12 @@ export function createMessages(d: MessagesDeps) {
   };
 
   return {
+    /** A conversation's last exchanges, leaving out one run's own messages (core/transcript.ts): what restores a lost session. */
+    transcriptOf(conversationId: number, exceptRunId: string): { text: string; entries: number } | null {
+      const said = d.repo.sentToAgent(conversationId, exceptRunId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "user" as const, ...m }));
+      const answered = d.outbox.repliesIn(conversationId, TRANSCRIPT_MAX_ENTRIES).map((m) => ({ role: "agent" as const, ...m }));
+      return compactTranscript([...said, ...answered]);
+    },
     /** A message for the agent was queued while `openRunId` runs: the run's one acknowledgement says how many wait. */
     received(id: string, openRunId: string | null, now: number): void {
       // With no run open there is nothing to acknowledge: the webhook's path reads no rows for it.

@@ -8,26 +8,19 @@ import { fileNotPassedOn, NO_FILE_STORAGE, RESULT_WAITING } from "../../core/rep
 import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../../core/whatsapp-window";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxMedia, OutboxRepo, OutboxStatus } from "../db/outbox-repo";
-import type { SettingsRepo } from "../db/settings-repo";
+import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
 import type { TwilioClient } from "../clients/twilio-client";
 import type { QuickReplyContent } from "../clients/twilio-content";
+import type { Clock } from "../../core/clock";
+import type { Log } from "../../core/log";
+import { stepTime } from "../../core/step-time";
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
-export type Log = (event: string, fields: Record<string, unknown>) => void;
-
-/** The real clock, handed in by the object so no unit reads the system's: a unit measures its awaits with it (stepTime). */
-export type Clock = () => number;
-
-/**
- * The present during a step that awaits (an HTTP call, a stream read): the caller's `now` plus the
- * real time elapsed since this call. Never earlier than `now` (an alarm's `now` may be ahead of
- * the clock), and it moves on in real time, so a backoff is counted from when the call answered.
- */
-export function stepTime(now: number, clock: Clock): () => number {
-  const startedAt = clock();
-  return () => now + Math.max(0, clock() - startedAt);
-}
+// Kept here for the run driver, the run effects and the machine unit, which import them from this module.
+export type { Log } from "../../core/log";
+export type { Clock } from "../../core/clock";
+export { stepTime } from "../../core/step-time";
 
 export type OutboxDeps = {
   repo: OutboxRepo;
@@ -48,6 +41,8 @@ export type OutboxDeps = {
   files: OutboxFiles | null;
   /** Dates what follows a send or a file's copy (each may take seconds): see stepTime. */
   clock: Clock;
+  /** Draws the retries' jitter; Math.random unless a test fixes it. */
+  random?: () => number;
   log: Log;
 };
 
@@ -65,6 +60,7 @@ const EARLY_STATUS_MAX = 100;
 
 export function createOutbox(d: OutboxDeps) {
   const { repo, settings } = d;
+  const random = d.random ?? Math.random;
   /**
    * A status callback can reach the object while the send it reports on still waits for Twilio's
    * answer, before the row knows its SID. It is kept here and applied once the SID is stored;
@@ -114,12 +110,12 @@ export function createOutbox(d: OutboxDeps) {
     }
     if (!isTransientDeliveryError(update.errorCode)) return false;
     // While the window is open, a retry comes within 10 s, so the reply follows an outage's end closely.
-    const at = outboxRetryAt(item.attempts, now, undefined, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), now)) });
+    const at = outboxRetryAt(item.attempts, now, undefined, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), now)), random });
     return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, attempts: item.attempts, notBefore: at, now });
   }
 
   const statusCallback = (): string | null => {
-    const base = d.publicUrl ?? settings.get("public_origin");
+    const base = publicOriginOf(settings, d);
     return base ? `${base}/twilio/status` : null;
   };
 
@@ -145,7 +141,7 @@ export function createOutbox(d: OutboxDeps) {
           continue;
         }
         if (copied.retry && at - item.createdAt < FILE_COPY_GIVE_UP_MS) {
-          repo.markRetry(item.id, outboxRetryAt(item.attempts, at), "vm_unreachable", at);
+          repo.markRetry(item.id, outboxRetryAt(item.attempts, at, undefined, { random }), "vm_unreachable", at);
           continue;
         }
         repo.setMedia(item.id, { ...media, failed: copied.reason }, at);
@@ -155,6 +151,15 @@ export function createOutbox(d: OutboxDeps) {
       }
     },
 
+    /** Whether the user wants updates during long runs (/progress; on unless they said off). */
+    wantsProgress(): boolean {
+      return settings.get("progress_updates") !== "off";
+    },
+    /** WhatsApp's typing indicator on the user's last message; nothing without Twilio or a message. */
+    async sendTyping(): Promise<void> {
+      const sid = d.messages.lastInbound()?.id;
+      if (d.twilio && sid) await d.twilio.sendTyping(sid);
+    },
     /** A progress update of run `runId` (never part of the conversation's transcript). */
     addProgress(runId: string, body: string, now: number): void {
       const range = outboxKeys.progressRange(runId);
@@ -236,7 +241,7 @@ export function createOutbox(d: OutboxDeps) {
           }
           continue;
         }
-        const decision = decideOnSendFailure(result, head.attempts + 1, after, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), after)), template: !!head.contentSid });
+        const decision = decideOnSendFailure(result, head.attempts + 1, after, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), after)), template: !!head.contentSid, random });
         if (decision.action === "hold") {
           // Twilio saw the window closed where our clock did not: the same as its status callback.
           holdOutsideWindow(head.id, after, result.errorCode);

@@ -7,7 +7,7 @@ import type { MessagesRepo } from "../db/messages-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
-import type { Log } from "./outbox";
+import type { Log } from "../../core/log";
 
 const DEFAULT_TIME_ZONE = "UTC";
 const EXCERPT_CHARS = 200;

@@ -128,7 +128,7 @@ export async function migratedDb(): Promise<MigratedDb> {
   const storage = createNodeStorage();
   try {
     // migrate() is typed with the whole DurableObjectStorage but uses only sql and transactionSync.
-    migrate(storage as unknown as DurableObjectStorage);
+    migrate(storage as unknown as DurableObjectStorage, Date.now());
   } catch (error) {
     storage.close();
     throw error;

@@ -3,7 +3,7 @@
 // the VM must do as a result is returned, for after the webhook has its answer.
 import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
 import { chunkReply } from "../../core/chunk-reply";
-import type { AnswerInput } from "./approvals";
+import type { AnswerInput } from "../units/approvals";
 import { routeInbound, type InboundRoute } from "../../core/inbound-route";
 import { rateLimitedNotice } from "../../core/notices";
 import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
@@ -18,7 +18,7 @@ import type { Media } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
-import type { Messages } from "./messages";
+import type { Messages } from "../units/messages";
 
 export type InboundMessage = {
   messageId: string;

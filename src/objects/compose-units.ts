@@ -1,0 +1,153 @@
+// Builds one phone's units over its SQLite (see docs/relay.md, "Who owns what"): each is handed
+// the repositories it owns or reads and the I/O clients it needs, nothing more. Nothing is
+// decided here: what the configuration means is core/phone-settings.ts, and each choice of a
+// client or a tool is made where that client or tool lives. The object's one clock is passed in.
+import type { Config } from "../config";
+import type { Clock } from "../core/clock";
+import type { Log } from "../core/log";
+import { phoneSettingsOf } from "../core/phone-settings";
+import { inboundMediaFor } from "./clients/media-fetch";
+import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "./clients/media-store";
+import { createTranscriber } from "./clients/transcriber";
+import { twilioClientFor } from "./clients/twilio-client";
+import { quickReplyContentFor } from "./clients/twilio-content";
+import { gitIdentityOf, randomWorkspaceId } from "./commands/conversation-commands";
+import { createRepos } from "./db/repos";
+import { publicOriginOf } from "./db/settings-repo";
+import type { Sql } from "./db/sql";
+import { agentFileCopier } from "./services/agent-files";
+import { createToolRunner } from "./services/agent-tools";
+import { agentVmFor } from "./services/agent-vm";
+import type { InboxDeps } from "./services/inbox";
+import { pruneIfDue } from "./services/retention";
+import { createApprovals } from "./units/approvals";
+import { createBudget } from "./units/budget";
+import { createRunChangesUnit } from "./units/changes";
+import { createConversations } from "./units/conversations";
+import { createMediaInbox } from "./units/media-inbox";
+import { createMessages } from "./units/messages";
+import { createOutbox } from "./units/outbox";
+import { createRunDriver } from "./units/run-driver";
+import { applyFailure, type RunEffectsDeps } from "./units/run-effects";
+import { createSchedules } from "./units/schedules";
+import type { Unit } from "./units/unit";
+import { createVmAnswers } from "./units/vm-answers";
+
+/** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
+export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
+
+export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock }) {
+  const s = phoneSettingsOf(config, phone);
+  const twilio = twilioClientFor(s.twilio, clock);
+  const repos = createRepos(sql);
+  const { messages, settings } = repos;
+  const { machine, vm } = agentVmFor(config, { repos, phone, log, clock });
+  const mediaKeys = mediaKeysFor(config);
+  const mediaStore = mediaStoreFor(bindings.media, mediaKeys, clock);
+  const mediaLink = createMediaLinker({ config, keys: mediaKeys, publicOrigin: () => publicOriginOf(settings, s), clock });
+  const files = agentFileCopier({ vm, store: mediaStore, owner: phone, link: mediaLink });
+  const outbox = createOutbox({
+    repo: repos.outbox,
+    settings,
+    messages,
+    twilio,
+    to: phone,
+    publicUrl: s.publicUrl,
+    templateSid: s.templateSid,
+    files,
+    quickReply: quickReplyContentFor(s.twilio, settings),
+    clock,
+    log,
+  });
+  const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
+  const approvals = createApprovals({
+    repo: repos.approvals,
+    answers,
+    conversations: repos.conversations,
+    outbox: repos.outbox,
+    defaultMode: s.approvals.defaultMode,
+    timeoutMs: s.approvals.timeoutMs,
+    transaction: sql.transaction,
+    log,
+  });
+  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, log });
+  const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
+  const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
+  const scheduleService = {
+    schedules: repos.schedules,
+    settings,
+    countHeld: outbox.countHeld,
+    conversationName: repos.conversations.nameOf,
+  };
+  const changes = createRunChangesUnit({ repos, conversations, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
+  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: s.caps, queued: messages.countQueued, transaction: sql.transaction, versionOf: sql.versionOf });
+  const effects: RunEffectsDeps = {
+    transaction: sql.transaction,
+    messages,
+    lifecycle,
+    runs: repos.runs,
+    answers,
+    conversations,
+    outbox,
+    schedules,
+    approvals,
+    changes,
+    toolCalls: repos.runToolCalls,
+    tools: createToolRunner({ outbox, files, schedules: scheduleService }),
+    transcriptOf: lifecycle.transcriptOf,
+    spend: budget,
+    log,
+  };
+  const mediaInbox = createMediaInbox({
+    messages,
+    lifecycle,
+    outbox: repos.outbox,
+    settings,
+    transaction: sql.transaction,
+    store: inboundMediaFor(mediaStore, s.twilio),
+    transcriber: createTranscriber({ ai: bindings.ai, url: s.transcriberUrl }),
+    owner: phone,
+    clock,
+    log,
+  });
+  const runs = createRunDriver({
+    budget,
+    afterRun: (now) => pruneIfDue(repos, now),
+    ...effects,
+    answers,
+    conversations,
+    approvals,
+    schedules,
+    vm,
+    userId: phone,
+    gitIdentity: () => gitIdentityOf(settings, phone),
+    sendTyping: outbox.sendTyping,
+    mediaLink,
+    clock,
+    progress: { wanted: outbox.wantsProgress, pacing: s.progress, send: outbox.addProgress },
+  });
+  const inbox: InboxDeps = {
+    ...scheduleService,
+    transaction: sql.transaction,
+    lifecycle,
+    runs: repos.runs,
+    messages,
+    outboxRepo: repos.outbox,
+    conversations,
+    newWorkspaceId: randomWorkspaceId,
+    failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
+    sender: { phone, isAdmin: s.isAdmin },
+    vmMode: s.vmMode,
+    maxMessagesPerMinute: s.maxMessagesPerMinute,
+    spend: repos.spend,
+    observed: () => runs.observed(),
+    budget,
+    approvals,
+    changes,
+    runChanges: repos.runChanges,
+  };
+  // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
+  // queue and the outbox first, the runs last (they read a stream until another unit is due).
+  const units: Unit[] = [mediaInbox, schedules, conversations, approvals, outbox, budget, machine, runs].filter((unit) => unit !== null);
+  return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, units };
+}

@@ -1,0 +1,13 @@
+// The relay's tools the agent calls during a run, by name: send_file joins the outbox (when files
+// can be sent from here); every other name is a schedule tool (commands/schedule-service.ts).
+import { SEND_FILE_TOOL } from "../../protocol/relay-tools";
+import { runRelayTool, type ScheduleServiceDeps } from "../commands/schedule-service";
+import type { Outbox, OutboxFiles } from "../units/outbox";
+import type { ToolRunner } from "../units/run-effects";
+import { queueAgentFile } from "./agent-files";
+
+/** `files`: how the outbox has the agent's files; null when none can be sent from here. */
+export function createToolRunner(o: { outbox: Pick<Outbox, "add">; files: OutboxFiles | null; schedules: ScheduleServiceDeps }): ToolRunner {
+  return (name, args, conversationId, now, call) =>
+    name === SEND_FILE_TOOL ? queueAgentFile(o.outbox, o.files !== null, args, call, now) : runRelayTool(o.schedules, name, args, conversationId, now);
+}

@@ -1,0 +1,34 @@
+// Which agent VM a phone's runs go to: in machines mode its own Fly Machine (made or started
+// before each request, by the machine unit); in shared mode the one configured VM; else none.
+import type { Config, MachinesConfig } from "../../config";
+import type { Clock } from "../../core/clock";
+import type { Log } from "../../core/log";
+import { createFlyMachinesClient } from "../clients/fly-machines";
+import { createVmClient, type VmClient } from "../clients/vm-client";
+import type { Repos } from "../db/repos";
+import { createMachineUnit } from "../units/machine";
+
+export type PhoneMachine = ReturnType<typeof createMachineUnit>;
+
+/** The phone's machine unit (machines mode only) and the client its runs talk to the VM with. */
+export function agentVmFor(config: Config | null, d: { repos: Repos; phone: string; log: Log; clock: Clock }): { machine: PhoneMachine | null; vm: VmClient | null } {
+  if (config?.machines) {
+    const machine = createPhoneMachine(config.machines, d);
+    return { machine, vm: createVmClient(machine) };
+  }
+  return { machine: null, vm: config?.vm ? createVmClient({ vmUrl: config.vm.url, vmToken: config.vm.token }) : null };
+}
+
+/** The machine unit over the Fly Machines API, reading (never writing) the runs it must not idle under. */
+function createPhoneMachine(c: MachinesConfig, d: { repos: Repos; phone: string; log: Log; clock: Clock }): PhoneMachine {
+  return createMachineUnit({
+    repo: d.repos.machine,
+    fly: createFlyMachinesClient(c.api, undefined, d.clock),
+    settings: { idleMs: c.idleMs, idleAction: c.idleAction, retireMs: c.retireMs, image: c.image, regions: c.regions, proxyUrl: c.proxyUrl, relayVmToken: c.relayVmToken },
+    phone: d.phone,
+    runs: { isOpen: () => d.repos.runs.open() !== null, lastEndedAt: () => d.repos.runs.lastFinishedAt() },
+    outbox: d.repos.outbox,
+    log: d.log,
+    clock: d.clock,
+  });
+}

@@ -1,0 +1,54 @@
+// What a phone's units are set to (core/phone-settings.ts), from a configuration or without one.
+import { describe, expect, it } from "vitest";
+import { loadConfig, type Config } from "../../src/config";
+import { phoneSettingsOf } from "../../src/core/phone-settings";
+import { DEFAULT_PROGRESS_PACING } from "../../src/core/progress-update";
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm-protocol";
+
+const ADMIN = "+15550001900";
+const USER = "+15550001901";
+
+function configOf(env: Record<string, string>): Config {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new Error(loaded.problems.join("; "));
+  return loaded.config;
+}
+
+describe("phoneSettingsOf", () => {
+  it("without a configuration: no Twilio, a shared VM, and the defaults", () => {
+    expect(phoneSettingsOf(null, USER)).toEqual({
+      twilio: null,
+      publicUrl: null,
+      templateSid: null,
+      vmMode: "shared",
+      isAdmin: false,
+      maxMessagesPerMinute: 30,
+      caps: { dailyUsd: 20, monthlyUsd: null },
+      approvals: { defaultMode: "edits", timeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS },
+      progress: DEFAULT_PROGRESS_PACING,
+      transcriberUrl: null,
+    });
+  });
+
+  it.each([
+    ["both credentials", { TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`, TWILIO_AUTH_TOKEN: "token" }, true],
+    ["no auth token", { TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}` }, false],
+    ["no account", { TWILIO_AUTH_TOKEN: "token" }, false],
+  ] as [string, Record<string, string>, boolean][])("Twilio with %s: %s", (_name, env, usable) => {
+    const twilio = phoneSettingsOf(configOf(env), USER).twilio;
+    expect(twilio !== null).toBe(usable);
+    if (twilio) expect(twilio).toMatchObject({ accountSid: env.TWILIO_ACCOUNT_SID, authToken: "token", apiBase: "https://api.twilio.com" });
+  });
+
+  it.each([
+    [ADMIN, true],
+    [USER, false],
+  ])("%s is an admin: %s", (phone, admin) => {
+    expect(phoneSettingsOf(configOf({ ADMIN_SENDERS: ADMIN }), phone).isAdmin).toBe(admin);
+  });
+
+  it("takes the configured caps, limits and approvals", () => {
+    const settings = phoneSettingsOf(configOf({ DAILY_BUDGET_USD: "5", MAX_MESSAGES_PER_MINUTE: "3", APPROVALS_DEFAULT: "on", TWILIO_TEMPLATE_SID: `HX${"0".repeat(32)}` }), USER);
+    expect(settings).toMatchObject({ caps: { dailyUsd: 5, monthlyUsd: null }, maxMessagesPerMinute: 3, approvals: { defaultMode: "on" }, templateSid: `HX${"0".repeat(32)}` });
+  });
+});
