@@ -402,9 +402,11 @@ function readyInOrder(queued: QueuedMessage[]): QueuedMessage[] {
 
 /** `promise`, or `late` once `ms` passed without it (the promise goes on, unheard). */
 function within<T>(promise: Promise<T>, ms: number, late: T): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late), Math.max(0, ms))));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer ?? null));
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== null) clearTimeout(timer);
+  });
 }
 
 /** A pending read whose rejection is handled where it is awaited, not reported as unhandled. */
