@@ -3,22 +3,11 @@ import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";
 import { CONNECT_DEADLINE_MS, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/core/run-lifecycle";
 import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
+import { handed, msg } from "./pending-messages";
 
 const NOW = 1_000_000;
 
-const msg = (id: string, over: Partial<PendingMessage> = {}): PendingMessage => ({
-  id,
-  status: "queued",
-  runId: null,
-  how: null,
-  cuts: 0,
-  kind: "user",
-  conversationId: 1,
-  body: `text of ${id}`,
-  scheduleId: null,
-  ...over,
-});
-const held = (id: string, over: Partial<PendingMessage> = {}) => msg(id, { status: "handed", runId: "r1", how: "batch", ...over });
+const held = (id: string, over: Partial<PendingMessage> = {}) => handed(id, "r1", over);
 
 const waiting: Run = {
   id: "r1",
