@@ -145,9 +145,9 @@ export function createRunDriver(d: RunDriverDeps) {
     if (!batch) return null;
     return d.transaction(() => {
       const sessionId = d.conversations.repo.get(batch.conversationId)?.sessionId ?? null;
-      const open = d.runs.open();
-      const step = stepRun(open, d.messages.pending(), { type: "dispatch", runId: crypto.randomUUID(), ids: batch.ids, context: batch.context, conversationId: batch.conversationId, sessionId }, now);
-      if (!step.run || step.run === open) return null;
+      const last = d.runs.open();
+      const step = stepRun(last, d.messages.pending(), { type: "dispatch", runId: crypto.randomUUID(), ids: batch.ids, context: batch.context, conversationId: batch.conversationId, sessionId }, now);
+      if (!step.run || step.run === last) return null;
       applyStep(d, null, step, now);
       d.schedules.markStarted(
         queued.filter((m) => batch.ids.includes(m.id)),
