@@ -1,4 +1,4 @@
-// What the relay does when a run fails: retry (when, and on which session) or give up and say what.
+// The table of what a failed run means: retry (when, and on which session) or give up and say what. Consulted by stepRun (run-lifecycle.ts) only.
 import type { RunErrorCode } from "../protocol/vm-protocol";
 import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
 

@@ -1,20 +1,8 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyMoves, type MessageEvent, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";
+import { handed, msg } from "./pending-messages";
 
-const msg = (id: string, over: Partial<PendingMessage> = {}): PendingMessage => ({
-  id,
-  status: "queued",
-  runId: null,
-  how: null,
-  cuts: 0,
-  kind: "user",
-  conversationId: 1,
-  body: `text of ${id}`,
-  scheduleId: null,
-  ...over,
-});
-const handed = (id: string, runId = "r1", over: Partial<PendingMessage> = {}) => msg(id, { status: "handed", runId, how: "batch", ...over });
 
 describe("stepMessages: each event in each state", () => {
   const cases: { name: string; pending: PendingMessage[]; event: MessageEvent; moves: [string, string, string | null, number][]; effects: unknown[] }[] = [

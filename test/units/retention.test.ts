@@ -1,6 +1,7 @@
 // Retention over a real SQLite: at most once a day, finished rows older than 30 days are
 // forgotten (spend after about 400; a run's tool calls with the run), and nothing still in play is, however old.
 import { describe, expect, it } from "vitest";
+import { stepRun } from "../../src/core/run-lifecycle";
 import { pruneIfDue } from "../../src/objects/services/retention";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
@@ -17,8 +18,9 @@ function seed(at: number, tag: string) {
   // 'failed' is a finished message's status in every schema version.
   t.rows("UPDATE messages SET status = 'failed', updated_at = ? WHERE id = ?", at, `${tag}-finished`);
   messages.insert({ id: `${tag}-queued`, body: "x", media: [], conversationId: 1, now: at });
-  runs.create({ id: `${tag}-run-finished`, sessionId: null, context: "chat", conversationId: 1, now: at });
-  runs.finish(`${tag}-run-finished`, "answered", at);
+  const run = stepRun(null, [], { type: "dispatch", runId: `${tag}-run-finished`, ids: [], context: "chat", conversationId: 1, sessionId: null }, at).run!;
+  runs.write(null, run, at);
+  runs.write(run, { ...run, phase: "finished", outcome: "answered" }, at);
   runToolCalls.add({ runId: `${tag}-run-finished`, vmRunId: `${tag}-run-finished-1`, toolCalls: { calls: [{ tool: "Bash", input: "ls" }], more: 0 }, now: at });
   outbox.add({ dedupeKey: `${tag}-sent`, body: "x", now: at });
   outbox.markSent(t.rows<{ id: number }>("SELECT id FROM outbox WHERE dedupe_key = ?", `${tag}-sent`)[0]!.id, `SM${tag}`, at);

@@ -1,6 +1,7 @@
 // The changes unit over a real SQLite: a change recorded once per VM run with its line, its diff
 // (and its HTML) written after the transaction and their keys kept; the 50 newest per conversation kept (older rows
 // and their diffs go, as the VM prunes their checkpoints); the undo question's life.
+import { stepRun } from "../../src/core/run-lifecycle";
 import { describe, expect, it } from "vitest";
 import { createChanges, KEPT_CHANGES } from "../../src/objects/units/changes";
 import { createConversations } from "../../src/objects/units/conversations";
@@ -98,7 +99,7 @@ describe("run changes", () => {
     expect(changes.answerOf("yes", null, false)).toBe("yes");
     expect(changes.answerOf("maybe", null, false)).toBeNull();
     expect(changes.answerOf("yes", null, true)).toBeNull();
-    t.repos.runs.create({ id: "run-2", sessionId: null, context: "fresh", conversationId: 1, now: T0 + 20 });
+    t.repos.runs.write(null, stepRun(null, [], { type: "dispatch", runId: "run-2", ids: [], context: "fresh", conversationId: 1, sessionId: null }, T0 + 20).run!, T0 + 20);
     expect(changes.answerOf("yes", null, false)).toBeNull();
     expect(changes.close()).toMatchObject({ vmRunId: "vm-1", conversationId: 1 });
     expect(changes.close()).toBeNull();

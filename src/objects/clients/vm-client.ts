@@ -21,9 +21,12 @@ type VmConnection = { vmUrl: string; vmToken: string };
 /**
  * Machines mode: where the phone's Machine is reached is found per request (it may need a start
  * first), and a request the proxy could not deliver makes the next one look at the Machine.
+ * `ready`: reached with no wait (last seen started). `connect` waits until `deadline` at most
+ * (its own budget when none is given).
  */
 type VmConnectionSource = {
-  connect(): Promise<{ ok: true; url: string; token: string; headers: Record<string, string> } | { ok: false; detail: string }>;
+  ready(): boolean;
+  connect(at?: { now: number; deadline: number }): Promise<{ ok: true; url: string; token: string; headers: Record<string, string> } | { ok: false; detail: string }>;
   unreachable(): void;
 };
 /** Fly's proxy answers these itself when it cannot reach the Machine (PR01/PR02/PR04, PC01, PU02). */
@@ -53,7 +56,8 @@ type WorkspaceOutcome = { ok: true; branch: string | null; files: number; ms: nu
 export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
   const source = "connect" in conn ? conn : null;
   const call = async (path: string, init: RequestInit): Promise<Response | VmFailure> => {
-    const target = "connect" in conn ? await conn.connect() : { ok: true as const, url: conn.vmUrl, token: conn.vmToken, headers: {} };
+    // A caller that gives up (its signal) is not held by the Machine's start: the start goes on for the next request.
+    const target = "connect" in conn ? await untilAborted(conn.connect(), init.signal) : { ok: true as const, url: conn.vmUrl, token: conn.vmToken, headers: {} };
     if (!target.ok) return { failure: "unreachable", detail: target.detail };
     try {
       const res = await fetchFn(new URL(path, target.url), {
@@ -79,15 +83,24 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
   };
 
   return {
+    /** Whether requests reach the VM with no wait first (shared mode, or a Machine last seen started). */
+    ready: (): boolean => source?.ready() ?? true,
+    /** Makes the Machine reachable by `deadline` at most (a run's connect phase, core/run-lifecycle.ts). */
+    async connect(now: number, deadline: number): Promise<{ ok: true } | { ok: false; detail: string }> {
+      if (!source) return { ok: true };
+      const reached = await source.connect({ now, deadline });
+      return reached.ok ? { ok: true } : reached;
+    },
     /**
      * GET /health (with the token): how long the VM took to answer and the configuration problem
      * it knows of (null: none, or a VM too old to say), or why it did not answer.
      */
     async health(): Promise<VmResult<{ ms: number; problem: string | null }>> {
-      const started = Date.now();
+      // A duration, not a time: the monotonic timer, never the epoch clock.
+      const started = performance.now();
       const res = await call(VM_ROUTES.health, { method: "GET" });
       if (!(res instanceof Response)) return { ok: false, ...res };
-      const ms = Date.now() - started;
+      const ms = Math.round(performance.now() - started);
       if (!res.ok) {
         await res.body?.cancel();
         return { ok: false, failure: "http_error", detail: `health answered ${res.status}` };
@@ -203,6 +216,18 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
   };
 }
 export type VmClient = ReturnType<typeof createVmClient>;
+
+/** The connection, or a failure as soon as `signal` aborts. */
+function untilAborted<T extends { ok: boolean }>(connecting: Promise<T>, signal: AbortSignal | null | undefined): Promise<T | { ok: false; detail: string }> {
+  if (!signal) return connecting;
+  if (signal.aborted) return Promise.resolve({ ok: false, detail: "gave up before the Machine was reachable" });
+  let onAbort = () => {};
+  const aborted = new Promise<{ ok: false; detail: string }>((resolve) => {
+    onAbort = () => resolve({ ok: false, detail: "gave up before the Machine was reachable" });
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([connecting, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
+}
 
 async function drain(res: Response, failure: TransportFailure): Promise<{ ok: false } & VmFailure> {
   const text = await res.text().catch(() => "");

@@ -5,6 +5,7 @@ import { DEEP_MODE_MS } from "../units/conversations";
 import type { AdminRequest } from "../../core/command-admin";
 import type { WebScope } from "../../core/web-token";
 import { outboxKeys } from "../../core/outbox-keys";
+import { stepRun } from "../../core/run-lifecycle";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import { maskPhone } from "../../core/phone";
 import {
@@ -74,7 +75,10 @@ export function startFreshSession(d: ConversationCommandDeps, now: number): Repl
   d.conversations.recordSession(current.id, null);
   // A live run of this conversation must not bring its session back, nor take the next messages.
   const run = d.runs.open();
-  if (run && run.conversationId === current.id && run.context === "chat") d.runs.detachFromConversation(run.id, now);
+  if (run && run.conversationId === current.id) {
+    const step = stepRun(run, [], { type: "detach" }, now);
+    if (step.run) d.runs.write(run, step.run, now);
+  }
   return say(freshSessionReply(current.name));
 }
 

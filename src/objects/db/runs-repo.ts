@@ -1,12 +1,14 @@
 // Agent runs: one row per batch of messages, carried across its VM attempts; also the run log.
+// Every change of a row is a step of core/run-lifecycle.ts, written by `write`.
 import * as z from "zod/mini";
+import type { Run } from "../../core/run-lifecycle";
 import { memo, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
 const RunPhaseSchema = z.enum(["waiting", "streaming", "finished"]);
 const RunContextSchema = z.enum(["chat", "fresh"]);
 
-type RunPhase = "waiting" | "streaming" | "finished";
+export type { Run } from "../../core/run-lifecycle";
 
 type RunRow = {
   id: string;
@@ -28,27 +30,6 @@ type RunRow = {
   seed_transcript: number;
 };
 
-export type Run = {
-  id: string;
-  vmRunId: string;
-  phase: RunPhase;
-  vmAttempt: number;
-  transportFailures: number;
-  nextAttemptAt: number;
-  sessionId: string | null;
-  freshRetryUsed: boolean;
-  lastSeq: number;
-  results: number;
-  costUsd: number;
-  outcome: string | null;
-  createdAt: number;
-  /** "fresh": a task in its own session, which never touches the user's conversation. */
-  context: "chat" | "fresh";
-  conversationId: number;
-  /** Its session was lost: the fresh one starts with the conversation's last exchanges. */
-  seedTranscript: boolean;
-};
-
 function toRun(row: RunRow): Run {
   return {
     id: row.id,
@@ -67,8 +48,13 @@ function toRun(row: RunRow): Run {
     context: RunContextSchema.parse(row.context),
     conversationId: row.conversation_id,
     seedTranscript: row.seed_transcript === 1,
+    attempt: null,
   };
 }
+
+/** What a run's row holds of it: all but the attempt this instance has under way. */
+const stored = (r: Run) => [r.vmRunId, r.phase, r.vmAttempt, r.transportFailures, r.nextAttemptAt, r.sessionId, r.freshRetryUsed, r.lastSeq, r.results, r.costUsd, r.outcome, r.context, r.seedTranscript];
+const sameRow = (a: Run, b: Run) => a.id === b.id && stored(a).every((v, i) => v === stored(b)[i]);
 
 export function createRunsRepo(sql: Sql) {
   const get = (id: string): Run | null => {
@@ -85,47 +71,22 @@ export function createRunsRepo(sql: Sql) {
     }),
     /** When the last finished run ended (null: none kept): the Machine's idleness counts from it. */
     lastFinishedAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE phase = 'finished'`[0]?.at ?? null),
-    create(r: { id: string; sessionId: string | null; context: "chat" | "fresh"; conversationId: number; now: number }): Run {
-      sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, created_at, updated_at)
-        VALUES (${r.id}, ${`${r.id}-1`}, 'waiting', ${r.now}, ${r.sessionId}, ${r.context}, ${r.conversationId}, ${r.now}, ${r.now})`;
-      return get(r.id) as Run;
-    },
-    /** The run's session stops being the user's conversation (after /new). */
-    detachFromConversation(id: string, now: number): void {
-      sql`UPDATE runs SET context = 'fresh', updated_at = ${now} WHERE id = ${id}`;
-    },
     /**
-     * Records that event `seq` was applied, in one write with what it changes on the run: the
-     * stream is live (its first event says so), and a result's cost. False when it was applied
-     * before (a replay).
+     * Writes a run as core/run-lifecycle.ts's stepRun left it: `prev` is the run it stepped (null:
+     * a new one). Nothing is written when the row would not change (an attempt in memory only).
      */
-    advanceSeq(id: string, vmRunId: string, seq: number, now: number, result?: { costUsd: number }): boolean {
-      const results = result ? 1 : 0;
-      const cost = result?.costUsd ?? 0;
-      const rows = sql`UPDATE runs SET last_seq = ${seq}, phase = 'streaming', transport_failures = 0, results = results + ${results},
-          cost_usd = cost_usd + ${cost}, updated_at = ${now}
-        WHERE id = ${id} AND vm_run_id = ${vmRunId} AND last_seq < ${seq} AND phase != 'finished' RETURNING id`;
-      return rows.length === 1;
-    },
-    /** A transport failure: try the same VM run again at `at` (the VM dedupes by its id). */
-    retryTransport(id: string, at: number, now: number): void {
-      sql`UPDATE runs SET transport_failures = transport_failures + 1, next_attempt_at = ${at}, updated_at = ${now}
-        WHERE id = ${id}`;
-    },
-    /** A failed VM run: start a new one for the same batch at `at`. */
-    retryWithNewVmRun(id: string, r: { at: number; sessionId: string | null; fresh: boolean; now: number }): void {
-      sql`UPDATE runs SET vm_attempt = vm_attempt + 1, vm_run_id = id || '-' || (vm_attempt + 1),
-          phase = 'waiting', transport_failures = 0, last_seq = 0, next_attempt_at = ${r.at},
-          session_id = ${r.sessionId}, fresh_retry_used = fresh_retry_used + ${r.fresh ? 1 : 0},
-          seed_transcript = max(seed_transcript, ${r.fresh ? 1 : 0}), updated_at = ${r.now}
-        WHERE id = ${id}`;
-    },
-    /** Ends the run (with the seq of the event that ended it, if any); what it amounted to, for its log line. */
-    finish(id: string, outcome: string, now: number, lastSeq = 0): { results: number; costUsd: number; startedAt: number } | null {
-      const row = sql<{ results: number; cost_usd: number; created_at: number }>`UPDATE runs SET phase = 'finished', outcome = ${outcome},
-          last_seq = max(last_seq, ${lastSeq}), updated_at = ${now}
-        WHERE id = ${id} RETURNING results, cost_usd, created_at`[0];
-      return row ? { results: row.results, costUsd: row.cost_usd, startedAt: row.created_at } : null;
+    write(prev: Run | null, next: Run, now: number): void {
+      if (prev === null) {
+        sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, created_at, updated_at)
+          VALUES (${next.id}, ${next.vmRunId}, ${next.phase}, ${next.nextAttemptAt}, ${next.sessionId}, ${next.context}, ${next.conversationId}, ${next.createdAt}, ${now})`;
+        return;
+      }
+      if (sameRow(prev, next)) return;
+      sql`UPDATE runs SET vm_run_id = ${next.vmRunId}, phase = ${next.phase}, vm_attempt = ${next.vmAttempt}, transport_failures = ${next.transportFailures},
+          next_attempt_at = ${next.nextAttemptAt}, session_id = ${next.sessionId}, fresh_retry_used = ${next.freshRetryUsed ? 1 : 0}, last_seq = ${next.lastSeq},
+          results = ${next.results}, cost_usd = ${next.costUsd}, outcome = ${next.outcome}, context = ${next.context}, seed_transcript = ${next.seedTranscript ? 1 : 0},
+          updated_at = ${now}
+        WHERE id = ${next.id}`;
     },
     pruneFinished(before: number): void {
       sql`DELETE FROM runs WHERE phase = 'finished' AND updated_at < ${before}`;

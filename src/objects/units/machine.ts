@@ -15,7 +15,8 @@ import type { FlyMachinesClient, FlyResult } from "../clients/fly-machines";
 import type { MachineView } from "../../core/machine-report";
 import type { MachineRepo, MachineRow } from "../db/machine-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
-import type { Log } from "./outbox";
+import { type Log, stepTime } from "./outbox";
+import type { Clock } from "../../core/clock";
 
 export type MachineUnitSettings = MachineSettings & {
   image: string;
@@ -43,6 +44,11 @@ const GONE_STATES = new Set(["destroyed", "destroying", "pending_destroy", "fail
 const RETRYABLE = new Set<FlyFailure["failure"]>(["rate_limited", "unavailable", "unreachable", "lease_held"]);
 
 type StepResult = FlyResult<null>;
+/** The present during a connect: the `now` it was given plus the time its awaits took (see stepTime). */
+type Present = () => number;
+/** Fly's wait, at most WAIT_TIMEOUT_S and never past the connect's deadline (at least its 1 s minimum). */
+const waitSeconds = (t: Present, deadline: number): number => Math.max(1, Math.min(WAIT_TIMEOUT_S, Math.ceil((deadline - t()) / 1000)));
+const isReady = (r: MachineRow | null): boolean => r?.state === "started" && !!r.machineId && !!r.vmToken;
 const done: StepResult = { ok: true, value: null };
 
 export function createMachineUnit(d: {
@@ -53,8 +59,8 @@ export function createMachineUnit(d: {
   runs: { isOpen(): boolean; lastEndedAt(): number | null };
   outbox: Pick<OutboxRepo, "add">;
   log: Log;
-  /** Time after awaits (a connect is reached from deep inside a run's stream, with no `now` of its own). */
-  clock: () => number;
+  /** Dates what follows an await from the `now` an entry point was given (see stepTime); read by itself only where a caller brings no `now` (a request's connect, a failed request). */
+  clock: Clock;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }) {
@@ -78,20 +84,21 @@ export function createMachineUnit(d: {
     if (!r) throw new Error("machine row missing");
     return r;
   };
-  const ensureRow = async (): Promise<MachineRow> => {
+  const ensureRow = async (t: Present): Promise<MachineRow> => {
     const existing = repo.get();
     if (existing) return existing;
-    repo.claimNames(await flyResourceNames(s.relayVmToken, d.phone), clock());
+    const names = await flyResourceNames(s.relayVmToken, d.phone);
+    repo.claimNames(names, t());
     return row();
   };
 
   /** Calls the API again after a refusal that passes (429, 5xx, unreachable, a lease held), within `deadline`. */
-  async function patiently<T>(deadline: number, label: string, call: () => Promise<FlyResult<T>>): Promise<FlyResult<T>> {
+  async function patiently<T>(t: Present, deadline: number, label: string, call: () => Promise<FlyResult<T>>): Promise<FlyResult<T>> {
     // Waiting out a lease is not a failure to back off from: only refusals count as attempts.
     for (let attempt = 1; ; ) {
       const result = await call();
       if (result.ok || !RETRYABLE.has(result.failure)) return result;
-      const now = clock();
+      const now = t();
       const waitMs = result.failure === "lease_held" ? leaseRetryAt(result.leaseExpiresAt ?? now + 1_000, now) - now : flyRetryDelayMs(attempt++, result.retryAfterMs, random);
       if (now + waitMs > deadline) return result;
       d.log("fly_retry", { call: label, failure: result.failure, status: result.status, waitMs });
@@ -103,38 +110,39 @@ export function createMachineUnit(d: {
     agentMachineConfig({ image: w.image, volumeId, vmToken: w.vmToken, env: machineVmTimers(s.idleMs) });
 
   /** The Machine is gone: forget it; if its volume went too, the user's files are lost. */
-  async function machineGone(deadline: number): Promise<StepResult> {
-    const r = repo.patch({ machineId: null, instanceId: null, state: "none" }, clock());
+  async function machineGone(t: Present, deadline: number): Promise<StepResult> {
+    const r = repo.patch({ machineId: null, instanceId: null, state: "none" }, t());
     d.log("machine_gone", { machineName: r.machineName });
     if (!r.volumeId) return done;
-    const volume = await patiently(deadline, "get_volume", () => fly.getVolume(r.volumeId!));
+    const volume = await patiently(t, deadline, "get_volume", () => fly.getVolume(r.volumeId!));
     if (volume.ok && !GONE_STATES.has(volume.value.state)) return done;
     if (!volume.ok && volume.failure !== "not_found") return volume;
-    volumeLost();
+    volumeLost(t);
     return done;
   }
-  const volumeLost = () => {
-    repo.patch({ volumeId: null, machineId: null, instanceId: null, state: "none", volumeLostAt: clock() }, clock());
+  const volumeLost = (t: Present) => {
+    const at = t();
+    repo.patch({ volumeId: null, machineId: null, instanceId: null, state: "none", volumeLostAt: at }, at);
     d.log("machine_volume_lost", {});
   };
 
-  async function makeVolume(r: MachineRow, deadline: number): Promise<StepResult> {
-    repo.patch({ intent: "volume" }, clock());
+  async function makeVolume(t: Present, r: MachineRow, deadline: number): Promise<StepResult> {
+    repo.patch({ intent: "volume" }, t());
     // Adopt before creating: an eviction may have cut a create off after Fly made the volume.
-    const listed = await patiently(deadline, "list_volumes", () => fly.listVolumes());
+    const listed = await patiently(t, deadline, "list_volumes", () => fly.listVolumes());
     if (!listed.ok) return listed;
     const mine = listed.value.find((v) => v.name === r.volumeName && !GONE_STATES.has(v.state));
     if (mine) {
-      repo.patch({ volumeId: mine.id, region: mine.region, intent: null }, clock());
+      repo.patch({ volumeId: mine.id, region: mine.region, intent: null }, t());
       d.log("machine_volume_adopted", { volumeId: mine.id, region: mine.region });
       return done;
     }
     let region: string | null = r.region && s.regions.includes(r.region) ? r.region : (s.regions[0] ?? null);
     while (region) {
       const at = region;
-      const created = await patiently(deadline, "create_volume", () => fly.createVolume(agentVolumeRequest(r.volumeName, at)));
+      const created = await patiently(t, deadline, "create_volume", () => fly.createVolume(agentVolumeRequest(r.volumeName, at)));
       if (created.ok) {
-        repo.patch({ volumeId: created.value.id, region: created.value.region, intent: null }, clock());
+        repo.patch({ volumeId: created.value.id, region: created.value.region, intent: null }, t());
         d.log("machine_volume_created", { volumeId: created.value.id, region: created.value.region });
         return done;
       }
@@ -146,79 +154,78 @@ export function createMachineUnit(d: {
     return { ok: false, failure: "no_capacity", message: `no capacity in ${s.regions.join(", ")}` };
   }
 
-  async function makeMachine(r: MachineRow, w: MachineWant, deadline: number): Promise<StepResult> {
-    repo.patch({ intent: "machine" }, clock());
-    const created = await patiently(deadline, "create_machine", () => fly.createMachine({ name: r.machineName, region: r.region ?? s.regions[0]!, config: configFor(r.volumeId!, w) }));
+  async function makeMachine(t: Present, r: MachineRow, w: MachineWant, deadline: number): Promise<StepResult> {
+    repo.patch({ intent: "machine" }, t());
+    const created = await patiently(t, deadline, "create_machine", () => fly.createMachine({ name: r.machineName, region: r.region ?? s.regions[0]!, config: configFor(r.volumeId!, w) }));
     let machine = created.ok ? created.value : null;
     if (!created.ok) {
       // The volume named in the config no longer exists.
-      if (created.failure === "not_found") return machineGone(deadline);
+      if (created.failure === "not_found") return machineGone(t, deadline);
       if (created.failure !== "conflict") return created;
       // The name is taken: this phone's Machine exists already (a create an eviction cut off).
-      const listed = await patiently(deadline, "list_machines", () => fly.listMachines());
+      const listed = await patiently(t, deadline, "list_machines", () => fly.listMachines());
       if (!listed.ok) return listed;
       machine = listed.value.find((m) => m.name === r.machineName && !GONE_STATES.has(m.state)) ?? null;
       if (!machine) return created;
       d.log("machine_adopted", { machineId: machine.id, state: machine.state });
     } else d.log("machine_created", { machineId: machine!.id, region: machine!.region, image: w.image });
     const m = machine!;
-    repo.patch({ machineId: m.id, instanceId: m.instance_id, region: m.region, image: m.config.image, vmToken: m.config.env?.["VM_TOKEN"] ?? w.vmToken, state: "unknown", intent: null }, clock());
+    repo.patch({ machineId: m.id, instanceId: m.instance_id, region: m.region, image: m.config.image, vmToken: m.config.env?.["VM_TOKEN"] ?? w.vmToken, state: "unknown", intent: null }, t());
     return done;
   }
 
   /** Looks at the Machine and records its state, waiting through a start under way. */
-  async function check(r: MachineRow, deadline: number, bootedAt: number): Promise<StepResult> {
-    const got = await patiently(deadline, "get_machine", () => fly.getMachine(r.machineId!));
-    if (!got.ok) return got.failure === "not_found" ? machineGone(deadline) : got;
+  async function check(t: Present, r: MachineRow, deadline: number, bootedAt: number): Promise<StepResult> {
+    const got = await patiently(t, deadline, "get_machine", () => fly.getMachine(r.machineId!));
+    if (!got.ok) return got.failure === "not_found" ? machineGone(t, deadline) : got;
     const m = got.value;
-    if (GONE_STATES.has(m.state)) return machineGone(deadline);
+    if (GONE_STATES.has(m.state)) return machineGone(t, deadline);
     if (m.state === "suspended" || m.state === "stopped") {
-      repo.patch({ state: m.state, instanceId: m.instance_id }, clock());
+      repo.patch({ state: m.state, instanceId: m.instance_id }, t());
       return done;
     }
     if (m.state === "suspending" || m.state === "stopping") {
       const settled = m.state === "suspending" ? "suspended" : "stopped";
-      const waited = await fly.waitMachine(m.id, { state: settled, instanceId: m.instance_id, timeoutSeconds: WAIT_TIMEOUT_S });
+      const waited = await fly.waitMachine(m.id, { state: settled, instanceId: m.instance_id, timeoutSeconds: waitSeconds(t, deadline) });
       if (!waited.ok) return waited;
-      repo.patch({ state: settled, instanceId: m.instance_id }, clock());
+      repo.patch({ state: settled, instanceId: m.instance_id }, t());
       return done;
     }
     if (m.state !== "started") {
-      const waited = await fly.waitMachine(m.id, { state: "started", timeoutSeconds: WAIT_TIMEOUT_S });
-      if (!waited.ok) return waited.failure === "not_found" ? machineGone(deadline) : waited;
+      const waited = await fly.waitMachine(m.id, { state: "started", timeoutSeconds: waitSeconds(t, deadline) });
+      if (!waited.ok) return waited.failure === "not_found" ? machineGone(t, deadline) : waited;
     }
-    const startedAt = clock();
+    const startedAt = t();
     const coldStartMs = bootedAt === 0 ? null : startedAt - bootedAt;
-    repo.patch({ state: "started", instanceId: m.instance_id, startedAt, coldStartMs: coldStartMs ?? r.coldStartMs, usedAt: startedAt }, clock());
+    repo.patch({ state: "started", instanceId: m.instance_id, startedAt, coldStartMs: coldStartMs ?? r.coldStartMs, usedAt: startedAt }, t());
     d.log("machine_started", { machineId: m.id, coldStartMs, previousState: m.state });
     return done;
   }
 
   /** Starts a suspended or stopped Machine under its lease, with the wanted image and token. */
-  async function start(r: MachineRow, w: MachineWant, update: boolean, deadline: number): Promise<StepResult> {
-    const lease = await patiently(deadline, "lease", () => fly.acquireLease(r.machineId!, LEASE_TTL_S));
-    if (!lease.ok) return lease.failure === "not_found" ? machineGone(deadline) : lease;
+  async function start(t: Present, r: MachineRow, w: MachineWant, update: boolean, deadline: number): Promise<StepResult> {
+    const lease = await patiently(t, deadline, "lease", () => fly.acquireLease(r.machineId!, LEASE_TTL_S));
+    if (!lease.ok) return lease.failure === "not_found" ? machineGone(t, deadline) : lease;
     const nonce = lease.value.nonce;
     try {
       if (update) {
         // Between runs only: a started Machine is never updated, so a run never loses its VM.
-        const updated = await patiently(deadline, "update_machine", () => fly.updateMachine(r.machineId!, { config: configFor(r.volumeId!, w), skip_launch: true }, nonce));
-        if (!updated.ok) return updated.failure === "not_found" ? machineGone(deadline) : updated;
-        repo.patch({ image: w.image, vmToken: w.vmToken, instanceId: updated.value.instance_id }, clock());
+        const updated = await patiently(t, deadline, "update_machine", () => fly.updateMachine(r.machineId!, { config: configFor(r.volumeId!, w), skip_launch: true }, nonce));
+        if (!updated.ok) return updated.failure === "not_found" ? machineGone(t, deadline) : updated;
+        repo.patch({ image: w.image, vmToken: w.vmToken, instanceId: updated.value.instance_id }, t());
         d.log("machine_updated", { machineId: r.machineId, image: w.image, tokenChanged: r.vmToken !== w.vmToken });
       }
-      const started = await patiently(deadline, "start_machine", () => fly.startMachine(r.machineId!, nonce));
+      const started = await patiently(t, deadline, "start_machine", () => fly.startMachine(r.machineId!, nonce));
       // 412: it is starting or started already (Fly's proxy may have woken it): the check says which.
-      if (!started.ok && started.failure !== "conflict") return started.failure === "not_found" ? machineGone(deadline) : started;
+      if (!started.ok && started.failure !== "conflict") return started.failure === "not_found" ? machineGone(t, deadline) : started;
     } finally {
       await fly.releaseLease(r.machineId!, nonce);
     }
-    repo.patch({ state: "unknown" }, clock());
+    repo.patch({ state: "unknown" }, t());
     return done;
   }
 
-  function connected(r: MachineRow): VmConnect {
-    const now = clock();
+  function connected(r: MachineRow, now: number): VmConnect {
     if (r.usedAt === null || now - r.usedAt >= USED_WRITE_EVERY_MS) repo.patch({ usedAt: now, failures: 0, retryAt: null, lastError: null }, now);
     if (r.volumeLostAt !== null) {
       // Said once, when the new Machine answers: the user's projects and sessions went with the disk.
@@ -228,27 +235,31 @@ export function createMachineUnit(d: {
     return { ok: true, url: s.proxyUrl, token: r.vmToken!, headers: { "fly-force-instance-id": r.machineId! } };
   }
 
-  async function connectNow(): Promise<VmConnect> {
+  async function connectNow(t: Present, deadline: number): Promise<VmConnect> {
     const w = await wanted();
-    const startedAt = clock();
-    const deadline = startedAt + CONNECT_BUDGET_MS;
+    const startedAt = t();
     // Set once this connect made or started the Machine: its cold start is timed to "started".
     let bootedAt = 0;
     let last: StepResult = done;
     for (let i = 0; i < MAX_STEPS; i++) {
-      const r = await ensureRow();
+      const r = await ensureRow(t);
       const step = nextStep(r, w);
-      if (step.step === "ready") return connected(r);
+      if (step.step === "ready") return connected(r, t());
+      // Past its deadline the caller has given up: no further step is begun for it.
+      if (t() >= deadline) {
+        last = { ok: false, failure: "unavailable", message: "the deadline passed before the Machine was reachable" };
+        break;
+      }
       if ((step.step === "create" || step.step === "start") && bootedAt === 0) bootedAt = startedAt;
       last =
-        step.step === "volume" ? await makeVolume(r, deadline)
-        : step.step === "create" ? await makeMachine(r, w, deadline)
-        : step.step === "check" ? await check(r, deadline, bootedAt)
-        : await start(r, w, step.update, deadline);
+        step.step === "volume" ? await makeVolume(t, r, deadline)
+        : step.step === "create" ? await makeMachine(t, r, w, deadline)
+        : step.step === "check" ? await check(t, r, deadline, bootedAt)
+        : await start(t, r, w, step.update, deadline);
       if (!last.ok) break;
     }
     const detail = last.ok ? "the Machine did not settle" : `${last.failure}${last.status ? ` ${last.status}` : ""}: ${last.message ?? ""}`.trim();
-    repo.patch({ lastError: detail.slice(0, 300) }, clock());
+    repo.patch({ lastError: detail.slice(0, 300) }, t());
     d.log("machine_unreachable", { detail });
     return { ok: false, detail };
   }
@@ -304,11 +315,21 @@ export function createMachineUnit(d: {
   return {
     name: "machine",
     /** Where requests to the VM go now, starting or making the Machine first when it must. */
-    connect: (): Promise<VmConnect> => {
+    /** Whether requests go through now with no API call and no wait (the Machine last seen started). */
+    ready: (): boolean => isReady(repo.get()),
+    /**
+     * Where requests to the VM go now, starting or making the Machine first when it must, by
+     * `deadline` at most. A run brings its own `now` and deadline (its connect phase,
+     * core/run-lifecycle.ts); any other request reads the clock here and has CONNECT_BUDGET_MS.
+     */
+    connect: (at?: { now: number; deadline: number }): Promise<VmConnect> => {
       const r = repo.get();
+      const now = at?.now ?? clock();
       // The warm path: a Machine last seen started takes requests with no API call and no wait.
-      if (r?.state === "started" && r.machineId && r.vmToken) return Promise.resolve(connected(r));
-      return exclusive(connectNow);
+      if (isReady(r)) return Promise.resolve(connected(r!, now));
+      // Measured from now: a connect queued behind another thing on the Machine spends its deadline waiting too.
+      const t = stepTime(now, clock);
+      return exclusive(() => connectNow(t, at?.deadline ?? now + CONNECT_BUDGET_MS));
     },
     /** A request through the proxy failed: the next one looks at the Machine first. */
     unreachable(): void {

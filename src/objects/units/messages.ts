@@ -4,7 +4,7 @@
 // run, the notice that names failed messages, the task log of failed or dropped tasks.
 // Call inside the transaction of the change that causes the move.
 import { ackQueued, giveUpNotice, taskFailureNotice } from "../../core/notices";
-import { type MessageEvent, type Named, type RunEnding, stepMessages } from "../../core/message-lifecycle";
+import { type MessageEvent, type Named, type RunEnding, type Step, stepMessages } from "../../core/message-lifecycle";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
@@ -24,6 +24,20 @@ export function createMessages(d: MessagesDeps) {
     const { moves, effects } = stepMessages(d.repo.pending(), event);
     d.repo.move(moves, now);
     return effects;
+  };
+
+  /** A run's end for its messages: carried ones logged, failed ones named to the user and to their schedules. */
+  const endOf = (runId: string, effects: Step["effects"], now: number): void => {
+    for (const e of effects) {
+      if (e.type === "carried") d.log("messages_carried", { runId, messages: e.ids.length });
+      if (e.type !== "failed") continue;
+      const users = e.messages.filter((m) => m.kind === "user");
+      const notice = users.length > 0 ? giveUpNotice(e.reason, users) : null;
+      if (notice) d.outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
+      // A failing task is told once per streak of failures (its schedule counts them).
+      const tasks = e.messages.flatMap((m) => (m.kind === "user" ? [] : (d.schedules.recordFailure(m, e.reason, now) ?? [])));
+      if (tasks.length > 0) d.outbox.add({ dedupeKey: outboxKeys.taskFailed(runId), body: taskFailureNotice(tasks, e.reason), now });
+    }
   };
 
   /** Tasks go to their schedule's log; the user's own messages are returned to be named. */
@@ -72,16 +86,13 @@ export function createMessages(d: MessagesDeps) {
 
     /** What the run still held: carried into the next run once, or failed and named. */
     runEnded(runId: string, how: RunEnding, now: number): void {
-      for (const e of step({ type: "run_ended", runId, how }, now)) {
-        if (e.type === "carried") d.log("messages_carried", { runId, messages: e.ids.length });
-        if (e.type !== "failed") continue;
-        const users = e.messages.filter((m) => m.kind === "user");
-        const notice = users.length > 0 ? giveUpNotice(e.reason, users) : null;
-        if (notice) d.outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
-        // A failing task is told once per streak of failures (its schedule counts them).
-        const tasks = e.messages.flatMap((m) => (m.kind === "user" ? [] : (d.schedules.recordFailure(m, e.reason, now) ?? [])));
-        if (tasks.length > 0) d.outbox.add({ dedupeKey: outboxKeys.taskFailed(runId), body: taskFailureNotice(tasks, e.reason), now });
-      }
+      endOf(runId, step({ type: "run_ended", runId, how }, now), now);
+    },
+
+    /** The moves a step of the run's lifecycle (core/run-lifecycle.ts) decided, and what they mean for the user. */
+    runStepped(runId: string, moves: Step["moves"], effects: Step["effects"], now: number): void {
+      d.repo.move(moves, now);
+      endOf(runId, effects, now);
     },
 
     /** /stop: every message of the conversation not yet answered is dropped; returns them, to be named. */

@@ -1,7 +1,8 @@
 // The runs unit: drives this phone's agent runs against the VM one step at a time. A step starts
-// a batch, opens a run's event stream, or reads it until something changes, and says what
-// happened; the object then does whatever else is due and steps again. Each event is applied
-// exactly once (its seq is stored with its effect).
+// a batch, reaches the Machine and opens a run's event stream, or reads it until something
+// changes, and says what happened; the object then does whatever else is due and steps again.
+// It does the I/O only: every change of a run is decided by core/run-lifecycle.ts and applied by
+// run-effects. Each event is applied exactly once (its seq is stored with its effect).
 import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../../protocol/vm-protocol";
 import { voiceNoteText } from "../../core/voice-note";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
@@ -11,10 +12,10 @@ import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../c
 import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
 import { runsDueAt } from "../../core/wake-plan";
 import type { RunFailure } from "../../core/run-policy";
+import { MAX_MESSAGES_PER_TURN, type Run, type RunEvent, stepRun, takesInput } from "../../core/run-lifecycle";
 import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
-import type { Run } from "../db/runs-repo";
 import { interruptedTurnNote } from "../../core/notices";
-import { applyFailure, applyRunEvent, MAX_MESSAGES_PER_TURN, type RunEffectsDeps } from "./run-effects";
+import { applyFailure, applyRunEvent, applyStep, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "./approvals";
 import type { VmAnswers } from "./vm-answers";
 import type { Conversations } from "./conversations";
@@ -22,8 +23,6 @@ import type { Schedules } from "./schedules";
 import type { VmClient } from "../clients/vm-client";
 import { type Clock, stepTime } from "./outbox";
 
-/** The VM answers a start or reconnect with headers at once; a hung call must not hold the pump. */
-const STREAM_OPEN_TIMEOUT_MS = 30_000;
 const TYPING_DELAY_MS = 1_500;
 /** A batch is one conversation's: look past other conversations' messages for its own. */
 const MAX_QUEUED_LOOKAHEAD = 50;
@@ -120,12 +119,18 @@ export function createRunDriver(d: RunDriverDeps) {
 
   const fail = async (run: Run, failure: RunFailure, detail: string, now: number): Promise<RunStep> => {
     close();
-    const decision = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }));
+    const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }));
     // Its run_decision line names the failure; a run already over decided nothing, so this says it.
-    if (!decision) d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
+    if (!step) d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
     // A stream lost beyond recovery may leave the VM run going: it must not go on beside the next run.
-    if (decision?.action === "cut" && failure.kind === "transport") await d.vm?.cancel(run.vmRunId);
+    for (const e of step?.effects ?? []) if (e.type === "cancel_vm") await d.vm?.cancel(e.vmRunId);
     return { kind: "changed" };
+  };
+
+  /** A step of the run that writes nothing (its attempt is in memory): what stepRun asks for next. */
+  const attempt = (run: Run, event: RunEvent, now: number) => {
+    const step = stepRun(run, [], event, now);
+    return { run: step.run ?? run, effect: step.effects[0] ?? null };
   };
 
   const startNextBatch = (now: number): Run | null => {
@@ -139,15 +144,16 @@ export function createRunDriver(d: RunDriverDeps) {
     const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
     if (!batch) return null;
     return d.transaction(() => {
-      const conversation = d.conversations.repo.get(batch.conversationId);
-      const sessionId = batch.context === "chat" ? (conversation?.sessionId ?? null) : null;
-      const run = d.runs.create({ id: crypto.randomUUID(), sessionId, context: batch.context, conversationId: batch.conversationId, now });
-      d.lifecycle.handed(run.id, batch.ids, "batch", now);
+      const sessionId = d.conversations.repo.get(batch.conversationId)?.sessionId ?? null;
+      const last = d.runs.open();
+      const step = stepRun(last, d.messages.pending(), { type: "dispatch", runId: crypto.randomUUID(), ids: batch.ids, context: batch.context, conversationId: batch.conversationId, sessionId }, now);
+      if (!step.run || step.run === last) return null;
+      applyStep(d, null, step, now);
       d.schedules.markStarted(
         queued.filter((m) => batch.ids.includes(m.id)),
         now,
       );
-      return run;
+      return step.run;
     });
   };
 
@@ -189,15 +195,36 @@ export function createRunDriver(d: RunDriverDeps) {
     return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
   };
 
-  const open = async (run: Run, now: number): Promise<RunStep> => {
-    if (!d.vm) return fail(run, { kind: "transport", reason: "unreachable" }, "VM_URL/VM_TOKEN not configured", now);
+  /**
+   * Takes the run up: reaches the Machine first when it is not warm (a phase with its own
+   * deadline), then starts the VM run or reconnects to its events (with another).
+   */
+  const open = async (stored: Run, now: number): Promise<RunStep> => {
+    const vm = d.vm;
+    let { run, effect } = attempt(stored, { type: "open", machine: vm === null || vm.ready() ? "ready" : "cold" }, now);
+    if (effect?.type === "wait") return { kind: "waiting", at: effect.at };
+    if (!vm) return fail(stored, { kind: "transport", reason: "unreachable" }, "VM_URL/VM_TOKEN not configured", now);
     const present = stepTime(now, d.clock);
+    let openedAt = now;
+    if (effect?.type === "connect") {
+      const reached = await within(vm.connect(now, effect.deadline), effect.deadline - now, { ok: false, detail: `the Machine was not reachable within ${Math.round((effect.deadline - now) / 1000)} s` });
+      openedAt = present();
+      if (!reached.ok) {
+        observed.vm = { ok: false, at: openedAt, failure: "unreachable" };
+        return fail(run, { kind: "transport", reason: "unreachable" }, reached.detail, now);
+      }
+      // /stop or /deny may have ended it meanwhile, or a retry named a new VM run: nothing to open.
+      const current = d.runs.get(run.id);
+      if (!current || !takesInput(current, run.vmRunId)) return { kind: "changed" };
+      ({ run, effect } = attempt({ ...current, attempt: run.attempt }, { type: "connected" }, openedAt));
+    }
+    if (effect?.type !== "start" && effect?.type !== "reconnect") return { kind: "changed" };
     const conversation = d.conversations.repo.get(run.conversationId);
     const abort = new AbortController();
-    const giveUp = setTimeout(() => abort.abort(), STREAM_OPEN_TIMEOUT_MS);
+    const giveUp = setTimeout(() => abort.abort(), Math.max(0, effect.deadline - openedAt));
     const opened =
-      run.phase === "waiting"
-        ? await d.vm.startRun(
+      effect.type === "start"
+        ? await vm.startRun(
             {
               runId: run.vmRunId,
               userId: d.userId,
@@ -218,18 +245,19 @@ export function createRunDriver(d: RunDriverDeps) {
             },
             abort.signal,
           )
-        : await d.vm.events(run.vmRunId, run.lastSeq, abort.signal);
+        : await vm.events(run.vmRunId, effect.afterSeq, abort.signal);
     clearTimeout(giveUp);
     // The VM may have taken up to 30 s to answer; a failed attempt's backoff still counts from `now`, when it began.
     const answeredAt = present();
     observed.vm = { ok: opened.ok, at: answeredAt, failure: opened.ok ? null : opened.failure };
     if (!opened.ok) return fail(run, { kind: "transport", reason: opened.failure }, opened.detail, now);
     // A fresh start is implied by message_queued and summed up by run_finished; a reconnect is news.
-    if (run.phase !== "waiting") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: run.lastSeq, context: run.context });
+    if (effect.type === "reconnect") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: effect.afterSeq, context: run.context });
+    run = attempt(run, { type: "opened" }, answeredAt).run;
     const lines = readLines(opened.body);
     // The first typing indicator after a short delay: an instant answer needs none.
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
-    const expectedSeq = run.phase === "waiting" ? 1 : run.lastSeq + 1;
+    const expectedSeq = effect.type === "start" ? 1 : effect.afterSeq + 1;
     live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: answeredAt, lastTypingAt: answeredAt - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: answeredAt };
     await deliverAnswers(run.vmRunId, present);
     return { kind: "changed" };
@@ -240,14 +268,18 @@ export function createRunDriver(d: RunDriverDeps) {
     // Only into the run whose stream this instance reads, and only while it is still that VM run;
     // past a cap a further turn waits like a new run would (the turn in progress finishes).
     const current = d.runs.get(run.id);
-    if (!d.vm || !current || current.phase === "finished" || current.vmRunId !== run.vmRunId) return false;
+    if (!d.vm || !current || !takesInput(current, run.vmRunId)) return false;
     if (d.budget.blockedUntil(now) !== null) return false;
     const ids = injectable(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), current, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
     const sent = await d.vm.input(run.vmRunId, await Promise.all(turn.map(toInput)));
     const accepted = sent.ok && sent.accepted;
-    if (accepted) d.transaction(() => d.lifecycle.handed(run.id, ids, "inject", now));
+    if (accepted)
+      d.transaction(() => {
+        const fresh = d.runs.get(run.id);
+        applyStep(d, fresh, stepRun(fresh, d.messages.pending(), { type: "injected", vmRunId: run.vmRunId, ids }, now), now);
+      });
     d.log("run_input", { runId: run.id, messages: ids.length, accepted });
     return accepted;
   };
@@ -329,7 +361,6 @@ export function createRunDriver(d: RunDriverDeps) {
     }
     const run = d.runs.open() ?? startNextBatch(now);
     if (!run) return { kind: "idle" };
-    if (run.nextAttemptAt > now) return { kind: "waiting", at: run.nextAttemptAt };
     return open(run, now);
   };
 
@@ -367,6 +398,15 @@ export type RunDriver = ReturnType<typeof createRunDriver>;
 function readyInOrder(queued: QueuedMessage[]): QueuedMessage[] {
   const waiting = queued.findIndex((m) => !mediaSettled(m));
   return waiting === -1 ? queued : queued.slice(0, waiting);
+}
+
+/** `promise`, or `late` once `ms` passed without it (the promise goes on, unheard). */
+function within<T>(promise: Promise<T>, ms: number, late: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late), Math.max(0, ms))));
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== null) clearTimeout(timer);
+  });
 }
 
 /** A pending read whose rejection is handled where it is awaited, not reported as unhandled. */

@@ -1,11 +1,14 @@
-// The durable effects of run events and failures. Each runs inside one SQLite transaction that
-// also records the event's seq, so a replayed event (reconnect, eviction) changes nothing.
+// Carries out what core/run-lifecycle.ts decided for a run: writes the run and the moves of its
+// messages, and does the rest (the reply, sessions, approvals, tools, changes, spend, logs).
+// Each step runs inside one SQLite transaction that also records the event's seq, so a replayed
+// event (reconnect, eviction) changes nothing. It decides nothing itself.
 import type { VmRunEvent } from "../../protocol/vm-protocol";
 import { chunkReply } from "../../core/chunk-reply";
 import { formatForWhatsApp } from "../../core/whatsapp-format";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
-import { type FailureDecision, decideOnFailure, type RunFailure } from "../../core/run-policy";
+import type { RunFailure } from "../../core/run-policy";
+import { type Run, type RunStep as LifecycleStep, stepRun } from "../../core/run-lifecycle";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunsRepo } from "../db/runs-repo";
 import type { RunToolCallsRepo } from "../db/run-tool-calls-repo";
@@ -50,150 +53,130 @@ export type RunEffectsDeps = {
   log: Log;
 };
 
-/** One turn carries at most this many messages (the protocol's cap); the rest wait. */
-export const MAX_MESSAGES_PER_TURN = 10;
-
 /** `invalid`: the event names messages this run does not carry; nothing was written. */
 export type ApplyOutcome = "replay" | "applied" | "terminal" | "invalid";
 
+/**
+ * Applies one event of a VM run's stream: stepRun decides, this writes and carries out. A
+ * replayed event (reconnect, eviction) finds its seq stored and changes nothing.
+ */
 export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string, event: VmRunEvent, now: number): ApplyOutcome {
-  const { messages, runs, outbox, conversations } = d;
   // A progress line changes nothing: applying it twice is harmless, so it costs no write.
-  if (event.type === "progress") return runs.get(runId) ? "applied" : "replay";
+  if (event.type === "progress") return d.runs.get(runId) ? "applied" : "replay";
   return d.transaction(() => {
-    const run = runs.get(runId);
-    if (!run || run.vmRunId !== vmRunId || run.phase === "finished" || event.seq <= run.lastSeq) return "replay";
-    // A turn answers only messages dispatched to this run: never another run's, or another user's.
-    if ((event.type === "result" || event.type === "unconsumed") && !carriesAll(messages, runId, event.messageIds)) return "invalid";
-    // The seq is stored with the event's own write to the run. A terminal event needs none: it
-    // finishes the run (a replay then finds it finished) or starts it anew on a new VM run.
-    const terminal = event.type === "done" || event.type === "error";
-    if (!terminal && !runs.advanceSeq(runId, vmRunId, event.seq, now, event.type === "result" ? { costUsd: event.costUsd } : undefined)) return "replay";
-    // A task in a fresh session must never replace the conversation's session.
-    const keepSession = (sessionId: string) => run.context === "chat" && conversations.recordSession(run.conversationId, sessionId);
-    switch (event.type) {
-      case "session":
-        keepSession(event.sessionId);
-        return "applied";
-      case "result": {
-        const answered = event.messageIds.flatMap((id) => messages.get(id) ?? []);
-        const tasks = answered.flatMap((m) => d.schedules.recordResult(m, { ...event, now }) ?? []);
-        const taskLine = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
-        // A task's result says what it was not allowed to do (nobody was there to answer, maybe).
-        const refused = tasks.length > 0 ? d.approvals.refusedLine(runId) : "";
-        const text = conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
-        // An update still waiting to go (a retry, the 24-hour window) is stale once the answer is here.
-        outbox.dropUnsentProgress(runId);
-        const parts = chunkReply(formatForWhatsApp(text));
-        parts.forEach((body, i) => outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
-        d.lifecycle.answered(runId, event.messageIds, now);
-        d.spend.recordCost(run.conversationId, event.costUsd, now);
-        keepSession(event.sessionId);
-        // The agent answered a turn that carried the note of an undo: it is told.
-        d.changes?.told(run.conversationId);
-        // Counted on the run (results, cost) and logged once with run_finished: a log line costs
-        // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
-        if (event.isError) d.log("run_result_error", { runId, seq: event.seq, subtype: event.subtype });
-        return "applied";
-      }
-      case "unconsumed":
-        d.lifecycle.unread(runId, event.messageIds, now);
-        d.log("run_unconsumed", { runId, messages: event.messageIds.length });
-        return "applied";
-      case "approval_request":
-        d.approvals.request(run, event, now);
-        return "applied";
-      case "tool_call": {
-        // Applied once with its answer stored: a replay is answered again, never re-applied. A
-        // task in its own session is offered no tools, so a call from it is refused, not run.
-        const answer = run.context === "chat" ? d.tools(event.name, event.args, run.conversationId, now, { vmRunId, callId: event.callId }) : { ok: false, text: "This run has no relay tools." };
-        d.answers.owe(vmRunId, event.callId, { kind: "tool", body: { callId: event.callId, ...answer } }, now);
-        d.log("run_tool_call", { runId, tool: event.name, ok: answer.ok });
-        return "applied";
-      }
-      case "done":
-        recordEnd(d, run, event, now);
-        // Every turn was answered, by the VM's word; one it left unanswered is carried, never dropped.
-        d.lifecycle.runEnded(runId, { kind: "done" }, now);
-        finishRun(d, runId, "done", now, event.seq);
-        return "terminal";
-      case "error":
-        // Files it changed before it failed are changed all the same: /diff and /undo see them.
-        recordEnd(d, run, event, now);
-        // The VM's own words stay in the operator's log (run_decision), never in the user's reply.
-        applyFailure(d, runId, { kind: "vm", code: event.code }, now, { seq: event.seq, reason: event.reason, message: event.message.slice(0, 300) });
-        return "terminal";
-    }
+    const run = d.runs.get(runId);
+    const step = stepRun(run, d.messages.pending(), { type: "vm_event", vmRunId, event }, now);
+    if (step.effects.some((e) => e.type === "invalid")) return "invalid";
+    if (step.run === run || !run || !step.run) return "replay";
+    applyStep(d, run, step, now, event.type === "error" ? { seq: event.seq, reason: event.reason, message: event.message.slice(0, 300) } : undefined);
+    return step.run.phase === "finished" || step.run.vmRunId !== vmRunId ? "terminal" : "applied";
   });
 }
 
 /**
- * What a VM run's terminal event tells of it: its change, and its tool calls (a row even when it
- * made none, so that only a run cut off without a terminal event shows them as not recorded).
+ * A failure of the run (the relay's own, or /stop's `cancelled`), decided by stepRun and applied;
+ * call inside a transaction. Null when the run was already over. `detail` (the VM's event, or the
+ * transport's error as `message`) goes into the attempt's one `run_decision` line.
  */
-function recordEnd(d: RunEffectsDeps, run: { id: string; vmRunId: string; conversationId: number }, event: Extract<VmRunEvent, { type: "done" | "error" }>, now: number): void {
-  if (event.change) d.changes?.record(run, event.change, now);
-  d.toolCalls.add({ runId: run.id, vmRunId: run.vmRunId, toolCalls: event.toolCalls ?? { calls: [], more: 0 }, now });
-}
-
-function carriesAll(messages: MessagesRepo, runId: string, ids: readonly string[]): boolean {
-  const dispatched = new Set(messages.ofRun(runId, "handed").map((m) => m.id));
-  return ids.every((id) => dispatched.has(id));
+export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq?: number; reason?: string; message: string }): LifecycleStep | null {
+  const run = d.runs.get(runId);
+  if (!run || run.phase === "finished") return null;
+  const session = d.conversations.repo.get(run.conversationId)?.sessionId ?? null;
+  const step = stepRun(run, d.messages.pending(), { type: "failure", failure, sessionOfConversation: session, detail }, now);
+  applyStep(d, run, step, now, detail);
+  return step;
 }
 
 /**
- * Decides and records what a failure means; call inside a transaction. Null when the run was
- * already over. Its `run_decision` line is the attempt's one line: the failure, what was decided,
- * and `detail` (the VM's event, or the transport's error as `message`).
+ * Writes what stepRun decided (the run's row, the moves of its messages) and carries out its
+ * effects, in order; inside the caller's transaction. The VM I/O it asks for (connect, start,
+ * cancel) is the run driver's: it is left out here. `detail` goes into a decision's log line.
  */
-export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq?: number; reason?: string; message: string }): FailureDecision | null {
-  const { messages, runs, outbox, conversations } = d;
-  const run = runs.get(runId);
-  if (!run || run.phase === "finished") return null;
-  const decision = decideOnFailure(failure, { ...run, streamed: run.phase === "streaming" }, now);
-  d.log("run_decision", { runId, vmRunId: run.vmRunId, failure, decision, ...detail });
-  switch (decision.action) {
-    case "retry_same":
-      runs.retryTransport(runId, decision.at, now);
-      break;
-    case "retry_new": {
-      // A new VM run takes one turn's worth; the rest wait for the next run, uncounted.
-      const held = messages.ofRun(runId, "handed");
-      d.lifecycle.unread(runId, held.slice(MAX_MESSAGES_PER_TURN).map((m) => m.id), now);
-      if (decision.freshSession) {
-        conversations.recordSession(run.conversationId, null);
-        // The fresh session starts from the chat's last exchanges (see run-driver's open()).
-        const restored = run.context === "chat" ? d.transcriptOf(run.conversationId, runId) : null;
-        outbox.add({ dedupeKey: outboxKeys.sessionLost(run.vmRunId), body: restored ? sessionRestoredNotice(restored.entries) : SESSION_LOST, now });
+export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleStep, now: number, detail?: { seq?: number; reason?: string; message: string }): void {
+  const run = step.run;
+  if (!run) return;
+  d.runs.write(prev, run, now);
+  // The moves are written where what they mean for the user is told (before a change line, after a reply).
+  if (!step.effects.some((e) => e.type === "messages")) d.lifecycle.runStepped(run.id, step.moves, [], now);
+  // The VM run the event came from (a retry names the next one on the row).
+  const vmRunId = prev?.vmRunId ?? run.vmRunId;
+  for (const e of step.effects) {
+    switch (e.type) {
+      case "messages":
+        d.lifecycle.runStepped(run.id, step.moves, e.effects, now);
+        break;
+      case "keep_session":
+        d.conversations.recordSession(run.conversationId, e.sessionId);
+        break;
+      case "reply":
+        reply(d, run, vmRunId, e.event, now);
+        break;
+      case "unconsumed":
+        d.log("run_unconsumed", { runId: run.id, messages: e.count });
+        break;
+      case "approval_request":
+        d.approvals.request({ ...run, vmRunId }, e.event, now);
+        break;
+      case "tool_call": {
+        // Applied once with its answer stored: a replay is answered again, never re-applied.
+        const { name, args, callId } = e.event;
+        const answer = e.allowed ? d.tools(name, args, run.conversationId, now, { vmRunId, callId }) : { ok: false, text: "This run has no relay tools." };
+        d.answers.owe(vmRunId, callId, { kind: "tool", body: { callId, ...answer } }, now);
+        d.log("run_tool_call", { runId: run.id, tool: name, ok: answer.ok });
+        break;
       }
-      const sessionId = decision.freshSession || run.context === "fresh" ? null : (conversations.repo.get(run.conversationId)?.sessionId ?? null);
-      // The old VM run is gone, and with it whatever it was asking.
-      d.approvals.vmRunOver(run.vmRunId, now);
-      runs.retryWithNewVmRun(runId, { at: decision.at, sessionId, fresh: decision.freshSession, now });
-      break;
+      case "record_end":
+        // A row even when it made no calls: only a run cut off without a terminal event shows them as not recorded.
+        if (e.event.change) d.changes?.record({ id: run.id, vmRunId, conversationId: run.conversationId }, e.event.change, now);
+        d.toolCalls.add({ runId: run.id, vmRunId, toolCalls: e.event.toolCalls ?? { calls: [], more: 0 }, now });
+        break;
+      case "decision":
+        // The VM's own words stay in the operator's log, never in the user's reply.
+        d.log("run_decision", { runId: run.id, vmRunId, failure: e.failure, decision: e.decision, ...detail });
+        break;
+      case "session_lost": {
+        // The fresh session starts from the chat's last exchanges (see run-driver's inputOf()).
+        const restored = run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
+        d.outbox.add({ dedupeKey: outboxKeys.sessionLost(e.vmRunId), body: restored ? sessionRestoredNotice(restored.entries) : SESSION_LOST, now });
+        break;
+      }
+      case "vm_run_over":
+        d.approvals.vmRunOver(e.vmRunId, now);
+        break;
+      case "spend_unknown":
+        d.spend.recordUnknown(run.conversationId, now);
+        break;
+      case "finished":
+        d.log("run_finished", { runId: run.id, outcome: e.outcome, results: run.results, costUsd: run.costUsd, durationMs: now - run.createdAt });
+        break;
+      // The VM's I/O: the run driver's, after the transaction.
+      case "wait":
+      case "connect":
+      case "start":
+      case "reconnect":
+      case "cancel_vm":
+      case "invalid":
+        break;
     }
-    case "cut":
-      // Its unanswered turns go into the next run once, which resumes the session and is told.
-      d.lifecycle.runEnded(runId, { kind: "cut" }, now);
-      endRun(d, run, "interrupted", now, detail?.seq);
-      break;
-    case "give_up":
-      d.lifecycle.runEnded(runId, decision.reason === "cancelled" ? { kind: "cancelled" } : { kind: "failed", reason: decision.reason }, now);
-      endRun(d, run, decision.reason, now, detail?.seq);
-      break;
   }
-  return decision;
 }
 
-/** A run that ended without its answer: one that may have used the model but reported no cost is counted as unknown, not free. */
-function endRun(d: RunEffectsDeps, run: { id: string; results: number; conversationId: number }, outcome: string, now: number, lastSeq?: number): void {
-  if (run.results === 0 && outcome !== "auth_failed" && outcome !== "misconfigured") d.spend.recordUnknown(run.conversationId, now);
-  finishRun(d, run.id, outcome, now, lastSeq);
-}
-
-function finishRun(d: Pick<RunEffectsDeps, "runs" | "log" | "approvals">, runId: string, outcome: string, now: number, lastSeq?: number): void {
-  const vmRunId = d.runs.get(runId)?.vmRunId;
-  if (vmRunId) d.approvals.vmRunOver(vmRunId, now);
-  const summary = d.runs.finish(runId, outcome, now, lastSeq);
-  d.log("run_finished", { runId, outcome, results: summary?.results, costUsd: summary?.costUsd, durationMs: summary ? now - summary.startedAt : undefined });
+/** A turn's answer, to the outbox: the task it was, what it was refused, its cost. */
+function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRunEvent, { type: "result" }>, now: number): void {
+  const answered = event.messageIds.flatMap((id) => d.messages.get(id) ?? []);
+  const tasks = answered.flatMap((m) => d.schedules.recordResult(m, { ...event, now }) ?? []);
+  const taskLine = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
+  // A task's result says what it was not allowed to do (nobody was there to answer, maybe).
+  const refused = tasks.length > 0 ? d.approvals.refusedLine(run.id) : "";
+  const text = d.conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
+  // An update still waiting to go (a retry, the 24-hour window) is stale once the answer is here.
+  d.outbox.dropUnsentProgress(run.id);
+  const parts = chunkReply(formatForWhatsApp(text));
+  parts.forEach((body, i) => d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
+  d.spend.recordCost(run.conversationId, event.costUsd, now);
+  // The agent answered a turn that carried the note of an undo: it is told.
+  d.changes?.told(run.conversationId);
+  // Counted on the run (results, cost) and logged once with run_finished: a log line costs
+  // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
+  if (event.isError) d.log("run_result_error", { runId: run.id, seq: event.seq, subtype: event.subtype });
 }

@@ -1,0 +1,102 @@
+// The runs unit over a real SQLite, with a VM client whose Machine is not warm: reaching it is a
+// phase of the run with its own deadline (core/run-lifecycle.ts), so a connect that never
+// answers ends in the run's failure and retry, and the start after a slow connect has the whole
+// of its own time. The VM client is a stand-in at its interface: only the connect is examined.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CONNECT_DEADLINE_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/core/run-lifecycle";
+import { DEFAULT_PROGRESS_PACING } from "../../src/core/progress-update";
+import type { VmClient } from "../../src/objects/clients/vm-client";
+import { createApprovals } from "../../src/objects/units/approvals";
+import { createConversations } from "../../src/objects/units/conversations";
+import { createMessages } from "../../src/objects/units/messages";
+import { createRunDriver } from "../../src/objects/units/run-driver";
+import { createSchedules } from "../../src/objects/units/schedules";
+import { createVmAnswers } from "../../src/objects/units/vm-answers";
+import { frozenClock, T0, useUnitDb } from "./helpers/unit-db";
+
+const t = useUnitDb();
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+  vi.setSystemTime(T0);
+});
+afterEach(() => vi.useRealTimers());
+
+type Connect = (now: number, deadline: number) => Promise<{ ok: true } | { ok: false; detail: string }>;
+
+function driver(connect: Connect, startRun: VmClient["startRun"]) {
+  const { repos, sql } = t;
+  const logged: { event: string; fields: Record<string, unknown> }[] = [];
+  const log = (event: string, fields: Record<string, unknown>) => void logged.push({ event, fields });
+  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: sql.transaction, log });
+  const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
+  const vm = { ready: () => false, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }) } as unknown as VmClient;
+  const runs = createRunDriver({
+    transaction: sql.transaction,
+    messages: repos.messages,
+    lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log }),
+    runs: repos.runs,
+    answers,
+    conversations: createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction }),
+    outbox: { add: (m) => repos.outbox.add(m), dropUnsentProgress: () => {} },
+    transcriptOf: () => null,
+    spend: { recordCost: () => {}, recordUnknown: () => {} },
+    schedules,
+    approvals: createApprovals({ repo: repos.approvals, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, transaction: sql.transaction, log }),
+    tools: () => ({ ok: false, text: "none" }),
+    toolCalls: repos.runToolCalls,
+    log,
+    vm,
+    userId: "+15550001234",
+    gitIdentity: () => ({ name: "n", email: "e@x" }),
+    budget: { blockedUntil: () => null, tellHeld: () => {} },
+    sendTyping: async () => undefined,
+    progress: { wanted: () => false, pacing: DEFAULT_PROGRESS_PACING, send: () => {} },
+    afterRun: () => {},
+    mediaLink: async () => null,
+    clock: frozenClock,
+  });
+  return { runs, logged };
+}
+
+describe("the runs unit reaching a Machine that is not warm", () => {
+  it("a connect that never answers fails the run at its deadline, and the run retries after the backoff", async () => {
+    const asked: number[] = [];
+    const startRun = vi.fn<VmClient["startRun"]>();
+    const { runs, logged } = driver((_now, deadline) => (asked.push(deadline), new Promise(() => {})), startRun);
+    t.repos.messages.insert({ id: "m1", body: "hello", media: [], conversationId: 1, now: T0 });
+    const stepped = runs.runDue(T0, null);
+    await vi.advanceTimersByTimeAsync(CONNECT_DEADLINE_MS - 1);
+    expect(logged.filter((l) => l.event === "run_decision")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await stepped).toEqual({ kind: "changed" });
+    expect(asked).toEqual([T0 + CONNECT_DEADLINE_MS]);
+    expect(startRun).not.toHaveBeenCalled();
+    const decision = logged.find((l) => l.event === "run_decision")!.fields;
+    expect(decision).toMatchObject({ failure: { kind: "transport", reason: "unreachable" }, decision: { action: "retry_same", at: T0 + 5000 } });
+    expect(String(decision["message"])).toContain("not reachable within 90 s");
+    expect(t.repos.runs.open()).toMatchObject({ phase: "waiting", transportFailures: 1, nextAttemptAt: T0 + 5000 });
+    expect(t.repos.messages.get("m1")?.status).toBe("handed");
+  });
+
+  it("after a slow connect the start still has all of its own time, counted from the connect", async () => {
+    let signal: AbortSignal | null = null;
+    // A VM that never answers the start: it gives up only when the relay's signal does.
+    const startRun = vi.fn<VmClient["startRun"]>((_request, s) => {
+      signal = s;
+      return new Promise((resolve) => s.addEventListener("abort", () => resolve({ ok: false, failure: "unreachable", detail: "aborted" })));
+    });
+    const connect: Connect = () => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 40_000));
+    const { runs, logged } = driver(connect, startRun);
+    t.repos.messages.insert({ id: "m1", body: "hello", media: [], conversationId: 1, now: T0 });
+    const stepped = runs.runDue(T0, null);
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(startRun).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(STREAM_OPEN_TIMEOUT_MS - 1);
+    expect(signal!.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signal!.aborted).toBe(true);
+    expect(await stepped).toEqual({ kind: "changed" });
+    // The failed attempt's backoff counts from when the step began.
+    expect(logged.find((l) => l.event === "run_decision")?.fields).toMatchObject({ decision: { action: "retry_same", at: T0 + 5000 } });
+  });
+});
