@@ -216,7 +216,7 @@ export type PictureLayout = { rows: PictureRow[]; ys: number[]; height: number; 
  * The rows to draw and where: files, hunks and lines in order, as many as MAX_PICTURE_HEIGHT
  * holds. When some are left out, the picture ends on whole lines (no header without a line under
  * it) and a footer counts what is left. Only the lines that could fit are highlighted: a 2 MB
- * hunk costs no more than an 80-line one.
+ * hunk costs no more than a short one.
  */
 export function pictureLayout(files: readonly DiffFile[]): PictureLayout {
   const insertions = files.reduce((n, f) => n + f.insertions, 0);
