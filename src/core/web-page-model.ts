@@ -116,6 +116,22 @@ export function barGeometry(values: readonly DayValue[], width: number, height: 
   });
 }
 
+/** A chart of this many bars or fewer says every bar's amount; a longer one only its highest. */
+export const LABEL_EVERY_BAR_UP_TO = 10;
+
+/**
+ * What a bar chart says in words, beside its bars: the total, the highest day (the first of
+ * equals; none when every day is 0), and the bars whose amount is written above them (every
+ * non-zero one when they are few, else the highest alone, so labels never overlap).
+ */
+export function chartFigures(values: readonly DayValue[]): { total: number; highest: DayValue | null; labelled: number[] } {
+  const total = values.reduce((n, v) => n + v.value, 0);
+  const top = values.reduce((best, v, i) => (v.value > (values[best]?.value ?? 0) ? i : best), -1);
+  const highest = top >= 0 ? (values[top] ?? null) : null;
+  const labelled = values.length <= LABEL_EVERY_BAR_UP_TO ? values.flatMap((v, i) => (v.value > 0 ? [i] : [])) : top >= 0 ? [top] : [];
+  return { total, highest, labelled };
+}
+
 /** `2 min 5 s`, `840 ms`; `still running` while it has no end. */
 export function runDuration(run: Pick<RunView, "startedAt" | "endedAt">): string {
   if (run.endedAt === null) return "still running";

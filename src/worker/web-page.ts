@@ -12,6 +12,7 @@ import { maskPhone } from "../core/phone";
 import {
   barGeometry,
   type ChangeView,
+  chartFigures,
   type ConversationsPage,
   type ConversationView,
   type DashboardPage,
@@ -204,23 +205,47 @@ function dashboardBody(page: DashboardPage): Child {
   );
 }
 
-const CHART = { width: 600, height: 120, axis: 16 };
+/** The chart's box in its own units: a band above the bars for their amounts, a gutter at the left for the scale, one below for the days. */
+const CHART = { width: 480, top: 22, bars: 110, axis: 22, gutter: 58 };
 
-/** Bars as inline SVG, each with its day and value as a tooltip and a text fallback for screen readers. */
+/**
+ * Bars as inline SVG that say their amounts without JavaScript: the scale (the highest amount at
+ * the top line, 0 at the foot), each bar's amount above it (the highest bar's alone on a chart
+ * of many days), each day and amount as a tooltip; then the total and the highest day as a line
+ * of text, which a phone shows at the page's own size.
+ */
 function barChart(values: readonly DayValue[], name: string, format: (v: number) => string): Child {
-  const bars = barGeometry(values, CHART.width, CHART.height);
-  const total = values.reduce((n, v) => n + v.value, 0);
+  const barsWidth = CHART.width - CHART.gutter;
+  const bars = barGeometry(values, barsWidth, CHART.bars);
+  const { total, highest, labelled } = chartFigures(values);
   const first = values[0]?.day ?? "";
   const last = values[values.length - 1]?.day ?? "";
-  return h(
+  const foot = CHART.top + CHART.bars;
+  const amount = (i: number) => {
+    const b = bars[i];
+    if (!b) return null;
+    // Centred over the bar, kept inside the chart at either end.
+    const centre = CHART.gutter + b.x + b.width / 2;
+    const [x, anchor] = centre > CHART.width - 28 ? [CHART.width, "end"] : centre < CHART.gutter + 28 ? [CHART.gutter, "start"] : [round1(centre), "middle"];
+    return h("text", { class: "amount", x, y: CHART.top + b.y - 5, "text-anchor": anchor }, format(b.value));
+  };
+  const svg = h(
     "svg",
-    { class: `chart ${name}`, viewBox: `0 0 ${CHART.width} ${CHART.height + CHART.axis}`, role: "img", "aria-label": `${name}: ${format(total)} from ${first} to ${last}` },
-    ...bars.map((b) => h("rect", { x: b.x, y: b.y, width: b.width, height: b.height }, h("title", null, `${b.day}: ${format(b.value)}`))),
-    h("line", { x1: 0, y1: CHART.height, x2: CHART.width, y2: CHART.height }),
-    h("text", { x: 0, y: CHART.height + CHART.axis - 3 }, first),
-    h("text", { x: CHART.width, y: CHART.height + CHART.axis - 3, "text-anchor": "end" }, last),
+    { class: `chart ${name}`, viewBox: `0 0 ${CHART.width} ${foot + CHART.axis}`, role: "img", "aria-label": `${name}: ${format(total)} from ${first} to ${last}` },
+    highest ? h("line", { class: "grid", x1: CHART.gutter, y1: CHART.top, x2: CHART.width, y2: CHART.top }) : null,
+    highest ? h("text", { class: "scale", x: CHART.gutter - 6, y: CHART.top + 5, "text-anchor": "end" }, format(highest.value)) : null,
+    h("text", { class: "scale", x: CHART.gutter - 6, y: foot, "text-anchor": "end" }, format(0)),
+    ...bars.map((b) => h("rect", { x: round1(CHART.gutter + b.x), y: CHART.top + b.y, width: b.width, height: b.height }, h("title", null, `${b.day}: ${format(b.value)}`))),
+    ...labelled.map(amount),
+    h("line", { x1: CHART.gutter, y1: foot, x2: CHART.width, y2: foot }),
+    h("text", { x: CHART.gutter, y: foot + CHART.axis - 5 }, first),
+    h("text", { x: CHART.width, y: foot + CHART.axis - 5, "text-anchor": "end" }, last),
   );
+  const said = highest ? `highest ${format(highest.value)} on ${highest.day}` : "none on any day";
+  return h(Fragment, null, svg, h("p", { class: "chart-figures" }, `Total ${format(total)} from ${first} to ${last}; ${said}.`));
 }
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** The page's one stylesheet (same origin, so CSP `default-src 'self'` allows it). */
 export const PAGE_CSS = `body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:52rem;padding:1rem;color:#1b1b1b;background:#fafafa}
@@ -232,8 +257,9 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{fon
 .transcript li.user time::before{content:"You · "}.transcript li.agent time::before{content:"Agent · "}.transcript li.relay time::before{content:"Relay · "}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 td ul{margin:0;padding-left:1rem}
-svg.chart{width:100%;height:auto;background:#fff;border:1px solid #e3e3e3}svg.chart rect{fill:#2f7d32}svg.chart.failures rect{fill:#b3261e}
-svg.chart line{stroke:#999}svg.chart text{font-size:11px;fill:#666}
+svg.chart{width:100%;max-width:32rem;height:auto;background:#fff;border:1px solid #e3e3e3}svg.chart rect{fill:#2f7d32}svg.chart.failures rect{fill:#b3261e}
+svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}svg.chart text{font-size:15px;fill:#555}svg.chart text.amount{fill:#1b1b1b;font-weight:600}
+.chart-figures{margin:.2rem 0 0;font-size:.9rem}
 .runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run *{margin:.15rem 0}
 .tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.tools .refused{font-weight:400}.tools .refused code{text-decoration:line-through}.change{font-weight:600}
 .diff{overflow-x:auto}.d2h-file-wrapper{border:1px solid #ddd;margin:.6rem 0;background:#fff}.d2h-file-header{padding:.3rem .6rem;background:#eee;font-weight:600}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barGeometry, type ChangeView, daysEnding, fillDays, inlineChange, listedToolCalls, pageTime, runDuration, runIdOfVmRun, type ToolCallsView } from "../../src/core/web-page-model";
+import { barGeometry, type ChangeView, chartFigures, daysEnding, LABEL_EVERY_BAR_UP_TO, fillDays, inlineChange, listedToolCalls, pageTime, runDuration, runIdOfVmRun, type ToolCallsView } from "../../src/core/web-page-model";
 import { linkLifetime } from "../../src/core/replies/web";
 
 describe("the page's days and bars", () => {
@@ -37,6 +37,32 @@ describe("the page's days and bars", () => {
     ]);
     expect(barGeometry([{ day: "a", value: 0 }], 100, 50)[0]!.height).toBe(0);
     expect(barGeometry([], 100, 50)).toEqual([]);
+  });
+
+  const days = (...values: number[]) => values.map((value, i) => ({ day: `d${i}`, value }));
+  it.each([
+    { name: "a week: every non-zero bar says its amount", values: days(3, 0, 12, 7), total: 22, highest: { day: "d2", value: 12 }, labelled: [0, 2, 3] },
+    { name: "the first of equal highest days is the highest", values: days(5, 5, 1), total: 11, highest: { day: "d0", value: 5 }, labelled: [0, 1, 2] },
+    { name: "all zero: no highest day, no amounts", values: days(0, 0, 0), total: 0, highest: null, labelled: [] },
+    { name: "no days", values: [], total: 0, highest: null, labelled: [] },
+    {
+      name: "a month: only the highest bar says its amount",
+      values: days(...Array.from({ length: 30 }, (_, i) => (i === 17 ? 2.5 : 0.5))),
+      total: 29 * 0.5 + 2.5,
+      highest: { day: "d17", value: 2.5 },
+      labelled: [17],
+    },
+  ])("chartFigures: $name", ({ values, total, highest, labelled }) => {
+    const figures = chartFigures(values);
+    expect(figures.total).toBeCloseTo(total, 9);
+    expect(figures.highest).toEqual(highest);
+    expect(figures.labelled).toEqual(labelled);
+  });
+
+  it(`labels every bar up to ${LABEL_EVERY_BAR_UP_TO} days, the highest alone past that`, () => {
+    const ones = (n: number) => days(...Array.from({ length: n }, () => 1));
+    expect(chartFigures(ones(LABEL_EVERY_BAR_UP_TO)).labelled).toHaveLength(LABEL_EVERY_BAR_UP_TO);
+    expect(chartFigures(ones(LABEL_EVERY_BAR_UP_TO + 1)).labelled).toEqual([0]);
   });
 });
 

@@ -79,6 +79,7 @@ it("opens the /web link the user received: the transcript, the run, markup shown
   expect(page.text).toContain("please fix the login test");
   expect(page.text).toContain(MARKUP);
   expect(page.text).toMatch(/Runs[\s\S]*\$0\.0/);
+  expect(page.text).toMatch(/Spend per day, last 30 days[\s\S]*?Total \$[\d.]+ from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; (highest \$[\d.]+ on \d{4}-\d\d-\d\d|none on any day)\./);
   expect(page.headers["content-security-policy"]).toMatch(/^default-src 'self'/);
   // The page and its stylesheet, from the relay only.
   expect(page.requests.every((u) => u.startsWith(relay.url)), page.requests.join(" ")).toBe(true);
@@ -98,6 +99,8 @@ it("gives the admin the dashboard: the user by masked number, the 7-day charts",
   expect(page.text).toContain("+1555***0041");
   expect(page.text).not.toContain(USER);
   expect(page.text).toContain("Runs per day, last 7 days");
+  // Each chart says its amounts in words a reader sees: the user's messages were counted.
+  expect(page.text).toMatch(/Messages per day, last 7 days[\s\S]*?Total [1-9]\d* from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; highest [1-9]\d* on \d{4}-\d\d-\d\d\./);
 });
 
 it("refuses a revoked link and, after WEB_LINK_TTL_HOURS, an expired one", async () => {

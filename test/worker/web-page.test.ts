@@ -52,6 +52,10 @@ describe("/web", () => {
     expect(html.match(/\$0\.00\d*/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
     expect(html).toContain("Spend per day, last 30 days");
     expect(html).toMatch(/<svg[^>]*class="chart spend"/);
+    // The chart says its amounts as text, no script needed: the scale's top, the highest bar's amount, the total.
+    expect(html).toMatch(/<text class="scale"[^>]*>\$0\.002<\/text>/);
+    expect(html).toMatch(/<text class="amount"[^>]*>\$0\.002<\/text>/);
+    expect(html).toMatch(/<p class="chart-figures">Total \$0\.002 from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; highest \$0\.002 on \d{4}-\d\d-\d\d\.<\/p>/);
     expect(html.match(/<li class="run">/g)).toHaveLength(2);
     expect(html).toContain("No tool calls.");
     expect(html).toContain('href="/web/page.css"');

@@ -1,10 +1,12 @@
 // The `/diff` picture (issue 23, item 3; "Tests"): the PNG decodes (fast-png, pure JS) at the fixed
-// width and grows taller with more lines; the SVG it came from holds the text of each line shown;
-// what the agent wrote is escaped; `.env` values and the VM's secrets never reach it.
+// width and grows taller with more lines, up to its cap; its type, measured in its pixels, is 1/30
+// of the width or more (drawn for a phone); the SVG it came from holds the text of each line
+// shown, wrapped lines joined back; what the agent wrote is escaped; `.env` values and the VM's
+// secrets never reach it.
 import { decode } from "fast-png";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { escapeXml, MAX_DIFF_LINES, PICTURE_WIDTH, xmlSafe, type DiffPicture } from "../src/core/diff-picture";
+import { CONTINUATION_MARK, escapeXml, MAX_PICTURE_HEIGHT, PICTURE_WIDTH, xmlSafe, type DiffPicture } from "../src/core/diff-picture";
 import { renderDiffPicture } from "../src/diff-picture-render";
 import { addRenderRoutes, RENDER_DIFF_ROUTE } from "../src/render-routes";
 
@@ -16,9 +18,15 @@ function diffOf(added: number, path = "src/app.ts"): string {
 
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'" };
 
-/** The text a reader sees in each code row: the `<text class="code">` elements, tags stripped, entities read. */
+/** The text a reader sees in each line of code: the `<text class="code">` elements, tags stripped, entities read, a wrapped line's rows (`code cont`) joined back. */
 function codeTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text [^>]*class="code"[^>]*>(.*?)<\/text>/g)].map((m) => (m[1] ?? "").replace(/<[^>]+>/g, "").replace(/&[a-z]+;/g, (e) => ENTITIES[e] ?? e));
+  const lines: string[] = [];
+  for (const m of svg.matchAll(/<text [^>]*class="(code(?: cont)?)"[^>]*>(.*?)<\/text>/g)) {
+    const text = (m[2] ?? "").replace(/<[^>]+>/g, "").replace(/&[a-z]+;/g, (e) => ENTITIES[e] ?? e);
+    if (m[1] === "code cont") lines[lines.length - 1] += text;
+    else lines.push(text);
+  }
+  return lines;
 }
 
 function pixel(png: Buffer, x: number, y: number): string {
@@ -27,11 +35,33 @@ function pixel(png: Buffer, x: number, y: number): string {
   return Array.from(image.data.slice(at, at + 3), (v) => v.toString(16).padStart(2, "0")).join("");
 }
 
-/** The y of the middle of the first row of a kind ("add" or "del"), from the SVG's own rectangles. */
+/** The rows of a kind ("add" or "del"), top and height, from the SVG's own rectangles. */
+function rowsFilled(picture: DiffPicture, fill: string): { y: number; height: number }[] {
+  const rows = [...picture.svg.matchAll(new RegExp(`<rect x="0" y="(\\d+)" width="${PICTURE_WIDTH}" height="(\\d+)" fill="${fill}"/>`, "g"))].map((m) => ({ y: Number(m[1]), height: Number(m[2]) }));
+  if (rows.length === 0) throw new Error(`no row filled ${fill}`);
+  return rows;
+}
+
 function rowMiddle(picture: DiffPicture, fill: string): number {
-  const y = new RegExp(`<rect x="0" y="(\\d+)" width="${PICTURE_WIDTH}" height="20" fill="${fill}"/>`).exec(picture.svg)?.[1];
-  if (y === undefined) throw new Error(`no row filled ${fill}`);
-  return Number(y) + 10;
+  const row = rowsFilled(picture, fill)[0]!;
+  return row.y + Math.floor(row.height / 2);
+}
+
+/** The box of the dark (text) pixels in a band of the PNG, from x = `from` rightwards. */
+function inkBox(png: Buffer, band: { y: number; height: number }, from: number): { top: number; bottom: number; left: number; right: number } {
+  const image = decode(png);
+  const box = { top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity };
+  for (let y = band.y; y < band.y + band.height; y++) {
+    for (let x = from; x < image.width; x++) {
+      const at = (y * image.width + x) * image.channels;
+      if (Math.min(image.data[at] ?? 255, image.data[at + 1] ?? 255, image.data[at + 2] ?? 255) >= 128) continue;
+      box.top = Math.min(box.top, y);
+      box.bottom = Math.max(box.bottom, y);
+      box.left = Math.min(box.left, x);
+      box.right = Math.max(box.right, x);
+    }
+  }
+  return box;
 }
 
 describe("the PNG", () => {
@@ -50,16 +80,60 @@ describe("the PNG", () => {
     expect(Math.min(...row)).toBeLessThan(128);
   });
 
-  it("grows taller with more lines, and stops growing at the line cap", async () => {
-    // diffOf(n) has n + 2 lines: MAX_DIFF_LINES - 2 fills the picture exactly.
-    const heights = await Promise.all([1, 10, 40, MAX_DIFF_LINES - 2, 500].map(async (n) => decode((await renderDiffPicture(diffOf(n))).png).height));
-    const [one, ten, forty, cap, many] = heights as [number, number, number, number, number];
+  it("grows taller with more lines, and stops at two phone screens", async () => {
+    const heights = await Promise.all([1, 10, 30, 500, 5000].map(async (n) => decode((await renderDiffPicture(diffOf(n))).png).height));
+    const [one, ten, thirty, many, more] = heights as [number, number, number, number, number];
     expect(one).toBeLessThan(ten);
-    expect(ten).toBeLessThan(forty);
-    expect(forty).toBeLessThan(cap);
-    // 500 lines: the cap's rows plus one "… more lines" row, not 500 rows.
-    expect(many).toBeGreaterThan(cap);
-    expect(many).toBeLessThan(cap + 40);
+    expect(ten).toBeLessThan(thirty);
+    expect(thirty).toBeLessThan(many);
+    // Two 16:9 screens of the picture's width at most, however long the diff.
+    expect(MAX_PICTURE_HEIGHT).toBeLessThanOrEqual((2 * PICTURE_WIDTH * 16) / 9);
+    expect(many).toBeLessThanOrEqual(MAX_PICTURE_HEIGHT);
+    expect(many).toBeGreaterThan(MAX_PICTURE_HEIGHT - 100);
+    expect(more).toBe(many);
+  });
+
+  it("draws its type at 1/30 of the width or more, as measured in its pixels", async () => {
+    // Two added lines of capital H, 10 and 40 of them: the ink of the longer reaches 30
+    // characters further, so 30 advances of the font as drawn, whatever the glyph's own margins.
+    const diff = ["--- a/x.txt", "+++ b/x.txt", "@@ -1 +1,2 @@", `+${"H".repeat(10)}`, `+${"H".repeat(40)}`, ""].join("\n");
+    const picture = await renderDiffPicture(diff);
+    const [short, long] = rowsFilled(picture, "#e6ffec").map((band) => inkBox(picture.png, band, 120)) as [ReturnType<typeof inkBox>, ReturnType<typeof inkBox>];
+    expect(long.left).toBe(short.left);
+    // The ink's edges fall between pixels: a span read from whole pixels is up to one short.
+    const advance = (long.right - short.right + 1) / 30;
+    // DejaVu Sans Mono's advance is 1233/2048 of the type's size (its em).
+    const typeSize = advance / (1233 / 2048);
+    expect(typeSize).toBeGreaterThanOrEqual(PICTURE_WIDTH / 30);
+    expect(typeSize).toBeLessThan(PICTURE_WIDTH / 30 + 2);
+    // A capital H is at least 1/45 of the width tall (16 px of 720; DejaVu's caps are 0.73 em).
+    expect(long.bottom - long.top + 1).toBeGreaterThanOrEqual(PICTURE_WIDTH / 45);
+  });
+
+  it("wraps a long line over rows, each row after the first marked in the number column", async () => {
+    const long = `const message = ${JSON.stringify("word ".repeat(30).trim())};`;
+    const diff = ["--- a/x.ts", "+++ b/x.ts", "@@ -1 +1 @@", `+${long}`, ""].join("\n");
+    const picture = await renderDiffPicture(diff);
+    expect(codeTexts(picture.svg)).toEqual([long]);
+    const rows = rowsFilled(picture, "#e6ffec");
+    expect(rows.length).toBeGreaterThan(2);
+    expect(picture.svg.match(new RegExp(`class="mark">${CONTINUATION_MARK}<`, "g"))).toHaveLength(rows.length - 1);
+    // Drawn: every row holds ink in its code column, and each continuation row in its number column.
+    for (const row of rows) expect(inkBox(picture.png, row, 70).left).toBeLessThan(PICTURE_WIDTH);
+    for (const row of rows.slice(1)) expect(inkBox(picture.png, row, 0).left).toBeLessThan(40);
+    // None runs off the picture: the ink stops short of the right edge.
+    for (const row of rows) expect(inkBox(picture.png, row, 0).right).toBeLessThan(PICTURE_WIDTH - 5);
+  });
+
+  it("stays within Telegram's photo limits at its largest (≤ 10 MB, width + height ≤ 10000, ratio ≤ 20) and the relay's 5 MiB", async () => {
+    const dense = Array.from({ length: 400 }, (_, i) => `+const v${i} = [${"'#%&@MW', ".repeat(12)}];`).join("\n");
+    const picture = await renderDiffPicture(["--- a/x.ts", "+++ b/x.ts", "@@ -0,0 +1,400 @@", dense, ""].join("\n"));
+    const image = decode(picture.png);
+    expect(image.height).toBeGreaterThan(MAX_PICTURE_HEIGHT - 100);
+    // The relay takes a picture of at most 5 MiB (WhatsApp's image limit is 5 MB); Telegram's is 10 MB.
+    expect(picture.png.length).toBeLessThanOrEqual(5 * 1024 * 1024);
+    expect(image.width + image.height).toBeLessThanOrEqual(10_000);
+    expect(image.height / image.width).toBeLessThanOrEqual(20);
   });
 
   it("draws emoji, CJK and control characters without failing (glyphs DejaVu lacks are left blank)", async () => {
@@ -72,21 +146,24 @@ describe("the PNG", () => {
 
 describe("the SVG", () => {
   it("holds the text of each line shown, in order, and counts the lines it leaves out", async () => {
-    const picture = await renderDiffPicture(diffOf(MAX_DIFF_LINES + 20));
-    const shown = picture.rows.flatMap((r) => (r.kind === "line" ? [xmlSafe(r.line.text)] : []));
-    expect(shown).toHaveLength(MAX_DIFF_LINES);
+    const picture = await renderDiffPicture(diffOf(100));
+    const shown = picture.rows.flatMap((r) => (r.kind === "line" && !r.continued ? [xmlSafe(r.line.text)] : []));
+    expect(shown).toHaveLength(picture.linesShown);
     expect(shown[0]).toBe("import { x } from './x';");
     expect(codeTexts(picture.svg)).toEqual(shown);
-    // 1 context + 1 removed + 100 added lines, 80 shown.
-    expect([picture.linesShown, picture.linesHidden]).toEqual([80, 22]);
-    expect(picture.svg).toContain("… 22 more lines not shown");
+    // 1 context + 1 removed + 100 added lines: what is not shown is counted, and where it is.
+    expect(picture.linesShown).toBeGreaterThan(40);
+    expect(picture.linesShown + picture.linesHidden).toBe(102);
+    expect(picture.svg).toContain(`… ${picture.linesHidden} more lines on the page`);
   });
 
   it("draws a diff at the 2 MB cap from its first lines, and counts the rest", async () => {
     const huge = diffOf(60_000);
     expect(huge.length).toBeGreaterThan(2_000_000);
     const picture = await renderDiffPicture(huge);
-    expect([picture.linesShown, picture.linesHidden]).toEqual([MAX_DIFF_LINES, 60_002 - MAX_DIFF_LINES]);
+    expect(picture.linesShown).toBeGreaterThan(40);
+    expect(picture.linesShown + picture.linesHidden).toBe(60_002);
+    expect(decode(picture.png).height).toBeLessThanOrEqual(MAX_PICTURE_HEIGHT);
     expect(picture.files).toEqual([{ path: "src/app.ts", insertions: 60_000, deletions: 1 }]);
   });
 
