@@ -15,7 +15,8 @@ import type { FlyMachinesClient, FlyResult } from "../clients/fly-machines";
 import type { MachineView } from "../../core/machine-report";
 import type { MachineRepo, MachineRow } from "../db/machine-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
-import { type Log, stepTime } from "./outbox";
+import type { Log } from "../../core/log";
+import { stepTime } from "../../core/step-time";
 import type { Clock } from "../../core/clock";
 
 export type MachineUnitSettings = MachineSettings & {

@@ -17,11 +17,6 @@ import { stepTime } from "../../core/step-time";
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
-// Kept here for the run driver, the run effects and the machine unit, which import them from this module.
-export type { Log } from "../../core/log";
-export type { Clock } from "../../core/clock";
-export { stepTime } from "../../core/step-time";
-
 export type OutboxDeps = {
   repo: OutboxRepo;
   /** Read for where Twilio should report status (the Worker's origin). */

@@ -21,7 +21,8 @@ import type { VmAnswers } from "./vm-answers";
 import type { Conversations } from "./conversations";
 import type { Schedules } from "./schedules";
 import type { VmClient } from "../clients/vm-client";
-import { type Clock, stepTime } from "./outbox";
+import type { Clock } from "../../core/clock";
+import { stepTime } from "../../core/step-time";
 
 const TYPING_DELAY_MS = 1_500;
 /** A batch is one conversation's: look past other conversations' messages for its own. */

@@ -19,7 +19,8 @@ import type { Approvals } from "./approvals";
 import type { Changes } from "./changes";
 import type { Conversations } from "./conversations";
 import type { Messages } from "./messages";
-import type { Log, Outbox } from "./outbox";
+import type { Log } from "../../core/log";
+import type { Outbox } from "./outbox";
 import type { Schedules } from "./schedules";
 
 /** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
