@@ -27,6 +27,7 @@ import {
   upstreamHintOf,
 } from "./core/credential-proxy";
 import { createTokenTable } from "./core/proxy-tokens";
+import { customHeadersOf } from "./core/secret-env";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -120,7 +121,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!credential) return refuse(res, 404, "the VM holds no model credential");
       if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
-      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential));
+      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)));
     }
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);
