@@ -46,10 +46,13 @@ async function statsSeenAs(ids: AgentIds, only?: number): Promise<ProcStat[]> {
  * Every process of `ids`'s uid, read by a child of that uid (so hidepid hides nothing from it):
  * `-O` keeps the stat files it owns, which are its own processes'.
  */
-async function ownProcessesOf(ids: AgentIds): Promise<ProcParent[]> {
+export async function ownStatLinesOf(ids: AgentIds): Promise<string[]> {
   const script = 'for f in /proc/[0-9]*/stat; do [ -O "$f" ] && read -r line < "$f" && printf "%s\\0" "$line"; done 2>/dev/null; exit 0';
-  const said = await outputAsUser(ids, script);
-  return (said ?? "").split("\0").map(parseProcParent).filter((p): p is ProcParent => p !== null);
+  return ((await outputAsUser(ids, script)) ?? "").split("\0").filter((line) => line !== "");
+}
+
+async function ownProcessesOf(ids: AgentIds): Promise<ProcParent[]> {
+  return (await ownStatLinesOf(ids)).map(parseProcParent).filter((p): p is ProcParent => p !== null);
 }
 
 /** Passes at most: a process that forks as it is killed is listed again in the next. */
@@ -166,6 +169,9 @@ export function createAgentRecords(dataDir: string) {
         .finally(() => adding.delete(pid));
       adding.set(pid, written);
     },
+
+    /** The CLIs alive now, by pid, with whom each runs as (null: the server's user). */
+    liveClis: (): ReadonlyMap<number, AgentIds | null> => live,
 
     /** The CLI exited: its record goes once its whole group has, and its uid's strays go now. */
     release(pid: number | undefined): void {
