@@ -32,8 +32,8 @@ const WITH_RUNNER_SUBCOMMANDS: ReadonlySet<string> = new Set([...RUNNER_SUBCOMMA
 const baseName = (program: string): string => program.slice(program.lastIndexOf("/") + 1);
 
 /**
- * Why a command that starts with `words` may not be remembered as a prefix, or null when it may.
- * `words`: the program and (when it reads as one) its subcommand.
+ * Why a command that starts with `program` (and `sub`, its second word when that reads as a
+ * subcommand) may not be remembered as a prefix, in one line the prompt shows; null when it may.
  */
 export function runnerRefusal(program: string, sub: string | undefined): string | null {
   if (program.includes("=")) return "a command that starts by setting a variable runs whatever follows it";
