@@ -56,24 +56,31 @@ export function parseProcParent(text: string): ProcParent | null {
 }
 
 /**
- * An agent uid's processes that no longer descend from the server (`serverPid`): a daemon that
- * left with `setsid` and a fork, anything orphaned and re-parented to PID 1 or a subreaper. The
- * CLI, its tools and MCP servers, and whatever the server runs as the user, all descend from it.
- * `processes` are the uid's own (a parent missing from them is another uid's: the server, PID 1).
+ * An agent uid's processes that escaped its CLI: orphans adopted by PID 1, a daemon that left with
+ * `setsid` and a fork among them, and what they started since. Only those: the CLI, its tools and
+ * MCP servers, and whatever the server runs as the user descend from the server (`serverPid`),
+ * and a process whose line of parents leads to any other live process (another VM's agent on a
+ * shared host, one a user started by hand) is someone else's. `processes` are the uid's own; a
+ * parent missing from them is another uid's. Where another process than PID 1 adopts orphans (a
+ * subreaper above the server), they are not found.
  */
 export function strayProcesses(processes: readonly ProcParent[], serverPid: number): number[] {
+  // The server as PID 1 (a container without an init) adopts the orphans itself: none can be told from its own.
+  if (serverPid === 1) return [];
   const parentOf = new Map(processes.map((p) => [p.pid, p.ppid]));
-  const descends = (pid: number): boolean => {
+  /** The first parent of `pid`'s line that is not the uid's: the server, PID 1, or someone else. */
+  const rootOf = (pid: number): number | null => {
     const seen = new Set<number>();
-    for (let at = pid; ; ) {
-      const parent = parentOf.get(at);
-      if (parent === undefined || seen.has(at)) return false;
-      if (parent === serverPid) return true;
+    for (let at = pid; !seen.has(at); ) {
       seen.add(at);
+      const parent = parentOf.get(at);
+      if (parent === undefined) return null;
+      if (!parentOf.has(parent)) return parent;
       at = parent;
     }
+    return null;
   };
-  return processes.filter((p) => p.state !== "Z" && p.state !== "X" && p.pid !== serverPid && !descends(p.pid)).map((p) => p.pid);
+  return processes.filter((p) => p.state !== "Z" && p.state !== "X" && p.pid !== serverPid && rootOf(p.pid) === 1).map((p) => p.pid);
 }
 
 const isLive = (p: ProcStat) => p.state !== "Z" && p.state !== "X";

@@ -83,12 +83,17 @@ describe("strayProcesses", () => {
   it.each([
     { name: "the CLI and what it started descend from the server", processes: [p(200, SERVER), p(201, 200), p(202, 201)], strays: [] },
     { name: "a setsid daemon re-parented to PID 1", processes: [p(200, SERVER), p(300, 1)], strays: [300] },
-    { name: "its children too, and a subreaper's", processes: [p(300, 1), p(301, 300), p(400, 57)], strays: [300, 301, 400] },
+    { name: "its children too", processes: [p(300, 1), p(301, 300), p(302, 301)], strays: [300, 301, 302] },
     { name: "what the server runs as the user is its own", processes: [p(500, SERVER)], strays: [] },
+    { name: "another VM's agent of the same uid on a shared host is someone else's", processes: [p(700, 4321), p(701, 700)], strays: [] },
     { name: "a zombie is dead already", processes: [p(300, 1, "Z")], strays: [] },
-    { name: "a loop in the table names nothing as descending", processes: [p(600, 601), p(601, 600)], strays: [600, 601] },
+    { name: "a loop in the table names nothing", processes: [p(600, 601), p(601, 600)], strays: [] },
   ])("$name", ({ processes, strays }) => {
     expect(strayProcesses(processes, SERVER)).toEqual(strays);
+  });
+
+  it("names nothing when the server is PID 1 itself: it adopts the orphans, and they look like its own", () => {
+    expect(strayProcesses([p(300, 1), p(500, 1)], 1)).toEqual([]);
   });
 
   it("reads a parent from a stat line whose name holds spaces and parentheses", () => {
