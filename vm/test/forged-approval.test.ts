@@ -52,3 +52,13 @@ it("refuses an approval request an agent forges with the secret it can read; the
   expect(events.filter((e) => e.type === "approval_request")).toHaveLength(1);
   expect(events.filter((e) => e.type === "tool_call")).toEqual([]);
 });
+
+it("binds the MCP server before the agent's first command even when nothing is asked: that command's hello and calls are refused", async () => {
+  const userId = "+15550003302";
+  // bypassPermissions: the agent's first command runs at once, as early as an agent can act.
+  const events = await (await h.startRun({ userId, text: bash(FORGE.replace("env.RELAY_APPROVAL_URL", `(env.RELAY_APPROVAL_URL || env.RELAY_TOOLS_URL.replace("tool-call", "approval"))`)), options: { permissionMode: "bypassPermissions", scheduleTools: true } })).end();
+  expect(resultsOf(events)[0]?.isError, JSON.stringify(events)).toBe(false);
+  const workspace = workspaceDirOf(userPathsOf(h.dataDir, userId), "main");
+  expect(readFileSync(join(workspace, "forged.txt"), "utf8")).toBe("401 401 401");
+  expect(events.filter((e) => e.type === "approval_request" || e.type === "tool_call")).toEqual([]);
+});
