@@ -1,16 +1,16 @@
 // `POST /v1/runs/:runId/approval` (the relay's answers, docs/protocol.md) and the internal
 // `POST /internal/approval` (the questions of the CLI's permission prompt tool), heard only from
 // the relay MCP server a CLI started (`/internal/hello` binds it): the HTTP side of approval-bridge.ts.
+import type { IncomingMessage } from "node:http";
 import type { Context, Hono } from "hono";
 import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
 import type { ApprovalBridge } from "./approval-bridge";
-import type { IncomingMessage } from "node:http";
 import { APPROVAL_ROUTE, ApprovalAskSchema, HELLO_ROUTE } from "./core/relay-tool-wire";
 import { fail, parseBody } from "./http-body";
 import type { PeerSocket } from "./peer-process";
 import type { Run } from "./run";
 import type { RunManager } from "./run-manager";
-import type { ToolBridge } from "./tool-bridge";
+import type { Refusal, ToolBridge } from "./tool-bridge";
 
 /** The request's own connection, from Node's server (c.env.incoming under @hono/node-server). */
 function socketOf(c: Context): PeerSocket | null {
@@ -24,11 +24,13 @@ function socketOf(c: Context): PeerSocket | null {
  */
 export async function internalCaller(c: Context, tools: ToolBridge): Promise<() => Run | null> {
   const caller = await tools.callerOf(c.req.header("authorization"), socketOf(c));
-  if ("refused" in caller) {
-    console.warn(`vm: internal_request_refused route=${c.req.path} reason=${caller.refused} port=${socketOf(c)?.remotePort ?? "?"}`);
-    fail(401, { error: "unauthorized" });
-  }
+  if ("refused" in caller) refuse(c, caller.refused);
   return caller.currentRun;
+}
+
+function refuse(c: Context, reason: Refusal): never {
+  console.warn(`vm: internal_request_refused route=${c.req.path} reason=${reason} port=${socketOf(c)?.remotePort ?? "?"}`);
+  fail(401, { error: "unauthorized" });
 }
 
 export type ApprovalRouteDeps = {
@@ -57,10 +59,7 @@ export function addApprovalRoutes(app: Hono, deps: ApprovalRouteDeps): void {
   // The MCP server, at its start: its secret is bound to its process (only a live CLI's child's).
   app.post(HELLO_ROUTE, async (c) => {
     const refused = await deps.tools.bind(c.req.header("authorization"), socketOf(c));
-    if (refused) {
-      console.warn(`vm: internal_request_refused route=${HELLO_ROUTE} reason=${refused} port=${socketOf(c)?.remotePort ?? "?"}`);
-      fail(401, { error: "unauthorized" });
-    }
+    if (refused) refuse(c, refused);
     return c.json({ bound: true });
   });
 

@@ -6,10 +6,10 @@
 // `tool-result`, for at most `timeoutMs`, and never past the end of the run.
 import { createHash, randomBytes } from "node:crypto";
 import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
-import type { ToolAnswer } from "./core/relay-tool-wire";
-import { createPendingAsks } from "./pending-asks";
 import type { AgentIds } from "./core/agent-ids";
+import type { ToolAnswer } from "./core/relay-tool-wire";
 import type { PeerProcess, PeerSocket } from "./peer-process";
+import { createPendingAsks } from "./pending-asks";
 import type { Run } from "./run";
 
 export type ToolGrant = { secret: string; revoke(): void };
