@@ -1,5 +1,6 @@
 // Approvals from the phone, the pure part: the modes, what the user types or taps to answer, the
 // prompt they read, and the permission rule an "always" remembers (in Claude Code's format).
+import { COMPOUND, runnerRefusal, SUBCOMMAND } from "../protocol/always-rules";
 import { PERMISSION_RULE } from "../protocol/vm-protocol";
 import { quoteInput } from "./quote-input";
 
@@ -74,42 +75,55 @@ export function describeRequest(tool: string, input: Record<string, unknown>, su
   }
 }
 
+/** What "always" would do for a request: save `rule`, or (no rule) allow it once, for the reason `why`. */
+export type AlwaysOffer = { rule: string } | { rule: null; why: string };
+
 /**
  * The rule an "always" answer remembers, for the request's own tool (the VM refuses any other):
  * `Bash(npm test:*)` for `npm test -- --watch`, `WebFetch(domain:example.com)`, `Write(/abs/file)`.
- * Null when no rule can say it (a command with parentheses): "always" then allows this once.
+ * None for a command that runs whatever follows it (`node`, `bash`, `env`, `git`…:
+ * protocol/always-rules.ts) or one no rule can say (parentheses): "always" then allows it once.
  */
-export function alwaysRule(tool: string, input: Record<string, unknown>): string | null {
+export function alwaysOffer(tool: string, input: Record<string, unknown>): AlwaysOffer {
   const value = (key: string): string | null => (typeof input[key] === "string" ? (input[key] as string) : null);
-  const rule = (content: string | null): string | null => {
+  const unsayable = { rule: null, why: "no rule can say this one" } as const;
+  const rule = (content: string | null): AlwaysOffer => {
     const candidate = content === null ? tool : `${tool}(${content})`;
-    return candidate.length <= 300 && PERMISSION_RULE.test(candidate) ? candidate : null;
+    return candidate.length <= 300 && PERMISSION_RULE.test(candidate) ? { rule: candidate } : unsayable;
   };
   switch (tool) {
     case "Bash": {
       const command = value("command")?.trim() ?? "";
+      if (command === "") return unsayable;
       // A compound command is remembered only as itself: a prefix would allow what follows it.
-      if (command === "" || /[;&|<>`$\n]/.test(command)) return command === "" ? null : rule(command);
-      const [program, sub] = command.split(/\s+/);
-      const prefix = sub && /^[a-z][\w.-]*$/i.test(sub) ? `${program} ${sub}` : program;
-      return rule(`${prefix}:*`);
+      if (COMPOUND.test(command)) return rule(command);
+      const [program = "", second] = command.split(/\s+/);
+      const sub = second !== undefined && SUBCOMMAND.test(second) ? second : undefined;
+      const refusal = runnerRefusal(program, sub);
+      if (refusal) return { rule: null, why: refusal };
+      return rule(`${sub ? `${program} ${sub}` : program}:*`);
     }
     case "WebFetch": {
       try {
         return rule(`domain:${new URL(value("url") ?? "").hostname}`);
       } catch {
-        return null;
+        return unsayable;
       }
     }
     case "Write":
     case "Edit":
     case "MultiEdit":
-      return value("file_path") ? rule(value("file_path")) : null;
+      return value("file_path") ? rule(value("file_path")) : unsayable;
     case "NotebookEdit":
-      return value("notebook_path") ? rule(value("notebook_path")) : null;
+      return value("notebook_path") ? rule(value("notebook_path")) : unsayable;
     default:
       return rule(null);
   }
+}
+
+/** The rule alone (null: "always" allows it once). */
+export function alwaysRule(tool: string, input: Record<string, unknown>): string | null {
+  return alwaysOffer(tool, input).rule;
 }
 
 type PromptInput = {
@@ -117,6 +131,8 @@ type PromptInput = {
   number: number | null;
   conversation: string;
   description: string;
+  /** What "always" would save, shown as is (or why it saves nothing). */
+  always: AlwaysOffer;
   timeoutMs: number;
 };
 
@@ -128,7 +144,9 @@ export function approvalPrompt(p: PromptInput): string {
   return [
     `🔐 Approval${tag} in ${p.conversation}: the agent wants to`,
     p.description,
-    `Reply yes${suffix}, no${suffix} or always${suffix} (always: allow this kind of action in ${p.conversation} from now on). Not answered in ${minutes} min: denied.`,
+    p.always.rule === null
+      ? `Reply yes${suffix} or no${suffix} ("always" is not offered: ${p.always.why}). Not answered in ${minutes} min: denied.`
+      : `Reply yes${suffix}, no${suffix} or always${suffix} (always: in ${p.conversation}, from now on allow ${p.always.rule}). Not answered in ${minutes} min: denied.`,
   ].join("\n");
 }
 

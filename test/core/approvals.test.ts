@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  alwaysOffer,
   alwaysRule,
   approvalPrompt,
   buttonPayload,
@@ -8,6 +9,7 @@ import {
   parseButtonPayload,
   QUICK_REPLY_BODY_MAX,
 } from "../../src/core/approvals";
+import { bashRuleAllowed } from "../../src/protocol/always-rules";
 import { PERMISSION_RULE } from "../../src/protocol/vm-protocol";
 
 describe("parseApprovalAnswer", () => {
@@ -49,7 +51,27 @@ describe("alwaysRule", () => {
     ["Bash", { command: "npm test" }, "Bash(npm test:*)"],
     ["Bash", { command: "npm test -- --watch" }, "Bash(npm test:*)"],
     ["Bash", { command: "ls -la /tmp" }, "Bash(ls:*)"],
-    ["Bash", { command: "git push origin main" }, "Bash(git push:*)"],
+    ["Bash", { command: "npm run build" }, "Bash(npm run:*)"],
+    ["Bash", { command: "./gradlew build --info" }, "Bash(./gradlew build:*)"],
+    // Programs that run whatever follows them: no rule (the issue's examples, and their kin).
+    ["Bash", { command: "git push origin main" }, null],
+    ["Bash", { command: "git --version" }, null],
+    ["Bash", { command: "node --version" }, null],
+    ["Bash", { command: "node -p process.version" }, null],
+    ["Bash", { command: "/usr/local/bin/node script.js" }, null],
+    ["Bash", { command: "bash --version" }, null],
+    ["Bash", { command: "python3 manage.py test" }, null],
+    ["Bash", { command: "env FOO=1 ls" }, null],
+    ["Bash", { command: "FOO=1 ls" }, null],
+    ["Bash", { command: "sudo ls" }, null],
+    ["Bash", { command: "xargs -n1 echo" }, null],
+    ["Bash", { command: "find . -name x" }, null],
+    ["Bash", { command: "timeout 5 ls" }, null],
+    ["Bash", { command: "npx prettier --write ." }, null],
+    ["Bash", { command: "npm exec -- vitest" }, null],
+    ["Bash", { command: "npm --version" }, null],
+    ["Bash", { command: "go run ./cmd/x" }, null],
+    ["Bash", { command: "go test ./..." }, "Bash(go test:*)"],
     // A compound command is remembered only whole: a prefix would allow whatever follows it.
     ["Bash", { command: "npm test && git push" }, "Bash(npm test && git push)"],
     ["Bash", { command: "echo $(whoami)" }, null],
@@ -64,6 +86,48 @@ describe("alwaysRule", () => {
     const rule = alwaysRule(tool, input);
     expect(rule).toBe(expected);
     if (rule) expect(PERMISSION_RULE.test(rule)).toBe(true);
+  });
+
+  it.each([
+    ["node --version", "node runs whatever follows it, so a rule would allow any command"],
+    ["env FOO=1 ls", "env runs whatever follows it, so a rule would allow any command"],
+    ["FOO=1 ls", "a command that starts by setting a variable runs whatever follows it"],
+    ["npm --version", "npm without a subcommand would cover npm exec, which runs whatever follows it"],
+  ])("says in one line why %j saves no rule", (command, why) => {
+    expect(alwaysOffer("Bash", { command })).toEqual({ rule: null, why });
+  });
+
+  it("asks again for a different node command after an always on one", () => {
+    // The issue's case: "always" on `node -p …` saved `Bash(node:*)`, and `node -e …` then ran unasked.
+    expect(alwaysOffer("Bash", { command: "node -p 1+1" }).rule).toBeNull();
+    expect(alwaysOffer("Bash", { command: "node -e 'require(\"fs\").rmSync(\"x\")'" }).rule).toBeNull();
+  });
+
+  it("offers only rules the VM would save, for the command it was asked about", () => {
+    for (const command of ["npm test -- --watch", "ls -la /tmp", "npm test && git push", "make", "cargo build --release", "go run x.go", "node -v", "git status"]) {
+      const rule = alwaysRule("Bash", { command });
+      if (rule) expect(bashRuleAllowed(/^Bash\((.*)\)$/.exec(rule)?.[1] ?? "", command), command).toBe(true);
+    }
+  });
+});
+
+describe("bashRuleAllowed (the VM's check)", () => {
+  it.each([
+    ["npm test:*", "npm test -- --watch", true],
+    ["ls:*", "ls -la", true],
+    ["npm test && git push", "npm test && git push", true],
+    ["node:*", "node --version", false],
+    ["bash:*", "bash --version", false],
+    ["env:*", "env FOO=1 ls", false],
+    ["git:*", "git --version", false],
+    ["git push:*", "git push origin main", false],
+    ["npm:*", "npm test", false],
+    ["npm test:*", "npm run deploy", false],
+    ["ls:*", "ls; rm -rf /", false],
+    ["node -e x", "node -e y", false],
+    ["npm:*", "npm --version", false],
+  ])("%j for %j: %s", (rule, command, allowed) => {
+    expect(bashRuleAllowed(rule, command)).toBe(allowed);
   });
 });
 
@@ -92,19 +156,31 @@ describe("describeRequest", () => {
 
 describe("approvalPrompt", () => {
   it("asks for a bare answer when it is the only prompt", () => {
-    const text = approvalPrompt({ number: null, conversation: "api", description: "Run a command:\nnpm publish", timeoutMs: 600_000 });
+    const text = approvalPrompt({ number: null, conversation: "api", description: "Run a command:\nnpm publish", always: { rule: "Bash(npm publish:*)" }, timeoutMs: 600_000 });
     expect(text).toContain("in api");
+    // The exact rule "always" would save, not "this kind of action".
+    expect(text).toContain("always: in api, from now on allow Bash(npm publish:*)");
     expect(text).toContain("npm publish");
     expect(text).toContain("Reply yes, no or always");
     expect(text).toContain("10 min");
   });
 
   it("numbers the answers when several are open", () => {
-    expect(approvalPrompt({ number: 2, conversation: "web", description: "Fetch https://x.test", timeoutMs: 60_000 })).toContain("Reply yes 2, no 2 or always 2");
+    expect(approvalPrompt({ number: 2, conversation: "web", description: "Fetch https://x.test", always: { rule: "WebFetch(domain:x.test)" }, timeoutMs: 60_000 })).toContain("Reply yes 2, no 2 or always 2");
+  });
+
+  it("says always is not offered, and why, where it would save nothing", () => {
+    const always = alwaysOffer("Bash", { command: "node --version" });
+    const text = approvalPrompt({ number: null, conversation: "api", description: "Run a command:\nnode --version", always, timeoutMs: 600_000 });
+    expect(text).toContain('Reply yes or no ("always" is not offered: node runs whatever follows it, so a rule would allow any command).');
+    expect(text).not.toContain("always:");
   });
 
   it("fits a quick-reply body for the longest description the relay builds", () => {
     const description = describeRequest("Bash", { command: "x".repeat(5000) }, undefined);
-    expect(approvalPrompt({ number: 12, conversation: "a".repeat(32), description, timeoutMs: 600_000 }).length).toBeLessThanOrEqual(QUICK_REPLY_BODY_MAX);
+    expect(approvalPrompt({ number: 12, conversation: "a".repeat(32), description, always: alwaysOffer("Bash", { command: "x".repeat(5000) }), timeoutMs: 600_000 }).length).toBeLessThanOrEqual(QUICK_REPLY_BODY_MAX);
+    const ruled = "npm test -- " + "y".repeat(280);
+    const withRule = approvalPrompt({ number: 12, conversation: "a".repeat(32), description: describeRequest("Bash", { command: ruled }, undefined), always: alwaysOffer("Bash", { command: ruled }), timeoutMs: 600_000 });
+    expect(withRule.length).toBeLessThanOrEqual(QUICK_REPLY_BODY_MAX);
   });
 });

@@ -125,8 +125,10 @@ it("asks before the agent runs a command: the prompt shows buttons, a tap allows
   const prompt = page.locator("[data-testid=message][data-direction=out]").filter({ hasText: "🔐 Approval" });
   await prompt.waitFor({ timeout: 90_000 });
   expect(await prompt.getByTestId("message-body").textContent()).toContain('node -e "console.log(40 + 2)"');
+  // node runs whatever follows it: "always" is not offered for it (src/protocol/always-rules.ts).
+  expect(await prompt.getByTestId("message-body").textContent()).toContain('"always" is not offered: node runs whatever follows it');
   const buttons = prompt.getByTestId("quick-reply");
-  expect(await buttons.allTextContents()).toEqual(["Yes", "No", "Always"]);
+  expect(await buttons.allTextContents()).toEqual(["Yes", "No"]);
   await screenshot(page, "simulator-approval");
   await buttons.filter({ hasText: "Yes" }).click();
   // The relay's one-line acknowledgement, then the agent's answer with what the command printed.

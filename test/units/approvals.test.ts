@@ -76,6 +76,20 @@ describe("answer", () => {
     expect(approvals.answer({ via: "button", answer: "no", approvalId: 1 }, T0)).toBe("That request was already allowed always; nothing changed.");
     expect(t.repos.approvals.rules(1)).toEqual(["Bash(npm test:*)"]);
   });
+
+  it("offers no always for a command that runs whatever follows it: the prompt says why, and always allows it once", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "node -p process.version");
+    const [prompt] = told();
+    expect(prompt!.body).toContain('Reply yes or no ("always" is not offered: node runs whatever follows it, so a rule would allow any command).');
+    expect(JSON.parse(prompt!.buttons!).map((b: { title: string }) => b.title)).toEqual(["Yes", "No"]);
+    expect(approvals.answer({ via: "text", answer: "always", target: { kind: "only" } }, T0)).toBe("✅ Allowed: Run a command: node -p process.version. (no rule can say this one, so it was allowed once)");
+    expect(rows().map((r) => [r.status, r.rule])).toEqual([["allowed", null]]);
+    expect(t.repos.approvals.rules(1)).toEqual([]);
+    // A different node command asks again: nothing was remembered.
+    ask(approvals, "r2", "node -e 1");
+    expect(rows().map((r) => r.status)).toEqual(["allowed", "pending"]);
+  });
 });
 
 describe("nextDueAt and runDue (expiry)", () => {

@@ -1,11 +1,11 @@
 // Every agent process group the server starts is recorded under DATA_DIR/.agents, one file per
-// group, until the group is gone. A server killed outright (SIGKILL, OOM) leaves its CLIs alive,
+// group, until the group is gone; when a uid's last CLI exits, what that uid left running goes too. A server killed outright (SIGKILL, OOM) leaves its CLIs alive,
 // re-parented to PID 1: they would go on writing the session and workspace of a run the relay
 // carries on elsewhere. So the next server, before it takes any run, ends what its records name.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { outputAsUser } from "./as-user";
 import { procVisibilityOf, type AgentIds } from "./core/agent-ids";
-import { AgentRecordSchema, groupsOf, leftoverTargets, parseProcStat, survivorsOf, type AgentRecord, type ProcStat, type Target } from "./core/leftover-agents";
+import { AgentRecordSchema, groupsOf, leftoverTargets, parseProcParent, parseProcStat, strayProcesses, survivorsOf, type AgentRecord, type ProcParent, type ProcStat, type Target } from "./core/leftover-agents";
 import { resolveInside } from "./user-paths";
 
 const BOOT_ID = "/proc/sys/kernel/random/boot_id";
@@ -40,6 +40,38 @@ async function statsSeenAs(ids: AgentIds, only?: number): Promise<ProcStat[]> {
   const script = 'for f in $G; do read -r line < "$f" && printf "%s\\0" "$line"; done 2>/dev/null; exit 0';
   const said = await outputAsUser(ids, script, { G: only === undefined ? "/proc/[0-9]*/stat" : `/proc/${only}/stat` });
   return (said ?? "").split("\0").map(parseProcStat).filter((stat): stat is ProcStat => stat !== null);
+}
+
+/**
+ * Every process of `ids`'s uid, read by a child of that uid (so hidepid hides nothing from it):
+ * `-O` keeps the stat files it owns, which are its own processes'.
+ */
+export async function ownStatLinesOf(ids: AgentIds): Promise<string[]> {
+  const script = 'for f in /proc/[0-9]*/stat; do [ -O "$f" ] && read -r line < "$f" && printf "%s\\0" "$line"; done 2>/dev/null; exit 0';
+  return ((await outputAsUser(ids, script)) ?? "").split("\0").filter((line) => line !== "");
+}
+
+async function ownProcessesOf(ids: AgentIds): Promise<ProcParent[]> {
+  return (await ownStatLinesOf(ids)).map(parseProcParent).filter((p): p is ProcParent => p !== null);
+}
+
+/** Passes at most: a process that forks as it is killed is listed again in the next. */
+const STRAY_PASSES = 5;
+
+/**
+ * Ends every process of the uid that no longer descends from this server (core/leftover-agents.ts,
+ * strayProcesses): a `setsid` daemon, an orphan. Killed by a child of that uid, which can signal
+ * no other uid's process, whatever became of a pid meanwhile. Returns how many were killed.
+ */
+export async function endStrayProcesses(ids: AgentIds): Promise<number> {
+  let killed = 0;
+  for (let pass = 0; pass < STRAY_PASSES; pass++) {
+    const strays = strayProcesses(await ownProcessesOf(ids), process.pid);
+    if (strays.length === 0) break;
+    await outputAsUser(ids, "kill -9 $P 2>/dev/null; exit 0", { P: strays.join(" ") });
+    killed += strays.length;
+  }
+  return killed;
 }
 
 /** Whether root sees every process in /proc (no hidepid): then nothing needs a child. */
@@ -93,6 +125,23 @@ export function createAgentRecords(dataDir: string) {
     }
   }
 
+  /** Each live CLI's uid (null: the server's), from its spawn to its exit. */
+  const live = new Map<number, AgentIds | null>();
+
+  /**
+   * A CLI exited: when it was its uid's last live one, nothing of that uid may outlive it
+   * (docs/vm.md, processes that outlive a run). A CLI kept warm (deep mode) is live: nothing is
+   * ended meanwhile. Agents of the server's own uid: nothing can be told apart, nothing is ended.
+   */
+  function endStraysAfter(pid: number): void {
+    const ids = live.get(pid);
+    live.delete(pid);
+    if (!ids || [...live.values()].some((other) => other?.uid === ids.uid)) return;
+    void endStrayProcesses(ids)
+      .then((count) => count > 0 && console.log(`vm: stray_processes_ended uid=${ids.uid} count=${count} (left running by an agent whose CLI exited)`))
+      .catch((error: unknown) => console.warn(`vm: could not end the stray processes of uid ${ids.uid}: ${String(error)}`));
+  }
+
   /** Records being written (their stat may come from a child): a release waits for its record. */
   const adding = new Map<number, Promise<void>>();
 
@@ -114,15 +163,20 @@ export function createAgentRecords(dataDir: string) {
     /** Records a CLI just spawned (detached: it leads its own group). Never throws: a run is not refused for it. */
     add(pid: number | undefined, ids: AgentIds | null): void {
       if (pid === undefined) return;
+      live.set(pid, ids);
       const written = record(pid, ids)
         .catch((error: unknown) => console.warn(`vm: could not record agent process ${pid}: ${String(error)}`))
         .finally(() => adding.delete(pid));
       adding.set(pid, written);
     },
 
-    /** The CLI exited: its record goes once its whole group has. */
+    /** The CLIs alive now, by pid, with whom each runs as (null: the server's user). */
+    liveClis: (): ReadonlyMap<number, AgentIds | null> => live,
+
+    /** The CLI exited: its record goes once its whole group has, and its uid's strays go now. */
     release(pid: number | undefined): void {
       if (pid === undefined) return;
+      endStraysAfter(pid);
       const release = () => {
         lingering.add(pid);
         forgetGone();

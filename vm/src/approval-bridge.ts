@@ -4,14 +4,14 @@
 // a deny, so the agent never acts unanswered.
 import { randomBytes } from "node:crypto";
 import { describeToolUse } from "./core/progress-line";
-import { boundApprovalInput, parsePermissionRule, type ApprovalVerdict } from "./core/approvals";
+import { boundApprovalInput, parsePermissionRule, ruleFitsRequest, type ApprovalVerdict } from "./core/approvals";
 import type { ApprovalAsk } from "./core/relay-tool-wire";
 import type { ApprovalAnswerRequest } from "../../src/protocol/vm-protocol";
 import { type AskOutcome, createPendingAsks } from "./pending-asks";
 import type { Run } from "./run";
 
-/** What an answer is checked against: a remembered rule must name the request's own tool, and goes to its workspace. */
-type Asked = { toolName: string; userKey: string; cwd: string };
+/** What an answer is checked against: a remembered rule must fit the request itself, and goes to its workspace. */
+type Asked = { toolName: string; input: Record<string, unknown>; userKey: string; cwd: string };
 
 export type ApprovalOutcome = "applied" | "settled" | "unknown" | "rule_mismatch";
 
@@ -32,7 +32,7 @@ export function createApprovalBridge(options: {
       if (run.admits("approval_request").kind !== "accept") return { behavior: "deny", message: "The run is ending; not approved." };
       const requestId = `appr_${randomBytes(12).toString("base64url")}`;
       // Asked first: a relay that answers at once finds the request.
-      const outcome = asks.ask(run.id, requestId, timeoutMs, { toolName: ask.tool_name, userKey: run.userKey, cwd: run.cwd });
+      const outcome = asks.ask(run.id, requestId, timeoutMs, { toolName: ask.tool_name, input: ask.input, userKey: run.userKey, cwd: run.cwd });
       run.onFinished(() => asks.endRun(run.id));
       const summary = describeToolUse(ask.tool_name, ask.input, run.cwd) ?? undefined;
       const input = boundApprovalInput(ask.input, options.secrets);
@@ -43,7 +43,7 @@ export function createApprovalBridge(options: {
       return verdict;
     },
 
-    /** The relay's answer. A remembered rule must name the request's own tool; it is written before the allow. */
+    /** The relay's answer. A remembered rule must fit the request (core/approvals.ts, ruleFitsRequest); it is written before the allow. */
     answer(runId: string, answer: ApprovalAnswerRequest): ApprovalOutcome {
       const state = asks.state(runId, answer.requestId);
       if (state.kind !== "waiting") return state.kind;
@@ -64,11 +64,11 @@ function verdictOfSettled(settled: AskOutcome<ApprovalVerdict>, timeoutMs: numbe
   return { behavior: "deny", message: `Not approved in time: the user did not answer within ${minutes}, so this was not done. Ask again if it is still needed.` };
 }
 
-/** Every way out but `allow` is a deny; an allow that remembers a rule for another tool is refused. */
+/** Every way out but `allow` is a deny; an allow that remembers a rule wider than the request is refused. */
 function verdictOf(answer: ApprovalAnswerRequest, asked: Asked): ApprovalVerdict | "rule_mismatch" {
   if (answer.decision === "deny") return { behavior: "deny", message: answer.message ?? "The user declined this from their phone; it was not done." };
   const rule = answer.remember === undefined ? undefined : parsePermissionRule(answer.remember);
-  if (rule === null || (rule && rule.toolName !== asked.toolName)) return "rule_mismatch";
+  if (rule === null || (rule && !ruleFitsRequest(rule, asked.toolName, asked.input))) return "rule_mismatch";
   return rule ? { behavior: "allow", rule } : { behavior: "allow" };
 }
 

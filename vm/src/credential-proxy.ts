@@ -27,6 +27,7 @@ import {
   upstreamHintOf,
 } from "./core/credential-proxy";
 import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenTable } from "./core/proxy-tokens";
+import { customHeadersOf } from "./core/secret-env";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -167,7 +168,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
       if (!counted(tokens, req, res, limits)) return;
       const answerReady = tokens.answersReadyOf(presentedToken(req.headers));
-      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential), limits, answerReady);
+      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)), limits, answerReady);
     }
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);

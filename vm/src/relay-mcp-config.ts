@@ -6,7 +6,7 @@ import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { doAsUser } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
-import { APPROVAL_ROUTE, MCP_SERVER_NAME, TOOL_CALL_ROUTE, type McpServerEnv } from "./core/relay-tool-wire";
+import { APPROVAL_ROUTE, HELLO_ROUTE, MCP_SERVER_NAME, TOOL_CALL_ROUTE, type McpServerEnv } from "./core/relay-tool-wire";
 import type { Run } from "./run";
 import type { ToolBridge } from "./tool-bridge";
 import { resolveInside } from "./user-paths";
@@ -76,9 +76,10 @@ export type RelayToolsOffer = {
 
 /** A secret and an MCP config for one agent process; `release` when the process is gone. */
 export async function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): Promise<{ mcpConfigPath: string; release(): void }> {
-  const grant = bridge.grant(offer.currentRun);
+  const grant = bridge.grant(offer.currentRun, offer.ids);
   const config = await writeRelayMcpConfig(offer.tmpDir, {
     RELAY_TOOLS_URL: `${offer.vmUrl}${TOOL_CALL_ROUTE}`,
+    RELAY_HELLO_URL: `${offer.vmUrl}${HELLO_ROUTE}`,
     RELAY_TOOLS_SECRET: grant.secret,
     RELAY_TOOLS_TIMEOUT_MS: offer.timeoutMs + CHILD_TIMEOUT_MARGIN_MS,
     RELAY_SCHEDULE_TOOLS: offer.schedules,

@@ -73,8 +73,23 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
   return toolResultOf(await forward(name, args));
 });
 
+/**
+ * Before the CLI hears from us (and so before the agent can run anything): the VM binds our secret
+ * to this process, and hears nobody else with it. A failure is only logged: the VM then refuses
+ * our calls, and every approval is a deny.
+ */
+async function hello(): Promise<void> {
+  if (!env.RELAY_HELLO_URL) return;
+  try {
+    const { status } = await post(env.RELAY_HELLO_URL, {}, 10_000);
+    if (status !== 200) console.error(`relay-mcp: the VM did not take this process as its agent's (HTTP ${status})`);
+  } catch (error) {
+    console.error(`relay-mcp: could not reach the VM at start (${unreachable(error)})`);
+  }
+}
+
 const transport = new StdioServerTransport();
 // The CLI closed our stdin: it is gone or done with us.
 process.stdin.on("close", () => process.exit(0));
 process.stdin.on("end", () => process.exit(0));
-void server.connect(transport);
+void hello().then(() => server.connect(transport));

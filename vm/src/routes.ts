@@ -14,7 +14,7 @@ import {
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
 import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "./approval-bridge";
-import { addApprovalRoutes } from "./approval-routes";
+import { addApprovalRoutes, internalCaller } from "./approval-routes";
 import { addCheckpointRoutes, type CheckpointRouteDeps } from "./checkpoint-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
 import { addFileRoutes } from "./file-routes";
@@ -133,8 +133,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
   // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.
   app.post(TOOL_CALL_ROUTE, async (c) => {
-    const currentRun = deps.tools.ownerOf(c.req.header("authorization"));
-    if (!currentRun) fail(401, { error: "unauthorized" });
+    const currentRun = await internalCaller(c, deps.tools);
     const { name, args } = await parseBody(c, ToolCallRequestSchema);
     const run = currentRun();
     if (!run) return c.json({ ok: false, text: "No run is active for this agent; the tool was not called." });

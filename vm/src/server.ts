@@ -18,6 +18,7 @@ import { createVmApp } from "./routes";
 import { openRunLog } from "./run-log";
 import { createRunManager, type TimingMark } from "./run-manager";
 import { createToolBridge } from "./tool-bridge";
+import { peerProcessOf } from "./peer-process";
 import { createFileStaging } from "./file-staging";
 import { createApprovalBridge } from "./approval-bridge";
 import { createApprovalRules } from "./approval-rules";
@@ -108,7 +109,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     console.warn("vm: agents run as the server's own user: they could read the model key and git credentials from the server's process (/proc/<pid>/environ, memory); run the VM as root for per-user uids to keep them out of reach");
   }
 
-  const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs });
+  // Heard only from the relay MCP server a live CLI started (tool-bridge.ts, peer-process.ts).
+  const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs, peers: { liveClis: agentRecords.liveClis, peerOf: peerProcessOf } });
   const files = createFileStaging({ dataDir: config.dataDir, graceMs: config.stagedFileGraceMs, idsOf: (userKey) => users.idsOf(userKey) });
   // The user's "always" answers: the server's files, which no agent can write (approval-rules.ts).
   const rules = createApprovalRules({ dataDir: config.dataDir, idsOf: (userKey) => users.idsOf(userKey) });

@@ -89,3 +89,27 @@ it("asks nothing without approvals: the relay's permission mode as before", asyn
   expect(events.map((e) => e.type)).toEqual(["session", "progress", "result", "done"]);
   expect(existsSync(join(workspaceOf(userId), "plain.txt"))).toBe(true);
 });
+
+it("refuses to remember a rule wider than the command asked about: an interpreter, a shell, env, git; the command asked next is asked again", async () => {
+  const userId = "+15550001105";
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId, text: '[[tool Bash {"command":"node -p 6*7"}]]', options: ON });
+  const request = await approvalOf(reader);
+  for (const wide of ["Bash(node:*)", "Bash(node -p:*)", "Bash(env:*)", "Bash(bash:*)", "Bash(git:*)", "Bash(touch:*)"]) {
+    const refused = await answer(runId, { requestId: request.requestId, decision: "allow", remember: wide });
+    expect(refused.status, wide).toBe(400);
+  }
+  // The relay offers no rule for it: "always" allows it once.
+  expect((await answer(runId, { requestId: request.requestId, decision: "allow" })).status).toBe(202);
+  const sessionId = (await reader.end()).find((e): e is Extract<VmRunEvent, { type: "session" }> => e.type === "session")?.sessionId ?? null;
+  expect(existsSync(join(h.dataDir, ".permissions", userPathsOf(h.dataDir, userId).key, "main.json"))).toBe(false);
+
+  // A different node command in the same warm process is asked about again (`node --version` the CLI
+  // itself counts as read-only and never asks about).
+  const nextId = uniqueId("run");
+  const next = await h.startRun({ runId: nextId, userId, sessionId, text: '[[tool Bash {"command":"node -e 1"}]]', options: ON });
+  const asked = await approvalOf(next);
+  expect(asked).toMatchObject({ tool: "Bash", input: { command: "node -e 1" } });
+  expect((await answer(nextId, { requestId: asked.requestId, decision: "deny" })).status).toBe(202);
+  expect((await next.end()).at(-1)).toMatchObject({ type: "done" });
+});

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { McpServerEnvSchema, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
+import { HELLO_ROUTE, McpServerEnvSchema, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
 import { userPathsOf } from "../src/user-paths";
 import { resultsOf, TOKEN, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
@@ -77,39 +77,31 @@ it("refuses the internal route without the agent's own secret, and a secret reac
     expect((await internalCall(wrong)).status, String(wrong)).toBe(401);
   }
   expect((await h.call("POST", TOOL_CALL_ROUTE, { name: "schedule_list", args: {} })).status).toBe(401);
-  expect((await internalCall(secret, { name: "not_a_relay_tool", args: {} })).status).toBe(400);
+  // The right secret from any process but the MCP server it is bound to (here the test's own): refused, as is a second hello.
+  expect((await internalCall(secret)).status).toBe(401);
+  expect((await internalCall(secret, { name: "not_a_relay_tool", args: {} })).status).toBe(401);
+  expect((await fetch(`${h.vm.url}${HELLO_ROUTE}`, { method: "POST", headers: { authorization: `Bearer ${secret}` }, body: "{}" })).status).toBe(401);
 
   // The secret speaks for the run its process serves: the call shows up on that run's stream only.
-  const direct = internalCall(secret);
-  const second = await reader.waitFor((e) => e.type === "tool_call" && e.callId !== first.callId);
-  if (second.type !== "tool_call") throw new Error("not a tool call");
-  expect(second.name).toBe("schedule_list");
   expect(other.events().filter((e) => e.type === "tool_call")).toEqual([]);
   // Nobody answers it through another run, nor with a call id that was never made.
-  expect((await h.call("POST", `/v1/runs/${otherRunId}/tool-result`, { callId: second.callId, ok: true, text: "x" })).status).toBe(400);
+  expect((await h.call("POST", `/v1/runs/${otherRunId}/tool-result`, { callId: first.callId, ok: true, text: "x" })).status).toBe(400);
   expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: "call_nope", ok: true, text: "x" })).status).toBe(400);
-  expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: second.callId, ok: true, text: "No tasks." })).status).toBe(202);
-  expect(await (await direct).json()).toEqual({ ok: true, text: "No tasks." });
   await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: first.callId, ok: true, text: "Task #2 scheduled." });
   expect(resultsOf(await reader.end())[0]?.text).toContain("Task #2 scheduled.");
-
-  // Warm after its run: the process serves no run, so a call reaches nothing.
-  expect(await (await internalCall(secret)).json()).toEqual({ ok: false, text: "No run is active for this agent; the tool was not called." });
   await h.call("POST", `/v1/runs/${otherRunId}/cancel`);
   await other.end();
 });
 
-it("unblocks a pending call when the run is cancelled, then forgets the process's secret and config", async () => {
+it("ends a pending call when the run is cancelled, then forgets the process's secret and config", async () => {
   const userId = "+15550000505";
   const runId = uniqueId("run");
   const reader = await h.startRun({ runId, userId, text: CREATE, options: WITH_TOOLS });
+  // The CLI's own call, waiting for the relay.
   await toolCallOf(reader);
   const secret = agentSecretOf(userId);
-  const pending = internalCall(secret);
-  await reader.waitFor((e) => e.type === "tool_call" && e.name === "schedule_list");
 
   expect((await h.call("POST", `/v1/runs/${runId}/cancel`)).status).toBe(202);
-  expect(await (await pending).json()).toEqual({ ok: false, text: "The run ended before the relay answered." });
   expect((await reader.end()).at(-1)).toMatchObject({ type: "error", code: "cancelled" });
   await expect.poll(() => readdirSync(userPathsOf(h.dataDir, userId).tmp).filter((n) => n.startsWith("relay-mcp-")), { timeout: 10_000 }).toEqual([]);
   expect((await internalCall(secret)).status).toBe(401);

@@ -150,7 +150,7 @@ it.skipIf(!IS_ROOT)("a script that deletes or edits every file holding rules doe
   const rulesFile = join(h.dataDir, ".permissions", key, "main.json");
   const write = `[[tool Write ${JSON.stringify({ file_path: join(workspace, "after.sh"), content: "touch after.txt\n" })}]]`;
   const session = sessionOf(await (await h.startRun({ userId, text: write, options: EDITS })).end());
-  await askedAndAnswered(userId, session, "sh after.sh", "allow", "Bash(sh after.sh:*)");
+  await askedAndAnswered(userId, session, "sh after.sh", "allow", "Bash(sh after.sh)");
   rmSync(join(workspace, "after.txt"));
 
   // The server's file: the agent's group reads it (its CLI gets it with --settings), nobody else; only root writes it.
@@ -169,12 +169,12 @@ it.skipIf(!IS_ROOT)("a script that deletes or edits every file holding rules doe
   ].join("\n");
   const planted = await plantedWithOneYes(userId, `${wipe}\n`);
   expect(planted).not.toBeNull();
-  expect(JSON.parse(readFileSync(rulesFile, "utf8"))).toEqual({ permissions: { allow: ["Bash(sh after.sh:*)"] } });
+  expect(JSON.parse(readFileSync(rulesFile, "utf8"))).toEqual({ permissions: { allow: ["Bash(sh after.sh)"] } });
 
   // A new session: the rule still holds (not asked), and the relay still lists it.
   const fresh = await (await h.startRun({ userId, text: bash("sh after.sh"), options: EDITS })).end();
   expect(fresh.map((e) => e.type)).toEqual(["session", "progress", "result", "done"]);
   expect(existsSync(join(workspace, "after.txt"))).toBe(true);
   const listed = ApprovalRulesSchema.parse(await (await h.call("GET", VM_ROUTES.approvalRules("main", userId))).json());
-  expect(listed.rules).toEqual(["Bash(sh after.sh:*)"]);
+  expect(listed.rules).toEqual(["Bash(sh after.sh)"]);
 });

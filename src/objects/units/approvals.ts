@@ -5,7 +5,7 @@
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
 import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm-protocol";
 import {
-  alwaysRule,
+  alwaysOffer,
   type AnswerTarget,
   type ApprovalAnswer,
   type ApprovalMode,
@@ -107,6 +107,7 @@ export function createApprovals(d: ApprovalsDeps) {
     /** An approval_request event (inside its transaction): stored once, and the prompt sent once. */
     request(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent, now: number): void {
       const description = describeRequest(event.tool, event.input, event.summary);
+      const always = alwaysOffer(event.tool, event.input);
       const stored = repo.insert({
         runId: run.id,
         vmRunId: run.vmRunId,
@@ -114,14 +115,15 @@ export function createApprovals(d: ApprovalsDeps) {
         conversationId: run.conversationId,
         tool: event.tool,
         description,
-        rule: alwaysRule(event.tool, event.input),
+        rule: always.rule,
         expiresAt: now + d.timeoutMs,
         now,
       });
       if (!stored) return;
       const open = repo.pending().length;
-      const body = approvalPrompt({ number: open > 1 || stored.number > 1 ? stored.number : null, conversation: nameOf(run.conversationId), description, timeoutMs: d.timeoutMs });
-      const buttons = (["yes", "no", "always"] as const).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
+      const body = approvalPrompt({ number: open > 1 || stored.number > 1 ? stored.number : null, conversation: nameOf(run.conversationId), description, always, timeoutMs: d.timeoutMs });
+      // No "Always" button where it would save nothing.
+      const buttons = (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
       d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number });
     },

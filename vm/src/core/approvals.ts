@@ -1,5 +1,6 @@
 // Approvals, the pure part: what the relay sees of a permission request (bounded, redacted), the
 // answer text Claude Code's `--permission-prompt-tool` expects, and permission rules as data.
+import { bashRuleAllowed } from "../../../src/protocol/always-rules";
 import { APPROVAL_INPUT_MAX_CHARS, PERMISSION_RULE } from "../../../src/protocol/vm-protocol";
 import { redactSecrets } from "./config-problem";
 
@@ -19,6 +20,38 @@ export function parsePermissionRule(rule: string): PermissionRule | null {
 
 export function formatPermissionRule(rule: PermissionRule): string {
   return rule.ruleContent === undefined ? rule.toolName : `${rule.toolName}(${rule.ruleContent})`;
+}
+
+/**
+ * Whether an "always" rule says no more than the request it answers, as the relay offers it
+ * (src/core/approvals.ts): for Bash the command's program and subcommand, never a program that runs
+ * whatever follows it, or the very command (protocol/always-rules.ts); for a file tool that file;
+ * for WebFetch that URL's host; for any other tool the tool itself. The relay is trusted with the
+ * answer, not with widening it: a rule that fits another request is refused.
+ */
+export function ruleFitsRequest(rule: PermissionRule, toolName: string, input: Record<string, unknown>): boolean {
+  if (rule.toolName !== toolName) return false;
+  const text = (key: string): string | null => (typeof input[key] === "string" ? (input[key] as string) : null);
+  const content = rule.ruleContent;
+  switch (toolName) {
+    case "Bash":
+      return content !== undefined && bashRuleAllowed(content, text("command") ?? "");
+    case "Write":
+    case "Edit":
+    case "MultiEdit":
+      return content !== undefined && content === text("file_path");
+    case "NotebookEdit":
+      return content !== undefined && content === text("notebook_path");
+    case "WebFetch": {
+      try {
+        return content === `domain:${new URL(text("url") ?? "").hostname}`;
+      } catch {
+        return false;
+      }
+    }
+    default:
+      return content === undefined;
+  }
 }
 
 /**

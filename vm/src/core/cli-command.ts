@@ -3,6 +3,7 @@
 import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
 import type { InputMessage, RunOptions } from "../../../src/protocol/vm-protocol";
 import { APPROVE_TOOL, MCP_SERVER_NAME } from "./relay-tool-wire";
+import { agentSafeEnv } from "./secret-env";
 
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -149,7 +150,8 @@ export function cliEnv(input: CliEnvInput): Record<string, string> {
     // With --add-dir of the workspace (cliArgs): its CLAUDE.md is read, nothing else of its settings.
     CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD: "1",
     ...input.run,
-    ...input.passThrough,
+    // Without the secrets the server holds or drops (core/secret-env.ts).
+    ...agentSafeEnv(input.passThrough),
     // The CLI's temporary root (`<CLAUDE_CODE_TMPDIR or TMPDIR>/claude-<uid>`, refused when another
     // uid owns it) in the user's own tree, after the pass-through: an operator's shared value
     // (`/tmp`) would let one agent make every other uid's directory first.

@@ -2,6 +2,7 @@
 // (messages observed from 2.1.330, docs/vm.md): a run's exit, the startup check, and the one
 // problem the VM reports on /health until a run shows it is gone.
 import type { ConfigProblemReason, VmRunEvent, RunOptions } from "../../../src/protocol/vm-protocol";
+import { secretValuesOf } from "./secret-env";
 
 export type ConfigProblem = { reason: ConfigProblemReason; message: string };
 
@@ -113,11 +114,11 @@ export function observationOf(events: readonly VmRunEvent[], permissionMode: Run
 
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i;
 
-/** The values a message must never carry: VM_TOKEN and every secret-looking pass-through variable. */
+/** The values a message must never carry: VM_TOKEN, every secret-looking pass-through variable and every secret of core/secret-env.ts. */
 export function secretsOf(vmToken: string, cliEnv: Record<string, string>): string[] {
-  const values = Object.entries(cliEnv).filter(([name]) => SECRET_NAME.test(name)).map(([, value]) => value);
+  const values = [...Object.entries(cliEnv).filter(([name]) => SECRET_NAME.test(name)).map(([, value]) => value), ...secretValuesOf(cliEnv)];
   // Short values would blank out ordinary words; real keys and tokens are long.
-  return [vmToken, ...values].filter((value) => value.length >= 8);
+  return [...new Set([vmToken, ...values])].filter((value) => value.length >= 8);
 }
 
 export function redactSecrets(text: string, secrets: readonly string[]): string {

@@ -2,9 +2,8 @@
 // pointed at the proxy instead, which requests may pass (only the Messages API, only git's smart
 // HTTP, only the GitHub API hosts), and the headers that go upstream with the real credential.
 import type { IncomingHttpHeaders } from "node:http";
+import { MODEL_CREDENTIAL_VARIABLES } from "./secret-env";
 
-/** The variables that may hold the model credential, in the order the VM prefers them. */
-const MODEL_CREDENTIAL_VARIABLES = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"] as const;
 export type ModelCredentialVariable = (typeof MODEL_CREDENTIAL_VARIABLES)[number];
 
 /**
@@ -94,9 +93,13 @@ export function forwardableHeaders(headers: IncomingHttpHeaders): Record<string,
   return out;
 }
 
-/** What goes upstream: the agent's request headers with the real credential in the header the CLI uses for its kind. */
-export function modelUpstreamHeaders(headers: IncomingHttpHeaders, credential: ModelCredential): Record<string, string | string[]> {
-  const out = forwardableHeaders(headers);
+/**
+ * What goes upstream: the agent's request headers, the VM's own `ANTHROPIC_CUSTOM_HEADERS`
+ * (`custom`, core/secret-env.ts: the agent never sees them), and the real credential in the header
+ * the CLI uses for its kind.
+ */
+export function modelUpstreamHeaders(headers: IncomingHttpHeaders, credential: ModelCredential, custom: Record<string, string> = {}): Record<string, string | string[]> {
+  const out = { ...forwardableHeaders(headers), ...custom };
   if (credential.variable === "ANTHROPIC_API_KEY") out["x-api-key"] = credential.value;
   else out.authorization = `Bearer ${credential.value}`;
   return out;

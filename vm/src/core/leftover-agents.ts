@@ -1,5 +1,6 @@
 // Agent process groups a previous VM process left running: which to end, decided from the records
-// it kept (vm/src/agent-records.ts) and what /proc says now. A pid or a process group id may have
+// it kept (vm/src/agent-records.ts) and what /proc says now; and the processes an agent's uid has
+// left behind a run (strayProcesses). A pid or a process group id may have
 // been reused since, by anything: only a process whose start time proves it is the one recorded,
 // or a member of that very group, is ever named.
 import * as z from "zod";
@@ -21,19 +22,65 @@ export type ProcStat = { pid: number; state: string; pgid: number; startTime: nu
 export type Target = { kind: "group"; pgid: number } | { kind: "process"; pid: number; pgid: number };
 
 /**
- * `/proc/<pid>/stat`, or null when it does not read as one. The command name (field 2) sits in
- * parentheses and may hold spaces and parentheses itself: the fields are counted after the last `)`.
+ * The fields of `/proc/<pid>/stat` after the command name, with the pid, or null when it does not
+ * read as one. The name (field 2) sits in parentheses and may hold spaces and parentheses itself:
+ * the fields are counted after the last `)`. [0] is field 3 (state).
  */
-export function parseProcStat(text: string): ProcStat | null {
+function statFields(text: string): { pid: number; fields: string[] } | null {
   const close = text.lastIndexOf(")");
   const pid = Number.parseInt(text, 10);
   if (close < 0 || !Number.isInteger(pid)) return null;
-  // After the name: field 3 (state) is [0], field 5 (pgrp) [2], field 22 (starttime) [19].
-  const fields = text.slice(close + 1).trim().split(/\s+/);
+  return { pid, fields: text.slice(close + 1).trim().split(/\s+/) };
+}
+
+/** `/proc/<pid>/stat`, or null when it does not read as one. */
+export function parseProcStat(text: string): ProcStat | null {
+  const read = statFields(text);
+  if (!read) return null;
+  // Field 3 (state) is [0], field 5 (pgrp) [2], field 22 (starttime) [19].
+  const { pid, fields } = read;
   const pgid = Number(fields[2]);
   const startTime = Number(fields[19]);
   if (!fields[0] || !Number.isInteger(pgid) || !Number.isInteger(startTime)) return null;
   return { pid, state: fields[0], pgid, startTime };
+}
+
+export type ProcParent = { pid: number; ppid: number; state: string };
+
+/** A process's parent (field 4, [1]) and state, from `/proc/<pid>/stat`; null when it does not read as one. */
+export function parseProcParent(text: string): ProcParent | null {
+  const read = statFields(text);
+  const ppid = Number(read?.fields[1]);
+  if (!read?.fields[0] || !Number.isInteger(ppid)) return null;
+  return { pid: read.pid, ppid, state: read.fields[0] };
+}
+
+/**
+ * An agent uid's processes that escaped its CLI: orphans adopted by PID 1, a daemon that left with
+ * `setsid` and a fork among them, and what they started since. Only those: the CLI, its tools and
+ * MCP servers, and whatever the server runs as the user descend from the server (`serverPid`),
+ * and a process whose line of parents leads to any other live process (another VM's agent on a
+ * shared host, one a user started by hand) is someone else's. `processes` are the uid's own; a
+ * parent missing from them is another uid's. Where another process than PID 1 adopts orphans (a
+ * subreaper above the server), they are not found.
+ */
+export function strayProcesses(processes: readonly ProcParent[], serverPid: number): number[] {
+  // The server as PID 1 (a container without an init) adopts the orphans itself: none can be told from its own.
+  if (serverPid === 1) return [];
+  const parentOf = new Map(processes.map((p) => [p.pid, p.ppid]));
+  /** The first parent of `pid`'s line that is not the uid's: the server, PID 1, or someone else. */
+  const rootOf = (pid: number): number | null => {
+    const seen = new Set<number>();
+    for (let at = pid; !seen.has(at); ) {
+      seen.add(at);
+      const parent = parentOf.get(at);
+      if (parent === undefined) return null;
+      if (!parentOf.has(parent)) return parent;
+      at = parent;
+    }
+    return null;
+  };
+  return processes.filter((p) => p.state !== "Z" && p.state !== "X" && p.pid !== serverPid && rootOf(p.pid) === 1).map((p) => p.pid);
 }
 
 const isLive = (p: ProcStat) => p.state !== "Z" && p.state !== "X";

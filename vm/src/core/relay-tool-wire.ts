@@ -18,6 +18,12 @@ export type ToolCallRequest = z.infer<typeof ToolCallRequestSchema>;
 export const ToolAnswerSchema = z.object({ ok: z.boolean(), text: z.string() });
 export type ToolAnswer = z.infer<typeof ToolAnswerSchema>;
 
+/**
+ * The MCP server's first request, at its start (before the CLI can run any tool): binds its
+ * secret to its process, so that no other process holding the secret is heard (tool-bridge.ts).
+ */
+export const HELLO_ROUTE = "/internal/hello";
+
 /** Not under /v1 either: the `approve` tool's questions (Claude Code's `--permission-prompt-tool`). */
 export const APPROVAL_ROUTE = "/internal/approval";
 
@@ -50,6 +56,8 @@ export const McpServerEnvSchema = z.object({
   /** "1": offer `approve`, the CLI's permission prompt tool. */
   RELAY_APPROVALS: Flag,
   RELAY_APPROVAL_URL: z.url().optional(),
+  /** Where the server says it has started (HELLO_ROUTE); absent: it does not (a stand-in VM). */
+  RELAY_HELLO_URL: z.url().optional(),
   /** The backstop for an approval: the VM's own timeout plus a margin. */
   RELAY_APPROVAL_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
 });

@@ -8,6 +8,7 @@ import {
   formatPermissionRule,
   parsePermissionRule,
   permissionAnswerText,
+  ruleFitsRequest,
   withAllowRule,
   withoutAllowRules,
 } from "../../src/core/approvals";
@@ -109,5 +110,32 @@ describe("the CLI's arguments", () => {
     expect(both.at(-1)).toBe("--disallowedTools=CronCreate,CronDelete,CronList,ScheduleWakeup,mcp__relay__approve");
     expect(optionsFingerprint(on)).not.toBe(optionsFingerprint(without));
     expect(optionsFingerprint(on)).not.toBe(optionsFingerprint({ ...on, approvals: { mode: "on", timeoutMs: 1000 } }));
+  });
+});
+
+describe("ruleFitsRequest: an always rule no wider than what the user saw", () => {
+  const bash = (command: string) => ({ command });
+  it.each([
+    ["Bash(npm test:*)", "Bash", bash("npm test -- --watch"), true],
+    ["Bash(touch:*)", "Bash", bash("touch one.txt"), true],
+    ["Bash(npm test && git push)", "Bash", bash("npm test && git push"), true],
+    // The four, and a wider rule than the command asked about.
+    ["Bash(node:*)", "Bash", bash("node --version"), false],
+    ["Bash(bash:*)", "Bash", bash("bash --version"), false],
+    ["Bash(env:*)", "Bash", bash("env FOO=1 ls"), false],
+    ["Bash(git:*)", "Bash", bash("git --version"), false],
+    ["Bash(npm:*)", "Bash", bash("npm test"), false],
+    ["Bash(rm:*)", "Bash", bash("touch x"), false],
+    ["Bash", "Bash", bash("ls"), false],
+    ["Write(/w/a.ts)", "Write", { file_path: "/w/a.ts" }, true],
+    ["Write(*)", "Write", { file_path: "/w/a.ts" }, false],
+    ["WebFetch(domain:example.com)", "WebFetch", { url: "https://example.com/x" }, true],
+    ["WebFetch(domain:evil.test)", "WebFetch", { url: "https://example.com/x" }, false],
+    ["mcp__github__create_pr", "mcp__github__create_pr", {}, true],
+    ["Bash(ls:*)", "Write", { file_path: "/w/a.ts" }, false],
+  ])("%s for %s %j: %s", (rule, tool, input, fits) => {
+    const parsed = parsePermissionRule(rule);
+    expect(parsed).not.toBeNull();
+    expect(ruleFitsRequest(parsed!, tool, input)).toBe(fits);
   });
 });

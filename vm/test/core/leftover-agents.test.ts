@@ -1,7 +1,8 @@
 // Which agent processes a restarted VM ends: only those its records prove to be the ones a previous
 // VM process started (same boot, same start time), never a process that reused a pid.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { leftoverTargets, parseProcStat, survivorsOf, type AgentRecord, type ProcStat, type Target } from "../../src/core/leftover-agents";
+import { leftoverTargets, parseProcParent, parseProcStat, strayProcesses, survivorsOf, type AgentRecord, type ProcStat, type Target } from "../../src/core/leftover-agents";
 
 const BOOT = "boot-a";
 const record = (pid: number, startTime: number, more: Partial<AgentRecord> = {}): AgentRecord => ({ pid, pgid: pid, startTime, bootId: BOOT, ids: { uid: 10_000, gid: 10_000 }, ...more });
@@ -69,10 +70,36 @@ describe("parseProcStat", () => {
   });
 
   it("reads this very process", async () => {
-    const { readFileSync } = await import("node:fs");
     const stat = parseProcStat(readFileSync("/proc/self/stat", "utf8"));
     expect(stat?.pid).toBe(process.pid);
     expect(stat?.state).toBe("R");
     expect(stat?.startTime).toBeGreaterThan(0);
+  });
+});
+
+describe("strayProcesses", () => {
+  const SERVER = 100;
+  const p = (pid: number, ppid: number, state = "S") => ({ pid, ppid, state });
+  it.each([
+    { name: "the CLI and what it started descend from the server", processes: [p(200, SERVER), p(201, 200), p(202, 201)], strays: [] },
+    { name: "a setsid daemon re-parented to PID 1", processes: [p(200, SERVER), p(300, 1)], strays: [300] },
+    { name: "its children too", processes: [p(300, 1), p(301, 300), p(302, 301)], strays: [300, 301, 302] },
+    { name: "what the server runs as the user is its own", processes: [p(500, SERVER)], strays: [] },
+    { name: "another VM's agent of the same uid on a shared host is someone else's", processes: [p(700, 4321), p(701, 700)], strays: [] },
+    { name: "a zombie is dead already", processes: [p(300, 1, "Z")], strays: [] },
+    { name: "a loop in the table names nothing", processes: [p(600, 601), p(601, 600)], strays: [] },
+  ])("$name", ({ processes, strays }) => {
+    expect(strayProcesses(processes, SERVER)).toEqual(strays);
+  });
+
+  it("names nothing when the server is PID 1 itself: it adopts the orphans, and they look like its own", () => {
+    expect(strayProcesses([p(300, 1), p(500, 1)], 1)).toEqual([]);
+  });
+
+  it("reads a parent from a stat line whose name holds spaces and parentheses", () => {
+    const text = "4242 (a (b) c) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 1 0 0 20 0 1 0 987654 1000 100";
+    expect(parseProcParent(text)).toEqual({ pid: 4242, ppid: 17, state: "S" });
+    expect(parseProcParent("garbage")).toBeNull();
+    expect(parseProcParent(readFileSync("/proc/self/stat", "utf8"))).toEqual({ pid: process.pid, ppid: process.ppid, state: "R" });
   });
 });

@@ -3,7 +3,7 @@
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type SeenRequest = { method: string; path: string; apiKey: string | null; authorization: string | null; beta: string | null };
+export type SeenRequest = { method: string; path: string; apiKey: string | null; authorization: string | null; beta: string | null; headers: Record<string, string | string[] | undefined> };
 
 export type RecordingUpstream = { url: string; seen: SeenRequest[]; close(): Promise<void> };
 
@@ -18,6 +18,7 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
       apiKey: header(req.headers["x-api-key"]),
       authorization: header(req.headers.authorization),
       beta: header(req.headers["anthropic-beta"]),
+      headers: { ...req.headers },
     });
     const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);

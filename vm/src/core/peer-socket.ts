@@ -1,0 +1,31 @@
+// Which process is at the other end of a loopback TCP connection to the VM, the pure part: the
+// connection's socket in /proc/net/tcp(6) (its inode and owning uid), and whether a process's
+// open files hold that socket. The internal routes ask it so that only the relay MCP server a
+// CLI started, not another process holding its secret, is heard (tool-bridge.ts, docs/vm.md).
+
+export type SocketOwner = { inode: number; uid: number };
+
+/** A `/proc/net/tcp(6)` address (`0100007F:1F90`) → its port. */
+const portOf = (address: string | undefined): number => Number.parseInt(address?.split(":").at(-1) ?? "", 16);
+
+/**
+ * The client end of an established connection from `clientPort` to `serverPort`, in the text of
+ * `/proc/net/tcp` and `/proc/net/tcp6` (columns: sl, local, remote, st, queues, timer, retransmits,
+ * uid, timeout, inode). Null when there is none (or the socket is gone: inode 0).
+ */
+export function clientSocketOf(procNetTcp: string, clientPort: number, serverPort: number): SocketOwner | null {
+  for (const line of procNetTcp.split("\n")) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 10 || cols[3] !== "01") continue;
+    if (portOf(cols[1]) !== clientPort || portOf(cols[2]) !== serverPort) continue;
+    const uid = Number(cols[7]);
+    const inode = Number(cols[9]);
+    if (Number.isInteger(uid) && Number.isInteger(inode) && inode > 0) return { inode, uid };
+  }
+  return null;
+}
+
+/** Whether one of a process's `/proc/<pid>/fd` link targets is that socket. */
+export function holdsSocket(fdTargets: readonly string[], inode: number): boolean {
+  return fdTargets.includes(`socket:[${inode}]`);
+}
