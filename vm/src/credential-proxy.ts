@@ -27,6 +27,7 @@ import {
   upstreamHintOf,
 } from "./core/credential-proxy";
 import { createTokenTable } from "./core/proxy-tokens";
+import { createGithubGate, gateGh, gateGit, type GithubGate } from "./github-gate";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -38,6 +39,10 @@ export type CredentialProxyInput = {
   socketDir: string;
   /** Tests only: where gh's requests go instead of `https://<their host>` (the host stays in `Host`). */
   ghOrigin?: string;
+  /** Where gh's requests to `api.github.com` go (GITHUB_API_BASE); default GitHub's. */
+  githubApiBase?: string;
+  /** What an agent's token may do on GitHub (github-gate.ts); default: nothing of any repository. */
+  github?: GithubGate;
 };
 
 export type ProxyGrant = { token: string; revoke(): void };
@@ -83,7 +88,7 @@ function refuse(res: ServerResponse, status: 401 | 403 | 404 | 502, message: str
 }
 
 /** Streams `req` to `target` and the answer back, chunk by chunk in both directions. */
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>): void {
+function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, read?: Buffer): void {
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
@@ -96,7 +101,11 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
   res.on("close", () => {
     if (!res.writableFinished) upstream.destroy();
   });
+  // What a gate read first goes ahead of the rest.
+  if (read && req.readableEnded) return void upstream.end(read);
+  if (read) upstream.write(read);
   req.pipe(upstream);
+  req.resume();
 }
 
 function joinPath(base: URL, path: string, search: string): URL {
@@ -111,6 +120,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
   const credential = modelCredentialOf(input.cliEnv);
   const modelUpstream = modelUpstreamOf(input.cliEnv);
   const gitUpstreams = gitUpstreamsOf(input.gitLines);
+  const github = input.github ?? createGithubGate({ githubUrl: "https://github.com", repos: null, pushApproved: () => false });
+  const githubApiBase = new URL(input.ghOrigin ?? input.githubApiBase ?? "https://api.github.com");
 
   const serveHttp = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://proxy.invalid");
@@ -129,7 +140,10 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       const upstream = gitUpstreams.get(route.host);
       if (!upstream) return refuse(res, 403, `the VM holds no credential for ${route.host}`);
       if (!isGitRequestAllowed(method, route.path, url.search)) return refuse(res, 403, "the credential proxy passes only git's smart HTTP");
-      return forward(req, res, joinPath(new URL(upstream.origin), route.path, url.search), { ...forwardableHeaders(req.headers), authorization: upstream.authorization });
+      const target = joinPath(new URL(upstream.origin), route.path, url.search);
+      const headers = { ...forwardableHeaders(req.headers), authorization: upstream.authorization };
+      if (route.host !== github.gitHost) return forward(req, res, target, headers);
+      return void gateGit(github, presentedToken(req.headers), req, res, route.path, url.search, (read) => forward(req, res, target, headers, read));
     }
     refuse(res, 404, "no such route");
   };
@@ -142,13 +156,18 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     if (!decision.forward || !host) return refuse(res, 403, `the credential proxy does not pass gh's requests to ${host ?? "no host"}`);
     // Origin-form only ("/path"): an absolute request target would name a host of its own.
     if (!(req.url ?? "").startsWith("/")) return refuse(res, 403, "the credential proxy takes paths, not URLs");
-    const target = new URL(input.ghOrigin ?? `https://${host.toLowerCase()}`);
-    const asked = new URL(req.url ?? "/", target);
-    target.pathname = asked.pathname;
-    target.search = asked.search;
+    const asked = new URL(req.url ?? "/", "http://gh.invalid");
     const headers: Record<string, string | string[]> = { ...forwardableHeaders(req.headers), host: host.toLowerCase() };
-    if (decision.withToken && input.githubToken) headers.authorization = `token ${input.githubToken}`;
-    forward(req, res, target, headers);
+    if (!decision.withToken || !input.githubToken) {
+      const target = new URL(input.ghOrigin ?? `https://${host.toLowerCase()}`);
+      target.pathname = asked.pathname;
+      target.search = asked.search;
+      return forward(req, res, target, headers);
+    }
+    const authorization = `token ${input.githubToken}`;
+    headers.authorization = authorization;
+    const target = joinPath(githubApiBase, asked.pathname, asked.search);
+    void gateGh(github, presentedToken(req.headers), req, res, asked.pathname, { apiBase: githubApiBase.href, authorization }, (read) => forward(req, res, target, headers, read));
   };
 
   const http = createServer({ noDelay: true }, serveHttp);
@@ -186,7 +205,14 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     routesGit: gitUpstreams.size > 0,
     grant(isLive) {
       const token = randomBytes(32).toString("base64url");
-      return { token, revoke: tokens.grant(token, { isLive }).revoke };
+      const { revoke } = tokens.grant(token, { isLive });
+      return {
+        token,
+        revoke() {
+          revoke();
+          github.forget(token);
+        },
+      };
     },
     agentEnv: (token) => agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null),
     gitConfig: (token) => gitProxyConfig(baseUrl, token, gitUpstreams),

@@ -11,8 +11,10 @@ export type GithubEnv = { Variables: { account: Account } };
 
 export class GithubFailure extends Error {
   override readonly name = "GithubFailure";
-  constructor(readonly error: GithubError) {
+  readonly error: GithubError;
+  constructor(error: GithubError) {
     super(error.body.message);
+    this.error = error;
   }
 }
 
