@@ -24,7 +24,7 @@ import { createApprovalRules } from "./approval-rules";
 import { credentialLinesOf } from "./core/git-credentials";
 import { prepareGitHome, removeCredentialsFile } from "./git-setup";
 import { createGithubGate, pushApprovedIn, userKeyOfHome } from "./github-gate";
-import { createGithubRepos } from "./github-repos";
+import { adoptCheckouts, createGithubRepos } from "./github-repos";
 import { startCredentialProxy } from "./credential-proxy";
 import { resolveInside } from "./user-paths";
 import { openUsers } from "./user-isolation";
@@ -102,6 +102,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   if (removeCredentialsFile(config.dataDir)) console.log("vm: removed DATA_DIR/.secrets (an earlier version's git credentials file): git credentials now stay in the server's memory");
   // What each agent may do on GitHub: its user's cloned repositories, as the server recorded them.
   const githubRepos = createGithubRepos({ dataDir: config.dataDir, githubUrl: config.githubUrl });
+  const adopted = await adoptCheckouts(githubRepos, config.dataDir, (userKey) => users.idsOf(userKey));
+  if (adopted > 0) console.log(`vm: github_repos_adopted count=${adopted} (workspaces cloned before the server kept their GitHub remotes: recorded once from their checkouts)`);
   const github = createGithubGate({ githubUrl: config.githubUrl, repos: githubRepos, pushApproved: (userKey, workspace) => pushApprovedIn(manager, config.dataDir, userKey, workspace) });
   const proxy = await startCredentialProxy({
     cliEnv: config.cliEnv,

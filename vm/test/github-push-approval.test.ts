@@ -2,7 +2,7 @@
 // (GITHUB_URL on loopback, plain HTTP, through the credential proxy), and the agent's own `git push`
 // in a Bash call reaches GitHub only to the conversation's branch and only when the user approved
 // the command; without approvals, or to main, the proxy refuses and the agent reads why.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
@@ -64,4 +64,16 @@ it("the agent's push goes to agent/<conversation> once approved, never to main, 
   expect(offText).toContain("approvals on");
   expect(await tip("agent/api")).toBe(before);
   expect(existsSync(join(h.dataDir, ".github-repos.json"))).toBe(true);
+});
+
+it("a VM upgraded from a version that kept no record adopts its workspaces' remotes once", async () => {
+  const file = join(h.dataDir, ".github-repos.json");
+  rmSync(file);
+  await h.restart();
+  // As the checkout is now: the agent switched it to its branch above.
+  expect(Object.values(JSON.parse(readFileSync(file, "utf8")) as object)).toEqual([{ api: { repo: "operator/app", branch: "agent/api", defaultBranch: "main" } }]);
+  // Once only: with the file there, no checkout is read again.
+  writeFileSync(file, "{}");
+  await h.restart();
+  expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({});
 });

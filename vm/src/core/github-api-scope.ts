@@ -7,9 +7,9 @@ import type { Decision, GhDecision, GithubScope } from "./github-scope";
 /** What a repository's reads may cover: its code, history, issues, pull requests and CI. */
 const READABLE = /^(?:|\/(?:branches|commits|compare|contents|readme|git|issues|pulls|check-runs|check-suites|statuses|status|labels|milestones|tags|languages|releases|topics|contributors|actions\/runs|actions\/jobs|actions\/workflows)(?:\/.*)?)$/;
 /** Settings and credentials of a repository, named in the refusal so the agent knows why. */
-const SETTINGS = /^\/(collaborators|invitations|keys|hooks|actions(?!\/(?:runs|jobs|workflows)(?:\/|$))|secrets|dependabot|codespaces|environments|deployments|pages|rulesets|transfer|teams|autolinks|vulnerability-alerts|branches\/[^/]+\/protection)(?:\/|$)/;
+const SETTINGS = /^\/(collaborators|invitations|keys|hooks|actions(?!\/(?:runs|jobs|workflows)(?:\/|$))|secrets|dependabot|codespaces|environments|deployments|pages|rulesets|transfer|teams|autolinks|vulnerability-alerts|branches\/[^/]+\/protection)(?:\/|$)/i;
 /** Inside a readable subtree, still settings. */
-const SETTINGS_WITHIN = /\/(?:protection|secrets|variables|permissions)(?:\/|$)/;
+const SETTINGS_WITHIN = /\/(?:protection|secrets|variables|permissions)(?:\/|$)/i;
 
 const refuse = (why: string): Decision => ({ allow: false, why });
 const ALLOW: Decision = { allow: true };
