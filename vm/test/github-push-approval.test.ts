@@ -77,3 +77,12 @@ it("a VM upgraded from a version that kept no record adopts its workspaces' remo
   await h.restart();
   expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({});
 });
+
+it("a deleted workspace's repository is no longer its user's", async () => {
+  const file = join(h.dataDir, ".github-repos.json");
+  const res = await h.call("POST", "/v1/workspaces", { userId, workspace: "gone", clone: { url: `${github.url}/operator/app.git` } });
+  expect(res.status).toBe(201);
+  expect(JSON.stringify(JSON.parse(readFileSync(file, "utf8")))).toContain('"gone"');
+  expect((await h.call("DELETE", `/v1/workspaces/gone?userId=${encodeURIComponent(userId)}`)).status).toBe(200);
+  expect(JSON.stringify(JSON.parse(readFileSync(file, "utf8")))).not.toContain('"gone"');
+});
