@@ -143,7 +143,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       const target = joinPath(new URL(upstream.origin), route.path, url.search);
       const headers = { ...forwardableHeaders(req.headers), authorization: upstream.authorization };
       if (route.host !== github.gitHost) return forward(req, res, target, headers);
-      return void gateGit(github, presentedToken(req.headers), req, res, route.path, url.search, (read) => forward(req, res, target, headers, read));
+      return void gateGit(github, presentedToken(req.headers), req, res, route.path, url.search, (read) => forward(req, res, target, headers, read)).catch(() => refuse(res, 502, "the credential proxy could not check this request"));
     }
     refuse(res, 404, "no such route");
   };
@@ -167,7 +167,9 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     const authorization = `token ${input.githubToken}`;
     headers.authorization = authorization;
     const target = joinPath(githubApiBase, asked.pathname, asked.search);
-    void gateGh(github, presentedToken(req.headers), req, res, asked.pathname, { apiBase: githubApiBase.href, authorization }, (read) => forward(req, res, target, headers, read));
+    void gateGh(github, presentedToken(req.headers), req, res, asked.pathname, { apiBase: githubApiBase.href, authorization }, (read) => forward(req, res, target, headers, read)).catch(() =>
+      refuse(res, 502, "the credential proxy could not check this request"),
+    );
   };
 
   const http = createServer({ noDelay: true }, serveHttp);
