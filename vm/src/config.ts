@@ -4,8 +4,16 @@ import { resolve } from "node:path";
 import * as z from "zod";
 import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm-protocol";
 import { resolveClaudeBin } from "./claude-bin";
+import { isLoopbackHttp } from "./core/clone-policy";
 
 const Millis = z.coerce.number().int().nonnegative();
+
+/** https://, or http:// on loopback (a local GitHub stand-in); no trailing slash. */
+const GithubOrigin = z
+  .string()
+  .url()
+  .refine((url) => url.startsWith("https://") || isLoopbackHttp(url), "must be https://, or http:// on 127.0.0.1 or localhost")
+  .transform((url) => url.replace(/\/+$/, ""));
 
 export const VmConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -32,6 +40,10 @@ export const VmConfigSchema = z.object({
   cliEnv: z.record(z.string(), z.string()).default({}),
   /** GitHub for the agent's git and gh, through a credential helper: never in its environment. */
   githubToken: z.string().trim().min(1).optional(),
+  /** The git host GITHUB_TOKEN is for; plain http:// only for a stand-in on this machine (clone-policy.ts). */
+  githubUrl: GithubOrigin.default("https://github.com"),
+  /** GitHub's REST API, where gh's requests go. */
+  githubApiBase: GithubOrigin.default("https://api.github.com"),
   /** Other hosts, in git's credential-store format (one `https://user:secret@host` per line). */
   gitCredentials: z.string().optional(),
   /**
@@ -80,6 +92,8 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     toolCallTimeoutMs: env.TOOL_CALL_TIMEOUT_MS,
     cliEnv: passThroughEnv(env),
     githubToken: env.GITHUB_TOKEN,
+    githubUrl: env.GITHUB_URL,
+    githubApiBase: env.GITHUB_API_BASE,
     gitCredentials: env.GIT_CREDENTIALS,
     allowLocalClones: env.ALLOW_LOCAL_CLONES === undefined ? undefined : env.ALLOW_LOCAL_CLONES === "1",
     cloneTimeoutMs: env.CLONE_TIMEOUT_MS,

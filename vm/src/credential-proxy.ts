@@ -28,6 +28,7 @@ import {
 } from "./core/credential-proxy";
 import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenTable } from "./core/proxy-tokens";
 import { customHeadersOf } from "./core/secret-env";
+import { createGithubGate, gateGh, gateGit, type GithubGate } from "./github-gate";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -41,6 +42,10 @@ export type CredentialProxyInput = {
   ghOrigin?: string;
   /** Tests only: other limits than PROXY_LIMITS. */
   limits?: Partial<ProxyLimits>;
+  /** Where gh's requests to `api.github.com` go (GITHUB_API_BASE); default GitHub's. */
+  githubApiBase?: string;
+  /** What an agent's token may do on GitHub (github-gate.ts); default: nothing of any repository. */
+  github?: GithubGate;
 };
 
 export type ProxyGrant = { token: string; revoke(): void };
@@ -95,11 +100,12 @@ function refuse(res: ServerResponse, status: keyof typeof ERROR_TYPES, message: 
   res.end(JSON.stringify({ type: "error", error: { type, message } }));
 }
 
-/**
- * Streams `req` to `target` and the answer back, chunk by chunk in both directions. The answer
- * waits for `answerReady` when given (it stays in the socket's buffers meanwhile).
- */
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, limits: ProxyLimits, answerReady: Promise<void> | null = null): void {
+/** `answerReady`: the answer waits for it (it stays in the socket's buffers meanwhile); `read`: what a gate read of the request first. */
+type ForwardOptions = { answerReady?: Promise<void> | null; read?: Buffer };
+
+/** Streams `req` to `target` and the answer back, chunk by chunk in both directions. */
+function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, limits: ProxyLimits, options: ForwardOptions = {}): void {
+  const { answerReady, read } = options;
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
     answer.on("error", () => res.destroy());
@@ -127,7 +133,11 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
     clearTimeout(overall);
     if (!res.writableFinished) upstream.destroy();
   });
+  // What a gate read first goes ahead of the rest.
+  if (read && req.readableEnded) return void upstream.end(read);
+  if (read) upstream.write(read);
   req.pipe(upstream);
+  req.resume();
 }
 
 /**
@@ -157,6 +167,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
   const credential = modelCredentialOf(input.cliEnv);
   const modelUpstream = modelUpstreamOf(input.cliEnv);
   const gitUpstreams = gitUpstreamsOf(input.gitLines);
+  const github = input.github ?? createGithubGate({ githubUrl: "https://github.com", repos: null, pushApproved: () => false });
+  const githubApiBase = new URL(input.ghOrigin ?? input.githubApiBase ?? "https://api.github.com");
 
   const serveHttp = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://proxy.invalid");
@@ -168,7 +180,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
       if (!counted(tokens, req, res, limits)) return;
       const answerReady = tokens.answersReadyOf(presentedToken(req.headers));
-      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)), limits, answerReady);
+      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)), limits, { answerReady });
     }
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);
@@ -178,7 +190,10 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!upstream) return refuse(res, 403, `the VM holds no credential for ${route.host}`);
       if (!isGitRequestAllowed(method, route.path, url.search)) return refuse(res, 403, "the credential proxy passes only git's smart HTTP");
       if (!counted(tokens, req, res, limits)) return;
-      return forward(req, res, joinPath(new URL(upstream.origin), route.path, url.search), { ...forwardableHeaders(req.headers), authorization: upstream.authorization }, limits);
+      const target = joinPath(new URL(upstream.origin), route.path, url.search);
+      const headers = { ...forwardableHeaders(req.headers), authorization: upstream.authorization };
+      if (route.host !== github.gitHost) return forward(req, res, target, headers, limits);
+      return void gateGit(github, presentedToken(req.headers), req, res, route.path, url.search, (read) => forward(req, res, target, headers, limits, { read })).catch(() => refuse(res, 502, "the credential proxy could not check this request"));
     }
     refuse(res, 404, "no such route");
   };
@@ -191,14 +206,21 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     if (!decision.forward || !host) return refuse(res, 403, `the credential proxy does not pass gh's requests to ${host ?? "no host"}`);
     // Origin-form only ("/path"): an absolute request target would name a host of its own.
     if (!(req.url ?? "").startsWith("/")) return refuse(res, 403, "the credential proxy takes paths, not URLs");
-    const target = new URL(input.ghOrigin ?? `https://${host.toLowerCase()}`);
-    const asked = new URL(req.url ?? "/", target);
-    target.pathname = asked.pathname;
-    target.search = asked.search;
+    const asked = new URL(req.url ?? "/", "http://gh.invalid");
     const headers: Record<string, string | string[]> = { ...forwardableHeaders(req.headers), host: host.toLowerCase() };
-    if (decision.withToken && input.githubToken) headers.authorization = `token ${input.githubToken}`;
     if (!counted(tokens, req, res, limits)) return;
-    forward(req, res, target, headers, limits);
+    if (!decision.withToken || !input.githubToken) {
+      const target = new URL(input.ghOrigin ?? `https://${host.toLowerCase()}`);
+      target.pathname = asked.pathname;
+      target.search = asked.search;
+      return forward(req, res, target, headers, limits);
+    }
+    const authorization = `token ${input.githubToken}`;
+    headers.authorization = authorization;
+    const target = joinPath(githubApiBase, asked.pathname, asked.search);
+    void gateGh(github, presentedToken(req.headers), req, res, asked.pathname, { apiBase: githubApiBase.href, authorization }, (read) => forward(req, res, target, headers, limits, { read })).catch(() =>
+      refuse(res, 502, "the credential proxy could not check this request"),
+    );
   };
 
   const http = createServer({ noDelay: true }, serveHttp);
@@ -236,7 +258,14 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     routesGit: gitUpstreams.size > 0,
     grant(isLive, answersReady) {
       const token = randomBytes(32).toString("base64url");
-      return { token, revoke: tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}) }).revoke };
+      const { revoke } = tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}) });
+      return {
+        token,
+        revoke() {
+          revoke();
+          github.forget(token);
+        },
+      };
     },
     agentEnv: (token) => agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null),
     gitConfig: (token) => gitProxyConfig(baseUrl, token, gitUpstreams),

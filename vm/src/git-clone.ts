@@ -58,7 +58,7 @@ export function gitEnv(home: string, allowLocal: boolean, throughProxy = false):
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
-    // The proxy is plain HTTP on loopback: only a rewritten URL leads there (the policy refuses http:// clone URLs).
+    // The proxy is plain HTTP on loopback: only a rewritten URL leads there (the policy refuses http:// clone URLs but a loopback GitHub stand-in's).
     GIT_ALLOW_PROTOCOL: throughProxy ? `${allowedProtocols(allowLocal)}:http` : allowedProtocols(allowLocal),
     GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=30",
   };
@@ -97,7 +97,7 @@ export function runClone(input: CloneInput): Promise<CloneOutcome> {
   return new Promise((resolve) => {
     const child = spawn("git", cloneArgs(input), {
       env: {
-        ...gitEnv(input.home, input.allowLocal, input.proxyConfig.length > 0),
+        ...gitEnv(input.home, input.allowLocal, input.proxyConfig.length > 0 || input.source.kind === "http"),
         ...(input.allowLocal && input.localClonesConfig ? { GIT_CONFIG_GLOBAL: input.localClonesConfig } : {}),
         ...(input.proxyConfig.length > 0 ? gitConfigEnv(input.proxyConfig) : {}),
       },
@@ -178,4 +178,10 @@ export async function describeCheckout(dir: string, ids: AgentIds | null): Promi
     files: files.stdout.split("\0").filter(Boolean).length,
     origin: origin.code === 0 ? origin.stdout.trim() || null : null,
   };
+}
+
+/** The remote's default branch as the clone saw it (`origin/HEAD`), or null. */
+export async function defaultBranchOf(dir: string, ids: AgentIds | null): Promise<string | null> {
+  const head = await git(dir, ids, ["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"]);
+  return head.code === 0 ? head.stdout.trim().replace(/^origin\//, "") || null : null;
 }

@@ -24,6 +24,8 @@ import { createApprovalBridge } from "./approval-bridge";
 import { createApprovalRules } from "./approval-rules";
 import { credentialLinesOf } from "./core/git-credentials";
 import { prepareGitHome, removeCredentialsFile } from "./git-setup";
+import { createGithubGate, pushApprovedIn, userKeyOfHome } from "./github-gate";
+import { adoptCheckouts, createGithubRepos } from "./github-repos";
 import { startCredentialProxy } from "./credential-proxy";
 import { resolveInside } from "./user-paths";
 import { openUsers } from "./user-isolation";
@@ -99,10 +101,17 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const credentials = credentialLinesOf(config);
   if (credentials.skipped > 0) console.warn(`vm: GIT_CREDENTIALS: ${credentials.skipped} line(s) skipped (each must be https://user:secret@host)`);
   if (removeCredentialsFile(config.dataDir)) console.log("vm: removed DATA_DIR/.secrets (an earlier version's git credentials file): git credentials now stay in the server's memory");
+  // What each agent may do on GitHub: its user's cloned repositories, as the server recorded them.
+  const githubRepos = createGithubRepos({ dataDir: config.dataDir, githubUrl: config.githubUrl });
+  const adopted = await adoptCheckouts(githubRepos, config.dataDir, (userKey) => users.idsOf(userKey));
+  if (adopted > 0) console.log(`vm: github_repos_adopted count=${adopted} (workspaces cloned before the server kept their GitHub remotes: recorded once from their checkouts)`);
+  const github = createGithubGate({ githubUrl: config.githubUrl, repos: githubRepos, pushApproved: (userKey, workspace) => pushApprovedIn(manager, config.dataDir, userKey, workspace) });
   const proxy = await startCredentialProxy({
     cliEnv: config.cliEnv,
     gitLines: credentials.lines,
     githubToken: config.githubToken,
+    githubApiBase: config.githubApiBase,
+    github,
     socketDir: resolveInside(config.dataDir, ".proxy"),
   });
   if (!users.isolated) {
@@ -140,17 +149,19 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     records: agentRecords,
     relayMcpCommand: relayMcp?.command,
     proxy,
-    prepareHome: (ids, home, identity, proxyToken) =>
-      prepareGitHome(ids, home, {
+    prepareHome: (ids, home, identity, proxyToken) => {
+      if (proxyToken) github.bind(proxyToken, userKeyOfHome(home));
+      return prepareGitHome(ids, home, {
         identity,
         gitProxy: proxyToken ? proxy.gitConfig(proxyToken) || null : null,
         gh: proxyToken && proxy.ghSocket ? { socket: proxy.ghSocket, token: proxyToken } : null,
-      }),
+      });
+    },
     secrets: credentials.secrets,
     rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
     checkpoints,
   });
-  const workspaces = createWorkspaces({ config, manager, users, proxy, secrets: credentials.secrets, rules, checkpoints });
+  const workspaces = createWorkspaces({ config, manager, users, proxy, github: { gate: github, repos: githubRepos }, secrets: credentials.secrets, rules, checkpoints });
   const app = createVmApp({
     vmToken: config.vmToken,
     secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],

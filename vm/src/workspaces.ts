@@ -11,7 +11,9 @@ import { checkBranch, checkCloneUrl, type CloneSource } from "./core/clone-polic
 import { redactSecrets } from "./core/config-problem";
 import type { VmConfig } from "./config";
 import type { AgentIds } from "./core/agent-ids";
-import { describeCheckout, runClone } from "./git-clone";
+import { defaultBranchOf, describeCheckout, runClone } from "./git-clone";
+import type { GithubGate } from "./github-gate";
+import type { GithubRepos } from "./github-repos";
 import type { ApprovalRules } from "./approval-rules";
 import type { AgentUsers } from "./agent-users";
 import { doAsUser, removeTreeAs } from "./as-user";
@@ -24,7 +26,7 @@ export type CreateResult = { status: 200 | 201; body: WorkspaceCreated } | { sta
 export type DeleteResult = "deleted" | "unknown_workspace" | "busy";
 
 export type WorkspaceDeps = {
-  config: Pick<VmConfig, "dataDir" | "allowLocalClones" | "cloneTimeoutMs" | "cloneMaxMb">;
+  config: Pick<VmConfig, "dataDir" | "allowLocalClones" | "cloneTimeoutMs" | "cloneMaxMb"> & Partial<Pick<VmConfig, "githubUrl">>;
   manager: Pick<RunManager, "lockWorkspace" | "retireProcessesIn">;
   /** A deleted workspace's checkpoints go with it. */
   checkpoints?: Pick<Checkpoints, "remove">;
@@ -32,6 +34,8 @@ export type WorkspaceDeps = {
   users: Pick<AgentUsers, "idsOf">;
   /** The credential proxy: a clone gets a token of its own, good until it ends. */
   proxy: Pick<CredentialProxy, "grant" | "gitConfigPairs"> | null;
+  /** Where a clone's GitHub remote is recorded (its user's agents' scope), and the gate that lets the clone's own token through. */
+  github?: { gate: Pick<GithubGate, "trust">; repos: Pick<GithubRepos, "record" | "forget"> };
   /** Values a log line must never carry. */
   secrets: readonly string[];
   /** The user's "always" answers, kept by the server (approval-rules.ts). */
@@ -135,6 +139,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     try {
       await ensureUserDirs(paths, dirname(dir), ids);
       const grant = deps.proxy?.grant(() => true) ?? null;
+      // The server's own clone, of the URL the relay asked for: not an agent's, so not scoped.
+      if (grant) deps.github?.gate.trust(grant.token);
       const outcome = await runClone({
         source,
         branch: request.clone.branch,
@@ -159,7 +165,9 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       } catch {
         return failure("exists");
       }
-      return describe(request.workspace, dir, ids, startedAt, 201);
+      const created = await describe(request.workspace, dir, ids, startedAt, 201);
+      deps.github?.repos.record(paths.key, request.workspace, request.clone.url, "branch" in created.body ? created.body.branch : null, await defaultBranchOf(dir, ids));
+      return created;
     } finally {
       await removeTreeAs(ids, staging);
       release();
@@ -188,7 +196,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         return describe(request.workspace, dir, ids, startedAt, existed ? 200 : 201);
       }
       // Refused before anything else, with the policy's reason.
-      const source = checkCloneUrl(request.clone.url, config.allowLocalClones);
+      const source = checkCloneUrl(request.clone.url, config.allowLocalClones, config.githubUrl ?? null);
       if (!source.ok) return failure("url_refused", source.why);
       const branch = request.clone.branch === undefined ? null : checkBranch(request.clone.branch);
       if (branch && !branch.ok) return failure("url_refused", branch.why);
@@ -237,6 +245,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         await removeTreeAs(ids, dir);
         // Its "always" answers went with it before they were kept outside it: a workspace made again under this id starts with none.
         deps.rules.drop(paths.key, dir);
+        deps.github?.repos.forget(paths.key, workspace);
         await deps.checkpoints?.remove(paths.key, workspace);
       } finally {
         release();

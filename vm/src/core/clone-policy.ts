@@ -1,7 +1,7 @@
 // Which repositories the VM clones, and how git is told to stay within that: pure, so the
 // rules are table-tested and the VM stand-in applies exactly the same ones.
 
-export type CloneSource = { kind: "https" | "scp" | "local" | "file"; url: string };
+export type CloneSource = { kind: "https" | "http" | "scp" | "local" | "file"; url: string };
 export type Checked<T> = { ok: true; value: T } | { ok: false; why: string };
 
 /** scp-like `user@host:owner/repo(.git)`: no option-looking user, host or path, no `..`. */
@@ -37,18 +37,33 @@ function checkLocal(url: string, allowLocal: boolean): Checked<CloneSource> {
   return { ok: true, value: { kind: url.startsWith("file://") ? "file" : "local", url } };
 }
 
+/** A plain-HTTP origin on this machine (a local GitHub stand-in): the one case where http:// is cloned. */
+export function isLoopbackHttp(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `https://` without credentials, and scp-like `git@host:owner/repo`, by default; absolute local
  * paths and `file:///…` only with ALLOW_LOCAL_CLONES. Everything else is refused: `file://`, `ext::`
  * and `fd::` (they run or read local things), `ssh://` (options injection through the host), `http://`,
- * `git://`, anything starting with `-` (read by git as an option).
+ * `git://`, anything starting with `-` (read by git as an option). `plainHttpOrigin`: a loopback
+ * GitHub stand-in (GITHUB_URL), whose repositories are cloned over http:// as over https://.
  */
-export function checkCloneUrl(url: string, allowLocal: boolean): Checked<CloneSource> {
+export function checkCloneUrl(url: string, allowLocal: boolean, plainHttpOrigin: string | null = null): Checked<CloneSource> {
   if (url.length === 0 || url.length > 2048) return refuse("the URL is empty or too long");
   if (UNPRINTABLE.test(url)) return refuse("the URL contains spaces or control characters");
   if (url.startsWith("-")) return refuse("the URL may not start with -");
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) return refuse("git remote helpers (ext::, fd::…) are refused");
   if (/^https:\/\//i.test(url)) return checkHttps(url);
+  if (plainHttpOrigin && isLoopbackHttp(plainHttpOrigin) && url.toLowerCase().startsWith(`${new URL(plainHttpOrigin).origin}/`)) {
+    const checked = checkHttps(url);
+    return checked.ok ? { ok: true, value: { kind: "http", url } } : checked;
+  }
   if (/^file:/i.test(url) || url.startsWith("/") || url.startsWith(".") || url.startsWith("~")) return checkLocal(url, allowLocal);
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) return refuse("only https:// and git@host:owner/repo URLs are allowed");
   if (SCP_LIKE.test(url)) return { ok: true, value: { kind: "scp", url } };

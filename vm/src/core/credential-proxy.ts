@@ -192,10 +192,11 @@ export function gitConfigEnv(pairs: Array<[string, string]>): Record<string, str
 }
 
 /**
- * The GitHub hosts gh reaches through the proxy's socket (gh's `http_unix_socket`): the API and
- * uploads with the VM's token; the hosts GitHub redirects downloads to, without it.
+ * The GitHub hosts gh reaches through the proxy's socket (gh's `http_unix_socket`): the API with
+ * the VM's token (uploads.github.com, release assets, is nothing a coding agent needs); the hosts
+ * GitHub redirects downloads to, without it.
  */
-const GH_API_HOSTS = new Set(["api.github.com", "uploads.github.com"]);
+const GH_API_HOSTS = new Set(["api.github.com"]);
 const GH_DOWNLOAD_HOSTS = new Set(["codeload.github.com", "objects.githubusercontent.com", "raw.githubusercontent.com", "release-assets.githubusercontent.com"]);
 
 export type GhDecision = { forward: true; withToken: boolean } | { forward: false };

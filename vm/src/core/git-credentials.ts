@@ -3,14 +3,14 @@
 // rewrites, the git identity) and gh's hosts.yml and config.yml (the proxy's token and socket). Pure.
 import type { GitIdentity } from "../../../src/protocol/vm-protocol";
 
-export type GitCredentialsInput = { githubToken?: string; gitCredentials?: string };
+export type GitCredentialsInput = { githubToken?: string; gitCredentials?: string; /** GITHUB_URL: the host the token is for; default github.com. */ githubUrl?: string };
 
 /** `lines`: credential-store lines (the proxy's git hosts); `secrets`: values no log or message may carry. */
 export type CredentialLines = { lines: string[]; secrets: string[]; skipped: number };
 
 /**
  * GITHUB_TOKEN as `https://x-access-token:<token>@github.com` (what GitHub expects of a token
- * over HTTPS), first, then each GIT_CREDENTIALS line that is a URL with a user and a secret; the
+ * over HTTPS; GITHUB_URL's scheme and host instead when set), first, then each GIT_CREDENTIALS line that is a URL with a user and a secret; the
  * other lines are skipped and only counted, so a log line never quotes them.
  */
 export function credentialLinesOf(input: GitCredentialsInput): CredentialLines {
@@ -18,7 +18,8 @@ export function credentialLinesOf(input: GitCredentialsInput): CredentialLines {
   const secrets: string[] = [];
   let skipped = 0;
   if (input.githubToken) {
-    lines.push(`https://x-access-token:${encodeURIComponent(input.githubToken)}@github.com`);
+    const host = new URL(input.githubUrl ?? "https://github.com");
+    lines.push(`${host.protocol}//x-access-token:${encodeURIComponent(input.githubToken)}@${host.host}`);
     secrets.push(input.githubToken);
   }
   for (const raw of (input.gitCredentials ?? "").split(/\r?\n/)) {

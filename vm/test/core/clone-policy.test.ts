@@ -62,6 +62,24 @@ describe("checkCloneUrl", () => {
     });
   }
 
+  // [url, GITHUB_URL, kind (null: refused)]: plain HTTP only from a GitHub stand-in on loopback.
+  const standIn: Array<[string, string, string | null]> = [
+    ["http://127.0.0.1:4000/acme/api.git", "http://127.0.0.1:4000", "http"],
+    ["http://localhost:4000/acme/api", "http://localhost:4000", "http"],
+    ["http://127.0.0.1:4001/acme/api.git", "http://127.0.0.1:4000", null],
+    ["http://127.0.0.1:4000/acme/api.git", "https://github.com", null],
+    ["http://github.example/acme/api.git", "http://github.example", null],
+    ["http://x-access-token:t@127.0.0.1:4000/acme/api.git", "http://127.0.0.1:4000", null],
+    ["http://127.0.0.1:4000", "http://127.0.0.1:4000", null],
+    ["https://github.com/a/b.git", "http://127.0.0.1:4000", "https"],
+  ];
+  for (const [url, githubUrl, kind] of standIn) {
+    it(`${url} with GITHUB_URL ${githubUrl} → ${kind ?? "refused"}`, () => {
+      const checked = checkCloneUrl(url, false, githubUrl);
+      expect(checked.ok ? checked.value.kind : null).toBe(kind);
+    });
+  }
+
   it("never quotes the URL in its reason (it may hold credentials)", () => {
     const refused = checkCloneUrl("https://alice:hunter2-secret@git.example.com/a/b", false);
     expect(refused.ok).toBe(false);

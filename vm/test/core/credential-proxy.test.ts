@@ -168,7 +168,8 @@ describe("gh's hosts", () => {
   const cases: Array<[string | undefined, ReturnType<typeof ghRequestDecision>]> = [
     ["api.github.com", { forward: true, withToken: true }],
     ["API.GitHub.com", { forward: true, withToken: true }],
-    ["uploads.github.com", { forward: true, withToken: true }],
+    // Release uploads are nothing a coding agent needs: no way to them with the VM's token.
+    ["uploads.github.com", { forward: false }],
     ["objects.githubusercontent.com", { forward: true, withToken: false }],
     ["github.com", { forward: false }],
     ["evil.example", { forward: false }],

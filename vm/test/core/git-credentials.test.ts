@@ -15,6 +15,11 @@ describe("credentialLinesOf", () => {
     expect(out.secrets).toEqual(expect.arrayContaining(["ghp_abc/def", "s%40cret", "s@cret", "tok"]));
   });
 
+  it("puts GITHUB_TOKEN on GITHUB_URL's host when it is set (a local stand-in over plain HTTP)", () => {
+    expect(credentialLinesOf({ githubToken: "ghp_x", githubUrl: "http://127.0.0.1:4000" }).lines).toEqual(["http://x-access-token:ghp_x@127.0.0.1:4000"]);
+    expect(credentialLinesOf({ githubToken: "ghp_x", githubUrl: "https://github.example.com" }).lines).toEqual(["https://x-access-token:ghp_x@github.example.com"]);
+  });
+
   it("has nothing without credentials: public clones only", () => {
     expect(credentialLinesOf({})).toEqual({ lines: [], secrets: [], skipped: 0 });
   });

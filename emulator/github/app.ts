@@ -1,0 +1,28 @@
+// The GitHub stand-in's REST surface (as GitHub Enterprise serves it, under `/api/v3`): every route
+// behind a token, and GitHub's error bodies for refusals, unknown paths and failures alike.
+import { Hono } from "hono";
+import { GithubErrors } from "./core/errors";
+import type { GithubContext } from "./context";
+import { checksApi } from "./routes/checks-api";
+import { GithubFailure, githubError, requireAccount, type GithubEnv } from "./routes/http";
+import { pullsApi } from "./routes/pulls-api";
+import { reposApi } from "./routes/repos-api";
+
+export const API_PREFIX = "/api/v3";
+
+export function createGithubApp(ctx: GithubContext): Hono<GithubEnv> {
+  const api = new Hono<GithubEnv>();
+  api.use("*", requireAccount(ctx));
+  api.route("/", reposApi(ctx));
+  api.route("/", pullsApi(ctx));
+  api.route("/", checksApi(ctx));
+  const app = new Hono<GithubEnv>();
+  app.route(API_PREFIX, api);
+  app.notFound((c) => githubError(c, GithubErrors.notFound()));
+  app.onError((error, c) => {
+    if (error instanceof GithubFailure) return githubError(c, error.error);
+    console.error("[github] unexpected error", error);
+    return c.json({ message: "Server Error", documentation_url: "https://docs.github.com/rest" }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,174 @@
+// An agent's reach on GitHub through the real credential proxy, against the GitHub stand-in: the
+// VM's token could do anything on both repositories below, the proxy lets the agent fetch only its
+// user's conversation's repository, push only to the conversation's branch when approved, and call
+// only the REST routes a coding agent needs; every refusal is the proxy's, GitHub never asked.
+import { execFile } from "node:child_process";
+import { request } from "node:http";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
+import { credentialLinesOf } from "../src/core/git-credentials";
+import { gitConfigEnv } from "../src/core/credential-proxy";
+import { startCredentialProxy, type CredentialProxy } from "../src/credential-proxy";
+import { createGithubGate, type GithubGate } from "../src/github-gate";
+import { tempDir } from "./helpers/temp-dir";
+
+const VM_TOKEN = "ghp_operator0123456789";
+const ALICE_KEY = "a".repeat(64);
+let github: RunningGithubEmulator;
+let proxy: CredentialProxy;
+let gate: GithubGate;
+let approved = true;
+
+beforeAll(async () => {
+  github = await startGithubEmulator({
+    accounts: [{ login: "operator", token: VM_TOKEN }],
+    repos: [
+      { owner: "operator", name: "app", files: { "README.md": "app\n" } },
+      { owner: "operator", name: "bobs", files: { "README.md": "bob\n" } },
+    ],
+  });
+  // Alice's conversation "api" is a clone of operator/app (as the server recorded it); Bob's is of operator/bobs.
+  const repos = { of: (userKey: string) => (userKey === ALICE_KEY ? [{ workspace: "api", repo: "operator/app", branch: "main", defaultBranch: "main" }] : [{ workspace: "main", repo: "operator/bobs", branch: "main", defaultBranch: "main" }]) };
+  gate = createGithubGate({ githubUrl: github.url, repos, pushApproved: () => approved });
+  const { lines } = credentialLinesOf({ githubToken: VM_TOKEN, githubUrl: github.url });
+  proxy = await startCredentialProxy({ cliEnv: {}, gitLines: lines, githubToken: VM_TOKEN, githubApiBase: github.apiUrl, github: gate, socketDir: tempDir("gh-scope-proxy-") });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await github?.close();
+});
+
+function aliceToken(): string {
+  const { token } = proxy.grant(() => true);
+  gate.bind(token, ALICE_KEY);
+  return token;
+}
+
+/** git as the agent runs it: the proxy's settings from its config, no credential of its own. */
+async function git(cwd: string, token: string, ...args: string[]): Promise<{ ok: boolean; out: string }> {
+  const env = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_AUTHOR_NAME: "Agent", GIT_AUTHOR_EMAIL: "agent@example.invalid", GIT_COMMITTER_NAME: "Agent", GIT_COMMITTER_EMAIL: "agent@example.invalid",
+    ...gitConfigEnv(proxy.gitConfigPairs(token)),
+  };
+  return promisify(execFile)("git", args, { cwd, env, encoding: "utf8" }).then(
+    (done) => ({ ok: true, out: done.stdout + done.stderr }),
+    (error: { stdout?: string; stderr?: string }) => ({ ok: false, out: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+  );
+}
+
+async function aliceClone(token: string): Promise<string> {
+  const dir = tempDir("gh-scope-");
+  expect((await git(dir, token, "clone", "-q", `${github.url}/operator/app.git`, "w")).ok).toBe(true);
+  const work = join(dir, "w");
+  writeFileSync(join(work, "change.txt"), `${Math.random()}\n`);
+  await git(work, token, "add", "-A");
+  await git(work, token, "commit", "-q", "-m", "change");
+  return work;
+}
+
+const heads = () => github.state.requests.filter((r) => r.method === "POST" && r.path.endsWith("/git-receive-pack")).length;
+
+describe("git", () => {
+  it("fetches the user's conversation's repository; refuses a repository of no conversation of that user", async () => {
+    const token = aliceToken();
+    const work = await aliceClone(token);
+    expect((await git(work, token, "fetch", "-q", "origin")).ok).toBe(true);
+    const asked = github.state.requests.length;
+    const other = await git(tempDir("gh-scope-"), token, "clone", "-q", `${github.url}/operator/bobs.git`, "b");
+    expect(other.ok).toBe(false);
+    expect(other.out).toContain("credential proxy refused this: operator/bobs");
+    expect(github.state.requests.length).toBe(asked);
+  });
+
+  it("pushes to the conversation's own branch when approved; never to main, another user's repository, or unapproved", async () => {
+    const token = aliceToken();
+    const work = await aliceClone(token);
+    const before = heads();
+    const toMain = await git(work, token, "push", "origin", "HEAD:main");
+    expect(toMain.ok).toBe(false);
+    expect(toMain.out).toMatch(/remote rejected\].*only to its conversation's branch \(agent\/api\)/);
+    const toOther = await git(work, token, "push", `${github.url}/operator/bobs.git`, "HEAD:refs/heads/agent/api");
+    expect(toOther.ok).toBe(false);
+    expect(toOther.out).toContain("not the repository of one of your conversations");
+    approved = false;
+    const unapproved = await git(work, token, "push", "origin", "HEAD:agent/api");
+    approved = true;
+    expect(unapproved.ok).toBe(false);
+    expect(unapproved.out).toContain("approvals on");
+    expect(heads()).toBe(before);
+
+    const own = await git(work, token, "push", "origin", "HEAD:agent/api");
+    expect(own).toMatchObject({ ok: true });
+    expect((await git(work, token, "ls-remote", "origin", "agent/api")).out).toMatch(/refs\/heads\/agent\/api/);
+    const deleting = await git(work, token, "push", "origin", ":agent/api");
+    expect(deleting.ok).toBe(false);
+  });
+});
+
+/** A request as gh sends it over the proxy's socket. */
+function gh(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: { message?: string } & Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ socketPath: proxy.ghSocket ?? "", method, path, headers: { host: "api.github.com", authorization: `token ${token}`, "content-type": "application/json", ...(text ? { "content-length": Buffer.byteLength(text) } : {}) } }, (res) => {
+      let data = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (data += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: data ? JSON.parse(data) : {} }));
+    });
+    req.on("error", reject);
+    req.end(text);
+  });
+}
+
+describe("gh", () => {
+  it("refuses repository settings with GitHub's error shape, and GitHub never sees them", async () => {
+    const token = aliceToken();
+    const asked = github.state.requests.length;
+    const collaborator = await gh(token, "PUT", "/repos/operator/app/collaborators/mallory", {});
+    expect(collaborator.status).toBe(403);
+    expect(collaborator.json).toMatchObject({ message: expect.stringContaining("credential proxy refused this"), documentation_url: expect.any(String) });
+    expect(collaborator.json.message).toContain("collaborators");
+    expect((await gh(token, "POST", "/repos/operator/app/keys", { key: "ssh-ed25519 AAAA", title: "k" })).status).toBe(403);
+    expect((await gh(token, "POST", "/repos/operator/app/hooks", { config: { url: "http://x" } })).status).toBe(403);
+    expect((await gh(token, "GET", "/repos/operator/app/actions/secrets")).status).toBe(403);
+    expect((await gh(token, "POST", "/user/keys", { key: "ssh-ed25519 AAAA" })).status).toBe(403);
+    expect((await gh(token, "GET", "/repos/operator/bobs")).status).toBe(403);
+    expect((await gh(token, "POST", "/graphql", { query: "mutation { addStar(input:{starrableId:\"x\"}) { clientMutationId } }" })).status).toBe(403);
+    expect(github.state.requests.length).toBe(asked);
+    expect(github.state.settingsChanges).toEqual([]);
+  });
+
+  it("reads, comments, and opens and updates a pull request of the conversation's branch only", async () => {
+    const token = aliceToken();
+    const work = await aliceClone(token);
+    expect((await git(work, token, "push", "-q", "--force", "origin", "HEAD:agent/api")).ok).toBe(true);
+    await git(work, token, "push", "-q", `${github.url.replace("http://", `http://x-access-token:${VM_TOKEN}@`)}/operator/app.git`, "HEAD:refs/heads/someone-else");
+    expect((await gh(token, "GET", "/repos/operator/app")).json).toMatchObject({ full_name: "operator/app" });
+    expect((await gh(token, "POST", "/repos/operator/app/pulls", { title: "x", head: "someone-else", base: "main" })).status).toBe(403);
+    const opened = await gh(token, "POST", "/repos/operator/app/pulls", { title: "Change", head: "agent/api", base: "main" });
+    expect(opened.status).toBe(201);
+    const number = opened.json.number as number;
+    expect((await gh(token, "GET", "/repos/operator/app/pulls?state=open")).status).toBe(200);
+    expect((await gh(token, "POST", `/repos/operator/app/issues/${number}/comments`, { body: "done" })).status).toBe(201);
+    expect((await gh(token, "PATCH", `/repos/operator/app/pulls/${number}`, { title: "Change v2" })).json).toMatchObject({ title: "Change v2" });
+    expect((await gh(token, "GET", `/repos/operator/app/commits/agent%2Fapi/check-runs`)).status).toBe(200);
+    expect((await gh(token, "POST", "/graphql", { query: "query { viewer { login } }" })).status).not.toBe(403);
+
+    // Someone else's pull request in the same repository: not the agent's to change.
+    const theirs = await fetch(`${github.apiUrl}/repos/operator/app/pulls`, { method: "POST", headers: { authorization: `token ${VM_TOKEN}` }, body: JSON.stringify({ title: "theirs", head: "someone-else", base: "main" }) });
+    const their = (await theirs.json()) as { number: number };
+    const changed = await gh(token, "PATCH", `/repos/operator/app/pulls/${their.number}`, { state: "closed" });
+    expect(changed.status).toBe(403);
+    expect(changed.json.message).toContain("someone-else");
+  });
+});
+
+it("an agent token no user was bound to reaches no repository", async () => {
+  const { token } = proxy.grant(() => true);
+  expect((await gh(token, "GET", "/repos/operator/app")).status).toBe(403);
+  expect((await git(tempDir("gh-scope-"), token, "clone", "-q", `${github.url}/operator/app.git`, "w")).ok).toBe(false);
+});
