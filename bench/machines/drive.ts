@@ -40,7 +40,7 @@ const count = (relay: WranglerDev, event: string) => relay.events.reduce((n, e) 
  * text, the relay's `run_finished`, and a new reply to the phone at the Twilio emulator. So the
  * next turn finds the run closed and the CLI warm.
  */
-export async function sendTurn(stack: MachinesStack, relay: WranglerDev, phone: string, text: string): Promise<Turn> {
+export async function sendTurn(stack: Pick<MachinesStack, "model" | "twilio">, relay: WranglerDev, phone: string, text: string): Promise<Turn> {
   const url = `${relay.url}${INBOUND_PATH}`;
   const post = signedPost(url, inboundForm({ phone, text, sid: messageSid(++sids) }, STAND_IN_CREDENTIALS.accountSid), STAND_IN_CREDENTIALS.authToken);
   const finishedBefore = count(relay, "run_finished");
@@ -66,7 +66,7 @@ export async function sendTurn(stack: MachinesStack, relay: WranglerDev, phone: 
   return { sentAt, webhookStatus: response.status, webhookMs, endAt: Date.now(), modelRequests: received() };
 }
 
-async function repliesTo(stack: MachinesStack, phone: string): Promise<number> {
+async function repliesTo(stack: Pick<MachinesStack, "twilio">, phone: string): Promise<number> {
   return (await stack.twilio.sentMessages()).filter((m) => m.to === `whatsapp:${phone}`).length;
 }
 

@@ -97,12 +97,13 @@ export async function withMachinesStack<T>(log: (line: string) => void, work: (s
 
 /**
  * Today's shared VM: the same command the Fly stand-in runs for each Machine (`npm run vm`'s),
- * started once with VM_URL's token, on a free port, with a data directory of its own.
+ * started once with VM_URL's token, on a free port, with a data directory of its own. `settings`:
+ * more of the VM's variables (the checkpoint-path section's `CHECKPOINTS`).
  */
-async function startSharedVm(secrets: Record<string, string>): Promise<{ url: string; dataDir: string; stop(): Promise<void> }> {
+export async function startSharedVm(secrets: Record<string, string>, settings: Record<string, string> = {}): Promise<{ url: string; dataDir: string; stop(): Promise<void> }> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "bench-shared-vm-"));
-  const env: Record<string, string> = { ...secrets, VM_TOKEN: STAND_IN_CREDENTIALS.vmToken, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir };
+  const env: Record<string, string> = { ...secrets, ...settings, VM_TOKEN: STAND_IN_CREDENTIALS.vmToken, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir };
   for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[name] !== undefined) env[name] = process.env[name]!;
   const [command, ...args] = VM_COMMAND;
   const child = spawnGroup(command!, args, { cwd: join(REPO_ROOT, "vm"), env, stdio: ["ignore", "pipe", "pipe"] });

@@ -4,8 +4,8 @@
 import type { GroupCpu } from "../lib/group-cpu";
 import type { WranglerDev } from "../lib/wrangler-dev";
 import { type Credentials, runClientLoad, sendLoad } from "./drive";
-import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, type IngressMeasure, type IngressRound, ingressShape, readIngressLogs } from "./ingress";
-import { measureClient } from "./measure";
+import { firstP50, INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, type IngressMeasure, type IngressRound, ingressShape, knownP99, readIngressLogs } from "./ingress";
+import { type ClientMeasure, measureClient } from "./measure";
 import { planLoad } from "./plan";
 import { queuedIds } from "./queued-lines";
 
@@ -50,7 +50,8 @@ export async function runIngressRound(o: IngressRoundOptions): Promise<IngressRo
       ...measureClient(result, cpu, relay.reloads.length > reloadsBefore),
       ...readIngressLogs(relay.events.slice(firstEvent).map((e) => e.fields), sids),
     };
-    o.log(`relay: round ${o.round} ${load.shape.label}: floor ${floor.perSecond.toFixed(0)}/s p99 ${floor.webhookMs.p99.toFixed(0)} ms, durable floor ${durable.perSecond.toFixed(0)}/s p99 ${durable.webhookMs.p99.toFixed(0)} ms, relay ${measure.perSecond.toFixed(0)}/s p99 ${measure.webhookMs.p99.toFixed(0)} ms, ${measure.stored} of ${measure.requests} stored`);
+    const p99s = (m: ClientMeasure) => `p99 ${m.webhookMs.p99.toFixed(0)} ms (senders known ${knownP99(m).toFixed(0)} ms, first messages p50 ${firstP50(m).toFixed(0)} ms)`;
+    o.log(`relay: round ${o.round} ${load.shape.label}: floor ${floor.perSecond.toFixed(0)}/s ${p99s(floor)}, durable floor ${durable.perSecond.toFixed(0)}/s ${p99s(durable)}, relay ${measure.perSecond.toFixed(0)}/s ${p99s(measure)}, ${measure.stored} of ${measure.requests} stored`);
     return { floor, durable, relay: measure };
   } finally {
     await relay.stop();

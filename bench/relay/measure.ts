@@ -1,7 +1,7 @@
 // Turns one load's raw observations (client samples, VM requests, Twilio sends, DO logs) into
 // figures. Pure: everything arrives as data.
 import type { GroupCpu } from "../lib/group-cpu";
-import type { LoadResult } from "../lib/load";
+import type { LoadResult, Sample } from "../lib/load";
 import { throughput } from "../lib/load";
 import { checkReplies, type Outbound, type ReplyCheck } from "../lib/reply-check";
 import { type Summary, summarize } from "../lib/stats";
@@ -17,11 +17,8 @@ export type ClientMeasure = {
   non2xx: number;
   timedOut: boolean;
   webhookMs: Summary;
-  /**
-   * The same after the first 100 requests sent: those meet no new object. On a load from new
-   * senders the first requests wait for every object's start at once (bench/README.md, ingress).
-   */
-  webhookAfterStartMs?: Summary;
+  /** The same split by whether the sender's object existed when the message was sent (splitBySender). */
+  bySender?: SenderSplit;
   perSecond: number;
   /** wrangler reloaded the Worker during this load (a source file changed): its timings are not comparable. */
   disturbed: boolean;
@@ -55,8 +52,34 @@ export type RelayMeasure = ClientMeasure & {
   drainMs: number;
 };
 
-/** Requests counted as meeting the objects' start: the first 100 sent (40 new senders, 50 in flight). */
-export const START_REQUESTS = 100;
+/**
+ * A load's webhook latency by sender. On a load from new senders a phone's first message makes
+ * its object (in the relay: the schema, the units' start), and the first requests of the load
+ * wait for every object's start at once (bench/README.md, ingress).
+ */
+export type SenderSplit = {
+  /** Each sender's first message, in send order: the one that makes its object. */
+  firstMs: Summary;
+  /** Messages sent once their sender's first message was answered (its 200: stored), so its object exists. */
+  knownMs: Summary;
+  /** A sender's later messages sent while its first was still unanswered: in neither. */
+  whileFirstOpen: number;
+};
+
+export function splitBySender(samples: readonly Sample<Inbound>[]): SenderSplit {
+  const bySent = [...samples].sort((a, b) => a.sentAt - b.sentAt);
+  const first = new Map<string, Sample<Inbound>>();
+  for (const s of bySent) if (!first.has(s.item.phone)) first.set(s.item.phone, s);
+  const known: number[] = [];
+  let whileFirstOpen = 0;
+  for (const s of bySent) {
+    const opener = first.get(s.item.phone)!;
+    if (s === opener) continue;
+    if (s.sentAt >= opener.respondedAt) known.push(s.doneAt - s.sentAt);
+    else whileFirstOpen += 1;
+  }
+  return { firstMs: summarize([...first.values()].map((s) => s.doneAt - s.sentAt)), knownMs: summarize(known), whileFirstOpen };
+}
 
 export function measureClient(result: LoadResult<Inbound>, cpu: GroupCpu, disturbed = false): ClientMeasure {
   const { samples } = result;
@@ -70,7 +93,7 @@ export function measureClient(result: LoadResult<Inbound>, cpu: GroupCpu, distur
     non2xx: samples.filter((s) => s.status < 200 || s.status >= 300).length,
     timedOut: result.timedOut,
     webhookMs: summarize(samples.map((s) => s.doneAt - s.sentAt)),
-    webhookAfterStartMs: summarize([...samples].sort((a, b) => a.sentAt - b.sentAt).slice(START_REQUESTS).map((s) => s.doneAt - s.sentAt)),
+    bySender: splitBySender(samples),
     perSecond: throughput(result),
   };
 }

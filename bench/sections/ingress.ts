@@ -19,7 +19,8 @@ const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN
 export const INGRESS_DEFINITIONS = {
   load: "1,000 signed webhooks (quick: 200) from 40 fresh senders, each message its own lane round-robin over them, 50 in flight; per round: the hello-world floor, the durable floor, then a relay of its own (own wrangler dev, own Twilio emulator with status callbacks, VM_URL a loopback port nobody listens on, MAX_MESSAGES_PER_MINUTE=0) started for the load and stopped right after",
   cpu: "CPU (user + system, /proc) of workerd alone over the load ÷ webhooks; the relay's until its logs are quiet (≤ 3 s), so it includes the pumps its last webhooks started",
-  ratios: "relay ÷ durable floor of the same round (throughput, p99, workerd CPU per message), each round judged, then the median over undisturbed rounds",
+  ratios: "relay ÷ durable floor of the same round (throughput, p99 of senders whose objects exist, workerd CPU per message), each round judged, then the median over undisturbed rounds",
+  senders: "senders whose objects exist: a phone's messages sent once its first message was answered (200: stored); a phone's first message (it makes the object) is reported on its own against the durable floor's first insert, not judged; its later messages sent while the first was unanswered are in neither; the whole load's p99 is reported, not judged",
   rows: "SQLite rows written during the relay's load, from the rowsWritten fields of its log lines (message_queued, pump_done, alarm_done, delivery_status) ÷ webhooks",
 };
 

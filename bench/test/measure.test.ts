@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LoadResult, Sample } from "../lib/load";
 import type { Inbound } from "../lib/webhooks";
-import { expectedOrder, measureRelay } from "../relay/measure";
+import { expectedOrder, measureRelay, splitBySender } from "../relay/measure";
 import { type LoadShape, planLoad } from "../relay/plan";
 
 const shape = (burst: boolean): LoadShape => ({ key: "t", label: "t", phones: burst ? 1 : 2, messagesPerPhone: 3, concurrency: 2, burst });
@@ -130,5 +130,35 @@ describe("measureRelay: status-callback rows per message", () => {
     });
     expect(measure.rowsPerMessageByPart).toEqual({ storing: 3, run: 10, outbox: 2, statusCallbacks: perMessage });
     expect(measure.rowsPerMessage).toBeCloseTo(total);
+  });
+});
+
+describe("splitBySender", () => {
+  /** [phone, sentAt, respondedAt]; done 1 ms after the answer. */
+  const samples = (rows: [string, number, number][]): Sample<Inbound>[] =>
+    rows.map(([phone, sentAt, respondedAt], i) => ({ item: { phone, text: `t${i}`, sid: `s${i}` }, sentAt, respondedAt, doneAt: respondedAt + 1, status: 200, error: null }));
+
+  it.each([
+    { case: "nothing sent", rows: [], first: 0, known: [], open: 0 },
+    { case: "one phone, one after another: the first makes the object, the rest find it", rows: [["a", 0, 300], ["a", 301, 310], ["a", 311, 330]] as [string, number, number][], first: 1, known: [10, 20], open: 0 },
+    {
+      case: "a second message sent while the first is unanswered is in neither",
+      rows: [["a", 0, 400], ["b", 0, 420], ["a", 5, 410], ["b", 430, 440]] as [string, number, number][],
+      first: 2,
+      known: [11],
+      open: 1,
+    },
+    { case: "send order decides which is first, not the list's", rows: [["a", 50, 60], ["a", 0, 40]] as [string, number, number][], first: 1, known: [11], open: 0 },
+  ])("$case", ({ rows, first, known, open }) => {
+    const split = splitBySender(samples(rows));
+    expect(split.firstMs.count).toBe(first);
+    expect(split.knownMs.count).toBe(known.length);
+    if (known.length > 0) expect([split.knownMs.min, split.knownMs.max]).toEqual([Math.min(...known), Math.max(...known)]);
+    expect(split.whileFirstOpen).toBe(open);
+  });
+
+  it("times the first messages on their own", () => {
+    const split = splitBySender(samples([["a", 0, 300], ["b", 0, 500], ["a", 301, 311]]));
+    expect([split.firstMs.min, split.firstMs.max]).toEqual([301, 501]);
   });
 });

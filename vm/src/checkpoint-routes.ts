@@ -13,8 +13,12 @@ import { lstatSync } from "node:fs";
 export type CheckpointRouteDeps = {
   dataDir: string;
   manager: Pick<RunManager, "lockWorkspace" | "liveRunIn">;
-  checkpoints: Pick<Checkpoints, "undo" | "redo">;
+  /** Null with CHECKPOINTS=off: nothing was recorded, so both answer 409 and say so. */
+  checkpoints: Pick<Checkpoints, "undo" | "redo"> | null;
 };
+
+/** Why /undo and /redo find nothing on a VM that records no checkpoints. */
+export const CHECKPOINTS_OFF_MESSAGE = "checkpoints are off on this VM (CHECKPOINTS=off): no run's files were recorded";
 
 const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: z.string().min(1).max(64) });
 
@@ -27,6 +31,8 @@ export function addCheckpointRoutes(app: Hono, deps: CheckpointRouteDeps): void 
     const paths = userPathsOf(deps.dataDir, userId);
     const dir = workspaceDirOf(paths, workspace);
     if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) fail(404, { error: "unknown_workspace", message: `no workspace ${workspace} for this user` });
+    const { checkpoints } = deps;
+    if (!checkpoints) fail(409, { error: kind === "undo" ? "nothing_to_undo" : "nothing_to_redo", message: CHECKPOINTS_OFF_MESSAGE });
     const release = await deps.manager.lockWorkspace(paths.key, dir);
     if (!release) {
       const live = deps.manager.liveRunIn(paths.key, dir);
@@ -34,7 +40,7 @@ export function addCheckpointRoutes(app: Hono, deps: CheckpointRouteDeps): void 
     }
     let outcome: RestoreOutcome;
     try {
-      outcome = await deps.checkpoints[kind](paths.key, workspace);
+      outcome = await checkpoints[kind](paths.key, workspace);
     } finally {
       release();
     }

@@ -63,6 +63,11 @@ export const VmConfigSchema = z.object({
   mediaTimeoutMs: z.coerce.number().int().positive().default(120_000),
   /** A file `send_file` staged stays this long after its run ended, for the relay to fetch again. */
   stagedFileGraceMs: Millis.default(600_000),
+  /**
+   * `on`: each run's files are recorded before and after it (its change, /undo, /redo);
+   * `off`: nothing is recorded, for measuring what checkpoints cost (bench/checkpoints/).
+   */
+  checkpoints: z.enum(["on", "off"]).default("on"),
 });
 export type VmConfig = z.infer<typeof VmConfigSchema>;
 export type VmConfigInput = z.input<typeof VmConfigSchema>;
@@ -101,6 +106,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     mediaTimeoutMs: env.MEDIA_TIMEOUT_MS,
     agentUids: env.AGENT_UIDS,
     agentAccountsDir: env.AGENT_PASSWD === "1" ? "/etc" : undefined,
+    checkpoints: env.CHECKPOINTS,
   };
   for (const key of Object.keys(input)) if (input[key] === undefined || input[key] === "") delete input[key];
   if (input.vmToken === undefined) input.vmToken = "";

@@ -129,12 +129,17 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     secrets: vmSecrets,
     rememberRule: ({ userKey, cwd }, rule) => rules.remember(userKey, cwd, rule),
   });
-  // Each workspace's files before and after every run, as git objects on the volume (checkpoints.ts).
-  const checkpoints = createCheckpoints({
-    dataDir: config.dataDir,
-    idsOf: (userKey) => users.idsOf(userKey),
-    secrets: vmSecrets,
-  });
+  // Each workspace's files before and after every run, as git objects on the volume (checkpoints.ts);
+  // none with CHECKPOINTS=off: runs then carry no change and /undo and /redo say why.
+  const checkpoints =
+    config.checkpoints === "on"
+      ? createCheckpoints({
+          dataDir: config.dataDir,
+          idsOf: (userKey) => users.idsOf(userKey),
+          secrets: vmSecrets,
+        })
+      : undefined;
+  if (!checkpoints) console.log("vm: checkpoints off (CHECKPOINTS=off): runs record no change, /undo and /redo answer that nothing was recorded");
   let vmUrl = "";
   const manager = createRunManager({
     config,
@@ -159,9 +164,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     },
     secrets: credentials.secrets,
     rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
-    checkpoints,
+    ...(checkpoints ? { checkpoints } : {}),
   });
-  const workspaces = createWorkspaces({ config, manager, users, proxy, github: { gate: github, repos: githubRepos }, secrets: credentials.secrets, rules, checkpoints });
+  const workspaces = createWorkspaces({ config, manager, users, proxy, github: { gate: github, repos: githubRepos }, secrets: credentials.secrets, rules, ...(checkpoints ? { checkpoints } : {}) });
   const app = createVmApp({
     vmToken: config.vmToken,
     secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
@@ -170,7 +175,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     tools,
     files,
     approvals,
-    checkpoints: { dataDir: config.dataDir, checkpoints },
+    checkpoints: { dataDir: config.dataDir, checkpoints: checkpoints ?? null },
     problem: () => problem?.message ?? null,
     onRequest: touch,
     now: () => performance.now(),
