@@ -173,6 +173,20 @@ export function createAgentRecords(dataDir: string) {
     /** The CLIs alive now, by pid, with whom each runs as (null: the server's user). */
     liveClis: (): ReadonlyMap<number, AgentIds | null> => live,
 
+    /**
+     * A run of CLI `pid` ended and the CLI stays warm for the next one. Unless the conversation
+     * keeps it warm on purpose (deep mode: a dev server may be the point), what its agent left
+     * running outside the CLI goes now: a daemon would otherwise serve the next run with its token.
+     */
+    runEnded(pid: number | undefined, deep: boolean): void {
+      if (pid === undefined || deep) return;
+      const ids = live.get(pid);
+      if (!ids) return;
+      void endStrayProcesses(ids)
+        .then((count) => count > 0 && console.log(`vm: stray_processes_ended uid=${ids.uid} count=${count} (left running by an agent whose run ended)`))
+        .catch((error: unknown) => console.warn(`vm: could not end the stray processes of uid ${ids.uid}: ${String(error)}`));
+    },
+
     /** The CLI exited: its record goes once its whole group has, and its uid's strays go now. */
     release(pid: number | undefined): void {
       if (pid === undefined) return;

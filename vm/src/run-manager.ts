@@ -39,7 +39,7 @@ export type ManagerDeps = {
   /** Who each user's agent runs as. */
   users: Pick<AgentUsers, "idsOf">;
   /** Where each agent process group is recorded while it lives (agent-records.ts). */
-  records?: Pick<AgentRecords, "add" | "release">;
+  records?: Pick<AgentRecords, "add" | "release" | "runEnded">;
   /** How agents start the relay tools' MCP server, when not as relay-mcp-config.ts says (relay-mcp-install.ts). */
   relayMcpCommand?: McpCommand;
   /** Writes the user's git config and gh's files (as that user) before an agent process starts; `proxyToken`: the process's own. */
@@ -120,6 +120,7 @@ export function createRunManager(deps: ManagerDeps) {
   function afterRun(agent: AgentProcess, run: Run, keepWarmMs: number | undefined): void {
     if (agent.run === run) agent.run = null;
     if (agent.stopping || !agent.cli.isAlive()) return;
+    deps.records?.runEnded(agent.cli.pid, keepWarmMs !== undefined && keepWarmMs > 0);
     const warmMs = agent.retired ? 0 : (keepWarmMs ?? config.warmSessionMs);
     if (shuttingDown || warmMs === 0) {
       // Stdin closed: the CLI exits by itself; it can take no new run in the meantime.
