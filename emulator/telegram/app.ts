@@ -8,6 +8,8 @@ import { controlApi } from "./routes/control-api";
 
 export function createTelegramApp(ctx: TelegramContext): Hono {
   const app = new Hono();
+  // For a supervisor's readiness check (not Telegram's).
+  app.get("/", (c) => c.json({ ok: true, standIn: "telegram", bot: ctx.state.bot.username }));
   app.route("/", controlApi(ctx));
   app.route("/", botApi(ctx));
   app.notFound((c) => c.json(errorBody(BotErrors.notFound()), 404));
