@@ -100,6 +100,25 @@ export function botApi(ctx: TelegramContext): Hono {
     return { caption: parsed.text, ...(parsed.entities.length ? { entities: parsed.entities } : {}) };
   };
 
+  /** sendDocument and sendPhoto: the same checks, then the file shown as a document or a photo. */
+  const sendFile = async (params: Params, key: "photo" | "document"): Promise<Outcome> => {
+    const chat = chatFor(params);
+    if (isError(chat)) return chat;
+    const caption = captionOf(params);
+    if (isError(caption)) return caption;
+    const keyboard = keyboardFor(params);
+    if (isError(keyboard)) return keyboard;
+    const file = await fileParam(params, key);
+    if (isError(file)) return file;
+    const ids = { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.byteLength };
+    const shown =
+      key === "document"
+        ? { document: { ...ids, ...(file.name ? { file_name: file.name } : {}), mime_type: file.contentType } }
+        : // Telegram recompresses a photo and reports its sizes; the stand-in keeps the bytes and reports 0×0.
+          { photo: [{ ...ids, width: 0, height: 0 }] };
+    return send(chat, { ...shown, ...caption, ...(keyboard ? { reply_markup: keyboard } : {}) });
+  };
+
   const methods: Record<string, Method> = {
     getme: () => ({
       result: { id: state.bot.id, is_bot: true, first_name: state.bot.firstName, username: state.bot.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false },
@@ -189,32 +208,8 @@ export function botApi(ctx: TelegramContext): Hono {
       return { result: true };
     },
 
-    senddocument: async (params) => {
-      const chat = chatFor(params);
-      if (isError(chat)) return chat;
-      const caption = captionOf(params);
-      if (isError(caption)) return caption;
-      const keyboard = keyboardFor(params);
-      if (isError(keyboard)) return keyboard;
-      const file = await fileParam(params, "document");
-      if (isError(file)) return file;
-      const document = { file_id: file.fileId, file_unique_id: file.fileUniqueId, ...(file.name ? { file_name: file.name } : {}), mime_type: file.contentType, file_size: file.bytes.byteLength };
-      return send(chat, { document, ...caption, ...(keyboard ? { reply_markup: keyboard } : {}) });
-    },
-
-    sendphoto: async (params) => {
-      const chat = chatFor(params);
-      if (isError(chat)) return chat;
-      const caption = captionOf(params);
-      if (isError(caption)) return caption;
-      const keyboard = keyboardFor(params);
-      if (isError(keyboard)) return keyboard;
-      const file = await fileParam(params, "photo");
-      if (isError(file)) return file;
-      // Telegram recompresses a photo and reports its sizes; the stand-in keeps the bytes and reports 0×0.
-      const photo = [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, width: 0, height: 0, file_size: file.bytes.byteLength }];
-      return send(chat, { photo, ...caption, ...(keyboard ? { reply_markup: keyboard } : {}) });
-    },
+    senddocument: (params) => sendFile(params, "document"),
+    sendphoto: (params) => sendFile(params, "photo"),
 
     answercallbackquery: (params) => {
       const query = state.callbackQueries.get(text(params, "callback_query_id") ?? "");
