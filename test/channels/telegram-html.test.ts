@@ -103,6 +103,12 @@ describe("splitTelegramHtml", () => {
     expect(parts.map(visibleText).join("")).toBe(visibleText(html));
   });
 
+  it("a hard split inside elements leaves room for their closing tags", () => {
+    const html = `<b><i>${"x".repeat(60)}</i></b>`;
+    // 20 = <b><i> (6) + six characters + </i></b> (8).
+    expect(splitTelegramHtml(html, 20)).toEqual(Array(10).fill("<b><i>xxxxxx</i></b>"));
+  });
+
   it("ends a bold run at a split and reopens it", () => {
     expect(splitTelegramHtml("<b>one two three</b>", 16)).toEqual(["<b>one two </b>", "<b>three</b>"]);
   });
@@ -117,10 +123,30 @@ describe("splitTelegramHtml", () => {
 });
 
 /** Markdown-ish text made of the pieces that matter to the formatter and the splitter. */
-const FRAGMENTS = ["a", "word", "é", "😀", " ", "  ", "\n", "\n\n", "**", "*", "_", "__", "~~", "`", "```", "```ts\n", "\n```\n", "<", ">", "&", "&amp;", '"', "\\", "# ", "- ", "[l](https://x.io/a_b)", "https://e.com/x_y"];
+const FRAGMENTS = ["a", "word", "x".repeat(40), "é", "😀", " ", "  ", "\n", "\n\n", "**", "*", "_", "__", "~~", "`", "```", "\n```ts\n", "\n```\n", "\n```\n", "<", ">", "&", "&amp;", '"', "\\", "# ", "- ", "[l](https://x.io/a_b)", "https://e.com/x_y"];
 const markdownish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 300 }).map((parts) => parts.join(""));
 
+/** Text with few places to split: long runs inside code blocks and emphasis. */
+const dense = fc
+  .tuple(fc.constantFrom("```ts\n", "**", "`", "~~", ""), fc.array(fc.constantFrom("x", "yy", "&", "<", ">", "😀", "é", "_"), { minLength: 1, maxLength: 400 }))
+  .map(([marker, body]) => (marker === "```ts\n" ? `${marker}${body.join("")}\n\`\`\`` : `${marker}${body.join("")}${marker.trim()}`));
+
 describe("formatting and splitting, for any text", () => {
+  it("dense text: every part fits, has balanced tags, and the parts rejoin to the text", () => {
+    fc.assert(
+      fc.property(dense, fc.integer({ min: 60, max: 200 }), (markdown, limit) => {
+        const html = formatTelegramHtml(markdown);
+        const parts = splitTelegramHtml(html, limit);
+        for (const part of parts) {
+          expect(part.length).toBeLessThanOrEqual(limit);
+          expect(balanced(part)).toBe(true);
+        }
+        expect(parts.map(visibleText).join("")).toBe(visibleText(html));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("the HTML has balanced tags and nothing unescaped", () => {
     fc.assert(
       fc.property(markdownish, (markdown) => {

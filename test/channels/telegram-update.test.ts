@@ -101,3 +101,37 @@ describe("parseUpdate: what is refused", () => {
     expect(parsed.ok || parsed.reason.length > 0).toBe(true);
   });
 });
+
+describe("parseUpdate never throws, and takes only what it understands", () => {
+  it("any JSON: an inbound or a refusal by name", async () => {
+    const fc = (await import("fast-check")).default;
+    fc.assert(
+      fc.property(fc.jsonValue(), (body) => {
+        const parsed = parseUpdate(body);
+        if (!parsed.ok) expect(["group", "unsupported", "malformed"]).toContain(parsed.refused);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a valid update with any one field replaced: never a group's or a bot's message taken", async () => {
+    const fc = (await import("fast-check")).default;
+    const base = message({ text: "hi", caption: "c" });
+    const paths = [["update_id"], ["message", "message_id"], ["message", "from"], ["message", "from", "id"], ["message", "from", "is_bot"], ["message", "chat"], ["message", "chat", "type"], ["message", "chat", "id"], ["message", "text"], ["message", "date"]];
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.jsonValue(), (path, value) => {
+        const update = structuredClone(base) as Record<string, unknown>;
+        let target = update;
+        for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
+        target[path[path.length - 1]!] = value;
+        const parsed = parseUpdate(update);
+        if (parsed.ok) {
+          const m = update.message as { chat: { type: unknown }; from: { is_bot: unknown } };
+          expect(m.chat.type).toBe("private");
+          expect(m.from.is_bot).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
