@@ -72,25 +72,31 @@ export type InboundOutcome = { kind: "stored"; inbound: Inbound } | { kind: "dup
 /** A button under a message: its title, and the payload a tap brings back (InboundButton). */
 export type Button = { title: string; id: string };
 
-/** A file the relay sends: fetched by the channel from `url` (a signed link of ours), or uploaded. */
-export type OutboundFile = { url: string; name: string; contentType: string; size: number };
+/**
+ * A file the relay sends: fetched by the channel from `url` (a signed link of ours). `keepSharp`:
+ * a picture whose detail matters (a /diff of code) goes as a file, never recompressed as a photo.
+ */
+export type OutboundFile = { url: string; name: string; contentType: string; size: number; keepSharp?: boolean };
 
 /**
- * What goes out to one chat. `text` is the agent's Markdown: the channel formats and splits it
- * (ChannelFormat). `edit` replaces a message sent before (progress), where the channel can;
- * elsewhere it is sent as a new message. `typing` is best effort. `ack` answers a tapped button.
+ * What goes out to one chat. Text is already the channel's markup, one message's worth: the outbox
+ * renders the agent's Markdown when it queues a reply (ChannelFormat.render), one row per part, so
+ * a retry repeats one part and sending decides nothing. `edit` replaces a message sent before
+ * (progress) where the channel can. `typing` is best effort. `ack` answers a tapped button.
  */
 export type Outbound =
-  | { kind: "text"; to: ChatAddress; text: string; buttons?: readonly Button[] }
+  | { kind: "text"; to: ChatAddress; part: string; buttons?: readonly Button[] }
   | { kind: "file"; to: ChatAddress; file: OutboundFile; caption: string }
   | { kind: "typing"; to: ChatAddress; replyTo: string | null }
-  | { kind: "edit"; to: ChatAddress; messageRef: string; text: string; buttons?: readonly Button[] }
+  | { kind: "edit"; to: ChatAddress; messageRef: string; part: string; buttons?: readonly Button[] }
   | { kind: "ack"; to: ChatAddress; ackRef: string; text: string | null };
 
 /** What each channel allows: the outbox and the formatter obey these, nothing else names a number. */
 export type ChannelLimits = {
   /** One message's text, as the channel counts it (UTF-16 code units). */
   maxTextChars: number;
+  /** A file's caption, likewise. */
+  maxCaptionChars: number;
   /** Buttons under one message, and one button's title and payload. */
   maxButtons: number;
   maxButtonTitleChars: number;
@@ -112,8 +118,8 @@ export type ChannelLimits = {
 export type ChannelFormat = {
   /** The channel's markup of the whole text (may exceed a message). */
   format(markdown: string): string;
-  /** The formatted text in parts of at most `limits.maxTextChars`, none breaking a code block. */
-  render(markdown: string): string[];
+  /** The formatted text in parts of at most `limit` (default `limits.maxTextChars`), none breaking a code block. */
+  render(markdown: string, limit?: number): string[];
 };
 
 /**

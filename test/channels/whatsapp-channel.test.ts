@@ -13,6 +13,8 @@ describe("WhatsApp as a channel: the same behaviour as today", () => {
     const text = `# Plan\n**bold** and _it_\n${"word ".repeat(700)}\n\`\`\`ts\nconst a = 1;\n\`\`\``;
     expect(whatsappChannel.format.render(text)).toEqual(chunkReply(formatForWhatsApp(text)));
     expect(whatsappChannel.limits.maxTextChars).toBe(1600);
+    // A caption's limit, as a file's caption is rendered.
+    expect(whatsappChannel.format.render(text, 200)).toEqual(chunkReply(formatForWhatsApp(text), 200));
   });
 
   it("decides on failures as outbox-policy.ts does", () => {

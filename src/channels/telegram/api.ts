@@ -27,6 +27,10 @@ export const DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
 /** Files a bot may send: "up to 50 MB" for documents; photos "must not exceed 10 MB". */
 export const UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+/** sendPhoto's and sendDocument's caption: "0-1024 characters after entities parsing". */
+export const CAPTION_MAX_CHARS = 1024;
+/** A photo given by URL, which Telegram fetches itself: "5 MB max size for photos". */
+export const PHOTO_URL_MAX_BYTES = 5 * 1024 * 1024;
 
 export function methodUrl(apiBase: string, token: string, method: string): string {
   return `${apiBase.replace(/\/+$/, "")}/bot${token}/${method}`;

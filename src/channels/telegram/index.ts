@@ -1,6 +1,6 @@
 // Telegram through the Bot API: its limits, its HTML formatting and its send policy, as one ChannelSpec.
 import type { ChannelSpec } from "../channel";
-import { DOWNLOAD_MAX_BYTES, UPLOAD_MAX_BYTES } from "./api";
+import { CAPTION_MAX_CHARS, DOWNLOAD_MAX_BYTES, UPLOAD_MAX_BYTES } from "./api";
 import { CALLBACK_DATA_MAX_BYTES } from "./keyboard";
 import { formatTelegramHtml } from "./html-format";
 import { CHAT_MIN_GAP_MS, decideOnTelegramFailure } from "./send-policy";
@@ -10,6 +10,7 @@ export const telegramChannel: ChannelSpec = {
   name: "telegram",
   limits: {
     maxTextChars: TELEGRAM_MAX_CHARS,
+    maxCaptionChars: CAPTION_MAX_CHARS,
     // Telegram documents no count; a phone shows about this many rows of three before scrolling.
     maxButtons: 12,
     maxButtonTitleChars: 64,
@@ -22,7 +23,7 @@ export const telegramChannel: ChannelSpec = {
   },
   format: {
     format: formatTelegramHtml,
-    render: (markdown) => splitTelegramHtml(formatTelegramHtml(markdown)),
+    render: (markdown, limit = TELEGRAM_MAX_CHARS) => splitTelegramHtml(formatTelegramHtml(markdown), limit),
   },
   decideOnFailure: decideOnTelegramFailure,
 };
@@ -32,3 +33,5 @@ export { checkWebhookSecret, SECRET_HEADER } from "./webhook-secret";
 export { inlineKeyboard, tapAnswerText } from "./keyboard";
 export { readApiAnswer, isNotModified, methodUrl, fileUrl, DEFAULT_API_BASE } from "./api";
 export { chatPaceAt } from "./send-policy";
+export { createTelegramClient } from "./client";
+export { telegramChannelClient, sendFileAs } from "./channel-client";

@@ -20,6 +20,8 @@ export const whatsappChannel: ChannelSpec = {
   name: "whatsapp",
   limits: {
     maxTextChars: WHATSAPP_MAX_CHARS,
+    // A media message's caption is its body: the same limit.
+    maxCaptionChars: WHATSAPP_MAX_CHARS,
     maxButtons: 3,
     maxButtonTitleChars: QUICK_REPLY_TITLE_MAX,
     maxButtonPayloadBytes: QUICK_REPLY_ID_MAX,
@@ -33,7 +35,7 @@ export const whatsappChannel: ChannelSpec = {
   format: {
     format: formatForWhatsApp,
     // As the run's replies are sent today: formatted first, then chunked (run-effects.ts).
-    render: (markdown) => chunkReply(formatForWhatsApp(markdown)),
+    render: (markdown, limit = WHATSAPP_MAX_CHARS) => chunkReply(formatForWhatsApp(markdown), limit),
   },
   /**
    * Twilio's policy as it is (outbox-policy.ts), with the window open: the outbox asks the window
