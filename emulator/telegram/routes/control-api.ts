@@ -4,7 +4,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { TelegramContext } from "../context";
-import { chatOf, storeFile, type BotState } from "../shell/bot-state";
+import { chatOf, storeFile } from "../shell/bot-state";
 import { deliverUpdate } from "../shell/webhook";
 
 const FileSchema = z.object({ base64: z.string(), contentType: z.string().min(1).optional(), filename: z.string().min(1).optional() });
@@ -30,7 +30,7 @@ async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<{ o
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: c.json({ error: z.prettifyError(parsed.error) }, 400) };
 }
 
-const userOf = (state: BotState, id: number, firstName: string) => ({ id, is_bot: false, first_name: firstName, language_code: "en" });
+const userOf = (id: number, firstName: string) => ({ id, is_bot: false, first_name: firstName, language_code: "en" });
 
 export function controlApi(ctx: TelegramContext): Hono {
   const { state } = ctx;
@@ -48,7 +48,7 @@ export function controlApi(ctx: TelegramContext): Hono {
     const chat = chatOf(state, userId(c), m.firstName);
     const message: Record<string, unknown> = {
       message_id: chat.nextMessageId++,
-      from: userOf(state, chat.id, m.firstName),
+      from: userOf(chat.id, m.firstName),
       chat: m.groupChatId ? { id: m.groupChatId, title: "A group", type: "group" } : { id: chat.id, first_name: m.firstName, type: "private" },
       date: Math.floor(ctx.now() / 1000),
     };
@@ -83,7 +83,7 @@ export function controlApi(ctx: TelegramContext): Hono {
     const id = String(BigInt(chat.id) * 1000n + BigInt(state.nextUpdateId));
     state.callbackQueries.set(id, { id, chatId: chat.id, createdAt: ctx.now(), answered: null });
     const { direction: _, ...shown } = message;
-    const callback_query = { id, from: userOf(state, chat.id, chat.firstName), message: { ...shown, chat: { id: chat.id, first_name: chat.firstName, type: "private" } }, chat_instance: String(chat.id * 7), data };
+    const callback_query = { id, from: userOf(chat.id, chat.firstName), message: { ...shown, chat: { id: chat.id, first_name: chat.firstName, type: "private" } }, chat_instance: String(chat.id * 7), data };
     return deliver(c, { update_id: state.nextUpdateId++, callback_query });
   });
 
