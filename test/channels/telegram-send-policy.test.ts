@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fileUrl, isNotModified, methodUrl, readApiAnswer } from "../../src/channels/telegram/api";
-import { chatPaceAt, decideOnTelegramFailure, TELEGRAM_RETRY_DELAYS_MS } from "../../src/channels/telegram/send-policy";
+import { chatPaceAt, chatStoppedNotice, decideOnTelegramFailure, TELEGRAM_RETRY_DELAYS_MS } from "../../src/channels/telegram/send-policy";
 
 const NOW = 1_764_000_000_000;
 const noJitter = () => 0.5;
@@ -75,5 +75,14 @@ describe("chatPaceAt: about one message a second per chat", () => {
     ["written to long ago", NOW - 60_000, NOW, NOW],
   ])("%s", (_, last, now, at) => {
     expect(chatPaceAt(last, now)).toBe(at);
+  });
+});
+
+describe("chatStoppedNotice", () => {
+  it("names the user and Telegram's reason", () => {
+    expect(chatStoppedNotice("+15550001111", "Forbidden: bot was blocked by the user")).toBe(
+      "📵 +15550001111's Telegram chat no longer takes messages (Forbidden: bot was blocked by the user); nothing more is sent there until they write again.",
+    );
+    expect(chatStoppedNotice("424242", undefined)).toContain("(blocked)");
   });
 });
