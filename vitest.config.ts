@@ -40,6 +40,10 @@ export default defineConfig({
       {
         test: { name: "core", include: ["test/core/**/*.test.ts"], environment: "node" },
       },
+      {
+        // The channel layer's pure modules (src/channels/), in plain Node.
+        test: { name: "channels", include: ["test/channels/**/*.test.ts"], environment: "node" },
+      },
       workerProject("worker", "test/worker/**/*.test.ts", {}),
       // The same Worker with an approved WhatsApp template configured.
       workerProject("worker-template", "test/worker-template/**/*.test.ts", { TWILIO_TEMPLATE_SID: TEST_TEMPLATE_SID }),

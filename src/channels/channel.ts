@@ -1,0 +1,157 @@
+// The channel layer's interface: what a chat app brings in, what the relay sends out, and what each
+// app allows. Types and the pure parts only; each channel is one folder beside this file.
+
+/** The chat apps the relay speaks; a new one is a new folder and one more name here. */
+export type ChannelName = "whatsapp" | "telegram";
+
+/**
+ * One chat on one channel: WhatsApp's is the user's E.164 number, Telegram's the private chat's
+ * numeric id (the same as the user's id in a private chat), as decimal text.
+ */
+export type ChatAddress = { channel: ChannelName; chat: string };
+
+/** The kinds of attachment a channel brings; a voice note is audio the user recorded in the app. */
+export type InboundMediaKind = "image" | "audio" | "voice" | "video" | "document";
+
+/**
+ * An attachment as the channel announces it, before it is fetched: `ref` is what the channel's
+ * client fetches it by (Twilio: the media URL; Telegram: the `file_id` for `getFile`). Sizes and
+ * types the channel does not state are null; the fetched bytes decide in the end (media-kind.ts).
+ */
+export type InboundMedia = {
+  kind: InboundMediaKind;
+  ref: string;
+  contentType: string | null;
+  size: number | null;
+  name: string | null;
+  /** Seconds, for voice notes and audio when the channel says. */
+  durationSec: number | null;
+};
+
+/** What every inbound carries: where it came from, who sent it, and the key it is stored once by. */
+type InboundBase = {
+  channel: ChannelName;
+  /** The chat to answer in (see ChatAddress). */
+  chat: string;
+  /** The sender on that channel (WhatsApp: the number; Telegram: `from.id`), for the allow-list. */
+  from: string;
+  /** The channel's own id of this event (Twilio's MessageSid, Telegram's `update_id`): a repeat is a duplicate. */
+  dedupeKey: string;
+  /** The name the app shows for the sender, when it gives one. */
+  profileName: string | null;
+};
+
+/** A message: its text (the caption, with media), and its attachments. */
+export type InboundMessage = InboundBase & { kind: "message"; messageId: string; text: string; media: InboundMedia[] };
+
+/**
+ * A tapped button: `payload` is the id the relay gave it (`approval:12:yes`, `undo:no`, see
+ * approvals.ts and run-change.ts), the same on every channel. `ackRef` is what the channel needs
+ * to acknowledge the tap (Telegram: the callback query's id; WhatsApp: null, a tap is a message),
+ * and `messageRef` the message the buttons were under, when the channel says.
+ */
+export type InboundButton = InboundBase & { kind: "button"; payload: string; title: string | null; ackRef: string | null; messageRef: string | null };
+
+export type Inbound = InboundMessage | InboundButton;
+
+/**
+ * Why an inbound is not taken: said to the webhook's caller (never a 5xx), and nothing is stored.
+ * `group`: a chat that is not a private one; `unsupported`: a kind of update the relay does not
+ * take (an edit, a sticker, a poll); `malformed`: not what the channel documents.
+ */
+export type InboundRefusal = { refused: "group" | "unsupported" | "malformed"; reason: string };
+
+export type InboundParse = { ok: true; inbound: Inbound } | ({ ok: false } & InboundRefusal);
+
+/**
+ * What the shell did with an inbound, for its logs and tests: stored, a repeat of one stored
+ * before (answered 200, nothing more), or refused.
+ */
+export type InboundOutcome = { kind: "stored"; inbound: Inbound } | { kind: "duplicate"; dedupeKey: string } | { kind: "refused"; refusal: InboundRefusal };
+
+/** A button under a message: its title, and the payload a tap brings back (InboundButton). */
+export type Button = { title: string; id: string };
+
+/**
+ * A file the relay sends: fetched by the channel from `url` (a signed link of ours). `keepSharp`:
+ * a picture whose detail matters (a /diff of code) goes as a file, never recompressed as a photo.
+ */
+export type OutboundFile = { url: string; name: string; contentType: string; size: number; keepSharp?: boolean };
+
+/**
+ * What goes out to one chat. Text is already the channel's markup, one message's worth: the outbox
+ * renders the agent's Markdown when it queues a reply (ChannelFormat.render), one row per part, so
+ * a retry repeats one part and sending decides nothing. `edit` replaces a message sent before
+ * (progress) where the channel can. `typing` is best effort. `ack` answers a tapped button.
+ */
+export type Outbound =
+  | { kind: "text"; to: ChatAddress; part: string; buttons?: readonly Button[] }
+  | { kind: "file"; to: ChatAddress; file: OutboundFile; caption: string }
+  | { kind: "typing"; to: ChatAddress; replyTo: string | null }
+  | { kind: "edit"; to: ChatAddress; messageRef: string; part: string; buttons?: readonly Button[] }
+  | { kind: "ack"; to: ChatAddress; ackRef: string; text: string | null };
+
+/** What each channel allows: the outbox and the formatter obey these, nothing else names a number. */
+export type ChannelLimits = {
+  /** One message's text, as the channel counts it (UTF-16 code units). */
+  maxTextChars: number;
+  /** A file's caption, likewise. */
+  maxCaptionChars: number;
+  /** Buttons under one message, and one button's title and payload. */
+  maxButtons: number;
+  maxButtonTitleChars: number;
+  /** In UTF-8 bytes (Telegram's `callback_data` is 1-64 bytes). */
+  maxButtonPayloadBytes: number;
+  /** The largest attachment the relay can fetch from the channel. */
+  inboundMaxBytes: number;
+  /** The largest file the relay can send through it. */
+  outboundMaxBytes: number;
+  /** Whether a sent message can be edited in place (else an edit is a new message). */
+  canEdit: boolean;
+  /** A window after the user's last message outside which only templates go (WhatsApp's 24 h), or null. */
+  replyWindowMs: number | null;
+  /** The pace the channel asks of one chat: at least this long between two messages. */
+  minGapMs: number;
+};
+
+/** Turns the agent's Markdown into the channel's markup, in parts that each fit one message. */
+export type ChannelFormat = {
+  /** The channel's markup of the whole text (may exceed a message). */
+  format(markdown: string): string;
+  /** The formatted text in parts of at most `limit` (default `limits.maxTextChars`), none breaking a code block. */
+  render(markdown: string, limit?: number): string[];
+};
+
+/**
+ * A refused or failed send, as every channel's client reports it: `retryAfterMs` when the channel
+ * said how long to wait; `chatGone` when nothing more can reach this chat (blocked, unsubscribed).
+ */
+export type ChannelFailure = { errorCode: string; retryable: boolean; retryAfterMs?: number; chatGone: boolean; detail?: string };
+
+/**
+ * What the outbox does after a failure: try again at `at`; hold until the user writes (a closed
+ * window); give the message up, telling the user when the chat still works; or stop sending to
+ * the chat altogether (and tell an admin once).
+ */
+export type FailureDecision = { action: "retry"; at: number } | { action: "hold" } | { action: "fail"; tellUser: boolean } | { action: "stop_chat" };
+
+/** One channel's pure side: every folder under src/channels/ exports one of these. */
+export type ChannelSpec = {
+  name: ChannelName;
+  limits: ChannelLimits;
+  format: ChannelFormat;
+  /** After `attempts` failed sends of one message, the last with `failure`. */
+  decideOnFailure(failure: ChannelFailure, attempts: number, now: number, random?: () => number): FailureDecision;
+};
+
+/** The I/O side a channel's client implements in the shell (src/objects/clients/): typed results, never throws. */
+export type ChannelClient = {
+  send(message: Outbound): Promise<{ ok: true; ref: string | null } | ({ ok: false } & ChannelFailure)>;
+  /** The bytes of an attachment by its `ref`, refused past `limits.inboundMaxBytes`. */
+  fetchMedia(media: InboundMedia): Promise<{ ok: true; bytes: Uint8Array; contentType: string } | { ok: false; reason: string }>;
+};
+
+/** UTF-8 length, as channels that count bytes count it. */
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}

@@ -1,0 +1,8 @@
+// The channels the relay speaks, by name: a new channel is its folder and one line here.
+import type { ChannelName, ChannelSpec } from "./channel";
+import { telegramChannel } from "./telegram";
+import { whatsappChannel } from "./whatsapp";
+
+export const CHANNELS: Readonly<Record<ChannelName, ChannelSpec>> = { whatsapp: whatsappChannel, telegram: telegramChannel };
+
+export type * from "./channel";

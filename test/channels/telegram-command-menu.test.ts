@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { telegramCommands } from "../../src/channels/telegram/command-menu";
+
+describe("telegramCommands", () => {
+  it("one entry per command word, in /help's order, admins' left out", () => {
+    const menu = telegramCommands([
+      { usage: "/help", description: "this list" },
+      { usage: "/new", description: "a fresh session" },
+      { usage: "/new <name> [git-url]", description: "a new conversation" },
+      { usage: "@<name> <text>", description: "one message to that conversation" },
+      { usage: "yes, no, always [n|all]", description: "answer a prompt" },
+      { usage: "/Schedule_x every 2h", description: "x".repeat(300) },
+      { usage: "/web-page", description: "a usage cut where Telegram's characters end" },
+      { usage: "/vm", description: "admins: check the VM" },
+    ]);
+    expect(menu.map((c) => c.command)).toEqual(["help", "new", "schedule_x", "web"]);
+    expect(menu[0]).toEqual({ command: "help", description: "This list" });
+    expect(menu[2]!.description).toHaveLength(256);
+  });
+
+  it("the relay's own commands make a menu Telegram takes", () => {
+    const menu = telegramCommands();
+    expect(menu.length).toBeGreaterThan(10);
+    expect(menu.length).toBeLessThanOrEqual(100);
+    for (const { command, description } of menu) {
+      expect(command).toMatch(/^[a-z0-9_]{1,32}$/);
+      expect(description.length).toBeGreaterThanOrEqual(1);
+      expect(description.length).toBeLessThanOrEqual(256);
+    }
+    expect(menu.map((c) => c.command)).toEqual(expect.arrayContaining(["help", "stop", "status", "undo"]));
+    expect(menu.map((c) => c.command)).not.toContain("users");
+  });
+});
