@@ -140,8 +140,8 @@ export type ChannelSpec = {
   name: ChannelName;
   limits: ChannelLimits;
   format: ChannelFormat;
-  /** After `attempts` failed sends of one message, the last with `failure`. */
-  decideOnFailure(failure: ChannelFailure, attempts: number, now: number, random?: () => number): FailureDecision;
+  /** After `attempts` failed sends of one message, the last with `failure`; `random` draws the jitter (Math.random in the shell). */
+  decideOnFailure(failure: ChannelFailure, attempts: number, now: number, random: () => number): FailureDecision;
 };
 
 /** The I/O side a channel's client implements in the shell (src/objects/clients/): typed results, never throws. */

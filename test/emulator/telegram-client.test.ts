@@ -120,14 +120,14 @@ describe("failures, as the outbox reads them", () => {
     await control(telegram, `/users/${USER_ID}/block`, { blocked: true });
     const result = await client.sendText(CHAT, "x");
     expect(result).toMatchObject({ ok: false, chatGone: true });
-    expect(!result.ok && decideOnTelegramFailure(result, 1, NOW)).toEqual({ action: "stop_chat" });
+    expect(!result.ok && decideOnTelegramFailure(result, 1, NOW, () => 0.5)).toEqual({ action: "stop_chat" });
     await control(telegram, `/users/${USER_ID}/block`, { blocked: false });
   });
 
   it("400 (HTML Telegram cannot read): given up, not retried", async () => {
     const result = await client.sendText(CHAT, "<blink>x</blink>");
     expect(result).toMatchObject({ ok: false, errorCode: "telegram:400", retryable: false, chatGone: false });
-    expect(!result.ok && decideOnTelegramFailure(result, 1, NOW)).toEqual({ action: "fail", tellUser: true });
+    expect(!result.ok && decideOnTelegramFailure(result, 1, NOW, () => 0.5)).toEqual({ action: "fail", tellUser: true });
   });
 
   it("a wrong token, and a Bot API that does not answer", async () => {

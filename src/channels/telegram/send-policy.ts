@@ -22,7 +22,7 @@ const MAX_RETRY_AFTER_MS = 60 * 60_000;
  * misconfigured: a wrong token reaches nobody); a transient one is tried again after the backoff,
  * never before Telegram's `retry_after`.
  */
-export function decideOnTelegramFailure(failure: ChannelFailure, attempts: number, now: number, random: () => number = Math.random): FailureDecision {
+export function decideOnTelegramFailure(failure: ChannelFailure, attempts: number, now: number, random: () => number): FailureDecision {
   if (failure.chatGone) return { action: "stop_chat" };
   if (!failure.retryable) return { action: "fail", tellUser: !BOT_MISCONFIGURED.has(failure.errorCode) };
   const backoffAt = nextRetryAt(Math.max(1, attempts), now, TELEGRAM_RETRY_DELAYS_MS, JITTER_RATIO, random);

@@ -41,7 +41,7 @@ export const whatsappChannel: ChannelSpec = {
    * Twilio's policy as it is (outbox-policy.ts), with the window open: the outbox asks the window
    * itself, and reports no chat as gone, since Twilio's dead-channel codes already fail quietly.
    */
-  decideOnFailure: (failure, attempts, now, random) => decideOnSendFailure(failure, attempts, now, random ? { random } : {}),
+  decideOnFailure: (failure, attempts, now, random) => decideOnSendFailure(failure, attempts, now, { random }),
 };
 
 /** Twilio's form for an incoming message as the channel-neutral inbound: a tapped quick reply is a button. */
