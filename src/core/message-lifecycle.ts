@@ -1,7 +1,7 @@
 // The life of a message, decided in one place. A message is received and queued, handed to a
 // run (in a batch, or injected into the live session), and answered; or dropped (/stop, /deny),
 // failed (named to the user), or cut off with its run and carried into the next run, once.
-// Pure: the messages unit loads what is pending, steps this, and writes what it returns.
+// Pure: the messages service loads what is pending, steps this, and writes what it returns.
 import type { GiveUpReason } from "./run-policy";
 
 export type MessageStatus = "queued" | "handed" | "answered" | "dropped" | "failed";

@@ -22,16 +22,16 @@ import type { InboxDeps } from "./services/inbox";
 import { pruneIfDue } from "./services/retention";
 import { createApprovals } from "./units/approvals";
 import { createBudget } from "./units/budget";
-import { createRunChangesUnit } from "./units/changes";
+import { createRunChangesUnit } from "./services/changes";
 import { createConversations } from "./units/conversations";
 import { createMediaInbox } from "./units/media-inbox";
-import { createMessages } from "./units/messages";
+import { createMessages } from "./services/messages";
 import { createOutbox } from "./units/outbox";
 import { createRunDriver } from "./units/run-driver";
-import { applyFailure, type RunEffectsDeps } from "./units/run-effects";
+import { applyFailure, type RunEffectsDeps } from "./services/run-effects";
 import { createSchedules } from "./units/schedules";
 import type { Unit } from "./units/unit";
-import { createVmAnswers } from "./units/vm-answers";
+import { createVmAnswers } from "./services/vm-answers";
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createVmClient } from "../../src/objects/clients/vm-client";
 import { createApprovals } from "../../src/objects/units/approvals";
-import { createVmAnswers } from "../../src/objects/units/vm-answers";
+import { createVmAnswers } from "../../src/objects/services/vm-answers";
 import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
 import { useLocalVm } from "./helpers/local-vm";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";

@@ -8,7 +8,7 @@ import { NO_TRANSCRIBER_NOTICE, voiceEchoLine } from "../../src/core/voice-note"
 import { createTranscriber } from "../../src/objects/clients/transcriber";
 import type { Media } from "../../src/objects/db/messages-repo";
 import { createMediaInbox } from "../../src/objects/units/media-inbox";
-import { createMessages } from "../../src/objects/units/messages";
+import { createMessages } from "../../src/objects/services/messages";
 import { createSchedules } from "../../src/objects/units/schedules";
 import { startAnthropicStandIn, TRANSCRIBE_PATH, type AnthropicStandIn } from "../stand-ins/anthropic-api";
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";

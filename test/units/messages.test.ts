@@ -2,7 +2,7 @@
 // one acknowledgement per run, /stop and /deny naming what they drop, a cut run's turns carried
 // once and then failed with a notice that quotes them, and a task's failure told once.
 import { describe, expect, it } from "vitest";
-import { createMessages } from "../../src/objects/units/messages";
+import { createMessages } from "../../src/objects/services/messages";
 import { createSchedules } from "../../src/objects/units/schedules";
 import { T0, noLog, useUnitDb } from "./helpers/unit-db";
 

@@ -3,7 +3,7 @@
 // and their diffs go, as the VM prunes their checkpoints); the undo question's life.
 import { stepRun } from "../../src/core/run-lifecycle";
 import { describe, expect, it } from "vitest";
-import { createChanges, KEPT_CHANGES } from "../../src/objects/units/changes";
+import { createChanges, KEPT_CHANGES } from "../../src/objects/services/changes";
 import { createConversations } from "../../src/objects/units/conversations";
 import type { RunChange } from "../../src/protocol/vm-protocol";
 import { T0, useUnitDb } from "./helpers/unit-db";

@@ -8,10 +8,10 @@ import { DEFAULT_PROGRESS_PACING } from "../../src/core/progress-update";
 import type { VmClient } from "../../src/objects/clients/vm-client";
 import { createApprovals } from "../../src/objects/units/approvals";
 import { createConversations } from "../../src/objects/units/conversations";
-import { createMessages } from "../../src/objects/units/messages";
+import { createMessages } from "../../src/objects/services/messages";
 import { createRunDriver } from "../../src/objects/units/run-driver";
 import { createSchedules } from "../../src/objects/units/schedules";
-import { createVmAnswers } from "../../src/objects/units/vm-answers";
+import { createVmAnswers } from "../../src/objects/services/vm-answers";
 import { frozenClock, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

@@ -4,7 +4,7 @@ import { NO_CURRENT_CONVERSATION } from "../../core/replies/conversations";
 import { DIFF_NOT_KEPT, diffSummary, NOTHING_TO_UNDO, nothingToDiff, UNDO_DECLINED, undoBusy } from "../../core/replies/changes";
 import { changeTotals, namedFiles, runLabel, type UndoReplyWord } from "../../core/run-change";
 import type { Conversations } from "../units/conversations";
-import type { Changes } from "../units/changes";
+import type { Changes } from "../services/changes";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import type { RunsRepo } from "../db/runs-repo";

@@ -26,7 +26,7 @@ import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps
 import type { Approvals } from "../units/approvals";
 import type { SpendRepo } from "../db/spend-repo";
 import type { Observed } from "../units/run-driver";
-import type { Messages } from "../units/messages";
+import type { Messages } from "../services/messages";
 import { stopWork } from "./stop";
 import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";

@@ -1,11 +1,11 @@
 // Stopping, written once: /stop (one conversation) and an admin's /deny (everything) both drop
-// what is pending through the messages unit, deny the open approval prompts, and end the open
+// what is pending through the messages service, deny the open approval prompts, and end the open
 // run at once at the relay, whatever its phase, so nothing of it is answered later. Rows only,
 // inside the caller's transaction; the VM run to cancel is returned for after it.
 import type { Named } from "../../core/message-lifecycle";
 import type { RunFailure } from "../../core/run-policy";
 import type { RunsRepo } from "../db/runs-repo";
-import type { Messages } from "../units/messages";
+import type { Messages } from "../services/messages";
 
 export type StopDeps = {
   runs: Pick<RunsRepo, "open">;

@@ -1,6 +1,6 @@
 // The inbound message queue: one row per WhatsApp message (or scheduled prompt), in FIFO order.
 // Every status change is a move decided by core/message-lifecycle.ts and written by `move`;
-// only the messages unit (units/messages.ts) calls it.
+// only the messages service (services/messages.ts) calls it.
 import * as z from "zod/mini";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import { memo, type Sql } from "./sql";

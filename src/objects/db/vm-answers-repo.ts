@@ -19,7 +19,7 @@ function toAnswer(row: VmAnswerRow): VmAnswer {
     vmRunId: row.vm_run_id,
     kind: VmAnswerKindSchema.parse(row.kind),
     askId: row.ask_id,
-    // Parsed by the kind's own schema where it is sent (units/vm-answers.ts).
+    // Parsed by the kind's own schema where it is sent (services/vm-answers.ts).
     body: JSON.parse(row.body) as unknown,
     delivery: VmAnswerDeliverySchema.parse(row.delivery),
   };

@@ -3,7 +3,7 @@
 import { SEND_FILE_TOOL } from "../../protocol/relay-tools";
 import { runRelayTool, type ScheduleServiceDeps } from "../commands/schedule-service";
 import type { Outbox, OutboxFiles } from "../units/outbox";
-import type { ToolRunner } from "../units/run-effects";
+import type { ToolRunner } from "./run-effects";
 import { queueAgentFile } from "./agent-files";
 
 /** `files`: how the outbox has the agent's files; null when none can be sent from here. */

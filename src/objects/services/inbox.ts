@@ -18,7 +18,7 @@ import type { Media } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
-import type { Messages } from "../units/messages";
+import type { Messages } from "./messages";
 
 export type InboundMessage = {
   messageId: string;

@@ -1,7 +1,7 @@
 // The approvals unit: the agent's questions before it acts, asked on WhatsApp and answered from
 // the phone. It owns the approvals rows and the conversations' modes and remembered rules; its
 // one timer is the earliest open prompt's deadline, after which the prompt is denied. A decision
-// is durable first and reaches the VM after (units/vm-answers.ts): an eviction, a dropped stream or a VM
+// is durable first and reaches the VM after (services/vm-answers.ts): an eviction, a dropped stream or a VM
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
 import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm-protocol";
 import {
@@ -34,7 +34,7 @@ import type { ConversationsRepo } from "../db/conversations-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { Log } from "../../core/log";
 import type { VmAnswer } from "../db/vm-answers-repo";
-import type { VmAnswers } from "./vm-answers";
+import type { VmAnswers } from "../services/vm-answers";
 
 export type ApprovalsDeps = {
   repo: ApprovalsRepo;
@@ -59,7 +59,7 @@ export function createApprovals(d: ApprovalsDeps) {
   const modeOf = (conversationId: number): ApprovalMode => repo.modeOf(conversationId) ?? d.defaultMode;
   const nameOf = (conversationId: number): string => d.conversations.get(conversationId)?.name ?? "a deleted conversation";
 
-  /** The VM hears a decision next (units/vm-answers.ts), with why when nobody said yes. */
+  /** The VM hears a decision next (services/vm-answers.ts), with why when nobody said yes. */
   const owe = (a: Approval, status: "allowed" | "denied" | "expired" | "stopped", answer: ApprovalAnswer | null, now: number): void => {
     const allowed = status === "allowed";
     const body = {
@@ -189,7 +189,7 @@ export function createApprovals(d: ApprovalsDeps) {
       this.heardLate(d.answers.runOver(vmRunId), now);
     },
 
-    /** Decisions the VM said it no longer waited for (units/vm-answers.ts): a person's answer is told it came too late. */
+    /** Decisions the VM said it no longer waited for (services/vm-answers.ts): a person's answer is told it came too late. */
     heardLate(late: readonly VmAnswer[], now: number): void {
       for (const answer of late) {
         const a = answer.kind === "approval" ? repo.byRequest(answer.vmRunId, answer.askId) : null;

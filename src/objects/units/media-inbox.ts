@@ -14,7 +14,7 @@ import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { stepTime } from "../../core/step-time";
-import type { Messages } from "./messages";
+import type { Messages } from "../services/messages";
 import type { Unit } from "./unit";
 import type { Transcriber } from "../clients/transcriber";
 

@@ -1,4 +1,4 @@
-// The messages unit: the only writer of a message's status. Each method names a move of the
+// The messages service: the only writer of a message's status. Each method names a move of the
 // lifecycle (core/message-lifecycle.ts); it loads what is pending, steps the pure function,
 // writes the moves, and carries out what they mean for the user: the one acknowledgement per
 // run, the notice that names failed messages, the task log of failed or dropped tasks.
@@ -10,7 +10,7 @@ import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { Log } from "../../core/log";
 import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "../../core/transcript";
-import type { Schedules } from "./schedules";
+import type { Schedules } from "../units/schedules";
 
 export type MessagesDeps = {
   repo: MessagesRepo;

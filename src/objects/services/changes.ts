@@ -7,7 +7,7 @@ import type { RunChange } from "../../protocol/vm-protocol";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
-import type { Conversations } from "./conversations";
+import type { Conversations } from "../units/conversations";
 import type { Log } from "../../core/log";
 import type { Repos } from "../db/repos";
 import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";

@@ -15,13 +15,13 @@ import type { RunToolCallsRepo } from "../db/run-tool-calls-repo";
 import type { Transaction } from "../db/sql";
 import type { ToolAnswer } from "../db/vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
-import type { Approvals } from "./approvals";
+import type { Approvals } from "../units/approvals";
 import type { Changes } from "./changes";
-import type { Conversations } from "./conversations";
+import type { Conversations } from "../units/conversations";
 import type { Messages } from "./messages";
 import type { Log } from "../../core/log";
-import type { Outbox } from "./outbox";
-import type { Schedules } from "./schedules";
+import type { Outbox } from "../units/outbox";
+import type { Schedules } from "../units/schedules";
 
 /** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
 export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string }) => ToolAnswer;
