@@ -4,44 +4,21 @@
 // mode (`keepWarmMs`), the daemon lives on with it. Only where agents have uids of their own
 // (root): with the server's uid, nothing of the agent can be told apart from the server's.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { userPathsOf } from "../src/user-paths";
+import { daemon, isAlive, useDaemons } from "./helpers/daemons";
 import { IS_ROOT, processesIn, resultsOf, useHarness } from "./helpers/harness";
 
 // WARM_SESSION_MS 0: a run without keepWarmMs ends its CLI at once.
 const h = useHarness({ warmSessionMs: 0 });
-const bash = (command: string) => `[[tool Bash ${JSON.stringify({ command })}]]`;
-/** A daemon as an agent would leave one: a new session, its stdio detached, its pid in a file. */
-const daemon = (file: string) => bash(`setsid sh -c 'echo $$ > ${file}; exec sleep 600' > /dev/null 2>&1 < /dev/null &`);
-
-const isAlive = (pid: number): boolean => {
-  try {
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-};
-
-/** Every daemon started, ended after the file whatever the tests found. */
-const started: number[] = [];
-afterAll(() => {
-  for (const pid of started) if (isAlive(pid)) process.kill(pid, "SIGKILL");
-});
-
-async function daemonPid(workspace: string, file: string): Promise<number> {
-  await expect.poll(() => { try { return readFileSync(join(workspace, file), "utf8").trim(); } catch { return ""; } }, { timeout: 5_000 }).toMatch(/^\d+$/);
-  const pid = Number(readFileSync(join(workspace, file), "utf8").trim());
-  started.push(pid);
-  return pid;
-}
+const daemons = useDaemons();
 
 it.skipIf(!IS_ROOT)("a setsid daemon the agent started is gone once the run's CLI exits (root: agents of their own uids)", async () => {
   const userId = "+15550003201";
   const workspace = userPathsOf(h.dataDir, userId).workspace;
   const events = await (await h.startRun({ userId, text: daemon("daemon.pid"), options: { permissionMode: "bypassPermissions" } })).end();
   expect(resultsOf(events)[0]?.isError, JSON.stringify(events)).toBe(false);
-  const pid = await daemonPid(workspace, "daemon.pid");
+  const pid = await daemons.pidOf(workspace, "daemon.pid");
   // It did leave the CLI's process group: it leads a session of its own (field 6, [3] after the name).
   if (isAlive(pid)) expect(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[3]).toBe(String(pid));
 
@@ -55,7 +32,7 @@ it.skipIf(!IS_ROOT)("in deep mode the daemon lives while the CLI is kept warm, a
   const deep = { permissionMode: "bypassPermissions", keepWarmMs: 60_000 } as const;
   const first = await (await h.startRun({ userId, text: daemon("deep.pid"), options: deep })).end();
   const sessionId = resultsOf(first)[0]?.sessionId ?? null;
-  const pid = await daemonPid(workspace, "deep.pid");
+  const pid = await daemons.pidOf(workspace, "deep.pid");
   // Another run of the warm process: the daemon is still there while the CLI is.
   const second = await (await h.startRun({ userId, sessionId, text: "still there?", options: deep })).end();
   expect(resultsOf(second)[0]?.isError).toBe(false);
