@@ -1,4 +1,5 @@
 // Turns the agent's Markdown into WhatsApp formatting (*bold*, _italic_, ~strike~), leaving code untouched.
+import { placeholdersFor } from "./placeholders";
 
 const FENCE_OPEN = /^\s*(`{3,})[^`]*$|^\s*(~{3,})/;
 const FENCE_CLOSE = /^\s*(`{3,}|~{3,})\s*$/;
@@ -62,11 +63,7 @@ function formatLine(line: string): string {
  * the line does not contain.
  */
 function formatInline(text: string): string {
-  let mark = 0xe000;
-  while (text.includes(String.fromCharCode(mark))) mark++;
-  const sentinel = String.fromCharCode(mark);
-  const kept: string[] = [];
-  const keep = (verbatim: string) => `${sentinel}${kept.push(verbatim) - 1}${sentinel}`;
+  const { keep, restore } = placeholdersFor(text);
 
   const converted = text
     .replace(CODE_SPAN, (span) => keep(span))
@@ -77,10 +74,7 @@ function formatInline(text: string): string {
     .replace(BARE_URL, (url) => keep(url))
     .replace(EMPHASIS_RE, convertEmphasis);
 
-  const placeholder = new RegExp(`${sentinel}(\\d+)${sentinel}`, "g");
-  let restored = converted;
-  while (restored.includes(sentinel)) restored = restored.replace(placeholder, (_, i: string) => kept[Number(i)]!);
-  return restored;
+  return restore(converted);
 }
 
 function convertEmphasis(...match: unknown[]): string {

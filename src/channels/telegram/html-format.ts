@@ -1,5 +1,6 @@
 // Turns the agent's Markdown into Telegram's HTML parse mode (https://core.telegram.org/bots/api#html-style):
 // code fences, inline code, bold, italic, strike, headings and links; every other <, > and & escaped.
+import { placeholdersFor } from "../../core/placeholders";
 
 const FENCE_OPEN = /^\s*(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
 const FENCE_CLOSE = /^\s*(`{3,}|~{3,})\s*$/;
@@ -79,11 +80,7 @@ function formatLine(line: string): string {
  * placeholder character is one the line does not contain.
  */
 function formatInline(text: string): string {
-  let mark = 0xe000;
-  while (text.includes(String.fromCharCode(mark))) mark++;
-  const sentinel = String.fromCharCode(mark);
-  const kept: string[] = [];
-  const keep = (html: string) => `${sentinel}${kept.push(html) - 1}${sentinel}`;
+  const { keep, restore } = placeholdersFor(text);
 
   const converted = escapeHtml(
     text
@@ -92,11 +89,7 @@ function formatInline(text: string): string {
       .replace(LINK, (whole: string, label: string, url: string) => (url.length > MAX_HREF ? keep(escapeHtml(whole)) : keep(`<a href="${escapeAttribute(url)}">${formatEmphasis(escapeHtml(label))}</a>`)))
       .replace(BARE_URL, (url) => keep(escapeHtml(url))),
   );
-  const emphasised = formatEmphasis(converted);
-  const placeholder = new RegExp(`${sentinel}(\\d+)${sentinel}`, "g");
-  let restored = emphasised;
-  while (restored.includes(sentinel)) restored = restored.replace(placeholder, (_, i: string) => kept[Number(i)]!);
-  return restored;
+  return restore(formatEmphasis(converted));
 }
 
 /** Emphasis over escaped text; nested emphasis (`**a *b* c**`) is converted by the same rules. */
