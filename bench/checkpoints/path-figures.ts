@@ -2,6 +2,7 @@
 // VM's checkpoints on and off, side by side; the judged figure is the difference of the p50s. Pure.
 import { atMost, exactly, type Figure, info, judged } from "../lib/figures";
 import { median } from "../lib/stats";
+import { pathTimings } from "../machines/measure";
 import { type CheckpointSide, SIDE_LABELS } from "./path-plan";
 
 export type CheckpointPathSample = {
@@ -51,23 +52,10 @@ export type SideSummary = {
 export function summarizeSide(side: CheckpointSide, samples: readonly CheckpointPathSample[]): SideSummary {
   const mine = samples.filter((s) => s.side === side);
   const valid = mine.filter((s) => sampleProblem(s) === null);
-  const values = (pick: (s: CheckpointPathSample) => number | null) => valid.map(pick).filter((v): v is number => v !== null);
-  const first = values((s) => s.firstModelMs);
-  return {
-    side,
-    count: mine.length,
-    valid: valid.length,
-    p50: median(first),
-    min: first.length === 0 ? Number.NaN : Math.min(...first),
-    max: first.length === 0 ? Number.NaN : Math.max(...first),
-    turnP50: median(values((s) => s.turnModelMs)),
-    toVmP50: median(values((s) => s.toVmMs)),
-    vmToModelP50: median(values((s) => s.vmToModelMs)),
-    webhookP50: median(values((s) => s.webhookMs)),
-  };
+  const { moreP50: _none, ...timings } = pathTimings(valid);
+  return { side, count: mine.length, valid: valid.length, ...timings };
 }
 
-/** Each round's on − off, over the rounds where both samples measure the path: the pairs the interleaving makes. */
 export function pairedDifferences(samples: readonly CheckpointPathSample[]): number[] {
   const valid = samples.filter((s) => sampleProblem(s) === null);
   const rounds = [...new Set(valid.map((s) => s.round))].sort((a, b) => a - b);

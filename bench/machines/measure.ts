@@ -91,23 +91,29 @@ export type PathSummary = {
   flyRetries: number;
 };
 
-export function summarizePath(path: MeasuredPath, samples: readonly PathSample[]): PathSummary {
-  const mine = samples.filter((s) => s.path === path);
-  const valid = mine.filter((s) => sampleProblem(s) === null);
-  const values = (pick: (s: PathSample) => number | null) => valid.map(pick).filter((v): v is number => v !== null);
+/** What every path sample times: webhook sent → the model's first request, and its parts. */
+export type TimedSample = Pick<PathSample, "webhookMs" | "firstModelMs" | "turnModelMs" | "toVmMs" | "vmToModelMs">;
+export type PathTimings = { p50: number; min: number; max: number; turnP50: number; toVmP50: number; vmToModelP50: number; webhookP50: number };
+
+/** The medians (and the figure's range) over samples that measure the path; also the checkpoint-path section's. */
+export function pathTimings<S extends TimedSample>(valid: readonly S[], more: (s: S) => number | null = () => null): PathTimings & { moreP50: number } {
+  const values = (pick: (s: S) => number | null) => valid.map(pick).filter((v): v is number => v !== null);
   const first = values((s) => s.firstModelMs);
   return {
-    path,
-    count: mine.length,
-    valid: valid.length,
     p50: median(first),
     min: first.length === 0 ? Number.NaN : Math.min(...first),
     max: first.length === 0 ? Number.NaN : Math.max(...first),
     turnP50: median(values((s) => s.turnModelMs)),
     toVmP50: median(values((s) => s.toVmMs)),
     vmToModelP50: median(values((s) => s.vmToModelMs)),
-    relayStartP50: median(values((s) => s.relayStartMs)),
     webhookP50: median(values((s) => s.webhookMs)),
-    flyRetries: mine.reduce((n, s) => n + s.flyRetries, 0),
+    moreP50: median(values(more)),
   };
+}
+
+export function summarizePath(path: MeasuredPath, samples: readonly PathSample[]): PathSummary {
+  const mine = samples.filter((s) => s.path === path);
+  const valid = mine.filter((s) => sampleProblem(s) === null);
+  const { moreP50, ...timings } = pathTimings(valid, (s) => s.relayStartMs);
+  return { path, count: mine.length, valid: valid.length, ...timings, relayStartP50: moreP50, flyRetries: mine.reduce((n, s) => n + s.flyRetries, 0) };
 }
