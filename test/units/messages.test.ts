@@ -1,15 +1,31 @@
-// The messages unit over a real SQLite: each move of the lifecycle written where it belongs, the
+// The messages service over a real SQLite: each move of the lifecycle written where it belongs, the
 // one acknowledgement per run, /stop and /deny naming what they drop, a cut run's turns carried
 // once and then failed with a notice that quotes them, and a task's failure told once.
 import { describe, expect, it } from "vitest";
+import { type MessageEvent, type RunEnding, stepMessages } from "../../src/core/message-lifecycle";
 import { createMessages } from "../../src/objects/services/messages";
 import { createSchedules } from "../../src/objects/units/schedules";
 import { T0, noLog, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
+/**
+ * The service, with a run's moves of its messages decided as the run's lifecycle decides them
+ * (stepMessages over what is pending) and written through runStepped, the way the runs unit does.
+ */
 const unit = () => {
   const schedules = createSchedules({ repo: t.repos.schedules, messages: t.repos.messages, settings: t.repos.settings, transaction: t.sql.transaction });
-  return createMessages({ repo: t.repos.messages, outbox: t.repos.outbox, schedules, log: noLog });
+  const service = createMessages({ repo: t.repos.messages, outbox: t.repos.outbox, schedules, log: noLog });
+  const stepped = (event: Extract<MessageEvent, { runId: string }>, now: number) => {
+    const { moves, effects } = stepMessages(t.repos.messages.pending(), event);
+    service.runStepped(event.runId, moves, effects, now);
+  };
+  return {
+    ...service,
+    handed: (runId: string, ids: readonly string[], how: "batch" | "inject", now: number) => stepped({ type: "handed", runId, ids, how }, now),
+    answered: (runId: string, ids: readonly string[], now: number) => stepped({ type: "answered", runId, ids }, now),
+    unread: (runId: string, ids: readonly string[], now: number) => stepped({ type: "unread", runId, ids }, now),
+    runEnded: (runId: string, how: RunEnding, now: number) => stepped({ type: "run_ended", runId, how }, now),
+  };
 };
 const add = (id: string, body = `text ${id}`, conversationId = 1) => t.repos.messages.insert({ id, body, media: [], conversationId, now: T0 });
 const rows = () => t.rows<{ id: string; status: string; run_id: string | null; cuts: number; attempts: number; handed_how: string | null }>("SELECT id, status, run_id, cuts, attempts, handed_how FROM messages ORDER BY seq");

@@ -2,7 +2,7 @@
 // machine is the pure run tracker (and its phase, run-phase.ts); this shell only numbers,
 // persists, notifies, and asks for the run's change when the tracker says it is ending.
 import type { RunChange, RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
-import { admit, type Admission, type RunAsk, type RunPhase } from "./core/run-phase";
+import { admit, type Admission, type RunAsk } from "./core/run-phase";
 import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "./core/run-tracker";
 import type { RunLog } from "./run-log";
 
@@ -21,7 +21,6 @@ export type Run = RunView & {
   readonly cwd: string;
   /** Why the VM is stopping this run's CLI, if it is (cancel, time limit, shutdown). */
   stopRequest: { code: RunErrorCode; message: string } | null;
-  phase(): RunPhase;
   /** What the run does with `ask` now (run-phase.ts): every caller asks here, none reads flags. */
   admits(ask: RunAsk): Admission;
   /** Steps the tracker; returns a stop the run asks for (auth failure, unknown session). */
@@ -54,7 +53,6 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog,
   const listeners = new Set<(event: VmRunEvent) => void>();
   const finishedCallbacks: Array<() => void> = [];
   let state: RunState = newRunState(cwd, null, hooks.secrets ?? []);
-  let stopRequest: Run["stopRequest"] = null;
 
   function emit(bodies: EventBody[]): void {
     for (const body of bodies) {
@@ -98,19 +96,13 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog,
       )
     : Promise.resolve(void step({ type: "checkpointed" }));
 
-  return {
+  const run: Run = {
     id,
     userKey,
     cwd,
-    get stopRequest() {
-      return stopRequest;
-    },
-    set stopRequest(value) {
-      stopRequest = value;
-    },
+    stopRequest: null,
     checkpointed,
-    phase: () => state.phase,
-    admits: (ask) => admit({ phase: state.phase, stopping: stopRequest !== null }, ask),
+    admits: (ask) => admit({ phase: state.phase, stopping: run.stopRequest !== null }, ask),
     eventsAfter: (seq) => events.filter((e) => e.seq > seq),
     isFinished: () => state.phase === "finished",
     subscribe(listener) {
@@ -127,6 +119,7 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog,
       else finishedCallbacks.push(callback);
     },
   };
+  return run;
 }
 
 /** A finished run read back from its log (after a restart, or once dropped from memory). */

@@ -4,7 +4,7 @@
 // run, the notice that names failed messages, the task log of failed or dropped tasks.
 // Call inside the transaction of the change that causes the move.
 import { ackQueued, giveUpNotice, taskFailureNotice } from "../../core/notices";
-import { type MessageEvent, type Named, type RunEnding, type Step, stepMessages } from "../../core/message-lifecycle";
+import { type MessageEvent, type Named, type Step, stepMessages } from "../../core/message-lifecycle";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
@@ -64,32 +64,15 @@ export function createMessages(d: MessagesDeps) {
       }
     },
 
-    /** Queued messages start a run (`batch`) or join the live one (`inject`). */
-    handed(runId: string, ids: readonly string[], how: "batch" | "inject", now: number): void {
-      step({ type: "handed", runId, ids, how }, now);
-    },
-
-    /** A result covering these reached the outbox. */
-    answered(runId: string, ids: readonly string[], now: number): void {
-      step({ type: "answered", runId, ids }, now);
-    },
-
     /** The relay answered it itself: nothing is left for the agent. */
     answeredByRelay(id: string, now: number): void {
       step({ type: "answered_by_relay", id }, now);
     },
 
-    /** The CLI exited without reading these: they wait for the next run, uncounted. */
-    unread(runId: string, ids: readonly string[], now: number): void {
-      step({ type: "unread", runId, ids }, now);
-    },
-
-    /** What the run still held: carried into the next run once, or failed and named. */
-    runEnded(runId: string, how: RunEnding, now: number): void {
-      endOf(runId, step({ type: "run_ended", runId, how }, now), now);
-    },
-
-    /** The moves a step of the run's lifecycle (core/run-lifecycle.ts) decided, and what they mean for the user. */
+    /**
+     * The moves a step of the run's lifecycle (core/run-lifecycle.ts) decided (handed, answered,
+     * unread, the run's end), and what they mean for the user: carried ones logged, failed ones named.
+     */
     runStepped(runId: string, moves: Step["moves"], effects: Step["effects"], now: number): void {
       d.repo.move(moves, now);
       endOf(runId, effects, now);
