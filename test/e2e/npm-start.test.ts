@@ -10,10 +10,13 @@ import { takeLines, type LineBuffer } from "../../scripts/stack/line-buffer";
 import { findTakenPorts } from "../../scripts/stack/ports";
 import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
 import { DEFAULT_PORTS, HOST, localUrls } from "../../scripts/stack/stack-plan";
+import { holdDefaultPorts } from "./helpers/default-ports-lock";
 import { eventually, replyTo, sentTo } from "./helpers/emulator-api";
 import { makeFreshClone } from "./helpers/fresh-clone";
 
 const urls = localUrls(DEFAULT_PORTS);
+// Another test run on this machine (a second clone) may be using them: wait for it, not fail.
+const releasePorts = await holdDefaultPorts(600_000);
 const taken = await findTakenPorts(HOST, DEFAULT_PORTS);
 // A developer's own `npm start` may hold the ports; in CI nothing may, so there it fails.
 const skip = taken.length > 0 && !process.env.CI;
@@ -90,7 +93,10 @@ async function expectAllGone(pids: number[]): Promise<void> {
 beforeAll(() => {
   if (!skip) clone = makeFreshClone("npm-start");
 });
-afterAll(() => clone?.remove());
+afterAll(() => {
+  clone?.remove();
+  releasePorts();
+});
 
 describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
   it("starts everything from a fresh clone, answers a message, refuses a second start, and stops on Ctrl-C leaving nothing", async () => {
