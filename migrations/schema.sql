@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-15 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-16 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -124,7 +124,7 @@ CREATE TABLE "messages" (
   slash INTEGER NOT NULL DEFAULT 0,
   cuts INTEGER NOT NULL DEFAULT 0,
   handed_how TEXT CHECK (handed_how IN ('batch', 'inject'))
-);
+, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, origin TEXT);
 CREATE INDEX messages_pending ON messages (seq) WHERE status IN ('queued', 'handed');
 CREATE TABLE vm_answers (
   vm_run_id TEXT NOT NULL,

@@ -3,6 +3,7 @@
 // only the messages service (services/messages.ts) calls it.
 import * as z from "zod/mini";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
+import type { ChannelName } from "../../channels/channel";
 import { memo, type Sql } from "./sql";
 
 /** What a remembered read of messages depends on (see withUnsettledMedia). */
@@ -58,6 +59,9 @@ type MessageRow = {
   slash: number;
   cuts: number;
   handed_how: string | null;
+  channel: string;
+  chat: string | null;
+  origin: string | null;
 };
 
 export type QueuedMessage = {
@@ -76,7 +80,15 @@ export type QueuedMessage = {
   slash: boolean;
   /** Runs cut off after handing it to the CLI (the next one is told it was interrupted). */
   cuts: number;
+  /** The chat it was written in: a reply goes back there. */
+  source: MessageSource;
+  /** What started it when the user did not write it (a GitHub event, a trigger); null: the user. */
+  origin: string | null;
 };
+
+/** The chat app and chat a message came from; `chat` null: the object's own phone on WhatsApp. */
+export type MessageSource = { channel: ChannelName; chat: string | null };
+const ChannelNameSchema = z.enum(["whatsapp", "telegram"]);
 
 function toMessage(row: MessageRow): QueuedMessage {
   return {
@@ -92,6 +104,8 @@ function toMessage(row: MessageRow): QueuedMessage {
     conversationId: row.conversation_id,
     slash: row.slash === 1,
     cuts: row.cuts,
+    source: { channel: ChannelNameSchema.parse(row.channel), chat: row.chat },
+    origin: row.origin,
   };
 }
 
@@ -148,12 +162,14 @@ export function createMessagesRepo(sql: Sql) {
       slash?: boolean;
       scheduleId?: number;
       receivedAt?: number;
+      source?: MessageSource;
+      origin?: string | null;
       now: number;
     }): boolean {
       if (m.media.length > 0) mediaWrites++;
-      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id, conversation_id, slash)
+      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id, conversation_id, slash, channel, chat, origin)
         VALUES (${m.id}, ${m.body}, ${m.receivedAt ?? m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null},
-          ${m.conversationId}, ${m.slash ? 1 : 0})
+          ${m.conversationId}, ${m.slash ? 1 : 0}, ${m.source?.channel ?? "whatsapp"}, ${m.source?.chat ?? null}, ${m.origin ?? null})
         ON CONFLICT (id) DO NOTHING RETURNING seq`;
       return rows.length === 1;
     },
@@ -221,9 +237,9 @@ export function createMessagesRepo(sql: Sql) {
      * The user's last message (a command too): when WhatsApp's 24-hour window opened, and what
      * the typing indicator marks read. Tasks are not the user writing. Read backwards by seq.
      */
-    lastInbound: memo(sql, (): { id: string; receivedAt: number } | null => {
-      const row = sql<{ id: string; received_at: number }>`SELECT id, received_at FROM messages WHERE kind = 'user' ORDER BY seq DESC LIMIT 1`[0];
-      return row ? { id: row.id, receivedAt: row.received_at } : null;
+    lastInbound: memo(sql, (): { id: string; receivedAt: number; source: MessageSource } | null => {
+      const row = sql<{ id: string; received_at: number; channel: string; chat: string | null }>`SELECT id, received_at, channel, chat FROM messages WHERE kind = 'user' AND origin IS NULL ORDER BY seq DESC LIMIT 1`[0];
+      return row ? { id: row.id, receivedAt: row.received_at, source: { channel: ChannelNameSchema.parse(row.channel), chat: row.chat } } : null;
     }),
     /** Forgets finished messages older than `before`; their ids then stop deduplicating. */
     pruneFinished(before: number): void {

@@ -16,6 +16,7 @@ import vmAnswers from "../../../migrations/0012_vm_answers.sql";
 import machine from "../../../migrations/0013_machine.sql";
 import runChanges from "../../../migrations/0014_run_changes.sql";
 import runPage from "../../../migrations/0015_run_page.sql";
+import messageSource from "../../../migrations/0016_message_source.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -36,17 +37,18 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 13, name: "0013_machine", sql: machine },
   { id: 14, name: "0014_run_changes", sql: runChanges },
   { id: 15, name: "0015_run_page", sql: runPage },
+  { id: 16, name: "0016_message_source", sql: messageSource },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */
 export type FreshSchema = { readonly upTo: number; readonly sql: string };
 
 /**
- * The PhoneAgent's schema after migration 15 (scripts/fresh-schema.ts writes it; a units test
- * proves it equals replaying 0001-0015). Replaying them cost a new phone's first message about
+ * The PhoneAgent's schema after the last migration (scripts/fresh-schema.ts writes it; a units test
+ * proves it equals replaying them all). Replaying them cost a new phone's first message about
  * 7 ms of workerd CPU (bench/README.md), most of it in their ALTERs and table rebuilds.
  */
-export const FRESH_SCHEMA: FreshSchema = { upTo: 15, sql: freshSchema };
+export const FRESH_SCHEMA: FreshSchema = { upTo: 16, sql: freshSchema };
 
 /**
  * Applies the migrations newer than the last recorded one; returns the ids it applied. An object

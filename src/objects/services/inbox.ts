@@ -14,7 +14,7 @@ import { answerUndo } from "../commands/change-commands";
 import type { UndoReplyWord } from "../../core/run-change";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
-import type { Media } from "../db/messages-repo";
+import type { Media, MessageSource } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
@@ -29,6 +29,10 @@ export type InboundMessage = {
   receivedAt: number;
   /** The Worker's externally visible origin, for the status callback URL. */
   publicOrigin: string;
+  /** The chat it was written in; absent: the object's own phone on WhatsApp. */
+  source?: MessageSource;
+  /** What started it when the user did not write it (a GitHub event, an HTTP trigger). */
+  origin?: string;
 };
 
 export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null };
@@ -64,7 +68,7 @@ function approvalAnswerOf(d: InboxDeps, message: InboundMessage): AnswerInput | 
 
 /** Stores the message once per MessageSid (false: a redelivery, nothing changed); the user wrote, so WhatsApp's window is open again. */
 function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: Media[]; conversationId: number; slash: boolean }, now: number): boolean {
-  if (!d.messages.insert({ id: message.messageId, ...m, receivedAt: message.receivedAt, now })) return false;
+  if (!d.messages.insert({ id: message.messageId, ...m, receivedAt: message.receivedAt, source: message.source, origin: message.origin ?? null, now })) return false;
   d.settings.set("public_origin", message.publicOrigin);
   // Whatever was held for the 24-hour window can go now (mostly nothing: a remembered read says so).
   if (d.outboxRepo.anyHeld()) d.outboxRepo.releaseHeld(now);
