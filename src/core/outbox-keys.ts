@@ -26,6 +26,8 @@ export const outboxKeys = {
   accessRevoked: (at: number) => `access-revoked:${at}`,
   /** "You have access again" (an admin's /allow after a /deny), once per restoration. */
   accessRestored: (at: number) => `access-restored:${at}`,
+  /** "A GitHub event (or a trigger) started a run", or why it did not: once per event. */
+  eventRun: (eventId: string) => `event:${eventId}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
   /** "I couldn't get your attachment", once per attachment `index` of inbound message `messageId`. */

@@ -15,6 +15,7 @@ import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
 import { composeUnits } from "./compose-units";
 import { type InboundMessage, receive } from "./services/inbox";
+import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
 import type { DeliveryStatus } from "./units/outbox";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
@@ -77,12 +78,27 @@ export class PhoneAgent extends DurableObject<Env> {
     if (!stored) return { stored: false };
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
+    await this.workOn(now);
+    return { stored: true };
+  }
+
+  /** New work was stored: the runs may take it, the alarm follows, and a pump starts if something is due now. */
+  private async workOn(now: number): Promise<void> {
     this.u.runs.wake();
     // The alarm first, so the work is safe if this instance dies (it resumes it); then a pump when
     // something is due now (not for a message behind a run's backoff), on the next turn: started
     // here, its first steps (claiming the run, building the dispatch) would hold back the answer.
     if ((await this.replan(now, { startIfDue: true })) && !this.pumping) this.ctx.waitUntil(nextTurn().then(() => this.pump("message", DIRECT_SLICE_MS, now)));
-    return { stored: true };
+  }
+
+  /** A run started by an event (GitHub, a trigger): stored once per event id, then run like a message. */
+  async startEventRun(event: EventRun): Promise<EventRunOutcome> {
+    const now = this.clock();
+    if (isRevoked(this.u.repos.settings, this.config, this.phone)) return { outcome: "refused", reason: "revoked" };
+    const outcome = receiveEvent(this.u.inbox, event, now);
+    this.log("event_run", { eventId: event.eventId, outcome: outcome.outcome, ...(outcome.outcome === "refused" ? { reason: outcome.reason } : {}) });
+    if (outcome.outcome !== "duplicate") await this.workOn(now);
+    return outcome;
   }
 
   /** Applies a Twilio status callback (see Outbox.applyStatus). */
