@@ -34,7 +34,7 @@ it("refuses an event for a conversation that does not exist, saying so, and stor
   await sendInbound(other, "/status");
   await eventually(async () => (await sentTo(other)).length === 1);
   expect(await stubFor(other).startEventRun(event("trigger-t1-k1", "nope"))).toEqual({ outcome: "refused", reason: "no_conversation" });
-  const told = await eventually(async () => bodies(await sentTo(other)).find((b) => b.startsWith("GitHub: acme/api#7 CI failed: not started.")));
+  const told = await eventually(async () => bodies(await sentTo(other)).find((b) => b?.startsWith("GitHub: acme/api#7 CI failed: not started.")));
   expect(told).toContain("nope");
   expect(await query(other, "SELECT id FROM messages WHERE id = ?", "trigger-t1-k1")).toEqual([]);
 });
