@@ -10,7 +10,7 @@ import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
 import { createTelegramRefusalsRepo, type TelegramRefusalsRepo } from "./db/telegram-refusals-repo";
-import { telegramUserName, telegramUserOf } from "../core/user-name";
+import { telegramUserName } from "../core/user-name";
 
 const DIRECTORY_NAME = "directory";
 
@@ -75,9 +75,6 @@ export class UserDirectory extends DurableObject<Env> {
     const was = this.listedAs(phone);
     if (was === (allowed ? "allowed" : "denied")) return was;
     this.allowlist.set(phone, allowed, by, now);
-    // A Telegram user denied after an /allow is told once again if they write.
-    const telegram = telegramUserOf(phone);
-    if (!allowed && telegram !== null) this.telegramRefusals.forget(telegram);
     logEvent("allowlist_changed", { object: "UserDirectory", phone, allowed, by });
     return was;
   }

@@ -7,10 +7,6 @@ export function createTelegramRefusalsRepo(sql: Sql) {
     firstRefusal(userId: string, now: number): boolean {
       return sql<{ user_id: string }>`INSERT INTO telegram_refusals (user_id, refused_at) VALUES (${userId}, ${now}) ON CONFLICT (user_id) DO NOTHING RETURNING user_id`.length === 1;
     },
-    /** An /allow followed by a /deny tells them again, once. */
-    forget(userId: string): void {
-      sql`DELETE FROM telegram_refusals WHERE user_id = ${userId}`;
-    },
   };
 }
 export type TelegramRefusalsRepo = ReturnType<typeof createTelegramRefusalsRepo>;
