@@ -40,8 +40,10 @@ export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
 
 export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock }) {
   const s = phoneSettingsOf(config, phone);
-  // A Telegram user's own object (`tg-<id>`) has no WhatsApp number: nothing goes to Twilio from it.
-  const twilio = telegramUserOf(phone) === null ? twilioClientFor(s.twilio, clock) : null;
+  // A Telegram user's own object (`tg-<id>`) has no WhatsApp number: nothing goes to Twilio from it,
+  // not even WhatsApp's "a result is waiting" template.
+  const whatsapp = telegramUserOf(phone) === null;
+  const twilio = whatsapp ? twilioClientFor(s.twilio, clock) : null;
   const repos = createRepos(sql);
   const { messages, settings } = repos;
   const { machine, vm } = agentVmFor(config, { repos, phone, log, clock });
@@ -56,7 +58,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     twilio,
     to: phone,
     publicUrl: s.publicUrl,
-    templateSid: s.templateSid,
+    templateSid: whatsapp ? s.templateSid : null,
     files,
     quickReply: quickReplyContentFor(s.twilio, settings),
     clock,
