@@ -43,6 +43,16 @@ it("a tap on a question that is closed is acknowledged as expired, and never rea
   expect(await query(name, "SELECT id FROM runs")).toEqual([]);
 });
 
+it("a tap whose payload is no button of the relay's is answered so, and nothing runs", async () => {
+  const user = "700133";
+  expect((await postUpdate(await userWrites(user, { text: "/status" }))).status).toBe(200);
+  const messageId = await botSendsButtons(user, "old keyboard", [{ text: "?", callback_data: "something-else" }]);
+  const tap = await userTaps(user, messageId, "something-else");
+  expect((await postUpdate(tap)).status).toBe(200);
+  expect((await answerOf(user, (tap.callback_query as { id: string }).id))?.text).toBe("This button is not one of mine.");
+  expect(await query(`tg-${user}`, "SELECT id FROM runs")).toEqual([]);
+});
+
 it("a tap on an approval that was already answered says it has expired", async () => {
   const user = "700132";
   const name = `tg-${user}`;

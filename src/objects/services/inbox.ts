@@ -11,7 +11,7 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../../core/replies/conversations";
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
 import { answerUndo } from "../commands/change-commands";
-import type { UndoReplyWord } from "../../core/run-change";
+import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
 import type { TapOutcome } from "../../channels/telegram/keyboard";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
@@ -142,11 +142,11 @@ function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoRepl
   });
 }
 
-/** A tap on a Telegram button whose question is closed: stored once, answered on the button alone. */
+/** A tap on a Telegram button whose question is closed (or no button of ours): stored once, answered on the button alone. */
 function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
-    return { route: "approval_answer", command: undefined, after: null, tap: "expired" };
+    return { route: "approval_answer", command: undefined, after: null, tap: parseUndoAnswer("", message.buttonPayload) ? "expired" : "unknown" };
   });
 }
