@@ -9,6 +9,14 @@ import { botSendsButtons, chatOf, postUpdate, userTaps, userWrites } from "./hel
 const answerOf = async (userId: string, queryId: string) =>
   eventually(async () => (await chatOf(userId)).callbackAnswers.find((a) => a.id === queryId && a.answered !== null)?.answered);
 
+/** The bot shows a button carrying `data` (as the outbox would), the user taps it, the update is posted: the tap's update and its answer. */
+async function tapButton(userId: string, data: string) {
+  const messageId = await botSendsButtons(userId, "a question", [{ text: "Yes", callback_data: data }]);
+  const tap = await userTaps(userId, messageId, data);
+  expect((await postUpdate(tap)).status).toBe(200);
+  return { tap, answer: await answerOf(userId, (tap.callback_query as { id: string }).id) };
+}
+
 it("a tap on an approval's Yes answers it and is acknowledged as taken", async () => {
   const user = "700130";
   const name = `tg-${user}`;
@@ -18,12 +26,9 @@ it("a tap on an approval's Yes answers it and is acknowledged as taken", async (
     return rows.length > 0 && rows;
   });
   expect(approval!.status).toBe("pending");
-  // The prompt as the outbox would put it under a message (tg-out's part), the button's id being the relay's own.
-  const messageId = await botSendsButtons(user, "Run a command: npm test", [{ text: "Yes", callback_data: buttonPayload(approval!.id, "yes") }]);
-  const tap = await userTaps(user, messageId, buttonPayload(approval!.id, "yes"));
-  expect((await postUpdate(tap)).status).toBe(200);
-  const queryId = (tap.callback_query as { id: string }).id;
-  expect(await answerOf(user, queryId)).toEqual({ text: "Yes ✓", showAlert: false });
+  // The prompt's button as the outbox would put it under a message, its id the relay's own.
+  const { tap, answer } = await tapButton(user, buttonPayload(approval!.id, "yes"));
+  expect(answer).toEqual({ text: "Yes ✓", showAlert: false });
   expect((await query<{ status: string; answer: string }>(name, "SELECT status, answer FROM approvals"))[0]).toMatchObject({ answer: "yes" });
   // The same tap again (Telegram's redelivery) changes nothing and says nothing more.
   expect((await postUpdate(tap)).status).toBe(200);
@@ -34,10 +39,8 @@ it("a tap on a question that is closed is acknowledged as expired, and never rea
   const user = "700131";
   const name = `tg-${user}`;
   expect((await postUpdate(await userWrites(user, { text: "/status" }))).status).toBe(200);
-  const messageId = await botSendsButtons(user, "Undo the last change?", [{ text: "Yes", callback_data: "undo:yes" }]);
-  const tap = await userTaps(user, messageId, "undo:yes");
-  expect((await postUpdate(tap)).status).toBe(200);
-  expect((await answerOf(user, (tap.callback_query as { id: string }).id))?.text).toBe("This question has expired.");
+  const { tap, answer } = await tapButton(user, "undo:yes");
+  expect(answer?.text).toBe("This question has expired.");
   const rows = await query<{ id: string; status: string }>(name, "SELECT id, status FROM messages WHERE id = ?", `tg-${tap.update_id}`);
   expect(rows).toEqual([{ id: `tg-${tap.update_id}`, status: "answered" }]);
   expect(await query(name, "SELECT id FROM runs")).toEqual([]);
@@ -46,10 +49,7 @@ it("a tap on a question that is closed is acknowledged as expired, and never rea
 it("a tap whose payload is no button of the relay's is answered so, and nothing runs", async () => {
   const user = "700133";
   expect((await postUpdate(await userWrites(user, { text: "/status" }))).status).toBe(200);
-  const messageId = await botSendsButtons(user, "old keyboard", [{ text: "?", callback_data: "something-else" }]);
-  const tap = await userTaps(user, messageId, "something-else");
-  expect((await postUpdate(tap)).status).toBe(200);
-  expect((await answerOf(user, (tap.callback_query as { id: string }).id))?.text).toBe("This button is not one of mine.");
+  expect((await tapButton(user, "something-else")).answer?.text).toBe("This button is not one of mine.");
   expect(await query(`tg-${user}`, "SELECT id FROM runs")).toEqual([]);
 });
 
@@ -62,19 +62,13 @@ it("a tap on an approval that was already answered says it has expired", async (
     return rows.length > 0 && rows;
   });
   expect((await postUpdate(await userWrites(user, { text: "no" }))).status).toBe(200);
-  const messageId = await botSendsButtons(user, "Run a command: npm run deploy", [{ text: "Yes", callback_data: buttonPayload(approval!.id, "yes") }]);
-  const tap = await userTaps(user, messageId, buttonPayload(approval!.id, "yes"));
-  expect((await postUpdate(tap)).status).toBe(200);
-  expect((await answerOf(user, (tap.callback_query as { id: string }).id))?.text).toBe("This approval has expired.");
+  expect((await tapButton(user, buttonPayload(approval!.id, "yes"))).answer?.text).toBe("This approval has expired.");
 });
 
 it("a stranger's tap is answered on the button, and nothing is stored", async () => {
   const stranger = "800010";
   // The chat exists once the stranger wrote (the bot cannot write first); their message is refused.
   expect((await postUpdate(await userWrites(stranger, { text: "hi" }))).status).toBe(200);
-  const messageId = await botSendsButtons(stranger, "a question", [{ text: "Yes", callback_data: "undo:yes" }]);
-  const tap = await userTaps(stranger, messageId, "undo:yes");
-  expect((await postUpdate(tap)).status).toBe(200);
-  expect((await answerOf(stranger, (tap.callback_query as { id: string }).id))?.text).toMatch(/^This bot answers only the people its operator allowed/);
+  expect((await tapButton(stranger, "undo:yes")).answer?.text).toMatch(/^This bot answers only the people its operator allowed/);
   expect(await query(`tg-${stranger}`, "SELECT id FROM messages")).toEqual([]);
 });
