@@ -6,6 +6,8 @@ import { parseFlyRegions } from "./core/fly-retry";
 import { parseNumberListDetailed } from "./core/phone";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./core/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm-protocol";
+import { parseTelegramUserIds } from "./channels/telegram/user-ids";
+import { SECRET_TOKEN_PATTERN } from "./channels/telegram/webhook-secret";
 
 // zod/mini has no `preprocess`: classic zod's is this same pipe (a transform, then the schema).
 const optional = <T extends string>(schema: z.ZodMiniType<T>) =>
@@ -57,6 +59,12 @@ const EnvSchema = z.object({
   TRANSCRIBER_URL: optional(httpUrl),
   MEDIA_SIGNING_KEY: optional(z.string().check(z.minLength(32, "MEDIA_SIGNING_KEY must be at least 32 characters"))),
   // Hours a /web or /dashboard link works; fractions allowed (a test uses 0.01), at most a year.
+  // Telegram (docs/channels.md): unset token, no Telegram; a token needs the webhook's secret.
+  TELEGRAM_BOT_TOKEN: optional(z.string().check(z.regex(/^\d{1,20}:[A-Za-z0-9_-]{1,100}$/, "TELEGRAM_BOT_TOKEN must look like 123456789:AA… (from @BotFather)"))),
+  TELEGRAM_WEBHOOK_SECRET: optional(z.string().check(z.regex(SECRET_TOKEN_PATTERN, "TELEGRAM_WEBHOOK_SECRET must be 1-256 of A-Z, a-z, 0-9, _ and -"))),
+  TELEGRAM_API_BASE: optional(httpUrl),
+  ALLOWED_TELEGRAM_USERS: z.optional(z.string()),
+  ADMIN_TELEGRAM_USERS: z.optional(z.string()),
   WEB_LINK_TTL_HOURS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours"), z.refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760"))),
 });
 
@@ -74,6 +82,11 @@ export type Config = {
   publicUrl: string | null;
   allowedSenders: ReadonlySet<string>;
   adminSenders: ReadonlySet<string>;
+  /** TELEGRAM_BOT_TOKEN and its webhook's secret; null: no Telegram (its webhook refuses everything). */
+  telegram: TelegramConfig | null;
+  /** ALLOWED_TELEGRAM_USERS / ADMIN_TELEGRAM_USERS: numeric Telegram user ids. */
+  allowedTelegramUsers: ReadonlySet<string>;
+  adminTelegramUsers: ReadonlySet<string>;
   /** `shared` (VM_MODE): the one agent VM every user's requests go to (VM_URL); null when not configured. */
   vm: { url: string; token: string } | null;
   /** `machines` (VM_MODE): each phone's own Fly Machine; null in shared mode. */
@@ -96,6 +109,8 @@ export type Config = {
   /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
   webLinkTtlHours: number;
 };
+
+export type TelegramConfig = { token: string; webhookSecret: string; apiBase: string };
 
 export type MachinesConfig = {
   api: { apiBase: string; app: string; token: string };
@@ -134,6 +149,8 @@ function parseConfig(env: object): ConfigResult {
   const admins = parseNumberListDetailed(e.ADMIN_SENDERS);
   const invalid = [...allowed.invalid, ...admins.invalid];
   if (invalid.length > 0) return { ok: false, problems: [`not E.164 in ALLOWED_SENDERS/ADMIN_SENDERS: ${invalid.join(", ")}`] };
+  const telegram = telegramConfig(e);
+  if (!telegram.ok) return telegram;
   return {
     ok: true,
     config: {
@@ -149,6 +166,9 @@ function parseConfig(env: object): ConfigResult {
       publicUrl: e.PUBLIC_URL ?? null,
       allowedSenders: allowed.numbers,
       adminSenders: admins.numbers,
+      telegram: telegram.config,
+      allowedTelegramUsers: telegram.allowed,
+      adminTelegramUsers: telegram.admins,
       vm: machines.config === null && e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       machines: machines.config,
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
@@ -162,6 +182,22 @@ function parseConfig(env: object): ConfigResult {
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? e.TWILIO_AUTH_TOKEN ?? null, transcriberUrl: e.TRANSCRIBER_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
     },
+  };
+}
+
+/** A bot token without the webhook's secret would take every update unchecked: fails closed. */
+function telegramConfig(e: z.infer<typeof EnvSchema>): { ok: true; config: TelegramConfig | null; allowed: ReadonlySet<string>; admins: ReadonlySet<string> } | { ok: false; problems: string[] } {
+  const allowed = parseTelegramUserIds(e.ALLOWED_TELEGRAM_USERS);
+  const admins = parseTelegramUserIds(e.ADMIN_TELEGRAM_USERS);
+  const invalid = [...allowed.invalid, ...admins.invalid];
+  if (invalid.length > 0) return { ok: false, problems: [`not a numeric Telegram user id in ALLOWED_TELEGRAM_USERS/ADMIN_TELEGRAM_USERS: ${invalid.join(", ")} (a @username is not an id)`] };
+  if (e.TELEGRAM_BOT_TOKEN === undefined) return { ok: true, config: null, allowed: allowed.ids, admins: admins.ids };
+  if (e.TELEGRAM_WEBHOOK_SECRET === undefined) return { ok: false, problems: ["TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_BOT_TOKEN"] };
+  return {
+    ok: true,
+    config: { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiBase: e.TELEGRAM_API_BASE ?? "https://api.telegram.org" },
+    allowed: allowed.ids,
+    admins: admins.ids,
   };
 }
 

@@ -41,6 +41,11 @@ interface Env {
   MEDIA_SIGNING_KEY?: string;
   WEB_LINK_TTL_HOURS?: string;
   TRANSCRIBER_URL?: string;
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  TELEGRAM_API_BASE?: string;
+  ALLOWED_TELEGRAM_USERS?: string;
+  ADMIN_TELEGRAM_USERS?: string;
 }
 
 declare namespace Cloudflare {

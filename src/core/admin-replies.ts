@@ -100,7 +100,7 @@ export function permissionDenied(word: string): string {
 export const DIRECTORY_UNREACHABLE = "I couldn't reach the user directory, so nothing changed. Try again in a minute.";
 
 /** Where the operator's configuration lists a number; /allow, /deny and the directory cannot change it. */
-export type ConfiguredIn = "ADMIN_SENDERS" | "ALLOWED_SENDERS";
+export type ConfiguredIn = "ADMIN_SENDERS" | "ALLOWED_SENDERS" | "ADMIN_TELEGRAM_USERS" | "ALLOWED_TELEGRAM_USERS";
 
 /** How /allow went, the directory having answered (or the number being configured). */
 export type AllowOutcome =

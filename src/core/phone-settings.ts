@@ -4,12 +4,15 @@ import type { ApprovalMode } from "./approvals";
 import type { Caps } from "./budget";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../protocol/vm-protocol";
+import { isConfiguredAdmin } from "./user-name";
 
 /** What is read of the configuration (src/config.ts's Config has this shape; core does not import it). */
 export type PhoneConfig = {
   twilio: { accountSid: string | null; authToken: string | null; from: string; apiBase: string; messagingApiBase: string; contentApiBase: string; templateSid: string | null };
   publicUrl: string | null;
   adminSenders: ReadonlySet<string>;
+  adminTelegramUsers?: ReadonlySet<string>;
+  telegram?: { token: string; apiBase: string } | null;
   machines: object | null;
   maxMessagesPerMinute: number;
   budget: Caps;
@@ -23,6 +26,8 @@ export type TwilioAccount = { accountSid: string; authToken: string; from: strin
 
 export type PhoneSettings = {
   twilio: TwilioAccount | null;
+  /** The Telegram bot (TELEGRAM_BOT_TOKEN): Telegram messages' files are fetched through it; null: no Telegram. */
+  telegram: { token: string; apiBase: string } | null;
   /** PUBLIC_URL; null: links and callbacks use the origin the last webhook came to. */
   publicUrl: string | null;
   /** The approved "a result is waiting" template (HX…); null: held replies wait silently. */
@@ -47,10 +52,11 @@ const DEFAULTS = {
 export function phoneSettingsOf(config: PhoneConfig | null, phone: string): PhoneSettings {
   return {
     twilio: twilioAccountOf(config),
+    telegram: config?.telegram ? { token: config.telegram.token, apiBase: config.telegram.apiBase } : null,
     publicUrl: config?.publicUrl ?? null,
     templateSid: config?.twilio.templateSid ?? null,
     vmMode: config?.machines ? "machines" : "shared",
-    isAdmin: config?.adminSenders.has(phone) ?? false,
+    isAdmin: isConfiguredAdmin(config, phone),
     maxMessagesPerMinute: config?.maxMessagesPerMinute ?? DEFAULTS.maxMessagesPerMinute,
     caps: config?.budget ?? DEFAULTS.caps,
     approvals: config?.approvals ?? DEFAULTS.approvals,

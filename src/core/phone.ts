@@ -1,4 +1,5 @@
 // Sender identity from Twilio's WhatsApp "From" values, E.164 allow-lists, and phone masking for logs.
+import { maskTelegramName } from "./user-name";
 
 /** A WhatsApp sender: a phone number, or an identity without one (username-based IDs, BSUIDs). */
 export type Sender = { kind: "phone"; phone: string } | { kind: "other"; id: string };
@@ -47,7 +48,8 @@ export function parseNumberListDetailed(csv: string | undefined): NumberList {
  */
 export function maskPhone(phone: string): string {
   const sender = normalizeSender(phone);
-  if (sender.kind === "other") return "***";
+  // A Telegram user's object (`tg-<id>`) keeps its last four digits, as a phone does.
+  if (sender.kind === "other") return maskTelegramName(phone) ?? "***";
   const digits = sender.phone.slice(1);
   const head = digits.slice(0, Math.min(4, digits.length - 7));
   const prefix = phone.startsWith(WHATSAPP_PREFIX) ? WHATSAPP_PREFIX : "";

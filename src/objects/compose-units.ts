@@ -6,7 +6,9 @@ import type { Config } from "../config";
 import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import { phoneSettingsOf } from "../core/phone-settings";
+import { telegramUserOf } from "../core/user-name";
 import { inboundMediaFor } from "./clients/media-fetch";
+import { telegramMediaFor } from "./clients/telegram-media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "./clients/media-store";
 import { createTranscriber } from "./clients/transcriber";
 import { twilioClientFor } from "./clients/twilio-client";
@@ -38,7 +40,10 @@ export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
 
 export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock }) {
   const s = phoneSettingsOf(config, phone);
-  const twilio = twilioClientFor(s.twilio, clock);
+  // A Telegram user's own object (`tg-<id>`) has no WhatsApp number: nothing goes to Twilio from it,
+  // not even WhatsApp's "a result is waiting" template.
+  const whatsapp = telegramUserOf(phone) === null;
+  const twilio = whatsapp ? twilioClientFor(s.twilio, clock) : null;
   const repos = createRepos(sql);
   const { messages, settings } = repos;
   const { machine, vm } = agentVmFor(config, { repos, phone, log, clock });
@@ -53,7 +58,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     twilio,
     to: phone,
     publicUrl: s.publicUrl,
-    templateSid: s.templateSid,
+    templateSid: whatsapp ? s.templateSid : null,
     files,
     quickReply: quickReplyContentFor(s.twilio, settings),
     clock,
@@ -105,6 +110,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     settings,
     transaction: sql.transaction,
     store: inboundMediaFor(mediaStore, s.twilio),
+    telegram: telegramMediaFor(mediaStore, s.telegram),
     transcriber: createTranscriber({ ai: bindings.ai, url: s.transcriberUrl }),
     owner: phone,
     clock,

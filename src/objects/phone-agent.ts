@@ -1,4 +1,5 @@
-// One Durable Object per WhatsApp phone (its name is the E.164 number). It composes the units
+// One Durable Object per user: its name is the WhatsApp phone (E.164), or `tg-<id>` for a Telegram
+// user whose door is Telegram alone (src/core/user-name.ts). It composes the units
 // that own this user's rows and timers (compose-units.ts) and owns the one alarm: its pump
 // runs the units that are due, and every change re-plans the alarm from the same list of units.
 import { DurableObject } from "cloudflare:workers";
@@ -15,6 +16,7 @@ import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
 import { composeUnits } from "./compose-units";
 import { type InboundMessage, receive } from "./services/inbox";
+import type { TapOutcome } from "../channels/telegram/keyboard";
 import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
 import type { DeliveryStatus } from "./units/outbox";
 import { isDue } from "./units/unit";
@@ -62,8 +64,11 @@ export class PhoneAgent extends DurableObject<Env> {
     });
   }
 
-  /** Stores an inbound message (once per MessageSid): a /command is answered at once, anything else queued. */
-  async enqueue(message: InboundMessage): Promise<{ stored: boolean }> {
+  /**
+   * Stores an inbound message (once per MessageSid or Telegram update): a /command is answered at
+   * once, anything else queued. `tap`: what became of a tapped button, for the app to acknowledge.
+   */
+  async enqueue(message: InboundMessage): Promise<{ stored: boolean; tap?: TapOutcome }> {
     const now = this.clock();
     // An admin's /deny holds here at once, whatever the Worker isolates' copies of the allowlist say.
     if (isRevoked(this.u.repos.settings, this.config, this.phone)) {
@@ -79,7 +84,7 @@ export class PhoneAgent extends DurableObject<Env> {
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
     await this.workOn(now);
-    return { stored: true };
+    return stored.tap ? { stored: true, tap: stored.tap } : { stored: true };
   }
 
   /** New work was stored: the runs may take it, the alarm follows, and a pump starts if something is due now. */

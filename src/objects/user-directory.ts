@@ -1,5 +1,6 @@
 // The relay's one directory of users: the runtime allowlist admins keep with /allow and /deny, on
-// top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here). One instance,
+// top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here); a Telegram user is
+// listed as `tg-<id>`, and found their object by homeOfTelegramUser. One instance,
 // addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy.
 import { DurableObject } from "cloudflare:workers";
 import { type Clock, systemClock } from "../core/clock";
@@ -8,6 +9,8 @@ import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./
 import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
+import { createTelegramRefusalsRepo, type TelegramRefusalsRepo } from "./db/telegram-refusals-repo";
+import { telegramUserName } from "../core/user-name";
 
 const DIRECTORY_NAME = "directory";
 
@@ -22,11 +25,14 @@ export type ListedAs = "unlisted" | "allowed" | "denied";
 
 export class UserDirectory extends DurableObject<Env> {
   private readonly allowlist: AllowlistRepo;
+  private readonly telegramRefusals: TelegramRefusalsRepo;
   private readonly clock: Clock = systemClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.allowlist = createAllowlistRepo(createSql(ctx.storage));
+    const sql = createSql(ctx.storage);
+    this.allowlist = createAllowlistRepo(sql);
+    this.telegramRefusals = createTelegramRefusalsRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -53,6 +59,16 @@ export class UserDirectory extends DurableObject<Env> {
     const was = this.listedAs(phone);
     if (was !== "unlisted") this.change(phone, false, by, this.clock());
     return was;
+  }
+
+  /** The object a Telegram user's messages go to: their own (`tg-<id>`) while nothing links them to a phone. */
+  homeOfTelegramUser(userId: string): string {
+    return telegramUserName(userId);
+  }
+
+  /** A Telegram stranger wrote: true only the first time, when the bot tells them it is not theirs. */
+  firstTelegramRefusal(userId: string): boolean {
+    return this.telegramRefusals.firstRefusal(userId, this.clock());
   }
 
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {

@@ -5,6 +5,7 @@
 import type { Config } from "../config";
 import type { UserSummary } from "../core/admin-replies";
 import { dayIn } from "../core/spend-days";
+import { isConfiguredAdmin } from "../core/user-name";
 import {
   type ChangeView,
   type ConversationView,
@@ -58,7 +59,7 @@ export function webLinkEpoch(settings: SettingsRepo): number {
 export async function webPageData(d: WebPageDeps, request: WebPageRequest, now: number): Promise<WebPageAnswer> {
   if (request.kind === "operator_line") return operatorStats(d, now);
   if (request.epoch !== webLinkEpoch(d.repos.settings)) return null;
-  if (request.scope.kind === "dashboard") return request.kind === "page" && d.config?.adminSenders.has(d.phone) ? dashboard(d, now) : null;
+  if (request.scope.kind === "dashboard") return request.kind === "page" && isConfiguredAdmin(d.config, d.phone) ? dashboard(d, now) : null;
   return request.kind === "run" ? runPage(d, request.scope, request.runId, now) : conversationsPage(d, request.scope, now);
 }
 

@@ -1,4 +1,4 @@
-// The Worker: Twilio webhooks in, each phone routed to its own PhoneAgent Durable Object; a daily
+// The Worker: Twilio and Telegram webhooks in, each phone routed to its own PhoneAgent Durable Object; a daily
 // Cron Trigger deletes stored media past their retention (media-retention.ts).
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
@@ -6,6 +6,7 @@ import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import { runMediaRetention } from "./media-retention";
 import { mediaRoute } from "./media-route";
+import { telegramRoute } from "./telegram-route";
 import { twilioRoutes } from "./twilio-routes";
 import { webRoute } from "./web-route";
 import type { WebhookVariables } from "./twilio-webhook";
@@ -27,6 +28,8 @@ app.use("/twilio/*", async (c, next) => {
   await next();
 });
 app.route("/twilio", twilioRoutes);
+// Telegram's webhook (docs/channels.md): its own secret, its own checks.
+app.route("/telegram", telegramRoute);
 // Stored media behind signed, expiring links (Twilio and the agent VM fetch them; docs/relay.md "Media").
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").

@@ -22,6 +22,11 @@ describe("parseCommand: admin commands", () => {
     ["/allow +15550001901", ok("allow", { kind: "allow", phone: "+15550001901" })],
     ["/Allow   +15550001901  ", ok("allow", { kind: "allow", phone: "+15550001901" })],
     ["/deny +447700900123", ok("deny", { kind: "deny", phone: "+447700900123" })],
+    // A Telegram user id (digits, no +), or the tg-<id> that /users shows.
+    ["/allow 15550001901", ok("allow", { kind: "allow", phone: "tg-15550001901" })],
+    ["/allow 123456789", ok("allow", { kind: "allow", phone: "tg-123456789" })],
+    ["/deny tg-123456789", ok("deny", { kind: "deny", phone: "tg-123456789" })],
+    ["/budget 123456789 5", ok("budget", { kind: "budget", phone: "tg-123456789", usd: 5 })],
     ["/budget +15550001901 25", ok("budget", { kind: "budget", phone: "+15550001901", usd: 25 })],
     ["/budget +15550001901 7.5", ok("budget", { kind: "budget", phone: "+15550001901", usd: 7.5 })],
     ["/budget +15550001901 $0.25", ok("budget", { kind: "budget", phone: "+15550001901", usd: 0.25 })],
@@ -37,12 +42,11 @@ describe("parseCommand: admin commands", () => {
 describe("parseCommand: bad admin input is one line and changes nothing", () => {
   it.each<[string, string]>([
     ["/users all", "/users takes no arguments."],
-    ["/allow", "Usage: /allow +15551234567 (the number in E.164: + then country code and number)."],
-    ["/deny", "Usage: /deny +15551234567 (the number in E.164: + then country code and number)."],
-    ["/allow 15550001901", "“15550001901” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
+    ["/allow", "Usage: /allow +15551234567 (the number in E.164: + then country code and number), or /allow 123456789 (a Telegram user id)."],
+    ["/deny", "Usage: /deny +15551234567 (the number in E.164: + then country code and number), or /deny 123456789 (a Telegram user id)."],
     ["/allow +1 555 000 1901", "“+1” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
     ["/allow +1555000", "“+1555000” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
-    ["/allow +15550001901 +15550001902", "Usage: /allow +15551234567 (the number in E.164: + then country code and number)."],
+    ["/allow +15550001901 +15550001902", "Usage: /allow +15551234567 (the number in E.164: + then country code and number), or /allow 123456789 (a Telegram user id)."],
     ["/deny whatsapp:+15550001901", "“whatsapp:+15550001901” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
     ["/allow +0123456789", "“+0123456789” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
     ["/allow +1234567890123456", "“+1234567890123456” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
@@ -53,7 +57,10 @@ describe("parseCommand: bad admin input is one line and changes nothing", () => 
     ["/deny שלום", "“שלום” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
     ["/budget", "Usage: /budget +15551234567 <dollars a day>, e.g. /budget +15551234567 25, or /budget +15551234567 default."],
     ["/budget +15550001901", "Usage: /budget +15551234567 <dollars a day>, e.g. /budget +15551234567 25, or /budget +15551234567 default."],
-    ["/budget 25 +15550001901", "“25” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
+    // 25 reads as a Telegram user id: the amount is then the one that is wrong.
+    ["/budget 25 +15550001901", "“+15550001901” is not an amount in dollars, e.g. 25 or 7.50."],
+    ["/allow tg-0123", "“tg-0123” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
+    ["/allow 12345678901234567", "“12345678901234567” is not a phone number in E.164 (+ then 8-15 digits, e.g. +15551234567)."],
     ["/budget +15550001901 25 usd", "Usage: /budget +15551234567 <dollars a day>, e.g. /budget +15551234567 25, or /budget +15551234567 default."],
     ["/budget +15550001901 -5", "A budget can't be negative; 0 stops all new runs."],
     ["/budget +15550001901 −5", "A budget can't be negative; 0 stops all new runs."],
@@ -70,7 +77,7 @@ describe("parseCommand: bad admin input is one line and changes nothing", () => 
     ["/budget +15550001901 10000.01", "$10000.01 a day is over the $10,000 I accept: is it a typo? Nothing changed."],
     ["/budget +15550001901 999999999", "$999999999 a day is over the $10,000 I accept: is it a typo? Nothing changed."],
     ["/budget +15550001901 9999999999", "“9999999999” is not an amount in dollars, e.g. 25 or 7.50."],
-    [`/allow +15550001901${"9".repeat(200)}`, "Usage: /allow +15551234567 (the number in E.164: + then country code and number)."],
+    [`/allow +15550001901${"9".repeat(200)}`, "Usage: /allow +15551234567 (the number in E.164: + then country code and number), or /allow 123456789 (a Telegram user id)."],
     [`/budget +15550001901 ${"1".repeat(5000)}`, "Usage: /budget +15551234567 <dollars a day>, e.g. /budget +15551234567 25, or /budget +15551234567 default."],
   ])("%j → %j", (text, reason) => {
     expect(reasonOf(text)).toBe(reason);

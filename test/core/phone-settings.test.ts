@@ -18,6 +18,7 @@ describe("phoneSettingsOf", () => {
   it("without a configuration: no Twilio, a shared VM, and the defaults", () => {
     expect(phoneSettingsOf(null, USER)).toEqual({
       twilio: null,
+      telegram: null,
       publicUrl: null,
       templateSid: null,
       vmMode: "shared",

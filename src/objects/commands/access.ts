@@ -3,7 +3,7 @@
 // an admin's daily cap (/budget). Rows only, inside the caller's transaction; the VM is the
 // caller's business (a run to cancel is returned).
 import type { MachineView } from "../../core/machine-report";
-import type { Config } from "../../config";
+import { type ConfiguredUsers, isConfiguredUser } from "../../core/user-name";
 import { ACCESS_RESTORED_NOTICE, accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
 import { outboxKeys } from "../../core/outbox-keys";
 import { monthIn } from "../../core/spend-days";
@@ -34,9 +34,9 @@ export type AccessDeps = StopDeps & {
  * Whether an admin's /deny holds for this user. The operator's own numbers (configured) are never
  * denied, whatever is stored: the configuration stays authoritative.
  */
-export function isRevoked(settings: SettingsRepo, config: Pick<Config, "allowedSenders" | "adminSenders"> | null, phone: string): boolean {
+export function isRevoked(settings: SettingsRepo, config: ConfiguredUsers | null, phone: string): boolean {
   if (settings.get("access_revoked") === null) return false;
-  return !(config?.allowedSenders.has(phone) || config?.adminSenders.has(phone));
+  return !isConfiguredUser(config, phone);
 }
 
 export function summarize(d: Omit<AccessDeps, keyof StopDeps> & Pick<AccessDeps, "runs">, now: number): UserSummary {

@@ -23,6 +23,7 @@ import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, swe
 import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-machines";
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import type { Log } from "../../core/log";
+import { type ConfiguredUsers, telegramUserName, telegramUserOf } from "../../core/user-name";
 import { type AllowlistEntry, directoryOf, type ListedAs } from "../user-directory";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */
@@ -38,11 +39,12 @@ type DirectoryApi = {
   allowedNumbers(): Promise<string[]>;
   allow(phone: string, by: string): Promise<ListedAs>;
   deny(phone: string, by: string): Promise<ListedAs>;
+  homeOfTelegramUser(userId: string): Promise<string>;
 };
 
 type AdminDeps = {
   admin: string;
-  configured: Pick<Config, "allowedSenders" | "adminSenders">;
+  configured: ConfiguredUsers;
   directory: DirectoryApi;
   user: (phone: string) => UserAgent;
   /** This isolate's copy of the allowlist, stale once the directory changed from here. */
@@ -87,7 +89,15 @@ export async function carryOut(d: AdminDeps, request: AdminRequest, now: number)
 }
 
 function configuredAs(d: AdminDeps, phone: string): ConfiguredIn | null {
+  const telegram = telegramUserOf(phone);
+  if (telegram !== null) return d.configured.adminTelegramUsers?.has(telegram) ? "ADMIN_TELEGRAM_USERS" : d.configured.allowedTelegramUsers?.has(telegram) ? "ALLOWED_TELEGRAM_USERS" : null;
   return d.configured.adminSenders.has(phone) ? "ADMIN_SENDERS" : d.configured.allowedSenders.has(phone) ? "ALLOWED_SENDERS" : null;
+}
+
+/** The object of a user: a phone's own, or the one the directory names for a Telegram user. */
+async function agentOf(d: AdminDeps, name: string): Promise<UserAgent> {
+  const telegram = telegramUserOf(name);
+  return d.user(telegram === null ? name : await d.directory.homeOfTelegramUser(telegram));
 }
 
 /** Every number that is a user, and why; `listed`: the directory's entries, when it answered. */
@@ -98,6 +108,8 @@ export async function allUsers(d: AdminDeps) {
   const add = (phone: string, source: UserSource) => sources.set(phone, [...(sources.get(phone) ?? []), source]);
   for (const phone of d.configured.adminSenders) add(phone, "admin");
   for (const phone of d.configured.allowedSenders) add(phone, "config");
+  for (const id of d.configured.adminTelegramUsers ?? []) add(telegramUserName(id), "admin");
+  for (const id of d.configured.allowedTelegramUsers ?? []) add(telegramUserName(id), "config");
   for (const e of listed.ok ? listed.value : []) if (e.allowed) add(e.phone, "allowlist");
   return { listed, sources };
 }
@@ -172,7 +184,7 @@ async function allow(d: AdminDeps, phone: string): Promise<string> {
   d.forgetAllowlistCopy();
   if (was.value === "unlisted") return allowReply(phone, { kind: "added" });
   // Denied before (or an earlier /allow could not reach them): their object must read them again.
-  const restored = await attempt(() => d.user(phone).restoreAccess(), d);
+  const restored = await attempt(async () => (await agentOf(d, phone)).restoreAccess(), d);
   if (!restored.ok) return allowReply(phone, { kind: "agent_silent" });
   return allowReply(phone, { kind: restored.value.wasRevoked ? "restored" : "already_listed" });
 }
@@ -185,7 +197,7 @@ async function deny(d: AdminDeps, phone: string): Promise<string> {
   d.forgetAllowlistCopy();
   if (was.value === "unlisted") return denyRefusal(phone, { kind: "not_listed" });
   // Denied already too: revoking again is harmless, and finishes a removal that could not reach them.
-  const revoked = await attempt(() => d.user(phone).revokeAccess(), d);
+  const revoked = await attempt(async () => (await agentOf(d, phone)).revokeAccess(), d);
   if (!revoked.ok) return denyRefusal(phone, { kind: "agent_silent" });
   return revokedReply(phone, revoked.value);
 }
@@ -196,7 +208,7 @@ async function budget(d: AdminDeps, phone: string, usd: number | null): Promise<
     if (!allowed.ok) return DIRECTORY_UNREACHABLE;
     if (!allowed.value.includes(phone)) return notAUserReply(phone);
   }
-  const changed = await attempt(() => d.user(phone).setDailyBudget(usd), d);
+  const changed = await attempt(async () => (await agentOf(d, phone)).setDailyBudget(usd), d);
   if (!changed.ok) return budgetUnansweredReply(phone);
   return budgetReply(phone, changed.value);
 }

@@ -11,7 +11,8 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../../core/replies/conversations";
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
 import { answerUndo } from "../commands/change-commands";
-import type { UndoReplyWord } from "../../core/run-change";
+import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
+import type { TapOutcome } from "../../channels/telegram/keyboard";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
 import type { Media, MessageSource } from "../db/messages-repo";
@@ -35,7 +36,8 @@ export type InboundMessage = {
   origin?: string;
 };
 
-export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null };
+/** `tap`: what became of a tapped button, for a chat app that acknowledges each tap (Telegram). */
+export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null; tap?: TapOutcome };
 
 export type InboxDeps = CommandDeps & {
   transaction: Transaction;
@@ -81,6 +83,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
   if (answer) return receiveAnswer(d, message, answer, now);
   const undoWord = message.media.length === 0 ? d.changes.answerOf(message.body, message.buttonPayload, d.runs.open() !== null) : null;
   if (undoWord) return receiveUndoAnswer(d, message, undoWord, now);
+  // A Telegram button nothing answers any more (its question closed): never text for the agent.
+  if (message.buttonPayload && message.source?.channel === "telegram") return receiveStaleTap(d, message, now);
   // A message with media is always for the agent (its caption is not a command).
   const parsed = routeInbound(message.body);
   const route: InboundRoute = message.media.length > 0 && parsed.kind === "command" ? { kind: "agent", text: message.body.trim(), slash: false, conversation: null } : parsed;
@@ -121,8 +125,9 @@ function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInpu
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
+    const tap = answer.via === "button" ? d.approvals.tapOutcome(answer.approvalId) : undefined;
     d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), now });
-    return { route: "approval_answer", command: undefined, after: null };
+    return { route: "approval_answer", command: undefined, after: null, ...(tap ? { tap } : {}) };
   });
 }
 
@@ -133,6 +138,15 @@ function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoRepl
     d.lifecycle.answeredByRelay(message.messageId, now);
     const reply = answerUndo(d, word);
     if (reply.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reply.text, now });
-    return { route: "approval_answer", command: "undo", after: reply.after };
+    return { route: "approval_answer", command: "undo", after: reply.after, ...(message.buttonPayload ? { tap: "taken" as const } : {}) };
+  });
+}
+
+/** A tap on a Telegram button whose question is closed (or no button of ours): stored once, answered on the button alone. */
+function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
+  return d.transaction(() => {
+    if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
+    d.lifecycle.answeredByRelay(message.messageId, now);
+    return { route: "approval_answer", command: undefined, after: null, tap: parseUndoAnswer("", message.buttonPayload) ? "expired" : "unknown" };
   });
 }

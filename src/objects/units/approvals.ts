@@ -3,6 +3,7 @@
 // one timer is the earliest open prompt's deadline, after which the prompt is denied. A decision
 // is durable first and reaches the VM after (services/vm-answers.ts): an eviction, a dropped stream or a VM
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
+import type { TapOutcome } from "../../channels/telegram/keyboard";
 import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm-protocol";
 import {
   alwaysOffer,
@@ -126,6 +127,12 @@ export function createApprovals(d: ApprovalsDeps) {
       const buttons = (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
       d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number });
+    },
+
+    /** Whether a tap on a prompt's button can still answer it: a chat app that acknowledges taps says so. */
+    tapOutcome(approvalId: number): TapOutcome {
+      const a = repo.get(approvalId);
+      return !a ? "unknown" : a.status === "pending" ? "taken" : "expired";
     },
 
     /**

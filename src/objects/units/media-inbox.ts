@@ -1,5 +1,5 @@
-// The inbound media unit: the attachments of queued messages, fetched from Twilio into R2 after the
-// webhook has its answer (a 100 MB document must never hold Twilio's 15 s), before the message can
+// The inbound media unit: the attachments of queued messages, fetched from Twilio (or Telegram, for
+// a message written there) into R2 after the webhook has its answer (a 100 MB document must never hold Twilio's 15 s), before the message can
 // run. It owns the attachments' state inside `messages.media_json`; a message runs only once every
 // attachment is stored or has failed (`mediaSettled`). Voice notes are transcribed, and the user
 // hears what was heard. Every failure is one line to the user; the rest of the message still goes.
@@ -11,6 +11,7 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch";
+import { fetchTelegramMedia, type TelegramMediaDeps } from "../clients/telegram-media";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { stepTime } from "../../core/step-time";
@@ -26,6 +27,8 @@ type MediaInboxDeps = {
   transaction: Transaction;
   /** R2, the signing keys and Twilio's credentials; null when media cannot be stored here (no MEDIA binding or no secret). */
   store: (() => Promise<InboundMediaDeps | null>) | null;
+  /** The same for a Telegram message's files (the bot's connection instead of Twilio's); null: none can be fetched. */
+  telegram?: (() => Promise<TelegramMediaDeps | null>) | null;
   transcriber: Transcriber | null;
   /** The user's phone: the owner of what is stored (only ever as a keyed hash). */
   owner: string;
@@ -34,13 +37,19 @@ type MediaInboxDeps = {
   log: Log;
 };
 
+type Stores = { twilio: InboundMediaDeps | null; telegram: TelegramMediaDeps | null };
+
 export function createMediaInbox(d: MediaInboxDeps) {
   const tell = (dedupeKey: string, body: string, now: number) => d.outbox.add({ dedupeKey, body, now });
 
   /** One attachment: stored (and heard, for audio) or failed with a reason. */
-  const settleOne = async (store: InboundMediaDeps | null, message: QueuedMessage, media: Media, index: number): Promise<Media> => {
+  /** Each message's files come from the app it was written in: a Telegram file's `url` is its file_id. */
+  const settleOne = async (stores: Stores, message: QueuedMessage, media: Media, index: number): Promise<Media> => {
+    const telegram = message.source.channel === "telegram";
+    const store = telegram ? stores.telegram : stores.twilio;
     if (!store) return { ...media, failed: NO_MEDIA_STORAGE };
-    const result = await fetchInboundMedia(store, { url: media.url, declaredType: media.contentType, owner: d.owner });
+    const declared = { declaredType: media.contentType, owner: d.owner };
+    const result = telegram ? await fetchTelegramMedia(stores.telegram!, { fileId: media.url, ...declared }) : await fetchInboundMedia(stores.twilio!, { url: media.url, ...declared });
     if (!result.ok) return { ...media, failed: result.reason };
     const { key, contentType, kind, ext, size, createdAt } = result;
     const settled: Media = { ...media, stored: { key, contentType, kind, ext, size, createdAt } };
@@ -66,9 +75,14 @@ export function createMediaInbox(d: MediaInboxDeps) {
       const waiting = d.messages.withUnsettledMedia();
       if (waiting.length === 0) return 0;
       const present = stepTime(now, d.clock);
-      const store = d.store ? await d.store() : null;
+      // Only the stores some waiting message needs are opened.
+      const fromTelegram = (telegram: boolean) => waiting.some((m) => (m.source.channel === "telegram") === telegram);
+      const stores: Stores = {
+        twilio: d.store && fromTelegram(false) ? await d.store() : null,
+        telegram: d.telegram && fromTelegram(true) ? await d.telegram() : null,
+      };
       for (const message of waiting) {
-        const media = await Promise.all(message.media.map((m, i) => (m.stored || m.failed ? m : settleOne(store, message, m, i))));
+        const media = await Promise.all(message.media.map((m, i) => (m.stored || m.failed ? m : settleOne(stores, message, m, i))));
         const at = present();
         d.transaction(() => {
           d.messages.setMedia(message.id, media, at);

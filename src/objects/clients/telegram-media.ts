@@ -1,0 +1,32 @@
+// Fetches one attachment of a Telegram message (by its file_id: getFile, then the download) into
+// R2, as media-fetch.ts does for Twilio's: the same sniffing and storing, Telegram's 20 MB limit.
+import { DOWNLOAD_MAX_BYTES } from "../../channels/telegram/api";
+import { createTelegramClient, type TelegramClient, type TelegramConnection } from "../../channels/telegram/client";
+import { newObjectKey, writeLimited, type MediaResult, type MediaStore } from "./media-store";
+
+export type TelegramMediaDeps = MediaStore & { client: Pick<TelegramClient, "fetchFile"> };
+
+/** Said to the user for a file the Bot API will not hand a bot (its getFile stops at 20 MB). */
+export const TELEGRAM_TOO_LARGE = `it is over the ${DOWNLOAD_MAX_BYTES / 1024 / 1024} MB Telegram lets a bot download; send it as a link instead`;
+
+/** R2, the keys and the bot's connection; null when one of them is missing (nothing can be fetched). */
+export function telegramMediaFor(store: (() => Promise<MediaStore>) | null, conn: TelegramConnection | null): (() => Promise<TelegramMediaDeps>) | null {
+  if (!store || !conn) return null;
+  const client = createTelegramClient(conn);
+  return async () => ({ ...(await store()), client });
+}
+
+/** Stored and described, or why not in a phrase for the user. */
+export async function fetchTelegramMedia(deps: TelegramMediaDeps, media: { fileId: string; declaredType: string | null; owner: string }): Promise<MediaResult> {
+  const file = await deps.client.fetchFile(media.fileId);
+  if (!file.ok) return { ok: false, reason: file.reason === "too_large" ? TELEGRAM_TOO_LARGE : `Telegram did not hand it over (${file.detail})` };
+  return writeLimited(deps, {
+    key: await newObjectKey(deps.keys, "in", media.owner),
+    source: new Blob([new Uint8Array(file.bytes)]).stream(),
+    declaredType: media.declaredType,
+    declaredLength: file.bytes.byteLength,
+    admit: () => ({ maxBytes: DOWNLOAD_MAX_BYTES, tooLarge: TELEGRAM_TOO_LARGE }),
+    readError: () => "the download broke off",
+    metadata: { direction: "in" },
+  });
+}

@@ -1,0 +1,132 @@
+// Telegram's webhook: the secret first (401, nothing read), then every decision of
+// routeTelegramUpdate carried out. 200 for everything Telegram sent us (a refusal, a group, an
+// edit, a malformed update, a duplicate): Telegram sends again whatever is not answered 2xx.
+import { Hono } from "hono/tiny";
+import { HTTPException } from "hono/http-exception";
+import type { Inbound } from "../channels/channel";
+import { createTelegramClient, type TelegramClient } from "../channels/telegram/client";
+import { escapeHtml } from "../channels/telegram/html-format";
+import { tapAnswerText } from "../channels/telegram/keyboard";
+import { parseUpdate } from "../channels/telegram/update";
+import { routeTelegramUpdate } from "../channels/telegram/webhook-route";
+import { checkWebhookSecret, SECRET_HEADER } from "../channels/telegram/webhook-secret";
+import { loadConfig, type Config } from "../config";
+import { logEvent } from "../core/log";
+import { telegramUserName } from "../core/user-name";
+import type { InboundMessage } from "../objects/services/inbox";
+import { isolateAllowlist } from "../objects/allowlist-copy";
+import { directoryOf } from "../objects/user-directory";
+
+/** An update is a few kilobytes; anything far past that is not Telegram's. */
+const MAX_UPDATE_BYTES = 256 * 1024;
+/** Strangers this isolate has told already: most repeats cost no directory call. Bounded. */
+const refusedHere = new Set<string>();
+const REFUSED_HERE_MAX = 10_000;
+
+const ok = () => new Response(null, { status: 200 });
+
+export const telegramRoute = new Hono<{ Bindings: Env }>();
+
+telegramRoute.post("/webhook", async function telegramWebhook(c) {
+  const loaded = loadConfig(c.env);
+  if (!loaded.ok) {
+    logEvent("config_invalid", { problems: loaded.problems });
+    throw new HTTPException(500, { message: "relay misconfigured; see the Worker's logs" });
+  }
+  const config = loaded.config;
+  // No bot configured: there is no Telegram here, whatever is posted.
+  if (!config.telegram) return c.json({ error: "not_found" }, 404);
+  if (!checkWebhookSecret(c.req.header(SECRET_HEADER), config.telegram.webhookSecret)) {
+    logEvent("webhook_rejected", { path: "/telegram/webhook", reason: c.req.header(SECRET_HEADER) ? "bad_secret" : "no_secret" });
+    return c.json({ error: "invalid or missing X-Telegram-Bot-Api-Secret-Token" }, 401);
+  }
+  const body = await readJson(c.req.raw);
+  const parsed = parseUpdate(body);
+  if (!parsed.ok) {
+    logEvent("telegram_ignored", { reason: parsed.refused, detail: parsed.reason.slice(0, 200) });
+    return ok();
+  }
+  const from = parsed.inbound.from;
+  const access = await isolateAllowlist.check(telegramUserName(from), {
+    configured: () => config.allowedTelegramUsers.has(from) || config.adminTelegramUsers.has(from),
+    ttlMs: config.allowlistCacheMs,
+    load: () => directoryOf(c.env).allowedNumbers(),
+  });
+  // Closed, but not lost: Telegram delivers the update again later, as Twilio does for WhatsApp.
+  if (!access.allowed && access.reason === "directory_unreachable") throw new HTTPException(503, { message: "allowlist unavailable; try again later" });
+  const action = routeTelegramUpdate(body, { allowed: access.allowed ? new Set([from]) : new Set(), admins: config.adminTelegramUsers });
+  const client = createTelegramClient(config.telegram);
+  switch (action.action) {
+    case "ignore":
+      logEvent("telegram_ignored", { reason: action.reason.slice(0, 200) });
+      return ok();
+    case "welcome":
+      c.executionCtx.waitUntil(client.sendText(action.chat, escapeHtml(action.text)));
+      return ok();
+    case "refuse_tap":
+      logEvent("inbound_ignored", { user: telegramUserName(from), reason: "not_allowed" });
+      c.executionCtx.waitUntil(client.answerTap(action.ackRef, action.text));
+      return ok();
+    case "refuse":
+      logEvent("inbound_ignored", { user: telegramUserName(from), reason: "not_allowed" });
+      if (await firstRefusal(c.env, action.from)) c.executionCtx.waitUntil(client.sendText(action.chat, escapeHtml(action.text)));
+      return ok();
+    case "store":
+      await store(c.env, client, action.inbound, publicOrigin(config, c.req.url), (p) => c.executionCtx.waitUntil(p));
+      return ok();
+  }
+});
+
+/** Once per stranger, ever (the directory remembers); an unreachable directory means silence. */
+async function firstRefusal(env: Env, userId: string): Promise<boolean> {
+  if (refusedHere.has(userId)) return false;
+  if (refusedHere.size >= REFUSED_HERE_MAX) refusedHere.clear();
+  refusedHere.add(userId);
+  try {
+    return await directoryOf(env).firstTelegramRefusal(userId);
+  } catch (error) {
+    logEvent("allowlist_unreachable", { error: error instanceof Error ? error.message : String(error) });
+    return false;
+  }
+}
+
+/** Stored by the user's object before the 200; a tap is acknowledged once the object said what became of it. */
+async function store(env: Env, client: TelegramClient, inbound: Inbound, publicOrigin: string, waitUntil: (p: Promise<unknown>) => void): Promise<void> {
+  const home = await directoryOf(env).homeOfTelegramUser(inbound.from);
+  const stub = env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(home));
+  const result = await stub.enqueue(toInboundMessage(inbound, Date.now(), publicOrigin));
+  if (inbound.kind === "button" && inbound.ackRef) {
+    // A repeat of a tap answered before, or a user whose access was removed: the spinner just stops.
+    const text = result.stored && result.tap ? tapAnswerText(inbound.payload, result.tap) : null;
+    waitUntil(client.answerTap(inbound.ackRef, text));
+  }
+}
+
+/**
+ * A Telegram inbound as the object stores it: message id `tg-<update_id>` (the VM protocol's ids
+ * take no colon), a file's `url` its file_id (the media unit fetches it through the bot), a tap's
+ * payload as WhatsApp's quick replies bring theirs.
+ */
+export function toInboundMessage(inbound: Inbound, receivedAt: number, publicOrigin: string): InboundMessage {
+  const messageId = `tg-${inbound.dedupeKey.replace(/^telegram:/, "")}`;
+  const source = { channel: "telegram" as const, chat: inbound.chat };
+  if (inbound.kind === "button") return { messageId, body: inbound.title ?? inbound.payload, media: [], buttonPayload: inbound.payload, receivedAt, publicOrigin, source };
+  const media = inbound.media.map((m) => ({ url: m.ref, contentType: m.contentType ?? "application/octet-stream" }));
+  return { messageId, body: inbound.text, media, buttonPayload: null, receivedAt, publicOrigin, source };
+}
+
+function publicOrigin(config: Config, url: string): string {
+  return config.publicUrl ?? new URL(url).origin;
+}
+
+/** The update's JSON, or null (refused as malformed by the parser) when it is not JSON or too large. */
+async function readJson(request: Request): Promise<unknown> {
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_UPDATE_BYTES) return null;
+  const raw = await request.arrayBuffer();
+  if (raw.byteLength > MAX_UPDATE_BYTES) return null;
+  try {
+    return JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return null;
+  }
+}

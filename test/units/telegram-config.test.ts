@@ -1,0 +1,37 @@
+// TELEGRAM_* in src/config.ts: unset means no Telegram; a token needs the webhook's secret; ids
+// that are not numeric Telegram user ids are named; anything else fails closed like the rest.
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config";
+
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const parse = (env: Record<string, string>) => loadConfig({ ...env });
+
+describe("Telegram's configuration", () => {
+  it("unset: no Telegram, nobody allowed on it", () => {
+    const loaded = parse({});
+    expect(loaded.ok && loaded.config.telegram).toBeNull();
+    expect(loaded.ok && [...loaded.config.allowedTelegramUsers]).toEqual([]);
+  });
+
+  it("a token and its secret: the Bot API at api.telegram.org unless TELEGRAM_API_BASE says", () => {
+    const loaded = parse({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: "s3cret_-x", ALLOWED_TELEGRAM_USERS: " 42, 7 ", ADMIN_TELEGRAM_USERS: "9" });
+    expect(loaded.ok && loaded.config.telegram).toEqual({ token: TOKEN, webhookSecret: "s3cret_-x", apiBase: "https://api.telegram.org" });
+    expect(loaded.ok && [...loaded.config.allowedTelegramUsers]).toEqual(["42", "7"]);
+    expect(loaded.ok && [...loaded.config.adminTelegramUsers]).toEqual(["9"]);
+    const local = parse({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: "x", TELEGRAM_API_BASE: "http://127.0.0.1:4290/" });
+    expect(local.ok && local.config.telegram?.apiBase).toBe("http://127.0.0.1:4290");
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ["a token without the secret", { TELEGRAM_BOT_TOKEN: TOKEN }, /^TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_BOT_TOKEN$/],
+    ["a token of the wrong shape", { TELEGRAM_BOT_TOKEN: "not-a-token", TELEGRAM_WEBHOOK_SECRET: "x" }, /^TELEGRAM_BOT_TOKEN: TELEGRAM_BOT_TOKEN must look like 123456789:AA/],
+    ["a secret Telegram would refuse", { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: "has spaces" }, /^TELEGRAM_WEBHOOK_SECRET: TELEGRAM_WEBHOOK_SECRET must be 1-256/],
+    ["a @username for an id", { ALLOWED_TELEGRAM_USERS: "42,@ada" }, /@ada \(a @username is not an id\)$/],
+    ["an admin id that is not one", { ADMIN_TELEGRAM_USERS: "-5" }, /not a numeric Telegram user id .*: -5/],
+    ["a Bot API base that is not http(s)", { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: "x", TELEGRAM_API_BASE: "ftp://x" }, /^TELEGRAM_API_BASE: /],
+  ])("%s fails closed, named", (_, env, problem) => {
+    const loaded = parse(env);
+    expect(loaded.ok).toBe(false);
+    expect(!loaded.ok && loaded.problems).toEqual([expect.stringMatching(problem)]);
+  });
+});
