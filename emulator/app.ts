@@ -11,6 +11,7 @@ import { mediaControl } from "./routes/media-control";
 import { messagesApi } from "./routes/messages-api";
 import { simulatedInbound } from "./routes/simulated-inbound";
 import { simulatorPage } from "./routes/simulator-page";
+import { telegramView } from "./routes/telegram-view";
 import { requireTwilioAuth, twilioError } from "./routes/twilio-http";
 import { typingApi } from "./routes/typing-api";
 
@@ -27,6 +28,7 @@ export function createEmulatorApp(ctx: EmulatorContext): Hono {
   app.route("/", simulatedInbound(ctx));
   app.route("/", eventsApi(ctx));
   app.route("/", simulatorPage());
+  app.route("/", telegramView(ctx.config.telegram));
   app.notFound((c) => twilioError(c, TwilioErrors.notFound(c.req.path)));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);

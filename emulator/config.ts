@@ -32,6 +32,8 @@ export const EmulatorOptionsSchema = z.object({
   /** How long a typing indicator lasts without a following message; WhatsApp's is 25 s. */
   typingMs: z.number().int().min(1).default(25_000),
   users: z.array(SimulatorUserSchema).default([]),
+  /** The Telegram Bot API stand-in the simulator's Telegram view talks to (through this emulator), and its users. */
+  telegram: z.object({ url: z.url(), users: z.array(z.object({ id: z.string().regex(/^[1-9]\d{0,15}$/), name: z.string().min(1) })) }).optional(),
   /** Content templates that exist from the start, e.g. the relay's approved TWILIO_TEMPLATE_SID. */
   contents: z.array(SeedContentSchema).default([]),
   /** How long the unauthenticated link a media URL redirects to stays valid; Twilio's last 4 hours. */

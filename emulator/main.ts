@@ -17,6 +17,9 @@ const EnvSchema = z.object({
   /** Comma-separated `+E164:Name` pairs for the simulator's phone selector. */
   EMULATOR_USERS: z.string().default(DEFAULT_USERS),
   EMULATOR_STATUS_DELAY_MS: z.coerce.number().int().min(0).optional(),
+  /** The Telegram Bot API stand-in, for the simulator's Telegram view, and its users (`id:Name,…`). */
+  TELEGRAM_STAND_IN_URL: z.url().optional(),
+  TELEGRAM_USERS: z.string().default(""),
 });
 
 function parseUsers(list: string): { phone: string; name: string }[] {
@@ -54,6 +57,9 @@ try {
     statusDelayMs: env.EMULATOR_STATUS_DELAY_MS ?? 400,
     users: parseUsers(env.EMULATOR_USERS),
     contents: env.TWILIO_TEMPLATE_SID ? [resultTemplate(env.TWILIO_TEMPLATE_SID)] : [],
+    ...(env.TELEGRAM_STAND_IN_URL
+      ? { telegram: { url: env.TELEGRAM_STAND_IN_URL, users: parseUsers(env.TELEGRAM_USERS).map(({ phone, name }) => ({ id: phone, name })) } }
+      : {}),
   });
   console.log(`[emulator] Twilio emulator and phone simulator on ${emulator.url} (posting to ${relay}/twilio/inbound)`);
   const stop = () => void emulator.close().then(() => process.exit(0));

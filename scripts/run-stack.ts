@@ -2,19 +2,26 @@
 // the agent VM (with `--machines`: the Fly stand-in, a Machine per phone), the Twilio emulator with
 // the phone simulator, and the offline model when there is no credential; checks first, prefixed
 // logs, and every child stopped on SIGINT or SIGTERM.
-import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chooseDataDir } from "./stack/data-dir";
-import { readLocalVars, type LocalVars } from "./stack/dev-vars";
+import { parseDotenv, readLocalVars, type LocalVars } from "./stack/dev-vars";
+import { githubVmEnv, type GithubPlan } from "./stack/github-plan";
 import { parseStartArgs, readMachinesSettings, type MachinesSettings } from "./stack/machines-plan";
 import { machinesModeFor, writeMachinesFiles } from "./stack/machines-setup";
 import { chooseModel, describeModel } from "./stack/model-choice";
 import { describeTakenPorts, findTakenPorts } from "./stack/ports";
+import { guardPath } from "./stack/reaper";
 import { describeExit, launchStack, StackStartError } from "./stack/stack";
+import { standInLines, webhookOutcomeLines } from "./stack/stand-in-notes";
 import { readyLines, settingNotes } from "./stack/stack-notes";
 import { allowedNumbers, CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls, planStack, type StackMode } from "./stack/stack-plan";
+import { chooseTelegram, standInToken, webhookEnv } from "./stack/telegram-plan";
+import { readWebhookVars, setUpTelegramWebhook } from "./stack/telegram-webhook-setup";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => console.log(`[start]  ${line}`);
@@ -47,6 +54,11 @@ function settingsOrExit(): MachinesSettings {
 }
 
 const vars = loadDevVars();
+// The Telegram stand-in's token and webhook secret are new at each start, as the Fly stand-in's API token.
+const telegram = chooseTelegram(parseDotenv(readFileSync(join(root, ".dev.vars"), "utf8")), {
+  token: standInToken(randomBytes(27).toString("base64url").slice(0, 35)),
+  webhookSecret: randomBytes(24).toString("hex"),
+});
 const urls = localUrls(DEFAULT_PORTS);
 const model = chooseModel(process.env, urls.model);
 const runningAsRoot = process.getuid?.() === 0;
@@ -61,6 +73,22 @@ const dataDir = chooseDataDir({
 const mode: StackMode = machinesSettings
   ? machinesModeFor({ root, dataDir: dataDir.dir, settings: machinesSettings, model, baseEnv: process.env, runningAsRoot, nodePath: process.execPath })
   : { kind: "shared", dataDir: dataDir.dir };
+// The GitHub stand-in's repositories, gone with this process however it ends (the reaper's watchdog if it is killed).
+const githubDir = mkdtempSync(join(tmpdir(), "stack-github-"));
+const releaseGithubDir = guardPath(githubDir);
+process.on("exit", () => {
+  rmSync(githubDir, { recursive: true, force: true, maxRetries: 3 });
+  releaseGithubDir();
+});
+/** The GitHub stand-in's tokens, new at each start; a GITHUB_TOKEN of the shell's is the user's GitHub, kept for the VM. */
+const github: GithubPlan = {
+  token: `ghp_${randomBytes(18).toString("hex")}`,
+  reviewerToken: `ghp_${randomBytes(18).toString("hex")}`,
+  dataDir: githubDir,
+  vmUsesStandIn: !process.env.GITHUB_TOKEN,
+};
+// Each Machine's VM gets the stand-in as the shared VM does, among the app's secrets.
+if (mode.kind === "machines") mode.secrets = { ...mode.secrets, ...githubVmEnv(github, urls.github) };
 const specs = planStack({
   root,
   ports: DEFAULT_PORTS,
@@ -71,6 +99,8 @@ const specs = planStack({
   nodePath: process.execPath,
   wranglerCli: join(dirname(createRequire(join(root, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
   runningAsRoot,
+  telegram,
+  github,
 });
 
 // Before anything starts (or is written): a second `npm start` must not leave half a stack behind.
@@ -101,6 +131,18 @@ const stack = launchStack(specs, {
   },
 });
 
+/**
+ * The webhook registered with the Bot API once the Worker answers: the stand-in's (a failure is the
+ * stack's own wiring, so it stops), or the user's bot of `.dev.vars` (a wrong or missing token
+ * named in one line; WhatsApp goes on).
+ */
+async function setUpTelegram(): Promise<void> {
+  const settings = readWebhookVars(webhookEnv(telegram, urls));
+  const result = settings.ok ? await setUpTelegramWebhook(settings.vars) : { ok: false as const, problem: settings.problem };
+  webhookOutcomeLines(result).forEach(say);
+  if (!result.ok && telegram.kind === "stand-in") await shutDown(1);
+}
+
 async function shutDown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -116,7 +158,8 @@ process.on("SIGTERM", () => void shutDown(0));
 
 try {
   await stack.ready;
-  if (!stopping) readyLines(urls, model, allowedNumbers(vars.ALLOWED_SENDERS).valid, mode.kind === "machines" ? mode : null).forEach(say);
+  if (!stopping) await setUpTelegram();
+  if (!stopping) readyLines(urls, model, allowedNumbers(vars.ALLOWED_SENDERS).valid, mode.kind === "machines" ? mode : null, standInLines(urls, telegram, github)).forEach(say);
 } catch (error) {
   // A failed start has already stopped every child.
   if (!stopping) exitWith([error instanceof StackStartError ? `Could not start the stack: ${error.message}` : String(error)]);

@@ -4,6 +4,8 @@ import { Hono } from "hono";
 import { GithubErrors } from "./core/errors";
 import type { GithubContext } from "./context";
 import { checksApi } from "./routes/checks-api";
+import { controlApi } from "./routes/control-api";
+import { hooksApi } from "./routes/hooks-api";
 import { GithubFailure, githubError, requireAccount, type GithubEnv } from "./routes/http";
 import { pullsApi } from "./routes/pulls-api";
 import { reposApi } from "./routes/repos-api";
@@ -16,7 +18,10 @@ export function createGithubApp(ctx: GithubContext): Hono<GithubEnv> {
   api.route("/", reposApi(ctx));
   api.route("/", pullsApi(ctx));
   api.route("/", checksApi(ctx));
+  api.route("/", hooksApi(ctx));
   const app = new Hono<GithubEnv>();
+  // The stand-in's own controls (not GitHub's): no token, for tests and for trying the loop by hand.
+  app.route("/__github", controlApi(ctx));
   app.route(API_PREFIX, api);
   app.notFound((c) => githubError(c, GithubErrors.notFound()));
   app.onError((error, c) => {

@@ -1,7 +1,8 @@
 // What the GitHub stand-in's routes share: its accounts, repositories and records, all in memory
 // apart from the bare repositories on disk.
 import type { Account } from "./core/access";
-import type { CheckRun, CheckSuite, IssueComment, Pull, Repo, Review, ReviewComment, Urls } from "./core/resources";
+import type { CheckRun, CheckSuite, Issue, IssueComment, Pull, Repo, Review, ReviewComment, Urls } from "./core/resources";
+import type { DeliveryRecord, Hook } from "./shell/webhooks";
 
 export type GithubContext = {
   /** Where the bare repositories are: `<root>/<owner>/<name>.git`. */
@@ -11,6 +12,10 @@ export type GithubContext = {
   /** By `owner/name`, lowercased. */
   repos: Map<string, Repo>;
   pulls: Pull[];
+  issues: Issue[];
+  /** Webhooks per repository, and every delivery made (redeliveries too). */
+  hooks: Hook[];
+  deliveries: DeliveryRecord[];
   issueComments: IssueComment[];
   checkRuns: CheckRun[];
   checkSuites: CheckSuite[];

@@ -2,6 +2,7 @@
 import { applyStatus, messageElement, typingElement } from "./bubbles.js";
 import { dayLabel, fileSize } from "./format.js";
 import { renderPeople } from "./people.js";
+import { renderChannelTabs, startTelegram } from "./telegram.js";
 
 const $ = (id) => document.getElementById(id);
 const wall = $("wall");
@@ -99,10 +100,10 @@ function connect() {
   });
 }
 
-function showNotice(text) {
+function showNotice(text, testid = "notice") {
   const notice = document.createElement("div");
   notice.className = "notice";
-  notice.dataset.testid = "notice";
+  notice.dataset.testid = testid;
   notice.textContent = text;
   $("toasts").append(notice);
   setTimeout(() => notice.remove(), 8000);
@@ -185,18 +186,25 @@ async function start() {
   composer.focus();
 }
 
-$("composer-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  send();
-});
-composer.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+function startWhatsApp() {
+  $("composer-form").addEventListener("submit", (event) => {
     event.preventDefault();
     send();
-  }
-});
-composer.addEventListener("input", resizeComposer);
-$("attach").addEventListener("click", () => fileInput.click());
-fileInput.addEventListener("change", attach);
-$("pending-remove").addEventListener("click", () => setAttachment(null));
-start();
+  });
+  composer.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  });
+  composer.addEventListener("input", resizeComposer);
+  $("attach").addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", attach);
+  $("pending-remove").addEventListener("click", () => setAttachment(null));
+  renderChannelTabs("whatsapp");
+  start();
+}
+
+// ?channel=telegram: the Telegram view, from the Bot API stand-in; otherwise WhatsApp, as Twilio.
+if (new URLSearchParams(location.search).get("channel") === "telegram") startTelegram({ showNotice });
+else startWhatsApp();

@@ -8,7 +8,7 @@ const PAGE = read("simulator.html");
 
 /** The page's assets, by name: nothing else under /simulator/ is served. */
 const ASSETS: Readonly<Record<string, { body: string; type: string }>> = Object.fromEntries(
-  ["simulator.css", "simulator.js", "bubbles.js", "format.js", "people.js"].map((file) => [
+  ["simulator.css", "simulator.js", "bubbles.js", "format.js", "people.js", "telegram.js"].map((file) => [
     file,
     { body: read(file), type: file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8" },
   ]),

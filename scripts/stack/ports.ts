@@ -12,6 +12,8 @@ const LABELS: Record<PortName, string> = {
   model: "the offline model",
   flyApi: "the Fly Machines API stand-in",
   flyProxy: "the Fly stand-in's proxy",
+  telegram: "the Telegram Bot API stand-in",
+  github: "the GitHub stand-in",
 };
 
 /** Resolves with the error code when the port cannot be bound (EADDRINUSE, EACCES), else null. */

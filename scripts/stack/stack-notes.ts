@@ -32,8 +32,8 @@ export function settingNotes(vars: LocalVars, urls: StackUrls, sandboxedAsRoot: 
   return notes;
 }
 
-/** `machines`: the machines mode's settings, or null in the shared mode. */
-export function readyLines(urls: StackUrls, model: ModelChoice, simulatorPhones: string[], machines: MachinesMode | null = null): string[] {
+/** `machines`: the machines mode's settings, or null in the shared mode; `more`: the stand-ins' lines. */
+export function readyLines(urls: StackUrls, model: ModelChoice, simulatorPhones: string[], machines: MachinesMode | null = null, more: string[] = []): string[] {
   const second = simulatorPhones[1];
   return [
     "Ready.",
@@ -43,6 +43,7 @@ export function readyLines(urls: StackUrls, model: ModelChoice, simulatorPhones:
       ? [`  Fly Machines API ${urls.flyApi}   (the stand-in; volumes under ${machines.dataDir}/volumes)`, `  Fly proxy        ${urls.flyProxy}`]
       : [`  Agent VM         ${urls.vm}`]),
     ...(model.kind === "offline" ? [`  Offline model    ${urls.model}`] : []),
+    ...more,
     ...(machines ? machinesLines(urls, machines) : []),
     "Ctrl-C stops everything.",
   ];

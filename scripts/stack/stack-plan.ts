@@ -2,22 +2,24 @@
 // from the ports, `.dev.vars`, the model choice and the mode (one shared VM, or a Machine per
 // phone: machines-plan.ts). Pure, so the wiring is tested without processes.
 import type { LocalVars } from "./dev-vars";
+import { githubChild, githubVmEnv, type GithubPlan } from "./github-plan";
 import { flyStandInChild, machinesWorkerArgs, type MachinesMode } from "./machines-plan";
 import { modelEnv, type ModelChoice } from "./model-choice";
+import { simulatorTelegramUsers, telegramWorkerArgs, type TelegramPlan } from "./telegram-plan";
 import { TRANSCRIBE_PATH } from "./transcribe-path";
 
 export const HOST = "127.0.0.1";
 
-export type ChildName = "worker" | "vm" | "twilio" | "model" | "fly";
+export type ChildName = "worker" | "vm" | "twilio" | "model" | "fly" | "telegram" | "github";
 /** The Fly stand-in listens twice: its Machines API and its proxy. */
-export type PortName = "worker" | "vm" | "twilio" | "model" | "flyApi" | "flyProxy";
+export type PortName = "worker" | "vm" | "twilio" | "model" | "flyApi" | "flyProxy" | "telegram" | "github";
 export type Ports = Record<PortName, number>;
 
-/** The contract's ports; the offline model's is the project's choice, the Fly stand-in's its own defaults. */
-export const DEFAULT_PORTS: Ports = { worker: 8787, vm: 8080, twilio: 8788, model: 8790, flyApi: 4280, flyProxy: 4281 };
+/** The contract's ports; the offline model's and the Telegram and GitHub stand-ins' are the project's choice, the Fly stand-in's its own defaults. */
+export const DEFAULT_PORTS: Ports = { worker: 8787, vm: 8080, twilio: 8788, model: 8790, flyApi: 4280, flyProxy: 4281, telegram: 8791, github: 8792 };
 
 /** The ports each child listens on, checked before anything starts. */
-export const CHILD_PORTS: Record<ChildName, PortName[]> = { worker: ["worker"], vm: ["vm"], twilio: ["twilio"], model: ["model"], fly: ["flyApi", "flyProxy"] };
+export const CHILD_PORTS: Record<ChildName, PortName[]> = { worker: ["worker"], vm: ["vm"], twilio: ["twilio"], model: ["model"], fly: ["flyApi", "flyProxy"], telegram: ["telegram"], github: ["github"] };
 
 /** `shared`: one agent VM serves every phone; `machines`: the Fly stand-in gives each phone a Machine. */
 export type StackMode =
@@ -49,6 +51,10 @@ export type StackInput = {
   nodePath: string;
   wranglerCli: string;
   runningAsRoot: boolean;
+  /** The Bot API stand-in and what the Worker uses; none: neither runs (tests that do without). */
+  telegram?: TelegramPlan;
+  /** The GitHub stand-in and whether the VM uses it; none: it does not run. */
+  github?: GithubPlan;
 };
 
 export type StackUrls = Record<PortName, string>;
@@ -57,7 +63,7 @@ export function localUrls(ports: Ports): StackUrls {
   const url = (port: number) => `http://${HOST}:${port}`;
   return {
     worker: url(ports.worker), vm: url(ports.vm), twilio: url(ports.twilio), model: url(ports.model),
-    flyApi: url(ports.flyApi), flyProxy: url(ports.flyProxy),
+    flyApi: url(ports.flyApi), flyProxy: url(ports.flyProxy), telegram: url(ports.telegram), github: url(ports.github),
   };
 }
 
@@ -96,6 +102,7 @@ export function planStack(input: StackInput): ChildSpec[] {
       // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper.
       ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`] : []),
       ...(mode.kind === "machines" ? machinesWorkerArgs(input.root, mode) : []),
+      ...(input.telegram ? telegramWorkerArgs(input.telegram, urls.telegram) : []),
     ],
     cwd: input.root,
     env: {
@@ -130,9 +137,24 @@ export function planStack(input: StackInput): ChildSpec[] {
       ...(input.vars.TWILIO_TEMPLATE_SID ? { TWILIO_TEMPLATE_SID: input.vars.TWILIO_TEMPLATE_SID } : {}),
       RELAY_URL: urls.worker,
       ...(users ? { EMULATOR_USERS: users } : {}),
+      // The simulator's Telegram view reaches the Bot API stand-in through the emulator (one origin).
+      ...(input.telegram ? { TELEGRAM_STAND_IN_URL: urls.telegram, TELEGRAM_USERS: simulatorTelegramUsers(input.telegram) } : {}),
     },
     readyUrl: `${urls.twilio}/`,
   });
+
+  if (input.telegram) {
+    children.push({
+      name: "telegram",
+      ...tsx("emulator/telegram/main.ts"),
+      // The token in the environment, not the arguments (which every local user can read with ps).
+      env: { ...base, TELEGRAM_BOT_TOKEN: input.telegram.token, TELEGRAM_EMULATOR_PORT: String(input.ports.telegram), TELEGRAM_EMULATOR_HOST: HOST },
+      readyUrl: `${urls.telegram}/`,
+    });
+  }
+  if (input.github) {
+    children.push(githubChild({ root: input.root, nodePath: input.nodePath, host: HOST, port: input.ports.github, url: urls.github, baseEnv: base, plan: input.github }));
+  }
 
   if (input.model.kind === "offline") {
     children.push({
@@ -157,6 +179,7 @@ function sharedVmChild(input: StackInput, dataDir: string, base: Record<string, 
     // Nothing restarts a local VM that exits when idle, as Fly does; keep it up unless asked.
     IDLE_TIMEOUT_MS: base.IDLE_TIMEOUT_MS ?? "0",
     ...modelEnv(input.model),
+    ...(input.github ? githubVmEnv(input.github, urls.github) : {}),
   };
   // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1".
   if (input.runningAsRoot) vmEnv.IS_SANDBOX = "1";

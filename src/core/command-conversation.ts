@@ -12,6 +12,8 @@ const NAME_RULE = "Names are 1-32 letters, digits, - or _.";
 /** Clone URLs the relay passes on: https:// and scp-like git@host:path (the VM checks again). */
 const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s@]+$/;
 const SCP_URL = /^git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+$/;
+/** A git host on the VM's own machine over plain http (the local GitHub stand-in of `npm start`); the VM clones it only if it is its GITHUB_URL. */
+const LOOPBACK_HTTP_URL = /^http:\/\/(?:127\.0\.0\.1|localhost):\d{1,5}\/[^\s@]+$/;
 /** A git ref name, conservatively: no leading dash or dot, no "..", no control or special characters. */
 const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!\.)[A-Za-z0-9._/-]{1,100}(?<![./])$/;
 const EMAIL = /^[^\s@<>]{1,64}@[^\s@<>]{1,190}\.[A-Za-z]{2,}$/;
@@ -34,7 +36,7 @@ export function parseNewArgs(args: string): ParsedCommand {
   const [url, afterUrl] = firstWord(rest);
   const [branch, extra] = firstWord(afterUrl);
   if (extra !== "") return invalid("Usage: /new <name> <git-url> [branch].");
-  if (!HTTPS_URL.test(url) && !SCP_URL.test(url)) {
+  if (!HTTPS_URL.test(url) && !SCP_URL.test(url) && !LOOPBACK_HTTP_URL.test(url)) {
     return invalid(`“${quoteInput(url)}” is not a repository URL I can clone: use https://host/owner/repo or git@host:owner/repo (no password in the URL).`);
   }
   if (branch !== "" && !BRANCH.test(branch)) return invalid(`“${quoteInput(branch)}” is not a branch name.`);

@@ -41,6 +41,8 @@ describe("parseCommand: simple commands", () => {
     ["/new web-app_2 https://github.com/acme/web.git", { type: "conversation_create", name: "web-app_2", repo: { url: "https://github.com/acme/web.git", branch: null } }],
     ["/new api git@github.com:acme/api.git develop", { type: "conversation_create", name: "api", repo: { url: "git@github.com:acme/api.git", branch: "develop" } }],
     ["/new api https://github.com/acme/api release/2.1", { type: "conversation_create", name: "api", repo: { url: "https://github.com/acme/api", branch: "release/2.1" } }],
+    // npm start's GitHub stand-in, on this machine over http (the VM clones it only as its GITHUB_URL).
+    ["/new sample http://127.0.0.1:8792/acme/sample.git", { type: "conversation_create", name: "sample", repo: { url: "http://127.0.0.1:8792/acme/sample.git", branch: null } }],
     ["/sessions", { type: "conversation_list" }],
     ["/switch api", { type: "conversation_switch", target: "api" }],
     ["/switch 2", { type: "conversation_switch", target: "2" }],
@@ -83,6 +85,8 @@ describe("parseCommand: conversation command refusals (one line, nothing changes
     ["/new 🚀", /is not a valid name/],
     ["/new api file:///etc", /is not a repository URL I can clone/],
     ["/new api /srv/repo.git", /is not a repository URL I can clone/],
+    ["/new api http://github.com/acme/api", /is not a repository URL I can clone/],
+    ["/new api http://127.0.0.1/acme/api", /is not a repository URL I can clone/],
     ["/new api ext::sh -c evil", /^Usage: \/new <name> <git-url> \[branch\]\.$/],
     ["/new api https://user:secret@github.com/acme/api", /no password in the URL/],
     ["/new api https://github.com/acme/api --upload-pack=evil", /is not a branch name/],

@@ -103,15 +103,27 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     const first = npmStart();
     await ready(first);
     const ours = first.lines.slice(first.lines.findIndex((l) => l.startsWith("[start]")));
-    expect(ours.filter((l) => !/^\[(start|worker|vm|twilio|model)\]( |$)/.test(l))).toEqual([]);
+    expect(ours.filter((l) => !/^\[(start|worker|vm|twilio|model|telegram|github)\]( |$)/.test(l))).toEqual([]);
     expect(ours).toContain("[start]  Created .dev.vars from .dev.vars.example: the emulator's credentials, Alice and Bob allowed.");
     expect(readFileSync(join(clone.root, ".dev.vars"), "utf8")).toBe(readFileSync(join(clone.root, ".dev.vars.example"), "utf8"));
     expect(ours.filter((l) => l.includes("offline model at"))).toEqual([
       "[start]  No ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN: using the offline model at http://127.0.0.1:8790 (canned replies).",
     ]);
-    for (const source of ["worker", "vm", "twilio", "model"]) expect(ours.some((l) => l.startsWith(`[${source}]`))).toBe(true);
+    for (const source of ["worker", "vm", "twilio", "model", "telegram", "github"]) expect(ours.some((l) => l.startsWith(`[${source}]`))).toBe(true);
     const urlLines = ours.slice(ours.indexOf("[start]  Ready.")).filter((l) => l.includes("http://"));
     expect(urlLines[0]).toContain(`Phone simulator  ${urls.twilio}`);
+    expect(urlLines.some((l) => l.includes(`Telegram         ${urls.telegram}`))).toBe(true);
+    expect(urlLines.some((l) => l.includes(`GitHub           ${urls.github}`))).toBe(true);
+
+    // The Bot API stand-in has the local Worker's webhook with a secret, and the command menu.
+    expect(ours.some((l) => l.startsWith(`[start]  Telegram: Webhook set: ${urls.worker}/telegram/webhook`))).toBe(true);
+    const bot = (await (await fetch(`${urls.telegram}/__telegram/bot`)).json()) as { webhook: { url: string; secretToken: string | null }; commands: unknown[] };
+    expect(bot.webhook.url).toBe(`${urls.worker}/telegram/webhook`);
+    expect(bot.webhook.secretToken).toMatch(/^[0-9a-f]{48}$/);
+    expect(bot.commands.length).toBeGreaterThan(0);
+    // The simulator offers the allowed Telegram users; the GitHub stand-in has the sample repository.
+    expect(await (await fetch(`${urls.twilio}/__simulator/telegram`)).json()).toEqual({ enabled: true, users: [{ id: "5550001", name: "Alice" }, { id: "5550002", name: "Bob" }] });
+    expect(await (await fetch(`${urls.github}/__github`)).json()).toMatchObject({ repos: ["acme/sample"] });
 
     // The simulator's Alice, through the emulator, the Worker, the VM and the offline model.
     await say("+15551230001", "hello from a fresh clone");
@@ -123,16 +135,20 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     expect(second.lines).toContain("[start]  Port 8787 on 127.0.0.1 (the Worker under wrangler dev) is already in use.");
     expect(second.lines.some((l) => l.includes("nothing was started"))).toBe(true);
     // Nothing was started: no child ever wrote a line, and its own process group is gone.
-    expect(second.lines.filter((l) => /^\[(worker|vm|twilio|model)\]/.test(l))).toEqual([]);
+    expect(second.lines.filter((l) => /^\[(worker|vm|twilio|model|telegram|github)\]/.test(l))).toEqual([]);
     expect(isAlive(-second.proc.pid!)).toBe(false);
     for (const url of [`${urls.worker}/health`, `${urls.vm}/health`, `${urls.twilio}/`]) expect((await fetch(url)).status).toBe(200);
 
     const pids = await treeOf(first);
+    // The GitHub stand-in's repositories are this start's own, and go with it.
+    const githubDir = pids.map(commandOf).join("\n").match(/--data-dir (\S*stack-github-\S+)/)?.[1];
+    expect(githubDir && existsSync(githubDir)).toBe(true);
     // Ctrl-C: the terminal signals the whole foreground process group.
     process.kill(-first.proc.pid!, "SIGINT");
     await first.exited;
     expect(first.lines).toContain("[start]  Stopped.");
     await expectAllGone(pids);
+    expect(existsSync(githubDir!)).toBe(false);
   });
 
   it("stops on SIGTERM to its process group, leaving nothing, and keeps .dev.vars, the Worker's state and the sessions", async () => {

@@ -120,7 +120,7 @@ it("runs the offline model on its port", () => {
 });
 
 it("follows other ports everywhere they appear", () => {
-  const { child } = plan({ ports: { worker: 9001, vm: 9002, twilio: 9003, model: 9004, flyApi: 9005, flyProxy: 9006 }, model: { kind: "offline", url: "http://127.0.0.1:9004" } });
+  const { child } = plan({ ports: { worker: 9001, vm: 9002, twilio: 9003, model: 9004, flyApi: 9005, flyProxy: 9006, telegram: 9007, github: 9008 }, model: { kind: "offline", url: "http://127.0.0.1:9004" } });
   expect(child("worker")!.args).toContain("9001");
   expect(child("vm")!.env).toMatchObject({ PORT: "9002", ANTHROPIC_BASE_URL: "http://127.0.0.1:9004" });
   expect(child("twilio")!.env).toMatchObject({ EMULATOR_PORT: "9003", RELAY_URL: "http://127.0.0.1:9001" });

@@ -36,3 +36,9 @@ export function allows(held: Permission | null, needed: Permission): boolean {
 export function permissionsObject(held: Permission | null): { admin: boolean; maintain: boolean; push: boolean; triage: boolean; pull: boolean } {
   return { admin: allows(held, "admin"), maintain: allows(held, "admin"), push: allows(held, "write"), triage: allows(held, "write"), pull: allows(held, "read") };
 }
+
+/** What a webhook or a comment says of its author (`author_association`): the owner, a collaborator, or nobody of the repository. */
+export function associationOf(repo: RepoAccess, login: string): "OWNER" | "COLLABORATOR" | "NONE" {
+  if (login.toLowerCase() === repo.owner.toLowerCase()) return "OWNER";
+  return Object.keys(repo.collaborators).some((name) => name.toLowerCase() === login.toLowerCase()) ? "COLLABORATOR" : "NONE";
+}

@@ -9,6 +9,8 @@ export type Pull = {
   head: string; base: string; headSha: string; baseSha: string; draft: boolean;
   state: "open" | "closed"; merged: boolean; createdAt: number; updatedAt: number; closedAt: number | null; mergedAt: number | null;
 };
+/** An issue (pull requests are issues too, but are kept as `Pull`): its number comes from the repository's one sequence. */
+export type Issue = { id: number; repo: string; number: number; title: string; body: string | null; user: string; labels: string[]; state: "open" | "closed"; createdAt: number; updatedAt: number };
 export type IssueComment = { id: number; repo: string; number: number; body: string; user: string; createdAt: number; updatedAt: number };
 export type CheckStatus = "queued" | "in_progress" | "completed";
 export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required" | "stale";
@@ -101,5 +103,17 @@ export function reviewCommentJson(urls: Urls, comment: ReviewComment, author: Pi
     body: comment.body, user: userJson(urls, author), commit_id: comment.commitId, created_at: iso(comment.createdAt), updated_at: iso(comment.createdAt),
     url: `${urls.api}/repos/${comment.repo}/pulls/comments/${comment.id}`, html_url: `${urls.web}/${comment.repo}/pull/${comment.number}#discussion_r${comment.id}`,
     pull_request_url: `${urls.api}/repos/${comment.repo}/pulls/${comment.number}`, author_association: "OWNER",
+  };
+}
+
+/** An issue as the REST API (and a webhook's `issue`) shows it; a pull request's issue view carries `pull_request`. */
+export function issueJson(urls: Urls, issue: Omit<Issue, "labels"> & { labels: Array<{ name: string; id: number }> }, author: Pick<Account, "login" | "id">, isPull = false) {
+  const api = `${urls.api}/repos/${issue.repo}`;
+  return {
+    id: issue.id, node_id: nodeId("I", issue.id), number: issue.number, title: issue.title, body: issue.body, user: userJson(urls, author),
+    labels: issue.labels.map((l) => ({ id: l.id, name: l.name, color: "ededed", default: false, description: null })), state: issue.state, locked: false,
+    comments: 0, created_at: iso(issue.createdAt), updated_at: iso(issue.updatedAt), closed_at: null, author_association: "OWNER",
+    url: `${api}/issues/${issue.number}`, html_url: `${urls.web}/${issue.repo}/${isPull ? "pull" : "issues"}/${issue.number}`, comments_url: `${api}/issues/${issue.number}/comments`,
+    ...(isPull ? { pull_request: { url: `${api}/pulls/${issue.number}`, html_url: `${urls.web}/${issue.repo}/pull/${issue.number}` } } : {}),
   };
 }

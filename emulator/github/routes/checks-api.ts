@@ -6,6 +6,7 @@ import { DOCS_URLS, GithubErrors, invalidField } from "../core/errors";
 import { checkRunJson, checkSuiteJson, reviewCommentJson, reviewJson, type CheckRun, type Repo, type ReviewState } from "../core/resources";
 import { bareDirOf, branchSha, resolveCommit } from "../shell/git-backend";
 import type { GithubContext } from "../context";
+import { checkCompleted, reviewSubmitted } from "../shell/events";
 import { accountNamed, bodyOf, GithubFailure, page, repoFor, type GithubEnv } from "./http";
 
 const Conclusion = z.enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required", "stale"]);
@@ -29,6 +30,16 @@ const ReviewSchema = z.object({
   comments: z.array(z.object({ path: z.string().min(1), body: z.string().min(1), line: z.number().int().positive().optional(), position: z.number().int().positive().optional() })).optional(),
 });
 const REVIEW_STATES: Record<"APPROVE" | "REQUEST_CHANGES" | "COMMENT", ReviewState> = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" };
+
+/** The commit's check suite, made with its first run (named after the open pull request's branch that has it). */
+export function suiteOf(ctx: GithubContext, key: string, sha: string) {
+  let suite = ctx.checkSuites.find((s) => s.repo === key && s.headSha === sha);
+  if (!suite) {
+    suite = { id: ctx.nextId(), repo: key, headSha: sha, headBranch: ctx.pulls.find((p) => p.repo === key && p.headSha === sha)?.head ?? null };
+    ctx.checkSuites.push(suite);
+  }
+  return suite;
+}
 
 export function checksApi(ctx: GithubContext): Hono<GithubEnv> {
   const app = new Hono<GithubEnv>();
@@ -57,11 +68,7 @@ export function checksApi(ctx: GithubContext): Hono<GithubEnv> {
     const sha = await resolveCommit(bareDirOf(ctx.root, repo.owner, repo.name), input.head_sha);
     if (!sha) throw new GithubFailure(invalidField(DOCS_URLS.createCheckRun, "CheckRun", "head_sha"));
     const key = keyOf(repo);
-    let suite = ctx.checkSuites.find((s) => s.repo === key && s.headSha === sha);
-    if (!suite) {
-      suite = { id: ctx.nextId(), repo: key, headSha: sha, headBranch: ctx.pulls.find((p) => p.repo === key && p.headSha === sha)?.head ?? null };
-      ctx.checkSuites.push(suite);
-    }
+    const suite = suiteOf(ctx, key, sha);
     const at = ctx.now();
     const run: CheckRun = {
       id: ctx.nextId(), repo: key, suiteId: suite.id, name: input.name, headSha: sha, status: "queued", conclusion: null,
@@ -69,6 +76,7 @@ export function checksApi(ctx: GithubContext): Hono<GithubEnv> {
     };
     settle(run, input, at);
     ctx.checkRuns.push(run);
+    if (run.status === "completed") void checkCompleted(ctx, repo, run, c.get("account").login);
     return c.json(checkRunJson(ctx.urls, run), 201);
   });
 
@@ -79,8 +87,11 @@ export function checksApi(ctx: GithubContext): Hono<GithubEnv> {
   };
   app.get("/repos/:owner/:repo/check-runs/:id{[0-9]+}", (c) => c.json(checkRunJson(ctx.urls, findRun(repoFor(ctx, c, "read"), c.req.param("id")))));
   app.patch("/repos/:owner/:repo/check-runs/:id{[0-9]+}", async (c) => {
-    const run = findRun(repoFor(ctx, c, "write", DOCS_URLS.createCheckRun), c.req.param("id"));
+    const repo = repoFor(ctx, c, "write", DOCS_URLS.createCheckRun);
+    const run = findRun(repo, c.req.param("id"));
+    const was = run.status;
     settle(run, await bodyOf(c, UpdateCheckRunSchema, DOCS_URLS.createCheckRun), ctx.now());
+    if (run.status === "completed" && was !== "completed") void checkCompleted(ctx, repo, run, c.get("account").login);
     return c.json(checkRunJson(ctx.urls, run));
   });
 
@@ -133,9 +144,9 @@ export function checksApi(ctx: GithubContext): Hono<GithubEnv> {
     const at = ctx.now();
     const review = { id: ctx.nextId(), repo: keyOf(repo), number: pull.number, user: login, body: input.body ?? "", state: REVIEW_STATES[input.event], commitId: input.commit_id ?? pull.headSha, submittedAt: at };
     ctx.reviews.push(review);
-    for (const comment of input.comments ?? []) {
-      ctx.reviewComments.push({ id: ctx.nextId(), reviewId: review.id, repo: review.repo, number: pull.number, path: comment.path, line: comment.line ?? null, body: comment.body, user: login, commitId: review.commitId, createdAt: at });
-    }
+    const comments = (input.comments ?? []).map((comment) => ({ id: ctx.nextId(), reviewId: review.id, repo: review.repo, number: pull.number, path: comment.path, line: comment.line ?? null, body: comment.body, user: login, commitId: review.commitId, createdAt: at }));
+    ctx.reviewComments.push(...comments);
+    void reviewSubmitted(ctx, repo, pull, review, comments);
     // GitHub answers a created review with 200, not 201.
     return c.json(reviewJson(ctx.urls, review, c.get("account")), 200);
   });

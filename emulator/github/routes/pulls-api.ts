@@ -6,6 +6,7 @@ import { DOCS_URLS, GithubErrors, invalidField, noCommitsBetween, pullExists } f
 import { issueCommentJson, pullJson, repoJson, type Pull, type Repo } from "../core/resources";
 import { bareDirOf, branchSha, commitsAhead } from "../shell/git-backend";
 import type { GithubContext } from "../context";
+import { commentCreated, issueView, pullEvent } from "../shell/events";
 import { accountNamed, bodyOf, GithubFailure, page, repoFor, type GithubEnv } from "./http";
 
 const CreatePullSchema = z.object({ title: z.string().min(1), head: z.string().min(1), base: z.string().min(1), body: z.string().nullable().optional(), draft: z.boolean().optional() });
@@ -55,6 +56,7 @@ export function pullsApi(ctx: GithubContext): Hono<GithubEnv> {
       head, base: input.base, headSha, baseSha, draft: input.draft ?? false, state: "open", merged: false, createdAt: at, updatedAt: at, closedAt: null, mergedAt: null,
     };
     ctx.pulls.push(pull);
+    void pullEvent(ctx, repo, pull, "opened", pull.user);
     c.header("location", `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/pulls/${pull.number}`);
     return c.json(view(repo, pull, c.get("account").login), 201);
   });
@@ -89,11 +91,13 @@ export function pullsApi(ctx: GithubContext): Hono<GithubEnv> {
     if (input.title !== undefined) pull.title = input.title;
     if (input.body !== undefined) pull.body = input.body;
     if (input.base !== undefined) pull.base = input.base;
-    if (input.state !== undefined && input.state !== pull.state) {
-      pull.state = input.state;
+    const stateChanged = input.state !== undefined && input.state !== pull.state;
+    if (stateChanged) {
+      pull.state = input.state!;
       pull.closedAt = input.state === "closed" ? at : null;
     }
     pull.updatedAt = at;
+    void pullEvent(ctx, repo, pull, stateChanged ? (pull.state === "closed" ? "closed" : "reopened") : "edited", c.get("account").login);
     return c.json(view(repo, pull, c.get("account").login));
   });
 
@@ -108,11 +112,13 @@ export function pullsApi(ctx: GithubContext): Hono<GithubEnv> {
   app.post("/repos/:owner/:repo/issues/:number{[0-9]+}/comments", async (c) => {
     const repo = repoFor(ctx, c, "read", DOCS_URLS.createComment);
     const key = `${repo.owner}/${repo.name}`.toLowerCase();
-    findPull(repo, c.req.param("number"));
+    // An issue's or a pull request's conversation.
+    if (!issueView(ctx, repo, Number(c.req.param("number")))) throw new GithubFailure(GithubErrors.notFound(DOCS_URLS.createComment));
     const { body } = await bodyOf(c, CommentSchema, DOCS_URLS.createComment);
     const at = ctx.now();
     const comment = { id: ctx.nextId(), repo: key, number: Number(c.req.param("number")), body, user: c.get("account").login, createdAt: at, updatedAt: at };
     ctx.issueComments.push(comment);
+    void commentCreated(ctx, repo, comment);
     return c.json(issueCommentJson(ctx.urls, comment, c.get("account")), 201);
   });
 

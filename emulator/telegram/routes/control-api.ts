@@ -115,6 +115,13 @@ export function controlApi(ctx: TelegramContext): Hono {
     return c.json({ ok: true });
   });
 
+  /** A file's bytes without the bot's token, for the phone simulator to show what was sent. */
+  app.get("/__telegram/files/:fileId", (c) => {
+    const file = state.files.get(c.req.param("fileId"));
+    if (!file) return c.json({ error: "no such file" }, 404);
+    return c.body(file.bytes.slice().buffer as ArrayBuffer, 200, { "content-type": file.contentType, ...(file.name ? { "content-disposition": `inline; filename="${file.name.replace(/["\\\r\n]/g, "_")}"` } : {}) });
+  });
+
   app.get("/__telegram/bot", (c) => c.json({ id: state.bot.id, username: state.bot.username, webhook: state.webhook, commands: state.commands, calls: ctx.calls }));
 
   return app;

@@ -1,4 +1,4 @@
-// The contract's fixed ports (8787, 8080, 8788, 8790) are one machine's, not one test run's: two
+// The fixed ports (8787, 8080, 8788, 8790, and the stand-ins' 8791, 8792) are one machine's, not one test run's: two
 // test runs side by side (two clones) must not both start `npm start` on them. The test that does
 // takes this lock first and waits for it, however long the other run's use lasts; a lock whose
 // holder died (its pid gone) is taken over.

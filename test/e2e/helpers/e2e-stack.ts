@@ -73,7 +73,7 @@ export function writeTestDevVars(root: string, urls: StackUrls, phones: readonly
 /** Free loopback ports for a test stack. */
 export async function freeStackPorts(): Promise<Ports> {
   const port = () => freePort(HOST);
-  return { worker: await port(), vm: await port(), twilio: await port(), model: await port(), flyApi: await port(), flyProxy: await port() };
+  return { worker: await port(), vm: await port(), twilio: await port(), model: await port(), flyApi: await port(), flyProxy: await port(), telegram: await port(), github: await port() };
 }
 
 /** The model of every test stack: the offline one, on the stack's port. */
