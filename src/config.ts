@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   TRANSCRIBER_URL: optional(httpUrl),
   MEDIA_SIGNING_KEY: optional(z.string().check(z.minLength(32, "MEDIA_SIGNING_KEY must be at least 32 characters"))),
   // Hours a /web or /dashboard link works; fractions allowed (a test uses 0.01), at most a year.
+  TELEGRAM_BOT_TOKEN: optional(z.string().check(z.regex(/^\d{1,15}:[A-Za-z0-9_-]{20,}$/, "TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF… (BotFather's token)"))),
+  TELEGRAM_API_BASE: optional(httpUrl),
   WEB_LINK_TTL_HOURS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours"), z.refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760"))),
 });
 
@@ -95,6 +97,8 @@ export type Config = {
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
   /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
   webLinkTtlHours: number;
+  /** The Telegram bot (TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE); null: no Telegram. */
+  telegram: { token: string; apiBase: string } | null;
 };
 
 export type MachinesConfig = {
@@ -161,6 +165,7 @@ function parseConfig(env: object): ConfigResult {
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? e.TWILIO_AUTH_TOKEN ?? null, transcriberUrl: e.TRANSCRIBER_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
+      telegram: e.TELEGRAM_BOT_TOKEN ? { token: e.TELEGRAM_BOT_TOKEN, apiBase: e.TELEGRAM_API_BASE ?? "https://api.telegram.org" } : null,
     },
   };
 }

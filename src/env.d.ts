@@ -41,6 +41,8 @@ interface Env {
   MEDIA_SIGNING_KEY?: string;
   WEB_LINK_TTL_HOURS?: string;
   TRANSCRIBER_URL?: string;
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_API_BASE?: string;
 }
 
 declare namespace Cloudflare {

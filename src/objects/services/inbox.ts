@@ -2,7 +2,6 @@
 // at once; text for the agent is queued for its conversation), all in one transaction. What
 // the VM must do as a result is returned, for after the webhook has its answer.
 import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
-import { chunkReply } from "../../core/chunk-reply";
 import type { AnswerInput } from "../units/approvals";
 import { routeInbound, type InboundRoute } from "../../core/inbound-route";
 import { rateLimitedNotice } from "../../core/notices";
@@ -15,7 +14,7 @@ import type { UndoReplyWord } from "../../core/run-change";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
 import type { Media, MessageSource } from "../db/messages-repo";
-import type { OutboxRepo } from "../db/outbox-repo";
+import type { OutboxWriter } from "./outbox-addressing";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import type { Messages } from "./messages";
@@ -41,7 +40,7 @@ export type InboxDeps = CommandDeps & {
   transaction: Transaction;
   lifecycle: Messages;
   settings: SettingsRepo;
-  outboxRepo: Pick<OutboxRepo, "add" | "releaseHeld" | "anyHeld">;
+  outboxRepo: Pick<OutboxWriter, "add" | "releaseHeld" | "anyHeld">;
   sender: { phone: string; isAdmin: boolean };
   /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
   maxMessagesPerMinute: number;
@@ -111,7 +110,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     d.lifecycle.answeredByRelay(message.messageId, now);
     const answer = route.kind === "command" ? answerCommand(route.command, d, d.sender, now) : { text: refused ?? "", after: null };
     // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
-    if (answer.text) chunkReply(answer.text).forEach((part, i) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId, i), body: part, now }));
+    if (answer.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), partKey: (i) => outboxKeys.command(message.messageId, i), body: answer.text, to: message.source, now });
     return { route: route.kind, command: route.kind === "command" ? route.command.type : undefined, after: answer.after };
   });
 }
@@ -121,7 +120,7 @@ function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInpu
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
-    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), now });
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), to: message.source, now });
     return { route: "approval_answer", command: undefined, after: null };
   });
 }
@@ -132,7 +131,7 @@ function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoRepl
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
     const reply = answerUndo(d, word);
-    if (reply.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reply.text, now });
+    if (reply.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reply.text, to: message.source, now });
     return { route: "approval_answer", command: "undo", after: reply.after };
   });
 }
