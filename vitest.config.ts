@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { TEST_TEMPLATE_SID, testBindings } from "./test/worker/test-env.ts";
 import { ADMIN_TEST_BINDINGS } from "./test/worker-admin/admin-env.ts";
 import { machinesBindings } from "./test/worker-machines/machines-env.ts";
+import { telegramBindings } from "./test/worker-telegram/telegram-env.ts";
 
 /**
  * Marks every process of the run and ends them all once vitest's main process is gone (a run
@@ -32,7 +33,7 @@ function workerProject(
     test: { name, include: [include], globalSetup: [options.globalSetup ?? "test/worker/global-setup.ts"], testTimeout: options.testTimeout ?? 30_000 },
   };
 }
-type Inject = <K extends "flyApiUrl" | "flyProxyUrl">(key: K) => string;
+type Inject = <K extends "flyApiUrl" | "flyProxyUrl" | "telegramBase">(key: K) => string;
 
 export default defineConfig({
   test: {
@@ -57,6 +58,10 @@ export default defineConfig({
       workerProject("worker-machines", "test/worker-machines/**/*.test.ts", (inject) => machinesBindings({ flyApiUrl: inject("flyApiUrl"), flyProxyUrl: inject("flyProxyUrl") }), {
         globalSetup: "test/worker-machines/global-setup.ts",
         testTimeout: 60_000,
+      }),
+      // The same Worker with a Telegram bot, its Bot API the stand-in in emulator/telegram/.
+      workerProject("worker-telegram", "test/worker-telegram/**/*.test.ts", (inject) => telegramBindings({ telegramBase: inject("telegramBase") }), {
+        globalSetup: "test/worker-telegram/global-setup.ts",
       }),
       {
         test: { name: "emulator", include: ["test/emulator/**/*.test.ts"], environment: "node", globalSetup: [RUN_GUARD] },
