@@ -42,7 +42,7 @@ function changeDeps(d: AfterCommandDeps): ChangeActionDeps {
 
 export async function afterCommand(d: AfterCommandDeps, action: VmAction, messageId: string): Promise<void> {
   const { vm } = d;
-  const say = (body: string, part = 0) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId, part), body, now: d.clock() });
+  const say = (body: string) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId), body, now: d.clock() });
   switch (action.kind) {
     case "cancel":
       await vm?.cancel(action.vmRunId);

@@ -107,5 +107,11 @@ export function createChannelSender(d: ChannelSendDeps) {
     }
   }
 
-  return { send };
+  /** The typing indicator in `to`, best effort (a channel without a client, or no chat: nothing). */
+  async function typing(to: Head["to"] | null): Promise<void> {
+    if (!to || to.channel === "whatsapp" || to.chat === null) return;
+    await d.clients[to.channel]?.send({ kind: "typing", to: { channel: to.channel, chat: to.chat }, replyTo: null });
+  }
+
+  return { send, typing };
 }

@@ -177,14 +177,8 @@ export function createOutbox(d: OutboxDeps) {
     /** The typing indicator in the chat the user last wrote from (WhatsApp's on that message); nothing without a client or a message. */
     async sendTyping(): Promise<void> {
       const last = d.messages.lastInbound();
-      if (!last) return;
-      const { channel, chat } = last.source;
-      if (channel === "whatsapp") {
-        if (d.twilio) await d.twilio.sendTyping(last.id);
-        return;
-      }
-      const client = d.channels?.[channel];
-      if (client && chat !== null) await client.send({ kind: "typing", to: { channel, chat }, replyTo: null });
+      if (last?.source.channel !== "whatsapp") return channelSender.typing(last?.source ?? null);
+      if (d.twilio) await d.twilio.sendTyping(last.id);
     },
     /** A progress update of run `runId` (never part of the conversation's transcript). */
     addProgress(runId: string, body: string, now: number): void {
