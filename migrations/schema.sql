@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-16 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-17 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -60,7 +60,7 @@ CREATE TABLE "outbox" (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   held INTEGER NOT NULL DEFAULT 0
-, conversation_id INTEGER, buttons TEXT, media TEXT);
+, conversation_id INTEGER, buttons TEXT, media TEXT, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, sent_ref TEXT);
 CREATE INDEX outbox_due ON outbox (id) WHERE status IN ('pending', 'sending') AND held = 0;
 CREATE INDEX outbox_held ON outbox (id) WHERE held = 1;
 CREATE UNIQUE INDEX outbox_by_twilio_sid ON outbox (twilio_sid) WHERE twilio_sid IS NOT NULL;
@@ -186,5 +186,12 @@ CREATE TABLE run_tool_calls (
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX run_tool_calls_by_run ON run_tool_calls (run_id);
+CREATE TABLE stopped_chats (
+  channel TEXT NOT NULL,
+  chat TEXT NOT NULL,
+  stopped_at INTEGER NOT NULL,
+  detail TEXT,
+  PRIMARY KEY (channel, chat)
+);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -21,6 +21,8 @@ export type UserSummary = {
   timeZone: string;
   /** VM_MODE=machines: the user's own Machine (null: none yet); absent in shared mode. */
   machine?: MachineView | null;
+  /** Chats that refused the bot (a user blocked it on Telegram): nothing is sent there until they write again. */
+  stoppedChats?: { channel: string; chat: string; detail: string | null }[];
 };
 
 /** Why a number is a user: the configuration (ALLOWED_SENDERS, ADMIN_SENDERS) or the directory. */
@@ -46,7 +48,8 @@ function userLine(u: UserLine, now: number): string {
   const monthly = s.monthlyBudgetUsd === null ? "" : `, ${formatUsd(s.monthlyBudgetUsd)}/month`;
   const budget = `budget ${formatUsd(s.dailyBudgetUsd)}/day${s.budgetSetByAdmin ? " (set by an admin)" : ""}${monthly}`;
   const machine = s.machine === undefined ? "" : ` · ${machineLine(s.machine, now)}`;
-  return `${head} · ${active} · ${state} · today ${formatUsd(s.spentTodayUsd)}, month ${formatUsd(s.spentMonthUsd)} · ${budget}${machine}`;
+  const stopped = (s.stoppedChats ?? []).map((c) => ` · 📵 ${c.channel} chat ${c.chat} stopped (${c.detail ?? "refused"})`).join("");
+  return `${head} · ${active} · ${state} · today ${formatUsd(s.spentTodayUsd)}, month ${formatUsd(s.spentMonthUsd)} · ${budget}${machine}${stopped}`;
 }
 
 /** What /deny did to the user's pending work. */

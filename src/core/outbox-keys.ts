@@ -40,6 +40,11 @@ export const outboxKeys = {
   progress: (runId: string, n: number) => `progress:${runId}:${n}`,
   /** The range of run `runId`'s update keys: [from, to). */
   progressRange: (runId: string) => ({ from: `progress:${runId}:`, to: `progress:${runId};` }),
+  /** The key of the first update of the run whose later update `key` is (null: not a later update): the message a channel that edits rewrites. */
+  firstProgressOf: (key: string): string | null => {
+    const later = /^progress:(.+):(\d+)$/.exec(key);
+    return later && Number(later[2]) > 1 ? `progress:${later[1]}:1` : null;
+  },
   /** The prompt of approval `approvalId` (its id in the approvals table): sent once. */
   approvalPrompt: (approvalId: number) => `approval:${approvalId}`,
   /** "Not approved in time", once per prompt. */

@@ -34,6 +34,10 @@ import { applyFailure, type RunEffectsDeps } from "./services/run-effects";
 import { createSchedules } from "./units/schedules";
 import type { Unit } from "./units/unit";
 import { createVmAnswers } from "./services/vm-answers";
+import { addressedOutbox } from "./services/outbox-addressing";
+import { channelClientsFor } from "../channels/clients";
+import { homeChatOf } from "../channels/home-chat";
+import { chatStoppedNotice } from "../channels/telegram/send-policy";
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
@@ -44,7 +48,9 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
   // not even WhatsApp's "a result is waiting" template.
   const whatsapp = telegramUserOf(phone) === null;
   const twilio = whatsapp ? twilioClientFor(s.twilio, clock) : null;
-  const repos = createRepos(sql);
+  // Every message to the user is addressed to a chat (by default the one they last wrote from).
+  const bare = createRepos(sql);
+  const repos = { ...bare, outbox: addressedOutbox(bare.outbox, { lastInbound: () => bare.messages.lastInbound()?.source ?? null, home: homeChatOf(phone) }) };
   const { messages, settings } = repos;
   const { machine, vm } = agentVmFor(config, { repos, phone, log, clock });
   const mediaKeys = mediaKeysFor(config);
@@ -63,6 +69,10 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     quickReply: quickReplyContentFor(s.twilio, settings),
     clock,
     log,
+    channels: channelClientsFor(config),
+    stops: repos.stoppedChats,
+    // No admin notice reaches another object yet: the log says it once, and /users shows the chat.
+    chatStopped: (to, detail) => log("chat_stopped_notice", { channel: to.channel, chat: to.chat, notice: chatStoppedNotice(phone, detail) }),
   });
   const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
   const approvals = createApprovals({

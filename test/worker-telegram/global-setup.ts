@@ -1,4 +1,5 @@
-// The worker project's stand-ins (Twilio, the VM, the transcriber), and the Bot API stand-in.
+// The worker projects' stand-ins (Twilio, the VM, the transcriber), plus the Telegram Bot API
+// stand-in (emulator/telegram/) on a free port.
 import type { TestProject } from "vitest/node";
 import { startTelegramEmulator } from "../../emulator/telegram/server";
 import workerSetup from "../worker/global-setup";
@@ -11,11 +12,16 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stopWorkerStandIns = await workerSetup(project);
-  const telegram = await startTelegramEmulator({ port: 0, token: TEST_TELEGRAM_TOKEN });
-  project.provide("telegramBase", telegram.url);
-  return async () => {
-    await telegram.close();
-    await stopWorkerStandIns();
-  };
+  const closeWorkerStandIns = await workerSetup(project);
+  try {
+    const telegram = await startTelegramEmulator({ port: 0, token: TEST_TELEGRAM_TOKEN });
+    project.provide("telegramBase", telegram.url);
+    return async () => {
+      await telegram.close();
+      await closeWorkerStandIns();
+    };
+  } catch (error) {
+    await closeWorkerStandIns();
+    throw error;
+  }
 }

@@ -13,5 +13,8 @@ export function telegramBindings(apiBase: string): Record<string, string> {
     TELEGRAM_API_BASE: apiBase,
     ALLOWED_TELEGRAM_USERS: TEST_TELEGRAM_ALLOWED.join(","),
     ADMIN_TELEGRAM_USERS: TEST_TELEGRAM_ADMIN,
+    // Progress updates within seconds, to see them edit one message.
+    PROGRESS_AFTER_MS: "1000",
+    PROGRESS_EVERY_MS: "1000",
   };
 }

@@ -14,6 +14,7 @@ import type { RunsRepo } from "../db/runs-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
+import type { StoppedChatsRepo } from "../db/stopped-chats-repo";
 import { timeZoneOf } from "../units/schedules";
 import { type StopDeps, stopWork } from "./stop";
 
@@ -28,6 +29,8 @@ export type AccessDeps = StopDeps & {
   monthlyCapUsd: number | null;
   /** VM_MODE=machines: the user's Machine as the machine unit knows it; undefined in shared mode. */
   machine?: (() => MachineView | null) | null;
+  /** Chats that refused the bot (shown to the admin); unset where none can stop. */
+  stoppedChats?: Pick<StoppedChatsRepo, "list">;
 };
 
 /**
@@ -58,7 +61,14 @@ export function summarize(d: Omit<AccessDeps, keyof StopDeps> & Pick<AccessDeps,
     monthlyBudgetUsd: d.monthlyCapUsd,
     timeZone: zone,
     ...(d.machine ? { machine: d.machine() } : {}),
+    ...stoppedChatsOf(d),
   };
+}
+
+/** The chats that stopped taking messages, only when there are some (most users have none). */
+function stoppedChatsOf(d: Pick<AccessDeps, "stoppedChats">): Pick<UserSummary, "stoppedChats"> {
+  const stopped = d.stoppedChats?.list() ?? [];
+  return stopped.length > 0 ? { stoppedChats: stopped.map((c) => ({ channel: c.channel, chat: c.chat, detail: c.detail })) } : {};
 }
 
 /**

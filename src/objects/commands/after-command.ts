@@ -2,7 +2,6 @@
 // answer: a cancel, a workspace deleted or cloned, rules forgotten, the VM's health, an admin's
 // request. The answer goes to the outbox under the command's own key.
 import type { Config } from "../../config";
-import { chunkReply } from "../../core/chunk-reply";
 import { forgetRulesReply, vmHealthNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
 import { NO_VM_TO_CLONE } from "../../core/replies/conversations";
@@ -43,7 +42,7 @@ function changeDeps(d: AfterCommandDeps): ChangeActionDeps {
 
 export async function afterCommand(d: AfterCommandDeps, action: VmAction, messageId: string): Promise<void> {
   const { vm } = d;
-  const say = (body: string, part = 0) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId, part), body, now: d.clock() });
+  const say = (body: string) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId), body, now: d.clock() });
   switch (action.kind) {
     case "cancel":
       await vm?.cancel(action.vmRunId);
@@ -74,7 +73,8 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     case "admin": {
       const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, d.clock());
-      chunkReply(text).forEach((body, i) => say(body, i));
+      // Long (/users with many users): in parts, as its channel's messages hold them.
+      d.outbox.add({ dedupeKey: outboxKeys.command(messageId), partKey: (i) => outboxKeys.command(messageId, i), body: text, now: d.clock() });
       return;
     }
     case "web_link": {

@@ -39,7 +39,7 @@ export async function sendDiffPicture(d: ChangeActionDeps, action: { key: string
   d.outbox.add({
     dedupeKey,
     body: action.summary,
-    media: { source: { vmRunId: "diff", fileId: stored.key, name: "diff.png", contentType: stored.contentType, size: stored.size }, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType } },
+    media: { source: { vmRunId: "diff", fileId: stored.key, name: "diff.png", contentType: stored.contentType, size: stored.size }, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType }, keepSharp: true },
     now: d.clock(),
   });
 }

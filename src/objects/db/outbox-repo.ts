@@ -1,5 +1,7 @@
-// The durable outbox: every WhatsApp message to the user, sent in order, with Twilio's status.
+// The durable outbox: every message to the user, each to one chat of one channel, sent in order,
+// with Twilio's status for WhatsApp's.
 import * as z from "zod/mini";
+import type { MessageSource } from "./messages-repo";
 import { memo, memoBy, type Sql } from "./sql";
 
 const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
@@ -19,7 +21,17 @@ type OutboxRow = {
   twilio_sid: string | null;
   error_code: string | null;
   created_at: number;
+  channel: string;
+  chat: string | null;
+  sent_ref: string | null;
 };
+
+/**
+ * Where a message goes: a chat on a channel, as messages record where they came from (chat null:
+ * the object's own phone on WhatsApp).
+ */
+export type OutboxTarget = MessageSource;
+const ChannelSchema = z.enum(["whatsapp", "telegram"]);
 
 /** A quick-reply button: what it says, and the payload a tap sends back. */
 export type QuickReplyButton = { title: string; id: string };
@@ -30,11 +42,14 @@ export type OutboxMedia = {
   source: { vmRunId: string; fileId: string; name: string; contentType: string; size: number };
   stored?: { key: string; createdAt: number; contentType: string };
   failed?: string;
+  /** A picture whose detail matters (a /diff): a channel that recompresses photos sends it as a file. */
+  keepSharp?: boolean;
 };
 const OutboxMediaSchema = z.object({
   source: z.object({ vmRunId: z.string(), fileId: z.string(), name: z.string(), contentType: z.string(), size: z.number() }),
   stored: z.optional(z.object({ key: z.string(), createdAt: z.number(), contentType: z.string() })),
   failed: z.optional(z.string()),
+  keepSharp: z.optional(z.boolean()),
 });
 
 type OutboxItem = {
@@ -52,6 +67,9 @@ type OutboxItem = {
   twilioSid: string | null;
   errorCode: string | null;
   createdAt: number;
+  to: OutboxTarget;
+  /** The channel's id of the sent message where it is not a Twilio SID (Telegram's message_id). */
+  sentRef: string | null;
 };
 
 function toItem(row: OutboxRow): OutboxItem {
@@ -69,6 +87,8 @@ function toItem(row: OutboxRow): OutboxItem {
     twilioSid: row.twilio_sid,
     errorCode: row.error_code,
     createdAt: row.created_at,
+    to: { channel: ChannelSchema.parse(row.channel), chat: row.chat },
+    sentRef: row.sent_ref,
   };
 }
 
@@ -101,13 +121,15 @@ export function createOutboxRepo(sql: Sql) {
       notBefore?: number;
       /** Set on the agent's replies only: a conversation's transcript reads them. */
       conversationId?: number;
+      /** The chat it goes to; unset: the object's own phone on WhatsApp. */
+      to?: OutboxTarget;
       now: number;
     }): boolean {
       const buttons = m.buttons ? JSON.stringify(m.buttons) : null;
       const media = m.media ? JSON.stringify(m.media) : null;
-      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, media, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at)
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, media, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at, channel, chat)
         VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, ${buttons}, ${media}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
-          ${m.conversationId ?? null}, ${m.now}, ${m.now})
+          ${m.conversationId ?? null}, ${m.now}, ${m.now}, ${m.to?.channel ?? "whatsapp"}, ${m.to?.chat ?? null})
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
       return rows.length === 1;
     },
@@ -115,9 +137,9 @@ export function createOutboxRepo(sql: Sql) {
      * Adds a message, or rewrites its text while it is still waiting to be sent (the one
      * acknowledgement per run counts the messages that wait); once sent, nothing changes.
      */
-    upsertPending(m: { dedupeKey: string; body: string; now: number }): void {
-      sql`INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, created_at, updated_at)
-        VALUES (${m.dedupeKey}, ${m.body}, 'pending', ${m.now}, ${m.now}, ${m.now})
+    upsertPending(m: { dedupeKey: string; body: string; to?: OutboxTarget; now: number }): void {
+      sql`INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, created_at, updated_at, channel, chat)
+        VALUES (${m.dedupeKey}, ${m.body}, 'pending', ${m.now}, ${m.now}, ${m.now}, ${m.to?.channel ?? "whatsapp"}, ${m.to?.chat ?? null})
         ON CONFLICT (dedupe_key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
         WHERE outbox.status = 'pending' AND outbox.attempts = 0 AND outbox.body != excluded.body`;
     },
@@ -155,6 +177,23 @@ export function createOutboxRepo(sql: Sql) {
     // the object sends one message at a time, so nothing else can take the head meanwhile).
     markSent(id: number, twilioSid: string, now: number): void {
       sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, twilio_sid = ${twilioSid}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** Sent on a channel whose ids are not Twilio's: `ref` is what an edit of it needs (null: none given). */
+    markSentRef(id: number, ref: string | null, now: number): void {
+      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = ${ref}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** The channel's id of the message sent under `dedupeKey` (the first progress update, to edit it). */
+    sentRefOf(dedupeKey: string): string | null {
+      return sql<{ sent_ref: string | null }>`SELECT sent_ref FROM outbox WHERE dedupe_key = ${dedupeKey} AND status = 'sent'`[0]?.sent_ref ?? null;
+    },
+    /** Not before `at`, without counting an attempt (a chat's pace). */
+    defer(id: number, at: number, now: number): void {
+      sql`UPDATE outbox SET next_attempt_at = ${at}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** Fails every message still waiting for `to` (a chat that refused the bot); returns how many. */
+    failPendingTo(to: OutboxTarget, errorCode: string, now: number): number {
+      return sql`UPDATE outbox SET status = 'failed', error_code = ${errorCode}, updated_at = ${now}
+        WHERE status IN ('pending', 'sending') AND channel = ${to.channel} AND chat IS ${to.chat} RETURNING id`.length;
     },
     markRetry(id: number, at: number, errorCode: string, now: number): void {
       sql`UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now}

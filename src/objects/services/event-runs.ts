@@ -56,7 +56,7 @@ export function receiveEvent(d: InboxDeps, event: EventRun, now: number): EventR
     const target = d.conversations.repo.byName(event.conversation);
     if (!target || target.status === "cloning") {
       const why = target ? stillCloning(target.name) : noSuchConversation(event.conversation);
-      d.outboxRepo.add({ dedupeKey: outboxKeys.eventRun(event.eventId), body: `${event.origin}: not started. ${why}`, now });
+      d.outboxRepo.add({ dedupeKey: outboxKeys.eventRun(event.eventId), body: `${event.origin}: not started. ${why}`, to: event.source, now });
       return { outcome: "refused", reason: target ? "cloning" : "no_conversation" };
     }
     const stored = d.messages.insert({
@@ -71,7 +71,7 @@ export function receiveEvent(d: InboxDeps, event: EventRun, now: number): EventR
     });
     if (!stored) return { outcome: "duplicate" };
     d.settings.set("public_origin", event.publicOrigin);
-    d.outboxRepo.add({ dedupeKey: outboxKeys.eventRun(event.eventId), body: startedByNotice(event.origin, target.name), now });
+    d.outboxRepo.add({ dedupeKey: outboxKeys.eventRun(event.eventId), body: startedByNotice(event.origin, target.name), to: event.source, now });
     d.lifecycle.received(event.eventId, d.runs.open()?.id ?? null, now);
     return { outcome: "queued" };
   });

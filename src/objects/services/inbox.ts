@@ -2,7 +2,6 @@
 // at once; text for the agent is queued for its conversation), all in one transaction. What
 // the VM must do as a result is returned, for after the webhook has its answer.
 import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
-import { chunkReply } from "../../core/chunk-reply";
 import type { AnswerInput } from "../units/approvals";
 import { routeInbound, type InboundRoute } from "../../core/inbound-route";
 import { rateLimitedNotice } from "../../core/notices";
@@ -16,7 +15,7 @@ import type { TapOutcome } from "../../channels/telegram/keyboard";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
 import type { Media, MessageSource } from "../db/messages-repo";
-import type { OutboxRepo } from "../db/outbox-repo";
+import type { OutboxWriter } from "./outbox-addressing";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import type { Messages } from "./messages";
@@ -43,7 +42,7 @@ export type InboxDeps = CommandDeps & {
   transaction: Transaction;
   lifecycle: Messages;
   settings: SettingsRepo;
-  outboxRepo: Pick<OutboxRepo, "add" | "releaseHeld" | "anyHeld">;
+  outboxRepo: Pick<OutboxWriter, "add" | "releaseHeld" | "anyHeld">;
   sender: { phone: string; isAdmin: boolean };
   /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
   maxMessagesPerMinute: number;
@@ -96,7 +95,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     if (rate.action === "refuse") {
       if (rate.notify) {
         d.settings.set("rate_notice_at", now);
-        d.outboxRepo.add({ dedupeKey: outboxKeys.rateLimited(now), body: rateLimitedNotice(limit), now });
+        d.outboxRepo.add({ dedupeKey: outboxKeys.rateLimited(now), body: rateLimitedNotice(limit), to: message.source, now });
       }
       return { route: "rate_limited", command: undefined, after: null };
     }
@@ -115,7 +114,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     d.lifecycle.answeredByRelay(message.messageId, now);
     const answer = route.kind === "command" ? answerCommand(route.command, d, d.sender, now) : { text: refused ?? "", after: null };
     // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
-    if (answer.text) chunkReply(answer.text).forEach((part, i) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId, i), body: part, now }));
+    if (answer.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), partKey: (i) => outboxKeys.command(message.messageId, i), body: answer.text, to: message.source, now });
     return { route: route.kind, command: route.kind === "command" ? route.command.type : undefined, after: answer.after };
   });
 }
@@ -126,7 +125,7 @@ function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInpu
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
     const tap = answer.via === "button" ? d.approvals.tapOutcome(answer.approvalId) : undefined;
-    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), now });
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), to: message.source, now });
     return { route: "approval_answer", command: undefined, after: null, ...(tap ? { tap } : {}) };
   });
 }
@@ -137,7 +136,7 @@ function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoRepl
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
     const reply = answerUndo(d, word);
-    if (reply.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reply.text, now });
+    if (reply.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reply.text, to: message.source, now });
     return { route: "approval_answer", command: "undo", after: reply.after, ...(message.buttonPayload ? { tap: "taken" as const } : {}) };
   });
 }

@@ -3,8 +3,7 @@
 // Each step runs inside one SQLite transaction that also records the event's seq, so a replayed
 // event (reconnect, eviction) changes nothing. It decides nothing itself.
 import type { VmRunEvent } from "../../protocol/vm-protocol";
-import { chunkReply } from "../../core/chunk-reply";
-import { formatForWhatsApp } from "../../core/whatsapp-format";
+import { replyTarget } from "../../core/reply-target";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { RunFailure } from "../../core/run-policy";
@@ -172,8 +171,9 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   const text = d.conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
   // An update still waiting to go (a retry, the 24-hour window) is stale once the answer is here.
   d.outbox.dropUnsentProgress(run.id);
-  const parts = chunkReply(formatForWhatsApp(text));
-  parts.forEach((body, i) => d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, i), body, conversationId: run.conversationId, now }));
+  // To the chat the answered messages came from, in that channel's markup and parts.
+  const to = replyTarget(answered) ?? undefined;
+  d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, conversationId: run.conversationId, now });
   d.spend.recordCost(run.conversationId, event.costUsd, now);
   // The agent answered a turn that carried the note of an undo: it is told.
   d.changes?.told(run.conversationId);

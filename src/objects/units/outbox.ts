@@ -1,5 +1,6 @@
-// The outbox unit: every WhatsApp message to the user, sent to Twilio in order. It owns its rows,
-// the retry backoff and WhatsApp's 24-hour window, and tells the object when it is next due.
+// The outbox unit: every message to the user, sent in order, each to its chat: WhatsApp's to
+// Twilio, another channel's through its client (outbox-channel-send.ts). It owns its rows, the
+// retry backoff and WhatsApp's 24-hour window, and tells the object when it is next due.
 // The head message blocks the ones behind it until it is sent or has failed for good.
 import { outboxKeys } from "../../core/outbox-keys";
 import { decideOnSendFailure, isTransientDeliveryError, maxRetryGapMs, outboxRetryAt } from "../../core/outbox-policy";
@@ -14,11 +15,17 @@ import type { QuickReplyContent } from "../clients/twilio-content";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { stepTime } from "../../core/step-time";
+import type { ChannelClients } from "../../channels/clients";
+import type { ChatAddress } from "../../channels/channel";
+import type { StoppedChatsRepo } from "../db/stopped-chats-repo";
+import type { OutboxWriter } from "../services/outbox-addressing";
+import { createChannelSender } from "./outbox-channel-send";
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
 export type OutboxDeps = {
-  repo: OutboxRepo;
+  /** The addressed outbox (outbox-addressing.ts) in the object; a bare repository writes WhatsApp rows. */
+  repo: OutboxWriter;
   /** Read for where Twilio should report status (the Worker's origin). */
   settings: SettingsRepo;
   /** Read for when the user last wrote: WhatsApp's 24-hour window. */
@@ -39,6 +46,12 @@ export type OutboxDeps = {
   /** Draws the retries' jitter; Math.random unless a test fixes it. */
   random?: () => number;
   log: Log;
+  /** The other channels' clients (Telegram); none: their rows fail as not configured. */
+  channels?: ChannelClients;
+  /** Chats that refused the bot; unset: none is ever stopped (a test of WhatsApp alone). */
+  stops?: StoppedChatsRepo;
+  /** A chat stopped taking messages: said once (to the admin, through /users, and the log). */
+  chatStopped?: (to: ChatAddress, detail: string | undefined) => void;
 };
 
 export type OutboxFiles = {
@@ -63,11 +76,22 @@ export function createOutbox(d: OutboxDeps) {
    */
   const early = new Map<string, DeliveryStatus>();
   const lastInboundAt = () => d.messages.lastInbound()?.receivedAt ?? null;
+  const channelSender = createChannelSender({
+    repo: repo as OutboxRepo,
+    stops: d.stops ?? { stop: () => true, isStopped: () => false, list: () => [] },
+    clients: d.channels ?? {},
+    link: d.files ? (stored) => d.files!.link(stored) : null,
+    random,
+    log: d.log,
+    chatStopped: d.chatStopped ?? (() => {}),
+  });
 
   /** Tells the user, with the approved template, that something waits; once per silence. */
   const announceHeld = (now: number): void => {
     if (!d.templateSid) return;
     repo.add({
+      // Only WhatsApp has a window: the template goes to the object's own phone there.
+      to: { channel: "whatsapp", chat: null },
       dedupeKey: outboxKeys.template(lastInboundAt()),
       body: RESULT_WAITING.body,
       contentSid: d.templateSid,
@@ -99,14 +123,14 @@ export function createOutbox(d: OutboxDeps) {
     }
     if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return false;
     if (update.errorCode === WINDOW_CLOSED_ERROR) {
-      if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, held: true, now })) return false;
+      if (!repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, held: true, to: item.to, now })) return false;
       announceHeld(now);
       return true;
     }
     if (!isTransientDeliveryError(update.errorCode)) return false;
     // While the window is open, a retry comes within 10 s, so the reply follows an outage's end closely.
     const at = outboxRetryAt(item.attempts, now, undefined, { maxGapMs: maxRetryGapMs(isWindowOpen(lastInboundAt(), now)), random });
-    return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, attempts: item.attempts, notBefore: at, now });
+    return repo.add({ dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, attempts: item.attempts, notBefore: at, to: item.to, now });
   }
 
   const statusCallback = (): string | null => {
@@ -141,7 +165,7 @@ export function createOutbox(d: OutboxDeps) {
         }
         repo.setMedia(item.id, { ...media, failed: copied.reason }, at);
         repo.markFailed(item.id, "file_unavailable", at, false);
-        repo.add({ dedupeKey: outboxKeys.deliveryFailed(item.id), body: fileNotPassedOn(media.source.name, copied.reason), now: at });
+        repo.add({ dedupeKey: outboxKeys.deliveryFailed(item.id), body: fileNotPassedOn(media.source.name, copied.reason), to: item.to, now: at });
         d.log("outbox_file_failed", { outboxId: item.id, contentType: media.source.contentType, size: media.source.size });
       }
     },
@@ -150,10 +174,11 @@ export function createOutbox(d: OutboxDeps) {
     wantsProgress(): boolean {
       return settings.get("progress_updates") !== "off";
     },
-    /** WhatsApp's typing indicator on the user's last message; nothing without Twilio or a message. */
+    /** The typing indicator in the chat the user last wrote from (WhatsApp's on that message); nothing without a client or a message. */
     async sendTyping(): Promise<void> {
-      const sid = d.messages.lastInbound()?.id;
-      if (d.twilio && sid) await d.twilio.sendTyping(sid);
+      const last = d.messages.lastInbound();
+      if (last?.source.channel !== "whatsapp") return channelSender.typing(last?.source ?? null);
+      if (d.twilio) await d.twilio.sendTyping(last.id);
     },
     /** A progress update of run `runId` (never part of the conversation's transcript). */
     addProgress(runId: string, body: string, now: number): void {
@@ -193,6 +218,10 @@ export function createOutbox(d: OutboxDeps) {
         if (!head || head.nextAttemptAt > at) return;
         // A file waits for its copy (the object runs copyFiles before every send; a retry has its backoff).
         if (head.media && !head.media.stored) return;
+        if (head.to.channel !== "whatsapp") {
+          if ((await channelSender.send(head, at, present)) === "wait") return;
+          continue;
+        }
         if (!head.contentSid && !isWindowOpen(lastInboundAt(), at)) {
           holdOutsideWindow(head.id, at);
           continue;
@@ -218,7 +247,7 @@ export function createOutbox(d: OutboxDeps) {
         // went, the next one sends it again. That is the one way to a duplicate (Twilio's API has
         // no idempotency key), and only if Twilio had accepted it.
         const result = await d.twilio.sendMessage({
-          to: d.to,
+          to: head.to.chat ?? d.to,
           // A file's caption may be empty: Twilio then sends the file alone.
           body: content || (mediaUrl && head.body === "") ? undefined : head.body,
           mediaUrl: mediaUrl ?? undefined,
@@ -258,7 +287,7 @@ export function createOutbox(d: OutboxDeps) {
         d.log("outbox_failed", { outboxId: head.id, errorCode: result.errorCode, attempt: head.attempts + 1 });
         // A reply lost to a permanent error is said, unless the lost message was that notice.
         if (decision.tellUser && !outboxKeys.isDeliveryFailedNotice(head.dedupeKey)) {
-          repo.add({ dedupeKey: outboxKeys.deliveryFailed(head.id), body: deliveryFailedNotice(result.errorCode), now: after });
+          repo.add({ dedupeKey: outboxKeys.deliveryFailed(head.id), body: deliveryFailedNotice(result.errorCode), to: head.to, now: after });
         }
       }
     },
