@@ -47,7 +47,10 @@ export type VmAction =
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
   | { kind: "admin"; request: AdminRequest }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
-  | { kind: "web_link"; scope: WebScope; epoch: number };
+  | { kind: "web_link"; scope: WebScope; epoch: number }
+  /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */
+  | { kind: "trigger_register"; triggerId: string; name: string; conversation: string }
+  | { kind: "trigger_unregister"; triggerId: string };
 
 export type Reply = { text: string; after: VmAction | null };
 
