@@ -195,6 +195,7 @@ function statusText(d: CommandDeps, now: number): string {
         conversation: d.conversations.repo.get(run.conversationId)?.name ?? null,
         task: run.context === "fresh",
         progress: progress?.runId === run.id ? progress.text : null,
+        startedBy: d.messages.originsOfRuns([run.id]).get(run.id) ?? null,
       },
       queued: [...d.messages.queuedByConversation().entries()].map(([id, count]) => ({ conversation: d.conversationName(id), count })),
       current: current && totals && { name: current.name, sessionId: current.sessionId, deep: current.deepUntil !== null && current.deepUntil > now, turns: totals.turns, costUsd: totals.costUsd },
