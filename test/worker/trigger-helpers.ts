@@ -1,7 +1,7 @@
 // Helpers for the HTTP trigger tests: make one over WhatsApp (its URL and token from the reply)
 // and fire it as a caller would.
 import { exports } from "cloudflare:workers";
-import { ask, eventually, query, sendInbound, sentTo } from "./helpers";
+import { eventually, query, sendInbound, sentTo } from "./helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
 
 export type MadeTrigger = { id: string; url: string; token: string; reply: string };
@@ -16,7 +16,10 @@ export async function allowPhones(phones: readonly string[]): Promise<void> {
 
 /** `/trigger add NAME PROMPT` in the phone's current conversation; the URL and token its reply shows once. */
 export async function addTrigger(phone: string, name: string, prompt: string): Promise<MadeTrigger> {
-  const reply = await ask(phone, `/trigger add ${name} ${prompt}`);
+  const before = (await sentTo(phone)).length;
+  await sendInbound(phone, `/trigger add ${name} ${prompt}`);
+  // Other messages (a firing's notice, a run's reply) may come between: the answer is the one naming the trigger.
+  const reply = await eventually(async () => (await sentTo(phone)).slice(before).find((m) => (m.body ?? "").startsWith(`Trigger ${name}:`))?.body ?? undefined);
   const url = /^URL: (\S+)$/m.exec(reply)?.[1];
   const token = /^Token: (\S+)$/m.exec(reply)?.[1];
   if (!url || !token) throw new Error(`no URL and token in: ${reply}`);
