@@ -3,13 +3,13 @@
 // within its limit and parsed, then the owner's object starts the run (202) or says why not.
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import { bearerToken, MAX_IDEMPOTENCY_KEY_CHARS, MAX_TRIGGER_BODY_BYTES, MAX_TRIGGER_TEXT_CHARS, sha256Hex, TRIGGER_ID } from "../core/triggers";
 import { directoryOf } from "../objects/user-directory";
 
-const FiringBodySchema = z.object({ text: z.string().max(MAX_TRIGGER_TEXT_CHARS).optional() });
+const FiringBodySchema = z.object({ text: z.optional(z.string().check(z.maxLength(MAX_TRIGGER_TEXT_CHARS))) });
 /** Printable ASCII, as HTTP header values are in practice. */
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e][\\x20-\\x7e]{0,${MAX_IDEMPOTENCY_KEY_CHARS - 1}}$`);
 
