@@ -8,7 +8,7 @@ import { ask, eventually, query } from "./helpers";
 import { addTrigger, allowPhones, fire, storedByTriggers } from "./trigger-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
-const PHONES = ["+15550000973", "+15550000974", "+15550000975"];
+const PHONES = ["+15550000973", "+15550000974", "+15550000975", "+15550000976"];
 beforeAll(() => allowPhones(PHONES));
 
 const directoryRows = (id: string) =>
@@ -87,4 +87,14 @@ it("refuses a bad /trigger command with one line and keeps nothing", async () =>
   expect(await ask(phone, "/trigger add Bad_Name do it")).toMatch(/^A trigger's name is 1-32 letters/);
   expect(await ask(phone, "/trigger add deploy-check again")).toBe("You have a trigger named deploy-check already. /trigger remove deploy-check ends it first.");
   expect(await query(phone, "SELECT name FROM triggers ORDER BY name")).toEqual([{ name: "deploy-check" }, { name: "second" }]);
+});
+
+it("keeps a conversation a trigger runs in from being deleted, until the trigger is removed", async () => {
+  const phone = PHONES[3]!;
+  await ask(phone, "/new side");
+  await addTrigger(phone, "side-job", "tidy up");
+  await ask(phone, "/switch main");
+  expect(await ask(phone, "/delete side")).toBe("side has HTTP triggers (side-job): end them first with /trigger remove <name>.");
+  await ask(phone, "/trigger remove side-job");
+  expect(await ask(phone, "/delete side")).toMatch(/^Delete side and its project directory/);
 });

@@ -23,6 +23,10 @@ export function createTriggersRepo(sql: Sql) {
     list(): Trigger[] {
       return sql<TriggerRow>`SELECT * FROM triggers ORDER BY name`.map(toTrigger);
     },
+    /** The names of the triggers that run in conversation `conversationId`. */
+    namesIn(conversationId: number): string[] {
+      return sql<{ name: string }>`SELECT name FROM triggers WHERE conversation_id = ${conversationId} ORDER BY name`.map((r) => r.name);
+    },
     count(): number {
       return sql<{ n: number }>`SELECT count(*) AS n FROM triggers`[0]?.n ?? 0;
     },
