@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-17 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-18 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -193,5 +193,14 @@ CREATE TABLE stopped_chats (
   detail TEXT,
   PRIMARY KEY (channel, chat)
 );
+CREATE TABLE triggers (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  conversation_id INTEGER NOT NULL,
+  prompt TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_fired_at INTEGER,
+  fire_count INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -9,6 +9,7 @@ import { quoteInput } from "./quote-input";
 import { DIFF_USAGE } from "./replies/changes";
 import { parseDiffIndex } from "./run-change";
 import { validateTimeZone } from "./schedule-validate";
+import { parseTriggerArgs } from "./triggers";
 
 export type { ParsedCommand, ScheduleAction } from "./parsed-command";
 
@@ -45,6 +46,8 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/undo, /redo", description: "put the files back as before the last run that changed them (asks first); /redo takes the last /undo back" },
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
+  { usage: "/trigger add <name> <prompt>", description: "an HTTP trigger: a URL and a token (shown once) that start <prompt> in this conversation" },
+  { usage: "/triggers, /trigger remove <name>", description: "your triggers: when each last fired, how often; end one" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
   { usage: "/users, /allow +E164|telegram-id, /deny +E164|telegram-id, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },
@@ -66,6 +69,7 @@ const RELAY_WORDS = new Set([
   "help", "status", "stop", "cancel", "new", "sessions", "switch", "clear", "rename", "delete", "deep", "end",
   "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
   "web", "dashboard", "diff", "undo", "redo",
+  "trigger", "triggers",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -166,6 +170,10 @@ export function parseCommand(text: string): ParsedCommand | null {
     case "undo":
     case "redo":
       return withoutArguments(name, args, { type: name });
+    case "trigger":
+      return parseTriggerArgs(args);
+    case "triggers":
+      return withoutArguments(name, args, { type: "trigger_list" });
     case "users":
     case "allow":
     case "deny":

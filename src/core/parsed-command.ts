@@ -49,6 +49,10 @@ export type ParsedCommand =
    * each user's Machine and the app's unowned ones, which `sweep` destroys.
    */
   | { type: "vm_health"; sweep: boolean }
+  /** `/trigger add NAME PROMPT` (in the current conversation), `/trigger remove NAME`, `/triggers`. */
+  | { type: "trigger_add"; name: string; prompt: string }
+  | { type: "trigger_remove"; name: string }
+  | { type: "trigger_list" }
   /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
   | AdminCommand
   | { type: "invalid"; reason: string };

@@ -27,6 +27,8 @@ export type RunView = {
   approvals: ApprovalView[];
   toolCalls: ToolCallsView | null;
   changes: ChangeView[];
+  /** What started it when the user did not (an HTTP trigger, a GitHub event); absent or null: the user. */
+  startedBy?: string | null;
 };
 
 export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean };

@@ -18,6 +18,7 @@ import { composeUnits } from "./compose-units";
 import { type InboundMessage, receive } from "./services/inbox";
 import type { TapOutcome } from "../channels/telegram/keyboard";
 import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
+import { fireTrigger, type TriggerFireOutcome, type TriggerFiring } from "./services/trigger-runs";
 import type { DeliveryStatus } from "./units/outbox";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
@@ -103,6 +104,17 @@ export class PhoneAgent extends DurableObject<Env> {
     const outcome = receiveEvent(this.u.inbox, event, now);
     this.log("event_run", { eventId: event.eventId, outcome: outcome.outcome, ...(outcome.outcome === "refused" ? { reason: outcome.reason } : {}) });
     if (outcome.outcome !== "duplicate") await this.workOn(now);
+    return outcome;
+  }
+
+  /** A firing of one of this user's HTTP triggers (its token checked by the Worker): run like an event. */
+  async fireTrigger(firing: TriggerFiring): Promise<TriggerFireOutcome> {
+    const now = this.clock();
+    if (isRevoked(this.u.repos.settings, this.config, this.phone)) return { outcome: "refused", reason: "revoked" };
+    const outcome = fireTrigger(this.u.inbox, firing, now);
+    this.log("trigger_fired", { triggerId: firing.triggerId, outcome: outcome.outcome, ...(outcome.outcome === "refused" ? { reason: outcome.reason } : {}) });
+    // A refusal may have told the user (their rate limit, a deleted conversation): the outbox has work.
+    if (outcome.outcome === "queued" || outcome.outcome === "refused") await this.workOn(now);
     return outcome;
   }
 

@@ -1,7 +1,8 @@
 // The relay's one directory of users: the runtime allowlist admins keep with /allow and /deny, on
 // top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here); a Telegram user is
 // listed as `tg-<id>`, and found their object by homeOfTelegramUser. One instance,
-// addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy.
+// addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy. It also
+// knows which object owns each HTTP trigger, and its token's hash (docs/github.md "Triggers").
 import { DurableObject } from "cloudflare:workers";
 import { type Clock, systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
@@ -11,6 +12,8 @@ import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
 import { createTelegramRefusalsRepo, type TelegramRefusalsRepo } from "./db/telegram-refusals-repo";
 import { telegramUserName } from "../core/user-name";
+import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
+import { sameDigest } from "../core/triggers";
 
 const DIRECTORY_NAME = "directory";
 
@@ -26,6 +29,7 @@ export type ListedAs = "unlisted" | "allowed" | "denied";
 export class UserDirectory extends DurableObject<Env> {
   private readonly allowlist: AllowlistRepo;
   private readonly telegramRefusals: TelegramRefusalsRepo;
+  private readonly triggers: TriggerDirectoryRepo;
   private readonly clock: Clock = systemClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -33,6 +37,7 @@ export class UserDirectory extends DurableObject<Env> {
     const sql = createSql(ctx.storage);
     this.allowlist = createAllowlistRepo(sql);
     this.telegramRefusals = createTelegramRefusalsRepo(sql);
+    this.triggers = createTriggerDirectoryRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -69,6 +74,29 @@ export class UserDirectory extends DurableObject<Env> {
   /** A Telegram stranger wrote: true only the first time, when the bot tells them it is not theirs. */
   firstTelegramRefusal(userId: string): boolean {
     return this.telegramRefusals.firstRefusal(userId, this.clock());
+  }
+
+  /** Registers an HTTP trigger that `home` (a PhoneAgent's name) made, by its random id and its token's SHA-256. */
+  addTrigger(entry: { id: string; home: string; name: string; tokenSha256: string }): void {
+    this.triggers.add({ ...entry, now: this.clock() });
+    logEvent("trigger_added", { object: "UserDirectory", id: entry.id, home: entry.home, name: entry.name });
+  }
+
+  /** Ends trigger `id` of `home`; whether it was there. */
+  removeTrigger(id: string, home: string): boolean {
+    const removed = this.triggers.remove(id, home);
+    if (removed) logEvent("trigger_removed", { object: "UserDirectory", id, home });
+    return removed;
+  }
+
+  /**
+   * The object that owns trigger `id`, when `tokenSha256` is the hash of its token; null otherwise.
+   * An unknown id is compared against a stand-in digest, so it costs what a wrong token costs.
+   */
+  triggerHome(id: string, tokenSha256: string): string | null {
+    const entry = this.triggers.get(id);
+    const same = sameDigest(entry?.tokenSha256 ?? "0".repeat(64), tokenSha256);
+    return entry && same ? entry.home : null;
   }
 
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {

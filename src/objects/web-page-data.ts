@@ -37,7 +37,7 @@ import { timeZoneOf } from "./units/schedules";
 export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "run"; scope: WebScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
-export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls" | "messages">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
 /** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
@@ -99,6 +99,7 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
   const approvals = d.sql<{ run_id: string; tool: string; description: string; status: string; answer: string | null; created_at: number }>`SELECT run_id, tool, description, status, answer, created_at
     FROM approvals WHERE conversation_id = ${conversationId} ORDER BY id`;
   const toolCalls = d.repos.runToolCalls.ofRuns(runs.map((r) => r.id));
+  const origins = d.repos.messages.originsOfRuns(runs.map((r) => r.id));
   const changes = new Map<string, ChangeView[]>();
   for (const c of d.repos.runChanges.ofConversation(conversationId, RUNS_PER_CONVERSATION).reverse()) {
     const runId = runIdOfVmRun(c.vmRunId);
@@ -116,6 +117,7 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
       approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: a.description, status: a.status, answer: a.answer, at: a.created_at })),
       toolCalls: calls ?? null,
       changes: changes.get(r.id) ?? [],
+      startedBy: origins.get(r.id) ?? null,
     };
   });
 }
@@ -123,11 +125,12 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
 function conversationView(d: WebPageDeps, c: { id: number; name: string }): ConversationView {
   const { sql } = d;
   const limit = ENTRIES_PER_CONVERSATION + 1;
-  const messages = sql<{ body: string; at: number }>`SELECT body, received_at AS at FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
+  const messages = sql<{ body: string; at: number; origin: string | null }>`SELECT body, received_at AS at, origin FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
   // Agent replies carry the key `<vm run>:<seq>:<part>`; every other row is the relay's own.
   const replies = sql<{ body: string; at: number; key: string }>`SELECT body, created_at AS at, dedupe_key AS key FROM outbox WHERE conversation_id = ${c.id} ORDER BY id DESC LIMIT ${limit}`;
   const all: TranscriptEntry[] = [
-    ...messages.map((m) => ({ at: m.at, from: "user" as const, text: m.body })),
+    // What an event (a trigger, GitHub) asked is the relay's, named for what started it: the user did not write it.
+    ...messages.map((m) => (m.origin === null ? { at: m.at, from: "user" as const, text: m.body } : { at: m.at, from: "relay" as const, text: `${m.origin}: ${m.body}` })),
     ...replies.map((r) => ({ at: r.at, from: /^[^:]+:\d+:\d+$/.test(r.key) ? ("agent" as const) : ("relay" as const), text: r.body })),
   ].sort((a, b) => a.at - b.at);
   const entries = all.slice(-ENTRIES_PER_CONVERSATION);

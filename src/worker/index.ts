@@ -7,6 +7,7 @@ import { logEvent } from "../core/log";
 import { runMediaRetention } from "./media-retention";
 import { mediaRoute } from "./media-route";
 import { telegramRoute } from "./telegram-route";
+import { triggerRoute } from "./trigger-route";
 import { twilioRoutes } from "./twilio-routes";
 import { webRoute } from "./web-route";
 import type { WebhookVariables } from "./twilio-webhook";
@@ -34,6 +35,8 @@ app.route("/telegram", telegramRoute);
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
 app.route("/web", webRoute);
+// HTTP triggers: a Bearer token that can fire one trigger and nothing else (docs/github.md "Triggers").
+app.route("/triggers", triggerRoute);
 
 app.notFound((c) => c.json({ error: "not_found" }, 404));
 

@@ -139,7 +139,7 @@ function runItem(r: RunView, zone: string, base: string | null): Child {
   return h(
     "li",
     { class: "run" },
-    h("p", { class: "run-head" }, h("time", null, pageTime(r.startedAt, zone)), ` · ${runDuration(r)} · ${formatUsd(r.costUsd)} · ${r.outcome ?? "running"}`, page),
+    h("p", { class: "run-head" }, h("time", null, pageTime(r.startedAt, zone)), ` · ${runDuration(r)} · ${formatUsd(r.costUsd)} · ${r.outcome ?? "running"}`, r.startedBy ? ` · started by ${r.startedBy}` : null, page),
     r.approvals.length === 0 ? null : h("ul", { class: "approvals" }, ...r.approvals.map((a) => h("li", null, "Asked: ", h("b", null, a.tool), ` ${a.description} → ${a.answer ?? a.status}`))),
     toolCallsOf(r, base === null),
     ...r.changes.map((c) => h("p", { class: "change" }, changeLine(c))),

@@ -73,6 +73,7 @@ export type DeleteOutcome =
   | { kind: "running" }
   | { kind: "queued" }
   | { kind: "tasks"; ids: readonly number[] }
+  | { kind: "triggers"; names: readonly string[] }
   | { kind: "confirm" }
   | { kind: "deleted" };
 
@@ -90,6 +91,8 @@ export function deleteReply(name: string, o: DeleteOutcome): string {
       return `${name} has messages waiting to be answered: wait for them first.`;
     case "tasks":
       return `${name} has scheduled tasks (#${o.ids.join(", #")}): delete them first with /schedule delete <id>.`;
+    case "triggers":
+      return `${name} has HTTP triggers (${o.names.join(", ")}): end them first with /trigger remove <name>.`;
     case "confirm":
       return `Delete ${name} and its project directory, with any work not pushed? Send /delete ${name} yes.`;
     case "deleted":

@@ -5,7 +5,7 @@ import { formatInZone } from "../schedule-format";
 
 export type StatusFacts = {
   /** The open run; `retryAttempt` set while it waits to try the VM again. */
-  run: { createdAt: number; retryAttempt: number | null; conversation: string | null; task: boolean; progress: string | null } | null;
+  run: { createdAt: number; retryAttempt: number | null; conversation: string | null; task: boolean; progress: string | null; startedBy?: string | null } | null;
   /** Messages waiting, per conversation (`conversation` null: not known any more). */
   queued: readonly { conversation: string | null; count: number }[];
   current: { name: string; sessionId: string | null; deep: boolean; turns: number; costUsd: number } | null;
@@ -24,7 +24,9 @@ export function statusReply(f: StatusFacts, now: number): string {
     const since = minutes < 1 ? "under a minute" : `${minutes} min`;
     const state = f.run.retryAttempt !== null ? `waiting to retry (attempt ${f.run.retryAttempt})` : "busy";
     const step = f.run.progress !== null ? `: ${f.run.progress}` : "";
-    lines.push(`The agent is ${state} in ${f.run.conversation ?? "a deleted conversation"} for ${since}${f.run.task ? " (a scheduled task)" : ""}${step}.`);
+    // A run an event started (a trigger, GitHub) says so: the user did not write what it works on.
+    const why = f.run.task ? " (a scheduled task)" : f.run.startedBy ? ` (started by ${f.run.startedBy})` : "";
+    lines.push(`The agent is ${state} in ${f.run.conversation ?? "a deleted conversation"} for ${since}${why}${step}.`);
   }
   const queued = f.queued.map((q) => `${q.conversation ?? "?"} ${q.count}`);
   lines.push(queued.length === 0 ? "Nothing is queued." : `Waiting: ${queued.join(", ")}.`);

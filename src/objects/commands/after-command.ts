@@ -19,8 +19,9 @@ import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "..
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
+import { registerTrigger, unregisterTrigger } from "./trigger-actions";
 
-type AfterCommandDeps = {
+export type AfterCommandDeps = {
   vm: VmClient | null;
   phone: string;
   env: Env;
@@ -87,6 +88,10 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       say(webLinkReply({ url: link.url, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours: link.ttlHours }));
       return;
     }
+    case "trigger_register":
+      return registerTrigger(d, action, messageId);
+    case "trigger_unregister":
+      return unregisterTrigger(d, action.triggerId);
     case "clone": {
       const result = vm
         ? await vm.createWorkspace({ userId: d.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })

@@ -33,10 +33,12 @@ import { WEB_LINKS_REVOKED } from "../../core/replies/web";
 import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
+import { addTrigger, listTriggers, removeTrigger, type TriggerCommandDeps } from "./trigger-commands";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
-  ChangeCommandDeps & {
+  ChangeCommandDeps &
+  Pick<TriggerCommandDeps, "triggers"> & {
     spend: SpendRepo;
     /** What this instance last saw of the agent and the VM (in memory). */
     observed: () => Observed;
@@ -123,6 +125,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       // Not even a bad argument is explained to a non-admin: they learn nothing, nothing changes.
       if (!sender.isAdmin) return say(permissionDenied(command.word));
       return command.request.kind === "invalid" ? say(command.request.reason) : { text: "", after: { kind: "admin", request: command.request } };
+    case "trigger_add":
+      return addTrigger(d, command.name, command.prompt, now);
+    case "trigger_remove":
+      return removeTrigger(d, command.name);
+    case "trigger_list":
+      return say(listTriggers(d, now));
     case "invalid":
       return say(command.reason);
   }
@@ -187,6 +195,7 @@ function statusText(d: CommandDeps, now: number): string {
         conversation: d.conversations.repo.get(run.conversationId)?.name ?? null,
         task: run.context === "fresh",
         progress: progress?.runId === run.id ? progress.text : null,
+        startedBy: d.messages.originsOfRuns([run.id]).get(run.id) ?? null,
       },
       queued: [...d.messages.queuedByConversation().entries()].map(([id, count]) => ({ conversation: d.conversationName(id), count })),
       current: current && totals && { name: current.name, sessionId: current.sessionId, deep: current.deepUntil !== null && current.deepUntil > now, turns: totals.turns, costUsd: totals.costUsd },

@@ -28,6 +28,7 @@ import type { RunsRepo } from "../db/runs-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { SpendRepo } from "../db/spend-repo";
+import type { TriggersRepo } from "../db/triggers-repo";
 import type { Conversations } from "../units/conversations";
 
 /** What the VM must do after the command's transaction (never inside the webhook). */
@@ -47,7 +48,10 @@ export type VmAction =
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
   | { kind: "admin"; request: AdminRequest }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
-  | { kind: "web_link"; scope: WebScope; epoch: number };
+  | { kind: "web_link"; scope: WebScope; epoch: number }
+  /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */
+  | { kind: "trigger_register"; triggerId: string; name: string; conversation: string }
+  | { kind: "trigger_unregister"; triggerId: string };
 
 export type Reply = { text: string; after: VmAction | null };
 
@@ -63,6 +67,8 @@ export type ConversationCommandDeps = {
   newWorkspaceId: () => string;
   /** Runs' changes: a deleted conversation's go with it. */
   runChanges: Pick<RunChangesRepo, "deleteConversation">;
+  /** HTTP triggers: a conversation they run in is not deleted under them. */
+  triggers: Pick<TriggersRepo, "namesIn">;
 };
 
 
@@ -145,8 +151,8 @@ export function renameConversation(d: ConversationCommandDeps, name: string): st
 
 /**
  * `/delete <name> [yes]`. Refused for the current conversation, one with a run or messages
- * waiting, and one with scheduled tasks (they would run in a project that no longer exists:
- * the user deletes or moves them first, deliberately).
+ * waiting, and one with scheduled tasks or HTTP triggers (they would run in a project that no
+ * longer exists: the user deletes or moves them first, deliberately).
  */
 export function deleteConversation(d: ConversationCommandDeps, name: string, confirmed: boolean): Reply {
   const found = d.conversations.repo.byName(name);
@@ -158,6 +164,9 @@ export function deleteConversation(d: ConversationCommandDeps, name: string, con
   if (d.messages.queuedByConversation().get(found.id)) return refuse({ kind: "queued" });
   const tasks = d.schedules.liveOf(found.id);
   if (tasks.length > 0) return refuse({ kind: "tasks", ids: tasks });
+  // Its id could be a later conversation's (ids are reused), so a trigger left behind would fire there.
+  const triggers = d.triggers.namesIn(found.id);
+  if (triggers.length > 0) return refuse({ kind: "triggers", names: triggers });
   if (!confirmed) return refuse({ kind: "confirm" });
   d.conversations.repo.delete(found.id);
   const diffKeys = d.runChanges.deleteConversation(found.id);

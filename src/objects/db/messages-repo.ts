@@ -186,6 +186,15 @@ export function createMessagesRepo(sql: Sql) {
         toMessage,
       );
     },
+    /** What started each of these runs when an event did: the first of its messages with an origin. */
+    originsOfRuns(runIds: readonly string[]): Map<string, string> {
+      const out = new Map<string, string>();
+      if (runIds.length === 0) return out;
+      const rows = sql<{ run_id: string; origin: string }>`SELECT run_id, origin FROM messages
+        WHERE origin IS NOT NULL AND run_id IN (SELECT value FROM json_each(${JSON.stringify([...new Set(runIds)])})) ORDER BY seq`;
+      for (const row of rows) if (!out.has(row.run_id)) out.set(row.run_id, row.origin);
+      return out;
+    },
     /** Every message a run carried, answered or not. */
     allOfRun(runId: string): QueuedMessage[] {
       return sql<MessageRow>`SELECT * FROM messages WHERE run_id = ${runId} ORDER BY seq`.map(toMessage);

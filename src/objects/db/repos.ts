@@ -14,6 +14,7 @@ import { createVmAnswersRepo } from "./vm-answers-repo";
 import { createRunChangesRepo } from "./run-changes-repo";
 import { createRunToolCallsRepo } from "./run-tool-calls-repo";
 import { createStoppedChatsRepo } from "./stopped-chats-repo";
+import { createTriggersRepo } from "./triggers-repo";
 
 export function createRepos(sql: Sql) {
   return {
@@ -30,6 +31,7 @@ export function createRepos(sql: Sql) {
     runChanges: createRunChangesRepo(sql),
     runToolCalls: createRunToolCallsRepo(sql),
     stoppedChats: createStoppedChatsRepo(sql),
+    triggers: createTriggersRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

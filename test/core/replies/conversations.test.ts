@@ -51,6 +51,7 @@ describe("deleteReply", () => {
     [{ kind: "queued" }, "api has messages waiting to be answered: wait for them first."],
     [{ kind: "tasks", ids: [3] }, "api has scheduled tasks (#3): delete them first with /schedule delete <id>."],
     [{ kind: "tasks", ids: [3, 9] }, "api has scheduled tasks (#3, #9): delete them first with /schedule delete <id>."],
+    [{ kind: "triggers", names: ["deploy-check", "nightly"] }, "api has HTTP triggers (deploy-check, nightly): end them first with /trigger remove <name>."],
     [{ kind: "confirm" }, "Delete api and its project directory, with any work not pushed? Send /delete api yes."],
     [{ kind: "deleted" }, "Deleted api and its project directory."],
   ])("%j", (outcome, expected) => {

@@ -12,6 +12,7 @@ describe("statusReply", () => {
     ["a scheduled task waiting to retry", { run: { ...run, retryAttempt: 3, task: true } }, ["The agent is waiting to retry (attempt 3) in api for 7 min (a scheduled task)."]],
     ["a run of a deleted conversation, clock behind", { run: { ...run, createdAt: NOW + 60_000, conversation: null } }, ["The agent is busy in a deleted conversation for under a minute."]],
     ["a run just started", { run: { ...run, createdAt: NOW - 20_000 } }, ["The agent is busy in api for under a minute."]],
+    ["a run a trigger started", { run: { ...run, startedBy: "trigger deploy-check", progress: "Running: curl" } }, ["The agent is busy in api for 7 min (started by trigger deploy-check): Running: curl."]],
     ["a run a minute old", { run: { ...run, createdAt: NOW - 60_000 } }, ["The agent is busy in api for 1 min."]],
     [
       "queued in two conversations, one unknown",

@@ -1,0 +1,101 @@
+// POST /triggers/<id>: an HTTP trigger fired. The token is checked against the hash the directory
+// keeps (an unknown id, a removed trigger and a wrong token get the same 401), the body read
+// within its limit and parsed, then the owner's object starts the run (202) or says why not.
+import { Hono } from "hono/tiny";
+import { HTTPException } from "hono/http-exception";
+import * as z from "zod/mini";
+import { loadConfig } from "../config";
+import { logEvent } from "../core/log";
+import { bearerToken, MAX_IDEMPOTENCY_KEY_CHARS, MAX_TRIGGER_BODY_BYTES, MAX_TRIGGER_TEXT_CHARS, sha256Hex, TRIGGER_ID } from "../core/triggers";
+import { directoryOf } from "../objects/user-directory";
+
+const FiringBodySchema = z.object({ text: z.optional(z.string().check(z.maxLength(MAX_TRIGGER_TEXT_CHARS))) });
+/** Printable ASCII, as HTTP header values are in practice. */
+const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e][\\x20-\\x7e]{0,${MAX_IDEMPOTENCY_KEY_CHARS - 1}}$`);
+
+const unauthorized = (): Response =>
+  new Response(JSON.stringify({ error: "unauthorized" }), { status: 401, headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="trigger"' } });
+const badRequest = (message: string): never => {
+  throw new HTTPException(400, { message });
+};
+
+/** The body as text, or null past `max` bytes (declared or streamed): never read whole into memory first. */
+async function readCapped(request: Request, max: number): Promise<string | null> {
+  if (Number(request.headers.get("content-length") ?? "0") > max) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) all.set(c, (at += c.byteLength) - c.byteLength);
+  return new TextDecoder().decode(all);
+}
+
+/** The caller's text: none for an empty body, else a JSON object with an optional `text`. */
+function parseFiringBody(raw: string): string | undefined {
+  if (raw.trim() === "") return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return badRequest("the body is not JSON");
+  }
+  const parsed = FiringBodySchema.safeParse(json);
+  if (!parsed.success) return badRequest(`the body must be {"text": "…"} with at most ${MAX_TRIGGER_TEXT_CHARS} characters`);
+  return parsed.data.text;
+}
+
+export const triggerRoute = new Hono<{ Bindings: Env }>();
+
+triggerRoute.post("/:id", async (c) => {
+  const receivedAt = Date.now();
+  const id = c.req.param("id");
+  const token = bearerToken(c.req.header("authorization"));
+  const home = token && TRIGGER_ID.test(id) ? await directoryOf(c.env).triggerHome(id, await sha256Hex(token)) : null;
+  if (!home) {
+    logEvent("trigger_refused", { reason: token ? "unknown_or_wrong_token" : "no_token" });
+    return unauthorized();
+  }
+  const key = c.req.header("idempotency-key");
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) badRequest(`Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_CHARS} printable ASCII characters`);
+  const raw = await readCapped(c.req.raw, MAX_TRIGGER_BODY_BYTES);
+  if (raw === null) badRequest(`the body is over ${MAX_TRIGGER_BODY_BYTES} bytes`);
+  const text = parseFiringBody(raw!);
+  const loaded = loadConfig(c.env);
+  const publicOrigin = (loaded.ok ? loaded.config.publicUrl : null) ?? new URL(c.req.url).origin;
+  // No key: a fresh random one, so each such call is a firing of its own.
+  const keyDigest = await sha256Hex(key ?? `random:${crypto.randomUUID()}`);
+  const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(home));
+  const fired = await agent.fireTrigger({ triggerId: id, text, keyDigest, receivedAt, publicOrigin });
+  switch (fired.outcome) {
+    case "queued":
+    case "duplicate":
+      return c.json({ status: fired.outcome }, 202);
+    case "unknown":
+      return unauthorized();
+    case "refused":
+      switch (fired.reason) {
+        case "trigger_rate_limited":
+          return c.json({ error: "rate_limited" }, 429, { "retry-after": String(fired.retryAfterSeconds) });
+        case "rate_limited":
+          // The user's own rate limit (MAX_MESSAGES_PER_MINUTE), counted over a minute.
+          return c.json({ error: "rate_limited" }, 429, { "retry-after": "60" });
+        case "revoked":
+          return c.json({ error: "forbidden" }, 403);
+        case "no_conversation":
+        case "cloning":
+          return c.json({ error: fired.reason }, 409);
+      }
+  }
+});
