@@ -4,8 +4,8 @@ import { expect, it } from "vitest";
 import { NOT_ALLOWED } from "../../src/channels/telegram/webhook-route";
 import { ask, eventually, query } from "../worker/helpers";
 import { TEST_ADMIN } from "../worker/test-env";
-import { chatOf, postUpdate, storedOf, userWrites } from "./helpers";
-import { TEST_TELEGRAM_ALLOWED } from "./telegram-env";
+import { chatOf, postUpdate, queuedFor, storedOf, userWrites } from "./helpers";
+import { TEST_TELEGRAM_ADMIN, TEST_TELEGRAM_ALLOWED } from "./telegram-env";
 
 const refusals = async (userId: string) => (await chatOf(userId)).messages.filter((m) => m.direction === "bot" && m.text?.startsWith(NOT_ALLOWED));
 
@@ -31,4 +31,14 @@ it("/allow <telegram id> lets the user in; /deny shuts them out again, told once
 it("a configured Telegram user is not the runtime list's to change", async () => {
   const configured = TEST_TELEGRAM_ALLOWED[99]!;
   expect(await ask(TEST_ADMIN, `/deny ${configured}`)).toBe(`tg-${configured} is in ALLOWED_TELEGRAM_USERS, the operator's configuration: /deny can't remove it (only a change of that setting can). Nothing changed.`);
+});
+
+it("an admin on Telegram (ADMIN_TELEGRAM_USERS) runs admin commands from their own agent", async () => {
+  const user = "800060";
+  const update = await userWrites(TEST_TELEGRAM_ADMIN, { text: `/allow ${user}` });
+  expect((await postUpdate(update)).status).toBe(200);
+  const reply = await eventually(async () => (await queuedFor(TEST_TELEGRAM_ADMIN)).find((r) => r.body.startsWith("Allowed")));
+  expect(reply.body).toBe(`Allowed tg-${user}: they can write to the agent now.`);
+  expect((await postUpdate(await userWrites(user, { text: "hi" }))).status).toBe(200);
+  expect((await storedOf(user)).map((m) => m.body)).toEqual(["hi"]);
 });
