@@ -34,8 +34,10 @@ const CommentSchema = z.object({ body: z.string().min(1), by: Login.optional() }
 const CloseSchema = z.object({ merged: z.boolean().default(false), by: Login.optional() });
 
 class ControlError extends Error {
-  constructor(readonly status: 400 | 404, message: string) {
+  readonly status: 400 | 404;
+  constructor(status: 400 | 404, message: string) {
     super(message);
+    this.status = status;
   }
 }
 
