@@ -9,7 +9,6 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chooseDataDir } from "./stack/data-dir";
 import { parseDotenv, readLocalVars, type LocalVars } from "./stack/dev-vars";
-import { githubVmEnv } from "./stack/github-plan";
 import { parseStartArgs, readMachinesSettings, type MachinesSettings } from "./stack/machines-plan";
 import { machinesModeFor, writeMachinesFiles } from "./stack/machines-setup";
 import { chooseModel, describeModel } from "./stack/model-choice";
@@ -77,8 +76,6 @@ process.on("exit", () => {
 });
 // A GITHUB_TOKEN of the shell's is the user's GitHub, kept for the VM.
 const github = freshGithubPlan(githubDir, !process.env.GITHUB_TOKEN);
-// Each Machine's VM gets the stand-in as the shared VM does, among the app's secrets.
-if (mode.kind === "machines") mode.secrets = { ...mode.secrets, ...githubVmEnv(github, urls.github) };
 const specs = planStack({
   root,
   ports: DEFAULT_PORTS,

@@ -102,8 +102,10 @@ describe("GitHub", () => {
     expect(own.GITHUB_URL).toBeUndefined();
   });
 
-  it("runs the stand-in beside the Fly stand-in in the machines mode too", () => {
+  it("runs the stand-in beside the Fly stand-in in the machines mode too, each Machine's VM pointed at it", () => {
     expect(plan({ mode: machinesMode() }).children.map((c) => c.name)).toContain("github");
+    const secrets = JSON.parse(plan({ mode: machinesMode() }).child("fly").env.FLY_STAND_IN_SECRETS!) as Record<string, string>;
+    expect(secrets).toMatchObject({ GITHUB_TOKEN: "ghp_owner", GITHUB_URL: "http://127.0.0.1:8792", GITHUB_API_BASE: "http://127.0.0.1:8792/api/v3", ANTHROPIC_API_KEY: "sk-ant-from-the-shell" });
   });
 });
 
