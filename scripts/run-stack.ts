@@ -2,7 +2,6 @@
 // the agent VM (with `--machines`: the Fly stand-in, a Machine per phone), the Twilio emulator with
 // the phone simulator, and the offline model when there is no credential; checks first, prefixed
 // logs, and every child stopped on SIGINT or SIGTERM.
-import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -10,18 +9,17 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chooseDataDir } from "./stack/data-dir";
 import { parseDotenv, readLocalVars, type LocalVars } from "./stack/dev-vars";
-import { githubVmEnv, type GithubPlan } from "./stack/github-plan";
 import { parseStartArgs, readMachinesSettings, type MachinesSettings } from "./stack/machines-plan";
 import { machinesModeFor, writeMachinesFiles } from "./stack/machines-setup";
 import { chooseModel, describeModel } from "./stack/model-choice";
 import { describeTakenPorts, findTakenPorts } from "./stack/ports";
 import { guardPath } from "./stack/reaper";
 import { describeExit, launchStack, StackStartError } from "./stack/stack";
-import { standInLines, webhookOutcomeLines } from "./stack/stand-in-notes";
+import { standInLines } from "./stack/stand-in-notes";
+import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "./stack/stand-ins-setup";
 import { readyLines, settingNotes } from "./stack/stack-notes";
 import { allowedNumbers, CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls, planStack, type StackMode } from "./stack/stack-plan";
-import { chooseTelegram, standInToken, webhookEnv } from "./stack/telegram-plan";
-import { readWebhookVars, setUpTelegramWebhook } from "./stack/telegram-webhook-setup";
+import { chooseTelegram } from "./stack/telegram-plan";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => console.log(`[start]  ${line}`);
@@ -54,11 +52,7 @@ function settingsOrExit(): MachinesSettings {
 }
 
 const vars = loadDevVars();
-// The Telegram stand-in's token and webhook secret are new at each start, as the Fly stand-in's API token.
-const telegram = chooseTelegram(parseDotenv(readFileSync(join(root, ".dev.vars"), "utf8")), {
-  token: standInToken(randomBytes(27).toString("base64url").slice(0, 35)),
-  webhookSecret: randomBytes(24).toString("hex"),
-});
+const telegram = chooseTelegram(parseDotenv(readFileSync(join(root, ".dev.vars"), "utf8")), freshTelegramSecrets());
 const urls = localUrls(DEFAULT_PORTS);
 const model = chooseModel(process.env, urls.model);
 const runningAsRoot = process.getuid?.() === 0;
@@ -80,15 +74,8 @@ process.on("exit", () => {
   rmSync(githubDir, { recursive: true, force: true, maxRetries: 3 });
   releaseGithubDir();
 });
-/** The GitHub stand-in's tokens, new at each start; a GITHUB_TOKEN of the shell's is the user's GitHub, kept for the VM. */
-const github: GithubPlan = {
-  token: `ghp_${randomBytes(18).toString("hex")}`,
-  reviewerToken: `ghp_${randomBytes(18).toString("hex")}`,
-  dataDir: githubDir,
-  vmUsesStandIn: !process.env.GITHUB_TOKEN,
-};
-// Each Machine's VM gets the stand-in as the shared VM does, among the app's secrets.
-if (mode.kind === "machines") mode.secrets = { ...mode.secrets, ...githubVmEnv(github, urls.github) };
+// A GITHUB_TOKEN of the shell's is the user's GitHub, kept for the VM.
+const github = freshGithubPlan(githubDir, !process.env.GITHUB_TOKEN);
 const specs = planStack({
   root,
   ports: DEFAULT_PORTS,
@@ -137,10 +124,9 @@ const stack = launchStack(specs, {
  * named in one line; WhatsApp goes on).
  */
 async function setUpTelegram(): Promise<void> {
-  const settings = readWebhookVars(webhookEnv(telegram, urls));
-  const result = settings.ok ? await setUpTelegramWebhook(settings.vars) : { ok: false as const, problem: settings.problem };
-  webhookOutcomeLines(result).forEach(say);
-  if (!result.ok && telegram.kind === "stand-in") await shutDown(1);
+  const { lines, fatal } = await registerTelegramWebhook(telegram, urls);
+  lines.forEach(say);
+  if (fatal) await shutDown(1);
 }
 
 async function shutDown(code: number): Promise<void> {

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { accountOf, allows, permissionOf } from "./core/access";
 import { API_PREFIX, createGithubApp } from "./app";
 import { repoKeyOf, type GithubContext } from "./context";
+import { headsBeforePush, pushed } from "./shell/events";
 import { createBareRepo, serveGit } from "./shell/git-backend";
 
 const Permission = z.enum(["read", "write", "admin"]);
@@ -55,7 +56,7 @@ function gitAnswer(res: ServerResponse, status: 401 | 403 | 404, text: string): 
 }
 
 /** What GitHub does with a git request: anonymous reads of public repositories, reads with read access, pushes with write. */
-function handleGit(ctx: GithubContext, req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray): void {
+async function handleGit(ctx: GithubContext, req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray): Promise<void> {
   const [, owner = "", name = "", rest = ""] = match;
   const account = accountOf(ctx.accounts, req.headers.authorization);
   ctx.requests.push({ method: req.method ?? "GET", path: url.pathname, login: account?.login ?? null });
@@ -65,6 +66,9 @@ function handleGit(ctx: GithubContext, req: IncomingMessage, res: ServerResponse
   if (!account && (pushing || !repo || repo.private)) return gitAnswer(res, 401, "Authentication required");
   if (!repo || held === null) return gitAnswer(res, 404, "Repository not found.");
   if (pushing && !allows(held, "write")) return gitAnswer(res, 403, `Permission to ${repo.owner}/${repo.name}.git denied to ${account?.login ?? "anonymous"}.`);
+  // A push that moves an open pull request's branch is told to the hooks (`synchronize`), as on GitHub.
+  const before = rest === "git-receive-pack" ? await headsBeforePush(ctx, repo) : null;
+  if (before && before.size > 0) res.once("finish", () => void pushed(ctx, repo, before, account?.login ?? repo.owner));
   serveGit(req, res, ctx.root, `/${repo.owner.toLowerCase()}/${repo.name.toLowerCase()}.git/${rest}`, url.search.slice(1), account?.login ?? "anonymous");
 }
 
@@ -109,7 +113,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions): Promi
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://github.invalid");
     const git = url.pathname.startsWith(`${API_PREFIX}/`) ? null : GIT_PATH.exec(url.pathname);
-    if (git) return handleGit(ctx, req, res, url, git);
+    if (git) return void handleGit(ctx, req, res, url, git);
     void rest(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -119,7 +119,8 @@ export function planStack(input: StackInput): ChildSpec[] {
   children.push(
     mode.kind === "shared"
       ? sharedVmChild(input, mode.dataDir, base, urls)
-      : flyStandInChild({ root: input.root, nodePath: input.nodePath, host: HOST, baseEnv: base, urls, ports: input.ports, mode }),
+      : // Each Machine's VM gets the GitHub stand-in as the shared VM does, among the app's secrets.
+        flyStandInChild({ root: input.root, nodePath: input.nodePath, host: HOST, baseEnv: base, urls, ports: input.ports, mode: input.github ? { ...mode, secrets: { ...mode.secrets, ...githubVmEnv(input.github, urls.github) } } : mode }),
   );
 
   // An EMULATOR_USERS from the shell (`+1555…:Name,…`) names the simulator's people itself.

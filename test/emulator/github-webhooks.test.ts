@@ -67,15 +67,16 @@ const payloads = (event: string) =>
     .map((r) => JSON.parse(r.body.startsWith("payload=") ? new URLSearchParams(r.body).get("payload")! : r.body) as Record<string, any>);
 const hmac = (body: string) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
 
-async function pushBranch(branch: string): Promise<void> {
+/** A new branch from main with one commit; `existing`: one more commit on a branch already pushed. */
+async function pushBranch(branch: string, existing = false): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "gh-hooks-"));
   dirs.push(dir);
   const env = { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0", GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@x", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@x" };
   const git = (cwd: string, ...args: string[]) => promisify(execFile)("git", args, { cwd, env });
   await git(dir, "clone", "-q", `${github.url.replace("http://", `http://x-access-token:${OWNER}@`)}/acme/sample.git`, "w");
   const work = join(dir, "w");
-  await git(work, "switch", "-q", "-c", branch);
-  writeFileSync(join(work, `${branch.replace(/\W/g, "-")}.txt`), "change\n");
+  await git(work, "switch", "-q", ...(existing ? [branch] : ["-c", branch]));
+  writeFileSync(join(work, `${branch.replace(/\W/g, "-")}.txt`), existing ? "another change\n" : "change\n");
   await git(work, "add", "-A");
   await git(work, "commit", "-q", "-m", "change");
   await git(work, "push", "-q", "origin", branch);
@@ -158,6 +159,21 @@ describe("events", () => {
     expect(payloads("check_suite")[1]).toMatchObject({ check_suite: { conclusion: "failure" } });
     const runs = (await (await api(OWNER, "GET", `/repos/acme/sample/commits/${pull.head.sha}/check-runs`)).json()) as { total_count: number };
     expect(runs.total_count).toBe(2);
+  });
+
+  it("a push to an open pull request's branch: synchronize, with before and after", async () => {
+    await hookAll();
+    const pull = await openPull("agent/again");
+    await pushBranch("agent/again", true);
+    await until(2, "pull_request");
+    const sync = payloads("pull_request")[1]!;
+    expect(sync).toMatchObject({ action: "synchronize", number: pull.number, before: pull.head.sha, pull_request: { head: { ref: "agent/again" } } });
+    expect(sync.after).toMatch(/^[0-9a-f]{40}$/);
+    expect(sync.after).not.toBe(pull.head.sha);
+    expect(sync.pull_request.head.sha).toBe(sync.after);
+    // A push of a branch without a pull request tells nobody.
+    await pushBranch("agent/no-pull");
+    expect(payloads("pull_request")).toHaveLength(2);
   });
 
   it("a review with comments on lines: the review, then each comment, by a collaborator", async () => {

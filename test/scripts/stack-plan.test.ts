@@ -1,17 +1,10 @@
 // The local stack's wiring: every child gets the ports, credentials and token that make the others reach it.
 import { describe, expect, it } from "vitest";
-import type { LocalVars } from "../../scripts/stack/dev-vars";
 import type { ModelChoice } from "../../scripts/stack/model-choice";
 import { CHILD_PORTS, DEFAULT_PORTS, planStack, simulatorUsers, type ChildName, type StackInput } from "../../scripts/stack/stack-plan";
+import { VARS } from "./local-vars";
 import { machinesMode } from "./machines-mode";
 
-const VARS: LocalVars = {
-  TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
-  TWILIO_AUTH_TOKEN: "emulator-token",
-  TWILIO_WHATSAPP_FROM: "whatsapp:+14155238886",
-  ALLOWED_SENDERS: "+15551230001,+15551230002",
-  VM_TOKEN: "vm-secret",
-};
 const OFFLINE: ModelChoice = { kind: "offline", url: "http://127.0.0.1:8790" };
 
 function plan(overrides: Partial<StackInput> = {}) {

@@ -1,21 +1,14 @@
 // npm start's Telegram and GitHub stand-ins: each child's port and token, the Worker and the VM
 // pointed at them, a bot of the user's own left alone, and what the user is told.
 import { describe, expect, it } from "vitest";
-import type { LocalVars } from "../../scripts/stack/dev-vars";
 import { LOCAL_GITHUB, type GithubPlan } from "../../scripts/stack/github-plan";
 import { standInLines, webhookOutcomeLines } from "../../scripts/stack/stand-in-notes";
 import { DEFAULT_PORTS, localUrls, planStack, type ChildName, type StackInput } from "../../scripts/stack/stack-plan";
 import { chooseTelegram, simulatorTelegramUsers, standInToken, webhookEnv } from "../../scripts/stack/telegram-plan";
 import { readWebhookVars } from "../../scripts/stack/telegram-webhook-setup";
+import { VARS } from "./local-vars";
 import { machinesMode } from "./machines-mode";
 
-const VARS: LocalVars = {
-  TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
-  TWILIO_AUTH_TOKEN: "emulator-token",
-  TWILIO_WHATSAPP_FROM: "whatsapp:+14155238886",
-  ALLOWED_SENDERS: "+15551230001,+15551230002",
-  VM_TOKEN: "vm-secret",
-};
 const FRESH = { token: standInToken("A".repeat(35)), webhookSecret: "hook-secret" };
 const GITHUB: GithubPlan = { token: "ghp_owner", reviewerToken: "ghp_reviewer", dataDir: "/tmp/stack-github-x", vmUsesStandIn: true };
 const urls = localUrls(DEFAULT_PORTS);
@@ -109,8 +102,10 @@ describe("GitHub", () => {
     expect(own.GITHUB_URL).toBeUndefined();
   });
 
-  it("runs the stand-in beside the Fly stand-in in the machines mode too", () => {
+  it("runs the stand-in beside the Fly stand-in in the machines mode too, each Machine's VM pointed at it", () => {
     expect(plan({ mode: machinesMode() }).children.map((c) => c.name)).toContain("github");
+    const secrets = JSON.parse(plan({ mode: machinesMode() }).child("fly").env.FLY_STAND_IN_SECRETS!) as Record<string, string>;
+    expect(secrets).toMatchObject({ GITHUB_TOKEN: "ghp_owner", GITHUB_URL: "http://127.0.0.1:8792", GITHUB_API_BASE: "http://127.0.0.1:8792/api/v3", ANTHROPIC_API_KEY: "sk-ant-from-the-shell" });
   });
 });
 

@@ -24,7 +24,7 @@ export function pingPayload(hook: Json, repository: Json, sender: Json): Json {
   return { zen: "Keep it logically awesome.", hook_id: hook.id, hook, ...base(repository, sender) };
 }
 
-export function pullRequestPayload(action: "opened" | "closed" | "reopened" | "edited" | "synchronize" | "labeled", pull: Json & { number: number }, repository: Json, sender: Json, extra: Json = {}): Json {
+export function pullRequestPayload(action: "opened" | "closed" | "reopened" | "edited" | "synchronize", pull: Json & { number: number }, repository: Json, sender: Json, extra: Json = {}): Json {
   return { action, number: pull.number, pull_request: pull, ...extra, ...base(repository, sender) };
 }
 

@@ -7,6 +7,7 @@ import type { CheckRun, Issue, IssueComment, Pull, Repo, Review, ReviewComment }
 import { checkRunJson, checkSuiteJson, issueCommentJson, issueJson, pullJson, repoJson, reviewCommentJson, reviewJson, suiteOutcome, userJson } from "../core/resources";
 import { checkRunPayload, checkSuitePayload, issueCommentPayload, issuesPayload, labelJson, pullRequestPayload, reviewCommentPayload, reviewPayload } from "../core/webhook-payloads";
 import type { GithubContext } from "../context";
+import { bareDirOf, branchSha } from "./git-backend";
 import { emit, type DeliveryRecord } from "./webhooks";
 
 const keyOf = (repo: Repo) => `${repo.owner}/${repo.name}`.toLowerCase();
@@ -20,8 +21,29 @@ function repository(ctx: GithubContext, repo: Repo) {
 const sender = (ctx: GithubContext, login: string) => userJson(ctx.urls, account(ctx, login));
 const pullView = (ctx: GithubContext, repo: Repo, pull: Pull) => pullJson(ctx.urls, pull, repoJson(ctx.urls, repo, account(ctx, repo.owner), null), account(ctx, pull.user));
 
-export function pullEvent(ctx: GithubContext, repo: Repo, pull: Pull, action: "opened" | "closed" | "reopened" | "edited", by: string): Promise<DeliveryRecord[]> {
-  return emit(ctx, keyOf(repo), "pull_request", pullRequestPayload(action, pullView(ctx, repo, pull), repository(ctx, repo), sender(ctx, by)));
+export function pullEvent(ctx: GithubContext, repo: Repo, pull: Pull, action: "opened" | "closed" | "reopened" | "edited" | "synchronize", by: string, extra: Record<string, unknown> = {}): Promise<DeliveryRecord[]> {
+  return emit(ctx, keyOf(repo), "pull_request", pullRequestPayload(action, pullView(ctx, repo, pull), repository(ctx, repo), sender(ctx, by), extra));
+}
+
+/** The open pull requests' head branches before a push, to tell afterwards which it moved. */
+export async function headsBeforePush(ctx: GithubContext, repo: Repo): Promise<Map<Pull, string | null>> {
+  const bare = bareDirOf(ctx.root, repo.owner, repo.name);
+  const open = ctx.pulls.filter((p) => p.repo === keyOf(repo) && p.state === "open");
+  return new Map(await Promise.all(open.map(async (p) => [p, await branchSha(bare, p.head)] as const)));
+}
+
+/** After a push: `pull_request` `synchronize` (with `before` and `after`) for each open pull request whose branch it moved. */
+export async function pushed(ctx: GithubContext, repo: Repo, before: Map<Pull, string | null>, by: string): Promise<DeliveryRecord[]> {
+  const bare = bareDirOf(ctx.root, repo.owner, repo.name);
+  const sent: DeliveryRecord[] = [];
+  for (const [pull, was] of before) {
+    const now = await branchSha(bare, pull.head);
+    if (!now || now === was) continue;
+    pull.headSha = now;
+    pull.updatedAt = ctx.now();
+    sent.push(...(await pullEvent(ctx, repo, pull, "synchronize", by, { before: was, after: now })));
+  }
+  return sent;
 }
 
 /** A run completed: `check_run` completed, then `check_suite` completed once every run of its suite is. */

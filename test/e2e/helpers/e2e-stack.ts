@@ -13,7 +13,10 @@ import { machinesModeFor, writeMachinesFiles } from "../../../scripts/stack/mach
 import type { ModelChoice } from "../../../scripts/stack/model-choice";
 import { freePort } from "../../../scripts/stack/ports";
 import { launchStack, type Stack } from "../../../scripts/stack/stack";
+import type { GithubPlan } from "../../../scripts/stack/github-plan";
+import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "../../../scripts/stack/stand-ins-setup";
 import { HOST, localUrls, planStack, type Ports, type StackMode, type StackUrls } from "../../../scripts/stack/stack-plan";
+import { chooseTelegram, type TelegramPlan } from "../../../scripts/stack/telegram-plan";
 import type { Resources } from "../../helpers/resources";
 import { makeFreshClone, REPO_ROOT } from "./fresh-clone";
 
@@ -30,6 +33,8 @@ export type E2eStack = {
   lines: string[];
   /** In machines mode: the stand-in's settings (its directory, the API token). */
   machines: MachinesMode | null;
+  /** With `standIns`: the Telegram stand-in's token and secret, the GitHub stand-in's tokens. */
+  standIns: StandIns;
   /** Ctrl-C and `npm start` again in the same copy: every child stopped, then started on the same data. */
   restart(): Promise<void>;
 };
@@ -37,6 +42,8 @@ export type E2eStack = {
 export type E2eStackOptions = {
   /** Machines mode (`npm start -- --machines`), with these settings from the environment (MACHINE_IDLE_MS…). */
   machines?: Record<string, string>;
+  /** The Telegram Bot API and GitHub stand-ins as `npm start` runs them, the webhook registered (the shared mode: the VM gets GITHUB_*). */
+  standIns?: boolean;
 };
 
 /** Pure: `.dev.vars` text with the given keys' values replaced, everything else kept. */
@@ -83,7 +90,7 @@ const offlineModel = (ports: Ports): ModelChoice => ({ kind: "offline", url: loc
  * The children of a test stack in a fresh copy at `root`: the VM on the offline model, its data
  * under the copy (or the mode given), this process's Node and the repository's wrangler.
  */
-export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseEnv: Record<string, string | undefined>, mode: StackMode = { kind: "shared", dataDir: join(root, ".data/vm") }) {
+export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseEnv: Record<string, string | undefined>, mode: StackMode = { kind: "shared", dataDir: join(root, ".data/vm") }, standIns: StandIns = {}) {
   return planStack({
     root,
     ports,
@@ -94,8 +101,11 @@ export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseE
     nodePath: process.execPath,
     wranglerCli: join(dirname(createRequire(join(REPO_ROOT, "package.json")).resolve("wrangler/package.json")), "bin", "wrangler.js"),
     runningAsRoot: process.getuid?.() === 0,
+    ...standIns,
   });
 }
+
+type StandIns = { telegram?: TelegramPlan; github?: GithubPlan };
 
 /** The test's environment minus what a user's shell would not have, and never a real credential. */
 function shellEnv(): Record<string, string | undefined> {
@@ -145,7 +155,9 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
     writeFileSync(logPath, "");
     const lines: string[] = [];
     const machines = options.machines ? testMachinesMode(clone.root, ports, options.machines) : null;
-    const specs = planTestStack(clone.root, ports, vars, shellEnv(), machines ?? undefined);
+    // The GitHub stand-in's repositories under the copy, which goes with the test.
+    const standIns: StandIns = options.standIns ? { telegram: chooseTelegram({}, freshTelegramSecrets()), github: freshGithubPlan(join(clone.root, ".data/github"), true) } : {};
+    const specs = planTestStack(clone.root, ports, vars, shellEnv(), machines ?? undefined, standIns);
     const launch = async (): Promise<Stack> => {
       const launched = launchStack(specs, {
         write: (line) => {
@@ -157,6 +169,9 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
       resources.track(launched, (s) => s.stop());
       try {
         await launched.ready;
+        const registered = standIns.telegram ? await registerTelegramWebhook(standIns.telegram, urls) : null;
+        registered?.lines.forEach((line) => appendFileSync(logPath, `[e2e] ${line}\n`));
+        if (registered?.fatal) throw new Error(registered.lines.join("; "));
       } catch (error) {
         await launched.stop();
         throw new Error(`${error instanceof Error ? error.message : String(error)} (log: ${logPath})`, { cause: error });
@@ -164,7 +179,7 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
       return launched;
     };
     const started: E2eStack = {
-      urls, vars, root: clone.root, stack: await launch(), lines, machines,
+      urls, vars, root: clone.root, stack: await launch(), lines, machines, standIns,
       async restart() {
         await started.stack.stop();
         // As `npm start` does at each start: the Worker's settings again, the data kept.
