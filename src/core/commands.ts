@@ -3,6 +3,7 @@
 import { parseAdminArgs } from "./command-admin";
 import { parseDeleteArgs, parseGitArgs, parseNameArg, parseNewArgs } from "./command-conversation";
 import { parseScheduleArgs } from "./command-schedule";
+import { parseAutofixArgs, parseGithubArgs } from "./command-github";
 import { firstWord } from "./command-words";
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
@@ -45,6 +46,8 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/undo, /redo", description: "put the files back as before the last run that changed them (asks first); /redo takes the last /undo back" },
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
+  { usage: "/github watch owner/repo", description: "GitHub's events of that repository come here: answers with the webhook's URL and secret; /github lists, /github unwatch owner/repo stops" },
+  { usage: "/autofix on, /autofix off", description: "a CI failure on this conversation's pull request starts a fix run by itself (at most 3 per pull request)" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
   { usage: "/users, /allow +E164, /deny +E164, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },
@@ -66,6 +69,7 @@ const RELAY_WORDS = new Set([
   "help", "status", "stop", "cancel", "new", "sessions", "switch", "clear", "rename", "delete", "deep", "end",
   "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
   "web", "dashboard", "diff", "undo", "redo",
+  "github", "autofix",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -166,6 +170,10 @@ export function parseCommand(text: string): ParsedCommand | null {
     case "undo":
     case "redo":
       return withoutArguments(name, args, { type: name });
+    case "github":
+      return parseGithubArgs(args);
+    case "autofix":
+      return parseAutofixArgs(args);
     case "users":
     case "allow":
     case "deny":

@@ -49,6 +49,10 @@ export type ParsedCommand =
    * each user's Machine and the app's unowned ones, which `sweep` destroys.
    */
   | { type: "vm_health"; sweep: boolean }
+  /** `/github` lists the watched repositories; watch answers with the webhook's URL and a new secret. */
+  | { type: "github"; action: "list" } | { type: "github"; action: "watch" | "unwatch"; repo: string }
+  /** `/autofix on|off` in the current conversation; `/autofix` alone shows it. */
+  | { type: "autofix"; on: boolean | null }
   /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
   | AdminCommand
   | { type: "invalid"; reason: string };

@@ -32,6 +32,7 @@ import { applyFailure, type RunEffectsDeps } from "./services/run-effects";
 import { createSchedules } from "./units/schedules";
 import type { Unit } from "./units/unit";
 import { createVmAnswers } from "./services/vm-answers";
+import type { GithubDeps } from "./services/github-events";
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
@@ -145,9 +146,11 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     approvals,
     changes,
     runChanges: repos.runChanges,
+    github: repos.githubEvents,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).
   const units: Unit[] = [mediaInbox, schedules, conversations, approvals, outbox, budget, machine, runs].filter((unit) => unit !== null);
-  return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, units };
+  const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
+  return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, github, units };
 }

@@ -17,6 +17,7 @@ import { composeUnits } from "./compose-units";
 import { type InboundMessage, receive } from "./services/inbox";
 import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
 import type { DeliveryStatus } from "./units/outbox";
+import { type GithubDelivery, receiveGithubDelivery } from "./services/github-events";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
 
@@ -99,6 +100,20 @@ export class PhoneAgent extends DurableObject<Env> {
     this.log("event_run", { eventId: event.eventId, outcome: outcome.outcome, ...(outcome.outcome === "refused" ? { reason: outcome.reason } : {}) });
     if (outcome.outcome !== "duplicate") await this.workOn(now);
     return outcome;
+  }
+
+  /** A GitHub delivery the Worker checked: stored once; its notice, pull request state, run (after a clone if needed) carried out. */
+  async receiveGithubEvent(delivery: GithubDelivery): Promise<{ outcome: "stored" | "duplicate" | "refused" }> {
+    const now = this.clock();
+    if (isRevoked(this.u.repos.settings, this.config, this.phone)) return { outcome: "refused" };
+    const got = receiveGithubDelivery(this.u.github, delivery, now);
+    this.log("github_event", { delivery: delivery.delivery, event: delivery.event, outcome: got.outcome, ...(got.outcome === "stored" && got.run ? { run: got.run.eventId, clone: got.clone !== null } : {}) });
+    if (got.outcome === "duplicate") return got;
+    const run = got.run && { ...got.run, receivedAt: delivery.receivedAt, publicOrigin: delivery.publicOrigin };
+    if (run && got.clone) this.ctx.waitUntil(this.afterCommand(got.clone, delivery.delivery).then(() => this.startEventRun(run)));
+    else if (run) await this.startEventRun(run);
+    await this.workOn(now);
+    return { outcome: "stored" };
   }
 
   /** Applies a Twilio status callback (see Outbox.applyStatus). */

@@ -8,6 +8,7 @@ import { runMediaRetention } from "./media-retention";
 import { mediaRoute } from "./media-route";
 import { twilioRoutes } from "./twilio-routes";
 import { webRoute } from "./web-route";
+import { githubRoute } from "./github-webhook";
 import type { WebhookVariables } from "./twilio-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
@@ -31,6 +32,8 @@ app.route("/twilio", twilioRoutes);
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
 app.route("/web", webRoute);
+// GitHub's webhooks for the repositories users watch (docs/github.md).
+app.route("/github", githubRoute);
 
 app.notFound((c) => c.json({ error: "not_found" }, 404));
 

@@ -20,6 +20,7 @@ import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "..
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
+import { carryOutGithub } from "./github-actions";
 
 type AfterCommandDeps = {
   vm: VmClient | null;
@@ -75,6 +76,11 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "admin": {
       const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, d.clock());
       chunkReply(text).forEach((body, i) => say(body, i));
+      return;
+    }
+    case "github": {
+      const { kind: _, ...request } = action;
+      say(await carryOutGithub(d.env, d.phone, publicOriginOf(d.settings, d.config), request));
       return;
     }
     case "web_link": {

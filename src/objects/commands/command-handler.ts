@@ -33,6 +33,8 @@ import { WEB_LINKS_REVOKED } from "../../core/replies/web";
 import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
+import type { GithubEventsRepo } from "../db/github-events-repo";
+import { autofixReply } from "../../core/replies/github";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
@@ -45,6 +47,8 @@ export type CommandDeps = ScheduleServiceDeps &
     failRun: (runId: string, failure: RunFailure, now: number) => void;
     lifecycle: Pick<Messages, "stop" | "deny">;
     approvals: Approvals;
+    /** GitHub's deliveries and /autofix's setting per conversation. */
+    github: GithubEventsRepo;
     /** VM_MODE: with `machines`, /vm is about every user's own Machine. */
     vmMode: "shared" | "machines";
   };
@@ -123,6 +127,16 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       // Not even a bad argument is explained to a non-admin: they learn nothing, nothing changes.
       if (!sender.isAdmin) return say(permissionDenied(command.word));
       return command.request.kind === "invalid" ? say(command.request.reason) : { text: "", after: { kind: "admin", request: command.request } };
+    case "github": {
+      const { type: _, ...request } = command;
+      return { text: "", after: { kind: "github", ...request } };
+    }
+    case "autofix": {
+      const current = d.conversations.current();
+      if (!current) return say(NO_CURRENT_CONVERSATION);
+      if (command.on !== null) d.github.setAutofix(current.id, command.on);
+      return say(autofixReply(current.name, d.github.autofixOn(current.id)));
+    }
     case "invalid":
       return say(command.reason);
   }
