@@ -82,7 +82,7 @@ export function decideGithubEvent(repo: string, e: GithubEvent, f: GithubFacts):
       // A lone comment on a line arrives as a "commented" review without text: its comment speaks for it.
       if (!e.body.trim() && f.reviewComments.length === 0) return nothing(keep);
       const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.reviewer, body: e.body }, f.reviewComments), origin: `GitHub: @${e.reviewer}'s review of ${repo}#${pr.number}` };
-      return { ...nothing(keep), say: { text: reviewText(pr, e, f.reviewComments), fix } };
+      return { ...nothing(keep), say: { text: reviewText({ ...pr, url: e.url }, e, f.reviewComments), fix } };
     }
     case "review_comment": {
       if (e.action !== "created" || !pr) return nothing();
