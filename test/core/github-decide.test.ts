@@ -30,7 +30,7 @@ describe("decideGithubEvent: CI", () => {
     expect(decideGithubEvent("acme/api", event, f).say?.text ?? null).toBe(text);
   });
 
-  it.each([
+  it.each<[number, { started: number } | "stopped"]>([
     [0, { started: 1 }],
     [2, { started: 3 }],
     [3, "stopped"],
