@@ -15,8 +15,11 @@ export const githubRoute = new Hono<{ Bindings: Env }>();
 
 /** GitHub caps payloads at 25 MB; the events the relay reads are far smaller than this. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/** GitHub's delivery ids are GUIDs; ids of runs are `gh-auto-<delivery>`, within the VM protocol's 80 characters. */
-const DELIVERY = /^[A-Za-z0-9_-]{1,72}$/;
+/**
+ * GitHub's delivery ids are GUIDs (36 characters). At most 55: a button's payload `gh-later:<delivery>`
+ * fits Telegram's 64-byte callback data, and a run's id `gh-auto-<delivery>` the VM protocol's 80.
+ */
+const DELIVERY = /^[A-Za-z0-9_-]{1,55}$/;
 const EVENT = /^[a-z_]{1,64}$/;
 
 function refuse(c: Context, status: 400 | 401 | 413, reason: string, repo?: string): Response {
@@ -36,6 +39,7 @@ function payloadOf(raw: Uint8Array, contentType: string | undefined): unknown {
 }
 
 githubRoute.post("/webhook", async function githubWebhook(c) {
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (raw.byteLength > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
   const payload = payloadOf(raw, c.req.header("content-type"));

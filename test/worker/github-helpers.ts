@@ -27,10 +27,11 @@ let deliveries = 0;
 export const newDelivery = () => `${crypto.randomUUID()}-${++deliveries}`;
 
 /** Posts `payload` as GitHub would, signed with `secret` (null: no signature header; a string starting with sha256=: that header). */
-export async function deliver(event: string, payload: unknown, secret: string | null, o: { delivery?: string; body?: string } = {}): Promise<{ status: number; delivery: string }> {
-  const body = o.body ?? JSON.stringify(payload);
+export async function deliver(event: string, payload: unknown, secret: string | null, o: { delivery?: string; body?: string; form?: boolean } = {}): Promise<{ status: number; delivery: string }> {
+  const json = JSON.stringify(payload);
+  const body = o.body ?? (o.form ? new URLSearchParams({ payload: json }).toString() : json);
   const delivery = o.delivery ?? newDelivery();
-  const headers: Record<string, string> = { "content-type": "application/json", "x-github-event": event, "x-github-delivery": delivery, "user-agent": "GitHub-Hookshot/test" };
+  const headers: Record<string, string> = { "content-type": o.form ? "application/x-www-form-urlencoded" : "application/json", "x-github-event": event, "x-github-delivery": delivery, "user-agent": "GitHub-Hookshot/test" };
   if (secret !== null) headers["x-hub-signature-256"] = secret.startsWith("sha256=") ? secret : signWebhook(secret, body);
   const res = await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}/github/webhook`, { method: "POST", headers, body }));
   await res.arrayBuffer();

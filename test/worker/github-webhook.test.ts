@@ -33,6 +33,13 @@ it("checks the signature against the repository's secret: missing, wrong or for 
   expect(await deliveriesOf(phone)).toEqual([{ delivery: ok.delivery, event: "pull_request" }]);
 });
 
+it("takes GitHub's form encoding too (payload=…), signed over the form body", async () => {
+  const secret = await watch(other, "acme/form");
+  const sent = await deliver("pull_request", payloads.closed("acme/form", 3, false), secret, { form: true });
+  expect(sent.status).toBe(202);
+  expect((await deliveriesOf(other)).map((d) => d.delivery)).toContain(sent.delivery);
+});
+
 it("an unknown repository, or none named, gets 401 with nothing stored", async () => {
   await watch(other, "acme/known");
   const before = await deliveriesOf(other);
@@ -47,6 +54,7 @@ it("malformed bodies are refused with nothing stored, none with a 5xx", async ()
   const cases: [string, { body?: string; delivery?: string }, unknown][] = [
     ["not JSON", { body: "{not json" }, null],
     ["JSON that is no object", { body: "[1, 2]" }, null],
+    ["over 1 MiB", { body: JSON.stringify({ repository: { full_name: "acme/malformed" }, pad: "x".repeat(1024 * 1024) }) }, null],
     ["a check run without its fields", {}, { action: "completed", repository: { full_name: "acme/malformed" }, check_run: { status: 3 } }],
     ["a delivery id that is not one", { delivery: "../../etc" }, payloads.closed("acme/malformed", 1, true)],
   ];

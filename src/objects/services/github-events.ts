@@ -41,7 +41,7 @@ export const fixButtons = (delivery: string) => [
   { title: "Fix it", id: `gh-fix:${delivery}` },
   { title: "Later", id: `gh-later:${delivery}` },
 ];
-const TAP = /^gh-(fix|later):([A-Za-z0-9_-]{1,72})$/;
+const TAP = /^gh-(fix|later):([A-Za-z0-9_-]{1,55})$/;
 export function parseGithubTap(payload: string | null | undefined): { answer: "fix" | "later"; delivery: string } | null {
   const m = payload ? TAP.exec(payload.trim()) : null;
   return m ? { answer: m[1] as "fix" | "later", delivery: m[2]! } : null;
