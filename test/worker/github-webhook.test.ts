@@ -15,22 +15,32 @@ it("/github watch answers with the webhook's URL, a secret and the events to tic
   expect(await ask(other, "/github watch Acme/Watched")).toBe("Acme/Watched is watched by another user of this relay: one user per repository. Nothing changed.");
   // The secret is not shown again.
   expect(await ask(phone, "/github")).not.toMatch(/[0-9a-f]{64}/);
+  // Watching again gives a new secret: the old one no longer signs.
+  const old = /Secret: ([0-9a-f]{64})/.exec(reply)![1]!;
+  const renewed = await watch(phone, "acme/watched");
+  expect(renewed).not.toBe(old);
+  expect((await deliver("pull_request", payloads.closed("acme/watched", 1, true), old)).status).toBe(401);
+  expect((await deliver("pull_request", payloads.closed("acme/watched", 1, true), renewed)).status).toBe(202);
   expect(await ask(phone, "/github unwatch acme/watched")).toContain("Stopped watching acme/watched");
   expect(await ask(phone, "/github")).toBe("You watch no GitHub repository. /github watch owner/repo sets one up.");
+  expect((await deliver("pull_request", payloads.closed("acme/watched", 2, true), renewed)).status).toBe(401);
 });
 
 it("checks the signature against the repository's secret: missing, wrong or for another body gets 401 with nothing stored; right gets 202; ping 200", async () => {
   const secret = await watch(phone, "acme/signed");
+  const before = await deliveriesOf(phone);
   const event = payloads.closed("acme/signed", 99, true);
   expect((await deliver("pull_request", event, null)).status).toBe(401);
   expect((await deliver("pull_request", event, "wrong-secret")).status).toBe(401);
   expect((await deliver("pull_request", event, `sha256=${"0".repeat(64)}`)).status).toBe(401);
-  expect(await deliveriesOf(phone)).toEqual([]);
+  expect(await deliveriesOf(phone)).toEqual(before);
   expect((await deliver("ping", { zen: "Keep it logically awesome.", repository: { full_name: "acme/signed" } }, secret)).status).toBe(200);
-  expect(await deliveriesOf(phone)).toEqual([]);
+  expect(await deliveriesOf(phone)).toEqual(before);
   const ok = await deliver("pull_request", event, secret);
   expect(ok.status).toBe(202);
-  expect(await deliveriesOf(phone)).toEqual([{ delivery: ok.delivery, event: "pull_request" }]);
+  const after = await deliveriesOf(phone);
+  expect(after).toHaveLength(before.length + 1);
+  expect(after).toContainEqual({ delivery: ok.delivery, event: "pull_request" });
 });
 
 it("takes GitHub's form encoding too (payload=…), signed over the form body", async () => {
