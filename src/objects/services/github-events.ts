@@ -51,12 +51,12 @@ export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: num
   const repo = g.parsed.repo.toLowerCase();
   return d.transaction(() => {
     if (d.github.get(g.delivery)) return { outcome: "duplicate" };
-    const decision = decideGithubEvent(g.parsed.repo, g.parsed.event, factsOf(d, repo, g.parsed));
+    const pr = prOf(d, repo, g.parsed);
+    const decision = decideGithubEvent(g.parsed.repo, g.parsed.event, factsOf(d, repo, g.parsed, pr));
     const fix = decision.say?.fix ?? null;
     const detail = fix ? { ...decision.keep.detail, fix } : decision.keep.detail;
     d.github.add({ delivery: g.delivery, event: g.event, repo, number: decision.keep.number, ref: decision.keep.ref, detail, now });
     if (decision.say) d.outboxRepo.add({ dedupeKey: outboxKeys.github(g.delivery), body: decision.say.text, buttons: fix ? fixButtons(g.delivery) : null, now });
-    const pr = prOf(d, repo, g.parsed);
     if (pr && decision.prState) d.pullRequests.setState(pr.id, decision.prState, now);
     if (pr && decision.headSha && decision.headSha !== pr.headSha) d.pullRequests.setHeadSha(pr.id, decision.headSha, now);
     const run = decision.run;
@@ -99,9 +99,8 @@ function prOf(d: GithubDeps, repo: string, p: ParsedDelivery): PullRequest | nul
   }
 }
 
-function factsOf(d: GithubDeps, repo: string, p: ParsedDelivery): GithubFacts {
+function factsOf(d: GithubDeps, repo: string, p: ParsedDelivery, row: PullRequest | null): GithubFacts {
   const e = p.event;
-  const row = prOf(d, repo, p);
   const conversation = row ? d.conversations.repo.get(row.conversationId) : null;
   const pr: PrFacts | null = row && conversation ? { ...row, repo: p.repo, conversation: conversation.name, autofix: d.github.autofixOn(row.conversationId) } : null;
   const facts: GithubFacts = { pr, failedChecks: [], lastSuiteConclusion: null, reviewComments: [], reviewTold: false, repoConversation: null };
