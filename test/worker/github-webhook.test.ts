@@ -2,8 +2,8 @@ import { expect, it } from "vitest";
 import { ask, bodies, eventually, sentTo } from "./helpers";
 import { deliver, deliveriesOf, payloads, shippedPr, watch } from "./github-helpers";
 
-const phone = "+15550000193";
-const other = "+15550000194";
+const phone = "+15550000261";
+const other = "+15550000262";
 
 it("/github watch answers with the webhook's URL, a secret and the events to tick; /github lists; another user's watch is refused; unwatch ends it", async () => {
   const reply = await ask(phone, "/github watch acme/watched");
