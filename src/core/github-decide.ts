@@ -3,8 +3,19 @@
 // starts), a pull request's new state, and a run to start. Pure: the object carries it out.
 import type { GithubEvent } from "./github-events";
 import {
-  approvedText, AUTOFIX_MAX, ciFailedText, ciFixPrompt, ciGreenText, closedText, type FailedCheck, issuePrompt, mergedText, prName, reviewCommentText,
-  type ReviewComment, reviewFixPrompt, reviewText,
+  approvedText,
+  AUTOFIX_MAX,
+  ciFailedText,
+  ciFixPrompt,
+  ciGreenText,
+  closedText,
+  type FailedCheck,
+  issuePrompt,
+  mergedText,
+  reviewCommentText,
+  type ReviewComment,
+  reviewFixPrompt,
+  reviewText,
 } from "./replies/github";
 
 /** The relay's pull request the event is about, with its conversation's name. */

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { ask, bodies, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 import { deliver, payloads, shippedPr, watch } from "./github-helpers";
 
 const starts = async (phone: string) => (await vmRequests(phone)).filter((r) => r.kind === "start");
