@@ -2,6 +2,9 @@
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
 
+/** What /github asks of the directory. */
+export type GithubRequest = { action: "list" } | { action: "watch" | "unwatch"; repo: string };
+
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const GITHUB_USAGE = "Usage: /github watch owner/repo, /github unwatch owner/repo, or /github alone to list.";
 

@@ -4,7 +4,7 @@
 import { DEEP_MODE_MS } from "../units/conversations";
 import type { AdminRequest } from "../../core/command-admin";
 import type { WebScope } from "../../core/web-token";
-import type { GithubRequest } from "./github-actions";
+import type { GithubRequest } from "../../core/command-github";
 import { outboxKeys } from "../../core/outbox-keys";
 import { stepRun } from "../../core/run-lifecycle";
 import type { RunChangesRepo } from "../db/run-changes-repo";

@@ -1,9 +1,8 @@
 // /github's answers: the directory keeps the watches (one user per repository), so they are
 // carried out after the webhook's answer, like an admin's requests.
 import { unwatchReply, watchListReply, watchReply, watchTaken } from "../../core/replies/github";
+import type { GithubRequest } from "../../core/command-github";
 import { directoryOf } from "../user-directory";
-
-export type GithubRequest = { action: "list" } | { action: "watch" | "unwatch"; repo: string };
 
 /** The webhook's URL under `origin` (PUBLIC_URL, else the origin the user's messages came to). */
 export const webhookUrl = (origin: string | null) => (origin ? `${origin.replace(/\/+$/, "")}/github/webhook` : null);
