@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-18 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-20 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -202,5 +202,33 @@ CREATE TABLE triggers (
   last_fired_at INTEGER,
   fire_count INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+CREATE TABLE pull_requests (
+  id INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  repo TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  branch TEXT NOT NULL,
+  url TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed', 'merged')),
+  head_sha TEXT,
+  autofix_count INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX pull_requests_repo_number ON pull_requests (repo COLLATE NOCASE, number);
+CREATE INDEX pull_requests_conversation ON pull_requests (conversation_id);
+CREATE TABLE github_deliveries (
+  delivery TEXT PRIMARY KEY,
+  event TEXT NOT NULL,
+  repo TEXT NOT NULL,
+  number INTEGER,
+  ref TEXT,
+  detail TEXT,
+  received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX github_deliveries_ref ON github_deliveries (repo, event, ref);
+CREATE TABLE github_autofix (
+  conversation_id INTEGER PRIMARY KEY
+);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -3,6 +3,7 @@
 import { parseAdminArgs } from "./command-admin";
 import { parseDeleteArgs, parseGitArgs, parseNameArg, parseNewArgs } from "./command-conversation";
 import { parseScheduleArgs } from "./command-schedule";
+import { parseAutofixArgs, parseGithubArgs } from "./command-github";
 import { firstWord } from "./command-words";
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
@@ -48,6 +49,8 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/web revoke", description: "end every page link sent before" },
   { usage: "/trigger add <name> <prompt>", description: "an HTTP trigger: a URL and a token (shown once) that start <prompt> in this conversation" },
   { usage: "/triggers, /trigger remove <name>", description: "your triggers: when each last fired, how often; end one" },
+  { usage: "/github watch owner/repo", description: "GitHub's events of that repository come here: answers with the webhook's URL and secret; /github lists, /github unwatch owner/repo stops" },
+  { usage: "/autofix on, /autofix off", description: "a CI failure on this conversation's pull request starts a fix run by itself (at most 3 per pull request)" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
   { usage: "/users, /allow +E164|telegram-id, /deny +E164|telegram-id, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },
@@ -70,6 +73,7 @@ const RELAY_WORDS = new Set([
   "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
   "web", "dashboard", "diff", "undo", "redo",
   "trigger", "triggers",
+  "github", "autofix",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -174,6 +178,10 @@ export function parseCommand(text: string): ParsedCommand | null {
       return parseTriggerArgs(args);
     case "triggers":
       return withoutArguments(name, args, { type: "trigger_list" });
+    case "github":
+      return parseGithubArgs(args);
+    case "autofix":
+      return parseAutofixArgs(args);
     case "users":
     case "allow":
     case "deny":

@@ -28,6 +28,8 @@ export const outboxKeys = {
   accessRestored: (at: number) => `access-restored:${at}`,
   /** "A GitHub event (or a trigger) started a run", or why it did not: once per event. */
   eventRun: (eventId: string) => `event:${eventId}`,
+  /** What GitHub delivery `delivery` told the user (a CI failure, a review…): once per delivery. */
+  github: (delivery: string) => `github:${delivery}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
   /** "I couldn't get your attachment", once per attachment `index` of inbound message `messageId`. */

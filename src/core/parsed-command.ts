@@ -53,6 +53,10 @@ export type ParsedCommand =
   | { type: "trigger_add"; name: string; prompt: string }
   | { type: "trigger_remove"; name: string }
   | { type: "trigger_list" }
+  /** `/github` lists the watched repositories; watch answers with the webhook's URL and a new secret. */
+  | { type: "github"; action: "list" } | { type: "github"; action: "watch" | "unwatch"; repo: string }
+  /** `/autofix on|off` in the current conversation; `/autofix` alone shows it. */
+  | { type: "autofix"; on: boolean | null }
   /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
   | AdminCommand
   | { type: "invalid"; reason: string };

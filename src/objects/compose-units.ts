@@ -38,6 +38,7 @@ import { addressedOutbox } from "./services/outbox-addressing";
 import { channelClientsFor } from "../channels/clients";
 import { homeChatOf } from "../channels/home-chat";
 import { chatStoppedNotice } from "../channels/telegram/send-policy";
+import type { GithubDeps } from "./services/github-events";
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
@@ -162,9 +163,11 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     changes,
     runChanges: repos.runChanges,
     triggers: repos.triggers,
+    github: repos.githubEvents,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).
   const units: Unit[] = [mediaInbox, schedules, conversations, approvals, outbox, budget, machine, runs].filter((unit) => unit !== null);
-  return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, units };
+  const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
+  return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, github, units };
 }

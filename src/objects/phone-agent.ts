@@ -20,6 +20,7 @@ import type { TapOutcome } from "../channels/telegram/keyboard";
 import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
 import { fireTrigger, type TriggerFireOutcome, type TriggerFiring } from "./services/trigger-runs";
 import type { DeliveryStatus } from "./units/outbox";
+import { type GithubDelivery, receiveGithubDelivery } from "./services/github-events";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
 
@@ -116,6 +117,20 @@ export class PhoneAgent extends DurableObject<Env> {
     // A refusal may have told the user (their rate limit, a deleted conversation): the outbox has work.
     if (outcome.outcome === "queued" || outcome.outcome === "refused") await this.workOn(now);
     return outcome;
+  }
+
+  /** A GitHub delivery the Worker checked: stored once; its notice, pull request state, run (after a clone if needed) carried out. */
+  async receiveGithubEvent(delivery: GithubDelivery): Promise<{ outcome: "stored" | "duplicate" | "refused" }> {
+    const now = this.clock();
+    if (isRevoked(this.u.repos.settings, this.config, this.phone)) return { outcome: "refused" };
+    const got = receiveGithubDelivery(this.u.github, delivery, now);
+    this.log("github_event", { delivery: delivery.delivery, event: delivery.event, outcome: got.outcome, ...(got.outcome === "stored" && got.run ? { run: got.run.eventId, clone: got.clone !== null } : {}) });
+    if (got.outcome === "duplicate") return got;
+    const run = got.run && { ...got.run, receivedAt: delivery.receivedAt, publicOrigin: delivery.publicOrigin };
+    if (run && got.clone) this.ctx.waitUntil(this.afterCommand(got.clone, delivery.delivery).then(() => this.startEventRun(run)));
+    else if (run) await this.startEventRun(run);
+    await this.workOn(now);
+    return { outcome: "stored" };
   }
 
   /** Applies a Twilio status callback (see Outbox.applyStatus). */

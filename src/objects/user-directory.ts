@@ -2,7 +2,8 @@
 // top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here); a Telegram user is
 // listed as `tg-<id>`, and found their object by homeOfTelegramUser. One instance,
 // addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy. It also
-// knows which object owns each HTTP trigger, and its token's hash (docs/github.md "Triggers").
+// knows which object owns each HTTP trigger, and its token's hash (docs/github.md "Triggers"), and
+// which user watches which GitHub repository (/github watch), with the webhook's secret.
 import { DurableObject } from "cloudflare:workers";
 import { type Clock, systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
@@ -14,6 +15,7 @@ import { createTelegramRefusalsRepo, type TelegramRefusalsRepo } from "./db/tele
 import { telegramUserName } from "../core/user-name";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
 import { sameDigest } from "../core/triggers";
+import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";
 
 const DIRECTORY_NAME = "directory";
 
@@ -31,6 +33,7 @@ export class UserDirectory extends DurableObject<Env> {
   private readonly telegramRefusals: TelegramRefusalsRepo;
   private readonly triggers: TriggerDirectoryRepo;
   private readonly clock: Clock = systemClock;
+  private readonly watches: GithubWatchesRepo;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -38,6 +41,7 @@ export class UserDirectory extends DurableObject<Env> {
     this.allowlist = createAllowlistRepo(sql);
     this.telegramRefusals = createTelegramRefusalsRepo(sql);
     this.triggers = createTriggerDirectoryRepo(sql);
+    this.watches = createGithubWatchesRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -99,6 +103,37 @@ export class UserDirectory extends DurableObject<Env> {
     return entry && same ? entry.home : null;
   }
 
+  /**
+   * `home` (a user's object) watches `repo`: a fresh webhook secret, returned once (a repeat by the
+   * same user replaces it). Refused when another user watches it: one home per repository.
+   */
+  watchGithub(repo: string, home: string): { outcome: "watching"; secret: string; renewed: boolean } | { outcome: "taken" } {
+    const held = this.watches.get(repo);
+    if (held && held.home !== home) return { outcome: "taken" };
+    const secret = randomSecret();
+    this.watches.set(repo, home, secret, this.clock());
+    logEvent("github_watch", { object: "UserDirectory", repo: repo.toLowerCase(), home, renewed: held !== null });
+    return { outcome: "watching", secret, renewed: held !== null };
+  }
+
+  /** Ends `home`'s watch of `repo`; false when it had none. */
+  unwatchGithub(repo: string, home: string): boolean {
+    const removed = this.watches.remove(repo, home);
+    if (removed) logEvent("github_unwatch", { object: "UserDirectory", repo: repo.toLowerCase(), home });
+    return removed;
+  }
+
+  /** The repositories `home` watches. */
+  githubWatchesOf(home: string): string[] {
+    return this.watches.reposOf(home);
+  }
+
+  /** Where `repo`'s webhooks go and the secret they are signed with; null when nobody watches it. */
+  githubWatch(repo: string): { home: string; secret: string } | null {
+    const watch = this.watches.get(repo);
+    return watch && { home: watch.home, secret: watch.secret };
+  }
+
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {
     const was = this.listedAs(phone);
     if (was === (allowed ? "allowed" : "denied")) return was;
@@ -111,4 +146,9 @@ export class UserDirectory extends DurableObject<Env> {
     const entry = this.allowlist.get(phone);
     return !entry ? "unlisted" : entry.allowed ? "allowed" : "denied";
   }
+}
+
+/** 32 random bytes in hex: a webhook secret as GitHub's settings take it. */
+function randomSecret(): string {
+  return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -10,6 +10,7 @@ import { telegramRoute } from "./telegram-route";
 import { triggerRoute } from "./trigger-route";
 import { twilioRoutes } from "./twilio-routes";
 import { webRoute } from "./web-route";
+import { githubRoute } from "./github-webhook";
 import type { WebhookVariables } from "./twilio-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
@@ -37,6 +38,8 @@ app.route("/media", mediaRoute);
 app.route("/web", webRoute);
 // HTTP triggers: a Bearer token that can fire one trigger and nothing else (docs/github.md "Triggers").
 app.route("/triggers", triggerRoute);
+// GitHub's webhooks for the repositories users watch (docs/github.md).
+app.route("/github", githubRoute);
 
 app.notFound((c) => c.json({ error: "not_found" }, 404));
 

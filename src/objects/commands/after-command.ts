@@ -20,6 +20,7 @@ import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
 import { registerTrigger, unregisterTrigger } from "./trigger-actions";
+import { carryOutGithub } from "./github-actions";
 
 export type AfterCommandDeps = {
   vm: VmClient | null;
@@ -76,6 +77,11 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, d.clock());
       // Long (/users with many users): in parts, as its channel's messages hold them.
       d.outbox.add({ dedupeKey: outboxKeys.command(messageId), partKey: (i) => outboxKeys.command(messageId, i), body: text, now: d.clock() });
+      return;
+    }
+    case "github": {
+      const { kind: _, ...request } = action;
+      say(await carryOutGithub(d.env, d.phone, publicOriginOf(d.settings, d.config), request));
       return;
     }
     case "web_link": {

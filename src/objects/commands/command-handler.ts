@@ -34,6 +34,8 @@ import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
 import { addTrigger, listTriggers, removeTrigger, type TriggerCommandDeps } from "./trigger-commands";
+import type { GithubEventsRepo } from "../db/github-events-repo";
+import { autofixReply } from "../../core/replies/github";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
@@ -47,6 +49,8 @@ export type CommandDeps = ScheduleServiceDeps &
     failRun: (runId: string, failure: RunFailure, now: number) => void;
     lifecycle: Pick<Messages, "stop" | "deny">;
     approvals: Approvals;
+    /** GitHub's deliveries and /autofix's setting per conversation. */
+    github: GithubEventsRepo;
     /** VM_MODE: with `machines`, /vm is about every user's own Machine. */
     vmMode: "shared" | "machines";
   };
@@ -131,6 +135,16 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return removeTrigger(d, command.name);
     case "trigger_list":
       return say(listTriggers(d, now));
+    case "github": {
+      const { type: _, ...request } = command;
+      return { text: "", after: { kind: "github", ...request } };
+    }
+    case "autofix": {
+      const current = d.conversations.current();
+      if (!current) return say(NO_CURRENT_CONVERSATION);
+      if (command.on !== null) d.github.setAutofix(current.id, command.on);
+      return say(autofixReply(current.name, d.github.autofixOn(current.id)));
+    }
     case "invalid":
       return say(command.reason);
   }

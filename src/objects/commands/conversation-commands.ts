@@ -4,6 +4,7 @@
 import { DEEP_MODE_MS } from "../units/conversations";
 import type { AdminRequest } from "../../core/command-admin";
 import type { WebScope } from "../../core/web-token";
+import type { GithubRequest } from "../../core/command-github";
 import { outboxKeys } from "../../core/outbox-keys";
 import { stepRun } from "../../core/run-lifecycle";
 import type { RunChangesRepo } from "../db/run-changes-repo";
@@ -47,6 +48,8 @@ export type VmAction =
   | { kind: "forget_rules"; workspace: string; conversation: string }
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
   | { kind: "admin"; request: AdminRequest }
+  /** /github: the directory's watches (a watch's secret is made there). */
+  | ({ kind: "github" } & GithubRequest)
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */

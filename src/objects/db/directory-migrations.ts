@@ -3,10 +3,12 @@
 import allowlist from "../../../migrations/directory/0001_allowlist.sql";
 import telegramRefusals from "../../../migrations/directory/0002_telegram_refusals.sql";
 import triggers from "../../../migrations/directory/0003_triggers.sql";
+import githubWatches from "../../../migrations/directory/0004_github_watches.sql";
 import type { Migration } from "./migrate";
 
 export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { id: 1, name: "directory/0001_allowlist", sql: allowlist },
   { id: 2, name: "directory/0002_telegram_refusals", sql: telegramRefusals },
   { id: 3, name: "directory/0003_triggers", sql: triggers },
+  { id: 4, name: "directory/0004_github_watches", sql: githubWatches },
 ];

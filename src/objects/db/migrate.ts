@@ -19,6 +19,8 @@ import runPage from "../../../migrations/0015_run_page.sql";
 import messageSource from "../../../migrations/0016_message_source.sql";
 import outboxChat from "../../../migrations/0017_outbox_chat.sql";
 import triggers from "../../../migrations/0018_triggers.sql";
+import pullRequests from "../../../migrations/0019_pull_requests.sql";
+import githubEvents from "../../../migrations/0020_github_events.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -42,6 +44,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 16, name: "0016_message_source", sql: messageSource },
   { id: 17, name: "0017_outbox_chat", sql: outboxChat },
   { id: 18, name: "0018_triggers", sql: triggers },
+  { id: 19, name: "0019_pull_requests", sql: pullRequests },
+  { id: 20, name: "0020_github_events", sql: githubEvents },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -15,6 +15,8 @@ import { createRunChangesRepo } from "./run-changes-repo";
 import { createRunToolCallsRepo } from "./run-tool-calls-repo";
 import { createStoppedChatsRepo } from "./stopped-chats-repo";
 import { createTriggersRepo } from "./triggers-repo";
+import { createGithubEventsRepo } from "./github-events-repo";
+import { createPullRequestsRepo } from "./pull-requests-repo";
 
 export function createRepos(sql: Sql) {
   return {
@@ -32,6 +34,8 @@ export function createRepos(sql: Sql) {
     runToolCalls: createRunToolCallsRepo(sql),
     stoppedChats: createStoppedChatsRepo(sql),
     triggers: createTriggersRepo(sql),
+    pullRequests: createPullRequestsRepo(sql),
+    githubEvents: createGithubEventsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -19,6 +19,9 @@ import type { OutboxWriter } from "./outbox-addressing";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import type { Messages } from "./messages";
+import { answerGithubTap, parseGithubTap } from "./github-events";
+import { receiveEvent } from "./event-runs";
+import { FIX_STARTED_ALREADY } from "../../core/replies/github";
 
 export type InboundMessage = {
   messageId: string;
@@ -78,6 +81,8 @@ function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: 
 
 /** Stores and routes `message`; null when this MessageSid was stored before (a redelivery). */
 export function receive(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
+  const tap = parseGithubTap(message.buttonPayload);
+  if (tap) return receiveGithubTap(d, message, tap, now);
   const answer = approvalAnswerOf(d, message);
   if (answer) return receiveAnswer(d, message, answer, now);
   const undoWord = message.media.length === 0 ? d.changes.answerOf(message.body, message.buttonPayload, d.runs.open() !== null) : null;
@@ -148,4 +153,19 @@ function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): St
     d.lifecycle.answeredByRelay(message.messageId, now);
     return { route: "approval_answer", command: undefined, after: null, tap: parseUndoAnswer("", message.buttonPayload) ? "expired" : "unknown" };
   });
+}
+
+/** "Fix it" or "Later" under a GitHub notice: stored once per MessageSid; "Fix it" starts its run (once per notice). */
+function receiveGithubTap(d: InboxDeps, message: InboundMessage, tap: NonNullable<ReturnType<typeof parseGithubTap>>, now: number): Stored | null {
+  const reply = (body: string) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body, now });
+  const answer = d.transaction(() => {
+    if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
+    d.lifecycle.answeredByRelay(message.messageId, now);
+    const a = answerGithubTap(d, tap);
+    if (a.text) reply(a.text);
+    return a;
+  });
+  if (!answer) return null;
+  if (answer.run && receiveEvent(d, { ...answer.run, receivedAt: message.receivedAt, publicOrigin: message.publicOrigin, source: message.source }, now).outcome === "duplicate") reply(FIX_STARTED_ALREADY);
+  return { route: "approval_answer", command: "github", after: null };
 }

@@ -1,0 +1,122 @@
+// What one GitHub event means for a user, decided from the event and the facts the object loaded:
+// what to keep for later events, what to tell the user (with a "Fix it" button and the run it
+// starts), a pull request's new state, and a run to start. Pure: the object carries it out.
+import type { GithubEvent } from "./github-events";
+import {
+  approvedText,
+  AUTOFIX_MAX,
+  ciFailedText,
+  ciFixPrompt,
+  ciGreenText,
+  closedText,
+  type FailedCheck,
+  issuePrompt,
+  mergedText,
+  reviewCommentText,
+  type ReviewComment,
+  reviewFixPrompt,
+  reviewText,
+} from "./replies/github";
+
+/** The relay's pull request the event is about, with its conversation's name. */
+export type PrFacts = { repo: string; number: number; url: string; branch: string; state: "open" | "closed" | "merged"; conversation: string; autofix: boolean; autofixCount: number };
+
+export type GithubFacts = {
+  /** The relay's pull request this event is about; null: not one it opened (the event is only recorded). */
+  pr: PrFacts | null;
+  /** check_suite: the failed check runs recorded for its head SHA (the latest of each name). */
+  failedChecks: FailedCheck[];
+  /** check_suite: the result of the pull request's previous suite, if any. */
+  lastSuiteConclusion: string | null;
+  /** review: its comments recorded so far; review_comment: whether its review was told already. */
+  reviewComments: ReviewComment[];
+  reviewTold: boolean;
+  /** issues, issue_comment: a conversation working on this repository (the pull request's first), or null. */
+  repoConversation: string | null;
+};
+
+/** A run the user may start with "Fix it" (kept with the notice), or that starts now. */
+export type RunRequest = { conversation: string; prompt: string; origin: string };
+
+export type GithubDecision = {
+  /** Kept with the delivery for later events: what it is about, what groups it, its facts. */
+  keep: { number: number | null; ref: string | null; detail: Record<string, unknown> | null };
+  say: { text: string; fix: RunRequest | null } | null;
+  prState: "open" | "closed" | "merged" | null;
+  headSha: string | null;
+  /** A run to start now; `conversation` null: clone the repository first. `autofix`: counts against the cap. */
+  run: (Omit<RunRequest, "conversation"> & { conversation: string | null; autofix: boolean }) | null;
+};
+
+const FAILED = new Set(["failure", "timed_out"]);
+const PASSED = new Set(["success", "neutral", "skipped"]);
+const COLLABORATORS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
+/** `/agent` as the comment's first word. */
+const AGENT_COMMAND = /^\s*\/agent(?:\s+|$)/i;
+
+const nothing = (keep: GithubDecision["keep"] = { number: null, ref: null, detail: null }): GithubDecision => ({ keep, say: null, prState: null, headSha: null, run: null });
+
+export function decideGithubEvent(repo: string, e: GithubEvent, f: GithubFacts): GithubDecision {
+  const pr = f.pr;
+  switch (e.kind) {
+    case "check_run":
+      // Read when its suite completes: the failed checks' names and summaries.
+      return nothing(e.action === "completed" ? { number: null, ref: e.headSha, detail: { name: e.name, conclusion: e.conclusion, summary: e.summary } } : undefined);
+    case "check_suite": {
+      if (e.action !== "completed" || !pr) return nothing();
+      const keep = { number: pr.number, ref: e.headSha, detail: { conclusion: e.conclusion } };
+      if (pr.state !== "open") return nothing(keep);
+      if (e.conclusion && FAILED.has(e.conclusion)) {
+        const fix = { conversation: pr.conversation, prompt: ciFixPrompt(pr, f.failedChecks), origin: `GitHub: CI failed on ${repo}#${pr.number}` };
+        if (pr.autofix && pr.autofixCount < AUTOFIX_MAX) {
+          return { ...nothing(keep), say: { text: ciFailedText(pr, f.failedChecks, { started: pr.autofixCount + 1 }), fix: null }, run: { ...fix, origin: `Autofix ${pr.autofixCount + 1}/${AUTOFIX_MAX} of ${repo}#${pr.number}`, autofix: true } };
+        }
+        return { ...nothing(keep), say: { text: ciFailedText(pr, f.failedChecks, pr.autofix ? { stopped: true } : null), fix } };
+      }
+      if (e.conclusion && PASSED.has(e.conclusion) && f.lastSuiteConclusion && FAILED.has(f.lastSuiteConclusion)) return { ...nothing(keep), say: { text: ciGreenText(pr), fix: null } };
+      return nothing(keep);
+    }
+    case "pull_request": {
+      if (!pr) return nothing();
+      if (e.action === "closed") {
+        if (pr.state !== "open") return nothing();
+        return { ...nothing(), prState: e.merged ? "merged" : "closed", say: { text: e.merged ? mergedText(pr) : closedText(pr), fix: null } };
+      }
+      if (e.action === "reopened") return { ...nothing(), prState: "open", headSha: e.headSha };
+      if (e.action === "synchronize" || e.action === "opened") return { ...nothing(), headSha: e.headSha };
+      return nothing();
+    }
+    case "review": {
+      if (e.action !== "submitted" || !pr) return nothing();
+      const keep = { number: pr.number, ref: String(e.reviewId), detail: null };
+      if (e.state === "approved") return { ...nothing(keep), say: { text: approvedText(pr, e.reviewer), fix: null } };
+      // A lone comment on a line arrives as a "commented" review without text: its comment speaks for it.
+      if (!e.body.trim() && f.reviewComments.length === 0) return nothing(keep);
+      const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.reviewer, body: e.body }, f.reviewComments), origin: `GitHub: @${e.reviewer}'s review of ${repo}#${pr.number}` };
+      return { ...nothing(keep), say: { text: reviewText({ ...pr, url: e.url }, e, f.reviewComments), fix } };
+    }
+    case "review_comment": {
+      if (e.action !== "created" || !pr) return nothing();
+      const comment: ReviewComment = { author: e.author, path: e.path, line: e.line, body: e.body };
+      const keep = { number: pr.number, ref: e.reviewId === null ? null : String(e.reviewId), detail: comment };
+      // Its review, when told already, did not carry it: it is told alone. Otherwise its review tells it.
+      if (e.reviewId !== null && !f.reviewTold) return nothing(keep);
+      const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.author, body: "" }, [comment]), origin: `GitHub: @${e.author}'s comment on ${repo}#${pr.number}` };
+      return { ...nothing(keep), say: { text: reviewCommentText(pr, comment), fix } };
+    }
+    case "issue": {
+      if (e.action !== "labeled" || e.label?.toLowerCase() !== "agent") return nothing();
+      const origin = `GitHub: ${repo}#${e.number} labelled agent`;
+      return { ...nothing({ number: e.number, ref: null, detail: null }), run: { conversation: f.repoConversation, origin, autofix: false, prompt: issuePrompt({ repo, ...e, by: e.sender, how: "labelled" }) } };
+    }
+    case "issue_comment": {
+      if (e.action !== "created" || !AGENT_COMMAND.test(e.body) || !COLLABORATORS.has(e.association)) return nothing();
+      const body = e.body.replace(AGENT_COMMAND, "");
+      const origin = `GitHub: @${e.author}'s /agent on ${repo}#${e.number}`;
+      return { ...nothing({ number: e.number, ref: null, detail: null }), run: { conversation: f.repoConversation, origin, autofix: false, prompt: issuePrompt({ repo, ...e, body, by: e.author, how: "comment" }) } };
+    }
+    case "other":
+      return nothing();
+  }
+}
+

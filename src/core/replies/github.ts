@@ -1,0 +1,97 @@
+// What the relay says about GitHub: /github's watch, list and unwatch, /autofix, the notices of
+// CI and reviews on the pull requests it opened, and the prompts of the runs they start.
+
+/** What to tick in the repository's webhook settings (Settings → Webhooks → Add webhook). */
+export const WEBHOOK_EVENTS = ["Check runs", "Check suites", "Issue comments", "Issues", "Pull requests", "Pull request reviews", "Pull request review comments"] as const;
+export const AUTOFIX_MAX = 3;
+
+export function watchReply(w: { repo: string; url: string | null; secret: string; renewed: boolean }): string {
+  return [
+    `Watching ${w.repo}.${w.renewed ? " This is a new secret: the one given before no longer works." : ""} In the repository's Settings → Webhooks → Add webhook:`,
+    `• Payload URL: ${w.url ?? "(this relay has no public URL yet: set PUBLIC_URL, or write to me once through it)"}`,
+    "• Content type: application/json",
+    `• Secret: ${w.secret}`,
+    `• Events: ${WEBHOOK_EVENTS.join(", ")}`,
+    "The secret is shown this once; /github watch again makes a new one.",
+  ].join("\n");
+}
+
+export const watchTaken = (repo: string) => `${repo} is watched by another user of this relay: one user per repository. Nothing changed.`;
+export const unwatchReply = (repo: string, was: boolean) => (was ? `Stopped watching ${repo}: its webhooks are refused from now on (delete the webhook in its settings).` : `You don't watch ${repo}. /github lists what you watch.`);
+export function watchListReply(repos: readonly string[]): string {
+  if (repos.length === 0) return "You watch no GitHub repository. /github watch owner/repo sets one up.";
+  return ["GitHub repositories you watch:", ...repos.map((r) => `• ${r}`), "/github unwatch owner/repo stops one."].join("\n");
+}
+
+export const autofixReply = (conversation: string, on: boolean) =>
+  on
+    ? `Autofix is on in @${conversation}: a CI failure on its pull request starts a fix run by itself, at most ${AUTOFIX_MAX} per pull request.`
+    : `Autofix is off in @${conversation}: a CI failure on its pull request is told to you with a "Fix it" button.`;
+
+/** `acme/api#12 (@api)`: a pull request and the conversation whose work it is. */
+export const prName = (pr: { repo: string; number: number; conversation: string }) => `${pr.repo}#${pr.number} (@${pr.conversation})`;
+
+/** The first `lines` non-empty lines of a check's summary, each cut short. */
+export function firstLines(text: string | null, lines = 3, width = 160): string[] {
+  return (text ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, lines)
+    .map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+}
+
+export type FailedCheck = { name: string; summary: string | null };
+
+function checkLines(checks: readonly FailedCheck[]): string[] {
+  if (checks.length === 0) return ["• (the checks did not say which failed)"];
+  return checks.flatMap((c) => [`• ${c.name}`, ...firstLines(c.summary).map((l) => `  ${l}`)]);
+}
+
+export function ciFailedText(pr: { repo: string; number: number; conversation: string; url: string }, checks: readonly FailedCheck[], autofix: { started: number } | { stopped: true } | null): string {
+  const tail = autofix === null ? [] : "started" in autofix ? [`Autofix: fix run ${autofix.started} of ${AUTOFIX_MAX} started.`] : [`Autofix stops here: it started ${AUTOFIX_MAX} fix runs on this pull request already. "Fix it" starts another.`];
+  return [`❌ CI failed on ${prName(pr)}:`, ...checkLines(checks), pr.url, ...tail].join("\n");
+}
+
+export const ciGreenText = (pr: { repo: string; number: number; conversation: string }) => `✅ CI passes again on ${prName(pr)}.`;
+
+export type ReviewComment = { author: string; path: string; line: number | null; body: string };
+
+const where = (c: ReviewComment) => (c.line === null ? c.path : `${c.path}:${c.line}`);
+const oneLine = (text: string, width = 300) => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+};
+
+const REVIEW_STATES: Record<string, string> = { changes_requested: "requested changes on", commented: "commented on", approved: "approved" };
+
+export function reviewText(pr: { repo: string; number: number; conversation: string; url: string }, r: { reviewer: string; state: string; body: string }, comments: readonly ReviewComment[]): string {
+  return [`💬 @${r.reviewer} ${REVIEW_STATES[r.state] ?? "reviewed"} ${prName(pr)}:`, ...(r.body.trim() ? [oneLine(r.body, 600)] : []), ...comments.map((c) => `• ${where(c)}: ${oneLine(c.body)}`), pr.url].join("\n");
+}
+
+export const approvedText = (pr: { repo: string; number: number; conversation: string }, reviewer: string) => `✅ @${reviewer} approved ${prName(pr)}.`;
+export const reviewCommentText = (pr: { repo: string; number: number; conversation: string; url: string }, c: ReviewComment) => `💬 @${c.author} commented on ${prName(pr)}:\n• ${where(c)}: ${oneLine(c.body)}\n${pr.url}`;
+
+export const mergedText = (pr: { repo: string; number: number; conversation: string }) => `🎉 ${prName(pr)} was merged.`;
+export const closedText = (pr: { repo: string; number: number; conversation: string }) => `${prName(pr)} was closed without merging; the next /ship opens a new pull request.`;
+
+/** Why the agent's fix must go to the same pull request. */
+const SAME_PR = (pr: { number: number; branch: string }) => `This conversation's work is pull request #${pr.number} (branch ${pr.branch}): keep to that branch and do not open another branch or pull request; the user's /ship pushes your change and updates #${pr.number}.`;
+
+export function ciFixPrompt(pr: { repo: string; number: number; branch: string }, checks: readonly FailedCheck[]): string {
+  return [`CI failed on pull request ${pr.repo}#${pr.number}. The failed checks:`, ...checkLines(checks), "", "Find out why, fix it, and check the fix the way the CI does.", SAME_PR(pr)].join("\n");
+}
+
+export function reviewFixPrompt(pr: { repo: string; number: number; branch: string }, r: { reviewer: string; body: string }, comments: readonly ReviewComment[]): string {
+  return [`@${r.reviewer} reviewed pull request ${pr.repo}#${pr.number}:`, ...(r.body.trim() ? [r.body.trim()] : []), ...comments.map((c) => `• ${where(c)} (@${c.author}): ${c.body.trim()}`), "", "Address what the review asks, and check your change.", SAME_PR(pr)].join("\n");
+}
+
+export function issuePrompt(i: { repo: string; number: number; title: string; body: string; url: string; by: string; how: "labelled" | "comment" }): string {
+  const head = i.how === "labelled" ? `GitHub issue ${i.repo}#${i.number} “${i.title}” was labelled agent by @${i.by} (${i.url}):` : `@${i.by} asked you on ${i.repo}#${i.number} “${i.title}” (${i.url}):`;
+  return [head, "", i.body.trim() || "(no text)", "", "Work on it in this repository and say what you did."].join("\n");
+}
+
+export const cloningForEvent = (origin: string, repo: string, conversation: string) => `${origin}: no conversation has ${repo}; cloning it into @${conversation} first, then the run starts.`;
+export const FIX_LATER = "OK, later. The \"Fix it\" button above still works.";
+export const FIX_STARTED_ALREADY = "That fix run was started already.";
+export const fixGone = "That notice is too old to act on: nothing was started.";

@@ -1,0 +1,47 @@
+// The object's side of GitHub's deliveries, over a real SQLite: which pull request and which
+// conversation an event is matched to, and what later events read of earlier ones.
+import { describe, expect, it } from "vitest";
+import type { GithubEvent } from "../../src/core/github-events";
+import { receiveGithubDelivery, type GithubDeps } from "../../src/objects/services/github-events";
+import { T0, useUnitDb } from "./helpers/unit-db";
+
+const t = useUnitDb();
+let n = 0;
+const deps = (): GithubDeps => ({ transaction: t.sql.transaction, github: t.repos.githubEvents, pullRequests: t.repos.pullRequests, conversations: { repo: t.repos.conversations }, outboxRepo: t.repos.outbox, newWorkspaceId: () => "c-test" });
+const receive = (event: GithubEvent, name: string) => receiveGithubDelivery(deps(), { delivery: `d-${++n}`, event: name, parsed: { repo: "Acme/API", cloneUrl: "https://github.com/Acme/API.git", event }, receivedAt: T0, publicOrigin: "https://relay.test" }, T0);
+const said = () => t.rows<{ body: string }>("SELECT body FROM outbox ORDER BY id").map((r) => r.body);
+
+describe("receiveGithubDelivery", () => {
+  it("a suite naming no pull request is matched by its branch; failed checks are its own SHA's", () => {
+    const api = t.repos.conversations.create({ name: "api", workspace: "c-api", repoUrl: "https://github.com/acme/api.git", branch: null, status: "ready", now: T0 });
+    t.repos.pullRequests.upsert({ conversationId: api.id, repo: "acme/api", number: 4, branch: "agent/api", url: "https://pr/4", headSha: "new", now: T0 });
+    receive({ kind: "check_run", action: "completed", name: "old", headSha: "old", conclusion: "failure", summary: "stale", prNumbers: [] }, "check_run");
+    receive({ kind: "check_run", action: "completed", name: "unit", headSha: "new", conclusion: "failure", summary: "first try", prNumbers: [] }, "check_run");
+    receive({ kind: "check_run", action: "completed", name: "unit", headSha: "new", conclusion: "failure", summary: "rerun failed too", prNumbers: [] }, "check_run");
+    expect(receive({ kind: "check_suite", action: "completed", headSha: "new", headBranch: "agent/api", conclusion: "failure", prNumbers: [] }, "check_suite")).toEqual({ outcome: "stored", run: null, clone: null });
+    expect(said()).toEqual(["❌ CI failed on Acme/API#4 (@api):\n• unit\n  rerun failed too\nhttps://pr/4"]);
+  });
+
+  it("a collaborator's /agent on the relay's pull request runs in that pull request's conversation", () => {
+    t.repos.conversations.create({ name: "other", workspace: "c-o", repoUrl: "https://github.com/acme/api.git", branch: null, status: "ready", now: T0 + 5 });
+    const api = t.repos.conversations.create({ name: "api", workspace: "c-api", repoUrl: "https://github.com/acme/api.git", branch: null, status: "ready", now: T0 });
+    t.repos.pullRequests.upsert({ conversationId: api.id, repo: "acme/api", number: 9, branch: "agent/api", url: "u", headSha: null, now: T0 });
+    const got = receive({ kind: "issue_comment", action: "created", number: 9, title: "T", body: "/agent also update the docs", url: "c", author: "ann", association: "OWNER", isPullRequest: true }, "issue_comment");
+    expect(got).toMatchObject({ outcome: "stored", clone: null, run: { conversation: "api", eventId: `gh-d-${n}` } });
+  });
+
+  it("no conversation on the repository: a new one is made, cloning, and the run waits for it", () => {
+    const got = receive({ kind: "issue", action: "labeled", number: 3, title: "T", body: "b", url: "u", label: "agent", sender: "al", isPullRequest: false }, "issues");
+    expect(got).toMatchObject({ outcome: "stored", run: { conversation: "api", eventId: `gh-d-${n}` }, clone: { kind: "clone", workspace: "c-test", url: "https://github.com/Acme/API.git", branch: null } });
+    expect(t.repos.conversations.byName("api")).toMatchObject({ status: "cloning", repoUrl: "https://github.com/Acme/API.git" });
+    expect(said()).toEqual(["GitHub: Acme/API#3 labelled agent: no conversation has Acme/API; cloning it into @api first, then the run starts."]);
+  });
+
+  it("a delivery seen before changes nothing", () => {
+    const event: GithubEvent = { kind: "other", name: "push" };
+    const d = deps();
+    const once = { delivery: "same", event: "push", parsed: { repo: "acme/api", cloneUrl: null, event }, receivedAt: T0, publicOrigin: "o" };
+    expect(receiveGithubDelivery(d, once, T0).outcome).toBe("stored");
+    expect(receiveGithubDelivery(d, once, T0 + 1).outcome).toBe("duplicate");
+  });
+});
