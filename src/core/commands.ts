@@ -2,6 +2,7 @@
 // without waking the agent: parsed into data here, carried out by the Durable Object.
 import { parseAdminArgs } from "./command-admin";
 import { parseDeleteArgs, parseGitArgs, parseNameArg, parseNewArgs } from "./command-conversation";
+import { parseLinkArgs } from "./command-link";
 import { parseScheduleArgs } from "./command-schedule";
 import { firstWord } from "./command-words";
 import type { ParsedCommand } from "./parsed-command";
@@ -45,6 +46,9 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/undo, /redo", description: "put the files back as before the last run that changed them (asks first); /redo takes the last /undo back" },
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
+  { usage: "/link, /link <code>", description: "a code to reach this same agent from the other app (WhatsApp or Telegram); the code, sent from there, joins that chat" },
+  { usage: "/unlink", description: "separate the WhatsApp and Telegram chats again" },
+  { usage: "/notify whatsapp|telegram|default", description: "where scheduled tasks' results go (default: the chat that created each task)" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
   { usage: "/users, /allow +E164, /deny +E164, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },
@@ -66,6 +70,7 @@ const RELAY_WORDS = new Set([
   "help", "status", "stop", "cancel", "new", "sessions", "switch", "clear", "rename", "delete", "deep", "end",
   "git", "schedule", "schedules", "tz", "vm", "approvals", "cost", "progress", "voice", "users", "allow", "deny", "budget",
   "web", "dashboard", "diff", "undo", "redo",
+  "link", "unlink", "notify",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -166,6 +171,10 @@ export function parseCommand(text: string): ParsedCommand | null {
     case "undo":
     case "redo":
       return withoutArguments(name, args, { type: name });
+    case "link":
+    case "unlink":
+    case "notify":
+      return parseLinkArgs(name, args);
     case "users":
     case "allow":
     case "deny":

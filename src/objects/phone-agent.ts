@@ -11,6 +11,7 @@ import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./commands/access";
 import type { VmAction } from "./commands/conversation-commands";
+import { applyTelegramDoor } from "./commands/link-actions";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
 import { composeUnits } from "./compose-units";
@@ -139,6 +140,12 @@ export class PhoneAgent extends DurableObject<Env> {
   async setDailyBudget(usd: number | null): Promise<BudgetChange> {
     const now = this.clock();
     return this.changed(this.sql.transaction(() => setDailyBudget(this.accessDeps(), usd, now)), now);
+  }
+
+  /** The directory linked (or unlinked) a Telegram chat to this phone's agent: where schedules' results may go. */
+  setTelegramDoor(telegram: string | null): void {
+    this.sql.transaction(() => applyTelegramDoor(this.u.repos.settings, telegram));
+    this.log("telegram_door", { linked: telegram !== null });
   }
 
   override async alarm(): Promise<void> {

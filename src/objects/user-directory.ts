@@ -1,13 +1,18 @@
 // The relay's one directory of users: the runtime allowlist admins keep with /allow and /deny, on
-// top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here). One instance,
-// addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy.
+// top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here), and the /link codes
+// and links that join a Telegram chat to a phone's agent. One instance, addressed by
+// DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy.
 import { DurableObject } from "cloudflare:workers";
+import type { ChatAddress } from "../channels/channel";
+import { type LinkCode, newLinkCode } from "../channels/link-code";
+import { alreadyLinked, decideLink, type DoorLink, type LinkDecision, telegramHomeName } from "../core/link-doors";
 import { type Clock, systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./db/allowlist-repo";
 import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
+import { createLinksRepo, type LinkEntry, type LinksRepo } from "./db/links-repo";
 
 const DIRECTORY_NAME = "directory";
 
@@ -17,16 +22,20 @@ export function directoryOf(env: Env): DurableObjectStub<UserDirectory> {
 }
 
 export type { AllowlistEntry } from "./db/allowlist-repo";
+export type { LinkEntry } from "./db/links-repo";
 /** What a number was before a change: never listed, allowed, or denied. */
 export type ListedAs = "unlisted" | "allowed" | "denied";
 
 export class UserDirectory extends DurableObject<Env> {
   private readonly allowlist: AllowlistRepo;
+  private readonly links: LinksRepo;
   private readonly clock: Clock = systemClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.allowlist = createAllowlistRepo(createSql(ctx.storage));
+    const sql = createSql(ctx.storage);
+    this.allowlist = createAllowlistRepo(sql);
+    this.links = createLinksRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -53,6 +62,52 @@ export class UserDirectory extends DurableObject<Env> {
     const was = this.listedAs(phone);
     if (was !== "unlisted") this.change(phone, false, by, this.clock());
     return was;
+  }
+
+  /**
+   * The object a Telegram user's updates go to: the phone's they linked with /link, else their own.
+   * Read on every update: a link or an unlink holds from the next one (nothing caches it).
+   */
+  homeOfTelegramUser(userId: string): string {
+    return this.links.homeOfTelegram(userId) ?? telegramHomeName(userId);
+  }
+
+  /** /link: a new code for the chat `from`, which landed in the object `home`; null when that chat has its second door already. */
+  issueLinkCode(home: string, from: ChatAddress): LinkCode | null {
+    const now = this.clock();
+    if (alreadyLinked(from, home, this.links)) return null;
+    const random = (count: number) => crypto.getRandomValues(new Uint8Array(count));
+    // A clash with a live code is one in tens of millions: draw again rather than hand out someone else's.
+    for (;;) {
+      const code = newLinkCode(random, from, now);
+      if (this.links.addCode({ ...code, home }, now)) return code;
+    }
+  }
+
+  /** /link CODE: joins the Telegram chat to the phone's agent, or says why not (nothing changes then). */
+  redeemLinkCode(code: string, from: ChatAddress, fromHome: string): LinkDecision {
+    const now = this.clock();
+    return this.ctx.storage.transactionSync(() => {
+      const decision = decideLink(this.links.code(code), from, fromHome, this.links, now);
+      if (decision.ok) {
+        this.links.add(decision.link, now);
+        this.links.deleteCode(code);
+        logEvent("doors_linked", { object: "UserDirectory", home: decision.link.home, telegramUser: decision.link.telegramUser });
+      }
+      return decision;
+    });
+  }
+
+  /** /unlink from either side: the link of `home`, or of the Telegram chat `from`; null when there was none. */
+  unlink(home: string, from: ChatAddress): DoorLink | null {
+    const removed = this.links.remove(home, from);
+    if (removed) logEvent("doors_unlinked", { object: "UserDirectory", home: removed.home, telegramUser: removed.telegramUser });
+    return removed;
+  }
+
+  /** Every link, for /users. */
+  listLinks(): LinkEntry[] {
+    return this.links.list();
   }
 
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {

@@ -14,6 +14,8 @@ import type { Log } from "../../core/log";
 import type { Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
+import { applyTelegramDoor, carryOutLink } from "./link-actions";
+import { directoryOf } from "../user-directory";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
 import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
@@ -75,6 +77,13 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "admin": {
       const text = await carryOut(adminDeps(d.env, d.config, { phone: d.phone, agent: d.agent }, d.log), action.request, d.clock());
       chunkReply(text).forEach((body, i) => say(body, i));
+      return;
+    }
+    case "link":
+    case "unlink": {
+      const setTelegramDoor = async (home: string, telegram: string | null) =>
+        home === d.phone ? d.sql.transaction(() => applyTelegramDoor(d.settings, telegram)) : d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(home)).setTelegramDoor(telegram);
+      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setTelegramDoor, log: d.log }, action));
       return;
     }
     case "web_link": {

@@ -33,6 +33,9 @@ import { WEB_LINKS_REVOKED } from "../../core/replies/web";
 import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
+import type { MessageSource } from "../db/messages-repo";
+import { chatOf } from "../../core/link-doors";
+import { notifyCommand } from "./link-actions";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
@@ -51,7 +54,10 @@ export type CommandDeps = ScheduleServiceDeps &
 
 type CommandAnswer = Reply;
 
-export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { phone: string; isAdmin: boolean }, now: number): CommandAnswer {
+/** Who sent the command: `phone` is the object's name (the home); `source` the chat it came from (absent: the home's own door). */
+export type CommandSender = { phone: string; isAdmin: boolean; source?: MessageSource };
+
+export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: CommandSender, now: number): CommandAnswer {
   const say = (text: string): CommandAnswer => ({ text, after: null });
   switch (command.type) {
     case "help":
@@ -95,7 +101,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "git_set":
       return say(gitCommand(d, sender.phone, { field: command.field, value: command.value }));
     case "schedule_create":
-      return say(createSchedule(d, command.request, d.conversations.currentId(), now).text);
+      return say(createSchedule(d, command.request, d.conversations.currentId(), now, sender.source ?? null).text);
     case "schedule_list":
       return say(listSchedules(d).text);
     case "schedule_manage":
@@ -123,6 +129,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       // Not even a bad argument is explained to a non-admin: they learn nothing, nothing changes.
       if (!sender.isAdmin) return say(permissionDenied(command.word));
       return command.request.kind === "invalid" ? say(command.request.reason) : { text: "", after: { kind: "admin", request: command.request } };
+    case "link":
+      return { text: "", after: { kind: "link", code: command.code, from: chatOf(sender.phone, sender.source) } };
+    case "unlink":
+      return { text: "", after: { kind: "unlink", from: chatOf(sender.phone, sender.source) } };
+    case "notify":
+      return say(notifyCommand(d.settings, sender.phone, command.choice));
     case "invalid":
       return say(command.reason);
   }

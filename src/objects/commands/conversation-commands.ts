@@ -2,6 +2,7 @@
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
 import { DEEP_MODE_MS } from "../units/conversations";
+import type { LinkAction } from "./link-actions";
 import type { AdminRequest } from "../../core/command-admin";
 import type { WebScope } from "../../core/web-token";
 import { outboxKeys } from "../../core/outbox-keys";
@@ -47,7 +48,9 @@ export type VmAction =
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
   | { kind: "admin"; request: AdminRequest }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
-  | { kind: "web_link"; scope: WebScope; epoch: number };
+  | { kind: "web_link"; scope: WebScope; epoch: number }
+  /** /link [code], /unlink: the directory's codes and links. */
+  | LinkAction;
 
 export type Reply = { text: string; after: VmAction | null };
 
