@@ -48,7 +48,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/web revoke", description: "end every page link sent before" },
   { usage: "/link, /link <code>", description: "a code to reach this same agent from the other app (WhatsApp or Telegram); the code, sent from there, joins that chat" },
   { usage: "/unlink", description: "separate the WhatsApp and Telegram chats again" },
-  { usage: "/notify whatsapp|telegram|default", description: "where scheduled tasks' results go (default: the chat that created each task)" },
+  { usage: "/notify, /notify whatsapp|telegram|default", description: "where scheduled tasks' results go (default: the chat that created each task)" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
   { usage: "/users, /allow +E164, /deny +E164, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },

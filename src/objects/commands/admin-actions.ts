@@ -23,7 +23,9 @@ import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, swe
 import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-machines";
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import type { Log } from "../../core/log";
-import { type AllowlistEntry, directoryOf, type ListedAs } from "../user-directory";
+import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs } from "../user-directory";
+import { parseTelegramUserIds } from "../../channels/telegram/user-ids";
+import { telegramHomeName } from "../../core/link-doors";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */
 export type UserAgent = {
@@ -38,11 +40,14 @@ type DirectoryApi = {
   allowedNumbers(): Promise<string[]>;
   allow(phone: string, by: string): Promise<ListedAs>;
   deny(phone: string, by: string): Promise<ListedAs>;
+  listLinks(): Promise<LinkEntry[]>;
 };
 
 type AdminDeps = {
   admin: string;
   configured: Pick<Config, "allowedSenders" | "adminSenders">;
+  /** ALLOWED_TELEGRAM_USERS and ADMIN_TELEGRAM_USERS: Telegram users who may have an agent of their own. */
+  telegramUsers: { allowed: ReadonlySet<string>; admins: ReadonlySet<string> };
   directory: DirectoryApi;
   user: (phone: string) => UserAgent;
   /** This isolate's copy of the allowlist, stale once the directory changed from here. */
@@ -60,6 +65,7 @@ export function adminDeps(env: Env, config: Config | null, self: { phone: string
   return {
     admin: self.phone,
     configured: config ?? { allowedSenders: new Set(), adminSenders: new Set() },
+    telegramUsers: telegramUsersOf(env),
     directory: directoryOf(env),
     user: (phone) => (phone === self.phone ? self.agent : env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(phone))),
     forgetAllowlistCopy,
@@ -102,13 +108,25 @@ export async function allUsers(d: AdminDeps) {
   return { listed, sources };
 }
 
+/** The configured Telegram users, read from the contract's names (the Worker's config parses them the same way). */
+function telegramUsersOf(env: Env): AdminDeps["telegramUsers"] {
+  const read = (name: string) => parseTelegramUserIds((Reflect.get(env, name) as string | undefined) ?? "").ids;
+  return { allowed: read("ALLOWED_TELEGRAM_USERS"), admins: read("ADMIN_TELEGRAM_USERS") };
+}
+
+/** Each user's doors: a number with the Telegram chat linked to it, and Telegram users with an agent of their own. */
 async function listUsers(d: AdminDeps, now: number): Promise<string> {
-  const { listed, sources } = await allUsers(d);
+  const [{ listed, sources }, links] = await Promise.all([allUsers(d), attempt(() => d.directory.listLinks(), d)]);
+  const linked = new Map((links.ok ? links.value : []).map((l) => [l.home, l.telegramUser]));
+  const linkedUsers = new Set(linked.values());
+  for (const id of [...d.telegramUsers.admins, ...d.telegramUsers.allowed]) {
+    if (!linkedUsers.has(id) && !sources.has(telegramHomeName(id))) sources.set(telegramHomeName(id), [d.telegramUsers.admins.has(id) ? "admin" : "config"]);
+  }
   const phones = [...sources.keys()].sort();
   const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
   const users: UserLine[] = phones.map((phone, i) => {
     const s = summaries[i]!;
-    return { phone, sources: sources.get(phone)!, summary: s.ok ? s.value : null };
+    return { phone, sources: sources.get(phone)!, summary: s.ok ? s.value : null, telegram: linked.get(phone) ?? null };
   });
   const denied = listed.ok ? listed.value.filter((e) => !e.allowed && !sources.has(e.phone)).map((e) => e.phone) : [];
   return usersReport(users, { denied, directoryAnswered: listed.ok, now });
