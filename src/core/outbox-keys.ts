@@ -28,6 +28,8 @@ export const outboxKeys = {
   accessRestored: (at: number) => `access-restored:${at}`,
   /** "A GitHub event (or a trigger) started a run", or why it did not: once per event. */
   eventRun: (eventId: string) => `event:${eventId}`,
+  /** "A Telegram chat now reaches this agent" (or no longer does), said in the home's chat when the other chat changed the link. */
+  doorChanged: (at: number) => `door:${at}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
   /** "I couldn't get your attachment", once per attachment `index` of inbound message `messageId`. */

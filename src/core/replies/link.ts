@@ -21,12 +21,25 @@ export const LINK_ALREADY = "This agent already has a WhatsApp and a Telegram do
  * Said in the chat that redeemed the code. The Telegram user's own agent, if they had one, is not
  * merged: its conversations stay in it, unused, and come back on /unlink.
  */
-export function linkedReply(l: { home: string; telegramUser: string }): string {
+export function linkedReply(l: { home: string; telegramUser: string; pausedTasks: number | null }): string {
+  const tasks =
+    l.pausedTasks === null
+      ? " (Its scheduled tasks could not be paused just now: /unlink, then /schedules, shows them.)"
+      : l.pausedTasks > 0
+        ? ` Its ${l.pausedTasks} scheduled task${l.pausedTasks === 1 ? " is" : "s are"} paused; after /unlink, /schedule resume <id> starts ${l.pausedTasks === 1 ? "it" : "them"} again.`
+        : "";
   return [
     `Linked: this agent now answers on WhatsApp (${maskPhone(l.home)}) and on Telegram (${l.telegramUser}): the same conversations, sessions, schedules, budget and pages.`,
     "A reply goes to the chat you wrote from; a scheduled task's result to the chat that created it (/notify whatsapp|telegram picks one for all).",
-    "What the Telegram chat had with an agent of its own before stays there, untouched, and comes back on /unlink.",
+    `What the Telegram chat had with an agent of its own before stays there, untouched, and comes back on /unlink.${tasks}`,
   ].join("\n");
+}
+
+/** Said in the home's own chat when the other chat made or ended the link. */
+export function doorChangedNotice(telegram: { now: string | null; before: string | null }): string | null {
+  if (telegram.now !== null && telegram.now !== telegram.before) return `🔗 Telegram (${telegram.now}) now reaches this agent too. /unlink separates them.`;
+  if (telegram.now === null && telegram.before !== null) return `Telegram (${telegram.before}) no longer reaches this agent.`;
+  return null;
 }
 
 export function unlinkedReply(l: { home: string; telegramUser: string }): string {

@@ -14,7 +14,7 @@ import type { Log } from "../../core/log";
 import type { Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
-import { applyTelegramDoor, carryOutLink } from "./link-actions";
+import { applyTelegramDoor, carryOutLink, pauseAllTasks } from "./link-actions";
 import { directoryOf } from "../user-directory";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
@@ -22,6 +22,7 @@ import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "..
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
+import type { SchedulesRepo } from "../db/schedules-repo";
 
 type AfterCommandDeps = {
   vm: VmClient | null;
@@ -33,6 +34,7 @@ type AfterCommandDeps = {
   outboxRepo: OutboxRepo;
   conversations: Conversations;
   settings: SettingsRepo;
+  schedules: SchedulesRepo;
   agent: UserAgent;
   log: Log;
   /** Dates each answer when it came (this runs outside the pump, with no `now` to count from): a clone may take minutes. */
@@ -81,9 +83,14 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     }
     case "link":
     case "unlink": {
-      const setTelegramDoor = async (home: string, telegram: string | null) =>
-        home === d.phone ? d.sql.transaction(() => applyTelegramDoor(d.settings, telegram)) : d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(home)).setTelegramDoor(telegram);
-      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setTelegramDoor, log: d.log }, action));
+      // This object answers for itself without an RPC to itself; any other is reached by RPC.
+      const other = (name: string) => d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(name));
+      const setTelegramDoor = async (home: string, telegram: string | null) => {
+        if (home === d.phone) d.sql.transaction(() => applyTelegramDoor(d.settings, telegram));
+        else await other(home).setTelegramDoor(telegram);
+      };
+      const pauseTasksOf = async (object: string) => (object === d.phone ? d.sql.transaction(() => pauseAllTasks(d.schedules, d.clock())) : other(object).pauseTasksForLink());
+      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setTelegramDoor, pauseTasksOf, log: d.log }, action));
       return;
     }
     case "web_link": {

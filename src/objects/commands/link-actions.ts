@@ -2,9 +2,10 @@
 // and links; the home (the phone's object) keeps its Telegram door and /notify choice in its settings.
 import type { ChatAddress } from "../../channels/channel";
 import { linkReplies, type LinkCode } from "../../channels/link-code";
-import { type DoorLink, doorsOf, type LinkDecision, type NotifyChoice, notifyAfterDoorChange, notifyRefusal } from "../../core/link-doors";
+import { type DoorLink, doorsOf, telegramHomeName, type LinkDecision, type NotifyChoice, notifyAfterDoorChange, notifyRefusal } from "../../core/link-doors";
 import type { Log } from "../../core/log";
 import { notifyChannelOf, type SettingsRepo } from "../db/settings-repo";
+import type { SchedulesRepo } from "../db/schedules-repo";
 import { LINK_ALREADY, LINK_DIRECTORY_UNREACHABLE, linkedReply, linkRefusedReply, NOTHING_TO_UNLINK, notifyChosenReply, notifyReply, unlinkedReply } from "../../core/replies/link";
 
 /** What a /link or /unlink asks of the object after its transaction. */
@@ -22,6 +23,8 @@ export type LinkActionDeps = {
   directory: DirectoryApi;
   /** Tells the home `home` its Telegram door (null: none): itself, or another object by RPC. */
   setTelegramDoor: (home: string, telegram: string | null) => Promise<void>;
+  /** Pauses the active tasks of `object` (a Telegram user's own, once their chat joined a phone's agent): how many. */
+  pauseTasksOf: (object: string) => Promise<number>;
   log: Log;
 };
 
@@ -35,7 +38,7 @@ export async function carryOutLink(d: LinkActionDeps, action: LinkAction): Promi
     const decision = await d.directory.redeemLinkCode(action.code, action.from, d.self);
     if (!decision.ok) return linkRefusedReply(decision.reason);
     await tellHome(d, decision.link.home, decision.link.telegramUser);
-    return linkedReply(decision.link);
+    return linkedReply({ ...decision.link, pausedTasks: await pauseOwnAgentTasks(d, decision.link.telegramUser) });
   } catch (error) {
     d.log("link_failed", { action: action.kind, error: error instanceof Error ? error.message : String(error) });
     return LINK_DIRECTORY_UNREACHABLE;
@@ -58,10 +61,32 @@ async function tellHome(d: LinkActionDeps, home: string, telegram: string | null
   }
 }
 
+/**
+ * The Telegram user's own agent keeps its rows, but its tasks would go on reporting to a chat that
+ * now reaches another agent, where /schedule can no longer manage them: they pause. Null: it did not answer.
+ */
+async function pauseOwnAgentTasks(d: LinkActionDeps, telegramUser: string): Promise<number | null> {
+  try {
+    return await d.pauseTasksOf(telegramHomeName(telegramUser));
+  } catch (error) {
+    d.log("link_pause_failed", { error: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
+}
+
+/** Pauses every active task (a Telegram user's own agent, once linked): how many. */
+export function pauseAllTasks(schedules: Pick<SchedulesRepo, "list" | "setNext">, now: number): number {
+  const active = schedules.list().filter((t) => t.status === "active");
+  for (const t of active) schedules.setNext(t.id, "paused", null, now);
+  return active.length;
+}
+
 /** In the home: its Telegram door as the directory now has it, and a /notify choice that no longer has a door reset. */
-export function applyTelegramDoor(settings: Pick<SettingsRepo, "get" | "set">, telegram: string | null): void {
+export function applyTelegramDoor(settings: Pick<SettingsRepo, "get" | "set">, telegram: string | null): { before: string | null } {
+  const before = settings.get("telegram_door");
   settings.set("telegram_door", telegram);
   settings.set("notify_channel", notifyAfterDoorChange(notifyChannelOf(settings), telegram));
+  return { before };
 }
 
 
