@@ -77,11 +77,12 @@ export class UserDirectory extends DurableObject<Env> {
     const now = this.clock();
     if (alreadyLinked(from, home, this.links)) return null;
     const random = (count: number) => crypto.getRandomValues(new Uint8Array(count));
-    // A clash with a live code is one in tens of millions: draw again rather than hand out someone else's.
-    for (;;) {
+    // A clash with a live code is one in hundreds of millions: draw again rather than hand out someone else's.
+    for (let draw = 0; draw < 5; draw++) {
       const code = newLinkCode(random, from, now);
       if (this.links.addCode({ ...code, home }, now)) return code;
     }
+    throw new Error("five link codes in a row were taken: the random source is broken");
   }
 
   /** /link CODE: joins the Telegram chat to the phone's agent, or says why not (nothing changes then). */

@@ -41,10 +41,11 @@ export function createLinksRepo(sql: Sql) {
     add(link: DoorLink, now: number): void {
       sql`INSERT INTO links (telegram_user, home, linked_at) VALUES (${link.telegramUser}, ${link.home}, ${now})`;
     },
-    /** Removes the link of `home`, or of the Telegram chat `from`: either side may /unlink. */
+    /** Either side may /unlink: a Telegram chat removes its own link, a WhatsApp chat its home's. */
     remove(home: string, from: ChatAddress): DoorLink | null {
-      const user = from.channel === "telegram" ? from.chat : null;
-      const row = sql<LinkRow>`DELETE FROM links WHERE home = ${home} OR telegram_user = ${user} RETURNING *`[0];
+      const rows =
+        from.channel === "telegram" ? sql<LinkRow>`DELETE FROM links WHERE telegram_user = ${from.chat} RETURNING *` : sql<LinkRow>`DELETE FROM links WHERE home = ${home} RETURNING *`;
+      const row = rows[0];
       return row ? { telegramUser: row.telegram_user, home: row.home } : null;
     },
     list(): LinkEntry[] {
