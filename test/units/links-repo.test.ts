@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ChatAddress } from "../../src/channels/channel";
 import { createLinksRepo, type LinksRepo } from "../../src/objects/db/links-repo";
 import { createSql } from "../../src/objects/db/sql";
 import { createNodeStorage, type NodeStorage } from "./helpers/node-storage";
@@ -19,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => storage.close());
 
-const code = (c: string, issuedBy = WA, expiresAt = NOW + 600_000) => ({ code: c, issuedBy, home: issuedBy === WA ? WA.chat : `tg-${TG.chat}`, expiresAt });
+const code = (c: string, issuedBy: ChatAddress = WA, expiresAt = NOW + 600_000) => ({ code: c, issuedBy, home: issuedBy === WA ? WA.chat : `tg-${TG.chat}`, expiresAt });
 
 describe("link codes", () => {
   it("a chat's new code replaces its earlier one; expired codes go; a taken code is refused", () => {
