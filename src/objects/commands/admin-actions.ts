@@ -137,8 +137,10 @@ async function listUsers(d: AdminDeps, now: number): Promise<string> {
  * Denied users are asked too: their Machine is stopped, not abandoned.
  */
 async function machineOwners(d: AdminDeps & { fly: NonNullable<AdminDeps["fly"]> }) {
-  const { listed, sources } = await allUsers(d);
-  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : [])])].sort();
+  const [{ listed, sources }, links] = await Promise.all([allUsers(d), attempt(() => d.directory.listLinks(), d)]);
+  // A Telegram user's own object may own a Machine too, linked or not (linking keeps it for /unlink).
+  const telegramHomes = [...d.telegramUsers.admins, ...d.telegramUsers.allowed, ...(links.ok ? links.value.map((l) => l.telegramUser) : [])].map(telegramHomeName);
+  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : []), ...telegramHomes])].sort();
   const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
   const users: MachineUserLine[] = phones.map((phone, i) => {
     const s = summaries[i]!;
@@ -151,7 +153,7 @@ async function machineOwners(d: AdminDeps & { fly: NonNullable<AdminDeps["fly"]>
     owned.names.add(u.machine.machineName).add(u.machine.volumeName);
   }
   // An object that did not answer, or a directory that did not, may own anything: nothing is an orphan then.
-  const complete = listed.ok && users.every((u) => u.machine !== "no_answer");
+  const complete = listed.ok && links.ok && users.every((u) => u.machine !== "no_answer");
   const [machines, volumes] = await Promise.all([d.fly.client.listMachines(), d.fly.client.listVolumes()]);
   const listing: FlyListing | null =
     machines.ok && volumes.ok
