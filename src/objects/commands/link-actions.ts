@@ -89,7 +89,6 @@ export function applyTelegramDoor(settings: Pick<SettingsRepo, "get" | "set">, t
   return { before };
 }
 
-
 /** /notify [choice] in the home `home`: shows or sets where scheduled tasks' results go; a choice with no door changes nothing. */
 export function notifyCommand(settings: Pick<SettingsRepo, "get" | "set">, home: string, choice: NotifyChoice | null): string {
   const doors = doorsOf(home, settings.get("telegram_door"));
