@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-20 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-21 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -13,7 +13,7 @@ CREATE TABLE schedules (
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-, conversation_id INTEGER NOT NULL DEFAULT 1);
+, conversation_id INTEGER NOT NULL DEFAULT 1, channel TEXT CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT);
 CREATE INDEX schedules_due ON schedules (status, next_run_at);
 CREATE TABLE task_runs (
   id TEXT PRIMARY KEY,

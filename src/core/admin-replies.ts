@@ -28,8 +28,12 @@ export type UserSummary = {
 /** Why a number is a user: the configuration (ALLOWED_SENDERS, ADMIN_SENDERS) or the directory. */
 export type UserSource = "config" | "admin" | "allowlist";
 
-/** A user as /users lists them; `summary` null when their object did not answer. */
-export type UserLine = { phone: string; sources: readonly UserSource[]; summary: UserSummary | null };
+/**
+ * A user as /users lists them; `summary` null when their object did not answer. `phone` is the
+ * object's name: a number, or `tg-<id>` for a Telegram user with no linked phone; `telegram`: the
+ * Telegram user whose chat is linked to this number's agent (/link).
+ */
+export type UserLine = { phone: string; sources: readonly UserSource[]; summary: UserSummary | null; telegram?: string | null };
 
 export function usersReport(users: readonly UserLine[], o: { denied: readonly string[]; directoryAnswered: boolean; now: number }): string {
   const lines = [`Users (${users.length}):`, ...users.map((u) => userLine(u, o.now))];
@@ -39,7 +43,9 @@ export function usersReport(users: readonly UserLine[], o: { denied: readonly st
 }
 
 function userLine(u: UserLine, now: number): string {
-  const head = `${u.phone} (${u.sources.join(", ")})`;
+  // A user's doors: their number, a Telegram chat linked to it, or a Telegram chat alone.
+  const who = u.phone.startsWith("tg-") ? `Telegram ${u.phone.slice(3)}` : u.telegram ? `${u.phone} + Telegram ${u.telegram}` : u.phone;
+  const head = `${who} (${u.sources.join(", ")})`;
   const s = u.summary;
   if (!s) return `${head} · its agent did not answer`;
   const active = s.lastActiveAt === null ? "never wrote" : `active ${formatAgo(s.lastActiveAt, now)}`;

@@ -2,6 +2,7 @@
 // without waking the agent: parsed into data here, carried out by the Durable Object.
 import { parseAdminArgs } from "./command-admin";
 import { parseDeleteArgs, parseGitArgs, parseNameArg, parseNewArgs } from "./command-conversation";
+import { parseLinkArgs } from "./command-link";
 import { parseScheduleArgs } from "./command-schedule";
 import { parseAutofixArgs, parseGithubArgs } from "./command-github";
 import { firstWord } from "./command-words";
@@ -51,6 +52,9 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/triggers, /trigger remove <name>", description: "your triggers: when each last fired, how often; end one" },
   { usage: "/github watch owner/repo", description: "GitHub's events of that repository come here: answers with the webhook's URL and secret; /github lists, /github unwatch owner/repo stops" },
   { usage: "/autofix on, /autofix off", description: "a CI failure on this conversation's pull request starts a fix run by itself (at most 3 per pull request)" },
+  { usage: "/link, /link <code>", description: "a code to reach this same agent from the other app (WhatsApp or Telegram); the code, sent from there, joins that chat" },
+  { usage: "/unlink", description: "separate the WhatsApp and Telegram chats again" },
+  { usage: "/notify, /notify whatsapp|telegram|default", description: "where scheduled tasks' results go (default: the chat that created each task)" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
   { usage: "/users, /allow +E164|telegram-id, /deny +E164|telegram-id, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },
@@ -74,6 +78,7 @@ const RELAY_WORDS = new Set([
   "web", "dashboard", "diff", "undo", "redo",
   "trigger", "triggers",
   "github", "autofix",
+  "link", "unlink", "notify",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -182,6 +187,10 @@ export function parseCommand(text: string): ParsedCommand | null {
       return parseGithubArgs(args);
     case "autofix":
       return parseAutofixArgs(args);
+    case "link":
+    case "unlink":
+    case "notify":
+      return parseLinkArgs(name, args);
     case "users":
     case "allow":
     case "deny":

@@ -30,6 +30,8 @@ export const outboxKeys = {
   eventRun: (eventId: string) => `event:${eventId}`,
   /** What GitHub delivery `delivery` told the user (a CI failure, a review…): once per delivery. */
   github: (delivery: string) => `github:${delivery}`,
+  /** "A Telegram chat now reaches this agent" (or no longer does), said in the home's chat when the other chat changed the link. */
+  doorChanged: (at: number) => `door:${at}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
   /** "I couldn't get your attachment", once per attachment `index` of inbound message `messageId`. */

@@ -2,6 +2,7 @@
 // carried out by the Durable Object. Types only, so every parser can name them without importing
 // the others.
 import type { AdminCommand } from "./command-admin";
+import type { LinkCommand } from "./command-link";
 import type { ScheduleRequest } from "./schedule-validate";
 
 export type ScheduleAction = "pause" | "resume" | "delete" | "log";
@@ -59,4 +60,6 @@ export type ParsedCommand =
   | { type: "autofix"; on: boolean | null }
   /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
   | AdminCommand
+  /** /link [code], /unlink, /notify: one agent reached from two apps. */
+  | LinkCommand
   | { type: "invalid"; reason: string };

@@ -86,7 +86,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     transaction: sql.transaction,
     log,
   });
-  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, log });
+  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, home: phone, log });
   const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
   const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
   const scheduleService = {

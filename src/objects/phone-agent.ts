@@ -12,6 +12,9 @@ import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./commands/access";
 import type { VmAction } from "./commands/conversation-commands";
+import { applyTelegramDoor, pauseAllTasks } from "./commands/link-actions";
+import { doorChangedNotice } from "../core/replies/link";
+import { outboxKeys } from "../core/outbox-keys";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
 import { composeUnits } from "./compose-units";
@@ -173,6 +176,24 @@ export class PhoneAgent extends DurableObject<Env> {
     return this.changed(this.sql.transaction(() => setDailyBudget(this.accessDeps(), usd, now)), now);
   }
 
+  /** The other chat linked (or unlinked) a Telegram chat to this phone's agent: noted (where schedules' results may go), and said here. */
+  async setTelegramDoor(telegram: string | null): Promise<void> {
+    const now = this.clock();
+    this.sql.transaction(() => {
+      const { before } = applyTelegramDoor(this.u.repos.settings, telegram);
+      const notice = doorChangedNotice({ now: telegram, before });
+      if (notice) this.u.repos.outbox.add({ dedupeKey: outboxKeys.doorChanged(now), body: notice, now });
+    });
+    this.log("telegram_door", { linked: telegram !== null });
+    await this.changed(undefined, now);
+  }
+
+  /** This Telegram user's chat joined a phone's agent: this object's tasks pause (its rows stay for /unlink). */
+  async pauseTasksForLink(): Promise<number> {
+    const now = this.clock();
+    return this.changed(this.sql.transaction(() => pauseAllTasks(this.u.repos.schedules, now)), now);
+  }
+
   override async alarm(): Promise<void> {
     // Alarms never fire early: what was due at the alarm's time is due now, whatever the clock says.
     const scheduledAt = this.alarmAt ?? 0;
@@ -245,7 +266,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private async afterCommand(action: VmAction, messageId: string): Promise<void> {
     const { vm, outbox, repos, conversations } = this.u;
-    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, agent: this, log: this.log, clock: this.clock }, action, messageId);
+    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, schedules: repos.schedules, agent: this, log: this.log, clock: this.clock }, action, messageId);
     // A continuation of its own, after the VM answered: it reads the clock anew.
     await this.changed(undefined, this.clock());
   }

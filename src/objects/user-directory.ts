@@ -1,10 +1,14 @@
 // The relay's one directory of users: the runtime allowlist admins keep with /allow and /deny, on
 // top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here); a Telegram user is
-// listed as `tg-<id>`, and found their object by homeOfTelegramUser. One instance,
-// addressed by DIRECTORY_NAME. The Worker reads allowedNumbers() through a cached copy. It also
-// knows which object owns each HTTP trigger, and its token's hash (docs/github.md "Triggers"), and
-// which user watches which GitHub repository (/github watch), with the webhook's secret.
+// listed as `tg-<id>`, and found their object by homeOfTelegramUser (the phone's they joined with
+// /link, else their own). One instance, addressed by DIRECTORY_NAME. The Worker reads
+// allowedNumbers() through a cached copy. It also keeps the /link codes and links, which object
+// owns each HTTP trigger and its token's hash (docs/github.md "Triggers"), and which user watches
+// which GitHub repository (/github watch), with the webhook's secret.
 import { DurableObject } from "cloudflare:workers";
+import type { ChatAddress } from "../channels/channel";
+import { type LinkCode, newLinkCode } from "../channels/link-code";
+import { alreadyLinked, decideLink, type DoorLink, type LinkDecision, telegramHomeName } from "../core/link-doors";
 import { type Clock, systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./db/allowlist-repo";
@@ -16,6 +20,7 @@ import { telegramUserName } from "../core/user-name";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
 import { sameDigest } from "../core/triggers";
 import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";
+import { createLinksRepo, type LinkEntry, type LinksRepo } from "./db/links-repo";
 
 const DIRECTORY_NAME = "directory";
 
@@ -25,6 +30,7 @@ export function directoryOf(env: Env): DurableObjectStub<UserDirectory> {
 }
 
 export type { AllowlistEntry } from "./db/allowlist-repo";
+export type { LinkEntry } from "./db/links-repo";
 /** What a number was before a change: never listed, allowed, or denied. */
 export type ListedAs = "unlisted" | "allowed" | "denied";
 
@@ -32,6 +38,7 @@ export class UserDirectory extends DurableObject<Env> {
   private readonly allowlist: AllowlistRepo;
   private readonly telegramRefusals: TelegramRefusalsRepo;
   private readonly triggers: TriggerDirectoryRepo;
+  private readonly links: LinksRepo;
   private readonly clock: Clock = systemClock;
   private readonly watches: GithubWatchesRepo;
 
@@ -42,6 +49,7 @@ export class UserDirectory extends DurableObject<Env> {
     this.telegramRefusals = createTelegramRefusalsRepo(sql);
     this.triggers = createTriggerDirectoryRepo(sql);
     this.watches = createGithubWatchesRepo(sql);
+    this.links = createLinksRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -68,11 +76,6 @@ export class UserDirectory extends DurableObject<Env> {
     const was = this.listedAs(phone);
     if (was !== "unlisted") this.change(phone, false, by, this.clock());
     return was;
-  }
-
-  /** The object a Telegram user's messages go to: their own (`tg-<id>`) while nothing links them to a phone. */
-  homeOfTelegramUser(userId: string): string {
-    return telegramUserName(userId);
   }
 
   /** A Telegram stranger wrote: true only the first time, when the bot tells them it is not theirs. */
@@ -132,6 +135,53 @@ export class UserDirectory extends DurableObject<Env> {
   githubWatch(repo: string): { home: string; secret: string } | null {
     const watch = this.watches.get(repo);
     return watch && { home: watch.home, secret: watch.secret };
+  }
+
+  /**
+   * The object a Telegram user's updates go to: the phone's they linked with /link, else their own.
+   * Read on every update: a link or an unlink holds from the next one (nothing caches it).
+   */
+  homeOfTelegramUser(userId: string): string {
+    return this.links.homeOfTelegram(userId) ?? telegramHomeName(userId);
+  }
+
+  /** /link: a new code for the chat `from`, which landed in the object `home`; null when that chat has its second door already. */
+  issueLinkCode(home: string, from: ChatAddress): LinkCode | null {
+    const now = this.clock();
+    if (alreadyLinked(from, home, this.links)) return null;
+    const random = (count: number) => crypto.getRandomValues(new Uint8Array(count));
+    // A clash with a live code is one in hundreds of millions: draw again rather than hand out someone else's.
+    for (let draw = 0; draw < 5; draw++) {
+      const code = newLinkCode(random, from, now);
+      if (this.links.addCode({ ...code, home }, now)) return code;
+    }
+    throw new Error("five link codes in a row were taken: the random source is broken");
+  }
+
+  /** /link CODE: joins the Telegram chat to the phone's agent, or says why not (nothing changes then). */
+  redeemLinkCode(code: string, from: ChatAddress, fromHome: string): LinkDecision {
+    const now = this.clock();
+    return this.ctx.storage.transactionSync(() => {
+      const decision = decideLink(this.links.code(code), from, fromHome, this.links, now);
+      if (decision.ok) {
+        this.links.add(decision.link, now);
+        this.links.deleteCode(code);
+        logEvent("doors_linked", { object: "UserDirectory", home: decision.link.home, telegramUser: decision.link.telegramUser });
+      }
+      return decision;
+    });
+  }
+
+  /** /unlink from either side: the link of `home`, or of the Telegram chat `from`; null when there was none. */
+  unlink(home: string, from: ChatAddress): DoorLink | null {
+    const removed = this.links.remove(home, from);
+    if (removed) logEvent("doors_unlinked", { object: "UserDirectory", home: removed.home, telegramUser: removed.telegramUser });
+    return removed;
+  }
+
+  /** Every link, for /users. */
+  listLinks(): LinkEntry[] {
+    return this.links.list();
   }
 
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {

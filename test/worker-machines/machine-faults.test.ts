@@ -6,7 +6,8 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { MACHINE_FILES_LOST } from "../../src/core/replies/machine";
-import { ask, bodies, eventually, sendInbound, sentTo, stubFor } from "../worker/helpers";
+import { ask, bodies, eventually, query, sendInbound, sentTo, stubFor } from "../worker/helpers";
+import { codeIn, fromTelegram } from "../worker/link-helpers";
 import { clearFlyFaults, flyCall, flyFault, machinesOf, volumesOf } from "./fly-helpers";
 
 const APP = `/v1/apps/${env.FLY_APP}`;
@@ -154,6 +155,27 @@ describe("faults of the Machines API", () => {
     const volumes = (await flyCall("/volumes", "GET")) as { id: string; state: string }[];
     expect(volumes.find((v) => v.id === stray.id)?.state ?? "destroyed").toMatch(/destroy/);
     expect((await machinesOf(phone)).map((m) => m.id)).toEqual([machine!.id]);
+  });
+
+  it("/vm sweep spares the Machine of a Telegram user's own agent, linked to a phone or not", async () => {
+    const admin = "+15550000100";
+    const phone = "+15550000167";
+    const user = "900167";
+    const own = `tg-${user}`;
+    const { stored } = await stubFor(own).enqueue({ messageId: "tg-167001", body: "mine on telegram", media: [], receivedAt: Date.now(), publicOrigin: "https://relay.example", source: { channel: "telegram", chat: user } });
+    expect(stored).toBe(true);
+    const [machine] = await eventually(async () => {
+      const answered = await query<{ status: string }>(own, "SELECT status FROM messages WHERE id = 'tg-167001'");
+      return answered[0]?.status === "answered" && machinesOf(own);
+    }, 30_000);
+    expect((await fromTelegram(user, `/link ${codeIn(await ask(phone, "/link"))}`)).reply).toMatch(/^Linked:/);
+    // Listed as a user's, not as owned by no one (the orphans are listed quoted: `Machine <id> "<name>"`).
+    const report = await askLong(admin, "/vm");
+    expect(report).toMatch(new RegExp(`^tg-${user} · Machine ${machine!.id} (started|suspended) in iad`, "m"));
+    expect(report).not.toContain(`Machine ${machine!.id} "`);
+    expect(await askLong(admin, "/vm sweep")).toMatch(/^(Destroyed \d+ Machines and \d+ volumes no user owned|Nothing to sweep)/);
+    // Its volume (the Telegram chat's own conversations, kept for /unlink) is still there.
+    expect(await volumesOf(own)).toHaveLength(1);
   });
 
   it("an operator's stop behind the relay's back: the next message starts it again", async () => {

@@ -24,7 +24,7 @@ import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import type { Log } from "../../core/log";
 import { type ConfiguredUsers, telegramUserName, telegramUserOf } from "../../core/user-name";
-import { type AllowlistEntry, directoryOf, type ListedAs } from "../user-directory";
+import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs } from "../user-directory";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */
 export type UserAgent = {
@@ -40,6 +40,7 @@ type DirectoryApi = {
   allow(phone: string, by: string): Promise<ListedAs>;
   deny(phone: string, by: string): Promise<ListedAs>;
   homeOfTelegramUser(userId: string): Promise<string>;
+  listLinks(): Promise<LinkEntry[]>;
 };
 
 type AdminDeps = {
@@ -100,7 +101,6 @@ async function agentOf(d: AdminDeps, name: string): Promise<UserAgent> {
   return d.user(telegram === null ? name : await d.directory.homeOfTelegramUser(telegram));
 }
 
-/** Every number that is a user, and why; `listed`: the directory's entries, when it answered. */
 /** Every user: the configured numbers and the directory's (the dashboard lists them as /users does). */
 export async function allUsers(d: AdminDeps) {
   const listed = await attempt(() => d.directory.list(), d);
@@ -114,13 +114,18 @@ export async function allUsers(d: AdminDeps) {
   return { listed, sources };
 }
 
+/** Each user's doors: a number with the Telegram chat linked to it, and Telegram users with an agent of their own. */
 async function listUsers(d: AdminDeps, now: number): Promise<string> {
-  const { listed, sources } = await allUsers(d);
+  const [{ listed, sources }, links] = await Promise.all([allUsers(d), attempt(() => d.directory.listLinks(), d)]);
+  const linked = new Map((links.ok ? links.value : []).map((l) => [l.home, l.telegramUser]));
+  const linkedUsers = new Set(linked.values());
+  // A linked Telegram user is a door of the phone's agent, not a user of their own.
+  for (const id of linkedUsers) sources.delete(telegramUserName(id));
   const phones = [...sources.keys()].sort();
   const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
   const users: UserLine[] = phones.map((phone, i) => {
     const s = summaries[i]!;
-    return { phone, sources: sources.get(phone)!, summary: s.ok ? s.value : null };
+    return { phone, sources: sources.get(phone)!, summary: s.ok ? s.value : null, telegram: linked.get(phone) ?? null };
   });
   const denied = listed.ok ? listed.value.filter((e) => !e.allowed && !sources.has(e.phone)).map((e) => e.phone) : [];
   return usersReport(users, { denied, directoryAnswered: listed.ok, now });
@@ -131,8 +136,10 @@ async function listUsers(d: AdminDeps, now: number): Promise<string> {
  * Denied users are asked too: their Machine is stopped, not abandoned.
  */
 async function machineOwners(d: AdminDeps & { fly: NonNullable<AdminDeps["fly"]> }) {
-  const { listed, sources } = await allUsers(d);
-  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : [])])].sort();
+  const [{ listed, sources }, links] = await Promise.all([allUsers(d), attempt(() => d.directory.listLinks(), d)]);
+  // A Telegram user's own object may own a Machine too, linked or not (linking keeps it for /unlink).
+  const telegramHomes = (links.ok ? links.value.map((l) => l.telegramUser) : []).map(telegramUserName);
+  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : []), ...telegramHomes])].sort();
   const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
   const users: MachineUserLine[] = phones.map((phone, i) => {
     const s = summaries[i]!;
@@ -145,7 +152,7 @@ async function machineOwners(d: AdminDeps & { fly: NonNullable<AdminDeps["fly"]>
     owned.names.add(u.machine.machineName).add(u.machine.volumeName);
   }
   // An object that did not answer, or a directory that did not, may own anything: nothing is an orphan then.
-  const complete = listed.ok && users.every((u) => u.machine !== "no_answer");
+  const complete = listed.ok && links.ok && users.every((u) => u.machine !== "no_answer");
   const [machines, volumes] = await Promise.all([d.fly.client.listMachines(), d.fly.client.listVolumes()]);
   const listing: FlyListing | null =
     machines.ok && volumes.ok

@@ -13,6 +13,8 @@ import type { Log } from "../../core/log";
 import type { Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
+import { applyTelegramDoor, carryOutLink, pauseAllTasks } from "./link-actions";
+import { directoryOf } from "../user-directory";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
 import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
@@ -21,6 +23,7 @@ import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
 import { registerTrigger, unregisterTrigger } from "./trigger-actions";
 import { carryOutGithub } from "./github-actions";
+import type { SchedulesRepo } from "../db/schedules-repo";
 
 export type AfterCommandDeps = {
   vm: VmClient | null;
@@ -32,6 +35,7 @@ export type AfterCommandDeps = {
   outboxRepo: OutboxRepo;
   conversations: Conversations;
   settings: SettingsRepo;
+  schedules: SchedulesRepo;
   agent: UserAgent;
   log: Log;
   /** Dates each answer when it came (this runs outside the pump, with no `now` to count from): a clone may take minutes. */
@@ -82,6 +86,18 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "github": {
       const { kind: _, ...request } = action;
       say(await carryOutGithub(d.env, d.phone, publicOriginOf(d.settings, d.config), request));
+      return;
+    }
+    case "link":
+    case "unlink": {
+      // This object answers for itself without an RPC to itself; any other is reached by RPC.
+      const other = (name: string) => d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(name));
+      const setTelegramDoor = async (home: string, telegram: string | null) => {
+        if (home === d.phone) d.sql.transaction(() => applyTelegramDoor(d.settings, telegram));
+        else await other(home).setTelegramDoor(telegram);
+      };
+      const pauseTasksOf = async (object: string) => (object === d.phone ? d.sql.transaction(() => pauseAllTasks(d.schedules, d.clock())) : other(object).pauseTasksForLink());
+      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setTelegramDoor, pauseTasksOf, log: d.log }, action));
       return;
     }
     case "web_link": {

@@ -36,6 +36,9 @@ import { timeZoneOf } from "../units/schedules";
 import { addTrigger, listTriggers, removeTrigger, type TriggerCommandDeps } from "./trigger-commands";
 import type { GithubEventsRepo } from "../db/github-events-repo";
 import { autofixReply } from "../../core/replies/github";
+import type { MessageSource } from "../db/messages-repo";
+import { chatOf } from "../../core/link-doors";
+import { notifyCommand } from "./link-actions";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
@@ -57,7 +60,10 @@ export type CommandDeps = ScheduleServiceDeps &
 
 type CommandAnswer = Reply;
 
-export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { phone: string; isAdmin: boolean }, now: number): CommandAnswer {
+/** Who sent the command: `phone` is the object's name (the home); `source` the chat it came from (absent: the home's own door). */
+export type CommandSender = { phone: string; isAdmin: boolean; source?: MessageSource };
+
+export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: CommandSender, now: number): CommandAnswer {
   const say = (text: string): CommandAnswer => ({ text, after: null });
   switch (command.type) {
     case "help":
@@ -101,7 +107,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
     case "git_set":
       return say(gitCommand(d, sender.phone, { field: command.field, value: command.value }));
     case "schedule_create":
-      return say(createSchedule(d, command.request, d.conversations.currentId(), now).text);
+      return say(createSchedule(d, command.request, d.conversations.currentId(), now, sender.source ?? null).text);
     case "schedule_list":
       return say(listSchedules(d).text);
     case "schedule_manage":
@@ -145,6 +151,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       if (command.on !== null) d.github.setAutofix(current.id, command.on);
       return say(autofixReply(current.name, d.github.autofixOn(current.id)));
     }
+    case "link":
+      return { text: "", after: { kind: "link", code: command.code, from: chatOf(sender.phone, sender.source) } };
+    case "unlink":
+      return { text: "", after: { kind: "unlink", from: chatOf(sender.phone, sender.source) } };
+    case "notify":
+      return say(notifyCommand(d.settings, sender.phone, command.choice));
     case "invalid":
       return say(command.reason);
   }

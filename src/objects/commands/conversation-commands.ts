@@ -2,6 +2,7 @@
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
 import { DEEP_MODE_MS } from "../units/conversations";
+import type { LinkAction } from "./link-actions";
 import type { AdminRequest } from "../../core/command-admin";
 import type { WebScope } from "../../core/web-token";
 import type { GithubRequest } from "../../core/command-github";
@@ -54,7 +55,9 @@ export type VmAction =
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */
   | { kind: "trigger_register"; triggerId: string; name: string; conversation: string }
-  | { kind: "trigger_unregister"; triggerId: string };
+  | { kind: "trigger_unregister"; triggerId: string }
+  /** /link [code], /unlink: the directory's codes and links. */
+  | LinkAction;
 
 export type Reply = { text: string; after: VmAction | null };
 

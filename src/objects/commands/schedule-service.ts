@@ -6,6 +6,7 @@ import { type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZon
 import { nextRunAt } from "../../core/schedule-math";
 import { parseScheduleRequest, type ScheduleRequest, validateScheduleSpec, validateTimeZone } from "../../core/schedule-validate";
 import type { SchedulesRepo } from "../db/schedules-repo";
+import type { Destination } from "../../core/link-doors";
 import type { SettingsRepo } from "../db/settings-repo";
 import { isTimeZoneChosen, timeZoneOf } from "../units/schedules";
 
@@ -22,11 +23,11 @@ export type ScheduleServiceDeps = {
 };
 
 /** A task belongs to the conversation it is created in, and runs in that conversation's project. */
-export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest, conversationId: number, now: number): ServiceReply {
+export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest, conversationId: number, now: number, createdIn: Destination | null = null): ServiceReply {
   const timeZone = timeZoneOf(d.settings);
   const checked = validateScheduleSpec(request, { timeZone, now, existingCount: d.schedules.countLive() });
   if (!checked.ok) return { ok: false, text: checked.reason };
-  const s = d.schedules.create({ ...checked.schedule, conversationId, now });
+  const s = d.schedules.create({ ...checked.schedule, conversationId, createdIn, now });
   const task = { id: s.id, spec: s.spec, context: s.context, conversation: d.conversationName(conversationId) };
   return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone, isTimeZoneChosen(d.settings)) };
 }

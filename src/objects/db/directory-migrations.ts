@@ -4,6 +4,7 @@ import allowlist from "../../../migrations/directory/0001_allowlist.sql";
 import telegramRefusals from "../../../migrations/directory/0002_telegram_refusals.sql";
 import triggers from "../../../migrations/directory/0003_triggers.sql";
 import githubWatches from "../../../migrations/directory/0004_github_watches.sql";
+import links from "../../../migrations/directory/0005_links.sql";
 import type { Migration } from "./migrate";
 
 export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
@@ -11,4 +12,5 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { id: 2, name: "directory/0002_telegram_refusals", sql: telegramRefusals },
   { id: 3, name: "directory/0003_triggers", sql: triggers },
   { id: 4, name: "directory/0004_github_watches", sql: githubWatches },
+  { id: 5, name: "directory/0005_links", sql: links },
 ];

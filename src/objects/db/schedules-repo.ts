@@ -2,6 +2,7 @@
 import * as z from "zod/mini";
 import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
+import type { Destination } from "../../core/link-doors";
 import { memo, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
@@ -27,7 +28,11 @@ type ScheduleRow = {
   consecutive_failures: number;
   created_at: number;
   conversation_id: number;
+  channel: string | null;
+  chat: string | null;
 };
+
+const ChannelSchema = z.nullable(z.enum(["whatsapp", "telegram"]));
 
 export type Schedule = {
   id: number;
@@ -39,9 +44,12 @@ export type Schedule = {
   consecutiveFailures: number;
   /** The conversation it was created in: it runs in that project (and, --in-chat, its session). */
   conversationId: number;
+  /** The chat it was created in (its results go back there); null: before this was kept, or the agent's tools. */
+  createdIn: Destination | null;
 };
 
 function toSchedule(row: ScheduleRow): Schedule {
+  const channel = ChannelSchema.parse(row.channel);
   return {
     id: row.id,
     spec: SpecSchema.parse(JSON.parse(row.spec_json)),
@@ -51,6 +59,7 @@ function toSchedule(row: ScheduleRow): Schedule {
     nextRunAt: row.next_run_at,
     consecutiveFailures: row.consecutive_failures,
     conversationId: row.conversation_id,
+    createdIn: channel === null ? null : { channel, chat: row.chat },
   };
 }
 
@@ -102,9 +111,9 @@ export function createSchedulesRepo(sql: Sql) {
   };
   return {
     get,
-    create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; conversationId: number; now: number }): Schedule {
-      const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, conversation_id, created_at, updated_at)
-        VALUES (${JSON.stringify(s.spec)}, ${s.prompt}, ${s.context}, 'active', ${s.nextRunAt}, ${s.conversationId}, ${s.now}, ${s.now}) RETURNING id`;
+    create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; conversationId: number; createdIn?: Destination | null; now: number }): Schedule {
+      const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, conversation_id, channel, chat, created_at, updated_at)
+        VALUES (${JSON.stringify(s.spec)}, ${s.prompt}, ${s.context}, 'active', ${s.nextRunAt}, ${s.conversationId}, ${s.createdIn?.channel ?? null}, ${s.createdIn?.chat ?? null}, ${s.now}, ${s.now}) RETURNING id`;
       return get(row!.id)!;
     },
     /** Every task but deleted ones, oldest first. */

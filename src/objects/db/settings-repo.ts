@@ -19,7 +19,11 @@ type SettingKey =
   | "voice_notice_told"
   | "quick_reply_content"
   | "quick_reply_unavailable_at"
-  | "web_link_epoch";
+  | "web_link_epoch"
+  /** The Telegram chat linked to this phone's agent (/link), as the directory last told it. */
+  | "telegram_door"
+  /** /notify: the app every scheduled task's result goes to; unset: the chat that created it. */
+  | "notify_channel";
 
 /** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
 const READS = new Set(["settings"]);
@@ -59,4 +63,10 @@ export type SettingsRepo = ReturnType<typeof createSettingsRepo>;
 /** The Worker's origin for links and callbacks: the configured PUBLIC_URL, else the one the last webhook came to. */
 export function publicOriginOf(settings: Pick<SettingsRepo, "get">, configured: { publicUrl: string | null } | null): string | null {
   return configured?.publicUrl ?? settings.get("public_origin");
+}
+
+/** The home's /notify choice; null: each scheduled task's result goes to the chat that created it. */
+export function notifyChannelOf(settings: Pick<SettingsRepo, "get">): "whatsapp" | "telegram" | null {
+  const value = settings.get("notify_channel");
+  return value === "whatsapp" || value === "telegram" ? value : null;
 }

@@ -117,7 +117,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
       return { route: route.kind, command: undefined, after: null };
     }
     d.lifecycle.answeredByRelay(message.messageId, now);
-    const answer = route.kind === "command" ? answerCommand(route.command, d, d.sender, now) : { text: refused ?? "", after: null };
+    const answer = route.kind === "command" ? answerCommand(route.command, d, { ...d.sender, source: message.source }, now) : { text: refused ?? "", after: null };
     // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
     if (answer.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), partKey: (i) => outboxKeys.command(message.messageId, i), body: answer.text, to: message.source, now });
     return { route: route.kind, command: route.kind === "command" ? route.command.type : undefined, after: answer.after };

@@ -5,9 +5,10 @@ import { nextRunAt } from "../../core/schedule-math";
 import { nextAttemptAfterFailure, shouldNotifyFailure } from "../../core/schedule-retry";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
-import type { SettingsRepo } from "../db/settings-repo";
+import { notifyChannelOf, type SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import type { Log } from "../../core/log";
+import { doorsOf, scheduleDestination } from "../../core/link-doors";
 
 const DEFAULT_TIME_ZONE = "UTC";
 const EXCERPT_CHARS = 200;
@@ -23,7 +24,11 @@ export function isTimeZoneChosen(settings: SettingsRepo): boolean {
 
 type TaskMessage = { id: string; scheduleId: number | null };
 
-export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction; log?: Log }) {
+/**
+ * `home`: the object's name, whose doors (its own, and a linked Telegram chat) a task's result may
+ * go to; without it a task's message has the messages table's default source (the home's WhatsApp).
+ */
+export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction; home?: string; log?: Log }) {
   const { repo } = d;
 
   const recordFailure = (scheduleId: number, now: number): boolean => {
@@ -62,7 +67,9 @@ export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo
           const id = `task-${schedule.id}-${dueAt}`;
           if (repo.addRun({ id, scheduleId: schedule.id, dueAt, now })) {
             const kind = schedule.context === "fresh" ? "task_fresh" : "task_chat";
-            d.messages.insert({ id, body: schedule.prompt, media: [], kind, scheduleId: schedule.id, conversationId: schedule.conversationId, now });
+            // The task's message carries where its result goes: a reply goes to its message's chat.
+            const source = d.home === undefined ? undefined : scheduleDestination({ createdIn: schedule.createdIn, notify: notifyChannelOf(d.settings), doors: doorsOf(d.home, d.settings.get("telegram_door")) });
+            d.messages.insert({ id, body: schedule.prompt, media: [], kind, scheduleId: schedule.id, conversationId: schedule.conversationId, source, now });
             claimed++;
           }
           const next = nextRunAt(schedule.spec, zone, now);

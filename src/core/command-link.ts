@@ -1,0 +1,34 @@
+// The arguments of /link, /unlink and /notify: a code is read as people type it, and a bad one is
+// answered in one line, changing nothing.
+import { LINK_CODE_LENGTH, normalizeLinkCode } from "../channels/link-code";
+import type { NotifyChoice } from "./link-doors";
+import type { ParsedCommand } from "./parsed-command";
+import { quoteInput } from "./quote-input";
+
+export type LinkCommand =
+  /** `/link` alone asks for a code; `/link CODE` redeems one issued in the other app. */
+  | { type: "link"; code: string | null }
+  | { type: "unlink" }
+  /** `/notify` alone shows where scheduled tasks' results go. */
+  | { type: "notify"; choice: NotifyChoice | null };
+
+const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
+
+export function parseLinkArgs(word: "link" | "unlink" | "notify", args: string): ParsedCommand {
+  const text = args.trim();
+  switch (word) {
+    case "link": {
+      if (text === "") return { type: "link", code: null };
+      const code = normalizeLinkCode(text);
+      return code ? { type: "link", code } : invalid(`“${quoteInput(text, 30)}” is not a link code: ${LINK_CODE_LENGTH} letters and digits like K7M-Q2P, from /link in the other app.`);
+    }
+    case "unlink":
+      return text === "" ? { type: "unlink" } : invalid("/unlink takes no arguments.");
+    case "notify": {
+      const choice = text.toLowerCase();
+      if (choice === "") return { type: "notify", choice: null };
+      if (choice === "whatsapp" || choice === "telegram" || choice === "default") return { type: "notify", choice };
+      return invalid(`/notify takes whatsapp, telegram or default, not “${quoteInput(text, 30)}”.`);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// Helpers of the /link tests: the Telegram side is injected as tg-in's webhook route hands it over:
+// the directory names the object, and the update goes to that object's `enqueue` with a Telegram source.
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { eventually, query, stubFor } from "./helpers";
+
+export const directory = () => env.USER_DIRECTORY.get(env.USER_DIRECTORY.idFromName("directory"));
+let updateId = 0;
+
+/** A Telegram user writes: routed by the directory as the webhook routes it; the reply is the object's answer to that update. */
+export async function fromTelegram(user: string, body: string): Promise<{ home: string; reply: string }> {
+  const home = await directory().homeOfTelegramUser(user);
+  const messageId = `tg-${user}-${++updateId}`;
+  const { stored } = await stubFor(home).enqueue({ messageId, body, media: [], receivedAt: Date.now(), publicOrigin: "https://relay.example", source: { channel: "telegram", chat: user } });
+  expect(stored).toBe(true);
+  const reply = await eventually(async () => (await query<{ body: string }>(home, "SELECT body FROM outbox WHERE dedupe_key = ?", `command:${messageId}`))[0]?.body);
+  return { home, reply };
+}
+
+export const codeIn = (reply: string) => /\/link ([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(reply)?.[1];
+export const setting = async (phone: string, key: string) => (await query<{ value: string }>(phone, "SELECT value FROM settings WHERE key = ?", key))[0]?.value ?? null;

@@ -1,0 +1,74 @@
+// One agent, two doors: /link in one app, the code from the other, /unlink; refusals change nothing.
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ask, bodies, eventually, query, sentTo } from "./helpers";
+import { codeIn, directory, fromTelegram, setting } from "./link-helpers";
+
+describe("/link joins a Telegram chat to a phone's agent", () => {
+  it("a code from WhatsApp, sent from Telegram: the Telegram user's updates reach the phone's object, its own history kept for /unlink", async () => {
+    const phone = "+15550000281";
+    const user = "900281";
+    // The Telegram user had an agent of their own first, with a task.
+    expect((await fromTelegram(user, "/status")).home).toBe(`tg-${user}`);
+    await fromTelegram(user, "/schedule every 1h own task");
+
+    const issued = await ask(phone, "/link");
+    expect(issued).toMatch(/^Send \/link [A-Z0-9]{3}-[A-Z0-9]{3} from Telegram within 10 minutes/);
+    const linked = await fromTelegram(user, `/link ${codeIn(issued)!.toLowerCase()}`);
+    expect(linked.home).toBe(`tg-${user}`);
+    expect(linked.reply).toContain("Linked: this agent now answers on WhatsApp (+1555***0281) and on Telegram (900281)");
+    expect(linked.reply).toContain("comes back on /unlink. Its 1 scheduled task is paused");
+    expect(await query(`tg-${user}`, "SELECT prompt, status FROM schedules")).toEqual([{ prompt: "own task", status: "paused" }]);
+    // The phone's own chat hears of it: the link was made from the other one.
+    await eventually(async () => bodies(await sentTo(phone)).includes("🔗 Telegram (900281) now reaches this agent too. /unlink separates them."));
+
+    expect(await directory().homeOfTelegramUser(user)).toBe(phone);
+    expect(await setting(phone, "telegram_door")).toBe(user);
+    // The next update lands in the phone's object, in its conversation, remembered as Telegram's.
+    const next = await fromTelegram(user, "/sessions");
+    expect(next.home).toBe(phone);
+    expect(await query(phone, "SELECT channel, chat, conversation_id FROM messages WHERE body = '/sessions'")).toEqual([{ channel: "telegram", chat: user, conversation_id: 1 }]);
+    // The code was used up.
+    expect((await fromTelegram("900282", `/link ${codeIn(issued)}`)).reply).toMatch(/^No such code/);
+
+    // Either side may /unlink; here Telegram does. The Telegram object and its rows were never touched.
+    const unlinked = await fromTelegram(user, "/unlink");
+    expect(unlinked.home).toBe(phone);
+    expect(unlinked.reply).toMatch(/^Unlinked: WhatsApp \(\+1555\*\*\*0281\) keeps this agent; Telegram \(900281\) goes back/);
+    expect(await directory().homeOfTelegramUser(user)).toBe(`tg-${user}`);
+    expect(await setting(phone, "telegram_door")).toBeNull();
+    expect(await query(`tg-${user}`, "SELECT body FROM messages ORDER BY seq")).toEqual([{ body: "/status" }, { body: "/schedule every 1h own task" }, { body: expect.stringMatching(/^\/link /) }]);
+    expect(await ask(phone, "/unlink")).toBe("Nothing to unlink: this chat is not joined to another app's chat.");
+  });
+
+  it("a code from Telegram, sent from WhatsApp: the phone stays the home; a second /link says it is linked already", async () => {
+    const phone = "+15550000283";
+    const user = "900283";
+    await fromTelegram(user, "/schedule every 1d own task");
+    const issued = await fromTelegram(user, "/link");
+    expect(issued.reply).toMatch(/from WhatsApp within 10 minutes/);
+    expect(await ask(phone, `/link ${codeIn(issued.reply)}`)).toContain("Linked: this agent now answers on WhatsApp (+1555***0283) and on Telegram (900283)");
+    expect(await query(`tg-${user}`, "SELECT status FROM schedules")).toEqual([{ status: "paused" }]);
+    expect(await directory().homeOfTelegramUser(user)).toBe(phone);
+    expect(await ask(phone, "/link")).toMatch(/^This agent already has a WhatsApp and a Telegram door/);
+    expect((await fromTelegram(user, "/link")).reply).toMatch(/^This agent already has a WhatsApp and a Telegram door/);
+    // Another phone's code cannot take a Telegram user that is linked already.
+    const other = await ask("+15550000284", "/link");
+    expect((await fromTelegram(user, `/link ${codeIn(other)}`)).reply).toMatch(/already reaches an agent together with another chat.*Nothing changed/);
+    expect(await directory().homeOfTelegramUser(user)).toBe(phone);
+    expect(await ask(phone, "/unlink")).toMatch(/^Unlinked:/);
+  });
+
+  it("refuses an unknown code, an expired one, one from the same app and one that is not a code, changing nothing", async () => {
+    const phone = "+15550000285";
+    const user = "900285";
+    expect((await fromTelegram(user, "/link ABC-DEF")).reply).toMatch(/^No such code/);
+    expect((await fromTelegram(user, "/link hello")).reply).toBe("“hello” is not a link code: 6 letters and digits like K7M-Q2P, from /link in the other app.");
+    const issued = codeIn(await ask(phone, "/link"))!;
+    expect(await ask("+15550000286", `/link ${issued}`)).toBe("That code is for the other app: send it from there.");
+    await runInDurableObject(directory(), (_d, state) => state.storage.sql.exec("UPDATE link_codes SET expires_at = ? WHERE code = ?", Date.now() - 1, issued.replace("-", "")));
+    expect((await fromTelegram(user, `/link ${issued}`)).reply).toBe("That code has expired. Send /link in the other app for a new one.");
+    expect(await directory().homeOfTelegramUser(user)).toBe(`tg-${user}`);
+    expect(await setting(phone, "telegram_door")).toBeNull();
+  });
+});
