@@ -1,5 +1,6 @@
 // What admins read back from /users, /allow, /deny and /budget, and the one notice a denied user
 // gets. Pure: the facts come in (each user's summary from their own object), text goes out.
+import { telegramUserOf } from "./user-name";
 import { formatAgo, formatUsd } from "./format-ago";
 import { machineLine, type MachineView } from "./machine-report";
 import { formatInZone } from "./schedule-format";
@@ -44,7 +45,8 @@ export function usersReport(users: readonly UserLine[], o: { denied: readonly st
 
 function userLine(u: UserLine, now: number): string {
   // A user's doors: their number, a Telegram chat linked to it, or a Telegram chat alone.
-  const who = u.phone.startsWith("tg-") ? `Telegram ${u.phone.slice(3)}` : u.telegram ? `${u.phone} + Telegram ${u.telegram}` : u.phone;
+  const telegram = telegramUserOf(u.phone);
+  const who = telegram !== null ? `Telegram ${telegram}` : u.telegram ? `${u.phone} + Telegram ${u.telegram}` : u.phone;
   const head = `${who} (${u.sources.join(", ")})`;
   const s = u.summary;
   if (!s) return `${head} · its agent did not answer`;

@@ -39,7 +39,7 @@ describe("usersReport", () => {
   it("names a chat that stopped taking messages, with what the app said", () => {
     const stopped = { ...base, stoppedChats: [{ channel: "telegram", chat: "7006", detail: "Forbidden: bot was blocked by the user" }] };
     expect(usersReport([{ phone: "tg-7006", sources: ["allowlist"], summary: stopped }], { denied: [], directoryAnswered: true, now: NOW }).split("\n")[1]).toBe(
-      "tg-7006 (allowlist) · active 5 min ago · idle · today $0.42, month $3.10 · budget $20.00/day · 📵 telegram chat 7006 stopped (Forbidden: bot was blocked by the user)",
+      "Telegram 7006 (allowlist) · active 5 min ago · idle · today $0.42, month $3.10 · budget $20.00/day · 📵 telegram chat 7006 stopped (Forbidden: bot was blocked by the user)",
     );
   });
 

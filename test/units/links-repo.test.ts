@@ -15,7 +15,7 @@ let links: LinksRepo;
 
 beforeEach(() => {
   storage = createNodeStorage();
-  storage.sql.exec(readFileSync(join(import.meta.dirname, "../../migrations/directory/0002_links.sql"), "utf8"));
+  storage.sql.exec(readFileSync(join(import.meta.dirname, "../../migrations/directory/0005_links.sql"), "utf8"));
   links = createLinksRepo(createSql(storage));
 });
 afterEach(() => storage.close());
