@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-16 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-17 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -186,5 +186,26 @@ CREATE TABLE run_tool_calls (
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX run_tool_calls_by_run ON run_tool_calls (run_id);
+CREATE TABLE pull_requests (
+  id INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  repo TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  branch TEXT NOT NULL,
+  url TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'merged')),
+  head_sha TEXT,
+  autofix_count INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX pull_requests_by_number ON pull_requests (repo, number);
+CREATE INDEX pull_requests_by_conversation ON pull_requests (conversation_id, state);
+CREATE TABLE ship_question (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  conversation_id INTEGER NOT NULL,
+  title TEXT,
+  asked_at INTEGER NOT NULL
+);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

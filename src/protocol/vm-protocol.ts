@@ -546,6 +546,8 @@ const BranchNameSchema = z.string().check(z.minLength(1), z.maxLength(255), z.re
  * requests closed or merged (never pushed to again).
  */
 export const ShipRequestSchema = z.object({
+  /** The conversation's name as the user knows it: its branch is `agent/<name>` (the workspace id without it). */
+  conversation: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   title: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   pull: z.optional(z.nullable(z.object({ number: z.number().check(z.int(), z.positive()), branch: BranchNameSchema }))),
   usedBranches: z.optional(z.array(BranchNameSchema).check(z.maxLength(100))),

@@ -97,7 +97,7 @@ export function createShip(deps: ShipDeps) {
     }
     const head = await git(t.dir, t.ids, ["symbolic-ref", "--short", "-q", "HEAD"]);
     const checkedOut = head.code === 0 ? head.stdout.trim() || null : null;
-    const branch = shipBranch({ workspace: t.workspace, checkedOut, defaultBranch: base, openPullBranch: pull ? (request.pull?.branch ?? null) : null, usedBranches: used });
+    const branch = shipBranch({ workspace: request.conversation ?? t.workspace, checkedOut, defaultBranch: base, openPullBranch: pull ? (request.pull?.branch ?? null) : null, usedBranches: used });
 
     const gitDirOut = await git(t.dir, t.ids, ["rev-parse", "--git-dir"]);
     if (gitDirOut.code !== 0) return refused({ reason: "no_github_remote", message: "This conversation's workspace is no longer a git repository." });
@@ -114,7 +114,7 @@ export function createShip(deps: ShipDeps) {
     if (diff.code !== 0 || !tree) return refused({ reason: "push_failed", message: "The workspace's files could not be compared with the repository." });
     const totals = numstatTotals(diff.stdout);
     if (totals.files === 0) return refused({ reason: "nothing_to_ship", message: `Nothing to ship: the files are as ${branch === base || compare.endsWith(`/${base}`) ? base : branch} on ${repo} has them.` });
-    const title = shipTitle(request.title, request.runs ?? [], t.workspace);
+    const title = shipTitle(request.title, request.runs ?? [], request.conversation ?? t.workspace);
     return { ok: true, value: { repo, branch, base, ...totals, pull, closed, tree, title, pullBranchOpen: pull !== null, gitDir, compare } };
   }
 
@@ -203,7 +203,7 @@ export function createShip(deps: ShipDeps) {
       const pushed = await push(t, p, sha);
       if (pushed.code !== 0) return refused(pushRefusalOf(`${pushed.stderr}\n${pushed.stdout}`, p.branch, p.repo));
       await settle(t, p, sha);
-      const pr = await openOrUpdate(p, request, t.workspace);
+      const pr = await openOrUpdate(p, request, request.conversation ?? t.workspace);
       if (!pr.ok) return pr;
       const { repo, branch, base, files, insertions, deletions, closed } = p;
       return { ok: true, value: { repo, branch, base, files, insertions, deletions, headSha: sha, pull: pr.value.pull, how: pr.value.how, closed } };

@@ -29,6 +29,7 @@ import type { Observed } from "../units/run-driver";
 import type { Messages } from "../services/messages";
 import { stopWork } from "./stop";
 import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
+import { shipCommand, type ShipCommandDeps } from "./ship-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
 import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
@@ -36,7 +37,8 @@ import { timeZoneOf } from "../units/schedules";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
-  ChangeCommandDeps & {
+  ChangeCommandDeps &
+  ShipCommandDeps & {
     spend: SpendRepo;
     /** What this instance last saw of the agent and the VM (in memory). */
     observed: () => Observed;
@@ -112,6 +114,8 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: { 
       return undoCommand(d, now, `undo:ask:${now}`);
     case "redo":
       return redoCommand(d);
+    case "ship":
+      return shipCommand(d, command.title);
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));
       return { text: "", after: { kind: "web_link", scope: { kind: "dashboard" }, epoch: webLinkEpoch(d.settings) } };

@@ -47,7 +47,9 @@ export type VmAction =
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
   | { kind: "admin"; request: AdminRequest }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
-  | { kind: "web_link"; scope: WebScope; epoch: number };
+  | { kind: "web_link"; scope: WebScope; epoch: number }
+  /** /ship: the VM's preview, then the question (`ship_preview`); its yes: the VM ships (`ship`). */
+  | { kind: "ship_preview" | "ship"; conversationId: number; workspace: string; title: string | null };
 
 export type Reply = { text: string; after: VmAction | null };
 

@@ -17,6 +17,7 @@ import machine from "../../../migrations/0013_machine.sql";
 import runChanges from "../../../migrations/0014_run_changes.sql";
 import runPage from "../../../migrations/0015_run_page.sql";
 import messageSource from "../../../migrations/0016_message_source.sql";
+import pullRequests from "../../../migrations/0017_pull_requests.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 14, name: "0014_run_changes", sql: runChanges },
   { id: 15, name: "0015_run_page", sql: runPage },
   { id: 16, name: "0016_message_source", sql: messageSource },
+  { id: 17, name: "0017_pull_requests", sql: pullRequests },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */
@@ -48,7 +50,7 @@ export type FreshSchema = { readonly upTo: number; readonly sql: string };
  * proves it equals replaying them all). Replaying them cost a new phone's first message about
  * 7 ms of workerd CPU (bench/README.md), most of it in their ALTERs and table rebuilds.
  */
-export const FRESH_SCHEMA: FreshSchema = { upTo: 16, sql: freshSchema };
+export const FRESH_SCHEMA: FreshSchema = { upTo: 17, sql: freshSchema };
 
 /**
  * Applies the migrations newer than the last recorded one; returns the ids it applied. An object

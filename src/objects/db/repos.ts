@@ -13,6 +13,7 @@ import type { Sql } from "./sql";
 import { createVmAnswersRepo } from "./vm-answers-repo";
 import { createRunChangesRepo } from "./run-changes-repo";
 import { createRunToolCallsRepo } from "./run-tool-calls-repo";
+import { createPullRequestsRepo } from "./pull-requests-repo";
 
 export function createRepos(sql: Sql) {
   return {
@@ -28,6 +29,7 @@ export function createRepos(sql: Sql) {
     machine: createMachineRepo(sql),
     runChanges: createRunChangesRepo(sql),
     runToolCalls: createRunToolCallsRepo(sql),
+    pullRequests: createPullRequestsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

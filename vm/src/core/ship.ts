@@ -3,21 +3,29 @@
 // body) named as ShipRefusalReasons. The shell (ship.ts) runs git and calls the API.
 import type { ShipRefusalReason, ShipRun } from "../../../src/protocol/vm-protocol";
 
+/** A conversation's name as a branch name's part: `My API!` → `my-api`. */
+export function branchPart(name: string): string {
+  const part = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/\.{2,}/g, ".").replace(/^[-.]+|[-.]+$/g, "").slice(0, 60);
+  return part === "" ? "work" : part;
+}
+
 /**
  * The branch a /ship pushes to: the open pull request's; else the workspace's own branch (checked
- * out, not the default, not one the relay named); else `agent/<workspace>`, or `-2`, `-3`… past the
- * branches of pull requests closed or merged, never pushed to again.
+ * out, not the default, not an agent branch of this conversation); else `agent/<name>` (the
+ * conversation's name, or the workspace id), or `-2`, `-3`… past the branches of pull requests
+ * closed or merged, never pushed to again.
  */
 export function shipBranch(s: { workspace: string; checkedOut: string | null; defaultBranch: string; openPullBranch: string | null; usedBranches: readonly string[] }): string {
   if (s.openPullBranch) return s.openPullBranch;
-  const ours = new RegExp(`^agent/${s.workspace}(?:-\\d+)?$`);
+  const name = branchPart(s.workspace);
+  const ours = new RegExp(`^agent/${name.replace(/\./g, "\\.")}(?:-\\d+)?$`);
   const own = s.checkedOut && s.checkedOut !== s.defaultBranch && !ours.test(s.checkedOut) ? s.checkedOut : null;
   const used = new Set(s.usedBranches);
   if (own && !used.has(own)) return own;
   // The checked-out agent branch is kept while its pull request is open or yet to be opened.
   if (s.checkedOut && ours.test(s.checkedOut) && !used.has(s.checkedOut)) return s.checkedOut;
-  let candidate = `agent/${s.workspace}`;
-  for (let n = 2; used.has(candidate); n++) candidate = `agent/${s.workspace}-${n}`;
+  let candidate = `agent/${name}`;
+  for (let n = 2; used.has(candidate); n++) candidate = `agent/${name}-${n}`;
   return candidate;
 }
 

@@ -1,6 +1,6 @@
 // /ship's decisions, pure: the branch, the texts from the runs, and GitHub's refusals named.
 import { describe, expect, it } from "vitest";
-import { checkedOf, commitMessage, numstatTotals, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle } from "../../src/core/ship";
+import { branchPart, checkedOf, commitMessage, numstatTotals, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle } from "../../src/core/ship";
 
 describe("shipBranch", () => {
   const base = { workspace: "api", defaultBranch: "main", openPullBranch: null, usedBranches: [] as string[] };
@@ -13,9 +13,19 @@ describe("shipBranch", () => {
     ["after a closed pull request", { checkedOut: "agent/api", usedBranches: ["agent/api"] }, "agent/api-2"],
     ["after two", { checkedOut: "agent/api-2", usedBranches: ["agent/api", "agent/api-2"] }, "agent/api-3"],
     ["the own branch closed", { checkedOut: "feature/login", usedBranches: ["feature/login"] }, "agent/api"],
+    ["a conversation's name as the user wrote it", { workspace: "My API", checkedOut: "main" }, "agent/my-api"],
   ])("%s", (_what, s, branch) => {
     expect(shipBranch({ ...base, ...s })).toBe(branch);
   });
+});
+
+it.each([
+  ["api", "api"],
+  ["My API!", "my-api"],
+  ["..x..y..", "x.y"],
+  ["日本", "work"],
+])("branchPart(%j) is %j", (name, part) => {
+  expect(branchPart(name)).toBe(part);
 });
 
 describe("texts from the runs", () => {

@@ -1,0 +1,102 @@
+// The pull requests /ship opened or adopted (migrations/0017_pull_requests.sql): which are the
+// relay's, of which conversation, on which branch, in which state. /ship reads and writes them; the
+// GitHub webhook reads them to know a pull request is ours (`byNumber`) and keeps their state and
+// autofix count. Also /ship's open question, answered by the next message only, as /undo's is.
+import * as z from "zod/mini";
+import type { Sql } from "./sql";
+
+const PullStateSchema = z.enum(["open", "closed", "merged"]);
+export type PullState = z.infer<typeof PullStateSchema>;
+
+export type PullRequest = {
+  conversationId: number;
+  /** `owner/name`, lowercased as the VM records it. */
+  repo: string;
+  number: number;
+  branch: string;
+  url: string;
+  state: PullState;
+  /** The commit the last /ship pushed (or the webhook last saw). */
+  headSha: string | null;
+  /** Fix runs /autofix started for it. */
+  autofixCount: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+type Row = {
+  conversation_id: number;
+  repo: string;
+  number: number;
+  branch: string;
+  url: string;
+  state: string;
+  head_sha: string | null;
+  autofix_count: number;
+  created_at: number;
+  updated_at: number;
+};
+
+const toPull = (r: Row): PullRequest => ({
+  conversationId: r.conversation_id,
+  repo: r.repo,
+  number: r.number,
+  branch: r.branch,
+  url: r.url,
+  state: PullStateSchema.parse(r.state),
+  headSha: r.head_sha,
+  autofixCount: r.autofix_count,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The open /ship question: a yes ships that conversation with that title. */
+export type ShipQuestion = { conversationId: number; title: string | null; askedAt: number };
+
+export function createPullRequestsRepo(sql: Sql) {
+  return {
+    /** The conversation's open pull request (a /ship updates it), or null. */
+    openOf(conversationId: number): PullRequest | null {
+      const row = sql<Row>`SELECT * FROM pull_requests WHERE conversation_id = ${conversationId} AND state = 'open' ORDER BY id DESC LIMIT 1`[0];
+      return row ? toPull(row) : null;
+    },
+    /** Its pull requests, oldest first. */
+    ofConversation: (conversationId: number): PullRequest[] => sql<Row>`SELECT * FROM pull_requests WHERE conversation_id = ${conversationId} ORDER BY id`.map(toPull),
+    /** Whether `repo`'s pull request `number` is one the relay opened, and whose. */
+    byNumber(repo: string, number: number): PullRequest | null {
+      const row = sql<Row>`SELECT * FROM pull_requests WHERE repo = ${repo.toLowerCase()} AND number = ${number}`[0];
+      return row ? toPull(row) : null;
+    },
+    /** Branches of its closed and merged pull requests: never pushed to again. */
+    usedBranches: (conversationId: number): string[] =>
+      sql<{ branch: string }>`SELECT DISTINCT branch FROM pull_requests WHERE conversation_id = ${conversationId} AND state != 'open'`.map((r) => r.branch),
+    /** A /ship pushed `headSha` to the pull request (opened, adopted or updated): it is open, and the conversation's. */
+    shipped(p: { conversationId: number; repo: string; number: number; branch: string; url: string; headSha: string; now: number }): void {
+      sql`INSERT INTO pull_requests (conversation_id, repo, number, branch, url, state, head_sha, created_at, updated_at)
+        VALUES (${p.conversationId}, ${p.repo.toLowerCase()}, ${p.number}, ${p.branch}, ${p.url}, 'open', ${p.headSha}, ${p.now}, ${p.now})
+        ON CONFLICT (repo, number) DO UPDATE SET conversation_id = excluded.conversation_id, branch = excluded.branch, url = excluded.url,
+          state = 'open', head_sha = excluded.head_sha, updated_at = excluded.updated_at`;
+    },
+    /** Closed or merged (seen by /ship or the webhook), or reopened. */
+    setState(repo: string, number: number, state: PullState, now: number): void {
+      sql`UPDATE pull_requests SET state = ${state}, updated_at = ${now} WHERE repo = ${repo.toLowerCase()} AND number = ${number}`;
+    },
+    /** One more autofix run for it; the count after. */
+    addAutofix(repo: string, number: number, now: number): number {
+      return sql<{ n: number }>`UPDATE pull_requests SET autofix_count = autofix_count + 1, updated_at = ${now} WHERE repo = ${repo.toLowerCase()} AND number = ${number} RETURNING autofix_count AS n`[0]?.n ?? 0;
+    },
+    question(): ShipQuestion | null {
+      const row = sql<{ conversation_id: number; title: string | null; asked_at: number }>`SELECT * FROM ship_question WHERE id = 1`[0];
+      return row ? { conversationId: row.conversation_id, title: row.title, askedAt: row.asked_at } : null;
+    },
+    ask(q: ShipQuestion): void {
+      sql`INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, ${q.conversationId}, ${q.title}, ${q.askedAt})
+        ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, title = excluded.title, asked_at = excluded.asked_at`;
+    },
+    /** Ends the open question (answered, or another message came); false when none was open. */
+    closeQuestion(): boolean {
+      return sql`DELETE FROM ship_question RETURNING id`.length === 1;
+    },
+  };
+}
+export type PullRequestsRepo = ReturnType<typeof createPullRequestsRepo>;
