@@ -10,6 +10,7 @@ CREATE TABLE pull_requests (
   url TEXT NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'merged')),
   head_sha TEXT,
+  shipped_at INTEGER NOT NULL,
   autofix_count INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL

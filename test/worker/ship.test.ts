@@ -97,6 +97,8 @@ it("Cancel changes nothing; a pull request closed meanwhile is said so and the n
   expect((await pullsOf(phone)).map((p) => p.state)).toEqual(["merged"]);
   await sendInbound(phone, "yes");
   await nextMatching(phone, /^🚀 .*#2/, before);
+  // The new pull request says what was asked since the last push to the merged one, and nothing before.
+  expect((await vmRequests(phone)).filter((r) => r.kind === "ship").at(-1)!.ship?.runs?.map((r) => r.asked)).toEqual(["more style [[vm:change b.css +1 -0]]"]);
   expect((await pullsOf(phone)).map((p) => [p.number, p.branch, p.state])).toEqual([
     [1, "agent/web", "merged"],
     [2, "agent/web-2", "open"],

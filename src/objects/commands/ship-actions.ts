@@ -41,7 +41,8 @@ function shipRequest(d: ShipActionDeps, conversationId: number, title: string | 
   const pulls = createPullRequestsRepo(d.sql);
   const open = pulls.openOf(conversationId);
   const ended = pulls.ofConversation(conversationId).filter((p) => p.state !== "open");
-  const since = ended.reduce((at, p) => Math.max(at, p.updatedAt), 0);
+  // The runs after an ended pull request's last push are the next one's (its closing time says nothing of them).
+  const since = ended.reduce((at, p) => Math.max(at, p.shippedAt), 0);
   return {
     ...(name ? { conversation: name } : {}),
     ...(title ? { title } : {}),

@@ -20,6 +20,8 @@ export type PullRequest = {
   headSha: string | null;
   /** Fix runs /autofix started for it. */
   autofixCount: number;
+  /** When /ship last pushed to it: the runs after belong to the next pull request once it ends. */
+  shippedAt: number;
   createdAt: number;
   updatedAt: number;
 };
@@ -33,6 +35,7 @@ type Row = {
   state: string;
   head_sha: string | null;
   autofix_count: number;
+  shipped_at: number;
   created_at: number;
   updated_at: number;
 };
@@ -46,6 +49,7 @@ const toPull = (r: Row): PullRequest => ({
   state: PullStateSchema.parse(r.state),
   headSha: r.head_sha,
   autofixCount: r.autofix_count,
+  shippedAt: r.shipped_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -72,10 +76,10 @@ export function createPullRequestsRepo(sql: Sql) {
       sql<{ branch: string }>`SELECT DISTINCT branch FROM pull_requests WHERE conversation_id = ${conversationId} AND state != 'open'`.map((r) => r.branch),
     /** A /ship pushed `headSha` to the pull request (opened, adopted or updated): it is open, and the conversation's. */
     shipped(p: { conversationId: number; repo: string; number: number; branch: string; url: string; headSha: string; now: number }): void {
-      sql`INSERT INTO pull_requests (conversation_id, repo, number, branch, url, state, head_sha, created_at, updated_at)
-        VALUES (${p.conversationId}, ${p.repo.toLowerCase()}, ${p.number}, ${p.branch}, ${p.url}, 'open', ${p.headSha}, ${p.now}, ${p.now})
+      sql`INSERT INTO pull_requests (conversation_id, repo, number, branch, url, state, head_sha, shipped_at, created_at, updated_at)
+        VALUES (${p.conversationId}, ${p.repo.toLowerCase()}, ${p.number}, ${p.branch}, ${p.url}, 'open', ${p.headSha}, ${p.now}, ${p.now}, ${p.now})
         ON CONFLICT (repo, number) DO UPDATE SET conversation_id = excluded.conversation_id, branch = excluded.branch, url = excluded.url,
-          state = 'open', head_sha = excluded.head_sha, updated_at = excluded.updated_at`;
+          state = 'open', head_sha = excluded.head_sha, shipped_at = excluded.shipped_at, updated_at = excluded.updated_at`;
     },
     /** Closed or merged (seen by /ship or the webhook), or reopened. */
     setState(repo: string, number: number, state: PullState, now: number): void {
