@@ -18,7 +18,17 @@ let github: RunningGithubEmulator;
 let h: Harness;
 
 beforeAll(async () => {
-  github = await startGithubEmulator({ accounts: [{ login: "operator", token: VM_GITHUB_TOKEN }], repos: [{ owner: "operator", name: "app", files: { "README.md": "app\n" } }] });
+  github = await startGithubEmulator({
+    accounts: [
+      { login: "operator", token: VM_GITHUB_TOKEN },
+      { login: "acme", token: "ghp_acmeOwner0123456789" },
+    ],
+    repos: [
+      { owner: "operator", name: "app", files: { "README.md": "app\n" } },
+      // The VM's account may read this one, not push to it.
+      { owner: "acme", name: "locked", files: { "README.md": "locked\n" }, collaborators: { operator: "read" } },
+    ],
+  });
   h = await startHarness({ githubToken: VM_GITHUB_TOKEN, githubUrl: github.url, githubApiBase: github.apiUrl, warmSessionMs: 0 });
   const cloned = await h.call("POST", "/v1/workspaces", { userId, workspace: "api", clone: { url: `${github.url}/operator/app.git` } });
   expect(cloned.status).toBe(201);
@@ -121,6 +131,18 @@ it("says a pull request closed meanwhile, and ships to a new branch with a new p
     [1, "agent/api", "closed"],
     [2, "agent/api-2", "open"],
   ]);
+});
+
+it("refuses a repository the VM's token may read but not push to, pushing nothing", async () => {
+  expect((await h.call("POST", "/v1/workspaces", { userId, workspace: "locked", clone: { url: `${github.url}/acme/locked.git` } })).status).toBe(201);
+  const reader = await h.startRun({ userId, workspace: "locked", text: bash("echo mine > mine.txt") });
+  await reader.end();
+  const pushes = github.state.requests.filter((r) => r.path.endsWith("/git-receive-pack")).length;
+  const refused = await h.call("POST", VM_ROUTES.workspaceShip("locked", userId), { runs });
+  expect(refused.status).toBe(422);
+  expect(ShipRefusalSchema.parse(await refused.json())).toMatchObject({ reason: "push_no_permission", message: "The VM's token may read acme/locked but not push to it." });
+  expect(github.state.requests.filter((r) => r.path.endsWith("/git-receive-pack")).length).toBe(pushes);
+  expect(github.state.pulls.filter((p) => p.repo === "acme/locked")).toEqual([]);
 });
 
 it("refuses a workspace that is not a GitHub clone, changing nothing", async () => {
