@@ -559,13 +559,16 @@ export type ShipRequest = z.infer<typeof ShipRequestSchema>;
 const PullClosedSchema = z.object({ number: z.number().check(z.int(), z.positive()), merged: z.boolean() });
 
 /** What a /ship would do: `repo` (`owner/name`), the branch pushed to, the counts against what that branch (or the base) has. */
-export const ShipPlanSchema = z.object({
+const SHIP_COUNTS = {
   repo: z.string(),
   branch: BranchNameSchema,
   base: BranchNameSchema,
   files: z.number().check(z.int(), z.nonnegative()),
   insertions: z.number().check(z.int(), z.nonnegative()),
   deletions: z.number().check(z.int(), z.nonnegative()),
+};
+export const ShipPlanSchema = z.object({
+  ...SHIP_COUNTS,
   /** The open pull request it updates; null: it opens one. */
   pull: z.nullable(z.object({ number: z.number().check(z.int(), z.positive()), url: z.string() })),
   /** The conversation's pull request that was closed or merged meanwhile (its branch is not reused). */
@@ -575,12 +578,7 @@ export type ShipPlan = z.infer<typeof ShipPlanSchema>;
 
 /** A /ship done: pushed, and the pull request opened (`created`), adopted (GitHub's 422: one was open for the branch) or updated. */
 export const ShipDoneSchema = z.object({
-  repo: z.string(),
-  branch: BranchNameSchema,
-  base: BranchNameSchema,
-  files: z.number().check(z.int(), z.nonnegative()),
-  insertions: z.number().check(z.int(), z.nonnegative()),
-  deletions: z.number().check(z.int(), z.nonnegative()),
+  ...SHIP_COUNTS,
   headSha: z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)),
   pull: z.object({ number: z.number().check(z.int(), z.positive()), url: z.string(), title: z.string() }),
   how: z.enum(["created", "adopted", "updated"]),

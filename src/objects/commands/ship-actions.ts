@@ -64,29 +64,37 @@ function recordClosed(d: ShipActionDeps, repo: string, closed: { number: number;
   if (closed) createPullRequestsRepo(d.sql).setState(repo, closed.number, closed.merged ? "merged" : "closed", now);
 }
 
-/** /ship: the VM's preview, then the question with its buttons (or the VM's refusal, which changes nothing). */
-export async function askShip(d: ShipActionDeps, action: { conversationId: number; workspace: string; title: string | null }, dedupeKey: string): Promise<void> {
-  const request = shipRequest(d, action.conversationId, action.title);
-  const outcome = d.vm ? await d.vm.shipPreview(d.phone, action.workspace, request) : null;
+type ShipAction = { conversationId: number; workspace: string; title: string | null };
+
+/** Asks the VM (`preview` or `ship`); its refusal, or no VM, is said; its answer is recorded in one transaction with what is said. */
+async function withVm<T extends { repo: string; closed: { number: number; merged: boolean } | null }>(
+  d: ShipActionDeps,
+  action: ShipAction & { what: "preview" | "ship" },
+  dedupeKey: string,
+  ask: (vm: VmClient, request: ShipRequest) => Promise<ShipOutcome<T>>,
+  record: (value: T, now: number) => void,
+): Promise<void> {
+  const outcome = d.vm ? await ask(d.vm, shipRequest(d, action.conversationId, action.title)) : null;
   const now = d.clock();
-  if (!outcome?.ok) return void d.outbox.add({ dedupeKey, body: failed(d, outcome, "preview"), now });
-  const plan = outcome.value;
+  if (!outcome?.ok) return void d.outbox.add({ dedupeKey, body: failed(d, outcome, action.what), now });
+  const { value } = outcome;
   d.sql.transaction(() => {
-    recordClosed(d, plan.repo, plan.closed, now);
+    recordClosed(d, value.repo, value.closed, now);
+    record(value, now);
+  });
+}
+
+/** /ship: the VM's preview, then the question with its buttons (or the VM's refusal, which changes nothing). */
+export function askShip(d: ShipActionDeps, action: ShipAction, dedupeKey: string): Promise<void> {
+  return withVm(d, { ...action, what: "preview" }, dedupeKey, (vm, request) => vm.shipPreview(d.phone, action.workspace, request), (plan, now) => {
     createPullRequestsRepo(d.sql).ask({ conversationId: action.conversationId, title: action.title, askedAt: now });
     d.outbox.add({ dedupeKey, body: shipQuestion(plan), buttons: SHIP_BUTTONS.map((b) => ({ ...b })), now });
   });
 }
 
 /** A yes: the VM commits, pushes and opens or updates the pull request; the relay keeps it as the conversation's. */
-export async function ship(d: ShipActionDeps, action: { conversationId: number; workspace: string; title: string | null }, dedupeKey: string): Promise<void> {
-  const request = shipRequest(d, action.conversationId, action.title);
-  const outcome = d.vm ? await d.vm.ship(d.phone, action.workspace, request) : null;
-  const now = d.clock();
-  if (!outcome?.ok) return void d.outbox.add({ dedupeKey, body: failed(d, outcome, "ship"), now });
-  const done = outcome.value;
-  d.sql.transaction(() => {
-    recordClosed(d, done.repo, done.closed, now);
+export function ship(d: ShipActionDeps, action: ShipAction, dedupeKey: string): Promise<void> {
+  return withVm(d, { ...action, what: "ship" }, dedupeKey, (vm, request) => vm.ship(d.phone, action.workspace, request), (done, now) => {
     createPullRequestsRepo(d.sql).shipped({ conversationId: action.conversationId, repo: done.repo, number: done.pull.number, branch: done.branch, url: done.pull.url, headSha: done.headSha, now });
     d.outbox.add({ dedupeKey, body: shipDoneReply(done), now });
   });
