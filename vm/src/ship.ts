@@ -21,7 +21,8 @@ export type ShipDeps = {
   githubUrl: string;
   githubApiBase: string;
   githubToken: string | undefined;
-  repos: Pick<GithubRepos, "of">;
+  /** The workspace's record: after a ship, its branch is the conversation's own (the agent's approved pushes may go there too). */
+  repos: Pick<GithubRepos, "of" | "record">;
   proxy: Pick<CredentialProxy, "grant" | "gitConfigPairs"> | null;
   gate: Pick<GithubGate, "trust">;
   fetch?: typeof fetch;
@@ -203,6 +204,8 @@ export function createShip(deps: ShipDeps) {
       const pushed = await push(t, p, sha);
       if (pushed.code !== 0) return refused(pushRefusalOf(`${pushed.stderr}\n${pushed.stdout}`, p.branch, p.repo));
       await settle(t, p, sha);
+      const entry = deps.repos.of(t.userKey).find((e) => e.workspace === t.workspace);
+      if (entry && entry.branch !== p.branch) deps.repos.record(t.userKey, t.workspace, `${deps.githubUrl.replace(/\/+$/, "")}/${p.repo}.git`, p.branch, entry.defaultBranch ?? p.base);
       const pr = await openOrUpdate(p, request, request.conversation ?? t.workspace);
       if (!pr.ok) return pr;
       const { repo, branch, base, files, insertions, deletions, closed } = p;

@@ -4,6 +4,7 @@
 // a closed pull request giving the next /ship a new branch; no GitHub remote refused.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
@@ -81,6 +82,9 @@ it("previews, then commits, pushes to agent/<conversation> through the proxy and
   // The push went through the git route with the VM's token (the proxy added it); the agent never had it.
   const pushes = github.state.requests.filter((r) => r.method === "POST" && r.path.endsWith("/git-receive-pack"));
   expect(pushes.at(-1)?.login).toBe("operator");
+  // The branch is the conversation's own now: the agent's approved pushes may go there too (the proxy's scope).
+  const recorded = JSON.parse(readFileSync(join(h.dataDir, ".github-repos.json"), "utf8")) as Record<string, Record<string, { branch: string }>>;
+  expect(Object.values(recorded)[0]?.api?.branch).toBe("agent/api");
   // The workspace now stands on the shipped commit: nothing more to ship.
   expect((await preview({ runs, pull: { number: 1, branch: "agent/api" } })).body).toMatchObject({ error: "ship_refused", reason: "nothing_to_ship" });
 });
