@@ -107,7 +107,10 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     if (refusal.success) return { ok: false, refusal: refusal.data };
     const error = VmErrorBodySchema.safeParse(body);
     if (error.success && (error.data.error === "workspace_busy" || error.data.error === "unknown_workspace")) {
-      return { ok: false, refusal: { error: "ship_refused", reason: error.data.error === "workspace_busy" ? "push_failed" : "no_github_remote", message: error.data.message ?? error.data.error } };
+      // The VM's 409 and 404 in the user's words (a run's id means nothing to them).
+      const busy = error.data.error === "workspace_busy";
+      const message = busy ? "a run (or a clone) is under way in this conversation's project; /ship once it is done." : "this conversation's project is not on the agent VM.";
+      return { ok: false, refusal: { error: "ship_refused", reason: busy ? "push_failed" : "no_github_remote", message } };
     }
     return { ok: false, refusal: null, detail: `ship answered ${res.status}` };
   };
