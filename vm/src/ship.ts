@@ -109,6 +109,8 @@ export function createShip(deps: ShipDeps) {
     if (hasHead) await git(t.dir, t.ids, ["read-tree", "HEAD"], index);
     await git(t.dir, t.ids, ["add", "-A", "."], index);
     const tree = (await git(t.dir, t.ids, ["write-tree"], index)).stdout.trim();
+    // Removed as the user (never as root through a path the agent could have linked elsewhere).
+    await new Promise((resolve) => execFile("rm", ["-f", index.GIT_INDEX_FILE], { ...spawnIdsOf(t.ids) }, resolve));
     const remoteBranch = `refs/remotes/origin/${branch}`;
     const compare = (await git(t.dir, t.ids, ["rev-parse", "--verify", "-q", remoteBranch])).code === 0 ? remoteBranch : `refs/remotes/origin/${base}`;
     const diff = await git(t.dir, t.ids, ["diff", "--numstat", compare, tree]);

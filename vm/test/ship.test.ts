@@ -4,12 +4,13 @@
 // a closed pull request giving the next /ship a new branch; no GitHub remote refused.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import { branchSha, bareDirOf } from "../../emulator/github/shell/git-backend";
 import { ShipDoneSchema, ShipPlanSchema, ShipRefusalSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { userPathsOf } from "../src/user-paths";
 import { startHarness, type Harness } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
 
@@ -85,6 +86,10 @@ it("previews, then commits, pushes to agent/<conversation> through the proxy and
   // The branch is the conversation's own now: the agent's approved pushes may go there too (the proxy's scope).
   const recorded = JSON.parse(readFileSync(join(h.dataDir, ".github-repos.json"), "utf8")) as Record<string, Record<string, { branch: string }>>;
   expect(Object.values(recorded)[0]?.api?.branch).toBe("agent/api");
+  // Nothing of the ship is left in the workspace's git directory.
+  const gitDir = join(userPathsOf(h.dataDir, userId).root, "workspaces", "api", ".git");
+  expect(existsSync(join(gitDir, "HEAD"))).toBe(true);
+  expect(existsSync(join(gitDir, "relay-ship-index"))).toBe(false);
   // The workspace now stands on the shipped commit: nothing more to ship.
   expect((await preview({ runs, pull: { number: 1, branch: "agent/api" } })).body).toMatchObject({ error: "ship_refused", reason: "nothing_to_ship" });
 });
