@@ -94,7 +94,9 @@ export function createShip(deps: ShipDeps) {
       else if (answer === "ok") {
         closed = { number: request.pull.number, merged: Boolean(pr?.merged_at) };
         used.push(request.pull.branch);
-      } else if (answer !== "exists" && answer.reason === "token_scope") return refused(answer);
+      } else if (known.status === 401 || known.status === 403) return refused(answer === "exists" ? { reason: "pull_failed", message: "unexpected answer" } : answer);
+      // 404 (the repository answered above): no such pull request any more; a new one is opened, its branch not reused.
+      else if (known.status === 404) used.push(request.pull.branch);
     }
     const head = await git(t.dir, t.ids, ["symbolic-ref", "--short", "-q", "HEAD"]);
     const checkedOut = head.code === 0 ? head.stdout.trim() || null : null;
