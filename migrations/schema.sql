@@ -209,14 +209,21 @@ CREATE TABLE pull_requests (
   number INTEGER NOT NULL,
   branch TEXT NOT NULL,
   url TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed', 'merged')),
+  state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'merged')),
   head_sha TEXT,
+  shipped_at INTEGER NOT NULL,
   autofix_count INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX pull_requests_repo_number ON pull_requests (repo COLLATE NOCASE, number);
-CREATE INDEX pull_requests_conversation ON pull_requests (conversation_id);
+CREATE UNIQUE INDEX pull_requests_by_number ON pull_requests (repo, number);
+CREATE INDEX pull_requests_by_conversation ON pull_requests (conversation_id, state);
+CREATE TABLE ship_question (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  conversation_id INTEGER NOT NULL,
+  title TEXT,
+  asked_at INTEGER NOT NULL
+);
 CREATE TABLE github_deliveries (
   delivery TEXT PRIMARY KEY,
   event TEXT NOT NULL,

@@ -46,6 +46,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/tz Europe/London", description: "set your time zone; /tz alone shows it" },
   { usage: "/diff, /diff <n>", description: "a picture of what the agent's last run changed (n: the n-th last change still in place)" },
   { usage: "/undo, /redo", description: "put the files back as before the last run that changed them (asks first); /redo takes the last /undo back" },
+  { usage: "/ship [title]", description: "push this conversation's work to its branch and open (or update) its pull request on GitHub (asks first)" },
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
   { usage: "/trigger add <name> <prompt>", description: "an HTTP trigger: a URL and a token (shown once) that start <prompt> in this conversation" },
@@ -79,6 +80,7 @@ const RELAY_WORDS = new Set([
   "trigger", "triggers",
   "github", "autofix",
   "link", "unlink", "notify",
+  "ship",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -191,6 +193,8 @@ export function parseCommand(text: string): ParsedCommand | null {
     case "unlink":
     case "notify":
       return parseLinkArgs(name, args);
+    case "ship":
+      return { type: "ship", title: args.trim() === "" ? null : quoteInput(args, 200) };
     case "users":
     case "allow":
     case "deny":

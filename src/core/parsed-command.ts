@@ -43,6 +43,8 @@ export type ParsedCommand =
   /** `/undo` asks first; `/redo` takes back the last undo. */
   | { type: "undo" }
   | { type: "redo" }
+  /** `/ship [title]`: asks first, then pushes the conversation's work and opens or updates its pull request. */
+  | { type: "ship"; title: string | null }
   /** Admin only (ADMIN_SENDERS): a link to the operator's page. */
   | { type: "dashboard" }
   /**

@@ -164,6 +164,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     runChanges: repos.runChanges,
     triggers: repos.triggers,
     github: repos.githubEvents,
+    pullRequests: repos.pullRequests,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).

@@ -28,6 +28,10 @@ export const VM_ROUTES = {
   workspaceUndo: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/undo?userId=${encodeURIComponent(userId)}`,
   /** `POST`: takes back the last undo of that workspace (`CheckpointRestored`). */
   workspaceRedo: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/redo?userId=${encodeURIComponent(userId)}`,
+  /** `POST` a `ShipRequest`: what /ship would push and to which pull request (`ShipPlan`), changing nothing. */
+  workspaceShipPreview: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/ship/preview?userId=${encodeURIComponent(userId)}`,
+  /** `POST` a `ShipRequest`: commits, pushes and opens or updates the pull request (`ShipDone`). */
+  workspaceShip: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/ship?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */
@@ -524,6 +528,85 @@ export const CheckpointRestoredSchema = z.object({
   cannotRestore: z.array(z.string().check(z.maxLength(500))),
 });
 export type CheckpointRestored = z.infer<typeof CheckpointRestoredSchema>;
+
+/** One run of the conversation since its pull request began, as the relay knows it: for the commit and the PR text. */
+export const ShipRunSchema = z.object({
+  /** The first words of the message that started it. */
+  asked: z.string().check(z.minLength(1), z.maxLength(200)),
+  /** The agent's reply, cut: where it says how the work was checked. */
+  said: z.optional(z.string().check(z.maxLength(4000))),
+});
+export type ShipRun = z.infer<typeof ShipRunSchema>;
+
+const BranchNameSchema = z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, "a branch name"));
+
+/**
+ * `POST VM_ROUTES.workspaceShipPreview` and `workspaceShip`. `pull`: the conversation's open pull
+ * request the relay knows of (a later /ship updates it); `usedBranches`: branches of its pull
+ * requests closed or merged (never pushed to again).
+ */
+export const ShipRequestSchema = z.object({
+  /** The conversation's name as the user knows it: its branch is `agent/<name>` (the workspace id without it). */
+  conversation: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  title: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  pull: z.optional(z.nullable(z.object({ number: z.number().check(z.int(), z.positive()), branch: BranchNameSchema }))),
+  usedBranches: z.optional(z.array(BranchNameSchema).check(z.maxLength(100))),
+  runs: z.optional(z.array(ShipRunSchema).check(z.maxLength(50))),
+  gitIdentity: z.optional(GitIdentitySchema),
+});
+export type ShipRequest = z.infer<typeof ShipRequestSchema>;
+
+const PullClosedSchema = z.object({ number: z.number().check(z.int(), z.positive()), merged: z.boolean() });
+
+/** What a /ship would do: `repo` (`owner/name`), the branch pushed to, the counts against what that branch (or the base) has. */
+const SHIP_COUNTS = {
+  repo: z.string(),
+  branch: BranchNameSchema,
+  base: BranchNameSchema,
+  files: z.number().check(z.int(), z.nonnegative()),
+  insertions: z.number().check(z.int(), z.nonnegative()),
+  deletions: z.number().check(z.int(), z.nonnegative()),
+};
+export const ShipPlanSchema = z.object({
+  ...SHIP_COUNTS,
+  /** The open pull request it updates; null: it opens one. */
+  pull: z.nullable(z.object({ number: z.number().check(z.int(), z.positive()), url: z.string() })),
+  /** The conversation's pull request that was closed or merged meanwhile (its branch is not reused). */
+  closed: z.nullable(PullClosedSchema),
+});
+export type ShipPlan = z.infer<typeof ShipPlanSchema>;
+
+/** A /ship done: pushed, and the pull request opened (`created`), adopted (GitHub's 422: one was open for the branch) or updated. */
+export const ShipDoneSchema = z.object({
+  ...SHIP_COUNTS,
+  headSha: z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)),
+  pull: z.object({ number: z.number().check(z.int(), z.positive()), url: z.string(), title: z.string() }),
+  how: z.enum(["created", "adopted", "updated"]),
+  closed: z.nullable(PullClosedSchema),
+});
+export type ShipDone = z.infer<typeof ShipDoneSchema>;
+
+export const ShipRefusalReasonSchema = z.enum([
+  "no_github_remote", // the workspace is not a clone of a repository on GITHUB_URL, or the VM has no GITHUB_TOKEN
+  "nothing_to_ship", // nothing differs from what the branch (or the base) has
+  "push_protected", // GitHub refused the push: a protected branch
+  "push_non_fast_forward", // the branch moved on GitHub meanwhile
+  "push_no_permission", // the token may not push to the repository
+  "push_failed", // any other refused push
+  "token_scope", // the token cannot see the repository or open pull requests (401, 403, 404)
+  "pull_failed", // GitHub refused the pull request otherwise
+]);
+export type ShipRefusalReason = z.infer<typeof ShipRefusalReasonSchema>;
+
+/** 422 of a /ship or its preview that did nothing on GitHub (or pushed and then could not open the pull request: `pushed`). */
+export const ShipRefusalSchema = z.object({
+  error: z.literal("ship_refused"),
+  reason: ShipRefusalReasonSchema,
+  /** One short line for the user; never credentials. */
+  message: z.string().check(z.maxLength(500)),
+  pushed: z.optional(z.boolean()),
+});
+export type ShipRefusal = z.infer<typeof ShipRefusalSchema>;
 
 /** Error bodies of the VM's 4xx answers. */
 export const VmErrorBodySchema = z.object({

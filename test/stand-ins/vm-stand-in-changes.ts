@@ -68,6 +68,8 @@ export function createCheckpointHistory() {
       (kind === "undo" ? h.undone : h.inPlace).push(step);
       return { workspace, runId: step.runId, files: kind === "undo" ? reversed(step.files) : step.files, cannotRestore: CANNOT_RESTORE };
     },
+    /** The runs' changes in place, oldest first (what /ship would push). */
+    inPlace: (userId: string, workspace: string): readonly Step[] => of(userId, workspace).inPlace,
     forget(userId: string, workspace: string): void {
       histories.delete(`${userId}\n${workspace}`);
     },

@@ -1,8 +1,10 @@
 // What the VM stand-in recorded, readable from workerd tests (no Node imports here).
-import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm-protocol";
+import type { GitIdentity, InputMessage, RunEvent, RunOptions, ShipRequest } from "../../src/protocol/vm-protocol";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship";
+  /** ship-preview, ship: the ShipRequest the relay sent. */
+  ship?: ShipRequest;
   /** render-diff: the unified diff the relay asked to draw. */
   diff?: string;
   callId?: string;

@@ -12,6 +12,7 @@ import {
   EVENT_STREAM_CONTENT_TYPE,
   type InputMessage,
   RunInputRequestSchema,
+  ShipRequestSchema,
   StartRunRequestSchema,
   ToolResultRequestSchema,
   type RunEvent,
@@ -28,6 +29,7 @@ import { describeToolUse } from "../../vm/src/core/progress-line";
 import { noToolCalls, summarizeToolCall, withToolCall } from "../../vm/src/core/tool-calls";
 import { STAND_IN_PNG, STAND_IN_SECRET } from "./vm-stand-in-types";
 import { changeOf, createCheckpointHistory } from "./vm-stand-in-changes";
+import { createShipStandIn } from "./vm-stand-in-ship";
 import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
 /**
@@ -60,7 +62,8 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *                          (STAND_IN_SECRET in it is redacted, as the VM redacts its secrets)
  * [[vm:change PATH +A -D]] the run's done event carries a `change` with that file (one per file; a
  *                          status word after -D: added, deleted); see vm-stand-in-changes.ts, which
- *                          also answers POST /v1/workspaces/:ws/undo|redo and POST /v1/render/diff
+ *                          also answers POST /v1/workspaces/:ws/undo|redo and POST /v1/render/diff;
+ *                          vm-stand-in-ship.ts answers /ship's POST /v1/workspaces/:ws/ship(/preview) from them
  * [[vm:misconfigured]]     the run ends at once with error misconfigured, reason root_without_sandbox
  *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
  *                          for another ConfigProblemReason
@@ -210,6 +213,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
   };
   const stepMs = options.stepMs ?? 5;
   const checkpoints = createCheckpointHistory();
+  const ships = createShipStandIn(checkpoints);
 
   const push = (run: Run, event: EventWithoutSeq) => {
     run.events.push({ ...event, seq: run.events.length + 1 } as VmRunEvent);
@@ -343,6 +347,11 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       ({ problem } = JSON.parse(await readBody(req)) as { problem: string | null });
       return json(res, 200, { ok: true });
     }
+    if (url.pathname === "/__stand-in/pull") {
+      const { repo, number, state } = JSON.parse(await readBody(req)) as { repo: string; number: number; state: "closed" | "merged" };
+      ships.setPullState(repo, number, state);
+      return json(res, 200, {});
+    }
     if (url.pathname === "/__stand-in/release") {
       const { userId } = JSON.parse(await readBody(req)) as { userId: string };
       for (const run of runs.values()) if (run.userId === userId) { run.released = true; for (const n of [...run.listeners]) n(); }
@@ -412,6 +421,23 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (req.method === "POST" && url.pathname === "/v1/workspaces") return createWorkspace(req, res);
     const stepMatch = /^\/v1\/workspaces\/([^/]+)\/(undo|redo)$/.exec(url.pathname);
     if (req.method === "POST" && stepMatch) return checkpointStep(stepMatch[2] as "undo" | "redo", decodeURIComponent(stepMatch[1]!), url.searchParams.get("userId") ?? "", res);
+    const shipMatch = /^\/v1\/workspaces\/([^/]+)\/ship(\/preview)?$/.exec(url.pathname);
+    if (req.method === "POST" && shipMatch) {
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(shipMatch[1]!);
+      const kind = shipMatch[2] ? "ship-preview" : "ship";
+      const parsed = ShipRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      const held = workspacesOf(userId).get(workspace);
+      const live = liveRunOf(userId);
+      const answer = !held
+        ? { status: 404, body: { error: "unknown_workspace", message: `no workspace ${workspace} for this user` } }
+        : live?.workspace === workspace
+          ? { status: 409, body: { error: "workspace_busy", message: `run ${live.runId} is in progress in this workspace` } }
+          : ships.answer(kind === "ship" ? "ship" : "preview", userId, workspace, held.url, parsed.data);
+      requests.push({ kind, runId: "", userId, workspace, status: answer.status, ship: parsed.data, at: Date.now() });
+      return json(res, answer.status, answer.body);
+    }
     if (req.method === "POST" && url.pathname === "/v1/render/diff") {
       const body = JSON.parse(await readBody(req)) as { diff?: unknown };
       if (typeof body.diff !== "string" || body.diff.length > 2_100_000) return json(res, 400, { error: "bad_request", message: "diff" });

@@ -14,7 +14,7 @@ const said = () => t.rows<{ body: string }>("SELECT body FROM outbox ORDER BY id
 describe("receiveGithubDelivery", () => {
   it("a suite naming no pull request is matched by its branch; failed checks are its own SHA's", () => {
     const api = t.repos.conversations.create({ name: "api", workspace: "c-api", repoUrl: "https://github.com/acme/api.git", branch: null, status: "ready", now: T0 });
-    t.repos.pullRequests.upsert({ conversationId: api.id, repo: "acme/api", number: 4, branch: "agent/api", url: "https://pr/4", headSha: "new", now: T0 });
+    t.repos.pullRequests.shipped({ conversationId: api.id, repo: "acme/api", number: 4, branch: "agent/api", url: "https://pr/4", headSha: "new", now: T0 });
     receive({ kind: "check_run", action: "completed", name: "old", headSha: "old", conclusion: "failure", summary: "stale", prNumbers: [] }, "check_run");
     receive({ kind: "check_run", action: "completed", name: "unit", headSha: "new", conclusion: "failure", summary: "first try", prNumbers: [] }, "check_run");
     receive({ kind: "check_run", action: "completed", name: "unit", headSha: "new", conclusion: "failure", summary: "rerun failed too", prNumbers: [] }, "check_run");
@@ -25,7 +25,7 @@ describe("receiveGithubDelivery", () => {
   it("a collaborator's /agent on the relay's pull request runs in that pull request's conversation", () => {
     t.repos.conversations.create({ name: "other", workspace: "c-o", repoUrl: "https://github.com/acme/api.git", branch: null, status: "ready", now: T0 + 5 });
     const api = t.repos.conversations.create({ name: "api", workspace: "c-api", repoUrl: "https://github.com/acme/api.git", branch: null, status: "ready", now: T0 });
-    t.repos.pullRequests.upsert({ conversationId: api.id, repo: "acme/api", number: 9, branch: "agent/api", url: "u", headSha: null, now: T0 });
+    t.repos.pullRequests.shipped({ conversationId: api.id, repo: "acme/api", number: 9, branch: "agent/api", url: "u", headSha: null, now: T0 });
     const got = receive({ kind: "issue_comment", action: "created", number: 9, title: "T", body: "/agent also update the docs", url: "c", author: "ann", association: "OWNER", isPullRequest: true }, "issue_comment");
     expect(got).toMatchObject({ outcome: "stored", clone: null, run: { conversation: "api", eventId: `gh-d-${n}` } });
   });

@@ -11,9 +11,9 @@ const t = useUnitDb();
 describe("pull requests", () => {
   it("an upsert of the same repository (any case) and number updates the one row, opened again", () => {
     const prs = createPullRequestsRepo(t.sql);
-    const first = prs.upsert({ conversationId: 1, repo: "Acme/API", number: 12, branch: "agent/main", url: "u", headSha: "a", now: T0 });
+    const first = prs.shipped({ conversationId: 1, repo: "Acme/API", number: 12, branch: "agent/main", url: "u", headSha: "a", now: T0 });
     prs.setState(first.id, "closed", T0 + 1);
-    const again = prs.upsert({ conversationId: 1, repo: "acme/api", number: 12, branch: "agent/main", url: "u2", headSha: "b", now: T0 + 2 });
+    const again = prs.shipped({ conversationId: 1, repo: "acme/api", number: 12, branch: "agent/main", url: "u2", headSha: "b", now: T0 + 2 });
     expect(again).toMatchObject({ id: first.id, state: "open", headSha: "b", url: "u2" });
     expect(prs.byNumber("ACME/api", 12)?.id).toBe(first.id);
     expect(prs.openByBranch("acme/API", "agent/main")?.id).toBe(first.id);

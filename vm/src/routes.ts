@@ -16,6 +16,7 @@ import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "./approval-bridge";
 import { addApprovalRoutes, internalCaller } from "./approval-routes";
 import { addCheckpointRoutes, type CheckpointRouteDeps } from "./checkpoint-routes";
+import { addShipRoutes, type ShipRouteDeps } from "./ship-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
 import { addFileRoutes } from "./file-routes";
 import { addRenderRoutes } from "./render-routes";
@@ -43,6 +44,8 @@ export type RouteDeps = {
   now: () => number;
   /** Undo and redo of a workspace's runs (checkpoint-routes.ts); absent, the routes are not there. */
   checkpoints?: Omit<CheckpointRouteDeps, "manager">;
+  /** /ship's preview and ship (ship-routes.ts); absent, the routes are not there. */
+  ship?: Omit<ShipRouteDeps, "manager">;
   /** Values a rendered /diff picture must never show (the VM's secrets). */
   secrets: readonly string[];
 };
@@ -129,6 +132,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   addRenderRoutes(app, { secrets: deps.secrets });
   addApprovalRoutes(app, { ...deps, runPattern, runIdOf });
   if (deps.checkpoints) addCheckpointRoutes(app, { ...deps.checkpoints, manager: deps.manager });
+  if (deps.ship) addShipRoutes(app, { ...deps.ship, manager: deps.manager });
 
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
   // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.

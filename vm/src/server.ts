@@ -32,6 +32,7 @@ import { openUsers } from "./user-isolation";
 import { userPathsOfKey } from "./user-paths";
 import { createWorkspaces } from "./workspaces";
 import { createCheckpoints } from "./checkpoints";
+import { createShip } from "./ship";
 
 export type VmServer = {
   url: string;
@@ -176,6 +177,11 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     files,
     approvals,
     checkpoints: { dataDir: config.dataDir, checkpoints: checkpoints ?? null },
+    ship: {
+      dataDir: config.dataDir,
+      users,
+      ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy, gate: github }),
+    },
     problem: () => problem?.message ?? null,
     onRequest: touch,
     now: () => performance.now(),

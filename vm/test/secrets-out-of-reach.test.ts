@@ -4,12 +4,15 @@
 // fill`, `gh auth token`) and the model key and git credentials are in none of it. Both VM modes:
 // in-process as the shared VM runs (API key), and as a Machine runs it, a child process with the
 // secrets in its own environment (OAuth token). Only where agents have uids of their own (root):
-// agents sharing the server's uid could read its /proc, as the README says.
+// agents sharing the server's uid could read its /proc, as the README says. /ship's push goes
+// through the same proxy: after one, the GitHub token is in nothing the agent looks at either.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { startGithubEmulator } from "../../emulator/github/server";
+import { VM_ROUTES } from "../../src/protocol/vm-protocol";
 import { userPathsOf } from "../src/user-paths";
 import { IS_ROOT, readEvents, resultsOf, startHarness, TOKEN, uniqueId, type EventReader } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
@@ -47,8 +50,10 @@ async function startRun(vm: Vm, userId: string, text: string): Promise<EventRead
   return readEvents(response);
 }
 
-async function probe(vm: Vm, secrets: string[]): Promise<void> {
-  const userId = "+15550002301";
+const PROBE_USER = "+15550002301";
+
+async function probe(vm: Vm, secrets: string[], gitHost = "https://github.com/"): Promise<void> {
+  const userId = PROBE_USER;
   const events = await (await startRun(vm, userId, `[[tool Bash ${JSON.stringify({ command: probeScript(vm.dataDir) })}]]`)).end();
   expect(resultsOf(events)[0]?.isError, JSON.stringify(events)).toBe(false);
   const out = readFileSync(join(userPathsOf(vm.dataDir, userId).workspace, "probe.out"), "utf8");
@@ -60,7 +65,7 @@ async function probe(vm: Vm, secrets: string[]): Promise<void> {
   expect(out).toMatch(/ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/model/);
   expect(Number(/environ-read=(\d+)/.exec(out)?.[1])).toBeGreaterThanOrEqual(2);
   expect(out).toContain("RELAY_TOOLS_SECRET");
-  expect(out).toMatch(/insteadOf = https:\/\/github\.com\//);
+  expect(out).toContain(`insteadOf = ${gitHost}`);
   for (const value of secrets) {
     expect(out.includes(value), `a secret (${value.slice(0, 8)}…) was found by the agent`).toBe(false);
     expect(out.includes(encodeURIComponent(value))).toBe(false);
@@ -80,6 +85,23 @@ describe.skipIf(!IS_ROOT)("no agent can read a secret (agents with uids of their
       await probe({ url: h.vm.url, dataDir: h.dataDir }, [MODEL_KEY, GITHUB_TOKEN, GIT_PASSWORD]);
     } finally {
       await h.close();
+    }
+  });
+
+  it("after /ship committed and pushed the conversation's work through the proxy: not in anything the agent looks at", async () => {
+    const github = await startGithubEmulator({ accounts: [{ login: "operator", token: GITHUB_TOKEN }], repos: [{ owner: "operator", name: "app", files: { "README.md": "app\n" } }] });
+    const h = await startHarness({ githubToken: GITHUB_TOKEN, githubUrl: github.url, githubApiBase: github.apiUrl, cliEnv: { ANTHROPIC_API_KEY: MODEL_KEY } });
+    try {
+      const clone = await h.call("POST", "/v1/workspaces", { userId: PROBE_USER, workspace: "main", clone: { url: `${github.url}/operator/app.git` } });
+      expect(clone.status).toBe(201);
+      await (await startRun({ url: h.vm.url, dataDir: h.dataDir }, PROBE_USER, `[[tool Bash ${JSON.stringify({ command: "echo shipped > shipped.txt" })}]]`)).end();
+      const shipped = await h.call("POST", VM_ROUTES.workspaceShip("main", PROBE_USER), { runs: [{ asked: "ship it" }] });
+      expect(shipped.status).toBe(200);
+      expect(github.state.pulls).toHaveLength(1);
+      await probe({ url: h.vm.url, dataDir: h.dataDir }, [MODEL_KEY, GITHUB_TOKEN], `${github.url}/`);
+    } finally {
+      await h.close();
+      await github.close();
     }
   });
 

@@ -12,6 +12,13 @@ import {
   CheckpointRestoredSchema,
   type CheckpointRestored,
   VmErrorBodySchema,
+  type ShipRequest,
+  ShipPlanSchema,
+  type ShipPlan,
+  ShipDoneSchema,
+  type ShipDone,
+  ShipRefusalSchema,
+  type ShipRefusal,
 } from "../../protocol/vm-protocol";
 import type { TransportFailure } from "../../core/run-policy";
 
@@ -50,6 +57,12 @@ export type RestoreOutcome =
   | { ok: false; refused: "nothing_to_undo" | "nothing_to_redo" | "workspace_busy" | "unknown_workspace"; message: string | null }
   | { ok: false; refused: null; detail: string };
 
+/** How a /ship or its preview went: the VM's answer, its refusal (with its one line), or why there was none. */
+export type ShipOutcome<T> = { ok: true; value: T } | { ok: false; refusal: ShipRefusal } | { ok: false; refusal: null; detail: string };
+
+/** A push and a pull request: the VM's own limit for a push is 5 min. */
+const SHIP_CALL_TIMEOUT_MS = 6 * 60_000;
+
 /** How a workspace creation went, in words for the user when it did not. */
 type WorkspaceOutcome = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
 
@@ -80,6 +93,26 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     const type = res.headers.get("content-type") ?? "";
     if (!res.ok || !res.body || !type.startsWith(EVENT_STREAM_CONTENT_TYPE)) return drain(res, "http_error");
     return { ok: true, body: res.body };
+  };
+
+  const shipCall = async <T>(path: string, request: ShipRequest, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Promise<ShipOutcome<T>> => {
+    const res = await call(path, { method: "POST", body: JSON.stringify(request), signal: AbortSignal.timeout(SHIP_CALL_TIMEOUT_MS) });
+    if (!(res instanceof Response)) return { ok: false, refusal: null, detail: res.detail };
+    const body: unknown = await res.json().catch(() => null);
+    if (res.ok) {
+      const done = schema.safeParse(body);
+      return done.success ? { ok: true, value: done.data } : { ok: false, refusal: null, detail: "unreadable ship answer" };
+    }
+    const refusal = ShipRefusalSchema.safeParse(body);
+    if (refusal.success) return { ok: false, refusal: refusal.data };
+    const error = VmErrorBodySchema.safeParse(body);
+    if (error.success && (error.data.error === "workspace_busy" || error.data.error === "unknown_workspace")) {
+      // The VM's 409 and 404 in the user's words (a run's id means nothing to them).
+      const busy = error.data.error === "workspace_busy";
+      const message = busy ? "a run (or a clone) is under way in this conversation's project; /ship once it is done." : "this conversation's project is not on the agent VM.";
+      return { ok: false, refusal: { error: "ship_refused", reason: busy ? "push_failed" : "no_github_remote", message } };
+    }
+    return { ok: false, refusal: null, detail: `ship answered ${res.status}` };
   };
 
   return {
@@ -182,6 +215,14 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       const code = error.success ? error.data.error : null;
       if (code === "nothing_to_undo" || code === "nothing_to_redo" || code === "workspace_busy" || code === "unknown_workspace") return { ok: false, refused: code, message: error.success ? (error.data.message ?? null) : null };
       return { ok: false, refused: null, detail: `${kind} answered ${res.status}` };
+    },
+    /** POST …/ship/preview: what /ship would push and where (read-only). */
+    shipPreview(userId: string, workspace: string, request: ShipRequest): Promise<ShipOutcome<ShipPlan>> {
+      return shipCall(VM_ROUTES.workspaceShipPreview(workspace, userId), request, ShipPlanSchema);
+    },
+    /** POST …/ship: commit, push, open or update the pull request. */
+    ship(userId: string, workspace: string, request: ShipRequest): Promise<ShipOutcome<ShipDone>> {
+      return shipCall(VM_ROUTES.workspaceShip(workspace, userId), request, ShipDoneSchema);
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */
     async renderDiff(diff: string): Promise<VmResult<{ png: Uint8Array }>> {

@@ -17,6 +17,7 @@ import { applyTelegramDoor, carryOutLink, pauseAllTasks } from "./link-actions";
 import { directoryOf } from "../user-directory";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
+import { askShip, ship } from "./ship-actions";
 import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
@@ -74,6 +75,11 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "undo":
     case "redo":
       return restoreFiles(changeDeps(d), action, outboxKeys.command(messageId));
+    case "ship_preview":
+    case "ship": {
+      const deps = { vm, phone: d.phone, sql: d.sql, settings: d.settings, outbox: d.outboxRepo, log: d.log, clock: d.clock };
+      return (action.kind === "ship" ? ship : askShip)(deps, action, outboxKeys.command(messageId));
+    }
     case "health":
       say(vmHealthNotice((await vm?.health()) ?? null, action.detail));
       return;

@@ -29,6 +29,7 @@ import type { Observed } from "../units/run-driver";
 import type { Messages } from "../services/messages";
 import { stopWork } from "./stop";
 import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
+import { shipCommand, type ShipCommandDeps } from "./ship-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
 import { webLinkEpoch } from "../web-page-data";
 import { stopReply } from "../../core/notices";
@@ -43,7 +44,8 @@ import { notifyCommand } from "./link-actions";
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
   ChangeCommandDeps &
-  Pick<TriggerCommandDeps, "triggers"> & {
+  Pick<TriggerCommandDeps, "triggers"> &
+  ShipCommandDeps & {
     spend: SpendRepo;
     /** What this instance last saw of the agent and the VM (in memory). */
     observed: () => Observed;
@@ -124,6 +126,8 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       return undoCommand(d, now, `undo:ask:${now}`);
     case "redo":
       return redoCommand(d);
+    case "ship":
+      return shipCommand(d, command.title);
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));
       return { text: "", after: { kind: "web_link", scope: { kind: "dashboard" }, epoch: webLinkEpoch(d.settings) } };

@@ -57,7 +57,9 @@ export type VmAction =
   | { kind: "trigger_register"; triggerId: string; name: string; conversation: string }
   | { kind: "trigger_unregister"; triggerId: string }
   /** /link [code], /unlink: the directory's codes and links. */
-  | LinkAction;
+  | LinkAction
+  /** /ship: the VM's preview, then the question (`ship_preview`); its yes: the VM ships (`ship`). */
+  | { kind: "ship_preview" | "ship"; conversationId: number; workspace: string; title: string | null };
 
 export type Reply = { text: string; after: VmAction | null };
 

@@ -1,11 +1,33 @@
-// The pull requests the relay opened (/ship): what GitHub's events about them are matched against.
+// The pull requests /ship opened or adopted (migrations/0019_pull_requests.sql): which are the
+// relay's, of which conversation, on which branch, in which state. /ship reads and writes them; the
+// GitHub webhook reads them to know a pull request is ours (`byNumber`) and keeps their state and
+// autofix count. Also /ship's open question, answered by the next message only, as /undo's is.
 import * as z from "zod/mini";
 import type { Sql } from "./sql";
 
-const PullRequestStateSchema = z.enum(["open", "closed", "merged"]);
-export type PullRequestState = z.infer<typeof PullRequestStateSchema>;
+const PullStateSchema = z.enum(["open", "closed", "merged"]);
+export type PullState = z.infer<typeof PullStateSchema>;
 
-type PullRequestRow = {
+export type PullRequest = {
+  id: number;
+  conversationId: number;
+  /** `owner/name`, lowercased as the VM records it. */
+  repo: string;
+  number: number;
+  branch: string;
+  url: string;
+  state: PullState;
+  /** The commit the last /ship pushed (or the webhook last saw). */
+  headSha: string | null;
+  /** Fix runs /autofix started for it. */
+  autofixCount: number;
+  /** When /ship last pushed to it: the runs after belong to the next pull request once it ends. */
+  shippedAt: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+type Row = {
   id: number;
   conversation_id: number;
   repo: string;
@@ -15,74 +37,82 @@ type PullRequestRow = {
   state: string;
   head_sha: string | null;
   autofix_count: number;
+  shipped_at: number;
   created_at: number;
   updated_at: number;
 };
 
-export type PullRequest = {
-  id: number;
-  conversationId: number;
-  /** owner/name. */
-  repo: string;
-  number: number;
-  branch: string;
-  url: string;
-  state: PullRequestState;
-  headSha: string | null;
-  /** Fix runs /autofix started for it. */
-  autofixCount: number;
-  createdAt: number;
-  updatedAt: number;
-};
+const toPull = (r: Row): PullRequest => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  repo: r.repo,
+  number: r.number,
+  branch: r.branch,
+  url: r.url,
+  state: PullStateSchema.parse(r.state),
+  headSha: r.head_sha,
+  autofixCount: r.autofix_count,
+  shippedAt: r.shipped_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
-function toPullRequest(row: PullRequestRow): PullRequest {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    repo: row.repo,
-    number: row.number,
-    branch: row.branch,
-    url: row.url,
-    state: PullRequestStateSchema.parse(row.state),
-    headSha: row.head_sha,
-    autofixCount: row.autofix_count,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+/** The open /ship question: a yes ships that conversation with that title. */
+export type ShipQuestion = { conversationId: number; title: string | null; askedAt: number };
 
 export function createPullRequestsRepo(sql: Sql) {
   return {
-    /** Records a pull request the relay opened; an existing one (same repository and number) is updated instead. */
-    upsert(p: { conversationId: number; repo: string; number: number; branch: string; url: string; headSha: string | null; now: number }): PullRequest {
-      sql`INSERT INTO pull_requests (conversation_id, repo, number, branch, url, state, head_sha, created_at, updated_at)
-        VALUES (${p.conversationId}, ${p.repo}, ${p.number}, ${p.branch}, ${p.url}, 'open', ${p.headSha}, ${p.now}, ${p.now})
-        ON CONFLICT (repo COLLATE NOCASE, number) DO UPDATE SET conversation_id = excluded.conversation_id, branch = excluded.branch, url = excluded.url, state = 'open', head_sha = excluded.head_sha, updated_at = excluded.updated_at`;
-      return this.byNumber(p.repo, p.number)!;
+    /** The conversation's open pull request (a /ship updates it), or null. */
+    openOf(conversationId: number): PullRequest | null {
+      const row = sql<Row>`SELECT * FROM pull_requests WHERE conversation_id = ${conversationId} AND state = 'open' ORDER BY id DESC LIMIT 1`[0];
+      return row ? toPull(row) : null;
     },
+    /** Its pull requests, oldest first. */
+    ofConversation: (conversationId: number): PullRequest[] => sql<Row>`SELECT * FROM pull_requests WHERE conversation_id = ${conversationId} ORDER BY id`.map(toPull),
+    /** Whether `repo`'s pull request `number` is one the relay opened, and whose. */
     byNumber(repo: string, number: number): PullRequest | null {
-      const row = sql<PullRequestRow>`SELECT * FROM pull_requests WHERE repo = ${repo} COLLATE NOCASE AND number = ${number}`[0];
-      return row ? toPullRequest(row) : null;
+      const row = sql<Row>`SELECT * FROM pull_requests WHERE repo = ${repo.toLowerCase()} AND number = ${number}`[0];
+      return row ? toPull(row) : null;
+    },
+    /** Branches of its closed and merged pull requests: never pushed to again. */
+    usedBranches: (conversationId: number): string[] =>
+      sql<{ branch: string }>`SELECT DISTINCT branch FROM pull_requests WHERE conversation_id = ${conversationId} AND state != 'open'`.map((r) => r.branch),
+    /** A /ship pushed `headSha` to the pull request (opened, adopted or updated): it is open, and the conversation's. */
+    shipped(p: { conversationId: number; repo: string; number: number; branch: string; url: string; headSha: string | null; now: number }): PullRequest {
+      sql`INSERT INTO pull_requests (conversation_id, repo, number, branch, url, state, head_sha, shipped_at, created_at, updated_at)
+        VALUES (${p.conversationId}, ${p.repo.toLowerCase()}, ${p.number}, ${p.branch}, ${p.url}, 'open', ${p.headSha}, ${p.now}, ${p.now}, ${p.now})
+        ON CONFLICT (repo, number) DO UPDATE SET conversation_id = excluded.conversation_id, branch = excluded.branch, url = excluded.url,
+          state = 'open', head_sha = excluded.head_sha, shipped_at = excluded.shipped_at, updated_at = excluded.updated_at`;
+      return this.byNumber(p.repo, p.number)!;
     },
     /** The open pull request of `branch` in `repo` (a check suite names its branch when it names no pull request). */
     openByBranch(repo: string, branch: string): PullRequest | null {
-      const row = sql<PullRequestRow>`SELECT * FROM pull_requests WHERE repo = ${repo} COLLATE NOCASE AND branch = ${branch} AND state = 'open' ORDER BY id DESC LIMIT 1`[0];
-      return row ? toPullRequest(row) : null;
+      const row = sql<Row>`SELECT * FROM pull_requests WHERE repo = ${repo.toLowerCase()} AND branch = ${branch} AND state = 'open' ORDER BY id DESC LIMIT 1`[0];
+      return row ? toPull(row) : null;
     },
-    /** The conversation's open pull request, if any (a later /ship updates it). */
-    openOf(conversationId: number): PullRequest | null {
-      const row = sql<PullRequestRow>`SELECT * FROM pull_requests WHERE conversation_id = ${conversationId} AND state = 'open' ORDER BY id DESC LIMIT 1`[0];
-      return row ? toPullRequest(row) : null;
-    },
-    setState(id: number, state: PullRequestState, now: number): void {
+    /** Closed or merged (seen by /ship or the webhook), or reopened. */
+    setState(id: number, state: PullState, now: number): void {
       sql`UPDATE pull_requests SET state = ${state}, updated_at = ${now} WHERE id = ${id}`;
     },
+    /** The head the webhook last saw. */
     setHeadSha(id: number, headSha: string, now: number): void {
       sql`UPDATE pull_requests SET head_sha = ${headSha}, updated_at = ${now} WHERE id = ${id}`;
     },
-    /** Counts one more fix run started by /autofix. */
+    /** One more fix run started by /autofix. */
     countAutofix(id: number, now: number): void {
       sql`UPDATE pull_requests SET autofix_count = autofix_count + 1, updated_at = ${now} WHERE id = ${id}`;
+    },
+    question(): ShipQuestion | null {
+      const row = sql<{ conversation_id: number; title: string | null; asked_at: number }>`SELECT * FROM ship_question WHERE id = 1`[0];
+      return row ? { conversationId: row.conversation_id, title: row.title, askedAt: row.asked_at } : null;
+    },
+    ask(q: ShipQuestion): void {
+      sql`INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, ${q.conversationId}, ${q.title}, ${q.askedAt})
+        ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, title = excluded.title, asked_at = excluded.asked_at`;
+    },
+    /** Ends the open question (answered, or another message came); false when none was open. */
+    closeQuestion(): boolean {
+      return sql`DELETE FROM ship_question RETURNING id`.length === 1;
     },
   };
 }

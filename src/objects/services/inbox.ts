@@ -11,6 +11,7 @@ import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../..
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
 import { answerUndo } from "../commands/change-commands";
 import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
+import { receiveShipAnswer, shipAnswerOf } from "../commands/ship-commands";
 import type { TapOutcome } from "../../channels/telegram/keyboard";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
@@ -87,6 +88,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
   if (answer) return receiveAnswer(d, message, answer, now);
   const undoWord = message.media.length === 0 ? d.changes.answerOf(message.body, message.buttonPayload, d.runs.open() !== null) : null;
   if (undoWord) return receiveUndoAnswer(d, message, undoWord, now);
+  const shipWord = shipAnswerOf(d, message);
+  if (shipWord) return receiveShipAnswer({ ...d, store: (m) => store(d, message, m, now) }, message, shipWord, now);
   // A Telegram button nothing answers any more (its question closed): never text for the agent.
   if (message.buttonPayload && message.source?.channel === "telegram") return receiveStaleTap(d, message, now);
   // A message with media is always for the agent (its caption is not a command).
@@ -108,8 +111,9 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     const body = route.kind === "agent" ? route.text : message.body;
     const slash = route.kind === "agent" && route.slash;
     if (!store(d, message, { body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash }, now)) return null;
-    // /undo's question is answered by the very next message only.
+    // /undo's and /ship's questions are answered by the very next message only.
     d.changes.close();
+    d.pullRequests.closeQuestion();
     const refused = route.kind === "agent" ? refusal(route, target) : null;
     if (route.kind === "agent" && refused === null) {
       // One acknowledgement per run, however many messages wait behind it.

@@ -1,0 +1,64 @@
+// The VM stand-in's /ship (docs/github.md, "/ship"): POST /v1/workspaces/:ws/ship/preview and
+// …/ship answered as the VM's ship routes answer them, from the runs' `[[vm:change …]]` still in
+// place and not shipped yet, with the VM's own branch and text rules (vm/src/core/ship.ts). A
+// workspace cloned from `https://github.com/owner/name(.git)` is on GitHub; pull requests are
+// numbered per repository. POST /__stand-in/pull {repo, number, state: "closed"|"merged"} closes one
+// as GitHub would meanwhile; `vm-ship-fail-REASON` in the clone URL refuses every ship with it.
+import { ShipRefusalReasonSchema, type ShipDone, type ShipPlan, type ShipRefusal, type ShipRequest } from "../../src/protocol/vm-protocol";
+import { pullBody, shipBranch, shipTitle } from "../../vm/src/core/ship";
+import type { CheckpointHistory } from "./vm-stand-in-changes";
+
+type Pull = { repo: string; number: number; branch: string; title: string; body: string; state: "open" | "closed" | "merged" };
+type Answer = { status: number; body: ShipPlan | ShipDone | ShipRefusal | { error: string; message: string } };
+
+export function createShipStandIn(checkpoints: CheckpointHistory) {
+  const pulls: Pull[] = [];
+  /** Per user and workspace: the run ids already pushed, and the branch it stands on. */
+  const shipped = new Map<string, { runIds: Set<string>; checkedOut: string }>();
+  const refuse = (reason: ShipRefusal["reason"], message: string): Answer => ({ status: 422, body: { error: "ship_refused", reason, message } });
+
+  function plan(userId: string, workspace: string, url: string | null, request: ShipRequest): Answer | { plan: ShipPlan; runIds: string[]; title: string } {
+    const repo = url ? /^https:\/\/github\.com\/([^/]+\/[^/]+?)(?:\.git)?$/.exec(url)?.[1]?.toLowerCase() : undefined;
+    if (!repo) return refuse("no_github_remote", "This conversation's workspace is not a clone of a GitHub repository the relay made, so there is nothing to push it to.");
+    const fail = /vm-ship-fail-([a-z_]+)/.exec(url ?? "")?.[1];
+    if (fail) return refuse(ShipRefusalReasonSchema.parse(fail), `scripted ${fail}`);
+    const state = shipped.get(`${userId}\n${workspace}`);
+    const known = request.pull ? pulls.find((p) => p.repo === repo && p.number === request.pull?.number) : undefined;
+    const open = known?.state === "open" ? known : undefined;
+    const closed = known && !open ? { number: known.number, merged: known.state === "merged" } : null;
+    const used = [...(request.usedBranches ?? []), ...(known && !open ? [known.branch] : [])];
+    const branch = shipBranch({ workspace: request.conversation ?? workspace, checkedOut: state?.checkedOut ?? "main", defaultBranch: "main", openPullBranch: open?.branch ?? null, usedBranches: used });
+    const steps = checkpoints.inPlace(userId, workspace).filter((s) => !state?.runIds.has(s.runId));
+    const files = new Map(steps.flatMap((s) => s.files.map((f) => [f.path, f] as const)));
+    if (files.size === 0) return refuse("nothing_to_ship", `Nothing to ship: the files are as ${branch} on ${repo} has them.`);
+    const insertions = steps.reduce((n, s) => n + s.files.reduce((m, f) => m + f.insertions, 0), 0);
+    const deletions = steps.reduce((n, s) => n + s.files.reduce((m, f) => m + f.deletions, 0), 0);
+    const p: ShipPlan = { repo, branch, base: "main", files: files.size, insertions, deletions, pull: open ? { number: open.number, url: `https://github.com/${repo}/pull/${open.number}` } : null, closed };
+    return { plan: p, runIds: steps.map((s) => s.runId), title: shipTitle(request.title, request.runs ?? [], request.conversation ?? workspace) };
+  }
+
+  return {
+    pulls,
+    /** POST /__stand-in/pull: GitHub closed or merged it meanwhile. */
+    setPullState(repo: string, number: number, state: Pull["state"]): void {
+      const pull = pulls.find((p) => p.repo === repo && p.number === number);
+      if (pull) pull.state = state;
+    },
+    answer(kind: "preview" | "ship", userId: string, workspace: string, url: string | null, request: ShipRequest): Answer {
+      const planned = plan(userId, workspace, url, request);
+      if (!("plan" in planned)) return planned;
+      const { plan: p } = planned;
+      if (kind === "preview") return { status: 200, body: p };
+      shipped.set(`${userId}\n${workspace}`, { runIds: new Set([...(shipped.get(`${userId}\n${workspace}`)?.runIds ?? []), ...planned.runIds]), checkedOut: p.branch });
+      const body = pullBody(request.runs ?? [], request.conversation ?? workspace);
+      let pull = pulls.find((x) => x.repo === p.repo && x.branch === p.branch && x.state === "open");
+      const how: ShipDone["how"] = p.pull ? "updated" : pull ? "adopted" : "created";
+      if (!pull) pulls.push((pull = { repo: p.repo, number: pulls.filter((x) => x.repo === p.repo).length + 1, branch: p.branch, title: planned.title, body, state: "open" }));
+      pull.body = body;
+      if (request.title) pull.title = planned.title;
+      const headSha = (pulls.length * 4096 + planned.runIds.length).toString(16).padStart(40, "0");
+      const done: ShipDone = { repo: p.repo, branch: p.branch, base: p.base, files: p.files, insertions: p.insertions, deletions: p.deletions, headSha, pull: { number: pull.number, url: `https://github.com/${p.repo}/pull/${pull.number}`, title: pull.title }, how, closed: p.closed };
+      return { status: 200, body: done };
+    },
+  };
+}
