@@ -17,9 +17,9 @@ export async function watch(phone: string, repo: string): Promise<string> {
 export async function shippedPr(phone: string, repo: string, number: number, conversation = "main"): Promise<void> {
   await query(
     phone,
-    `INSERT INTO pull_requests (conversation_id, repo, number, branch, url, state, head_sha, created_at, updated_at)
-     SELECT id, ?, ?, ?, ?, 'open', 'abc', 0, 0 FROM conversations WHERE name = ?`,
-    repo, number, `agent/${conversation}`, `https://github.com/${repo}/pull/${number}`, conversation,
+    `INSERT INTO pull_requests (conversation_id, repo, number, branch, url, state, head_sha, shipped_at, created_at, updated_at)
+     SELECT id, ?, ?, ?, ?, 'open', 'abc', 0, 0, 0 FROM conversations WHERE name = ?`,
+    repo.toLowerCase(), number, `agent/${conversation}`, `https://github.com/${repo}/pull/${number}`, conversation,
   );
 }
 
