@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { bodies, eventually, query, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
-const phone = "+15550002991";
+const phone = "+15550000293";
 const event = (eventId: string, conversation = "main") => ({
   eventId,
   conversation,
@@ -30,7 +30,7 @@ it("runs an event's prompt in its conversation once, tells the user what started
 });
 
 it("refuses an event for a conversation that does not exist, saying so, and stores nothing", async () => {
-  const other = "+15550002992";
+  const other = "+15550000294";
   await sendInbound(other, "/status");
   await eventually(async () => (await sentTo(other)).length === 1);
   expect(await stubFor(other).startEventRun(event("trigger-t1-k1", "nope"))).toEqual({ outcome: "refused", reason: "no_conversation" });
