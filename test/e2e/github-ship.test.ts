@@ -152,6 +152,9 @@ it("updates the same pull request on a second /ship, never opening another", asy
 
 it("tells a CI failure once with Fix it; the fix run's change ships to the same pull request, and the passing check is told briefly", async () => {
   // The failing check's summary carries the offline model's script, so the fix run changes a file as an agent would.
+  // The user has moved on to another conversation: the fix run must still go to the pull request's.
+  await send("/new notes");
+  ({ seen } = await next("the new conversation's reply", seen, (b) => b.startsWith("New conversation notes")));
   const fixCommand = bash("echo 'export const div = (a, b) => a / b;' >> src/add.js && echo fixed-div", "fix");
   await control("/pulls/1/checks", { conclusion: "failure", name: "unit tests", title: "1 failing", summary: `add.test.js failed\n${fixCommand}` });
   const notice = await next("the CI failure notice", seen, (b) => b.startsWith("❌ CI failed"));
@@ -164,7 +167,10 @@ it("tells a CI failure once with Fix it; the fix run's change ships to the same 
   // One notice for the failure, however many deliveries it took.
   expect((await sent()).filter((m) => m.body?.startsWith("❌ CI failed"))).toHaveLength(1);
 
-  const shipped = await ship(seen, /and update pull request #1\?$/);
+  // Back in @sample, whose work tree has the fix run's change (the run in @notes would have left it unchanged).
+  await send("/switch sample");
+  ({ seen } = await next("the switch's reply", seen, (b) => b.startsWith("Switched to sample")));
+  const shipped = await ship(seen, /^Push 1 file, \+1 −0, to `agent\/sample` on acme\/sample and update pull request #1\?$/);
   seen = shipped.seen;
   expect(shipped.reply).toMatch(/^🚀 Updated pull request #1 /);
   const all = await pulls();
@@ -177,12 +183,19 @@ it("tells a CI failure once with Fix it; the fix run's change ships to the same 
   expect(green.message.body).toBe(`✅ CI passes again on ${REPO}#1 (@sample).`);
 });
 
-it("tells a review comment on a line: the reviewer, the file and line, with Fix it", async () => {
+it("tells a review comment on a line: the reviewer, the file and line, with Fix it, whose run is told what was asked", async () => {
   const before = await count();
-  await control("/pulls/1/reviews", { by: LOCAL_GITHUB.reviewer, comments: [{ path: "src/add.js", line: 2, body: "sub needs a test" }] });
-  const review = await next("the review's notice", before, (b) => b.startsWith("💬"));
-  expect(review.message.body).toContain(`@${LOCAL_GITHUB.reviewer}`);
-  expect(review.message.body).toContain(`${REPO}#1 (@sample)`);
-  expect(review.message.body).toContain("• src/add.js:2: sub needs a test");
-  expect(review.message.buttons.map((b) => b.title)).toContain("Fix it");
+  // GitHub's "Add single comment" on a line: a review without text (COMMENTED) and its one comment.
+  await control("/pulls/1/reviews", { by: LOCAL_GITHUB.reviewer, event: "COMMENT", comments: [{ path: "src/add.js", line: 2, body: "sub needs a test" }] });
+  const review = await next("the review comment's notice", before, (b) => b.startsWith("💬"));
+  expect(review.message.body).toBe(`💬 @${LOCAL_GITHUB.reviewer} commented on ${REPO}#1 (@sample):\n• src/add.js:2: sub needs a test\n${(await pulls())[0]!.html_url}`);
+  expect(review.message.buttons.map((b) => b.title)).toEqual(["Fix it", "Later"]);
+  await tap(review.message, "Fix it");
+  const started = await next("the review's fix run", review.seen, (b) => b.startsWith("▶️"));
+  expect(started.message.body).toBe(`▶️ GitHub: @${LOCAL_GITHUB.reviewer}'s comment on ${REPO}#1: started a run in @sample.`);
+  // The run is told what the reviewer asked, on which line.
+  const answered = await next("the review fix run's answer", started.seen, (b) => b.includes("[offline model]"));
+  expect(answered.message.body).toContain("reviewed pull request acme/sample#1");
+  // One notice for the one comment.
+  expect((await sent()).slice(before).filter((m) => m.body?.startsWith("💬"))).toHaveLength(1);
 });
