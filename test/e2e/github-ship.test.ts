@@ -164,8 +164,10 @@ it("tells a CI failure once with Fix it; the fix run's change ships to the same 
   await tap(notice.message, "Fix it");
   ({ seen } = await next("the fix run's start", seen, (b) => b.startsWith(`▶️ GitHub: CI failed on ${REPO}#1: started a run in @sample.`)));
   ({ seen } = await next("the fix run's answer", seen, bashAnswered("fixed-div")));
-  // One notice for the failure, however many deliveries it took.
+  // One notice for the failure, however many deliveries it took; a second tap starts nothing more.
   expect((await sent()).filter((m) => m.body?.startsWith("❌ CI failed"))).toHaveLength(1);
+  await tap(notice.message, "Fix it");
+  ({ seen } = await next("the second tap's answer", seen, (b) => b === "That fix run was started already."));
 
   // Back in @sample, whose work tree has the fix run's change (the run in @notes would have left it unchanged).
   await send("/switch sample");
@@ -198,4 +200,18 @@ it("tells a review comment on a line: the reviewer, the file and line, with Fix 
   expect(answered.message.body).toContain("reviewed pull request acme/sample#1");
   // One notice for the one comment.
   expect((await sent()).slice(before).filter((m) => m.body?.startsWith("💬"))).toHaveLength(1);
+});
+
+it("tells a merge in one line, and the next /ship opens a new pull request on a new branch", async () => {
+  await control("/pulls/1/close", { merged: true });
+  ({ seen } = await next("the merge's line", seen, (b) => b.startsWith("🎉")));
+  expect((await sent())[seen - 1]!.body).toBe(`🎉 ${REPO}#1 (@sample) was merged.`);
+  await send(bash("echo 'export const neg = (a) => -a;' >> src/add.js && echo wrote-neg", "add neg"));
+  ({ seen } = await next("the Bash run's answer", seen, bashAnswered("wrote-neg")));
+  // The relay knows of the merge (no "meanwhile"); the counts are against main, which the stand-in's merge control leaves as it was.
+  const shipped = await ship(seen, /^Push 1 file, \+\d+ −0, to `agent\/sample-2` on acme\/sample and open a pull request\?$/);
+  seen = shipped.seen;
+  expect(shipped.reply).toMatch(/^🚀 Opened pull request #2 /);
+  const all = await pulls();
+  expect(all.map((p) => [p.number, p.state, p.head.ref]).sort()).toEqual([[1, "closed", "agent/sample"], [2, "open", "agent/sample-2"]]);
 });
