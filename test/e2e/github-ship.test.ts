@@ -6,7 +6,7 @@ import { beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { LOCAL_GITHUB } from "../../scripts/stack/github-plan";
 import { useResources } from "../helpers/resources";
-import { eventually } from "./helpers/emulator-api";
+import { eventually, nextMessage } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
 
 const PHONE = PHONES[2];
@@ -44,22 +44,7 @@ async function tap(message: Sent, title: string): Promise<void> {
 }
 
 /** The first message after the `seen` first ones that matches; it and the count up to and with it. */
-async function next(what: string, seen: number, match: (body: string) => boolean, timeoutMs = 120_000): Promise<{ message: Sent; seen: number }> {
-  try {
-    return await eventually(
-      what,
-      async () => {
-        const all = await sent();
-        const index = all.findIndex((m, i) => i >= seen && match(m.body ?? ""));
-        return index >= 0 ? { message: all[index]!, seen: index + 1 } : undefined;
-      },
-      timeoutMs,
-    );
-  } catch (error) {
-    const since = (await sent()).slice(seen).map((m) => m.body);
-    throw new Error(`${String(error)}; sent since: ${JSON.stringify(since)}`);
-  }
-}
+const next = (what: string, seen: number, match: (body: string) => boolean) => nextMessage(what, sent, seen, match);
 
 const count = async () => (await sent()).length;
 
