@@ -38,3 +38,26 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 /** The offline model's reply to one user text always starts like this. */
 export const replyTo = (text: string) => `[offline model] You said: «${text}»`;
 export const ACK = "Got it, I'll process this next.";
+
+/**
+ * Waits for the first message after the `seen` first ones of `list()` whose body matches: it, and
+ * how many messages there are up to and with it. A timeout says what came instead.
+ */
+export async function nextMessage<M extends { body: string | null }>(
+  what: string,
+  list: () => Promise<M[]>,
+  seen: number,
+  match: (body: string) => boolean,
+  timeoutMs = 120_000,
+): Promise<{ message: M; seen: number }> {
+  const found = (all: M[]) => all.findIndex((m, i) => i >= seen && match(m.body ?? ""));
+  try {
+    return await eventually(what, async () => {
+      const all = await list();
+      const index = found(all);
+      return index >= 0 ? { message: all[index]!, seen: index + 1 } : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${String(error)}; sent since: ${JSON.stringify((await list()).slice(seen).map((m) => m.body))}`);
+  }
+}
