@@ -208,8 +208,10 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
       return withMessages(end.run, pending, { type: "run_ended", runId: run.id, how: { kind: "done" } }, [{ type: "record_end", event }], end.effects);
     }
     case "error": {
-      // Files it changed before it failed are changed all the same: /diff and /undo see them.
-      const after = failed(run, pending, { kind: "vm", code: event.code }, null, now, event.seq);
+      // Files it changed before it failed are changed all the same: /diff and /undo see them. A retry
+      // that keeps the session (busy: refused before any CLI started) resumes the one this run was
+      // given; null would start a new session that then replaces the conversation's.
+      const after = failed(run, pending, { kind: "vm", code: event.code }, run.sessionId, now, event.seq);
       return { ...after, effects: [{ type: "record_end", event }, ...after.effects] };
     }
   }

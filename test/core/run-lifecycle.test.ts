@@ -178,8 +178,10 @@ describe("stepRun: what each step decides", () => {
   });
 
   it("a busy VM: a new VM run on the conversation's session now, after the backoff", () => {
+    // Refused on the stream (the VM still winding down a stopped run): the session it was given, not a new one.
     const s = step({ ...waiting, vmAttempt: 2 }, vm(error("busy", 1)));
-    expect(s.run).toMatchObject({ vmRunId: "r1-3", vmAttempt: 3, phase: "waiting", nextAttemptAt: NOW + 10_000, sessionId: null, lastSeq: 0 });
+    expect(s.run).toMatchObject({ vmRunId: "r1-3", vmAttempt: 3, phase: "waiting", nextAttemptAt: NOW + 10_000, sessionId: "s0", lastSeq: 0 });
+    expect(s.effects.map((e) => e.type)).not.toContain("keep_session");
     const again = stepRun({ ...waiting, vmAttempt: 2 }, pending, { type: "failure", failure: { kind: "vm", code: "busy" }, sessionOfConversation: "s9" }, NOW);
     expect(again.run?.sessionId).toBe("s9");
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deriveMediaKeys } from "../../src/core/media-token";
 import { mediaStoreFor } from "../../src/objects/clients/media-store";
 import { createVmClient } from "../../src/objects/clients/vm-client";
-import { agentFileCopier } from "../../src/objects/services/agent-files";
+import { agentFileCopier, queueAgentFile } from "../../src/objects/services/agent-files";
 import { VM_ROUTES } from "../../src/protocol/vm-protocol";
 import { memoryBucket } from "./helpers/memory-bucket";
 
@@ -58,5 +58,15 @@ describe("agentFileCopier", () => {
     expect(agentFileCopier({ vm, store: null, owner: "+15550001901", link: async () => null })).toBeNull();
     expect(mediaStoreFor(undefined, deriveMediaKeys("test-secret"), () => T0)).toBeNull();
     expect(mediaStoreFor(memoryBucket().binding, null, () => T0)).toBeNull();
+  });
+});
+
+describe("queueAgentFile", () => {
+  it("tells the agent the file is queued without naming an app: the user may be on Telegram", () => {
+    const added: unknown[] = [];
+    const args = { fileId: "f1", name: "chart.png", contentType: "image/png", size: PNG.byteLength };
+    const answer = queueAgentFile({ add: (m) => (added.push(m), true) }, true, args, { vmRunId: "vm-run-1", callId: "c1" }, T0);
+    expect(answer).toEqual({ ok: true, text: "chart.png is queued for the user; it goes out to their chat in order with your replies." });
+    expect(added).toHaveLength(1);
   });
 });

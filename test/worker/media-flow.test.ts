@@ -60,7 +60,7 @@ it("a file the agent sends is copied from the VM once and sent with a signed Med
   const phone = "+15550000197";
   await sendInbound(phone, "send me the chart [[vm:send-file chart.png]]");
   const reply = await eventually(async () => (await sentTo(phone)).find((m) => m.body?.startsWith("tool said:")));
-  expect(reply.body).toBe("tool said: ok: chart.png is queued for the user on WhatsApp; it goes out in order with your replies.");
+  expect(reply.body).toBe("tool said: ok: chart.png is queued for the user; it goes out to their chat in order with your replies.");
   const sent = await sentTo(phone);
   const file = sent.find((m) => m.media.length > 0)!;
   expect(sent.findIndex((m) => m.sid === file.sid)).toBeLessThan(sent.findIndex((m) => m.sid === reply.sid));

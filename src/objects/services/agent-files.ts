@@ -14,7 +14,7 @@ export function queueAgentFile(outbox: Pick<Outbox, "add">, canSend: boolean, ar
   if (!parsed.success) return { ok: false, text: "The VM described the file in a way the relay cannot read; nothing was sent." };
   const { fileId, name, contentType, size, caption } = parsed.data;
   outbox.add({ dedupeKey: outboxKeys.agentFile(call.vmRunId, call.callId), body: caption ?? "", media: { source: { vmRunId: call.vmRunId, fileId, name, contentType, size } }, now });
-  return { ok: true, text: `${name} is queued for the user on WhatsApp; it goes out in order with your replies.` };
+  return { ok: true, text: `${name} is queued for the user; it goes out to their chat in order with your replies.` };
 }
 
 /**
