@@ -3,7 +3,7 @@
 // place, 429's retry_after waited out, a blocked bot stopping the chat, long replies split.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { bodies, eventually, query, sendInbound, sentTo, stubFor } from "../worker/helpers";
+import { bodies, eventually, query, rewriteStorage, sendInbound, sentTo, stubFor } from "../worker/helpers";
 import { TEST_PUBLIC_URL } from "../worker/test-env";
 
 type BotMessage = { message_id: number; text?: string; caption?: string; entities?: { type: string; offset: number; length: number; language?: string }[]; reply_markup?: { inline_keyboard: { text: string; callback_data?: string }[][] }; edit_date?: number; direction: "bot" | "user" };
@@ -165,4 +165,29 @@ it("a file the agent sends goes to Telegram as a photo by our signed link", asyn
   const call = await eventually(async () => (await callsTo(chat)).find((c) => c.method === "sendPhoto" || c.method === "sendDocument"), 15_000);
   expect(call.method).toBe("sendPhoto");
   expect(String(call.params.photo)).toMatch(new RegExp(`^${TEST_PUBLIC_URL.replace(/\./g, "\\.")}/`));
+});
+
+it("WhatsApp's 24-hour window counts from the user's last WhatsApp message: writing on Telegram neither opens it nor releases what it holds", async () => {
+  const phone = "+15550000287";
+  const chat = "7008";
+  await openChat(chat);
+  await sendInbound(phone, "hello");
+  await eventually(async () => bodies(await sentTo(phone)).some((b) => b === "echo: hello"));
+  // That WhatsApp message was 25 hours ago, and a result waits for the window.
+  await rewriteStorage(phone, (storage) => {
+    storage.sql.exec("UPDATE messages SET received_at = ? WHERE kind = 'user'", Date.now() - 25 * 3600_000);
+    storage.sql.exec("INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, held, created_at, updated_at) VALUES ('held-result', 'a result', 'pending', 0, 1, 0, 0)");
+  });
+  const before = (await sentTo(phone)).length;
+  await fromTelegram(phone, chat, "from Telegram");
+  expect(await eventually(async () => (await botMessages(chat)).find((m) => m.text?.startsWith("echo:"))?.text)).toBe("echo: from Telegram");
+  expect(await query(phone, "SELECT status, held FROM outbox WHERE dedupe_key = 'held-result'")).toEqual([{ status: "pending", held: 1 }]);
+  expect(await sentTo(phone)).toHaveLength(before);
+
+  await sendInbound(phone, "back on WhatsApp");
+  const delivered = await eventually(async () => {
+    const got = bodies(await sentTo(phone)).slice(before).filter((b) => b === "a result" || b?.startsWith("echo:"));
+    return got.length >= 2 && got;
+  });
+  expect(delivered).toEqual(["a result", "echo: back on WhatsApp"]);
 });
