@@ -51,7 +51,7 @@ export type OutboxDeps = {
   /** Chats that refused the bot; unset: none is ever stopped (a test of WhatsApp alone). */
   stops?: StoppedChatsRepo;
   /** A chat stopped taking messages: said once (to the admin, through /users, and the log). */
-  chatStopped?: (to: ChatAddress, detail: string | undefined) => void;
+  chatStopped?: (to: ChatAddress, detail: string | undefined, stoppedAt: number) => void;
 };
 
 export type OutboxFiles = {
