@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { buttonPayload } from "../../src/core/approvals";
-import { eventually, query } from "../worker/helpers";
+import { eventually, query, rewriteStorage } from "../worker/helpers";
 import { botSendsButtons, chatOf, postUpdate, userTaps, userWrites } from "./helpers";
 
 const answerOf = async (userId: string, queryId: string) =>
@@ -56,6 +56,17 @@ it("a tap on a question that is closed is acknowledged as expired, and never rea
   const rows = await query<{ id: string; status: string }>(name, "SELECT id, status FROM messages WHERE id = ?", `tg-${tap.update_id}`);
   expect(rows).toEqual([{ id: `tg-${tap.update_id}`, status: "answered" }]);
   expect(await query(name, "SELECT id FROM runs")).toEqual([]);
+});
+
+it("a tap on /ship's open question is taken: acknowledged, answered, and its keyboard removed", async () => {
+  const user = "700135";
+  // The chat exists (the user wrote; not passed on), and /ship's question is open in their agent.
+  await userWrites(user, { text: "hi" });
+  await rewriteStorage(`tg-${user}`, (storage) => storage.sql.exec("INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, 1, NULL, ?)", Date.now()));
+  const { messageId, answer } = await tapButton(user, "ship:no");
+  expect(answer?.text).toBe("Cancelled ✓");
+  await eventually(async () => (await keyboardOf(user, messageId)) === undefined);
+  expect(await query(`tg-${user}`, "SELECT id FROM ship_question")).toEqual([]);
 });
 
 it("a tap on /ship's question once it is closed says it has expired, not that the button is not the relay's", async () => {
