@@ -32,6 +32,8 @@ export const outboxKeys = {
   github: (delivery: string) => `github:${delivery}`,
   /** "A Telegram chat now reaches this agent" (or no longer does), said in the home's chat when the other chat changed the link. */
   doorChanged: (at: number) => `door:${at}`,
+  /** An admin told that `user`'s chat on `channel` stopped at `stoppedAt` (in the admin's outbox): once per chat and stop. */
+  adminChatStopped: (user: string, channel: string, chat: string, stoppedAt: number) => `admin:chat-stopped:${user}:${channel}:${chat}:${stoppedAt}`,
   /** "You're over the rate limit", once per notice time. */
   rateLimited: (at: number) => `rate-limited:${at}`,
   /** "I couldn't get your attachment", once per attachment `index` of inbound message `messageId`. */

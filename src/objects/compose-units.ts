@@ -3,6 +3,7 @@
 // decided here: what the configuration means is core/phone-settings.ts, and each choice of a
 // client or a tool is made where that client or tool lives. The object's one clock is passed in.
 import type { Config } from "../config";
+import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../core/admin-notice";
 import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import { phoneSettingsOf } from "../core/phone-settings";
@@ -43,7 +44,10 @@ import type { GithubDeps } from "./services/github-events";
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
 
-export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock }) {
+/** Hands a notice for an admin (built for whichever admin is told) to the object, which sends it on. */
+export type TellAdmin = (notice: (admin: AdminToTell) => AdminNotice) => void;
+
+export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdmin }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock; tellAdmin?: TellAdmin }) {
   const s = phoneSettingsOf(config, phone);
   // A Telegram user's own object (`tg-<id>`) has no WhatsApp number: nothing goes to Twilio from it,
   // not even WhatsApp's "a result is waiting" template.
@@ -72,8 +76,12 @@ export function composeUnits({ sql, phone, config, log, bindings, clock }: { sql
     log,
     channels: channelClientsFor(config),
     stops: repos.stoppedChats,
-    // No admin notice reaches another object yet: the log says it once, and /users shows the chat.
-    chatStopped: (to, detail) => log("chat_stopped_notice", { channel: to.channel, chat: to.chat, notice: chatStoppedNotice(phone, detail) }),
+    // Once per stop: the log says it, an admin is told in their own chat, and /users shows the chat.
+    chatStopped: (to, detail, stoppedAt) => {
+      const body = chatStoppedNotice(phone, detail);
+      log("chat_stopped_notice", { channel: to.channel, chat: to.chat, notice: body });
+      tellAdmin?.((admin) => chatStoppedAdminNotice(admin, { user: phone, channel: to.channel, chat: to.chat, stoppedAt, body }));
+    },
   });
   const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
   const approvals = createApprovals({

@@ -17,7 +17,9 @@ import { doorChangedNotice } from "../core/replies/link";
 import { outboxKeys } from "../core/outbox-keys";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
 import { createSql, type Sql } from "./db/sql";
-import { composeUnits } from "./compose-units";
+import { composeUnits, type TellAdmin } from "./compose-units";
+import type { AdminNotice } from "../core/admin-notice";
+import { adminNoticeDepsFor, tellAdmin } from "./services/admin-notice";
 import { type InboundMessage, receive } from "./services/inbox";
 import type { TapOutcome } from "../channels/telegram/keyboard";
 import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
@@ -61,7 +63,10 @@ export class PhoneAgent extends DurableObject<Env> {
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
     this.sql = createSql(ctx.storage);
-    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI }, clock: this.clock });
+    // A notice for an admin goes to their object after the step that made it, never holding it up.
+    const admins = adminNoticeDepsFor(env, this.config, { name: phone, agent: this }, this.log);
+    const tell: TellAdmin = (notice) => ctx.waitUntil(tellAdmin(admins, notice));
+    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI }, clock: this.clock, tellAdmin: tell });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), MIGRATIONS, FRESH_SCHEMA);
       if (applied.length > 0) this.log("migrated", { applied });
@@ -186,6 +191,14 @@ export class PhoneAgent extends DurableObject<Env> {
     });
     this.log("telegram_door", { linked: telegram !== null });
     await this.changed(undefined, now);
+  }
+
+  /** A notice for this admin from another user's object (a chat of theirs stopped): queued once by its key, sent by this outbox. */
+  async queueAdminNotice(notice: AdminNotice): Promise<{ queued: boolean }> {
+    const now = this.clock();
+    const queued = this.u.repos.outbox.add({ dedupeKey: notice.key, body: notice.body, ...(notice.to ? { to: notice.to } : {}), now });
+    if (queued) await this.workOn(now);
+    return { queued };
   }
 
   /** This Telegram user's chat joined a phone's agent: this object's tasks pause (its rows stay for /unlink). */

@@ -99,6 +99,8 @@ async function store(env: Env, client: TelegramClient, inbound: Inbound, publicO
     // A repeat of a tap answered before, or a user whose access was removed: the spinner just stops.
     const text = result.stored && result.tap ? tapAnswerText(inbound.payload, result.tap) : null;
     waitUntil(client.answerTap(inbound.ackRef, text));
+    // A question answered or closed: its buttons go, so an old one cannot be tapped again.
+    if (result.stored && (result.tap === "taken" || result.tap === "expired") && inbound.messageRef) waitUntil(client.removeKeyboard(inbound.chat, Number(inbound.messageRef)));
   }
 }
 

@@ -30,4 +30,21 @@ describe("telegramCommands", () => {
     expect(menu.map((c) => c.command)).toEqual(expect.arrayContaining(["help", "stop", "status", "undo"]));
     expect(menu.map((c) => c.command)).not.toContain("users");
   });
+
+  it.each(["link", "unlink", "notify", "ship", "github", "autofix", "trigger", "triggers"])("/%s is in the menu, described as /help describes it", (word) => {
+    const entry = telegramCommands().find((c) => c.command === word);
+    expect(entry?.description).toMatch(/^[A-Z]/);
+    expect(entry!.description.length).toBeGreaterThan(10);
+  });
+
+  it("a command word Telegram refuses (too long, not a-z0-9_) stays out, the rest in", () => {
+    const menu = telegramCommands([
+      { usage: `/${"a".repeat(32)}`, description: "thirty-two" },
+      { usage: `/${"b".repeat(33)}`, description: "thirty-three" },
+      { usage: "/trigger add <name>", description: "a trigger" },
+      { usage: "/triggers, /trigger remove <name>", description: "the triggers" },
+      { usage: "/é", description: "not latin" },
+    ]);
+    expect(menu.map((c) => c.command)).toEqual(["a".repeat(32), "trigger", "triggers"]);
+  });
 });

@@ -52,6 +52,9 @@ describe("tapAnswerText", () => {
     ["undo:yes", "taken", "Undoing ✓"],
     ["undo:no", "taken", "Kept ✓"],
     ["undo:no", "expired", "This question has expired."],
+    ["ship:yes", "taken", "Shipping ✓"],
+    ["ship:no", "taken", "Cancelled ✓"],
+    ["ship:yes", "expired", "This question has expired."],
     ["whatever", "unknown", "This button is not one of mine."],
   ] as const)("%s %s", (payload, outcome, text) => {
     const answer = tapAnswerText(payload, outcome);

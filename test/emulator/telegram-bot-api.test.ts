@@ -97,6 +97,19 @@ describe("sendMessage and editMessageText", () => {
     const { body } = await callBot(telegram, "sendMessage", { chat_id: USER_ID, text: "Allow?", reply_markup });
     expect(body).toMatchObject({ ok: true, result: { reply_markup } });
   });
+
+  it("editMessageReplyMarkup without a markup takes the keyboard away: no tap on it any more, and again is 'not modified'", async () => {
+    const reply_markup = { inline_keyboard: [[{ text: "Ship", callback_data: "ship:yes" }]] };
+    const sent = await callBot(telegram, "sendMessage", { chat_id: USER_ID, text: "Ship it?", reply_markup });
+    const messageId = (sent.body.result as { message_id: number }).message_id;
+    const removed = await callBot(telegram, "editMessageReplyMarkup", { chat_id: USER_ID, message_id: messageId });
+    expect(removed.body).toMatchObject({ ok: true, result: { message_id: messageId, text: "Ship it?" } });
+    expect((removed.body.result as Record<string, unknown>).reply_markup).toBeUndefined();
+    const again = await callBot(telegram, "editMessageReplyMarkup", { chat_id: USER_ID, message_id: messageId });
+    expect(again.body.description).toMatch(/^Bad Request: message is not modified/);
+    expect((await callBot(telegram, "editMessageReplyMarkup", { chat_id: USER_ID, message_id: 99_999 })).body.description).toBe("Bad Request: message to edit not found");
+    expect((await control(telegram, `/users/${USER_ID}/press`, { messageId, data: "ship:yes" })).status).toBe(404);
+  });
 });
 
 describe("sendChatAction, setMyCommands, setWebhook", () => {

@@ -51,6 +51,14 @@ it("keeps one message a second to a chat: the next waits without an attempt coun
   expect(t.rows<{ attempts: number }>("SELECT attempts FROM outbox WHERE chat = ?", chat)).toEqual([{ attempts: 1 }, { attempts: 1 }]);
 });
 
+it("is never held by WhatsApp's 24-hour window: the user's WhatsApp message a day old, a Telegram row still goes", async () => {
+  const outbox = outboxWith();
+  t.repos.messages.insert({ id: "SMold", body: "hi", media: [], conversationId: 1, now: T0 - 25 * 3600_000 });
+  outbox.add({ dedupeKey: "a", body: "on Telegram", to: to(), now: T0 });
+  await outbox.sendDue(setNow(T0));
+  expect(t.rows<{ status: string; held: number }>("SELECT status, held FROM outbox WHERE chat = ?", chat)).toEqual([{ status: "sent", held: 0 }]);
+});
+
 it("edits the run's first update in place, and sends an update anew when that message is gone", async () => {
   const outbox = outboxWith();
   t.repos.outbox.add({ dedupeKey: outboxKeys.progress("r1", 1), body: "Still working (1 min).", to: to(), now: T0 });

@@ -122,6 +122,26 @@ describe("the 24-hour window", () => {
   });
 });
 
+describe("the 24-hour window of a user who also writes on Telegram", () => {
+  it("counts from their last WhatsApp message: a later Telegram one opens nothing, and the template's once-per-silence key is that WhatsApp message's", async () => {
+    const outbox = outboxWith({ templateSid: TEMPLATE_SID });
+    const now = setNow(T0 + 25 * HOUR);
+    t.repos.messages.insert({ id: "tg-1", body: "from Telegram", media: [], conversationId: 1, source: { channel: "telegram", chat: "7001" }, now: now - HOUR });
+    outbox.add({ dedupeKey: "a", body: "a result", to: { channel: "whatsapp", chat: null }, now });
+    await outbox.sendDue(now);
+    expect(rows().find((r) => r.dedupe_key === "a")).toMatchObject({ status: "pending", held: 1 });
+    expect(rows().map((r) => r.dedupe_key)).toContain(outboxKeys.template(T0));
+    expect((await sent()).map((m) => m.contentSid)).toEqual([TEMPLATE_SID]);
+
+    t.repos.messages.insert({ id: "SMin2", body: "back", media: [], conversationId: 1, now });
+    expect(t.repos.messages.lastInboundAtOn("whatsapp")).toBe(now);
+    expect(t.repos.messages.lastInboundAtOn("telegram")).toBe(now - HOUR);
+    t.repos.outbox.releaseHeld(now);
+    await outbox.sendDue(now);
+    expect((await sent()).at(-1)?.body).toBe("a result");
+  });
+});
+
 describe("applyStatus", () => {
   it("moves a row forward, never back, keeps Twilio's error, and resends what a window or capacity failure lost", async () => {
     const outbox = outboxWith();

@@ -3,8 +3,8 @@
 // place, 429's retry_after waited out, a blocked bot stopping the chat, long replies split.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { bodies, eventually, query, sendInbound, sentTo, stubFor } from "../worker/helpers";
-import { TEST_PUBLIC_URL } from "../worker/test-env";
+import { bodies, eventually, query, rewriteStorage, sendInbound, sentTo, stubFor } from "../worker/helpers";
+import { TEST_ADMIN, TEST_PUBLIC_URL } from "../worker/test-env";
 
 type BotMessage = { message_id: number; text?: string; caption?: string; entities?: { type: string; offset: number; length: number; language?: string }[]; reply_markup?: { inline_keyboard: { text: string; callback_data?: string }[][] }; edit_date?: number; direction: "bot" | "user" };
 type Call = { method: string; params: Record<string, unknown>; at: number };
@@ -128,10 +128,12 @@ it("a long reply is split at 4,096 characters without breaking its code block", 
   expect(parts.map((p) => p.text).join("\n")).toContain('const line130 = "xxxxxxxxxxxxxxxxxxxx" < 130;');
 });
 
-it("a blocked bot stops the chat: nothing more is tried there, the admin sees it in /users, and writing again reopens it", async () => {
+it("a blocked bot stops the chat: nothing more is tried there, the admin is told once and sees it in /users, and writing again reopens it", async () => {
   const phone = "+15550000286";
   const chat = "7006";
   await openChat(chat);
+  // The admin wrote today: WhatsApp's window is open for what they are told.
+  await sendInbound(TEST_ADMIN, "/status");
   await fetch(`${api()}/__telegram/users/${chat}/block`, { method: "POST", body: JSON.stringify({ blocked: true }) });
   // A reply of two parts: the first is refused, the second is not even tried.
   await fromTelegram(phone, chat, "[[vm:long 6000]]");
@@ -150,6 +152,11 @@ it("a blocked bot stops the chat: nothing more is tried there, the admin sees it
   expect((await stubFor(phone).summary()).stoppedChats).toEqual([{ channel: "telegram", chat, detail: "Forbidden: bot was blocked by the user" }]);
   // No failure notice is queued for a chat that cannot take it.
   expect(await query(phone, "SELECT count(*) AS n FROM outbox WHERE dedupe_key LIKE 'undelivered:%'")).toEqual([{ n: 0 }]);
+  // The admin (the first of ADMIN_SENDERS) is told once, in their own chat, by their own outbox.
+  const notice = `📵 ${phone}'s Telegram chat no longer takes messages (Forbidden: bot was blocked by the user); nothing more is sent there until they write again.`;
+  expect(await eventually(async () => bodies(await sentTo(TEST_ADMIN)).filter((b) => b === notice).length === 1)).toBe(true);
+  const [stop] = await query<{ stopped_at: number }>(phone, "SELECT stopped_at FROM stopped_chats");
+  expect(await query(TEST_ADMIN, "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE ?", `admin:chat-stopped:${phone}:%`)).toEqual([{ dedupe_key: `admin:chat-stopped:${phone}:telegram:${chat}:${stop!.stopped_at}` }]);
 
   await fetch(`${api()}/__telegram/users/${chat}/block`, { method: "POST", body: JSON.stringify({ blocked: false }) });
   await fromTelegram(phone, chat, "back again");
@@ -165,4 +172,28 @@ it("a file the agent sends goes to Telegram as a photo by our signed link", asyn
   const call = await eventually(async () => (await callsTo(chat)).find((c) => c.method === "sendPhoto" || c.method === "sendDocument"), 15_000);
   expect(call.method).toBe("sendPhoto");
   expect(String(call.params.photo)).toMatch(new RegExp(`^${TEST_PUBLIC_URL.replace(/\./g, "\\.")}/`));
+});
+
+it("WhatsApp's 24-hour window counts from the user's last WhatsApp message: writing on Telegram neither opens it nor releases what it holds", async () => {
+  const phone = "+15550000287";
+  const chat = "7008";
+  await openChat(chat);
+  // The user last wrote on WhatsApp 25 hours ago, and a result waits for the window.
+  const dayAgo = Date.now() - 25 * 3600_000;
+  await rewriteStorage(phone, (storage) => {
+    storage.sql.exec("INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, conversation_id, channel) VALUES ('SMold', 'hello', ?, 'answered', ?, '[]', 'user', 1, 'whatsapp')", dayAgo, dayAgo);
+    storage.sql.exec("INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, held, created_at, updated_at) VALUES ('held-result', 'a result', 'pending', 0, 1, 0, 0)");
+  });
+  const before = (await sentTo(phone)).length;
+  await fromTelegram(phone, chat, "from Telegram");
+  expect(await eventually(async () => (await botMessages(chat)).find((m) => m.text?.startsWith("echo:"))?.text)).toBe("echo: from Telegram");
+  expect(await query(phone, "SELECT status, held FROM outbox WHERE dedupe_key = 'held-result'")).toEqual([{ status: "pending", held: 1 }]);
+  expect(await sentTo(phone)).toHaveLength(before);
+
+  await sendInbound(phone, "back on WhatsApp");
+  const delivered = await eventually(async () => {
+    const got = bodies(await sentTo(phone)).slice(before).filter((b) => b === "a result" || b?.startsWith("echo:"));
+    return got.length >= 2 && got;
+  });
+  expect(delivered).toEqual(["a result", "echo: back on WhatsApp"]);
 });

@@ -199,6 +199,20 @@ export function botApi(ctx: TelegramContext): Hono {
       return { result: messageOut(chat, shown) };
     },
 
+    // Only the buttons change (none given: the keyboard goes); Telegram's apps mark no edit for it.
+    editmessagereplymarkup: (params) => {
+      const chat = chatFor(params);
+      if (isError(chat)) return chat;
+      const message = chat.messages.find((m) => m.direction === "bot" && m.message_id === Number(text(params, "message_id")));
+      if (!message) return BotErrors.messageToEditNotFound();
+      const keyboard = keyboardFor(params);
+      if (isError(keyboard)) return keyboard;
+      if (JSON.stringify(message.reply_markup) === JSON.stringify(keyboard)) return BotErrors.notModified();
+      message.reply_markup = keyboard;
+      const { direction: _, ...shown } = message;
+      return { result: messageOut(chat, shown) };
+    },
+
     sendchataction: (params) => {
       const chat = chatFor(params);
       if (isError(chat)) return chat;

@@ -50,6 +50,15 @@ export function createTelegramClient(conn: TelegramConnection, fetchFn: typeof f
       return answer.ok ? { ok: true, messageId } : answer;
     },
 
+    /**
+     * Takes a message's buttons away (editMessageReplyMarkup without a markup): a question answered
+     * cannot be tapped again. A keyboard already gone is not a failure.
+     */
+    async removeKeyboard(chatId: string, messageId: number): Promise<boolean> {
+      const answer = await call("editMessageReplyMarkup", { chat_id: chatId, message_id: messageId });
+      return answer.ok || isNotModified(answer);
+    },
+
     /** "typing…" for about five seconds, or until the next message. Best effort. */
     async sendTyping(chatId: string): Promise<boolean> {
       return (await call("sendChatAction", { chat_id: chatId, action: "typing" })).ok;

@@ -2,6 +2,7 @@
 // the short answer to a tap. A button's `callback_data` is the payload WhatsApp's buttons carry.
 import { ANSWER_WORDS, parseButtonPayload } from "../../core/approvals";
 import { parseUndoAnswer } from "../../core/run-change";
+import { parseShipAnswer } from "../../core/ship";
 import { utf8Length, type Button } from "../channel";
 
 /** InlineKeyboardButton.callback_data: "1-64 bytes". */
@@ -41,5 +42,7 @@ export function tapAnswerText(payload: string, outcome: TapOutcome): string {
   if (outcome === "expired") return approval ? "This approval has expired." : "This question has expired.";
   if (approval) return `${ANSWER_WORDS[approval.answer]} ✓`;
   if (undo) return undo === "yes" ? "Undoing ✓" : "Kept ✓";
+  const ship = parseShipAnswer("", payload);
+  if (ship) return ship === "yes" ? "Shipping ✓" : "Cancelled ✓";
   return "✓";
 }

@@ -22,6 +22,7 @@ import type { AdminRequest } from "../../core/command-admin";
 import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, sweepReport } from "../../core/machine-report";
 import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-machines";
 import { forgetAllowlistCopy } from "../allowlist-copy";
+import { boundedCall } from "../services/bounded-call";
 import type { Log } from "../../core/log";
 import { type ConfiguredUsers, telegramUserName, telegramUserOf } from "../../core/user-name";
 import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs } from "../user-directory";
@@ -222,16 +223,7 @@ async function budget(d: AdminDeps, phone: string, usd: number | null): Promise<
 
 /** An I/O edge as a typed result: a call that throws or does not answer in time is a failure. */
 async function attempt<T>(call: () => Promise<T> | T, d: Pick<AdminDeps, "log">): Promise<{ ok: true; value: T } | { ok: false }> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CALL_TIMEOUT_MS} ms`)), CALL_TIMEOUT_MS);
-    });
-    return { ok: true, value: await Promise.race([Promise.resolve(call()), timeout]) };
-  } catch (error) {
-    d.log("admin_call_failed", { error: error instanceof Error ? error.message : String(error) });
-    return { ok: false };
-  } finally {
-    if (timer !== null) clearTimeout(timer);
-  }
+  const answered = await boundedCall(call, CALL_TIMEOUT_MS);
+  if (!answered.ok) d.log("admin_call_failed", { error: answered.error });
+  return answered.ok ? answered : { ok: false };
 }

@@ -52,6 +52,8 @@ type AnswerDeps = ShipCommandDeps & {
 
 /** The answer: stored once like any message; a yes ships after the webhook's answer, a no says so. The question is closed either way. */
 export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: ShipAnswer, now: number): Stored | null {
+  // A tapped button is acknowledged as taken (and its keyboard removed) on a channel that does so.
+  const tap = message.buttonPayload ? { tap: "taken" as const } : {};
   return d.transaction(() => {
     if (!d.store({ body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false })) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
@@ -60,8 +62,8 @@ export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: 
     const conversation = q && word === "yes" ? d.conversations.repo.get(q.conversationId) : null;
     if (!q || !conversation) {
       d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: SHIP_DECLINED, now });
-      return { route: "approval_answer", command: "ship", after: null };
+      return { route: "approval_answer", command: "ship", after: null, ...tap };
     }
-    return { route: "approval_answer", command: "ship", after: { kind: "ship", conversationId: conversation.id, workspace: conversation.workspace, title: q.title } };
+    return { route: "approval_answer", command: "ship", after: { kind: "ship", conversationId: conversation.id, workspace: conversation.workspace, title: q.title }, ...tap };
   });
 }

@@ -4,7 +4,7 @@
 import * as z from "zod/mini";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import type { ChannelName } from "../../channels/channel";
-import { memo, type Sql } from "./sql";
+import { memo, memoBy, type Sql } from "./sql";
 
 /** What a remembered read of messages depends on (see withUnsettledMedia). */
 const MESSAGES_TABLE = new Set(["messages"]);
@@ -249,6 +249,13 @@ export function createMessagesRepo(sql: Sql) {
     lastInbound: memo(sql, (): { id: string; receivedAt: number; source: MessageSource } | null => {
       const row = sql<{ id: string; received_at: number; channel: string; chat: string | null }>`SELECT id, received_at, channel, chat FROM messages WHERE kind = 'user' AND origin IS NULL ORDER BY seq DESC LIMIT 1`[0];
       return row ? { id: row.id, receivedAt: row.received_at, source: { channel: ChannelNameSchema.parse(row.channel), chat: row.chat } } : null;
+    }),
+    /**
+     * When the user last wrote on `channel` (a command too, no task): WhatsApp's 24-hour window
+     * counts from their last WhatsApp message, whatever they wrote on Telegram since.
+     */
+    lastInboundAtOn: memoBy(sql, (channel: ChannelName): number | null => {
+      return sql<{ received_at: number }>`SELECT received_at FROM messages WHERE kind = 'user' AND origin IS NULL AND channel = ${channel} ORDER BY seq DESC LIMIT 1`[0]?.received_at ?? null;
     }),
     /** Forgets finished messages older than `before`; their ids then stop deduplicating. */
     pruneFinished(before: number): void {

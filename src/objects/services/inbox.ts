@@ -11,6 +11,7 @@ import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../..
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
 import { answerUndo } from "../commands/change-commands";
 import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
+import { parseShipAnswer } from "../../core/ship";
 import { receiveShipAnswer, shipAnswerOf } from "../commands/ship-commands";
 import type { TapOutcome } from "../../channels/telegram/keyboard";
 import type { VmAction } from "../commands/conversation-commands";
@@ -75,8 +76,9 @@ function approvalAnswerOf(d: InboxDeps, message: InboundMessage): AnswerInput | 
 function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: Media[]; conversationId: number; slash: boolean }, now: number): boolean {
   if (!d.messages.insert({ id: message.messageId, ...m, receivedAt: message.receivedAt, source: message.source, origin: message.origin ?? null, now })) return false;
   d.settings.set("public_origin", message.publicOrigin);
-  // Whatever was held for the 24-hour window can go now (mostly nothing: a remembered read says so).
-  if (d.outboxRepo.anyHeld()) d.outboxRepo.releaseHeld(now);
+  // Whatever was held for the 24-hour window can go now (mostly nothing: a remembered read says so);
+  // only a WhatsApp message opens WhatsApp's window.
+  if ((message.source?.channel ?? "whatsapp") === "whatsapp" && d.outboxRepo.anyHeld()) d.outboxRepo.releaseHeld(now);
   return true;
 }
 
@@ -155,7 +157,7 @@ function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): St
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
-    return { route: "approval_answer", command: undefined, after: null, tap: parseUndoAnswer("", message.buttonPayload) ? "expired" : "unknown" };
+    return { route: "approval_answer", command: undefined, after: null, tap: parseUndoAnswer("", message.buttonPayload) || parseShipAnswer("", message.buttonPayload) ? "expired" : "unknown" };
   });
 }
 

@@ -21,8 +21,8 @@ export type ChannelSendDeps = {
   link: ((stored: NonNullable<NonNullable<Head["media"]>["stored"]>) => Promise<string | null>) | null;
   random: () => number;
   log: Log;
-  /** Told once when a chat stops taking messages (the admin reads it in /users). */
-  chatStopped: (to: ChatAddress, detail: string | undefined) => void;
+  /** Told once per stop when a chat stops taking messages (an admin is told, and reads it in /users). */
+  chatStopped: (to: ChatAddress, detail: string | undefined, stoppedAt: number) => void;
 };
 
 /** `next`: the head moved on (sent, failed); `wait`: the head waits for its time (set on the row). */
@@ -92,7 +92,7 @@ export function createChannelSender(d: ChannelSendDeps) {
       case "stop_chat": {
         d.repo.markFailed(head.id, failure.errorCode, at);
         const dropped = d.repo.failPendingTo(head.to, "chat_stopped", at);
-        if (d.stops.stop(head.to, at, failure.detail ?? null)) d.chatStopped(to, failure.detail);
+        if (d.stops.stop(head.to, at, failure.detail ?? null)) d.chatStopped(to, failure.detail, at);
         d.log("chat_stopped", { outboxId: head.id, channel: to.channel, errorCode: failure.errorCode, dropped });
         return "next";
       }

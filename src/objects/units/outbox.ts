@@ -28,8 +28,8 @@ export type OutboxDeps = {
   repo: OutboxWriter;
   /** Read for where Twilio should report status (the Worker's origin). */
   settings: SettingsRepo;
-  /** Read for when the user last wrote: WhatsApp's 24-hour window. */
-  messages: Pick<MessagesRepo, "lastInbound">;
+  /** Read for when the user last wrote on WhatsApp (its 24-hour window), and where they last wrote (typing). */
+  messages: Pick<MessagesRepo, "lastInbound" | "lastInboundAtOn">;
   twilio: TwilioClient | null;
   /** The user's E.164 number: this object's name. */
   to: string;
@@ -51,7 +51,7 @@ export type OutboxDeps = {
   /** Chats that refused the bot; unset: none is ever stopped (a test of WhatsApp alone). */
   stops?: StoppedChatsRepo;
   /** A chat stopped taking messages: said once (to the admin, through /users, and the log). */
-  chatStopped?: (to: ChatAddress, detail: string | undefined) => void;
+  chatStopped?: (to: ChatAddress, detail: string | undefined, stoppedAt: number) => void;
 };
 
 export type OutboxFiles = {
@@ -75,7 +75,8 @@ export function createOutbox(d: OutboxDeps) {
    * in memory is enough, as only this instance's own send can be in flight (one at a time).
    */
   const early = new Map<string, DeliveryStatus>();
-  const lastInboundAt = () => d.messages.lastInbound()?.receivedAt ?? null;
+  // WhatsApp's window: a linked user's message on Telegram opens nothing there.
+  const lastInboundAt = () => d.messages.lastInboundAtOn("whatsapp");
   const channelSender = createChannelSender({
     repo: repo as OutboxRepo,
     stops: d.stops ?? { stop: () => true, isStopped: () => false, list: () => [] },
