@@ -1,7 +1,7 @@
 // The relay's own texts (command answers, notices) in a channel's markup. They are written in
 // WhatsApp's light markup (*bold*, _italic_, ~strike~, ``` blocks), which WhatsApp shows as it is;
 // another channel gets them through its own formatter, read as the Markdown they amount to.
-import { chunkReply } from "../core/chunk-reply";
+import { chunkReply } from "./whatsapp/chunk-reply";
 import type { ChannelName } from "./channel";
 import { CHANNELS } from "./index";
 

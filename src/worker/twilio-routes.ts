@@ -3,7 +3,7 @@ import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { logEvent } from "../core/log";
 import { normalizeSender } from "../core/phone";
-import { parseInboundForm, parseStatusForm } from "../core/twilio-form";
+import { parseInboundForm, parseStatusForm } from "../channels/whatsapp/twilio-form";
 import { type Access, checkSender } from "./allowlist";
 import { refuseForeignAccount, verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
 

@@ -5,7 +5,7 @@ import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { Config } from "../config";
 import { logEvent } from "../core/log";
-import { type FormParams, validateTwilioSignature } from "../core/twilio-signature";
+import { type FormParams, validateTwilioSignature } from "../channels/whatsapp/twilio-signature";
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 /** One per isolate: a decoder keeps no state between whole-buffer decodes. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { homeChatOf } from "../../src/channels/home-chat";
 import { relayTextParts, whatsappMarkupToMarkdown } from "../../src/channels/relay-text";
-import { chunkReply } from "../../src/core/chunk-reply";
+import { chunkReply } from "../../src/channels/whatsapp/chunk-reply";
 
 describe("whatsappMarkupToMarkdown", () => {
   it.each([

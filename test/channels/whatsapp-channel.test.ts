@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../src/channels";
 import { parseWhatsAppForm, whatsappChannel } from "../../src/channels/whatsapp";
-import { chunkReply } from "../../src/core/chunk-reply";
-import { decideOnSendFailure } from "../../src/core/outbox-policy";
-import { formatForWhatsApp } from "../../src/core/whatsapp-format";
+import { chunkReply } from "../../src/channels/whatsapp/chunk-reply";
+import { decideOnSendFailure } from "../../src/channels/whatsapp/send-policy";
+import { formatForWhatsApp } from "../../src/channels/whatsapp/format";
 
 const SID = `SM${"a".repeat(32)}`;
 const form = (extra: Record<string, string>) => Object.entries({ MessageSid: SID, AccountSid: `AC${"b".repeat(32)}`, From: "whatsapp:+15550001111", To: "whatsapp:+15550009999", ...extra });

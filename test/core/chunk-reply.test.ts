@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { WHATSAPP_MAX_CHARS, chunkReply } from "../../src/core/chunk-reply";
+import { WHATSAPP_MAX_CHARS, chunkReply } from "../../src/channels/whatsapp/chunk-reply";
 
 const TICK_LINE = /^\s*```/;
 

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isE164, normalizeSender } from "../../src/core/phone";
 import { quoteInput } from "../../src/core/quote-input";
-import { parseInboundForm, parseStatusForm } from "../../src/core/twilio-form";
+import { parseInboundForm, parseStatusForm } from "../../src/channels/whatsapp/twilio-form";
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
 const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;

@@ -9,7 +9,7 @@ import {
   parseRetryAfter,
   type SendFailure,
   type SendFailureDecision,
-} from "../../src/core/outbox-policy";
+} from "../../src/channels/whatsapp/send-policy";
 
 const now = 1_700_000_000_000;
 const middle = () => 0.5; // no jitter

@@ -7,7 +7,7 @@ import {
   computeTwilioSignature,
   timingSafeEqual,
   validateTwilioSignature,
-} from "../../src/core/twilio-signature";
+} from "../../src/channels/whatsapp/twilio-signature";
 
 const token = "12345678901234567890123456789012";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatForWhatsApp } from "../../src/core/whatsapp-format";
+import { formatForWhatsApp } from "../../src/channels/whatsapp/format";
 
 describe("formatForWhatsApp", () => {
   it.each([

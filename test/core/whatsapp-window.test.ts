@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWindowOpen, SESSION_WINDOW_MS, waitingTemplateVariables } from "../../src/core/whatsapp-window";
+import { isWindowOpen, SESSION_WINDOW_MS, waitingTemplateVariables } from "../../src/channels/whatsapp/window";
 
 const now = 10 * SESSION_WINDOW_MS;
 

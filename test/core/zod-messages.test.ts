@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { parseScheduleRequest } from "../../src/core/schedule-validate";
-import { parseInboundForm } from "../../src/core/twilio-form";
+import { parseInboundForm } from "../../src/channels/whatsapp/twilio-form";
 
 const SID = `SM${"0".repeat(32)}`;
 

@@ -5,7 +5,7 @@
 // compose-units.ts over the VM client and R2.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
-import { createTwilioClient } from "../../src/objects/clients/twilio-client";
+import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import type { OutboxMedia } from "../../src/objects/db/outbox-repo";
 import { createOutbox, type OutboxFiles } from "../../src/objects/units/outbox";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";

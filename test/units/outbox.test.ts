@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
 import { outboxKeys } from "../../src/core/outbox-keys";
-import { OUTBOX_MAX_RETRY_MS } from "../../src/core/outbox-policy";
-import { createTwilioClient } from "../../src/objects/clients/twilio-client";
+import { OUTBOX_MAX_RETRY_MS } from "../../src/channels/whatsapp/send-policy";
+import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { createOutbox, type OutboxDeps } from "../../src/objects/units/outbox";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
 import { frozenClock, HOUR, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";

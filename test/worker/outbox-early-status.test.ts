@@ -5,7 +5,7 @@ import { createOutboxRepo } from "../../src/objects/db/outbox-repo";
 import { createSettingsRepo } from "../../src/objects/db/settings-repo";
 import { createSql } from "../../src/objects/db/sql";
 import { createOutbox, type Outbox } from "../../src/objects/units/outbox";
-import { createTwilioClient } from "../../src/objects/clients/twilio-client";
+import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { stubFor } from "./helpers";
 
 const SID = "SM0123456789abcdef0123456789abcdef";

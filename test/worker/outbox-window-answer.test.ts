@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { decideOnSendFailure, type SendFailure, type SendFailureDecision } from "../../src/core/outbox-policy";
+import { decideOnSendFailure, type SendFailure, type SendFailureDecision } from "../../src/channels/whatsapp/send-policy";
 import { bodies, eventually, newSid, sentTo, stubFor } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 

@@ -6,7 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { createSettingsRepo } from "../../src/objects/db/settings-repo";
 import { createSql } from "../../src/objects/db/sql";
-import { createQuickReplyContent } from "../../src/objects/clients/twilio-content";
+import { createQuickReplyContent } from "../../src/channels/whatsapp/twilio-content";
 import { stubFor } from "./helpers";
 
 const conn = { accountSid: "AC0123456789abcdef0123456789abcdef", authToken: "t", contentApiBase: "https://content.twilio.test" };

@@ -1,13 +1,13 @@
 // WhatsApp through Twilio, described as a ChannelSpec over the existing pure modules in src/core
 // (formatting, chunking, the send policy and the 24-hour window): an adapter, not a second copy.
-import { chunkReply, WHATSAPP_MAX_CHARS } from "../../core/chunk-reply";
+import { chunkReply, WHATSAPP_MAX_CHARS } from "./chunk-reply";
 import { INBOUND_MAX_BYTES } from "../../core/media-limits";
-import { decideOnSendFailure } from "../../core/outbox-policy";
+import { decideOnSendFailure } from "./send-policy";
 import { normalizeSender } from "../../core/phone";
-import { parseInboundForm } from "../../core/twilio-form";
-import type { FormParams } from "../../core/twilio-signature";
-import { formatForWhatsApp } from "../../core/whatsapp-format";
-import { SESSION_WINDOW_MS } from "../../core/whatsapp-window";
+import { parseInboundForm } from "./twilio-form";
+import type { FormParams } from "./twilio-signature";
+import { formatForWhatsApp } from "./format";
+import { SESSION_WINDOW_MS } from "./window";
 import type { ChannelSpec, InboundMediaKind, InboundParse } from "../channel";
 
 /** Twilio's quick-reply content: a button's title is at most 20 characters, its id 200. */

@@ -6,7 +6,7 @@ import "../../zod-messages";
 import { classifyFlyFailure, type FlyFailure } from "../../core/fly-errors";
 import type { FlyMachineConfig } from "../../core/fly-machine-config";
 import { type Clock, systemClock } from "../../core/clock";
-import { parseRetryAfter } from "../../core/outbox-policy";
+import { parseRetryAfter } from "../../channels/whatsapp/send-policy";
 
 type FlyConnection = { apiBase: string; app: string; token: string };
 type FlyResult<T> = { ok: true; value: T } | FlyFailure;

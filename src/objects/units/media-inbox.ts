@@ -11,7 +11,7 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch";
-import { fetchTelegramMedia, type TelegramMediaDeps } from "../clients/telegram-media";
+import { fetchTelegramMedia, type TelegramMediaDeps } from "../../channels/telegram/media";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { stepTime } from "../../core/step-time";

@@ -3,15 +3,15 @@
 // retry backoff and WhatsApp's 24-hour window, and tells the object when it is next due.
 // The head message blocks the ones behind it until it is sent or has failed for good.
 import { outboxKeys } from "../../core/outbox-keys";
-import { decideOnSendFailure, isTransientDeliveryError, maxRetryGapMs, outboxRetryAt } from "../../core/outbox-policy";
+import { decideOnSendFailure, isTransientDeliveryError, maxRetryGapMs, outboxRetryAt } from "../../channels/whatsapp/send-policy";
 import { deliveryFailedNotice } from "../../core/notices";
 import { fileNotPassedOn, NO_FILE_STORAGE, RESULT_WAITING } from "../../core/replies/media";
-import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../../core/whatsapp-window";
+import { isWindowOpen, waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "../../channels/whatsapp/window";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxMedia, OutboxRepo, OutboxStatus } from "../db/outbox-repo";
 import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
-import type { TwilioClient } from "../clients/twilio-client";
-import type { QuickReplyContent } from "../clients/twilio-content";
+import type { TwilioClient } from "../../channels/whatsapp/twilio-client";
+import type { QuickReplyContent } from "../../channels/whatsapp/twilio-content";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { stepTime } from "../../core/step-time";

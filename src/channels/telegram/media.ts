@@ -1,8 +1,8 @@
 // Fetches one attachment of a Telegram message (by its file_id: getFile, then the download) into
 // R2, as media-fetch.ts does for Twilio's: the same sniffing and storing, Telegram's 20 MB limit.
-import { DOWNLOAD_MAX_BYTES } from "../../channels/telegram/api";
-import { createTelegramClient, type TelegramClient, type TelegramConnection } from "../../channels/telegram/client";
-import { newObjectKey, writeLimited, type MediaResult, type MediaStore } from "./media-store";
+import { DOWNLOAD_MAX_BYTES } from "./api";
+import { createTelegramClient, type TelegramClient, type TelegramConnection } from "./client";
+import { newObjectKey, writeLimited, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
 
 export type TelegramMediaDeps = MediaStore & { client: Pick<TelegramClient, "fetchFile"> };
 

@@ -6,8 +6,8 @@
 import * as z from "zod/mini";
 import { QUICK_REPLY_BODY_MAX } from "../../core/approvals";
 import { basicAuthorization } from "../../core/encoding";
-import type { QuickReplyButton } from "../db/outbox-repo";
-import type { SettingsRepo } from "../db/settings-repo";
+import type { QuickReplyButton } from "../../objects/db/outbox-repo";
+import type { SettingsRepo } from "../../objects/db/settings-repo";
 
 type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
 

@@ -3,7 +3,7 @@
 import * as z from "zod/mini";
 import { basicAuthorization } from "../../core/encoding";
 import { type Clock, systemClock } from "../../core/clock";
-import { parseRetryAfter, type SendFailure } from "../../core/outbox-policy";
+import { parseRetryAfter, type SendFailure } from "./send-policy";
 
 type TwilioConnection = {
   accountSid: string;

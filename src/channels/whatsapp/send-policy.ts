@@ -1,8 +1,8 @@
 // What the outbox does when Twilio refuses or fails a message: transient failures are retried
 // until the reply is delivered (the 24-hour window, not a count, ends the attempts), permanent
 // ones are final, and the user is told of a lost reply when a channel to them still works.
-import { type Backoff, backoffDelayMs } from "./backoff";
-import { WINDOW_CLOSED_ERROR } from "./whatsapp-window";
+import { type Backoff, backoffDelayMs } from "../../core/backoff";
+import { WINDOW_CLOSED_ERROR } from "./window";
 
 export const OUTBOX_MAX_RETRY_MS = 5 * 60_000;
 /**
