@@ -110,7 +110,12 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog,
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    feed: step,
+    feed(input) {
+      // A run the user cancelled ends as cancelled: a result its CLI still prints while it is being
+      // stopped (seen under load, racing the signal) answers nobody any more.
+      if (run.stopRequest?.code === "cancelled" && input.type === "result") return null;
+      return step(input);
+    },
     failNow(code, message) {
       step({ type: "exited", stopCode: code, message });
     },
