@@ -85,7 +85,9 @@ it("with no conversation on the repository, a collaborator's /agent comment clon
   await deliver("issue_comment", payloads.comment("acme/fresh", 4, "/agent add a test for the crash", "MEMBER"), secret);
   await said(phone, (b) => b === "GitHub: @bob's /agent on acme/fresh#4: no conversation has acme/fresh; cloning it into @fresh first, then the run starts.");
   await said(phone, (b) => b.startsWith("▶️ GitHub: @bob's /agent on acme/fresh#4: started a run in @fresh."));
-  const reply = await said(phone, (b) => b.startsWith("echo: @bob asked you on acme/fresh#4"));
+  // The clone did not become the current conversation (the user did not ask for it): its reply names it.
+  await said(phone, (b) => /^Cloned fresh \(.*\) in \d+ s\. \/switch fresh to write to it\.$/.test(b));
+  const reply = await said(phone, (b) => b.startsWith("[fresh] echo: @bob asked you on acme/fresh#4"));
   expect(reply.body).toContain("add a test for the crash");
   const create = (await vmRequests(phone)).find((r) => r.kind === "create-workspace");
   expect(create?.clone).toEqual({ url: "https://github.com/acme/fresh.git" });
