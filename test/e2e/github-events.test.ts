@@ -90,8 +90,10 @@ it("an issue labelled agent: told what started it, the repository cloned into a 
   const origin = `GitHub: ${REPO}#${issueNumber} labelled agent`;
   const cloning = await next("the cloning notice", seen, (b) => b.startsWith(origin) && b.includes("no conversation has"));
   expect(cloning.body).toBe(`${origin}: no conversation has ${REPO}; cloning it into @sample first, then the run starts.`);
-  // The clone the VM made from the stand-in (its private repository, with the VM's token).
-  await next("the clone", seen, (b) => b.startsWith("Cloned sample (main, 4 files)"));
+  // The clone the VM made from the stand-in (its private repository, with the VM's token); the
+  // user's current conversation stays main, as they did not ask for it.
+  const cloned = await next("the clone", seen, (b) => b.startsWith("Cloned sample (main, 4 files)"));
+  expect(cloned.body).toMatch(/ in \d+ s\. \/switch sample to write to it\.$/);
   await next("the started notice", seen, (b) => b.includes(`▶️ ${origin}: started a run in @sample.`));
   const answer = await next("the run's answer", seen, (b) => b.includes("[offline model] You said:") && b.includes("labelled agent"));
   // The agent was given the issue, in a conversation of its own.
@@ -117,8 +119,8 @@ it("an /agent comment from a collaborator starts a run answered in the chat; a s
   // And the label's delivery again (a redelivery keeps its GUID): 200, nothing more happens.
   const again = await fetch(`${stack.urls.github}/__github/deliveries/${labeledDelivery}/redeliver`, { method: "POST" });
   expect([again.status, await again.json()]).toMatchObject([201, { event: "issues", action: "labeled", redelivery: true, statusCode: 200 }]);
-  // Alice's own message goes to the same conversation after anything the stranger's could have queued.
-  await send("after-the-stranger");
+  // Alice's own message to that conversation queues after anything the stranger's could have.
+  await send("@sample after-the-stranger");
   const reply = await next("the reply to Alice's message", before, (b) => b.includes("[offline model] You said: «after-the-stranger»"));
   // The agent never got the stranger's comment nor the issue again.
   expect(reply.body).toContain("This conversation has 3 user messages");
@@ -127,6 +129,7 @@ it("an /agent comment from a collaborator starts a run answered in the chat; a s
 
 it("a trigger fired twice with one Idempotency-Key starts one run whose answer carries the text; a wrong token gets 401", async () => {
   const seen = (await sent()).length;
+  await send("/switch sample");
   await send("/trigger add deploy-check check-the-deploy");
   const made = await next("the trigger's URL and token", seen, (b) => b.startsWith("Trigger deploy-check:"));
   const url = /^URL: (\S+)$/m.exec(made.body)?.[1] ?? "";
