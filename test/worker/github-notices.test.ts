@@ -105,3 +105,18 @@ it("a review's comments come with it: the reviewer, file and line, and Fix it", 
   expect(notice.body).toBe("💬 @ann requested changes on acme/rev#2 (@main):\nAlmost.\n• src/api.ts:41: Handle the 404.\nhttps://github.com/acme/rev/pull/2#pullrequestreview-90");
   expect(notice.buttons.map((b) => b.title)).toEqual(["Fix it", "Later"]);
 });
+
+it("two issues labelled agent while the repository is still being cloned: both runs start once the clone is there", async () => {
+  const phone = "+15550000268";
+  const secret = await watch(phone, "acme/twice");
+  await deliver("issues", payloads.labelled("acme/twice", 1, "agent"), secret);
+  // The first one's clone is under way: the second waits for it rather than being refused.
+  await deliver("issues", payloads.labelled("acme/twice", 2, "agent"), secret);
+  await said(phone, (b) => b.startsWith("▶️ GitHub: acme/twice#1 labelled agent: started a run in @twice."));
+  await said(phone, (b) => b.startsWith("▶️ GitHub: acme/twice#2 labelled agent: started a run in @twice."));
+  // Queued together, the two go to the agent in one run (as queued messages of a conversation do).
+  const reply = await said(phone, (b) => b.startsWith("[twice] echo: GitHub issue acme/twice#1"));
+  expect(reply.body).toContain("GitHub issue acme/twice#2");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "create-workspace")).toHaveLength(1);
+  expect((await sentTo(phone)).filter((m) => m.body?.includes("not started"))).toEqual([]);
+});
