@@ -1,8 +1,9 @@
 // Runs started from outside the chat, end to end (wrangler dev, the VM with the real Claude Code
 // CLI on the offline model, the Twilio emulator and the GitHub stand-in): a repository watched
 // from WhatsApp and its webhook made in the stand-in; an issue labelled `agent` cloning the
-// repository and answered in the chat; `/agent` comments from a collaborator and from a stranger;
-// an HTTP trigger fired twice with one Idempotency-Key, and once with a wrong token.
+// repository (leaving the current conversation as it was) and answered in the chat; `/agent`
+// comments from a collaborator and from a stranger, and a redelivery; an HTTP trigger fired twice
+// with one Idempotency-Key, and once with a wrong token.
 import { beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { LOCAL_GITHUB } from "../../scripts/stack/github-plan";
@@ -136,13 +137,14 @@ it("a trigger fired twice with one Idempotency-Key starts one run whose answer c
   const token = /^Token: (\S+)$/m.exec(made.body)?.[1] ?? "";
   expect(url).toMatch(new RegExp(`^${stack.urls.worker}/triggers/[0-9a-f]{32}$`));
 
-  const fire = (bearer: string) =>
-    fetch(url, { method: "POST", headers: { authorization: `Bearer ${bearer}`, "idempotency-key": "deploy-1234", "content-type": "application/json" }, body: JSON.stringify({ text: "deploy-1234-finished" }) });
+  const fire = (bearer: string, key: Record<string, string> = { "idempotency-key": "deploy-1234" }) =>
+    fetch(url, { method: "POST", headers: { authorization: `Bearer ${bearer}`, ...key, "content-type": "application/json" }, body: JSON.stringify({ text: "deploy-1234-finished" }) });
   const first = await fire(token);
   expect([first.status, await first.json()]).toEqual([202, { status: "queued" }]);
   const second = await fire(token);
   expect([second.status, await second.json()]).toEqual([202, { status: "duplicate" }]);
-  const wrong = await fire(`${token.slice(0, -1)}${token.endsWith("0") ? "1" : "0"}`);
+  // Without a key, so that a firing it let through would be a run of its own (/triggers counts them below).
+  const wrong = await fire(`${token.slice(0, -1)}${token.endsWith("0") ? "1" : "0"}`, {});
   expect([wrong.status, await wrong.json()]).toEqual([401, { error: "unauthorized" }]);
 
   // The prompt with the text appended (the offline model quotes it on one line; a later reply quotes it among the "earlier" ones).
