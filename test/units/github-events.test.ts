@@ -2,7 +2,9 @@
 // conversation an event is matched to, and what later events read of earlier ones.
 import { describe, expect, it } from "vitest";
 import type { GithubEvent } from "../../src/core/github-events";
+import { finishClone } from "../../src/objects/commands/conversation-commands";
 import { receiveGithubDelivery, type GithubDeps } from "../../src/objects/services/github-events";
+import { createConversations } from "../../src/objects/units/conversations";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
@@ -35,6 +37,20 @@ describe("receiveGithubDelivery", () => {
     expect(got).toMatchObject({ outcome: "stored", run: { conversation: "api", eventId: `gh-d-${n}` }, clone: { kind: "clone", workspace: "c-test", url: "https://github.com/Acme/API.git", branch: null } });
     expect(t.repos.conversations.byName("api")).toMatchObject({ status: "cloning", repoUrl: "https://github.com/Acme/API.git" });
     expect(said()).toEqual(["GitHub: Acme/API#3 labelled agent: no conversation has Acme/API; cloning it into @api first, then the run starts."]);
+  });
+
+  it("the clone an event asked for leaves the user's current conversation as it was", () => {
+    const conversations = createConversations({ repo: t.repos.conversations, settings: t.repos.settings, outbox: t.repos.outbox, transaction: t.sql.transaction });
+    const web = t.repos.conversations.create({ name: "web", workspace: "c-web", repoUrl: null, branch: null, status: "ready", now: T0 });
+    conversations.makeCurrent(web.id);
+    const got = receive({ kind: "issue", action: "labeled", number: 3, title: "T", body: "b", url: "u", label: "agent", sender: "al", isPullRequest: false }, "issues");
+    const clone = got.outcome === "stored" ? got.clone : null;
+    expect(clone).toMatchObject({ stayCurrent: true });
+    // As the VM's answer is carried out (after-command's clone).
+    finishClone({ conversations, outbox: t.repos.outbox }, clone!.conversationId, { ok: true, branch: "main", files: 4, ms: 900 }, T0 + 1000, !clone!.stayCurrent);
+    expect(t.repos.conversations.byName("api")).toMatchObject({ status: "ready" });
+    expect(conversations.current()?.name).toBe("web");
+    expect(said().at(-1)).toBe("Cloned api (main, 4 files) in 1 s. /switch api to write to it.");
   });
 
   it("a delivery seen before changes nothing", () => {

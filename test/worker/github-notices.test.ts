@@ -85,7 +85,9 @@ it("with no conversation on the repository, a collaborator's /agent comment clon
   await deliver("issue_comment", payloads.comment("acme/fresh", 4, "/agent add a test for the crash", "MEMBER"), secret);
   await said(phone, (b) => b === "GitHub: @bob's /agent on acme/fresh#4: no conversation has acme/fresh; cloning it into @fresh first, then the run starts.");
   await said(phone, (b) => b.startsWith("▶️ GitHub: @bob's /agent on acme/fresh#4: started a run in @fresh."));
-  const reply = await said(phone, (b) => b.startsWith("echo: @bob asked you on acme/fresh#4"));
+  // The clone did not become the current conversation (the user did not ask for it): its reply names it.
+  await said(phone, (b) => /^Cloned fresh \(.*\) in \d+ s\. \/switch fresh to write to it\.$/.test(b));
+  const reply = await said(phone, (b) => b.startsWith("[fresh] echo: @bob asked you on acme/fresh#4"));
   expect(reply.body).toContain("add a test for the crash");
   const create = (await vmRequests(phone)).find((r) => r.kind === "create-workspace");
   expect(create?.clone).toEqual({ url: "https://github.com/acme/fresh.git" });
@@ -102,4 +104,19 @@ it("a review's comments come with it: the reviewer, file and line, and Fix it", 
   const notice = await said(phone, (b) => b.startsWith("💬"));
   expect(notice.body).toBe("💬 @ann requested changes on acme/rev#2 (@main):\nAlmost.\n• src/api.ts:41: Handle the 404.\nhttps://github.com/acme/rev/pull/2#pullrequestreview-90");
   expect(notice.buttons.map((b) => b.title)).toEqual(["Fix it", "Later"]);
+});
+
+it("two issues labelled agent while the repository is still being cloned: both runs start once the clone is there", async () => {
+  const phone = "+15550000268";
+  const secret = await watch(phone, "acme/twice");
+  await deliver("issues", payloads.labelled("acme/twice", 1, "agent"), secret);
+  // The first one's clone is under way: the second waits for it rather than being refused.
+  await deliver("issues", payloads.labelled("acme/twice", 2, "agent"), secret);
+  await said(phone, (b) => b.startsWith("▶️ GitHub: acme/twice#1 labelled agent: started a run in @twice."));
+  await said(phone, (b) => b.startsWith("▶️ GitHub: acme/twice#2 labelled agent: started a run in @twice."));
+  // Queued together, the two go to the agent in one run (as queued messages of a conversation do).
+  const reply = await said(phone, (b) => b.startsWith("[twice] echo: GitHub issue acme/twice#1"));
+  expect(reply.body).toContain("GitHub issue acme/twice#2");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "create-workspace")).toHaveLength(1);
+  expect((await sentTo(phone)).filter((m) => m.body?.includes("not started"))).toEqual([]);
 });

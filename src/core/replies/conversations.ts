@@ -116,8 +116,10 @@ export function gitIdentityReply(who: { name: string; email: string }, changed: 
 export const NO_VM_TO_CLONE = "the agent VM is not configured.";
 
 /** How a clone ended, said once; `message` is the VM's reason, a sentence of its own. */
-export function cloneDoneReply(name: string, result: { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string }): string {
+/** `current`: the clone became the current conversation (a /new); a clone an event asked for leaves it as it was. */
+export function cloneDoneReply(name: string, result: { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string }, current = true): string {
   if (!result.ok) return `⚠️ Couldn't clone into ${name}: ${result.message} Nothing was created.`;
   const seconds = Math.max(1, Math.round(result.ms / 1000));
-  return `Cloned ${name} (${result.branch ?? "default branch"}, ${result.files.toLocaleString("en-US")} files) in ${seconds} s. It is your current conversation now.`;
+  const then = current ? "It is your current conversation now." : `/switch ${name} to write to it.`;
+  return `Cloned ${name} (${result.branch ?? "default branch"}, ${result.files.toLocaleString("en-US")} files) in ${seconds} s. ${then}`;
 }

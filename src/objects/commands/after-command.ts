@@ -125,7 +125,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
         ? await vm.createWorkspace({ userId: d.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })
         : ({ ok: false, message: NO_VM_TO_CLONE } as const);
       const now = d.clock();
-      d.sql.transaction(() => finishClone({ conversations: d.conversations, outbox: d.outboxRepo }, action.conversationId, result, now));
+      d.sql.transaction(() => finishClone({ conversations: d.conversations, outbox: d.outboxRepo }, action.conversationId, result, now, !action.stayCurrent));
       return;
     }
   }

@@ -38,7 +38,8 @@ export type VmAction =
   | { kind: "cancel"; vmRunId: string }
   /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
   | { kind: "health"; detail: boolean }
-  | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null }
+  /** `stayCurrent`: the user's current conversation stays as it is (a clone an event asked for, not the user). */
+  | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null; stayCurrent?: true }
   /** `diffKeys`: the R2 objects of the conversation's run diffs, deleted with it. */
   | { kind: "delete_workspace"; workspace: string; diffKeys?: string[] }
   /** /diff: the VM draws the diff kept at `key`; the picture goes out with `summary` and a page link for `page` (as /web makes it). */
@@ -203,7 +204,7 @@ export function gitCommand(d: ConversationCommandDeps, phone: string, set: { fie
 type CloneResult = { ok: true; branch: string | null; files: number; ms: number } | { ok: false; message: string };
 
 /**
- * How a clone ended: the conversation is ready and current, or it is gone (no half-made
+ * How a clone ended: the conversation is ready (and current, unless `makeCurrent` is false), or it is gone (no half-made
  * conversation is left). Said once. False when the clone was already settled (or timed out).
  */
 export function finishClone(
@@ -211,14 +212,15 @@ export function finishClone(
   conversationId: number,
   result: CloneResult,
   now: number,
+  makeCurrent = true,
 ): boolean {
   const c = d.conversations.repo.get(conversationId);
   if (!c || c.status !== "cloning") return false;
   const dedupeKey = outboxKeys.cloneDone(c.workspace);
   if (result.ok) {
     d.conversations.repo.markCloned(c.id, result.branch, now);
-    d.conversations.makeCurrent(c.id);
-    d.outbox.add({ dedupeKey, body: cloneDoneReply(c.name, result), now });
+    if (makeCurrent) d.conversations.makeCurrent(c.id);
+    d.outbox.add({ dedupeKey, body: cloneDoneReply(c.name, result, makeCurrent), now });
   } else {
     d.conversations.repo.delete(c.id);
     d.outbox.add({ dedupeKey, body: cloneDoneReply(c.name, result), now });

@@ -70,7 +70,7 @@ export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: num
     const workspace = d.newWorkspaceId();
     const created = d.conversations.repo.create({ name, workspace, repoUrl: url, branch: null, status: "cloning", now });
     d.outboxRepo.add({ dedupeKey: outboxKeys.github(g.delivery), body: cloningForEvent(run.origin, g.parsed.repo, name), now });
-    return { outcome: "stored", run: { ...run, conversation: name, eventId }, clone: { kind: "clone", conversationId: created.id, workspace, url, branch: null } };
+    return { outcome: "stored", run: { ...run, conversation: name, eventId }, clone: { kind: "clone", conversationId: created.id, workspace, url, branch: null, stayCurrent: true } };
   });
 }
 

@@ -89,4 +89,8 @@ describe("cloneDoneReply", () => {
   ])("%j", (result, expected) => {
     expect(cloneDoneReply("api", result)).toBe(expected);
   });
+
+  it("a clone that did not become current says how to get there", () => {
+    expect(cloneDoneReply("api", { ok: true, branch: "main", files: 4, ms: 900 }, false)).toBe("Cloned api (main, 4 files) in 1 s. /switch api to write to it.");
+  });
 });
