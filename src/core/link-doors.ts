@@ -3,10 +3,7 @@
 import type { ChannelName, ChatAddress } from "../channels/channel";
 import { type LinkCode, redeemLinkCode } from "../channels/link-code";
 
-import { telegramUserName, telegramUserOf } from "./user-name";
-
-/** A Telegram user with no linked phone has an object of their own, named so (`tg-<id>`). */
-export const telegramHomeName = telegramUserName;
+import { telegramUserOf } from "./user-name";
 
 /**
  * The chats that reach the agent living in the object `home`: a phone's object has its WhatsApp

@@ -8,7 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ChatAddress } from "../channels/channel";
 import { type LinkCode, newLinkCode } from "../channels/link-code";
-import { alreadyLinked, decideLink, type DoorLink, type LinkDecision, telegramHomeName } from "../core/link-doors";
+import { alreadyLinked, decideLink, type DoorLink, type LinkDecision } from "../core/link-doors";
 import { type Clock, systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./db/allowlist-repo";
@@ -142,7 +142,7 @@ export class UserDirectory extends DurableObject<Env> {
    * Read on every update: a link or an unlink holds from the next one (nothing caches it).
    */
   homeOfTelegramUser(userId: string): string {
-    return this.links.homeOfTelegram(userId) ?? telegramHomeName(userId);
+    return this.links.homeOfTelegram(userId) ?? telegramUserName(userId);
   }
 
   /** /link: a new code for the chat `from`, which landed in the object `home`; null when that chat has its second door already. */

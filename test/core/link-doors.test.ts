@@ -10,8 +10,8 @@ import {
   notifyRefusal,
   scheduleDestination,
   type StoredLinkCode,
-  telegramHomeName,
 } from "../../src/core/link-doors";
+import { telegramUserName } from "../../src/core/user-name";
 
 const NOW = 1_764_000_000_000;
 const PHONE = "+15550001111";
@@ -28,17 +28,17 @@ function lookup(pairs: [string, string][] = []): LinksLookup {
 }
 
 const fromPhone: StoredLinkCode = { code: "ABCDEF", issuedBy: WA_CHAT, home: PHONE, expiresAt: NOW + LINK_CODE_TTL_MS };
-const fromTelegram: StoredLinkCode = { code: "ABCDEF", issuedBy: TG_CHAT, home: telegramHomeName(TG), expiresAt: NOW + LINK_CODE_TTL_MS };
+const fromTelegram: StoredLinkCode = { code: "ABCDEF", issuedBy: TG_CHAT, home: telegramUserName(TG), expiresAt: NOW + LINK_CODE_TTL_MS };
 
 describe("decideLink", () => {
   it.each([
-    ["a phone's code sent from Telegram: the Telegram chat joins the phone", fromPhone, TG_CHAT, telegramHomeName(TG), [], NOW, { ok: true, link: { telegramUser: TG, home: PHONE } }],
+    ["a phone's code sent from Telegram: the Telegram chat joins the phone", fromPhone, TG_CHAT, telegramUserName(TG), [], NOW, { ok: true, link: { telegramUser: TG, home: PHONE } }],
     ["a Telegram code sent from WhatsApp: still the phone is the home", fromTelegram, WA_CHAT, PHONE, [], NOW, { ok: true, link: { telegramUser: TG, home: PHONE } }],
-    ["no such code", null, TG_CHAT, telegramHomeName(TG), [], NOW, { ok: false, reason: "unknown" }],
-    ["expired", fromPhone, TG_CHAT, telegramHomeName(TG), [], NOW + LINK_CODE_TTL_MS, { ok: false, reason: "expired" }],
+    ["no such code", null, TG_CHAT, telegramUserName(TG), [], NOW, { ok: false, reason: "unknown" }],
+    ["expired", fromPhone, TG_CHAT, telegramUserName(TG), [], NOW + LINK_CODE_TTL_MS, { ok: false, reason: "expired" }],
     ["sent from the same app", fromPhone, { channel: "whatsapp" as const, chat: "+15550002222" }, "+15550002222", [], NOW, { ok: false, reason: "same_channel" }],
     ["the Telegram user is linked to another phone", fromPhone, TG_CHAT, "+15550009999", [[TG, "+15550009999"]], NOW, { ok: false, reason: "already_linked" }],
-    ["the phone has another Telegram chat", fromPhone, TG_CHAT, telegramHomeName(TG), [["777", PHONE]], NOW, { ok: false, reason: "already_linked" }],
+    ["the phone has another Telegram chat", fromPhone, TG_CHAT, telegramUserName(TG), [["777", PHONE]], NOW, { ok: false, reason: "already_linked" }],
   ] as const)("%s", (_, found, from, fromHome, pairs, now, decision) => {
     expect(decideLink(found, from, fromHome, lookup(pairs.map((p) => [...p])), now)).toEqual(decision);
   });
@@ -48,7 +48,7 @@ describe("alreadyLinked", () => {
   it.each([
     ["a phone with no Telegram chat", WA_CHAT, PHONE, [], false],
     ["a phone with one", WA_CHAT, PHONE, [["777", PHONE]], true],
-    ["a Telegram chat on its own", TG_CHAT, telegramHomeName(TG), [], false],
+    ["a Telegram chat on its own", TG_CHAT, telegramUserName(TG), [], false],
     ["a Telegram chat joined to a phone (it lands in the phone's object)", TG_CHAT, PHONE, [[TG, PHONE]], true],
   ] as const)("%s", (_, from, home, pairs, linked) => {
     expect(alreadyLinked(from, home, lookup(pairs.map((p) => [...p])))).toBe(linked);
@@ -59,7 +59,7 @@ describe("doorsOf and chatOf", () => {
   it.each([
     [PHONE, null, { whatsapp: PHONE, telegram: null }],
     [PHONE, TG, { whatsapp: PHONE, telegram: TG }],
-    [telegramHomeName(TG), null, { whatsapp: null, telegram: TG }],
+    [telegramUserName(TG), null, { whatsapp: null, telegram: TG }],
   ])("%s with %s linked", (home, linked, doors) => {
     expect(doorsOf(home, linked)).toEqual(doors);
   });
@@ -68,8 +68,8 @@ describe("doorsOf and chatOf", () => {
     [PHONE, undefined, WA_CHAT],
     [PHONE, { channel: "whatsapp" as const, chat: null }, WA_CHAT],
     [PHONE, { channel: "telegram" as const, chat: TG }, TG_CHAT],
-    [telegramHomeName(TG), undefined, TG_CHAT],
-    [telegramHomeName(TG), { channel: "telegram" as const, chat: TG }, TG_CHAT],
+    [telegramUserName(TG), undefined, TG_CHAT],
+    [telegramUserName(TG), { channel: "telegram" as const, chat: TG }, TG_CHAT],
   ])("a message in %s from %j", (home, source, chat) => {
     expect(chatOf(home, source)).toEqual(chat);
   });
@@ -89,8 +89,8 @@ describe("scheduleDestination", () => {
     ["created on Telegram, since unlinked", tg, null, phoneOnly, wa],
     ["/notify telegram, since unlinked", wa, "telegram", phoneOnly, wa],
     ["created in a Telegram chat linked before another", { channel: "telegram" as const, chat: "777" }, null, both, wa],
-    ["a Telegram user's own agent", null, null, doorsOf(telegramHomeName(TG), null), tg],
-    ["a Telegram user's own agent, /notify whatsapp left from a link", tg, "whatsapp", doorsOf(telegramHomeName(TG), null), tg],
+    ["a Telegram user's own agent", null, null, doorsOf(telegramUserName(TG), null), tg],
+    ["a Telegram user's own agent, /notify whatsapp left from a link", tg, "whatsapp", doorsOf(telegramUserName(TG), null), tg],
   ] as const)("%s", (_, createdIn, notify, doors, destination) => {
     expect(scheduleDestination({ createdIn, notify, doors })).toEqual(destination);
   });
@@ -103,7 +103,7 @@ describe("/notify", () => {
     ["default", doorsOf(PHONE, null), null],
     ["whatsapp", doorsOf(PHONE, null), null],
     ["telegram", doorsOf(PHONE, null), /No Telegram chat reaches this agent.*Nothing changed/],
-    ["whatsapp", doorsOf(telegramHomeName(TG), null), /No WhatsApp number reaches this agent.*Nothing changed/],
+    ["whatsapp", doorsOf(telegramUserName(TG), null), /No WhatsApp number reaches this agent.*Nothing changed/],
   ] as const)("%s with doors %j", (choice, doors, refusal) => {
     const said = notifyRefusal(choice, doors);
     if (refusal === null) expect(said).toBeNull();

@@ -2,7 +2,8 @@
 // and links; the home (the phone's object) keeps its Telegram door and /notify choice in its settings.
 import type { ChatAddress } from "../../channels/channel";
 import { linkReplies, type LinkCode } from "../../channels/link-code";
-import { type DoorLink, doorsOf, telegramHomeName, type LinkDecision, type NotifyChoice, notifyAfterDoorChange, notifyRefusal } from "../../core/link-doors";
+import { type DoorLink, doorsOf, type LinkDecision, type NotifyChoice, notifyAfterDoorChange, notifyRefusal } from "../../core/link-doors";
+import { telegramUserName } from "../../core/user-name";
 import type { Log } from "../../core/log";
 import { notifyChannelOf, type SettingsRepo } from "../db/settings-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
@@ -67,7 +68,7 @@ async function tellHome(d: LinkActionDeps, home: string, telegram: string | null
  */
 async function pauseOwnAgentTasks(d: LinkActionDeps, telegramUser: string): Promise<number | null> {
   try {
-    return await d.pauseTasksOf(telegramHomeName(telegramUser));
+    return await d.pauseTasksOf(telegramUserName(telegramUser));
   } catch (error) {
     d.log("link_pause_failed", { error: error instanceof Error ? error.message : String(error) });
     return null;

@@ -37,9 +37,12 @@ export function shipCommand(d: ShipCommandDeps, title: string | null): Reply {
 /** A yes or no that answers the open /ship question (no write); null when the message is anything else or none is open. */
 export function shipAnswerOf(d: ShipCommandDeps, message: Pick<InboundMessage, "body" | "buttonPayload" | "media">): ShipAnswer | null {
   if (message.media.length > 0) return null;
+  // The words first (pure): most messages are not an answer, and need no read of the question on the webhook's path.
+  const answer = parseShipAnswer(message.body, message.buttonPayload);
+  if (!answer) return null;
   const q = d.pullRequests.question();
   if (!q || !shipQuestionOpen(q, { runOpen: d.runs.open() !== null, lastRunStartedAt: d.runChanges.lastRunStartedAt() })) return null;
-  return parseShipAnswer(message.body, message.buttonPayload);
+  return answer;
 }
 
 type AnswerDeps = ShipCommandDeps & {
