@@ -54,6 +54,9 @@ export type InboundButton = InboundBase & { kind: "button"; payload: string; tit
 
 export type Inbound = InboundMessage | InboundButton;
 
+/** What became of a tapped button, as the object decided: taken, too late, or not a button of ours. */
+export type TapOutcome = "taken" | "expired" | "unknown";
+
 /**
  * Why an inbound is not taken: said to the webhook's caller (never a 5xx), and nothing is stored.
  * `group`: a chat that is not a private one; `unsupported`: a kind of update the relay does not
@@ -138,6 +141,10 @@ export type FailureDecision = { action: "retry"; at: number } | { action: "hold"
 /** One channel's pure side: every folder under src/channels/ exports one of these. */
 export type ChannelSpec = {
   name: ChannelName;
+  /** The app as users call it ("WhatsApp"): what replies say when they name a chat's app. */
+  displayName: string;
+  /** The service whose error codes a failed send carries ("Twilio" for WhatsApp): what a failure notice names. */
+  serviceName: string;
   limits: ChannelLimits;
   format: ChannelFormat;
   /** After `attempts` failed sends of one message, the last with `failure`; `random` draws the jitter (Math.random in the shell). */

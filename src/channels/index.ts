@@ -5,4 +5,7 @@ import { whatsappChannel } from "./whatsapp";
 
 export const CHANNELS: Readonly<Record<ChannelName, ChannelSpec>> = { whatsapp: whatsappChannel, telegram: telegramChannel };
 
+/** Every channel's name, in a fixed order (zod enums, help texts). */
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as [ChannelName, ...ChannelName[]];
+
 export type * from "./channel";

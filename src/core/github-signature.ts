@@ -1,6 +1,6 @@
 // GitHub's webhook signature, checked: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
 // body, keyed by the webhook's secret>`, compared in constant time.
-import { timingSafeEqual } from "../channels/whatsapp/twilio-signature";
+import { timingSafeEqual } from "./timing-safe";
 
 const encoder = new TextEncoder();
 const HEADER = /^sha256=([0-9a-f]{64})$/i;

@@ -21,7 +21,7 @@ import { composeUnits, type TellAdmin } from "./compose-units";
 import type { AdminNotice } from "../core/admin-notice";
 import { adminNoticeDepsFor, tellAdmin } from "./services/admin-notice";
 import { type InboundMessage, receive } from "./services/inbox";
-import type { TapOutcome } from "../channels/telegram/keyboard";
+import type { TapOutcome } from "../channels/channel";
 import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
 import { fireTrigger, type TriggerFireOutcome, type TriggerFiring } from "./services/trigger-runs";
 import type { DeliveryStatus } from "./units/outbox";

@@ -8,6 +8,8 @@ import { splitTelegramHtml, TELEGRAM_MAX_CHARS } from "./split-html";
 
 export const telegramChannel: ChannelSpec = {
   name: "telegram",
+  displayName: "Telegram",
+  serviceName: "Telegram",
   limits: {
     maxTextChars: TELEGRAM_MAX_CHARS,
     maxCaptionChars: CAPTION_MAX_CHARS,

@@ -3,7 +3,7 @@
 import { ANSWER_WORDS, parseButtonPayload } from "../../core/approvals";
 import { parseUndoAnswer } from "../../core/run-change";
 import { parseShipAnswer } from "../../core/ship";
-import { utf8Length, type Button } from "../channel";
+import { utf8Length, type Button, type TapOutcome } from "../channel";
 
 /** InlineKeyboardButton.callback_data: "1-64 bytes". */
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -27,9 +27,6 @@ export function inlineKeyboard(buttons: readonly Button[]): InlineKeyboardMarkup
   }
   return { inline_keyboard: rows };
 }
-
-/** What became of a tap, as the object decided: taken, too late, or not a button of ours. */
-export type TapOutcome = "taken" | "expired" | "unknown";
 
 /**
  * The text of `answerCallbackQuery` (a toast, at most 200 characters): every tap is answered, or

@@ -18,6 +18,8 @@ const OUTBOUND_MAX_BYTES = 16_000_000;
 
 export const whatsappChannel: ChannelSpec = {
   name: "whatsapp",
+  displayName: "WhatsApp",
+  serviceName: "Twilio",
   limits: {
     maxTextChars: WHATSAPP_MAX_CHARS,
     // A media message's caption is its body: the same limit.

@@ -1,4 +1,7 @@
 // X-Twilio-Signature for form-encoded webhooks: compute, and validate like Twilio's own library.
+import { timingSafeEqual } from "../../core/timing-safe";
+
+export { timingSafeEqual };
 
 export type FormParams = ReadonlyArray<readonly [string, string]>;
 
@@ -69,15 +72,6 @@ export async function validateTwilioSignature(input: SignatureCheck): Promise<bo
     if (timingSafeEqual(signature, await sign(key, candidate + pairs))) return true;
   }
   return false;
-}
-
-/** Compares every character whatever it finds, so the time taken does not tell where they differ. */
-export function timingSafeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  }
-  return diff === 0;
 }
 
 /** The URL forms Twilio's library accepts, in its order (possibly with repeats). */

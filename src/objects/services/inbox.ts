@@ -13,7 +13,7 @@ import { answerUndo } from "../commands/change-commands";
 import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
 import { parseShipAnswer } from "../../core/ship";
 import { receiveShipAnswer, shipAnswerOf } from "../commands/ship-commands";
-import type { TapOutcome } from "../../channels/telegram/keyboard";
+import type { TapOutcome } from "../../channels/channel";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
 import type { Media, MessageSource } from "../db/messages-repo";

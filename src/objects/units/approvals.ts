@@ -3,7 +3,7 @@
 // one timer is the earliest open prompt's deadline, after which the prompt is denied. A decision
 // is durable first and reaches the VM after (services/vm-answers.ts): an eviction, a dropped stream or a VM
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
-import type { TapOutcome } from "../../channels/telegram/keyboard";
+import type { TapOutcome } from "../../channels/channel";
 import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm-protocol";
 import {
   alwaysOffer,
