@@ -2,7 +2,7 @@
 // bot's messages): the first configured admin, and the notice as their object queues it, once.
 import type { ChannelName } from "../channels/channel";
 import { outboxKeys } from "./outbox-keys";
-import type { ConfiguredUsers } from "./user-name";
+import type { ConfiguredUsers } from "../channels/user-names";
 
 /** The admin to tell: a phone (their object is named by it) or a Telegram user (the directory knows their object). */
 export type AdminToTell = { kind: "phone"; phone: string } | { kind: "telegram"; userId: string };

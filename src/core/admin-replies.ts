@@ -1,6 +1,6 @@
 // What admins read back from /users, /allow, /deny and /budget, and the one notice a denied user
 // gets. Pure: the facts come in (each user's summary from their own object), text goes out.
-import { telegramUserOf } from "./user-name";
+import { telegramUserOf } from "../channels/user-names";
 import { formatAgo, formatUsd } from "./format-ago";
 import { machineLine, type MachineView } from "./machine-report";
 import { formatInZone } from "./schedule-format";

@@ -4,7 +4,7 @@
 import { firstWord } from "./command-words";
 import { isE164 } from "./phone";
 import { quoteInput } from "./quote-input";
-import { telegramUserName } from "./user-name";
+import { telegramUserName } from "../channels/user-names";
 
 const ADMIN_WORDS = ["users", "allow", "deny", "budget"] as const;
 type AdminWord = (typeof ADMIN_WORDS)[number];

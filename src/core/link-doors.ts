@@ -3,7 +3,7 @@
 import type { ChannelName, ChatAddress } from "../channels/channel";
 import { type LinkCode, redeemLinkCode } from "../channels/link-code";
 
-import { telegramUserOf } from "./user-name";
+import { telegramUserOf } from "../channels/user-names";
 
 /**
  * The chats that reach the agent living in the object `home`: a phone's object has its WhatsApp

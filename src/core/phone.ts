@@ -1,5 +1,5 @@
 // Sender identity from Twilio's WhatsApp "From" values, E.164 allow-lists, and phone masking for logs.
-import { maskTelegramName } from "./user-name";
+import { maskTelegramName } from "../channels/user-names";
 
 /** A WhatsApp sender: a phone number, or an identity without one (username-based IDs, BSUIDs). */
 export type Sender = { kind: "phone"; phone: string } | { kind: "other"; id: string };

@@ -7,7 +7,7 @@ import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../c
 import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import { phoneSettingsOf } from "../core/phone-settings";
-import { telegramUserOf } from "../core/user-name";
+import { telegramUserOf } from "../channels/user-names";
 import { inboundMediaFor } from "./clients/media-fetch";
 import { telegramMediaFor } from "../channels/telegram/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "./clients/media-store";

@@ -16,7 +16,7 @@ import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
 import { createTelegramRefusalsRepo, type TelegramRefusalsRepo } from "./db/telegram-refusals-repo";
-import { telegramUserName } from "../core/user-name";
+import { telegramUserName } from "../channels/user-names";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
 import { sameDigest } from "../core/triggers";
 import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";

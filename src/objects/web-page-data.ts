@@ -5,7 +5,7 @@
 import type { Config } from "../config";
 import type { UserSummary } from "../core/admin-replies";
 import { dayIn } from "../core/spend-days";
-import { isConfiguredAdmin } from "../core/user-name";
+import { isConfiguredAdmin } from "../channels/user-names";
 import {
   type ChangeView,
   type ConversationView,

@@ -12,7 +12,7 @@ import { routeTelegramUpdate } from "../channels/telegram/webhook-route";
 import { checkWebhookSecret, SECRET_HEADER } from "../channels/telegram/webhook-secret";
 import { loadConfig, type Config } from "../config";
 import { logEvent } from "../core/log";
-import { telegramUserName } from "../core/user-name";
+import { telegramUserName } from "../channels/user-names";
 import type { InboundMessage } from "../objects/services/inbox";
 import { isolateAllowlist } from "../objects/allowlist-copy";
 import { directoryOf } from "../objects/user-directory";

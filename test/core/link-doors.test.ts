@@ -11,7 +11,7 @@ import {
   scheduleDestination,
   type StoredLinkCode,
 } from "../../src/core/link-doors";
-import { telegramUserName } from "../../src/core/user-name";
+import { telegramUserName } from "../../src/channels/user-names";
 
 const NOW = 1_764_000_000_000;
 const PHONE = "+15550001111";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { maskPhone } from "../../src/core/phone";
-import { isConfiguredAdmin, isConfiguredUser, telegramUserName, telegramUserOf } from "../../src/core/user-name";
+import { isConfiguredAdmin, isConfiguredUser, telegramUserName, telegramUserOf } from "../../src/channels/user-names";
 
 const config = {
   allowedSenders: new Set(["+15550001001"]),

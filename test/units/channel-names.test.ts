@@ -29,7 +29,6 @@ const PENDING = new Set<string>([
   "src/core/phone-settings.ts",
   "src/core/phone.ts",
   "src/core/replies/link.ts",
-  "src/core/user-name.ts",
   "src/env.d.ts",
   "src/objects/clients/media-fetch.ts",
   "src/objects/commands/admin-actions.ts",

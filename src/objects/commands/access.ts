@@ -3,7 +3,7 @@
 // an admin's daily cap (/budget). Rows only, inside the caller's transaction; the VM is the
 // caller's business (a run to cancel is returned).
 import type { MachineView } from "../../core/machine-report";
-import { type ConfiguredUsers, isConfiguredUser } from "../../core/user-name";
+import { type ConfiguredUsers, isConfiguredUser } from "../../channels/user-names";
 import { ACCESS_RESTORED_NOTICE, accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
 import { outboxKeys } from "../../core/outbox-keys";
 import { monthIn } from "../../core/spend-days";

@@ -24,7 +24,7 @@ import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import { boundedCall } from "../services/bounded-call";
 import type { Log } from "../../core/log";
-import { type ConfiguredUsers, telegramUserName, telegramUserOf } from "../../core/user-name";
+import { type ConfiguredUsers, telegramUserName, telegramUserOf } from "../../channels/user-names";
 import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs } from "../user-directory";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */

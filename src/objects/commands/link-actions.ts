@@ -3,7 +3,7 @@
 import type { ChatAddress } from "../../channels/channel";
 import { linkReplies, type LinkCode } from "../../channels/link-code";
 import { type DoorLink, doorsOf, type LinkDecision, type NotifyChoice, notifyAfterDoorChange, notifyRefusal } from "../../core/link-doors";
-import { telegramUserName } from "../../core/user-name";
+import { telegramUserName } from "../../channels/user-names";
 import type { Log } from "../../core/log";
 import { notifyChannelOf, type SettingsRepo } from "../db/settings-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";

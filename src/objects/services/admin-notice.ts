@@ -3,7 +3,7 @@
 // key and sends it through its own outbox. Bounded in time; a failure is logged, never retried.
 import { type AdminNotice, type AdminToTell, adminToTell } from "../../core/admin-notice";
 import type { Log } from "../../core/log";
-import type { ConfiguredUsers } from "../../core/user-name";
+import type { ConfiguredUsers } from "../../channels/user-names";
 import { directoryOf } from "../user-directory";
 import { boundedCall } from "./bounded-call";
 

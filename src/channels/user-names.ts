@@ -1,5 +1,6 @@
 // Whose agent an object is, from its name: an E.164 number (a WhatsApp user), or `tg-<id>` (a
 // Telegram user without a phone). The allow-list names a Telegram user the same way.
+import type { ChatAddress } from "./channel";
 
 const TELEGRAM_NAME = /^tg-([1-9]\d{0,15})$/;
 
@@ -11,6 +12,11 @@ export function telegramUserName(userId: string): string {
 /** The Telegram user id of a `tg-<id>` name; null for a phone. */
 export function telegramUserOf(name: string): string | null {
   return TELEGRAM_NAME.exec(name)?.[1] ?? null;
+}
+
+/** The user a chat belongs to when no link joins it to another: a phone itself, a Telegram chat its `tg-<id>` name. */
+export function userNameOf(door: ChatAddress): string {
+  return door.channel === "telegram" ? telegramUserName(door.chat) : door.chat;
 }
 
 /** The operator's own users (configuration, never denied): a phone's lists or Telegram's. */
