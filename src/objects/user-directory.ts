@@ -16,7 +16,7 @@ import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
 import { createTelegramRefusalsRepo, type TelegramRefusalsRepo } from "./db/telegram-refusals-repo";
-import { telegramUserName } from "../channels/user-names";
+import { telegramUserName, userNameOf } from "../channels/user-names";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
 import { sameDigest } from "../core/triggers";
 import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";
@@ -83,6 +83,11 @@ export class UserDirectory extends DurableObject<Env> {
     return this.telegramRefusals.firstRefusal(userId, this.clock());
   }
 
+  /** A stranger wrote from `door`: true only the first time, when they are told the bot is not theirs. */
+  firstRefusal(door: ChatAddress): boolean {
+    return this.firstTelegramRefusal(door.channel === "telegram" ? door.chat : userNameOf(door));
+  }
+
   /** Registers an HTTP trigger that `home` (a PhoneAgent's name) made, by its random id and its token's SHA-256. */
   addTrigger(entry: { id: string; home: string; name: string; tokenSha256: string }): void {
     this.triggers.add({ ...entry, now: this.clock() });
@@ -143,6 +148,14 @@ export class UserDirectory extends DurableObject<Env> {
    */
   homeOfTelegramUser(userId: string): string {
     return this.links.homeOfTelegram(userId) ?? telegramUserName(userId);
+  }
+
+  /**
+   * The object a chat's messages go to: the one it was joined to with /link, else its own user's.
+   * Read on every message: a link or an unlink holds from the next one (nothing caches it).
+   */
+  homeOf(door: ChatAddress): string {
+    return door.channel === "telegram" ? this.homeOfTelegramUser(door.chat) : userNameOf(door);
   }
 
   /** /link: a new code for the chat `from`, which landed in the object `home`; null when that chat has its second door already. */
