@@ -52,7 +52,7 @@ export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
   {
     name: SEND_FILE_TOOL,
     description:
-      "Send the WhatsApp user a file from the project. WhatsApp takes images as JPEG or PNG up to 5 MB (shown inline); " +
+      "Send the user a file from the project, in the chat they wrote from. The rules are WhatsApp's, the strictest of the apps a user may write from, so a file that passes reaches any of them: images as JPEG or PNG up to 5 MB (shown inline); " +
       "PDF (shown inline), DOC, DOCX, XLSX and PPTX documents, MP3, M4A, AAC, AMR and OGG/Opus audio, MP4 (H.264) or 3GP video, and vCards, each up to 16 MB. " +
       "No plain text, archives, GIF or WebP: put text in your reply, convert the rest. The type is read from the file's bytes; the tool says why it refused.",
     inputSchema: {

@@ -7,16 +7,16 @@ export const MCP_SERVER_INFO = { name: "relay", version: "1.0.0" } as const;
 
 /** Shown to the agent with the tool list: the CLI's own schedulers end with its process. */
 export const MCP_INSTRUCTIONS =
-  "Scheduled tasks for this WhatsApp user live in the relay: create, list, pause, resume and cancel them with these tools, " +
+  "Scheduled tasks for this user live in the relay: create, list, pause, resume and cancel them with these tools, " +
   "not with the CLI's own cron or wake-up tools, which end with this process. " +
-  "send_file sends the user a file from the project on WhatsApp (a screenshot, a PDF, a chart).";
+  "send_file sends the user a file from the project, in the chat they wrote from (a screenshot, a PDF, a chart).";
 
 type ListedTool = { name: string; description: string; inputSchema: Record<string, unknown> };
 
 /** The permission prompt tool: the CLI calls it, never the model (the VM disallows it for the model). */
 export const APPROVE_TOOL_DEFINITION: ListedTool = {
   name: APPROVE_TOOL,
-  description: "Asks the WhatsApp user to approve a tool use (Claude Code's permission prompt tool; not for the model).",
+  description: "Asks the user to approve a tool use (Claude Code's permission prompt tool; not for the model).",
   inputSchema: {
     type: "object",
     properties: { tool_name: { type: "string" }, input: { type: "object" }, tool_use_id: { type: "string" } },
