@@ -12,6 +12,7 @@ import {
   type FailedCheck,
   issuePrompt,
   mergedText,
+  bareChangesRequestedText,
   reviewCommentText,
   type ReviewComment,
   reviewFixPrompt,
@@ -91,7 +92,10 @@ export function decideGithubEvent(repo: string, e: GithubEvent, f: GithubFacts):
       const keep = { number: pr.number, ref: String(e.reviewId), detail: null };
       if (e.state === "approved") return { ...nothing(keep), say: { text: approvedText(pr, e.reviewer), fix: null } };
       // A lone comment on a line arrives as a "commented" review without text: its comment speaks for it.
-      if (!e.body.trim() && f.reviewComments.length === 0) return nothing(keep);
+      if (!e.body.trim() && f.reviewComments.length === 0) {
+        // Changes requested without a word: still said (the pull request is blocked on it), but with nothing for the agent to fix.
+        return e.state === "changes_requested" ? { ...nothing(keep), say: { text: bareChangesRequestedText({ ...pr, url: e.url }, e.reviewer), fix: null } } : nothing(keep);
+      }
       const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.reviewer, body: e.body }, f.reviewComments), origin: `GitHub: @${e.reviewer}'s review of ${repo}#${pr.number}` };
       return { ...nothing(keep), say: { text: reviewText({ ...pr, url: e.url }, e, f.reviewComments), fix } };
     }

@@ -68,6 +68,7 @@ describe("decideGithubEvent: reviews, merges", () => {
   it.each([
     ["an approval: one line, no button", review("approved"), facts(), "✅ @bob approved acme/api#12 (@api).", false],
     ["an empty comment review: its comments speak", review("commented"), facts(), null, false],
+    ["changes requested without a word: said, with nothing to fix", review("changes_requested"), facts(), "💬 @bob requested changes on acme/api#12 (@api) without saying which: ask them on the pull request.\nhttps://r", false],
     ["a review of another PR", review("changes_requested", "x"), facts({ pr: null }), null, false],
   ])("%s", (_name, event, f, text, fix) => {
     const d = decideGithubEvent("acme/api", event, f);

@@ -69,6 +69,9 @@ export function reviewText(pr: { repo: string; number: number; conversation: str
   return [`💬 @${r.reviewer} ${REVIEW_STATES[r.state] ?? "reviewed"} ${prName(pr)}:`, ...(r.body.trim() ? [oneLine(r.body, 600)] : []), ...comments.map((c) => `• ${where(c)}: ${oneLine(c.body)}`), pr.url].join("\n");
 }
 
+export const bareChangesRequestedText = (pr: { repo: string; number: number; conversation: string; url: string }, reviewer: string) =>
+  `💬 @${reviewer} requested changes on ${prName(pr)} without saying which: ask them on the pull request.\n${pr.url}`;
+
 export const approvedText = (pr: { repo: string; number: number; conversation: string }, reviewer: string) => `✅ @${reviewer} approved ${prName(pr)}.`;
 export const reviewCommentText = (pr: { repo: string; number: number; conversation: string; url: string }, c: ReviewComment) => `💬 @${c.author} commented on ${prName(pr)}:\n• ${where(c)}: ${oneLine(c.body)}\n${pr.url}`;
 
