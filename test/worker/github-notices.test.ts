@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, eventually, newSid, query, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { deliver, payloads, shippedPr, watch } from "./github-helpers";
 
 const starts = async (phone: string) => (await vmRequests(phone)).filter((r) => r.kind === "start");
@@ -119,4 +119,20 @@ it("two issues labelled agent while the repository is still being cloned: both r
   expect(reply.body).toContain("GitHub issue acme/twice#2");
   expect((await vmRequests(phone)).filter((r) => r.kind === "create-workspace")).toHaveLength(1);
   expect((await sentTo(phone)).filter((m) => m.body?.includes("not started"))).toEqual([]);
+});
+
+it("a tap on Fix it is taken once for good (its buttons may go), one on Later leaves them, one on a notice that is gone has expired", async () => {
+  const phone = "+15550000269";
+  const secret = await watch(phone, "acme/taps");
+  await shippedPr(phone, "acme/taps", 7);
+  await deliver("check_run", payloads.checkRun("acme/taps", "test", "failure", "FAIL"), secret);
+  await deliver("check_suite", payloads.checkSuite("acme/taps", 7, "failure"), secret);
+  const notice = await said(phone, (b) => b.startsWith("❌ CI failed on acme/taps#7"));
+  const [fix, later] = notice.buttons;
+  const tap = (payload: string, title: string) =>
+    stubFor(phone).enqueue({ messageId: newSid(), body: title, media: [], buttonPayload: payload, receivedAt: Date.now(), publicOrigin: "https://relay.example" });
+  expect(await tap(later!.id, "Later")).toEqual({ stored: true });
+  expect(await tap(fix!.id, "Fix it")).toMatchObject({ stored: true, tap: "taken" });
+  expect(await tap(fix!.id, "Fix it")).toMatchObject({ stored: true, tap: "taken" });
+  expect(await tap("gh-fix:no-such-delivery", "Fix it")).toMatchObject({ stored: true, tap: "expired" });
 });

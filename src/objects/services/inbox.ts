@@ -173,5 +173,7 @@ function receiveGithubTap(d: InboxDeps, message: InboundMessage, tap: NonNullabl
   });
   if (!answer) return null;
   if (answer.run && receiveEvent(d, { ...answer.run, receivedAt: message.receivedAt, publicOrigin: message.publicOrigin, source: message.source }, now).outcome === "duplicate") reply(FIX_STARTED_ALREADY);
-  return { route: "approval_answer", command: "github", after: null };
+  // "Fix it" is answered once for good, so its buttons may go; "Later" leaves them for a later tap.
+  const outcome: TapOutcome | undefined = answer.run ? "taken" : tap.answer === "fix" ? "expired" : undefined;
+  return { route: "approval_answer", command: "github", after: null, ...(outcome ? { tap: outcome } : {}) };
 }
