@@ -105,6 +105,12 @@ export type ChannelLimits = {
   maxButtonTitleChars: number;
   /** In UTF-8 bytes (Telegram's `callback_data` is 1-64 bytes). */
   maxButtonPayloadBytes: number;
+  /**
+   * Whether a tap is acknowledged on the button itself (InboundButton.ackRef) and leaves nothing
+   * written in the chat; else a tap arrives as a message the user sees, its title as its text. A
+   * tap nothing answers any more is then answered on the button alone, never read as text.
+   */
+  acksTaps: boolean;
   /** The largest attachment the relay can fetch from the channel. */
   inboundMaxBytes: number;
   /** The largest file the relay can send through it. */

@@ -42,7 +42,6 @@ const PENDING = new Set<string>([
   "src/objects/db/telegram-refusals-repo.ts",
   "src/objects/phone-agent.ts",
   "src/objects/services/admin-notice.ts",
-  "src/objects/services/inbox.ts",
   "src/objects/units/media-inbox.ts",
   "src/objects/units/outbox-channel-send.ts",
   "src/objects/units/outbox.ts",
