@@ -1,5 +1,6 @@
 // The channel layer's interface: what a chat app brings in, what the relay sends out, and what each
 // app allows. Types and the pure parts only; each channel is one folder beside this file.
+import type { MediaResult, MediaStore } from "../objects/clients/media-store";
 
 /** The chat apps the relay speaks; a new one is a new folder and one more name here. */
 export type ChannelName = "whatsapp" | "telegram";
@@ -27,6 +28,24 @@ export type InboundMedia = {
   /** Seconds, for voice notes and audio when the channel says. */
   durationSec: number | null;
 };
+
+/**
+ * One attachment to fetch: its `ref` (InboundMedia.ref, kept as the stored message's media url),
+ * the type the channel declared (not trusted: the bytes decide), and the user who owns what is
+ * stored (only ever as a keyed hash).
+ */
+export type MediaRequest = { ref: string; declaredType: string | null; owner: string };
+
+/**
+ * How the relay fetches a channel's attachments, the one way it does: streamed into the media store
+ * (R2) under the limit of what the bytes turn out to be, then stored and described, or why not in a
+ * phrase for the user. Each channel folder makes its own (`media.ts`); `../channels/media.ts` gives
+ * them by channel, from the configuration. Never throws.
+ */
+export type MediaFetcher = (store: MediaStore, media: MediaRequest) => Promise<MediaResult>;
+
+/** A channel without a fetcher (no credentials configured) has its attachments refused. */
+export type MediaFetchers = Partial<Record<ChannelName, MediaFetcher>>;
 
 /** What every inbound carries: where it came from, who sent it, and the key it is stored once by. */
 type InboundBase = {
@@ -105,6 +124,12 @@ export type ChannelLimits = {
   maxButtonTitleChars: number;
   /** In UTF-8 bytes (Telegram's `callback_data` is 1-64 bytes). */
   maxButtonPayloadBytes: number;
+  /**
+   * Whether a tap is acknowledged on the button itself (InboundButton.ackRef) and leaves nothing
+   * written in the chat; else a tap arrives as a message the user sees, its title as its text. A
+   * tap nothing answers any more is then answered on the button alone, never read as text.
+   */
+  acksTaps: boolean;
   /** The largest attachment the relay can fetch from the channel. */
   inboundMaxBytes: number;
   /** The largest file the relay can send through it. */
@@ -151,11 +176,12 @@ export type ChannelSpec = {
   decideOnFailure(failure: ChannelFailure, attempts: number, now: number, random: () => number): FailureDecision;
 };
 
-/** The I/O side a channel's client implements in the shell (src/objects/clients/): typed results, never throws. */
+/**
+ * The I/O side a channel's client implements in the shell (src/objects/clients/): typed results,
+ * never throws. Attachments are fetched by the channel's MediaFetcher, not through its client.
+ */
 export type ChannelClient = {
   send(message: Outbound): Promise<{ ok: true; ref: string | null } | ({ ok: false } & ChannelFailure)>;
-  /** The bytes of an attachment by its `ref`, refused past `limits.inboundMaxBytes`. */
-  fetchMedia(media: InboundMedia): Promise<{ ok: true; bytes: Uint8Array; contentType: string } | { ok: false; reason: string }>;
 };
 
 /** UTF-8 length, as channels that count bytes count it. */

@@ -8,8 +8,7 @@ import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import { phoneSettingsOf } from "../core/phone-settings";
 import { telegramUserOf } from "../channels/user-names";
-import { inboundMediaFor } from "./clients/media-fetch";
-import { telegramMediaFor } from "../channels/telegram/media";
+import { mediaFetchersFor } from "../channels/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "./clients/media-store";
 import { createTranscriber } from "./clients/transcriber";
 import { twilioClientFor } from "../channels/whatsapp/twilio-client";
@@ -128,8 +127,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     outbox: repos.outbox,
     settings,
     transaction: sql.transaction,
-    store: inboundMediaFor(mediaStore, s.twilio),
-    telegram: telegramMediaFor(mediaStore, s.telegram),
+    store: mediaStore,
+    fetchers: mediaFetchersFor(config),
     transcriber: createTranscriber({ ai: bindings.ai, url: s.transcriberUrl }),
     owner: phone,
     clock,

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
 import { deriveMediaKeys } from "../../src/core/media-token";
 import { NO_TRANSCRIBER_NOTICE, voiceEchoLine } from "../../src/core/voice-note";
+import { NO_MEDIA_STORAGE } from "../../src/core/replies/media";
 import { createTranscriber } from "../../src/objects/clients/transcriber";
 import type { Media } from "../../src/objects/db/messages-repo";
 import { createMediaInbox } from "../../src/objects/units/media-inbox";
+import { whatsappMediaFetcher } from "../../src/channels/whatsapp/media";
 import { createMessages } from "../../src/objects/services/messages";
 import { createSchedules } from "../../src/objects/units/schedules";
 import { startAnthropicStandIn, TRANSCRIBE_PATH, type AnthropicStandIn } from "../stand-ins/anthropic-api";
@@ -36,6 +38,7 @@ async function twilioMedia(bytes: Uint8Array, contentType: string): Promise<stri
 }
 
 function unit(o: { storage?: boolean; transcriber?: boolean; clock?: () => number; fetchFn?: typeof fetch } = {}) {
+  const opened = { count: 0 };
   const { repos } = t;
   const bucket = memoryBucket();
   const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: t.sql.transaction });
@@ -45,13 +48,14 @@ function unit(o: { storage?: boolean; transcriber?: boolean; clock?: () => numbe
     outbox: repos.outbox,
     settings: repos.settings,
     transaction: t.sql.transaction,
-    store: o.storage === false ? null : async () => ({ bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now, fetch: o.fetchFn ?? fetch, twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBase: emulator.url } }),
+    store: o.storage === false ? null : async () => ((opened.count += 1), { bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now }),
+    fetchers: { whatsapp: whatsappMediaFetcher({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBase: emulator.url }, o.fetchFn)! },
     transcriber: o.transcriber === false ? null : createTranscriber({ url: `${model.url}${TRANSCRIBE_PATH}` }),
     owner: "+15550003001",
     clock: o.clock ?? frozenClock,
     log: noLog,
   });
-  return { inbox, bucket };
+  return { inbox, bucket, opened };
 }
 const receive = (id: string, body: string, media: { url: string; contentType: string }[]) => t.repos.messages.insert({ id, body, media, conversationId: 1, now: T0 });
 const mediaOf = (id: string): Media[] => t.repos.messages.get(id)!.media;
@@ -107,6 +111,15 @@ describe("runDue (settling attachments)", () => {
     ]);
     expect(t.repos.messages.get("MM1")!.status).toBe("queued");
     expect(t.repos.messages.get("MM2")!.status).not.toBe("queued");
+  });
+
+  it("a message from a channel with no fetcher here (its credentials not configured) fails as unstorable, and no store is opened for it", async () => {
+    const { inbox, opened } = unit();
+    t.repos.messages.insert({ id: "TG1", body: "", media: [{ url: "FILE-1", contentType: "image/jpeg" }], conversationId: 1, source: { channel: "telegram", chat: "42" }, now: T0 });
+    expect(await inbox.runDue(T0)).toBe(1);
+    expect(mediaOf("TG1")[0]!.failed).toBe(NO_MEDIA_STORAGE);
+    expect(opened.count).toBe(0);
+    expect(told()).toEqual([{ dedupe_key: "media-failed:TG1:0", body: `⚠️ I couldn't get your attachment (image/jpeg): ${NO_MEDIA_STORAGE}.` }]);
   });
 
   it("dates a message's attachments when their fetch ended: the step's now (an alarm's, ahead of the clock) plus the time it took", async () => {

@@ -1,9 +1,8 @@
-// Signed links to stored files (clients/media-store.ts, createMediaLinker) and the inbound fetch's
-// needs (clients/media-fetch.ts, inboundMediaFor): each is there only when all it needs is.
+// Signed links to stored files (clients/media-store.ts, createMediaLinker) and each channel's
+// fetcher of inbound media (channels/media.ts, mediaFetchersFor): each is there only when all it needs is.
 import { describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config";
-import { phoneSettingsOf } from "../../src/core/phone-settings";
-import { inboundMediaFor } from "../../src/objects/clients/media-fetch";
+import { mediaFetchersFor } from "../../src/channels/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../../src/objects/clients/media-store";
 import { memoryBucket } from "./helpers/memory-bucket";
 
@@ -38,20 +37,41 @@ describe("createMediaLinker", () => {
   });
 });
 
-describe("inboundMediaFor", () => {
-  const store = mediaStoreFor(memoryBucket().binding, mediaKeysFor(signed), () => T0);
-  const twilio = phoneSettingsOf(signed, "+15550001901").twilio;
+describe("mediaFetchersFor", () => {
+  const store = mediaStoreFor(memoryBucket().binding, mediaKeysFor(signed), () => T0)!;
+  const bot = { TELEGRAM_BOT_TOKEN: "123456:AAbc", TELEGRAM_WEBHOOK_SECRET: "s3cret", TELEGRAM_API_BASE: "https://bot.example" };
+  /** A fetch that records each request and answers 404, as both APIs answer for a file they do not have. */
+  const recorded = () => {
+    const seen: { url: string; authorization: string | null }[] = [];
+    const fetchFn: typeof fetch = async (input, init) => {
+      seen.push({ url: input instanceof Request ? input.url : String(input), authorization: new Headers(init?.headers).get("authorization") });
+      return new Response("{}", { status: 404 });
+    };
+    return { seen, fetchFn };
+  };
 
-  it("gives storage with the account's credentials for the media API", async () => {
-    const deps = await inboundMediaFor(store, twilio)!();
-    expect(deps.twilio).toEqual({ accountSid: `AC${"0".repeat(32)}`, authToken: "token", apiBase: "https://api.twilio.com" });
-    expect(deps.now()).toBe(T0);
+  it.each<[string, Config | null, string[]]>([
+    ["no configuration", null, []],
+    ["a Twilio account", signed, ["whatsapp"]],
+    ["no Twilio account", configOf({}), []],
+    ["a Twilio account and a bot", configOf({ TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`, TWILIO_AUTH_TOKEN: "token", ...bot }), ["whatsapp", "telegram"]],
+    ["a bot alone", configOf(bot), ["telegram"]],
+  ])("with %s: a fetcher for %j", (_name, config, channels) => {
+    expect(Object.keys(mediaFetchersFor(config))).toEqual(channels);
   });
 
-  it.each([
-    ["no storage", null, twilio],
-    ["no Twilio account", store, null],
-  ] as const)("is none with %s", (_name, s, account) => {
-    expect(inboundMediaFor(s, account)).toBeNull();
+  it("fetches WhatsApp's attachments from the media API with the account's credentials", async () => {
+    const { seen, fetchFn } = recorded();
+    const url = `https://api.twilio.com/2010-04-01/Accounts/AC${"0".repeat(32)}/Messages/MM1/Media/ME1`;
+    const result = await mediaFetchersFor(signed, fetchFn).whatsapp!(await store(), { ref: url, declaredType: "image/png", owner: "+15550001901" });
+    expect(result).toEqual({ ok: false, reason: "Twilio answered 404" });
+    expect(seen).toEqual([{ url, authorization: `Basic ${btoa(`AC${"0".repeat(32)}:token`)}` }]);
+  });
+
+  it("fetches Telegram's attachments through the bot's API by the file's id", async () => {
+    const { seen, fetchFn } = recorded();
+    const result = await mediaFetchersFor(configOf(bot), fetchFn).telegram!(await store(), { ref: "FILE-1", declaredType: null, owner: "tg-42" });
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^Telegram did not hand it over \(.+\)$/) });
+    expect(seen.map((r) => r.url)).toEqual(["https://bot.example/bot123456:AAbc/getFile"]);
   });
 });

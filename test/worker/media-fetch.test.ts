@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { mediaOwnerTag } from "../../src/core/media-token";
-import { fetchInboundMedia } from "../../src/objects/clients/media-fetch";
+import { fetchInboundMedia } from "../../src/channels/whatsapp/media";
 import { emulatorMediaUrl, fileOf, inboundDeps, recordingFetch, testMediaKeys, type SeenRequest } from "./media-helpers";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from "./test-env";
 

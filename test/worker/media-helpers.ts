@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { loadConfig } from "../../src/config";
 import type { MediaKeys } from "../../src/core/media-token";
-import type { InboundMediaDeps } from "../../src/objects/clients/media-fetch";
+import type { InboundMediaDeps } from "../../src/channels/whatsapp/media";
 import { mediaKeysFor } from "../../src/objects/clients/media-store";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from "./test-env";
 

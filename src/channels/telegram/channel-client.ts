@@ -1,6 +1,6 @@
-// Telegram's ChannelClient: an Outbound carried out with the Bot API client, and an attachment
-// fetched by its file_id. What the outbox will call once it speaks of a channel.
-import type { ChannelClient, InboundMedia, Outbound, OutboundFile } from "../channel";
+// Telegram's ChannelClient: an Outbound carried out with the Bot API client (attachments are
+// fetched by media.ts). What the outbox will call once it speaks of a channel.
+import type { ChannelClient, Outbound, OutboundFile } from "../channel";
 import { PHOTO_URL_MAX_BYTES } from "./api";
 import type { TelegramClient } from "./client";
 
@@ -34,12 +34,6 @@ export function telegramChannelClient(client: TelegramClient): ChannelClient {
         case "ack":
           return (await client.answerTap(message.ackRef, message.text)) ? { ok: true, ref: null } : { ok: false, errorCode: "ack_failed", retryable: false, chatGone: false };
       }
-    },
-
-    async fetchMedia(media: InboundMedia) {
-      const fetched = await client.fetchFile(media.ref);
-      if (fetched.ok) return { ok: true, bytes: fetched.bytes, contentType: media.contentType ?? "application/octet-stream" };
-      return { ok: false, reason: fetched.reason === "too_large" ? "over Telegram's 20 MB for files a bot can fetch" : `Telegram did not hand the file over (${fetched.detail})` };
     },
   };
 }

@@ -17,6 +17,7 @@ export const telegramChannel: ChannelSpec = {
     maxButtons: 12,
     maxButtonTitleChars: 64,
     maxButtonPayloadBytes: CALLBACK_DATA_MAX_BYTES,
+    acksTaps: true,
     inboundMaxBytes: DOWNLOAD_MAX_BYTES,
     outboundMaxBytes: UPLOAD_MAX_BYTES,
     canEdit: true,

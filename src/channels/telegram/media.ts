@@ -1,19 +1,19 @@
 // Fetches one attachment of a Telegram message (by its file_id: getFile, then the download) into
-// R2, as media-fetch.ts does for Twilio's: the same sniffing and storing, Telegram's 20 MB limit.
+// R2: Telegram's MediaFetcher, storing as WhatsApp's does (../whatsapp/media.ts), with Telegram's 20 MB limit.
 import { DOWNLOAD_MAX_BYTES } from "./api";
 import { createTelegramClient, type TelegramClient, type TelegramConnection } from "./client";
 import { newObjectKey, writeLimited, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
+import type { MediaFetcher } from "../channel";
 
 export type TelegramMediaDeps = MediaStore & { client: Pick<TelegramClient, "fetchFile"> };
 
 /** Said to the user for a file the Bot API will not hand a bot (its getFile stops at 20 MB). */
 export const TELEGRAM_TOO_LARGE = `it is over the ${DOWNLOAD_MAX_BYTES / 1024 / 1024} MB Telegram lets a bot download; send it as a link instead`;
 
-/** R2, the keys and the bot's connection; null when one of them is missing (nothing can be fetched). */
-export function telegramMediaFor(store: (() => Promise<MediaStore>) | null, conn: TelegramConnection | null): (() => Promise<TelegramMediaDeps>) | null {
-  if (!store || !conn) return null;
-  const client = createTelegramClient(conn);
-  return async () => ({ ...(await store()), client });
+/** Telegram's attachments, fetched through the bot's connection (a file's `ref` is its file_id). */
+export function telegramMediaFetcher(conn: TelegramConnection, fetchFn?: typeof fetch): MediaFetcher {
+  const client = createTelegramClient(conn, fetchFn);
+  return (store, media) => fetchTelegramMedia({ ...store, client }, { fileId: media.ref, declaredType: media.declaredType, owner: media.owner });
 }
 
 /** Stored and described, or why not in a phrase for the user. */

@@ -27,6 +27,7 @@ export const whatsappChannel: ChannelSpec = {
     maxButtons: 3,
     maxButtonTitleChars: QUICK_REPLY_TITLE_MAX,
     maxButtonPayloadBytes: QUICK_REPLY_ID_MAX,
+    acksTaps: false,
     inboundMaxBytes: Math.max(...Object.values(INBOUND_MAX_BYTES)),
     outboundMaxBytes: OUTBOUND_MAX_BYTES,
     canEdit: false,

@@ -4,6 +4,7 @@
 import * as z from "zod/mini";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import type { ChannelName } from "../../channels/channel";
+import { CHANNEL_NAMES } from "../../channels";
 import { memo, memoBy, type Sql } from "./sql";
 
 /** What a remembered read of messages depends on (see withUnsettledMedia). */
@@ -16,7 +17,7 @@ export type { MessageKind, MessageStatus } from "../../core/message-lifecycle";
 const MessageStatusSchema = z.enum(["queued", "handed", "answered", "dropped", "failed"]);
 const MessageKindSchema = z.enum(["user", "task_chat", "task_fresh"]);
 /**
- * An attachment as Twilio announced it (`url`, `contentType`: the form's, not trusted), then as
+ * An attachment as its channel announced it (`url`, `contentType`: the form's, not trusted), then as
  * the relay settled it: stored (`stored`: the R2 object, what its bytes are) or not (`failed`: why,
  * in words for the user). A voice note also gets its `transcript`.
  */
@@ -88,7 +89,7 @@ export type QueuedMessage = {
 
 /** The chat app and chat a message came from; `chat` null: the object's own phone on WhatsApp. */
 export type MessageSource = { channel: ChannelName; chat: string | null };
-const ChannelNameSchema = z.enum(["whatsapp", "telegram"]);
+const ChannelNameSchema = z.enum(CHANNEL_NAMES);
 
 function toMessage(row: MessageRow): QueuedMessage {
   return {
@@ -151,7 +152,7 @@ export function createMessagesRepo(sql: Sql) {
       mediaWrites++;
       sql`UPDATE messages SET media_json = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
     },
-    /** Stores a message once; false when this id was stored before (a Twilio redelivery). */
+    /** Stores a message once; false when this id was stored before (a channel's redelivery). */
     /** `receivedAt`: when the Worker took the webhook (the window counts from it); default `now`. */
     insert(m: {
       id: string;
@@ -252,7 +253,7 @@ export function createMessagesRepo(sql: Sql) {
     }),
     /**
      * When the user last wrote on `channel` (a command too, no task): WhatsApp's 24-hour window
-     * counts from their last WhatsApp message, whatever they wrote on Telegram since.
+     * counts from their last WhatsApp message, whatever they wrote on another channel since.
      */
     lastInboundAtOn: memoBy(sql, (channel: ChannelName): number | null => {
       return sql<{ received_at: number }>`SELECT received_at FROM messages WHERE kind = 'user' AND origin IS NULL AND channel = ${channel} ORDER BY seq DESC LIMIT 1`[0]?.received_at ?? null;

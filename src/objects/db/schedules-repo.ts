@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
 import type { Destination } from "../../core/link-doors";
+import { CHANNEL_NAMES } from "../../channels";
 import { memo, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
@@ -32,7 +33,7 @@ type ScheduleRow = {
   chat: string | null;
 };
 
-const ChannelSchema = z.nullable(z.enum(["whatsapp", "telegram"]));
+const ChannelSchema = z.nullable(z.enum(CHANNEL_NAMES));
 
 export type Schedule = {
   id: number;

@@ -1,4 +1,4 @@
-// A WhatsApp message arriving: stored once per MessageSid, routed (a relay command is answered
+// A message arriving on a channel: stored once per its channel's id, routed (a relay command is answered
 // at once; text for the agent is queued for its conversation), all in one transaction. What
 // the VM must do as a result is returned, for after the webhook has its answer.
 import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
@@ -13,7 +13,8 @@ import { answerUndo } from "../commands/change-commands";
 import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
 import { parseShipAnswer } from "../../core/ship";
 import { receiveShipAnswer, shipAnswerOf } from "../commands/ship-commands";
-import type { TapOutcome } from "../../channels/channel";
+import { CHANNELS } from "../../channels";
+import type { ChannelName, TapOutcome } from "../../channels/channel";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
 import type { Media, MessageSource } from "../db/messages-repo";
@@ -29,7 +30,7 @@ export type InboundMessage = {
   messageId: string;
   body: string;
   media: Media[];
-  /** A tapped quick-reply button's id (Twilio's ButtonPayload); the body is its title. */
+  /** A tapped button's id (the payload the relay gave it); the body is its title. */
   buttonPayload?: string | null;
   receivedAt: number;
   /** The Worker's externally visible origin, for the status callback URL. */
@@ -40,7 +41,7 @@ export type InboundMessage = {
   origin?: string;
 };
 
-/** `tap`: what became of a tapped button, for a chat app that acknowledges each tap (Telegram). */
+/** `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */
 export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null; tap?: TapOutcome };
 
 export type InboxDeps = CommandDeps & {
@@ -72,13 +73,18 @@ function approvalAnswerOf(d: InboxDeps, message: InboundMessage): AnswerInput | 
   return typed && { via: "text", ...typed };
 }
 
-/** Stores the message once per MessageSid (false: a redelivery, nothing changed); the user wrote, so WhatsApp's window is open again. */
+/** The channel it was written on: without a source, the object's own phone on WhatsApp. */
+function channelOf(message: InboundMessage): ChannelName {
+  return message.source?.channel ?? "whatsapp";
+}
+
+/** Stores the message once per MessageSid (false: a redelivery, nothing changed); the user wrote, so a channel's reply window is open again. */
 function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: Media[]; conversationId: number; slash: boolean }, now: number): boolean {
   if (!d.messages.insert({ id: message.messageId, ...m, receivedAt: message.receivedAt, source: message.source, origin: message.origin ?? null, now })) return false;
   d.settings.set("public_origin", message.publicOrigin);
-  // Whatever was held for the 24-hour window can go now (mostly nothing: a remembered read says so);
-  // only a WhatsApp message opens WhatsApp's window.
-  if ((message.source?.channel ?? "whatsapp") === "whatsapp" && d.outboxRepo.anyHeld()) d.outboxRepo.releaseHeld(now);
+  // Whatever was held for a reply window can go now (mostly nothing: a remembered read says so);
+  // only a message on a channel with such a window opens it.
+  if (CHANNELS[channelOf(message)].limits.replyWindowMs !== null && d.outboxRepo.anyHeld()) d.outboxRepo.releaseHeld(now);
   return true;
 }
 
@@ -92,8 +98,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
   if (undoWord) return receiveUndoAnswer(d, message, undoWord, now);
   const shipWord = shipAnswerOf(d, message);
   if (shipWord) return receiveShipAnswer({ ...d, store: (m) => store(d, message, m, now) }, message, shipWord, now);
-  // A Telegram button nothing answers any more (its question closed): never text for the agent.
-  if (message.buttonPayload && message.source?.channel === "telegram") return receiveStaleTap(d, message, now);
+  // A tap, acknowledged on its button, that nothing answers any more (its question closed): never text for the agent.
+  if (message.buttonPayload && CHANNELS[channelOf(message)].limits.acksTaps) return receiveStaleTap(d, message, now);
   // A message with media is always for the agent (its caption is not a command).
   const parsed = routeInbound(message.body);
   const route: InboundRoute = message.media.length > 0 && parsed.kind === "command" ? { kind: "agent", text: message.body.trim(), slash: false, conversation: null } : parsed;
@@ -130,7 +136,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
   });
 }
 
-/** An approval answer: stored once per MessageSid like any message (a Twilio retry applies nothing), never rate-limited. */
+/** An approval answer: stored once per MessageSid like any message (a channel's retry applies nothing), never rate-limited. */
 function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInput, now: number): Stored | null {
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
@@ -152,7 +158,7 @@ function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoRepl
   });
 }
 
-/** A tap on a Telegram button whose question is closed (or no button of ours): stored once, answered on the button alone. */
+/** A tap on an acknowledged button whose question is closed (or no button of ours): stored once, answered on the button alone. */
 function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;

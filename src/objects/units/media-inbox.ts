@@ -1,8 +1,9 @@
-// The inbound media unit: the attachments of queued messages, fetched from Twilio (or Telegram, for
-// a message written there) into R2 after the webhook has its answer (a 100 MB document must never hold Twilio's 15 s), before the message can
-// run. It owns the attachments' state inside `messages.media_json`; a message runs only once every
-// attachment is stored or has failed (`mediaSettled`). Voice notes are transcribed, and the user
-// hears what was heard. Every failure is one line to the user; the rest of the message still goes.
+// The inbound media unit: the attachments of queued messages, fetched from the channel each was
+// written on into R2 after the webhook has its answer (a 100 MB document must never hold a
+// webhook's deadline), before the message can run. It owns the attachments' state inside
+// `messages.media_json`; a message runs only once every attachment is stored or has failed
+// (`mediaSettled`). Voice notes are transcribed, and the user hears what was heard. Every failure
+// is one line to the user; the rest of the message still goes.
 import { voiceEchoLine, NO_TRANSCRIBER_NOTICE } from "../../core/voice-note";
 import { outboxKeys } from "../../core/outbox-keys";
 import { attachmentFailedLine, NO_MEDIA_STORAGE } from "../../core/replies/media";
@@ -10,8 +11,8 @@ import type { Media, MessagesRepo, QueuedMessage } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
-import { fetchInboundMedia, type InboundMediaDeps } from "../clients/media-fetch";
-import { fetchTelegramMedia, type TelegramMediaDeps } from "../../channels/telegram/media";
+import type { MediaStore } from "../clients/media-store";
+import type { MediaFetchers } from "../../channels/channel";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { stepTime } from "../../core/step-time";
@@ -25,31 +26,26 @@ type MediaInboxDeps = {
   outbox: Pick<OutboxRepo, "add">;
   settings: SettingsRepo;
   transaction: Transaction;
-  /** R2, the signing keys and Twilio's credentials; null when media cannot be stored here (no MEDIA binding or no secret). */
-  store: (() => Promise<InboundMediaDeps | null>) | null;
-  /** The same for a Telegram message's files (the bot's connection instead of Twilio's); null: none can be fetched. */
-  telegram?: (() => Promise<TelegramMediaDeps | null>) | null;
+  /** R2 and the signing keys, where attachments are stored (and audio read back to be heard); null when media cannot be stored here (no MEDIA binding or no secret). */
+  store: (() => Promise<MediaStore>) | null;
+  /** Each channel's way of fetching its attachments into the store; a channel without one (no credentials) stores none. */
+  fetchers: MediaFetchers;
   transcriber: Transcriber | null;
-  /** The user's phone: the owner of what is stored (only ever as a keyed hash). */
+  /** The user: the owner of what is stored (only ever as a keyed hash). */
   owner: string;
   /** Dates each message's attachments once fetched (a large one takes minutes): see stepTime. */
   clock: Clock;
   log: Log;
 };
 
-type Stores = { twilio: InboundMediaDeps | null; telegram: TelegramMediaDeps | null };
-
 export function createMediaInbox(d: MediaInboxDeps) {
   const tell = (dedupeKey: string, body: string, now: number) => d.outbox.add({ dedupeKey, body, now });
 
-  /** One attachment: stored (and heard, for audio) or failed with a reason. */
-  /** Each message's files come from the app it was written in: a Telegram file's `url` is its file_id. */
-  const settleOne = async (stores: Stores, message: QueuedMessage, media: Media, index: number): Promise<Media> => {
-    const telegram = message.source.channel === "telegram";
-    const store = telegram ? stores.telegram : stores.twilio;
-    if (!store) return { ...media, failed: NO_MEDIA_STORAGE };
-    const declared = { declaredType: media.contentType, owner: d.owner };
-    const result = telegram ? await fetchTelegramMedia(stores.telegram!, { fileId: media.url, ...declared }) : await fetchInboundMedia(stores.twilio!, { url: media.url, ...declared });
+  /** One attachment: stored (and heard, for audio) or failed with a reason. Each message's files come from the channel it was written on, by the `url` that channel gave (its `ref`). */
+  const settleOne = async (store: MediaStore | null, message: QueuedMessage, media: Media, index: number): Promise<Media> => {
+    const fetcher = d.fetchers[message.source.channel];
+    if (!store || !fetcher) return { ...media, failed: NO_MEDIA_STORAGE };
+    const result = await fetcher(store, { ref: media.url, declaredType: media.contentType, owner: d.owner });
     if (!result.ok) return { ...media, failed: result.reason };
     const { key, contentType, kind, ext, size, createdAt } = result;
     const settled: Media = { ...media, stored: { key, contentType, kind, ext, size, createdAt } };
@@ -75,14 +71,10 @@ export function createMediaInbox(d: MediaInboxDeps) {
       const waiting = d.messages.withUnsettledMedia();
       if (waiting.length === 0) return 0;
       const present = stepTime(now, d.clock);
-      // Only the stores some waiting message needs are opened.
-      const fromTelegram = (telegram: boolean) => waiting.some((m) => (m.source.channel === "telegram") === telegram);
-      const stores: Stores = {
-        twilio: d.store && fromTelegram(false) ? await d.store() : null,
-        telegram: d.telegram && fromTelegram(true) ? await d.telegram() : null,
-      };
+      // The store is opened only when some waiting message has a channel to fetch it from.
+      const store = d.store && waiting.some((m) => d.fetchers[m.source.channel]) ? await d.store() : null;
       for (const message of waiting) {
-        const media = await Promise.all(message.media.map((m, i) => (m.stored || m.failed ? m : settleOne(stores, message, m, i))));
+        const media = await Promise.all(message.media.map((m, i) => (m.stored || m.failed ? m : settleOne(store, message, m, i))));
         const at = present();
         d.transaction(() => {
           d.messages.setMedia(message.id, media, at);

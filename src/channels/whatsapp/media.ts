@@ -1,10 +1,12 @@
-// Fetches one incoming attachment (a webhook's MediaUrlN) from Twilio into R2. Twilio's API wants
-// the account's Basic auth and answers with a redirect to a short-lived CDN link: the redirect is
-// followed by hand so the credentials go to the API's origin only, never to where it points.
+// Fetches one incoming attachment (a webhook's MediaUrlN) from Twilio into R2: WhatsApp's
+// MediaFetcher. Twilio's API wants the account's Basic auth and answers with a redirect to a
+// short-lived CDN link: the redirect is followed by hand so the credentials go to the API's origin
+// only, never to where it points.
+import type { Config } from "../../config";
 import { basicAuthorization } from "../../core/encoding";
 import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
-import type { TwilioAccount } from "../../core/phone-settings";
-import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "./media-store";
+import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
+import type { MediaFetcher } from "../channel";
 
 type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };
 export type InboundMediaDeps = MediaStore & {
@@ -13,15 +15,17 @@ export type InboundMediaDeps = MediaStore & {
   /** The whole fetch, redirect and body included; default FETCH_TIMEOUT_MS. */
   timeoutMs?: number;
 };
-/** R2, the keys and Twilio's credentials for fetching attachments; null when one of them is missing (nothing can be fetched). */
-export function inboundMediaFor(store: (() => Promise<MediaStore>) | null, twilio: TwilioAccount | null): (() => Promise<InboundMediaDeps>) | null {
-  if (!store || !twilio) return null;
-  const auth: TwilioMediaAuth = { accountSid: twilio.accountSid, authToken: twilio.authToken, apiBase: twilio.apiBase };
-  return async () => ({ ...(await store()), fetch: (input, init) => fetch(input, init), twilio: auth });
+
+/** WhatsApp's attachments, fetched with the account's credentials; null without them (nothing can be fetched). */
+export function whatsappMediaFetcher(twilio: Pick<Config["twilio"], "accountSid" | "authToken" | "apiBase">, fetchFn: typeof fetch = (input, init) => fetch(input, init)): MediaFetcher | null {
+  const { accountSid, authToken, apiBase } = twilio;
+  if (!accountSid || !authToken) return null;
+  const auth: TwilioMediaAuth = { accountSid, authToken, apiBase };
+  return (store, media) => fetchInboundMedia({ ...store, fetch: fetchFn, twilio: auth }, { url: media.ref, declaredType: media.declaredType, owner: media.owner });
 }
 
-/** One attachment of the form: its URL, its `MediaContentTypeN`, and the phone it came from. */
-export type InboundMedia = { url: string; declaredType: string | null; owner: string };
+/** One attachment of the form: its URL, its `MediaContentTypeN`, and the user it came from. */
+type TwilioMedia = { url: string; declaredType: string | null; owner: string };
 
 /** Long enough for WhatsApp's largest document (100 MB) on a slow path; a stalled fetch ends here. */
 export const FETCH_TIMEOUT_MS = 120_000;
@@ -29,7 +33,7 @@ const MAX_REDIRECTS = 3;
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** Stored and described, or why not in a phrase for the user ("Twilio answered 404", "an unknown file type"). */
-export async function fetchInboundMedia(deps: InboundMediaDeps, media: InboundMedia): Promise<MediaResult> {
+export async function fetchInboundMedia(deps: InboundMediaDeps, media: TwilioMedia): Promise<MediaResult> {
   const signal = AbortSignal.timeout(deps.timeoutMs ?? FETCH_TIMEOUT_MS);
   const opened = await openTwilioMedia(deps, media.url, signal);
   if (!opened.ok) return opened;
