@@ -27,8 +27,11 @@ export type ConfiguredUsers = {
   adminTelegramUsers?: ReadonlySet<string>;
 };
 
+/** The admins' part of the configuration (the admin notices need no more). */
+export type ConfiguredAdmins = Pick<ConfiguredUsers, "adminSenders" | "adminTelegramUsers">;
+
 /** Whether `name` (a phone, or `tg-<id>`) is an admin by configuration. */
-export function isConfiguredAdmin(config: Pick<ConfiguredUsers, "adminSenders" | "adminTelegramUsers"> | null, name: string): boolean {
+export function isConfiguredAdmin(config: ConfiguredAdmins | null, name: string): boolean {
   const telegram = telegramUserOf(name);
   return telegram === null ? (config?.adminSenders.has(name) ?? false) : (config?.adminTelegramUsers?.has(telegram) ?? false);
 }
@@ -40,8 +43,8 @@ export function isConfiguredUser(config: ConfiguredUsers | null, name: string): 
   return isConfiguredAdmin(config, name) || (config?.allowedTelegramUsers?.has(telegram) ?? false);
 }
 
-/** A name as the logs show it: a Telegram id keeps its last four digits, as a phone does. */
-export function maskTelegramName(name: string): string | null {
+/** A user name that is not a phone, as the logs show it: a Telegram id keeps its last four digits, as a phone does; null for any other text. */
+export function maskUserName(name: string): string | null {
   const id = telegramUserOf(name);
   return id === null ? null : `tg-***${id.slice(-4)}`;
 }

@@ -1,6 +1,9 @@
 // What admins read back from /users, /allow, /deny and /budget, and the one notice a denied user
 // gets. Pure: the facts come in (each user's summary from their own object), text goes out.
-import { telegramUserOf } from "../channels/user-names";
+import { CHANNELS } from "../channels";
+import type { ConfiguredIn } from "../channels/admin-names";
+import type { ChatAddress } from "../channels/channel";
+import { homeChatOf } from "../channels/home-chat";
 import { formatAgo, formatUsd } from "./format-ago";
 import { machineLine, type MachineView } from "./machine-report";
 import { formatInZone } from "./schedule-format";
@@ -22,7 +25,7 @@ export type UserSummary = {
   timeZone: string;
   /** VM_MODE=machines: the user's own Machine (null: none yet); absent in shared mode. */
   machine?: MachineView | null;
-  /** Chats that refused the bot (a user blocked it on Telegram): nothing is sent there until they write again. */
+  /** Chats that refused the bot (a user blocked it in the app): nothing is sent there until they write again. */
   stoppedChats?: { channel: string; chat: string; detail: string | null }[];
 };
 
@@ -31,10 +34,10 @@ export type UserSource = "config" | "admin" | "allowlist";
 
 /**
  * A user as /users lists them; `summary` null when their object did not answer. `phone` is the
- * object's name: a number, or `tg-<id>` for a Telegram user with no linked phone; `telegram`: the
- * Telegram user whose chat is linked to this number's agent (/link).
+ * object's name: a number, or the name of a user a channel knows without a phone; `linked`: the
+ * chat linked to this number's agent (/link).
  */
-export type UserLine = { phone: string; sources: readonly UserSource[]; summary: UserSummary | null; telegram?: string | null };
+export type UserLine = { phone: string; sources: readonly UserSource[]; summary: UserSummary | null; linked?: ChatAddress | null };
 
 export function usersReport(users: readonly UserLine[], o: { denied: readonly string[]; directoryAnswered: boolean; now: number }): string {
   const lines = [`Users (${users.length}):`, ...users.map((u) => userLine(u, o.now))];
@@ -44,9 +47,9 @@ export function usersReport(users: readonly UserLine[], o: { denied: readonly st
 }
 
 function userLine(u: UserLine, now: number): string {
-  // A user's doors: their number, a Telegram chat linked to it, or a Telegram chat alone.
-  const telegram = telegramUserOf(u.phone);
-  const who = telegram !== null ? `Telegram ${telegram}` : u.telegram ? `${u.phone} + Telegram ${u.telegram}` : u.phone;
+  // A user's doors: their number, a chat linked to it, or a chat alone (a user with no phone).
+  const own = homeChatOf(u.phone);
+  const who = own.chat !== null ? doorOf({ channel: own.channel, chat: own.chat }) : u.linked ? `${u.phone} + ${doorOf(u.linked)}` : u.phone;
   const head = `${who} (${u.sources.join(", ")})`;
   const s = u.summary;
   if (!s) return `${head} · its agent did not answer`;
@@ -58,6 +61,11 @@ function userLine(u: UserLine, now: number): string {
   const machine = s.machine === undefined ? "" : ` · ${machineLine(s.machine, now)}`;
   const stopped = (s.stoppedChats ?? []).map((c) => ` · 📵 ${c.channel} chat ${c.chat} stopped (${c.detail ?? "refused"})`).join("");
   return `${head} · ${active} · ${state} · today ${formatUsd(s.spentTodayUsd)}, month ${formatUsd(s.spentMonthUsd)} · ${budget}${machine}${stopped}`;
+}
+
+/** A chat as /users names it: the app, then the chat's id there. */
+function doorOf(chat: ChatAddress): string {
+  return `${CHANNELS[chat.channel].displayName} ${chat.chat}`;
 }
 
 /** What /deny did to the user's pending work. */
@@ -110,8 +118,8 @@ export function permissionDenied(word: string): string {
 /** The directory (the allowlist's owner) did not answer: the admin's command changed nothing. */
 export const DIRECTORY_UNREACHABLE = "I couldn't reach the user directory, so nothing changed. Try again in a minute.";
 
-/** Where the operator's configuration lists a number; /allow, /deny and the directory cannot change it. */
-export type ConfiguredIn = "ADMIN_SENDERS" | "ALLOWED_SENDERS" | "ADMIN_TELEGRAM_USERS" | "ALLOWED_TELEGRAM_USERS";
+/** Where the operator's configuration lists a number (its env variable); /allow, /deny and the directory cannot change it. */
+export type { ConfiguredIn } from "../channels/admin-names";
 
 /** How /allow went, the directory having answered (or the number being configured). */
 export type AllowOutcome =

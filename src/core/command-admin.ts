@@ -1,10 +1,10 @@
-// The admin commands' arguments (/users, /allow, /deny, /budget): numbers (or Telegram user ids,
-// as `tg-<id>`) and amounts are checked here, so bad input gets a one-line answer and changes nothing. Who may run them is the
+// The admin commands' arguments (/users, /allow, /deny, /budget): numbers (or a channel's user ids,
+// as the channel layer reads them) and amounts are checked here, so bad input gets a one-line answer and changes nothing. Who may run them is the
 // object's check (ADMIN_SENDERS), made before any of this is acted on or even answered.
 import { firstWord } from "./command-words";
 import { isE164 } from "./phone";
 import { quoteInput } from "./quote-input";
-import { telegramUserName } from "../channels/user-names";
+import { TYPED_USER_IDS, typedUserName } from "../channels/admin-names";
 
 const ADMIN_WORDS = ["users", "allow", "deny", "budget"] as const;
 type AdminWord = (typeof ADMIN_WORDS)[number];
@@ -30,14 +30,17 @@ const MAX_ARGS_CHARS = 100;
 /** Dollars with at most four decimals, an optional leading $: "25", "7.5", "$0.25". */
 const AMOUNT = /^\$?(\d{1,9})(\.\d{1,4})?$/;
 const EXAMPLE = "+15551234567";
-const TELEGRAM_EXAMPLE = "123456789";
-/** A Telegram user id as an admin types it (digits, no +), or the `tg-<id>` that /users shows. */
-const TELEGRAM_ID = /^(?:tg-)?([1-9]\d{0,15})$/;
+
+/** `/allow` or `/deny` with a number, or with each other kind of id a channel's users have. */
+function userUsage(word: "allow" | "deny"): string {
+  const forms = [`/${word} ${EXAMPLE} (the number in E.164: + then country code and number)`, ...TYPED_USER_IDS.map((id) => `/${word} ${id.example} (${id.what})`)];
+  return `Usage: ${forms.join(", or ")}.`;
+}
 
 const usageOf: Record<AdminWord, string> = {
   users: "/users takes no arguments.",
-  allow: `Usage: /allow ${EXAMPLE} (the number in E.164: + then country code and number), or /allow ${TELEGRAM_EXAMPLE} (a Telegram user id).`,
-  deny: `Usage: /deny ${EXAMPLE} (the number in E.164: + then country code and number), or /deny ${TELEGRAM_EXAMPLE} (a Telegram user id).`,
+  allow: userUsage("allow"),
+  deny: userUsage("deny"),
   budget: `Usage: /budget ${EXAMPLE} <dollars a day>, e.g. /budget ${EXAMPLE} 25, or /budget ${EXAMPLE} default.`,
 };
 
@@ -50,7 +53,7 @@ function parseRequest(word: AdminWord, args: string): AdminCommand["request"] {
   if (word === "users") return args === "" ? { kind: "users" } : invalid(usageOf.users);
   if (args === "" || [...args].length > MAX_ARGS_CHARS) return invalid(usageOf[word]);
   const [word1, rest] = firstWord(args);
-  const phone = userNameOf(word1);
+  const phone = typedUserName(word1);
   if (phone === null) return invalid(notE164(word1));
   if (word !== "budget") return rest === "" ? { kind: word, phone } : invalid(usageOf[word]);
   const [amount, extra] = firstWord(rest);
@@ -59,13 +62,6 @@ function parseRequest(word: AdminWord, args: string): AdminCommand["request"] {
   const usd = parseAmount(amount);
   if (typeof usd === "string") return invalid(usd);
   return { kind: "budget", phone, usd };
-}
-
-/** A user as admins name them: an E.164 number, or a Telegram user id (digits without +) as `tg-<id>`. */
-function userNameOf(text: string): string | null {
-  if (isE164(text)) return text;
-  const telegram = TELEGRAM_ID.exec(text)?.[1];
-  return telegram !== undefined && Number.isSafeInteger(Number(telegram)) ? telegramUserName(telegram) : null;
 }
 
 /** Why `text` is not a number; invisible characters (direction marks from a contact card) are named, not shown. */

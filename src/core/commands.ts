@@ -1,4 +1,4 @@
-// WhatsApp messages that start with one of the relay's /commands, which it answers itself
+// Messages that start with one of the relay's /commands, which it answers itself
 // without waking the agent: parsed into data here, carried out by the Durable Object.
 import { parseAdminArgs } from "./command-admin";
 import { parseDeleteArgs, parseGitArgs, parseNameArg, parseNewArgs } from "./command-conversation";
@@ -8,6 +8,7 @@ import { parseAutofixArgs, parseGithubArgs } from "./command-github";
 import { firstWord } from "./command-words";
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
+import { CHANNEL_HELP } from "../channels/help-words";
 import { DIFF_USAGE } from "./replies/changes";
 import { parseDiffIndex } from "./run-change";
 import { validateTimeZone } from "./schedule-validate";
@@ -53,11 +54,11 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/triggers, /trigger remove <name>", description: "your triggers: when each last fired, how often; end one" },
   { usage: "/github watch owner/repo", description: "GitHub's events of that repository come here: answers with the webhook's URL and secret; /github lists, /github unwatch owner/repo stops" },
   { usage: "/autofix on, /autofix off", description: "a CI failure on this conversation's pull request starts a fix run by itself (at most 3 per pull request)" },
-  { usage: "/link, /link <code>", description: "a code to reach this same agent from the other app (WhatsApp or Telegram); the code, sent from there, joins that chat" },
-  { usage: "/unlink", description: "separate the WhatsApp and Telegram chats again" },
-  { usage: "/notify, /notify whatsapp|telegram|default", description: "where scheduled tasks' results go (default: the chat that created each task)" },
+  { usage: "/link, /link <code>", description: CHANNEL_HELP.link },
+  { usage: "/unlink", description: CHANNEL_HELP.unlink },
+  { usage: CHANNEL_HELP.notify, description: "where scheduled tasks' results go (default: the chat that created each task)" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },
-  { usage: "/users, /allow +E164|telegram-id, /deny +E164|telegram-id, /budget +E164 <usd>", description: "admins: the users, the runtime allowlist, a user's daily budget" },
+  { usage: `/users, /allow ${CHANNEL_HELP.userArg}, /deny ${CHANNEL_HELP.userArg}, /budget +E164 <usd>`, description: "admins: the users, the runtime allowlist, a user's daily budget" },
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },
 ];
 

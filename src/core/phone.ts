@@ -1,5 +1,5 @@
-// Sender identity from Twilio's WhatsApp "From" values, E.164 allow-lists, and phone masking for logs.
-import { maskTelegramName } from "../channels/user-names";
+// Sender identity from WhatsApp "From" values, E.164 allow-lists, and phone masking for logs.
+import { maskUserName } from "../channels/user-names";
 
 /** A WhatsApp sender: a phone number, or an identity without one (username-based IDs, BSUIDs). */
 export type Sender = { kind: "phone"; phone: string } | { kind: "other"; id: string };
@@ -48,8 +48,8 @@ export function parseNumberListDetailed(csv: string | undefined): NumberList {
  */
 export function maskPhone(phone: string): string {
   const sender = normalizeSender(phone);
-  // A Telegram user's object (`tg-<id>`) keeps its last four digits, as a phone does.
-  if (sender.kind === "other") return maskTelegramName(phone) ?? "***";
+  // A user named otherwise than by a phone is masked as the channel layer says.
+  if (sender.kind === "other") return maskUserName(phone) ?? "***";
   const digits = sender.phone.slice(1);
   const head = digits.slice(0, Math.min(4, digits.length - 7));
   const prefix = phone.startsWith(WHATSAPP_PREFIX) ? WHATSAPP_PREFIX : "";

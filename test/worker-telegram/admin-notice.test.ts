@@ -37,12 +37,12 @@ it("an admin's object that does not answer is logged after one bounded attempt, 
   let calls = 0;
   const { lines, log } = logger();
   const silent = { queueAdminNotice: () => (calls++, new Promise<{ queued: boolean }>(() => {})) };
-  const deps = { configured: { adminSenders: new Set(["+15550000100"]) }, agent: () => silent, homeOfTelegramUser: async () => "unused", log, timeoutMs: 50 };
+  const deps = { configured: { adminSenders: new Set(["+15550000100"]) }, agent: () => silent, homeOf: async () => "unused", log, timeoutMs: 50 };
   await tellAdmin(deps, (admin) => chatStoppedAdminNotice(admin, stop));
   expect(calls).toBe(1);
   expect(lines).toEqual([{ event: "admin_notice_unsent", fields: { key: `admin:chat-stopped:${stop.user}:telegram:${stop.chat}:${stop.stoppedAt}`, reason: "unanswered", error: "no answer within 50 ms" } }]);
   // One that throws (the directory unreachable) is logged the same way.
-  const unreachable = { ...deps, configured: { adminSenders: new Set<string>(), adminTelegramUsers: new Set(["42"]) }, homeOfTelegramUser: async () => { throw new Error("directory down"); } };
+  const unreachable = { ...deps, configured: { adminSenders: new Set<string>(), adminTelegramUsers: new Set(["42"]) }, homeOf: async () => { throw new Error("directory down"); } };
   await tellAdmin(unreachable, (admin) => chatStoppedAdminNotice(admin, stop));
   expect(lines.at(-1)).toMatchObject({ event: "admin_notice_unsent", fields: { reason: "unanswered", error: "directory down" } });
   expect(calls).toBe(1);
@@ -50,6 +50,6 @@ it("an admin's object that does not answer is logged after one bounded attempt, 
 
 it("no admin configured: nothing is called, and the log says why", async () => {
   const { lines, log } = logger();
-  await tellAdmin({ configured: { adminSenders: new Set() }, agent: () => { throw new Error("not to be called"); }, homeOfTelegramUser: async () => "x", log }, (admin) => chatStoppedAdminNotice(admin, stop));
+  await tellAdmin({ configured: { adminSenders: new Set() }, agent: () => { throw new Error("not to be called"); }, homeOf: async () => "x", log }, (admin) => chatStoppedAdminNotice(admin, stop));
   expect(lines).toEqual([{ event: "admin_notice_unsent", fields: { reason: "no_admin" } }]);
 });

@@ -7,7 +7,6 @@ import {
   budgetReply,
   budgetUnansweredReply,
   type BudgetChange,
-  type ConfiguredIn,
   denyRefusal,
   DIRECTORY_UNREACHABLE,
   notAUserReply,
@@ -24,7 +23,10 @@ import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import { boundedCall } from "../services/bounded-call";
 import type { Log } from "../../core/log";
-import { type ConfiguredUsers, telegramUserName, telegramUserOf } from "../../channels/user-names";
+import { configuredIn, configuredUserNames, linkedChatOf } from "../../channels/admin-names";
+import type { ChatAddress } from "../../channels/channel";
+import { homeChatOf } from "../../channels/home-chat";
+import { type ConfiguredUsers, userNameOf } from "../../channels/user-names";
 import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs } from "../user-directory";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */
@@ -40,7 +42,7 @@ type DirectoryApi = {
   allowedNumbers(): Promise<string[]>;
   allow(phone: string, by: string): Promise<ListedAs>;
   deny(phone: string, by: string): Promise<ListedAs>;
-  homeOfTelegramUser(userId: string): Promise<string>;
+  homeOf(chat: ChatAddress): Promise<string>;
   listLinks(): Promise<LinkEntry[]>;
 };
 
@@ -90,16 +92,16 @@ export async function carryOut(d: AdminDeps, request: AdminRequest, now: number)
   }
 }
 
-function configuredAs(d: AdminDeps, phone: string): ConfiguredIn | null {
-  const telegram = telegramUserOf(phone);
-  if (telegram !== null) return d.configured.adminTelegramUsers?.has(telegram) ? "ADMIN_TELEGRAM_USERS" : d.configured.allowedTelegramUsers?.has(telegram) ? "ALLOWED_TELEGRAM_USERS" : null;
-  return d.configured.adminSenders.has(phone) ? "ADMIN_SENDERS" : d.configured.allowedSenders.has(phone) ? "ALLOWED_SENDERS" : null;
+/** The object of a user: a phone's own, or the one the directory names for the chat of a user with no phone (it may be linked). */
+async function agentOf(d: AdminDeps, name: string): Promise<UserAgent> {
+  const { channel, chat } = homeChatOf(name);
+  return d.user(chat === null ? name : await d.directory.homeOf({ channel, chat }));
 }
 
-/** The object of a user: a phone's own, or the one the directory names for a Telegram user. */
-async function agentOf(d: AdminDeps, name: string): Promise<UserAgent> {
-  const telegram = telegramUserOf(name);
-  return d.user(telegram === null ? name : await d.directory.homeOfTelegramUser(telegram));
+/** Every linked chat, with the phone's object it reaches: the one place /users and /vm read the links. */
+async function linkedChats(d: AdminDeps): Promise<{ ok: true; value: { home: string; chat: ChatAddress }[] } | { ok: false }> {
+  const links = await attempt(() => d.directory.listLinks(), d);
+  return links.ok ? { ok: true, value: links.value.map((l) => ({ home: l.home, chat: linkedChatOf(l) })) } : links;
 }
 
 /** Every user: the configured numbers and the directory's (the dashboard lists them as /users does). */
@@ -107,26 +109,22 @@ export async function allUsers(d: AdminDeps) {
   const listed = await attempt(() => d.directory.list(), d);
   const sources = new Map<string, UserSource[]>();
   const add = (phone: string, source: UserSource) => sources.set(phone, [...(sources.get(phone) ?? []), source]);
-  for (const phone of d.configured.adminSenders) add(phone, "admin");
-  for (const phone of d.configured.allowedSenders) add(phone, "config");
-  for (const id of d.configured.adminTelegramUsers ?? []) add(telegramUserName(id), "admin");
-  for (const id of d.configured.allowedTelegramUsers ?? []) add(telegramUserName(id), "config");
+  for (const { name, admin } of configuredUserNames(d.configured)) add(name, admin ? "admin" : "config");
   for (const e of listed.ok ? listed.value : []) if (e.allowed) add(e.phone, "allowlist");
   return { listed, sources };
 }
 
-/** Each user's doors: a number with the Telegram chat linked to it, and Telegram users with an agent of their own. */
+/** Each user's doors: a number with the chat linked to it, and users without a phone who have an agent of their own. */
 async function listUsers(d: AdminDeps, now: number): Promise<string> {
-  const [{ listed, sources }, links] = await Promise.all([allUsers(d), attempt(() => d.directory.listLinks(), d)]);
-  const linked = new Map((links.ok ? links.value : []).map((l) => [l.home, l.telegramUser]));
-  const linkedUsers = new Set(linked.values());
-  // A linked Telegram user is a door of the phone's agent, not a user of their own.
-  for (const id of linkedUsers) sources.delete(telegramUserName(id));
+  const [{ listed, sources }, links] = await Promise.all([allUsers(d), linkedChats(d)]);
+  const linked = new Map((links.ok ? links.value : []).map((l) => [l.home, l.chat]));
+  // A linked chat is a door of the phone's agent, not a user of its own.
+  for (const chat of linked.values()) sources.delete(userNameOf(chat));
   const phones = [...sources.keys()].sort();
   const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
   const users: UserLine[] = phones.map((phone, i) => {
     const s = summaries[i]!;
-    return { phone, sources: sources.get(phone)!, summary: s.ok ? s.value : null, telegram: linked.get(phone) ?? null };
+    return { phone, sources: sources.get(phone)!, summary: s.ok ? s.value : null, linked: linked.get(phone) ?? null };
   });
   const denied = listed.ok ? listed.value.filter((e) => !e.allowed && !sources.has(e.phone)).map((e) => e.phone) : [];
   return usersReport(users, { denied, directoryAnswered: listed.ok, now });
@@ -137,10 +135,10 @@ async function listUsers(d: AdminDeps, now: number): Promise<string> {
  * Denied users are asked too: their Machine is stopped, not abandoned.
  */
 async function machineOwners(d: AdminDeps & { fly: NonNullable<AdminDeps["fly"]> }) {
-  const [{ listed, sources }, links] = await Promise.all([allUsers(d), attempt(() => d.directory.listLinks(), d)]);
-  // A Telegram user's own object may own a Machine too, linked or not (linking keeps it for /unlink).
-  const telegramHomes = (links.ok ? links.value.map((l) => l.telegramUser) : []).map(telegramUserName);
-  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : []), ...telegramHomes])].sort();
+  const [{ listed, sources }, links] = await Promise.all([allUsers(d), linkedChats(d)]);
+  // A linked chat's own object may own a Machine too (linking keeps it for /unlink).
+  const linkedOwn = (links.ok ? links.value : []).map((l) => userNameOf(l.chat));
+  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : []), ...linkedOwn])].sort();
   const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
   const users: MachineUserLine[] = phones.map((phone, i) => {
     const s = summaries[i]!;
@@ -185,7 +183,7 @@ async function sweep(d: AdminDeps): Promise<string> {
 }
 
 async function allow(d: AdminDeps, phone: string): Promise<string> {
-  const configured = configuredAs(d, phone);
+  const configured = configuredIn(d.configured, phone);
   if (configured) return allowReply(phone, { kind: "configured", in: configured });
   const was = await attempt(() => d.directory.allow(phone, d.admin), d);
   if (!was.ok) return DIRECTORY_UNREACHABLE;
@@ -198,7 +196,7 @@ async function allow(d: AdminDeps, phone: string): Promise<string> {
 }
 
 async function deny(d: AdminDeps, phone: string): Promise<string> {
-  const configured = configuredAs(d, phone);
+  const configured = configuredIn(d.configured, phone);
   if (configured) return denyRefusal(phone, { kind: "configured", in: configured });
   const was = await attempt(() => d.directory.deny(phone, d.admin), d);
   if (!was.ok) return DIRECTORY_UNREACHABLE;
@@ -211,7 +209,7 @@ async function deny(d: AdminDeps, phone: string): Promise<string> {
 }
 
 async function budget(d: AdminDeps, phone: string, usd: number | null): Promise<string> {
-  if (!configuredAs(d, phone)) {
+  if (!configuredIn(d.configured, phone)) {
     const allowed = await attempt(() => d.directory.allowedNumbers(), d);
     if (!allowed.ok) return DIRECTORY_UNREACHABLE;
     if (!allowed.value.includes(phone)) return notAUserReply(phone);

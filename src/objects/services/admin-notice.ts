@@ -1,9 +1,11 @@
 // Tells the first configured admin, in their own chat, what a user's object noticed (a chat that
 // stopped taking messages): one call to the admin's object, which queues the notice once by its
 // key and sends it through its own outbox. Bounded in time; a failure is logged, never retried.
-import { type AdminNotice, type AdminToTell, adminToTell } from "../../core/admin-notice";
+import type { AdminNotice } from "../../core/admin-notice";
+import { type AdminToTell, adminToTell } from "../../channels/admin-names";
 import type { Log } from "../../core/log";
-import type { ConfiguredUsers } from "../../channels/user-names";
+import type { ChatAddress } from "../../channels/channel";
+import type { ConfiguredAdmins } from "../../channels/user-names";
 import { directoryOf } from "../user-directory";
 import { boundedCall } from "./bounded-call";
 
@@ -11,10 +13,11 @@ import { boundedCall } from "./bounded-call";
 export type AdminAgent = { queueAdminNotice(notice: AdminNotice): Promise<{ queued: boolean }> };
 
 export type AdminNoticeDeps = {
-  configured: Pick<ConfiguredUsers, "adminSenders" | "adminTelegramUsers"> | null;
-  /** The object (by name) of a phone, or of the home a Telegram user's chat reaches. */
+  configured: ConfiguredAdmins | null;
+  /** The object by its name: an admin's own, or the one their chat reaches. */
   agent: (name: string) => AdminAgent;
-  homeOfTelegramUser: (userId: string) => Promise<string>;
+  /** The object a chat reaches (the directory's answer). */
+  homeOf: (chat: ChatAddress) => Promise<string>;
   log: Log;
   timeoutMs?: number;
 };
@@ -32,10 +35,10 @@ export async function tellAdmin(d: AdminNoticeDeps, notice: (admin: AdminToTell)
   const timeoutMs = d.timeoutMs ?? CALL_TIMEOUT_MS;
   const told = notice(admin);
   const answered = await boundedCall(async () => {
-    const home = admin.kind === "phone" ? admin.phone : await d.homeOfTelegramUser(admin.userId);
+    const home = admin.kind === "user" ? admin.user : await d.homeOf(admin.chat);
     return d.agent(home).queueAdminNotice(told);
   }, timeoutMs);
-  if (answered.ok) d.log("admin_notice_queued", { key: told.key, queued: answered.value.queued, admin: admin.kind });
+  if (answered.ok) d.log("admin_notice_queued", { key: told.key, queued: answered.value.queued, admin: admin.kind === "chat" ? admin.chat.channel : "phone" });
   else d.log("admin_notice_unsent", { key: told.key, reason: "unanswered", error: answered.error });
 }
 
@@ -44,7 +47,7 @@ export function adminNoticeDepsFor(env: Env, configured: AdminNoticeDeps["config
   return {
     configured,
     agent: (name) => (name === self.name ? self.agent : env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(name))),
-    homeOfTelegramUser: (userId) => directoryOf(env).homeOfTelegramUser(userId),
+    homeOf: (chat) => directoryOf(env).homeOf(chat),
     log,
   };
 }

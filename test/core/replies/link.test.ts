@@ -45,9 +45,9 @@ describe("what /link and /unlink say", () => {
 
 describe("/users shows each user's doors", () => {
   it.each([
-    [{ phone: "+15550001111", telegram: null }, "+15550001111 (config) · never wrote"],
-    [{ phone: "+15550001111", telegram: "424242" }, "+15550001111 + Telegram 424242 (config) · never wrote"],
-    [{ phone: "tg-777", telegram: null }, "Telegram 777 (config) · never wrote"],
+    [{ phone: "+15550001111", linked: null }, "+15550001111 (config) · never wrote"],
+    [{ phone: "+15550001111", linked: { channel: "telegram" as const, chat: "424242" } }, "+15550001111 + Telegram 424242 (config) · never wrote"],
+    [{ phone: "tg-777", linked: null }, "Telegram 777 (config) · never wrote"],
   ])("%j", (user, start) => {
     const lines = usersReport([{ ...user, sources: ["config"], summary }], { denied: [], directoryAnswered: true, now: NOW }).split("\n");
     expect(lines[1]!.startsWith(start)).toBe(true);
