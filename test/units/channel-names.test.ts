@@ -50,10 +50,6 @@ const PENDING = new Set<string>([
   "src/objects/units/outbox.ts",
   "src/objects/units/schedules.ts",
   "src/objects/user-directory.ts",
-  "src/worker/index.ts",
-  "src/worker/telegram-route.ts",
-  "src/worker/twilio-routes.ts",
-  "src/worker/twilio-webhook.ts",
 ]);
 
 function sourceFiles(dir: string): string[] {
