@@ -1,31 +1,16 @@
 // The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
+// Each channel's settings and checks are its own (src/channels/config.ts); the rest are here.
 import * as z from "zod/mini";
-import "./zod-messages";
+import { CHANNELS_ENV_SHAPE, channelsConfig, type ChannelsConfig } from "./channels/config";
+import { httpUrl, optional } from "./config-fields";
 import type { ApprovalMode } from "./core/approvals";
 import { parseFlyRegions } from "./core/fly-retry";
 import { parseNumberListDetailed } from "./core/phone";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./core/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm-protocol";
-import { parseTelegramUserIds } from "./channels/telegram/user-ids";
-import { SECRET_TOKEN_PATTERN } from "./channels/telegram/webhook-secret";
-
-// zod/mini has no `preprocess`: classic zod's is this same pipe (a transform, then the schema).
-const optional = <T extends string>(schema: z.ZodMiniType<T>) =>
-  z.pipe(
-    z.transform((value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value)),
-    z.optional(schema),
-  );
-
-const httpUrl = z.pipe(z.url({ protocol: /^https?$/ }), z.transform((url) => url.replace(/\/+$/, "")));
 
 const EnvSchema = z.object({
-  TWILIO_ACCOUNT_SID: optional(z.string().check(z.minLength(1))),
-  TWILIO_AUTH_TOKEN: optional(z.string().check(z.minLength(1))),
-  TWILIO_WHATSAPP_FROM: optional(z.string().check(z.regex(/^whatsapp:\+[1-9]\d{7,14}$/, "TWILIO_WHATSAPP_FROM must be whatsapp:+E164"))),
-  TWILIO_API_BASE: optional(httpUrl),
-  TWILIO_MESSAGING_API_BASE: optional(httpUrl),
-  TWILIO_TEMPLATE_SID: optional(z.string().check(z.regex(/^HX\w+$/, "TWILIO_TEMPLATE_SID must start with HX"))),
-  TWILIO_CONTENT_API_BASE: optional(httpUrl),
+  ...CHANNELS_ENV_SHAPE,
   PUBLIC_URL: optional(httpUrl),
   ALLOWED_SENDERS: z.optional(z.string()),
   ADMIN_SENDERS: z.optional(z.string()),
@@ -54,39 +39,18 @@ const EnvSchema = z.object({
     z.string().check(z.regex(/^\d{1,9}$/, "APPROVAL_TIMEOUT_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 10_000 && Number(v) <= MAX_APPROVAL_TIMEOUT_MS, "APPROVAL_TIMEOUT_MS must be between 10000 and 86400000")),
   ),
   MEDIA_RETENTION_DAYS: optional(z.string().check(z.regex(/^\d{1,3}$/, "MEDIA_RETENTION_DAYS must be a whole number of days"), z.refine((v) => Number(v) >= 1 && Number(v) <= 365, "MEDIA_RETENTION_DAYS must be between 1 and 365"))),
-  // Optional: without it, media links are signed with a key derived from TWILIO_AUTH_TOKEN.
   // Local only: the offline stand-in of Workers AI's transcription (the AI binding wins when bound).
   TRANSCRIBER_URL: optional(httpUrl),
+  // Optional: without it, media links are signed with a key derived from a channel's secret (src/channels/config.ts).
   MEDIA_SIGNING_KEY: optional(z.string().check(z.minLength(32, "MEDIA_SIGNING_KEY must be at least 32 characters"))),
   // Hours a /web or /dashboard link works; fractions allowed (a test uses 0.01), at most a year.
-  // Telegram (docs/channels.md): unset token, no Telegram; a token needs the webhook's secret.
-  TELEGRAM_BOT_TOKEN: optional(z.string().check(z.regex(/^\d{1,20}:[A-Za-z0-9_-]{1,100}$/, "TELEGRAM_BOT_TOKEN must look like 123456789:AA… (from @BotFather)"))),
-  TELEGRAM_WEBHOOK_SECRET: optional(z.string().check(z.regex(SECRET_TOKEN_PATTERN, "TELEGRAM_WEBHOOK_SECRET must be 1-256 of A-Z, a-z, 0-9, _ and -"))),
-  TELEGRAM_API_BASE: optional(httpUrl),
-  ALLOWED_TELEGRAM_USERS: z.optional(z.string()),
-  ADMIN_TELEGRAM_USERS: z.optional(z.string()),
   WEB_LINK_TTL_HOURS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours"), z.refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760"))),
 });
 
-export type Config = {
-  twilio: {
-    accountSid: string | null;
-    authToken: string | null;
-    from: string;
-    apiBase: string;
-    messagingApiBase: string;
-    templateSid: string | null;
-    /** Twilio's Content API (quick-reply buttons on approval prompts). */
-    contentApiBase: string;
-  };
+export type Config = ChannelsConfig & {
   publicUrl: string | null;
   allowedSenders: ReadonlySet<string>;
   adminSenders: ReadonlySet<string>;
-  /** TELEGRAM_BOT_TOKEN and its webhook's secret; null: no Telegram (its webhook refuses everything). */
-  telegram: TelegramConfig | null;
-  /** ALLOWED_TELEGRAM_USERS / ADMIN_TELEGRAM_USERS: numeric Telegram user ids. */
-  allowedTelegramUsers: ReadonlySet<string>;
-  adminTelegramUsers: ReadonlySet<string>;
   /** `shared` (VM_MODE): the one agent VM every user's requests go to (VM_URL); null when not configured. */
   vm: { url: string; token: string } | null;
   /** `machines` (VM_MODE): each phone's own Fly Machine; null in shared mode. */
@@ -103,14 +67,12 @@ export type Config = {
   approvals: { defaultMode: ApprovalMode; timeoutMs: number };
   /**
    * Stored media: kept `retentionDays` (links never outlive that); links signed with keys derived
-   * from `signingSecret` (MEDIA_SIGNING_KEY, else TWILIO_AUTH_TOKEN; null: no media links at all).
+   * from `signingSecret` (MEDIA_SIGNING_KEY, else a channel's secret; null: no media links at all).
    */
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
   /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
   webLinkTtlHours: number;
 };
-
-export type TelegramConfig = { token: string; webhookSecret: string; apiBase: string };
 
 export type MachinesConfig = {
   api: { apiBase: string; app: string; token: string };
@@ -149,26 +111,15 @@ function parseConfig(env: object): ConfigResult {
   const admins = parseNumberListDetailed(e.ADMIN_SENDERS);
   const invalid = [...allowed.invalid, ...admins.invalid];
   if (invalid.length > 0) return { ok: false, problems: [`not E.164 in ALLOWED_SENDERS/ADMIN_SENDERS: ${invalid.join(", ")}`] };
-  const telegram = telegramConfig(e);
-  if (!telegram.ok) return telegram;
+  const channels = channelsConfig(e);
+  if (!channels.ok) return channels;
   return {
     ok: true,
     config: {
-      twilio: {
-        accountSid: e.TWILIO_ACCOUNT_SID ?? null,
-        authToken: e.TWILIO_AUTH_TOKEN ?? null,
-        from: e.TWILIO_WHATSAPP_FROM ?? "whatsapp:+14155238886",
-        apiBase: e.TWILIO_API_BASE ?? "https://api.twilio.com",
-        messagingApiBase: e.TWILIO_MESSAGING_API_BASE ?? "https://messaging.twilio.com",
-        templateSid: e.TWILIO_TEMPLATE_SID ?? null,
-        contentApiBase: e.TWILIO_CONTENT_API_BASE ?? "https://content.twilio.com",
-      },
+      ...channels.config,
       publicUrl: e.PUBLIC_URL ?? null,
       allowedSenders: allowed.numbers,
       adminSenders: admins.numbers,
-      telegram: telegram.config,
-      allowedTelegramUsers: telegram.allowed,
-      adminTelegramUsers: telegram.admins,
       vm: machines.config === null && e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       machines: machines.config,
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
@@ -179,25 +130,9 @@ function parseConfig(env: object): ConfigResult {
         everyMs: e.PROGRESS_EVERY_MS === undefined ? DEFAULT_PROGRESS_PACING.everyMs : Number(e.PROGRESS_EVERY_MS),
       },
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
-      media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? e.TWILIO_AUTH_TOKEN ?? null, transcriberUrl: e.TRANSCRIBER_URL ?? null },
+      media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret, transcriberUrl: e.TRANSCRIBER_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
     },
-  };
-}
-
-/** A bot token without the webhook's secret would take every update unchecked: fails closed. */
-function telegramConfig(e: z.infer<typeof EnvSchema>): { ok: true; config: TelegramConfig | null; allowed: ReadonlySet<string>; admins: ReadonlySet<string> } | { ok: false; problems: string[] } {
-  const allowed = parseTelegramUserIds(e.ALLOWED_TELEGRAM_USERS);
-  const admins = parseTelegramUserIds(e.ADMIN_TELEGRAM_USERS);
-  const invalid = [...allowed.invalid, ...admins.invalid];
-  if (invalid.length > 0) return { ok: false, problems: [`not a numeric Telegram user id in ALLOWED_TELEGRAM_USERS/ADMIN_TELEGRAM_USERS: ${invalid.join(", ")} (a @username is not an id)`] };
-  if (e.TELEGRAM_BOT_TOKEN === undefined) return { ok: true, config: null, allowed: allowed.ids, admins: admins.ids };
-  if (e.TELEGRAM_WEBHOOK_SECRET === undefined) return { ok: false, problems: ["TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_BOT_TOKEN"] };
-  return {
-    ok: true,
-    config: { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiBase: e.TELEGRAM_API_BASE ?? "https://api.telegram.org" },
-    allowed: allowed.ids,
-    admins: admins.ids,
   };
 }
 

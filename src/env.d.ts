@@ -1,5 +1,6 @@
 // Bindings and settings of the Worker. Values arrive as untrusted strings and are parsed
-// once by `loadConfig` (src/config.ts); nothing else reads them directly.
+// once by `loadConfig` (src/config.ts); nothing else reads them directly. Each channel declares
+// its own settings in its folder (src/channels/*/env.d.ts), merged into this same global Env.
 interface Env {
   PHONE_AGENT: DurableObjectNamespace<import("./objects/phone-agent").PhoneAgent>;
   USER_DIRECTORY: DurableObjectNamespace<import("./objects/user-directory").UserDirectory>;
@@ -7,12 +8,6 @@ interface Env {
   MEDIA?: R2Bucket;
   /** Workers AI, for voice-note transcription; optional (see wrangler.toml). */
   AI?: Ai;
-  TWILIO_ACCOUNT_SID?: string;
-  TWILIO_AUTH_TOKEN?: string;
-  TWILIO_WHATSAPP_FROM?: string;
-  TWILIO_API_BASE?: string;
-  TWILIO_MESSAGING_API_BASE?: string;
-  TWILIO_TEMPLATE_SID?: string;
   PUBLIC_URL?: string;
   ALLOWED_SENDERS?: string;
   ADMIN_SENDERS?: string;
@@ -36,16 +31,10 @@ interface Env {
   PROGRESS_EVERY_MS?: string;
   APPROVALS_DEFAULT?: string;
   APPROVAL_TIMEOUT_MS?: string;
-  TWILIO_CONTENT_API_BASE?: string;
   MEDIA_RETENTION_DAYS?: string;
   MEDIA_SIGNING_KEY?: string;
   WEB_LINK_TTL_HOURS?: string;
   TRANSCRIBER_URL?: string;
-  TELEGRAM_BOT_TOKEN?: string;
-  TELEGRAM_WEBHOOK_SECRET?: string;
-  TELEGRAM_API_BASE?: string;
-  ALLOWED_TELEGRAM_USERS?: string;
-  ADMIN_TELEGRAM_USERS?: string;
 }
 
 declare namespace Cloudflare {

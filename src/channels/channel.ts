@@ -1,6 +1,5 @@
 // The channel layer's interface: what a chat app brings in, what the relay sends out, and what each
 // app allows. Types and the pure parts only; each channel is one folder beside this file.
-import type { MediaResult, MediaStore } from "../objects/clients/media-store";
 
 /** The chat apps the relay speaks; a new one is a new folder and one more name here. */
 export type ChannelName = "whatsapp" | "telegram";
@@ -28,24 +27,6 @@ export type InboundMedia = {
   /** Seconds, for voice notes and audio when the channel says. */
   durationSec: number | null;
 };
-
-/**
- * One attachment to fetch: its `ref` (InboundMedia.ref, kept as the stored message's media url),
- * the type the channel declared (not trusted: the bytes decide), and the user who owns what is
- * stored (only ever as a keyed hash).
- */
-export type MediaRequest = { ref: string; declaredType: string | null; owner: string };
-
-/**
- * How the relay fetches a channel's attachments, the one way it does: streamed into the media store
- * (R2) under the limit of what the bytes turn out to be, then stored and described, or why not in a
- * phrase for the user. Each channel folder makes its own (`media.ts`); `../channels/media.ts` gives
- * them by channel, from the configuration. Never throws.
- */
-export type MediaFetcher = (store: MediaStore, media: MediaRequest) => Promise<MediaResult>;
-
-/** A channel without a fetcher (no credentials configured) has its attachments refused. */
-export type MediaFetchers = Partial<Record<ChannelName, MediaFetcher>>;
 
 /** What every inbound carries: where it came from, who sent it, and the key it is stored once by. */
 type InboundBase = {

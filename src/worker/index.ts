@@ -1,38 +1,26 @@
-// The Worker: Twilio and Telegram webhooks in, each phone routed to its own PhoneAgent Durable Object; a daily
+// The Worker: each channel's webhooks in (src/channels/routes.ts), each user routed to their own PhoneAgent Durable Object; a daily
 // Cron Trigger deletes stored media past their retention (media-retention.ts).
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { loadConfig } from "../config";
+import { mountChannelRoutes } from "../channels/routes";
 import { logEvent } from "../core/log";
 import { runMediaRetention } from "./media-retention";
 import { mediaRoute } from "./media-route";
-import { telegramRoute } from "./telegram-route";
 import { triggerRoute } from "./trigger-route";
-import { twilioRoutes } from "./twilio-routes";
 import { webRoute } from "./web-route";
 import { githubRoute } from "./github-webhook";
-import type { WebhookVariables } from "./twilio-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
 export { UserDirectory } from "../objects/user-directory";
 
-const app = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
+const app = new Hono<{ Bindings: Env }>();
 
 app.get("/health", (c) => c.json({ ok: true }));
 
-app.use("/twilio/*", async (c, next) => {
-  const loaded = loadConfig(c.env);
-  if (!loaded.ok) {
-    logEvent("config_invalid", { problems: loaded.problems });
-    throw new HTTPException(500, { message: "relay misconfigured; see the Worker's logs" });
-  }
-  c.set("config", loaded.config);
-  await next();
-});
-app.route("/twilio", twilioRoutes);
-// Telegram's webhook (docs/channels.md): its own secret, its own checks.
-app.route("/telegram", telegramRoute);
-// Stored media behind signed, expiring links (Twilio and the agent VM fetch them; docs/relay.md "Media").
+// Each channel's webhooks, with their own checks (docs/relay.md, docs/channels.md).
+mountChannelRoutes(app);
+// Stored media behind signed, expiring links (a channel's provider and the agent VM fetch them; docs/relay.md "Media").
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
 app.route("/web", webRoute);

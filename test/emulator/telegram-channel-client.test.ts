@@ -1,5 +1,5 @@
 // Telegram's ChannelClient against the Bot API stand-in: each Outbound kind carried out, and
-// failures reported as ChannelFailures; and its MediaFetcher storing an attachment the user sent.
+// failures reported as ChannelFailures (its MediaFetcher: telegram-media-fetcher.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningTelegramEmulator } from "../../emulator/telegram/server";
 import type { ChannelClient } from "../../src/channels/channel";
@@ -7,9 +7,6 @@ import { telegramChannel } from "../../src/channels/telegram";
 import { sendFileAs, telegramChannelClient } from "../../src/channels/telegram/channel-client";
 import { createTelegramClient } from "../../src/channels/telegram/client";
 import { parseUpdate } from "../../src/channels/telegram/update";
-import { TELEGRAM_TOO_LARGE, telegramMediaFetcher } from "../../src/channels/telegram/media";
-import { deriveMediaKeys } from "../../src/core/media-token";
-import { memoryBucket } from "../units/helpers/memory-bucket";
 import { BOT_TOKEN, callBot, control, telegramResources, USER_ID } from "./telegram-helpers";
 
 const { resources, start, receiver } = telegramResources();
@@ -80,25 +77,6 @@ describe("telegramChannelClient.send", () => {
     await control(telegram, `/users/${USER_ID}/block`, { blocked: true });
     expect(await channel.send({ kind: "text", to, part: "x" })).toMatchObject({ ok: false, errorCode: "telegram:403", chatGone: true });
     await control(telegram, `/users/${USER_ID}/block`, { blocked: false });
-  });
-});
-
-describe("telegramMediaFetcher", () => {
-  it("stores a document the user sent, fetched by its file_id; refuses one past 20 MB", async () => {
-    const bucket = memoryBucket();
-    const store = { bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now };
-    const fetchMedia = telegramMediaFetcher({ apiBase: telegram.url, token: BOT_TOKEN });
-    await control(telegram, `/users/${USER_ID}/messages`, { document: { base64: Buffer.from("a,b\n1,2").toString("base64"), filename: "t.csv", contentType: "text/csv" } });
-    const parsed = parseUpdate(received[received.length - 1]!.body);
-    const media = parsed.ok && parsed.inbound.kind === "message" ? parsed.inbound.media[0]! : null;
-    const fetched = await fetchMedia(store, { ref: media!.ref, declaredType: media!.contentType, owner: `tg-${USER_ID}` });
-    expect(fetched).toMatchObject({ ok: true, contentType: "text/csv; charset=utf-8", size: 7 });
-    expect(fetched.ok && Buffer.from(bucket.bytes(fetched.key)!).toString()).toBe("a,b\n1,2");
-
-    await control(telegram, `/users/${USER_ID}/messages`, { document: { base64: Buffer.alloc(21 * 1024 * 1024).toString("base64") } });
-    const big = parseUpdate(received[received.length - 1]!.body);
-    const bigMedia = big.ok && big.inbound.kind === "message" ? big.inbound.media[0]! : null;
-    expect(await fetchMedia(store, { ref: bigMedia!.ref, declaredType: bigMedia!.contentType, owner: `tg-${USER_ID}` })).toEqual({ ok: false, reason: TELEGRAM_TOO_LARGE });
   });
 });
 

@@ -1,4 +1,4 @@
-// TELEGRAM_* in src/config.ts: unset means no Telegram; a token needs the webhook's secret; ids
+// TELEGRAM_* (src/channels/telegram/config.ts, through loadConfig): unset means no Telegram; a token needs the webhook's secret; ids
 // that are not numeric Telegram user ids are named; anything else fails closed like the rest.
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";

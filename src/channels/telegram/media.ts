@@ -3,7 +3,7 @@
 import { DOWNLOAD_MAX_BYTES } from "./api";
 import { createTelegramClient, type TelegramClient, type TelegramConnection } from "./client";
 import { newObjectKey, writeLimited, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
-import type { MediaFetcher } from "../channel";
+import type { MediaFetcher } from "../media-fetcher";
 
 export type TelegramMediaDeps = MediaStore & { client: Pick<TelegramClient, "fetchFile"> };
 

@@ -6,7 +6,7 @@ import type { Config } from "../../config";
 import { basicAuthorization } from "../../core/encoding";
 import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
 import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
-import type { MediaFetcher } from "../channel";
+import type { MediaFetcher } from "../media-fetcher";
 
 type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };
 export type InboundMediaDeps = MediaStore & {

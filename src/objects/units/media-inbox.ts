@@ -12,7 +12,7 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import type { MediaStore } from "../clients/media-store";
-import type { MediaFetchers } from "../../channels/channel";
+import type { MediaFetchers } from "../../channels/media-fetcher";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { stepTime } from "../../core/step-time";

@@ -3,15 +3,16 @@
 // and refuses a form of another Twilio account (refuseForeignAccount) once it has parsed it.
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
-import type { Config } from "../config";
-import { logEvent } from "../core/log";
-import { type FormParams, validateTwilioSignature } from "../channels/whatsapp/twilio-signature";
+import type { Config } from "../../config";
+import type { ConfigVariables } from "../../worker/require-config";
+import { logEvent } from "../../core/log";
+import { type FormParams, validateTwilioSignature } from "./twilio-signature";
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 /** One per isolate: a decoder keeps no state between whole-buffer decodes. */
 const utf8 = new TextDecoder();
 
-export type WebhookVariables = { config: Config; twilioParams: FormParams; publicOrigin: string };
+export type WebhookVariables = ConfigVariables & { twilioParams: FormParams; publicOrigin: string };
 
 // A named function, so a CPU profile of the bundle names it.
 export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: WebhookVariables }>(async function verifyTwilioWebhook(c, next) {

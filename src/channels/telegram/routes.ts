@@ -3,19 +3,20 @@
 // edit, a malformed update, a duplicate): Telegram sends again whatever is not answered 2xx.
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
-import type { Inbound } from "../channels/channel";
-import { createTelegramClient, type TelegramClient } from "../channels/telegram/client";
-import { escapeHtml } from "../channels/telegram/html-format";
-import { tapAnswerText } from "../channels/telegram/keyboard";
-import { parseUpdate } from "../channels/telegram/update";
-import { routeTelegramUpdate } from "../channels/telegram/webhook-route";
-import { checkWebhookSecret, SECRET_HEADER } from "../channels/telegram/webhook-secret";
-import { loadConfig, type Config } from "../config";
-import { logEvent } from "../core/log";
-import { telegramUserName } from "../channels/user-names";
-import type { InboundMessage } from "../objects/services/inbox";
-import { isolateAllowlist } from "../objects/allowlist-copy";
-import { directoryOf } from "../objects/user-directory";
+import type { Inbound } from "../channel";
+import { createTelegramClient, type TelegramClient } from "./client";
+import { escapeHtml } from "./html-format";
+import { tapAnswerText } from "./keyboard";
+import { parseUpdate } from "./update";
+import { routeTelegramUpdate } from "./webhook-route";
+import { checkWebhookSecret, SECRET_HEADER } from "./webhook-secret";
+import type { Config } from "../../config";
+import { logEvent } from "../../core/log";
+import { telegramUserName } from "../user-names";
+import type { InboundMessage } from "../../objects/services/inbox";
+import { isolateAllowlist } from "../../objects/allowlist-copy";
+import { directoryOf } from "../../objects/user-directory";
+import { requireConfig } from "../../worker/require-config";
 
 /** An update is a few kilobytes; anything far past that is not Telegram's. */
 const MAX_UPDATE_BYTES = 256 * 1024;
@@ -28,12 +29,7 @@ const ok = () => new Response(null, { status: 200 });
 export const telegramRoute = new Hono<{ Bindings: Env }>();
 
 telegramRoute.post("/webhook", async function telegramWebhook(c) {
-  const loaded = loadConfig(c.env);
-  if (!loaded.ok) {
-    logEvent("config_invalid", { problems: loaded.problems });
-    throw new HTTPException(500, { message: "relay misconfigured; see the Worker's logs" });
-  }
-  const config = loaded.config;
+  const config = requireConfig(c.env);
   // No bot configured: there is no Telegram here, whatever is posted.
   if (!config.telegram) return c.json({ error: "not_found" }, 404);
   if (!checkWebhookSecret(c.req.header(SECRET_HEADER), config.telegram.webhookSecret)) {
@@ -83,7 +79,7 @@ async function firstRefusal(env: Env, userId: string): Promise<boolean> {
   if (refusedHere.size >= REFUSED_HERE_MAX) refusedHere.clear();
   refusedHere.add(userId);
   try {
-    return await directoryOf(env).firstTelegramRefusal(userId);
+    return await directoryOf(env).firstRefusal({ channel: "telegram", chat: userId });
   } catch (error) {
     logEvent("allowlist_unreachable", { error: error instanceof Error ? error.message : String(error) });
     return false;
@@ -92,7 +88,8 @@ async function firstRefusal(env: Env, userId: string): Promise<boolean> {
 
 /** Stored by the user's object before the 200; a tap is acknowledged once the object said what became of it. */
 async function store(env: Env, client: TelegramClient, inbound: Inbound, publicOrigin: string, waitUntil: (p: Promise<unknown>) => void): Promise<void> {
-  const home = await directoryOf(env).homeOfTelegramUser(inbound.from);
+  // Private chats only (parseUpdate): the chat's id is its user's.
+  const home = await directoryOf(env).homeOf({ channel: "telegram", chat: inbound.from });
   const stub = env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(home));
   const result = await stub.enqueue(toInboundMessage(inbound, Date.now(), publicOrigin));
   if (inbound.kind === "button" && inbound.ackRef) {

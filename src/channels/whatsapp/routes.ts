@@ -1,10 +1,11 @@
 // Twilio's webhooks: incoming WhatsApp messages and status callbacks of what the relay sent.
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
-import { logEvent } from "../core/log";
-import { normalizeSender } from "../core/phone";
-import { parseInboundForm, parseStatusForm } from "../channels/whatsapp/twilio-form";
-import { type Access, checkSender } from "./allowlist";
+import { logEvent } from "../../core/log";
+import { normalizeSender } from "../../core/phone";
+import { parseInboundForm, parseStatusForm } from "./twilio-form";
+import { type Access, checkSender } from "../../worker/allowlist";
+import { withConfig } from "../../worker/require-config";
 import { refuseForeignAccount, verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
 
 /** What Twilio expects back: no reply of our own in the webhook answer. */
@@ -13,7 +14,8 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 const twiml = () => new Response(EMPTY_TWIML, { headers: { "content-type": "text/xml; charset=utf-8" } });
 
 export const twilioRoutes = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
-twilioRoutes.use(verifyTwilioWebhook);
+// The configuration first (500 when invalid), then the signature: the same for every path under /twilio.
+twilioRoutes.use(withConfig, verifyTwilioWebhook);
 
 // Named functions, so a CPU profile of the bundle names them (an arrow passed to a call stays anonymous).
 twilioRoutes.post("/inbound", async function inboundRoute(c) {

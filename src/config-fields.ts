@@ -1,0 +1,16 @@
+// The zod pieces every part of the configuration parses its settings with (src/config.ts and each
+// channel's config.ts): an unset or blank setting is absent, a base URL has no trailing slash.
+import * as z from "zod/mini";
+import "./zod-messages";
+
+// zod/mini has no `preprocess`: classic zod's is this same pipe (a transform, then the schema).
+export const optional = <T extends string>(schema: z.ZodMiniType<T>) =>
+  z.pipe(
+    z.transform((value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value)),
+    z.optional(schema),
+  );
+
+export const httpUrl = z.pipe(z.url({ protocol: /^https?$/ }), z.transform((url) => url.replace(/\/+$/, "")));
+
+/** A part's settings could not be used: each problem as `NAME: why`, for the Worker's log. */
+export type ConfigProblems = { ok: false; problems: string[] };
