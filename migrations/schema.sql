@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-21 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-22 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

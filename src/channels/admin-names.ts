@@ -51,8 +51,3 @@ export function adminToTell(configured: ConfiguredAdmins | null): AdminToTell | 
   const [userId] = configured?.adminTelegramUsers ?? [];
   return userId !== undefined ? { kind: "chat", chat: { channel: "telegram", chat: userId } } : null;
 }
-
-/** The chat a link joins to a phone's agent (a Telegram user's private chat). */
-export function linkedChatOf(link: { telegramUser: string }): ChatAddress {
-  return { channel: "telegram", chat: link.telegramUser };
-}

@@ -151,6 +151,8 @@ export type ChannelSpec = {
   displayName: string;
   /** The service whose error codes a failed send carries ("Twilio" for WhatsApp): what a failure notice names. */
   serviceName: string;
+  /** What replies call one chat of the app after its displayName: WhatsApp's is the user's "number", Telegram's a "chat". */
+  chatNoun: string;
   limits: ChannelLimits;
   format: ChannelFormat;
   /** After `attempts` failed sends of one message, the last with `failure`; `random` draws the jitter (Math.random in the shell). */

@@ -1,7 +1,8 @@
 // The arguments of /link, /unlink and /notify: a code is read as people type it, and a bad one is
 // answered in one line, changing nothing.
+import { CHANNEL_NAMES } from "../channels/index";
 import { LINK_CODE_LENGTH, normalizeLinkCode } from "../channels/link-code";
-import type { NotifyChoice } from "./link-doors";
+import { isChannelName, type NotifyChoice } from "./link-doors";
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
 
@@ -27,8 +28,8 @@ export function parseLinkArgs(word: "link" | "unlink" | "notify", args: string):
     case "notify": {
       const choice = text.toLowerCase();
       if (choice === "") return { type: "notify", choice: null };
-      if (choice === "whatsapp" || choice === "telegram" || choice === "default") return { type: "notify", choice };
-      return invalid(`/notify takes whatsapp, telegram or default, not “${quoteInput(text, 30)}”.`);
+      if (choice === "default" || isChannelName(choice)) return { type: "notify", choice };
+      return invalid(`/notify takes ${CHANNEL_NAMES.join(", ")} or default, not “${quoteInput(text, 30)}”.`);
     }
   }
 }

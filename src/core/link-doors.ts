@@ -1,51 +1,84 @@
 // "One agent, two doors": which chats reach one agent, what a /link code joins, and where a
 // scheduled task's result goes. Pure: the directory and the object load the rows and call these.
 import type { ChannelName, ChatAddress } from "../channels/channel";
+import { homeChatOf } from "../channels/home-chat";
+import { CHANNEL_NAMES, CHANNELS } from "../channels/index";
 import { type LinkCode, redeemLinkCode } from "../channels/link-code";
+import { userNameOf } from "../channels/user-names";
 
-import { telegramUserOf } from "../channels/user-names";
+/** Whether two addresses name the same chat. */
+export function sameChat(a: ChatAddress | null, b: ChatAddress | null): boolean {
+  return a === b || (a !== null && b !== null && a.channel === b.channel && a.chat === b.chat);
+}
+
+/** The home's own door: the chat of the user the object is named after (a phone's: its number). */
+export function ownDoorOf(home: string): ChatAddress {
+  const own = homeChatOf(home);
+  // homeChatOf records a phone's own chat as null: the object's name is that chat.
+  return { channel: own.channel, chat: own.chat ?? home };
+}
 
 /**
- * The chats that reach the agent living in the object `home`: a phone's object has its WhatsApp
- * number and at most one linked Telegram chat; a Telegram user's own object has that chat only.
+ * The chats that reach the agent living in the object `home`: its own door first, then the chat a
+ * link joined to it, which is always of another channel (one door per channel).
  */
-export type Doors = { whatsapp: string | null; telegram: string | null };
+export type Doors = readonly [own: ChatAddress, ...linked: ChatAddress[]];
 
-export function doorsOf(home: string, linkedTelegram: string | null): Doors {
-  const telegram = telegramUserOf(home);
-  if (telegram !== null) return { whatsapp: null, telegram };
-  return { whatsapp: home, telegram: linkedTelegram };
+export function doorsOf(home: string, linked: ChatAddress | null): Doors {
+  const own = ownDoorOf(home);
+  return linked !== null && linked.channel !== own.channel ? [own, linked] : [own];
+}
+
+/** The door on `channel`, or null when none of this agent's chats is on it. */
+export function doorOn(channel: ChannelName, doors: Doors): ChatAddress | null {
+  return doors.find((door) => door.channel === channel) ?? null;
+}
+
+/** Whether `word` is one of CHANNEL_NAMES (as a user types it after /notify, or a setting holds it). */
+export function isChannelName(word: string | null): word is ChannelName {
+  return (CHANNEL_NAMES as readonly (string | null)[]).includes(word);
+}
+
+/** The channels other than `channel`: where a /link code issued on it is to be sent from. */
+export function otherChannels(channel: ChannelName): ChannelName[] {
+  return CHANNEL_NAMES.filter((c) => c !== channel);
 }
 
 /** A stored code: what link-code.ts issues, plus the object of the chat that asked for it. */
 export type StoredLinkCode = LinkCode & { home: string };
 
-/** A link: this Telegram user's chat reaches the agent of this phone's object. */
-export type DoorLink = { telegramUser: string; home: string };
+/** A link: the chat `chat` reaches the agent of the object `home` (whose own door is of another channel). */
+export type DoorLink = { chat: ChatAddress; home: string };
 
 export type LinkRefusal = "unknown" | "expired" | "same_channel" | "already_linked";
 export type LinkDecision = { ok: true; link: DoorLink } | { ok: false; reason: LinkRefusal };
 
 /** What the directory knows of existing links, asked by both sides of a new one. */
-export type LinksLookup = { homeOfTelegram: (userId: string) => string | null; telegramOfHome: (home: string) => string | null };
+export type LinksLookup = {
+  /** The home a chat was joined to, or null when no link joins it. */
+  homeOf: (chat: ChatAddress) => string | null;
+  /** The chat joined to the home `home`, or null. */
+  linkedTo: (home: string) => ChatAddress | null;
+};
 
-/** Whether the chat `from` (landing in the object `home`) already has a door linked: then it may not ask for a code. */
+/** Whether the chat `from` (landing in the object `home`) is part of a link already: then it may not ask for a code. */
 export function alreadyLinked(from: ChatAddress, home: string, links: LinksLookup): boolean {
-  return from.channel === "telegram" ? links.homeOfTelegram(from.chat) !== null : links.telegramOfHome(home) !== null;
+  return links.homeOf(from) !== null || links.linkedTo(home) !== null;
 }
 
 /**
- * Redeeming `found` from the chat `from`, which landed in the object `fromHome`. The phone's object
- * stays the agent's home whichever app issued the code: the Telegram chat joins it.
+ * Redeeming `found` from the chat `from`, which landed in the object `fromHome`. Whichever app
+ * issued the code, the object of the chat whose channel comes first in CHANNEL_NAMES (a phone's)
+ * stays the agent's home, and the other chat joins it.
  */
 export function decideLink(found: StoredLinkCode | null, from: ChatAddress, fromHome: string, links: LinksLookup, now: number): LinkDecision {
   const redeemed = redeemLinkCode(found, from, now);
   if (!redeemed.ok) return redeemed;
   const { existing, joining } = redeemed.join;
-  const home = existing.channel === "whatsapp" ? found!.home : fromHome;
-  const telegramUser = existing.channel === "telegram" ? existing.chat : joining.chat;
-  if (links.homeOfTelegram(telegramUser) !== null || links.telegramOfHome(home) !== null) return { ok: false, reason: "already_linked" };
-  return { ok: true, link: { telegramUser, home } };
+  const existingIsHome = CHANNEL_NAMES.indexOf(existing.channel) < CHANNEL_NAMES.indexOf(joining.channel);
+  const link = existingIsHome ? { chat: joining, home: found!.home } : { chat: existing, home: fromHome };
+  if (links.homeOf(link.chat) !== null || links.linkedTo(link.home) !== null) return { ok: false, reason: "already_linked" };
+  return { ok: true, link };
 }
 
 /** `/notify default` goes back to "the chat that created the task". */
@@ -53,18 +86,17 @@ export type NotifyChoice = ChannelName | "default";
 
 /** Why `choice` cannot be where results go (that app has no chat reaching this agent), or null. */
 export function notifyRefusal(choice: NotifyChoice, doors: Doors): string | null {
-  if (choice === "default" || doors[choice] !== null) return null;
-  return choice === "telegram"
-    ? "No Telegram chat reaches this agent: send /link here, then the code from Telegram. Nothing changed."
-    : "No WhatsApp number reaches this agent: send /link here, then the code from WhatsApp. Nothing changed.";
+  if (choice === "default" || doorOn(choice, doors) !== null) return null;
+  const { displayName, chatNoun } = CHANNELS[choice];
+  return `No ${displayName} ${chatNoun} reaches this agent: send /link here, then the code from ${displayName}. Nothing changed.`;
 }
 
-/** Where a message goes, as the messages table records it: WhatsApp's chat null is the home's own number. */
+/** Where a message goes, as the messages table records it: chat null is the home's own chat (homeChatOf). */
 export type Destination = { channel: ChannelName; chat: string | null };
 
-function doorOf(channel: ChannelName, doors: Doors): Destination | null {
-  if (channel === "whatsapp") return doors.whatsapp === null ? null : { channel, chat: null };
-  return doors.telegram === null ? null : { channel, chat: doors.telegram };
+/** A door as messages record it: the home's own door as homeChatOf has it, a linked chat as it is. */
+function destinationOf(door: ChatAddress, doors: Doors): Destination {
+  return door === doors[0] ? homeChatOf(userNameOf(door)) : door;
 }
 
 /**
@@ -72,21 +104,20 @@ function doorOf(channel: ChannelName, doors: Doors): Destination | null {
  * else the chat that created the task, while it still does; else the home's own door.
  */
 export function scheduleDestination(t: { createdIn: Destination | null; notify: ChannelName | null; doors: Doors }): Destination {
-  const picked = t.notify && doorOf(t.notify, t.doors);
-  if (picked) return picked;
-  const created = t.createdIn && doorOf(t.createdIn.channel, t.doors);
-  if (created && (t.createdIn!.channel === "whatsapp" || created.chat === t.createdIn!.chat)) return created;
-  return doorOf("whatsapp", t.doors) ?? doorOf("telegram", t.doors)!;
+  const picked = t.notify && doorOn(t.notify, t.doors);
+  if (picked) return destinationOf(picked, t.doors);
+  const created = t.createdIn && doorOn(t.createdIn.channel, t.doors);
+  // On the home's own channel every message is the home's own chat; a linked chat must be the same one.
+  if (created && (created === t.doors[0] || created.chat === t.createdIn!.chat)) return destinationOf(created, t.doors);
+  return destinationOf(t.doors[0], t.doors);
 }
 
 /** The chat a message landed from, as a ChatAddress: a source without a chat is the home's own door. */
 export function chatOf(home: string, source: Destination | null | undefined): ChatAddress {
-  if (source?.chat) return { channel: source.channel, chat: source.chat };
-  const doors = doorsOf(home, null);
-  return doors.whatsapp !== null ? { channel: "whatsapp", chat: doors.whatsapp } : { channel: "telegram", chat: doors.telegram! };
+  return source?.chat ? { channel: source.channel, chat: source.chat } : ownDoorOf(home);
 }
 
-/** The home's /notify choice once its Telegram door is `telegram`: a choice of a door that is gone falls back to the default. */
-export function notifyAfterDoorChange(notify: ChannelName | null, telegram: string | null): ChannelName | null {
-  return notify === "telegram" && telegram === null ? null : notify;
+/** The home's /notify choice once its doors are `doors`: a choice of a channel with no door left falls back to the default. */
+export function notifyAfterDoorChange(notify: ChannelName | null, doors: Doors): ChannelName | null {
+  return notify !== null && doorOn(notify, doors) === null ? null : notify;
 }

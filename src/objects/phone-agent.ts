@@ -12,7 +12,7 @@ import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./commands/access";
 import type { VmAction } from "./commands/conversation-commands";
-import { applyTelegramDoor, pauseAllTasks } from "./commands/link-actions";
+import { applyLinkedChat, pauseAllTasks } from "./commands/link-actions";
 import { doorChangedNotice } from "../core/replies/link";
 import { outboxKeys } from "../core/outbox-keys";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./db/migrate";
@@ -21,7 +21,7 @@ import { composeUnits, type TellAdmin } from "./compose-units";
 import type { AdminNotice } from "../core/admin-notice";
 import { adminNoticeDepsFor, tellAdmin } from "./services/admin-notice";
 import { type InboundMessage, receive } from "./services/inbox";
-import type { TapOutcome } from "../channels/channel";
+import type { ChatAddress, TapOutcome } from "../channels/channel";
 import { type EventRun, type EventRunOutcome, receiveEvent } from "./services/event-runs";
 import { fireTrigger, type TriggerFireOutcome, type TriggerFiring } from "./services/trigger-runs";
 import type { DeliveryStatus } from "./units/outbox";
@@ -196,15 +196,15 @@ export class PhoneAgent extends DurableObject<Env> {
     return this.changed(this.sql.transaction(() => setDailyBudget(this.accessDeps(), usd, now)), now);
   }
 
-  /** The other chat linked (or unlinked) a Telegram chat to this phone's agent: noted (where schedules' results may go), and said here. */
-  async setTelegramDoor(telegram: string | null): Promise<void> {
+  /** The other chat linked (or unlinked) a chat to this home's agent: noted (where schedules' results may go), and said here. */
+  async setLinkedChat(chat: ChatAddress | null): Promise<void> {
     const now = this.clock();
     this.sql.transaction(() => {
-      const { before } = applyTelegramDoor(this.u.repos.settings, telegram);
-      const notice = doorChangedNotice({ now: telegram, before });
+      const { before } = applyLinkedChat(this.u.repos.settings, this.phone, chat);
+      const notice = doorChangedNotice({ now: chat, before });
       if (notice) this.u.repos.outbox.add({ dedupeKey: outboxKeys.doorChanged(now), body: notice, now });
     });
-    this.log("telegram_door", { linked: telegram !== null });
+    this.log("linked_chat", { linked: chat !== null });
     await this.changed(undefined, now);
   }
 

@@ -1,7 +1,7 @@
 // The relay's one directory of users: the runtime allowlist admins keep with /allow and /deny, on
-// top of ALLOWED_SENDERS and ADMIN_SENDERS (configuration, never stored here); a Telegram user is
-// listed as `tg-<id>`, and found their object by homeOfTelegramUser (the phone's they joined with
-// /link, else their own). One instance, addressed by DIRECTORY_NAME. The Worker reads
+// top of the configured users (never stored here); a user is listed by their name (a phone, or a
+// channel's user name: user-names.ts), and a chat's object is homeOf(chat) (the home it was joined
+// to with /link, else its own user's). One instance, addressed by DIRECTORY_NAME. The Worker reads
 // allowedNumbers() through a cached copy. It also keeps the /link codes and links, which object
 // owns each HTTP trigger and its token's hash (docs/github.md "Triggers"), and which user watches
 // which GitHub repository (/github watch), with the webhook's secret.
@@ -15,8 +15,8 @@ import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./
 import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
-import { createTelegramRefusalsRepo, type TelegramRefusalsRepo } from "./db/telegram-refusals-repo";
-import { telegramUserName, userNameOf } from "../channels/user-names";
+import { createRefusedChatsRepo, type RefusedChatsRepo } from "./db/refused-chats-repo";
+import { userNameOf } from "../channels/user-names";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
 import { sameDigest } from "../core/triggers";
 import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";
@@ -36,7 +36,7 @@ export type ListedAs = "unlisted" | "allowed" | "denied";
 
 export class UserDirectory extends DurableObject<Env> {
   private readonly allowlist: AllowlistRepo;
-  private readonly telegramRefusals: TelegramRefusalsRepo;
+  private readonly refusals: RefusedChatsRepo;
   private readonly triggers: TriggerDirectoryRepo;
   private readonly links: LinksRepo;
   private readonly clock: Clock = systemClock;
@@ -46,7 +46,7 @@ export class UserDirectory extends DurableObject<Env> {
     super(ctx, env);
     const sql = createSql(ctx.storage);
     this.allowlist = createAllowlistRepo(sql);
-    this.telegramRefusals = createTelegramRefusalsRepo(sql);
+    this.refusals = createRefusedChatsRepo(sql);
     this.triggers = createTriggerDirectoryRepo(sql);
     this.watches = createGithubWatchesRepo(sql);
     this.links = createLinksRepo(sql);
@@ -78,14 +78,9 @@ export class UserDirectory extends DurableObject<Env> {
     return was;
   }
 
-  /** A Telegram stranger wrote: true only the first time, when the bot tells them it is not theirs. */
-  firstTelegramRefusal(userId: string): boolean {
-    return this.telegramRefusals.firstRefusal(userId, this.clock());
-  }
-
   /** A stranger wrote from `door`: true only the first time, when they are told the bot is not theirs. */
   firstRefusal(door: ChatAddress): boolean {
-    return this.firstTelegramRefusal(door.channel === "telegram" ? door.chat : userNameOf(door));
+    return this.refusals.firstRefusal(door, this.clock());
   }
 
   /** Registers an HTTP trigger that `home` (a PhoneAgent's name) made, by its random id and its token's SHA-256. */
@@ -143,19 +138,11 @@ export class UserDirectory extends DurableObject<Env> {
   }
 
   /**
-   * The object a Telegram user's updates go to: the phone's they linked with /link, else their own.
-   * Read on every update: a link or an unlink holds from the next one (nothing caches it).
-   */
-  homeOfTelegramUser(userId: string): string {
-    return this.links.homeOfTelegram(userId) ?? telegramUserName(userId);
-  }
-
-  /**
    * The object a chat's messages go to: the one it was joined to with /link, else its own user's.
    * Read on every message: a link or an unlink holds from the next one (nothing caches it).
    */
   homeOf(door: ChatAddress): string {
-    return door.channel === "telegram" ? this.homeOfTelegramUser(door.chat) : userNameOf(door);
+    return this.links.homeOf(door) ?? userNameOf(door);
   }
 
   /** /link: a new code for the chat `from`, which landed in the object `home`; null when that chat has its second door already. */
@@ -171,7 +158,7 @@ export class UserDirectory extends DurableObject<Env> {
     throw new Error("five link codes in a row were taken: the random source is broken");
   }
 
-  /** /link CODE: joins the Telegram chat to the phone's agent, or says why not (nothing changes then). */
+  /** /link CODE: joins one chat to the other's home (decideLink), or says why not (nothing changes then). */
   redeemLinkCode(code: string, from: ChatAddress, fromHome: string): LinkDecision {
     const now = this.clock();
     return this.ctx.storage.transactionSync(() => {
@@ -179,16 +166,16 @@ export class UserDirectory extends DurableObject<Env> {
       if (decision.ok) {
         this.links.add(decision.link, now);
         this.links.deleteCode(code);
-        logEvent("doors_linked", { object: "UserDirectory", home: decision.link.home, telegramUser: decision.link.telegramUser });
+        logEvent("doors_linked", { object: "UserDirectory", home: decision.link.home, channel: decision.link.chat.channel, chat: decision.link.chat.chat });
       }
       return decision;
     });
   }
 
-  /** /unlink from either side: the link of `home`, or of the Telegram chat `from`; null when there was none. */
+  /** /unlink from either side: the link of the linked chat `from`, or of `home` from its own chat; null when there was none. */
   unlink(home: string, from: ChatAddress): DoorLink | null {
     const removed = this.links.remove(home, from);
-    if (removed) logEvent("doors_unlinked", { object: "UserDirectory", home: removed.home, telegramUser: removed.telegramUser });
+    if (removed) logEvent("doors_unlinked", { object: "UserDirectory", home: removed.home, channel: removed.chat.channel, chat: removed.chat.chat });
     return removed;
   }
 

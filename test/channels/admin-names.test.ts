@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CHANNEL_NAMES, CHANNELS } from "../../src/channels";
-import { configuredIn, configuredUserNames, linkedChatOf, TYPED_USER_IDS, typedUserName } from "../../src/channels/admin-names";
+import { configuredIn, configuredUserNames, TYPED_USER_IDS, typedUserName } from "../../src/channels/admin-names";
 import { HELP_APPS, HELP_NOTIFY_WORDS } from "../../src/channels/help-words";
 import { homeChatOf } from "../../src/channels/home-chat";
 
@@ -79,10 +79,6 @@ describe("configuredUserNames", () => {
 });
 
 describe("the layer's words for other modules", () => {
-  it("a link's chat is the Telegram user's private chat", () => {
-    expect(linkedChatOf({ telegramUser: "424242" })).toEqual({ channel: "telegram", chat: "424242" });
-  });
-
   it("the help names the apps as the channels' specs do, and /notify takes the channels' names", () => {
     expect(HELP_APPS).toEqual(CHANNEL_NAMES.map((name) => CHANNELS[name].displayName));
     expect(HELP_NOTIFY_WORDS).toEqual(CHANNEL_NAMES);

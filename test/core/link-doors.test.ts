@@ -5,9 +5,13 @@ import {
   chatOf,
   decideLink,
   doorsOf,
+  isChannelName,
   type LinksLookup,
   notifyAfterDoorChange,
   notifyRefusal,
+  otherChannels,
+  ownDoorOf,
+  sameChat,
   scheduleDestination,
   type StoredLinkCode,
 } from "../../src/core/link-doors";
@@ -19,11 +23,14 @@ const TG = "424242";
 const WA_CHAT = { channel: "whatsapp" as const, chat: PHONE };
 const TG_CHAT = { channel: "telegram" as const, chat: TG };
 
-/** Links as the directory would answer: `[telegramUser, home]` pairs. */
+/** Links as the directory would answer: `[Telegram user, home]` pairs. */
 function lookup(pairs: [string, string][] = []): LinksLookup {
   return {
-    homeOfTelegram: (id) => pairs.find(([t]) => t === id)?.[1] ?? null,
-    telegramOfHome: (home) => pairs.find(([, h]) => h === home)?.[0] ?? null,
+    homeOf: (chat) => pairs.find(([t]) => chat.channel === "telegram" && t === chat.chat)?.[1] ?? null,
+    linkedTo: (home) => {
+      const pair = pairs.find(([, h]) => h === home);
+      return pair ? { channel: "telegram", chat: pair[0] } : null;
+    },
   };
 }
 
@@ -32,8 +39,8 @@ const fromTelegram: StoredLinkCode = { code: "ABCDEF", issuedBy: TG_CHAT, home: 
 
 describe("decideLink", () => {
   it.each([
-    ["a phone's code sent from Telegram: the Telegram chat joins the phone", fromPhone, TG_CHAT, telegramUserName(TG), [], NOW, { ok: true, link: { telegramUser: TG, home: PHONE } }],
-    ["a Telegram code sent from WhatsApp: still the phone is the home", fromTelegram, WA_CHAT, PHONE, [], NOW, { ok: true, link: { telegramUser: TG, home: PHONE } }],
+    ["a phone's code sent from Telegram: the Telegram chat joins the phone", fromPhone, TG_CHAT, telegramUserName(TG), [], NOW, { ok: true, link: { chat: TG_CHAT, home: PHONE } }],
+    ["a Telegram code sent from WhatsApp: still the phone is the home", fromTelegram, WA_CHAT, PHONE, [], NOW, { ok: true, link: { chat: TG_CHAT, home: PHONE } }],
     ["no such code", null, TG_CHAT, telegramUserName(TG), [], NOW, { ok: false, reason: "unknown" }],
     ["expired", fromPhone, TG_CHAT, telegramUserName(TG), [], NOW + LINK_CODE_TTL_MS, { ok: false, reason: "expired" }],
     ["sent from the same app", fromPhone, { channel: "whatsapp" as const, chat: "+15550002222" }, "+15550002222", [], NOW, { ok: false, reason: "same_channel" }],
@@ -57,9 +64,11 @@ describe("alreadyLinked", () => {
 
 describe("doorsOf and chatOf", () => {
   it.each([
-    [PHONE, null, { whatsapp: PHONE, telegram: null }],
-    [PHONE, TG, { whatsapp: PHONE, telegram: TG }],
-    [telegramUserName(TG), null, { whatsapp: null, telegram: TG }],
+    [PHONE, null, [WA_CHAT]],
+    [PHONE, TG_CHAT, [WA_CHAT, TG_CHAT]],
+    [telegramUserName(TG), null, [TG_CHAT]],
+    // One door per channel: a chat of the home's own channel is never a second door.
+    [PHONE, { channel: "whatsapp" as const, chat: "+15550002222" }, [WA_CHAT]],
   ])("%s with %s linked", (home, linked, doors) => {
     expect(doorsOf(home, linked)).toEqual(doors);
   });
@@ -76,7 +85,7 @@ describe("doorsOf and chatOf", () => {
 });
 
 describe("scheduleDestination", () => {
-  const both = doorsOf(PHONE, TG);
+  const both = doorsOf(PHONE, TG_CHAT);
   const phoneOnly = doorsOf(PHONE, null);
   const wa = { channel: "whatsapp" as const, chat: null };
   const tg = { channel: "telegram" as const, chat: TG };
@@ -98,8 +107,8 @@ describe("scheduleDestination", () => {
 
 describe("/notify", () => {
   it.each([
-    ["telegram", doorsOf(PHONE, TG), null],
-    ["whatsapp", doorsOf(PHONE, TG), null],
+    ["telegram", doorsOf(PHONE, TG_CHAT), null],
+    ["whatsapp", doorsOf(PHONE, TG_CHAT), null],
     ["default", doorsOf(PHONE, null), null],
     ["whatsapp", doorsOf(PHONE, null), null],
     ["telegram", doorsOf(PHONE, null), /No Telegram chat reaches this agent.*Nothing changed/],
@@ -112,10 +121,50 @@ describe("/notify", () => {
 
   it.each([
     ["telegram", null, null],
-    ["telegram", TG, "telegram"],
+    ["telegram", TG_CHAT, "telegram"],
     ["whatsapp", null, "whatsapp"],
     [null, null, null],
-  ] as const)("a choice of %s once the Telegram door is %s", (notify, telegram, after) => {
-    expect(notifyAfterDoorChange(notify, telegram)).toBe(after);
+  ] as const)("a choice of %s once the linked chat is %j", (notify, linked, after) => {
+    expect(notifyAfterDoorChange(notify, doorsOf(PHONE, linked))).toBe(after);
+  });
+});
+
+describe("a home's own door and the channels", () => {
+  it.each([
+    [PHONE, WA_CHAT],
+    [telegramUserName(TG), TG_CHAT],
+  ])("%s's own door", (home, door) => {
+    expect(ownDoorOf(home)).toEqual(door);
+  });
+
+  it.each([
+    [WA_CHAT, { ...WA_CHAT }, true],
+    [WA_CHAT, TG_CHAT, false],
+    [TG_CHAT, { channel: "telegram" as const, chat: "777" }, false],
+    [TG_CHAT, { channel: "whatsapp" as const, chat: TG }, false],
+    [null, null, true],
+    [WA_CHAT, null, false],
+  ])("%j is %j: %s", (a, b, same) => {
+    expect(sameChat(a, b)).toBe(same);
+  });
+
+  it.each([
+    ["whatsapp", true],
+    ["telegram", true],
+    ["default", false],
+    ["WhatsApp", false],
+    [null, false],
+  ])("%s is a channel's name: %s", (word, is) => {
+    expect(isChannelName(word)).toBe(is);
+  });
+
+  it("a code issued on one channel is sent from the other", () => {
+    expect(otherChannels("whatsapp")).toEqual(["telegram"]);
+    expect(otherChannels("telegram")).toEqual(["whatsapp"]);
+  });
+
+  it("/notify's refusals name the app and what a chat of it is", () => {
+    expect(notifyRefusal("telegram", doorsOf(PHONE, null))).toBe("No Telegram chat reaches this agent: send /link here, then the code from Telegram. Nothing changed.");
+    expect(notifyRefusal("whatsapp", doorsOf(telegramUserName(TG), null))).toBe("No WhatsApp number reaches this agent: send /link here, then the code from WhatsApp. Nothing changed.");
   });
 });

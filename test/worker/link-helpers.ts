@@ -7,9 +7,12 @@ import { eventually, query, stubFor } from "./helpers";
 export const directory = () => env.USER_DIRECTORY.get(env.USER_DIRECTORY.idFromName("directory"));
 let updateId = 0;
 
+/** The object a Telegram user's chat reaches, as the directory names it for the webhook. */
+export const homeOfTelegram = (user: string) => directory().homeOf({ channel: "telegram", chat: user });
+
 /** A Telegram user writes: routed by the directory as the webhook routes it; the reply is the object's answer to that update. */
 export async function fromTelegram(user: string, body: string): Promise<{ home: string; reply: string }> {
-  const home = await directory().homeOfTelegramUser(user);
+  const home = await homeOfTelegram(user);
   const messageId = `tg-${user}-${++updateId}`;
   const { stored } = await stubFor(home).enqueue({ messageId, body, media: [], receivedAt: Date.now(), publicOrigin: "https://relay.example", source: { channel: "telegram", chat: user } });
   expect(stored).toBe(true);
@@ -19,3 +22,9 @@ export async function fromTelegram(user: string, body: string): Promise<{ home: 
 
 export const codeIn = (reply: string) => /\/link ([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(reply)?.[1];
 export const setting = async (phone: string, key: string) => (await query<{ value: string }>(phone, "SELECT value FROM settings WHERE key = ?", key))[0]?.value ?? null;
+
+/** The chat linked to a home, as its settings keep it (JSON), or null. */
+export const linkedChat = async (home: string) => {
+  const value = await setting(home, "linked_chat");
+  return value === null ? null : (JSON.parse(value) as unknown);
+};

@@ -2,7 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ask, bodies, eventually, query, sentTo } from "./helpers";
-import { codeIn, directory, fromTelegram, setting } from "./link-helpers";
+import { codeIn, directory, fromTelegram, homeOfTelegram, linkedChat } from "./link-helpers";
 
 describe("/link joins a Telegram chat to a phone's agent", () => {
   it("a code from WhatsApp, sent from Telegram: the Telegram user's updates reach the phone's object, its own history kept for /unlink", async () => {
@@ -22,8 +22,8 @@ describe("/link joins a Telegram chat to a phone's agent", () => {
     // The phone's own chat hears of it: the link was made from the other one.
     await eventually(async () => bodies(await sentTo(phone)).includes("🔗 Telegram (900281) now reaches this agent too. /unlink separates them."));
 
-    expect(await directory().homeOfTelegramUser(user)).toBe(phone);
-    expect(await setting(phone, "telegram_door")).toBe(user);
+    expect(await homeOfTelegram(user)).toBe(phone);
+    expect(await linkedChat(phone)).toEqual({ channel: "telegram", chat: user });
     // The next update lands in the phone's object, in its conversation, remembered as Telegram's.
     const next = await fromTelegram(user, "/sessions");
     expect(next.home).toBe(phone);
@@ -35,8 +35,8 @@ describe("/link joins a Telegram chat to a phone's agent", () => {
     const unlinked = await fromTelegram(user, "/unlink");
     expect(unlinked.home).toBe(phone);
     expect(unlinked.reply).toMatch(/^Unlinked: WhatsApp \(\+1555\*\*\*0281\) keeps this agent; Telegram \(900281\) goes back/);
-    expect(await directory().homeOfTelegramUser(user)).toBe(`tg-${user}`);
-    expect(await setting(phone, "telegram_door")).toBeNull();
+    expect(await homeOfTelegram(user)).toBe(`tg-${user}`);
+    expect(await linkedChat(phone)).toBeNull();
     expect(await query(`tg-${user}`, "SELECT body FROM messages ORDER BY seq")).toEqual([{ body: "/status" }, { body: "/schedule every 1h own task" }, { body: expect.stringMatching(/^\/link /) }]);
     expect(await ask(phone, "/unlink")).toBe("Nothing to unlink: this chat is not joined to another app's chat.");
   });
@@ -49,13 +49,13 @@ describe("/link joins a Telegram chat to a phone's agent", () => {
     expect(issued.reply).toMatch(/from WhatsApp within 10 minutes/);
     expect(await ask(phone, `/link ${codeIn(issued.reply)}`)).toContain("Linked: this agent now answers on WhatsApp (+1555***0283) and on Telegram (900283)");
     expect(await query(`tg-${user}`, "SELECT status FROM schedules")).toEqual([{ status: "paused" }]);
-    expect(await directory().homeOfTelegramUser(user)).toBe(phone);
+    expect(await homeOfTelegram(user)).toBe(phone);
     expect(await ask(phone, "/link")).toMatch(/^This agent already has a WhatsApp and a Telegram door/);
     expect((await fromTelegram(user, "/link")).reply).toMatch(/^This agent already has a WhatsApp and a Telegram door/);
     // Another phone's code cannot take a Telegram user that is linked already.
     const other = await ask("+15550000284", "/link");
     expect((await fromTelegram(user, `/link ${codeIn(other)}`)).reply).toMatch(/already reaches an agent together with another chat.*Nothing changed/);
-    expect(await directory().homeOfTelegramUser(user)).toBe(phone);
+    expect(await homeOfTelegram(user)).toBe(phone);
     expect(await ask(phone, "/unlink")).toMatch(/^Unlinked:/);
   });
 
@@ -68,7 +68,7 @@ describe("/link joins a Telegram chat to a phone's agent", () => {
     expect(await ask("+15550000286", `/link ${issued}`)).toBe("That code is for the other app: send it from there.");
     await runInDurableObject(directory(), (_d, state) => state.storage.sql.exec("UPDATE link_codes SET expires_at = ? WHERE code = ?", Date.now() - 1, issued.replace("-", "")));
     expect((await fromTelegram(user, `/link ${issued}`)).reply).toBe("That code has expired. Send /link in the other app for a new one.");
-    expect(await directory().homeOfTelegramUser(user)).toBe(`tg-${user}`);
-    expect(await setting(phone, "telegram_door")).toBeNull();
+    expect(await homeOfTelegram(user)).toBe(`tg-${user}`);
+    expect(await linkedChat(phone)).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ export const telegramChannel: ChannelSpec = {
   name: "telegram",
   displayName: "Telegram",
   serviceName: "Telegram",
+  chatNoun: "chat",
   limits: {
     maxTextChars: TELEGRAM_MAX_CHARS,
     maxCaptionChars: CAPTION_MAX_CHARS,

@@ -20,6 +20,7 @@ export const whatsappChannel: ChannelSpec = {
   name: "whatsapp",
   displayName: "WhatsApp",
   serviceName: "Twilio",
+  chatNoun: "number",
   limits: {
     maxTextChars: WHATSAPP_MAX_CHARS,
     // A media message's caption is its body: the same limit.

@@ -1,10 +1,17 @@
 // What /link, /unlink and /notify answer. Pure: what happened comes in, one short text goes out.
-import type { ChannelName } from "../../channels/channel";
+import type { ChannelName, ChatAddress } from "../../channels/channel";
+import { CHANNEL_NAMES, CHANNELS } from "../../channels/index";
 import { linkReplies } from "../../channels/link-code";
 import { maskPhone } from "../phone";
-import type { Doors, LinkRefusal, NotifyChoice } from "../link-doors";
+import { type DoorLink, type Doors, type LinkRefusal, type NotifyChoice, ownDoorOf, sameChat } from "../link-doors";
 
-const APP: Readonly<Record<ChannelName, string>> = { whatsapp: "WhatsApp", telegram: "Telegram" };
+const app = (channel: ChannelName): string => CHANNELS[channel].displayName;
+
+/** A linked chat as replies show it: its app, and its address there. */
+const shown = (chat: ChatAddress): string => `${app(chat.channel)} (${chat.chat})`;
+
+/** The home's own door as replies show it: its app, and the home's number masked. */
+const shownHome = (home: string): string => `${app(ownDoorOf(home).channel)} (${maskPhone(home)})`;
 
 export const LINK_DIRECTORY_UNREACHABLE = "I couldn't reach the relay's directory just now: nothing changed. Try again in a minute.";
 
@@ -15,13 +22,13 @@ export function linkRefusedReply(reason: LinkRefusal): string {
 }
 
 /** Asked for a code from a chat that already has its second door. */
-export const LINK_ALREADY = "This agent already has a WhatsApp and a Telegram door. /unlink separates them; then /link gives a new code.";
+export const LINK_ALREADY = `This agent already has ${CHANNEL_NAMES.map((c) => `a ${app(c)}`).join(" and ")} door. /unlink separates them; then /link gives a new code.`;
 
 /**
- * Said in the chat that redeemed the code. The Telegram user's own agent, if they had one, is not
+ * Said in the chat that redeemed the code. The linked chat's own agent, if it had one, is not
  * merged: its conversations stay in it, unused, and come back on /unlink.
  */
-export function linkedReply(l: { home: string; telegramUser: string; pausedTasks: number | null }): string {
+export function linkedReply(l: DoorLink & { pausedTasks: number | null }): string {
   const tasks =
     l.pausedTasks === null
       ? " (Its scheduled tasks could not be paused just now: /unlink, then /schedules, shows them.)"
@@ -29,30 +36,30 @@ export function linkedReply(l: { home: string; telegramUser: string; pausedTasks
         ? ` Its ${l.pausedTasks} scheduled task${l.pausedTasks === 1 ? " is" : "s are"} paused; after /unlink, /schedule resume <id> starts ${l.pausedTasks === 1 ? "it" : "them"} again.`
         : "";
   return [
-    `Linked: this agent now answers on WhatsApp (${maskPhone(l.home)}) and on Telegram (${l.telegramUser}): the same conversations, sessions, schedules, budget and pages.`,
-    "A reply goes to the chat you wrote from; a scheduled task's result to the chat that created it (/notify whatsapp|telegram picks one for all).",
-    `What the Telegram chat had with an agent of its own before stays there, untouched, and comes back on /unlink.${tasks}`,
+    `Linked: this agent now answers on ${shownHome(l.home)} and on ${shown(l.chat)}: the same conversations, sessions, schedules, budget and pages.`,
+    `A reply goes to the chat you wrote from; a scheduled task's result to the chat that created it (/notify ${CHANNEL_NAMES.join("|")} picks one for all).`,
+    `What the ${app(l.chat.channel)} chat had with an agent of its own before stays there, untouched, and comes back on /unlink.${tasks}`,
   ].join("\n");
 }
 
 /** Said in the home's own chat when the other chat made or ended the link. */
-export function doorChangedNotice(telegram: { now: string | null; before: string | null }): string | null {
-  if (telegram.now !== null && telegram.now !== telegram.before) return `🔗 Telegram (${telegram.now}) now reaches this agent too. /unlink separates them.`;
-  if (telegram.now === null && telegram.before !== null) return `Telegram (${telegram.before}) no longer reaches this agent.`;
+export function doorChangedNotice(linked: { now: ChatAddress | null; before: ChatAddress | null }): string | null {
+  if (linked.now !== null && !sameChat(linked.now, linked.before)) return `🔗 ${shown(linked.now)} now reaches this agent too. /unlink separates them.`;
+  if (linked.now === null && linked.before !== null) return `${shown(linked.before)} no longer reaches this agent.`;
   return null;
 }
 
-export function unlinkedReply(l: { home: string; telegramUser: string }): string {
-  return `Unlinked: WhatsApp (${maskPhone(l.home)}) keeps this agent; Telegram (${l.telegramUser}) goes back to an agent of its own, with what it had before linking.`;
+export function unlinkedReply(l: DoorLink): string {
+  return `Unlinked: ${shownHome(l.home)} keeps this agent; ${shown(l.chat)} goes back to an agent of its own, with what it had before linking.`;
 }
 
 export const NOTHING_TO_UNLINK = "Nothing to unlink: this chat is not joined to another app's chat.";
 
 export function notifyReply(choice: ChannelName | null, doors: Doors): string {
-  const both = doors.whatsapp !== null && doors.telegram !== null;
+  const reached = CHANNEL_NAMES.filter((c) => doors.some((door) => door.channel === c));
   if (choice === null)
-    return `Scheduled tasks' results go to the chat that created each task.${both ? " /notify whatsapp or /notify telegram sends them all to one app." : " /link adds a chat of the other app."}`;
-  return `Scheduled tasks' results go to ${APP[choice]}. /notify default sends each to the chat that created it.`;
+    return `Scheduled tasks' results go to the chat that created each task.${reached.length > 1 ? ` ${reached.map((c) => `/notify ${c}`).join(" or ")} sends them all to one app.` : " /link adds a chat of the other app."}`;
+  return `Scheduled tasks' results go to ${app(choice)}. /notify default sends each to the chat that created it.`;
 }
 
 export function notifyChosenReply(choice: NotifyChoice, doors: Doors): string {

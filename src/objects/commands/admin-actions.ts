@@ -23,7 +23,7 @@ import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import { boundedCall } from "../services/bounded-call";
 import type { Log } from "../../core/log";
-import { configuredIn, configuredUserNames, linkedChatOf } from "../../channels/admin-names";
+import { configuredIn, configuredUserNames } from "../../channels/admin-names";
 import type { ChatAddress } from "../../channels/channel";
 import { homeChatOf } from "../../channels/home-chat";
 import { type ConfiguredUsers, userNameOf } from "../../channels/user-names";
@@ -101,7 +101,7 @@ async function agentOf(d: AdminDeps, name: string): Promise<UserAgent> {
 /** Every linked chat, with the phone's object it reaches: the one place /users and /vm read the links. */
 async function linkedChats(d: AdminDeps): Promise<{ ok: true; value: { home: string; chat: ChatAddress }[] } | { ok: false }> {
   const links = await attempt(() => d.directory.listLinks(), d);
-  return links.ok ? { ok: true, value: links.value.map((l) => ({ home: l.home, chat: linkedChatOf(l) })) } : links;
+  return links.ok ? { ok: true, value: links.value.map((l) => ({ home: l.home, chat: l.chat })) } : links;
 }
 
 /** Every user: the configured numbers and the directory's (the dashboard lists them as /users does). */

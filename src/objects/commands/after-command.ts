@@ -1,6 +1,7 @@
 // What a command asked of the VM (or of other objects), carried out once the webhook has its
 // answer: a cancel, a workspace deleted or cloned, rules forgotten, the VM's health, an admin's
 // request. The answer goes to the outbox under the command's own key.
+import type { ChatAddress } from "../../channels/channel";
 import type { Config } from "../../config";
 import { forgetRulesReply, vmHealthNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
@@ -13,7 +14,7 @@ import type { Log } from "../../core/log";
 import type { Outbox } from "../units/outbox";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "./admin-actions";
-import { applyTelegramDoor, carryOutLink, pauseAllTasks } from "./link-actions";
+import { applyLinkedChat, carryOutLink, pauseAllTasks } from "./link-actions";
 import { directoryOf } from "../user-directory";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
@@ -98,12 +99,12 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "unlink": {
       // This object answers for itself without an RPC to itself; any other is reached by RPC.
       const other = (name: string) => d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(name));
-      const setTelegramDoor = async (home: string, telegram: string | null) => {
-        if (home === d.phone) d.sql.transaction(() => applyTelegramDoor(d.settings, telegram));
-        else await other(home).setTelegramDoor(telegram);
+      const setLinkedChat = async (home: string, chat: ChatAddress | null) => {
+        if (home === d.phone) d.sql.transaction(() => applyLinkedChat(d.settings, d.phone, chat));
+        else await other(home).setLinkedChat(chat);
       };
       const pauseTasksOf = async (object: string) => (object === d.phone ? d.sql.transaction(() => pauseAllTasks(d.schedules, d.clock())) : other(object).pauseTasksForLink());
-      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setTelegramDoor, pauseTasksOf, log: d.log }, action));
+      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setLinkedChat, pauseTasksOf, log: d.log }, action));
       return;
     }
     case "web_link": {

@@ -1,16 +1,19 @@
 // The UserDirectory's own schema history: a database of its own, so its own numbering
 // (migrations/directory/), applied by the same runner as the PhoneAgent's.
 import allowlist from "../../../migrations/directory/0001_allowlist.sql";
-import telegramRefusals from "../../../migrations/directory/0002_telegram_refusals.sql";
+import strangerRefusals from "../../../migrations/directory/0002_stranger_refusals.sql";
 import triggers from "../../../migrations/directory/0003_triggers.sql";
 import githubWatches from "../../../migrations/directory/0004_github_watches.sql";
 import links from "../../../migrations/directory/0005_links.sql";
+import chatLinks from "../../../migrations/directory/0006_chat_links.sql";
 import type { Migration } from "./migrate";
 
+/** The names are recorded when applied, and only the ids are read back: 0002's file was renamed with its name. */
 export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { id: 1, name: "directory/0001_allowlist", sql: allowlist },
-  { id: 2, name: "directory/0002_telegram_refusals", sql: telegramRefusals },
+  { id: 2, name: "directory/0002_stranger_refusals", sql: strangerRefusals },
   { id: 3, name: "directory/0003_triggers", sql: triggers },
   { id: 4, name: "directory/0004_github_watches", sql: githubWatches },
   { id: 5, name: "directory/0005_links", sql: links },
+  { id: 6, name: "directory/0006_chat_links", sql: chatLinks },
 ];

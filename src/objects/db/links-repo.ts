@@ -1,13 +1,16 @@
-// The UserDirectory's links: /link codes waiting to be redeemed, and Telegram users joined to a phone's agent.
+// The UserDirectory's links: /link codes waiting to be redeemed, and chats joined to another user's agent.
 import * as z from "zod/mini";
-import type { DoorLink, StoredLinkCode } from "../../core/link-doors";
+import { type DoorLink, ownDoorOf, sameChat, type StoredLinkCode } from "../../core/link-doors";
 import type { ChatAddress } from "../../channels/channel";
+import { CHANNEL_NAMES } from "../../channels/index";
 import type { Sql } from "./sql";
 
 type LinkCodeRow = { code: string; home: string; channel: string; chat: string; expires_at: number };
-type LinkRow = { telegram_user: string; home: string; linked_at: number };
+type LinkRow = { channel: string; chat: string; home: string; linked_at: number };
 
-const ChannelSchema = z.enum(["whatsapp", "telegram"]);
+const ChannelSchema = z.enum(CHANNEL_NAMES);
+
+const toLink = (row: LinkRow): DoorLink => ({ chat: { channel: ChannelSchema.parse(row.channel), chat: row.chat }, home: row.home });
 
 function toCode(row: LinkCodeRow): StoredLinkCode {
   return { code: row.code, home: row.home, issuedBy: { channel: ChannelSchema.parse(row.channel), chat: row.chat }, expiresAt: row.expires_at };
@@ -32,24 +35,26 @@ export function createLinksRepo(sql: Sql) {
     deleteCode(code: string): void {
       sql`DELETE FROM link_codes WHERE code = ${code}`;
     },
-    homeOfTelegram(userId: string): string | null {
-      return sql<{ home: string }>`SELECT home FROM links WHERE telegram_user = ${userId}`[0]?.home ?? null;
+    /** The home the chat `chat` was joined to, or null. */
+    homeOf(chat: ChatAddress): string | null {
+      return sql<{ home: string }>`SELECT home FROM links WHERE channel = ${chat.channel} AND chat = ${chat.chat}`[0]?.home ?? null;
     },
-    telegramOfHome(home: string): string | null {
-      return sql<{ telegram_user: string }>`SELECT telegram_user FROM links WHERE home = ${home}`[0]?.telegram_user ?? null;
+    /** The chat joined to `home`, or null. */
+    linkedTo(home: string): ChatAddress | null {
+      const row = sql<LinkRow>`SELECT * FROM links WHERE home = ${home}`[0];
+      return row ? toLink(row).chat : null;
     },
     add(link: DoorLink, now: number): void {
-      sql`INSERT INTO links (telegram_user, home, linked_at) VALUES (${link.telegramUser}, ${link.home}, ${now})`;
+      sql`INSERT INTO links (channel, chat, home, linked_at) VALUES (${link.chat.channel}, ${link.chat.chat}, ${link.home}, ${now})`;
     },
-    /** Either side may /unlink: a Telegram chat removes its own link, a WhatsApp chat its home's. */
+    /** Either side may /unlink: a linked chat removes its own link, wherever it landed; the home's own chat removes its home's. */
     remove(home: string, from: ChatAddress): DoorLink | null {
-      const rows =
-        from.channel === "telegram" ? sql<LinkRow>`DELETE FROM links WHERE telegram_user = ${from.chat} RETURNING *` : sql<LinkRow>`DELETE FROM links WHERE home = ${home} RETURNING *`;
-      const row = rows[0];
-      return row ? { telegramUser: row.telegram_user, home: row.home } : null;
+      const own = sql<LinkRow>`DELETE FROM links WHERE channel = ${from.channel} AND chat = ${from.chat} RETURNING *`[0];
+      const row = own ?? (sameChat(from, ownDoorOf(home)) ? sql<LinkRow>`DELETE FROM links WHERE home = ${home} RETURNING *`[0] : undefined);
+      return row ? toLink(row) : null;
     },
     list(): LinkEntry[] {
-      return sql<LinkRow>`SELECT * FROM links ORDER BY home`.map((r) => ({ telegramUser: r.telegram_user, home: r.home, linkedAt: r.linked_at }));
+      return sql<LinkRow>`SELECT * FROM links ORDER BY home`.map((r) => ({ ...toLink(r), linkedAt: r.linked_at }));
     },
   };
 }

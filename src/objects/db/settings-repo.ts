@@ -1,6 +1,10 @@
 // Small per-phone facts kept as key/value rows: the current conversation, the git identity,
-// the Worker's origin, the time zone.
+// the Worker's origin, the time zone, the chat linked to the home.
 // Read on nearly every step, so they are cached write-through (the object is single-threaded).
+import * as z from "zod/mini";
+import type { ChannelName, ChatAddress } from "../../channels/channel";
+import { CHANNEL_NAMES } from "../../channels/index";
+import { isChannelName } from "../../core/link-doors";
 import type { Sql } from "./sql";
 
 type SettingKey =
@@ -20,9 +24,9 @@ type SettingKey =
   | "quick_reply_content"
   | "quick_reply_unavailable_at"
   | "web_link_epoch"
-  /** The Telegram chat linked to this phone's agent (/link), as the directory last told it. */
-  | "telegram_door"
-  /** /notify: the app every scheduled task's result goes to; unset: the chat that created it. */
+  /** The chat of another channel linked to this home's agent (/link), as the directory last told it: a ChatAddress as JSON. */
+  | "linked_chat"
+  /** /notify: the channel every scheduled task's result goes to; unset: the chat that created it. */
   | "notify_channel";
 
 /** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
@@ -66,7 +70,26 @@ export function publicOriginOf(settings: Pick<SettingsRepo, "get">, configured: 
 }
 
 /** The home's /notify choice; null: each scheduled task's result goes to the chat that created it. */
-export function notifyChannelOf(settings: Pick<SettingsRepo, "get">): "whatsapp" | "telegram" | null {
+export function notifyChannelOf(settings: Pick<SettingsRepo, "get">): ChannelName | null {
   const value = settings.get("notify_channel");
-  return value === "whatsapp" || value === "telegram" ? value : null;
+  return isChannelName(value) ? value : null;
+}
+
+const LinkedChatSchema = z.object({ channel: z.enum(CHANNEL_NAMES), chat: z.string() });
+
+/** The chat linked to this home's agent, as the directory last told it; null: none (or a value no longer understood). */
+export function linkedChatOf(settings: Pick<SettingsRepo, "get">): ChatAddress | null {
+  const value = settings.get("linked_chat");
+  if (value === null) return null;
+  try {
+    const parsed = LinkedChatSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records the chat linked to this home (null: none). */
+export function setLinkedChat(settings: Pick<SettingsRepo, "set">, chat: ChatAddress | null): void {
+  settings.set("linked_chat", chat === null ? null : JSON.stringify({ channel: chat.channel, chat: chat.chat }));
 }

@@ -5,7 +5,7 @@ import { nextRunAt } from "../../core/schedule-math";
 import { nextAttemptAfterFailure, shouldNotifyFailure } from "../../core/schedule-retry";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { SchedulesRepo } from "../db/schedules-repo";
-import { notifyChannelOf, type SettingsRepo } from "../db/settings-repo";
+import { linkedChatOf, notifyChannelOf, type SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import type { Log } from "../../core/log";
 import { doorsOf, scheduleDestination } from "../../core/link-doors";
@@ -25,8 +25,8 @@ export function isTimeZoneChosen(settings: SettingsRepo): boolean {
 type TaskMessage = { id: string; scheduleId: number | null };
 
 /**
- * `home`: the object's name, whose doors (its own, and a linked Telegram chat) a task's result may
- * go to; without it a task's message has the messages table's default source (the home's WhatsApp).
+ * `home`: the object's name, whose doors (its own chat, and a chat linked to it) a task's result may
+ * go to; without it a task's message has the messages table's default source.
  */
 export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction; home?: string; log?: Log }) {
   const { repo } = d;
@@ -68,7 +68,7 @@ export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo
           if (repo.addRun({ id, scheduleId: schedule.id, dueAt, now })) {
             const kind = schedule.context === "fresh" ? "task_fresh" : "task_chat";
             // The task's message carries where its result goes: a reply goes to its message's chat.
-            const source = d.home === undefined ? undefined : scheduleDestination({ createdIn: schedule.createdIn, notify: notifyChannelOf(d.settings), doors: doorsOf(d.home, d.settings.get("telegram_door")) });
+            const source = d.home === undefined ? undefined : scheduleDestination({ createdIn: schedule.createdIn, notify: notifyChannelOf(d.settings), doors: doorsOf(d.home, linkedChatOf(d.settings)) });
             d.messages.insert({ id, body: schedule.prompt, media: [], kind, scheduleId: schedule.id, conversationId: schedule.conversationId, source, now });
             claimed++;
           }
