@@ -7,13 +7,11 @@ import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../c
 import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import { phoneSettingsOf } from "../core/phone-settings";
-import { telegramUserOf } from "../channels/user-names";
 import { inboundMediaFor } from "./clients/media-fetch";
 import { telegramMediaFor } from "../channels/telegram/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "./clients/media-store";
 import { createTranscriber } from "./clients/transcriber";
-import { twilioClientFor } from "../channels/whatsapp/twilio-client";
-import { quickReplyContentFor } from "../channels/whatsapp/twilio-content";
+import { twilioAccountOf } from "../channels/whatsapp/account";
 import { gitIdentityOf, randomWorkspaceId } from "./commands/conversation-commands";
 import { createRepos } from "./db/repos";
 import { publicOriginOf } from "./db/settings-repo";
@@ -49,10 +47,6 @@ export type TellAdmin = (notice: (admin: AdminToTell) => AdminNotice) => void;
 
 export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdmin }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock; tellAdmin?: TellAdmin }) {
   const s = phoneSettingsOf(config, phone);
-  // A Telegram user's own object (`tg-<id>`) has no WhatsApp number: nothing goes to Twilio from it,
-  // not even WhatsApp's "a result is waiting" template.
-  const whatsapp = telegramUserOf(phone) === null;
-  const twilio = whatsapp ? twilioClientFor(s.twilio, clock) : null;
   // Every message to the user is addressed to a chat (by default the one they last wrote from).
   const bare = createRepos(sql);
   const repos = { ...bare, outbox: addressedOutbox(bare.outbox, { lastInbound: () => bare.messages.lastInbound()?.source ?? null, home: homeChatOf(phone) }) };
@@ -66,15 +60,12 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     repo: repos.outbox,
     settings,
     messages,
-    twilio,
-    to: phone,
-    publicUrl: s.publicUrl,
-    templateSid: whatsapp ? s.templateSid : null,
+    user: phone,
     files,
-    quickReply: quickReplyContentFor(s.twilio, settings),
     clock,
     log,
-    channels: channelClientsFor(config),
+    // Each configured channel's client; a user without a home there (a `tg-<id>` on WhatsApp) gets none.
+    channels: channelClientsFor(config, { user: phone, settings, origin: () => publicOriginOf(settings, s), clock, log }),
     stops: repos.stoppedChats,
     // Once per stop: the log says it, an admin is told in their own chat, and /users shows the chat.
     chatStopped: (to, detail, stoppedAt) => {
@@ -128,8 +119,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     outbox: repos.outbox,
     settings,
     transaction: sql.transaction,
-    store: inboundMediaFor(mediaStore, s.twilio),
-    telegram: telegramMediaFor(mediaStore, s.telegram),
+    store: inboundMediaFor(mediaStore, twilioAccountOf(config)),
+    telegram: telegramMediaFor(mediaStore, config?.telegram ?? null),
     transcriber: createTranscriber({ ai: bindings.ai, url: s.transcriberUrl }),
     owner: phone,
     clock,

@@ -2,7 +2,7 @@
 // needs (clients/media-fetch.ts, inboundMediaFor): each is there only when all it needs is.
 import { describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config";
-import { phoneSettingsOf } from "../../src/core/phone-settings";
+import { twilioAccountOf } from "../../src/channels/whatsapp/account";
 import { inboundMediaFor } from "../../src/objects/clients/media-fetch";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../../src/objects/clients/media-store";
 import { memoryBucket } from "./helpers/memory-bucket";
@@ -40,7 +40,7 @@ describe("createMediaLinker", () => {
 
 describe("inboundMediaFor", () => {
   const store = mediaStoreFor(memoryBucket().binding, mediaKeysFor(signed), () => T0);
-  const twilio = phoneSettingsOf(signed, "+15550001901").twilio;
+  const twilio = twilioAccountOf(signed);
 
   it("gives storage with the account's credentials for the media API", async () => {
     const deps = await inboundMediaFor(store, twilio)!();

@@ -27,7 +27,7 @@ beforeEach(async () => {
 function outboxWith(stopped: ChatAddress[] = []) {
   const { repos } = t;
   return createOutbox({
-    repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio: null, to: "+15550002001", publicUrl: null, templateSid: null, quickReply: null, files: null,
+    repo: repos.outbox, settings: repos.settings, messages: repos.messages, user: "+15550002001", files: null,
     clock: frozenClock, log: noLog, random: () => 0.5,
     channels: channelClientsFor({ telegram: { token: TOKEN, apiBase: telegram.url } }),
     stops: repos.stoppedChats,

@@ -3,7 +3,7 @@
 // followed by hand so the credentials go to the API's origin only, never to where it points.
 import { basicAuthorization } from "../../core/encoding";
 import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
-import type { TwilioAccount } from "../../core/phone-settings";
+import type { TwilioAccount } from "../../channels/whatsapp/account";
 import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "./media-store";
 
 type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };
