@@ -106,7 +106,10 @@ export function createChannelSender(d: ChannelSendDeps) {
     const to: ChatAddress = { channel, chat };
     if (d.stops.isStopped(head.to)) return fail(head, "chat_stopped", at, false);
     const key = `${channel}:${chat}`;
-    const paceAt = chatPaceAt(lastSentAt.get(key) ?? null, at, CHANNELS[channel].limits.minGapMs);
+    // A channel that paces itself (minGapMs 0) is not paced here: an alarm's step may run ahead of
+    // the clock, and a later step must not wait for that step's time.
+    const minGapMs = CHANNELS[channel].limits.minGapMs;
+    const paceAt = minGapMs > 0 ? chatPaceAt(lastSentAt.get(key) ?? null, at, minGapMs) : at;
     if (paceAt > at) {
       d.repo.defer(head.id, paceAt, at);
       return "wait";
