@@ -16,7 +16,7 @@ import { quickReplyContentFor } from "./whatsapp/twilio-content";
 export type ChannelClients = Partial<Record<ChannelName, ChannelSender>>;
 
 /** What is read of the configuration: each channel's credentials (unset: that channel is not configured). */
-export type ClientsConfig = Partial<Pick<Config, "twilio" | "telegram">>;
+export type ClientsConfig = { twilio?: Config["twilio"]; telegram?: Pick<NonNullable<Config["telegram"]>, "token" | "apiBase"> | null };
 
 /** What a client needs of its object: whose it is, its settings (remembered content ids), the Worker's origin (delivery reports), the clock and log. */
 export type ClientsDeps = { user: string; settings: SettingsRepo; origin: () => string | null; clock: Clock; log: Log };
