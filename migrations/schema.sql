@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-22 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-23 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -55,7 +55,6 @@ CREATE TABLE "outbox" (
   status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'undelivered')),
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
-  twilio_sid TEXT,
   error_code TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
@@ -63,7 +62,6 @@ CREATE TABLE "outbox" (
 , conversation_id INTEGER, buttons TEXT, media TEXT, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, sent_ref TEXT);
 CREATE INDEX outbox_due ON outbox (id) WHERE status IN ('pending', 'sending') AND held = 0;
 CREATE INDEX outbox_held ON outbox (id) WHERE held = 1;
-CREATE UNIQUE INDEX outbox_by_twilio_sid ON outbox (twilio_sid) WHERE twilio_sid IS NOT NULL;
 CREATE TABLE conversations (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -237,5 +235,6 @@ CREATE INDEX github_deliveries_ref ON github_deliveries (repo, event, ref);
 CREATE TABLE github_autofix (
   conversation_id INTEGER PRIMARY KEY
 );
+CREATE INDEX outbox_by_sent_ref ON outbox (sent_ref) WHERE sent_ref IS NOT NULL;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -4,6 +4,7 @@
 // itself, so a rewording there cannot silently turn them into "other"; a new give-up reason fails
 // the typecheck here until listed. Which messages a notice is about is read from its “…” quotes
 // alone, whatever its wording: a notice that quotes nothing is about no message.
+import { CHANNELS } from "../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, SESSION_LOST, stopReply, type NamedMessage } from "../../src/core/notices";
 import type { GiveUpReason } from "../../src/core/run-policy";
 
@@ -65,7 +66,7 @@ type Matcher = { reason: NoticeReason; pattern: RegExp };
 const MATCHERS: Matcher[] = [
   ...(Object.keys(GIVE_UP_REASONS) as GiveUpReason[]).flatMap((reason) => [1, 2].map((n) => ({ reason, pattern: pattern((m) => giveUpNotice(reason, m), n) }))),
   ...[true, false].flatMap((stoppedRun) => [1, 2].map((n) => ({ reason: "stopped" as const, pattern: pattern((dropped) => stopReply({ stoppedRun, dropped, deniedApprovals: 0 }), n) }))),
-  { reason: "delivery_failed" as const, pattern: new RegExp(`^${escape(deliveryFailedNotice(MARK)).replace(MARK, ".+")}$`, "s") },
+  { reason: "delivery_failed" as const, pattern: new RegExp(`^${escape(deliveryFailedNotice(MARK, CHANNELS.whatsapp.serviceName)).replace(MARK, ".+")}$`, "s") },
   // The agent's own error text stands where DETAIL is: any text.
   { reason: "agent_error" as const, pattern: new RegExp(`^${escape(agentErrorReply(DETAIL, [])).replace(DETAIL, ".+")}$`, "s") },
   ...[1, 2].map((n) => ({ reason: "agent_error" as const, pattern: withDetail(pattern((m) => agentErrorReply(DETAIL, m), n)) })),

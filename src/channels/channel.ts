@@ -86,13 +86,23 @@ export type OutboundFile = { url: string; name: string; contentType: string; siz
  * renders the agent's Markdown when it queues a reply (ChannelFormat.render), one row per part, so
  * a retry repeats one part and sending decides nothing. `edit` replaces a message sent before
  * (progress) where the channel can. `typing` is best effort. `ack` answers a tapped button.
+ * `receipts`: the channel is asked to report the message's delivery later (WhatsApp's status
+ * callbacks, which the outbox applies), where it can; unset, nothing is reported.
  */
 export type Outbound =
-  | { kind: "text"; to: ChatAddress; part: string; buttons?: readonly Button[] }
-  | { kind: "file"; to: ChatAddress; file: OutboundFile; caption: string }
+  | { kind: "text"; to: ChatAddress; part: string; buttons?: readonly Button[]; template?: OutboundTemplate; receipts?: boolean }
+  | { kind: "file"; to: ChatAddress; file: OutboundFile; caption: string; receipts?: boolean }
+  /** `replyTo`: the user's message the indicator answers, where the channel needs one (WhatsApp shows it there, and marks it read). */
   | { kind: "typing"; to: ChatAddress; replyTo: string | null }
   | { kind: "edit"; to: ChatAddress; messageRef: string; part: string; buttons?: readonly Button[] }
   | { kind: "ack"; to: ChatAddress; ackRef: string; text: string | null };
+
+/**
+ * A message approved ahead by the channel's operator, the one kind a channel with a reply window
+ * takes outside it: `id` is the channel's (WhatsApp's content SID), `variables` its filling (JSON).
+ * An Outbound's `template` goes instead of its `part`, which says the same for the transcript.
+ */
+export type OutboundTemplate = { id: string; variables: string | null };
 
 /** What each channel allows: the outbox and the formatter obey these, nothing else names a number. */
 export type ChannelLimits = {
@@ -142,6 +152,13 @@ export type ChannelFailure = { errorCode: string; retryable: boolean; retryAfter
  * window); give the message up, telling the user when the chat still works; or stop sending to
  * the chat altogether (and tell an admin once).
  */
+/**
+ * What the outbox knows of a failed message beyond the failure: whether the channel's reply window
+ * is open (a retry then comes within seconds: the user is waiting), and whether it was a template
+ * (outside the window nothing else goes, so a window's refusal of it is final).
+ */
+export type FailureContext = { windowOpen?: boolean; template?: boolean };
+
 export type FailureDecision = { action: "retry"; at: number } | { action: "hold" } | { action: "fail"; tellUser: boolean } | { action: "stop_chat" };
 
 /** One channel's pure side: every folder under src/channels/ exports one of these. */
@@ -156,16 +173,33 @@ export type ChannelSpec = {
   limits: ChannelLimits;
   format: ChannelFormat;
   /** After `attempts` failed sends of one message, the last with `failure`; `random` draws the jitter (Math.random in the shell). */
-  decideOnFailure(failure: ChannelFailure, attempts: number, now: number, random: () => number): FailureDecision;
+  decideOnFailure(failure: ChannelFailure, attempts: number, now: number, random: () => number, context?: FailureContext): FailureDecision;
+  /**
+   * A channel that reports delivery later (an Outbound's `receipts`): whether a delivery that
+   * failed with `errorCode` is worth sending the same message again (capacity, not content).
+   * Unset: the channel reports nothing, or no such failure is retried.
+   */
+  isTransientDeliveryFailure?(errorCode: string): boolean;
 };
 
+/** A send's outcome: `ref` is the channel's id of the message (an edit's, a delivery report's), null when it gives none. */
+export type SendOutcome = { ok: true; ref: string | null } | ({ ok: false } & ChannelFailure);
+
 /**
- * The I/O side a channel's client implements in the shell (src/objects/clients/): typed results,
- * never throws. Attachments are fetched by the channel's MediaFetcher, not through its client.
+ * The I/O side a channel's client implements in the shell: what the outbox sends through. Typed
+ * results, never throws. Attachments are fetched by the channel's MediaFetcher, not through it.
  */
-export type ChannelClient = {
-  send(message: Outbound): Promise<{ ok: true; ref: string | null } | ({ ok: false } & ChannelFailure)>;
+export type ChannelSender = {
+  send(message: Outbound): Promise<SendOutcome>;
+  /**
+   * A channel with a reply window: its approved template that tells the user a result is waiting,
+   * filled with `what`; unset or null (none configured): what is held waits silently.
+   */
+  resultWaiting?: ((what: string) => OutboundTemplate) | null;
 };
+
+/** A channel's client: its sending half is all the relay calls on it. */
+export type ChannelClient = ChannelSender;
 
 /** UTF-8 length, as channels that count bytes count it. */
 export function utf8Length(text: string): number {

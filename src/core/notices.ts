@@ -8,9 +8,12 @@ export function ackQueued(waiting: number): string {
   return waiting <= 1 ? "Got it, I'll process this next." : `Got it: ${waiting} messages are waiting, and I'll process them next.`;
 }
 
-/** A reply Twilio refused for good (a permanent error); the agent's answer is not resent. */
-export function deliveryFailedNotice(errorCode: string): string {
-  return `⚠️ One of my replies could not be delivered (Twilio error ${errorCode}). Ask again if you need it.`;
+/**
+ * A reply the chat's channel refused for good (a permanent error); the agent's answer is not
+ * resent. `service` is whose code it is: the channel's serviceName ("Twilio" for WhatsApp).
+ */
+export function deliveryFailedNotice(errorCode: string, service: string): string {
+  return `⚠️ One of my replies could not be delivered (${service} error ${errorCode}). Ask again if you need it.`;
 }
 
 export const SESSION_LOST =

@@ -8,8 +8,8 @@ export const outboxKeys = {
   ack: (runId: string) => `ack:${runId}`,
   /** Part `part` of the relay's own answer to the command in inbound message `messageId`. */
   command: (messageId: string, part = 0) => (part === 0 ? `command:${messageId}` : `command:${messageId}:${part}`),
-  /** The copy of a message Twilio refused for the closed 24-hour window, held for later. */
-  resend: (twilioSid: string) => `resend:${twilioSid}`,
+  /** The copy of a message (sent as `sentRef`) its channel refused for its closed reply window or a passing fault, sent again. */
+  resend: (sentRef: string) => `resend:${sentRef}`,
   /** The "a result is waiting" template, once per silence (the user's last inbound time). */
   template: (lastInboundAt: number | null) => `template:${lastInboundAt ?? 0}`,
   /** "Your earlier conversation was lost", once per VM run that found it gone. */

@@ -7,12 +7,9 @@ import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../c
 import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import { phoneSettingsOf } from "../core/phone-settings";
-import { telegramUserOf } from "../channels/user-names";
 import { mediaFetchersFor } from "../channels/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "./clients/media-store";
 import { createTranscriber } from "./clients/transcriber";
-import { twilioClientFor } from "../channels/whatsapp/twilio-client";
-import { quickReplyContentFor } from "../channels/whatsapp/twilio-content";
 import { gitIdentityOf, randomWorkspaceId } from "./commands/conversation-commands";
 import { createRepos } from "./db/repos";
 import { publicOriginOf } from "./db/settings-repo";
@@ -37,7 +34,7 @@ import { createVmAnswers } from "./services/vm-answers";
 import { addressedOutbox } from "./services/outbox-addressing";
 import { channelClientsFor } from "../channels/clients";
 import { homeChatOf } from "../channels/home-chat";
-import { chatStoppedNotice } from "../channels/telegram/send-policy";
+import { chatStoppedNotice } from "../channels/chat-stopped";
 import type { GithubDeps } from "./services/github-events";
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
@@ -48,10 +45,6 @@ export type TellAdmin = (notice: (admin: AdminToTell) => AdminNotice) => void;
 
 export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdmin }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock; tellAdmin?: TellAdmin }) {
   const s = phoneSettingsOf(config, phone);
-  // A Telegram user's own object (`tg-<id>`) has no WhatsApp number: nothing goes to Twilio from it,
-  // not even WhatsApp's "a result is waiting" template.
-  const whatsapp = telegramUserOf(phone) === null;
-  const twilio = whatsapp ? twilioClientFor(s.twilio, clock) : null;
   // Every message to the user is addressed to a chat (by default the one they last wrote from).
   const bare = createRepos(sql);
   const repos = { ...bare, outbox: addressedOutbox(bare.outbox, { lastInbound: () => bare.messages.lastInbound()?.source ?? null, home: homeChatOf(phone) }) };
@@ -65,19 +58,16 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     repo: repos.outbox,
     settings,
     messages,
-    twilio,
-    to: phone,
-    publicUrl: s.publicUrl,
-    templateSid: whatsapp ? s.templateSid : null,
+    user: phone,
     files,
-    quickReply: quickReplyContentFor(s.twilio, settings),
     clock,
     log,
-    channels: channelClientsFor(config),
+    // Each configured channel's client; a user without a home there (a `tg-<id>` on WhatsApp) gets none.
+    channels: channelClientsFor(config, { user: phone, settings, origin: () => publicOriginOf(settings, s), clock, log }),
     stops: repos.stoppedChats,
     // Once per stop: the log says it, an admin is told in their own chat, and /users shows the chat.
     chatStopped: (to, detail, stoppedAt) => {
-      const body = chatStoppedNotice(phone, detail);
+      const body = chatStoppedNotice(phone, to.channel, detail);
       log("chat_stopped_notice", { channel: to.channel, chat: to.chat, notice: body });
       tellAdmin?.((admin) => chatStoppedAdminNotice(admin, { user: phone, channel: to.channel, chat: to.chat, stoppedAt, body }));
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fileUrl, isNotModified, methodUrl, readApiAnswer } from "../../src/channels/telegram/api";
-import { chatPaceAt, chatStoppedNotice, decideOnTelegramFailure, TELEGRAM_RETRY_DELAYS_MS } from "../../src/channels/telegram/send-policy";
+import { chatPaceAt, decideOnTelegramFailure, TELEGRAM_RETRY_DELAYS_MS } from "../../src/channels/telegram/send-policy";
+import { chatStoppedNotice } from "../../src/channels/chat-stopped";
 
 const NOW = 1_764_000_000_000;
 const noJitter = () => 0.5;
@@ -79,10 +80,11 @@ describe("chatPaceAt: about one message a second per chat", () => {
 });
 
 describe("chatStoppedNotice", () => {
+  // The notice names the chat's app from its channel (src/channels/chat-stopped.ts).
   it("names the user and Telegram's reason", () => {
-    expect(chatStoppedNotice("+15550001111", "Forbidden: bot was blocked by the user")).toBe(
+    expect(chatStoppedNotice("+15550001111", "telegram", "Forbidden: bot was blocked by the user")).toBe(
       "📵 +15550001111's Telegram chat no longer takes messages (Forbidden: bot was blocked by the user); nothing more is sent there until they write again.",
     );
-    expect(chatStoppedNotice("424242", undefined)).toContain("(blocked)");
+    expect(chatStoppedNotice("424242", "telegram", undefined)).toContain("(blocked)");
   });
 });

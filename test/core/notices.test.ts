@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CHANNELS } from "../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, stopReply, taskFailureNotice, vmHealthNotice, type VmHealthReport } from "../../src/core/notices";
 import type { GiveUpReason } from "../../src/core/run-policy";
 
@@ -64,7 +65,11 @@ describe("ackQueued", () => {
 
 describe("deliveryFailedNotice", () => {
   it("names Twilio's code and nothing of the lost text", () => {
-    expect(deliveryFailedNotice("21617")).toBe("⚠️ One of my replies could not be delivered (Twilio error 21617). Ask again if you need it.");
+    expect(deliveryFailedNotice("21617", CHANNELS.whatsapp.serviceName)).toBe("⚠️ One of my replies could not be delivered (Twilio error 21617). Ask again if you need it.");
+  });
+
+  it("names the chat's own channel's service: a Telegram failure is no Twilio error", () => {
+    expect(deliveryFailedNotice("400", CHANNELS.telegram.serviceName)).toBe("⚠️ One of my replies could not be delivered (Telegram error 400). Ask again if you need it.");
   });
 });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config";
 import { phoneSettingsOf } from "../../src/core/phone-settings";
+import { twilioAccountOf } from "../../src/channels/whatsapp/account";
 import { DEFAULT_PROGRESS_PACING } from "../../src/core/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm-protocol";
 
@@ -15,12 +16,9 @@ function configOf(env: Record<string, string>): Config {
 }
 
 describe("phoneSettingsOf", () => {
-  it("without a configuration: no Twilio, a shared VM, and the defaults", () => {
+  it("without a configuration: a shared VM, and the defaults", () => {
     expect(phoneSettingsOf(null, USER)).toEqual({
-      twilio: null,
-      telegram: null,
       publicUrl: null,
-      templateSid: null,
       vmMode: "shared",
       isAdmin: false,
       maxMessagesPerMinute: 30,
@@ -36,7 +34,7 @@ describe("phoneSettingsOf", () => {
     ["no auth token", { TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}` }, false],
     ["no account", { TWILIO_AUTH_TOKEN: "token" }, false],
   ] as [string, Record<string, string>, boolean][])("Twilio with %s: %s", (_name, env, usable) => {
-    const twilio = phoneSettingsOf(configOf(env), USER).twilio;
+    const twilio = twilioAccountOf(configOf(env));
     expect(twilio !== null).toBe(usable);
     if (twilio) expect(twilio).toMatchObject({ accountSid: env.TWILIO_ACCOUNT_SID, authToken: "token", apiBase: "https://api.twilio.com" });
   });
@@ -49,7 +47,7 @@ describe("phoneSettingsOf", () => {
   });
 
   it("takes the configured caps, limits and approvals", () => {
-    const settings = phoneSettingsOf(configOf({ DAILY_BUDGET_USD: "5", MAX_MESSAGES_PER_MINUTE: "3", APPROVALS_DEFAULT: "on", TWILIO_TEMPLATE_SID: `HX${"0".repeat(32)}` }), USER);
-    expect(settings).toMatchObject({ caps: { dailyUsd: 5, monthlyUsd: null }, maxMessagesPerMinute: 3, approvals: { defaultMode: "on" }, templateSid: `HX${"0".repeat(32)}` });
+    const settings = phoneSettingsOf(configOf({ DAILY_BUDGET_USD: "5", MAX_MESSAGES_PER_MINUTE: "3", APPROVALS_DEFAULT: "on" }), USER);
+    expect(settings).toMatchObject({ caps: { dailyUsd: 5, monthlyUsd: null }, maxMessagesPerMinute: 3, approvals: { defaultMode: "on" } });
   });
 });

@@ -27,7 +27,7 @@ beforeEach(async () => {
 function outboxWith(stopped: ChatAddress[] = []) {
   const { repos } = t;
   return createOutbox({
-    repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio: null, to: "+15550002001", publicUrl: null, templateSid: null, quickReply: null, files: null,
+    repo: repos.outbox, settings: repos.settings, messages: repos.messages, user: "+15550002001", files: null,
     clock: frozenClock, log: noLog, random: () => 0.5,
     channels: channelClientsFor({ telegram: { token: TOKEN, apiBase: telegram.url } }),
     stops: repos.stoppedChats,
@@ -96,4 +96,14 @@ it("stops a chat that blocked the bot once: what waits for it fails, later rows 
   expect(t.rows("SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'undelivered:%'")).toEqual([]);
   // The WhatsApp row is not this chat's: it went its own way (held for WhatsApp's window, as the user never wrote there).
   expect(t.rows("SELECT status, held, error_code FROM outbox WHERE dedupe_key = 'w'")).toEqual([{ status: "pending", held: 1, error_code: null }]);
+});
+
+it("a reply the channel refuses for good is said to be lost in that chat, naming that channel's service, not Twilio", async () => {
+  const outbox = outboxWith();
+  // Over Telegram's 4,096 characters: the Bot API answers 400, a refusal no retry mends.
+  outbox.add({ dedupeKey: "a", body: "x".repeat(5_000), to: to(), now: T0 });
+  await outbox.sendDue(setNow(T0));
+  await outbox.sendDue(setNow(T0 + 1_000));
+  const notice = t.rows<{ body: string; status: string }>("SELECT body, status FROM outbox WHERE chat = ? AND dedupe_key LIKE 'undelivered:%'", chat);
+  expect(notice).toEqual([{ body: expect.stringMatching(/^⚠️ One of my replies could not be delivered \(Telegram error [^)]+\)\. Ask again if you need it\.$/), status: "sent" }]);
 });

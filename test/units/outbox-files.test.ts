@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
+import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
 import type { OutboxMedia } from "../../src/objects/db/outbox-repo";
 import { createOutbox, type OutboxFiles } from "../../src/objects/units/outbox";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
@@ -33,7 +34,8 @@ function outboxWith(copies: Copy[], link: string | null = `${emulator.url}/__emu
   };
   const twilio = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: SANDBOX_FROM, apiBase: emulator.url, messagingApiBase: emulator.url });
   const { repos } = t;
-  const outbox = createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files, clock: frozenClock, log: noLog });
+  const whatsapp = whatsappChannelClient({ twilio, quickReply: null, templateSid: null, origin: () => null, clock: frozenClock, log: noLog });
+  const outbox = createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, user: PHONE, channels: { whatsapp }, files, clock: frozenClock, log: noLog });
   return { outbox, asked };
 }
 const file: OutboxMedia = { source: { vmRunId: "run-1-1", fileId: "f1", name: "chart.png", contentType: "image/png", size: 2048 } };

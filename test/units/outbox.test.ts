@@ -6,6 +6,7 @@ import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server
 import { outboxKeys } from "../../src/core/outbox-keys";
 import { OUTBOX_MAX_RETRY_MS } from "../../src/channels/whatsapp/send-policy";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
+import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
 import { createOutbox, type OutboxDeps } from "../../src/objects/units/outbox";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
 import { frozenClock, HOUR, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
@@ -26,10 +27,14 @@ beforeEach(async () => {
   t.repos.messages.insert({ id: "SMin1", body: "hi", media: [], conversationId: 1, now: T0 });
 });
 
-function outboxWith(o: Partial<OutboxDeps> & { fetchFn?: typeof fetch } = {}) {
-  const twilio = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: SANDBOX_FROM, apiBase: emulator.url, messagingApiBase: emulator.url }, o.fetchFn);
+/** The outbox with WhatsApp's client over the emulator; `twilio: null`: no account configured (no client). */
+function outboxWith(o: Partial<OutboxDeps> & { fetchFn?: typeof fetch; twilio?: null; templateSid?: string | null; publicUrl?: string | null } = {}) {
+  const { fetchFn, twilio: noAccount, templateSid = null, publicUrl = null, ...deps } = o;
+  const clock = deps.clock ?? frozenClock;
+  const twilio = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: SANDBOX_FROM, apiBase: emulator.url, messagingApiBase: emulator.url }, fetchFn, clock);
+  const whatsapp = whatsappChannelClient({ twilio, quickReply: null, templateSid, origin: () => publicUrl, clock, log: noLog });
   const { repos } = t;
-  return createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, twilio, to: PHONE, publicUrl: null, templateSid: null, quickReply: null, files: null, clock: frozenClock, log: noLog, ...o });
+  return createOutbox({ repo: repos.outbox, settings: repos.settings, messages: repos.messages, user: PHONE, channels: noAccount === null ? {} : { whatsapp }, files: null, clock: frozenClock, log: noLog, ...deps });
 }
 type Sent = { sid: string; body: string; contentSid: string | null; statusCallback: string | null; status: string };
 const sent = async (): Promise<Sent[]> => ((await (await fetch(`${emulator.url}/__emulator/messages?to=whatsapp:${PHONE}`)).json()) as { messages: Sent[] }).messages;

@@ -50,10 +50,10 @@ describe("signed garbage at POST /twilio/status", () => {
     // One reply sent and read: the row every callback below aims at, at its last status.
     await sendInbound(PHONE, "hello");
     const [row] = await eventually(async () => {
-      const rows = await query<{ twilio_sid: string | null }>(PHONE, "SELECT twilio_sid FROM outbox WHERE twilio_sid IS NOT NULL");
+      const rows = await query<{ sent_ref: string | null }>(PHONE, "SELECT sent_ref FROM outbox WHERE sent_ref IS NOT NULL");
       return rows.length === 1 && rows;
     });
-    knownSid = row!.twilio_sid!;
+    knownSid = row!.sent_ref!;
     expect((await postSigned("/twilio/status", callback(knownSid, "read"))).status).toBe(204);
     await eventually(async () => (await query<{ n: number }>(PHONE, "SELECT count(*) AS n FROM runs WHERE phase != 'finished'"))[0]!.n === 0);
     before = await snapshot();

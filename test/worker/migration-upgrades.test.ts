@@ -43,9 +43,10 @@ it("rebuilding the hot tables (0006) keeps every run and outbox row, and moves t
       { id: "r0", phase: "finished", last_seq: 0, outcome: "done" },
       { id: "r1", phase: "streaming", last_seq: 3, outcome: null },
     ]);
-    expect(sql.exec("SELECT id, dedupe_key, status, held, twilio_sid FROM outbox ORDER BY id").toArray()).toEqual([
-      { id: 1, dedupe_key: "k1", status: "read", held: 0, twilio_sid: "SM1" },
-      { id: 2, dedupe_key: "k2", status: "pending", held: 1, twilio_sid: null },
+    // 0022 then keeps the SID with every channel's message id, in sent_ref.
+    expect(sql.exec("SELECT id, dedupe_key, status, held, sent_ref FROM outbox ORDER BY id").toArray()).toEqual([
+      { id: 1, dedupe_key: "k1", status: "read", held: 0, sent_ref: "SM1" },
+      { id: 2, dedupe_key: "k2", status: "pending", held: 1, sent_ref: null },
     ]);
     expect(sql.exec("SELECT key, value FROM settings ORDER BY key").toArray()).toEqual([]);
     // 0007 then moves the session to the conversation every user starts with.

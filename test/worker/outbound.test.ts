@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { bodies, eventually, postSigned, sendInbound, sentTo, stubFor, twilioFaults } from "./helpers";
 
-type OutboxRow = { id: number; status: string; attempts: number; twilio_sid: string | null; error_code: string | null; body: string; next_attempt_at: number; updated_at: number };
+type OutboxRow = { id: number; status: string; attempts: number; sent_ref: string | null; error_code: string | null; body: string; next_attempt_at: number; updated_at: number };
 const outboxOf = (phone: string) =>
   runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<OutboxRow>("SELECT * FROM outbox ORDER BY id").toArray());
 

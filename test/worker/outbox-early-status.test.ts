@@ -6,6 +6,7 @@ import { createSettingsRepo } from "../../src/objects/db/settings-repo";
 import { createSql } from "../../src/objects/db/sql";
 import { createOutbox, type Outbox } from "../../src/objects/units/outbox";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
+import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
 import { stubFor } from "./helpers";
 
 const SID = "SM0123456789abcdef0123456789abcdef";
@@ -26,7 +27,8 @@ it("a status callback that arrives before Twilio's answer to the send is applied
         return Response.json({ sid: SID, status: "queued" }, { status: 201 });
       },
     );
-    outbox = createOutbox({ repo, settings: createSettingsRepo(sql), messages, twilio, to: "+15550000167", publicUrl: null, templateSid: null, quickReply: null, files: null, clock: () => Date.now(), log: () => {} });
+    const whatsapp = whatsappChannelClient({ twilio, quickReply: null, templateSid: null, origin: () => null, clock: () => Date.now(), log: () => {} });
+    outbox = createOutbox({ repo, settings: createSettingsRepo(sql), messages, user: "+15550000167", channels: { whatsapp }, files: null, clock: () => Date.now(), log: () => {} });
     outbox.add({ dedupeKey: "reply-1", body: "the answer", now: Date.now() });
     await outbox.sendDue(Date.now());
     const rows = state.storage.sql.exec<{ dedupe_key: string; status: string; held: number; error_code: string | null }>("SELECT dedupe_key, status, held, error_code FROM outbox ORDER BY id").toArray();

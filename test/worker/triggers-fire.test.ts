@@ -43,7 +43,7 @@ it("fires a trigger: 202, one run of its prompt and text in its conversation, th
   for (let i = 0; i < 2; i++) expect((await fire(made.url, { token: made.token })).status).toBe(202);
   // Every firing answered (the notices and the echoes sent), so /triggers' answer is the next message.
   await eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM messages WHERE origin IS NOT NULL AND status = 'answered'"))[0]?.n === 3);
-  await eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM outbox WHERE twilio_sid IS NULL"))[0]?.n === 0);
+  await eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM outbox WHERE sent_ref IS NULL"))[0]?.n === 0);
   const listed = await ask(phone, "/triggers");
   expect(listed).toMatch(/^deploy-check – @ops, last fired just now, 3 times in all$/m);
   expect(listed).not.toContain(made.token);

@@ -1,5 +1,6 @@
 // The ledger: every accepted message answered exactly once, doubled, told, or lost; table-driven.
 import { describe, expect, it } from "vitest";
+import { CHANNELS } from "../../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, stopReply } from "../../../src/core/notices";
 import type { GiveUpReason } from "../../../src/core/run-policy";
 import { checkLedger, isSettled, type Outbound, type SentMessage } from "../ledger";
@@ -47,7 +48,7 @@ const rows: Row[] = [
     [out(A, gaveUp("failed_after_retries", "#1-1", "#1-2", "#1-3", "#1-4", "#1-5", "#1-6", "#1-7"), 900)],
     { "#1-1": "told", "#1-2": "told", "#1-3": "told", "#1-4": "told", "#1-5": "told", "#1-6": "lost", "#1-7": "lost" },
   ],
-  ["a notice quoting nothing tells nothing: an undeliverable reply", [msg("#1-1", A, 0)], [out(A, deliveryFailedNotice("21211"), 900)], { "#1-1": "lost" }],
+  ["a notice quoting nothing tells nothing: an undeliverable reply", [msg("#1-1", A, 0)], [out(A, deliveryFailedNotice("21211", CHANNELS.whatsapp.serviceName), 900)], { "#1-1": "lost" }],
   ["a notice quoting nothing tells nothing: an agent error", [msg("#1-1", A, 0)], [out(A, agentErrorReply("overloaded", []), 900)], { "#1-1": "lost" }],
   ["an agent error quoting the message tells it", [msg("#1-1", A, 0), msg("#1-2", A, 0)], [out(A, agentErrorReply("API Error: 500", [{ body: "#1-1", scheduleId: null }]), 900)], { "#1-1": "told", "#1-2": "lost" }],
   ["a notice from before it was sent tells nothing", [msg("#1-1", A, 1_000)], [out(A, gaveUp("failed_after_retries", "#1-1"), 900)], { "#1-1": "lost" }],

@@ -1,6 +1,7 @@
 // What each message the relay sends is, read from its text, with notices built by src/core/notices.ts;
 // and which soak message a notice's “…” quote names.
 import { describe, expect, it } from "vitest";
+import { CHANNELS } from "../../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST, stopReply } from "../../../src/core/notices";
 import type { GiveUpReason } from "../../../src/core/run-policy";
 import { classifyOutbound, quoteNames, quotesIn, tokensIn, type OutboundKind } from "../outbound-kinds";
@@ -32,7 +33,7 @@ describe("classifyOutbound", () => {
     ["/stop's answer naming what it dropped", stopReply({ stoppedRun: true, dropped: named("#1-4", "#1-5 [[slow 2000]]"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4", "#1-5 [[slow 2000]]"] }],
     ["/stop's answer with nothing running", stopReply({ stoppedRun: false, dropped: named("#1-4"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4"] }],
     ["/stop's answer with nothing dropped", stopReply({ stoppedRun: true, dropped: [], deniedApprovals: 0 }), { kind: "other" }],
-    ["a reply Twilio refused for good", deliveryFailedNotice("21211"), { kind: "notice", reason: "delivery_failed", quotes: [] }],
+    ["a reply Twilio refused for good", deliveryFailedNotice("21211", CHANNELS.whatsapp.serviceName), { kind: "notice", reason: "delivery_failed", quotes: [] }],
     ["an agent error", agentErrorReply("overloaded", []), { kind: "notice", reason: "agent_error", quotes: [] }],
     ["an agent error naming its message", agentErrorReply("API Error: 500", named("#2-7")), { kind: "notice", reason: "agent_error", quotes: ["#2-7"] }],
     ["an agent error naming two", agentErrorReply("overloaded", named("#2-7", "#2-9")), { kind: "notice", reason: "agent_error", quotes: ["#2-7", "#2-9"] }],

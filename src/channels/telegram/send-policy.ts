@@ -38,8 +38,3 @@ const BOT_MISCONFIGURED = new Set(["telegram:401", "telegram:404"]);
 export function chatPaceAt(lastSentAt: number | null, now: number, minGapMs = CHAT_MIN_GAP_MS): number {
   return lastSentAt === null ? now : Math.max(now, lastSentAt + minGapMs);
 }
-
-/** What the admin reads, once, when a user's Telegram chat stops taking messages. */
-export function chatStoppedNotice(user: string, detail: string | undefined): string {
-  return `📵 ${user}'s Telegram chat no longer takes messages (${detail ?? "blocked"}); nothing more is sent there until they write again.`;
-}

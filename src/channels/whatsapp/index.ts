@@ -2,7 +2,7 @@
 // (formatting, chunking, the send policy and the 24-hour window): an adapter, not a second copy.
 import { chunkReply, WHATSAPP_MAX_CHARS } from "./chunk-reply";
 import { INBOUND_MAX_BYTES } from "../../core/media-limits";
-import { decideOnSendFailure } from "./send-policy";
+import { decideOnSendFailure, isTransientDeliveryError, maxRetryGapMs } from "./send-policy";
 import { normalizeSender } from "../../core/phone";
 import { parseInboundForm } from "./twilio-form";
 import type { FormParams } from "./twilio-signature";
@@ -42,10 +42,13 @@ export const whatsappChannel: ChannelSpec = {
     render: (markdown, limit = WHATSAPP_MAX_CHARS) => chunkReply(formatForWhatsApp(markdown), limit),
   },
   /**
-   * Twilio's policy as it is (outbox-policy.ts), with the window open: the outbox asks the window
-   * itself, and reports no chat as gone, since Twilio's dead-channel codes already fail quietly.
+   * Twilio's policy (send-policy.ts): the outbox says whether the window is open (retries then
+   * come within seconds) and whether a template failed; no chat is reported as gone, since
+   * Twilio's dead-channel codes already fail quietly.
    */
-  decideOnFailure: (failure, attempts, now, random) => decideOnSendFailure(failure, attempts, now, { random }),
+  decideOnFailure: (failure, attempts, now, random, context = {}) =>
+    decideOnSendFailure(failure, attempts, now, { random, maxGapMs: maxRetryGapMs(context.windowOpen ?? false), template: context.template ?? false }),
+  isTransientDeliveryFailure: isTransientDeliveryError,
 };
 
 /** Twilio's form for an incoming message as the channel-neutral inbound: a tapped quick reply is a button. */

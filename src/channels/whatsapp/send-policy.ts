@@ -1,34 +1,22 @@
 // What the outbox does when Twilio refuses or fails a message: transient failures are retried
 // until the reply is delivered (the 24-hour window, not a count, ends the attempts), permanent
 // ones are final, and the user is told of a lost reply when a channel to them still works.
-import { type Backoff, backoffDelayMs } from "../../core/backoff";
+import { outboxRetryAt, type RetryOptions as BackoffOptions } from "../../core/outbox-retry";
 import { WINDOW_CLOSED_ERROR } from "./window";
 
-export const OUTBOX_MAX_RETRY_MS = 5 * 60_000;
 /**
  * While WhatsApp's 24-hour window is open the user is waiting for this reply: after an outage
  * of Twilio it must go out within seconds of the end, not after a backoff grown to minutes.
  */
 export const OPEN_WINDOW_MAX_RETRY_GAP_MS = 10_000;
-/**
- * The first retry after about a second, doubling, never more than five minutes apart; spread by
- * ±20 %; a Retry-After longer than an hour is not believed (a misread header must not park a reply).
- */
-export const OUTBOX_BACKOFF: Backoff = { steps: { kind: "doubling", firstMs: 1_000, maxMs: OUTBOX_MAX_RETRY_MS }, jitterRatio: 0.2, maxRetryAfterMs: 60 * 60_000 };
 
 export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number };
 
 export type SendFailureDecision = { action: "retry"; at: number } | { action: "hold" } | { action: "fail"; tellUser: boolean };
 
-type RetryOptions = {
-  /**
-   * The longest gap before the next attempt, jitter included; a Retry-After from Twilio still
-   * wins over it (up to its own cap of an hour). Unset: the backoff grows to five minutes, and
-   * its jitter may add a fifth on top.
-   */
-  maxGapMs?: number;
-  /** Draws the jitter, in [0, 1): Math.random in the shell, a fixed value in a test. */
-  random: () => number;
+export { OUTBOX_BACKOFF, OUTBOX_MAX_RETRY_MS, outboxRetryAt } from "../../core/outbox-retry";
+
+type RetryOptions = BackoffOptions & {
   /** The message is an approved template (ContentSid of our own): the window does not apply to it. */
   template?: boolean;
 };
@@ -60,13 +48,6 @@ export function decideOnSendFailure(failure: SendFailure, attempts: number, now:
   if (failure.errorCode === WINDOW_CLOSED_ERROR && !options.template) return { action: "hold" };
   if (!failure.retryable) return { action: "fail", tellUser: !CHANNEL_DEAD.has(failure.errorCode) };
   return { action: "retry", at: outboxRetryAt(attempts, now, failure.retryAfterMs, options) };
-}
-
-/** Capped exponential backoff with jitter; a Retry-After from Twilio is a floor. */
-export function outboxRetryAt(attempts: number, now: number, retryAfterMs: number | undefined, options: Pick<RetryOptions, "maxGapMs" | "random">): number {
-  const { maxGapMs, random } = options;
-  // A row not yet attempted (a file's first copy) waits as after one failure. Doubling never runs out.
-  return now + backoffDelayMs(Math.max(1, attempts), { ...OUTBOX_BACKOFF, maxGapMs }, random(), retryAfterMs)!;
 }
 
 /** A status callback's failure that is worth sending the same message again. */

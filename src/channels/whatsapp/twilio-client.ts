@@ -92,7 +92,3 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
 }
 export type TwilioClient = ReturnType<typeof createTwilioClient>;
 
-/** The client of the configured account; null without one (nothing can be sent). */
-export function twilioClientFor(account: TwilioConnection | null, clock: Clock): TwilioClient | null {
-  return account ? createTwilioClient(account, undefined, clock) : null;
-}

@@ -6,8 +6,9 @@ export const WINDOW_CLOSED_ERROR = "63016";
 /** A little margin, so a message queued at 23:59:59 is not sent into a closing window. */
 const MARGIN_MS = 60_000;
 
-export function isWindowOpen(lastInboundAt: number | null, now: number): boolean {
-  return lastInboundAt !== null && now - lastInboundAt < SESSION_WINDOW_MS - MARGIN_MS;
+/** Whether a free-form message sent at `now` still falls in a window of `windowMs` (WhatsApp's by default). */
+export function isWindowOpen(lastInboundAt: number | null, now: number, windowMs = SESSION_WINDOW_MS): boolean {
+  return lastInboundAt !== null && now - lastInboundAt < windowMs - MARGIN_MS;
 }
 
 /** Variables of the "a result is waiting" template: {{1}} says what is waiting. */

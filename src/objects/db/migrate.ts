@@ -22,6 +22,7 @@ import triggers from "../../../migrations/0018_triggers.sql";
 import pullRequests from "../../../migrations/0019_pull_requests.sql";
 import githubEvents from "../../../migrations/0020_github_events.sql";
 import scheduleChat from "../../../migrations/0021_schedule_chat.sql";
+import outboxSentRef from "../../../migrations/0022_outbox_sent_ref.sql";
 import linkedChat from "../../../migrations/0023_linked_chat.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
@@ -49,8 +50,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 19, name: "0019_pull_requests", sql: pullRequests },
   { id: 20, name: "0020_github_events", sql: githubEvents },
   { id: 21, name: "0021_schedule_chat", sql: scheduleChat },
-  // 0022 is another change's, not on this branch yet: at merge this one takes id 23 after it.
-  { id: 22, name: "0023_linked_chat", sql: linkedChat },
+  { id: 22, name: "0022_outbox_sent_ref", sql: outboxSentRef },
+  { id: 23, name: "0023_linked_chat", sql: linkedChat },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -1,6 +1,7 @@
 // The durable outbox: every message to the user, each to one chat of one channel, sent in order,
-// with Twilio's status for WhatsApp's.
+// with the delivery its channel reports.
 import * as z from "zod/mini";
+import { CHANNEL_NAMES } from "../../channels";
 import type { MessageSource } from "./messages-repo";
 import { memo, memoBy, type Sql } from "./sql";
 
@@ -18,7 +19,6 @@ type OutboxRow = {
   status: string;
   attempts: number;
   next_attempt_at: number;
-  twilio_sid: string | null;
   error_code: string | null;
   created_at: number;
   channel: string;
@@ -31,7 +31,7 @@ type OutboxRow = {
  * the object's own phone on WhatsApp).
  */
 export type OutboxTarget = MessageSource;
-const ChannelSchema = z.enum(["whatsapp", "telegram"]);
+const ChannelSchema = z.enum(CHANNEL_NAMES);
 
 /** A quick-reply button: what it says, and the payload a tap sends back. */
 export type QuickReplyButton = { title: string; id: string };
@@ -64,11 +64,10 @@ type OutboxItem = {
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: number;
-  twilioSid: string | null;
   errorCode: string | null;
   createdAt: number;
   to: OutboxTarget;
-  /** The channel's id of the sent message where it is not a Twilio SID (Telegram's message_id). */
+  /** The channel's id of the sent message (WhatsApp's SID, Telegram's message_id): what an edit or a delivery report finds it by. */
   sentRef: string | null;
 };
 
@@ -84,7 +83,6 @@ function toItem(row: OutboxRow): OutboxItem {
     status: OutboxStatusSchema.parse(row.status),
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
-    twilioSid: row.twilio_sid,
     errorCode: row.error_code,
     createdAt: row.created_at,
     to: { channel: ChannelSchema.parse(row.channel), chat: row.chat },
@@ -151,7 +149,7 @@ export function createOutboxRepo(sql: Sql) {
       const row = sql<{ status: string; attempts: number }>`SELECT status, attempts FROM outbox WHERE dedupe_key = ${dedupeKey}`[0];
       return !row || (row.status === "pending" && row.attempts === 0);
     }),
-    /** The first message not yet handed to Twilio: later ones wait behind it to keep order. Asked on every step. */
+    /** The first message not yet handed to its channel: later ones wait behind it to keep order. Asked on every step. */
     head: memo(sql, (): OutboxItem | null => {
       const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 ORDER BY id LIMIT 1`[0];
       return row ? toItem(row) : null;
@@ -175,11 +173,8 @@ export function createOutboxRepo(sql: Sql) {
     },
     // Each send's outcome is one write that also counts the attempt (no write before the call:
     // the object sends one message at a time, so nothing else can take the head meanwhile).
-    markSent(id: number, twilioSid: string, now: number): void {
-      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, twilio_sid = ${twilioSid}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
-    },
-    /** Sent on a channel whose ids are not Twilio's: `ref` is what an edit of it needs (null: none given). */
-    markSentRef(id: number, ref: string | null, now: number): void {
+    /** Sent: `ref` is the channel's id of it, what an edit or a delivery report finds it by (null: none given). */
+    markSent(id: number, ref: string | null, now: number): void {
       sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = ${ref}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
     },
     /** The channel's id of the message sent under `dedupeKey` (the first progress update, to edit it). */
@@ -202,9 +197,9 @@ export function createOutboxRepo(sql: Sql) {
     markFailed(id: number, errorCode: string, now: number, counted = true): void {
       sql`UPDATE outbox SET status = 'failed', attempts = attempts + ${counted ? 1 : 0}, error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
     },
-    /** Applies a Twilio status callback; returns the updated item, or null for an unknown sid. */
-    applyStatus(twilioSid: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {
-      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE twilio_sid = ${twilioSid}`[0];
+    /** Applies a channel's delivery report on the message it sent as `ref`; returns the updated item, or null for an unknown one. */
+    applyStatus(ref: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE sent_ref = ${ref} ORDER BY id LIMIT 1`[0];
       if (!row) return null;
       const current = OutboxStatusSchema.parse(row.status);
       if (STATUS_RANK[status] <= STATUS_RANK[current]) {
@@ -225,7 +220,7 @@ export function createOutboxRepo(sql: Sql) {
     setMedia(id: number, media: OutboxMedia, now: number): void {
       sql`UPDATE outbox SET media = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
     },
-    /** Forgets the messages with a key in [from, to) not yet handed to Twilio (a key range: the unique index serves it). */
+    /** Forgets the messages with a key in [from, to) not yet handed to a channel (a key range: the unique index serves it). */
     dropUnsent(range: { from: string; to: string }): number {
       return sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' RETURNING id`.length;
     },
