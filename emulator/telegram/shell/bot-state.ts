@@ -55,9 +55,20 @@ export function createBotState(token: string, username: string): BotState {
     files: new Map(),
     callbackQueries: new Map(),
     faults: [],
-    nextUpdateId: 100_000,
+    // Telegram's update ids "start from a certain positive number and increase sequentially": one
+    // from the clock, so a restarted stand-in never repeats the ids of a relay that kept its
+    // storage (`npm start` keeps the objects' SQLite; a repeat would be dropped as a duplicate).
+    nextUpdateId: firstUpdateId(Date.now()),
     nextFile: 1,
   };
+}
+
+/**
+ * The first update id of a stand-in started at `now`: tenths of a second since 2026, so a later
+ * start begins above an earlier one's ids unless that one gave more than ten a second.
+ */
+export function firstUpdateId(now: number): number {
+  return Math.max(1, Math.floor((now - Date.UTC(2026, 0, 1)) / 100));
 }
 
 /** A user's private chat, made the first time they write (as /start does on Telegram). */
