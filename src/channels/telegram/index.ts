@@ -35,7 +35,6 @@ export const telegramChannel: ChannelSpec = {
 export { parseUpdate, ALLOWED_UPDATES } from "./update";
 export { checkWebhookSecret, SECRET_HEADER } from "./webhook-secret";
 export { routeTelegramUpdate } from "./webhook-route";
-export { telegramCommands } from "./command-menu";
 export { parseTelegramUserIds } from "./user-ids";
 export { inlineKeyboard, tapAnswerText } from "./keyboard";
 export { readApiAnswer, isNotModified, methodUrl, fileUrl, DEFAULT_API_BASE } from "./api";
