@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-23 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-24 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -236,5 +236,16 @@ CREATE TABLE github_autofix (
   conversation_id INTEGER PRIMARY KEY
 );
 CREATE INDEX outbox_by_sent_ref ON outbox (sent_ref) WHERE sent_ref IS NOT NULL;
+CREATE TABLE waiting_event_runs (
+  event_id TEXT PRIMARY KEY,
+  conversation TEXT NOT NULL,
+  prompt TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  public_origin TEXT NOT NULL,
+  channel TEXT,
+  chat TEXT,
+  created_at INTEGER NOT NULL
+);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -50,12 +50,6 @@ export class PhoneAgent extends DurableObject<Env> {
   /** The alarm as this object last set it (loaded at start): the platform keeps it, not SQLite. */
   private alarmAt: number | null = null;
   /** The record of stored messages: a line per burst, not per message (it would cost as much as storing one). */
-  /**
-   * The clones GitHub events asked for, by conversation name, while under way: another event's run
-   * for that conversation waits for its clone instead of being refused as "still cloning". In
-   * memory only: after an eviction such a run is refused and the user told, as before.
-   */
-  private readonly eventClones = new Map<string, Promise<void>>();
   private readonly logQueued = queuedMessageLines((event, fields) => this.log(event, fields));
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -141,16 +135,13 @@ export class PhoneAgent extends DurableObject<Env> {
     this.log("github_event", { delivery: delivery.delivery, event: delivery.event, outcome: got.outcome, ...(got.outcome === "stored" && got.run ? { run: got.run.eventId, clone: got.clone !== null } : {}) });
     if (got.outcome === "duplicate") return got;
     const run = got.run && { ...got.run, receivedAt: delivery.receivedAt, publicOrigin: delivery.publicOrigin };
-    if (run && got.clone) {
-      const name = run.conversation;
-      const cloned = this.afterCommand(got.clone, delivery.delivery).finally(() => this.eventClones.delete(name));
-      this.eventClones.set(name, cloned);
-      this.ctx.waitUntil(cloned.then(() => this.startEventRun(run)));
+    // A run whose conversation is being cloned waits in SQLite (units/waiting-event-runs.ts): the
+    // unit starts it once the clone is over, in the order the events came, even after an eviction.
+    if (run && (got.clone || this.u.repos.conversations.byName(run.conversation)?.status === "cloning")) {
+      this.u.waitingEventRuns.wait(run, now);
+      if (got.clone) this.ctx.waitUntil(this.afterCommand(got.clone, delivery.delivery).then(() => this.workOn(this.clock())));
     } else if (run) {
-      // Runs waiting on one clone start in the order their events came.
-      const cloning = this.eventClones.get(run.conversation);
-      if (cloning) this.ctx.waitUntil(cloning.then(() => this.startEventRun(run)));
-      else await this.startEventRun(run);
+      await this.startEventRun(run);
     }
     await this.workOn(now);
     return { outcome: "stored" };

@@ -17,6 +17,7 @@ import { createStoppedChatsRepo } from "./stopped-chats-repo";
 import { createTriggersRepo } from "./triggers-repo";
 import { createGithubEventsRepo } from "./github-events-repo";
 import { createPullRequestsRepo } from "./pull-requests-repo";
+import { createWaitingEventRunsRepo } from "./waiting-event-runs-repo";
 
 export function createRepos(sql: Sql) {
   return {
@@ -36,6 +37,7 @@ export function createRepos(sql: Sql) {
     triggers: createTriggersRepo(sql),
     pullRequests: createPullRequestsRepo(sql),
     githubEvents: createGithubEventsRepo(sql),
+    waitingEventRuns: createWaitingEventRunsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

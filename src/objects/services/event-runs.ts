@@ -7,31 +7,9 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { rateLimitedNotice } from "../../core/notices";
 import { noSuchConversation, stillCloning } from "../../core/replies/conversations";
 import type { InboxDeps } from "./inbox";
-import type { MessageSource } from "../db/messages-repo";
+import type { EventRun, EventRunOutcome } from "./event-run";
 
-export type EventRun = {
-  /**
-   * The event's own id, as a message id ([A-Za-z0-9_-], at most 80: what the VM protocol takes):
-   * `github-<delivery>`, `trigger-<id>-<hash of the key>`. A repeat of it is a duplicate.
-   */
-  eventId: string;
-  /** The conversation the run belongs to, by name. */
-  conversation: string;
-  /** What the agent is asked. */
-  prompt: string;
-  /** What started it, in a few words the user reads ("GitHub: acme/api#12 labelled agent"). */
-  origin: string;
-  receivedAt: number;
-  publicOrigin: string;
-  /** Where the user hears of it; absent: the chat they last wrote from. */
-  source?: MessageSource;
-};
-
-export type EventRunOutcome =
-  | { outcome: "queued" }
-  | { outcome: "duplicate" }
-  /** Not stored; the user was told why (the rate limit, a missing or cloning conversation), or an admin removed their access. */
-  | { outcome: "refused"; reason: "rate_limited" | "no_conversation" | "cloning" | "revoked" };
+export type { EventRun, EventRunOutcome };
 
 const EVENT_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -39,10 +17,14 @@ export function startedByNotice(origin: string, conversation: string): string {
   return `▶️ ${origin}: started a run in @${conversation}.`;
 }
 
-/** Stores `event` as a message for the agent in its conversation, or says why not. */
-export function receiveEvent(d: InboxDeps, event: EventRun, now: number): EventRunOutcome {
+/**
+ * Stores `event` as a message for the agent in its conversation, or says why not. `settled`: done
+ * in the same transaction, whatever the outcome (a waiting run's row removed: it is taken once).
+ */
+export function receiveEvent(d: InboxDeps, event: EventRun, now: number, settled?: () => void): EventRunOutcome {
   if (!EVENT_ID.test(event.eventId)) throw new Error(`an event id must be 1-80 of [A-Za-z0-9_-]: ${event.eventId}`);
   return d.transaction(() => {
+    settled?.();
     if (d.messages.get(event.eventId)) return { outcome: "duplicate" };
     const limit = d.maxMessagesPerMinute;
     const rate = decideRate({ recent: limit > 0 ? d.messages.countUserSince(now - RATE_WINDOW_MS, limit) : 0, limit, exempt: false, lastNoticeAt: d.settings.getNumber("rate_notice_at"), now });

@@ -1,0 +1,27 @@
+// What an event run is (a GitHub event, a trigger, a "Fix it"), apart from how it is stored
+// (event-runs.ts), so the table that keeps a waiting one reads it without the inbox.
+import type { MessageSource } from "../db/messages-repo";
+
+export type EventRun = {
+  /**
+   * The event's own id, as a message id ([A-Za-z0-9_-], at most 80: what the VM protocol takes):
+   * `github-<delivery>`, `trigger-<id>-<hash of the key>`. A repeat of it is a duplicate.
+   */
+  eventId: string;
+  /** The conversation the run belongs to, by name. */
+  conversation: string;
+  /** What the agent is asked. */
+  prompt: string;
+  /** What started it, in a few words the user reads ("GitHub: acme/api#12 labelled agent"). */
+  origin: string;
+  receivedAt: number;
+  publicOrigin: string;
+  /** Where the user hears of it; absent: the chat they last wrote from. */
+  source?: MessageSource;
+};
+
+export type EventRunOutcome =
+  | { outcome: "queued" }
+  | { outcome: "duplicate" }
+  /** Not stored; the user was told why (the rate limit, a missing or cloning conversation), or an admin removed their access. */
+  | { outcome: "refused"; reason: "rate_limited" | "no_conversation" | "cloning" | "revoked" };
