@@ -31,6 +31,7 @@ import { applyFailure, type RunEffectsDeps } from "./services/run-effects";
 import { createSchedules } from "./units/schedules";
 import { createWaitingEventRuns } from "./units/waiting-event-runs";
 import { receiveEvent } from "./services/event-runs";
+import { isRevoked } from "./commands/access";
 import type { Unit } from "./units/unit";
 import { createVmAnswers } from "./services/vm-answers";
 import { addressedOutbox } from "./services/outbox-addressing";
@@ -168,7 +169,13 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).
   // After the conversations unit: a clone it gives up on refuses the runs that waited for it at once.
-  const waitingEventRuns = createWaitingEventRuns({ repo: repos.waitingEventRuns, start: (run, now, settled) => receiveEvent(inbox, run, now, settled), log });
+  const waitingEventRuns = createWaitingEventRuns({
+    repo: repos.waitingEventRuns,
+    start: (run, now, settled) => receiveEvent(inbox, run, now, settled),
+    accessRevoked: () => isRevoked(settings, config, phone),
+    transaction: sql.transaction,
+    log,
+  });
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, machine, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
   return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, github, waitingEventRuns, units };

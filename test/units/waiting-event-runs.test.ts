@@ -18,7 +18,7 @@ const run = (eventId: string, conversation = "api"): EventRun => ({
 
 describe("waiting event runs", () => {
   const t = useUnitDb();
-  const unitWith = (outcome: EventRunOutcome = { outcome: "queued" }) => {
+  const unitWith = (outcome: EventRunOutcome = { outcome: "queued" }, revoked = false) => {
     const started: { run: EventRun; waiting: number }[] = [];
     const unit = createWaitingEventRuns({
       repo: t.repos.waitingEventRuns,
@@ -28,6 +28,8 @@ describe("waiting event runs", () => {
         started.push({ run: r, waiting: t.rows<{ n: number }>("SELECT count(*) AS n FROM waiting_event_runs")[0]!.n });
         return outcome;
       }),
+      accessRevoked: () => revoked,
+      transaction: t.sql.transaction,
       log: noLog,
     });
     return { unit, started };
@@ -73,10 +75,31 @@ describe("waiting event runs", () => {
         settled();
         throw new Error("storage failed");
       }),
+      accessRevoked: () => false,
+      transaction: t.sql.transaction,
       log: noLog,
     });
     unit.wait(run("github-d-5"), T0);
     expect(() => unit.runDue(T0 + 1)).toThrow("storage failed");
     expect(unit.nextDueAt(T0 + 1)).toBe(T0);
+  });
+
+  it("a user revoked during the clone: the runs that waited are dropped, none started", () => {
+    const api = t.repos.conversations.create({ name: "api", workspace: "c-1", repoUrl: "https://github.com/acme/api.git", branch: null, status: "cloning", now: T0 });
+    const logged: { event: string; fields: Record<string, unknown> }[] = [];
+    const started: string[] = [];
+    const unit = createWaitingEventRuns({
+      repo: t.repos.waitingEventRuns,
+      start: (r) => (started.push(r.eventId), { outcome: "queued" }),
+      accessRevoked: () => true,
+      transaction: t.sql.transaction,
+      log: (event, fields) => logged.push({ event, fields }),
+    });
+    unit.wait(run("github-d-6"), T0);
+    t.repos.conversations.markCloned(api.id, "main", T0 + 20);
+    expect(unit.runDue(T0 + 20)).toBe(1);
+    expect(started).toEqual([]);
+    expect(t.rows("SELECT event_id FROM waiting_event_runs")).toEqual([]);
+    expect(logged.filter((l) => l.event === "event_run").map((l) => l.fields)).toEqual([{ eventId: "github-d-6", outcome: "refused", waited: true, reason: "revoked" }]);
   });
 });

@@ -11,6 +11,9 @@ export type WaitingEventRunsDeps = {
   repo: WaitingEventRunsRepo;
   /** Stores the run as a message (or refuses it, telling the user); `settled` runs in its transaction. */
   start: (run: EventRun, now: number, settled: () => void) => EventRunOutcome;
+  /** True once an admin has revoked the user: a run that waited is then dropped, as a new event is refused. */
+  accessRevoked: () => boolean;
+  transaction: <T>(fn: () => T) => T;
   log: Log;
 };
 
@@ -27,8 +30,10 @@ export function createWaitingEventRuns(d: WaitingEventRunsDeps) {
     /** Starts (or refuses) every run whose conversation is no longer cloning; returns how many. */
     runDue(now: number): number {
       const ready = d.repo.ready();
+      const revoked = ready.length > 0 && d.accessRevoked();
       for (const run of ready) {
-        const outcome = d.start(run, now, () => d.repo.remove(run.eventId));
+        const settled = () => d.repo.remove(run.eventId);
+        const outcome: EventRunOutcome = revoked ? d.transaction(() => (settled(), { outcome: "refused", reason: "revoked" })) : d.start(run, now, settled);
         d.log("event_run", { eventId: run.eventId, outcome: outcome.outcome, waited: true, ...(outcome.outcome === "refused" ? { reason: outcome.reason } : {}) });
       }
       return ready.length;
