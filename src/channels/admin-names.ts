@@ -28,6 +28,11 @@ export function configuredIn(configured: ConfiguredUsers, name: string): Configu
   return configured.adminSenders.has(name) ? "ADMIN_SENDERS" : configured.allowedSenders.has(name) ? "ALLOWED_SENDERS" : null;
 }
 
+/** The two env variables that could list `name` (its admins' first), as a reply names them. */
+export function configuredListsFor(name: string): readonly [ConfiguredIn, ConfiguredIn] {
+  return telegramUserOf(name) === null ? ["ALLOWED_SENDERS", "ADMIN_SENDERS"] : ["ALLOWED_TELEGRAM_USERS", "ADMIN_TELEGRAM_USERS"];
+}
+
 /** Every configured user by name, admins of each list before its users: the phones', then Telegram's. */
 export function configuredUserNames(configured: ConfiguredUsers): { name: string; admin: boolean }[] {
   return [

@@ -158,9 +158,9 @@ export function denyRefusal(phone: string, o: DenyRefusal): string {
   }
 }
 
-/** /budget for a number that is no user at all. */
-export function notAUserReply(phone: string): string {
-  return `${phone} is not a user (not in ALLOWED_SENDERS, ADMIN_SENDERS or the allowlist); nothing changed. /allow it first.`;
+/** /budget for a user that is no user at all; `lists`: the configuration's two lists that could name them. */
+export function notAUserReply(phone: string, lists: readonly [string, string]): string {
+  return `${phone} is not a user (not in ${lists[0]}, ${lists[1]} or the allowlist); nothing changed. /allow it first.`;
 }
 
 /** /budget whose target's object did not answer: the change may or may not have been made. */

@@ -25,6 +25,8 @@ it("/budget sets a user's daily cap: a lower one holds their work, a higher one 
 
 it("/budget of a number that is not a user changes nothing", async () => {
   expect(await ask(admin, "/budget +15550001949 5")).toBe("+15550001949 is not a user (not in ALLOWED_SENDERS, ADMIN_SENDERS or the allowlist); nothing changed. /allow it first.");
+  // A Telegram user id is looked for in Telegram's lists, and the reply names those.
+  expect(await ask(admin, "/budget 987650949 5")).toBe("tg-987650949 is not a user (not in ALLOWED_TELEGRAM_USERS, ADMIN_TELEGRAM_USERS or the allowlist); nothing changed. /allow it first.");
 });
 
 it("a raised cap that is reached again the same day is said again, once", async () => {

@@ -23,7 +23,7 @@ import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import { boundedCall } from "../services/bounded-call";
 import type { Log } from "../../core/log";
-import { configuredIn, configuredUserNames } from "../../channels/admin-names";
+import { configuredIn, configuredListsFor, configuredUserNames } from "../../channels/admin-names";
 import type { ChatAddress } from "../../channels/channel";
 import { homeChatOf } from "../../channels/home-chat";
 import { type ConfiguredUsers, userNameOf } from "../../channels/user-names";
@@ -212,7 +212,7 @@ async function budget(d: AdminDeps, phone: string, usd: number | null): Promise<
   if (!configuredIn(d.configured, phone)) {
     const allowed = await attempt(() => d.directory.allowedNumbers(), d);
     if (!allowed.ok) return DIRECTORY_UNREACHABLE;
-    if (!allowed.value.includes(phone)) return notAUserReply(phone);
+    if (!allowed.value.includes(phone)) return notAUserReply(phone, configuredListsFor(phone));
   }
   const changed = await attempt(async () => (await agentOf(d, phone)).setDailyBudget(usd), d);
   if (!changed.ok) return budgetUnansweredReply(phone);

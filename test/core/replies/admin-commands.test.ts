@@ -41,7 +41,7 @@ describe("denyRefusal", () => {
 
 describe("the other one-liners", () => {
   it.each<[string, string]>([
-    [notAUserReply(PHONE), "+15550001905 is not a user (not in ALLOWED_SENDERS, ADMIN_SENDERS or the allowlist); nothing changed. /allow it first."],
+    [notAUserReply(PHONE, ["ALLOWED_SENDERS", "ADMIN_SENDERS"]), "+15550001905 is not a user (not in ALLOWED_SENDERS, ADMIN_SENDERS or the allowlist); nothing changed. /allow it first."],
     [budgetUnansweredReply(PHONE), "+15550001905's agent did not answer, so the budget may not have changed: send the command again."],
     [DIRECTORY_UNREACHABLE, "I couldn't reach the user directory, so nothing changed. Try again in a minute."],
     [ACCESS_RESTORED_NOTICE, "✅ An admin has given you access to this agent again."],
