@@ -28,6 +28,8 @@ const log = (line: string) => console.error(`[bench] ${line}`);
 const startedAt = new Date();
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform, loadavgAtStart: loadavg() };
 const code = gitState();
+/** The dev server the Workers ran under: `wrangler dev` itself, or (BENCH_DEV_INSPECTOR=off) wrangler's dev server without its inspector; the targets are judged under the first. */
+const devServer = process.env.BENCH_DEV_INSPECTOR === "off" ? "wrangler's dev server without its inspector (BENCH_DEV_INSPECTOR=off)" : "wrangler dev";
 
 const outcomes: { name: string; title: string; seconds: number; outcome: SectionOutcome | { status: "failed"; error: string } }[] = [];
 for (const section of SECTIONS.filter((s) => !args.only || args.only.includes(s.name))) {
@@ -44,7 +46,7 @@ for (const section of SECTIONS.filter((s) => !args.only || args.only.includes(s.
 
 const figures: Figure[] = outcomes.flatMap((o) => (o.outcome.status === "ok" ? o.outcome.figures : []));
 const codeLine = code.commit ? `, commit ${code.commit.slice(0, 7)}${code.uncommittedWorkerFiles ? ` + ${code.uncommittedWorkerFiles} uncommitted Worker file(s)` : ""}` : "";
-console.log(`\nbench ${startedAt.toISOString()}${args.quick ? " (quick)" : ""}: ${machine.cpus} cores, load average at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}${codeLine}\n`);
+console.log(`\nbench ${startedAt.toISOString()}${args.quick ? " (quick)" : ""}: ${machine.cpus} cores, load average at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}${codeLine}; under ${devServer}\n`);
 console.log(renderTable(figures));
 for (const o of outcomes) {
   if (o.outcome.status === "skipped") console.log(`\n${o.name}: SKIPPED: ${o.outcome.reason}`);
@@ -55,6 +57,7 @@ const path = await writeResults(args.quick ? "bench-quick" : "bench", startedAt,
   finishedAt: new Date().toISOString(),
   args,
   code,
+  devServer,
   machine: { ...machine, loadavgAtEnd: loadavg() },
   figures,
   sections: outcomes,

@@ -10,3 +10,5 @@ export const DURABLE_FLOOR_WORKER_DIR = fileURLToPath(new URL("../fixtures/durab
 /** wrangler's CLI script, run with the bench's own Node (the repo's pinned one under npm scripts). */
 export const WRANGLER_BIN = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");
 export const COST_PROBE_WORKER_DIR = fileURLToPath(new URL("../fixtures/cost-probe-worker/", import.meta.url));
+/** wrangler's dev server without its inspector (BENCH_DEV_INSPECTOR=off). */
+export const DEV_SERVER_NO_INSPECTOR = join(dirname(fileURLToPath(import.meta.url)), "dev-server-no-inspector.ts");

@@ -6,7 +6,7 @@ import { guardGroup } from "../../scripts/stack/reaper";
 import { spawnGroup, stopGroup } from "./children";
 import { freePort } from "./free-port";
 import { type GroupCpu, groupCpuMs } from "./group-cpu";
-import { WRANGLER_BIN } from "./paths";
+import { DEV_SERVER_NO_INSPECTOR, WRANGLER_BIN } from "./paths";
 
 export type LogEvent = { at: number; fields: Record<string, unknown> };
 
@@ -51,6 +51,10 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ...(options.extraArgs ?? []),
   ];
+  // BENCH_DEV_INSPECTOR=off: the same flags to wrangler's dev server without its inspector
+  // (dev-server-no-inspector.ts), for a side-by-side measurement of what the inspector costs.
+  const noInspector = process.env.BENCH_DEV_INSPECTOR === "off";
+  if (noInspector) args.splice(0, 2, "--import", "tsx", DEV_SERVER_NO_INSPECTOR);
   // The same Node as the bench (the repo's pinned one under npm scripts), no npx layer in between.
   const child = spawnGroup(process.execPath, args, {
     cwd: options.cwd,
