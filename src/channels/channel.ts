@@ -148,17 +148,17 @@ export type ChannelFormat = {
 export type ChannelFailure = { errorCode: string; retryable: boolean; retryAfterMs?: number; chatGone: boolean; detail?: string };
 
 /**
- * What the outbox does after a failure: try again at `at`; hold until the user writes (a closed
- * window); give the message up, telling the user when the chat still works; or stop sending to
- * the chat altogether (and tell an admin once).
- */
-/**
  * What the outbox knows of a failed message beyond the failure: whether the channel's reply window
  * is open (a retry then comes within seconds: the user is waiting), and whether it was a template
  * (outside the window nothing else goes, so a window's refusal of it is final).
  */
 export type FailureContext = { windowOpen?: boolean; template?: boolean };
 
+/**
+ * What the outbox does after a failure: try again at `at`; hold until the user writes (a closed
+ * window); give the message up, telling the user when the chat still works; or stop sending to
+ * the chat altogether (and tell an admin once).
+ */
 export type FailureDecision = { action: "retry"; at: number } | { action: "hold" } | { action: "fail"; tellUser: boolean } | { action: "stop_chat" };
 
 /** One channel's pure side: every folder under src/channels/ exports one of these. */
@@ -189,7 +189,7 @@ export type SendOutcome = { ok: true; ref: string | null } | ({ ok: false } & Ch
  * The I/O side a channel's client implements in the shell: what the outbox sends through. Typed
  * results, never throws. Attachments are fetched by the channel's MediaFetcher, not through it.
  */
-export type ChannelSender = {
+export type ChannelClient = {
   send(message: Outbound): Promise<SendOutcome>;
   /**
    * A channel with a reply window: its approved template that tells the user a result is waiting,
@@ -197,9 +197,6 @@ export type ChannelSender = {
    */
   resultWaiting?: ((what: string) => OutboundTemplate) | null;
 };
-
-/** A channel's client: its sending half is all the relay calls on it. */
-export type ChannelClient = ChannelSender;
 
 /** UTF-8 length, as channels that count bytes count it. */
 export function utf8Length(text: string): number {

@@ -4,7 +4,7 @@ import type { Config } from "../config";
 import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import type { SettingsRepo } from "../objects/db/settings-repo";
-import type { ChannelName, ChannelSender } from "./channel";
+import type { ChannelName, ChannelClient } from "./channel";
 import { homeChatOf } from "./home-chat";
 import { createTelegramClient } from "./telegram/client";
 import { telegramChannelClient } from "./telegram/channel-client";
@@ -13,7 +13,7 @@ import { whatsappChannelClient } from "./whatsapp/channel-client";
 import { createTwilioClient } from "./whatsapp/twilio-client";
 import { quickReplyContentFor } from "./whatsapp/twilio-content";
 
-export type ChannelClients = Partial<Record<ChannelName, ChannelSender>>;
+export type ChannelClients = Partial<Record<ChannelName, ChannelClient>>;
 
 /** What is read of the configuration: each channel's credentials (unset: that channel is not configured). */
 export type ClientsConfig = { twilio?: Config["twilio"]; telegram?: Pick<NonNullable<Config["telegram"]>, "token" | "apiBase"> | null };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fileUrl, isNotModified, methodUrl, readApiAnswer } from "../../src/channels/telegram/api";
-import { chatPaceAt, decideOnTelegramFailure, TELEGRAM_RETRY_DELAYS_MS } from "../../src/channels/telegram/send-policy";
+import { CHAT_MIN_GAP_MS, decideOnTelegramFailure, TELEGRAM_RETRY_DELAYS_MS } from "../../src/channels/telegram/send-policy";
+import { chatPaceAt } from "../../src/channels/send-timing";
 import { chatStoppedNotice } from "../../src/channels/chat-stopped";
 
 const NOW = 1_764_000_000_000;
@@ -75,7 +76,7 @@ describe("chatPaceAt: about one message a second per chat", () => {
     ["written to a second ago", NOW - 1_000, NOW, NOW],
     ["written to long ago", NOW - 60_000, NOW, NOW],
   ])("%s", (_, last, now, at) => {
-    expect(chatPaceAt(last, now)).toBe(at);
+    expect(chatPaceAt(last, now, CHAT_MIN_GAP_MS)).toBe(at);
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Backoff, backoffDelayMs, DISPATCH_BACKOFF, DISPATCH_RETRY_DELAYS_MS, earliest, nextRetryAt } from "../../src/core/backoff";
 import { FLY_BACKOFF } from "../../src/core/fly-retry";
-import { OPEN_WINDOW_MAX_RETRY_GAP_MS, OUTBOX_BACKOFF } from "../../src/channels/whatsapp/send-policy";
+import { OPEN_WINDOW_MAX_RETRY_GAP_MS } from "../../src/channels/whatsapp/send-policy";
+import { OUTBOX_BACKOFF } from "../../src/core/outbox-retry";
 import { TASK_RETRY_DELAYS_MS } from "../../src/core/schedule-retry";
 
 const now = 1_700_000_000_000;

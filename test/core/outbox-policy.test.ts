@@ -4,12 +4,11 @@ import {
   isTransientDeliveryError,
   maxRetryGapMs,
   OPEN_WINDOW_MAX_RETRY_GAP_MS,
-  OUTBOX_MAX_RETRY_MS,
-  outboxRetryAt,
   parseRetryAfter,
   type SendFailure,
   type SendFailureDecision,
 } from "../../src/channels/whatsapp/send-policy";
+import { OUTBOX_MAX_RETRY_MS, outboxRetryAt } from "../../src/core/outbox-retry";
 
 const now = 1_700_000_000_000;
 const middle = () => 0.5; // no jitter

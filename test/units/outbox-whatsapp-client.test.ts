@@ -1,4 +1,4 @@
-// WhatsApp's ChannelSender against Twilio's REST and Content APIs as documented, answered at the
+// WhatsApp's ChannelClient against Twilio's REST and Content APIs as documented, answered at the
 // HTTP boundary: what each Outbound becomes as a Messages.json form (text, buttons as quick-reply
 // content or text, a template, a file, the typing indicator), delivery receipts asked only when
 // the outbox asks, and the fallback to text when Twilio refuses our content.

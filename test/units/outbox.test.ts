@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
 import { outboxKeys } from "../../src/core/outbox-keys";
-import { OUTBOX_MAX_RETRY_MS } from "../../src/channels/whatsapp/send-policy";
+import { OUTBOX_MAX_RETRY_MS } from "../../src/core/outbox-retry";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
 import { createOutbox, type OutboxDeps } from "../../src/objects/units/outbox";

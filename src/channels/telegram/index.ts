@@ -38,6 +38,5 @@ export { routeTelegramUpdate } from "./webhook-route";
 export { parseTelegramUserIds } from "./user-ids";
 export { inlineKeyboard, tapAnswerText } from "./keyboard";
 export { readApiAnswer, isNotModified, methodUrl, fileUrl, DEFAULT_API_BASE } from "./api";
-export { chatPaceAt } from "./send-policy";
 export { createTelegramClient } from "./client";
 export { telegramChannelClient, sendFileAs } from "./channel-client";

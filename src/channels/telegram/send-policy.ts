@@ -33,8 +33,3 @@ export function decideOnTelegramFailure(failure: ChannelFailure, attempts: numbe
 
 /** 401: the token is wrong; 404: the method or bot does not exist. Telling the user would fail the same way. */
 const BOT_MISCONFIGURED = new Set(["telegram:401", "telegram:404"]);
-
-/** The earliest a message may go to a chat last written to at `lastSentAt` (null: never). */
-export function chatPaceAt(lastSentAt: number | null, now: number, minGapMs = CHAT_MIN_GAP_MS): number {
-  return lastSentAt === null ? now : Math.max(now, lastSentAt + minGapMs);
-}

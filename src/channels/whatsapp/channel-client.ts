@@ -1,8 +1,8 @@
-// WhatsApp's ChannelSender: an Outbound carried out with the Twilio client. Buttons go as our
+// WhatsApp's ChannelClient: an Outbound carried out with the Twilio client. Buttons go as our
 // quick-reply content (twilio-content.ts), or as text where it is not there or Twilio refuses it;
 // a template by its content SID; a file by our signed link; and delivery reported to the Worker's
 // status route when the outbox asks.
-import type { ChannelSender, ChannelFailure, Outbound, SendOutcome } from "../channel";
+import type { ChannelClient, ChannelFailure, Outbound, SendOutcome } from "../channel";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import type { TwilioClient } from "./twilio-client";
@@ -31,7 +31,7 @@ function outcomeOf(sent: Sent): SendOutcome {
   return { ok: false, ...failure, ...(sent.retryAfterMs === undefined ? {} : { retryAfterMs: sent.retryAfterMs }) };
 }
 
-export function whatsappChannelClient(d: WhatsAppClientDeps): ChannelSender {
+export function whatsappChannelClient(d: WhatsAppClientDeps): ChannelClient {
   const statusCallback = (receipts: boolean | undefined): string | undefined => {
     const origin = receipts ? d.origin() : null;
     return origin ? `${origin}/twilio/status` : undefined;

@@ -14,8 +14,6 @@ export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?
 
 export type SendFailureDecision = { action: "retry"; at: number } | { action: "hold" } | { action: "fail"; tellUser: boolean };
 
-export { OUTBOX_BACKOFF, OUTBOX_MAX_RETRY_MS, outboxRetryAt } from "../../core/outbox-retry";
-
 type RetryOptions = BackoffOptions & {
   /** The message is an approved template (ContentSid of our own): the window does not apply to it. */
   template?: boolean;

@@ -9,8 +9,6 @@ import { noSuchConversation, stillCloning } from "../../core/replies/conversatio
 import type { InboxDeps } from "./inbox";
 import type { EventRun, EventRunOutcome } from "./event-run";
 
-export type { EventRun, EventRunOutcome };
-
 const EVENT_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 export function startedByNotice(origin: string, conversation: string): string {

@@ -4,7 +4,8 @@
 import { outboxKeys } from "../../core/outbox-keys";
 import { triggerConversationGone } from "../../core/replies/triggers";
 import { decideTriggerRate, TRIGGER_RATE, triggerEventId, triggerEventPrefix, triggerOrigin, triggerPrompt } from "../../core/triggers";
-import { type EventRunOutcome, receiveEvent } from "./event-runs";
+import { receiveEvent } from "./event-runs";
+import type { EventRunOutcome } from "./event-run";
 import type { InboxDeps } from "./inbox";
 
 export type TriggerFiring = {
