@@ -13,7 +13,9 @@ import { parseStartArgs, readMachinesSettings, type MachinesSettings } from "./s
 import { machinesModeFor, writeMachinesFiles } from "./stack/machines-setup";
 import { chooseModel, describeModel } from "./stack/model-choice";
 import { describeTakenPorts, findTakenPorts } from "./stack/ports";
-import { guardPath } from "./stack/reaper";
+import { guardAgentSockets, guardPath } from "./stack/reaper";
+import { removeAgentSockets } from "./stack/agent-sockets";
+import { AGENT_UID_RANGE } from "../vm/src/core/agent-ids";
 import { describeExit, launchStack, StackStartError } from "./stack/stack";
 import { standInLines } from "./stack/stand-in-notes";
 import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "./stack/stand-ins-setup";
@@ -70,9 +72,14 @@ const mode: StackMode = machinesSettings
 // The GitHub stand-in's repositories, gone with this process however it ends (the reaper's watchdog if it is killed).
 const githubDir = mkdtempSync(join(tmpdir(), "stack-github-"));
 const releaseGithubDir = guardPath(githubDir);
+// The sockets the agents' CLIs leave in /tmp (scripts/stack/agent-sockets.ts), swept the same ways.
+const stackStartedAt = Date.now();
+const releaseAgentSockets = guardAgentSockets(stackStartedAt);
 process.on("exit", () => {
   rmSync(githubDir, { recursive: true, force: true, maxRetries: 3 });
   releaseGithubDir();
+  removeAgentSockets(stackStartedAt, AGENT_UID_RANGE);
+  releaseAgentSockets();
 });
 // A GITHUB_TOKEN of the shell's is the user's GitHub, kept for the VM.
 const github = freshGithubPlan(githubDir, !process.env.GITHUB_TOKEN);

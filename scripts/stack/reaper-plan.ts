@@ -9,13 +9,15 @@ export type WatchState = {
   paths: Set<string>;
   /** A run's marker: every process whose environment carries it belongs to the run. */
   marker: string | null;
+  /** Since when the agents' CLI socket directories in /tmp are the run's (agent-sockets.ts); null: none to sweep. */
+  socketsSince: number | null;
 };
 
-export const emptyWatchState = (): WatchState => ({ groups: new Set(), paths: new Set(), marker: null });
+export const emptyWatchState = (): WatchState => ({ groups: new Set(), paths: new Set(), marker: null, socketsSince: null });
 
-/** One protocol line: `group <pid>`, `ungroup <pid>`, `path <dir>`, `unpath <dir>`, `marker <id>`. Anything else is ignored. */
+/** One protocol line: `group <pid>`, `ungroup <pid>`, `path <dir>`, `unpath <dir>`, `marker <id>`, `sockets <since ms>`, `unsockets <since ms>`. Anything else is ignored. */
 export function applyWatchLine(state: WatchState, line: string): void {
-  const match = /^(group|ungroup|path|unpath|marker) (.+)$/.exec(line.trim());
+  const match = /^(group|ungroup|path|unpath|marker|sockets|unsockets) (.+)$/.exec(line.trim());
   if (!match) return;
   const [, verb, arg] = match as unknown as [string, string, string];
   const pid = Number(arg);
@@ -25,10 +27,12 @@ export function applyWatchLine(state: WatchState, line: string): void {
   else if (verb === "path" && arg.startsWith("/")) state.paths.add(arg);
   else if (verb === "unpath") state.paths.delete(arg);
   else if (verb === "marker") state.marker = arg;
+  else if (verb === "sockets" && /^\d+$/.test(arg)) state.socketsSince = Number(arg);
+  else if (verb === "unsockets") state.socketsSince = null;
 }
 
 /** The line that asks for `verb` on `arg`, for the parent's side. */
-export const watchLine = (verb: "group" | "ungroup" | "path" | "unpath" | "marker", arg: string | number): string => `${verb} ${arg}\n`;
+export const watchLine = (verb: "group" | "ungroup" | "path" | "unpath" | "marker" | "sockets" | "unsockets", arg: string | number): string => `${verb} ${arg}\n`;
 
 /**
  * The live processes to end: members of a guarded group, carriers of the marker, processes seen

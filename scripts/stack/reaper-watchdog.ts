@@ -6,6 +6,8 @@
 // Runs on plain Node (22's type stripping, no tsx), so it imports node: modules and .ts files only.
 import { rmSync } from "node:fs";
 import { applyWatchLine, emptyWatchState, reapTargets } from "./reaper-plan.ts";
+import { removeAgentSockets } from "./agent-sockets.ts";
+import { AGENT_UID_RANGE } from "../../vm/src/core/agent-ids.ts";
 import { readProcesses, type ProcessInfo } from "./proc-table.ts";
 
 const GRACE_MS = 5_000;
@@ -51,6 +53,8 @@ async function reap(): Promise<void> {
   for (const group of state.groups) signal(-group, "SIGKILL");
   for (const p of targetsNow()) signal(p.pid, "SIGKILL");
   for (const path of state.paths) rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  // The CLIs are gone now: the socket directories they left in /tmp go too.
+  if (state.socketsSince !== null) removeAgentSockets(state.socketsSince, AGENT_UID_RANGE);
   process.exit(0);
 }
 

@@ -20,6 +20,7 @@ type ReaperState = {
   groups: Set<number>;
   paths: Set<string>;
   marker: string | undefined;
+  socketsSince: number | null;
   watchdog: ChildProcess | undefined;
   handlersInstalled: boolean;
 };
@@ -28,6 +29,7 @@ const state: ReaperState = ((globalThis as { [key: symbol]: ReaperState })[Symbo
   groups: new Set(),
   paths: new Set(),
   marker: undefined,
+  socketsSince: null,
   watchdog: undefined,
   handlersInstalled: false,
 });
@@ -87,7 +89,7 @@ function start(): void {
  * nothing), so a test that counts the processes it started sees none left; the next guard starts one.
  */
 function stopIfIdle(): void {
-  if (groups.size > 0 || state.paths.size > 0 || state.marker || !state.watchdog) return;
+  if (groups.size > 0 || state.paths.size > 0 || state.marker || state.socketsSince !== null || !state.watchdog) return;
   state.watchdog.stdin?.end();
   state.watchdog = undefined;
 }
@@ -113,6 +115,19 @@ export function guardPath(dir: string): () => void {
   return () => {
     if (!state.paths.delete(dir)) return;
     tell(watchLine("unpath", dir));
+    stopIfIdle();
+  };
+}
+
+/** Has the agents' CLI socket directories touched since `since` swept (agent-sockets.ts) if this process goes away before calling the returned function. */
+export function guardAgentSockets(since: number): () => void {
+  start();
+  state.socketsSince = since;
+  tell(watchLine("sockets", since));
+  return () => {
+    if (state.socketsSince === null) return;
+    state.socketsSince = null;
+    tell(watchLine("unsockets", since));
     stopIfIdle();
   };
 }

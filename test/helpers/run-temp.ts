@@ -10,10 +10,11 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { guardPath } from "../../scripts/stack/reaper";
+import { guardAgentSockets, guardPath } from "../../scripts/stack/reaper";
+import { removeAgentSockets } from "../../scripts/stack/agent-sockets";
 import { AGENT_UID_RANGE } from "../../vm/src/core/agent-ids";
 
-type RunTemp = { dir: string; startedAt: number; users: number; release: () => void };
+type RunTemp = { dir: string; startedAt: number; users: number; release: () => void; releaseSockets: () => void };
 const state = globalThis as { [key: symbol]: RunTemp | undefined };
 const KEY = Symbol.for("relay.run-temp");
 
@@ -22,7 +23,9 @@ export function useRunTempDir(): () => void {
   let run = state[KEY];
   if (!run) {
     const dir = mkdtempSync(join(tmpdir(), "relay-test-run-"));
-    run = state[KEY] = { dir, startedAt: Date.now(), users: 0, release: guardPath(dir) };
+    const startedAt = Date.now();
+    // The sockets too: a run killed before its teardown leaves them to the reaper's watchdog.
+    run = state[KEY] = { dir, startedAt, users: 0, release: guardPath(dir), releaseSockets: guardAgentSockets(startedAt) };
     process.env.TMPDIR = dir;
   }
   run.users++;
@@ -30,22 +33,11 @@ export function useRunTempDir(): () => void {
     if (--run.users > 0) return;
     rmSync(run.dir, { recursive: true, force: true });
     run.release();
-    removeAgentSockets(run.startedAt);
+    removeAgentSockets(run.startedAt, AGENT_UID_RANGE);
+    run.releaseSockets();
     removeCliScratch(run.dir, run.startedAt);
     state[KEY] = undefined;
   };
-}
-
-function removeAgentSockets(since: number): void {
-  const { first, count } = AGENT_UID_RANGE;
-  for (const name of readdirSync("/tmp")) {
-    const uid = Number(/^cc-socks-(\d+)$/.exec(name)?.[1] ?? NaN);
-    const path = join("/tmp", name);
-    // Touched during the run (a socket added): only the VMs of test runs use these uids.
-    if (uid >= first && uid < first + count && (statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0) >= since) rmSync(path, { recursive: true, force: true });
-    // Root's directory is shared with any CLI root runs here: only the sockets of the run's CLIs that are gone.
-    if (uid === 0) for (const socket of readdirSync(path)) removeIfStale(join(path, socket), since);
-  }
 }
 
 /** `/tmp/claude-<uid>` entries of this run: named after a path under `runDir`, or a probe made during it. */
@@ -66,15 +58,5 @@ function removeCliScratch(runDir: string, since: number): void {
       const probe = entry.startsWith("fswatch-probe-") && (statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0) >= since;
       if (entry.startsWith(ofRun) || probe) rmSync(path, { recursive: true, force: true });
     }
-  }
-}
-
-function removeIfStale(socket: string, since: number): void {
-  const pid = Number(/^(\d+)\.sock$/.exec(socket.split("/").pop() ?? "")?.[1] ?? NaN);
-  if (!Number.isInteger(pid) || (statSync(socket, { throwIfNoEntry: false })?.ctimeMs ?? 0) < since) return;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    rmSync(socket, { force: true });
   }
 }

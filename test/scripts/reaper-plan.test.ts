@@ -15,6 +15,18 @@ describe("applyWatchLine", () => {
     lines.forEach((line) => applyWatchLine(state, line));
     expect({ groups: [...state.groups], paths: [...state.paths], marker: state.marker }).toEqual({ groups, paths, marker });
   });
+
+  it.each([
+    { lines: ["sockets 1700000000000"], since: 1700000000000 },
+    { lines: ["sockets 1700000000000", "unsockets 1700000000000"], since: null },
+    // Only a whole number of milliseconds.
+    { lines: ["sockets soon", "sockets -5", "sockets 1.5"], since: null },
+    { lines: [], since: null },
+  ])("the agents' socket directories: $lines", ({ lines, since }) => {
+    const state = emptyWatchState();
+    lines.forEach((line) => applyWatchLine(state, line));
+    expect(state.socketsSince).toBe(since);
+  });
 });
 
 describe("parseProcStat", () => {
