@@ -4,6 +4,7 @@
 // holder died (its pid gone) is taken over.
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { guardPath } from "../../../scripts/stack/reaper";
 
 const LOCK_DIR = "/tmp/whatsapp-agent-relay-default-ports.lock";
 
@@ -26,7 +27,12 @@ export async function holdDefaultPorts(timeoutMs: number): Promise<() => void> {
     try {
       mkdirSync(LOCK_DIR);
       writeFileSync(join(LOCK_DIR, "pid"), String(process.pid));
-      return () => rmSync(LOCK_DIR, { recursive: true, force: true });
+      // A run killed while it holds the lock leaves no lock behind: the reaper's watchdog removes it.
+      const unguard = guardPath(LOCK_DIR);
+      return () => {
+        rmSync(LOCK_DIR, { recursive: true, force: true });
+        unguard();
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
