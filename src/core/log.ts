@@ -78,9 +78,10 @@ const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (handle
  * once, alone; those that follow within `windowMs` of the last line wait, and are written
  * together when that window ends or `maxItems` wait. Every item is written, in order; a burst
  * costs a line per window instead of a line per item. An item added `alone` gets its own line at
- * once (after those that wait); `flush` writes what waits now.
+ * once (after those that wait); `flush` writes what waits now. With `holdFirst`, the first item
+ * after a quiet spell waits for its window too: for lines nobody needs at once.
  */
-export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write: (items: Item[]) => void; now?: () => number; timers?: Timers }) {
+export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write: (items: Item[]) => void; holdFirst?: boolean; now?: () => number; timers?: Timers }) {
   const now = o.now ?? Date.now;
   const timers = o.timers ?? realTimers;
   let lastLineAt = Number.NEGATIVE_INFINITY;
@@ -101,8 +102,9 @@ export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write
       if (opts.alone) flush();
       waiting.push(item);
       const at = now();
-      if (opts.alone || (timer === null && at - lastLineAt >= o.windowMs) || waiting.length >= o.maxItems) return flush();
-      timer ??= timers.set(flush, lastLineAt + o.windowMs - at);
+      const quiet = at - lastLineAt >= o.windowMs;
+      if (opts.alone || (timer === null && quiet && !o.holdFirst) || waiting.length >= o.maxItems) return flush();
+      timer ??= timers.set(flush, quiet ? o.windowMs : lastLineAt + o.windowMs - at);
     },
     flush,
   };
@@ -122,4 +124,30 @@ export function queuedMessageLines(log: (event: string, fields: Record<string, u
     write: (queued) => log("message_queued", { messageIds: queued.map((q) => q.id), command: queued.find((q) => q.command)?.command, rowsWritten: queued.reduce((n, q) => n + q.rows, 0) }),
   });
   return (stored: { id: string; rows: number; command: string | undefined; alone: boolean }): void => lines.add(stored, { alone: stored.alone });
+}
+
+/** What a pump started by a message did: the units it ran, how long it held the object, the rows it wrote. */
+export type PumpDone = { units: number; durationMs: number; rowsWritten: number };
+
+/**
+ * The operator's record of the pumps messages start (`pump_done`): their cost, not what they did
+ * (runs, sends and failures have lines of their own). A line per window, written at its end, never
+ * at once: a phone's first message would otherwise pay for a line while its own webhook and the
+ * next ones wait behind it. `pumps` counts them; rows add up; `durationMs` is the longest.
+ */
+export function pumpLines(log: (event: string, fields: Record<string, unknown>) => void, o: { windowMs: number; now?: () => number; timers?: Timers } = { windowMs: QUEUED_LINE_MS }) {
+  const lines = gatherLines<PumpDone>({
+    ...o,
+    maxItems: 50,
+    holdFirst: true,
+    write: (pumps) =>
+      log("pump_done", {
+        trigger: "message",
+        pumps: pumps.length,
+        units: pumps.reduce((n, p) => n + p.units, 0),
+        durationMs: Math.max(...pumps.map((p) => p.durationMs)),
+        rowsWritten: pumps.reduce((n, p) => n + p.rowsWritten, 0),
+      }),
+  });
+  return (done: PumpDone): void => lines.add(done);
 }

@@ -223,8 +223,12 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
   const told: RunEffect = { type: "decision", failure, decision };
   const ended = seq === undefined ? run : { ...run, lastSeq: Math.max(run.lastSeq, seq) };
   switch (decision.action) {
-    case "retry_same":
-      return { run: { ...run, transportFailures: run.transportFailures + 1, nextAttemptAt: decision.at, attempt: null }, moves: [], effects: [told] };
+    case "retry_same": {
+      // The streak's first failure is told with its plan, and so is how it ends (a give-up, a cut, a
+      // new VM run); the retries between say nothing new, every 5 to 80 s for each waiting user.
+      const effects = run.transportFailures === 0 ? [told] : [];
+      return { run: { ...run, transportFailures: run.transportFailures + 1, nextAttemptAt: decision.at, attempt: null }, moves: [], effects };
+    }
     case "retry_new": {
       // A new VM run takes one turn's worth; the rest wait for the next run, uncounted.
       const extra = heldBy(run, pending).slice(MAX_MESSAGES_PER_TURN).map((m) => m.id);

@@ -6,7 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
 import type { BudgetChange, Revoked, UserSummary } from "../core/admin-replies";
 import { type Clock, systemClock } from "../core/clock";
-import { type Log, logEvent, queuedMessageLines } from "../core/log";
+import { type Log, logEvent, pumpLines, queuedMessageLines } from "../core/log";
 import { stepTime } from "../core/step-time";
 import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
@@ -52,6 +52,8 @@ export class PhoneAgent extends DurableObject<Env> {
   private alarmAt: number | null = null;
   /** The record of stored messages: a line per burst, not per message (it would cost as much as storing one). */
   private readonly logQueued = queuedMessageLines((event, fields) => this.log(event, fields));
+  /** The record of the pumps messages start: a line per window, at its end, off the next webhooks' way. */
+  private readonly logPumps = pumpLines((event, fields) => this.log(event, fields));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -259,8 +261,11 @@ export class PhoneAgent extends DurableObject<Env> {
       this.u.runs.close();
       this.pumping = false;
       await this.replan(present());
-      // A log line costs about as much CPU as the work on the webhook's path: a pump that found nothing due says nothing.
-      if (trigger === "alarm" || ran > 0) this.log(trigger === "alarm" ? "alarm_done" : "pump_done", { trigger, units: ran, durationMs: this.clock() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore });
+      // A log line costs about as much CPU as the work on the webhook's path: a pump that found
+      // nothing due says nothing, and those messages start share a line (pumpLines).
+      const done = { units: ran, durationMs: this.clock() - startedAt, rowsWritten: this.sql.rowsWritten() - rowsBefore };
+      if (trigger === "alarm") this.log("alarm_done", { trigger, ...done });
+      else if (ran > 0) this.logPumps(done);
     }
   }
 

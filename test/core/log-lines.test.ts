@@ -1,7 +1,8 @@
 // A burst's items in few lines (gatherLines), and the record of stored messages built on it
-// (queuedMessageLines): every item written once, in order; a quiet phone's message at once.
+// (queuedMessageLines, pumpLines): every item written once, in order; a quiet phone's message at
+// once, a pump's cost at its window's end.
 import { describe, expect, it } from "vitest";
-import { gatherLines, queuedMessageLines, type Timers } from "../../src/core/log";
+import { gatherLines, pumpLines, queuedMessageLines, type Timers } from "../../src/core/log";
 
 /** A clock and timers the test moves by hand. */
 function manualTime() {
@@ -74,6 +75,34 @@ describe("gatherLines", () => {
     expect(time.pending()).toBe(0);
   });
 
+  // With holdFirst nothing is written at once. `lines`: what was written when each step was added, then at the end.
+  it.each<{ name: string; steps: Step[]; end: number; lines: string[][] }>([
+    { name: "a lone item waits for its window", steps: [{ after: 0, item: "a" }], end: 1_999, lines: [] },
+    { name: "a lone item is written at its window's end", steps: [{ after: 0, item: "a" }], end: 2_000, lines: [["a"]] },
+    {
+      name: "a steady stream costs a line per window, the first one included",
+      steps: Array.from({ length: 6 }, (_, i) => ({ after: 500, item: `p${i}` })),
+      end: 2_000,
+      lines: [["p0", "p1", "p2", "p3"], ["p4", "p5"]],
+    },
+    {
+      name: "after a quiet spell the next item waits a window again",
+      steps: [{ after: 0, item: "a" }, { after: 10_000, item: "b" }],
+      end: 1_000,
+      lines: [["a"]],
+    },
+  ])("holdFirst: $name", ({ steps, end, lines }) => {
+    const time = manualTime();
+    const written: string[][] = [];
+    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, holdFirst: true, write: (items) => written.push(items), now: time.now, timers: time.timers });
+    for (const step of steps) {
+      time.advance(step.after);
+      gather.add(step.item);
+    }
+    time.advance(end);
+    expect(written).toEqual(lines);
+  });
+
   it("flush writes what waits at once, and its timer goes", () => {
     const time = manualTime();
     const written: string[][] = [];
@@ -104,5 +133,25 @@ describe("queuedMessageLines", () => {
       { event: "message_queued", fields: { messageIds: ["SM2", "SM3"], command: undefined, rowsWritten: 6 } },
       { event: "message_queued", fields: { messageIds: ["SM4"], command: "status", rowsWritten: 2 } },
     ]);
+  });
+});
+
+describe("pumpLines", () => {
+  it("sums a window's pumps into one pump_done line at its end: their count, units and rows, the longest", () => {
+    const time = manualTime();
+    const lines: { event: string; fields: Record<string, unknown> }[] = [];
+    const logPump = pumpLines((event, fields) => lines.push({ event, fields }), { windowMs: 2_000, now: time.now, timers: time.timers });
+    logPump({ units: 1, durationMs: 12, rowsWritten: 6 });
+    time.advance(300);
+    logPump({ units: 2, durationMs: 40, rowsWritten: 3 });
+    expect(lines).toEqual([]);
+    time.advance(1_700);
+    logPump({ units: 1, durationMs: 5, rowsWritten: 2 });
+    time.advance(2_000);
+    expect(lines).toEqual([
+      { event: "pump_done", fields: { trigger: "message", pumps: 2, units: 3, durationMs: 40, rowsWritten: 9 } },
+      { event: "pump_done", fields: { trigger: "message", pumps: 1, units: 1, durationMs: 5, rowsWritten: 2 } },
+    ]);
+    expect(time.pending()).toBe(0);
   });
 });

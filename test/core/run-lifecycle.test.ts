@@ -154,6 +154,18 @@ describe("stepRun: what each step decides", () => {
     expect(last.moves.map((m) => [m.id, m.to])).toEqual([["a", "failed"], ["b", "failed"]]);
   });
 
+  // The operator's run_decision line: the streak's first failure and its end, not each retry between.
+  it.each([
+    { case: "the first failure of a streak", transportFailures: 0, told: true },
+    { case: "the second", transportFailures: 1, told: false },
+    { case: "the fifth", transportFailures: 4, told: false },
+    { case: "the sixth, which gives up", transportFailures: 5, told: true },
+  ])("an unreachable VM: $case is told: $told", ({ transportFailures, told }) => {
+    const s = step({ ...runs.connecting, transportFailures }, failure({ kind: "transport", reason: "unreachable" }));
+    const decisions = s.effects.filter((e) => e.type === "decision");
+    expect(decisions).toHaveLength(told ? 1 : 0);
+  });
+
   it("a replayed event, or one of another VM run, changes nothing", () => {
     expect(step(runs.streaming, vm(result(3, ["a"])))).toEqual({ run: runs.streaming, moves: [], effects: [] });
     expect(step(runs.streaming, vm(result(4, ["a"]), "r1-0"))).toEqual({ run: runs.streaming, moves: [], effects: [] });
