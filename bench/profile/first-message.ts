@@ -17,7 +17,7 @@ import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins
 import { median, percentile } from "../lib/stats";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { sendLoad } from "../relay/drive";
-import { quiet, RECORDED_MAX_MS, recorded, SETTLE } from "../relay/ingress-drive";
+import { settled } from "../relay/ingress-drive";
 import { INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP } from "../relay/ingress";
 import { type LoadShape, type PlannedLoad, planLoad } from "../relay/plan";
 
@@ -46,8 +46,7 @@ async function measureWave(relay: WranglerDev, load: PlannedLoad, inspector: Ins
   const bad = result.samples.filter((s) => s.status !== 200).length;
   if (bad > 0) throw new Error(`${bad} webhooks not answered 200`);
   // The lines recording the messages, the pumps they started (the first dispatch attempt): theirs too.
-  if (!durableFloor) await recorded(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), RECORDED_MAX_MS);
-  if (!durableFloor) await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
+  if (!durableFloor) await settled(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), Date.now());
   const stopped = (await inspector?.send("Profiler.stop")) as { profile: unknown } | undefined;
   if (stopped) {
     const profile = CpuProfileSchema.parse(stopped.profile);
@@ -74,8 +73,9 @@ async function main(): Promise<void> {
       const relay = await startWranglerDev({ cwd, readyPath: durableFloor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]), extraArgs: profiling ? ["--minify=false"] : [] });
       const inspector = profiling ? await connectInspector(relay.inspectorPort) : null;
       try {
+        const warmEvent = relay.events.length;
         await sendLoad(warm, relay.url, creds, 60_000);
-        await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
+        if (!durableFloor) await settled(relay, warmEvent, new Set(warm.lanes.flat().map((m) => m.sid)), Date.now());
         const wave = await measureWave(relay, load, inspector);
         rows.push(wave);
         console.log(`wave ${w + 1}: ${wave.cpuMs.toFixed(2)} ms workerd CPU per first message, latency p50 ${wave.p50.toFixed(0)} ms, max ${wave.max.toFixed(0)} ms`);

@@ -15,7 +15,7 @@ import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { throughput as throughputOf } from "../lib/load";
 import { sendLoad } from "../relay/drive";
-import { quiet, RECORDED_MAX_MS, recorded, SETTLE } from "../relay/ingress-drive";
+import { settled } from "../relay/ingress-drive";
 import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, ingressShape } from "../relay/ingress";
 import { planLoad } from "../relay/plan";
 import { percentile } from "../lib/stats";
@@ -69,7 +69,9 @@ async function main(): Promise<void> {
     const cwd = durableFloor ? DURABLE_FLOOR_WORKER_DIR : REPO_ROOT;
     relay = await startWranglerDev({ cwd, readyPath: durableFloor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]), extraArgs: ["--minify=false"] });
     await sendLoad(warm, relay.url, creds, 90_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The warm-up's own lines (its pumps' come 2 s later) before the profile starts.
+    if (!durableFloor) await settled(relay, 0, new Set(warm.lanes.flat().map((m) => m.sid)), Date.now());
+    else await new Promise((resolve) => setTimeout(resolve, 1_000));
     const inspector = profiling ? await connectInspector(relay.inspectorPort) : null;
     try {
       await inspector?.send("Profiler.enable");
@@ -80,8 +82,7 @@ async function main(): Promise<void> {
       const result = await sendLoad(load, relay.url, creds, 90_000);
       // The lines recording the last messages and the pumps the last webhooks started, as the bench counts them.
       // (The durable floor logs nothing: its work ends with its answers.)
-      if (!durableFloor) await recorded(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), RECORDED_MAX_MS);
-      if (!durableFloor) await quiet(relay, SETTLE.quietMs, SETTLE.maxMs);
+      if (!durableFloor) await settled(relay, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), Date.now());
       const stopped = (await inspector?.send("Profiler.stop")) as { profile: unknown } | undefined;
       const cpuAfter = relay.cpu();
       const messages = result.samples.length;

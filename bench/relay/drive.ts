@@ -27,12 +27,20 @@ export async function sendLoad(load: PlannedLoad, baseUrl: string, creds: Creden
   });
 }
 
+/**
+ * The relay's pump_done lines come at their window's end, 2 s (QUEUED_LINE_MS) after the first
+ * pump of the window: a settle lasts at least this long past the last answer, so the lines (and
+ * their CPU, and the rows they report) of the pumps the last webhooks started are in.
+ */
+export const PUMP_LINES_MS = 2_500;
+
 export type DrainOptions = { timeoutMs: number; pollMs?: number; quietMs?: number };
 
 /**
  * Waits until every message's text came back in some reply and every reply reached its final
  * delivery status, so Twilio's status callbacks have been posted (or the timeout), then until the
- * Durable Objects have been quiet for `quietMs` so their last alarm_done lines are in.
+ * Durable Objects have been quiet for `quietMs` (after their pump_done lines' window) so their last
+ * pump_done and alarm_done lines are in.
  */
 export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: WranglerDev, options: DrainOptions): Promise<{ drained: boolean }> {
   const texts = new Set(load.lanes.flat().map((m) => m.text));
@@ -44,6 +52,8 @@ export async function drainRelay(load: PlannedLoad, standIns: StandIns, relay: W
     drained = [...texts].every((t) => echoed.has(t)) && callbacksPending(sent) === 0;
     if (!drained) await sleep(options.pollMs ?? 250);
   }
+  // The pumps' pump_done lines come at their window's end (2 s): never settled before those of the last replies.
+  await sleep(PUMP_LINES_MS);
   const quietMs = options.quietMs ?? 500;
   const quietUntil = Date.now() + 10 * quietMs;
   for (let seen = relay.events.length; Date.now() < quietUntil; ) {
