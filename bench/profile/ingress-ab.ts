@@ -1,0 +1,76 @@
+// Side by side: the ingress load (or, with --first, 40 new phones' first messages at once) sent to
+// several Workers in interleaved waves, each wave a fresh `wrangler dev` of each (a new isolate,
+// fresh storage, the same warm-up), so a change can be set against the checkout before it and
+// against the durable floor in one run on one machine. Prints each wave and the medians: workerd
+// CPU per message (/proc), latency p50, and the p99 of senders whose objects exist.
+// Usage: npx tsx bench/profile/ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor> ...
+//   e.g. git worktree add /tmp/before <commit> (with node_modules linked), then
+//   npx tsx bench/profile/ingress-ab.ts durable-floor /tmp/before .
+import { resolve } from "node:path";
+import { freePort } from "../lib/free-port";
+import { DURABLE_FLOOR_WORKER_DIR } from "../lib/paths";
+import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
+import { median, percentile } from "../lib/stats";
+import { startWranglerDev } from "../lib/wrangler-dev";
+import { sendLoad } from "../relay/drive";
+import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, ingressShape } from "../relay/ingress";
+import { settled } from "../relay/ingress-drive";
+import { splitBySender } from "../relay/measure";
+import { type LoadShape, planLoad } from "../relay/plan";
+
+const args = process.argv.slice(2);
+const first = args.includes("--first");
+const wavesAt = args.indexOf("--waves");
+const waves = wavesAt >= 0 ? Number(args[wavesAt + 1]) : 5;
+const targets = args.filter((a, i) => !a.startsWith("--") && !(wavesAt >= 0 && i === wavesAt + 1));
+const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN_CREDENTIALS.authToken };
+/** A load index of its own for --first: its phones are never the ingress bench's. */
+const FIRST_LOAD_INDEX = 6;
+const FIRST: LoadShape = { key: "first", label: "40 new phones, one message each, all at once", phones: 40, messagesPerPhone: 1, concurrency: 40, burst: false };
+
+type Wave = { cpuMs: number; p50: number; knownP99: number };
+
+async function main(): Promise<void> {
+  if (targets.length === 0 || !Number.isInteger(waves) || waves < 1) throw new Error("usage: ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor> ...");
+  const standIns = await startStandIns({ statusCallbacks: true });
+  const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
+  const results = new Map<string, Wave[]>(targets.map((t) => [t, []]));
+  try {
+    for (let w = 1; w <= waves; w++) {
+      for (const target of targets) {
+        const floor = target === "durable-floor";
+        const load = planLoad(first ? FIRST : ingressShape(false), w, first ? FIRST_LOAD_INDEX : INGRESS_LOAD_INDEX);
+        const warm = planLoad(INGRESS_WARM_UP, w, INGRESS_WARM_LOAD_INDEX);
+        const worker = await startWranglerDev({ cwd: floor ? DURABLE_FLOOR_WORKER_DIR : resolve(target), readyPath: floor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]) });
+        try {
+          await sendLoad(warm, worker.url, creds, 60_000);
+          if (!floor) await settled(worker, 0, new Set(warm.lanes.flat().map((m) => m.sid)), Date.now());
+          const firstEvent = worker.events.length;
+          const before = worker.cpu();
+          const result = await sendLoad(load, worker.url, creds, 90_000);
+          const bad = result.samples.filter((s) => s.status !== 200).length;
+          if (bad > 0) throw new Error(`${target}: ${bad} webhooks not answered 200`);
+          // The relay's lines for the last messages and its pumps are the load's work too; the floor logs nothing.
+          if (!floor) await settled(worker, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), Date.now());
+          const wave: Wave = {
+            cpuMs: (worker.cpu().workerdMs - before.workerdMs) / result.samples.length,
+            p50: percentile(result.samples.map((s) => s.doneAt - s.sentAt), 50),
+            knownP99: splitBySender(result.samples).knownMs.p99,
+          };
+          results.get(target)!.push(wave);
+          console.log(`wave ${w} ${target}: workerd CPU ${wave.cpuMs.toFixed(2)} ms/message, p50 ${wave.p50.toFixed(0)} ms, p99 of known senders ${Number.isNaN(wave.knownP99) ? "-" : `${wave.knownP99.toFixed(0)} ms`}`);
+        } finally {
+          await worker.stop();
+        }
+      }
+    }
+    for (const [target, rows] of results) {
+      const m = (f: (r: Wave) => number) => median(rows.map(f)).toFixed(2);
+      console.log(`median of ${rows.length} waves, ${target}: workerd CPU ${m((r) => r.cpuMs)} ms/message, p50 ${m((r) => r.p50)} ms, p99 of known senders ${m((r) => r.knownP99)} ms`);
+    }
+  } finally {
+    await standIns.stop();
+  }
+}
+
+await main();
