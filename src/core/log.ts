@@ -133,7 +133,8 @@ export type PumpDone = { units: number; durationMs: number; rowsWritten: number 
  * The operator's record of the pumps messages start (`pump_done`): their cost, not what they did
  * (runs, sends and failures have lines of their own). A line per window, written at its end, never
  * at once: a phone's first message would otherwise pay for a line while its own webhook and the
- * next ones wait behind it. `pumps` counts them; rows add up; `durationMs` is the longest.
+ * next ones wait behind it. `pumps` counts them; rows add up; `durationMs` is the longest. A pump
+ * that ran a whole window or longer is written at once.
  */
 export function pumpLines(log: (event: string, fields: Record<string, unknown>) => void, o: { windowMs: number; now?: () => number; timers?: Timers } = { windowMs: QUEUED_LINE_MS }) {
   const lines = gatherLines<PumpDone>({
@@ -149,5 +150,7 @@ export function pumpLines(log: (event: string, fields: Record<string, unknown>) 
         rowsWritten: pumps.reduce((n, p) => n + p.rowsWritten, 0),
       }),
   });
-  return (done: PumpDone): void => lines.add(done);
+  // A pump as long as a window (a stream read until its slice ran out) is on no message's way:
+  // its line, and any waiting, go at once, and no timer outlives it into the object's hand-over.
+  return (done: PumpDone): void => lines.add(done, { alone: done.durationMs >= o.windowMs });
 }

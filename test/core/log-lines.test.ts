@@ -154,4 +154,15 @@ describe("pumpLines", () => {
     ]);
     expect(time.pending()).toBe(0);
   });
+
+  it("writes a pump as long as a window at once, after those that wait, and leaves no timer", () => {
+    const time = manualTime();
+    const lines: Record<string, unknown>[] = [];
+    const logPump = pumpLines((_event, fields) => lines.push(fields), { windowMs: 2_000, now: time.now, timers: time.timers });
+    logPump({ units: 1, durationMs: 10, rowsWritten: 2 });
+    expect(time.pending()).toBe(1);
+    logPump({ units: 4, durationMs: 20_000, rowsWritten: 7 });
+    expect(lines.map((l) => [l.pumps, l.durationMs])).toEqual([[1, 10], [1, 20_000]]);
+    expect(time.pending()).toBe(0);
+  });
 });
