@@ -14,8 +14,6 @@ import { machinesModeFor, writeMachinesFiles } from "./stack/machines-setup";
 import { chooseModel, describeModel } from "./stack/model-choice";
 import { describeTakenPorts, findTakenPorts } from "./stack/ports";
 import { guardAgentSockets, guardPath } from "./stack/reaper";
-import { removeAgentSockets } from "./stack/agent-sockets";
-import { AGENT_UID_RANGE } from "../vm/src/core/agent-ids";
 import { describeExit, launchStack, StackStartError } from "./stack/stack";
 import { standInLines } from "./stack/stand-in-notes";
 import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "./stack/stand-ins-setup";
@@ -73,12 +71,10 @@ const mode: StackMode = machinesSettings
 const githubDir = mkdtempSync(join(tmpdir(), "stack-github-"));
 const releaseGithubDir = guardPath(githubDir);
 // The sockets the agents' CLIs leave in /tmp (scripts/stack/agent-sockets.ts), swept the same ways.
-const stackStartedAt = Date.now();
-const releaseAgentSockets = guardAgentSockets(stackStartedAt);
+const releaseAgentSockets = guardAgentSockets(Date.now());
 process.on("exit", () => {
   rmSync(githubDir, { recursive: true, force: true, maxRetries: 3 });
   releaseGithubDir();
-  removeAgentSockets(stackStartedAt, AGENT_UID_RANGE);
   releaseAgentSockets();
 });
 // A GITHUB_TOKEN of the shell's is the user's GitHub, kept for the VM.

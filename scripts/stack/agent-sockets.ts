@@ -7,9 +7,10 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-import type { UidRange } from "../../vm/src/core/agent-ids.ts";
+import { AGENT_UID_RANGE } from "../../vm/src/core/agent-ids.ts";
 
-export function removeAgentSockets(since: number, agents: UidRange): void {
+export function removeAgentSockets(since: number): void {
+  const agents = AGENT_UID_RANGE;
   for (const name of readdirSync("/tmp")) {
     const uid = Number(/^cc-socks-(\d+)$/.exec(name)?.[1] ?? NaN);
     const path = join("/tmp", name);

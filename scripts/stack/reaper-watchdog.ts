@@ -7,7 +7,6 @@
 import { rmSync } from "node:fs";
 import { applyWatchLine, emptyWatchState, reapTargets } from "./reaper-plan.ts";
 import { removeAgentSockets } from "./agent-sockets.ts";
-import { AGENT_UID_RANGE } from "../../vm/src/core/agent-ids.ts";
 import { readProcesses, type ProcessInfo } from "./proc-table.ts";
 
 const GRACE_MS = 5_000;
@@ -54,7 +53,7 @@ async function reap(): Promise<void> {
   for (const p of targetsNow()) signal(p.pid, "SIGKILL");
   for (const path of state.paths) rmSync(path, { recursive: true, force: true, maxRetries: 3 });
   // The CLIs are gone now: the socket directories they left in /tmp go too.
-  if (state.socketsSince !== null) removeAgentSockets(state.socketsSince, AGENT_UID_RANGE);
+  if (state.socketsSince !== null) removeAgentSockets(state.socketsSince);
   process.exit(0);
 }
 

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { removeAgentSockets } from "./agent-sockets";
 import { RUN_MARKER_VAR } from "./proc-table";
 import { watchLine } from "./reaper-plan";
 
@@ -119,13 +120,17 @@ export function guardPath(dir: string): () => void {
   };
 }
 
-/** Has the agents' CLI socket directories touched since `since` swept (agent-sockets.ts) if this process goes away before calling the returned function. */
+/**
+ * The agents' CLI socket directories touched since `since` (agent-sockets.ts) are swept by the
+ * returned function, or by the reaper's watchdog if this process goes away before calling it.
+ */
 export function guardAgentSockets(since: number): () => void {
   start();
   state.socketsSince = since;
   tell(watchLine("sockets", since));
   return () => {
     if (state.socketsSince === null) return;
+    removeAgentSockets(since);
     state.socketsSince = null;
     tell(watchLine("unsockets", since));
     stopIfIdle();

@@ -11,8 +11,6 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { guardAgentSockets, guardPath } from "../../scripts/stack/reaper";
-import { removeAgentSockets } from "../../scripts/stack/agent-sockets";
-import { AGENT_UID_RANGE } from "../../vm/src/core/agent-ids";
 
 type RunTemp = { dir: string; startedAt: number; users: number; release: () => void; releaseSockets: () => void };
 const state = globalThis as { [key: symbol]: RunTemp | undefined };
@@ -33,7 +31,6 @@ export function useRunTempDir(): () => void {
     if (--run.users > 0) return;
     rmSync(run.dir, { recursive: true, force: true });
     run.release();
-    removeAgentSockets(run.startedAt, AGENT_UID_RANGE);
     run.releaseSockets();
     removeCliScratch(run.dir, run.startedAt);
     state[KEY] = undefined;
