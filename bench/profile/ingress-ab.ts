@@ -3,9 +3,11 @@
 // fresh storage, the same warm-up), so a change can be set against the checkout before it and
 // against the durable floor in one run on one machine. Prints each wave and the medians: workerd
 // CPU per message (/proc), latency p50, and the p99 of senders whose objects exist.
-// Usage: npx tsx bench/profile/ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor> ...
+// Usage: npx tsx bench/profile/ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor | floor:<dir>> ...
 //   e.g. git worktree add /tmp/before <commit> (with node_modules linked), then
 //   npx tsx bench/profile/ingress-ab.ts durable-floor /tmp/before .
+//   `floor:<dir>`: a Worker built like the durable floor (a copy of bench/fixtures/durable-floor-worker
+//   changed for an experiment): answered as a floor is, no relay log lines waited for.
 import { resolve } from "node:path";
 import { freePort } from "../lib/free-port";
 import { DURABLE_FLOOR_WORKER_DIR } from "../lib/paths";
@@ -31,17 +33,18 @@ const FIRST: LoadShape = { key: "first", label: "40 new phones, one message each
 type Wave = { cpuMs: number; p50: number; knownP99: number };
 
 async function main(): Promise<void> {
-  if (targets.length === 0 || !Number.isInteger(waves) || waves < 1) throw new Error("usage: ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor> ...");
+  if (targets.length === 0 || !Number.isInteger(waves) || waves < 1) throw new Error("usage: ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor | floor:<dir>> ...");
   const standIns = await startStandIns({ statusCallbacks: true });
   const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
   const results = new Map<string, Wave[]>(targets.map((t) => [t, []]));
   try {
     for (let w = 1; w <= waves; w++) {
       for (const target of targets) {
-        const floor = target === "durable-floor";
+        const floor = target === "durable-floor" || target.startsWith("floor:");
+        const dir = target === "durable-floor" ? DURABLE_FLOOR_WORKER_DIR : resolve(target.replace(/^floor:/, ""));
         const load = planLoad(first ? FIRST : ingressShape(false), w, first ? FIRST_LOAD_INDEX : INGRESS_LOAD_INDEX);
         const warm = planLoad(INGRESS_WARM_UP, w, INGRESS_WARM_LOAD_INDEX);
-        const worker = await startWranglerDev({ cwd: floor ? DURABLE_FLOOR_WORKER_DIR : resolve(target), readyPath: floor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]) });
+        const worker = await startWranglerDev({ cwd: dir, readyPath: floor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]) });
         try {
           await sendLoad(warm, worker.url, creds, 60_000);
           if (!floor) await settled(worker, 0, new Set(warm.lanes.flat().map((m) => m.sid)), Date.now());
