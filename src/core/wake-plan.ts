@@ -27,11 +27,14 @@ const KEEP: WakePlan = { action: "keep" };
  * plan gives it only the watchdog). Otherwise the open run is due at its next attempt: a stream
  * nobody reads any more (the instance died) since it opened, one that failed after its backoff.
  * With no run, the queue is due now, unless a spent budget holds it (the budget unit's time).
+ * `queue` is read only then: every stored message changes its count, so reading it for a run that
+ * decides alone would cost a statement per message.
  */
-export function runsDueAt(r: { now: number; reading: boolean; run: { nextAttemptAt: number } | null; queued: number; held: boolean }): number | null {
+export function runsDueAt(r: { now: number; reading: boolean; run: { nextAttemptAt: number } | null; queue: () => { queued: number; held: boolean } }): number | null {
   if (r.reading) return r.now;
   if (r.run) return r.run.nextAttemptAt;
-  return r.queued > 0 && !r.held ? r.now : null;
+  const { queued, held } = r.queue();
+  return queued > 0 && !held ? r.now : null;
 }
 
 /**

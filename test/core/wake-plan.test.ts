@@ -30,16 +30,21 @@ describe("planWake", () => {
 });
 
 describe("runsDueAt", () => {
-  const none = { now, reading: false, run: null, queued: 0, held: false };
-  it.each<[string, Parameters<typeof runsDueAt>[0], number | null]>([
+  type Case = { reading: boolean; run: { nextAttemptAt: number } | null; queued: number; held: boolean };
+  const none: Case = { reading: false, run: null, queued: 0, held: false };
+  it.each<[string, Case, number | null]>([
     ["nothing open, nothing queued: never", none, null],
     ["queued messages and no run: now", { ...none, queued: 2 }, now],
     ["queued but held by a spent budget: the budget unit says when", { ...none, queued: 2, held: true }, null],
     ["a run waiting to retry: its attempt, queue or not", { ...none, run: { nextAttemptAt: now + 5_000 }, queued: 3 }, now + 5_000],
     ["a stream nobody reads any more: due since it opened", { ...none, run: { nextAttemptAt: now - 5_000 } }, now - 5_000],
     ["a stream this instance reads: now (the pump reads it)", { ...none, reading: true, run: { nextAttemptAt: now - 5_000 } }, now],
-  ])("%s", (_name, input, expected) => {
-    expect(runsDueAt(input)).toBe(expected);
+  ])("%s", (_name, { reading, run, queued, held }, expected) => {
+    let reads = 0;
+    const queue = () => (reads++, { queued, held });
+    expect(runsDueAt({ now, reading, run, queue })).toBe(expected);
+    // The queue's count is read only when no run decides: it changes with every stored message.
+    expect(reads).toBe(reading || run ? 0 : 1);
   });
 });
 

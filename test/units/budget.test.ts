@@ -51,6 +51,23 @@ describe("blockedUntil", () => {
   });
 });
 
+describe("nextDueAt", () => {
+  it.each([
+    { name: "under the cap: never, and the queue is not counted", spent: 0.5, queued: 3, told: false, due: null, queueReads: 0 },
+    { name: "over the cap with nothing queued: never", spent: 1, queued: 0, told: false, due: null, queueReads: 1 },
+    { name: "over the cap with work queued, the user not told: now", spent: 1, queued: 2, told: false, due: T0, queueReads: 1 },
+    { name: "over the cap, the user told: at the reset", spent: 1, queued: 2, told: true, due: NEXT_UTC_MIDNIGHT, queueReads: 1 },
+  ])("$name", ({ spent, queued, told, due, queueReads }) => {
+    spend("2026-11-23", spent);
+    let reads = 0;
+    const budget = createBudget({ spend: t.repos.spend, settings: t.repos.settings, outbox: t.repos.outbox, caps: { dailyUsd: 1, monthlyUsd: null }, queued: () => (reads++, queued) });
+    if (told) budget.tellHeld(T0);
+    expect(budget.nextDueAt(T0)).toBe(due);
+    // The check is remembered until spend or settings change; the queue's count changes with every stored message.
+    expect(reads).toBe(queueReads);
+  });
+});
+
 describe("tellHeld", () => {
   it("says nothing while work may run", () => {
     spend("2026-11-23", 0.5);

@@ -1,6 +1,7 @@
 // What the units rely on in the repositories, over a real SQLite: remembered reads (memo) see
 // every write and every rollback, the settings cache reloads after a rollback, and the outbox's
-// callbacks never move a row back nor its acknowledgement change once sent.
+// callbacks never move a row back nor its acknowledgement change once sent, and /ship's question
+// is closed by a message without a statement when none is open.
 import { describe, expect, it } from "vitest";
 import { memo } from "../../src/objects/db/sql";
 import type { OutboxStatus } from "../../src/objects/db/outbox-repo";
@@ -102,5 +103,24 @@ describe("outbox", () => {
     expect(outbox.head()?.body).toBe("two");
     expect(outbox.releaseHeld(T0 + 1)).toBe(1);
     expect(outbox.head()).toMatchObject({ body: "one", nextAttemptAt: T0 + 1 });
+  });
+});
+
+describe("ship question", () => {
+  it("every message closes it: with none open that costs no statement, with one open it goes once", () => {
+    const statements: string[] = [];
+    const exec = t.db.storage.sql.exec.bind(t.db.storage.sql);
+    t.db.storage.sql.exec = ((query: string, ...bindings: SqlStorageValue[]) => (statements.push(query), exec(query, ...bindings))) as typeof exec;
+    const prs = t.repos.pullRequests;
+    // The first read asks SQLite; the messages after it, with no question asked, ask nothing.
+    expect(prs.closeQuestion()).toBe(false);
+    expect(prs.closeQuestion()).toBe(false);
+    expect(statements).toEqual(["SELECT * FROM ship_question WHERE id = 1"]);
+    prs.ask({ conversationId: 1, title: "Fix the flaky test", askedAt: T0 });
+    expect(prs.question()).toEqual({ conversationId: 1, title: "Fix the flaky test", askedAt: T0 });
+    expect(prs.closeQuestion()).toBe(true);
+    expect(t.rows("SELECT * FROM ship_question")).toEqual([]);
+    expect([prs.question(), prs.closeQuestion()]).toEqual([null, false]);
+    expect(statements.filter((q) => q.startsWith("DELETE"))).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@
 // GitHub webhook reads them to know a pull request is ours (`byNumber`) and keeps their state and
 // autofix count. Also /ship's open question, answered by the next message only, as /undo's is.
 import * as z from "zod/mini";
-import type { Sql } from "./sql";
+import { memo, type Sql } from "./sql";
 
 const PullStateSchema = z.enum(["open", "closed", "merged"]);
 export type PullState = z.infer<typeof PullStateSchema>;
@@ -61,6 +61,10 @@ const toPull = (r: Row): PullRequest => ({
 export type ShipQuestion = { conversationId: number; title: string | null; askedAt: number };
 
 export function createPullRequestsRepo(sql: Sql) {
+  const question = memo(sql, (): ShipQuestion | null => {
+    const row = sql<{ conversation_id: number; title: string | null; asked_at: number }>`SELECT * FROM ship_question WHERE id = 1`[0];
+    return row ? { conversationId: row.conversation_id, title: row.title, askedAt: row.asked_at } : null;
+  });
   return {
     /** The conversation's open pull request (a /ship updates it), or null. */
     openOf(conversationId: number): PullRequest | null {
@@ -102,17 +106,16 @@ export function createPullRequestsRepo(sql: Sql) {
     countAutofix(id: number, now: number): void {
       sql`UPDATE pull_requests SET autofix_count = autofix_count + 1, updated_at = ${now} WHERE id = ${id}`;
     },
-    question(): ShipQuestion | null {
-      const row = sql<{ conversation_id: number; title: string | null; asked_at: number }>`SELECT * FROM ship_question WHERE id = 1`[0];
-      return row ? { conversationId: row.conversation_id, title: row.title, askedAt: row.asked_at } : null;
-    },
+    /** Read on every stored message (another message closes the question): remembered until the table is written. */
+    question,
     ask(q: ShipQuestion): void {
       sql`INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, ${q.conversationId}, ${q.title}, ${q.askedAt})
         ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, title = excluded.title, asked_at = excluded.asked_at`;
     },
     /** Ends the open question (answered, or another message came); false when none was open. */
     closeQuestion(): boolean {
-      return sql`DELETE FROM ship_question RETURNING id`.length === 1;
+      // Nearly every message comes with no question open: no write for it.
+      return question() !== null && sql`DELETE FROM ship_question RETURNING id`.length === 1;
     },
   };
 }

@@ -59,9 +59,10 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     name: "budget",
     /** Queued work held by a spent cap: due now to tell the user (once per period), then at the reset. */
     nextDueAt(now: number): number | null {
-      if (d.queued() === 0) return null;
+      // The check first: it is remembered until spend or settings change, while the queue's
+      // count changes with every stored message.
       const c = check(now);
-      if (c.ok) return null;
+      if (c.ok || d.queued() === 0) return null;
       return d.settings.get("budget_notice") === periodOf(c, now) ? c.resetsAt : now;
     },
     /** Tells the user their work is held; at the reset there is nothing of its own to do (the runs unit starts). */

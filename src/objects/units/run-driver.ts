@@ -377,8 +377,11 @@ export function createRunDriver(d: RunDriverDeps) {
 
     /** When the runs are due (core/wake-plan.ts, runsDueAt): a stream this instance reads is due now. */
     nextDueAt(now: number): number | null {
-      const queued = d.messages.countQueued();
-      return runsDueAt({ now, reading: live !== null, run: d.runs.open(), queued, held: queued > 0 && d.budget.blockedUntil(now) !== null });
+      const queue = () => {
+        const queued = d.messages.countQueued();
+        return { queued, held: queued > 0 && d.budget.blockedUntil(now) !== null };
+      };
+      return runsDueAt({ now, reading: live !== null, run: d.runs.open(), queue });
     },
 
     /** One step: start or open a run, or read its stream until something changes or `until`. */
