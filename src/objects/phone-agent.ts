@@ -72,7 +72,9 @@ export class PhoneAgent extends DurableObject<Env> {
     this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI }, clock: this.clock, tellAdmin: tell });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), MIGRATIONS, FRESH_SCHEMA);
-      if (applied.length > 0) this.log("migrated", { applied });
+      // An upgrade of a user's rows is news; a new user's schema (from migration 1) is the code's,
+      // and their first message's line says they came.
+      if (applied.length > 0 && applied[0] !== 1) this.log("migrated", { applied });
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }

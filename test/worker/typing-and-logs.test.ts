@@ -1,6 +1,7 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { eventually, releaseVm, sendInbound, sentTo } from "./helpers";
+import { eventually, releaseVm, resetToSchema, sendInbound, sentTo, stubFor } from "./helpers";
 
 const phone = "+15550000121";
 let lines: string[] = [];
@@ -39,4 +40,22 @@ it("logs one JSON object per line, phone numbers masked, no message text", async
   expect(all).not.toContain(phone);
   expect(all).toContain("+1555***0121");
   expect(all).not.toContain("test-auth-token");
+});
+
+it("a new user's schema is not news; an upgrade of a user's rows is (migrated)", async () => {
+  const fresh = "+15550000122";
+  const { sid } = await sendInbound(fresh, "hello");
+  await eventually(async () => lines.some((line) => line.includes('"message_queued"') && line.includes(sid)));
+  await eventually(async () => (await sentTo(fresh)).length === 1);
+  expect(lines.filter((line) => line.includes('"migrated"'))).toEqual([]);
+
+  // The same user's rows as schema 5 left them, read by a new instance: it upgrades them, and says so.
+  await runInDurableObject(stubFor(fresh), (_agent, state) => void resetToSchema(state.storage, 5));
+  await evictDurableObject(stubFor(fresh));
+  const again = await sendInbound(fresh, "/status");
+  await eventually(async () => lines.some((line) => line.includes('"message_queued"') && line.includes(again.sid)));
+  const migrated = lines.map((line) => JSON.parse(line) as { event: string; applied?: number[] }).filter((e) => e.event === "migrated");
+  expect(migrated).toHaveLength(1);
+  expect(migrated[0]!.applied![0]).toBe(6);
+  await eventually(async () => (await sentTo(fresh)).length === 2);
 });
