@@ -2,7 +2,10 @@
 // several Workers in interleaved waves, each wave a fresh `wrangler dev` of each (a new isolate,
 // fresh storage, the same warm-up), so a change can be set against the checkout before it and
 // against the durable floor in one run on one machine. Prints each wave and the medians: workerd
-// CPU per message (/proc), latency p50, and the p99 of senders whose objects exist.
+// CPU per message (/proc), throughput, latency p50, and the p99 of senders whose objects exist; then,
+// for each later target, its ratios to the first one wave by wave, and how many waves exceed the
+// ingress targets (throughput < 0.8x, p99 or CPU > 1.25x). With the first two targets the same
+// Worker (`durable-floor floor:<an unchanged copy>`), that count is the machine's own spread.
 // Usage: npx tsx bench/profile/ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor | floor:<dir>> ...
 //   e.g. git worktree add /tmp/before <commit> (with node_modules linked), then
 //   npx tsx bench/profile/ingress-ab.ts durable-floor /tmp/before .
@@ -14,8 +17,9 @@ import { DURABLE_FLOOR_WORKER_DIR } from "../lib/paths";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
 import { median, percentile } from "../lib/stats";
 import { startWranglerDev } from "../lib/wrangler-dev";
+import { throughput } from "../lib/load";
 import { sendLoad } from "../relay/drive";
-import { INGRESS_LOAD_INDEX, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, ingressShape } from "../relay/ingress";
+import { INGRESS_LOAD_INDEX, INGRESS_TARGETS, INGRESS_WARM_LOAD_INDEX, INGRESS_WARM_UP, ingressShape } from "../relay/ingress";
 import { settled } from "../relay/ingress-drive";
 import { splitBySender } from "../relay/measure";
 import { type LoadShape, planLoad } from "../relay/plan";
@@ -30,7 +34,8 @@ const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN
 const FIRST_LOAD_INDEX = 6;
 const FIRST: LoadShape = { key: "first", label: "40 new phones, one message each, all at once", phones: 40, messagesPerPhone: 1, concurrency: 40, burst: false };
 
-type Wave = { cpuMs: number; p50: number; knownP99: number };
+type Wave = { cpuMs: number; rate: number; p50: number; knownP99: number };
+
 
 async function main(): Promise<void> {
   if (targets.length === 0 || !Number.isInteger(waves) || waves < 1) throw new Error("usage: ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor | floor:<dir>> ...");
@@ -57,11 +62,12 @@ async function main(): Promise<void> {
           if (!floor) await settled(worker, firstEvent, new Set(load.lanes.flat().map((m) => m.sid)), Date.now());
           const wave: Wave = {
             cpuMs: (worker.cpu().workerdMs - before.workerdMs) / result.samples.length,
+            rate: throughput(result),
             p50: percentile(result.samples.map((s) => s.doneAt - s.sentAt), 50),
             knownP99: splitBySender(result.samples).knownMs.p99,
           };
           results.get(target)!.push(wave);
-          console.log(`wave ${w} ${target}: workerd CPU ${wave.cpuMs.toFixed(2)} ms/message, p50 ${wave.p50.toFixed(0)} ms, p99 of known senders ${Number.isNaN(wave.knownP99) ? "-" : `${wave.knownP99.toFixed(0)} ms`}`);
+          console.log(`wave ${w} ${target}: workerd CPU ${wave.cpuMs.toFixed(2)} ms/message, ${wave.rate.toFixed(0)} webhooks/s, p50 ${wave.p50.toFixed(0)} ms, p99 of known senders ${Number.isNaN(wave.knownP99) ? "-" : `${wave.knownP99.toFixed(0)} ms`}`);
         } finally {
           await worker.stop();
         }
@@ -69,11 +75,25 @@ async function main(): Promise<void> {
     }
     for (const [target, rows] of results) {
       const m = (f: (r: Wave) => number) => median(rows.map(f)).toFixed(2);
-      console.log(`median of ${rows.length} waves, ${target}: workerd CPU ${m((r) => r.cpuMs)} ms/message, p50 ${m((r) => r.p50)} ms, p99 of known senders ${m((r) => r.knownP99)} ms`);
+      console.log(`median of ${rows.length} waves, ${target}: workerd CPU ${m((r) => r.cpuMs)} ms/message, ${m((r) => r.rate)} webhooks/s, p50 ${m((r) => r.p50)} ms, p99 of known senders ${m((r) => r.knownP99)} ms`);
     }
+    const [base, ...others] = targets;
+    for (const target of others) console.log(ratioLines(target, base!, results.get(target)!, results.get(base!)!).join("\n"));
   } finally {
     await standIns.stop();
   }
+}
+
+/** Each wave's ratios of `target` to `base`, then how many waves miss each ingress target. */
+function ratioLines(target: string, base: string, rows: Wave[], baseRows: Wave[]): string[] {
+  const ratios = rows.map((r, i) => ({ rate: r.rate / baseRows[i]!.rate, p99: r.knownP99 / baseRows[i]!.knownP99, cpu: r.cpuMs / baseRows[i]!.cpuMs }));
+  const { throughputVsDurable: rate, p99VsDurable: p99, cpuVsDurable: cpu } = INGRESS_TARGETS;
+  const missed = ratios.map((x) => ({ rate: !rate.met(x.rate), p99: !p99.met(x.p99), cpu: !cpu.met(x.cpu) }));
+  const misses = (f: (x: (typeof missed)[number]) => boolean) => missed.filter(f).length;
+  return [
+    `${target} ÷ ${base}, wave by wave: rate ${ratios.map((x) => x.rate.toFixed(2)).join(" / ")}; p99 of known senders ${ratios.map((x) => x.p99.toFixed(2)).join(" / ")}; CPU ${ratios.map((x) => x.cpu.toFixed(2)).join(" / ")}`,
+    `  waves missing a target, of ${ratios.length}: rate (${rate.text}) ${misses((x) => x.rate)}, p99 (${p99.text}) ${misses((x) => x.p99)}, CPU (${cpu.text}) ${misses((x) => x.cpu)}, any ${misses((x) => x.rate || x.p99 || x.cpu)}`,
+  ];
 }
 
 await main();
