@@ -1,7 +1,8 @@
 // What the Worker's bundle takes in, and from where (bench/README.md, "The Worker's bundle"): never
 // classic zod (its methods sit on prototypes, so all of it is bundled: about 19 KiB of gzip), and
-// croner from one module only, src/core/cron.ts, where it is configured. Everything under src/ is
-// the Worker's.
+// croner from one module only, src/core/cron.ts, where it is configured; and no AbortSignal.timeout,
+// whose timer outlives the call in workerd and keeps a Durable Object busy (src/core/deadline.ts).
+// Everything under src/ is the Worker's.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { expect, it } from "vitest";
@@ -26,6 +27,10 @@ const importing = (pattern: RegExp): string[] => {
 
 it("no module of the Worker imports classic zod", () => {
   expect(importing(CLASSIC_ZOD)).toEqual([]);
+});
+
+it("no call's deadline is AbortSignal.timeout: each clears its timer with the call (withDeadline)", () => {
+  expect(importing(/\bAbortSignal\.timeout\(/)).toEqual([]);
 });
 
 it("croner is imported by src/core/cron.ts alone, and is a runtime dependency", () => {

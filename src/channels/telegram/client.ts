@@ -2,6 +2,7 @@
 // file, fetch one. The edge of the channel (fetch injected); every decision is in the pure modules.
 import type { Button, ChannelFailure } from "../channel";
 import { DOWNLOAD_MAX_BYTES, FileSchema, fileUrl, isNotModified, methodUrl, PHOTO_MAX_BYTES, readApiAnswer, SentMessageSchema, type ApiAnswer } from "./api";
+import { withDeadline } from "../../core/deadline";
 import { inlineKeyboard } from "./keyboard";
 
 export type TelegramConnection = { apiBase: string; token: string };
@@ -20,8 +21,10 @@ const UPLOAD_TIMEOUT_MS = 120_000;
 export function createTelegramClient(conn: TelegramConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
   const request = async (method: string, body: BodyInit, headers: Record<string, string>, timeoutMs: number): Promise<ApiAnswer> => {
     try {
-      const res = await fetchFn(methodUrl(conn.apiBase, conn.token, method), { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
-      return readApiAnswer(res.status, await res.json().catch(() => null));
+      return await withDeadline(timeoutMs, async (signal) => {
+        const res = await fetchFn(methodUrl(conn.apiBase, conn.token, method), { method: "POST", headers, body, signal });
+        return readApiAnswer(res.status, await res.json().catch(() => null));
+      });
     } catch (error) {
       const timedOut = error instanceof Error && error.name === "TimeoutError";
       return { ok: false, errorCode: timedOut ? "timeout" : "network", retryable: true, chatGone: false, detail: error instanceof Error ? error.message : String(error) };
@@ -95,15 +98,18 @@ export function createTelegramClient(conn: TelegramConnection, fetchFn: typeof f
       const file = FileSchema.safeParse(answer.result);
       if (!file.success || !file.data.file_path) return { ok: false, reason: "unavailable", retryable: false, detail: "getFile gave no file_path" };
       if ((file.data.file_size ?? 0) > maxBytes) return { ok: false, reason: "too_large", retryable: false, detail: `${file.data.file_size} bytes` };
+      const filePath = file.data.file_path;
       try {
-        const res = await fetchFn(fileUrl(conn.apiBase, conn.token, file.data.file_path), { signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) });
-        if (!res.ok) {
-          await res.body?.cancel();
-          return { ok: false, reason: "unavailable", retryable: res.status >= 500, detail: `download answered ${res.status}` };
-        }
-        const bytes = new Uint8Array(await res.arrayBuffer());
-        if (bytes.byteLength > maxBytes) return { ok: false, reason: "too_large", retryable: false, detail: `${bytes.byteLength} bytes` };
-        return { ok: true, bytes, filePath: file.data.file_path };
+        return await withDeadline(UPLOAD_TIMEOUT_MS, async (signal) => {
+          const res = await fetchFn(fileUrl(conn.apiBase, conn.token, filePath), { signal });
+          if (!res.ok) {
+            await res.body?.cancel();
+            return { ok: false, reason: "unavailable", retryable: res.status >= 500, detail: `download answered ${res.status}` };
+          }
+          const bytes = new Uint8Array(await res.arrayBuffer());
+          if (bytes.byteLength > maxBytes) return { ok: false, reason: "too_large", retryable: false, detail: `${bytes.byteLength} bytes` };
+          return { ok: true, bytes, filePath };
+        });
       } catch (error) {
         return { ok: false, reason: "unavailable", retryable: true, detail: error instanceof Error ? error.message : String(error) };
       }

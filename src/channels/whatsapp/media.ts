@@ -3,6 +3,7 @@
 // short-lived CDN link: the redirect is followed by hand so the credentials go to the API's origin
 // only, never to where it points.
 import type { Config } from "../../config";
+import { withDeadline } from "../../core/deadline";
 import { basicAuthorization } from "../../core/encoding";
 import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
 import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
@@ -33,21 +34,22 @@ const MAX_REDIRECTS = 3;
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** Stored and described, or why not in a phrase for the user ("Twilio answered 404", "an unknown file type"). */
-export async function fetchInboundMedia(deps: InboundMediaDeps, media: TwilioMedia): Promise<MediaResult> {
-  const signal = AbortSignal.timeout(deps.timeoutMs ?? FETCH_TIMEOUT_MS);
-  const opened = await openTwilioMedia(deps, media.url, signal);
-  if (!opened.ok) return opened;
-  const { response } = opened;
-  const length = Number(response.headers.get("content-length"));
-  return writeLimited(deps, {
-    key: await newObjectKey(deps.keys, "in", media.owner),
-    source: response.body!,
-    declaredType: media.declaredType ?? response.headers.get("content-type"),
-    declaredLength: Number.isSafeInteger(length) && length > 0 ? length : null,
-    admit: (type) => ({ maxBytes: INBOUND_MAX_BYTES[type.kind], tooLarge: inboundTooLarge(type.kind) }),
-    signal,
-    readError: (error) => (isTimeout(error) ? "Twilio took too long to send it" : "the download broke off"),
-    metadata: { direction: "in" },
+export function fetchInboundMedia(deps: InboundMediaDeps, media: TwilioMedia): Promise<MediaResult> {
+  return withDeadline(deps.timeoutMs ?? FETCH_TIMEOUT_MS, async (signal) => {
+    const opened = await openTwilioMedia(deps, media.url, signal);
+    if (!opened.ok) return opened;
+    const { response } = opened;
+    const length = Number(response.headers.get("content-length"));
+    return writeLimited(deps, {
+      key: await newObjectKey(deps.keys, "in", media.owner),
+      source: response.body!,
+      declaredType: media.declaredType ?? response.headers.get("content-type"),
+      declaredLength: Number.isSafeInteger(length) && length > 0 ? length : null,
+      admit: (type) => ({ maxBytes: INBOUND_MAX_BYTES[type.kind], tooLarge: inboundTooLarge(type.kind) }),
+      signal,
+      readError: (error) => (isTimeout(error) ? "Twilio took too long to send it" : "the download broke off"),
+      metadata: { direction: "in" },
+    });
   });
 }
 

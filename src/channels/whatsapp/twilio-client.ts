@@ -1,6 +1,7 @@
 // Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
 // Typed results; 429 and 5xx are retryable (with Retry-After), other 4xx final (Twilio's code kept).
 import * as z from "zod/mini";
+import { withDeadline } from "../../core/deadline";
 import { basicAuthorization } from "../../core/encoding";
 import { type Clock, systemClock } from "../../core/clock";
 import { parseRetryAfter, type SendFailure } from "./send-policy";
@@ -34,15 +35,14 @@ const ErrorSchema = z.object({ code: z.union([z.number(), z.string()]) });
 /** `clock`: the object's, for reading a Retry-After given as a date. */
 export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init), clock: Clock = systemClock) {
   const auth = basicAuthorization(conn.accountSid, conn.authToken);
-  const post = (url: string, form: Record<string, string | undefined>) => {
+  const post = (url: string, form: Record<string, string | undefined>, signal: AbortSignal) => {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(form)) if (value !== undefined) body.set(key, value);
     return fetchFn(url, {
       method: "POST",
       headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" },
       body,
-      // A hung call must not hold the pump: it counts as a transient failure and is retried.
-      signal: AbortSignal.timeout(TWILIO_TIMEOUT_MS),
+      signal,
     });
   };
 
@@ -50,21 +50,30 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
     async sendMessage(message: OutgoingMessage): Promise<SendResult> {
       const url = `${conn.apiBase}/2010-04-01/Accounts/${encodeURIComponent(conn.accountSid)}/Messages.json`;
       let res: Response;
+      let json: unknown;
       try {
-        res = await post(url, {
-          To: `whatsapp:${message.to}`,
-          From: conn.from,
-          Body: message.body,
-          ContentSid: message.contentSid,
-          ContentVariables: message.contentVariables,
-          MediaUrl: message.mediaUrl,
-          StatusCallback: message.statusCallback,
-        });
+        // A hung call must not hold the pump: it counts as a transient failure and is retried.
+        ({ res, json } = await withDeadline(TWILIO_TIMEOUT_MS, async (signal) => {
+          const answered = await post(
+            url,
+            {
+              To: `whatsapp:${message.to}`,
+              From: conn.from,
+              Body: message.body,
+              ContentSid: message.contentSid,
+              ContentVariables: message.contentVariables,
+              MediaUrl: message.mediaUrl,
+              StatusCallback: message.statusCallback,
+            },
+            signal,
+          );
+          // A body cut off by the deadline reads as none: judged by the status below.
+          return { res: answered, json: (await answered.json().catch(() => null)) as unknown };
+        }));
       } catch (error) {
         const timedOut = error instanceof Error && error.name === "TimeoutError";
         return { ok: false, retryable: true, errorCode: timedOut ? "timeout" : "network" };
       }
-      const json: unknown = await res.json().catch(() => null);
       if (res.status === 201 || res.status === 200) {
         const created = CreatedSchema.safeParse(json);
         return created.success ? { ok: true, sid: created.data.sid } : { ok: false, retryable: false, errorCode: "bad_body" };
@@ -78,12 +87,11 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
     /** Shows "typing…" for the user's message `inboundSid` (it also marks it read). */
     async sendTyping(inboundSid: string): Promise<boolean> {
       try {
-        const res = await post(`${conn.messagingApiBase}/v2/Indicators/Typing.json`, {
-          messageId: inboundSid,
-          channel: "whatsapp",
+        return await withDeadline(TWILIO_TIMEOUT_MS, async (signal) => {
+          const res = await post(`${conn.messagingApiBase}/v2/Indicators/Typing.json`, { messageId: inboundSid, channel: "whatsapp" }, signal);
+          await res.body?.cancel();
+          return res.ok;
         });
-        await res.body?.cancel();
-        return res.ok;
       } catch {
         return false;
       }

@@ -5,6 +5,7 @@
 // as plain text, and the API is asked again an hour later.
 import * as z from "zod/mini";
 import { QUICK_REPLY_BODY_MAX } from "../../core/approvals";
+import { withDeadline } from "../../core/deadline";
 import { basicAuthorization } from "../../core/encoding";
 import type { QuickReplyButton } from "../../objects/db/outbox-repo";
 import type { SettingsRepo } from "../../objects/db/settings-repo";
@@ -52,14 +53,15 @@ export type QuickReplyContent = {
 
 export function createQuickReplyContent(conn: ContentConnection, settings: SettingsRepo, fetchFn: typeof fetch = (input, init) => fetch(input, init)): QuickReplyContent {
   const auth = basicAuthorization(conn.accountSid, conn.authToken);
-  const call = async (url: string, init: RequestInit = {}): Promise<unknown> => {
-    const res = await fetchFn(url, { ...init, headers: { authorization: auth, "content-type": "application/json" }, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new Error(`Content API answered ${res.status}`);
-    }
-    return res.json();
-  };
+  const call = (url: string, init: RequestInit = {}): Promise<unknown> =>
+    withDeadline(CALL_TIMEOUT_MS, async (signal) => {
+      const res = await fetchFn(url, { ...init, headers: { authorization: auth, "content-type": "application/json" }, signal });
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new Error(`Content API answered ${res.status}`);
+      }
+      return res.json();
+    });
 
   const find = async (name: string): Promise<string | null> => {
     let url: string | null = `${conn.contentApiBase}/v1/Content?PageSize=50`;

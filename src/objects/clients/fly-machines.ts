@@ -7,6 +7,7 @@ import { classifyFlyFailure, type FlyFailure } from "../../core/fly-errors";
 import type { FlyMachineConfig } from "../../core/fly-machine-config";
 import { type Clock, systemClock } from "../../core/clock";
 import { parseRetryAfter } from "../../channels/whatsapp/send-policy";
+import { withDeadline } from "../../core/deadline";
 
 type FlyConnection = { apiBase: string; app: string; token: string };
 type FlyResult<T> = { ok: true; value: T } | FlyFailure;
@@ -61,17 +62,16 @@ export function createFlyMachinesClient(conn: FlyConnection, fetchFn: typeof fet
     if (request.body !== undefined) headers["content-type"] = "application/json";
     if (request.nonce) headers[NONCE_HEADER] = request.nonce;
     let res: Response;
+    let json: unknown;
     try {
-      res = await fetchFn(`${base}${request.path}`, {
-        method: request.method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(request.timeoutMs ?? CALL_TIMEOUT_MS),
-      });
+      ({ res, json } = await withDeadline(request.timeoutMs ?? CALL_TIMEOUT_MS, async (signal) => {
+        const answered = await fetchFn(`${base}${request.path}`, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), signal });
+        // A body cut off by the deadline reads as none: judged by the status below.
+        return { res: answered, json: (await answered.json().catch(() => null)) as unknown };
+      }));
     } catch (error) {
       return { ok: false, failure: "unreachable", message: error instanceof Error ? error.message : String(error) };
     }
-    const json: unknown = await res.json().catch(() => null);
     if (res.ok) {
       const parsed = schema.safeParse(json);
       return parsed.success ? { ok: true, value: parsed.data } : { ok: false, failure: "bad_body", status: res.status, message: parsed.error.message };

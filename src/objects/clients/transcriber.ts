@@ -2,6 +2,7 @@
 // (`npm start`, the e2e tests) the offline stand-in behind the same input and output
 // (TRANSCRIBER_URL); neither: no transcriber, and the agent gets the audio file itself.
 import * as z from "zod/mini";
+import { withDeadline } from "../../core/deadline";
 import { toBase64 } from "../../core/encoding";
 
 /** Takes WhatsApp's audio as it comes (Ogg Opus among others): Whisper decodes it with ffmpeg. */
@@ -24,11 +25,12 @@ export function createTranscriber(o: { ai?: AiBinding | undefined; url: string |
   const run = o.ai
     ? (input: { audio: string }) => o.ai!.run(TRANSCRIPTION_MODEL, input)
     : o.url
-      ? async (input: { audio: string }) => {
-          const res = await fetchFn(o.url!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input), signal: AbortSignal.timeout(TRANSCRIBE_TIMEOUT_MS) });
-          if (!res.ok) throw new Error(`the transcriber answered ${res.status}`);
-          return res.json();
-        }
+      ? (input: { audio: string }) =>
+          withDeadline(TRANSCRIBE_TIMEOUT_MS, async (signal) => {
+            const res = await fetchFn(o.url!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input), signal });
+            if (!res.ok) throw new Error(`the transcriber answered ${res.status}`);
+            return res.json();
+          })
       : null;
   if (!run) return null;
   return {

@@ -20,6 +20,7 @@ import {
   ShipRefusalSchema,
   type ShipRefusal,
 } from "../../protocol/vm-protocol";
+import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-policy";
 
 type VmFailure = { failure: TransportFailure; detail: string };
@@ -40,7 +41,7 @@ type VmConnectionSource = {
 const PROXY_REFUSALS = new Set([502, 503]);
 
 /** A staged file is at most 16 MB, read over the VM's private network. */
-const FILE_CALL_TIMEOUT_MS = 120_000;
+export const FILE_CALL_TIMEOUT_MS = 120_000;
 /** A clone runs outside the webhook, but never unbounded: the VM's own limit is 5 min. */
 const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
 
@@ -95,25 +96,26 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     return { ok: true, body: res.body };
   };
 
-  const shipCall = async <T>(path: string, request: ShipRequest, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Promise<ShipOutcome<T>> => {
-    const res = await call(path, { method: "POST", body: JSON.stringify(request), signal: AbortSignal.timeout(SHIP_CALL_TIMEOUT_MS) });
-    if (!(res instanceof Response)) return { ok: false, refusal: null, detail: res.detail };
-    const body: unknown = await res.json().catch(() => null);
-    if (res.ok) {
-      const done = schema.safeParse(body);
-      return done.success ? { ok: true, value: done.data } : { ok: false, refusal: null, detail: "unreadable ship answer" };
-    }
-    const refusal = ShipRefusalSchema.safeParse(body);
-    if (refusal.success) return { ok: false, refusal: refusal.data };
-    const error = VmErrorBodySchema.safeParse(body);
-    if (error.success && (error.data.error === "workspace_busy" || error.data.error === "unknown_workspace")) {
-      // The VM's 409 and 404 in the user's words (a run's id means nothing to them).
-      const busy = error.data.error === "workspace_busy";
-      const message = busy ? "a run (or a clone) is under way in this conversation's project; /ship once it is done." : "this conversation's project is not on the agent VM.";
-      return { ok: false, refusal: { error: "ship_refused", reason: busy ? "push_failed" : "no_github_remote", message } };
-    }
-    return { ok: false, refusal: null, detail: `ship answered ${res.status}` };
-  };
+  const shipCall = <T>(path: string, request: ShipRequest, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Promise<ShipOutcome<T>> =>
+    withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<ShipOutcome<T>> => {
+      const res = await call(path, { method: "POST", body: JSON.stringify(request), signal });
+      if (!(res instanceof Response)) return { ok: false, refusal: null, detail: res.detail };
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok) {
+        const done = schema.safeParse(body);
+        return done.success ? { ok: true, value: done.data } : { ok: false, refusal: null, detail: "unreadable ship answer" };
+      }
+      const refusal = ShipRefusalSchema.safeParse(body);
+      if (refusal.success) return { ok: false, refusal: refusal.data };
+      const error = VmErrorBodySchema.safeParse(body);
+      if (error.success && (error.data.error === "workspace_busy" || error.data.error === "unknown_workspace")) {
+        // The VM's 409 and 404 in the user's words (a run's id means nothing to them).
+        const busy = error.data.error === "workspace_busy";
+        const message = busy ? "a run (or a clone) is under way in this conversation's project; /ship once it is done." : "this conversation's project is not on the agent VM.";
+        return { ok: false, refusal: { error: "ship_refused", reason: busy ? "push_failed" : "no_github_remote", message } };
+      }
+      return { ok: false, refusal: null, detail: `ship answered ${res.status}` };
+    });
 
   return {
     /** Whether requests reach the VM with no wait first (shared mode, or a Machine last seen started). */
@@ -165,16 +167,18 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` };
     },
     /** Creates a conversation's project directory on the VM, cloning into it when asked. */
-    async createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceOutcome> {
-      const res = await call(VM_ROUTES.workspaces, { method: "POST", body: JSON.stringify(request), signal: AbortSignal.timeout(CLONE_CALL_TIMEOUT_MS) });
-      if (!(res instanceof Response)) return { ok: false, message: "the agent VM could not be reached." };
-      const body: unknown = await res.json().catch(() => null);
-      if (res.ok) {
-        const created = WorkspaceCreatedSchema.safeParse(body);
-        return created.success ? { ok: true, branch: created.data.branch, files: created.data.files, ms: created.data.ms } : { ok: false, message: "the agent VM answered something I could not read." };
-      }
-      const refused = WorkspaceErrorSchema.safeParse(body);
-      return { ok: false, message: refused.success ? refused.data.message : `the agent VM answered ${res.status}.` };
+    createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceOutcome> {
+      return withDeadline(CLONE_CALL_TIMEOUT_MS, async (signal): Promise<WorkspaceOutcome> => {
+        const res = await call(VM_ROUTES.workspaces, { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM could not be reached." };
+        const body: unknown = await res.json().catch(() => null);
+        if (res.ok) {
+          const created = WorkspaceCreatedSchema.safeParse(body);
+          return created.success ? { ok: true, branch: created.data.branch, files: created.data.files, ms: created.data.ms } : { ok: false, message: "the agent VM answered something I could not read." };
+        }
+        const refused = WorkspaceErrorSchema.safeParse(body);
+        return { ok: false, message: refused.success ? refused.data.message : `the agent VM answered ${res.status}.` };
+      });
     },
     async deleteWorkspace(userId: string, workspace: string): Promise<VmResult<object>> {
       const res = await call(VM_ROUTES.workspace(workspace, userId), { method: "DELETE" });
@@ -184,8 +188,8 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` };
     },
     /** The bytes of a file the agent's send_file staged; `gone` (404): the VM no longer has it. */
-    async stagedFile(vmRunId: string, fileId: string): Promise<VmResult<{ body: ReadableStream<Uint8Array> }> | { ok: false; failure: "gone"; detail: string }> {
-      const res = await call(VM_ROUTES.runFile(vmRunId, fileId), { method: "GET", signal: AbortSignal.timeout(FILE_CALL_TIMEOUT_MS) });
+    async stagedFile(vmRunId: string, fileId: string, signal: AbortSignal): Promise<VmResult<{ body: ReadableStream<Uint8Array> }> | { ok: false; failure: "gone"; detail: string }> {
+      const res = await call(VM_ROUTES.runFile(vmRunId, fileId), { method: "GET", signal });
       if (!(res instanceof Response)) return { ok: false, ...res };
       if (res.status === 404) {
         await res.body?.cancel();
@@ -202,19 +206,21 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `forget approval rules answered ${res.status}` };
     },
     /** POST /v1/workspaces/:ws/undo or /redo: the files back as before the last run (undo) or the last undo (redo). */
-    async restore(kind: "undo" | "redo", userId: string, workspace: string): Promise<RestoreOutcome> {
-      const path = kind === "undo" ? VM_ROUTES.workspaceUndo(workspace, userId) : VM_ROUTES.workspaceRedo(workspace, userId);
-      const res = await call(path, { method: "POST", body: "{}", signal: AbortSignal.timeout(CLONE_CALL_TIMEOUT_MS) });
-      if (!(res instanceof Response)) return { ok: false, refused: null, detail: res.detail };
-      const body: unknown = await res.json().catch(() => null);
-      if (res.ok) {
-        const restored = CheckpointRestoredSchema.safeParse(body);
-        return restored.success ? { ok: true, restored: restored.data } : { ok: false, refused: null, detail: "unreadable CheckpointRestored" };
-      }
-      const error = VmErrorBodySchema.safeParse(body);
-      const code = error.success ? error.data.error : null;
-      if (code === "nothing_to_undo" || code === "nothing_to_redo" || code === "workspace_busy" || code === "unknown_workspace") return { ok: false, refused: code, message: error.success ? (error.data.message ?? null) : null };
-      return { ok: false, refused: null, detail: `${kind} answered ${res.status}` };
+    restore(kind: "undo" | "redo", userId: string, workspace: string): Promise<RestoreOutcome> {
+      return withDeadline(CLONE_CALL_TIMEOUT_MS, async (signal): Promise<RestoreOutcome> => {
+        const path = kind === "undo" ? VM_ROUTES.workspaceUndo(workspace, userId) : VM_ROUTES.workspaceRedo(workspace, userId);
+        const res = await call(path, { method: "POST", body: "{}", signal });
+        if (!(res instanceof Response)) return { ok: false, refused: null, detail: res.detail };
+        const body: unknown = await res.json().catch(() => null);
+        if (res.ok) {
+          const restored = CheckpointRestoredSchema.safeParse(body);
+          return restored.success ? { ok: true, restored: restored.data } : { ok: false, refused: null, detail: "unreadable CheckpointRestored" };
+        }
+        const error = VmErrorBodySchema.safeParse(body);
+        const code = error.success ? error.data.error : null;
+        if (code === "nothing_to_undo" || code === "nothing_to_redo" || code === "workspace_busy" || code === "unknown_workspace") return { ok: false, refused: code, message: error.success ? (error.data.message ?? null) : null };
+        return { ok: false, refused: null, detail: `${kind} answered ${res.status}` };
+      });
     },
     /** POST …/ship/preview: what /ship would push and where (read-only). */
     shipPreview(userId: string, workspace: string, request: ShipRequest): Promise<ShipOutcome<ShipPlan>> {
@@ -225,13 +231,15 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return shipCall(VM_ROUTES.workspaceShip(workspace, userId), request, ShipDoneSchema);
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */
-    async renderDiff(diff: string): Promise<VmResult<{ png: Uint8Array }>> {
-      const res = await call(RENDER_DIFF_PATH, { method: "POST", body: JSON.stringify({ diff }), signal: AbortSignal.timeout(RENDER_CALL_TIMEOUT_MS) });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("image/png")) return drain(res, "http_error");
-      const png = new Uint8Array(await res.arrayBuffer());
-      if (png.byteLength === 0 || png.byteLength > MAX_PICTURE_BYTES) return { ok: false, failure: "http_error", detail: `picture of ${png.byteLength} bytes` };
-      return { ok: true, png };
+    renderDiff(diff: string): Promise<VmResult<{ png: Uint8Array }>> {
+      return withDeadline(RENDER_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ png: Uint8Array }>> => {
+        const res = await call(RENDER_DIFF_PATH, { method: "POST", body: JSON.stringify({ diff }), signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("image/png")) return drain(res, "http_error");
+        const png = new Uint8Array(await res.arrayBuffer());
+        if (png.byteLength === 0 || png.byteLength > MAX_PICTURE_BYTES) return { ok: false, failure: "http_error", detail: `picture of ${png.byteLength} bytes` };
+        return { ok: true, png };
+      });
     },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */
     async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {

@@ -5,7 +5,8 @@ import { SendFileCallArgsSchema } from "../../protocol/vm-protocol";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { ToolAnswer } from "../db/vm-answers-repo";
 import type { Outbox, OutboxFiles } from "../units/outbox";
-import type { VmClient } from "../clients/vm-client";
+import { FILE_CALL_TIMEOUT_MS, type VmClient } from "../clients/vm-client";
+import { withDeadline } from "../../core/deadline";
 import { type MediaStore, storeOutbound } from "../clients/media-store";
 
 export function queueAgentFile(outbox: Pick<Outbox, "add">, canSend: boolean, args: Record<string, unknown>, call: { vmRunId: string; callId: string }, now: number): ToolAnswer {
@@ -25,11 +26,14 @@ export function agentFileCopier(o: { vm: Pick<VmClient, "stagedFile"> | null; st
   const { vm, store } = o;
   if (!vm || !store) return null;
   return {
-    async copy(source) {
-      const got = await vm.stagedFile(source.vmRunId, source.fileId);
-      if (!got.ok) return got.failure === "gone" ? { ok: false, reason: "the agent VM no longer has the file", retry: false } : { ok: false, reason: "the agent VM did not answer", retry: true };
-      const stored = await storeOutbound(await store(), { owner: o.owner, body: got.body, filename: source.name, declaredType: source.contentType });
-      return stored.ok ? { ok: true, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType } } : { ok: false, reason: stored.reason, retry: false };
+    copy(source) {
+      // One deadline for the call and the copy of its body into R2, its timer gone with them.
+      return withDeadline(FILE_CALL_TIMEOUT_MS, async (signal) => {
+        const got = await vm.stagedFile(source.vmRunId, source.fileId, signal);
+        if (!got.ok) return got.failure === "gone" ? { ok: false, reason: "the agent VM no longer has the file", retry: false } : { ok: false, reason: "the agent VM did not answer", retry: true };
+        const stored = await storeOutbound(await store(), { owner: o.owner, body: got.body, filename: source.name, declaredType: source.contentType });
+        return stored.ok ? { ok: true, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType } } : { ok: false, reason: stored.reason, retry: false };
+      });
     },
     link: o.link,
   };
