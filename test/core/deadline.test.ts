@@ -1,9 +1,11 @@
 // A call's deadline: it aborts a call that outlives it with a TimeoutError (as AbortSignal.timeout
 // does), and its timer goes with the call, so nothing keeps a Durable Object busy afterwards. The
-// Twilio client is the case that showed it: a graceful eviction waited 15 s after every reply.
+// Twilio client is the case that showed it: a graceful eviction waited 15 s after every reply. The
+// VM's control calls had none at all: a VM that took a cancel and never answered held the pump.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { withDeadline } from "../../src/core/deadline";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
+import { createVmClient } from "../../src/objects/clients/vm-client";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -57,6 +59,28 @@ describe("the Twilio client's calls", () => {
     const sent = client.sendMessage({ to: "+15550002301", body: "hello" });
     await vi.advanceTimersByTimeAsync(15_000);
     await expect(sent).resolves.toEqual({ ok: false, retryable: true, errorCode: "timeout" });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("the VM client's control calls", () => {
+  const hanging = () => createVmClient({ vmUrl: "http://vm.internal:8080", vmToken: "t" }, (_input, init) => hangs(init!.signal!));
+  it.each([
+    ["a turn's input", (vm: ReturnType<typeof hanging>) => vm.input("run-1", [{ id: "SM1", text: "and the tests?" }])],
+    ["a cancel", (vm: ReturnType<typeof hanging>) => vm.cancel("run-1")],
+    ["a tool's result", (vm: ReturnType<typeof hanging>) => vm.toolResult("run-1", { callId: "call-1", ok: true, text: "sent" })],
+    ["an approval's answer", (vm: ReturnType<typeof hanging>) => vm.approval("run-1", { requestId: "req-1", decision: "allow" })],
+    ["health", (vm: ReturnType<typeof hanging>) => vm.health()],
+    ["a workspace's removal", (vm: ReturnType<typeof hanging>) => vm.deleteWorkspace("+15550002301", "api")],
+    ["an approval rules' removal", (vm: ReturnType<typeof hanging>) => vm.forgetApprovalRules("+15550002301", "api")],
+  ])("%s the VM never answers ends at 30 s as unreachable, with no timer left", async (_name, callOf) => {
+    const outcome = callOf(hanging());
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(outcome).resolves.toMatchObject({ ok: false, failure: "unreachable" });
     expect(vi.getTimerCount()).toBe(0);
   });
 });

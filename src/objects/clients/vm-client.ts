@@ -45,6 +45,13 @@ export const FILE_CALL_TIMEOUT_MS = 120_000;
 /** A clone runs outside the webhook, but never unbounded: the VM's own limit is 5 min. */
 const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
 
+/**
+ * A control call (a turn's input, a cancel, a tool's result, an approval's answer, health, a
+ * workspace's removal) is answered in milliseconds; this bounds one the VM never answers, so no
+ * pump, command or revocation waits on it for ever. A run's start has its own deadlines (core/run-lifecycle.ts).
+ */
+const CONTROL_CALL_TIMEOUT_MS = 30_000;
+
 /** The VM's picture of a diff (docs/vm.md, "The /diff picture"); not in VM_ROUTES yet. */
 const RENDER_DIFF_PATH = "/v1/render/diff";
 /** Drawing takes about 200 ms; a cold VM loads the modules first. */
@@ -130,18 +137,20 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
      * GET /health (with the token): how long the VM took to answer and the configuration problem
      * it knows of (null: none, or a VM too old to say), or why it did not answer.
      */
-    async health(): Promise<VmResult<{ ms: number; problem: string | null }>> {
-      // A duration, not a time: the monotonic timer, never the epoch clock.
-      const started = performance.now();
-      const res = await call(VM_ROUTES.health, { method: "GET" });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      const ms = Math.round(performance.now() - started);
-      if (!res.ok) {
-        await res.body?.cancel();
-        return { ok: false, failure: "http_error", detail: `health answered ${res.status}` };
-      }
-      const body = VmHealthSchema.safeParse(await res.json().catch(() => null));
-      return { ok: true, ms, problem: body.success ? (body.data.problem ?? null) : null };
+    health(): Promise<VmResult<{ ms: number; problem: string | null }>> {
+      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ ms: number; problem: string | null }>> => {
+        // A duration, not a time: the monotonic timer, never the epoch clock.
+        const started = performance.now();
+        const res = await call(VM_ROUTES.health, { method: "GET", signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        const ms = Math.round(performance.now() - started);
+        if (!res.ok) {
+          await res.body?.cancel();
+          return { ok: false, failure: "http_error", detail: `health answered ${res.status}` };
+        }
+        const body = VmHealthSchema.safeParse(await res.json().catch(() => null));
+        return { ok: true, ms, problem: body.success ? (body.data.problem ?? null) : null };
+      });
     },
     /** Starts (or, with the same run id, re-attaches to) a run; the body is its event stream. */
     startRun(request: StartRunRequestInput, signal: AbortSignal) {
@@ -152,19 +161,23 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return openStream(`${VM_ROUTES.runEvents(vmRunId)}?after=${afterSeq}`, { method: "GET", signal });
     },
     /** One more user turn for a live run; `finished` when the run ended before it got there. */
-    async input(vmRunId: string, messages: InputMessage[]): Promise<VmResult<{ accepted: boolean }>> {
-      const res = await call(VM_ROUTES.runInput(vmRunId), { method: "POST", body: JSON.stringify({ messages }) });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      await res.body?.cancel();
-      if (res.status === 202) return { ok: true, accepted: true };
-      if (res.status === 409 || res.status === 404) return { ok: true, accepted: false };
-      return { ok: false, failure: "http_error", detail: `input answered ${res.status}` };
+    input(vmRunId: string, messages: InputMessage[]): Promise<VmResult<{ accepted: boolean }>> {
+      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ accepted: boolean }>> => {
+        const res = await call(VM_ROUTES.runInput(vmRunId), { method: "POST", body: JSON.stringify({ messages }), signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        await res.body?.cancel();
+        if (res.status === 202) return { ok: true, accepted: true };
+        if (res.status === 409 || res.status === 404) return { ok: true, accepted: false };
+        return { ok: false, failure: "http_error", detail: `input answered ${res.status}` };
+      });
     },
-    async cancel(vmRunId: string): Promise<VmResult<object>> {
-      const res = await call(VM_ROUTES.runCancel(vmRunId), { method: "POST", body: "{}" });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      await res.body?.cancel();
-      return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` };
+    cancel(vmRunId: string): Promise<VmResult<object>> {
+      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<object>> => {
+        const res = await call(VM_ROUTES.runCancel(vmRunId), { method: "POST", body: "{}", signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        await res.body?.cancel();
+        return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` };
+      });
     },
     /** Creates a conversation's project directory on the VM, cloning into it when asked. */
     createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceOutcome> {
@@ -180,12 +193,14 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
         return { ok: false, message: refused.success ? refused.data.message : `the agent VM answered ${res.status}.` };
       });
     },
-    async deleteWorkspace(userId: string, workspace: string): Promise<VmResult<object>> {
-      const res = await call(VM_ROUTES.workspace(workspace, userId), { method: "DELETE" });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      await res.body?.cancel();
-      // Gone already is as good as deleted.
-      return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` };
+    deleteWorkspace(userId: string, workspace: string): Promise<VmResult<object>> {
+      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<object>> => {
+        const res = await call(VM_ROUTES.workspace(workspace, userId), { method: "DELETE", signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        await res.body?.cancel();
+        // Gone already is as good as deleted.
+        return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` };
+      });
     },
     /** The bytes of a file the agent's send_file staged; `gone` (404): the VM no longer has it. */
     async stagedFile(vmRunId: string, fileId: string, signal: AbortSignal): Promise<VmResult<{ body: ReadableStream<Uint8Array> }> | { ok: false; failure: "gone"; detail: string }> {
@@ -199,11 +214,13 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return { ok: true, body: res.body };
     },
     /** Removes what "always" answers wrote into a workspace's Claude Code settings. Gone already is done. */
-    async forgetApprovalRules(userId: string, workspace: string): Promise<VmResult<object>> {
-      const res = await call(VM_ROUTES.approvalRules(workspace, userId), { method: "DELETE" });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      await res.body?.cancel();
-      return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `forget approval rules answered ${res.status}` };
+    forgetApprovalRules(userId: string, workspace: string): Promise<VmResult<object>> {
+      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<object>> => {
+        const res = await call(VM_ROUTES.approvalRules(workspace, userId), { method: "DELETE", signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        await res.body?.cancel();
+        return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `forget approval rules answered ${res.status}` };
+      });
     },
     /** POST /v1/workspaces/:ws/undo or /redo: the files back as before the last run (undo) or the last undo (redo). */
     restore(kind: "undo" | "redo", userId: string, workspace: string): Promise<RestoreOutcome> {
@@ -242,25 +259,29 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       });
     },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */
-    async toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {
-      const res = await call(VM_ROUTES.toolResult(vmRunId), { method: "POST", body: JSON.stringify(result) });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      await res.body?.cancel();
-      if (res.status >= 500) return { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` };
-      return { ok: true, delivered: res.ok };
+    toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {
+      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ delivered: boolean }>> => {
+        const res = await call(VM_ROUTES.toolResult(vmRunId), { method: "POST", body: JSON.stringify(result), signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        await res.body?.cancel();
+        if (res.status >= 500) return { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` };
+        return { ok: true, delivered: res.ok };
+      });
     },
     /**
      * The user's decision on an approval_request. `applied: false` is final: the VM no longer waits
      * for it (409 settled or run finished, 404 unknown run or request): the answer came too late.
      */
-    async approval(vmRunId: string, answer: ApprovalAnswerRequest): Promise<VmResult<{ applied: boolean }>> {
-      const res = await call(VM_ROUTES.approval(vmRunId), { method: "POST", body: JSON.stringify(answer) });
-      if (!(res instanceof Response)) return { ok: false, ...res };
-      await res.body?.cancel();
-      if (res.status === 202) return { ok: true, applied: true };
-      // 400 too: an answer the VM will never take is not sent again and again.
-      if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429) return { ok: true, applied: false };
-      return { ok: false, failure: "http_error", detail: `approval answered ${res.status}` };
+    approval(vmRunId: string, answer: ApprovalAnswerRequest): Promise<VmResult<{ applied: boolean }>> {
+      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ applied: boolean }>> => {
+        const res = await call(VM_ROUTES.approval(vmRunId), { method: "POST", body: JSON.stringify(answer), signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        await res.body?.cancel();
+        if (res.status === 202) return { ok: true, applied: true };
+        // 400 too: an answer the VM will never take is not sent again and again.
+        if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429) return { ok: true, applied: false };
+        return { ok: false, failure: "http_error", detail: `approval answered ${res.status}` };
+      });
     },
   };
 }
