@@ -6,12 +6,15 @@
 // for each later target, its ratios to the first one wave by wave, and how many waves exceed the
 // ingress targets (throughput < 0.8x, p99 or CPU > 1.25x). With the first two targets the same
 // Worker (`durable-floor floor:<an unchanged copy>`), that count is the machine's own spread.
-// Usage: npx tsx bench/profile/ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor | floor:<dir>> ...
+// Usage: npx tsx bench/profile/ingress-ab.ts [--first] [--waves N] [--vm-503] <checkout dir | durable-floor | floor:<dir>> ...
+//   --vm-503: the agent side down as Fly's proxy shows a Machine it cannot reach (every request
+//   answered 503 at once), instead of a loopback port nobody listens on (a refused connection).
 //   e.g. git worktree add /tmp/before <commit> (with node_modules linked), then
 //   npx tsx bench/profile/ingress-ab.ts durable-floor /tmp/before .
 //   `floor:<dir>`: a Worker built like the durable floor (a copy of bench/fixtures/durable-floor-worker
 //   changed for an experiment): answered as a floor is, no relay log lines waited for.
 import { resolve } from "node:path";
+import { spawnGroup, stopGroup } from "../lib/children";
 import { freePort } from "../lib/free-port";
 import { DURABLE_FLOOR_WORKER_DIR } from "../lib/paths";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
@@ -26,6 +29,7 @@ import { type LoadShape, planLoad } from "../relay/plan";
 
 const args = process.argv.slice(2);
 const first = args.includes("--first");
+const vm503 = args.includes("--vm-503");
 const wavesAt = args.indexOf("--waves");
 const waves = wavesAt >= 0 ? Number(args[wavesAt + 1]) : 5;
 const targets = args.filter((a, i) => !a.startsWith("--") && !(wavesAt >= 0 && i === wavesAt + 1));
@@ -40,7 +44,8 @@ type Wave = { cpuMs: number; rate: number; p50: number; knownP99: number };
 async function main(): Promise<void> {
   if (targets.length === 0 || !Number.isInteger(waves) || waves < 1) throw new Error("usage: ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor | floor:<dir>> ...");
   const standIns = await startStandIns({ statusCallbacks: true });
-  const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
+  const proxy = vm503 ? await answering503() : null;
+  const deadVmUrl = proxy?.url ?? `http://127.0.0.1:${await freePort()}`;
   const results = new Map<string, Wave[]>(targets.map((t) => [t, []]));
   try {
     for (let w = 1; w <= waves; w++) {
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     for (const target of others) console.log(ratioLines(target, base!, results.get(target)!, results.get(base!)!).join("\n"));
   } finally {
     await standIns.stop();
+    await proxy?.close();
   }
 }
 
@@ -94,6 +100,23 @@ function ratioLines(target: string, base: string, rows: Wave[], baseRows: Wave[]
     `${target} ÷ ${base}, wave by wave: rate ${ratios.map((x) => x.rate.toFixed(2)).join(" / ")}; p99 of known senders ${ratios.map((x) => x.p99.toFixed(2)).join(" / ")}; CPU ${ratios.map((x) => x.cpu.toFixed(2)).join(" / ")}`,
     `  waves missing a target, of ${ratios.length}: rate (${rate.text}) ${misses((x) => x.rate)}, p99 (${p99.text}) ${misses((x) => x.p99)}, CPU (${cpu.text}) ${misses((x) => x.cpu)}, any ${misses((x) => x.rate || x.p99 || x.cpu)}`,
   ];
+}
+
+
+/**
+ * A VM address that answers every request 503 at once, as Fly's proxy does for a Machine it cannot
+ * reach. In a process of its own: served from this one, it slowed the load's own client, whose
+ * clock measures the latencies (measured: the relay's p99 1.27-1.57x against 1.02-1.23x).
+ */
+async function answering503(): Promise<{ url: string; close: () => Promise<void> }> {
+  const port = await freePort();
+  const script = `require("node:http").createServer((q, r) => { q.resume(); q.on("end", () => r.writeHead(503, { "content-type": "text/plain" }).end("no machine reachable")); }).listen(${port}, "127.0.0.1", () => console.log("listening"));`;
+  const child = spawnGroup(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((ok, fail) => {
+    child.stdout!.once("data", () => ok());
+    child.once("exit", (code) => fail(new Error(`the 503 server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => stopGroup(child) };
 }
 
 await main();
