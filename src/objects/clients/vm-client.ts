@@ -103,6 +103,18 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     return { ok: true, body: res.body };
   };
 
+  /**
+   * A control call: answered by its status alone (its body let go first), and bounded so that a VM
+   * that never answers does not hold the pump, a command or a revocation.
+   */
+  const control = <T extends object>(path: string, init: RequestInit, answered: (res: Response) => VmResult<T>): Promise<VmResult<T>> =>
+    withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal) => {
+      const res = await call(path, { ...init, signal });
+      if (!(res instanceof Response)) return { ok: false, ...res };
+      await res.body?.cancel();
+      return answered(res);
+    });
+
   const shipCall = <T>(path: string, request: ShipRequest, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Promise<ShipOutcome<T>> =>
     withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<ShipOutcome<T>> => {
       const res = await call(path, { method: "POST", body: JSON.stringify(request), signal });
@@ -162,22 +174,16 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     },
     /** One more user turn for a live run; `finished` when the run ended before it got there. */
     input(vmRunId: string, messages: InputMessage[]): Promise<VmResult<{ accepted: boolean }>> {
-      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ accepted: boolean }>> => {
-        const res = await call(VM_ROUTES.runInput(vmRunId), { method: "POST", body: JSON.stringify({ messages }), signal });
-        if (!(res instanceof Response)) return { ok: false, ...res };
-        await res.body?.cancel();
+      return control<{ accepted: boolean }>(VM_ROUTES.runInput(vmRunId), { method: "POST", body: JSON.stringify({ messages }) }, (res) => {
         if (res.status === 202) return { ok: true, accepted: true };
         if (res.status === 409 || res.status === 404) return { ok: true, accepted: false };
         return { ok: false, failure: "http_error", detail: `input answered ${res.status}` };
       });
     },
     cancel(vmRunId: string): Promise<VmResult<object>> {
-      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<object>> => {
-        const res = await call(VM_ROUTES.runCancel(vmRunId), { method: "POST", body: "{}", signal });
-        if (!(res instanceof Response)) return { ok: false, ...res };
-        await res.body?.cancel();
-        return res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` };
-      });
+      return control(VM_ROUTES.runCancel(vmRunId), { method: "POST", body: "{}" }, (res) =>
+        res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` },
+      );
     },
     /** Creates a conversation's project directory on the VM, cloning into it when asked. */
     createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceOutcome> {
@@ -194,13 +200,10 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       });
     },
     deleteWorkspace(userId: string, workspace: string): Promise<VmResult<object>> {
-      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<object>> => {
-        const res = await call(VM_ROUTES.workspace(workspace, userId), { method: "DELETE", signal });
-        if (!(res instanceof Response)) return { ok: false, ...res };
-        await res.body?.cancel();
-        // Gone already is as good as deleted.
-        return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` };
-      });
+      // Gone already is as good as deleted.
+      return control(VM_ROUTES.workspace(workspace, userId), { method: "DELETE" }, (res) =>
+        res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `delete workspace answered ${res.status}` },
+      );
     },
     /** The bytes of a file the agent's send_file staged; `gone` (404): the VM no longer has it. */
     async stagedFile(vmRunId: string, fileId: string, signal: AbortSignal): Promise<VmResult<{ body: ReadableStream<Uint8Array> }> | { ok: false; failure: "gone"; detail: string }> {
@@ -215,12 +218,9 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     },
     /** Removes what "always" answers wrote into a workspace's Claude Code settings. Gone already is done. */
     forgetApprovalRules(userId: string, workspace: string): Promise<VmResult<object>> {
-      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<object>> => {
-        const res = await call(VM_ROUTES.approvalRules(workspace, userId), { method: "DELETE", signal });
-        if (!(res instanceof Response)) return { ok: false, ...res };
-        await res.body?.cancel();
-        return res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `forget approval rules answered ${res.status}` };
-      });
+      return control(VM_ROUTES.approvalRules(workspace, userId), { method: "DELETE" }, (res) =>
+        res.ok || res.status === 404 ? { ok: true } : { ok: false, failure: "http_error", detail: `forget approval rules answered ${res.status}` },
+      );
     },
     /** POST /v1/workspaces/:ws/undo or /redo: the files back as before the last run (undo) or the last undo (redo). */
     restore(kind: "undo" | "redo", userId: string, workspace: string): Promise<RestoreOutcome> {
@@ -260,23 +260,16 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */
     toolResult(vmRunId: string, result: { callId: string; ok: boolean; text: string }): Promise<VmResult<{ delivered: boolean }>> {
-      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ delivered: boolean }>> => {
-        const res = await call(VM_ROUTES.toolResult(vmRunId), { method: "POST", body: JSON.stringify(result), signal });
-        if (!(res instanceof Response)) return { ok: false, ...res };
-        await res.body?.cancel();
-        if (res.status >= 500) return { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` };
-        return { ok: true, delivered: res.ok };
-      });
+      return control<{ delivered: boolean }>(VM_ROUTES.toolResult(vmRunId), { method: "POST", body: JSON.stringify(result) }, (res) =>
+        res.status >= 500 ? { ok: false, failure: "http_error", detail: `tool-result answered ${res.status}` } : { ok: true, delivered: res.ok },
+      );
     },
     /**
      * The user's decision on an approval_request. `applied: false` is final: the VM no longer waits
      * for it (409 settled or run finished, 404 unknown run or request): the answer came too late.
      */
     approval(vmRunId: string, answer: ApprovalAnswerRequest): Promise<VmResult<{ applied: boolean }>> {
-      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ applied: boolean }>> => {
-        const res = await call(VM_ROUTES.approval(vmRunId), { method: "POST", body: JSON.stringify(answer), signal });
-        if (!(res instanceof Response)) return { ok: false, ...res };
-        await res.body?.cancel();
+      return control<{ applied: boolean }>(VM_ROUTES.approval(vmRunId), { method: "POST", body: JSON.stringify(answer) }, (res) => {
         if (res.status === 202) return { ok: true, applied: true };
         // 400 too: an answer the VM will never take is not sent again and again.
         if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429) return { ok: true, applied: false };
