@@ -4,7 +4,7 @@
 // graceful eviction after a reply waited out the Twilio call's 15 s (test/worker/typing-and-logs).
 
 /** The error a deadline aborts with: named "TimeoutError", as AbortSignal.timeout's is. */
-export function timeoutError(ms: number): DOMException {
+function timeoutError(ms: number): DOMException {
   return new DOMException(`The operation was aborted due to timeout (${ms} ms)`, "TimeoutError");
 }
 

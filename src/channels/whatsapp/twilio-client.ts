@@ -35,15 +35,16 @@ const ErrorSchema = z.object({ code: z.union([z.number(), z.string()]) });
 /** `clock`: the object's, for reading a Retry-After given as a date. */
 export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch = (input, init) => fetch(input, init), clock: Clock = systemClock) {
   const auth = basicAuthorization(conn.accountSid, conn.authToken);
-  const post = (url: string, form: Record<string, string | undefined>, signal: AbortSignal) => {
+  /**
+   * One POST and the read of its answer, under one deadline: a hung call must not hold the pump
+   * (it counts as a transient failure and is retried). Throws what fetch throws.
+   */
+  const post = <T>(url: string, form: Record<string, string | undefined>, read: (res: Response) => Promise<T>): Promise<T> => {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(form)) if (value !== undefined) body.set(key, value);
-    return fetchFn(url, {
-      method: "POST",
-      headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" },
-      body,
-      signal,
-    });
+    return withDeadline(TWILIO_TIMEOUT_MS, async (signal) =>
+      read(await fetchFn(url, { method: "POST", headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" }, body, signal })),
+    );
   };
 
   return {
@@ -52,24 +53,20 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
       let res: Response;
       let json: unknown;
       try {
-        // A hung call must not hold the pump: it counts as a transient failure and is retried.
-        ({ res, json } = await withDeadline(TWILIO_TIMEOUT_MS, async (signal) => {
-          const answered = await post(
-            url,
-            {
-              To: `whatsapp:${message.to}`,
-              From: conn.from,
-              Body: message.body,
-              ContentSid: message.contentSid,
-              ContentVariables: message.contentVariables,
-              MediaUrl: message.mediaUrl,
-              StatusCallback: message.statusCallback,
-            },
-            signal,
-          );
+        ({ res, json } = await post(
+          url,
+          {
+            To: `whatsapp:${message.to}`,
+            From: conn.from,
+            Body: message.body,
+            ContentSid: message.contentSid,
+            ContentVariables: message.contentVariables,
+            MediaUrl: message.mediaUrl,
+            StatusCallback: message.statusCallback,
+          },
           // A body cut off by the deadline reads as none: judged by the status below.
-          return { res: answered, json: (await answered.json().catch(() => null)) as unknown };
-        }));
+          async (answered) => ({ res: answered, json: (await answered.json().catch(() => null)) as unknown }),
+        ));
       } catch (error) {
         const timedOut = error instanceof Error && error.name === "TimeoutError";
         return { ok: false, retryable: true, errorCode: timedOut ? "timeout" : "network" };
@@ -87,8 +84,7 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
     /** Shows "typing…" for the user's message `inboundSid` (it also marks it read). */
     async sendTyping(inboundSid: string): Promise<boolean> {
       try {
-        return await withDeadline(TWILIO_TIMEOUT_MS, async (signal) => {
-          const res = await post(`${conn.messagingApiBase}/v2/Indicators/Typing.json`, { messageId: inboundSid, channel: "whatsapp" }, signal);
+        return await post(`${conn.messagingApiBase}/v2/Indicators/Typing.json`, { messageId: inboundSid, channel: "whatsapp" }, async (res) => {
           await res.body?.cancel();
           return res.ok;
         });
