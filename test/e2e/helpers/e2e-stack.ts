@@ -11,11 +11,11 @@ import { readLocalVars, type LocalVars } from "../../../scripts/stack/dev-vars";
 import { readMachinesSettings, type MachinesMode } from "../../../scripts/stack/machines-plan";
 import { machinesModeFor, writeMachinesFiles } from "../../../scripts/stack/machines-setup";
 import type { ModelChoice } from "../../../scripts/stack/model-choice";
-import { freePort } from "../../../scripts/stack/ports";
+import { freeListenPorts } from "../../../scripts/stack/ports";
 import { launchStack, type Stack } from "../../../scripts/stack/stack";
 import type { GithubPlan } from "../../../scripts/stack/github-plan";
 import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "../../../scripts/stack/stand-ins-setup";
-import { HOST, localUrls, planStack, type Ports, type StackMode, type StackUrls } from "../../../scripts/stack/stack-plan";
+import { DEFAULT_PORTS, HOST, localUrls, type PortName, planStack, type Ports, type StackMode, type StackUrls } from "../../../scripts/stack/stack-plan";
 import { chooseTelegram, type TelegramPlan } from "../../../scripts/stack/telegram-plan";
 import type { Resources } from "../../helpers/resources";
 import { makeFreshClone, REPO_ROOT } from "./fresh-clone";
@@ -77,10 +77,11 @@ export function writeTestDevVars(root: string, urls: StackUrls, phones: readonly
   return parsed.vars;
 }
 
-/** Free loopback ports for a test stack. */
+/** Free loopback ports for a test stack, outside the ephemeral range: still free when restart() takes them again. */
 export async function freeStackPorts(): Promise<Ports> {
-  const port = () => freePort(HOST);
-  return { worker: await port(), vm: await port(), twilio: await port(), model: await port(), flyApi: await port(), flyProxy: await port(), telegram: await port(), github: await port() };
+  const names = Object.keys(DEFAULT_PORTS) as PortName[];
+  const block = await freeListenPorts(HOST, names.length);
+  return Object.fromEntries(names.map((name, i) => [name, block[i]!])) as Ports;
 }
 
 /** The model of every test stack: the offline one, on the stack's port. */
