@@ -60,7 +60,8 @@ export type CredentialProxy = {
   /**
    * A fresh token, admitted while `isLive()` says so, never after revoke(). The model's answers to
    * it wait for `answersReady()` when that gives a promise (the checkpoint before its run): the
-   * request goes upstream at once, and no tool can run before the checkpoint.
+   * request goes upstream at once, `answersReady()` is asked once it is on its way, and no tool
+   * can run before the checkpoint.
    */
   grant(isLive: () => boolean, answersReady?: () => Promise<void> | null): ProxyGrant;
   /** The pass-through variables an agent process gets with `token`. */
@@ -100,12 +101,19 @@ function refuse(res: ServerResponse, status: keyof typeof ERROR_TYPES, message: 
   res.end(JSON.stringify({ type: "error", error: { type, message } }));
 }
 
-/** `answerReady`: the answer waits for it (it stays in the socket's buffers meanwhile); `read`: what a gate read of the request first. */
-type ForwardOptions = { answerReady?: Promise<void> | null; read?: Buffer };
+/**
+ * `answerReady`: asked once the request is on its way upstream (all of it handed to the socket),
+ * or when the answer comes if that is first; the answer waits for what it gives (it stays in the
+ * socket's buffers meanwhile). Asked then, not before: what it starts (a run's checkpoint) does not
+ * hold the request up. `read`: what a gate read of the request first.
+ */
+type ForwardOptions = { answerReady?: () => Promise<void> | null; read?: Buffer };
 
 /** Streams `req` to `target` and the answer back, chunk by chunk in both directions. */
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, limits: ProxyLimits, options: ForwardOptions = {}): void {
   const { answerReady, read } = options;
+  let ready: Promise<void> | null | undefined;
+  const readyOnce = () => (ready === undefined ? (ready = answerReady?.() ?? null) : ready);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
     answer.on("error", () => res.destroy());
@@ -114,9 +122,11 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
       answer.pipe(res);
     };
-    if (answerReady) void answerReady.then(pass, pass);
+    const gate = readyOnce();
+    if (gate) void gate.then(pass, pass);
     else pass();
   });
+  if (answerReady) upstream.once("finish", readyOnce);
   upstream.setNoDelay(true);
   // Not a byte either way on the upstream socket for idleMs, or the whole request past requestMs:
   // ended, with a 504 while nothing of the answer went out yet (else the connection is cut).
@@ -179,8 +189,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
       if (!counted(tokens, req, res, limits)) return;
-      const answerReady = tokens.answersReadyOf(presentedToken(req.headers));
-      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)), limits, { answerReady });
+      const token = presentedToken(req.headers);
+      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)), limits, { answerReady: () => tokens.answersReadyOf(token) });
     }
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);

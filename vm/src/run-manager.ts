@@ -22,7 +22,7 @@ import { withAttachments } from "./inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
 import { ensureUserDirs, userPathsOf, workspaceDirOf, type UserPaths } from "./user-paths";
 
-export type TimingMark = "received" | "spawned" | "result_line";
+export type TimingMark = "received" | "spawned" | "checkpoint_started" | "result_line";
 export type ManagerDeps = {
   config: VmConfig;
   log: RunLog;
@@ -157,7 +157,7 @@ export function createRunManager(deps: ManagerDeps) {
     const proxyGrant =
       deps.proxy?.grant(
         () => modelAdmission().kind !== "refuse",
-        () => (modelAdmission().kind === "hold" ? (self?.run?.checkpointed ?? null) : null),
+        () => (modelAdmission().kind === "hold" ? (self?.run?.checkpointed() ?? null) : null),
       ) ?? null;
     // Both written as the user, by children of its uid, side by side.
     const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
@@ -292,29 +292,36 @@ export function createRunManager(deps: ManagerDeps) {
       // Made (as the user, in a child) before the process starts and before any attachment is saved there.
       const dirs = refusal ? null : ensureUserDirs(paths, cwd, deps.users.idsOf(paths.key));
       /**
-       * The checkpoint before the run, off the path to the model: the process starts and its first
-       * turn goes meanwhile, while the model's answers wait for it (the run is `starting`).
+       * The checkpoint before the run, off the path to the model: it starts when the run's process
+       * first asks the model (through the credential proxy, which holds the answers until it is
+       * recorded: the run is `starting`), so its git work does not slow the process on its way to
+       * that request, and runs while the model thinks. Without the proxy nothing would hold the
+       * answers, so it starts at once. A run that never asked the model has it taken at its end.
        */
-      const checkpointBefore =
-        checkpoints && dirs
-          ? dirs.then(() => checkpoints.before(paths.key, request.workspace, request.runId)).then(
-              () => true,
-              (error: unknown) => {
-                // The run goes on without one: it cannot be undone, and says no change.
-                console.error(`vm: run ${request.runId}: no checkpoint before it: ${error instanceof Error ? error.message : String(error)}`);
-                return false;
-              },
-            )
-          : null;
+      let before: Promise<boolean> | null = null;
+      const recordBefore = async (): Promise<boolean> => {
+        try {
+          await dirs;
+          deps.onTiming?.(request.runId, "checkpoint_started", performance.now());
+          await checkpoints?.before(paths.key, request.workspace, request.runId);
+          return true;
+        } catch (error) {
+          // The run goes on without one: it cannot be undone, and says no change.
+          console.error(`vm: run ${request.runId}: no checkpoint before it: ${error instanceof Error ? error.message : String(error)}`);
+          return false;
+        }
+      };
+      const checkpointBefore = checkpoints && dirs ? () => (before ??= recordBefore()) : null;
       const changeAtEnd = checkpoints
         ? async () => {
-            if (!(await checkpointBefore)) return null;
+            if (!checkpointBefore || !(await checkpointBefore())) return null;
             const change = checkpoints.after(paths.key, request.workspace, request.runId);
             // SIGTERM: the terminal event is written before the VM goes, with or without its change.
             return shuttingDown ? Promise.race([change, wait(SHUTDOWN_CHECKPOINT_MS, null)]) : change;
           }
         : undefined;
       const run = createRun(request.runId, paths.key, cwd, log, { checkpointBefore, ...(changeAtEnd ? { changeAtEnd } : {}), secrets });
+      if (checkpointBefore && !deps.proxy) void run.checkpointed();
       runs.set(run.id, run);
       if (request.options.approvals) approvalTimeouts.set(run.id, request.options.approvals.timeoutMs);
       run.onFinished(() => {

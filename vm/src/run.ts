@@ -27,17 +27,21 @@ export type Run = RunView & {
   feed(input: RunInput): RunErrorCode | null;
   /** Ends the run at once, before or without a CLI (busy, an invalid session id). */
   failNow(code: RunErrorCode, message: string): void;
-  /** Settles once the checkpoint before the run is recorded or given up on (at once without checkpoints). */
-  readonly checkpointed: Promise<void>;
+  /**
+   * Starts the checkpoint before the run if it has not started (the first call; later calls give
+   * the same promise), and settles once it is recorded or given up on (at once without checkpoints).
+   */
+  checkpointed(): Promise<void>;
   onFinished(callback: () => void): void;
 };
 
 export type RunHooks = {
   /**
-   * The checkpoint before the run: the run is `starting` until it settles (true: recorded). Null:
-   * no checkpoints, the run is `live` at once.
+   * Starts the checkpoint before the run (its promise: true when recorded); called once, by the
+   * run's checkpointed(), and by changeAtEnd at the latest. The run is `starting` until it
+   * settles. Null: no checkpoints, the run is `live` at once.
    */
-  checkpointBefore?: Promise<boolean> | null;
+  checkpointBefore?: (() => Promise<boolean>) | null;
   /**
    * What the run changed in its workspace (checkpoints.ts), asked once the run is `ending`
    * (after the checkpoint before it settled); its terminal event waits for the answer and
@@ -89,19 +93,17 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog,
   }
 
   // Recorded or given up on, the run goes on: one without a checkpoint cannot be undone and says no change.
-  const checkpointed = hooks.checkpointBefore
-    ? hooks.checkpointBefore.then(
-        () => void step({ type: "checkpointed" }),
-        () => void step({ type: "checkpointed" }),
-      )
-    : Promise.resolve(void step({ type: "checkpointed" }));
+  const { checkpointBefore } = hooks;
+  const live = () => void step({ type: "checkpointed" });
+  const startCheckpoint = (): Promise<void> => (checkpointBefore ? checkpointBefore().then(live, live) : Promise.resolve(live()));
+  let checkpointed: Promise<void> | null = checkpointBefore ? null : startCheckpoint();
 
   const run: Run = {
     id,
     userKey,
     cwd,
     stopRequest: null,
-    checkpointed,
+    checkpointed: () => (checkpointed ??= startCheckpoint()),
     admits: (ask) => admit({ phase: state.phase, stopping: run.stopRequest !== null }, ask),
     eventsAfter: (seq) => events.filter((e) => e.seq > seq),
     isFinished: () => state.phase === "finished",

@@ -1,5 +1,5 @@
-// The checkpoint before a run is off the path to the model, but no tool runs before it is
-// recorded: with a slow checkpoint (thousands of new files to record) and a warm process whose
+// The checkpoint before a run is off the path to the model (it starts when the run's process first
+// asks the model, and the answer waits for it), but no tool runs before it is recorded: with a slow checkpoint (thousands of new files to record) and a warm process whose
 // model answers at once with a Write, the file the Write made is the run's change, so the
 // checkpoint saw the workspace before it. Also: what the user sent (inbox/) is never the change.
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -10,7 +10,9 @@ import { userPathsOf } from "../src/user-paths";
 import { resultsOf, uniqueId, useHarness } from "./helpers/harness";
 import { pngOf, useMediaServer } from "./helpers/media";
 
-const h = useHarness({ warmSessionMs: 60_000 });
+/** The VM's timing marks, in the order they came: when each run's checkpoint before it started. */
+const marks: { runId: string; mark: string }[] = [];
+const h = useHarness({ warmSessionMs: 60_000 }, { onTiming: (runId, mark) => void marks.push({ runId, mark }) });
 const userId = "+15550003434";
 const doneOf = (events: VmRunEvent[]) => events.find((e) => e.type === "done");
 const options = { permissionMode: "bypassPermissions" as const };
@@ -52,4 +54,20 @@ it("a run that only received a file has no change: the inbox is what the user se
   const inbox = join(userPathsOf(h.dataDir, "+15550003435").workspace, "inbox");
   expect(readdirSync(inbox)).toHaveLength(1);
   expect(done?.type === "done" && done.change).toBeUndefined();
+});
+
+it("starts the checkpoint when the run's process first asks the model, not beside its start, and still records it before the first Write", async () => {
+  const user = "+15550003436";
+  const runId = uniqueId("run");
+  const target = join(userPathsOf(h.dataDir, user).workspace, "made.txt");
+  const write = `[[tool Write ${JSON.stringify({ file_path: target, content: "made by the first answer\n" })}]]`;
+  const events = await (await h.startRun({ runId, userId: user, text: write, options })).end();
+  // A cold start: the process was spawned, and only its model request started the checkpoint.
+  // (Started beside the start, as before, its git work ran while the process loaded, ahead of the spawn.)
+  const order = marks.filter((m) => m.runId === runId).map((m) => m.mark);
+  expect(order).toContain("spawned");
+  expect(order.indexOf("checkpoint_started")).toBeGreaterThan(order.indexOf("spawned"));
+  expect(order.filter((m) => m === "checkpoint_started")).toHaveLength(1);
+  const done = doneOf(events);
+  expect(done?.type === "done" && done.change?.files).toEqual([{ path: "made.txt", status: "added", insertions: 1, deletions: 0 }]);
 });
