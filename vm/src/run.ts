@@ -37,8 +37,9 @@ export type Run = RunView & {
 
 export type RunHooks = {
   /**
-   * Starts the checkpoint before the run (its promise: true when recorded); called once, by the
-   * run's checkpointed(), and by changeAtEnd at the latest. The run is `starting` until it
+   * Starts the checkpoint before the run the first time it is called, and gives that same promise
+   * each time (true when recorded): called by the run's checkpointed(), and by changeAtEnd at the
+   * latest. The run is `starting` until it
    * settles. Null: no checkpoints, the run is `live` at once.
    */
   checkpointBefore?: (() => Promise<boolean>) | null;
@@ -95,15 +96,15 @@ export function createRun(id: string, userKey: string, cwd: string, log: RunLog,
   // Recorded or given up on, the run goes on: one without a checkpoint cannot be undone and says no change.
   const { checkpointBefore } = hooks;
   const live = () => void step({ type: "checkpointed" });
-  const startCheckpoint = (): Promise<void> => (checkpointBefore ? checkpointBefore().then(live, live) : Promise.resolve(live()));
-  let checkpointed: Promise<void> | null = checkpointBefore ? null : startCheckpoint();
+  if (!checkpointBefore) live();
 
   const run: Run = {
     id,
     userKey,
     cwd,
     stopRequest: null,
-    checkpointed: () => (checkpointed ??= startCheckpoint()),
+    // The hook gives the same promise each call: a second call starts nothing, and stepping to live again changes nothing.
+    checkpointed: () => (checkpointBefore ? checkpointBefore().then(live, live) : Promise.resolve()),
     admits: (ask) => admit({ phase: state.phase, stopping: run.stopRequest !== null }, ask),
     eventsAfter: (seq) => events.filter((e) => e.seq > seq),
     isFinished: () => state.phase === "finished",
