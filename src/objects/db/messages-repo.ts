@@ -1,6 +1,10 @@
 // The inbound message queue: one row per WhatsApp message (or scheduled prompt), in FIFO order.
 // Every status change is a move decided by core/message-lifecycle.ts and written by `move`;
 // only the messages service (services/messages.ts) calls it.
+// Answered messages stay 30 days (services/retention.ts): a read of what is still to do names the
+// pending index's own condition, `status IN ('queued', 'handed')`, so SQLite reads that index
+// (messages_pending) instead of every row kept. SQLite uses a partial index only for a WHERE that
+// contains its condition as written; `status = 'queued'` alone reads the whole history.
 import * as z from "zod/mini";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "../../core/message-lifecycle";
 import type { ChannelName } from "../../channels/channel";
@@ -144,7 +148,7 @@ export function createMessagesRepo(sql: Sql) {
         sql.noteReads(MESSAGES_TABLE);
         return unsettled.messages;
       }
-      const messages = sql<MessageRow>`SELECT * FROM messages WHERE status = 'queued' AND media_json != '[]' ORDER BY seq`.map(toMessage).filter((m) => !mediaSettled(m));
+      const messages = sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' AND media_json != '[]' ORDER BY seq`.map(toMessage).filter((m) => !mediaSettled(m));
       unsettled = { at, messages };
       return messages;
     },
@@ -180,10 +184,11 @@ export function createMessagesRepo(sql: Sql) {
     },
     /** The oldest queued messages, in arrival order. */
     queued(limit: number): QueuedMessage[] {
-      return sql<MessageRow>`SELECT * FROM messages WHERE status = 'queued' ORDER BY seq LIMIT ${limit}`.map(toMessage);
+      return sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' ORDER BY seq LIMIT ${limit}`.map(toMessage);
     },
-    ofRun(runId: string, status: MessageStatus): QueuedMessage[] {
-      return sql<MessageRow>`SELECT * FROM messages WHERE run_id = ${runId} AND status = ${status} ORDER BY seq`.map(
+    /** A run's messages still in `status` (a pending one: see the header). */
+    ofRun(runId: string, status: z.infer<typeof PendingStatusSchema>): QueuedMessage[] {
+      return sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND run_id = ${runId} AND status = ${status} ORDER BY seq`.map(
         toMessage,
       );
     },
@@ -226,7 +231,7 @@ export function createMessagesRepo(sql: Sql) {
           WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
       }
     },
-    countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status = 'queued'`[0]?.n ?? 0),
+    countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued'`[0]?.n ?? 0),
     /** When the user last wrote to each conversation (ids with any message kept). */
     lastWrittenByConversation(): Map<number, number> {
       const rows = sql<{ conversation_id: number; at: number }>`SELECT conversation_id, max(received_at) AS at FROM messages WHERE kind = 'user' GROUP BY conversation_id`;
@@ -234,7 +239,7 @@ export function createMessagesRepo(sql: Sql) {
     },
     /** Queued messages per conversation id (only those with some). */
     queuedByConversation(): Map<number, number> {
-      const rows = sql<{ conversation_id: number; n: number }>`SELECT conversation_id, count(*) AS n FROM messages WHERE status = 'queued' GROUP BY conversation_id`;
+      const rows = sql<{ conversation_id: number; n: number }>`SELECT conversation_id, count(*) AS n FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' GROUP BY conversation_id`;
       return new Map(rows.map((r) => [r.conversation_id, r.n]));
     },
     /** What the user sent to the agent in a conversation, newest first, leaving out one run's own. */
