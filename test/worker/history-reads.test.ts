@@ -6,6 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import type { PhoneAgent } from "../../src/objects/phone-agent";
 import { createMessagesRepo } from "../../src/objects/db/messages-repo";
+import { createSettingsRepo } from "../../src/objects/db/settings-repo";
 import { createSql } from "../../src/objects/db/sql";
 import { eventually, newSid, rewriteStorage, stubFor } from "./helpers";
 
@@ -97,7 +98,7 @@ it("a message from its webhook to its run's end reads no more rows with a month 
     // done for both phones, so what is counted is the message's own path.
     await rewriteStorage(phone, (storage) => {
       if (history) seed(storage, false);
-      storage.sql.exec("INSERT INTO settings (key, value) VALUES ('pruned_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(Date.now()));
+      createSettingsRepo(createSql(storage)).set("pruned_at", Date.now());
     });
     return runInDurableObject(stubFor(phone), async (agent: PhoneAgent, state) => {
       const reads = countReads(state.storage);

@@ -39,8 +39,7 @@ export type RunHooks = {
   /**
    * Starts the checkpoint before the run the first time it is called, and gives that same promise
    * each time (true when recorded): called by the run's checkpointed(), and by changeAtEnd at the
-   * latest. The run is `starting` until it
-   * settles. Null: no checkpoints, the run is `live` at once.
+   * latest. The run is `starting` until it settles. Null: no checkpoints, the run is `live` at once.
    */
   checkpointBefore?: (() => Promise<boolean>) | null;
   /**
