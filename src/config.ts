@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   TRANSCRIBER_URL: optional(httpUrl),
   // Optional: without it, media links are signed with a key derived from a channel's secret (src/channels/config.ts).
   MEDIA_SIGNING_KEY: optional(z.string().check(z.minLength(32, "MEDIA_SIGNING_KEY must be at least 32 characters"))),
+  // Optional: without it, GitHub webhooks' secrets and triggers' tokens derive from the media signing secret.
+  DOOR_SIGNING_KEY: optional(z.string().check(z.minLength(32, "DOOR_SIGNING_KEY must be at least 32 characters"))),
   // Hours a /web or /dashboard link works; fractions allowed (a test uses 0.01), at most a year.
   WEB_LINK_TTL_HOURS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours"), z.refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760"))),
 });
@@ -72,6 +74,8 @@ export type Config = ChannelsConfig & {
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
   /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
   webLinkTtlHours: number;
+  /** DOOR_SIGNING_KEY, else media.signingSecret: each webhook's secret and trigger's token derive from it (core/door-keys.ts); null: none work. */
+  doorSigningSecret: string | null;
 };
 
 export type MachinesConfig = {
@@ -132,6 +136,7 @@ function parseConfig(env: object): ConfigResult {
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret, transcriberUrl: e.TRANSCRIBER_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
+      doorSigningSecret: e.DOOR_SIGNING_KEY ?? e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret,
     },
   };
 }
