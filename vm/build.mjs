@@ -1,14 +1,21 @@
 // Bundles the VM server and the relay tools' MCP server into dist/main.cjs and
 // dist/relay-mcp-main.cjs: what the image runs (`npm run build`; the Dockerfile and the
-// benchmark both call it). Usage: `node build.mjs [outdir]` (default dist).
+// benchmark both call it). Usage: `node build.mjs [outdir] [metafile]` (default dist; the
+// metafile, esbuild's list of every file the bundle read, is written only when named: the image's
+// build-context test checks each of them lies inside what vm/Dockerfile copies).
+import { writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-await build({
+const [outdir = "dist", metafile] = process.argv.slice(2);
+const result = await build({
   absWorkingDir: dirname(fileURLToPath(import.meta.url)),
+  // This one for every file, src/protocol's included: found by walking up from each file, theirs
+  // would be the root's tsconfig.json, which the image's context does not hold.
+  tsconfig: "tsconfig.json",
   entryPoints: ["src/main.ts", "src/relay-mcp-main.ts"],
-  outdir: process.argv[2] ?? "dist",
+  outdir,
   // One file per entry, only the code it reaches: zod's locales and the unused parts of Hono are
   // never loaded. CommonJS, because Node turns `import … from "node:http"` in an ES module into
   // a facade that reads every export, which loads modules the VM never uses (docs/vm.md, idle memory).
@@ -28,4 +35,6 @@ await build({
   banner: { js: '"use strict";const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "importMetaUrl" },
   logLevel: "warning",
+  metafile: metafile !== undefined,
 });
+if (metafile !== undefined) writeFileSync(metafile, JSON.stringify(result.metafile));
