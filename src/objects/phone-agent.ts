@@ -27,6 +27,7 @@ import type { EventRun, EventRunOutcome } from "./services/event-run";
 import { fireTrigger, type TriggerFireOutcome, type TriggerFiring } from "./services/trigger-runs";
 import type { DeliveryStatus } from "./units/outbox";
 import { type GithubDelivery, receiveGithubDelivery } from "./services/github-events";
+import { homeWatches } from "./db/github-watches-repo";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
 
@@ -130,6 +131,18 @@ export class PhoneAgent extends DurableObject<Env> {
     // A refusal may have told the user (their rate limit, a deleted conversation): the outbox has work.
     if (outcome.outcome === "queued" || outcome.outcome === "refused") await this.workOn(now);
     return outcome;
+  }
+
+  /**
+   * A delivery that passed the door of watch `watchId` (the Worker checked its signature): refused
+   * unless that watch is still this home's watch of `repo`, else as receiveGithubEvent.
+   */
+  async receiveWatchedGithubEvent(watchId: string, repo: string, delivery: GithubDelivery): Promise<{ outcome: "stored" | "duplicate" | "refused" | "unwatched" }> {
+    if (homeWatches.idOf(this.u.repos.settings, repo) !== watchId) {
+      this.log("github_event", { delivery: delivery.delivery, event: delivery.event, outcome: "unwatched" });
+      return { outcome: "unwatched" };
+    }
+    return this.receiveGithubEvent(delivery);
   }
 
   /** A GitHub delivery the Worker checked: stored once; its notice, pull request state, run (after a clone if needed) carried out. */

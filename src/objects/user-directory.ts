@@ -2,9 +2,9 @@
 // top of the configured users (never stored here); a user is listed by their name (a phone, or a
 // channel's user name: user-names.ts), and a chat's object is homeOf(chat) (the home it was joined
 // to with /link, else its own user's). One instance, addressed by DIRECTORY_NAME. The Worker reads
-// allowedNumbers() through a cached copy. It also keeps the /link codes and links, which object
-// owns each HTTP trigger and its token's hash (docs/github.md "Triggers"), and which user watches
-// which GitHub repository (/github watch), with the webhook's secret.
+// allowedNumbers() through a cached copy. It also keeps the /link codes and links, and which user
+// watches which GitHub repository (/github watch). A webhook or a trigger is never looked up
+// here: the Worker checks it at the door and its URL names the object (core/door-keys.ts).
 import { DurableObject } from "cloudflare:workers";
 import type { ChatAddress } from "../channels/channel";
 import { type LinkCode, newLinkCode } from "../channels/link-code";
@@ -18,7 +18,6 @@ import { createSql } from "./db/sql";
 import { createRefusedChatsRepo, type RefusedChatsRepo } from "./db/refused-chats-repo";
 import { userNameOf } from "../channels/user-names";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
-import { sameDigest } from "../core/triggers";
 import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";
 import { createLinksRepo, type LinkEntry, type LinksRepo } from "./db/links-repo";
 
@@ -83,13 +82,10 @@ export class UserDirectory extends DurableObject<Env> {
     return this.refusals.firstRefusal(door, this.clock());
   }
 
-  /** Registers an HTTP trigger that `home` (a PhoneAgent's name) made, by its random id and its token's SHA-256. */
-  addTrigger(entry: { id: string; home: string; name: string; tokenSha256: string }): void {
-    this.triggers.add({ ...entry, now: this.clock() });
-    logEvent("trigger_added", { object: "UserDirectory", id: entry.id, home: entry.home, name: entry.name });
-  }
-
-  /** Ends trigger `id` of `home`; whether it was there. */
+  /**
+   * Forgets trigger `id` of `home`, made before doors (its token's hash was kept here; such a
+   * trigger's URL no longer opens); whether it was there. Triggers made since are not listed here.
+   */
   removeTrigger(id: string, home: string): boolean {
     const removed = this.triggers.remove(id, home);
     if (removed) logEvent("trigger_removed", { object: "UserDirectory", id, home });
@@ -97,26 +93,17 @@ export class UserDirectory extends DurableObject<Env> {
   }
 
   /**
-   * The object that owns trigger `id`, when `tokenSha256` is the hash of its token; null otherwise.
-   * An unknown id is compared against a stand-in digest, so it costs what a wrong token costs.
+   * `home` (a user's object) watches `repo`: a fresh watch id, the id of its webhook's door (a repeat
+   * by the same user replaces it, and the old door stays shut). Refused when another user watches
+   * it: one home per repository. The secret is derived from the id by the caller, never kept here.
    */
-  triggerHome(id: string, tokenSha256: string): string | null {
-    const entry = this.triggers.get(id);
-    const same = sameDigest(entry?.tokenSha256 ?? "0".repeat(64), tokenSha256);
-    return entry && same ? entry.home : null;
-  }
-
-  /**
-   * `home` (a user's object) watches `repo`: a fresh webhook secret, returned once (a repeat by the
-   * same user replaces it). Refused when another user watches it: one home per repository.
-   */
-  watchGithub(repo: string, home: string): { outcome: "watching"; secret: string; renewed: boolean } | { outcome: "taken" } {
+  watchGithub(repo: string, home: string): { outcome: "watching"; watchId: string; renewed: boolean } | { outcome: "taken" } {
     const held = this.watches.get(repo);
     if (held && held.home !== home) return { outcome: "taken" };
-    const secret = randomSecret();
-    this.watches.set(repo, home, secret, this.clock());
+    const watchId = randomHex(16);
+    this.watches.set(repo, home, watchId, this.clock());
     logEvent("github_watch", { object: "UserDirectory", repo: repo.toLowerCase(), home, renewed: held !== null });
-    return { outcome: "watching", secret, renewed: held !== null };
+    return { outcome: "watching", watchId, renewed: held !== null };
   }
 
   /** Ends `home`'s watch of `repo`; false when it had none. */
@@ -126,15 +113,9 @@ export class UserDirectory extends DurableObject<Env> {
     return removed;
   }
 
-  /** The repositories `home` watches. */
-  githubWatchesOf(home: string): string[] {
-    return this.watches.reposOf(home);
-  }
-
-  /** Where `repo`'s webhooks go and the secret they are signed with; null when nobody watches it. */
-  githubWatch(repo: string): { home: string; secret: string } | null {
-    const watch = this.watches.get(repo);
-    return watch && { home: watch.home, secret: watch.secret };
+  /** The repositories `home` watches; `door: false` for a watch made before doors, whose webhook no longer opens. */
+  githubWatchesOf(home: string): { repo: string; door: boolean }[] {
+    return this.watches.of(home).map((w) => ({ repo: w.repo, door: w.watchId !== null }));
   }
 
   /**
@@ -198,7 +179,7 @@ export class UserDirectory extends DurableObject<Env> {
   }
 }
 
-/** 32 random bytes in hex: a webhook secret as GitHub's settings take it. */
-function randomSecret(): string {
-  return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+/** `bytes` random bytes in hex. */
+function randomHex(bytes: number): string {
+  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,15 +1,17 @@
-// POST /github/webhook: GitHub's webhooks. The repository the body names has a secret in the
-// directory (/github watch); the body's X-Hub-Signature-256 is checked against it in constant
-// time, and only then is anything stored: each X-GitHub-Delivery once, in the watching user's
-// object, before the answer. A bad signature or an unknown repository gets 401, a malformed
-// body 400, and neither stores anything.
+// POST /github/webhook/<door>: GitHub's webhooks. The door is the sealed id that /github watch put in
+// the URL (core/door-keys.ts): it names the watching user's object and the watch, and the secret
+// is derived from it, so X-Hub-Signature-256 is checked in constant time before anything else is
+// read and before any Durable Object is asked. A door that does not open (a forged or altered id,
+// the bare /github/webhook of watches made before doors) and a bad signature get 401 with nothing
+// stored. Past the door, the watching object stores each X-GitHub-Delivery once, before the answer,
+// and refuses (401) a watch it has ended (/github unwatch, or a new /github watch).
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import { loadConfig } from "../config";
+import { doorKeysFor, doorSecret, openDoor } from "../core/door-keys";
 import { parseGithubEvent, RepositorySchema } from "../core/github-events";
 import { verifyGithubSignature } from "../core/github-signature";
 import { logEvent } from "../core/log";
-import { directoryOf } from "../objects/user-directory";
+import { requireConfig } from "./require-config";
 
 export const githubRoute = new Hono<{ Bindings: Env }>();
 
@@ -38,18 +40,28 @@ function payloadOf(raw: Uint8Array, contentType: string | undefined): unknown {
   }
 }
 
-githubRoute.post("/webhook", async function githubWebhook(c) {
+/** Whether the delivery's signature is the door's; false for a door that does not open. The door's object and watch when true. */
+async function passDoor(config: Parameters<typeof doorKeysFor>[0], sealed: string | undefined, raw: Uint8Array, signature: string | undefined): Promise<{ home: string; watchId: string } | null> {
+  const keys = doorKeysFor(config);
+  const door = keys && sealed ? await openDoor(await keys, "github", sealed) : null;
+  if (!keys || !door || !sealed) return null;
+  const secret = await doorSecret(await keys, "github", sealed);
+  return (await verifyGithubSignature(secret, raw, signature)) ? { home: door.home, watchId: door.id } : null;
+}
+
+githubRoute.post("/webhook/:door?", async function githubWebhook(c) {
+  const config = requireConfig(c.env);
   if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (raw.byteLength > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
+  // The door first: nothing of the body is parsed, and no object asked, for a request it refuses.
+  const passed = await passDoor(config, c.req.param("door"), raw, c.req.header("x-hub-signature-256"));
+  if (!passed) return refuse(c, 401, c.req.param("door") ? "bad_door_or_signature" : "no_door");
   const payload = payloadOf(raw, c.req.header("content-type"));
   if (payload === undefined) return refuse(c, 400, "malformed_body");
   const named = RepositorySchema.safeParse(payload);
-  if (!named.success) return refuse(c, 401, "no_repository");
+  if (!named.success) return refuse(c, 400, "no_repository");
   const repo = named.data.repository.full_name;
-  const watch = await directoryOf(c.env).githubWatch(repo);
-  if (!watch) return refuse(c, 401, "unknown_repository", repo);
-  if (!(await verifyGithubSignature(watch.secret, raw, c.req.header("x-hub-signature-256")))) return refuse(c, 401, "bad_signature", repo);
   const event = c.req.header("x-github-event") ?? "";
   // GitHub's ping when the webhook is made: the secret matches, nothing to store.
   if (event === "ping") return c.json({ ok: true });
@@ -57,10 +69,10 @@ githubRoute.post("/webhook", async function githubWebhook(c) {
   if (!EVENT.test(event) || !DELIVERY.test(delivery)) return refuse(c, 400, "bad_headers", repo);
   const parsed = parseGithubEvent(event, payload);
   if (!parsed) return refuse(c, 400, "malformed_event", repo);
-  const loaded = loadConfig(c.env);
-  const publicOrigin = (loaded.ok ? loaded.config.publicUrl : null) ?? new URL(c.req.url).origin;
-  const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(watch.home));
-  const stored = await agent.receiveGithubEvent({ delivery, event, parsed, receivedAt: Date.now(), publicOrigin });
+  const publicOrigin = config.publicUrl ?? new URL(c.req.url).origin;
+  const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(passed.home));
+  const stored = await agent.receiveWatchedGithubEvent(passed.watchId, repo, { delivery, event, parsed, receivedAt: Date.now(), publicOrigin });
   // Logged once, by the object (github_event).
+  if (stored.outcome === "unwatched") return refuse(c, 401, "unwatched", repo);
   return c.json({ ok: true, outcome: stored.outcome }, stored.outcome === "stored" ? 202 : 200);
 });

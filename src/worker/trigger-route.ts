@@ -1,13 +1,18 @@
-// POST /triggers/<id>: an HTTP trigger fired. The token is checked against the hash the directory
-// keeps (an unknown id, a removed trigger and a wrong token get the same 401), the body read
-// within its limit and parsed, then the owner's object starts the run (202) or says why not.
+// POST /triggers/<door>: an HTTP trigger fired. The door is the sealed id /trigger add put in the
+// URL (core/door-keys.ts): it names the owner's object and the trigger, and the token is derived
+// from it, so the token is checked in the Worker, in constant time, before any Durable Object is
+// asked (a forged or altered door, a wrong token, and the URL of a trigger made before doors get
+// the same 401). Then the body is read within its limit and parsed, and the owner's object starts
+// the run (202) or says why not: a removed trigger is unknown there, and gets the same 401.
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod/mini";
-import { loadConfig } from "../config";
+import type { Config } from "../config";
+import { doorKeysFor, doorSecret, openDoor } from "../core/door-keys";
 import { logEvent } from "../core/log";
+import { timingSafeEqual } from "../core/timing-safe";
 import { bearerToken, MAX_IDEMPOTENCY_KEY_CHARS, MAX_TRIGGER_BODY_BYTES, MAX_TRIGGER_TEXT_CHARS, sha256Hex, TRIGGER_ID } from "../core/triggers";
-import { directoryOf } from "../objects/user-directory";
+import { requireConfig } from "./require-config";
 
 const FiringBodySchema = z.object({ text: z.optional(z.string().check(z.maxLength(MAX_TRIGGER_TEXT_CHARS))) });
 /** Printable ASCII, as HTTP header values are in practice. */
@@ -56,15 +61,23 @@ function parseFiringBody(raw: string): string | undefined {
   return parsed.data.text;
 }
 
+/** The trigger's owner and id when `token` opens the door `sealed`; null otherwise, with no lookup. */
+async function passDoor(config: Config, sealed: string, token: string | null): Promise<{ home: string; triggerId: string } | null> {
+  const keys = doorKeysFor(config);
+  const door = keys && token ? await openDoor(await keys, "trigger", sealed) : null;
+  if (!keys || !door || !TRIGGER_ID.test(door.id)) return null;
+  return timingSafeEqual(await doorSecret(await keys, "trigger", sealed), token!) ? { home: door.home, triggerId: door.id } : null;
+}
+
 export const triggerRoute = new Hono<{ Bindings: Env }>();
 
-triggerRoute.post("/:id", async (c) => {
+triggerRoute.post("/:door", async (c) => {
   const receivedAt = Date.now();
-  const id = c.req.param("id");
+  const config = requireConfig(c.env);
   const token = bearerToken(c.req.header("authorization"));
-  const home = token && TRIGGER_ID.test(id) ? await directoryOf(c.env).triggerHome(id, await sha256Hex(token)) : null;
-  if (!home) {
-    logEvent("trigger_refused", { reason: token ? "unknown_or_wrong_token" : "no_token" });
+  const passed = await passDoor(config, c.req.param("door"), token);
+  if (!passed) {
+    logEvent("trigger_refused", { reason: token ? "bad_door_or_token" : "no_token" });
     return unauthorized();
   }
   const key = c.req.header("idempotency-key");
@@ -72,12 +85,11 @@ triggerRoute.post("/:id", async (c) => {
   const raw = await readCapped(c.req.raw, MAX_TRIGGER_BODY_BYTES);
   if (raw === null) badRequest(`the body is over ${MAX_TRIGGER_BODY_BYTES} bytes`);
   const text = parseFiringBody(raw!);
-  const loaded = loadConfig(c.env);
-  const publicOrigin = (loaded.ok ? loaded.config.publicUrl : null) ?? new URL(c.req.url).origin;
+  const publicOrigin = config.publicUrl ?? new URL(c.req.url).origin;
   // No key: a fresh random one, so each such call is a firing of its own.
   const keyDigest = await sha256Hex(key ?? `random:${crypto.randomUUID()}`);
-  const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(home));
-  const fired = await agent.fireTrigger({ triggerId: id, text, keyDigest, receivedAt, publicOrigin });
+  const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(passed.home));
+  const fired = await agent.fireTrigger({ triggerId: passed.triggerId, text, keyDigest, receivedAt, publicOrigin });
   switch (fired.outcome) {
     case "queued":
     case "duplicate":

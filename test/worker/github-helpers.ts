@@ -5,12 +5,24 @@ import { signWebhook } from "../../emulator/github/core/webhook-signature";
 import { ask, query } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
-/** `/github watch repo` as `phone`; the secret shown once. */
+/** Each watch's Payload URL by its secret, and the last one made: where `deliver` posts. */
+const urlOfSecret = new Map<string, string>();
+let lastUrl = `${TEST_PUBLIC_URL}/github/webhook`;
+
+/** `/github watch repo` as `phone`; the secret shown once (its URL is remembered for `deliver`). */
 export async function watch(phone: string, repo: string): Promise<string> {
+  return (await watchDoor(phone, repo)).secret;
+}
+
+/** `/github watch repo` as `phone`: the Payload URL and the secret. */
+export async function watchDoor(phone: string, repo: string): Promise<{ url: string; secret: string }> {
   const reply = await ask(phone, `/github watch ${repo}`);
   const secret = /Secret: ([0-9a-f]{64})/.exec(reply)?.[1];
-  if (!secret) throw new Error(`no secret in: ${reply}`);
-  return secret;
+  const url = /Payload URL: (\S+)/.exec(reply)?.[1];
+  if (!secret || !url) throw new Error(`no secret or URL in: ${reply}`);
+  urlOfSecret.set(secret, url);
+  lastUrl = url;
+  return { url, secret };
 }
 
 /** A pull request of conversation `conversation` (by name), as /ship records it. */
@@ -26,14 +38,18 @@ export async function shippedPr(phone: string, repo: string, number: number, con
 let deliveries = 0;
 export const newDelivery = () => `${crypto.randomUUID()}-${++deliveries}`;
 
-/** Posts `payload` as GitHub would, signed with `secret` (null: no signature header; a string starting with sha256=: that header). */
-export async function deliver(event: string, payload: unknown, secret: string | null, o: { delivery?: string; body?: string; form?: boolean } = {}): Promise<{ status: number; delivery: string }> {
+/**
+ * Posts `payload` as GitHub would, signed with `secret` (null: no signature header; a string starting
+ * with sha256=: that header), to `o.url`, else the URL of the watch `secret` is of, else the last watch's.
+ */
+export async function deliver(event: string, payload: unknown, secret: string | null, o: { delivery?: string; body?: string; form?: boolean; url?: string } = {}): Promise<{ status: number; delivery: string }> {
   const json = JSON.stringify(payload);
   const body = o.body ?? (o.form ? new URLSearchParams({ payload: json }).toString() : json);
   const delivery = o.delivery ?? newDelivery();
   const headers: Record<string, string> = { "content-type": o.form ? "application/x-www-form-urlencoded" : "application/json", "x-github-event": event, "x-github-delivery": delivery, "user-agent": "GitHub-Hookshot/test" };
   if (secret !== null) headers["x-hub-signature-256"] = secret.startsWith("sha256=") ? secret : signWebhook(secret, body);
-  const res = await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}/github/webhook`, { method: "POST", headers, body }));
+  const url = o.url ?? (secret !== null ? urlOfSecret.get(secret) : undefined) ?? lastUrl;
+  const res = await exports.default.fetch(new Request(url, { method: "POST", headers, body }));
   await res.arrayBuffer();
   return { status: res.status, delivery };
 }

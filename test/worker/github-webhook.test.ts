@@ -1,13 +1,13 @@
 import { expect, it } from "vitest";
 import { ask, bodies, eventually, sentTo } from "./helpers";
-import { deliver, deliveriesOf, payloads, shippedPr, watch } from "./github-helpers";
+import { deliver, deliveriesOf, payloads, shippedPr, watch, watchDoor } from "./github-helpers";
 
 const phone = "+15550000261";
 const other = "+15550000262";
 
 it("/github watch answers with the webhook's URL, a secret and the events to tick; /github lists; another user's watch is refused; unwatch ends it", async () => {
   const reply = await ask(phone, "/github watch acme/watched");
-  expect(reply).toContain("Payload URL: https://relay.example.test/github/webhook");
+  expect(reply).toMatch(/^• Payload URL: https:\/\/relay\.example\.test\/github\/webhook\/[A-Za-z0-9_-]{40,}$/m);
   expect(reply).toMatch(/Secret: [0-9a-f]{64}/);
   expect(reply).toContain("Pull requests");
   expect(reply).toContain("Check suites");
@@ -50,12 +50,26 @@ it("takes GitHub's form encoding too (payload=…), signed over the form body", 
   expect((await deliveriesOf(other)).map((d) => d.delivery)).toContain(sent.delivery);
 });
 
-it("an unknown repository, or none named, gets 401 with nothing stored", async () => {
-  await watch(other, "acme/known");
+it("a delivery through a watch's door naming another repository gets 401, one naming none 400, with nothing stored", async () => {
+  const secret = await watch(other, "acme/known");
   const before = await deliveriesOf(other);
-  expect((await deliver("pull_request", payloads.closed("acme/unknown", 1, true), "anything")).status).toBe(401);
-  expect((await deliver("issues", { action: "opened" }, "anything")).status).toBe(401);
+  expect((await deliver("pull_request", payloads.closed("acme/unknown", 1, true), secret)).status).toBe(401);
+  expect((await deliver("issues", { action: "opened" }, secret)).status).toBe(400);
+  expect((await deliver("pull_request", payloads.closed("acme/known", 1, true), "anything")).status).toBe(401);
   expect(await deliveriesOf(other)).toEqual(before);
+});
+
+it("the bare /github/webhook and a door that does not open get 401 with nothing stored, however signed", async () => {
+  const { url, secret } = await watchDoor(phone, "acme/doors");
+  const before = await deliveriesOf(phone);
+  const event = payloads.closed("acme/doors", 1, true);
+  const door = url.split("/").at(-1)!;
+  const altered = door.slice(0, 10) + (door[10] === "A" ? "B" : "A") + door.slice(11);
+  for (const target of ["https://relay.example.test/github/webhook", `https://relay.example.test/github/webhook/${altered}`, `https://relay.example.test/github/webhook/${"A".repeat(60)}`]) {
+    expect((await deliver("pull_request", event, secret, { url: target })).status).toBe(401);
+  }
+  expect(await deliveriesOf(phone)).toEqual(before);
+  expect((await deliver("pull_request", event, secret, { url })).status).toBe(202);
 });
 
 it("malformed bodies are refused with nothing stored, none with a 5xx", async () => {

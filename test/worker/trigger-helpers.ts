@@ -4,7 +4,8 @@ import { exports } from "cloudflare:workers";
 import { eventually, query, sendInbound, sentTo } from "./helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
 
-export type MadeTrigger = { id: string; url: string; token: string; reply: string };
+/** `id`: the trigger's own id (its firings' message ids); `door`: the sealed id its URL ends with. */
+export type MadeTrigger = { id: string; door: string; url: string; token: string; reply: string };
 
 /** Lets `phones` in (ALLOWED_SENDERS' numbers are all taken by other files). */
 export async function allowPhones(phones: readonly string[]): Promise<void> {
@@ -23,7 +24,9 @@ export async function addTrigger(phone: string, name: string, prompt: string): P
   const url = /^URL: (\S+)$/m.exec(reply)?.[1];
   const token = /^Token: (\S+)$/m.exec(reply)?.[1];
   if (!url || !token) throw new Error(`no URL and token in: ${reply}`);
-  return { id: url.split("/").at(-1)!, url, token, reply };
+  const [row] = await query<{ id: string }>(phone, "SELECT id FROM triggers WHERE name = ?", name);
+  if (!row) throw new Error(`no trigger ${name} in ${phone}'s object`);
+  return { id: row.id, door: url.split("/").at(-1)!, url, token, reply };
 }
 
 export function fire(path: string, o: { token?: string | null; key?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {

@@ -4,7 +4,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
-import { ask, eventually, query } from "./helpers";
+import { ask, query } from "./helpers";
 import { addTrigger, allowPhones, fire, storedByTriggers } from "./trigger-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
@@ -36,6 +36,10 @@ it("answers 401 alike to a missing or wrong token, another trigger's token and a
   await expectUnauthorized(fire(mine.url, { token: theirs.token }));
   await expectUnauthorized(fire(`/triggers/${"0".repeat(32)}`, { token: mine.token }));
   await expectUnauthorized(fire("/triggers/not-an-id", { token: mine.token }));
+  // A door altered by one character, or another trigger's door with this token.
+  const altered = mine.door.slice(0, 10) + (mine.door[10] === "A" ? "B" : "A") + mine.door.slice(11);
+  await expectUnauthorized(fire(`/triggers/${altered}`, { token: mine.token }));
+  await expectUnauthorized(fire(`/triggers/${second.door}`, { token: mine.token }));
   expect(await storedByTriggers(phone)).toEqual({ messages: 0, notices: 0 });
   expect(await storedByTriggers(other)).toEqual({ messages: 0, notices: 0 });
   // The token is not a key to anything else of the relay's.
@@ -70,16 +74,31 @@ it("takes 10 firings a minute per trigger: the 11th gets 429 with Retry-After an
   expect((await fire(calm.url, { token: calm.token, key: "k10" })).status).toBe(202);
 });
 
-it("/trigger remove ends a trigger: 401 from then on, gone from /triggers and from the directory", async () => {
+it("/trigger remove ends a trigger: 401 from then on, gone from /triggers; the directory never had it", async () => {
   const phone = PHONES[0]!;
   const made = await addTrigger(phone, "short-lived", "say hi");
-  expect(await directoryRows(made.id)).toHaveLength(1);
+  expect(await directoryRows(made.id)).toHaveLength(0);
   expect(await ask(phone, "/trigger remove short-lived")).toBe("Trigger short-lived removed: its URL answers 401 from now on.");
   await expectUnauthorized(fire(made.url, { token: made.token }));
   expect(await query(phone, "SELECT id FROM messages WHERE id LIKE ?", `trigger-${made.id}-%`)).toEqual([]);
-  await eventually(async () => (await directoryRows(made.id)).length === 0);
   expect(await ask(phone, "/triggers")).not.toContain("short-lived");
   expect(await ask(phone, "/trigger remove short-lived")).toBe("You have no trigger named short-lived. /triggers lists them.");
+});
+
+it("a trigger made before doors (its token's hash in the directory, a 32-hex URL): 401 with nothing stored", async () => {
+  const phone = PHONES[3]!;
+  await ask(phone, "/status");
+  const id = "ab".repeat(16);
+  const token = "t".repeat(43);
+  await query(phone, "INSERT INTO triggers (id, name, conversation_id, prompt, created_at) VALUES (?, 'old-one', 1, 'old prompt', 0)", id);
+  const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  await runInDurableObject(env.USER_DIRECTORY.get(env.USER_DIRECTORY.idFromName("directory")), (_o, state) =>
+    state.storage.sql.exec("INSERT INTO triggers (id, home, name, token_sha256, created_at) VALUES (?, ?, 'old-one', ?, 0)", id, phone, digest),
+  );
+  await expectUnauthorized(fire(`/triggers/${id}`, { token }));
+  expect(await storedByTriggers(phone)).toEqual({ messages: 0, notices: 0 });
+  // /trigger remove still clears it from both places.
+  expect(await ask(phone, "/trigger remove old-one")).toBe("Trigger old-one removed: its URL answers 401 from now on.");
 });
 
 it("refuses a bad /trigger command with one line and keeps nothing", async () => {

@@ -16,11 +16,16 @@ export function watchReply(w: { repo: string; url: string | null; secret: string
   ].join("\n");
 }
 
+/** No DOOR_SIGNING_KEY and no secret it could default to: no webhook could be checked. */
+export const NO_DOOR_KEY = "This relay has no key to derive a webhook's secret from (DOOR_SIGNING_KEY, or MEDIA_SIGNING_KEY, or a channel's secret): ask its operator. Nothing changed.";
+
 export const watchTaken = (repo: string) => `${repo} is watched by another user of this relay: one user per repository. Nothing changed.`;
 export const unwatchReply = (repo: string, was: boolean) => (was ? `Stopped watching ${repo}: its webhooks are refused from now on (delete the webhook in its settings).` : `You don't watch ${repo}. /github lists what you watch.`);
-export function watchListReply(repos: readonly string[]): string {
-  if (repos.length === 0) return "You watch no GitHub repository. /github watch owner/repo sets one up.";
-  return ["GitHub repositories you watch:", ...repos.map((r) => `• ${r}`), "/github unwatch owner/repo stops one."].join("\n");
+/** `door: false`: a watch made before webhook doors; its old URL and secret are refused, /github watch gives new ones. */
+export function watchListReply(watches: readonly { repo: string; door: boolean }[]): string {
+  if (watches.length === 0) return "You watch no GitHub repository. /github watch owner/repo sets one up.";
+  const line = (w: { repo: string; door: boolean }) => `• ${w.repo}${w.door ? "" : ` (its webhook stopped working when this relay was upgraded: /github watch ${w.repo} gives a new URL and secret)`}`;
+  return ["GitHub repositories you watch:", ...watches.map(line), "/github unwatch owner/repo stops one."].join("\n");
 }
 
 export const autofixReply = (conversation: string, on: boolean) =>

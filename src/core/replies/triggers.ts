@@ -8,7 +8,7 @@ export function triggerNameTaken(name: string): string {
 }
 
 export const TOO_MANY_TRIGGERS = `You have ${MAX_TRIGGERS} triggers, the most there can be. /trigger remove <name> ends one.`;
-export const TRIGGER_NOT_MADE = "The trigger could not be made (the directory did not answer). Nothing was kept; try again.";
+export const TRIGGER_NOT_MADE = "The trigger could not be made: this relay has no key to derive its token from (DOOR_SIGNING_KEY, or MEDIA_SIGNING_KEY, or a channel's secret). Nothing was kept; ask its operator.";
 
 export function noSuchTrigger(name: string): string {
   return `You have no trigger named ${name}. /triggers lists them.`;
@@ -18,7 +18,7 @@ export function triggerRemovedReply(name: string): string {
   return `Trigger ${name} removed: its URL answers 401 from now on.`;
 }
 
-/** The one message that shows the token: it is stored only as a hash, so it cannot be shown again. */
+/** The one message that shows the token: derived, never stored, and never shown again. */
 export function triggerMadeReply(t: { name: string; conversation: string; url: string; token: string }): string {
   return [
     `Trigger ${t.name}: each POST starts its prompt in @${t.conversation}.`,

@@ -92,7 +92,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     }
     case "github": {
       const { kind: _, ...request } = action;
-      say(await carryOutGithub(d.env, d.phone, publicOriginOf(d.settings, d.config), request));
+      say(await carryOutGithub(d, request));
       return;
     }
     case "link":

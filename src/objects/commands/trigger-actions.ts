@@ -1,34 +1,40 @@
-// What /trigger add and /trigger remove do after the command's transaction: the token made and
-// its hash registered in the directory (then, only then, the URL and token shown, once), or the
-// directory told a trigger ended.
+// What /trigger add and /trigger remove do after the command's transaction: the trigger's door made
+// (core/door-keys.ts: its URL seals this object's name and the trigger's id, its token derives from
+// them, so nothing is registered anywhere and nothing but this object's row can end it) and shown
+// once; a trigger made before doors forgotten by the directory too.
 import { outboxKeys } from "../../core/outbox-keys";
 import { TRIGGER_NOT_MADE, triggerMadeReply } from "../../core/replies/triggers";
-import { newTriggerToken, sha256Hex } from "../../core/triggers";
+import { type DoorKeys, doorKeysFor, doorSecret, sealDoor } from "../../core/door-keys";
 import { publicOriginOf } from "../db/settings-repo";
 import { createTriggersRepo } from "../db/triggers-repo";
 import { directoryOf } from "../user-directory";
 import type { AfterCommandDeps } from "./after-command";
 
+/** A trigger's door: the sealed id its URL ends with, and the token that opens it. */
+export async function triggerDoor(keys: DoorKeys, home: string, triggerId: string): Promise<{ door: string; token: string }> {
+  const door = await sealDoor(keys, "trigger", { home, id: triggerId });
+  return { door, token: await doorSecret(keys, "trigger", door) };
+}
+
 export async function registerTrigger(d: AfterCommandDeps, t: { triggerId: string; name: string; conversation: string }, messageId: string): Promise<void> {
-  const token = newTriggerToken();
   const say = (body: string) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(messageId), body, now: d.clock() });
-  try {
-    await directoryOf(d.env).addTrigger({ id: t.triggerId, home: d.phone, name: t.name, tokenSha256: await sha256Hex(token) });
-  } catch (error) {
-    d.log("trigger_register_failed", { triggerId: t.triggerId, detail: error instanceof Error ? error.message : String(error) });
+  const keys = d.config ? doorKeysFor(d.config) : null;
+  if (!keys) {
+    d.log("trigger_register_failed", { triggerId: t.triggerId, detail: "no door key" });
     d.sql.transaction(() => {
       createTriggersRepo(d.sql).remove(t.triggerId);
       say(TRIGGER_NOT_MADE);
     });
     return;
   }
+  const { door, token } = await triggerDoor(await keys, d.phone, t.triggerId);
   const origin = publicOriginOf(d.settings, d.config) ?? "";
-  say(triggerMadeReply({ name: t.name, conversation: t.conversation, url: `${origin.replace(/\/+$/, "")}/triggers/${t.triggerId}`, token }));
+  say(triggerMadeReply({ name: t.name, conversation: t.conversation, url: `${origin.replace(/\/+$/, "")}/triggers/${door}`, token }));
 }
 
 export async function unregisterTrigger(d: AfterCommandDeps, triggerId: string): Promise<void> {
-  // The object's row is gone already, so a firing is refused whatever happens here; a stale
-  // directory row only sends a caller to an object that refuses it.
+  // The object's row is gone already, so a firing is refused whatever happens here. Only a trigger
+  // made before doors has a directory row (its token's hash); a newer one has none to remove.
   await directoryOf(d.env)
     .removeTrigger(triggerId, d.phone)
     .catch((error: unknown) => d.log("trigger_unregister_failed", { triggerId, detail: error instanceof Error ? error.message : String(error) }));

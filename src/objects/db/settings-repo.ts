@@ -27,7 +27,9 @@ type SettingKey =
   /** The chat of another channel linked to this home's agent (/link), as the directory last told it: a ChatAddress as JSON. */
   | "linked_chat"
   /** /notify: the channel every scheduled task's result goes to; unset: the chat that created it. */
-  | "notify_channel";
+  | "notify_channel"
+  /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */
+  | `github_watch:${string}`;
 
 /** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
 const READS = new Set(["settings"]);
