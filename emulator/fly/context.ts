@@ -5,6 +5,8 @@ import type { Machines } from "./shell/machines";
 
 export type FlyContext = {
   apps: Set<string>;
+  /** The organization of each app created through the API (configured apps are `personal`'s). */
+  orgs: Map<string, string>;
   tokens: string[];
   primaryRegion: string;
   /** Who a lease taken with a valid token belongs to, as Fly names a token's owner. */

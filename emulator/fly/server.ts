@@ -47,6 +47,7 @@ export async function startFlyEmulator(options: FlyEmulatorOptions): Promise<Run
   const capacity = new Map<string, number>();
   const context: FlyContext = {
     apps: new Set(config.apps),
+    orgs: new Map(),
     tokens: config.tokens,
     primaryRegion: config.primaryRegion,
     leaseOwner: "local@tokens.fly.io",

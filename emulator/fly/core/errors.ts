@@ -9,6 +9,8 @@ const error = (status: FlyError["status"], message: string, code?: string): FlyE
 export const FlyErrors = {
   unauthorized: () => error(401, "You must be authenticated to view this."),
   appNotFound: (app: string) => error(404, `app not found: ${app}`),
+  /** App names are unique across Fly; the wording is flyctl's for `fly apps create` with a taken name. */
+  appNameTaken: () => error(422, "Validation failed: Name has already been taken"),
   machineNotFound: (id: string) => error(404, `machine not found: ${id}`),
   volumeNotFound: (id: string) => error(404, `volume not found: ${id}`),
   leaseNotFound: () => error(404, "lease not found"),

@@ -1,0 +1,237 @@
+// `npm run setup:production`: the operator's set-up from `.production.vars`, step by step, each
+// skipped when already done (scripts/setup/plan.ts decides; this runs the checks and the steps).
+// `-- --dry-run` prints the plan and runs nothing; `--update-secrets` puts every secret again;
+// `--redeploy` deploys both sides again. Secrets go to the CLIs on stdin or in a 0600 temp file,
+// never on a command line, and are never printed, except VM_TOKEN once when it is made.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { unstable_readConfig } from "wrangler";
+import { z } from "zod";
+import { DEFAULT_API_BASE, methodUrl } from "../src/channels/telegram/api";
+import { parseDotenv } from "./stack/dev-vars";
+import { readWebhookVars, setUpTelegramWebhook } from "./stack/telegram-webhook-setup";
+import * as out from "./setup/cli-output";
+import { appExists, createApp, createVolume, machineCount, volumesNamed, type FlyApi } from "./setup/fly-api";
+import { BUCKET, describePlan, planSetup, type Action, type Found } from "./setup/plan";
+import { PRODUCTION_VARS_FILE, readProductionVars, SHARED_VOLUME, vmSecretsFromFile, workerSecretsFromFile, type ProductionVars } from "./setup/settings";
+
+const argv = process.argv.slice(2);
+const flags = { dryRun: argv.includes("--dry-run"), updateSecrets: argv.includes("--update-secrets"), redeploy: argv.includes("--redeploy") };
+const unknown = argv.filter((a) => !["--dry-run", "--update-secrets", "--redeploy"].includes(a));
+if (unknown.length > 0) fail(2, `unknown option ${unknown.join(" ")} (--dry-run, --update-secrets, --redeploy)`);
+
+if (!existsSync(PRODUCTION_VARS_FILE)) fail(2, `no ${PRODUCTION_VARS_FILE} here: write it first (docs/deploy.md, "The settings file"); it is in .gitignore`);
+const file = parseDotenv(readFileSync(PRODUCTION_VARS_FILE, "utf8"));
+const read = readProductionVars(file);
+if (!read.ok) fail(2, `${PRODUCTION_VARS_FILE}:\n  ${read.problems.join("\n  ")}`);
+const vars: ProductionVars = read.vars;
+const fixedVars = Object.keys(unstable_readConfig({ config: "wrangler.toml", env: "production" }, { hideWarnings: true }).vars ?? {});
+const fromFile = workerSecretsFromFile(vars, fixedVars);
+if (!fromFile.ok) fail(2, fromFile.problems.join("\n"));
+const workerSecrets = fromFile.values;
+const vmSecrets = vmSecretsFromFile(vars);
+const app = vars.FLY_APP;
+
+const found = await check();
+const steps = planSetup({ vars, workerSecrets, vmSecrets, found, ...flags });
+say(`The plan (${vars.VM_MODE} mode, Fly app ${app}):`);
+for (const line of describePlan(steps)) say(line);
+if (flags.dryRun) {
+  say("--dry-run: nothing was run.");
+  process.exit(0);
+}
+
+// What the steps make, for the steps after them.
+const made: { vmToken: string | null; publicUrl: string | null; flyImage: string | null; flyApiToken: string | null } = {
+  vmToken: vars.VM_TOKEN ?? null,
+  publicUrl: vars.PUBLIC_URL?.replace(/\/+$/, "") ?? null,
+  flyImage: null,
+  flyApiToken: null,
+};
+for (const step of steps) {
+  if ("stop" in step) fail(1, `${step.title}: ${step.stop}`);
+  if ("skip" in step) say(`✓ ${step.title}: ${step.skip}`);
+  else say(`→ ${step.title}: ${await carryOut(step.do)}`);
+}
+say("Done.");
+
+async function check(): Promise<Found> {
+  const none: Found = { wranglerUser: null, flyUser: null, r2: "missing", workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null };
+  const wranglerUser = out.wranglerUser(await run("wrangler", ["whoami", "--json"]));
+  if (wranglerUser === null) return none;
+  const flyUser = out.flyUser(await run("fly", ["auth", "whoami"]));
+  if (flyUser === null) return { ...none, wranglerUser };
+  const r2Result = await run("wrangler", ["r2", "bucket", "info", BUCKET]);
+  const r2 = out.r2BucketState(r2Result) ?? fail(1, `wrangler r2 bucket info ${BUCKET} failed:\n${r2Result.stdout}${r2Result.stderr}`);
+  const secretsResult = await run("wrangler", ["secret", "list", "--env", "production"]);
+  const secrets = out.workerSecretNames(secretsResult) ?? fail(1, `wrangler secret list failed:\n${secretsResult.stdout}${secretsResult.stderr}`);
+  const api = await flyApi();
+  const flyApp = await appExists(api, app);
+  const flySecrets = flyApp ? (out.flySecretNames(await run("fly", ["secrets", "list", "-a", app, "--json"])) ?? fail(1, `fly secrets list -a ${app} failed`)) : [];
+  const volumes = flyApp && vars.VM_MODE === "shared" ? await volumesNamed(api, app, SHARED_VOLUME.name) : 0;
+  const machines = flyApp && vars.VM_MODE === "shared" ? await machineCount(api, app) : 0;
+  const ips = flyApp && vars.VM_MODE === "machines" ? (out.flyIpCount(await run("fly", ["ips", "list", "-a", app, "--json"])) ?? fail(1, `fly ips list -a ${app} failed`)) : 0;
+  return { wranglerUser, flyUser, r2, workerSecrets: secrets === "no_worker" ? null : secrets, flyApp, flySecrets, volumes, machines, ips, telegramWebhook: await telegramWebhook() };
+}
+
+async function carryOut(action: Action): Promise<string> {
+  switch (action.kind) {
+    case "create_bucket":
+      await must("wrangler", ["r2", "bucket", "create", action.bucket]);
+      return "created";
+    case "create_fly_app":
+      await createApp(await flyApi(), action.app, action.org);
+      return `created in ${action.org}`;
+    case "create_volume":
+      return `created ${await createVolume(await flyApi(), action.app, action)}`;
+    case "make_vm_token": {
+      if (made.vmToken !== null) return `the one in ${PRODUCTION_VARS_FILE}, put on both sides below`;
+      made.vmToken = randomBytes(32).toString("hex");
+      appendFileSync(PRODUCTION_VARS_FILE, `\n# Made by npm run setup:production: the relay's and the VM's shared secret.\nVM_TOKEN=${made.vmToken}\n`);
+      return `made, written to ${PRODUCTION_VARS_FILE} and put on both sides below. Keep it:\n  VM_TOKEN=${made.vmToken}`;
+    }
+    case "fly_secrets": {
+      const values: Record<string, string> = { ...vmSecrets, ...(made.vmToken ? { VM_TOKEN: made.vmToken } : {}) };
+      await must("fly", ["secrets", "import", "-a", action.app], action.names.map((name) => `${name}=${values[name] ?? fail(1, `no value for ${name}`)}`).join("\n") + "\n");
+      return `set ${action.names.join(", ")}`;
+    }
+    case "fly_deploy":
+      await must("fly", ["deploy", "-a", action.app, "--ha=false", "--primary-region", vars.FLY_REGIONS.split(",")[0]!.trim()], undefined, true);
+      return `deployed; the VM is at https://${action.app}.fly.dev`;
+    case "allocate_ips":
+      await must("fly", ["ips", "allocate-v6", "-a", action.app]);
+      await must("fly", ["ips", "allocate-v4", "--shared", "-a", action.app]);
+      return "allocated an IPv6 and a shared IPv4";
+    case "push_image": {
+      const label = `agent-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
+      const pushed = await must("fly", ["deploy", "--build-only", "--push", "-a", action.app, "--image-label", label], undefined, true);
+      made.flyImage = out.pushedImage(pushed, action.app) ?? fail(1, `fly deploy --build-only --push printed no image under registry.fly.io/${action.app}`);
+      return `pushed ${made.flyImage} (FLY_IMAGE)`;
+    }
+    case "fly_deploy_token":
+      made.flyApiToken = out.deployToken(await must("fly", ["tokens", "create", "deploy", "-a", action.app])) ?? fail(1, "fly tokens create deploy printed no token");
+      return "made (FLY_API_TOKEN, put on the Worker below)";
+    case "worker_deploy": {
+      const deployed = await must("wrangler", ["deploy", "--env", "production"], undefined, true);
+      const url = out.deployedUrl(deployed);
+      if (made.publicUrl === null) {
+        made.publicUrl = url ?? fail(1, "wrangler deploy printed no workers.dev URL: set PUBLIC_URL in .production.vars to the Worker's URL and run this again");
+        appendFileSync(PRODUCTION_VARS_FILE, `\n# Learned by npm run setup:production from wrangler deploy.\nPUBLIC_URL=${made.publicUrl}\n`);
+      }
+      return `deployed at ${url ?? made.publicUrl}`;
+    }
+    case "worker_secrets":
+      return putWorkerSecrets(action.names);
+    case "telegram_webhook": {
+      const webhook = readWebhookVars({ ...vars, PUBLIC_URL: made.publicUrl ?? undefined });
+      if (!webhook.ok) fail(1, webhook.problem);
+      const result = await setUpTelegramWebhook(webhook.vars);
+      if (!result.ok) fail(1, result.problem);
+      return result.lines.join("; ");
+    }
+    case "check_health":
+      return checkHealth();
+    case "print_urls": {
+      const base = made.publicUrl ?? "https://<the Worker's URL>";
+      return [
+        "",
+        `  Twilio console, the WhatsApp sender (or the sandbox's settings), "When a message comes in": ${base}/twilio/inbound (HTTP POST)`,
+        `  GitHub: each repository's webhook goes under ${base}/github/webhook; send \`/github watch owner/repo\` from your phone for its URL and secret`,
+      ].join("\n");
+    }
+  }
+}
+
+async function putWorkerSecrets(names: string[]): Promise<string> {
+  const known: Record<string, string | null> = {
+    ...workerSecrets,
+    VM_TOKEN: made.vmToken,
+    VM_URL: vars.VM_MODE === "shared" ? `https://${app}.fly.dev` : null,
+    FLY_IMAGE: made.flyImage,
+    FLY_API_TOKEN: made.flyApiToken,
+    PUBLIC_URL: made.publicUrl,
+  };
+  const values = Object.fromEntries(names.map((name) => [name, known[name] ?? fail(1, `no value for the Worker's ${name} (run this again with it in ${PRODUCTION_VARS_FILE})`)]));
+  // JSON, not dotenv: wrangler expands $VAR in a dotenv file's values.
+  const dir = mkdtempSync(join(tmpdir(), "setup-secrets-"));
+  try {
+    const path = join(dir, "secrets.json");
+    writeFileSync(path, JSON.stringify(values), { mode: 0o600 });
+    await must("wrangler", ["secret", "bulk", path, "--env", "production"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return `put ${names.join(", ")}`;
+}
+
+async function checkHealth(): Promise<string> {
+  if (made.publicUrl === null) return "skipped: no PUBLIC_URL";
+  try {
+    const res = await fetch(`${made.publicUrl}/health`, { signal: AbortSignal.timeout(15_000) });
+    const body = (await res.text()).slice(0, 500);
+    if (res.ok) return `${res.status} ${body}`;
+    process.exitCode = 1;
+    return `${res.status}: the relay cannot take a message yet: ${body}`;
+  } catch (error) {
+    process.exitCode = 1;
+    return `not reached (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** The webhook the bot has now (getWebhookInfo), so a set one is left alone. */
+async function telegramWebhook(): Promise<string | null> {
+  if (!vars.TELEGRAM_BOT_TOKEN) return null;
+  try {
+    const res = await fetch(methodUrl(vars.TELEGRAM_API_BASE ?? DEFAULT_API_BASE, vars.TELEGRAM_BOT_TOKEN, "getWebhookInfo"), { method: "POST", signal: AbortSignal.timeout(15_000) });
+    const info = z.object({ ok: z.literal(true), result: z.object({ url: z.string() }) }).safeParse(await res.json());
+    return info.success && info.data.result.url !== "" ? info.data.result.url : null;
+  } catch {
+    return null;
+  }
+}
+
+let api: FlyApi | null = null;
+async function flyApi(): Promise<FlyApi> {
+  if (api) return api;
+  const token = out.flyAuthToken(await run("fly", ["auth", "token"])) ?? fail(1, "fly auth token printed no token");
+  api = { base: process.env.FLY_API_BASE ?? "https://api.machines.dev", token };
+  return api;
+}
+
+/** Runs a CLI without a shell; `stream`: its output is shown as it comes (deploys take minutes). */
+function run(command: string, args: string[], stdin?: string, stream = false): Promise<out.CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stream) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stream) process.stderr.write(chunk);
+    });
+    child.on("error", (error) => resolve({ code: 127, stdout, stderr: `${command}: ${error.message}${command === "fly" ? " (install flyctl: https://fly.io/docs/flyctl/install/)" : ""}` }));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+async function must(command: string, args: string[], stdin?: string, stream = false): Promise<out.CliResult> {
+  const result = await run(command, args, stdin, stream);
+  if (result.code !== 0) fail(1, `${command} ${args.join(" ")} failed (exit ${result.code}):\n${stream ? "" : `${result.stdout}${result.stderr}`}`);
+  return result;
+}
+
+function say(line: string): void {
+  console.log(`[setup] ${line}`);
+}
+
+function fail(code: number, message: string): never {
+  console.error(`[setup] ${message}`);
+  process.exit(code);
+}

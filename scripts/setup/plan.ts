@@ -1,0 +1,168 @@
+// `npm run setup:production`'s plan: from the operator's answers and what the checks found, the
+// ordered steps, each one to do or skipped with why. Pure: the shell (scripts/setup-production.ts)
+// runs the checks, prints this, and carries out the steps marked `do`.
+import { MADE_WORKER_SECRETS, primaryRegion, SHARED_VOLUME, type ProductionVars } from "./settings";
+
+export const BUCKET = "whatsapp-agent-relay-media";
+
+/** What the checks found on Cloudflare, Fly and Telegram before anything was done. */
+export type Found = {
+  wranglerUser: string | null;
+  flyUser: string | null;
+  r2: "exists" | "missing" | "r2_off";
+  /** The Worker's secret names; null: the Worker does not exist yet. */
+  workerSecrets: string[] | null;
+  flyApp: boolean;
+  flySecrets: string[];
+  /** Volumes named agent_data in the app (shared mode). */
+  volumes: number;
+  /** Machines in the app: shared mode's VM was deployed. */
+  machines: number;
+  /** The app's public IPs (machines mode: the Worker reaches the Machines through the Fly Proxy). */
+  ips: number;
+  /** The bot's webhook URL now (getWebhookInfo); null without a bot or a webhook. */
+  telegramWebhook: string | null;
+};
+
+export type Action =
+  | { kind: "create_bucket"; bucket: string }
+  | { kind: "create_fly_app"; app: string; org: string }
+  | { kind: "create_volume"; app: string; name: string; region: string; sizeGb: number }
+  | { kind: "make_vm_token" }
+  | { kind: "fly_secrets"; app: string; names: string[] }
+  | { kind: "fly_deploy"; app: string }
+  | { kind: "allocate_ips"; app: string }
+  | { kind: "push_image"; app: string }
+  | { kind: "fly_deploy_token"; app: string }
+  | { kind: "worker_deploy" }
+  | { kind: "worker_secrets"; names: string[] }
+  | { kind: "telegram_webhook"; url: string }
+  | { kind: "check_health" }
+  | { kind: "print_urls" };
+
+export type Step = { title: string } & ({ do: Action } | { skip: string } | { stop: string });
+
+export type PlanInput = {
+  vars: ProductionVars;
+  /** The Worker's secrets from the file (settings.ts workerSecretsFromFile). */
+  workerSecrets: Record<string, string>;
+  /** The VM's secrets from the file. */
+  vmSecrets: Record<string, string>;
+  found: Found;
+  /** `--update-secrets`: put the file's secrets again even where every name is set. */
+  updateSecrets: boolean;
+  /** `--redeploy`: deploy both sides again (a new image in machines mode) even where they are deployed. */
+  redeploy: boolean;
+};
+
+/** The steps, in order; a `stop` ends the plan (what follows needs it). */
+export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets, redeploy }: PlanInput): Step[] {
+  const app = vars.FLY_APP;
+  const machines = vars.VM_MODE === "machines";
+  const pushing = machines && (redeploy || !(found.workerSecrets ?? []).includes("FLY_IMAGE"));
+  const steps: Step[] = [];
+  const stop = (title: string, why: string) => steps.push({ title, stop: why });
+  const step = (title: string, done: string | false, action: Action) => steps.push(done === false ? { title, do: action } : { title, skip: done });
+
+  if (found.wranglerUser === null) return [{ title: "Cloudflare login", stop: "not logged in: run `npx wrangler login`, then this again" }];
+  steps.push({ title: "Cloudflare login", skip: `logged in as ${found.wranglerUser}` });
+  if (found.flyUser === null) {
+    stop("Fly login", "not logged in: run `fly auth login`, then this again");
+    return steps;
+  }
+  steps.push({ title: "Fly login", skip: `logged in as ${found.flyUser}` });
+
+  if (found.r2 === "r2_off") {
+    stop(`R2 bucket ${BUCKET}`, "R2 is off for this account (Cloudflare error 10042): in the Cloudflare dashboard open R2 Object Storage and subscribe to R2 (the free tier is enough), then run this again");
+    return steps;
+  }
+  step(`R2 bucket ${BUCKET}`, found.r2 === "exists" && "exists", { kind: "create_bucket", bucket: BUCKET });
+
+  step(`Fly app ${app}`, found.flyApp && "exists", { kind: "create_fly_app", app, org: vars.FLY_ORG });
+  if (!machines) {
+    const region = primaryRegion(vars);
+    step(`Fly volume ${SHARED_VOLUME.name} (${region}, ${SHARED_VOLUME.sizeGb} GB)`, found.volumes > 0 && `exists (${found.volumes})`, { kind: "create_volume", app, name: SHARED_VOLUME.name, region, sizeGb: SHARED_VOLUME.sizeGb });
+  }
+
+  // VM_TOKEN: kept where it is when both sides have it (a secret cannot be read back); otherwise
+  // the file's, or a new one, shown once and written to the file, then put on both sides.
+  const workerHasToken = found.workerSecrets?.includes("VM_TOKEN") ?? false;
+  const flyNeedsToken = !machines; // machines mode: each Machine gets its own, derived by the relay
+  const tokenDone = workerHasToken && (!flyNeedsToken || found.flySecrets.includes("VM_TOKEN"));
+  step("VM_TOKEN", tokenDone && (flyNeedsToken ? "set on the Worker and on Fly" : "set on the Worker"), { kind: "make_vm_token" });
+
+  const flyNames = [...Object.keys(vmSecrets), ...(flyNeedsToken && (!tokenDone || (updateSecrets && vars.VM_TOKEN !== undefined)) ? ["VM_TOKEN"] : [])];
+  const flyMissing = flyNames.filter((name) => !found.flySecrets.includes(name) || (name === "VM_TOKEN" && !tokenDone));
+  const flyPut = updateSecrets ? flyNames : flyMissing;
+  step(`Fly secrets of ${app}`, flyPut.length === 0 && `set (${flyNames.join(", ") || "none"})`, { kind: "fly_secrets", app, names: flyPut });
+
+  if (machines) {
+    step(`public IPs of ${app}`, found.ips > 0 && `allocated (${found.ips})`, { kind: "allocate_ips", app });
+    step(`agent image under ${app}`, !pushing && "FLY_IMAGE is set on the Worker (a new image: `npm run setup:production -- --redeploy`)", { kind: "push_image", app });
+    step(`FLY_API_TOKEN (a deploy token for ${app})`, found.workerSecrets?.includes("FLY_API_TOKEN") === true && "set on the Worker", { kind: "fly_deploy_token", app });
+  } else {
+    step(`agent VM on ${app}`, found.machines > 0 && !redeploy && `deployed (${found.machines} Machine${found.machines === 1 ? "" : "s"}; a new version: \`-- --redeploy\`)`, { kind: "fly_deploy", app });
+  }
+
+  // Without PUBLIC_URL the deploy is how the set-up learns the Worker's URL (wrangler prints it).
+  const deployed = found.workerSecrets !== null && !redeploy && vars.PUBLIC_URL !== undefined;
+  step("the Worker (wrangler deploy --env production)", deployed && "deployed (a new version: `npm run deploy`, or `-- --redeploy`)", { kind: "worker_deploy" });
+
+  // The file's names, and those the set-up makes: each put when the Worker lacks it, or when this
+  // run made a new value (VM_TOKEN, FLY_IMAGE after a push).
+  const has = new Set(found.workerSecrets ?? []);
+  const learned = vars.PUBLIC_URL === undefined ? ["PUBLIC_URL"] : [];
+  const fresh = new Set([...(tokenDone ? [] : ["VM_TOKEN"]), ...(pushing ? ["FLY_IMAGE"] : []), ...learned]);
+  const names = [...new Set([...Object.keys(workerSecrets), ...MADE_WORKER_SECRETS[vars.VM_MODE], ...learned])];
+  // --update-secrets: what the file holds, and VM_URL; a value made once (a token, an image) only
+  // when it is made again.
+  const again = (name: string) => name in workerSecrets || name === "VM_URL" || (name === "VM_TOKEN" && vars.VM_TOKEN !== undefined);
+  const toPut = names.filter((name) => fresh.has(name) || !has.has(name) || (updateSecrets && again(name)));
+  step("the Worker's secrets (wrangler secret bulk)", toPut.length === 0 && `set (${names.length})`, { kind: "worker_secrets", names: toPut });
+
+  if (vars.TELEGRAM_BOT_TOKEN) {
+    const url = `${vars.PUBLIC_URL?.replace(/\/+$/, "") ?? "<the Worker's URL>"}/telegram/webhook`;
+    step("Telegram webhook", found.telegramWebhook === url && !updateSecrets && `set to ${url}`, { kind: "telegram_webhook", url });
+  }
+  steps.push({ title: "the relay's /health", do: { kind: "check_health" } });
+  steps.push({ title: "what to paste into Twilio and GitHub", do: { kind: "print_urls" } });
+  return steps;
+}
+
+/** One line per step, as the plan is printed (and `--dry-run` prints it alone). */
+export function describePlan(steps: readonly Step[]): string[] {
+  return steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s.title}: ${"do" in s ? describeAction(s.do) : "skip" in s ? `skip, ${s.skip}` : `STOP, ${s.stop}`}`);
+}
+
+function describeAction(a: Action): string {
+  switch (a.kind) {
+    case "create_bucket":
+      return `create (npx wrangler r2 bucket create ${a.bucket})`;
+    case "create_fly_app":
+      return `create in org ${a.org} (Machines API POST /v1/apps)`;
+    case "create_volume":
+      return `create (Machines API POST /v1/apps/${a.app}/volumes)`;
+    case "make_vm_token":
+      return "make one (32 random bytes, hex), show it once and write it to .production.vars";
+    case "fly_secrets":
+      return `set ${a.names.join(", ")} (fly secrets import -a ${a.app} --stage)`;
+    case "fly_deploy":
+      return `deploy (fly deploy -a ${a.app} --ha=false)`;
+    case "allocate_ips":
+      return `allocate (fly ips allocate-v6 -a ${a.app}; fly ips allocate-v4 --shared -a ${a.app})`;
+    case "push_image":
+      return `build and push (fly deploy --build-only --push -a ${a.app} --image-label <tag>), FLY_IMAGE from what it printed`;
+    case "fly_deploy_token":
+      return `make one (fly tokens create deploy -a ${a.app})`;
+    case "worker_deploy":
+      return "deploy (npx wrangler deploy --env production)";
+    case "worker_secrets":
+      return `put ${a.names.join(", ")} (npx wrangler secret bulk --env production)`;
+    case "telegram_webhook":
+      return `register ${a.url} with its secret (setWebhook, setMyCommands)`;
+    case "check_health":
+      return "GET /health (200: ready; 503 names what is missing)";
+    case "print_urls":
+      return "print the Twilio and GitHub webhook URLs";
+  }
+}
