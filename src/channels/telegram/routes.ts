@@ -16,10 +16,13 @@ import { telegramUserName } from "../user-names";
 import type { InboundMessage } from "../../objects/services/inbox";
 import { isolateAllowlist } from "../../objects/allowlist-copy";
 import { directoryOf } from "../../objects/user-directory";
+import { changesHome, forgetHome, type HomeCache, homeOfChat } from "../home-cache";
 import { requireConfig } from "../../worker/require-config";
 
 /** An update is a few kilobytes; anything far past that is not Telegram's. */
 const MAX_UPDATE_BYTES = 256 * 1024;
+/** Chats this isolate knows unlinked (home-cache.ts). */
+const homesHere: HomeCache = new Map();
 /** Strangers this isolate has told already: most repeats cost no directory call. Bounded. */
 const refusedHere = new Set<string>();
 const REFUSED_HERE_MAX = 10_000;
@@ -68,7 +71,7 @@ telegramRoute.post("/webhook", async function telegramWebhook(c) {
       if (await firstRefusal(c.env, action.from)) c.executionCtx.waitUntil(client.sendText(action.chat, escapeHtml(action.text)));
       return ok();
     case "store":
-      await store(c.env, client, action.inbound, publicOrigin(config, c.req.url), (p) => c.executionCtx.waitUntil(p));
+      await store(c.env, client, action.inbound, publicOrigin(config, c.req.url), (p) => c.executionCtx.waitUntil(p), config.allowlistCacheMs);
       return ok();
   }
 });
@@ -87,9 +90,12 @@ async function firstRefusal(env: Env, userId: string): Promise<boolean> {
 }
 
 /** Stored by the user's object before the 200; a tap is acknowledged once the object said what became of it. */
-async function store(env: Env, client: TelegramClient, inbound: Inbound, publicOrigin: string, waitUntil: (p: Promise<unknown>) => void): Promise<void> {
-  // Private chats only (parseUpdate): the chat's id is its user's.
-  const home = await directoryOf(env).homeOf({ channel: "telegram", chat: inbound.from });
+async function store(env: Env, client: TelegramClient, inbound: Inbound, publicOrigin: string, waitUntil: (p: Promise<unknown>) => void, homeTtlMs: number): Promise<void> {
+  // Private chats only (parseUpdate): the chat's id is its user's. Unlinked chats' homes are kept
+  // per isolate (home-cache.ts: why a stale one never reaches another user); /link and /unlink drop it.
+  const chat = { channel: "telegram" as const, chat: inbound.from };
+  if (inbound.kind === "message" && changesHome(inbound.text)) forgetHome(homesHere, chat);
+  const home = await homeOfChat(homesHere, chat, () => directoryOf(env).homeOf(chat), { now: Date.now(), ttlMs: homeTtlMs });
   const stub = env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(home));
   const result = await stub.enqueue(toInboundMessage(inbound, Date.now(), publicOrigin));
   if (inbound.kind === "button" && inbound.ackRef) {
