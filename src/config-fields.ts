@@ -12,5 +12,11 @@ export const optional = <T extends string>(schema: z.ZodMiniType<T>) =>
 
 export const httpUrl = z.pipe(z.url({ protocol: /^https?$/ }), z.transform((url) => url.replace(/\/+$/, "")));
 
-/** A part's settings could not be used: each problem as `NAME: why`, for the Worker's log. */
+/**
+ * A part's settings could not be used: each problem as `NAME: why`, for the Worker's log and, by
+ * name, GET /health; so a problem never quotes a setting's value.
+ */
 export type ConfigProblems = { ok: false; problems: string[] };
+
+/** A setting the relay needs that is missing or invalid: its name and why, never its value. */
+export type SettingProblem = { name: string; problem: string };

@@ -90,7 +90,8 @@ export type MachinesConfig = {
   relayVmToken: string;
 };
 
-type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+/** `problems`: each as `NAME: why`, never with a value (config-fields.ts's ConfigProblems). */
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 const cache = new WeakMap<object, ConfigResult>();
 
@@ -113,8 +114,8 @@ function parseConfig(env: object): ConfigResult {
   if (!machines.ok) return { ok: false, problems: machines.problems };
   const allowed = parseNumberListDetailed(e.ALLOWED_SENDERS);
   const admins = parseNumberListDetailed(e.ADMIN_SENDERS);
-  const invalid = [...allowed.invalid, ...admins.invalid];
-  if (invalid.length > 0) return { ok: false, problems: [`not E.164 in ALLOWED_SENDERS/ADMIN_SENDERS: ${invalid.join(", ")}`] };
+  const lists = [listProblem("ALLOWED_SENDERS", allowed.invalid), listProblem("ADMIN_SENDERS", admins.invalid)].filter((p) => p !== null);
+  if (lists.length > 0) return { ok: false, problems: lists };
   const channels = channelsConfig(e);
   if (!channels.ok) return channels;
   return {
@@ -139,6 +140,15 @@ function parseConfig(env: object): ConfigResult {
       doorSigningSecret: e.DOOR_SIGNING_KEY ?? e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret,
     },
   };
+}
+
+/**
+ * A list's entries that are not E.164, counted but not quoted: every problem names its setting
+ * and never a value (they reach GET /health, src/config-check.ts).
+ */
+function listProblem(name: string, invalid: string[]): string | null {
+  if (invalid.length === 0) return null;
+  return `${name}: ${invalid.length === 1 ? "an entry is" : `${invalid.length} entries are`} not an E.164 number (+15551234567)`;
 }
 
 /** In `machines` mode the Fly settings are required: a half-configured mode fails closed. */

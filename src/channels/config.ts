@@ -1,9 +1,9 @@
 // Every channel's part of the relay's configuration: the settings they read (parsed by
 // src/config.ts with the rest), their checks and defaults, and the fields they add to Config.
 import * as z from "zod/mini";
-import type { ConfigProblems } from "../config-fields";
-import { telegramConfig, TelegramEnvSchema, type TelegramSettings } from "./telegram/config";
-import { whatsappConfig, WhatsappEnvSchema, type WhatsappConfig } from "./whatsapp/config";
+import type { ConfigProblems, SettingProblem } from "../config-fields";
+import { telegramConfig, TelegramEnvSchema, telegramNeeds, type TelegramSettings } from "./telegram/config";
+import { whatsappConfig, WhatsappEnvSchema, whatsappNeeds, type WhatsappConfig } from "./whatsapp/config";
 
 /** The channels' settings, by their env variable names (the contract's). */
 export const CHANNELS_ENV_SHAPE = { ...WhatsappEnvSchema.shape, ...TelegramEnvSchema.shape };
@@ -22,4 +22,22 @@ export function channelsConfig(e: ChannelsEnv): { ok: true; config: ChannelsConf
   const telegram = telegramConfig(e);
   if (!telegram.ok) return telegram;
   return { ok: true, config: { ...whatsapp.config, ...telegram.config }, mediaSigningSecret: whatsapp.mediaSigningSecret ?? telegram.mediaSigningSecret };
+}
+
+/** Which channels the relay serves: a channel whose settings are all unset is not served. */
+export type ChannelsInUse = { whatsapp: boolean; telegram: boolean };
+
+/**
+ * Telegram is served when its bot token is set. WhatsApp is served when a Twilio credential is
+ * set, or when no other channel is (it is the relay's first channel: a relay with nothing set
+ * must say that Twilio's settings are missing, not that all is well).
+ */
+export function channelsInUse(has: (name: string) => boolean): ChannelsInUse {
+  const telegram = has("TELEGRAM_BOT_TOKEN");
+  return { telegram, whatsapp: has("TWILIO_ACCOUNT_SID") || has("TWILIO_AUTH_TOKEN") || !telegram };
+}
+
+/** The settings each served channel needs and lacks (names only). */
+export function channelsNeeds(has: (name: string) => boolean, inUse: ChannelsInUse): SettingProblem[] {
+  return [...(inUse.whatsapp ? whatsappNeeds(has) : []), ...(inUse.telegram ? telegramNeeds(has) : [])];
 }

@@ -3,10 +3,12 @@
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { loadConfig } from "../config";
+import { describeProblem } from "../config-check";
 import { mountChannelRoutes } from "../channels/routes";
 import { logEvent } from "../core/log";
 import { runMediaRetention } from "./media-retention";
 import { mediaRoute } from "./media-route";
+import { settingsReport } from "./require-config";
 import { triggerRoute } from "./trigger-route";
 import { webRoute } from "./web-route";
 import { githubRoute } from "./github-webhook";
@@ -16,7 +18,12 @@ export { UserDirectory } from "../objects/user-directory";
 
 const app = new Hono<{ Bindings: Env }>();
 
-app.get("/health", (c) => c.json({ ok: true }));
+// 200 only when the relay can take a message; else 503 with the settings to fix, by name (src/config-check.ts).
+app.get("/health", (c) => {
+  const { problems } = settingsReport(c.env);
+  if (problems.length === 0) return c.json({ ok: true });
+  return c.json({ ok: false, settings: problems.map((p) => p.name), problems: problems.map(describeProblem) }, 503);
+});
 
 // Each channel's webhooks, with their own checks (docs/relay.md, docs/channels.md).
 mountChannelRoutes(app);
@@ -41,7 +48,11 @@ app.onError((error, c) => {
 });
 
 export default {
-  fetch: app.fetch,
+  /** The settings are checked (and any problem logged) at an isolate's first request, whatever it asks. */
+  fetch(request, env, ctx) {
+    settingsReport(env);
+    return app.fetch(request, env, ctx);
+  },
   /** The daily Cron Trigger (wrangler.toml `[triggers]`): stored media past MEDIA_RETENTION_DAYS are deleted. */
   async scheduled(controller, env): Promise<void> {
     const loaded = loadConfig(env);

@@ -1,14 +1,18 @@
 // GET and HEAD /media/<token>: a stored media object for whoever holds a valid link (Twilio fetching
-// what the relay sends, the agent VM fetching what the user sent). Every refusal is the Worker's
-// one 404, so a link tells nothing about whether an object exists. Logs sizes and types only.
+// what the relay sends, the agent VM fetching what the user sent). Every refusal of a link is the
+// Worker's one 404, so a link tells nothing about whether an object exists; a relay without the
+// key that checks links answers 503 (require-config.ts). Logs sizes and types only.
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import { loadConfig } from "../config";
 import { systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { mediaHeaders, parseRange, rangeStillValid, unsatisfiableHeaders, type RangeRequest } from "../core/media-response";
 import { verifyMediaToken } from "../core/media-token";
 import { mediaKeysFor, storedInfo } from "../objects/clients/media-store";
+import { refuseUnverifiable, requireConfig } from "./require-config";
+
+/** What media and /web links are signed with: MEDIA_SIGNING_KEY, else a key derived from TWILIO_AUTH_TOKEN. */
+export const SIGNING_SETTINGS = ["MEDIA_SIGNING_KEY", "TWILIO_AUTH_TOKEN"] as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -46,18 +50,19 @@ type Found = { ok: true; bucket: R2Bucket; key: string; object: R2Object | R2Obj
 
 /** The object a token names, read with its body when the whole of it will be sent (one R2 call). */
 async function findObject(c: Context<{ Bindings: Env }>, now: number): Promise<Found> {
-  const loaded = loadConfig(c.env);
+  // A relay that cannot check a link says so (503), not that the link is wrong.
+  const config = requireConfig(c.env);
+  const keys = mediaKeysFor(config);
+  if (!keys) refuseUnverifiable("/media", SIGNING_SETTINGS);
   const bucket = c.env.MEDIA;
-  if (!loaded.ok || !bucket) return { ok: false, why: "unconfigured" };
-  const keys = mediaKeysFor(loaded.config);
-  if (!keys) return { ok: false, why: "unconfigured" };
+  if (!bucket) return { ok: false, why: "unconfigured" };
   const key = await verifyMediaToken((await keys).token, c.req.param("token") ?? "", now);
   if (!key) return { ok: false, why: "token" };
   const whole = c.req.method !== "HEAD" && !c.req.header("range");
   // An R2 failure is refused like a missing object: nothing about the store leaks either.
   const object = await (whole ? bucket.get(key) : bucket.head(key)).catch(() => null);
   if (!object) return { ok: false, why: "missing" };
-  return { ok: true, bucket, key, object, retentionDays: loaded.config.media.retentionDays };
+  return { ok: true, bucket, key, object, retentionDays: config.media.retentionDays };
 }
 
 function refuse(c: Context, why: string): Response | Promise<Response> {

@@ -3,14 +3,16 @@
 // (signature, expiry), then the object it names (by id: the number is not in the link) is asked
 // for the page's data: that object checks
 // the link's epoch (/web revoke) and, for the dashboard, that the phone is still an admin. Every
-// refusal is the same plain 404, so a link tells nothing of why it does not work.
+// refusal of a link is the same plain 404, so a link tells nothing of why it does not work; a
+// relay without the key that checks links answers 503 (require-config.ts).
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import { loadConfig } from "../config";
 import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
 import { verifyWebToken, webLinkKeyFor } from "../core/web-token";
 import { isSafeDiffHtml } from "../protocol/vm-protocol";
+import { SIGNING_SETTINGS } from "./media-route";
+import { refuseUnverifiable, requireConfig } from "./require-config";
 import { PAGE_CSS, renderWebPage } from "./web-page";
 
 export const webRoute = new Hono<{ Bindings: Env }>();
@@ -38,9 +40,9 @@ webRoute.get("/:token/runs/:runId", (c) => {
 const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 async function servePage(c: Context<{ Bindings: Env }>, runId: string | null): Promise<Response> {
-  const loaded = loadConfig(c.env);
-  const key = loaded.ok ? webLinkKeyFor(loaded.config) : null;
-  if (!key) return refuse(c, "unconfigured");
+  // A relay that cannot check a link says so (503), not that the link is wrong.
+  const key = webLinkKeyFor(requireConfig(c.env));
+  if (!key) refuseUnverifiable("/web", SIGNING_SETTINGS);
   const token = c.req.param("token") ?? "";
   const link = await verifyWebToken(await key, token, Date.now());
   if (!link) return refuse(c, "token");

@@ -39,7 +39,7 @@ describe("createMediaLinker", () => {
 
 describe("mediaFetchersFor", () => {
   const store = mediaStoreFor(memoryBucket().binding, mediaKeysFor(signed), () => T0)!;
-  const bot = { TELEGRAM_BOT_TOKEN: "123456:AAbc", TELEGRAM_WEBHOOK_SECRET: "s3cret", TELEGRAM_API_BASE: "https://bot.example" };
+  const bot = { TELEGRAM_BOT_TOKEN: "123456:AAbc", TELEGRAM_WEBHOOK_SECRET: "s3cret".padEnd(32, "0"), TELEGRAM_API_BASE: "https://bot.example" };
   /** A fetch that records each request and answers 404, as both APIs answer for a file they do not have. */
   const recorded = () => {
     const seen: { url: string; authorization: string | null }[] = [];

@@ -1,7 +1,7 @@
 // Settings of the worker-telegram project (vitest.config.ts): the Worker with a Telegram bot whose
 // Bot API is the stand-in in emulator/telegram/, started by this project's global-setup.ts.
 export const TEST_TELEGRAM_TOKEN = "123456789:AAHtestTokenForTheWorkerTelegramProj";
-export const TEST_TELEGRAM_SECRET = "test-webhook-secret_0123456789";
+export const TEST_TELEGRAM_SECRET = "test-webhook-secret_0123456789abcdef";
 /** Telegram users 700100 … 700199 are allowed (each test its own), 700000 an admin; others are strangers. */
 export const TEST_TELEGRAM_ALLOWED = Array.from({ length: 100 }, (_, i) => String(700_100 + i));
 export const TEST_TELEGRAM_ADMIN = "700000";

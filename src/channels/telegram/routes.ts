@@ -1,6 +1,7 @@
-// Telegram's webhook: the secret first (401, nothing read), then every decision of
-// routeTelegramUpdate carried out. 200 for everything Telegram sent us (a refusal, a group, an
-// edit, a malformed update, a duplicate): Telegram sends again whatever is not answered 2xx.
+// Telegram's webhook: the secret first (401, nothing read; 503 when none is configured), then
+// every decision of routeTelegramUpdate carried out. 200 for everything Telegram sent us (a
+// refusal, a group, an edit, a malformed update, a duplicate): Telegram sends again whatever is
+// not answered 2xx.
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import type { Inbound } from "../channel";
@@ -17,7 +18,7 @@ import type { InboundMessage } from "../../objects/services/inbox";
 import { isolateAllowlist } from "../../objects/allowlist-copy";
 import { directoryOf } from "../../objects/user-directory";
 import { changesHome, forgetHome, type HomeCache, homeOfChat } from "../home-cache";
-import { requireConfig } from "../../worker/require-config";
+import { refuseUnverifiable, requireConfig } from "../../worker/require-config";
 
 /** An update is a few kilobytes; anything far past that is not Telegram's. */
 const MAX_UPDATE_BYTES = 256 * 1024;
@@ -35,6 +36,8 @@ telegramRoute.post("/webhook", async function telegramWebhook(c) {
   const config = requireConfig(c.env);
   // No bot configured: there is no Telegram here, whatever is posted.
   if (!config.telegram) return c.json({ error: "not_found" }, 404);
+  // A bot without its secret: no update can be verified, none is taken (503, Telegram sends it again).
+  if (config.telegram.webhookSecret === null) refuseUnverifiable("/telegram/webhook", ["TELEGRAM_WEBHOOK_SECRET"]);
   if (!checkWebhookSecret(c.req.header(SECRET_HEADER), config.telegram.webhookSecret)) {
     logEvent("webhook_rejected", { path: "/telegram/webhook", reason: c.req.header(SECRET_HEADER) ? "bad_secret" : "no_secret" });
     return c.json({ error: "invalid or missing X-Telegram-Bot-Api-Secret-Token" }, 401);

@@ -7,6 +7,9 @@ export const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
 /** What setWebhook accepts as `secret_token`: 1-256 characters of A-Z, a-z, 0-9, _ and -. */
 export const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
+/** The relay's own floor for TELEGRAM_WEBHOOK_SECRET: the secret alone authenticates who sent an update. */
+export const MIN_WEBHOOK_SECRET_CHARS = 32;
+
 const encoder = new TextEncoder();
 
 /**

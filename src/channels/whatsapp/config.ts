@@ -1,6 +1,6 @@
 // WhatsApp's part of the relay's configuration: the Twilio account, its sender and its API bases.
 import * as z from "zod/mini";
-import { httpUrl, optional } from "../../config-fields";
+import { httpUrl, optional, type SettingProblem } from "../../config-fields";
 
 export const WhatsappEnvSchema = z.object({
   TWILIO_ACCOUNT_SID: optional(z.string().check(z.minLength(1))),
@@ -42,4 +42,17 @@ export function whatsappConfig(e: z.infer<typeof WhatsappEnvSchema>): { ok: true
     },
     mediaSigningSecret: e.TWILIO_AUTH_TOKEN ?? null,
   };
+}
+
+/**
+ * What WhatsApp needs to take a message: the account (its token verifies every webhook, its SID
+ * says a webhook is about this account). TWILIO_WHATSAPP_FROM has a default, the sandbox's number.
+ * `has`: whether a setting is set (not blank).
+ */
+export function whatsappNeeds(has: (name: string) => boolean): SettingProblem[] {
+  const needed = [
+    ["TWILIO_ACCOUNT_SID", "is not set: no webhook can be checked as this account's, so every one is refused (503)"],
+    ["TWILIO_AUTH_TOKEN", "is not set: no webhook can be verified, so every one is refused (503)"],
+  ] as const;
+  return needed.filter(([name]) => !has(name)).map(([name, problem]) => ({ name, problem }));
 }

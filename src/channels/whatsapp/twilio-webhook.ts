@@ -1,10 +1,11 @@
-// Middleware for Twilio webhooks: bounded body, form decoding, X-Twilio-Signature check.
-// Answers 413/415/403 itself; on success the route reads the verified pairs from `twilioParams`,
-// and refuses a form of another Twilio account (refuseForeignAccount) once it has parsed it.
+// Middleware for Twilio webhooks: the account's settings, bounded body, form decoding,
+// X-Twilio-Signature check. Answers 503 (an account setting is not set), 413/415/403 itself; on
+// success the route reads the verified pairs from `twilioParams`, and refuses a form of another
+// Twilio account (refuseForeignAccount) once it has parsed it.
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { Config } from "../../config";
-import type { ConfigVariables } from "../../worker/require-config";
+import { refuseUnverifiable, type ConfigVariables } from "../../worker/require-config";
 import { logEvent } from "../../core/log";
 import { type FormParams, validateTwilioSignature } from "./twilio-signature";
 
@@ -17,6 +18,13 @@ export type WebhookVariables = ConfigVariables & { twilioParams: FormParams; pub
 // A named function, so a CPU profile of the bundle names it.
 export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: WebhookVariables }>(async function verifyTwilioWebhook(c, next) {
   const config = c.get("config");
+  const requestUrl = new URL(c.req.url);
+  // Without the token nothing can be verified, without the SID no form is ours: a missing setting,
+  // not a forged request (src/worker/require-config.ts).
+  const { accountSid, authToken } = config.twilio;
+  if (accountSid === null || authToken === null) {
+    refuseUnverifiable(requestUrl.pathname, [...(accountSid === null ? ["TWILIO_ACCOUNT_SID"] : []), ...(authToken === null ? ["TWILIO_AUTH_TOKEN"] : [])]);
+  }
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_WEBHOOK_BYTES) throw new HTTPException(413, { message: `body over ${MAX_WEBHOOK_BYTES} bytes` });
   const type = c.req.header("content-type") ?? "";
@@ -27,17 +35,9 @@ export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: 
   if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new HTTPException(413, { message: `body over ${MAX_WEBHOOK_BYTES} bytes` });
   const params: FormParams = [...new URLSearchParams(utf8.decode(raw))];
 
-  const requestUrl = new URL(c.req.url);
   const publicOrigin = config.publicUrl ?? requestUrl.origin;
   const signedUrl = `${publicOrigin}${requestUrl.pathname}${requestUrl.search}`;
-  const valid =
-    config.twilio.authToken !== null &&
-    (await validateTwilioSignature({
-      authToken: config.twilio.authToken,
-      signature: c.req.header("x-twilio-signature"),
-      url: signedUrl,
-      params,
-    }));
+  const valid = await validateTwilioSignature({ authToken, signature: c.req.header("x-twilio-signature"), url: signedUrl, params });
   if (!valid) {
     logEvent("webhook_rejected", { path: requestUrl.pathname, reason: c.req.header("x-twilio-signature") ? "bad_signature" : "no_signature" });
     throw new HTTPException(403, { message: "invalid or missing X-Twilio-Signature" });
@@ -50,7 +50,7 @@ export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: 
 /**
  * A signed form must also be about our account: a webhook of another account changes nothing
  * here (403). Twilio always sends AccountSid, so a form without it is malformed (400, as the
- * inbound form's schema says too). A relay without TWILIO_ACCOUNT_SID refuses every one.
+ * inbound form's schema says too). A relay without TWILIO_ACCOUNT_SID never gets here (503 above).
  */
 export function refuseForeignAccount(config: Config, params: FormParams, path: string): void {
   const accountSid = params.findLast(([name]) => name === "AccountSid")?.[1];

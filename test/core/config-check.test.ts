@@ -1,0 +1,73 @@
+// checkSettings (src/config-check.ts): for each channel served and each VM mode, the settings the
+// relay needs and lacks, and the invalid ones, by name; never a value.
+import { describe, expect, it } from "vitest";
+import { checkSettings, describeProblem } from "../../src/config-check";
+
+const TWILIO = { TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef", TWILIO_AUTH_TOKEN: "auth-token-value-0123" };
+const VM = { VM_URL: "https://vm.example", VM_TOKEN: "vm-token-value-0123" };
+const WRITERS = { ALLOWED_SENDERS: "+15551230001" };
+const BOT = { TELEGRAM_BOT_TOKEN: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", TELEGRAM_WEBHOOK_SECRET: "s".repeat(32), ALLOWED_TELEGRAM_USERS: "42" };
+const FLY = { VM_MODE: "machines", FLY_API_TOKEN: "fly-token-value", FLY_APP: "relay-agents", FLY_IMAGE: "registry.fly.io/relay-agents:v1", VM_TOKEN: "vm-token-value-0123" };
+const WHATSAPP_READY = { ...TWILIO, ...VM, ...WRITERS };
+
+const names = (env: Record<string, unknown>) => checkSettings(env).map((p) => p.name);
+
+describe("what the relay needs to take a message", () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["nothing set: WhatsApp is the channel, and it lacks everything", {}, ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "VM_URL", "VM_TOKEN", "ALLOWED_SENDERS"]],
+    ["WhatsApp, a VM and a sender", WHATSAPP_READY, []],
+    ["the Twilio token missing", { ...WHATSAPP_READY, TWILIO_AUTH_TOKEN: undefined }, ["TWILIO_AUTH_TOKEN"]],
+    ["the Twilio SID blank", { ...WHATSAPP_READY, TWILIO_ACCOUNT_SID: "  " }, ["TWILIO_ACCOUNT_SID"]],
+    ["the sender defaults to the sandbox's number: not needed", { ...WHATSAPP_READY, TWILIO_WHATSAPP_FROM: undefined }, []],
+    ["shared mode without its VM", { ...TWILIO, ...WRITERS }, ["VM_URL", "VM_TOKEN"]],
+    ["shared mode with the URL only", { ...TWILIO, ...WRITERS, VM_URL: "https://vm.example" }, ["VM_TOKEN"]],
+    ["machines mode: the Fly settings, not VM_URL", { ...TWILIO, ...WRITERS, ...FLY }, []],
+    ["machines mode without its Fly settings: named once each, as missing", { ...WHATSAPP_READY, VM_MODE: "machines" }, ["FLY_API_TOKEN", "FLY_APP", "FLY_IMAGE"]],
+    ["machines mode without VM_TOKEN either", { ...TWILIO, ...WRITERS, VM_MODE: "machines" }, ["FLY_API_TOKEN", "FLY_APP", "FLY_IMAGE", "VM_TOKEN"]],
+    ["an invalid VM_MODE: named as invalid, no mode guessed", { ...TWILIO, ...WRITERS, VM_MODE: "both" }, ["VM_MODE"]],
+    ["nobody may write", { ...TWILIO, ...VM }, ["ALLOWED_SENDERS"]],
+    ["an admin alone may write (and /allow others)", { ...TWILIO, ...VM, ADMIN_SENDERS: "+15551230009" }, []],
+    ["a list of blanks is nobody", { ...TWILIO, ...VM, ALLOWED_SENDERS: " , ," }, ["ALLOWED_SENDERS"]],
+    ["WhatsApp and Telegram, ready", { ...WHATSAPP_READY, ...BOT }, []],
+    ["a bot without its webhook's secret", { ...WHATSAPP_READY, ...BOT, TELEGRAM_WEBHOOK_SECRET: undefined }, ["TELEGRAM_WEBHOOK_SECRET"]],
+    ["a Telegram user alone may write where both are served", { ...TWILIO, ...VM, ...BOT }, []],
+    ["Telegram alone: no Twilio needed, but a media key is", { ...VM, ...BOT }, ["MEDIA_SIGNING_KEY"]],
+    ["Telegram alone with a media key", { ...VM, ...BOT, MEDIA_SIGNING_KEY: "m".repeat(32) }, []],
+    ["Telegram alone, nobody on it may write", { ...VM, ...BOT, MEDIA_SIGNING_KEY: "m".repeat(32), ALLOWED_TELEGRAM_USERS: "", ALLOWED_SENDERS: "+15551230001" }, ["ALLOWED_TELEGRAM_USERS"]],
+    ["one Twilio credential set means WhatsApp too, beside Telegram", { ...VM, ...BOT, TWILIO_AUTH_TOKEN: "auth-token-value-0123" }, ["TWILIO_ACCOUNT_SID"]],
+    ["a webhook secret under 32 characters", { ...WHATSAPP_READY, ...BOT, TELEGRAM_WEBHOOK_SECRET: "s".repeat(31) }, ["TELEGRAM_WEBHOOK_SECRET"]],
+    ["an invalid setting elsewhere", { ...WHATSAPP_READY, FLY_APP: "Not An App" }, ["FLY_APP"]],
+    ["invalid entries in a sender list", { ...WHATSAPP_READY, ADMIN_SENDERS: "5551230009" }, ["ADMIN_SENDERS"]],
+    ["missing and invalid together, missing first", { ...TWILIO, ...WRITERS, MEDIA_RETENTION_DAYS: "0" }, ["VM_URL", "VM_TOKEN", "MEDIA_RETENTION_DAYS"]],
+  ])("%s", (_, env, expected) => {
+    expect(names(env)).toEqual(expected);
+  });
+});
+
+describe("each problem in one line, by name", () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ["missing", { ...WHATSAPP_READY, TWILIO_AUTH_TOKEN: undefined }, "TWILIO_AUTH_TOKEN is not set: no webhook can be verified, so every one is refused (503)"],
+    ["required by the mode", { ...TWILIO, ...WRITERS, ...FLY, FLY_IMAGE: undefined }, "FLY_IMAGE is not set (required when VM_MODE=machines): no run can start"],
+    ["too short", { ...WHATSAPP_READY, ...BOT, TELEGRAM_WEBHOOK_SECRET: "s".repeat(20) }, "TELEGRAM_WEBHOOK_SECRET is invalid: must be at least 32 characters"],
+    ["invalid, zod's own words", { ...WHATSAPP_READY, VM_URL: "ftp://vm.example" }, "VM_URL is invalid: Invalid URL"],
+    ["nobody", { ...TWILIO, ...VM }, "ALLOWED_SENDERS is empty, and so is ADMIN_SENDERS: nobody may write, and no admin can /allow anyone"],
+  ])("%s", (_, env, line) => {
+    expect(checkSettings(env).map(describeProblem)).toEqual([line]);
+  });
+
+  it("never quotes a value, valid or not", () => {
+    const values = {
+      TWILIO_AUTH_TOKEN: "auth-token-value-0123",
+      VM_TOKEN: "vm-token-value-0123",
+      ALLOWED_SENDERS: "+15551230001,not-a-number-7",
+      ALLOWED_TELEGRAM_USERS: "@someone_by_name",
+      TELEGRAM_BOT_TOKEN: "bad token value",
+      TELEGRAM_WEBHOOK_SECRET: "short_secret_value",
+      FLY_APP: "Bad_App_Name_Value",
+      MEDIA_SIGNING_KEY: "short-key-value",
+    };
+    const lines = checkSettings(values).map(describeProblem).join("\n");
+    expect(lines).toContain("TELEGRAM_WEBHOOK_SECRET");
+    for (const value of [...Object.values(values), "not-a-number-7", "@someone_by_name"]) expect(lines).not.toContain(value);
+  });
+});
