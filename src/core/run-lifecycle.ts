@@ -56,7 +56,12 @@ export const STREAM_OPEN_TIMEOUT_MS = 30_000;
 export const MAX_MESSAGES_PER_TURN = 10;
 
 export type RunEvent =
-  /** Queued messages (chosen by core/batching.ts) start a new run; no run may be open. */
+  /**
+   * Queued messages (chosen by core/run-slots.ts) start a new run. The run stepped is the one open
+   * in the batch's conversation: a chat batch never starts while a chat run of its conversation is
+   * open (one batch at a time, in order); a run of another conversation, or a task in its own
+   * session, does not hold it.
+   */
   | { type: "dispatch"; runId: string; ids: readonly string[]; context: "chat" | "fresh"; conversationId: number; sessionId: string | null }
   /** This instance takes the run up (at its first attempt, after a retry's wait, after an eviction); `machine`: whether the VM is reachable as it is. */
   | { type: "open"; machine: "ready" | "cold" }
@@ -110,6 +115,11 @@ export type RunEffect =
 
 export type RunStep = { run: Run | null; moves: MessageMove[]; effects: RunEffect[] };
 
+/** Whether `run` keeps a new batch of `batch`'s conversation waiting: both use its session, and it is not over. */
+function holdsConversation(run: Run | null, batch: { context: "chat" | "fresh"; conversationId: number }): boolean {
+  return run !== null && run.phase !== "finished" && run.context === "chat" && batch.context === "chat" && run.conversationId === batch.conversationId;
+}
+
 /** Whether a further turn may join VM run `vmRunId` of this run: only while that VM run is the run's, and the run is not over. */
 export function takesInput(run: Run | null, vmRunId: string): boolean {
   return run !== null && run.phase !== "finished" && run.vmRunId === vmRunId;
@@ -118,7 +128,7 @@ export function takesInput(run: Run | null, vmRunId: string): boolean {
 export function stepRun(run: Run | null, pending: readonly PendingMessage[], event: RunEvent, now: number): RunStep {
   const same: RunStep = { run, moves: [], effects: [] };
   if (event.type === "dispatch") {
-    if (run !== null && run.phase !== "finished") return same;
+    if (holdsConversation(run, event)) return same;
     const created: Run = {
       id: event.runId,
       vmRunId: `${event.runId}-1`,
