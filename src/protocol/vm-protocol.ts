@@ -298,6 +298,7 @@ export const ConfigProblemReasonSchema = z.enum([
   "root_without_sandbox", // the VM runs as root without IS_SANDBOX=1: bypassPermissions is refused
   "credentials_refused", // Anthropic answered 401
   "no_credentials", // the CLI has no Anthropic credentials at all
+  "missing_capabilities", // the machine does not let the VM (root) switch to its agents' uids or read their files
 ]);
 export type ConfigProblemReason = z.infer<typeof ConfigProblemReasonSchema>;
 
@@ -451,10 +452,16 @@ export function isTerminal(event: VmRunEvent): boolean {
 }
 
 /**
- * `GET /health`. Anyone gets `{ok: true}`; a request with the token also gets `problem`: the
- * configuration problem the VM knows of (its startup check, or what its runs found), or null.
+ * `GET /health`. 200 `{ok: true}` when the VM can run an agent; 503 `{ok: false, missing}` when
+ * something it found at start stops it (the names of settings or capabilities, never values).
+ * A request with the token also gets `problem`: the configuration problem the VM knows of (its
+ * startup checks, or what its runs found), or null.
  */
-export const VmHealthSchema = z.object({ ok: z.literal(true), problem: z.optional(z.nullable(z.string().check(z.maxLength(2000)))) });
+export const VmHealthSchema = z.object({
+  ok: z.boolean(),
+  missing: z.optional(z.array(z.string().check(z.maxLength(100))).check(z.maxLength(20))),
+  problem: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
+});
 export type VmHealth = z.infer<typeof VmHealthSchema>;
 
 /** `POST /v1/workspaces`: create a user's workspace directory, optionally by cloning a repository. */

@@ -8,8 +8,11 @@ import {
   StartRunRequestSchema,
   ToolResultRequestSchema,
   VM_ROUTES,
+  EVENT_STREAM_CONTENT_TYPE,
+  type ConfigProblemReason,
   type VmErrorBody,
   type VmHealth,
+  type VmRunEvent,
 } from "../../src/protocol/vm-protocol";
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "./core/relay-tool-wire";
 import { SEND_FILE_TOOL } from "../../src/protocol/relay-tools";
@@ -25,6 +28,7 @@ import { fail, parseBody } from "./http-body";
 import type { RunManager } from "./run-manager";
 import type { ToolBridge } from "./tool-bridge";
 import { isRunId } from "./user-paths";
+import { refusalOf, type StartProblem } from "./core/readiness";
 import { addWorkspaceRoutes } from "./workspace-routes";
 import type { Workspaces } from "./workspaces";
 
@@ -38,6 +42,8 @@ export type RouteDeps = {
   approvals: ApprovalBridge;
   /** The configuration problem the VM knows of, for /health with the token. */
   problem: () => string | null;
+  /** What its start found that stops it running an agent (core/readiness.ts): /health's 503, and runs refused. */
+  readiness?: readonly StartProblem[];
   stream: Omit<StreamHooks, "onDelivered"> & Partial<Pick<StreamHooks, "onDelivered">>;
   /** Every authorised request, before it is answered. */
   onRequest: () => void;
@@ -62,6 +68,12 @@ export function runPattern(build: (runId: string) => string): string {
   return build(marker).replace(marker, ":runId");
 }
 
+/** A run's whole stream when the VM cannot run an agent: its one terminal event. */
+function refusedRun(reason: ConfigProblemReason, message: string): Response {
+  const event: VmRunEvent = { seq: 1, type: "error", code: "misconfigured", reason, message: message.slice(0, 2000) };
+  return new Response(`${JSON.stringify(event)}\n`, { headers: { "content-type": EVENT_STREAM_CONTENT_TYPE, "cache-control": "no-store" } });
+}
+
 export function createVmApp(deps: RouteDeps): Hono {
   const app = new Hono();
   // Hono's bearer check (constant-time); every refusal is the protocol's 401 body, a malformed
@@ -80,7 +92,12 @@ export function createVmApp(deps: RouteDeps): Hono {
 
   // Health checks (Fly polls them) and refused requests are not activity: neither may keep
   // an idle VM awake. Only the relay, with the token, learns of a configuration problem.
-  app.get(VM_ROUTES.health, async (c) => c.json<VmHealth>((await hasToken(c)) ? { ok: true, problem: deps.problem() } : { ok: true }));
+  const missing = (deps.readiness ?? []).map((p) => p.name);
+  app.get(VM_ROUTES.health, async (c) => {
+    const health: VmHealth = missing.length > 0 ? { ok: false, missing } : { ok: true };
+    const problem = deps.problem() ?? deps.readiness?.[0]?.message ?? null;
+    return c.json<VmHealth>((await hasToken(c)) ? { ...health, problem } : health, missing.length > 0 ? 503 : 200);
+  });
   app.use("/v1/*", requireToken, async (_c, next) => {
     deps.onRequest();
     await next();
@@ -89,6 +106,10 @@ export function createVmApp(deps: RouteDeps): Hono {
   app.post(VM_ROUTES.startRun, async (c) => {
     const receivedAt = deps.now();
     const request = await parseBody(c, StartRunRequestSchema);
+    // No CLI could get past it: the run ends at once, named, so the relay tells the user why
+    // instead of retrying a run that failed as if interrupted.
+    const refusal = refusalOf(deps.readiness ?? []);
+    if (refusal?.refuses) return refusedRun(refusal.refuses, refusal.message);
     const outcome = deps.manager.start(request, receivedAt);
     if (outcome.kind === "user_mismatch") fail(409, { error: "user_mismatch", message: "this runId belongs to another user" });
     if (outcome.kind === "shutting_down") fail(503, { error: "bad_request", message: "the VM is shutting down" });

@@ -29,6 +29,8 @@ import { adoptCheckouts, createGithubRepos } from "./github-repos";
 import { startCredentialProxy } from "./credential-proxy";
 import { resolveInside } from "./user-paths";
 import { openUsers } from "./user-isolation";
+import { credentialsIn, readinessProblems } from "./core/readiness";
+import { probeMachine } from "./readiness-probe";
 import { userPathsOfKey } from "./user-paths";
 import { createWorkspaces } from "./workspaces";
 import { createCheckpoints } from "./checkpoints";
@@ -66,6 +68,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   if (previous.survivors.length > 0) console.warn(`vm: processes ${previous.survivors.join(", ")} of the previous VM process outlived SIGKILL`);
   const agentRecords = createAgentRecords(configured.dataDir);
   const users = openUsers(configured.dataDir, configured);
+  // Can it run an agent at all: one line per thing that stops it, and /health names them.
+  const readiness = readinessProblems({ credentials: credentialsIn(configured.cliEnv), machine: users.isolated ? await probeMachine(configured.dataDir) : null });
+  for (const found of readiness) console.warn(`vm: cannot run an agent: ${found.message}`);
   // The CLI agents can run, installed for them when they cannot reach the configured one.
   const agentCli = users.isolated ? cliForAgents(configured.claudeBin, configured.dataDir) : { bin: configured.claudeBin, line: null };
   if (agentCli.line) console.log(agentCli.line);
@@ -183,6 +188,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy, gate: github }),
     },
     problem: () => problem?.message ?? null,
+    readiness,
     onRequest: touch,
     now: () => performance.now(),
     stream: {

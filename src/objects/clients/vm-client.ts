@@ -156,12 +156,15 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
         const res = await call(VM_ROUTES.health, { method: "GET", signal });
         if (!(res instanceof Response)) return { ok: false, ...res };
         const ms = Math.round(performance.now() - started);
-        if (!res.ok) {
+        // 503 is the VM's own answer when it cannot run an agent: its body names what stops it.
+        if (!res.ok && res.status !== 503) {
           await res.body?.cancel();
           return { ok: false, failure: "http_error", detail: `health answered ${res.status}` };
         }
         const body = VmHealthSchema.safeParse(await res.json().catch(() => null));
-        return { ok: true, ms, problem: body.success ? (body.data.problem ?? null) : null };
+        if (!body.success) return res.ok ? { ok: true, ms, problem: null } : { ok: false, failure: "http_error", detail: "health answered 503" };
+        const missing = body.data.missing?.length ? `cannot run an agent: ${body.data.missing.join(", ")} missing` : null;
+        return { ok: true, ms, problem: body.data.problem ?? missing };
       });
     },
     /** Starts (or, with the same run id, re-attaches to) a run; the body is its event stream. */
