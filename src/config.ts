@@ -90,6 +90,11 @@ export type MachinesConfig = {
   relayVmToken: string;
 };
 
+/** What media and /web links are signed with, first set first (media.signingSecret). */
+export const MEDIA_SECRET_SETTINGS = ["MEDIA_SIGNING_KEY", "TWILIO_AUTH_TOKEN"] as const;
+/** What the GitHub webhooks' and triggers' doors are keyed with, first set first (doorSigningSecret). */
+export const DOOR_SECRET_SETTINGS = ["DOOR_SIGNING_KEY", ...MEDIA_SECRET_SETTINGS] as const;
+
 /** `problems`: each as `NAME: why`, never with a value (config-fields.ts's ConfigProblems). */
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 

@@ -11,7 +11,8 @@ import { doorKeysFor, doorSecret, openDoor } from "../core/door-keys";
 import { parseGithubEvent, RepositorySchema } from "../core/github-events";
 import { verifyGithubSignature } from "../core/github-signature";
 import { logEvent } from "../core/log";
-import { requireConfig } from "./require-config";
+import { DOOR_SECRET_SETTINGS } from "../config";
+import { refuseUnverifiable, requireConfig } from "./require-config";
 
 export const githubRoute = new Hono<{ Bindings: Env }>();
 
@@ -51,6 +52,8 @@ async function passDoor(config: Parameters<typeof doorKeysFor>[0], sealed: strin
 
 githubRoute.post("/webhook/:door?", async function githubWebhook(c) {
   const config = requireConfig(c.env);
+  // No key to open doors with: a missing setting, not a forged delivery (503, require-config.ts).
+  if (!doorKeysFor(config)) refuseUnverifiable("/github/webhook", DOOR_SECRET_SETTINGS);
   if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (raw.byteLength > MAX_BODY_BYTES) return refuse(c, 413, "too_large");

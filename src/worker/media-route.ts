@@ -4,15 +4,13 @@
 // key that checks links answers 503 (require-config.ts). Logs sizes and types only.
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
+import { MEDIA_SECRET_SETTINGS } from "../config";
 import { systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { mediaHeaders, parseRange, rangeStillValid, unsatisfiableHeaders, type RangeRequest } from "../core/media-response";
 import { verifyMediaToken } from "../core/media-token";
 import { mediaKeysFor, storedInfo } from "../objects/clients/media-store";
 import { refuseUnverifiable, requireConfig } from "./require-config";
-
-/** What media and /web links are signed with: MEDIA_SIGNING_KEY, else a key derived from TWILIO_AUTH_TOKEN. */
-export const SIGNING_SETTINGS = ["MEDIA_SIGNING_KEY", "TWILIO_AUTH_TOKEN"] as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,7 +51,7 @@ async function findObject(c: Context<{ Bindings: Env }>, now: number): Promise<F
   // A relay that cannot check a link says so (503), not that the link is wrong.
   const config = requireConfig(c.env);
   const keys = mediaKeysFor(config);
-  if (!keys) refuseUnverifiable("/media", SIGNING_SETTINGS);
+  if (!keys) refuseUnverifiable("/media", MEDIA_SECRET_SETTINGS);
   const bucket = c.env.MEDIA;
   if (!bucket) return { ok: false, why: "unconfigured" };
   const key = await verifyMediaToken((await keys).token, c.req.param("token") ?? "", now);

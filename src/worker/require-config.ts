@@ -48,7 +48,8 @@ export const withConfig = createMiddleware<{ Bindings: Env; Variables: ConfigVar
  * URL that carries a token.
  */
 export function refuseUnverifiable(path: string, missing: readonly string[]): never {
-  const problem = `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`;
+  const names = missing.length <= 2 ? missing.join(" and ") : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
+  const problem = `${names} ${missing.length === 1 ? "is" : "are"} not set`;
   logEvent("secret_missing", { path, settings: missing, problem });
   throw new HTTPException(503, { message: `${problem}: the relay cannot verify this request` });
 }

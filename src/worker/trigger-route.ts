@@ -7,12 +7,12 @@
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod/mini";
-import type { Config } from "../config";
+import { DOOR_SECRET_SETTINGS, type Config } from "../config";
 import { doorKeysFor, doorSecret, openDoor } from "../core/door-keys";
 import { logEvent } from "../core/log";
 import { timingSafeEqual } from "../core/timing-safe";
 import { bearerToken, MAX_IDEMPOTENCY_KEY_CHARS, MAX_TRIGGER_BODY_BYTES, MAX_TRIGGER_TEXT_CHARS, sha256Hex, TRIGGER_ID } from "../core/triggers";
-import { requireConfig } from "./require-config";
+import { refuseUnverifiable, requireConfig } from "./require-config";
 
 const FiringBodySchema = z.object({ text: z.optional(z.string().check(z.maxLength(MAX_TRIGGER_TEXT_CHARS))) });
 /** Printable ASCII, as HTTP header values are in practice. */
@@ -74,6 +74,8 @@ export const triggerRoute = new Hono<{ Bindings: Env }>();
 triggerRoute.post("/:door", async (c) => {
   const receivedAt = Date.now();
   const config = requireConfig(c.env);
+  // No key to open doors with: a missing setting, not a wrong token (503, require-config.ts).
+  if (!doorKeysFor(config)) refuseUnverifiable("/triggers", DOOR_SECRET_SETTINGS);
   const token = bearerToken(c.req.header("authorization"));
   const passed = await passDoor(config, c.req.param("door"), token);
   if (!passed) {

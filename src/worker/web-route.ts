@@ -7,11 +7,11 @@
 // relay without the key that checks links answers 503 (require-config.ts).
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
+import { MEDIA_SECRET_SETTINGS } from "../config";
 import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
 import { verifyWebToken, webLinkKeyFor } from "../core/web-token";
 import { isSafeDiffHtml } from "../protocol/vm-protocol";
-import { SIGNING_SETTINGS } from "./media-route";
 import { refuseUnverifiable, requireConfig } from "./require-config";
 import { PAGE_CSS, renderWebPage } from "./web-page";
 
@@ -42,7 +42,7 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 async function servePage(c: Context<{ Bindings: Env }>, runId: string | null): Promise<Response> {
   // A relay that cannot check a link says so (503), not that the link is wrong.
   const key = webLinkKeyFor(requireConfig(c.env));
-  if (!key) refuseUnverifiable("/web", SIGNING_SETTINGS);
+  if (!key) refuseUnverifiable("/web", MEDIA_SECRET_SETTINGS);
   const token = c.req.param("token") ?? "";
   const link = await verifyWebToken(await key, token, Date.now());
   if (!link) return refuse(c, "token");

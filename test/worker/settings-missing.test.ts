@@ -110,11 +110,20 @@ it("a webhook while TWILIO_ACCOUNT_SID is not set: 503 named so, not refused as 
   ]);
 });
 
-it.each(["/media/abc.def", "/web/abc.def"])("GET %s with no key to check links by: 503 naming the settings, not a 404", async (path) => {
+const LINK_KEYS = ["MEDIA_SIGNING_KEY", "TWILIO_AUTH_TOKEN"];
+const DOOR_KEYS = ["DOOR_SIGNING_KEY", ...LINK_KEYS];
+it.each<[string, string, string, string[], string]>([
+  ["GET", "/media/abc.def", "/media", LINK_KEYS, "MEDIA_SIGNING_KEY and TWILIO_AUTH_TOKEN are not set"],
+  ["GET", "/web/abc.def", "/web", LINK_KEYS, "MEDIA_SIGNING_KEY and TWILIO_AUTH_TOKEN are not set"],
+  ["POST", "/github/webhook/abc.def", "/github/webhook", DOOR_KEYS, "DOOR_SIGNING_KEY, MEDIA_SIGNING_KEY and TWILIO_AUTH_TOKEN are not set"],
+  ["POST", "/triggers/abc.def", "/triggers", DOOR_KEYS, "DOOR_SIGNING_KEY, MEDIA_SIGNING_KEY and TWILIO_AUTH_TOKEN are not set"],
+])("%s %s with no key to check it by: 503 naming the settings, not a refusal of the request, no object asked", async (method, path, logged, settings, problem) => {
   const logs = captureLogs();
-  const { env: broken } = envWith({ TWILIO_AUTH_TOKEN: undefined, MEDIA_SIGNING_KEY: undefined });
-  const res = await call(new Request(`${TEST_PUBLIC_URL}${path}`), broken);
+  const { env: broken, asked } = envWith({ TWILIO_AUTH_TOKEN: undefined, MEDIA_SIGNING_KEY: undefined, DOOR_SIGNING_KEY: undefined });
+  const init = method === "POST" ? { method, headers: { "content-type": "application/json", authorization: "Bearer t", "x-hub-signature-256": "sha256=00" }, body: "{}" } : {};
+  const res = await call(new Request(`${TEST_PUBLIC_URL}${path}`, init), broken);
   expect(res.status).toBe(503);
-  expect(await res.json()).toEqual({ error: "MEDIA_SIGNING_KEY and TWILIO_AUTH_TOKEN are not set: the relay cannot verify this request" });
-  expect(logs().filter((l) => l.event === "secret_missing")).toEqual([{ event: "secret_missing", path: path.slice(0, path.indexOf("/", 1)), settings: ["MEDIA_SIGNING_KEY", "TWILIO_AUTH_TOKEN"], problem: "MEDIA_SIGNING_KEY and TWILIO_AUTH_TOKEN are not set" }]);
+  expect(await res.json()).toEqual({ error: `${problem}: the relay cannot verify this request` });
+  expect(asked).toEqual([]);
+  expect(logs().filter((l) => l.event === "secret_missing")).toEqual([{ event: "secret_missing", path: logged, settings, problem }]);
 });
