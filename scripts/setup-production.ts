@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { unstable_readConfig } from "wrangler";
+import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { DEFAULT_API_BASE, methodUrl } from "../src/channels/telegram/api";
 import { parseDotenv } from "./stack/dev-vars";
@@ -17,6 +17,9 @@ import * as out from "./setup/cli-output";
 import { appExists, createApp, createVolume, machineCount, volumesNamed, type FlyApi } from "./setup/fly-api";
 import { BUCKET, describePlan, planSetup, type Action, type Found } from "./setup/plan";
 import { PRODUCTION_VARS_FILE, readProductionVars, SHARED_VOLUME, vmSecretsFromFile, workerSecretsFromFile, type ProductionVars } from "./setup/settings";
+
+/** The Machines API and the token `fly auth token` gave, asked for once. */
+let api: FlyApi | null = null;
 
 const argv = process.argv.slice(2);
 const flags = { dryRun: argv.includes("--dry-run"), updateSecrets: argv.includes("--update-secrets"), redeploy: argv.includes("--redeploy") };
@@ -28,7 +31,9 @@ const file = parseDotenv(readFileSync(PRODUCTION_VARS_FILE, "utf8"));
 const read = readProductionVars(file);
 if (!read.ok) fail(2, `${PRODUCTION_VARS_FILE}:\n  ${read.problems.join("\n  ")}`);
 const vars: ProductionVars = read.vars;
-const fixedVars = Object.keys(unstable_readConfig({ config: "wrangler.toml", env: "production" }, { hideWarnings: true }).vars ?? {});
+// Only the names of [env.production.vars] (smol-toml, not wrangler's parser: importing wrangler
+// costs seconds; test/scripts/production-config.test.ts reads the same table through wrangler's).
+const fixedVars = Object.keys(z.object({ env: z.object({ production: z.object({ vars: z.record(z.string(), z.unknown()).default({}) }) }) }).parse(parseToml(readFileSync("wrangler.toml", "utf8"))).env.production.vars);
 const fromFile = workerSecretsFromFile(vars, fixedVars);
 if (!fromFile.ok) fail(2, fromFile.problems.join("\n"));
 const workerSecrets = fromFile.values;
@@ -66,6 +71,7 @@ async function check(): Promise<Found> {
   if (flyUser === null) return { ...none, wranglerUser };
   const r2Result = await run("wrangler", ["r2", "bucket", "info", BUCKET]);
   const r2 = out.r2BucketState(r2Result) ?? fail(1, `wrangler r2 bucket info ${BUCKET} failed:\n${r2Result.stdout}${r2Result.stderr}`);
+  if (r2 === "r2_off") return { ...none, wranglerUser, flyUser, r2 };
   const secretsResult = await run("wrangler", ["secret", "list", "--env", "production"]);
   const secrets = out.workerSecretNames(secretsResult) ?? fail(1, `wrangler secret list failed:\n${secretsResult.stdout}${secretsResult.stderr}`);
   const api = await flyApi();
@@ -193,7 +199,6 @@ async function telegramWebhook(): Promise<string | null> {
   }
 }
 
-let api: FlyApi | null = null;
 async function flyApi(): Promise<FlyApi> {
   if (api) return api;
   const token = out.flyAuthToken(await run("fly", ["auth", "token"])) ?? fail(1, "fly auth token printed no token");

@@ -34,7 +34,7 @@ export const ProductionVarsSchema = z
     FLY_REGIONS: z.preprocess(blankIsUnset, z.string().regex(/^\s*[a-z]{3}\s*(,\s*[a-z]{3}\s*)*$/, "must be three-letter region codes separated by commas").default("iad")),
     TWILIO_ACCOUNT_SID: opt(z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be AC followed by 32 hex digits (Twilio console, Account Info)")),
     TWILIO_AUTH_TOKEN: opt(z.string().min(1)),
-    PUBLIC_URL: opt(z.url({ protocol: /^https$/, error: "must be the Worker's https URL" })),
+    PUBLIC_URL: opt(z.url({ protocol: /^https?$/, error: "must be the Worker's URL (https://…workers.dev, or its route)" })),
     VM_TOKEN: opt(z.string().min(32, "must be at least 32 characters (the set-up makes one when it is unset)")),
     TELEGRAM_BOT_TOKEN: opt(z.string()),
     TELEGRAM_WEBHOOK_SECRET: opt(z.string()),
