@@ -50,6 +50,7 @@ export function launchStack(specs: ChildSpec[], options: StackOptions): Stack {
     const outcome = await waitUntilReady(spec.readyUrl, { timeoutMs: readyTimeoutMs, exited: child.hasExited });
     if (outcome === "ready") return null;
     if (outcome === "timeout") return `${spec.name}: no answer from ${spec.readyUrl} after ${readyTimeoutMs / 1000} s`;
+    if (typeof outcome === "object") return `${spec.name}: ${spec.readyUrl} answered 503: ${outcome.refused}`;
     return `${spec.name}: ${describeExit(await child.exited)} before it answered ${spec.readyUrl}`;
   };
   const stopChild = (child: RunningChild): Promise<void> => {
