@@ -66,11 +66,21 @@ export function giveUpNotice(reason: GiveUpReason, messages: readonly NamedMessa
       return `⚠️ Your agent can't sign in to Anthropic (authentication failed), so ${what} ${messages.length === 1 ? "was" : "were"} not processed. The operator has to fix the API key; then send ${messages.length === 1 ? "it" : "them"} again.`;
     case "misconfigured":
       return `⚠️ Your agent is misconfigured, so ${what} ${messages.length === 1 ? "was" : "were"} not processed. The operator has been told; send ${messages.length === 1 ? "it" : "them"} again once it is fixed.`;
+    case "vm_unfit":
+      return `⚠️ Your agent can't run: its machine lacks a permission it needs to keep each user's agent apart, so ${what} ${messages.length === 1 ? "was" : "were"} not processed. The operator has been told; send ${messages.length === 1 ? "it" : "them"} again once it is fixed.`;
     case "time_limit":
       return `⚠️ Your agent hit its time limit and was stopped while working on ${what}. Send a message to continue where it left off.`;
     case "cancelled":
       return null;
   }
+}
+
+/** The answer to /stop <name> and /stop all: one line per conversation, named (`[api] Stopped …`). */
+export function stopRepliesByConversation(stopped: readonly { name: string | null; stoppedRun: boolean; dropped: readonly NamedMessage[] }[], deniedApprovals: number): string {
+  const lines = stopped.filter((s) => s.stoppedRun || s.dropped.length > 0).map((s) => `[${s.name ?? "?"}] ${stopReply({ ...s, deniedApprovals: 0 })}`);
+  const denied = deniedApprovals > 0 ? `Denied ${plural(deniedApprovals, "pending approval")}.` : null;
+  if (lines.length === 0) return denied ? `Nothing was running. ${denied}` : "Nothing is running.";
+  return [...lines, ...(denied ? [denied] : [])].join("\n");
 }
 
 /**
@@ -127,6 +137,7 @@ export function agentErrorReply(text: string, answered: readonly NamedMessage[])
 const TASK_FAILURE_WHY: Partial<Record<GiveUpReason, string>> = {
   auth_failed: "the agent can't sign in to Anthropic",
   misconfigured: "the agent is misconfigured",
+  vm_unfit: "the agent's machine lacks a permission it needs",
   time_limit: "it hit its time limit",
 };
 

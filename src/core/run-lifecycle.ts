@@ -221,7 +221,7 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
       // Files it changed before it failed are changed all the same: /diff and /undo see them. A retry
       // that keeps the session (busy: refused before any CLI started) resumes the one this run was
       // given; null would start a new session that then replaces the conversation's.
-      const after = failed(run, pending, { kind: "vm", code: event.code }, run.sessionId, now, event.seq);
+      const after = failed(run, pending, { kind: "vm", code: event.code, ...(event.reason ? { reason: event.reason } : {}) }, run.sessionId, now, event.seq);
       return { ...after, effects: [{ type: "record_end", event }, ...after.effects] };
     }
   }
@@ -277,7 +277,7 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
 /** A run that ended without its answer: one that may have used the model but reported no cost is counted as unknown, not free. */
 function endWithout(run: Run, outcome: GiveUpReason): { run: Run; effects: RunEffect[] } {
   const end = finish(run, outcome);
-  const unknown = run.results === 0 && outcome !== "auth_failed" && outcome !== "misconfigured";
+  const unknown = run.results === 0 && outcome !== "auth_failed" && outcome !== "misconfigured" && outcome !== "vm_unfit";
   return { run: end.run, effects: unknown ? [{ type: "spend_unknown" }, ...end.effects] : end.effects };
 }
 

@@ -1,12 +1,14 @@
 // The table of what a failed run means: retry (when, and on which session) or give up and say what. Consulted by stepRun (run-lifecycle.ts) only.
-import type { RunErrorCode } from "../protocol/vm-protocol";
+import type { ConfigProblemReason, RunErrorCode } from "../protocol/vm-protocol";
 import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
 
 /** Failures seen by the relay itself, before the VM said how the run ended. */
 export type TransportFailure = "unreachable" | "http_error" | "bad_stream" | "unknown_run";
-export type RunFailure = { kind: "transport"; reason: TransportFailure } | { kind: "vm"; code: RunErrorCode };
+/** `reason`: what only the operator can fix, with `misconfigured` and `auth_failed` (the VM's word). */
+export type RunFailure = { kind: "transport"; reason: TransportFailure } | { kind: "vm"; code: RunErrorCode; reason?: ConfigProblemReason };
 
-export type GiveUpReason = "failed_after_retries" | "interrupted" | "auth_failed" | "misconfigured" | "time_limit" | "cancelled";
+/** `vm_unfit`: the VM's machine withholds what it needs to run any agent (its capabilities). */
+export type GiveUpReason = "failed_after_retries" | "interrupted" | "auth_failed" | "misconfigured" | "vm_unfit" | "time_limit" | "cancelled";
 
 export type FailureDecision =
   /** Try the same VM run again (the VM dedupes by run id, so this never starts a second run). */
@@ -47,7 +49,7 @@ export function decideOnFailure(failure: RunFailure, run: RunProgress, now: numb
       return { action: "give_up", reason: "auth_failed" };
     // The VM cannot run its CLI at all: every retry would fail the same way until the operator acts.
     case "misconfigured":
-      return { action: "give_up", reason: "misconfigured" };
+      return { action: "give_up", reason: failure.reason === "missing_capabilities" ? "vm_unfit" : "misconfigured" };
     case "time_limit":
       return { action: "give_up", reason: "time_limit" };
     // The CLI could not resume the session and read nothing: once more on a fresh one.

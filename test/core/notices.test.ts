@@ -8,6 +8,7 @@ const said = (...bodies: string[]) => bodies.map((body) => ({ body, scheduleId: 
 describe("giveUpNotice: names every message it answers", () => {
   it.each([
     ["misconfigured", said("hello there"), "⚠️ Your agent is misconfigured, so your message “hello there” was not processed. The operator has been told; send it again once it is fixed."],
+    ["vm_unfit", said("hello there"), "⚠️ Your agent can't run: its machine lacks a permission it needs to keep each user's agent apart, so your message “hello there” was not processed. The operator has been told; send it again once it is fixed."],
     ["auth_failed", said("a", "b"), "⚠️ Your agent can't sign in to Anthropic (authentication failed), so your messages “a”, “b” were not processed. The operator has to fix the API key; then send them again."],
     ["failed_after_retries", said("ping"), "⚠️ I couldn't reach your agent after 6 attempts, so your message “ping” was not processed. Send it again to retry."],
     ["interrupted", said("fix the flaky test"), "⚠️ Your agent was interrupted twice while working on your message “fix the flaky test”, so I stopped retrying. What it sent above is all it produced; send it again to retry."],
@@ -45,6 +46,7 @@ describe("nameMessages and stopReply", () => {
 describe("taskFailureNotice", () => {
   it.each([
     ["misconfigured", "the agent is misconfigured"],
+    ["vm_unfit", "the agent's machine lacks a permission it needs"],
     ["auth_failed", "the agent can't sign in to Anthropic"],
     ["time_limit", "it hit its time limit"],
     ["failed_after_retries", "the agent could not be reached or crashed"],

@@ -218,6 +218,13 @@ describe("stepRun: what each step decides", () => {
     expect(step(runs.streaming, vm(error("misconfigured"))).effects.map((e) => e.type)).not.toContain("spend_unknown");
   });
 
+  it("a run the VM refused because its machine cannot run agents ends at once, named, never as an interruption", () => {
+    const refused: VmRunEvent = { seq: 1, type: "error", code: "misconfigured", reason: "missing_capabilities", message: "CAP_DAC_READ_SEARCH is missing", toolCalls: undefined };
+    const s = step(waiting, vm(refused));
+    expect(s.run).toMatchObject({ phase: "finished", outcome: "vm_unfit" });
+    expect(s.effects.map((e) => e.type)).not.toContain("spend_unknown");
+  });
+
   it("a terminal event's seq is stored with the end", () => {
     expect(step(runs.streaming, vm(error("cli_crashed", 9))).run).toMatchObject({ phase: "finished", outcome: "interrupted", lastSeq: 9 });
     expect(step(runs.streaming, events.done!).run).toMatchObject({ phase: "finished", outcome: "done", lastSeq: 4 });

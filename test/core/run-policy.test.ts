@@ -24,6 +24,7 @@ describe("decideOnFailure", () => {
     ["unknown session again after the fresh retry gives up", { kind: "vm", code: "unknown_session" }, { ...fresh, vmAttempt: 2, freshRetryUsed: true }, { action: "give_up", reason: "failed_after_retries" }],
     ["auth failure is not retried", { kind: "vm", code: "auth_failed" }, fresh, { action: "give_up", reason: "auth_failed" }],
     ["misconfiguration is not retried", { kind: "vm", code: "misconfigured" }, fresh, { action: "give_up", reason: "misconfigured" }],
+    ["a machine without the capabilities to run agents is not retried, and named", { kind: "vm", code: "misconfigured", reason: "missing_capabilities" }, fresh, { action: "give_up", reason: "vm_unfit" }],
     ["misconfiguration on a retry gives up at once", { kind: "vm", code: "misconfigured" }, { ...fresh, vmAttempt: 3 }, { action: "give_up", reason: "misconfigured" }],
     ["time limit is not retried", { kind: "vm", code: "time_limit" }, fresh, { action: "give_up", reason: "time_limit" }],
     ["cancel is not retried", { kind: "vm", code: "cancelled" }, streaming, { action: "give_up", reason: "cancelled" }],
