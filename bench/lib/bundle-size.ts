@@ -1,4 +1,6 @@
-// The relay Worker's deployable bundle: `wrangler deploy --dry-run` (no network), then gzip of what it would upload.
+// The relay Worker's upload: `wrangler deploy --dry-run --env production` (no network), figured as
+// wrangler prints it ("Total Upload: … / gzip: …": every module it would upload, the SQL text
+// modules included), with the share of the code and of the SQL modules beside it.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,35 +10,51 @@ import { spawnGroup } from "./children";
 import { WRANGLER_BIN } from "./paths";
 
 export type BundleSize = {
+  /** wrangler's Total Upload, raw and gzip (one gzip over every module, as its getSize counts it). */
   rawBytes: number;
   gzipBytes: number;
   /** wrangler's own "Total Upload: … / gzip: …" line, as printed. */
-  wranglerSays: string | null;
+  wranglerSays: string;
+  /** The JavaScript modules and the SQL text modules, each group gzipped alone (the two need not add up to the total). */
+  parts: { code: ModuleGroup; sql: ModuleGroup };
   /** Bytes in the bundle by package or source folder, largest first. */
   largestInputs: { input: string; bytes: number }[];
 };
+
+export type ModuleGroup = { modules: number; rawBytes: number; gzipBytes: number };
 
 const MetafileSchema = z.object({
   outputs: z.record(z.string(), z.object({ bytes: z.number(), inputs: z.record(z.string(), z.object({ bytesInOutput: z.number() })).optional() })),
 });
 
+const KIB = 1024;
+
+/** wrangler's "Total Upload: 487.57 KiB / gzip: 162.53 KiB" (colours stripped), in bytes; null when absent. */
+export function parseTotalUpload(output: string): { line: string; rawBytes: number; gzipBytes: number } | null {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(plain);
+  if (!match) return null;
+  return { line: match[0], rawBytes: Math.round(Number(match[1]) * KIB), gzipBytes: Math.round(Number(match[2]) * KIB) };
+}
 
 export async function measureBundle(cwd: string, timeoutMs = 120_000): Promise<BundleSize> {
   const outdir = await mkdtemp(join(tmpdir(), "bench-bundle-"));
   try {
-    const output = await run(process.execPath, [WRANGLER_BIN, "deploy", "--dry-run", "--outdir", outdir, "--metafile", join(outdir, "meta.json")], cwd, timeoutMs);
-    // Source maps are not uploaded as code; the metafile is ours.
-    const files = (await readdir(outdir)).filter((f) => !f.endsWith(".map") && f !== "meta.json" && f !== "README.md");
-    // Sorted so the figure does not depend on readdir's order (gzip of a concatenation does).
-    const contents = await Promise.all(files.sort().map((f) => readFile(join(outdir, f))));
+    const output = await run(process.execPath, [WRANGLER_BIN, "deploy", "--dry-run", "--env", "production", "--outdir", outdir, "--metafile", join(outdir, "meta.json")], cwd, timeoutMs);
+    const total = parseTotalUpload(output);
+    if (total === null) throw new Error(`wrangler deploy --dry-run printed no Total Upload line:\n${output.slice(-2000)}`);
+    // Source maps are not counted in wrangler's total; the metafile is ours.
+    const files = (await readdir(outdir)).filter((f) => !f.endsWith(".map") && f !== "meta.json" && f !== "README.md").sort();
     const meta = MetafileSchema.parse(JSON.parse(await readFile(join(outdir, "meta.json"), "utf8")));
+    const group = async (names: string[]): Promise<ModuleGroup> => {
+      const contents = await Promise.all(names.map((f) => readFile(join(outdir, f))));
+      return { modules: names.length, rawBytes: contents.reduce((n, c) => n + c.length, 0), gzipBytes: gzipSync(Buffer.concat(contents)).length };
+    };
     return {
-      rawBytes: contents.reduce((n, c) => n + c.length, 0),
-      // One gzip over every module, as wrangler's own "gzip:" figure (its getSize) and the
-      // platform's compressed-size limit count it; a gzip per module would count each small
-      // migration's header and dictionary again.
-      gzipBytes: gzipSync(Buffer.concat(contents)).length,
-      wranglerSays: /Total Upload:[^\n]*/.exec(output)?.[0] ?? null,
+      rawBytes: total.rawBytes,
+      gzipBytes: total.gzipBytes,
+      wranglerSays: total.line,
+      parts: { code: await group(files.filter((f) => !f.endsWith(".sql"))), sql: await group(files.filter((f) => f.endsWith(".sql"))) },
       largestInputs: largestInputs(meta),
     };
   } finally {

@@ -37,7 +37,7 @@ export const ProductionVarsSchema = z
     PUBLIC_URL: opt(z.url({ protocol: /^https?$/, error: "must be the Worker's URL (https://…workers.dev, or its route)" })),
     VM_TOKEN: opt(z.string().min(32, "must be at least 32 characters (the set-up makes one when it is unset)")),
     TELEGRAM_BOT_TOKEN: opt(z.string()),
-    TELEGRAM_WEBHOOK_SECRET: opt(z.string()),
+    TELEGRAM_WEBHOOK_SECRET: opt(z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, "must be 32-256 of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`)")),
     ANTHROPIC_API_KEY: opt(z.string()),
     CLAUDE_CODE_OAUTH_TOKEN: opt(z.string()),
   })
