@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-24 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-25 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -122,7 +122,7 @@ CREATE TABLE "messages" (
   slash INTEGER NOT NULL DEFAULT 0,
   cuts INTEGER NOT NULL DEFAULT 0,
   handed_how TEXT CHECK (handed_how IN ('batch', 'inject'))
-, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, origin TEXT);
+, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, origin TEXT, event_label TEXT, event_repo TEXT);
 CREATE INDEX messages_pending ON messages (seq) WHERE status IN ('queued', 'handed');
 CREATE TABLE vm_answers (
   vm_run_id TEXT NOT NULL,
@@ -230,7 +230,7 @@ CREATE TABLE github_deliveries (
   ref TEXT,
   detail TEXT,
   received_at INTEGER NOT NULL
-) WITHOUT ROWID;
+, body_hash TEXT) WITHOUT ROWID;
 CREATE INDEX github_deliveries_ref ON github_deliveries (repo, event, ref);
 CREATE TABLE github_autofix (
   conversation_id INTEGER PRIMARY KEY
@@ -246,6 +246,12 @@ CREATE TABLE waiting_event_runs (
   channel TEXT,
   chat TEXT,
   created_at INTEGER NOT NULL
-);
+, label TEXT, repo TEXT);
+CREATE INDEX messages_event_run ON messages (run_id) WHERE event_label IS NOT NULL;
+CREATE TABLE github_trust (
+  repo TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX github_deliveries_body ON github_deliveries (body_hash) WHERE body_hash IS NOT NULL;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

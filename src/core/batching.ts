@@ -2,11 +2,14 @@
 // of the oldest queued message; messages for other conversations keep their place in the queue.
 // A task that runs in a fresh session, and a Claude Code slash command, each go alone: the
 // first must never see the user's session, the second must be the whole first input of a run.
+// An event's message (a GitHub event, a trigger: `origin` set) goes alone too, and nothing joins
+// its run: that run asks before every action (core/github-guard.ts), the user's own do not.
 type QueuedKind = "user" | "task_chat" | "task_fresh";
-export type QueuedRef = { id: string; kind: QueuedKind; conversationId: number; slash: boolean };
+export type QueuedRef = { id: string; kind: QueuedKind; conversationId: number; slash: boolean; origin?: string | null };
 type Batch = { ids: string[]; context: "chat" | "fresh"; conversationId: number };
 
-const alone = (m: QueuedRef) => m.kind === "task_fresh" || m.slash;
+const isEvent = (m: QueuedRef) => m.origin !== undefined && m.origin !== null;
+const alone = (m: QueuedRef) => m.kind === "task_fresh" || m.slash || isEvent(m);
 
 export function selectBatch(queued: readonly QueuedRef[], max: number): Batch | null {
   const first = queued[0];
@@ -26,12 +29,12 @@ export function selectBatch(queued: readonly QueuedRef[], max: number): Batch | 
  * Messages that may join a live run as further turns: only the user's own, only for the run's
  * conversation, never a slash command, and never into a task's fresh session.
  */
-export function injectable(queued: readonly QueuedRef[], run: { context: "chat" | "fresh"; conversationId: number }, max: number): string[] {
-  if (run.context === "fresh") return [];
+export function injectable(queued: readonly QueuedRef[], run: { context: "chat" | "fresh"; conversationId: number; event?: boolean }, max: number): string[] {
+  if (run.context === "fresh" || run.event === true) return [];
   const ids: string[] = [];
   for (const message of queued) {
     if (message.conversationId !== run.conversationId) continue;
-    if (message.kind !== "user" || message.slash || ids.length === max) break;
+    if (message.kind !== "user" || message.slash || isEvent(message) || ids.length === max) break;
     ids.push(message.id);
   }
   return ids;

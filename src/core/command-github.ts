@@ -1,4 +1,4 @@
-// The arguments of /github (watch, unwatch, list) and /autofix (on, off, show).
+// The arguments of /github (watch, unwatch, trust, untrust, list) and /autofix (on, off, show).
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
 
@@ -6,7 +6,8 @@ import { quoteInput } from "./quote-input";
 export type GithubRequest = { action: "list" } | { action: "watch" | "unwatch"; repo: string };
 
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
-const GITHUB_USAGE = "Usage: /github watch owner/repo, /github unwatch owner/repo, or /github alone to list.";
+const GITHUB_USAGE = "Usage: /github watch owner/repo, /github unwatch owner/repo, /github trust owner/repo, /github untrust owner/repo, or /github alone to list.";
+const ACTIONS = new Set(["watch", "unwatch", "trust", "untrust"]);
 
 /** `owner/repo`, also as `https://github.com/owner/repo(.git)`. */
 function repoArg(text: string): string | null {
@@ -18,10 +19,11 @@ export function parseGithubArgs(args: string): ParsedCommand {
   const words = args.split(/\s+/).filter(Boolean);
   if (words.length === 0) return { type: "github", action: "list" };
   const action = words[0]!.toLowerCase();
-  if ((action !== "watch" && action !== "unwatch") || words.length !== 2) return { type: "invalid", reason: GITHUB_USAGE };
+  if (!ACTIONS.has(action) || words.length !== 2) return { type: "invalid", reason: GITHUB_USAGE };
   const repo = repoArg(words[1]!);
   if (!repo) return { type: "invalid", reason: `“${quoteInput(words[1]!, 60)}” is not a GitHub repository: write owner/repo.` };
-  return { type: "github", action, repo };
+  if (action === "trust" || action === "untrust") return { type: "github_trust", repo, on: action === "trust" };
+  return { type: "github", action: action as "watch" | "unwatch", repo };
 }
 
 export function parseAutofixArgs(args: string): ParsedCommand {

@@ -34,10 +34,20 @@ export type GithubFacts = {
   reviewTold: boolean;
   /** issues, issue_comment: a conversation working on this repository (the pull request's first), or null. */
   repoConversation: string | null;
+  /**
+   * issue_comment with `/agent`: whether GitHub said its author may write to the repository
+   * (collaborator permission write, maintain or admin). Anything else, an unanswered check
+   * included, starts nothing.
+   */
+  authorCanWrite: boolean;
 };
 
-/** A run the user may start with "Fix it" (kept with the notice), or that starts now. */
-export type RunRequest = { conversation: string; prompt: string; origin: string };
+/**
+ * A run the user may start with "Fix it" (kept with the notice), or that starts now. `label` names
+ * the event in the run's replies and prompts ("acme/api#12 issue"); `repo` is the repository whose
+ * `/github trust` lets it run in the conversation's approval mode.
+ */
+export type RunRequest = { conversation: string; prompt: string; origin: string; label: string; repo: string };
 
 export type GithubDecision = {
   /** Kept with the delivery for later events: what it is about, what groups it, its facts. */
@@ -51,14 +61,27 @@ export type GithubDecision = {
 
 const FAILED = new Set(["failure", "timed_out"]);
 const PASSED = new Set(["success", "neutral", "skipped"]);
+/** Associations that may hold write access; the permission check (authorCanWrite) decides. */
 const COLLABORATORS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 /** `/agent` as the comment's first word. */
 const AGENT_COMMAND = /^\s*\/agent(?:\s+|$)/i;
 
+/**
+ * A comment that asks for a run, from an author who may have write access: the object then asks
+ * GitHub (through the VM, which holds the token) whether they have it, before deciding.
+ */
+export function asksForAgent(e: GithubEvent): e is Extract<GithubEvent, { kind: "issue_comment" }> {
+  return e.kind === "issue_comment" && e.action === "created" && AGENT_COMMAND.test(e.body) && COLLABORATORS.has(e.association);
+}
+
 const nothing = (keep: GithubDecision["keep"] = { number: null, ref: null, detail: null }): GithubDecision => ({ keep, say: null, prState: null, headSha: null, run: null });
+
+/** How a run's replies name the event that started it: `acme/api#12 issue`. */
+export const eventLabel = (repo: string, number: number, what: "issue" | "comment" | "CI" | "autofix" | "review") => `${repo}#${number} ${what}`;
 
 export function decideGithubEvent(repo: string, e: GithubEvent, f: GithubFacts): GithubDecision {
   const pr = f.pr;
+  const lower = repo.toLowerCase();
   switch (e.kind) {
     case "check_run":
       // Read when its suite completes: the failed checks' names and summaries.
@@ -68,9 +91,9 @@ export function decideGithubEvent(repo: string, e: GithubEvent, f: GithubFacts):
       const keep = { number: pr.number, ref: e.headSha, detail: { conclusion: e.conclusion } };
       if (pr.state !== "open") return nothing(keep);
       if (e.conclusion && FAILED.has(e.conclusion)) {
-        const fix = { conversation: pr.conversation, prompt: ciFixPrompt(pr, f.failedChecks), origin: `GitHub: CI failed on ${repo}#${pr.number}` };
+        const fix = { conversation: pr.conversation, prompt: ciFixPrompt(pr, f.failedChecks), origin: `GitHub: CI failed on ${repo}#${pr.number}`, label: eventLabel(repo, pr.number, "CI"), repo: lower };
         if (pr.autofix && pr.autofixCount < AUTOFIX_MAX) {
-          return { ...nothing(keep), say: { text: ciFailedText(pr, f.failedChecks, { started: pr.autofixCount + 1 }), fix: null }, run: { ...fix, origin: `Autofix ${pr.autofixCount + 1}/${AUTOFIX_MAX} of ${repo}#${pr.number}`, autofix: true } };
+          return { ...nothing(keep), say: { text: ciFailedText(pr, f.failedChecks, { started: pr.autofixCount + 1 }), fix: null }, run: { ...fix, origin: `Autofix ${pr.autofixCount + 1}/${AUTOFIX_MAX} of ${repo}#${pr.number}`, label: eventLabel(repo, pr.number, "autofix"), autofix: true } };
         }
         return { ...nothing(keep), say: { text: ciFailedText(pr, f.failedChecks, pr.autofix ? { stopped: true } : null), fix } };
       }
@@ -96,7 +119,7 @@ export function decideGithubEvent(repo: string, e: GithubEvent, f: GithubFacts):
         // Changes requested without a word: still said (the pull request is blocked on it), but with nothing for the agent to fix.
         return e.state === "changes_requested" ? { ...nothing(keep), say: { text: bareChangesRequestedText({ ...pr, url: e.url }, e.reviewer), fix: null } } : nothing(keep);
       }
-      const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.reviewer, body: e.body }, f.reviewComments), origin: `GitHub: @${e.reviewer}'s review of ${repo}#${pr.number}` };
+      const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.reviewer, body: e.body }, f.reviewComments), origin: `GitHub: @${e.reviewer}'s review of ${repo}#${pr.number}`, label: eventLabel(repo, pr.number, "review"), repo: lower };
       return { ...nothing(keep), say: { text: reviewText({ ...pr, url: e.url }, e, f.reviewComments), fix } };
     }
     case "review_comment": {
@@ -105,19 +128,19 @@ export function decideGithubEvent(repo: string, e: GithubEvent, f: GithubFacts):
       const keep = { number: pr.number, ref: e.reviewId === null ? null : String(e.reviewId), detail: comment };
       // Its review, when told already, did not carry it: it is told alone. Otherwise its review tells it.
       if (e.reviewId !== null && !f.reviewTold) return nothing(keep);
-      const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.author, body: "" }, [comment]), origin: `GitHub: @${e.author}'s comment on ${repo}#${pr.number}` };
+      const fix = { conversation: pr.conversation, prompt: reviewFixPrompt(pr, { reviewer: e.author, body: "" }, [comment]), origin: `GitHub: @${e.author}'s comment on ${repo}#${pr.number}`, label: eventLabel(repo, pr.number, "review"), repo: lower };
       return { ...nothing(keep), say: { text: reviewCommentText(pr, comment), fix } };
     }
     case "issue": {
       if (e.action !== "labeled" || e.label?.toLowerCase() !== "agent") return nothing();
       const origin = `GitHub: ${repo}#${e.number} labelled agent`;
-      return { ...nothing({ number: e.number, ref: null, detail: null }), run: { conversation: f.repoConversation, origin, autofix: false, prompt: issuePrompt({ repo, ...e, by: e.sender, how: "labelled" }) } };
+      return { ...nothing({ number: e.number, ref: null, detail: null }), run: { conversation: f.repoConversation, origin, label: eventLabel(repo, e.number, "issue"), repo: lower, autofix: false, prompt: issuePrompt({ repo, ...e, by: e.sender, how: "labelled" }) } };
     }
     case "issue_comment": {
-      if (e.action !== "created" || !AGENT_COMMAND.test(e.body) || !COLLABORATORS.has(e.association)) return nothing();
+      if (!asksForAgent(e) || !f.authorCanWrite) return nothing();
       const body = e.body.replace(AGENT_COMMAND, "");
       const origin = `GitHub: @${e.author}'s /agent on ${repo}#${e.number}`;
-      return { ...nothing({ number: e.number, ref: null, detail: null }), run: { conversation: f.repoConversation, origin, autofix: false, prompt: issuePrompt({ repo, ...e, body, by: e.author, how: "comment" }) } };
+      return { ...nothing({ number: e.number, ref: null, detail: null }), run: { conversation: f.repoConversation, origin, label: eventLabel(repo, e.number, "comment"), repo: lower, autofix: false, prompt: issuePrompt({ repo, ...e, body, by: e.author, how: "comment" }) } };
     }
     case "other":
       return nothing();

@@ -48,7 +48,7 @@ export type GithubEvent =
   | { kind: "pull_request"; action: string; number: number; title: string; url: string; merged: boolean; headSha: string }
   | { kind: "review"; action: string; number: number; title: string; url: string; reviewId: number; reviewer: string; state: string; body: string }
   | { kind: "review_comment"; action: string; number: number; reviewId: number | null; author: string; path: string; line: number | null; body: string }
-  | { kind: "issue"; action: string; number: number; title: string; body: string; url: string; label: string | null; sender: string; isPullRequest: boolean }
+  | { kind: "issue"; action: string; number: number; title: string; body: string; url: string; label: string | null; sender: string; author: string; isPullRequest: boolean }
   | { kind: "issue_comment"; action: string; number: number; title: string; body: string; url: string; author: string; association: string; isPullRequest: boolean }
   | { kind: "other"; name: string };
 
@@ -98,7 +98,7 @@ function eventOf(name: string, payload: unknown): GithubEvent | null {
     case "issues": {
       const p = read(IssuesPayload);
       const i = p?.issue;
-      return p && i ? { kind: "issue", action: p.action, number: i.number, title: i.title, body: i.body ?? "", url: i.html_url, label: p.label?.name ?? null, sender: p.sender.login, isPullRequest: Boolean(i.pull_request) } : null;
+      return p && i ? { kind: "issue", action: p.action, number: i.number, title: i.title, body: i.body ?? "", url: i.html_url, label: p.label?.name ?? null, sender: p.sender.login, author: i.user.login, isPullRequest: Boolean(i.pull_request) } : null;
     }
     case "issue_comment": {
       const p = read(IssueCommentPayload);

@@ -58,6 +58,8 @@ export type ParsedCommand =
   | { type: "trigger_list" }
   /** `/github` lists the watched repositories; watch answers with the webhook's URL and a new secret. */
   | { type: "github"; action: "list" } | { type: "github"; action: "watch" | "unwatch"; repo: string }
+  /** `/github trust owner/repo`: its events' runs keep the conversation's approval mode; `untrust`: they ask before every action again. */
+  | { type: "github_trust"; repo: string; on: boolean }
   /** `/autofix on|off` in the current conversation; `/autofix` alone shows it. */
   | { type: "autofix"; on: boolean | null }
   /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */

@@ -3,6 +3,7 @@
 import type { ParsedCommand } from "./parsed-command";
 import { firstWord } from "./command-words";
 import { quoteInput } from "./quote-input";
+import { quoteData } from "./github-quote";
 
 /** A trigger's name: what the user types to remove it, and what /status and the page show. */
 const TRIGGER_NAME = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -98,10 +99,14 @@ export function decideTriggerRate(firedAt: readonly number[], now: number, rate:
   return { action: "refuse", retryAfterSeconds: Math.max(1, Math.ceil((freesAt - now) / 1000)) };
 }
 
-/** What the agent is asked: the trigger's prompt, then the caller's text when there is one. */
-export function triggerPrompt(prompt: string, text: string | undefined): string {
+/**
+ * What the agent is asked: the trigger's prompt (the user's own words), then the caller's text
+ * when there is one, quoted as data: whoever holds the token wrote it, not the user.
+ */
+export function triggerPrompt(prompt: string, text: string | undefined, name: string): string {
   const extra = text?.trim() ?? "";
-  return extra === "" ? prompt : `${prompt}\n\n${extra}`;
+  if (extra === "") return prompt;
+  return `${prompt}\n\n${quoteData({ what: `text sent with trigger ${name} by whoever called its URL`, author: null, url: null }, [{ label: "text", text: extra }])}`;
 }
 
 /** How /status, the run log and the page name a run this trigger started. */

@@ -83,6 +83,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     outbox: repos.outbox,
     defaultMode: s.approvals.defaultMode,
     timeoutMs: s.approvals.timeoutMs,
+    eventsOfRun: messages.eventsOfRun,
+    trusted: repos.githubEvents.trusted,
     transaction: sql.transaction,
     log,
   });

@@ -27,6 +27,8 @@ import type { EventRun, EventRunOutcome } from "./services/event-run";
 import { fireTrigger, type TriggerFireOutcome, type TriggerFiring } from "./services/trigger-runs";
 import type { DeliveryStatus } from "./units/outbox";
 import { type GithubDelivery, receiveGithubDelivery } from "./services/github-events";
+import { asksForAgent } from "../core/github-decide";
+import { canAskAgent } from "../core/github-guard";
 import { homeWatches } from "./db/github-watches-repo";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
@@ -147,9 +149,13 @@ export class PhoneAgent extends DurableObject<Env> {
 
   /** A GitHub delivery the Worker checked: stored once; its notice, pull request state, run (after a clone if needed) carried out. */
   async receiveGithubEvent(delivery: GithubDelivery): Promise<{ outcome: "stored" | "duplicate" | "refused" }> {
-    const now = this.clock();
     if (isRevoked(this.u.repos.settings, this.config, this.phone)) return { outcome: "refused" };
-    const got = receiveGithubDelivery(this.u.github, delivery, now);
+    // `/agent` needs write access: GitHub says, through the VM (it holds the token); no answer, no run.
+    const asking = asksForAgent(delivery.parsed.event) ? delivery.parsed.event : null;
+    const permission = asking ? ((await this.u.vm?.githubPermission(delivery.parsed.repo, asking.author)) ?? null) : null;
+    if (asking && !canAskAgent(permission)) this.log("github_agent_refused", { delivery: delivery.delivery, permission });
+    const now = this.clock();
+    const got = receiveGithubDelivery(this.u.github, { ...delivery, authorCanWrite: canAskAgent(permission) }, now);
     this.log("github_event", { delivery: delivery.delivery, event: delivery.event, outcome: got.outcome, ...(got.outcome === "stored" && got.run ? { run: got.run.eventId, clone: got.clone !== null } : {}) });
     if (got.outcome === "duplicate") return got;
     const run = got.run && { ...got.run, receivedAt: delivery.receivedAt, publicOrigin: delivery.publicOrigin };

@@ -30,9 +30,25 @@ export const VM_ROUTES = {
   workspaceRedo: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/redo?userId=${encodeURIComponent(userId)}`,
   /** `POST` a `ShipRequest`: what /ship would push and to which pull request (`ShipPlan`), changing nothing. */
   workspaceShipPreview: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/ship/preview?userId=${encodeURIComponent(userId)}`,
+  /**
+   * `GET`: the permission GitHub gives `user` on `repo` (`GithubPermission`), asked with the VM's
+   * GITHUB_TOKEN and kept a few minutes: whether an `/agent` comment's author may write there.
+   */
+  githubPermission: (repo: string, user: string) => `/v1/github/permission?repo=${encodeURIComponent(repo)}&user=${encodeURIComponent(user)}`,
   /** `POST` a `ShipRequest`: commits, pushes and opens or updates the pull request (`ShipDone`). */
   workspaceShip: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/ship?userId=${encodeURIComponent(userId)}`,
 } as const;
+
+/**
+ * The answer of `VM_ROUTES.githubPermission`: GitHub's `permission` (its collaborator permission
+ * API), or null when GitHub did not say (no GITHUB_TOKEN, a repository or user it does not show,
+ * GitHub unreachable). Only write, maintain and admin may ask for a run.
+ */
+export const GithubPermissionSchema = z.object({ permission: z.nullable(z.enum(["admin", "maintain", "write", "triage", "read", "none"])) });
+export type GithubPermission = z.infer<typeof GithubPermissionSchema>;
+/** A GitHub login, and `owner/name`, as the permission route takes them. */
+export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+export const GITHUB_REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
@@ -150,6 +166,12 @@ const ApprovalsOptionSchema = z.object({
   mode: z.enum(["edits", "on"]),
   /** An unanswered request is denied after this long (the agent is told it was not approved in time). */
   timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.lte(MAX_APPROVAL_TIMEOUT_MS)), DEFAULT_APPROVAL_TIMEOUT_MS),
+  /**
+   * The run's input is someone else's text (a GitHub event, a trigger's caller): every action that
+   * is not read-only asks (`default`, whatever `mode` says), the user's "always" rules are not
+   * given to the CLI, and no answer may remember a rule.
+   */
+  untrusted: z.optional(z.boolean()),
 });
 export type ApprovalsOption = z.infer<typeof ApprovalsOptionSchema>;
 

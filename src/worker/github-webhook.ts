@@ -74,7 +74,9 @@ githubRoute.post("/webhook/:door?", async function githubWebhook(c) {
   if (!parsed) return refuse(c, 400, "malformed_event", repo);
   const publicOrigin = config.publicUrl ?? new URL(c.req.url).origin;
   const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(passed.home));
-  const stored = await agent.receiveWatchedGithubEvent(passed.watchId, repo, { delivery, event, parsed, receivedAt: Date.now(), publicOrigin });
+  // The signed body's hash: a replay of it under a new delivery id is recognised by the object.
+  const bodyHash = [...new Uint8Array(await crypto.subtle.digest("SHA-256", raw))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const stored = await agent.receiveWatchedGithubEvent(passed.watchId, repo, { delivery, event, parsed, receivedAt: Date.now(), publicOrigin, bodyHash });
   // Logged once, by the object (github_event).
   if (stored.outcome === "unwatched") return refuse(c, 401, "unwatched", repo);
   return c.json({ ok: true, outcome: stored.outcome }, stored.outcome === "stored" ? 202 : 200);

@@ -6,6 +6,8 @@ const user = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user",
 const slash = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: true });
 const chatTask = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "task_chat", conversationId, slash: false });
 const freshTask = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "task_fresh", conversationId, slash: false });
+/** A message an event stored (a GitHub event, a trigger): its run asks before every action. */
+const event = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: false, origin: "GitHub: acme/api#7 labelled agent" });
 
 describe("selectBatch", () => {
   it.each([
@@ -21,6 +23,8 @@ describe("selectBatch", () => {
     ["a slash command goes alone", [slash("s"), user("a")], 10, { ids: ["s"], context: "chat", conversationId: 1 }],
     ["a batch stops before a slash command", [user("a"), slash("s"), user("b")], 10, { ids: ["a"], context: "chat", conversationId: 1 }],
     ["another conversation's slash command does not cut it", [user("a", 1), slash("s", 2), user("b", 1)], 10, { ids: ["a", "b"], context: "chat", conversationId: 1 }],
+    ["an event's message goes alone", [event("e"), user("a"), event("f")], 10, { ids: ["e"], context: "chat", conversationId: 1 }],
+    ["a batch stops before an event's message", [user("a"), event("e"), user("b")], 10, { ids: ["a"], context: "chat", conversationId: 1 }],
   ] as const)("%s", (_name, queued, max, expected) => {
     expect(selectBatch(queued, max)).toEqual(expected);
   });
@@ -35,6 +39,8 @@ describe("injectable", () => {
     ["at most max", [user("a"), user("b"), user("c")], chat1, 2, ["a", "b"]],
     ["only the run's conversation", [user("a", 2), user("b", 1), user("c", 2)], chat1, 10, ["b"]],
     ["a slash command is never injected, nor what follows it", [user("a"), slash("s"), user("b")], chat1, 10, ["a"]],
+    ["an event's message never joins the user's run, nor what follows it", [user("a"), event("e"), user("b")], chat1, 10, ["a"]],
+    ["nothing joins an event's run", [user("a")], { ...chat1, event: true }, 10, []],
   ] as const)("%s", (_name, queued, run, max, expected) => {
     expect(injectable(queued, run, max)).toEqual(expected);
   });

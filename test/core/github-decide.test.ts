@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decideGithubEvent, type GithubFacts, type PrFacts } from "../../src/core/github-decide";
+import { asksForAgent, decideGithubEvent, type GithubFacts, type PrFacts } from "../../src/core/github-decide";
 import type { GithubEvent } from "../../src/core/github-events";
 
 const pr: PrFacts = { repo: "acme/api", number: 12, url: "https://github.com/acme/api/pull/12", branch: "agent/api", state: "open", conversation: "api", autofix: false, autofixCount: 0 };
-const facts = (f: Partial<GithubFacts> = {}): GithubFacts => ({ pr, failedChecks: [], lastSuiteConclusion: null, reviewComments: [], reviewTold: false, repoConversation: null, ...f });
+const facts = (f: Partial<GithubFacts> = {}): GithubFacts => ({ pr, failedChecks: [], lastSuiteConclusion: null, reviewComments: [], reviewTold: false, repoConversation: null, authorCanWrite: false, ...f });
 const suite = (conclusion: string, action = "completed"): GithubEvent => ({ kind: "check_suite", action, headSha: "abc", headBranch: "agent/api", conclusion, prNumbers: [12] });
 const failed = [{ name: "test", summary: "FAIL a.test.ts\n\nexpected 2, got 3\nline 3\nline 4" }];
 
@@ -12,7 +12,9 @@ describe("decideGithubEvent: CI", () => {
     const d = decideGithubEvent("acme/api", suite("failure"), facts({ failedChecks: failed }));
     expect(d.say?.text).toBe("❌ CI failed on acme/api#12 (@api):\n• test\n  FAIL a.test.ts\n  expected 2, got 3\n  line 3\nhttps://github.com/acme/api/pull/12");
     expect(d.say?.fix).toMatchObject({ conversation: "api", origin: "GitHub: CI failed on acme/api#12" });
-    expect(d.say?.fix?.prompt).toContain("• test\n  FAIL a.test.ts");
+    // The checks' summaries are the CI's output (which the pull request's code shapes): quoted data.
+    expect(d.say?.fix?.prompt).toContain("┃ check test:\n┃ FAIL a.test.ts\n┃ \n┃ expected 2, got 3");
+    expect(d.say?.fix).toMatchObject({ label: "acme/api#12 CI", repo: "acme/api" });
     expect(d.say?.fix?.prompt).toContain("/ship pushes your change and updates #12");
     expect(d.run).toBeNull();
     expect(d.keep).toEqual({ number: 12, ref: "abc", detail: { conclusion: "failure" } });
@@ -61,7 +63,7 @@ describe("decideGithubEvent: reviews, merges", () => {
   it("a review with comments: the reviewer, the comments by file and line, and Fix it", () => {
     const d = decideGithubEvent("acme/api", review("changes_requested", "Needs work."), facts({ reviewComments: [comment] }));
     expect(d.say?.text).toBe("💬 @bob requested changes on acme/api#12 (@api):\nNeeds work.\n• src/a.ts:4: rename this\nhttps://r");
-    expect(d.say?.fix?.prompt).toContain("• src/a.ts:4 (@bob): rename this");
+    expect(d.say?.fix?.prompt).toContain("┃ review:\n┃ Needs work.\n┃ comment of @bob on src/a.ts:4:\n┃ rename this\nEnd of the quoted data.");
     expect(d.keep.ref).toBe("5");
   });
 
@@ -102,35 +104,54 @@ describe("decideGithubEvent: reviews, merges", () => {
 });
 
 describe("decideGithubEvent: runs asked on GitHub", () => {
-  const labelled = (label: string): GithubEvent => ({ kind: "issue", action: "labeled", number: 7, title: "Crash", body: "It crashes.", url: "https://i/7", label, sender: "al", isPullRequest: false });
+  const labelled = (label: string): GithubEvent => ({ kind: "issue", action: "labeled", number: 7, title: "Crash", body: "It crashes.", url: "https://i/7", label, sender: "al", author: "mallory", isPullRequest: false });
   const commented = (body: string, association: string): GithubEvent => ({ kind: "issue_comment", action: "created", number: 7, title: "Crash", body, url: "https://c", author: "bob", association, isPullRequest: false });
 
   it("an issue labelled agent starts a run in the repository's conversation, or a clone first", () => {
     const d = decideGithubEvent("acme/api", labelled("agent"), facts({ pr: null, repoConversation: "api" }));
-    expect(d.run).toMatchObject({ conversation: "api", origin: "GitHub: acme/api#7 labelled agent", autofix: false });
-    expect(d.run?.prompt).toContain("GitHub issue acme/api#7 “Crash” was labelled agent by @al");
-    expect(d.run?.prompt).toContain("It crashes.");
+    expect(d.run).toMatchObject({ conversation: "api", origin: "GitHub: acme/api#7 labelled agent", label: "acme/api#7 issue", repo: "acme/api", autofix: false });
+    expect(d.run?.prompt).toContain("GitHub issue acme/api#7 was labelled agent by @al.");
+    // The title and text are the issue author's, quoted as data, never the user's words.
+    expect(d.run?.prompt).toContain("Quoted data: the issue acme/api#7 by @mallory (https://i/7).");
+    expect(d.run?.prompt).toContain("┃ title:\n┃ Crash\n┃ text:\n┃ It crashes.\nEnd of the quoted data.");
     expect(decideGithubEvent("acme/api", labelled("Agent"), facts({ pr: null })).run?.conversation).toBeNull();
   });
 
+  // authorCanWrite: GitHub's collaborator permission of the comment's author was write or more.
   it.each([
-    ["another label", labelled("bug"), false],
-    ["/agent from a collaborator", commented("/agent please fix", "COLLABORATOR"), true],
-    ["/agent from the owner", commented("  /agent", "OWNER"), true],
-    ["/agent from a member", commented("/Agent do it", "MEMBER"), true],
-    ["/agent from a contributor", commented("/agent please", "CONTRIBUTOR"), false],
-    ["/agent from anyone", commented("/agent please", "NONE"), false],
-    ["/agents is another word", commented("/agents", "OWNER"), false],
-    ["/agent not first", commented("hey /agent", "OWNER"), false],
-  ])("%s", (_name, event, runs) => {
-    const d = decideGithubEvent("acme/api", event, facts({ pr: null, repoConversation: "api" }));
+    ["another label", labelled("bug"), true, false],
+    ["/agent from a collaborator with write access", commented("/agent please fix", "COLLABORATOR"), true, true],
+    ["/agent from a collaborator without it", commented("/agent please fix", "COLLABORATOR"), false, false],
+    ["/agent from the owner", commented("  /agent", "OWNER"), true, true],
+    ["/agent from a member with write access", commented("/Agent do it", "MEMBER"), true, true],
+    ["/agent from a member without it (read, triage, or no answer)", commented("/Agent do it", "MEMBER"), false, false],
+    ["/agent from a contributor", commented("/agent please", "CONTRIBUTOR"), true, false],
+    ["/agent from anyone", commented("/agent please", "NONE"), true, false],
+    ["/agents is another word", commented("/agents", "OWNER"), true, false],
+    ["/agent not first", commented("hey /agent", "OWNER"), true, false],
+  ])("%s", (_name, event, authorCanWrite, runs) => {
+    const d = decideGithubEvent("acme/api", event, facts({ pr: null, repoConversation: "api", authorCanWrite }));
     expect(d.run !== null).toBe(runs);
     expect(d.say).toBeNull();
   });
 
-  it("the /agent comment's text is the request", () => {
-    const d = decideGithubEvent("acme/api", commented("/agent add a test for the crash", "OWNER"), facts({ pr: null, repoConversation: "api" }));
+  it.each([
+    ["a collaborator's /agent", commented("/agent x", "COLLABORATOR"), true],
+    ["a member's", commented("/agent x", "MEMBER"), true],
+    ["the owner's", commented("/agent x", "OWNER"), true],
+    ["anyone else's", commented("/agent x", "NONE"), false],
+    ["a comment without /agent", commented("thanks", "OWNER"), false],
+    ["an edited comment", { ...commented("/agent x", "OWNER"), action: "edited" } as GithubEvent, false],
+    ["an issue", labelled("agent"), false],
+  ])("the permission is asked for %s: %s", (_name, event, asked) => {
+    expect(asksForAgent(event)).toBe(asked);
+  });
+
+  it("the /agent comment's text is the request, quoted as its author's", () => {
+    const d = decideGithubEvent("acme/api", commented("/agent add a test for the crash", "OWNER"), facts({ pr: null, repoConversation: "api", authorCanWrite: true }));
     expect(d.run?.origin).toBe("GitHub: @bob's /agent on acme/api#7");
-    expect(d.run?.prompt).toContain("@bob asked you on acme/api#7 “Crash” (https://c):\n\nadd a test for the crash");
+    expect(d.run?.label).toBe("acme/api#7 comment");
+    expect(d.run?.prompt).toContain("@bob asked for you with /agent in a comment on acme/api#7.\nQuoted data: the comment on acme/api#7 by @bob (https://c).");
+    expect(d.run?.prompt).toContain("┃ text:\n┃ add a test for the crash\n┃ title of acme/api#7:\n┃ Crash\nEnd of the quoted data.");
   });
 });

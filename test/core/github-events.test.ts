@@ -17,7 +17,7 @@ describe("parseGithubEvent", () => {
     ["pull_request_review_comment", { action: "created", repository, comment: { user: { login: "bob" }, path: "a.ts", line: null, original_line: 4, body: "why?", pull_request_review_id: 5 }, pull_request: { number: 12 } },
       { kind: "review_comment", action: "created", number: 12, reviewId: 5, author: "bob", path: "a.ts", line: 4, body: "why?" }],
     ["issues", { action: "labeled", repository, issue: { number: 7, title: "Bug", body: null, html_url: "i", user: { login: "al" } }, label: { name: "agent" }, sender: { login: "al" } },
-      { kind: "issue", action: "labeled", number: 7, title: "Bug", body: "", url: "i", label: "agent", sender: "al", isPullRequest: false }],
+      { kind: "issue", action: "labeled", number: 7, title: "Bug", body: "", url: "i", label: "agent", sender: "al", author: "al", isPullRequest: false }],
     ["issue_comment", { action: "created", repository, issue: { number: 12, title: "T", html_url: "i", pull_request: {}, user: { login: "al" } }, comment: { body: "/agent go", user: { login: "bob" }, author_association: "MEMBER", html_url: "c" } },
       { kind: "issue_comment", action: "created", number: 12, title: "T", body: "/agent go", url: "c", author: "bob", association: "MEMBER", isPullRequest: true }],
     ["push", { repository, ref: "refs/heads/main" }, { kind: "other", name: "push" }],

@@ -329,6 +329,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     flush();
   }
 
+  const githubPermissions = new Map<string, string | null>();
   const server = createServer(async (req, res) => {
     try {
       await handle(req, res);
@@ -367,12 +368,23 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       cloneScripts.set(script.userId, script);
       return json(res, 200, { ok: true });
     }
+    // What GitHub's collaborator permission API says of a user on a repository, as the VM would
+    // relay it (`repo\nuser`, lower case); unset: GitHub did not say (null).
+    if (url.pathname === "/__stand-in/github-permission") {
+      const { repo, user, permission } = JSON.parse(await readBody(req)) as { repo: string; user: string; permission: string | null };
+      githubPermissions.set(`${repo.toLowerCase()}\n${user.toLowerCase()}`, permission);
+      return json(res, 200, { ok: true });
+    }
     if (url.pathname === "/__stand-in/requests") {
       const userId = url.searchParams.get("userId");
       return json(res, 200, { requests: requests.filter((r) => !userId || r.userId === userId) });
     }
     if (req.headers.authorization !== `Bearer ${options.token}`) return json(res, 401, { error: "unauthorized" });
 
+    if (req.method === "GET" && url.pathname === "/v1/github/permission") {
+      const key = `${(url.searchParams.get("repo") ?? "").toLowerCase()}\n${(url.searchParams.get("user") ?? "").toLowerCase()}`;
+      return json(res, 200, { permission: githubPermissions.get(key) ?? null });
+    }
     if (req.method === "POST" && url.pathname === "/v1/runs") {
       const parsed = StartRunRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });

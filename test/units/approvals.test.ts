@@ -8,11 +8,14 @@ import { createVmAnswers } from "../../src/objects/services/vm-answers";
 import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
 import { useLocalVm } from "./helpers/local-vm";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";
+import type { RunEvent } from "../../src/core/github-guard";
 
 const TIMEOUT_MS = 600_000;
 const t = useUnitDb();
 const answersOf = () => createVmAnswers({ repo: t.repos.vmAnswers, transaction: t.sql.transaction });
-const unit = (answers = answersOf()) => createApprovals({ repo: t.repos.approvals, answers, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, transaction: t.sql.transaction, log: noLog });
+/** `events`: what the run under test carries (none: the user's own); `trusted`: the repositories /github trust named. */
+const unit = (answers = answersOf(), events: RunEvent[] = [], trusted: string[] = []) =>
+  createApprovals({ repo: t.repos.approvals, answers, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => events, trusted: (r) => trusted.includes(r), transaction: t.sql.transaction, log: noLog });
 const run = { id: "run-1", vmRunId: "run-1-1", conversationId: 1 };
 const ask = (approvals: ReturnType<typeof unit>, requestId: string, command: string, now = T0) =>
   approvals.request(run, { seq: 1, type: "approval_request", requestId, tool: "Bash", input: { command } }, now);
@@ -89,6 +92,33 @@ describe("answer", () => {
     // A different node command asks again: nothing was remembered.
     ask(approvals, "r2", "node -e 1");
     expect(rows().map((r) => r.status)).toEqual(["allowed", "pending"]);
+  });
+});
+
+describe("a run an event started", () => {
+  const issue: RunEvent = { label: "acme/api#7 issue", repo: "acme/api" };
+
+  it("asks every time whatever the mode: no always, the prompt names the event, and an always answer remembers nothing", () => {
+    const approvals = unit(answersOf(), [issue]);
+    expect(approvals.runOption(1, run.id)).toEqual({ mode: "on", timeoutMs: TIMEOUT_MS, untrusted: true });
+    t.repos.approvals.setMode(1, "off");
+    expect(approvals.runOption(1, run.id)).toEqual({ mode: "on", timeoutMs: TIMEOUT_MS, untrusted: true });
+    ask(approvals, "r1", "npm test");
+    const [prompt] = told();
+    expect(prompt!.body.startsWith("[acme/api#7 issue] 🔐 Approval in main: the agent wants to")).toBe(true);
+    expect(JSON.parse(prompt!.buttons!).map((b: { title: string }) => b.title)).toEqual(["Yes", "No"]);
+    approvals.answer({ via: "text", answer: "always", target: { kind: "only" } }, T0);
+    expect(rows().map((r) => [r.status, r.rule])).toEqual([["allowed", null]]);
+    expect(t.repos.approvals.rules(1)).toEqual([]);
+    const owed = t.rows<{ body: string }>("SELECT body FROM vm_answers");
+    expect(owed.map((o) => JSON.parse(o.body) as { decision: string; remember?: string }).map((o) => [o.decision, o.remember])).toEqual([["allow", undefined]]);
+  });
+
+  it("a trusted repository's run keeps the conversation's mode, and its always", () => {
+    const approvals = unit(answersOf(), [issue], ["acme/api"]);
+    expect(approvals.runOption(1, run.id)).toEqual({ mode: "edits", timeoutMs: TIMEOUT_MS });
+    ask(approvals, "r1", "npm test");
+    expect(JSON.parse(told()[0]!.buttons!).map((b: { title: string }) => b.title)).toEqual(["Yes", "No", "Always"]);
   });
 });
 

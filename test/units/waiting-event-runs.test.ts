@@ -11,6 +11,9 @@ const run = (eventId: string, conversation = "api"): EventRun => ({
   conversation,
   prompt: `work on ${eventId}`,
   origin: `GitHub: ${eventId}`,
+  // Kept with the waiting run: how its replies name it, and the repository whose trust it needs.
+  label: `acme/api#1 issue`,
+  repo: "acme/api",
   receivedAt: T0,
   publicOrigin: "https://relay.example",
   source: { channel: "telegram", chat: "424242" },

@@ -20,7 +20,8 @@ it("runs an event's prompt in its conversation once, tells the user what started
 
   const sent = await eventually(async () => {
     const all = bodies(await sentTo(phone));
-    return all.includes("echo: fix the failing check") && all;
+    // Named by what started it: not an answer to something the user wrote.
+    return all.includes("[GitHub: acme/api#7 CI failed] echo: fix the failing check") && all;
   });
   expect(sent.filter((b) => b === "▶️ GitHub: acme/api#7 CI failed: started a run in @main.")).toHaveLength(1);
   expect((await vmRequests(phone)).filter((r) => r.kind === "start")).toHaveLength(1);

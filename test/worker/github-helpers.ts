@@ -1,6 +1,6 @@
 // Helpers for the GitHub webhook's tests: a watch set up through /github watch, a pull request
 // as /ship records it, and deliveries signed as GitHub signs them (the stand-in's signWebhook).
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { signWebhook } from "../../emulator/github/core/webhook-signature";
 import { ask, query } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
@@ -63,5 +63,11 @@ export const payloads = {
   labelled: (repo: string, number: number, label: string) => ({ action: "labeled", repository: repository(repo), issue: { number, title: "It crashes", body: "Steps: run it.", html_url: `https://github.com/${repo}/issues/${number}`, user: { login: "al" } }, label: { name: label }, sender: { login: "al" } }),
   comment: (repo: string, number: number, body: string, association: string) => ({ action: "created", repository: repository(repo), issue: { number, title: "It crashes", html_url: `https://github.com/${repo}/issues/${number}`, user: { login: "al" } }, comment: { body, user: { login: "bob" }, author_association: association, html_url: `https://github.com/${repo}/issues/${number}#c1` } }),
 };
+
+/** What GitHub says `user` may do on `repo` when the relay asks (through the VM stand-in): the `/agent` check. */
+export async function githubPermission(repo: string, user: string, permission: string | null): Promise<void> {
+  const res = await fetch(`${env.VM_URL}/__stand-in/github-permission`, { method: "POST", body: JSON.stringify({ repo, user, permission }) });
+  if (!res.ok) throw new Error(`github-permission: ${res.status}`);
+}
 
 export const deliveriesOf = (phone: string) => query<{ delivery: string; event: string }>(phone, "SELECT delivery, event FROM github_deliveries ORDER BY received_at");

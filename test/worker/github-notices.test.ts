@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { ask, eventually, newSid, query, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
-import { deliver, payloads, shippedPr, watch } from "./github-helpers";
+import { deliver, githubPermission, payloads, shippedPr, watch } from "./github-helpers";
 
 const starts = async (phone: string) => (await vmRequests(phone)).filter((r) => r.kind === "start");
 const said = (phone: string, match: (b: string) => boolean) => eventually(async () => (await sentTo(phone)).find((m) => m.body !== null && match(m.body)));
@@ -24,7 +24,7 @@ it("a failed CI run: one notice naming the PR, the failed checks and their summa
 
   await sendInbound(phone, "Fix it", { ButtonText: "Fix it", ButtonPayload: fix!.id });
   await said(phone, (b) => b === "▶️ GitHub: CI failed on acme/ci#12: started a run in @main.");
-  const reply = await said(phone, (b) => b.startsWith("echo: CI failed on pull request acme/ci#12"));
+  const reply = await said(phone, (b) => b.startsWith("[acme/ci#12 CI] echo: CI failed on pull request acme/ci#12"));
   expect(reply.body).toContain("FAIL src/a.test.ts");
   expect(reply.body).toContain("the user's /ship pushes your change and updates #12");
   // A second tap on the same notice starts nothing more.
@@ -67,7 +67,7 @@ it("an issue labelled agent starts a run in the repository's conversation; merge
   await deliver("issues", payloads.labelled("acme/lab", 7, "bug"), secret);
   await deliver("issues", payloads.labelled("acme/lab", 7, "agent"), secret);
   await said(phone, (b) => b === "▶️ GitHub: acme/lab#7 labelled agent: started a run in @lab.");
-  const reply = await said(phone, (b) => b.startsWith("echo: GitHub issue acme/lab#7"));
+  const reply = await said(phone, (b) => b.startsWith("[acme/lab#7 issue] echo: GitHub issue acme/lab#7"));
   expect(reply.body).toContain("Steps: run it.");
   const [workspace] = await query<{ workspace: string }>(phone, "SELECT workspace FROM conversations WHERE name = 'lab'");
   expect((await starts(phone)).map((s) => s.workspace)).toEqual([workspace!.workspace]);
@@ -81,13 +81,14 @@ it("an issue labelled agent starts a run in the repository's conversation; merge
 it("with no conversation on the repository, a collaborator's /agent comment clones it first, then runs; others' are ignored", async () => {
   const phone = "+15550000266";
   const secret = await watch(phone, "acme/fresh");
+  await githubPermission("acme/fresh", "bob", "write");
   await deliver("issue_comment", payloads.comment("acme/fresh", 4, "/agent fix it", "CONTRIBUTOR"), secret);
   await deliver("issue_comment", payloads.comment("acme/fresh", 4, "/agent add a test for the crash", "MEMBER"), secret);
   await said(phone, (b) => b === "GitHub: @bob's /agent on acme/fresh#4: no conversation has acme/fresh; cloning it into @fresh first, then the run starts.");
   await said(phone, (b) => b.startsWith("▶️ GitHub: @bob's /agent on acme/fresh#4: started a run in @fresh."));
   // The clone did not become the current conversation (the user did not ask for it): its reply names it.
   await said(phone, (b) => /^Cloned fresh \(.*\) in \d+ s\. \/switch fresh to write to it\.$/.test(b));
-  const reply = await said(phone, (b) => b.startsWith("[fresh] echo: @bob asked you on acme/fresh#4"));
+  const reply = await said(phone, (b) => b.startsWith("[fresh] [acme/fresh#4 comment] echo: @bob asked for you with /agent in a comment on acme/fresh#4."));
   expect(reply.body).toContain("add a test for the crash");
   const create = (await vmRequests(phone)).find((r) => r.kind === "create-workspace");
   expect(create?.clone).toEqual({ url: "https://github.com/acme/fresh.git" });
@@ -114,9 +115,9 @@ it("two issues labelled agent while the repository is still being cloned: both r
   await deliver("issues", payloads.labelled("acme/twice", 2, "agent"), secret);
   await said(phone, (b) => b.startsWith("▶️ GitHub: acme/twice#1 labelled agent: started a run in @twice."));
   await said(phone, (b) => b.startsWith("▶️ GitHub: acme/twice#2 labelled agent: started a run in @twice."));
-  // Queued together, the two go to the agent in one run (as queued messages of a conversation do).
-  const reply = await said(phone, (b) => b.startsWith("[twice] echo: GitHub issue acme/twice#1"));
-  expect(reply.body).toContain("GitHub issue acme/twice#2");
+  // Each event's run goes alone (it asks before every action; the user's messages do not join it), named by its event.
+  await said(phone, (b) => b.startsWith("[twice] [acme/twice#1 issue] echo: GitHub issue acme/twice#1"));
+  await said(phone, (b) => b.startsWith("[twice] [acme/twice#2 issue] echo: GitHub issue acme/twice#2"));
   expect((await vmRequests(phone)).filter((r) => r.kind === "create-workspace")).toHaveLength(1);
   expect((await sentTo(phone)).filter((m) => m.body?.includes("not started"))).toEqual([]);
 });

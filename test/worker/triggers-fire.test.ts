@@ -63,5 +63,5 @@ it("names the trigger in /status while its run goes on, and on the private page'
   // The transcript shows the prompt as the relay's, named for the trigger, not as the user's.
   expect(html).toContain("trigger nightly: run the nightly checks");
   await releaseVm(phone);
-  await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.startsWith("echo: run the nightly checks")));
+  await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.startsWith("[trigger nightly] echo: run the nightly checks")));
 });

@@ -27,7 +27,7 @@ it("after an eviction, a run that waited for a clone now done starts, once", asy
   await leftBehind(phone, "late", "ready", 1000);
   await runDurableObjectAlarm(stubFor(phone));
   await said(phone, (b) => b === "▶️ GitHub: acme/late#1 labelled agent: started a run in @late.");
-  await said(phone, (b) => b.startsWith("[late] echo: Fix issue 1 of acme/late."));
+  await said(phone, (b) => b.startsWith("[late] [GitHub: acme/late#1 labelled agent] echo: Fix issue 1 of acme/late."));
   await runDurableObjectAlarm(stubFor(phone));
   expect((await vmRequests(phone)).filter((r) => r.kind === "start" && JSON.stringify(r).includes("acme/late"))).toHaveLength(1);
   expect(await stubFor(phone).startEventRun({ eventId: "github-late-1", conversation: "late", prompt: "x", origin: "x", receivedAt: Date.now(), publicOrigin: "https://relay.example.test" })).toEqual({ outcome: "duplicate" });

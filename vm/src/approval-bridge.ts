@@ -11,7 +11,7 @@ import { type AskOutcome, createPendingAsks } from "./pending-asks";
 import type { Run } from "./run";
 
 /** What an answer is checked against: a remembered rule must fit the request itself, and goes to its workspace. */
-type Asked = { toolName: string; input: Record<string, unknown>; userKey: string; cwd: string };
+type Asked = { toolName: string; input: Record<string, unknown>; userKey: string; cwd: string; untrusted: boolean };
 
 export type ApprovalOutcome = "applied" | "settled" | "unknown" | "rule_mismatch";
 
@@ -28,11 +28,11 @@ export function createApprovalBridge(options: {
 
   return {
     /** Emits the request on the run's stream and resolves with the relay's verdict, a timeout or the run's end. */
-    async ask(run: Run, ask: ApprovalAsk, timeoutMs: number): Promise<ApprovalVerdict> {
+    async ask(run: Run, ask: ApprovalAsk, timeoutMs: number, untrusted = false): Promise<ApprovalVerdict> {
       if (run.admits("approval_request").kind !== "accept") return { behavior: "deny", message: "The run is ending; not approved." };
       const requestId = `appr_${randomBytes(12).toString("base64url")}`;
       // Asked first: a relay that answers at once finds the request.
-      const outcome = asks.ask(run.id, requestId, timeoutMs, { toolName: ask.tool_name, input: ask.input, userKey: run.userKey, cwd: run.cwd });
+      const outcome = asks.ask(run.id, requestId, timeoutMs, { toolName: ask.tool_name, input: ask.input, userKey: run.userKey, cwd: run.cwd, untrusted });
       run.onFinished(() => asks.endRun(run.id));
       const summary = describeToolUse(ask.tool_name, ask.input, run.cwd) ?? undefined;
       const input = boundApprovalInput(ask.input, options.secrets);
@@ -67,6 +67,8 @@ function verdictOfSettled(settled: AskOutcome<ApprovalVerdict>, timeoutMs: numbe
 /** Every way out but `allow` is a deny; an allow that remembers a rule wider than the request is refused. */
 function verdictOf(answer: ApprovalAnswerRequest, asked: Asked): ApprovalVerdict | "rule_mismatch" {
   if (answer.decision === "deny") return { behavior: "deny", message: answer.message ?? "The user declined this from their phone; it was not done." };
+  // A run of someone else's text asks every time: nothing it is allowed may be remembered.
+  if (answer.remember !== undefined && asked.untrusted) return "rule_mismatch";
   const rule = answer.remember === undefined ? undefined : parsePermissionRule(answer.remember);
   if (rule === null || (rule && !ruleFitsRequest(rule, asked.toolName, asked.input))) return "rule_mismatch";
   return rule ? { behavior: "allow", rule } : { behavior: "allow" };

@@ -70,6 +70,6 @@ export function addApprovalRoutes(app: Hono, deps: ApprovalRouteDeps): void {
     const run = currentRun();
     const timeoutMs = run ? deps.manager.approvalTimeoutOf(run.id) : null;
     if (!run || timeoutMs === null) return c.json({ behavior: "deny", message: "No run that asks for approvals is active for this agent; not approved." });
-    return c.json(await deps.approvals.ask(run, ask, timeoutMs));
+    return c.json(await deps.approvals.ask(run, ask, timeoutMs, deps.manager.untrusted(run.id)));
   });
 }

@@ -30,6 +30,7 @@ import type { ToolBridge } from "./tool-bridge";
 import { isRunId } from "./user-paths";
 import { refusalOf, type StartProblem } from "./core/readiness";
 import { addWorkspaceRoutes } from "./workspace-routes";
+import { addGithubPermissionRoute, type GithubPermissions } from "./github-permission";
 import type { Workspaces } from "./workspaces";
 
 export type RouteDeps = {
@@ -54,6 +55,8 @@ export type RouteDeps = {
   ship?: Omit<ShipRouteDeps, "manager">;
   /** Values a rendered /diff picture must never show (the VM's secrets). */
   secrets: readonly string[];
+  /** GitHub's collaborator permission for the relay's `/agent` check (github-permission.ts); absent, the route is not there. */
+  githubPermissions?: GithubPermissions;
 };
 
 export function runIdOf(c: Context): string {
@@ -102,6 +105,8 @@ export function createVmApp(deps: RouteDeps): Hono {
     deps.onRequest();
     await next();
   });
+
+  if (deps.githubPermissions) addGithubPermissionRoute(app, deps.githubPermissions);
 
   app.post(VM_ROUTES.startRun, async (c) => {
     const receivedAt = deps.now();

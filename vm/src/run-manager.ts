@@ -83,6 +83,8 @@ export function createRunManager(deps: ManagerDeps) {
   const queues = new Map<string, TurnQueue>();
   /** The approval timeout of each live run that asks for approvals. */
   const approvalTimeouts = new Map<string, number>();
+  /** The live runs whose input is someone else's text (options.approvals.untrusted). */
+  const untrustedRuns = new Set<string>();
   /** Each warm process's end, in awake time (agent-process.ts's `warmTimer` is a wall-time timeout, left null). */
   const warmTimers = new Map<AgentProcess, AwakeTimer>();
   const secrets = [...secretsOf(config.vmToken, config.cliEnv), ...(deps.secrets ?? [])];
@@ -179,7 +181,8 @@ export function createRunManager(deps: ManagerDeps) {
       options: request.options,
       sessionId: request.sessionId,
       mcpConfigPath: tools?.mcpConfigPath ?? null,
-      settingsPath: deps.rulesFileOf?.(paths.key, cwd) ?? null,
+      // A run of someone else's text gets none of the user's "always" rules.
+      settingsPath: request.options.approvals?.untrusted ? null : (deps.rulesFileOf?.(paths.key, cwd) ?? null),
       passThrough: proxyGrant && deps.proxy ? deps.proxy.agentEnv(proxyGrant.token) : config.cliEnv,
       ...(proxyGrant && deps.proxy ? { resultText: deps.proxy.resultText } : {}),
       maxLineBytes: config.maxLineBytes,
@@ -266,6 +269,8 @@ export function createRunManager(deps: ManagerDeps) {
     find,
     /** How long an approval of this live run may wait; null when the run does not ask for approvals. */
     approvalTimeoutOf: (runId: string): number | null => approvalTimeouts.get(runId) ?? null,
+    /** Whether this live run's input is someone else's text: no answer of it may remember a rule. */
+    untrusted: (runId: string): boolean => untrustedRuns.has(runId),
     liveRunCount: () => liveByUser.size,
     /** The id of the user's live run in that workspace directory, if one is. */
     liveRunIn: (userKey: string, dir: string): string | null => {
@@ -324,8 +329,10 @@ export function createRunManager(deps: ManagerDeps) {
       if (checkpointBefore && !deps.proxy) void run.checkpointed();
       runs.set(run.id, run);
       if (request.options.approvals) approvalTimeouts.set(run.id, request.options.approvals.timeoutMs);
+      if (request.options.approvals?.untrusted) untrustedRuns.add(run.id);
       run.onFinished(() => {
         approvalTimeouts.delete(run.id);
+        untrustedRuns.delete(run.id);
         setTimeout(() => runs.get(run.id) === run && runs.delete(run.id), FINISHED_IN_MEMORY_MS).unref();
         const seen = observationOf(run.eventsAfter(0), permissionModeOf(request.options));
         if (seen) deps.observe?.(seen);

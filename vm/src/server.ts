@@ -1,5 +1,6 @@
 // Starts the agent VM in this process: `startVmServer(config)` for `npm run vm`, the local
 // stack and tests. Closes runs left open by a previous process, then serves until closed or idle.
+import { createGithubPermissions } from "./github-permission";
 import { createAdaptorServer } from "@hono/node-server";
 
 import type { Server } from "node:http";
@@ -187,6 +188,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       users,
       ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy, gate: github }),
     },
+    githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     problem: () => problem?.message ?? null,
     readiness,
     onRequest: touch,

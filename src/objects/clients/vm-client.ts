@@ -19,6 +19,8 @@ import {
   type ShipDone,
   ShipRefusalSchema,
   type ShipRefusal,
+  type GithubPermission,
+  GithubPermissionSchema,
 } from "../../protocol/vm-protocol";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-policy";
@@ -42,6 +44,8 @@ const PROXY_REFUSALS = new Set([502, 503]);
 
 /** A staged file is at most 16 MB, read over the VM's private network. */
 export const FILE_CALL_TIMEOUT_MS = 120_000;
+/** The `/agent` permission check; the VM's own call to GitHub ends sooner (github-permission.ts). */
+const PERMISSION_CALL_TIMEOUT_MS = 8_000;
 /** A clone runs outside the webhook, but never unbounded: the VM's own limit is 5 min. */
 const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
 
@@ -187,6 +191,16 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return control(VM_ROUTES.runCancel(vmRunId), { method: "POST", body: "{}" }, (res) =>
         res.ok ? { ok: true } : { ok: false, failure: "http_error", detail: `cancel answered ${res.status}` },
       );
+    },
+    /** GitHub's permission for `user` on `repo`, asked by the VM (which holds the token); null when it did not say. */
+    githubPermission(repo: string, user: string): Promise<GithubPermission["permission"]> {
+      // Asked while GitHub waits for the webhook's answer (10 s at most): a slow VM says nothing.
+      return withDeadline(PERMISSION_CALL_TIMEOUT_MS, async (signal) => {
+        const res = await call(VM_ROUTES.githubPermission(repo, user), { method: "GET", signal });
+        if (!(res instanceof Response)) return null;
+        const body = GithubPermissionSchema.safeParse(await res.json().catch(() => null));
+        return res.ok && body.success ? body.data.permission : null;
+      }).catch(() => null);
     },
     /** Creates a conversation's project directory on the VM, cloning into it when asked. */
     createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceOutcome> {

@@ -36,7 +36,7 @@ import { stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
 import { addTrigger, listTriggers, removeTrigger, type TriggerCommandDeps } from "./trigger-commands";
 import type { GithubEventsRepo } from "../db/github-events-repo";
-import { autofixReply } from "../../core/replies/github";
+import { autofixReply, trustReply } from "../../core/replies/github";
 import type { MessageSource } from "../db/messages-repo";
 import { chatOf } from "../../core/link-doors";
 import { notifyCommand } from "./link-actions";
@@ -149,6 +149,8 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       const { type: _, ...request } = command;
       return { text: "", after: { kind: "github", ...request } };
     }
+    case "github_trust":
+      return say(trustReply(command.repo, command.on, d.github.setTrust(command.repo, command.on, now)));
     case "autofix": {
       const current = d.conversations.current();
       if (!current) return say(NO_CURRENT_CONVERSATION);

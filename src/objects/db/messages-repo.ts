@@ -169,12 +169,14 @@ export function createMessagesRepo(sql: Sql) {
       receivedAt?: number;
       source?: MessageSource;
       origin?: string | null;
+      /** An event's message: how its run's replies name it, and the repository whose trust it needs (services/event-runs.ts). */
+      event?: { label: string; repo: string | null };
       now: number;
     }): boolean {
       if (m.media.length > 0) mediaWrites++;
-      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id, conversation_id, slash, channel, chat, origin)
+      const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id, conversation_id, slash, channel, chat, origin, event_label, event_repo)
         VALUES (${m.id}, ${m.body}, ${m.receivedAt ?? m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null},
-          ${m.conversationId}, ${m.slash ? 1 : 0}, ${m.source?.channel ?? "whatsapp"}, ${m.source?.chat ?? null}, ${m.origin ?? null})
+          ${m.conversationId}, ${m.slash ? 1 : 0}, ${m.source?.channel ?? "whatsapp"}, ${m.source?.chat ?? null}, ${m.origin ?? null}, ${m.event?.label ?? null}, ${m.event?.repo ?? null})
         ON CONFLICT (id) DO NOTHING RETURNING seq`;
       return rows.length === 1;
     },
@@ -191,6 +193,14 @@ export function createMessagesRepo(sql: Sql) {
       return sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND run_id = ${runId} AND status = ${status} ORDER BY seq`.map(
         toMessage,
       );
+    },
+    /**
+     * The events a run carries (its messages an event stored), oldest first: how its replies are
+     * named and which approval mode it may have (core/event-guard.ts).
+     */
+    eventsOfRun(runId: string): { label: string; repo: string | null }[] {
+      return sql<{ event_label: string; event_repo: string | null }>`SELECT event_label, event_repo FROM messages
+        WHERE run_id = ${runId} AND event_label IS NOT NULL ORDER BY seq`.map((r) => ({ label: r.event_label, repo: r.event_repo }));
     },
     /** What started each of these runs when an event did: the first of its messages with an origin. */
     originsOfRuns(runIds: readonly string[]): Map<string, string> {

@@ -25,6 +25,7 @@ import scheduleChat from "../../../migrations/0021_schedule_chat.sql";
 import outboxSentRef from "../../../migrations/0022_outbox_sent_ref.sql";
 import linkedChat from "../../../migrations/0023_linked_chat.sql";
 import waitingEventRuns from "../../../migrations/0024_waiting_event_runs.sql";
+import githubGuard from "../../../migrations/0025_github_guard.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -54,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 22, name: "0022_outbox_sent_ref", sql: outboxSentRef },
   { id: 23, name: "0023_linked_chat", sql: linkedChat },
   { id: 24, name: "0024_waiting_event_runs", sql: waitingEventRuns },
+  { id: 25, name: "0025_github_guard", sql: githubGuard },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

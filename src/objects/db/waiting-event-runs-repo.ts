@@ -10,6 +10,8 @@ type WaitingRow = {
   conversation: string;
   prompt: string;
   origin: string;
+  label: string | null;
+  repo: string | null;
   received_at: number;
   public_origin: string;
   channel: string | null;
@@ -26,6 +28,9 @@ function toRun(row: WaitingRow): EventRun {
     conversation: row.conversation,
     prompt: row.prompt,
     origin: row.origin,
+    // A run that waited from before labels were kept: named by its origin, and never trusted.
+    label: row.label ?? row.origin,
+    repo: row.repo,
     receivedAt: row.received_at,
     publicOrigin: row.public_origin,
     ...(channel === null ? {} : { source: { channel, chat: row.chat } }),
@@ -37,8 +42,8 @@ export function createWaitingEventRunsRepo(sql: Sql) {
     /** Keeps `run` until its conversation's clone is over; false when that event waits already. */
     add(run: EventRun, now: number): boolean {
       return (
-        sql`INSERT INTO waiting_event_runs (event_id, conversation, prompt, origin, received_at, public_origin, channel, chat, created_at)
-          VALUES (${run.eventId}, ${run.conversation}, ${run.prompt}, ${run.origin}, ${run.receivedAt}, ${run.publicOrigin}, ${run.source?.channel ?? null}, ${run.source?.chat ?? null}, ${now})
+        sql`INSERT INTO waiting_event_runs (event_id, conversation, prompt, origin, label, repo, received_at, public_origin, channel, chat, created_at)
+          VALUES (${run.eventId}, ${run.conversation}, ${run.prompt}, ${run.origin}, ${run.label ?? null}, ${run.repo ?? null}, ${run.receivedAt}, ${run.publicOrigin}, ${run.source?.channel ?? null}, ${run.source?.chat ?? null}, ${now})
           ON CONFLICT (event_id) DO NOTHING RETURNING event_id`.length === 1
       );
     },

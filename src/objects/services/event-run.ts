@@ -14,6 +14,13 @@ export type EventRun = {
   prompt: string;
   /** What started it, in a few words the user reads ("GitHub: acme/api#12 labelled agent"). */
   origin: string;
+  /** How its replies, progress and approval prompts name it: `[acme/api#12 issue] …`; absent: its origin. */
+  label?: string;
+  /**
+   * The repository (lower case) whose `/github trust` lets the run keep the conversation's
+   * approval mode; null or absent (a trigger) or untrusted: it asks before every command.
+   */
+  repo?: string | null;
   receivedAt: number;
   publicOrigin: string;
   /** Where the user hears of it; absent: the chat they last wrote from. */

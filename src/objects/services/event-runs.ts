@@ -47,6 +47,7 @@ export function receiveEvent(d: InboxDeps, event: EventRun, now: number, settled
       receivedAt: event.receivedAt,
       source: event.source,
       origin: event.origin,
+      event: { label: event.label ?? event.origin, repo: event.repo ?? null },
       now,
     });
     if (!stored) return { outcome: "duplicate" };

@@ -14,11 +14,15 @@ import type { Transaction } from "../db/sql";
 import type { Conversations } from "../units/conversations";
 import type { VmAction } from "../commands/conversation-commands";
 
-/** One delivery as the Worker checked and read it. */
-export type GithubDelivery = { delivery: string; event: string; parsed: ParsedDelivery; receivedAt: number; publicOrigin: string };
+/**
+ * One delivery as the Worker checked and read it. `bodyHash`: SHA-256 (hex) of the signed body,
+ * which GitHub's signature covers and the delivery id does not. `authorCanWrite`: an `/agent`
+ * comment's author has write access, as GitHub answered (the object asks before this).
+ */
+export type GithubDelivery = { delivery: string; event: string; parsed: ParsedDelivery; receivedAt: number; publicOrigin: string; bodyHash: string; authorCanWrite?: boolean };
 
 /** A run to start through startEventRun (its own transaction), after a clone when `clone` is set. */
-export type GithubRun = RunRequest & { eventId: string };
+export type GithubRun = Omit<RunRequest, "repo"> & { repo: string | null; eventId: string };
 export type GithubOutcome = { outcome: "duplicate" } | { outcome: "stored"; run: GithubRun | null; clone: Extract<VmAction, { kind: "clone" }> | null };
 
 export type GithubDeps = {
@@ -34,7 +38,8 @@ const FAILED = new Set(["failure", "timed_out"]);
 const CheckDetail = z.object({ name: z.string(), conclusion: z.nullable(z.string()), summary: z.nullable(z.string()) });
 const SuiteDetail = z.object({ conclusion: z.nullable(z.string()) });
 const CommentDetail = z.object({ author: z.string(), path: z.string(), line: z.nullable(z.number()), body: z.string() });
-const FixDetail = z.object({ fix: z.object({ conversation: z.string(), prompt: z.string(), origin: z.string() }) });
+// Notices kept from before labels: named by their origin, and never trusted (repo null).
+const FixDetail = z.object({ fix: z.object({ conversation: z.string(), prompt: z.string(), origin: z.string(), label: z.optional(z.string()), repo: z.optional(z.string()) }) });
 
 /** The buttons under a notice: their payloads name the delivery whose "Fix it" run they start. */
 export const fixButtons = (delivery: string) => [
@@ -50,12 +55,13 @@ export function parseGithubTap(payload: string | null | undefined): { answer: "f
 export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: number): GithubOutcome {
   const repo = g.parsed.repo.toLowerCase();
   return d.transaction(() => {
-    if (d.github.get(g.delivery)) return { outcome: "duplicate" };
+    // The same signed body under a new delivery id is a replay, not an event: answered as a duplicate.
+    if (d.github.get(g.delivery) || d.github.seenBody(g.bodyHash)) return { outcome: "duplicate" };
     const pr = prOf(d, repo, g.parsed);
-    const decision = decideGithubEvent(g.parsed.repo, g.parsed.event, factsOf(d, repo, g.parsed, pr));
+    const decision = decideGithubEvent(g.parsed.repo, g.parsed.event, { ...factsOf(d, repo, g.parsed, pr), authorCanWrite: g.authorCanWrite === true });
     const fix = decision.say?.fix ?? null;
     const detail = fix ? { ...decision.keep.detail, fix } : decision.keep.detail;
-    d.github.add({ delivery: g.delivery, event: g.event, repo, number: decision.keep.number, ref: decision.keep.ref, detail, now });
+    d.github.add({ delivery: g.delivery, event: g.event, repo, number: decision.keep.number, ref: decision.keep.ref, detail, bodyHash: g.bodyHash, now });
     if (decision.say) d.outboxRepo.add({ dedupeKey: outboxKeys.github(g.delivery), body: decision.say.text, buttons: fix ? fixButtons(g.delivery) : null, now });
     if (pr && decision.prState) d.pullRequests.setState(pr.id, decision.prState, now);
     if (pr && decision.headSha && decision.headSha !== pr.headSha) d.pullRequests.setHeadSha(pr.id, decision.headSha, now);
@@ -78,7 +84,7 @@ export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: num
 export function answerGithubTap(d: Pick<GithubDeps, "github">, tap: { answer: "fix" | "later"; delivery: string }): { text: string | null; run: GithubRun | null } {
   if (tap.answer === "later") return { text: FIX_LATER, run: null };
   const fix = detailOf(FixDetail, d.github.get(tap.delivery))?.fix;
-  return fix ? { text: null, run: { ...fix, eventId: `gh-fix-${tap.delivery}` } } : { text: fixGone, run: null };
+  return fix ? { text: null, run: { ...fix, label: fix.label ?? fix.origin, repo: fix.repo ?? null, eventId: `gh-fix-${tap.delivery}` } } : { text: fixGone, run: null };
 }
 
 /** The relay's pull request an event is about, if it opened one. */
@@ -103,7 +109,7 @@ function factsOf(d: GithubDeps, repo: string, p: ParsedDelivery, row: PullReques
   const e = p.event;
   const conversation = row ? d.conversations.repo.get(row.conversationId) : null;
   const pr: PrFacts | null = row && conversation ? { ...row, repo: p.repo, conversation: conversation.name, autofix: d.github.autofixOn(row.conversationId) } : null;
-  const facts: GithubFacts = { pr, failedChecks: [], lastSuiteConclusion: null, reviewComments: [], reviewTold: false, repoConversation: null };
+  const facts: GithubFacts = { pr, failedChecks: [], lastSuiteConclusion: null, reviewComments: [], reviewTold: false, repoConversation: null, authorCanWrite: false };
   if (e.kind === "check_suite" && pr) {
     const latest = new Map<string, FailedCheck & { conclusion: string | null }>();
     for (const run of d.github.byRef(repo, "check_run", e.headSha)) {

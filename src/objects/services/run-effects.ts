@@ -4,6 +4,7 @@
 // event (reconnect, eviction) changes nothing. It decides nothing itself.
 import type { VmRunEvent } from "../../protocol/vm-protocol";
 import { replyTarget } from "../../core/reply-target";
+import { eventPrefix } from "../../core/github-guard";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { RunFailure } from "../../core/run-policy";
@@ -168,7 +169,8 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   const taskLine = tasks.length > 0 ? `⏰ Task #${tasks.map((t) => t.taskId).join(", #")}\n\n` : "";
   // A task's result says what it was not allowed to do (nobody was there to answer, maybe).
   const refused = tasks.length > 0 ? d.approvals.refusedLine(run.id) : "";
-  const text = d.conversations.prefixFor(run.conversationId) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
+  // A run an event started says so: its reply is not an answer to something the user wrote.
+  const text = d.conversations.prefixFor(run.conversationId) + eventPrefix(d.messages.eventsOfRun(run.id)) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
   // An update still waiting to go (a retry, the 24-hour window) is stale once the answer is here.
   d.outbox.dropUnsentProgress(run.id);
   // To the chat the answered messages came from, in that channel's markup and parts.

@@ -39,8 +39,9 @@ export function fireTrigger(d: InboxDeps, f: TriggerFiring, now: number): Trigge
       d.outboxRepo.add({ dedupeKey: outboxKeys.eventRun(eventId), body: triggerConversationGone(origin, trigger.name), now });
       return { outcome: "refused", reason: "no_conversation" };
     }
-    const prompt = triggerPrompt(trigger.prompt, f.text);
-    const outcome = receiveEvent(d, { eventId, conversation: conversation.name, prompt, origin, receivedAt: f.receivedAt, publicOrigin: f.publicOrigin }, now);
+    const prompt = triggerPrompt(trigger.prompt, f.text, trigger.name);
+    // Whoever holds the token fires it: the run asks before every action (repo null: no /github trust reaches it).
+    const outcome = receiveEvent(d, { eventId, conversation: conversation.name, prompt, origin, label: origin, repo: null, receivedAt: f.receivedAt, publicOrigin: f.publicOrigin }, now);
     if (outcome.outcome === "queued") d.triggers.fired(trigger.id, now);
     return outcome;
   });

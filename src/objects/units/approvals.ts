@@ -16,6 +16,7 @@ import {
   describeRequest,
 } from "../../core/approvals";
 import { outboxKeys } from "../../core/outbox-keys";
+import { eventPrefix, type RunEvent, runApprovals } from "../../core/github-guard";
 import { formatInZone } from "../../core/schedule-format";
 import {
   alreadyClosed,
@@ -46,6 +47,10 @@ export type ApprovalsDeps = {
   /** APPROVALS_DEFAULT and APPROVAL_TIMEOUT_MS. */
   defaultMode: ApprovalMode;
   timeoutMs: number;
+  /** The events a run carries (messages-repo's eventsOfRun): none for the user's own runs. */
+  eventsOfRun: (runId: string) => RunEvent[];
+  /** Whether the user trusted this repository's events (`/github trust`). */
+  trusted: (repo: string) => boolean;
   transaction: <T>(fn: () => T) => T;
   log: Log;
 };
@@ -93,10 +98,13 @@ export function createApprovals(d: ApprovalsDeps) {
     /** Forgets the remembered rules here; the VM removes them from the project's settings. */
     forgetRules: (conversationId: number): number => repo.clearRules(conversationId),
 
-    /** `options.approvals` for a run in this conversation: absent when its mode is off. */
-    runOption(conversationId: number): ApprovalsOption | undefined {
+    /**
+     * `options.approvals` for a run in this conversation: absent when its mode is off. A run of
+     * an event the user did not trust asks before every action, whatever the mode (core/github-guard.ts).
+     */
+    runOption(conversationId: number, runId: string): ApprovalsOption | undefined {
       const mode = modeOf(conversationId);
-      return mode === "off" ? undefined : { mode, timeoutMs: d.timeoutMs };
+      return runApprovals(mode === "off" ? undefined : { mode, timeoutMs: d.timeoutMs }, d.eventsOfRun(runId), d.trusted, d.timeoutMs);
     },
 
     hasPending: (): boolean => repo.pending().length > 0,
@@ -108,7 +116,10 @@ export function createApprovals(d: ApprovalsDeps) {
     /** An approval_request event (inside its transaction): stored once, and the prompt sent once. */
     request(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent, now: number): void {
       const description = describeRequest(event.tool, event.input, event.summary);
-      const always = alwaysOffer(event.tool, event.input);
+      const events = d.eventsOfRun(run.id);
+      // A run of someone else's text asks every time: "always" would remember nothing (the VM refuses it too).
+      const untrusted = this.runOption(run.conversationId, run.id)?.untrusted === true;
+      const always = untrusted ? ({ rule: null, why: "this run was started by someone else's text, so it asks every time" } as const) : alwaysOffer(event.tool, event.input);
       const stored = repo.insert({
         runId: run.id,
         vmRunId: run.vmRunId,
@@ -122,7 +133,7 @@ export function createApprovals(d: ApprovalsDeps) {
       });
       if (!stored) return;
       const open = repo.pending().length;
-      const body = approvalPrompt({ number: open > 1 || stored.number > 1 ? stored.number : null, conversation: nameOf(run.conversationId), description, always, timeoutMs: d.timeoutMs });
+      const body = eventPrefix(events) + approvalPrompt({ number: open > 1 || stored.number > 1 ? stored.number : null, conversation: nameOf(run.conversationId), description, always, timeoutMs: d.timeoutMs });
       // No "Always" button where it would save nothing.
       const buttons = (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });

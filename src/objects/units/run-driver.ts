@@ -7,6 +7,7 @@ import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSche
 import { voiceNoteText } from "../../core/voice-note";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
 import { afterLast, injectable, noteCarried, selectBatch } from "../../core/batching";
+import { eventPrefix } from "../../core/github-guard";
 import { readLines } from "../../core/ndjson";
 import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
 import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
@@ -238,7 +239,7 @@ export function createRunDriver(d: RunDriverDeps) {
               // With approvals (the conversation's mode, tasks included) the VM asks before acting.
               options: {
                 permissionMode: "bypassPermissions",
-                approvals: d.approvals.runOption(run.conversationId),
+                approvals: d.approvals.runOption(run.conversationId, run.id),
                 scheduleTools: run.context === "chat",
                 appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
                 keepWarmMs: run.context === "chat" ? d.conversations.keepWarmFor(run.conversationId, now) : undefined,
@@ -271,7 +272,7 @@ export function createRunDriver(d: RunDriverDeps) {
     const current = d.runs.get(run.id);
     if (!d.vm || !current || !takesInput(current, run.vmRunId)) return false;
     if (d.budget.blockedUntil(now) !== null) return false;
-    const ids = injectable(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), current, MAX_MESSAGES_PER_TURN);
+    const ids = injectable(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), { ...current, event: d.messages.eventsOfRun(run.id).length > 0 }, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
     const sent = await d.vm.input(run.vmRunId, await Promise.all(turn.map(toInput)));
@@ -317,7 +318,7 @@ export function createRunDriver(d: RunDriverDeps) {
           case "progress": {
             const seen = seenOf(run.id);
             seen.lastAt = at;
-            d.progress.send(run.id, progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
+            d.progress.send(run.id, eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
             return { kind: "changed" };
           }
           case "hand_back":

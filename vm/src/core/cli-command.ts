@@ -19,7 +19,7 @@ export const APPROVE_TOOL_FULL_NAME = `mcp__${MCP_SERVER_NAME}__${APPROVE_TOOL}`
  */
 export function permissionModeOf(options: CliOptions): RunOptions["permissionMode"] {
   if (!options.approvals) return options.permissionMode;
-  return options.approvals.mode === "edits" ? "acceptEdits" : "default";
+  return options.approvals.mode === "edits" && !options.approvals.untrusted ? "acceptEdits" : "default";
 }
 
 /** Whether the run's CLI needs the relay's MCP server: for the schedule tools, or to ask for approvals. */
@@ -98,7 +98,9 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
 export function optionsFingerprint(options: CliOptions, env: Record<string, string> = {}): string {
   const base = [options.permissionMode, options.appendSystemPrompt ?? "", options.scheduleTools, Object.entries(env).sort()];
   // Without approvals the fingerprint is what it was before them.
-  return JSON.stringify(options.approvals ? [...base, options.approvals.mode, options.approvals.timeoutMs] : base);
+  // An untrusted run's process has none of the user's rules: it never takes a trusted run, nor the reverse.
+  const approvals = options.approvals ? [options.approvals.mode, options.approvals.timeoutMs, ...(options.approvals.untrusted ? ["untrusted"] : [])] : [];
+  return JSON.stringify(options.approvals ? [...base, ...approvals] : base);
 }
 
 /** What the CLI runs as one of its own commands: `/name` or `/plugin:name`, alone or with arguments. */
