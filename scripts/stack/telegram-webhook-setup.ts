@@ -5,7 +5,7 @@ import { z } from "zod";
 import { BotUserSchema, DEFAULT_API_BASE, methodUrl, readApiAnswer } from "../../src/channels/telegram/api";
 import { telegramCommands } from "../../src/channels/telegram/command-menu";
 import { ALLOWED_UPDATES } from "../../src/channels/telegram/update";
-import { SECRET_TOKEN_PATTERN } from "../../src/channels/telegram/webhook-secret";
+import { MIN_WEBHOOK_SECRET_CHARS, SECRET_TOKEN_PATTERN } from "../../src/channels/telegram/webhook-secret";
 
 const blankIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
@@ -16,7 +16,11 @@ export const WebhookVarsSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_SECRET: z.preprocess(
     blankIsUnset,
-    z.string({ error: "is missing: choose a secret (1-256 of A-Z a-z 0-9 _ -), e.g. `openssl rand -hex 32`" }).regex(SECRET_TOKEN_PATTERN, "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)"),
+    z
+      .string({ error: `is missing: choose a secret (${MIN_WEBHOOK_SECRET_CHARS}-256 of A-Z a-z 0-9 _ -), e.g. \`openssl rand -hex 32\`` })
+      .regex(SECRET_TOKEN_PATTERN, "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)")
+      // The relay's own floor: the Worker refuses a shorter secret, so registering one would help nobody.
+      .min(MIN_WEBHOOK_SECRET_CHARS, `must be at least ${MIN_WEBHOOK_SECRET_CHARS} characters (the relay refuses a shorter one), e.g. \`openssl rand -hex 32\``),
   ),
   PUBLIC_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/, error: "is missing or not an http(s) URL: the relay's public address (the Worker's URL, or a tunnel to it)" })),
   TELEGRAM_API_BASE: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).default(DEFAULT_API_BASE)),

@@ -34,7 +34,7 @@ it("registers the stand-in's webhook at the local Worker with the secret, and th
 });
 
 it("names a user's wrong token in one line, and lets the stack go on", async () => {
-  const own = chooseTelegram({ TELEGRAM_BOT_TOKEN: "123456:wrong-token-from-botfather-xx", TELEGRAM_WEBHOOK_SECRET: "s3cret", TELEGRAM_API_BASE: telegram.url, PUBLIC_URL: "https://tunnel.example" }, secrets);
+  const own = chooseTelegram({ TELEGRAM_BOT_TOKEN: "123456:wrong-token-from-botfather-xx", TELEGRAM_WEBHOOK_SECRET: "s3cret".padEnd(32, "0"), TELEGRAM_API_BASE: telegram.url, PUBLIC_URL: "https://tunnel.example" }, secrets);
   const { lines, fatal } = await registerTelegramWebhook(own, { worker: WORKER, telegram: telegram.url });
   expect(fatal).toBe(false);
   expect(lines).toHaveLength(1);

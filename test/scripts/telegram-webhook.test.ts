@@ -15,7 +15,7 @@ beforeAll(async () => {
   telegram = await start();
 });
 
-const SECRET = "a_secret-of-the-webhook";
+const SECRET = "a_secret-of-the-webhook_0123456789";
 const vars = (extra: Partial<WebhookVars> = {}): WebhookVars => ({ TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: "https://relay.example.com", TELEGRAM_API_BASE: telegram.url, ...extra });
 
 describe("readWebhookVars", () => {
@@ -29,6 +29,7 @@ describe("readWebhookVars", () => {
     ["a token of the wrong shape", { TELEGRAM_BOT_TOKEN: "my-bot" }, /^TELEGRAM_BOT_TOKEN does not look like a bot token/],
     ["a missing secret", { TELEGRAM_WEBHOOK_SECRET: undefined }, /^TELEGRAM_WEBHOOK_SECRET is missing/],
     ["a secret Telegram refuses", { TELEGRAM_WEBHOOK_SECRET: "not/allowed" }, /^TELEGRAM_WEBHOOK_SECRET must be 1-256 characters/],
+    ["a secret under 32 characters, which the relay refuses", { TELEGRAM_WEBHOOK_SECRET: "x".repeat(31) }, /^TELEGRAM_WEBHOOK_SECRET must be at least 32 characters \(the relay refuses a shorter one\)/],
     ["a missing public URL", { PUBLIC_URL: undefined }, /^PUBLIC_URL is missing or not an http\(s\) URL/],
   ])("names %s", (_, change, problem) => {
     const read = readWebhookVars({ ...good, ...change });
