@@ -569,10 +569,25 @@ export type ShipRun = z.infer<typeof ShipRunSchema>;
 
 const BranchNameSchema = z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, "a branch name"));
 
+const ShaSchema = z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/));
+
+/**
+ * What the user was shown and agreed to (the preview's `repo`, `branch`, `head` and `tree`): a
+ * ship is refused, naming what changed, when any of them is not what it would push now.
+ */
+export const ShipExpectedSchema = z.object({
+  repo: z.string().check(z.minLength(1), z.maxLength(200)),
+  branch: BranchNameSchema,
+  head: z.nullable(ShaSchema),
+  tree: ShaSchema,
+});
+export type ShipExpected = z.infer<typeof ShipExpectedSchema>;
+
 /**
  * `POST VM_ROUTES.workspaceShipPreview` and `workspaceShip`. `pull`: the conversation's open pull
  * request the relay knows of (a later /ship updates it); `usedBranches`: branches of its pull
- * requests closed or merged (never pushed to again).
+ * requests closed or merged (never pushed to again); `expected`: on a ship, the preview the user
+ * agreed to.
  */
 export const ShipRequestSchema = z.object({
   /** The conversation's name as the user knows it: its branch is `agent/<name>` (the workspace id without it). */
@@ -582,6 +597,7 @@ export const ShipRequestSchema = z.object({
   usedBranches: z.optional(z.array(BranchNameSchema).check(z.maxLength(100))),
   runs: z.optional(z.array(ShipRunSchema).check(z.maxLength(50))),
   gitIdentity: z.optional(GitIdentitySchema),
+  expected: z.optional(ShipExpectedSchema),
 });
 export type ShipRequest = z.infer<typeof ShipRequestSchema>;
 
@@ -602,13 +618,16 @@ export const ShipPlanSchema = z.object({
   pull: z.nullable(z.object({ number: z.number().check(z.int(), z.positive()), url: z.string() })),
   /** The conversation's pull request that was closed or merged meanwhile (its branch is not reused). */
   closed: z.nullable(PullClosedSchema),
+  /** The workspace's commit (null: none yet) and the tree of its files that a ship would push on it: what the user agrees to. */
+  head: z.nullable(ShaSchema),
+  tree: ShaSchema,
 });
 export type ShipPlan = z.infer<typeof ShipPlanSchema>;
 
 /** A /ship done: pushed, and the pull request opened (`created`), adopted (GitHub's 422: one was open for the branch) or updated. */
 export const ShipDoneSchema = z.object({
   ...SHIP_COUNTS,
-  headSha: z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)),
+  headSha: ShaSchema,
   pull: z.object({ number: z.number().check(z.int(), z.positive()), url: z.string(), title: z.string() }),
   how: z.enum(["created", "adopted", "updated"]),
   closed: z.nullable(PullClosedSchema),
@@ -624,6 +643,8 @@ export const ShipRefusalReasonSchema = z.enum([
   "push_failed", // any other refused push
   "token_scope", // the token cannot see the repository or open pull requests (401, 403, 404)
   "pull_failed", // GitHub refused the pull request otherwise
+  "preview_changed", // the repository, branch, commit or files differ from the preview the user agreed to
+  "pull_not_ours", // GitHub has an open pull request for the branch that the relay did not open: never adopted
 ]);
 export type ShipRefusalReason = z.infer<typeof ShipRefusalReasonSchema>;
 

@@ -39,7 +39,7 @@ it("shipRunsOf: the first words of each run, its reply when there was one, runs 
 });
 
 describe("lines", () => {
-  const plan = { repo: "acme/api", branch: "agent/api", base: "main", files: 3, insertions: 120, deletions: 14, pull: null, closed: null };
+  const plan = { repo: "acme/api", branch: "agent/api", base: "main", files: 3, insertions: 120, deletions: 14, pull: null, closed: null, head: null, tree: "b".repeat(40) };
   it("the question names the repository, branch, files and counts", () => {
     expect(shipQuestion(plan)).toBe("Push 3 files, +120 −14, to `agent/api` on acme/api and open a pull request?");
     expect(shipQuestion({ ...plan, files: 1, pull: { number: 12, url: "u" } })).toBe("Push 1 file, +120 −14, to `agent/api` on acme/api and update pull request #12?");

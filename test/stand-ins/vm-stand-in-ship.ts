@@ -5,11 +5,14 @@
 // numbered per repository. POST /__stand-in/pull {repo, number, state: "closed"|"merged"} closes one
 // as GitHub would meanwhile; `vm-ship-fail-REASON` in the clone URL refuses every ship with it.
 import { ShipRefusalReasonSchema, type ShipDone, type ShipPlan, type ShipRefusal, type ShipRequest } from "../../src/protocol/vm-protocol";
-import { pullBody, shipBranch, shipTitle } from "../../vm/src/core/ship";
+import { createHash } from "node:crypto";
+import { previewChange, pullBody, shipBranch, shipTitle } from "../../vm/src/core/ship";
 import type { CheckpointHistory } from "./vm-stand-in-changes";
 
 type Pull = { repo: string; number: number; branch: string; title: string; body: string; state: "open" | "closed" | "merged" };
 type Answer = { status: number; body: ShipPlan | ShipDone | ShipRefusal | { error: string; message: string } };
+
+const shaOf = (text: string): string => createHash("sha1").update(text).digest("hex");
 
 export function createShipStandIn(checkpoints: CheckpointHistory) {
   const pulls: Pull[] = [];
@@ -27,13 +30,16 @@ export function createShipStandIn(checkpoints: CheckpointHistory) {
     const open = known?.state === "open" ? known : undefined;
     const closed = known && !open ? { number: known.number, merged: known.state === "merged" } : null;
     const used = [...(request.usedBranches ?? []), ...(known && !open ? [known.branch] : [])];
-    const branch = shipBranch({ workspace: request.conversation ?? workspace, checkedOut: state?.checkedOut ?? "main", defaultBranch: "main", openPullBranch: open?.branch ?? null, usedBranches: used });
+    const branch = shipBranch({ workspace: request.conversation ?? workspace, recorded: state?.checkedOut ?? "main", defaultBranch: "main", openPullBranch: open?.branch ?? null, usedBranches: used });
     const steps = checkpoints.inPlace(userId, workspace).filter((s) => !state?.runIds.has(s.runId));
     const files = new Map(steps.flatMap((s) => s.files.map((f) => [f.path, f] as const)));
     if (files.size === 0) return refuse("nothing_to_ship", `Nothing to ship: the files are as ${branch} on ${repo} has them.`);
     const insertions = steps.reduce((n, s) => n + s.files.reduce((m, f) => m + f.insertions, 0), 0);
     const deletions = steps.reduce((n, s) => n + s.files.reduce((m, f) => m + f.deletions, 0), 0);
-    const p: ShipPlan = { repo, branch, base: "main", files: files.size, insertions, deletions, pull: open ? { number: open.number, url: `https://github.com/${repo}/pull/${open.number}` } : null, closed };
+    // The commit the workspace stands on (its last ship's) and the tree of the changes in place: what a preview names.
+    const head = state ? shaOf(`head:${[...state.runIds].join(",")}`) : null;
+    const tree = shaOf(`tree:${steps.map((s) => s.runId).join(",")}`);
+    const p: ShipPlan = { repo, branch, base: "main", files: files.size, insertions, deletions, pull: open ? { number: open.number, url: `https://github.com/${repo}/pull/${open.number}` } : null, closed, head, tree };
     return { plan: p, runIds: steps.map((s) => s.runId), title: shipTitle(request.title, request.runs ?? [], request.conversation ?? workspace) };
   }
 
@@ -49,6 +55,8 @@ export function createShipStandIn(checkpoints: CheckpointHistory) {
       if (!("plan" in planned)) return planned;
       const { plan: p } = planned;
       if (kind === "preview") return { status: 200, body: p };
+      const changed = request.expected ? previewChange(request.expected, p) : null;
+      if (changed) return refuse("preview_changed", changed);
       shipped.set(`${userId}\n${workspace}`, { runIds: new Set([...(shipped.get(`${userId}\n${workspace}`)?.runIds ?? []), ...planned.runIds]), checkedOut: p.branch });
       const body = pullBody(request.runs ?? [], request.conversation ?? workspace);
       let pull = pulls.find((x) => x.repo === p.repo && x.branch === p.branch && x.state === "open");

@@ -88,3 +88,19 @@ export function removeTreeAs(ids: AgentIds | null, path: string): Promise<void> 
     child.on("close", () => resolve());
   });
 }
+
+/**
+ * Who the server's own git work runs as where agents have uids of their own (a clone through the
+ * credential proxy, /ship's push): no agent's uid (those start at 20000, core/agent-ids.ts), so no
+ * agent can read that git's environment, which holds the operation's proxy token, in /proc.
+ */
+export const SERVER_GIT_IDS: AgentIds = { uid: 19_999, gid: 19_999 };
+
+/** A tree made as another uid given to `ids` (`chown -R -h`: a link is changed itself, never followed); false when it failed. */
+export function giveTreeTo(ids: AgentIds, path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn("chown", ["-R", "-h", `${ids.uid}:${ids.gid}`, "--", path], { stdio: "ignore" });
+    child.on("error", () => resolve(false));
+    child.on("close", (status) => resolve(status === 0));
+  });
+}

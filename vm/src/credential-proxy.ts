@@ -28,7 +28,8 @@ import {
 } from "./core/credential-proxy";
 import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenTable } from "./core/proxy-tokens";
 import { customHeadersOf } from "./core/secret-env";
-import { createGithubGate, gateGh, gateGit, type GithubGate } from "./github-gate";
+import type { ServerGitGrant } from "./core/server-git-scope";
+import { createGithubGate, gateGh, gateGit, gateServerGit, type GithubGate } from "./github-gate";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -64,6 +65,11 @@ export type CredentialProxy = {
    * can run before the checkpoint.
    */
   grant(isLive: () => boolean, answersReady?: () => Promise<void> | null): ProxyGrant;
+  /**
+   * A token of the server's own git work (a clone, /ship's push), good for that one operation
+   * (core/server-git-scope.ts) until revoked or `expiresAt` (epoch ms), whichever is first.
+   */
+  grantServer(grant: ServerGitGrant, expiresAt: number): ProxyGrant;
   /** The pass-through variables an agent process gets with `token`. */
   agentEnv(token: string): Record<string, string>;
   /** The lines of an agent's git config that send its git through the proxy with `token`. */
@@ -187,6 +193,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       const path = url.pathname.slice(MODEL_PREFIX.length);
       if (!credential) return refuse(res, 404, "the VM holds no model credential");
       if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
+      if (github.serverGrantOf(presentedToken(req.headers))) return refuse(res, 403, "a token of the VM's own git work does not reach the model");
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
       if (!counted(tokens, req, res, limits)) return;
       const token = presentedToken(req.headers);
@@ -202,6 +209,13 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!counted(tokens, req, res, limits)) return;
       const target = joinPath(new URL(upstream.origin), route.path, url.search);
       const headers = { ...forwardableHeaders(req.headers), authorization: upstream.authorization };
+      // The server's own git work: its one operation, on whichever host (core/server-git-scope.ts).
+      const grant = github.serverGrantOf(presentedToken(req.headers));
+      if (grant) {
+        return void gateServerGit(grant, route.host, req, res, route.path, url.search, (read) => forward(req, res, target, headers, limits, { read })).catch(() =>
+          refuse(res, 502, "the credential proxy could not check this request"),
+        );
+      }
       if (route.host !== github.gitHost) return forward(req, res, target, headers, limits);
       return void gateGit(github, presentedToken(req.headers), req, res, route.path, url.search, (read) => forward(req, res, target, headers, limits, { read })).catch(() => refuse(res, 502, "the credential proxy could not check this request"));
     }
@@ -211,6 +225,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
   // gh (http_unix_socket): plain HTTP over the socket, the real host in `Host`.
   const serveGh = (req: IncomingMessage, res: ServerResponse) => {
     if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
+    if (github.serverGrantOf(presentedToken(req.headers))) return refuse(res, 403, "a token of the VM's own git work does not reach GitHub's API");
     const host = req.headers.host;
     const decision = ghRequestDecision(host);
     if (!decision.forward || !host) return refuse(res, 403, `the credential proxy does not pass gh's requests to ${host ?? "no host"}`);
@@ -262,20 +277,27 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       server.closeAllConnections();
     });
 
+  const grant = (isLive: () => boolean, answersReady?: () => Promise<void> | null): ProxyGrant => {
+    const token = randomBytes(32).toString("base64url");
+    const { revoke } = tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}) });
+    return {
+      token,
+      revoke() {
+        revoke();
+        github.forget(token);
+      },
+    };
+  };
+
   return {
     baseUrl,
     ghSocket,
     routesGit: gitUpstreams.size > 0,
-    grant(isLive, answersReady) {
-      const token = randomBytes(32).toString("base64url");
-      const { revoke } = tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}) });
-      return {
-        token,
-        revoke() {
-          revoke();
-          github.forget(token);
-        },
-      };
+    grant,
+    grantServer(operation, expiresAt) {
+      const made = grant(() => Date.now() < expiresAt);
+      github.allowServer(made.token, operation);
+      return made;
     },
     agentEnv: (token) => agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null),
     gitConfig: (token) => gitProxyConfig(baseUrl, token, gitUpstreams),

@@ -1,10 +1,13 @@
 // The credential proxy's GitHub gate: which user each agent token speaks for, and the requests of
 // that token to GitHub checked against its user's scope (core/github-scope.ts,
 // core/github-api-scope.ts) before they go upstream with the VM's token. A push's commands and a
-// pull request's body are read first; a refusal says why, in the form git or gh shows.
+// pull request's body are read first; a refusal says why, in the form git or gh shows. The
+// server's own git work (a clone, /ship's push) has tokens of its own, each scoped to its one
+// operation (core/server-git-scope.ts): no token passes unchecked.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ghApiDecision, graphqlDecision, ownPullDecision, pullCreateDecision, WHAT_PASSES } from "./core/github-api-scope";
-import { gitDecision, ownBranchesOf, repoOfGitPath, pushDecision, receivePackCommands, receivePackRefusal, type Decision, type GithubScope } from "./core/github-scope";
+import { gitDecision, ownBranchesOf, repoOfGitPath, pushDecision, receivePackCommands, receivePackRefusal, type Decision, type GithubScope, type RefUpdate } from "./core/github-scope";
+import { serverGitDecision, serverPushDecision, type ServerGitGrant } from "./core/server-git-scope";
 import { basename, dirname } from "node:path";
 import type { GithubRepos } from "./github-repos";
 import type { RunManager } from "./run-manager";
@@ -15,11 +18,13 @@ export type GithubGate = {
   gitHost: string;
   /** An agent process's token: its requests are scoped to `userKey`'s repositories. */
   bind(token: string, userKey: string): void;
-  /** A token of the server's own (a clone it runs for the relay): not scoped. */
-  trust(token: string): void;
+  /** A token of the server's own git work (a clone, /ship's push): that one operation, on any git host. */
+  allowServer(token: string, grant: ServerGitGrant): void;
   forget(token: string): void;
-  /** "server" for a trusted token; an unbound token has an empty scope. */
-  scopeOf(token: string | null): GithubScope | "server";
+  /** The operation a token of the server's own git work is for; null for any other token. */
+  serverGrantOf(token: string | null): ServerGitGrant | null;
+  /** An agent token's scope; an unbound token (or the server's own) has an empty one. */
+  scopeOf(token: string | null): GithubScope;
 };
 
 export type GithubGateDeps = {
@@ -31,17 +36,17 @@ export type GithubGateDeps = {
 
 export function createGithubGate(deps: GithubGateDeps): GithubGate {
   const users = new Map<string, string>();
-  const trusted = new Set<string>();
+  const server = new Map<string, ServerGitGrant>();
   return {
     gitHost: new URL(deps.githubUrl).host.toLowerCase(),
     bind: (token, userKey) => void users.set(token, userKey),
-    trust: (token) => void trusted.add(token),
+    allowServer: (token, grant) => void server.set(token, grant),
     forget(token) {
       users.delete(token);
-      trusted.delete(token);
+      server.delete(token);
     },
+    serverGrantOf: (token) => (token === null ? null : (server.get(token) ?? null)),
     scopeOf(token) {
-      if (token !== null && trusted.has(token)) return "server";
       const userKey = token === null ? undefined : users.get(token);
       if (!userKey || !deps.repos) return { repos: [] };
       return {
@@ -114,22 +119,39 @@ function readHead(req: IncomingMessage, max: number, done: (head: Buffer) => boo
   });
 }
 
-export async function gateGit(gate: GithubGate, token: string | null, req: IncomingMessage, res: ServerResponse, path: string, search: string, proceed: Proceed): Promise<void> {
-  const scope = gate.scopeOf(token);
-  if (scope === "server") return proceed();
-  const { decision, push } = gitDecision(scope, path, search);
-  if (decision.allow !== true) return refuseGit(res, decision.why);
-  if (!push || req.method !== "POST") return proceed();
+/**
+ * A push's commands read from the head of its body and decided; every ref allowed: upstream with
+ * what was read; else receive-pack's own refusal of each ref.
+ */
+async function gatePush(req: IncomingMessage, res: ServerResponse, decide: (updates: RefUpdate[]) => Map<string, Decision>, proceed: Proceed): Promise<void> {
   if ((req.headers["content-encoding"] ?? "identity") !== "identity") return refuseGit(res, "a compressed push cannot be checked");
   const head = await readHead(req, MAX_COMMANDS_BYTES, (bytes) => receivePackCommands(bytes) !== "incomplete");
   const commands = head ? receivePackCommands(head) : "invalid";
   if (!head || typeof commands === "string") return refuseGit(res, "the push's commands could not be read");
-  const decisions = pushDecision(scope.repos.filter((r) => r.repo === repoOfGitPath(path)), commands.updates);
+  const decisions = decide(commands.updates);
   if ([...decisions.values()].every((d) => d.allow === true)) return proceed(head);
   // The rest of the pack is read and dropped: git is still sending it.
   req.resume();
   res.writeHead(200, { "content-type": "application/x-git-receive-pack-result", "cache-control": "no-cache" });
   res.end(receivePackRefusal(commands.updates, decisions, commands.capabilities));
+}
+
+/** A git request of the server's own git work, on any git host: its one repository and service, and for a push its one branch. */
+export async function gateServerGit(grant: ServerGitGrant, host: string, req: IncomingMessage, res: ServerResponse, path: string, search: string, proceed: Proceed): Promise<void> {
+  const decision = serverGitDecision(grant, host, path, search);
+  if (decision.allow !== true) return refuseGit(res, decision.why);
+  if (req.method !== "POST" || !path.endsWith("/git-receive-pack")) return proceed();
+  return gatePush(req, res, (updates) => serverPushDecision(grant, updates), proceed);
+}
+
+export async function gateGit(gate: GithubGate, token: string | null, req: IncomingMessage, res: ServerResponse, path: string, search: string, proceed: Proceed): Promise<void> {
+  const grant = gate.serverGrantOf(token);
+  if (grant) return gateServerGit(grant, gate.gitHost, req, res, path, search, proceed);
+  const scope = gate.scopeOf(token);
+  const { decision, push } = gitDecision(scope, path, search);
+  if (decision.allow !== true) return refuseGit(res, decision.why);
+  if (!push || req.method !== "POST") return proceed();
+  return gatePush(req, res, (updates) => pushDecision(scope.repos.filter((r) => r.repo === repoOfGitPath(path)), updates), proceed);
 }
 
 export async function gateGh(
@@ -141,8 +163,8 @@ export async function gateGh(
   upstream: { apiBase: string; authorization: string },
   proceed: Proceed,
 ): Promise<void> {
+  if (gate.serverGrantOf(token)) return refuseGh(res, "a token of the VM's own git work does not reach GitHub's API");
   const scope = gate.scopeOf(token);
-  if (scope === "server") return proceed();
   const decision = ghApiDecision(scope, req.method ?? "GET", path);
   if (decision.allow === false) return refuseGh(res, decision.why);
   if (decision.allow === true) return proceed();

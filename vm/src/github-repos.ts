@@ -10,7 +10,14 @@ import { repoOfUrl } from "./core/github-scope";
 import { defaultBranchOf, describeCheckout } from "./git-clone";
 import { resolveInside, userPathsOfKey } from "./user-paths";
 
-const EntrySchema = z.object({ repo: z.string(), branch: z.string().nullable(), defaultBranch: z.string().nullable() });
+const EntrySchema = z.object({
+  repo: z.string(),
+  /** The conversation's branch: the one cloned, then the one /ship pushed to (never read from the workspace). */
+  branch: z.string().nullable(),
+  defaultBranch: z.string().nullable(),
+  /** Pull requests /ship opened for this workspace: the only ones it adopts when GitHub says one exists. */
+  pulls: z.array(z.number().int().positive()).optional(),
+});
 const FileSchema = z.record(z.string(), z.record(z.string(), EntrySchema));
 export type GithubRepoEntry = z.infer<typeof EntrySchema> & { workspace: string };
 
@@ -19,6 +26,8 @@ export type GithubRepos = {
   existed: boolean;
   /** After a clone: the workspace's remote, when it is on the GitHub host (else nothing is kept). */
   record(userKey: string, workspace: string, origin: string, branch: string | null, defaultBranch: string | null): void;
+  /** A pull request /ship opened for the workspace. */
+  recordPull(userKey: string, workspace: string, number: number): void;
   forget(userKey: string, workspace: string): void;
   /** Writes the file as it is (records and forgets write it themselves). */
   save(): void;
@@ -44,7 +53,15 @@ export function createGithubRepos(input: { dataDir: string; githubUrl: string })
     record(userKey, workspace, origin, branch, defaultBranch) {
       const repo = repoOfUrl(origin, input.githubUrl);
       if (!repo) return;
-      all = { ...all, [userKey]: { ...all[userKey], [workspace]: { repo, branch, defaultBranch } } };
+      const before = all[userKey]?.[workspace];
+      const pulls = before?.repo === repo ? before.pulls : undefined;
+      all = { ...all, [userKey]: { ...all[userKey], [workspace]: { repo, branch, defaultBranch, ...(pulls ? { pulls } : {}) } } };
+      save();
+    },
+    recordPull(userKey, workspace, number) {
+      const entry = all[userKey]?.[workspace];
+      if (!entry || entry.pulls?.includes(number)) return;
+      all = { ...all, [userKey]: { ...all[userKey], [workspace]: { ...entry, pulls: [...(entry.pulls ?? []), number].slice(-100) } } };
       save();
     },
     forget(userKey, workspace) {

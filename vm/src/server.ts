@@ -173,7 +173,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
     ...(checkpoints ? { checkpoints } : {}),
   });
-  const workspaces = createWorkspaces({ config, manager, users, proxy, github: { gate: github, repos: githubRepos }, secrets: credentials.secrets, rules, ...(checkpoints ? { checkpoints } : {}) });
+  const workspaces = createWorkspaces({ config, manager, users, proxy, github: { repos: githubRepos }, secrets: credentials.secrets, rules, ...(checkpoints ? { checkpoints } : {}) });
   const app = createVmApp({
     vmToken: config.vmToken,
     secrets: [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets],
@@ -186,7 +186,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     ship: {
       dataDir: config.dataDir,
       users,
-      ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy, gate: github }),
+      ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy }),
     },
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     problem: () => problem?.message ?? null,

@@ -1,20 +1,21 @@
 // /ship on the VM (the server, never the agent): what the conversation changed is committed on its
 // branch, pushed through the credential proxy with a token of the server's own (as a clone is), and
 // the pull request opened or updated through GitHub's REST API with the VM's GITHUB_TOKEN. The
-// decisions are core/ship.ts's. git runs as the workspace's user; the push from a git directory
-// of the server's, so nothing in the workspace's own config or hooks ever sees the proxy's token.
-import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+// decisions are core/ship.ts's. git runs as the workspace's user, except the push: from a git
+// directory of the server's, as the server's git uid, so neither the workspace's config or hooks
+// nor any process of the agent's uid ever sees the push's proxy token.
+import { execFile, spawn } from "node:child_process";
+import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import type { ShipDone, ShipPlan, ShipRefusal, ShipRequest } from "../../src/protocol/vm-protocol";
-import { spawnIdsOf } from "./as-user";
+import { SERVER_GIT_IDS, spawnIdsOf } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
 import { gitConfigEnv } from "./core/credential-proxy";
-import { commitMessage, numstatTotals, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle, type NamedRefusal } from "./core/ship";
+import { repoLocationOf } from "./core/server-git-scope";
+import { commitMessage, numstatTotals, previewChange, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle, type NamedRefusal } from "./core/ship";
 import type { CredentialProxy } from "./credential-proxy";
 import { gitEnv } from "./git-clone";
-import type { GithubGate } from "./github-gate";
 import type { GithubRepos } from "./github-repos";
 
 export type ShipDeps = {
@@ -22,9 +23,8 @@ export type ShipDeps = {
   githubApiBase: string;
   githubToken: string | undefined;
   /** The workspace's record: after a ship, its branch is the conversation's own (the agent's approved pushes may go there too). */
-  repos: Pick<GithubRepos, "of" | "record">;
-  proxy: Pick<CredentialProxy, "grant" | "gitConfigPairs"> | null;
-  gate: Pick<GithubGate, "trust">;
+  repos: Pick<GithubRepos, "of" | "record" | "recordPull">;
+  proxy: Pick<CredentialProxy, "grantServer" | "gitConfigPairs"> | null;
   fetch?: typeof fetch;
 };
 
@@ -37,6 +37,8 @@ const DEFAULT_IDENTITY = { name: "Agent relay", email: "agent-relay@users.norepl
 const SAFE_CONFIG = ["-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"];
 const API_TIMEOUT_MS = 30_000;
 const PUSH_TIMEOUT_MS = 5 * 60_000;
+/** A push's token outlives the push's timeout by this much at most (it is revoked when the push ends). */
+const GRANT_SLACK_MS = 60_000;
 
 type GitResult = { code: number; stdout: string; stderr: string };
 
@@ -54,7 +56,8 @@ function git(dir: string, ids: AgentIds | null, args: string[], env: Record<stri
 
 const refused = (r: NamedRefusal, pushed?: boolean): { ok: false; refusal: ShipRefusal } => ({ ok: false, refusal: { error: "ship_refused", reason: r.reason, message: r.message, ...(pushed ? { pushed } : {}) } });
 
-type Planned = ShipPlan & { tree: string; title: string; pullBranchOpen: boolean; gitDir: string; compare: string };
+type Planned = ShipPlan & { title: string; pullBranchOpen: boolean; gitDir: string; compare: string };
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 export function createShip(deps: ShipDeps) {
   const fetchFn = deps.fetch ?? ((input, init) => fetch(input, init));
@@ -98,17 +101,17 @@ export function createShip(deps: ShipDeps) {
       // 404 (the repository answered above): no such pull request any more; a new one is opened, its branch not reused.
       else if (known.status === 404) used.push(request.pull.branch);
     }
-    const head = await git(t.dir, t.ids, ["symbolic-ref", "--short", "-q", "HEAD"]);
-    const checkedOut = head.code === 0 ? head.stdout.trim() || null : null;
-    const branch = shipBranch({ workspace: request.conversation ?? t.workspace, checkedOut, defaultBranch: base, openPullBranch: pull ? (request.pull?.branch ?? null) : null, usedBranches: used });
+    // The conversation's branch as the server recorded it: what the workspace's HEAD names is the agent's to change.
+    const branch = shipBranch({ workspace: request.conversation ?? t.workspace, recorded: entry.branch, defaultBranch: base, openPullBranch: pull ? (request.pull?.branch ?? null) : null, usedBranches: used });
 
     const gitDirOut = await git(t.dir, t.ids, ["rev-parse", "--git-dir"]);
     if (gitDirOut.code !== 0) return refused({ reason: "no_github_remote", message: "This conversation's workspace is no longer a git repository." });
     const gitDir = isAbsolute(gitDirOut.stdout.trim()) ? gitDirOut.stdout.trim() : join(t.dir, gitDirOut.stdout.trim());
     // What the work tree holds, as a tree, through an index of its own: the user's index is untouched.
     const index = { GIT_INDEX_FILE: join(gitDir, "relay-ship-index") };
-    const hasHead = (await git(t.dir, t.ids, ["rev-parse", "--verify", "-q", "HEAD"])).code === 0;
-    if (hasHead) await git(t.dir, t.ids, ["read-tree", "HEAD"], index);
+    const headOut = await git(t.dir, t.ids, ["rev-parse", "--verify", "-q", "HEAD^{commit}"]);
+    const head = headOut.code === 0 && SHA.test(headOut.stdout.trim()) ? headOut.stdout.trim() : null;
+    if (head) await git(t.dir, t.ids, ["read-tree", head], index);
     await git(t.dir, t.ids, ["add", "-A", "."], index);
     const tree = (await git(t.dir, t.ids, ["write-tree"], index)).stdout.trim();
     // Removed as the user (never as root through a path the agent could have linked elsewhere).
@@ -116,16 +119,16 @@ export function createShip(deps: ShipDeps) {
     const remoteBranch = `refs/remotes/origin/${branch}`;
     const compare = (await git(t.dir, t.ids, ["rev-parse", "--verify", "-q", remoteBranch])).code === 0 ? remoteBranch : `refs/remotes/origin/${base}`;
     const diff = await git(t.dir, t.ids, ["diff", "--numstat", compare, tree]);
-    if (diff.code !== 0 || !tree) return refused({ reason: "push_failed", message: "The workspace's files could not be compared with the repository." });
+    if (diff.code !== 0 || !SHA.test(tree)) return refused({ reason: "push_failed", message: "The workspace's files could not be compared with the repository." });
     const totals = numstatTotals(diff.stdout);
     if (totals.files === 0) return refused({ reason: "nothing_to_ship", message: `Nothing to ship: the files are as ${branch === base || compare.endsWith(`/${base}`) ? base : branch} on ${repo} has them.` });
     const title = shipTitle(request.title, request.runs ?? [], request.conversation ?? t.workspace);
-    return { ok: true, value: { repo, branch, base, ...totals, pull, closed, tree, title, pullBranchOpen: pull !== null, gitDir, compare } };
+    return { ok: true, value: { repo, branch, base, ...totals, pull, closed, head, tree, title, pullBranchOpen: pull !== null, gitDir, compare } };
   }
 
-  /** The commit pushed: HEAD when the agent committed everything itself, else a new commit of the work tree on HEAD. */
+  /** The commit pushed: the previewed HEAD when the agent committed everything itself, else a new commit of the previewed tree on it. */
   async function commit(t: ShipTarget, p: Planned, request: ShipRequest): Promise<string | null> {
-    const headSha = (await git(t.dir, t.ids, ["rev-parse", "--verify", "-q", "HEAD"])).stdout.trim();
+    const headSha = p.head ?? "";
     const headTree = headSha ? (await git(t.dir, t.ids, ["rev-parse", `${headSha}^{tree}`])).stdout.trim() : "";
     if (headSha && headTree === p.tree) return headSha;
     const who = request.gitIdentity ?? DEFAULT_IDENTITY;
@@ -134,22 +137,53 @@ export function createShip(deps: ShipDeps) {
     return made.code === 0 ? made.stdout.trim() : null;
   }
 
-  /** Pushes `sha` from a git directory of the server's whose objects are the workspace's: no config or hook of the workspace runs with the token. */
+  /**
+   * The commit and all it reaches, packed as the workspace's user (its objects are that user's to
+   * read) into a git directory of `gitIds`'s, which never reads the workspace itself: no config,
+   * hook or alternate of the workspace's is used by the process that holds the push's token.
+   */
+  function copyObjects(t: ShipTarget, gitIds: AgentIds | null, bare: string, sha: string): Promise<GitResult> {
+    return new Promise((resolve) => {
+      const pack = spawn("git", [...SAFE_CONFIG, "pack-objects", "--revs", "--stdout", "-q"], { cwd: t.dir, env: gitEnv(t.dir, false), ...spawnIdsOf(t.ids), stdio: ["pipe", "pipe", "pipe"] });
+      const index = spawn("git", ["--git-dir", bare, "index-pack", "--stdin"], { cwd: dirname(bare), env: gitEnv(dirname(bare), false), ...spawnIdsOf(gitIds), stdio: ["pipe", "ignore", "pipe"] });
+      let stderr = "";
+      const keep = (chunk: Buffer) => void (stderr = (stderr + chunk.toString("utf8")).slice(-4096));
+      pack.stderr.on("data", keep);
+      index.stderr.on("data", keep);
+      pack.stdout.pipe(index.stdin);
+      // A pipe that breaks (one side failed) is said by the exit codes below.
+      index.stdin.on("error", () => undefined);
+      pack.stdin.on("error", () => undefined);
+      pack.stdin.end(`${sha}\n`);
+      const codes = [pack, index].map((child) => new Promise<number>((done) => {
+        child.on("error", () => done(1));
+        child.on("close", (code) => done(code ?? 1));
+      }));
+      void Promise.all(codes).then(([packed, indexed]) => resolve({ code: packed === 0 && indexed === 0 ? 0 : 1, stdout: "", stderr }));
+    });
+  }
+
+  /**
+   * Pushes `sha` to the branch from a git directory of the server's, as the server's git uid where
+   * agents have uids of their own: the push's proxy token, in that git's environment, is never in a
+   * process an agent can read. The token may update this one branch of this one repository and
+   * nothing else (core/server-git-scope.ts), and is revoked when the push ends.
+   */
   async function push(t: ShipTarget, p: Planned, sha: string): Promise<GitResult> {
-    const grant = deps.proxy?.grant(() => true) ?? null;
-    if (grant) deps.gate.trust(grant.token);
+    const url = `${deps.githubUrl.replace(/\/+$/, "")}/${p.repo}.git`;
+    const location = repoLocationOf(url);
+    const grant = deps.proxy && location ? deps.proxy.grantServer({ kind: "push", ...location, branch: p.branch }, Date.now() + PUSH_TIMEOUT_MS + GRANT_SLACK_MS) : null;
+    const gitIds = t.ids ? SERVER_GIT_IDS : null;
     const scratch = mkdtempSync(join(tmpdir(), "relay-ship-"));
     try {
-      chmodSync(scratch, 0o755);
+      if (gitIds) chownSync(scratch, gitIds.uid, gitIds.gid);
       const bare = join(scratch, "push.git");
-      const made = await git(scratch, null, ["init", "-q", "--bare", bare]);
+      const made = await git(scratch, gitIds, ["init", "-q", "--bare", bare]);
       if (made.code !== 0) return made;
-      mkdirSync(join(bare, "objects", "info"), { recursive: true });
-      writeFileSync(join(bare, "objects", "info", "alternates"), `${join(p.gitDir, "objects")}\n`);
-      const url = `${deps.githubUrl.replace(/\/+$/, "")}/${p.repo}.git`;
+      const copied = await copyObjects(t, gitIds, bare, sha);
+      if (copied.code !== 0) return copied;
       const proxyEnv = grant && deps.proxy ? gitConfigEnv(deps.proxy.gitConfigPairs(grant.token)) : {};
-      // As the workspace's user: its objects are that user's to read.
-      return await git(scratch, t.ids, ["--git-dir", bare, "-c", "credential.helper=", "push", "--porcelain", url, `${sha}:refs/heads/${p.branch}`], {
+      return await git(scratch, gitIds, ["--git-dir", bare, "-c", "credential.helper=", "push", "--porcelain", url, `${sha}:refs/heads/${p.branch}`], {
         ...gitEnv(scratch, false, true),
         ...proxyEnv,
       });
@@ -167,7 +201,7 @@ export function createShip(deps: ShipDeps) {
     await git(t.dir, t.ids, ["reset", "-q"]);
   }
 
-  async function openOrUpdate(p: Planned, request: ShipRequest, workspace: string): Promise<ShipOutcome<{ pull: ShipDone["pull"]; how: ShipDone["how"] }>> {
+  async function openOrUpdate(p: Planned, request: ShipRequest, workspace: string, ownPulls: readonly number[]): Promise<ShipOutcome<{ pull: ShipDone["pull"]; how: ShipDone["how"] }>> {
     const body = pullBody(request.runs ?? [], workspace);
     const asPull = (json: unknown) => {
       const pr = json as { number: number; html_url: string; title: string };
@@ -189,6 +223,10 @@ export function createShip(deps: ShipDeps) {
     const listed = await api("GET", `/repos/${p.repo}/pulls?state=open&head=${encodeURIComponent(`${owner}:${p.branch}`)}`);
     const found = Array.isArray(listed.json) ? (listed.json[0] as { number?: number } | undefined) : undefined;
     if (!found?.number) return refused({ reason: "pull_failed", message: `GitHub says a pull request for ${p.branch} exists, but did not list it.` }, true);
+    // Only one /ship opened itself (its answer lost): a pull request someone else opened is never adopted or edited.
+    if (!ownPulls.includes(found.number)) {
+      return refused({ reason: "pull_not_ours", message: `pull request #${found.number} for ${p.branch} on ${p.repo} was not opened by the relay, so it was left alone.` }, true);
+    }
     return update(found.number, "adopted");
   }
 
@@ -196,13 +234,16 @@ export function createShip(deps: ShipDeps) {
     async preview(t: ShipTarget, request: ShipRequest): Promise<ShipOutcome<ShipPlan>> {
       const planned = await plan(t, request);
       if (!planned.ok) return planned;
-      const { repo, branch, base, files, insertions, deletions, pull, closed } = planned.value;
-      return { ok: true, value: { repo, branch, base, files, insertions, deletions, pull, closed } };
+      const { repo, branch, base, files, insertions, deletions, pull, closed, head, tree } = planned.value;
+      return { ok: true, value: { repo, branch, base, files, insertions, deletions, pull, closed, head, tree } };
     },
     async ship(t: ShipTarget, request: ShipRequest): Promise<ShipOutcome<ShipDone>> {
       const planned = await plan(t, request);
       if (!planned.ok) return planned;
       const p = planned.value;
+      // What the user agreed to, or nothing is pushed.
+      const changed = request.expected ? previewChange(request.expected, p) : null;
+      if (changed) return refused({ reason: "preview_changed", message: changed });
       const sha = await commit(t, p, request);
       if (!sha) return refused({ reason: "push_failed", message: "The change could not be committed in the workspace." });
       const pushed = await push(t, p, sha);
@@ -210,8 +251,9 @@ export function createShip(deps: ShipDeps) {
       await settle(t, p, sha);
       const entry = deps.repos.of(t.userKey).find((e) => e.workspace === t.workspace);
       if (entry && entry.branch !== p.branch) deps.repos.record(t.userKey, t.workspace, `${deps.githubUrl.replace(/\/+$/, "")}/${p.repo}.git`, p.branch, entry.defaultBranch ?? p.base);
-      const pr = await openOrUpdate(p, request, request.conversation ?? t.workspace);
+      const pr = await openOrUpdate(p, request, request.conversation ?? t.workspace, entry?.pulls ?? []);
       if (!pr.ok) return pr;
+      if (pr.value.how === "created") deps.repos.recordPull(t.userKey, t.workspace, pr.value.pull.number);
       const { repo, branch, base, files, insertions, deletions, closed } = p;
       return { ok: true, value: { repo, branch, base, files, insertions, deletions, headSha: sha, pull: pr.value.pull, how: pr.value.how, closed } };
     },

@@ -2,7 +2,7 @@
 // staging directory that is renamed into place only once complete, so a failed, stopped or
 // interrupted clone leaves nothing where the workspace would be.
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { openDirBeneath } from "./checked-open";
 import { dirname, join, relative, sep } from "node:path";
 import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
@@ -12,11 +12,11 @@ import { redactSecrets } from "./core/config-problem";
 import type { VmConfig } from "./config";
 import type { AgentIds } from "./core/agent-ids";
 import { defaultBranchOf, describeCheckout, runClone } from "./git-clone";
-import type { GithubGate } from "./github-gate";
 import type { GithubRepos } from "./github-repos";
 import type { ApprovalRules } from "./approval-rules";
 import type { AgentUsers } from "./agent-users";
-import { doAsUser, removeTreeAs } from "./as-user";
+import { doAsUser, giveTreeTo, removeTreeAs, SERVER_GIT_IDS } from "./as-user";
+import { repoLocationOf } from "./core/server-git-scope";
 import type { Checkpoints } from "./checkpoints";
 import type { CredentialProxy } from "./credential-proxy";
 import type { RunManager } from "./run-manager";
@@ -32,10 +32,10 @@ export type WorkspaceDeps = {
   checkpoints?: Pick<Checkpoints, "remove">;
   /** Who each user's agent runs as: its clones, reads and deletes run as that user too. */
   users: Pick<AgentUsers, "idsOf">;
-  /** The credential proxy: a clone gets a token of its own, good until it ends. */
-  proxy: Pick<CredentialProxy, "grant" | "gitConfigPairs"> | null;
-  /** Where a clone's GitHub remote is recorded (its user's agents' scope), and the gate that lets the clone's own token through. */
-  github?: { gate: Pick<GithubGate, "trust">; repos: Pick<GithubRepos, "record" | "forget"> };
+  /** The credential proxy: a clone gets a token of its own, for that one repository, good until it ends. */
+  proxy: Pick<CredentialProxy, "grantServer" | "gitConfigPairs"> | null;
+  /** Where a clone's GitHub remote is recorded (its user's agents' scope). */
+  github?: { repos: Pick<GithubRepos, "record" | "forget"> };
   /** Values a log line must never carry. */
   secrets: readonly string[];
   /** The user's "always" answers, kept by the server (approval-rules.ts). */
@@ -43,6 +43,10 @@ export type WorkspaceDeps = {
 };
 
 const STAGING_PREFIX = ".clone-";
+/** `DATA_DIR/.server-git`: where clones through the credential proxy are made, as the server's git uid. */
+const SERVER_GIT_DIR = ".server-git";
+/** A clone's token outlives its timeout by this much at most (it is revoked when the clone ends). */
+const GRANT_SLACK_MS = 60_000;
 
 /**
  * A workspace directory as the server sees it, read-only and following no link: each step from
@@ -90,6 +94,9 @@ function sweepStaging(dataDir: string, users: Pick<AgentUsers, "idsOf">): void {
     }
     for (const name of names) if (name.startsWith(STAGING_PREFIX)) void removeTreeAs(ids, join(root, name));
   }
+  // Clones a previous process made as the server's git uid (or handed over already): the server's directory, removed as the server.
+  const serverGit = join(dataDir, SERVER_GIT_DIR);
+  if (existsSync(serverGit)) for (const name of readdirSync(serverGit)) void removeTreeAs(null, join(serverGit, name));
 }
 
 /** The server's (an agent must not be able to change another's clone), readable by all; tests only. */
@@ -135,19 +142,25 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     }
     const release = await deps.manager.lockWorkspace(paths.key, dir);
     if (!release) return failure("exists");
-    const staging = resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
+    // Through the credential proxy (an http(s) source): a token for this one fetch, and, where agents
+    // have uids of their own, git as the server's git uid in a directory of the server's, so no agent
+    // reads the token in that git's environment; the checkout is handed to the user once git is done.
+    const location = source.kind === "https" || source.kind === "http" ? repoLocationOf(source.url) : null;
+    const grant = location && deps.proxy ? deps.proxy.grantServer({ kind: "fetch", ...location }, Date.now() + config.cloneTimeoutMs + GRANT_SLACK_MS) : null;
+    const proxyConfig = grant && deps.proxy ? deps.proxy.gitConfigPairs(grant.token) : [];
+    const gitIds = ids && proxyConfig.length > 0 ? SERVER_GIT_IDS : ids;
+    const scratch = gitIds !== ids && gitIds ? serverScratch(gitIds) : null;
+    const staging = scratch ? join(scratch, "clone") : resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
+    let handedOver = false;
     try {
       await ensureUserDirs(paths, dirname(dir), ids);
-      const grant = deps.proxy?.grant(() => true) ?? null;
-      // The server's own clone, of the URL the relay asked for: not an agent's, so not scoped.
-      if (grant) deps.github?.gate.trust(grant.token);
       const outcome = await runClone({
         source,
         branch: request.clone.branch,
         target: staging,
-        home: paths.home,
-        ids,
-        proxyConfig: grant && deps.proxy ? deps.proxy.gitConfigPairs(grant.token) : [],
+        home: scratch ?? paths.home,
+        ids: gitIds,
+        proxyConfig,
         allowLocal: config.allowLocalClones,
         localClonesConfig,
         timeoutMs: config.cloneTimeoutMs,
@@ -159,6 +172,11 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         console.warn(`vm: clone failed (${outcome.reason}): ${redactSecrets(said, deps.secrets).slice(0, 300)}`);
         return failure(outcome.reason);
       }
+      if (scratch && ids) {
+        // git is done (its token revoked): the tree becomes the user's, then moves in as the user.
+        handedOver = await giveTreeTo(ids, scratch);
+        if (!handedOver) return failure("failed");
+      }
       try {
         // Replaces an empty directory (a "main" that never held anything); never a full one.
         await doAsUser(ids, [{ op: "moveInto", from: staging, to: dir, mode: 0o700 }]);
@@ -169,9 +187,19 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       deps.github?.repos.record(paths.key, request.workspace, request.clone.url, "branch" in created.body ? created.body.branch : null, await defaultBranchOf(dir, ids));
       return created;
     } finally {
-      await removeTreeAs(ids, staging);
+      await removeTreeAs(scratch && !handedOver ? gitIds : ids, scratch ?? staging);
       release();
     }
+  }
+
+  /** A directory of the server's for one clone, owned by `gitIds` alone (0700) under `DATA_DIR/.server-git` (0711, root's). */
+  function serverScratch(gitIds: AgentIds): string {
+    const root = resolveInside(config.dataDir, SERVER_GIT_DIR);
+    mkdirSync(root, { recursive: true, mode: 0o711 });
+    chmodSync(root, 0o711);
+    const scratch = mkdtempSync(join(root, "clone-"));
+    chownSync(scratch, gitIds.uid, gitIds.gid);
+    return scratch;
   }
 
   return {

@@ -65,7 +65,7 @@ it("previews, then commits, pushes to agent/<conversation> through the proxy and
   await agentRuns("echo hello > hello.txt && printf 'more\\nlines\\n' >> README.md");
   const planned = await preview({ runs });
   expect(planned.status).toBe(200);
-  expect(ShipPlanSchema.parse(planned.body)).toEqual({ repo: "operator/app", branch: "agent/api", base: "main", files: 2, insertions: 3, deletions: 0, pull: null, closed: null });
+  expect(ShipPlanSchema.parse(planned.body)).toEqual({ repo: "operator/app", branch: "agent/api", base: "main", files: 2, insertions: 3, deletions: 0, pull: null, closed: null, head: expect.stringMatching(/^[0-9a-f]{40}$/), tree: expect.stringMatching(/^[0-9a-f]{40}$/) });
   // The preview changed nothing on GitHub.
   expect(await tip("agent/api")).toBeNull();
   expect(github.state.pulls).toHaveLength(0);
@@ -160,4 +160,73 @@ it("refuses a workspace that is not a GitHub clone, changing nothing", async () 
   expect(refused.status).toBe(422);
   expect(refused.body).toMatchObject({ error: "ship_refused", reason: "no_github_remote" });
   expect((await h.call("POST", VM_ROUTES.workspaceShip("nope", userId), {})).status).toBe(404);
+});
+
+/** Someone else's branch on operator/app, with one commit of theirs, and their open pull request from it. */
+async function theirPullRequest(branch: string): Promise<number> {
+  const other = tempDir("ship-theirs-");
+  const authed = github.url.replace("http://", `http://x-access-token:${VM_GITHUB_TOKEN}@`);
+  const env = { ...process.env, GIT_AUTHOR_NAME: "Someone", GIT_AUTHOR_EMAIL: "s@example.invalid", GIT_COMMITTER_NAME: "Someone", GIT_COMMITTER_EMAIL: "s@example.invalid", GIT_CONFIG_GLOBAL: "/dev/null" };
+  await run("git", ["clone", "-q", `${authed}/operator/app.git`, "w"], { cwd: other, env });
+  await run("sh", ["-c", `git checkout -qb ${branch} && echo theirs > ${branch}.txt && git add -A && git commit -qm theirs && git push -q origin ${branch}`], { cwd: join(other, "w"), env });
+  const made = await fetch(`${github.apiUrl}/repos/operator/app/pulls`, { method: "POST", headers: { authorization: `token ${VM_GITHUB_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ title: "Their work", head: branch, base: "main", body: "theirs" }) });
+  expect(made.status).toBe(201);
+  return ((await made.json()) as { number: number }).number;
+}
+
+async function shipIn(workspace: string, body: unknown) {
+  const res = await h.call("POST", VM_ROUTES.workspaceShip(workspace, userId), body);
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
+it("pushes to the conversation's branch, never to the branch the agent checked out (someone else's pull request's)", async () => {
+  const theirs = await theirPullRequest("feature-x");
+  expect((await h.call("POST", "/v1/workspaces", { userId, workspace: "hijack", clone: { url: `${github.url}/operator/app.git` } })).status).toBe(201);
+  const before = await tip("feature-x");
+  const reader = await h.startRun({ userId, workspace: "hijack", options: { permissionMode: "bypassPermissions" }, text: bash("git fetch -q origin && git checkout -q -B feature-x origin/feature-x && echo mine > mine.txt") });
+  await reader.end();
+  const asked = await preview({ runs }, "hijack");
+  expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+  const planned = ShipPlanSchema.parse(asked.body);
+  expect(planned.branch).toBe("agent/hijack");
+  const done = ShipDoneSchema.parse((await shipIn("hijack", { runs, expected: planned })).body);
+  expect(done).toMatchObject({ branch: "agent/hijack", how: "created" });
+  // Their branch and their pull request are as they were.
+  expect(await tip("feature-x")).toBe(before);
+  expect(github.state.pulls.find((p) => p.number === theirs)).toMatchObject({ head: "feature-x", body: "theirs", title: "Their work" });
+});
+
+it("refuses, naming it, a ship whose files or commit changed after the preview the user agreed to", async () => {
+  expect((await h.call("POST", "/v1/workspaces", { userId, workspace: "moved", clone: { url: `${github.url}/operator/app.git` } })).status).toBe(201);
+  await (await h.startRun({ userId, workspace: "moved", text: bash("echo first > first.txt") })).end();
+  const planned = ShipPlanSchema.parse((await preview({ runs }, "moved")).body);
+  const pushes = github.state.requests.filter((r) => r.path.endsWith("/git-receive-pack")).length;
+  // After the preview (a process the agent left behind, say), the files change.
+  await (await h.startRun({ userId, workspace: "moved", text: bash("echo sneaked > sneaked.txt") })).end();
+  const files = await shipIn("moved", { runs, expected: planned });
+  expect(files.status).toBe(422);
+  expect(ShipRefusalSchema.parse(files.body)).toMatchObject({ reason: "preview_changed", message: expect.stringMatching(/^the files changed since the preview\./) });
+  // Or its commit does.
+  const again = ShipPlanSchema.parse((await preview({ runs }, "moved")).body);
+  await (await h.startRun({ userId, workspace: "moved", options: { permissionMode: "bypassPermissions" }, text: bash("git -c user.name=a -c user.email=a@example.invalid commit -qm 'agent commit' --allow-empty") })).end();
+  const commit = await shipIn("moved", { runs, expected: again });
+  expect(ShipRefusalSchema.parse(commit.body)).toMatchObject({ reason: "preview_changed", message: expect.stringContaining("the workspace's commit changed since the preview") });
+  // Or the branch the user was shown is not the one it would go to.
+  const branch = await shipIn("moved", { runs, expected: { ...again, branch: "feature-x" } });
+  expect(ShipRefusalSchema.parse(branch.body)).toMatchObject({ reason: "preview_changed", message: expect.stringContaining("the branch changed since the preview (feature-x, now agent/moved)") });
+  expect(github.state.requests.filter((r) => r.path.endsWith("/git-receive-pack")).length).toBe(pushes);
+  expect(await tip("agent/moved")).toBeNull();
+});
+
+it("never adopts or edits a pull request the relay did not open (GitHub's 422 for a branch someone else opened one from)", async () => {
+  const theirs = await theirPullRequest("feature-y");
+  // The user's conversation is a clone of that branch: its pushes go there, as the preview says.
+  expect((await h.call("POST", "/v1/workspaces", { userId, workspace: "shared", clone: { url: `${github.url}/operator/app.git`, branch: "feature-y" } })).status).toBe(201);
+  await (await h.startRun({ userId, workspace: "shared", text: bash("echo ours > ours.txt") })).end();
+  const planned = ShipPlanSchema.parse((await preview({ runs }, "shared")).body);
+  expect(planned.branch).toBe("feature-y");
+  const refused = await shipIn("shared", { title: "Taken over", runs, expected: planned });
+  expect(refused.status).toBe(422);
+  expect(ShipRefusalSchema.parse(refused.body)).toMatchObject({ reason: "pull_not_ours", pushed: true, message: expect.stringContaining(`pull request #${theirs} for feature-y on operator/app was not opened by the relay`) });
+  expect(github.state.pulls.find((p) => p.number === theirs)).toMatchObject({ title: "Their work", body: "theirs" });
 });

@@ -10,23 +10,31 @@ export function branchPart(name: string): string {
 }
 
 /**
- * The branch a /ship pushes to: the open pull request's; else the workspace's own branch (checked
- * out, not the default, not an agent branch of this conversation); else `agent/<name>` (the
+ * The branch a /ship pushes to: the open pull request's; else the branch the server recorded as
+ * the conversation's (cloned on a branch other than the default, or shipped to before), never the
+ * workspace's HEAD, which its agent could point at anyone's branch; else `agent/<name>` (the
  * conversation's name, or the workspace id), or `-2`, `-3`… past the branches of pull requests
  * closed or merged, never pushed to again.
  */
-export function shipBranch(s: { workspace: string; checkedOut: string | null; defaultBranch: string; openPullBranch: string | null; usedBranches: readonly string[] }): string {
+export function shipBranch(s: { workspace: string; recorded: string | null; defaultBranch: string; openPullBranch: string | null; usedBranches: readonly string[] }): string {
   if (s.openPullBranch) return s.openPullBranch;
   const name = branchPart(s.workspace);
-  const ours = new RegExp(`^agent/${name.replace(/\./g, "\\.")}(?:-\\d+)?$`);
-  const own = s.checkedOut && s.checkedOut !== s.defaultBranch && !ours.test(s.checkedOut) ? s.checkedOut : null;
   const used = new Set(s.usedBranches);
-  if (own && !used.has(own)) return own;
-  // The checked-out agent branch is kept while its pull request is open or yet to be opened.
-  if (s.checkedOut && ours.test(s.checkedOut) && !used.has(s.checkedOut)) return s.checkedOut;
+  // The recorded branch is kept while its pull request is open or yet to be opened.
+  if (s.recorded && s.recorded !== s.defaultBranch && !used.has(s.recorded)) return s.recorded;
   let candidate = `agent/${name}`;
   for (let n = 2; used.has(candidate); n++) candidate = `agent/${name}-${n}`;
   return candidate;
+}
+
+/** What changed since the preview the user agreed to, as one line; null when nothing did. */
+export function previewChange(agreed: { repo: string; branch: string; head: string | null; tree: string }, now: { repo: string; branch: string; head: string | null; tree: string }): string | null {
+  const short = (sha: string | null) => (sha ? sha.slice(0, 7) : "none");
+  if (agreed.repo !== now.repo) return `the repository changed since the preview (${agreed.repo}, now ${now.repo}). Send /ship again to see what would go.`;
+  if (agreed.branch !== now.branch) return `the branch changed since the preview (${agreed.branch}, now ${now.branch}). Send /ship again to see what would go.`;
+  if (agreed.head !== now.head) return `the workspace's commit changed since the preview (${short(agreed.head)}, now ${short(now.head)}). Send /ship again to see what would go.`;
+  if (agreed.tree !== now.tree) return "the files changed since the preview. Send /ship again to see what would go.";
+  return null;
 }
 
 const CHECK_WORDS = /\b(tests?|specs?|typecheck(?:ed|s)?|type[- ]check(?:ed|s)?|lint(?:ed|s)?|vitest|jest|pytest|cargo test|go test|npm (?:run )?test|build(?:s)?|compiles?|CI)\b/i;

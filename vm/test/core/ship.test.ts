@@ -1,21 +1,37 @@
 // /ship's decisions, pure: the branch, the texts from the runs, and GitHub's refusals named.
 import { describe, expect, it } from "vitest";
-import { branchPart, checkedOf, commitMessage, numstatTotals, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle } from "../../src/core/ship";
+import { branchPart, checkedOf, commitMessage, numstatTotals, pullAnswerOf, previewChange, pullBody, pushRefusalOf, shipBranch, shipTitle } from "../../src/core/ship";
 
 describe("shipBranch", () => {
   const base = { workspace: "api", defaultBranch: "main", openPullBranch: null, usedBranches: [] as string[] };
   it.each([
-    ["a fresh clone on main", { checkedOut: "main" }, "agent/api"],
-    ["a detached HEAD", { checkedOut: null }, "agent/api"],
-    ["the workspace's own branch", { checkedOut: "feature/login" }, "feature/login"],
-    ["the branch of the open pull request", { checkedOut: "main", openPullBranch: "agent/api" }, "agent/api"],
-    ["the agent branch it stands on", { checkedOut: "agent/api-3" }, "agent/api-3"],
-    ["after a closed pull request", { checkedOut: "agent/api", usedBranches: ["agent/api"] }, "agent/api-2"],
-    ["after two", { checkedOut: "agent/api-2", usedBranches: ["agent/api", "agent/api-2"] }, "agent/api-3"],
-    ["the own branch closed", { checkedOut: "feature/login", usedBranches: ["feature/login"] }, "agent/api"],
-    ["a conversation's name as the user wrote it", { workspace: "My API", checkedOut: "main" }, "agent/my-api"],
+    ["a fresh clone of the default branch", { recorded: "main" }, "agent/api"],
+    ["nothing recorded", { recorded: null }, "agent/api"],
+    ["cloned on a branch of its own", { recorded: "feature/login" }, "feature/login"],
+    ["the branch of the open pull request", { recorded: "main", openPullBranch: "agent/api" }, "agent/api"],
+    ["the agent branch it shipped to", { recorded: "agent/api-3" }, "agent/api-3"],
+    ["after a closed pull request", { recorded: "agent/api", usedBranches: ["agent/api"] }, "agent/api-2"],
+    ["after two", { recorded: "agent/api-2", usedBranches: ["agent/api", "agent/api-2"] }, "agent/api-3"],
+    ["the own branch closed", { recorded: "feature/login", usedBranches: ["feature/login"] }, "agent/api"],
+    ["a conversation's name as the user wrote it", { workspace: "My API", recorded: "main" }, "agent/my-api"],
   ])("%s", (_what, s, branch) => {
     expect(shipBranch({ ...base, ...s })).toBe(branch);
+  });
+});
+
+describe("previewChange", () => {
+  const agreed = { repo: "acme/api", branch: "agent/api", head: "a".repeat(40), tree: "b".repeat(40) };
+  it.each([
+    ["nothing", {}, null],
+    ["the repository", { repo: "acme/other" }, "the repository changed since the preview (acme/api, now acme/other)"],
+    ["the branch", { branch: "feature-x" }, "the branch changed since the preview (agent/api, now feature-x)"],
+    ["the commit", { head: "c".repeat(40) }, "the workspace's commit changed since the preview (aaaaaaa, now ccccccc)"],
+    ["the commit, from none", { head: null }, "the workspace's commit changed since the preview (aaaaaaa, now none)"],
+    ["the files", { tree: "d".repeat(40) }, "the files changed since the preview"],
+  ])("%s", (_what, now, said) => {
+    const line = previewChange(agreed, { ...agreed, ...now });
+    if (said === null) expect(line).toBeNull();
+    else expect(line).toMatch(new RegExp(`^${said.replace(/[()]/g, "\\$&")}\\. Send /ship again`));
   });
 });
 
