@@ -8,7 +8,7 @@ const APPS = ["WhatsApp", "Telegram"] as const;
 const NOTIFY_WORDS = ["whatsapp", "telegram"] as const;
 
 export const CHANNEL_HELP = {
-  link: `a code to reach this same agent from the other app (${APPS.join(" or ")}); the code, sent from there, joins that chat`,
+  link: `a code to reach this same agent from the other app (${APPS.join(" or ")}); the code, sent from there, asks both chats, and /link yes in each joins them`,
   unlink: `separate the ${APPS.join(" and ")} chats again`,
   notify: `/notify, /notify ${[...NOTIFY_WORDS, "default"].join("|")}`,
   /** How /allow and /deny take a user: a number, or another channel's id. */

@@ -9,6 +9,8 @@ import { quoteInput } from "./quote-input";
 export type LinkCommand =
   /** `/link` alone asks for a code; `/link CODE` redeems one issued in the other app. */
   | { type: "link"; code: string | null }
+  /** `/link yes` or `/link no`: the answer to the link request this chat is part of. */
+  | { type: "link_answer"; yes: boolean }
   | { type: "unlink" }
   /** `/notify` alone shows where scheduled tasks' results go. */
   | { type: "notify"; choice: NotifyChoice | null };
@@ -20,6 +22,8 @@ export function parseLinkArgs(word: "link" | "unlink" | "notify", args: string):
   switch (word) {
     case "link": {
       if (text === "") return { type: "link", code: null };
+      const word = text.toLowerCase();
+      if (word === "yes" || word === "no") return { type: "link_answer", yes: word === "yes" };
       const code = normalizeLinkCode(text);
       return code ? { type: "link", code } : invalid(`“${quoteInput(text, 30)}” is not a link code: ${LINK_CODE_LENGTH} letters and digits like K7M-Q2P, from /link in the other app.`);
     }

@@ -55,7 +55,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/github watch owner/repo", description: "GitHub's events of that repository come here: answers with the webhook's URL and secret; /github lists, /github unwatch owner/repo stops" },
   { usage: "/github trust owner/repo", description: "runs started by that repository's events use this conversation's approval mode instead of asking before every command; /github untrust owner/repo undoes it" },
   { usage: "/autofix on, /autofix off", description: "a CI failure on this conversation's pull request starts a fix run by itself (at most 3 per pull request)" },
-  { usage: "/link, /link <code>", description: CHANNEL_HELP.link },
+  { usage: "/link, /link <code>, /link yes|no", description: CHANNEL_HELP.link },
   { usage: "/unlink", description: CHANNEL_HELP.unlink },
   { usage: CHANNEL_HELP.notify, description: "where scheduled tasks' results go (default: the chat that created each task)" },
   { usage: "/vm", description: "admins: check that the agent VM answers" },

@@ -4,7 +4,7 @@ import type { ChannelName, ChatAddress } from "../channels/channel";
 import { homeChatOf } from "../channels/home-chat";
 import { CHANNEL_NAMES, CHANNELS } from "../channels/index";
 import { type LinkCode, redeemLinkCode } from "../channels/link-code";
-import { userNameOf } from "../channels/user-names";
+import { type ConfiguredAdmins, isConfiguredAdmin, userNameOf } from "../channels/user-names";
 
 /** Whether two addresses name the same chat. */
 export function sameChat(a: ChatAddress | null, b: ChatAddress | null): boolean {
@@ -81,6 +81,62 @@ export function decideLink(found: StoredLinkCode | null, from: ChatAddress, from
   return { ok: true, link };
 }
 
+/**
+ * A redeemed code does not join anything yet: both chats are asked first, each told the other's
+ * app and account (so a person talked into sending someone else's code sees whose agent it is),
+ * and both must say /link yes within this long. No answer in time, or a /link no, joins nothing.
+ */
+export const LINK_CONFIRM_TTL_MS = 10 * 60_000;
+
+/** One side of a link request: a chat, and the object it lands in now (its own user's: it is not linked). */
+export type LinkSide = { chat: ChatAddress; home: string };
+export type LinkSideName = "issuer" | "redeemer";
+
+/** A redeemed code waiting for both chats' yes: the link it would make (decideLink's), and who said yes so far. */
+export type LinkRequest = {
+  code: string;
+  issuer: LinkSide;
+  redeemer: LinkSide;
+  link: DoorLink;
+  confirmed: Readonly<Record<LinkSideName, boolean>>;
+  expiresAt: number;
+};
+
+/** The request a redeemed code opens: nobody has confirmed, not even the chat that sent the code. */
+export function openLinkRequest(found: StoredLinkCode, redeemer: LinkSide, link: DoorLink, now: number): LinkRequest {
+  return { code: found.code, issuer: { chat: found.issuedBy, home: found.home }, redeemer, link, confirmed: { issuer: false, redeemer: false }, expiresAt: now + LINK_CONFIRM_TTL_MS };
+}
+
+/** Which side of `request` the chat `from` is, or null. */
+export function sideOf(request: LinkRequest, from: ChatAddress): LinkSideName | null {
+  return sameChat(request.issuer.chat, from) ? "issuer" : sameChat(request.redeemer.chat, from) ? "redeemer" : null;
+}
+
+export const otherSide = (side: LinkSideName): LinkSideName => (side === "issuer" ? "redeemer" : "issuer");
+
+/**
+ * `/link yes` or `/link no` from `from`, to the request it is part of (null: none). What the
+ * directory does with the request (`store`) and what is said. A yes from both sides, in time, with
+ * neither chat linked meanwhile, joins them; anything else joins nothing.
+ */
+export type LinkAnswer =
+  | { outcome: "none"; store: "keep" }
+  | { outcome: "expired" | "refused" | "already_linked"; request: LinkRequest; by: LinkSideName; store: "delete" }
+  | { outcome: "waiting"; request: LinkRequest; by: LinkSideName; store: "update" }
+  | { outcome: "linked"; request: LinkRequest; by: LinkSideName; store: "delete" };
+
+export function answerLinkRequest(request: LinkRequest | null, from: ChatAddress, yes: boolean, links: LinksLookup, now: number): LinkAnswer {
+  const by = request && sideOf(request, from);
+  if (!request || !by) return { outcome: "none", store: "keep" };
+  if (now >= request.expiresAt) return { outcome: "expired", request, by, store: "delete" };
+  if (!yes) return { outcome: "refused", request, by, store: "delete" };
+  const confirmed = { ...request.confirmed, [by]: true };
+  const next = { ...request, confirmed };
+  if (!confirmed.issuer || !confirmed.redeemer) return { outcome: "waiting", request: next, by, store: "update" };
+  if (links.homeOf(request.link.chat) !== null || links.linkedTo(request.link.home) !== null) return { outcome: "already_linked", request: next, by, store: "delete" };
+  return { outcome: "linked", request: next, by, store: "delete" };
+}
+
 /** `/notify default` goes back to "the chat that created the task". */
 export type NotifyChoice = ChannelName | "default";
 
@@ -115,6 +171,15 @@ export function scheduleDestination(t: { createdIn: Destination | null; notify: 
 /** The chat a message landed from, as a ChatAddress: a source without a chat is the home's own door. */
 export function chatOf(home: string, source: Destination | null | undefined): ChatAddress {
   return source?.chat ? { channel: source.channel, chat: source.chat } : ownDoorOf(home);
+}
+
+/**
+ * Whether the chat a message came from may run admin commands: by that chat's own configuration
+ * (ADMIN_SENDERS for a phone, ADMIN_TELEGRAM_USERS for a Telegram user), never by the home's. A
+ * link joins a chat to an admin's agent, not to the admin's rights.
+ */
+export function chatIsAdmin(config: ConfiguredAdmins | null, chat: ChatAddress): boolean {
+  return isConfiguredAdmin(config, userNameOf(chat));
 }
 
 /** The home's /notify choice once its doors are `doors`: a choice of a channel with no door left falls back to the default. */

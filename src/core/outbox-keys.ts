@@ -30,6 +30,8 @@ export const outboxKeys = {
   eventRun: (eventId: string) => `event:${eventId}`,
   /** What GitHub delivery `delivery` told the user (a CI failure, a review…): once per delivery. */
   github: (delivery: string) => `github:${delivery}`,
+  /** A /link request's ask, refusal or success told to one of its chats from the other's action: once each per request. */
+  linkRequest: (code: string, what: "ask" | "refused" | "linked") => `link:${code}:${what}`,
   /** "A Telegram chat now reaches this agent" (or no longer does), said in the home's chat when the other chat changed the link. */
   doorChanged: (at: number) => `door:${at}`,
   /** An admin told that `user`'s chat on `channel` stopped at `stoppedAt` (in the admin's outbox): once per chat and stop. */

@@ -7,6 +7,7 @@ import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../c
 import type { Clock } from "../core/clock";
 import type { Log } from "../core/log";
 import { phoneSettingsOf } from "../core/phone-settings";
+import { chatIsAdmin } from "../core/link-doors";
 import { mediaFetchersFor } from "../channels/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "./clients/media-store";
 import { createTranscriber } from "./clients/transcriber";
@@ -155,7 +156,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     conversations,
     newWorkspaceId: randomWorkspaceId,
     failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
-    sender: { phone, isAdmin: s.isAdmin },
+    sender: { phone, isAdminChat: (chat) => chatIsAdmin(config, chat) },
     vmMode: s.vmMode,
     maxMessagesPerMinute: s.maxMessagesPerMinute,
     spend: repos.spend,

@@ -8,7 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ChatAddress } from "../channels/channel";
 import { type LinkCode, newLinkCode } from "../channels/link-code";
-import { alreadyLinked, decideLink, type DoorLink, type LinkDecision } from "../core/link-doors";
+import { alreadyLinked, answerLinkRequest, decideLink, type DoorLink, type LinkAnswer, type LinkRefusal, type LinkRequest, openLinkRequest } from "../core/link-doors";
 import { type Clock, systemClock } from "../core/clock";
 import { logEvent } from "../core/log";
 import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./db/allowlist-repo";
@@ -139,17 +139,40 @@ export class UserDirectory extends DurableObject<Env> {
     throw new Error("five link codes in a row were taken: the random source is broken");
   }
 
-  /** /link CODE: joins one chat to the other's home (decideLink), or says why not (nothing changes then). */
-  redeemLinkCode(code: string, from: ChatAddress, fromHome: string): LinkDecision {
+  /**
+   * /link CODE: opens a request to join the two chats (decideLink says which joins which), which
+   * both are then asked to confirm; or says why not (nothing changes then). The code is used up.
+   */
+  redeemLinkCode(code: string, from: ChatAddress, fromHome: string): { ok: true; request: LinkRequest } | { ok: false; reason: LinkRefusal } {
     const now = this.clock();
     return this.ctx.storage.transactionSync(() => {
-      const decision = decideLink(this.links.code(code), from, fromHome, this.links, now);
-      if (decision.ok) {
-        this.links.add(decision.link, now);
-        this.links.deleteCode(code);
-        logEvent("doors_linked", { object: "UserDirectory", home: decision.link.home, channel: decision.link.chat.channel, chat: decision.link.chat.chat });
+      const found = this.links.code(code);
+      const decision = decideLink(found, from, fromHome, this.links, now);
+      if (!decision.ok) return decision;
+      const request = openLinkRequest(found!, { chat: from, home: fromHome }, decision.link, now);
+      this.links.openRequest(request, now);
+      this.links.deleteCode(code);
+      logEvent("link_requested", { object: "UserDirectory", home: decision.link.home, channel: decision.link.chat.channel, chat: decision.link.chat.chat });
+      return { ok: true, request };
+    });
+  }
+
+  /** /link yes or /link no from `from`: its request confirmed on that side, refused, or, once both said yes, the link made. */
+  answerLink(from: ChatAddress, yes: boolean): LinkAnswer {
+    const now = this.clock();
+    return this.ctx.storage.transactionSync(() => {
+      const answer = answerLinkRequest(this.links.requestOf(from), from, yes, this.links, now);
+      if (answer.store === "keep") return answer;
+      if (answer.store === "update") this.links.confirmRequest(answer.request);
+      else this.links.deleteRequest(answer.request.code);
+      if (answer.outcome === "linked") {
+        this.links.add(answer.request.link, now);
+        const { link } = answer.request;
+        logEvent("doors_linked", { object: "UserDirectory", home: link.home, channel: link.chat.channel, chat: link.chat.chat });
+      } else {
+        logEvent("link_answered", { object: "UserDirectory", outcome: answer.outcome, by: answer.by });
       }
-      return decision;
+      return answer;
     });
   }
 

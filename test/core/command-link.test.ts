@@ -8,6 +8,8 @@ describe("/link, /unlink, /notify", () => {
     ["/link K7M-Q2P", { type: "link", code: "K7MQ2P" }],
     ["/link k7m q2p", { type: "link", code: "K7MQ2P" }],
     ["/link  abcdef ", { type: "link", code: "ABCDEF" }],
+    ["/link yes", { type: "link_answer", yes: true }],
+    ["/link NO", { type: "link_answer", yes: false }],
     ["/unlink", { type: "unlink" }],
     ["/notify", { type: "notify", choice: null }],
     ["/notify WhatsApp", { type: "notify", choice: "whatsapp" }],
@@ -34,6 +36,6 @@ describe("/link, /unlink, /notify", () => {
 
   it("are in /help, so in Telegram's menu too", () => {
     const usages = COMMAND_HELP.map((c) => c.usage);
-    expect(usages).toEqual(expect.arrayContaining(["/link, /link <code>", "/unlink", "/notify, /notify whatsapp|telegram|default"]));
+    expect(usages).toEqual(expect.arrayContaining(["/link, /link <code>, /link yes|no", "/unlink", "/notify, /notify whatsapp|telegram|default"]));
   });
 });

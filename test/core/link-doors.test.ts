@@ -2,13 +2,18 @@ import { describe, expect, it } from "vitest";
 import { LINK_CODE_TTL_MS } from "../../src/channels/link-code";
 import {
   alreadyLinked,
+  answerLinkRequest,
+  chatIsAdmin,
   chatOf,
   decideLink,
   doorsOf,
   isChannelName,
+  LINK_CONFIRM_TTL_MS,
+  type LinkRequest,
   type LinksLookup,
   notifyAfterDoorChange,
   notifyRefusal,
+  openLinkRequest,
   otherChannels,
   ownDoorOf,
   sameChat,
@@ -166,5 +171,56 @@ describe("a home's own door and the channels", () => {
   it("/notify's refusals name the app and what a chat of it is", () => {
     expect(notifyRefusal("telegram", doorsOf(PHONE, null))).toBe("No Telegram chat reaches this agent: send /link here, then the code from Telegram. Nothing changed.");
     expect(notifyRefusal("whatsapp", doorsOf(telegramUserName(TG), null))).toBe("No WhatsApp number reaches this agent: send /link here, then the code from WhatsApp. Nothing changed.");
+  });
+});
+
+describe("answerLinkRequest", () => {
+  // A Telegram user's code sent from the phone: the Telegram chat would join the phone's agent.
+  const request = openLinkRequest(fromTelegram, { chat: WA_CHAT, home: PHONE }, { chat: TG_CHAT, home: PHONE }, NOW);
+  const confirmed = (issuer: boolean, redeemer: boolean) => ({ ...request, confirmed: { issuer, redeemer } });
+  const LATER = NOW + LINK_CONFIRM_TTL_MS - 1;
+  const STRANGER = { channel: "telegram" as const, chat: "999" };
+
+  it("a redeemed code opens a request nobody has confirmed, not even the chat that sent it", () => {
+    expect(request).toEqual({
+      code: "ABCDEF",
+      issuer: { chat: TG_CHAT, home: telegramUserName(TG) },
+      redeemer: { chat: WA_CHAT, home: PHONE },
+      link: { chat: TG_CHAT, home: PHONE },
+      confirmed: { issuer: false, redeemer: false },
+      expiresAt: NOW + LINK_CONFIRM_TTL_MS,
+    });
+  });
+
+  it.each<[string, LinkRequest | null, typeof WA_CHAT | typeof TG_CHAT | typeof STRANGER, boolean, [string, string][], number, { outcome: string; by?: string; store: string; confirmed?: object }]>([
+    ["no request for this chat", null, WA_CHAT, true, [], NOW, { outcome: "none", store: "keep" }],
+    ["a chat that is not part of it", request, STRANGER, true, [], NOW, { outcome: "none", store: "keep" }],
+    ["the first yes waits for the other", request, WA_CHAT, true, [], NOW, { outcome: "waiting", by: "redeemer", store: "update", confirmed: { issuer: false, redeemer: true } }],
+    ["a yes again from the same side still waits", confirmed(false, true), WA_CHAT, true, [], NOW, { outcome: "waiting", by: "redeemer", store: "update", confirmed: { issuer: false, redeemer: true } }],
+    ["the other side's yes links", confirmed(false, true), TG_CHAT, true, [], LATER, { outcome: "linked", by: "issuer", store: "delete", confirmed: { issuer: true, redeemer: true } }],
+    ["a no from either side joins nothing", confirmed(true, false), WA_CHAT, false, [], NOW, { outcome: "refused", by: "redeemer", store: "delete" }],
+    ["a no after one yes still joins nothing", confirmed(false, true), TG_CHAT, false, [], NOW, { outcome: "refused", by: "issuer", store: "delete" }],
+    ["the last yes too late joins nothing", confirmed(false, true), TG_CHAT, true, [], NOW + LINK_CONFIRM_TTL_MS, { outcome: "expired", by: "issuer", store: "delete" }],
+    ["the chat was linked elsewhere meanwhile", confirmed(false, true), TG_CHAT, true, [[TG, "+15550009999"]], NOW, { outcome: "already_linked", by: "issuer", store: "delete" }],
+    ["the home got another chat meanwhile", confirmed(true, false), WA_CHAT, true, [["777", PHONE]], NOW, { outcome: "already_linked", by: "redeemer", store: "delete" }],
+  ])("%s", (_, r, from, yes, pairs, now, expected) => {
+    const a = answerLinkRequest(r, from, yes, lookup(pairs), now);
+    const seen = { outcome: a.outcome, store: a.store, ...("by" in a ? { by: a.by } : {}), ...(expected.confirmed && "request" in a ? { confirmed: a.request.confirmed } : {}) };
+    expect(seen).toEqual(expected);
+  });
+});
+
+describe("chatIsAdmin: a chat's own configuration, never its home's", () => {
+  const config = { adminSenders: new Set(["+15550001111"]), adminTelegramUsers: new Set(["7"]) };
+  it.each<[string, { channel: "whatsapp" | "telegram"; chat: string }, boolean]>([
+    ["the admin's phone", { channel: "whatsapp", chat: "+15550001111" }, true],
+    ["a Telegram chat linked to the admin's phone", TG_CHAT, false],
+    ["another phone", { channel: "whatsapp", chat: "+15550002222" }, false],
+    ["a Telegram admin, wherever it is linked", { channel: "telegram", chat: "7" }, true],
+  ])("%s", (_, chat, admin) => {
+    expect(chatIsAdmin(config, chat)).toBe(admin);
+  });
+  it("no configuration: nobody", () => {
+    expect(chatIsAdmin(null, WA_CHAT)).toBe(false);
   });
 });

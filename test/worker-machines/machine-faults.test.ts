@@ -7,7 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { MACHINE_FILES_LOST } from "../../src/core/replies/machine";
 import { ask, bodies, eventually, query, sendInbound, sentTo, stubFor } from "../worker/helpers";
-import { codeIn, fromTelegram } from "../worker/link-helpers";
+import { fromTelegram, linkPhoneAndTelegram } from "../worker/link-helpers";
 import { clearFlyFaults, flyCall, flyFault, machinesOf, volumesOf } from "./fly-helpers";
 
 const APP = `/v1/apps/${env.FLY_APP}`;
@@ -168,7 +168,7 @@ describe("faults of the Machines API", () => {
       const answered = await query<{ status: string }>(own, "SELECT status FROM messages WHERE id = 'tg-167001'");
       return answered[0]?.status === "answered" && machinesOf(own);
     }, 30_000);
-    expect((await fromTelegram(user, `/link ${codeIn(await ask(phone, "/link"))}`)).reply).toMatch(/^Linked:/);
+    expect(await linkPhoneAndTelegram(phone, user)).toMatch(/^Linked:/);
     // Listed as a user's, not as owned by no one (the orphans are listed quoted: `Machine <id> "<name>"`).
     const report = await askLong(admin, "/vm");
     expect(report).toMatch(new RegExp(`^tg-${user} · Machine ${machine!.id} (started|suspended) in iad`, "m"));

@@ -25,7 +25,7 @@ beforeAll(async () => {
   trigger = await addTrigger(phone, "flooded", "count this");
 });
 
-async function post(counting: ReturnType<typeof countingEnv>, url: string, init: RequestInit): Promise<number> {
+async function post(counting: ReturnType<typeof countingEnv>, url: string, init: { headers?: Record<string, string>; body?: string }): Promise<number> {
   const ctx = createExecutionContext();
   const res = await worker.fetch(new Request(url, { method: "POST", ...init }), counting.env, ctx);
   await res.arrayBuffer();

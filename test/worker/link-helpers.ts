@@ -2,7 +2,7 @@
 // the directory names the object, and the update goes to that object's `enqueue` with a Telegram source.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { eventually, query, stubFor } from "./helpers";
+import { ask, bodies, eventually, query, sentTo, stubFor } from "./helpers";
 
 export const directory = () => env.USER_DIRECTORY.get(env.USER_DIRECTORY.idFromName("directory"));
 let updateId = 0;
@@ -28,3 +28,18 @@ export const linkedChat = async (home: string) => {
   const value = await setting(home, "linked_chat");
   return value === null ? null : (JSON.parse(value) as unknown);
 };
+
+/** Waits until `phone` was sent a message `matches` takes; its body. */
+export const saidTo = (phone: string, matches: (body: string) => boolean) => eventually(async () => bodies(await sentTo(phone)).find((b) => b !== undefined && b !== null && matches(b)));
+
+/**
+ * `/link` on the phone, its code sent from Telegram, then /link yes from the phone (once it was
+ * asked) and from Telegram last: the Telegram chat's last reply (Linked: …, or why not).
+ */
+export async function linkPhoneAndTelegram(phone: string, user: string): Promise<string> {
+  const code = codeIn(await ask(phone, "/link"));
+  expect((await fromTelegram(user, `/link ${code}`)).reply).toMatch(/^🔗 Link request: this chat would reach the agent of WhatsApp/);
+  await saidTo(phone, (b) => b.startsWith(`🔗 Link request: Telegram (${user}) would reach this agent`));
+  expect(await ask(phone, "/link yes")).toBe(`Confirmed here; waiting for Telegram (${user}) to send /link yes.`);
+  return (await fromTelegram(user, "/link yes")).reply;
+}

@@ -2,7 +2,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ask, query, rewriteStorage, stubFor } from "./helpers";
-import { codeIn, fromTelegram, setting } from "./link-helpers";
+import { fromTelegram, linkPhoneAndTelegram, setting } from "./link-helpers";
 
 describe("/notify and where a scheduled task's result goes", () => {
   it("a task created from Telegram answers there; /notify whatsapp sends every result to WhatsApp; an unlink falls back", async () => {
@@ -11,7 +11,7 @@ describe("/notify and where a scheduled task's result goes", () => {
     expect(await ask(phone, "/notify telegram")).toBe("No Telegram chat reaches this agent: send /link here, then the code from Telegram. Nothing changed.");
     expect(await ask(phone, "/notify slack")).toBe("/notify takes whatsapp, telegram or default, not “slack”.");
     expect(await setting(phone, "notify_channel")).toBeNull();
-    await fromTelegram(user, `/link ${codeIn(await ask(phone, "/link"))}`);
+    expect(await linkPhoneAndTelegram(phone, user)).toMatch(/^Linked:/);
 
     await fromTelegram(user, "/schedule every 1h check the build");
     await ask(phone, "/schedule every 1h water the plants");

@@ -3,7 +3,7 @@ import type { ChannelName, ChatAddress } from "../../channels/channel";
 import { CHANNEL_NAMES, CHANNELS } from "../../channels/index";
 import { linkReplies } from "../../channels/link-code";
 import { maskPhone } from "../phone";
-import { type DoorLink, type Doors, type LinkRefusal, type NotifyChoice, ownDoorOf, sameChat } from "../link-doors";
+import { type DoorLink, type Doors, LINK_CONFIRM_TTL_MS, type LinkRefusal, type LinkRequest, type LinkSideName, type NotifyChoice, otherSide, ownDoorOf, sameChat } from "../link-doors";
 
 const app = (channel: ChannelName): string => CHANNELS[channel].displayName;
 
@@ -20,6 +20,33 @@ export function linkRefusedReply(reason: LinkRefusal): string {
     return "These two chats can't be joined: one of them already reaches an agent together with another chat. /unlink there first. Nothing changed.";
   return linkReplies.refused(reason);
 }
+
+/** A chat of a link request as its asks show it: its app and account (a phone masked, as every reply shows one). */
+const account = (chat: ChatAddress): string => `${app(chat.channel)} (${chat.channel === "whatsapp" ? maskPhone(chat.chat) : chat.chat})`;
+
+const MINUTES = LINK_CONFIRM_TTL_MS / 60_000;
+const ANSWER = `/link yes to confirm, /link no to refuse, within ${MINUTES} minutes; nothing is joined until both chats say yes.`;
+
+/**
+ * What side `side` of `r` is asked, naming the other chat's app and account: the chat whose agent
+ * it is hears that someone else would use it; the chat that would join hears whose agent it reaches.
+ */
+export function linkAsk(r: LinkRequest, side: LinkSideName): string {
+  const other = r[otherSide(side)].chat;
+  return sameChat(r[side].chat, r.link.chat)
+    ? `🔗 Link request: this chat would reach the agent of ${account(other)} instead of its own (yours stays, unused, until /unlink). ${ANSWER}`
+    : `🔗 Link request: ${account(other)} would reach this agent, its conversations, files and budget, as you. ${ANSWER}`;
+}
+
+/** Side `side` said yes; the other has not yet. */
+export const linkWaitingReply = (r: LinkRequest, side: LinkSideName): string => `Confirmed here; waiting for ${account(r[otherSide(side)].chat)} to send /link yes.`;
+/** Said to the chat that said no, and to the other. */
+export const LINK_REFUSED_HERE = "Not linked: nothing was joined.";
+export const linkRefusedThereNotice = (r: LinkRequest, by: LinkSideName): string => `${account(r[by].chat)} said no: nothing was joined.`;
+export const LINK_REQUEST_EXPIRED = `That link request has expired (${MINUTES} minutes): nothing was joined. /link in one app gives a new code.`;
+export const NO_LINK_REQUEST = "No link request is waiting for this chat. /link gives a code to send from the other app.";
+/** Told to the chat that would join, when the home's chat said the last yes. */
+export const linkedThereNotice = (r: LinkRequest): string => `🔗 Linked: this chat now reaches the agent of ${account(ownDoorOf(r.link.home))}. /unlink separates them.`;
 
 /** Asked for a code from a chat that already has its second door. */
 export const LINK_ALREADY = `This agent already has ${CHANNEL_NAMES.map((c) => `a ${app(c)}`).join(" and ")} door. /unlink separates them; then /link gives a new code.`;

@@ -96,6 +96,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
     case "link":
+    case "link_answer":
     case "unlink": {
       // This object answers for itself without an RPC to itself; any other is reached by RPC.
       const other = (name: string) => d.env.PHONE_AGENT.get(d.env.PHONE_AGENT.idFromName(name));
@@ -104,7 +105,12 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
         else await other(home).setLinkedChat(chat);
       };
       const pauseTasksOf = async (object: string) => (object === d.phone ? d.sql.transaction(() => pauseAllTasks(d.schedules, d.clock())) : other(object).pauseTasksForLink());
-      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setLinkedChat, pauseTasksOf, log: d.log }, action));
+      // Another chat's object is told through its own outbox, as an admin's notice is.
+      const tell = async (home: string, key: string, body: string) => {
+        if (home === d.phone) d.outbox.add({ dedupeKey: key, body, now: d.clock() });
+        else await other(home).queueAdminNotice({ key, body, to: null });
+      };
+      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setLinkedChat, pauseTasksOf, tell, log: d.log }, action));
       return;
     }
     case "web_link": {

@@ -159,6 +159,8 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
     }
     case "link":
       return { text: "", after: { kind: "link", code: command.code, from: chatOf(sender.phone, sender.source) } };
+    case "link_answer":
+      return { text: "", after: { kind: "link_answer", yes: command.yes, from: chatOf(sender.phone, sender.source) } };
     case "unlink":
       return { text: "", after: { kind: "unlink", from: chatOf(sender.phone, sender.source) } };
     case "notify":

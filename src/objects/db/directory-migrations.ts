@@ -7,6 +7,7 @@ import githubWatches from "../../../migrations/directory/0004_github_watches.sql
 import links from "../../../migrations/directory/0005_links.sql";
 import chatLinks from "../../../migrations/directory/0006_chat_links.sql";
 import watchDoors from "../../../migrations/directory/0007_watch_doors.sql";
+import linkRequests from "../../../migrations/directory/0008_link_requests.sql";
 import type { Migration } from "./migrate";
 
 /** The names are recorded when applied, and only the ids are read back: 0002's file was renamed with its name. */
@@ -18,4 +19,5 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { id: 5, name: "directory/0005_links", sql: links },
   { id: 6, name: "directory/0006_chat_links", sql: chatLinks },
   { id: 7, name: "directory/0007_watch_doors", sql: watchDoors },
+  { id: 8, name: "directory/0008_link_requests", sql: linkRequests },
 ];

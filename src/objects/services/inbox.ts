@@ -14,7 +14,8 @@ import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
 import { parseShipAnswer } from "../../core/ship";
 import { receiveShipAnswer, shipAnswerOf } from "../commands/ship-commands";
 import { CHANNELS } from "../../channels";
-import type { ChannelName, TapOutcome } from "../../channels/channel";
+import type { ChannelName, ChatAddress, TapOutcome } from "../../channels/channel";
+import { chatOf } from "../../core/link-doors";
 import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
 import type { Media, MessageSource } from "../db/messages-repo";
@@ -49,7 +50,8 @@ export type InboxDeps = CommandDeps & {
   lifecycle: Messages;
   settings: SettingsRepo;
   outboxRepo: Pick<OutboxWriter, "add" | "releaseHeld" | "anyHeld">;
-  sender: { phone: string; isAdmin: boolean };
+  /** The object's user, and whether a chat reaching it may run admin commands (link-doors.ts's chatIsAdmin). */
+  sender: { phone: string; isAdminChat: (chat: ChatAddress) => boolean };
   /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
   maxMessagesPerMinute: number;
 };
@@ -129,7 +131,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
       return { route: route.kind, command: undefined, after: null };
     }
     d.lifecycle.answeredByRelay(message.messageId, now);
-    const answer = route.kind === "command" ? answerCommand(route.command, d, { ...d.sender, source: message.source }, now) : { text: refused ?? "", after: null };
+    const answer = route.kind === "command" ? answerCommand(route.command, d, { phone: d.sender.phone, isAdmin: d.sender.isAdminChat(chatOf(d.sender.phone, message.source)), source: message.source }, now) : { text: refused ?? "", after: null };
     // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
     if (answer.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), partKey: (i) => outboxKeys.command(message.messageId, i), body: answer.text, to: message.source, now });
     return { route: route.kind, command: route.kind === "command" ? route.command.type : undefined, after: answer.after };

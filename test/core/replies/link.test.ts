@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { usersReport, type UserSummary } from "../../../src/core/admin-replies";
-import { doorsOf } from "../../../src/core/link-doors";
-import { doorChangedNotice, LINK_ALREADY, linkedReply, linkRefusedReply, notifyReply, unlinkedReply } from "../../../src/core/replies/link";
+import { doorsOf, openLinkRequest } from "../../../src/core/link-doors";
+import { doorChangedNotice, LINK_ALREADY, linkAsk, linkedReply, linkedThereNotice, linkRefusedReply, linkRefusedThereNotice, linkWaitingReply, notifyReply, unlinkedReply } from "../../../src/core/replies/link";
 
 const NOW = 1_764_000_000_000;
 const TG_CHAT = { channel: "telegram" as const, chat: "424242" };
@@ -63,5 +63,23 @@ describe("/users shows each user's doors", () => {
   ])("%j", (user, start) => {
     const lines = usersReport([{ ...user, sources: ["config"], summary }], { denied: [], directoryAnswered: true, now: NOW }).split("\n");
     expect(lines[1]!.startsWith(start)).toBe(true);
+  });
+});
+
+describe("what a /link request asks and answers: one line each, naming the other chat's app and account", () => {
+  const WA = { channel: "whatsapp" as const, chat: "+15550001111" };
+  // A Telegram user's code sent from the phone: the Telegram chat would join the phone's agent.
+  const code = { code: "ABCDEF", issuedBy: TG_CHAT, home: "tg-424242", expiresAt: NOW };
+  const request = openLinkRequest(code, { chat: WA, home: WA.chat }, { chat: TG_CHAT, home: WA.chat }, NOW);
+  it.each<[string, string]>([
+    [linkAsk(request, "redeemer"), "🔗 Link request: Telegram (424242) would reach this agent, its conversations, files and budget, as you. /link yes to confirm, /link no to refuse, within 10 minutes; nothing is joined until both chats say yes."],
+    [linkAsk(request, "issuer"), "🔗 Link request: this chat would reach the agent of WhatsApp (+1555***1111) instead of its own (yours stays, unused, until /unlink). /link yes to confirm, /link no to refuse, within 10 minutes; nothing is joined until both chats say yes."],
+    [linkWaitingReply(request, "redeemer"), "Confirmed here; waiting for Telegram (424242) to send /link yes."],
+    [linkWaitingReply(request, "issuer"), "Confirmed here; waiting for WhatsApp (+1555***1111) to send /link yes."],
+    [linkRefusedThereNotice(request, "redeemer"), "WhatsApp (+1555***1111) said no: nothing was joined."],
+    [linkedThereNotice(request), "🔗 Linked: this chat now reaches the agent of WhatsApp (+1555***1111). /unlink separates them."],
+  ])("%s", (said, expected) => {
+    expect(said).toBe(expected);
+    expect(said).not.toContain("\n");
   });
 });
