@@ -64,7 +64,7 @@ for (const step of steps) {
 say("Done.");
 
 async function check(): Promise<Found> {
-  const none: Found = { wranglerUser: null, flyUser: null, r2: "missing", workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null };
+  const none: Found = { wranglerUser: null, flyUser: null, r2: "missing", workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null, github: null };
   const wranglerUser = out.wranglerUser(await run("wrangler", ["whoami", "--json"]));
   if (wranglerUser === null) return none;
   const flyUser = out.flyUser(await run("fly", ["auth", "whoami"]));
@@ -80,7 +80,7 @@ async function check(): Promise<Found> {
   const volumes = flyApp && vars.VM_MODE === "shared" ? await volumesNamed(api, app, SHARED_VOLUME.name) : 0;
   const machines = flyApp && vars.VM_MODE === "shared" ? await machineCount(api, app) : 0;
   const ips = flyApp && vars.VM_MODE === "machines" ? (out.flyIpCount(await run("fly", ["ips", "list", "-a", app, "--json"])) ?? fail(1, `fly ips list -a ${app} failed`)) : 0;
-  return { wranglerUser, flyUser, r2, workerSecrets: secrets === "no_worker" ? null : secrets, flyApp, flySecrets, volumes, machines, ips, telegramWebhook: await telegramWebhook() };
+  return { wranglerUser, flyUser, r2, workerSecrets: secrets === "no_worker" ? null : secrets, flyApp, flySecrets, volumes, machines, ips, telegramWebhook: await telegramWebhook(), github: await githubUser() };
 }
 
 async function carryOut(action: Action): Promise<string> {
@@ -101,7 +101,7 @@ async function carryOut(action: Action): Promise<string> {
     }
     case "fly_secrets": {
       const values: Record<string, string> = { ...vmSecrets, ...(made.vmToken ? { VM_TOKEN: made.vmToken } : {}) };
-      await must("fly", ["secrets", "import", "-a", action.app], action.names.map((name) => `${name}=${values[name] ?? fail(1, `no value for ${name}`)}`).join("\n") + "\n");
+      await must("fly", ["secrets", "import", "-a", action.app], action.names.map((name) => importLine(name, values[name] ?? fail(1, `no value for ${name}`))).join("\n") + "\n");
       return `set ${action.names.join(", ")}`;
     }
     case "fly_deploy":
@@ -151,6 +151,11 @@ async function carryOut(action: Action): Promise<string> {
   }
 }
 
+/** One `NAME=value` for `fly secrets import`; a value of several lines (GIT_CREDENTIALS) in flyctl's triple quotes. */
+function importLine(name: string, value: string): string {
+  return value.includes("\n") ? `${name}="""\n${value}\n"""` : `${name}=${value}`;
+}
+
 async function putWorkerSecrets(names: string[]): Promise<string> {
   const known: Record<string, string | null> = {
     ...workerSecrets,
@@ -184,6 +189,22 @@ async function checkHealth(): Promise<string> {
   } catch (error) {
     process.exitCode = 1;
     return `not reached (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** Whose GITHUB_TOKEN is (GitHub's `GET /user`), so a refused token stops the set-up before it is stored. */
+async function githubUser(): Promise<Found["github"]> {
+  if (!vars.GITHUB_TOKEN) return null;
+  try {
+    const res = await fetch(`${(vars.GITHUB_API_BASE ?? "https://api.github.com").replace(/\/+$/, "")}/user`, {
+      headers: { authorization: `Bearer ${vars.GITHUB_TOKEN}`, accept: "application/vnd.github+json", "user-agent": "whatsapp-agent-relay-setup" },
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status === 401) return "refused";
+    const user = z.object({ login: z.string() }).safeParse(await res.json());
+    return res.ok && user.success ? { login: user.data.login } : "unreachable";
+  } catch {
+    return "unreachable";
   }
 }
 

@@ -22,6 +22,8 @@ export type Found = {
   ips: number;
   /** The bot's webhook URL now (getWebhookInfo); null without a bot or a webhook. */
   telegramWebhook: string | null;
+  /** Whom GitHub's `GET /user` says GITHUB_TOKEN is; null without one in the file. */
+  github: { login: string } | "refused" | "unreachable" | null;
 };
 
 export type Action =
@@ -71,6 +73,11 @@ export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets
     return steps;
   }
   steps.push({ title: "Fly login", skip: `logged in as ${found.flyUser}` });
+
+  // A token GitHub refuses would only show as failed clones and pushes, long after: checked first.
+  if (found.github === "refused") return [...steps, { title: "GITHUB_TOKEN", stop: "GitHub refuses it (401 Bad credentials): make a new fine-grained token (README, \"Adding repository credentials\") and put it in .production.vars" }];
+  if (found.github === "unreachable") return [...steps, { title: "GITHUB_TOKEN", stop: "could not ask GitHub whose token it is (GET /user): check the network, or GITHUB_API_BASE" }];
+  if (found.github !== null) steps.push({ title: "GITHUB_TOKEN", skip: `GitHub knows it as ${found.github.login}` });
 
   if (found.r2 === "r2_off") {
     stop(`R2 bucket ${BUCKET}`, "R2 is off for this account (Cloudflare error 10042): in the Cloudflare dashboard open R2 Object Storage and subscribe to R2 (the free tier is enough), then run this again");

@@ -7,7 +7,7 @@ import { z } from "zod";
 export const PRODUCTION_VARS_FILE = ".production.vars";
 
 /** The agent VM's secrets (`fly secrets import`): the model's credentials and git's. Never sent to the Worker. */
-export const VM_SECRET_NAMES = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_BASE_URL", "GITHUB_TOKEN", "GIT_CREDENTIALS"] as const;
+export const VM_SECRET_NAMES = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_BASE_URL", "GITHUB_TOKEN", "GIT_CREDENTIALS", "GITHUB_URL", "GITHUB_API_BASE"] as const;
 
 /** Read by the set-up alone. */
 export const SETUP_ONLY_NAMES = ["FLY_ORG"] as const;

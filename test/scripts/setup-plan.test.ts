@@ -16,7 +16,7 @@ const SHARED = {
 const MACHINES = { ...SHARED, VM_MODE: "machines", FLY_REGIONS: "ams,iad" };
 const TELEGRAM = { ...SHARED, TELEGRAM_BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_WEBHOOK_SECRET: "s".repeat(40) };
 
-const NOTHING: Found = { wranglerUser: "op@example.com", flyUser: "op@example.com", r2: "missing", workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null };
+const NOTHING: Found = { wranglerUser: "op@example.com", flyUser: "op@example.com", r2: "missing", workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null, github: null };
 const SHARED_DONE: Found = {
   ...NOTHING,
   r2: "exists",
@@ -53,6 +53,18 @@ describe("planSetup", () => {
     { name: "not logged in to Cloudflare: stops first", file: SHARED, found: { ...NOTHING, wranglerUser: null }, expected: ["Cloudflare login: stop"] },
     { name: "not logged in to Fly: stops after Cloudflare's check", file: SHARED, found: { ...NOTHING, flyUser: null }, expected: ["Cloudflare login: skip", "Fly login: stop"] },
     { name: "R2 off (10042): stops at the bucket", file: SHARED, found: { ...NOTHING, r2: "r2_off" as const }, expected: ["Cloudflare login: skip", "Fly login: skip", "R2 bucket whatsapp-agent-relay-media: stop"] },
+    {
+      name: "a GITHUB_TOKEN GitHub refuses: stops before anything is made",
+      file: { ...SHARED, GITHUB_TOKEN: "github_pat_revoked" },
+      found: { ...NOTHING, github: "refused" as const },
+      expected: ["Cloudflare login: skip", "Fly login: skip", "GITHUB_TOKEN: stop"],
+    },
+    {
+      name: "a GITHUB_TOKEN GitHub knows: goes to the VM's secrets only",
+      file: { ...SHARED, GITHUB_TOKEN: "github_pat_good" },
+      found: { ...NOTHING, github: { login: "octo" } },
+      expected: ["GITHUB_TOKEN: skip", "Fly secrets of agents-test: fly_secrets ANTHROPIC_API_KEY,GITHUB_TOKEN,VM_TOKEN", "the Worker's secrets (wrangler secret bulk): worker_secrets ALLOWED_SENDERS,PUBLIC_URL,TWILIO_ACCOUNT_SID,TWILIO_AUTH_TOKEN,TWILIO_WHATSAPP_FROM,VM_MODE,VM_TOKEN,VM_URL"],
+    },
     {
       name: "shared mode from nothing: every step",
       file: SHARED,

@@ -1,6 +1,7 @@
 // `npm run setup:production` end to end against the stand-ins: the Fly Machines API (emulator/fly:
 // the app and the volume are created there, and flyctl's deploy makes its Machine there), the Bot
-// API (emulator/telegram: setWebhook, getWebhookInfo), a local answer of the Worker's /health, and
+// API (emulator/telegram: setWebhook, getWebhookInfo), GitHub's (emulator/github: whose
+// GITHUB_TOKEN is, GET /user), a local answer of the Worker's /health, and
 // wrangler and flyctl as test/stand-ins/deploy-clis.mjs (first on PATH), which keeps the account's
 // state and records every call. Each run is the real script in a directory of its own.
 import { execFile } from "node:child_process";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFlyEmulator, type RunningFlyEmulator } from "../../emulator/fly/server";
+import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import type { RunningTelegramEmulator } from "../../emulator/telegram/server";
 import { createResources } from "../helpers/resources";
 import { BOT_TOKEN, telegramResources } from "../emulator/telegram-helpers";
@@ -25,6 +27,7 @@ const FLY_TOKEN = "fo1_operator-token-for-the-stand-in";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-never-printed";
 const ANTHROPIC_API_KEY = "sk-ant-never-printed";
 const WEBHOOK_SECRET = "w".repeat(40);
+const GITHUB_TOKEN = "github_pat_operator_never_printed";
 
 const resources = createResources();
 const telegramSide = telegramResources();
@@ -35,6 +38,7 @@ afterAll(async () => {
 
 let fly: RunningFlyEmulator;
 let telegram: RunningTelegramEmulator;
+let github: RunningGithubEmulator;
 let healthUrl: string;
 const root = resources.track(mkdtempSync(join(tmpdir(), "setup-production-")), (dir) => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,6 +48,7 @@ beforeAll(async () => {
     (f) => f.close(),
   );
   telegram = await telegramSide.start();
+  github = await resources.track(startGithubEmulator({ accounts: [{ login: "operator", token: GITHUB_TOKEN }] }), (g) => g.close());
   // The Worker's GET /health, as the relay answers once it can take a message.
   const health = createServer((req, res) => res.writeHead(req.url === "/health" ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify({ ok: true })));
   await new Promise<void>((resolve) => health.listen(0, "127.0.0.1", resolve));
@@ -108,6 +113,8 @@ const SHARED = () => ({
   TELEGRAM_BOT_TOKEN: BOT_TOKEN,
   TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
   TELEGRAM_API_BASE: telegram.url,
+  GITHUB_TOKEN,
+  GITHUB_API_BASE: github.apiUrl,
 });
 
 const MUTATING = /^(wrangler (r2 bucket create|secret bulk|deploy)|fly (secrets import|deploy|ips allocate|tokens create))/;
@@ -135,6 +142,15 @@ describe("npm run setup:production", () => {
     expect(out).toMatch(/R2 is off .*10042.*dashboard.*R2 Object Storage/);
     expect(mutations(op.state().calls)).toEqual([]);
     expect((await flyGet("/apps/agents-shared")).status).toBe(404);
+  });
+
+  it("with a GITHUB_TOKEN GitHub refuses, says so before anything is made", async () => {
+    const op = operator("github-refused", { ...SHARED(), GITHUB_TOKEN: "github_pat_revoked" });
+    const { code, out } = await op.run();
+    expect(code).toBe(1);
+    expect(out).toMatch(/GITHUB_TOKEN: GitHub refuses it \(401 Bad credentials\)/);
+    expect(out).not.toContain("github_pat_revoked");
+    expect(mutations(op.state().calls)).toEqual([]);
   });
 
   it("--dry-run prints the plan and runs nothing", async () => {
@@ -166,12 +182,13 @@ describe("npm run setup:production", () => {
     const token = /^VM_TOKEN=([0-9a-f]{64})$/m.exec(op.file())?.[1];
     expect(token).toBeDefined();
     expect(first.out.split(token!).length - 1).toBe(1);
-    expect(s.fly.secrets["agents-shared"]).toEqual({ ANTHROPIC_API_KEY, VM_TOKEN: token });
+    expect(s.fly.secrets["agents-shared"]).toEqual({ ANTHROPIC_API_KEY, GITHUB_TOKEN, GITHUB_API_BASE: github.apiUrl, VM_TOKEN: token });
+    expect(first.out).toContain("GITHUB_TOKEN: GitHub knows it as operator");
     const secrets = s.wrangler.worker!.secrets;
     expect(secrets.VM_TOKEN).toBe(token);
     expect(secrets).toMatchObject({ VM_URL: "https://agents-shared.fly.dev", VM_MODE: "shared", TWILIO_AUTH_TOKEN, ALLOWED_SENDERS: "+15551230001", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET });
     // The model's key stays on the VM's side; the set-up's own answers go nowhere.
-    expect(Object.keys(secrets)).not.toContain("ANTHROPIC_API_KEY");
+    for (const vmOnly of ["ANTHROPIC_API_KEY", "GITHUB_TOKEN", "GITHUB_API_BASE"]) expect(Object.keys(secrets)).not.toContain(vmOnly);
     expect(Object.keys(secrets)).not.toContain("FLY_APP");
     expect(Object.keys(secrets)).not.toContain("TWILIO_API_BASE");
     expect(s.wrangler.buckets).toEqual(["whatsapp-agent-relay-media"]);
@@ -185,7 +202,7 @@ describe("npm run setup:production", () => {
     expect(first.out).toContain(`${healthUrl}/twilio/inbound (HTTP POST)`);
     expect(first.out).toContain(`${healthUrl}/github/webhook`);
     expect(first.out).toMatch(/the relay's \/health: 200/);
-    for (const secret of [TWILIO_AUTH_TOKEN, ANTHROPIC_API_KEY, WEBHOOK_SECRET]) expect(first.out).not.toContain(secret);
+    for (const secret of [TWILIO_AUTH_TOKEN, ANTHROPIC_API_KEY, WEBHOOK_SECRET, GITHUB_TOKEN]) expect(first.out).not.toContain(secret);
 
     // Again: each step says it is done, and nothing is changed.
     const before = op.state().calls.length;
@@ -216,7 +233,7 @@ describe("npm run setup:production", () => {
     });
     expect(s.wrangler.worker!.secrets.VM_TOKEN).toMatch(/^[0-9a-f]{64}$/);
     // Each Machine gets its own VM_TOKEN from the relay: the app's secrets hold the model's key only.
-    expect(s.fly.secrets["agents-machines"]).toEqual({ ANTHROPIC_API_KEY });
+    expect(s.fly.secrets["agents-machines"]).toEqual({ ANTHROPIC_API_KEY, GITHUB_TOKEN, GITHUB_API_BASE: github.apiUrl });
     expect(s.fly.ips["agents-machines"]).toHaveLength(2);
     expect((await flyGet("/apps/agents-machines")).status).toBe(200);
     expect((await flyGet("/apps/agents-machines/volumes")).body).toEqual([]);
