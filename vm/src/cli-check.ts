@@ -24,6 +24,16 @@ const NOBODY = { uid: 65_534, gid: 65_534 };
  * what any agent would: a CLI they cannot reach is `cli_not_executable` here already.
  */
 export function startCliCheck(config: VmConfig, secrets: readonly string[], cliUid: number | null, timeoutMs = VERSION_TIMEOUT_MS): CliCheck {
+  try {
+    return checkCli(config, secrets, cliUid, timeoutMs);
+  } catch {
+    // Node throws at once when it may not switch to `nobody` (EPERM): the VM's readiness check
+    // (readiness-probe.ts) has named that already, and no CLI can be judged without it.
+    return { result: Promise.resolve(null), stop: () => {} };
+  }
+}
+
+function checkCli(config: VmConfig, secrets: readonly string[], cliUid: number | null, timeoutMs: number): CliCheck {
   const cli = spawnCli({
     bin: config.claudeBin,
     ids: cliUid === null ? NOBODY : null,

@@ -58,3 +58,22 @@ describe.skipIf(!IS_ROOT)("a VM without the capability to read its agents' files
     expect(existsSync(join(dataDir, ".agent-ids.json"))).toBe(false);
   });
 });
+
+describe.skipIf(!IS_ROOT)("a VM that may not switch uids (skipped when not root)", () => {
+  let vm: VmChild | null = null;
+  afterAll(async () => {
+    vm?.child.kill("SIGTERM");
+    await vm?.exited;
+  });
+
+  it("starts all the same, names it, and answers /health 503", async () => {
+    const env = { DATA_DIR: tempDir("vm-readiness-"), ANTHROPIC_API_KEY: "sk-offline-test", IS_SANDBOX: "1" };
+    // Its startup check of the CLI runs as nobody: it must not take the server down with it.
+    vm = await spawnVm(env, ["--bounding-set=-setuid,-setgid", "--", process.execPath, ID_SWITCH_GUARD_FLAG, ...startScriptArgs()], "setpriv");
+    expect(vm.output().split("\n").filter((l) => l.startsWith("vm: cannot run an agent:"))).toEqual([
+      "vm: cannot run an agent: CAP_SETUID/CAP_SETGID is missing (tried: EPERM): the server runs as root but cannot start each agent as its own uid; grant it to the container (docs/vm.md, capabilities) or set AGENT_UIDS=off",
+    ]);
+    const health = await fetch(`${vm.url}/health`);
+    expect([health.status, await health.json()]).toEqual([503, { ok: false, missing: ["CAP_SETUID/CAP_SETGID"] }]);
+  });
+});
