@@ -34,7 +34,9 @@ it("builds on Node 22 slim (bookworm), runs the bundle vm/build.mjs writes as ro
   expect(instructions.at(-1)).toMatch(/^CMD \["node", (".+", )*"dist\/main\.cjs"\]$/);
   const entrypoint = readFileSync(join(ROOT, "vm/docker-entrypoint.sh"), "utf8");
   // Root (it hands each user's agent a uid of its own), no new privileges for anything it starts.
-  expect(entrypoint).toMatch(/^exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all,\+chown,\+dac_read_search,\+fowner,\+setuid,\+setgid,\+kill -- "\$@"$/m);
+  // dac_read_search, or dac_override where the container was not given it (image-default-caps.test.ts).
+  expect(entrypoint).toMatch(/^exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all,\+chown,\+\$read_cap,\+fowner,\+setuid,\+setgid,\+kill -- "\$@"$/m);
+  expect(entrypoint).toMatch(/^read_cap=dac_read_search$/m);
   expect(entrypoint).toMatch(/^mount -o remount,hidepid=2 \/proc /m);
   expect(entrypoint).not.toMatch(/--reuid/);
   expect(imageCommand().env).toMatchObject({ AGENT_PASSWD: "1" });
