@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-25 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-26 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -221,7 +221,7 @@ CREATE TABLE ship_question (
   conversation_id INTEGER NOT NULL,
   title TEXT,
   asked_at INTEGER NOT NULL
-);
+, preview TEXT);
 CREATE TABLE github_deliveries (
   delivery TEXT PRIMARY KEY,
   event TEXT NOT NULL,

@@ -53,6 +53,7 @@ export function shipDoneReply(d: ShipDone): string {
 }
 
 export const SHIP_DECLINED = "Not shipped: nothing was pushed.";
+export const SHIP_PREVIEW_GONE = "Not shipped: the question this answers was asked before the relay kept what it showed. Send /ship again.";
 export const SHIP_NO_VM = "The agent VM could not be reached, so nothing was shipped. Try /ship again in a moment.";
 export const SHIP_NOT_A_CLONE = "Nothing to ship to: this conversation's project is not a clone of a GitHub repository (/new NAME https://github.com/owner/repo makes one).";
 

@@ -49,8 +49,15 @@ it("asks with Ship/Cancel naming the repository, branch and counts; Ship opens t
   // Nothing is pushed until the user says so.
   expect((await vmRequests(phone)).some((r) => r.kind === "ship")).toBe(false);
 
+  // The question keeps what it showed: the repository, branch, commit and files.
+  const [kept] = await query<{ preview: string }>(phone, "SELECT preview FROM ship_question");
+  const shown = JSON.parse(kept!.preview) as Record<string, unknown>;
+  expect(shown).toEqual({ repo: "acme/api", branch: "agent/api", head: null, tree: expect.stringMatching(/^[0-9a-f]{40}$/) });
+
   await sendInbound(phone, "Ship", { ButtonText: "Ship", ButtonPayload: question.buttons[0]!.id });
   const done = await nextMatching(phone, /^🚀 /, before);
+  // The tap carries that preview to the VM, which ships it or nothing.
+  expect((await vmRequests(phone)).filter((r) => r.kind === "ship").at(-1)!.ship?.expected).toEqual(shown);
   expect(done.body).toBe("🚀 Opened pull request #1 “Health endpoint”: 3 files, +120 −14 on `agent/api` → main.\nhttps://github.com/acme/api/pull/1");
   const [row] = await pullsOf(phone);
   expect(row).toMatchObject({ repo: "acme/api", number: 1, branch: "agent/api", url: "https://github.com/acme/api/pull/1", state: "open", autofix_count: 0 });
@@ -103,6 +110,20 @@ it("Cancel changes nothing; a pull request closed meanwhile is said so and the n
     [1, "agent/web", "merged"],
     [2, "agent/web-2", "open"],
   ]);
+});
+
+it("a yes to a question that kept no preview ships nothing, and says to ask again", async () => {
+  const phone = PHONES[1]!;
+  await runWithChange(phone, "older question [[vm:change c.css +1 -0]]");
+  const before = (await sentTo(phone)).length;
+  await sendInbound(phone, "/ship");
+  await nextMatching(phone, /^Push /, before);
+  // As a question asked before previews were kept.
+  await query(phone, "UPDATE ship_question SET preview = NULL");
+  const ships = (await vmRequests(phone)).filter((r) => r.kind === "ship").length;
+  await sendInbound(phone, "yes");
+  expect((await nextMatching(phone, /^Not shipped/, before)).body).toBe("Not shipped: the question this answers was asked before the relay kept what it showed. Send /ship again.");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "ship")).toHaveLength(ships);
 });
 
 it("refuses in one line, asking nothing: not a GitHub clone, a run still going, and the VM's own refusals", async () => {

@@ -10,6 +10,7 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { stepRun } from "../../core/run-lifecycle";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import { maskPhone } from "../../core/phone";
+import type { ShipExpected } from "../../protocol/vm-protocol";
 import {
   cloneDoneReply,
   conversationsList,
@@ -59,8 +60,8 @@ export type VmAction =
   | { kind: "trigger_unregister"; triggerId: string }
   /** /link [code], /unlink: the directory's codes and links. */
   | LinkAction
-  /** /ship: the VM's preview, then the question (`ship_preview`); its yes: the VM ships (`ship`). */
-  | { kind: "ship_preview" | "ship"; conversationId: number; workspace: string; title: string | null };
+  /** /ship: the VM's preview, then the question (`ship_preview`); its yes: the VM ships (`ship`) what the preview showed (`expected`). */
+  | { kind: "ship_preview" | "ship"; conversationId: number; workspace: string; title: string | null; expected?: ShipExpected | null };
 
 export type Reply = { text: string; after: VmAction | null };
 

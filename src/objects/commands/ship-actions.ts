@@ -3,8 +3,8 @@
 // its link said). The runs the VM writes into the commit and the pull request come from here.
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
-import { SHIP_BUTTONS, SHIP_NO_VM, shipDoneReply, shipQuestion, shipRefused, shipRunsOf } from "../../core/ship";
-import type { ShipRequest } from "../../protocol/vm-protocol";
+import { SHIP_BUTTONS, SHIP_NO_VM, SHIP_PREVIEW_GONE, shipDoneReply, shipQuestion, shipRefused, shipRunsOf } from "../../core/ship";
+import type { ShipExpected, ShipRequest } from "../../protocol/vm-protocol";
 import type { ShipOutcome, VmClient } from "../clients/vm-client";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { createConversationsRepo } from "../db/conversations-repo";
@@ -65,7 +65,7 @@ function recordClosed(d: ShipActionDeps, repo: string, closed: { number: number;
   if (closed && ended) createPullRequestsRepo(d.sql).setState(ended.id, closed.merged ? "merged" : "closed", now);
 }
 
-type ShipAction = { conversationId: number; workspace: string; title: string | null };
+type ShipAction = { conversationId: number; workspace: string; title: string | null; expected?: ShipExpected | null };
 
 /** Asks the VM (`preview` or `ship`); its refusal, or no VM, is said; its answer is recorded in one transaction with what is said. */
 async function withVm<T extends { repo: string; closed: { number: number; merged: boolean } | null }>(
@@ -75,7 +75,8 @@ async function withVm<T extends { repo: string; closed: { number: number; merged
   ask: (vm: VmClient, request: ShipRequest) => Promise<ShipOutcome<T>>,
   record: (value: T, now: number) => void,
 ): Promise<void> {
-  const outcome = d.vm ? await ask(d.vm, shipRequest(d, action.conversationId, action.title)) : null;
+  const request = { ...shipRequest(d, action.conversationId, action.title), ...(action.expected ? { expected: action.expected } : {}) };
+  const outcome = d.vm ? await ask(d.vm, request) : null;
   const now = d.clock();
   if (!outcome?.ok) return void d.outbox.add({ dedupeKey, body: failed(d, outcome, action.what), now });
   const { value } = outcome;
@@ -88,13 +89,20 @@ async function withVm<T extends { repo: string; closed: { number: number; merged
 /** /ship: the VM's preview, then the question with its buttons (or the VM's refusal, which changes nothing). */
 export function askShip(d: ShipActionDeps, action: ShipAction, dedupeKey: string): Promise<void> {
   return withVm(d, { ...action, what: "preview" }, dedupeKey, (vm, request) => vm.shipPreview(d.phone, action.workspace, request), (plan, now) => {
-    createPullRequestsRepo(d.sql).ask({ conversationId: action.conversationId, title: action.title, askedAt: now });
+    // What the question shows is what a yes may ship: kept with it.
+    const preview = { repo: plan.repo, branch: plan.branch, head: plan.head, tree: plan.tree };
+    createPullRequestsRepo(d.sql).ask({ conversationId: action.conversationId, title: action.title, askedAt: now, preview });
     d.outbox.add({ dedupeKey, body: shipQuestion(plan), buttons: SHIP_BUTTONS.map((b) => ({ ...b })), now });
   });
 }
 
-/** A yes: the VM commits, pushes and opens or updates the pull request; the relay keeps it as the conversation's. */
-export function ship(d: ShipActionDeps, action: ShipAction, dedupeKey: string): Promise<void> {
+/**
+ * A yes: the VM commits, pushes and opens or updates the pull request, only if the repository,
+ * branch, commit and files are still what the preview showed; the relay keeps it as the conversation's.
+ */
+export async function ship(d: ShipActionDeps, action: ShipAction, dedupeKey: string): Promise<void> {
+  // A question asked before previews were kept: nothing the user saw to hold the push to.
+  if (!action.expected) return void d.outbox.add({ dedupeKey, body: SHIP_PREVIEW_GONE, now: d.clock() });
   return withVm(d, { ...action, what: "ship" }, dedupeKey, (vm, request) => vm.ship(d.phone, action.workspace, request), (done, now) => {
     createPullRequestsRepo(d.sql).shipped({ conversationId: action.conversationId, repo: done.repo, number: done.pull.number, branch: done.branch, url: done.pull.url, headSha: done.headSha, now });
     d.outbox.add({ dedupeKey, body: shipDoneReply(done), now });

@@ -67,6 +67,7 @@ export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: 
       d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: SHIP_DECLINED, now });
       return { route: "approval_answer", command: "ship", after: null, ...tap };
     }
-    return { route: "approval_answer", command: "ship", after: { kind: "ship", conversationId: conversation.id, workspace: conversation.workspace, title: q.title }, ...tap };
+    // The preview the user was shown goes with the yes: the VM ships that, or refuses naming what moved.
+    return { route: "approval_answer", command: "ship", after: { kind: "ship", conversationId: conversation.id, workspace: conversation.workspace, title: q.title, expected: q.preview }, ...tap };
   });
 }

@@ -26,6 +26,7 @@ import outboxSentRef from "../../../migrations/0022_outbox_sent_ref.sql";
 import linkedChat from "../../../migrations/0023_linked_chat.sql";
 import waitingEventRuns from "../../../migrations/0024_waiting_event_runs.sql";
 import githubGuard from "../../../migrations/0025_github_guard.sql";
+import shipPreview from "../../../migrations/0026_ship_preview.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -56,6 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 23, name: "0023_linked_chat", sql: linkedChat },
   { id: 24, name: "0024_waiting_event_runs", sql: waitingEventRuns },
   { id: 25, name: "0025_github_guard", sql: githubGuard },
+  { id: 26, name: "0026_ship_preview", sql: shipPreview },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

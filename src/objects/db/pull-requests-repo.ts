@@ -1,8 +1,10 @@
 // The pull requests /ship opened or adopted (migrations/0019_pull_requests.sql): which are the
 // relay's, of which conversation, on which branch, in which state. /ship reads and writes them; the
 // GitHub webhook reads them to know a pull request is ours (`byNumber`) and keeps their state and
-// autofix count. Also /ship's open question, answered by the next message only, as /undo's is.
+// autofix count. Also /ship's open question, answered by the next message only, as /undo's is,
+// with the preview it asked about (migrations/0026_ship_preview.sql).
 import * as z from "zod/mini";
+import { ShipExpectedSchema, type ShipExpected } from "../../protocol/vm-protocol";
 import { memo, type Sql } from "./sql";
 
 const PullStateSchema = z.enum(["open", "closed", "merged"]);
@@ -57,13 +59,27 @@ const toPull = (r: Row): PullRequest => ({
   updatedAt: r.updated_at,
 });
 
-/** The open /ship question: a yes ships that conversation with that title. */
-export type ShipQuestion = { conversationId: number; title: string | null; askedAt: number };
+/**
+ * The open /ship question: a yes ships that conversation with that title, and only what its
+ * preview showed (null: a question asked before previews were kept, which ships nothing).
+ */
+export type ShipQuestion = { conversationId: number; title: string | null; askedAt: number; preview: ShipExpected | null };
+
+/** The preview column: JSON the relay wrote, parsed rather than cast; anything else is no preview. */
+function previewOf(text: string | null): ShipExpected | null {
+  if (text === null) return null;
+  try {
+    const parsed = ShipExpectedSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export function createPullRequestsRepo(sql: Sql) {
   const question = memo(sql, (): ShipQuestion | null => {
-    const row = sql<{ conversation_id: number; title: string | null; asked_at: number }>`SELECT * FROM ship_question WHERE id = 1`[0];
-    return row ? { conversationId: row.conversation_id, title: row.title, askedAt: row.asked_at } : null;
+    const row = sql<{ conversation_id: number; title: string | null; asked_at: number; preview: string | null }>`SELECT * FROM ship_question WHERE id = 1`[0];
+    return row ? { conversationId: row.conversation_id, title: row.title, askedAt: row.asked_at, preview: previewOf(row.preview) } : null;
   });
   return {
     /** The conversation's open pull request (a /ship updates it), or null. */
@@ -109,8 +125,9 @@ export function createPullRequestsRepo(sql: Sql) {
     /** Read on every stored message (another message closes the question): remembered until the table is written. */
     question,
     ask(q: ShipQuestion): void {
-      sql`INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, ${q.conversationId}, ${q.title}, ${q.askedAt})
-        ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, title = excluded.title, asked_at = excluded.asked_at`;
+      const preview = q.preview ? JSON.stringify(q.preview) : null;
+      sql`INSERT INTO ship_question (id, conversation_id, title, asked_at, preview) VALUES (1, ${q.conversationId}, ${q.title}, ${q.askedAt}, ${preview})
+        ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, title = excluded.title, asked_at = excluded.asked_at, preview = excluded.preview`;
     },
     /** Ends the open question (answered, or another message came); false when none was open. */
     closeQuestion(): boolean {
