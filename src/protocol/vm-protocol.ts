@@ -46,9 +46,9 @@ export const VM_ROUTES = {
  */
 export const GithubPermissionSchema = z.object({ permission: z.nullable(z.enum(["admin", "maintain", "write", "triage", "read", "none"])) });
 export type GithubPermission = z.infer<typeof GithubPermissionSchema>;
-/** A GitHub login, and `owner/name`, as the permission route takes them. */
+/** A GitHub login, and `owner/name` (never `.` or `..`, which a URL would resolve away), as the permission route takes them. */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-export const GITHUB_REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+export const GITHUB_REPO = /^(?!\.{1,2}\/)[A-Za-z0-9_.-]{1,100}\/(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$/;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;

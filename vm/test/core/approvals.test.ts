@@ -111,6 +111,14 @@ describe("the CLI's arguments", () => {
     expect(optionsFingerprint(on)).not.toBe(optionsFingerprint(without));
     expect(optionsFingerprint(on)).not.toBe(optionsFingerprint({ ...on, approvals: { mode: "on", timeoutMs: 1000 } }));
   });
+  it("a run of someone else's text asks for every action whatever its mode, in a process of its own", () => {
+    const untrusted = RunOptionsSchema.parse({ approvals: { mode: "edits", untrusted: true } });
+    const trusted = RunOptionsSchema.parse({ approvals: { mode: "on" } });
+    expect(permissionModeOf(untrusted)).toBe("default");
+    expect(permissionModeOf(RunOptionsSchema.parse({ approvals: { mode: "on", untrusted: true } }))).toBe("default");
+    // A warm process with the user's rules (or rules its session learned) never takes such a run, nor the reverse.
+    expect(optionsFingerprint(RunOptionsSchema.parse({ approvals: { mode: "on", untrusted: true } }))).not.toBe(optionsFingerprint(trusted));
+  });
 });
 
 describe("ruleFitsRequest: an always rule no wider than what the user saw", () => {
