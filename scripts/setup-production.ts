@@ -40,7 +40,7 @@ const workerSecrets = fromFile.values;
 const vmSecrets = vmSecretsFromFile(vars);
 const app = vars.FLY_APP;
 
-const found = await check();
+const found = await check().catch((error: unknown) => fail(1, `checking what exists failed: ${messageOf(error)}`));
 const steps = planSetup({ vars, workerSecrets, vmSecrets, found, ...flags });
 say(`The plan (${vars.VM_MODE} mode, Fly app ${app}):`);
 for (const line of describePlan(steps)) say(line);
@@ -59,7 +59,7 @@ const made: { vmToken: string | null; publicUrl: string | null; flyImage: string
 for (const step of steps) {
   if ("stop" in step) fail(1, `${step.title}: ${step.stop}`);
   if ("skip" in step) say(`✓ ${step.title}: ${step.skip}`);
-  else say(`→ ${step.title}: ${await carryOut(step.do)}`);
+  else say(`→ ${step.title}: ${await carryOut(step.do).catch((error: unknown) => fail(1, `${step.title} failed: ${messageOf(error)} (run this again once it is fixed: what is done is skipped)`))}`);
 }
 say("Done.");
 
@@ -105,7 +105,7 @@ async function carryOut(action: Action): Promise<string> {
       return `set ${action.names.join(", ")}`;
     }
     case "fly_deploy":
-      await must("fly", ["deploy", "-a", action.app, "--ha=false", "--primary-region", vars.FLY_REGIONS.split(",")[0]!.trim()], undefined, true);
+      await must("fly", ["deploy", "-a", action.app, "--ha=false", "--primary-region", action.region], undefined, true);
       return `deployed; the VM is at https://${action.app}.fly.dev`;
     case "allocate_ips":
       await must("fly", ["ips", "allocate-v6", "-a", action.app]);
@@ -251,6 +251,10 @@ async function must(command: string, args: string[], stdin?: string, stream = fa
   const result = await run(command, args, stdin, stream);
   if (result.code !== 0) fail(1, `${command} ${args.join(" ")} failed (exit ${result.code}):\n${stream ? "" : `${result.stdout}${result.stderr}`}`);
   return result;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function say(line: string): void {

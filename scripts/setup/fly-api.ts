@@ -15,11 +15,14 @@ function authorization(token: string): string {
 }
 
 async function call(api: FlyApi, method: string, path: string, body: unknown, fetchFn: typeof fetch): Promise<{ status: number; json: unknown }> {
-  const res = await fetchFn(`${api.base.replace(/\/+$/, "")}/v1${path}`, {
+  const url = `${api.base.replace(/\/+$/, "")}/v1${path}`;
+  const res = await fetchFn(url, {
     method,
     headers: { authorization: authorization(api.token), ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
+  }).catch((error: unknown) => {
+    throw new Error(`${method} ${url}: the Machines API was not reached (${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)})`);
   });
   const text = await res.text();
   let json: unknown = undefined;

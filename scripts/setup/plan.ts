@@ -30,9 +30,9 @@ export type Action =
   | { kind: "create_bucket"; bucket: string }
   | { kind: "create_fly_app"; app: string; org: string }
   | { kind: "create_volume"; app: string; name: string; region: string; sizeGb: number }
-  | { kind: "make_vm_token" }
+  | { kind: "make_vm_token"; fromFile: boolean }
   | { kind: "fly_secrets"; app: string; names: string[] }
-  | { kind: "fly_deploy"; app: string }
+  | { kind: "fly_deploy"; app: string; region: string }
   | { kind: "allocate_ips"; app: string }
   | { kind: "push_image"; app: string }
   | { kind: "fly_deploy_token"; app: string }
@@ -96,7 +96,7 @@ export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets
   const workerHasToken = found.workerSecrets?.includes("VM_TOKEN") ?? false;
   const flyNeedsToken = !machines; // machines mode: each Machine gets its own, derived by the relay
   const tokenDone = workerHasToken && (!flyNeedsToken || found.flySecrets.includes("VM_TOKEN"));
-  step("VM_TOKEN", tokenDone && (flyNeedsToken ? "set on the Worker and on Fly" : "set on the Worker"), { kind: "make_vm_token" });
+  step("VM_TOKEN", tokenDone && (flyNeedsToken ? "set on the Worker and on Fly" : "set on the Worker"), { kind: "make_vm_token", fromFile: vars.VM_TOKEN !== undefined });
 
   const flyNames = [...Object.keys(vmSecrets), ...(flyNeedsToken && (!tokenDone || (updateSecrets && vars.VM_TOKEN !== undefined)) ? ["VM_TOKEN"] : [])];
   const flyMissing = flyNames.filter((name) => !found.flySecrets.includes(name) || (name === "VM_TOKEN" && !tokenDone));
@@ -108,7 +108,7 @@ export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets
     step(`agent image under ${app}`, !pushing && "FLY_IMAGE is set on the Worker (a new image: `npm run setup:production -- --redeploy`)", { kind: "push_image", app });
     step(`FLY_API_TOKEN (a deploy token for ${app})`, found.workerSecrets?.includes("FLY_API_TOKEN") === true && "set on the Worker", { kind: "fly_deploy_token", app });
   } else {
-    step(`agent VM on ${app}`, found.machines > 0 && !redeploy && `deployed (${found.machines} Machine${found.machines === 1 ? "" : "s"}; a new version: \`-- --redeploy\`)`, { kind: "fly_deploy", app });
+    step(`agent VM on ${app}`, found.machines > 0 && !redeploy && `deployed (${found.machines} Machine${found.machines === 1 ? "" : "s"}; a new version: \`-- --redeploy\`)`, { kind: "fly_deploy", app, region: primaryRegion(vars) });
   }
 
   // Without PUBLIC_URL the deploy is how the set-up learns the Worker's URL (wrangler prints it).
@@ -150,11 +150,11 @@ function describeAction(a: Action): string {
     case "create_volume":
       return `create (Machines API POST /v1/apps/${a.app}/volumes)`;
     case "make_vm_token":
-      return "make one (32 random bytes, hex), show it once and write it to .production.vars";
+      return a.fromFile ? "the one in .production.vars, put on both sides below" : "make one (32 random bytes, hex), show it once and write it to .production.vars";
     case "fly_secrets":
-      return `set ${a.names.join(", ")} (fly secrets import -a ${a.app} --stage)`;
+      return `set ${a.names.join(", ")} (fly secrets import -a ${a.app})`;
     case "fly_deploy":
-      return `deploy (fly deploy -a ${a.app} --ha=false)`;
+      return `deploy (fly deploy -a ${a.app} --ha=false --primary-region ${a.region})`;
     case "allocate_ips":
       return `allocate (fly ips allocate-v6 -a ${a.app}; fly ips allocate-v4 --shared -a ${a.app})`;
     case "push_image":

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
-import { MADE_WORKER_SECRETS, PRODUCTION_VARS_FILE, readProductionVars, VM_SECRET_NAMES, SETUP_ONLY_NAMES } from "../../scripts/setup/settings";
+import { MADE_WORKER_SECRETS, PRODUCTION_VARS_FILE, readProductionVars, workerSecretsFromFile } from "../../scripts/setup/settings";
 import { checkSettings, describeProblem } from "../../src/config-check";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -56,10 +56,17 @@ function settingsFileNames(repo: string): string[] {
   return [...block.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
 }
 
-/** The Worker's secrets `npm run setup:production` puts in a mode: the file's names but the VM's and its own, and those it makes. */
+/**
+ * The Worker's secrets `npm run setup:production` puts in a mode, by its own split of the file
+ * (settings.ts workerSecretsFromFile: every name but the VM's and the set-up's), and those it makes.
+ */
 function setupPuts(fileNames: string[], mode: "shared" | "machines"): string[] {
-  const notWorker = new Set<string>([...VM_SECRET_NAMES, ...SETUP_ONLY_NAMES, ...(mode === "shared" ? ["FLY_APP", "FLY_REGIONS"] : [])]);
-  return [...new Set([...fileNames.filter((n) => !notWorker.has(n)), ...MADE_WORKER_SECRETS[mode], "PUBLIC_URL", "VM_MODE"])];
+  const file = Object.fromEntries(fileNames.map((n) => [n, SAMPLE[n] ?? "sample"]));
+  const read = readProductionVars({ ...file, VM_MODE: mode, FLY_APP: SAMPLE.FLY_APP!, ANTHROPIC_API_KEY: "sk-ant-sample", TELEGRAM_WEBHOOK_SECRET: SAMPLE.TELEGRAM_WEBHOOK_SECRET! });
+  if (!read.ok) throw new Error(`the settings file docs/deploy.md shows is refused: ${read.problems.join("; ")}`);
+  const split = workerSecretsFromFile(read.vars, []);
+  if (!split.ok) throw new Error(split.problems.join("; "));
+  return [...new Set([...Object.keys(split.values), ...MADE_WORKER_SECRETS[mode], "PUBLIC_URL"])];
 }
 
 function productionVars(repo: string): Record<string, unknown> {
@@ -78,7 +85,7 @@ export function productionConfigProblems(repo: string): string[] {
     if (!put.production) problems.push(`${put.where}: \`wrangler secret put ${put.name}\` without --env production`);
   }
   for (const mode of ["shared", "machines"] as const) {
-    const puts = setupPuts(file, mode);
+    const puts = file.length === 0 ? [] : setupPuts(file, mode);
     for (const name of puts) if (name in vars) problems.push(`npm run setup:production (${mode}) puts ${name}, a var of [env.production.vars] (Cloudflare error 10053)`);
     for (const telegram of [false, true]) {
       const names = [...puts, ...docs.map((p) => p.name)].filter((n) => telegram || !/TELEGRAM/.test(n));

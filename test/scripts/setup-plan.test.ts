@@ -181,6 +181,12 @@ describe("planSetup", () => {
     else expect(got.filter((line) => expected.some((e) => e.split(":")[0] === line.split(":")[0]))).toEqual(expected);
   });
 
+  it("a VM_TOKEN in the file is the one put, not a new one", () => {
+    const lines = describePlan(plan({ ...SHARED, VM_TOKEN: "ab".repeat(32) }, NOTHING));
+    expect(lines.find((l) => l.includes("VM_TOKEN:"))).toMatch(/the one in \.production\.vars/);
+    expect(lines.join("\n")).not.toContain("ab".repeat(32));
+  });
+
   it("prints each step on one line, a stop with what to do", () => {
     const lines = describePlan(plan(SHARED, { ...NOTHING, r2: "r2_off" }));
     expect(lines.at(-1)).toMatch(/STOP, R2 is off .*10042.*dashboard.*R2/);
