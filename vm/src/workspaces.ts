@@ -18,7 +18,7 @@ import type { AgentUsers } from "./agent-users";
 import { doAsUser, giveTreeTo, removeTreeAs, SERVER_GIT_IDS } from "./as-user";
 import { repoLocationOf } from "./core/server-git-scope";
 import type { Checkpoints } from "./checkpoints";
-import type { CredentialProxy } from "./credential-proxy";
+import type { CredentialProxy, ProxyGrant } from "./credential-proxy";
 import type { RunManager } from "./run-manager";
 import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf } from "./user-paths";
 
@@ -146,18 +146,24 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     // have uids of their own, git as the server's git uid in a directory of the server's, so no agent
     // reads the token in that git's environment; the checkout is handed to the user once git is done.
     const location = source.kind === "https" || source.kind === "http" ? repoLocationOf(source.url) : null;
-    const grant = location && deps.proxy ? deps.proxy.grantServer({ kind: "fetch", ...location }, Date.now() + config.cloneTimeoutMs + GRANT_SLACK_MS) : null;
-    const proxyConfig = grant && deps.proxy ? deps.proxy.gitConfigPairs(grant.token) : [];
-    const gitIds = ids && proxyConfig.length > 0 ? SERVER_GIT_IDS : ids;
-    const scratch = gitIds !== ids && gitIds ? serverScratch(gitIds) : null;
-    const staging = scratch ? join(scratch, "clone") : resolveInside(paths.root, `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`);
+    let grant: ProxyGrant | null = null;
+    let scratch: string | null = null;
+    let gitIds = ids;
     let handedOver = false;
+    const stagingName = `${STAGING_PREFIX}${request.workspace}-${randomBytes(4).toString("hex")}`;
+    const staging = () => (scratch ? join(scratch, "clone") : resolveInside(paths.root, stagingName));
     try {
+      grant = location && deps.proxy ? deps.proxy.grantServer({ kind: "fetch", ...location }, Date.now() + config.cloneTimeoutMs + GRANT_SLACK_MS) : null;
+      const proxyConfig = grant && deps.proxy ? deps.proxy.gitConfigPairs(grant.token) : [];
+      if (ids && proxyConfig.length > 0) {
+        gitIds = SERVER_GIT_IDS;
+        scratch = serverScratch(gitIds);
+      }
       await ensureUserDirs(paths, dirname(dir), ids);
       const outcome = await runClone({
         source,
         branch: request.clone.branch,
-        target: staging,
+        target: staging(),
         home: scratch ?? paths.home,
         ids: gitIds,
         proxyConfig,
@@ -166,7 +172,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         timeoutMs: config.cloneTimeoutMs,
         maxBytes: config.cloneMaxMb * 1024 * 1024,
         signal: closing.signal,
-      }).finally(() => grant?.revoke());
+      });
+      grant?.revoke();
       if (!outcome.ok) {
         const said = outcome.stderrTail.trim().split("\n").at(-1) ?? "";
         console.warn(`vm: clone failed (${outcome.reason}): ${redactSecrets(said, deps.secrets).slice(0, 300)}`);
@@ -179,7 +186,7 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       }
       try {
         // Replaces an empty directory (a "main" that never held anything); never a full one.
-        await doAsUser(ids, [{ op: "moveInto", from: staging, to: dir, mode: 0o700 }]);
+        await doAsUser(ids, [{ op: "moveInto", from: staging(), to: dir, mode: 0o700 }]);
       } catch {
         return failure("exists");
       }
@@ -187,7 +194,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
       deps.github?.repos.record(paths.key, request.workspace, request.clone.url, "branch" in created.body ? created.body.branch : null, await defaultBranchOf(dir, ids));
       return created;
     } finally {
-      await removeTreeAs(scratch && !handedOver ? gitIds : ids, scratch ?? staging);
+      grant?.revoke();
+      await removeTreeAs(scratch && !handedOver ? gitIds : ids, scratch ?? staging());
       release();
     }
   }
