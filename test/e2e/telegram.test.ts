@@ -182,8 +182,17 @@ it("links a WhatsApp number and a Telegram chat with /link, and answers each app
   await waSend(BOB_PHONE, "/link");
   const issued = await waNext(BOB_PHONE, "the /link code", 0, (b) => /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.test(b));
   const code = /\b([A-Z0-9]{3}-[A-Z0-9]{3})\b/.exec(issued.body ?? "")![1]!;
+  const tgBefore = await seenBy(BOB_TG);
   await tgSend(BOB_TG, { text: `/link ${code}` });
-  const joined = await nextFromBot(BOB_TG, "the link's answer", 0, (m) => /link/i.test(shown(m)));
+  // Both chats are asked, each naming the other, before anything is joined.
+  const asked = await nextFromBot(BOB_TG, "the link request", tgBefore, (m) => shown(m).startsWith("🔗 Link request:"));
+  expect(shown(asked.message)).toContain("this chat would reach the agent of WhatsApp");
+  await waNext(BOB_PHONE, "the link request on WhatsApp", 0, (b) => b.startsWith(`🔗 Link request: Telegram (${BOB_TG}) would reach this agent`));
+  const waBefore = (await sentTo(stack.urls.twilio, BOB_PHONE)).length;
+  await waSend(BOB_PHONE, "/link yes");
+  await waNext(BOB_PHONE, "the phone's yes answered", waBefore, (b) => b.startsWith("Confirmed here"));
+  await tgSend(BOB_TG, { text: "/link yes" });
+  const joined = await nextFromBot(BOB_TG, "the link's answer", asked.index + 1, (m) => shown(m).startsWith("Linked: "));
   expect(shown(joined.message)).toMatch(/^Linked: /);
 
   const waSeen = (await sentTo(stack.urls.twilio, BOB_PHONE)).length;
