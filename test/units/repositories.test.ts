@@ -116,8 +116,10 @@ describe("ship question", () => {
     expect(prs.closeQuestion()).toBe(false);
     expect(prs.closeQuestion()).toBe(false);
     expect(statements).toEqual(["SELECT * FROM ship_question WHERE id = 1"]);
-    prs.ask({ conversationId: 1, title: "Fix the flaky test", askedAt: T0 });
-    expect(prs.question()).toEqual({ conversationId: 1, title: "Fix the flaky test", askedAt: T0 });
+    // The preview it asks about is kept with it, parsed back as it was written.
+    const preview = { repo: "acme/api", branch: "agent/api", head: "a".repeat(40), tree: "b".repeat(40) };
+    prs.ask({ conversationId: 1, title: "Fix the flaky test", askedAt: T0, preview });
+    expect(prs.question()).toEqual({ conversationId: 1, title: "Fix the flaky test", askedAt: T0, preview });
     expect(prs.closeQuestion()).toBe(true);
     expect(t.rows("SELECT * FROM ship_question")).toEqual([]);
     expect([prs.question(), prs.closeQuestion()]).toEqual([null, false]);
