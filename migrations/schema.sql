@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-26 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-27 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -199,7 +199,7 @@ CREATE TABLE triggers (
   created_at INTEGER NOT NULL,
   last_fired_at INTEGER,
   fire_count INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
+, door INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE pull_requests (
   id INTEGER PRIMARY KEY,
   conversation_id INTEGER NOT NULL,

@@ -97,6 +97,10 @@ it("a trigger made before doors (its token's hash in the directory, a 32-hex URL
   );
   await expectUnauthorized(fire(`/triggers/${id}`, { token }));
   expect(await storedByTriggers(phone)).toEqual({ messages: 0, notices: 0 });
+  // /triggers says so, and what to do.
+  expect(await ask(phone, "/triggers")).toContain(
+    "old-one – @main, never fired (its URL stopped working when this relay was upgraded: /trigger remove old-one, then /trigger add it again for a new URL and token)",
+  );
   // /trigger remove still clears it from both places.
   expect(await ask(phone, "/trigger remove old-one")).toBe("Trigger old-one removed: its URL answers 401 from now on.");
 });

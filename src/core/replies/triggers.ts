@@ -29,7 +29,8 @@ export function triggerMadeReply(t: { name: string; conversation: string; url: s
   ].join("\n");
 }
 
-export type ListedTrigger = { name: string; conversation: string | null; lastFiredAt: number | null; fireCount: number };
+/** `door: false`: made before triggers' URLs were doors; its URL and token no longer open anything. */
+export type ListedTrigger = { name: string; conversation: string | null; lastFiredAt: number | null; fireCount: number; door?: boolean };
 
 /** /triggers: each one's conversation, when it last fired and how often; never a token. */
 export function triggerListReply(list: readonly ListedTrigger[], now: number): string {
@@ -37,7 +38,8 @@ export function triggerListReply(list: readonly ListedTrigger[], now: number): s
   const lines = list.map((t) => {
     const where = t.conversation === null ? "a deleted conversation" : `@${t.conversation}`;
     const fired = t.lastFiredAt === null ? "never fired" : `last fired ${formatAgo(t.lastFiredAt, now)}, ${t.fireCount} ${t.fireCount === 1 ? "time" : "times"} in all`;
-    return `${t.name} – ${where}, ${fired}`;
+    const stopped = t.door === false ? ` (its URL stopped working when this relay was upgraded: /trigger remove ${t.name}, then /trigger add it again for a new URL and token)` : "";
+    return `${t.name} – ${where}, ${fired}${stopped}`;
   });
   return [`Your triggers (${list.length}):`, ...lines, "/trigger remove <name> ends one."].join("\n");
 }

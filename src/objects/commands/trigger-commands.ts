@@ -34,6 +34,6 @@ export function removeTrigger(d: TriggerCommandDeps, name: string): Reply {
 }
 
 export function listTriggers(d: TriggerCommandDeps, now: number): string {
-  const list = d.triggers.list().map((t) => ({ name: t.name, conversation: d.conversations.repo.get(t.conversationId)?.name ?? null, lastFiredAt: t.lastFiredAt, fireCount: t.fireCount }));
+  const list = d.triggers.list().map((t) => ({ name: t.name, conversation: d.conversations.repo.get(t.conversationId)?.name ?? null, lastFiredAt: t.lastFiredAt, fireCount: t.fireCount, door: t.door }));
   return triggerListReply(list, now);
 }

@@ -27,6 +27,7 @@ import linkedChat from "../../../migrations/0023_linked_chat.sql";
 import waitingEventRuns from "../../../migrations/0024_waiting_event_runs.sql";
 import githubGuard from "../../../migrations/0025_github_guard.sql";
 import shipPreview from "../../../migrations/0026_ship_preview.sql";
+import triggerDoors from "../../../migrations/0027_trigger_doors.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -58,6 +59,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 24, name: "0024_waiting_event_runs", sql: waitingEventRuns },
   { id: 25, name: "0025_github_guard", sql: githubGuard },
   { id: 26, name: "0026_ship_preview", sql: shipPreview },
+  { id: 27, name: "0027_trigger_doors", sql: triggerDoors },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

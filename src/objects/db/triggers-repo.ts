@@ -1,13 +1,14 @@
 // The user's HTTP triggers (/trigger add): each one's name, conversation and prompt, and when it
-// last fired and how often. Its token's hash lives in the directory, never here.
+// last fired and how often. Its token is derived from its URL's door and kept nowhere; `door`
+// false marks a trigger made before doors, whose URL no longer opens (migration 0027).
 import type { Sql } from "./sql";
 
-type TriggerRow = { id: string; name: string; conversation_id: number; prompt: string; created_at: number; last_fired_at: number | null; fire_count: number };
+type TriggerRow = { id: string; name: string; conversation_id: number; prompt: string; created_at: number; last_fired_at: number | null; fire_count: number; door: number };
 
-export type Trigger = { id: string; name: string; conversationId: number; prompt: string; createdAt: number; lastFiredAt: number | null; fireCount: number };
+export type Trigger = { id: string; name: string; conversationId: number; prompt: string; createdAt: number; lastFiredAt: number | null; fireCount: number; door: boolean };
 
 function toTrigger(row: TriggerRow): Trigger {
-  return { id: row.id, name: row.name, conversationId: row.conversation_id, prompt: row.prompt, createdAt: row.created_at, lastFiredAt: row.last_fired_at, fireCount: row.fire_count };
+  return { id: row.id, name: row.name, conversationId: row.conversation_id, prompt: row.prompt, createdAt: row.created_at, lastFiredAt: row.last_fired_at, fireCount: row.fire_count, door: row.door === 1 };
 }
 
 export function createTriggersRepo(sql: Sql) {
@@ -31,7 +32,7 @@ export function createTriggersRepo(sql: Sql) {
       return sql<{ n: number }>`SELECT count(*) AS n FROM triggers`[0]?.n ?? 0;
     },
     add(t: { id: string; name: string; conversationId: number; prompt: string; now: number }): void {
-      sql`INSERT INTO triggers (id, name, conversation_id, prompt, created_at) VALUES (${t.id}, ${t.name}, ${t.conversationId}, ${t.prompt}, ${t.now})`;
+      sql`INSERT INTO triggers (id, name, conversation_id, prompt, created_at, door) VALUES (${t.id}, ${t.name}, ${t.conversationId}, ${t.prompt}, ${t.now}, 1)`;
     },
     remove(id: string): void {
       sql`DELETE FROM triggers WHERE id = ${id}`;
