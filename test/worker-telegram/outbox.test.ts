@@ -145,7 +145,7 @@ it("a blocked bot stops the chat: nothing more is tried there, the admin is told
   // Nor is anything queued later for that chat (here a run started by an event, and its answer).
   const event = { eventId: "stopped-chat-1", conversation: "main", prompt: "look again", origin: "a trigger", receivedAt: Date.now(), publicOrigin: TEST_PUBLIC_URL };
   expect(await stubFor(phone).startEventRun(event)).toEqual({ outcome: "queued" });
-  await eventually(async () => (await query(phone, "SELECT status FROM outbox WHERE body LIKE 'echo: look again%'")).some((r) => r.status === "failed"));
+  await eventually(async () => (await query(phone, "SELECT status FROM outbox WHERE body LIKE '%echo: look again%'")).some((r) => r.status === "failed"));
   expect(await query(phone, "SELECT DISTINCT error_code FROM outbox WHERE id > 2")).toEqual([{ error_code: "chat_stopped" }]);
   expect(await callsTo(chat, "sendMessage")).toHaveLength(1);
   expect(await query(phone, "SELECT channel, chat, detail FROM stopped_chats")).toEqual([{ channel: "telegram", chat, detail: "Forbidden: bot was blocked by the user" }]);

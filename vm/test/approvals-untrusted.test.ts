@@ -38,4 +38,4 @@ it("sets the user's rules aside and asks for what they and the mode allow; an an
   expect(existsSync(join(workspaceOf(userId), "theirs.txt"))).toBe(true);
   // Its own process: the warm one of the user's run, which holds the rule, was not reused.
   expect(h.spawns).toContain(event);
-}, 60_000);
+});
