@@ -33,6 +33,7 @@ const GIVE_UP_REASONS = {
   interrupted: true,
   auth_failed: true,
   misconfigured: true,
+  vm_unfit: true,
   time_limit: true,
   cancelled: true,
 } satisfies Record<GiveUpReason, true>;
