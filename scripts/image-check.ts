@@ -2,7 +2,8 @@
 // the working tree) with the machine's container engine, starts the image through its own
 // entrypoint with the project's offline model on the host, and checks /health and one run of the
 // real CLI inside it through the VM's run protocol. One line and exit 0 where no engine is found.
-// Everything it made goes at the end, however it ends: container, image tag, model, temp dir.
+// Everything it started goes at the end, however it ends: container, model, temp dir; the image
+// stays under one fixed tag, the next check's cache.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { VM_ROUTES, VmStreamLineSchema, isTerminal, type VmRunEvent } from "../src/protocol/vm-protocol";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../test/stand-ins/anthropic-api";
 import { finalState, parseDockerfile } from "./image/dockerfile";
-import { buildCommand, cleanupCommands, ENGINES, pickEngine, prepareCommand, probeArgs, sizeCommand, startCommand, type Command, type Engine } from "./image/engine-plan";
+import { buildCommand, cleanupCommands, ENGINES, IMAGE_TAG, pickEngine, prepareCommand, probeArgs, sizeCommand, startCommand, type Command, type Engine } from "./image/engine-plan";
 import { freePort } from "./stack/ports";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -106,7 +107,7 @@ async function main(): Promise<number> {
   }
 
   const work = mkdtempSync(join(tmpdir(), "image-check-"));
-  const tag = `localhost/relay-vm-image-check:${process.pid}`;
+  const tag = IMAGE_TAG;
   const name = `relay-vm-image-check-${process.pid}`;
   let model: AnthropicStandIn | null = null;
   let container: ChildProcess | null = null;
@@ -119,7 +120,7 @@ async function main(): Promise<number> {
       container.kill(engine === "buildah" ? "SIGKILL" : "SIGTERM");
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     }
-    if (built) for (const cmd of cleanupCommands(engine, { tag, name })) run(cmd, { quiet: true });
+    if (built) for (const cmd of cleanupCommands(engine, { name })) run(cmd, { quiet: true });
     await model?.close();
     rmSync(work, { recursive: true, force: true });
   };
@@ -165,7 +166,7 @@ async function main(): Promise<number> {
     if (last?.type !== "done" || !result || result.isError) throw new Error(`the run did not end answered: ${JSON.stringify(events)}\n${containerLog}`);
     const changed = last.change?.files.map((f) => `${f.path} ${f.status}`).join(", ") ?? "nothing";
     say(`one run of the Claude Code CLI inside it: done in ${seconds(Date.now() - runStarted)}, ${model.requests.filter((r) => r.path === "/v1/messages").length} model requests, changed ${changed}`);
-    say(`ok (image started ${seconds(Date.now() - startedAt)} ago; container, image tag and model removed now)`);
+    say(`ok (image started ${seconds(Date.now() - startedAt)} ago); container and model removed, the image kept as ${tag} for the next check's layers (${engine} rmi ${tag} removes it)`);
     return 0;
   } catch (error) {
     say(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
