@@ -11,7 +11,7 @@ import { doorKeysFor, doorSecret, openDoor } from "../core/door-keys";
 import { parseGithubEvent, RepositorySchema } from "../core/github-events";
 import { verifyGithubSignature } from "../core/github-signature";
 import { logEvent } from "../core/log";
-import { DOOR_SECRET_SETTINGS } from "../config";
+import { type Config, DOOR_SECRET_SETTINGS } from "../config";
 import { refuseUnverifiable, requireConfig } from "./require-config";
 
 export const githubRoute = new Hono<{ Bindings: Env }>();
@@ -41,8 +41,8 @@ function payloadOf(raw: Uint8Array, contentType: string | undefined): unknown {
   }
 }
 
-/** Whether the delivery's signature is the door's; false for a door that does not open. The door's object and watch when true. */
-async function passDoor(config: Parameters<typeof doorKeysFor>[0], sealed: string | undefined, raw: Uint8Array, signature: string | undefined): Promise<{ home: string; watchId: string } | null> {
+/** The door's object and watch when `sealed` opens and `signature` is GitHub's of `raw` under its secret; null otherwise, with no lookup. */
+async function passDoor(config: Config, sealed: string | undefined, raw: Uint8Array, signature: string | undefined): Promise<{ home: string; watchId: string } | null> {
   const keys = doorKeysFor(config);
   const door = keys && sealed ? await openDoor(await keys, "github", sealed) : null;
   if (!keys || !door || !sealed) return null;
