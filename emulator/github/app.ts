@@ -9,6 +9,7 @@ import { hooksApi } from "./routes/hooks-api";
 import { GithubFailure, githubError, requireAccount, type GithubEnv } from "./routes/http";
 import { pullsApi } from "./routes/pulls-api";
 import { reposApi } from "./routes/repos-api";
+import { webPages } from "./routes/web-pages";
 
 export const API_PREFIX = "/api/v3";
 
@@ -21,8 +22,11 @@ export function createGithubApp(ctx: GithubContext): Hono<GithubEnv> {
   api.route("/", hooksApi(ctx));
   const app = new Hono<GithubEnv>();
   // The stand-in's own controls (not GitHub's): no token, for tests and for trying the loop by hand.
-  app.route("/__github", controlApi(ctx));
+  const controls = controlApi(ctx);
+  app.route("/__github", controls);
   app.route(API_PREFIX, api);
+  // Its web pages: a pull request's (its html_url) and Settings → Webhooks, whose forms use the controls.
+  app.route("/", webPages(ctx, controls));
   app.notFound((c) => githubError(c, GithubErrors.notFound()));
   app.onError((error, c) => {
     if (error instanceof GithubFailure) return githubError(c, error.error);

@@ -54,6 +54,13 @@ export function branchSha(bare: string, branch: string): Promise<string | null> 
   return gitOut(bare, ["rev-parse", "--verify", "-q", `refs/heads/${branch}^{commit}`]);
 }
 
+/** The unified diff of what `head` brings over its merge base with `base` (GitHub's three-dot diff of a pull request), or null. */
+export function pullDiff(bare: string, base: string, head: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile("git", ["--git-dir", bare, "diff", "--no-color", "--no-ext-diff", `${base}...${head}`], { env: GIT_ENV, encoding: "utf8", maxBuffer: 8 * 1024 * 1024 }, (error, stdout) => resolve(error ? null : stdout));
+  });
+}
+
 /** How many commits `head` has that `base` lacks. */
 export async function commitsAhead(bare: string, base: string, head: string): Promise<number> {
   const count = await gitOut(bare, ["rev-list", "--count", `${base}..${head}`]);
