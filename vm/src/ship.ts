@@ -9,7 +9,7 @@ import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import type { ShipDone, ShipPlan, ShipRefusal, ShipRequest } from "../../src/protocol/vm-protocol";
-import { SERVER_GIT_IDS, spawnIdsOf } from "./as-user";
+import { removeTreeAs, SERVER_GIT_IDS, spawnIdsOf } from "./as-user";
 import type { AgentIds } from "./core/agent-ids";
 import { gitConfigEnv } from "./core/credential-proxy";
 import { repoLocationOf } from "./core/server-git-scope";
@@ -189,7 +189,9 @@ export function createShip(deps: ShipDeps) {
       });
     } finally {
       grant?.revoke();
-      rmSync(scratch, { recursive: true, force: true });
+      // As its owner: the server may lack DAC_OVERRIDE (the image), and the git uid owns the directory it made in /tmp.
+      if (gitIds) await removeTreeAs(gitIds, scratch);
+      else rmSync(scratch, { recursive: true, force: true });
     }
   }
 

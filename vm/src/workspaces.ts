@@ -2,7 +2,7 @@
 // staging directory that is renamed into place only once complete, so a failed, stopped or
 // interrupted clone leaves nothing where the workspace would be.
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import { openDirBeneath } from "./checked-open";
 import { dirname, join, relative, sep } from "node:path";
 import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../src/protocol/vm-protocol";
@@ -94,9 +94,24 @@ function sweepStaging(dataDir: string, users: Pick<AgentUsers, "idsOf">): void {
     }
     for (const name of names) if (name.startsWith(STAGING_PREFIX)) void removeTreeAs(ids, join(root, name));
   }
-  // Clones a previous process made as the server's git uid (or handed over already): the server's directory, removed as the server.
+  // Clones a previous process left as the server's git uid (or handed over already): emptied as their owner, then removed by the server.
   const serverGit = join(dataDir, SERVER_GIT_DIR);
-  if (existsSync(serverGit)) for (const name of readdirSync(serverGit)) void removeTreeAs(null, join(serverGit, name));
+  if (!existsSync(serverGit)) return;
+  for (const name of readdirSync(serverGit)) {
+    const path = join(serverGit, name);
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) continue;
+    const owner = stat.uid === process.getuid?.() ? null : { uid: stat.uid, gid: stat.gid };
+    void removeTreeAs(owner, path).then(() => removeEmptyDir(path));
+  }
+}
+
+function removeEmptyDir(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // Not empty (its owner could not empty it) or gone: the next start tries again.
+  }
 }
 
 /** The server's (an agent must not be able to change another's clone), readable by all; tests only. */
@@ -196,6 +211,8 @@ export function createWorkspaces(deps: WorkspaceDeps) {
     } finally {
       grant?.revoke();
       await removeTreeAs(scratch && !handedOver ? gitIds : ids, scratch ?? staging());
+      // Its owner emptied it; its entry in the server's directory is the server's to remove (no DAC_OVERRIDE needed).
+      if (scratch) removeEmptyDir(scratch);
       release();
     }
   }

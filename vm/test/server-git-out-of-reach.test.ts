@@ -4,7 +4,7 @@
 // token in any of them, though it saw both git processes run. Only where agents have uids of their
 // own (root); with one uid for all, agents could read the server's /proc anyway, as the README says.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,7 +115,9 @@ describe.skipIf(!IS_ROOT)("the server's own git work, watched from the agent's u
     expect(watched.seen.environs).toBeGreaterThan(0);
     expect(watched.found, JSON.stringify(watched.found)).toEqual([]);
     expect(watched.count).toBe(0);
-    // The checkout is the user's, and pushed: the hand-over left nothing of the server's git uid behind.
+    // The checkout is the user's, and nothing of the server's git work is left behind.
     expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("app\n");
+    expect(statSync(join(dir, "README.md")).uid).toBe(uid);
+    expect(readdirSync(join(h.dataDir, ".server-git"))).toEqual([]);
   });
 });
