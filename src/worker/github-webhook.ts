@@ -62,12 +62,12 @@ githubRoute.post("/webhook/:door?", async function githubWebhook(c) {
   if (!passed) return refuse(c, 401, c.req.param("door") ? "bad_door_or_signature" : "no_door");
   const payload = payloadOf(raw, c.req.header("content-type"));
   if (payload === undefined) return refuse(c, 400, "malformed_body");
-  const named = RepositorySchema.safeParse(payload);
-  if (!named.success) return refuse(c, 400, "no_repository");
-  const repo = named.data.repository.full_name;
   const event = c.req.header("x-github-event") ?? "";
   // GitHub's ping when the webhook is made: the secret matches, nothing to store.
   if (event === "ping") return c.json({ ok: true });
+  const named = RepositorySchema.safeParse(payload);
+  if (!named.success) return refuse(c, 400, "no_repository");
+  const repo = named.data.repository.full_name;
   const delivery = c.req.header("x-github-delivery") ?? "";
   if (!EVENT.test(event) || !DELIVERY.test(delivery)) return refuse(c, 400, "bad_headers", repo);
   const parsed = parseGithubEvent(event, payload);
