@@ -2,7 +2,7 @@
 // someone who may write, and a key for media links; and which settings are invalid. Pure (settings
 // in, problems out) and by name only, never a value: GET /health answers with these problems, and
 // the Worker logs them once per isolate, at its first request (src/worker/require-config.ts).
-import { channelsInUse, channelsNeeds, type ChannelsInUse } from "./channels/config";
+import { CHANNELS_SIGNING_SETTINGS, channelsInUse, channelsNeeds, channelsNeedSigningSetting, channelsWriterLists, type ChannelsInUse } from "./channels/config";
 import type { SettingProblem } from "./config-fields";
 import { loadConfig } from "./config";
 
@@ -46,7 +46,7 @@ function vmNeeds(env: Settings, has: (name: string) => boolean): SettingProblem[
  * relay configured for nobody is reported even if people allowed earlier still write.
  */
 function writersNeeds(env: Settings, inUse: ChannelsInUse): SettingProblem[] {
-  const lists = [...(inUse.whatsapp ? ["ALLOWED_SENDERS", "ADMIN_SENDERS"] : []), ...(inUse.telegram ? ["ALLOWED_TELEGRAM_USERS", "ADMIN_TELEGRAM_USERS"] : [])];
+  const lists = channelsWriterLists(inUse);
   const someone = lists.some((name) => {
     const value = env[name];
     return typeof value === "string" && value.split(",").some((entry) => entry.trim() !== "");
@@ -56,12 +56,12 @@ function writersNeeds(env: Settings, inUse: ChannelsInUse): SettingProblem[] {
 }
 
 /**
- * Media and /web links are signed with MEDIA_SIGNING_KEY, else with a key derived from
- * TWILIO_AUTH_TOKEN. Where WhatsApp is served a missing token is named already.
+ * Media and /web links are signed with MEDIA_SIGNING_KEY, else with a key derived from a channel's
+ * secret (WhatsApp's auth token). Where that channel is served, its own needs name a missing one.
  */
 function mediaNeeds(has: (name: string) => boolean, inUse: ChannelsInUse): SettingProblem[] {
-  if (has("MEDIA_SIGNING_KEY") || has("TWILIO_AUTH_TOKEN") || inUse.whatsapp) return [];
-  return [{ name: "MEDIA_SIGNING_KEY", problem: "is not set (nor TWILIO_AUTH_TOKEN to derive its key from): no media and no /web link can be signed" }];
+  if (has("MEDIA_SIGNING_KEY") || CHANNELS_SIGNING_SETTINGS.some(has) || channelsNeedSigningSetting(inUse)) return [];
+  return [{ name: "MEDIA_SIGNING_KEY", problem: `is not set (nor ${CHANNELS_SIGNING_SETTINGS.join(", ")} to derive its key from): no media and no /web link can be signed` }];
 }
 
 /** `FLY_APP: FLY_APP must be …` (src/config.ts's form) as `FLY_APP` `is invalid: must be …`. */

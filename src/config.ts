@@ -1,7 +1,7 @@
 // The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
 // Each channel's settings and checks are its own (src/channels/config.ts); the rest are here.
 import * as z from "zod/mini";
-import { CHANNELS_ENV_SHAPE, channelsConfig, type ChannelsConfig } from "./channels/config";
+import { CHANNELS_ENV_SHAPE, CHANNELS_SIGNING_SETTINGS, channelsConfig, type ChannelsConfig } from "./channels/config";
 import { httpUrl, optional } from "./config-fields";
 import type { ApprovalMode } from "./core/approvals";
 import { parseFlyRegions } from "./core/fly-retry";
@@ -91,9 +91,9 @@ export type MachinesConfig = {
 };
 
 /** What media and /web links are signed with, first set first (media.signingSecret). */
-export const MEDIA_SECRET_SETTINGS = ["MEDIA_SIGNING_KEY", "TWILIO_AUTH_TOKEN"] as const;
+export const MEDIA_SECRET_SETTINGS: readonly string[] = ["MEDIA_SIGNING_KEY", ...CHANNELS_SIGNING_SETTINGS];
 /** What the GitHub webhooks' and triggers' doors are keyed with, first set first (doorSigningSecret). */
-export const DOOR_SECRET_SETTINGS = ["DOOR_SIGNING_KEY", ...MEDIA_SECRET_SETTINGS] as const;
+export const DOOR_SECRET_SETTINGS: readonly string[] = ["DOOR_SIGNING_KEY", ...MEDIA_SECRET_SETTINGS];
 
 /** `problems`: each as `NAME: why`, never with a value (config-fields.ts's ConfigProblems). */
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };

@@ -2,8 +2,8 @@
 // src/config.ts with the rest), their checks and defaults, and the fields they add to Config.
 import * as z from "zod/mini";
 import type { ConfigProblems, SettingProblem } from "../config-fields";
-import { telegramConfig, TelegramEnvSchema, telegramNeeds, type TelegramSettings } from "./telegram/config";
-import { whatsappConfig, WhatsappEnvSchema, whatsappNeeds, type WhatsappConfig } from "./whatsapp/config";
+import { telegramConfig, TelegramEnvSchema, telegramNeeds, TELEGRAM_WRITER_LISTS, type TelegramSettings } from "./telegram/config";
+import { WHATSAPP_SIGNING_SETTING, WHATSAPP_WRITER_LISTS, whatsappConfig, WhatsappEnvSchema, whatsappNeeds, type WhatsappConfig } from "./whatsapp/config";
 
 /** The channels' settings, by their env variable names (the contract's). */
 export const CHANNELS_ENV_SHAPE = { ...WhatsappEnvSchema.shape, ...TelegramEnvSchema.shape };
@@ -40,4 +40,17 @@ export function channelsInUse(has: (name: string) => boolean): ChannelsInUse {
 /** The settings each served channel needs and lacks (names only). */
 export function channelsNeeds(has: (name: string) => boolean, inUse: ChannelsInUse): SettingProblem[] {
   return [...(inUse.whatsapp ? whatsappNeeds(has) : []), ...(inUse.telegram ? telegramNeeds(has) : [])];
+}
+
+/** The lists of who may write through the served channels, the first channel's first. */
+export function channelsWriterLists(inUse: ChannelsInUse): string[] {
+  return [...(inUse.whatsapp ? WHATSAPP_WRITER_LISTS : []), ...(inUse.telegram ? TELEGRAM_WRITER_LISTS : [])];
+}
+
+/** The channels' secrets that sign media and /web links when MEDIA_SIGNING_KEY is unset (channelsConfig's mediaSigningSecret). */
+export const CHANNELS_SIGNING_SETTINGS: readonly string[] = [WHATSAPP_SIGNING_SETTING];
+
+/** Whether a served channel needs one of CHANNELS_SIGNING_SETTINGS itself, and so names it when it is missing. */
+export function channelsNeedSigningSetting(inUse: ChannelsInUse): boolean {
+  return inUse.whatsapp;
 }

@@ -55,6 +55,9 @@ function idsProblem(name: string, invalid: string[]): string | null {
   return `${name}: ${invalid.length === 1 ? "an entry is" : `${invalid.length} entries are`} not a numeric Telegram user id (a @username is not an id)`;
 }
 
+/** Telegram's lists of who may write. */
+export const TELEGRAM_WRITER_LISTS = ["ALLOWED_TELEGRAM_USERS", "ADMIN_TELEGRAM_USERS"] as const;
+
 /**
  * What Telegram needs once a bot token is set: the webhook's secret. `has`: whether a setting is
  * set (not blank). Names only, for the relay's settings check (src/config-check.ts).

@@ -44,6 +44,11 @@ export function whatsappConfig(e: z.infer<typeof WhatsappEnvSchema>): { ok: true
   };
 }
 
+/** WhatsApp's lists of who may write (parsed by src/config.ts with the rest). */
+export const WHATSAPP_WRITER_LISTS = ["ALLOWED_SENDERS", "ADMIN_SENDERS"] as const;
+/** The secret that signs media links when MEDIA_SIGNING_KEY is unset (mediaSigningSecret above). */
+export const WHATSAPP_SIGNING_SETTING = "TWILIO_AUTH_TOKEN";
+
 /**
  * What WhatsApp needs to take a message: the account (its token verifies every webhook, its SID
  * says a webhook is about this account). TWILIO_WHATSAPP_FROM has a default, the sandbox's number.
