@@ -1,6 +1,8 @@
 // Reads a Messages API request the way the offline model needs it (what the user said, in
-// order, and which directives the latest text carries) and plans a deterministic reply.
-// Pure: no I/O, so the planning is tested without a server.
+// order, and which directives the latest text carries) and plans a deterministic reply: the
+// directives' tool calls, the tool calls for a plain request it recognises (offline-intents.ts),
+// or a canned text. Pure: no I/O, so the planning is tested without a server.
+import { nextStep, OFFLINE_ABILITIES, recogniseIntent, workingDirectoryOf, type DoneCall } from "./offline-intents";
 
 /** A content block as the Messages API sends it; only the fields the stand-in reads. */
 type Block = { type?: unknown; text?: unknown; tool_use_id?: unknown; content?: unknown; name?: unknown; id?: unknown; is_error?: unknown; source?: unknown };
@@ -31,6 +33,10 @@ export type Conversation = {
   pendingToolResults: Array<{ toolName: string; text: string; isError: boolean }>;
   /** Tools offered in `tools`, and MCP tools the CLI defers (only listed by name in the prompt). */
   toolNames: string[];
+  /** The tool calls made since the latest user text, in order, with what each answered. */
+  turnCalls: DoneCall[];
+  /** The project's directory, as the CLI's system prompt states it; null when it does not. */
+  cwd: string | null;
 };
 
 function blocksOf(content: unknown): Block[] {
@@ -93,7 +99,29 @@ export function readConversation(body: { messages?: unknown; tools?: unknown; sy
     pendingToolResult: pendingToolResults[0] ?? null,
     pendingToolResults,
     toolNames,
+    turnCalls: turnCallsOf(messages),
+    cwd: workingDirectoryOf(typeof body.system === "string" ? body.system : JSON.stringify(body.system ?? "")),
   };
+}
+
+/** The tool calls after the last message with a user's own text, each with its result (if any). */
+function turnCallsOf(messages: Message[]): DoneCall[] {
+  const start = messages.map((m) => userTextsOf(m).length > 0).lastIndexOf(true);
+  const results = new Map<string, Block>();
+  const calls: Array<{ id: string; name: string; input: Record<string, unknown> }> = [];
+  for (const m of messages.slice(start + 1)) {
+    for (const b of blocksOf(m.content)) {
+      if (m.role === "assistant" && b.type === "tool_use" && typeof b.id === "string" && typeof b.name === "string") {
+        const input = (b as { input?: unknown }).input;
+        calls.push({ id: b.id, name: b.name, input: typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {} });
+      }
+      if (b.type === "tool_result" && typeof b.tool_use_id === "string") results.set(b.tool_use_id, b);
+    }
+  }
+  return calls.map(({ id, name, input }) => {
+    const result = results.get(id);
+    return { name, input, text: result ? textOf(result) : "", isError: result?.is_error === true };
+  });
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -171,6 +199,15 @@ export function planReply(conversation: Conversation): ReplyPlan {
     const message = `offline model failure ${failStatus} on request`;
     return { kind: "error", status: failStatus, errorType: errorTypeOf(failStatus), message, shouldRetry: false };
   }
+  // A plain request the offline model understands: the tool calls a real model would make, step by step.
+  const intent = recogniseIntent(latest);
+  if (intent) {
+    const relayTool = (name: string) => resolveToolName(name, conversation.toolNames);
+    const step = nextStep(intent, conversation.turnCalls, { cwd: conversation.cwd, toolNames: conversation.toolNames, relayTool });
+    if (step.kind === "text") return { kind: "text", text: step.text, delayMs };
+    const [first, ...also] = step.calls;
+    if (first) return { kind: "tool_use", name: first.name, input: first.input, delayMs, also };
+  }
   if (pendingToolResults.length > 0) {
     const lines = pendingToolResults.map((r) => `The ${r.toolName} tool ${r.isError ? "failed" : "answered"}: ${clip(r.text, 300)}`);
     return { kind: "text", text: `[offline model] ${lines.join(" ")}`, delayMs };
@@ -191,6 +228,7 @@ export function planReply(conversation: Conversation): ReplyPlan {
   const text =
     `[offline model] You said: «${clip(latest, 200)}». ` +
     `This conversation has ${userTexts.length} user message${userTexts.length === 1 ? "" : "s"}` +
-    (earlier.length > 0 ? `; earlier: ${earlier.join(" ")}.` : ".");
+    (earlier.length > 0 ? `; earlier: ${earlier.join(" ")}.` : ".") +
+    ` ${OFFLINE_ABILITIES}`;
   return { kind: "text", text, delayMs };
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { planReply, readConversation } from "../../test/stand-ins/anthropic-conversation";
+import { OFFLINE_ABILITIES } from "../../test/stand-ins/offline-intents";
 
 let api: AnthropicStandIn;
 beforeAll(async () => {
@@ -52,7 +53,7 @@ describe("the streaming Messages API", () => {
       .filter((e) => e.event === "content_block_delta")
       .map((e) => (e.data.delta as { text: string }).text)
       .join("");
-    expect(text).toBe("[offline model] You said: «hello there». This conversation has 1 user message.");
+    expect(text).toBe(`[offline model] You said: «hello there». This conversation has 1 user message. ${OFFLINE_ABILITIES}`);
     expect((events[5]?.data.delta as { stop_reason: string }).stop_reason).toBe("end_turn");
     expect(api.requests.at(-1)).toMatchObject({ method: "POST", path: "/v1/messages" });
   });

@@ -18,7 +18,7 @@ it("reports session, result (text, cost, turns, duration) and done for one messa
   expect(session).toMatchObject({ type: "session", sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   expect(result).toMatchObject({
     type: "result",
-    text: "[offline model] You said: «what is in this repo?». This conversation has 1 user message.",
+    text: expect.stringMatching(/^\[offline model\] You said: «what is in this repo\?»\. This conversation has 1 user message\. Offline I can /),
     isError: false,
     subtype: "success",
     numTurns: 1,

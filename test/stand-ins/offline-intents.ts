@@ -1,0 +1,217 @@
+// What the offline model does with a plain request: a small set of phrasings it recognises
+// (write or change a file, run a command, list or show files, a schedule in plain words, send a
+// file back) and the tool calls a real model would make for them, step by step, then a short
+// final text saying what it did. Pure: phrasing in, planned tool calls out; tested as a table.
+
+/** A request the offline model understood. Paths are as the user wrote them (relative to the project). */
+export type Intent =
+  | { kind: "run"; command: string }
+  | { kind: "write"; path: string; content: string }
+  | { kind: "replace"; path: string; from: string; to: string }
+  | { kind: "list"; dir: string | null }
+  | { kind: "show"; path: string }
+  | { kind: "schedule"; args: ScheduleArgs }
+  | { kind: "send"; path: string };
+
+/** The arguments of the relay's `schedule_create` tool (src/protocol/relay-tools.ts). */
+export type ScheduleArgs = { kind: "cron"; expr: string; prompt: string } | { kind: "every"; every: string; prompt: string } | { kind: "at"; at: string; prompt: string };
+
+export type ToolCall = { name: string; input: Record<string, unknown> };
+/** A tool call of this turn and what it answered. */
+export type DoneCall = ToolCall & { text: string; isError: boolean };
+export type Step = { kind: "tools"; calls: ToolCall[] } | { kind: "text"; text: string };
+
+/** What the offline model says it can do, with phrasings it understands: the answer to anything else. */
+export const OFFLINE_ABILITIES =
+  "Offline I can write or change a file, run a command, list or show files, schedule a task or send a file back, " +
+  "e.g. “please run a command that writes hello to notes.txt”, “show notes.txt” or “text me a standup every weekday at 9am”.";
+
+const PATH = String.raw`([\w./-]*\w)`;
+const QUOTED = String.raw`(?:["“'‘\`](.+?)["”'’\`]|(.+?))`;
+/** Programs a "run X" may start with; "run the tests" is not a command line. */
+const PROGRAMS = new Set(["echo", "ls", "cat", "pwd", "date", "git", "npm", "node", "uname", "whoami", "touch", "mkdir", "wc", "grep", "head", "tail", "printf", "env", "df", "du", "find", "sort", "python3", "true"]);
+
+const unquote = (text: string) => text.trim().replace(/^[`"“'‘](.*)[`"”'’]$/s, "$1");
+const clean = (text: string) => text.trim().replace(/[.!?]+$/, "").trim();
+const dropPlease = (text: string) => text.replace(/^(?:please|can you|could you|pls)\s+/i, "").replace(/,?\s+please$/i, "");
+/** Single quotes as the shell reads them: any text, safely. */
+const shellQuote = (text: string) => (/^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+function recogniseRun(text: string): Intent | null {
+  const writes = new RegExp(`^run a command that (?:writes|puts|prints) ${QUOTED} (?:to|into|in) ${PATH}$`, "i").exec(text);
+  if (writes) return { kind: "run", command: `echo ${shellQuote(writes[1] ?? writes[2] ?? "")} > ${writes[3]}` };
+  const explicit = /^run(?: the command| this command| a command|:)\s*[`"“](.+)[`"”]$/i.exec(text) ?? /^run(?: the command| this command|:)\s+(.+)$/i.exec(text);
+  if (explicit?.[1]) return { kind: "run", command: explicit[1].trim() };
+  const bare = /^run\s+[`"“]?(.+?)[`"”]?$/i.exec(text);
+  const program = bare?.[1]?.split(/\s+/)[0] ?? "";
+  return bare?.[1] && PROGRAMS.has(program) ? { kind: "run", command: bare[1] } : null;
+}
+
+function recogniseFile(text: string): Intent | null {
+  const write = new RegExp(`^write ${QUOTED} (?:to|into|in) (?:(?:a |the )?file (?:called |named )?)?${PATH}$`, "i").exec(text);
+  if (write) return { kind: "write", path: write[3]!, content: `${write[1] ?? write[2]}\n` };
+  const create = new RegExp(`^(?:create|make) (?:(?:a |the )?file (?:called |named )?)?${PATH} (?:with|containing|saying) ${QUOTED}$`, "i").exec(text);
+  if (create && create[1]!.includes(".")) return { kind: "write", path: create[1]!, content: `${create[2] ?? create[3]}\n` };
+  const replaceIn = new RegExp(`^in ${PATH},? (?:replace|change) ${QUOTED} (?:with|to|by) ${QUOTED}$`, "i").exec(text);
+  if (replaceIn) return { kind: "replace", path: replaceIn[1]!, from: replaceIn[2] ?? replaceIn[3]!, to: replaceIn[4] ?? replaceIn[5]! };
+  const replaceTail = new RegExp(`^(?:replace|change) ${QUOTED} (?:with|to|by) ${QUOTED} in ${PATH}$`, "i").exec(text);
+  if (replaceTail) return { kind: "replace", path: replaceTail[5]!, from: replaceTail[1] ?? replaceTail[2]!, to: replaceTail[3] ?? replaceTail[4]! };
+  const list = /^(?:list|show(?: me)?|what are)(?: the| all| my)? files(?: (?:in|under) ([\w./-]+))?(?: are there)?$/i.exec(text) ?? (/^ls(?:\s+([\w./-]+))?$/i.exec(text));
+  if (list) return { kind: "list", dir: list[1] ?? null };
+  const show = new RegExp(`^(?:show(?: me)?|read|cat|open|print)(?: the file| file)? ${PATH}$`, "i").exec(text);
+  if (show && /[./]/.test(show[1]!)) return { kind: "show", path: show[1]! };
+  const send = new RegExp(`^send(?: me)?(?: the file| file)? ${PATH}(?: back)?(?: to me)?$`, "i").exec(text);
+  if (send && /[./]/.test(send[1]!)) return { kind: "send", path: send[1]! };
+  return null;
+}
+
+// Schedules in plain words: "every weekday at 9am", "every 2 hours", "at 5pm", "tomorrow at 9am".
+const DAY_WORDS: Record<string, string> = {
+  day: "*", days: "*", weekday: "1-5", weekdays: "1-5", weekend: "0,6", weekends: "0,6",
+  sunday: "0", monday: "1", tuesday: "2", wednesday: "3", thursday: "4", friday: "5", saturday: "6",
+  sun: "0", mon: "1", tue: "2", wed: "3", thu: "4", fri: "5", sat: "6",
+};
+const TIME = String.raw`(\d{1,2})(?::(\d{2}))?\s*(am|pm)?`;
+const UNITS: Record<string, string> = { minute: "m", minutes: "m", min: "m", mins: "m", m: "m", hour: "h", hours: "h", h: "h", day: "d", days: "d", d: "d" };
+
+/** Hour and minute of "9am", "17:30", "5 pm"; null when it is not a time of day. */
+function timeOf(hour: string, minute: string | undefined, meridiem: string | undefined): { h: number; m: number } | null {
+  let h = Number(hour);
+  const m = Number(minute ?? "0");
+  if (meridiem) {
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (meridiem.toLowerCase() === "pm" ? 12 : 0);
+  }
+  return h <= 23 && m <= 59 ? { h, m } : null;
+}
+
+/** The task's words: what is left once the time is taken out ("remind me to …" keeps the user's phrasing). */
+function taskWords(text: string): string | null {
+  const words = clean(text.replace(/\s+/g, " ").replace(/^(?:and|to|,)\s+/i, "").replace(/\s+(?:and|,)$/i, ""));
+  return words === "" ? null : words;
+}
+
+function recogniseSchedule(text: string): Intent | null {
+  const days = new RegExp(`\\bevery (${Object.keys(DAY_WORDS).join("|")}) at ${TIME}\\b`, "i").exec(text);
+  if (days) {
+    const time = timeOf(days[2]!, days[3], days[4]);
+    const prompt = taskWords(text.replace(days[0], " "));
+    if (!time || !prompt) return null;
+    return { kind: "schedule", args: { kind: "cron", expr: `${time.m} ${time.h} * * ${DAY_WORDS[days[1]!.toLowerCase()]}`, prompt } };
+  }
+  const interval = /\bevery (\d+ ?)?(minutes?|mins?|hours?|days?|[mhd])\b/i.exec(text);
+  if (interval && (interval[1] || interval[2]!.length > 1)) {
+    const prompt = taskWords(text.replace(interval[0], " "));
+    if (!prompt) return null;
+    return { kind: "schedule", args: { kind: "every", every: `${(interval[1] ?? "1").trim()}${UNITS[interval[2]!.toLowerCase()]}`, prompt } };
+  }
+  const remind = new RegExp(`^remind me (?:(today|tomorrow) )?at ${TIME} (?:to )?(.+)$`, "i").exec(text) ?? new RegExp(`^remind me (?:to )?(.+?) (?:(today|tomorrow) )?at ${TIME}$`, "i").exec(text);
+  if (remind) {
+    const leading = /^remind me (?:(?:today|tomorrow) )?at /i.test(text);
+    const [day, hour, minute, meridiem, what] = leading ? [remind[1], remind[2]!, remind[3], remind[4], remind[5]!] : [remind[2], remind[3]!, remind[4], remind[5], remind[1]!];
+    const time = timeOf(hour, minute, meridiem);
+    const prompt = taskWords(what);
+    if (!time || !prompt) return null;
+    const at = `${day ? `${day.toLowerCase()} ` : ""}${time.h}:${String(time.m).padStart(2, "0")}`;
+    return { kind: "schedule", args: { kind: "at", at, prompt: `remind me to ${prompt}` } };
+  }
+  return null;
+}
+
+/**
+ * The request in the latest user text, or null. A text with a `[[…]]` directive is the tests'
+ * own instruction and is never read as a request; nor is a text of several lines (a batch).
+ */
+export function recogniseIntent(latest: string): Intent | null {
+  if (latest.includes("[[")) return null;
+  const lines = latest.trim().split("\n").map((line) => line.trim()).filter(Boolean);
+  // An attachment's line (the VM's "The user sent an image: inbox/…") with "send it back" as its caption.
+  const saved = lines.map((line) => /^The user sent [a-z ]+: (inbox\/[\w.-]+) \(/.exec(line)?.[1]).filter((p): p is string => !!p);
+  const words = lines.filter((line) => !line.startsWith("The user sent "));
+  if (saved.length === 1 && words.length === 1 && /^(?:please\s+)?send (?:it|this|that|the (?:image|picture|photo|file)) back(?: to me)?(?:,? please)?[.!]?$/i.test(words[0]!)) return { kind: "send", path: saved[0]! };
+  if (lines.length !== 1) return null;
+  const text = clean(dropPlease(lines[0]!));
+  if (text === "" || text.length > 300) return null;
+  return recogniseRun(text) ?? recogniseFile(text) ?? (STATEMENT.test(lines[0]!) ? null : recogniseSchedule(text));
+}
+
+/** A question or a statement about oneself ("I write it every day") is not a request to schedule. */
+const STATEMENT = /\?\s*$|^(?:i|we|you|do|does|did|is|are|was|what|how|why|when|who)\b/i;
+
+/** The project's directory as Claude Code states it in its system prompt, for the absolute paths its file tools take. */
+export function workingDirectoryOf(system: string): string | null {
+  return /Primary working directory: (\/[^\s"\\]+)/.exec(system)?.[1] ?? null;
+}
+
+const absolute = (path: string, cwd: string | null) => (path.startsWith("/") || cwd === null ? path : `${cwd.replace(/\/$/, "")}/${path.replace(/^\.\//, "")}`);
+const clip = (text: string, max: number) => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+};
+/** Tool results of the Read tool number their lines ("     1\tline"); the text itself without them. */
+const withoutLineNumbers = (text: string) => text.replace(/^\s*\d+[\t→]/gm, "");
+
+/**
+ * The next step of the turn for `intent`, given the tool calls already made in it (in order) and
+ * the tools the CLI offers: more tool calls, or the final text. `relayTool` resolves the relay's
+ * short tool names to the names the CLI gives them (`mcp__relay__schedule_create`).
+ */
+export function nextStep(intent: Intent, done: readonly DoneCall[], o: { cwd: string | null; toolNames: readonly string[]; relayTool: (name: string) => string }): Step {
+  const last = done.at(-1);
+  const say = (text: string): Step => ({ kind: "text", text: `[offline model] ${text}` });
+  const failed = (call: DoneCall) => say(`The ${call.name} tool failed: ${clip(call.text, 300)}`);
+  const once = (call: ToolCall): Step => (last ? (last.isError ? failed(last) : say(doneText(intent, last))) : { kind: "tools", calls: [call] });
+  switch (intent.kind) {
+    case "run":
+      return once({ name: "Bash", input: { command: intent.command, description: `Run ${clip(intent.command, 60)}` } });
+    case "list":
+      return once(o.toolNames.includes("Glob") ? { name: "Glob", input: { pattern: "*", ...(intent.dir ? { path: absolute(intent.dir, o.cwd) } : {}) } } : { name: "Bash", input: { command: intent.dir ? `ls -la ${shellQuote(intent.dir)}` : "ls -la", description: "List the files" } });
+    case "show":
+      return once({ name: "Read", input: { file_path: absolute(intent.path, o.cwd) } });
+    case "schedule":
+      return once({ name: o.relayTool("schedule_create"), input: { ...intent.args } });
+    case "send":
+      return once({ name: o.relayTool("send_file"), input: { path: intent.path } });
+    case "write": {
+      const write: ToolCall = { name: "Write", input: { file_path: absolute(intent.path, o.cwd), content: intent.content } };
+      // Claude Code writes over an existing file only once it has read it: read, then write again.
+      if (!last) return { kind: "tools", calls: [write] };
+      if (last.isError && last.name === "Write" && done.length === 1 && /read/i.test(last.text)) return { kind: "tools", calls: [{ name: "Read", input: { file_path: absolute(intent.path, o.cwd) } }] };
+      if (!last.isError && last.name === "Read") return { kind: "tools", calls: [write] };
+      return last.isError ? failed(last) : say(doneText(intent, last));
+    }
+    case "replace": {
+      const file_path = absolute(intent.path, o.cwd);
+      if (!last) return { kind: "tools", calls: [{ name: "Read", input: { file_path } }] };
+      if (last.isError) return failed(last);
+      if (last.name === "Read") {
+        if (!withoutLineNumbers(last.text).includes(intent.from)) return say(`${intent.path} does not contain “${clip(intent.from, 80)}”: nothing changed.`);
+        return { kind: "tools", calls: [{ name: "Edit", input: { file_path, old_string: intent.from, new_string: intent.to } }] };
+      }
+      return say(doneText(intent, last));
+    }
+  }
+}
+
+/** The final text once the last call succeeded: what was done, and what the tool said where it matters. */
+function doneText(intent: Intent, last: DoneCall): string {
+  switch (intent.kind) {
+    case "run": {
+      // The CLI's own words for an empty output.
+      const output = last.text.trim().replace(/^\(Bash completed with no output\)$/, "");
+      return `I ran \`${clip(intent.command, 120)}\` with the Bash tool${output ? `: ${clip(output, 300)}` : " (no output)."}`;
+    }
+    case "list":
+      return `The files (${last.name} tool): ${clip(last.text, 600)}`;
+    case "show":
+      return `${intent.path} (Read tool): ${clip(withoutLineNumbers(last.text), 600)}`;
+    case "write":
+      return `I wrote ${intent.path} with the Write tool (${intent.content.length} characters).`;
+    case "replace":
+      return `I changed “${clip(intent.from, 60)}” to “${clip(intent.to, 60)}” in ${intent.path} with the Edit tool.`;
+    case "schedule":
+      return `I asked the relay to schedule it (${last.name}): ${clip(last.text, 400)}`;
+    case "send":
+      return `I sent ${intent.path} back with ${last.name}: ${clip(last.text, 200)}`;
+  }
+}
