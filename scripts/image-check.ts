@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { VM_ROUTES, VmStreamLineSchema, isTerminal, type VmRunEvent } from "../src/protocol/vm-protocol";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../test/stand-ins/anthropic-api";
 import { finalState, parseDockerfile } from "./image/dockerfile";
-import { buildCommand, cleanupCommands, ENGINES, IMAGE_TAG, pickEngine, prepareCommand, probeArgs, sizeCommand, startCommand, type Command, type Engine } from "./image/engine-plan";
+import { buildCommand, cleanupCommands, ENGINES, IMAGE_TAG, imageIdCommand, pickEngine, prepareCommand, probeArgs, sizeCommand, startCommand, type Command, type Engine } from "./image/engine-plan";
 import { freePort } from "./stack/ports";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -135,8 +135,12 @@ async function main(): Promise<number> {
     const baseIsLocal = engine === "buildah" && run({ command: "buildah", args: ["inspect", "--type", "image", base] }, { quiet: true }).ok;
     say(`${engine}: building ${DOCKERFILE} from the committed tree (HEAD ${commit}) as ${tag}`);
     const buildStarted = Date.now();
+    const imageId = () => run(imageIdCommand(engine, tag), { quiet: true }).out.trim();
+    const previous = imageId();
     built = true;
     if (!run(buildCommand(engine, { tag, context, dockerfile: join(context, DOCKERFILE), baseIsLocal })).ok) throw new Error("the build failed (its output is above)");
+    // The previous check's image, now without its tag: its layers the new one shares stay.
+    if (previous !== "" && previous !== imageId()) run({ command: engine, args: ["rmi", previous] }, { quiet: true });
     const size = run(sizeCommand(engine, tag), { quiet: true }).out.trim().split("\n")[0] ?? "?";
     say(`built in ${seconds(Date.now() - buildStarted)}, ${size}`);
 

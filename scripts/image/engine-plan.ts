@@ -78,6 +78,11 @@ export function cleanupCommands(engine: Engine, input: { name: string }): Comman
 /** The image's one tag: the latest check's image, kept as the next one's cache. */
 export const IMAGE_TAG = "localhost/relay-vm:image-check";
 
+/** The image id a tag names now (empty output when it names none). */
+export function imageIdCommand(engine: Engine, tag: string): Command {
+  return { command: engine, args: ["images", "--quiet", "--no-trunc", tag] };
+}
+
 /** The image's size as the engine reports it. */
 export function sizeCommand(engine: Engine, tag: string): Command {
   return { command: engine, args: ["images", "--format", "{{.Size}}", tag] };
