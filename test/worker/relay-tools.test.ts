@@ -19,6 +19,12 @@ it("refuses bad tool arguments with the same one-line reasons, storing nothing",
   expect(await query(phone, "SELECT id FROM schedules")).toHaveLength(1);
 });
 
+it("refuses a schedule_create identical to a task the user has, with its number", async () => {
+  const reply = await ask(phone, 'once more [[vm:tool schedule_create {"kind":"every","every":"2h","prompt":"check the build"}]]');
+  expect(reply).toBe("tool said: refused: Task #1 already does this (every 2h: “check the build”). Nothing changed.");
+  expect(await query(phone, "SELECT id FROM schedules")).toHaveLength(1);
+});
+
 it("lists, pauses and sets the time zone through tools", async () => {
   expect(await ask(phone, "[[vm:tool schedule_pause {\"id\":1}]]")).toBe("tool said: ok: Task #1 paused.");
   expect(await ask(phone, "[[vm:tool set_time_zone {\"timeZone\":\"Europe/London\"}]]")).toMatch(/^tool said: ok: Time zone set to Europe\/London\./);

@@ -78,3 +78,21 @@ describe("bad schedule input is refused in one line, storing nothing", () => {
     expect(await schedulesOf(phone)).toHaveLength(50);
   });
 });
+
+describe("a task identical to one the user has is refused with its number", () => {
+  const phone = "+15550000128";
+
+  it("refuses /schedule sent twice in one line, changing nothing; another time, task or --in-chat is a new task", async () => {
+    expect(await ask(phone, "/schedule every weekday at 9am write my standup")).toMatch(/^Task #1 scheduled: /);
+    const again = await ask(phone, "/schedule every weekday at 9am  write my standup");
+    expect(again).toBe("Task #1 already does this (weekdays 09:00 (cron 0 9 * * 1-5): “write my standup”). Nothing changed.");
+    expect(await schedulesOf(phone)).toHaveLength(1);
+    expect(await ask(phone, "/schedule every weekday at 10am write my standup")).toMatch(/^Task #2 scheduled: /);
+    expect(await ask(phone, "/schedule every weekday at 9am --in-chat write my standup")).toMatch(/^Task #3 scheduled: /);
+    expect(await ask(phone, "/schedule pause 1")).toBe("Task #1 paused.");
+    expect(await ask(phone, "/schedule every weekday at 9am write my standup")).toBe(
+      "Task #1 already does this (weekdays 09:00 (cron 0 9 * * 1-5): “write my standup”), paused (/schedule resume 1 starts it again). Nothing changed.",
+    );
+    expect((await schedulesOf(phone)).map((s) => s.id)).toEqual([1, 2, 3]);
+  });
+});

@@ -3,6 +3,7 @@
 import * as z from "zod/mini";
 import type { ScheduleAction } from "../../core/commands";
 import { type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZoneSetReply } from "../../core/replies/schedules";
+import { duplicateReply, findDuplicate } from "../../core/schedule-duplicate";
 import { nextRunAt } from "../../core/schedule-math";
 import { parseScheduleRequest, type ScheduleRequest, validateScheduleSpec, validateTimeZone } from "../../core/schedule-validate";
 import type { SchedulesRepo } from "../db/schedules-repo";
@@ -27,6 +28,8 @@ export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest,
   const timeZone = timeZoneOf(d.settings);
   const checked = validateScheduleSpec(request, { timeZone, now, existingCount: d.schedules.countLive() });
   if (!checked.ok) return { ok: false, text: checked.reason };
+  const same = findDuplicate(d.schedules.list(), { ...checked.schedule, conversationId });
+  if (same) return { ok: false, text: duplicateReply(same, timeZone) };
   const s = d.schedules.create({ ...checked.schedule, conversationId, createdIn, now });
   const task = { id: s.id, spec: s.spec, context: s.context, conversation: d.conversationName(conversationId) };
   return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone, isTimeZoneChosen(d.settings)) };
