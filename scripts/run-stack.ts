@@ -18,7 +18,8 @@ import { describeExit, launchStack, StackStartError } from "./stack/stack";
 import { standInLines } from "./stack/stand-in-notes";
 import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "./stack/stand-ins-setup";
 import { readyLines, settingNotes } from "./stack/stack-notes";
-import { allowedNumbers, CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls, planStack, type StackMode } from "./stack/stack-plan";
+import { allowedNumbers, CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls, planStack, simulatorUsers, type StackMode } from "./stack/stack-plan";
+import { namesOf, readableLine } from "./stack/readable-lines";
 import { chooseTelegram } from "./stack/telegram-plan";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -102,6 +103,7 @@ if (mode.kind === "machines") {
   if (stale.length > 0) say(`Removed ${stale.map((dir) => basename(dir)).join(" and ")} in ${mode.dataDir}: an earlier version's Machines mode left them, and its Fly stand-in kept no Machines to go with them. From now on they are kept across restarts.`);
 }
 say(describeModel(model));
+if (!started.options.jsonLog) say("The Worker's log: a line per message and per run, and what went wrong (npm start -- --json-log: all of it, as JSON).");
 if (dataDir.why === "outside_private_checkout") {
   say(
     machinesSettings
@@ -111,9 +113,16 @@ if (dataDir.why === "outside_private_checkout") {
 }
 settingNotes(vars, urls, runningAsRoot && process.env.IS_SANDBOX !== "1", mode.kind).forEach(say);
 
+// A line per message and per run, unless `--json-log` asks for the Worker's log as it comes.
+const names = namesOf(process.env.EMULATOR_USERS ?? simulatorUsers(vars.ALLOWED_SENDERS));
+const show = (line: string): string | null => (started.options.jsonLog ? line : readableLine(line, { clock: new Date().toTimeString().slice(0, 8), names }));
+
 let stopping = false;
 const stack = launchStack(specs, {
-  write: (line) => console.log(line),
+  write: (line) => {
+    const shown = show(line);
+    if (shown !== null) console.log(shown);
+  },
   onUnexpectedExit: (name, exit) => {
     if (stopping) return;
     say(`The ${name} ${describeExit(exit)}; stopping the others.`);

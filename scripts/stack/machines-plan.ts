@@ -14,15 +14,16 @@ export const LOCAL_FLY_IMAGE = "local/agent-vm:dev";
 /** A minute, not the contract's 15: locally one wants to see a Machine suspended, and resumed. */
 export const LOCAL_IDLE_MS = 60_000;
 
-export type StartOptions = { machines: boolean };
+/** `jsonLog`: the Worker's JSON log and request lines as they come, instead of a line per message and per run. */
+export type StartOptions = { machines: boolean; jsonLog: boolean };
 
-export const START_USAGE = "Usage: npm start [-- --machines]";
+export const START_USAGE = "Usage: npm start [-- --machines] [--json-log]";
 
 /** `npm start`'s flags (what follows `--`). */
 export function parseStartArgs(argv: readonly string[]): { ok: true; options: StartOptions } | { ok: false; problem: string } {
-  const unknown = argv.filter((arg) => arg !== "--machines");
+  const unknown = argv.filter((arg) => arg !== "--machines" && arg !== "--json-log");
   if (unknown.length > 0) return { ok: false, problem: `Unknown argument${unknown.length > 1 ? "s" : ""}: ${unknown.join(" ")}. ${START_USAGE}` };
-  return { ok: true, options: { machines: argv.includes("--machines") } };
+  return { ok: true, options: { machines: argv.includes("--machines"), jsonLog: argv.includes("--json-log") } };
 }
 
 const blankIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);

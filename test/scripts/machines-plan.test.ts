@@ -20,10 +20,12 @@ const MODE = machinesMode();
 
 describe("parseStartArgs", () => {
   it.each([
-    ["no flag: the shared VM", [], { ok: true, options: { machines: false } }],
-    ["--machines", ["--machines"], { ok: true, options: { machines: true } }],
-    ["anything else is refused, with the usage", ["--machine"], { ok: false, problem: "Unknown argument: --machine. Usage: npm start [-- --machines]" }],
-    ["several unknown ones are all named", ["--machines", "-x", "y"], { ok: false, problem: "Unknown arguments: -x y. Usage: npm start [-- --machines]" }],
+    ["no flag: the shared VM, a line per message and per run", [], { ok: true, options: { machines: false, jsonLog: false } }],
+    ["--machines", ["--machines"], { ok: true, options: { machines: true, jsonLog: false } }],
+    ["--json-log: the Worker's JSON log as it comes", ["--json-log"], { ok: true, options: { machines: false, jsonLog: true } }],
+    ["both", ["--json-log", "--machines"], { ok: true, options: { machines: true, jsonLog: true } }],
+    ["anything else is refused, with the usage", ["--machine"], { ok: false, problem: "Unknown argument: --machine. Usage: npm start [-- --machines] [--json-log]" }],
+    ["several unknown ones are all named", ["--machines", "-x", "y"], { ok: false, problem: "Unknown arguments: -x y. Usage: npm start [-- --machines] [--json-log]" }],
   ])("%s", (_name, argv, expected) => {
     expect(parseStartArgs(argv)).toEqual(expected);
   });
