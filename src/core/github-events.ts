@@ -23,7 +23,7 @@ const CheckRunPayload = z.object({
 });
 const CheckSuitePayload = z.object({
   action: z.string(),
-  check_suite: z.object({ head_sha: z.string(), head_branch: opt(z.string()), status: opt(z.string()), conclusion: opt(z.string()), pull_requests: opt(z.array(PullRef)) }),
+  check_suite: z.object({ head_sha: z.string(), head_branch: opt(z.string()), status: opt(z.string()), conclusion: opt(z.string()), pull_requests: opt(z.array(PullRef)), updated_at: opt(z.string()) }),
 });
 const PullRequest = z.object({ number: z.number(), title: z.string(), html_url: z.string(), merged: opt(z.boolean()), head: z.object({ sha: z.string(), ref: z.string() }) });
 const PullRequestPayload = z.object({ action: z.string(), pull_request: PullRequest });
@@ -37,9 +37,9 @@ const ReviewCommentPayload = z.object({
   comment: z.object({ user: User, path: z.string(), line: opt(z.number()), original_line: opt(z.number()), body: z.string(), pull_request_review_id: opt(z.number()) }),
   pull_request: z.object({ number: z.number() }),
 });
-const Issue = z.object({ number: z.number(), title: z.string(), body: opt(z.string()), html_url: z.string(), pull_request: opt(z.object({})), user: User });
+const Issue = z.object({ number: z.number(), title: z.string(), body: opt(z.string()), html_url: z.string(), pull_request: opt(z.object({})), user: User, updated_at: opt(z.string()) });
 const IssuesPayload = z.object({ action: z.string(), issue: Issue, label: opt(z.object({ name: z.string() })), sender: User });
-const IssueCommentPayload = z.object({ action: z.string(), issue: Issue, comment: z.object({ body: z.string(), user: User, author_association: z.string(), html_url: z.string() }) });
+const IssueCommentPayload = z.object({ action: z.string(), issue: Issue, comment: z.object({ body: z.string(), user: User, author_association: z.string(), html_url: z.string(), created_at: opt(z.string()), updated_at: opt(z.string()) }) });
 
 /** What the relay reads of one event; `repo` and `number` name what it is about. */
 export type GithubEvent =
@@ -52,14 +52,52 @@ export type GithubEvent =
   | { kind: "issue_comment"; action: string; number: number; title: string; body: string; url: string; author: string; association: string; isPullRequest: boolean }
   | { kind: "other"; name: string };
 
-export type ParsedDelivery = { repo: string; cloneUrl: string | null; event: GithubEvent };
+/**
+ * `at`: when GitHub says the event's subject last changed (a suite's, an issue's, a comment's
+ * `updated_at`), epoch ms; null when the payload does not say. A body older than the replay
+ * window is a replay (stalePayload).
+ */
+export type ParsedDelivery = { repo: string; cloneUrl: string | null; event: GithubEvent; at?: number | null };
+
+/**
+ * Whether a payload is older than `windowMs`: its signed body could only be a replay, since the
+ * hash that would recognise it was let go with the window (github_deliveries' retention). A
+ * payload that says no time is judged by its hash alone.
+ */
+export function stalePayload(at: number | null | undefined, now: number, windowMs: number): boolean {
+  return typeof at === "number" && Number.isFinite(at) && at < now - windowMs;
+}
+
+const timeOf = (iso: string | null | undefined): number | null => {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(at) ? at : null;
+};
+
+function atOf(name: string, payload: unknown): number | null {
+  switch (name) {
+    case "check_suite": {
+      const p = CheckSuitePayload.safeParse(payload);
+      return p.success ? timeOf(p.data.check_suite.updated_at) : null;
+    }
+    case "issues": {
+      const p = IssuesPayload.safeParse(payload);
+      return p.success ? timeOf(p.data.issue.updated_at) : null;
+    }
+    case "issue_comment": {
+      const p = IssueCommentPayload.safeParse(payload);
+      return p.success ? timeOf(p.data.comment.updated_at ?? p.data.comment.created_at) : null;
+    }
+    default:
+      return null;
+  }
+}
 
 /** The event `name` (X-GitHub-Event) of `payload`; null when it is malformed. */
 export function parseGithubEvent(name: string, payload: unknown): ParsedDelivery | null {
   const repository = RepositorySchema.safeParse(payload);
   if (!repository.success) return null;
   const event = eventOf(name, payload);
-  return event && { repo: repository.data.repository.full_name, cloneUrl: repository.data.repository.clone_url ?? null, event };
+  return event && { repo: repository.data.repository.full_name, cloneUrl: repository.data.repository.clone_url ?? null, event, at: atOf(name, payload) };
 }
 
 function eventOf(name: string, payload: unknown): GithubEvent | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conversationNameFor, parseGithubEvent, repoOfUrl } from "../../src/core/github-events";
+import { conversationNameFor, parseGithubEvent, repoOfUrl, stalePayload } from "../../src/core/github-events";
 import { parseCommand } from "../../src/core/commands";
 
 const repository = { full_name: "Acme/API", clone_url: "https://github.com/Acme/API.git" };
@@ -22,7 +22,26 @@ describe("parseGithubEvent", () => {
       { kind: "issue_comment", action: "created", number: 12, title: "T", body: "/agent go", url: "c", author: "bob", association: "MEMBER", isPullRequest: true }],
     ["push", { repository, ref: "refs/heads/main" }, { kind: "other", name: "push" }],
   ])("%s", (name, payload, event) => {
-    expect(parseGithubEvent(name, payload)).toEqual({ repo: "Acme/API", cloneUrl: "https://github.com/Acme/API.git", event });
+    expect(parseGithubEvent(name, payload)).toEqual({ repo: "Acme/API", cloneUrl: "https://github.com/Acme/API.git", event, at: null });
+  });
+
+  it.each([
+    ["an issue's updated_at", "issues", { action: "labeled", repository, issue: { number: 7, title: "Bug", html_url: "i", user: { login: "al" }, updated_at: "2026-11-01T10:00:00Z" }, label: { name: "agent" }, sender: { login: "al" } }, Date.parse("2026-11-01T10:00:00Z")],
+    ["a comment's updated_at", "issue_comment", { action: "created", repository, issue: { number: 1, title: "T", html_url: "i", user: { login: "al" } }, comment: { body: "/agent", user: { login: "b" }, author_association: "OWNER", html_url: "c", created_at: "2026-10-01T00:00:00Z", updated_at: "2026-10-02T00:00:00Z" } }, Date.parse("2026-10-02T00:00:00Z")],
+    ["a comment's created_at without updated_at", "issue_comment", { action: "created", repository, issue: { number: 1, title: "T", html_url: "i", user: { login: "al" } }, comment: { body: "/agent", user: { login: "b" }, author_association: "OWNER", html_url: "c", created_at: "2026-10-01T00:00:00Z" } }, Date.parse("2026-10-01T00:00:00Z")],
+    ["a suite's updated_at", "check_suite", { action: "completed", repository, check_suite: { head_sha: "a", conclusion: "failure", updated_at: "2026-09-01T00:00:00Z" } }, Date.parse("2026-09-01T00:00:00Z")],
+    ["a time that is not one", "issues", { action: "labeled", repository, issue: { number: 7, title: "Bug", html_url: "i", user: { login: "al" }, updated_at: "yesterday" }, label: { name: "agent" }, sender: { login: "al" } }, null],
+  ])("when the payload says it changed: %s", (_name, event, payload, at) => {
+    expect(parseGithubEvent(event, payload)?.at).toBe(at);
+  });
+
+  const DAY = 24 * 3600_000;
+  it.each([
+    ["within the window", Date.parse("2026-11-20T00:00:00Z"), false],
+    ["older than the window: only a replay can bring it", Date.parse("2026-10-01T00:00:00Z"), true],
+    ["no time said: the hash alone judges", null, false],
+  ])("stalePayload: %s", (_name, at, stale) => {
+    expect(stalePayload(at, Date.parse("2026-11-25T00:00:00Z"), 30 * DAY)).toBe(stale);
   });
 
   it.each([

@@ -74,4 +74,12 @@ describe("receiveGithubDelivery", () => {
     t.repos.githubEvents.add({ delivery: "later", event: "push", repo: "acme/api", number: null, ref: null, detail: null, bodyHash: "h-later", now: T0 + 31 * 24 * 3600_000 });
     expect(t.repos.githubEvents.seenBody("h-body")).toBe(false);
   });
+
+  it("a body older than the window its hash is kept for is a replay too: a duplicate, nothing stored", () => {
+    const event: GithubEvent = { kind: "issue", action: "labeled", number: 4, title: "T", body: "b", url: "u", label: "agent", sender: "al", author: "al", isPullRequest: false };
+    const old = { delivery: "old", event: "issues", parsed: { repo: "acme/api", cloneUrl: null, event, at: T0 - 31 * 24 * 3600_000 }, receivedAt: T0, publicOrigin: "o", bodyHash: "h-old" };
+    expect(receiveGithubDelivery(deps(), old, T0)).toEqual({ outcome: "duplicate" });
+    expect(t.repos.githubEvents.get("old")).toBeNull();
+    expect(receiveGithubDelivery(deps(), { ...old, delivery: "recent", bodyHash: "h-recent", parsed: { ...old.parsed, at: T0 - 3600_000 } }, T0)).toMatchObject({ outcome: "stored" });
+  });
 });

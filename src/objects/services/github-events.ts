@@ -3,11 +3,11 @@
 // or a clone then a run). "Fix it" and "Later" taps come back here as button payloads.
 import * as z from "zod/mini";
 import { decideGithubEvent, type GithubFacts, type PrFacts, type RunRequest } from "../../core/github-decide";
-import { type ParsedDelivery, conversationNameFor, repoOfUrl } from "../../core/github-events";
+import { type ParsedDelivery, conversationNameFor, repoOfUrl, stalePayload } from "../../core/github-events";
 import { outboxKeys } from "../../core/outbox-keys";
 import { cloningForEvent, type FailedCheck, FIX_LATER, fixGone, type ReviewComment } from "../../core/replies/github";
 import type { Conversation } from "../db/conversations-repo";
-import { detailOf, type GithubEventsRepo } from "../db/github-events-repo";
+import { DELIVERY_RETENTION_MS, detailOf, type GithubEventsRepo } from "../db/github-events-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { PullRequest, PullRequestsRepo } from "../db/pull-requests-repo";
 import type { Transaction } from "../db/sql";
@@ -43,10 +43,24 @@ const FixDetail = z.object({ fix: z.object({ conversation: z.string(), prompt: z
 
 /** The buttons under a notice: their payloads name the delivery whose "Fix it" run they start. */
 export const fixButtons = (delivery: string) => [
-  { title: "Fix it", id: `gh-fix:${delivery}` },
+  { title: "Fix it", id: `gh-fix:${delivery}`, typed: "fix it" },
   { title: "Later", id: `gh-later:${delivery}` },
 ];
 const TAP = /^gh-(fix|later):([A-Za-z0-9_-]{1,55})$/;
+/** How long a typed "fix it" answers the newest CI notice that offered one. */
+export const TYPED_FIX_WINDOW_MS = 24 * 60 * 60_000;
+const TYPED_FIX = /^\s*fix it\s*[.!]?\s*$/i;
+
+/**
+ * A typed "fix it" (the button's typed equivalent): the newest notice's "Fix it" not yet started,
+ * as if tapped; null when the text is anything else or no such notice is there (it goes to the agent).
+ */
+export function typedGithubTap(d: Pick<GithubDeps, "github">, text: string, started: (eventId: string) => boolean, now: number): { answer: "fix"; delivery: string } | null {
+  if (!TYPED_FIX.test(text)) return null;
+  const notice = d.github.lastFixable(now - TYPED_FIX_WINDOW_MS);
+  return notice && !started(`gh-fix-${notice.delivery}`) ? { answer: "fix", delivery: notice.delivery } : null;
+}
+
 export function parseGithubTap(payload: string | null | undefined): { answer: "fix" | "later"; delivery: string } | null {
   const m = payload ? TAP.exec(payload.trim()) : null;
   return m ? { answer: m[1] as "fix" | "later", delivery: m[2]! } : null;
@@ -56,7 +70,8 @@ export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: num
   const repo = g.parsed.repo.toLowerCase();
   return d.transaction(() => {
     // The same signed body under a new delivery id is a replay, not an event: answered as a duplicate.
-    if (d.github.get(g.delivery) || d.github.seenBody(g.bodyHash)) return { outcome: "duplicate" };
+    // Older than the window its hash is kept for: only a replay can bring it now.
+    if (d.github.get(g.delivery) || d.github.seenBody(g.bodyHash) || stalePayload(g.parsed.at, now, DELIVERY_RETENTION_MS)) return { outcome: "duplicate" };
     const pr = prOf(d, repo, g.parsed);
     const decision = decideGithubEvent(g.parsed.repo, g.parsed.event, { ...factsOf(d, repo, g.parsed, pr), authorCanWrite: g.authorCanWrite === true });
     const fix = decision.say?.fix ?? null;
