@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   MEDIA_RETENTION_DAYS: optional(z.string().check(z.regex(/^\d{1,3}$/, "MEDIA_RETENTION_DAYS must be a whole number of days"), z.refine((v) => Number(v) >= 1 && Number(v) <= 365, "MEDIA_RETENTION_DAYS must be between 1 and 365"))),
   // Local only: the offline stand-in of Workers AI's transcription (the AI binding wins when bound).
   TRANSCRIBER_URL: optional(httpUrl),
+  GITHUB_STAND_IN_URL: optional(httpUrl),
   // Optional: without it, media links are signed with a key derived from a channel's secret (src/channels/config.ts).
   MEDIA_SIGNING_KEY: optional(z.string().check(z.minLength(32, "MEDIA_SIGNING_KEY must be at least 32 characters"))),
   // Optional: without it, GitHub webhooks' secrets and triggers' tokens derive from the media signing secret.
@@ -74,6 +75,8 @@ export type Config = ChannelsConfig & {
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
   /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
   webLinkTtlHours: number;
+  /** Local only: the GitHub stand-in `npm start` runs, where /github watch registers the webhook itself (null: the user pastes it into GitHub). */
+  githubStandInUrl: string | null;
   /** DOOR_SIGNING_KEY, else media.signingSecret: each webhook's secret and trigger's token derive from it (core/door-keys.ts); null: none work. */
   doorSigningSecret: string | null;
 };
@@ -142,6 +145,7 @@ function parseConfig(env: object): ConfigResult {
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret, transcriberUrl: e.TRANSCRIBER_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
+      githubStandInUrl: e.GITHUB_STAND_IN_URL ?? null,
       doorSigningSecret: e.DOOR_SIGNING_KEY ?? e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret,
     },
   };

@@ -35,6 +35,7 @@ interface Env {
   MEDIA_SIGNING_KEY?: string;
   WEB_LINK_TTL_HOURS?: string;
   TRANSCRIBER_URL?: string;
+  GITHUB_STAND_IN_URL?: string;
 }
 
 declare namespace Cloudflare {

@@ -103,6 +103,8 @@ export function planStack(input: StackInput): ChildSpec[] {
       ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`] : []),
       ...(mode.kind === "machines" ? machinesWorkerArgs(input.root, mode) : []),
       ...(input.telegram ? telegramWorkerArgs(input.telegram, urls.telegram) : []),
+      // The GitHub stand-in the VM uses: /github watch registers its webhook there itself.
+      ...(input.github?.vmUsesStandIn ? ["--var", `GITHUB_STAND_IN_URL:${urls.github}`] : []),
     ],
     cwd: input.root,
     env: {

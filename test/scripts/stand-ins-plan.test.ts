@@ -102,6 +102,11 @@ describe("GitHub", () => {
     expect(own.GITHUB_URL).toBeUndefined();
   });
 
+  it("tells the Worker where the stand-in is (so /github watch registers its webhook there), unless the VM uses the shell's own GitHub", () => {
+    expect(plan().child("worker").args.join(" ")).toContain("--var GITHUB_STAND_IN_URL:http://127.0.0.1:8792");
+    expect(plan({ github: { ...GITHUB, vmUsesStandIn: false } }).child("worker").args.join(" ")).not.toContain("GITHUB_STAND_IN_URL");
+  });
+
   it("runs the stand-in beside the Fly stand-in in the machines mode too, each Machine's VM pointed at it", () => {
     expect(plan({ mode: machinesMode() }).children.map((c) => c.name)).toContain("github");
     const secrets = JSON.parse(plan({ mode: machinesMode() }).child("fly").env.FLY_STAND_IN_SECRETS!) as Record<string, string>;

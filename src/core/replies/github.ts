@@ -6,9 +6,20 @@ import { oneLineOf, quoteData } from "../github-quote";
 export const WEBHOOK_EVENTS = ["Check runs", "Check suites", "Issue comments", "Issues", "Pull requests", "Pull request reviews", "Pull request review comments"] as const;
 export const AUTOFIX_MAX = 3;
 
-export function watchReply(w: { repo: string; url: string | null; secret: string; renewed: boolean }): string {
+/**
+ * What the local GitHub stand-in did with the webhook (`npm start` registers it there itself):
+ * `registered` at its settings page, `refused` with its reason; null where there is no stand-in.
+ */
+export type StandInRegistration = { outcome: "registered"; settingsUrl: string } | { outcome: "refused"; why: string } | null;
+
+export function watchReply(w: { repo: string; url: string | null; secret: string; renewed: boolean; standIn?: StandInRegistration }): string {
+  const standIn = w.standIn ?? null;
+  const lead =
+    standIn?.outcome === "registered"
+      ? `The local GitHub stand-in has this webhook already (${standIn.settingsUrl}): nothing to paste. On GitHub it would go in Settings → Webhooks → Add webhook:`
+      : `${standIn ? `The local GitHub stand-in did not take the webhook (${standIn.why}). ` : ""}In the repository's Settings → Webhooks → Add webhook:`;
   return [
-    `Watching ${w.repo}.${w.renewed ? " This is a new secret: the one given before no longer works." : ""} In the repository's Settings → Webhooks → Add webhook:`,
+    `Watching ${w.repo}.${w.renewed ? " This is a new secret: the one given before no longer works." : ""} ${lead}`,
     `• Payload URL: ${w.url ?? "(this relay has no public URL yet: set PUBLIC_URL, or write to me once through it)"}`,
     "• Content type: application/json",
     `• Secret: ${w.secret}`,

@@ -3,7 +3,8 @@
 // (core/door-keys.ts): its URL seals this object's name and the watch's id, its secret derives
 // from them; this object keeps the live id, against which a delivery that passed the door is checked.
 import { type DoorKeys, doorKeysFor, doorSecret, sealDoor } from "../../core/door-keys";
-import { NO_DOOR_KEY, unwatchReply, watchListReply, watchReply, watchTaken } from "../../core/replies/github";
+import { NO_DOOR_KEY, unwatchReply, watchListReply, watchReply, watchTaken, type StandInRegistration } from "../../core/replies/github";
+import * as z from "zod/mini";
 import type { GithubRequest } from "../../core/command-github";
 import { homeWatches } from "../db/github-watches-repo";
 import { publicOriginOf } from "../db/settings-repo";
@@ -37,7 +38,28 @@ export async function carryOutGithub(d: Pick<AfterCommandDeps, "env" | "phone" |
       if (watched.outcome === "taken") return watchTaken(request.repo);
       d.sql.transaction(() => homeWatches.set(d.settings, request.repo, watched.watchId));
       const { door, secret } = await githubDoor(await keys, d.phone, watched.watchId);
-      return watchReply({ repo: request.repo, url: webhookUrl(publicOriginOf(d.settings, d.config), door), secret, renewed: watched.renewed });
+      const url = webhookUrl(publicOriginOf(d.settings, d.config), door);
+      const standIn = d.config?.githubStandInUrl && url ? await registerWithStandIn(d.config.githubStandInUrl, request.repo, url, secret) : null;
+      return watchReply({ repo: request.repo, url, secret, renewed: watched.renewed, standIn });
     }
+  }
+}
+
+const StandInAnswer = z.object({ error: z.optional(z.string()) });
+
+/**
+ * Locally (GITHUB_STAND_IN_URL, set by `npm start` only), the webhook is registered with the
+ * stand-in's own control route, as the user would paste it into GitHub's settings: the README's
+ * GitHub steps then reach the chat with nothing to copy. The stand-in pings the URL at once.
+ */
+async function registerWithStandIn(base: string, repo: string, url: string, secret: string): Promise<StandInRegistration> {
+  const at = base.replace(/\/+$/, "");
+  try {
+    const response = await fetch(`${at}/__github/repos/${repo}/hooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url, secret, contentType: "json" }) });
+    const answer = StandInAnswer.safeParse(await response.json().catch(() => ({})));
+    if (response.status === 201) return { outcome: "registered", settingsUrl: `${at}/${repo}/settings/hooks` };
+    return { outcome: "refused", why: (answer.success && answer.data.error) || `HTTP ${response.status}` };
+  } catch {
+    return { outcome: "refused", why: `${at} did not answer` };
   }
 }
