@@ -1,16 +1,10 @@
-// Signed, expiring links to the private page (`/web/<token>`): a token names one phone's object
-// (by its Durable Object id, so the number itself is not in the link) and what of it the page shows (one conversation, all of them, or the operator's dashboard), the link epoch it
-// was sent under (`/web revoke` moves it on), and when it stops working. HMAC-SHA256 through Web
-// Crypto only; nothing here does I/O. Whether the epoch is still the phone's is its object's to say.
-
-/**
- * `w1.<scope>.<expires, epoch seconds>.<link epoch>.<conversation id or 0>.<PhoneAgent id, 64 hex>.<hex HMAC-SHA256 of what precedes>`.
- * A new layout gets a new prefix, and tokens of the old one stop verifying.
- */
-const WEB_TOKEN_VERSION = "w1";
-const TOKEN_SHAPE = /^w1\.([cad])\.(\d{1,12})\.(\d{1,9})\.(\d{1,9})\.([0-9a-f]{64})\.([0-9a-f]{64})$/;
-/** Its own label: a media link's key cannot sign a page link, nor the reverse. */
-const WEB_LINK_LABEL = "whatsapp-agent-relay/web-link/v1";
+// Short, expiring links to the private page (`/web/<token>`): the token is 22 random base64url
+// characters (128 bits), short enough that a link with a workers.dev host stays under 80
+// characters on a phone. What it opens (one phone's object, by its Durable Object id so the number
+// is not in the link; the scope; the link epoch it was sent under, which `/web revoke` moves on;
+// when it stops working) is stored in the directory under the token's HMAC, never the token
+// itself: the stored rows alone open nothing. Pure but for Web Crypto; the shell stores and looks up.
+import { toBase64 } from "./encoding";
 
 /** `conversation`: one of the phone's conversations; `all`: every one; `dashboard`: the operator's page (an admin's link). */
 export type WebScope = { kind: "conversation"; conversationId: number } | { kind: "all" } | { kind: "dashboard" };
@@ -18,21 +12,23 @@ export type WebScope = { kind: "conversation"; conversationId: number } | { kind
 /** `object`: the PhoneAgent's id (`idFromName(phone).toString()`), whose rows alone the page shows. */
 export type WebLink = { object: string; scope: WebScope; epoch: number; expiresAt: number };
 
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
+/** Its own label: a media link's key cannot make a page link's digest, nor the reverse. */
+const WEB_LINK_LABEL = "whatsapp-agent-relay/web-link/v2";
 const encoder = new TextEncoder();
-const SCOPE_LETTER = { conversation: "c", all: "a", dashboard: "d" } as const;
 
 /** HMAC(secret, label): knowing the derived key tells nothing of the secret or of the media keys. */
 export async function deriveWebLinkKey(secret: string): Promise<CryptoKey> {
   if (secret.length === 0) throw new Error("the signing secret must not be empty");
   const root = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const derived = new Uint8Array(await crypto.subtle.sign("HMAC", root, encoder.encode(WEB_LINK_LABEL)));
-  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
 
 /** Derived keys by secret: one derivation per isolate and secret (the same secret always gives the same key). */
 const derivedKeys = new Map<string, Promise<CryptoKey>>();
 
-/** The key that signs page links, or null when no secret is configured (then no link is made or opened). */
+/** The key of page links, or null when no secret is configured (then no link is made or opened). */
 export function webLinkKeyFor(config: { media: { signingSecret: string | null } }): Promise<CryptoKey> | null {
   const secret = config.media.signingSecret;
   if (!secret) return null;
@@ -46,34 +42,36 @@ export function webLinkExpiresAt(now: number, ttlHours: number): number {
   return Math.floor((now + ttlHours * 3_600_000) / 1000) * 1000;
 }
 
-export async function signWebToken(key: CryptoKey, link: WebLink): Promise<string> {
+/** A fresh token: 16 random bytes as base64url, 22 characters. */
+export function newWebLinkToken(): string {
+  return toBase64(crypto.getRandomValues(new Uint8Array(16))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The key a token's link is stored under (hex HMAC-SHA256), or null for anything not shaped as a token. */
+export async function webLinkDigest(key: CryptoKey, token: string): Promise<string | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(token)));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A link as stored: scope as a letter and a conversation id (0 unless one conversation). */
+export type StoredWebLink = { object: string; scope: "c" | "a" | "d"; conversationId: number; epoch: number; expiresAt: number };
+
+/** What to store for `link`; throws on what could never be opened (a programmer's error). */
+export function storedWebLink(link: WebLink): StoredWebLink {
   if (!/^[0-9a-f]{64}$/.test(link.object)) throw new Error("object must be a Durable Object id (64 hex digits)");
   if (!Number.isInteger(link.epoch) || link.epoch < 0) throw new Error("epoch must be a whole number");
   const conversationId = link.scope.kind === "conversation" ? link.scope.conversationId : 0;
-  if (!Number.isInteger(conversationId) || conversationId < 0) throw new Error("conversationId must be a whole number");
-  const payload = [WEB_TOKEN_VERSION, SCOPE_LETTER[link.scope.kind], Math.floor(link.expiresAt / 1000), link.epoch, conversationId, link.object].join(".");
-  return `${payload}.${hex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(payload))))}`;
+  if (!Number.isInteger(conversationId) || conversationId < 0 || (link.scope.kind === "conversation" && conversationId === 0)) throw new Error("conversationId must be a positive whole number");
+  return { object: link.object, scope: SCOPE_LETTER[link.scope.kind], conversationId, epoch: link.epoch, expiresAt: link.expiresAt };
 }
 
-/** What the token was signed for, or null: malformed, forged, altered or expired. */
-export async function verifyWebToken(key: CryptoKey, token: string, now: number): Promise<WebLink | null> {
-  const match = TOKEN_SHAPE.exec(token);
-  if (!match) return null;
-  const [, letter, seconds, epoch, conversationId, object, macHex] = match as unknown as [string, string, string, string, string, string, string];
-  const payload = token.slice(0, token.length - macHex.length - 1);
-  // crypto.subtle.verify compares the MACs in constant time.
-  if (!(await crypto.subtle.verify("HMAC", key, fromHex(macHex), encoder.encode(payload)))) return null;
-  const expiresAt = Number(seconds) * 1000;
-  if (expiresAt <= now) return null;
+const SCOPE_LETTER = { conversation: "c", all: "a", dashboard: "d" } as const;
+
+/** What a stored link opens at `now`, or null: none stored, expired, or a row that does not make sense. */
+export function openStoredWebLink(row: StoredWebLink | null, now: number): WebLink | null {
+  if (!row || row.expiresAt <= now) return null;
   const scope: WebScope | null =
-    letter === "c" ? (Number(conversationId) > 0 ? { kind: "conversation", conversationId: Number(conversationId) } : null) : Number(conversationId) !== 0 ? null : letter === "a" ? { kind: "all" } : { kind: "dashboard" };
-  return scope ? { object, scope, epoch: Number(epoch), expiresAt } : null;
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function fromHex(text: string): Uint8Array {
-  return Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+    row.scope === "c" ? (row.conversationId > 0 ? { kind: "conversation", conversationId: row.conversationId } : null) : row.conversationId !== 0 ? null : row.scope === "a" ? { kind: "all" } : { kind: "dashboard" };
+  return scope ? { object: row.object, scope, epoch: row.epoch, expiresAt: row.expiresAt } : null;
 }

@@ -20,6 +20,8 @@ import { userNameOf } from "../channels/user-names";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
 import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";
 import { createLinksRepo, type LinkEntry, type LinksRepo } from "./db/links-repo";
+import { createWebLinksRepo, type WebLinksRepo } from "./db/web-links-repo";
+import { openStoredWebLink, type StoredWebLink, type WebLink } from "../core/web-token";
 
 const DIRECTORY_NAME = "directory";
 
@@ -40,6 +42,7 @@ export class UserDirectory extends DurableObject<Env> {
   private readonly links: LinksRepo;
   private readonly clock: Clock = systemClock;
   private readonly watches: GithubWatchesRepo;
+  private readonly webLinks: WebLinksRepo;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -49,6 +52,7 @@ export class UserDirectory extends DurableObject<Env> {
     this.triggers = createTriggerDirectoryRepo(sql);
     this.watches = createGithubWatchesRepo(sql);
     this.links = createLinksRepo(sql);
+    this.webLinks = createWebLinksRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -186,6 +190,16 @@ export class UserDirectory extends DurableObject<Env> {
   /** Every link, for /users. */
   listLinks(): LinkEntry[] {
     return this.links.list();
+  }
+
+  /** Stores a short page link under its token's digest (core/web-token.ts). */
+  storeWebLink(digest: string, link: StoredWebLink): void {
+    this.webLinks.add(digest, link, this.clock());
+  }
+
+  /** What the link stored under `digest` opens now, or null (none, or expired). The object still checks its epoch. */
+  webLink(digest: string): WebLink | null {
+    return openStoredWebLink(this.webLinks.get(digest), this.clock());
   }
 
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {

@@ -1,6 +1,6 @@
 // GET /web/<token>: the private page a /web or /dashboard link opens, and GET
-// /web/<token>/runs/<run id>: one run's page under the same link. The token is checked here
-// (signature, expiry), then the object it names (by id: the number is not in the link) is asked
+// /web/<token>/runs/<run id>: one run's page under the same link. The token is looked up here
+// (the directory keeps what it opens until it expires), then the object it names (by id: the number is not in the link) is asked
 // for the page's data: that object checks
 // the link's epoch (/web revoke) and, for the dashboard, that the phone is still an admin. Every
 // refusal of a link is the same plain 404, so a link tells nothing of why it does not work; a
@@ -10,7 +10,8 @@ import { Hono } from "hono/tiny";
 import { MEDIA_SECRET_SETTINGS } from "../config";
 import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
-import { verifyWebToken, webLinkKeyFor } from "../core/web-token";
+import { webLinkKeyFor } from "../core/web-token";
+import { openWebLink } from "../objects/web-links";
 import { isSafeDiffHtml } from "../protocol/vm-protocol";
 import { refuseUnverifiable, requireConfig } from "./require-config";
 import { PAGE_CSS, renderWebPage } from "./web-page";
@@ -44,13 +45,13 @@ async function servePage(c: Context<{ Bindings: Env }>, runId: string | null): P
   const key = webLinkKeyFor(requireConfig(c.env));
   if (!key) refuseUnverifiable("/web", MEDIA_SECRET_SETTINGS);
   const token = c.req.param("token") ?? "";
-  const link = await verifyWebToken(await key, token, Date.now());
+  const link = await openWebLink(c.env, await key, token);
   if (!link) return refuse(c, "token");
   let agent: DurableObjectStub<import("../objects/phone-agent").PhoneAgent>;
   try {
     agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromString(link.object));
   } catch {
-    // Signed by this relay, so only a key shared with another namespace gets here.
+    // Stored by this relay, so only an id of another namespace gets here.
     return refuse(c, "object");
   }
   const request = runId === null ? { kind: "page" as const, scope: link.scope, epoch: link.epoch } : { kind: "run" as const, scope: link.scope, epoch: link.epoch, runId };

@@ -75,7 +75,7 @@ it("/diff sends the picture the VM drew with a summary naming the files; /diff 2
   await sendInbound(phone, "/diff");
   const picture = await nextMatching(phone, /^Last change/, before);
   // The line carries the conversation's page link (web-page-runs.test.ts opens it).
-  expect(picture.body).toMatch(/^Last change, by the run for “second \[\[vm:change src\/two\.ts \+5 -2\]\]”: 1 file, \+5 −2: src\/two\.ts\. The whole diff, coloured, on the page: \S+\/web\/w1\.\S+$/);
+  expect(picture.body).toMatch(/^Last change, by the run for “second \[\[vm:change src\/two\.ts \+5 -2\]\]”: 1 file, \+5 −2: src\/two\.ts\. The whole diff, coloured, on the page: \S+\/web\/[A-Za-z0-9_-]{22}$/);
   // The picture goes out as agent files do: stored in R2, sent with a signed link the Worker serves.
   expect(picture.media).toHaveLength(1);
   expect(picture.media[0]!.url).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/media/`));
@@ -189,11 +189,12 @@ it("after an /undo, the next run's note comes once, after all the messages of it
   await sendInbound(phone, "Yes", { ButtonText: "Yes", ButtonPayload: question.buttons[0]!.id });
   await nextMatching(phone, /^Undone: /, before);
 
-  // main is busy; two messages for web wait, then go as one batch.
-  await ask(phone, "/switch main");
-  await sendInbound(phone, "slow work [[vm:hold]]");
+  // Three other conversations are busy (MAX_PARALLEL_RUNS): two messages for web wait, then go as one batch.
+  await ask(phone, "/new x");
+  await ask(phone, "/new y");
+  for (const name of ["main", "x", "y"]) await sendInbound(phone, `@${name} slow work [[vm:hold]]`);
   const starts = () => vmRequests(phone).then((all) => all.filter((r) => r.kind === "start"));
-  await eventually(async () => (await starts()).at(-1)?.messages?.[0]?.text === "slow work [[vm:hold]]");
+  await eventually(async () => (await starts()).filter((r) => r.messages?.[0]?.text === "slow work [[vm:hold]]").length === 3);
   await sendInbound(phone, "@web one");
   await sendInbound(phone, "@web two");
   await releaseVm(phone);

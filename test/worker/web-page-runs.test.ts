@@ -6,7 +6,8 @@
 // of another phone, are all a plain 404.
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
-import { deriveWebLinkKey, signWebToken } from "../../src/core/web-token";
+import { deriveWebLinkKey } from "../../src/core/web-token";
+import { issueWebLink } from "../../src/objects/web-links";
 import { STAND_IN_SECRET } from "../stand-ins/vm-stand-in-types";
 import { ask, eventually, query, sendInbound, sentTo } from "./helpers";
 import { TEST_ADMIN, TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   }
 });
 
-const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/w1\\.[^\\s]+)`);
+const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/[A-Za-z0-9_-]{22})(?:\\s|$)`);
 const get = (path: string) => exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${path}`));
 const linkIn = (text: string) => LINK.exec(text)?.[1] ?? "";
 const runIdle = (phone: string) => eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM runs WHERE phase != 'finished'"))[0]?.n === 0);
@@ -99,7 +100,7 @@ it("keeps the diff's HTML in R2 next to the diff; shows the newest change inline
   const before = (await sentTo(phone)).length;
   await sendInbound(phone, "/diff");
   const picture = await eventually(async () => (await sentTo(phone)).slice(before).find((m) => (m.body ?? "").startsWith("Last change")));
-  expect(picture.body).toMatch(/^Last change, by the run for “second \[\[vm:change src\/two\.ts \+2 -1\]\]”: 1 file, \+2 −1: src\/two\.ts\. The whole diff, coloured, on the page: http\S+\/web\/w1\.c\.\S+$/);
+  expect(picture.body).toMatch(/^Last change, by the run for “second \[\[vm:change src\/two\.ts \+2 -1\]\]”: 1 file, \+2 −1: src\/two\.ts\. The whole diff, coloured, on the page: http\S+\/web\/[A-Za-z0-9_-]{22}$/);
   const page = linkIn(picture.body!);
   const response = await get(page);
   expect(response.status).toBe(200);
@@ -119,12 +120,12 @@ it("keeps the diff's HTML in R2 next to the diff; shows the newest change inline
   await expectNotFound(`${page}/runs/nope`);
   await expectNotFound(`${page}/runs/${olderRun}x`);
   await expectNotFound(`${page}/runs/${"x".repeat(81)}`);
-  await expectNotFound(`${page.slice(0, -1)}${page.endsWith("0") ? "1" : "0"}/runs/${olderRun}`);
+  await expectNotFound(`${page.slice(0, -1)}${page.endsWith("A") ? "B" : "A"}/runs/${olderRun}`);
   // Another phone's run, under this phone's link; this phone's run under another phone's link.
   const otherRun = (await query<{ id: string }>(PHONES[0]!, "SELECT id FROM runs LIMIT 1"))[0]!.id;
   await expectNotFound(`${page}/runs/${otherRun}`);
   const key = await deriveWebLinkKey(TEST_AUTH_TOKEN);
-  const otherLink = await signWebToken(key, { object: env.PHONE_AGENT.idFromName(PHONES[0]!).toString(), scope: { kind: "all" }, epoch: 0, expiresAt: Date.now() + 60_000 });
+  const otherLink = await issueWebLink(env, key, { object: env.PHONE_AGENT.idFromName(PHONES[0]!).toString(), scope: { kind: "all" }, epoch: 0, expiresAt: Date.now() + 60_000 });
   await expectNotFound(`/web/${otherLink}/runs/${olderRun}`);
   // A conversation the link does not cover.
   await ask(phone, "/new side");
@@ -150,8 +151,9 @@ it("shows no diff HTML it reads back from R2 that diff2html did not make, and sa
   const [change] = await query<{ k: string }>(phone, "SELECT diff_html_key AS k FROM run_changes");
   // What the VM sent passed the check on its way in; the copy in the bucket is then replaced.
   await env.MEDIA!.put(change!.k, '<div class="d2h-wrapper"><img src=x onerror="alert(1)"><script>alert(2)</script></div>');
-  const response = await get(linkIn(await ask(phone, "/web")));
-  expect(response.status).toBe(200);
+  const reply = await ask(phone, "/web");
+  const response = await get(linkIn(reply));
+  expect(response.status, reply).toBe(200);
   const html = await response.text();
   expect(html).not.toContain("onerror");
   expect(html).not.toContain("<script>alert(2)");

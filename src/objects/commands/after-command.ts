@@ -19,7 +19,8 @@ import { directoryOf } from "../user-directory";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
 import { askShip, ship } from "./ship-actions";
-import { signWebToken, webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
+import { webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
+import { issueWebLink } from "../web-links";
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
@@ -138,13 +139,13 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
   }
 }
 
-/** A fresh signed link to this phone's page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
+/** A fresh short link to this phone's page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
 async function pageLink(d: AfterCommandDeps, scope: WebScope, epoch: number): Promise<{ url: string; ttlHours: number } | null> {
   const key = d.config && webLinkKeyFor(d.config);
   const origin = publicOriginOf(d.settings, d.config);
   if (!key || !origin || !d.config) return null;
   const ttlHours = d.config.webLinkTtlHours;
   const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();
-  const token = await signWebToken(await key, { object, scope, epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
+  const token = await issueWebLink(d.env, await key, { object, scope, epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
   return { url: `${origin.replace(/\/+$/, "")}/web/${token}`, ttlHours };
 }

@@ -8,6 +8,7 @@ import links from "../../../migrations/directory/0005_links.sql";
 import chatLinks from "../../../migrations/directory/0006_chat_links.sql";
 import watchDoors from "../../../migrations/directory/0007_watch_doors.sql";
 import linkRequests from "../../../migrations/directory/0008_link_requests.sql";
+import webLinks from "../../../migrations/directory/0009_web_links.sql";
 import type { Migration } from "./migrate";
 
 /** The names are recorded when applied, and only the ids are read back: 0002's file was renamed with its name. */
@@ -20,4 +21,5 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { id: 6, name: "directory/0006_chat_links", sql: chatLinks },
   { id: 7, name: "directory/0007_watch_doors", sql: watchDoors },
   { id: 8, name: "directory/0008_link_requests", sql: linkRequests },
+  { id: 9, name: "directory/0009_web_links", sql: webLinks },
 ];
