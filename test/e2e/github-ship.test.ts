@@ -69,6 +69,15 @@ async function control(path: string, body: unknown): Promise<void> {
   expect(deliveries.filter((d) => d.statusCode! >= 300), JSON.stringify(deliveries)).toEqual([]);
 }
 
+/** A button of the stand-in's pull request page: the form posted as a browser does; every webhook it sent was taken. */
+async function press(action: string, fields: Record<string, string>): Promise<void> {
+  const response = await fetch(action, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+  expect(response.status).toBe(303);
+  const notice = new URL(response.headers.get("location")!, action).searchParams.get("notice") ?? "";
+  expect(notice).toMatch(/Sent: /);
+  expect(notice, notice).not.toMatch(/→ (?!20[02])/);
+}
+
 const bash = (command: string, words: string) => `[[tool Bash ${JSON.stringify({ command })}]] ${words}`;
 const bashAnswered = (output: string) => (b: string) => b.includes("The Bash tool answered") && b.includes(output);
 
@@ -85,9 +94,10 @@ async function ship(seen: number, asked: RegExp): Promise<{ reply: string; seen:
 
 let seen = 0;
 let firstHead = "";
+let pullUrl = "";
 let secondHead = "";
 
-it("clones the stand-in's repository into a conversation and watches it through a webhook made with the reply's URL and secret", async () => {
+it("clones the stand-in's repository into a conversation, and /github watch registers its webhook with the stand-in by itself", async () => {
   await send(`/new sample ${stack.urls.github}/${REPO}.git`);
   ({ seen } = await next("the clone's reply", seen, (b) => b.startsWith("Cloned sample")));
   await send(`/github watch ${REPO}`);
@@ -95,19 +105,21 @@ it("clones the stand-in's repository into a conversation and watches it through 
   seen = watched.seen;
   const body = watched.message.body ?? "";
   const url = /Payload URL: (\S+)/.exec(body)?.[1];
-  const secret = /Secret: ([0-9a-f]{64})/.exec(body)?.[1];
   expect(url).toMatch(new RegExp(`^${stack.urls.worker}/github/webhook/[A-Za-z0-9_-]{40,}$`));
-  expect(secret).toBeDefined();
-  // As the user would in the repository's settings: GitHub's REST call for a webhook.
-  const events = ["check_run", "check_suite", "issue_comment", "issues", "pull_request", "pull_request_review", "pull_request_review_comment"];
-  const hook = await rest(`/repos/${REPO}/hooks`, { method: "POST", body: JSON.stringify({ name: "web", active: true, events, config: { url, content_type: "json", secret } }) });
-  expect(hook.status).toBe(201);
+  expect(body).toMatch(/Secret: [0-9a-f]{64}/);
+  // Nothing to paste: the local stack's Worker knows the stand-in (GITHUB_STAND_IN_URL) and registered it there.
+  expect(body).toContain(`The local GitHub stand-in has this webhook already (${stack.urls.github}/${REPO}/settings/hooks): nothing to paste.`);
+  const hooks = (await (await fetch(`${stack.urls.github}/__github/hooks`)).json()) as Array<{ url: string; contentType: string; active: boolean }>;
+  expect(hooks.map((h) => [h.url, h.contentType, h.active])).toEqual([[url, "json", true]]);
   // The ping GitHub sends once the hook is made is taken by the Worker with that secret.
   const pinged = await eventually("the ping's answer", async () => {
     const pings = (await (await fetch(`${stack.urls.github}/__github/deliveries?repo=${REPO}&event=ping`)).json()) as Array<{ statusCode: number | null; error: string | null }>;
     return pings.every((d) => d.statusCode !== null || d.error !== null) ? pings : undefined;
   });
   expect(pinged.map((d) => [d.statusCode, d.error])).toEqual([[200, null]]);
+  // The fix runs below are the user's own loop: trusted, they use the conversation's approval mode instead of asking before every command.
+  await send(`/github trust ${REPO}`);
+  ({ seen } = await next("/github trust's reply", seen, (b) => b.startsWith("Trusted")));
 });
 
 it("ships a change the agent made: the question with buttons, Ship, the pull request's link, and the pull request on GitHub", async () => {
@@ -121,6 +133,13 @@ it("ships a change the agent made: the question with buttons, Ship, the pull req
   expect(pr).toMatchObject({ number: 1, state: "open", head: { ref: "agent/sample" } });
   expect(shipped.reply).toContain(pr!.html_url);
   firstHead = pr!.head.sha;
+  // The link opens the pull request's page in the stand-in: its diff, and the buttons that play CI and reviewers.
+  const page = await fetch(pr!.html_url);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain('<span class="add">+export const sub = (a, b) =&gt; a - b;</span>');
+  expect(html).toContain(">Fail the check</button>");
+  pullUrl = pr!.html_url;
 });
 
 it("updates the same pull request on a second /ship, never opening another", async () => {
@@ -141,7 +160,8 @@ it("tells a CI failure once with Fix it; the fix run's change ships to the same 
   await send("/new notes");
   ({ seen } = await next("the new conversation's reply", seen, (b) => b.startsWith("New conversation notes")));
   const fixCommand = bash("echo 'export const div = (a, b) => a / b;' >> src/add.js && echo fixed-div", "fix");
-  await control("/pulls/1/checks", { conclusion: "failure", name: "unit tests", title: "1 failing", summary: `add.test.js failed\n${fixCommand}` });
+  // The pull request page's "Fail the check" button, as the user presses it.
+  await press(`${pullUrl}/checks`, { conclusion: "failure", name: "unit tests", summary: `add.test.js failed\n${fixCommand}` });
   const notice = await next("the CI failure notice", seen, (b) => b.startsWith("❌ CI failed"));
   seen = notice.seen;
   expect(notice.message.body).toMatch(new RegExp(`^❌ CI failed on ${REPO}#1 \\(@sample\\):\\n• unit tests\\n  add.test.js failed`));
@@ -164,7 +184,9 @@ it("tells a CI failure once with Fix it; the fix run's change ships to the same 
   expect(all.map((p) => p.number)).toEqual([1]);
   expect(all[0]!.head.sha).not.toBe(secondHead);
 
-  await control("/pulls/1/checks", { conclusion: "success", name: "unit tests" });
+  // As the README's curl sends it (curl -d: a form's content type, a JSON body).
+  const curl = await fetch(`${stack.urls.github}/__github/repos/${REPO}/pulls/1/checks`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: '{"conclusion":"success","name":"unit tests"}' });
+  expect(curl.status).toBe(201);
   const green = await next("the green-again message", seen, (b) => b.startsWith("✅ CI passes again"));
   seen = green.seen;
   expect(green.message.body).toBe(`✅ CI passes again on ${REPO}#1 (@sample).`);
