@@ -79,7 +79,7 @@ describe("the README's Quick start, offline", { timeout: 600_000 }, () => {
     for (const example of Object.values(EXAMPLES)) expect(README_QUICK_START, example).toContain(`\`${example}\``);
   });
 
-  it("runs a command once the user says yes, then shows the file it wrote", async () => {
+  it("runs a command (after the user's yes, if the approval mode asks), then shows the file it wrote", async () => {
     await send(EXAMPLES.run);
     const ran = (b: string) => b.startsWith("[offline model] I ran `echo hello > notes.txt` with the Bash tool");
     // Whether `edits` asks before this command is the approval mode's decision: answered "yes" when it does.
