@@ -129,6 +129,10 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     await say("+15551230001", "hello from a fresh clone");
     const reply = await eventually("the reply", async () => (await sentTo(urls.twilio, "+15551230001"))[0]);
     expect(reply.body).toContain(replyTo("hello from a fresh clone"));
+    // The terminal: a line for the message and one for the run, by name; none of the Worker's routine JSON.
+    await eventually("the run's line", async () => (first.lines.some((l) => /^\[worker\] \d\d:\d\d:\d\d {2}Alice +run done in /.test(l)) ? true : undefined));
+    expect(first.lines.some((l) => /^\[worker\] \d\d:\d\d:\d\d {2}Alice +sent a message$/.test(l))).toBe(true);
+    expect(first.lines.filter((l) => l.includes('"event":"delivery_status"') || l.includes("[wrangler:info] POST /twilio/status"))).toEqual([]);
 
     const second = npmStart();
     expect(await second.exited).not.toBe(0);
