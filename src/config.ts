@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   DAILY_BUDGET_USD: optional(z.string().check(z.regex(/^\d{1,6}(\.\d{1,4})?$/, "DAILY_BUDGET_USD must be an amount in dollars, e.g. 20"))),
   MONTHLY_BUDGET_USD: optional(z.string().check(z.regex(/^\d{1,7}(\.\d{1,4})?$/, "MONTHLY_BUDGET_USD must be an amount in dollars, e.g. 200"))),
   MAX_MESSAGES_PER_MINUTE: optional(z.string().check(z.regex(/^\d{1,4}$/, "MAX_MESSAGES_PER_MINUTE must be a whole number"))),
+  MAX_PARALLEL_RUNS: optional(z.string().check(z.regex(/^\d{1,2}$/, "MAX_PARALLEL_RUNS must be a whole number"), z.refine((v) => Number(v) >= 1 && Number(v) <= 10, "MAX_PARALLEL_RUNS must be 1 to 10"))),
   ALLOWLIST_CACHE_MS: optional(z.string().check(z.regex(/^\d{1,7}$/, "ALLOWLIST_CACHE_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) <= 3_600_000, "ALLOWLIST_CACHE_MS must be at most 3600000"))),
   PROGRESS_AFTER_MS: optional(z.string().check(z.regex(/^\d{1,8}$/, "PROGRESS_AFTER_MS must be a whole number of milliseconds"))),
   PROGRESS_EVERY_MS: optional(z.string().check(z.regex(/^\d{1,8}$/, "PROGRESS_EVERY_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 1000, "PROGRESS_EVERY_MS must be at least 1000"))),
@@ -60,6 +61,8 @@ export type Config = ChannelsConfig & {
   machines: MachinesConfig | null;
   /** Messages per user per minute before the excess is refused (0: no limit). */
   maxMessagesPerMinute: number;
+  /** Conversations of one user that run at once (MAX_PARALLEL_RUNS). */
+  maxParallelRuns: number;
   /** How long a Worker isolate answers from its copy of the directory's allowlist (0: never). */
   allowlistCacheMs: number;
   /** Per-user spend caps, in dollars; the daily one in the user's time zone. */
@@ -136,6 +139,7 @@ function parseConfig(env: object): ConfigResult {
       vm: machines.config === null && e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       machines: machines.config,
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
+      maxParallelRuns: e.MAX_PARALLEL_RUNS === undefined ? 3 : Number(e.MAX_PARALLEL_RUNS),
       allowlistCacheMs: e.ALLOWLIST_CACHE_MS === undefined ? 60_000 : Number(e.ALLOWLIST_CACHE_MS),
       budget: { dailyUsd: e.DAILY_BUDGET_USD === undefined ? 20 : Number(e.DAILY_BUDGET_USD), monthlyUsd: e.MONTHLY_BUDGET_USD === undefined ? null : Number(e.MONTHLY_BUDGET_USD) },
       progress: {

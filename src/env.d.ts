@@ -24,6 +24,7 @@ interface Env {
   MACHINE_IDLE_ACTION?: string;
   MACHINE_RETIRE_DAYS?: string;
   MAX_MESSAGES_PER_MINUTE?: string;
+  MAX_PARALLEL_RUNS?: string;
   DAILY_BUDGET_USD?: string;
   MONTHLY_BUDGET_USD?: string;
   ALLOWLIST_CACHE_MS?: string;

@@ -73,7 +73,8 @@ export type InboundParse = { ok: true; inbound: Inbound } | ({ ok: false } & Inb
 export type InboundOutcome = { kind: "stored"; inbound: Inbound } | { kind: "duplicate"; dedupeKey: string } | { kind: "refused"; refusal: InboundRefusal };
 
 /** A button under a message: its title, and the payload a tap brings back (InboundButton). */
-export type Button = { title: string; id: string };
+/** `typed`: what the user may type instead (named in the text where a channel cannot show the button). */
+export type Button = { title: string; id: string; typed?: string };
 
 /**
  * A file the relay sends: fetched by the channel from `url` (a signed link of ours). `keepSharp`:

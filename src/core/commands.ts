@@ -20,7 +20,7 @@ export type { ParsedCommand, ScheduleAction } from "./parsed-command";
 export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }> = [
   { usage: "/help", description: "this list" },
   { usage: "/status", description: "what runs and waits, the agent's last step, the VM, the next task, spend today; /status vm asks the VM now" },
-  { usage: "/stop", description: "stop the current run (also /cancel)" },
+  { usage: "/stop", description: "stop the current conversation's run (also /cancel); /stop <name> that one's, /stop all every run" },
   { usage: "/new", description: "a fresh agent session in this conversation's project (also /clear)" },
   { usage: "/new <name> [git-url] [branch]", description: "a new conversation with its own project (cloned from git-url), made current" },
   { usage: "/sessions", description: "your conversations; /switch <name or number> makes one current" },
@@ -91,6 +91,14 @@ function isRelayCommandWord(word: string): boolean {
 
 const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
 
+/** `/stop`, `/stop all`, `/stop <name>` (a conversation's name, or `@name`). */
+function parseStopArgs(name: string, args: string): ParsedCommand {
+  if (args === "") return { type: "cancel" };
+  if (args.toLowerCase() === "all") return { type: "cancel", target: "all" };
+  const target = args.replace(/^@/, "");
+  return /^[A-Za-z0-9_-]{1,32}$/.test(target) ? { type: "cancel", target: { name: target } } : invalid(`/${name} takes a conversation's name or "all": /${name} api, /${name} all.`);
+}
+
 // A command is a slash and letters as the first word, optionally followed by ! ? or a full
 // stop. "/usr/bin/env is broken" or "/ 2" is not a command: the agent gets it.
 const COMMAND_WORD = /^\/([A-Za-z]+)[.!?]*(?=\s|$)/;
@@ -113,9 +121,8 @@ export function parseCommand(text: string): ParsedCommand | null {
       if (args.toLowerCase() === "vm") return { type: "status", checkVm: true };
       return withoutArguments(name, args, { type: "status", checkVm: false });
     case "cancel":
-      return withoutArguments(name, args, { type: name });
     case "stop":
-      return withoutArguments(name, args, { type: "cancel" });
+      return parseStopArgs(name, args);
     case "new":
       return parseNewArgs(args);
     case "clear":

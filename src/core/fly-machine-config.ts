@@ -7,8 +7,8 @@
 export const AGENT_MOUNT_PATH = "/data";
 /** The VM's listen port inside the Machine (its PORT), behind the service. */
 export const AGENT_INTERNAL_PORT = 8080;
-/** shared-cpu-1x with 1 GB: enough for Node and a few CLI processes, and under suspend's 2 GB limit. */
-export const DEFAULT_GUEST = { cpu_kind: "shared", cpus: 1, memory_mb: 1024 } as const;
+/** shared-cpu-2x with 2 GB: room for three conversations' runs at once and a warm one (docs/vm.md, the memory budget), at suspend's 2 GB limit. */
+export const DEFAULT_GUEST = { cpu_kind: "shared", cpus: 2, memory_mb: 2048 } as const;
 /** A volume's smallest size: an idle user pays for this much storage. */
 const DEFAULT_VOLUME_SIZE_GB = 1;
 const STOP_TIMEOUT = "30s";

@@ -4,6 +4,8 @@
 export const outboxKeys = {
   /** Part `part` of the reply in event `seq` of VM run `vmRunId`. */
   reply: (vmRunId: string, seq: number, part: number) => `${vmRunId}:${seq}:${part}`,
+  /** "[web] waits: 3 runs are going", once per message that waits past MAX_PARALLEL_RUNS. */
+  runWaits: (messageId: string) => `run-waits:${messageId}`,
   /** The one "got it, queued" acknowledgement of messages that arrived during run `runId`. */
   ack: (runId: string) => `ack:${runId}`,
   /** Part `part` of the relay's own answer to the command in inbound message `messageId`. */

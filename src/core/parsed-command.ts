@@ -11,7 +11,8 @@ export type ParsedCommand =
   | { type: "help" }
   /** `checkVm`: `/status vm` asks the VM now; plain /status reports it as last seen. */
   | { type: "status"; checkVm: boolean }
-  | { type: "cancel" }
+  /** `/stop` alone: the current conversation's run; `/stop <name>`: that one's; `/stop all`: every live run. */
+  | { type: "cancel"; target?: { name: string } | "all" }
   /** `/new` alone and `/clear`: a fresh session in the current conversation's project. */
   | { type: "new_session" }
   | { type: "conversation_create"; name: string; repo: { url: string; branch: string | null } | null }

@@ -12,6 +12,7 @@ export type PhoneConfig = NonNullable<Parameters<typeof isConfiguredAdmin>[0]> &
   publicUrl: string | null;
   machines: object | null;
   maxMessagesPerMinute: number;
+  maxParallelRuns?: number;
   budget: Caps;
   approvals: { defaultMode: ApprovalMode; timeoutMs: number };
   progress: ProgressPacing;
@@ -25,6 +26,8 @@ export type PhoneSettings = {
   vmMode: "machines" | "shared";
   isAdmin: boolean;
   maxMessagesPerMinute: number;
+  /** MAX_PARALLEL_RUNS: conversations of this user that run at once. */
+  maxParallelRuns: number;
   caps: Caps;
   approvals: { defaultMode: ApprovalMode; timeoutMs: number };
   progress: ProgressPacing;
@@ -34,6 +37,7 @@ export type PhoneSettings = {
 
 const DEFAULTS = {
   maxMessagesPerMinute: 30,
+  maxParallelRuns: 3,
   caps: { dailyUsd: 20, monthlyUsd: null },
   approvals: { defaultMode: "edits", timeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS },
 } as const;
@@ -44,6 +48,7 @@ export function phoneSettingsOf(config: PhoneConfig | null, phone: string): Phon
     vmMode: config?.machines ? "machines" : "shared",
     isAdmin: isConfiguredAdmin(config, phone),
     maxMessagesPerMinute: config?.maxMessagesPerMinute ?? DEFAULTS.maxMessagesPerMinute,
+    maxParallelRuns: config?.maxParallelRuns ?? DEFAULTS.maxParallelRuns,
     caps: config?.budget ?? DEFAULTS.caps,
     approvals: config?.approvals ?? DEFAULTS.approvals,
     progress: config?.progress ?? DEFAULT_PROGRESS_PACING,

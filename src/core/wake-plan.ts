@@ -23,18 +23,17 @@ export type WakePlan = { action: "keep" } | { action: "set"; at: number } | { ac
 const KEEP: WakePlan = { action: "keep" };
 
 /**
- * When the runs unit is due. A stream this instance reads is due now (the pump reads it; the
- * plan gives it only the watchdog). Otherwise the open run is due at its next attempt: a stream
- * nobody reads any more (the instance died) since it opened, one that failed after its backoff.
- * With no run, the queue is due now, unless a spent budget holds it (the budget unit's time).
- * `queue` is read only then: every stored message changes its count, so reading it for a run that
- * decides alone would cost a statement per message.
+ * When the runs unit is due. A stream this instance reads is due now (the pump reads every one;
+ * the plan gives them only the watchdog). Otherwise each open run is due at its next attempt: a
+ * stream nobody reads any more (the instance died) since it opened, one that failed after its
+ * backoff. The queue is due now when a batch may start beside them (core/run-slots.ts), unless a
+ * spent budget holds it (the budget unit's time). `queue` is read only when no stream is read:
+ * every stored message changes it, and a pump that reads a stream looks at the queue anyway.
  */
-export function runsDueAt(r: { now: number; reading: boolean; run: { nextAttemptAt: number } | null; queue: () => { queued: number; held: boolean } }): number | null {
+export function runsDueAt(r: { now: number; reading: boolean; runs: readonly { nextAttemptAt: number }[]; queue: () => { startable: boolean; held: boolean } }): number | null {
   if (r.reading) return r.now;
-  if (r.run) return r.run.nextAttemptAt;
-  const { queued, held } = r.queue();
-  return queued > 0 && !held ? r.now : null;
+  const { startable, held } = r.queue();
+  return earliest([...r.runs.map((run) => run.nextAttemptAt), startable && !held ? r.now : null]);
 }
 
 /**

@@ -139,6 +139,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     approvals,
     schedules,
     vm,
+    maxParallelRuns: s.maxParallelRuns,
     userId: phone,
     gitIdentity: () => gitIdentityOf(settings, phone),
     sendTyping: outbox.sendTyping,

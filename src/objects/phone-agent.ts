@@ -193,8 +193,8 @@ export class PhoneAgent extends DurableObject<Env> {
   /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */
   async revokeAccess(): Promise<Revoked> {
     const now = this.clock();
-    const { revoked, cancelVmRunId } = this.sql.transaction(() => revoke(this.accessDeps(), now));
-    if (cancelVmRunId) await this.u.vm?.cancel(cancelVmRunId);
+    const { revoked, cancelVmRunIds } = this.sql.transaction(() => revoke(this.accessDeps(), now));
+    await Promise.all(cancelVmRunIds.map((id) => this.u.vm?.cancel(id)));
     await this.u.machine?.stopNow(now); // machines mode: the volume stays for an /allow
     return this.changed(revoked, now);
   }
@@ -319,6 +319,6 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private accessDeps(): AccessDeps {
     const { repos, lifecycle, budget, inbox, approvals } = this.u;
-    return { ...repos, machine: this.u.machine && (() => this.u.machine!.describe()), lifecycle, budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: inbox.failRun, stopApprovals: (now) => approvals.stopAll(now) };
+    return { ...repos, machine: this.u.machine && (() => this.u.machine!.describe()), lifecycle, budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: inbox.failRun, stopApprovals: (now, runIds) => approvals.stopAll(now, runIds) };
   }
 }

@@ -22,11 +22,20 @@ describe("phoneSettingsOf", () => {
       vmMode: "shared",
       isAdmin: false,
       maxMessagesPerMinute: 30,
+      maxParallelRuns: 3,
       caps: { dailyUsd: 20, monthlyUsd: null },
       approvals: { defaultMode: "edits", timeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS },
       progress: DEFAULT_PROGRESS_PACING,
       transcriberUrl: null,
     });
+  });
+
+  it("MAX_PARALLEL_RUNS: 1 to 10 conversations at once, anything else refused by name", () => {
+    expect(phoneSettingsOf(configOf({ MAX_PARALLEL_RUNS: "5" }), USER).maxParallelRuns).toBe(5);
+    for (const bad of ["0", "11", "two"]) {
+      const loaded = loadConfig({ MAX_PARALLEL_RUNS: bad });
+      expect(loaded.ok ? [] : loaded.problems.join("; ")).toContain("MAX_PARALLEL_RUNS");
+    }
   });
 
   it.each([

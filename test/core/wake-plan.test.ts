@@ -30,21 +30,23 @@ describe("planWake", () => {
 });
 
 describe("runsDueAt", () => {
-  type Case = { reading: boolean; run: { nextAttemptAt: number } | null; queued: number; held: boolean };
-  const none: Case = { reading: false, run: null, queued: 0, held: false };
+  type Case = { reading: boolean; runs: { nextAttemptAt: number }[]; startable: boolean; held: boolean };
+  const none: Case = { reading: false, runs: [], startable: false, held: false };
   it.each<[string, Case, number | null]>([
     ["nothing open, nothing queued: never", none, null],
-    ["queued messages and no run: now", { ...none, queued: 2 }, now],
-    ["queued but held by a spent budget: the budget unit says when", { ...none, queued: 2, held: true }, null],
-    ["a run waiting to retry: its attempt, queue or not", { ...none, run: { nextAttemptAt: now + 5_000 }, queued: 3 }, now + 5_000],
-    ["a stream nobody reads any more: due since it opened", { ...none, run: { nextAttemptAt: now - 5_000 } }, now - 5_000],
-    ["a stream this instance reads: now (the pump reads it)", { ...none, reading: true, run: { nextAttemptAt: now - 5_000 } }, now],
-  ])("%s", (_name, { reading, run, queued, held }, expected) => {
+    ["a batch may start: now", { ...none, startable: true }, now],
+    ["a batch held by a spent budget: the budget unit says when", { ...none, startable: true, held: true }, null],
+    ["a run waiting to retry, nothing may start beside it: its attempt", { ...none, runs: [{ nextAttemptAt: now + 5_000 }] }, now + 5_000],
+    ["a run waiting to retry, another conversation's batch may start beside it: now", { ...none, runs: [{ nextAttemptAt: now + 5_000 }], startable: true }, now],
+    ["two runs waiting: the earlier attempt", { ...none, runs: [{ nextAttemptAt: now + 5_000 }, { nextAttemptAt: now + 2_000 }] }, now + 2_000],
+    ["a stream nobody reads any more: due since it opened", { ...none, runs: [{ nextAttemptAt: now - 5_000 }] }, now - 5_000],
+    ["a stream this instance reads: now (the pump reads it)", { ...none, reading: true, runs: [{ nextAttemptAt: now - 5_000 }] }, now],
+  ])("%s", (_name, { reading, runs, startable, held }, expected) => {
     let reads = 0;
-    const queue = () => (reads++, { queued, held });
-    expect(runsDueAt({ now, reading, run, queue })).toBe(expected);
-    // The queue's count is read only when no run decides: it changes with every stored message.
-    expect(reads).toBe(reading || run ? 0 : 1);
+    const queue = () => (reads++, { startable, held });
+    expect(runsDueAt({ now, reading, runs, queue })).toBe(expected);
+    // The queue is read only when no stream is read: it changes with every stored message.
+    expect(reads).toBe(reading ? 0 : 1);
   });
 });
 

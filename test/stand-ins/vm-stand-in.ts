@@ -221,7 +221,10 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     for (const notify of run.listeners) notify();
   };
 
-  const liveRunOf = (userId: string) => [...runs.values()].find((r) => r.userId === userId && !r.finished);
+  /** The user's live run in a workspace (several of a user's runs may be live, as on the VM: one per session). */
+  const liveRunIn = (userId: string, workspace: string) => [...runs.values()].find((r) => r.userId === userId && r.workspace === workspace && !r.finished);
+  /** A live run of the user on that session: two processes must never write one session. */
+  const liveOnSession = (userId: string, sessionId: string | null | undefined) => (sessionId ? [...runs.values()].find((r) => r.userId === userId && r.sessionId === sessionId && !r.finished) : undefined);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   async function execute(run: Run, resumed: string | null): Promise<void> {
@@ -421,11 +424,11 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       }
       if (run?.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);
       if (!run) {
-        const live = liveRunOf(body.userId);
+        const live = liveOnSession(body.userId, body.sessionId);
         run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map(), asksApprovals: !!body.options.approvals, approvalTimeoutMs: body.options.approvals?.timeoutMs };
         runs.set(body.runId, run);
         if (!workspacesOf(body.userId).has(body.workspace)) workspacesOf(body.userId).set(body.workspace, { url: null, branch: null, files: 0 });
-        if (live) push(run, { type: "error", code: "busy", message: "another run is live for this user" });
+        if (live) push(run, { type: "error", code: "busy", message: "another run is live on this session" });
         else void execute(run, body.sessionId);
       }
       return stream(run, 0, res, d.drop && !run.dropped);
@@ -441,7 +444,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const parsed = ShipRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
       const held = workspacesOf(userId).get(workspace);
-      const live = liveRunOf(userId);
+      const live = liveRunIn(userId, workspace);
       const answer = !held
         ? { status: 404, body: { error: "unknown_workspace", message: `no workspace ${workspace} for this user` } }
         : live?.workspace === workspace
@@ -546,7 +549,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     const branch = clone.branch === undefined ? null : checkBranch(clone.branch);
     if (branch && !branch.ok) return failed("url_refused", branch.why);
     if (held?.url) return held.url === clone.url && (!clone.branch || clone.branch === held.branch) ? created(200, held) : failed("exists");
-    if (liveRunOf(userId)?.workspace === workspace) return failed("exists");
+    if (liveRunIn(userId, workspace)) return failed("exists");
     const script = cloneScripts.get(userId);
     cloneScripts.delete(userId);
     if (script?.delayMs) await sleep(script.delayMs);
@@ -564,7 +567,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       return json(res, status, body);
     };
     if (!workspacesOf(userId).has(workspace)) return answer(404, { error: "unknown_workspace", message: `no workspace ${workspace} for this user` });
-    const live = liveRunOf(userId);
+    const live = liveRunIn(userId, workspace);
     if (live?.workspace === workspace) return answer(409, { error: "workspace_busy", message: `run ${live.runId} is in progress in this workspace` });
     const restored = checkpoints.step(kind, userId, workspace);
     if (!restored) return answer(409, kind === "undo" ? { error: "nothing_to_undo", message: "no run changed files here that is not undone already" } : { error: "nothing_to_redo", message: "no undo to take back" });
@@ -579,7 +582,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       record(404);
       return json(res, 404, { error: "unknown_workspace" });
     }
-    if (liveRunOf(userId)?.workspace === workspace) {
+    if (liveRunIn(userId, workspace)) {
       record(409);
       return json(res, 409, { error: "workspace_busy", message: "a run is live in this workspace" });
     }

@@ -66,42 +66,42 @@ describe("a due task runs through the queue, once", () => {
     expect((await taskRuns(phone)).map((r) => r.id)).toEqual([`task-1-${dueAt}`]);
   });
 
-  it("a task due during a user's run waits its turn, survives a reset, and runs once", async () => {
+  it("a task due during a user's run runs beside it at once, in its own session, survives a reset, and runs once", async () => {
     const phone = "+15550000132";
     await ask(phone, "/schedule every 1h nightly report");
     await sendInbound(phone, "deploy it [[vm:hold]]");
     await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
-    // The task comes due: it is claimed (next slot set) but waits behind the live run.
+    // The task comes due: claimed (next slot set) and started beside the live run, not behind it.
     const dueAt = await nextRun(phone);
     await makeTasksDue(phone);
-    await eventually(async () => (await taskRuns(phone)).length === 1);
-    expect((await taskRuns(phone)).map((r) => r.status)).toEqual(["queued"]);
+    await eventually(async () => (await taskStarts(phone)).length === 1);
     expect(await nextRun(phone)).toBeGreaterThan(Date.now());
-    expect(await taskStarts(phone)).toHaveLength(0);
+    // Its result comes while the user's run still goes, named by its conversation (two runs were live).
+    await eventually(async () => (await sentTo(phone)).some((m) => m.body?.includes("⏰")));
+    expect(bodies(await sentTo(phone))).not.toContain("echo: deploy it [[vm:hold]]");
 
-    // A deploy resets the object between the claim and the dispatch.
+    // A deploy resets the object while the user's run goes on: nothing of the task runs again.
     await abortAllDurableObjects();
     await releaseVm(phone);
     await runDurableObjectAlarm(stubFor(phone));
-    await eventually(async () => (await sentTo(phone)).some((m) => m.body?.startsWith("⏰")));
-    const messages = bodies(await sentTo(phone));
-    expect(messages.filter((b) => b?.startsWith("⏰"))).toHaveLength(1);
-    expect(messages.indexOf("echo: deploy it [[vm:hold]]")).toBeLessThan(messages.findIndex((b) => b?.startsWith("⏰")));
+    await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.endsWith("echo: deploy it [[vm:hold]]")));
+    expect(bodies(await sentTo(phone)).filter((b) => b?.includes("⏰"))).toHaveLength(1);
     expect(await taskStarts(phone)).toHaveLength(1);
     expect(dueAt).toBeGreaterThan(0);
   });
 
-  it("a user's message during a task run waits behind it with the acknowledgement", async () => {
+  it("a user's message during a task run starts beside it: the task's session is its own", async () => {
     const phone = "+15550000133";
     await ask(phone, "/schedule every 1h long audit [[vm:hold]]");
     // Due now: the platform's own alarm runs it (it streams until released, so not awaited here).
     await makeTasksDue(phone);
     await eventually(async () => (await taskStarts(phone)).length === 1);
-    expect(await ask(phone, "are you there?")).toBe("Got it, I'll process this next.");
+    // Answered while the task still runs, tagged: two runs are live.
+    expect(await ask(phone, "are you there?")).toBe("[main] echo: are you there?");
     // Not injected into the task's fresh session.
     expect((await vmRequests(phone)).filter((r) => r.kind === "input")).toEqual([]);
     await releaseVm(phone);
-    await eventually(async () => bodies(await sentTo(phone)).includes("echo: are you there?"));
+    await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.includes("⏰")));
   });
 });
 

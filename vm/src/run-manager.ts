@@ -1,5 +1,6 @@
-// The VM's runs and CLI processes: one live run and at most one process per user, warm reuse
-// of a session's process, mid-run input, cancel, time limits and the shutdown that closes all.
+// The VM's runs and CLI processes: a user's conversations run side by side, each in a process of
+// its own (never two on one session), warm reuse of a session's process within the Machine's
+// memory budget (core/process-budget.ts), mid-run input, cancel, time limits and the shutdown.
 import type { GitIdentity, InputMessage, StartRunRequest } from "../../src/protocol/vm-protocol";
 import { describeExit, spawnAgent, stopAgent, writeTurn, type AgentProcess } from "./agent-process";
 import type { AgentRecords } from "./agent-records";
@@ -20,6 +21,8 @@ import type { CredentialProxy } from "./credential-proxy";
 import type { ToolBridge } from "./tool-bridge";
 import { withAttachments } from "./inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
+import { totalmem, freemem } from "node:os";
+import { admitProcess } from "./core/process-budget";
 import { ensureUserDirs, userPathsOf, workspaceDirOf, type UserPaths } from "./user-paths";
 
 export type TimingMark = "received" | "spawned" | "checkpoint_started" | "result_line";
@@ -59,7 +62,12 @@ export type ManagerDeps = {
    * terminal event carries what changed): checkpoints.ts. Without it, runs record nothing.
    */
   checkpoints?: Pick<Checkpoints, "before" | "after">;
+  /** The Machine's memory in MB (tests set it); default the kernel's total and available. */
+  memory?: () => { totalMb: number; freeMb: number };
 };
+
+const MB = 1024 * 1024;
+const kernelMemory = () => ({ totalMb: totalmem() / MB, freeMb: freemem() / MB });
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
 
@@ -73,8 +81,13 @@ const FINISHED_IN_MEMORY_MS = 10 * 60_000;
 export function createRunManager(deps: ManagerDeps) {
   const { config, log } = deps;
   const runs = new Map<string, Run>();
-  const liveByUser = new Map<string, Run>();
-  const agentByUser = new Map<string, AgentProcess>();
+  /** Every live run, of every user; a user's several conversations each have one. */
+  const liveRuns = new Set<Run>();
+  /** The session each live run writes (null: a new one): two processes must never write one. */
+  const sessionOf = new Map<Run, string | null>();
+  const liveOf = (userKey: string): Run[] => [...liveRuns].filter((r) => r.userKey === userKey);
+  /** The processes that may take a run: running one, or warm (oldest first); a stopping one is not here. */
+  const agents = new Set<AgentProcess>();
   /** Every agent process until it has exited, including those being stopped. */
   const alive = new Set<AgentProcess>();
   /** Workspace directories being cloned into or deleted: no run may start there meanwhile. */
@@ -98,8 +111,7 @@ export function createRunManager(deps: ManagerDeps) {
   }
 
   function agentOf(run: Run): AgentProcess | null {
-    const agent = agentByUser.get(run.userKey);
-    return agent?.run === run ? agent : null;
+    return [...agents].find((agent) => agent.run === run) ?? null;
   }
 
   function endWarm(agent: AgentProcess): void {
@@ -110,7 +122,7 @@ export function createRunManager(deps: ManagerDeps) {
 
   function stop(agent: AgentProcess): Promise<unknown> {
     endWarm(agent);
-    if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
+    agents.delete(agent);
     return stopAgent(agent, config.stopGraceMs);
   }
 
@@ -198,7 +210,7 @@ export function createRunManager(deps: ManagerDeps) {
       deps.records?.release(agent.cli.pid);
       tools?.release();
       proxyGrant?.revoke();
-      if (agentByUser.get(agent.userKey) === agent) agentByUser.delete(agent.userKey);
+      agents.delete(agent);
       const run = agent.run;
       agent.run = null;
       if (run) run.feed(exitInput(run, exit));
@@ -218,7 +230,7 @@ export function createRunManager(deps: ManagerDeps) {
   function attach(agent: AgentProcess, run: Run, request: StartRunRequest, timeLimitMs: number): void {
     endWarm(agent);
     agent.run = run;
-    agentByUser.set(agent.userKey, agent);
+    agents.add(agent);
     const timer = timeLimitMs > 0 ? setTimeout(() => cancelWith(run, "time_limit", `the run exceeded its time limit of ${timeLimitMs} ms`), timeLimitMs) : null;
     run.onFinished(() => {
       if (timer) clearTimeout(timer);
@@ -234,20 +246,33 @@ export function createRunManager(deps: ManagerDeps) {
     await dirs;
     const limits = [request.options.timeLimitMs, config.runTimeLimitMs].filter((n): n is number => !!n && n > 0);
     const timeLimitMs = limits.length > 0 ? Math.min(...limits) : 0;
-    const current = agentByUser.get(paths.key);
-    // A warm process belongs to one workspace and one session: any other run replaces it.
-    const warm =
-      current && !current.run && !current.stopping && !current.retired && current.cli.isAlive() && request.sessionId !== null &&
-      current.cwd === run.cwd && current.sessionId === request.sessionId &&
-      current.fingerprint === optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity));
-    if (current && warm) return attach(current, run, request, timeLimitMs);
-    if (current) {
+    const mine = [...agents].filter((agent) => agent.userKey === paths.key && !agent.run);
+    // A warm process belongs to one workspace and one session: the conversation's next run takes it up.
+    const warm = mine.find(
+      (current) =>
+        !current.stopping && !current.retired && current.cli.isAlive() && request.sessionId !== null &&
+        current.cwd === run.cwd && current.sessionId === request.sessionId &&
+        current.fingerprint === optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity)),
+    );
+    if (warm) return attach(warm, run, request, timeLimitMs);
+    // Any other idle one of this workspace (another session of it) or of this session is replaced;
+    // other conversations' processes stay warm, within the memory budget below.
+    for (const current of mine.filter((a) => a.cwd === run.cwd || (request.sessionId !== null && a.sessionId === request.sessionId))) {
       // One that is already ending (stdin closed, or signalled) is left to finish its writes.
       const stopping = current.stopping ? current.cli.exited : stop(current);
       // Two processes must never write the same session: wait for the old one to be gone.
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
     if (run.admits("input").kind === "refuse") return;
+    // The Machine's memory: idle warm processes (any user's, oldest first) make way, or the run is refused by name.
+    const idle = [...agents].filter((a) => !a.run);
+    const admission = admitProcess({ alive: alive.size, idle: idle.length, ...(deps.memory ?? kernelMemory)() });
+    if (admission.kind === "refuse") {
+      console.error(`vm: run ${run.id}: refused: ${admission.reason}`);
+      run.failNow("busy", admission.reason);
+      return;
+    }
+    if (admission.kind === "evict") await Promise.all(idle.slice(0, admission.count).map(stop));
     const agent = await newAgent(paths, ids, run, request);
     if (!agent) return;
     deps.onTiming?.(run.id, "spawned", agent.cli.spawnedAt);
@@ -271,12 +296,9 @@ export function createRunManager(deps: ManagerDeps) {
     approvalTimeoutOf: (runId: string): number | null => approvalTimeouts.get(runId) ?? null,
     /** Whether this live run's input is someone else's text: no answer of it may remember a rule. */
     untrusted: (runId: string): boolean => untrustedRuns.has(runId),
-    liveRunCount: () => liveByUser.size,
+    liveRunCount: () => liveRuns.size,
     /** The id of the user's live run in that workspace directory, if one is. */
-    liveRunIn: (userKey: string, dir: string): string | null => {
-      const live = liveByUser.get(userKey);
-      return live?.cwd === dir ? live.id : null;
-    },
+    liveRunIn: (userKey: string, dir: string): string | null => liveOf(userKey).find((r) => r.cwd === dir)?.id ?? null,
 
     start(request: StartRunRequest, receivedAt: number): StartOutcome {
       if (shuttingDown) return { kind: "shutting_down" };
@@ -287,8 +309,9 @@ export function createRunManager(deps: ManagerDeps) {
       log.create({ runId: request.runId, userKey: paths.key, createdAt: Date.now() });
       const { checkpoints } = deps;
       const cwd = workspaceDirOf(paths, request.workspace);
-      const refusal = liveByUser.get(paths.key)
-        ? `user already has a live run (${liveByUser.get(paths.key)?.id})`
+      const onSession = request.sessionId === null ? undefined : liveOf(paths.key).find((r) => sessionOf.get(r) === request.sessionId);
+      const refusal = onSession
+        ? `a live run of this user is on that session (${onSession.id})`
         : lockedDirs.has(cwd)
           ? `workspace ${request.workspace} is being cloned into or deleted`
           : request.sessionId !== null && !SESSION_ID.test(request.sessionId)
@@ -341,8 +364,12 @@ export function createRunManager(deps: ManagerDeps) {
       if (!dirs) {
         run.failNow(refusal?.startsWith("not a Claude") ? "unknown_session" : "busy", refusal ?? "refused");
       } else {
-        liveByUser.set(paths.key, run);
-        run.onFinished(() => liveByUser.get(paths.key) === run && liveByUser.delete(paths.key));
+        liveRuns.add(run);
+        sessionOf.set(run, request.sessionId);
+        run.onFinished(() => {
+          liveRuns.delete(run);
+          sessionOf.delete(run);
+        });
         const turns = createTurnQueue(run, (message, signal) =>
           dirs.then(
             () => withAttachments(message, { ids: deps.users.idsOf(paths.key), projectDir: run.cwd, now: Date.now, timeoutMs: config.mediaTimeoutMs, signal }),
@@ -380,13 +407,13 @@ export function createRunManager(deps: ManagerDeps) {
      * ending) first. Runs that start there meanwhile end with `busy`. Call the result to release.
      */
     async lockWorkspace(userKey: string, dir: string): Promise<(() => void) | null> {
-      const live = liveByUser.get(userKey);
-      if (live?.cwd === dir) {
+      const live = liveOf(userKey).find((r) => r.cwd === dir);
+      if (live) {
         // A run whose answers are out is only recording its change: the user holds its reply, so
         // an /undo right after it waits that moment instead of being refused.
         if (live.admits("undo").kind !== "after_end") return null;
         await new Promise<void>((resolve) => live.onFinished(resolve));
-        if (liveByUser.get(userKey)?.cwd === dir) return null;
+        if (liveOf(userKey).some((r) => r.cwd === dir)) return null;
       }
       if (lockedDirs.has(dir)) return null;
       lockedDirs.add(dir);
@@ -412,7 +439,7 @@ export function createRunManager(deps: ManagerDeps) {
 
     /** Idle exit: end warm processes (there is no live run, or we would not be idle). */
     async stopWarm(): Promise<void> {
-      await Promise.all([...agentByUser.values()].filter((a) => !a.run).map(stop));
+      await Promise.all([...agents].filter((a) => !a.run).map(stop));
     },
 
     /** SIGTERM: live runs end with `vm_restarted`, every process is stopped, events are on disk. */
@@ -421,7 +448,7 @@ export function createRunManager(deps: ManagerDeps) {
       const live = [...runs.values()].filter((run) => !run.isFinished());
       await Promise.all([
         ...live.map((run) => cancelWith(run, "vm_restarted", "the VM stopped while the run was live")),
-        ...[...agentByUser.values()].map(stop),
+        ...[...agents].map(stop),
       ]);
       // Their terminal events wait for the checkpoint after them (bounded above): on disk before the server goes.
       const ended = Promise.all(live.map((run) => new Promise<void>((resolve) => run.onFinished(resolve))));

@@ -49,6 +49,8 @@ export type VmHooks = {
   onIdle?: () => void;
   /** Measurement points (performance.now()), for the benchmark. */
   onTiming?: (runId: string, mark: TimingMark | "delivered", at: number, event?: VmRunEvent) => void;
+  /** The Machine's memory in MB, as agent processes are admitted (core/process-budget.ts); default the kernel's. */
+  memory?: () => { totalMb: number; freeMb: number };
 };
 
 /**
@@ -154,6 +156,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     touch,
     awake,
     onTiming: hooks.onTiming,
+    ...(hooks.memory ? { memory: hooks.memory } : {}),
     tools,
     vmUrl: () => vmUrl,
     observe,

@@ -2,7 +2,7 @@
 // quick-reply content (twilio-content.ts), or as text where it is not there or Twilio refuses it;
 // a template by its content SID; a file by our signed link; and delivery reported to the Worker's
 // status route when the outbox asks.
-import type { ChannelClient, ChannelFailure, Outbound, SendOutcome } from "../channel";
+import type { Button, ChannelClient, ChannelFailure, Outbound, SendOutcome } from "../channel";
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import type { TwilioClient } from "./twilio-client";
@@ -25,6 +25,16 @@ export type WhatsAppClientDeps = {
 type Sent = { ok: true; sid: string } | ({ ok: false } & SendFailure);
 
 /** Twilio's refusals as every channel reports them: no chat is ever gone (its dead-channel codes fail quietly). */
+/**
+ * The text of a message whose buttons cannot be shown (Twilio's Content API not set up, or it
+ * refused ours): it names what to type instead, for each button that has a typed equivalent the
+ * text does not name already ("Fix it" under a CI failure: `Reply “fix it” to start it.`).
+ */
+export function withTypedAnswers(body: string, buttons: readonly Button[] | undefined): string {
+  const words = (buttons ?? []).flatMap((b) => (b.typed && !body.toLowerCase().includes(`“${b.typed.toLowerCase()}”`) ? [`“${b.typed}”`] : []));
+  return words.length === 0 ? body : `${body}\n\nReply ${words.join(" or ")} to ${words.length === 1 ? "do what its button does" : "do what their buttons do"}.`;
+}
+
 function outcomeOf(sent: Sent): SendOutcome {
   if (sent.ok) return { ok: true, ref: sent.sid };
   const failure: ChannelFailure = { errorCode: sent.errorCode, retryable: sent.retryable, chatGone: false };
@@ -42,14 +52,14 @@ export function whatsappChannelClient(d: WhatsAppClientDeps): ChannelClient {
     const callback = statusCallback(m.receipts);
     if (m.template) return d.twilio.sendMessage({ to, contentSid: m.template.id, contentVariables: m.template.variables ?? undefined, statusCallback: callback });
     const content = m.buttons?.length && d.quickReply ? await d.quickReply.resolve(m.part, m.buttons, d.clock()) : null;
-    if (!content) return d.twilio.sendMessage({ to, body: m.part, statusCallback: callback });
+    if (!content) return d.twilio.sendMessage({ to, body: withTypedAnswers(m.part, m.buttons), statusCallback: callback });
     const sent = await d.twilio.sendMessage({ to, contentSid: content.contentSid, contentVariables: content.contentVariables, statusCallback: callback });
     // A closed window or a passing fault is the outbox's to decide; any other refusal is of our content.
     if (sent.ok || sent.retryable || sent.errorCode === WINDOW_CLOSED_ERROR) return sent;
     // Our quick-reply content refused (deleted by the operator, say): the prompt goes as text.
     d.quickReply!.forget(d.clock());
     d.log("quick_reply_refused", { errorCode: sent.errorCode });
-    return d.twilio.sendMessage({ to, body: m.part, statusCallback: callback });
+    return d.twilio.sendMessage({ to, body: withTypedAnswers(m.part, m.buttons), statusCallback: callback });
   }
 
   return {

@@ -1,11 +1,16 @@
-// What /status answers: the run in progress, what waits, the current conversation, the VM as
+// What /status answers: the runs in progress (one line each when several go at once), what waits, the current conversation, the VM as
 // this instance last saw it, the next task, and today's spend. Pure: facts in, text out.
 import { formatAgo, formatUsd } from "../format-ago";
 import { formatInZone } from "../schedule-format";
 
+/** A live run: `retryAttempt` set while it waits to try the VM again; `label` what started it (the start of its first message); `costUsd` its spend so far. */
+export type RunFacts = { createdAt: number; retryAttempt: number | null; conversation: string | null; task: boolean; progress: string | null; startedBy?: string | null; label?: string | null; costUsd?: number };
+
 export type StatusFacts = {
-  /** The open run; `retryAttempt` set while it waits to try the VM again. */
-  run: { createdAt: number; retryAttempt: number | null; conversation: string | null; task: boolean; progress: string | null; startedBy?: string | null } | null;
+  /** The open run (the oldest, when several are). */
+  run: RunFacts | null;
+  /** The other live runs (several conversations at once), oldest first. */
+  others?: readonly RunFacts[];
   /** Messages waiting, per conversation (`conversation` null: not known any more). */
   queued: readonly { conversation: string | null; count: number }[];
   current: { name: string; sessionId: string | null; deep: boolean; turns: number; costUsd: number } | null;
@@ -18,15 +23,12 @@ export type StatusFacts = {
 
 export function statusReply(f: StatusFacts, now: number): string {
   const lines: string[] = [];
+  const others = f.others ?? [];
   if (!f.run) lines.push("The agent is idle.");
+  else if (others.length === 0) lines.push(`The agent is ${runLine(f.run, now)}.`);
   else {
-    const minutes = Math.round((now - f.run.createdAt) / 60_000);
-    const since = minutes < 1 ? "under a minute" : `${minutes} min`;
-    const state = f.run.retryAttempt !== null ? `waiting to retry (attempt ${f.run.retryAttempt})` : "busy";
-    const step = f.run.progress !== null ? `: ${f.run.progress}` : "";
-    // A run an event started (a trigger, GitHub) says so: the user did not write what it works on.
-    const why = f.run.task ? " (a scheduled task)" : f.run.startedBy ? ` (started by ${f.run.startedBy})` : "";
-    lines.push(`The agent is ${state} in ${f.run.conversation ?? "a deleted conversation"} for ${since}${why}${step}.`);
+    lines.push(`${others.length + 1} runs are going at once (/stop <name> ends one, /stop all every one):`);
+    for (const r of [f.run, ...others]) lines.push(`• ${r.conversation ?? "a deleted conversation"}: ${runLine({ ...r, conversation: null }, now, false)}.`);
   }
   const queued = f.queued.map((q) => `${q.conversation ?? "?"} ${q.count}`);
   lines.push(queued.length === 0 ? "Nothing is queued." : `Waiting: ${queued.join(", ")}.`);
@@ -45,4 +47,16 @@ export function statusReply(f: StatusFacts, now: number): string {
   if (f.nextTask) lines.push(`Next task: #${f.nextTask.id} at ${formatInZone(f.nextTask.at, f.timeZone)} (/schedules).`);
   lines.push(`Spent today: ${formatUsd(f.spend.spentUsd)} of ${formatUsd(f.spend.limitUsd)} (daily budget).`);
   return lines.join("\n");
+}
+
+/** "busy in api for 7 min (started by trigger x), $0.12 so far: Running: npm test"; `where`: with "in <conversation>". */
+function runLine(r: RunFacts, now: number, where = true): string {
+  const minutes = Math.round((now - r.createdAt) / 60_000);
+  const since = minutes < 1 ? "under a minute" : `${minutes} min`;
+  const state = r.retryAttempt !== null ? `waiting to retry (attempt ${r.retryAttempt})` : "busy";
+  const step = r.progress !== null ? `: ${r.progress}` : "";
+  // A run an event started (a trigger, GitHub) says so: the user did not write what it works on.
+  const why = r.task ? " (a scheduled task)" : r.startedBy ? ` (started by ${r.startedBy})` : r.label ? ` (${r.label})` : "";
+  const spent = r.costUsd !== undefined && r.costUsd > 0 ? `, ${formatUsd(r.costUsd)} so far` : "";
+  return `${state}${where ? ` in ${r.conversation ?? "a deleted conversation"}` : ""} for ${since}${why}${spent}${step}`;
 }

@@ -42,7 +42,7 @@ export function isRevoked(settings: SettingsRepo, config: ConfiguredUsers | null
   return !isConfiguredUser(config, phone);
 }
 
-export function summarize(d: Omit<AccessDeps, keyof StopDeps> & Pick<AccessDeps, "runs">, now: number): UserSummary {
+export function summarize(d: Omit<AccessDeps, keyof StopDeps> & Pick<AccessDeps, "runs" | "messages">, now: number): UserSummary {
   const zone = timeZoneOf(d.settings);
   const month = monthIn(now, zone);
   const spentMonthUsd = [...d.spend.between(`${month}-01`, `${month}-31`).values()].reduce((n, s) => n + s.costUsd, 0);
@@ -76,7 +76,7 @@ function stoppedChatsOf(d: Pick<AccessDeps, "stoppedChats">): Pick<UserSummary, 
  * paused, open approvals denied and the open run ended as /stop ends it; the user is told once.
  * Returns the run the VM must cancel, if any.
  */
-export function revoke(d: AccessDeps, now: number): { revoked: Revoked; cancelVmRunId: string | null } {
+export function revoke(d: AccessDeps, now: number): { revoked: Revoked; cancelVmRunIds: string[] } {
   const already = d.settings.get("access_revoked") !== null;
   if (!already) d.settings.set("access_revoked", now);
   const active = d.schedules.list().filter((s) => s.status === "active");
@@ -84,7 +84,7 @@ export function revoke(d: AccessDeps, now: number): { revoked: Revoked; cancelVm
   const stopped = stopWork(d, "all", now);
   const revoked: Revoked = { already, dropped: stopped.dropped.filter((m) => m.kind === "user" && m.how !== "batch").length, stoppedRun: stopped.stoppedRun, pausedTasks: active.length };
   if (!already) d.outbox.add({ dedupeKey: outboxKeys.accessRevoked(now), body: accessRevokedNotice(revoked), now });
-  return { revoked, cancelVmRunId: stopped.cancelVmRunId };
+  return { revoked, cancelVmRunIds: stopped.cancelVmRunIds };
 }
 
 /** /allow after a /deny: the user's messages are read again (tasks stay paused: theirs to resume). */

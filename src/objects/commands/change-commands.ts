@@ -12,7 +12,7 @@ import type { Reply } from "./conversation-commands";
 
 export type ChangeCommandDeps = {
   conversations: Pick<Conversations, "current" | "repo">;
-  runs: Pick<RunsRepo, "open">;
+  runs: Pick<RunsRepo, "openAll">;
   messages: Pick<MessagesRepo, "allOfRun">;
   runChanges: Pick<RunChangesRepo, "inPlace">;
   changes: Pick<Changes, "ask" | "close" | "answerOf">;
@@ -20,9 +20,9 @@ export type ChangeCommandDeps = {
 
 const say = (text: string): Reply => ({ text, after: null });
 
-/** The run in progress, as the user knows it; null when none is. */
-function runInProgress(d: ChangeCommandDeps): string | null {
-  const open = d.runs.open();
+/** The run in progress in a conversation's workspace, as the user knows it; null when none is (another conversation's does not hold it). */
+function runInProgress(d: ChangeCommandDeps, conversationId: number): string | null {
+  const open = d.runs.openAll().find((r) => r.conversationId === conversationId);
   return open ? runLabel(d.messages.allOfRun(open.id)[0]?.body) : null;
 }
 
@@ -42,7 +42,7 @@ export function diffCommand(d: ChangeCommandDeps, index: number, linkEpoch: numb
 export function undoCommand(d: ChangeCommandDeps, now: number, questionKey: string): Reply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
-  const busy = runInProgress(d);
+  const busy = runInProgress(d, current.id);
   if (busy) return say(undoBusy(busy));
   return d.changes.ask(current.id, now, questionKey) ? say("") : say(NOTHING_TO_UNDO);
 }
@@ -50,7 +50,7 @@ export function undoCommand(d: ChangeCommandDeps, now: number, questionKey: stri
 export function redoCommand(d: ChangeCommandDeps): Reply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
-  const busy = runInProgress(d);
+  const busy = runInProgress(d, current.id);
   if (busy) return say(undoBusy(busy));
   return { text: "", after: { kind: "redo", conversationId: current.id, workspace: current.workspace } };
 }

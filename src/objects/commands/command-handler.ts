@@ -4,7 +4,8 @@
 import { ADMINS_ONLY_VM, permissionDenied, VM_SWEEP_SHARED } from "../../core/admin-replies";
 import { dayIn, monthIn } from "../../core/spend-days";
 import { helpText, type ParsedCommand } from "../../core/commands";
-import { NO_CURRENT_CONVERSATION } from "../../core/replies/conversations";
+import { NO_CURRENT_CONVERSATION, noSuchConversation } from "../../core/replies/conversations";
+import { runLabel } from "../../core/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply } from "../../core/replies/settings";
 import { timeZoneReply } from "../../core/replies/schedules";
 import { costReply } from "../../core/replies/spend";
@@ -32,7 +33,7 @@ import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from ".
 import { shipCommand, type ShipCommandDeps } from "./ship-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
 import { webLinkEpoch } from "../web-page-data";
-import { stopReply } from "../../core/notices";
+import { stopRepliesByConversation, stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
 import { addTrigger, listTriggers, removeTrigger, type TriggerCommandDeps } from "./trigger-commands";
 import type { GithubEventsRepo } from "../db/github-events-repo";
@@ -74,9 +75,14 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       // /status vm asks the VM now, after the webhook's answer; the rest is known already.
       return command.checkVm ? { text: "", after: { kind: "health", detail: sender.isAdmin } } : say(statusText(d, now));
     case "cancel": {
-      const stopped = stopWork({ ...d, stopApprovals: (at) => d.approvals.stopAll(at) }, { conversationId: d.conversations.currentId() }, now);
-      const text = stopReply(stopped);
-      return { text, after: stopped.cancelVmRunId ? { kind: "cancel", vmRunId: stopped.cancelVmRunId } : null };
+      const named = typeof command.target === "object" ? d.conversations.repo.byName(command.target.name) : null;
+      if (typeof command.target === "object" && !named) return say(noSuchConversation(command.target.name));
+      const scope = command.target === "all" ? "every" : named ? { conversationId: named.id } : { conversationId: d.conversations.currentId(), orTheOnly: true };
+      const stopped = stopWork({ ...d, stopApprovals: (at, runIds) => d.approvals.stopAll(at, runIds) }, scope, now);
+      // Plain /stop of the one live run answers as before; a named or every-run stop names each conversation.
+      const nameOf = (id: number) => d.conversations.repo.get(id)?.name ?? null;
+      const text = command.target === undefined ? stopReply(stopped) : stopRepliesByConversation(stopped.conversations.map((s) => ({ ...s, name: nameOf(s.conversationId) })), stopped.deniedApprovals);
+      return { text, after: stopped.cancelVmRunIds.length > 0 ? { kind: "cancel", vmRunIds: stopped.cancelVmRunIds } : null };
     }
     case "new_session":
       return startFreshSession(d, now);
@@ -200,7 +206,7 @@ function approvalsCommand(d: CommandDeps, action: Extract<ParsedCommand, { type:
     case "on": {
       const before = d.approvals.modeOf(current.id);
       d.approvals.setMode(current.id, action);
-      return { text: approvalModeReply(current.name, before, action, d.runs.open()?.conversationId === current.id), after: null };
+      return { text: approvalModeReply(current.name, before, action, d.runs.openAll().some((r) => r.conversationId === current.id)), after: null };
     }
   }
 }
@@ -216,21 +222,26 @@ function costText(d: CommandDeps, now: number): string {
 }
 
 function statusText(d: CommandDeps, now: number): string {
-  const run = d.runs.open();
+  const [run, ...more] = d.runs.openAll();
   const current = d.conversations.current();
-  const { progress, vm } = d.observed();
+  const { progress, progressByRun, vm } = d.observed();
+  const origins = d.messages.originsOfRuns([run, ...more].flatMap((r) => (r ? [r.id] : [])));
+  // Each live run when several go at once: its conversation, age, what started it, its spend so far.
+  const facts = (r: NonNullable<typeof run>, several: boolean) => ({
+    createdAt: r.createdAt,
+    retryAttempt: r.phase === "waiting" && r.nextAttemptAt > now ? r.vmAttempt : null,
+    conversation: d.conversations.repo.get(r.conversationId)?.name ?? null,
+    task: r.context === "fresh",
+    progress: progressByRun?.get(r.id)?.text ?? (progress?.runId === r.id ? progress.text : null),
+    startedBy: origins.get(r.id) ?? null,
+    ...(several ? { label: runLabel(d.messages.allOfRun(r.id)[0]?.body), costUsd: r.costUsd } : {}),
+  });
   const next = d.schedules.list().filter((t) => t.status === "active" && t.nextRunAt !== null).sort((a, b) => a.nextRunAt! - b.nextRunAt!)[0];
   const totals = current ? (d.spend.totals().get(current.id) ?? { turns: 0, costUsd: 0 }) : null;
   return statusReply(
     {
-      run: run && {
-        createdAt: run.createdAt,
-        retryAttempt: run.phase === "waiting" && run.nextAttemptAt > now ? run.vmAttempt : null,
-        conversation: d.conversations.repo.get(run.conversationId)?.name ?? null,
-        task: run.context === "fresh",
-        progress: progress?.runId === run.id ? progress.text : null,
-        startedBy: d.messages.originsOfRuns([run.id]).get(run.id) ?? null,
-      },
+      run: run ? facts(run, more.length > 0) : null,
+      others: more.map((r) => facts(r, true)),
       queued: [...d.messages.queuedByConversation().entries()].map(([id, count]) => ({ conversation: d.conversationName(id), count })),
       current: current && totals && { name: current.name, sessionId: current.sessionId, deep: current.deepUntil !== null && current.deepUntil > now, turns: totals.turns, costUsd: totals.costUsd },
       vm,

@@ -36,7 +36,7 @@ import type { Conversations } from "../units/conversations";
 
 /** What the VM must do after the command's transaction (never inside the webhook). */
 export type VmAction =
-  | { kind: "cancel"; vmRunId: string }
+  | { kind: "cancel"; vmRunIds: string[] }
   /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
   | { kind: "health"; detail: boolean }
   /** `stayCurrent`: the user's current conversation stays as it is (a clone an event asked for, not the user). */
@@ -90,8 +90,8 @@ export function startFreshSession(d: ConversationCommandDeps, now: number): Repl
   if (!current) return say(NO_CURRENT_CONVERSATION);
   d.conversations.recordSession(current.id, null);
   // A live run of this conversation must not bring its session back, nor take the next messages.
-  const run = d.runs.open();
-  if (run && run.conversationId === current.id) {
+  const run = d.runs.openIn(current.id);
+  if (run) {
     const step = stepRun(run, [], { type: "detach" }, now);
     if (step.run) d.runs.write(run, step.run, now);
   }
@@ -114,7 +114,7 @@ export function createConversation(d: ConversationCommandDeps, name: string, rep
 
 export function listConversations(d: ConversationCommandDeps, now: number): string {
   const currentId = d.conversations.currentId();
-  const run = d.runs.open();
+  const running = new Set(d.runs.openAll().map((r) => r.conversationId));
   const queued = d.messages.queuedByConversation();
   const totals = d.spend.totals();
   const written = d.messages.lastWrittenByConversation();
@@ -127,7 +127,7 @@ export function listConversations(d: ConversationCommandDeps, now: number): stri
         branch: c.branch,
         current: c.id === currentId,
         cloning: c.status === "cloning",
-        running: run?.conversationId === c.id,
+        running: running.has(c.id),
         queued: queued.get(c.id) ?? 0,
         deep: c.deepUntil !== null && c.deepUntil > now,
         turns,
@@ -170,7 +170,7 @@ export function deleteConversation(d: ConversationCommandDeps, name: string, con
   const refuse = (o: DeleteOutcome) => say(deleteReply(found.name, o));
   if (found.id === d.conversations.currentId()) return refuse({ kind: "current" });
   if (found.status === "cloning") return refuse({ kind: "cloning" });
-  if (d.runs.open()?.conversationId === found.id) return refuse({ kind: "running" });
+  if (d.runs.openAll().some((r) => r.conversationId === found.id)) return refuse({ kind: "running" });
   if (d.messages.queuedByConversation().get(found.id)) return refuse({ kind: "queued" });
   const tasks = d.schedules.liveOf(found.id);
   if (tasks.length > 0) return refuse({ kind: "tasks", ids: tasks });

@@ -17,7 +17,7 @@ import type { Reply } from "./conversation-commands";
 
 export type ShipCommandDeps = {
   conversations: Pick<Conversations, "current" | "currentId" | "repo">;
-  runs: Pick<RunsRepo, "open">;
+  runs: Pick<RunsRepo, "open" | "openAll">;
   pullRequests: PullRequestsRepo;
   runChanges: Pick<RunChangesRepo, "lastRunStartedAt">;
 };
@@ -29,7 +29,7 @@ export function shipCommand(d: ShipCommandDeps, title: string | null): Reply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   if (current.status === "cloning") return say(stillCloning(current.name));
-  if (d.runs.open()?.conversationId === current.id) return say(shipBusy(current.name));
+  if (d.runs.openAll().some((r) => r.conversationId === current.id)) return say(shipBusy(current.name));
   if (!current.repoUrl) return say(SHIP_NOT_A_CLONE);
   return { text: "", after: { kind: "ship_preview", conversationId: current.id, workspace: current.workspace, title } };
 }

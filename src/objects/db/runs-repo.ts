@@ -63,12 +63,19 @@ export function createRunsRepo(sql: Sql) {
   };
   return {
     get,
-    /** The run that is not finished yet; there is at most one per phone. Asked on every step. */
+    /** The oldest run that is not finished yet (several may be: openAll). */
     open: memo(sql, (): Run | null => {
       // outcome is set with phase 'finished' and only then: the partial index runs_open covers it.
       const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
     }),
+    /** Every run not finished yet, oldest first: at most one chat run per conversation (core/run-slots.ts), MAX_PARALLEL_RUNS in all. */
+    openAll: memo(sql, (): Run[] => sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at`.map(toRun)),
+    /** The chat run open in a conversation (its session's), if one is. */
+    openIn(conversationId: number): Run | null {
+      const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL AND conversation_id = ${conversationId} AND context = 'chat' ORDER BY created_at LIMIT 1`[0];
+      return row ? toRun(row) : null;
+    },
     /** When the last finished run ended (null: none kept): the Machine's idleness counts from it. */
     lastFinishedAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE phase = 'finished'`[0]?.at ?? null),
     /**

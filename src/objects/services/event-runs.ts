@@ -53,7 +53,7 @@ export function receiveEvent(d: InboxDeps, event: EventRun, now: number, settled
     if (!stored) return { outcome: "duplicate" };
     d.settings.set("public_origin", event.publicOrigin);
     d.outboxRepo.add({ dedupeKey: outboxKeys.eventRun(event.eventId), body: startedByNotice(event.origin, target.name), to: event.source, now });
-    d.lifecycle.received(event.eventId, d.runs.open()?.id ?? null, now);
+    d.lifecycle.received(event.eventId, d.runs.openIn(target.id)?.id ?? null, now);
     return { outcome: "queued" };
   });
 }

@@ -43,10 +43,24 @@ const FixDetail = z.object({ fix: z.object({ conversation: z.string(), prompt: z
 
 /** The buttons under a notice: their payloads name the delivery whose "Fix it" run they start. */
 export const fixButtons = (delivery: string) => [
-  { title: "Fix it", id: `gh-fix:${delivery}` },
+  { title: "Fix it", id: `gh-fix:${delivery}`, typed: "fix it" },
   { title: "Later", id: `gh-later:${delivery}` },
 ];
 const TAP = /^gh-(fix|later):([A-Za-z0-9_-]{1,55})$/;
+/** How long a typed "fix it" answers the newest CI notice that offered one. */
+export const TYPED_FIX_WINDOW_MS = 24 * 60 * 60_000;
+const TYPED_FIX = /^\s*fix it\s*[.!]?\s*$/i;
+
+/**
+ * A typed "fix it" (the button's typed equivalent): the newest notice's "Fix it" not yet started,
+ * as if tapped; null when the text is anything else or no such notice is there (it goes to the agent).
+ */
+export function typedGithubTap(d: Pick<GithubDeps, "github">, text: string, started: (eventId: string) => boolean, now: number): { answer: "fix"; delivery: string } | null {
+  if (!TYPED_FIX.test(text)) return null;
+  const notice = d.github.lastFixable(now - TYPED_FIX_WINDOW_MS);
+  return notice && !started(`gh-fix-${notice.delivery}`) ? { answer: "fix", delivery: notice.delivery } : null;
+}
+
 export function parseGithubTap(payload: string | null | undefined): { answer: "fix" | "later"; delivery: string } | null {
   const m = payload ? TAP.exec(payload.trim()) : null;
   return m ? { answer: m[1] as "fix" | "later", delivery: m[2]! } : null;

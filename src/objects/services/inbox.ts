@@ -23,7 +23,7 @@ import type { OutboxWriter } from "./outbox-addressing";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
 import type { Messages } from "./messages";
-import { answerGithubTap, parseGithubTap } from "./github-events";
+import { answerGithubTap, parseGithubTap, typedGithubTap } from "./github-events";
 import { receiveEvent } from "./event-runs";
 import { FIX_STARTED_ALREADY } from "../../core/replies/github";
 
@@ -92,7 +92,8 @@ function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: 
 
 /** Stores and routes `message`; null when this MessageSid was stored before (a redelivery). */
 export function receive(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
-  const tap = parseGithubTap(message.buttonPayload);
+  // A typed "fix it" under a CI notice does what its button does (the run that hears what failed).
+  const tap = parseGithubTap(message.buttonPayload) ?? (message.buttonPayload || message.media.length > 0 ? null : typedGithubTap(d, message.body, (id) => d.messages.get(id) !== null, now));
   if (tap) return receiveGithubTap(d, message, tap, now);
   const answer = approvalAnswerOf(d, message);
   if (answer) return receiveAnswer(d, message, answer, now);
@@ -126,8 +127,9 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     d.pullRequests.closeQuestion();
     const refused = route.kind === "agent" ? refusal(route, target) : null;
     if (route.kind === "agent" && refused === null) {
-      // One acknowledgement per run, however many messages wait behind it.
-      d.lifecycle.received(message.messageId, d.runs.open()?.id ?? null, now);
+      // One acknowledgement per run, however many messages wait behind it: the run of the message's
+      // own conversation (another conversation's run does not hold it: core/run-slots.ts).
+      d.lifecycle.received(message.messageId, d.runs.openIn(target?.id ?? d.conversations.currentId())?.id ?? null, now);
       return { route: route.kind, command: undefined, after: null };
     }
     d.lifecycle.answeredByRelay(message.messageId, now);
@@ -144,7 +146,9 @@ function receiveAnswer(d: InboxDeps, message: InboundMessage, answer: AnswerInpu
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
     const tap = answer.via === "button" ? d.approvals.tapOutcome(answer.approvalId) : undefined;
-    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), to: message.source, now });
+    // "Which one?" comes with a button per open prompt (read before the answer: it changes nothing then).
+    const buttons = d.approvals.choices(answer);
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(answer, now), ...(buttons ? { buttons } : {}), to: message.source, now });
     return { route: "approval_answer", command: undefined, after: null, ...(tap ? { tap } : {}) };
   });
 }

@@ -170,7 +170,7 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   // A task's result says what it was not allowed to do (nobody was there to answer, maybe).
   const refused = tasks.length > 0 ? d.approvals.refusedLine(run.id) : "";
   // A run an event started says so: its reply is not an answer to something the user wrote.
-  const text = d.conversations.prefixFor(run.conversationId) + eventPrefix(d.messages.eventsOfRun(run.id)) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
+  const text = d.conversations.prefixFor(run.conversationId, d.runs.openAll().length) + eventPrefix(d.messages.eventsOfRun(run.id)) + taskLine + (event.isError ? agentErrorReply(event.text, answered) : event.text) + refused;
   // An update still waiting to go (a retry, the 24-hour window) is stale once the answer is here.
   d.outbox.dropUnsentProgress(run.id);
   // To the chat the answered messages came from, in that channel's markup and parts.

@@ -24,6 +24,7 @@ import {
   approvalsDescription,
   approvalsLog,
   expiredNotice,
+  firstLine,
   lateNotice,
   noSuchNumber,
   refusedLine,
@@ -140,6 +141,19 @@ export function createApprovals(d: ApprovalsDeps) {
       d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number });
     },
 
+    /**
+     * The buttons under "which one?": a typed yes/no/always with several prompts open gets one
+     * button per prompt (the first three: WhatsApp's quick replies), each answering that prompt
+     * only, as its own button would. None otherwise.
+     */
+    choices(input: AnswerInput): { title: string; id: string }[] | null {
+      if (input.via !== "text" || input.target.kind !== "only") return null;
+      const open = repo.pending();
+      if (open.length < 2) return null;
+      const several = new Set(open.map((a) => a.conversationId)).size > 1;
+      return open.slice(0, 3).map((a) => ({ title: `${ANSWER_WORDS[input.answer]} #${a.number}${several ? ` ${nameOf(a.conversationId)}` : ""}`.slice(0, 20), id: buttonPayload(a.id, input.answer) }));
+    },
+
     /** Whether a tap on a prompt's button can still answer it: a chat app that acknowledges taps says so. */
     tapOutcome(approvalId: number): TapOutcome {
       const a = repo.get(approvalId);
@@ -168,7 +182,10 @@ export function createApprovals(d: ApprovalsDeps) {
         targets = [found];
       } else if (open.length === 1) targets = open;
       else {
-        return whichOne(open.length, input.answer, open[0]?.number ?? 1);
+        // Never a guess: prompts of several conversations (runs side by side) are each named.
+        const several = new Set(open.map((a) => a.conversationId)).size > 1;
+        const listed = several ? open.map((a) => `\n#${a.number} [${nameOf(a.conversationId)}] ${firstLine(a)}`).join("") : "";
+        return whichOne(open.length, input.answer, open[0]?.number ?? 1) + listed;
       }
       const applied = targets.filter((a) => apply(a, input.answer, now));
       d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via });
@@ -193,9 +210,12 @@ export function createApprovals(d: ApprovalsDeps) {
       return due.length;
     },
 
-    /** /stop: every open prompt is denied (inside the command's transaction); returns how many. */
-    stopAll(now: number): number {
-      return repo.pending().filter((a) => repo.decide(a.id, { status: "stopped", answer: null, now }) && (owe(a, "stopped", null, now), true)).length;
+    /** /stop: the open prompts of these runs (every one: none given) are denied (inside the command's transaction); returns how many. */
+    stopAll(now: number, runIds?: readonly string[] | null): number {
+      const of = runIds ? new Set(runIds) : null;
+      return repo
+        .pending()
+        .filter((a) => (of === null || of.has(a.runId)) && repo.decide(a.id, { status: "stopped", answer: null, now }) && (owe(a, "stopped", null, now), true)).length;
     },
 
     /**

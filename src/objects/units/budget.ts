@@ -68,6 +68,16 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     /** Tells the user their work is held; at the reset there is nothing of its own to do (the runs unit starts). */
     runDue: (now: number): void => (d.transaction ?? ((fn) => fn()))(() => tellHeld(now)),
     check,
+    /** What the caps leave today (and this month, when capped), in dollars. */
+    leftUsd(now: number): number {
+      const zone = timeZoneOf(d.settings);
+      const today = dayIn(now, zone);
+      const caps = capsNow();
+      const daily = caps.dailyUsd - sumOf(d.spend.between(today, today));
+      const month = today.slice(0, 7);
+      const monthly = caps.monthlyUsd === null ? Number.POSITIVE_INFINITY : caps.monthlyUsd - sumOf(d.spend.between(`${month}-01`, `${month}-31`));
+      return Math.min(daily, monthly);
+    },
     /** What today cost against the daily cap, for /status. */
     today(now: number): { spentUsd: number; limitUsd: number } {
       const day = dayIn(now, timeZoneOf(d.settings));

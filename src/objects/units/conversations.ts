@@ -30,9 +30,12 @@ export function createConversations(d: { repo: ConversationsRepo; settings: Sett
       settings.set("current_conversation", id === MAIN_CONVERSATION_ID ? null : id);
     },
     elsewhere,
-    /** `[api] ` for a conversation that is not current, so the user knows where an answer came from. */
-    prefixFor(conversationId: number): string {
-      const name = elsewhere(conversationId);
+    /**
+     * `[api] ` for a conversation that is not current, or for any while more than one run is live
+     * (`liveRuns`), so the user knows where an answer came from.
+     */
+    prefixFor(conversationId: number, liveRuns = 0): string {
+      const name = liveRuns > 1 ? (repo.get(conversationId)?.name ?? null) : elsewhere(conversationId);
       return name ? `[${name}] ` : "";
     },
     /** The agent session a conversation resumes next (null: a fresh one). */

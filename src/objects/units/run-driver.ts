@@ -1,17 +1,23 @@
-// The runs unit: drives this phone's agent runs against the VM one step at a time. A step starts
-// a batch, reaches the Machine and opens a run's event stream, or reads it until something
-// changes, and says what happened; the object then does whatever else is due and steps again.
+// The runs unit: drives this phone's agent runs against the VM one step at a time. Several
+// conversations run at once (one run each, up to MAX_PARALLEL_RUNS: core/run-slots.ts): a step
+// starts a batch, reaches the Machine and opens a run's event stream, or reads every open stream
+// until something changes in one, and says what happened; the object then does whatever else is
+// due and steps again.
 // It does the I/O only: every change of a run is decided by core/run-lifecycle.ts and applied by
 // run-effects. Each event is applied exactly once (its seq is stored with its effect).
 import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../../protocol/vm-protocol";
 import { voiceNoteText } from "../../core/voice-note";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
-import { afterLast, injectable, noteCarried, selectBatch } from "../../core/batching";
+import { afterLast, injectable, noteCarried } from "../../core/batching";
 import { eventPrefix } from "../../core/github-guard";
 import { readLines } from "../../core/ndjson";
 import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
 import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
-import { runsDueAt } from "../../core/wake-plan";
+import { earliest, runsDueAt } from "../../core/wake-plan";
+import { nextDispatch } from "../../core/run-slots";
+import { admitsAnotherRun } from "../../core/budget";
+import { runWaitsNotice } from "../../core/replies/parallel-runs";
+import { outboxKeys } from "../../core/outbox-keys";
 import type { RunFailure } from "../../core/run-policy";
 import { MAX_MESSAGES_PER_TURN, type Run, type RunEvent, stepRun, takesInput } from "../../core/run-lifecycle";
 import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
@@ -33,12 +39,14 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
   conversations: RunEffectsDeps["conversations"] & Pick<Conversations, "keepWarmFor">;
   schedules: Pick<Schedules, "recordResult" | "markStarted">;
   vm: VmClient | null;
+  /** MAX_PARALLEL_RUNS: this user's runs that go at once. */
+  maxParallelRuns: number;
   /** The user's stable id on the VM: the phone number. */
   userId: string;
   /** Who the agent commits as. */
   gitIdentity: () => { name: string; email: string };
   /** The spend caps: no run starts and no turn joins one while they are spent. */
-  budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void };
+  budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void; leftUsd(now: number): number };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
   approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending">;
@@ -56,11 +64,11 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
 export type RunStep =
   /** No run is open and nothing queued can start one. */
   | { kind: "idle" }
-  /** The open run waits for its next attempt. */
+  /** The open runs nobody reads wait for their next attempt (the earliest at `at`). */
   | { kind: "waiting"; at: number }
   /** Rows changed (a batch started, an event or a failure applied, input injected). */
   | { kind: "changed" }
-  /** A run ended: the next batch may start. */
+  /** A run ended: the next batch of its conversation may start. */
   | { kind: "finished" }
   /** `until` came with no news from the stream: something else may be due. */
   | { kind: "timer" };
@@ -87,18 +95,20 @@ const MAX_PROGRESS_LINES = 500;
 export type Observed = {
   /** The agent's last progress line ("Running: npm test") in the run this instance read. */
   progress: { runId: string; text: string; at: number } | null;
+  /** The last progress line of each run this instance reads (several conversations at once). */
+  progressByRun: Map<string, { text: string; at: number }>;
   /** How the VM last answered a start or reconnect. */
   vm: { ok: boolean; at: number; failure: string | null } | null;
 };
 
 export function createRunDriver(d: RunDriverDeps) {
-  const observed: Observed = { progress: null, vm: null };
+  const observed: Observed = { progress: null, progressByRun: new Map(), vm: null };
   const progressSeen = new Map<string, ProgressSeen>();
   const seenOf = (runId: string): ProgressSeen => {
     let seen = progressSeen.get(runId);
     if (!seen) {
-      // One run at a time per user: what older runs left is of no use.
-      progressSeen.clear();
+      // What runs no longer read left is of no use.
+      for (const id of progressSeen.keys()) if (!lives.has(id)) progressSeen.delete(id);
       progressSeen.set(runId, (seen = { lines: [], lastAt: null }));
     }
     return seen;
@@ -108,19 +118,26 @@ export function createRunDriver(d: RunDriverDeps) {
     d.progress.wanted() && !d.approvals.hasPending()
       ? nextProgressAt({ runStartedAt: s.run.createdAt, lastAt: seenOf(s.run.id).lastAt, knownSince: s.knownSince, pacing: d.progress.pacing })
       : null;
-  let live: LiveStream | null = null;
+  /** Waiting messages this instance told about (the outbox's key makes it once across instances too). */
+  const toldWaiting = new Set<string>();
+  /** The streams this instance reads, by run: one per live run. */
+  const lives = new Map<string, LiveStream>();
   let wakeSignal: (() => void) | null = null;
   /** A wake that came while no stream was read (between steps). */
   let wakePending = false;
 
-  const close = (): void => {
-    live?.abort.abort();
-    live = null;
-    wakeSignal = null;
+  /** Lets go of one run's stream, or of every one (the pump ends). */
+  const close = (runId?: string): void => {
+    for (const [id, s] of lives) {
+      if (runId !== undefined && id !== runId) continue;
+      s.abort.abort();
+      lives.delete(id);
+    }
+    if (lives.size === 0) wakeSignal = null;
   };
 
   const fail = async (run: Run, failure: RunFailure, detail: string, now: number): Promise<RunStep> => {
-    close();
+    close(run.id);
     const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }));
     // Its run_decision line names the failure; a run already over decided nothing, so this says it.
     if (!step) d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
@@ -135,22 +152,51 @@ export function createRunDriver(d: RunDriverDeps) {
     return { run: step.run ?? run, effect: step.effects[0] ?? null };
   };
 
-  const startNextBatch = (now: number): Run | null => {
+  /** What may start beside the runs open (core/run-slots.ts): a batch, or which run it waits for. */
+  const slotNow = (queued: QueuedMessage[], now: number) =>
+    nextDispatch(queued, d.runs.openAll(), { maxParallel: d.maxParallelRuns, maxPerTurn: MAX_MESSAGES_PER_TURN }, now);
+
+  /** A new run; `told`: the user was told why a batch waits (the outbox has a row to send); null: nothing. */
+  const startNextBatch = (now: number): Run | "told" | null => {
     if (d.messages.countQueued() === 0) return null;
+    const queued = readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD));
+    const slot = slotNow(queued, now);
+    if (slot.kind === "none") return null;
     // Past a cap nothing starts: the messages wait for the reset (the budget unit's timer).
     if (d.budget.blockedUntil(now) !== null) {
       d.transaction(() => d.budget.tellHeld(now));
       return null;
     }
-    const queued = readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD));
-    const batch = selectBatch(queued, MAX_MESSAGES_PER_TURN);
-    if (!batch) return null;
+    // Across the live runs: another one starts only while what the caps leave holds a share for each.
+    const open = d.runs.openAll();
+    const short = slot.kind === "dispatch" && !admitsAnotherRun(d.budget.leftUsd(now), open);
+    if (short && open[0]) {
+      const oldest = open[0];
+      if (toldWaiting.has(slot.ids[0]!)) return null;
+      toldWaiting.add(slot.ids[0]!);
+      const name = (id: number) => d.conversations.repo.get(id)?.name ?? null;
+      const body = runWaitsNotice({ waiting: name(slot.conversationId), running: name(oldest.conversationId), startedAt: oldest.createdAt, limit: open.length, budget: true }, now);
+      d.transaction(() => d.outbox.add({ dedupeKey: outboxKeys.runWaits(slot.ids[0]!), body, now }));
+      return "told";
+    }
+    if (slot.kind === "full") {
+      if (toldWaiting.has(slot.firstId)) return null;
+      toldWaiting.add(slot.firstId);
+      // Told once per waiting message, naming the run it waits for.
+      const name = (id: number) => d.conversations.repo.get(id)?.name ?? null;
+      const body = runWaitsNotice({ waiting: name(slot.conversationId), running: name(slot.waitingFor.conversationId), startedAt: slot.waitingFor.createdAt, limit: d.maxParallelRuns }, now);
+      d.transaction(() => d.outbox.add({ dedupeKey: outboxKeys.runWaits(slot.firstId), body, now }));
+      return "told";
+    }
+    const batch = slot;
     return d.transaction(() => {
       const sessionId = d.conversations.repo.get(batch.conversationId)?.sessionId ?? null;
-      const last = d.runs.open();
+      // The run that would hold this batch: its conversation's open chat run (a task in its own session has none).
+      const last = batch.context === "chat" ? d.runs.openIn(batch.conversationId) : null;
       const step = stepRun(last, d.messages.pending(), { type: "dispatch", runId: crypto.randomUUID(), ids: batch.ids, context: batch.context, conversationId: batch.conversationId, sessionId }, now);
       if (!step.run || step.run === last) return null;
       applyStep(d, null, step, now);
+      if (batch.overdue) d.log("run_task_alone", { runId: step.run.id, conversationId: batch.conversationId });
       d.schedules.markStarted(
         queued.filter((m) => batch.ids.includes(m.id)),
         now,
@@ -260,7 +306,7 @@ export function createRunDriver(d: RunDriverDeps) {
     // The first typing indicator after a short delay: an instant answer needs none.
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
     const expectedSeq = effect.type === "start" ? 1 : effect.afterSeq + 1;
-    live = { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: answeredAt, lastTypingAt: answeredAt - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: answeredAt };
+    lives.set(run.id, { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: answeredAt, lastTypingAt: answeredAt - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: answeredAt });
     await deliverAnswers(run.vmRunId, present);
     return { kind: "changed" };
   };
@@ -286,27 +332,36 @@ export function createRunDriver(d: RunDriverDeps) {
     return accepted;
   };
 
-  /** Reads the live stream until something changes or a tick is due (core/stream-ticks.ts). */
-  const read = async (s: LiveStream, now: number, until: number | null): Promise<RunStep> => {
-    const { run } = s;
+  /**
+   * Reads every live stream until something changes in one of them or a tick is due
+   * (core/stream-ticks.ts): each stream keeps its own heartbeat, typing and progress times.
+   */
+  const read = async (now: number, until: number | null): Promise<RunStep> => {
     const present = stepTime(now, d.clock);
     for (;;) {
+      const streams = [...lives.values()];
+      if (streams.length === 0) return { kind: "changed" };
       const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
-      const next = nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: s.lastTypingAt, progressAt: progressDueAt(s) }, { until });
+      const ticks = streams.map((s) => ({ s, next: nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: s.lastTypingAt, progressAt: progressDueAt(s) }, { until }) }));
+      const first = ticks.reduce((a, b) => (b.next.at < a.next.at ? b : a));
       let timer: ReturnType<typeof setTimeout> | null = null;
-      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, next.at - present()))));
-      const winner = await Promise.race([s.pending.then((r) => r, () => "broken" as const), wake, tick]);
+      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, first.next.at - present()))));
+      const lineOf = (s: LiveStream) => s.pending.then((r) => ({ s, r }), () => ({ s, r: "broken" as const }));
+      const winner = await Promise.race([...streams.map(lineOf), wake, tick]);
       if (timer !== null) clearTimeout(timer);
       // The time of what happened: the step's `now` plus how long the read waited for it.
       const at = present();
 
       if (winner === "wake") {
-        // Something changed outside the stream (a message, a command's answer): inject what can
-        // join the live run, and hand back so the object sends and re-plans.
+        // Something changed outside the streams (a message, a command's answer): inject what can
+        // join each live run (its own conversation's), and hand back so the object sends and re-plans.
         wakePending = false;
-        await injectQueued(run, at);
+        for (const s of streams) await injectQueued(s.run, at);
         return { kind: "changed" };
       }
+      const s = winner === "tick" ? first.s : winner.s;
+      const { run } = s;
+      const next = first.next;
       if (winner === "tick") {
         switch (next.tick) {
           case "dead":
@@ -318,21 +373,26 @@ export function createRunDriver(d: RunDriverDeps) {
           case "progress": {
             const seen = seenOf(run.id);
             seen.lastAt = at;
-            d.progress.send(run.id, eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
+            // Named by its conversation when more than one runs (or it is not the current one).
+            const tag = d.conversations.prefixFor(run.conversationId, d.runs.openAll().length);
+            d.progress.send(run.id, tag + eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
             return { kind: "changed" };
           }
           case "hand_back":
             return { kind: "timer" };
         }
       }
-      if (winner === "broken" || winner.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
+      const read = winner.r;
+      if (read === "broken" || read.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
       s.lastLineAt = at;
       s.pending = quiet(s.lines.next());
-      const line = parseLine(winner.value);
+      const line = parseLine(read.value);
       if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
       if (line.type === "heartbeat") continue;
       if (line.type === "progress") {
         observed.progress = { runId: run.id, text: line.text, at };
+        observed.progressByRun.set(run.id, { text: line.text, at });
+        for (const id of observed.progressByRun.keys()) if (!lives.has(id)) observed.progressByRun.delete(id);
         const seen = seenOf(run.id).lines;
         if (seen.length < MAX_PROGRESS_LINES) seen.push(line.text);
       }
@@ -343,7 +403,7 @@ export function createRunDriver(d: RunDriverDeps) {
       if (outcome === "invalid") return fail(run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
       if (line.type === "tool_call") await deliverAnswers(run.vmRunId, present);
       if (outcome === "terminal") {
-        close();
+        close(run.id);
         return { kind: "finished" };
       }
       // A progress line or a replayed event wrote nothing: keep reading.
@@ -354,16 +414,25 @@ export function createRunDriver(d: RunDriverDeps) {
   /** One step of the runs' work at `now`, the present its caller read. */
   const step = async (now: number, until: number | null): Promise<RunStep> => {
     // A run ended at the relay (/stop, /deny) while its stream was read: nothing more of it is applied.
-    if (live && d.runs.get(live.run.id)?.phase === "finished") close();
-    if (live) {
+    for (const [id] of lives) if (d.runs.get(id)?.phase === "finished") close(id);
+    // An open run nobody reads (just started, retrying, or left by an instance that died) is taken up when due.
+    const unread = d.runs.openAll().filter((r) => !lives.has(r.id));
+    const due = unread.find((r) => r.nextAttemptAt <= now);
+    if (due) return open(due, now);
+    // A new batch starts beside the runs going, when its conversation is free and the limit allows.
+    const started = startNextBatch(now);
+    // A notice written: the object sends it before the streams are read again.
+    if (started === "told") return { kind: "changed" };
+    if (started) return open(started, now);
+    const waitingAt = earliest(unread.map((r) => r.nextAttemptAt));
+    if (lives.size > 0) {
       const present = stepTime(now, d.clock);
       // Answers (and timeouts, /stop) decided since the last step reach the VM first.
-      await deliverAnswers(live.run.vmRunId, present);
-      return read(live, present(), until);
+      for (const s of [...lives.values()]) await deliverAnswers(s.run.vmRunId, present);
+      // A run waiting for its next attempt hands the read back when it is due.
+      return read(present(), earliest([until, waitingAt]));
     }
-    const run = d.runs.open() ?? startNextBatch(now);
-    if (!run) return { kind: "idle" };
-    return open(run, now);
+    return waitingAt === null ? { kind: "idle" } : { kind: "waiting", at: waitingAt };
   };
 
   return {
@@ -378,11 +447,14 @@ export function createRunDriver(d: RunDriverDeps) {
 
     /** When the runs are due (core/wake-plan.ts, runsDueAt): a stream this instance reads is due now. */
     nextDueAt(now: number): number | null {
+      // Whether a batch may start beside the runs open: read only when the queue holds something.
       const queue = () => {
-        const queued = d.messages.countQueued();
-        return { queued, held: queued > 0 && d.budget.blockedUntil(now) !== null };
+        if (d.messages.countQueued() === 0) return { startable: false, held: false };
+        // Past MAX_PARALLEL_RUNS the batch waits for a run's end (a stream read, or an attempt due).
+        const startable = slotNow(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), now).kind === "dispatch";
+        return { startable, held: startable && d.budget.blockedUntil(now) !== null };
       };
-      return runsDueAt({ now, reading: live !== null, run: d.runs.open(), queue });
+      return runsDueAt({ now, reading: lives.size > 0, runs: d.runs.openAll(), queue });
     },
 
     /** One step: start or open a run, or read its stream until something changes or `until`. */
