@@ -21,6 +21,7 @@ import {
   type TranscriptEntry,
   type WebPage,
 } from "../core/web-page-model";
+import { outboxKeys } from "../core/outbox-keys";
 import type { WebScope } from "../core/web-token";
 import { adminDeps, allUsers, type UserAgent } from "./commands/admin-actions";
 import type { Repos } from "./db/repos";
@@ -125,13 +126,21 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
 function conversationView(d: WebPageDeps, c: { id: number; name: string }): ConversationView {
   const { sql } = d;
   const limit = ENTRIES_PER_CONVERSATION + 1;
-  const messages = sql<{ body: string; at: number; origin: string | null }>`SELECT body, received_at AS at, origin FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
+  const messages = sql<{ id: string; body: string; at: number; origin: string | null }>`SELECT id, body, received_at AS at, origin FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
   // Agent replies carry the key `<vm run>:<seq>:<part>`; every other row is the relay's own.
   const replies = sql<{ body: string; at: number; key: string }>`SELECT body, created_at AS at, dedupe_key AS key FROM outbox WHERE conversation_id = ${c.id} ORDER BY id DESC LIMIT ${limit}`;
+  // A command's answer (/status, /diff, an approval's "yes") is kept without a conversation, under
+  // the key of the message it answers: found by that key, so no command shows as if unanswered.
+  const seen = new Set(replies.map((r) => r.key));
+  const answers = messages.flatMap((m) =>
+    sql<{ body: string; at: number; key: string }>`SELECT body, created_at AS at, dedupe_key AS key FROM outbox
+      WHERE dedupe_key = ${outboxKeys.command(m.id)} OR (dedupe_key > ${`${outboxKeys.command(m.id)}:`} AND dedupe_key < ${`${outboxKeys.command(m.id)};`})`.filter((r) => !seen.has(r.key)),
+  );
   const all: TranscriptEntry[] = [
     // What an event (a trigger, GitHub) asked is the relay's, named for what started it: the user did not write it.
     ...messages.map((m) => (m.origin === null ? { at: m.at, from: "user" as const, text: m.body } : { at: m.at, from: "relay" as const, text: `${m.origin}: ${m.body}` })),
     ...replies.map((r) => ({ at: r.at, from: /^[^:]+:\d+:\d+$/.test(r.key) ? ("agent" as const) : ("relay" as const), text: r.body })),
+    ...answers.map((r) => ({ at: r.at, from: "relay" as const, text: r.body })),
   ].sort((a, b) => a.at - b.at);
   const entries = all.slice(-ENTRIES_PER_CONVERSATION);
   const runs = sql<RunRow>`SELECT id, created_at, updated_at, cost_usd, outcome, phase

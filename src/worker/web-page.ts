@@ -247,7 +247,11 @@ function barChart(values: readonly DayValue[], name: string, format: (v: number)
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** The page's one stylesheet (same origin, so CSP `default-src 'self'` allows it). */
+/**
+ * The page's one stylesheet (same origin, so CSP `default-src 'self'` allows it). A diff reads on a
+ * phone: its line numbers take only their width (`width:1%`; a table at 100% would otherwise share
+ * its width out between the columns) and its code lines wrap, so at 390 px the code starts near the left.
+ */
 export const PAGE_CSS = `body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:52rem;padding:1rem;color:#1b1b1b;background:#fafafa}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{font-size:1rem}
 .meta{color:#666;font-size:.85rem}.warn{color:#a40000}
@@ -263,6 +267,7 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run *{margin:.15rem 0}
 .tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.tools .refused{font-weight:400}.tools .refused code{text-decoration:line-through}.change{font-weight:600}
 .diff{overflow-x:auto}.d2h-file-wrapper{border:1px solid #ddd;margin:.6rem 0;background:#fff}.d2h-file-header{padding:.3rem .6rem;background:#eee;font-weight:600}
-.d2h-tag{margin-left:.5rem;font-size:.7rem;color:#666}.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace}.d2h-diff-table td{border:0;padding:0 .3rem}.d2h-code-line{white-space:pre}
-.d2h-code-linenumber{color:#999;text-align:right}.line-num1,.line-num2{display:inline-block;min-width:2em}.d2h-info{background:#eef;color:#555}
+.d2h-tag{margin-left:.5rem;font-size:.7rem;color:#666}.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace;width:100%}.d2h-diff-table td{border:0;padding:0 .3rem}
+.d2h-code-line{white-space:pre-wrap;overflow-wrap:anywhere}
+.d2h-code-linenumber{color:#999;text-align:right;width:1%;white-space:nowrap;font-size:11px;padding:0 .2rem}.line-num1,.line-num2{display:inline-block;min-width:1.4em}.d2h-info{background:#eef;color:#555}
 .d2h-ins{background:#dfd}.d2h-ins ins{background:#aea;text-decoration:none}.d2h-del{background:#fdd}.d2h-del del{background:#f99;text-decoration:none}`;

@@ -3,6 +3,7 @@
 // message the emulator received; the page shows the transcript with the agent's reply, the run,
 // and text that tried to be markup as text; the admin's dashboard lists the user masked; an
 // altered, an expired and a revoked link each get a 404.
+import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
@@ -14,6 +15,7 @@ import { useResources } from "../helpers/resources";
 
 const USER = "+15551230041";
 const ADMIN = "+15551230042";
+const PHONE_390 = "+15551230043";
 /** 36 s: long enough to open the links, short enough to see one expire. */
 const TTL_HOURS = "0.01";
 const MARKUP = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
@@ -27,7 +29,7 @@ let sent = 0;
 beforeAll(async () => {
   standIns = resources.track(await startStandIns(), (s) => s.stop());
   relay = resources.track(
-    await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars(standIns, [USER, ADMIN], { ADMIN_SENDERS: ADMIN, WEB_LINK_TTL_HOURS: TTL_HOURS }) }),
+    await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars(standIns, [USER, ADMIN, PHONE_390], { ADMIN_SENDERS: ADMIN, WEB_LINK_TTL_HOURS: TTL_HOURS }) }),
     (r) => r.stop(),
   );
   browser = await resources.track(launchChromium(), (b) => b.close());
@@ -51,7 +53,7 @@ async function received(phone: string, pattern: RegExp, timeoutMs = 30_000): Pro
   }
 }
 
-const linkIn = (body: string) => /(http:\/\/127\.0\.0\.1:\d+\/web\/w1\.[^\s]+)/.exec(body)?.[1] ?? "";
+const linkIn = (body: string) => /(http:\/\/127\.0\.0\.1:\d+\/web\/[A-Za-z0-9_-]{22})(?:\s|$)/.exec(body)?.[1] ?? "";
 
 /** Opens `url` in a fresh page: its status, title, visible text, and every request it made. */
 async function open(url: string) {
@@ -72,7 +74,7 @@ it("opens the /web link the user received: the transcript, the run, markup shown
   await send(USER, MARKUP);
   await received(USER, /onerror/);
   await send(USER, "/web");
-  const link = linkIn(await received(USER, /\/web\/w1\./));
+  const link = linkIn(await received(USER, /\/web\/[A-Za-z0-9_-]{22}/));
   const page = await open(link);
   expect(page.status).toBe(200);
   expect(page.title).toBe("Your agent's work");
@@ -85,15 +87,66 @@ it("opens the /web link the user received: the transcript, the run, markup shown
   expect(page.requests.every((u) => u.startsWith(relay.url)), page.requests.join(" ")).toBe(true);
   expect(page.requests.some((u) => u.endsWith("/web/page.css"))).toBe(true);
 
+  // Short enough for a phone's line, however long the host's name.
+  expect(link.replace(relay.url, "https://whatsapp-agent-relay.example.workers.dev").length).toBeLessThanOrEqual(80);
   // One character of the link changed: a plain 404.
   const altered = await open(link.slice(0, -1) + (link.endsWith("a") ? "b" : "a"));
   expect(altered.status).toBe(404);
   expect(altered.text).toBe("Not found");
 });
 
+/** Every message the emulator sent `phone` so far. */
+const sentTo = async (phone: string) => (await standIns.sentMessages()).filter((m) => m.to === `whatsapp:${phone}`);
+
+/** Sends `text` and waits for the first message to `phone` after it: its body. */
+async function answerTo(phone: string, text: string): Promise<string> {
+  const before = (await sentTo(phone)).length;
+  await send(phone, text);
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const body = (await sentTo(phone))[before]?.body;
+    if (body) return body;
+    if (Date.now() > until) throw new Error(`no answer to ${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it("reads on a phone at 390×844: every command with its answer under it, the diff's code from the left, nothing wider than the screen", async () => {
+  const phone = PHONE_390;
+  await send(phone, "change the app [[vm:change src/app.ts +3 -1]]");
+  await received(phone, /change the app/);
+  await received(phone, /^1 file changed, \+3 −1/);
+  const status = await answerTo(phone, "/status");
+  const cost = await answerTo(phone, "/cost");
+  const link = linkIn(await answerTo(phone, "/web"));
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+  try {
+    expect((await page.goto(link))?.status()).toBe(200);
+    // The transcript in order: each command the user sent, then the relay's answer to it.
+    const entries = await page.locator("ol.transcript > li").evaluateAll((items) => items.map((li) => ({ from: li.className, text: li.querySelector("p")?.textContent ?? "" })));
+    const after = (command: string) => entries[entries.findIndex((e) => e.from === "user" && e.text === command) + 1];
+    expect(after("/status"), JSON.stringify(entries)).toEqual({ from: "relay", text: status });
+    expect(after("/cost"), JSON.stringify(entries)).toEqual({ from: "relay", text: cost });
+    for (const [i, e] of entries.entries()) if (e.from === "user" && e.text.startsWith("/")) expect(entries[i + 1]?.from, `${e.text} is answered`).toBe("relay");
+
+    // The diff: the code starts within the first fifth of the width, and nothing makes the page scroll sideways.
+    const code = page.locator(".latest-change td.d2h-ins .d2h-code-line-ctn").first();
+    await code.scrollIntoViewIfNeeded();
+    const box = (await code.boundingBox())!;
+    expect(box.x, `the code starts at ${box.x} px of 390`).toBeLessThan(390 * 0.2);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    mkdirSync(`${REPO_ROOT}/test/artifacts/e2e`, { recursive: true });
+    await page.screenshot({ path: `${REPO_ROOT}/test/artifacts/e2e/web-page-390-diff.png` });
+    await page.screenshot({ path: `${REPO_ROOT}/test/artifacts/e2e/web-page-390.png`, fullPage: true });
+  } finally {
+    await page.close();
+  }
+});
+
 it("gives the admin the dashboard: the user by masked number, the 7-day charts", async () => {
   await send(ADMIN, "/dashboard");
-  const page = await open(linkIn(await received(ADMIN, /\/web\/w1\./)));
+  const page = await open(linkIn(await received(ADMIN, /\/web\/[A-Za-z0-9_-]{22}/)));
   expect(page.status).toBe(200);
   expect(page.text).toContain("Relay dashboard");
   expect(page.text).toContain("+1555***0041");

@@ -46,7 +46,7 @@ it("opens the /web link the simulator received after two real runs: the transcri
   onTestFinished(() => phone.close());
   expect(await say(phone, write("hello\nold line\n", "write the notes"), /^1 file changed, \+2 −0/)).toContain("/diff to see");
   expect(await say(phone, write(`hello\nnew line\n${SCRIPT}\n${IMG}\n`, "change the notes"), /^1 file changed, \+3 −1/)).toContain("/undo to take back");
-  const link = /(http:\/\/\S+\/web\/w1\.\S+)/.exec(await say(phone, "/web", /\/web\/w1\./))![1]!;
+  const link = /(http:\/\/\S+\/web\/[A-Za-z0-9_-]{22})(?:\s|$)/.exec(await say(phone, "/web", /\/web\/[A-Za-z0-9_-]{22}/))![1]!;
 
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   onTestFinished(() => page.close());
@@ -85,7 +85,7 @@ it("opens the /web link the simulator received after two real runs: the transcri
   await page.getByRole("link", { name: "its diff and tool calls" }).first().click();
   await page.locator(".diff .d2h-file-name", { hasText: "notes.txt" }).waitFor();
   expect(await page.locator(".diff td.d2h-ins:not(.d2h-code-linenumber)").allInnerTexts()).toEqual([expect.stringContaining("hello"), expect.stringContaining("old line")]);
-  expect(page.url()).toMatch(/\/web\/w1\.[^/]+\/runs\/[A-Za-z0-9_-]+$/);
+  expect(page.url()).toMatch(/\/web\/[A-Za-z0-9_-]{22}\/runs\/[A-Za-z0-9_-]+$/);
   // Everything came from the relay: the pages and their stylesheet.
   expect(requests.every((u) => u.startsWith(stack.urls.worker)), requests.join(" ")).toBe(true);
 });
