@@ -16,13 +16,14 @@ type StreamTick =
   /** Something else of the object is due (another unit, the watchdog, the pump's slice): hand back. */
   | "hand_back";
 
-export type StreamTimes = { lastLineAt: number; lastTypingAt: number; progressAt: number | null };
+/** `lastTypingAt` null: no typing indicator (the run waits for the user's answer, not working). */
+export type StreamTimes = { lastLineAt: number; lastTypingAt: number | null; progressAt: number | null };
 
 /** The next tick and its time; on a tie the earlier kind in StreamTick's order wins. */
 export function nextTickAt(stream: StreamTimes, limits: { until: number | null }): { at: number; tick: StreamTick } {
   const candidates: [StreamTick, number | null][] = [
     ["dead", stream.lastLineAt + STREAM_IDLE_TIMEOUT_MS],
-    ["typing", stream.lastTypingAt + TYPING_REFRESH_MS],
+    ["typing", stream.lastTypingAt === null ? null : stream.lastTypingAt + TYPING_REFRESH_MS],
     ["progress", stream.progressAt],
     ["hand_back", limits.until],
   ];

@@ -13,6 +13,9 @@ describe("nextTickAt", () => {
     ["a tie between dead and hand_back: dead wins", { ...fresh, lastTypingAt: t0 + 40_000 }, t0 + STREAM_IDLE_TIMEOUT_MS, { at: t0 + STREAM_IDLE_TIMEOUT_MS, tick: "dead" }],
     ["a tie between progress and hand_back: progress wins", { ...fresh, progressAt: t0 + 3_000 }, t0 + 3_000, { at: t0 + 3_000, tick: "progress" }],
     ["overdue work elsewhere: hand back at once", fresh, t0 - 10, { at: t0 - 10, tick: "hand_back" }],
+    // The run waits for the user's answer: no typing indicator, however long ago the last one was.
+    ["waiting for the user: no typing, the heartbeat deadline next", { ...fresh, lastTypingAt: null }, null, { at: t0 + STREAM_IDLE_TIMEOUT_MS, tick: "dead" }],
+    ["waiting for the user, a waiting update due: that first", { ...fresh, lastTypingAt: null, progressAt: t0 + 30_000 }, null, { at: t0 + 30_000, tick: "progress" }],
   ])("%s", (_name, stream, until, expected) => {
     expect(nextTickAt(stream, { until })).toEqual(expected);
   });

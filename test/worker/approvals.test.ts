@@ -81,7 +81,7 @@ it("always remembers the rule for the conversation, and /approvals forget clears
   expect((await vmRequests(phone)).filter((r) => r.kind === "forget-rules")).toEqual([expect.objectContaining({ workspace: "main", status: 200 })]);
   expect(await ask(phone, "/approvals")).toContain("Nothing is always allowed.");
   const log = await ask(phone, "/approvals log");
-  expect(log).toMatch(/Bash · Run a command: npm test -- --watch · allowed always/);
+  expect(log).toMatch(/ · \[main\] · Bash · Run a command: npm test -- --watch · allowed always/);
 });
 
 it("an answer Twilio delivers twice is applied once", async () => {
@@ -171,7 +171,7 @@ it("parallel requests are numbered; `yes 2` answers one, `no all` the rest, a ba
 
 it("/approvals sets the conversation's mode: off runs with bypassPermissions and asks nothing", async () => {
   const phone = "+15550000143";
-  expect(await ask(phone, "/approvals")).toMatch(/^Approvals in main: edits: file edits in the project go ahead/);
+  expect(await ask(phone, "/approvals")).toMatch(/^Approvals in main: edits: file edits in the project go ahead, and so do the commands mkdir, touch, rm, rmdir, mv, cp, sed/);
   expect(await ask(phone, "/approvals on")).toBe("Approvals in main: on (was edits).");
   expect(await ask(phone, "/approvals sometimes")).toBe("/approvals takes off, edits, on, forget or log, not “sometimes”.");
   await promptFor(phone, "[[vm:approval Bash ls]]");

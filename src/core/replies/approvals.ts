@@ -62,10 +62,17 @@ export function refusedLine(refused: readonly PromptView[]): string {
   return `\n\nNot approved during this task: ${refused.map((a) => `${firstLine(a)} (${closedAs(a)})`).join("; ")}.`;
 }
 
+/**
+ * The shell commands Claude Code's accept-edits mode (the VM's `edits`) runs without asking, as
+ * file edits: observed with the real CLI (vm/test/approvals-edits-mode.test.ts), so /approvals
+ * names them rather than promise a question it will not ask.
+ */
+export const EDITS_MODE_SHELL_COMMANDS = ["mkdir", "touch", "rm", "rmdir", "mv", "cp", "sed"] as const;
+
 const MODE_LINES: Record<ApprovalMode, string> = {
   off: "off: the agent acts without asking",
-  edits: "edits: file edits in the project go ahead; anything else is asked here",
-  on: "on: everything the agent would ask about is asked here",
+  edits: `edits: file edits in the project go ahead, and so do the commands ${EDITS_MODE_SHELL_COMMANDS.join(", ")} and output written to a file (> file) there, since they edit files too; any other command that changes something is asked here`,
+  on: "on: every file edit and every command that changes something is asked here",
 };
 
 /** /approvals: the mode and what "always" remembered, for one conversation. */
@@ -78,7 +85,7 @@ export function approvalsDescription(conversation: string, mode: ApprovalMode, r
 }
 
 /** /approvals log: `when` is each decision's time already written in the user's zone. */
-export function approvalsLog(recent: readonly (PromptView & { tool: string; when: string })[]): string {
+export function approvalsLog(recent: readonly (PromptView & { tool: string; when: string; conversation: string })[]): string {
   if (recent.length === 0) return "No approval was asked yet.";
-  return ["Last approvals (newest first):", ...recent.map((a) => `${a.when} · ${a.tool} · ${firstLine(a)} · ${closedAs(a)}`)].join("\n");
+  return ["Last approvals (newest first):", ...recent.map((a) => `${a.when} · [${a.conversation}] · ${a.tool} · ${firstLine(a)} · ${closedAs(a)}`)].join("\n");
 }

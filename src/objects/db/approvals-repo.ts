@@ -100,6 +100,10 @@ export function createApprovalsRepo(sql: Sql) {
     expired(now: number): Approval[] {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE status = 'pending' AND expires_at <= ${now} ORDER BY id`.map(toApproval);
     },
+    /** Every prompt of a run, asked first first: the times it waited for the user. */
+    ofRun(runId: string): Approval[] {
+      return sql<ApprovalRow>`SELECT * FROM approvals WHERE run_id = ${runId} ORDER BY id`.map(toApproval);
+    },
     /** What was not allowed in a run (a task's result lists them). */
     refusedInRun(runId: string): Approval[] {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE run_id = ${runId} AND status IN ('denied', 'expired', 'stopped') ORDER BY id`.map(toApproval);

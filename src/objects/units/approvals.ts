@@ -32,6 +32,7 @@ import {
   VM_DENY_MESSAGES,
   whichOne,
 } from "../../core/replies/approvals";
+import type { UserWait } from "../../core/progress-update";
 import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
 import type { ConversationsRepo } from "../db/conversations-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
@@ -109,6 +110,8 @@ export function createApprovals(d: ApprovalsDeps) {
     },
 
     hasPending: (): boolean => repo.pending().length > 0,
+    /** The times this run waited for the user's answer (its progress updates count the agent's time only). */
+    waitsOf: (runId: string): UserWait[] => repo.ofRun(runId).map((a) => ({ from: a.createdAt, to: a.status === "pending" ? null : (a.decidedAt ?? a.createdAt), what: a.description })),
 
     /** The earliest deadline of an open prompt: this unit's timer. */
     name: "approvals",
@@ -242,7 +245,7 @@ export function createApprovals(d: ApprovalsDeps) {
     describe: (conversationId: number): string => approvalsDescription(nameOf(conversationId), modeOf(conversationId), repo.rules(conversationId)),
 
     /** /approvals log: the last decisions, newest first, in the user's zone. */
-    logText: (zone: string): string => approvalsLog(repo.recent(LOG_ENTRIES).map((a) => ({ ...a, when: formatInZone(a.decidedAt ?? a.createdAt, zone) }))),
+    logText: (zone: string): string => approvalsLog(repo.recent(LOG_ENTRIES).map((a) => ({ ...a, conversation: nameOf(a.conversationId), when: formatInZone(a.decidedAt ?? a.createdAt, zone) }))),
   };
 
   function tooLate(a: Approval, now: number): void {

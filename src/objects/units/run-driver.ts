@@ -11,7 +11,7 @@ import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instr
 import { afterLast, injectable, noteCarried } from "../../core/batching";
 import { eventPrefix } from "../../core/github-guard";
 import { readLines } from "../../core/ndjson";
-import { nextProgressAt, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
+import { nextProgressAt, openWait, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
 import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
 import { earliest, runsDueAt } from "../../core/wake-plan";
 import { nextDispatch } from "../../core/run-slots";
@@ -49,7 +49,7 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
   budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void; leftUsd(now: number): number };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
-  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending">;
+  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending" | "waitsOf">;
   answers: RunEffectsDeps["answers"] & Pick<VmAnswers, "deliver">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
@@ -113,11 +113,13 @@ export function createRunDriver(d: RunDriverDeps) {
     }
     return seen;
   };
-  /** When the next update is due for the run being read; never while a prompt waits for the user. */
+  /** When the next update is due for the run being read, on the agent's clock (its waits for the user's answers left out). */
   const progressDueAt = (s: LiveStream): number | null =>
-    d.progress.wanted() && !d.approvals.hasPending()
-      ? nextProgressAt({ runStartedAt: s.run.createdAt, lastAt: seenOf(s.run.id).lastAt, knownSince: s.knownSince, pacing: d.progress.pacing })
+    d.progress.wanted()
+      ? nextProgressAt({ runStartedAt: s.run.createdAt, lastAt: seenOf(s.run.id).lastAt, knownSince: s.knownSince, pacing: d.progress.pacing, waits: d.approvals.waitsOf(s.run.id) })
       : null;
+  /** No typing indicator while the run waits for the user: the wait is theirs, not the agent's work. */
+  const typingAt = (s: LiveStream): number | null => (openWait(d.approvals.waitsOf(s.run.id)) ? null : s.lastTypingAt);
   /** Waiting messages this instance told about (the outbox's key makes it once across instances too). */
   const toldWaiting = new Set<string>();
   /** The streams this instance reads, by run: one per live run. */
@@ -342,7 +344,7 @@ export function createRunDriver(d: RunDriverDeps) {
       const streams = [...lives.values()];
       if (streams.length === 0) return { kind: "changed" };
       const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
-      const ticks = streams.map((s) => ({ s, next: nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: s.lastTypingAt, progressAt: progressDueAt(s) }, { until }) }));
+      const ticks = streams.map((s) => ({ s, next: nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: typingAt(s), progressAt: progressDueAt(s) }, { until }) }));
       const first = ticks.reduce((a, b) => (b.next.at < a.next.at ? b : a));
       let timer: ReturnType<typeof setTimeout> | null = null;
       const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, first.next.at - present()))));
@@ -375,7 +377,7 @@ export function createRunDriver(d: RunDriverDeps) {
             seen.lastAt = at;
             // Named by its conversation when more than one runs (or it is not the current one).
             const tag = d.conversations.prefixFor(run.conversationId, d.runs.openAll().length);
-            d.progress.send(run.id, tag + eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt), at);
+            d.progress.send(run.id, tag + eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt, d.approvals.waitsOf(run.id)), at);
             return { kind: "changed" };
           }
           case "hand_back":

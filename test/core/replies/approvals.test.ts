@@ -38,8 +38,8 @@ describe("approval replies", () => {
   it("lists what a task was not allowed, the mode, and the log", () => {
     expect(refusedLine([])).toBe("");
     expect(refusedLine([prompt({ status: "denied", answer: "no" })])).toBe("\n\nNot approved during this task: Run a command: npm test (denied).");
-    expect(approvalsDescription("main", "edits", [])).toMatch(/^Approvals in main: edits: file edits in the project go ahead; anything else is asked here\.\nNothing is always allowed\./);
+    expect(approvalsDescription("main", "edits", [])).toMatch(/^Approvals in main: edits: file edits in the project go ahead, and so do the commands mkdir, touch, rm, rmdir, mv, cp, sed and output written to a file \(> file\) there, since they edit files too; any other command that changes something is asked here\.\nNothing is always allowed\./);
     expect(approvalsLog([])).toBe("No approval was asked yet.");
-    expect(approvalsLog([{ ...prompt({ status: "allowed", answer: "yes" }), tool: "Bash", when: "Nov 23, 10:00" }])).toBe("Last approvals (newest first):\nNov 23, 10:00 · Bash · Run a command: npm test · allowed");
+    expect(approvalsLog([{ ...prompt({ status: "allowed", answer: "yes" }), tool: "Bash", when: "Nov 23, 10:00", conversation: "sample" }])).toBe("Last approvals (newest first):\nNov 23, 10:00 · [sample] · Bash · Run a command: npm test · allowed");
   });
 });
