@@ -16,9 +16,9 @@ import { parseTriggerArgs } from "./triggers";
 
 export type { ParsedCommand, ScheduleAction } from "./parsed-command";
 
-/** Every command, as /help lists it. */
+/** Every command, as /help <topic> lists it (core/help.ts). */
 export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }> = [
-  { usage: "/help", description: "this list" },
+  { usage: "/help", description: "the main commands on one screen; /help <topic> for the rest" },
   { usage: "/status", description: "what runs and waits, the agent's last step, the VM, the next task, spend today; /status vm asks the VM now" },
   { usage: "/stop", description: "stop the current conversation's run (also /cancel); /stop <name> that one's, /stop all every run" },
   { usage: "/new", description: "a fresh agent session in this conversation's project (also /clear)" },
@@ -63,14 +63,6 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/dashboard", description: "admins: a private link to the operator's page" },
 ];
 
-export function helpText(): string {
-  return [
-    "Commands (answered without waking the agent):",
-    ...COMMAND_HELP.map((c) => `${c.usage} – ${c.description}`),
-    "Any other /word goes to the agent as a Claude Code command (/compact, /init, /review, your project's own). //word sends /word to the agent even when it is one of mine.",
-  ].join("\n");
-}
-
 /**
  * Every command word the relay owns (the contract's list): these never reach the agent. Those
  * not built yet answer so, rather than reach the agent as something they are not.
@@ -91,20 +83,20 @@ function isRelayCommandWord(word: string): boolean {
 
 const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
 
-/** `/stop`, `/stop all`, `/stop <name>` (a conversation's name, or `@name`). */
-function parseStopArgs(name: string, args: string): ParsedCommand {
-  if (args === "") return { type: "cancel" };
-  if (args.toLowerCase() === "all") return { type: "cancel", target: "all" };
-  const target = args.replace(/^@/, "");
-  return /^[A-Za-z0-9_-]{1,32}$/.test(target) ? { type: "cancel", target: { name: target } } : invalid(`/${name} takes a conversation's name or "all": /${name} api, /${name} all.`);
-}
-
 // A command is a slash and letters as the first word, optionally followed by ! ? or a full
 // stop. "/usr/bin/env is broken" or "/ 2" is not a command: the agent gets it.
 const COMMAND_WORD = /^\/([A-Za-z]+)[.!?]*(?=\s|$)/;
 
 function withoutArguments(name: string, args: string, command: ParsedCommand): ParsedCommand {
   return args === "" ? command : invalid(`/${name} takes no arguments.`);
+}
+
+/** `/stop`, `/stop all`, `/stop <name>` (a conversation's name, or `@name`). */
+function parseStopArgs(name: string, args: string): ParsedCommand {
+  if (args === "") return { type: "cancel" };
+  if (args.toLowerCase() === "all") return { type: "cancel", target: "all" };
+  const target = args.replace(/^@/, "");
+  return /^[A-Za-z0-9_-]{1,32}$/.test(target) ? { type: "cancel", target: { name: target } } : invalid(`/${name} takes a conversation's name or "all": /${name} api, /${name} all.`);
 }
 
 /** The relay command in `text`, or null when the text goes to the agent (any other /word too). */
@@ -116,7 +108,7 @@ export function parseCommand(text: string): ParsedCommand | null {
   const args = trimmed.slice(match[0].length).trim();
   switch (name) {
     case "help":
-      return { type: "help" };
+      return args === "" ? { type: "help" } : { type: "help", topic: args };
     case "status":
       if (args.toLowerCase() === "vm") return { type: "status", checkVm: true };
       return withoutArguments(name, args, { type: "status", checkVm: false });

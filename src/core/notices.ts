@@ -1,6 +1,7 @@
 // What the relay says on its own (not the agent, and not a command's answer, which lives with its
 // command): acknowledgements, failures, lost sessions, undeliverable replies, the VM's health.
 import { formatUsd } from "./format-ago";
+import { messageName } from "./message-name";
 import type { GiveUpReason } from "./run-policy";
 
 /** The one acknowledgement of messages that arrive while the agent works; says how many wait. */
@@ -33,9 +34,9 @@ const EXCERPT_CHARS = 60;
 /** A notice names at most this many messages, then says how many more. */
 const NAMED_AT_MOST = 5;
 
+/** The user's own words: no directives, no markup (core/message-name.ts). */
 function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > EXCERPT_CHARS ? `${oneLine.slice(0, EXCERPT_CHARS - 1)}…` : oneLine;
+  return messageName(text, EXCERPT_CHARS);
 }
 
 /** A message as the relay names it to the user: its first words in quotes, or its task. */

@@ -8,7 +8,8 @@ import type { ScheduleRequest } from "./schedule-validate";
 export type ScheduleAction = "pause" | "resume" | "delete" | "log";
 
 export type ParsedCommand =
-  | { type: "help" }
+  /** `topic`: /help <topic>, as typed (core/help.ts reads it). */
+  | { type: "help"; topic?: string }
   /** `checkVm`: `/status vm` asks the VM now; plain /status reports it as last seen. */
   | { type: "status"; checkVm: boolean }
   /** `/stop` alone: the current conversation's run; `/stop <name>`: that one's; `/stop all`: every live run. */

@@ -1,7 +1,7 @@
 // A run's change as the user sees it (issue 23): totals, the files named, /diff's N, and the
 // undo question's state. Pure: the object stores rows and calls the VM; this decides.
 import type { RunChangeFile } from "../protocol/vm-protocol";
-import { quoteInput } from "./quote-input";
+import { messageName } from "./message-name";
 
 export type ChangeTotals = { files: number; insertions: number; deletions: number };
 
@@ -22,7 +22,7 @@ export function namedFiles(files: readonly Pick<RunChangeFile, "path">[], max = 
 
 /** How a run is named to the user: the start of the message it answered. */
 export function runLabel(firstMessage: string | null | undefined): string {
-  const text = quoteInput(firstMessage ?? "", 60);
+  const text = messageName(firstMessage ?? "", 60);
   return text === "" ? "the agent's last run" : `the run for “${text}”`;
 }
 

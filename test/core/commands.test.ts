@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { COMMAND_HELP, helpText, parseCommand, type ParsedCommand } from "../../src/core/commands";
+import { COMMAND_HELP, parseCommand, type ParsedCommand } from "../../src/core/commands";
+import { helpReply, HELP_TOPICS, topicOf } from "../../src/core/help";
 import { validateScheduleSpec } from "../../src/core/schedule-validate";
 
 describe("parseCommand: not a command", () => {
@@ -26,7 +27,7 @@ describe("parseCommand: simple commands", () => {
     ["/help", { type: "help" }],
     ["/HELP", { type: "help" }],
     ["  /help  ", { type: "help" }],
-    ["/help schedule", { type: "help" }],
+    ["/help schedule", { type: "help", topic: "schedule" }],
     ["/status", { type: "status", checkVm: false }],
     ["/Status?", { type: "status", checkVm: false }],
     ["/status vm", { type: "status", checkVm: true }],
@@ -217,14 +218,43 @@ describe("parseCommand then validateScheduleSpec (how the Durable Object uses th
   });
 });
 
-describe("helpText", () => {
-  it("lists every command, one line each", () => {
-    const lines = helpText().split("\n");
-    expect(lines).toHaveLength(COMMAND_HELP.length + 2);
-    expect(lines.at(-1)).toContain("//word");
-    for (const name of ["/help", "/status", "/stop", "/new", "/sessions", "@<name>", "/rename", "/deep", "/git", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz", "/vm"]) {
-      expect(lines.some((line) => line.startsWith(name) || line.includes(` ${name} `))).toBe(true);
+describe("/help", () => {
+  it("every command is in one topic, one line each, and the topics hold every command", () => {
+    const listed = HELP_TOPICS.flatMap((t) => helpReply(t, true).split("\n").slice(1));
+    expect(listed).toHaveLength(COMMAND_HELP.length - 1);
+    for (const { usage } of COMMAND_HELP.slice(1)) expect(topicOf(usage), usage).not.toBeNull();
+    for (const name of ["/status", "/stop", "/new", "/sessions", "@<name>", "/rename", "/deep", "/git", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz", "/vm"]) {
+      expect(listed.some((line) => line.startsWith(name) || line.includes(` ${name} `)), name).toBe(true);
     }
+  });
+
+  it("fits one phone screen, and so does each topic", () => {
+    expect(helpReply(undefined, true).length).toBeLessThanOrEqual(1000);
+    expect(helpReply(undefined, true).split("\n").length).toBeLessThanOrEqual(12);
+    for (const t of HELP_TOPICS) expect(helpReply(t, true).length, t).toBeLessThanOrEqual(1000);
+  });
+
+  it("names only what the relay really does: no project's own commands (they are not loaded)", () => {
+    expect(helpReply(undefined, false)).not.toMatch(/project's own/);
+    expect(helpReply(undefined, false)).toContain("/compact, /init and /review go to your agent");
+  });
+
+  it.each([
+    ["schedules", /^Scheduled tasks:\n\/schedule cron/],
+    ["SCHEDULE", /^Scheduled tasks:/],
+    ["/approvals", /^Approvals .*\n\/approvals \[off\|edits\|on\]/],
+    ["conversations", /^Conversations/],
+    ["nonsense", /^No help on “nonsense”\. Topics: runs, chats, approvals, schedules, changes, github, apps \(\/help <topic>\)\.$/],
+    // Admins' commands are for admins.
+    ["admin", /^No help on “admin”/],
+  ])("/help %s", (topic, expected) => {
+    expect(helpReply(topic, false)).toMatch(expected);
+  });
+
+  it("names the admin topic to admins only", () => {
+    expect(helpReply(undefined, false)).not.toContain("admin");
+    expect(helpReply(undefined, true)).toContain("apps, admin.");
+    expect(helpReply("admin", true)).toMatch(/^Admins:\n\/vm – /);
   });
 
   it("every usage it shows parses as a command", () => {

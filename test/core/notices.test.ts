@@ -30,6 +30,8 @@ describe("nameMessages and stopReply", () => {
   it("quotes first words, cuts long ones, counts past five", () => {
     expect(nameMessages(said("a  b\nc", "x".repeat(80)))).toBe(`“a b c”, “${"x".repeat(59)}…”`);
     expect(nameMessages(said("1", "2", "3", "4", "5", "6", "7"))).toBe("“1”, “2”, “3”, “4”, “5” and 2 more");
+    // By the user's words: the offline model's directives and chat markup are not what they said.
+    expect(nameMessages(said('write hello to notes.txt [[tool Bash {"command":"echo hello > notes.txt"}]]', "*please* hurry"))).toBe("“write hello to notes.txt”, “please hurry”");
   });
   it.each([
     [{ stoppedRun: true, dropped: said("queued behind it", "and this"), deniedApprovals: 0 }, "Stopped. Dropped 2 messages: “queued behind it”, “and this”."],

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { helpText, parseCommand } from "../../src/core/commands";
+import { parseCommand } from "../../src/core/commands";
+import { helpReply } from "../../src/core/help";
 
 it.each([
   ["/web", { type: "web", action: "current" }],
@@ -12,7 +13,7 @@ it.each([
   expect(parseCommand(text)).toEqual(parsed);
 });
 
-it("lists /web and /dashboard in /help", () => {
-  expect(helpText()).toMatch(/\/web, \/web all – /);
-  expect(helpText()).toMatch(/\/dashboard – admins/);
+it("lists /web and /dashboard in /help's topics", () => {
+  expect(helpReply("changes", false)).toMatch(/\/web, \/web all – /);
+  expect(helpReply("admin", true)).toMatch(/\/dashboard – admins/);
 });

@@ -5,8 +5,8 @@ describe("/commands are answered by the relay, without the agent", () => {
   const phone = "+15550000122";
 
   it.each([
-    ["/help", "/schedule cron"],
-    ["/HELP", "Commands"],
+    ["/help", "More: /help runs, chats"],
+    ["/HELP schedules", "/schedule cron"],
     ["/status", "The agent is idle."],
     ["/approvals", "Approvals in main: edits"],
     ["/progress", "Progress updates are on"],
@@ -51,10 +51,10 @@ describe("/new and /cancel", () => {
     const phone = "+15550000124";
     await sendInbound(phone, "a long refactor [[vm:hold]]");
     await eventually(async () => (await query<{ phase: string }>(phone, "SELECT phase FROM runs"))[0]?.phase === "streaming");
-    expect(await ask(phone, "/cancel")).toBe("Stopped the run on “a long refactor [[vm:hold]]”.");
+    expect(await ask(phone, "/cancel")).toBe("Stopped the run on “a long refactor”.");
     await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "cancel"));
     // One reply: the run is over at once, and nothing of it is said later.
-    expect(bodies(await sentTo(phone))).toEqual(["Stopped the run on “a long refactor [[vm:hold]]”."]);
+    expect(bodies(await sentTo(phone))).toEqual(["Stopped the run on “a long refactor”."]);
     const [run] = await query<{ outcome: string }>(phone, "SELECT outcome FROM runs");
     expect(run!.outcome).toBe("cancelled");
     await releaseVm(phone);

@@ -45,7 +45,7 @@ describe("dispatch retries, driven by the alarm", () => {
       return all.length === 1 && all;
     });
     expect(sent[0]!.body).toBe(
-      "⚠️ Your agent was interrupted twice while working on your message “build it [[vm:crash]]”, so I stopped retrying. What it sent above is all it produced; send it again to retry.",
+      "⚠️ Your agent was interrupted twice while working on your message “build it”, so I stopped retrying. What it sent above is all it produced; send it again to retry.",
     );
     // Two runs, each a VM run of its own: the CLI had the message twice, never a third time.
     const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");

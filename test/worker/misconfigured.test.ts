@@ -9,7 +9,7 @@ it("a VM that cannot run its CLI: one attempt, no retries, and the user hears it
     return all.length >= 1 && all;
   });
   expect(bodies(sent)).toEqual([
-    "⚠️ Your agent is misconfigured, so your message “fix the flaky test [[vm:misconfigured]]” was not processed. The operator has been told; send it again once it is fixed.",
+    "⚠️ Your agent is misconfigured, so your message “fix the flaky test” was not processed. The operator has been told; send it again once it is fixed.",
   ]);
   expect((await vmRequests(phone)).filter((r) => r.kind === "start")).toHaveLength(1);
   const [run] = await query<{ phase: string; outcome: string; vm_attempt: number }>(phone, "SELECT phase, outcome, vm_attempt FROM runs");

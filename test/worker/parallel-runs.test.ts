@@ -27,11 +27,11 @@ it("three conversations run at once; a fourth waits, told once which run it wait
 
   const status = await ask(phone, "/status");
   expect(status).toContain("3 runs are going at once (/stop <name> ends one, /stop all every one):");
-  expect(status).toContain("• api: busy for under a minute (the run for “fix the flaky test [[vm:hold]]”)");
-  expect(status).toContain("• web: busy for under a minute (the run for “draft the release notes [[vm:hold]]”)");
+  expect(status).toContain("• api: busy for under a minute (the run for “fix the flaky test”)");
+  expect(status).toContain("• web: busy for under a minute (the run for “draft the release notes”)");
   expect(status).toContain("Waiting: main 1.");
 
-  expect(await ask(phone, "/stop web")).toBe("[web] Stopped the run on “draft the release notes [[vm:hold]]”.");
+  expect(await ask(phone, "/stop web")).toBe("[web] Stopped the run on “draft the release notes”.");
   // Its place goes to the message that waited, which is answered while api and docs still run.
   await eventually(async () => bodies(await sentTo(phone)).includes("[main] echo: what time is it"));
   // Told once, however many steps passed meanwhile.
@@ -48,7 +48,7 @@ it("/stop all ends every live run and names what each dropped; plain /stop ends 
   await sendInbound(phone, "@main long main job [[vm:hold]]");
   await eventually(async () => (await startsOf(phone)).length === 2);
   // The current conversation is api: plain /stop ends its run only.
-  expect(await ask(phone, "/stop")).toBe("Stopped the run on “long api job [[vm:hold]]”.");
+  expect(await ask(phone, "/stop")).toBe("Stopped the run on “long api job”.");
   expect(await query(phone, "SELECT c.name, r.outcome FROM runs r JOIN conversations c ON c.id = r.conversation_id ORDER BY r.created_at")).toEqual([
     { name: "api", outcome: "cancelled" },
     { name: "main", outcome: null },
@@ -56,7 +56,7 @@ it("/stop all ends every live run and names what each dropped; plain /stop ends 
   await sendInbound(phone, "@api again [[vm:hold]]");
   await eventually(async () => (await startsOf(phone)).length === 3);
   const reply = await ask(phone, "/stop all");
-  expect(reply.split("\n").sort()).toEqual(["[api] Stopped the run on “again [[vm:hold]]”.", "[main] Stopped the run on “long main job [[vm:hold]]”."]);
+  expect(reply.split("\n").sort()).toEqual(["[api] Stopped the run on “again”.", "[main] Stopped the run on “long main job”."]);
   await eventually(async () => (await vmRequests(phone)).filter((r) => r.kind === "cancel").length === 3);
   expect(await query(phone, "SELECT count(*) AS open FROM runs WHERE outcome IS NULL")).toEqual([{ open: 0 }]);
   expect(await ask(phone, "/stop all")).toBe("Nothing is running.");

@@ -1,5 +1,6 @@
+import { evictDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { ask, eventually, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, eventually, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 const phone = "+15550000170";
 
@@ -9,7 +10,7 @@ it("/status: busy for how long and where, the agent's last step, what waits, the
     "The agent is idle.",
     "Nothing is queued.",
     "Current conversation: main (no session yet; 0 turns, $0.00). /sessions lists them all.",
-    "VM: no contact yet from here (/status vm asks it).",
+    "VM: no run has reached it yet (/status vm asks it now).",
     "Spent today: $0.00 of $20.00 (daily budget).",
   ]);
   await ask(phone, "/schedule every 1h check the build");
@@ -23,10 +24,14 @@ it("/status: busy for how long and where, the agent's last step, what waits, the
   });
   expect(busy[0]).toBe("The agent is busy in main for under a minute: Thinking.");
   expect(busy[1]).toBe("Waiting: main 1.");
-  expect(busy[3]).toBe("VM: answered just now.");
+  expect(busy[3]).toBe("VM: last answered just now.");
   expect(busy[4]).toMatch(/^Next task: #1 at .+ \(\/schedules\)\.$/);
   expect(busy[5]).toBe("Spent today: $0.00 of $20.00 (daily budget).");
   await releaseVm(phone);
+  await eventually(async () => (await ask(phone, "/status")).startsWith("The agent is idle."));
+  // The answer is kept: an instance that never reached the VM itself still tells when it last answered.
+  await evictDurableObject(stubFor(phone));
+  expect((await ask(phone, "/status")).split("\n")).toContain("VM: last answered just now.");
 
   // /status vm asks the VM now (a user hears whether it answers, not the operator's details).
   const before = (await sentTo(phone)).length;

@@ -13,7 +13,7 @@ it("/stop ends the run, drops what waited for its conversation and says which, a
   await sendInbound(phone, "@api run the api tests");
   // The one acknowledgement for this run goes out first.
   await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.startsWith("Got it")));
-  expect(await ask(phone, "/stop")).toBe("Stopped the run on “long job [[vm:hold]]”. Dropped 1 message: “/compact”.");
+  expect(await ask(phone, "/stop")).toBe("Stopped the run on “long job”. Dropped 1 message: “/compact”.");
   expect((await vmRequests(phone)).filter((r) => r.kind === "cancel")).toHaveLength(1);
   // api's message still runs, in api, once main's run has ended.
   await eventually(async () => bodies(await sentTo(phone)).includes("[api] echo: run the api tests"));
@@ -31,7 +31,7 @@ it("/stop drops what was handed to the live session and not yet answered, names 
   await sendInbound(phone, "and this");
   // Both joined the live session as further turns (injected), neither answered.
   await eventually(async () => (await vmRequests(phone)).filter((r) => r.kind === "input" && r.accepted).flatMap((r) => r.messages ?? []).length === 2);
-  expect(await ask(phone, "/stop")).toBe("Stopped the run on “long job [[vm:hold]]”. Dropped 2 messages: “queued behind it”, “and this”.");
+  expect(await ask(phone, "/stop")).toBe("Stopped the run on “long job”. Dropped 2 messages: “queued behind it”, “and this”.");
   await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "cancel"));
   await releaseVm(phone);
   // Whatever the VM does now, the run is over: one acknowledgement for the run, the stop's reply, nothing else.
@@ -39,7 +39,7 @@ it("/stop drops what was handed to the live session and not yet answered, names 
   const sent = bodies(await sentTo(phone));
   expect(sent).toHaveLength(2);
   expect(sent[0]).toMatch(/^Got it/);
-  expect(sent[1]).toBe("Stopped the run on “long job [[vm:hold]]”. Dropped 2 messages: “queued behind it”, “and this”.");
+  expect(sent[1]).toBe("Stopped the run on “long job”. Dropped 2 messages: “queued behind it”, “and this”.");
   expect(await query(phone, "SELECT status FROM messages ORDER BY seq")).toEqual([{ status: "dropped" }, { status: "dropped" }, { status: "dropped" }, { status: "answered" }]);
   expect(await query(phone, "SELECT outcome FROM runs")).toEqual([{ outcome: "cancelled" }]);
 });

@@ -1,7 +1,8 @@
 // What /status answers: the runs in progress (one line each when several go at once), what waits, the current conversation, the VM as
 // this instance last saw it, the next task, and today's spend. Pure: facts in, text out.
-import { formatAgo, formatUsd } from "../format-ago";
+import { formatUsd } from "../format-ago";
 import { formatInZone } from "../schedule-format";
+import { vmStatusLine } from "./vm-line";
 
 /** A live run: `retryAttempt` set while it waits to try the VM again; `label` what started it (the start of its first message); `costUsd` its spend so far. */
 export type RunFacts = { createdAt: number; retryAttempt: number | null; conversation: string | null; task: boolean; progress: string | null; startedBy?: string | null; label?: string | null; costUsd?: number };
@@ -16,6 +17,8 @@ export type StatusFacts = {
   current: { name: string; sessionId: string | null; deep: boolean; turns: number; costUsd: number } | null;
   /** How the VM last answered this instance; null before any contact. */
   vm: { ok: boolean; at: number; failure: string | null } | null;
+  /** When a run last got the VM's answer (stored: an eviction does not forget it). */
+  vmAnsweredAt?: number | null;
   nextTask: { id: number; at: number } | null;
   spend: { spentUsd: number; limitUsd: number };
   timeZone: string;
@@ -37,13 +40,7 @@ export function statusReply(f: StatusFacts, now: number): string {
     const session = c.sessionId ? `session ${c.sessionId.slice(0, 8)}…` : "no session yet";
     lines.push(`Current conversation: ${c.name} (${session}${c.deep ? ", deep mode on" : ""}; ${c.turns} turns, ${formatUsd(c.costUsd)}). /sessions lists them all.`);
   }
-  lines.push(
-    !f.vm
-      ? "VM: no contact yet from here (/status vm asks it)."
-      : f.vm.ok
-        ? `VM: answered ${formatAgo(f.vm.at, now)}.`
-        : `VM: did not answer ${formatAgo(f.vm.at, now)} (${f.vm.failure}); /status vm asks again.`,
-  );
+  lines.push(vmStatusLine({ observed: f.vm, answeredAt: f.vmAnsweredAt ?? null }, now));
   if (f.nextTask) lines.push(`Next task: #${f.nextTask.id} at ${formatInZone(f.nextTask.at, f.timeZone)} (/schedules).`);
   lines.push(`Spent today: ${formatUsd(f.spend.spentUsd)} of ${formatUsd(f.spend.limitUsd)} (daily budget).`);
   return lines.join("\n");

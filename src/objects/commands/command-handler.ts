@@ -3,7 +3,8 @@
 // must do is returned, and done after the webhook has its answer.
 import { ADMINS_ONLY_VM, permissionDenied, VM_SWEEP_SHARED } from "../../core/admin-replies";
 import { dayIn, monthIn } from "../../core/spend-days";
-import { helpText, type ParsedCommand } from "../../core/commands";
+import type { ParsedCommand } from "../../core/commands";
+import { helpReply } from "../../core/help";
 import { NO_CURRENT_CONVERSATION, noSuchConversation } from "../../core/replies/conversations";
 import { runLabel } from "../../core/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply } from "../../core/replies/settings";
@@ -70,7 +71,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
   const say = (text: string): CommandAnswer => ({ text, after: null });
   switch (command.type) {
     case "help":
-      return say(helpText());
+      return say(helpReply(command.topic, sender.isAdmin));
     case "status":
       // /status vm asks the VM now, after the webhook's answer; the rest is known already.
       return command.checkVm ? { text: "", after: { kind: "health", detail: sender.isAdmin } } : say(statusText(d, now));
@@ -245,6 +246,7 @@ function statusText(d: CommandDeps, now: number): string {
       queued: [...d.messages.queuedByConversation().entries()].map(([id, count]) => ({ conversation: d.conversationName(id), count })),
       current: current && totals && { name: current.name, sessionId: current.sessionId, deep: current.deepUntil !== null && current.deepUntil > now, turns: totals.turns, costUsd: totals.costUsd },
       vm,
+      vmAnsweredAt: d.runs.lastAnsweredAt(),
       nextTask: next ? { id: next.id, at: next.nextRunAt! } : null,
       spend: d.budget.today(now),
       timeZone: timeZoneOf(d.settings),

@@ -76,6 +76,8 @@ export function createRunsRepo(sql: Sql) {
       const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL AND conversation_id = ${conversationId} AND context = 'chat' ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
     },
+    /** When a run last got an answer from the VM (a result; null: none kept): /status's "VM: last answered". */
+    lastAnsweredAt: (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE results > 0`[0]?.at ?? null,
     /** When the last finished run ended (null: none kept): the Machine's idleness counts from it. */
     lastFinishedAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE phase = 'finished'`[0]?.at ?? null),
     /**

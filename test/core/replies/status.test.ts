@@ -7,7 +7,7 @@ const run = { createdAt: NOW - 7 * 60_000, retryAttempt: null, conversation: "ap
 
 describe("statusReply", () => {
   it.each<[string, Partial<StatusFacts>, string[]]>([
-    ["idle, nothing known", {}, ["The agent is idle.", "Nothing is queued.", "VM: no contact yet from here (/status vm asks it).", "Spent today: $0.00 of $20.00 (daily budget)."]],
+    ["idle, nothing known", {}, ["The agent is idle.", "Nothing is queued.", "VM: no run has reached it yet (/status vm asks it now).", "Spent today: $0.00 of $20.00 (daily budget)."]],
     ["busy with progress", { run: { ...run, progress: "Running: npm test" } }, ["The agent is busy in api for 7 min: Running: npm test."]],
     ["a scheduled task waiting to retry", { run: { ...run, retryAttempt: 3, task: true } }, ["The agent is waiting to retry (attempt 3) in api for 7 min (a scheduled task)."]],
     ["a run of a deleted conversation, clock behind", { run: { ...run, createdAt: NOW + 60_000, conversation: null } }, ["The agent is busy in a deleted conversation for under a minute."]],
@@ -25,7 +25,12 @@ describe("statusReply", () => {
       ["Current conversation: main (session 01234567…, deep mode on; 4 turns, $0.25). /sessions lists them all."],
     ],
     ["the current conversation, no session yet", { current: { name: "main", sessionId: null, deep: false, turns: 0, costUsd: 0 } }, ["Current conversation: main (no session yet; 0 turns, $0.00). /sessions lists them all."]],
-    ["the VM answered", { vm: { ok: true, at: NOW - 120_000, failure: null } }, ["VM: answered 2 min ago."]],
+    ["the VM answered", { vm: { ok: true, at: NOW - 120_000, failure: null } }, ["VM: last answered 2 min ago."]],
+    // A fresh instance (after an eviction) saw nothing, but runs got answers: never "no contact".
+    ["answers kept, nothing seen by this instance", { vm: null, vmAnsweredAt: NOW - 180_000 }, ["VM: last answered 3 min ago."]],
+    ["a later answer than the start this instance saw", { vm: { ok: true, at: NOW - 600_000, failure: null }, vmAnsweredAt: NOW - 60_000 }, ["VM: last answered 1 min ago."]],
+    ["a failure after the last answer says both", { vm: { ok: false, at: NOW, failure: "unreachable" }, vmAnsweredAt: NOW - 300_000 }, ["VM: did not answer just now (unreachable), it last answered 5 min ago; /status vm asks again."]],
+    ["an answer after a failure: the answer", { vm: { ok: false, at: NOW - 300_000, failure: "timeout" }, vmAnsweredAt: NOW - 60_000 }, ["VM: last answered 1 min ago."]],
     ["the VM did not answer", { vm: { ok: false, at: NOW, failure: "unreachable" } }, ["VM: did not answer just now (unreachable); /status vm asks again."]],
     ["the next task", { nextTask: { id: 9, at: NOW + 3_600_000 } }, ["Next task: #9 at Sun 22 Nov 13:00 (/schedules)."]],
     ["spend under a cent", { spend: { spentUsd: 0.004, limitUsd: 0.5 } }, ["Spent today: $0.004 of $0.50 (daily budget)."]],
