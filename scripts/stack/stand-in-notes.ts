@@ -18,7 +18,7 @@ export function standInLines(urls: StackUrls, telegram: TelegramPlan | undefined
     lines.push(`  GitHub           ${urls.github}   (the stand-in: ${urls.github}/${repo}.git, REST ${githubApiUrl(urls.github)}, controls under /__github/)`);
     lines.push(
       github.vmUsesStandIn
-        ? `  Try it: /new ${LOCAL_GITHUB.repo} ${urls.github}/${repo}.git, ask for a change, /ship; then /github watch ${repo} and fail a check (docs/github-emulator.md).`
+        ? `  Try it: /new ${LOCAL_GITHUB.repo} ${urls.github}/${repo}.git, /github watch ${repo} (its webhook is registered here by itself), ask for a change, /ship, then press "Fail the check" on the pull request's page (docs/local-dev.md).`
         : `  The VM keeps the GITHUB_TOKEN of your shell (GitHub itself); start without it to point the VM at the stand-in.`,
     );
   }

@@ -119,7 +119,7 @@ it("names both stand-ins' URLs once ready, and how to try the GitHub loop", () =
   expect(lines[0]).toContain("Telegram         http://127.0.0.1:8791");
   expect(lines[0]).toContain("http://127.0.0.1:8788/?channel=telegram");
   expect(lines[1]).toContain(`GitHub           http://127.0.0.1:8792   (the stand-in: http://127.0.0.1:8792/${LOCAL_GITHUB.owner}/${LOCAL_GITHUB.repo}.git`);
-  expect(lines[2]).toContain("/ship");
+  expect(lines[2]).toContain(`/github watch ${LOCAL_GITHUB.owner}/${LOCAL_GITHUB.repo} (its webhook is registered here by itself), ask for a change, /ship, then press "Fail the check"`);
   expect(standInLines(urls, undefined, { ...GITHUB, vmUsesStandIn: false })[1]).toContain("GITHUB_TOKEN of your shell");
   expect(webhookOutcomeLines({ ok: false, problem: "TELEGRAM_BOT_TOKEN is wrong: 401" })).toEqual(["Telegram is not set up: TELEGRAM_BOT_TOKEN is wrong: 401"]);
 });
