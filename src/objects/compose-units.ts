@@ -112,7 +112,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     approvals,
     changes,
     toolCalls: repos.runToolCalls,
-    tools: createToolRunner({ outbox, files, schedules: scheduleService }),
+    // A file names its conversation as a reply does (several runs live, or not the current one).
+    tools: createToolRunner({ outbox, files, schedules: scheduleService, tagOf: (id) => conversations.prefixFor(id, repos.runs.openAll().length) }),
     transcriptOf: lifecycle.transcriptOf,
     spend: budget,
     log,

@@ -69,4 +69,14 @@ describe("queueAgentFile", () => {
     expect(answer).toEqual({ ok: true, text: "chart.png is queued for the user; it goes out to their chat in order with your replies." });
     expect(added).toHaveLength(1);
   });
+
+  it("names the file's conversation when given a tag (several runs live), before its caption or alone", () => {
+    const added: { body: string }[] = [];
+    const add = (m: { body: string }) => (added.push(m), true);
+    const args = { fileId: "f1", name: "chart.png", contentType: "image/png", size: PNG.byteLength };
+    queueAgentFile({ add }, true, { ...args, caption: "the chart" }, { vmRunId: "vm-run-1", callId: "c1" }, T0, "[api] ");
+    queueAgentFile({ add }, true, args, { vmRunId: "vm-run-1", callId: "c2" }, T0, "[api] ");
+    queueAgentFile({ add }, true, args, { vmRunId: "vm-run-1", callId: "c3" }, T0);
+    expect(added.map((m) => m.body)).toEqual(["[api] the chart", "[api]", ""]);
+  });
 });

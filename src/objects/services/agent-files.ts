@@ -9,12 +9,13 @@ import { FILE_CALL_TIMEOUT_MS, type VmClient } from "../clients/vm-client";
 import { withDeadline } from "../../core/deadline";
 import { type MediaStore, storeOutbound } from "../clients/media-store";
 
-export function queueAgentFile(outbox: Pick<Outbox, "add">, canSend: boolean, args: Record<string, unknown>, call: { vmRunId: string; callId: string }, now: number): ToolAnswer {
+/** `tag`: the conversation's `[name] ` when the file must say where it came from (several runs live), else "". */
+export function queueAgentFile(outbox: Pick<Outbox, "add">, canSend: boolean, args: Record<string, unknown>, call: { vmRunId: string; callId: string }, now: number, tag = ""): ToolAnswer {
   if (!canSend) return { ok: false, text: "Files cannot be sent from this relay: it has no media storage configured. Put what matters in your reply instead." };
   const parsed = SendFileCallArgsSchema.safeParse(args);
   if (!parsed.success) return { ok: false, text: "The VM described the file in a way the relay cannot read; nothing was sent." };
   const { fileId, name, contentType, size, caption } = parsed.data;
-  outbox.add({ dedupeKey: outboxKeys.agentFile(call.vmRunId, call.callId), body: caption ?? "", media: { source: { vmRunId: call.vmRunId, fileId, name, contentType, size } }, now });
+  outbox.add({ dedupeKey: outboxKeys.agentFile(call.vmRunId, call.callId), body: `${tag}${caption ?? ""}`.trimEnd(), media: { source: { vmRunId: call.vmRunId, fileId, name, contentType, size } }, now });
   return { ok: true, text: `${name} is queued for the user; it goes out to their chat in order with your replies.` };
 }
 

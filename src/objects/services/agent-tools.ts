@@ -6,8 +6,8 @@ import type { Outbox, OutboxFiles } from "../units/outbox";
 import type { ToolRunner } from "./run-effects";
 import { queueAgentFile } from "./agent-files";
 
-/** `files`: how the outbox has the agent's files; null when none can be sent from here. */
-export function createToolRunner(o: { outbox: Pick<Outbox, "add">; files: OutboxFiles | null; schedules: ScheduleServiceDeps }): ToolRunner {
+/** `files`: how the outbox has the agent's files; null when none can be sent from here. `tagOf`: a file's `[name] ` (conversations' prefixFor). */
+export function createToolRunner(o: { outbox: Pick<Outbox, "add">; files: OutboxFiles | null; schedules: ScheduleServiceDeps; tagOf?: (conversationId: number) => string }): ToolRunner {
   return (name, args, conversationId, now, call) =>
-    name === SEND_FILE_TOOL ? queueAgentFile(o.outbox, o.files !== null, args, call, now) : runRelayTool(o.schedules, name, args, conversationId, now);
+    name === SEND_FILE_TOOL ? queueAgentFile(o.outbox, o.files !== null, args, call, now, o.tagOf?.(conversationId) ?? "") : runRelayTool(o.schedules, name, args, conversationId, now);
 }
