@@ -6,11 +6,8 @@
 import type { RunChange, RunChangeFile, CheckpointRestored } from "../../src/protocol/vm-protocol";
 import { diffToHtml } from "../../vm/src/core/diff-html";
 
-/** The VM's own list (vm/src/checkpoints.ts cannotRestoreOf, without oversized files). */
-const CANNOT_RESTORE = [
-  "ignored files (.gitignore) were left as they are",
-  "commits and pushes the run made stay: files come back, commits and remote branches do not",
-];
+/** The VM's list for a workspace with no ignored file and none over 1 MiB (vm/src/core/run-change.ts cannotRestoreLines): nothing. */
+const CANNOT_RESTORE: string[] = [];
 
 /** The change a run's messages ask for; null without a `[[vm:change …]]`. */
 export function changeOf(text: string): RunChange | null {

@@ -28,6 +28,7 @@ import {
 } from "./core/checkpoint-history";
 import { redactSecrets } from "./core/config-problem";
 import {
+  cannotRestoreLines,
   capDiff,
   envDiffSection,
   envKeyChanges,
@@ -296,12 +297,10 @@ export function createCheckpoints(deps: CheckpointDeps) {
     await git.ok(["read-tree", "--reset", "-u", target]);
   }
 
-  function cannotRestoreOf(oversized: string[]): string[] {
-    return [
-      ...(oversized.length > 0 ? [`files over 1 MiB were left as they are: ${oversized.slice(0, 20).join(", ")}${oversized.length > 20 ? ", …" : ""}`] : []),
-      "ignored files (.gitignore) were left as they are",
-      "commits and pushes the run made stay: files come back, commits and remote branches do not",
-    ];
+  /** The ignored paths in the work tree (a directory once, as `dir/`): what an undo leaves as it is. */
+  async function ignoredPaths(git: ReturnType<typeof gitOf>): Promise<string[]> {
+    const listed = await git.run(["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"]);
+    return listed.status === 0 ? listed.stdout.toString("utf8").split("\0").filter((p) => p !== "") : [];
   }
 
   type Step = { runId: string; target: string; record: (current: string) => CheckpointHistory };
@@ -322,7 +321,7 @@ export function createCheckpoints(deps: CheckpointDeps) {
       saveHistory(userKey, workspace, history);
       await keepOnly(git, history);
       const oversized = Object.keys(oversizedOf(await git.ok(["log", "-1", "--format=%B", current])));
-      return { kind: "restored", runId: step.runId, files: change?.files ?? [], cannotRestore: cannotRestoreOf(oversized) } as const;
+      return { kind: "restored", runId: step.runId, files: change?.files ?? [], cannotRestore: cannotRestoreLines({ oversized, ignored: await ignoredPaths(git) }) } as const;
     });
   }
 

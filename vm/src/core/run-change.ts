@@ -142,3 +142,19 @@ export function parseSizes(found: string, limit: number = OVERSIZED_BYTES): Over
 
 /** A literal pathspec that leaves one path out (`--pathspec-from-file`, NUL-separated: no quoting needed). */
 export const excludePathspec = (path: string): string => `:(exclude,literal)${path}`;
+
+/** How many paths a line of an undo's report names. */
+const NAMED_PATHS = 20;
+const named = (paths: readonly string[]) => `${paths.slice(0, NAMED_PATHS).join(", ")}${paths.length > NAMED_PATHS ? ", …" : ""}`;
+
+/**
+ * What an undo or redo left as it was, from what is there (never the general limits, which the
+ * relay's question says before: a report names only what happened). `ignored`: the ignored
+ * paths in the work tree (git ls-files --ignored, directories once).
+ */
+export function cannotRestoreLines(f: { oversized: readonly string[]; ignored: readonly string[] }): string[] {
+  return [
+    ...(f.oversized.length > 0 ? [`files over 1 MiB were left as they are: ${named(f.oversized)}`] : []),
+    ...(f.ignored.length > 0 ? [`ignored files (.gitignore) were left as they are: ${named(f.ignored)}`] : []),
+  ];
+}

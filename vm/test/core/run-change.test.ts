@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  cannotRestoreLines,
   capDiff,
   changeSummary,
   envDiffSection,
@@ -66,5 +67,16 @@ describe("the diff's cap", () => {
     { name: "a multi-byte character at the cut is not split", diff: "ab\n\u00e9\u00e9\u00e9\n", max: 5, truncated: true, expected: "ab\n[diff cut at 0 KiB: 1 more lines not shown]\n" },
   ])("$name", ({ diff, max, truncated, expected }) => {
     expect(capDiff(diff, max)).toEqual({ diff: expected, truncated });
+  });
+});
+
+describe("cannotRestoreLines", () => {
+  it.each([
+    ["nothing ignored, nothing big: nothing to report", { oversized: [], ignored: [] }, []],
+    ["ignored paths are named", { oversized: [], ignored: ["node_modules/", ".env.local"] }, ["ignored files (.gitignore) were left as they are: node_modules/, .env.local"]],
+    ["big files first", { oversized: ["big.bin"], ignored: ["dist/"] }, ["files over 1 MiB were left as they are: big.bin", "ignored files (.gitignore) were left as they are: dist/"]],
+    ["at most 20 named", { oversized: [], ignored: Array.from({ length: 22 }, (_, i) => `f${i}`) }, [`ignored files (.gitignore) were left as they are: ${Array.from({ length: 20 }, (_, i) => `f${i}`).join(", ")}, …`]],
+  ])("%s", (_what, facts, expected) => {
+    expect(cannotRestoreLines(facts)).toEqual(expected);
   });
 });
