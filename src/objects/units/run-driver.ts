@@ -171,7 +171,8 @@ export function createRunDriver(d: RunDriverDeps) {
     }
     // Across the live runs: another one starts only while what the caps leave holds a share for each.
     const open = d.runs.openAll();
-    const short = slot.kind === "dispatch" && !admitsAnotherRun(d.budget.leftUsd(now), open);
+    // (Read only beside live runs: a first run is the caps' alone.)
+    const short = slot.kind === "dispatch" && open.length > 0 && !admitsAnotherRun(d.budget.leftUsd(now), open);
     if (short && open[0]) {
       const oldest = open[0];
       if (toldWaiting.has(slot.ids[0]!)) return null;
