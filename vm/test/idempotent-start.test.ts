@@ -23,11 +23,13 @@ it("attaches repeats to the one run and refuses the runId for another user", asy
   expect(await other.json()).toEqual({ error: "user_mismatch", message: "this runId belongs to another user" });
 });
 
-it("ends a second concurrent run of the same user with busy", async () => {
+it("ends a second concurrent run of the same user on the same session with busy (another conversation's runs beside it)", async () => {
   const userId = "+15550000802";
-  const first = await h.startRun({ userId, text: "long [[slow 2000]]" });
+  const zero = (await (await h.startRun({ userId, text: "zero" })).end()).find((e) => e.type === "result");
+  const sessionId = zero?.type === "result" ? zero.sessionId : null;
+  const first = await h.startRun({ userId, sessionId, text: "long [[slow 2000]]" });
   await first.waitFor((e) => e.type === "session");
-  const second = await (await h.startRun({ userId, text: "me too" })).end();
-  expect(second).toEqual([{ seq: 1, type: "error", code: "busy", message: expect.stringContaining("user already has a live run") }]);
+  const second = await (await h.startRun({ userId, sessionId, text: "me too" })).end();
+  expect(second).toEqual([{ seq: 1, type: "error", code: "busy", message: expect.stringContaining("a live run of this user is on that session") }]);
   expect((await first.end()).at(-1)).toMatchObject({ type: "done" });
 });
