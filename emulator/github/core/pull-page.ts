@@ -22,7 +22,7 @@ h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.05em;margin:1.2em 0 .4em;border-
 .meta{color:#59636e}.notice{background:#ddf4ff;border:1px solid #54aeff;padding:6px 10px;border-radius:6px}
 pre.diff{overflow-x:auto;border:1px solid #d1d9e0;border-radius:6px;font:12px/1.4 ui-monospace,monospace;padding:0}
 pre.diff span{display:block;padding:0 8px;white-space:pre-wrap;word-break:break-all}.add{background:#dafbe1}.del{background:#ffebe9}.hunk{background:#ddf4ff;color:#59636e}.file{background:#f6f8fa;font-weight:600}
-form{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:.4em 0}input,select,textarea{font:inherit}textarea{width:100%;min-height:3em}
+form{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:.4em 0}input,select,textarea{font:inherit;box-sizing:border-box;max-width:100%}textarea{width:100%;min-height:3em}
 button{font:inherit;padding:4px 12px;border-radius:6px;border:1px solid #d1d9e0;background:#f6f8fa;cursor:pointer}
 .fail{color:#cf222e}.pass{color:#1f883d}li{margin:.2em 0}`;
 
@@ -51,7 +51,7 @@ export function pullPageHtml(p: PullPageInput): string {
   const open = pull.state === "open";
   const forms = open
     ? `<h2>Do what CI and people do</h2>
-<p class="meta">Each button tells the repository's webhooks (${p.hooks === 0 ? "none yet: add one in Settings → Webhooks" : `${p.hooks} hook${p.hooks === 1 ? "" : "s"}`}) what GitHub would.</p>
+<p class="meta">Each button tells the repository's webhooks (${p.hooks === 0 ? `none yet: add one in <a href="/${p.repo}/settings/hooks/new">Settings → Webhooks</a>` : `${p.hooks} hook${p.hooks === 1 ? "" : "s"}`}) what GitHub would.</p>
 <form method="post" action="${action("checks")}"><input name="name" value="test" aria-label="check name" size="10"><textarea name="summary" aria-label="check summary" placeholder="summary (what failed)"></textarea><button name="conclusion" value="failure">Fail the check</button><button name="conclusion" value="success">Pass the check</button></form>
 <form method="post" action="${action("reviews")}"><select name="event" aria-label="review"><option value="REQUEST_CHANGES">Request changes</option><option value="APPROVE">Approve</option><option value="COMMENT">Comment</option></select><input name="path" placeholder="file (optional)" aria-label="file" size="14"><input name="line" placeholder="line" aria-label="line" size="4" inputmode="numeric"><textarea name="body" aria-label="review text" placeholder="review text"></textarea><button>Submit review</button></form>
 <form method="post" action="${action("comments")}"><textarea name="body" aria-label="comment" placeholder="comment (/agent … asks the agent)" required></textarea><button>Comment</button></form>
