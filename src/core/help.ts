@@ -2,6 +2,7 @@
 // /help <topic> for the rest, each topic a part of the commands' table (core/commands.ts). Only
 // what the relay really does: the agent's own commands are Claude Code's built-ins, since a
 // project's own are not loaded (docs/notes/cli-observations.md, "Settings the agent writes"). Pure.
+import { HELP_APPS, HELP_NOTIFY_WORDS } from "../channels/help-words";
 import { COMMAND_HELP } from "./commands";
 import { quoteInput } from "./quote-input";
 
@@ -27,7 +28,7 @@ const TITLES: Record<HelpTopic, string> = {
   schedules: "Scheduled tasks",
   changes: "Seeing, undoing and shipping the work",
   github: "GitHub and HTTP triggers",
-  apps: "WhatsApp and Telegram",
+  apps: HELP_APPS.join(" and "),
   admin: "Admins",
 };
 
@@ -35,7 +36,9 @@ const TITLES: Record<HelpTopic, string> = {
 const ALIASES: Record<string, HelpTopic> = {
   run: "runs", status: "runs", stop: "runs", chat: "chats", conversations: "chats", conversation: "chats", sessions: "chats",
   approval: "approvals", schedule: "schedules", tasks: "schedules", task: "schedules", diff: "changes", undo: "changes", ship: "changes", web: "changes",
-  triggers: "github", trigger: "github", link: "apps", telegram: "apps", whatsapp: "apps", admins: "admin",
+  triggers: "github", trigger: "github", link: "apps", admins: "admin",
+  // Each app by the word /notify takes for it (the channel layer names them).
+  ...Object.fromEntries(HELP_NOTIFY_WORDS.map((word) => [word, "apps" as const])),
 };
 
 /** The key TOPIC_OF knows a usage by: its first word without the slash or a trailing comma. */
