@@ -9,7 +9,9 @@ import { readWebhookVars } from "../../scripts/stack/telegram-webhook-setup";
 import { VARS } from "./local-vars";
 import { machinesMode } from "./machines-mode";
 
-const FRESH = { token: standInToken("A".repeat(35)), webhookSecret: "hook-secret" };
+// Secrets of the length the setup asks for (at least 32 characters), as freshTelegramSecrets makes them.
+const FRESH = { token: standInToken("A".repeat(35)), webhookSecret: "0123456789abcdef".repeat(3) };
+const OWN_SECRET = "own-bot-secret-".padEnd(32, "s");
 const GITHUB: GithubPlan = { token: "ghp_owner", reviewerToken: "ghp_reviewer", dataDir: "/tmp/stack-github-x", vmUsesStandIn: true };
 const urls = localUrls(DEFAULT_PORTS);
 
@@ -50,7 +52,7 @@ it("gives the Bot API stand-in its token in the environment and health-checks it
 it("points the Worker at the stand-in with its token and secret, and allows the simulator's users", () => {
   expect(varArgs(plan().child("worker").args)).toMatchObject({
     TELEGRAM_BOT_TOKEN: FRESH.token,
-    TELEGRAM_WEBHOOK_SECRET: "hook-secret",
+    TELEGRAM_WEBHOOK_SECRET: FRESH.webhookSecret,
     TELEGRAM_API_BASE: "http://127.0.0.1:8791",
     ALLOWED_TELEGRAM_USERS: "5550001,5550002",
     ADMIN_TELEGRAM_USERS: "5550001",
@@ -65,14 +67,14 @@ it("keeps the allow-list of .dev.vars, and offers exactly those users in the sim
 });
 
 it("leaves a bot named in .dev.vars to the Worker, and registers its webhook at PUBLIC_URL", () => {
-  const devVars = { TELEGRAM_BOT_TOKEN: "123:real", TELEGRAM_WEBHOOK_SECRET: "s", PUBLIC_URL: "https://tunnel.example" };
+  const devVars = { TELEGRAM_BOT_TOKEN: "123:real", TELEGRAM_WEBHOOK_SECRET: OWN_SECRET, PUBLIC_URL: "https://tunnel.example" };
   const telegram = chooseTelegram(devVars, FRESH);
   expect(telegram.kind).toBe("own");
   expect(plan({ telegram }).child("worker").args.filter((a) => a.startsWith("TELEGRAM_"))).toEqual([]);
   expect(plan({ telegram }).child("telegram").env.TELEGRAM_BOT_TOKEN).toBe(FRESH.token);
-  expect(webhookEnv(telegram, { worker: urls.worker, telegram: urls.telegram })).toEqual({ TELEGRAM_BOT_TOKEN: "123:real", TELEGRAM_WEBHOOK_SECRET: "s", TELEGRAM_API_BASE: undefined, PUBLIC_URL: "https://tunnel.example" });
+  expect(webhookEnv(telegram, { worker: urls.worker, telegram: urls.telegram })).toEqual({ TELEGRAM_BOT_TOKEN: "123:real", TELEGRAM_WEBHOOK_SECRET: OWN_SECRET, TELEGRAM_API_BASE: undefined, PUBLIC_URL: "https://tunnel.example" });
   // A secret or API base without a token is a bot of the user's whose token is missing: named, not replaced.
-  const missing = chooseTelegram({ TELEGRAM_WEBHOOK_SECRET: "s", PUBLIC_URL: "https://tunnel.example" }, FRESH);
+  const missing = chooseTelegram({ TELEGRAM_WEBHOOK_SECRET: OWN_SECRET, PUBLIC_URL: "https://tunnel.example" }, FRESH);
   const read = readWebhookVars(webhookEnv(missing, urls));
   expect(read.ok).toBe(false);
   expect(webhookOutcomeLines(read.ok ? { ok: true, lines: [] } : { ok: false, problem: read.problem })).toEqual([
@@ -82,7 +84,7 @@ it("leaves a bot named in .dev.vars to the Worker, and registers its webhook at 
 
 it("registers the stand-in's webhook at the local Worker with a token the setup accepts", () => {
   const env = webhookEnv(chooseTelegram({}, FRESH), urls);
-  expect(env).toEqual({ TELEGRAM_BOT_TOKEN: FRESH.token, TELEGRAM_WEBHOOK_SECRET: "hook-secret", TELEGRAM_API_BASE: "http://127.0.0.1:8791", PUBLIC_URL: "http://127.0.0.1:8787" });
+  expect(env).toEqual({ TELEGRAM_BOT_TOKEN: FRESH.token, TELEGRAM_WEBHOOK_SECRET: FRESH.webhookSecret, TELEGRAM_API_BASE: "http://127.0.0.1:8791", PUBLIC_URL: "http://127.0.0.1:8787" });
   expect(readWebhookVars(env).ok).toBe(true);
 });
 
