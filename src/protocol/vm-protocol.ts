@@ -3,9 +3,15 @@
 // Prose description, sequence diagrams and failure cases: docs/protocol.md.
 import * as z from "zod/mini";
 
-/** Routes on the VM. All but HEALTH need `Authorization: Bearer <VM_TOKEN>`. */
+/** Routes on the VM. All but the two health routes need `Authorization: Bearer <VM_TOKEN>`. */
 export const VM_ROUTES = {
   health: "/health",
+  /**
+   * 200 `{ok: true}` while the server answers at all: Fly's check (fly.toml). Fly's proxy stops
+   * routing to a Machine whose check fails, so a check on /health would hide a VM that cannot run
+   * an agent behind "unreachable", where its runs are refused with the reason the user is told.
+   */
+  live: "/health/live",
   startRun: "/v1/runs",
   runEvents: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/events`,
   runInput: (runId: string) => `/v1/runs/${encodeURIComponent(runId)}/input`,

@@ -96,6 +96,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   // Health checks (Fly polls them) and refused requests are not activity: neither may keep
   // an idle VM awake. Only the relay, with the token, learns of a configuration problem.
   const missing = (deps.readiness ?? []).map((p) => p.name);
+  app.get(VM_ROUTES.live, (c) => c.json<VmHealth>({ ok: true }));
   app.get(VM_ROUTES.health, async (c) => {
     const health: VmHealth = missing.length > 0 ? { ok: false, missing } : { ok: true };
     const problem = deps.problem() ?? deps.readiness?.[0]?.message ?? null;

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
 import { expect, it } from "vitest";
 import { z } from "zod";
+import { VM_ROUTES } from "../../src/protocol/vm-protocol";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)?.[1] ?? Number.NaN);
@@ -24,7 +25,8 @@ const FlySchema = z.object({
     auto_start_machines: z.literal(true),
     min_machines_running: z.literal(0),
     concurrency: z.object({ type: z.literal("requests"), soft_limit: z.number().int().positive(), hard_limit: z.number().int().positive() }),
-    checks: z.array(z.object({ method: z.literal("GET"), path: z.literal("/health") })).min(1),
+    // Liveness: a check on /health (503 while the VM cannot run an agent) would stop the proxy routing to it.
+    checks: z.array(z.object({ method: z.literal("GET"), path: z.literal(VM_ROUTES.live) })).min(1),
   }),
   mounts: z.object({ source: z.string().min(1), destination: z.string() }),
   restart: z.array(z.object({ policy: z.literal("on-failure") })).length(1),

@@ -40,6 +40,9 @@ describe.skipIf(!IS_ROOT)("a VM without the capability to read its agents' files
     const relay = await fetch(`${vm.url}/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(relay.status).toBe(503);
     expect(VmHealthSchema.parse(await relay.json()).problem).toContain("CAP_DAC_READ_SEARCH is missing");
+    // Fly's check stays green, so the proxy keeps routing runs here to be refused by name.
+    const live = await fetch(`${vm.url}/health/live`);
+    expect([live.status, await live.json()]).toEqual([200, { ok: true }]);
   });
 
   it("refuses a run at once with that reason, and starts no CLI", async () => {
