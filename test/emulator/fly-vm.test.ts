@@ -21,7 +21,9 @@ const probe = (authorization: string) =>
   fetch(`${fly.proxyUrl}/v1/runs/no-such-run/events`, { headers: { "fly-force-instance-id": machineId, authorization } });
 
 beforeAll(async () => {
-  fly = await start({ command: VM_COMMAND, cwd: undefined, secrets: { IDLE_TIMEOUT_MS: "600000" } });
+  // The app's secrets carry the model's key, as `fly secrets set` does in production: without one the
+  // VM answers /health 503 naming it. No model request is made here.
+  fly = await start({ command: VM_COMMAND, cwd: undefined, secrets: { IDLE_TIMEOUT_MS: "600000", ANTHROPIC_API_KEY: "sk-ant-fly-stand-in-test" } });
   const client = flyClient(fly);
   token = await machineVmToken(RELAY_TOKEN, PHONE);
   const volume = must(await client.createVolume({ name: "agent_vm", region: "iad", size_gb: 1 }));
