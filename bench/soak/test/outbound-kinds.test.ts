@@ -20,7 +20,7 @@ describe("classifyOutbound", () => {
     ["the acknowledgement", ackQueued(1), { kind: "ack" }],
     ["the acknowledgement naming how many wait", ackQueued(4), { kind: "ack" }],
     ["the session-lost notice", SESSION_LOST, { kind: "session_lost" }],
-    ["a give-up quoting the message", gaveUp("failed_after_retries", "#2-7 [[slow 4000]]"), { kind: "notice", reason: "failed_after_retries", quotes: ["#2-7 [[slow 4000]]"] }],
+    ["a give-up quoting the message", gaveUp("failed_after_retries", "#2-7 [[slow 4000]]"), { kind: "notice", reason: "failed_after_retries", quotes: ["#2-7"] }],
     ["a give-up quoting two", gaveUp("failed_after_retries", "#2-7", "#2-8"), { kind: "notice", reason: "failed_after_retries", quotes: ["#2-7", "#2-8"] }],
     [
       "a give-up quoting five of seven",
@@ -30,7 +30,7 @@ describe("classifyOutbound", () => {
     ["an auth failure", gaveUp("auth_failed", "#2-7"), { kind: "notice", reason: "auth_failed", quotes: ["#2-7"] }],
     ["an interruption", gaveUp("interrupted", "#2-7", "#2-9"), { kind: "notice", reason: "interrupted", quotes: ["#2-7", "#2-9"] }],
     ["a time limit", gaveUp("time_limit", "#2-7"), { kind: "notice", reason: "time_limit", quotes: ["#2-7"] }],
-    ["/stop's answer naming what it dropped", stopReply({ stoppedRun: true, dropped: named("#1-4", "#1-5 [[slow 2000]]"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4", "#1-5 [[slow 2000]]"] }],
+    ["/stop's answer naming what it dropped", stopReply({ stoppedRun: true, dropped: named("#1-4", "#1-5 [[slow 2000]]"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4", "#1-5"] }],
     ["/stop's answer with nothing running", stopReply({ stoppedRun: false, dropped: named("#1-4"), deniedApprovals: 0 }), { kind: "notice", reason: "stopped", quotes: ["#1-4"] }],
     ["/stop's answer with nothing dropped", stopReply({ stoppedRun: true, dropped: [], deniedApprovals: 0 }), { kind: "other" }],
     ["a reply Twilio refused for good", deliveryFailedNotice("21211", CHANNELS.whatsapp.serviceName), { kind: "notice", reason: "delivery_failed", quotes: [] }],
