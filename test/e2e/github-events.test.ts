@@ -1,9 +1,11 @@
 // Runs started from outside the chat, end to end (wrangler dev, the VM with the real Claude Code
 // CLI on the offline model, the Twilio emulator and the GitHub stand-in): a repository watched
-// from WhatsApp and its webhook made in the stand-in; an issue labelled `agent` cloning the
-// repository (leaving the current conversation as it was) and answered in the chat; `/agent`
-// comments from a collaborator and from a stranger, and a redelivery; an HTTP trigger fired twice
-// with one Idempotency-Key, and once with a wrong token.
+// from WhatsApp and its webhook made in the stand-in by /github watch itself; an issue labelled
+// `agent` cloning the repository (leaving the current conversation as it was) and answered in the
+// chat; `/agent` comments from a collaborator and from a stranger, and a redelivery; an HTTP
+// trigger fired twice with one Idempotency-Key, and once with a wrong token. Each text asks for a
+// command that writes (the offline model's directive): that it is asked for shows the agent got
+// the text, and that it is asked before it runs shows such runs ask (the repository not trusted).
 import { beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { LOCAL_GITHUB } from "../../scripts/stack/github-plan";
@@ -56,22 +58,34 @@ async function control(path: string, body: unknown, status = 201) {
   return DeliveriesSchema.parse(JSON.parse(text)).deliveries;
 }
 
+/** The offline model's directive for a Bash command: text from GitHub or a trigger that asks for one (one that writes: reads go ahead unasked in every mode). */
+const bashOf = (command: string) => `[[tool Bash ${JSON.stringify({ command })}]]`;
+/** The approval prompt of a run for `command` (behind the run's labels). */
+const isPromptFor = (command: string) => (body: string) => body.includes("🔐 Approval") && body.includes(command);
+
 const line = (body: string, label: string) => new RegExp(`^• ${label}: (\\S+)$`, "m").exec(body)?.[1];
 let issueNumber = 0;
 /** The stand-in's id of the `issues` `labeled` delivery, to send it again. */
 let labeledDelivery = 0;
 
-it("watches the repository from WhatsApp, and the stand-in's webhook made with that URL and secret is taken", async () => {
+it("watches the repository from WhatsApp, which registers its webhook with the stand-in, whose ping is taken", async () => {
   await send(`/github watch ${REPO}`);
   const reply = await next("the watch reply", 0, (b) => b.startsWith(`Watching ${REPO}.`));
   const url = line(reply.body, "Payload URL");
   const secret = line(reply.body, "Secret");
   expect(url).toMatch(new RegExp(`^${stack.urls.worker}/github/webhook/[A-Za-z0-9_-]{40,}$`));
   expect(secret).toMatch(/^[0-9a-f]{64}$/);
-
-  const deliveries = await control("/hooks", { url, secret, contentType: "json" });
-  // GitHub pings a new webhook: the Worker found the repository and the signature right.
-  expect(deliveries).toMatchObject([{ event: "ping", statusCode: 200, error: null }]);
+  // The local stack's Worker knows the stand-in (GITHUB_STAND_IN_URL) and made the webhook there itself: one hook, so each event below is delivered once.
+  expect(reply.body).toContain(`The local GitHub stand-in has this webhook already (${stack.urls.github}/${REPO}/settings/hooks): nothing to paste.`);
+  const hooks = z.array(z.object({ url: z.string(), contentType: z.string(), active: z.boolean() })).parse(await (await fetch(`${stack.urls.github}/__github/hooks`)).json());
+  expect(hooks.map((h) => [h.url, h.contentType, h.active])).toEqual([[url, "json", true]]);
+  // GitHub pings a new webhook: the Worker found the door and the signature right.
+  const PingsSchema = z.array(z.object({ statusCode: z.number().nullable(), error: z.string().nullable() }));
+  const pinged = await eventually("the ping's answer", async () => {
+    const pings = PingsSchema.parse(await (await fetch(`${stack.urls.github}/__github/deliveries?repo=${REPO}&event=ping`)).json());
+    return pings.length > 0 && pings.every((d) => d.statusCode !== null || d.error !== null) ? pings : undefined;
+  });
+  expect(pinged.map((d) => [d.statusCode, d.error])).toEqual([[200, null]]);
 });
 
 it("an issue labelled agent: told what started it, the repository cloned into a new conversation, the run answered in the chat", async () => {
@@ -79,7 +93,8 @@ it("an issue labelled agent: told what started it, the repository cloned into a 
   const created = await fetch(`${stack.urls.github}/__github/repos/${REPO}/issues`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ title: "Lint", body: "please add-lint-step", labels: ["agent"] }),
+    // The body asks for a command (the offline model's directive): the run, started by GitHub and untrusted, asks before it.
+    body: JSON.stringify({ title: "Lint", body: `please ${bashOf("touch add-lint-step.txt && echo add-lint-step")}`, labels: ["agent"] }),
   });
   const issue = z.object({ number: z.number(), deliveries: DeliveriesSchema.shape.deliveries }).safeParse(await created.json());
   expect(created.status).toBe(201);
@@ -96,25 +111,28 @@ it("an issue labelled agent: told what started it, the repository cloned into a 
   const cloned = await next("the clone", seen, (b) => b.startsWith("Cloned sample (main, 4 files)"));
   expect(cloned.body).toMatch(/ in \d+ s\. \/switch sample to write to it\.$/);
   await next("the started notice", seen, (b) => b.includes(`▶️ ${origin}: started a run in @sample.`));
-  const answer = await next("the run's answer", seen, (b) => b.includes("[offline model] You said:") && b.includes("labelled agent"));
-  // The agent was given the issue, in a conversation of its own.
-  expect(answer.body).toContain(`“Lint”`);
-  expect(answer.body).toContain("please add-lint-step");
-  expect(answer.body).toContain("This conversation has 1 user message.");
+  // The agent was given the issue's body: the command it asks for is the body's, asked before it runs (the repository is not trusted).
+  const asked = await next("the approval of the issue's command", seen, isPromptFor("touch add-lint-step.txt && echo add-lint-step"));
+  expect(asked.body).toContain(`[${REPO}#${issueNumber} issue]`);
+  await send("yes");
+  const answer = await next("the run's answer", asked.index + 1, (b) => b.includes("The Bash tool answered") && b.includes("add-lint-step"));
+  expect(answer.body).toContain(`[${REPO}#${issueNumber} issue]`);
 });
 
 it("an /agent comment from a collaborator starts a run answered in the chat; a stranger's starts nothing", async () => {
   const seen = (await sent()).length;
-  const ours = await control(`/issues/${issueNumber}/comments`, { body: "/agent please collab-marker-1", by: LOCAL_GITHUB.reviewer });
+  const ours = await control(`/issues/${issueNumber}/comments`, { body: `/agent please ${bashOf("touch collab-marker-1.txt && echo collab-marker-1")}`, by: LOCAL_GITHUB.reviewer });
   expect(ours.map((d) => [d.event, d.statusCode])).toEqual([["issue_comment", 202]]);
   const origin = `GitHub: @${LOCAL_GITHUB.reviewer}'s /agent on ${REPO}#${issueNumber}`;
   await next("the started notice", seen, (b) => b.includes(`▶️ ${origin}: started a run in @sample.`));
-  const answer = await next("the comment run's answer", seen, (b) => b.includes("[offline model] You said:") && b.includes("collab-marker-1"));
-  // In the conversation the issue's run cloned, not a new clone.
-  expect(answer.body).toContain("This conversation has 2 user messages");
+  // The comment reached the agent: its command, asked before it runs.
+  const asked = await next("the approval of the comment's command", seen, isPromptFor("touch collab-marker-1.txt && echo collab-marker-1"));
+  await send("yes");
+  const answer = await next("the comment run's answer", asked.index + 1, (b) => b.includes("The Bash tool answered") && b.includes("collab-marker-1"));
+  expect(answer.body).toContain(`[${REPO}#${issueNumber} comment]`);
 
   const before = (await sent()).length;
-  const theirs = await control(`/issues/${issueNumber}/comments`, { body: "/agent please stranger-marker-2", by: "stranger" });
+  const theirs = await control(`/issues/${issueNumber}/comments`, { body: `/agent please ${bashOf("touch stranger-marker-2.txt && echo stranger-marker-2")}`, by: "stranger" });
   // Stored as seen (202), and nothing started.
   expect(theirs.map((d) => [d.event, d.statusCode])).toEqual([["issue_comment", 202]]);
   // And the label's delivery again (a redelivery keeps its GUID): 200, nothing more happens.
@@ -123,8 +141,9 @@ it("an /agent comment from a collaborator starts a run answered in the chat; a s
   // Alice's own message to that conversation queues after anything the stranger's could have.
   await send("@sample after-the-stranger");
   const reply = await next("the reply to Alice's message", before, (b) => b.includes("[offline model] You said: «after-the-stranger»"));
-  // The agent never got the stranger's comment nor the issue again.
+  // The agent never got the stranger's comment nor the issue again: in the conversation the issue's run cloned, its two runs and this message.
   expect(reply.body).toContain("This conversation has 3 user messages");
+  expect(reply.body).toContain(`earlier: «GitHub issue ${REPO}#${issueNumber} was labelled`);
   expect((await bodies()).slice(before).filter((b) => b.includes("stranger") && !b.includes("after-the-stranger"))).toEqual([]);
 });
 
@@ -135,10 +154,11 @@ it("a trigger fired twice with one Idempotency-Key starts one run whose answer c
   const made = await next("the trigger's URL and token", seen, (b) => b.startsWith("Trigger deploy-check:"));
   const url = /^URL: (\S+)$/m.exec(made.body)?.[1] ?? "";
   const token = /^Token: (\S+)$/m.exec(made.body)?.[1] ?? "";
-  expect(url).toMatch(new RegExp(`^${stack.urls.worker}/triggers/[0-9a-f]{32}$`));
+  // The door: a sealed id (base64url), the token derived from it.
+  expect(url).toMatch(new RegExp(`^${stack.urls.worker}/triggers/[A-Za-z0-9_-]{40,}$`));
 
   const fire = (bearer: string, key: Record<string, string> = { "idempotency-key": "deploy-1234" }) =>
-    fetch(url, { method: "POST", headers: { authorization: `Bearer ${bearer}`, ...key, "content-type": "application/json" }, body: JSON.stringify({ text: "deploy-1234-finished" }) });
+    fetch(url, { method: "POST", headers: { authorization: `Bearer ${bearer}`, ...key, "content-type": "application/json" }, body: JSON.stringify({ text: bashOf("touch deploy-1234-finished.txt && echo deploy-1234-finished") }) });
   const first = await fire(token);
   expect([first.status, await first.json()]).toEqual([202, { status: "queued" }]);
   const second = await fire(token);
@@ -147,13 +167,18 @@ it("a trigger fired twice with one Idempotency-Key starts one run whose answer c
   const wrong = await fire(`${token.slice(0, -1)}${token.endsWith("0") ? "1" : "0"}`, {});
   expect([wrong.status, await wrong.json()]).toEqual([401, { error: "unauthorized" }]);
 
-  // The prompt with the text appended (the offline model quotes it on one line; a later reply quotes it among the "earlier" ones).
-  const isAnswer = (b: string) => b.includes("[offline model] You said: «check-the-deploy deploy-1234-finished»");
-  await next("the trigger run's answer", seen, isAnswer);
+  // The text reached the agent, appended to the prompt: the command it asks for, asked before it runs (a trigger's run always asks).
+  const isAsked = isPromptFor("touch deploy-1234-finished.txt && echo deploy-1234-finished");
+  const asked = await next("the approval of the trigger's command", seen, isAsked);
+  expect(asked.body).toContain("[trigger deploy-check]");
+  await send("yes");
+  const isAnswer = (b: string) => b.includes("The Bash tool answered") && b.includes("deploy-1234-finished");
+  await next("the trigger run's answer", asked.index + 1, isAnswer);
   // A second run would be queued in the same conversation before this message.
   await send("after-the-trigger");
   await next("the reply after the trigger", seen, (b) => b.includes("[offline model] You said: «after-the-trigger»"));
   const after = (await bodies()).slice(seen);
+  expect(after.filter(isAsked)).toHaveLength(1);
   expect(after.filter(isAnswer)).toHaveLength(1);
   expect(after.filter((b) => b.includes("▶️ trigger deploy-check: started a run"))).toHaveLength(1);
   expect(after.find((b) => b.includes("You said: «after-the-trigger»"))).toContain("This conversation has 5 user messages");
