@@ -312,6 +312,8 @@ const RunErrorCodeSchema = z.enum([
   "cancelled", // cancelled through /cancel
   "vm_restarted", // the VM stopped (SIGTERM, crash) while the run was live
   "busy", // the VM refuses a second concurrent run for the same user
+  "model_limit", // the model refused for a usage or rate limit: `resetsAt` when it said when it lifts
+  "model_unavailable", // the model stayed overloaded or failing (5xx) through the CLI's own retries
 ]);
 export type RunErrorCode = z.infer<typeof RunErrorCodeSchema>;
 
@@ -435,6 +437,10 @@ const RunEventSchema = z.discriminatedUnion("type", [
     message: z.string().check(z.maxLength(2000)),
     /** With `misconfigured` and (when the VM knows) `auth_failed`. */
     reason: z.optional(ConfigProblemReasonSchema),
+    /** With `model_limit`, when the model said: the epoch milliseconds at which the limit lifts. */
+    resetsAt: z.optional(z.number().check(z.int(), z.positive())),
+    /** With `model_limit`: which limit, in the model's own words (`five_hour`, `seven_day`), when it said. */
+    limit: z.optional(z.string().check(z.regex(/^[a-z0-9_]{1,40}$/))),
     /** The files it changed before it ended, when it changed any (as on `done`). */
     change: z.optional(RunChangeSchema),
     /** Its tool calls, when it made any (as on `done`). */

@@ -11,6 +11,11 @@ export type CliSignal =
   /** `id`: the tool_use block's, which the permission prompt tool is asked about (null when absent). */
   | { type: "tool_use"; id: string | null; name: string; input: Record<string, unknown> }
   | { type: "auth_failed"; message: string; reason: AuthFailure }
+  /**
+   * The model refused for a usage limit (a subscription's `rate_limit_event`, status `rejected`):
+   * when it lifts (epoch ms) and which limit it is, as the CLI reported them.
+   */
+  | { type: "model_limit"; resetsAt: number | null; limit: string | null }
   | {
       type: "result";
       text: string;
@@ -22,7 +27,15 @@ export type CliSignal =
       sessionId: string;
       unknownSession: boolean;
       authFailure: AuthFailure | null;
+      /** Why the model gave no answer, when the result is the CLI's word for an API error (null otherwise). */
+      modelFailure: ModelFailure | null;
     };
+
+/**
+ * An API error the relay waits out rather than answers: a limit (429), or a model that stayed
+ * overloaded or failing (5xx, 529, no connection) through the CLI's own ten retries.
+ */
+export type ModelFailure = "limit" | "unavailable";
 
 const InitSchema = z.object({
   subtype: z.literal("init"),
@@ -45,6 +58,16 @@ const AssistantSchema = z.object({
   api_error_status: z.number().nullable().optional(),
 });
 
+/** A subscription's limit, as the CLI reports each answer's unified rate-limit headers. */
+const RateLimitEventSchema = z.object({
+  rate_limit_info: z.object({
+    status: z.string(),
+    /** Epoch seconds. */
+    resetsAt: z.number().positive().optional(),
+    rateLimitType: z.string().optional(),
+  }),
+});
+
 const ReplaySchema = z.object({ uuid: z.string(), isReplay: z.literal(true) });
 
 const LifecycleSchema = z.object({ command_uuid: z.string(), state: z.string() });
@@ -61,11 +84,25 @@ const ResultSchema = z.object({
   num_turns: z.number().int().nonnegative().optional(),
   duration_ms: z.number().nonnegative().optional(),
   api_error_status: z.number().nullable().optional(),
+  /** "api_error" when the turn ended on an API error the CLI gave up on. */
+  terminal_reason: z.string().optional(),
 });
 
 const NO_CONVERSATION = /No conversation found with session ID/;
 /** The CLI's words, without any credentials, instead of calling the API. */
 const NOT_LOGGED_IN = /^Not logged in\b/;
+
+/** A limit name the protocol carries: the CLI's own (`five_hour`), or none. */
+const LIMIT_NAME = /^[a-z0-9_]{1,40}$/;
+
+function modelFailureOf(line: z.infer<typeof ResultSchema>): ModelFailure | null {
+  if (!line.is_error) return null;
+  const status = line.api_error_status ?? null;
+  if (status === 429) return "limit";
+  if (status !== null && status >= 500) return "unavailable";
+  // No status: the CLI never got an answer (connection refused or reset, after its retries).
+  return status === null && line.terminal_reason === "api_error" ? "unavailable" : null;
+}
 
 function authFailureOf(status: number | null | undefined, text: string): AuthFailure | null {
   if (status === 401) return "credentials_refused";
@@ -99,6 +136,7 @@ function resultSignal(line: z.infer<typeof ResultSchema>): CliSignal {
     sessionId: line.session_id,
     unknownSession: errors.some((e) => NO_CONVERSATION.test(e)),
     authFailure: line.is_error ? authFailureOf(line.api_error_status, text) : null,
+    modelFailure: modelFailureOf(line),
   };
 }
 
@@ -133,6 +171,12 @@ export function parseCliLine(raw: string): CliSignal[] {
         ? [{ type: "tool_use", id: block.id ?? null, name: block.name, input: (typeof block.input === "object" && block.input !== null ? block.input : {}) as Record<string, unknown> }]
         : [],
     );
+  }
+  if (type === "rate_limit_event") {
+    const limit = RateLimitEventSchema.safeParse(line);
+    if (!limit.success || limit.data.rate_limit_info.status !== "rejected") return [];
+    const { resetsAt, rateLimitType } = limit.data.rate_limit_info;
+    return [{ type: "model_limit", resetsAt: resetsAt === undefined ? null : Math.round(resetsAt * 1000), limit: rateLimitType !== undefined && LIMIT_NAME.test(rateLimitType) ? rateLimitType : null }];
   }
   if (type === "user") {
     const replay = ReplaySchema.safeParse(line);

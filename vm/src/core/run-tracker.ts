@@ -29,6 +29,8 @@ export type RunState = {
   notApproved: string[];
   /** Values no tool call may carry (the VM's secrets). */
   secrets: readonly string[];
+  /** The usage limit the CLI reported refused (its `rate_limit_event`): the error that ends the turn carries it. */
+  modelLimit: { resetsAt: number | null; limit: string | null } | null;
 };
 
 export type RunInput =
@@ -55,7 +57,7 @@ export type RunInput =
 export type Step = { state: RunState; events: EventBody[]; stop: RunErrorCode | null };
 
 export function newRunState(cwd: string, knownSessionId: string | null = null, secrets: readonly string[] = []): RunState {
-  return { turns: [], reportedSessionId: knownSessionId, phase: "starting", held: [], cwd, toolCalls: noToolCalls(), toolCallIds: [], notApproved: [], secrets };
+  return { turns: [], reportedSessionId: knownSessionId, phase: "starting", held: [], cwd, toolCalls: noToolCalls(), toolCallIds: [], notApproved: [], secrets, modelLimit: null };
 }
 
 /** A terminal event's `toolCalls`: present when the run made any. */
@@ -66,11 +68,12 @@ const toolCallsOf = (state: RunState): { toolCalls?: RunToolCalls } => (state.to
  * the run's own request (its first turn, and a second one when it led with a slash command):
  * the terminal error is about that one, and the relay retries it as such.
  */
-function fail(state: RunState, code: RunErrorCode, message: string, reason?: ConfigProblemReason): { state: RunState; events: EventBody[] } {
+function fail(state: RunState, code: RunErrorCode, message: string, reason?: ConfigProblemReason, limit?: RunState["modelLimit"]): { state: RunState; events: EventBody[] } {
   const unread = state.turns.slice(1).filter((t) => !t.consumed && !t.fromStart);
   const events: EventBody[] = [];
   if (unread.length > 0) events.push({ type: "unconsumed", messageIds: unread.flatMap((t) => t.messageIds) });
-  events.push({ type: "error", code, message: message.slice(0, 2000), ...(reason ? { reason } : {}), ...toolCallsOf(state) });
+  const lifts = { ...(limit?.resetsAt ? { resetsAt: limit.resetsAt } : {}), ...(limit?.limit ? { limit: limit.limit } : {}) };
+  events.push({ type: "error", code, message: message.slice(0, 2000), ...(reason ? { reason } : {}), ...lifts, ...toolCallsOf(state) });
   return conclude(state, events);
 }
 
@@ -101,6 +104,10 @@ function markConsumed(state: RunState, uuids: string[]): RunState {
 function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>): Step {
   if (signal.unknownSession) return { ...fail(state, "unknown_session", signal.text), stop: "unknown_session" };
   if (signal.authFailure) return { ...fail(state, "auth_failed", signal.text, signal.authFailure), stop: "auth_failed" };
+  // The model gave no answer: the turn is not answered with the CLI's error text, the relay waits
+  // it out and sends it again (a limit until it lifts, an outage with backoff).
+  if (signal.modelFailure === "limit") return { ...fail(state, "model_limit", signal.text, undefined, state.modelLimit), stop: "model_limit" };
+  if (signal.modelFailure === "unavailable") return { ...fail(state, "model_unavailable", signal.text), stop: "model_unavailable" };
   // A result answers every turn consumed since the last one (the CLI merges queued input into
   // one turn). A CLI that never says what it consumed is taken to answer the oldest turn.
   let answered = state.turns.filter((t) => t.consumed && !t.answered);
@@ -162,6 +169,8 @@ export function stepRun(state: RunState, input: RunInput): Step {
     }
     case "auth_failed":
       return { ...fail(state, "auth_failed", input.message, input.reason), stop: "auth_failed" };
+    case "model_limit":
+      return { state: { ...state, modelLimit: { resetsAt: input.resetsAt, limit: input.limit } }, events: [], stop: null };
     case "result":
       return answer(state, input);
     case "exited":

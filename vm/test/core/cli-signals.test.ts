@@ -34,6 +34,18 @@ describe("parseCliLine", () => {
     },
     { name: "an API error that is not about credentials", raw: line({ type: "assistant", error: "rate_limit", message: { content: [{ type: "text", text: "API Error" }] } }), signals: [] },
     { name: "a result without its required fields", raw: line({ type: "result", subtype: "success" }), signals: [] },
+    // Claude Code 2.1.330 with CLAUDE_CODE_OAUTH_TOKEN, on a 429 with anthropic-ratelimit-unified-status: rejected.
+    {
+      name: "a subscription's limit, rejected",
+      raw: line({ type: "rate_limit_event", rate_limit_info: { status: "rejected", resetsAt: 1795618383, rateLimitType: "five_hour", isUsingOverage: false }, uuid: "x", session_id: "s1" }),
+      signals: [{ type: "model_limit", resetsAt: 1_795_618_383_000, limit: "five_hour" }],
+    },
+    { name: "a limit that still allows is no signal", raw: line({ type: "rate_limit_event", rate_limit_info: { status: "allowed_warning", resetsAt: 1795618383 } }), signals: [] },
+    {
+      name: "a rejected limit without a reset, and a limit name the protocol cannot carry",
+      raw: line({ type: "rate_limit_event", rate_limit_info: { status: "rejected", rateLimitType: "Five Hours!" } }),
+      signals: [{ type: "model_limit", resetsAt: null, limit: null }],
+    },
   ];
   for (const c of cases) it(c.name, () => expect(parseCliLine(c.raw)).toEqual(c.signals));
 
@@ -45,6 +57,18 @@ describe("parseCliLine", () => {
   it("falls back to total_cost_usd when the CLI gives no per-turn usage", () => {
     expect(parseCliLine(resultLine({}))[0]).toMatchObject({ costUsd: 0.5 });
   });
+
+  const failures: Array<{ name: string; over: Record<string, unknown>; modelFailure: string | null }> = [
+    { name: "a usage limit (the CLI's result after its rate_limit_event)", over: { is_error: true, api_error_status: 429, terminal_reason: "api_error", result: "You've hit your 5-hour limit · resets 2:53pm (UTC)" }, modelFailure: "limit" },
+    { name: "a 429 with a long retry-after (API key)", over: { is_error: true, api_error_status: 429, result: "API Error: Request rejected (429) · per-minute rate limit" }, modelFailure: "limit" },
+    { name: "overloaded through ten retries", over: { is_error: true, api_error_status: 529, terminal_reason: "api_error", result: "API Error: 529 Overloaded" }, modelFailure: "unavailable" },
+    { name: "a 500 the CLI was told not to retry", over: { is_error: true, api_error_status: 500, result: "API Error: 500" }, modelFailure: "unavailable" },
+    { name: "no connection to the model", over: { is_error: true, api_error_status: null, terminal_reason: "api_error", result: "API Error: Connection refused" }, modelFailure: "unavailable" },
+    { name: "a 400 is the agent's error to tell, not to wait out", over: { is_error: true, api_error_status: 400, terminal_reason: "api_error", result: "API Error: 400 prompt is too long" }, modelFailure: null },
+    { name: "an error of the run, not the API", over: { is_error: true, subtype: "error_max_turns", result: "max turns" }, modelFailure: null },
+    { name: "an answer", over: {}, modelFailure: null },
+  ];
+  for (const f of failures) it(`model failure: ${f.name}`, () => expect(parseCliLine(resultLine(f.over))[0]).toMatchObject({ type: "result", modelFailure: f.modelFailure }));
 
   it("recognises an unknown session and an authentication failure", () => {
     const unknown = resultLine({ subtype: "error_during_execution", is_error: true, result: undefined, errors: ["No conversation found with session ID: abc"] });

@@ -56,7 +56,7 @@ function act(sim: Sim, action: Action): void {
     case "result":
       // The CLI answers only what it read; with nothing read it has nothing to answer.
       if (sim.state.turns.some((t) => t.consumed && !t.answered))
-        feed(sim, { type: "result", text: "ok", isError: false, subtype: "success", costUsd: 0, numTurns: 1, durationMs: 1, sessionId: "s", unknownSession: false, authFailure: null });
+        feed(sim, { type: "result", text: "ok", isError: false, subtype: "success", costUsd: 0, numTurns: 1, durationMs: 1, sessionId: "s", unknownSession: false, authFailure: null, modelFailure: null });
       return;
     case "approval":
       if (admit(view(sim), "approval_request").kind === "accept") {

@@ -15,6 +15,7 @@ const result = (over: Partial<Extract<CliSignal, { type: "result" }>> = {}): Run
   sessionId: "s1",
   unknownSession: false,
   authFailure: null,
+  modelFailure: null,
   ...over,
 });
 
@@ -116,6 +117,8 @@ describe("stepRun", () => {
     { name: "a result with HTTP 401", input: result({ isError: true, authFailure: "credentials_refused" }), code: "auth_failed", reason: "credentials_refused", stop: "auth_failed" },
     { name: "a result without credentials", input: result({ isError: true, authFailure: "no_credentials" }), code: "auth_failed", reason: "no_credentials", stop: "auth_failed" },
     { name: "no conversation found", input: result({ isError: true, unknownSession: true, subtype: "error_during_execution" }), code: "unknown_session", stop: "unknown_session" },
+    { name: "a 429 with no limit reported is a limit with no reset", input: result({ isError: true, modelFailure: "limit" }), code: "model_limit", stop: "model_limit" },
+    { name: "a model that stayed overloaded", input: result({ isError: true, modelFailure: "unavailable" }), code: "model_unavailable", stop: "model_unavailable" },
   ];
   for (const ending of endings) {
     it(`ends with ${ending.code}: ${ending.name}`, () => {
@@ -124,6 +127,28 @@ describe("stepRun", () => {
       expect(stops).toEqual(ending.stop ? [ending.stop] : []);
     });
   }
+
+  it("a subscription's limit: the rejected rate_limit_event's reset and name go with the error that ends the turn, after the turns answered before", () => {
+    const { events, stops } = run([
+      written("u1", "m1"),
+      { type: "consumed", uuid: "u1" },
+      written("u2", "m2"),
+      result(),
+      { type: "consumed", uuid: "u2" },
+      { type: "model_limit", resetsAt: 1_795_618_383_000, limit: "five_hour" },
+      result({ isError: true, modelFailure: "limit", text: "You've hit your 5-hour limit · resets 2:53pm (UTC)" }),
+    ]);
+    expect(types(events)).toEqual(["session", "result", "error"]);
+    expect(events[1]).toMatchObject({ type: "result", messageIds: ["m1"] });
+    expect(events.at(-1)).toEqual({ type: "error", code: "model_limit", message: "You've hit your 5-hour limit · resets 2:53pm (UTC)", resetsAt: 1_795_618_383_000, limit: "five_hour" });
+    expect(stops).toEqual(["model_limit"]);
+  });
+
+  it("a limit the CLI reported is not an error by itself: the turn it lifts in time for is answered", () => {
+    const { events, stops } = run([written("u1", "m1"), { type: "model_limit", resetsAt: 1_000, limit: "five_hour" }, result()]);
+    expect(types(events)).toEqual(["session", "result", "done"]);
+    expect(stops).toEqual([]);
+  });
 
   it("ignores everything after the run has ended", () => {
     const { events } = run([written("u1", "m1"), result(), result(), { type: "exited", stopCode: null, message: "x" }]);
