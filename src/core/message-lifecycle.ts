@@ -33,7 +33,9 @@ export type RunEnding =
   /** The run gave up for a reason the next run would share (auth, misconfiguration, time limit, retries spent). */
   | { kind: "failed"; reason: GiveUpReason }
   /** /stop or /deny ended it (its messages were dropped by that same event). */
-  | { kind: "cancelled" };
+  | { kind: "cancelled" }
+  /** The model gave no answer (a limit, an outage): they wait in the queue for the pause's end, not counted as cut. */
+  | { kind: "held" };
 
 export type MessageEvent =
   /** Arrived while `openRunId` runs (or none): the queue may owe an acknowledgement. */
@@ -107,6 +109,8 @@ function endRun(held: readonly PendingMessage[], how: RunEnding): Step {
   switch (how.kind) {
     case "cancelled":
       return { moves: held.map((m) => move(m, "dropped")), effects: [] };
+    case "held":
+      return { moves: held.map((m) => move(m, "queued", null)), effects: [] };
     case "failed":
       return { moves: held.map((m) => move(m, "failed")), effects: [{ type: "failed", reason: how.reason, messages: held.map(named) }] };
     // "done" with a turn left unanswered breaks the VM's promise: treated as a cut, never as answered.

@@ -175,3 +175,21 @@ export function budgetHeldNotice(b: { period: "daily" | "monthly"; spentUsd: num
   const limit = formatUsd(b.limitUsd);
   return `💸 Your ${b.period} budget of ${limit} is spent (${spent} ${b.period === "daily" ? "today" : "this month"}), so I'm holding your messages until it resets ${b.resetsAt}. An admin can raise it; /stop drops what waits.`;
 }
+
+/**
+ * The model gave no answer and the work waits: what waits, why, and until when in the user's
+ * own time. `limit`: the model's usage limit, which lifts at `until`; `unavailable`: an outage,
+ * retried at `until` and after with backoff.
+ */
+export function modelPausedNotice(p: { kind: "limit" | "unavailable"; limitName: string; until: string; waiting: readonly NamedMessage[] }): string {
+  const what = p.waiting.length > 0 ? yourMessages(p.waiting) : "your messages";
+  if (p.kind === "limit") {
+    return `⏸️ The model refused: you've reached ${p.limitName}. I'm keeping ${what} and will go on by myself at ${p.until}, when it resets; no need to send anything again. /stop drops what waits.`;
+  }
+  return `⏸️ The model has been unavailable (overloaded or failing) for over a minute. I'm keeping ${what} and will try again at ${p.until}, then every few minutes; you'll hear when it goes on. /stop drops what waits.`;
+}
+
+/** The pause that was told is over: the held work starts again. */
+export function modelResumedNotice(waiting: readonly NamedMessage[]): string {
+  return `▶️ The model answers again: going on with ${waiting.length > 0 ? yourMessages(waiting) : "your messages"}.`;
+}

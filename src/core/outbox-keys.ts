@@ -24,6 +24,10 @@ export const outboxKeys = {
   cloneDone: (workspace: string) => `clone:${workspace}`,
   /** "Your budget is spent, messages are held", once per capped period (`daily:2026-11-22`). */
   budgetHeld: (period: string) => `budget:${period}`,
+  /** "The model's limit holds your messages until …", once per pause (its streak's start and its end). */
+  modelPaused: (since: number, until: number) => `model-paused:${since}:${until}`,
+  /** "The model is back: going on with …", once per pause that was told. */
+  modelResumed: (since: number, until: number) => `model-resumed:${since}:${until}`,
   /** "An admin removed your access" (an admin's /deny), once per removal. */
   accessRevoked: (at: number) => `access-revoked:${at}`,
   /** "You have access again" (an admin's /allow after a /deny), once per restoration. */

@@ -103,6 +103,8 @@ export type RunEffect =
   | { type: "session_lost"; vmRunId: string }
   /** That VM run is gone: whatever it was asking is closed. */
   | { type: "vm_run_over"; vmRunId: string }
+  /** The model gave no answer: the work pauses (core/model-pause.ts), its messages back in the queue. */
+  | { type: "model_hold"; hold: Extract<FailureDecision, { action: "hold" }>["hold"] }
   /** It ended without a result and may have used the model: its cost is unknown, not zero. */
   | { type: "spend_unknown" }
   | { type: "finished"; outcome: string }
@@ -221,7 +223,8 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
       // Files it changed before it failed are changed all the same: /diff and /undo see them. A retry
       // that keeps the session (busy: refused before any CLI started) resumes the one this run was
       // given; null would start a new session that then replaces the conversation's.
-      const after = failed(run, pending, { kind: "vm", code: event.code, ...(event.reason ? { reason: event.reason } : {}) }, run.sessionId, now, event.seq);
+      const said = { ...(event.reason ? { reason: event.reason } : {}), ...(event.resetsAt ? { resetsAt: event.resetsAt } : {}), ...(event.limit ? { limit: event.limit } : {}) };
+      const after = failed(run, pending, { kind: "vm", code: event.code, ...said }, run.sessionId, now, event.seq);
       return { ...after, effects: [{ type: "record_end", event }, ...after.effects] };
     }
   }
@@ -265,6 +268,12 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
       const end = endWithout(ended, "interrupted");
       const cancel: RunEffect[] = failure.kind === "transport" ? [{ type: "cancel_vm", vmRunId: run.vmRunId }] : [];
       return withMessages(end.run, pending, { type: "run_ended", runId: run.id, how: { kind: "cut" } }, [told], [...end.effects, ...cancel]);
+    }
+    case "hold": {
+      // The model refused before it answered: nothing was spent and nothing cut; what the run held
+      // waits in the queue, in order, for the pause's end.
+      const end = finish(ended, decision.hold.kind === "limit" ? "model_limit" : "model_unavailable");
+      return withMessages(end.run, pending, { type: "run_ended", runId: run.id, how: { kind: "held" } }, [told, { type: "model_hold", hold: decision.hold }], end.effects);
     }
     case "give_up": {
       const end = endWithout(ended, decision.reason);

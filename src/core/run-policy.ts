@@ -1,11 +1,15 @@
 // The table of what a failed run means: retry (when, and on which session) or give up and say what. Consulted by stepRun (run-lifecycle.ts) only.
 import type { ConfigProblemReason, RunErrorCode } from "../protocol/vm-protocol";
 import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
+import type { ModelHold } from "./model-pause";
 
 /** Failures seen by the relay itself, before the VM said how the run ended. */
 export type TransportFailure = "unreachable" | "http_error" | "bad_stream" | "unknown_run";
 /** `reason`: what only the operator can fix, with `misconfigured` and `auth_failed` (the VM's word). */
-export type RunFailure = { kind: "transport"; reason: TransportFailure } | { kind: "vm"; code: RunErrorCode; reason?: ConfigProblemReason };
+export type RunFailure =
+  | { kind: "transport"; reason: TransportFailure }
+  /** `resetsAt`, `limit`: with `model_limit`, when the model said when and which. */
+  | { kind: "vm"; code: RunErrorCode; reason?: ConfigProblemReason; resetsAt?: number; limit?: string };
 
 /** `vm_unfit`: the VM's machine withholds what it needs to run any agent (its capabilities). */
 export type GiveUpReason = "failed_after_retries" | "interrupted" | "auth_failed" | "misconfigured" | "vm_unfit" | "time_limit" | "cancelled";
@@ -20,7 +24,13 @@ export type FailureDecision =
    * messages it had not answered go into the next run once (core/message-lifecycle.ts).
    */
   | { action: "cut" }
-  | { action: "give_up"; reason: GiveUpReason };
+  | { action: "give_up"; reason: GiveUpReason }
+  /**
+   * The model gave no answer (a limit, an outage): the run ends, its messages wait in the queue,
+   * and nothing starts until the pause ends (core/model-pause.ts). Not a retry: nothing is spent
+   * asking a model that said no before it said when.
+   */
+  | { action: "hold"; hold: ModelHold };
 
 export type RunProgress = {
   /** VM runs started for this batch so far (1 for the first). */
@@ -58,6 +68,10 @@ export function decideOnFailure(failure: RunFailure, run: RunProgress, now: numb
     case "cli_crashed":
     case "vm_restarted":
       return { action: "cut" };
+    case "model_limit":
+      return { action: "hold", hold: { kind: "limit", resetsAt: failure.resetsAt ?? null, limit: failure.limit ?? null } };
+    case "model_unavailable":
+      return { action: "hold", hold: { kind: "unavailable" } };
     // Refused before any CLI started: retried without counting as a hand to the CLI.
     case "busy": {
       const at = nextRetryAt(run.vmAttempt, now, DISPATCH_RETRY_DELAYS_MS);

@@ -22,6 +22,7 @@ import type { InboxDeps } from "./services/inbox";
 import { pruneIfDue } from "./services/retention";
 import { createApprovals } from "./units/approvals";
 import { createBudget } from "./units/budget";
+import { createModelPause } from "./units/model-pause";
 import { createRunChangesUnit } from "./services/changes";
 import { createConversations } from "./units/conversations";
 import { createMediaInbox } from "./units/media-inbox";
@@ -99,6 +100,13 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     conversationName: repos.conversations.nameOf,
   };
   const changes = createRunChangesUnit({ repos, conversations, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
+  const modelPause = createModelPause({
+    settings,
+    outbox: repos.outbox,
+    queued: messages.countQueued,
+    waiting: () => messages.queued(5).map((m) => ({ body: m.body, scheduleId: m.scheduleId })),
+    transaction: sql.transaction,
+  });
   const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: s.caps, queued: messages.countQueued, transaction: sql.transaction, versionOf: sql.versionOf });
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
@@ -116,6 +124,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     tools: createToolRunner({ outbox, files, schedules: scheduleService, tagOf: (id) => conversations.prefixFor(id, repos.runs.openAll().length) }),
     transcriptOf: lifecycle.transcriptOf,
     spend: budget,
+    modelPause,
     log,
   };
   const mediaInbox = createMediaInbox({
@@ -135,6 +144,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     budget,
     afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
+    modelPause,
     answers,
     conversations,
     approvals,
@@ -164,6 +174,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     spend: repos.spend,
     observed: () => runs.observed(),
     budget,
+    modelPause,
     approvals,
     changes,
     runChanges: repos.runChanges,
@@ -181,7 +192,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     transaction: sql.transaction,
     log,
   });
-  const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, machine, runs].filter((unit) => unit !== null);
+  const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
-  return { vm, machine, repos, lifecycle, outbox, conversations, budget, approvals, mediaInbox, runs, inbox, github, waitingEventRuns, units };
+  return { vm, machine, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, mediaInbox, runs, inbox, github, waitingEventRuns, units };
 }

@@ -46,6 +46,13 @@ describe("stepMessages: each event in each state", () => {
       moves: [["a", "failed", "r1", 0], ["t", "failed", "r1", 0]],
       effects: [{ type: "failed", reason: "auth_failed", messages: [{ id: "a", kind: "user", body: "text of a", scheduleId: null, how: "batch" }, { id: "t", kind: "task_chat", body: "text of t", scheduleId: 3, how: "batch" }] }],
     },
+    {
+      name: "run held for the model's pause: back in the queue, neither cut nor named (the pause's notice names them)",
+      pending: [handed("a"), handed("b", "r1", { cuts: 1 })],
+      event: { type: "run_ended", runId: "r1", how: { kind: "held" } },
+      moves: [["a", "queued", null, 0], ["b", "queued", null, 1]],
+      effects: [],
+    },
     { name: "run cancelled: what it held is dropped, silently (the stop said so)", pending: [handed("a")], event: { type: "run_ended", runId: "r1", how: { kind: "cancelled" } }, moves: [["a", "dropped", "r1", 0]], effects: [] },
     {
       name: "stop: queued and handed of the conversation dropped and named; other conversations kept",
@@ -79,7 +86,7 @@ type Action =
   | { t: "inject" }
   | { t: "answer"; n: number }
   | { t: "unread"; n: number }
-  | { t: "end"; how: "done" | "cut" | "failed" }
+  | { t: "end"; how: "done" | "cut" | "failed" | "held" }
   | { t: "stop" }
   | { t: "deny" }
   | { t: "replay" };
@@ -90,7 +97,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.constant({ t: "inject" as const }), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant("answer" as const), n: fc.integer({ min: 1, max: 3 }) }), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant("unread" as const), n: fc.integer({ min: 1, max: 2 }) }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant("end" as const), how: fc.constantFrom("done" as const, "cut" as const, "failed" as const) }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant("end" as const), how: fc.constantFrom("done" as const, "cut" as const, "failed" as const, "held" as const) }), weight: 3 },
   { arbitrary: fc.constant({ t: "stop" as const }), weight: 1 },
   { arbitrary: fc.constant({ t: "deny" as const }), weight: 1 },
   { arbitrary: fc.constant({ t: "replay" as const }), weight: 1 },
@@ -113,6 +120,8 @@ function simulate(actions: Action[]) {
       if (mv.to === "answered") o.answered++;
       if (mv.to === "handed") o.cliHands++;
       if (mv.to === "queued" && event.type === "unread") o.cliHands--;
+      // The model refused the turn (its limit, an outage): it never answered, so the hand does not count.
+      if (mv.to === "queued" && event.type === "run_ended" && event.how.kind === "held") o.cliHands--;
       if (mv.to !== "queued" && mv.to !== "handed") ended.set(mv.id, mv.to);
     }
     for (const e of step.effects) {
@@ -127,7 +136,7 @@ function simulate(actions: Action[]) {
     run = { id: `r${++runs}`, conversationId: first.conversationId };
     apply({ type: "handed", runId: run.id, ids: pending.filter((m) => m.status === "queued" && m.conversationId === first.conversationId).map((m) => m.id), how: "batch" });
   };
-  const endRun = (how: "done" | "cut" | "failed" | "cancelled") => {
+  const endRun = (how: "done" | "cut" | "failed" | "cancelled" | "held") => {
     if (!run) return;
     apply({ type: "run_ended", runId: run.id, how: how === "failed" ? { kind: "failed", reason: "time_limit" } : { kind: how } });
     run = null;

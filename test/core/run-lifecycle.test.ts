@@ -52,7 +52,7 @@ const result = (seq: number, ids: string[], over: Partial<Extract<VmRunEvent, { 
   sessionId: "s1",
   ...over,
 });
-const error = (code: RunErrorCode, seq = 4): VmRunEvent => ({ seq, type: "error", code, message: "it failed", toolCalls: undefined });
+const error = (code: RunErrorCode, seq = 4, over: { resetsAt?: number; limit?: string } = {}): VmRunEvent => ({ seq, type: "error", code, message: "it failed", toolCalls: undefined, ...over });
 const vm = (event: VmRunEvent, vmRunId = "r1-1"): RunEvent => ({ type: "vm_event", vmRunId, event });
 const failure = (f: Extract<RunEvent, { type: "failure" }>["failure"]): RunEvent => ({ type: "failure", failure: f, sessionOfConversation: "s9" });
 
@@ -73,6 +73,8 @@ const events: Record<string, RunEvent> = {
   "error: CLI crashed": vm(error("cli_crashed")),
   "error: unknown session": vm(error("unknown_session")),
   "error: auth failed": vm(error("auth_failed")),
+  "error: the model's usage limit": vm(error("model_limit", 4, { resetsAt: NOW + 3_600_000, limit: "five_hour" })),
+  "error: the model unavailable": vm(error("model_unavailable")),
   "failure: unreachable (a missed deadline too)": failure({ kind: "transport", reason: "unreachable" }),
   "failure: the VM forgot the run": failure({ kind: "transport", reason: "unknown_run" }),
   "/stop or /deny": failure({ kind: "vm", code: "cancelled" }),
@@ -102,6 +104,9 @@ const table: Record<keyof typeof events, Partial<Record<Stage, string>>> = {
   "error: CLI crashed": Object.fromEntries(live.map((s) => [s, "finished; record_end decision messages spend_unknown vm_run_over finished; a→queued b→queued"])),
   "error: unknown session": Object.fromEntries(live.map((s) => [s, "waiting; record_end decision keep_session session_lost vm_run_over; "])),
   "error: auth failed": Object.fromEntries(live.map((s) => [s, "finished; record_end decision messages vm_run_over finished; a→failed b→failed"])),
+  // Back in the queue, not cut, not failed, no spend: the pause's unit tells the user and wakes the object.
+  "error: the model's usage limit": Object.fromEntries(live.map((s) => [s, "finished; record_end decision model_hold vm_run_over finished; a→queued b→queued"])),
+  "error: the model unavailable": Object.fromEntries(live.map((s) => [s, "finished; record_end decision model_hold vm_run_over finished; a→queued b→queued"])),
   "failure: unreachable (a missed deadline too)": { waiting: "waiting; decision; ", connecting: "waiting; decision; ", opening: "waiting; decision; ", streaming: "streaming; decision; " },
   "failure: the VM forgot the run": Object.fromEntries(live.map((s) => [s, "finished; decision messages spend_unknown vm_run_over finished cancel_vm; a→queued b→queued"])),
   "/stop or /deny": Object.fromEntries(live.map((s) => [s, "finished; decision spend_unknown vm_run_over finished; a→dropped b→dropped"])),
@@ -225,6 +230,19 @@ describe("stepRun: what each step decides", () => {
     expect(s.effects.map((e) => e.type)).not.toContain("spend_unknown");
   });
 
+  it("the model's limit holds the run's messages for the pause, with when it lifts and which limit, uncounted as a cut", () => {
+    const s = step(runs.streaming, vm(error("model_limit", 4, { resetsAt: NOW + 3_600_000, limit: "five_hour" })));
+    expect(s.run).toMatchObject({ phase: "finished", outcome: "model_limit" });
+    expect(s.effects.find((e) => e.type === "model_hold")).toEqual({ type: "model_hold", hold: { kind: "limit", resetsAt: NOW + 3_600_000, limit: "five_hour" } });
+    expect(s.moves.map((m) => [m.id, m.to, m.cuts, m.runId])).toEqual([
+      ["a", "queued", 0, null],
+      ["b", "queued", 0, null],
+    ]);
+    const outage = step(runs.streaming, vm(error("model_unavailable")));
+    expect(outage.run).toMatchObject({ phase: "finished", outcome: "model_unavailable" });
+    expect(outage.effects.find((e) => e.type === "model_hold")).toEqual({ type: "model_hold", hold: { kind: "unavailable" } });
+  });
+
   it("a terminal event's seq is stored with the end", () => {
     expect(step(runs.streaming, vm(error("cli_crashed", 9))).run).toMatchObject({ phase: "finished", outcome: "interrupted", lastSeq: 9 });
     expect(step(runs.streaming, events.done!).run).toMatchObject({ phase: "finished", outcome: "done", lastSeq: 4 });
@@ -275,7 +293,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
     arbitrary: fc.record({
       t: fc.constant("error" as const),
-      code: fc.constantFrom("cli_crashed" as const, "vm_restarted" as const, "unknown_session" as const, "busy" as const, "auth_failed" as const, "misconfigured" as const, "time_limit" as const),
+      code: fc.constantFrom("cli_crashed" as const, "vm_restarted" as const, "unknown_session" as const, "busy" as const, "auth_failed" as const, "misconfigured" as const, "time_limit" as const, "model_limit" as const, "model_unavailable" as const),
     }),
     weight: 2,
   },

@@ -27,6 +27,9 @@ describe("decideOnFailure", () => {
     ["a machine without the capabilities to run agents is not retried, and named", { kind: "vm", code: "misconfigured", reason: "missing_capabilities" }, fresh, { action: "give_up", reason: "vm_unfit" }],
     ["misconfiguration on a retry gives up at once", { kind: "vm", code: "misconfigured" }, { ...fresh, vmAttempt: 3 }, { action: "give_up", reason: "misconfigured" }],
     ["time limit is not retried", { kind: "vm", code: "time_limit" }, fresh, { action: "give_up", reason: "time_limit" }],
+    ["the model's limit with its reset holds the work until then", { kind: "vm", code: "model_limit", resetsAt: now + 60_000, limit: "five_hour" }, streaming, { action: "hold", hold: { kind: "limit", resetsAt: now + 60_000, limit: "five_hour" } }],
+    ["a limit the model gave no reset for holds too", { kind: "vm", code: "model_limit" }, fresh, { action: "hold", hold: { kind: "limit", resetsAt: null, limit: null } }],
+    ["a model unavailable through the CLI's retries holds the work", { kind: "vm", code: "model_unavailable" }, fresh, { action: "hold", hold: { kind: "unavailable" } }],
     ["cancel is not retried", { kind: "vm", code: "cancelled" }, streaming, { action: "give_up", reason: "cancelled" }],
   ] as const)("%s", (_name, failure, run, expected) => {
     expect(decideOnFailure(failure, run, now)).toEqual(expected);

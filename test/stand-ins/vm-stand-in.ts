@@ -41,7 +41,11 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * [[vm:long N]]            the reply is N characters in paragraphs
  * [[vm:drop]]              the first stream is cut after the session event; the run goes on
  * [[vm:crash-after-reply]] one result, then error cli_crashed
- * [[vm:api-error]]        the turn's result is an error, as the CLI's when the model's API kept failing
+ * [[vm:api-error]]        the turn's result is an error, as the CLI's for an API error waiting does not mend (a 400)
+ * [[vm:model-limit S]]     a run carrying this message, before S seconds have passed since the first did, ends
+ *                          with error model_limit (resetsAt: then, limit five_hour), as the VM reports a
+ *                          subscription's usage limit; after it the message is answered
+ * [[vm:model-down N]]      the first N runs carrying this message end with error model_unavailable
  * [[vm:restart-at-input]]  one result, then the run stays live until a further turn is injected
  *                          (POST …/input), and ends with error vm_restarted before answering it
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
@@ -104,6 +108,8 @@ type Directive = {
   progress: { count: number; everyMs: number } | null;
   slowStartMs: number;
   misconfigured: ConfigProblemReason | null;
+  modelLimitS: number | null;
+  modelDown: number;
 };
 
 function directivesOf(texts: string[]): Directive {
@@ -125,6 +131,8 @@ function directivesOf(texts: string[]): Directive {
     slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
     progress: ((m) => (m ? { count: Number(m[1]), everyMs: Number(m[2]) } : null))(/\[\[vm:progress (\d+) (\d+)\]\]/.exec(all)),
     misconfigured: misconfiguredOf(all),
+    modelLimitS: ((m) => (m ? Number(m[1]) : null))(/\[\[vm:model-limit (\d+)\]\]/.exec(all)),
+    modelDown: num(/\[\[vm:model-down (\d+)\]\]/),
   };
 }
 
@@ -202,6 +210,9 @@ export async function startVmStandIn(options: { token: string; port?: number; he
   const scripts = new Map<string, VmScript>();
   const requests: StandInRequest[] = [];
   const http500Seen = new Map<string, number>();
+  /** `[[vm:model-limit S]]`: when each such message's limit lifts; `[[vm:model-down N]]`: runs refused so far. */
+  const modelLimits = new Map<string, number>();
+  const modelDownSeen = new Map<string, number>();
   const heartbeatMs = options.heartbeatMs ?? 1000;
   /** Per user: workspace id → what it holds (a clone's URL, branch and files, or nothing). */
   const workspaces = new Map<string, Map<string, { url: string | null; branch: string | null; files: number }>>();
@@ -233,6 +244,17 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (first.unknownSession && resumed) return push(run, { type: "error", code: "unknown_session", message: `No conversation found with session ID: ${resumed}` });
     if (first.misconfigured) return push(run, { type: "error", code: "misconfigured", reason: first.misconfigured, message: misconfiguredMessage(first.misconfigured) });
     push(run, { type: "session", sessionId: run.sessionId });
+    const firstText = run.turns[0]?.messages[0]?.text ?? "";
+    if (first.modelLimitS !== null) {
+      const resetsAt = modelLimits.get(firstText) ?? Date.now() + first.modelLimitS * 1000;
+      modelLimits.set(firstText, resetsAt);
+      if (Date.now() < resetsAt) return push(run, { type: "error", code: "model_limit", resetsAt, limit: "five_hour", message: "You've hit your 5-hour limit" });
+    }
+    const down = modelDownSeen.get(firstText) ?? 0;
+    if (down < first.modelDown) {
+      modelDownSeen.set(firstText, down + 1);
+      return push(run, { type: "error", code: "model_unavailable", message: "API Error: 529 Overloaded" });
+    }
     if (first.crash) return push(run, { type: "error", code: "cli_crashed", message: "claude exited with code 1" });
     if (first.error) return push(run, { type: "error", code: first.error as "auth_failed", message: `scripted ${first.error}` });
     push(run, { type: "progress", text: "Thinking" });
@@ -280,7 +302,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       push(run, {
         type: "result",
         messageIds: run.turns[turn]!.messages.map((m) => m.id),
-        text: d.apiError ? "API Error: 500 Internal server error. This is a server-side issue, usually temporary — try again in a moment. If it persists, check https://status.claude.com." : text,
+        text: d.apiError ? "API Error: 400 prompt is too long: 212000 tokens > 200000 maximum" : text,
         isError: d.apiError,
         subtype: "success",
         costUsd: 0.001,

@@ -9,6 +9,7 @@ import type { VmClient } from "../../src/objects/clients/vm-client";
 import { createApprovals } from "../../src/objects/units/approvals";
 import { createConversations } from "../../src/objects/units/conversations";
 import { createMessages } from "../../src/objects/services/messages";
+import { createModelPause } from "../../src/objects/units/model-pause";
 import { createRunDriver } from "../../src/objects/units/run-driver";
 import { createSchedules } from "../../src/objects/units/schedules";
 import { createVmAnswers } from "../../src/objects/services/vm-answers";
@@ -49,6 +50,7 @@ function driver(connect: Connect, startRun: VmClient["startRun"]) {
     userId: "+15550001234",
     gitIdentity: () => ({ name: "n", email: "e@x" }),
     budget: { blockedUntil: () => null, tellHeld: () => {}, leftUsd: () => 20 },
+    modelPause: createModelPause({ settings: repos.settings, outbox: repos.outbox, queued: repos.messages.countQueued, waiting: () => [], transaction: sql.transaction }),
     maxParallelRuns: 3,
     sendTyping: async () => undefined,
     progress: { wanted: () => false, pacing: DEFAULT_PROGRESS_PACING, send: () => {} },

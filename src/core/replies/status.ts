@@ -3,6 +3,7 @@
 import { formatUsd } from "../format-ago";
 import { formatInZone } from "../schedule-format";
 import { vmStatusLine } from "./vm-line";
+import { limitName, localTime } from "../model-pause";
 
 /** A live run: `retryAttempt` set while it waits to try the VM again; `label` what started it (the start of its first message); `costUsd` its spend so far. */
 export type RunFacts = { createdAt: number; retryAttempt: number | null; conversation: string | null; task: boolean; progress: string | null; startedBy?: string | null; label?: string | null; costUsd?: number };
@@ -21,6 +22,8 @@ export type StatusFacts = {
   vmAnsweredAt?: number | null;
   nextTask: { id: number; at: number } | null;
   spend: { spentUsd: number; limitUsd: number };
+  /** The model gave no answer: nothing starts before `until` (core/model-pause.ts). */
+  paused?: { kind: "limit" | "unavailable"; until: number; limit: string | null } | null;
   timeZone: string;
 };
 
@@ -35,6 +38,10 @@ export function statusReply(f: StatusFacts, now: number): string {
   }
   const queued = f.queued.map((q) => `${q.conversation ?? "?"} ${q.count}`);
   lines.push(queued.length === 0 ? "Nothing is queued." : `Waiting: ${queued.join(", ")}.`);
+  if (f.paused) {
+    const why = f.paused.kind === "limit" ? `the model refused: ${limitName(f.paused.limit)}` : "the model is unavailable";
+    lines.push(`⏸️ Paused until ${localTime(f.paused.until, now, f.timeZone)}: ${why}. What waits goes on by itself then.`);
+  }
   if (f.current) {
     const c = f.current;
     const session = c.sessionId ? `session ${c.sessionId.slice(0, 8)}…` : "no session yet";

@@ -42,6 +42,8 @@ import { autofixReply, trustReply } from "../../core/replies/github";
 import type { MessageSource } from "../db/messages-repo";
 import { chatOf } from "../../core/link-doors";
 import { notifyCommand } from "./link-actions";
+import type { ModelPause } from "../../core/model-pause";
+import type { ModelPauseUnit } from "../units/model-pause";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
@@ -52,6 +54,8 @@ export type CommandDeps = ScheduleServiceDeps &
     /** What this instance last saw of the agent and the VM (in memory). */
     observed: () => Observed;
     budget: { today(now: number): { spentUsd: number; limitUsd: number } };
+    /** The pause in force when the model gave no answer (/status says until when). */
+    modelPause: Pick<ModelPauseUnit, "current">;
     /** Records a run's failure as run-effects does (within the command's transaction). */
     failRun: (runId: string, failure: RunFailure, now: number) => void;
     lifecycle: Pick<Messages, "stop" | "deny">;
@@ -222,6 +226,8 @@ function costText(d: CommandDeps, now: number): string {
   return costReply({ day, timeZone: zone, todayUsd, month: byConversation });
 }
 
+const pausedFacts = (p: ModelPause | null) => (p === null ? null : { kind: p.kind, until: p.until, limit: p.limit });
+
 function statusText(d: CommandDeps, now: number): string {
   const [run, ...more] = d.runs.openAll();
   const current = d.conversations.current();
@@ -249,6 +255,7 @@ function statusText(d: CommandDeps, now: number): string {
       vmAnsweredAt: d.runs.lastAnsweredAt(),
       nextTask: next ? { id: next.id, at: next.nextRunAt! } : null,
       spend: d.budget.today(now),
+      paused: pausedFacts(d.modelPause.current(now)),
       timeZone: timeZoneOf(d.settings),
     },
     now,

@@ -22,6 +22,7 @@ import type { Messages } from "./messages";
 import type { Log } from "../../core/log";
 import type { Outbox } from "../units/outbox";
 import type { Schedules } from "../units/schedules";
+import type { ModelPauseUnit } from "../units/model-pause";
 
 /** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
 export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string }) => ToolAnswer;
@@ -49,6 +50,8 @@ export type RunEffectsDeps = {
   tools: ToolRunner;
   /** What runs changed in their workspace (the line after the reply, /diff, /undo); absent in units' tests that need none. */
   changes?: Pick<Changes, "record" | "told" | "noteFor">;
+  /** The pause when the model gave no answer (units/model-pause.ts); absent in units' tests that need none. */
+  modelPause?: Pick<ModelPauseUnit, "hold" | "answered">;
   /** Each VM run's tool calls, as its terminal event carried them (the private page lists them). */
   toolCalls: Pick<RunToolCallsRepo, "add">;
   log: Log;
@@ -144,6 +147,11 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       case "vm_run_over":
         d.approvals.vmRunOver(e.vmRunId, now);
         break;
+      case "model_hold": {
+        const pause = d.modelPause?.hold(e.hold, now);
+        if (pause) d.log("model_paused", { runId: run.id, kind: pause.kind, until: pause.until, streak: pause.streak, limit: pause.limit });
+        break;
+      }
       case "spend_unknown":
         d.spend.recordUnknown(run.conversationId, now);
         break;
@@ -177,6 +185,8 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   const to = replyTarget(answered) ?? undefined;
   d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, conversationId: run.conversationId, now });
   d.spend.recordCost(run.conversationId, event.costUsd, now);
+  // The model answered: a pause's streak (an outage's backoff) is over.
+  if (!event.isError) d.modelPause?.answered();
   // The agent answered a turn that carried the note of an undo: it is told.
   d.changes?.told(run.conversationId);
   // Counted on the run (results, cost) and logged once with run_finished: a log line costs

@@ -47,6 +47,8 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
   gitIdentity: () => { name: string; email: string };
   /** The spend caps: no run starts and no turn joins one while they are spent. */
   budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void; leftUsd(now: number): number };
+  /** The model gave no answer: nothing starts before the pause ends (its unit tells the user and wakes the object). */
+  modelPause: { blockedUntil(now: number): number | null };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
   approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending" | "waitsOf">;
@@ -164,6 +166,8 @@ export function createRunDriver(d: RunDriverDeps) {
     const queued = readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD));
     const slot = slotNow(queued, now);
     if (slot.kind === "none") return null;
+    // While the model's pause lasts nothing starts: its unit wakes the object at the end.
+    if (d.modelPause.blockedUntil(now) !== null) return null;
     // Past a cap nothing starts: the messages wait for the reset (the budget unit's timer).
     if (d.budget.blockedUntil(now) !== null) {
       d.transaction(() => d.budget.tellHeld(now));
@@ -320,7 +324,7 @@ export function createRunDriver(d: RunDriverDeps) {
     // past a cap a further turn waits like a new run would (the turn in progress finishes).
     const current = d.runs.get(run.id);
     if (!d.vm || !current || !takesInput(current, run.vmRunId)) return false;
-    if (d.budget.blockedUntil(now) !== null) return false;
+    if (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null) return false;
     const ids = injectable(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), { ...current, event: d.messages.eventsOfRun(run.id).length > 0 }, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
@@ -455,7 +459,7 @@ export function createRunDriver(d: RunDriverDeps) {
         if (d.messages.countQueued() === 0) return { startable: false, held: false };
         // Past MAX_PARALLEL_RUNS the batch waits for a run's end (a stream read, or an attempt due).
         const startable = slotNow(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), now).kind === "dispatch";
-        return { startable, held: startable && d.budget.blockedUntil(now) !== null };
+        return { startable, held: startable && (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null) };
       };
       return runsDueAt({ now, reading: lives.size > 0, runs: d.runs.openAll(), queue });
     },

@@ -33,6 +33,12 @@ describe("statusReply", () => {
     ["an answer after a failure: the answer", { vm: { ok: false, at: NOW - 300_000, failure: "timeout" }, vmAnsweredAt: NOW - 60_000 }, ["VM: last answered 1 min ago."]],
     ["the VM did not answer", { vm: { ok: false, at: NOW, failure: "unreachable" } }, ["VM: did not answer just now (unreachable); /status vm asks again."]],
     ["the next task", { nextTask: { id: 9, at: NOW + 3_600_000 } }, ["Next task: #9 at Sun 22 Nov 13:00 (/schedules)."]],
+    [
+      "paused for the model's limit, in the user's zone",
+      { queued: [{ conversation: "api", count: 2 }], paused: { kind: "limit", until: NOW + 3_600_000, limit: "five_hour" }, timeZone: "Europe/Paris" },
+      ["Waiting: api 2.", "⏸️ Paused until 14:00 (Europe/Paris): the model refused: its 5-hour limit. What waits goes on by itself then."],
+    ],
+    ["paused for an outage", { paused: { kind: "unavailable", until: NOW + 120_000, limit: null } }, ["⏸️ Paused until 12:02 (UTC): the model is unavailable. What waits goes on by itself then."]],
     ["spend under a cent", { spend: { spentUsd: 0.004, limitUsd: 0.5 } }, ["Spent today: $0.004 of $0.50 (daily budget)."]],
   ])("%s", (_, facts, lines) => {
     const text = statusReply({ ...idle, ...facts }, NOW).split("\n");
