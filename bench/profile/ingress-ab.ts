@@ -4,7 +4,7 @@
 // against the durable floor in one run on one machine. Prints each wave and the medians: workerd
 // CPU per message (/proc), throughput, latency p50, and the p99 of senders whose objects exist; then,
 // for each later target, its ratios to the first one wave by wave, and how many waves exceed the
-// ingress targets (throughput < 0.8x, p99 or CPU > 1.25x). With the first two targets the same
+// ingress targets (throughput < 0.8x, CPU > 1.25x; the p99's ratios are printed, not judged). With the first two targets the same
 // Worker (`durable-floor floor:<an unchanged copy>`), that count is the machine's own spread.
 // Usage: npx tsx bench/profile/ingress-ab.ts [--first] [--waves N] [--vm-503] <checkout dir | durable-floor | floor:<dir>> ...
 //   --vm-503: the agent side down as Fly's proxy shows a Machine it cannot reach (every request
@@ -93,12 +93,12 @@ async function main(): Promise<void> {
 /** Each wave's ratios of `target` to `base`, then how many waves miss each ingress target. */
 function ratioLines(target: string, base: string, rows: Wave[], baseRows: Wave[]): string[] {
   const ratios = rows.map((r, i) => ({ rate: r.rate / baseRows[i]!.rate, p99: r.knownP99 / baseRows[i]!.knownP99, cpu: r.cpuMs / baseRows[i]!.cpuMs }));
-  const { throughputVsDurable: rate, p99VsDurable: p99, cpuVsDurable: cpu } = INGRESS_TARGETS;
-  const missed = ratios.map((x) => ({ rate: !rate.met(x.rate), p99: !p99.met(x.p99), cpu: !cpu.met(x.cpu) }));
+  const { throughputVsDurable: rate, cpuVsDurable: cpu } = INGRESS_TARGETS;
+  const missed = ratios.map((x) => ({ rate: !rate.met(x.rate), cpu: !cpu.met(x.cpu) }));
   const misses = (f: (x: (typeof missed)[number]) => boolean) => missed.filter(f).length;
   return [
-    `${target} ÷ ${base}, wave by wave: rate ${ratios.map((x) => x.rate.toFixed(2)).join(" / ")}; p99 of known senders ${ratios.map((x) => x.p99.toFixed(2)).join(" / ")}; CPU ${ratios.map((x) => x.cpu.toFixed(2)).join(" / ")}`,
-    `  waves missing a target, of ${ratios.length}: rate (${rate.text}) ${misses((x) => x.rate)}, p99 (${p99.text}) ${misses((x) => x.p99)}, CPU (${cpu.text}) ${misses((x) => x.cpu)}, any ${misses((x) => x.rate || x.p99 || x.cpu)}`,
+    `${target} ÷ ${base}, wave by wave: rate ${ratios.map((x) => x.rate.toFixed(2)).join(" / ")}; p99 of known senders ${ratios.map((x) => x.p99.toFixed(2)).join(" / ")} (reported, not judged); CPU ${ratios.map((x) => x.cpu.toFixed(2)).join(" / ")}`,
+    `  waves missing a target, of ${ratios.length}: rate (${rate.text}) ${misses((x) => x.rate)}, CPU (${cpu.text}) ${misses((x) => x.cpu)}, any ${misses((x) => x.rate || x.cpu)}`,
   ];
 }
 

@@ -45,9 +45,12 @@ export function readIngressLogs(logs: readonly Record<string, unknown>[], sids: 
   return { stored: stored.size, events, rowsWritten: rowsByPart(logs).total };
 }
 
+/**
+ * What the ingress target judges: rate and workerd CPU against the durable floor, rows, losses.
+ * The known senders' p99 is reported beside them, not judged (issue 47).
+ */
 export const INGRESS_TARGETS = {
   throughputVsDurable: atLeast(0.8, "x"),
-  p99VsDurable: atMost(1.25, "x"),
   cpuVsDurable: atMost(1.25, "x"),
   rowsPerMessage: atMost(20, " rows"),
   none: exactly(0),
@@ -56,8 +59,8 @@ export const INGRESS_TARGETS = {
 const SECTION = "ingress";
 
 /**
- * One round's relay ÷ durable floor: what the target judges in each round (throughput, `p99` over
- * senders whose objects exist, workerd CPU), and what it reports beside (`p99All`, the whole
+ * One round's relay ÷ durable floor: what the target judges in each round (throughput, workerd
+ * CPU), and what it reports beside (`p99`, over senders whose objects exist; `p99All`, the whole
  * load's; `firstMessageP50`, a phone's first message against the durable floor's first insert).
  * NaN when the round was disturbed.
  */
@@ -112,7 +115,8 @@ export function ingressFigures(label: string, rounds: readonly IngressRound[]): 
     const note = x.disturbed ? "wrangler reloaded during the round: not judged" : undefined;
     return [
       judged(SECTION, `throughput vs durable floor${rtag}`, x.throughput, "x", INGRESS_TARGETS.throughputVsDurable, note ?? `relay ${fmt(rate(r.relay))} /s; durable floor ${fmt(rate(r.durable))} /s; floor ${fmt(rate(r.floor))} /s`),
-      judged(SECTION, `webhook latency p99, senders whose objects exist, vs durable floor${rtag}`, x.p99, "x", INGRESS_TARGETS.p99VsDurable, note ?? `relay ${fmt(knownP99(r.relay))} ms; durable floor ${fmt(knownP99(r.durable))} ms; floor ${fmt(knownP99(r.floor))} ms; relay: ${split(r.relay)}`),
+      // Reported, not judged (issue 47).
+      info(SECTION, `webhook latency p99, senders whose objects exist, vs durable floor${rtag}`, x.p99, "x", note ?? `relay ${fmt(knownP99(r.relay))} ms; durable floor ${fmt(knownP99(r.durable))} ms; floor ${fmt(knownP99(r.floor))} ms; relay: ${split(r.relay)}`),
       judged(SECTION, `workerd CPU / message vs durable floor${rtag}`, x.workerdCpu, "x", INGRESS_TARGETS.cpuVsDurable, note ?? `relay ${fmt(workerd(r.relay))} ms; durable floor ${fmt(workerd(r.durable))} ms; floor ${fmt(workerd(r.floor))} ms`),
     ];
   });
@@ -122,7 +126,8 @@ export function ingressFigures(label: string, rounds: readonly IngressRound[]): 
     info(SECTION, `webhook latency p50${tag}`, m((r) => r.relay.webhookMs.p50), "ms", floors((x) => x.webhookMs.p50, " ms")),
     info(SECTION, `webhook latency p99${tag}`, m((r) => p99(r.relay)), "ms", floors(p99, " ms")),
     judged(SECTION, `throughput vs durable floor, median${tag}`, mr((x) => x.throughput), "x", INGRESS_TARGETS.throughputVsDurable, `vs floor ${fmt(m((r) => rate(r.relay) / rate(r.floor)))}x`),
-    judged(SECTION, `webhook latency p99, senders whose objects exist, vs durable floor, median${tag}`, mr((x) => x.p99), "x", INGRESS_TARGETS.p99VsDurable, `relay ${fmt(m((r) => knownP99(r.relay)))} ms; durable floor ${fmt(m((r) => knownP99(r.durable)))} ms; vs floor ${fmt(m((r) => knownP99(r.relay) / knownP99(r.floor)))}x`),
+    // Not judged (issue 47): reported beside the judged rate and CPU.
+    info(SECTION, `webhook latency p99, senders whose objects exist, vs durable floor, median${tag}`, mr((x) => x.p99), "x", `relay ${fmt(m((r) => knownP99(r.relay)))} ms; durable floor ${fmt(m((r) => knownP99(r.durable)))} ms; vs floor ${fmt(m((r) => knownP99(r.relay) / knownP99(r.floor)))}x`),
     // Not judged: the whole load's p99 is the first requests meeting 40 new objects' start at once.
     info(SECTION, `webhook latency p99, whole load, vs durable floor, median${tag}`, mr((x) => x.p99All), "x", `relay ${fmt(m((r) => p99(r.relay)))} ms; durable floor ${fmt(m((r) => p99(r.durable)))} ms; the first requests meet the new senders' objects' start`),
     // Not judged: a phone's first message makes its object, once in the phone's life.

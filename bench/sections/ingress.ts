@@ -1,7 +1,7 @@
 // The ingress benchmark: the relay's own target (issue's "ingress near the floor"). Signed
 // webhooks from 40 senders, 50 in flight, the agent side down, against the hello-world floor and
 // the durable floor (signature, form, one Durable Object insert), in alternating rounds; each
-// round judged on its own, then the medians.
+// round judged on its own (rate, workerd CPU), then the medians; the p99s reported, not judged.
 import { freePort } from "../lib/free-port";
 import type { Figure } from "../lib/figures";
 import { DURABLE_FLOOR_WORKER_DIR, HELLO_WORKER_DIR, REPO_ROOT } from "../lib/paths";
@@ -17,8 +17,8 @@ const creds = { accountSid: STAND_IN_CREDENTIALS.accountSid, authToken: STAND_IN
 export const INGRESS_DEFINITIONS = {
   load: "1,000 signed webhooks (quick: 200) from 40 fresh senders, each message its own lane round-robin over them, 50 in flight; per round: the hello-world floor, the durable floor, then the relay (VM_URL a loopback port nobody listens on, MAX_MESSAGES_PER_MINUTE=0, the Twilio emulator with status callbacks), each a wrangler dev of its own started for the load, warmed by the same 3 phones × 3 messages, and stopped right after",
   cpu: "CPU (user + system, /proc) of workerd alone over the load ÷ webhooks; the relay's until its pumps' lines are in (2.5 s after the last answer) and its logs are quiet (≤ 3 s more), so it includes the pumps its last webhooks started",
-  ratios: "relay ÷ durable floor of the same round (throughput, p99 of senders whose objects exist, workerd CPU per message), each round judged, then the median over undisturbed rounds",
-  senders: "senders whose objects exist: a phone's messages sent once its first message was answered (200: stored); a phone's first message (it makes the object) is reported on its own against the durable floor's first insert, not judged; its later messages sent while the first was unanswered are in neither; the whole load's p99 is reported, not judged",
+  ratios: "relay ÷ durable floor of the same round: throughput and workerd CPU per message judged in each round, then as the median over undisturbed rounds; the p99 of senders whose objects exist reported the same way, not judged",
+  senders: "senders whose objects exist: a phone's messages sent once its first message was answered (200: stored); a phone's first message (it makes the object) is reported on its own against the durable floor's first insert; its later messages sent while the first was unanswered are in neither; no p99 is judged (known senders', whole load's)",
   rows: "SQLite rows written during the relay's load, from the rowsWritten fields of its log lines (message_queued, pump_done, alarm_done, delivery_status) ÷ webhooks",
 };
 
