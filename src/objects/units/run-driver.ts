@@ -18,7 +18,7 @@ import { nextDispatch } from "../../core/run-slots";
 import { admitsAnotherRun } from "../../core/budget";
 import { runWaitsNotice } from "../../core/replies/parallel-runs";
 import { outboxKeys } from "../../core/outbox-keys";
-import type { RunFailure } from "../../core/run-policy";
+import type { RunFailure } from "../../core/run-failure";
 import { MAX_MESSAGES_PER_TURN, type Run, type RunEvent, stepRun, takesInput } from "../../core/run-lifecycle";
 import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
 import { interruptedTurnNote } from "../../core/notices";
