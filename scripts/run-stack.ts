@@ -18,7 +18,8 @@ import { describeExit, launchStack, StackStartError } from "./stack/stack";
 import { standInLines } from "./stack/stand-in-notes";
 import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "./stack/stand-ins-setup";
 import { readyLines, settingNotes } from "./stack/stack-notes";
-import { allowedNumbers, CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls, planStack, simulatorUsers, type StackMode } from "./stack/stack-plan";
+import { allowedNumbers, planStack, simulatorUsers, type StackMode } from "./stack/stack-plan";
+import { CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls } from "./stack/stack-children";
 import { namesOf, readableLine } from "./stack/readable-lines";
 import { chooseTelegram } from "./stack/telegram-plan";
 

@@ -1,6 +1,6 @@
 // Carries out a fault plan against the running stack: each event at its time, crashes and
 // restarts of one child one after another, and a record of what happened when.
-import type { ChildName } from "../../scripts/stack/stack-plan";
+import type { ChildName } from "../../scripts/stack/stack-children";
 import { startOutage } from "./emulator-client";
 import { describeFault, type FaultEvent } from "./fault-plan";
 import type { Random } from "./random";

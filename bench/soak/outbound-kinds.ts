@@ -6,7 +6,7 @@
 // alone, whatever its wording: a notice that quotes nothing is about no message.
 import { CHANNELS } from "../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, SESSION_LOST, stopReply, type NamedMessage } from "../../src/core/notices";
-import type { GiveUpReason } from "../../src/core/run-policy";
+import type { GiveUpReason } from "../../src/core/run-failure";
 
 /** `stopped`: /stop's answer naming what it dropped; `unlisted`: another text that quotes messages. */
 export type NoticeReason = GiveUpReason | "delivery_failed" | "agent_error" | "stopped" | "unlisted";

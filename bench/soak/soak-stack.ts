@@ -7,7 +7,7 @@ import { createWriteStream } from "node:fs";
 import type { LocalVars } from "../../scripts/stack/dev-vars";
 import { descendantsOf, readProcessTable } from "../../scripts/stack/process-tree";
 import { launchStack, type Stack } from "../../scripts/stack/stack";
-import { localUrls, type ChildName, type StackUrls } from "../../scripts/stack/stack-plan";
+import { localUrls, type ChildName, type StackUrls } from "../../scripts/stack/stack-children";
 import { freeStackPorts, planTestStack, writeTestDevVars } from "../../test/e2e/helpers/e2e-stack";
 import { makeFreshClone } from "../../test/e2e/helpers/fresh-clone";
 import type { TimedLine } from "./log-events";

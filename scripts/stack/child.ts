@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { flushLines, prefixed, takeLines, type LineBuffer } from "./line-buffer";
 import { descendantsOf, isAlive, readProcessTable } from "./process-tree";
 import { guardGroup } from "./reaper";
-import type { ChildName, ChildSpec } from "./stack-plan";
+import type { ChildName, ChildSpec } from "./stack-children";
 
 export type ChildExit = { code: number | null; signal: NodeJS.Signals | null; error?: string };
 

@@ -2,7 +2,7 @@
 // the agent VM pointed at it (GITHUB_URL, GITHUB_API_BASE, GITHUB_TOKEN), so `/ship`, a CI failure
 // and "Fix it" can be tried without an account. A GITHUB_TOKEN in the shell means the user's own
 // GitHub: the VM keeps it, and the stand-in still runs for trying things. Pure.
-import type { ChildSpec } from "./stack-plan";
+import type { ChildSpec } from "./stack-children";
 
 /** The sample repository's owner (the stack's account) and a second account that reviews. */
 export const LOCAL_GITHUB = { owner: "acme", repo: "sample", reviewer: "reviewer" } as const;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { passThroughEnv } from "../../vm/src/config";
 import { modelEnv, type ModelChoice } from "./model-choice";
-import type { ChildSpec, StackUrls } from "./stack-plan";
+import type { ChildSpec, StackUrls } from "./stack-children";
 
 /** The stand-in's one app, and the image name each Machine records (nothing is pulled). */
 export const LOCAL_FLY_APP = "local-agents";

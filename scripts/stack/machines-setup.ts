@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { envFileText, machineSecrets, machinesLayout, vmCommandOf, workerMachinesVars, type MachinesMode, type MachinesSettings } from "./machines-plan";
 import type { ModelChoice } from "./model-choice";
-import type { StackUrls } from "./stack-plan";
+import type { StackUrls } from "./stack-children";
 
 export function machinesModeFor(input: {
   root: string;

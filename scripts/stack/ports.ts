@@ -2,7 +2,7 @@
 // which port is taken instead of half-starting. Also finds free ports for tests.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import type { PortName, Ports } from "./stack-plan";
+import type { PortName, Ports } from "./stack-children";
 
 export type TakenPort = { name: PortName; port: number; code: string };
 

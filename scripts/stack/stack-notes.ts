@@ -3,7 +3,8 @@
 import type { LocalVars } from "./dev-vars";
 import { LOCAL_FLY_APP, type MachinesMode } from "./machines-plan";
 import type { ModelChoice } from "./model-choice";
-import { allowedNumbers, type StackMode, type StackUrls } from "./stack-plan";
+import { allowedNumbers, type StackMode } from "./stack-plan";
+import { type StackUrls } from "./stack-children";
 
 const same = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 

@@ -2,24 +2,12 @@
 // from the ports, `.dev.vars`, the model choice and the mode (one shared VM, or a Machine per
 // phone: machines-plan.ts). Pure, so the wiring is tested without processes.
 import type { LocalVars } from "./dev-vars";
+import { HOST, localUrls, type ChildName, type ChildSpec, type Ports, type StackUrls } from "./stack-children";
 import { githubChild, githubVmEnv, type GithubPlan } from "./github-plan";
 import { flyStandInChild, machinesWorkerArgs, type MachinesMode } from "./machines-plan";
 import { modelEnv, type ModelChoice } from "./model-choice";
 import { simulatorTelegramUsers, telegramWorkerArgs, type TelegramPlan } from "./telegram-plan";
 import { TRANSCRIBE_PATH } from "./transcribe-path";
-
-export const HOST = "127.0.0.1";
-
-export type ChildName = "worker" | "vm" | "twilio" | "model" | "fly" | "telegram" | "github";
-/** The Fly stand-in listens twice: its Machines API and its proxy. */
-export type PortName = "worker" | "vm" | "twilio" | "model" | "flyApi" | "flyProxy" | "telegram" | "github";
-export type Ports = Record<PortName, number>;
-
-/** The contract's ports; the offline model's and the Telegram and GitHub stand-ins' are the project's choice, the Fly stand-in's its own defaults. */
-export const DEFAULT_PORTS: Ports = { worker: 8787, vm: 8080, twilio: 8788, model: 8790, flyApi: 4280, flyProxy: 4281, telegram: 8791, github: 8792 };
-
-/** The ports each child listens on, checked before anything starts. */
-export const CHILD_PORTS: Record<ChildName, PortName[]> = { worker: ["worker"], vm: ["vm"], twilio: ["twilio"], model: ["model"], fly: ["flyApi", "flyProxy"], telegram: ["telegram"], github: ["github"] };
 
 /** `shared`: one agent VM serves every phone; `machines`: the Fly stand-in gives each phone a Machine. */
 export type StackMode =
@@ -29,16 +17,6 @@ export type StackMode =
       dataDir: string;
     }
   | MachinesMode;
-
-export type ChildSpec = {
-  name: ChildName;
-  command: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-  /** Answers 200 once the child is ready. */
-  readyUrl: string;
-};
 
 export type StackInput = {
   root: string;
@@ -56,16 +34,6 @@ export type StackInput = {
   /** The GitHub stand-in and whether the VM uses it; none: it does not run. */
   github?: GithubPlan;
 };
-
-export type StackUrls = Record<PortName, string>;
-
-export function localUrls(ports: Ports): StackUrls {
-  const url = (port: number) => `http://${HOST}:${port}`;
-  return {
-    worker: url(ports.worker), vm: url(ports.vm), twilio: url(ports.twilio), model: url(ports.model),
-    flyApi: url(ports.flyApi), flyProxy: url(ports.flyProxy), telegram: url(ports.telegram), github: url(ports.github),
-  };
-}
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const KNOWN_NAMES: Record<string, string> = { "+15551230001": "Alice", "+15551230002": "Bob" };

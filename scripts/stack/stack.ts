@@ -1,7 +1,7 @@
 // Runs a planned stack: starts every child, waits until each answers, and stops or restarts
 // them on request. Used by `npm start` and by the end-to-end tests, which plan their own ports.
 import { spawnChild, type ChildExit, type RunningChild } from "./child";
-import type { ChildName, ChildSpec } from "./stack-plan";
+import type { ChildName, ChildSpec } from "./stack-children";
 import { waitUntilReady } from "./wait-ready";
 
 export type StackOptions = {

@@ -2,7 +2,7 @@
 // webhook's registration. Pure.
 import { githubApiUrl, LOCAL_GITHUB, type GithubPlan } from "./github-plan";
 import type { TelegramPlan } from "./telegram-plan";
-import type { StackUrls } from "./stack-plan";
+import type { StackUrls } from "./stack-children";
 
 export function standInLines(urls: StackUrls, telegram: TelegramPlan | undefined, github: GithubPlan | undefined): string[] {
   const lines: string[] = [];

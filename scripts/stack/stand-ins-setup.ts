@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { GithubPlan } from "./github-plan";
 import { webhookOutcomeLines } from "./stand-in-notes";
-import type { StackUrls } from "./stack-plan";
+import type { StackUrls } from "./stack-children";
 import { standInToken, webhookEnv, type TelegramPlan } from "./telegram-plan";
 import { readWebhookVars, setUpTelegramWebhook } from "./telegram-webhook-setup";
 

@@ -3,7 +3,6 @@
 import { CHANNEL_NAMES } from "../channels/index";
 import { LINK_CODE_LENGTH, normalizeLinkCode } from "../channels/link-code";
 import { isChannelName, type NotifyChoice } from "./link-doors";
-import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "./quote-input";
 
 export type LinkCommand =
@@ -15,9 +14,12 @@ export type LinkCommand =
   /** `/notify` alone shows where scheduled tasks' results go. */
   | { type: "notify"; choice: NotifyChoice | null };
 
-const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
+/** A bad argument: answered in one line, as every command's (ParsedCommand's `invalid`). */
+type InvalidLinkArgs = { type: "invalid"; reason: string };
 
-export function parseLinkArgs(word: "link" | "unlink" | "notify", args: string): ParsedCommand {
+const invalid = (reason: string): InvalidLinkArgs => ({ type: "invalid", reason });
+
+export function parseLinkArgs(word: "link" | "unlink" | "notify", args: string): LinkCommand | InvalidLinkArgs {
   const text = args.trim();
   switch (word) {
     case "link": {

@@ -2,7 +2,7 @@
 // run (in a batch, or injected into the live session), and answered; or dropped (/stop, /deny),
 // failed (named to the user), or cut off with its run and carried into the next run, once.
 // Pure: the messages service loads what is pending, steps this, and writes what it returns.
-import type { GiveUpReason } from "./run-policy";
+import type { GiveUpReason } from "./run-failure";
 
 export type MessageStatus = "queued" | "handed" | "answered" | "dropped" | "failed";
 export type MessageKind = "user" | "task_chat" | "task_fresh";

@@ -2,7 +2,7 @@
 // command): acknowledgements, failures, lost sessions, undeliverable replies, the VM's health.
 import { formatUsd } from "./format-ago";
 import { messageName } from "./message-name";
-import type { GiveUpReason } from "./run-policy";
+import type { GiveUpReason } from "./run-failure";
 
 /** The one acknowledgement of messages that arrive while the agent works; says how many wait. */
 export function ackQueued(waiting: number): string {

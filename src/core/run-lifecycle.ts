@@ -1,12 +1,14 @@
 // The life of a run at the relay, decided in one place: its dispatch, reaching the user's Machine
 // (a phase with its own deadline), opening its VM run's stream, each event of that stream, its
-// failures and retries (core/run-policy.ts is the table of those), its cut, /stop and /new.
+// failures and retries (decideOnFailure is the table of those), its cut, /stop and /new.
 // Pure: `stepRun` takes the run, the messages not yet at their end and one event, and returns
 // the run as it is after it, the moves of the messages it holds (core/message-lifecycle.ts) and
 // what the shell must carry out. runs-repo writes the run, the messages service the moves.
 import type { VmRunEvent } from "../protocol/vm-protocol";
 import { type MessageEvent, type PendingMessage, type MessageMove, type Step as MessageStep, stepMessages } from "./message-lifecycle";
-import { decideOnFailure, type FailureDecision, type GiveUpReason, type RunFailure } from "./run-policy";
+import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
+import type { ModelHold } from "./model-pause";
+import type { GiveUpReason, RunFailure } from "./run-failure";
 
 /** Stored: waiting (the next attempt starts the VM run), streaming (it streamed: the next attempt reconnects), finished. */
 export type RunPhase = "waiting" | "streaming" | "finished";
@@ -114,6 +116,24 @@ export type RunEffect =
   | { type: "messages"; effects: MessageStep["effects"] }
   /** The event names messages this run does not carry: nothing of it is applied. */
   | { type: "invalid"; why: string };
+
+export type FailureDecision =
+  /** Try the same VM run again (the VM dedupes by run id, so this never starts a second run). */
+  | { action: "retry_same"; at: number }
+  /** Start a new VM run for the same messages: the VM never ran the CLI on them (busy), or lost the session. */
+  | { action: "retry_new"; at: number; freshSession: boolean }
+  /**
+   * The run was cut off (a crash, a VM restart, a stream lost beyond recovery): it ends, and the
+   * messages it had not answered go into the next run once (core/message-lifecycle.ts).
+   */
+  | { action: "cut" }
+  | { action: "give_up"; reason: GiveUpReason }
+  /**
+   * The model gave no answer (a limit, an outage): the run ends, its messages wait in the queue,
+   * and nothing starts until the pause ends (core/model-pause.ts). Not a retry: nothing is spent
+   * asking a model that said no before it said when.
+   */
+  | { action: "hold"; hold: ModelHold };
 
 export type RunStep = { run: Run | null; moves: MessageMove[]; effects: RunEffect[] };
 
@@ -230,9 +250,9 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
   }
 }
 
-/** What a failure means (core/run-policy.ts) and what it does to the run and the messages it holds. */
+/** What a failure means (decideOnFailure) and what it does to the run and the messages it holds. */
 function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailure, sessionOfConversation: string | null, now: number, seq?: number): RunStep {
-  const decision = decideOnFailure(failure, { ...run, streamed: run.phase === "streaming" }, now);
+  const decision = decideOnFailure(failure, run, now);
   const told: RunEffect = { type: "decision", failure, decision };
   const ended = seq === undefined ? run : { ...run, lastSeq: Math.max(run.lastSeq, seq) };
   switch (decision.action) {
@@ -279,6 +299,48 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
       const end = endWithout(ended, decision.reason);
       const how = decision.reason === "cancelled" ? ({ kind: "cancelled" } as const) : ({ kind: "failed", reason: decision.reason } as const);
       return withMessages(end.run, pending, { type: "run_ended", runId: run.id, how }, [told], end.effects);
+    }
+  }
+}
+
+/**
+ * What a failure means: retry (when, and on which session) or give up and say what. Six attempts in
+ * all: the first, then 5 s, 10 s, 20 s, 40 s and 80 s later. A run that streamed had its messages
+ * read by the CLI.
+ */
+function decideOnFailure(failure: RunFailure, run: Run, now: number): FailureDecision {
+  if (failure.kind === "transport") {
+    // The VM forgot the run (it restarted on a new volume, or lost its log): what it did is unknowable.
+    if (failure.reason === "unknown_run") return { action: "cut" };
+    const at = nextRetryAt(run.transportFailures + 1, now, DISPATCH_RETRY_DELAYS_MS);
+    if (at !== null) return { action: "retry_same", at };
+    // Never reached: the CLI never had the messages. Reached once: the stream is lost beyond recovery.
+    return run.phase === "streaming" ? { action: "cut" } : { action: "give_up", reason: "failed_after_retries" };
+  }
+  switch (failure.code) {
+    case "cancelled":
+      return { action: "give_up", reason: "cancelled" };
+    case "auth_failed":
+      return { action: "give_up", reason: "auth_failed" };
+    // The VM cannot run its CLI at all: every retry would fail the same way until the operator acts.
+    case "misconfigured":
+      return { action: "give_up", reason: failure.reason === "missing_capabilities" ? "vm_unfit" : "misconfigured" };
+    case "time_limit":
+      return { action: "give_up", reason: "time_limit" };
+    // The CLI could not resume the session and read nothing: once more on a fresh one.
+    case "unknown_session":
+      return run.freshRetryUsed ? { action: "give_up", reason: "failed_after_retries" } : { action: "retry_new", at: now, freshSession: true };
+    case "cli_crashed":
+    case "vm_restarted":
+      return { action: "cut" };
+    case "model_limit":
+      return { action: "hold", hold: { kind: "limit", resetsAt: failure.resetsAt ?? null, limit: failure.limit ?? null } };
+    case "model_unavailable":
+      return { action: "hold", hold: { kind: "unavailable" } };
+    // Refused before any CLI started: retried without counting as a hand to the CLI.
+    case "busy": {
+      const at = nextRetryAt(run.vmAttempt, now, DISPATCH_RETRY_DELAYS_MS);
+      return at === null ? { action: "give_up", reason: "failed_after_retries" } : { action: "retry_new", at, freshSession: false };
     }
   }
 }

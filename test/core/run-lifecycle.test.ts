@@ -1,7 +1,8 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";
-import { CONNECT_DEADLINE_MS, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/core/run-lifecycle";
+import { CONNECT_DEADLINE_MS, type FailureDecision, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/core/run-lifecycle";
+import type { RunFailure } from "../../src/core/run-failure";
 import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
 import { handed, msg } from "./pending-messages";
 
@@ -259,6 +260,51 @@ describe("stepRun: what each step decides", () => {
     expect(step(runs.streaming, { type: "detach" }).run?.context).toBe("fresh");
     const task: Run = { ...runs.streaming, context: "fresh" };
     expect(step(task, { type: "detach" }).run).toBe(task);
+  });
+});
+
+describe("stepRun: what a failure means", () => {
+  const unreachable: RunFailure = { kind: "transport", reason: "unreachable" };
+  const crashed: RunFailure = { kind: "vm", code: "cli_crashed" };
+  // `waiting`: the CLI never had the messages; `streaming`: it had them.
+  const fresh = waiting;
+  const streamed = runs.streaming;
+  /**
+   * The decision stepRun made: the one it tells, or (a retry inside a streak of transport failures,
+   * which is not told again) the run's next attempt.
+   */
+  const decisionOf = (before: Run, s: RunStep) => {
+    const told = s.effects.find((e) => e.type === "decision");
+    if (told) return told.decision;
+    return s.run && s.run.transportFailures > before.transportFailures ? { action: "retry_same", at: s.run.nextAttemptAt } : null;
+  };
+
+  it.each([
+    ["first transport failure retries the same run after 5 s", unreachable, fresh, { action: "retry_same", at: NOW + 5000 }],
+    ["fifth transport failure waits 80 s", unreachable, { ...fresh, transportFailures: 4 }, { action: "retry_same", at: NOW + 80000 }],
+    ["sixth transport failure before any event gives up: the CLI never had the messages", unreachable, { ...fresh, transportFailures: 5 }, { action: "give_up", reason: "failed_after_retries" }],
+    ["transport exhausted once the run streamed: the run is cut", unreachable, { ...streamed, transportFailures: 5 }, { action: "cut" }],
+    ["transport failure while streaming still reconnects", unreachable, streamed, { action: "retry_same", at: NOW + 5000 }],
+    ["a CLI crash cuts the run", crashed, fresh, { action: "cut" }],
+    ["a crash after replies cuts the run as well", crashed, streamed, { action: "cut" }],
+    ["a VM restart cuts the run", { kind: "vm", code: "vm_restarted" }, streamed, { action: "cut" }],
+    ["an unknown run (the VM forgot it) cuts the run", { kind: "transport", reason: "unknown_run" }, fresh, { action: "cut" }],
+    ["busy is retried as a new VM run, backing off", { kind: "vm", code: "busy" }, { ...fresh, vmAttempt: 2 }, { action: "retry_new", at: NOW + 10000, freshSession: false }],
+    ["busy on the 6th VM run gives up", { kind: "vm", code: "busy" }, { ...fresh, vmAttempt: 6 }, { action: "give_up", reason: "failed_after_retries" }],
+    ["unknown session retries once at once on a fresh session", { kind: "vm", code: "unknown_session" }, fresh, { action: "retry_new", at: NOW, freshSession: true }],
+    ["unknown session again after the fresh retry gives up", { kind: "vm", code: "unknown_session" }, { ...fresh, vmAttempt: 2, freshRetryUsed: true }, { action: "give_up", reason: "failed_after_retries" }],
+    ["auth failure is not retried", { kind: "vm", code: "auth_failed" }, fresh, { action: "give_up", reason: "auth_failed" }],
+    ["misconfiguration is not retried", { kind: "vm", code: "misconfigured" }, fresh, { action: "give_up", reason: "misconfigured" }],
+    ["a machine without the capabilities to run agents is not retried, and named", { kind: "vm", code: "misconfigured", reason: "missing_capabilities" }, fresh, { action: "give_up", reason: "vm_unfit" }],
+    ["misconfiguration on a retry gives up at once", { kind: "vm", code: "misconfigured" }, { ...fresh, vmAttempt: 3 }, { action: "give_up", reason: "misconfigured" }],
+    ["time limit is not retried", { kind: "vm", code: "time_limit" }, fresh, { action: "give_up", reason: "time_limit" }],
+    ["the model's limit with its reset holds the work until then", { kind: "vm", code: "model_limit", resetsAt: NOW + 60_000, limit: "five_hour" }, streamed, { action: "hold", hold: { kind: "limit", resetsAt: NOW + 60_000, limit: "five_hour" } }],
+    ["a limit the model gave no reset for holds too", { kind: "vm", code: "model_limit" }, fresh, { action: "hold", hold: { kind: "limit", resetsAt: null, limit: null } }],
+    ["a model unavailable through the CLI's retries holds the work", { kind: "vm", code: "model_unavailable" }, fresh, { action: "hold", hold: { kind: "unavailable" } }],
+    ["cancel is not retried", { kind: "vm", code: "cancelled" }, streamed, { action: "give_up", reason: "cancelled" }],
+  ] as const satisfies readonly (readonly [string, RunFailure, Run, FailureDecision])[])("%s", (_name, failure, run, expected) => {
+    const s = stepRun(run, pending, { type: "failure", failure, sessionOfConversation: "s9" }, NOW);
+    expect(decisionOf(run, s)).toEqual(expected);
   });
 });
 

@@ -9,7 +9,7 @@ import { chooseDataDir, sharedStateDirOf } from "../../scripts/stack/data-dir";
 import { takeLines, type LineBuffer } from "../../scripts/stack/line-buffer";
 import { findTakenPorts } from "../../scripts/stack/ports";
 import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
-import { DEFAULT_PORTS, HOST, localUrls } from "../../scripts/stack/stack-plan";
+import { DEFAULT_PORTS, HOST, localUrls } from "../../scripts/stack/stack-children";
 import { holdDefaultPorts } from "./helpers/default-ports-lock";
 import { eventually, replyTo, sentTo } from "./helpers/emulator-api";
 import { makeFreshClone } from "./helpers/fresh-clone";

@@ -2,7 +2,7 @@
 import { expect, it } from "vitest";
 import { spawnChild } from "../../scripts/stack/child";
 import { isAlive } from "../../scripts/stack/process-tree";
-import type { ChildSpec } from "../../scripts/stack/stack-plan";
+import type { ChildSpec } from "../../scripts/stack/stack-children";
 
 /** Ignores SIGTERM forever, as a stuck process would. */
 const STUBBORN = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);";

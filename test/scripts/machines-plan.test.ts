@@ -12,7 +12,7 @@ import {
   workerMachinesVars,
 } from "../../scripts/stack/machines-plan";
 import { parseDotenv } from "../../scripts/stack/dev-vars";
-import { DEFAULT_PORTS, localUrls } from "../../scripts/stack/stack-plan";
+import { DEFAULT_PORTS, localUrls } from "../../scripts/stack/stack-children";
 import { machinesMode } from "./machines-mode";
 
 const urls = localUrls(DEFAULT_PORTS);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { machinesLayout } from "../../scripts/stack/machines-plan";
 import { writeMachinesFiles } from "../../scripts/stack/machines-setup";
-import { DEFAULT_PORTS, localUrls } from "../../scripts/stack/stack-plan";
+import { DEFAULT_PORTS, localUrls } from "../../scripts/stack/stack-children";
 import { machinesMode } from "./machines-mode";
 
 const made: string[] = [];

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { LocalVars } from "../../scripts/stack/dev-vars";
 import { readyLines, settingNotes } from "../../scripts/stack/stack-notes";
-import { DEFAULT_PORTS, localUrls } from "../../scripts/stack/stack-plan";
+import { DEFAULT_PORTS, localUrls } from "../../scripts/stack/stack-children";
 import { machinesMode } from "./machines-mode";
 
 const urls = localUrls(DEFAULT_PORTS);

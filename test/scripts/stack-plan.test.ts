@@ -1,7 +1,8 @@
 // The local stack's wiring: every child gets the ports, credentials and token that make the others reach it.
 import { describe, expect, it } from "vitest";
 import type { ModelChoice } from "../../scripts/stack/model-choice";
-import { CHILD_PORTS, DEFAULT_PORTS, planStack, simulatorUsers, type ChildName, type StackInput } from "../../scripts/stack/stack-plan";
+import { planStack, simulatorUsers, type StackInput } from "../../scripts/stack/stack-plan";
+import { CHILD_PORTS, DEFAULT_PORTS, type ChildName } from "../../scripts/stack/stack-children";
 import { VARS } from "./local-vars";
 import { machinesMode } from "./machines-mode";
 

@@ -3,7 +3,7 @@
 import { expect, it } from "vitest";
 import { isAlive } from "../../scripts/stack/process-tree";
 import { launchStack, StackStartError } from "../../scripts/stack/stack";
-import type { ChildName, ChildSpec } from "../../scripts/stack/stack-plan";
+import type { ChildName, ChildSpec } from "../../scripts/stack/stack-children";
 
 /** Runs until stopped, or until this test's process is gone, so a failing test leaves it behind for a moment at most. */
 const SLEEPER = "const parent = process.ppid; setInterval(() => process.ppid === parent || process.exit(), 200);";

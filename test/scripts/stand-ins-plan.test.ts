@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { LOCAL_GITHUB, type GithubPlan } from "../../scripts/stack/github-plan";
 import { standInLines, webhookOutcomeLines } from "../../scripts/stack/stand-in-notes";
-import { DEFAULT_PORTS, localUrls, planStack, type ChildName, type StackInput } from "../../scripts/stack/stack-plan";
+import { planStack, type StackInput } from "../../scripts/stack/stack-plan";
+import { DEFAULT_PORTS, localUrls, type ChildName } from "../../scripts/stack/stack-children";
 import { chooseTelegram, simulatorTelegramUsers, standInToken, webhookEnv } from "../../scripts/stack/telegram-plan";
 import { readWebhookVars } from "../../scripts/stack/telegram-webhook-setup";
 import { VARS } from "./local-vars";

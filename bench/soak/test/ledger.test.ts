@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, stopReply } from "../../../src/core/notices";
-import type { GiveUpReason } from "../../../src/core/run-policy";
+import type { GiveUpReason } from "../../../src/core/run-failure";
 import { checkLedger, isSettled, type Outbound, type SentMessage } from "../ledger";
 
 const A = "+15551230001";

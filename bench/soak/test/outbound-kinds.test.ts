@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST, stopReply } from "../../../src/core/notices";
-import type { GiveUpReason } from "../../../src/core/run-policy";
+import type { GiveUpReason } from "../../../src/core/run-failure";
 import { classifyOutbound, quoteNames, quotesIn, tokensIn, type OutboundKind } from "../outbound-kinds";
 
 const named = (...texts: string[]) => texts.map((body) => ({ body, scheduleId: null }));

@@ -1,7 +1,8 @@
 // The stand-in's Machines and volumes, in memory and saved in its data directory after every
 // change (so they outlive it, as Fly's do), and their lifecycle carried out on real processes:
 // start (spawn, or thaw a suspended tree), stop, suspend, update, destroy, the restart policy,
-// and waiting for a state. One chain of operations per Machine, so moves never interleave.
+// and waiting for a state. One chain of operations per Machine, so moves never interleave. What a
+// Machine's process is given is machine-environment.ts's; the faults tests inject, machine-faults.ts's.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../../scripts/stack/ports";
@@ -11,6 +12,9 @@ import { generatedName, newInstanceId, newMachineId, newNonce, newVolumeId } fro
 import type { Lease, MachineEvent, MachineRecord, MachineState, VolumeRecord } from "../core/machine-view";
 import { afterRestart } from "../core/saved-state";
 import type { MachineConfig } from "../core/schemas";
+import { machineEnvironment } from "./machine-environment";
+import { createMachineFaults } from "./machine-faults";
+import type { LiveMachine as Live } from "./live-machine";
 import { spawnMachineProcess, type MachineProcess } from "./machine-process";
 import { readStateFile, stateFileOf, writeStateFile } from "./state-file";
 
@@ -24,20 +28,6 @@ export type MachinesOptions = {
   log: (line: string) => void;
 };
 
-type Live = {
-  record: MachineRecord;
-  process: MachineProcess | null;
-  port: number | null;
-  /** A suspended Machine's frozen tree is its snapshot; false once Fly would have dropped it. */
-  snapshot: boolean;
-  dropNextSnapshot: boolean;
-  restarts: number;
-  chain: Promise<void>;
-  waiters: Set<() => void>;
-};
-
-/** What a Machine inherits from the host, as an image's own environment would give it. */
-const HOST_ENV = ["PATH", "HOME", "TMPDIR", "LANG", "TZ", "SHELL", "USER"];
 const DEFAULT_STOP_SIGNAL = "SIGINT";
 const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
@@ -73,30 +63,6 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
     return next;
   }
 
-  function environment(live: Live, port: number): Record<string, string> {
-    const { record } = live;
-    const mount = record.config.mounts?.[0];
-    const dir = mount ? volumeDir(mount.volume) : undefined;
-    const env: Record<string, string> = {};
-    for (const name of HOST_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
-    Object.assign(env, options.secrets, record.config.env ?? {});
-    // The mount path does not exist on this host: values naming it point at the volume's directory.
-    if (mount && dir) for (const [key, value] of Object.entries(env)) if (value === mount.path || value.startsWith(`${mount.path}/`)) env[key] = dir + value.slice(mount.path.length);
-    Object.assign(env, {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      FLY_APP_NAME: record.app,
-      FLY_MACHINE_ID: record.id,
-      FLY_ALLOC_ID: record.id,
-      FLY_REGION: record.region,
-      FLY_MACHINE_VERSION: record.instanceId,
-      FLY_IMAGE_REF: record.config.image,
-      PRIMARY_REGION: options.primaryRegion,
-      ...(dir ? { DATA_DIR: dir } : {}),
-    });
-    return env;
-  }
-
   /** Spawns the Machine's command; "started" once the process runs, as Fly's is once the VM boots. */
   async function boot(live: Live): Promise<void> {
     // One process per Machine: a second boot would orphan the first.
@@ -108,7 +74,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
     }
     const port = await freePort("127.0.0.1");
     const id = live.record.id;
-    const child = await spawnMachineProcess({ command: options.command, cwd: options.cwd, env: environment(live, port), log: (line) => options.log(`[machine ${id}] ${line}`) });
+    const child = await spawnMachineProcess({ command: options.command, cwd: options.cwd, env: machineEnvironment(live.record, port, { secrets: options.secrets, primaryRegion: options.primaryRegion, volumeDir }), log: (line) => options.log(`[machine ${id}] ${line}`) });
     if (closing) return void (await child.kill());
     live.process = child;
     live.port = port;
@@ -344,39 +310,7 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
 
     volumeDir,
 
-    /** Fault: the Machine is gone behind the relay's back (a host lost): no record, no name, no process. */
-    async vanishMachine(id: string): Promise<boolean> {
-      const live = machines.get(id);
-      if (!live) return false;
-      await enqueue(live, async () => {
-        await halt(live, "SIGKILL", 0);
-        release(live);
-        machines.delete(id);
-        save();
-        live.waiters.forEach((wake) => wake());
-      });
-      return true;
-    },
-
-    /** Fault: the volume and its data are gone; a Machine that mounted it went with its host. */
-    async vanishVolume(id: string): Promise<boolean> {
-      const volume = volumes.get(id);
-      if (!volume) return false;
-      if (volume.attachedMachineId) await this.vanishMachine(volume.attachedMachineId);
-      volumes.delete(id);
-      save();
-      rmSync(volumeDir(id), { recursive: true, force: true });
-      return true;
-    },
-
-    /** Fault: Fly discards the snapshot (a deploy, a host migration): the next start is a cold boot. */
-    async dropSnapshotOf(id: string): Promise<boolean> {
-      const live = machines.get(id);
-      if (!live) return false;
-      if (live.record.state === "suspended") await enqueue(live, () => dropSnapshot(live));
-      else live.dropNextSnapshot = true;
-      return true;
-    },
+    ...createMachineFaults({ machines, volumes, save, volumeDir, enqueue, halt, release, dropSnapshot }),
 
     /** Ends every Machine, including one whose boot is under way. */
     async closeAll(): Promise<void> {
@@ -404,4 +338,4 @@ export function createMachines(options: MachinesOptions, now: () => number = Dat
 }
 
 export type Machines = ReturnType<typeof createMachines>;
-export type LiveMachine = Live;
+export type { LiveMachine } from "./live-machine";

@@ -14,7 +14,7 @@ import { checkWebhookSecret, SECRET_HEADER } from "./webhook-secret";
 import type { Config } from "../../config";
 import { logEvent } from "../../core/log";
 import { telegramUserName } from "../user-names";
-import type { InboundMessage } from "../../objects/services/inbox";
+import type { InboundMessage } from "../../objects/commands/inbound-message";
 import { isolateAllowlist } from "../../objects/allowlist-copy";
 import { directoryOf } from "../../objects/user-directory";
 import { changesHome, forgetHome, type HomeCache, homeOfChat } from "../home-cache";

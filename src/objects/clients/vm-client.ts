@@ -23,7 +23,7 @@ import {
   GithubPermissionSchema,
 } from "../../protocol/vm-protocol";
 import { withDeadline } from "../../core/deadline";
-import type { TransportFailure } from "../../core/run-policy";
+import type { TransportFailure } from "../../core/run-failure";
 
 type VmFailure = { failure: TransportFailure; detail: string };
 type VmResult<T> = ({ ok: true } & T) | ({ ok: false } & VmFailure);

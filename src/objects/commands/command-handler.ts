@@ -11,7 +11,7 @@ import { approvalModeReply, progressReply, voiceEchoReply } from "../../core/rep
 import { timeZoneReply } from "../../core/replies/schedules";
 import { costReply } from "../../core/replies/spend";
 import { statusReply } from "../../core/replies/status";
-import type { RunFailure } from "../../core/run-policy";
+import type { RunFailure } from "../../core/run-failure";
 import {
   type ConversationCommandDeps,
   createConversation,

@@ -5,11 +5,15 @@
 import { type DoorKeys, doorKeysFor, doorSecret, sealDoor } from "../../core/door-keys";
 import { NO_DOOR_KEY, unwatchReply, watchListReply, watchReply, watchTaken, type StandInRegistration } from "../../core/replies/github";
 import * as z from "zod/mini";
+import type { Config } from "../../config";
 import type { GithubRequest } from "../../core/command-github";
 import { homeWatches } from "../db/github-watches-repo";
-import { publicOriginOf } from "../db/settings-repo";
+import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
+import type { Sql } from "../db/sql";
 import { directoryOf } from "../user-directory";
-import type { AfterCommandDeps } from "./after-command";
+
+/** What /github's answers need of the object (after-command.ts passes its own deps). */
+export type GithubActionDeps = { env: Env; phone: string; config: Config | null; settings: SettingsRepo; sql: Sql };
 
 /** The webhook's URL under `origin` (PUBLIC_URL, else the origin the user's messages came to), for the sealed door id `door`. */
 export const webhookUrl = (origin: string | null, door: string) => (origin ? `${origin.replace(/\/+$/, "")}/github/webhook/${door}` : null);
@@ -21,7 +25,7 @@ export async function githubDoor(keys: DoorKeys, home: string, watchId: string):
 }
 
 /** Carries out `request` for the user whose object this is; the reply. The secret is in it once, and nowhere else. */
-export async function carryOutGithub(d: Pick<AfterCommandDeps, "env" | "phone" | "config" | "settings" | "sql">, request: GithubRequest): Promise<string> {
+export async function carryOutGithub(d: GithubActionDeps, request: GithubRequest): Promise<string> {
   const directory = directoryOf(d.env);
   switch (request.action) {
     case "list":

@@ -11,7 +11,7 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { Transaction } from "../db/sql";
 import type { Conversations } from "../units/conversations";
 import type { Messages } from "../services/messages";
-import type { InboundMessage, Stored } from "../services/inbox";
+import type { InboundMessage, Stored } from "./inbound-message";
 import type { Media, MessageSource } from "../db/messages-repo";
 import type { Reply } from "./conversation-commands";
 

@@ -4,7 +4,7 @@
 // the relay, whatever their phase, so nothing of them is answered later. Rows only, inside the
 // caller's transaction; the VM runs to cancel are returned for after it.
 import type { Named } from "../../core/message-lifecycle";
-import type { RunFailure } from "../../core/run-policy";
+import type { RunFailure } from "../../core/run-failure";
 import type { Run, RunsRepo } from "../db/runs-repo";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { Messages } from "../services/messages";

@@ -2,13 +2,29 @@
 // (core/door-keys.ts: its URL seals this object's name and the trigger's id, its token derives from
 // them, so nothing is registered anywhere and nothing but this object's row can end it) and shown
 // once; a trigger made before doors forgotten by the directory too.
+import type { Config } from "../../config";
+import type { Clock } from "../../core/clock";
+import type { Log } from "../../core/log";
 import { outboxKeys } from "../../core/outbox-keys";
 import { TRIGGER_NOT_MADE, triggerMadeReply } from "../../core/replies/triggers";
 import { type DoorKeys, doorKeysFor, doorSecret, sealDoor } from "../../core/door-keys";
-import { publicOriginOf } from "../db/settings-repo";
+import type { OutboxRepo } from "../db/outbox-repo";
+import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
+import type { Sql } from "../db/sql";
 import { createTriggersRepo } from "../db/triggers-repo";
 import { directoryOf } from "../user-directory";
-import type { AfterCommandDeps } from "./after-command";
+
+/** What a trigger's making and ending need of the object (after-command.ts passes its own deps). */
+export type TriggerActionDeps = {
+  phone: string;
+  env: Env;
+  config: Config | null;
+  sql: Sql;
+  outboxRepo: Pick<OutboxRepo, "add">;
+  settings: SettingsRepo;
+  log: Log;
+  clock: Clock;
+};
 
 /** A trigger's door: the sealed id its URL ends with, and the token that opens it. */
 export async function triggerDoor(keys: DoorKeys, home: string, triggerId: string): Promise<{ door: string; token: string }> {
@@ -16,7 +32,7 @@ export async function triggerDoor(keys: DoorKeys, home: string, triggerId: strin
   return { door, token: await doorSecret(keys, "trigger", door) };
 }
 
-export async function registerTrigger(d: AfterCommandDeps, t: { triggerId: string; name: string; conversation: string }, messageId: string): Promise<void> {
+export async function registerTrigger(d: TriggerActionDeps, t: { triggerId: string; name: string; conversation: string }, messageId: string): Promise<void> {
   const say = (body: string) => d.outboxRepo.add({ dedupeKey: outboxKeys.command(messageId), body, now: d.clock() });
   const keys = d.config ? doorKeysFor(d.config) : null;
   if (!keys) {
@@ -32,7 +48,7 @@ export async function registerTrigger(d: AfterCommandDeps, t: { triggerId: strin
   say(triggerMadeReply({ name: t.name, conversation: t.conversation, url: `${origin.replace(/\/+$/, "")}/triggers/${door}`, token }));
 }
 
-export async function unregisterTrigger(d: AfterCommandDeps, triggerId: string): Promise<void> {
+export async function unregisterTrigger(d: TriggerActionDeps, triggerId: string): Promise<void> {
   // The object's row is gone already, so a firing is refused whatever happens here. Only a trigger
   // made before doors has a directory row (its token's hash); a newer one has none to remove.
   await directoryOf(d.env)

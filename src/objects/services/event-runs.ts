@@ -6,8 +6,22 @@ import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
 import { outboxKeys } from "../../core/outbox-keys";
 import { rateLimitedNotice } from "../../core/notices";
 import { noSuchConversation, stillCloning } from "../../core/replies/conversations";
-import type { InboxDeps } from "./inbox";
+import type { CommandDeps } from "../commands/command-handler";
+import type { SettingsRepo } from "../db/settings-repo";
+import type { Transaction } from "../db/sql";
 import type { EventRun, EventRunOutcome } from "./event-run";
+import type { Messages } from "./messages";
+import type { OutboxWriter } from "./outbox-addressing";
+
+/** What storing an event needs of the object: a part of the inbox's deps (services/inbox.ts passes its own). */
+export type EventRunDeps = Pick<CommandDeps, "messages" | "conversations" | "runs"> & {
+  transaction: Transaction;
+  lifecycle: Pick<Messages, "received">;
+  settings: SettingsRepo;
+  outboxRepo: Pick<OutboxWriter, "add">;
+  /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
+  maxMessagesPerMinute: number;
+};
 
 const EVENT_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -19,7 +33,7 @@ export function startedByNotice(origin: string, conversation: string): string {
  * Stores `event` as a message for the agent in its conversation, or says why not. `settled`: done
  * in the same transaction, whatever the outcome (a waiting run's row removed: it is taken once).
  */
-export function receiveEvent(d: InboxDeps, event: EventRun, now: number, settled?: () => void): EventRunOutcome {
+export function receiveEvent(d: EventRunDeps, event: EventRun, now: number, settled?: () => void): EventRunOutcome {
   if (!EVENT_ID.test(event.eventId)) throw new Error(`an event id must be 1-80 of [A-Za-z0-9_-]: ${event.eventId}`);
   return d.transaction(() => {
     settled?.();

@@ -13,12 +13,12 @@ import { answerUndo } from "../commands/change-commands";
 import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
 import { parseShipAnswer } from "../../core/ship";
 import { receiveShipAnswer, shipAnswerOf } from "../commands/ship-commands";
+import type { InboundMessage, Stored } from "../commands/inbound-message";
 import { CHANNELS } from "../../channels";
 import type { ChannelName, ChatAddress, TapOutcome } from "../../channels/channel";
 import { chatOf } from "../../core/link-doors";
-import type { VmAction } from "../commands/conversation-commands";
 import type { Conversation } from "../db/conversations-repo";
-import type { Media, MessageSource } from "../db/messages-repo";
+import type { Media } from "../db/messages-repo";
 import type { OutboxWriter } from "./outbox-addressing";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
@@ -26,24 +26,6 @@ import type { Messages } from "./messages";
 import { answerGithubTap, parseGithubTap, typedGithubTap } from "./github-events";
 import { receiveEvent } from "./event-runs";
 import { FIX_STARTED_ALREADY } from "../../core/replies/github";
-
-export type InboundMessage = {
-  messageId: string;
-  body: string;
-  media: Media[];
-  /** A tapped button's id (the payload the relay gave it); the body is its title. */
-  buttonPayload?: string | null;
-  receivedAt: number;
-  /** The Worker's externally visible origin, for the status callback URL. */
-  publicOrigin: string;
-  /** The chat it was written in; absent: the object's own phone on WhatsApp. */
-  source?: MessageSource;
-  /** What started it when the user did not write it (a GitHub event, an HTTP trigger). */
-  origin?: string;
-};
-
-/** `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */
-export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null; tap?: TapOutcome };
 
 export type InboxDeps = CommandDeps & {
   transaction: Transaction;

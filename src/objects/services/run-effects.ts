@@ -7,7 +7,7 @@ import { replyTarget } from "../../core/reply-target";
 import { eventPrefix } from "../../core/github-guard";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
-import type { RunFailure } from "../../core/run-policy";
+import type { RunFailure } from "../../core/run-failure";
 import { type Run, type RunStep as LifecycleStep, stepRun } from "../../core/run-lifecycle";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunsRepo } from "../db/runs-repo";

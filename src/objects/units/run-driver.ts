@@ -1,54 +1,35 @@
 // The runs unit: drives this phone's agent runs against the VM one step at a time. Several
 // conversations run at once (one run each, up to MAX_PARALLEL_RUNS: core/run-slots.ts): a step
-// starts a batch, reaches the Machine and opens a run's event stream, or reads every open stream
-// until something changes in one, and says what happened; the object then does whatever else is
-// due and steps again.
+// starts a batch (run-batches.ts), reaches the Machine and opens a run's event stream (with what
+// run-input.ts gives it), or reads every open stream until something changes in one, and says
+// what happened; the object then does whatever else is due and steps again.
 // It does the I/O only: every change of a run is decided by core/run-lifecycle.ts and applied by
 // run-effects. Each event is applied exactly once (its seq is stored with its effect).
-import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../../protocol/vm-protocol";
-import { voiceNoteText } from "../../core/voice-note";
-import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
-import { afterLast, injectable, noteCarried } from "../../core/batching";
+import { VmStreamLineSchema } from "../../protocol/vm-protocol";
+import { injectable } from "../../core/batching";
 import { eventPrefix } from "../../core/github-guard";
 import { readLines } from "../../core/ndjson";
 import { nextProgressAt, openWait, type ProgressPacing, progressUpdateText } from "../../core/progress-update";
 import { nextTickAt, TYPING_REFRESH_MS } from "../../core/stream-ticks";
 import { earliest, runsDueAt } from "../../core/wake-plan";
-import { nextDispatch } from "../../core/run-slots";
-import { admitsAnotherRun } from "../../core/budget";
-import { runWaitsNotice } from "../../core/replies/parallel-runs";
-import { outboxKeys } from "../../core/outbox-keys";
-import type { RunFailure } from "../../core/run-policy";
+import type { RunFailure } from "../../core/run-failure";
 import { MAX_MESSAGES_PER_TURN, type Run, type RunEvent, stepRun, takesInput } from "../../core/run-lifecycle";
-import { type Media, mediaSettled, type QueuedMessage } from "../db/messages-repo";
-import { interruptedTurnNote } from "../../core/notices";
 import { applyFailure, applyRunEvent, applyStep, type RunEffectsDeps } from "../services/run-effects";
 import type { Approvals } from "./approvals";
 import type { VmAnswers } from "../services/vm-answers";
 import type { Conversations } from "./conversations";
-import type { Schedules } from "./schedules";
 import type { VmClient } from "../clients/vm-client";
 import type { Clock } from "../../core/clock";
 import { stepTime } from "../../core/step-time";
+import { createRunBatches, type RunBatchesDeps } from "./run-batches";
+import { startRequestOf, toInput, type RunInputDeps } from "./run-input";
 
 const TYPING_DELAY_MS = 1_500;
-/** A batch is one conversation's: look past other conversations' messages for its own. */
-const MAX_QUEUED_LOOKAHEAD = 50;
 
-export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
+/** What the runs unit needs: what starts a batch (run-batches.ts), what a VM run is given (run-input.ts), and the rest here. */
+export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> & Omit<RunInputDeps, "conversations" | "approvals"> & {
   conversations: RunEffectsDeps["conversations"] & Pick<Conversations, "keepWarmFor">;
-  schedules: Pick<Schedules, "recordResult" | "markStarted">;
   vm: VmClient | null;
-  /** MAX_PARALLEL_RUNS: this user's runs that go at once. */
-  maxParallelRuns: number;
-  /** The user's stable id on the VM: the phone number. */
-  userId: string;
-  /** Who the agent commits as. */
-  gitIdentity: () => { name: string; email: string };
-  /** The spend caps: no run starts and no turn joins one while they are spent. */
-  budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void; leftUsd(now: number): number };
-  /** The model gave no answer: nothing starts before the pause ends (its unit tells the user and wakes the object). */
-  modelPause: { blockedUntil(now: number): number | null };
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
   approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending" | "waitsOf">;
@@ -57,8 +38,6 @@ export type RunDriverDeps = Omit<RunEffectsDeps, "conversations"> & {
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
   /** Retention's pruning, after each run that ended. */
   afterRun: (now: number) => void;
-  /** A signed, expiring link to a stored attachment for the VM; null when none can be made. */
-  mediaLink: (stored: NonNullable<Media["stored"]>) => Promise<string | null>;
   /** Dates what a step sees after it awaited (a stream read waits minutes, a start up to 30 s): see stepTime. */
   clock: Clock;
 };
@@ -105,6 +84,7 @@ export type Observed = {
 
 export function createRunDriver(d: RunDriverDeps) {
   const observed: Observed = { progress: null, progressByRun: new Map(), vm: null };
+  const batches = createRunBatches(d);
   const progressSeen = new Map<string, ProgressSeen>();
   const seenOf = (runId: string): ProgressSeen => {
     let seen = progressSeen.get(runId);
@@ -122,8 +102,6 @@ export function createRunDriver(d: RunDriverDeps) {
       : null;
   /** No typing indicator while the run waits for the user: the wait is theirs, not the agent's work. */
   const typingAt = (s: LiveStream): number | null => (openWait(d.approvals.waitsOf(s.run.id)) ? null : s.lastTypingAt);
-  /** Waiting messages this instance told about (the outbox's key makes it once across instances too). */
-  const toldWaiting = new Set<string>();
   /** The streams this instance reads, by run: one per live run. */
   const lives = new Map<string, LiveStream>();
   let wakeSignal: (() => void) | null = null;
@@ -156,98 +134,11 @@ export function createRunDriver(d: RunDriverDeps) {
     return { run: step.run ?? run, effect: step.effects[0] ?? null };
   };
 
-  /** What may start beside the runs open (core/run-slots.ts): a batch, or which run it waits for. */
-  const slotNow = (queued: QueuedMessage[], now: number) =>
-    nextDispatch(queued, d.runs.openAll(), { maxParallel: d.maxParallelRuns, maxPerTurn: MAX_MESSAGES_PER_TURN }, now);
-
-  /** A new run; `told`: the user was told why a batch waits (the outbox has a row to send); null: nothing. */
-  const startNextBatch = (now: number): Run | "told" | null => {
-    if (d.messages.countQueued() === 0) return null;
-    const queued = readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD));
-    const slot = slotNow(queued, now);
-    if (slot.kind === "none") return null;
-    // While the model's pause lasts nothing starts: its unit wakes the object at the end.
-    if (d.modelPause.blockedUntil(now) !== null) return null;
-    // Past a cap nothing starts: the messages wait for the reset (the budget unit's timer).
-    if (d.budget.blockedUntil(now) !== null) {
-      d.transaction(() => d.budget.tellHeld(now));
-      return null;
-    }
-    // Across the live runs: another one starts only while what the caps leave holds a share for each.
-    const open = d.runs.openAll();
-    // (Read only beside live runs: a first run is the caps' alone.)
-    const short = slot.kind === "dispatch" && open.length > 0 && !admitsAnotherRun(d.budget.leftUsd(now), open);
-    if (short && open[0]) {
-      const oldest = open[0];
-      if (toldWaiting.has(slot.ids[0]!)) return null;
-      toldWaiting.add(slot.ids[0]!);
-      const name = (id: number) => d.conversations.repo.get(id)?.name ?? null;
-      const body = runWaitsNotice({ waiting: name(slot.conversationId), running: name(oldest.conversationId), startedAt: oldest.createdAt, limit: open.length, budget: true }, now);
-      d.transaction(() => d.outbox.add({ dedupeKey: outboxKeys.runWaits(slot.ids[0]!), body, now }));
-      return "told";
-    }
-    if (slot.kind === "full") {
-      if (toldWaiting.has(slot.firstId)) return null;
-      toldWaiting.add(slot.firstId);
-      // Told once per waiting message, naming the run it waits for.
-      const name = (id: number) => d.conversations.repo.get(id)?.name ?? null;
-      const body = runWaitsNotice({ waiting: name(slot.conversationId), running: name(slot.waitingFor.conversationId), startedAt: slot.waitingFor.createdAt, limit: d.maxParallelRuns }, now);
-      d.transaction(() => d.outbox.add({ dedupeKey: outboxKeys.runWaits(slot.firstId), body, now }));
-      return "told";
-    }
-    const batch = slot;
-    return d.transaction(() => {
-      const sessionId = d.conversations.repo.get(batch.conversationId)?.sessionId ?? null;
-      // The run that would hold this batch: its conversation's open chat run (a task in its own session has none).
-      const last = batch.context === "chat" ? d.runs.openIn(batch.conversationId) : null;
-      const step = stepRun(last, d.messages.pending(), { type: "dispatch", runId: crypto.randomUUID(), ids: batch.ids, context: batch.context, conversationId: batch.conversationId, sessionId }, now);
-      if (!step.run || step.run === last) return null;
-      applyStep(d, null, step, now);
-      if (batch.overdue) d.log("run_task_alone", { runId: step.run.id, conversationId: batch.conversationId });
-      d.schedules.markStarted(
-        queued.filter((m) => batch.ids.includes(m.id)),
-        now,
-      );
-      return step.run;
-    });
-  };
-
   /** Posts every answer the VM run has not heard yet (after a reset too: see open()); a decision it no longer waited for is told too late. */
   const deliverAnswers = async (vmRunId: string, present: () => number): Promise<void> => {
     if (!d.vm) return;
     const late = await d.answers.deliver(vmRunId, d.vm);
     if (late.length > 0) d.transaction(() => d.approvals.heardLate(late, present()));
-  };
-
-  /** A message as the VM takes it: its text, and each stored attachment as a signed, expiring link (never Twilio's URL). */
-  const toInput = async (m: QueuedMessage): Promise<InputMessage> => {
-    const attachments: Attachment[] = [];
-    for (const media of m.media) {
-      const url = media.stored ? await d.mediaLink(media.stored) : null;
-      if (!media.stored || !url) continue;
-      const { contentType, size, kind, ext } = media.stored;
-      const transcript = media.transcript ? voiceNoteText(media.transcript.text, media.transcript.durationSec, "") : undefined;
-      // The sniffed extension when the VM takes it, else the one its type names ("bin" at worst).
-      const known = AttachmentExtSchema.safeParse(ext);
-      attachments.push({ url, contentType, size, kind, ext: known.success ? known.data : attachmentExtOf(contentType), ...(transcript ? { transcript } : {}) });
-    }
-    return attachments.length > 0 ? { id: m.id, text: m.body, attachments } : { id: m.id, text: m.body };
-  };
-
-  /**
-   * The run's input: its messages, the first preceded by the chat's last exchanges if its session
-   * was lost; after the last message, the relay's notes: one telling the agent to look before it
-   * redoes when messages were carried from a run that was cut off (they come first, being older),
-   * and one naming the files an /undo put back since its last turn.
-   */
-  const inputOf = async (run: Run): Promise<InputMessage[]> => {
-    const held = d.messages.ofRun(run.id, "handed").slice(0, MAX_MESSAGES_PER_TURN);
-    const carried = noteCarried(await Promise.all(held.map(toInput)), held.map((m) => m.cuts > 0), interruptedTurnNote);
-    // The user undid the agent's change since its last turn: told once, after the turn's messages, as the interrupted note is.
-    const input = afterLast(carried, run.context === "chat" ? (d.changes?.noteFor(run.conversationId) ?? null) : null);
-    const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
-    const [first, ...rest] = input;
-    return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
   };
 
   /**
@@ -274,32 +165,11 @@ export function createRunDriver(d: RunDriverDeps) {
       ({ run, effect } = attempt({ ...current, attempt: run.attempt }, { type: "connected" }, openedAt));
     }
     if (effect?.type !== "start" && effect?.type !== "reconnect") return { kind: "changed" };
-    const conversation = d.conversations.repo.get(run.conversationId);
     const abort = new AbortController();
     const giveUp = setTimeout(() => abort.abort(), Math.max(0, effect.deadline - openedAt));
     const opened =
       effect.type === "start"
-        ? await vm.startRun(
-            {
-              runId: run.vmRunId,
-              userId: d.userId,
-              sessionId: run.sessionId,
-              messages: await inputOf(run),
-              // Its conversation's project; "main" is the one directory every user had before.
-              workspace: conversation?.workspace ?? "main",
-              gitIdentity: d.gitIdentity(),
-              // A task in its own session neither sees nor changes the user's schedules.
-              // With approvals (the conversation's mode, tasks included) the VM asks before acting.
-              options: {
-                permissionMode: "bypassPermissions",
-                approvals: d.approvals.runOption(run.conversationId, run.id),
-                scheduleTools: run.context === "chat",
-                appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
-                keepWarmMs: run.context === "chat" ? d.conversations.keepWarmFor(run.conversationId, now) : undefined,
-              },
-            },
-            abort.signal,
-          )
+        ? await vm.startRun(await startRequestOf(d, run, now), abort.signal)
         : await vm.events(run.vmRunId, effect.afterSeq, abort.signal);
     clearTimeout(giveUp);
     // The VM may have taken up to 30 s to answer; a failed attempt's backoff still counts from `now`, when it began.
@@ -325,10 +195,10 @@ export function createRunDriver(d: RunDriverDeps) {
     const current = d.runs.get(run.id);
     if (!d.vm || !current || !takesInput(current, run.vmRunId)) return false;
     if (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null) return false;
-    const ids = injectable(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), { ...current, event: d.messages.eventsOfRun(run.id).length > 0 }, MAX_MESSAGES_PER_TURN);
+    const ids = injectable(batches.ready(), { ...current, event: d.messages.eventsOfRun(run.id).length > 0 }, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);
-    const sent = await d.vm.input(run.vmRunId, await Promise.all(turn.map(toInput)));
+    const sent = await d.vm.input(run.vmRunId, await Promise.all(turn.map((m) => toInput(d, m))));
     const accepted = sent.ok && sent.accepted;
     if (accepted)
       d.transaction(() => {
@@ -427,7 +297,7 @@ export function createRunDriver(d: RunDriverDeps) {
     const due = unread.find((r) => r.nextAttemptAt <= now);
     if (due) return open(due, now);
     // A new batch starts beside the runs going, when its conversation is free and the limit allows.
-    const started = startNextBatch(now);
+    const started = batches.startNext(now);
     // A notice written: the object sends it before the streams are read again.
     if (started === "told") return { kind: "changed" };
     if (started) return open(started, now);
@@ -455,12 +325,7 @@ export function createRunDriver(d: RunDriverDeps) {
     /** When the runs are due (core/wake-plan.ts, runsDueAt): a stream this instance reads is due now. */
     nextDueAt(now: number): number | null {
       // Whether a batch may start beside the runs open: read only when the queue holds something.
-      const queue = () => {
-        if (d.messages.countQueued() === 0) return { startable: false, held: false };
-        // Past MAX_PARALLEL_RUNS the batch waits for a run's end (a stream read, or an attempt due).
-        const startable = slotNow(readyInOrder(d.messages.queued(MAX_QUEUED_LOOKAHEAD)), now).kind === "dispatch";
-        return { startable, held: startable && (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null) };
-      };
+      const queue = () => batches.queueNow(now);
       return runsDueAt({ now, reading: lives.size > 0, runs: d.runs.openAll(), queue });
     },
 
@@ -477,12 +342,6 @@ export function createRunDriver(d: RunDriverDeps) {
   };
 }
 export type RunDriver = ReturnType<typeof createRunDriver>;
-
-/** The queued messages up to the first whose attachments are still being fetched: none overtakes it. */
-function readyInOrder(queued: QueuedMessage[]): QueuedMessage[] {
-  const waiting = queued.findIndex((m) => !mediaSettled(m));
-  return waiting === -1 ? queued : queued.slice(0, waiting);
-}
 
 /** `promise`, or `late` once `ms` passed without it (the promise goes on, unheard). */
 function within<T>(promise: Promise<T>, ms: number, late: T): Promise<T> {

@@ -2,7 +2,7 @@
 // an operator with the API token would), and how the host runs each (the stand-in's own view).
 import { z } from "zod";
 import { LOCAL_FLY_APP, type MachinesMode } from "../../../scripts/stack/machines-plan";
-import type { StackUrls } from "../../../scripts/stack/stack-plan";
+import type { StackUrls } from "../../../scripts/stack/stack-children";
 
 const MachineSchema = z.object({
   id: z.string(),

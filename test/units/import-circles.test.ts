@@ -1,0 +1,155 @@
+// No import circles: the relay, the VM, the local stack and the emulators each import one way. A
+// circle (a module that reaches itself through its imports) says two rooms are one, or that a
+// piece belongs in a third. Imports are read with TypeScript's own parser, every kind of them:
+// static, `export … from`, `import type` (a circle of types is still one room) and `import("…")`
+// with a literal. vm/test is walked too: a test's helpers can close a circle like any module.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const DIRS = ["src", "vm", "scripts", "emulator"];
+const SOURCE = /\.(ts|mts|mjs|js)$/;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : sourceFiles(path);
+    return SOURCE.test(entry.name) ? [path] : [];
+  });
+}
+
+/** Every module specifier `code` imports or re-exports, in source order. */
+export function importsIn(fileName: string, code: string): string[] {
+  const file = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [arg] = node.arguments;
+      if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) found.push(arg.text);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      found.push(node.argument.literal.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/** The file a relative specifier of `from` names, or null for a package or a file that is not there. */
+export function resolveImport(from: string, specifier: string, exists: (path: string) => boolean): string | null {
+  if (!specifier.startsWith(".")) return null;
+  const base = join(dirname(from), specifier);
+  const candidates = [base, `${base}.ts`, base.replace(/\.js$/, ".ts"), base.replace(/\.mjs$/, ".mts"), `${base}.mjs`, join(base, "index.ts")];
+  return candidates.find((path) => SOURCE.test(path) && exists(path)) ?? null;
+}
+
+/** Every circle of `graph` (Tarjan's strongly connected components of more than one node, or a node importing itself), each sorted. */
+export function circlesIn(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const circles: string[][] = [];
+  const connect = (node: string): void => {
+    index.set(node, next);
+    low.set(node, next);
+    next += 1;
+    stack.push(node);
+    onStack.add(node);
+    for (const to of graph.get(node) ?? []) {
+      if (!index.has(to)) {
+        connect(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(node, Math.min(low.get(node)!, index.get(to)!));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) circles.push(component.sort());
+  };
+  for (const node of graph.keys()) if (!index.has(node)) connect(node);
+  return circles;
+}
+
+describe("import circles", () => {
+  it("reads static, type-only, re-exported and dynamic imports, and no computed one", () => {
+    const code = [
+      'import { a } from "./a";',
+      'import type { B } from "./b.js";',
+      'import "./side-effect";',
+      'export { c } from "../c";',
+      'export * from "./d/index";',
+      'export type { E } from "./e";',
+      'const f = await import("./f");',
+      'const g = await import(`./g`);',
+      "const h = await import(name);",
+      'type I = typeof import("./i");',
+      'import { z } from "zod";',
+      '// import { j } from "./j";',
+    ].join("\n");
+    expect(importsIn("x.ts", code)).toEqual(["./a", "./b.js", "./side-effect", "../c", "./d/index", "./e", "./f", "./g", "./i", "zod"]);
+  });
+
+  it.each([
+    { specifier: "./b", files: ["/r/b.ts"], want: "/r/b.ts" },
+    { specifier: "./b.js", files: ["/r/b.ts"], want: "/r/b.ts" },
+    { specifier: "./b.mjs", files: ["/r/b.mjs"], want: "/r/b.mjs" },
+    { specifier: "./d", files: ["/r/d/index.ts"], want: "/r/d/index.ts" },
+    { specifier: "../up/c.ts", files: ["/up/c.ts"], want: "/up/c.ts" },
+    { specifier: "./schema.sql", files: ["/r/schema.sql"], want: null },
+    { specifier: "hono", files: [], want: null },
+  ])("resolves $specifier to $want", ({ specifier, files, want }) => {
+    expect(resolveImport("/r/a.ts", specifier, (path) => files.includes(path))).toBe(want);
+  });
+
+  it.each([
+    { name: "no circle", graph: { a: ["b"], b: ["c"], c: [] }, want: [] },
+    { name: "a circle of two", graph: { a: ["b"], b: ["a"], c: ["a"] }, want: [["a", "b"]] },
+    { name: "a circle of three", graph: { a: ["b"], b: ["c"], c: ["a", "d"], d: [] }, want: [["a", "b", "c"]] },
+    { name: "a self-import", graph: { a: ["a"], b: ["a"] }, want: [["a"]] },
+    { name: "two circles apart", graph: { a: ["b"], b: ["a", "c"], c: ["d"], d: ["c"] }, want: [["a", "b"], ["c", "d"]] },
+    { name: "a diamond, no circle", graph: { a: ["b", "c"], b: ["d"], c: ["d"], d: [] }, want: [] },
+  ])("finds $name", ({ graph, want }) => {
+    const found = circlesIn(new Map(Object.entries(graph))).sort((x, y) => x[0]!.localeCompare(y[0]!));
+    expect(found).toEqual(want);
+  });
+
+  it("none in src/, vm/, scripts/ or emulator/", () => {
+    const files = DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir)));
+    const known = new Set(files);
+    const exists = (path: string): boolean => known.has(path) || (SOURCE.test(path) && isFile(path));
+    const graph = new Map(
+      files.map((file) => [
+        file,
+        importsIn(file, readFileSync(file, "utf8"))
+          .map((specifier) => resolveImport(file, specifier, exists))
+          .filter((path): path is string => path !== null),
+      ]),
+    );
+    // The walk reaches every tree, and reads imports between them.
+    expect(files.map((path) => relative(ROOT, path))).toEqual(expect.arrayContaining(["src/objects/phone-agent.ts", "vm/src/server.ts", "scripts/start.ts", "emulator/server.ts"]));
+    expect(graph.get(join(ROOT, "src/objects/phone-agent.ts"))!.length).toBeGreaterThan(3);
+    const circles = circlesIn(graph).map((circle) => circle.map((path) => relative(ROOT, path)).join(" · "));
+    expect(circles).toEqual([]);
+  });
+});
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
