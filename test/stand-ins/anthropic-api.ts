@@ -2,7 +2,7 @@
 // CLI talks to in tests and in `npm start` without credentials. node:http only, no dependencies.
 // Replies are canned, marked "[offline model]", and deterministic from the conversation;
 // directives in the latest user text ([[slow MS]], [[fail STATUS]], [[auth]], [[long N]],
-// [[tool NAME {json}]], [[count]]) are documented in docs/vm.md.
+// [[tool NAME {json}]], [[count]], [[limit S]]) are documented in docs/vm.md.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -97,12 +97,37 @@ function streamEvents(model: string, id: string, blocks: Content[], inputTokens:
   ];
 }
 
-function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, id: string): void {
+/**
+ * `[[limit S]]`: the first request whose latest text carries it starts a usage limit that lifts S
+ * seconds later; until then each such request is refused as Anthropic refuses a subscription past
+ * its limit (429 rate_limit_error with the unified rate-limit headers, and retry-after).
+ */
+function refuseForLimit(res: ServerResponse, latest: string, limits: Map<string, number>): boolean {
+  const seconds = /\[\[limit (\d+)\]\]/.exec(latest)?.[1];
+  if (seconds === undefined) return false;
+  const resetsAt = limits.get(latest) ?? Date.now() + Number(seconds) * 1000;
+  limits.set(latest, resetsAt);
+  if (Date.now() >= resetsAt) return false;
+  const reset = String(Math.ceil(resetsAt / 1000));
+  sendJson(res, 429, { type: "error", error: { type: "rate_limit_error", message: "This request would exceed your account's rate limit. Please try again later." } }, {
+    "retry-after": String(Math.ceil((resetsAt - Date.now()) / 1000)),
+    "anthropic-ratelimit-unified-status": "rejected",
+    "anthropic-ratelimit-unified-reset": reset,
+    "anthropic-ratelimit-unified-representative-claim": "five_hour",
+    "anthropic-ratelimit-unified-5h-status": "rejected",
+    "anthropic-ratelimit-unified-5h-reset": reset,
+  });
+  return true;
+}
+
+function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, id: string, limits: Map<string, number>): void {
   if (!req.headers["x-api-key"] && !req.headers.authorization) {
     sendError(res, 401, "authentication_error", "x-api-key header is required");
     return;
   }
-  const plan = planReply(readConversation(body));
+  const conversation = readConversation(body);
+  if (refuseForLimit(res, conversation.userTexts.at(-1) ?? "", limits)) return;
+  const plan = planReply(conversation);
   if (plan.kind === "error") {
     sendError(res, plan.status, plan.errorType, plan.message, plan.shouldRetry);
     return;
@@ -134,6 +159,8 @@ import { TRANSCRIBE_PATH } from "../../scripts/stack/transcribe-path";
 
 export async function startAnthropicStandIn(options: { port?: number; host?: string } = {}): Promise<AnthropicStandIn> {
   const requests: RecordedRequest[] = [];
+  /** `[[limit S]]`: when each limited text's limit lifts. */
+  const limits = new Map<string, number>();
   let counter = 0;
   // Ids unique beyond this process, as the API's are: a session on disk outlives this server
   // (the next `npm start` runs a new one), and the CLI drops a tool call whose id it has seen.
@@ -161,7 +188,7 @@ export async function startAnthropicStandIn(options: { port?: number; host?: str
     } else if (method === "POST" && path === "/v1/messages/count_tokens" && typeof body === "object" && body !== null) {
       sendJson(res, 200, { input_tokens: tokensOf((body as { messages?: unknown }).messages) });
     } else if (method === "POST" && path === "/v1/messages" && typeof body === "object" && body !== null) {
-      answerMessages(req, res, body as Record<string, unknown>, id);
+      answerMessages(req, res, body as Record<string, unknown>, id, limits);
     } else if (method === "POST" && path === TRANSCRIBE_PATH) {
       // Workers AI's Whisper, offline: the same input ({audio: base64}) and output shape.
       const audio = typeof body === "object" && body !== null ? (body as { audio?: unknown }).audio : undefined;

@@ -45,6 +45,11 @@ export type E2eStackOptions = {
   machines?: Record<string, string>;
   /** The Telegram Bot API and GitHub stand-ins as `npm start` runs them, the webhook registered (the shared mode: the VM gets GITHUB_*). */
   standIns?: boolean;
+  /**
+   * The VM holds the model's credential as a subscription's (CLAUDE_CODE_OAUTH_TOKEN instead of
+   * ANTHROPIC_API_KEY), as for a user on a plan: the CLI then reads the offline model's usage limits.
+   */
+  subscription?: boolean;
 };
 
 /** Pure: `.dev.vars` text with the given keys' values replaced, everything else kept. */
@@ -109,6 +114,13 @@ export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseE
 
 type StandIns = { telegram?: TelegramPlan; github?: GithubPlan };
 
+/** The VM's environment with the offline model's credential as an OAuth token: the proxy hands the CLI its own token in that variable. */
+function asSubscription(env: Record<string, string>): Record<string, string> {
+  const { ANTHROPIC_API_KEY: key, ...rest } = env;
+  if (key === undefined) throw new Error("the test stack's VM has no ANTHROPIC_API_KEY to turn into a subscription's token");
+  return { ...rest, CLAUDE_CODE_OAUTH_TOKEN: key };
+}
+
 /** The test's environment minus what a user's shell would not have, and never a real credential. */
 function shellEnv(): Record<string, string | undefined> {
   const hidden = /^(VITEST.*|NODE_ENV|TEST|ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|DATA_DIR|IDLE_TIMEOUT_MS|PORT|HOST)$/;
@@ -159,7 +171,8 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
     const machines = options.machines ? testMachinesMode(clone.root, ports, options.machines) : null;
     // The GitHub stand-in's repositories under the copy, which goes with the test.
     const standIns: StandIns = options.standIns ? { telegram: chooseTelegram({}, freshTelegramSecrets()), github: freshGithubPlan(join(clone.root, ".data/github"), true) } : {};
-    const specs = planTestStack(clone.root, ports, vars, shellEnv(), machines ?? undefined, standIns);
+    const planned = planTestStack(clone.root, ports, vars, shellEnv(), machines ?? undefined, standIns);
+    const specs = options.subscription ? planned.map((spec) => (spec.name === "vm" ? { ...spec, env: asSubscription(spec.env) } : spec)) : planned;
     const launch = async (): Promise<Stack> => {
       const launched = launchStack(specs, {
         write: (line) => {
