@@ -6,8 +6,9 @@
 // own user", so the worst a stale one does is what it did before a /link: the message goes to the
 // chat's own user's object (that same person's own agent) for at most `ttlMs`. A link's home is
 // never cached, so an /unlink (or a link to another home) holds from the next message, as before.
-// This isolate also drops a chat's entry when that chat sends /link or /unlink itself, so the one
-// who just linked is not kept on the old door here. Pure but for the map it is given.
+// This isolate also drops a chat's entry when that chat sends /link or /unlink itself, and keeps
+// no answer read for such a message: it is read before the message itself joins or parts the
+// doors, so the one who just linked is not kept on the old door here. Pure but for the map it is given.
 import type { ChatAddress } from "./channel";
 import { userNameOf } from "./user-names";
 
@@ -19,10 +20,18 @@ export const HOME_CACHE_MAX = 10_000;
 
 const keyOf = (chat: ChatAddress) => `${chat.channel}:${chat.chat}`;
 
-/** The object `chat` reaches: its own user's when a fresh entry says it is unlinked, else what `ask` (the directory) says. */
-export async function homeOfChat(cache: HomeCache, chat: ChatAddress, ask: () => Promise<string>, o: { now: number; ttlMs: number }): Promise<string> {
+/**
+ * The object `chat` reaches: its own user's when a fresh entry says it is unlinked, else what `ask`
+ * (the directory) says. `changing`: the message may change the chat's home (/link, /unlink): the
+ * directory is asked, and its answer, about to be outdated by this very message, is not kept.
+ */
+export async function homeOfChat(cache: HomeCache, chat: ChatAddress, ask: () => Promise<string>, o: { now: number; ttlMs: number; changing?: boolean }): Promise<string> {
   const own = userNameOf(chat);
   const key = keyOf(chat);
+  if (o.changing) {
+    cache.delete(key);
+    return ask();
+  }
   const at = cache.get(key);
   // A clock that went backwards makes the entry's age unknown: ask.
   if (at !== undefined && o.now >= at && o.now - at < o.ttlMs) return own;
@@ -34,11 +43,6 @@ export async function homeOfChat(cache: HomeCache, chat: ChatAddress, ask: () =>
   if (cache.size >= HOME_CACHE_MAX && !cache.has(key)) cache.clear();
   cache.set(key, o.now);
   return home;
-}
-
-/** Forgets `chat` (it is about to be linked or unlinked): its next message asks the directory. */
-export function forgetHome(cache: HomeCache, chat: ChatAddress): void {
-  cache.delete(keyOf(chat));
 }
 
 /** Whether a message's text is /link or /unlink (any arguments): the chat's home may change. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changesHome, forgetHome, HOME_CACHE_MAX, type HomeCache, homeOfChat } from "../../src/channels/home-cache";
+import { changesHome, HOME_CACHE_MAX, type HomeCache, homeOfChat } from "../../src/channels/home-cache";
 
 const chat = { channel: "telegram" as const, chat: "700123" };
 const TTL = 60_000;
@@ -49,11 +49,15 @@ describe("homeOfChat", () => {
     expect([...cache.keys()]).toEqual(["telegram:700123"]);
   });
 
-  it("forgetHome: the chat's next message asks", async () => {
+  it("a /link or /unlink asks, drops the entry and keeps nothing: the answer it read is from before the message joined the doors", async () => {
     const cache: HomeCache = new Map([["telegram:700123", 0]]);
-    forgetHome(cache, chat);
-    const d = directory(["+15550001234"]);
-    expect(await homeOfChat(cache, chat, d.ask(1), { now: 1, ttlMs: TTL })).toBe("+15550001234");
+    // The chat's own "/link yes": read unlinked, then the object it reaches joins the doors.
+    const d = directory(["tg-700123", "+15550001234"]);
+    expect(await homeOfChat(cache, chat, d.ask(1), { now: 1, ttlMs: TTL, changing: true })).toBe("tg-700123");
+    expect(cache.has("telegram:700123")).toBe(false);
+    // Its next message reaches the linked home at once, not the own object for a TTL.
+    expect(await homeOfChat(cache, chat, d.ask(2), { now: 2, ttlMs: TTL })).toBe("+15550001234");
+    expect(d.calls).toEqual([1, 2]);
   });
 });
 

@@ -69,7 +69,11 @@ async function nextFromBot(user: number, what: string, seen: number, match: (m: 
     throw new Error(`${String(error)}; the bot sent since: ${JSON.stringify(since)}`);
   }
 }
-const seenBy = async (user: number) => (await botMessages(user)).length;
+/** How many messages the bot sent `user`: none while the stand-in has no chat with them yet (its 404). */
+const seenBy = async (user: number) => {
+  const response = await tg(`/users/${user}/chat`);
+  return response.status === 404 ? 0 : ChatSchema.parse(await response.json()).messages.filter((m) => m.direction === "bot").length;
+};
 const has = (text: string) => (m: TgMessage) => shown(m).includes(text);
 
 /** A WhatsApp user writes, through the Twilio emulator's simulated inbound. */

@@ -17,7 +17,7 @@ import { telegramUserName } from "../user-names";
 import type { InboundMessage } from "../../objects/commands/inbound-message";
 import { isolateAllowlist } from "../../objects/allowlist-copy";
 import { directoryOf } from "../../objects/user-directory";
-import { changesHome, forgetHome, type HomeCache, homeOfChat } from "../home-cache";
+import { changesHome, type HomeCache, homeOfChat } from "../home-cache";
 import { refuseUnverifiable, requireConfig } from "../../worker/require-config";
 
 /** An update is a few kilobytes; anything far past that is not Telegram's. */
@@ -97,8 +97,8 @@ async function store(env: Env, client: TelegramClient, inbound: Inbound, publicO
   // Private chats only (parseUpdate): the chat's id is its user's. Unlinked chats' homes are kept
   // per isolate (home-cache.ts: why a stale one never reaches another user); /link and /unlink drop it.
   const chat = { channel: "telegram" as const, chat: inbound.from };
-  if (inbound.kind === "message" && changesHome(inbound.text)) forgetHome(homesHere, chat);
-  const home = await homeOfChat(homesHere, chat, () => directoryOf(env).homeOf(chat), { now: Date.now(), ttlMs: homeTtlMs });
+  const changing = inbound.kind === "message" && changesHome(inbound.text);
+  const home = await homeOfChat(homesHere, chat, () => directoryOf(env).homeOf(chat), { now: Date.now(), ttlMs: homeTtlMs, changing });
   const stub = env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(home));
   const result = await stub.enqueue(toInboundMessage(inbound, Date.now(), publicOrigin));
   if (inbound.kind === "button" && inbound.ackRef) {
