@@ -1,0 +1,62 @@
+// What one message costs a phone's object in SQL, with a month of answered history beside it:
+// statements run, rows read and rows written (workerd's own figures), for the webhook alone and
+// for the whole message. Held to the figures recorded in message-cost-figures.ts.
+import { runInDurableObject } from "cloudflare:test";
+import { expect, it } from "vitest";
+import type { PhoneAgent } from "../../src/objects/phone-agent";
+import { createSettingsRepo } from "../../src/objects/db/settings-repo";
+import { createSql } from "../../src/objects/db/sql";
+import { eventually, rewriteStorage, sendInbound, stubFor } from "./helpers";
+import { MESSAGE_COST } from "./message-cost-figures";
+import { countSql, type SqlCounts, seedHistory } from "./sql-counts";
+
+const PHONE = "+15550000204";
+/** How far a figure may grow over the recorded one before the test asks for a new record. */
+const GROWTH = 1.1;
+
+it("a message costs the object no more SQL than recorded", async () => {
+  // The daily prune (services/retention.ts) reads the history by design, once a day after a run:
+  // marked done, so what is counted is the message's own path.
+  await rewriteStorage(PHONE, (storage) => {
+    seedHistory(storage, false);
+    createSettingsRepo(createSql(storage)).set("pruned_at", Date.now());
+  });
+  // Counted on the object as loaded (its migrations checked, nothing of it read yet).
+  const counter = await runInDurableObject(stubFor(PHONE), (_agent, state) => countSql(state.storage));
+  let webhook: SqlCounts | null = null;
+  // The webhook's share ends where the object answers it; the pump it starts runs on the next turn.
+  const enqueue = await runInDurableObject(stubFor(PHONE), (agent: PhoneAgent) => {
+    const proto = Object.getPrototypeOf(agent) as PhoneAgent;
+    const original = proto.enqueue;
+    proto.enqueue = async function (this: PhoneAgent, ...args: Parameters<PhoneAgent["enqueue"]>) {
+      const answer = await original.apply(this, args);
+      webhook = counter.counts();
+      return answer;
+    };
+    return { restore: () => void (proto.enqueue = original) };
+  });
+  try {
+    const { res, sid } = await sendInbound(PHONE, "and the tests too");
+    expect(res.status).toBe(200);
+    // Polled uncounted, each look in a call of its own, so the object goes on between them.
+    const message = await eventually(() =>
+      runInDurableObject(stubFor(PHONE), () => {
+        const [run] = counter.raw("SELECT r.phase, r.vm_run_id FROM messages m JOIN runs r ON r.id = m.run_id WHERE m.id = ? AND m.status = 'answered'", sid).toArray();
+        if (run?.phase !== "finished") return false;
+        const replied = counter.raw("SELECT 1 FROM outbox WHERE dedupe_key LIKE ?", `${String(run.vm_run_id)}:%`).toArray().length > 0;
+        return replied && counter.counts();
+      }),
+    );
+    expect(webhook, "the object answered the webhook").not.toBeNull();
+    const measured = { webhook: webhook!, message };
+    console.log(`message cost: ${JSON.stringify(measured)}`);
+    for (const part of ["webhook", "message"] as const) {
+      for (const figure of ["statements", "rowsRead", "rowsWritten"] as const) {
+        expect(measured[part][figure], `${part} ${figure} (recorded: ${MESSAGE_COST[part][figure]})`).toBeLessThanOrEqual(Math.floor(MESSAGE_COST[part][figure] * GROWTH));
+      }
+    }
+  } finally {
+    enqueue.restore();
+    await runInDurableObject(stubFor(PHONE), () => counter.restore());
+  }
+});
