@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-27 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-28 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -253,5 +253,9 @@ CREATE TABLE github_trust (
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX github_deliveries_body ON github_deliveries (body_hash) WHERE body_hash IS NOT NULL;
+CREATE TABLE due_times (
+  unit TEXT PRIMARY KEY,
+  due_at INTEGER
+) WITHOUT ROWID;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

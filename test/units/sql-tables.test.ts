@@ -112,7 +112,7 @@ describe("memo per table", () => {
 
   it("storing a message leaves the due-time reads of the units that do not read messages remembered", () => {
     const { outbox, runs, schedules, approvals, conversations, messages } = t.repos;
-    const dueReads = () => [outbox.head(), runs.open(), schedules.nextDueAt(), approvals.nextExpiry(), conversations.oldestCloneAt()];
+    const dueReads = () => [outbox.head(), runs.open(), schedules.nextDueAt(), approvals.nextExpiry(), conversations.cloneDeadline()];
     const before = dueReads();
     messages.insert({ id: "SM3", body: "hi", media: [], conversationId: 1, now: 1 });
     const exec = vi.spyOn(t.db.storage.sql, "exec");

@@ -100,7 +100,11 @@ it("a prompt nobody answers is denied by the alarm, the user told once, the agen
   await promptFor(phone, "[[vm:approval Bash rm -rf dist]]");
   // As if the timeout had passed: the prompt's deadline is behind us (and the object, idle that
   // long, was evicted: abortAllDurableObjects ends it at once, where an eviction waits for its pump).
-  await runInDurableObject(stubFor(phone), (_o, state) => state.storage.sql.exec("UPDATE approvals SET expires_at = ?", Date.now() - 1));
+  await runInDurableObject(stubFor(phone), (_o, state) => {
+    state.storage.sql.exec("UPDATE approvals SET expires_at = ?", Date.now() - 1);
+    // The deadline the approvals unit keeps for the alarm moves with it.
+    state.storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'approvals'", Date.now() - 1);
+  });
   await abortAllDurableObjects();
   await runDurableObjectAlarm(stubFor(phone));
   const told = await nextMatching(phone, /^⌛ Not approved in time/);
@@ -203,6 +207,7 @@ it("a scheduled task asks with its conversation's mode, and its result says what
   await ask(phone, "/schedule every 1h check deps [[vm:approval Bash npm audit fix]]");
   await runInDurableObject(stubFor(phone), async (_o, state) => {
     state.storage.sql.exec("UPDATE schedules SET next_run_at = ?", Date.now() - 1);
+    state.storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'schedules'", Date.now() - 1);
     await state.storage.setAlarm(Date.now());
   });
   // The alarm's pump reads the task's stream while the prompt waits: not awaited until answered.

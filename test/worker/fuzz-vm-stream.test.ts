@@ -339,6 +339,7 @@ describe("valid-looking garbage is refused", () => {
     } finally {
       await query(phone, "UPDATE runs SET phase = 'finished', outcome = 'test_cleanup' WHERE phase != 'finished'");
       await query(phone, "UPDATE schedules SET status = 'paused', next_run_at = NULL");
+      await query(phone, "DELETE FROM due_times WHERE unit = 'schedules'");
     }
   });
 });

@@ -25,6 +25,7 @@ describe("/notify and where a scheduled task's result goes", () => {
       const now = Date.now();
       await rewriteStorage(phone, async (storage) => {
         storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
+        storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'schedules'", now - 1);
         await storage.deleteAlarm();
       });
       await runInDurableObject(stubFor(phone), (_a, state) => state.storage.setAlarm(now));

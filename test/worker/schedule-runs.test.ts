@@ -14,6 +14,8 @@ async function makeTasksDue(phone: string): Promise<void> {
   const now = Date.now();
   await rewriteStorage(phone, async (storage) => {
     storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
+    // The schedules unit keeps its next due time for the alarm: it moves with the rows.
+    storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'schedules'", now - 1);
     // The fresh instance then knows of no alarm but the one set below.
     await storage.deleteAlarm();
   });

@@ -3,6 +3,7 @@
 // the clone never finished, refuses it and says which event did not start.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
+import { CLONE_DEADLINE_MS } from "../../src/objects/db/conversations-repo";
 import { ask, eventually, rewriteStorage, sentTo, stubFor, vmRequests } from "./helpers";
 
 const said = (phone: string, match: (b: string) => boolean) => eventually(async () => (await sentTo(phone)).find((m) => m.body !== null && match(m.body)));
@@ -12,6 +13,8 @@ async function leftBehind(phone: string, name: string, status: "cloning" | "read
   const at = Date.now() - ageMs;
   await rewriteStorage(phone, (storage) => {
     storage.sql.exec("INSERT INTO conversations (name, workspace, repo_url, status, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)", name, `c-${name}`, `https://github.com/acme/${name}.git`, status, at, at);
+    // The clone's deadline, as the conversations unit keeps it for the alarm (CLONE_DEADLINE_MS after it started).
+    if (status === "cloning") storage.sql.exec("INSERT INTO due_times (unit, due_at) VALUES ('conversations', ?)", at + CLONE_DEADLINE_MS);
     storage.sql.exec(
       "INSERT INTO waiting_event_runs (event_id, conversation, prompt, origin, received_at, public_origin, channel, chat, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
       `github-${name}-1`, name, `Fix issue 1 of acme/${name}.`, `GitHub: acme/${name}#1 labelled agent`, at, "https://relay.example.test", at,

@@ -2,6 +2,7 @@
 // "always" remembered per conversation.
 import * as z from "zod/mini";
 import type { ApprovalAnswer, ApprovalMode } from "../../core/approvals";
+import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "./due-times-repo";
 import { memo, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
@@ -64,8 +65,9 @@ function toApproval(row: ApprovalRow): Approval {
   };
 }
 
-export function createApprovalsRepo(sql: Sql) {
-  return {
+/** `dueTimes`: where the earliest open prompt's deadline is kept; every write that opens or closes one stores it. */
+export function createApprovalsRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
+  const repo = {
     /** Stores a question once per (VM run, request id); null when it was stored before (a replay). */
     insert(a: { runId: string; vmRunId: string; requestId: string; conversationId: number; tool: string; description: string; rule: string | null; expiresAt: number; now: number }): Approval | null {
       // Numbered after the prompts still open, from 1 again once none is.
@@ -96,7 +98,7 @@ export function createApprovalsRepo(sql: Sql) {
       return row ? toApproval(row) : null;
     },
     /** The earliest time an open prompt is denied for want of an answer. */
-    nextExpiry: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT min(expires_at) AS at FROM approvals WHERE status = 'pending'`[0]?.at ?? null),
+    nextExpiry: (): number | null => dueTimes.of("approvals"),
     expired(now: number): Approval[] {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE status = 'pending' AND expires_at <= ${now} ORDER BY id`.map(toApproval);
     },
@@ -134,5 +136,7 @@ export function createApprovalsRepo(sql: Sql) {
       return sql`DELETE FROM approval_rules WHERE conversation_id = ${conversationId} RETURNING rule`.length;
     },
   };
+  const earliestExpiry = (): number | null => sql<{ at: number | null }>`SELECT min(expires_at) AS at FROM approvals WHERE status = 'pending'`[0]?.at ?? null;
+  return keepingDueTime(repo, { dueTimes, unit: "approvals", dueAt: earliestExpiry, writes: ["insert", "decide"] });
 }
 export type ApprovalsRepo = ReturnType<typeof createApprovalsRepo>;

@@ -1,5 +1,6 @@
 // The user's conversations: a name, the VM workspace that is its project, its agent session.
 import * as z from "zod/mini";
+import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "./due-times-repo";
 import { memo, memoBy, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
@@ -52,13 +53,17 @@ function toConversation(row: ConversationRow): Conversation {
 /** The conversation every object starts with (migration 0007). */
 export const MAIN_CONVERSATION_ID = 1;
 
-export function createConversationsRepo(sql: Sql) {
+/** A clone still "in progress" this long after it started died with its instance (the conversations unit's timer). */
+export const CLONE_DEADLINE_MS = 10 * 60_000;
+
+/** `dueTimes`: where the oldest clone's deadline is kept; every write that starts or ends a clone stores it. */
+export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
   /** Remembered until conversations change (the webhook's path asks for the current one twice): callers only read it. */
   const get = memoBy(sql, (id: number): Conversation | null => {
     const row = sql<ConversationRow>`SELECT * FROM conversations WHERE id = ${id}`[0];
     return row ? toConversation(row) : null;
   });
-  return {
+  const repo = {
     get,
     /** A conversation's name; null once it is gone (tasks and spend outlive it). */
     nameOf: (id: number): string | null => get(id)?.name ?? null,
@@ -94,8 +99,13 @@ export function createConversationsRepo(sql: Sql) {
     staleClones(before: number): Conversation[] {
       return sql<ConversationRow>`SELECT * FROM conversations WHERE status = 'cloning' AND created_at < ${before}`.map(toConversation);
     },
-    /** When the oldest clone in progress started; null when none is. */
-    oldestCloneAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT min(created_at) AS at FROM conversations WHERE status = 'cloning'`[0]?.at ?? null),
+    /** When the oldest clone in progress counts as dead (its stored time); null when none is in progress. */
+    cloneDeadline: (): number | null => dueTimes.of("conversations"),
   };
+  const oldestCloneDeadline = (): number | null => {
+    const oldest = sql<{ at: number | null }>`SELECT min(created_at) AS at FROM conversations WHERE status = 'cloning'`[0]?.at ?? null;
+    return oldest === null ? null : oldest + CLONE_DEADLINE_MS;
+  };
+  return keepingDueTime(repo, { dueTimes, unit: "conversations", dueAt: oldestCloneDeadline, writes: ["create", "markCloned", "delete"] });
 }
 export type ConversationsRepo = ReturnType<typeof createConversationsRepo>;

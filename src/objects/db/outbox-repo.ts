@@ -3,6 +3,7 @@
 import * as z from "zod/mini";
 import { CHANNEL_NAMES } from "../../channels";
 import type { MessageSource } from "./messages-repo";
+import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "./due-times-repo";
 import { memo, memoBy, type Sql } from "./sql";
 
 const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
@@ -102,8 +103,12 @@ const STATUS_RANK: Record<OutboxStatus, number> = {
   failed: 5,
 };
 
-export function createOutboxRepo(sql: Sql) {
-  return {
+/**
+ * `dueTimes`: where the outbox's next due time is kept (the head's next attempt, or a file's next
+ * copy); every write that can move it stores it.
+ */
+export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
+  const repo = {
     /**
      * Adds a message once per `dedupeKey`; a replayed event adds nothing. `notBefore` delays the
      * first send and `attempts` carries earlier sends of the same text (a resend's backoff).
@@ -229,9 +234,20 @@ export function createOutboxRepo(sql: Sql) {
     countKeys(range: { from: string; to: string }): number {
       return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to}`[0]?.n ?? 0;
     },
+    /** When the outbox next has work: its stored time, one table for every unit. */
+    nextDueAt: (): number | null => dueTimes.of("outbox"),
     pruneFinished(before: number): void {
       sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;
     },
   };
+  // The head's next attempt, or an earlier copy of a file still to copy.
+  const nextAttemptAt = (): number | null => {
+    let at = repo.head()?.nextAttemptAt ?? null;
+    for (const file of repo.filesToCopy()) if (at === null || file.nextAttemptAt < at) at = file.nextAttemptAt;
+    return at;
+  };
+  // Every write but the prune, which removes only rows already handed to their channel.
+  const writes = ["add", "upsertPending", "hold", "releaseHeld", "markSent", "defer", "failPendingTo", "markRetry", "markFailed", "applyStatus", "setMedia", "dropUnsent"] as const;
+  return keepingDueTime(repo, { dueTimes, unit: "outbox", dueAt: nextAttemptAt, writes });
 }
 export type OutboxRepo = ReturnType<typeof createOutboxRepo>;

@@ -2,6 +2,7 @@
 // built on (compose-units.ts), and what the units' tests build on a real SQLite.
 import { createApprovalsRepo } from "./approvals-repo";
 import { createConversationsRepo } from "./conversations-repo";
+import { createDueTimesRepo } from "./due-times-repo";
 import { createMachineRepo } from "./machine-repo";
 import { createMessagesRepo } from "./messages-repo";
 import { createOutboxRepo } from "./outbox-repo";
@@ -20,16 +21,19 @@ import { createPullRequestsRepo } from "./pull-requests-repo";
 import { createWaitingEventRunsRepo } from "./waiting-event-runs-repo";
 
 export function createRepos(sql: Sql) {
+  // One table of due times for every unit that keeps one: the alarm's plan reads it once.
+  const dueTimes = createDueTimesRepo(sql);
   return {
+    dueTimes,
     messages: createMessagesRepo(sql),
     runs: createRunsRepo(sql),
-    outbox: createOutboxRepo(sql),
+    outbox: createOutboxRepo(sql, dueTimes),
     settings: createSettingsRepo(sql),
-    schedules: createSchedulesRepo(sql),
+    schedules: createSchedulesRepo(sql, dueTimes),
     vmAnswers: createVmAnswersRepo(sql),
-    conversations: createConversationsRepo(sql),
+    conversations: createConversationsRepo(sql, dueTimes),
     spend: createSpendRepo(sql),
-    approvals: createApprovalsRepo(sql),
+    approvals: createApprovalsRepo(sql, dueTimes),
     machine: createMachineRepo(sql),
     runChanges: createRunChangesRepo(sql),
     runToolCalls: createRunToolCallsRepo(sql),

@@ -4,7 +4,8 @@ import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
 import type { Destination } from "../../core/link-doors";
 import { CHANNEL_NAMES } from "../../channels";
-import { memo, type Sql } from "./sql";
+import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "./due-times-repo";
+import type { Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
 const ScheduleContextSchema = z.enum(["fresh", "chat"]);
@@ -105,12 +106,16 @@ function toTaskRun(row: TaskRunRow): TaskRun {
   };
 }
 
-export function createSchedulesRepo(sql: Sql) {
+/**
+ * `dueTimes`: where the schedules' next due time is kept (due-times-repo.ts); every write that
+ * moves a task's next run stores it.
+ */
+export function createSchedulesRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
   const get = (id: number): Schedule | null => {
     const row = sql<ScheduleRow>`SELECT * FROM schedules WHERE id = ${id}`[0];
     return row ? toSchedule(row) : null;
   };
-  return {
+  const repo = {
     get,
     create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; conversationId: number; createdIn?: Destination | null; now: number }): Schedule {
       const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, conversation_id, channel, chat, created_at, updated_at)
@@ -133,8 +138,8 @@ export function createSchedulesRepo(sql: Sql) {
         toSchedule,
       );
     },
-    /** Asked whenever the alarm is set and while a stream is read. */
-    nextDueAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT min(next_run_at) AS at FROM schedules WHERE status = 'active'`[0]?.at ?? null),
+    /** Asked whenever the alarm is set and while a stream is read: the stored time, one table for every unit. */
+    nextDueAt: (): number | null => dueTimes.of("schedules"),
     setNext(id: number, status: ScheduleStatus, nextRunAt: number | null, now: number): void {
       sql`UPDATE schedules SET status = ${status}, next_run_at = ${nextRunAt}, updated_at = ${now} WHERE id = ${id}`;
     },
@@ -172,5 +177,7 @@ export function createSchedulesRepo(sql: Sql) {
       return row ? toTaskRun(row) : null;
     },
   };
+  const earliestActive = (): number | null => sql<{ at: number | null }>`SELECT min(next_run_at) AS at FROM schedules WHERE status = 'active'`[0]?.at ?? null;
+  return keepingDueTime(repo, { dueTimes, unit: "schedules", dueAt: earliestActive, writes: ["create", "setNext", "delete"] });
 }
 export type SchedulesRepo = ReturnType<typeof createSchedulesRepo>;

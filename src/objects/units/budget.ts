@@ -57,7 +57,11 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
   };
   return {
     name: "budget",
-    /** Queued work held by a spent cap: due now to tell the user (once per period), then at the reset. */
+    /**
+     * Queued work held by a spent cap: due now to tell the user (once per period), then at the reset.
+     * Not kept in due_times: whether a cap holds depends on the clock (today's and this month's
+     * spend in the user's zone) and on the queue, so no write can store it ahead of time.
+     */
     nextDueAt(now: number): number | null {
       // The check first: it is remembered until spend or settings change, while the queue's
       // count changes with every stored message.

@@ -2,7 +2,7 @@
 // from, and the clones in progress (its only timer: a clone the instance never finished).
 import { outboxKeys } from "../../core/outbox-keys";
 import { cloneInterruptedNotice } from "../../core/notices";
-import { type Conversation, type ConversationsRepo, MAIN_CONVERSATION_ID } from "../db/conversations-repo";
+import { CLONE_DEADLINE_MS, type Conversation, type ConversationsRepo, MAIN_CONVERSATION_ID } from "../db/conversations-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import type { Transaction } from "../db/sql";
@@ -10,8 +10,7 @@ import type { Transaction } from "../db/sql";
 /** Deep mode keeps a conversation's agent process warm this long after each use. */
 export const DEEP_MODE_MS = 2 * 60 * 60_000;
 
-/** A clone still "in progress" this long after it started died with its instance. */
-export const CLONE_DEADLINE_MS = 10 * 60_000;
+export { CLONE_DEADLINE_MS };
 
 export function createConversations(d: { repo: ConversationsRepo; settings: SettingsRepo; outbox: Pick<OutboxRepo, "add">; transaction: Transaction }) {
   const { repo, settings } = d;
@@ -50,10 +49,8 @@ export function createConversations(d: { repo: ConversationsRepo; settings: Sett
       return DEEP_MODE_MS;
     },
     name: "conversations",
-    nextDueAt(_now?: number): number | null {
-      const oldest = repo.oldestCloneAt();
-      return oldest === null ? null : oldest + CLONE_DEADLINE_MS;
-    },
+    /** The oldest clone's deadline: kept in due_times by the repository as it writes conversations. */
+    nextDueAt: (_now?: number): number | null => repo.cloneDeadline(),
     /** Clones whose instance died before they finished: removed, and the user told. */
     runDue(now: number): number {
       const stale = repo.staleClones(now - CLONE_DEADLINE_MS + 1);

@@ -337,6 +337,7 @@ export function createMachineUnit(d: {
       const r = repo.get();
       if (r?.state === "started") repo.patch({ state: "unknown" }, clock());
     },
+    /** Not kept in due_times: the chore due depends on the open runs and on how long the Machine has been idle at `now`. */
     nextDueAt(now: number): number | null {
       return dueChore(now)?.at ?? null;
     },

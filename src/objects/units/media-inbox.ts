@@ -61,7 +61,11 @@ export function createMediaInbox(d: MediaInboxDeps) {
 
   return {
     name: "media",
-    /** Due while a queued message still misses an attachment: nothing of it may run before. */
+    /**
+     * Due while a queued message still misses an attachment: nothing of it may run before. Not kept
+     * in due_times: it follows the messages' statuses, which the message lifecycle moves from many
+     * places (handed, dropped, stopped), and a stored copy would be one more thing each must write.
+     */
     nextDueAt: (now: number): number | null => (d.messages.withUnsettledMedia().length > 0 ? now : null),
     runDue: (now: number): Promise<number> => settlePending(now),
   } satisfies Unit;

@@ -45,7 +45,11 @@ export function createModelPause(d: ModelPauseDeps) {
 
   return {
     name: "model_pause",
-    /** Held work waits for the pause's end (the alarm then), and its notices are due on time. */
+    /**
+     * Held work waits for the pause's end (the alarm then), and its notices are due on time. Not
+     * kept in due_times: it depends on the queue (nothing queued, nothing due) and on whether `now`
+     * is before the pause's end, which no write of the pause alone can store.
+     */
     nextDueAt(now: number): number | null {
       const p = read();
       if (p === null || d.queued() === 0) return null;

@@ -165,12 +165,11 @@ export function createOutbox(d: OutboxDeps) {
     },
 
     name: "outbox",
-    /** When the head message is due, or a file to copy from the VM (each with its own backoff). */
-    nextDueAt(_now?: number): number | null {
-      let at = repo.head()?.nextAttemptAt ?? null;
-      for (const file of repo.filesToCopy()) if (at === null || file.nextAttemptAt < at) at = file.nextAttemptAt;
-      return at;
-    },
+    /**
+     * When the head message is due, or a file to copy from the VM (each with its own backoff): kept
+     * in due_times by the repository as it writes the outbox.
+     */
+    nextDueAt: (_now?: number): number | null => repo.nextDueAt(),
 
     /** Copies the files that are due, then sends what is due, in order. */
     async runDue(now: number): Promise<void> {

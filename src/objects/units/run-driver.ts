@@ -322,7 +322,11 @@ export function createRunDriver(d: RunDriverDeps) {
 
     observed: (): Observed => observed,
 
-    /** When the runs are due (core/wake-plan.ts, runsDueAt): a stream this instance reads is due now. */
+    /**
+     * When the runs are due (core/wake-plan.ts, runsDueAt): a stream this instance reads is due now.
+     * Not kept in due_times: a live stream is a fact of this instance, not of any row, and whether
+     * a batch may start depends on the queue and the budget at `now`.
+     */
     nextDueAt(now: number): number | null {
       // Whether a batch may start beside the runs open: read only when the queue holds something.
       const queue = () => batches.queueNow(now);

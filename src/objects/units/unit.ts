@@ -3,7 +3,11 @@
 // ones in its pump, and plans its one alarm from the same list (core/wake-plan.ts).
 export type Unit = {
   readonly name: string;
-  /** When this unit next has work; null when it has none. Reads only. */
+  /**
+   * When this unit next has work; null when it has none. Reads only: the units that can keep their
+   * due time write it to due_times as they write their rows (db/due-times-repo.ts), so this reads
+   * that one table; the others compute it and say why.
+   */
   nextDueAt(now: number): number | null;
   /**
    * Does what is due at `now`. `until`: when the object wants control back (only the runs unit,

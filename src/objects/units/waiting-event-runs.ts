@@ -24,6 +24,10 @@ export function createWaitingEventRuns(d: WaitingEventRunsDeps) {
     wait(run: EventRun, now: number): void {
       if (d.repo.add(run, now)) d.log("event_run_waiting", { eventId: run.eventId });
     },
+    /**
+     * Not kept in due_times: a waiting run becomes ready when its conversation's clone ends, a
+     * write of the conversations unit, which must not write this unit's row.
+     */
     nextDueAt(_now?: number): number | null {
       return d.repo.firstReadyAt();
     },
