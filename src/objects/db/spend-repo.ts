@@ -30,6 +30,12 @@ export function createSpendRepo(sql: Sql) {
     },
     /** Days from `first` to `last` (inclusive, `yyyy-mm-dd`), per conversation. Read only: the map is shared. */
     between: (first: string, last: string): Map<number, Spend> => between(`${first}/${last}`),
+    /** `day`'s spend and the spend of the month range that holds it (`yyyy-mm-dd`), in one read: the budget's check. */
+    dayAndMonth(day: string, monthFirst: string, monthLast: string): { dayUsd: number; monthUsd: number } {
+      const [row] = sql<{ day_usd: number | null; month_usd: number | null }>`SELECT sum(CASE WHEN day = ${day} THEN cost_usd END) AS day_usd, sum(cost_usd) AS month_usd
+        FROM spend_days WHERE day >= ${monthFirst} AND day <= ${monthLast}`;
+      return { dayUsd: row?.day_usd ?? 0, monthUsd: row?.month_usd ?? 0 };
+    },
     pruneBefore(day: string): void {
       sql`DELETE FROM spend_days WHERE day < ${day}`;
     },

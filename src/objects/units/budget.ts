@@ -21,7 +21,9 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     const zone = timeZoneOf(d.settings);
     const today = dayIn(now, zone);
     const month = today.slice(0, 7);
-    return checkBudget({ todayUsd: sumOf(d.spend.between(today, today)), monthUsd: sumOf(d.spend.between(`${month}-01`, `${month}-31`)) }, capsNow(), now, zone);
+    // Today is in this month: one read gives both sums.
+    const spent = d.spend.dayAndMonth(today, `${month}-01`, `${month}-31`);
+    return checkBudget({ todayUsd: spent.dayUsd, monthUsd: spent.monthUsd }, capsNow(), now, zone);
   };
   /**
    * Remembered while nothing was written (the webhook path asks several times per message): a
