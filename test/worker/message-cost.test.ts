@@ -11,10 +11,12 @@ import { MESSAGE_COST } from "./message-cost-figures";
 import { countSql, type SqlCounts, seedHistory } from "./sql-counts";
 
 const PHONE = "+15550000204";
+/** A known sender's webhook reads the few rows it needs, whatever the history. */
+const MAX_WEBHOOK_READS = 20;
 /** How far a figure may grow over the recorded one before the test asks for a new record. */
 const GROWTH = 1.1;
 
-it("a message costs the object no more SQL than recorded", async () => {
+it("a message costs the object no more SQL than recorded, its webhook at most 20 rows read", async () => {
   // The daily prune (services/retention.ts) reads the history by design, once a day after a run:
   // marked done, so what is counted is the message's own path.
   await rewriteStorage(PHONE, (storage) => {
@@ -50,6 +52,7 @@ it("a message costs the object no more SQL than recorded", async () => {
     expect(webhook, "the object answered the webhook").not.toBeNull();
     const measured = { webhook: webhook!, message };
     console.log(`message cost: ${JSON.stringify(measured)}`);
+    expect(measured.webhook.rowsRead, "rows read by the webhook").toBeLessThanOrEqual(MAX_WEBHOOK_READS);
     for (const part of ["webhook", "message"] as const) {
       for (const figure of ["statements", "rowsRead", "rowsWritten"] as const) {
         expect(measured[part][figure], `${part} ${figure} (recorded: ${MESSAGE_COST[part][figure]})`).toBeLessThanOrEqual(Math.floor(MESSAGE_COST[part][figure] * GROWTH));
