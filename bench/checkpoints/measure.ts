@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCheckpoints } from "../../vm/src/checkpoints";
-import { userPathsOf, workspaceDirOf } from "../../vm/src/user-paths";
+import { createCheckpoints } from "../../vm/src/checkpoints/checkpoints";
+import { userPathsOf, workspaceDirOf } from "../../vm/src/users/user-paths";
 import { atMost, info, judged, type Figure } from "../lib/figures";
 
 const SECTION = "checkpoints";

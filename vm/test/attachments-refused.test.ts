@@ -5,7 +5,7 @@ import { lchownSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync } fr
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import type { Attachment } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { resultsOf, uniqueId, useHarness } from "./helpers/harness";
 import { pngOf, useMediaServer } from "./helpers/media";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
 import type { VmConfigInput } from "../src/config";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { startHarness, type Harness } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { expect, it } from "vitest";
 import { WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { useHarness } from "./helpers/harness";
 

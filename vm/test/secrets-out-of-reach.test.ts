@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { startGithubEmulator } from "../../emulator/github/server";
 import { VM_ROUTES } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, readEvents, resultsOf, startHarness, TOKEN, uniqueId, type EventReader } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
 import { spawnVm } from "./helpers/vm-child";

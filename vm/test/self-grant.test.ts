@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { ApprovalRulesSchema, VM_ROUTES, type VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { CLAUDE_BIN, IS_ROOT, resultsOf, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, 
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { SendFileCallArgsSchema, VM_ROUTES, type VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, resultsOf, uniqueId, useHarness } from "./helpers/harness";
 import { pngOf } from "./helpers/media";
 

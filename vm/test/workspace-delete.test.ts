@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { VM_ROUTES, VmErrorBodySchema, WorkspaceDeletedSchema } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { processesIn, resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness();

@@ -3,8 +3,8 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { GitIdentitySchema, RunOptionsSchema, StartRunRequestSchema, VM_ROUTES, WorkspaceIdSchema } from "../../../src/protocol/vm-protocol";
-import { addWorkspaceRoutes } from "../../src/workspace-routes";
-import type { Workspaces } from "../../src/workspaces";
+import { addWorkspaceRoutes } from "../../src/workspaces/workspace-routes";
+import type { Workspaces } from "../../src/workspaces/workspaces";
 
 describe("WorkspaceIdSchema", () => {
   const cases: Array<[string, boolean]> = [

@@ -13,7 +13,7 @@ import {
 } from "../../../src/protocol/vm-protocol";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api";
 import type { VmConfigInput } from "../../src/config";
-import { resolveClaudeBin } from "../../src/claude-bin";
+import { resolveClaudeBin } from "../../src/cli/claude-bin";
 import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
 import { assertNoIdSwitch, installIdSwitchGuard } from "./id-switch-guard";
 
