@@ -30,7 +30,7 @@ const result = await build({
   minify: true,
   // resvg-js is a native addon (a prebuilt `.node` per platform, an npm package of its own), which
   // esbuild cannot bundle: it is required at run time from node_modules, which the image's final
-  // stage installs (the diff picture, src/diff-picture-render.ts).
+  // stage installs (the diff picture, src/checkpoints/diff-picture-render.ts).
   external: ["@resvg/resvg-js"],
   // `import.meta.url` has no CommonJS equivalent: the modules that locate files next to
   // themselves (the MCP server, the CLI's package) get the bundle's own URL instead. The banner

@@ -1,4 +1,4 @@
-// A checkpoint of a 10,000-file repository with nothing changed (vm/src/checkpoints.ts): the
+// A checkpoint of a 10,000-file repository with nothing changed (vm/src/checkpoints/checkpoints.ts): the
 // checkpoint before a run and the one after it (which also compares the two), each the median of
 // many, after a first checkpoint that hashes every file (reported, not judged).
 import { spawnSync } from "node:child_process";

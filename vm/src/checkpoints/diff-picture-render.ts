@@ -13,9 +13,9 @@ import { diffPictureSvg, FONT_FAMILY, type DiffPicture } from "../core/diff-pict
 export const FONT_FILES = ["DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"] as const;
 
 /**
- * vm/assets/fonts, found from this module: `../assets/fonts` from vm/src and from the image's
- * /app/dist (the Dockerfile copies vm/assets to /app/assets), one level further from a test's
- * bundle under vm/dist/<dir>.
+ * vm/assets/fonts, found from this module: `../assets/fonts` from the image's /app/dist (the
+ * Dockerfile copies vm/assets to /app/assets), one level further from vm/src/checkpoints and from
+ * a test's bundle under vm/dist/<dir>.
  */
 export function fontDirectory(from = dirname(fileURLToPath(import.meta.url))): string {
   const candidates = [join(from, "../assets/fonts"), join(from, "../../assets/fonts")];
