@@ -10,7 +10,6 @@ import { gitDecision, ownBranchesOf, repoOfGitPath, pushDecision, receivePackCom
 import { serverGitDecision, serverPushDecision, type ServerGitGrant } from "../core/server-git-scope";
 import { basename, dirname } from "node:path";
 import type { GithubRepos } from "./github-repos";
-import type { RunManager } from "../runs/run-manager";
 import { userPathsOfKey, workspaceDirOf } from "../users/user-paths";
 
 export type GithubGate = {
@@ -68,11 +67,19 @@ export function userKeyOfHome(home: string): string {
   return key;
 }
 
+/** What the gate asks of the live runs (the run manager answers): declared here, so the gate needs nothing of the runs. */
+export type LiveRuns = {
+  /** The id of the user's live run in that workspace directory, if one is. */
+  liveRunIn(userKey: string, dir: string): string | null;
+  /** How long an approval of this live run may wait; null when the run does not ask for approvals. */
+  approvalTimeoutOf(runId: string): number | null;
+};
+
 /**
  * A push is the user's approved action when the user's live run in that workspace asks before each
  * command (approvals on): its `git push` was put to the user. Without approvals nothing asked.
  */
-export function pushApprovedIn(manager: Pick<RunManager, "liveRunIn" | "approvalTimeoutOf">, dataDir: string, userKey: string, workspace: string): boolean {
+export function pushApprovedIn(manager: LiveRuns, dataDir: string, userKey: string, workspace: string): boolean {
   const runId = manager.liveRunIn(userKey, workspaceDirOf(userPathsOfKey(dataDir, userKey), workspace));
   return runId !== null && manager.approvalTimeoutOf(runId) !== null;
 }
