@@ -17,7 +17,8 @@ import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } f
 import { isIdle, shouldCompact } from "./core/idle";
 import { createVmApp } from "./http/routes";
 import { openRunLog } from "./runs/run-log";
-import { createRunManager, type TimingMark } from "./runs/run-manager";
+import { createRunManager } from "./runs/run-manager";
+import type { TimingMark } from "./runs/manager-deps";
 import { createToolBridge } from "./relay-tools/tool-bridge";
 import { peerProcessOf } from "./relay-tools/peer-process";
 import { createFileStaging } from "./files/file-staging";
