@@ -1,5 +1,6 @@
 // The table of what a failed run means: retry (when, and on which session) or give up and say what. Consulted by stepRun (run-lifecycle.ts) only.
-import type { ConfigProblemReason, RunErrorCode } from "../protocol/vm-protocol";
+import type { ConfigProblemReason } from "../protocol/vm/health";
+import type { RunErrorCode } from "../protocol/vm/runs";
 import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
 
 /** Failures seen by the relay itself, before the VM said how the run ended. */

@@ -6,7 +6,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { VmRunEvent } from "../../src/protocol/vm-protocol";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
 import { createAgentRecords, endPreviousAgents } from "./cli/agent-records";
 import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli/cli-check";

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
+import { WorkspaceErrorSchema } from "../../src/protocol/vm/workspaces";
 import type { VmConfigInput } from "../src/config";
 import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";

@@ -4,7 +4,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { WorkspaceCreatedSchema, WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
+import { WorkspaceCreatedSchema, WorkspaceErrorSchema } from "../../src/protocol/vm/workspaces";
 import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { resultsOf, useHarness } from "./helpers/harness";

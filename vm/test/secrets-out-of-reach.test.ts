@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { startGithubEmulator } from "../../emulator/github/server";
-import { VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, readEvents, resultsOf, startHarness, TOKEN, uniqueId, type EventReader } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";

@@ -5,7 +5,8 @@
 // due and steps again.
 // It does the I/O only: every change of a run is decided by core/run-lifecycle.ts and applied by
 // run-effects. Each event is applied exactly once (its seq is stored with its effect).
-import { type Attachment, AttachmentExtSchema, attachmentExtOf, VmStreamLineSchema, type InputMessage } from "../../protocol/vm-protocol";
+import { type Attachment, AttachmentExtSchema, attachmentExtOf } from "../../protocol/vm/files";
+import { VmStreamLineSchema, type InputMessage } from "../../protocol/vm/runs";
 import { voiceNoteText } from "../../core/voice-note";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
 import { afterLast, injectable, noteCarried } from "../../core/batching";

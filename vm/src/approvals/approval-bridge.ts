@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { describeToolUse } from "../core/progress-line";
 import { boundApprovalInput, parsePermissionRule, ruleFitsRequest, type ApprovalVerdict } from "../core/approvals";
 import type { ApprovalAsk } from "../core/relay-tool-wire";
-import type { ApprovalAnswerRequest } from "../../../src/protocol/vm-protocol";
+import type { ApprovalAnswerRequest } from "../../../src/protocol/vm/approvals";
 import { type AskOutcome, createPendingAsks } from "../relay-tools/pending-asks";
 import type { Run } from "../runs/run";
 

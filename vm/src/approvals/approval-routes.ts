@@ -3,7 +3,8 @@
 // the relay MCP server a CLI started (`/internal/hello` binds it): the HTTP side of approval-bridge.ts.
 import type { IncomingMessage } from "node:http";
 import type { Context, Hono } from "hono";
-import { ApprovalAnswerRequestSchema, VM_ROUTES } from "../../../src/protocol/vm-protocol";
+import { ApprovalAnswerRequestSchema } from "../../../src/protocol/vm/approvals";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import type { ApprovalBridge } from "./approval-bridge";
 import { APPROVAL_ROUTE, ApprovalAskSchema, HELLO_ROUTE } from "../core/relay-tool-wire";
 import { fail, parseBody } from "../http/http-body";

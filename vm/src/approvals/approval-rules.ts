@@ -8,7 +8,7 @@
 // runs as the agent) but not write it, nor any directory on the way.
 import { chmodSync, chownSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../../src/protocol/vm-protocol";
+import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { AgentIds } from "../core/agent-ids";
 import { allowRulesOf, withAllowRule, withoutAllowRules } from "../core/approvals";
 import { resolveInside, userPathsOfKey } from "../users/user-paths";

@@ -3,7 +3,9 @@
 // cloned or deleted); the workspace is locked meanwhile, so no run starts in it mid-way.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
-import { VM_ROUTES, WorkspaceIdSchema, type CheckpointRestored } from "../../../src/protocol/vm-protocol";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
+import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
+import type { CheckpointRestored } from "../../../src/protocol/vm/changes";
 import type { Checkpoints, RestoreOutcome } from "./checkpoints";
 import { fail, parseInput } from "../http/http-body";
 import type { RunManager } from "../runs/run-manager";

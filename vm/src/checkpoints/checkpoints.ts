@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { RunChange, RunChangeFile } from "../../../src/protocol/vm-protocol";
+import type { RunChange, RunChangeFile } from "../../../src/protocol/vm/changes";
 import { doAsUser, removeTreeAs, spawnIdsOf, userChildEnv } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { INBOX_DIR } from "../core/inbox-files";

@@ -5,7 +5,7 @@
 // child of the user's uid (as-user.ts), never by switching the server's ids.
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { GitIdentity } from "../../../src/protocol/vm-protocol";
+import type { GitIdentity } from "../../../src/protocol/vm/runs";
 import { doAsUser } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import type { UserFileOp } from "../core/user-file-ops";

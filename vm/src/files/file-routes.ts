@@ -4,7 +4,7 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { Context, Hono } from "hono";
-import { VM_ROUTES } from "../../../src/protocol/vm-protocol";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import type { FileStaging } from "./file-staging";
 import { fail } from "../http/http-body";
 import { isRunId } from "../users/user-paths";

@@ -6,7 +6,7 @@ import { closeSync, constants, createReadStream, createWriteStream, fstatSync, m
 import { extname } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { SendFileArgsSchema } from "../../../src/protocol/relay-tools";
-import type { OutboundContentType, SendFileCallArgs } from "../../../src/protocol/vm-protocol";
+import type { OutboundContentType, SendFileCallArgs } from "../../../src/protocol/vm/files";
 import { outputAsUser } from "../users/as-user";
 import { openUserFile } from "./checked-open";
 import type { AgentIds } from "../core/agent-ids";

@@ -4,7 +4,8 @@
 // are kept five minutes per repository and user: a burst of comments asks GitHub once.
 import type { Hono } from "hono";
 import { z } from "zod";
-import { GITHUB_LOGIN, GITHUB_REPO, type GithubPermission, VM_ROUTES } from "../../../src/protocol/vm-protocol";
+import { GITHUB_LOGIN, GITHUB_REPO, type GithubPermission } from "../../../src/protocol/vm/github-permission";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { fail } from "../http/http-body";
 
 /** How long an answer is kept: a permission taken away counts after this long at most. */

@@ -4,7 +4,9 @@
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { lstatSync } from "node:fs";
-import { ShipRequestSchema, VM_ROUTES, WorkspaceIdSchema } from "../../../src/protocol/vm-protocol";
+import { ShipRequestSchema } from "../../../src/protocol/vm/ship";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
+import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { AgentUsers } from "../users/agent-users";
 import { fail, parseBody, parseInput } from "../http/http-body";
 import type { RunManager } from "../runs/run-manager";

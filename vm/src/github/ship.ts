@@ -8,7 +8,7 @@ import { execFile, spawn } from "node:child_process";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import type { ShipDone, ShipPlan, ShipRefusal, ShipRequest } from "../../../src/protocol/vm-protocol";
+import type { ShipDone, ShipPlan, ShipRefusal, ShipRequest } from "../../../src/protocol/vm/ship";
 import { removeTreeAs, SERVER_GIT_IDS, spawnIdsOf } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { gitConfigEnv } from "../core/credential-proxy";

@@ -1,6 +1,7 @@
 // An NDJSON event stream of one run: the stored events after `after`, then live ones as they
 // happen, a heartbeat line on a timer, and the end right after the terminal event.
-import { EVENT_STREAM_CONTENT_TYPE, isTerminal, type VmRunEvent } from "../../../src/protocol/vm-protocol";
+import { EVENT_STREAM_CONTENT_TYPE } from "../../../src/protocol/vm/routes";
+import { isTerminal, type VmRunEvent } from "../../../src/protocol/vm/runs";
 import type { RunView } from "../runs/run";
 
 export type StreamHooks = {

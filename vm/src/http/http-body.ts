@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod";
-import type { VmErrorBody } from "../../../src/protocol/vm-protocol";
+import type { VmErrorBody } from "../../../src/protocol/vm/routes";
 
 export function fail(status: 400 | 401 | 404 | 409 | 503, body: VmErrorBody): never {
   throw new HTTPException(status, { res: Response.json(body, { status }) });

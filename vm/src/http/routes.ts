@@ -3,17 +3,9 @@
 import { bearerAuth } from "hono/bearer-auth";
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import {
-  RunInputRequestSchema,
-  StartRunRequestSchema,
-  ToolResultRequestSchema,
-  VM_ROUTES,
-  EVENT_STREAM_CONTENT_TYPE,
-  type ConfigProblemReason,
-  type VmErrorBody,
-  type VmHealth,
-  type VmRunEvent,
-} from "../../../src/protocol/vm-protocol";
+import { RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type VmRunEvent } from "../../../src/protocol/vm/runs";
+import { VM_ROUTES, EVENT_STREAM_CONTENT_TYPE, type VmErrorBody } from "../../../src/protocol/vm/routes";
+import type { ConfigProblemReason, VmHealth } from "../../../src/protocol/vm/health";
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "../core/relay-tool-wire";
 import { SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "../approvals/approval-bridge";

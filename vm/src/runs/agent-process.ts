@@ -1,6 +1,6 @@
 // A user's Claude Code process and the run it currently serves. It outlives a run when warm:
 // after `done` it waits for the next message of the same session instead of exiting.
-import type { InputMessage } from "../../../src/protocol/vm-protocol";
+import type { InputMessage } from "../../../src/protocol/vm/runs";
 import type { AgentIds } from "../core/agent-ids";
 import { spawnCli, type CliExit, type CliProcess } from "../cli/cli-process";
 import { parseCliLine } from "../core/cli-signals";

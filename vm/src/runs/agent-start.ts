@@ -1,7 +1,7 @@
 // Starts the agent process of a run: the relay tools offered with a secret of the process's own,
 // a credential proxy token good only while its run takes model requests, the user's HOME prepared,
 // then the CLI spawned; its exit is fed to the run it serves then, with the reason it ended.
-import type { StartRunRequest } from "../../../src/protocol/vm-protocol";
+import type { StartRunRequest } from "../../../src/protocol/vm/runs";
 import type { CliExit } from "../cli/cli-process";
 import type { AgentIds } from "../core/agent-ids";
 import { needsRelayMcp } from "../core/cli-command";

@@ -1,7 +1,7 @@
 // What the run manager is given by the server that builds it: the configuration, the run logs,
 // and the units a run's process needs (the tool bridge, the credential proxy, the user's HOME
 // and rules, the checkpoints), each optional where a test of the CLI's own behaviour runs without.
-import type { GitIdentity } from "../../../src/protocol/vm-protocol";
+import type { GitIdentity } from "../../../src/protocol/vm/runs";
 import type { AwakeTime } from "../awake-timers";
 import type { Checkpoints } from "../checkpoints/checkpoints";
 import type { AgentRecords } from "../cli/agent-records";

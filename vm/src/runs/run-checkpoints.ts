@@ -1,6 +1,6 @@
 // When a run's checkpoints are taken: the one before it once its process first asks the model,
 // the one after it when it ends (bounded at SIGTERM, so the terminal event is not held up long).
-import type { RunChange } from "../../../src/protocol/vm-protocol";
+import type { RunChange } from "../../../src/protocol/vm/changes";
 import type { Checkpoints } from "../checkpoints/checkpoints";
 import type { ManagerDeps } from "./manager-deps";
 

@@ -3,7 +3,7 @@
 // reconnects with `?after=N` work across restarts; runs left open by a dead VM are closed here.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as z from "zod";
-import { isTerminal, VmRunEventSchema, type VmRunEvent } from "../../../src/protocol/vm-protocol";
+import { isTerminal, VmRunEventSchema, type VmRunEvent } from "../../../src/protocol/vm/runs";
 import { isRunId, runFileOf, runsDirOf } from "../users/user-paths";
 
 const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), createdAt: z.number() });

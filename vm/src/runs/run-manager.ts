@@ -1,7 +1,7 @@
 // The VM's runs: a user's conversations run side by side, each in a process of its own (never two
 // on one session), taken up by a warm process of its session or started within the memory budget
 // (agent-pool.ts, agent-start.ts); mid-run input, cancel, time limits, workspace locks and the shutdown.
-import type { InputMessage, StartRunRequest } from "../../../src/protocol/vm-protocol";
+import type { InputMessage, StartRunRequest } from "../../../src/protocol/vm/runs";
 import { writeTurn, type AgentProcess } from "./agent-process";
 import { createAgentPool } from "./agent-pool";
 import { createAgentStarter } from "./agent-start";

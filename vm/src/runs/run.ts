@@ -1,7 +1,8 @@
 // One run's events: numbered, written to its log, then handed to every open stream. Its state
 // machine is the pure run tracker (and its phase, run-phase.ts); this shell only numbers,
 // persists, notifies, and asks for the run's change when the tracker says it is ending.
-import type { RunChange, RunErrorCode, VmRunEvent } from "../../../src/protocol/vm-protocol";
+import type { RunChange } from "../../../src/protocol/vm/changes";
+import type { RunErrorCode, VmRunEvent } from "../../../src/protocol/vm/runs";
 import { admit, type Admission, type RunAsk } from "../core/run-phase";
 import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "../core/run-tracker";
 import type { RunLog } from "./run-log";

@@ -3,7 +3,7 @@
 // and written to the CLI once the run has its process and the turn's attachments are saved.
 // A turn without attachments is ready at once: it goes exactly when it would without this queue.
 import { randomUUID } from "node:crypto";
-import type { InputMessage } from "../../../src/protocol/vm-protocol";
+import type { InputMessage } from "../../../src/protocol/vm/runs";
 import { turnText } from "./agent-process";
 import type { Run } from "./run";
 

@@ -2,7 +2,7 @@
 // built from a keyed hash or a checked id and verified to stay inside DATA_DIR, whatever the input.
 import { chownSync, existsSync, lstatSync, mkdirSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../../src/protocol/vm-protocol";
+import { MAIN_WORKSPACE, WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import { doAsUser } from "./as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { isUserKey, userKeyOf as keyedUserKeyOf } from "../core/user-keys";

@@ -4,7 +4,7 @@
 import { execFile, spawn } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import type { CloneFailureReason } from "../../../src/protocol/vm-protocol";
+import type { CloneFailureReason } from "../../../src/protocol/vm/workspaces";
 import { spawnIdsOf } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { cloneFailureOf } from "../core/clone-errors";

@@ -3,14 +3,9 @@
 // HTTP side of workspaces.ts. Behind the token like every /v1 route; patterns from VM_ROUTES.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
-import {
-  CreateWorkspaceRequestSchema,
-  VM_ROUTES,
-  WorkspaceIdSchema,
-  type ApprovalRules,
-  type ApprovalRulesRemoved,
-  type WorkspaceDeleted,
-} from "../../../src/protocol/vm-protocol";
+import { CreateWorkspaceRequestSchema, WorkspaceIdSchema, type WorkspaceDeleted } from "../../../src/protocol/vm/workspaces";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
+import type { ApprovalRules, ApprovalRulesRemoved } from "../../../src/protocol/vm/approvals";
 import { fail, parseBody, parseInput } from "../http/http-body";
 import type { Workspaces } from "./workspaces";
 

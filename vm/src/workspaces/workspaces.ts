@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import { openDirBeneath } from "../files/checked-open";
 import { dirname, join, relative, sep } from "node:path";
-import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../../src/protocol/vm-protocol";
+import type { CreateWorkspaceRequest, CloneFailureReason, WorkspaceCreated, WorkspaceError } from "../../../src/protocol/vm/workspaces";
 import { cloneFailureMessage } from "../core/clone-errors";
 import { checkBranch, checkCloneUrl, type CloneSource } from "../core/clone-policy";
 import { redactSecrets } from "../core/config-problem";

@@ -2,7 +2,9 @@
 // (an old relay's request still means "main"), and the DELETE route as VM_ROUTES builds it.
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { GitIdentitySchema, RunOptionsSchema, StartRunRequestSchema, VM_ROUTES, WorkspaceIdSchema } from "../../../src/protocol/vm-protocol";
+import { GitIdentitySchema, RunOptionsSchema, StartRunRequestSchema } from "../../../src/protocol/vm/runs";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
+import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import { addWorkspaceRoutes } from "../../src/workspaces/workspace-routes";
 import type { Workspaces } from "../../src/workspaces/workspaces";
 
