@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";
 import { CONNECT_DEADLINE_MS, type FailureDecision, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/core/run-lifecycle";
 import type { RunFailure } from "../../src/core/run-failure";
-import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm-protocol";
+import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm/runs";
 import { handed, msg } from "./pending-messages";
 
 const NOW = 1_000_000;

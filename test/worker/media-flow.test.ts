@@ -6,7 +6,7 @@ import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";
 import { STAND_IN_PNG } from "../stand-ins/vm-stand-in-types";
-import type { RunEvent } from "../../src/protocol/vm-protocol";
+import type { RunEvent } from "../../src/protocol/vm/runs";
 import { ask, eventually, inboundForm, postSigned, query, rewriteStorage, scriptVmRun, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { emulatorMediaUrl, fileOf } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
