@@ -1,3 +1,6 @@
+// stepRun, the one owner of a run's life at the relay: every event in every stage as one table,
+// what each failure decides as another, and random event sequences as a property. Kept whole past
+// 400 lines on purpose: the three read the same fixtures, and a reader checks one against another.
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";

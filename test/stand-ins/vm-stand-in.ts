@@ -1,6 +1,8 @@
 // A stand-in of the agent VM that speaks the real relay-to-VM protocol (schemas imported from
 // src/protocol) with scripted behaviour, for the relay's tests and benchmarks. Directives in a
-// message's text choose what a run does; see DIRECTIVES below.
+// message's text choose what a run does; see DIRECTIVES below. Kept whole past 400 lines: one
+// server whose runs, workspaces, checkpoints and ship share the same scripted state per user (its
+// pure parts already live beside it: vm-stand-in-changes, -ship, -machine, -types).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApprovalAnswerRequestSchema } from "../../src/protocol/vm/approvals";
