@@ -409,6 +409,10 @@ describe("stepRun over random event sequences", () => {
               pendingNow = [...pendingNow, msg(`m${++ids}`)];
               break;
             case "dispatch":
+              // One run at a time here: a run /new detached no longer holds its conversation, so a
+              // dispatch would start a second beside it, which this model does not follow (two runs
+              // side by side are test/core/parallel-runs.test.ts's).
+              if (run !== null && (run as Run).phase !== "finished") break;
               if (queuedIds().length > 0) event({ type: "dispatch", runId: `r${ids}-${now}`, ids: queuedIds(), context: "chat", conversationId: 1, sessionId: null });
               break;
             case "open":
