@@ -20,7 +20,7 @@ it("@name sends one message to that conversation without switching; messages que
   await sendInbound(phone, "two");
   await ask(phone, "/switch main");
   await releaseVm(phone);
-  await eventually(async () => bodies(await sentTo(phone)).some((b) => b.startsWith("[web] echo:") && b.includes("two")));
+  await eventually(async () => bodies(await sentTo(phone)).some((b) => (b ?? "").startsWith("[web] echo:") && (b ?? "").includes("two")));
   const requests = await vmRequests(phone);
   const [web] = await query<{ workspace: string }>(phone, "SELECT workspace FROM conversations WHERE name = 'web'");
   // "two" went to web's own run, in web's project, never to main's.
