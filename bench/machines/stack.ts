@@ -98,9 +98,10 @@ export async function withMachinesStack<T>(log: (line: string) => void, work: (s
 /**
  * Today's shared VM: the same command the Fly stand-in runs for each Machine (`npm run vm`'s),
  * started once with VM_URL's token, on a free port, with a data directory of its own. `settings`:
- * more of the VM's variables (the checkpoint-path section's `CHECKPOINTS`).
+ * more of the VM's variables (the checkpoint-path section's `CHECKPOINTS`). `pid`: the server's
+ * process (the parallel section reads the memory of its process tree).
  */
-export async function startSharedVm(secrets: Record<string, string>, settings: Record<string, string> = {}): Promise<{ url: string; dataDir: string; stop(): Promise<void> }> {
+export async function startSharedVm(secrets: Record<string, string>, settings: Record<string, string> = {}): Promise<{ url: string; dataDir: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "bench-shared-vm-"));
   const env: Record<string, string> = { ...secrets, ...settings, VM_TOKEN: STAND_IN_CREDENTIALS.vmToken, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir };
@@ -123,7 +124,7 @@ export async function startSharedVm(secrets: Record<string, string>, settings: R
   };
   for (const until = Date.now() + VM_READY_MS; ; await new Promise((r) => setTimeout(r, 200))) {
     const ready = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
-    if (ready) return { url, dataDir, stop };
+    if (ready) return { url, dataDir, pid: child.pid!, stop };
     if (child.exitCode !== null || Date.now() > until) {
       await stop();
       throw new Error(`the shared VM did not answer /health within ${VM_READY_MS} ms:\n${tail.join("\n")}`);
