@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { type RunningFlyEmulator, startFlyEmulator, VM_COMMAND } from "../../emulator/fly/server";
 import { guardGroup } from "../../scripts/stack/reaper";
 import { createFlyMachinesClient, type FlyMachinesClient } from "../../src/objects/clients/fly-machines";
-import { useRunTempDir } from "../../test/helpers/run-temp";
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { spawnGroup, stopGroup } from "../lib/children";
 import { freePort } from "../lib/free-port";
 import { REPO_ROOT } from "../lib/paths";
+import { withStackScope } from "../lib/stack-scope";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { BENCH_PHONES, FLY_BENCH, machinesVars, modelEnv } from "./plan";
@@ -33,25 +33,19 @@ export type MachinesStack = {
 const FLY_LOG_LINES = 200;
 const VM_READY_MS = 60_000;
 
-/**
- * Runs `work` against a fresh stack. The processes get a temporary directory of their own as
- * TMPDIR (removed at the end with the agents' CLI socket directories, test/helpers/run-temp.ts);
- * this process's TMPDIR is put back after, for the sections that follow.
- */
-export async function withMachinesStack<T>(log: (line: string) => void, work: (stack: MachinesStack) => Promise<T>): Promise<T> {
-  const closers: { name: string; close: () => Promise<unknown> }[] = [];
-  const previousTmpdir = process.env.TMPDIR;
-  const releaseTemp = useRunTempDir();
-  try {
+/** Runs `work` against a fresh stack (its processes' TMPDIR and clean-up: lib/stack-scope.ts). */
+export function withMachinesStack<T>(log: (line: string) => void, work: (stack: MachinesStack) => Promise<T>): Promise<T> {
+  // Stopped last started first: the relays first, so nothing starts a Machine while the stand-in closes.
+  return withStackScope("machines", log, async (onClose) => {
     const runningAsRoot = process.getuid?.() === 0;
     const model = await startAnthropicStandIn();
-    closers.push({ name: "the offline model", close: () => model.close() });
+    onClose("the offline model", () => model.close());
     const secrets = modelEnv(model.url, runningAsRoot);
     const twilio = await startStandIns();
-    closers.push({ name: "the Twilio emulator", close: () => twilio.stop() });
+    onClose("the Twilio emulator", () => twilio.stop());
 
     const flyDir = await mkdtemp(join(tmpdir(), "bench-fly-"));
-    closers.push({ name: "the Fly data directory", close: () => rm(flyDir, { recursive: true, force: true }) });
+    onClose("the Fly data directory", () => rm(flyDir, { recursive: true, force: true }));
     const flyLog: string[] = [];
     const fly = await startFlyEmulator({
       apiPort: 0,
@@ -66,33 +60,21 @@ export async function withMachinesStack<T>(log: (line: string) => void, work: (s
         if (flyLog.length > FLY_LOG_LINES) flyLog.shift();
       },
     });
-    closers.push({ name: "the Fly stand-in and its Machines", close: () => fly.close() });
+    onClose("the Fly stand-in and its Machines", () => fly.close());
 
     const sharedVm = await startSharedVm(secrets);
-    closers.push({ name: "the shared VM", close: () => sharedVm.stop() });
+    onClose("the shared VM", () => sharedVm.stop());
 
     // One after another, as the other sections start them: two wrangler builds at once on two cores would crawl.
     const machinesRelay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars(twilio, [BENCH_PHONES.machines], machinesVars(fly)) });
-    closers.push({ name: "the machines-mode relay", close: () => machinesRelay.stop() });
+    onClose("the machines-mode relay", () => machinesRelay.stop());
     const sharedRelay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: sharedVm.url }, [BENCH_PHONES.shared]) });
-    closers.push({ name: "the shared-mode relay", close: () => sharedRelay.stop() });
+    onClose("the shared-mode relay", () => sharedRelay.stop());
     log(`machines: relays ${machinesRelay.url} (machines) and ${sharedRelay.url} (shared); Fly API ${fly.apiUrl}, proxy ${fly.proxyUrl}; model ${model.url}`);
 
     const flyClient = createFlyMachinesClient({ apiBase: fly.apiUrl, app: FLY_BENCH.app, token: FLY_BENCH.token });
     return await work({ model, twilio, fly, flyClient, flyLog, machinesRelay, sharedRelay, sharedVmDataDir: sharedVm.dataDir });
-  } finally {
-    // The relays first, so nothing starts a Machine while the stand-in closes.
-    for (const { name, close } of closers.reverse()) {
-      try {
-        await close();
-      } catch (error) {
-        log(`machines: stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    releaseTemp();
-    if (previousTmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previousTmpdir;
-  }
+  });
 }
 
 /**
