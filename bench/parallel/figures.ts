@@ -2,6 +2,7 @@
 // long run live in another conversation, against the same with nothing else running (judged on the
 // difference of the p50s), and three runs started at once with the VM's peak memory. Pure.
 import { atMost, exactly, type Figure, info, judged } from "../lib/figures";
+import { p50DifferenceFigure, roundDifferences } from "../lib/side-by-side";
 import { median } from "../lib/stats";
 import { type ParallelSide, SIDE_LABELS } from "./plan";
 
@@ -46,12 +47,7 @@ export function sampleProblem(s: SecondSample): string | null {
 
 export function pairedDifferences(samples: readonly SecondSample[]): number[] {
   const valid = samples.filter((s) => sampleProblem(s) === null);
-  const rounds = [...new Set(valid.map((s) => s.round))].sort((a, b) => a - b);
-  return rounds.flatMap((round) => {
-    const beside = valid.find((s) => s.round === round && s.side === "beside")?.firstModelMs;
-    const alone = valid.find((s) => s.round === round && s.side === "alone")?.firstModelMs;
-    return beside == null || alone == null ? [] : [beside - alone];
-  });
+  return roundDifferences(valid.map((s) => ({ side: s.side, round: s.round, value: s.firstModelMs! })), "beside", "alone");
 }
 
 export type SideSummary = { side: ParallelSide; count: number; valid: number; p50: number; min: number; max: number };
@@ -93,14 +89,7 @@ export function secondConversationFigures(samples: readonly SecondSample[]): Fig
   const problems = samples.filter((s) => sampleProblem(s) !== null).length;
   const name = (side: ParallelSide) => `second conversation, run → first model request, warm, ${SIDE_LABELS[side]} (p50)`;
   return [
-    judged(
-      SECTION,
-      "second conversation, run → first model request: beside a long run over alone (p50 − p50)",
-      round1(beside.p50 - alone.p50),
-      "ms",
-      TARGETS.besideOverAloneP50,
-      `beside ${ms(beside.p50)}, alone ${ms(alone.p50)}; each round's beside − alone: median ${ms(median(pairs))} over ${pairs.length} pairs`,
-    ),
+    p50DifferenceFigure(SECTION, "second conversation, run → first model request: beside a long run over alone (p50 − p50)", TARGETS.besideOverAloneP50, { label: "beside", p50: beside.p50 }, { label: "alone", p50: alone.p50 }, pairs),
     info(SECTION, name("beside"), round1(beside.p50), "ms", spread(beside)),
     info(SECTION, name("alone"), round1(alone.p50), "ms", spread(alone)),
     judged(SECTION, "second-conversation samples set aside (run failed, no model request, long run over)", problems, "", TARGETS.none, problems > 0 ? "each sample's reason is in the details" : undefined),
