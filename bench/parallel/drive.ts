@@ -21,6 +21,9 @@ export function startRun(vmUrl: string, workspace: string, text: string, session
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
   }).then(readRun);
+  // Awaited by the caller; a run left behind when the section fails halfway must not end the
+  // process with an unhandled rejection while the stack is being stopped.
+  end.catch(() => undefined);
   return { runId, sentAt, end };
 }
 
