@@ -39,7 +39,9 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: "core", include: ["test/core/**/*.test.ts"], environment: "node" },
+        // Pure and CPU-bound (property tests, whole-year DST tables): beside a loaded suite on two
+        // cores a few take several seconds, so vitest's 5 s default would fail them on load alone.
+        test: { name: "core", include: ["test/core/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
       },
       {
         // The channel layer's pure modules (src/channels/), in plain Node.
@@ -66,7 +68,7 @@ export default defineConfig({
       },
       {
         // The Durable Object's units and repositories against a real SQLite in Node (node:sqlite).
-        test: { name: "units", include: ["test/units/**/*.test.ts"], environment: "node" },
+        test: { name: "units", include: ["test/units/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
       },
       {
         // The local stack: unit tests of scripts/ and end-to-end tests that each start a whole

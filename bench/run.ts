@@ -19,9 +19,10 @@ import { vmSection } from "./sections/vm";
 import { webPageSection } from "./sections/web-page";
 import { checkpointsSection } from "./checkpoints/section";
 import { checkpointPathSection } from "./sections/checkpoint-path";
+import { parallelSection } from "./sections/parallel";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, diffPictureSection, webPageSection, schedulesSection, machinesSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, parallelSection, diffPictureSection, webPageSection, schedulesSection, machinesSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

@@ -7,7 +7,7 @@ import type { ApprovalMode } from "./core/approvals";
 import { parseFlyRegions } from "./core/fly-retry";
 import { parseNumberListDetailed } from "./core/phone";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./core/progress-update";
-import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm-protocol";
+import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm/approvals";
 
 const EnvSchema = z.object({
   ...CHANNELS_ENV_SHAPE,

@@ -14,7 +14,10 @@ const result = await build({
   // This one for every file, src/protocol's included: found by walking up from each file, theirs
   // would be the root's tsconfig.json, which the image's context does not hold.
   tsconfig: "tsconfig.json",
-  entryPoints: ["src/main.ts", "src/relay-mcp-main.ts"],
+  entryPoints: [
+    { in: "src/main.ts", out: "main" },
+    { in: "src/relay-tools/relay-mcp-main.ts", out: "relay-mcp-main" },
+  ],
   outdir,
   // One file per entry, only the code it reaches: zod's locales and the unused parts of Hono are
   // never loaded. CommonJS, because Node turns `import … from "node:http"` in an ES module into
@@ -27,7 +30,7 @@ const result = await build({
   minify: true,
   // resvg-js is a native addon (a prebuilt `.node` per platform, an npm package of its own), which
   // esbuild cannot bundle: it is required at run time from node_modules, which the image's final
-  // stage installs (the diff picture, src/diff-picture-render.ts).
+  // stage installs (the diff picture, src/checkpoints/diff-picture-render.ts).
   external: ["@resvg/resvg-js"],
   // `import.meta.url` has no CommonJS equivalent: the modules that locate files next to
   // themselves (the MCP server, the CLI's package) get the bundle's own URL instead. The banner

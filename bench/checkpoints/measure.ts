@@ -1,12 +1,12 @@
-// A checkpoint of a 10,000-file repository with nothing changed (vm/src/checkpoints.ts): the
+// A checkpoint of a 10,000-file repository with nothing changed (vm/src/checkpoints/checkpoints.ts): the
 // checkpoint before a run and the one after it (which also compares the two), each the median of
 // many, after a first checkpoint that hashes every file (reported, not judged).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCheckpoints } from "../../vm/src/checkpoints";
-import { userPathsOf, workspaceDirOf } from "../../vm/src/user-paths";
+import { createCheckpoints } from "../../vm/src/checkpoints/checkpoints";
+import { userPathsOf, workspaceDirOf } from "../../vm/src/users/user-paths";
 import { atMost, info, judged, type Figure } from "../lib/figures";
 
 const SECTION = "checkpoints";

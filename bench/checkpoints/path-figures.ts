@@ -1,7 +1,7 @@
 // The checkpoint-path benchmark's figures: webhook → the model's first request, warm, with the
 // VM's checkpoints on and off, side by side; the judged figure is the difference of the p50s. Pure.
 import { atMost, exactly, type Figure, info, judged } from "../lib/figures";
-import { median } from "../lib/stats";
+import { p50DifferenceFigure, roundDifferences } from "../lib/side-by-side";
 import { pathTimings } from "../machines/measure";
 import { type CheckpointSide, SIDE_LABELS } from "./path-plan";
 
@@ -58,12 +58,7 @@ export function summarizeSide(side: CheckpointSide, samples: readonly Checkpoint
 
 export function pairedDifferences(samples: readonly CheckpointPathSample[]): number[] {
   const valid = samples.filter((s) => sampleProblem(s) === null);
-  const rounds = [...new Set(valid.map((s) => s.round))].sort((a, b) => a - b);
-  return rounds.flatMap((round) => {
-    const on = valid.find((s) => s.round === round && s.side === "on")?.firstModelMs;
-    const off = valid.find((s) => s.round === round && s.side === "off")?.firstModelMs;
-    return on == null || off == null ? [] : [on - off];
-  });
+  return roundDifferences(valid.map((s) => ({ side: s.side, round: s.round, value: s.firstModelMs! })), "on", "off");
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 10) / 10} ms` : "n/a");
@@ -82,14 +77,7 @@ export function checkpointPathFigures(samples: readonly CheckpointPathSample[], 
   const problems = samples.filter((s) => sampleProblem(s) !== null).length;
   const name = (side: CheckpointSide) => `webhook → first model request, warm, ${SIDE_LABELS[side]} (p50)`;
   return [
-    judged(
-      SECTION,
-      "webhook → first model request, warm: checkpoints on over off (p50 − p50)",
-      round1(on.p50 - off.p50),
-      "ms",
-      TARGETS.overOffP50,
-      `on ${ms(on.p50)}, off ${ms(off.p50)}; each round's on − off: median ${ms(median(pairs))} over ${pairs.length} pairs`,
-    ),
+    p50DifferenceFigure(SECTION, "webhook → first model request, warm: checkpoints on over off (p50 − p50)", TARGETS.overOffP50, { label: "on", p50: on.p50 }, { label: "off", p50: off.p50 }, pairs),
     info(SECTION, name("on"), round1(on.p50), "ms", spread(on)),
     info(SECTION, name("off"), round1(off.p50), "ms", spread(off)),
     info(SECTION, "VM took the run → first model request: checkpoints on over off (p50 − p50)", round1(on.vmToModelP50 - off.vmToModelP50), "ms", `the VM's part of the path; the relay's part (webhook → VM) differs by ${ms(on.toVmP50 - off.toVmP50)}`),

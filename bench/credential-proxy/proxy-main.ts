@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCredentialProxy } from "../../vm/src/credential-proxy";
+import { startCredentialProxy } from "../../vm/src/credentials/credential-proxy";
 
 const upstream = process.env.UPSTREAM;
 if (!upstream) throw new Error("UPSTREAM is required");

@@ -3,7 +3,7 @@
 // one JSON line: the first (cold: highlight.js and resvg loaded) and each warm render's times.
 import { readFileSync } from "node:fs";
 import { diffPictureSvg } from "../../vm/src/core/diff-picture";
-import { renderDiffPicture } from "../../vm/src/diff-picture-render";
+import { renderDiffPicture } from "../../vm/src/checkpoints/diff-picture-render";
 
 const diff = readFileSync(new URL("./fixture.diff", import.meta.url), "utf8");
 const rounds = Number(process.env.ROUNDS ?? "30");

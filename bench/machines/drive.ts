@@ -28,7 +28,7 @@ export type Turn = {
 
 /** The stand-in's view of a Machine on its host (GET /__fly/machines/{id}), what the bench reads of it. */
 const HostMachineSchema = z.object({ state: z.string(), volumeDir: z.string().nullable() });
-/** A VM run log's meta file (vm/src/run-log.ts), what the bench reads of it. */
+/** A VM run log's meta file (vm/src/runs/run-log.ts), what the bench reads of it. */
 const RunMetaSchema = z.object({ createdAt: z.number() });
 
 let sids = 0;

@@ -1,7 +1,7 @@
 // Approvals from the phone, the pure part: the modes, what the user types or taps to answer, the
 // prompt they read, and the permission rule an "always" remembers (in Claude Code's format).
 import { COMPOUND, runnerRefusal, SUBCOMMAND } from "../protocol/always-rules";
-import { PERMISSION_RULE } from "../protocol/vm-protocol";
+import { PERMISSION_RULE } from "../protocol/vm/approvals";
 import { quoteInput } from "./quote-input";
 
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */

@@ -2,7 +2,8 @@
 // its words name the event. Its prompt is someone else's text: it asks before every action that
 // is not read-only, whatever the conversation's mode and "always" rules, unless every event it
 // carries comes from a repository the user trusted (`/github trust`). Pure.
-import type { ApprovalsOption, GithubPermission } from "../protocol/vm-protocol";
+import type { ApprovalsOption } from "../protocol/vm/approvals";
+import type { GithubPermission } from "../protocol/vm/github-permission";
 
 /** An event a run carries: how it is named, and the repository whose trust it needs (null: a trigger, never trusted). */
 export type RunEvent = { label: string; repo: string | null };

@@ -4,7 +4,7 @@
 import type { ApprovalMode } from "./approvals";
 import type { Caps } from "./budget";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./progress-update";
-import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../protocol/vm-protocol";
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../protocol/vm/approvals";
 import { isConfiguredAdmin } from "../channels/user-names";
 
 /** What is read of the configuration (src/config.ts's Config has this shape; core does not import it). */

@@ -1,6 +1,6 @@
 // A run's change as the user sees it (issue 23): totals, the files named, /diff's N, and the
 // undo question's state. Pure: the object stores rows and calls the VM; this decides.
-import type { RunChangeFile } from "../protocol/vm-protocol";
+import type { RunChangeFile } from "../protocol/vm/changes";
 import { messageName } from "./message-name";
 
 export type ChangeTotals = { files: number; insertions: number; deletions: number };

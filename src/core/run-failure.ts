@@ -1,6 +1,7 @@
 // How a run can fail, and why the relay gave up on one: the words shared by the run's lifecycle
 // (run-lifecycle.ts decides what each failure means), the VM client, the messages and the notices.
-import type { ConfigProblemReason, RunErrorCode } from "../protocol/vm-protocol";
+import type { ConfigProblemReason } from "../protocol/vm/health";
+import type { RunErrorCode } from "../protocol/vm/runs";
 
 /** Failures seen by the relay itself, before the VM said how the run ended. */
 export type TransportFailure = "unreachable" | "http_error" | "bad_stream" | "unknown_run";

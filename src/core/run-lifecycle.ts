@@ -4,7 +4,7 @@
 // Pure: `stepRun` takes the run, the messages not yet at their end and one event, and returns
 // the run as it is after it, the moves of the messages it holds (core/message-lifecycle.ts) and
 // what the shell must carry out. runs-repo writes the run, the messages service the moves.
-import type { VmRunEvent } from "../protocol/vm-protocol";
+import type { VmRunEvent } from "../protocol/vm/runs";
 import { type MessageEvent, type PendingMessage, type MessageMove, type Step as MessageStep, stepMessages } from "./message-lifecycle";
 import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
 import type { ModelHold } from "./model-pause";

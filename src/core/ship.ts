@@ -1,6 +1,6 @@
 // /ship on the relay, pure: the question with its buttons, the answer to it, the runs the VM
 // writes into the commit and the pull request, and every line the user reads about it.
-import type { ShipDone, ShipPlan, ShipRun } from "../protocol/vm-protocol";
+import type { ShipDone, ShipPlan, ShipRun } from "../protocol/vm/ship";
 import { quoteInput } from "./quote-input";
 
 export const SHIP_BUTTONS = [

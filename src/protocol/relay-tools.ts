@@ -1,9 +1,9 @@
 // The tools the relay offers the agent (scheduled tasks, and sending a file), shared by both sides:
 // the VM lists them to Claude Code through its MCP server and forwards calls as `tool_call` events;
 // the relay validates the arguments with the same rules as the /schedule commands. `send_file` is
-// checked and staged by the VM first: the relay gets `SendFileCallArgsSchema` (vm-protocol.ts).
+// checked and staged by the VM first: the relay gets `SendFileCallArgsSchema` (vm/files.ts).
 import * as z from "zod/mini";
-import { MAX_CAPTION_CHARS } from "./vm-protocol";
+import { MAX_CAPTION_CHARS } from "./vm/files";
 
 export type RelayToolDefinition = {
   name: string;

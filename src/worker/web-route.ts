@@ -12,7 +12,7 @@ import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
 import { webLinkKeyFor } from "../core/web-token";
 import { openWebLink } from "../objects/web-links";
-import { isSafeDiffHtml } from "../protocol/vm-protocol";
+import { isSafeDiffHtml } from "../protocol/vm/changes";
 import { refuseUnverifiable, requireConfig } from "./require-config";
 import { PAGE_CSS, renderWebPage } from "./web-page";
 

@@ -10,7 +10,7 @@ import {
   QUICK_REPLY_BODY_MAX,
 } from "../../src/core/approvals";
 import { bashRuleAllowed } from "../../src/protocol/always-rules";
-import { PERMISSION_RULE } from "../../src/protocol/vm-protocol";
+import { PERMISSION_RULE } from "../../src/protocol/vm/approvals";
 
 describe("parseApprovalAnswer", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canAskAgent, eventPrefix, runApprovals, type RunEvent } from "../../src/core/github-guard";
-import type { ApprovalsOption } from "../../src/protocol/vm-protocol";
+import type { ApprovalsOption } from "../../src/protocol/vm/approvals";
 
 const TIMEOUT = 600_000;
 const trusted = (repo: string) => repo === "acme/api";

@@ -4,7 +4,7 @@ import { applyMoves, type PendingMessage, stepMessages } from "../../src/core/me
 import { type Run, type RunEvent, type RunStep, stepRun } from "../../src/core/run-lifecycle";
 import { nextDispatch, type OpenRun, OVERDUE_TASK_MS } from "../../src/core/run-slots";
 import type { QueuedRef } from "../../src/core/batching";
-import type { VmRunEvent } from "../../src/protocol/vm-protocol";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
 import { msg } from "./pending-messages";
 
 const NOW = 1_000_000;

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from "../../src/config";
 import { phoneSettingsOf } from "../../src/core/phone-settings";
 import { twilioAccountOf } from "../../src/channels/whatsapp/account";
 import { DEFAULT_PROGRESS_PACING } from "../../src/core/progress-update";
-import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm-protocol";
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm/approvals";
 
 const ADMIN = "+15550001900";
 const USER = "+15550001901";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../src/core/commands";
 import { changeLine, diffSummary, nothingToDiff, undoDone } from "../../src/core/replies/changes";
 import { changeTotals, namedFiles, parseDiffIndex, parseUndoAnswer, runLabel, undoQuestionOpen } from "../../src/core/run-change";
-import type { RunChangeFile } from "../../src/protocol/vm-protocol";
+import type { RunChangeFile } from "../../src/protocol/vm/changes";
 
 const file = (path: string, insertions: number, deletions: number): RunChangeFile => ({ path, status: "modified", insertions, deletions });
 

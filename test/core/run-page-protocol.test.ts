@@ -1,7 +1,7 @@
 // The terminal events' fields for the private page fail closed one by one: a `toolCalls` or a
 // `diffHtml` that fails its schema is dropped, and the event (the run's end, its change) is kept.
 import { describe, expect, it } from "vitest";
-import { MAX_RUN_TOOL_CALLS, VmStreamLineSchema } from "../../src/protocol/vm-protocol";
+import { MAX_RUN_TOOL_CALLS, VmStreamLineSchema } from "../../src/protocol/vm/runs";
 
 const change = { files: [{ path: "a.ts", status: "modified", insertions: 1, deletions: 1 }], diff: "diff --git a/a.ts b/a.ts\n", truncated: false };
 const calls = (n: number) => Array.from({ length: n }, (_, i) => ({ tool: "Bash", input: `step ${i}` }));

@@ -1,4 +1,4 @@
-// What the Worker's bundle takes in, and from where (bench/README.md, "The Worker's bundle"): never
+// What the Worker's bundle takes in, and from where (bench/README.md, "The Worker's upload"): never
 // classic zod (its methods sit on prototypes, so all of it is bundled: about 19 KiB of gzip), and
 // croner from one module only, src/core/cron.ts, where it is configured; and no AbortSignal.timeout,
 // whose timer outlives the call in workerd and keeps a Durable Object busy (src/core/deadline.ts).

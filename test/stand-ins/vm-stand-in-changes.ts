@@ -3,7 +3,7 @@
 // status other than modified) ends with that `change` on its done event, and its workspace's
 // history takes it (its diff drawn as HTML by the VM's own renderer); undo and redo walk that history as the VM's do. POST /v1/render/diff answers
 // a 1x1 PNG, as the real route answers a picture (the drawing itself is tested on the VM).
-import type { RunChange, RunChangeFile, CheckpointRestored } from "../../src/protocol/vm-protocol";
+import type { RunChange, RunChangeFile, CheckpointRestored } from "../../src/protocol/vm/changes";
 import { diffToHtml } from "../../vm/src/core/diff-html";
 
 /** The VM's list for a workspace with no ignored file and none over 1 MiB (vm/src/core/run-change.ts cannotRestoreLines): nothing. */

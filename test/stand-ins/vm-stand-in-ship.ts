@@ -4,7 +4,7 @@
 // workspace cloned from `https://github.com/owner/name(.git)` is on GitHub; pull requests are
 // numbered per repository. POST /__stand-in/pull {repo, number, state: "closed"|"merged"} closes one
 // as GitHub would meanwhile; `vm-ship-fail-REASON` in the clone URL refuses every ship with it.
-import { ShipRefusalReasonSchema, type ShipDone, type ShipPlan, type ShipRefusal, type ShipRequest } from "../../src/protocol/vm-protocol";
+import { ShipRefusalReasonSchema, type ShipDone, type ShipPlan, type ShipRefusal, type ShipRequest } from "../../src/protocol/vm/ship";
 import { createHash } from "node:crypto";
 import { previewChange, pullBody, shipBranch, shipTitle } from "../../vm/src/core/ship";
 import type { CheckpointHistory } from "./vm-stand-in-changes";

@@ -1,5 +1,6 @@
 // What the VM stand-in recorded, readable from workerd tests (no Node imports here).
-import type { GitIdentity, InputMessage, RunEvent, RunOptions, ShipRequest } from "../../src/protocol/vm-protocol";
+import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm/runs";
+import type { ShipRequest } from "../../src/protocol/vm/ship";
 
 export type StandInRequest = {
   kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship";

@@ -1,27 +1,16 @@
 // A stand-in of the agent VM that speaks the real relay-to-VM protocol (schemas imported from
 // src/protocol) with scripted behaviour, for the relay's tests and benchmarks. Directives in a
-// message's text choose what a run does; see DIRECTIVES below.
+// message's text choose what a run does; see DIRECTIVES below. Kept whole past 400 lines: one
+// server whose runs, workspaces, checkpoints and ship share the same scripted state per user (its
+// pure parts already live beside it: vm-stand-in-changes, -ship, -machine, -types).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  ApprovalAnswerRequestSchema,
-  CloneFailureReasonSchema,
-  type ConfigProblemReason,
-  ConfigProblemReasonSchema,
-  CreateWorkspaceRequestSchema,
-  EVENT_STREAM_CONTENT_TYPE,
-  type InputMessage,
-  RunInputRequestSchema,
-  ShipRequestSchema,
-  StartRunRequestSchema,
-  ToolResultRequestSchema,
-  type RunEvent,
-  type VmRunEvent,
-  type CloneFailureReason,
-  type WorkspaceCreated,
-  type WorkspaceError,
-  WorkspaceIdSchema,
-} from "../../src/protocol/vm-protocol";
+import { ApprovalAnswerRequestSchema } from "../../src/protocol/vm/approvals";
+import { CloneFailureReasonSchema, CreateWorkspaceRequestSchema, type CloneFailureReason, type WorkspaceCreated, type WorkspaceError, WorkspaceIdSchema } from "../../src/protocol/vm/workspaces";
+import { type ConfigProblemReason, ConfigProblemReasonSchema } from "../../src/protocol/vm/health";
+import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
+import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
+import { ShipRequestSchema } from "../../src/protocol/vm/ship";
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
@@ -582,7 +571,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     return created(201, result);
   }
 
-  /** Undo or redo as the VM's checkpoint routes answer them (vm/src/checkpoint-routes.ts). */
+  /** Undo or redo as the VM's checkpoint routes answer them (vm/src/checkpoints/checkpoint-routes.ts). */
   function checkpointStep(kind: "undo" | "redo", workspace: string, userId: string, res: ServerResponse): void {
     const answer = (status: number, body: unknown) => {
       requests.push({ kind, runId: "", userId, workspace, status, at: Date.now() });

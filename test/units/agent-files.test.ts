@@ -8,7 +8,7 @@ import { deriveMediaKeys } from "../../src/core/media-token";
 import { mediaStoreFor } from "../../src/objects/clients/media-store";
 import { createVmClient } from "../../src/objects/clients/vm-client";
 import { agentFileCopier, queueAgentFile } from "../../src/objects/services/agent-files";
-import { VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { memoryBucket } from "./helpers/memory-bucket";
 
 const T0 = Date.UTC(2026, 10, 23, 10);

@@ -5,7 +5,7 @@ import { stepRun } from "../../src/core/run-lifecycle";
 import { describe, expect, it } from "vitest";
 import { createChanges, KEPT_CHANGES } from "../../src/objects/services/changes";
 import { createConversations } from "../../src/objects/units/conversations";
-import type { RunChange } from "../../src/protocol/vm-protocol";
+import type { RunChange } from "../../src/protocol/vm/changes";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

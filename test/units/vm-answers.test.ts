@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createVmClient } from "../../src/objects/clients/vm-client";
 import { createVmAnswers } from "../../src/objects/services/vm-answers";
-import { VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { useLocalVm } from "./helpers/local-vm";
 import { T0, useUnitDb } from "./helpers/unit-db";
 

@@ -6,7 +6,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunEvent, StreamLineSchema } from "../../src/protocol/vm-protocol";
+import { type RunEvent, StreamLineSchema } from "../../src/protocol/vm/runs";
 import { eventually, inboundForm, postSigned, query, scriptVmRun, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 const GARBAGE = "GARBAGE";

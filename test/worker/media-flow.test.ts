@@ -6,7 +6,7 @@ import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";
 import { STAND_IN_PNG } from "../stand-ins/vm-stand-in-types";
-import type { RunEvent } from "../../src/protocol/vm-protocol";
+import type { RunEvent } from "../../src/protocol/vm/runs";
 import { ask, eventually, inboundForm, postSigned, query, rewriteStorage, scriptVmRun, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { emulatorMediaUrl, fileOf } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
@@ -39,6 +39,8 @@ it("a voice note is transcribed: the user hears what was heard, the agent gets t
   expect(echo.body).toBe("🎙️ Heard: “fix the flaky test in the api” (/voice echo off stops these)");
   const [message] = (await startOf(phone)).messages!;
   expect(message!.attachments).toEqual([expect.objectContaining({ kind: "audio", ext: "ogg", transcript: "(voice note, 0:12) fix the flaky test in the api" })]);
+  // The agent's answer first: the command's answer below is the first message after it.
+  await eventually(async () => (await sentTo(phone)).some((m) => m.body?.startsWith("echo:")));
   // With the echo off, the next voice note is heard without a word back.
   expect(await ask(phone, "/voice echo off")).toMatch(/^Voice notes: no echo/);
   await sendInbound(phone, "", mediaForm(await emulatorMediaUrl(sampleVoiceNote("and push it", 3), "audio/ogg"), "audio/ogg"));

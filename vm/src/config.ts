@@ -2,8 +2,8 @@
 // caller that starts the server in-process (`VmConfigSchema.parse`). Fails closed on VM_TOKEN.
 import { resolve } from "node:path";
 import * as z from "zod";
-import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm-protocol";
-import { resolveClaudeBin } from "./claude-bin";
+import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm/routes";
+import { resolveClaudeBin } from "./cli/claude-bin";
 import { isLoopbackHttp } from "./core/clone-policy";
 
 const Millis = z.coerce.number().int().nonnegative();

@@ -1,41 +1,42 @@
 // Starts the agent VM in this process: `startVmServer(config)` for `npm run vm`, the local
 // stack and tests. Closes runs left open by a previous process, then serves until closed or idle.
-import { createGithubPermissions } from "./github-permission";
+import { createGithubPermissions } from "./github/github-permission";
 import { createAdaptorServer } from "@hono/node-server";
 
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { VmRunEvent } from "../../src/protocol/vm-protocol";
-import { createAgentRecords, endPreviousAgents } from "./agent-records";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
+import { createAgentRecords, endPreviousAgents } from "./cli/agent-records";
 import { startAwakeTime } from "./awake-timers";
-import { startCliCheck } from "./cli-check";
-import { cliForAgents } from "./cli-install";
-import { relayMcpForAgents } from "./relay-mcp-install";
+import { startCliCheck } from "./cli/cli-check";
+import { cliForAgents } from "./cli/cli-install";
+import { relayMcpForAgents } from "./relay-tools/relay-mcp-install";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
 import { isIdle, shouldCompact } from "./core/idle";
-import { createVmApp } from "./routes";
-import { openRunLog } from "./run-log";
-import { createRunManager, type TimingMark } from "./run-manager";
-import { createToolBridge } from "./tool-bridge";
-import { peerProcessOf } from "./peer-process";
-import { createFileStaging } from "./file-staging";
-import { createApprovalBridge } from "./approval-bridge";
-import { createApprovalRules } from "./approval-rules";
+import { createVmApp } from "./http/routes";
+import { openRunLog } from "./runs/run-log";
+import { createRunManager } from "./runs/run-manager";
+import type { TimingMark } from "./runs/manager-deps";
+import { createToolBridge } from "./relay-tools/tool-bridge";
+import { peerProcessOf } from "./relay-tools/peer-process";
+import { createFileStaging } from "./files/file-staging";
+import { createApprovalBridge } from "./approvals/approval-bridge";
+import { createApprovalRules } from "./approvals/approval-rules";
 import { credentialLinesOf } from "./core/git-credentials";
-import { prepareGitHome, removeCredentialsFile } from "./git-setup";
-import { createGithubGate, pushApprovedIn, userKeyOfHome } from "./github-gate";
-import { adoptCheckouts, createGithubRepos } from "./github-repos";
-import { startCredentialProxy } from "./credential-proxy";
-import { resolveInside } from "./user-paths";
-import { openUsers } from "./user-isolation";
+import { prepareGitHome, removeCredentialsFile } from "./credentials/git-setup";
+import { createGithubGate, pushApprovedIn, userKeyOfHome } from "./github/github-gate";
+import { adoptCheckouts, createGithubRepos } from "./github/github-repos";
+import { startCredentialProxy } from "./credentials/credential-proxy";
+import { resolveInside } from "./users/user-paths";
+import { openUsers } from "./users/user-isolation";
 import { credentialsIn, readinessProblems } from "./core/readiness";
-import { probeMachine } from "./readiness-probe";
-import { userPathsOfKey } from "./user-paths";
-import { createWorkspaces } from "./workspaces";
-import { createCheckpoints } from "./checkpoints";
-import { createShip } from "./ship";
+import { probeMachine } from "./users/readiness-probe";
+import { userPathsOfKey } from "./users/user-paths";
+import { createWorkspaces } from "./workspaces/workspaces";
+import { createCheckpoints } from "./checkpoints/checkpoints";
+import { createShip } from "./github/ship";
 
 export type VmServer = {
   url: string;

@@ -3,8 +3,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createApprovalRules, workspaceOfDir } from "../src/approval-rules";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { createApprovalRules, workspaceOfDir } from "../src/approvals/approval-rules";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { tempDir } from "./helpers/temp-dir";
 
 const userId = "+15550002301";

@@ -4,8 +4,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { ApprovalRulesRemovedSchema, ApprovalRulesSchema, VM_ROUTES, type VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { ApprovalRulesRemovedSchema, ApprovalRulesSchema } from "../../src/protocol/vm/approvals";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

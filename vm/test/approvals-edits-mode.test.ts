@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { uniqueId, useHarness } from "./helpers/harness";
 import { EDITS_MODE_SHELL_COMMANDS } from "../../src/core/replies/approvals";
 

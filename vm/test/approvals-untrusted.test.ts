@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

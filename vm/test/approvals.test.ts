@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import type { VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { resultsOf, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

@@ -7,8 +7,8 @@ import { chmodSync, chownSync, closeSync, linkSync, lstatSync, mkdirSync, readFi
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { doAsUser, outputAsUser, UserFileError } from "../src/as-user";
-import { openUserFile, readUserText } from "../src/checked-open";
+import { doAsUser, outputAsUser, UserFileError } from "../src/users/as-user";
+import { openUserFile, readUserText } from "../src/files/checked-open";
 import type { AgentIds } from "../src/core/agent-ids";
 import { IS_ROOT } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";

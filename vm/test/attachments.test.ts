@@ -4,8 +4,8 @@
 import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import type { Attachment } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import type { Attachment } from "../../src/protocol/vm/files";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, resultsOf, uniqueId, useHarness } from "./helpers/harness";
 import { pngOf, useMediaServer } from "./helpers/media";
 

@@ -4,7 +4,7 @@
 // itself), read from the process table, not only the `cancelled` event.
 import { readdirSync, readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

@@ -1,7 +1,7 @@
 // Cancel stops the CLI's whole process group and ends the run with `error: cancelled`; open
 // streams get heartbeats while the run is quiet.
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness({ heartbeatMs: 200 });

@@ -5,8 +5,9 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import type { Attachment, VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import type { Attachment } from "../../src/protocol/vm/files";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
+import { userPathsOf } from "../src/users/user-paths";
 import { resultsOf, uniqueId, useHarness } from "./helpers/harness";
 import { pngOf, useMediaServer } from "./helpers/media";
 

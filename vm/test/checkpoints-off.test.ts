@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { VM_ROUTES, VmErrorBodySchema } from "../../src/protocol/vm-protocol";
-import { CHECKPOINTS_OFF_MESSAGE } from "../src/checkpoint-routes";
+import { VM_ROUTES, VmErrorBodySchema } from "../../src/protocol/vm/routes";
+import { CHECKPOINTS_OFF_MESSAGE } from "../src/checkpoints/checkpoint-routes";
 import { loadVmConfig } from "../src/config";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { useHarness } from "./helpers/harness";
 
 describe("CHECKPOINTS", () => {

@@ -5,8 +5,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { CheckpointRestoredSchema, VM_ROUTES, VmErrorBodySchema, type VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { CheckpointRestoredSchema } from "../../src/protocol/vm/changes";
+import { VM_ROUTES, VmErrorBodySchema } from "../../src/protocol/vm/routes";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { useHarness } from "./helpers/harness";
 

@@ -5,12 +5,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createCheckpoints } from "../src/checkpoints";
+import { createCheckpoints } from "../src/checkpoints/checkpoints";
 import type { AgentIds } from "../src/core/agent-ids";
 import { KEPT_RUNS } from "../src/core/checkpoint-history";
 import { userKeyOf } from "../src/core/user-keys";
-import { replaceUserKeysFile } from "../src/user-key-secret";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { replaceUserKeysFile } from "../src/users/user-key-secret";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { git } from "./helpers/git-repo";
 import { tempDir } from "./helpers/temp-dir";
 

@@ -7,12 +7,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliForAgents, cliInstallDirOf } from "../src/cli-install";
+import { cliForAgents, cliInstallDirOf } from "../src/cli/cli-install";
 import { startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { CLAUDE_BIN, IS_ROOT, healthProblem, processesIn, readEvents, resultsOf, startHarness, TOKEN } from "./helpers/harness";
 import { closedTempDir, tempDir } from "./helpers/temp-dir";
 import { spawnVm, type VmChild } from "./helpers/vm-child";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 
 const NOBODY = { uid: 65_534, gid: 65_534 };
 const modeOf = (path: string) => statSync(path).mode & 0o777;

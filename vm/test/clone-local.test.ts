@@ -4,8 +4,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { WorkspaceCreatedSchema, WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { WorkspaceCreatedSchema, WorkspaceErrorSchema } from "../../src/protocol/vm/workspaces";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { resultsOf, useHarness } from "./helpers/harness";
 

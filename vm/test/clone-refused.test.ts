@@ -3,8 +3,8 @@
 // `url_refused`, and nothing is left on disk.
 import { existsSync, readdirSync } from "node:fs";
 import { expect, it } from "vitest";
-import { WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { WorkspaceErrorSchema } from "../../src/protocol/vm/workspaces";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { useHarness } from "./helpers/harness";
 

@@ -1,7 +1,7 @@
 // Two conversations of one user run at once, each in a CLI process of its own (its workspace, its
 // session), and a Machine whose memory holds one agent process refuses the second by name.
 import { expect, it } from "vitest";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { processesIn, resultsOf, startHarness, useHarness } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

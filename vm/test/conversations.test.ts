@@ -2,7 +2,7 @@
 // and its own Claude Code session, resumed independently of the other.
 import { expect, it } from "vitest";
 import { readConversation } from "../../test/stand-ins/anthropic-conversation";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness();

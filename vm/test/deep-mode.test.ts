@@ -1,7 +1,7 @@
 // Deep mode: a run's `keepWarmMs` keeps the user's CLI process warm past WARM_SESSION_MS (and
 // holds off the VM's idle exit meanwhile); the next run without it goes back to the VM's default.
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, resultsOf, useHarness } from "./helpers/harness";
 
 const idled: number[] = [];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ignore from "@balena/dockerignore";
 import { expect, it } from "vitest";
-import { MCP_SERVER_NODE_FLAGS } from "../src/relay-mcp-config";
+import { MCP_SERVER_NODE_FLAGS } from "../src/relay-tools/relay-mcp-config";
 import { dockerInstructions, imageCommand } from "./helpers/image";
 import { startScriptArgs } from "./helpers/vm-child";
 

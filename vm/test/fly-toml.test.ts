@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
 import { expect, it } from "vitest";
 import { z } from "zod";
-import { VM_ROUTES } from "../../src/protocol/vm-protocol";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)?.[1] ?? Number.NaN);

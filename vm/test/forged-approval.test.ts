@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { resultsOf, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

@@ -5,7 +5,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startCredentialProxy, type CredentialProxy } from "../src/credential-proxy";
+import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
 import { tempDir } from "./helpers/temp-dir";
 
 const GITHUB_TOKEN = "ghp_socketTest0123456789";

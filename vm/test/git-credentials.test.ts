@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { git, makeBareRepo } from "./helpers/git-repo";
 import { startGitHttpServer, type GitHttpServer } from "./helpers/git-http-server";
 import { processesIn, resultsOf, startHarness, type Harness } from "./helpers/harness";

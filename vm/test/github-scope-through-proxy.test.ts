@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import { credentialLinesOf } from "../src/core/git-credentials";
 import { gitConfigEnv } from "../src/core/credential-proxy";
-import { startCredentialProxy, type CredentialProxy } from "../src/credential-proxy";
-import { createGithubGate, type GithubGate } from "../src/github-gate";
+import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
+import { createGithubGate, type GithubGate } from "../src/github/github-gate";
 import { tempDir } from "./helpers/temp-dir";
 
 const VM_TOKEN = "ghp_operator0123456789";

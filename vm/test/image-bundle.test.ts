@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { readEvents, TOKEN } from "./helpers/harness";
 import { buildBundle, imageCommand } from "./helpers/image";
 import { spawnVm } from "./helpers/vm-child";

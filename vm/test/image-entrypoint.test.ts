@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { AgentIdTableSchema } from "../src/core/agent-ids";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, readEvents, resultsOf, TOKEN } from "./helpers/harness";
 import { buildBundle, imageCommand } from "./helpers/image";
 import { ID_SWITCH_GUARD_FLAG, spawnVm, type VmChild } from "./helpers/vm-child";

@@ -7,9 +7,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Attachment } from "../../src/protocol/vm-protocol";
+import type { Attachment } from "../../src/protocol/vm/files";
 import type { AgentIds } from "../src/core/agent-ids";
-import { openInboxFile, saveAttachment, withAttachments, type InboxContext } from "../src/inbox";
+import { openInboxFile, saveAttachment, withAttachments, type InboxContext } from "../src/files/inbox";
 import { IS_ROOT } from "./helpers/harness";
 
 // As root the files are made as an agent's uid, as the VM does; otherwise as the test's own user.

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { readConversation } from "../../test/stand-ins/anthropic-conversation";
-import { userKeyOf, userPathsOf } from "../src/user-paths";
+import { userKeyOf, userPathsOf } from "../src/users/user-paths";
 import { resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness();

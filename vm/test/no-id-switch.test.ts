@@ -11,8 +11,9 @@ import { chownSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SendFileCallArgsSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { SendFileCallArgsSchema } from "../../src/protocol/vm/files";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { makeBareRepo } from "./helpers/git-repo";
 import { IS_ROOT, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 import { assertNoIdSwitch, ID_SWITCHES, installIdSwitchGuard, processFunction } from "./helpers/id-switch-guard";

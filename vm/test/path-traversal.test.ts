@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/user-paths";
+import { resolveInside, runFileOf, userKeyOf, userPathsOf } from "../src/users/user-paths";
 import { useHarness } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
 

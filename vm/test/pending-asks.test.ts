@@ -1,7 +1,7 @@
 // The pending-asks helper behind relay tool calls and approvals: each question settles once, by
 // its answer, its timeout or its run's end, and a late answer is told which of them it missed.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createPendingAsks, type AnswerOutcome, type AskOutcome } from "../src/pending-asks";
+import { createPendingAsks, type AnswerOutcome, type AskOutcome } from "../src/relay-tools/pending-asks";
 
 type Step =
   | { do: "ask"; run: string; id: string; timeoutMs: number }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { AgentRecordSchema, parseProcStat, type AgentRecord } from "../src/core/leftover-agents";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, readEvents, TOKEN } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
 import { spawnVm, type VmChild } from "./helpers/vm-child";

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROXY_LIMITS } from "../src/core/proxy-tokens";
-import { startCredentialProxy, type CredentialProxy } from "../src/credential-proxy";
+import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
 import { tempDir } from "./helpers/temp-dir";
 
 let upstream: Server;

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VmHealthSchema } from "../../src/protocol/vm-protocol";
+import { VmHealthSchema } from "../../src/protocol/vm/health";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { IS_ROOT, readEvents, TOKEN } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";

@@ -3,7 +3,7 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { userKeyOf } from "../src/user-paths";
+import { userKeyOf } from "../src/users/user-paths";
 import { readEvents, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness();

@@ -10,8 +10,8 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVAL_ROUTE, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
-import { relayMcpCommand, type McpCommand } from "../src/relay-mcp-config";
-import { relayMcpForAgents } from "../src/relay-mcp-install";
+import { relayMcpCommand, type McpCommand } from "../src/relay-tools/relay-mcp-config";
+import { relayMcpForAgents } from "../src/relay-tools/relay-mcp-install";
 import { buildBundle } from "./helpers/image";
 import { closedTempDir, tempDir } from "./helpers/temp-dir";
 
@@ -98,7 +98,7 @@ function startMcp(command: { command: string; args: string[] }, env: Record<stri
 }
 
 const runtimes = [
-  { name: "under tsx, from the sources", command: () => relayMcpCommand(), entry: /vm\/src\/relay-mcp-main\.ts$/ },
+  { name: "under tsx, from the sources", command: () => relayMcpCommand(), entry: /vm\/src\/relay-tools\/relay-mcp-main\.ts$/ },
   {
     name: "bundled (the image), started from next to the server's bundle",
     command: () => relayMcpCommand(pathToFileURL(join(builtDir, "main.cjs")).href),

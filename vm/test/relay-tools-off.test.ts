@@ -2,7 +2,7 @@
 // anyway gets the CLI's "no such tool" error back, and the run ends normally with no tool_call.
 import { readdirSync } from "node:fs";
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness();

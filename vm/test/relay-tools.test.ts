@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { HELLO_ROUTE, McpServerEnvSchema, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { resultsOf, TOKEN, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { SECRET_VARIABLES } from "../src/core/secret-env";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, readEvents, resultsOf, TOKEN, uniqueId } from "./helpers/harness";
 import { startRecordingUpstream, type RecordingUpstream } from "./helpers/recording-upstream";
 import { tempDir } from "./helpers/temp-dir";

@@ -11,8 +11,10 @@ import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { ApprovalRulesSchema, VM_ROUTES, type VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { ApprovalRulesSchema } from "../../src/protocol/vm/approvals";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { CLAUDE_BIN, IS_ROOT, resultsOf, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
 const run = promisify(execFile);

@@ -6,8 +6,10 @@
 import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync, lchownSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { SendFileCallArgsSchema, VM_ROUTES, type VmRunEvent } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import { SendFileCallArgsSchema } from "../../src/protocol/vm/files";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import type { VmRunEvent } from "../../src/protocol/vm/runs";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, resultsOf, uniqueId, useHarness } from "./helpers/harness";
 import { pngOf } from "./helpers/media";
 

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
-import { ShipDoneSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import { ShipDoneSchema } from "../../src/protocol/vm/ship";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, startHarness, type Harness } from "./helpers/harness";
 import { closedTempDir } from "./helpers/temp-dir";
 

@@ -12,8 +12,8 @@ import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/
 import { credentialLinesOf } from "../src/core/git-credentials";
 import { gitConfigEnv } from "../src/core/credential-proxy";
 import { repoLocationOf } from "../src/core/server-git-scope";
-import { startCredentialProxy, type CredentialProxy } from "../src/credential-proxy";
-import { createGithubGate } from "../src/github-gate";
+import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
+import { createGithubGate } from "../src/github/github-gate";
 import { tempDir } from "./helpers/temp-dir";
 
 const VM_TOKEN = "ghp_operatorServerGit0123456789";

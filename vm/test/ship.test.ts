@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import { branchSha, bareDirOf } from "../../emulator/github/shell/git-backend";
-import { ShipDoneSchema, ShipPlanSchema, ShipRefusalSchema, VM_ROUTES } from "../../src/protocol/vm-protocol";
-import { userPathsOf } from "../src/user-paths";
+import { ShipDoneSchema, ShipPlanSchema, ShipRefusalSchema } from "../../src/protocol/vm/ship";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import { userPathsOf } from "../src/users/user-paths";
 import { startHarness, type Harness } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
 

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, readEvents, TOKEN } from "./helpers/harness";
 import { spawnVm } from "./helpers/vm-child";
 import { tempDir } from "./helpers/temp-dir";

@@ -2,7 +2,8 @@
 // `approval_request` (checked against the protocol's schema), the approval route answers as the
 // VM's does (202 once, 409 again, 404 unknown) and records the answers, and the reply reflects them.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { VM_ROUTES, type StartRunRequestInput } from "../../src/protocol/vm-protocol";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import type { StartRunRequestInput } from "../../src/protocol/vm/runs";
 import { startVmStandIn, type VmStandIn } from "../../test/stand-ins/vm-stand-in";
 import { readEvents, resultsOf, TOKEN, uniqueId } from "./helpers/harness";
 

@@ -2,7 +2,8 @@
 // routes must answer as the real VM does. The same requests go to both; statuses and bodies
 // (parsed with the protocol's schemas) must agree, and the stand-in records what it was sent.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { VM_ROUTES, VmErrorBodySchema, WorkspaceCreatedSchema, WorkspaceDeletedSchema, WorkspaceErrorSchema } from "../../src/protocol/vm-protocol";
+import { VM_ROUTES, VmErrorBodySchema } from "../../src/protocol/vm/routes";
+import { WorkspaceCreatedSchema, WorkspaceDeletedSchema, WorkspaceErrorSchema } from "../../src/protocol/vm/workspaces";
 import type { StandInRequest } from "../../test/stand-ins/vm-stand-in-types";
 import { startVmStandIn, type VmStandIn } from "../../test/stand-ins/vm-stand-in";
 import { TOKEN, useHarness } from "./helpers/harness";

@@ -2,7 +2,7 @@
 // (WARM_SESSION_MS): it goes when the run ends, so it never serves the next run with that
 // process's proxy token. Deep mode keeps it (stray-processes.test.ts). Root only: agents of their own uids.
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { daemon, isAlive, useDaemons } from "./helpers/daemons";
 import { IS_ROOT, processesIn, resultsOf, useHarness } from "./helpers/harness";
 

@@ -5,7 +5,7 @@
 // (root): with the server's uid, nothing of the agent can be told apart from the server's.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { daemon, isAlive, useDaemons } from "./helpers/daemons";
 import { IS_ROOT, processesIn, resultsOf, useHarness } from "./helpers/harness";
 

@@ -4,7 +4,7 @@
 import { afterEach, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, readEvents, TOKEN } from "./helpers/harness";
 import { spawnVm, type VmChild } from "./helpers/vm-child";
 import { tempDir } from "./helpers/temp-dir";

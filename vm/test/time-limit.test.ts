@@ -1,6 +1,6 @@
 // A run past its time limit is stopped and ends with `error: time_limit`.
 import { expect, it } from "vitest";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, useHarness } from "./helpers/harness";
 
 const h = useHarness();

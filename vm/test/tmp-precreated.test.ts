@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { VmConfigInput } from "../src/config";
 import { AgentIdTableSchema, preferredUid } from "../src/core/agent-ids";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, resultsOf, useHarness } from "./helpers/harness";
 
 const bash = (command: string) => `[[tool Bash ${JSON.stringify({ command })}]]`;

@@ -5,9 +5,9 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFil
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { keyOfLegacy, legacyKeyOf } from "../src/core/user-keys";
-import { migrateUserKeys } from "../src/user-key-migration";
-import { userKeysOf } from "../src/user-key-secret";
-import { userPathsOf } from "../src/user-paths";
+import { migrateUserKeys } from "../src/users/user-key-migration";
+import { userKeysOf } from "../src/users/user-key-secret";
+import { userPathsOf } from "../src/users/user-paths";
 import { tempDir } from "./helpers/temp-dir";
 
 const alice = "+15550003301";

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { AgentIdTableSchema } from "../src/core/agent-ids";
 import { legacyKeyOf } from "../src/core/user-keys";
-import { userKeysFileOf } from "../src/user-key-secret";
-import { userKeyOf, userPathsOf } from "../src/user-paths";
+import { userKeysFileOf } from "../src/users/user-key-secret";
+import { userKeyOf, userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, resultsOf, useHarness } from "./helpers/harness";
 import { tempDir } from "./helpers/temp-dir";
 

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AgentIdTableSchema } from "../src/core/agent-ids";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, readEvents, resultsOf, uniqueId, useHarness } from "./helpers/harness";
 
 const userId = "+15550001701";

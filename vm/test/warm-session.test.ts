@@ -2,7 +2,7 @@
 // goes straight into it (no new process); it ends when WARM_SESSION_MS passes.
 import { expect, it } from "vitest";
 import { processesIn, resultsOf, useHarness } from "./helpers/harness";
-import { userPathsOf } from "../src/user-paths";
+import { userPathsOf } from "../src/users/user-paths";
 
 const h = useHarness({ warmSessionMs: 4_000 });
 

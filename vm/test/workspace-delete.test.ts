@@ -3,8 +3,9 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { VM_ROUTES, VmErrorBodySchema, WorkspaceDeletedSchema } from "../../src/protocol/vm-protocol";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { VM_ROUTES, VmErrorBodySchema } from "../../src/protocol/vm/routes";
+import { WorkspaceDeletedSchema } from "../../src/protocol/vm/workspaces";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { processesIn, resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness();

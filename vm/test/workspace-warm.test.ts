@@ -3,7 +3,7 @@
 // starts in the other directory.
 import { expect, it } from "vitest";
 import { readConversation } from "../../test/stand-ins/anthropic-conversation";
-import { userPathsOf, workspaceDirOf } from "../src/user-paths";
+import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { processesIn, resultsOf, useHarness } from "./helpers/harness";
 
 const h = useHarness({ warmSessionMs: 60_000 });

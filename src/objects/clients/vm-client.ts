@@ -1,27 +1,12 @@
 // HTTP client of the agent VM (docs/protocol.md). Returns typed results; never throws on I/O.
-import {
-  type ApprovalAnswerRequest,
-  EVENT_STREAM_CONTENT_TYPE,
-  type InputMessage,
-  type StartRunRequestInput,
-  type CreateWorkspaceRequest,
-  VM_ROUTES,
-  VmHealthSchema,
-  WorkspaceCreatedSchema,
-  WorkspaceErrorSchema,
-  CheckpointRestoredSchema,
-  type CheckpointRestored,
-  VmErrorBodySchema,
-  type ShipRequest,
-  ShipPlanSchema,
-  type ShipPlan,
-  ShipDoneSchema,
-  type ShipDone,
-  ShipRefusalSchema,
-  type ShipRefusal,
-  type GithubPermission,
-  GithubPermissionSchema,
-} from "../../protocol/vm-protocol";
+import type { ApprovalAnswerRequest } from "../../protocol/vm/approvals";
+import { EVENT_STREAM_CONTENT_TYPE, VM_ROUTES, VmErrorBodySchema } from "../../protocol/vm/routes";
+import type { InputMessage, StartRunRequestInput } from "../../protocol/vm/runs";
+import { type CreateWorkspaceRequest, WorkspaceCreatedSchema, WorkspaceErrorSchema } from "../../protocol/vm/workspaces";
+import { VmHealthSchema } from "../../protocol/vm/health";
+import { CheckpointRestoredSchema, type CheckpointRestored } from "../../protocol/vm/changes";
+import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type ShipDone, ShipRefusalSchema, type ShipRefusal } from "../../protocol/vm/ship";
+import { type GithubPermission, GithubPermissionSchema } from "../../protocol/vm/github-permission";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-failure";
 

@@ -10,7 +10,7 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { stepRun } from "../../core/run-lifecycle";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import { maskPhone } from "../../core/phone";
-import type { ShipExpected } from "../../protocol/vm-protocol";
+import type { ShipExpected } from "../../protocol/vm/ship";
 import {
   cloneDoneReply,
   conversationsList,

@@ -4,7 +4,7 @@
 import type { Clock } from "../../core/clock";
 import type { Log } from "../../core/log";
 import { SHIP_BUTTONS, SHIP_NO_VM, SHIP_PREVIEW_GONE, shipDoneReply, shipQuestion, shipRefused, shipRunsOf } from "../../core/ship";
-import type { ShipExpected, ShipRequest } from "../../protocol/vm-protocol";
+import type { ShipExpected, ShipRequest } from "../../protocol/vm/ship";
 import type { ShipOutcome, VmClient } from "../clients/vm-client";
 import type { OutboxRepo } from "../db/outbox-repo";
 import { createConversationsRepo } from "../db/conversations-repo";

@@ -4,7 +4,7 @@
 // autofix count. Also /ship's open question, answered by the next message only, as /undo's is,
 // with the preview it asked about (migrations/0026_ship_preview.sql).
 import * as z from "zod/mini";
-import { ShipExpectedSchema, type ShipExpected } from "../../protocol/vm-protocol";
+import { ShipExpectedSchema, type ShipExpected } from "../../protocol/vm/ship";
 import { memo, type Sql } from "./sql";
 
 const PullStateSchema = z.enum(["open", "closed", "merged"]);

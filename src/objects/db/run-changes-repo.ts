@@ -1,7 +1,7 @@
 // What each run changed (migrations/0014_run_changes.sql, 0015): its files and line counts, the R2
 // keys of its diff and of the diff's HTML, and whether /undo took it back. Both live in R2, never here.
 import * as z from "zod/mini";
-import { RunChangeFileSchema, type RunChangeFile } from "../../protocol/vm-protocol";
+import { RunChangeFileSchema, type RunChangeFile } from "../../protocol/vm/changes";
 import type { UndoQuestion } from "../../core/run-change";
 import { memo, type Sql } from "./sql";
 

@@ -1,6 +1,6 @@
 // The CLI's tool calls of each run (migrations/0015_run_page.sql): one row per VM run that ended
 // with a terminal event, as the private page lists them. Pruned with the runs they belong to.
-import { RunToolCallsSchema, type RunToolCalls } from "../../protocol/vm-protocol";
+import { RunToolCallsSchema, type RunToolCalls } from "../../protocol/vm/runs";
 import type { Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the page's render. */

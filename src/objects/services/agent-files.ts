@@ -1,7 +1,7 @@
 // The agent's send_file tool, relay side: the VM has checked and staged the file; here it joins
 // the outbox in order with the text replies, once per call (a replayed event adds nothing), and
 // the outbox copies it into R2 (agentFileCopier) and sends it (outbox.copyFiles, then sendDue with a MediaUrl).
-import { SendFileCallArgsSchema } from "../../protocol/vm-protocol";
+import { SendFileCallArgsSchema } from "../../protocol/vm/files";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { ToolAnswer } from "../db/vm-answers-repo";
 import type { Outbox, OutboxFiles } from "../units/outbox";

@@ -3,7 +3,7 @@
 // life: asked, answered by the next message only, void once a run starts.
 import { changeTotals, namedFiles, runLabel, undoQuestionOpen, UNDO_BUTTONS, parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
 import { changeLine, undoneNote, undoQuestion } from "../../core/replies/changes";
-import type { RunChange } from "../../protocol/vm-protocol";
+import type { RunChange } from "../../protocol/vm/changes";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import type { OutboxRepo } from "../db/outbox-repo";

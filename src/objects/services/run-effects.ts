@@ -2,7 +2,7 @@
 // messages, and does the rest (the reply, sessions, approvals, tools, changes, spend, logs).
 // Each step runs inside one SQLite transaction that also records the event's seq, so a replayed
 // event (reconnect, eviction) changes nothing. It decides nothing itself.
-import type { VmRunEvent } from "../../protocol/vm-protocol";
+import type { VmRunEvent } from "../../protocol/vm/runs";
 import { replyTarget } from "../../core/reply-target";
 import { eventPrefix } from "../../core/github-guard";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";

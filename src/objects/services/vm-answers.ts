@@ -2,7 +2,8 @@
 // to the agent's tool calls and the user's decisions on its approval requests. Each is stored in
 // the transaction that decides it, then posted while the run's stream is read (after a reset,
 // an eviction or a reconnect too), until the VM took it or said it no longer waits.
-import { ApprovalAnswerRequestSchema, type ApprovalAnswerRequest, ToolResultRequestSchema, type ToolResultRequest } from "../../protocol/vm-protocol";
+import { ApprovalAnswerRequestSchema, type ApprovalAnswerRequest } from "../../protocol/vm/approvals";
+import { ToolResultRequestSchema, type ToolResultRequest } from "../../protocol/vm/runs";
 import type { VmClient } from "../clients/vm-client";
 import type { Transaction } from "../db/sql";
 import type { VmAnswer, VmAnswersRepo } from "../db/vm-answers-repo";

@@ -4,7 +4,7 @@
 // is durable first and reaches the VM after (services/vm-answers.ts): an eviction, a dropped stream or a VM
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
 import type { TapOutcome } from "../../channels/channel";
-import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm-protocol";
+import type { ApprovalRequestEvent, ApprovalsOption } from "../../protocol/vm/approvals";
 import {
   alwaysOffer,
   type AnswerTarget,

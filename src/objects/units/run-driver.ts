@@ -5,7 +5,7 @@
 // what happened; the object then does whatever else is due and steps again.
 // It does the I/O only: every change of a run is decided by core/run-lifecycle.ts and applied by
 // run-effects. Each event is applied exactly once (its seq is stored with its effect).
-import { VmStreamLineSchema } from "../../protocol/vm-protocol";
+import { VmStreamLineSchema } from "../../protocol/vm/runs";
 import { injectable } from "../../core/batching";
 import { eventPrefix } from "../../core/github-guard";
 import { readLines } from "../../core/ndjson";

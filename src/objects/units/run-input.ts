@@ -2,7 +2,8 @@
 // a signed, expiring link), the relay's notes after the last, the chat's last exchanges before the
 // first when its session was lost, and the run's options. Part of the runs unit: run-driver.ts
 // starts the VM run with it.
-import { type Attachment, AttachmentExtSchema, attachmentExtOf, type InputMessage, type StartRunRequestInput } from "../../protocol/vm-protocol";
+import { type Attachment, AttachmentExtSchema, attachmentExtOf } from "../../protocol/vm/files";
+import type { InputMessage, StartRunRequestInput } from "../../protocol/vm/runs";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
 import { afterLast, noteCarried } from "../../core/batching";
 import { interruptedTurnNote } from "../../core/notices";

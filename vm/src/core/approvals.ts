@@ -1,7 +1,7 @@
 // Approvals, the pure part: what the relay sees of a permission request (bounded, redacted), the
 // answer text Claude Code's `--permission-prompt-tool` expects, and permission rules as data.
 import { bashRuleAllowed } from "../../../src/protocol/always-rules";
-import { APPROVAL_INPUT_MAX_CHARS, PERMISSION_RULE } from "../../../src/protocol/vm-protocol";
+import { APPROVAL_INPUT_MAX_CHARS, PERMISSION_RULE } from "../../../src/protocol/vm/approvals";
 import { redactSecrets } from "./config-problem";
 
 /** What the VM decided for one request: the CLI gets exactly this, as JSON text (docs/vm.md, approvals). */

@@ -1,7 +1,7 @@
 // The CLI's argument vector and environment for one user's session. Pure: the shell spawns
 // exactly this, never through a shell, so no input is ever interpreted as shell syntax.
 import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
-import type { InputMessage, RunOptions } from "../../../src/protocol/vm-protocol";
+import type { InputMessage, RunOptions } from "../../../src/protocol/vm/runs";
 import { APPROVE_TOOL, MCP_SERVER_NAME } from "./relay-tool-wire";
 import { agentSafeEnv } from "./secret-env";
 

@@ -1,6 +1,6 @@
 // Why a clone failed, read from git's stderr (English: the VM runs git with LC_ALL=C), and the
 // one line the user is told. Pure; the messages are the ones observed from git 2.39 (docs/vm.md).
-import type { CloneFailureReason } from "../../../src/protocol/vm-protocol";
+import type { CloneFailureReason } from "../../../src/protocol/vm/workspaces";
 
 /** First match wins: a missing branch or repository before the network, auth before "not found". */
 const PATTERNS: Array<[Exclude<CloneFailureReason, "too_large" | "timeout" | "exists">, RegExp]> = [

@@ -1,7 +1,8 @@
 // What is wrong with the VM's configuration, judged from what the Claude Code CLI actually does
 // (messages observed from 2.1.330, docs/vm.md): a run's exit, the startup check, and the one
 // problem the VM reports on /health until a run shows it is gone.
-import type { ConfigProblemReason, VmRunEvent, RunOptions } from "../../../src/protocol/vm-protocol";
+import type { ConfigProblemReason } from "../../../src/protocol/vm/health";
+import type { VmRunEvent, RunOptions } from "../../../src/protocol/vm/runs";
 import { secretValuesOf } from "./secret-env";
 
 export type ConfigProblem = { reason: ConfigProblemReason; message: string };

@@ -6,7 +6,7 @@
 // allowlist: anything else is no HTML at all. `.env`-like sections (keys only) and the 2 MiB
 // cut note, which are not git's, are written here as text. Pure.
 import { html as diff2html } from "diff2html";
-import { DIFF_HTML_MAX_CHARS, DIFF_HTML_MAX_LINES, isSafeDiffHtml } from "../../../src/protocol/vm-protocol";
+import { DIFF_HTML_MAX_CHARS, DIFF_HTML_MAX_LINES, isSafeDiffHtml } from "../../../src/protocol/vm/changes";
 import { isEnvLike } from "./run-change";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

@@ -1,7 +1,7 @@
 // The operator's git credentials, parsed (they stay in the server's memory: credential-proxy.ts),
 // and the files git and gh read in each user's HOME: the VM-managed git config (the proxy's URL
 // rewrites, the git identity) and gh's hosts.yml and config.yml (the proxy's token and socket). Pure.
-import type { GitIdentity } from "../../../src/protocol/vm-protocol";
+import type { GitIdentity } from "../../../src/protocol/vm/runs";
 
 export type GitCredentialsInput = { githubToken?: string; gitCredentials?: string; /** GITHUB_URL: the host the token is for; default github.com. */ githubUrl?: string };
 

@@ -2,7 +2,7 @@
 // name (built from the date, a random id and an allowed extension, never from the sender's name),
 // the checks that keep it inside the project, sizes in words. Pure.
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { AttachmentExtSchema, type Attachment, type AttachmentKind } from "../../../src/protocol/vm-protocol";
+import { AttachmentExtSchema, type Attachment, type AttachmentKind } from "../../../src/protocol/vm/files";
 
 /** The project's directory for what the user sends; never a symlink. */
 export const INBOX_DIR = "inbox";

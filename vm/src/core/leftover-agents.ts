@@ -1,5 +1,5 @@
 // Agent process groups a previous VM process left running: which to end, decided from the records
-// it kept (vm/src/agent-records.ts) and what /proc says now; and the processes an agent's uid has
+// it kept (vm/src/cli/agent-records.ts) and what /proc says now; and the processes an agent's uid has
 // left behind a run (strayProcesses). A pid or a process group id may have
 // been reused since, by anything: only a process whose start time proves it is the one recorded,
 // or a member of that very group, is ever named.

@@ -1,7 +1,7 @@
 // What `send_file` may send: where the path leads (inside the project only), the file's type read
 // from its bytes (never its name), and WhatsApp's limits, with a refusal the agent can act on. Pure.
 import { basename, isAbsolute, resolve } from "node:path";
-import { WHATSAPP_OUTBOUND_MEDIA, type OutboundContentType } from "../../../src/protocol/vm-protocol";
+import { WHATSAPP_OUTBOUND_MEDIA, type OutboundContentType } from "../../../src/protocol/vm/files";
 import { formatSize, isInside } from "./inbox-files";
 
 /** How many bytes of the file's head the sniffer reads. */

@@ -2,7 +2,7 @@
 // the machine let the server do when it tried (readiness-probe.ts): each problem is one log line,
 // a name for GET /health (never a value), and, for what no run can get past, the reason a run is
 // refused with.
-import type { ConfigProblemReason } from "../../../src/protocol/vm-protocol";
+import type { ConfigProblemReason } from "../../../src/protocol/vm/health";
 
 /** What the server needs from the machine to give each user's agent a uid of its own, and why. */
 export const MACHINE_NEEDS = {

@@ -1,7 +1,7 @@
 // What a run changed, from git's own outputs: the files with their insertions and deletions
 // (`git diff --numstat -z`), the unified diff cut to a size with a note, and `.env`-like files
 // told as the keys that changed, never their values. Pure; checkpoints.ts runs git.
-import type { RunChange, RunChangeFile } from "../../../src/protocol/vm-protocol";
+import type { RunChange, RunChangeFile } from "../../../src/protocol/vm/changes";
 
 /** A run's diff is cut here (bytes of UTF-8), at a line's end, with a note saying how much was left out. */
 export const DIFF_MAX_BYTES = 2 * 1024 * 1024;

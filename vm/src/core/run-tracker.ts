@@ -1,7 +1,9 @@
 // The functional core of a run: which user turns were written to the CLI, which it consumed,
 // which a result answered, its phase (run-phase.ts), and so which protocol events to emit. No
 // I/O, no clock.
-import type { ConfigProblemReason, RunChange, RunErrorCode, RunToolCalls, VmRunEvent } from "../../../src/protocol/vm-protocol";
+import type { ConfigProblemReason } from "../../../src/protocol/vm/health";
+import type { RunChange } from "../../../src/protocol/vm/changes";
+import type { RunErrorCode, RunToolCalls, VmRunEvent } from "../../../src/protocol/vm/runs";
 import type { CliSignal } from "./cli-signals";
 import { describeToolUse } from "./progress-line";
 import { nextPhase, type RunPhase } from "./run-phase";

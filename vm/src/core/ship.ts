@@ -1,7 +1,7 @@
 // /ship decided, pure: which branch a conversation's work goes to, the commit message and the pull
 // request's text from its runs, and GitHub's refusals (git's stderr, the REST API's status and
 // body) named as ShipRefusalReasons. The shell (ship.ts) runs git and calls the API.
-import type { ShipRefusalReason, ShipRun } from "../../../src/protocol/vm-protocol";
+import type { ShipRefusalReason, ShipRun } from "../../../src/protocol/vm/ship";
 
 /** A conversation's name as a branch name's part: `My API!` → `my-api`. */
 export function branchPart(name: string): string {

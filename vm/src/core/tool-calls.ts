@@ -1,7 +1,7 @@
 // A run's tool calls as the private page lists them: the CLI's tool name and a short input (a
 // command, a file path, a pattern), the VM's secrets redacted before anything is cut, the first
 // MAX_RUN_TOOL_CALLS kept and the rest counted. Pure; the run tracker keeps the list.
-import { MAX_RUN_TOOL_CALLS, type RunToolCall, type RunToolCalls } from "../../../src/protocol/vm-protocol";
+import { MAX_RUN_TOOL_CALLS, type RunToolCall, type RunToolCalls } from "../../../src/protocol/vm/runs";
 import { redactSecrets } from "./config-problem";
 import { shortPath } from "./progress-line";
 

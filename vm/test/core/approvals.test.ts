@@ -1,7 +1,8 @@
 // The pure part of approvals: rules, the prompt tool's answer text, the bounded input, the
 // settings file merge, and the CLI's arguments with and without approvals.
 import { describe, expect, it } from "vitest";
-import { ApprovalAnswerRequestSchema, APPROVAL_INPUT_MAX_CHARS, RunOptionsSchema } from "../../../src/protocol/vm-protocol";
+import { ApprovalAnswerRequestSchema, APPROVAL_INPUT_MAX_CHARS } from "../../../src/protocol/vm/approvals";
+import { RunOptionsSchema } from "../../../src/protocol/vm/runs";
 import {
   allowRulesOf,
   boundApprovalInput,

@@ -1,7 +1,7 @@
 // What the CLI did (messages and exits observed from Claude Code 2.1.330, docs/vm.md) becomes a
 // configuration problem, or stays a crash; the startup check; what /health reports next.
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../../src/protocol/vm-protocol";
+import type { RunEvent } from "../../../src/protocol/vm/runs";
 import {
   misconfigurationOf,
   nextProblem,

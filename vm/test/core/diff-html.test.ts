@@ -2,7 +2,7 @@
 // holding markup draws it, never runs it), only the protocol's allowlisted markup, `.env`
 // sections as keys, and the line cap with its note.
 import { describe, expect, it } from "vitest";
-import { DiffHtmlSchema, isSafeDiffHtml } from "../../../src/protocol/vm-protocol";
+import { DiffHtmlSchema, isSafeDiffHtml } from "../../../src/protocol/vm/changes";
 import { diffToHtml } from "../../src/core/diff-html";
 
 const fileDiff = (path: string, removed: string[], added: string[]) =>

@@ -1,7 +1,8 @@
 // Attachments as inbox files and as the agent's lines: names only the VM builds, paths that stay
 // in the project whatever the input, sizes in words, and the protocol's attachment schema.
 import { describe, expect, it } from "vitest";
-import { AttachmentSchema, attachmentExtOf, InputMessageSchema, type Attachment } from "../../../src/protocol/vm-protocol";
+import { AttachmentSchema, attachmentExtOf, type Attachment } from "../../../src/protocol/vm/files";
+import { InputMessageSchema } from "../../../src/protocol/vm/runs";
 import {
   attachmentLines,
   formatSize,

@@ -1,6 +1,6 @@
 // What send_file may send: the path inside the project, the type from the bytes, WhatsApp's limits.
 import { describe, expect, it } from "vitest";
-import { SendFileCallArgsSchema } from "../../../src/protocol/vm-protocol";
+import { SendFileCallArgsSchema } from "../../../src/protocol/vm/files";
 import { displayNameOf, outsideProjectRefusal, requestedPath, sendableRefusal, sniffType, type Sniffed } from "../../src/core/outbound-file";
 
 const PROJECT = "/data/users/abc/workspaces/web";

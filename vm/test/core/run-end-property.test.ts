@@ -5,7 +5,7 @@
 // is never in it, and nothing is taken once its answers are out.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { RunErrorCode } from "../../../src/protocol/vm-protocol";
+import type { RunErrorCode } from "../../../src/protocol/vm/runs";
 import { admit } from "../../src/core/run-phase";
 import { newRunState, stepRun, type EventBody, type RunInput, type RunState } from "../../src/core/run-tracker";
 

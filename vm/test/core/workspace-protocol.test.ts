@@ -2,9 +2,11 @@
 // (an old relay's request still means "main"), and the DELETE route as VM_ROUTES builds it.
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { GitIdentitySchema, RunOptionsSchema, StartRunRequestSchema, VM_ROUTES, WorkspaceIdSchema } from "../../../src/protocol/vm-protocol";
-import { addWorkspaceRoutes } from "../../src/workspace-routes";
-import type { Workspaces } from "../../src/workspaces";
+import { GitIdentitySchema, RunOptionsSchema, StartRunRequestSchema } from "../../../src/protocol/vm/runs";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
+import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
+import { addWorkspaceRoutes } from "../../src/workspaces/workspace-routes";
+import type { Workspaces } from "../../src/workspaces/workspaces";
 
 describe("WorkspaceIdSchema", () => {
   const cases: Array<[string, boolean]> = [

@@ -4,16 +4,11 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  VmStreamLineSchema,
-  VmHealthSchema,
-  type VmRunEvent,
-  type StartRunRequestInput,
-  type VmStreamLine,
-} from "../../../src/protocol/vm-protocol";
+import { VmStreamLineSchema, type VmRunEvent, type StartRunRequestInput, type VmStreamLine } from "../../../src/protocol/vm/runs";
+import { VmHealthSchema } from "../../../src/protocol/vm/health";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api";
 import type { VmConfigInput } from "../../src/config";
-import { resolveClaudeBin } from "../../src/claude-bin";
+import { resolveClaudeBin } from "../../src/cli/claude-bin";
 import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
 import { assertNoIdSwitch, installIdSwitchGuard } from "./id-switch-guard";
 

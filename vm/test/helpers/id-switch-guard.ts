@@ -24,7 +24,7 @@ export function installIdSwitchGuard(): string[] {
     const refuse = (...args: unknown[]): never => {
       const call = `process.${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`;
       state.calls.push(`${call}\n${new Error("called from").stack ?? ""}`);
-      throw new Error(`${call}: the VM server must never switch its own ids (see vm/src/as-user.ts)`);
+      throw new Error(`${call}: the VM server must never switch its own ids (see vm/src/users/as-user.ts)`);
     };
     Object.defineProperty(process, name, { value: refuse, configurable: true, writable: true });
   }

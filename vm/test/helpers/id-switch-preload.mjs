@@ -12,7 +12,7 @@ for (const name of ["seteuid", "setegid", "setgroups", "setuid", "setgid", "init
     value: (...args) => {
       const call = `process.${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`;
       process.stderr.write(`${MARK} ${call}\n`);
-      throw new Error(`${call}: the VM server must never switch its own ids (see vm/src/as-user.ts)`);
+      throw new Error(`${call}: the VM server must never switch its own ids (see vm/src/users/as-user.ts)`);
     },
   });
 }

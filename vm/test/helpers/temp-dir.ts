@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { openAncestors } from "../../src/data-dir-layout";
+import { openAncestors } from "../../src/users/data-dir-layout";
 
 const made: string[] = [];
 

@@ -1,0 +1,194 @@
+// The credential proxy's GitHub gate: which user each agent token speaks for, and the requests of
+// that token to GitHub checked against its user's scope (core/github-scope.ts,
+// core/github-api-scope.ts) before they go upstream with the VM's token. A push's commands and a
+// pull request's body are read first; a refusal says why, in the form git or gh shows. The
+// server's own git work (a clone, /ship's push) has tokens of its own, each scoped to its one
+// operation (core/server-git-scope.ts): no token passes unchecked.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ghApiDecision, graphqlDecision, ownPullDecision, pullCreateDecision, WHAT_PASSES } from "../core/github-api-scope";
+import { gitDecision, ownBranchesOf, repoOfGitPath, pushDecision, receivePackCommands, receivePackRefusal, type Decision, type GithubScope, type RefUpdate } from "../core/github-scope";
+import { serverGitDecision, serverPushDecision, type ServerGitGrant } from "../core/server-git-scope";
+import { basename, dirname } from "node:path";
+import type { GithubRepos } from "./github-repos";
+import { userPathsOfKey, workspaceDirOf } from "../users/user-paths";
+
+export type GithubGate = {
+  /** `host[:port]` of GITHUB_URL: git requests to it are gated. */
+  gitHost: string;
+  /** An agent process's token: its requests are scoped to `userKey`'s repositories. */
+  bind(token: string, userKey: string): void;
+  /** A token of the server's own git work (a clone, /ship's push): that one operation, on any git host. */
+  allowServer(token: string, grant: ServerGitGrant): void;
+  forget(token: string): void;
+  /** The operation a token of the server's own git work is for; null for any other token. */
+  serverGrantOf(token: string | null): ServerGitGrant | null;
+  /** An agent token's scope; an unbound token (or the server's own) has an empty one. */
+  scopeOf(token: string | null): GithubScope;
+};
+
+export type GithubGateDeps = {
+  githubUrl: string;
+  repos: Pick<GithubRepos, "of"> | null;
+  /** Whether the user's run live in that workspace asks before each command (approvals on). */
+  pushApproved: (userKey: string, workspace: string) => boolean;
+};
+
+export function createGithubGate(deps: GithubGateDeps): GithubGate {
+  const users = new Map<string, string>();
+  const server = new Map<string, ServerGitGrant>();
+  return {
+    gitHost: new URL(deps.githubUrl).host.toLowerCase(),
+    bind: (token, userKey) => void users.set(token, userKey),
+    allowServer: (token, grant) => void server.set(token, grant),
+    forget(token) {
+      users.delete(token);
+      server.delete(token);
+    },
+    serverGrantOf: (token) => (token === null ? null : (server.get(token) ?? null)),
+    scopeOf(token) {
+      const userKey = token === null ? undefined : users.get(token);
+      if (!userKey || !deps.repos) return { repos: [] };
+      return {
+        repos: deps.repos.of(userKey).map((entry) => ({
+          repo: entry.repo,
+          workspace: entry.workspace,
+          ownBranches: ownBranchesOf(entry.workspace, entry.branch, entry.defaultBranch),
+          pushApproved: deps.pushApproved(userKey, entry.workspace),
+        })),
+      };
+    },
+  };
+}
+
+/** The user key of an agent's HOME (`users/<key>/home`): whose token it is. */
+export function userKeyOfHome(home: string): string {
+  const key = basename(dirname(home));
+  if (!/^[0-9a-f]{64}$/.test(key) || basename(home) !== "home") throw new Error(`not a user's HOME: ${home}`);
+  return key;
+}
+
+/** What the gate asks of the live runs (the run manager answers): declared here, so the gate needs nothing of the runs. */
+export type LiveRuns = {
+  /** The id of the user's live run in that workspace directory, if one is. */
+  liveRunIn(userKey: string, dir: string): string | null;
+  /** How long an approval of this live run may wait; null when the run does not ask for approvals. */
+  approvalTimeoutOf(runId: string): number | null;
+};
+
+/**
+ * A push is the user's approved action when the user's live run in that workspace asks before each
+ * command (approvals on): its `git push` was put to the user. Without approvals nothing asked.
+ */
+export function pushApprovedIn(manager: LiveRuns, dataDir: string, userKey: string, workspace: string): boolean {
+  const runId = manager.liveRunIn(userKey, workspaceDirOf(userPathsOfKey(dataDir, userKey), workspace));
+  return runId !== null && manager.approvalTimeoutOf(runId) !== null;
+}
+
+/** Goes upstream; `body`: what was read of the request already, sent before the rest. */
+export type Proceed = (body?: Buffer) => void;
+
+const MAX_COMMANDS_BYTES = 64 * 1024;
+const MAX_JSON_BYTES = 1024 * 1024;
+
+/** A plain-text refusal: git prints it after `remote:` for the ref advertisement. */
+function refuseGit(res: ServerResponse, why: string): void {
+  res.writeHead(403, { "content-type": "text/plain; charset=utf-8" });
+  res.end(`The relay's credential proxy refused this: ${why}.\n`);
+}
+
+/** GitHub's error shape, which gh prints as `gh: <message> (HTTP 403)`. */
+export function refuseGh(res: ServerResponse, why: string): void {
+  res.writeHead(403, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify({ message: `The relay's credential proxy refused this: ${why}. ${WHAT_PASSES[0]?.toUpperCase()}${WHAT_PASSES.slice(1)}.`, documentation_url: "https://docs.github.com/rest" }));
+}
+
+/** Reads the request until `done` says it has enough (or it ends, or passes `max`). */
+function readHead(req: IncomingMessage, max: number, done: (head: Buffer) => boolean): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (value: Buffer | null) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.pause();
+      resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      const head = Buffer.concat(chunks);
+      if (done(head)) finish(head);
+      else if (size > max) finish(null);
+    };
+    const onEnd = () => finish(Buffer.concat(chunks));
+    req.on("data", onData);
+    req.on("end", onEnd);
+  });
+}
+
+/**
+ * A push's commands read from the head of its body and decided; every ref allowed: upstream with
+ * what was read; else receive-pack's own refusal of each ref.
+ */
+async function gatePush(req: IncomingMessage, res: ServerResponse, decide: (updates: RefUpdate[]) => Map<string, Decision>, proceed: Proceed): Promise<void> {
+  if ((req.headers["content-encoding"] ?? "identity") !== "identity") return refuseGit(res, "a compressed push cannot be checked");
+  const head = await readHead(req, MAX_COMMANDS_BYTES, (bytes) => receivePackCommands(bytes) !== "incomplete");
+  const commands = head ? receivePackCommands(head) : "invalid";
+  if (!head || typeof commands === "string") return refuseGit(res, "the push's commands could not be read");
+  const decisions = decide(commands.updates);
+  if ([...decisions.values()].every((d) => d.allow === true)) return proceed(head);
+  // The rest of the pack is read and dropped: git is still sending it.
+  req.resume();
+  res.writeHead(200, { "content-type": "application/x-git-receive-pack-result", "cache-control": "no-cache" });
+  res.end(receivePackRefusal(commands.updates, decisions, commands.capabilities));
+}
+
+/** A git request of the server's own git work, on any git host: its one repository and service, and for a push its one branch. */
+export async function gateServerGit(grant: ServerGitGrant, host: string, req: IncomingMessage, res: ServerResponse, path: string, search: string, proceed: Proceed): Promise<void> {
+  const decision = serverGitDecision(grant, host, path, search);
+  if (decision.allow !== true) return refuseGit(res, decision.why);
+  if (req.method !== "POST" || !path.endsWith("/git-receive-pack")) return proceed();
+  return gatePush(req, res, (updates) => serverPushDecision(grant, updates), proceed);
+}
+
+export async function gateGit(gate: GithubGate, token: string | null, req: IncomingMessage, res: ServerResponse, path: string, search: string, proceed: Proceed): Promise<void> {
+  const grant = gate.serverGrantOf(token);
+  if (grant) return gateServerGit(grant, gate.gitHost, req, res, path, search, proceed);
+  const scope = gate.scopeOf(token);
+  const { decision, push } = gitDecision(scope, path, search);
+  if (decision.allow !== true) return refuseGit(res, decision.why);
+  if (!push || req.method !== "POST") return proceed();
+  return gatePush(req, res, (updates) => pushDecision(scope.repos.filter((r) => r.repo === repoOfGitPath(path)), updates), proceed);
+}
+
+export async function gateGh(
+  gate: GithubGate,
+  token: string | null,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  upstream: { apiBase: string; authorization: string },
+  proceed: Proceed,
+): Promise<void> {
+  if (gate.serverGrantOf(token)) return refuseGh(res, "a token of the VM's own git work does not reach GitHub's API");
+  const scope = gate.scopeOf(token);
+  const decision = ghApiDecision(scope, req.method ?? "GET", path);
+  if (decision.allow === false) return refuseGh(res, decision.why);
+  if (decision.allow === true) return proceed();
+  if (decision.allow === "own_pull") {
+    const pull = await fetch(`${upstream.apiBase.replace(/\/+$/, "")}/repos/${decision.repo.repo}/pulls/${decision.number}`, {
+      headers: { authorization: upstream.authorization, accept: "application/vnd.github+json", "user-agent": "agent-vm-credential-proxy" },
+    }).then((answer) => (answer.ok ? (answer.json() as Promise<Parameters<typeof ownPullDecision>[1]>) : null), () => null);
+    const own = ownPullDecision(decision.repo, pull);
+    return own.allow === true ? proceed() : refuseGh(res, own.why);
+  }
+  const body = await readHead(req, MAX_JSON_BYTES, () => false);
+  let parsed: unknown = null;
+  try {
+    parsed = body ? JSON.parse(body.toString("utf8")) : null;
+  } catch {
+    // Not JSON: refused below.
+  }
+  const checked: Decision = decision.allow === "graphql" ? graphqlDecision(parsed) : pullCreateDecision(decision.repo, parsed);
+  return checked.allow === true ? proceed(body ?? Buffer.alloc(0)) : refuseGh(res, checked.why);
+}

@@ -1,0 +1,62 @@
+// An NDJSON event stream of one run: the stored events after `after`, then live ones as they
+// happen, a heartbeat line on a timer, and the end right after the terminal event.
+import { EVENT_STREAM_CONTENT_TYPE } from "../../../src/protocol/vm/routes";
+import { isTerminal, type VmRunEvent } from "../../../src/protocol/vm/runs";
+import type { RunView } from "../runs/run";
+
+export type StreamHooks = {
+  heartbeatMs: number;
+  /** The stream opened and closed: the idle monitor counts open streams as activity. */
+  onOpen(): void;
+  onClose(): void;
+  onDelivered?(runId: string, event: VmRunEvent): void;
+};
+
+const encoder = new TextEncoder();
+
+export function eventStreamResponse(run: RunView, after: number, hooks: StreamHooks): Response {
+  let cleanup = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      hooks.onOpen();
+      let closed = false;
+      let heartbeat: ReturnType<typeof setInterval> | undefined;
+      let unsubscribe = () => {};
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        hooks.onClose();
+      };
+      const send = (line: object) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+      const deliver = (event: VmRunEvent) => {
+        if (closed) return;
+        send(event);
+        hooks.onDelivered?.(run.id, event);
+        if (isTerminal(event)) {
+          cleanup();
+          controller.close();
+        }
+      };
+      // Stored events and the subscription are taken in the same tick: none is missed or doubled.
+      const backlog = run.eventsAfter(after);
+      if (!run.isFinished()) unsubscribe = run.subscribe(deliver);
+      for (const event of backlog) deliver(event);
+      if (closed) return;
+      if (run.isFinished()) {
+        // Already finished and nothing after `after`: an empty stream that ends at once.
+        cleanup();
+        controller.close();
+        return;
+      }
+      if (hooks.heartbeatMs > 0) heartbeat = setInterval(() => send({ type: "heartbeat", at: Date.now() }), hooks.heartbeatMs);
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": EVENT_STREAM_CONTENT_TYPE, "cache-control": "no-store", "x-accel-buffering": "no" },
+  });
+}

@@ -1,0 +1,100 @@
+// Starts the agent process of a run: the relay tools offered with a secret of the process's own,
+// a credential proxy token good only while its run takes model requests, the user's HOME prepared,
+// then the CLI spawned; its exit is fed to the run it serves then, with the reason it ended.
+import type { StartRunRequest } from "../../../src/protocol/vm/runs";
+import type { CliExit } from "../cli/cli-process";
+import type { AgentIds } from "../core/agent-ids";
+import { needsRelayMcp } from "../core/cli-command";
+import { misconfigurationOf, redactSecrets } from "../core/config-problem";
+import { gitIdentityEnv } from "../core/git-credentials";
+import type { RunInput } from "../core/run-tracker";
+import { offerRelayTools } from "../relay-tools/relay-mcp-config";
+import type { UserPaths } from "../users/user-paths";
+import { describeExit, spawnAgent, type AgentProcess } from "./agent-process";
+import type { AgentPool } from "./agent-pool";
+import type { ManagerDeps } from "./manager-deps";
+import type { Run } from "./run";
+
+export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "started" | "exited">, secrets: readonly string[]) {
+  const { config } = deps;
+
+  /** Null: the run ended while the process's files were being written (nothing is started). */
+  async function newAgent(paths: UserPaths, ids: AgentIds | null, run: Run, request: StartRunRequest): Promise<AgentProcess | null> {
+    const cwd = run.cwd;
+    let self: AgentProcess | null = null;
+    // The secret speaks for this process's current run only, so a call never reaches another run.
+    const { options } = request;
+    const offering = needsRelayMcp(options)
+      ? offerRelayTools(deps.tools, {
+          tmpDir: paths.tmp,
+          ids,
+          vmUrl: deps.vmUrl(),
+          timeoutMs: config.toolCallTimeoutMs,
+          schedules: options.scheduleTools,
+          approvalTimeoutMs: options.approvals?.timeoutMs ?? null,
+          currentRun: () => self?.run ?? null,
+          command: deps.relayMcpCommand,
+        })
+      : null;
+    // The process's stand-in for the VM's secrets: good only while its current run takes model
+    // requests (run-phase.ts); the model's answers wait for that run's checkpoint before it.
+    const modelAdmission = () => self?.run?.admits("model_request") ?? ({ kind: "refuse" } as const);
+    const proxyGrant =
+      deps.proxy?.grant(
+        () => modelAdmission().kind !== "refuse",
+        () => (modelAdmission().kind === "hold" ? (self?.run?.checkpointed() ?? null) : null),
+      ) ?? null;
+    // Both written as the user, by children of its uid, side by side.
+    const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
+      (await offering?.catch(() => null))?.release();
+      proxyGrant?.revoke();
+      throw error;
+    });
+    if (run.admits("input").kind === "refuse") {
+      tools?.release();
+      proxyGrant?.revoke();
+      return null;
+    }
+    const agent = spawnAgent({
+      bin: config.claudeBin,
+      paths,
+      ids,
+      cwd,
+      runEnv: gitIdentityEnv(request.gitIdentity),
+      options: request.options,
+      sessionId: request.sessionId,
+      mcpConfigPath: tools?.mcpConfigPath ?? null,
+      // A run of someone else's text gets none of the user's "always" rules.
+      settingsPath: request.options.approvals?.untrusted ? null : (deps.rulesFileOf?.(paths.key, cwd) ?? null),
+      passThrough: proxyGrant && deps.proxy ? deps.proxy.agentEnv(proxyGrant.token) : config.cliEnv,
+      ...(proxyGrant && deps.proxy ? { resultText: deps.proxy.resultText } : {}),
+      maxLineBytes: config.maxLineBytes,
+      stopGraceMs: config.stopGraceMs,
+      onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),
+    });
+    self = agent;
+    pool.started(agent);
+    deps.records?.add(agent.cli.pid, ids);
+    void agent.cli.exited.then((exit) => {
+      pool.exited(agent);
+      deps.records?.release(agent.cli.pid);
+      tools?.release();
+      proxyGrant?.revoke();
+      const run = agent.run;
+      agent.run = null;
+      if (run) run.feed(exitInput(run, exit));
+      deps.touch();
+    });
+    return agent;
+  }
+
+  /** Why the run's CLI ended: the VM's stop, the VM's configuration, or a crash. */
+  function exitInput(run: Run, exit: CliExit): RunInput {
+    if (run.stopRequest) return { type: "exited", stopCode: run.stopRequest.code, message: run.stopRequest.message };
+    const problem = misconfigurationOf({ bin: config.claudeBin, ...exit });
+    if (problem) return { type: "exited", stopCode: "misconfigured", message: redactSecrets(problem.message, secrets), reason: problem.reason };
+    return { type: "exited", stopCode: null, message: redactSecrets(describeExit(exit), secrets) };
+  }
+
+  return newAgent;
+}

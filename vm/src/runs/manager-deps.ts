@@ -1,0 +1,56 @@
+// What the run manager is given by the server that builds it: the configuration, the run logs,
+// and the units a run's process needs (the tool bridge, the credential proxy, the user's HOME
+// and rules, the checkpoints), each optional where a test of the CLI's own behaviour runs without.
+import type { GitIdentity } from "../../../src/protocol/vm/runs";
+import type { AwakeTime } from "../awake-timers";
+import type { Checkpoints } from "../checkpoints/checkpoints";
+import type { AgentRecords } from "../cli/agent-records";
+import type { VmConfig } from "../config";
+import type { AgentIds } from "../core/agent-ids";
+import type { ProblemObservation } from "../core/config-problem";
+import type { CredentialProxy } from "../credentials/credential-proxy";
+import type { McpCommand } from "../relay-tools/relay-mcp-config";
+import type { ToolBridge } from "../relay-tools/tool-bridge";
+import type { AgentUsers } from "../users/agent-users";
+import type { RunLog } from "./run-log";
+
+export type TimingMark = "received" | "spawned" | "checkpoint_started" | "result_line";
+export type ManagerDeps = {
+  config: VmConfig;
+  log: RunLog;
+  /** A run ended or a process was stopped: counts as activity for the idle monitor. */
+  touch: () => void;
+  /** The awake time warm processes wait on, so a suspended Machine resumes with them still warm. */
+  awake: Pick<AwakeTime, "now" | "after">;
+  onTiming?: (runId: string, mark: TimingMark, at: number) => void;
+  tools: ToolBridge;
+  /** Where the relay's MCP server reaches this server on loopback (known once it listens). */
+  vmUrl: () => string;
+  /** What each finished run says about the VM's configuration (for /health and the log). */
+  observe?: (seen: ProblemObservation) => void;
+  /** Who each user's agent runs as. */
+  users: Pick<AgentUsers, "idsOf">;
+  /** Where each agent process group is recorded while it lives (agent-records.ts). */
+  records?: Pick<AgentRecords, "add" | "release" | "runEnded">;
+  /** How agents start the relay tools' MCP server, when not as relay-mcp-config.ts says (relay-mcp-install.ts). */
+  relayMcpCommand?: McpCommand;
+  /** Writes the user's git config and gh's files (as that user) before an agent process starts; `proxyToken`: the process's own. */
+  prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined, proxyToken: string | null) => Promise<void>;
+  /**
+   * The credential proxy (credential-proxy.ts): each agent process gets a token of its own,
+   * admitted while the process serves a live run, in place of the VM's secrets. Without it the
+   * pass-through variables go to the CLI as they are (tests of the CLI's own behaviour).
+   */
+  proxy?: Pick<CredentialProxy, "grant" | "agentEnv" | "resultText">;
+  /** Extra values no message may carry (the operator's git credentials). */
+  secrets?: readonly string[];
+  /** The user's "always" rules of a workspace as the CLI's `--settings` file (approval-rules.ts); none without. */
+  rulesFileOf?: (userKey: string, cwd: string) => string | null;
+  /**
+   * The workspace's files recorded before each run (its process starts after) and after it (its
+   * terminal event carries what changed): checkpoints.ts. Without it, runs record nothing.
+   */
+  checkpoints?: Pick<Checkpoints, "before" | "after">;
+  /** The Machine's memory in MB (tests set it); default the kernel's total and available. */
+  memory?: () => { totalMb: number; freeMb: number };
+};
