@@ -75,9 +75,22 @@ export function localTime(at: number, now: number, timeZone: string): string {
   return `${sameDay ? full.slice(11) : full} (${timeZone})`;
 }
 
-/** "the 5-hour limit" for `five_hour`; a name it does not know is said as it is. */
+/**
+ * "its 5-hour limit" for `five_hour`; a name it does not know is said as it is. A plan's limits
+ * come from the CLI; an API key's (`requests`, `input_tokens`, …) from the 429's headers, read by
+ * the VM's credential proxy.
+ */
 export function limitName(limit: string | null): string {
   if (limit === null) return "its usage limit";
-  const known: Record<string, string> = { five_hour: "5-hour", seven_day: "weekly", seven_day_opus: "weekly Opus", seven_day_sonnet: "weekly Sonnet" };
+  const known: Record<string, string> = {
+    five_hour: "5-hour",
+    seven_day: "weekly",
+    seven_day_opus: "weekly Opus",
+    seven_day_sonnet: "weekly Sonnet",
+    requests: "request rate",
+    tokens: "token rate",
+    input_tokens: "input-token rate",
+    output_tokens: "output-token rate",
+  };
   return `its ${known[limit] ?? limit.replaceAll("_", " ")} limit`;
 }

@@ -76,6 +76,8 @@ describe("the words", () => {
     ["five_hour", "its 5-hour limit"],
     ["seven_day", "its weekly limit"],
     ["opus_daily", "its opus daily limit"],
+    ["requests", "its request rate limit"],
+    ["input_tokens", "its input-token rate limit"],
     [null, "its usage limit"],
   ])("%s is %s", (name, text) => expect(limitName(name)).toBe(text));
 });

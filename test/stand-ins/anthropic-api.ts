@@ -98,24 +98,35 @@ function streamEvents(model: string, id: string, blocks: Content[], inputTokens:
 }
 
 /**
- * `[[limit S]]`: the first request whose latest text carries it starts a usage limit that lifts S
- * seconds later; until then each such request is refused as Anthropic refuses a subscription past
- * its limit (429 rate_limit_error with the unified rate-limit headers, and retry-after).
+ * `[[limit S]]`: the first request whose latest text carries it starts a limit that lifts S seconds
+ * later; until then each such request is refused with a 429 rate_limit_error and `retry-after`, as
+ * Anthropic refuses: a subscription's token (`authorization: Bearer`) with the unified rate-limit
+ * headers, an API key (`x-api-key`) with the requests limit's (`-limit`, `-remaining: 0`, `-reset`
+ * in RFC 3339).
  */
-function refuseForLimit(res: ServerResponse, latest: string, limits: Map<string, number>): boolean {
+function refuseForLimit(req: IncomingMessage, res: ServerResponse, latest: string, limits: Map<string, number>): boolean {
   const seconds = /\[\[limit (\d+)\]\]/.exec(latest)?.[1];
   if (seconds === undefined) return false;
   const resetsAt = limits.get(latest) ?? Date.now() + Number(seconds) * 1000;
   limits.set(latest, resetsAt);
   if (Date.now() >= resetsAt) return false;
   const reset = String(Math.ceil(resetsAt / 1000));
+  const limitHeaders: Record<string, string> = req.headers["x-api-key"]
+    ? {
+        "anthropic-ratelimit-requests-limit": "50",
+        "anthropic-ratelimit-requests-remaining": "0",
+        "anthropic-ratelimit-requests-reset": new Date(Math.ceil(resetsAt / 1000) * 1000).toISOString().replace(".000Z", "Z"),
+      }
+    : {
+        "anthropic-ratelimit-unified-status": "rejected",
+        "anthropic-ratelimit-unified-reset": reset,
+        "anthropic-ratelimit-unified-representative-claim": "five_hour",
+        "anthropic-ratelimit-unified-5h-status": "rejected",
+        "anthropic-ratelimit-unified-5h-reset": reset,
+      };
   sendJson(res, 429, { type: "error", error: { type: "rate_limit_error", message: "This request would exceed your account's rate limit. Please try again later." } }, {
     "retry-after": String(Math.ceil((resetsAt - Date.now()) / 1000)),
-    "anthropic-ratelimit-unified-status": "rejected",
-    "anthropic-ratelimit-unified-reset": reset,
-    "anthropic-ratelimit-unified-representative-claim": "five_hour",
-    "anthropic-ratelimit-unified-5h-status": "rejected",
-    "anthropic-ratelimit-unified-5h-reset": reset,
+    ...limitHeaders,
   });
   return true;
 }
@@ -126,7 +137,7 @@ function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<
     return;
   }
   const conversation = readConversation(body);
-  if (refuseForLimit(res, conversation.userTexts.at(-1) ?? "", limits)) return;
+  if (refuseForLimit(req, res, conversation.userTexts.at(-1) ?? "", limits)) return;
   const plan = planReply(conversation);
   if (plan.kind === "error") {
     sendError(res, plan.status, plan.errorType, plan.message, plan.shouldRetry);

@@ -3,12 +3,18 @@
 // serves a run; the clone is under way), and never again once revoked; and it holds at most
 // `perToken` requests at once, so one agent cannot take the upstream connections of all. Pure:
 // the caller draws the random tokens.
+import type { ModelLimitSeen } from "./model-limit-headers";
 
 /**
  * What a token is good for at a given moment. `answersReady`: the model's answers to the holder
  * wait for this (the checkpoint before its run), null when they go at once.
  */
-export type TokenHolder = { isLive: () => boolean; answersReady?: () => Promise<void> | null };
+export type TokenHolder = {
+  isLive: () => boolean;
+  answersReady?: () => Promise<void> | null;
+  /** The model refused a request of the holder's for a limit (a 429): when it lifts, as far as the answer says. */
+  modelRefused?: (seen: ModelLimitSeen) => void;
+};
 
 /**
  * How much of the proxy one token may hold: requests at once (the CLI's main loop, its side calls
@@ -25,6 +31,8 @@ export type TokenTable = {
   admits(token: string | null): boolean;
   /** What the model's answer to an admitted token waits for, if anything. */
   answersReadyOf(token: string | null): Promise<void> | null;
+  /** Tells the holder of `token` the model refused one of its requests (nothing when it is gone). */
+  modelRefused(token: string | null, seen: ModelLimitSeen): void;
   /** One more request of an admitted token: its end (idempotent), or null when it holds `max` already. */
   begin(token: string, max: number): (() => void) | null;
   /** Requests under way with `token`. */
@@ -49,6 +57,9 @@ export function createTokenTable(): TokenTable {
     answersReadyOf(token) {
       if (token === null) return null;
       return holders.get(token)?.answersReady?.() ?? null;
+    },
+    modelRefused(token, seen) {
+      if (token !== null) holders.get(token)?.modelRefused?.(seen);
     },
     begin(token, max) {
       if (inFlight(token) >= max) return null;

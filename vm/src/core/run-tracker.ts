@@ -31,7 +31,10 @@ export type RunState = {
   notApproved: string[];
   /** Values no tool call may carry (the VM's secrets). */
   secrets: readonly string[];
-  /** The usage limit the CLI reported refused (its `rate_limit_event`): the error that ends the turn carries it. */
+  /**
+   * The limit the model refused for, as the CLI reported it (its `rate_limit_event`) or the
+   * credential proxy read it from the 429's headers: the error that ends the turn carries it.
+   */
   modelLimit: { resetsAt: number | null; limit: string | null } | null;
 };
 
@@ -171,8 +174,13 @@ export function stepRun(state: RunState, input: RunInput): Step {
     }
     case "auth_failed":
       return { ...fail(state, "auth_failed", input.message, input.reason), stop: "auth_failed" };
-    case "model_limit":
-      return { state: { ...state, modelLimit: { resetsAt: input.resetsAt, limit: input.limit } }, events: [], stop: null };
+    case "model_limit": {
+      // Two reports of one refusal: the proxy's (from the answer's headers) and the CLI's own
+      // (its rate_limit_event, for a subscription). What one leaves unknown, the other may know.
+      const known = state.modelLimit;
+      const modelLimit = { resetsAt: input.resetsAt ?? known?.resetsAt ?? null, limit: input.limit ?? known?.limit ?? null };
+      return { state: { ...state, modelLimit }, events: [], stop: null };
+    }
     case "result":
       return answer(state, input);
     case "exited":

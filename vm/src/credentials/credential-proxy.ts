@@ -26,7 +26,8 @@ import {
   presentedToken,
   upstreamHintOf,
 } from "../core/credential-proxy";
-import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenTable } from "../core/proxy-tokens";
+import { modelLimitOfAnswer } from "../core/model-limit-headers";
+import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenHolder, type TokenTable } from "../core/proxy-tokens";
 import { customHeadersOf } from "../core/secret-env";
 import type { ServerGitGrant } from "../core/server-git-scope";
 import { createGithubGate, gateGh, gateGit, gateServerGit, type GithubGate } from "../github/github-gate";
@@ -64,7 +65,7 @@ export type CredentialProxy = {
    * request goes upstream at once, `answersReady()` is asked once it is on its way, and no tool
    * can run before the checkpoint.
    */
-  grant(isLive: () => boolean, answersReady?: () => Promise<void> | null): ProxyGrant;
+  grant(isLive: () => boolean, answersReady?: () => Promise<void> | null, modelRefused?: TokenHolder["modelRefused"]): ProxyGrant;
   /**
    * A token of the server's own git work (a clone, /ship's push), good for that one operation
    * (core/server-git-scope.ts) until revoked or `expiresAt` (epoch ms), whichever is first.
@@ -113,16 +114,17 @@ function refuse(res: ServerResponse, status: keyof typeof ERROR_TYPES, message: 
  * socket's buffers meanwhile). Asked then, not before: what it starts (a run's checkpoint) does not
  * hold the request up. `read`: what a gate read of the request first.
  */
-type ForwardOptions = { answerReady?: () => Promise<void> | null; read?: Buffer };
+type ForwardOptions = { answerReady?: () => Promise<void> | null; read?: Buffer; onAnswer?: (answer: IncomingMessage) => void };
 
 /** Streams `req` to `target` and the answer back, chunk by chunk in both directions. */
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, limits: ProxyLimits, options: ForwardOptions = {}): void {
-  const { answerReady, read } = options;
+  const { answerReady, read, onAnswer } = options;
   let ready: Promise<void> | null | undefined;
   const readyOnce = () => (ready === undefined ? (ready = answerReady?.() ?? null) : ready);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
     answer.on("error", () => res.destroy());
+    onAnswer?.(answer);
     const pass = () => {
       if (res.destroyed) return void answer.destroy();
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
@@ -197,7 +199,15 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
       if (!counted(tokens, req, res, limits)) return;
       const token = presentedToken(req.headers);
-      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)), limits, { answerReady: () => tokens.answersReadyOf(token) });
+      // A refusal's reset is read here: with an API key the CLI reports none (model-limit-headers.ts).
+      const onAnswer = (answer: IncomingMessage) => {
+        const seen = modelLimitOfAnswer(answer.statusCode, answer.headers, Date.now());
+        if (seen) tokens.modelRefused(token, seen);
+      };
+      return forward(req, res, joinPath(modelUpstream, path, url.search), modelUpstreamHeaders(req.headers, credential, customHeadersOf(input.cliEnv)), limits, {
+        answerReady: () => tokens.answersReadyOf(token),
+        onAnswer,
+      });
     }
     if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
       const route = gitRouteOf(url.pathname);
@@ -277,9 +287,9 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       server.closeAllConnections();
     });
 
-  const grant = (isLive: () => boolean, answersReady?: () => Promise<void> | null): ProxyGrant => {
+  const grant = (isLive: () => boolean, answersReady?: () => Promise<void> | null, modelRefused?: TokenHolder["modelRefused"]): ProxyGrant => {
     const token = randomBytes(32).toString("base64url");
-    const { revoke } = tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}) });
+    const { revoke } = tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}), ...(modelRefused ? { modelRefused } : {}) });
     return {
       token,
       revoke() {

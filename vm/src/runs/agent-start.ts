@@ -43,6 +43,9 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
       deps.proxy?.grant(
         () => modelAdmission().kind !== "refuse",
         () => (modelAdmission().kind === "hold" ? (self?.run?.checkpointed() ?? null) : null),
+        // The proxy saw the model refuse this process's request: its reset reaches the run even
+        // when the CLI prints none (an API key's long retry-after).
+        (seen) => void self?.run?.feed({ type: "model_limit", ...seen }),
       ) ?? null;
     // Both written as the user, by children of its uid, side by side.
     const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {

@@ -213,6 +213,21 @@ describe("proxy tokens", () => {
     other?.();
     expect(table.inFlight("tok-b")).toBe(0);
   });
+  it("tell a refusal to the holder of the token it was for, and to no one once revoked", () => {
+    const table = createTokenTable();
+    const seenByA: unknown[] = [];
+    const seenByB: unknown[] = [];
+    const a = table.grant("tok-a", { isLive: () => true, modelRefused: (seen) => seenByA.push(seen) });
+    table.grant("tok-b", { isLive: () => true, modelRefused: (seen) => seenByB.push(seen) });
+    table.modelRefused("tok-a", { resetsAt: 5_000, limit: "requests" });
+    table.modelRefused("tok-c", { resetsAt: 6_000, limit: null });
+    table.modelRefused(null, { resetsAt: 7_000, limit: null });
+    expect(seenByA).toEqual([{ resetsAt: 5_000, limit: "requests" }]);
+    expect(seenByB).toEqual([]);
+    a.revoke();
+    table.modelRefused("tok-a", { resetsAt: 8_000, limit: null });
+    expect(seenByA).toHaveLength(1);
+  });
 });
 
 describe("upstreamHintOf: the CLI's hint about its base URL, behind the proxy", () => {

@@ -144,6 +144,47 @@ describe("stepRun", () => {
     expect(stops).toEqual(["model_limit"]);
   });
 
+  it.each([
+    {
+      name: "an API key's refusal: only the proxy's report, from the 429's headers",
+      reports: [{ resetsAt: 1_795_618_383_000, limit: "requests" }],
+      carried: { resetsAt: 1_795_618_383_000, limit: "requests" },
+    },
+    {
+      name: "a subscription's: the proxy's report, then the CLI's own, the same",
+      reports: [
+        { resetsAt: 1_795_618_383_000, limit: "five_hour" },
+        { resetsAt: 1_795_618_383_000, limit: "five_hour" },
+      ],
+      carried: { resetsAt: 1_795_618_383_000, limit: "five_hour" },
+    },
+    {
+      name: "a later report that knows nothing keeps what an earlier one knew",
+      reports: [
+        { resetsAt: 1_795_618_383_000, limit: "requests" },
+        { resetsAt: null, limit: null },
+      ],
+      carried: { resetsAt: 1_795_618_383_000, limit: "requests" },
+    },
+    {
+      name: "a later refusal's reset replaces an earlier one's",
+      reports: [
+        { resetsAt: 1_795_618_000_000, limit: null },
+        { resetsAt: 1_795_618_383_000, limit: "tokens" },
+      ],
+      carried: { resetsAt: 1_795_618_383_000, limit: "tokens" },
+    },
+    { name: "no report with a reset: the error carries none", reports: [{ resetsAt: null, limit: null }], carried: {} },
+  ])("the limit that ends the turn: $name", ({ reports, carried }) => {
+    const { events, stops } = run([
+      written("u1", "m1"),
+      ...reports.map((r) => ({ type: "model_limit" as const, ...r })),
+      result({ isError: true, modelFailure: "limit", text: "API Error: Request rejected (429)" }),
+    ]);
+    expect(events.at(-1)).toEqual({ type: "error", code: "model_limit", message: "API Error: Request rejected (429)", ...carried });
+    expect(stops).toEqual(["model_limit"]);
+  });
+
   it("a limit the CLI reported is not an error by itself: the turn it lifts in time for is answered", () => {
     const { events, stops } = run([written("u1", "m1"), { type: "model_limit", resetsAt: 1_000, limit: "five_hour" }, result()]);
     expect(types(events)).toEqual(["session", "result", "done"]);
