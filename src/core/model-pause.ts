@@ -33,20 +33,34 @@ export const TELL_UNAVAILABLE_AFTER_MS = 60_000;
 /** A reset is taken a little late: the model's clock and ours may differ by seconds. */
 export const RESET_MARGIN_MS = 2_000;
 
-/** The pause after a run ended with `hold`, following `prev` (the streak so far, or none). */
+/**
+ * A later refusal of a told streak is news again (told anew, and its end told anew) only when it
+ * is another limit, or its reset is this much later than the one told: a plan's 5-hour limit
+ * followed by its weekly one. A rate limit refused again a few minutes on is not news.
+ */
+export const NEWS_AFTER_MS = 900_000;
+
+/**
+ * The pause after a run ended with `hold`, following `prev` (the streak so far, or none). The user
+ * hears of a streak once, and once that the work goes on (at the first pause's end after the
+ * notice); a try that fails again after that waits quietly (/status shows it) unless it is news.
+ */
 export function pauseAfter(prev: ModelPause | null, hold: ModelHold, now: number): ModelPause {
   const streak = (prev?.streak ?? 0) + 1;
   const since = prev?.since ?? now;
   const backoff = now + (MODEL_RETRY_DELAYS_MS[Math.min(streak, MODEL_RETRY_DELAYS_MS.length) - 1] ?? 900_000);
+  const kept = { told: prev?.told ?? false, resumedTold: prev?.resumedTold ?? false };
   if (hold.kind === "limit" && hold.resetsAt !== null && hold.resetsAt > now) {
-    const until = hold.resetsAt + RESET_MARGIN_MS;
-    // Told again only when the reset moved: a second run refused for the same limit says nothing new.
-    const told = prev?.kind === "limit" && prev.until === until && prev.told;
-    return { kind: "limit", until, since, streak, limit: hold.limit, told, resumedTold: false };
+    // Never before the reset; and a streak's later tries not sooner than its backoff either: an API
+    // key's short retry-after, which the CLI already retried through for minutes, is no reason to
+    // try every few seconds.
+    const until = Math.max(hold.resetsAt + RESET_MARGIN_MS, streak > 1 ? backoff : 0);
+    const otherLimit = prev !== null && prev.limit !== null && hold.limit !== null && prev.limit !== hold.limit;
+    const news = prev === null || prev.kind !== "limit" || otherLimit || until > prev.until + NEWS_AFTER_MS;
+    return { kind: "limit", until, since, streak, limit: hold.limit ?? prev?.limit ?? null, ...(news ? { told: false, resumedTold: false } : kept) };
   }
-  // A limit with no reset time (an API key's 429 with a long retry-after) is waited out as an outage.
-  const kind = hold.kind;
-  return { kind, until: backoff, since, streak, limit: hold.kind === "limit" ? hold.limit : null, told: prev?.told ?? false, resumedTold: false };
+  // A limit with no reset time (an API key's 429 that said none) is waited out as an outage.
+  return { kind: hold.kind, until: backoff, since, streak, limit: hold.kind === "limit" ? hold.limit : null, ...kept };
 }
 
 /** Whether nothing may start at `now`. */

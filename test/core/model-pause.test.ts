@@ -12,10 +12,40 @@ describe("pauseAfter", () => {
     { name: "a limit with its reset: until the reset (and a margin), not told yet", prev: null, hold: limit(NOW + HOUR), expected: { kind: "limit", until: NOW + HOUR + RESET_MARGIN_MS, since: NOW, streak: 1, limit: "five_hour", told: false } },
     { name: "an outage: the first backoff", prev: null, hold: outage, expected: { kind: "unavailable", until: NOW + MODEL_RETRY_DELAYS_MS[0], streak: 1, told: false } },
     {
-      name: "an outage again: the next backoff, the streak's start and its telling kept",
+      name: "an outage again: the next backoff, the streak's start and its telling kept (its end was told: not again)",
       prev: { kind: "unavailable", until: NOW - 1, since: NOW - 300_000, streak: 2, limit: null, told: true, resumedTold: true },
       hold: outage,
-      expected: { until: NOW + MODEL_RETRY_DELAYS_MS[2], since: NOW - 300_000, streak: 3, told: true, resumedTold: false },
+      expected: { until: NOW + MODEL_RETRY_DELAYS_MS[2], since: NOW - 300_000, streak: 3, told: true, resumedTold: true },
+    },
+    {
+      name: "an outage told, refused again before its end was told: that end is still owed",
+      prev: { kind: "unavailable", until: NOW + 10_000, since: NOW - 300_000, streak: 2, limit: null, told: true, resumedTold: false },
+      hold: outage,
+      expected: { streak: 3, told: true, resumedTold: false },
+    },
+    {
+      name: "an API key's short reset, refused again: not before the streak's backoff, not news",
+      prev: { kind: "limit", until: NOW - 200_000, since: NOW - 400_000, streak: 1, limit: "requests", told: true, resumedTold: true },
+      hold: limit(NOW + 1_000, "requests"),
+      expected: { kind: "limit", until: NOW + MODEL_RETRY_DELAYS_MS[1], streak: 2, told: true, resumedTold: true },
+    },
+    {
+      name: "a limit after an outage is news",
+      prev: { kind: "unavailable", until: NOW - 1, since: NOW - 300_000, streak: 2, limit: null, told: true, resumedTold: true },
+      hold: limit(NOW + HOUR),
+      expected: { kind: "limit", until: NOW + HOUR + RESET_MARGIN_MS, told: false, resumedTold: false },
+    },
+    {
+      name: "the same limit with a reset much later than the one told is news",
+      prev: { kind: "limit", until: NOW - 1, since: NOW - HOUR, streak: 1, limit: "five_hour", told: true, resumedTold: true },
+      hold: limit(NOW + HOUR),
+      expected: { told: false, resumedTold: false, until: NOW + HOUR + RESET_MARGIN_MS },
+    },
+    {
+      name: "a refusal that names no limit keeps the streak's name",
+      prev: { kind: "limit", until: NOW + HOUR, since: NOW - 5_000, streak: 1, limit: "five_hour", told: true, resumedTold: false },
+      hold: limit(NOW + HOUR, null),
+      expected: { limit: "five_hour", told: true },
     },
     {
       name: "the backoff stops growing at 15 minutes",
