@@ -68,6 +68,11 @@ export const VmConfigSchema = z.object({
    * `off`: nothing is recorded, for measuring what checkpoints cost (bench/checkpoints/).
    */
   checkpoints: z.enum(["on", "off"]).default("on"),
+  /**
+   * `log`: each run's timing marks (received, spawned, written, model_request, …) go to stdout as
+   * JSON lines with epoch ms, to trace where a warm message's time goes (bench's warm-path section).
+   */
+  timing: z.enum(["off", "log"]).default("off"),
 });
 export type VmConfig = z.infer<typeof VmConfigSchema>;
 export type VmConfigInput = z.input<typeof VmConfigSchema>;
@@ -107,6 +112,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     agentUids: env.AGENT_UIDS,
     agentAccountsDir: env.AGENT_PASSWD === "1" ? "/etc" : undefined,
     checkpoints: env.CHECKPOINTS,
+    timing: env.VM_TIMING,
   };
   for (const key of Object.keys(input)) if (input[key] === undefined || input[key] === "") delete input[key];
   if (input.vmToken === undefined) input.vmToken = "";

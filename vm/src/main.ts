@@ -13,9 +13,17 @@ try {
   process.exit(1);
 }
 
+/** VM_TIMING=log: a run's marks as JSON lines, on the epoch clock another process can compare with. */
+function logTiming(runId: string, mark: string, at: number): void {
+  // One line per event delivered would drown the rest: a stream's delivery is not a hop of the path.
+  if (mark === "delivered") return;
+  console.log(JSON.stringify({ event: "vm_timing", runId, mark, at: Math.round((performance.timeOrigin + at) * 100) / 100 }));
+}
+
 /** An async function, not top-level await: the image runs this module bundled as CommonJS (docs/vm.md). */
 async function serve(config: VmConfig): Promise<void> {
   const server = await startVmServer(config, {
+    ...(config.timing === "log" ? { onTiming: logTiming } : {}),
     onIdle: () => {
       console.log(`vm: idle for ${config.idleTimeoutMs} ms with no active run, exiting`);
       void server.close().then(() => process.exit(0));

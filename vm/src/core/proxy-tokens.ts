@@ -14,6 +14,8 @@ export type TokenHolder = {
   answersReady?: () => Promise<void> | null;
   /** The model refused a request of the holder's for a limit (a 429): when it lifts, as far as the answer says. */
   modelRefused?: (seen: ModelLimitSeen) => void;
+  /** A model request of the holder's passed the proxy's checks and goes upstream (for timing). */
+  modelRequested?: () => void;
 };
 
 /**
@@ -33,6 +35,8 @@ export type TokenTable = {
   answersReadyOf(token: string | null): Promise<void> | null;
   /** Tells the holder of `token` the model refused one of its requests (nothing when it is gone). */
   modelRefused(token: string | null, seen: ModelLimitSeen): void;
+  /** Tells the holder of `token` one of its model requests goes upstream. */
+  modelRequested(token: string | null): void;
   /** One more request of an admitted token: its end (idempotent), or null when it holds `max` already. */
   begin(token: string, max: number): (() => void) | null;
   /** Requests under way with `token`. */
@@ -60,6 +64,9 @@ export function createTokenTable(): TokenTable {
     },
     modelRefused(token, seen) {
       if (token !== null) holders.get(token)?.modelRefused?.(seen);
+    },
+    modelRequested(token) {
+      if (token !== null) holders.get(token)?.modelRequested?.();
     },
     begin(token, max) {
       if (inFlight(token) >= max) return null;

@@ -61,11 +61,11 @@ export type CredentialProxy = {
   routesGit: boolean;
   /**
    * A fresh token, admitted while `isLive()` says so, never after revoke(). The model's answers to
-   * it wait for `answersReady()` when that gives a promise (the checkpoint before its run): the
+   * it wait for `more.answersReady()` when that gives a promise (the checkpoint before its run): the
    * request goes upstream at once, `answersReady()` is asked once it is on its way, and no tool
-   * can run before the checkpoint.
+   * can run before the checkpoint. `more` also hears of its model requests and refusals.
    */
-  grant(isLive: () => boolean, answersReady?: () => Promise<void> | null, modelRefused?: TokenHolder["modelRefused"]): ProxyGrant;
+  grant(isLive: () => boolean, more?: Omit<TokenHolder, "isLive">): ProxyGrant;
   /**
    * A token of the server's own git work (a clone, /ship's push), good for that one operation
    * (core/server-git-scope.ts) until revoked or `expiresAt` (epoch ms), whichever is first.
@@ -199,6 +199,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
       if (!counted(tokens, req, res, limits)) return;
       const token = presentedToken(req.headers);
+      tokens.modelRequested(token);
       // A refusal's reset is read here: with an API key the CLI reports none (model-limit-headers.ts).
       const onAnswer = (answer: IncomingMessage) => {
         const seen = modelLimitOfAnswer(answer.statusCode, answer.headers, Date.now());
@@ -287,9 +288,9 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       server.closeAllConnections();
     });
 
-  const grant = (isLive: () => boolean, answersReady?: () => Promise<void> | null, modelRefused?: TokenHolder["modelRefused"]): ProxyGrant => {
+  const grant = (isLive: () => boolean, more: Omit<TokenHolder, "isLive"> = {}): ProxyGrant => {
     const token = randomBytes(32).toString("base64url");
-    const { revoke } = tokens.grant(token, { isLive, ...(answersReady ? { answersReady } : {}), ...(modelRefused ? { modelRefused } : {}) });
+    const { revoke } = tokens.grant(token, { ...more, isLive });
     return {
       token,
       revoke() {

@@ -16,7 +16,7 @@ import type { ManagerDeps } from "./manager-deps";
 import type { Run } from "./run";
 
 export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "started" | "exited">, secrets: readonly string[]) {
-  const { config } = deps;
+  const { config, onTiming } = deps;
 
   /** Null: the run ended while the process's files were being written (nothing is started). */
   async function newAgent(paths: UserPaths, ids: AgentIds | null, run: Run, request: StartRunRequest): Promise<AgentProcess | null> {
@@ -40,13 +40,13 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
     // requests (run-phase.ts); the model's answers wait for that run's checkpoint before it.
     const modelAdmission = () => self?.run?.admits("model_request") ?? ({ kind: "refuse" } as const);
     const proxyGrant =
-      deps.proxy?.grant(
-        () => modelAdmission().kind !== "refuse",
-        () => (modelAdmission().kind === "hold" ? (self?.run?.checkpointed() ?? null) : null),
+      deps.proxy?.grant(() => modelAdmission().kind !== "refuse", {
+        answersReady: () => (modelAdmission().kind === "hold" ? (self?.run?.checkpointed() ?? null) : null),
         // The proxy saw the model refuse this process's request: its reset reaches the run even
         // when the CLI prints none (an API key's long retry-after).
-        (seen) => void self?.run?.feed({ type: "model_limit", ...seen }),
-      ) ?? null;
+        modelRefused: (seen) => void self?.run?.feed({ type: "model_limit", ...seen }),
+        ...(onTiming ? { modelRequested: () => self?.run && onTiming(self.run.id, "model_request", performance.now()) } : {}),
+      }) ?? null;
     // Both written as the user, by children of its uid, side by side.
     const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
       (await offering?.catch(() => null))?.release();

@@ -14,7 +14,12 @@ import type { ToolBridge } from "../relay-tools/tool-bridge";
 import type { AgentUsers } from "../users/agent-users";
 import type { RunLog } from "./run-log";
 
-export type TimingMark = "received" | "spawned" | "checkpoint_started" | "result_line";
+/**
+ * Where a run is at a moment (performance.now()): its request received, its CLI spawned, its
+ * checkpoint started, a turn of it written to the CLI's stdin, a model request of its CLI at the
+ * credential proxy, a result line read. For the benchmark, and VM_TIMING=log.
+ */
+export type TimingMark = "received" | "spawned" | "checkpoint_started" | "written" | "model_request" | "result_line";
 export type ManagerDeps = {
   config: VmConfig;
   log: RunLog;

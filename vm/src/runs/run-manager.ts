@@ -55,7 +55,11 @@ export function createRunManager(deps: ManagerDeps) {
       if (timer) clearTimeout(timer);
       pool.afterRun(agent, run, request.options.keepWarmMs);
     });
-    queues.get(run.id)?.attach((uuid, text) => writeTurn(agent, uuid, text));
+    const { onTiming } = deps;
+    queues.get(run.id)?.attach((uuid, text) => {
+      writeTurn(agent, uuid, text);
+      onTiming?.(run.id, "written", performance.now());
+    });
   }
 
   async function launch(run: Run, request: StartRunRequest, paths: UserPaths, turns: TurnQueue, dirs: Promise<void>): Promise<void> {
