@@ -11,13 +11,15 @@ import { modelArrival } from "./measure";
 
 const TURN_TIMEOUT_MS = 60_000;
 
+/** A bare CLI process: each `turn` writes one on stdin and gives write → the model's first request (ms), or null. */
+export type BareCli = { turn(text: string): Promise<number | null>; stop(): Promise<void> };
+
 /**
- * `turns` warm turns (after one cold turn that spawns the process), each `thinkMs` after the
- * previous result as in the section's warm samples: each one's stdin write → the
- * model's first `POST /v1/messages`, in ms. The CLI gets the VM's flags for a stream-json session
- * (vm/src/core/cli-command.ts cliArgs) without the relay's MCP tools, and the VM's fixed variables.
+ * Starts one CLI with the VM's flags for a stream-json session (vm/src/core/cli-command.ts cliArgs)
+ * without the relay's MCP tools, and the VM's fixed variables, and gives it one cold turn (the
+ * spawn), so every `turn` after it finds it warm.
  */
-export async function bareWarmCliMs(model: AnthropicStandIn, env: Record<string, string>, turns: number, thinkMs: number): Promise<number[]> {
+export async function startBareCli(model: AnthropicStandIn, env: Record<string, string>): Promise<BareCli> {
   const bin = resolveClaudeBin();
   if (!bin) throw new Error("the Claude Code CLI (@anthropic-ai/claude-code) is not installed");
   const home = await mkdtemp(join(tmpdir(), "bench-bare-cli-"));
@@ -47,24 +49,48 @@ export async function bareWarmCliMs(model: AnthropicStandIn, env: Record<string,
     }
   };
   const send = (text: string) => child.stdin!.write(`${JSON.stringify({ type: "user", message: { role: "user", content: text } })}\n`);
-  try {
-    send("bench bare cold");
-    await untilResults(1);
-    const latencies: number[] = [];
-    for (let i = 0; i < turns; i++) {
-      await new Promise((resolve) => setTimeout(resolve, thinkMs));
-      const text = `bench bare warm ${i}`;
-      const fromIndex = model.requests.length;
-      const sentAt = Date.now();
-      send(text);
-      await untilResults(i + 2);
-      const { firstAt } = modelArrival(model.requests.slice(fromIndex), sentAt, text);
-      if (firstAt !== null) latencies.push(firstAt - sentAt);
-    }
-    return latencies;
-  } finally {
+  const stop = async () => {
     child.stdin!.end();
     await stopGroup(child);
     await rm(home, { recursive: true, force: true });
+  };
+  let turns = 0;
+  try {
+    send("bench bare cold");
+    await untilResults(++turns);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    async turn(text) {
+      const fromIndex = model.requests.length;
+      const sentAt = Date.now();
+      send(text);
+      await untilResults(++turns);
+      const { firstAt } = modelArrival(model.requests.slice(fromIndex), sentAt, text);
+      return firstAt === null ? null : firstAt - sentAt;
+    },
+    stop,
+  };
+}
+
+/**
+ * `turns` warm turns (after one cold turn that spawns the process), each `thinkMs` after the
+ * previous result as in the section's warm samples: each one's stdin write → the model's first
+ * `POST /v1/messages`, in ms.
+ */
+export async function bareWarmCliMs(model: AnthropicStandIn, env: Record<string, string>, turns: number, thinkMs: number): Promise<number[]> {
+  const cli = await startBareCli(model, env);
+  try {
+    const latencies: number[] = [];
+    for (let i = 0; i < turns; i++) {
+      await new Promise((resolve) => setTimeout(resolve, thinkMs));
+      const ms = await cli.turn(`bench bare warm ${i}`);
+      if (ms !== null) latencies.push(ms);
+    }
+    return latencies;
+  } finally {
+    await cli.stop();
   }
 }

@@ -81,9 +81,14 @@ export function withMachinesStack<T>(log: (line: string) => void, work: (stack: 
  * Today's shared VM: the same command the Fly stand-in runs for each Machine (`npm run vm`'s),
  * started once with VM_URL's token, on a free port, with a data directory of its own. `settings`:
  * more of the VM's variables (the checkpoint-path section's `CHECKPOINTS`). `pid`: the server's
- * process (the parallel section reads the memory of its process tree).
+ * process (the parallel section reads the memory of its process tree). `onStdoutLine`: each line
+ * the VM prints (the warm-path section reads its VM_TIMING=log marks).
  */
-export async function startSharedVm(secrets: Record<string, string>, settings: Record<string, string> = {}): Promise<{ url: string; dataDir: string; pid: number; stop(): Promise<void> }> {
+export async function startSharedVm(
+  secrets: Record<string, string>,
+  settings: Record<string, string> = {},
+  onStdoutLine?: (line: string) => void,
+): Promise<{ url: string; dataDir: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "bench-shared-vm-"));
   const env: Record<string, string> = { ...secrets, ...settings, VM_TOKEN: STAND_IN_CREDENTIALS.vmToken, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir };
@@ -97,6 +102,14 @@ export async function startSharedVm(secrets: Record<string, string>, settings: R
     tail.splice(0, Math.max(0, tail.length - 40));
   };
   child.stdout!.on("data", keep);
+  if (onStdoutLine) {
+    let partial = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) onStdoutLine(line);
+    });
+  }
   child.stderr!.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {

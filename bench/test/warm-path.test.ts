@@ -1,0 +1,70 @@
+// The warm-path benchmark's pure parts: reading the VM's timing marks, matching them to a turn,
+// and the figures (the judged distance to the floors, each hop's share).
+import { describe, expect, it } from "vitest";
+import { sampleProblem, summarize, type WarmPathSample, warmPathFigures } from "../warm-path/figures";
+import { roundsOf, timingMarkOf, turnMarks, type VmTimingMark } from "../warm-path/plan";
+
+const sample = (round: number, over: Partial<WarmPathSample> = {}): WarmPathSample => ({
+  round,
+  webhookStatus: 200,
+  webhookMs: 14,
+  firstModelMs: 70,
+  vmReceivedMs: 16,
+  writtenMs: 19,
+  proxyMs: 67,
+  helloMs: 12,
+  bareCliMs: 44,
+  ...over,
+});
+
+describe("the VM's timing lines", () => {
+  it.each([
+    { line: '{"event":"vm_timing","runId":"r1","mark":"received","at":1800000000000.25}', mark: { runId: "r1", mark: "received", at: 1_800_000_000_000.25 } },
+    { line: "vm: listening on http://127.0.0.1:8080", mark: null },
+    { line: '{"event":"vm_timing","runId":"r1","mark":"received"}', mark: null },
+    { line: '{"event":"vm_timing", broken', mark: null },
+  ])("$line", ({ line, mark }) => expect(timingMarkOf(line)).toEqual(mark));
+
+  it("matches a turn to the first run received at or after it was sent, and that run's own marks", () => {
+    const marks: VmTimingMark[] = [
+      { runId: "old", mark: "received", at: 900 },
+      { runId: "old", mark: "written", at: 905 },
+      { runId: "new", mark: "received", at: 1_020 },
+      { runId: "old", mark: "model_request", at: 1_030 },
+      { runId: "new", mark: "written", at: 1_024 },
+      { runId: "new", mark: "written", at: 1_300 },
+      { runId: "new", mark: "model_request", at: 1_070 },
+    ];
+    expect(turnMarks(marks, 1_000)).toEqual({ received: 1_020, written: 1_024, modelRequest: 1_070 });
+    expect(turnMarks(marks, 2_000)).toEqual({ received: null, written: null, modelRequest: null });
+  });
+
+  it("runs 20 rounds, 3 when quick", () => expect([roundsOf(false), roundsOf(true)]).toEqual([20, 3]));
+});
+
+describe("the figures", () => {
+  it.each([
+    { case: "measured", s: sample(0), want: null },
+    { case: "webhook refused", s: sample(0, { webhookStatus: 503 }), want: "webhook answered 503" },
+    { case: "no model request", s: sample(0, { firstModelMs: null }), want: "no model request" },
+    { case: "no VM marks", s: sample(0, { writtenMs: null }), want: "the VM logged no timing marks for the turn" },
+    { case: "a floor missing", s: sample(0, { bareCliMs: null }), want: "a floor gave no figure this round" },
+  ])("sampleProblem: $case", ({ s, want }) => expect(sampleProblem(s)).toBe(want));
+
+  it("judges the p50 over the sum of the floors' p50s, and splits the path into hops", () => {
+    const samples = [sample(0), sample(1, { firstModelMs: 80, proxyMs: 76 }), sample(2, { firstModelMs: 60, proxyMs: 57, helloMs: 14 }), sample(3, { webhookStatus: 500 })];
+    const s = summarize(samples);
+    expect(s).toMatchObject({ valid: 3, count: 4, p50: 70, min: 60, max: 80, helloP50: 12, bareCliP50: 44, overFloors: 14 });
+    expect(s.hops).toEqual({ relay: 16, vm: 3, cli: 48, proxy: 3 });
+    const figures = warmPathFigures(samples);
+    const judgedOne = figures.find((f) => f.name.includes("over its floors"))!;
+    expect(judgedOne).toMatchObject({ value: 14, pass: false });
+    expect(figures.find((f) => f.name === "samples set aside")).toMatchObject({ value: 1, pass: false });
+    expect(warmPathFigures([sample(0, { firstModelMs: 60 })]).find((f) => f.name.includes("over its floors"))).toMatchObject({ value: 4, pass: true });
+  });
+
+  it("a wrangler reload is named as a disturbance", () => {
+    expect(warmPathFigures([sample(0)], 1).at(-1)).toMatchObject({ name: "wrangler reloads during the run", value: 1, pass: false });
+    expect(warmPathFigures([sample(0)]).some((f) => f.name.includes("reload"))).toBe(false);
+  });
+});

@@ -1,0 +1,118 @@
+// The warm-path benchmark's figures: webhook → the model's first request for a warm follow-up,
+// against its two floors measured in the same rounds (a hello-world Worker under wrangler dev,
+// and a bare CLI's warm turn on stdin), and each hop's share of it. Pure.
+import { atMost, exactly, type Figure, info, judged } from "../lib/figures";
+import { median } from "../lib/stats";
+
+export type WarmPathSample = {
+  round: number;
+  webhookStatus: number;
+  /** Send → the webhook's status line. */
+  webhookMs: number;
+  /** Webhook sent → the model's first `POST /v1/messages`: the figure. */
+  firstModelMs: number | null;
+  /** Webhook sent → each VM mark (VM_TIMING=log, the same clock): its request received, the turn on the CLI's stdin, the CLI's request at the proxy. */
+  vmReceivedMs: number | null;
+  writtenMs: number | null;
+  proxyMs: number | null;
+  /** The same round's floors: a hello-world Worker's round trip, a bare CLI's stdin write → model. */
+  helloMs: number | null;
+  bareCliMs: number | null;
+};
+
+export const TARGETS = {
+  /** Issue 47: within 10 ms (p50) of its floors, measured side by side. */
+  overFloorsP50: atMost(10, " ms"),
+  none: exactly(0),
+};
+
+const SECTION = "warm-path";
+
+export function sampleProblem(s: WarmPathSample): string | null {
+  if (s.webhookStatus !== 200) return `webhook answered ${s.webhookStatus}`;
+  if (s.firstModelMs === null) return "no model request";
+  if (s.vmReceivedMs === null || s.writtenMs === null || s.proxyMs === null) return "the VM logged no timing marks for the turn";
+  if (s.helloMs === null || s.bareCliMs === null) return "a floor gave no figure this round";
+  return null;
+}
+
+/** Each hop of the path, as a p50 over the valid samples, in order; they add up to about the figure (p50s need not add exactly). */
+export type Hops = {
+  /** Webhook sent → the VM has the run's request: the Worker, the Durable Object, its dispatch, the VM client's fetch. */
+  relay: number;
+  /** The VM's server and run manager: request received → the turn on the warm CLI's stdin. */
+  vm: number;
+  /** The CLI: its stdin → its request at the credential proxy. */
+  cli: number;
+  /** The credential proxy to the model, and the model reading the body. */
+  proxy: number;
+};
+
+export type WarmPathSummary = {
+  valid: number;
+  count: number;
+  p50: number;
+  min: number;
+  max: number;
+  helloP50: number;
+  bareCliP50: number;
+  webhookP50: number;
+  hops: Hops;
+  /** The judged figure: p50 − (hello p50 + bare CLI p50). */
+  overFloors: number;
+};
+
+const p50Of = (values: readonly number[]) => (values.length > 0 ? median(values) : Number.NaN);
+
+export function summarize(samples: readonly WarmPathSample[]): WarmPathSummary {
+  const valid = samples.filter((s) => sampleProblem(s) === null);
+  const firsts = valid.map((s) => s.firstModelMs!);
+  const helloP50 = p50Of(valid.map((s) => s.helloMs!));
+  const bareCliP50 = p50Of(valid.map((s) => s.bareCliMs!));
+  const p50 = p50Of(firsts);
+  return {
+    valid: valid.length,
+    count: samples.length,
+    p50,
+    min: firsts.length > 0 ? Math.min(...firsts) : Number.NaN,
+    max: firsts.length > 0 ? Math.max(...firsts) : Number.NaN,
+    helloP50,
+    bareCliP50,
+    webhookP50: p50Of(valid.map((s) => s.webhookMs)),
+    hops: {
+      relay: p50Of(valid.map((s) => s.vmReceivedMs!)),
+      vm: p50Of(valid.map((s) => s.writtenMs! - s.vmReceivedMs!)),
+      cli: p50Of(valid.map((s) => s.proxyMs! - s.writtenMs!)),
+      proxy: p50Of(valid.map((s) => s.firstModelMs! - s.proxyMs!)),
+    },
+    overFloors: p50 - (helloP50 + bareCliP50),
+  };
+}
+
+const r1 = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : Number.NaN);
+const ms = (v: number) => (Number.isFinite(v) ? `${r1(v)} ms` : "n/a");
+
+export function warmPathFigures(samples: readonly WarmPathSample[], reloads = 0): Figure[] {
+  const s = summarize(samples);
+  const problems = s.count - s.valid;
+  const { hops } = s;
+  return [
+    judged(
+      SECTION,
+      "webhook → first model request, warm, over its floors (p50 − hello-world Worker p50 − bare CLI p50)",
+      r1(s.overFloors),
+      "ms",
+      TARGETS.overFloorsP50,
+      `warm path ${ms(s.p50)}, hello-world Worker ${ms(s.helloP50)}, bare CLI ${ms(s.bareCliP50)}; ${s.valid} rounds`,
+    ),
+    info(SECTION, "webhook → first model request, warm (p50)", r1(s.p50), "ms", `${s.valid} samples, ${ms(s.min)}–${ms(s.max)}; webhook answered in ${ms(s.webhookP50)} p50`),
+    info(SECTION, "floor: hello-world Worker under wrangler dev, POST → response (p50)", r1(s.helloP50), "ms"),
+    info(SECTION, "floor: bare CLI, warm turn on stdin → first model request (p50)", r1(s.bareCliP50), "ms"),
+    info(SECTION, "hop: webhook → the VM has the run (Worker, Durable Object, dispatch, VM client) (p50)", r1(hops.relay), "ms", `${ms(hops.relay - s.helloP50)} over the hello-world Worker`),
+    info(SECTION, "hop: the VM's server and run manager, request → CLI's stdin (p50)", r1(hops.vm), "ms"),
+    info(SECTION, "hop: the CLI, stdin → its request at the credential proxy (p50)", r1(hops.cli), "ms", `with the proxy's hop ${ms(hops.cli + hops.proxy - s.bareCliP50)} over the bare CLI (which has no relay tools and reaches the model directly)`),
+    info(SECTION, "hop: the credential proxy → the model has the request (p50)", r1(hops.proxy), "ms"),
+    judged(SECTION, "samples set aside", problems, "", TARGETS.none, problems > 0 ? "each sample's reason is in the details" : undefined),
+    ...(reloads > 0 ? [judged(SECTION, "wrangler reloads during the run", reloads, "", TARGETS.none, "a source file changed mid-run: the run is disturbed, run it again")] : []),
+  ];
+}

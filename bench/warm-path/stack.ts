@@ -1,0 +1,47 @@
+// The warm-path benchmark's stack, all on 127.0.0.1: the offline model, the Twilio emulator, the
+// agent VM as shipped (the real VM and CLI, checkpoints on) printing its timing marks, the relay
+// under `wrangler dev`, and the two floors: a hello-world Worker under `wrangler dev` and a bare
+// CLI on the same model. Everything it starts is stopped, and every directory removed, however the work ends.
+import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { REPO_ROOT, HELLO_WORKER_DIR } from "../lib/paths";
+import { withStackScope } from "../lib/stack-scope";
+import { relayVars, startStandIns, type StandIns } from "../lib/stand-ins";
+import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
+import { type BareCli, startBareCli } from "../machines/bare-cli";
+import { modelEnv } from "../machines/plan";
+import { startSharedVm } from "../machines/stack";
+import { timingMarkOf, type VmTimingMark, WARM_PATH_PHONE } from "./plan";
+
+export type WarmPathStack = {
+  model: AnthropicStandIn;
+  twilio: StandIns;
+  relay: WranglerDev;
+  hello: WranglerDev;
+  bareCli: BareCli;
+  /** The VM's timing marks so far (VM_TIMING=log), in the order it printed them. */
+  vmMarks: VmTimingMark[];
+};
+
+export function withWarmPathStack<T>(log: (line: string) => void, work: (stack: WarmPathStack) => Promise<T>): Promise<T> {
+  return withStackScope("warm-path", log, async (onClose) => {
+    const model = await startAnthropicStandIn();
+    onClose("the offline model", () => model.close());
+    const asRoot = process.getuid?.() === 0;
+    const twilio = await startStandIns();
+    onClose("the Twilio emulator", () => twilio.stop());
+    const vmMarks: VmTimingMark[] = [];
+    const vm = await startSharedVm(modelEnv(model.url, asRoot), { VM_TIMING: "log" }, (line) => {
+      const mark = timingMarkOf(line);
+      if (mark) vmMarks.push(mark);
+    });
+    onClose("the VM", () => vm.stop());
+    const relay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: vm.url }, [WARM_PATH_PHONE]) });
+    onClose("the relay", () => relay.stop());
+    const hello = await startWranglerDev({ cwd: HELLO_WORKER_DIR, readyPath: "/" });
+    onClose("the hello-world Worker", () => hello.stop());
+    const bareCli = await startBareCli(model, modelEnv(model.url, asRoot));
+    onClose("the bare CLI", () => bareCli.stop());
+    log(`warm-path: relay ${relay.url} (VM ${vm.url}), hello-world Worker ${hello.url}, a bare CLI`);
+    return await work({ model, twilio, relay, hello, bareCli, vmMarks });
+  });
+}
