@@ -26,16 +26,33 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
   // Counted on the object as loaded (its migrations checked, nothing of it read yet).
   const counter = await runInDurableObject(stubFor(PHONE), (_agent, state) => countSql(state.storage));
   let webhook: SqlCounts | null = null;
-  // The webhook's share ends where the object answers it; the pump it starts runs on the next turn.
+  // The webhook's share: storing the message and planning the alarm, up to where the object starts
+  // the pump that claims its run. That pump starts in the same turn (so the dispatch leaves with
+  // the answer, phone-agent.ts workOn) and its work is the message's, counted in the whole below.
   const enqueue = await runInDurableObject(stubFor(PHONE), (agent: PhoneAgent) => {
-    const proto = Object.getPrototypeOf(agent) as PhoneAgent;
-    const original = proto.enqueue;
+    const proto = Object.getPrototypeOf(agent) as { enqueue: PhoneAgent["enqueue"]; pump: (...args: unknown[]) => Promise<void> };
+    const [originalEnqueue, originalPump] = [proto.enqueue, proto.pump];
+    let inWebhook = false;
     proto.enqueue = async function (this: PhoneAgent, ...args: Parameters<PhoneAgent["enqueue"]>) {
-      const answer = await original.apply(this, args);
-      webhook = counter.counts();
-      return answer;
+      inWebhook = true;
+      try {
+        const answer = await originalEnqueue.apply(this, args);
+        webhook ??= counter.counts();
+        return answer;
+      } finally {
+        inWebhook = false;
+      }
     };
-    return { restore: () => void (proto.enqueue = original) };
+    proto.pump = function (this: PhoneAgent, ...args: unknown[]) {
+      if (inWebhook) webhook ??= counter.counts();
+      return originalPump.apply(this, args);
+    };
+    return {
+      restore: () => {
+        proto.enqueue = originalEnqueue;
+        proto.pump = originalPump;
+      },
+    };
   });
   try {
     const { res, sid } = await sendInbound(PHONE, "and the tests too");

@@ -38,15 +38,15 @@ it("keeps one phone's concurrent webhooks in one order, each processed once", as
   expect(echoedOf(sent)).toEqual(expected);
 });
 
-it("answers the webhook before the pump claims a run, and the run then starts by itself", async () => {
+it("claims the message's run before its webhook is answered, so the dispatch leaves with the answer, and the run starts by itself", async () => {
   const phone = "+15550000200";
   const message = { messageId: `SM${"a0".repeat(16)}`, body: "start after the answer", media: [], receivedAt: Date.now(), publicOrigin: "http://relay.test" };
   const atAnswer = await runInDurableObject(stubFor(phone), async (agent, state) => {
     expect(await agent.enqueue(message)).toEqual({ stored: true });
-    // The pump waits for the next turn of the event loop, so the answer held back nothing of it.
+    // The pump starts in the same turn: the run's claim commits with the message, not a timer later.
     return state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM runs").one().n;
   });
-  expect(atAnswer).toBe(0);
+  expect(atAnswer).toBe(1);
   const start = await eventually(async () => (await vmRequests(phone)).find((r) => r.kind === "start"));
   expect(start.messages![0]!.text).toBe("start after the answer");
   const sent = await eventually(async () => {
