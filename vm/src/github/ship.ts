@@ -15,7 +15,7 @@ import { gitConfigEnv } from "../core/credential-proxy";
 import { repoLocationOf } from "../core/server-git-scope";
 import { commitMessage, numstatTotals, previewChange, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle, type NamedRefusal } from "../core/ship";
 import type { CredentialProxy } from "../credentials/credential-proxy";
-import { gitEnv } from "../workspaces/git-clone";
+import { gitEnv } from "../git/git-clone";
 import type { GithubRepos } from "./github-repos";
 
 export type ShipDeps = {

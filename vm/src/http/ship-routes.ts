@@ -8,9 +8,9 @@ import { ShipRequestSchema } from "../../../src/protocol/vm/ship";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { AgentUsers } from "../users/agent-users";
-import { fail, parseBody, parseInput } from "../http/http-body";
+import { fail, parseBody, parseInput } from "./http-body";
 import type { RunManager } from "../runs/run-manager";
-import type { Ship, ShipOutcome } from "./ship";
+import type { Ship, ShipOutcome } from "../github/ship";
 import { userPathsOf, workspaceDirOf } from "../users/user-paths";
 
 export type ShipRouteDeps = {

@@ -6,8 +6,8 @@ import * as z from "zod";
 import { CreateWorkspaceRequestSchema, WorkspaceIdSchema, type WorkspaceDeleted } from "../../../src/protocol/vm/workspaces";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import type { ApprovalRules, ApprovalRulesRemoved } from "../../../src/protocol/vm/approvals";
-import { fail, parseBody, parseInput } from "../http/http-body";
-import type { Workspaces } from "./workspaces";
+import { fail, parseBody, parseInput } from "./http-body";
+import type { Workspaces } from "../workspaces/workspaces";
 
 const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: z.string().min(1).max(64) });
 
