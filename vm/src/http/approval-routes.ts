@@ -9,7 +9,7 @@ import type { ApprovalBridge } from "../approvals/approval-bridge";
 import { APPROVAL_ROUTE, ApprovalAskSchema, HELLO_ROUTE } from "../core/relay-tool-wire";
 import { fail, parseBody } from "./http-body";
 import type { PeerSocket } from "../relay-tools/peer-process";
-import type { Run } from "../runs/run";
+import type { Run } from "../core/run-handle";
 import type { RunManager } from "../runs/run-manager";
 import type { Refusal, ToolBridge } from "../relay-tools/tool-bridge";
 
