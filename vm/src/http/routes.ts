@@ -22,7 +22,8 @@ import type { ToolBridge } from "../relay-tools/tool-bridge";
 import { isRunId } from "../users/user-paths";
 import { refusalOf, type StartProblem } from "../core/readiness";
 import { addWorkspaceRoutes } from "./workspace-routes";
-import { addGithubPermissionRoute, type GithubPermissions } from "../github/github-permission";
+import { addGithubPermissionRoute } from "./github-permission-routes";
+import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
 
 export type RouteDeps = {
