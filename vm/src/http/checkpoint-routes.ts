@@ -1,6 +1,6 @@
 // `POST /v1/workspaces/:workspace/undo?userId=…` and `…/redo` (docs/protocol.md, "Undo and redo"):
-// the HTTP side of checkpoints.ts. Refused while a run is live in the workspace (or it is being
-// cloned or deleted); the workspace is locked meanwhile, so no run starts in it mid-way.
+// the HTTP side of checkpoints/checkpoints.ts. Refused while a run is live in the workspace (or it
+// is being cloned or deleted); the workspace is locked meanwhile, so no run starts in it mid-way.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";

@@ -1,6 +1,6 @@
 // `POST /v1/workspaces/:workspace/ship/preview?userId=…` and `…/ship` (docs/github.md, "/ship"):
-// the HTTP side of ship.ts. Both are refused while a run is live in the workspace; a ship holds
-// the workspace's lock, so no run starts in it mid-way.
+// the HTTP side of github/ship.ts. Both are refused while a run is live in the workspace; a ship
+// holds the workspace's lock, so no run starts in it mid-way.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { lstatSync } from "node:fs";

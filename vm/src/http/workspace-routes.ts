@@ -1,6 +1,7 @@
 // `POST /v1/workspaces`, `DELETE /v1/workspaces/:workspace?userId=…` and the workspace's approval
 // rules, `GET`/`DELETE /v1/workspaces/:workspace/approval-rules?userId=…` (docs/protocol.md): the
-// HTTP side of workspaces.ts. Behind the token like every /v1 route; patterns from VM_ROUTES.
+// HTTP side of workspaces/workspaces.ts. Behind the token like every /v1 route; patterns from
+// VM_ROUTES.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { CreateWorkspaceRequestSchema, WorkspaceIdSchema, type WorkspaceDeleted } from "../../../src/protocol/vm/workspaces";
