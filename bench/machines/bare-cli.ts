@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveClaudeBin } from "../../vm/src/cli/claude-bin";
+import { resolveClaudeBin } from "../../vm/src/claude-bin";
 import type { AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { spawnGroup, stopGroup } from "../lib/children";
 import { modelArrival } from "./measure";

@@ -571,7 +571,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     return created(201, result);
   }
 
-  /** Undo or redo as the VM's checkpoint routes answer them (vm/src/checkpoints/checkpoint-routes.ts). */
+  /** Undo or redo as the VM's checkpoint routes answer them (vm/src/http/checkpoint-routes.ts). */
   function checkpointStep(kind: "undo" | "redo", workspace: string, userId: string, res: ServerResponse): void {
     const answer = (status: number, body: unknown) => {
       requests.push({ kind, runId: "", userId, workspace, status, at: Date.now() });

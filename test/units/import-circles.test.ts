@@ -3,6 +3,8 @@
 // piece belongs in a third. Imports are read with TypeScript's own parser, every kind of them:
 // static, `export … from`, `import type` (a circle of types is still one room) and `import("…")`
 // with a literal. vm/test is walked too: a test's helpers can close a circle like any module.
+// vm/src's folders import one way as well, from the routes down to the pure core: a circle of
+// folders, even with none of files, says their rooms are drawn wrong.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import ts from "typescript";
@@ -83,6 +85,56 @@ export function circlesIn(graph: ReadonlyMap<string, readonly string[]>): string
   return circles;
 }
 
+/** The node a file of vm/src is in (its path relative to vm/src): its first-level folder, or the file itself at the top. */
+export function folderOf(path: string): string {
+  const [first, ...rest] = path.split("/");
+  return rest.length > 0 ? first! : path;
+}
+
+/** The folder graph of file-level imports, and the file imports behind each folder edge; imports inside a folder are left out. */
+export function folderGraphOf(files: ReadonlyMap<string, readonly string[]>): { graph: Map<string, string[]>; edges: Map<string, string[]> } {
+  const graph = new Map<string, string[]>();
+  const edges = new Map<string, string[]>();
+  for (const [file, imported] of files) {
+    const from = folderOf(file);
+    const targets = graph.get(from) ?? [];
+    graph.set(from, targets);
+    for (const target of imported) {
+      const to = folderOf(target);
+      if (to === from) continue;
+      if (!targets.includes(to)) targets.push(to);
+      edges.set(`${from} -> ${to}`, [...(edges.get(`${from} -> ${to}`) ?? []), `${file} -> ${target}`]);
+    }
+  }
+  return { graph, edges };
+}
+
+/**
+ * A shortest circle through the nodes of one strongly connected component, as the nodes walked
+ * (the first one again at the end): what a failure names, so the edge to break is in view.
+ */
+export function shortestCircleIn(graph: ReadonlyMap<string, readonly string[]>, component: readonly string[]): string[] {
+  const members = new Set(component);
+  let best: string[] = [];
+  for (const start of component) {
+    const cameFrom = new Map<string, string>();
+    const queue = [start];
+    while (queue.length > 0 && !cameFrom.has(start)) {
+      const node = queue.shift()!;
+      for (const to of graph.get(node) ?? []) {
+        if (!members.has(to) || cameFrom.has(to)) continue;
+        cameFrom.set(to, node);
+        queue.push(to);
+      }
+    }
+    const path = [start];
+    for (let node = cameFrom.get(start); node !== undefined && node !== start; node = cameFrom.get(node)) path.unshift(node);
+    path.unshift(start);
+    if (cameFrom.has(start) && (best.length === 0 || path.length < best.length)) best = path;
+  }
+  return best;
+}
+
 describe("import circles", () => {
   it("reads static, type-only, re-exported and dynamic imports, and no computed one", () => {
     const code = [
@@ -142,6 +194,59 @@ describe("import circles", () => {
     expect(files.map((path) => relative(ROOT, path))).toEqual(expect.arrayContaining(["src/objects/phone-agent.ts", "vm/src/server.ts", "scripts/start.ts", "emulator/server.ts"]));
     expect(graph.get(join(ROOT, "src/objects/phone-agent.ts"))!.length).toBeGreaterThan(3);
     const circles = circlesIn(graph).map((circle) => circle.map((path) => relative(ROOT, path)).join(" · "));
+    expect(circles).toEqual([]);
+  });
+
+  it.each([
+    { path: "server.ts", want: "server.ts" },
+    { path: "runs/run.ts", want: "runs" },
+    { path: "core/deeper/x.ts", want: "core" },
+  ])("puts vm/src/$path in $want", ({ path, want }) => {
+    expect(folderOf(path)).toBe(want);
+  });
+
+  it("draws the folder graph of file imports, and names a shortest circle of it", () => {
+    const files = new Map([
+      ["http/routes.ts", ["http/body.ts", "runs/manager.ts", "core/phase.ts"]],
+      ["http/body.ts", []],
+      ["runs/manager.ts", ["runs/run.ts", "users/paths.ts"]],
+      ["runs/run.ts", ["core/phase.ts", "http/body.ts"]],
+      ["users/paths.ts", ["runs/run.ts"]],
+      ["core/phase.ts", []],
+      ["main.ts", ["http/routes.ts"]],
+    ]);
+    const { graph, edges } = folderGraphOf(files);
+    expect(Object.fromEntries(graph)).toEqual({ http: ["runs", "core"], runs: ["users", "core", "http"], users: ["runs"], core: [], "main.ts": ["http"] });
+    expect(edges.get("runs -> http")).toEqual(["runs/run.ts -> http/body.ts"]);
+    const [circle] = circlesIn(graph);
+    expect(circle).toEqual(["http", "runs", "users"]);
+    // Two circles of two through runs: the first member's is named.
+    expect(shortestCircleIn(graph, circle!)).toEqual(["http", "runs", "http"]);
+    expect(shortestCircleIn(graph, ["users", "runs"])).toEqual(["users", "runs", "users"]);
+  });
+
+  it("none between the folders of vm/src", () => {
+    const src = join(ROOT, "vm", "src");
+    const files = sourceFiles(src);
+    const known = new Set(files);
+    const imports = new Map(
+      files.map((file) => [
+        relative(src, file),
+        importsIn(file, readFileSync(file, "utf8"))
+          .map((specifier) => resolveImport(file, specifier, (path) => known.has(path)))
+          .filter((path): path is string => path !== null)
+          .map((path) => relative(src, path)),
+      ]),
+    );
+    const { graph, edges } = folderGraphOf(imports);
+    // The walk reaches the folders and the top-level files, and reads the imports between them.
+    expect([...graph.keys()]).toEqual(expect.arrayContaining(["core", "http", "runs", "users", "server.ts", "config.ts"]));
+    expect(graph.get("server.ts")!.length).toBeGreaterThan(5);
+    const circles = circlesIn(graph).map((component) => {
+      const circle = shortestCircleIn(graph, component);
+      const hops = circle.slice(1).map((to, i) => `${circle[i]} -> ${to} (${edges.get(`${circle[i]} -> ${to}`)!.join(", ")})`);
+      return `${component.join(" · ")}, e.g. ${hops.join("; ")}`;
+    });
     expect(circles).toEqual([]);
   });
 });

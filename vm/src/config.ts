@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import * as z from "zod";
 import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm/routes";
-import { resolveClaudeBin } from "./cli/claude-bin";
+import { resolveClaudeBin } from "./claude-bin";
 import { isLoopbackHttp } from "./core/clone-policy";
 
 const Millis = z.coerce.number().int().nonnegative();

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { VM_ROUTES, VmErrorBodySchema } from "../../src/protocol/vm/routes";
-import { CHECKPOINTS_OFF_MESSAGE } from "../src/checkpoints/checkpoint-routes";
+import { CHECKPOINTS_OFF_MESSAGE } from "../src/http/checkpoint-routes";
 import { loadVmConfig } from "../src/config";
 import { userPathsOf } from "../src/users/user-paths";
 import { useHarness } from "./helpers/harness";

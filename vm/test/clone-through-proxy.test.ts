@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { credentialLinesOf } from "../src/core/git-credentials";
 import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
-import { runClone } from "../src/workspaces/git-clone";
+import { runClone } from "../src/git/git-clone";
 import { git, makeBareRepo } from "./helpers/git-repo";
 import { startGitHttpServer, type GitHttpServer } from "./helpers/git-http-server";
 import { tempDir } from "./helpers/temp-dir";

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { CONTINUATION_MARK, escapeXml, MAX_PICTURE_HEIGHT, PICTURE_WIDTH, xmlSafe, type DiffPicture } from "../src/core/diff-picture";
 import { renderDiffPicture } from "../src/checkpoints/diff-picture-render";
-import { addRenderRoutes, RENDER_DIFF_ROUTE } from "../src/checkpoints/render-routes";
+import { addRenderRoutes, RENDER_DIFF_ROUTE } from "../src/http/render-routes";
 
 /** A one-file diff that adds `added` lines of TypeScript and removes one. */
 function diffOf(added: number, path = "src/app.ts"): string {

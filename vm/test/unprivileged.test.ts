@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { IS_ROOT, readEvents, resultsOf, TOKEN } from "./helpers/harness";
-import { resolveClaudeBin } from "../src/cli/claude-bin";
+import { resolveClaudeBin } from "../src/claude-bin";
 import { chainOf, place } from "../src/cli/cli-install";
 import { closedToOthers } from "../src/core/cli-reach";
 import { buildBundle, imageCommand } from "./helpers/image";

@@ -8,7 +8,7 @@ import { boundApprovalInput, parsePermissionRule, ruleFitsRequest, type Approval
 import type { ApprovalAsk } from "../core/relay-tool-wire";
 import type { ApprovalAnswerRequest } from "../../../src/protocol/vm/approvals";
 import { type AskOutcome, createPendingAsks } from "../relay-tools/pending-asks";
-import type { Run } from "../runs/run";
+import type { Run } from "../core/run-handle";
 
 /** What an answer is checked against: a remembered rule must fit the request itself, and goes to its workspace. */
 type Asked = { toolName: string; input: Record<string, unknown>; userKey: string; cwd: string; untrusted: boolean };

@@ -11,7 +11,7 @@ import { outputAsUser } from "../users/as-user";
 import { openUserFile } from "./checked-open";
 import type { AgentIds } from "../core/agent-ids";
 import { displayNameOf, outsideProjectRefusal, requestedPath, sendableRefusal, SNIFF_BYTES, sniffType } from "../core/outbound-file";
-import type { Run } from "../runs/run";
+import type { Run } from "../core/run-handle";
 import { resolveInside, userPathsOfKey } from "../users/user-paths";
 
 export type StagedFile = { path: string; contentType: OutboundContentType; size: number };

@@ -1,12 +1,9 @@
-// GET /v1/github/permission?repo=owner/name&user=login: what GitHub's collaborator permission API
-// says `user` may do on `repo`, asked with the VM's GITHUB_TOKEN (the relay holds none), so the
+// What GitHub's collaborator permission API says `user` may do on `repo`, asked with the VM's
+// GITHUB_TOKEN (the relay holds none, and asks here: http/github-permission-routes.ts), so the
 // relay can tell an `/agent` comment from someone with write access from anyone else's. Answers
 // are kept five minutes per repository and user: a burst of comments asks GitHub once.
-import type { Hono } from "hono";
 import { z } from "zod";
-import { GITHUB_LOGIN, GITHUB_REPO, type GithubPermission } from "../../../src/protocol/vm/github-permission";
-import { VM_ROUTES } from "../../../src/protocol/vm/routes";
-import { fail } from "../http/http-body";
+import type { GithubPermission } from "../../../src/protocol/vm/github-permission";
 
 /** How long an answer is kept: a permission taken away counts after this long at most. */
 export const PERMISSION_CACHE_MS = 5 * 60_000;
@@ -72,13 +69,3 @@ export function createGithubPermissions(deps: GithubPermissionDeps) {
   };
 }
 export type GithubPermissions = ReturnType<typeof createGithubPermissions>;
-
-/** The route, behind the VM token like every /v1 route. */
-export function addGithubPermissionRoute(app: Hono, permissions: GithubPermissions): void {
-  app.get(VM_ROUTES.githubPermission("R", "U").split("?")[0]!, async (c) => {
-    const repo = c.req.query("repo") ?? "";
-    const user = c.req.query("user") ?? "";
-    if (!GITHUB_REPO.test(repo) || !GITHUB_LOGIN.test(user)) fail(400, { error: "bad_request", message: "repo must be owner/name and user a GitHub login" });
-    return c.json<GithubPermission>(await permissions.of(repo, user));
-  });
-}

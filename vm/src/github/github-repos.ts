@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { AgentIds } from "../core/agent-ids";
 import { repoOfUrl } from "../core/github-scope";
-import { defaultBranchOf, describeCheckout } from "../workspaces/git-clone";
+import { defaultBranchOf, describeCheckout } from "../git/git-clone";
 import { resolveInside, userPathsOfKey } from "../users/user-paths";
 
 const EntrySchema = z.object({

@@ -12,10 +12,9 @@ import type { ShipDone, ShipPlan, ShipRefusal, ShipRequest } from "../../../src/
 import { removeTreeAs, SERVER_GIT_IDS, spawnIdsOf } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { gitConfigEnv } from "../core/credential-proxy";
-import { repoLocationOf } from "../core/server-git-scope";
+import { repoLocationOf, type ServerGitGrant } from "../core/server-git-scope";
 import { commitMessage, numstatTotals, previewChange, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle, type NamedRefusal } from "../core/ship";
-import type { CredentialProxy } from "../credentials/credential-proxy";
-import { gitEnv } from "../workspaces/git-clone";
+import { gitEnv } from "../git/git-clone";
 import type { GithubRepos } from "./github-repos";
 
 export type ShipDeps = {
@@ -24,8 +23,19 @@ export type ShipDeps = {
   githubToken: string | undefined;
   /** The workspace's record: after a ship, its branch is the conversation's own (the agent's approved pushes may go there too). */
   repos: Pick<GithubRepos, "of" | "record" | "recordPull">;
-  proxy: Pick<CredentialProxy, "grantServer" | "gitConfigPairs"> | null;
+  proxy: PushProxy | null;
   fetch?: typeof fetch;
+};
+
+/**
+ * What a push asks of the credential proxy (credentials/credential-proxy.ts answers): declared
+ * here, so github/ needs nothing of credentials/, whose proxy asks github/'s gate.
+ */
+export type PushProxy = {
+  /** A token of the server's own git work, good for `grant` alone until revoked or `expiresAt` (epoch ms). */
+  grantServer(grant: ServerGitGrant, expiresAt: number): { token: string; revoke(): void };
+  /** The settings that send git through the proxy with `token`, as keys and values. */
+  gitConfigPairs(token: string): Array<[string, string]>;
 };
 
 export type ShipTarget = { userKey: string; workspace: string; dir: string; ids: AgentIds | null };

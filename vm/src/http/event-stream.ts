@@ -2,7 +2,7 @@
 // happen, a heartbeat line on a timer, and the end right after the terminal event.
 import { EVENT_STREAM_CONTENT_TYPE } from "../../../src/protocol/vm/routes";
 import { isTerminal, type VmRunEvent } from "../../../src/protocol/vm/runs";
-import type { RunView } from "../runs/run";
+import type { RunView } from "../core/run-handle";
 
 export type StreamHooks = {
   heartbeatMs: number;

@@ -9,20 +9,21 @@ import type { ConfigProblemReason, VmHealth } from "../../../src/protocol/vm/hea
 import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "../core/relay-tool-wire";
 import { SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "../approvals/approval-bridge";
-import { addApprovalRoutes, internalCaller } from "../approvals/approval-routes";
-import { addCheckpointRoutes, type CheckpointRouteDeps } from "../checkpoints/checkpoint-routes";
-import { addShipRoutes, type ShipRouteDeps } from "../github/ship-routes";
+import { addApprovalRoutes, internalCaller } from "./approval-routes";
+import { addCheckpointRoutes, type CheckpointRouteDeps } from "./checkpoint-routes";
+import { addShipRoutes, type ShipRouteDeps } from "./ship-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
-import { addFileRoutes } from "../files/file-routes";
-import { addRenderRoutes } from "../checkpoints/render-routes";
+import { addFileRoutes } from "./file-routes";
+import { addRenderRoutes } from "./render-routes";
 import type { FileStaging } from "../files/file-staging";
 import { fail, parseBody } from "./http-body";
 import type { RunManager } from "../runs/run-manager";
 import type { ToolBridge } from "../relay-tools/tool-bridge";
 import { isRunId } from "../users/user-paths";
 import { refusalOf, type StartProblem } from "../core/readiness";
-import { addWorkspaceRoutes } from "../workspaces/workspace-routes";
-import { addGithubPermissionRoute, type GithubPermissions } from "../github/github-permission";
+import { addWorkspaceRoutes } from "./workspace-routes";
+import { addGithubPermissionRoute } from "./github-permission-routes";
+import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
 
 export type RouteDeps = {

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { doAsUser } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { APPROVAL_ROUTE, HELLO_ROUTE, MCP_SERVER_NAME, TOOL_CALL_ROUTE, type McpServerEnv } from "../core/relay-tool-wire";
-import type { Run } from "../runs/run";
+import type { Run } from "../core/run-handle";
 import type { ToolBridge } from "./tool-bridge";
 import { resolveInside } from "../users/user-paths";
 

@@ -10,7 +10,7 @@ import type { AgentIds } from "../core/agent-ids";
 import type { ToolAnswer } from "../core/relay-tool-wire";
 import type { PeerProcess, PeerSocket } from "./peer-process";
 import { createPendingAsks } from "./pending-asks";
-import type { Run } from "../runs/run";
+import type { Run } from "../core/run-handle";
 
 export type ToolGrant = { secret: string; revoke(): void };
 

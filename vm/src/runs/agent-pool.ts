@@ -7,7 +7,7 @@ import type { VmConfig } from "../config";
 import { admitProcess } from "../core/process-budget";
 import type { AgentRecords } from "../cli/agent-records";
 import { stopAgent, type AgentProcess } from "./agent-process";
-import type { Run } from "./run";
+import type { Run } from "../core/run-handle";
 
 export type AgentPoolDeps = {
   config: Pick<VmConfig, "stopGraceMs" | "warmSessionMs">;

@@ -5,7 +5,7 @@ import type { AgentIds } from "../core/agent-ids";
 import { spawnCli, type CliExit, type CliProcess } from "../cli/cli-process";
 import { parseCliLine } from "../core/cli-signals";
 import { cliArgs, cliEnv, optionsFingerprint, type CliOptions } from "../core/cli-command";
-import type { Run } from "./run";
+import type { Run } from "../core/run-handle";
 import type { UserPaths } from "../users/user-paths";
 
 export type AgentProcess = {

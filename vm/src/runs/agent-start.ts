@@ -13,7 +13,7 @@ import type { UserPaths } from "../users/user-paths";
 import { describeExit, spawnAgent, type AgentProcess } from "./agent-process";
 import type { AgentPool } from "./agent-pool";
 import type { ManagerDeps } from "./manager-deps";
-import type { Run } from "./run";
+import type { Run } from "../core/run-handle";
 
 export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "started" | "exited">, secrets: readonly string[]) {
   const { config, onTiming } = deps;

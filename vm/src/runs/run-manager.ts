@@ -10,7 +10,8 @@ import { runCheckpoints, SHUTDOWN_CHECKPOINT_MS, wait } from "./run-checkpoints"
 import { optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "../core/cli-command";
 import { observationOf, secretsOf } from "../core/config-problem";
 import { gitIdentityEnv } from "../core/git-credentials";
-import { createRun, loggedRunView, type Run, type RunView } from "./run";
+import type { Run, RunView } from "../core/run-handle";
+import { createRun, loggedRunView } from "./run";
 import { withAttachments } from "../files/inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
 import { ensureUserDirs, userPathsOf, workspaceDirOf, type UserPaths } from "../users/user-paths";

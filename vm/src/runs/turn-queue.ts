@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { InputMessage } from "../../../src/protocol/vm/runs";
 import { turnText } from "./agent-process";
-import type { Run } from "./run";
+import type { Run } from "../core/run-handle";
 
 /** Turns a message's attachments into files and lines of text; never rejects. */
 export type PrepareMessage = (message: InputMessage, signal: AbortSignal) => Promise<InputMessage>;

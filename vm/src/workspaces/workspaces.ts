@@ -11,7 +11,7 @@ import { checkBranch, checkCloneUrl, type CloneSource } from "../core/clone-poli
 import { redactSecrets } from "../core/config-problem";
 import type { VmConfig } from "../config";
 import type { AgentIds } from "../core/agent-ids";
-import { defaultBranchOf, describeCheckout, runClone } from "./git-clone";
+import { defaultBranchOf, describeCheckout, runClone } from "../git/git-clone";
 import type { GithubRepos } from "../github/github-repos";
 import type { ApprovalRules } from "../approvals/approval-rules";
 import type { AgentUsers } from "../users/agent-users";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { GitIdentitySchema, RunOptionsSchema, StartRunRequestSchema } from "../../../src/protocol/vm/runs";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
-import { addWorkspaceRoutes } from "../../src/workspaces/workspace-routes";
+import { addWorkspaceRoutes } from "../../src/http/workspace-routes";
 import type { Workspaces } from "../../src/workspaces/workspaces";
 
 describe("WorkspaceIdSchema", () => {

@@ -8,7 +8,7 @@ import { VmStreamLineSchema, type VmRunEvent, type StartRunRequestInput, type Vm
 import { VmHealthSchema } from "../../../src/protocol/vm/health";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../../test/stand-ins/anthropic-api";
 import type { VmConfigInput } from "../../src/config";
-import { resolveClaudeBin } from "../../src/cli/claude-bin";
+import { resolveClaudeBin } from "../../src/claude-bin";
 import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
 import { assertNoIdSwitch, installIdSwitchGuard } from "./id-switch-guard";
 

@@ -1,6 +1,6 @@
 // `POST /v1/workspaces/:workspace/ship/preview?userId=…` and `…/ship` (docs/github.md, "/ship"):
-// the HTTP side of ship.ts. Both are refused while a run is live in the workspace; a ship holds
-// the workspace's lock, so no run starts in it mid-way.
+// the HTTP side of github/ship.ts. Both are refused while a run is live in the workspace; a ship
+// holds the workspace's lock, so no run starts in it mid-way.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { lstatSync } from "node:fs";
@@ -8,9 +8,9 @@ import { ShipRequestSchema } from "../../../src/protocol/vm/ship";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { AgentUsers } from "../users/agent-users";
-import { fail, parseBody, parseInput } from "../http/http-body";
+import { fail, parseBody, parseInput } from "./http-body";
 import type { RunManager } from "../runs/run-manager";
-import type { Ship, ShipOutcome } from "./ship";
+import type { Ship, ShipOutcome } from "../github/ship";
 import { userPathsOf, workspaceDirOf } from "../users/user-paths";
 
 export type ShipRouteDeps = {

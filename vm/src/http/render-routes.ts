@@ -3,7 +3,7 @@
 // runs before it). The checkpoint code may call renderDiffPicture directly instead.
 import type { Hono } from "hono";
 import * as z from "zod";
-import { parseBody } from "../http/http-body";
+import { parseBody } from "./http-body";
 
 export const RENDER_DIFF_ROUTE = "/v1/render/diff";
 
@@ -16,7 +16,7 @@ export function addRenderRoutes(app: Hono, deps: { secrets: readonly string[] })
   app.post(RENDER_DIFF_ROUTE, async (c) => {
     const { diff } = await parseBody(c, RenderDiffRequestSchema);
     // Loaded on the first picture: highlight.js and resvg cost an idle VM nothing (docs/vm.md, idle memory).
-    const { renderDiffPicture } = await import("./diff-picture-render");
+    const { renderDiffPicture } = await import("../checkpoints/diff-picture-render");
     const picture = await renderDiffPicture(diff, { secrets: deps.secrets });
     return new Response(new Uint8Array(picture.png), {
       status: 200,

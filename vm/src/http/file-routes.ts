@@ -5,8 +5,8 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { Context, Hono } from "hono";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
-import type { FileStaging } from "./file-staging";
-import { fail } from "../http/http-body";
+import type { FileStaging } from "../files/file-staging";
+import { fail } from "./http-body";
 import { isRunId } from "../users/user-paths";
 
 const FILE_ROUTE = VM_ROUTES.runFile("RUNID", "FILEID").replace("RUNID", ":runId").replace("FILEID", ":fileId");

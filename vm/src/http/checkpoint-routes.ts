@@ -1,13 +1,13 @@
 // `POST /v1/workspaces/:workspace/undo?userId=…` and `…/redo` (docs/protocol.md, "Undo and redo"):
-// the HTTP side of checkpoints.ts. Refused while a run is live in the workspace (or it is being
-// cloned or deleted); the workspace is locked meanwhile, so no run starts in it mid-way.
+// the HTTP side of checkpoints/checkpoints.ts. Refused while a run is live in the workspace (or it
+// is being cloned or deleted); the workspace is locked meanwhile, so no run starts in it mid-way.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { CheckpointRestored } from "../../../src/protocol/vm/changes";
-import type { Checkpoints, RestoreOutcome } from "./checkpoints";
-import { fail, parseInput } from "../http/http-body";
+import type { Checkpoints, RestoreOutcome } from "../checkpoints/checkpoints";
+import { fail, parseInput } from "./http-body";
 import type { RunManager } from "../runs/run-manager";
 import { userPathsOf, workspaceDirOf } from "../users/user-paths";
 import { lstatSync } from "node:fs";

@@ -1,13 +1,14 @@
 // `POST /v1/workspaces`, `DELETE /v1/workspaces/:workspace?userId=…` and the workspace's approval
 // rules, `GET`/`DELETE /v1/workspaces/:workspace/approval-rules?userId=…` (docs/protocol.md): the
-// HTTP side of workspaces.ts. Behind the token like every /v1 route; patterns from VM_ROUTES.
+// HTTP side of workspaces/workspaces.ts. Behind the token like every /v1 route; patterns from
+// VM_ROUTES.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { CreateWorkspaceRequestSchema, WorkspaceIdSchema, type WorkspaceDeleted } from "../../../src/protocol/vm/workspaces";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import type { ApprovalRules, ApprovalRulesRemoved } from "../../../src/protocol/vm/approvals";
-import { fail, parseBody, parseInput } from "../http/http-body";
-import type { Workspaces } from "./workspaces";
+import { fail, parseBody, parseInput } from "./http-body";
+import type { Workspaces } from "../workspaces/workspaces";
 
 const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: z.string().min(1).max(64) });
 

@@ -1,15 +1,16 @@
 // `POST /v1/runs/:runId/approval` (the relay's answers, docs/protocol.md) and the internal
 // `POST /internal/approval` (the questions of the CLI's permission prompt tool), heard only from
-// the relay MCP server a CLI started (`/internal/hello` binds it): the HTTP side of approval-bridge.ts.
+// the relay MCP server a CLI started (`/internal/hello` binds it): the HTTP side of
+// approvals/approval-bridge.ts.
 import type { IncomingMessage } from "node:http";
 import type { Context, Hono } from "hono";
 import { ApprovalAnswerRequestSchema } from "../../../src/protocol/vm/approvals";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
-import type { ApprovalBridge } from "./approval-bridge";
+import type { ApprovalBridge } from "../approvals/approval-bridge";
 import { APPROVAL_ROUTE, ApprovalAskSchema, HELLO_ROUTE } from "../core/relay-tool-wire";
-import { fail, parseBody } from "../http/http-body";
+import { fail, parseBody } from "./http-body";
 import type { PeerSocket } from "../relay-tools/peer-process";
-import type { Run } from "../runs/run";
+import type { Run } from "../core/run-handle";
 import type { RunManager } from "../runs/run-manager";
 import type { Refusal, ToolBridge } from "../relay-tools/tool-bridge";
 
@@ -21,7 +22,8 @@ function socketOf(c: Context): PeerSocket | null {
 
 /**
  * The run an internal request speaks for: only from the relay MCP server its secret is bound to
- * (tool-bridge.ts). Anything else is 401, logged with why and the peer's port, never the secret.
+ * (relay-tools/tool-bridge.ts). Anything else is 401, logged with why and the peer's port, never
+ * the secret.
  */
 export async function internalCaller(c: Context, tools: ToolBridge): Promise<() => Run | null> {
   const caller = await tools.callerOf(c.req.header("authorization"), socketOf(c));
