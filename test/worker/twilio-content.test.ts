@@ -96,3 +96,14 @@ it("keeps one content per set of buttons: /undo's Yes/No never borrows the appro
     expect(api.calls).toHaveLength(4);
   });
 });
+
+it("takes a stored record it cannot read as none: the content is looked up again, and the record rewritten", async () => {
+  await runInDurableObject(stubFor("+15550000459"), async (_o, state) => {
+    const settings = createSettingsRepo(createSql(state.storage));
+    settings.set("quick_reply_content", '{"agent_relay_yes_no_v1": "HX');
+    const api = contentApi(() => Response.json({ contents: [{ sid: SID, friendly_name: "agent_relay_yes_no_v1" }], meta: { next_page_url: null } }));
+    expect((await createQuickReplyContent(conn, settings, api.fetch).resolve("x", buttons, 0))?.contentSid).toBe(SID);
+    expect(api.calls.map((c) => c.method)).toEqual(["GET"]);
+    expect(JSON.parse(settings.get("quick_reply_content")!)).toEqual({ agent_relay_yes_no_v1: SID });
+  });
+});

@@ -9,6 +9,7 @@ import { withDeadline } from "../../core/deadline";
 import { basicAuthorization } from "../../core/encoding";
 import type { QuickReplyButton } from "../../objects/db/outbox-repo";
 import type { SettingsRepo } from "../../objects/db/settings-repo";
+import { readJson } from "../../core/json-text";
 
 type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
 
@@ -28,8 +29,8 @@ export function contentNameFor(titles: readonly string[]): string {
 function storedSids(text: string | null): Record<string, string> {
   if (!text) return {};
   if (!text.startsWith("{")) return { [APPROVAL_CONTENT_NAME]: text };
-  const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : {};
+  // Unreadable (cut by hand, say): as if none were stored, so they are looked up or made again.
+  return readJson(z.record(z.string(), z.string()), text) ?? {};
 }
 const RETRY_UNAVAILABLE_MS = 60 * 60_000;
 const CALL_TIMEOUT_MS = 10_000;

@@ -6,6 +6,7 @@
 import * as z from "zod/mini";
 import { ShipExpectedSchema, type ShipExpected } from "../../protocol/vm/ship";
 import { memo, type Sql } from "./sql";
+import { readJson } from "../../core/json-text";
 
 const PullStateSchema = z.enum(["open", "closed", "merged"]);
 export type PullState = z.infer<typeof PullStateSchema>;
@@ -67,13 +68,7 @@ export type ShipQuestion = { conversationId: number; title: string | null; asked
 
 /** The preview column: JSON the relay wrote, parsed rather than cast; anything else is no preview. */
 function previewOf(text: string | null): ShipExpected | null {
-  if (text === null) return null;
-  try {
-    const parsed = ShipExpectedSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return text === null ? null : readJson(ShipExpectedSchema, text);
 }
 
 export function createPullRequestsRepo(sql: Sql) {

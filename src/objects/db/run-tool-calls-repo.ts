@@ -2,6 +2,7 @@
 // with a terminal event, as the private page lists them. Pruned with the runs they belong to.
 import { RunToolCallsSchema, type RunToolCalls } from "../../protocol/vm/runs";
 import type { Sql } from "./sql";
+import { readJson } from "../../core/json-text";
 
 /** Built once: a schema per row costs CPU on the page's render. */
 const CallsSchema = RunToolCallsSchema.shape.calls;
@@ -25,11 +26,11 @@ export function createRunToolCallsRepo(sql: Sql) {
       if (wanted.size === 0) return out;
       const rows = sql<Row>`SELECT run_id, calls, more FROM run_tool_calls WHERE run_id IN (SELECT value FROM json_each(${JSON.stringify([...wanted])})) ORDER BY created_at, vm_run_id`;
       for (const row of rows) {
-        const parsed = CallsSchema.safeParse(JSON.parse(row.calls));
+        const calls = readJson(CallsSchema, row.calls);
         // A row that no longer reads is shown as calls not recorded, never as data it is not.
-        if (!parsed.success) continue;
+        if (calls === null) continue;
         const seen = out.get(row.run_id);
-        out.set(row.run_id, seen ? { calls: [...seen.calls, ...parsed.data], more: seen.more + row.more } : { calls: parsed.data, more: row.more });
+        out.set(row.run_id, seen ? { calls: [...seen.calls, ...calls], more: seen.more + row.more } : { calls, more: row.more });
       }
       return out;
     },

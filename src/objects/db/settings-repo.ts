@@ -6,6 +6,7 @@ import type { ChannelName, ChatAddress } from "../../channels/channel";
 import { CHANNEL_NAMES } from "../../channels/index";
 import { isChannelName } from "../../core/link-doors";
 import type { Sql } from "./sql";
+import { readJson } from "../../core/json-text";
 
 type SettingKey =
   | "current_conversation"
@@ -84,13 +85,7 @@ const LinkedChatSchema = z.object({ channel: z.enum(CHANNEL_NAMES), chat: z.stri
 /** The chat linked to this home's agent, as the directory last told it; null: none (or a value no longer understood). */
 export function linkedChatOf(settings: Pick<SettingsRepo, "get">): ChatAddress | null {
   const value = settings.get("linked_chat");
-  if (value === null) return null;
-  try {
-    const parsed = LinkedChatSchema.safeParse(JSON.parse(value));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return value === null ? null : readJson(LinkedChatSchema, value);
 }
 
 /** Records the chat linked to this home (null: none). */

@@ -9,6 +9,7 @@ import { outboxKeys } from "../../core/outbox-keys";
 import type { OutboxRepo } from "../db/outbox-repo";
 import type { SettingsRepo } from "../db/settings-repo";
 import { timeZoneOf } from "./schedules";
+import { readJson } from "../../core/json-text";
 
 const ModelPauseSchema = z.object({
   kind: z.enum(["limit", "unavailable"]),
@@ -33,13 +34,7 @@ export function createModelPause(d: ModelPauseDeps) {
   /** The stored pause; one that no longer parses is none (fails open to running, never to a lost message). */
   const read = (): ModelPause | null => {
     const raw = d.settings.get("model_pause");
-    if (raw === null) return null;
-    try {
-      const parsed = ModelPauseSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : null;
-    } catch {
-      return null;
-    }
+    return raw === null ? null : readJson(ModelPauseSchema, raw);
   };
   const write = (p: ModelPause | null): void => d.settings.set("model_pause", p === null ? null : JSON.stringify(p));
 

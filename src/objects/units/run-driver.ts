@@ -23,6 +23,7 @@ import type { Clock } from "../../core/clock";
 import { stepTime } from "../../core/step-time";
 import { createRunBatches, type RunBatchesDeps } from "./run-batches";
 import { startRequestOf, toInput, type RunInputDeps } from "./run-input";
+import { readJson } from "../../core/json-text";
 
 const TYPING_DELAY_MS = 1_500;
 
@@ -363,12 +364,7 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 }
 
 function parseLine(text: string) {
-  try {
-    const parsed = VmStreamLineSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readJson(VmStreamLineSchema, text);
 }
 
 
