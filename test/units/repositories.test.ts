@@ -126,3 +126,17 @@ describe("ship question", () => {
     expect(statements.filter((q) => q.startsWith("DELETE"))).toHaveLength(1);
   });
 });
+
+describe("run tool calls", () => {
+  const db = t;
+  const calls = { calls: [{ tool: "Bash", input: "npm test" }], more: 0 };
+
+  it("reads a run's calls, and a row it cannot read (cut short, another shape) as calls not recorded", () => {
+    db.repos.runToolCalls.add({ runId: "run-a", vmRunId: "vm-a1", toolCalls: calls, now: T0 });
+    db.rows("INSERT INTO run_tool_calls (vm_run_id, run_id, calls, more, created_at) VALUES ('vm-b1', 'run-b', '[{\"tool\":\"Ba', 0, ?)", T0);
+    db.rows("INSERT INTO run_tool_calls (vm_run_id, run_id, calls, more, created_at) VALUES ('vm-c1', 'run-c', '{\"not\":\"a list\"}', 0, ?)", T0);
+    const read = db.repos.runToolCalls.ofRuns(["run-a", "run-b", "run-c"]);
+    expect([...read.keys()]).toEqual(["run-a"]);
+    expect(read.get("run-a")?.calls).toHaveLength(1);
+  });
+});
