@@ -40,7 +40,6 @@ const DIRECT_SLICE_MS = 20_000;
 /** An alarm's pump runs this long (the handler may run 15 min). */
 const ALARM_SLICE_MS = 5 * 60_000;
 
-/** Resolves on a later turn of the event loop (a timer), after the answer being made now has gone. */
 export class PhoneAgent extends DurableObject<Env> {
   private readonly phone: string;
   private readonly sql: Sql;

@@ -1,6 +1,7 @@
 // Parses one line of the CLI's `--output-format stream-json` output (zod, fail closed) into the
 // few signals a run needs. Everything else the CLI prints is ignored on purpose.
 import * as z from "zod";
+import { isLimitName } from "./model-limit-headers";
 
 /** Why the CLI could not authenticate: Anthropic refused its credentials, or it has none. */
 export type AuthFailure = "credentials_refused" | "no_credentials";
@@ -92,9 +93,6 @@ const NO_CONVERSATION = /No conversation found with session ID/;
 /** The CLI's words, without any credentials, instead of calling the API. */
 const NOT_LOGGED_IN = /^Not logged in\b/;
 
-/** A limit name the protocol carries: the CLI's own (`five_hour`), or none. */
-const LIMIT_NAME = /^[a-z0-9_]{1,40}$/;
-
 function modelFailureOf(line: z.infer<typeof ResultSchema>): ModelFailure | null {
   if (!line.is_error) return null;
   const status = line.api_error_status ?? null;
@@ -176,7 +174,7 @@ export function parseCliLine(raw: string): CliSignal[] {
     const limit = RateLimitEventSchema.safeParse(line);
     if (!limit.success || limit.data.rate_limit_info.status !== "rejected") return [];
     const { resetsAt, rateLimitType } = limit.data.rate_limit_info;
-    return [{ type: "model_limit", resetsAt: resetsAt === undefined ? null : Math.round(resetsAt * 1000), limit: rateLimitType !== undefined && LIMIT_NAME.test(rateLimitType) ? rateLimitType : null }];
+    return [{ type: "model_limit", resetsAt: resetsAt === undefined ? null : Math.round(resetsAt * 1000), limit: rateLimitType !== undefined && isLimitName(rateLimitType) ? rateLimitType : null }];
   }
   if (type === "user") {
     const replay = ReplaySchema.safeParse(line);

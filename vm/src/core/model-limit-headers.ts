@@ -22,8 +22,8 @@ const RATE_LIMITS = [
   { header: "tokens", name: "tokens" },
 ] as const;
 
-/** The names a subscription's limit goes by (`five_hour`, `seven_day_opus`): anything else is not taken. */
-const LIMIT_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+/** Whether a limit's name is one the relay may show (`five_hour`, `seven_day_opus`, `requests`): anything else is not taken. */
+export const isLimitName = (name: string): boolean => /^[a-z0-9_]{1,40}$/.test(name);
 
 const headerOf = (headers: IncomingHttpHeaders, name: string): string | null => {
   const value = headers[name];
@@ -67,6 +67,6 @@ export function modelLimitOfAnswer(status: number | undefined, headers: Incoming
     (retryAfter === null ? null : retryAfterAt(retryAfter, now)) ?? (unified === null ? null : epochSecondsAt(unified)) ?? (exhaustedResets.length > 0 ? Math.max(...exhaustedResets) : null);
   const resetsAt = candidate !== null && candidate > now && candidate - now <= MAX_RESET_AHEAD_MS ? candidate : null;
   const claim = headerOf(headers, "anthropic-ratelimit-unified-representative-claim");
-  const limit = claim !== null && LIMIT_NAME.test(claim) ? claim : (exhausted[0]?.name ?? null);
+  const limit = claim !== null && isLimitName(claim) ? claim : (exhausted[0]?.name ?? null);
   return { resetsAt, limit };
 }
