@@ -14,6 +14,7 @@ const sample = (round: number, over: Partial<WarmPathSample> = {}): WarmPathSamp
   proxyMs: 67,
   helloMs: 12,
   bareCliMs: 44,
+  dispatchFloorMs: 13,
   ...over,
 });
 
@@ -49,17 +50,21 @@ describe("the figures", () => {
     { case: "no model request", s: sample(0, { firstModelMs: null }), want: "no model request" },
     { case: "no VM marks", s: sample(0, { writtenMs: null }), want: "the VM logged no timing marks for the turn" },
     { case: "a floor missing", s: sample(0, { bareCliMs: null }), want: "a floor gave no figure this round" },
+    { case: "the reference's dispatch missing", s: sample(0, { dispatchFloorMs: null }), want: "the durable floor's dispatch did not arrive" },
   ])("sampleProblem: $case", ({ s, want }) => expect(sampleProblem(s)).toBe(want));
 
   it("judges the p50 over the sum of the floors' p50s, and splits the path into hops", () => {
-    const samples = [sample(0), sample(1, { firstModelMs: 80, proxyMs: 76 }), sample(2, { firstModelMs: 60, proxyMs: 57, helloMs: 14 }), sample(3, { webhookStatus: 500 })];
+    const samples = [sample(0), sample(1, { firstModelMs: 80, proxyMs: 76, dispatchFloorMs: 11 }), sample(2, { firstModelMs: 60, proxyMs: 57, helloMs: 14, dispatchFloorMs: 15 }), sample(3, { webhookStatus: 500 })];
     const s = summarize(samples);
-    expect(s).toMatchObject({ valid: 3, count: 4, p50: 70, min: 60, max: 80, helloP50: 12, bareCliP50: 44, overFloors: 14 });
+    expect(s).toMatchObject({ valid: 3, count: 4, p50: 70, min: 60, max: 80, helloP50: 12, bareCliP50: 44, dispatchFloorP50: 13, overFloors: 14 });
     expect(s.hops).toEqual({ relay: 16, vm: 3, cli: 48, proxy: 3 });
     const figures = warmPathFigures(samples);
     const judgedOne = figures.find((f) => f.name.includes("over its floors"))!;
     expect(judgedOne).toMatchObject({ value: 14, pass: false });
     expect(figures.find((f) => f.name === "samples set aside")).toMatchObject({ value: 1, pass: false });
+    // The relay's hop against both: the hello-world round trip and the durable floor's dispatch.
+    expect(figures.find((f) => f.name.startsWith("hop: webhook → the VM"))?.note).toBe("4 ms over the hello-world Worker, 3 ms over the durable floor's dispatch");
+    expect(figures.find((f) => f.name.startsWith("reference: the durable floor"))).toMatchObject({ value: 13 });
     expect(warmPathFigures([sample(0, { firstModelMs: 60 })]).find((f) => f.name.includes("over its floors"))).toMatchObject({ value: 4, pass: true });
   });
 

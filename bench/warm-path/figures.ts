@@ -1,6 +1,7 @@
 // The warm-path benchmark's figures: webhook → the model's first request for a warm follow-up,
 // against its two floors measured in the same rounds (a hello-world Worker under wrangler dev,
-// and a bare CLI's warm turn on stdin), and each hop's share of it. Pure.
+// and a bare CLI's warm turn on stdin), and each hop's share of it, the relay's beside a durable
+// floor that dispatches (a reference, not judged). Pure.
 import { atMost, exactly, type Figure, info, judged } from "../lib/figures";
 import { median } from "../lib/stats";
 
@@ -18,6 +19,8 @@ export type WarmPathSample = {
   /** The same round's floors: a hello-world Worker's round trip, a bare CLI's stdin write → model. */
   helloMs: number | null;
   bareCliMs: number | null;
+  /** The same round's reference: the durable floor's webhook sent → its dispatch arrived (a Worker, an object's insert and commit, one fetch out). */
+  dispatchFloorMs: number | null;
 };
 
 export const TARGETS = {
@@ -33,6 +36,7 @@ export function sampleProblem(s: WarmPathSample): string | null {
   if (s.firstModelMs === null) return "no model request";
   if (s.vmReceivedMs === null || s.writtenMs === null || s.proxyMs === null) return "the VM logged no timing marks for the turn";
   if (s.helloMs === null || s.bareCliMs === null) return "a floor gave no figure this round";
+  if (s.dispatchFloorMs === null) return "the durable floor's dispatch did not arrive";
   return null;
 }
 
@@ -56,6 +60,7 @@ export type WarmPathSummary = {
   max: number;
   helloP50: number;
   bareCliP50: number;
+  dispatchFloorP50: number;
   webhookP50: number;
   hops: Hops;
   /** The judged figure: p50 − (hello p50 + bare CLI p50). */
@@ -78,6 +83,7 @@ export function summarize(samples: readonly WarmPathSample[]): WarmPathSummary {
     max: firsts.length > 0 ? Math.max(...firsts) : Number.NaN,
     helloP50,
     bareCliP50,
+    dispatchFloorP50: p50Of(valid.map((s) => s.dispatchFloorMs!)),
     webhookP50: p50Of(valid.map((s) => s.webhookMs)),
     hops: {
       relay: p50Of(valid.map((s) => s.vmReceivedMs!)),
@@ -108,7 +114,8 @@ export function warmPathFigures(samples: readonly WarmPathSample[], reloads = 0)
     info(SECTION, "webhook → first model request, warm (p50)", r1(s.p50), "ms", `${s.valid} samples, ${ms(s.min)}–${ms(s.max)}; webhook answered in ${ms(s.webhookP50)} p50`),
     info(SECTION, "floor: hello-world Worker under wrangler dev, POST → response (p50)", r1(s.helloP50), "ms"),
     info(SECTION, "floor: bare CLI, warm turn on stdin → first model request (p50)", r1(s.bareCliP50), "ms"),
-    info(SECTION, "hop: webhook → the VM has the run (Worker, Durable Object, dispatch, VM client) (p50)", r1(hops.relay), "ms", `${ms(hops.relay - s.helloP50)} over the hello-world Worker`),
+    info(SECTION, "reference: the durable floor, webhook → its dispatch arrived (Worker, one insert in a Durable Object, its commit, one fetch out) (p50)", r1(s.dispatchFloorP50), "ms"),
+    info(SECTION, "hop: webhook → the VM has the run (Worker, Durable Object, dispatch, VM client) (p50)", r1(hops.relay), "ms", `${ms(hops.relay - s.helloP50)} over the hello-world Worker, ${ms(hops.relay - s.dispatchFloorP50)} over the durable floor's dispatch`),
     info(SECTION, "hop: the VM's server and run manager, request → CLI's stdin (p50)", r1(hops.vm), "ms"),
     info(SECTION, "hop: the CLI, stdin → its request at the credential proxy (p50)", r1(hops.cli), "ms", `with the proxy's hop ${ms(hops.cli + hops.proxy - s.bareCliP50)} over the bare CLI (which has no relay tools and reaches the model directly)`),
     info(SECTION, "hop: the credential proxy → the model has the request (p50)", r1(hops.proxy), "ms"),

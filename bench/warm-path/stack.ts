@@ -1,15 +1,17 @@
 // The warm-path benchmark's stack, all on 127.0.0.1: the offline model, the Twilio emulator, the
 // agent VM as shipped (the real VM and CLI, checkpoints on) printing its timing marks, the relay
 // under `wrangler dev`, and the two floors: a hello-world Worker under `wrangler dev` and a bare
-// CLI on the same model. Everything it starts is stopped, and every directory removed, however the work ends.
+// CLI on the same model; and a reference, the durable floor Worker sending each message it stored
+// to a loopback server (what a Worker, an object's insert, its commit and one fetch out take). Everything it starts is stopped, and every directory removed, however the work ends.
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
-import { REPO_ROOT, HELLO_WORKER_DIR } from "../lib/paths";
+import { DURABLE_FLOOR_WORKER_DIR, REPO_ROOT, HELLO_WORKER_DIR } from "../lib/paths";
 import { withStackScope } from "../lib/stack-scope";
 import { relayVars, startStandIns, type StandIns } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { type BareCli, startBareCli } from "../machines/bare-cli";
 import { modelEnv } from "../machines/plan";
 import { startSharedVm } from "../machines/stack";
+import { type DispatchTarget, startDispatchTarget } from "./dispatch-target";
 import { timingMarkOf, type VmTimingMark, WARM_PATH_PHONE } from "./plan";
 
 export type WarmPathStack = {
@@ -18,6 +20,9 @@ export type WarmPathStack = {
   relay: WranglerDev;
   hello: WranglerDev;
   bareCli: BareCli;
+  /** The durable floor (signature, form, one insert in a Durable Object) sending each message it stored to `dispatchTarget`. */
+  dispatchFloor: WranglerDev;
+  dispatchTarget: DispatchTarget;
   /** The VM's timing marks so far (VM_TIMING=log), in the order it printed them. */
   vmMarks: VmTimingMark[];
 };
@@ -41,7 +46,11 @@ export function withWarmPathStack<T>(log: (line: string) => void, work: (stack: 
     onClose("the hello-world Worker", () => hello.stop());
     const bareCli = await startBareCli(model, modelEnv(model.url, asRoot));
     onClose("the bare CLI", () => bareCli.stop());
-    log(`warm-path: relay ${relay.url} (VM ${vm.url}), hello-world Worker ${hello.url}, a bare CLI`);
-    return await work({ model, twilio, relay, hello, bareCli, vmMarks });
+    const dispatchTarget = await startDispatchTarget();
+    onClose("the dispatch target", () => dispatchTarget.close());
+    const dispatchFloor = await startWranglerDev({ cwd: DURABLE_FLOOR_WORKER_DIR, readyPath: "/", varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: dispatchTarget.url }, [], { DISPATCH_URL: dispatchTarget.url }) });
+    onClose("the durable floor", () => dispatchFloor.stop());
+    log(`warm-path: relay ${relay.url} (VM ${vm.url}), hello-world Worker ${hello.url}, a bare CLI, the durable floor ${dispatchFloor.url} dispatching to ${dispatchTarget.url}`);
+    return await work({ model, twilio, relay, hello, bareCli, vmMarks, dispatchFloor, dispatchTarget });
   });
 }
