@@ -1,5 +1,6 @@
 // The VM's HTTP surface (docs/protocol.md): the token on every request but /health, request
 // bodies parsed with the protocol's schemas, run events as NDJSON streams.
+import { createHash } from "node:crypto";
 import { bearerAuth } from "hono/bearer-auth";
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -70,6 +71,15 @@ function refusedRun(reason: ConfigProblemReason, message: string): Response {
   return new Response(`${JSON.stringify(event)}\n`, { headers: { "content-type": EVENT_STREAM_CONTENT_TYPE, "cache-control": "no-store" } });
 }
 
+/**
+ * The bearer check's hash, on this thread. Hono's default hashes through Web Crypto, which Node
+ * runs as two thread-pool jobs per request: 1-10 ms before every route on the VM's path to the
+ * model (docs/notes/warm-path.md).
+ */
+function sha256Hex(data: string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
 export function createVmApp(deps: RouteDeps): Hono {
   const app = new Hono();
   // Hono's bearer check (constant-time); every refusal is the protocol's 401 body, a malformed
@@ -77,6 +87,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   const refused = () => Response.json({ error: "unauthorized" } satisfies VmErrorBody, { status: 401 });
   const requireToken = bearerAuth({
     token: deps.vmToken,
+    hashFunction: sha256Hex,
     noAuthenticationHeader: { message: refused },
     invalidAuthenticationHeader: { message: refused },
     invalidToken: { message: refused },
