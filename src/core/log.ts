@@ -78,10 +78,11 @@ const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (handle
  * once, alone; those that follow within `windowMs` of the last line wait, and are written
  * together when that window ends or `maxItems` wait. Every item is written, in order; a burst
  * costs a line per window instead of a line per item. An item added `alone` gets its own line at
- * once (after those that wait); `flush` writes what waits now. With `holdFirst`, the first item
- * after a quiet spell waits for its window too: for lines nobody needs at once.
+ * once (after those that wait); `flush` writes what waits now. With `firstAfterMs`, the first item
+ * after a quiet spell waits that long instead (0: the next turn, off the caller's way; a window:
+ * for lines nobody needs soon).
  */
-export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write: (items: Item[]) => void; holdFirst?: boolean; now?: () => number; timers?: Timers }) {
+export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write: (items: Item[]) => void; firstAfterMs?: number; now?: () => number; timers?: Timers }) {
   const now = o.now ?? Date.now;
   const timers = o.timers ?? realTimers;
   let lastLineAt = Number.NEGATIVE_INFINITY;
@@ -103,8 +104,8 @@ export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write
       waiting.push(item);
       const at = now();
       const quiet = at - lastLineAt >= o.windowMs;
-      if (opts.alone || (timer === null && quiet && !o.holdFirst) || waiting.length >= o.maxItems) return flush();
-      timer ??= timers.set(flush, quiet ? o.windowMs : lastLineAt + o.windowMs - at);
+      if (opts.alone || (timer === null && quiet && o.firstAfterMs === undefined) || waiting.length >= o.maxItems) return flush();
+      timer ??= timers.set(flush, quiet ? (o.firstAfterMs ?? o.windowMs) : lastLineAt + o.windowMs - at);
     },
     flush,
   };
@@ -116,11 +117,14 @@ export const QUEUED_LINE_MS = 2_000;
 /**
  * The operator's record of stored messages (`message_queued`): every id, in order, with the rows
  * written; text for the agent shares a line with its burst, a command's line is its own, at once.
+ * A quiet phone's message is written on the next turn: written in the webhook's own turn, the line
+ * held up its commit, and so the dispatch to the VM that leaves with it (docs/notes/warm-path.md).
  */
 export function queuedMessageLines(log: (event: string, fields: Record<string, unknown>) => void, o: { windowMs: number; now?: () => number; timers?: Timers } = { windowMs: QUEUED_LINE_MS }) {
   const lines = gatherLines<{ id: string; rows: number; command: string | undefined }>({
     ...o,
     maxItems: 50,
+    firstAfterMs: 0,
     write: (queued) => log("message_queued", { messageIds: queued.map((q) => q.id), command: queued.find((q) => q.command)?.command, rowsWritten: queued.reduce((n, q) => n + q.rows, 0) }),
   });
   return (stored: { id: string; rows: number; command: string | undefined; alone: boolean }): void => lines.add(stored, { alone: stored.alone });
@@ -140,7 +144,7 @@ export function pumpLines(log: (event: string, fields: Record<string, unknown>) 
   const lines = gatherLines<PumpDone>({
     ...o,
     maxItems: 50,
-    holdFirst: true,
+    firstAfterMs: o.windowMs,
     write: (pumps) =>
       log("pump_done", {
         trigger: "message",

@@ -1,6 +1,6 @@
 // A burst's items in few lines (gatherLines), and the record of stored messages built on it
 // (queuedMessageLines, pumpLines): every item written once, in order; a quiet phone's message at
-// once, a pump's cost at its window's end.
+// on the next turn, a pump's cost at its window's end.
 import { describe, expect, it } from "vitest";
 import { gatherLines, pumpLines, queuedMessageLines, type Timers } from "../../src/core/log";
 
@@ -75,7 +75,7 @@ describe("gatherLines", () => {
     expect(time.pending()).toBe(0);
   });
 
-  // With holdFirst nothing is written at once. `lines`: what was written when each step was added, then at the end.
+  // With firstAfterMs as long as the window nothing is written at once. `lines`: what was written once the steps ran and `end` ms more went by.
   it.each<{ name: string; steps: Step[]; end: number; lines: string[][] }>([
     { name: "a lone item waits for its window", steps: [{ after: 0, item: "a" }], end: 1_999, lines: [] },
     { name: "a lone item is written at its window's end", steps: [{ after: 0, item: "a" }], end: 2_000, lines: [["a"]] },
@@ -91,15 +91,44 @@ describe("gatherLines", () => {
       end: 1_000,
       lines: [["a"]],
     },
-  ])("holdFirst: $name", ({ steps, end, lines }) => {
+  ])("firstAfterMs = the window: $name", ({ steps, end, lines }) => {
     const time = manualTime();
     const written: string[][] = [];
-    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, holdFirst: true, write: (items) => written.push(items), now: time.now, timers: time.timers });
+    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, firstAfterMs: 2_000, write: (items) => written.push(items), now: time.now, timers: time.timers });
     for (const step of steps) {
       time.advance(step.after);
       gather.add(step.item);
     }
     time.advance(end);
+    expect(written).toEqual(lines);
+  });
+
+  // firstAfterMs 0: a quiet spell's first item on the next turn (a timer of 0 ms), nothing in the caller's own turn.
+  it.each<{ name: string; steps: Step[]; end: number | null; lines: string[][] }>([
+    { name: "a lone item is not written in the caller's turn", steps: [{ after: 0, item: "a" }], end: null, lines: [] },
+    { name: "a lone item is written on the next turn", steps: [{ after: 0, item: "a" }], end: 0, lines: [["a"]] },
+    {
+      name: "items after it wait for the window that line opened",
+      steps: [{ after: 0, item: "a" }, { after: 100, item: "b" }, { after: 100, item: "c" }],
+      end: 1_899,
+      lines: [["a"]],
+    },
+    {
+      name: "and share a line at its end",
+      steps: [{ after: 0, item: "a" }, { after: 100, item: "b" }, { after: 100, item: "c" }],
+      end: 1_900,
+      lines: [["a"], ["b", "c"]],
+    },
+    { name: "an item alone is still written at once", steps: [{ after: 0, item: "/status", alone: true }], end: null, lines: [["/status"]] },
+  ])("firstAfterMs = 0: $name", ({ steps, end, lines }) => {
+    const time = manualTime();
+    const written: string[][] = [];
+    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, firstAfterMs: 0, write: (items) => written.push(items), now: time.now, timers: time.timers });
+    for (const step of steps) {
+      time.advance(step.after);
+      gather.add(step.item, { alone: step.alone ?? false });
+    }
+    if (end !== null) time.advance(end);
     expect(written).toEqual(lines);
   });
 
@@ -123,6 +152,8 @@ describe("queuedMessageLines", () => {
     const lines: { event: string; fields: Record<string, unknown> }[] = [];
     const logQueued = queuedMessageLines((event, fields) => lines.push({ event, fields }), { windowMs: 2_000, now: time.now, timers: time.timers });
     logQueued({ id: "SM1", rows: 4, command: undefined, alone: false });
+    // Not in the webhook's own turn: on the next.
+    expect(lines).toEqual([]);
     time.advance(10);
     logQueued({ id: "SM2", rows: 3, command: undefined, alone: false });
     logQueued({ id: "SM3", rows: 3, command: undefined, alone: false });
