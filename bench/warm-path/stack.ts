@@ -2,7 +2,8 @@
 // agent VM as shipped (the real VM and CLI, checkpoints on) printing its timing marks, the relay
 // under `wrangler dev`, and the two floors: a hello-world Worker under `wrangler dev` and a bare
 // CLI on the same model; and a reference, the durable floor Worker sending each message it stored
-// to a loopback server (what a Worker, an object's insert, its commit and one fetch out take). Everything it starts is stopped, and every directory removed, however the work ends.
+// to a loopback server (what a Worker, an object's insert, its commit and one fetch out take).
+// Everything it starts is stopped, and every directory removed, however the work ends.
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { DURABLE_FLOOR_WORKER_DIR, REPO_ROOT, HELLO_WORKER_DIR } from "../lib/paths";
 import { withStackScope } from "../lib/stack-scope";

@@ -1,6 +1,6 @@
 // A burst's items in few lines (gatherLines), and the record of stored messages built on it
-// (queuedMessageLines, pumpLines): every item written once, in order; a quiet phone's message at
-// on the next turn, a pump's cost at its window's end.
+// (queuedMessageLines, pumpLines): every item written once, in order; a quiet phone's message on
+// the next turn, a pump's cost at its window's end.
 import { describe, expect, it } from "vitest";
 import { gatherLines, pumpLines, queuedMessageLines, type Timers } from "../../src/core/log";
 
@@ -75,55 +75,47 @@ describe("gatherLines", () => {
     expect(time.pending()).toBe(0);
   });
 
-  // With firstAfterMs as long as the window nothing is written at once. `lines`: what was written once the steps ran and `end` ms more went by.
-  it.each<{ name: string; steps: Step[]; end: number; lines: string[][] }>([
-    { name: "a lone item waits for its window", steps: [{ after: 0, item: "a" }], end: 1_999, lines: [] },
-    { name: "a lone item is written at its window's end", steps: [{ after: 0, item: "a" }], end: 2_000, lines: [["a"]] },
+  // With firstAfterMs, a quiet spell's first item waits that long: a window (nothing written at
+  // once), or 0 (the next turn, nothing in the caller's own). `lines`: what was written once the
+  // steps ran and `end` ms more went by (null: not a moment more, still the caller's turn).
+  it.each<{ name: string; firstAfterMs: number; steps: Step[]; end: number | null; lines: string[][] }>([
+    { name: "a lone item waits for its window", firstAfterMs: 2_000, steps: [{ after: 0, item: "a" }], end: 1_999, lines: [] },
+    { name: "a lone item is written at its window's end", firstAfterMs: 2_000, steps: [{ after: 0, item: "a" }], end: 2_000, lines: [["a"]] },
     {
       name: "a steady stream costs a line per window, the first one included",
+      firstAfterMs: 2_000,
       steps: Array.from({ length: 6 }, (_, i) => ({ after: 500, item: `p${i}` })),
       end: 2_000,
       lines: [["p0", "p1", "p2", "p3"], ["p4", "p5"]],
     },
     {
       name: "after a quiet spell the next item waits a window again",
+      firstAfterMs: 2_000,
       steps: [{ after: 0, item: "a" }, { after: 10_000, item: "b" }],
       end: 1_000,
       lines: [["a"]],
     },
-  ])("firstAfterMs = the window: $name", ({ steps, end, lines }) => {
-    const time = manualTime();
-    const written: string[][] = [];
-    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, firstAfterMs: 2_000, write: (items) => written.push(items), now: time.now, timers: time.timers });
-    for (const step of steps) {
-      time.advance(step.after);
-      gather.add(step.item);
-    }
-    time.advance(end);
-    expect(written).toEqual(lines);
-  });
-
-  // firstAfterMs 0: a quiet spell's first item on the next turn (a timer of 0 ms), nothing in the caller's own turn.
-  it.each<{ name: string; steps: Step[]; end: number | null; lines: string[][] }>([
-    { name: "a lone item is not written in the caller's turn", steps: [{ after: 0, item: "a" }], end: null, lines: [] },
-    { name: "a lone item is written on the next turn", steps: [{ after: 0, item: "a" }], end: 0, lines: [["a"]] },
+    { name: "a lone item is not written in the caller's turn", firstAfterMs: 0, steps: [{ after: 0, item: "a" }], end: null, lines: [] },
+    { name: "a lone item is written on the next turn", firstAfterMs: 0, steps: [{ after: 0, item: "a" }], end: 0, lines: [["a"]] },
     {
       name: "items after it wait for the window that line opened",
+      firstAfterMs: 0,
       steps: [{ after: 0, item: "a" }, { after: 100, item: "b" }, { after: 100, item: "c" }],
       end: 1_899,
       lines: [["a"]],
     },
     {
       name: "and share a line at its end",
+      firstAfterMs: 0,
       steps: [{ after: 0, item: "a" }, { after: 100, item: "b" }, { after: 100, item: "c" }],
       end: 1_900,
       lines: [["a"], ["b", "c"]],
     },
-    { name: "an item alone is still written at once", steps: [{ after: 0, item: "/status", alone: true }], end: null, lines: [["/status"]] },
-  ])("firstAfterMs = 0: $name", ({ steps, end, lines }) => {
+    { name: "an item alone is still written at once", firstAfterMs: 0, steps: [{ after: 0, item: "/status", alone: true }], end: null, lines: [["/status"]] },
+  ])("firstAfterMs $firstAfterMs: $name", ({ firstAfterMs, steps, end, lines }) => {
     const time = manualTime();
     const written: string[][] = [];
-    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, firstAfterMs: 0, write: (items) => written.push(items), now: time.now, timers: time.timers });
+    const gather = gatherLines<string>({ windowMs: 2_000, maxItems: 50, firstAfterMs, write: (items) => written.push(items), now: time.now, timers: time.timers });
     for (const step of steps) {
       time.advance(step.after);
       gather.add(step.item, { alone: step.alone ?? false });
