@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import { ShipDoneSchema } from "../../src/protocol/vm/ship";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
+import { place } from "../src/cli/cli-install";
 import { userPathsOf } from "../src/users/user-paths";
 import { IS_ROOT, startHarness, type Harness } from "./helpers/harness";
 import { closedTempDir } from "./helpers/temp-dir";
@@ -55,17 +56,25 @@ process.stdin.resume();
 
 type Watched = { count: number; found: Array<{ pid: string; where: string; cmd: string }>; seen: { clone: number; push: number; environs: number }; scans: number };
 
-/** The watcher, started as `uid`; resolves once its first scan is done. */
+/**
+ * The watcher, started as `uid`; resolves once its first scan is done. Its Node is placed beside
+ * the script: this one may sit where the agent's uid cannot reach it (a checkout in a 0700 home,
+ * npm's `node` package under it), as the VM places its own for agents (cli-install.ts).
+ */
 async function watchAs(uid: number): Promise<{ stop(): Promise<Watched>; child: ChildProcess }> {
   const dir = closedTempDir("proc-watch-");
   chmodSync(dir, 0o755);
   const script = join(dir, "watch.cjs");
   writeFileSync(script, WATCHER, { mode: 0o644 });
-  const child = spawn(process.execPath, [script], { uid, gid: uid, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WATCH_FOR: GITHUB_TOKEN }, stdio: ["pipe", "pipe", "inherit"], cwd: "/" });
+  const node = join(dir, "node");
+  place(process.execPath, node);
+  const child = spawn(node, [script], { uid, gid: uid, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WATCH_FOR: GITHUB_TOKEN }, stdio: ["pipe", "pipe", "inherit"], cwd: "/" });
   const lines = createInterface({ input: child.stdout! });
+  // A watcher that could not start ("error", no "exit") fails the test with its cause, at once.
   const next = () => new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
-    child.once("exit", () => reject(new Error("the watcher ended")));
+    child.once("error", (error) => reject(new Error(`the watcher could not start as uid ${uid}: ${error.message}`)));
+    child.once("exit", (code, signal) => reject(new Error(`the watcher ended (${signal ?? `code ${code}`})`)));
   });
   expect(await next()).toBe("ready");
   return {
