@@ -36,8 +36,8 @@ function childEnv(phones: readonly string[]): Record<string, string | undefined>
 
 export async function startSoakStack(options: SoakStackOptions): Promise<SoakStack> {
   const { teardowns, phones } = options;
-  const ports = await freeStackPorts();
-  const urls = localUrls(ports);
+  const stackPorts = await freeStackPorts();
+  const urls = localUrls(stackPorts.ports);
   const clone = makeFreshClone(options.label);
   teardowns.add("the repository copy", () => clone.remove());
 
@@ -53,7 +53,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
   const lines: TimedLine[] = [];
   const unplannedExits: SoakStack["unplannedExits"] = [];
   const killing = new Set<number>();
-  const specs = planTestStack(clone.root, ports, vars, childEnv(phones));
+  const specs = planTestStack(clone.root, stackPorts, vars, childEnv(phones));
   const stack = launchStack(specs, {
     write: (line) => {
       lines.push({ at: Date.now(), line });

@@ -33,6 +33,14 @@ export type StackInput = {
   telegram?: TelegramPlan;
   /** The GitHub stand-in and whether the VM uses it; none: it does not run. */
   github?: GithubPlan;
+  /**
+   * The port of wrangler's inspector. Unset (`npm start`): wrangler takes 9229 or the next free
+   * one. Stacks that start side by side (the end-to-end tests) each give one of their own: wrangler
+   * checks that a port is free and binds it later, so two starting together could both take 9229,
+   * and the second exits with "Address already in use (socket direct:1:default)" (seen with two
+   * `npm test` side by side).
+   */
+  inspectorPort?: number;
 };
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -67,6 +75,7 @@ export function planStack(input: StackInput): ChildSpec[] {
     // Settings from `.dev.vars`, Durable Object state persisted under `.wrangler/state` (shared mode).
     args: [
       input.wranglerCli, "dev", "--ip", HOST, "--port", String(input.ports.worker), "--show-interactive-dev-session=false",
+      ...(input.inspectorPort === undefined ? [] : ["--inspector-port", String(input.inspectorPort)]),
       // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper.
       ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`] : []),
       ...(mode.kind === "machines" ? machinesWorkerArgs(input.root, mode) : []),

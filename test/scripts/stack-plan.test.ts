@@ -47,8 +47,16 @@ it("starts wrangler dev on 127.0.0.1:8787 without metrics, and health-checks it"
     "TRANSCRIBER_URL:http://127.0.0.1:8790/ai/run/@cf/openai/whisper-large-v3-turbo",
   ]);
   expect(plan({ model: { kind: "real", credential: "ANTHROPIC_API_KEY" } }).child("worker")!.args).not.toContain("--var");
+  // npm start leaves the inspector's port to wrangler (9229 or the next free one).
+  expect(worker.args.some((arg) => arg.startsWith("--inspector-port"))).toBe(false);
   expect(worker.env).toMatchObject({ WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", PATH: "/usr/bin" });
   expect(worker.readyUrl).toBe("http://127.0.0.1:8787/health");
+});
+
+it("gives wrangler the inspector port it is given: test stacks starting together never both take 9229", () => {
+  const args = plan({ inspectorPort: 24_108 }).child("worker")!.args;
+  expect(args.slice(2, 9)).toEqual(["--ip", "127.0.0.1", "--port", "8787", "--show-interactive-dev-session=false", "--inspector-port", "24108"]);
+  expect(args.filter((arg) => arg === "--inspector-port")).toHaveLength(1);
 });
 
 it("runs the VM as a user would (npm run vm) on loopback with the Worker's token, the data dir and the offline model", () => {

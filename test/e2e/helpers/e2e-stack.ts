@@ -83,12 +83,19 @@ export function writeTestDevVars(root: string, urls: StackUrls, phones: readonly
   return parsed.vars;
 }
 
-/** Free loopback ports for a test stack, outside the ephemeral range: still free when restart() takes them again. */
-export async function freeStackPorts(): Promise<Ports> {
+/**
+ * Free loopback ports for a test stack, outside the ephemeral range: still free when restart()
+ * takes them again. One more for wrangler's inspector, which would otherwise be 9229 for every
+ * stack starting at the same moment (stack-plan.ts, `inspectorPort`).
+ */
+export async function freeStackPorts(): Promise<TestStackPorts> {
   const names = Object.keys(DEFAULT_PORTS) as PortName[];
-  const block = await freeListenPorts(HOST, names.length);
-  return Object.fromEntries(names.map((name, i) => [name, block[i]!])) as Ports;
+  const block = await freeListenPorts(HOST, names.length + 1);
+  return { ports: Object.fromEntries(names.map((name, i) => [name, block[i]!])) as Ports, inspectorPort: block[names.length]! };
 }
+
+/** A test stack's ports: its children's, and wrangler's inspector's. */
+export type TestStackPorts = { ports: Ports; inspectorPort: number };
 
 /** The model of every test stack: the offline one, on the stack's port. */
 const offlineModel = (ports: Ports): ModelChoice => ({ kind: "offline", url: localUrls(ports).model });
@@ -97,10 +104,11 @@ const offlineModel = (ports: Ports): ModelChoice => ({ kind: "offline", url: loc
  * The children of a test stack in a fresh copy at `root`: the VM on the offline model, its data
  * under the copy (or the mode given), this process's Node and the repository's wrangler.
  */
-export function planTestStack(root: string, ports: Ports, vars: LocalVars, baseEnv: Record<string, string | undefined>, mode: StackMode = { kind: "shared", dataDir: join(root, ".data/vm") }, standIns: StandIns = {}) {
+export function planTestStack(root: string, { ports, inspectorPort }: TestStackPorts, vars: LocalVars, baseEnv: Record<string, string | undefined>, mode: StackMode = { kind: "shared", dataDir: join(root, ".data/vm") }, standIns: StandIns = {}) {
   return planStack({
     root,
     ports,
+    inspectorPort,
     vars,
     model: offlineModel(ports),
     mode,
@@ -157,7 +165,8 @@ function testMachinesMode(root: string, ports: Ports, settingsEnv: Record<string
 }
 
 async function launchE2eStack(label: string, resources: Resources, options: E2eStackOptions): Promise<E2eStack> {
-  const ports = await freeStackPorts();
+  const stackPorts = await freeStackPorts();
+  const { ports } = stackPorts;
   const urls = localUrls(ports);
   const clone = resources.track(makeFreshClone(label), (c) => c.remove());
   try {
@@ -171,7 +180,7 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
     const machines = options.machines ? testMachinesMode(clone.root, ports, options.machines) : null;
     // The GitHub stand-in's repositories under the copy, which goes with the test.
     const standIns: StandIns = options.standIns ? { telegram: chooseTelegram({}, freshTelegramSecrets()), github: freshGithubPlan(join(clone.root, ".data/github"), true) } : {};
-    const planned = planTestStack(clone.root, ports, vars, shellEnv(), machines ?? undefined, standIns);
+    const planned = planTestStack(clone.root, stackPorts, vars, shellEnv(), machines ?? undefined, standIns);
     const specs = options.subscription ? planned.map((spec) => (spec.name === "vm" ? { ...spec, env: asSubscription(spec.env) } : spec)) : planned;
     const launch = async (): Promise<Stack> => {
       const launched = launchStack(specs, {
