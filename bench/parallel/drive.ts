@@ -1,5 +1,6 @@
 // Runs on the agent VM over HTTP, as the relay starts them (`POST /v1/runs`, the NDJSON event
 // stream read to its end), and the offline model's requests that carry a run's text.
+import type { StartRunRequestInput } from "../../src/protocol/vm/runs";
 import type { AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { STAND_IN_CREDENTIALS } from "../lib/stand-ins";
 import { USER_ID } from "./plan";
@@ -10,10 +11,13 @@ export type StartedRun = { runId: string; sentAt: number; end: Promise<RunEnd> }
 const RUN_TIMEOUT_MS = 120_000;
 let counter = 0;
 
-/** Starts one run in `workspace`; `sentAt` is Date.now() just before the request goes out. */
-export function startRun(vmUrl: string, workspace: string, text: string, sessionId: string | null): StartedRun {
+/**
+ * Starts one run in `workspace`; `sentAt` is Date.now() just before the request goes out. `more`:
+ * another user, or the options a relay would send (the VM's defaults without).
+ */
+export function startRun(vmUrl: string, workspace: string, text: string, sessionId: string | null, more: Pick<StartRunRequestInput, "userId" | "options"> = { userId: USER_ID }): StartedRun {
   const runId = `bench-par-${Date.now().toString(36)}-${++counter}`;
-  const body = { runId, userId: USER_ID, sessionId, workspace, messages: [{ id: `${runId}-m`, text }] };
+  const body: StartRunRequestInput = { runId, sessionId, workspace, messages: [{ id: `${runId}-m`, text }], ...more };
   const sentAt = Date.now();
   const end = fetch(`${vmUrl}/v1/runs`, {
     method: "POST",

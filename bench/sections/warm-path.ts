@@ -1,16 +1,29 @@
 // The warm path against its floors: webhook → the offline model's first request for a warm
 // follow-up, through the real relay and the real agent VM, with each round also timing a
 // hello-world Worker under wrangler dev and a bare CLI's warm turn, side by side; the VM's timing
-// marks (VM_TIMING=log) split the path into its hops (bench/warm-path/*.ts).
+// marks (VM_TIMING=log) split the path into its hops. Then reference rounds send warm turns straight
+// to the VM (with the relay's options, and with the VM's defaults), each beside a bare CLI's turn:
+// what the VM and the CLI take with nothing of the relay at work (bench/warm-path/*.ts).
 import { STAND_IN_CREDENTIALS } from "../lib/stand-ins";
 import { inboundForm, messageSid, signedPost } from "../lib/webhooks";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { sendTurn } from "../machines/drive";
+import { startRun } from "../parallel/drive";
 import { modelArrival } from "../machines/measure";
 import { THINK_MS } from "../machines/plan";
 import { INBOUND_PATH } from "../relay/drive";
-import { sampleProblem, summarize, type WarmPathSample, warmPathFigures } from "../warm-path/figures";
-import { roundsOf, turnMarks, turnText, WARM_PATH_PHONE, WARM_UP_TURNS } from "../warm-path/plan";
+import { sampleProblem, summarize, type VmAloneSample, type VmAloneTurn, type WarmPathSample, warmPathFigures } from "../warm-path/figures";
+import {
+  aloneRoundsOf,
+  roundsOf,
+  turnMarks,
+  turnText,
+  VM_ALONE_OPTIONS,
+  VM_ALONE_USER,
+  VM_SETTLE_MS,
+  WARM_PATH_PHONE,
+  WARM_UP_TURNS,
+} from "../warm-path/plan";
 import { type WarmPathStack, withWarmPathStack } from "../warm-path/stack";
 
 export const DEFINITIONS = {
@@ -19,6 +32,7 @@ export const DEFINITIONS = {
   helloWorld: "the relay benchmark's hello-world Worker (bench/fixtures/hello-worker) under wrangler dev: the same signed form POSTed to it, send → the whole response read",
   bareCli: "one CLI process with the VM's stream-json flags (no relay tools), on the same offline model, spawned before the rounds: a turn written on its stdin → the model's first request",
   dispatchFloor: "the durable floor Worker (bench/fixtures/durable-floor-worker: signature, form, one insert in the sender's Durable Object) with DISPATCH_URL: the same signed form → its object's POST of the stored message arriving at a loopback server; a reference for the relay's hop (a Worker, an object, its commit and one fetch out), not one of the judged floors",
+  vmAlone: "a reference, in rounds after the path's: another user's warm CLI on the same VM, its turn sent straight to POST /v1/runs with the options the relay sends for a chat run (approvals edits, the schedule tools, the WhatsApp instructions): send → the model's first request, and the same VM marks; 1 s after a bare CLI turn it is paired with, which comes at least 2.2 s after the VM's last turn (by then the VM has compacted its heap, 1-2 s after it goes quiet). What the VM, the CLI and the proxy take when nothing of the relay's turn is at work",
   hops: "the VM's VM_TIMING=log marks (epoch ms, the same clock): received (its POST /v1/runs arrived), written (the turn on the CLI's stdin), model_request (the CLI's request at the credential proxy); each hop's p50 over the rounds",
   warm: "each sample is a follow-up to a warm CLI: the previous turn ended (model request, run_finished, reply at the emulator) and 1 s passed, as a person who read the reply; then the hello-world request and the durable floor's, then 1 s, then the bare CLI's turn",
 };
@@ -26,7 +40,7 @@ export const DEFINITIONS = {
 export const warmPathSection: Section = {
   name: "warm-path",
   title: "the warm path against its floors: webhook → first model request, warm, beside a hello-world Worker and a bare CLI, hop by hop",
-  run: ({ quick, log }: SectionOptions) => withWarmPathStack(log, (stack) => measure(stack, roundsOf(quick), log)),
+  run: ({ quick, log }: SectionOptions) => withWarmPathStack(log, (stack) => measure(stack, roundsOf(quick), aloneRoundsOf(quick), log)),
 };
 
 let sids = 0;
@@ -60,7 +74,49 @@ async function dispatchFloorMs(stack: WarmPathStack, text: string): Promise<numb
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measure(stack: WarmPathStack, rounds: number, log: (line: string) => void): Promise<SectionOutcome> {
+/** One VM-alone turn on its session (null: a new one): its times from the send, and the session to resume next. */
+async function vmAloneTurn(stack: WarmPathStack, text: string, sessionId: string | null): Promise<{ turn: VmAloneTurn | null; sessionId: string | null; error: string | null }> {
+  // Only this turn's requests are read, as the path's are: every earlier body (tens of KB each) read again would keep the bench busy.
+  const fromIndex = stack.model.requests.length;
+  const run = startRun(stack.vmUrl, "main", text, sessionId, { userId: VM_ALONE_USER, options: VM_ALONE_OPTIONS });
+  const end = await run.end;
+  const next = end.sessionId ?? sessionId;
+  const at = modelArrival(stack.model.requests.slice(fromIndex), run.sentAt, text).firstAt;
+  const marks = turnMarks(stack.vmMarks, run.sentAt);
+  if (!end.ok || at === null || marks.received === null || marks.written === null || marks.modelRequest === null) {
+    return { turn: null, sessionId: next, error: end.error ?? "no model request or no VM marks" };
+  }
+  const since = (t: number) => t - run.sentAt;
+  return { turn: { firstModelMs: since(at), receivedMs: since(marks.received), writtenMs: since(marks.written), proxyMs: since(marks.modelRequest) }, sessionId: next, error: null };
+}
+
+/**
+ * The reference rounds, after the path's: the VM left to settle, a bare CLI turn, 1 s (the bare
+ * CLI works on after its result), then one VM-alone turn. Warm-up turns first.
+ */
+async function measureAlone(stack: WarmPathStack, rounds: number, runId: string, log: (line: string) => void): Promise<VmAloneSample[]> {
+  let session: string | null = null;
+  for (let i = 0; i < WARM_UP_TURNS; i++) {
+    const warmUp = await vmAloneTurn(stack, turnText("alone_warm_up", i, runId), session);
+    if (warmUp.error) throw new Error(`the VM-alone warm-up turn failed: ${warmUp.error}`);
+    session = warmUp.sessionId;
+  }
+  let vmQuietFrom = Date.now();
+  const samples: VmAloneSample[] = [];
+  for (let round = 0; round < rounds; round++) {
+    await pause(Math.max(THINK_MS, vmQuietFrom + VM_SETTLE_MS - Date.now()));
+    const bare = await stack.bareCli.turn(turnText("bare_alone", round, runId));
+    await pause(THINK_MS);
+    const sent = await vmAloneTurn(stack, turnText("alone", round, runId), session);
+    vmQuietFrom = Date.now();
+    session = sent.sessionId;
+    samples.push({ round, bareCliMs: bare, turn: sent.turn });
+    log(`warm-path: reference round ${round + 1}/${rounds}: bare CLI ${bare ?? "n/a"} ms, the VM alone ${sent.turn?.firstModelMs ?? "n/a"} ms${sent.error ? ` (${sent.error})` : ""}`);
+  }
+  return samples;
+}
+
+async function measure(stack: WarmPathStack, rounds: number, aloneRounds: number, log: (line: string) => void): Promise<SectionOutcome> {
   const runId = Date.now().toString(36);
   for (let i = 0; i < WARM_UP_TURNS; i++) {
     const turn = await sendTurn(stack, stack.relay, WARM_PATH_PHONE, turnText("warm_up", i, runId));
@@ -95,10 +151,11 @@ async function measure(stack: WarmPathStack, rounds: number, log: (line: string)
     const problem = sampleProblem(sample);
     log(`warm-path: round ${round + 1}/${rounds}: ${sample.firstModelMs ?? "no"} ms to the model, hello ${hello ?? "n/a"} ms, durable dispatch ${dispatchFloor ?? "n/a"} ms, bare CLI ${bare ?? "n/a"} ms${problem ? ` (set aside: ${problem})` : ""}`);
   }
+  const alone = await measureAlone(stack, aloneRounds, runId, log);
   for (const reload of stack.relay.reloads) log(`warm-path: wrangler reloaded the relay at ${new Date(reload.at).toISOString()} (a source file changed): this run is disturbed`);
   return {
     status: "ok",
-    figures: warmPathFigures(samples, stack.relay.reloads.length),
-    details: { definitions: DEFINITIONS, summary: summarize(samples), samples: samples.map((s) => ({ ...s, problem: sampleProblem(s) })), reloads: stack.relay.reloads },
+    figures: warmPathFigures(samples, alone, stack.relay.reloads.length),
+    details: { definitions: DEFINITIONS, summary: summarize(samples, alone), samples: samples.map((s) => ({ ...s, problem: sampleProblem(s) })), alone, reloads: stack.relay.reloads },
   };
 }

@@ -1,8 +1,8 @@
 // The warm-path benchmark's pure parts: reading the VM's timing marks, matching them to a turn,
 // and the figures (the judged distance to the floors, each hop's share).
 import { describe, expect, it } from "vitest";
-import { sampleProblem, summarize, type WarmPathSample, warmPathFigures } from "../warm-path/figures";
-import { roundsOf, timingMarkOf, turnMarks, type VmTimingMark } from "../warm-path/plan";
+import { sampleProblem, summarize, type VmAloneSample, type WarmPathSample, warmPathFigures } from "../warm-path/figures";
+import { aloneRoundsOf, roundsOf, timingMarkOf, turnMarks, type VmTimingMark } from "../warm-path/plan";
 
 const sample = (round: number, over: Partial<WarmPathSample> = {}): WarmPathSample => ({
   round,
@@ -40,7 +40,8 @@ describe("the VM's timing lines", () => {
     expect(turnMarks(marks, 2_000)).toEqual({ received: null, written: null, modelRequest: null });
   });
 
-  it("runs 20 rounds, 3 when quick", () => expect([roundsOf(false), roundsOf(true)]).toEqual([20, 3]));
+  it("runs 20 rounds and 20 reference rounds, 3 and 2 when quick", () =>
+    expect([roundsOf(false), roundsOf(true), aloneRoundsOf(false), aloneRoundsOf(true)]).toEqual([20, 3, 20, 2]));
 });
 
 describe("the figures", () => {
@@ -68,8 +69,32 @@ describe("the figures", () => {
     expect(warmPathFigures([sample(0, { firstModelMs: 60 })]).find((f) => f.name.includes("over its floors"))).toMatchObject({ value: 4, pass: true });
   });
 
+  it("sets the VM's, the CLI's and the proxy's share on the path beside the same with nothing of the relay at work", () => {
+    const turn = (first: number, received = 4) => ({ firstModelMs: first, receivedMs: received, writtenMs: received + 2, proxyMs: first - 3 });
+    const alone: VmAloneSample[] = [
+      { round: 0, bareCliMs: 44, turn: turn(52) },
+      { round: 1, bareCliMs: 40, turn: turn(50) },
+      { round: 2, bareCliMs: null, turn: turn(49) },
+      { round: 3, bareCliMs: 46, turn: null },
+    ];
+    const samples = [sample(0), sample(1, { firstModelMs: 80, proxyMs: 76 }), sample(2, { firstModelMs: 60, proxyMs: 57 })];
+    const s = summarize(samples, alone);
+    // Alone (rounds 0 and 1): 52 − 4 − 44 = 4 and 50 − 4 − 40 = 6; on the path 70 − 16 − 44 = 10, 20 and 0.
+    expect(s.alone).toEqual({ rounds: 2, p50: 51, hops: { vm: 2, cli: 42, proxy: 3 } });
+    expect(s.overBareCli).toEqual({ path: 10, alone: 5 });
+    const figures = warmPathFigures(samples, alone);
+    expect(figures.find((f) => f.name.startsWith("hop: the VM's server"))?.note).toBe("alone 2 ms");
+    expect(figures.find((f) => f.name.startsWith("the VM, the CLI and the proxy"))).toMatchObject({
+      value: 10,
+      note: "on the path; 5 ms alone (the reference rounds)",
+    });
+    expect(figures.find((f) => f.name.startsWith("reference: the VM alone"))).toMatchObject({ value: 51, note: "2 rounds after the path's, each 1 s after a bare CLI turn; the hops' \"alone\" figures are its" });
+    // The two reference rounds that gave nothing are named, as a path round would be.
+    expect(figures.find((f) => f.name === "samples set aside")).toMatchObject({ value: 2, pass: false });
+  });
+
   it("a wrangler reload is named as a disturbance", () => {
-    expect(warmPathFigures([sample(0)], 1).at(-1)).toMatchObject({ name: "wrangler reloads during the run", value: 1, pass: false });
+    expect(warmPathFigures([sample(0)], [], 1).at(-1)).toMatchObject({ name: "wrangler reloads during the run", value: 1, pass: false });
     expect(warmPathFigures([sample(0)]).some((f) => f.name.includes("reload"))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // The warm-path benchmark's figures: webhook → the model's first request for a warm follow-up,
 // against its two floors measured in the same rounds (a hello-world Worker under wrangler dev,
 // and a bare CLI's warm turn on stdin), and each hop's share of it, the relay's beside a durable
-// floor that dispatches (a reference, not judged). Pure.
+// floor that dispatches, the VM's, the CLI's and the proxy's beside the same turn sent straight to
+// the VM with nothing of the relay at work (references, not judged). Pure.
 import { atMost, exactly, type Figure, info, judged } from "../lib/figures";
 import { median } from "../lib/stats";
 
@@ -22,6 +23,16 @@ export type WarmPathSample = {
   /** The same round's reference: the durable floor's webhook sent → its dispatch arrived (a Worker, an object's insert and commit, one fetch out). */
   dispatchFloorMs: number | null;
 };
+
+/** A VM-alone turn's times from its send, as the path's: the model's first request, and the VM's marks. */
+export type VmAloneTurn = { firstModelMs: number; receivedMs: number; writtenMs: number; proxyMs: number };
+
+/**
+ * A reference round, after the path's rounds: the bare CLI's warm turn, then a warm turn sent
+ * straight to the VM's `POST /v1/runs` by another user with the relay's options. Null where one
+ * gave nothing.
+ */
+export type VmAloneSample = { round: number; bareCliMs: number | null; turn: VmAloneTurn | null };
 
 export const TARGETS = {
   /** Issue 47: within 10 ms (p50) of its floors, measured side by side. */
@@ -65,12 +76,20 @@ export type WarmPathSummary = {
   hops: Hops;
   /** The judged figure: p50 − (hello p50 + bare CLI p50). */
   overFloors: number;
+  /** The VM-alone rounds: how many gave a figure, the p50 from the send, and the VM's, the CLI's and the proxy's hops as in `hops`. */
+  alone: { rounds: number; p50: number; hops: Omit<Hops, "relay"> };
+  /** Per round, then the median: the VM, the CLI and the proxy together (the VM's request → the model) over that round's bare CLI, on the path and alone. */
+  overBareCli: { path: number; alone: number };
 };
 
 const p50Of = (values: readonly number[]) => (values.length > 0 ? median(values) : Number.NaN);
 
-export function summarize(samples: readonly WarmPathSample[]): WarmPathSummary {
+/** A reference round that gave both of its figures. */
+const aloneValid = (s: VmAloneSample): s is VmAloneSample & { bareCliMs: number; turn: VmAloneTurn } => s.bareCliMs !== null && s.turn !== null;
+
+export function summarize(samples: readonly WarmPathSample[], aloneSamples: readonly VmAloneSample[] = []): WarmPathSummary {
   const valid = samples.filter((s) => sampleProblem(s) === null);
+  const alone = aloneSamples.filter(aloneValid);
   const firsts = valid.map((s) => s.firstModelMs!);
   const helloP50 = p50Of(valid.map((s) => s.helloMs!));
   const bareCliP50 = p50Of(valid.map((s) => s.bareCliMs!));
@@ -92,15 +111,28 @@ export function summarize(samples: readonly WarmPathSample[]): WarmPathSummary {
       proxy: p50Of(valid.map((s) => s.firstModelMs! - s.proxyMs!)),
     },
     overFloors: p50 - (helloP50 + bareCliP50),
+    alone: {
+      rounds: alone.length,
+      p50: p50Of(alone.map((s) => s.turn.firstModelMs)),
+      hops: {
+        vm: p50Of(alone.map((s) => s.turn.writtenMs - s.turn.receivedMs)),
+        cli: p50Of(alone.map((s) => s.turn.proxyMs - s.turn.writtenMs)),
+        proxy: p50Of(alone.map((s) => s.turn.firstModelMs - s.turn.proxyMs)),
+      },
+    },
+    overBareCli: {
+      path: p50Of(valid.map((s) => s.firstModelMs! - s.vmReceivedMs! - s.bareCliMs!)),
+      alone: p50Of(alone.map((s) => s.turn.firstModelMs - s.turn.receivedMs - s.bareCliMs)),
+    },
   };
 }
 
 const r1 = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : Number.NaN);
 const ms = (v: number) => (Number.isFinite(v) ? `${r1(v)} ms` : "n/a");
 
-export function warmPathFigures(samples: readonly WarmPathSample[], reloads = 0): Figure[] {
-  const s = summarize(samples);
-  const problems = s.count - s.valid;
+export function warmPathFigures(samples: readonly WarmPathSample[], aloneSamples: readonly VmAloneSample[] = [], reloads = 0): Figure[] {
+  const s = summarize(samples, aloneSamples);
+  const problems = s.count - s.valid + aloneSamples.length - s.alone.rounds;
   const { hops } = s;
   return [
     judged(
@@ -116,9 +148,23 @@ export function warmPathFigures(samples: readonly WarmPathSample[], reloads = 0)
     info(SECTION, "floor: bare CLI, warm turn on stdin → first model request (p50)", r1(s.bareCliP50), "ms"),
     info(SECTION, "reference: the durable floor, webhook → its dispatch arrived (Worker, one insert in a Durable Object, its commit, one fetch out) (p50)", r1(s.dispatchFloorP50), "ms"),
     info(SECTION, "hop: webhook → the VM has the run (Worker, Durable Object, dispatch, VM client) (p50)", r1(hops.relay), "ms", `${ms(hops.relay - s.helloP50)} over the hello-world Worker, ${ms(hops.relay - s.dispatchFloorP50)} over the durable floor's dispatch`),
-    info(SECTION, "hop: the VM's server and run manager, request → CLI's stdin (p50)", r1(hops.vm), "ms"),
-    info(SECTION, "hop: the CLI, stdin → its request at the credential proxy (p50)", r1(hops.cli), "ms", `with the proxy's hop ${ms(hops.cli + hops.proxy - s.bareCliP50)} over the bare CLI (which has no relay tools and reaches the model directly)`),
-    info(SECTION, "hop: the credential proxy → the model has the request (p50)", r1(hops.proxy), "ms"),
+    info(SECTION, "hop: the VM's server and run manager, request → CLI's stdin (p50)", r1(hops.vm), "ms", `alone ${ms(s.alone.hops.vm)}`),
+    info(SECTION, "hop: the CLI, stdin → its request at the credential proxy (p50)", r1(hops.cli), "ms", `alone ${ms(s.alone.hops.cli)}; with the proxy's hop ${ms(hops.cli + hops.proxy - s.bareCliP50)} over the bare CLI (which has no relay tools and reaches the model directly)`),
+    info(SECTION, "hop: the credential proxy → the model has the request (p50)", r1(hops.proxy), "ms", `alone ${ms(s.alone.hops.proxy)}`),
+    info(
+      SECTION,
+      "the VM, the CLI and the proxy (the VM's request → the model) over the same round's bare CLI (median of the rounds)",
+      r1(s.overBareCli.path),
+      "ms",
+      `on the path; ${ms(s.overBareCli.alone)} alone (the reference rounds)`,
+    ),
+    info(
+      SECTION,
+      "reference: the VM alone, a warm turn sent straight to it with the relay's options, nothing of the relay at work (p50)",
+      r1(s.alone.p50),
+      "ms",
+      `${s.alone.rounds} rounds after the path's, each 1 s after a bare CLI turn; the hops' "alone" figures are its`,
+    ),
     judged(SECTION, "samples set aside", problems, "", TARGETS.none, problems > 0 ? "each sample's reason is in the details" : undefined),
     ...(reloads > 0 ? [judged(SECTION, "wrangler reloads during the run", reloads, "", TARGETS.none, "a source file changed mid-run: the run is disturbed, run it again")] : []),
   ];

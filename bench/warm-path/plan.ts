@@ -1,18 +1,54 @@
-// The warm-path benchmark as data: how many rounds, the phone, the texts, and which VM marks (VM_TIMING=log)
-// belong to a turn. Pure.
+// The warm-path benchmark as data: how many rounds, the phone, the texts, what the VM-alone reference
+// sends, and which VM marks (VM_TIMING=log) belong to a turn. Pure.
+import { WHATSAPP_INSTRUCTIONS } from "../../src/core/agent-instructions";
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm/approvals";
+import type { RunOptions } from "../../src/protocol/vm/runs";
 
 /** Rounds of one warm turn, one hello-world request and one bare CLI turn each (`--quick`: a smoke run). */
 export function roundsOf(quick: boolean): number {
   return quick ? 3 : 20;
 }
 
+/** The VM-alone reference's rounds after those, one bare CLI turn and one VM-alone turn each. */
+export function aloneRoundsOf(quick: boolean): number {
+  return quick ? 2 : 20;
+}
+
+/**
+ * How long after its last turn the VM is left before a reference round is timed. A quiet VM
+ * compacts its heap (a synchronous major collection, 20-50 ms here) at its first idle check at
+ * least 1 s after its last activity, so between 1 and 2 s after it (vm/src/server.ts): a turn
+ * sent into that collection, to the VM or to the bare CLI beside it on the same 2 cores, would
+ * time it. (The path's rounds keep their own cadence: each of their VM turns comes more than 2 s
+ * after the one before.)
+ */
+export const VM_SETTLE_MS = 2_200;
+
 /** Turns before the samples: the first spawns the CLI, the others find it warm. */
 export const WARM_UP_TURNS = 3;
 
 export const WARM_PATH_PHONE = "+15550032001";
 
+/**
+ * The VM-alone reference's user: the same VM, a CLI of its own, its runs sent straight to
+ * `POST /v1/runs` with nothing of the relay at work meanwhile.
+ */
+export const VM_ALONE_USER = "+15550032002";
+
+
+/**
+ * What the relay sends with a chat run under its default settings (src/objects/units/run-input.ts,
+ * `APPROVALS_DEFAULT` edits): the same CLI flags, relay tools and system prompt as the path's.
+ */
+export const VM_ALONE_OPTIONS: RunOptions = {
+  permissionMode: "bypassPermissions",
+  approvals: { mode: "edits", timeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS },
+  scheduleTools: true,
+  appendSystemPrompt: WHATSAPP_INSTRUCTIONS,
+};
+
 /** A text no other turn sends, so the model request carrying it is this turn's. */
-export function turnText(kind: "warm_up" | "sample" | "bare", index: number, runId: string): string {
+export function turnText(kind: "warm_up" | "sample" | "bare" | "alone_warm_up" | "alone" | "bare_alone", index: number, runId: string): string {
   return `bench warm path ${kind} ${index} ${runId}`;
 }
 

@@ -1,8 +1,9 @@
 // The warm-path benchmark's stack, all on 127.0.0.1: the offline model, the Twilio emulator, the
 // agent VM as shipped (the real VM and CLI, checkpoints on) printing its timing marks, the relay
 // under `wrangler dev`, and the two floors: a hello-world Worker under `wrangler dev` and a bare
-// CLI on the same model; and a reference, the durable floor Worker sending each message it stored
-// to a loopback server (what a Worker, an object's insert, its commit and one fetch out take).
+// CLI on the same model; and two references: the durable floor Worker sending each message it stored
+// to a loopback server (what a Worker, an object's insert, its commit and one fetch out take), and
+// the VM itself, reached directly (the section sends those runs).
 // Everything it starts is stopped, and every directory removed, however the work ends.
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { DURABLE_FLOOR_WORKER_DIR, REPO_ROOT, HELLO_WORKER_DIR } from "../lib/paths";
@@ -21,6 +22,8 @@ export type WarmPathStack = {
   relay: WranglerDev;
   hello: WranglerDev;
   bareCli: BareCli;
+  /** The agent VM's own URL: the VM-alone reference's runs go straight to it. */
+  vmUrl: string;
   /** The durable floor (signature, form, one insert in a Durable Object) sending each message it stored to `dispatchTarget`. */
   dispatchFloor: WranglerDev;
   dispatchTarget: DispatchTarget;
@@ -52,6 +55,6 @@ export function withWarmPathStack<T>(log: (line: string) => void, work: (stack: 
     const dispatchFloor = await startWranglerDev({ cwd: DURABLE_FLOOR_WORKER_DIR, readyPath: "/", varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: dispatchTarget.url }, [], { DISPATCH_URL: dispatchTarget.url }) });
     onClose("the durable floor", () => dispatchFloor.stop());
     log(`warm-path: relay ${relay.url} (VM ${vm.url}), hello-world Worker ${hello.url}, a bare CLI, the durable floor ${dispatchFloor.url} dispatching to ${dispatchTarget.url}`);
-    return await work({ model, twilio, relay, hello, bareCli, vmMarks, dispatchFloor, dispatchTarget });
+    return await work({ model, twilio, relay, hello, bareCli, vmUrl: vm.url, vmMarks, dispatchFloor, dispatchTarget });
   });
 }
