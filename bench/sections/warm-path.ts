@@ -76,7 +76,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One VM-alone turn on its session (null: a new one): its times from the send, and the session to resume next. */
 async function vmAloneTurn(stack: WarmPathStack, text: string, sessionId: string | null): Promise<{ turn: VmAloneTurn | null; sessionId: string | null; error: string | null }> {
-  // Only this turn's requests are read, as the path's are: every earlier body (tens of KB each) read again would keep the bench busy.
+  // This turn's requests, read as the path's turns read theirs (modelArrival).
   const fromIndex = stack.model.requests.length;
   const run = startRun(stack.vmUrl, "main", text, sessionId, { userId: VM_ALONE_USER, options: VM_ALONE_OPTIONS });
   const end = await run.end;
