@@ -4,7 +4,7 @@
 // loopback only (and gh's Unix socket), apart from the VM's public port. Rules: core/credential-proxy.ts.
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync } from "node:fs";
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Agent as HttpAgent, type ClientRequest, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
@@ -116,46 +116,70 @@ function refuse(res: ServerResponse, status: keyof typeof ERROR_TYPES, message: 
  */
 type ForwardOptions = { answerReady?: () => Promise<void> | null; read?: Buffer; onAnswer?: (answer: IncomingMessage) => void };
 
+/** A request with no body at all: nothing to send but its headers. */
+const bodyless = (req: IncomingMessage) =>
+  (req.method === "GET" || req.method === "HEAD") && req.headers["transfer-encoding"] === undefined && (req.headers["content-length"] ?? "0") === "0";
+
+/**
+ * An upstream that closes an idle keep-alive connection as the proxy sends on it resets it before
+ * any answer (Node's `reusedSocket`, whose documentation retries exactly this). Sent once more, on a
+ * new connection, when the whole request is in hand: no body, or all of it read by a gate.
+ */
+const sendAgain = (error: NodeJS.ErrnoException, upstream: ClientRequest, replayable: boolean) => replayable && upstream.reusedSocket && error.code === "ECONNRESET";
+
 /** Streams `req` to `target` and the answer back, chunk by chunk in both directions. */
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string | string[]>, limits: ProxyLimits, options: ForwardOptions = {}): void {
   const { answerReady, read, onAnswer } = options;
   let ready: Promise<void> | null | undefined;
   const readyOnce = () => (ready === undefined ? (ready = answerReady?.() ?? null) : ready);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
-  const upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
-    answer.on("error", () => res.destroy());
-    onAnswer?.(answer);
-    const pass = () => {
-      if (res.destroyed) return void answer.destroy();
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
-      answer.pipe(res);
-    };
-    const gate = readyOnce();
-    if (gate) void gate.then(pass, pass);
-    else pass();
-  });
-  if (answerReady) upstream.once("finish", readyOnce);
-  upstream.setNoDelay(true);
   // Not a byte either way on the upstream socket for idleMs, or the whole request past requestMs:
   // ended, with a 504 while nothing of the answer went out yet (else the connection is cut).
   let timedOut: string | null = null;
+  let upstream: ClientRequest;
   const timeOut = (why: string) => {
     timedOut ??= why;
     upstream.destroy(new Error(why));
   };
-  upstream.setTimeout(limits.idleMs, () => timeOut(`nothing came or went for ${limits.idleMs / 1000} s`));
   const overall = setTimeout(() => timeOut(`it took longer than ${limits.requestMs / 1000} s`), limits.requestMs);
-  upstream.on("error", () => (timedOut ? refuse(res, 504, `the credential proxy ended the request: ${timedOut}`) : refuse(res, 502, "the credential proxy could not reach the upstream")));
+  const replayable = bodyless(req) || (read !== undefined && req.readableEnded);
+  const attempt = (first: boolean) => {
+    let answered = false;
+    upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
+      answered = true;
+      answer.on("error", () => res.destroy());
+      onAnswer?.(answer);
+      const pass = () => {
+        if (res.destroyed) return void answer.destroy();
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer));
+        answer.pipe(res);
+      };
+      const gate = readyOnce();
+      if (gate) void gate.then(pass, pass);
+      else pass();
+    });
+    const current = upstream;
+    if (answerReady) current.once("finish", readyOnce);
+    current.setNoDelay(true);
+    current.setTimeout(limits.idleMs, () => timeOut(`nothing came or went for ${limits.idleMs / 1000} s`));
+    current.on("error", (error: NodeJS.ErrnoException) => {
+      if (first && !answered && !timedOut && !res.destroyed && sendAgain(error, current, replayable)) return attempt(false);
+      if (timedOut) refuse(res, 504, `the credential proxy ended the request: ${timedOut}`);
+      else refuse(res, 502, "the credential proxy could not reach the upstream");
+    });
+    // The whole request is in hand (sent again, or all of it read by a gate): it goes as it is.
+    if (!first || (read && req.readableEnded)) return void current.end(read);
+    // What a gate read first goes ahead of the rest.
+    if (read) current.write(read);
+    req.pipe(current);
+    req.resume();
+  };
   // The agent went away (a stop, a cancel): so does the upstream request.
   res.on("close", () => {
     clearTimeout(overall);
     if (!res.writableFinished) upstream.destroy();
   });
-  // What a gate read first goes ahead of the rest.
-  if (read && req.readableEnded) return void upstream.end(read);
-  if (read) upstream.write(read);
-  req.pipe(upstream);
-  req.resume();
+  attempt(true);
 }
 
 /**
