@@ -2,8 +2,8 @@
 // follow-up, through the real relay and the real agent VM, with each round also timing a
 // hello-world Worker under wrangler dev and a bare CLI's warm turn, side by side; the VM's timing
 // marks (VM_TIMING=log) split the path into its hops. Then reference rounds send warm turns straight
-// to the VM (with the relay's options, and with the VM's defaults), each beside a bare CLI's turn:
-// what the VM and the CLI take with nothing of the relay at work (bench/warm-path/*.ts).
+// to the VM with the relay's options, each beside a bare CLI's turn: what the VM and the CLI take
+// with nothing of the relay at work (bench/warm-path/*.ts).
 import { STAND_IN_CREDENTIALS } from "../lib/stand-ins";
 import { inboundForm, messageSid, signedPost } from "../lib/webhooks";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";

@@ -84,6 +84,15 @@ export type WarmPathSummary = {
 
 const p50Of = (values: readonly number[]) => (values.length > 0 ? median(values) : Number.NaN);
 
+/** The VM's, the CLI's and the proxy's hops (p50s) of turns timed from their send, the path's and the reference's alike. */
+function vmHopsOf(turns: readonly VmAloneTurn[]): Omit<Hops, "relay"> {
+  return {
+    vm: p50Of(turns.map((t) => t.writtenMs - t.receivedMs)),
+    cli: p50Of(turns.map((t) => t.proxyMs - t.writtenMs)),
+    proxy: p50Of(turns.map((t) => t.firstModelMs - t.proxyMs)),
+  };
+}
+
 /** A reference round that gave both of its figures. */
 const aloneValid = (s: VmAloneSample): s is VmAloneSample & { bareCliMs: number; turn: VmAloneTurn } => s.bareCliMs !== null && s.turn !== null;
 
@@ -106,19 +115,13 @@ export function summarize(samples: readonly WarmPathSample[], aloneSamples: read
     webhookP50: p50Of(valid.map((s) => s.webhookMs)),
     hops: {
       relay: p50Of(valid.map((s) => s.vmReceivedMs!)),
-      vm: p50Of(valid.map((s) => s.writtenMs! - s.vmReceivedMs!)),
-      cli: p50Of(valid.map((s) => s.proxyMs! - s.writtenMs!)),
-      proxy: p50Of(valid.map((s) => s.firstModelMs! - s.proxyMs!)),
+      ...vmHopsOf(valid.map((s) => ({ firstModelMs: s.firstModelMs!, receivedMs: s.vmReceivedMs!, writtenMs: s.writtenMs!, proxyMs: s.proxyMs! }))),
     },
     overFloors: p50 - (helloP50 + bareCliP50),
     alone: {
       rounds: alone.length,
       p50: p50Of(alone.map((s) => s.turn.firstModelMs)),
-      hops: {
-        vm: p50Of(alone.map((s) => s.turn.writtenMs - s.turn.receivedMs)),
-        cli: p50Of(alone.map((s) => s.turn.proxyMs - s.turn.writtenMs)),
-        proxy: p50Of(alone.map((s) => s.turn.firstModelMs - s.turn.proxyMs)),
-      },
+      hops: vmHopsOf(alone.map((s) => s.turn)),
     },
     overBareCli: {
       path: p50Of(valid.map((s) => s.firstModelMs! - s.vmReceivedMs! - s.bareCliMs!)),

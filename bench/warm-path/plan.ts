@@ -35,7 +35,6 @@ export const WARM_PATH_PHONE = "+15550032001";
  */
 export const VM_ALONE_USER = "+15550032002";
 
-
 /**
  * What the relay sends with a chat run under its default settings (src/objects/units/run-input.ts,
  * `APPROVALS_DEFAULT` edits): the same CLI flags, relay tools and system prompt as the path's.
