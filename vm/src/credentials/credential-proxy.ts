@@ -123,7 +123,9 @@ const bodyless = (req: IncomingMessage) =>
 /**
  * An upstream that closes an idle keep-alive connection as the proxy sends on it resets it before
  * any answer (Node's `reusedSocket`, whose documentation retries exactly this). Sent once more, on a
- * new connection, when the whole request is in hand: no body, or all of it read by a gate.
+ * new connection, only when it has no body: a GET or HEAD (git's `info/refs`, gh's reads). A body,
+ * even one a gate read whole (gh's `POST …/pulls`), may have reached the upstream and been acted
+ * on before the reset: never sent twice, it gets the 502.
  */
 const sendAgain = (error: NodeJS.ErrnoException, upstream: ClientRequest, replayable: boolean) => replayable && upstream.reusedSocket && error.code === "ECONNRESET";
 
@@ -142,7 +144,7 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
     upstream.destroy(new Error(why));
   };
   const overall = setTimeout(() => timeOut(`it took longer than ${limits.requestMs / 1000} s`), limits.requestMs);
-  const replayable = bodyless(req) || (read !== undefined && req.readableEnded);
+  const replayable = bodyless(req);
   const attempt = (first: boolean) => {
     let answered = false;
     upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
@@ -167,8 +169,9 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
       if (timedOut) refuse(res, 504, `the credential proxy ended the request: ${timedOut}`);
       else refuse(res, 502, "the credential proxy could not reach the upstream");
     });
-    // The whole request is in hand (sent again, or all of it read by a gate): it goes as it is.
-    if (!first || (read && req.readableEnded)) return void current.end(read);
+    // Sent again (it has no body), or all of it read by a gate: it goes as it is.
+    if (!first) return void current.end();
+    if (read && req.readableEnded) return void current.end(read);
     // What a gate read first goes ahead of the rest.
     if (read) current.write(read);
     req.pipe(current);
