@@ -167,6 +167,35 @@ describe("gh", () => {
   });
 });
 
+describe("GraphQL", () => {
+  const SECRET_QUERY = `query { repository(owner: "operator", name: "bobs") { object(expression: "HEAD:README.md") { ... on Blob { text } } } }`;
+
+  it("refuses a read of a repository of no conversation of the user: 403, and GitHub never sees it", async () => {
+    const token = aliceToken();
+    const asked = github.state.requests.length;
+    for (const body of [
+      { query: SECRET_QUERY },
+      { query: "query Q($owner: String!, $repo: String!) { repository(owner: $owner, name: $repo) { id } }", variables: { owner: "operator", repo: "bobs" } },
+      { query: "query { search(query: \"repo:operator/bobs\", type: REPOSITORY, first: 1) { repositoryCount } }" },
+      { query: "query { viewer { repositories(first: 10) { nodes { nameWithOwner } } } }" },
+    ]) {
+      const refused = await gh(token, "POST", "/graphql", body);
+      expect(refused.status).toBe(403);
+      expect(refused.json.message).toMatch(/^The relay's credential proxy refused this: [^\n]+$/);
+    }
+    expect((await gh(token, "POST", "/graphql", { query: SECRET_QUERY })).json.message).toContain("operator/bobs is not the repository of one of your conversations");
+    expect(github.state.requests.length).toBe(asked);
+  });
+
+  it("passes a read of the conversation's repository, with the VM's token", async () => {
+    const token = aliceToken();
+    const asked = github.state.requests.length;
+    const query = "query PullRequestByNumber($owner: String!, $repo: String!, $pr_number: Int!) { repository(owner: $owner, name: $repo) { pullRequest(number: $pr_number) { number title author { login } } } }";
+    expect((await gh(token, "POST", "/graphql", { query, variables: { owner: "operator", repo: "app", pr_number: 1 } })).status).not.toBe(403);
+    expect(github.state.requests.slice(asked)).toEqual([{ method: "POST", path: expect.stringMatching(/\/graphql$/), login: "operator" }]);
+  });
+});
+
 it("an agent token no user was bound to reaches no repository", async () => {
   const { token } = proxy.grant(() => true);
   expect((await gh(token, "GET", "/repos/operator/app")).status).toBe(403);

@@ -57,17 +57,3 @@ export function ownPullDecision(repo: { repo: string; ownBranches: string[] }, p
   if (from.toLowerCase() !== repo.repo || !repo.ownBranches.includes(ref)) return refuse(`the pull request's branch ${ref} is not the conversation's own (${repo.ownBranches.join(", ")})`);
   return ALLOW;
 }
-
-/**
- * GraphQL (gh's own commands use it): reads pass, any mutation or subscription is refused, for a
- * mutation cannot be tied to a repository by its path. The words are looked for anywhere, so a
- * read that merely mentions them is refused too: the safe side. Opening a pull request goes by REST.
- */
-export function graphqlDecision(body: unknown): Decision {
-  const query = typeof body === "object" && body !== null ? (body as { query?: unknown }).query : undefined;
-  if (typeof query !== "string") return refuse("a GraphQL request needs a query");
-  if (/\b(?:mutation|subscription)\b/i.test(query)) {
-    return refuse("GraphQL mutations are refused; open or update a pull request with `gh api repos/OWNER/REPO/pulls -f head=… -f base=… -f title=…` (REST)");
-  }
-  return ALLOW;
-}

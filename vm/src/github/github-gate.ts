@@ -5,7 +5,8 @@
 // server's own git work (a clone, /ship's push) has tokens of its own, each scoped to its one
 // operation (core/server-git-scope.ts): no token passes unchecked.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ghApiDecision, graphqlDecision, ownPullDecision, pullCreateDecision, WHAT_PASSES } from "../core/github-api-scope";
+import { ghApiDecision, ownPullDecision, pullCreateDecision, WHAT_PASSES } from "../core/github-api-scope";
+import { graphqlDecision } from "../core/github-graphql-scope";
 import { gitDecision, ownBranchesOf, repoOfGitPath, pushDecision, receivePackCommands, receivePackRefusal, type Decision, type GithubScope, type RefUpdate } from "../core/github-scope";
 import { serverGitDecision, serverPushDecision, type ServerGitGrant } from "../core/server-git-scope";
 import { basename, dirname } from "node:path";
@@ -189,6 +190,6 @@ export async function gateGh(
   } catch {
     // Not JSON: refused below.
   }
-  const checked: Decision = decision.allow === "graphql" ? graphqlDecision(parsed) : pullCreateDecision(decision.repo, parsed);
+  const checked: Decision = decision.allow === "graphql" ? graphqlDecision(scope.repos.map((r) => r.repo), parsed) : pullCreateDecision(decision.repo, parsed);
   return checked.allow === true ? proceed(body ?? Buffer.alloc(0)) : refuseGh(res, checked.why);
 }

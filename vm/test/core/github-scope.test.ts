@@ -1,7 +1,7 @@
 // The GitHub scope of an agent, as tables: which repository a URL or git path names, what a git
 // request and a push may do, which REST calls gh may make, and the body checks behind them.
 import { describe, expect, it } from "vitest";
-import { ghApiDecision, graphqlDecision, ownPullDecision, pullCreateDecision } from "../../src/core/github-api-scope";
+import { ghApiDecision, ownPullDecision, pullCreateDecision } from "../../src/core/github-api-scope";
 import { gitDecision, ownBranchesOf, pushDecision, receivePackCommands, receivePackRefusal, repoOfUrl, type GithubScope, type ScopedRepo } from "../../src/core/github-scope";
 
 const API: ScopedRepo = { repo: "acme/api", workspace: "api", ownBranches: ["agent/api"], pushApproved: true };
@@ -153,14 +153,4 @@ describe("gh's REST calls", () => {
     [{ head: { ref: "agent/api", repo: null } }, false],
     [null, false],
   ])("update the pull request %j: %s", (pull, allowed) => expect(ownPullDecision(API, pull).allow).toBe(allowed));
-
-  it.each([
-    [{ query: "query { viewer { login } }" }, true],
-    [{ query: "{ repository(owner:\"a\", name:\"b\") { id } }" }, true],
-    [{ query: "mutation { createPullRequest(input:{}) { clientMutationId } }" }, false],
-    [{ query: "query A { a } mutation B { b }" }, false],
-    [{ query: "subscription { x }" }, false],
-    [{}, false],
-    ["query", false],
-  ])("GraphQL %j: %s", (body, allowed) => expect(graphqlDecision(body).allow).toBe(allowed));
 });
