@@ -13,10 +13,12 @@ import { credentialLinesOf } from "../src/core/git-credentials";
 import { gitConfigEnv } from "../src/core/credential-proxy";
 import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
 import { createGithubGate, type GithubGate } from "../src/github/github-gate";
+import { userPathsOfKey, workspaceDirOf } from "../src/users/user-paths";
 import { tempDir } from "./helpers/temp-dir";
 
 const VM_TOKEN = "ghp_operator0123456789";
 const ALICE_KEY = "a".repeat(64);
+const DATA_DIR = "/data";
 let github: RunningGithubEmulator;
 let proxy: CredentialProxy;
 let gate: GithubGate;
@@ -30,9 +32,10 @@ beforeAll(async () => {
       { owner: "operator", name: "bobs", files: { "README.md": "bob\n" } },
     ],
   });
-  // Alice's conversation "api" is a clone of operator/app (as the server recorded it); Bob's is of operator/bobs.
-  const repos = { of: (userKey: string) => (userKey === ALICE_KEY ? [{ workspace: "api", repo: "operator/app", branch: "main", defaultBranch: "main" }] : [{ workspace: "main", repo: "operator/bobs", branch: "main", defaultBranch: "main" }]) };
-  gate = createGithubGate({ githubUrl: github.url, repos, pushApproved: () => approved });
+  // Alice's conversations "api" and "two" are clones of operator/app (as the server recorded them); Bob's is of operator/bobs.
+  const alice = ["api", "two"].map((workspace) => ({ workspace, repo: "operator/app", branch: "main", defaultBranch: "main" }));
+  const repos = { of: (userKey: string) => (userKey === ALICE_KEY ? alice : [{ workspace: "main", repo: "operator/bobs", branch: "main", defaultBranch: "main" }]) };
+  gate = createGithubGate({ githubUrl: github.url, dataDir: DATA_DIR, repos });
   const { lines } = credentialLinesOf({ githubToken: VM_TOKEN, githubUrl: github.url });
   proxy = await startCredentialProxy({ cliEnv: {}, gitLines: lines, githubToken: VM_TOKEN, githubApiBase: github.apiUrl, github: gate, socketDir: tempDir("gh-scope-proxy-") });
 });
@@ -41,10 +44,10 @@ afterAll(async () => {
   await github?.close();
 });
 
-function aliceToken(): string {
-  const { token } = proxy.grant(() => true);
-  gate.bind(token, ALICE_KEY);
-  return token;
+/** A token of a run of Alice's in conversation `workspace`, asking before each command while `approved` says so. */
+function aliceToken(workspace = "api"): string {
+  const cwd = workspaceDirOf(userPathsOfKey(DATA_DIR, ALICE_KEY), workspace);
+  return proxy.grant(() => true, { runOf: () => ({ userKey: ALICE_KEY, cwd, asks: approved }) }).token;
 }
 
 /** git as the agent runs it: the proxy's settings from its config, no credential of its own. */
@@ -106,6 +109,20 @@ describe("git", () => {
     expect((await git(work, token, "ls-remote", "origin", "agent/api")).out).toMatch(/refs\/heads\/agent\/api/);
     const deleting = await git(work, token, "push", "origin", ":agent/api");
     expect(deleting.ok).toBe(false);
+  });
+
+  it("judges each run by its own token: a run of another conversation of the same repository pushes to neither branch but its own", async () => {
+    const api = aliceToken("api");
+    const two = aliceToken("two");
+    const work = await aliceClone(two);
+    const before = heads();
+    const toApi = await git(work, two, "push", "--force", "origin", "HEAD:agent/api");
+    expect(toApi.ok).toBe(false);
+    expect(toApi.out).toMatch(/remote rejected\].*only to its conversation's branch \(agent\/two\)/);
+    expect(heads()).toBe(before);
+    expect((await git(work, two, "push", "origin", "HEAD:agent/two")).ok).toBe(true);
+    await git(work, two, "commit", "-q", "--allow-empty", "-m", "again");
+    expect((await git(work, api, "push", "--force", "origin", "HEAD:agent/two")).out).toMatch(/only to its conversation's branch \(agent\/api\)/);
   });
 });
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { credentialLinesOf } from "../src/core/git-credentials";
 import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
 import { createGithubGate } from "../src/github/github-gate";
+import { userPathsOfKey, workspaceDirOf } from "../src/users/user-paths";
 import { tempDir } from "./helpers/temp-dir";
 
 let upstream: Server;
@@ -38,10 +39,9 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   const { lines } = credentialLinesOf({ gitCredentials: origin.replace("http://", "http://alice:secret-pass@") });
   // gh's API goes to the same upstream; the token's run is in a conversation of acme/api.
-  const gate = createGithubGate({ githubUrl: "https://github.com", pushApproved: () => true, repos: { of: () => [{ workspace: "api", repo: "acme/api", branch: "main", defaultBranch: "main" }] } });
+  const gate = createGithubGate({ githubUrl: "https://github.com", dataDir: "/data", repos: { of: () => [{ workspace: "api", repo: "acme/api", branch: "main", defaultBranch: "main" }] } });
   proxy = await startCredentialProxy({ cliEnv: {}, gitLines: lines, githubToken: "ghp_vm", ghOrigin: origin, github: gate, socketDir: tempDir("proxy-") });
-  token = proxy.grant(() => true).token;
-  gate.bind(token, USER_KEY);
+  token = proxy.grant(() => true, { runOf: () => ({ userKey: USER_KEY, cwd: workspaceDirOf(userPathsOfKey("/data", USER_KEY), "api"), asks: true }) }).token;
 });
 afterAll(async () => {
   await proxy?.close();

@@ -32,9 +32,13 @@ export function ghApiDecision(scope: GithubScope, method: string, path: string):
   if (verb === "GET" || verb === "HEAD") return READABLE.test(rest) ? ALLOW : refuse(`${verb} ${path} is not a read of code, issues, pull requests or checks`);
   if (verb === "POST" && /^\/(?:issues|pulls)\/\d+\/comments$/.test(rest)) return ALLOW;
   if (verb === "POST" && /^\/pulls\/\d+\/comments\/\d+\/replies$/.test(rest)) return ALLOW;
-  if (verb === "POST" && rest === "/pulls") return { allow: "pull_create", repo };
+  // A pull request is the presenting run's change: of its own conversation's repository and branches.
+  const own = scope.repos.find((r) => r.repo === name && r.ofRun);
   const pull = /^\/pulls\/(\d+)$/.exec(rest);
-  if (verb === "PATCH" && pull) return { allow: "own_pull", repo, number: Number(pull[1]) };
+  if ((verb === "POST" && rest === "/pulls") || (verb === "PATCH" && pull)) {
+    if (!own) return refuse(`a pull request of ${name} is opened or changed only from a run of that repository's own conversation`);
+    return pull ? { allow: "own_pull", repo: own, number: Number(pull[1]) } : { allow: "pull_create", repo: own };
+  }
   return refuse(`${verb} ${path} is not one of the changes an agent may make`);
 }
 
