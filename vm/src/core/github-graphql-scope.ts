@@ -64,6 +64,9 @@ function stringOf(value: ValueNode | undefined, walk: Walk): string | null {
 }
 
 function repositoryDecision(field: FieldNode, walk: Walk): Decision {
+  // Named twice, which of them GitHub would take is not ours to guess.
+  const names = (field.arguments ?? []).map((a) => a.name.value);
+  if (new Set(names).size !== names.length) return refuse("a GraphQL repository names an argument twice");
   const arg = (name: string) => stringOf(field.arguments?.find((a) => a.name.value === name)?.value, walk);
   const owner = arg("owner");
   const name = arg("name");
@@ -136,10 +139,13 @@ export function graphqlDecision(repos: readonly string[], body: unknown): Decisi
     return refuse("the GraphQL query could not be parsed");
   }
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  if (fragments.size !== document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).length) return refuse("the GraphQL document defines a fragment twice");
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (operations.length === 0) return refuse("the GraphQL document holds no query");
   for (const operation of operations) {
     if (operation.operation !== "query") return refuse(MUTATION);
+    const definitions = (operation.variableDefinitions ?? []).map((v) => v.variable.name.value);
+    if (new Set(definitions).size !== definitions.length) return refuse("the GraphQL query defines a variable twice");
     const defaults = new Map((operation.variableDefinitions ?? []).flatMap((v) => (v.defaultValue ? [[v.variable.name.value, v.defaultValue] as const] : [])));
     const decision = selectionDecision(operation.selectionSet, "root", { fragments, variables: parsed.data.variables ?? {}, defaults, repos, visited: 0 }, []);
     if (decision.allow !== true) return decision;
