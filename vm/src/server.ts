@@ -26,7 +26,7 @@ import { createApprovalBridge } from "./approvals/approval-bridge";
 import { createApprovalRules } from "./approvals/approval-rules";
 import { credentialLinesOf } from "./core/git-credentials";
 import { prepareGitHome, removeCredentialsFile } from "./credentials/git-setup";
-import { createGithubGate, pushApprovedIn, userKeyOfHome } from "./github/github-gate";
+import { createGithubGate } from "./github/github-gate";
 import { adoptCheckouts, createGithubRepos } from "./github/github-repos";
 import { startCredentialProxy } from "./credentials/credential-proxy";
 import { resolveInside } from "./users/user-paths";
@@ -115,7 +115,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const githubRepos = createGithubRepos({ dataDir: config.dataDir, githubUrl: config.githubUrl });
   const adopted = await adoptCheckouts(githubRepos, config.dataDir, (userKey) => users.idsOf(userKey));
   if (adopted > 0) console.log(`vm: github_repos_adopted count=${adopted} (workspaces cloned before the server kept their GitHub remotes: recorded once from their checkouts)`);
-  const github = createGithubGate({ githubUrl: config.githubUrl, repos: githubRepos, pushApproved: (userKey, workspace) => pushApprovedIn(manager, config.dataDir, userKey, workspace) });
+  const github = createGithubGate({ githubUrl: config.githubUrl, dataDir: config.dataDir, repos: githubRepos });
   const proxy = await startCredentialProxy({
     cliEnv: config.cliEnv,
     gitLines: credentials.lines,
@@ -165,14 +165,12 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     records: agentRecords,
     relayMcpCommand: relayMcp?.command,
     proxy,
-    prepareHome: (ids, home, identity, proxyToken) => {
-      if (proxyToken) github.bind(proxyToken, userKeyOfHome(home));
-      return prepareGitHome(ids, home, {
+    prepareHome: (ids, home, identity, proxyToken) =>
+      prepareGitHome(ids, home, {
         identity,
-        gitProxy: proxyToken ? proxy.gitConfig(proxyToken) || null : null,
-        gh: proxyToken && proxy.ghSocket ? { socket: proxy.ghSocket, token: proxyToken } : null,
-      });
-    },
+        gitProxy: proxyToken ? proxy.gitConfig() || null : null,
+        gh: proxyToken && proxy.ghSocket ? { socket: proxy.ghSocket } : null,
+      }),
     secrets: credentials.secrets,
     rulesFileOf: (userKey, cwd) => rules.settingsFileFor(userKey, cwd),
     ...(checkpoints ? { checkpoints } : {}),

@@ -1,6 +1,7 @@
 // The operator's git credentials reach git's hosts through the VM's credential proxy and never
 // the agent: its git clones and pushes with them (the proxy adds them), while `git credential
-// fill`, its files, environment and command line, and gh's files hold none. Real CLI, real git.
+// fill`, its files, environment and command line, and gh's files hold none (the process's own proxy
+// token is in its environment). Real CLI, real git.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
@@ -94,13 +95,16 @@ it("clones and pushes through the proxy, which adds the credential; the agent ho
     expect(text, path).not.toContain(PASSWORD);
   }
 
-  // gh's files: this process's token and the proxy's socket, never the VM's token.
-  const hosts = readFileSync(join(paths.home, ".config", "gh", "hosts.yml"), "utf8");
+  // gh's file: the proxy's socket; its token is the process's own, in its environment (GH_TOKEN),
+  // the same as git's header: no file of the HOME, which every process of the user reads, holds one.
+  expect(existsSync(join(paths.home, ".config", "gh", "hosts.yml"))).toBe(false);
   const config = readFileSync(join(paths.home, ".config", "gh", "config.yml"), "utf8");
   const socket = /http_unix_socket: "([^"]+)"/.exec(config)?.[1] ?? "";
-  const processToken = /oauth_token: "([^"]+)"/.exec(hosts)?.[1] ?? "";
+  const processToken = /^GH_TOKEN=(.*)$/m.exec(env)?.[1] ?? "";
   expect(socket).toBe(join(h.dataDir, ".proxy", "gh.sock"));
   expect(processToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(section("HEADER")).toContain(`Bearer ${processToken}`);
+  expect(readFileSync(join(paths.home, ".config", "git", "config"), "utf8")).not.toContain(processToken);
   // Between runs the process's token opens nothing; a host that is not GitHub's API never passes.
   expect(await overGhSocket(socket, "api.github.com", processToken)).toBe(401);
   expect(await overGhSocket(socket, "api.github.com", TOKEN)).toBe(401);

@@ -13,10 +13,12 @@ import { credentialLinesOf } from "../src/core/git-credentials";
 import { gitConfigEnv } from "../src/core/credential-proxy";
 import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
 import { createGithubGate, type GithubGate } from "../src/github/github-gate";
+import { userPathsOfKey, workspaceDirOf } from "../src/users/user-paths";
 import { tempDir } from "./helpers/temp-dir";
 
 const VM_TOKEN = "ghp_operator0123456789";
 const ALICE_KEY = "a".repeat(64);
+const DATA_DIR = "/data";
 let github: RunningGithubEmulator;
 let proxy: CredentialProxy;
 let gate: GithubGate;
@@ -30,9 +32,10 @@ beforeAll(async () => {
       { owner: "operator", name: "bobs", files: { "README.md": "bob\n" } },
     ],
   });
-  // Alice's conversation "api" is a clone of operator/app (as the server recorded it); Bob's is of operator/bobs.
-  const repos = { of: (userKey: string) => (userKey === ALICE_KEY ? [{ workspace: "api", repo: "operator/app", branch: "main", defaultBranch: "main" }] : [{ workspace: "main", repo: "operator/bobs", branch: "main", defaultBranch: "main" }]) };
-  gate = createGithubGate({ githubUrl: github.url, repos, pushApproved: () => approved });
+  // Alice's conversations "api" and "two" are clones of operator/app (as the server recorded them); Bob's is of operator/bobs.
+  const alice = ["api", "two"].map((workspace) => ({ workspace, repo: "operator/app", branch: "main", defaultBranch: "main" }));
+  const repos = { of: (userKey: string) => (userKey === ALICE_KEY ? alice : [{ workspace: "main", repo: "operator/bobs", branch: "main", defaultBranch: "main" }]) };
+  gate = createGithubGate({ githubUrl: github.url, dataDir: DATA_DIR, repos });
   const { lines } = credentialLinesOf({ githubToken: VM_TOKEN, githubUrl: github.url });
   proxy = await startCredentialProxy({ cliEnv: {}, gitLines: lines, githubToken: VM_TOKEN, githubApiBase: github.apiUrl, github: gate, socketDir: tempDir("gh-scope-proxy-") });
 });
@@ -41,10 +44,10 @@ afterAll(async () => {
   await github?.close();
 });
 
-function aliceToken(): string {
-  const { token } = proxy.grant(() => true);
-  gate.bind(token, ALICE_KEY);
-  return token;
+/** A token of a run of Alice's in conversation `workspace`, asking before each command while `approved` says so. */
+function aliceToken(workspace = "api"): string {
+  const cwd = workspaceDirOf(userPathsOfKey(DATA_DIR, ALICE_KEY), workspace);
+  return proxy.grant(() => true, { runOf: () => ({ userKey: ALICE_KEY, cwd, asks: approved }) }).token;
 }
 
 /** git as the agent runs it: the proxy's settings from its config, no credential of its own. */
@@ -107,6 +110,20 @@ describe("git", () => {
     const deleting = await git(work, token, "push", "origin", ":agent/api");
     expect(deleting.ok).toBe(false);
   });
+
+  it("judges each run by its own token: a run of another conversation of the same repository pushes to neither branch but its own", async () => {
+    const api = aliceToken("api");
+    const two = aliceToken("two");
+    const work = await aliceClone(two);
+    const before = heads();
+    const toApi = await git(work, two, "push", "--force", "origin", "HEAD:agent/api");
+    expect(toApi.ok).toBe(false);
+    expect(toApi.out).toMatch(/remote rejected\].*only to its conversation's branch \(agent\/two\)/);
+    expect(heads()).toBe(before);
+    expect((await git(work, two, "push", "origin", "HEAD:agent/two")).ok).toBe(true);
+    await git(work, two, "commit", "-q", "--allow-empty", "-m", "again");
+    expect((await git(work, api, "push", "--force", "origin", "HEAD:agent/two")).out).toMatch(/only to its conversation's branch \(agent\/api\)/);
+  });
 });
 
 /** A request as gh sends it over the proxy's socket. */
@@ -164,6 +181,35 @@ describe("gh", () => {
     const changed = await gh(token, "PATCH", `/repos/operator/app/pulls/${their.number}`, { state: "closed" });
     expect(changed.status).toBe(403);
     expect(changed.json.message).toContain("someone-else");
+  });
+});
+
+describe("GraphQL", () => {
+  const SECRET_QUERY = `query { repository(owner: "operator", name: "bobs") { object(expression: "HEAD:README.md") { ... on Blob { text } } } }`;
+
+  it("refuses a read of a repository of no conversation of the user: 403, and GitHub never sees it", async () => {
+    const token = aliceToken();
+    const asked = github.state.requests.length;
+    for (const body of [
+      { query: SECRET_QUERY },
+      { query: "query Q($owner: String!, $repo: String!) { repository(owner: $owner, name: $repo) { id } }", variables: { owner: "operator", repo: "bobs" } },
+      { query: "query { search(query: \"repo:operator/bobs\", type: REPOSITORY, first: 1) { repositoryCount } }" },
+      { query: "query { viewer { repositories(first: 10) { nodes { nameWithOwner } } } }" },
+    ]) {
+      const refused = await gh(token, "POST", "/graphql", body);
+      expect(refused.status).toBe(403);
+      expect(refused.json.message).toMatch(/^The relay's credential proxy refused this: [^\n]+$/);
+    }
+    expect((await gh(token, "POST", "/graphql", { query: SECRET_QUERY })).json.message).toContain("operator/bobs is not the repository of one of your conversations");
+    expect(github.state.requests.length).toBe(asked);
+  });
+
+  it("passes a read of the conversation's repository, with the VM's token", async () => {
+    const token = aliceToken();
+    const asked = github.state.requests.length;
+    const query = "query PullRequestByNumber($owner: String!, $repo: String!, $pr_number: Int!) { repository(owner: $owner, name: $repo) { pullRequest(number: $pr_number) { number title author { login } } } }";
+    expect((await gh(token, "POST", "/graphql", { query, variables: { owner: "operator", repo: "app", pr_number: 1 } })).status).not.toBe(403);
+    expect(github.state.requests.slice(asked)).toEqual([{ method: "POST", path: expect.stringMatching(/\/graphql$/), login: "operator" }]);
   });
 });
 

@@ -88,7 +88,7 @@ describe.skipIf(!IS_ROOT)("as root with agents of their own uids (skipped when n
     const [saved] = readdirSync(join(app(), "inbox"));
     expect(readFileSync(join(app(), "inbox", saved ?? ""))).toEqual(PNG);
     const home = paths().home;
-    for (const path of [join(app(), "inbox", saved ?? ""), join(app(), "one.txt"), join(home, ".config", "git", "config"), join(home, ".config", "gh", "hosts.yml"), join(home, ".gitconfig")]) {
+    for (const path of [join(app(), "inbox", saved ?? ""), join(app(), "one.txt"), join(home, ".config", "git", "config"), join(home, ".config", "gh", "config.yml"), join(home, ".gitconfig")]) {
       expect([path, lstatSync(path).uid]).toEqual([path, agentUid]);
     }
 

@@ -28,7 +28,7 @@ beforeAll(async () => {
       { owner: "operator", name: "other", files: { "README.md": "other\n" } },
     ],
   });
-  const gate = createGithubGate({ githubUrl: github.url, repos: null, pushApproved: () => true });
+  const gate = createGithubGate({ githubUrl: github.url, dataDir: "/", repos: null });
   const { lines } = credentialLinesOf({ githubToken: VM_TOKEN, githubUrl: github.url });
   proxy = await startCredentialProxy({ cliEnv: { ANTHROPIC_API_KEY: "sk-ant-test" }, gitLines: lines, githubToken: VM_TOKEN, githubApiBase: github.apiUrl, github: gate, socketDir: tempDir("server-git-proxy-") });
 });

@@ -159,19 +159,24 @@ export function isGitRequestAllowed(method: string, path: string, search: string
  */
 export function gitProxyPairs(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): Array<[string, string]> {
   if (upstreams.size === 0) return [];
-  const base = `${proxyBaseUrl}${GIT_PREFIX}/`;
-  return [
-    [`http.${base}.extraHeader`, `Authorization: Bearer ${token}`],
-    ...[...upstreams].map(([host, { origin }]): [string, string] => [`url.${base}${host}/.insteadOf`, `${origin}/`]),
-  ];
+  return [gitProxyHeader(proxyBaseUrl, token), ...gitProxyRewrites(proxyBaseUrl, upstreams)];
+}
+
+function gitProxyHeader(proxyBaseUrl: string, token: string): [string, string] {
+  return [`http.${proxyBaseUrl}${GIT_PREFIX}/.extraHeader`, `Authorization: Bearer ${token}`];
+}
+
+function gitProxyRewrites(proxyBaseUrl: string, upstreams: Map<string, GitUpstream>): Array<[string, string]> {
+  return [...upstreams].map(([host, { origin }]): [string, string] => [`url.${proxyBaseUrl}${GIT_PREFIX}/${host}/.insteadOf`, `${origin}/`]);
 }
 
 /**
- * The same as a config file's text: `section.subsection.name` keys as `[section "subsection"]`.
- * The values hold no quote or backslash: the token is base64url, hosts and origins come from parsed URLs.
+ * The rewrites alone as a config file's text (the user's HOME: every process of the user reads
+ * it, so it holds no token), `section.subsection.name` keys as `[section "subsection"]`. The values
+ * hold no quote or backslash: hosts and origins come from parsed URLs.
  */
-export function gitProxyConfig(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): string {
-  return gitProxyPairs(proxyBaseUrl, token, upstreams)
+export function gitProxyConfig(proxyBaseUrl: string, upstreams: Map<string, GitUpstream>): string {
+  return gitProxyRewrites(proxyBaseUrl, upstreams)
     .map(([key, value]) => {
       const section = key.slice(0, key.indexOf("."));
       const name = key.slice(key.lastIndexOf(".") + 1);
@@ -179,6 +184,16 @@ export function gitProxyConfig(proxyBaseUrl: string, token: string, upstreams: M
       return `[${section} "${subsection}"]\n\t${name} = ${value}\n`;
     })
     .join("");
+}
+
+/**
+ * The token in an agent process's own environment, which its git and gh inherit: git's header
+ * (`GIT_CONFIG_COUNT`…, beside the rewrites in the HOME's file) and gh's `GH_TOKEN` (gh's socket is
+ * in the HOME's `config.yml`). Not in a file of the HOME, which each process of the user would
+ * read: two runs side by side each present their own token, and are each judged as themselves.
+ */
+export function agentGithubEnv(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>, gh: boolean): Record<string, string> {
+  return { ...(upstreams.size > 0 ? gitConfigEnv([gitProxyHeader(proxyBaseUrl, token)]) : {}), ...(gh ? { GH_TOKEN: token } : {}) };
 }
 
 /** The same as `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`: for a git the server runs (a clone), off its command line. */

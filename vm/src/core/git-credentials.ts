@@ -1,6 +1,6 @@
 // The operator's git credentials, parsed (they stay in the server's memory: credential-proxy.ts),
 // and the files git and gh read in each user's HOME: the VM-managed git config (the proxy's URL
-// rewrites, the git identity) and gh's hosts.yml and config.yml (the proxy's token and socket). Pure.
+// rewrites, the git identity) and gh's config.yml (the proxy's socket). Pure.
 import type { GitIdentity } from "../../../src/protocol/vm/runs";
 
 export type GitCredentialsInput = { githubToken?: string; gitCredentials?: string; /** GITHUB_URL: the host the token is for; default github.com. */ githubUrl?: string };
@@ -78,31 +78,10 @@ export function gitIdentityEnv(identity: GitIdentity | undefined): Record<string
   };
 }
 
-/** First line of the files the VM writes for gh: how it knows a file is its own to replace or remove. */
+/** First line of the hosts.yml the VM wrote for gh, with a token of one agent process: removed at the next agent start (gh reads GH_TOKEN now). */
 export const GH_HOSTS_MARKER = "# Written by the agent VM: a token of this agent process for the VM's credential proxy";
-/** The first line of the hosts.yml earlier versions wrote, holding the VM's own GitHub token: replaced at the next agent start. */
+/** The first line of the hosts.yml earlier versions wrote, holding the VM's own GitHub token: removed at the next agent start. */
 export const LEGACY_GH_HOSTS_MARKER = "# Written by the agent VM from its GITHUB_TOKEN";
-
-/**
- * gh's `hosts.yml` for github.com with the agent process's proxy token, never the VM's GitHub
- * token (GH_TOKEN would put it in the agent's environment). Both layouts at once: the per-user
- * `users:` map of gh 2.40 and later, and the host-level `oauth_token`/`user` that older gh reads
- * (the image's 2.23 included).
- */
-export function ghHostsYaml(token: string): string {
-  const quoted = JSON.stringify(token);
-  return [
-    GH_HOSTS_MARKER,
-    "github.com:",
-    "    users:",
-    "        x-access-token:",
-    `            oauth_token: ${quoted}`,
-    "    git_protocol: https",
-    `    oauth_token: ${quoted}`,
-    "    user: x-access-token",
-    "",
-  ].join("\n");
-}
 
 export const GH_CONFIG_MARKER = "# Written by the agent VM: gh reaches GitHub through its credential proxy";
 

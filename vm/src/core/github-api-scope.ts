@@ -32,9 +32,13 @@ export function ghApiDecision(scope: GithubScope, method: string, path: string):
   if (verb === "GET" || verb === "HEAD") return READABLE.test(rest) ? ALLOW : refuse(`${verb} ${path} is not a read of code, issues, pull requests or checks`);
   if (verb === "POST" && /^\/(?:issues|pulls)\/\d+\/comments$/.test(rest)) return ALLOW;
   if (verb === "POST" && /^\/pulls\/\d+\/comments\/\d+\/replies$/.test(rest)) return ALLOW;
-  if (verb === "POST" && rest === "/pulls") return { allow: "pull_create", repo };
+  // A pull request is the presenting run's change: of its own conversation's repository and branches.
+  const own = scope.repos.find((r) => r.repo === name && r.ofRun);
   const pull = /^\/pulls\/(\d+)$/.exec(rest);
-  if (verb === "PATCH" && pull) return { allow: "own_pull", repo, number: Number(pull[1]) };
+  if ((verb === "POST" && rest === "/pulls") || (verb === "PATCH" && pull)) {
+    if (!own) return refuse(`a pull request of ${name} is opened or changed only from a run of that repository's own conversation`);
+    return pull ? { allow: "own_pull", repo: own, number: Number(pull[1]) } : { allow: "pull_create", repo: own };
+  }
   return refuse(`${verb} ${path} is not one of the changes an agent may make`);
 }
 
@@ -55,19 +59,5 @@ export function ownPullDecision(repo: { repo: string; ownBranches: string[] }, p
   const from = pull?.head?.repo?.full_name;
   if (typeof ref !== "string" || typeof from !== "string") return refuse("the pull request could not be read");
   if (from.toLowerCase() !== repo.repo || !repo.ownBranches.includes(ref)) return refuse(`the pull request's branch ${ref} is not the conversation's own (${repo.ownBranches.join(", ")})`);
-  return ALLOW;
-}
-
-/**
- * GraphQL (gh's own commands use it): reads pass, any mutation or subscription is refused, for a
- * mutation cannot be tied to a repository by its path. The words are looked for anywhere, so a
- * read that merely mentions them is refused too: the safe side. Opening a pull request goes by REST.
- */
-export function graphqlDecision(body: unknown): Decision {
-  const query = typeof body === "object" && body !== null ? (body as { query?: unknown }).query : undefined;
-  if (typeof query !== "string") return refuse("a GraphQL request needs a query");
-  if (/\b(?:mutation|subscription)\b/i.test(query)) {
-    return refuse("GraphQL mutations are refused; open or update a pull request with `gh api repos/OWNER/REPO/pulls -f head=… -f base=… -f title=…` (REST)");
-  }
   return ALLOW;
 }

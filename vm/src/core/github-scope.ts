@@ -1,7 +1,9 @@
 // What an agent may do on GitHub through the credential proxy, pure: the repositories of its
 // user's conversations (their workspaces' clone remotes) and, there, what a coding agent needs.
-// git: fetches, and pushes only to a branch of the conversation's own, only when the user approves
-// the command; gh: reading, commenting, and opening and updating pull requests of those branches.
+// Reads reach every conversation's repository of the user; changes are judged by the one run that
+// presents the token. git: fetches, and pushes only to a branch of that run's conversation, only
+// when that run asks the user before each command; gh: reading, commenting, and opening and
+// updating pull requests of that conversation's branches.
 
 /** A workspace of the user whose remote is on the GitHub host. */
 export type ScopedRepo = {
@@ -10,10 +12,11 @@ export type ScopedRepo = {
   workspace: string;
   /** The branches a push may update: `agent/<workspace>`, and the workspace's own non-default branch. */
   ownBranches: string[];
-  /** A run of the user is live in this workspace and asks the user before each command it runs (approvals on). */
-  pushApproved: boolean;
+  /** The workspace of the run that presents the token: its conversation's. */
+  ofRun: boolean;
 };
-export type GithubScope = { repos: ScopedRepo[] };
+/** `runAsks`: the run that presents the token asks the user before each command it runs (approvals on). */
+export type GithubScope = { repos: ScopedRepo[]; runAsks: boolean };
 
 export type Decision = { allow: true } | { allow: false; why: string };
 /** A gh request the path alone does not settle: the proxy reads the body, or asks GitHub whose the pull request is. */
@@ -58,18 +61,23 @@ export function gitDecision(scope: GithubScope, path: string, search: string): {
   const repos = scope.repos.filter((r) => r.repo === name);
   if (!name || repos.length === 0) return { decision: refuse(`${name ?? path}: ${NOT_YOURS}`), repo: null, push };
   if (!push) return { decision: ALLOW, repo: repos[0] ?? null, push };
-  const approved = repos.find((r) => r.pushApproved);
-  if (!approved) return { decision: refuse(`a push to ${name} goes only from a run that asks you before each command (approvals on), or through /ship`), repo: null, push };
-  return { decision: ALLOW, repo: approved, push };
+  const own = repos.find((r) => r.ofRun);
+  if (!own) return { decision: refuse(`a push to ${name} goes only from a run of that repository's own conversation, or through /ship`), repo: null, push };
+  if (!scope.runAsks) return { decision: refuse(`a push to ${name} goes only from a run that asks you before each command (approvals on), or through /ship`), repo: null, push };
+  return { decision: ALLOW, repo: own, push };
 }
 
 export type RefUpdate = { old: string; new: string; ref: string };
 const ZERO = /^0{40}(?:0{24})?$/;
 
-/** Each ref a push would change, allowed only when it is a branch of the conversation's own and is not deleted. */
-export function pushDecision(repos: readonly ScopedRepo[], updates: readonly RefUpdate[]): Map<string, Decision> {
-  const own = new Set(repos.filter((r) => r.pushApproved).flatMap((r) => r.ownBranches.map((b) => `refs/heads/${b}`)));
-  const named = repos.flatMap((r) => r.ownBranches).join(", ");
+/**
+ * Each ref a push to `repo` would change, allowed only when it is a branch of the presenting run's
+ * conversation (and that run asks before each command), and is not deleted.
+ */
+export function pushDecision(scope: GithubScope, repo: string | null, updates: readonly RefUpdate[]): Map<string, Decision> {
+  const runs = scope.repos.filter((r) => r.repo === repo && r.ofRun);
+  const own = new Set(scope.runAsks ? runs.flatMap((r) => r.ownBranches.map((b) => `refs/heads/${b}`)) : []);
+  const named = runs.flatMap((r) => r.ownBranches).join(", ");
   return new Map(
     updates.map((update): [string, Decision] => {
       if (!own.has(update.ref)) return [update.ref, refuse(`the relay's proxy lets an agent push only to its conversation's branch (${named})`)];

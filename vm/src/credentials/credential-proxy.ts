@@ -9,6 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
 import {
+  agentGithubEnv,
   agentPassThrough,
   forwardableHeaders,
   ghRequestDecision,
@@ -30,7 +31,7 @@ import { modelLimitOfAnswer } from "../core/model-limit-headers";
 import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenHolder, type TokenTable } from "../core/proxy-tokens";
 import { customHeadersOf } from "../core/secret-env";
 import type { ServerGitGrant } from "../core/server-git-scope";
-import { createGithubGate, gateGh, gateGit, gateServerGit, type GithubGate } from "../github/github-gate";
+import { createGithubGate, gateGh, gateGit, gateServerGit, type GithubGate, type RunReach } from "../github/github-gate";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -52,6 +53,8 @@ export type CredentialProxyInput = {
 
 export type ProxyGrant = { token: string; revoke(): void };
 
+export type AgentHolder = Omit<TokenHolder, "isLive"> & { runOf?: () => RunReach | null };
+
 export type CredentialProxy = {
   /** `http://127.0.0.1:<port>`: the agents' way to the proxy. */
   baseUrl: string;
@@ -63,18 +66,19 @@ export type CredentialProxy = {
    * A fresh token, admitted while `isLive()` says so, never after revoke(). The model's answers to
    * it wait for `more.answersReady()` when that gives a promise (the checkpoint before its run): the
    * request goes upstream at once, `answersReady()` is asked once it is on its way, and no tool
-   * can run before the checkpoint. `more` also hears of its model requests and refusals.
+   * can run before the checkpoint. `more` also hears of its model requests and refusals, and
+   * `more.runOf` says which run the token speaks for on GitHub (github-gate.ts); without it, none.
    */
-  grant(isLive: () => boolean, more?: Omit<TokenHolder, "isLive">): ProxyGrant;
+  grant(isLive: () => boolean, more?: AgentHolder): ProxyGrant;
   /**
    * A token of the server's own git work (a clone, /ship's push), good for that one operation
    * (core/server-git-scope.ts) until revoked or `expiresAt` (epoch ms), whichever is first.
    */
   grantServer(grant: ServerGitGrant, expiresAt: number): ProxyGrant;
-  /** The pass-through variables an agent process gets with `token`. */
+  /** The pass-through variables an agent process gets with `token`: the model's, and its git's and gh's token. */
   agentEnv(token: string): Record<string, string>;
-  /** The lines of an agent's git config that send its git through the proxy with `token`. */
-  gitConfig(token: string): string;
+  /** The lines of the user's git config that send git's hosts through the proxy (no token: agentEnv's). */
+  gitConfig(): string;
   /** The same settings as keys and values, for a clone the server runs. */
   gitConfigPairs(token: string): Array<[string, string]>;
   /** An agent's result text with the CLI's hint about the proxy's address naming the upstream instead (upstreamHintOf). */
@@ -123,7 +127,9 @@ const bodyless = (req: IncomingMessage) =>
 /**
  * An upstream that closes an idle keep-alive connection as the proxy sends on it resets it before
  * any answer (Node's `reusedSocket`, whose documentation retries exactly this). Sent once more, on a
- * new connection, when the whole request is in hand: no body, or all of it read by a gate.
+ * new connection, only when it has no body: a GET or HEAD (git's `info/refs`, gh's reads). A body,
+ * even one a gate read whole (gh's `POST …/pulls`), may have reached the upstream and been acted
+ * on before the reset: never sent twice, it gets the 502.
  */
 const sendAgain = (error: NodeJS.ErrnoException, upstream: ClientRequest, replayable: boolean) => replayable && upstream.reusedSocket && error.code === "ECONNRESET";
 
@@ -142,7 +148,7 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
     upstream.destroy(new Error(why));
   };
   const overall = setTimeout(() => timeOut(`it took longer than ${limits.requestMs / 1000} s`), limits.requestMs);
-  const replayable = bodyless(req) || (read !== undefined && req.readableEnded);
+  const replayable = bodyless(req);
   const attempt = (first: boolean) => {
     let answered = false;
     upstream = send(target, { method: req.method, headers, agent: target.protocol === "https:" ? httpsAgent : httpAgent }, (answer) => {
@@ -167,8 +173,9 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
       if (timedOut) refuse(res, 504, `the credential proxy ended the request: ${timedOut}`);
       else refuse(res, 502, "the credential proxy could not reach the upstream");
     });
-    // The whole request is in hand (sent again, or all of it read by a gate): it goes as it is.
-    if (!first || (read && req.readableEnded)) return void current.end(read);
+    // Sent again (it has no body), or all of it read by a gate: it goes as it is.
+    if (!first) return void current.end();
+    if (read && req.readableEnded) return void current.end(read);
     // What a gate read first goes ahead of the rest.
     if (read) current.write(read);
     req.pipe(current);
@@ -209,7 +216,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
   const credential = modelCredentialOf(input.cliEnv);
   const modelUpstream = modelUpstreamOf(input.cliEnv);
   const gitUpstreams = gitUpstreamsOf(input.gitLines);
-  const github = input.github ?? createGithubGate({ githubUrl: "https://github.com", repos: null, pushApproved: () => false });
+  const github = input.github ?? createGithubGate({ githubUrl: "https://github.com", dataDir: "/", repos: null });
   const githubApiBase = new URL(input.ghOrigin ?? input.githubApiBase ?? "https://api.github.com");
 
   const serveHttp = (req: IncomingMessage, res: ServerResponse) => {
@@ -312,9 +319,11 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       server.closeAllConnections();
     });
 
-  const grant = (isLive: () => boolean, more: Omit<TokenHolder, "isLive"> = {}): ProxyGrant => {
+  const grant = (isLive: () => boolean, more: AgentHolder = {}): ProxyGrant => {
     const token = randomBytes(32).toString("base64url");
-    const { revoke } = tokens.grant(token, { ...more, isLive });
+    const { runOf, ...holder } = more;
+    const { revoke } = tokens.grant(token, { ...holder, isLive });
+    if (runOf) github.bind(token, runOf);
     return {
       token,
       revoke() {
@@ -334,8 +343,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       github.allowServer(made.token, operation);
       return made;
     },
-    agentEnv: (token) => agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null),
-    gitConfig: (token) => gitProxyConfig(baseUrl, token, gitUpstreams),
+    agentEnv: (token) => ({ ...agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null), ...agentGithubEnv(baseUrl, token, gitUpstreams, ghSocket !== null) }),
+    gitConfig: () => gitProxyConfig(baseUrl, gitUpstreams),
     gitConfigPairs: (token) => gitProxyPairs(baseUrl, token, gitUpstreams),
     resultText: (text) => upstreamHintOf(text, baseUrl, modelUpstream),
     async close() {

@@ -1,15 +1,16 @@
 // Puts what git and gh need in each user's HOME, and no credential anywhere: a VM-managed git
 // config whose URL rewrites send the credential hosts through the credential proxy, and gh's
-// hosts.yml and config.yml with the agent process's proxy token and socket. The operator's
-// credentials stay in the server's memory (credential-proxy.ts). The files are written by a
-// child of the user's uid (as-user.ts), never by switching the server's ids.
+// config.yml with the proxy's socket. The agent process's own proxy token is in its environment
+// (credential-proxy.ts's agentEnv), not here: every process of the user reads the HOME. The
+// operator's credentials stay in the server's memory (credential-proxy.ts). The files are written
+// by a child of the user's uid (as-user.ts), never by switching the server's ids.
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { GitIdentity } from "../../../src/protocol/vm/runs";
 import { doAsUser } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import type { UserFileOp } from "../core/user-file-ops";
-import { GH_CONFIG_MARKER, GH_HOSTS_MARKER, LEGACY_GH_HOSTS_MARKER, ghConfigYaml, ghHostsYaml, gitConfigText } from "../core/git-credentials";
+import { GH_CONFIG_MARKER, GH_HOSTS_MARKER, LEGACY_GH_HOSTS_MARKER, ghConfigYaml, gitConfigText } from "../core/git-credentials";
 import { resolveInside } from "../users/user-paths";
 
 /** The credentials file earlier versions kept on the volume (`DATA_DIR/.secrets/git-credentials`): removed at start. */
@@ -24,8 +25,8 @@ export type GitHomeInput = {
   /** The proxy's `url.….insteadOf` lines for this agent process, or null when no git host has a credential. */
   gitProxy: string | null;
   identity?: GitIdentity;
-  /** gh's way through the proxy (its socket and this process's token), or null without a GitHub token. */
-  gh: { socket: string; token: string } | null;
+  /** gh's way through the proxy (its socket; the process's token is its GH_TOKEN), or null without a GitHub token. */
+  gh: { socket: string } | null;
 };
 
 /** The user's git config file that the VM owns (`~/.config/git/config`). */
@@ -36,27 +37,21 @@ export function managedGitConfigOf(home: string): string {
 /**
  * Before each agent process: the VM's git config (proxy rewrites, identity), an empty
  * `~/.gitconfig` for the agent's own settings if there is none (else `git config --global` would
- * write into the VM's file), and gh's files with this process's token; without GitHub, the files
- * the VM wrote earlier are removed (a gh config of the user's own stays). As steps for a child of
- * the user's uid.
+ * write into the VM's file), and gh's config.yml with the proxy's socket; without GitHub, the
+ * config.yml the VM wrote earlier is removed (a gh config of the user's own stays). The hosts.yml
+ * earlier versions wrote (a process's token, or before that the VM's own) is removed either way:
+ * gh takes the process's token from its GH_TOKEN. As steps for a child of the user's uid.
  */
 export function gitHomeOps(home: string, input: GitHomeInput): UserFileOp[] {
   const ghDir = join(home, ".config", "gh");
   const hosts = join(ghDir, "hosts.yml");
   const config = join(ghDir, "config.yml");
-  const gh: UserFileOp[] = input.gh
-    ? [
-        { op: "write", path: hosts, text: ghHostsYaml(input.gh.token), mode: 0o600 },
-        { op: "write", path: config, text: ghConfigYaml(input.gh.socket), mode: 0o600 },
-      ]
-    : [
-        { op: "removeIfStarts", path: hosts, prefix: GH_HOSTS_MARKER },
-        { op: "removeIfStarts", path: hosts, prefix: LEGACY_GH_HOSTS_MARKER },
-        { op: "removeIfStarts", path: config, prefix: GH_CONFIG_MARKER },
-      ];
+  const gh: UserFileOp[] = input.gh ? [{ op: "write", path: config, text: ghConfigYaml(input.gh.socket), mode: 0o600 }] : [{ op: "removeIfStarts", path: config, prefix: GH_CONFIG_MARKER }];
   return [
     { op: "write", path: managedGitConfigOf(home), text: gitConfigText({ proxy: input.gitProxy, identity: input.identity }), mode: 0o600 },
     { op: "create", path: join(home, ".gitconfig"), text: "", mode: 0o600 },
+    { op: "removeIfStarts", path: hosts, prefix: GH_HOSTS_MARKER },
+    { op: "removeIfStarts", path: hosts, prefix: LEGACY_GH_HOSTS_MARKER },
     ...gh,
   ];
 }

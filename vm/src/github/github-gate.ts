@@ -1,87 +1,81 @@
-// The credential proxy's GitHub gate: which user each agent token speaks for, and the requests of
-// that token to GitHub checked against its user's scope (core/github-scope.ts,
-// core/github-api-scope.ts) before they go upstream with the VM's token. A push's commands and a
-// pull request's body are read first; a refusal says why, in the form git or gh shows. The
-// server's own git work (a clone, /ship's push) has tokens of its own, each scoped to its one
-// operation (core/server-git-scope.ts): no token passes unchecked.
+// The credential proxy's GitHub gate: which run each agent token speaks for, and the requests of
+// that token to GitHub checked against its scope (core/github-scope.ts, core/github-api-scope.ts,
+// core/github-graphql-scope.ts) before they go upstream with the VM's token: reads on its user's
+// conversations' repositories, changes judged by that one run (its conversation's branches, its
+// approval mode). A push's commands and a pull request's or a query's body are read first; a
+// refusal says why, in the form git or gh shows. The server's own git work (a clone, /ship's push)
+// has tokens of its own, each scoped to its one operation (core/server-git-scope.ts): no token
+// passes unchecked.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ghApiDecision, graphqlDecision, ownPullDecision, pullCreateDecision, WHAT_PASSES } from "../core/github-api-scope";
+import { ghApiDecision, ownPullDecision, pullCreateDecision, WHAT_PASSES } from "../core/github-api-scope";
+import { graphqlDecision } from "../core/github-graphql-scope";
 import { gitDecision, ownBranchesOf, repoOfGitPath, pushDecision, receivePackCommands, receivePackRefusal, type Decision, type GithubScope, type RefUpdate } from "../core/github-scope";
 import { serverGitDecision, serverPushDecision, type ServerGitGrant } from "../core/server-git-scope";
-import { basename, dirname } from "node:path";
 import type { GithubRepos } from "./github-repos";
 import { userPathsOfKey, workspaceDirOf } from "../users/user-paths";
+
+/**
+ * The run an agent token speaks for, asked at each request: the process's current run (a warm
+ * process serves one run at a time, of one workspace), or null between runs.
+ */
+export type RunReach = {
+  userKey: string;
+  /** The run's workspace directory. */
+  cwd: string;
+  /** It asks the user before each command it runs (approvals on). */
+  asks: boolean;
+};
 
 export type GithubGate = {
   /** `host[:port]` of GITHUB_URL: git requests to it are gated. */
   gitHost: string;
-  /** An agent process's token: its requests are scoped to `userKey`'s repositories. */
-  bind(token: string, userKey: string): void;
+  /** An agent process's token: its requests are judged by `runOf()`'s run, and scoped to that run's user's repositories. */
+  bind(token: string, runOf: () => RunReach | null): void;
   /** A token of the server's own git work (a clone, /ship's push): that one operation, on any git host. */
   allowServer(token: string, grant: ServerGitGrant): void;
   forget(token: string): void;
   /** The operation a token of the server's own git work is for; null for any other token. */
   serverGrantOf(token: string | null): ServerGitGrant | null;
-  /** An agent token's scope; an unbound token (or the server's own) has an empty one. */
+  /** An agent token's scope now; a token of no run (unbound, between runs, or the server's own) has an empty one. */
   scopeOf(token: string | null): GithubScope;
 };
 
 export type GithubGateDeps = {
   githubUrl: string;
+  /** DATA_DIR: where each user's workspace directories are, to tell which is a run's. */
+  dataDir: string;
   repos: Pick<GithubRepos, "of"> | null;
-  /** Whether the user's run live in that workspace asks before each command (approvals on). */
-  pushApproved: (userKey: string, workspace: string) => boolean;
 };
 
+const NO_SCOPE: GithubScope = { repos: [], runAsks: false };
+
 export function createGithubGate(deps: GithubGateDeps): GithubGate {
-  const users = new Map<string, string>();
+  const runs = new Map<string, () => RunReach | null>();
   const server = new Map<string, ServerGitGrant>();
   return {
     gitHost: new URL(deps.githubUrl).host.toLowerCase(),
-    bind: (token, userKey) => void users.set(token, userKey),
+    bind: (token, runOf) => void runs.set(token, runOf),
     allowServer: (token, grant) => void server.set(token, grant),
     forget(token) {
-      users.delete(token);
+      runs.delete(token);
       server.delete(token);
     },
     serverGrantOf: (token) => (token === null ? null : (server.get(token) ?? null)),
     scopeOf(token) {
-      const userKey = token === null ? undefined : users.get(token);
-      if (!userKey || !deps.repos) return { repos: [] };
+      const run = token === null ? null : (runs.get(token)?.() ?? null);
+      if (!run || !deps.repos) return NO_SCOPE;
+      const paths = userPathsOfKey(deps.dataDir, run.userKey);
       return {
-        repos: deps.repos.of(userKey).map((entry) => ({
+        runAsks: run.asks,
+        repos: deps.repos.of(run.userKey).map((entry) => ({
           repo: entry.repo,
           workspace: entry.workspace,
           ownBranches: ownBranchesOf(entry.workspace, entry.branch, entry.defaultBranch),
-          pushApproved: deps.pushApproved(userKey, entry.workspace),
+          ofRun: workspaceDirOf(paths, entry.workspace) === run.cwd,
         })),
       };
     },
   };
-}
-
-/** The user key of an agent's HOME (`users/<key>/home`): whose token it is. */
-export function userKeyOfHome(home: string): string {
-  const key = basename(dirname(home));
-  if (!/^[0-9a-f]{64}$/.test(key) || basename(home) !== "home") throw new Error(`not a user's HOME: ${home}`);
-  return key;
-}
-
-/** What the gate asks of the live runs (the run manager answers): declared here, so the gate needs nothing of the runs. */
-export type LiveRuns = {
-  /** The id of the user's live run in that workspace directory, if one is. */
-  liveRunIn(userKey: string, dir: string): string | null;
-  /** How long an approval of this live run may wait; null when the run does not ask for approvals. */
-  approvalTimeoutOf(runId: string): number | null;
-};
-
-/**
- * A push is the user's approved action when the user's live run in that workspace asks before each
- * command (approvals on): its `git push` was put to the user. Without approvals nothing asked.
- */
-export function pushApprovedIn(manager: LiveRuns, dataDir: string, userKey: string, workspace: string): boolean {
-  const runId = manager.liveRunIn(userKey, workspaceDirOf(userPathsOfKey(dataDir, userKey), workspace));
-  return runId !== null && manager.approvalTimeoutOf(runId) !== null;
 }
 
 /** Goes upstream; `body`: what was read of the request already, sent before the rest. */
@@ -158,7 +152,7 @@ export async function gateGit(gate: GithubGate, token: string | null, req: Incom
   const { decision, push } = gitDecision(scope, path, search);
   if (decision.allow !== true) return refuseGit(res, decision.why);
   if (!push || req.method !== "POST") return proceed();
-  return gatePush(req, res, (updates) => pushDecision(scope.repos.filter((r) => r.repo === repoOfGitPath(path)), updates), proceed);
+  return gatePush(req, res, (updates) => pushDecision(scope, repoOfGitPath(path), updates), proceed);
 }
 
 export async function gateGh(
@@ -189,6 +183,6 @@ export async function gateGh(
   } catch {
     // Not JSON: refused below.
   }
-  const checked: Decision = decision.allow === "graphql" ? graphqlDecision(parsed) : pullCreateDecision(decision.repo, parsed);
+  const checked: Decision = decision.allow === "graphql" ? graphqlDecision(scope.repos.map((r) => r.repo), parsed) : pullCreateDecision(decision.repo, parsed);
   return checked.allow === true ? proceed(body ?? Buffer.alloc(0)) : refuseGh(res, checked.why);
 }

@@ -1,6 +1,7 @@
 // Starts the agent process of a run: the relay tools offered with a secret of the process's own,
-// a credential proxy token good only while its run takes model requests, the user's HOME prepared,
-// then the CLI spawned; its exit is fed to the run it serves then, with the reason it ended.
+// a credential proxy token good only while its run takes model requests (and on GitHub, judged as
+// the run the process serves), the user's HOME prepared, then the CLI spawned; its exit is fed to
+// the run it serves then, with the reason it ended.
 import type { StartRunRequest } from "../../../src/protocol/vm/runs";
 import type { CliExit } from "../cli/cli-process";
 import type { AgentIds } from "../core/agent-ids";
@@ -15,7 +16,8 @@ import type { AgentPool } from "./agent-pool";
 import type { ManagerDeps } from "./manager-deps";
 import type { Run } from "../core/run-handle";
 
-export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "started" | "exited">, secrets: readonly string[]) {
+/** `runAsks`: whether a live run asks the user before each command (approvals on); the run manager knows. */
+export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "started" | "exited">, secrets: readonly string[], runAsks: (runId: string) => boolean) {
   const { config, onTiming } = deps;
 
   /** Null: the run ended while the process's files were being written (nothing is started). */
@@ -46,6 +48,12 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
         // when the CLI prints none (an API key's long retry-after).
         modelRefused: (seen) => void self?.run?.feed({ type: "model_limit", ...seen }),
         ...(onTiming ? { modelRequested: () => self?.run && onTiming(self.run.id, "model_request", performance.now()) } : {}),
+        // On GitHub the token speaks for the run the process serves now, and is judged as that run
+        // alone: its conversation's branches, its approval mode (never another live run's).
+        runOf: () => {
+          const current = self?.run;
+          return current ? { userKey: paths.key, cwd: current.cwd, asks: runAsks(current.id) } : null;
+        },
       }) ?? null;
     // Both written as the user, by children of its uid, side by side.
     const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {

@@ -40,7 +40,7 @@ export function createRunManager(deps: ManagerDeps) {
   const secrets = [...secretsOf(config.vmToken, config.cliEnv), ...(deps.secrets ?? [])];
   let shuttingDown = false;
   const pool = createAgentPool({ config, awake: deps.awake, ...(deps.records ? { records: deps.records } : {}), ...(deps.memory ? { memory: deps.memory } : {}), shuttingDown: () => shuttingDown });
-  const newAgent = createAgentStarter(deps, pool, secrets);
+  const newAgent = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
 
   function find(runId: string): RunView | null {
     const live = runs.get(runId);

@@ -2,7 +2,7 @@
 // rewrites, the identity) and gh's files (the process's proxy token and socket); and run turns.
 import { describe, expect, it } from "vitest";
 import { isSlashCommand, turnsOf } from "../../src/core/cli-command";
-import { credentialLinesOf, ghConfigYaml, ghHostsYaml, gitConfigText, gitIdentityEnv } from "../../src/core/git-credentials";
+import { credentialLinesOf, ghConfigYaml, gitConfigText, gitIdentityEnv } from "../../src/core/git-credentials";
 
 describe("credentialLinesOf", () => {
   it("puts GITHUB_TOKEN first as x-access-token, then every valid GIT_CREDENTIALS line", () => {
@@ -43,12 +43,6 @@ describe("the user's git config", () => {
       GIT_COMMITTER_EMAIL: "ada@example.com",
     });
     expect(gitIdentityEnv(undefined)).toEqual({});
-  });
-
-  it("writes gh's hosts.yml for github.com in both of gh's layouts", () => {
-    const yaml = ghHostsYaml("proxy-token");
-    expect(yaml).toContain('    oauth_token: "proxy-token"\n    user: x-access-token\n');
-    expect(yaml).toContain('        x-access-token:\n            oauth_token: "proxy-token"\n');
   });
 
   it("points gh's config.yml at the proxy's socket", () => {

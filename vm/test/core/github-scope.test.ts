@@ -1,11 +1,13 @@
 // The GitHub scope of an agent, as tables: which repository a URL or git path names, what a git
 // request and a push may do, which REST calls gh may make, and the body checks behind them.
 import { describe, expect, it } from "vitest";
-import { ghApiDecision, graphqlDecision, ownPullDecision, pullCreateDecision } from "../../src/core/github-api-scope";
+import { ghApiDecision, ownPullDecision, pullCreateDecision } from "../../src/core/github-api-scope";
 import { gitDecision, ownBranchesOf, pushDecision, receivePackCommands, receivePackRefusal, repoOfUrl, type GithubScope, type ScopedRepo } from "../../src/core/github-scope";
 
-const API: ScopedRepo = { repo: "acme/api", workspace: "api", ownBranches: ["agent/api"], pushApproved: true };
-const SCOPE: GithubScope = { repos: [API] };
+const API: ScopedRepo = { repo: "acme/api", workspace: "api", ownBranches: ["agent/api"], ofRun: true };
+/** A second conversation of the same repository, beside the presenting run's. */
+const API_TWO: ScopedRepo = { repo: "acme/api", workspace: "two", ownBranches: ["agent/two"], ofRun: false };
+const SCOPE: GithubScope = { repos: [API], runAsks: true };
 const A = "a".repeat(40);
 const B = "b".repeat(40);
 const Z = "0".repeat(40);
@@ -36,9 +38,13 @@ describe("git requests", () => {
     ["/ACME/api/git-upload-pack", "", SCOPE, true, false],
     ["/acme/api.git/info/refs", "?service=git-receive-pack", SCOPE, true, true],
     ["/acme/api.git/git-receive-pack", "", SCOPE, true, true],
-    ["/acme/api.git/git-receive-pack", "", { repos: [{ ...API, pushApproved: false }] }, false, true],
+    ["/acme/api.git/git-receive-pack", "", { repos: [API], runAsks: false }, false, true],
+    // The run's conversation is "two"; "api" asks, but is another run's: no push from this one.
+    ["/acme/api.git/git-receive-pack", "", { repos: [{ ...API, ofRun: false }, { ...API_TWO, ofRun: true }], runAsks: false }, false, true],
+    ["/acme/api.git/git-receive-pack", "", { repos: [{ ...API, ofRun: false }], runAsks: true }, false, true],
+    ["/acme/api.git/info/refs", "?service=git-upload-pack", { repos: [{ ...API, ofRun: false }], runAsks: false }, true, false],
     ["/acme/other.git/info/refs", "?service=git-upload-pack", SCOPE, false, false],
-    ["/acme/api.git/info/refs", "?service=git-upload-pack", { repos: [] }, false, false],
+    ["/acme/api.git/info/refs", "?service=git-upload-pack", { repos: [], runAsks: false }, false, false],
   ])("%s%s: allowed %s, push %s", (path, search, scope, allowed, push) => {
     const result = gitDecision(scope as GithubScope, path, search);
     expect(result.decision.allow).toBe(allowed);
@@ -52,10 +58,17 @@ describe("git requests", () => {
     [{ old: A, new: Z, ref: "refs/heads/agent/api" }, false],
     [{ old: Z, new: B, ref: "refs/tags/v1" }, false],
     [{ old: A, new: B, ref: "refs/heads/agent/api2" }, false],
-  ])("push %j: %s", (update, allowed) => expect(pushDecision([API], [update]).get(update.ref)?.allow).toBe(allowed));
+  ])("push %j: %s", (update, allowed) => expect(pushDecision({ repos: [API, API_TWO], runAsks: true }, "acme/api", [update]).get(update.ref)?.allow).toBe(allowed));
 
   it("a push without approval is refused whatever the branch", () => {
-    expect(pushDecision([{ ...API, pushApproved: false }], [{ old: A, new: B, ref: "refs/heads/agent/api" }]).get("refs/heads/agent/api")?.allow).toBe(false);
+    expect(pushDecision({ repos: [API], runAsks: false }, "acme/api", [{ old: A, new: B, ref: "refs/heads/agent/api" }]).get("refs/heads/agent/api")?.allow).toBe(false);
+  });
+
+  it("a push to another conversation's branch of the same repository is refused, whichever of them asks", () => {
+    const update = { old: A, new: B, ref: "refs/heads/agent/two" };
+    const decision = pushDecision({ repos: [API, API_TWO], runAsks: true }, "acme/api", [update]).get(update.ref);
+    expect(decision).toEqual({ allow: false, why: "the relay's proxy lets an agent push only to its conversation's branch (agent/api)" });
+    expect(pushDecision({ repos: [API], runAsks: true }, "acme/other", [{ old: A, new: B, ref: "refs/heads/agent/api" }]).get("refs/heads/agent/api")?.allow).toBe(false);
   });
 
   const line = (text: string) => `${(text.length + 4).toString(16).padStart(4, "0")}${text}`;
@@ -133,6 +146,16 @@ describe("gh's REST calls", () => {
     if (decision.allow === false) expect(decision.why.length).toBeGreaterThan(10);
   });
 
+  it("opens and changes pull requests only for the presenting run's own conversation, and there only its branches", () => {
+    const other: GithubScope = { repos: [{ ...API, ofRun: false }, { ...API_TWO, ofRun: true }], runAsks: false };
+    expect(ghApiDecision(other, "POST", "/repos/acme/api/pulls")).toEqual({ allow: "pull_create", repo: { ...API_TWO, ofRun: true } });
+    expect(pullCreateDecision(API_TWO, { head: "agent/api", base: "main" }).allow).toBe(false);
+    const none: GithubScope = { repos: [{ ...API, ofRun: false }], runAsks: true };
+    expect(ghApiDecision(none, "GET", "/repos/acme/api/pulls").allow).toBe(true);
+    expect(ghApiDecision(none, "POST", "/repos/acme/api/pulls")).toMatchObject({ allow: false, why: expect.stringContaining("own conversation") });
+    expect(ghApiDecision(none, "PATCH", "/repos/acme/api/pulls/3")).toMatchObject({ allow: false });
+  });
+
   it("names the settings it refused", () => {
     expect(ghApiDecision(SCOPE, "PUT", "/repos/acme/api/collaborators/m")).toMatchObject({ allow: false, why: expect.stringContaining("collaborators") });
   });
@@ -153,14 +176,4 @@ describe("gh's REST calls", () => {
     [{ head: { ref: "agent/api", repo: null } }, false],
     [null, false],
   ])("update the pull request %j: %s", (pull, allowed) => expect(ownPullDecision(API, pull).allow).toBe(allowed));
-
-  it.each([
-    [{ query: "query { viewer { login } }" }, true],
-    [{ query: "{ repository(owner:\"a\", name:\"b\") { id } }" }, true],
-    [{ query: "mutation { createPullRequest(input:{}) { clientMutationId } }" }, false],
-    [{ query: "query A { a } mutation B { b }" }, false],
-    [{ query: "subscription { x }" }, false],
-    [{}, false],
-    ["query", false],
-  ])("GraphQL %j: %s", (body, allowed) => expect(graphqlDecision(body).allow).toBe(allowed));
 });
