@@ -3,6 +3,7 @@
 import { COMPOUND, runnerRefusal, SUBCOMMAND } from "../protocol/always-rules";
 import { PERMISSION_RULE } from "../protocol/vm/approvals";
 import { quoteInput } from "./quote-input";
+import { fitPrompt, projectPath, projectRule, visibleMarks } from "./approval-text";
 
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */
 export type ApprovalMode = "off" | "edits" | "on";
@@ -14,7 +15,8 @@ export type AnswerTarget = { kind: "only" } | { kind: "number"; number: number }
 
 type ParsedAnswer = { answer: ApprovalAnswer; target: AnswerTarget };
 
-const ANSWER = /^(yes|no|always)(?:\s+(all|\d{1,3}))?[.!]*$/i;
+/** Prompt numbers only grow (approvals-repo.ts): up to nine digits. */
+const ANSWER = /^(yes|no|always)(?:\s+(all|\d{1,9}))?[.!]*$/i;
 
 /**
  * `yes`, `no 2`, `always all`, `Yes!`: an answer to open prompts, or null for any other text
@@ -41,37 +43,48 @@ export function parseButtonPayload(payload: string): { approvalId: number; answe
   return match ? { approvalId: Number(match[1]), answer: match[2] as ApprovalAnswer } : null;
 }
 
-/** What the user reads of one request: the tool and what it will do, in a few lines. */
-export function describeRequest(tool: string, input: Record<string, unknown>, summary: string | undefined): string {
+/**
+ * What the user reads of one request ("Run a command:", then the command): the tool and
+ * what it will do, the command whole (the prompt cuts it to fit a message, fitPrompt), files named
+ * inside the project (`projectDir`, the run's working directory), and every hidden character as a
+ * visible mark (approval-text.ts). Stored whole: the private page shows it so.
+ */
+export function describeRequest(tool: string, input: Record<string, unknown>, summary: string | undefined, projectDir?: string | null): string {
   const text = (key: string): string | null => (typeof input[key] === "string" ? (input[key] as string) : null);
-  switch (tool) {
-    case "Bash": {
-      const command = text("command");
-      return command ? `Run a command:\n${clip(command, 600)}` : (summary ?? "Run a command");
+  const file = (key: string): string | null => {
+    const path = text(key);
+    return path === null ? null : projectPath(path, projectDir);
+  };
+  return visibleMarks(describe());
+
+  function describe(): string {
+    switch (tool) {
+      case "Bash": {
+        const command = text("command");
+        return command ? `Run a command:\n${command}` : `Run a command${summary ? ` (${summary})` : ""}`;
+      }
+      case "Write": {
+        const content = text("content");
+        return `Write ${file("file_path") ?? "a file"}${content === null ? "" : ` (${content.split("\n").length} lines):\n${clipLines(content, 6, "+ ")}`}`;
+      }
+      case "Edit":
+      case "MultiEdit": {
+        const edits = tool === "Edit" ? [input] : Array.isArray(input.edits) ? (input.edits as Record<string, unknown>[]) : [];
+        const first = edits[0] ?? {};
+        const before = typeof first.old_string === "string" ? clipLines(first.old_string, 4, "- ") : "";
+        const after = typeof first.new_string === "string" ? clipLines(first.new_string, 4, "+ ") : "";
+        const more = edits.length > 1 ? `\n(and ${edits.length - 1} more edit${edits.length === 2 ? "" : "s"})` : "";
+        return `Edit ${file("file_path") ?? "a file"}:\n${[before, after].filter(Boolean).join("\n")}${more}`;
+      }
+      case "NotebookEdit":
+        return `Edit the notebook ${file("notebook_path") ?? ""}`.trim();
+      case "WebFetch":
+        return `Fetch ${text("url") ?? "a web page"}`;
+      case "WebSearch":
+        return `Search the web for “${quoteInput(text("query") ?? "", 120)}”`;
+      default:
+        return summary ? `Use ${tool}: ${summary}` : `Use ${tool} ${clip(JSON.stringify(input), 300)}`;
     }
-    case "Write": {
-      const path = text("file_path") ?? "a file";
-      const content = text("content");
-      return `Write ${path}${content === null ? "" : ` (${content.split("\n").length} lines):\n${clipLines(content, 6, "+ ")}`}`;
-    }
-    case "Edit":
-    case "MultiEdit": {
-      const path = text("file_path") ?? "a file";
-      const edits = tool === "Edit" ? [input] : Array.isArray(input.edits) ? (input.edits as Record<string, unknown>[]) : [];
-      const first = edits[0] ?? {};
-      const before = typeof first.old_string === "string" ? clipLines(first.old_string, 4, "- ") : "";
-      const after = typeof first.new_string === "string" ? clipLines(first.new_string, 4, "+ ") : "";
-      const more = edits.length > 1 ? `\n(and ${edits.length - 1} more edit${edits.length === 2 ? "" : "s"})` : "";
-      return `Edit ${path}:\n${[before, after].filter(Boolean).join("\n")}${more}`;
-    }
-    case "NotebookEdit":
-      return `Edit the notebook ${text("notebook_path") ?? ""}`.trim();
-    case "WebFetch":
-      return `Fetch ${text("url") ?? "a web page"}`;
-    case "WebSearch":
-      return `Search the web for “${quoteInput(text("query") ?? "", 120)}”`;
-    default:
-      return summary ? `${tool}: ${summary}` : `${tool} ${clip(JSON.stringify(input), 300)}`;
   }
 }
 
@@ -127,27 +140,36 @@ export function alwaysRule(tool: string, input: Record<string, unknown>): string
 }
 
 type PromptInput = {
-  /** Shown when more than one prompt is open (answers then name it: `yes 2`). */
-  number: number | null;
+  /** Every prompt has its own (answers name it: `yes 12`); never one another prompt had. */
+  number: number;
   conversation: string;
+  /** describeRequest's words, whole. */
   description: string;
   /** What "always" would save, shown as is (or why it saves nothing). */
   always: AlwaysOffer;
   timeoutMs: number;
+  /** Before the prompt: the event a run was started by (`[acme/api#12 issue] `), or "". */
+  prefix: string;
+  /** The run's working directory: a rule's file is shown inside it. */
+  projectDir?: string | null;
+  /** The most one message of the user's chat holds (WhatsApp 1600, Telegram 4096). */
+  maxChars: number;
+  /** The page that shows the request whole, for a prompt that must be cut; null: none. */
+  link: string | null;
 };
 
-/** The one message of a prompt; buttons (when Twilio's Content API is there) say the same. */
-export function approvalPrompt(p: PromptInput): string {
-  const tag = p.number === null ? "" : ` #${p.number}`;
-  const suffix = p.number === null ? "" : ` ${p.number}`;
+/** The one message of a prompt, cut to fit a message if it must; buttons (where the chat has them) say the same. */
+export function approvalPrompt(p: PromptInput): { body: string; cut: number } {
+  const n = ` ${p.number}`;
   const minutes = Math.max(1, Math.round(p.timeoutMs / 60_000));
-  return [
-    `🔐 Approval${tag} in ${p.conversation}: the agent wants to`,
-    p.description,
+  const tail =
     p.always.rule === null
-      ? `Reply yes${suffix} or no${suffix} ("always" is not offered: ${p.always.why}). Not answered in ${minutes} min: denied.`
-      : `Reply yes${suffix}, no${suffix} or always${suffix} (always: in ${p.conversation}, from now on allow ${p.always.rule}). Not answered in ${minutes} min: denied.`,
-  ].join("\n");
+      ? `Reply yes${n} or no${n} ("always" is not offered: ${p.always.why}). Not answered in ${minutes} min: denied.`
+      : `Reply yes${n}, no${n} or always${n} (always: in ${p.conversation}, from now on allow ${visibleMarks(projectRule(p.always.rule, p.projectDir))}). Not answered in ${minutes} min: denied.`;
+  const [first = "", ...rest] = p.description.split("\n");
+  // One sentence: "the agent wants to run a command:", then what it runs.
+  const head = `${p.prefix}🔐 Approval #${p.number} in ${p.conversation}: the agent wants to ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+  return rest.length === 0 ? fitPrompt({ head: null, text: head, tail, maxChars: p.maxChars, link: p.link }) : fitPrompt({ head, text: rest.join("\n"), tail, maxChars: p.maxChars, link: p.link });
 }
 
 /** A WhatsApp quick-reply body holds 1,024 characters: a longer prompt goes as plain text. */

@@ -21,6 +21,8 @@ import { agentVmFor } from "./services/agent-vm";
 import type { InboxDeps } from "./services/inbox";
 import { pruneIfDue } from "./services/retention";
 import { createApprovals } from "./units/approvals";
+import { runPageLink } from "./web-links";
+import { webLinkEpoch } from "./web-page-data";
 import { createBudget } from "./units/budget";
 import { createModelPause } from "./units/model-pause";
 import { createRunChangesUnit } from "./services/changes";
@@ -42,8 +44,8 @@ import { homeChatOf } from "../channels/home-chat";
 import { chatStoppedNotice } from "../channels/chat-stopped";
 import type { GithubDeps } from "./services/github-events";
 
-/** The platform's bindings the units use: the media bucket and Workers AI (both optional). */
-export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined };
+/** The platform's bindings the units use: the media bucket and Workers AI (both optional); `env`: for page links (none: no link is made). */
+export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined; env?: Env };
 
 /** Hands a notice for an admin (built for whichever admin is told) to the object, which sends it on. */
 export type TellAdmin = (notice: (admin: AdminToTell) => AdminNotice) => void;
@@ -88,6 +90,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     eventsOfRun: messages.eventsOfRun,
     trusted: repos.githubEvents.trusted,
     transaction: sql.transaction,
+    messageLimit: () => repos.outbox.maxTextChars(),
+    runPageLink: bindings.env ? pageLinkOfRun({ env: bindings.env, config, settings, phone }, clock) : undefined,
     log,
   });
   const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, home: phone, log });
@@ -195,4 +199,9 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
   return { vm, machine, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, mediaInbox, runs, inbox, github, waitingEventRuns, units };
+}
+
+/** Links to a run's page, made when a prompt must be cut: under the phone's current link epoch, dated by the object's clock. */
+function pageLinkOfRun(d: Parameters<typeof runPageLink>[0], clock: Clock) {
+  return (conversationId: number, runId: string) => runPageLink(d, { conversationId, runId }, webLinkEpoch(d.settings), clock());
 }

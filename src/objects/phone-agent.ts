@@ -71,7 +71,7 @@ export class PhoneAgent extends DurableObject<Env> {
     // A notice for an admin goes to their object after the step that made it, never holding it up.
     const admins = adminNoticeDepsFor(env, this.config, { name: phone, agent: this }, this.log);
     const tell: TellAdmin = (notice) => ctx.waitUntil(tellAdmin(admins, notice));
-    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI }, clock: this.clock, tellAdmin: tell });
+    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env }, clock: this.clock, tellAdmin: tell });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), MIGRATIONS, FRESH_SCHEMA);
       // An upgrade of a user's rows is news; a new user's schema (from migration 1) is the code's,

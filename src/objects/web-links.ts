@@ -2,7 +2,9 @@
 // token's digest (core/web-token.ts), and the link a token opens, or null for any token not issued,
 // altered or expired. Both the object (issuing /web, /dashboard and /diff's link) and the Worker's
 // route (opening one) use these.
-import { newWebLinkToken, storedWebLink, webLinkDigest, type WebLink } from "../core/web-token";
+import type { Config } from "../config";
+import { newWebLinkToken, storedWebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor, type WebLink, type WebScope } from "../core/web-token";
+import { publicOriginOf, type SettingsRepo } from "./db/settings-repo";
 import { directoryOf } from "./user-directory";
 
 /** Stores `link` and returns its token (22 characters), for `${origin}/web/${token}`. */
@@ -19,4 +21,21 @@ export async function issueWebLink(env: Env, key: CryptoKey, link: WebLink): Pro
 export async function openWebLink(env: Env, key: CryptoKey, token: string): Promise<WebLink | null> {
   const digest = await webLinkDigest(key, token);
   return digest ? await directoryOf(env).webLink(digest) : null;
+}
+
+/** A fresh short link to `phone`'s page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
+export async function pageLink(d: { env: Env; config: Config | null; settings: SettingsRepo; phone: string }, scope: WebScope, epoch: number, now: number): Promise<{ url: string; ttlHours: number } | null> {
+  const key = d.config && webLinkKeyFor(d.config);
+  const origin = publicOriginOf(d.settings, d.config);
+  if (!key || !origin || !d.config) return null;
+  const ttlHours = d.config.webLinkTtlHours;
+  const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();
+  const token = await issueWebLink(d.env, await key, { object, scope, epoch, expiresAt: webLinkExpiresAt(now, ttlHours) });
+  return { url: `${origin.replace(/\/+$/, "")}/web/${token}`, ttlHours };
+}
+
+/** One run's own page (`…/runs/<run id>`, which lists its requests whole) under a fresh link to its conversation's page; null: links are not set up. */
+export async function runPageLink(d: Parameters<typeof pageLink>[0], run: { conversationId: number; runId: string }, epoch: number, now: number): Promise<string | null> {
+  const link = await pageLink(d, { kind: "conversation", conversationId: run.conversationId }, epoch, now);
+  return link ? `${link.url}/runs/${encodeURIComponent(run.runId)}` : null;
 }

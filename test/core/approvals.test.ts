@@ -7,7 +7,6 @@ import {
   describeRequest,
   parseApprovalAnswer,
   parseButtonPayload,
-  QUICK_REPLY_BODY_MAX,
 } from "../../src/core/approvals";
 import { bashRuleAllowed } from "../../src/protocol/always-rules";
 import { PERMISSION_RULE } from "../../src/protocol/vm/approvals";
@@ -22,11 +21,13 @@ describe("parseApprovalAnswer", () => {
     ["no all", { answer: "no", target: { kind: "all" } }],
     ["Always ALL", { answer: "always", target: { kind: "all" } }],
     ["no   12", { answer: "no", target: { kind: "number", number: 12 } }],
+    // Numbers only grow: a long-time user answers four-digit ones.
+    ["yes 1234", { answer: "yes", target: { kind: "number", number: 1234 } }],
   ])("%j is an answer", (text, expected) => {
     expect(parseApprovalAnswer(text)).toEqual(expected);
   });
 
-  it.each(["yes please run it", "yess", "y", "ok", "yes 1234", "no -1", "no 2 3", "yes, all", "", "always\u202Eall", "👍", "/yes", "no all please"])(
+  it.each(["yes please run it", "yess", "y", "ok", "yes 1234567890", "no -1", "no 2 3", "yes, all", "", "always\u202Eall", "👍", "/yes", "no all please"])(
     "%j is not an answer (it goes to the agent)",
     (text) => {
       expect(parseApprovalAnswer(text)).toBeNull();
@@ -150,37 +151,71 @@ describe("describeRequest", () => {
 
   it("names the URL of a fetch, and falls back to the VM's summary", () => {
     expect(describeRequest("WebFetch", { url: "https://example.com/x" }, undefined)).toBe("Fetch https://example.com/x");
-    expect(describeRequest("mcp__db__query", { sql: "select 1" }, "Using mcp__db__query")).toBe("mcp__db__query: Using mcp__db__query");
+    expect(describeRequest("mcp__db__query", { sql: "select 1" }, "Using mcp__db__query")).toBe("Use mcp__db__query: Using mcp__db__query");
+  });
+
+  it("shows a command whole, however long: the prompt cuts it to fit a message, and says so", () => {
+    const command = `echo ${"x".repeat(3000)}`;
+    expect(describeRequest("Bash", { command }, undefined)).toBe(`Run a command:\n${command}`);
+  });
+
+  it.each([
+    ["Write", { file_path: "/data/users/7eb1/workspace/notes.txt", content: "hi" }, "Write notes.txt (1 lines):\n+ hi"],
+    ["Edit", { file_path: "/data/users/7eb1/workspace/src/a.ts", old_string: "a", new_string: "b" }, "Edit src/a.ts:\n- a\n+ b"],
+    ["NotebookEdit", { notebook_path: "/data/users/7eb1/workspace/n.ipynb" }, "Edit the notebook n.ipynb"],
+    // Outside the project: as given.
+    ["Write", { file_path: "/etc/motd" }, "Write /etc/motd"],
+  ])("names a %s's file inside the project relative to it", (tool, input, expected) => {
+    expect(describeRequest(tool, input, undefined, "/data/users/7eb1/workspace")).toBe(expected);
+  });
+
+  it("marks hidden characters in a command, a path and an edit's text", () => {
+    expect(describeRequest("Bash", { command: "ls \u202Etxt.exe" }, undefined)).toBe("Run a command:\nls ⟨U+202E⟩txt.exe");
+    expect(describeRequest("Write", { file_path: "/w/a\u200Bb.txt" }, undefined, "/w")).toBe("Write a⟨U+200B⟩b.txt");
+    expect(describeRequest("Edit", { file_path: "/w/a", old_string: "x", new_string: "y\u2066z" }, undefined, "/w")).toBe("Edit a:\n- x\n+ y⟨U+2066⟩z");
   });
 });
 
 describe("approvalPrompt", () => {
-  it("asks for a bare answer when it is the only prompt", () => {
-    const text = approvalPrompt({ number: null, conversation: "api", description: "Run a command:\nnpm publish", always: { rule: "Bash(npm publish:*)" }, timeoutMs: 600_000 });
-    expect(text).toContain("in api");
-    // The exact rule "always" would save, not "this kind of action".
-    expect(text).toContain("always: in api, from now on allow Bash(npm publish:*)");
-    expect(text).toContain("npm publish");
-    expect(text).toContain("Reply yes, no or always");
-    expect(text).toContain("10 min");
+  const base = { number: 12, conversation: "api", timeoutMs: 600_000, prefix: "", maxChars: 1600, link: null };
+
+  it("reads as sentences, names its number, and says what always would save", () => {
+    const { body } = approvalPrompt({ ...base, description: "Run a command:\nnpm publish", always: { rule: "Bash(npm publish:*)" } });
+    expect(body).toBe(
+      "🔐 Approval #12 in api: the agent wants to run a command:\nnpm publish\nReply yes 12, no 12 or always 12 (always: in api, from now on allow Bash(npm publish:*)). Not answered in 10 min: denied.",
+    );
   });
 
-  it("numbers the answers when several are open", () => {
-    expect(approvalPrompt({ number: 2, conversation: "web", description: "Fetch https://x.test", always: { rule: "WebFetch(domain:x.test)" }, timeoutMs: 60_000 })).toContain("Reply yes 2, no 2 or always 2");
+  it("a one-line request is one sentence", () => {
+    expect(approvalPrompt({ ...base, description: "Fetch https://x.test", always: { rule: "WebFetch(domain:x.test)" } }).body).toMatch(/^🔐 Approval #12 in api: the agent wants to fetch https:\/\/x\.test\nReply yes 12/);
   });
 
   it("says always is not offered, and why, where it would save nothing", () => {
     const always = alwaysOffer("Bash", { command: "node --version" });
-    const text = approvalPrompt({ number: null, conversation: "api", description: "Run a command:\nnode --version", always, timeoutMs: 600_000 });
-    expect(text).toContain('Reply yes or no ("always" is not offered: node runs whatever follows it, so a rule would allow any command).');
-    expect(text).not.toContain("always:");
+    const { body } = approvalPrompt({ ...base, description: "Run a command:\nnode --version", always });
+    expect(body).toContain('Reply yes 12 or no 12 ("always" is not offered: node runs whatever follows it, so a rule would allow any command).');
+    expect(body).not.toContain("always:");
   });
 
-  it("fits a quick-reply body for the longest description the relay builds", () => {
-    const description = describeRequest("Bash", { command: "x".repeat(5000) }, undefined);
-    expect(approvalPrompt({ number: 12, conversation: "a".repeat(32), description, always: alwaysOffer("Bash", { command: "x".repeat(5000) }), timeoutMs: 600_000 }).length).toBeLessThanOrEqual(QUICK_REPLY_BODY_MAX);
-    const ruled = "npm test -- " + "y".repeat(280);
-    const withRule = approvalPrompt({ number: 12, conversation: "a".repeat(32), description: describeRequest("Bash", { command: ruled }, undefined), always: alwaysOffer("Bash", { command: ruled }), timeoutMs: 600_000 });
-    expect(withRule.length).toBeLessThanOrEqual(QUICK_REPLY_BODY_MAX);
+  it("shows a rule's file inside the project as the user knows it", () => {
+    const { body } = approvalPrompt({ ...base, description: "Write notes.txt", always: { rule: "Write(/data/users/7eb1/workspace/notes.txt)" }, projectDir: "/data/users/7eb1/workspace" });
+    expect(body).toContain("from now on allow Write(notes.txt)");
+    expect(body).not.toContain("7eb1");
+  });
+
+  it.each([
+    ["WhatsApp", 1600],
+    ["Telegram", 4096],
+  ])("shows a command whole up to %s's limit, cuts it past, saying how much and where the rest is", (_channel, maxChars) => {
+    const fits = "x".repeat(maxChars - 300);
+    const whole = approvalPrompt({ ...base, maxChars, description: `Run a command:\n${fits}`, always: { rule: null, why: "no" }, link: "https://r.test/web/t/runs/r1" });
+    expect(whole.cut).toBe(0);
+    expect(whole.body).toContain(fits);
+    const long = "y".repeat(maxChars + 1000);
+    const cut = approvalPrompt({ ...base, maxChars, description: `Run a command:\n${long}`, always: { rule: null, why: "no" }, link: "https://r.test/web/t/runs/r1" });
+    expect(cut.body.length).toBeLessThanOrEqual(maxChars);
+    expect(cut.cut).toBeGreaterThan(1000);
+    expect(cut.body).toContain(`… ${cut.cut.toLocaleString("en-US")} more characters not shown: https://r.test/web/t/runs/r1\nReply yes 12 or no 12`);
+    expect(cut.body).toContain("y".repeat(long.length - cut.cut));
   });
 });

@@ -62,6 +62,8 @@ async function control(path: string, body: unknown, status = 201) {
 const bashOf = (command: string) => `[[tool Bash ${JSON.stringify({ command })}]]`;
 /** The approval prompt of a run for `command` (behind the run's labels). */
 const isPromptFor = (command: string) => (body: string) => body.includes("🔐 Approval") && body.includes(command);
+/** `yes 4` for the prompt #4: a run an event started is answered by its prompt's number (or button), never by a bare yes. */
+const yesTo = (prompt: string) => `yes ${/🔐 Approval #(\d+)/.exec(prompt)?.[1] ?? "?"}`;
 
 const line = (body: string, label: string) => new RegExp(`^• ${label}: (\\S+)$`, "m").exec(body)?.[1];
 let issueNumber = 0;
@@ -114,7 +116,7 @@ it("an issue labelled agent: told what started it, the repository cloned into a 
   // The agent was given the issue's body: the command it asks for is the body's, asked before it runs (the repository is not trusted).
   const asked = await next("the approval of the issue's command", seen, isPromptFor("touch add-lint-step.txt && echo add-lint-step"));
   expect(asked.body).toContain(`[${REPO}#${issueNumber} issue]`);
-  await send("yes");
+  await send(yesTo(asked.body));
   const answer = await next("the run's answer", asked.index + 1, (b) => b.includes("The Bash tool answered") && b.includes("add-lint-step"));
   expect(answer.body).toContain(`[${REPO}#${issueNumber} issue]`);
 });
@@ -127,7 +129,7 @@ it("an /agent comment from a collaborator starts a run answered in the chat; a s
   await next("the started notice", seen, (b) => b.includes(`▶️ ${origin}: started a run in @sample.`));
   // The comment reached the agent: its command, asked before it runs.
   const asked = await next("the approval of the comment's command", seen, isPromptFor("touch collab-marker-1.txt && echo collab-marker-1"));
-  await send("yes");
+  await send(yesTo(asked.body));
   const answer = await next("the comment run's answer", asked.index + 1, (b) => b.includes("The Bash tool answered") && b.includes("collab-marker-1"));
   expect(answer.body).toContain(`[${REPO}#${issueNumber} comment]`);
 
@@ -171,7 +173,7 @@ it("a trigger fired twice with one Idempotency-Key starts one run whose answer c
   const isAsked = isPromptFor("touch deploy-1234-finished.txt && echo deploy-1234-finished");
   const asked = await next("the approval of the trigger's command", seen, isAsked);
   expect(asked.body).toContain("[trigger deploy-check]");
-  await send("yes");
+  await send(yesTo(asked.body));
   const isAnswer = (b: string) => b.includes("The Bash tool answered") && b.includes("deploy-1234-finished");
   await next("the trigger run's answer", asked.index + 1, isAnswer);
   // A second run would be queued in the same conversation before this message.

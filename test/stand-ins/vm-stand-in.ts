@@ -44,7 +44,7 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
  * [[vm:approval TOOL ARG]] (several: asked at once, the reply joins their outcomes with " | ")
  *                          emits approval_request {tool: TOOL, input: {command: ARG} for Bash,
- *                          {file_path: ARG} otherwise}, waits for POST …/approval (or the run's
+ *                          {file_path: ARG} otherwise; projectDir: standInProjectDir), waits for POST …/approval (or the run's
  *                          approvals.timeoutMs, default 600000: a deny), replies "approved: TOOL ARG"
  *                          (", remembered RULE" with remember) or "denied: MESSAGE"; a second answer
  *                          is 409 approval_settled, an unknown requestId 404 unknown_approval.
@@ -161,6 +161,15 @@ function toolOf(text: string): Directive["tool"] {
   return match ? { name: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> } : null;
 }
 
+/**
+ * A run's working directory as the VM lays it out (`users/<key>/workspace` for main,
+ * `users/<key>/workspaces/<id>` otherwise), the key standing in for the user's hash.
+ */
+export function standInProjectDir(userId: string, workspace: string): string {
+  const key = userId.replace(/\W/g, "");
+  return workspace === "main" ? `/data/users/${key}/workspace` : `/data/users/${key}/workspaces/${workspace}`;
+}
+
 function approvalsOf(text: string): Directive["approvals"] {
   return [...text.matchAll(/\[\[vm:approval (\S+) ([^\]]+)\]\]/g)].map((match) => ({ tool: match[1]!, arg: match[2]! }));
 }
@@ -273,7 +282,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
           const input = approval.tool === "Bash" ? { command: approval.arg } : { file_path: approval.arg };
           const entry = { settled: null as string | null };
           approvals.set(requestId, entry);
-          push(run, { type: "approval_request", requestId, tool: approval.tool, input, summary: describeToolUse(approval.tool, input, "/") ?? undefined });
+          push(run, { type: "approval_request", requestId, tool: approval.tool, input, summary: describeToolUse(approval.tool, input, "/") ?? undefined, projectDir: standInProjectDir(run.userId, run.workspace) });
           return entry;
         });
         const timer = setTimeout(() => {

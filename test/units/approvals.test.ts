@@ -16,7 +16,7 @@ const t = useUnitDb();
 const answersOf = () => createVmAnswers({ repo: t.repos.vmAnswers, transaction: t.sql.transaction });
 /** `events`: what the run under test carries (none: the user's own); `trusted`: the repositories /github trust named. */
 const unit = (answers = answersOf(), events: RunEvent[] = [], trusted: string[] = []) =>
-  createApprovals({ repo: t.repos.approvals, answers, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => events, trusted: (r) => trusted.includes(r), transaction: t.sql.transaction, log: noLog });
+  createApprovals({ repo: t.repos.approvals, answers, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => events, trusted: (r) => trusted.includes(r), transaction: t.sql.transaction, messageLimit: () => 1600, log: noLog });
 const run = { id: "run-1", vmRunId: "run-1-1", conversationId: 1 };
 const ask = (approvals: ReturnType<typeof unit>, requestId: string, command: string, now = T0) =>
   approvals.request(run, { seq: 1, type: "approval_request", requestId, tool: "Bash", input: { command } }, now);
@@ -85,7 +85,7 @@ describe("answer", () => {
     const approvals = unit();
     ask(approvals, "r1", "node -p process.version");
     const [prompt] = told();
-    expect(prompt!.body).toContain('Reply yes or no ("always" is not offered: node runs whatever follows it, so a rule would allow any command).');
+    expect(prompt!.body).toContain('Reply yes 1 or no 1 ("always" is not offered: node runs whatever follows it, so a rule would allow any command).');
     expect(JSON.parse(prompt!.buttons!).map((b: { title: string }) => b.title)).toEqual(["Yes", "No"]);
     expect(approvals.answer({ via: "text", answer: "always", target: { kind: "only" } }, T0)).toBe("✅ Allowed: Run a command: node -p process.version. (no rule can say this one, so it was allowed once)");
     expect(rows().map((r) => [r.status, r.rule])).toEqual([["allowed", null]]);
@@ -106,9 +106,10 @@ describe("a run an event started", () => {
     expect(approvals.runOption(1, run.id)).toEqual({ mode: "on", timeoutMs: TIMEOUT_MS, untrusted: true });
     ask(approvals, "r1", "npm test");
     const [prompt] = told();
-    expect(prompt!.body.startsWith("[acme/api#7 issue] 🔐 Approval in main: the agent wants to")).toBe(true);
+    expect(prompt!.body.startsWith("[acme/api#7 issue] 🔐 Approval #1 in main: the agent wants to run a command:\nnpm test\n")).toBe(true);
     expect(JSON.parse(prompt!.buttons!).map((b: { title: string }) => b.title)).toEqual(["Yes", "No"]);
-    approvals.answer({ via: "text", answer: "always", target: { kind: "only" } }, T0);
+    // Answered by its number (a bare answer never reaches a run an event started).
+    approvals.answer({ via: "text", answer: "always", target: { kind: "number", number: 1 } }, T0);
     expect(rows().map((r) => [r.status, r.rule])).toEqual([["allowed", null]]);
     expect(t.repos.approvals.rules(1)).toEqual([]);
     const owed = t.rows<{ body: string }>("SELECT body FROM vm_answers");
@@ -120,6 +121,69 @@ describe("a run an event started", () => {
     expect(approvals.runOption(1, run.id)).toEqual({ mode: "edits", timeoutMs: TIMEOUT_MS });
     ask(approvals, "r1", "npm test");
     expect(JSON.parse(told()[0]!.buttons!).map((b: { title: string }) => b.title)).toEqual(["Yes", "No", "Always"]);
+  });
+});
+
+describe("answers reach the run they were meant for", () => {
+  it("numbers a user's prompts once for good: not again after they close, nor after old rows are pruned", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    approvals.answer({ via: "text", answer: "yes", target: { kind: "only" } }, T0);
+    ask(approvals, "r2", "make");
+    approvals.runDue(T0 + TIMEOUT_MS);
+    t.repos.approvals.pruneBefore(T0 + 1);
+    ask(approvals, "r3", "ls", T0 + TIMEOUT_MS);
+    expect(t.rows<{ number: number }>("SELECT number FROM approvals ORDER BY id").map((r) => r.number)).toEqual([3]);
+    expect(told().filter((m) => m.dedupe_key.startsWith("approval:")).map((m) => /#(\d+)/.exec(m.body)?.[1])).toEqual(["1", "2", "3"]);
+  });
+
+  it("a late yes 2 after #2 timed out says so and answers nothing, though #3 is open", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    ask(approvals, "r2", "make deploy");
+    approvals.answer({ via: "text", answer: "no", target: { kind: "number", number: 1 } }, T0);
+    approvals.runDue(T0 + TIMEOUT_MS);
+    ask(approvals, "r3", "rm -rf /srv", T0 + TIMEOUT_MS);
+    expect(approvals.answer({ via: "text", answer: "yes", target: { kind: "number", number: 2 } }, T0 + TIMEOUT_MS)).toBe(
+      "#2 was already closed (not answered in time), so this answer changed nothing. Still open: #3.",
+    );
+    expect(approvals.answer({ via: "text", answer: "yes", target: { kind: "number", number: 1 } }, T0 + TIMEOUT_MS)).toBe("#1 was already answered (denied), so this answer changed nothing. Still open: #3.");
+    expect(rows().map((r) => r.status)).toEqual(["denied", "expired", "pending"]);
+  });
+
+  it("yes all leaves a prompt of a run an event started open, and says so; its number answers it", () => {
+    const byRun: Record<string, RunEvent[]> = { "run-ev": [{ label: "trigger deploy", repo: null }] };
+    const approvals = createApprovals({ repo: t.repos.approvals, answers: answersOf(), conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: (id) => byRun[id] ?? [], trusted: () => false, transaction: t.sql.transaction, messageLimit: () => 1600, log: noLog });
+    approvals.request(run, { seq: 1, type: "approval_request", requestId: "r1", tool: "Bash", input: { command: "npm test" } }, T0);
+    approvals.request({ id: "run-ev", vmRunId: "run-ev-1", conversationId: 1 }, { seq: 1, type: "approval_request", requestId: "r2", tool: "Bash", input: { command: "./deploy.sh" } }, T0);
+    expect(approvals.answer({ via: "text", answer: "yes", target: { kind: "all" } }, T0)).toBe(
+      "✅ Allowed: Run a command: npm test. Left open: #2 [trigger deploy], started by an event, not by you: answer it by its number (yes 2) or its button.",
+    );
+    expect(rows().map((r) => r.status)).toEqual(["allowed", "pending"]);
+    expect(approvals.answer({ via: "text", answer: "yes", target: { kind: "all" } }, T0)).toMatch(/^Nothing answered: #2 \[trigger deploy\] is a request of a run started by an event/);
+    expect(approvals.answer({ via: "text", answer: "yes", target: { kind: "only" } }, T0)).toMatch(/^Nothing answered: #2/);
+    expect(rows().map((r) => r.status)).toEqual(["allowed", "pending"]);
+    expect(approvals.answer({ via: "text", answer: "no", target: { kind: "number", number: 2 } }, T0)).toBe("🚫 Denied: Run a command: ./deploy.sh. The agent is told it was not done.");
+  });
+
+  it("a command too long for one message is cut with the count and the run page's link, and kept whole", async () => {
+    const command = `echo ${"z".repeat(1995)}`;
+    const links: string[] = [];
+    const approvals = createApprovals({ repo: t.repos.approvals, answers: answersOf(), conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => [], trusted: () => false, transaction: t.sql.transaction, messageLimit: () => 1600, runPageLink: async (c, r) => (links.push(`${c} ${r}`), `https://relay.test/web/tok/runs/${r}`), log: noLog });
+    const event = { seq: 1, type: "approval_request", requestId: "r1", tool: "Bash", input: { command } } as const;
+    // A short one needs no link.
+    await approvals.prepare(run, { ...event, requestId: "r0", input: { command: "ls" } });
+    expect(links).toEqual([]);
+    await approvals.prepare(run, event);
+    approvals.request(run, event, T0);
+    const [prompt] = told();
+    expect(prompt!.body.length).toBeLessThanOrEqual(1600);
+    expect(prompt!.body).toMatch(/\n… \d{3} more characters not shown: https:\/\/relay\.test\/web\/tok\/runs\/run-1\nReply yes 1/);
+    expect(links).toEqual(["1 run-1"]);
+    expect(t.rows<{ description: string }>("SELECT description FROM approvals")[0]!.description).toBe(`Run a command:\n${command}`);
+    // A replayed event asks for no second link.
+    await approvals.prepare(run, event);
+    expect(links).toHaveLength(1);
   });
 });
 

@@ -37,8 +37,8 @@ it("a new conversation asks: the prompt is stored, sent with buttons, and a type
   const [start] = (await vmRequests(phone)).filter((r) => r.kind === "start");
   // APPROVALS_DEFAULT is edits, with APPROVAL_TIMEOUT_MS's default.
   expect(start!.options!.approvals).toEqual({ mode: "edits", timeoutMs: 600_000 });
-  expect(prompt.body).toContain("Run a command:\nnpm test");
-  expect(prompt.body).toContain("Reply yes, no or always");
+  expect(prompt.body).toContain("🔐 Approval #1 in main: the agent wants to run a command:\nnpm test\n");
+  expect(prompt.body).toContain("Reply yes 1, no 1 or always 1");
   // The Content API carries the same prompt with quick-reply buttons.
   expect(prompt.contentSid).toMatch(/^HX[0-9a-f]{32}$/);
   expect(prompt.buttons.map((b) => b.title)).toEqual(["Yes", "No", "Always"]);

@@ -25,7 +25,8 @@ it("runs the command only after the relay allows it, and answers each request on
   const runId = uniqueId("run");
   const reader = await h.startRun({ runId, userId, text: touch("allowed.txt"), options: ON });
   const request = await approvalOf(reader);
-  expect(request).toMatchObject({ tool: "Bash", input: { command: "touch allowed.txt" }, summary: "Running: touch allowed.txt" });
+  // The project it runs in, so the relay names files inside it as the user knows them.
+  expect(request).toMatchObject({ tool: "Bash", input: { command: "touch allowed.txt" }, summary: "Running: touch allowed.txt", projectDir: workspaceOf(userId) });
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(existsSync(join(workspaceOf(userId), "allowed.txt"))).toBe(false);
 

@@ -41,6 +41,24 @@ export function answerAck(answered: readonly PromptView[], answer: ApprovalAnswe
 export const UNKNOWN_PROMPT = "That approval request is not known here.";
 export const alreadyClosed = (a: Pick<PromptView, "status" | "answer">): string => `That request was already ${closedAs(a)}; nothing changed.`;
 export const noSuchNumber = (n: number, open: readonly number[]): string => `No open approval #${n}. Open: ${open.map((o) => `#${o}`).join(", ") || "none"}.`;
+/** `yes 3` when #3 is closed: it says so, and answers nothing else (the next prompt has another number). */
+export const closedNumber = (a: Pick<PromptView, "number" | "status" | "answer">, open: readonly number[]): string =>
+  `#${a.number} was already ${a.answer === null ? "closed" : "answered"} (${closedAs(a)}), so this answer changed nothing.${open.length > 0 ? ` Still open: ${open.map((o) => `#${o}`).join(", ")}.` : ""}`;
+
+/** How an event's prompt is named when left open: its number and the event (`#7 [trigger deploy]`). */
+const eventPrompts = (left: readonly (Pick<PromptView, "number"> & { event: string | null })[]): string => left.map((a) => `#${a.number} ${a.event ?? ""}`.trim()).join(", ");
+
+/** After `yes all`: the prompts of runs an event started, which `all` does not answer. Empty when none. */
+export function leftOpenNote(left: readonly (Pick<PromptView, "number"> & { event: string | null })[], answer: ApprovalAnswer): string {
+  if (left.length === 0) return "";
+  return ` Left open: ${eventPrompts(left)}, started by an event, not by you: answer ${left.length === 1 ? "it" : "each"} by its number (${answer} ${left[0]!.number}) or its button.`;
+}
+
+/** A bare answer or `all` with only event prompts open: nothing answered, and how to answer them. */
+export function eventsOnlyReply(left: readonly (Pick<PromptView, "number"> & { event: string | null })[], answer: ApprovalAnswer): string {
+  return `Nothing answered: ${eventPrompts(left)} ${left.length === 1 ? "is a request of a run" : "are requests of runs"} started by an event, not by you, answered only by ${left.length === 1 ? "its" : "each one's"} number (${answer} ${left[0]?.number ?? ""}) or button.`;
+}
+
 export const whichOne = (open: number, answer: ApprovalAnswer, example: number): string => `${open} approvals are open: answer one (${answer} ${example}) or all (${answer} all).`;
 
 export function expiredNotice(a: Pick<PromptView, "description">, timeoutMs: number): string {

@@ -19,11 +19,10 @@ import { directoryOf } from "../user-directory";
 import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
 import { askShip, ship } from "./ship-actions";
-import { webLinkExpiresAt, webLinkKeyFor, type WebScope } from "../../core/web-token";
-import { issueWebLink } from "../web-links";
+import { pageLink } from "../web-links";
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
-import { publicOriginOf, type SettingsRepo } from "../db/settings-repo";
+import type { SettingsRepo } from "../db/settings-repo";
 import { registerTrigger, unregisterTrigger } from "./trigger-actions";
 import { carryOutGithub } from "./github-actions";
 import type { SchedulesRepo } from "../db/schedules-repo";
@@ -71,7 +70,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     }
     case "diff": {
       // The summary line carries the conversation's page link, where the diff is drawn in full.
-      const link = await pageLink(d, action.page.scope, action.page.epoch);
+      const link = await pageLink(d, action.page.scope, action.page.epoch, d.clock());
       return sendDiffPicture(changeDeps(d), { key: action.key, summary: withPageLink(action.summary, link?.url ?? null) }, outboxKeys.command(messageId));
     }
     case "undo":
@@ -115,7 +114,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
     case "web_link": {
-      const link = await pageLink(d, action.scope, action.epoch);
+      const link = await pageLink(d, action.scope, action.epoch, d.clock());
       if (!link) {
         say(WEB_LINK_UNAVAILABLE);
         return;
@@ -137,15 +136,4 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
   }
-}
-
-/** A fresh short link to this phone's page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
-async function pageLink(d: AfterCommandDeps, scope: WebScope, epoch: number): Promise<{ url: string; ttlHours: number } | null> {
-  const key = d.config && webLinkKeyFor(d.config);
-  const origin = publicOriginOf(d.settings, d.config);
-  if (!key || !origin || !d.config) return null;
-  const ttlHours = d.config.webLinkTtlHours;
-  const object = d.env.PHONE_AGENT.idFromName(d.phone).toString();
-  const token = await issueWebLink(d.env, await key, { object, scope, epoch, expiresAt: webLinkExpiresAt(d.clock(), ttlHours) });
-  return { url: `${origin.replace(/\/+$/, "")}/web/${token}`, ttlHours };
 }

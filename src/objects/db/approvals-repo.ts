@@ -68,18 +68,29 @@ function toApproval(row: ApprovalRow): Approval {
 /** `dueTimes`: where the earliest open prompt's deadline is kept; every write that opens or closes one stores it. */
 export function createApprovalsRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
   const repo = {
-    /** Stores a question once per (VM run, request id); null when it was stored before (a replay). */
+    /**
+     * Stores a question once per (VM run, request id); null when it was stored before (a replay).
+     * Its number is its id: AUTOINCREMENT never gives one twice in this user's object, even after
+     * old rows are pruned, so a late `yes 2` can never answer a newer prompt. (Rows from before kept
+     * the small numbers they had, all below any id given since.)
+     */
     insert(a: { runId: string; vmRunId: string; requestId: string; conversationId: number; tool: string; description: string; rule: string | null; expiresAt: number; now: number }): Approval | null {
-      // Numbered after the prompts still open, from 1 again once none is.
-      const [row] = sql<ApprovalRow>`INSERT INTO approvals (run_id, vm_run_id, request_id, conversation_id, number, tool, description, rule, created_at, expires_at)
-        VALUES (${a.runId}, ${a.vmRunId}, ${a.requestId}, ${a.conversationId},
-          (SELECT coalesce(max(number), 0) + 1 FROM approvals WHERE status = 'pending'),
-          ${a.tool}, ${a.description}, ${a.rule}, ${a.now}, ${a.expiresAt})
-        ON CONFLICT (vm_run_id, request_id) DO NOTHING RETURNING *`;
+      // Looked for first: an insert that meets the unique key still uses up an id, and numbers would skip.
+      if (repo.byRequest(a.vmRunId, a.requestId)) return null;
+      const [stored] = sql<{ id: number }>`INSERT INTO approvals (run_id, vm_run_id, request_id, conversation_id, number, tool, description, rule, created_at, expires_at)
+        VALUES (${a.runId}, ${a.vmRunId}, ${a.requestId}, ${a.conversationId}, 0, ${a.tool}, ${a.description}, ${a.rule}, ${a.now}, ${a.expiresAt})
+        ON CONFLICT (vm_run_id, request_id) DO NOTHING RETURNING id`;
+      if (!stored) return null;
+      const [row] = sql<ApprovalRow>`UPDATE approvals SET number = id WHERE id = ${stored.id} RETURNING *`;
       return row ? toApproval(row) : null;
     },
     get(id: number): Approval | null {
       const row = sql<ApprovalRow>`SELECT * FROM approvals WHERE id = ${id}`[0];
+      return row ? toApproval(row) : null;
+    },
+    /** The prompt that was shown as #`number` (the latest, for numbers from before they were ids), open or not. */
+    byNumber(number: number): Approval | null {
+      const row = sql<ApprovalRow>`SELECT * FROM approvals WHERE number = ${number} ORDER BY id DESC LIMIT 1`[0];
       return row ? toApproval(row) : null;
     },
     /** The open prompts, by number. Asked on every inbound message. */

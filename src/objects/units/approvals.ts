@@ -17,15 +17,19 @@ import {
 } from "../../core/approvals";
 import { outboxKeys } from "../../core/outbox-keys";
 import { eventPrefix, type RunEvent, runApprovals } from "../../core/github-guard";
+import { planAnswer } from "../../core/approval-targets";
 import { formatInZone } from "../../core/schedule-format";
 import {
   alreadyClosed,
   answerAck,
   approvalsDescription,
   approvalsLog,
+  closedNumber,
+  eventsOnlyReply,
   expiredNotice,
   firstLine,
   lateNotice,
+  leftOpenNote,
   noSuchNumber,
   refusedLine,
   UNKNOWN_PROMPT,
@@ -54,6 +58,10 @@ export type ApprovalsDeps = {
   /** Whether the user trusted this repository's events (`/github trust`). */
   trusted: (repo: string) => boolean;
   transaction: <T>(fn: () => T) => T;
+  /** The most one message of the chat prompts go to holds (its channel's limit). */
+  messageLimit: () => number;
+  /** A fresh link to one run's private page (it lists the run's requests whole); null: links are not set up. */
+  runPageLink?: (conversationId: number, runId: string) => Promise<string | null>;
   log: Log;
 };
 
@@ -61,6 +69,10 @@ export type ApprovalsDeps = {
 export type AnswerInput = { via: "text"; answer: ApprovalAnswer; target: AnswerTarget } | { via: "button"; answer: ApprovalAnswer; approvalId: number };
 
 const LOG_ENTRIES = 10;
+/** A prompt's number before it is stored is not known yet: as long as one can be, so a prompt that fits with it fits. */
+const LONGEST_NUMBER = 999_999_999;
+/** Links made for prompts not stored yet: a few at most (one per request being applied). */
+const PREPARED_LINKS_KEPT = 20;
 
 export function createApprovals(d: ApprovalsDeps) {
   const { repo } = d;
@@ -88,6 +100,32 @@ export function createApprovals(d: ApprovalsDeps) {
     return true;
   };
 
+  /** The event a run was started by, as its replies name it (`[acme/api#12 issue]`); null for the user's own run. */
+  const eventOf = (runId: string): string | null => eventPrefix(d.eventsOfRun(runId)).trim() || null;
+
+  /** What the user is asked for a request, and the prompt, cut to fit one message (with `link` to the whole, when cut). */
+  const compose = (run: { id: string; conversationId: number }, event: ApprovalRequestEvent, number: number, link: string | null) => {
+    const description = describeRequest(event.tool, event.input, event.summary, event.projectDir);
+    // A run of someone else's text asks every time: "always" would remember nothing (the VM refuses it too).
+    const untrusted = runOption(run.conversationId, run.id)?.untrusted === true;
+    const always = untrusted ? ({ rule: null, why: "this run was started by someone else's text, so it asks every time" } as const) : alwaysOffer(event.tool, event.input);
+    const prompt = approvalPrompt({ number, conversation: nameOf(run.conversationId), description, always, timeoutMs: d.timeoutMs, prefix: eventPrefix(d.eventsOfRun(run.id)), projectDir: event.projectDir, maxChars: d.messageLimit(), link });
+    return { description, always, prompt };
+  };
+
+  /**
+   * `options.approvals` for a run in this conversation: absent when its mode is off. A run of
+   * an event the user did not trust asks before every action, whatever the mode (core/github-guard.ts).
+   */
+  const runOption = (conversationId: number, runId: string): ApprovalsOption | undefined => {
+    const mode = modeOf(conversationId);
+    return runApprovals(mode === "off" ? undefined : { mode, timeoutMs: d.timeoutMs }, d.eventsOfRun(runId), d.trusted, d.timeoutMs);
+  };
+
+  /** Page links made (prepare) for requests about to be stored, by VM run and request id. */
+  const preparedLinks = new Map<string, string>();
+  const requestKey = (vmRunId: string, requestId: string) => `${vmRunId} ${requestId}`;
+
   const acknowledge = (answered: Approval[], answer: ApprovalAnswer): string => {
     const rules = answer === "always" ? [...new Set(answered.flatMap((a) => a.rule ?? []))] : [];
     const conversation = answered[0] ? nameOf(answered[0].conversationId) : "";
@@ -100,14 +138,7 @@ export function createApprovals(d: ApprovalsDeps) {
     /** Forgets the remembered rules here; the VM removes them from the project's settings. */
     forgetRules: (conversationId: number): number => repo.clearRules(conversationId),
 
-    /**
-     * `options.approvals` for a run in this conversation: absent when its mode is off. A run of
-     * an event the user did not trust asks before every action, whatever the mode (core/github-guard.ts).
-     */
-    runOption(conversationId: number, runId: string): ApprovalsOption | undefined {
-      const mode = modeOf(conversationId);
-      return runApprovals(mode === "off" ? undefined : { mode, timeoutMs: d.timeoutMs }, d.eventsOfRun(runId), d.trusted, d.timeoutMs);
-    },
+    runOption,
 
     hasPending: (): boolean => repo.pending().length > 0,
     /** The times this run waited for the user's answer (its progress updates count the agent's time only). */
@@ -117,13 +148,23 @@ export function createApprovals(d: ApprovalsDeps) {
     name: "approvals",
     nextDueAt: (_now?: number): number | null => repo.nextExpiry(),
 
+    /**
+     * Before an approval_request event is applied (outside its transaction): a request too long for
+     * one message gets a link to its run's page, where it is shown whole, for request() to put in
+     * the prompt. Asks nothing of a request already stored (a replay) or one that fits.
+     */
+    async prepare(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent): Promise<void> {
+      if (!d.runPageLink || repo.byRequest(run.vmRunId, event.requestId)) return;
+      if (compose(run, event, LONGEST_NUMBER, null).prompt.cut === 0) return;
+      const link = await d.runPageLink(run.conversationId, run.id).catch((e: unknown) => (d.log("approval_link_failed", { runId: run.id, detail: String(e) }), null));
+      if (!link) return;
+      for (const key of preparedLinks.keys()) if (preparedLinks.size >= PREPARED_LINKS_KEPT) preparedLinks.delete(key);
+      preparedLinks.set(requestKey(run.vmRunId, event.requestId), link);
+    },
+
     /** An approval_request event (inside its transaction): stored once, and the prompt sent once. */
     request(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent, now: number): void {
-      const description = describeRequest(event.tool, event.input, event.summary);
-      const events = d.eventsOfRun(run.id);
-      // A run of someone else's text asks every time: "always" would remember nothing (the VM refuses it too).
-      const untrusted = this.runOption(run.conversationId, run.id)?.untrusted === true;
-      const always = untrusted ? ({ rule: null, why: "this run was started by someone else's text, so it asks every time" } as const) : alwaysOffer(event.tool, event.input);
+      const { description, always } = compose(run, event, LONGEST_NUMBER, null);
       const stored = repo.insert({
         runId: run.id,
         vmRunId: run.vmRunId,
@@ -136,12 +177,13 @@ export function createApprovals(d: ApprovalsDeps) {
         now,
       });
       if (!stored) return;
-      const open = repo.pending().length;
-      const body = eventPrefix(events) + approvalPrompt({ number: open > 1 || stored.number > 1 ? stored.number : null, conversation: nameOf(run.conversationId), description, always, timeoutMs: d.timeoutMs });
+      const key = requestKey(run.vmRunId, event.requestId);
+      const { body, cut } = compose(run, event, stored.number, preparedLinks.get(key) ?? null).prompt;
+      preparedLinks.delete(key);
       // No "Always" button where it would save nothing.
       const buttons = (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
-      d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number });
+      d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number, ...(cut > 0 ? { cut } : {}) });
     },
 
     /**
@@ -175,24 +217,30 @@ export function createApprovals(d: ApprovalsDeps) {
         apply(a, input.answer, now);
         return acknowledge([a], input.answer);
       }
-      const open = repo.pending();
-      let targets: Approval[];
-      if (input.target.kind === "all") targets = open;
-      else if (input.target.kind === "number") {
-        const n = input.target.number;
-        const found = open.find((a) => a.number === n);
-        if (!found) return noSuchNumber(n, open.map((a) => a.number));
-        targets = [found];
-      } else if (open.length === 1) targets = open;
-      else {
-        // Never a guess: prompts of several conversations (runs side by side) are each named.
-        const several = new Set(open.map((a) => a.conversationId)).size > 1;
-        const listed = several ? open.map((a) => `\n#${a.number} [${nameOf(a.conversationId)}] ${firstLine(a)}`).join("") : "";
-        return whichOne(open.length, input.answer, open[0]?.number ?? 1) + listed;
+      const open = repo.pending().map((a) => ({ ...a, event: eventOf(a.runId) }));
+      const plan = planAnswer(open, input.target, (n) => {
+        const a = repo.byNumber(n);
+        return a ? { ...a, event: eventOf(a.runId) } : null;
+      });
+      switch (plan.kind) {
+        case "closed":
+          return closedNumber(plan.prompt, open.map((a) => a.number));
+        case "unknown_number":
+          return noSuchNumber(plan.number, open.map((a) => a.number));
+        case "events_only":
+          return eventsOnlyReply(plan.leftOpen, input.answer);
+        case "which": {
+          // Never a guess: prompts of several conversations (runs side by side) are each named.
+          const several = new Set(open.map((a) => a.conversationId)).size > 1;
+          const listed = several ? open.map((a) => `\n#${a.number} [${nameOf(a.conversationId)}] ${firstLine(a)}`).join("") : "";
+          return whichOne(open.length, input.answer, open[0]?.number ?? 1) + listed;
+        }
+        case "answer": {
+          const applied = plan.answer.filter((a) => apply(a, input.answer, now));
+          d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via, ...(plan.leftOpen.length > 0 ? { leftOpen: plan.leftOpen.map((a) => a.id) } : {}) });
+          return acknowledge(applied, input.answer) + leftOpenNote(plan.leftOpen, input.answer);
+        }
       }
-      const applied = targets.filter((a) => apply(a, input.answer, now));
-      d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via });
-      return acknowledge(applied, input.answer);
     },
 
     /** Denies the prompts nobody answered in time: the user is told once per prompt. */
@@ -256,3 +304,4 @@ export function createApprovals(d: ApprovalsDeps) {
 }
 
 export type Approvals = ReturnType<typeof createApprovals>;
+

@@ -33,7 +33,7 @@ export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> 
   vm: VmClient | null;
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
-  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending" | "waitsOf">;
+  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending" | "waitsOf"> & Partial<Pick<Approvals, "prepare">>;
   answers: RunEffectsDeps["answers"] & Pick<VmAnswers, "deliver">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
@@ -277,6 +277,8 @@ export function createRunDriver(d: RunDriverDeps) {
       // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is applied.
       if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
       s.expectedSeq++;
+      // A request too long for one message gets its page's link first (an RPC: never inside the event's transaction).
+      if (line.type === "approval_request") await d.approvals.prepare?.(run, line);
       const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
       if (outcome === "invalid") return fail(run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
       if (line.type === "tool_call") await deliverAnswers(run.vmRunId, present);

@@ -52,7 +52,9 @@ export const APPROVAL_INPUT_MAX_CHARS = 8 * 1024;
  * The agent asks before it acts (runs with `options.approvals` only); answer with POST …/approval.
  * `tool`: the CLI's tool name (`Bash`, `Write`, `mcp__server__tool`); `input`: its input,
  * strings cut to fit APPROVAL_INPUT_MAX_CHARS and the VM's secrets replaced by "[redacted]";
- * `summary`: one line for the user ("Running: npm test").
+ * `summary`: one line for the user ("Running: npm test"); `projectDir`: the run's working directory
+ * (the conversation's workspace), so the relay names files inside it as the user knows them
+ * (`notes.txt`, not the VM's own path). Absent from VMs older than it: paths are then shown whole.
  */
 export const ApprovalRequestEventSchema = z.object({
   seq: Seq,
@@ -61,6 +63,7 @@ export const ApprovalRequestEventSchema = z.object({
   tool: z.string().check(z.minLength(1), z.maxLength(200)),
   input: z.record(z.string(), z.unknown()).check(z.refine((input) => JSON.stringify(input).length <= APPROVAL_INPUT_MAX_CHARS, "input too large")),
   summary: z.optional(z.string().check(z.maxLength(500))),
+  projectDir: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
 });
 export type ApprovalRequestEvent = z.infer<typeof ApprovalRequestEventSchema>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerAck, approvalsDescription, approvalsLog, closedAs, expiredNotice, firstLine, noSuchNumber, refusedLine, whichOne } from "../../../src/core/replies/approvals";
+import { answerAck, approvalsDescription, approvalsLog, closedAs, closedNumber, eventsOnlyReply, expiredNotice, firstLine, leftOpenNote, noSuchNumber, refusedLine, whichOne } from "../../../src/core/replies/approvals";
 
 const prompt = (over: Partial<{ description: string; number: number; status: string; answer: "yes" | "no" | "always" | null }> = {}) => ({ description: "Run a command: npm test", number: 1, status: "pending", answer: null, ...over });
 
@@ -41,5 +41,36 @@ describe("approval replies", () => {
     expect(approvalsDescription("main", "edits", [])).toMatch(/^Approvals in main: edits: file edits in the project go ahead, and so do the commands mkdir, touch, rm, rmdir, mv, cp, sed and output written to a file \(> file\) there, since they edit files too; any other command that changes something is asked here\.\nNothing is always allowed\./);
     expect(approvalsLog([])).toBe("No approval was asked yet.");
     expect(approvalsLog([{ ...prompt({ status: "allowed", answer: "yes" }), tool: "Bash", when: "Nov 23, 10:00", conversation: "sample" }])).toBe("Last approvals (newest first):\nNov 23, 10:00 · [sample] · Bash · Run a command: npm test · allowed");
+  });
+});
+
+describe("answers that reach only the run they were meant for", () => {
+  it.each([
+    ["answered", prompt({ number: 3, status: "allowed", answer: "yes" }), [5], "#3 was already answered (allowed), so this answer changed nothing. Still open: #5."],
+    ["timed out", prompt({ number: 3, status: "expired" }), [5, 6], "#3 was already closed (not answered in time), so this answer changed nothing. Still open: #5, #6."],
+    ["its run ended", prompt({ number: 3, status: "ended" }), [], "#3 was already closed (withdrawn: the run ended first), so this answer changed nothing."],
+  ])("a closed number: %s", (_name, closed, open, expected) => {
+    expect(closedNumber(closed, open)).toBe(expected);
+  });
+
+  it.each([
+    [[], "yes" as const, ""],
+    [[{ number: 8, event: "[trigger deploy]" }], "yes" as const, " Left open: #8 [trigger deploy], started by an event, not by you: answer it by its number (yes 8) or its button."],
+    [
+      [
+        { number: 8, event: "[trigger deploy]" },
+        { number: 9, event: "[acme/api#3 issue]" },
+      ],
+      "no" as const,
+      " Left open: #8 [trigger deploy], #9 [acme/api#3 issue], started by an event, not by you: answer each by its number (no 8) or its button.",
+    ],
+  ])("what all left open: %j", (left, answer, expected) => {
+    expect(leftOpenNote(left, answer)).toBe(expected);
+  });
+
+  it("only events' prompts open: nothing answered, and how to answer them", () => {
+    expect(eventsOnlyReply([{ number: 8, event: "[trigger deploy]" }], "yes")).toBe(
+      "Nothing answered: #8 [trigger deploy] is a request of a run started by an event, not by you, answered only by its number (yes 8) or button.",
+    );
   });
 });

@@ -36,7 +36,7 @@ export function createApprovalBridge(options: {
       run.onFinished(() => asks.endRun(run.id));
       const summary = describeToolUse(ask.tool_name, ask.input, run.cwd) ?? undefined;
       const input = boundApprovalInput(ask.input, options.secrets);
-      run.feed({ type: "approval_request", requestId, tool: ask.tool_name, input, summary });
+      run.feed({ type: "approval_request", requestId, tool: ask.tool_name, input, summary, projectDir: run.cwd });
       const verdict = verdictOfSettled(await outcome, timeoutMs);
       // The run's list of tool calls says this one did not run (the private page shows it so).
       if (verdict.behavior === "deny" && ask.tool_use_id) run.feed({ type: "tool_not_approved", toolUseId: ask.tool_use_id });

@@ -84,10 +84,11 @@ function clipValue(value: unknown, maxString: number, secrets: readonly string[]
 
 /**
  * The input as the relay sees it: secrets replaced, strings cut shorter until the JSON fits
- * APPROVAL_INPUT_MAX_CHARS (a Write's whole file content need not reach a phone).
+ * APPROVAL_INPUT_MAX_CHARS (a Write's whole file content need not reach a phone). Whole when it
+ * fits: a long command reaches the relay entire, for the run's page to show what the user approves.
  */
 export function boundApprovalInput(input: Record<string, unknown>, secrets: readonly string[]): Record<string, unknown> {
-  for (const maxString of [2000, 500, 100, 20]) {
+  for (const maxString of [APPROVAL_INPUT_MAX_CHARS, 2000, 500, 100, 20]) {
     const clipped = clipValue(input, maxString, secrets, 0) as Record<string, unknown>;
     if (JSON.stringify(clipped).length <= APPROVAL_INPUT_MAX_CHARS) return clipped;
   }

@@ -45,7 +45,7 @@ export type RunInput =
   /** The agent called a relay tool: the relay answers it through `tool-result`. */
   | { type: "tool_call"; callId: string; name: string; args: Record<string, unknown> }
   /** The agent asks before it acts: the relay answers through `approval`. */
-  | { type: "approval_request"; requestId: string; tool: string; input: Record<string, unknown>; summary?: string }
+  | { type: "approval_request"; requestId: string; tool: string; input: Record<string, unknown>; summary?: string; projectDir?: string }
   /** The permission prompt refused tool use `toolUseId`: it did not run. */
   | { type: "tool_not_approved"; toolUseId: string }
   /**
@@ -169,8 +169,8 @@ export function stepRun(state: RunState, input: RunInput): Step {
     case "tool_call":
       return { state, events: [{ type: "tool_call", callId: input.callId, name: input.name, args: input.args }], stop: null };
     case "approval_request": {
-      const { type, requestId, tool, input: toolInput, summary } = input;
-      return { state, events: [{ type, requestId, tool, input: toolInput, ...(summary ? { summary } : {}) }], stop: null };
+      const { type, requestId, tool, input: toolInput, summary, projectDir } = input;
+      return { state, events: [{ type, requestId, tool, input: toolInput, ...(summary ? { summary } : {}), ...(projectDir ? { projectDir } : {}) }], stop: null };
     }
     case "auth_failed":
       return { ...fail(state, "auth_failed", input.message, input.reason), stop: "auth_failed" };

@@ -51,6 +51,9 @@ it("bounds the input the relay sees and redacts secrets", () => {
   expect(JSON.stringify(big).length).toBeLessThanOrEqual(APPROVAL_INPUT_MAX_CHARS);
   expect(big.file_path).toBe("a.txt");
   expect(String(big.content).endsWith("…")).toBe(true);
+  // A long command alone fits: it reaches the relay whole (the run's page shows it so).
+  const command = `echo ${"z".repeat(5000)}`;
+  expect(boundApprovalInput({ command, description: "print" }, [])).toEqual({ command, description: "print" });
 });
 
 it("adds a rule to the settings file, keeping the rest, once", () => {
