@@ -94,7 +94,10 @@ function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "das
     if (ids.has(r.conversation_id)) spent.set(r.day, (spent.get(r.day) ?? 0) + r.cost);
   }
   const entries = transcriptsOf(sql);
-  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: chosen.map((c) => conversationView(d, c, entries.get(c.id) ?? [])), spendByDay: fillDays(days, spent) };
+  // The latest written to first, as the chat last showed them (then by last activity).
+  const lastAt = (id: number) => entries.get(id)?.at(-1)?.at ?? 0;
+  const ordered = [...chosen].sort((a, b) => lastAt(b.id) - lastAt(a.id));
+  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: ordered.map((c) => conversationView(d, c, entries.get(c.id) ?? [])), spendByDay: fillDays(days, spent) };
 }
 
 /** What started each run an event started (its origin), and what the agent was asked (the event's prompt, with its quoted data): the first event message it carried. */
