@@ -4,7 +4,7 @@
 import { DAY_MS } from "./durations";
 
 /** One line of the transcript: what the user sent, what the agent or the relay answered. */
-export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; text: string };
+export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; text: string; buttons?: string[] };
 
 export type ApprovalView = { tool: string; description: string; status: string; answer: string | null; at: number };
 

@@ -8,10 +8,10 @@ import { runIdOfVmRun, type TranscriptEntry } from "./web-page-model";
 
 /** A message as stored: `origin` set for an event's, `kind` other than `user` for a scheduled task's. */
 export type MessageLine = { id: string; body: string; at: number; conversationId: number; origin: string | null; kind: string };
-/** A message the outbox sent (or is sending), in its order (`id`). */
-export type OutboxLine = { id: number; key: string; body: string; at: number; conversationId: number | null };
-/** Which conversation a run, an approval prompt or a GitHub delivery (its pull request) is of. */
-export type Owners = { runs: ReadonlyMap<string, number>; approvals: ReadonlyMap<number, number>; deliveries: ReadonlyMap<string, number> };
+/** A message the outbox sent (or is sending), in its order (`id`): `body` as its chat showed it, `buttons` the titles under it. */
+export type OutboxLine = { id: number; key: string; body: string; at: number; conversationId: number | null; buttons?: string[] };
+/** Which conversation a run, an approval prompt, a GitHub delivery (its pull request) or a workspace (a clone's notice) is of. */
+export type Owners = { runs: ReadonlyMap<string, number>; approvals: ReadonlyMap<number, number>; deliveries: ReadonlyMap<string, number>; workspaces?: ReadonlyMap<string, number> };
 
 /** An agent's reply is keyed `<vm run>:<seq>:<part>` (outbox-keys.ts); every other row is the relay's own. */
 const AGENT_REPLY = /^[^:]+:\d+:\d+$/;
@@ -35,7 +35,7 @@ export function transcripts(messages: readonly MessageLine[], outbox: readonly O
   const byId = new Map(messages.map((m) => [m.id, m]));
   const merged = mergeByTime(
     messages.filter((m) => m.origin === null && m.kind === "user").map((m) => ({ at: m.at, conversationId: m.conversationId, entry: { at: m.at, from: "user" as const, text: m.body } })),
-    outbox.map((o) => ({ at: o.at, key: o.key, conversationId: o.conversationId, entry: { at: o.at, from: AGENT_REPLY.test(o.key) ? ("agent" as const) : ("relay" as const), text: hideShownOnce(o.body) } })),
+    outbox.map((o) => ({ at: o.at, key: o.key, conversationId: o.conversationId, entry: { at: o.at, from: AGENT_REPLY.test(o.key) ? ("agent" as const) : ("relay" as const), text: hideShownOnce(o.body), ...(o.buttons?.length ? { buttons: o.buttons } : {}) } })),
   );
   const out = new Map<number, TranscriptEntry[]>();
   let lastWritten = first;
@@ -86,6 +86,8 @@ function ownerOfKey(key: string, messages: ReadonlyMap<string, MessageLine>, own
     case "approval-expired":
     case "approval-late":
       return owners.approvals.get(Number(first)) ?? null;
+    case "clone":
+      return owners.workspaces?.get(first) ?? null;
     case "github":
       return ofMessage(`gh-${first}`) ?? ofMessage(`gh-auto-${first}`) ?? owners.deliveries.get(first) ?? null;
     default:

@@ -23,6 +23,8 @@ import {
 } from "../core/web-page-model";
 import { type Owners, transcripts } from "../core/web-transcript";
 import { MAIN_CONVERSATION_ID } from "./db/conversations-repo";
+import { ButtonsSchema } from "./db/outbox-repo";
+import { withTypedAnswers } from "../channels/whatsapp/channel-client";
 import type { WebScope } from "../core/web-token";
 import { adminDeps, allUsers, type UserAgent } from "./commands/admin-actions";
 import type { Repos } from "./db/repos";
@@ -93,7 +95,7 @@ function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "das
   for (const r of sql<{ day: string; conversation_id: number; cost: number }>`SELECT day, conversation_id, cost_usd AS cost FROM spend_days WHERE day >= ${days[0]!}`) {
     if (ids.has(r.conversation_id)) spent.set(r.day, (spent.get(r.day) ?? 0) + r.cost);
   }
-  const entries = transcriptsOf(sql);
+  const entries = transcriptsOf(sql, d.repos.settings);
   // The latest written to first, as the chat last showed them (then by last activity).
   const lastAt = (id: number) => entries.get(id)?.at(-1)?.at ?? 0;
   const ordered = [...chosen].sort((a, b) => lastAt(b.id) - lastAt(a.id));
@@ -158,21 +160,28 @@ function conversationView(d: WebPageDeps, c: { id: number; name: string }, entri
  * messages and outbox rows, and what places a notice kept without a conversation. A held message
  * has not reached the chat yet, and a failed one never did.
  */
-function transcriptsOf(sql: Sql): Map<number, TranscriptEntry[]> {
+function transcriptsOf(sql: Sql, settings: SettingsRepo): Map<number, TranscriptEntry[]> {
+  // WhatsApp's buttons go as text while Twilio's Content API is unavailable: the text then names what to type (channel-client.ts).
+  const buttonsAsText = settings.getNumber("quick_reply_unavailable_at") !== null;
   const messages = sql<{ id: string; body: string; at: number; conversation_id: number; origin: string | null; kind: string }>`SELECT id, body, received_at AS at, conversation_id, origin, kind
     FROM messages ORDER BY seq DESC LIMIT ${TRANSCRIPT_ROWS}`.reverse();
-  const outbox = sql<{ id: number; key: string; body: string; at: number; conversation_id: number | null }>`SELECT id, dedupe_key AS key, body, created_at AS at, conversation_id
-    FROM outbox WHERE held = 0 AND status NOT IN ('failed', 'undelivered') ORDER BY id DESC LIMIT ${TRANSCRIPT_ROWS}`.reverse();
+  const outbox = sql<{ id: number; key: string; body: string; at: number; conversation_id: number | null; buttons: string | null; channel: string }>`SELECT id, dedupe_key AS key, body, created_at AS at,
+    conversation_id, buttons, channel FROM outbox WHERE held = 0 AND status NOT IN ('failed', 'undelivered') ORDER BY id DESC LIMIT ${TRANSCRIPT_ROWS}`.reverse();
   const pairs = <K>(rows: { key: K; conversation_id: number }[]) => new Map(rows.map((r) => [r.key, r.conversation_id]));
   const owners: Owners = {
     runs: pairs(sql<{ key: string; conversation_id: number }>`SELECT id AS key, conversation_id FROM runs`),
     approvals: pairs(sql<{ key: number; conversation_id: number }>`SELECT id AS key, conversation_id FROM approvals`),
     deliveries: pairs(sql<{ key: string; conversation_id: number }>`SELECT d.delivery AS key, p.conversation_id FROM github_deliveries d
       JOIN pull_requests p ON lower(p.repo) = d.repo AND p.number = d.number`),
+    workspaces: pairs(sql<{ key: string; conversation_id: number }>`SELECT workspace AS key, id AS conversation_id FROM conversations`),
   };
   return transcripts(
     messages.map((m) => ({ id: m.id, body: m.body, at: m.at, conversationId: m.conversation_id, origin: m.origin, kind: m.kind })),
-    outbox.map((o) => ({ id: o.id, key: o.key, body: o.body, at: o.at, conversationId: o.conversation_id })),
+    outbox.map((o) => {
+      const buttons = o.buttons === null ? [] : ButtonsSchema.parse(JSON.parse(o.buttons));
+      const body = o.channel === "whatsapp" && buttonsAsText ? withTypedAnswers(o.body, buttons) : o.body;
+      return { id: o.id, key: o.key, body, at: o.at, conversationId: o.conversation_id, buttons: buttons.map((b) => b.title) };
+    }),
     owners,
     MAIN_CONVERSATION_ID,
   );

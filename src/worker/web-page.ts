@@ -152,7 +152,12 @@ const FROM_LABEL = { user: "You", agent: "Agent", relay: "Relay" } as const;
 function entryItem(e: TranscriptEntry, zone: string): Child {
   const text = e.text.length > MAX_ENTRY_CHARS ? `${e.text.slice(0, MAX_ENTRY_CHARS)}… (${e.text.length - MAX_ENTRY_CHARS} more characters)` : e.text;
   // Few nodes per entry: a page of 500 renders in the Worker's CPU budget. Who wrote it is the class (and its label, shown by the stylesheet).
-  return h("li", { class: e.from, title: FROM_LABEL[e.from] }, h("time", null, pageTime(e.at, zone)), h("div", { class: "text" }, raw(whatsappHtml(text))));
+  return h(
+    "li",
+    { class: e.from, title: FROM_LABEL[e.from] },
+    h("time", null, pageTime(e.at, zone)), h("div", { class: "text" }, raw(whatsappHtml(text))),
+    e.buttons ? h("p", { class: "buttons" }, ...e.buttons.map((b) => h("span", null, b))) : null,
+  );
 }
 
 /**
@@ -287,6 +292,7 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{fon
 .transcript li.user{background:#e7f7e1;margin-left:2rem}.transcript li.relay{background:#f1f1f1;font-size:.9rem}
 .transcript time{color:#555;font-size:.8rem}.transcript .text{margin:.1rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .transcript pre{margin:.2rem 0;padding:.3rem;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere}.transcript blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #ccc;color:#444}
+.transcript .buttons{margin:.3rem 0 0}.transcript .buttons span{display:inline-block;margin-right:.4rem;padding:.1rem .6rem;border:1px solid #9bb;border-radius:1rem;font-size:.85rem;color:#066}
 .index ol{padding-left:1.4rem}details.conversation>summary{cursor:pointer}details.conversation>summary h2{display:inline}
 details.event pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem;background:#f4f4f4;padding:.3rem}
 .transcript li.user time::before{content:"You · "}.transcript li.agent time::before{content:"Agent · "}.transcript li.relay time::before{content:"Relay · "}

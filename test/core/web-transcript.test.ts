@@ -32,9 +32,10 @@ describe("transcripts", () => {
     ["a file the agent sent", "file:r5-1:call7", 4],
     ["an approval prompt", "approval:12", 5],
     ["a CI notice, by its pull request", "github:d7", 6],
+    ["a clone's end, by its workspace", "clone:c-1a2b3c4d", 7],
     ["a notice of nothing known, where the user last wrote", "rate-limited:123", 1],
   ])("places %s by its key", (_name, key, conversation) => {
-    const owners: Owners = { runs: new Map([["r5", 4]]), approvals: new Map([[12, 5]]), deliveries: new Map([["d7", 6]]) };
+    const owners: Owners = { runs: new Map([["r5", 4]]), approvals: new Map([[12, 5]]), deliveries: new Map([["d7", 6]]), workspaces: new Map([["c-1a2b3c4d", 7]]) };
     const messages = [{ ...user("m9", 0, 3), kind: "task_fresh" }, user("m1", 1, 1)];
     const out = transcripts(messages, [sent(1, key, 2)], owners, 1);
     expect(texts(out, conversation)).toContain(`relay:${key}`);

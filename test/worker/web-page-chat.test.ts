@@ -26,7 +26,7 @@ it("shows the chat's messages in the chat's order, the CI notice and the fix run
   const link = LINK.exec(await ask(phone, "/web"))![1]!;
 
   const html = await (await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${link}`))).text();
-  const entries = [...html.matchAll(/<li class="(user|agent|relay)"[^>]*><time>[^<]*<\/time><div class="text">([\s\S]*?)<\/div><\/li>/g)].map((m) => ({ from: m[1]!, html: m[2]! }));
+  const entries = [...html.matchAll(/<li class="(user|agent|relay)"[^>]*><time>[^<]*<\/time><div class="text">([\s\S]*?)<\/div>(?:<p class="buttons">[\s\S]*?<\/p>)?<\/li>/g)].map((m) => ({ from: m[1]!, html: m[2]! }));
   const got = (await sentTo(phone)).map((m) => whatsappHtml(hideShownOnce(m.body ?? "")));
   // Everything the chat showed, nothing more, in its order (the webhook's secret aside: shown once).
   expect(entries.filter((e) => e.from !== "user").map((e) => e.html)).toEqual(got);
@@ -41,4 +41,6 @@ it("shows the chat's messages in the chat's order, the CI notice and the fix run
   expect(html).toMatch(/<a href="https:\/\/github\.com\/acme\/chat\/pull\/4" rel="noopener noreferrer">/);
   expect(html).toMatch(/started by GitHub: CI failed on acme\/chat#4[\s\S]*<details class="event"><summary>/);
   expect(entries.some((e) => e.html.startsWith("CI failed on pull request"))).toBe(false);
+  // The notice's buttons under it, as the chat showed them.
+  expect(html).toMatch(/❌ CI failed on acme\/chat#4[\s\S]*?<\/div><p class="buttons"><span>Fix it<\/span><span>Later<\/span><\/p>/);
 });
