@@ -4,7 +4,7 @@
 import { DAY_MS } from "./durations";
 
 /** One line of the transcript: what the user sent, what the agent or the relay answered. */
-export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; text: string };
+export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; text: string; buttons?: string[] };
 
 export type ApprovalView = { tool: string; description: string; status: string; answer: string | null; at: number };
 
@@ -29,13 +29,16 @@ export type RunView = {
   changes: ChangeView[];
   /** What started it when the user did not (an HTTP trigger, a GitHub event); absent or null: the user. */
   startedBy?: string | null;
+  /** What the agent was asked for that event (its quoted data): the page shows it folded, never as a message. */
+  startedWith?: string | null;
 };
 
 export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean };
 
 export type DayValue = { day: string; value: number };
 
-export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; conversations: ConversationView[]; spendByDay: DayValue[] };
+/** `all`: `/web all`'s page (an index, each conversation folded); else one conversation's. */
+export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; all?: boolean; conversations: ConversationView[]; spendByDay: DayValue[] };
 
 /** One run's own page (`/web/<token>/runs/<run id>`): all its recorded tool calls, and each change's diff. */
 export type RunPage = { kind: "run"; phone: string; timeZone: string; generatedAt: number; conversation: { id: number; name: string }; run: RunView };

@@ -1,6 +1,7 @@
-// Short, expiring links to the private page (`/web/<token>`): the token is 22 random base64url
-// characters (128 bits), short enough that a link with a workers.dev host stays under 80
-// characters on a phone. What it opens (one phone's object, by its Durable Object id so the number
+// Short, expiring links to the private page (`/web/<token>`): the token is 22 base64url characters,
+// 10 random bytes (80 bits) and a 6-byte tag (an HMAC of them with the link key), short enough that
+// a link with a workers.dev host stays under 80 characters on a phone. The tag lets the Worker
+// refuse a token it did not make (altered or guessed) before anything is looked up. What it opens (one phone's object, by its Durable Object id so the number
 // is not in the link; the scope; the link epoch it was sent under, which `/web revoke` moves on;
 // when it stops working) is stored in the directory under the token's HMAC, never the token
 // itself: the stored rows alone open nothing. Pure but for Web Crypto; the shell stores and looks up.
@@ -42,14 +43,48 @@ export function webLinkExpiresAt(now: number, ttlHours: number): number {
   return Math.floor((now + ttlHours * 3_600_000) / 1000) * 1000;
 }
 
-/** A fresh token: 16 random bytes as base64url, 22 characters. */
-export function newWebLinkToken(): string {
-  return toBase64(crypto.getRandomValues(new Uint8Array(16))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const RANDOM_BYTES = 10;
+const TAG_BYTES = 6;
+/** Its own message prefix: a tag is never the first bytes of a digest of the same text. */
+const TAG_PREFIX = "tag:";
+
+/** A fresh token: 10 random bytes and their tag, as base64url, 22 characters. */
+export async function newWebLinkToken(key: CryptoKey): Promise<string> {
+  const random = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
+  const token = new Uint8Array(RANDOM_BYTES + TAG_BYTES);
+  token.set(random);
+  token.set(await tagOf(key, random), RANDOM_BYTES);
+  return toBase64Url(token);
 }
 
-/** The key a token's link is stored under (hex HMAC-SHA256), or null for anything not shaped as a token. */
+const toBase64Url = (bytes: Uint8Array) => toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+async function tagOf(key: CryptoKey, random: Uint8Array): Promise<Uint8Array> {
+  const message = new Uint8Array([...encoder.encode(TAG_PREFIX), ...random]);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, message)).subarray(0, TAG_BYTES);
+}
+
+/** Whether `token` is shaped as a token and carries its tag: one this key made (an altered one never does). */
+export async function isTaggedWebLinkToken(key: CryptoKey, token: string): Promise<boolean> {
+  if (!TOKEN_SHAPE.test(token)) return false;
+  const bytes = fromBase64Url(token);
+  // The last character carries 4 unused bits: a token spelt otherwise is not the one made.
+  if (toBase64Url(bytes) !== token) return false;
+  const expected = await tagOf(key, bytes.subarray(0, RANDOM_BYTES));
+  // Every byte compared, whichever differs: the time taken tells nothing of the tag.
+  let differs = 0;
+  for (let i = 0; i < TAG_BYTES; i++) differs |= expected[i]! ^ bytes[RANDOM_BYTES + i]!;
+  return differs === 0;
+}
+
+function fromBase64Url(token: string): Uint8Array {
+  const binary = atob(token.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** The key a token's link is stored under (hex HMAC-SHA256), or null for anything not a token this key made. */
 export async function webLinkDigest(key: CryptoKey, token: string): Promise<string | null> {
-  if (!TOKEN_SHAPE.test(token)) return null;
+  if (!(await isTaggedWebLinkToken(key, token))) return null;
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(token)));
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,7 +1,8 @@
 // Short page links, issued and opened: a fresh token whose link the directory keeps under the
 // token's digest (core/web-token.ts), and the link a token opens, or null for any token not issued,
 // altered or expired. Both the object (issuing /web, /dashboard and /diff's link) and the Worker's
-// route (opening one) use these.
+// route (opening one) use these. A token this relay did not make (its tag is wrong) is refused
+// before the directory is asked: guessing at links costs the one directory object nothing.
 import type { Config } from "../config";
 import { newWebLinkToken, storedWebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor, type WebLink, type WebScope } from "../core/web-token";
 import { publicOriginOf, type SettingsRepo } from "./db/settings-repo";
@@ -10,17 +11,20 @@ import { directoryOf } from "./user-directory";
 /** Stores `link` and returns its token (22 characters), for `${origin}/web/${token}`. */
 export async function issueWebLink(env: Env, key: CryptoKey, link: WebLink): Promise<string> {
   const stored = storedWebLink(link);
-  const token = newWebLinkToken();
+  const token = await newWebLinkToken(key);
   const digest = await webLinkDigest(key, token);
   if (!digest) throw new Error("a fresh token has the token's shape");
   await directoryOf(env).storeWebLink(digest, stored);
   return token;
 }
 
-/** The link `token` opens now, or null; nothing is looked up for a token of the wrong shape. */
-export async function openWebLink(env: Env, key: CryptoKey, token: string): Promise<WebLink | null> {
+/** Where a token's link is looked up: the directory (its stub), or a test's stand-in. */
+export type WebLinkLookup = { webLink(digest: string): Promise<WebLink | null> | WebLink | null };
+
+/** The link `token` opens now, or null; `directory` is not asked for a token this key did not make. */
+export async function openWebLink(directory: WebLinkLookup, key: CryptoKey, token: string): Promise<WebLink | null> {
   const digest = await webLinkDigest(key, token);
-  return digest ? await directoryOf(env).webLink(digest) : null;
+  return digest ? await directory.webLink(digest) : null;
 }
 
 /** A fresh short link to `phone`'s page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */

@@ -21,7 +21,10 @@ import {
   type TranscriptEntry,
   type WebPage,
 } from "../core/web-page-model";
-import { outboxKeys } from "../core/outbox-keys";
+import { type Owners, transcripts } from "../core/web-transcript";
+import { MAIN_CONVERSATION_ID } from "./db/conversations-repo";
+import { ButtonsSchema } from "./db/outbox-repo";
+import { withTypedAnswers } from "../channels/whatsapp/channel-client";
 import type { WebScope } from "../core/web-token";
 import { adminDeps, allUsers, type UserAgent } from "./commands/admin-actions";
 import type { Repos } from "./db/repos";
@@ -38,11 +41,13 @@ import { timeZoneOf } from "./units/schedules";
 export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "run"; scope: WebScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
-export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls" | "messages">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
 /** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
 const RUNS_PER_CONVERSATION = 100;
+/** The latest messages and outbox rows read for the transcripts (each conversation then shows its latest ENTRIES_PER_CONVERSATION). */
+const TRANSCRIPT_ROWS = 5_000;
 /** The main page lists the first tool calls of the latest runs (the page stays under 200 KB); each run's own page lists all. */
 const TOOL_CALLS_ON_PAGE = { recentRuns: 10, perRun: 5 };
 const SPEND_DAYS = 30;
@@ -90,7 +95,21 @@ function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "das
   for (const r of sql<{ day: string; conversation_id: number; cost: number }>`SELECT day, conversation_id, cost_usd AS cost FROM spend_days WHERE day >= ${days[0]!}`) {
     if (ids.has(r.conversation_id)) spent.set(r.day, (spent.get(r.day) ?? 0) + r.cost);
   }
-  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, conversations: chosen.map((c) => conversationView(d, c)), spendByDay: fillDays(days, spent) };
+  const entries = transcriptsOf(sql, d.repos.settings);
+  // The latest written to first, as the chat last showed them (then by last activity).
+  const lastAt = (id: number) => entries.get(id)?.at(-1)?.at ?? 0;
+  const ordered = [...chosen].sort((a, b) => lastAt(b.id) - lastAt(a.id));
+  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: ordered.map((c) => conversationView(d, c, entries.get(c.id) ?? [])), spendByDay: fillDays(days, spent) };
+}
+
+/** What started each run an event started (its origin), and what the agent was asked (the event's prompt, with its quoted data): the first event message it carried. */
+function eventsOfRuns(sql: Sql, runIds: readonly string[]): Map<string, { origin: string; prompt: string }> {
+  const out = new Map<string, { origin: string; prompt: string }>();
+  if (runIds.length === 0) return out;
+  const rows = sql<{ run_id: string; origin: string; body: string }>`SELECT run_id, origin, body FROM messages
+    WHERE origin IS NOT NULL AND run_id IN (SELECT value FROM json_each(${JSON.stringify([...new Set(runIds)])})) ORDER BY seq`;
+  for (const row of rows) if (!out.has(row.run_id)) out.set(row.run_id, { origin: row.origin, prompt: row.body });
+  return out;
 }
 
 type RunRow = { id: string; created_at: number; updated_at: number; cost_usd: number; outcome: string | null; phase: string };
@@ -100,7 +119,7 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
   const approvals = d.sql<{ run_id: string; tool: string; description: string; status: string; answer: string | null; created_at: number }>`SELECT run_id, tool, description, status, answer, created_at
     FROM approvals WHERE conversation_id = ${conversationId} ORDER BY id`;
   const toolCalls = d.repos.runToolCalls.ofRuns(runs.map((r) => r.id));
-  const origins = d.repos.messages.originsOfRuns(runs.map((r) => r.id));
+  const events = eventsOfRuns(d.sql, runs.map((r) => r.id));
   const changes = new Map<string, ChangeView[]>();
   for (const c of d.repos.runChanges.ofConversation(conversationId, RUNS_PER_CONVERSATION).reverse()) {
     const runId = runIdOfVmRun(c.vmRunId);
@@ -118,34 +137,54 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
       approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: a.description, status: a.status, answer: a.answer, at: a.created_at })),
       toolCalls: calls ?? null,
       changes: changes.get(r.id) ?? [],
-      startedBy: origins.get(r.id) ?? null,
+      startedBy: events.get(r.id)?.origin ?? null,
+      startedWith: events.get(r.id)?.prompt ?? null,
     };
   });
 }
 
-function conversationView(d: WebPageDeps, c: { id: number; name: string }): ConversationView {
-  const { sql } = d;
-  const limit = ENTRIES_PER_CONVERSATION + 1;
-  const messages = sql<{ id: string; body: string; at: number; origin: string | null }>`SELECT id, body, received_at AS at, origin FROM messages WHERE conversation_id = ${c.id} ORDER BY seq DESC LIMIT ${limit}`;
-  // Agent replies carry the key `<vm run>:<seq>:<part>`; every other row is the relay's own.
-  const replies = sql<{ body: string; at: number; key: string }>`SELECT body, created_at AS at, dedupe_key AS key FROM outbox WHERE conversation_id = ${c.id} ORDER BY id DESC LIMIT ${limit}`;
-  // A command's answer (/status, /diff, an approval's "yes") is kept without a conversation, under
-  // the key of the message it answers: found by that key, so no command shows as if unanswered.
-  const seen = new Set(replies.map((r) => r.key));
-  const answers = messages.flatMap((m) =>
-    sql<{ body: string; at: number; key: string }>`SELECT body, created_at AS at, dedupe_key AS key FROM outbox
-      WHERE dedupe_key = ${outboxKeys.command(m.id)} OR (dedupe_key > ${`${outboxKeys.command(m.id)}:`} AND dedupe_key < ${`${outboxKeys.command(m.id)};`})`.filter((r) => !seen.has(r.key)),
-  );
-  const all: TranscriptEntry[] = [
-    // What an event (a trigger, GitHub) asked is the relay's, named for what started it: the user did not write it.
-    ...messages.map((m) => (m.origin === null ? { at: m.at, from: "user" as const, text: m.body } : { at: m.at, from: "relay" as const, text: `${m.origin}: ${m.body}` })),
-    ...replies.map((r) => ({ at: r.at, from: /^[^:]+:\d+:\d+$/.test(r.key) ? ("agent" as const) : ("relay" as const), text: r.body })),
-    ...answers.map((r) => ({ at: r.at, from: "relay" as const, text: r.body })),
-  ].sort((a, b) => a.at - b.at);
-  const entries = all.slice(-ENTRIES_PER_CONVERSATION);
-  const runs = sql<RunRow>`SELECT id, created_at, updated_at, cost_usd, outcome, phase
+function conversationView(d: WebPageDeps, c: { id: number; name: string }, entries: readonly TranscriptEntry[]): ConversationView {
+  const runs = d.sql<RunRow>`SELECT id, created_at, updated_at, cost_usd, outcome, phase
     FROM runs WHERE conversation_id = ${c.id} ORDER BY created_at DESC LIMIT ${RUNS_PER_CONVERSATION}`;
-  return { id: c.id, name: c.name, entries, runs: listedToolCalls(runViews(d, c.id, runs.reverse()), TOOL_CALLS_ON_PAGE), truncated: all.length > ENTRIES_PER_CONVERSATION };
+  return {
+    id: c.id,
+    name: c.name,
+    entries: entries.slice(-ENTRIES_PER_CONVERSATION),
+    runs: listedToolCalls(runViews(d, c.id, runs.reverse()), TOOL_CALLS_ON_PAGE),
+    truncated: entries.length > ENTRIES_PER_CONVERSATION,
+  };
+}
+
+/**
+ * Every conversation's transcript as the chat showed it (core/web-transcript.ts): the latest
+ * messages and outbox rows, and what places a notice kept without a conversation. A held message
+ * has not reached the chat yet, and a failed one never did.
+ */
+function transcriptsOf(sql: Sql, settings: SettingsRepo): Map<number, TranscriptEntry[]> {
+  // WhatsApp's buttons go as text while Twilio's Content API is unavailable: the text then names what to type (channel-client.ts).
+  const buttonsAsText = settings.getNumber("quick_reply_unavailable_at") !== null;
+  const messages = sql<{ id: string; body: string; at: number; conversation_id: number; origin: string | null; kind: string }>`SELECT id, body, received_at AS at, conversation_id, origin, kind
+    FROM messages ORDER BY seq DESC LIMIT ${TRANSCRIPT_ROWS}`.reverse();
+  const outbox = sql<{ id: number; key: string; body: string; at: number; conversation_id: number | null; buttons: string | null; channel: string }>`SELECT id, dedupe_key AS key, body, created_at AS at,
+    conversation_id, buttons, channel FROM outbox WHERE held = 0 AND status NOT IN ('failed', 'undelivered') ORDER BY id DESC LIMIT ${TRANSCRIPT_ROWS}`.reverse();
+  const pairs = <K>(rows: { key: K; conversation_id: number }[]) => new Map(rows.map((r) => [r.key, r.conversation_id]));
+  const owners: Owners = {
+    runs: pairs(sql<{ key: string; conversation_id: number }>`SELECT id AS key, conversation_id FROM runs`),
+    approvals: pairs(sql<{ key: number; conversation_id: number }>`SELECT id AS key, conversation_id FROM approvals`),
+    deliveries: pairs(sql<{ key: string; conversation_id: number }>`SELECT d.delivery AS key, p.conversation_id FROM github_deliveries d
+      JOIN pull_requests p ON lower(p.repo) = d.repo AND p.number = d.number`),
+    workspaces: pairs(sql<{ key: string; conversation_id: number }>`SELECT workspace AS key, id AS conversation_id FROM conversations`),
+  };
+  return transcripts(
+    messages.map((m) => ({ id: m.id, body: m.body, at: m.at, conversationId: m.conversation_id, origin: m.origin, kind: m.kind })),
+    outbox.map((o) => {
+      const buttons = o.buttons === null ? [] : ButtonsSchema.parse(JSON.parse(o.buttons));
+      const body = o.channel === "whatsapp" && buttonsAsText ? withTypedAnswers(o.body, buttons) : o.body;
+      return { id: o.id, key: o.key, body, at: o.at, conversationId: o.conversation_id, buttons: buttons.map((b) => b.title) };
+    }),
+    owners,
+    MAIN_CONVERSATION_ID,
+  );
 }
 
 /** This user's line on the operator's page: the /users summary and what only the rows say. */

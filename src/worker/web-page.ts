@@ -1,14 +1,17 @@
 // The private page (`/web/<token>`), rendered with Hono's JSX: a conversation's transcript, its
 // runs, spend per day; or the operator's dashboard. Readable without JavaScript, nothing fetched
 // from elsewhere (the one stylesheet comes from this Worker). Every text written by the user or
-// the agent goes in as a child or an attribute, which Hono's JSX escapes: never as raw HTML. The
-// one exception is a run's diff, drawn as HTML by the VM (diff2html) and checked against the
-// protocol's allowlist of diff2html's markup (DiffHtmlSchema) when its event was read.
+// the agent goes in as a child or an attribute, which Hono's JSX escapes, or, for the transcript's
+// messages, as WhatsApp's formatting made HTML by core/whatsapp-markup.ts, which escapes every piece
+// of the text itself. The one other exception is a run's diff, drawn as HTML by the VM (diff2html)
+// and checked against the protocol's allowlist of diff2html's markup (DiffHtmlSchema) when its
+// event was read.
 import type { Child } from "hono/jsx";
 import { Fragment, jsx as jsxNode } from "hono/jsx/jsx-runtime";
 import { raw } from "hono/utils/html";
 import { formatUsd } from "../core/format-ago";
 import { maskPhone } from "../core/phone";
+import { whatsappHtml } from "../core/whatsapp-markup";
 import {
   barGeometry,
   type ChangeView,
@@ -67,24 +70,48 @@ export function renderWebPage(page: WebPage, extras: PageExtras = NO_EXTRAS): st
 const pageHeader = (title: string, page: { phone: string; generatedAt: number; timeZone: string }) =>
   h("header", null, h("h1", null, title), h("p", { class: "meta" }, `${maskPhone(page.phone)} · as of ${pageTime(page.generatedAt, page.timeZone)} (${page.timeZone})`));
 
+/**
+ * One conversation's page shows it open; `/web all`'s opens with an index of the conversations, the
+ * latest active first, and each conversation folded under its name (a phone scrolls one at a time).
+ */
 function conversationsBody(page: ConversationsPage, extras: PageExtras): Child {
   const zone = page.timeZone;
   const inline = inlineChange(page.conversations);
+  const folded = page.all === true;
   return h(
     Fragment,
     null,
     pageHeader("Your agent's work", page),
+    folded ? conversationIndex(page.conversations, zone) : null,
     h("section", null, h("h2", null, "Spend per day, last 30 days"), barChart(page.spendByDay, "spend", (v) => formatUsd(v))),
-    ...page.conversations.map((c) => conversationSection(c, zone, extras, inline)),
+    ...page.conversations.map((c) => conversationSection(c, zone, extras, inline, folded)),
   );
 }
 
-function conversationSection(c: ConversationView, zone: string, extras: PageExtras, inline: ChangeView | null): Child {
-  const shown = inline && c.runs.some((r) => r.changes.includes(inline)) ? inline : null;
+function conversationIndex(conversations: readonly ConversationView[], zone: string): Child {
+  const last = (c: ConversationView) => c.entries[c.entries.length - 1]?.at;
   return h(
-    "section",
+    "nav",
+    { class: "index" },
+    h("h2", null, "Conversations"),
+    h(
+      "ol",
+      null,
+      ...conversations.map((c) => {
+        const at = last(c);
+        return h("li", null, h("a", { href: `#c${c.id}` }, c.name), ` · ${c.entries.length} ${c.entries.length === 1 ? "message" : "messages"}${at === undefined ? "" : ` · last ${pageTime(at, zone)}`}`);
+      }),
+    ),
+  );
+}
+
+function conversationSection(c: ConversationView, zone: string, extras: PageExtras, inline: ChangeView | null, folded: boolean): Child {
+  const shown = inline && c.runs.some((r) => r.changes.includes(inline)) ? inline : null;
+  const title = `Conversation “${c.name}”`;
+  return h(
+    folded ? "details" : "section",
     { class: "conversation", id: `c${c.id}` },
-    h("h2", null, `Conversation “${c.name}”`),
+    folded ? h("summary", null, h("h2", null, title)) : h("h2", null, title),
     c.truncated ? h("p", { class: "meta" }, "Only the latest 500 messages and replies are shown.") : null,
     c.entries.length === 0 ? h("p", { class: "meta" }, "No messages yet.") : h("ol", { class: "transcript" }, ...c.entries.map((e) => entryItem(e, zone))),
     h("h3", null, "Runs"),
@@ -125,7 +152,12 @@ const FROM_LABEL = { user: "You", agent: "Agent", relay: "Relay" } as const;
 function entryItem(e: TranscriptEntry, zone: string): Child {
   const text = e.text.length > MAX_ENTRY_CHARS ? `${e.text.slice(0, MAX_ENTRY_CHARS)}… (${e.text.length - MAX_ENTRY_CHARS} more characters)` : e.text;
   // Few nodes per entry: a page of 500 renders in the Worker's CPU budget. Who wrote it is the class (and its label, shown by the stylesheet).
-  return h("li", { class: e.from, title: FROM_LABEL[e.from] }, h("time", null, pageTime(e.at, zone)), h("p", null, text));
+  return h(
+    "li",
+    { class: e.from, title: FROM_LABEL[e.from] },
+    h("time", null, pageTime(e.at, zone)), h("div", { class: "text" }, raw(whatsappHtml(text))),
+    e.buttons ? h("p", { class: "buttons" }, ...e.buttons.map((b) => h("span", null, b))) : null,
+  );
 }
 
 /**
@@ -140,6 +172,7 @@ function runItem(r: RunView, zone: string, base: string | null): Child {
     "li",
     { class: "run" },
     h("p", { class: "run-head" }, h("time", null, pageTime(r.startedAt, zone)), ` · ${runDuration(r)} · ${formatUsd(r.costUsd)} · ${r.outcome ?? "running"}`, r.startedBy ? ` · started by ${r.startedBy}` : null, page),
+    r.startedWith ? h("details", { class: "event" }, h("summary", null, "What the agent was asked (the event's data, quoted)"), h("pre", null, r.startedWith)) : null,
     r.approvals.length === 0 ? null : h("ul", { class: "approvals" }, ...r.approvals.map((a) => h("li", null, "Asked: ", h("b", null, a.tool), ` ${a.description} → ${a.answer ?? a.status}`))),
     toolCallsOf(r, base === null),
     ...r.changes.map((c) => h("p", { class: "change" }, changeLine(c))),
@@ -257,7 +290,11 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{fon
 .meta{color:#666;font-size:.85rem}.warn{color:#a40000}
 .transcript{list-style:none;padding:0}.transcript li{margin:.4rem 0;padding:.5rem .7rem;border-radius:8px;background:#fff;border:1px solid #e3e3e3}
 .transcript li.user{background:#e7f7e1;margin-left:2rem}.transcript li.relay{background:#f1f1f1;font-size:.9rem}
-.transcript time{color:#555;font-size:.8rem}.transcript p{margin:.1rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
+.transcript time{color:#555;font-size:.8rem}.transcript .text{margin:.1rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
+.transcript pre{margin:.2rem 0;padding:.3rem;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere}.transcript blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #ccc;color:#444}
+.transcript .buttons{margin:.3rem 0 0}.transcript .buttons span{display:inline-block;margin-right:.4rem;padding:.1rem .6rem;border:1px solid #9bb;border-radius:1rem;font-size:.85rem;color:#066}
+.index ol{padding-left:1.4rem}details.conversation>summary{cursor:pointer}details.conversation>summary h2{display:inline}
+details.event pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem;background:#f4f4f4;padding:.3rem}
 .transcript li.user time::before{content:"You · "}.transcript li.agent time::before{content:"Agent · "}.transcript li.relay time::before{content:"Relay · "}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 td ul{margin:0;padding-left:1rem}

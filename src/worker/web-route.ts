@@ -11,6 +11,7 @@ import { MEDIA_SECRET_SETTINGS } from "../config";
 import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
 import { webLinkKeyFor } from "../core/web-token";
+import { directoryOf } from "../objects/user-directory";
 import { openWebLink } from "../objects/web-links";
 import { isSafeDiffHtml } from "../protocol/vm/changes";
 import { refuseUnverifiable, requireConfig } from "./require-config";
@@ -45,7 +46,7 @@ async function servePage(c: Context<{ Bindings: Env }>, runId: string | null): P
   const key = webLinkKeyFor(requireConfig(c.env));
   if (!key) refuseUnverifiable("/web", MEDIA_SECRET_SETTINGS);
   const token = c.req.param("token") ?? "";
-  const link = await openWebLink(c.env, await key, token);
+  const link = await openWebLink(directoryOf(c.env), await key, token);
   if (!link) return refuse(c, "token");
   let agent: DurableObjectStub<import("../objects/phone-agent").PhoneAgent>;
   try {

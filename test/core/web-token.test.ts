@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveWebLinkKey, newWebLinkToken, openStoredWebLink, storedWebLink, type WebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor } from "../../src/core/web-token";
+import { deriveWebLinkKey, isTaggedWebLinkToken, newWebLinkToken, openStoredWebLink, storedWebLink, type WebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor } from "../../src/core/web-token";
 import { deriveMediaKeys } from "../../src/core/media-token";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -11,8 +11,9 @@ const OBJECT_B = "0123456789abcdef".repeat(4);
 const PUBLIC_URL = "https://whatsapp-agent-relay.example.workers.dev";
 
 describe("web link tokens", () => {
-  it("are 22 base64url characters, fresh each time: a link under a workers.dev host is at most 80 characters", () => {
-    const tokens = Array.from({ length: 50 }, newWebLinkToken);
+  it("are 22 base64url characters, fresh each time: a link under a workers.dev host is at most 80 characters", async () => {
+    const key = await deriveWebLinkKey(SECRET);
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => newWebLinkToken(key)));
     for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(new Set(tokens).size).toBe(tokens.length);
     expect(`${PUBLIC_URL}/web/${tokens[0]}`.length).toBeLessThanOrEqual(80);
@@ -20,13 +21,35 @@ describe("web link tokens", () => {
 
   it("are stored under a digest of their own key: another secret, or the media key's label, gives another digest", async () => {
     const key = await deriveWebLinkKey(SECRET);
-    const token = newWebLinkToken();
+    const token = await newWebLinkToken(key);
     const digest = await webLinkDigest(key, token);
     expect(digest).toMatch(/^[0-9a-f]{64}$/);
     expect(digest).not.toContain(token);
     expect(await webLinkDigest(key, token)).toBe(digest);
-    expect(await webLinkDigest(await deriveWebLinkKey(`${SECRET}!`), token)).not.toBe(digest);
-    expect(await webLinkDigest((await deriveMediaKeys(SECRET)).token, token).catch(() => "refused")).not.toBe(digest);
+    // Another key did not make it: its tag is wrong there, so it has no digest at all.
+    expect(await webLinkDigest(await deriveWebLinkKey(`${SECRET}!`), token)).toBeNull();
+    expect(await webLinkDigest((await deriveMediaKeys(SECRET)).token, token).catch(() => null)).toBeNull();
+  });
+
+  it("carry a tag: every token with one character changed, anywhere, has no digest", async () => {
+    const key = await deriveWebLinkKey(SECRET);
+    for (let round = 0; round < 5; round++) {
+      const token = await newWebLinkToken(key);
+      expect(await isTaggedWebLinkToken(key, token)).toBe(true);
+      for (let i = 0; i < token.length; i++) {
+        for (const c of ["A", "B", "h", "_", "-", "9"]) {
+          if (c === token[i]) continue;
+          const altered = token.slice(0, i) + c + token.slice(i + 1);
+          expect(await webLinkDigest(key, altered), `${token} → ${altered}`).toBeNull();
+        }
+      }
+    }
+  });
+
+  it("has no digest for 22 random characters (a guess)", async () => {
+    const key = await deriveWebLinkKey(SECRET);
+    const guesses = Array.from({ length: 200 }, () => Array.from(crypto.getRandomValues(new Uint8Array(22)), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[b % 64]).join(""));
+    for (const guess of guesses) expect(await webLinkDigest(key, guess)).toBeNull();
   });
 
   it.each([
@@ -84,7 +107,8 @@ describe("webLinkKeyFor", () => {
     expect(webLinkKeyFor({ media: { signingSecret: "secret-one" } })).toBe(first);
     const other = webLinkKeyFor({ media: { signingSecret: "secret-two" } });
     expect(other).not.toBe(first);
-    const token = newWebLinkToken();
-    expect(await webLinkDigest(await first!, token)).not.toBe(await webLinkDigest(await other!, token));
+    const token = await newWebLinkToken(await first!);
+    expect(await webLinkDigest(await first!, token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(await webLinkDigest(await other!, token)).toBeNull();
   });
 });

@@ -123,7 +123,7 @@ it("reads on a phone at 390×844: every command with its answer under it, the di
   try {
     expect((await page.goto(link))?.status()).toBe(200);
     // The transcript in order: each command the user sent, then the relay's answer to it.
-    const entries = await page.locator("ol.transcript > li").evaluateAll((items) => items.map((li) => ({ from: li.className, text: li.querySelector("p")?.textContent ?? "" })));
+    const entries = await page.locator("ol.transcript > li").evaluateAll((items) => items.map((li) => ({ from: li.className, text: li.querySelector(".text")?.textContent ?? "" })));
     const after = (command: string) => entries[entries.findIndex((e) => e.from === "user" && e.text === command) + 1];
     expect(after("/status"), JSON.stringify(entries)).toEqual({ from: "relay", text: status });
     expect(after("/cost"), JSON.stringify(entries)).toEqual({ from: "relay", text: cost });

@@ -60,8 +60,9 @@ it("names the trigger in /status while its run goes on, and on the private page'
   const link = /\/web\/\S+/.exec(await ask(phone, "/web"))?.[0];
   const html = await (await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${link}`))).text();
   expect(html).toContain("started by trigger nightly");
-  // The transcript shows the prompt as the relay's, named for the trigger, not as the user's.
-  expect(html).toContain("trigger nightly: run the nightly checks");
+  // The transcript shows the chat's notice; the prompt only folded under the run, never as a message.
+  expect(html).toContain("▶️ trigger nightly: started a run in @main.");
+  expect(html).toMatch(/<details class="event"><summary>[^<]*<\/summary><pre>run the nightly checks/);
   await releaseVm(phone);
   await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.startsWith("[trigger nightly] echo: run the nightly checks")));
 });

@@ -174,7 +174,7 @@ export function deleteConversation(d: ConversationCommandDeps, name: string, con
   if (d.messages.queuedByConversation().get(found.id)) return refuse({ kind: "queued" });
   const tasks = d.schedules.liveOf(found.id);
   if (tasks.length > 0) return refuse({ kind: "tasks", ids: tasks });
-  // Its id could be a later conversation's (ids are reused), so a trigger left behind would fire there.
+  // A trigger left behind would fire into a conversation that is gone.
   const triggers = d.triggers.namesIn(found.id);
   if (triggers.length > 0) return refuse({ kind: "triggers", names: triggers });
   if (!confirmed) return refuse({ kind: "confirm" });

@@ -1,6 +1,7 @@
 // The user's conversations: a name, the VM workspace that is its project, its agent session.
 import * as z from "zod/mini";
 import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "./due-times-repo";
+import { createSettingsRepo, type SettingsRepo } from "./settings-repo";
 import { memo, memoBy, type Sql } from "./sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
@@ -56,8 +57,12 @@ export const MAIN_CONVERSATION_ID = 1;
 /** A clone still "in progress" this long after it started died with its instance (the conversations unit's timer). */
 export const CLONE_DEADLINE_MS = 10 * 60_000;
 
-/** `dueTimes`: where the oldest clone's deadline is kept; every write that starts or ends a clone stores it. */
-export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
+/**
+ * `dueTimes`: where the oldest clone's deadline is kept; every write that starts or ends a clone
+ * stores it. `settings`: where the highest id ever given is kept, so an id is never reused: a link,
+ * a trigger or a message left naming a deleted conversation never reaches the next one made.
+ */
+export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql), settings: SettingsRepo = createSettingsRepo(sql)) {
   /** Remembered until conversations change (the webhook's path asks for the current one twice): callers only read it. */
   const get = memoBy(sql, (id: number): Conversation | null => {
     const row = sql<ConversationRow>`SELECT * FROM conversations WHERE id = ${id}`[0];
@@ -75,9 +80,11 @@ export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = creat
     /** Oldest first: the numbers /sessions shows. */
     list: memo(sql, (): Conversation[] => sql<ConversationRow>`SELECT * FROM conversations ORDER BY id`.map(toConversation)),
     create(c: { name: string; workspace: string; repoUrl: string | null; branch: string | null; status: "ready" | "cloning"; now: number }): Conversation {
-      const [row] = sql<{ id: number }>`INSERT INTO conversations (name, workspace, repo_url, branch, status, created_at, last_active_at)
-        VALUES (${c.name}, ${c.workspace}, ${c.repoUrl}, ${c.branch}, ${c.status}, ${c.now}, ${c.now}) RETURNING id`;
-      return get(row!.id)!;
+      const id = Math.max(highestIdInRows(), settings.getNumber("conversation_id_high") ?? 0) + 1;
+      sql`INSERT INTO conversations (id, name, workspace, repo_url, branch, status, created_at, last_active_at)
+        VALUES (${id}, ${c.name}, ${c.workspace}, ${c.repoUrl}, ${c.branch}, ${c.status}, ${c.now}, ${c.now})`;
+      settings.set("conversation_id_high", id);
+      return get(id)!;
     },
     markCloned(id: number, branch: string | null, now: number): void {
       sql`UPDATE conversations SET status = 'ready', branch = ${branch}, last_active_at = ${now} WHERE id = ${id}`;
@@ -102,6 +109,9 @@ export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = creat
     /** When the oldest clone in progress counts as dead (its stored time); null when none is in progress. */
     cloneDeadline: (): number | null => dueTimes.of("conversations"),
   };
+  // Rows that outlive a conversation name ids given before the high mark was kept.
+  const highestIdInRows = (): number =>
+    sql<{ id: number | null }>`SELECT max(id) AS id FROM (SELECT max(id) AS id FROM conversations UNION ALL SELECT max(conversation_id) FROM messages UNION ALL SELECT max(conversation_id) FROM runs)`[0]?.id ?? 0;
   const oldestCloneDeadline = (): number | null => {
     const oldest = sql<{ at: number | null }>`SELECT min(created_at) AS at FROM conversations WHERE status = 'cloning'`[0]?.at ?? null;
     return oldest === null ? null : oldest + CLONE_DEADLINE_MS;

@@ -37,7 +37,7 @@ const ChannelSchema = z.enum(CHANNEL_NAMES);
 /** A quick-reply button: what it says, and the payload a tap sends back. */
 /** `typed`: what the user may type instead, named in the text where no button can be shown. */
 export type QuickReplyButton = { title: string; id: string; typed?: string };
-const ButtonsSchema = z.array(z.object({ title: z.string(), id: z.string(), typed: z.optional(z.string()) }));
+export const ButtonsSchema = z.array(z.object({ title: z.string(), id: z.string(), typed: z.optional(z.string()) }));
 
 /** A file the agent sends: staged on the VM (`source`), then copied to R2 (`stored`) or not (`failed`). */
 export type OutboxMedia = {

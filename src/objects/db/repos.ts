@@ -23,15 +23,16 @@ import { createWaitingEventRunsRepo } from "./waiting-event-runs-repo";
 export function createRepos(sql: Sql) {
   // One table of due times for every unit that keeps one: the alarm's plan reads it once.
   const dueTimes = createDueTimesRepo(sql);
+  const settings = createSettingsRepo(sql);
   return {
     dueTimes,
     messages: createMessagesRepo(sql),
     runs: createRunsRepo(sql),
     outbox: createOutboxRepo(sql, dueTimes),
-    settings: createSettingsRepo(sql),
+    settings,
     schedules: createSchedulesRepo(sql, dueTimes),
     vmAnswers: createVmAnswersRepo(sql),
-    conversations: createConversationsRepo(sql, dueTimes),
+    conversations: createConversationsRepo(sql, dueTimes, settings),
     spend: createSpendRepo(sql),
     approvals: createApprovalsRepo(sql, dueTimes),
     machine: createMachineRepo(sql),

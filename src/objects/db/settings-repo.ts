@@ -25,6 +25,8 @@ type SettingKey =
   | "quick_reply_content"
   | "quick_reply_unavailable_at"
   | "web_link_epoch"
+  /** The highest conversation id ever given (conversations-repo.ts): a deleted conversation's id is never given again. */
+  | "conversation_id_high"
   /** The chat of another channel linked to this home's agent (/link), as the directory last told it: a ChatAddress as JSON. */
   | "linked_chat"
   /** /notify: the channel every scheduled task's result goes to; unset: the chat that created it. */
