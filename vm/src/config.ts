@@ -56,7 +56,7 @@ export const VmConfigSchema = z.object({
    * As root, agents are refused while /proc is mounted without hidepid=2 (each would see every
    * other's command lines), unless this is set (ALLOW_SHARED_PROC=1: one person's VM, a laptop).
    */
-  allowSharedProc: z.union([z.boolean(), z.enum(["0", "1"], { error: "ALLOW_SHARED_PROC must be 1 or unset" }).transform((v) => v === "1")]).default(false),
+  allowSharedProc: z.union([z.boolean(), z.enum(["0", "1"]).transform((v) => v === "1")], { error: "ALLOW_SHARED_PROC must be 1 or unset" }).default(false),
   /** Fly's Machines API socket, which no agent uid may open (core/machine-isolation.ts); elsewhere only in tests. */
   flyApiSocket: z.string().min(1).default(FLY_API_SOCKET),
   /** Where to name agent uids in `passwd` and `group` (the image: /etc; ssh needs it), or null. */
