@@ -166,7 +166,8 @@ export default async function benchVmLatency(options: { quick?: boolean; runs?: 
   };
   // Loaded by URL so the bench's own type-check never walks into the VM's sources.
   const { startVmServer } = (await import(new URL("../vm/src/server.ts", import.meta.url).href)) as { startVmServer: StartVmServer };
-  const vm = await startVmServer({ port: 0, host: "127.0.0.1", vmToken: TOKEN, dataDir, claudeBin: bin, warmSessionMs: 0, idleTimeoutMs: 0, cliEnv }, { onTiming });
+  // allowSharedProc: this machine's /proc, which may have no hidepid, and one bench's runs (docs/vm.md).
+  const vm = await startVmServer({ port: 0, host: "127.0.0.1", vmToken: TOKEN, dataDir, claudeBin: bin, warmSessionMs: 0, idleTimeoutMs: 0, allowSharedProc: true, cliEnv }, { onTiming });
 
   const bare: number[] = [];
   const through: VmSample[] = [];

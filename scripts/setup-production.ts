@@ -3,11 +3,9 @@
 // `-- --dry-run` prints the plan and runs nothing; `--update-secrets` puts every secret again;
 // `--redeploy` deploys both sides again. Secrets go to the CLIs on stdin or in a 0600 temp file,
 // never on a command line, and are never printed, except VM_TOKEN once when it is made.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { appendFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { DEFAULT_API_BASE, methodUrl } from "../src/channels/telegram/api";
@@ -15,11 +13,22 @@ import { parseDotenv } from "./stack/dev-vars";
 import { readWebhookVars, setUpTelegramWebhook } from "./stack/telegram-webhook-setup";
 import * as out from "./setup/cli-output";
 import { appExists, createApp, createVolume, machineCount, volumesNamed, type FlyApi } from "./setup/fly-api";
-import { BUCKET, describePlan, planSetup, type Action, type Found } from "./setup/plan";
-import { PRODUCTION_VARS_FILE, readProductionVars, SHARED_VOLUME, vmSecretsFromFile, workerSecretsFromFile, type ProductionVars } from "./setup/settings";
+import { blockingStep, BUCKET, describePlan, planSetup, type Action, type Found } from "./setup/plan";
+import { withSecretsFile } from "./setup/secrets-file";
+import { PRODUCTION_VARS_FILE, readProductionVars, SHARED_VOLUME, varsFileModeProblem, vmSecretsFromFile, workerSecretsFromFile, type ProductionVars } from "./setup/settings";
 
 /** The Machines API and the token `fly auth token` gave, asked for once. */
 let api: FlyApi | null = null;
+
+/** The CLIs running now: Ctrl-C or SIGTERM ends them with the set-up, whose exit removes its temporary secrets. */
+const running = new Set<ChildProcess>();
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.on(signal, () => {
+    for (const child of running) child.kill("SIGTERM");
+    console.error(`[setup] stopped by ${signal}: what is done is skipped when this runs again`);
+    process.exit(code);
+  });
+}
 
 const argv = process.argv.slice(2);
 const flags = { dryRun: argv.includes("--dry-run"), updateSecrets: argv.includes("--update-secrets"), redeploy: argv.includes("--redeploy") };
@@ -27,6 +36,9 @@ const unknown = argv.filter((a) => !["--dry-run", "--update-secrets", "--redeplo
 if (unknown.length > 0) fail(2, `unknown option ${unknown.join(" ")} (--dry-run, --update-secrets, --redeploy)`);
 
 if (!existsSync(PRODUCTION_VARS_FILE)) fail(2, `no ${PRODUCTION_VARS_FILE} here: write it first (docs/deploy.md, "The settings file"); it is in .gitignore`);
+// It holds every secret, and the set-up adds VM_TOKEN to it: no one else may read it.
+const modeProblem = varsFileModeProblem(statSync(PRODUCTION_VARS_FILE).mode);
+if (modeProblem) fail(2, modeProblem);
 const file = parseDotenv(readFileSync(PRODUCTION_VARS_FILE, "utf8"));
 const read = readProductionVars(file);
 if (!read.ok) fail(2, `${PRODUCTION_VARS_FILE}:\n  ${read.problems.join("\n  ")}`);
@@ -48,6 +60,9 @@ if (flags.dryRun) {
   say("--dry-run: nothing was run.");
   process.exit(0);
 }
+// Nothing is made while a step stops the set-up or could not be checked: no half-made account.
+const blocking = blockingStep(steps);
+if (blocking) fail(1, `${blocking.title}: ${blocking.why}`);
 
 // What the steps make, for the steps after them.
 const made: { vmToken: string | null; publicUrl: string | null; flyImage: string | null; flyApiToken: string | null } = {
@@ -57,30 +72,39 @@ const made: { vmToken: string | null; publicUrl: string | null; flyImage: string
   flyApiToken: null,
 };
 for (const step of steps) {
-  if ("stop" in step) fail(1, `${step.title}: ${step.stop}`);
   if ("skip" in step) say(`✓ ${step.title}: ${step.skip}`);
-  else say(`→ ${step.title}: ${await carryOut(step.do).catch((error: unknown) => fail(1, `${step.title} failed: ${messageOf(error)} (run this again once it is fixed: what is done is skipped)`))}`);
+  else if ("do" in step) say(`→ ${step.title}: ${await carryOut(step.do).catch((error: unknown) => fail(1, `${step.title} failed: ${messageOf(error)} (run this again once it is fixed: what is done is skipped)`))}`);
 }
 say("Done.");
 
+/**
+ * Each fact read from the side it is on; a side logged out is not asked, and the plan marks what
+ * it decides as unchecked (so a dry run still lists every step).
+ */
 async function check(): Promise<Found> {
-  const none: Found = { wranglerUser: null, flyUser: null, r2: "missing", workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null, github: null };
   const wranglerUser = out.wranglerUser(await run("wrangler", ["whoami", "--json"]));
-  if (wranglerUser === null) return none;
   const flyUser = out.flyUser(await run("fly", ["auth", "whoami"]));
-  if (flyUser === null) return { ...none, wranglerUser };
+  const cloudflare = wranglerUser === null ? { r2: "missing" as const, workerSecrets: null } : await cloudflareFacts();
+  const fly = flyUser === null ? { flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0 } : await flyFacts();
+  return { wranglerUser, flyUser, ...cloudflare, ...fly, telegramWebhook: await telegramWebhook(), github: await githubUser() };
+}
+
+async function cloudflareFacts(): Promise<Pick<Found, "r2" | "workerSecrets">> {
   const r2Result = await run("wrangler", ["r2", "bucket", "info", BUCKET]);
   const r2 = out.r2BucketState(r2Result) ?? fail(1, `wrangler r2 bucket info ${BUCKET} failed:\n${r2Result.stdout}${r2Result.stderr}`);
-  if (r2 === "r2_off") return { ...none, wranglerUser, flyUser, r2 };
   const secretsResult = await run("wrangler", ["secret", "list", "--env", "production"]);
   const secrets = out.workerSecretNames(secretsResult) ?? fail(1, `wrangler secret list failed:\n${secretsResult.stdout}${secretsResult.stderr}`);
+  return { r2, workerSecrets: secrets === "no_worker" ? null : secrets };
+}
+
+async function flyFacts(): Promise<Pick<Found, "flyApp" | "flySecrets" | "volumes" | "machines" | "ips">> {
   const api = await flyApi();
   const flyApp = await appExists(api, app);
   const flySecrets = flyApp ? (out.flySecretNames(await run("fly", ["secrets", "list", "-a", app, "--json"])) ?? fail(1, `fly secrets list -a ${app} failed`)) : [];
   const volumes = flyApp && vars.VM_MODE === "shared" ? await volumesNamed(api, app, SHARED_VOLUME.name) : 0;
   const machines = flyApp && vars.VM_MODE === "shared" ? await machineCount(api, app) : 0;
   const ips = flyApp && vars.VM_MODE === "machines" ? (out.flyIpCount(await run("fly", ["ips", "list", "-a", app, "--json"])) ?? fail(1, `fly ips list -a ${app} failed`)) : 0;
-  return { wranglerUser, flyUser, r2, workerSecrets: secrets === "no_worker" ? null : secrets, flyApp, flySecrets, volumes, machines, ips, telegramWebhook: await telegramWebhook(), github: await githubUser() };
+  return { flyApp, flySecrets, volumes, machines, ips };
 }
 
 async function carryOut(action: Action): Promise<string> {
@@ -96,7 +120,7 @@ async function carryOut(action: Action): Promise<string> {
     case "make_vm_token": {
       if (made.vmToken !== null) return `the one in ${PRODUCTION_VARS_FILE}, put on both sides below`;
       made.vmToken = randomBytes(32).toString("hex");
-      appendFileSync(PRODUCTION_VARS_FILE, `\n# Made by npm run setup:production: the relay's and the VM's shared secret.\nVM_TOKEN=${made.vmToken}\n`);
+      appendFileSync(PRODUCTION_VARS_FILE, `\n# Made by npm run setup:production: the relay's and the VM's shared secret.\nVM_TOKEN=${made.vmToken}\n`, { mode: 0o600 });
       return `made, written to ${PRODUCTION_VARS_FILE} and put on both sides below. Keep it:\n  VM_TOKEN=${made.vmToken}`;
     }
     case "fly_secrets": {
@@ -125,7 +149,7 @@ async function carryOut(action: Action): Promise<string> {
       const url = out.deployedUrl(deployed);
       if (made.publicUrl === null) {
         made.publicUrl = url ?? fail(1, "wrangler deploy printed no workers.dev URL: set PUBLIC_URL in .production.vars to the Worker's URL and run this again");
-        appendFileSync(PRODUCTION_VARS_FILE, `\n# Learned by npm run setup:production from wrangler deploy.\nPUBLIC_URL=${made.publicUrl}\n`);
+        appendFileSync(PRODUCTION_VARS_FILE, `\n# Learned by npm run setup:production from wrangler deploy.\nPUBLIC_URL=${made.publicUrl}\n`, { mode: 0o600 });
       }
       return `deployed at ${url ?? made.publicUrl}`;
     }
@@ -167,14 +191,7 @@ async function putWorkerSecrets(names: string[]): Promise<string> {
   };
   const values = Object.fromEntries(names.map((name) => [name, known[name] ?? fail(1, `no value for the Worker's ${name} (run this again with it in ${PRODUCTION_VARS_FILE})`)]));
   // JSON, not dotenv: wrangler expands $VAR in a dotenv file's values.
-  const dir = mkdtempSync(join(tmpdir(), "setup-secrets-"));
-  try {
-    const path = join(dir, "secrets.json");
-    writeFileSync(path, JSON.stringify(values), { mode: 0o600 });
-    await must("wrangler", ["secret", "bulk", path, "--env", "production"]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await withSecretsFile(values, (path) => must("wrangler", ["secret", "bulk", path, "--env", "production"]));
   return `put ${names.join(", ")}`;
 }
 
@@ -231,6 +248,7 @@ async function flyApi(): Promise<FlyApi> {
 function run(command: string, args: string[], stdin?: string, stream = false): Promise<out.CliResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+    running.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -241,8 +259,14 @@ function run(command: string, args: string[], stdin?: string, stream = false): P
       stderr += chunk.toString();
       if (stream) process.stderr.write(chunk);
     });
-    child.on("error", (error) => resolve({ code: 127, stdout, stderr: `${command}: ${error.message}${command === "fly" ? " (install flyctl: https://fly.io/docs/flyctl/install/)" : ""}` }));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on("error", (error) => {
+      running.delete(child);
+      resolve({ code: 127, stdout, stderr: `${command}: ${error.message}${command === "fly" ? " (install flyctl: https://fly.io/docs/flyctl/install/)" : ""}` });
+    });
+    child.on("close", (code) => {
+      running.delete(child);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
     child.stdin.end(stdin ?? "");
   });
 }

@@ -2,7 +2,11 @@
 # The image's entrypoint. The VM stays root: it gives each relay user's agent a uid of its own
 # and hands out their directories (docs/vm.md, "Users kept apart"). Before it starts:
 # - /proc is remounted with hidepid=2 where the Machine allows it, so an agent sees only its own
-#   processes (the VM says at start which it got);
+#   processes; where it does not, the server refuses every run (and says why on /health) unless
+#   ALLOW_SHARED_PROC=1;
+# - Fly's Machines API socket (/.fly/api, which acts with this Machine's token) is closed to all
+#   but root: its directory 0700, the socket 0600. The server checks as an agent uid at start and
+#   refuses every run while it is still open;
 # - the server keeps only the capabilities it uses, and no_new_privs holds for it and everything
 #   it starts: no agent gains a privilege through a setuid binary or file capabilities.
 # To read its agents' directories it keeps CAP_DAC_READ_SEARCH. Docker's and buildah's default
@@ -11,7 +15,13 @@
 # withholds, the server finds by trying at start, and names in its log and on /health.
 set -eu
 mkdir -p "${DATA_DIR:-/data}"
-mount -o remount,hidepid=2 /proc 2>/dev/null || echo "vm-entrypoint: /proc could not be remounted with hidepid=2" >&2
+mount -o remount,hidepid=2 /proc 2>/dev/null || echo "vm-entrypoint: /proc could not be remounted with hidepid=2: the server refuses agents unless ALLOW_SHARED_PROC=1" >&2
+# FLY_API_SOCKET: another path only in tests (vm/test/entrypoint-fly-api.test.ts).
+fly_api=${FLY_API_SOCKET:-/.fly/api}
+if [ -e "$fly_api" ]; then
+  { chown root:root "$(dirname "$fly_api")" && chmod 0700 "$(dirname "$fly_api")" && chmod 0600 "$fly_api"; } 2>/dev/null \
+    || echo "vm-entrypoint: $fly_api could not be closed to agents: the server refuses agents while they can open it" >&2
+fi
 bounding=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
 has_cap() { [ $(( (0x${bounding:-0} >> $1) & 1 )) -eq 1 ]; }
 read_cap=dac_read_search

@@ -70,8 +70,9 @@ export function modelEnv(modelUrl: string, runningAsRoot: boolean): Record<strin
     ANTHROPIC_API_KEY: "sk-offline-bench",
     DISABLE_TELEMETRY: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    // As root the CLI refuses the relay's bypassPermissions mode unless IS_SANDBOX is exactly "1".
-    ...(runningAsRoot ? { IS_SANDBOX: "1" } : {}),
+    // As root the CLI refuses the relay's bypassPermissions mode unless IS_SANDBOX is exactly "1",
+    // and the VM refuses agents on a /proc without hidepid=2 unless ALLOW_SHARED_PROC=1 (one machine's bench).
+    ...(runningAsRoot ? { IS_SANDBOX: "1", ALLOW_SHARED_PROC: "1" } : {}),
   };
 }
 

@@ -147,6 +147,7 @@ describe("plan", () => {
     const env = modelEnv("http://127.0.0.1:9", root);
     expect(env).toMatchObject({ ANTHROPIC_BASE_URL: "http://127.0.0.1:9", DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" });
     expect(env.IS_SANDBOX).toBe(sandbox);
+    expect(env.ALLOW_SHARED_PROC).toBe(sandbox);
   });
   it("the relay runs in machines mode against the stand-in, suspending when idle", () => {
     expect(machinesVars({ apiUrl: "http://a", proxyUrl: "http://p" })).toMatchObject({ VM_MODE: "machines", FLY_API_BASE: "http://a", FLY_PROXY_URL: "http://p", MACHINE_IDLE_ACTION: "suspend" });

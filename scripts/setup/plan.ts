@@ -1,11 +1,17 @@
 // `npm run setup:production`'s plan: from the operator's answers and what the checks found, the
-// ordered steps, each one to do or skipped with why. Pure: the shell (scripts/setup-production.ts)
-// runs the checks, prints this, and carries out the steps marked `do`.
+// ordered steps, each one to do, skipped with why, stopping the set-up, or not checked (logged out
+// of the side it is on): every step is listed whatever is missing, so `--dry-run` shows the whole
+// plan. Pure: the shell (scripts/setup-production.ts) runs the checks, prints this, and carries out
+// the steps marked `do` once no step stops it or is unchecked.
 import { MADE_WORKER_SECRETS, primaryRegion, SHARED_VOLUME, type ProductionVars } from "./settings";
 
 export const BUCKET = "whatsapp-agent-relay-media";
 
-/** What the checks found on Cloudflare, Fly and Telegram before anything was done. */
+/**
+ * What the checks found on Cloudflare, Fly and Telegram before anything was done. Logged out of a
+ * side (`wranglerUser` or `flyUser` null), its facts could not be asked: they read as nothing made,
+ * and the steps they decide are marked unchecked.
+ */
 export type Found = {
   wranglerUser: string | null;
   flyUser: string | null;
@@ -42,7 +48,11 @@ export type Action =
   | { kind: "check_health" }
   | { kind: "print_urls" };
 
-export type Step = { title: string } & ({ do: Action } | { skip: string } | { stop: string });
+/** `unchecked`: why it could not be checked; `would`: what it does when what it needs is missing. */
+export type Step = { title: string } & ({ do: Action } | { skip: string } | { stop: string } | { unchecked: string; would: Action });
+
+/** The side whose facts decide a step. */
+type Side = "cloudflare" | "fly";
 
 export type PlanInput = {
   vars: ProductionVars;
@@ -57,38 +67,43 @@ export type PlanInput = {
   redeploy: boolean;
 };
 
-/** The steps, in order; a `stop` ends the plan (what follows needs it). */
+/** The steps, in order, every one whatever is missing; the shell carries out none while one stops or is unchecked. */
 export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets, redeploy }: PlanInput): Step[] {
   const app = vars.FLY_APP;
   const machines = vars.VM_MODE === "machines";
   const pushing = machines && (redeploy || !(found.workerSecrets ?? []).includes("FLY_IMAGE"));
   const steps: Step[] = [];
   const stop = (title: string, why: string) => steps.push({ title, stop: why });
-  const step = (title: string, done: string | false, action: Action) => steps.push(done === false ? { title, do: action } : { title, skip: done });
+  const loggedOut: Record<Side, boolean> = { cloudflare: found.wranglerUser === null, fly: found.flyUser === null };
+  const step = (title: string, done: string | false, action: Action, needs: readonly Side[]) => {
+    const unknown = needs.filter((side) => loggedOut[side]);
+    if (unknown.length > 0) steps.push({ title, unchecked: `not logged in to ${unknown.map((side) => (side === "cloudflare" ? "Cloudflare" : "Fly")).join(" or ")}`, would: action });
+    else steps.push(done === false ? { title, do: action } : { title, skip: done });
+  };
+  const CF = ["cloudflare"] as const;
+  const FLY = ["fly"] as const;
+  const BOTH = ["cloudflare", "fly"] as const;
 
-  if (found.wranglerUser === null) return [{ title: "Cloudflare login", stop: "not logged in: run `npx wrangler login`, then this again" }];
-  steps.push({ title: "Cloudflare login", skip: `logged in as ${found.wranglerUser}` });
-  if (found.flyUser === null) {
-    stop("Fly login", "not logged in: run `fly auth login`, then this again");
-    return steps;
-  }
-  steps.push({ title: "Fly login", skip: `logged in as ${found.flyUser}` });
+  if (found.wranglerUser === null) stop("Cloudflare login", "not logged in: run `npx wrangler login`, then this again");
+  else steps.push({ title: "Cloudflare login", skip: `logged in as ${found.wranglerUser}` });
+  if (found.flyUser === null) stop("Fly login", "not logged in: run `fly auth login`, then this again");
+  else steps.push({ title: "Fly login", skip: `logged in as ${found.flyUser}` });
 
   // A token GitHub refuses would only show as failed clones and pushes, long after: checked first.
-  if (found.github === "refused") return [...steps, { title: "GITHUB_TOKEN", stop: "GitHub refuses it (401 Bad credentials): make a new fine-grained token (README, \"Adding repository credentials\") and put it in .production.vars" }];
-  if (found.github === "unreachable") return [...steps, { title: "GITHUB_TOKEN", stop: "could not ask GitHub whose token it is (GET /user): check the network, or GITHUB_API_BASE" }];
-  if (found.github !== null) steps.push({ title: "GITHUB_TOKEN", skip: `GitHub knows it as ${found.github.login}` });
+  if (found.github === "refused") stop("GITHUB_TOKEN", "GitHub refuses it (401 Bad credentials): make a new fine-grained token (README, \"Adding repository credentials\") and put it in .production.vars");
+  else if (found.github === "unreachable") stop("GITHUB_TOKEN", "could not ask GitHub whose token it is (GET /user): check the network, or GITHUB_API_BASE");
+  else if (found.github !== null) steps.push({ title: "GITHUB_TOKEN", skip: `GitHub knows it as ${found.github.login}` });
 
-  if (found.r2 === "r2_off") {
+  if (found.r2 === "r2_off" && !loggedOut.cloudflare) {
     stop(`R2 bucket ${BUCKET}`, "R2 is off for this account (Cloudflare error 10042): in the Cloudflare dashboard open R2 Object Storage and subscribe to R2 (the free tier is enough), then run this again");
-    return steps;
+  } else {
+    step(`R2 bucket ${BUCKET}`, found.r2 === "exists" && "exists", { kind: "create_bucket", bucket: BUCKET }, CF);
   }
-  step(`R2 bucket ${BUCKET}`, found.r2 === "exists" && "exists", { kind: "create_bucket", bucket: BUCKET });
 
-  step(`Fly app ${app}`, found.flyApp && "exists", { kind: "create_fly_app", app, org: vars.FLY_ORG });
+  step(`Fly app ${app}`, found.flyApp && "exists", { kind: "create_fly_app", app, org: vars.FLY_ORG }, FLY);
   if (!machines) {
     const region = primaryRegion(vars);
-    step(`Fly volume ${SHARED_VOLUME.name} (${region}, ${SHARED_VOLUME.sizeGb} GB)`, found.volumes > 0 && `exists (${found.volumes})`, { kind: "create_volume", app, name: SHARED_VOLUME.name, region, sizeGb: SHARED_VOLUME.sizeGb });
+    step(`Fly volume ${SHARED_VOLUME.name} (${region}, ${SHARED_VOLUME.sizeGb} GB)`, found.volumes > 0 && `exists (${found.volumes})`, { kind: "create_volume", app, name: SHARED_VOLUME.name, region, sizeGb: SHARED_VOLUME.sizeGb }, FLY);
   }
 
   // VM_TOKEN: kept where it is when both sides have it (a secret cannot be read back); otherwise
@@ -96,24 +111,24 @@ export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets
   const workerHasToken = found.workerSecrets?.includes("VM_TOKEN") ?? false;
   const flyNeedsToken = !machines; // machines mode: each Machine gets its own, derived by the relay
   const tokenDone = workerHasToken && (!flyNeedsToken || found.flySecrets.includes("VM_TOKEN"));
-  step("VM_TOKEN", tokenDone && (flyNeedsToken ? "set on the Worker and on Fly" : "set on the Worker"), { kind: "make_vm_token", fromFile: vars.VM_TOKEN !== undefined });
+  step("VM_TOKEN", tokenDone && (flyNeedsToken ? "set on the Worker and on Fly" : "set on the Worker"), { kind: "make_vm_token", fromFile: vars.VM_TOKEN !== undefined }, flyNeedsToken ? BOTH : CF);
 
   const flyNames = [...Object.keys(vmSecrets), ...(flyNeedsToken && (!tokenDone || (updateSecrets && vars.VM_TOKEN !== undefined)) ? ["VM_TOKEN"] : [])];
   const flyMissing = flyNames.filter((name) => !found.flySecrets.includes(name) || (name === "VM_TOKEN" && !tokenDone));
   const flyPut = updateSecrets ? flyNames : flyMissing;
-  step(`Fly secrets of ${app}`, flyPut.length === 0 && `set (${flyNames.join(", ") || "none"})`, { kind: "fly_secrets", app, names: flyPut });
+  step(`Fly secrets of ${app}`, flyPut.length === 0 && `set (${flyNames.join(", ") || "none"})`, { kind: "fly_secrets", app, names: flyPut }, flyNeedsToken ? BOTH : FLY);
 
   if (machines) {
-    step(`public IPs of ${app}`, found.ips > 0 && `allocated (${found.ips})`, { kind: "allocate_ips", app });
-    step(`agent image under ${app}`, !pushing && "FLY_IMAGE is set on the Worker (a new image: `npm run setup:production -- --redeploy`)", { kind: "push_image", app });
-    step(`FLY_API_TOKEN (a deploy token for ${app})`, found.workerSecrets?.includes("FLY_API_TOKEN") === true && "set on the Worker", { kind: "fly_deploy_token", app });
+    step(`public IPs of ${app}`, found.ips > 0 && `allocated (${found.ips})`, { kind: "allocate_ips", app }, FLY);
+    step(`agent image under ${app}`, !pushing && "FLY_IMAGE is set on the Worker (a new image: `npm run setup:production -- --redeploy`)", { kind: "push_image", app }, CF);
+    step(`FLY_API_TOKEN (a deploy token for ${app})`, found.workerSecrets?.includes("FLY_API_TOKEN") === true && "set on the Worker", { kind: "fly_deploy_token", app }, CF);
   } else {
-    step(`agent VM on ${app}`, found.machines > 0 && !redeploy && `deployed (${found.machines} Machine${found.machines === 1 ? "" : "s"}; a new version: \`-- --redeploy\`)`, { kind: "fly_deploy", app, region: primaryRegion(vars) });
+    step(`agent VM on ${app}`, found.machines > 0 && !redeploy && `deployed (${found.machines} Machine${found.machines === 1 ? "" : "s"}; a new version: \`-- --redeploy\`)`, { kind: "fly_deploy", app, region: primaryRegion(vars) }, FLY);
   }
 
   // Without PUBLIC_URL the deploy is how the set-up learns the Worker's URL (wrangler prints it).
   const deployed = found.workerSecrets !== null && !redeploy && vars.PUBLIC_URL !== undefined;
-  step("the Worker (wrangler deploy --env production)", deployed && "deployed (a new version: `npm run deploy`, or `-- --redeploy`)", { kind: "worker_deploy" });
+  step("the Worker (wrangler deploy --env production)", deployed && "deployed (a new version: `npm run deploy`, or `-- --redeploy`)", { kind: "worker_deploy" }, CF);
 
   // The file's names, and those the set-up makes: each put when the Worker lacks it, or when this
   // run made a new value (VM_TOKEN, FLY_IMAGE after a push).
@@ -125,11 +140,11 @@ export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets
   // when it is made again.
   const again = (name: string) => name in workerSecrets || name === "VM_URL" || (name === "VM_TOKEN" && vars.VM_TOKEN !== undefined);
   const toPut = names.filter((name) => fresh.has(name) || !has.has(name) || (updateSecrets && again(name)));
-  step("the Worker's secrets (wrangler secret bulk)", toPut.length === 0 && `set (${names.length})`, { kind: "worker_secrets", names: toPut });
+  step("the Worker's secrets (wrangler secret bulk)", toPut.length === 0 && `set (${names.length})`, { kind: "worker_secrets", names: toPut }, flyNeedsToken ? BOTH : CF);
 
   if (vars.TELEGRAM_BOT_TOKEN) {
     const url = `${vars.PUBLIC_URL?.replace(/\/+$/, "") ?? "<the Worker's URL>"}/telegram/webhook`;
-    step("Telegram webhook", found.telegramWebhook === url && !updateSecrets && `set to ${url}`, { kind: "telegram_webhook", url });
+    step("Telegram webhook", found.telegramWebhook === url && !updateSecrets && `set to ${url}`, { kind: "telegram_webhook", url }, []);
   }
   steps.push({ title: "the relay's /health", do: { kind: "check_health" } });
   steps.push({ title: "what to paste into Twilio and GitHub", do: { kind: "print_urls" } });
@@ -138,7 +153,23 @@ export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets
 
 /** One line per step, as the plan is printed (and `--dry-run` prints it alone). */
 export function describePlan(steps: readonly Step[]): string[] {
-  return steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s.title}: ${"do" in s ? describeAction(s.do) : "skip" in s ? `skip, ${s.skip}` : `STOP, ${s.stop}`}`);
+  return steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s.title}: ${describeStep(s)}`);
+}
+
+function describeStep(s: Step): string {
+  if ("do" in s) return describeAction(s.do);
+  if ("skip" in s) return `skip, ${s.skip}`;
+  if ("stop" in s) return `STOP, ${s.stop}`;
+  return `not checked: ${s.unchecked}; when missing: ${describeAction(s.would)}`;
+}
+
+/** The step that keeps the set-up from carrying out any: the first that stops it or could not be checked. */
+export function blockingStep(steps: readonly Step[]): { title: string; why: string } | null {
+  for (const s of steps) {
+    if ("stop" in s) return { title: s.title, why: s.stop };
+    if ("unchecked" in s) return { title: s.title, why: `${s.unchecked}: log in, then run this again` };
+  }
+  return null;
 }
 
 function describeAction(a: Action): string {

@@ -51,6 +51,16 @@ export const ProductionVarsSchema = z
 
 export type ProductionVars = z.infer<typeof ProductionVarsSchema> & Record<string, string | undefined>;
 
+/**
+ * Why the set-up refuses the file with this `stat` mode, or null: it holds every secret (and the
+ * set-up adds VM_TOKEN), so no group or other user may read or write it.
+ */
+export function varsFileModeProblem(mode: number): string | null {
+  const access = mode & 0o777;
+  if ((access & 0o077) === 0) return null;
+  return `${PRODUCTION_VARS_FILE} can be read or written by others (mode ${access.toString(8).padStart(4, "0")}), and it holds every secret: run \`chmod 600 ${PRODUCTION_VARS_FILE}\`, then this again`;
+}
+
 /** The answers, or each problem named by its variable. */
 export function readProductionVars(file: Record<string, string>): { ok: true; vars: ProductionVars } | { ok: false; problems: string[] } {
   const parsed = ProductionVarsSchema.safeParse(file);

@@ -64,7 +64,7 @@ export type MachinesMode = {
   apiToken: string;
   settings: MachinesSettings;
   vmCommand: string[];
-  /** The VM's settings for the model, and IS_SANDBOX as root: the app's secrets (machineSecrets). */
+  /** The VM's settings for the model, and IS_SANDBOX and ALLOW_SHARED_PROC as root: the app's secrets (machineSecrets). */
   secrets: Record<string, string>;
 };
 
@@ -94,8 +94,10 @@ export function machineSecrets(baseEnv: Readonly<Record<string, string | undefin
     ...passThroughEnv(baseEnv),
     ...git,
     ...modelEnv(model),
-    // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1".
-    ...(runningAsRoot ? { IS_SANDBOX: "1" } : {}),
+    // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1", and the
+    // VM refuses agents on a /proc without hidepid=2 unless ALLOW_SHARED_PROC=1: the stand-in's
+    // Machines are processes of one person's machine, on its /proc.
+    ...(runningAsRoot ? { IS_SANDBOX: "1", ALLOW_SHARED_PROC: "1" } : {}),
   };
 }
 

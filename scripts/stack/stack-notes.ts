@@ -27,7 +27,7 @@ export function settingNotes(vars: LocalVars, urls: StackUrls, sandboxedAsRoot: 
   if (invalid.length > 0) notes.push(`ALLOWED_SENDERS in .dev.vars has entries that are not E.164 (+15551234567): ${invalid.join(", ")}.`);
   if (sandboxedAsRoot) {
     notes.push(
-      `Running as root: ${modeKind === "shared" ? "the VM's" : "each Machine's"} Claude Code CLI gets IS_SANDBOX=1, without which it refuses to run as root with bypassPermissions.`,
+      `Running as root: ${modeKind === "shared" ? "the VM's" : "each Machine's"} Claude Code CLI gets IS_SANDBOX=1, without which it refuses to run as root with bypassPermissions, and the VM ALLOW_SHARED_PROC=1 (this machine's /proc, one person's stack).`,
     );
   }
   return notes;

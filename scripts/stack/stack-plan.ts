@@ -161,7 +161,9 @@ function sharedVmChild(input: StackInput, dataDir: string, base: Record<string, 
     ...modelEnv(input.model),
     ...(input.github ? githubVmEnv(input.github, urls.github) : {}),
   };
-  // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1".
-  if (input.runningAsRoot) vmEnv.IS_SANDBOX = "1";
+  // As root the CLI refuses its bypassPermissions mode unless IS_SANDBOX is exactly "1", and the VM
+  // refuses agents on a /proc without hidepid=2 unless ALLOW_SHARED_PROC=1: a local stack is one
+  // person's, whose /proc is the host's.
+  if (input.runningAsRoot) Object.assign(vmEnv, { IS_SANDBOX: "1", ALLOW_SHARED_PROC: "1" });
   return { name: "vm", command: "npm", args: ["run", "--silent", "vm"], cwd: input.root, env: vmEnv, readyUrl: `${urls.vm}/health` };
 }

@@ -4,6 +4,7 @@
 // Pure: `stepRun` takes the run, the messages not yet at their end and one event, and returns
 // the run as it is after it, the moves of the messages it holds (core/message-lifecycle.ts) and
 // what the shell must carry out. runs-repo writes the run, the messages service the moves.
+import type { ConfigProblemReason } from "../protocol/vm/health";
 import type { VmRunEvent } from "../protocol/vm/runs";
 import { type MessageEvent, type PendingMessage, type MessageMove, type Step as MessageStep, stepMessages } from "./message-lifecycle";
 import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "./backoff";
@@ -56,6 +57,9 @@ export const CONNECT_DEADLINE_MS = 90_000;
 export const STREAM_OPEN_TIMEOUT_MS = 30_000;
 /** One turn carries at most this many messages (the protocol's cap); the rest wait. */
 export const MAX_MESSAGES_PER_TURN = 10;
+
+/** What the VM's machine withholds from every run: the user is told the machine is unfit, not misconfigured. */
+const MACHINE_UNFIT: ReadonlySet<ConfigProblemReason> = new Set(["missing_capabilities", "shared_proc", "fly_api_open"]);
 
 export type RunEvent =
   /**
@@ -324,7 +328,7 @@ function decideOnFailure(failure: RunFailure, run: Run, now: number): FailureDec
       return { action: "give_up", reason: "auth_failed" };
     // The VM cannot run its CLI at all: every retry would fail the same way until the operator acts.
     case "misconfigured":
-      return { action: "give_up", reason: failure.reason === "missing_capabilities" ? "vm_unfit" : "misconfigured" };
+      return { action: "give_up", reason: failure.reason !== undefined && MACHINE_UNFIT.has(failure.reason) ? "vm_unfit" : "misconfigured" };
     case "time_limit":
       return { action: "give_up", reason: "time_limit" };
     // The CLI could not resume the session and read nothing: once more on a fresh one.

@@ -299,6 +299,8 @@ describe("stepRun: what a failure means", () => {
     ["auth failure is not retried", { kind: "vm", code: "auth_failed" }, fresh, { action: "give_up", reason: "auth_failed" }],
     ["misconfiguration is not retried", { kind: "vm", code: "misconfigured" }, fresh, { action: "give_up", reason: "misconfigured" }],
     ["a machine without the capabilities to run agents is not retried, and named", { kind: "vm", code: "misconfigured", reason: "missing_capabilities" }, fresh, { action: "give_up", reason: "vm_unfit" }],
+    ["a machine whose /proc shows every agent's processes is not retried, and named", { kind: "vm", code: "misconfigured", reason: "shared_proc" }, fresh, { action: "give_up", reason: "vm_unfit" }],
+    ["a machine whose Machines API socket agents can open is not retried, and named", { kind: "vm", code: "misconfigured", reason: "fly_api_open" }, fresh, { action: "give_up", reason: "vm_unfit" }],
     ["misconfiguration on a retry gives up at once", { kind: "vm", code: "misconfigured" }, { ...fresh, vmAttempt: 3 }, { action: "give_up", reason: "misconfigured" }],
     ["time limit is not retried", { kind: "vm", code: "time_limit" }, fresh, { action: "give_up", reason: "time_limit" }],
     ["the model's limit with its reset holds the work until then", { kind: "vm", code: "model_limit", resetsAt: NOW + 60_000, limit: "five_hour" }, streamed, { action: "hold", hold: { kind: "limit", resetsAt: NOW + 60_000, limit: "five_hour" } }],

@@ -75,8 +75,10 @@ describe("machineSecrets", () => {
       DISABLE_TELEMETRY: "1",
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       IS_SANDBOX: "1",
+      ALLOW_SHARED_PROC: "1",
     });
     expect(machineSecrets({}, OFFLINE, false).IS_SANDBOX).toBeUndefined();
+    expect(machineSecrets({}, OFFLINE, false).ALLOW_SHARED_PROC).toBeUndefined();
   });
 
   it("passes the shell's real credential, proxy and git settings, as the VM would pass them to its CLI", () => {

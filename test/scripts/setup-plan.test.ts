@@ -1,8 +1,8 @@
 // npm run setup:production's plan (scripts/setup/plan.ts) as a table: answers and what the checks
 // found → the ordered steps, each done, skipped or stopping the set-up.
 import { describe, expect, it } from "vitest";
-import { describePlan, planSetup, type Found, type Step } from "../../scripts/setup/plan";
-import { readProductionVars, vmSecretsFromFile, workerSecretsFromFile } from "../../scripts/setup/settings";
+import { blockingStep, describePlan, planSetup, type Found, type Step } from "../../scripts/setup/plan";
+import { readProductionVars, varsFileModeProblem, vmSecretsFromFile, workerSecretsFromFile } from "../../scripts/setup/settings";
 
 const SHARED = {
   FLY_APP: "agents-test",
@@ -28,11 +28,12 @@ const SHARED_DONE: Found = {
 };
 const MACHINES_DONE: Found = { ...SHARED_DONE, volumes: 0, machines: 0, ips: 2, flySecrets: ["ANTHROPIC_API_KEY"], workerSecrets: [...SHARED_DONE.workerSecrets!.filter((n) => n !== "VM_URL"), "FLY_APP", "FLY_REGIONS", "FLY_IMAGE", "FLY_API_TOKEN"] };
 
-/** Each step as `title: do <kind> [names]`, `title: skip` or `title: stop`. */
+/** Each step as `title: do <kind> [names]`, `title: skip`, `title: stop` or `title: unchecked (<why>) <kind>`. */
 function summary(steps: Step[]): string[] {
   return steps.map((s) => {
     if ("stop" in s) return `${s.title}: stop`;
     if ("skip" in s) return `${s.title}: skip`;
+    if ("unchecked" in s) return `${s.title}: unchecked (${s.unchecked}) ${s.would.kind}`;
     const names = "names" in s.do ? ` ${[...s.do.names].sort().join(",")}` : "";
     return `${s.title}: ${s.do.kind}${names}`;
   });
@@ -50,14 +51,68 @@ const ALWAYS = ["the relay's /health: check_health", "what to paste into Twilio 
 
 describe("planSetup", () => {
   it.each([
-    { name: "not logged in to Cloudflare: stops first", file: SHARED, found: { ...NOTHING, wranglerUser: null }, expected: ["Cloudflare login: stop"] },
-    { name: "not logged in to Fly: stops after Cloudflare's check", file: SHARED, found: { ...NOTHING, flyUser: null }, expected: ["Cloudflare login: skip", "Fly login: stop"] },
-    { name: "R2 off (10042): stops at the bucket", file: SHARED, found: { ...NOTHING, r2: "r2_off" as const }, expected: ["Cloudflare login: skip", "Fly login: skip", "R2 bucket whatsapp-agent-relay-media: stop"] },
+    {
+      name: "logged in nowhere: every step listed, each one Cloudflare's or Fly's facts decide marked unchecked",
+      file: SHARED,
+      found: { ...NOTHING, wranglerUser: null, flyUser: null },
+      expected: [
+        "Cloudflare login: stop",
+        "Fly login: stop",
+        "R2 bucket whatsapp-agent-relay-media: unchecked (not logged in to Cloudflare) create_bucket",
+        "Fly app agents-test: unchecked (not logged in to Fly) create_fly_app",
+        "Fly volume agent_data (iad, 10 GB): unchecked (not logged in to Fly) create_volume",
+        "VM_TOKEN: unchecked (not logged in to Cloudflare or Fly) make_vm_token",
+        "Fly secrets of agents-test: unchecked (not logged in to Cloudflare or Fly) fly_secrets",
+        "agent VM on agents-test: unchecked (not logged in to Fly) fly_deploy",
+        "the Worker (wrangler deploy --env production): unchecked (not logged in to Cloudflare) worker_deploy",
+        "the Worker's secrets (wrangler secret bulk): unchecked (not logged in to Cloudflare or Fly) worker_secrets",
+        ...ALWAYS,
+      ],
+    },
+    {
+      name: "not logged in to Cloudflare: Fly's steps checked, Cloudflare's unchecked",
+      file: SHARED,
+      found: { ...NOTHING, wranglerUser: null },
+      expected: [
+        "Cloudflare login: stop",
+        "Fly login: skip",
+        "R2 bucket whatsapp-agent-relay-media: unchecked (not logged in to Cloudflare) create_bucket",
+        "Fly app agents-test: create_fly_app",
+        "Fly volume agent_data (iad, 10 GB): create_volume",
+        "VM_TOKEN: unchecked (not logged in to Cloudflare) make_vm_token",
+        "Fly secrets of agents-test: unchecked (not logged in to Cloudflare) fly_secrets",
+        "agent VM on agents-test: fly_deploy",
+        "the Worker (wrangler deploy --env production): unchecked (not logged in to Cloudflare) worker_deploy",
+        "the Worker's secrets (wrangler secret bulk): unchecked (not logged in to Cloudflare) worker_secrets",
+        ...ALWAYS,
+      ],
+    },
+    {
+      name: "machines mode logged in nowhere: its own steps, each marked",
+      file: MACHINES,
+      found: { ...NOTHING, wranglerUser: null, flyUser: null },
+      expected: [
+        "Cloudflare login: stop",
+        "Fly login: stop",
+        "R2 bucket whatsapp-agent-relay-media: unchecked (not logged in to Cloudflare) create_bucket",
+        "Fly app agents-test: unchecked (not logged in to Fly) create_fly_app",
+        "VM_TOKEN: unchecked (not logged in to Cloudflare) make_vm_token",
+        "Fly secrets of agents-test: unchecked (not logged in to Fly) fly_secrets",
+        "public IPs of agents-test: unchecked (not logged in to Fly) allocate_ips",
+        "agent image under agents-test: unchecked (not logged in to Cloudflare) push_image",
+        "FLY_API_TOKEN (a deploy token for agents-test): unchecked (not logged in to Cloudflare) fly_deploy_token",
+        "the Worker (wrangler deploy --env production): unchecked (not logged in to Cloudflare) worker_deploy",
+        "the Worker's secrets (wrangler secret bulk): unchecked (not logged in to Cloudflare) worker_secrets",
+        ...ALWAYS,
+      ],
+    },
+    { name: "not logged in to Fly: stops at Fly's login, Cloudflare's steps checked", file: SHARED, found: { ...NOTHING, flyUser: null }, expected: ["Cloudflare login: skip", "Fly login: stop", "R2 bucket whatsapp-agent-relay-media: create_bucket", "Fly app agents-test: unchecked (not logged in to Fly) create_fly_app"] },
+    { name: "R2 off (10042): stops at the bucket, the rest listed", file: SHARED, found: { ...NOTHING, r2: "r2_off" as const }, expected: ["Cloudflare login: skip", "Fly login: skip", "R2 bucket whatsapp-agent-relay-media: stop", "Fly app agents-test: create_fly_app"] },
     {
       name: "a GITHUB_TOKEN GitHub refuses: stops before anything is made",
       file: { ...SHARED, GITHUB_TOKEN: "github_pat_revoked" },
       found: { ...NOTHING, github: "refused" as const },
-      expected: ["Cloudflare login: skip", "Fly login: skip", "GITHUB_TOKEN: stop"],
+      expected: ["Cloudflare login: skip", "Fly login: skip", "GITHUB_TOKEN: stop", "R2 bucket whatsapp-agent-relay-media: create_bucket"],
     },
     {
       name: "a GITHUB_TOKEN GitHub knows: goes to the VM's secrets only",
@@ -189,7 +244,23 @@ describe("planSetup", () => {
 
   it("prints each step on one line, a stop with what to do", () => {
     const lines = describePlan(plan(SHARED, { ...NOTHING, r2: "r2_off" }));
-    expect(lines.at(-1)).toMatch(/STOP, R2 is off .*10042.*dashboard.*R2/);
+    expect(lines.find((l) => l.includes("R2 bucket"))).toMatch(/STOP, R2 is off .*10042.*dashboard.*R2/);
+  });
+
+  it("prints an unchecked step with why and what it would run", () => {
+    const lines = describePlan(plan(SHARED, { ...NOTHING, wranglerUser: null, flyUser: null }));
+    expect(lines[0]).toBe(" 1. Cloudflare login: STOP, not logged in: run `npx wrangler login`, then this again");
+    expect(lines[1]).toBe(" 2. Fly login: STOP, not logged in: run `fly auth login`, then this again");
+    expect(lines[2]).toBe(" 3. R2 bucket whatsapp-agent-relay-media: not checked: not logged in to Cloudflare; when missing: create (npx wrangler r2 bucket create whatsapp-agent-relay-media)");
+    expect(lines.find((l) => l.includes("agent VM on"))).toMatch(/not checked: not logged in to Fly; when missing: deploy \(fly deploy -a agents-test/);
+  });
+
+  it.each([
+    { name: "every step done or to do: nothing blocks", found: NOTHING, blocking: null },
+    { name: "a login missing: its stop blocks", found: { ...NOTHING, flyUser: null }, blocking: "Fly login" },
+    { name: "R2 off: its stop blocks", found: { ...NOTHING, r2: "r2_off" as const }, blocking: "R2 bucket whatsapp-agent-relay-media" },
+  ])("blockingStep: $name", ({ found, blocking }) => {
+    expect(blockingStep(plan(SHARED, found))?.title ?? null).toBe(blocking);
   });
 });
 
@@ -212,6 +283,19 @@ describe("the settings file", () => {
     const worker = workerSecretsFromFile(read.vars, ["TWILIO_API_BASE"]);
     expect(worker.ok).toBe(false);
     if (!worker.ok) expect(worker.problems[0]).toMatch(/TWILIO_API_BASE is a var of \[env\.production\.vars\]/);
+  });
+
+  it.each([
+    [0o100600, null],
+    [0o100400, null],
+    [0o100644, /mode 0644/],
+    [0o100640, /mode 0640/],
+    [0o100620, /mode 0620/],
+    [0o100604, /mode 0604/],
+  ])("a file of mode %o: %s", (mode, problem) => {
+    const got = varsFileModeProblem(mode);
+    if (problem === null) expect(got).toBeNull();
+    else expect(got).toMatch(problem);
   });
 
   it("keeps the model's key and git's credentials off the Worker", () => {

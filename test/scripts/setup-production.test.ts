@@ -4,8 +4,8 @@
 // GITHUB_TOKEN is, GET /user), a local answer of the Worker's /health, and
 // wrangler and flyctl as test/stand-ins/deploy-clis.mjs (first on PATH), which keeps the account's
 // state and records every call. Each run is the real script in a directory of its own.
-import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -64,16 +64,30 @@ type State = {
   fly: { secrets: Record<string, Record<string, string>>; ips: Record<string, string[]>; images: string[] };
 };
 
-/** A directory with wrangler.toml, the settings file, and the two CLIs' stand-ins on PATH. */
-function operator(name: string, file: Record<string, string>, account: Account = { wrangler: { loggedIn: true, r2: true }, fly: { loggedIn: true } }) {
+/**
+ * How `wrangler secret bulk` behaves: as the stand-in does, failing (after noting that its file was
+ * there), or hanging (noting its pid first) until a signal ends it.
+ */
+type Bulk = "works" | "fails" | "hangs";
+const BULK_SCRIPTS: Record<Exclude<Bulk, "works">, string> = {
+  fails: 'if [ "$1 $2" = "secret bulk" ]; then test -f "$3" && echo "$3" > "$BULK_MARK"; echo "✘ [ERROR] A request to the Cloudflare API failed." >&2; exit 1; fi\n',
+  hangs: 'if [ "$1 $2" = "secret bulk" ]; then test -f "$3" && echo "$$" > "$BULK_MARK"; exec sleep 60; fi\n',
+};
+
+/** A directory with wrangler.toml, the settings file (0600), the two CLIs' stand-ins on PATH, and a TMPDIR of its own. */
+function operator(name: string, file: Record<string, string>, account: Account = { wrangler: { loggedIn: true, r2: true }, fly: { loggedIn: true } }, bulk: Bulk = "works") {
   const dir = join(root, name);
   mkdirSync(join(dir, "bin"), { recursive: true });
+  mkdirSync(join(dir, "tmp"));
   copyFileSync(join(REPO, "wrangler.toml"), join(dir, "wrangler.toml"));
   writeFileSync(join(dir, ".production.vars"), Object.entries(file).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  chmodSync(join(dir, ".production.vars"), 0o600);
   for (const cli of ["wrangler", "fly"]) {
-    writeFileSync(join(dir, "bin", cli), `#!/bin/sh\nexec "${process.execPath}" "${CLIS}" ${cli} "$@"\n`);
+    const before = cli === "wrangler" && bulk !== "works" ? BULK_SCRIPTS[bulk] : "";
+    writeFileSync(join(dir, "bin", cli), `#!/bin/sh\n${before}exec "${process.execPath}" "${CLIS}" ${cli} "$@"\n`);
     chmodSync(join(dir, "bin", cli), 0o755);
   }
+  const bulkMark = join(dir, "bulk-mark");
   const statePath = join(dir, "state.json");
   writeFileSync(
     statePath,
@@ -83,17 +97,27 @@ function operator(name: string, file: Record<string, string>, account: Account =
       fly: { loggedIn: account.fly.loggedIn, email: "op@example.com", token: FLY_TOKEN, secrets: {}, ips: {}, images: [] },
     }),
   );
+  const env = { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}`, DEPLOY_CLIS_STATE: statePath, FLY_API_BASE: fly.apiUrl, TMPDIR: join(dir, "tmp"), BULK_MARK: bulkMark };
   const run = (...args: string[]) =>
     new Promise<{ code: number; out: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ["--import", TSX, SCRIPT, ...args],
-        { cwd: dir, env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}`, DEPLOY_CLIS_STATE: statePath, FLY_API_BASE: fly.apiUrl }, timeout: 60_000 },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, out: `${stdout}${stderr}` }),
+      execFile(process.execPath, ["--import", TSX, SCRIPT, ...args], { cwd: dir, env, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, out: `${stdout}${stderr}` }),
       );
     });
+  /** The set-up as a child to signal; `exited` gives its code and output. */
+  const start = () => {
+    const child = spawn(process.execPath, ["--import", TSX, SCRIPT], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    resources.track(child, (c) => void (c.exitCode === null && c.signalCode === null && c.kill("SIGKILL")));
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<{ code: number | null; out: string }>((resolve) => child.on("close", (code) => resolve({ code, out })));
+    return { child, exited };
+  };
   const state = () => JSON.parse(readFileSync(statePath, "utf8")) as State;
-  return { dir, run, state, file: () => readFileSync(join(dir, ".production.vars"), "utf8") };
+  /** The set-up's temporary secrets directories still in its TMPDIR. */
+  const secretsLeft = () => readdirSync(join(dir, "tmp")).filter((name) => name.startsWith("setup-secrets-"));
+  return { dir, run, start, state, bulkMark, secretsLeft, file: () => readFileSync(join(dir, ".production.vars"), "utf8"), fileMode: () => statSync(join(dir, ".production.vars")).mode & 0o777 };
 }
 
 const flyGet = async (path: string) => {
@@ -117,6 +141,15 @@ const SHARED = () => ({
   GITHUB_API_BASE: github.apiUrl,
 });
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const MUTATING = /^(wrangler (r2 bucket create|secret bulk|deploy)|fly (secrets import|deploy|ips allocate|tokens create))/;
 const mutations = (calls: Call[]) => calls.map((c) => `${c.cli} ${c.args.join(" ")}`).filter((c) => MUTATING.test(c));
 
@@ -126,13 +159,80 @@ describe("npm run setup:production", () => {
     const a = await cf.run();
     expect(a.code).toBe(1);
     expect(a.out).toContain("npx wrangler login");
-    expect(cf.state().calls.map((c) => c.args.slice(0, 2).join(" "))).toEqual(["whoami --json"]);
+    expect(a.out).toMatch(/\[setup\] Cloudflare login: not logged in: run `npx wrangler login`, then this again\n$/);
+    // Only Cloudflare's login asked of wrangler; Fly's side read, nothing made.
+    expect(cf.state().calls.filter((c) => c.cli === "wrangler").map((c) => c.args.slice(0, 2).join(" "))).toEqual(["whoami --json"]);
+    expect(mutations(cf.state().calls)).toEqual([]);
+    expect((await flyGet("/apps/agents-shared")).status).toBe(404);
 
     const flyOut = operator("logged-out-fly", SHARED(), { wrangler: { loggedIn: true, r2: true }, fly: { loggedIn: false } });
     const b = await flyOut.run();
     expect(b.code).toBe(1);
     expect(b.out).toContain("fly auth login");
     expect(mutations(flyOut.state().calls)).toEqual([]);
+  });
+
+  it("--dry-run logged in nowhere lists every step, what it would run, and which could not be checked", async () => {
+    const op = operator("dry-run-logged-out", SHARED(), { wrangler: { loggedIn: false, r2: true }, fly: { loggedIn: false } });
+    const { code, out } = await op.run("--dry-run");
+    expect(code, out).toBe(0);
+    expect(out).toContain(" 1. Cloudflare login: STOP, not logged in: run `npx wrangler login`");
+    expect(out).toContain(" 2. Fly login: STOP, not logged in: run `fly auth login`");
+    expect(out).toContain("R2 bucket whatsapp-agent-relay-media: not checked: not logged in to Cloudflare; when missing: create (npx wrangler r2 bucket create whatsapp-agent-relay-media)");
+    expect(out).toContain("Fly app agents-shared: not checked: not logged in to Fly; when missing: create in org personal");
+    expect(out).toMatch(/agent VM on agents-shared: not checked: not logged in to Fly; when missing: deploy \(fly deploy -a agents-shared/);
+    expect(out).toMatch(/the Worker's secrets \(wrangler secret bulk\): not checked: not logged in to Cloudflare or Fly; when missing: put .*VM_TOKEN/);
+    expect(out).toContain("Telegram webhook: register");
+    expect(out).toContain("the relay's /health: GET /health");
+    expect(out).toContain("--dry-run: nothing was run.");
+    expect(mutations(op.state().calls)).toEqual([]);
+  });
+
+  it("refuses a .production.vars others can read, in one line, before asking anything", async () => {
+    const op = operator("vars-readable", SHARED());
+    chmodSync(join(op.dir, ".production.vars"), 0o644);
+    const { code, out } = await op.run("--dry-run");
+    expect(code).toBe(2);
+    expect(out.trim()).toBe("[setup] .production.vars can be read or written by others (mode 0644), and it holds every secret: run `chmod 600 .production.vars`, then this again");
+    expect(op.state().calls).toEqual([]);
+    chmodSync(join(op.dir, ".production.vars"), 0o640);
+    expect((await op.run("--dry-run")).code).toBe(2);
+  });
+
+  it("a failed `wrangler secret bulk` leaves no temporary secrets behind", async () => {
+    const op = operator("bulk-fails", { ...SHARED(), FLY_APP: "agents-bulk-fails" }, undefined, "fails");
+    const { code, out } = await op.run();
+    expect(code, out).toBe(1);
+    expect(out).toContain("wrangler secret bulk");
+    // The file was there while wrangler ran, and is gone with its directory.
+    const path = readFileSync(op.bulkMark, "utf8").trim();
+    expect(path).toMatch(/\/tmp\/setup-secrets-[^/]+\/secrets\.json$/);
+    expect(existsSync(path)).toBe(false);
+    expect(op.secretsLeft()).toEqual([]);
+  });
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s during `wrangler secret bulk` ends it and leaves no temporary secrets behind", async (signal, exitCode) => {
+    const op = operator(`bulk-${signal}`, { ...SHARED(), FLY_APP: `agents-bulk-${signal.toLowerCase()}` }, undefined, "hangs");
+    const { child, exited } = op.start();
+    const deadline = Date.now() + 90_000;
+    while (!existsSync(op.bulkMark) || readFileSync(op.bulkMark, "utf8").trim() === "") {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`secret bulk never ran: ${(await exited).out}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(op.secretsLeft()).toHaveLength(1);
+    const wranglerPid = Number(readFileSync(op.bulkMark, "utf8").trim());
+    child.kill(signal);
+    const { code, out } = await exited;
+    expect(code, out).toBe(exitCode);
+    expect(out).toContain(`stopped by ${signal}`);
+    expect(op.secretsLeft()).toEqual([]);
+    // The wrangler it was waiting for ended with it.
+    const gone = Date.now() + 5_000;
+    while (Date.now() < gone && isAlive(wranglerPid)) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(isAlive(wranglerPid)).toBe(false);
   });
 
   it("with R2 off (10042), names the dashboard switch and creates nothing", async () => {
@@ -177,10 +277,11 @@ describe("npm run setup:production", () => {
     const machines = (await flyGet("/apps/agents-shared/machines")).body as { config: { mounts: { volume: string }[] } }[];
     expect(machines.map((m) => m.config.mounts[0]!.volume)).toEqual([volumes[0]!.id]);
 
-    // VM_TOKEN: made once, shown once, written to the file, the same on both sides.
+    // VM_TOKEN: made once, shown once, written to the file (still 0600), the same on both sides.
     const s = op.state();
     const token = /^VM_TOKEN=([0-9a-f]{64})$/m.exec(op.file())?.[1];
     expect(token).toBeDefined();
+    expect(op.fileMode()).toBe(0o600);
     expect(first.out.split(token!).length - 1).toBe(1);
     expect(s.fly.secrets["agents-shared"]).toEqual({ ANTHROPIC_API_KEY, GITHUB_TOKEN, GITHUB_API_BASE: github.apiUrl, VM_TOKEN: token });
     expect(first.out).toContain("GITHUB_TOKEN: GitHub knows it as operator");

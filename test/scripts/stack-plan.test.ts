@@ -75,6 +75,7 @@ it("runs the VM as a user would (npm run vm) on loopback with the Worker's token
     PATH: "/usr/bin",
   });
   expect(vm.env.IS_SANDBOX).toBeUndefined();
+  expect(vm.env.ALLOW_SHARED_PROC).toBeUndefined();
   expect(vm.readyUrl).toBe("http://127.0.0.1:8080/health");
 });
 
@@ -86,7 +87,7 @@ it("leaves the shell's real credential to the VM untouched", () => {
 
 describe("VM environment choices", () => {
   it.each([
-    ["root without IS_SANDBOX gets IS_SANDBOX=1", { runningAsRoot: true }, { IS_SANDBOX: "1" }],
+    ["root without IS_SANDBOX gets IS_SANDBOX=1, and ALLOW_SHARED_PROC=1 (one person's stack on the host's /proc)", { runningAsRoot: true }, { IS_SANDBOX: "1", ALLOW_SHARED_PROC: "1" }],
     ["root with another IS_SANDBOX value gets 1, the only one the CLI accepts", { runningAsRoot: true, baseEnv: { IS_SANDBOX: "yes" } }, { IS_SANDBOX: "1" }],
     ["not root: the shell's IS_SANDBOX, if any, is left alone", { baseEnv: { IS_SANDBOX: "yes" } }, { IS_SANDBOX: "yes" }],
     ["an IDLE_TIMEOUT_MS from the shell wins", { baseEnv: { IDLE_TIMEOUT_MS: "60000" } }, { IDLE_TIMEOUT_MS: "60000" }],

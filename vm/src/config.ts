@@ -5,6 +5,7 @@ import * as z from "zod";
 import { HEARTBEAT_INTERVAL_MS } from "../../src/protocol/vm/routes";
 import { resolveClaudeBin } from "./claude-bin";
 import { isLoopbackHttp } from "./core/clone-policy";
+import { FLY_API_SOCKET } from "./core/machine-isolation";
 
 const Millis = z.coerce.number().int().nonnegative();
 
@@ -51,6 +52,13 @@ export const VmConfigSchema = z.object({
    * says so at start); `off`: every agent runs as the server's user, root included.
    */
   agentUids: z.enum(["auto", "off"]).default("auto"),
+  /**
+   * As root, agents are refused while /proc is mounted without hidepid=2 (each would see every
+   * other's command lines), unless this is set (ALLOW_SHARED_PROC=1: one person's VM, a laptop).
+   */
+  allowSharedProc: z.union([z.boolean(), z.enum(["0", "1"]).transform((v) => v === "1")], { error: "ALLOW_SHARED_PROC must be 1 or unset" }).default(false),
+  /** Fly's Machines API socket, which no agent uid may open (core/machine-isolation.ts); elsewhere only in tests. */
+  flyApiSocket: z.string().min(1).default(FLY_API_SOCKET),
   /** Where to name agent uids in `passwd` and `group` (the image: /etc; ssh needs it), or null. */
   agentAccountsDir: z.string().min(1).nullable().default(null),
   /** Tests only: also clone from absolute local paths and file:// URLs. */
@@ -110,6 +118,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     cloneMaxMb: env.CLONE_MAX_MB,
     mediaTimeoutMs: env.MEDIA_TIMEOUT_MS,
     agentUids: env.AGENT_UIDS,
+    allowSharedProc: env.ALLOW_SHARED_PROC,
     agentAccountsDir: env.AGENT_PASSWD === "1" ? "/etc" : undefined,
     checkpoints: env.CHECKPOINTS,
     timing: env.VM_TIMING,

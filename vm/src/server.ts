@@ -32,7 +32,8 @@ import { startCredentialProxy } from "./credentials/credential-proxy";
 import { resolveInside } from "./users/user-paths";
 import { openUsers } from "./users/user-isolation";
 import { credentialsIn, readinessProblems } from "./core/readiness";
-import { probeMachine } from "./users/readiness-probe";
+import { isolationOf } from "./core/machine-isolation";
+import { probeFlyApi, probeMachine, readMounts } from "./users/readiness-probe";
 import { userPathsOfKey } from "./users/user-paths";
 import { createWorkspaces } from "./workspaces/workspaces";
 import { createCheckpoints } from "./checkpoints/checkpoints";
@@ -72,9 +73,17 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   if (previous.survivors.length > 0) console.warn(`vm: processes ${previous.survivors.join(", ")} of the previous VM process outlived SIGKILL`);
   const agentRecords = createAgentRecords(configured.dataDir);
   const users = openUsers(configured.dataDir, configured);
-  // Can it run an agent at all: one line per thing that stops it, and /health names them.
-  const readiness = readinessProblems({ credentials: credentialsIn(configured.cliEnv), machine: users.isolated ? await probeMachine(configured.dataDir) : null });
+  // Can it run an agent at all, and keep each user's apart: one line per thing that stops it, and
+  // /health names them; what the operator allowed instead is named too.
+  const isolation = isolationOf({
+    root: process.getuid?.() === 0,
+    mounts: readMounts(),
+    allowSharedProc: configured.allowSharedProc,
+    flyApi: users.isolated ? await probeFlyApi(configured.flyApiSocket) : null,
+  });
+  const readiness = [...readinessProblems({ credentials: credentialsIn(configured.cliEnv), machine: users.isolated ? await probeMachine(configured.dataDir) : null }), ...isolation.problems];
   for (const found of readiness) console.warn(`vm: cannot run an agent: ${found.message}`);
+  for (const allowed of isolation.allowed) console.warn(`vm: ${allowed.line}`);
   // The CLI agents can run, installed for them when they cannot reach the configured one.
   const agentCli = users.isolated ? cliForAgents(configured.claudeBin, configured.dataDir) : { bin: configured.claudeBin, line: null };
   if (agentCli.line) console.log(agentCli.line);
@@ -193,6 +202,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     problem: () => problem?.message ?? null,
     readiness,
+    allowed: isolation.allowed.map((a) => a.name),
     onRequest: touch,
     now: () => performance.now(),
     stream: {

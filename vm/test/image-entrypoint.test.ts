@@ -50,7 +50,8 @@ describe.skipIf(!IS_ROOT || !hasUnshare)("the image's entrypoint (skipped when n
     const etc = temp("vm-etc-");
     execFileSync("cp", ["-a", "/etc/.", etc]);
     const bundle = scratch[0] ?? "";
-    const env = { ...image.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-test" };
+    // No ALLOW_SHARED_PROC: the run below works only because the entrypoint's hidepid=2 holds.
+    const env = { ...image.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-offline-test", ALLOW_SHARED_PROC: "" };
     // /etc replaced by a copy inside the namespace: the entrypoint's AGENT_PASSWD lines land there.
     const inNamespace = ["--mount", "--pid", "--fork", "--mount-proc", "--kill-child", "--", "sh", "-c", 'mount --bind "$0" /etc && exec "$@"', etc, ENTRYPOINT];
     // The id-switch guard loaded before the bundle: its server has setuid/setgid, and must never use them on itself.

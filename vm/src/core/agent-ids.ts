@@ -97,17 +97,27 @@ export function withAgentAccounts(passwd: string, group: string, accounts: reado
   };
 }
 
-/** What an agent sees of other users' processes, from `/proc/self/mountinfo`. */
+/** What an agent sees of other users' processes, from `/proc/self/mountinfo` or `/proc/mounts`. */
 export type ProcVisibility = "hidden" | "visible";
 
-export function procVisibilityOf(mountinfo: string): ProcVisibility {
-  // Fields: id parent major:minor root mountpoint options [optional…] - fstype source superoptions
-  const proc = mountinfo
+/** The options of the last proc filesystem mounted on /proc, from either file's text. */
+function procMountOptions(text: string): string[] {
+  const proc = text
     .split("\n")
-    .map((line) => line.split(" "))
-    .findLast((fields) => fields[4] === "/proc" && fields[fields.indexOf("-") + 1] === "proc");
-  const options = proc?.at(-1)?.split(",") ?? [];
+    .map((line) => line.trim().split(/\s+/))
+    .map((fields) => {
+      // mountinfo: id parent major:minor root mountpoint options [optional…] - fstype source superoptions
+      const dash = fields.indexOf("-");
+      if (dash >= 0) return { point: fields[4], type: fields[dash + 1], options: fields.at(-1) };
+      // mounts (fstab's shape): source mountpoint fstype options dump pass
+      return { point: fields[1], type: fields[2], options: fields[3] };
+    })
+    .findLast((mount) => mount.point === "/proc" && mount.type === "proc");
+  return proc?.options?.split(",") ?? [];
+}
+
+export function procVisibilityOf(mounts: string): ProcVisibility {
   // 2 (invisible) hides other users' /proc/<pid>; 4 (ptraceable) too, since an agent cannot ptrace
   // another uid. 1 (noaccess) still lists every pid and its owner.
-  return options.some((o) => /^hidepid=(2|4|invisible|ptraceable)$/.test(o)) ? "hidden" : "visible";
+  return procMountOptions(mounts).some((o) => /^hidepid=(2|4|invisible|ptraceable)$/.test(o)) ? "hidden" : "visible";
 }

@@ -39,6 +39,8 @@ export type RouteDeps = {
   problem: () => string | null;
   /** What its start found that stops it running an agent (core/readiness.ts): /health's 503, and runs refused. */
   readiness?: readonly StartProblem[];
+  /** The settings under which it runs agents less apart than it could (core/machine-isolation.ts): named on /health with the token. */
+  allowed?: readonly string[];
   stream: Omit<StreamHooks, "onDelivered"> & Partial<Pick<StreamHooks, "onDelivered">>;
   /** Every authorised request, before it is answered. */
   onRequest: () => void;
@@ -100,11 +102,13 @@ export function createVmApp(deps: RouteDeps): Hono {
   // Health checks (Fly polls them) and refused requests are not activity: neither may keep
   // an idle VM awake. Only the relay, with the token, learns of a configuration problem.
   const missing = (deps.readiness ?? []).map((p) => p.name);
+  const allowed = [...(deps.allowed ?? [])];
   app.get(VM_ROUTES.live, (c) => c.json<VmHealth>({ ok: true }));
   app.get(VM_ROUTES.health, async (c) => {
     const health: VmHealth = missing.length > 0 ? { ok: false, missing } : { ok: true };
     const problem = deps.problem() ?? deps.readiness?.[0]?.message ?? null;
-    return c.json<VmHealth>((await hasToken(c)) ? { ...health, problem } : health, missing.length > 0 ? 503 : 200);
+    const details = { ...(allowed.length > 0 ? { allowed } : {}), problem };
+    return c.json<VmHealth>((await hasToken(c)) ? { ...health, ...details } : health, missing.length > 0 ? 503 : 200);
   });
   app.use("/v1/*", requireToken, async (_c, next) => {
     deps.onRequest();

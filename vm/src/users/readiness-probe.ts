@@ -3,7 +3,7 @@
 // doing it, not by reading it (a missing CAP_DAC_READ_SEARCH failed every run in 20-70 ms, told
 // as an interruption). Only where agents get uids of their own (the server is root).
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MachineNeed } from "../core/readiness";
 
@@ -66,4 +66,40 @@ export async function probeMachine(dataDir: string): Promise<Record<MachineNeed,
     // The server's own directory: its entries go whatever their owner.
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Fly's Machines API socket as an agent meets it: absent (root's lstat finds nothing), open (a
+ * child of `nobody` may write it, which is what connecting to a unix socket needs, through every
+ * directory above it), or closed. Null when no child of `nobody` could be started: the uid switch's
+ * own problem (probeMachine) refuses runs then.
+ */
+export async function probeFlyApi(socket: string): Promise<"absent" | "closed" | "open" | null> {
+  try {
+    lstatSync(socket);
+  } catch {
+    return "absent";
+  }
+  return new Promise((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawn("/bin/sh", ["-c", 'test -w "$1"', "sh", socket], { uid: NOBODY, gid: NOBODY, cwd: "/", stdio: "ignore" });
+    } catch {
+      return resolve(null);
+    }
+    child.once("error", () => resolve(null));
+    child.once("close", (code) => resolve(code === 0 ? "open" : "closed"));
+  });
+}
+
+/** The mount table /proc's options are read from (core/machine-isolation.ts); null when unreadable. */
+export function readMounts(): string | null {
+  for (const path of ["/proc/self/mountinfo", "/proc/mounts"]) {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      // The next one, else unknown: taken as shared.
+    }
+  }
+  return null;
 }

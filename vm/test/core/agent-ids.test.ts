@@ -100,6 +100,11 @@ describe("procVisibilityOf", () => {
     ["another proc mount elsewhere", "40 22 0:50 / /other rw - proc proc rw,hidepid=2", "visible"],
     ["the last /proc mount counts", `${line("rw")}\n90 27 0:60 / /proc rw - proc proc rw,hidepid=2`, "hidden"],
     ["nothing readable", "", "visible"],
+    ["/proc/mounts: hidepid=2", "sysfs /sys sysfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime,hidepid=2 0 0\n", "hidden"],
+    ["/proc/mounts: hidepid=invisible", "proc /proc proc rw,relatime,hidepid=invisible 0 0", "hidden"],
+    ["/proc/mounts: no hidepid", "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0", "visible"],
+    ["/proc/mounts: hidepid on another mount point", "proc /proc proc rw 0 0\nproc /mnt/proc proc rw,hidepid=2 0 0", "visible"],
+    ["/proc/mounts: a tmpfs over /proc is not proc", "tmpfs /proc tmpfs rw,hidepid=2 0 0", "visible"],
   ];
   for (const [name, mountinfo, expected] of cases) it(name, () => expect(procVisibilityOf(mountinfo)).toBe(expected));
 });

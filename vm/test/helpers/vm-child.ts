@@ -47,7 +47,8 @@ export async function spawnVm(
   const child = spawn(command, guarded, {
     ...ids,
     cwd,
-    env: { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", ...env },
+    // ALLOW_SHARED_PROC: as in harness.ts; a test of the entrypoint's hidepid or of the refusal sets it "".
+    env: { PATH: process.env.PATH ?? "", VM_TOKEN: TOKEN, PORT: "0", HOST: "127.0.0.1", ALLOW_SHARED_PROC: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
