@@ -34,7 +34,8 @@ it("logs one JSON object per line, phone numbers masked, no message text", async
   expect(events.find((e) => e.event === "message_queued")).toMatchObject({ messageIds: [sid], rowsWritten: expect.any(Number) });
   // One line sums a run up: how many results, what they cost, how long it took.
   const finished = events.filter((e) => e.event === "run_finished");
-  expect(finished.at(-1)).toMatchObject({ outcome: "done", results: 1, costUsd: 0.001, durationMs: expect.any(Number) });
+  // Named by its conversation, so that runs side by side are told apart.
+  expect(finished.at(-1)).toMatchObject({ conversation: "main", outcome: "done", results: 1, costUsd: 0.001, durationMs: expect.any(Number) });
   const all = lines.join("\n");
   expect(all).not.toContain("secret plan");
   expect(all).not.toContain(phone);
@@ -55,6 +56,8 @@ it("a new user's schema is not news; an upgrade of a user's rows is (migrated)",
   await evictDurableObject(stubFor(fresh));
   const again = await sendInbound(fresh, "/status");
   await eventually(async () => lines.some((line) => line.includes('"message_queued"') && line.includes(again.sid)));
+  // A command's line names it as it was typed, not by the relay's name for it (status).
+  expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((e) => e.event === "message_queued" && JSON.stringify(e.messageIds) === JSON.stringify([again.sid]))).toMatchObject({ command: "/status" });
   const migrated = lines.map((line) => JSON.parse(line) as { event: string; applied?: number[] }).filter((e) => e.event === "migrated");
   expect(migrated).toHaveLength(1);
   expect(migrated[0]!.applied![0]).toBe(6);
