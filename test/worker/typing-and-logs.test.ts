@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { eventually, releaseVm, resetToSchema, sendInbound, sentTo, stubFor } from "./helpers";
+import { eventually, releaseVm, resetToSchema, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 const phone = "+15550000121";
 let lines: string[] = [];
@@ -62,4 +62,18 @@ it("a new user's schema is not news; an upgrade of a user's rows is (migrated)",
   expect(migrated).toHaveLength(1);
   expect(migrated[0]!.applied![0]).toBe(6);
   await eventually(async () => (await sentTo(fresh)).length === 2);
+});
+
+it("a /stop's own line comes before the lines of the run it ended", async () => {
+  const stopper = "+15550000233";
+  await sendInbound(stopper, "long job [[vm:hold]]");
+  await eventually(async () => (await vmRequests(stopper)).some((r) => r.kind === "start"));
+  const stop = await sendInbound(stopper, "/stop");
+  await eventually(async () => lines.some((line) => line.includes('"run_finished"') && line.includes("+1555***0233")));
+  const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.phone === "+1555***0233");
+  const stopLine = events.findIndex((e) => e.event === "message_queued" && JSON.stringify(e.messageIds) === JSON.stringify([stop.sid]));
+  const runLine = events.findIndex((e) => e.event === "run_finished");
+  expect(events[stopLine]).toMatchObject({ command: "/stop" });
+  expect(events[runLine]).toMatchObject({ outcome: "cancelled", conversation: "main" });
+  expect(stopLine).toBeLessThan(runLine);
 });
