@@ -66,6 +66,18 @@ function describeDecision(fields: Fields): string | null {
   return `⚠ ${conversationOf(fields)}run: ${what}${message}; ${next}`;
 }
 
+const unsent = (f: Fields) => `a ${typeof f.channel === "string" ? `${f.channel} ` : ""}message could not be sent (error ${String(f.errorCode ?? "?")}, attempt ${String(f.attempt ?? "?")})`;
+
+/** The trouble a new user of the stack meets most, in words; any other is its event's words and fields. */
+const PLAIN: Readonly<Record<string, (fields: Fields) => string>> = {
+  outbox_failed: (f) => `${unsent(f)}; given up`,
+  outbox_retry: (f) => `${unsent(f)}; trying again`,
+  webhook_rejected: (f) => `a webhook to ${String(f.path ?? "the relay")} was refused (${words(f.reason)})`,
+  message_refused: (f) => `a message was refused (${words(f.reason)})`,
+  voice_not_transcribed: (f) => `a voice note could not be transcribed (${words(f.reason)})`,
+  pump_error: (f) => `the relay's work stopped on an error: ${String(f.error ?? "?").slice(0, 160)}`,
+};
+
 function describeEvent(fields: Fields): string | null {
   switch (fields.event) {
     case "message_queued": {
@@ -90,6 +102,8 @@ function describeEvent(fields: Fields): string | null {
       return "trigger fired";
     default: {
       if (ROUTINE.has(fields.event) || !TROUBLE.test(fields.event)) return null;
+      const plain = PLAIN[fields.event];
+      if (plain) return `⚠ ${plain(fields)}`;
       const why = detail(fields);
       return `⚠ ${words(fields.event)}${why ? `: ${why}` : ""}`;
     }
