@@ -20,7 +20,8 @@ import { freshGithubPlan, freshTelegramSecrets, registerTelegramWebhook } from "
 import { readyLines, settingNotes } from "./stack/stack-notes";
 import { allowedNumbers, planStack, simulatorUsers, type StackMode } from "./stack/stack-plan";
 import { CHILD_PORTS, DEFAULT_PORTS, HOST, localUrls } from "./stack/stack-children";
-import { namesOf, readableLine } from "./stack/readable-lines";
+import { namesOf, readableLines } from "./stack/readable-lines";
+import { colourAllowed, coloured } from "./stack/colour";
 import { chooseTelegram } from "./stack/telegram-plan";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -104,7 +105,7 @@ if (mode.kind === "machines") {
   if (stale.length > 0) say(`Removed ${stale.map((dir) => basename(dir)).join(" and ")} in ${mode.dataDir}: an earlier version's Machines mode left them, and its Fly stand-in kept no Machines to go with them. From now on they are kept across restarts.`);
 }
 say(describeModel(model));
-if (!started.options.jsonLog) say("The Worker's log: a line per message and per run, and what went wrong (npm start -- --json-log: all of it, as JSON).");
+if (!started.options.jsonLog) say("The Worker's log: a line per message, command and run, and what went wrong (npm start -- --json-log: all of it as it comes, wrangler's start-up and workerd's own notes too).");
 if (dataDir.why === "outside_private_checkout") {
   say(
     machinesSettings
@@ -114,9 +115,14 @@ if (dataDir.why === "outside_private_checkout") {
 }
 settingNotes(vars, urls, runningAsRoot && process.env.IS_SANDBOX !== "1", mode.kind).forEach(say);
 
-// A line per message and per run, unless `--json-log` asks for the Worker's log as it comes.
-const names = namesOf(process.env.EMULATOR_USERS ?? simulatorUsers(vars.ALLOWED_SENDERS));
-const show = (line: string): string | null => (started.options.jsonLog ? line : readableLine(line, { clock: new Date().toTimeString().slice(0, 8), names }));
+// A line per message, command and run, unless `--json-log` asks for the Worker's log as it comes;
+// colour codes only to a terminal (and never with NO_COLOR).
+const readable = readableLines(namesOf(process.env.EMULATOR_USERS ?? simulatorUsers(vars.ALLOWED_SENDERS)));
+const colour = colourAllowed({ isTTY: process.stdout.isTTY === true, env: process.env });
+const show = (line: string): string | null => {
+  const shown = started.options.jsonLog ? line : readable(line, new Date().toTimeString().slice(0, 8));
+  return shown === null ? null : coloured(shown, colour);
+};
 
 let stopping = false;
 const stack = launchStack(specs, {

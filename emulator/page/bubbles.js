@@ -1,4 +1,4 @@
-// One chat bubble: its text or template, its media, its quick-reply buttons, its ticks. Built with DOM calls, never from message HTML.
+// One chat bubble as WhatsApp shows it: its text (a template's too), its media, its quick-reply buttons under it, its ticks. Built with DOM calls, never from message HTML.
 import { clock, fileSize, formatWhatsApp } from "./format.js";
 
 const ICONS = {
@@ -88,19 +88,9 @@ function mediaElement(media, status) {
   return box;
 }
 
-function templateTag(message) {
-  const tag = element("div", "template-tag", "Template ");
-  tag.append(element("code", "", message.contentSid));
-  const vars = Object.entries(message.contentVariables || {}).map(([key, value]) => `{{${key}}} = ${value}`);
-  if (vars.length) tag.title = vars.join("\n");
-  return tag;
-}
-
 function renderBody(bubble, message, quoteOf) {
-  if (message.contentSid) {
-    bubble.classList.add("template");
-    bubble.append(templateTag(message));
-  }
+  // A template (a quick reply's buttons, or a message outside the 24-hour window) shows as WhatsApp
+  // shows it: its text and buttons, nothing of its ContentSid (the row's data-template keeps it).
   if (message.replyTo) {
     const quote = element("div", "quote", quoteOf(message.replyTo));
     quote.dataset.testid = "reply-quote";

@@ -4,7 +4,7 @@ export function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-/** WhatsApp's formatting (```mono```, `code`, *bold*, _italic_, ~strike~, links) over escaped text: no HTML from a message is ever rendered. */
+/** WhatsApp's formatting (```mono```, `code`, *bold*, _italic_, ~strike~, > quote, links) over escaped text: no HTML from a message is ever rendered. */
 export function formatWhatsApp(raw) {
   const held = [];
   const hold = (html) => `\u0000${held.push(html) - 1}\u0000`;
@@ -21,6 +21,8 @@ export function formatWhatsApp(raw) {
   wrap("*", "strong");
   wrap("_", "em");
   wrap("~", "del");
+  // A quote is a line that starts with "> "; a run of them is one block (its line break is the block's own).
+  text = text.replace(/(?:^|(?<=\n))((?:&gt; [^\n]*(?:\n|$))+)/g, (block) => `<blockquote>${block.replace(/\n$/, "").split("\n").map((line) => line.slice("&gt; ".length)).join("\n")}</blockquote>`);
   return text.replace(/\u0000(\d+)\u0000/g, (_, i) => held[Number(i)]);
 }
 

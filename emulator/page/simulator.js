@@ -19,6 +19,32 @@ function scrollDown() {
   wall.scrollTop = wall.scrollHeight;
 }
 
+/**
+ * Keeps the newest message in view while media that arrived with it load: an image is 0 px tall
+ * until it has loaded, so the scroll made when its message came falls short by the image's
+ * height. Each media element still loading scrolls the chat down again once it has its size, if
+ * the reader was at the bottom then (scrolled up to read, they stay where they are).
+ */
+function followMedia(wall) {
+  let following = true;
+  const atBottom = () => wall.scrollHeight - wall.scrollTop - wall.clientHeight < 120;
+  wall.addEventListener("scroll", () => (following = atBottom()), { passive: true });
+  return {
+    /** After a render: the chat is at the bottom (or not) as the render left it. */
+    rendered() {
+      following = atBottom();
+      for (const media of wall.querySelectorAll("img, video")) {
+        const ready = media.tagName === "IMG" ? media.complete : media.readyState >= 1;
+        if (ready) continue;
+        media.addEventListener(media.tagName === "IMG" ? "load" : "loadedmetadata", () => {
+          if (following) wall.scrollTop = wall.scrollHeight;
+        }, { once: true });
+      }
+    },
+  };
+}
+const media = followMedia(wall);
+
 /** The first line of the message a button tap answers, for its quote. */
 function quoteOf(sid) {
   const original = state.messages.get(sid);
@@ -82,6 +108,7 @@ function onEvent(type, data) {
   }
   render();
   if (follow || type === "history" || (type === "message" && data.message.direction === "in")) scrollDown();
+  media.rendered();
 }
 
 function connect() {
@@ -100,13 +127,25 @@ function connect() {
   });
 }
 
-function showNotice(text, testid = "notice") {
+/** Whether the newest message sits in the chat's lower half (a full chat), where a toast above the composer would cover it. */
+function newestIsLow() {
+  const rows = wall.querySelectorAll("[data-testid=message]");
+  if (rows.length === 0) return false;
+  const box = wall.getBoundingClientRect();
+  return rows[rows.length - 1].getBoundingClientRect().bottom > box.top + box.height / 2;
+}
+
+/**
+ * A toast: `error` (red, above the composer) for what went wrong; `info` (Telegram's neutral
+ * toast) for an app's own answer, put in the half of the chat away from the newest message.
+ */
+function showNotice(text, testid = "notice", tone = "error") {
   const notice = document.createElement("div");
-  notice.className = "notice";
+  notice.className = tone === "info" ? "notice info" : "notice";
   notice.dataset.testid = testid;
   notice.textContent = text;
-  $("toasts").append(notice);
-  setTimeout(() => notice.remove(), 8000);
+  $(tone === "info" && newestIsLow() ? "toasts-top" : "toasts").append(notice);
+  setTimeout(() => notice.remove(), tone === "info" ? 3000 : 8000);
 }
 
 /** Posts to a control route; the relay's refusal, or the emulator's, becomes a notice. */
@@ -206,5 +245,5 @@ function startWhatsApp() {
 }
 
 // ?channel=telegram: the Telegram view, from the Bot API stand-in; otherwise WhatsApp, as Twilio.
-if (new URLSearchParams(location.search).get("channel") === "telegram") startTelegram({ showNotice });
+if (new URLSearchParams(location.search).get("channel") === "telegram") startTelegram({ showNotice, followMedia });
 else startWhatsApp();

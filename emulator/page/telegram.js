@@ -105,7 +105,7 @@ function messageRow(message, onPress) {
   return row;
 }
 
-export async function startTelegram({ showNotice }) {
+export async function startTelegram({ showNotice, followMedia }) {
   document.body.dataset.channel = "telegram";
   const info = await renderChannelTabs("telegram");
   const wall = $("wall");
@@ -125,6 +125,7 @@ export async function startTelegram({ showNotice }) {
   document.title = `${user.name} · Telegram · Phone simulator`;
   const base = `/__telegram/users/${encodeURIComponent(user.id)}`;
   const state = { shown: "", answered: new Set(), attachment: null };
+  const media = followMedia(wall);
 
   const render = (chat) => {
     const typing = chat.typing && Date.now() - chat.typing.at < TYPING_MS;
@@ -134,7 +135,8 @@ export async function startTelegram({ showNotice }) {
     for (const answer of chat.callbackAnswers) {
       if (answer.answered && !state.answered.has(answer.id)) {
         state.answered.add(answer.id);
-        if (answer.answered.text) showNotice(answer.answered.text, "tap-answer");
+        // Telegram shows a bot's answer to a press as a neutral toast (an alert only with show_alert).
+        if (answer.answered.text) showNotice(answer.answered.text, "tap-answer", "info");
       }
     }
     if (key === state.shown) return;
@@ -144,6 +146,7 @@ export async function startTelegram({ showNotice }) {
     if (chat.messages.length === 0) wall.append(element("div", "empty", "Messages you send here go to the relay's webhook as Telegram's updates. Replies, edits and buttons show here."));
     if (typing) wall.append(typingElement());
     if (follow) wall.scrollTop = wall.scrollHeight;
+    media.rendered();
   };
   const poll = async () => {
     const connection = $("connection");

@@ -1,7 +1,7 @@
 // One child of the local stack: spawned in a process group of its own, every output line
 // prefixed with its source, stopped as a whole group (and whatever left the group) on request.
 import { spawn } from "node:child_process";
-import { flushLines, prefixed, takeLines, type LineBuffer } from "./line-buffer";
+import { flushLines, prefixed, prefixOf, takeLines, type LineBuffer } from "./line-buffer";
 import { descendantsOf, isAlive, readProcessTable } from "./process-tree";
 import { guardGroup } from "./reaper";
 import type { ChildName, ChildSpec } from "./stack-children";
@@ -17,7 +17,6 @@ export type RunningChild = {
   stop(graceMs: number): Promise<void>;
 };
 
-const PREFIX_WIDTH = "[worker]".length;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A negative pid is a process group. */
@@ -39,7 +38,7 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolea
 }
 
 export function spawnChild(spec: ChildSpec, write: (line: string) => void): RunningChild {
-  const prefix = `[${spec.name}]`.padEnd(PREFIX_WIDTH);
+  const prefix = prefixOf(spec.name);
   // detached: its own process group, so Ctrl-C in the terminal reaches only `npm start`,
   // which then stops each group as a whole (npm, tsx and node under `npm run vm` alike).
   const proc = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

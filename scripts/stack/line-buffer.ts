@@ -16,6 +16,21 @@ export function flushLines(buffer: LineBuffer): string[] {
   return rest === "" ? [] : [rest];
 }
 
+/** Every child's prefix (`[vm]`) is padded to this width, so that their lines start in one column. */
+const PREFIX_WIDTH = "[worker]".length;
+
+export function prefixOf(name: string): string {
+  return `[${name}]`.padEnd(PREFIX_WIDTH);
+}
+
 export function prefixed(prefix: string, line: string): string {
   return line === "" ? prefix : `${prefix} ${line}`;
+}
+
+/** A prefixed line taken apart again: the child's name, the prefix with its padding and space, and the child's own text (its indentation kept). */
+export function unprefixed(line: string): { source: string; prefix: string; text: string } | null {
+  const source = /^\[(\w+)\]/.exec(line)?.[1];
+  if (source === undefined) return null;
+  const width = prefixOf(source).length + 1;
+  return { source, prefix: line.slice(0, width), text: line.slice(width) };
 }

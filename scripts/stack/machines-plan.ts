@@ -14,7 +14,7 @@ export const LOCAL_FLY_IMAGE = "local/agent-vm:dev";
 /** A minute, not the contract's 15: locally one wants to see a Machine suspended, and resumed. */
 export const LOCAL_IDLE_MS = 60_000;
 
-/** `jsonLog`: the Worker's JSON log and request lines as they come, instead of a line per message and per run. */
+/** `jsonLog`: the Worker's JSON log, request lines, wrangler's start-up and workerd's own notes as they come, instead of a line per message, command and run. */
 export type StartOptions = { machines: boolean; jsonLog: boolean };
 
 export const START_USAGE = "Usage: npm start [-- --machines] [--json-log]";

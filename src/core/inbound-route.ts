@@ -37,3 +37,15 @@ export function routeInbound(body: string): InboundRoute {
   const route = toAgent(text, null);
   return route.kind === "agent" && !text.startsWith("//") ? { ...route, text: body } : route;
 }
+
+/**
+ * A command as its user typed it, for the operator's log: the command word (`/stop`, `/cancel`,
+ * `@api`; lower-cased, a Telegram `@bot` suffix dropped), or a short answer or button title
+ * (`yes`, `Fix it`) whole. Never a command's arguments: they may hold a repository, a prompt or a number.
+ */
+export function typedCommand(body: string): string {
+  const text = body.trim();
+  const word = /^[/@]\S*/.exec(text)?.[0];
+  if (word) return word.startsWith("/") ? word.toLowerCase().replace(/@\w+$/, "") : word;
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}

@@ -70,6 +70,36 @@ function sanitize(value: unknown, depth: number): unknown {
   );
 }
 
+/**
+ * A log whose lines can be held while a step runs, and written after the line that names the step:
+ * a command's own line (`message_queued`) then comes before what it did (a /stop's `run_finished`),
+ * though the step decides first whether it was a command at all. A step that throws still has its
+ * lines written, before the error goes on.
+ */
+export function holdingLog(write: Log): { log: Log; after<T>(step: () => T, first: (result: T) => void): T } {
+  let held: Array<[string, Record<string, unknown>]> | null = null;
+  const release = (lines: Array<[string, Record<string, unknown>]>) => lines.forEach(([event, fields]) => write(event, fields));
+  return {
+    log: (event, fields) => void (held ? held.push([event, fields]) : write(event, fields)),
+    after(step, first) {
+      const lines: Array<[string, Record<string, unknown>]> = [];
+      held = lines;
+      let result;
+      try {
+        result = step();
+      } catch (error) {
+        held = null;
+        release(lines);
+        throw error;
+      }
+      held = null;
+      first(result);
+      release(lines);
+      return result;
+    },
+  };
+}
+
 export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
 const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
 

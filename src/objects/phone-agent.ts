@@ -6,7 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../config";
 import type { BudgetChange, Revoked, UserSummary } from "../core/admin-replies";
 import { type Clock, systemClock } from "../core/clock";
-import { type Log, logEvent, pumpLines, queuedMessageLines } from "../core/log";
+import { holdingLog, type Log, logEvent, pumpLines, queuedMessageLines } from "../core/log";
 import { stepTime } from "../core/step-time";
 import { earliest, planWake, watchdogRefreshAt } from "../core/wake-plan";
 import { afterCommand } from "./commands/after-command";
@@ -45,6 +45,8 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly sql: Sql;
   private readonly config: Config | null;
   private readonly log: Log;
+  /** Runs a step with its log lines held until the line that names it is written (core/log.ts holdingLog). */
+  private readonly logAfter: ReturnType<typeof holdingLog>["after"];
   private readonly u: ReturnType<typeof composeUnits>;
   /** The object's one clock: each entry point reads it once and passes `now` down (a pump's slice is real time). */
   private readonly clock: Clock = systemClock;
@@ -63,7 +65,9 @@ export class PhoneAgent extends DurableObject<Env> {
     const phone = ctx.id.name;
     if (!phone) throw new Error("PhoneAgent must be addressed by name (the phone number)");
     this.phone = phone;
-    this.log = (event, fields) => logEvent(event, { object: "PhoneAgent", phone, ...fields });
+    const holding = holdingLog((event, fields) => logEvent(event, { object: "PhoneAgent", phone, ...fields }));
+    this.log = holding.log;
+    this.logAfter = holding.after;
     const loaded = loadConfig(env);
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
@@ -93,10 +97,15 @@ export class PhoneAgent extends DurableObject<Env> {
       return { stored: false };
     }
     const rowsBefore = this.sql.rowsWritten();
-    const stored = receive(this.u.inbox, message, now);
-    const rows = this.sql.rowsWritten() - rowsBefore;
-    if (!stored || stored.route === "rate_limited") this.log(stored ? "message_rate_limited" : "message_duplicate", { messageId: message.messageId, rowsWritten: rows });
-    else this.logQueued({ id: message.messageId, rows, command: stored.command, alone: stored.route !== "agent" });
+    // The message's own line first, then what it did (a /stop's run ending): the log reads in order.
+    const stored = this.logAfter(
+      () => receive(this.u.inbox, message, now),
+      (stored) => {
+        const rows = this.sql.rowsWritten() - rowsBefore;
+        if (!stored || stored.route === "rate_limited") this.log(stored ? "message_rate_limited" : "message_duplicate", { messageId: message.messageId, rowsWritten: rows });
+        else this.logQueued({ id: message.messageId, rows, command: stored.command, alone: stored.route !== "agent" });
+      },
+    );
     if (!stored) return { stored: false };
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routeInbound, type InboundRoute } from "../../src/core/inbound-route";
+import { routeInbound, typedCommand, type InboundRoute } from "../../src/core/inbound-route";
 
 const agent = (text: string, slash = false, conversation: string | null = null): InboundRoute => ({ kind: "agent", text, slash, conversation });
 
@@ -27,5 +27,22 @@ describe("routeInbound", () => {
     ["@api   ", { kind: "command", command: { type: "invalid", reason: "Write the message after @api, e.g. @api run the tests." } }],
   ])("%j", (text, expected) => {
     expect(routeInbound(text)).toEqual(expected);
+  });
+});
+
+describe("typedCommand: a command for the operator's log, as its user typed it", () => {
+  it.each<[string, string]>([
+    ["/schedules", "/schedules"],
+    ["  /STOP  ", "/stop"],
+    ["/cancel", "/cancel"],
+    ["/github watch acme/sample", "/github"],
+    ["/allow +15551230009", "/allow"],
+    ["/stop@local_agent_bot", "/stop"],
+    ["@api", "@api"],
+    ["yes", "yes"],
+    ["Fix it", "Fix it"],
+    ["a long answer that is not a command at all", "a long answer that is n…"],
+  ])("%j is %j", (body, shown) => {
+    expect(typedCommand(body)).toBe(shown);
   });
 });

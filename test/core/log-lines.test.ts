@@ -2,7 +2,7 @@
 // (queuedMessageLines, pumpLines): every item written once, in order; a quiet phone's message on
 // the next turn, a pump's cost at its window's end.
 import { describe, expect, it } from "vitest";
-import { gatherLines, pumpLines, queuedMessageLines, type Timers } from "../../src/core/log";
+import { gatherLines, holdingLog, pumpLines, queuedMessageLines, type Timers } from "../../src/core/log";
 
 /** A clock and timers the test moves by hand. */
 function manualTime() {
@@ -187,5 +187,43 @@ describe("pumpLines", () => {
     logPump({ units: 4, durationMs: 20_000, rowsWritten: 7 });
     expect(lines.map((l) => [l.pumps, l.durationMs])).toEqual([[1, 10], [1, 20_000]]);
     expect(time.pending()).toBe(0);
+  });
+});
+
+describe("holdingLog", () => {
+  const recorder = () => {
+    const lines: string[] = [];
+    return { lines, holding: holdingLog((event) => lines.push(event)) };
+  };
+
+  it("writes a step's lines after the line that names it, and lines outside a step at once", () => {
+    const { lines, holding } = recorder();
+    holding.log("before", {});
+    const result = holding.after(
+      () => {
+        holding.log("run_decision", {});
+        holding.log("run_finished", {});
+        return "/stop";
+      },
+      (command) => holding.log(`message_queued ${command}`, {}),
+    );
+    holding.log("after", {});
+    expect(result).toBe("/stop");
+    expect(lines).toEqual(["before", "message_queued /stop", "run_decision", "run_finished", "after"]);
+  });
+
+  it("writes the lines of a step that throws, and lets the error go on", () => {
+    const { lines, holding } = recorder();
+    expect(() =>
+      holding.after(
+        () => {
+          holding.log("stored", {});
+          throw new Error("disk full");
+        },
+        () => holding.log("never", {}),
+      ),
+    ).toThrow("disk full");
+    holding.log("next", {});
+    expect(lines).toEqual(["stored", "next"]);
   });
 });

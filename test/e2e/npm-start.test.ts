@@ -109,7 +109,9 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     expect(ours.filter((l) => l.includes("offline model at"))).toEqual([
       "[start]  No ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN: using the offline model at http://127.0.0.1:8790 (canned replies).",
     ]);
-    for (const source of ["worker", "vm", "twilio", "model", "telegram", "github"]) expect(ours.some((l) => l.startsWith(`[${source}]`))).toBe(true);
+    // A terminal a person reads: no start-up tables or warnings of wrangler's, no child's prefix twice, no colour codes into a pipe.
+    expect(first.lines.filter((l) => /following bindings|Scheduled Workers|⛅️ wrangler|^\[(\w+)\] +(\[(emulator|telegram|fly)\]|vm:) /.test(l))).toEqual([]);
+    expect(first.lines.filter((l) => l.includes("\u001b["))).toEqual([]);
     const urlLines = ours.slice(ours.indexOf("[start]  Ready.")).filter((l) => l.includes("http://"));
     expect(urlLines[0]).toContain(`Phone simulator  ${urls.twilio}`);
     expect(urlLines.some((l) => l.includes(`Telegram         ${urls.telegram}`))).toBe(true);
@@ -129,9 +131,10 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     await say("+15551230001", "hello from a fresh clone");
     const reply = await eventually("the reply", async () => (await sentTo(urls.twilio, "+15551230001"))[0]);
     expect(reply.body).toContain(replyTo("hello from a fresh clone"));
-    // The terminal: a line for the message and one for the run, by name; none of the Worker's routine JSON.
-    await eventually("the run's line", async () => (first.lines.some((l) => /^\[worker\] \d\d:\d\d:\d\d {2}Alice +run done in /.test(l)) ? true : undefined));
+    // The terminal: a line for the message and one for the run, by name and conversation; none of the Worker's routine JSON.
+    await eventually("the run's line", async () => (first.lines.some((l) => /^\[worker\] \d\d:\d\d:\d\d {2}Alice +@main run done in /.test(l)) ? true : undefined));
     expect(first.lines.some((l) => /^\[worker\] \d\d:\d\d:\d\d {2}Alice +sent a message$/.test(l))).toBe(true);
+    for (const source of ["worker", "vm", "twilio", "model", "telegram", "github"]) expect(first.lines.some((l) => l.startsWith(`[${source}]`))).toBe(true);
     expect(first.lines.filter((l) => l.includes('"event":"delivery_status"') || l.includes("[wrangler:info] POST /twilio/status"))).toEqual([]);
 
     const second = npmStart();

@@ -2,7 +2,7 @@
 // the Twilio emulator's origin): what the user types and attaches reaches the webhook as Telegram
 // updates; the bot's replies, inline buttons that press, a message edited in place, entities and
 // files both ways show as they would in Telegram.
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/server";
 import type { RunningTelegramEmulator } from "../../emulator/telegram/server";
@@ -53,6 +53,11 @@ async function updates(count: number): Promise<Array<Record<string, any>>> {
   await expect.poll(() => hook.received.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
   return hook.received.map((r) => r.body as Record<string, any>);
 }
+/** Whether two elements' boxes share no row of the screen: a toast that covers no part of a message. */
+async function apart(a: Locator, b: Locator): Promise<boolean> {
+  const [one, two] = [await a.boundingBox(), await b.boundingBox()];
+  return one !== null && two !== null && (one.y + one.height <= two.y || one.y >= two.y + two.height);
+}
 const sendAsBot = async (method: string, params: Record<string, unknown>) => {
   const { status, body } = await callBot(telegram, method, { chat_id: ALICE, ...params });
   expect(status).toBe(200);
@@ -88,6 +93,29 @@ it("shows inline buttons under a message; a press reaches the webhook and the bo
   expect(press!.callback_query).toMatchObject({ data: "approval:1:yes", from: { id: ALICE }, message: { text: "Run npm test?" } });
   expect((await callBot(telegram, "answerCallbackQuery", { callback_query_id: press!.callback_query.id, text: "Approved" })).status).toBe(200);
   await expect.poll(() => page.getByTestId("tap-answer").textContent()).toBe("Approved");
+  // Telegram's toast: neutral (dark and translucent, white text), not an error's red, and clear of the newest message.
+  const toast = page.getByTestId("tap-answer");
+  const colours = await toast.evaluate((el) => ({ background: getComputedStyle(el).backgroundColor, text: getComputedStyle(el).color }));
+  const [r, g, b, alpha] = (colours.background.match(/[\d.]+/g) ?? []).map(Number);
+  expect(r === g && g === b && r! < 60 && alpha! < 1).toBe(true);
+  expect(colours.text).toBe("rgb(255, 255, 255)");
+  expect(await apart(toast, bubbles("out").last())).toBe(true);
+  expect(pageErrors).toEqual([]);
+});
+
+it("shows a bot's answer to a press clear of the newest message in a full chat too", { timeout: 30_000 }, async () => {
+  await page.getByTestId("composer").fill("run the tests");
+  await page.getByTestId("send").click();
+  await updates(1);
+  for (let i = 1; i <= 12; i++) await sendAsBot("sendMessage", { text: `Line ${i} of a long answer that fills the screen` });
+  await sendAsBot("sendMessage", { text: "Run it again?", reply_markup: { inline_keyboard: [[{ text: "Yes", callback_data: "again:yes" }]] } });
+  const question = bubbles("out").filter({ hasText: "Run it again?" });
+  await question.getByTestId("inline-button").click();
+  const [, press] = await updates(2);
+  expect((await callBot(telegram, "answerCallbackQuery", { callback_query_id: press!.callback_query.id, text: "Yes ✓" })).status).toBe(200);
+  const toast = page.getByTestId("tap-answer");
+  await expect.poll(() => toast.textContent()).toBe("Yes ✓");
+  expect(await apart(toast, question)).toBe(true);
   expect(pageErrors).toEqual([]);
 });
 

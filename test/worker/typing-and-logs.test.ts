@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { eventually, releaseVm, resetToSchema, sendInbound, sentTo, stubFor } from "./helpers";
+import { eventually, releaseVm, resetToSchema, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 const phone = "+15550000121";
 let lines: string[] = [];
@@ -34,7 +34,8 @@ it("logs one JSON object per line, phone numbers masked, no message text", async
   expect(events.find((e) => e.event === "message_queued")).toMatchObject({ messageIds: [sid], rowsWritten: expect.any(Number) });
   // One line sums a run up: how many results, what they cost, how long it took.
   const finished = events.filter((e) => e.event === "run_finished");
-  expect(finished.at(-1)).toMatchObject({ outcome: "done", results: 1, costUsd: 0.001, durationMs: expect.any(Number) });
+  // Named by its conversation, so that runs side by side are told apart.
+  expect(finished.at(-1)).toMatchObject({ conversation: "main", outcome: "done", results: 1, costUsd: 0.001, durationMs: expect.any(Number) });
   const all = lines.join("\n");
   expect(all).not.toContain("secret plan");
   expect(all).not.toContain(phone);
@@ -55,8 +56,24 @@ it("a new user's schema is not news; an upgrade of a user's rows is (migrated)",
   await evictDurableObject(stubFor(fresh));
   const again = await sendInbound(fresh, "/status");
   await eventually(async () => lines.some((line) => line.includes('"message_queued"') && line.includes(again.sid)));
+  // A command's line names it as it was typed, not by the relay's name for it (status).
+  expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((e) => e.event === "message_queued" && JSON.stringify(e.messageIds) === JSON.stringify([again.sid]))).toMatchObject({ command: "/status" });
   const migrated = lines.map((line) => JSON.parse(line) as { event: string; applied?: number[] }).filter((e) => e.event === "migrated");
   expect(migrated).toHaveLength(1);
   expect(migrated[0]!.applied![0]).toBe(6);
   await eventually(async () => (await sentTo(fresh)).length === 2);
+});
+
+it("a /stop's own line comes before the lines of the run it ended", async () => {
+  const stopper = "+15550000233";
+  await sendInbound(stopper, "long job [[vm:hold]]");
+  await eventually(async () => (await vmRequests(stopper)).some((r) => r.kind === "start"));
+  const stop = await sendInbound(stopper, "/stop");
+  await eventually(async () => lines.some((line) => line.includes('"run_finished"') && line.includes("+1555***0233")));
+  const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.phone === "+1555***0233");
+  const stopLine = events.findIndex((e) => e.event === "message_queued" && JSON.stringify(e.messageIds) === JSON.stringify([stop.sid]));
+  const runLine = events.findIndex((e) => e.event === "run_finished");
+  expect(events[stopLine]).toMatchObject({ command: "/stop" });
+  expect(events[runLine]).toMatchObject({ outcome: "cancelled", conversation: "main" });
+  expect(stopLine).toBeLessThan(runLine);
 });

@@ -14,10 +14,9 @@ export type StandInRegistration = { outcome: "registered"; settingsUrl: string }
 
 export function watchReply(w: { repo: string; url: string | null; secret: string; renewed: boolean; standIn?: StandInRegistration }): string {
   const standIn = w.standIn ?? null;
-  const lead =
-    standIn?.outcome === "registered"
-      ? `The local GitHub stand-in has this webhook already (${standIn.settingsUrl}): nothing to paste. On GitHub it would go in Settings → Webhooks → Add webhook:`
-      : `${standIn ? `The local GitHub stand-in did not take the webhook (${standIn.why}). ` : ""}In the repository's Settings → Webhooks → Add webhook:`;
+  // Registered by the relay itself (the local stack only): nothing to paste, so one line, and the secret stays unsaid.
+  if (standIn?.outcome === "registered") return `Watching ${w.repo}. The local GitHub stand-in has its webhook already (${standIn.settingsUrl}): nothing to paste.`;
+  const lead = `${standIn ? `The local GitHub stand-in did not take the webhook (${standIn.why}). ` : ""}In the repository's Settings → Webhooks → Add webhook:`;
   return [
     `Watching ${w.repo}.${w.renewed ? " This is a new secret: the one given before no longer works." : ""} ${lead}`,
     `• Payload URL: ${w.url ?? "(this relay has no public URL yet: set PUBLIC_URL, or write to me once through it)"}`,

@@ -21,5 +21,5 @@ export type InboundMessage = {
   origin?: string;
 };
 
-/** `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */
+/** `command`: as its user typed it (core/inbound-route.ts typedCommand), for the log. `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */
 export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null; tap?: TapOutcome };

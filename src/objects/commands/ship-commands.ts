@@ -3,6 +3,7 @@
 // its question, with "Ship"/"Cancel" buttons, is answered by the next message only.
 import { NO_CURRENT_CONVERSATION, stillCloning } from "../../core/replies/conversations";
 import { parseShipAnswer, SHIP_DECLINED, SHIP_NOT_A_CLONE, shipBusy, shipQuestionOpen, type ShipAnswer } from "../../core/ship";
+import { typedCommand } from "../../core/inbound-route";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { PullRequestsRepo } from "../db/pull-requests-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
@@ -65,9 +66,9 @@ export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: 
     const conversation = q && word === "yes" ? d.conversations.repo.get(q.conversationId) : null;
     if (!q || !conversation) {
       d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: SHIP_DECLINED, now });
-      return { route: "approval_answer", command: "ship", after: null, ...tap };
+      return { route: "approval_answer", command: typedCommand(message.body), after: null, ...tap };
     }
     // The preview the user was shown goes with the yes: the VM ships that, or refuses naming what moved.
-    return { route: "approval_answer", command: "ship", after: { kind: "ship", conversationId: conversation.id, workspace: conversation.workspace, title: q.title, expected: q.preview }, ...tap };
+    return { route: "approval_answer", command: typedCommand(message.body), after: { kind: "ship", conversationId: conversation.id, workspace: conversation.workspace, title: q.title, expected: q.preview }, ...tap };
   });
 }

@@ -3,7 +3,7 @@
 // the VM must do as a result is returned, for after the webhook has its answer.
 import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
 import type { AnswerInput } from "../units/approvals";
-import { routeInbound, type InboundRoute } from "../../core/inbound-route";
+import { routeInbound, typedCommand, type InboundRoute } from "../../core/inbound-route";
 import { rateLimitedNotice } from "../../core/notices";
 import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
 import { outboxKeys } from "../../core/outbox-keys";
@@ -118,7 +118,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
     const answer = route.kind === "command" ? answerCommand(route.command, d, { phone: d.sender.phone, isAdmin: d.sender.isAdminChat(chatOf(d.sender.phone, message.source)), source: message.source }, now) : { text: refused ?? "", after: null };
     // Long answers (/schedules with many tasks) go in parts, like the agent's replies.
     if (answer.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), partKey: (i) => outboxKeys.command(message.messageId, i), body: answer.text, to: message.source, now });
-    return { route: route.kind, command: route.kind === "command" ? route.command.type : undefined, after: answer.after };
+    return { route: route.kind, command: route.kind === "command" ? typedCommand(message.body) : undefined, after: answer.after };
   });
 }
 
@@ -142,7 +142,7 @@ function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoRepl
     d.lifecycle.answeredByRelay(message.messageId, now);
     const reply = answerUndo(d, word);
     if (reply.text) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reply.text, to: message.source, now });
-    return { route: "approval_answer", command: "undo", after: reply.after, ...(message.buttonPayload ? { tap: "taken" as const } : {}) };
+    return { route: "approval_answer", command: typedCommand(message.body), after: reply.after, ...(message.buttonPayload ? { tap: "taken" as const } : {}) };
   });
 }
 
@@ -169,5 +169,5 @@ function receiveGithubTap(d: InboxDeps, message: InboundMessage, tap: NonNullabl
   if (answer.run && receiveEvent(d, { ...answer.run, receivedAt: message.receivedAt, publicOrigin: message.publicOrigin, source: message.source }, now).outcome === "duplicate") reply(FIX_STARTED_ALREADY);
   // "Fix it" is answered once for good, so its buttons may go; "Later" leaves them for a later tap.
   const outcome: TapOutcome | undefined = answer.run ? "taken" : tap.answer === "fix" ? "expired" : undefined;
-  return { route: "approval_answer", command: "github", after: null, ...(outcome ? { tap: outcome } : {}) };
+  return { route: "approval_answer", command: typedCommand(message.body), after: null, ...(outcome ? { tap: outcome } : {}) };
 }

@@ -136,7 +136,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
         break;
       case "decision":
         // The VM's own words stay in the operator's log, never in the user's reply.
-        d.log("run_decision", { runId: run.id, vmRunId, failure: e.failure, decision: e.decision, ...detail });
+        d.log("run_decision", { runId: run.id, vmRunId, conversation: d.conversations.repo.nameOf(run.conversationId), failure: e.failure, decision: e.decision, ...detail });
         break;
       case "session_lost": {
         // The fresh session starts from the chat's last exchanges (see run-driver's inputOf()).
@@ -156,7 +156,8 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
         d.spend.recordUnknown(run.conversationId, now);
         break;
       case "finished":
-        d.log("run_finished", { runId: run.id, outcome: e.outcome, results: run.results, costUsd: run.costUsd, durationMs: now - run.createdAt });
+        // The conversation's name, so that runs side by side can be told apart in the log.
+        d.log("run_finished", { runId: run.id, conversation: d.conversations.repo.nameOf(run.conversationId), outcome: e.outcome, results: run.results, costUsd: run.costUsd, durationMs: now - run.createdAt });
         break;
       // The VM's I/O: the run driver's, after the transaction.
       case "wait":
