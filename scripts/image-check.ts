@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VM_ROUTES } from "../src/protocol/vm/routes";
-import { VmStreamLineSchema, isTerminal, type VmRunEvent } from "../src/protocol/vm/runs";
+import { OFFLINE_MODEL_KEY, VmStreamLineSchema, isTerminal, type VmRunEvent } from "../src/protocol/vm/runs";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../test/stand-ins/anthropic-api";
 import { finalState, parseDockerfile } from "./image/dockerfile";
 import { buildCommand, cleanupCommands, ENGINES, IMAGE_TAG, imageIdCommand, pickEngine, prepareCommand, probeArgs, sizeCommand, startCommand, type Command, type Engine } from "./image/engine-plan";
@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     model = await startAnthropicStandIn({ host: HOST });
     const port = await freePort(HOST);
     const token = `image-check-${process.pid}-${Date.now()}`;
-    const env = { VM_TOKEN: token, PORT: String(port), HOST, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: "offline-model" };
+    const env = { VM_TOKEN: token, PORT: String(port), HOST, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: OFFLINE_MODEL_KEY };
     const final = parseDockerfile(dockerfile).at(-1);
     if (!final) throw new Error("no stage in the Dockerfile");
     const { entrypoint, cmd } = finalState(final);

@@ -116,7 +116,7 @@ settingNotes(vars, urls, runningAsRoot && process.env.IS_SANDBOX !== "1", mode.k
 
 // A line per message and per run, unless `--json-log` asks for the Worker's log as it comes.
 const names = namesOf(process.env.EMULATOR_USERS ?? simulatorUsers(vars.ALLOWED_SENDERS));
-const show = (line: string): string | null => (started.options.jsonLog ? line : readableLine(line, { clock: new Date().toTimeString().slice(0, 8), names }));
+const show = (line: string): string | null => (started.options.jsonLog ? line : readableLine(line, { clock: new Date().toTimeString().slice(0, 8), names, offlineModel: model.kind === "offline" }));
 
 let stopping = false;
 const stack = launchStack(specs, {

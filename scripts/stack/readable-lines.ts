@@ -39,7 +39,8 @@ function detail(fields: Fields): string {
   return parts.join(" ").slice(0, 200);
 }
 
-function describeEvent(fields: Fields): string | null {
+/** `offlineModel`: the stack runs the offline model, whose runs cost nothing (the VM reports $0 for them). */
+function describeEvent(fields: Fields, offlineModel: boolean): string | null {
   switch (fields.event) {
     case "message_queued": {
       const count = Array.isArray(fields.messageIds) ? fields.messageIds.length : 1;
@@ -47,7 +48,7 @@ function describeEvent(fields: Fields): string | null {
       return count === 1 ? "sent a message" : `sent ${count} messages`;
     }
     case "run_finished": {
-      const cost = typeof fields.costUsd === "number" && fields.costUsd > 0 ? `, $${fields.costUsd.toFixed(4)}` : "";
+      const cost = offlineModel ? ", offline model: free" : typeof fields.costUsd === "number" && fields.costUsd > 0 ? `, $${fields.costUsd.toFixed(4)}` : "";
       return `run ${String(fields.outcome ?? "ended")} in ${seconds(fields.durationMs)}${cost}`;
     }
     case "run_tool_call":
@@ -83,7 +84,7 @@ const REQUEST = /^\[wrangler:info\] ([A-Z]+) (\S+) (\d{3})\b/;
  * `[worker] 12:03:04  Alice        sent a message` (every line keeps its source's prefix); its routine
  * events and successful request lines are left out; everything else is shown as it came.
  */
-export function readableLine(line: string, o: { clock: string; names: Names }): string | null {
+export function readableLine(line: string, o: { clock: string; names: Names; offlineModel?: boolean }): string | null {
   const match = /^(\[worker\]\s+)(.*)$/.exec(line);
   if (!match) return line;
   const [, prefix, text] = match as unknown as [string, string, string];
@@ -92,7 +93,7 @@ export function readableLine(line: string, o: { clock: string; names: Names }): 
   if (request) return Number(request[3]) < 400 ? null : `${prefix}${o.clock}  ⚠ ${request[1]} ${request[2]!.replace(/^(\/(?:github\/webhook|trigger|t)\/)[^?]+/, "$1…").replace(/\?.*$/, "")} answered ${request[3]}`;
   const fields = parseEvent(text);
   if (!fields) return line;
-  const what = describeEvent(fields);
+  const what = describeEvent(fields, o.offlineModel === true);
   return what === null ? null : `${prefix}${o.clock}  ${who(fields, o.names).padEnd(12)} ${what}`;
 }
 

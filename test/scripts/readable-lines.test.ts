@@ -4,18 +4,19 @@ import { describe, expect, it } from "vitest";
 import { namesOf, readableLine } from "../../scripts/stack/readable-lines";
 
 const names = namesOf("+15551230001:Alice,+15551230002:Bob");
-const show = (line: string) => readableLine(line, { clock: "12:03:04", names });
+const show = (line: string, offlineModel?: boolean) => readableLine(line, { clock: "12:03:04", names, ...(offlineModel ? { offlineModel } : {}) });
 const worker = (event: Record<string, unknown>) => `[worker] ${JSON.stringify(event)}`;
 const alice = { object: "PhoneAgent", phone: "+1555***0001" };
 
 describe("readableLine", () => {
-  it.each<[string, string, string | null]>([
+  it.each<[string, string, string | null, boolean?]>([
     ["a message", worker({ event: "message_queued", ...alice, messageIds: ["SM1"], rowsWritten: 3 }), "[worker] 12:03:04  Alice        sent a message"],
     ["a burst of messages", worker({ event: "message_queued", ...alice, messageIds: ["SM1", "SM2", "SM3"], rowsWritten: 9 }), "[worker] 12:03:04  Alice        sent 3 messages"],
     ["a command", worker({ event: "message_queued", phone: "+1555***0002", messageIds: ["SM1"], command: "ship", rowsWritten: 4 }), "[worker] 12:03:04  Bob          sent a command (ship)"],
     ["someone not in the simulator: the masked number", worker({ event: "message_queued", phone: "+1555***0009", messageIds: ["SM1"] }), "[worker] 12:03:04  +1555***0009 sent a message"],
     ["a run", worker({ event: "run_finished", ...alice, runId: "r1", outcome: "done", results: 1, costUsd: 0.024856, durationMs: 22446 }), "[worker] 12:03:04  Alice        run done in 22 s, $0.0249"],
     ["a short free run", worker({ event: "run_finished", ...alice, runId: "r1", outcome: "stopped", costUsd: 0, durationMs: 1234 }), "[worker] 12:03:04  Alice        run stopped in 1.2 s"],
+    ["a run on the offline model: free, said so", worker({ event: "run_finished", ...alice, runId: "r1", outcome: "done", results: 1, costUsd: 0, durationMs: 1234 }), "[worker] 12:03:04  Alice        run done in 1.2 s, offline model: free", true],
     ["the agent's relay tool", worker({ event: "run_tool_call", ...alice, runId: "r1", tool: "schedule_create", ok: true }), "[worker] 12:03:04  Alice        the agent called schedule_create (ok)"],
     ["a failed send: shown, with why", worker({ event: "outbox_failed", ...alice, outboxId: 7, channel: "whatsapp", errorCode: 63016, attempt: 2 }), "[worker] 12:03:04  Alice        ⚠ outbox_failed outboxId=7 channel=whatsapp errorCode=63016 attempt=2"],
     ["a run's failed attempt: nested fields flattened", worker({ event: "run_decision", ...alice, runId: "r1", vmRunId: "r1-1", failure: { reason: "vm_unreachable" }, decision: { action: "retry", at: 5 } }), "[worker] 12:03:04  Alice        ⚠ run_decision failure.reason=vm_unreachable decision.action=retry decision.at=5"],
@@ -33,8 +34,8 @@ describe("readableLine", () => {
     ["JSON without an event: as it came", '[worker] {"x":1}', '[worker] {"x":1}'],
     ["the other children: as they came", "[vm]     vm: listening on http://127.0.0.1:8080", "[vm]     vm: listening on http://127.0.0.1:8080"],
     ["npm start's own lines", "[start]  Ready.", "[start]  Ready."],
-  ])("%s", (_name, line, shown) => {
-    expect(show(line)).toBe(shown);
+  ])("%s", (_name, line, shown, offlineModel) => {
+    expect(show(line, offlineModel)).toBe(shown);
   });
 });
 
