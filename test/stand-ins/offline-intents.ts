@@ -218,12 +218,21 @@ const LONG_LOOKS: ReadonlyArray<ToolCall> = [
   { name: "Grep", input: { pattern: "export" } },
 ];
 
+/** The same looks as read-only shell commands, where the CLI offers no Glob or Grep (Claude Code 2.1 defers them to its Bash). */
+const LONG_SHELL_LOOKS: ReadonlyArray<ToolCall> = [
+  ["ls -la", "List the files"],
+  ["find . -maxdepth 2 -type f -not -path './.git/*'", "Find the project's files"],
+  ["grep -rIn TODO . --exclude-dir=.git --exclude-dir=node_modules", "Search for TODO"],
+  ["git status --short", "See what changed"],
+  ["du -sh .", "Measure the project"],
+  ["git log --oneline -5", "See the last commits"],
+].map(([command, description]) => ({ name: "Bash", input: { command, description } }));
+
 /** The long run's next look, after thinking a while; then the final text. A failed look is looked past: it only acts the work out. */
 function longStep(intent: Extract<Intent, { kind: "long" }>, done: readonly DoneCall[], toolNames: readonly string[], say: (text: string) => Step): Step {
   if (done.length >= LONG_STEPS) return say(doneText(intent, done.at(-1)!));
-  const offered = LONG_LOOKS.filter((look) => toolNames.includes(look.name));
-  const look = offered[done.length % Math.max(1, offered.length)] ?? { name: "Bash", input: { command: "ls -la", description: "List the files" } };
-  return { kind: "tools", calls: [look], thinkMs: LONG_STEP_MS };
+  const looks = toolNames.includes("Glob") && toolNames.includes("Grep") ? LONG_LOOKS : LONG_SHELL_LOOKS;
+  return { kind: "tools", calls: [looks[done.length % looks.length]!], thinkMs: LONG_STEP_MS };
 }
 
 /** A tool's error as the CLI wraps it (`<tool_use_error>…</tool_use_error>`), without the wrapping. */

@@ -157,8 +157,17 @@ describe("nextStep", () => {
     expect(nextStep(intent, looks, offered)).toEqual({ kind: "text", text: expect.stringMatching(/^\[offline model\] I spent about a minute on “refactor everything”: I looked through the project 6 times and changed nothing\./) });
     // A failed look is looked past: the run goes on to its minute.
     expect(nextStep(intent, [failed("Glob", {}, "boom")], offered)).toMatchObject({ kind: "tools", thinkMs: LONG_STEP_MS });
-    // Without Glob or Grep on offer: ls.
-    expect(nextStep(intent, [], o)).toMatchObject({ kind: "tools", calls: [{ name: "Bash", input: { command: "ls -la" } }] });
+    // Without Glob and Grep on offer: read-only shell commands, a different one each step.
+    const shell: DoneCall[] = [];
+    for (let i = 0; i < LONG_STEPS; i++) {
+      const step = nextStep(intent, shell, o);
+      if (step.kind !== "tools") throw new Error(`step ${i}: ${JSON.stringify(step)}`);
+      expect(step.calls[0]!.name).toBe("Bash");
+      shell.push(ok("Bash", step.calls[0]!.input, ""));
+    }
+    expect(shell[0]!.input.command).toBe("ls -la");
+    expect(new Set(shell.map((c) => c.input.command)).size).toBe(LONG_STEPS);
+    for (const c of shell) expect(String(c.input.command), "read-only").not.toMatch(/>|\brm\b|\bmv\b|\bcp\b|-exec|-delete|\bsed\b|\btouch\b|\bmkdir\b/);
   });
 
   it("reads the working directory from Claude Code's system prompt", () => {
