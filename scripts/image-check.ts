@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VM_ROUTES } from "../src/protocol/vm/routes";
-import { VmStreamLineSchema, isTerminal, type VmRunEvent } from "../src/protocol/vm/runs";
+import { OFFLINE_MODEL_KEY, VmStreamLineSchema, isTerminal, type VmRunEvent } from "../src/protocol/vm/runs";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../test/stand-ins/anthropic-api";
 import { finalState, parseDockerfile } from "./image/dockerfile";
 import { buildCommand, cleanupCommands, ENGINES, IMAGE_TAG, imageIdCommand, pickEngine, prepareCommand, probeArgs, sizeCommand, startCommand, type Command, type Engine } from "./image/engine-plan";
@@ -151,7 +151,7 @@ async function main(): Promise<number> {
     // ALLOW_SHARED_PROC=1: docker and podman refuse the entrypoint's /proc remount without
     // CAP_SYS_ADMIN, which a Fly Machine has; the check's one run is one person's. Where the
     // remount holds (buildah here), the VM never uses it; where not, its line is shown below.
-    const env = { VM_TOKEN: token, PORT: String(port), HOST, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: "offline-model", ALLOW_SHARED_PROC: "1" };
+    const env = { VM_TOKEN: token, PORT: String(port), HOST, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: OFFLINE_MODEL_KEY, ALLOW_SHARED_PROC: "1" };
     const final = parseDockerfile(dockerfile).at(-1);
     if (!final) throw new Error("no stage in the Dockerfile");
     const { entrypoint, cmd } = finalState(final);

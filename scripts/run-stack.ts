@@ -117,7 +117,7 @@ settingNotes(vars, urls, runningAsRoot && process.env.IS_SANDBOX !== "1", mode.k
 
 // A line per message, command and run, unless `--json-log` asks for the Worker's log as it comes;
 // colour codes only to a terminal (and never with NO_COLOR).
-const readable = readableLines(namesOf(process.env.EMULATOR_USERS ?? simulatorUsers(vars.ALLOWED_SENDERS)));
+const readable = readableLines(namesOf(process.env.EMULATOR_USERS ?? simulatorUsers(vars.ALLOWED_SENDERS)), model.kind === "offline");
 const colour = colourAllowed({ isTTY: process.stdout.isTTY === true, env: process.env });
 const show = (line: string): string | null => {
   const shown = started.options.jsonLog ? line : readable(line, new Date().toTimeString().slice(0, 8));

@@ -1,5 +1,6 @@
 // Which model the local stack's agent talks to: the real one when the shell has a credential,
 // otherwise the project's offline model (a local stand-in of the Anthropic Messages API). Pure.
+import { OFFLINE_MODEL_KEY } from "../../src/protocol/vm/runs";
 
 export type ModelChoice =
   | { kind: "offline"; url: string }
@@ -29,7 +30,7 @@ export function modelEnv(choice: ModelChoice): Record<string, string> {
   if (choice.kind === "real") return {};
   return {
     ANTHROPIC_BASE_URL: choice.url,
-    ANTHROPIC_API_KEY: "offline-model",
+    ANTHROPIC_API_KEY: OFFLINE_MODEL_KEY,
     DISABLE_TELEMETRY: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
   };

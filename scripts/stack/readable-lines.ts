@@ -78,7 +78,8 @@ const PLAIN: Readonly<Record<string, (fields: Fields) => string>> = {
   pump_error: (f) => `the relay's work stopped on an error: ${String(f.error ?? "?").slice(0, 160)}`,
 };
 
-function describeEvent(fields: Fields): string | null {
+/** `offlineModel`: the stack runs the offline model, whose runs cost nothing (the VM reports $0 for them). */
+function describeEvent(fields: Fields, offlineModel: boolean): string | null {
   switch (fields.event) {
     case "message_queued": {
       const count = Array.isArray(fields.messageIds) ? fields.messageIds.length : 1;
@@ -86,7 +87,7 @@ function describeEvent(fields: Fields): string | null {
       return count === 1 ? "sent a message" : `sent ${count} messages`;
     }
     case "run_finished": {
-      const cost = typeof fields.costUsd === "number" && fields.costUsd > 0 ? `, $${fields.costUsd.toFixed(4)}` : "";
+      const cost = offlineModel ? ", offline model: free" : typeof fields.costUsd === "number" && fields.costUsd > 0 ? `, $${fields.costUsd.toFixed(4)}` : "";
       const outcome = String(fields.outcome ?? "ended");
       return `${conversationOf(fields)}run ${OUTCOMES[outcome] ?? words(outcome)} in ${seconds(fields.durationMs)}${cost}`;
     }
@@ -126,13 +127,13 @@ const REQUEST = /^\[wrangler:info\] ([A-Z]+) (\S+) (\d{3})\b/;
 const OWN_PREFIX: Readonly<Record<string, RegExp>> = { twilio: /^\[emulator\] /, telegram: /^\[telegram\] /, fly: /^\[fly\] /, vm: /^vm: / };
 
 /** The Worker's own text (not the stack's prefix) as `npm start` shows it, or null to leave it out. */
-function workerText(text: string, o: { clock: string; names: Names }): string | null {
+function workerText(text: string, o: { clock: string; names: Names; offlineModel?: boolean }): string | null {
   const request = REQUEST.exec(text);
   // A webhook's or trigger's path is its secret door: never shown whole.
   if (request) return Number(request[3]) < 400 ? null : `${o.clock}  ⚠ ${request[1]} ${request[2]!.replace(/^(\/(?:github\/webhook|trigger|t)\/)[^?]+/, "$1…").replace(/\?.*$/, "")} answered ${request[3]}`;
   const fields = parseEvent(text);
   if (!fields) return text;
-  const what = describeEvent(fields);
+  const what = describeEvent(fields, o.offlineModel === true);
   return what === null ? null : `${o.clock}  ${who(fields, o.names).padEnd(12)} ${what}`;
 }
 
@@ -143,7 +144,7 @@ function workerText(text: string, o: { clock: string; names: Names }): string | 
  * events and successful request lines are left out; everything else is shown as it came, less a
  * child's own prefix. `worker` carries wrangler's start-up blocks from line to line (worker-output.ts).
  */
-export function readableLine(line: string, o: { clock: string; names: Names; worker?: WorkerOutputState }): { line: string | null; worker: WorkerOutputState } {
+export function readableLine(line: string, o: { clock: string; names: Names; offlineModel?: boolean; worker?: WorkerOutputState }): { line: string | null; worker: WorkerOutputState } {
   const worker = o.worker ?? WORKER_OUTPUT_START;
   const parts = unprefixed(line);
   if (!parts) return { line, worker };
@@ -158,10 +159,10 @@ export function readableLine(line: string, o: { clock: string; names: Names; wor
 }
 
 /** readableLine over a stream of lines, carrying its state: what `npm start` writes each child's line through. */
-export function readableLines(names: Names): (line: string, clock: string) => string | null {
+export function readableLines(names: Names, offlineModel = false): (line: string, clock: string) => string | null {
   let worker = WORKER_OUTPUT_START;
   return (line, clock) => {
-    const shown = readableLine(line, { clock, names, worker });
+    const shown = readableLine(line, { clock, names, offlineModel, worker });
     worker = shown.worker;
     return shown.line;
   };

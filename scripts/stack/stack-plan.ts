@@ -62,6 +62,9 @@ function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<s
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
+/** The offline model's long run lasts about a minute; the relay's first update comes after a minute by default. */
+export const OFFLINE_PROGRESS_VARS = ["--var", "PROGRESS_AFTER_MS:20000", "--var", "PROGRESS_EVERY_MS:20000"] as const;
+
 export function planStack(input: StackInput): ChildSpec[] {
   const urls = localUrls(input.ports);
   const base = definedEnv(input.baseEnv);
@@ -76,8 +79,9 @@ export function planStack(input: StackInput): ChildSpec[] {
     args: [
       input.wranglerCli, "dev", "--ip", HOST, "--port", String(input.ports.worker), "--show-interactive-dev-session=false",
       ...(input.inspectorPort === undefined ? [] : ["--inspector-port", String(input.inspectorPort)]),
-      // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper.
-      ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`] : []),
+      // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper, and
+      // updates come every 20 s: its minute of long work ("take a minute to …") shows them.
+      ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`, ...OFFLINE_PROGRESS_VARS] : []),
       ...(mode.kind === "machines" ? machinesWorkerArgs(input.root, mode) : []),
       ...(input.telegram ? telegramWorkerArgs(input.telegram, urls.telegram) : []),
       // The GitHub stand-in the VM uses: /github watch registers its webhook there itself.

@@ -51,7 +51,11 @@ export function topicOf(usage: string): HelpTopic | null {
   return TOPIC_OF[usageWord(usage)] ?? null;
 }
 
-function overview(isAdmin: boolean): string {
+/** Said while the agent answers with the offline model: what to try for a long run (test/stand-ins/offline-intents.ts). */
+export const OFFLINE_LONG_RUN_HELP =
+  "Offline model: “take a minute to refactor everything” runs for about a minute with updates; /stop ends it, and /new <name> starts a second conversation whose run goes beside it.";
+
+function overview(isAdmin: boolean, offlineModel: boolean): string {
   const topics = HELP_TOPICS.filter((t) => isAdmin || t !== "admin");
   return [
     "I answer these myself; anything else goes to your agent.",
@@ -64,12 +68,16 @@ function overview(isAdmin: boolean): string {
     "/web – a private link to this conversation's page",
     `More: /help ${topics.join(", ")}.`,
     "/compact, /init and /review go to your agent as Claude Code commands; //word sends /word to it.",
+    ...(offlineModel ? [OFFLINE_LONG_RUN_HELP] : []),
   ].join("\n");
 }
 
-/** /help, or /help <topic>: `topic` as typed (any case, an alias); an unknown one lists the topics. */
-export function helpReply(topic: string | undefined, isAdmin: boolean): string {
-  if (topic === undefined || topic.trim() === "") return overview(isAdmin);
+/**
+ * /help, or /help <topic>: `topic` as typed (any case, an alias); an unknown one lists the topics.
+ * `offlineModel`: the agent's last answer came from the offline model, whose long run the overview names.
+ */
+export function helpReply(topic: string | undefined, isAdmin: boolean, offlineModel = false): string {
+  if (topic === undefined || topic.trim() === "") return overview(isAdmin, offlineModel);
   const word = topic.trim().toLowerCase().replace(/^\//, "");
   const found = (HELP_TOPICS as readonly string[]).includes(word) ? (word as HelpTopic) : ALIASES[word];
   if (!found || (found === "admin" && !isAdmin)) {

@@ -132,8 +132,11 @@ function listWords(words: readonly string[]): string {
  */
 export function agentErrorReply(text: string, answered: readonly NamedMessage[]): string {
   const on = answered.length > 0 ? ` on ${nameMessages(answered)}` : "";
-  return `⚠️ Your agent hit an error${on}: ${text.trim() || "it gave no details"}`;
+  return `⚠️ Your agent hit an error${on}: ${endSentence(text.trim() || "it gave no details")}`;
 }
+
+/** Text from elsewhere (the CLI's error) as the end of a sentence: a full stop unless it has one. */
+const endSentence = (text: string) => (/[.!?…)”]$/.test(text) ? text : `${text}.`);
 
 const TASK_FAILURE_WHY: Partial<Record<GiveUpReason, string>> = {
   auth_failed: "the agent can't sign in to Anthropic",
@@ -166,7 +169,7 @@ export function vmHealthNotice(health: VmHealthReport | null, detail = true): st
 
 /** Over MAX_MESSAGES_PER_MINUTE: said once a minute while the user stays over it. */
 export function rateLimitedNotice(limit: number): string {
-  return `You're sending more than ${limit} messages a minute, so I've set aside what came after that. Wait a minute, then send it again. (/stop and /status always work.)`;
+  return `You're sending more than ${plural(limit, "message")} a minute, so I've set aside what came after that. Wait a minute, then send it again. (/stop and /status always work.)`;
 }
 
 /** Past a spend cap: said once per period; the messages wait for the reset (or a raise). */

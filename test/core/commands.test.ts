@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMAND_HELP, parseCommand, type ParsedCommand } from "../../src/core/commands";
-import { helpReply, HELP_TOPICS, topicOf } from "../../src/core/help";
+import { helpReply, HELP_TOPICS, OFFLINE_LONG_RUN_HELP, topicOf } from "../../src/core/help";
 import { validateScheduleSpec } from "../../src/core/schedule-validate";
 
 describe("parseCommand: not a command", () => {
@@ -229,9 +229,18 @@ describe("/help", () => {
   });
 
   it("fits one phone screen, and so does each topic", () => {
-    expect(helpReply(undefined, true).length).toBeLessThanOrEqual(1000);
-    expect(helpReply(undefined, true).split("\n").length).toBeLessThanOrEqual(12);
+    for (const offline of [false, true]) {
+      expect(helpReply(undefined, true, offline).length).toBeLessThanOrEqual(1000);
+      expect(helpReply(undefined, true, offline).split("\n").length).toBeLessThanOrEqual(12);
+    }
     for (const t of HELP_TOPICS) expect(helpReply(t, true).length, t).toBeLessThanOrEqual(1000);
+  });
+
+  it("names the offline model's minute-long run, /stop and a second conversation only while the agent answers with it", () => {
+    expect(helpReply(undefined, false, true).split("\n").at(-1)).toBe(OFFLINE_LONG_RUN_HELP);
+    expect(OFFLINE_LONG_RUN_HELP).toMatch(/take a minute to refactor everything.*\/stop.*\/new <name>/);
+    expect(helpReply(undefined, false, false)).not.toContain("offline");
+    expect(helpReply("runs", false, true)).not.toContain("offline");
   });
 
   it("names only what the relay really does: no project's own commands (they are not loaded)", () => {

@@ -94,10 +94,10 @@ describe("vmHealthNotice", () => {
 
 describe("agentErrorReply: the agent's own error, naming what it answers", () => {
   it.each([
-    ["one message", "API Error: 500 boom", [{ body: "deploy the api", scheduleId: null }], "⚠️ Your agent hit an error on “deploy the api”: API Error: 500 boom"],
-    ["a batch and a task", "overloaded", [{ body: "one", scheduleId: null }, { body: "standup", scheduleId: 3 }], "⚠️ Your agent hit an error on “one”, task #3: overloaded"],
-    ["no text from the agent", "  ", [{ body: "x", scheduleId: null }], "⚠️ Your agent hit an error on “x”: it gave no details"],
-    ["nothing to name", "boom", [], "⚠️ Your agent hit an error: boom"],
+    ["one message", "API Error: 500 boom", [{ body: "deploy the api", scheduleId: null }], "⚠️ Your agent hit an error on “deploy the api”: API Error: 500 boom."],
+    ["a batch and a task", "overloaded", [{ body: "one", scheduleId: null }, { body: "standup", scheduleId: 3 }], "⚠️ Your agent hit an error on “one”, task #3: overloaded."],
+    ["no text from the agent", "  ", [{ body: "x", scheduleId: null }], "⚠️ Your agent hit an error on “x”: it gave no details."],
+    ["nothing to name", "boom", [], "⚠️ Your agent hit an error: boom."],
   ])("%s", (_name, text, answered, expected) => {
     expect(agentErrorReply(text, answered)).toBe(expected);
   });

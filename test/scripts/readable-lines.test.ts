@@ -7,12 +7,12 @@ import { namesOf, readableLine, readableLines } from "../../scripts/stack/readab
 import { INTERNAL_NOTE } from "../../scripts/stack/worker-output";
 
 const names = namesOf("+15551230001:Alice,+15551230002:Bob");
-const show = (line: string) => readableLine(line, { clock: "12:03:04", names }).line;
+const show = (line: string, offlineModel?: boolean) => readableLine(line, { clock: "12:03:04", names, ...(offlineModel ? { offlineModel } : {}) }).line;
 const worker = (event: Record<string, unknown>) => `[worker] ${JSON.stringify(event)}`;
 const alice = { object: "PhoneAgent", phone: "+1555***0001" };
 
 describe("readableLine", () => {
-  it.each<[string, string, string | null]>([
+  it.each<[string, string, string | null, boolean?]>([
     ["a message", worker({ event: "message_queued", ...alice, messageIds: ["SM1"], rowsWritten: 3 }), "[worker] 12:03:04  Alice        sent a message"],
     ["a burst of messages", worker({ event: "message_queued", ...alice, messageIds: ["SM1", "SM2", "SM3"], rowsWritten: 9 }), "[worker] 12:03:04  Alice        sent 3 messages"],
     ["a command, as it was typed", worker({ event: "message_queued", phone: "+1555***0002", messageIds: ["SM1"], command: "/schedules", rowsWritten: 4 }), "[worker] 12:03:04  Bob          sent /schedules"],
@@ -23,6 +23,7 @@ describe("readableLine", () => {
     ["a run beside it", worker({ event: "run_finished", ...alice, runId: "r2", conversation: "beta", outcome: "done", results: 1, costUsd: 0, durationMs: 15000 }), "[worker] 12:03:04  Alice        @beta run done in 15 s"],
     ["a run /stop ended", worker({ event: "run_finished", ...alice, runId: "r1", conversation: "alpha", outcome: "cancelled", costUsd: 0, durationMs: 1234 }), "[worker] 12:03:04  Alice        @alpha run stopped in 1.2 s"],
     ["a run of a conversation since deleted", worker({ event: "run_finished", ...alice, runId: "r1", conversation: null, outcome: "failed_after_retries", durationMs: 60000 }), "[worker] 12:03:04  Alice        run failed after retries in 60 s"],
+    ["a run on the offline model: free, said so", worker({ event: "run_finished", ...alice, runId: "r1", conversation: "alpha", outcome: "done", results: 1, costUsd: 0, durationMs: 1234 }), "[worker] 12:03:04  Alice        @alpha run done in 1.2 s, offline model: free", true],
     ["/stop's decision: no warning (the run's line tells it)", worker({ event: "run_decision", ...alice, runId: "r1", vmRunId: "r1-1", conversation: "alpha", failure: { kind: "vm", code: "cancelled" }, decision: { action: "give_up", reason: "cancelled" } }), null],
     ["the agent's relay tool", worker({ event: "run_tool_call", ...alice, runId: "r1", tool: "schedule_create", ok: true }), "[worker] 12:03:04  Alice        the agent called schedule_create (ok)"],
     ["a failed send: in words, with why", worker({ event: "outbox_failed", ...alice, outboxId: 7, channel: "whatsapp", errorCode: 63016, attempt: 2 }), "[worker] 12:03:04  Alice        ⚠ a whatsapp message could not be sent (error 63016, attempt 2); given up"],
@@ -51,8 +52,8 @@ describe("readableLine", () => {
     ["another child's bracket: kept", "[vm]     [claude] hello", "[vm]     [claude] hello"],
     ["a Worker error of wrangler's: shown, its colours kept (removed later where not allowed)", "[worker] \u001b[31m✘ [ERROR]\u001b[0m Uncaught TypeError", "[worker] \u001b[31m✘ [ERROR]\u001b[0m Uncaught TypeError"],
     ["npm start's own lines", "[start]  Ready.", "[start]  Ready."],
-  ])("%s", (_name, line, shown) => {
-    expect(show(line)).toBe(shown);
+  ])("%s", (_name, line, shown, offlineModel) => {
+    expect(show(line, offlineModel)).toBe(shown);
   });
 });
 

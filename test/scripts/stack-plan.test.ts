@@ -45,6 +45,11 @@ it("starts wrangler dev on 127.0.0.1:8787 without metrics, and health-checks it"
     // Offline, voice notes go to the offline model's stand-in of Workers AI's Whisper.
     "--var",
     "TRANSCRIBER_URL:http://127.0.0.1:8790/ai/run/@cf/openai/whisper-large-v3-turbo",
+    // And updates come every 20 s, within the offline model's minute of long work.
+    "--var",
+    "PROGRESS_AFTER_MS:20000",
+    "--var",
+    "PROGRESS_EVERY_MS:20000",
   ]);
   expect(plan({ model: { kind: "real", credential: "ANTHROPIC_API_KEY" } }).child("worker")!.args).not.toContain("--var");
   // npm start leaves the inspector's port to wrangler (9229 or the next free one).

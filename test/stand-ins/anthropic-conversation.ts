@@ -206,7 +206,7 @@ export function planReply(conversation: Conversation): ReplyPlan {
     const step = nextStep(intent, conversation.turnCalls, { cwd: conversation.cwd, toolNames: conversation.toolNames, relayTool });
     if (step.kind === "text") return { kind: "text", text: step.text, delayMs };
     const [first, ...also] = step.calls;
-    if (first) return { kind: "tool_use", name: first.name, input: first.input, delayMs, also };
+    if (first) return { kind: "tool_use", name: first.name, input: first.input, delayMs: step.thinkMs ?? delayMs, also };
   }
   if (pendingToolResults.length > 0) {
     const lines = pendingToolResults.map((r) => `The ${r.toolName} tool ${r.isError ? "failed" : "answered"}: ${clip(r.text, 300)}`);

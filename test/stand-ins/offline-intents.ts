@@ -1,7 +1,8 @@
 // What the offline model does with a plain request: a small set of phrasings it recognises
 // (write or change a file, run a command, list or show files, a schedule in plain words, send a
-// file back) and the tool calls a real model would make for them, step by step, then a short
-// final text saying what it did. Pure: phrasing in, planned tool calls out; tested as a table.
+// file back, a minute of long work) and the tool calls a real model would make for them, step by
+// step, then a short final text saying what it did, to the user: never a tool's name nor what a
+// tool told the agent. Pure: phrasing in, planned tool calls out; tested as a table.
 
 /** A request the offline model understood. Paths are as the user wrote them (relative to the project). */
 export type Intent =
@@ -11,7 +12,9 @@ export type Intent =
   | { kind: "list"; dir: string | null }
   | { kind: "show"; path: string }
   | { kind: "schedule"; args: ScheduleArgs }
-  | { kind: "send"; path: string };
+  | { kind: "send"; path: string }
+  /** "take a minute to refactor everything": a run of about a minute, read-only steps spread over it (progress, /stop). */
+  | { kind: "long"; task: string };
 
 /** The arguments of the relay's `schedule_create` tool (src/protocol/relay-tools.ts). */
 export type ScheduleArgs = { kind: "cron"; expr: string; prompt: string } | { kind: "every"; every: string; prompt: string } | { kind: "at"; at: string; prompt: string };
@@ -19,12 +22,17 @@ export type ScheduleArgs = { kind: "cron"; expr: string; prompt: string } | { ki
 export type ToolCall = { name: string; input: Record<string, unknown> };
 /** A tool call of this turn and what it answered. */
 export type DoneCall = ToolCall & { text: string; isError: boolean };
-export type Step = { kind: "tools"; calls: ToolCall[] } | { kind: "text"; text: string };
+/** `thinkMs`: how long the model "thinks" before it answers with this step (the stream waits as long). */
+export type Step = { kind: "tools"; calls: ToolCall[]; thinkMs?: number } | { kind: "text"; text: string };
 
 /** What the offline model says it can do, with phrasings it understands: the answer to anything else. */
 export const OFFLINE_ABILITIES =
-  "Offline I can write or change a file, run a command, list or show files, schedule a task or send a file back, " +
-  "e.g. “please run a command that writes hello to notes.txt”, “show notes.txt” or “text me a standup every weekday at 9am”.";
+  "Offline I can write or change a file, run a command, list or show files, schedule a task, send a file back or work for a minute, " +
+  "e.g. “please run a command that writes hello to notes.txt”, “show notes.txt”, “text me a standup every weekday at 9am” or “take a minute to refactor everything”.";
+
+/** A long run: this many read-only steps, each after this long thinking: about a minute in all. */
+export const LONG_STEPS = 6;
+export const LONG_STEP_MS = 10_000;
 
 const PATH = String.raw`([\w./-]*\w)`;
 const QUOTED = String.raw`(?:["“'‘\`](.+?)["”'’\`]|(.+?))`;
@@ -45,6 +53,11 @@ function recogniseRun(text: string): Intent | null {
   const bare = /^run\s+[`"“]?(.+?)[`"”]?$/i.exec(text);
   const program = bare?.[1]?.split(/\s+/)[0] ?? "";
   return bare?.[1] && PROGRAMS.has(program) ? { kind: "run", command: bare[1] } : null;
+}
+
+function recogniseLong(text: string): Intent | null {
+  const task = /^(?:take|spend) (?:a|one|about a) minute (?:to|and|on) (.+)$/i.exec(text)?.[1];
+  return task ? { kind: "long", task: task.trim() } : null;
 }
 
 function recogniseFile(text: string): Intent | null {
@@ -132,7 +145,7 @@ export function recogniseIntent(latest: string): Intent | null {
   if (lines.length !== 1) return null;
   const text = clean(dropPlease(lines[0]!));
   if (text === "" || text.length > 300) return null;
-  return recogniseRun(text) ?? recogniseFile(text) ?? (STATEMENT.test(lines[0]!) ? null : recogniseSchedule(text));
+  return recogniseLong(text) ?? recogniseRun(text) ?? recogniseFile(text) ?? (STATEMENT.test(lines[0]!) ? null : recogniseSchedule(text));
 }
 
 /** A question or a statement about oneself ("I write it every day") is not a request to schedule. */
@@ -159,7 +172,7 @@ const withoutLineNumbers = (text: string) => text.replace(/^\s*\d+[\t→]/gm, ""
 export function nextStep(intent: Intent, done: readonly DoneCall[], o: { cwd: string | null; toolNames: readonly string[]; relayTool: (name: string) => string }): Step {
   const last = done.at(-1);
   const say = (text: string): Step => ({ kind: "text", text: `[offline model] ${text}` });
-  const failed = (call: DoneCall) => say(`The ${call.name} tool failed: ${clip(call.text, 300)}`);
+  const failed = (call: DoneCall) => say(`That did not work: ${clip(toolErrorText(call.text), 300)}`);
   const once = (call: ToolCall): Step => (last ? (last.isError ? failed(last) : say(doneText(intent, last))) : { kind: "tools", calls: [call] });
   switch (intent.kind) {
     case "run":
@@ -172,6 +185,8 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], o: { cwd: st
       return once({ name: o.relayTool("schedule_create"), input: { ...intent.args } });
     case "send":
       return once({ name: o.relayTool("send_file"), input: { path: intent.path } });
+    case "long":
+      return longStep(intent, done, o.toolNames, say);
     case "write": {
       const write: ToolCall = { name: "Write", input: { file_path: absolute(intent.path, o.cwd), content: intent.content } };
       // Claude Code writes over an existing file only once it has read it: read, then write again.
@@ -193,25 +208,59 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], o: { cwd: st
   }
 }
 
-/** The final text once the last call succeeded: what was done, and what the tool said where it matters. */
+/** Read-only looks at the project (never asked about in any approval mode), by the tool that does each. */
+const LONG_LOOKS: ReadonlyArray<ToolCall> = [
+  { name: "Glob", input: { pattern: "**/*" } },
+  { name: "Grep", input: { pattern: "TODO" } },
+  { name: "Glob", input: { pattern: "**/*.{ts,js,py}" } },
+  { name: "Grep", input: { pattern: "function" } },
+  { name: "Glob", input: { pattern: "**/*.md" } },
+  { name: "Grep", input: { pattern: "export" } },
+];
+
+/** The same looks as read-only shell commands, where the CLI offers no Glob or Grep (Claude Code 2.1 defers them to its Bash). */
+const LONG_SHELL_LOOKS: ReadonlyArray<ToolCall> = [
+  ["ls -la", "List the files"],
+  ["find . -maxdepth 2 -type f -not -path './.git/*'", "Find the project's files"],
+  ["grep -rIn TODO . --exclude-dir=.git --exclude-dir=node_modules", "Search for TODO"],
+  ["git status --short", "See what changed"],
+  ["du -sh .", "Measure the project"],
+  ["git log --oneline -5", "See the last commits"],
+].map(([command, description]) => ({ name: "Bash", input: { command, description } }));
+
+/** The long run's next look, after thinking a while; then the final text. A failed look is looked past: it only acts the work out. */
+function longStep(intent: Extract<Intent, { kind: "long" }>, done: readonly DoneCall[], toolNames: readonly string[], say: (text: string) => Step): Step {
+  if (done.length >= LONG_STEPS) return say(doneText(intent, done.at(-1)!));
+  const looks = toolNames.includes("Glob") && toolNames.includes("Grep") ? LONG_LOOKS : LONG_SHELL_LOOKS;
+  return { kind: "tools", calls: [looks[done.length % looks.length]!], thinkMs: LONG_STEP_MS };
+}
+
+/** A tool's error as the CLI wraps it (`<tool_use_error>…</tool_use_error>`), without the wrapping. */
+const toolErrorText = (text: string) => text.replace(/<\/?tool_use_error>/g, "");
+
+/** The final text once the last call succeeded: what was done, and what came of it, in the user's terms. */
 function doneText(intent: Intent, last: DoneCall): string {
   switch (intent.kind) {
     case "run": {
       // The CLI's own words for an empty output.
       const output = last.text.trim().replace(/^\(Bash completed with no output\)$/, "");
-      return `I ran \`${clip(intent.command, 120)}\` with the Bash tool${output ? `: ${clip(output, 300)}` : " (no output)."}`;
+      return `I ran \`${clip(intent.command, 120)}\`${output ? `: ${clip(output, 300)}` : " (no output)."}`;
     }
     case "list":
-      return `The files (${last.name} tool): ${clip(last.text, 600)}`;
+      return `The files: ${clip(last.text, 600)}`;
     case "show":
-      return `${intent.path} (Read tool): ${clip(withoutLineNumbers(last.text), 600)}`;
+      return `${intent.path} says: ${clip(withoutLineNumbers(last.text), 600)}`;
     case "write":
-      return `I wrote ${intent.path} with the Write tool (${intent.content.length} characters).`;
+      return `I wrote ${intent.path} (${intent.content.length} characters).`;
     case "replace":
-      return `I changed “${clip(intent.from, 60)}” to “${clip(intent.to, 60)}” in ${intent.path} with the Edit tool.`;
+      return `I changed “${clip(intent.from, 60)}” to “${clip(intent.to, 60)}” in ${intent.path}.`;
     case "schedule":
-      return `I asked the relay to schedule it (${last.name}): ${clip(last.text, 400)}`;
+      // The relay's tool answers in the words its /schedule command would: they are the user's too.
+      return clip(last.text, 400);
     case "send":
-      return `I sent ${intent.path} back with ${last.name}: ${clip(last.text, 200)}`;
+      // What the tool said is for the agent ("queued for the user"); the user has the file.
+      return `I sent you ${intent.path}.`;
+    case "long":
+      return `I spent about a minute on “${clip(intent.task, 80)}”: I looked through the project ${LONG_STEPS} times and changed nothing. Offline, long work is only acted out, to show the updates a long run sends and what /stop does.`;
   }
 }

@@ -24,6 +24,7 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
 /**
  * [[vm:hold]]              the run waits until POST /__stand-in/release {userId}
  * [[vm:crash]]             the run ends with error cli_crashed before any result
+ * [[vm:offline-model]]     the results cost 0 and carry offlineModel, as a VM holding the offline model's key reports them
  * [[vm:error CODE]]        the run ends with error CODE before any result
  * [[vm:http500 K]]         the first K POST /v1/runs carrying this message answer 500
  * [[vm:unknown-session]]   a run that resumes a session ends with error unknown_session
@@ -99,6 +100,8 @@ type Directive = {
   misconfigured: ConfigProblemReason | null;
   modelLimitS: number | null;
   modelDown: number;
+  /** `[[vm:offline-model]]`: results as a VM holding the offline model reports them (free, marked). */
+  offlineModel: boolean;
 };
 
 function directivesOf(texts: string[]): Directive {
@@ -122,6 +125,7 @@ function directivesOf(texts: string[]): Directive {
     misconfigured: misconfiguredOf(all),
     modelLimitS: ((m) => (m ? Number(m[1]) : null))(/\[\[vm:model-limit (\d+)\]\]/.exec(all)),
     modelDown: num(/\[\[vm:model-down (\d+)\]\]/),
+    offlineModel: all.includes("[[vm:offline-model]]"),
   };
 }
 
@@ -303,7 +307,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         text: d.apiError ? "API Error: 400 prompt is too long: 212000 tokens > 200000 maximum" : text,
         isError: d.apiError,
         subtype: "success",
-        costUsd: 0.001,
+        ...(d.offlineModel ? { costUsd: 0, offlineModel: true } : { costUsd: 0.001 }),
         numTurns: 1,
         durationMs: stepMs,
         sessionId: run.sessionId,

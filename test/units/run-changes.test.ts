@@ -90,17 +90,21 @@ describe("run changes", () => {
     expect(deleted).toEqual(["diff/x/vm-0", "diff/x/vm-1"]);
   });
 
-  it("asks about the newest change in place; only yes or no answers; a run started after it voids it", () => {
+  it("asks about the newest change in place; only yes or no answers; a run of its conversation started after it voids it, another's does not", () => {
     const { changes } = unit();
     expect(changes.ask(1, T0, "k0")).toBe(false);
     changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
     expect(changes.ask(1, T0 + 10, "k1")).toBe(true);
     expect(t.rows<{ buttons: string }>("SELECT buttons FROM outbox WHERE dedupe_key = 'k1'")[0]!.buttons).toContain("undo:yes");
-    expect(changes.answerOf("yes", null, false)).toBe("yes");
-    expect(changes.answerOf("maybe", null, false)).toBeNull();
-    expect(changes.answerOf("yes", null, true)).toBeNull();
+    const none = () => false;
+    expect(changes.answerOf("yes", null, none)).toBe("yes");
+    expect(changes.answerOf("maybe", null, none)).toBeNull();
+    expect(changes.answerOf("yes", null, (id) => id === 1)).toBeNull();
+    expect(changes.answerOf("yes", null, (id) => id === 2)).toBe("yes");
+    t.repos.runs.write(null, stepRun(null, [], { type: "dispatch", runId: "run-3", ids: [], context: "fresh", conversationId: 2, sessionId: null }, T0 + 15).run!, T0 + 15);
+    expect(changes.answerOf("yes", null, none)).toBe("yes");
     t.repos.runs.write(null, stepRun(null, [], { type: "dispatch", runId: "run-2", ids: [], context: "fresh", conversationId: 1, sessionId: null }, T0 + 20).run!, T0 + 20);
-    expect(changes.answerOf("yes", null, false)).toBeNull();
+    expect(changes.answerOf("yes", null, none)).toBeNull();
     expect(changes.close()).toMatchObject({ vmRunId: "vm-1", conversationId: 1 });
     expect(changes.close()).toBeNull();
   });

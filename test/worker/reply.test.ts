@@ -41,6 +41,6 @@ it("a turn the agent reported as an error reaches the user marked as such, namin
   await sendInbound(errorPhone, "deploy the api [[vm:api-error]]");
   const sent = await eventually(async () => (await sentTo(errorPhone)).length === 1 && sentTo(errorPhone));
   expect(bodies(sent)).toEqual([
-    "⚠️ Your agent hit an error on “deploy the api”: API Error: 400 prompt is too long: 212000 tokens > 200000 maximum",
+    "⚠️ Your agent hit an error on “deploy the api”: API Error: 400 prompt is too long: 212000 tokens > 200000 maximum.",
   ]);
 });

@@ -1,8 +1,9 @@
 // The offline model's plain requests: which phrasings it understands, and the tool calls it plans
 // for each, step by step, as a table. Pure: no CLI, no server.
 import { describe, expect, it } from "vitest";
-import { nextStep, recogniseIntent, workingDirectoryOf, type DoneCall, type Intent } from "../../test/stand-ins/offline-intents";
+import { LONG_STEP_MS, LONG_STEPS, nextStep, recogniseIntent, workingDirectoryOf, type DoneCall, type Intent } from "../../test/stand-ins/offline-intents";
 import { planReply, readConversation } from "../../test/stand-ins/anthropic-conversation";
+import { OFFLINE_LONG_RUN_HELP } from "../../src/core/help";
 
 describe("recogniseIntent", () => {
   const cases: Array<[string, Intent | null]> = [
@@ -51,9 +52,20 @@ describe("recogniseIntent", () => {
     ["remind me [[vm:tool schedule_create {}]]", null],
     ["every 2h check the build\nand the tests", null],
     ["send it back", null],
+    // A minute of long work (progress updates, /stop, two runs side by side).
+    ["take a minute to refactor everything", { kind: "long", task: "refactor everything" }],
+    ["Please take a minute and tidy up the tests.", { kind: "long", task: "tidy up the tests" }],
+    ["spend a minute on the docs", { kind: "long", task: "the docs" }],
+    ["take a minute", null],
+    ["can you take a minute to explain this?", { kind: "long", task: "explain this" }],
   ];
   it.each(cases)("%j", (text, intent) => {
     expect(recogniseIntent(text)).toEqual(intent);
+  });
+
+  it("understands the long run /help names offline", () => {
+    const quoted = /“([^”]+)”/.exec(OFFLINE_LONG_RUN_HELP)?.[1] ?? "";
+    expect(recogniseIntent(quoted)).toEqual({ kind: "long", task: "refactor everything" });
   });
 });
 
@@ -66,10 +78,11 @@ describe("nextStep", () => {
     const intent: Intent = { kind: "run", command: "echo hello > notes.txt" };
     const first = nextStep(intent, [], o);
     expect(first).toEqual({ kind: "tools", calls: [{ name: "Bash", input: { command: "echo hello > notes.txt", description: "Run echo hello > notes.txt" } }] });
-    expect(nextStep(intent, [ok("Bash", {}, "")], o)).toEqual({ kind: "text", text: "[offline model] I ran `echo hello > notes.txt` with the Bash tool (no output)." });
+    expect(nextStep(intent, [ok("Bash", {}, "")], o)).toEqual({ kind: "text", text: "[offline model] I ran `echo hello > notes.txt` (no output)." });
     expect(nextStep(intent, [ok("Bash", {}, "(Bash completed with no output)")], o)).toEqual(nextStep(intent, [ok("Bash", {}, "")], o));
-    expect(nextStep({ kind: "run", command: "echo hi" }, [ok("Bash", {}, "hi\n")], o)).toEqual({ kind: "text", text: "[offline model] I ran `echo hi` with the Bash tool: hi" });
-    expect(nextStep(intent, [failed("Bash", {}, "Permission denied")], o)).toEqual({ kind: "text", text: "[offline model] The Bash tool failed: Permission denied" });
+    expect(nextStep({ kind: "run", command: "echo hi" }, [ok("Bash", {}, "hi\n")], o)).toEqual({ kind: "text", text: "[offline model] I ran `echo hi`: hi" });
+    expect(nextStep(intent, [failed("Bash", {}, "Permission denied")], o)).toEqual({ kind: "text", text: "[offline model] That did not work: Permission denied" });
+    expect(nextStep(intent, [failed("Bash", {}, "<tool_use_error>Exit code 1</tool_use_error>")], o)).toEqual({ kind: "text", text: "[offline model] That did not work: Exit code 1" });
   });
 
   it("writes with an absolute path, and reads first when Claude Code asks for it", () => {
@@ -79,7 +92,7 @@ describe("nextStep", () => {
     const refused = failed("Write", write.input, "File has not been read yet. Read it first before writing to it.");
     expect(nextStep(intent, [refused], o)).toEqual({ kind: "tools", calls: [{ name: "Read", input: { file_path: "/w/p/notes.txt" } }] });
     expect(nextStep(intent, [refused, ok("Read", {}, "     1\told")], o)).toEqual({ kind: "tools", calls: [write] });
-    expect(nextStep(intent, [refused, ok("Read", {}, "     1\told"), ok("Write", write.input, "done")], o)).toEqual({ kind: "text", text: "[offline model] I wrote notes.txt with the Write tool (6 characters)." });
+    expect(nextStep(intent, [refused, ok("Read", {}, "     1\told"), ok("Write", write.input, "done")], o)).toEqual({ kind: "text", text: "[offline model] I wrote notes.txt (6 characters)." });
   });
 
   it("reads the file before editing it, and edits only what is there", () => {
@@ -88,22 +101,73 @@ describe("nextStep", () => {
     const read = ok("Read", {}, "     1\texport const add = (a, b) => a + b;\n");
     const edit = { name: "Edit", input: { file_path: "/w/p/src/add.js", old_string: "a + b", new_string: "Number(a) + Number(b)" } };
     expect(nextStep(intent, [read], o)).toEqual({ kind: "tools", calls: [edit] });
-    expect(nextStep(intent, [read, ok("Edit", edit.input, "updated")], o)).toEqual({ kind: "text", text: "[offline model] I changed “a + b” to “Number(a) + Number(b)” in src/add.js with the Edit tool." });
+    expect(nextStep(intent, [read, ok("Edit", edit.input, "updated")], o)).toEqual({ kind: "text", text: "[offline model] I changed “a + b” to “Number(a) + Number(b)” in src/add.js." });
     expect(nextStep(intent, [ok("Read", {}, "     1\tnothing here")], o)).toEqual({ kind: "text", text: "[offline model] src/add.js does not contain “a + b”: nothing changed." });
   });
 
   it("lists with Glob when offered, else ls; shows with Read", () => {
     expect(nextStep({ kind: "list", dir: null }, [], o)).toEqual({ kind: "tools", calls: [{ name: "Bash", input: { command: "ls -la", description: "List the files" } }] });
     expect(nextStep({ kind: "list", dir: "src" }, [], { ...o, toolNames: ["Glob"] })).toEqual({ kind: "tools", calls: [{ name: "Glob", input: { pattern: "*", path: "/w/p/src" } }] });
-    expect(nextStep({ kind: "show", path: "README.md" }, [ok("Read", {}, "     1\t# Sample\n     2\tA repo")], o)).toEqual({ kind: "text", text: "[offline model] README.md (Read tool): # Sample A repo" });
+    expect(nextStep({ kind: "show", path: "README.md" }, [ok("Read", {}, "     1\t# Sample\n     2\tA repo")], o)).toEqual({ kind: "text", text: "[offline model] README.md says: # Sample A repo" });
   });
 
   it("schedules and sends files through the relay's own tools, and reports the relay's answer", () => {
     const intent: Intent = { kind: "schedule", args: { kind: "cron", expr: "0 9 * * 1-5", prompt: "text me a standup" } };
     expect(nextStep(intent, [], o)).toEqual({ kind: "tools", calls: [{ name: "mcp__relay__schedule_create", input: { kind: "cron", expr: "0 9 * * 1-5", prompt: "text me a standup" } }] });
     const answered = ok("mcp__relay__schedule_create", {}, "Task #1 scheduled: weekdays 09:00.");
-    expect(nextStep(intent, [answered], o)).toEqual({ kind: "text", text: "[offline model] I asked the relay to schedule it (mcp__relay__schedule_create): Task #1 scheduled: weekdays 09:00." });
+    expect(nextStep(intent, [answered], o)).toEqual({ kind: "text", text: "[offline model] Task #1 scheduled: weekdays 09:00." });
     expect(nextStep({ kind: "send", path: "a.png" }, [], o)).toEqual({ kind: "tools", calls: [{ name: "mcp__relay__send_file", input: { path: "a.png" } }] });
+    // What the tool told the agent stays the agent's: the user hears that the file went.
+    const sent = ok("mcp__relay__send_file", { path: "a.png" }, "a.png is queued for the user; it goes out to their chat in order with your replies.");
+    expect(nextStep({ kind: "send", path: "a.png" }, [sent], o)).toEqual({ kind: "text", text: "[offline model] I sent you a.png." });
+  });
+
+  it("speaks to the user: no final text names a tool or repeats what a tool told the agent", () => {
+    const intents: Array<[Intent, DoneCall[]]> = [
+      [{ kind: "run", command: "echo hi" }, [ok("Bash", {}, "hi")]],
+      [{ kind: "list", dir: null }, [ok("Glob", {}, "a.txt")]],
+      [{ kind: "show", path: "a.txt" }, [ok("Read", {}, "     1\thi")]],
+      [{ kind: "write", path: "a.txt", content: "hi\n" }, [ok("Write", {}, "File created successfully at: /w/p/a.txt")]],
+      [{ kind: "send", path: "a.png" }, [ok("mcp__relay__send_file", {}, "a.png is queued for the user; it goes out to their chat in order with your replies.")]],
+      [{ kind: "long", task: "refactor everything" }, Array.from({ length: LONG_STEPS }, () => ok("Glob", {}, "a.txt"))],
+    ];
+    for (const [intent, done] of intents) {
+      const step = nextStep(intent, done, { ...o, toolNames: ["Glob", "Grep"] });
+      const text = step.kind === "text" ? step.text : "";
+      expect(text, intent.kind).toMatch(/^\[offline model\] \S/);
+      expect(text, intent.kind).not.toMatch(/\b(?:Bash|Glob|Grep|Read|Write|Edit) tool\b|mcp__|queued for the user|your replies/);
+    }
+  });
+
+  it("works for about a minute on “take a minute to …”: read-only looks spread over it, each after thinking a while, then says what it did", () => {
+    const intent: Intent = { kind: "long", task: "refactor everything" };
+    const offered = { ...o, toolNames: ["Bash", "Glob", "Grep", "Read"] };
+    const looks: DoneCall[] = [];
+    for (let i = 0; i < LONG_STEPS; i++) {
+      const step = nextStep(intent, looks, offered);
+      expect(step.kind, `step ${i}`).toBe("tools");
+      if (step.kind !== "tools") return;
+      expect(step.thinkMs).toBe(LONG_STEP_MS);
+      // Never a tool that asks in any approval mode, nor one that changes a file.
+      expect(["Glob", "Grep"]).toContain(step.calls[0]!.name);
+      looks.push(ok(step.calls[0]!.name, step.calls[0]!.input, i === 2 ? "" : "src/a.ts"));
+    }
+    expect(LONG_STEPS * LONG_STEP_MS).toBeGreaterThanOrEqual(55_000);
+    expect(LONG_STEPS * LONG_STEP_MS).toBeLessThanOrEqual(75_000);
+    expect(nextStep(intent, looks, offered)).toEqual({ kind: "text", text: expect.stringMatching(/^\[offline model\] I spent about a minute on “refactor everything”: I looked through the project 6 times and changed nothing\./) });
+    // A failed look is looked past: the run goes on to its minute.
+    expect(nextStep(intent, [failed("Glob", {}, "boom")], offered)).toMatchObject({ kind: "tools", thinkMs: LONG_STEP_MS });
+    // Without Glob and Grep on offer: read-only shell commands, a different one each step.
+    const shell: DoneCall[] = [];
+    for (let i = 0; i < LONG_STEPS; i++) {
+      const step = nextStep(intent, shell, o);
+      if (step.kind !== "tools") throw new Error(`step ${i}: ${JSON.stringify(step)}`);
+      expect(step.calls[0]!.name).toBe("Bash");
+      shell.push(ok("Bash", step.calls[0]!.input, ""));
+    }
+    expect(shell[0]!.input.command).toBe("ls -la");
+    expect(new Set(shell.map((c) => c.input.command)).size).toBe(LONG_STEPS);
+    for (const c of shell) expect(String(c.input.command), "read-only").not.toMatch(/>|\brm\b|\bmv\b|\bcp\b|-exec|-delete|\bsed\b|\btouch\b|\bmkdir\b/);
   });
 
   it("reads the working directory from Claude Code's system prompt", () => {
@@ -124,7 +188,12 @@ describe("planReply on a plain request", () => {
       { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "echo hello > notes.txt" } }] },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "" }] },
     ];
-    expect(planReply(readConversation({ system, messages }))).toMatchObject({ kind: "text", text: "[offline model] I ran `echo hello > notes.txt` with the Bash tool (no output)." });
+    expect(planReply(readConversation({ system, messages }))).toMatchObject({ kind: "text", text: "[offline model] I ran `echo hello > notes.txt` (no output)." });
+  });
+
+  it("streams a long run's looks after thinking a while (the stream waits as long)", () => {
+    const plan = planReply(readConversation({ system, tools: [{ name: "Glob" }, { name: "Grep" }], messages: [user("take a minute to refactor everything")] }));
+    expect(plan).toMatchObject({ kind: "tool_use", name: "Glob", delayMs: LONG_STEP_MS });
   });
 
   it("calls the relay's schedule tool by the name the CLI gives it (deferred MCP tools are named in the prompt)", () => {
@@ -136,7 +205,7 @@ describe("planReply on a plain request", () => {
     const plan = planReply(readConversation({ messages: [user("hello")] }));
     expect(plan).toMatchObject({ kind: "text" });
     const text = plan.kind === "text" ? plan.text : "";
-    expect(text).toMatch(/^\[offline model\] You said: «hello»\. This conversation has 1 user message\. Offline I can write or change a file, run a command, list or show files, schedule a task or send a file back, e\.g\. “please run a command that writes hello to notes\.txt”/);
+    expect(text).toMatch(/^\[offline model\] You said: «hello»\. This conversation has 1 user message\. Offline I can write or change a file, run a command, list or show files, schedule a task, send a file back or work for a minute, e\.g\. “please run a command that writes hello to notes\.txt”/);
     expect(text).not.toContain("\n");
   });
 });

@@ -29,7 +29,7 @@ export function withPageLink(summary: string, url: string | null): string {
 
 export function nothingToDiff(index: number, available: number): string {
   if (available === 0) return "No change to show: no run of this conversation changed files (or all of them were undone).";
-  return `There are only ${available} changes to show here; /diff ${available} is the oldest.`;
+  return available === 1 ? "There is only 1 change to show here; /diff 1 is the oldest." : `There are only ${available} changes to show here; /diff ${available} is the oldest.`;
 }
 export const DIFF_USAGE = "/diff takes nothing or a number (/diff 2: the change before the last).";
 export const DIFF_NOT_KEPT = "The diff of that change was not kept, so there is no picture of it.";

@@ -121,5 +121,5 @@ export function cloneDoneReply(name: string, result: { ok: true; branch: string 
   if (!result.ok) return `⚠️ Couldn't clone into ${name}: ${result.message} Nothing was created.`;
   const seconds = Math.max(1, Math.round(result.ms / 1000));
   const then = current ? "It is your current conversation now." : `/switch ${name} to write to it.`;
-  return `Cloned ${name} (${result.branch ?? "default branch"}, ${result.files.toLocaleString("en-US")} files) in ${seconds} s. ${then}`;
+  return `Cloned ${name} (${result.branch ?? "default branch"}, ${result.files.toLocaleString("en-US")} file${result.files === 1 ? "" : "s"}) in ${seconds} s. ${then}`;
 }

@@ -12,6 +12,8 @@ export type CostFacts = {
   todayUsd: number;
   /** This month, per conversation (`conversation` null once deleted); runs of unknown cost counted apart. */
   month: readonly { conversation: string | null; costUsd: number; unknownRuns: number }[];
+  /** The agent's last answer came from the project's offline model: its runs cost nothing, and the reply says why. */
+  offlineModel?: boolean;
 };
 
 export function costReply(f: CostFacts): string {
@@ -27,6 +29,7 @@ export function costReply(f: CostFacts): string {
     lines.push(`${unknownRuns} run${unknownRuns === 1 ? "" : "s"} this month ended without the agent reporting a cost (a crash or a stop): unknown, not counted.`);
   }
   lines.push("Costs are what Claude Code reports per answer, scheduled tasks included.");
+  if (f.offlineModel) lines.push("The agent answers with the offline model (no model key is set): its runs cost nothing.");
   return lines.join("\n");
 }
 

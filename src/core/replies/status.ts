@@ -45,7 +45,7 @@ export function statusReply(f: StatusFacts, now: number): string {
   if (f.current) {
     const c = f.current;
     const session = c.sessionId ? `session ${c.sessionId.slice(0, 8)}…` : "no session yet";
-    lines.push(`Current conversation: ${c.name} (${session}${c.deep ? ", deep mode on" : ""}; ${c.turns} turns, ${formatUsd(c.costUsd)}). /sessions lists them all.`);
+    lines.push(`Current conversation: ${c.name} (${session}${c.deep ? ", deep mode on" : ""}; ${c.turns} turn${c.turns === 1 ? "" : "s"}, ${formatUsd(c.costUsd)}). /sessions lists them all.`);
   }
   lines.push(vmStatusLine({ observed: f.vm, answeredAt: f.vmAnsweredAt ?? null }, now));
   if (f.nextTask) lines.push(`Next task: #${f.nextTask.id} at ${formatInZone(f.nextTask.at, f.timeZone)} (/schedules).`);

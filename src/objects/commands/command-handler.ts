@@ -75,7 +75,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
   const say = (text: string): CommandAnswer => ({ text, after: null });
   switch (command.type) {
     case "help":
-      return say(helpReply(command.topic, sender.isAdmin));
+      return say(helpReply(command.topic, sender.isAdmin, d.settings.get("offline_model") === "1"));
     case "status":
       // /status vm asks the VM now, after the webhook's answer; the rest is known already.
       return command.checkVm ? { text: "", after: { kind: "health", detail: sender.isAdmin } } : say(statusText(d, now));
@@ -223,7 +223,7 @@ function costText(d: CommandDeps, now: number): string {
   const month = monthIn(now, zone);
   const todayUsd = [...d.spend.between(day, day).values()].reduce((n, s) => n + s.costUsd, 0);
   const byConversation = [...d.spend.between(`${month}-01`, `${month}-31`).entries()].map(([id, s]) => ({ conversation: d.conversationName(id), costUsd: s.costUsd, unknownRuns: s.unknownRuns }));
-  return costReply({ day, timeZone: zone, todayUsd, month: byConversation });
+  return costReply({ day, timeZone: zone, todayUsd, month: byConversation, offlineModel: d.settings.get("offline_model") === "1" });
 }
 
 const pausedFacts = (p: ModelPause | null) => (p === null ? null : { kind: p.kind, until: p.until, limit: p.limit });

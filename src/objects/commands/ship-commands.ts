@@ -18,7 +18,7 @@ import type { Reply } from "./conversation-commands";
 
 export type ShipCommandDeps = {
   conversations: Pick<Conversations, "current" | "currentId" | "repo">;
-  runs: Pick<RunsRepo, "open" | "openAll">;
+  runs: Pick<RunsRepo, "liveIn">;
   pullRequests: PullRequestsRepo;
   runChanges: Pick<RunChangesRepo, "lastRunStartedAt">;
 };
@@ -30,7 +30,7 @@ export function shipCommand(d: ShipCommandDeps, title: string | null): Reply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   if (current.status === "cloning") return say(stillCloning(current.name));
-  if (d.runs.openAll().some((r) => r.conversationId === current.id)) return say(shipBusy(current.name));
+  if (d.runs.liveIn(current.id)) return say(shipBusy(current.name));
   if (!current.repoUrl) return say(SHIP_NOT_A_CLONE);
   return { text: "", after: { kind: "ship_preview", conversationId: current.id, workspace: current.workspace, title } };
 }
@@ -42,7 +42,8 @@ export function shipAnswerOf(d: ShipCommandDeps, message: Pick<InboundMessage, "
   const answer = parseShipAnswer(message.body, message.buttonPayload);
   if (!answer) return null;
   const q = d.pullRequests.question();
-  if (!q || !shipQuestionOpen(q, { runOpen: d.runs.open() !== null, lastRunStartedAt: d.runChanges.lastRunStartedAt() })) return null;
+  // The question is its conversation's: another conversation's runs leave it open.
+  if (!q || !shipQuestionOpen(q, { runOpen: d.runs.liveIn(q.conversationId), lastRunStartedAt: d.runChanges.lastRunStartedAt(q.conversationId) })) return null;
   return answer;
 }
 

@@ -93,9 +93,9 @@ export function createRunChangesRepo(sql: Sql) {
     told(conversationId: number): void {
       sql`UPDATE run_changes SET untold = 0 WHERE conversation_id = ${conversationId} AND untold = 1`;
     },
-    /** When the phone's last run started (a question asked before it is void). */
-    lastRunStartedAt(): number | null {
-      return sql<{ at: number | null }>`SELECT max(created_at) AS at FROM runs`[0]?.at ?? null;
+    /** When the conversation's last run started (its question asked before it is void; another conversation's runs leave it be). */
+    lastRunStartedAt(conversationId: number): number | null {
+      return sql<{ at: number | null }>`SELECT max(created_at) AS at FROM runs WHERE conversation_id = ${conversationId}`[0]?.at ?? null;
     },
     /** Read on every stored message (is this a yes or no to /undo?): remembered until the table is written. */
     question: memo(sql, (): UndoQuestion | null => {

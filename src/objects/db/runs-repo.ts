@@ -61,6 +61,7 @@ export function createRunsRepo(sql: Sql) {
     const row = sql<RunRow>`SELECT * FROM runs WHERE id = ${id}`[0];
     return row ? toRun(row) : null;
   };
+  const openAll = memo(sql, (): Run[] => sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at`.map(toRun));
   return {
     get,
     /** The oldest run that is not finished yet (several may be: openAll). */
@@ -70,7 +71,9 @@ export function createRunsRepo(sql: Sql) {
       return row ? toRun(row) : null;
     }),
     /** Every run not finished yet, oldest first: at most one chat run per conversation (core/run-slots.ts), MAX_PARALLEL_RUNS in all. */
-    openAll: memo(sql, (): Run[] => sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at`.map(toRun)),
+    openAll,
+    /** Whether any run of the conversation (a chat's or an event's) is live: another conversation's runs are not its. */
+    liveIn: (conversationId: number): boolean => openAll().some((r) => r.conversationId === conversationId),
     /** The chat run open in a conversation (its session's), if one is. */
     openIn(conversationId: number): Run | null {
       const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL AND conversation_id = ${conversationId} AND context = 'chat' ORDER BY created_at LIMIT 1`[0];

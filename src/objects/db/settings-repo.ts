@@ -31,6 +31,8 @@ type SettingKey =
   | "linked_chat"
   /** /notify: the channel every scheduled task's result goes to; unset: the chat that created it. */
   | "notify_channel"
+  /** "1": the agent's last answer came from the project's offline model (free; /help names its long run), "0": a real model's. */
+  | "offline_model"
   /** The model gave no answer (a usage limit, an outage): the pause its held work waits out (units/model-pause.ts), as JSON. */
   | "model_pause"
   /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */

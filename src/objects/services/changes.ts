@@ -1,6 +1,6 @@
 // A run's change, relay side (issue 23): recorded when its terminal event carries one (the line
 // after the reply, the diff written to R2 under the user's prefix), and the /undo question's
-// life: asked, answered by the next message only, void once a run starts.
+// life: asked, answered by the next message only, void once a run of its conversation starts.
 import { changeTotals, namedFiles, runLabel, undoQuestionOpen, UNDO_BUTTONS, parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
 import { changeLine, undoneNote, undoQuestion } from "../../core/replies/changes";
 import type { RunChange } from "../../protocol/vm/changes";
@@ -71,11 +71,14 @@ export function createChanges(d: ChangesDeps) {
       d.outbox.add({ dedupeKey, body: undoQuestionText(last), buttons: UNDO_BUTTONS.map((b) => ({ ...b })), now });
       return true;
     },
-    /** A yes or no that answers the open question (no write); null when the message is anything else or none is open. */
-    answerOf(body: string, buttonPayload: string | null | undefined, runOpen: boolean): UndoReplyWord | null {
+    /**
+     * A yes or no that answers the open question (no write); null when the message is anything else or none is open.
+     * `runOpenIn`: whether a run of that conversation is live (only its own runs void its question).
+     */
+    answerOf(body: string, buttonPayload: string | null | undefined, runOpenIn: (conversationId: number) => boolean): UndoReplyWord | null {
       const q = d.repo.question();
       // Nearly every message comes with no question open: nothing more is read for it.
-      if (!q || !undoQuestionOpen(q, { runOpen, lastRunStartedAt: d.repo.lastRunStartedAt() })) return null;
+      if (!q || !undoQuestionOpen(q, { runOpen: runOpenIn(q.conversationId), lastRunStartedAt: d.repo.lastRunStartedAt(q.conversationId) })) return null;
       return parseUndoAnswer(body, buttonPayload);
     },
     /** Closes the open question (answered, or another message came); the question it was. */

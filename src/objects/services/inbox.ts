@@ -79,7 +79,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
   if (tap) return receiveGithubTap(d, message, tap, now);
   const answer = approvalAnswerOf(d, message);
   if (answer) return receiveAnswer(d, message, answer, now);
-  const undoWord = message.media.length === 0 ? d.changes.answerOf(message.body, message.buttonPayload, d.runs.open() !== null) : null;
+  const undoWord = message.media.length === 0 ? d.changes.answerOf(message.body, message.buttonPayload, d.runs.liveIn) : null;
   if (undoWord) return receiveUndoAnswer(d, message, undoWord, now);
   const shipWord = shipAnswerOf(d, message);
   if (shipWord) return receiveShipAnswer({ ...d, store: (m) => store(d, message, m, now) }, message, shipWord, now);

@@ -93,9 +93,11 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     blockedUntil,
     /** Tells the user that work is held, once per capped period and cap. Call inside a transaction. */
     tellHeld,
-    /** What a run cost, on the user's day (in their time zone) and its conversation. */
-    recordCost(conversationId: number, costUsd: number, now: number): void {
+    /** What a run cost, on the user's day (in their time zone) and its conversation; `offlineModel`: answered by the offline model (free). */
+    recordCost(conversationId: number, costUsd: number, now: number, offlineModel = false): void {
       d.spend.add(dayIn(now, timeZoneOf(d.settings)), conversationId, costUsd);
+      // Written only when it changes (set() compares with the cached value).
+      d.settings.set("offline_model", offlineModel ? "1" : "0");
     },
     /** A run whose cost the VM could not say: counted, so /cost says some is unknown. */
     recordUnknown(conversationId: number, now: number): void {

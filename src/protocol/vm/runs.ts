@@ -8,6 +8,12 @@ import { ConfigProblemReasonSchema } from "./health";
 import { IdSchema, Seq } from "./ids";
 import { MAIN_WORKSPACE, WorkspaceIdSchema } from "./workspaces";
 
+/**
+ * The model key the local stack gives the VM for the project's offline model (scripts/stack/model-choice.ts):
+ * a VM holding it knows its runs' replies are canned and cost nothing, whatever the CLI's price table says.
+ */
+export const OFFLINE_MODEL_KEY = "offline-model";
+
 export const InputMessageSchema = z
   .object({
     /** The relay's id for this message (the Twilio MessageSid, or a schedule run id). */
@@ -137,6 +143,8 @@ const RunEventSchema = z.discriminatedUnion("type", [
     numTurns: z.number().check(z.int(), z.nonnegative()),
     durationMs: z.number().check(z.int(), z.nonnegative()),
     sessionId: z.string().check(z.minLength(1)),
+    /** Answered by the project's offline model (the local stack with no credential): its `costUsd` is 0, and says why. */
+    offlineModel: z.optional(z.boolean()),
   }),
   /** Input the CLI never read before it exited: the relay queues these again. */
   z.object({ seq: Seq, type: z.literal("unconsumed"), messageIds: z.array(IdSchema).check(z.minLength(1)) }),

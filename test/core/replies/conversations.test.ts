@@ -84,7 +84,7 @@ describe("conversationsList", () => {
 describe("cloneDoneReply", () => {
   it.each<[Parameters<typeof cloneDoneReply>[1], string]>([
     [{ ok: true, branch: "main", files: 12345, ms: 2600 }, "Cloned api (main, 12,345 files) in 3 s. It is your current conversation now."],
-    [{ ok: true, branch: null, files: 1, ms: 80 }, "Cloned api (default branch, 1 files) in 1 s. It is your current conversation now."],
+    [{ ok: true, branch: null, files: 1, ms: 80 }, "Cloned api (default branch, 1 file) in 1 s. It is your current conversation now."],
     [{ ok: false, message: "the agent VM is not configured." }, "⚠️ Couldn't clone into api: the agent VM is not configured. Nothing was created."],
   ])("%j", (result, expected) => {
     expect(cloneDoneReply("api", result)).toBe(expected);

@@ -31,6 +31,11 @@ describe("costReply", () => {
       ],
     ],
     [
+      "the offline model's runs: free, and said why",
+      { day: "2026-11-22", timeZone: "UTC", todayUsd: 0, month: [{ conversation: "main", costUsd: 0, unknownRuns: 0 }], offlineModel: true },
+      ["Spend today (2026-11-22, UTC): $0.00. This month: $0.00.", FOOTER, "The agent answers with the offline model (no model key is set): its runs cost nothing."],
+    ],
+    [
       "one run of unknown cost",
       { day: "2026-11-22", timeZone: "UTC", todayUsd: 0, month: [{ conversation: "main", costUsd: 0, unknownRuns: 1 }] },
       ["Spend today (2026-11-22, UTC): $0.00. This month: $0.00.", "This month by conversation: main $0.00.", "1 run this month ended without the agent reporting a cost (a crash or a stop): unknown, not counted.", FOOTER],

@@ -3,6 +3,7 @@
 // HTTP, only the GitHub API hosts), and the headers that go upstream with the real credential.
 import type { IncomingHttpHeaders } from "node:http";
 import { MODEL_CREDENTIAL_VARIABLES } from "./secret-env";
+import { OFFLINE_MODEL_KEY } from "../../../src/protocol/vm/runs";
 
 export type ModelCredentialVariable = (typeof MODEL_CREDENTIAL_VARIABLES)[number];
 
@@ -25,6 +26,11 @@ export function modelCredentialOf(cliEnv: Record<string, string>): ModelCredenti
     if (value) return { variable, value };
   }
   return null;
+}
+
+/** Whether the model the VM holds is the project's offline model (the key the local stack gives it): free. */
+export function isOfflineModel(cliEnv: Record<string, string>): boolean {
+  return modelCredentialOf(cliEnv)?.value === OFFLINE_MODEL_KEY;
 }
 
 /** The VM's own upstream: its ANTHROPIC_BASE_URL (the offline model, a gateway) or Anthropic's API; no trailing slash. */

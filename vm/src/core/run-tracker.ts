@@ -36,6 +36,8 @@ export type RunState = {
    * credential proxy read it from the 429's headers: the error that ends the turn carries it.
    */
   modelLimit: { resetsAt: number | null; limit: string | null } | null;
+  /** The VM holds the project's offline model: its results cost nothing and say so. */
+  offlineModel: boolean;
 };
 
 export type RunInput =
@@ -61,8 +63,8 @@ export type RunInput =
 /** `stop`: the run is over but its CLI is still alive and must be stopped. */
 export type Step = { state: RunState; events: EventBody[]; stop: RunErrorCode | null };
 
-export function newRunState(cwd: string, knownSessionId: string | null = null, secrets: readonly string[] = []): RunState {
-  return { turns: [], reportedSessionId: knownSessionId, phase: "starting", held: [], cwd, toolCalls: noToolCalls(), toolCallIds: [], notApproved: [], secrets, modelLimit: null };
+export function newRunState(cwd: string, knownSessionId: string | null = null, secrets: readonly string[] = [], offlineModel = false): RunState {
+  return { turns: [], reportedSessionId: knownSessionId, phase: "starting", held: [], cwd, toolCalls: noToolCalls(), toolCallIds: [], notApproved: [], secrets, modelLimit: null, offlineModel };
 }
 
 /** A terminal event's `toolCalls`: present when the run made any. */
@@ -126,7 +128,8 @@ function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>)
     text: signal.text,
     isError: signal.isError,
     subtype: signal.subtype,
-    costUsd: signal.costUsd,
+    // The CLI prices the offline model's canned tokens as the real model's: they cost nothing.
+    ...(state.offlineModel ? { costUsd: 0, offlineModel: true } : { costUsd: signal.costUsd }),
     numTurns: signal.numTurns,
     durationMs: signal.durationMs,
     sessionId: signal.sessionId,

@@ -9,6 +9,7 @@ import type { ManagerDeps } from "./manager-deps";
 import { runCheckpoints, SHUTDOWN_CHECKPOINT_MS, wait } from "./run-checkpoints";
 import { optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "../core/cli-command";
 import { observationOf, secretsOf } from "../core/config-problem";
+import { isOfflineModel } from "../core/credential-proxy";
 import { gitIdentityEnv } from "../core/git-credentials";
 import type { Run, RunView } from "../core/run-handle";
 import { createRun, loggedRunView } from "./run";
@@ -38,6 +39,7 @@ export function createRunManager(deps: ManagerDeps) {
   /** The live runs whose input is someone else's text (options.approvals.untrusted). */
   const untrustedRuns = new Set<string>();
   const secrets = [...secretsOf(config.vmToken, config.cliEnv), ...(deps.secrets ?? [])];
+  const offlineModel = isOfflineModel(config.cliEnv);
   let shuttingDown = false;
   const pool = createAgentPool({ config, awake: deps.awake, ...(deps.records ? { records: deps.records } : {}), ...(deps.memory ? { memory: deps.memory } : {}), shuttingDown: () => shuttingDown });
   const newAgent = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
@@ -150,7 +152,7 @@ export function createRunManager(deps: ManagerDeps) {
         onTiming: deps.onTiming,
         shuttingDown: () => shuttingDown,
       });
-      const run = createRun(request.runId, paths.key, cwd, log, { checkpointBefore, ...(changeAtEnd ? { changeAtEnd } : {}), secrets });
+      const run = createRun(request.runId, paths.key, cwd, log, { checkpointBefore, ...(changeAtEnd ? { changeAtEnd } : {}), secrets, offlineModel });
       if (checkpointBefore && !deps.proxy) void run.checkpointed();
       runs.set(run.id, run);
       if (request.options.approvals) approvalTimeouts.set(run.id, request.options.approvals.timeoutMs);

@@ -23,13 +23,15 @@ export type RunHooks = {
   changeAtEnd?: () => Promise<RunChange | null>;
   /** Values its tool calls are redacted of. */
   secrets?: readonly string[];
+  /** The VM holds the offline model: its results cost nothing (core/credential-proxy.ts's isOfflineModel). */
+  offlineModel?: boolean;
 };
 
 export function createRun(id: string, userKey: string, cwd: string, log: RunLog, hooks: RunHooks = {}): Run {
   const events: VmRunEvent[] = [];
   const listeners = new Set<(event: VmRunEvent) => void>();
   const finishedCallbacks: Array<() => void> = [];
-  let state: RunState = newRunState(cwd, null, hooks.secrets ?? []);
+  let state: RunState = newRunState(cwd, null, hooks.secrets ?? [], hooks.offlineModel ?? false);
 
   function emit(bodies: EventBody[]): void {
     for (const body of bodies) {

@@ -12,6 +12,7 @@ import {
   gitUpstreamsOf,
   isGitRequestAllowed,
   isModelRequestAllowed,
+  isOfflineModel,
   modelCredentialOf,
   modelUpstreamHeaders,
   modelUpstreamOf,
@@ -57,6 +58,15 @@ describe("the model credential and the CLI's variables", () => {
     expect(modelUpstreamOf({ ANTHROPIC_BASE_URL: "http://127.0.0.1:9/gw/" }).href).toBe("http://127.0.0.1:9/gw");
     expect(modelUpstreamOf({}).href).toBe("https://api.anthropic.com/");
     expect(modelCredentialOf({ ANTHROPIC_AUTH_TOKEN: "t" })).toEqual({ variable: "ANTHROPIC_AUTH_TOKEN", value: "t" });
+  });
+
+  it.each<[Record<string, string>, boolean]>([
+    [{ ANTHROPIC_API_KEY: "offline-model", ANTHROPIC_BASE_URL: "http://127.0.0.1:9" }, true],
+    [{ ANTHROPIC_API_KEY: "sk-ant-real" }, false],
+    [{ CLAUDE_CODE_OAUTH_TOKEN: "offline-model-ish" }, false],
+    [{}, false],
+  ])("the offline model's key makes runs free: %j → %s", (env, offline) => {
+    expect(isOfflineModel(env)).toBe(offline);
   });
 });
 

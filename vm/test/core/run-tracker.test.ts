@@ -19,8 +19,8 @@ const result = (over: Partial<Extract<CliSignal, { type: "result" }>> = {}): Run
   ...over,
 });
 
-function run(inputs: RunInput[]): { state: RunState; events: EventBody[]; stops: string[] } {
-  let state = newRunState("/data/users/u/workspace");
+function run(inputs: RunInput[], offlineModel = false): { state: RunState; events: EventBody[]; stops: string[] } {
+  let state = newRunState("/data/users/u/workspace", null, [], offlineModel);
   const events: EventBody[] = [];
   const stops: string[] = [];
   for (const input of inputs) {
@@ -50,6 +50,11 @@ describe("stepRun", () => {
       { type: "done" },
     ]);
     expect(state.phase).toBe("finished");
+  });
+
+  it("on the offline model, a result costs nothing whatever the CLI priced it at, and says why", () => {
+    const { events } = run([written("u1", "m1"), { type: "init", sessionId: "s1", consumedUuids: ["u1"] }, result({ costUsd: 0.0247 })], true);
+    expect(events.find((e) => e.type === "result")).toMatchObject({ costUsd: 0, offlineModel: true });
   });
 
   it("gives one result for input the CLI merged into one turn, and is done only when all are answered", () => {
