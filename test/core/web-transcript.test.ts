@@ -50,7 +50,8 @@ describe("hideShownOnce", () => {
   const secret = "9f2c4e1b7a3d8c6e5f0a1b2c3d4e5f60";
   it.each([
     ["/github watch's secret", watchReply({ repo: "o/r", url: "https://relay.example/github/webhook/abc", secret, renewed: false })],
-    ["/github watch's renewed secret", watchReply({ repo: "o/r", url: null, secret, renewed: true, standIn: { outcome: "registered", settingsUrl: "http://127.0.0.1:1/s" } })],
+    // The local stand-in's "registered" answer shows no secret at all; its refusal shows one.
+    ["/github watch's renewed secret", watchReply({ repo: "o/r", url: null, secret, renewed: true, standIn: { outcome: "refused", why: "it did not answer" } })],
     ["/trigger add's token", triggerMadeReply({ name: "deploy", conversation: "main", url: "https://relay.example/triggers/xyz", token: secret })],
   ])("leaves out %s, and nothing else", (_name, text) => {
     const hidden = hideShownOnce(text);
