@@ -3,6 +3,7 @@
 import { COMPOUND, runnerRefusal, SUBCOMMAND } from "../protocol/always-rules";
 import { PERMISSION_RULE } from "../protocol/vm/approvals";
 import { quoteInput } from "./quote-input";
+import { describeRelayToolUse } from "./relay-tool-words";
 
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */
 export type ApprovalMode = "off" | "edits" | "on";
@@ -71,7 +72,7 @@ export function describeRequest(tool: string, input: Record<string, unknown>, su
     case "WebSearch":
       return `Search the web for “${quoteInput(text("query") ?? "", 120)}”`;
     default:
-      return summary ? `${tool}: ${summary}` : `${tool} ${clip(JSON.stringify(input), 300)}`;
+      return describeRelayToolUse(tool, input) ?? (summary ? `${tool}: ${summary}` : `${tool} ${clip(JSON.stringify(input), 300)}`);
   }
 }
 

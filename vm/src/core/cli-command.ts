@@ -1,6 +1,6 @@
 // The CLI's argument vector and environment for one user's session. Pure: the shell spawns
 // exactly this, never through a shell, so no input is ever interpreted as shell syntax.
-import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
+import { READ_ONLY_RELAY_TOOLS, RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
 import type { InputMessage, RunOptions } from "../../../src/protocol/vm/runs";
 import { APPROVE_TOOL, MCP_SERVER_NAME } from "./relay-tool-wire";
 import { agentSafeEnv } from "./secret-env";
@@ -34,15 +34,26 @@ export function needsRelayMcp(options: CliOptions): boolean {
 const CLI_SCHEDULERS = ["CronCreate", "CronDelete", "CronList", "ScheduleWakeup"];
 
 /**
- * The relay's MCP server: its schedule tools allowed without a prompt (`-p` cannot ask), and with
- * approvals its `approve` tool as the CLI's permission prompt tool, which the model itself may not call.
+ * The relay tools a run may call without being asked. A run of someone else's text (an event, a
+ * trigger: `approvals.untrusted`) may only read them unasked: a task, a time zone or a file it
+ * asks for could otherwise be planted by that text and run later as the user's own.
+ */
+export function relayToolsAllowedUnasked(options: Pick<CliOptions, "approvals">): string[] {
+  return options.approvals?.untrusted ? RELAY_TOOL_NAMES.filter((name) => READ_ONLY_RELAY_TOOLS.includes(name)) : [...RELAY_TOOL_NAMES];
+}
+
+/**
+ * The relay's MCP server: its tools allowed without a prompt as relayToolsAllowedUnasked says (`-p`
+ * cannot ask; with approvals the others go to the prompt tool), and with approvals its `approve`
+ * tool as the CLI's permission prompt tool, which the model itself may not call.
  */
 export function relayToolArgs(mcpConfigPath: string, options: Pick<CliOptions, "scheduleTools" | "approvals"> = { scheduleTools: true }): string[] {
   // `--flag=value`: these options take several values and would swallow the next argument.
   const args = [`--mcp-config=${mcpConfigPath}`];
   const disallowed: string[] = [];
   if (options.scheduleTools) {
-    args.push(`--allowedTools=${RELAY_TOOL_NAMES.map((name) => `mcp__${MCP_SERVER_NAME}__${name}`).join(",")}`);
+    const unasked = relayToolsAllowedUnasked(options);
+    if (unasked.length > 0) args.push(`--allowedTools=${unasked.map((name) => `mcp__${MCP_SERVER_NAME}__${name}`).join(",")}`);
     disallowed.push(...CLI_SCHEDULERS);
   }
   if (options.approvals) {
