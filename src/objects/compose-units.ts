@@ -90,7 +90,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     transaction: sql.transaction,
     log,
   });
-  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, home: phone, log });
+  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, repoTrusted: repos.githubEvents.trusted, home: phone, log });
   const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
   const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
   const scheduleService = {
@@ -98,6 +98,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     settings,
     countHeld: outbox.countHeld,
     conversationName: repos.conversations.nameOf,
+    repoTrusted: repos.githubEvents.trusted,
   };
   const changes = createRunChangesUnit({ repos, conversations, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
   const modelPause = createModelPause({

@@ -142,3 +142,21 @@ export function resetToSchema(storage: DurableObjectStorage, upTo: number): numb
 export function query<T extends Record<string, SqlStorageValue>>(phone: string, sql: string, ...params: SqlStorageValue[]): Promise<T[]> {
   return runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<T>(sql, ...params).toArray());
 }
+
+/**
+ * Moves every task's next run to now, then arms the platform's alarm on the fresh instance (the
+ * eviction comes first: evicting waits for an alarm handler that may be streaming a held run).
+ * Returns the due time the tasks got (their task runs' ids end with it).
+ */
+export async function makeTasksDue(phone: string): Promise<number> {
+  const now = Date.now();
+  await rewriteStorage(phone, async (storage) => {
+    storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
+    // The schedules unit keeps its next due time for the alarm: it moves with the rows.
+    storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'schedules'", now - 1);
+    // The fresh instance then knows of no alarm but the one set below.
+    await storage.deleteAlarm();
+  });
+  await runInDurableObject(stubFor(phone), (_a, state) => state.storage.setAlarm(now));
+  return now - 1;
+}

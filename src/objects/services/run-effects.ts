@@ -5,6 +5,7 @@
 import type { VmRunEvent } from "../../protocol/vm/runs";
 import { replyTarget } from "../../core/reply-target";
 import { eventPrefix } from "../../core/github-guard";
+import { originOfRun, type TaskOrigin } from "../../core/task-origin";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { RunFailure } from "../../core/run-failure";
@@ -25,7 +26,7 @@ import type { Schedules } from "../units/schedules";
 import type { ModelPauseUnit } from "../units/model-pause";
 
 /** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
-export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string }) => ToolAnswer;
+export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string; origin: TaskOrigin | null }) => ToolAnswer;
 
 /** A conversation's last exchanges, leaving out one run's own messages (see core/transcript.ts). */
 export type TranscriptOf = (conversationId: number, exceptRunId: string) => { text: string; entries: number } | null;
@@ -124,7 +125,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       case "tool_call": {
         // Applied once with its answer stored: a replay is answered again, never re-applied.
         const { name, args, callId } = e.event;
-        const answer = e.allowed ? d.tools(name, args, run.conversationId, now, { vmRunId, callId }) : { ok: false, text: "This run has no relay tools." };
+        const answer = e.allowed ? d.tools(name, args, run.conversationId, now, { vmRunId, callId, origin: originOfRun(d.messages.eventsOfRun(run.id)) }) : { ok: false, text: "This run has no relay tools." };
         d.answers.owe(vmRunId, callId, { kind: "tool", body: { callId, ...answer } }, now);
         d.log("run_tool_call", { runId: run.id, tool: name, ok: answer.ok });
         break;
