@@ -8,7 +8,7 @@ import { agentSafeEnv } from "./secret-env";
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools" | "approvals">;
+export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools" | "approvals" | "forkSession">;
 
 /** The CLI's name for the relay's permission prompt tool. */
 export const APPROVE_TOOL_FULL_NAME = `mcp__${MCP_SERVER_NAME}__${APPROVE_TOOL}`;
@@ -98,6 +98,9 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
   // `--flag=value` so a value that starts with "-" is never read as an option.
   if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
   if (resume) args.push(`--resume=${resume}`);
+  // A new session id that starts from the resumed one's history; the resumed session's file is
+  // left as it was (observed: docs/notes/cli-observations.md, "--fork-session").
+  if (resume && options.forkSession) args.push("--fork-session");
   if (mcpConfigPath) args.push(...relayToolArgs(mcpConfigPath, options));
   return args;
 }
@@ -111,7 +114,10 @@ export function optionsFingerprint(options: CliOptions, env: Record<string, stri
   // Without approvals the fingerprint is what it was before them.
   // An untrusted run's process has none of the user's rules: it never takes a trusted run, nor the reverse.
   const approvals = options.approvals ? [options.approvals.mode, options.approvals.timeoutMs, ...(options.approvals.untrusted ? ["untrusted"] : [])] : [];
-  return JSON.stringify(options.approvals ? [...base, ...approvals] : base);
+  // A forked run's process must never take up the session it forked from (nor the reverse): it
+  // would write into the user's own session.
+  const fork = options.forkSession ? ["fork"] : [];
+  return JSON.stringify(options.approvals || options.forkSession ? [...base, ...approvals, ...fork] : base);
 }
 
 /** What the CLI runs as one of its own commands: `/name` or `/plugin:name`, alone or with arguments. */

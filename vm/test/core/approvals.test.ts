@@ -168,3 +168,18 @@ describe("relay tools a run may call unasked", () => {
     for (const name of ["schedule_create", "schedule_pause", "schedule_resume", "schedule_cancel", "set_time_zone", "send_file"]) expect(unasked).not.toContain(name);
   });
 });
+
+describe("a forked session's CLI arguments", () => {
+  const fork = RunOptionsSchema.parse({ forkSession: true });
+  const session = "0b8f3c1e-2d4a-4f6b-9c7d-1e2f3a4b5c6d";
+  it.each([
+    { options: fork, resume: session, forks: true },
+    { options: fork, resume: null, forks: false },
+    { options: RunOptionsSchema.parse({}), resume: session, forks: false },
+  ])("resume $resume, forkSession $options.forkSession", ({ options, resume, forks }) => {
+    expect(cliArgs(options, resume).includes("--fork-session")).toBe(forks);
+  });
+  it("a forked run's process never takes up the session it forks, nor the reverse", () => {
+    expect(optionsFingerprint(fork)).not.toBe(optionsFingerprint(RunOptionsSchema.parse({})));
+  });
+});
