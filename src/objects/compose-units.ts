@@ -124,6 +124,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     // A file names its conversation as a reply does (several runs live, or not the current one).
     tools: createToolRunner({ outbox, files, schedules: scheduleService, tagOf: (id) => conversations.prefixFor(id, repos.runs.openAll().length) }),
     transcriptOf: lifecycle.transcriptOf,
+    meanwhile: repos.meanwhile,
     spend: budget,
     modelPause,
     log,

@@ -6,6 +6,8 @@ import type { VmRunEvent } from "../../protocol/vm/runs";
 import { replyTarget } from "../../core/reply-target";
 import { eventPrefix } from "../../core/github-guard";
 import { originOfRun, type TaskOrigin } from "../../core/task-origin";
+import { meanwhileLine } from "../../core/meanwhile";
+import type { MeanwhileRepo } from "../db/meanwhile-repo";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { RunFailure } from "../../core/run-failure";
@@ -51,6 +53,8 @@ export type RunEffectsDeps = {
   tools: ToolRunner;
   /** What runs changed in their workspace (the line after the reply, /diff, /undo); absent in units' tests that need none. */
   changes?: Pick<Changes, "record" | "told" | "noteFor">;
+  /** What runs in forked sessions did, for the user's next run (core/meanwhile.ts); absent in units' tests that need none. */
+  meanwhile?: Pick<MeanwhileRepo, "add" | "upTo" | "told">;
   /** The pause when the model gave no answer (units/model-pause.ts); absent in units' tests that need none. */
   modelPause?: Pick<ModelPauseUnit, "hold" | "answered">;
   /** Each VM run's tool calls, as its terminal event carried them (the private page lists them). */
@@ -190,6 +194,10 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   if (!event.isError) d.modelPause?.answered();
   // The agent answered a turn that carried the note of an undo: it is told.
   d.changes?.told(run.conversationId);
+  // A run in a fork leaves one line for the user's own session; the user's run that was given the lines has told them.
+  const [started] = d.messages.eventsOfRun(run.id);
+  if (run.forkSession && started) d.meanwhile?.add(run.conversationId, meanwhileLine(started.label, event.text), now);
+  else if (run.context === "chat" && !run.forkSession) d.meanwhile?.told(run.conversationId, run.createdAt);
   // Counted on the run (results, cost) and logged once with run_finished: a log line costs
   // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
   if (event.isError) d.log("run_result_error", { runId: run.id, seq: event.seq, subtype: event.subtype });
