@@ -32,3 +32,19 @@ it("forks the user's session for an event's run, keeps the user's, and tells the
   expect((await starts())[3]!.messages![0]!.text).toBe("and then?");
   expect(await sessionOf()).toBe(own);
 });
+
+it("a lost session is restored from the user's own exchanges: an event's prompt and its run's reply stay out", async () => {
+  const other = "+15550000210";
+  await ask(other, "hello");
+  const event = { eventId: "github-fork-2", conversation: "main", prompt: "a stranger's words", origin: "GitHub: acme/api#8 labelled agent", label: "acme/api#8 issue", repo: "acme/api", receivedAt: Date.now(), publicOrigin: "https://relay.example" };
+  expect(await stubFor(other).startEventRun(event)).toEqual({ outcome: "queued" });
+  await eventually(async () => bodies(await sentTo(other)).includes("[acme/api#8 issue] echo: a stranger's words"));
+  await eventually(async () => (await query<{ n: number }>(other, "SELECT count(*) AS n FROM runs WHERE outcome IS NULL"))[0]!.n === 0);
+  await ask(other, "continue [[vm:unknown-session]]");
+  const seeded = (await vmRequests(other)).filter((r) => r.kind === "start").at(-1)!.messages![0]!.text;
+  const [restored, rest] = seeded.split("[End of the restored exchanges. The user's new message follows.]");
+  expect(restored).toContain("User: hello\nYou: echo: hello\n");
+  expect(restored).not.toContain("stranger's words");
+  // What the user's session hears of the event's run is the one line, before the message.
+  expect(rest).toBe("\n\n(Meanwhile a run started by acme/api#8 issue did: echo: a stranger's words)\n\ncontinue [[vm:unknown-session]]");
+});

@@ -188,7 +188,9 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   d.outbox.dropUnsentProgress(run.id);
   // To the chat the answered messages came from, in that channel's markup and parts.
   const to = replyTarget(answered) ?? undefined;
-  d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, conversationId: run.conversationId, now });
+  // A forked run's reply is not the conversation's: a lost session is restored without it (transcriptOf), as without its prompt.
+  const ofConversation = run.forkSession ? {} : { conversationId: run.conversationId };
+  d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, ...ofConversation, now });
   d.spend.recordCost(run.conversationId, event.costUsd, now);
   // The model answered: a pause's streak (an outage's backoff) is over.
   if (!event.isError) d.modelPause?.answered();
