@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-28 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-29 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -13,7 +13,7 @@ CREATE TABLE schedules (
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-, conversation_id INTEGER NOT NULL DEFAULT 1, channel TEXT CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT);
+, conversation_id INTEGER NOT NULL DEFAULT 1, channel TEXT CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, origin_label TEXT, origin_repo TEXT, origin_trusted_at INTEGER);
 CREATE INDEX schedules_due ON schedules (status, next_run_at);
 CREATE TABLE task_runs (
   id TEXT PRIMARY KEY,
@@ -44,7 +44,7 @@ CREATE TABLE "runs" (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   context TEXT NOT NULL DEFAULT 'chat' CHECK (context IN ('chat', 'fresh'))
-, conversation_id INTEGER NOT NULL DEFAULT 1, seed_transcript INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+, conversation_id INTEGER NOT NULL DEFAULT 1, seed_transcript INTEGER NOT NULL DEFAULT 0, fork_session INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE INDEX runs_open ON runs (created_at) WHERE outcome IS NULL;
 CREATE TABLE "outbox" (
   id INTEGER PRIMARY KEY,
@@ -257,5 +257,12 @@ CREATE TABLE due_times (
   unit TEXT PRIMARY KEY,
   due_at INTEGER
 ) WITHOUT ROWID;
+CREATE TABLE meanwhile_notes (
+  id INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX meanwhile_notes_conversation ON meanwhile_notes (conversation_id, id);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -4,6 +4,7 @@ import { COMPOUND, runnerRefusal, SUBCOMMAND } from "../protocol/always-rules";
 import { PERMISSION_RULE } from "../protocol/vm/approvals";
 import { quoteInput } from "./quote-input";
 import { fitPrompt, projectPath, projectRule, visibleMarks } from "./approval-text";
+import { describeRelayToolUse } from "./relay-tool-words";
 
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */
 export type ApprovalMode = "off" | "edits" | "on";
@@ -83,7 +84,7 @@ export function describeRequest(tool: string, input: Record<string, unknown>, su
       case "WebSearch":
         return `Search the web for “${quoteInput(text("query") ?? "", 120)}”`;
       default:
-        return summary ? `Use ${tool}: ${summary}` : `Use ${tool} ${clip(JSON.stringify(input), 300)}`;
+        return describeRelayToolUse(tool, input) ?? (summary ? `Use ${tool}: ${summary}` : `Use ${tool} ${clip(JSON.stringify(input), 300)}`);
     }
   }
 }

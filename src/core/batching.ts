@@ -26,6 +26,14 @@ export function selectBatch(queued: readonly QueuedRef[], max: number): Batch | 
 }
 
 /**
+ * Whether a batch's run works in a fork of its conversation's session: a chat batch of an event's
+ * message (alone, see selectBatch), so that someone else's text never enters the user's own session.
+ */
+export function forksSession(batch: { context: "chat" | "fresh" }, messages: readonly QueuedRef[]): boolean {
+  return batch.context === "chat" && messages.some(isEvent);
+}
+
+/**
  * Messages that may join a live run as further turns: only the user's own, only for the run's
  * conversation, never a slash command, and never into a task's fresh session.
  */

@@ -18,9 +18,9 @@ const IN_CHAT_ANYWHERE = new RegExp(`(?:^|\\s)${DASHES}in-chat(?=\\s|$)`, "i");
 const OPEN_QUOTE = /^["“”„]/;
 const CLOSE_QUOTE = /["“”]/;
 
-const USAGE = 'Usage: /schedule cron "<cron>" <prompt>, every <duration> <prompt>, every <days> at <time> <prompt>, at <time> <prompt>, or pause|resume|delete|log <id>.';
+const USAGE = 'Usage: /schedule cron "<cron>" <prompt>, every <duration> <prompt>, every <days> at <time> <prompt>, at <time> <prompt>, or pause|resume|delete|log|trust <id>.';
 const FLAG_HINT = "put --in-chat just before the prompt, e.g. /schedule every 2h --in-chat check the build";
-const ACTIONS: readonly ScheduleAction[] = ["pause", "resume", "delete", "log"];
+const ACTIONS: readonly ScheduleAction[] = ["pause", "resume", "delete", "log", "trust"];
 
 /** The optional --in-chat flag, then the prompt, which is kept as typed apart from trimming. */
 function takeContext(rest: string): { context: TaskContext; prompt: string } | { reason: string } {

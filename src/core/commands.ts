@@ -44,6 +44,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/schedule resume <id>", description: "start a paused task again" },
   { usage: "/schedule delete <id>", description: "delete a task" },
   { usage: "/schedule log <id>", description: "a task's last runs" },
+  { usage: "/schedule trust <id>", description: "a task an event's run made runs in its conversation's mode from now on, not asking before every action" },
   { usage: "/tz Europe/London", description: "set your time zone; /tz alone shows it" },
   { usage: "/diff, /diff <n>", description: "a picture of what the agent's last run changed (n: the n-th last change still in place)" },
   { usage: "/undo, /redo", description: "put the files back as before the last run that changed them (asks first); /redo takes the last /undo back" },

@@ -5,7 +5,7 @@ import type { AdminCommand } from "./command-admin";
 import type { LinkCommand } from "./command-link";
 import type { ScheduleRequest } from "./schedule-validate";
 
-export type ScheduleAction = "pause" | "resume" | "delete" | "log";
+export type ScheduleAction = "pause" | "resume" | "delete" | "log" | "trust";
 
 export type ParsedCommand =
   /** `topic`: /help <topic>, as typed (core/help.ts reads it). */

@@ -43,6 +43,11 @@ export type Run = {
   conversationId: number;
   /** Its session was lost: the fresh one starts with the conversation's last exchanges. */
   seedTranscript: boolean;
+  /**
+   * A run of someone else's text (an event): it works in a fork of the conversation's session
+   * (`options.forkSession`), and its session never becomes the conversation's.
+   */
+  forkSession: boolean;
   /** In memory only (see Attempt); a run read from its row has none. */
   attempt: Attempt | null;
 };
@@ -68,7 +73,7 @@ export type RunEvent =
    * open (one batch at a time, in order); a run of another conversation, or a task in its own
    * session, does not hold it.
    */
-  | { type: "dispatch"; runId: string; ids: readonly string[]; context: "chat" | "fresh"; conversationId: number; sessionId: string | null }
+  | { type: "dispatch"; runId: string; ids: readonly string[]; context: "chat" | "fresh"; conversationId: number; sessionId: string | null; forkSession?: boolean }
   /** This instance takes the run up (at its first attempt, after a retry's wait, after an eviction); `machine`: whether the VM is reachable as it is. */
   | { type: "open"; machine: "ready" | "cold" }
   /** The Machine answered the connect in time. */
@@ -172,6 +177,7 @@ export function stepRun(run: Run | null, pending: readonly PendingMessage[], eve
       context: event.context,
       conversationId: event.conversationId,
       seedTranscript: false,
+      forkSession: event.context === "chat" && event.forkSession === true,
       attempt: null,
     };
     return withMessages(created, pending, { type: "handed", runId: created.id, ids: event.ids, how: "batch" });
@@ -222,8 +228,8 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
   }
   // Its first event says the stream is live; a terminal one is recorded by the run's end.
   const advanced: Run = { ...run, lastSeq: event.seq, phase: "streaming", transportFailures: 0, attempt: null };
-  // A task in a fresh session must never replace the conversation's session.
-  const keep = (sessionId: string): RunEffect[] => (run.context === "chat" ? [{ type: "keep_session", sessionId }] : []);
+  // A task in a fresh session, and an event's run in its fork, must never replace the conversation's session.
+  const keep = (sessionId: string): RunEffect[] => (run.context === "chat" && !run.forkSession ? [{ type: "keep_session", sessionId }] : []);
   switch (event.type) {
     case "session":
       return { run: advanced, moves: [], effects: keep(event.sessionId) };
@@ -283,7 +289,9 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
         seedTranscript: run.seedTranscript || fresh,
         attempt: null,
       };
-      const lost: RunEffect[] = fresh ? [{ type: "keep_session", sessionId: null }, { type: "session_lost", vmRunId: run.vmRunId }] : [];
+      // A fork that could not resume leaves the conversation's session to the user's next run to find lost.
+      const forget: RunEffect[] = run.forkSession ? [] : [{ type: "keep_session", sessionId: null }];
+      const lost: RunEffect[] = fresh ? [...forget, { type: "session_lost", vmRunId: run.vmRunId }] : [];
       // The old VM run is gone, and with it whatever it was asking.
       return withMessages(next, pending, { type: "unread", runId: run.id, ids: extra }, [told], [...lost, { type: "vm_run_over", vmRunId: run.vmRunId }]);
     }

@@ -94,7 +94,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     runPageLink: bindings.env ? pageLinkOfRun({ env: bindings.env, config, settings, phone }, clock) : undefined,
     log,
   });
-  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, home: phone, log });
+  const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, repoTrusted: repos.githubEvents.trusted, home: phone, log });
   const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
   const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
   const scheduleService = {
@@ -102,6 +102,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     settings,
     countHeld: outbox.countHeld,
     conversationName: repos.conversations.nameOf,
+    repoTrusted: repos.githubEvents.trusted,
   };
   const changes = createRunChangesUnit({ repos, conversations, bucket: bindings.media, mediaKeys, phone, transaction: sql.transaction, log });
   const modelPause = createModelPause({
@@ -127,6 +128,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     // A file names its conversation as a reply does (several runs live, or not the current one).
     tools: createToolRunner({ outbox, files, schedules: scheduleService, tagOf: (id) => conversations.prefixFor(id, repos.runs.openAll().length) }),
     transcriptOf: lifecycle.transcriptOf,
+    meanwhile: repos.meanwhile,
     spend: budget,
     modelPause,
     log,

@@ -67,3 +67,6 @@ export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
 ];
 
 export const RELAY_TOOL_NAMES = RELAY_TOOLS.map((t) => t.name);
+
+/** The relay tools that only read: a run of someone else's text may call them unasked; every other one changes the user's tasks, zone or chat, and is asked. */
+export const READ_ONLY_RELAY_TOOLS: readonly string[] = ["schedule_list"];

@@ -158,6 +158,8 @@ describe("parseCommand: /schedule managing a task", () => {
     ["/schedule RESUME #3", { type: "schedule_manage", action: "resume", id: 3 }],
     ["/schedule delete 12", { type: "schedule_manage", action: "delete", id: 12 }],
     ["/schedule log 7", { type: "schedule_manage", action: "log", id: 7 }],
+    ["/schedule trust 4", { type: "schedule_manage", action: "trust", id: 4 }],
+    ["/schedule TRUST #4", { type: "schedule_manage", action: "trust", id: 4 }],
   ])("%j", (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -188,6 +190,9 @@ describe("parseCommand: /schedule refusals", () => {
     ["/schedule delete 0", /^"0" is not a task id/],
     ["/schedule delete -3", /^"-3" is not a task id/],
     ["/schedule delete 3 4", /^\/schedule delete takes one id\.$/],
+    ["/schedule trust", /^Which task\? \/schedule trust <id>; \/schedules lists the ids\.$/],
+    ["/schedule trust acme/api", /^"acme\/api" is not a task id/],
+    ["/schedule trust 3 4", /^\/schedule trust takes one id\.$/],
     ["/schedule list all", /^\/schedule list takes no arguments\.$/],
   ])("%j", (text, reason) => {
     const parsed = parseCommand(text);
@@ -223,7 +228,7 @@ describe("/help", () => {
     const listed = HELP_TOPICS.flatMap((t) => helpReply(t, true).split("\n").slice(1));
     expect(listed).toHaveLength(COMMAND_HELP.length - 1);
     for (const { usage } of COMMAND_HELP.slice(1)) expect(topicOf(usage), usage).not.toBeNull();
-    for (const name of ["/status", "/stop", "/new", "/sessions", "@<name>", "/rename", "/deep", "/git", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/tz", "/vm"]) {
+    for (const name of ["/status", "/stop", "/new", "/sessions", "@<name>", "/rename", "/deep", "/git", "/schedule cron", "/schedule every", "/schedule at", "--in-chat", "/schedules", "/schedule pause", "/schedule resume", "/schedule delete", "/schedule log", "/schedule trust", "/tz", "/vm"]) {
       expect(listed.some((line) => line.startsWith(name) || line.includes(` ${name} `)), name).toBe(true);
     }
   });

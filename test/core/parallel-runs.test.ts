@@ -63,6 +63,7 @@ const base: Run = {
   context: "chat",
   conversationId: 1,
   seedTranscript: false,
+  forkSession: false,
   attempt: null,
 };
 

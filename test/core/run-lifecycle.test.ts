@@ -30,6 +30,7 @@ const waiting: Run = {
   context: "chat",
   conversationId: 1,
   seedTranscript: false,
+  forkSession: false,
   attempt: null,
 };
 const runs = {

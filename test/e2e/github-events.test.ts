@@ -138,10 +138,11 @@ it("an /agent comment from a collaborator starts a run answered in the chat; a s
   expect([again.status, await again.json()]).toMatchObject([201, { event: "issues", action: "labeled", redelivery: true, statusCode: 200 }]);
   // Alice's own message to that conversation queues after anything the stranger's could have.
   await send("@sample after-the-stranger");
-  const reply = await next("the reply to Alice's message", before, (b) => b.includes("[offline model] You said: «after-the-stranger»"));
-  // The agent never got the stranger's comment nor the issue again: in the conversation the issue's run cloned, its two runs and this message.
-  expect(reply.body).toContain("This conversation has 3 user messages");
-  expect(reply.body).toContain(`earlier: «GitHub issue ${REPO}#${issueNumber} was labelled`);
+  const reply = await next("the reply to Alice's message", before, (b) => b.includes("[offline model] You said: «(Meanwhile a run started by"));
+  // The agent never got the stranger's comment nor the issue again. The issue's and the comment's
+  // runs worked in sessions of their own: Alice's session holds her message alone, after one line of each.
+  expect(reply.body).toContain(`You said: «(Meanwhile a run started by ${REPO}#${issueNumber} issue did: `);
+  expect(reply.body).toContain("This conversation has 1 user message.");
   expect((await bodies()).slice(before).filter((b) => b.includes("stranger") && !b.includes("after-the-stranger"))).toEqual([]);
 });
 
@@ -170,16 +171,21 @@ it("a trigger fired twice with one Idempotency-Key starts one run whose answer c
   const asked = await next("the approval of the trigger's command", seen, isAsked);
   expect(asked.body).toContain("[trigger deploy-check]");
   await send(yesTo(asked.body));
-  const isAnswer = (b: string) => b.includes("The Bash tool answered") && b.includes("deploy-1234-finished");
+  // The run's own answer (the user's next reply quotes its first line too, in the meanwhile line).
+  const isAnswer = (b: string) => b.includes("[trigger deploy-check] [offline model] The Bash tool answered") && b.includes("deploy-1234-finished");
   await next("the trigger run's answer", asked.index + 1, isAnswer);
   // A second run would be queued in the same conversation before this message.
   await send("after-the-trigger");
-  await next("the reply after the trigger", seen, (b) => b.includes("[offline model] You said: «after-the-trigger»"));
+  const isReplyAfter = (b: string) => b.includes("[offline model] You said: «(Meanwhile a run started by trigger deploy-check did: ");
+  await next("the reply after the trigger", seen, isReplyAfter);
   const after = (await bodies()).slice(seen);
   expect(after.filter(isAsked)).toHaveLength(1);
   expect(after.filter(isAnswer)).toHaveLength(1);
   expect(after.filter((b) => b.includes("▶️ trigger deploy-check: started a run"))).toHaveLength(1);
-  expect(after.find((b) => b.includes("You said: «after-the-trigger»"))).toContain("This conversation has 5 user messages");
+  // Alice's session: her message before and this one, which heard of one trigger run, not two.
+  const replyAfter = after.find(isReplyAfter) ?? "";
+  expect(replyAfter).toContain("This conversation has 2 user messages");
+  expect(replyAfter.split("(Meanwhile a run started by trigger deploy-check")).toHaveLength(2);
   // The trigger's own count says one run too.
   const listed = (await sent()).length;
   await send("/triggers");

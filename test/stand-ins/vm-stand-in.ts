@@ -62,6 +62,9 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
  *                          for another ConfigProblemReason
  *
+ * A run started with options.forkSession gets a new session id (its session and result events
+ * carry it), as the CLI's --fork-session gives; otherwise the session it resumes, or a new one.
+ *
  * GET /health answers {ok:true} without the token and {ok:true, problem} with it; `problem` is
  * options.problem (default null) until POST /__stand-in/health {problem: string | null} sets it.
  * A misconfigured run leaves it alone, so no test's /vm depends on another test's runs.
@@ -449,7 +452,9 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (run?.rawConnections?.length) return rawStream(res, run.rawConnections.shift()!);
       if (!run) {
         const live = liveOnSession(body.userId, body.sessionId);
-        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId: body.sessionId ?? `session-${crypto.randomUUID()}`, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map(), asksApprovals: !!body.options.approvals, approvalTimeoutMs: body.options.approvals?.timeoutMs };
+        // options.forkSession: a new session, as the CLI's --fork-session gives; the one it names is left alone.
+        const sessionId = body.sessionId !== null && !body.options.forkSession ? body.sessionId : `session-${crypto.randomUUID()}`;
+        run = { runId: body.runId, userId: body.userId, workspace: body.workspace, sessionId, events: [], turns: [{ messages: body.messages }], finished: false, released: false, listeners: new Set(), dropped: false, toolResults: new Map(), asksApprovals: !!body.options.approvals, approvalTimeoutMs: body.options.approvals?.timeoutMs };
         runs.set(body.runId, run);
         if (!workspacesOf(body.userId).has(body.workspace)) workspacesOf(body.userId).set(body.workspace, { url: null, branch: null, files: 0 });
         if (live) push(run, { type: "error", code: "busy", message: "another run is live on this session" });

@@ -5,7 +5,7 @@ import { createToolRunner } from "../../src/objects/services/agent-tools";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
-const call = { vmRunId: "vm-run-1", callId: "call-1" };
+const call = { vmRunId: "vm-run-1", callId: "call-1", origin: null };
 const file = { fileId: "f1", name: "report.pdf", contentType: "application/pdf", size: 1_000, caption: "the report" };
 
 function runner(canSendFiles: boolean) {
@@ -14,7 +14,7 @@ function runner(canSendFiles: boolean) {
   return createToolRunner({
     outbox: repos.outbox,
     files: canSendFiles ? files : null,
-    schedules: { schedules: repos.schedules, settings: repos.settings, countHeld: () => 0, conversationName: () => "main" },
+    schedules: { schedules: repos.schedules, settings: repos.settings, countHeld: () => 0, conversationName: () => "main", repoTrusted: () => false },
   });
 }
 
@@ -36,5 +36,15 @@ describe("createToolRunner", () => {
     expect(answer).toMatchObject({ ok: true });
     expect(t.rows<{ prompt: string }>("SELECT prompt FROM schedules")).toEqual([{ prompt: "water the plants" }]);
     expect(runner(true)("no_such_tool", {}, 1, T0, call)).toMatchObject({ ok: false });
+  });
+
+  it("keeps the event a run carries as the origin of a task it makes; the user's own runs leave none", () => {
+    const origin = { label: "acme/api#12 issue", repo: "acme/api" };
+    expect(runner(true)("schedule_create", { kind: "every", every: "1h", prompt: "send the numbers" }, 1, T0, { ...call, origin })).toMatchObject({ ok: true });
+    expect(runner(true)("schedule_create", { kind: "every", every: "2h", prompt: "mine" }, 1, T0, call)).toMatchObject({ ok: true });
+    expect(t.rows("SELECT prompt, origin_label, origin_repo, origin_trusted_at FROM schedules ORDER BY id")).toEqual([
+      { prompt: "send the numbers", origin_label: "acme/api#12 issue", origin_repo: "acme/api", origin_trusted_at: null },
+      { prompt: "mine", origin_label: null, origin_repo: null, origin_trusted_at: null },
+    ]);
   });
 });

@@ -41,7 +41,7 @@ function unit(o: { storage?: boolean; transcriber?: boolean; clock?: () => numbe
   const opened = { count: 0 };
   const { repos } = t;
   const bucket = memoryBucket();
-  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: t.sql.transaction });
+  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: t.sql.transaction, repoTrusted: () => false });
   const inbox = createMediaInbox({
     messages: repos.messages,
     lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log: noLog }),

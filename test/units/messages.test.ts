@@ -13,7 +13,7 @@ const t = useUnitDb();
  * (stepMessages over what is pending) and written through runStepped, the way the runs unit does.
  */
 const unit = () => {
-  const schedules = createSchedules({ repo: t.repos.schedules, messages: t.repos.messages, settings: t.repos.settings, transaction: t.sql.transaction });
+  const schedules = createSchedules({ repo: t.repos.schedules, messages: t.repos.messages, settings: t.repos.settings, transaction: t.sql.transaction, repoTrusted: () => false });
   const service = createMessages({ repo: t.repos.messages, outbox: t.repos.outbox, schedules, log: noLog });
   const stepped = (event: Extract<MessageEvent, { runId: string }>, now: number) => {
     const { moves, effects } = stepMessages(t.repos.messages.pending(), event);

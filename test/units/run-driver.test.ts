@@ -28,7 +28,7 @@ function driver(connect: Connect, startRun: VmClient["startRun"]) {
   const { repos, sql } = t;
   const logged: { event: string; fields: Record<string, unknown> }[] = [];
   const log = (event: string, fields: Record<string, unknown>) => void logged.push({ event, fields });
-  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: sql.transaction, log });
+  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: sql.transaction, repoTrusted: () => false, log });
   const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
   const vm = { ready: () => false, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }) } as unknown as VmClient;
   const runs = createRunDriver({

@@ -8,7 +8,7 @@ import { createSchedules } from "../../src/objects/units/schedules";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
-const unit = () => createSchedules({ repo: t.repos.schedules, messages: t.repos.messages, settings: t.repos.settings, transaction: t.sql.transaction });
+const unit = () => createSchedules({ repo: t.repos.schedules, messages: t.repos.messages, settings: t.repos.settings, transaction: t.sql.transaction, repoTrusted: () => false });
 const hourly: ScheduleSpec = { kind: "interval", everyMs: HOUR, anchorAt: T0 };
 const add = (spec: ScheduleSpec, nextRunAt: number, context: "fresh" | "chat" = "fresh") =>
   t.repos.schedules.create({ spec, prompt: "summarize the open PRs", context, nextRunAt, conversationId: 1, now: T0 });

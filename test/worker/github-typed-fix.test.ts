@@ -24,8 +24,9 @@ it("a typed fix it starts the CI failure's fix run, as the button does; once sta
   expect(reply.body).toContain("FAIL src/b.test.ts");
   expect((await starts()).map((s) => s.messages?.[0]?.id)).toEqual([expect.stringMatching(/^gh-fix-/)]);
 
-  // The notice's run is started: the same words now reach the agent as the user's own message.
+  // The notice's run is started: the same words now reach the agent as the user's own message (in
+  // the user's own session, which hears first what the fix run did in its fork).
   await sendInbound(phone, "fix it");
-  await said((b) => b.endsWith("echo: fix it"));
+  await said((b) => b.startsWith("echo: (Meanwhile a run started by acme/typed#7 CI did: echo: CI failed on pull request acme/typed#7") && b.endsWith("\n\nfix it"));
   expect(await starts()).toHaveLength(2);
 });

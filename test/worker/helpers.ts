@@ -132,7 +132,7 @@ export async function rewriteStorage(phone: string, write: (storage: DurableObje
  * an object made before the later ones would be (then fill it, evict, and let it migrate).
  */
 export function resetToSchema(storage: DurableObjectStorage, upTo: number): number[] {
-  for (const table of ["due_times", "github_trust", "waiting_event_runs", "ship_question", "github_autofix", "github_deliveries", "pull_requests", "triggers", "stopped_chats", "run_tool_calls", "undo_question", "run_changes", "machine", "vm_answers", "approval_rules", "approvals", "spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
+  for (const table of ["meanwhile_notes", "due_times", "github_trust", "waiting_event_runs", "ship_question", "github_autofix", "github_deliveries", "pull_requests", "triggers", "stopped_chats", "run_tool_calls", "undo_question", "run_changes", "machine", "vm_answers", "approval_rules", "approvals", "spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
     storage.sql.exec(`DROP TABLE IF EXISTS ${table}`);
   }
   return migrate(storage, Date.now(), MIGRATIONS.slice(0, upTo));
@@ -141,4 +141,22 @@ export function resetToSchema(storage: DurableObjectStorage, upTo: number): numb
 /** Runs SQL inside the phone's Durable Object (for setup and inspection). */
 export function query<T extends Record<string, SqlStorageValue>>(phone: string, sql: string, ...params: SqlStorageValue[]): Promise<T[]> {
   return runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<T>(sql, ...params).toArray());
+}
+
+/**
+ * Moves every task's next run to now, then arms the platform's alarm on the fresh instance (the
+ * eviction comes first: evicting waits for an alarm handler that may be streaming a held run).
+ * Returns the due time the tasks got (their task runs' ids end with it).
+ */
+export async function makeTasksDue(phone: string): Promise<number> {
+  const now = Date.now();
+  await rewriteStorage(phone, async (storage) => {
+    storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
+    // The schedules unit keeps its next due time for the alarm: it moves with the rows.
+    storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'schedules'", now - 1);
+    // The fresh instance then knows of no alarm but the one set below.
+    await storage.deleteAlarm();
+  });
+  await runInDurableObject(stubFor(phone), (_a, state) => state.storage.setAlarm(now));
+  return now - 1;
 }

@@ -1,7 +1,7 @@
 // /notify, and where a scheduled task's result goes once a Telegram chat is linked.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ask, query, rewriteStorage, stubFor } from "./helpers";
+import { ask, makeTasksDue, query, stubFor } from "./helpers";
 import { fromTelegram, linkPhoneAndTelegram, setting } from "./link-helpers";
 
 describe("/notify and where a scheduled task's result goes", () => {
@@ -22,15 +22,9 @@ describe("/notify and where a scheduled task's result goes", () => {
     ]);
     /** Makes both tasks due and fires the alarm (as schedule-runs.test.ts does): where their messages say the results go. */
     const claimedSources = async () => {
-      const now = Date.now();
-      await rewriteStorage(phone, async (storage) => {
-        storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
-        storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'schedules'", now - 1);
-        await storage.deleteAlarm();
-      });
-      await runInDurableObject(stubFor(phone), (_a, state) => state.storage.setAlarm(now));
+      const dueAt = await makeTasksDue(phone);
       await runDurableObjectAlarm(stubFor(phone));
-      const rows = await query<{ channel: string; chat: string | null }>(phone, "SELECT channel, chat FROM messages WHERE id LIKE ? ORDER BY schedule_id", `task-%-${now - 1}`);
+      const rows = await query<{ channel: string; chat: string | null }>(phone, "SELECT channel, chat FROM messages WHERE id LIKE ? ORDER BY schedule_id", `task-%-${dueAt}`);
       return rows.map(({ channel, chat }) => ({ channel, chat }));
     };
     expect(await claimedSources()).toEqual([{ channel: "telegram", chat: user }, { channel: "whatsapp", chat: null }]);

@@ -1,26 +1,11 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ask, bodies, eventually, query, releaseVm, rewriteStorage, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+import { ask, bodies, eventually, makeTasksDue, query, releaseVm, rewriteStorage, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 type TaskRunRow = { id: string; status: string; result_excerpt: string | null; cost_usd: number; error: string | null };
 const taskRuns = (phone: string) => query<TaskRunRow>(phone, "SELECT id, status, result_excerpt, cost_usd, error FROM task_runs ORDER BY claimed_at");
 const nextRun = async (phone: string) => (await query<{ next_run_at: number }>(phone, "SELECT next_run_at FROM schedules"))[0]!.next_run_at;
 const sessionOf = async (phone: string) => (await query<{ session_id: string | null }>(phone, "SELECT session_id FROM conversations WHERE id = 1"))[0]?.session_id;
-/**
- * Moves every task's next run to now, then arms the platform's alarm on the fresh instance (the
- * eviction comes first: evicting waits for an alarm handler that may be streaming a held run).
- */
-async function makeTasksDue(phone: string): Promise<void> {
-  const now = Date.now();
-  await rewriteStorage(phone, async (storage) => {
-    storage.sql.exec("UPDATE schedules SET next_run_at = ? WHERE status = 'active'", now - 1);
-    // The schedules unit keeps its next due time for the alarm: it moves with the rows.
-    storage.sql.exec("UPDATE due_times SET due_at = ? WHERE unit = 'schedules'", now - 1);
-    // The fresh instance then knows of no alarm but the one set below.
-    await storage.deleteAlarm();
-  });
-  await runInDurableObject(stubFor(phone), (_a, state) => state.storage.setAlarm(now));
-}
 const taskStarts = async (phone: string) => (await vmRequests(phone)).filter((r) => r.kind === "start" && r.messages?.[0]?.id.startsWith("task-"));
 
 describe("a due task runs through the queue, once", () => {

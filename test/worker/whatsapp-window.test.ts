@@ -44,7 +44,7 @@ it("says in /schedules that results are waiting", async () => {
   const text = await runInDurableObject(stubFor(phone), (_agent, state) => {
     const sql = createSql(state.storage);
     const outbox = createOutboxRepo(sql);
-    return listSchedules({ schedules: createSchedulesRepo(sql), settings: createSettingsRepo(sql), countHeld: outbox.countHeld, conversationName: () => "main" }).text;
+    return listSchedules({ schedules: createSchedulesRepo(sql), settings: createSettingsRepo(sql), countHeld: outbox.countHeld, conversationName: () => "main", repoTrusted: () => false }).text;
   });
   expect(text).toContain("📬 1 message waiting");
 });

@@ -20,6 +20,8 @@ export type ListedTask = TaskFacts & {
   nextRunAt: number | null;
   prompt: string;
   last: { status: string; resultExcerpt: string | null } | null;
+  /** Where it came from (core/task-origin.ts's taskOriginText): "made by you", or the event that made it. */
+  from: string;
 };
 
 /** `held`: messages waiting for WhatsApp's 24-hour window, which the list mentions. */
@@ -28,7 +30,7 @@ export function schedulesList(tasks: readonly ListedTask[], held: number, timeZo
     const next = s.status === "active" && s.nextRunAt !== null ? `next ${formatInZone(s.nextRunAt, timeZone)}` : s.status;
     const last = s.last ? `, last: ${s.last.status}${s.last.resultExcerpt ? ` “${s.last.resultExcerpt.slice(0, 60)}”` : ""}` : "";
     const where = s.conversation ?? "a deleted conversation";
-    return `#${s.id} [${where}] ${describeSchedule(s.spec, timeZone)}: ${next}${last}\n   ${s.prompt.slice(0, 80)}`;
+    return `#${s.id} [${where}] ${describeSchedule(s.spec, timeZone)}: ${next}${last}\n   ${s.prompt.slice(0, 80)}\n   ${s.from}`;
   });
   const heldLine = held > 0 ? [`📬 ${held} message${held === 1 ? "" : "s"} waiting: WhatsApp allows them only within 24 h of your last message, so send anything to receive them.`] : [];
   if (lines.length === 0) return ["No scheduled tasks. Try /schedule every 1d <prompt> or /help.", ...heldLine].join("\n");

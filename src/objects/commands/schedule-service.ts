@@ -6,6 +6,7 @@ import { type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZon
 import { duplicateReply, findDuplicate } from "../../core/schedule-duplicate";
 import { nextRunAt } from "../../core/schedule-math";
 import { parseScheduleRequest, type ScheduleRequest, validateScheduleSpec, validateTimeZone } from "../../core/schedule-validate";
+import { type TaskOrigin, taskOriginText, trustReply } from "../../core/task-origin";
 import type { SchedulesRepo } from "../db/schedules-repo";
 import type { Destination } from "../../core/link-doors";
 import type { SettingsRepo } from "../db/settings-repo";
@@ -21,23 +22,28 @@ export type ScheduleServiceDeps = {
   countHeld: () => number;
   /** The name of a conversation (tasks belong to one); null once it is gone. */
   conversationName: (id: number) => string | null;
+  /** Whether the user trusted this repository's events (`/github trust`): its tasks run as theirs. */
+  repoTrusted: (repo: string) => boolean;
 };
 
-/** A task belongs to the conversation it is created in, and runs in that conversation's project. */
-export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest, conversationId: number, now: number, createdIn: Destination | null = null): ServiceReply {
+/**
+ * A task belongs to the conversation it is created in, and runs in that conversation's project.
+ * `origin`: the event whose run made it (core/task-origin.ts); null: the user's own.
+ */
+export function createSchedule(d: ScheduleServiceDeps, request: ScheduleRequest, conversationId: number, now: number, createdIn: Destination | null = null, origin: TaskOrigin | null = null): ServiceReply {
   const timeZone = timeZoneOf(d.settings);
   const checked = validateScheduleSpec(request, { timeZone, now, existingCount: d.schedules.countLive() });
   if (!checked.ok) return { ok: false, text: checked.reason };
   const same = findDuplicate(d.schedules.list(), { ...checked.schedule, conversationId });
   if (same) return { ok: false, text: duplicateReply(same, timeZone) };
-  const s = d.schedules.create({ ...checked.schedule, conversationId, createdIn, now });
+  const s = d.schedules.create({ ...checked.schedule, conversationId, createdIn, origin, now });
   const task = { id: s.id, spec: s.spec, context: s.context, conversation: d.conversationName(conversationId) };
   return { ok: true, text: scheduledReply(task, checked.schedule.nextRunAt, timeZone, isTimeZoneChosen(d.settings)) };
 }
 
 export function listSchedules(d: ScheduleServiceDeps): ServiceReply {
   const timeZone = timeZoneOf(d.settings);
-  const tasks = d.schedules.list().map((s) => ({ ...s, conversation: d.conversationName(s.conversationId), last: d.schedules.lastRun(s.id) }));
+  const tasks = d.schedules.list().map((s) => ({ ...s, conversation: d.conversationName(s.conversationId), last: d.schedules.lastRun(s.id), from: taskOriginText(s.id, s, d.repoTrusted) }));
   return { ok: true, text: schedulesList(tasks, d.countHeld(), timeZone) };
 }
 
@@ -47,6 +53,12 @@ export function manageSchedule(d: ScheduleServiceDeps, action: ScheduleAction, i
   const s = d.schedules.get(id);
   if (!s) return reply(false, { kind: "missing" });
   switch (action) {
+    case "trust": {
+      if (s.origin === null) return { ok: false, text: trustReply(id, { kind: "own" }) };
+      if (s.trustedAt !== null) return { ok: false, text: trustReply(id, { kind: "already" }) };
+      d.schedules.trust(id, now);
+      return { ok: true, text: trustReply(id, { kind: "trusted", origin: s.origin }) };
+    }
     case "pause":
       if (s.status !== "active") return reply(false, { kind: "not_active", status: s.status });
       d.schedules.setNext(id, "paused", null, now);
@@ -83,14 +95,17 @@ export function setTimeZone(d: ScheduleServiceDeps, input: string, now: number):
 const IdArgs = z.object({ id: z.coerce.number().check(z.int(), z.positive()) });
 const ZoneArgs = z.object({ timeZone: z.string().check(z.minLength(1), z.maxLength(64)) });
 
-/** The agent's tool calls (see src/protocol/relay-tools.ts), validated like commands. */
-/** `conversationId`: the conversation of the run that called the tool; its tasks belong there. */
-export function runRelayTool(d: ScheduleServiceDeps, name: string, args: Record<string, unknown>, conversationId: number, now: number): ServiceReply {
+/**
+ * The agent's tool calls (see src/protocol/relay-tools.ts), validated like commands.
+ * `conversationId`: the conversation of the run that called the tool; its tasks belong there.
+ * `origin`: the event that run carries, if any: a task it makes keeps it.
+ */
+export function runRelayTool(d: ScheduleServiceDeps, name: string, args: Record<string, unknown>, conversationId: number, now: number, origin: TaskOrigin | null = null): ServiceReply {
   const idOf = () => IdArgs.safeParse(args);
   switch (name) {
     case "schedule_create": {
       const parsed = parseScheduleRequest(args);
-      return parsed.ok ? createSchedule(d, parsed.request, conversationId, now) : { ok: false, text: parsed.reason };
+      return parsed.ok ? createSchedule(d, parsed.request, conversationId, now, null, origin) : { ok: false, text: parsed.reason };
     }
     case "schedule_list":
       return listSchedules(d);

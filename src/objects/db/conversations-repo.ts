@@ -94,6 +94,8 @@ export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = creat
     },
     delete(id: number): void {
       sql`DELETE FROM conversations WHERE id = ${id}`;
+      // Ids are reused: a later conversation must not hear what forks of this one did.
+      sql`DELETE FROM meanwhile_notes WHERE conversation_id = ${id}`;
     },
     /** Written only when it changes: a resumed session reports the same id on every run. */
     setSession(id: number, sessionId: string | null): void {

@@ -252,10 +252,10 @@ export function createMessagesRepo(sql: Sql) {
       const rows = sql<{ conversation_id: number; n: number }>`SELECT conversation_id, count(*) AS n FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' GROUP BY conversation_id`;
       return new Map(rows.map((r) => [r.conversation_id, r.n]));
     },
-    /** What the user sent to the agent in a conversation, newest first, leaving out one run's own. */
+    /** What the user sent to the agent in a conversation, newest first, leaving out one run's own and what events sent (someone else's text). */
     sentToAgent(conversationId: number, exceptRunId: string, limit: number): { text: string; at: number }[] {
       return sql<{ body: string; received_at: number }>`SELECT body, received_at FROM messages
-        WHERE conversation_id = ${conversationId} AND kind = 'user' AND run_id IS NOT NULL AND run_id != ${exceptRunId}
+        WHERE conversation_id = ${conversationId} AND kind = 'user' AND origin IS NULL AND run_id IS NOT NULL AND run_id != ${exceptRunId}
         ORDER BY seq DESC LIMIT ${limit}`.map((r) => ({ text: r.body, at: r.received_at }));
     },
     /**

@@ -29,6 +29,7 @@ import githubGuard from "../../../migrations/0025_github_guard.sql";
 import shipPreview from "../../../migrations/0026_ship_preview.sql";
 import triggerDoors from "../../../migrations/0027_trigger_doors.sql";
 import dueTimes from "../../../migrations/0028_due_times.sql";
+import strangerOrigin from "../../../migrations/0029_stranger_origin.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -62,6 +63,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 26, name: "0026_ship_preview", sql: shipPreview },
   { id: 27, name: "0027_trigger_doors", sql: triggerDoors },
   { id: 28, name: "0028_due_times", sql: dueTimes },
+  { id: 29, name: "0029_stranger_origin", sql: strangerOrigin },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -4,6 +4,7 @@ import { createApprovalsRepo } from "./approvals-repo";
 import { createConversationsRepo } from "./conversations-repo";
 import { createDueTimesRepo } from "./due-times-repo";
 import { createMachineRepo } from "./machine-repo";
+import { createMeanwhileRepo } from "./meanwhile-repo";
 import { createMessagesRepo } from "./messages-repo";
 import { createOutboxRepo } from "./outbox-repo";
 import { createRunsRepo } from "./runs-repo";
@@ -28,6 +29,7 @@ export function createRepos(sql: Sql) {
     dueTimes,
     messages: createMessagesRepo(sql),
     runs: createRunsRepo(sql),
+    meanwhile: createMeanwhileRepo(sql),
     outbox: createOutboxRepo(sql, dueTimes),
     settings,
     schedules: createSchedulesRepo(sql, dueTimes),

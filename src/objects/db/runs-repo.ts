@@ -28,6 +28,7 @@ type RunRow = {
   context: string;
   conversation_id: number;
   seed_transcript: number;
+  fork_session: number;
 };
 
 function toRun(row: RunRow): Run {
@@ -48,6 +49,7 @@ function toRun(row: RunRow): Run {
     context: RunContextSchema.parse(row.context),
     conversationId: row.conversation_id,
     seedTranscript: row.seed_transcript === 1,
+    forkSession: row.fork_session === 1,
     attempt: null,
   };
 }
@@ -89,8 +91,9 @@ export function createRunsRepo(sql: Sql) {
      */
     write(prev: Run | null, next: Run, now: number): void {
       if (prev === null) {
-        sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, created_at, updated_at)
-          VALUES (${next.id}, ${next.vmRunId}, ${next.phase}, ${next.nextAttemptAt}, ${next.sessionId}, ${next.context}, ${next.conversationId}, ${next.createdAt}, ${now})`;
+        // fork_session is set here once: a run never changes whose session it works in.
+        sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, fork_session, created_at, updated_at)
+          VALUES (${next.id}, ${next.vmRunId}, ${next.phase}, ${next.nextAttemptAt}, ${next.sessionId}, ${next.context}, ${next.conversationId}, ${next.forkSession ? 1 : 0}, ${next.createdAt}, ${now})`;
         return;
       }
       if (sameRow(prev, next)) return;

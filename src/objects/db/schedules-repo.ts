@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import type { ScheduleSpec } from "../../core/schedule-math";
 import type { TaskContext } from "../../core/schedule-validate";
 import type { Destination } from "../../core/link-doors";
+import type { TaskOrigin } from "../../core/task-origin";
 import { CHANNEL_NAMES } from "../../channels";
 import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "./due-times-repo";
 import type { Sql } from "./sql";
@@ -32,6 +33,9 @@ type ScheduleRow = {
   conversation_id: number;
   channel: string | null;
   chat: string | null;
+  origin_label: string | null;
+  origin_repo: string | null;
+  origin_trusted_at: number | null;
 };
 
 const ChannelSchema = z.nullable(z.enum(CHANNEL_NAMES));
@@ -48,6 +52,10 @@ export type Schedule = {
   conversationId: number;
   /** The chat it was created in (its results go back there); null: before this was kept, or the agent's tools. */
   createdIn: Destination | null;
+  /** The event whose run made it (core/task-origin.ts); null: the user's own. */
+  origin: TaskOrigin | null;
+  /** When the user trusted it (`/schedule trust`); null: not (or its origin is none). */
+  trustedAt: number | null;
 };
 
 function toSchedule(row: ScheduleRow): Schedule {
@@ -62,6 +70,8 @@ function toSchedule(row: ScheduleRow): Schedule {
     consecutiveFailures: row.consecutive_failures,
     conversationId: row.conversation_id,
     createdIn: channel === null ? null : { channel, chat: row.chat },
+    origin: row.origin_label === null ? null : { label: row.origin_label, repo: row.origin_repo },
+    trustedAt: row.origin_trusted_at,
   };
 }
 
@@ -117,10 +127,15 @@ export function createSchedulesRepo(sql: Sql, dueTimes: DueTimesRepo = createDue
   };
   const repo = {
     get,
-    create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; conversationId: number; createdIn?: Destination | null; now: number }): Schedule {
-      const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, conversation_id, channel, chat, created_at, updated_at)
-        VALUES (${JSON.stringify(s.spec)}, ${s.prompt}, ${s.context}, 'active', ${s.nextRunAt}, ${s.conversationId}, ${s.createdIn?.channel ?? null}, ${s.createdIn?.chat ?? null}, ${s.now}, ${s.now}) RETURNING id`;
+    create(s: { spec: ScheduleSpec; prompt: string; context: TaskContext; nextRunAt: number; conversationId: number; createdIn?: Destination | null; origin?: TaskOrigin | null; now: number }): Schedule {
+      const [row] = sql<{ id: number }>`INSERT INTO schedules (spec_json, prompt, context, status, next_run_at, conversation_id, channel, chat, origin_label, origin_repo, created_at, updated_at)
+        VALUES (${JSON.stringify(s.spec)}, ${s.prompt}, ${s.context}, 'active', ${s.nextRunAt}, ${s.conversationId}, ${s.createdIn?.channel ?? null}, ${s.createdIn?.chat ?? null},
+          ${s.origin?.label ?? null}, ${s.origin?.repo ?? null}, ${s.now}, ${s.now}) RETURNING id`;
       return get(row!.id)!;
+    },
+    /** `/schedule trust`: a task an event's run made runs as the user's own from now on. */
+    trust(id: number, now: number): void {
+      sql`UPDATE schedules SET origin_trusted_at = ${now}, updated_at = ${now} WHERE id = ${id} AND origin_label IS NOT NULL`;
     },
     /** Every task but deleted ones, oldest first. */
     list(): Schedule[] {

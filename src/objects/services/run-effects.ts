@@ -5,6 +5,9 @@
 import type { VmRunEvent } from "../../protocol/vm/runs";
 import { replyTarget } from "../../core/reply-target";
 import { eventPrefix } from "../../core/github-guard";
+import { originOfRun, type TaskOrigin } from "../../core/task-origin";
+import { meanwhileLine } from "../../core/meanwhile";
+import type { MeanwhileRepo } from "../db/meanwhile-repo";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../../core/notices";
 import { outboxKeys } from "../../core/outbox-keys";
 import type { RunFailure } from "../../core/run-failure";
@@ -25,7 +28,7 @@ import type { Schedules } from "../units/schedules";
 import type { ModelPauseUnit } from "../units/model-pause";
 
 /** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
-export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string }) => ToolAnswer;
+export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string; origin: TaskOrigin | null }) => ToolAnswer;
 
 /** A conversation's last exchanges, leaving out one run's own messages (see core/transcript.ts). */
 export type TranscriptOf = (conversationId: number, exceptRunId: string) => { text: string; entries: number } | null;
@@ -50,6 +53,8 @@ export type RunEffectsDeps = {
   tools: ToolRunner;
   /** What runs changed in their workspace (the line after the reply, /diff, /undo); absent in units' tests that need none. */
   changes?: Pick<Changes, "record" | "told" | "noteFor">;
+  /** What runs in forked sessions did, for the user's next run (core/meanwhile.ts); absent in units' tests that need none. */
+  meanwhile?: Pick<MeanwhileRepo, "add" | "upTo" | "told">;
   /** The pause when the model gave no answer (units/model-pause.ts); absent in units' tests that need none. */
   modelPause?: Pick<ModelPauseUnit, "hold" | "answered">;
   /** Each VM run's tool calls, as its terminal event carried them (the private page lists them). */
@@ -124,7 +129,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       case "tool_call": {
         // Applied once with its answer stored: a replay is answered again, never re-applied.
         const { name, args, callId } = e.event;
-        const answer = e.allowed ? d.tools(name, args, run.conversationId, now, { vmRunId, callId }) : { ok: false, text: "This run has no relay tools." };
+        const answer = e.allowed ? d.tools(name, args, run.conversationId, now, { vmRunId, callId, origin: originOfRun(d.messages.eventsOfRun(run.id)) }) : { ok: false, text: "This run has no relay tools." };
         d.answers.owe(vmRunId, callId, { kind: "tool", body: { callId, ...answer } }, now);
         d.log("run_tool_call", { runId: run.id, tool: name, ok: answer.ok });
         break;
@@ -184,12 +189,18 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   d.outbox.dropUnsentProgress(run.id);
   // To the chat the answered messages came from, in that channel's markup and parts.
   const to = replyTarget(answered) ?? undefined;
-  d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, conversationId: run.conversationId, now });
+  // A forked run's reply is not the conversation's: a lost session is restored without it (transcriptOf), as without its prompt.
+  const ofConversation = run.forkSession ? {} : { conversationId: run.conversationId };
+  d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, ...ofConversation, now });
   d.spend.recordCost(run.conversationId, event.costUsd, now, event.offlineModel === true);
   // The model answered: a pause's streak (an outage's backoff) is over.
   if (!event.isError) d.modelPause?.answered();
   // The agent answered a turn that carried the note of an undo: it is told.
   d.changes?.told(run.conversationId);
+  // A run in a fork leaves one line for the user's own session; the user's run that was given the lines has told them.
+  const [started] = d.messages.eventsOfRun(run.id);
+  if (run.forkSession && started) d.meanwhile?.add(run.conversationId, meanwhileLine(started.label, event.text), now);
+  else if (run.context === "chat" && !run.forkSession) d.meanwhile?.told(run.conversationId, run.createdAt);
   // Counted on the run (results, cost) and logged once with run_finished: a log line costs
   // about as much CPU as an HTTP exchange under wrangler dev, and is billed in production.
   if (event.isError) d.log("run_result_error", { runId: run.id, seq: event.seq, subtype: event.subtype });

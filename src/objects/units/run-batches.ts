@@ -6,6 +6,7 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { runWaitsNotice } from "../../core/replies/parallel-runs";
 import { MAX_MESSAGES_PER_TURN, type Run, stepRun } from "../../core/run-lifecycle";
 import { nextDispatch } from "../../core/run-slots";
+import { forksSession } from "../../core/batching";
 import { mediaSettled, type QueuedMessage } from "../db/messages-repo";
 import { applyStep, type RunEffectsDeps } from "../services/run-effects";
 import type { Schedules } from "./schedules";
@@ -78,7 +79,8 @@ export function createRunBatches(d: RunBatchesDeps) {
       const sessionId = d.conversations.repo.get(batch.conversationId)?.sessionId ?? null;
       // The run that would hold this batch: its conversation's open chat run (a task in its own session has none).
       const last = batch.context === "chat" ? d.runs.openIn(batch.conversationId) : null;
-      const step = stepRun(last, d.messages.pending(), { type: "dispatch", runId: crypto.randomUUID(), ids: batch.ids, context: batch.context, conversationId: batch.conversationId, sessionId }, now);
+      const forkSession = forksSession(batch, queued.filter((m) => batch.ids.includes(m.id)));
+      const step = stepRun(last, d.messages.pending(), { type: "dispatch", runId: crypto.randomUUID(), ids: batch.ids, context: batch.context, conversationId: batch.conversationId, sessionId, forkSession }, now);
       if (!step.run || step.run === last) return null;
       applyStep(d, null, step, now);
       if (batch.overdue) d.log("run_task_alone", { runId: step.run.id, conversationId: batch.conversationId });

@@ -6,6 +6,7 @@ import { type Attachment, AttachmentExtSchema, attachmentExtOf } from "../../pro
 import type { InputMessage, StartRunRequestInput } from "../../protocol/vm/runs";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../../core/agent-instructions";
 import { afterLast, noteCarried } from "../../core/batching";
+import { withMeanwhile } from "../../core/meanwhile";
 import { interruptedTurnNote } from "../../core/notices";
 import { MAX_MESSAGES_PER_TURN, type Run } from "../../core/run-lifecycle";
 import { voiceNoteText } from "../../core/voice-note";
@@ -14,7 +15,7 @@ import type { RunEffectsDeps } from "../services/run-effects";
 import type { Approvals } from "./approvals";
 import type { Conversations } from "./conversations";
 
-export type RunInputDeps = Pick<RunEffectsDeps, "messages" | "changes" | "transcriptOf"> & {
+export type RunInputDeps = Pick<RunEffectsDeps, "messages" | "changes" | "transcriptOf" | "meanwhile"> & {
   conversations: Pick<Conversations, "repo" | "keepWarmFor">;
   approvals: Pick<Approvals, "runOption">;
   /** The user's stable id on the VM: the phone number. */
@@ -42,7 +43,8 @@ export async function toInput(d: Pick<RunInputDeps, "mediaLink">, m: QueuedMessa
 
 /**
  * The run's input: its messages, the first preceded by the chat's last exchanges if its session
- * was lost; after the last message, the relay's notes: one telling the agent to look before it
+ * was lost and by what runs of events did meanwhile in forks of it (core/meanwhile.ts: the
+ * user's own runs in the conversation's session only); after the last message, the relay's notes: one telling the agent to look before it
  * redoes when messages were carried from a run that was cut off (they come first, being older),
  * and one naming the files an /undo put back since its last turn.
  */
@@ -50,7 +52,8 @@ async function inputOf(d: RunInputDeps, run: Run): Promise<InputMessage[]> {
   const held = d.messages.ofRun(run.id, "handed").slice(0, MAX_MESSAGES_PER_TURN);
   const carried = noteCarried(await Promise.all(held.map((m) => toInput(d, m))), held.map((m) => m.cuts > 0), interruptedTurnNote);
   // The user undid the agent's change since its last turn: told once, after the turn's messages, as the interrupted note is.
-  const input = afterLast(carried, run.context === "chat" ? (d.changes?.noteFor(run.conversationId) ?? null) : null);
+  const noted = afterLast(carried, run.context === "chat" ? (d.changes?.noteFor(run.conversationId) ?? null) : null);
+  const input = withMeanwhile(noted, run.context === "chat" && !run.forkSession ? (d.meanwhile?.upTo(run.conversationId, run.createdAt) ?? []) : []);
   const restored = run.seedTranscript && run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
   const [first, ...rest] = input;
   return restored && first ? [{ ...first, text: `${restored.text}\n\n${first.text}` }, ...rest] : input;
@@ -75,6 +78,8 @@ export async function startRequestOf(d: RunInputDeps, run: Run, now: number): Pr
       scheduleTools: run.context === "chat",
       appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
       keepWarmMs: run.context === "chat" ? d.conversations.keepWarmFor(run.conversationId, now) : undefined,
+      // An event's run works in a fork of the conversation's session, which stays the user's alone.
+      ...(run.forkSession ? { forkSession: true } : {}),
     },
   };
 }

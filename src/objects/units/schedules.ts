@@ -9,6 +9,7 @@ import { linkedChatOf, notifyChannelOf, type SettingsRepo } from "../db/settings
 import type { Transaction } from "../db/sql";
 import type { Log } from "../../core/log";
 import { doorsOf, scheduleDestination } from "../../core/link-doors";
+import { strangerTaskPrompt, taskRunsAs } from "../../core/task-origin";
 
 const DEFAULT_TIME_ZONE = "UTC";
 const EXCERPT_CHARS = 200;
@@ -26,9 +27,10 @@ type TaskMessage = { id: string; scheduleId: number | null };
 
 /**
  * `home`: the object's name, whose doors (its own chat, and a chat linked to it) a task's result may
- * go to; without it a task's message has the messages table's default source.
+ * go to; without it a task's message has the messages table's default source. `repoTrusted`:
+ * whether the user trusted a repository's events (`/github trust`), which a task it made follows.
  */
-export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction; home?: string; log?: Log }) {
+export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo; settings: SettingsRepo; transaction: Transaction; repoTrusted: (repo: string) => boolean; home?: string; log?: Log }) {
   const { repo } = d;
 
   const recordFailure = (scheduleId: number, now: number): boolean => {
@@ -69,7 +71,11 @@ export function createSchedules(d: { repo: SchedulesRepo; messages: MessagesRepo
             const kind = schedule.context === "fresh" ? "task_fresh" : "task_chat";
             // The task's message carries where its result goes: a reply goes to its message's chat.
             const source = d.home === undefined ? undefined : scheduleDestination({ createdIn: schedule.createdIn, notify: notifyChannelOf(d.settings), doors: doorsOf(d.home, linkedChatOf(d.settings)) });
-            d.messages.insert({ id, body: schedule.prompt, media: [], kind, scheduleId: schedule.id, conversationId: schedule.conversationId, source, now });
+            // A task an event's run made runs as that event's text would, until the user trusts it (core/task-origin.ts).
+            const stranger = schedule.origin !== null && taskRunsAs(schedule, d.repoTrusted) === "stranger" ? schedule.origin : null;
+            const body = stranger ? strangerTaskPrompt(schedule.id, stranger, schedule.prompt) : schedule.prompt;
+            const marked = stranger ? { origin: `task #${schedule.id} of ${stranger.label}`, event: stranger } : {};
+            d.messages.insert({ id, body, media: [], kind, scheduleId: schedule.id, conversationId: schedule.conversationId, source, ...marked, now });
             claimed++;
           }
           const next = nextRunAt(schedule.spec, zone, now);

@@ -63,6 +63,13 @@ export const RunOptionsSchema = z.object({
    * relay through `approval_request` events.
    */
   approvals: z.optional(ApprovalsOptionSchema),
+  /**
+   * With a `sessionId`: the run works in a fork of that session (`--fork-session`), a new session
+   * that starts from its history, and the session it names is left as it was. The run's `session`
+   * and `result` events carry the fork's id. For a run of someone else's text (an event), whose
+   * words must never enter the user's own session.
+   */
+  forkSession: z.optional(z.boolean()),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 

@@ -26,7 +26,7 @@ describe("scheduledReply", () => {
 });
 
 describe("schedulesList", () => {
-  const task: ListedTask = { id: 2, spec: DAILY, context: "fresh", conversation: "main", status: "active", nextRunAt: NOW + 3_600_000, prompt: "summarise the news", last: null };
+  const task: ListedTask = { id: 2, spec: DAILY, context: "fresh", conversation: "main", status: "active", nextRunAt: NOW + 3_600_000, prompt: "summarise the news", last: null, from: "made by you" };
   it.each<[string, ListedTask[], number, string[]]>([
     ["nothing", [], 0, ["No scheduled tasks. Try /schedule every 1d <prompt> or /help."]],
     [
@@ -35,7 +35,13 @@ describe("schedulesList", () => {
       1,
       ["No scheduled tasks. Try /schedule every 1d <prompt> or /help.", "📬 1 message waiting: WhatsApp allows them only within 24 h of your last message, so send anything to receive them."],
     ],
-    ["an active task", [task], 0, [`Your tasks (${ZONE}):`, `#2 [main] ${every}: next ${at(NOW + 3_600_000)}`, "   summarise the news"]],
+    ["an active task", [task], 0, [`Your tasks (${ZONE}):`, `#2 [main] ${every}: next ${at(NOW + 3_600_000)}`, "   summarise the news", "   made by you"]],
+    [
+      "a task an event's run made",
+      [{ ...task, from: "made by a run of acme/api#12 issue: asks before every action (/schedule trust 2)" }],
+      0,
+      [`Your tasks (${ZONE}):`, `#2 [main] ${every}: next ${at(NOW + 3_600_000)}`, "   summarise the news", "   made by a run of acme/api#12 issue: asks before every action (/schedule trust 2)"],
+    ],
     [
       "a paused task of a deleted conversation, last run quoted, two held",
       [{ ...task, status: "paused", conversation: null, last: { status: "succeeded", resultExcerpt: "x".repeat(70) } }],
@@ -44,10 +50,11 @@ describe("schedulesList", () => {
         `Your tasks (${ZONE}):`,
         `#2 [a deleted conversation] ${every}: paused, last: succeeded “${"x".repeat(60)}”`,
         "   summarise the news",
+        "   made by you",
         "📬 2 messages waiting: WhatsApp allows them only within 24 h of your last message, so send anything to receive them.",
       ],
     ],
-    ["a failed last run with no excerpt, a long prompt cut", [{ ...task, last: { status: "failed", resultExcerpt: null }, prompt: "p".repeat(100) }], 0, [`Your tasks (${ZONE}):`, `#2 [main] ${every}: next ${at(NOW + 3_600_000)}, last: failed`, `   ${"p".repeat(80)}`]],
+    ["a failed last run with no excerpt, a long prompt cut", [{ ...task, last: { status: "failed", resultExcerpt: null }, prompt: "p".repeat(100) }], 0, [`Your tasks (${ZONE}):`, `#2 [main] ${every}: next ${at(NOW + 3_600_000)}, last: failed`, `   ${"p".repeat(80)}`, "   made by you"]],
   ])("%s", (_, tasks, held, lines) => {
     expect(schedulesList(tasks, held, ZONE).split("\n")).toEqual(lines);
   });

@@ -84,7 +84,7 @@ function rendered(): Array<[string, string]> {
     add(`linkedReply(${n} tasks paused)`, link.linkedReply({ home: "+15550000001", chat: { channel: "telegram", chat: "9001" }, pausedTasks: n }));
     add(`costReply(${n} unknown runs)`, costReply({ day: "2026-11-26", timeZone: "UTC", todayUsd: 0, month: [{ conversation: "main", costUsd: n, unknownRuns: n }], offlineModel: n === 1 }));
     add(`conversationsList(${n} turns)`, conversationsList([{ name: "main", current: true, cloning: false, running: false, queued: n, deep: false, turns: n, costUsd: 0, activeAt: NOW, repoUrl: null, branch: null }], NOW));
-    add(`schedulesList(${n} held)`, schedulesList([{ id: 1, spec: { kind: "interval", everyMs: 3_600_000, anchorAt: NOW }, context: "chat", conversation: "main", status: "active", nextRunAt: NOW, prompt: "check the build", last: null }], n, "UTC"));
+    add(`schedulesList(${n} held)`, schedulesList([{ id: 1, spec: { kind: "interval", everyMs: 3_600_000, anchorAt: NOW }, context: "chat", conversation: "main", status: "active", nextRunAt: NOW, prompt: "check the build", last: null, from: "made by you" }], n, "UTC"));
     for (const reason of REASONS) if (n > 0) add(`giveUpNotice(${reason}, ${n})`, notices.giveUpNotice(reason, named(n)));
   }
   add("taskFailureNotice(#1)", notices.taskFailureNotice([1], "time_limit"));

@@ -1,6 +1,6 @@
 // The CLI's argument vector and environment for one user's session. Pure: the shell spawns
 // exactly this, never through a shell, so no input is ever interpreted as shell syntax.
-import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
+import { READ_ONLY_RELAY_TOOLS, RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
 import type { InputMessage, RunOptions } from "../../../src/protocol/vm/runs";
 import { APPROVE_TOOL, MCP_SERVER_NAME } from "./relay-tool-wire";
 import { agentSafeEnv } from "./secret-env";
@@ -8,7 +8,7 @@ import { agentSafeEnv } from "./secret-env";
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools" | "approvals">;
+export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools" | "approvals" | "forkSession">;
 
 /** The CLI's name for the relay's permission prompt tool. */
 export const APPROVE_TOOL_FULL_NAME = `mcp__${MCP_SERVER_NAME}__${APPROVE_TOOL}`;
@@ -34,15 +34,26 @@ export function needsRelayMcp(options: CliOptions): boolean {
 const CLI_SCHEDULERS = ["CronCreate", "CronDelete", "CronList", "ScheduleWakeup"];
 
 /**
- * The relay's MCP server: its schedule tools allowed without a prompt (`-p` cannot ask), and with
- * approvals its `approve` tool as the CLI's permission prompt tool, which the model itself may not call.
+ * The relay tools a run may call without being asked. A run of someone else's text (an event, a
+ * trigger: `approvals.untrusted`) may only read them unasked: a task, a time zone or a file it
+ * asks for could otherwise be planted by that text and run later as the user's own.
+ */
+export function relayToolsAllowedUnasked(options: Pick<CliOptions, "approvals">): string[] {
+  return options.approvals?.untrusted ? RELAY_TOOL_NAMES.filter((name) => READ_ONLY_RELAY_TOOLS.includes(name)) : [...RELAY_TOOL_NAMES];
+}
+
+/**
+ * The relay's MCP server: its tools allowed without a prompt as relayToolsAllowedUnasked says (`-p`
+ * cannot ask; with approvals the others go to the prompt tool), and with approvals its `approve`
+ * tool as the CLI's permission prompt tool, which the model itself may not call.
  */
 export function relayToolArgs(mcpConfigPath: string, options: Pick<CliOptions, "scheduleTools" | "approvals"> = { scheduleTools: true }): string[] {
   // `--flag=value`: these options take several values and would swallow the next argument.
   const args = [`--mcp-config=${mcpConfigPath}`];
   const disallowed: string[] = [];
   if (options.scheduleTools) {
-    args.push(`--allowedTools=${RELAY_TOOL_NAMES.map((name) => `mcp__${MCP_SERVER_NAME}__${name}`).join(",")}`);
+    const unasked = relayToolsAllowedUnasked(options);
+    if (unasked.length > 0) args.push(`--allowedTools=${unasked.map((name) => `mcp__${MCP_SERVER_NAME}__${name}`).join(",")}`);
     disallowed.push(...CLI_SCHEDULERS);
   }
   if (options.approvals) {
@@ -87,6 +98,9 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
   // `--flag=value` so a value that starts with "-" is never read as an option.
   if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
   if (resume) args.push(`--resume=${resume}`);
+  // A new session id that starts from the resumed one's history; the resumed session's file is
+  // left as it was (observed: docs/notes/cli-observations.md, "--fork-session").
+  if (resume && options.forkSession) args.push("--fork-session");
   if (mcpConfigPath) args.push(...relayToolArgs(mcpConfigPath, options));
   return args;
 }
@@ -100,7 +114,10 @@ export function optionsFingerprint(options: CliOptions, env: Record<string, stri
   // Without approvals the fingerprint is what it was before them.
   // An untrusted run's process has none of the user's rules: it never takes a trusted run, nor the reverse.
   const approvals = options.approvals ? [options.approvals.mode, options.approvals.timeoutMs, ...(options.approvals.untrusted ? ["untrusted"] : [])] : [];
-  return JSON.stringify(options.approvals ? [...base, ...approvals] : base);
+  // A forked run's process must never take up the session it forked from (nor the reverse): it
+  // would write into the user's own session.
+  const fork = options.forkSession ? ["fork"] : [];
+  return JSON.stringify(options.approvals || options.forkSession ? [...base, ...approvals, ...fork] : base);
 }
 
 /** What the CLI runs as one of its own commands: `/name` or `/plugin:name`, alone or with arguments. */

@@ -13,7 +13,8 @@ import {
   withAllowRule,
   withoutAllowRules,
 } from "../../src/core/approvals";
-import { cliArgs, optionsFingerprint, permissionModeOf } from "../../src/core/cli-command";
+import { cliArgs, optionsFingerprint, permissionModeOf, relayToolsAllowedUnasked } from "../../src/core/cli-command";
+import { RELAY_TOOL_NAMES } from "../../../src/protocol/relay-tools";
 
 describe("permission rules", () => {
   const cases = [
@@ -149,5 +150,39 @@ describe("ruleFitsRequest: an always rule no wider than what the user saw", () =
     const parsed = parsePermissionRule(rule);
     expect(parsed).not.toBeNull();
     expect(ruleFitsRequest(parsed!, tool, input)).toBe(fits);
+  });
+});
+
+describe("relay tools a run may call unasked", () => {
+  const withTools = (approvals: unknown) => RunOptionsSchema.parse({ scheduleTools: true, ...(approvals ? { approvals } : {}) });
+  const cases = [
+    { run: "the user's, no approvals", options: withTools(null), unasked: RELAY_TOOL_NAMES },
+    { run: "the user's, approvals on", options: withTools({ mode: "on" }), unasked: RELAY_TOOL_NAMES },
+    { run: "a trusted repository's event (the conversation's mode)", options: withTools({ mode: "edits" }), unasked: RELAY_TOOL_NAMES },
+    { run: "someone else's text", options: withTools({ mode: "on", untrusted: true }), unasked: ["schedule_list"] },
+  ];
+  it.each(cases)("$run", ({ options, unasked }) => {
+    expect(relayToolsAllowedUnasked(options)).toEqual(unasked);
+    const allowed = cliArgs(options, null, "/t/c.json").find((a) => a.startsWith("--allowedTools="));
+    expect(allowed).toBe(`--allowedTools=${unasked.map((name) => `mcp__relay__${name}`).join(",")}`);
+  });
+  it("never lets someone else's text create, pause, cancel a task, set the zone or send a file unasked", () => {
+    const unasked = relayToolsAllowedUnasked(withTools({ mode: "on", untrusted: true }));
+    for (const name of ["schedule_create", "schedule_pause", "schedule_resume", "schedule_cancel", "set_time_zone", "send_file"]) expect(unasked).not.toContain(name);
+  });
+});
+
+describe("a forked session's CLI arguments", () => {
+  const fork = RunOptionsSchema.parse({ forkSession: true });
+  const session = "0b8f3c1e-2d4a-4f6b-9c7d-1e2f3a4b5c6d";
+  it.each([
+    { options: fork, resume: session, forks: true },
+    { options: fork, resume: null, forks: false },
+    { options: RunOptionsSchema.parse({}), resume: session, forks: false },
+  ])("resume $resume, forkSession $options.forkSession", ({ options, resume, forks }) => {
+    expect(cliArgs(options, resume).includes("--fork-session")).toBe(forks);
+  });
+  it("a forked run's process never takes up the session it forks, nor the reverse", () => {
+    expect(optionsFingerprint(fork)).not.toBe(optionsFingerprint(RunOptionsSchema.parse({})));
   });
 });
