@@ -32,11 +32,23 @@ const rowOf = (phone: string) =>
 const recordedOwners = () =>
   runInDurableObject(directoryOf(env), (_directory, state) => state.storage.sql.exec<{ user: string; machine_name: string }>("SELECT user, machine_name FROM machine_owners").toArray());
 
-/** Holds `name`'s object as a long migration would (its input gate shut): no call reaches it before `ms` pass. */
-const holdBusy = (name: string, ms: number) =>
-  runInDurableObject(stubFor(name), (_agent, state) => {
-    void state.blockConcurrencyWhile(() => new Promise((resolve) => setTimeout(resolve, ms)));
+/**
+ * Holds `name`'s object as a long migration would (its input gate shut): no call reaches it before
+ * `ms` pass. Returns once the hold has begun, with the hold's end to await.
+ */
+async function holdBusy(name: string, ms: number): Promise<{ released: Promise<unknown> }> {
+  let begun!: () => void;
+  const holding = new Promise<void>((resolve) => (begun = resolve));
+  // The call itself answers only once the hold is over; the callback runs in this isolate, so it says when the hold began.
+  const released = runInDurableObject(stubFor(name), (_agent, state) => {
+    void state.blockConcurrencyWhile(() => {
+      begun();
+      return new Promise((resolve) => setTimeout(resolve, ms));
+    });
   });
+  await holding;
+  return { released };
+}
 
 async function suspendedMachine(phone: string, text: string) {
   expect(await ask(phone, text)).toBe(`echo: ${text}`);
@@ -200,10 +212,11 @@ describe("faults of the Machines API", () => {
     const stray = (await flyCall("/volumes", "POST", { name: "stray_while_busy", region: "iad", size_gb: 1 })) as { id: string };
     // Far longer than an admin's call to another object may take (10 s): the sweep must not need this object.
     const busyUntil = Date.now() + 25_000;
-    await holdBusy(phone, 25_000);
+    const { released } = await holdBusy(phone, 25_000);
     const swept = await askLong(admin, "/vm sweep");
     expect(swept).toMatch(/^Destroyed \d+ Machines and [1-9]\d* volumes no user owned\.$/);
     expect(Date.now()).toBeLessThan(busyUntil);
+    await released;
     const volumes = (await flyCall("/volumes", "GET")) as { id: string; state: string }[];
     expect(volumes.find((v) => v.id === stray.id)?.state ?? "destroyed").toMatch(/destroy/);
     expect((await machinesOf(phone)).map((m) => m.id)).toEqual([machine!.id]);
