@@ -89,14 +89,19 @@ export function createMachineUnit(d: {
     if (!r) throw new Error("machine row missing");
     return r;
   };
-  // Once per instance: a row made before the directory kept owners is recorded on its next use.
-  let ownerRecorded = false;
-  const recordOwner = async (names: FlyNames): Promise<boolean> => (ownerRecorded ||= await d.recordOwner(names));
+  // Once per instance (again after a failure): a row made before the directory kept owners is recorded on its next use.
+  let ownerRecord: Promise<boolean> | null = null;
+  const recordOwner = (names: FlyNames): Promise<boolean> =>
+    (ownerRecord ??= d.recordOwner(names).then((ok) => {
+      if (!ok) ownerRecord = null;
+      return ok;
+    }));
   /** The row, its names claimed first; null when the directory did not record them (nothing is made unrecorded). */
   const ensureRow = async (t: Present): Promise<MachineRow | null> => {
     const existing = repo.get();
     if (existing) {
-      await recordOwner({ machine: existing.machineName, volume: existing.volumeName });
+      // Recorded before it was made, or older than the record (the sweep derives its names): no request waits for this.
+      void recordOwner({ machine: existing.machineName, volume: existing.volumeName });
       return existing;
     }
     const names = await flyResourceNames(s.relayVmToken, d.phone);
