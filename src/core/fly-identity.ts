@@ -16,6 +16,9 @@ export function machineVmToken(relayVmToken: string, phone: string): Promise<str
   return hmacHex(relayVmToken, `machine:${phone}`);
 }
 
+/** A phone's Machine's and volume's names in FLY_APP. */
+export type FlyNames = { machine: string; volume: string };
+
 /** 16 hex digits: 64 bits, so two phones of one app never share a name. */
 const NAME_HASH_DIGITS = 16;
 
@@ -24,7 +27,7 @@ const NAME_HASH_DIGITS = 16;
  * dashes; volume names lowercase letters, digits and underscores, at most 30 characters. The key
  * is a relay secret: a plain hash of a phone number is undone by trying every number.
  */
-export async function flyResourceNames(key: string, phone: string): Promise<{ machine: string; volume: string }> {
+export async function flyResourceNames(key: string, phone: string): Promise<FlyNames> {
   if (key === "") throw new Error("the naming key is empty");
   const hash = (await hmacHex(key, `name:${phone}`)).slice(0, NAME_HASH_DIGITS);
   return { machine: `agent-${hash}`, volume: `agent_${hash}` };

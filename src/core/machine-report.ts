@@ -35,6 +35,11 @@ export type FlyListing = { machines: readonly Listed[]; volumes: readonly (Liste
 /** What the users' objects hold: ids, and names too (a create under way has a name before an id). */
 export type Owned = { ids: ReadonlySet<string>; names: ReadonlySet<string> };
 
+/** What the directory records (and, for rows made before it did, the derived names): owned by name, ids aside. */
+export function ownedBy(names: readonly { machine: string; volume: string }[]): Owned {
+  return { ids: new Set(), names: new Set(names.flatMap((n) => [n.machine, n.volume])) };
+}
+
 const gone = (state: string) => state.startsWith("destroy") || state === "pending_destroy";
 
 /** Machines and volumes of the app that no object owns, by id or by name; destroyed ones aside. */
@@ -48,7 +53,7 @@ export type MachineUserLine = { phone: string; machine: MachineView | null | "no
 export function machinesReport(o: { users: readonly MachineUserLine[]; orphans: FlyListing | null; app: string; now: number }): string {
   const lines = [`Machines of ${o.app} (${o.users.length} users):`];
   for (const u of o.users) lines.push(`${u.phone} · ${u.machine === "no_answer" ? "its agent did not answer" : machineLine(u.machine, o.now)}`);
-  if (o.orphans === null) lines.push("⚠️ The Machines API did not answer: Machines no user owns could not be listed.");
+  if (o.orphans === null) lines.push("⚠️ The Machines API or the directory did not answer: Machines no user owns could not be listed.");
   else if (o.orphans.machines.length + o.orphans.volumes.length === 0) lines.push("No Machine or volume without an owner.");
   else {
     lines.push(`Owned by no user (${o.orphans.machines.length} Machines, ${o.orphans.volumes.length} volumes); /vm sweep destroys them:`);

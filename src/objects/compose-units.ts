@@ -18,6 +18,7 @@ import type { Sql } from "./db/sql";
 import { agentFileCopier } from "./services/agent-files";
 import { createToolRunner } from "./services/agent-tools";
 import { agentVmFor } from "./services/agent-vm";
+import type { FlyNames } from "../core/fly-identity";
 import type { InboxDeps } from "./services/inbox";
 import { pruneIfDue } from "./services/retention";
 import { createApprovals } from "./units/approvals";
@@ -50,13 +51,18 @@ export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined; en
 /** Hands a notice for an admin (built for whichever admin is told) to the object, which sends it on. */
 export type TellAdmin = (notice: (admin: AdminToTell) => AdminNotice) => void;
 
-export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdmin }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock; tellAdmin?: TellAdmin }) {
+/** Records in the directory that a Machine's and volume's names are this user's (VM_MODE=machines); false when it did not answer. */
+export type RecordMachineOwner = (names: FlyNames) => Promise<boolean>;
+/** Without the directory no Machine is made: /vm sweep could not tell it is owned. */
+const noDirectory: RecordMachineOwner = async () => false;
+
+export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdmin, recordMachineOwner = noDirectory }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock; tellAdmin?: TellAdmin; recordMachineOwner?: RecordMachineOwner }) {
   const s = phoneSettingsOf(config, phone);
   // Every message to the user is addressed to a chat (by default the one they last wrote from).
   const bare = createRepos(sql);
   const repos = { ...bare, outbox: addressedOutbox(bare.outbox, { lastInbound: () => bare.messages.lastInbound()?.source ?? null, home: homeChatOf(phone) }) };
   const { messages, settings } = repos;
-  const { machine, vm } = agentVmFor(config, { repos, phone, log, clock });
+  const { machine, vm } = agentVmFor(config, { repos, phone, log, clock, recordOwner: recordMachineOwner });
   const mediaKeys = mediaKeysFor(config);
   const mediaStore = mediaStoreFor(bindings.media, mediaKeys, clock);
   const mediaLink = createMediaLinker({ config, keys: mediaKeys, publicOrigin: () => publicOriginOf(settings, s), clock });

@@ -33,6 +33,7 @@ import { canAskAgent } from "../core/github-guard";
 import { homeWatches } from "./db/github-watches-repo";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
+import { machineOwnerRecorder } from "./services/machine-owners";
 
 export type { InboundMessage, DeliveryStatus };
 /** A pump started by a message runs this long before handing over to the alarm. */
@@ -75,7 +76,7 @@ export class PhoneAgent extends DurableObject<Env> {
     // A notice for an admin goes to their object after the step that made it, never holding it up.
     const admins = adminNoticeDepsFor(env, this.config, { name: phone, agent: this }, this.log);
     const tell: TellAdmin = (notice) => ctx.waitUntil(tellAdmin(admins, notice));
-    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env }, clock: this.clock, tellAdmin: tell });
+    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env }, clock: this.clock, tellAdmin: tell, recordMachineOwner: machineOwnerRecorder(env, phone, this.log) });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), MIGRATIONS, FRESH_SCHEMA);
       // An upgrade of a user's rows is news; a new user's schema (from migration 1) is the code's,

@@ -21,6 +21,7 @@ import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trig
 import { createGithubWatchesRepo, type GithubWatchesRepo } from "./db/github-watches-repo";
 import { createLinksRepo, type LinkEntry, type LinksRepo } from "./db/links-repo";
 import { createWebLinksRepo, type WebLinksRepo } from "./db/web-links-repo";
+import { createMachineOwnersRepo, type MachineOwner, type MachineOwnersRepo } from "./db/machine-owners-repo";
 import { openStoredWebLink, type StoredWebLink, type WebLink } from "../core/web-token";
 
 const DIRECTORY_NAME = "directory";
@@ -32,6 +33,7 @@ export function directoryOf(env: Env): DurableObjectStub<UserDirectory> {
 
 export type { AllowlistEntry } from "./db/allowlist-repo";
 export type { LinkEntry } from "./db/links-repo";
+export type { MachineOwner } from "./db/machine-owners-repo";
 /** What a number was before a change: never listed, allowed, or denied. */
 export type ListedAs = "unlisted" | "allowed" | "denied";
 
@@ -43,6 +45,7 @@ export class UserDirectory extends DurableObject<Env> {
   private readonly clock: Clock = systemClock;
   private readonly watches: GithubWatchesRepo;
   private readonly webLinks: WebLinksRepo;
+  private readonly machineOwners: MachineOwnersRepo;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -53,6 +56,7 @@ export class UserDirectory extends DurableObject<Env> {
     this.watches = createGithubWatchesRepo(sql);
     this.links = createLinksRepo(sql);
     this.webLinks = createWebLinksRepo(sql);
+    this.machineOwners = createMachineOwnersRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -200,6 +204,16 @@ export class UserDirectory extends DurableObject<Env> {
   /** What the link stored under `digest` opens now, or null (none, or expired). The object still checks its epoch. */
   webLink(digest: string): WebLink | null {
     return openStoredWebLink(this.webLinks.get(digest), this.clock());
+  }
+
+  /** VM_MODE=machines: `owner`'s object is about to make its Machine and volume under these names. */
+  recordMachineOwner(owner: MachineOwner): void {
+    if (this.machineOwners.record(owner, this.clock())) logEvent("machine_owner_recorded", { object: "UserDirectory", user: owner.user, machineName: owner.machineName });
+  }
+
+  /** Every Machine and volume name a user's object ever claimed: what /vm sweep spares. */
+  listMachineOwners(): MachineOwner[] {
+    return this.machineOwners.list();
   }
 
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findOrphans, machineLine, machinesReport, type MachineView, sweepReport } from "../../src/core/machine-report";
+import { findOrphans, machineLine, machinesReport, type MachineView, ownedBy, sweepReport } from "../../src/core/machine-report";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const view: MachineView = { machineId: "6f64265fb3067a", machineName: "agent-aa", volumeId: "vol_1", volumeName: "agent_aa", state: "suspended", region: "iad", image: "registry.fly.io/agents:v3", startedAt: NOW - 3 * 60_000, coldStartMs: 412, retiredAt: null, lastError: null };
@@ -33,6 +33,11 @@ describe("findOrphans", () => {
     // agent-dd has no id at its object yet (a create under way): owned by its name.
     const owned = { ids: new Set(["m1", "vol_1"]), names: new Set(["agent-dd"]) };
     expect(findOrphans(listing, owned)).toEqual({ machines: [listing.machines[1]], volumes: [listing.volumes[1]] });
+  });
+  it("owned by the names the directory records: a Machine and a volume of each, whatever their ids", () => {
+    const owned = ownedBy([{ machine: "agent-aa", volume: "agent_aa" }, { machine: "agent-dd", volume: "agent_dd" }]);
+    expect(findOrphans(listing, owned)).toEqual({ machines: [listing.machines[1]], volumes: [listing.volumes[1]] });
+    expect(findOrphans(listing, ownedBy([]))).toEqual({ machines: [listing.machines[0], listing.machines[1], listing.machines[3]], volumes: listing.volumes });
   });
   it("an app all owned has no orphans", () => {
     expect(findOrphans(listing, { ids: new Set(["m1", "m2", "m4", "vol_1", "vol_2"]), names: new Set() })).toEqual({ machines: [], volumes: [] });

@@ -15,7 +15,7 @@ function configOf(env: Record<string, string>): Config {
 }
 
 describe("agentVmFor", () => {
-  const deps = () => ({ repos: t.repos, phone: "+15550001901", log: noLog, clock: () => T0 });
+  const deps = () => ({ repos: t.repos, phone: "+15550001901", log: noLog, clock: () => T0, recordOwner: async () => true });
 
   it.each([
     ["no configuration", null, { machine: false, vm: false }],

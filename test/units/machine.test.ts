@@ -17,6 +17,9 @@ const { resources, start } = flyResources();
 let fly: RunningFlyEmulator;
 let db: MigratedDb;
 const told: string[] = [];
+/** The names the directory was told are this phone's, and whether it answers. */
+const recorded: { machine: string; volume: string }[] = [];
+let directoryAnswers = true;
 
 beforeAll(async () => {
   fly = await start({ rateLimits: false });
@@ -26,6 +29,8 @@ beforeEach(async () => {
   PHONE = `+1555000${++phoneCount}`;
   db = await migratedDb();
   told.length = 0;
+  recorded.length = 0;
+  directoryAnswers = true;
 });
 afterEach(() => db.close());
 
@@ -40,6 +45,7 @@ function instance(settings: Partial<MachineUnitSettings> = {}) {
     phone: PHONE,
     runs: { isOpen: () => false, lastEndedAt: () => null },
     outbox: { add: (m) => (told.push(m.body), true) },
+    recordOwner: async (names) => directoryAnswers && (recorded.push(names), true),
     log: () => {},
     clock: () => Date.now(),
   });
@@ -138,6 +144,36 @@ describe("the machine unit", () => {
     expect(await hits()).toBe(1);
   });
 
+  it("the directory records the names before anything is made under them; unrecorded, nothing is made", async () => {
+    const names = await flyResourceNames("relay-token-1", PHONE);
+    directoryAnswers = false;
+    const refused = await instance().connect();
+    expect(refused).toMatchObject({ ok: false, detail: expect.stringContaining("the directory did not record") });
+    expect(must(await api().listVolumes()).filter((v) => v.name === names.volume)).toHaveLength(0);
+    expect(createMachineRepo(db.sql).get()).toBeNull();
+    directoryAnswers = true;
+    const unit = instance();
+    await connected(unit);
+    expect(recorded).toEqual([names]);
+    expect(must(await api().listMachines()).filter((m) => m.name === names.machine)).toHaveLength(1);
+    // Once per instance: the next request has nothing more to tell the directory.
+    await connected(unit);
+    expect(recorded).toHaveLength(1);
+  });
+
+  it("a row made before the directory kept owners is recorded at the next instance's first use", async () => {
+    const names = await flyResourceNames("relay-token-1", PHONE);
+    createMachineRepo(db.sql).claimNames(names, 0);
+    directoryAnswers = false;
+    // The directory not answering holds up no request on a row that exists already.
+    await connected(instance());
+    expect(recorded).toEqual([]);
+    directoryAnswers = true;
+    // The next instance's first work on the Machine (here the alarm's idle action) tells it.
+    await idle(instance());
+    expect(recorded).toEqual([names]);
+  });
+
   it("is never idled while a run is open", () => {
     const unit = createMachineUnit({
       repo: createMachineRepo(db.sql),
@@ -146,6 +182,7 @@ describe("the machine unit", () => {
       phone: PHONE,
       runs: { isOpen: () => true, lastEndedAt: () => null },
       outbox: { add: () => true },
+      recordOwner: async () => true,
       log: () => {},
       clock: () => Date.now(),
     });

@@ -18,7 +18,8 @@ import {
   usersReport,
 } from "../../core/admin-replies";
 import type { AdminRequest } from "../../core/command-admin";
-import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, sweepReport } from "../../core/machine-report";
+import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, ownedBy, sweepReport } from "../../core/machine-report";
+import { flyResourceNames } from "../../core/fly-identity";
 import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-machines";
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import { boundedCall } from "../services/bounded-call";
@@ -27,7 +28,7 @@ import { configuredIn, configuredListsFor, configuredUserNames } from "../../cha
 import type { ChatAddress } from "../../channels/channel";
 import { homeChatOf } from "../../channels/home-chat";
 import { type ConfiguredUsers, userNameOf } from "../../channels/user-names";
-import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs } from "../user-directory";
+import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs, type MachineOwner } from "../user-directory";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */
 export type UserAgent = {
@@ -44,6 +45,7 @@ type DirectoryApi = {
   deny(phone: string, by: string): Promise<ListedAs>;
   homeOf(chat: ChatAddress): Promise<string>;
   listLinks(): Promise<LinkEntry[]>;
+  listMachineOwners(): Promise<MachineOwner[]>;
 };
 
 type AdminDeps = {
@@ -53,8 +55,8 @@ type AdminDeps = {
   user: (phone: string) => UserAgent;
   /** This isolate's copy of the allowlist, stale once the directory changed from here. */
   forgetAllowlistCopy: () => void;
-  /** VM_MODE=machines: the Machines API of the app holding the users' Machines. */
-  fly: { client: FlyMachinesClient; app: string } | null;
+  /** VM_MODE=machines: the Machines API of the app holding the users' Machines, and the key their names derive from. */
+  fly: { client: FlyMachinesClient; app: string; namingKey: string } | null;
   log: Log;
 };
 
@@ -69,7 +71,7 @@ export function adminDeps(env: Env, config: Config | null, self: { phone: string
     directory: directoryOf(env),
     user: (phone) => (phone === self.phone ? self.agent : env.PHONE_AGENT.get(env.PHONE_AGENT.idFromName(phone))),
     forgetAllowlistCopy,
-    fly: config?.machines ? { client: createFlyMachinesClient(config.machines.api), app: config.machines.api.app } : null,
+    fly: config?.machines ? { client: createFlyMachinesClient(config.machines.api), app: config.machines.api.app, namingKey: config.machines.relayVmToken } : null,
     log,
   };
 }
@@ -130,48 +132,55 @@ async function listUsers(d: AdminDeps, now: number): Promise<string> {
   return usersReport(users, { denied, directoryAnswered: listed.ok, now });
 }
 
+type Fly = NonNullable<AdminDeps["fly"]>;
+
 /**
- * Each user's Machine as their object knows it, and what the app holds that no object owns.
- * Denied users are asked too: their Machine is stopped, not abandoned.
+ * What FLY_APP holds that no user owns, or null when the API or the directory did not answer.
+ * Ownership is the directory's (each object records its names there before making anything), so
+ * no user's object is asked: a busy or cold one cannot hold a sweep up. The app is listed first:
+ * whatever it shows was recorded before, so the owners read after it know it.
  */
-async function machineOwners(d: AdminDeps & { fly: NonNullable<AdminDeps["fly"]> }) {
-  const [{ listed, sources }, links] = await Promise.all([allUsers(d), linkedChats(d)]);
-  // A linked chat's own object may own a Machine too (linking keeps it for /unlink).
-  const linkedOwn = (links.ok ? links.value : []).map((l) => userNameOf(l.chat));
-  const phones = [...new Set([...sources.keys(), ...(listed.ok ? listed.value.map((e) => e.phone) : []), ...linkedOwn])].sort();
-  const summaries = await Promise.all(phones.map((phone) => attempt(async () => d.user(phone).summary(), d)));
-  const users: MachineUserLine[] = phones.map((phone, i) => {
-    const s = summaries[i]!;
-    return { phone, machine: s.ok ? (s.value.machine ?? null) : "no_answer" };
-  });
-  const owned = { ids: new Set<string>(), names: new Set<string>() };
-  for (const u of users) {
-    if (u.machine === "no_answer" || u.machine === null) continue;
-    for (const id of [u.machine.machineId, u.machine.volumeId]) if (id) owned.ids.add(id);
-    owned.names.add(u.machine.machineName).add(u.machine.volumeName);
-  }
-  // An object that did not answer, or a directory that did not, may own anything: nothing is an orphan then.
-  const complete = listed.ok && links.ok && users.every((u) => u.machine !== "no_answer");
-  const [machines, volumes] = await Promise.all([d.fly.client.listMachines(), d.fly.client.listVolumes()]);
-  const listing: FlyListing | null =
-    machines.ok && volumes.ok
-      ? { machines: machines.value.map((m) => ({ id: m.id, name: m.name, state: m.state, region: m.region })), volumes: volumes.value.map((v) => ({ id: v.id, name: v.name, state: v.state, region: v.region, sizeGb: v.size_gb })) }
-      : null;
-  return { users, orphans: listing && complete ? findOrphans(listing, owned) : null };
+async function orphansOf(d: AdminDeps, fly: Fly): Promise<FlyListing | null> {
+  const [machines, volumes] = await Promise.all([fly.client.listMachines(), fly.client.listVolumes()]);
+  if (!machines.ok || !volumes.ok) return null;
+  const [owners, known] = await Promise.all([attempt(() => d.directory.listMachineOwners(), d), knownUsers(d)]);
+  if (!owners.ok || !known) return null;
+  // A row made before the directory kept owners is recorded at its object's next use; until then its names are the derived ones.
+  const derived = await Promise.all(known.map((user) => flyResourceNames(fly.namingKey, user)));
+  const owned = ownedBy([...owners.value.map((o) => ({ machine: o.machineName, volume: o.volumeName })), ...derived]);
+  const listing: FlyListing = {
+    machines: machines.value.map((m) => ({ id: m.id, name: m.name, state: m.state, region: m.region })),
+    volumes: volumes.value.map((v) => ({ id: v.id, name: v.name, state: v.state, region: v.region, sizeGb: v.size_gb })),
+  };
+  return findOrphans(listing, owned);
 }
 
+/** Every user the relay knows (configured, listed, denied too, and linked chats' own objects); null when the directory did not answer. */
+async function knownUsers(d: AdminDeps): Promise<string[] | null> {
+  const [{ listed, sources }, links] = await Promise.all([allUsers(d), linkedChats(d)]);
+  if (!listed.ok || !links.ok) return null;
+  return [...new Set([...sources.keys(), ...listed.value.map((e) => e.phone), ...links.value.map((l) => userNameOf(l.chat))])];
+}
+
+/** /vm: each Machine's owner as their object knows it (only users who ever had one are asked), and what no user owns. */
 async function listMachines(d: AdminDeps, now: number): Promise<string> {
   if (!d.fly) return "VM_MODE is shared: one agent VM serves every user.";
-  const { users, orphans } = await machineOwners({ ...d, fly: d.fly });
+  const [orphans, owners] = await Promise.all([orphansOf(d, d.fly), attempt(() => d.directory.listMachineOwners(), d)]);
+  const names = owners.ok ? [...new Set(owners.value.map((o) => o.user))].sort() : [];
+  const summaries = await Promise.all(names.map((user) => attempt(async () => d.user(user).summary(), d)));
+  const users: MachineUserLine[] = names.map((user, i) => {
+    const s = summaries[i]!;
+    return { phone: user, machine: s.ok ? (s.value.machine ?? null) : "no_answer" };
+  });
   return machinesReport({ users, orphans, app: d.fly.app, now });
 }
 
-/** /vm sweep: what no object owns now (asked again, not what an earlier /vm showed) is destroyed. */
+/** /vm sweep: what no user owns now (read again, not what an earlier /vm showed) is destroyed. */
 async function sweep(d: AdminDeps): Promise<string> {
   if (!d.fly) return "VM_MODE is shared: one agent VM serves every user.";
   const fly = d.fly;
-  const { orphans } = await machineOwners({ ...d, fly });
-  if (!orphans) return "Not swept: the Machines API, the directory or a user's agent did not answer, so I can't tell what is owned.";
+  const orphans = await orphansOf(d, fly);
+  if (!orphans) return "Not swept: the Machines API or the directory did not answer, so I can't tell what is owned.";
   const machines: string[] = [];
   const volumes: string[] = [];
   const failed: string[] = [];

@@ -9,6 +9,7 @@ import chatLinks from "../../../migrations/directory/0006_chat_links.sql";
 import watchDoors from "../../../migrations/directory/0007_watch_doors.sql";
 import linkRequests from "../../../migrations/directory/0008_link_requests.sql";
 import webLinks from "../../../migrations/directory/0009_web_links.sql";
+import machineOwners from "../../../migrations/directory/0010_machine_owners.sql";
 import type { Migration } from "./migrate";
 
 /** The names are recorded when applied, and only the ids are read back: 0002's file was renamed with its name. */
@@ -22,4 +23,5 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { id: 7, name: "directory/0007_watch_doors", sql: watchDoors },
   { id: 8, name: "directory/0008_link_requests", sql: linkRequests },
   { id: 9, name: "directory/0009_web_links", sql: webLinks },
+  { id: 10, name: "directory/0010_machine_owners", sql: machineOwners },
 ];

@@ -2,6 +2,7 @@
 // before each request, by the machine unit); in shared mode the one configured VM; else none.
 import type { Config, MachinesConfig } from "../../config";
 import type { Clock } from "../../core/clock";
+import type { FlyNames } from "../../core/fly-identity";
 import type { Log } from "../../core/log";
 import { createFlyMachinesClient } from "../clients/fly-machines";
 import { createVmClient, type VmClient } from "../clients/vm-client";
@@ -9,9 +10,10 @@ import type { Repos } from "../db/repos";
 import { createMachineUnit } from "../units/machine";
 
 export type PhoneMachine = ReturnType<typeof createMachineUnit>;
+type PhoneMachineDeps = { repos: Repos; phone: string; log: Log; clock: Clock; recordOwner: (names: FlyNames) => Promise<boolean> };
 
 /** The phone's machine unit (machines mode only) and the client its runs talk to the VM with. */
-export function agentVmFor(config: Config | null, d: { repos: Repos; phone: string; log: Log; clock: Clock }): { machine: PhoneMachine | null; vm: VmClient | null } {
+export function agentVmFor(config: Config | null, d: PhoneMachineDeps): { machine: PhoneMachine | null; vm: VmClient | null } {
   if (config?.machines) {
     const machine = createPhoneMachine(config.machines, d);
     return { machine, vm: createVmClient(machine) };
@@ -20,7 +22,7 @@ export function agentVmFor(config: Config | null, d: { repos: Repos; phone: stri
 }
 
 /** The machine unit over the Fly Machines API, reading (never writing) the runs it must not idle under. */
-function createPhoneMachine(c: MachinesConfig, d: { repos: Repos; phone: string; log: Log; clock: Clock }): PhoneMachine {
+function createPhoneMachine(c: MachinesConfig, d: PhoneMachineDeps): PhoneMachine {
   return createMachineUnit({
     repo: d.repos.machine,
     fly: createFlyMachinesClient(c.api, undefined, d.clock),
@@ -28,6 +30,7 @@ function createPhoneMachine(c: MachinesConfig, d: { repos: Repos; phone: string;
     phone: d.phone,
     runs: { isOpen: () => d.repos.runs.open() !== null, lastEndedAt: () => d.repos.runs.lastFinishedAt() },
     outbox: d.repos.outbox,
+    recordOwner: d.recordOwner,
     log: d.log,
     clock: d.clock,
   });

@@ -5,9 +5,11 @@
 // its own (the alarm) it suspends or stops the Machine after MACHINE_IDLE_MS with no run,
 // destroys it after MACHINE_RETIRE_DAYS unused and tells the user, and deletes the volume as
 // many days later. It alone writes the `machine` row; every change of a Machine holds its lease.
+// The directory learns the Machine's and volume's names before either is made (recordOwner):
+// /vm sweep reads them there, never waiting on this object.
 import { lastUseOf, machineVmTimers, type MachineChore, type MachineSettings, type MachineWant, nextChore, nextStep } from "../../core/machine-plan";
 import { agentMachineConfig, agentVolumeRequest } from "../../core/fly-machine-config";
-import { flyResourceNames, machineVmToken } from "../../core/fly-identity";
+import { type FlyNames, flyResourceNames, machineVmToken } from "../../core/fly-identity";
 import { flyRetryDelayMs, leaseRetryAt, nextRegion } from "../../core/fly-retry";
 import type { FlyFailure } from "../../core/fly-errors";
 import { MACHINE_FILES_LOST, machineRetiredNotice } from "../../core/replies/machine";
@@ -59,6 +61,8 @@ export function createMachineUnit(d: {
   phone: string;
   runs: { isOpen(): boolean; lastEndedAt(): number | null };
   outbox: Pick<OutboxRepo, "add">;
+  /** Records in the directory that these names are this user's; false when it did not answer. */
+  recordOwner: (names: FlyNames) => Promise<boolean>;
   log: Log;
   /** Dates what follows an await from the `now` an entry point was given (see stepTime); read by itself only where a caller brings no `now` (a request's connect, a failed request). */
   clock: Clock;
@@ -85,10 +89,23 @@ export function createMachineUnit(d: {
     if (!r) throw new Error("machine row missing");
     return r;
   };
-  const ensureRow = async (t: Present): Promise<MachineRow> => {
+  // Once per instance (again after a failure): a row made before the directory kept owners is recorded on its next use.
+  let ownerRecord: Promise<boolean> | null = null;
+  const recordOwner = (names: FlyNames): Promise<boolean> =>
+    (ownerRecord ??= d.recordOwner(names).then((ok) => {
+      if (!ok) ownerRecord = null;
+      return ok;
+    }));
+  /** The row, its names claimed first; null when the directory did not record them (nothing is made unrecorded). */
+  const ensureRow = async (t: Present): Promise<MachineRow | null> => {
     const existing = repo.get();
-    if (existing) return existing;
+    if (existing) {
+      // Recorded before it was made, or older than the record (the sweep derives its names): no request waits for this.
+      void recordOwner({ machine: existing.machineName, volume: existing.volumeName });
+      return existing;
+    }
     const names = await flyResourceNames(s.relayVmToken, d.phone);
+    if (!(await recordOwner(names))) return null;
     repo.claimNames(names, t());
     return row();
   };
@@ -244,6 +261,10 @@ export function createMachineUnit(d: {
     let last: StepResult = done;
     for (let i = 0; i < MAX_STEPS; i++) {
       const r = await ensureRow(t);
+      if (!r) {
+        last = { ok: false, failure: "unavailable", message: "the directory did not record the Machine's owner" };
+        break;
+      }
       const step = nextStep(r, w);
       if (step.step === "ready") return connected(r, t());
       // Past its deadline the caller has given up: no further step is begun for it.
@@ -260,7 +281,7 @@ export function createMachineUnit(d: {
       if (!last.ok) break;
     }
     const detail = last.ok ? "the Machine did not settle" : `${last.failure}${last.status ? ` ${last.status}` : ""}: ${last.message ?? ""}`.trim();
-    repo.patch({ lastError: detail.slice(0, 300) }, t());
+    if (repo.get()) repo.patch({ lastError: detail.slice(0, 300) }, t());
     d.log("machine_unreachable", { detail });
     return { ok: false, detail };
   }
@@ -345,6 +366,8 @@ export function createMachineUnit(d: {
       return exclusive(async () => {
         const chore = dueChore(now);
         if (!chore || chore.at > now) return;
+        const r = row();
+        await recordOwner({ machine: r.machineName, volume: r.volumeName });
         const result = await doChore(chore, now);
         if (result.ok) {
           repo.patch({ retryAt: null, failures: 0, lastError: null }, now);
