@@ -22,7 +22,7 @@ describe("diffExcerpt", () => {
     ["all fits", ADD_JS, 1000, 6, 0],
     ["only the lines that fit, whole", ADD_JS, 40, 2, 4],
     ["nothing fits", ADD_JS, 5, 0, 6],
-    ["a long diff", longDiff(500), 200, 20, 481],
+    ["a long diff", longDiff(500), 200, 22, 479],
   ])("%s", (_name, diff, maxChars, shown, notShown) => {
     const excerpt = diffExcerpt(diff, maxChars);
     expect([excerpt.lines.length, excerpt.notShown]).toEqual([shown, notShown]);
