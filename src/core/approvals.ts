@@ -182,8 +182,11 @@ export function describeEdit(tool: string, edit: ApprovalEdit): string {
   return [`${tool === "Write" ? "Write" : "Edit"} ${editSummary(edit)}`, ...diffBody(edit.diff)].join("\n");
 }
 
-/** Room kept for the code block's fences (a fence longer than any run of backticks in the lines). */
-const CODE_BLOCK_ROOM = 40;
+/**
+ * Room kept for the code block's fences, as Telegram's <pre><code class="language-diff"> too: the
+ * prompt stays one message unless escaping (`&lt;`…) makes it longer, and is then split (the outbox).
+ */
+const CODE_BLOCK_ROOM = 80;
 
 /**
  * The prompt of a file edit: the file and what the edit does in its first line; then the diff's
