@@ -1,7 +1,8 @@
 // Approvals from the phone, the pure part: the modes, what the user types or taps to answer, the
 // prompt they read, and the permission rule an "always" remembers (in Claude Code's format).
 import { COMPOUND, runnerRefusal, SUBCOMMAND } from "../protocol/always-rules";
-import { PERMISSION_RULE } from "../protocol/vm/approvals";
+import { PERMISSION_RULE, type ApprovalEdit } from "../protocol/vm/approvals";
+import { codeBlock, diffBody, diffExcerpt, editSummary, linesNotShown } from "./edit-preview";
 import { quoteInput } from "./quote-input";
 import { fitPrompt, projectPath, projectRule, visibleMarks } from "./approval-text";
 import { describeRelayToolUse } from "./relay-tool-words";
@@ -161,16 +162,48 @@ type PromptInput = {
 
 /** The one message of a prompt, cut to fit a message if it must; buttons (where the chat has them) say the same. */
 export function approvalPrompt(p: PromptInput): { body: string; cut: number } {
-  const n = ` ${p.number}`;
-  const minutes = Math.max(1, Math.round(p.timeoutMs / 60_000));
-  const tail =
-    p.always.rule === null
-      ? `Reply yes${n} or no${n} ("always" is not offered: ${p.always.why}). Not answered in ${minutes} min: denied.`
-      : `Reply yes${n}, no${n} or always${n} (always: in ${p.conversation}, from now on allow ${visibleMarks(projectRule(p.always.rule, p.projectDir))}). Not answered in ${minutes} min: denied.`;
+  const tail = promptTail(p);
   const [first = "", ...rest] = p.description.split("\n");
   // One sentence: "the agent wants to run a command:", then what it runs.
   const head = `${p.prefix}🔐 Approval #${p.number} in ${p.conversation}: the agent wants to ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
   return rest.length === 0 ? fitPrompt({ head: null, text: head, tail, maxChars: p.maxChars, link: p.link }) : fitPrompt({ head, text: rest.join("\n"), tail, maxChars: p.maxChars, link: p.link });
+}
+
+/** How to answer: the words (the buttons say the same), what "always" keeps, and the timeout. */
+function promptTail(p: Omit<PromptInput, "description">): string {
+  const n = ` ${p.number}`;
+  const minutes = Math.max(1, Math.round(p.timeoutMs / 60_000));
+  return p.always.rule === null
+    ? `Reply yes${n} or no${n} ("always" is not offered: ${p.always.why}). Not answered in ${minutes} min: denied.`
+    : `Reply yes${n}, no${n} or always${n} (always: in ${p.conversation}, from now on allow ${visibleMarks(projectRule(p.always.rule, p.projectDir))}). Not answered in ${minutes} min: denied.`;
+}
+
+/** "Write notes.txt: new file, +2" or "Edit src/add.js: 3 lines changed, +2 −1": the request's words, then its whole diff (the private page shows it so). */
+export function describeEdit(tool: string, edit: ApprovalEdit): string {
+  return [`${tool === "Write" ? "Write" : "Edit"} ${editSummary(edit)}`, ...diffBody(edit.diff)].join("\n");
+}
+
+/**
+ * Room kept for the code block's fences, as Telegram's <pre><code class="language-diff"> too: the
+ * prompt stays one message unless escaping (`&lt;`…) makes it longer, and is then split (the outbox).
+ */
+const CODE_BLOCK_ROOM = 80;
+
+/**
+ * The prompt of a file edit: the file and what the edit does in its first line; then the diff's
+ * lines that fit the message in a code block, or (`picture`: drawn and sent just before) none;
+ * then how many lines are not shown, with `link` to the whole edit. `cut`: lines not shown.
+ */
+export function editApprovalPrompt(p: Omit<PromptInput, "description"> & { tool: string; edit: ApprovalEdit; picture: { linesHidden: number } | null }): { body: string; cut: number } {
+  const head = `${p.prefix}🔐 Approval #${p.number} in ${p.conversation}: the agent wants to ${p.tool === "Write" ? "write" : "edit"} ${editSummary(p.edit)}`;
+  const tail = promptTail(p);
+  const extra = p.edit.cut ? 1 : 0;
+  if (p.picture) {
+    return { body: [head, linesNotShown(p.picture.linesHidden, p.edit, p.link), tail].filter(Boolean).join("\n"), cut: p.picture.linesHidden + extra };
+  }
+  const room = p.maxChars - head.length - tail.length - linesNotShown(diffBody(p.edit.diff).length, p.edit, p.link).length - CODE_BLOCK_ROOM;
+  const { lines, notShown } = diffExcerpt(p.edit.diff, room);
+  return { body: [head, lines.length > 0 ? codeBlock(lines) : "", linesNotShown(notShown, p.edit, p.link), tail].filter(Boolean).join("\n"), cut: notShown + extra };
 }
 
 /** A WhatsApp quick-reply body holds 1,024 characters: a longer prompt goes as plain text. */

@@ -61,6 +61,8 @@ export const outboxKeys = {
   },
   /** The prompt of approval `approvalId` (its id in the approvals table): sent once. */
   approvalPrompt: (approvalId: number) => `approval:${approvalId}`,
+  /** An edit's picture, sent just before its prompt. */
+  approvalPicture: (approvalId: number) => `approval-picture:${approvalId}`,
   /** "Not approved in time", once per prompt. */
   approvalExpired: (approvalId: number) => `approval-expired:${approvalId}`,
   /** "Your answer came too late", once per prompt. */

@@ -42,6 +42,7 @@ import { createVmAnswers } from "./services/vm-answers";
 import { addressedOutbox } from "./services/outbox-addressing";
 import { channelClientsFor } from "../channels/clients";
 import { homeChatOf } from "../channels/home-chat";
+import { drawDiffPicture } from "./commands/change-actions";
 import { chatStoppedNotice } from "../channels/chat-stopped";
 import type { GithubDeps } from "./services/github-events";
 
@@ -98,6 +99,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     transaction: sql.transaction,
     messageLimit: () => repos.outbox.maxTextChars(),
     runPageLink: bindings.env ? pageLinkOfRun({ env: bindings.env, config, settings, phone }, clock) : undefined,
+    // WhatsApp shows no <pre>: an edit is seen as /diff draws it. Telegram gets the diff as text.
+    drawEdit: (diff) => (repos.outbox.channelOf() === "whatsapp" ? drawDiffPicture({ vm, bucket: bindings.media, config, phone, clock }, diff) : null),
     log,
   });
   const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, repoTrusted: repos.githubEvents.trusted, home: phone, log });

@@ -302,7 +302,7 @@ svg.chart{width:100%;max-width:32rem;height:auto;background:#fff;border:1px soli
 svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}svg.chart text{font-size:15px;fill:#555}svg.chart text.amount{fill:#1b1b1b;font-weight:600}
 .chart-figures{margin:.2rem 0 0;font-size:.9rem}
 .runs{padding-left:1.4rem;font-size:.85rem}.run{margin:.5rem 0;border-bottom:1px solid #ddd}.run *{margin:.15rem 0}
-.tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.tools .refused{font-weight:400}.tools .refused code{text-decoration:line-through}.change{font-weight:600}
+.approvals li{white-space:pre-wrap;overflow-wrap:anywhere}.tools{padding-left:1.2rem;font-weight:600}.tools code{font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere}.tools .refused{font-weight:400}.tools .refused code{text-decoration:line-through}.change{font-weight:600}
 .diff{overflow-x:auto}.d2h-file-wrapper{border:1px solid #ddd;margin:.6rem 0;background:#fff}.d2h-file-header{padding:.3rem .6rem;background:#eee;font-weight:600}
 .d2h-tag{margin-left:.5rem;font-size:.7rem;color:#666}.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace;width:100%}.d2h-diff-table td{border:0;padding:0 .3rem}
 .d2h-code-line{white-space:pre-wrap;overflow-wrap:anywhere}

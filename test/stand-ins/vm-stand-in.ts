@@ -51,6 +51,9 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *                          is 409 approval_settled, an unknown requestId 404 unknown_approval.
  *                          A run started without options.approvals asks nothing, as the real VM:
  *                          it replies "done without asking: TOOL ARG"
+ * [[vm:approval-edit TOOL PATH N]] the same for a file edit (Write, Edit) of PATH in the project, carrying
+ *                          its `edit` as the real VM computes it: a Write of N new lines ("line 1"…),
+ *                          an Edit of one line into N
  * [[vm:tool-calls N]]      the run's done event carries N tool calls (Bash `npm test -- --step I`), as the
  *                          real VM records them; [[vm:tool-input TEXT]] adds one more with that command
  *                          (STAND_IN_SECRET in it is redacted, as the VM redacts its secrets)
@@ -96,7 +99,7 @@ type Directive = {
   restartAtInput: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
   /** Every `[[vm:approval …]]` of the turn: asked at once, as parallel tool calls are. */
-  approvals: { tool: string; arg: string }[];
+  approvals: { tool: string; arg: string; editLines?: number }[];
   /** `[[vm:progress N MS]]`: N progress lines ("Running: step i"), one every MS, before the reply. */
   progress: { count: number; everyMs: number } | null;
   slowStartMs: number;
@@ -178,7 +181,21 @@ export function standInProjectDir(userId: string, workspace: string): string {
 }
 
 function approvalsOf(text: string): Directive["approvals"] {
-  return [...text.matchAll(/\[\[vm:approval (\S+) ([^\]]+)\]\]/g)].map((match) => ({ tool: match[1]!, arg: match[2]! }));
+  return [...text.matchAll(/\[\[vm:approval(-edit)? (\S+) ([^\]]+?)(?: (\d+))?\]\]/g)].map((match) =>
+    match[1] ? { tool: match[2]!, arg: match[3]!, editLines: Number(match[4] ?? 1) } : { tool: match[2]!, arg: match[3]! + (match[4] ? ` ${match[4]}` : "") },
+  );
+}
+
+/** An `[[vm:approval-edit]]` request's input and edit, as the real VM sends a Write's or an Edit's. */
+function editRequest(tool: string, path: string, lines: number, projectDir: string) {
+  const added = Array.from({ length: lines }, (_, i) => `line ${i + 1}`);
+  const file_path = `${projectDir}/${path}`;
+  if (tool === "Write") {
+    const diff = `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines} @@\n${added.map((l) => `+${l}`).join("\n")}\n`;
+    return { input: { file_path, content: `${added.join("\n")}\n` }, edit: { path, diff, added: lines, removed: 0, cut: false } };
+  }
+  const diff = `--- a/${path}\n+++ b/${path}\n@@ -1,2 +1,${lines + 1} @@\n const a = 1;\n-old line\n${added.map((l) => `+${l}`).join("\n")}\n`;
+  return { input: { file_path, old_string: "old line", new_string: added.join("\n") }, edit: { path, diff, added: lines, removed: 1, cut: false } };
 }
 
 type EventWithoutSeq = VmRunEvent extends infer E ? (E extends VmRunEvent ? Omit<E, "seq"> : never) : never;
@@ -286,10 +303,12 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         const approvals = (run.approvals ??= new Map());
         const entries = d.approvals.map((approval) => {
           const requestId = `appr-${run.events.length + 1}`;
-          const input = approval.tool === "Bash" ? { command: approval.arg } : { file_path: approval.arg };
+          const projectDir = standInProjectDir(run.userId, run.workspace);
+          const edited = approval.editLines === undefined ? null : editRequest(approval.tool, approval.arg, approval.editLines, projectDir);
+          const input = edited ? edited.input : approval.tool === "Bash" ? { command: approval.arg } : { file_path: approval.arg };
           const entry = { settled: null as string | null };
           approvals.set(requestId, entry);
-          push(run, { type: "approval_request", requestId, tool: approval.tool, input, summary: describeToolUse(approval.tool, input, "/") ?? undefined, projectDir: standInProjectDir(run.userId, run.workspace) });
+          push(run, { type: "approval_request", requestId, tool: approval.tool, input, summary: describeToolUse(approval.tool, input, "/") ?? undefined, projectDir, ...(edited ? { edit: edited.edit } : {}) });
           return entry;
         });
         const timer = setTimeout(() => {

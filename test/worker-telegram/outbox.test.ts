@@ -198,3 +198,40 @@ it("WhatsApp's 24-hour window counts from the user's last WhatsApp message: writ
   });
   expect(delivered).toEqual(["a result", "echo: back on WhatsApp"]);
 });
+
+it("an edit's approval on Telegram carries the diff as text in <pre>, under the line naming the file and what it does, with the buttons", async () => {
+  const object = "tg-7010";
+  const chat = "7010";
+  await openChat(chat);
+  await fromTelegram(object, chat, "fix it [[vm:approval-edit Edit src/add.js 2]]");
+  const prompt = await eventually(async () => (await callsTo(chat, "sendMessage")).find((c) => c.params.reply_markup));
+  expect(prompt.params.parse_mode).toBe("HTML");
+  expect(prompt.params.text).toBe(
+    "🔐 Approval #1 in main: the agent wants to edit src/add.js: 3 lines changed, +2 −1\n" +
+      '<pre><code class="language-diff">@@ -1,2 +1,3 @@\n const a = 1;\n-old line\n+line 1\n+line 2</code></pre>\n' +
+      "Reply yes 1, no 1 or always 1 (always: in main, from now on allow Edit(src/add.js)). Not answered in 10 min: denied.",
+  );
+  // No picture on Telegram: the text is the edit.
+  expect(await callsTo(chat, "sendPhoto")).toEqual([]);
+  await fromTelegram(object, chat, "no");
+  await eventually(async () => (await botMessages(chat)).find((m) => m.text?.startsWith("denied:")));
+});
+
+it("a long edit on Telegram shows what fits, says how many lines are not shown and links to the run's page", async () => {
+  const object = "tg-7011";
+  const chat = "7011";
+  await openChat(chat);
+  await fromTelegram(object, chat, "write it [[vm:approval-edit Write big.txt 600]]");
+  const prompt = await eventually(async () => (await callsTo(chat, "sendMessage")).find((c) => c.params.reply_markup));
+  const text = String(prompt.params.text);
+  expect(text.length).toBeLessThanOrEqual(4096);
+  expect(text).toMatch(/^🔐 Approval #1 in main: the agent wants to write big\.txt: new file, \+600\n<pre><code class="language-diff">@@ -0,0 \+1,600 @@\n\+line 1\n/);
+  const more = /<\/code><\/pre>\n… (\d+) more lines not shown: (\S+)\nReply yes 1/.exec(text);
+  expect(more).not.toBeNull();
+  const shown = (text.match(/^\+line \d+(?=$|<\/code>)/gm) ?? []).length;
+  // Every line of the diff (its hunk header and 600 lines) is shown or counted as not shown.
+  expect(1 + shown + Number(more![1])).toBe(601);
+  expect(more![2]).toMatch(new RegExp(`^${TEST_PUBLIC_URL.replace(/\./g, "\\.")}/web/`));
+  await fromTelegram(object, chat, "no");
+  await eventually(async () => (await botMessages(chat)).find((m) => m.text?.startsWith("denied:")));
+});

@@ -87,3 +87,35 @@ it("names a file inside the project as the user knows it, never by the VM's own 
   expect(prompt).not.toContain("/data/users");
   await answerTo(phone, "no", /^🚫 Denied/);
 });
+
+it("an edit's prompt on WhatsApp comes with its picture, drawn as /diff draws it, and names the file and what the edit does", async () => {
+  const phone = "+15550000250";
+  await sendInbound(phone, "[[vm:approval-edit Edit src/add.js 2]]");
+  const prompt = await nthPrompt(phone, 1);
+  expect(prompt.body).toMatch(/^🔐 Approval #1 in main: the agent wants to edit src\/add\.js: 3 lines changed, \+2 −1\nReply yes 1, no 1 or always 1/);
+  const sent = await sentTo(phone);
+  const picture = sent[sent.indexOf(sent.find((m) => m.sid === prompt.sid)!) - 1]!;
+  expect(picture.body).toBe("src/add.js: 3 lines changed, +2 −1");
+  expect(picture.media).toHaveLength(1);
+  expect(picture.media[0]!.url).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/media/`));
+  // The VM drew the edit's own diff (a drawing names no user: every one the stand-in made).
+  const drawn = (await vmRequests("")).filter((r) => r.kind === "render-diff");
+  expect(drawn.map((r) => r.diff)).toContain("--- a/src/add.js\n+++ b/src/add.js\n@@ -1,2 +1,3 @@\n const a = 1;\n-old line\n+line 1\n+line 2\n");
+  await answerTo(phone, "no", /^🚫 Denied/);
+});
+
+it("a Write's picture too; a long edit says how many lines the picture leaves out, linking to the run's page that shows the whole edit", async () => {
+  const phone = "+15550000251";
+  await sendInbound(phone, "[[vm:approval-edit Write big.txt 200]]");
+  const prompt = (await nthPrompt(phone, 1)).body!;
+  // The stand-in draws 80 lines of the diff's 204 (vm-stand-in.ts, /v1/render/diff).
+  const cut = /^🔐 Approval #1 in main: the agent wants to write big\.txt: new file, \+200\n… 124 more lines not shown: (\S+)\nReply yes 1/.exec(prompt);
+  expect(cut).not.toBeNull();
+  expect((await sentTo(phone)).filter((m) => m.media.length > 0).map((m) => m.body)).toEqual(["big.txt: new file, +200"]);
+  const page = await exports.default.fetch(new Request(cut![1]!));
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain("Write big.txt: new file, +200\n@@ -0,0 +1,200 @@\n+line 1\n");
+  expect(html).toContain("+line 200 → pending");
+  await answerTo(phone, "no", /^🚫 Denied/);
+});

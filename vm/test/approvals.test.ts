@@ -60,6 +60,18 @@ it("does not run a denied command, and the model reads the denial", async () => 
   expect(events.at(-1)).toEqual({ seq: expect.any(Number), type: "done", toolCalls: { calls: [{ tool: "Bash", input: "touch denied.txt", notApproved: true }], more: 0 } });
 });
 
+it("a file edit's request carries its diff, named inside the project, to be seen before it is approved", async () => {
+  const userId = "+15550001105";
+  const runId = uniqueId("run");
+  const write = `[[tool Write {"file_path":"notes.txt","content":"one\\ntwo\\n"}]]`;
+  const reader = await h.startRun({ runId, userId, text: write, options: ON });
+  const request = await approvalOf(reader);
+  expect(request).toMatchObject({ tool: "Write", edit: { path: "notes.txt", added: 2, removed: 0, cut: false, diff: "--- /dev/null\n+++ b/notes.txt\n@@ -0,0 +1,2 @@\n+one\n+two\n" } });
+  expect((await answer(runId, { requestId: request.requestId, decision: "deny" })).status).toBe(202);
+  await reader.end();
+  expect(existsSync(join(workspaceOf(userId), "notes.txt"))).toBe(false);
+});
+
 it("remembers an 'always' rule: the same process and the next one stop asking for what it matches", async () => {
   const userId = "+15550001103";
   const runId = uniqueId("run");

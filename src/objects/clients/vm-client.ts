@@ -250,14 +250,16 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       return shipCall(VM_ROUTES.workspaceShip(workspace, userId), request, ShipDoneSchema);
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */
-    renderDiff(diff: string): Promise<VmResult<{ png: Uint8Array }>> {
-      return withDeadline(RENDER_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ png: Uint8Array }>> => {
+    /** `linesHidden`: the diff's lines past what the picture draws (the VM's x-diff-lines-hidden; 0 when it does not say). */
+    renderDiff(diff: string): Promise<VmResult<{ png: Uint8Array; linesHidden: number }>> {
+      return withDeadline(RENDER_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ png: Uint8Array; linesHidden: number }>> => {
         const res = await call(RENDER_DIFF_PATH, { method: "POST", body: JSON.stringify({ diff }), signal });
         if (!(res instanceof Response)) return { ok: false, ...res };
         if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("image/png")) return drain(res, "http_error");
         const png = new Uint8Array(await res.arrayBuffer());
         if (png.byteLength === 0 || png.byteLength > MAX_PICTURE_BYTES) return { ok: false, failure: "http_error", detail: `picture of ${png.byteLength} bytes` };
-        return { ok: true, png };
+        const hidden = Number(res.headers.get("x-diff-lines-hidden") ?? 0);
+        return { ok: true, png, linesHidden: Number.isSafeInteger(hidden) && hidden > 0 ? hidden : 0 };
       });
     },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */

@@ -5,7 +5,7 @@ import { DIFF_NO_STORAGE, DIFF_NOT_KEPT, DIFF_PICTURE_FAILED, NOTHING_TO_REDO, N
 import { namedFiles, runLabel } from "../../core/run-change";
 import { mediaKeysFor, storeOutbound } from "../clients/media-store";
 import type { VmClient } from "../clients/vm-client";
-import type { OutboxRepo } from "../db/outbox-repo";
+import type { OutboxMedia, OutboxRepo } from "../db/outbox-repo";
 import { createRunChangesRepo } from "../db/run-changes-repo";
 import type { Sql } from "../db/sql";
 import type { Clock } from "../../core/clock";
@@ -25,23 +25,30 @@ export type ChangeActionDeps = {
 /** /diff: reads the kept diff, has the VM draw it, stores the PNG as an outbound file and queues it with the summary. */
 export async function sendDiffPicture(d: ChangeActionDeps, action: { key: string; summary: string }, dedupeKey: string): Promise<void> {
   const say = (body: string) => d.outbox.add({ dedupeKey, body, now: d.clock() });
-  const keys = mediaKeysFor(d.config);
-  if (!d.bucket || !keys) return void say(`${action.summary}\n${DIFF_NO_STORAGE}`);
+  if (!d.bucket || !mediaKeysFor(d.config)) return void say(`${action.summary}\n${DIFF_NO_STORAGE}`);
   const object = await d.bucket.get(action.key);
   if (!object) return void say(`${action.summary}\n${DIFF_NOT_KEPT}`);
-  const drawn = d.vm ? await d.vm.renderDiff(await object.text()) : null;
-  if (!drawn?.ok) {
-    d.log("diff_picture_failed", { detail: drawn ? drawn.detail : "no VM" });
+  const drawn = await drawDiffPicture(d, await object.text());
+  if (!drawn.ok) {
+    d.log("diff_picture_failed", { detail: drawn.detail });
     return void say(`${action.summary}\n${DIFF_PICTURE_FAILED}`);
   }
+  d.outbox.add({ dedupeKey, body: action.summary, media: drawn.media, now: d.clock() });
+}
+
+/** A diff drawn by the VM as /diff draws it and stored as an outbound picture, ready for the outbox; or why not. */
+export async function drawDiffPicture(
+  d: Pick<ChangeActionDeps, "vm" | "bucket" | "config" | "phone" | "clock">,
+  diff: string,
+): Promise<{ ok: true; media: OutboxMedia; linesHidden: number } | { ok: false; detail: string }> {
+  const keys = mediaKeysFor(d.config);
+  if (!d.bucket || !keys) return { ok: false, detail: "no media storage" };
+  const drawn = d.vm ? await d.vm.renderDiff(diff) : null;
+  if (!drawn?.ok) return { ok: false, detail: drawn ? drawn.detail : "no VM" };
   const stored = await storeOutbound({ bucket: d.bucket, keys: await keys, now: d.clock }, { owner: d.phone, body: drawn.png, filename: "diff.png", declaredType: "image/png" });
-  if (!stored.ok) return void say(`${action.summary}\n${DIFF_PICTURE_FAILED}`);
-  d.outbox.add({
-    dedupeKey,
-    body: action.summary,
-    media: { source: { vmRunId: "diff", fileId: stored.key, name: "diff.png", contentType: stored.contentType, size: stored.size }, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType }, keepSharp: true },
-    now: d.clock(),
-  });
+  if (!stored.ok) return { ok: false, detail: "the picture could not be stored" };
+  const media = { source: { vmRunId: "diff", fileId: stored.key, name: "diff.png", contentType: stored.contentType, size: stored.size }, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType }, keepSharp: true };
+  return { ok: true, media, linesHidden: drawn.linesHidden };
 }
 
 /** A `yes` to /undo, or /redo: the VM puts the files back; the change is marked, and the agent told on its next turn. */

@@ -51,6 +51,8 @@ export function addressedOutbox(repo: OutboxRepo, d: { lastInbound: () => Target
     add,
     /** The most one message holds in the chat a message to `to` (by default: where notices go) reaches. */
     maxTextChars: (to?: OutboxTarget): number => CHANNELS[target(to).channel].limits.maxTextChars,
+    /** The channel a message to `to` (by default: where notices go) reaches. */
+    channelOf: (to?: OutboxTarget) => target(to).channel,
     /** The one acknowledgement per run: short, so one part is all there is. */
     upsertPending(m: Parameters<OutboxRepo["upsertPending"]>[0]): void {
       const to = target(m.to);

@@ -13,8 +13,11 @@ import {
   approvalPrompt,
   ANSWER_WORDS,
   buttonPayload,
+  describeEdit,
   describeRequest,
+  editApprovalPrompt,
 } from "../../core/approvals";
+import { editSummary } from "../../core/edit-preview";
 import { outboxKeys } from "../../core/outbox-keys";
 import { eventPrefix, type RunEvent, runApprovals } from "../../core/github-guard";
 import { planAnswer } from "../../core/approval-targets";
@@ -39,7 +42,7 @@ import {
 import type { UserWait } from "../../core/progress-update";
 import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
 import type { ConversationsRepo } from "../db/conversations-repo";
-import type { OutboxRepo } from "../db/outbox-repo";
+import type { OutboxMedia, OutboxRepo } from "../db/outbox-repo";
 import type { Log } from "../../core/log";
 import type { VmAnswer } from "../db/vm-answers-repo";
 import type { VmAnswers } from "../services/vm-answers";
@@ -62,8 +65,16 @@ export type ApprovalsDeps = {
   messageLimit: () => number;
   /** A fresh link to one run's private page (it lists the run's requests whole); null: links are not set up. */
   runPageLink?: (conversationId: number, runId: string) => Promise<string | null>;
+  /**
+   * A file edit's diff drawn as /diff draws it, stored for the outbox, where prompts go as a
+   * picture (WhatsApp); null (or absent): the diff goes in the prompt as text (Telegram shows it as <pre>).
+   */
+  drawEdit?: (diff: string) => Promise<{ ok: true; media: OutboxMedia; linesHidden: number } | { ok: false; detail: string }> | null;
   log: Log;
 };
+
+/** An edit's picture, drawn before the prompt is stored: sent just before it. */
+type EditPicture = { media: OutboxMedia; linesHidden: number };
 
 /** What the user answered: typed (`yes 2`) or a tapped button (its prompt's own id). */
 export type AnswerInput = { via: "text"; answer: ApprovalAnswer; target: AnswerTarget } | { via: "button"; answer: ApprovalAnswer; approvalId: number };
@@ -71,8 +82,10 @@ export type AnswerInput = { via: "text"; answer: ApprovalAnswer; target: AnswerT
 const LOG_ENTRIES = 10;
 /** A prompt's number before it is stored is not known yet: as long as one can be, so a prompt that fits with it fits. */
 const LONGEST_NUMBER = 999_999_999;
-/** Links made for prompts not stored yet: a few at most (one per request being applied). */
-const PREPARED_LINKS_KEPT = 20;
+/** Links and pictures made for prompts not stored yet: a few at most (one per request being applied). */
+const PREPARED_KEPT = 20;
+/** The longest a prompt waits for its edit's picture: past it, the prompt goes with the diff as text. */
+const EDIT_PICTURE_WAIT_MS = 10_000;
 
 export function createApprovals(d: ApprovalsDeps) {
   const { repo } = d;
@@ -104,12 +117,13 @@ export function createApprovals(d: ApprovalsDeps) {
   const eventOf = (runId: string): string | null => eventPrefix(d.eventsOfRun(runId)).trim() || null;
 
   /** What the user is asked for a request, and the prompt, cut to fit one message (with `link` to the whole, when cut). */
-  const compose = (run: { id: string; conversationId: number }, event: ApprovalRequestEvent, number: number, link: string | null) => {
-    const description = describeRequest(event.tool, event.input, event.summary, event.projectDir);
+  const compose = (run: { id: string; conversationId: number }, event: ApprovalRequestEvent, number: number, link: string | null, picture: EditPicture | null = null) => {
+    const description = event.edit ? describeEdit(event.tool, event.edit) : describeRequest(event.tool, event.input, event.summary, event.projectDir);
     // A run of someone else's text asks every time: "always" would remember nothing (the VM refuses it too).
     const untrusted = runOption(run.conversationId, run.id)?.untrusted === true;
     const always = untrusted ? ({ rule: null, why: "this run was started by someone else's text, so it asks every time" } as const) : alwaysOffer(event.tool, event.input);
-    const prompt = approvalPrompt({ number, conversation: nameOf(run.conversationId), description, always, timeoutMs: d.timeoutMs, prefix: eventPrefix(d.eventsOfRun(run.id)), projectDir: event.projectDir, maxChars: d.messageLimit(), link });
+    const shared = { number, conversation: nameOf(run.conversationId), always, timeoutMs: d.timeoutMs, prefix: eventPrefix(d.eventsOfRun(run.id)), projectDir: event.projectDir, maxChars: d.messageLimit(), link };
+    const prompt = event.edit ? editApprovalPrompt({ ...shared, tool: event.tool, edit: event.edit, picture }) : approvalPrompt({ ...shared, description });
     return { description, always, prompt };
   };
 
@@ -122,8 +136,8 @@ export function createApprovals(d: ApprovalsDeps) {
     return runApprovals(mode === "off" ? undefined : { mode, timeoutMs: d.timeoutMs }, d.eventsOfRun(runId), d.trusted, d.timeoutMs);
   };
 
-  /** Page links made (prepare) for requests about to be stored, by VM run and request id. */
-  const preparedLinks = new Map<string, string>();
+  /** Page links and edit pictures made (prepare) for requests about to be stored, by VM run and request id. */
+  const prepared = new Map<string, { link: string | null; picture: EditPicture | null }>();
   const requestKey = (vmRunId: string, requestId: string) => `${vmRunId} ${requestId}`;
 
   const acknowledge = (answered: Approval[], answer: ApprovalAnswer): string => {
@@ -154,12 +168,13 @@ export function createApprovals(d: ApprovalsDeps) {
      * the prompt. Asks nothing of a request already stored (a replay) or one that fits.
      */
     async prepare(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent): Promise<void> {
-      if (!d.runPageLink || repo.byRequest(run.vmRunId, event.requestId)) return;
-      if (compose(run, event, LONGEST_NUMBER, null).prompt.cut === 0) return;
-      const link = await d.runPageLink(run.conversationId, run.id).catch((e: unknown) => (d.log("approval_link_failed", { runId: run.id, detail: String(e) }), null));
-      if (!link) return;
-      for (const key of preparedLinks.keys()) if (preparedLinks.size >= PREPARED_LINKS_KEPT) preparedLinks.delete(key);
-      preparedLinks.set(requestKey(run.vmRunId, event.requestId), link);
+      if (repo.byRequest(run.vmRunId, event.requestId)) return;
+      const picture = event.edit && d.drawEdit ? await drawPicture(d.drawEdit, event.edit.diff, run.id) : null;
+      const needsLink = d.runPageLink && compose(run, event, LONGEST_NUMBER, null, picture).prompt.cut > 0;
+      const link = needsLink ? await d.runPageLink!(run.conversationId, run.id).catch((e: unknown) => (d.log("approval_link_failed", { runId: run.id, detail: String(e) }), null)) : null;
+      if (!link && !picture) return;
+      for (const key of prepared.keys()) if (prepared.size >= PREPARED_KEPT) prepared.delete(key);
+      prepared.set(requestKey(run.vmRunId, event.requestId), { link, picture });
     },
 
     /** An approval_request event (inside its transaction): stored once, and the prompt sent once. */
@@ -178,8 +193,11 @@ export function createApprovals(d: ApprovalsDeps) {
       });
       if (!stored) return;
       const key = requestKey(run.vmRunId, event.requestId);
-      const { body, cut } = compose(run, event, stored.number, preparedLinks.get(key) ?? null).prompt;
-      preparedLinks.delete(key);
+      const made = prepared.get(key);
+      const { body, cut } = compose(run, event, stored.number, made?.link ?? null, made?.picture ?? null).prompt;
+      prepared.delete(key);
+      // The edit's picture just before its prompt, which names the file and what the edit does.
+      if (made?.picture && event.edit) d.outbox.add({ dedupeKey: outboxKeys.approvalPicture(stored.id), body: editSummary(event.edit), media: made.picture.media, now });
       // No "Always" button where it would save nothing.
       const buttons = (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
@@ -295,6 +313,19 @@ export function createApprovals(d: ApprovalsDeps) {
     /** /approvals log: the last decisions, newest first, in the user's zone. */
     logText: (zone: string): string => approvalsLog(repo.recent(LOG_ENTRIES).map((a) => ({ ...a, conversation: nameOf(a.conversationId), when: formatInZone(a.decidedAt ?? a.createdAt, zone) }))),
   };
+
+  /** The edit's picture, or null (the prompt then carries the diff as text) when it fails or takes too long; the log says why. */
+  async function drawPicture(draw: NonNullable<ApprovalsDeps["drawEdit"]>, diff: string, runId: string): Promise<EditPicture | null> {
+    const drawing = draw(diff);
+    if (!drawing) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<{ ok: false; detail: string }>((resolve) => (timer = setTimeout(() => resolve({ ok: false, detail: `not drawn in ${EDIT_PICTURE_WAIT_MS} ms` }), EDIT_PICTURE_WAIT_MS)));
+    const drawn = await Promise.race([drawing.catch((e: unknown) => ({ ok: false as const, detail: String(e) })), late]);
+    if (timer !== undefined) clearTimeout(timer);
+    if (drawn.ok) return { media: drawn.media, linesHidden: drawn.linesHidden };
+    d.log("approval_picture_failed", { runId, detail: drawn.detail });
+    return null;
+  }
 
   function tooLate(a: Approval, now: number): void {
     // Only a person's answer needs saying; a timeout or a stop denied it anyway.

@@ -48,6 +48,23 @@ export type ApprovalAnswerRequest = z.infer<typeof ApprovalAnswerRequestSchema>;
 /** The longest `input` of an `approval_request`, as JSON: longer strings are cut (ending with "…"). */
 export const APPROVAL_INPUT_MAX_CHARS = 8 * 1024;
 
+/** The longest `edit.diff` of an `approval_request`: a longer diff is cut at a line (`cut`). */
+export const APPROVAL_EDIT_MAX_CHARS = 64 * 1024;
+
+/**
+ * A file edit's own change, for the user to see before approving it: a unified diff of the file
+ * (`path` as the tool names it), its added and removed lines counted over the whole diff even when
+ * `diff` was cut to APPROVAL_EDIT_MAX_CHARS.
+ */
+export const ApprovalEditSchema = z.object({
+  path: z.string().check(z.minLength(1), z.maxLength(1000)),
+  diff: z.string().check(z.maxLength(APPROVAL_EDIT_MAX_CHARS)),
+  added: z.number().check(z.int(), z.gte(0)),
+  removed: z.number().check(z.int(), z.gte(0)),
+  cut: z.boolean(),
+});
+export type ApprovalEdit = z.infer<typeof ApprovalEditSchema>;
+
 /**
  * The agent asks before it acts (runs with `options.approvals` only); answer with POST …/approval.
  * `tool`: the CLI's tool name (`Bash`, `Write`, `mcp__server__tool`); `input`: its input,
@@ -64,6 +81,8 @@ export const ApprovalRequestEventSchema = z.object({
   input: z.record(z.string(), z.unknown()).check(z.refine((input) => JSON.stringify(input).length <= APPROVAL_INPUT_MAX_CHARS, "input too large")),
   summary: z.optional(z.string().check(z.maxLength(500))),
   projectDir: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
+  /** A file edit's diff (Write, Edit, MultiEdit), secrets replaced; absent for other tools and older VMs. */
+  edit: z.optional(ApprovalEditSchema),
 });
 export type ApprovalRequestEvent = z.infer<typeof ApprovalRequestEventSchema>;
 

@@ -3,6 +3,9 @@
 // most the run's approval timeout, and never past the end of the run. Every way out but `allow` is
 // a deny, so the agent never acts unanswered.
 import { randomBytes } from "node:crypto";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { approvalEdit, editedPath } from "../core/approval-edit";
 import { describeToolUse } from "../core/progress-line";
 import { boundApprovalInput, parsePermissionRule, ruleFitsRequest, type ApprovalVerdict } from "../core/approvals";
 import type { ApprovalAsk } from "../core/relay-tool-wire";
@@ -36,7 +39,8 @@ export function createApprovalBridge(options: {
       run.onFinished(() => asks.endRun(run.id));
       const summary = describeToolUse(ask.tool_name, ask.input, run.cwd) ?? undefined;
       const input = boundApprovalInput(ask.input, options.secrets);
-      run.feed({ type: "approval_request", requestId, tool: ask.tool_name, input, summary, projectDir: run.cwd });
+      const edit = editOf(ask, run.cwd, options.secrets);
+      run.feed({ type: "approval_request", requestId, tool: ask.tool_name, input, summary, projectDir: run.cwd, ...(edit ? { edit } : {}) });
       const verdict = verdictOfSettled(await outcome, timeoutMs);
       // The run's list of tool calls says this one did not run (the private page shows it so).
       if (verdict.behavior === "deny" && ask.tool_use_id) run.feed({ type: "tool_not_approved", toolUseId: ask.tool_use_id });
@@ -55,6 +59,35 @@ export function createApprovalBridge(options: {
     },
   };
 }
+
+/** Files larger than this are not read for an edit's diff: the prompt goes without it. */
+const EDIT_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A file edit's diff for the user to see (core/approval-edit.ts); null for other tools, or a file
+ * outside the workspace (the VM reads it as itself, not as the run's user: it reads nothing the
+ * agent could not be shown) or one it cannot read.
+ */
+function editOf(ask: ApprovalAsk, cwd: string, secrets: readonly string[]) {
+  const path = editedPath(ask.tool_name, ask.input);
+  if (path === null) return null;
+  try {
+    const file = resolve(cwd, path);
+    const size = statSync(file, { throwIfNoEntry: false })?.size;
+    if (size !== undefined && !isInside(realpathSync(cwd), realpathSync(file))) return null;
+    if (size !== undefined && size > EDIT_FILE_MAX_BYTES) return null;
+    const before = size === undefined ? null : readFileSync(file, "utf8");
+    return approvalEdit(ask.tool_name, ask.input, before, { cwd, secrets });
+  } catch {
+    // A file the VM cannot read (a directory, no permission): the prompt goes with its words only.
+    return null;
+  }
+}
+
+const isInside = (dir: string, file: string): boolean => {
+  const inside = relative(dir, file);
+  return inside !== "" && !inside.startsWith("..") && !inside.startsWith("/");
+};
 
 /** What the CLI is told: the relay's verdict, or a deny that says why there was none. */
 function verdictOfSettled(settled: AskOutcome<ApprovalVerdict>, timeoutMs: number): ApprovalVerdict {

@@ -3,6 +3,7 @@
 // I/O, no clock.
 import type { ConfigProblemReason } from "../../../src/protocol/vm/health";
 import type { RunChange } from "../../../src/protocol/vm/changes";
+import type { ApprovalEdit } from "../../../src/protocol/vm/approvals";
 import type { RunErrorCode, RunToolCalls, VmRunEvent } from "../../../src/protocol/vm/runs";
 import type { CliSignal } from "./cli-signals";
 import { describeToolUse } from "./progress-line";
@@ -47,7 +48,7 @@ export type RunInput =
   /** The agent called a relay tool: the relay answers it through `tool-result`. */
   | { type: "tool_call"; callId: string; name: string; args: Record<string, unknown> }
   /** The agent asks before it acts: the relay answers through `approval`. */
-  | { type: "approval_request"; requestId: string; tool: string; input: Record<string, unknown>; summary?: string; projectDir?: string }
+  | { type: "approval_request"; requestId: string; tool: string; input: Record<string, unknown>; summary?: string; projectDir?: string; edit?: ApprovalEdit }
   /** The permission prompt refused tool use `toolUseId`: it did not run. */
   | { type: "tool_not_approved"; toolUseId: string }
   /**
@@ -172,8 +173,8 @@ export function stepRun(state: RunState, input: RunInput): Step {
     case "tool_call":
       return { state, events: [{ type: "tool_call", callId: input.callId, name: input.name, args: input.args }], stop: null };
     case "approval_request": {
-      const { type, requestId, tool, input: toolInput, summary, projectDir } = input;
-      return { state, events: [{ type, requestId, tool, input: toolInput, ...(summary ? { summary } : {}), ...(projectDir ? { projectDir } : {}) }], stop: null };
+      const { type, requestId, tool, input: toolInput, summary, projectDir, edit } = input;
+      return { state, events: [{ type, requestId, tool, input: toolInput, ...(summary ? { summary } : {}), ...(projectDir ? { projectDir } : {}), ...(edit ? { edit } : {}) }], stop: null };
     }
     case "auth_failed":
       return { ...fail(state, "auth_failed", input.message, input.reason), stop: "auth_failed" };
