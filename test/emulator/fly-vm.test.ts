@@ -22,8 +22,10 @@ const probe = (authorization: string) =>
 
 beforeAll(async () => {
   // The app's secrets carry the model's key, as `fly secrets set` does in production: without one the
-  // VM answers /health 503 naming it. No model request is made here.
-  fly = await start({ command: VM_COMMAND, cwd: undefined, secrets: { IDLE_TIMEOUT_MS: "600000", ANTHROPIC_API_KEY: "sk-ant-fly-stand-in-test" } });
+  // VM answers /health 503 naming it. No model request is made here. ALLOW_SHARED_PROC=1 as the local
+  // stack's Machines get it: the stand-in's Machines share this host's /proc, which has no hidepid=2,
+  // and a VM as root answers /health 503 naming that without it.
+  fly = await start({ command: VM_COMMAND, cwd: undefined, secrets: { IDLE_TIMEOUT_MS: "600000", ANTHROPIC_API_KEY: "sk-ant-fly-stand-in-test", ALLOW_SHARED_PROC: "1" } });
   const client = flyClient(fly);
   token = await machineVmToken(RELAY_TOKEN, PHONE);
   const volume = must(await client.createVolume({ name: "agent_vm", region: "iad", size_gb: 1 }));
