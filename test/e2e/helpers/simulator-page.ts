@@ -4,8 +4,9 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { REPO_ROOT } from "./fresh-clone";
 
-export async function openPhone(browser: Browser, twilioUrl: string, phone: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
+/** `viewport`: the desktop window by default; a phone's screen (390×844) when a test reads the page as on a phone. */
+export async function openPhone(browser: Browser, twilioUrl: string, phone: string, viewport = { width: 1100, height: 820 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   await page.goto(`${twilioUrl}/?phone=${encodeURIComponent(phone)}`);
   await page.getByTestId("connection").filter({ hasText: "live" }).waitFor();
   return page;
