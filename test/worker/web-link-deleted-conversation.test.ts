@@ -5,7 +5,7 @@ import { expect, it } from "vitest";
 import { ask } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
-const phone = "+15550000172";
+const phone = "+15550000256";
 const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/[A-Za-z0-9_-]{22})(?:\\s|$)`);
 const get = (path: string) => exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${path}`));
 

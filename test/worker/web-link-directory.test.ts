@@ -16,7 +16,7 @@ function countingDirectory(): WebLinkLookup & { asked: string[] } {
 
 it("asks the directory for the token it made, and never for one altered in any character", async () => {
   const key = await deriveWebLinkKey(SECRET);
-  const link: WebLink = { object: env.PHONE_AGENT.idFromName("+15550000171").toString(), scope: { kind: "all" }, epoch: 0, expiresAt: Date.now() + 60_000 };
+  const link: WebLink = { object: env.PHONE_AGENT.idFromName("+15550000255").toString(), scope: { kind: "all" }, epoch: 0, expiresAt: Date.now() + 60_000 };
   const token = await issueWebLink(env, key, link);
   const directory = countingDirectory();
   expect(await openWebLink(directory, key, token)).toEqual(link);

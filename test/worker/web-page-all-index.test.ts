@@ -5,7 +5,7 @@ import { expect, it } from "vitest";
 import { ask } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
-const phone = "+15550000177";
+const phone = "+15550000257";
 const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/[A-Za-z0-9_-]{22})(?:\\s|$)`);
 const page = async (reply: string) => (await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${LINK.exec(reply)![1]}`))).text();
 

@@ -9,7 +9,7 @@ import { ask, eventually, sendInbound, sentTo } from "./helpers";
 import { deliver, payloads, shippedPr, watch } from "./github-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 
-const phone = "+15550000176";
+const phone = "+15550000254";
 const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/[A-Za-z0-9_-]{22})(?:\\s|$)`);
 const said = (match: (b: string) => boolean) => eventually(async () => (await sentTo(phone)).find((m) => m.body !== null && match(m.body)));
 
