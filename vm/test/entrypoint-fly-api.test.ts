@@ -2,12 +2,12 @@
 // 0700, the socket 0600) before the server starts: an agent uid that could open it before cannot
 // after, as the server's start-up check (users/readiness-probe.ts) sees it.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeFlyApi } from "../src/users/readiness-probe";
+import { openFlyApiSocket, type OpenFlyApiSocket } from "./helpers/fly-api-socket";
 import { IS_ROOT } from "./helpers/harness";
 
 const ENTRYPOINT = fileURLToPath(new URL("../docker-entrypoint.sh", import.meta.url));
@@ -15,20 +15,12 @@ const hasUnshare = spawnSync("unshare", ["--version"]).status === 0;
 
 describe.skipIf(!IS_ROOT || !hasUnshare)("the entrypoint and /.fly/api (skipped when not root or without unshare: it remounts /proc)", () => {
   let dir = "";
-  let socket: Server;
+  let socket: OpenFlyApiSocket | undefined;
   beforeAll(async () => {
-    // Under /tmp itself: `nobody` must pass every directory above the socket, and this run's own
-    // TMPDIR is closed to others (a VM's start opens it for its agents; none runs here).
-    dir = mkdtempSync(join("/tmp", "vm-entry-fly-"));
-    chmodSync(dir, 0o755);
-    socket = createServer();
-    await new Promise<void>((resolve) => socket.listen(join(dir, "api"), resolve));
-    chmodSync(join(dir, "api"), 0o777);
+    socket = await openFlyApiSocket("vm-entry-fly-");
+    dir = socket.dir;
   });
-  afterAll(async () => {
-    await new Promise((resolve) => socket?.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => socket?.close());
 
   it("leaves it to root alone, and says nothing when it could", async () => {
     const path = join(dir, "api");

@@ -2,12 +2,12 @@
 // ALLOW_SHARED_PROC=1, which it then names on /health; and a VM whose agents could open Fly's
 // Machines API socket refuses every run whatever the setting. Each refusal is the run's one
 // terminal event, so the relay tells the user the machine is unfit instead of waiting.
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VmHealthSchema } from "../../src/protocol/vm/health";
 import { procVisibilityOf } from "../src/core/agent-ids";
+import { openFlyApiSocket, type OpenFlyApiSocket } from "./helpers/fly-api-socket";
 import { IS_ROOT, startHarness, TOKEN, type Harness } from "./helpers/harness";
 
 const PROC_SHARED = IS_ROOT && procVisibilityOf(readFileSync("/proc/self/mountinfo", "utf8")) === "visible";
@@ -49,20 +49,12 @@ describe.skipIf(!PROC_SHARED)("a root VM on a /proc without hidepid=2 (skipped w
 
 describe.skipIf(!IS_ROOT)("a root VM whose agents could open Fly's Machines API socket (skipped when not root)", () => {
   let dir = "";
-  let socket: Server;
+  let socket: OpenFlyApiSocket | undefined;
   beforeAll(async () => {
-    // As Fly leaves it: a socket anyone may write, in a directory anyone may pass.
-    // Under /tmp itself: `nobody` must pass every directory above it.
-    dir = mkdtempSync(join("/tmp", "vm-fly-api-"));
-    chmodSync(dir, 0o755);
-    socket = createServer();
-    await new Promise<void>((resolve) => socket.listen(join(dir, "api"), resolve));
-    chmodSync(join(dir, "api"), 0o777);
+    socket = await openFlyApiSocket("vm-fly-api-");
+    dir = socket.dir;
   });
-  afterAll(async () => {
-    await new Promise((resolve) => socket?.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => socket?.close());
 
   it("refuses every run by name, ALLOW_SHARED_PROC or not; closed to all but root, it runs", async () => {
     const open = await startHarness({ allowSharedProc: true, flyApiSocket: join(dir, "api") });
