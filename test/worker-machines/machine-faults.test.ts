@@ -204,6 +204,14 @@ describe("faults of the Machines API", () => {
     expect(await volumesOf(own)).toHaveLength(1);
   });
 
+  it("/vm sweep waits out Fly's 429 on the app's listing (Retry-After) instead of saying the API did not answer", async () => {
+    const admin = "+15550000100";
+    await flyFault({ kind: "http", path: `${APP}/machines`, method: "GET", status: 429, count: 1, retryAfterSeconds: 1 });
+    await flyFault({ kind: "http", path: `${APP}/volumes`, method: "GET", status: 429, count: 1, retryAfterSeconds: 1 });
+    const swept = await askLong(admin, "/vm sweep");
+    expect(swept).toMatch(/^(Destroyed \d+ Machines and \d+ volumes no user owned|Nothing to sweep)/);
+  });
+
   it("/vm sweep answers while a user's object is busy, and spares that user's Machine", async () => {
     const admin = "+15550000100";
     const phone = "+15550000170";

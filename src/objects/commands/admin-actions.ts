@@ -20,7 +20,8 @@ import {
 import type { AdminRequest } from "../../core/command-admin";
 import { findOrphans, type FlyListing, type MachineUserLine, machinesReport, ownedBy, sweepReport } from "../../core/machine-report";
 import { flyResourceNames } from "../../core/fly-identity";
-import { createFlyMachinesClient, type FlyMachinesClient } from "../clients/fly-machines";
+import { flyRetryDelayMs } from "../../core/fly-retry";
+import { createFlyMachinesClient, type FlyMachinesClient, type FlyResult } from "../clients/fly-machines";
 import { forgetAllowlistCopy } from "../allowlist-copy";
 import { boundedCall } from "../services/bounded-call";
 import type { Log } from "../../core/log";
@@ -141,8 +142,11 @@ type Fly = NonNullable<AdminDeps["fly"]>;
  * whatever it shows was recorded before, so the owners read after it know it.
  */
 async function orphansOf(d: AdminDeps, fly: Fly): Promise<FlyListing | null> {
-  const [machines, volumes] = await Promise.all([fly.client.listMachines(), fly.client.listVolumes()]);
-  if (!machines.ok || !volumes.ok) return null;
+  const [machines, volumes] = await Promise.all([listPatiently(d, () => fly.client.listMachines()), listPatiently(d, () => fly.client.listVolumes())]);
+  if (!machines.ok || !volumes.ok) {
+    d.log("admin_fly_list_failed", { machines: machines.ok ? "ok" : machines.failure, volumes: volumes.ok ? "ok" : volumes.failure });
+    return null;
+  }
   const [owners, known] = await Promise.all([attempt(() => d.directory.listMachineOwners(), d), knownUsers(d)]);
   if (!owners.ok || !known) return null;
   // A row made before the directory kept owners is recorded at its object's next use; until then its names are the derived ones.
@@ -153,6 +157,23 @@ async function orphansOf(d: AdminDeps, fly: Fly): Promise<FlyListing | null> {
     volumes: volumes.value.map((v) => ({ id: v.id, name: v.name, state: v.state, region: v.region, sizeGb: v.size_gb })),
   };
   return findOrphans(listing, owned);
+}
+
+/**
+ * A listing is one call per app, which Fly limits to 1/s with bursts of 3: `/vm` then `/vm sweep`, or
+ * objects making Machines meanwhile, meet a 429. Waiting as Retry-After says, within the bound an
+ * admin's call has, answers instead of "did not answer".
+ */
+async function listPatiently<T>(d: Pick<AdminDeps, "log">, call: () => Promise<FlyResult<T>>): Promise<FlyResult<T>> {
+  const deadline = Date.now() + CALL_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    const result = await call();
+    if (result.ok || (result.failure !== "rate_limited" && result.failure !== "unavailable")) return result;
+    const waitMs = flyRetryDelayMs(attempt, result.retryAfterMs, Math.random);
+    if (Date.now() + waitMs > deadline) return result;
+    d.log("fly_retry", { call: "admin_list", failure: result.failure, waitMs });
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
 }
 
 /** Every user the relay knows (configured, listed, denied too, and linked chats' own objects); null when the directory did not answer. */
