@@ -363,7 +363,7 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .d2h-ins{background:#dfd}.d2h-ins ins{background:#aea;text-decoration:none}.d2h-del{background:#fdd}.d2h-del del{background:#f99;text-decoration:none}
 [hidden]{display:none!important}
 .diff [data-side]{cursor:pointer}.d2h-file-header[data-side]{min-height:44px;display:flex;align-items:center}
-@media (pointer:coarse){.diff tr[data-side]>td{height:44px}}
+@media (pointer:coarse){.diff tr[data-side]>td{height:44px;vertical-align:middle}}
 .diff tr.review-tapped>td{outline:2px solid #1a73e8;outline-offset:-2px}.diff tr.review-commented>td:last-child{box-shadow:inset 4px 0 #e0a800}
 .review-box{padding:.5rem;margin:.3rem 0;background:#fffbe6;border:1px solid #e0c96b;border-radius:6px;font:15px/1.45 system-ui,sans-serif}
 .review-box textarea{box-sizing:border-box;width:100%;min-height:88px;font:16px/1.4 system-ui,sans-serif;padding:.4rem}
