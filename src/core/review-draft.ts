@@ -54,6 +54,7 @@ export function draftComment(request: ReviewCommentRequest, changeLabel: string)
 export const REVIEW_REFUSALS = {
   unknownChange: "That change is not one this link shows: reload the page.",
   unknownFile: "That file is not in this change: reload the page.",
+  notKept: "That comment could not be kept as it is: shorten it and try again.",
   full: `A review holds at most ${REVIEW_MAX_COMMENTS} comments: send this one first.`,
   unknownComment: "That comment is not in the draft any more: reload the page.",
   empty: "The draft has no comments to send.",

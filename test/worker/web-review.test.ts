@@ -4,12 +4,13 @@
 // however often it is tapped; a bad body or a request from another site refused with one line and
 // nothing changed; an expired, revoked or other conversation's link refused as a read is.
 import { env, exports } from "cloudflare:workers";
+import { evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reviewMessageForAgent, reviewSentLine } from "../../src/core/review-comments";
 import type { ReviewDraft } from "../../src/core/review-draft";
 import { deriveWebLinkKey } from "../../src/core/web-token";
 import { issueWebLink } from "../../src/objects/web-links";
-import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, eventually, query, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";
 import { allowPhones } from "./trigger-helpers";
 
@@ -60,7 +61,8 @@ it("keeps the draft in the relay: a reload of the page shows each comment under 
   expect(second.draft!.id).toBe(draft!.id);
   expect(second.draft!.comments.map((c) => [c.side, c.line, c.lineText])).toEqual([["new", 2, `  ${"x".repeat(297)}…`], ["file", null, ""]]);
 
-  // A reload: the draft is the relay's, not the browser's.
+  // A reload, after the object was evicted: the draft is the relay's rows, not the browser's, nor the object's memory.
+  await evictDurableObject(stubFor(phone));
   const html = await (await get(page)).text();
   expect(html).toContain("2 comments in your draft review.");
   expect(html).toContain('<p class="review-anchor">src/add.js, new line 2</p>');

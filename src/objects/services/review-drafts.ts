@@ -54,7 +54,7 @@ function addComment(d: ReviewDeps, scope: WebScope, request: ReviewCommentReques
   if (!covers(scope, change.conversationId)) return null;
   if (!change.files.some((f) => f.path === request.file)) return refused(409, REVIEW_REFUSALS.unknownFile);
   const comment = draftComment(request, change.label);
-  if (!comment) return refused(400, REVIEW_REFUSALS.unknownChange);
+  if (!comment) return refused(400, REVIEW_REFUSALS.notKept);
   if ((d.reviewDrafts.draftOf(change.conversationId)?.comments.length ?? 0) >= REVIEW_MAX_COMMENTS) return refused(409, REVIEW_REFUSALS.full);
   d.reviewDrafts.add({ conversationId: change.conversationId, newDraftId: d.newDraftId(), changeId: change.vmRunId, comment, now });
   return { ok: true, draft: d.reviewDrafts.draftOf(change.conversationId) };
