@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-29 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-30 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -264,5 +264,19 @@ CREATE TABLE meanwhile_notes (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX meanwhile_notes_conversation ON meanwhile_notes (conversation_id, id);
+CREATE TABLE review_comments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  conversation_id INTEGER NOT NULL,
+  draft_id TEXT NOT NULL,
+  vm_run_id TEXT NOT NULL,
+  file TEXT NOT NULL,
+  side TEXT NOT NULL,
+  line INTEGER,
+  line_text TEXT NOT NULL,
+  body TEXT NOT NULL,
+  change_label TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX review_comments_conversation ON review_comments (conversation_id, id);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

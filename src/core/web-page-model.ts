@@ -2,6 +2,7 @@
 // the Worker renders it. Also the pure steps between: days filled in for the charts, bar geometry,
 // a run's duration in words. Nothing here does I/O.
 import { DAY_MS } from "./durations";
+import type { ReviewDraft } from "./review-draft";
 
 /** One line of the transcript: what the user sent, what the agent or the relay answered. */
 export type TranscriptEntry = { at: number; from: "user" | "agent" | "relay"; text: string; buttons?: string[] };
@@ -33,7 +34,8 @@ export type RunView = {
   startedWith?: string | null;
 };
 
-export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean };
+/** `review`: the draft review made on the page for this conversation (null: none). */
+export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean; review?: ReviewDraft | null };
 
 export type DayValue = { day: string; value: number };
 
@@ -41,7 +43,7 @@ export type DayValue = { day: string; value: number };
 export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; all?: boolean; conversations: ConversationView[]; spendByDay: DayValue[] };
 
 /** One run's own page (`/web/<token>/runs/<run id>`): all its recorded tool calls, and each change's diff. */
-export type RunPage = { kind: "run"; phone: string; timeZone: string; generatedAt: number; conversation: { id: number; name: string }; run: RunView };
+export type RunPage = { kind: "run"; phone: string; timeZone: string; generatedAt: number; conversation: { id: number; name: string }; run: RunView; review?: ReviewDraft | null };
 
 /** One user on the operator's page; `stats` null when their object did not answer. */
 export type OperatorUser = { phone: string; stats: OperatorStats | null };

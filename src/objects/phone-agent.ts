@@ -32,7 +32,9 @@ import { asksForAgent } from "../core/github-decide";
 import { canAskAgent } from "../core/github-guard";
 import { homeWatches } from "./db/github-watches-repo";
 import { isDue } from "./units/unit";
-import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
+import { type WebPageAnswer, type WebPageRequest, webLinkEpoch, webPageData } from "./web-page-data";
+import { actOnReview, type ReviewAnswer, type ReviewRequest } from "./services/review-drafts";
+import { REVIEW_REFUSALS } from "../core/review-draft";
 import { machineOwnerRecorder } from "./services/machine-owners";
 
 export type { InboundMessage, DeliveryStatus };
@@ -199,6 +201,22 @@ export class PhoneAgent extends DurableObject<Env> {
   webPage(request: WebPageRequest): Promise<WebPageAnswer> {
     const now = this.clock();
     return webPageData({ sql: this.sql, repos: this.u.repos, phone: this.phone, config: this.config, env: this.env, summary: () => summarize(this.accessDeps(), now), agent: this, log: this.log }, request, now);
+  }
+
+  /**
+   * A private page's draft review: a comment added or removed, or the draft sent as one message of
+   * the user (then the runs take it as a typed one). Null: the link was revoked, or what the action
+   * names is not the link's (the page's own 404).
+   */
+  async review(request: ReviewRequest): Promise<ReviewAnswer | null> {
+    const now = this.clock();
+    if (request.epoch !== webLinkEpoch(this.u.repos.settings)) return null;
+    if (request.action.kind === "send" && isRevoked(this.u.repos.settings, this.config, this.phone)) return { ok: false, status: 403, error: REVIEW_REFUSALS.accessRemoved };
+    const deps = { ...this.u.inbox, reviewDrafts: this.u.repos.reviewDrafts, runChanges: this.u.repos.runChanges, newDraftId: () => crypto.randomUUID() };
+    const answer = actOnReview(deps, request.scope, request.action, now);
+    this.log("review_draft", { action: request.action.kind, outcome: answer === null ? "refused_link" : answer.ok ? (answer.sent === "already" ? "sent_already" : "done") : answer.status });
+    if (answer?.ok && answer.sent && answer.sent !== "already") await this.workOn(now);
+    return answer;
   }
 
   /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */

@@ -41,7 +41,7 @@ import { timeZoneOf } from "./units/schedules";
 export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "run"; scope: WebScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
-export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls" | "reviewDrafts">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
 /** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
@@ -81,7 +81,7 @@ function runPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>
   const conversation = row ? conversationsOf(d.sql, scope).find((c) => c.id === row.conversation_id) : undefined;
   if (!row || !conversation) return null;
   const [run] = runViews(d, conversation.id, [row]);
-  return { kind: "run", phone: d.phone, timeZone: timeZoneOf(d.repos.settings), generatedAt: now, conversation, run: run! };
+  return { kind: "run", phone: d.phone, timeZone: timeZoneOf(d.repos.settings), generatedAt: now, conversation, run: run!, review: d.repos.reviewDrafts.draftOf(conversation.id) };
 }
 
 function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>, now: number): WebPage | null {
@@ -152,6 +152,7 @@ function conversationView(d: WebPageDeps, c: { id: number; name: string }, entri
     entries: entries.slice(-ENTRIES_PER_CONVERSATION),
     runs: listedToolCalls(runViews(d, c.id, runs.reverse()), TOOL_CALLS_ON_PAGE),
     truncated: entries.length > ENTRIES_PER_CONVERSATION,
+    review: d.repos.reviewDrafts.draftOf(c.id),
   };
 }
 

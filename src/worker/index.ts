@@ -11,6 +11,7 @@ import { mediaRoute } from "./media-route";
 import { settingsReport } from "./require-config";
 import { triggerRoute } from "./trigger-route";
 import { webRoute } from "./web-route";
+import { webReviewRoute } from "./web-review-route";
 import { githubRoute } from "./github-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
@@ -30,6 +31,8 @@ mountChannelRoutes(app);
 // Stored media behind signed, expiring links (a channel's provider and the agent VM fetch them; docs/relay.md "Media").
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
+// Its draft review (comments on a change's lines, "Send review"), under the same links; first, for /web/review.js.
+app.route("/web", webReviewRoute);
 app.route("/web", webRoute);
 // HTTP triggers: a Bearer token that can fire one trigger and nothing else (docs/github.md "Triggers").
 app.route("/triggers", triggerRoute);

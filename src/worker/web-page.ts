@@ -5,13 +5,17 @@
 // messages, as WhatsApp's formatting made HTML by core/whatsapp-markup.ts, which escapes every piece
 // of the text itself. The one other exception is a run's diff, drawn as HTML by the VM (diff2html)
 // and checked against the protocol's allowlist of diff2html's markup (DiffHtmlSchema) when its
-// event was read.
+// event was read. Where a diff is shown, the draft review of its conversation is too: each line of
+// the diff names its anchor, and the page's one script (/web/review.js, same origin) opens a comment
+// box under a tapped line; without the script the draft still reads.
 import type { Child } from "hono/jsx";
 import { Fragment, jsx as jsxNode } from "hono/jsx/jsx-runtime";
 import { raw } from "hono/utils/html";
 import { formatUsd } from "../core/format-ago";
 import { maskPhone } from "../core/phone";
 import { whatsappHtml } from "../core/whatsapp-markup";
+import { anchorOf } from "../core/review-comments";
+import type { ReviewDraft } from "../core/review-draft";
 import {
   barGeometry,
   type ChangeView,
@@ -31,6 +35,8 @@ import {
 
 /** The page's stylesheet path (served by web-route.ts): CSP `default-src 'self'` allows no inline style. */
 export const PAGE_CSS_PATH = "/web/page.css";
+/** The page's script (web-review-route.ts): the draft review's comment boxes and buttons. */
+export const REVIEW_SCRIPT_PATH = "/web/review.js";
 
 /** One entry longer than this is cut (with a count), so 500 messages stay well under 200 KB. */
 const MAX_ENTRY_CHARS = 2_000;
@@ -62,9 +68,16 @@ export function renderWebPage(page: WebPage, extras: PageExtras = NO_EXTRAS): st
       h("meta", { name: "robots", content: "noindex" }),
       h("title", null, title),
       h("link", { rel: "stylesheet", href: PAGE_CSS_PATH }),
+      showsReview(page) ? h("script", { src: REVIEW_SCRIPT_PATH, defer: "" }) : null,
     ),
     h("body", null, body),
   ).toString()}`;
+}
+
+/** Whether the page has a review panel (a diff shown, or a draft): only then does it load the script. */
+function showsReview(page: WebPage): boolean {
+  if (page.kind === "run") return page.run.changes.length > 0 || Boolean(page.review);
+  return page.kind === "conversations" && (inlineChange(page.conversations) !== null || page.conversations.some((c) => c.review));
 }
 
 const pageHeader = (title: string, page: { phone: string; generatedAt: number; timeZone: string }) =>
@@ -116,7 +129,8 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
     c.entries.length === 0 ? h("p", { class: "meta" }, "No messages yet.") : h("ol", { class: "transcript" }, ...c.entries.map((e) => entryItem(e, zone))),
     h("h3", null, "Runs"),
     c.runs.length === 0 ? h("p", { class: "meta" }, "No runs yet.") : h("ol", { class: "runs" }, ...c.runs.map((r) => runItem(r, zone, extras.base))),
-    shown ? h("div", { class: "latest-change" }, h("h3", null, "Latest change"), changeDiff(shown, extras)) : null,
+    shown ? h("div", { class: "latest-change" }, h("h3", null, "Latest change"), changeDiff(shown, extras, `review-${c.id}`)) : null,
+    shown || c.review ? reviewPanel(`review-${c.id}`, c.review ?? null, extras.base) : null,
   );
 }
 
@@ -129,20 +143,59 @@ function runPageBody(page: RunPage, extras: PageExtras): Child {
     pageHeader("A run of your agent", page),
     h("p", null, h("a", { href: extras.base }, `← Conversation “${page.conversation.name}”`)),
     h("ol", { class: "runs" }, runItem(run, page.timeZone, null)),
-    ...run.changes.map((c) => h("section", { class: "change" }, changeDiff(c, extras))),
+    ...run.changes.map((c) => h("section", { class: "change" }, changeDiff(c, extras, "review"))),
+    run.changes.length > 0 || page.review ? reviewPanel("review", page.review ?? null, extras.base) : null,
   );
 }
 
-/** A change's line, then its diff's HTML as the VM drew it (allowlisted markup), or why there is none. */
-function changeDiff(c: ChangeView, extras: PageExtras): Child {
+/**
+ * A change's line, then its diff's HTML as the VM drew it (allowlisted markup), or why there is
+ * none. The diff names its change (`data-change`) and the review panel its comments go to.
+ */
+function changeDiff(c: ChangeView, extras: PageExtras, panelId: string): Child {
   const html = c.diffHtmlKey ? extras.diffs.get(c.diffHtmlKey) : null;
   return h(
     Fragment,
     null,
     h("p", { class: "change" }, changeLine(c)),
-    html ? h("div", { class: "diff" }, raw(html)) : h("p", { class: "meta" }, c.diffHtmlKey ? "The diff could not be read right now." : "No HTML of this diff was kept."),
+    html ? h("div", { class: "diff", "data-change": c.vmRunId, "data-review": panelId }, raw(html)) : h("p", { class: "meta" }, c.diffHtmlKey ? "The diff could not be read right now." : "No HTML of this diff was kept."),
   );
 }
+
+/**
+ * The conversation's draft review: its count, each comment under its anchor, and "Send review".
+ * `base`: the link's path, under which the script posts. The controls are for the script, which
+ * shows them; without it the draft reads as a list.
+ */
+function reviewPanel(id: string, draft: ReviewDraft | null, base: string): Child {
+  const comments = draft?.comments ?? [];
+  return h(
+    "section",
+    { class: "review", id, "data-base": base, "data-draft": draft?.id ?? "" },
+    h("h3", null, "Your review"),
+    h("p", { class: "review-count" }, draftCount(comments.length)),
+    h(
+      "ol",
+      { class: "review-comments" },
+      ...comments.map((c) =>
+        h(
+          "li",
+          { "data-comment": c.id, "data-comment-file": c.file, "data-comment-side": c.side, "data-comment-line": c.line ?? "", "data-comment-change": c.changeId },
+          h("p", { class: "review-anchor" }, anchorOf(c)),
+          c.lineText ? h("pre", { class: "review-line" }, c.lineText) : null,
+          h("p", { class: "review-body" }, c.body),
+          h("button", { type: "button", class: "review-delete", hidden: "" }, "Delete"),
+        ),
+      ),
+    ),
+    h("p", { class: "review-hint", hidden: "" }, "Tap a line of the diff, or a file's name, to comment on it. The agent gets the review when you send it."),
+    h("p", { class: "review-status", role: "status", hidden: "" }),
+    h("div", { class: "review-bar" }, h("button", { type: "button", class: "review-send", hidden: "" }, "Send review")),
+  );
+}
+
+/** The same words the script writes after each change (review-script.ts). */
+const draftCount = (n: number) => (n === 0 ? "No comments in your draft review." : `${n} ${n === 1 ? "comment" : "comments"} in your draft review.`);
 
 const changeLine = (c: ChangeView) =>
   `${c.files} ${c.files === 1 ? "file" : "files"} changed, +${c.insertions} −${c.deletions}${c.undone ? " (undone with /undo)" : ""}${c.truncated ? " (the diff was cut at 2 MB)" : ""}`;
@@ -307,4 +360,16 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .d2h-tag{margin-left:.5rem;font-size:.7rem;color:#666}.d2h-diff-table{border-collapse:collapse;font:12px/1.4 monospace;width:100%}.d2h-diff-table td{border:0;padding:0 .3rem}
 .d2h-code-line{white-space:pre-wrap;overflow-wrap:anywhere}
 .d2h-code-linenumber{color:#999;text-align:right;width:1%;white-space:nowrap;font-size:11px;padding:0 .2rem}.line-num1,.line-num2{display:inline-block;min-width:1.4em}.d2h-info{background:#eef;color:#555}
-.d2h-ins{background:#dfd}.d2h-ins ins{background:#aea;text-decoration:none}.d2h-del{background:#fdd}.d2h-del del{background:#f99;text-decoration:none}`;
+.d2h-ins{background:#dfd}.d2h-ins ins{background:#aea;text-decoration:none}.d2h-del{background:#fdd}.d2h-del del{background:#f99;text-decoration:none}
+[hidden]{display:none!important}
+.diff [data-side]{cursor:pointer}.d2h-file-header[data-side]{min-height:44px;display:flex;align-items:center}
+@media (pointer:coarse){.diff tr[data-side]>td{height:44px;vertical-align:middle}}
+.diff tr.review-tapped>td{outline:2px solid #1a73e8;outline-offset:-2px}.diff tr.review-commented>td:last-child{box-shadow:inset 4px 0 #e0a800}
+.review-box{padding:.5rem;margin:.3rem 0;background:#fffbe6;border:1px solid #e0c96b;border-radius:6px;font:15px/1.45 system-ui,sans-serif}
+.review-box textarea{box-sizing:border-box;width:100%;min-height:88px;font:16px/1.4 system-ui,sans-serif;padding:.4rem}
+.review button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;border-radius:6px;border:1px solid #888;background:#fff}
+.review-box button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;margin:.3rem .5rem 0 0;border-radius:6px;border:1px solid #888;background:#fff}
+.review button.review-send,.review-box button.review-add{background:#1a73e8;border-color:#1a73e8;color:#fff}.review button:disabled{opacity:.5}
+.review{border-top:2px solid #ddd;margin-top:1rem}.review-comments{padding-left:1.2rem}.review-comments li{margin:.5rem 0}.review-comments p{margin:.1rem 0}
+.review-anchor{font-weight:600;overflow-wrap:anywhere}.review-line{margin:.2rem 0;padding:.2rem .4rem;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}.review-body{white-space:pre-wrap;overflow-wrap:anywhere}
+.review-bar{position:sticky;bottom:0;padding:.5rem 0;background:#fafafa}.review-error{color:#a40000}`;

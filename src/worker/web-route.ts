@@ -4,13 +4,15 @@
 // for the page's data: that object checks
 // the link's epoch (/web revoke) and, for the dashboard, that the phone is still an admin. Every
 // refusal of a link is the same plain 404, so a link tells nothing of why it does not work; a
-// relay without the key that checks links answers 503 (require-config.ts).
+// relay without the key that checks links answers 503 (require-config.ts). The draft review's
+// routes under the same link (web-review-route.ts) open it the same way.
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { MEDIA_SECRET_SETTINGS } from "../config";
 import { logEvent } from "../core/log";
 import { inlineChange, type WebPage } from "../core/web-page-model";
-import { webLinkKeyFor } from "../core/web-token";
+import { webLinkKeyFor, type WebLink } from "../core/web-token";
+import type { PhoneAgent } from "../objects/phone-agent";
 import { directoryOf } from "../objects/user-directory";
 import { openWebLink } from "../objects/web-links";
 import { isSafeDiffHtml } from "../protocol/vm/changes";
@@ -35,30 +37,36 @@ webRoute.get("/:token", (c) => servePage(c, null));
 /** One run's page (all its tool calls, its diff): under the same link, for runs of the conversations it covers only. */
 webRoute.get("/:token/runs/:runId", (c) => {
   const runId = c.req.param("runId");
-  return RUN_ID.test(runId) ? servePage(c, runId) : refuse(c, "run_id");
+  return RUN_ID.test(runId) ? servePage(c, runId) : refuseLink("run_id");
 });
 
 /** Run ids as the relay makes them (and at most the protocol's 80 characters): anything else is no run. */
 const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
-async function servePage(c: Context<{ Bindings: Env }>, runId: string | null): Promise<Response> {
+/** The link `token` opens and the object it names; the reason to refuse it otherwise (one 404 for every reason). */
+export async function openLinkedAgent(c: Context<{ Bindings: Env }>): Promise<{ ok: true; link: WebLink; agent: DurableObjectStub<PhoneAgent> } | { ok: false; why: string }> {
   // A relay that cannot check a link says so (503), not that the link is wrong.
   const key = webLinkKeyFor(requireConfig(c.env));
   if (!key) refuseUnverifiable("/web", MEDIA_SECRET_SETTINGS);
-  const token = c.req.param("token") ?? "";
-  const link = await openWebLink(directoryOf(c.env), await key, token);
-  if (!link) return refuse(c, "token");
-  let agent: DurableObjectStub<import("../objects/phone-agent").PhoneAgent>;
+  const link = await openWebLink(directoryOf(c.env), await key, c.req.param("token") ?? "");
+  if (!link) return { ok: false, why: "token" };
   try {
-    agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromString(link.object));
+    return { ok: true, link, agent: c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromString(link.object)) };
   } catch {
     // Stored by this relay, so only an id of another namespace gets here.
-    return refuse(c, "object");
+    return { ok: false, why: "object" };
   }
+}
+
+async function servePage(c: Context<{ Bindings: Env }>, runId: string | null): Promise<Response> {
+  const linked = await openLinkedAgent(c);
+  if (!linked.ok) return refuseLink(linked.why);
+  const { link, agent } = linked;
+  const token = c.req.param("token") ?? "";
   const request = runId === null ? { kind: "page" as const, scope: link.scope, epoch: link.epoch } : { kind: "run" as const, scope: link.scope, epoch: link.epoch, runId };
   const page = (await agent.webPage(request)) as WebPage | null;
   // The object answers for its own phone only; a page of another kind than the link's is refused too.
-  if (!page || (page.kind === "dashboard") !== (link.scope.kind === "dashboard")) return refuse(c, "revoked_or_gone");
+  if (!page || (page.kind === "dashboard") !== (link.scope.kind === "dashboard")) return refuseLink("revoked_or_gone");
   logEvent("web_page_served", { kind: runId === null ? link.scope.kind : "run" });
   const diffs = await readDiffs(c.env.MEDIA, diffKeysOf(page));
   return new Response(renderWebPage(page, { base: `/web/${token}`, diffs }), { headers: { ...WEB_HEADERS, "content-type": "text/html; charset=utf-8" } });
@@ -87,7 +95,7 @@ async function readDiffs(bucket: R2Bucket | undefined, keys: string[]): Promise<
   return new Map(await Promise.all(keys.map(read)));
 }
 
-function refuse(c: Context, why: string): Response {
+export function refuseLink(why: string): Response {
   logEvent("web_page_refused", { why, path: "/web/…" });
   return new Response("Not found", { status: 404, headers: { ...WEB_HEADERS, "content-type": "text/plain; charset=utf-8" } });
 }

@@ -108,7 +108,7 @@ it("keeps the diff's HTML in R2 next to the diff; shows the newest change inline
   expect(response.status).toBe(200);
   const html = await response.text();
   // The newest change inline, drawn by the VM; the older one a link to its run's page.
-  expect(html).toMatch(/<h3>Latest change<\/h3><p class="change">1 file changed, \+2 −1<\/p><div class="diff"><div class="d2h-wrapper/);
+  expect(html).toMatch(/<h3>Latest change<\/h3><p class="change">1 file changed, \+2 −1<\/p><div class="diff" data-change="[^"]+" data-review="review-1"><div class="d2h-wrapper/);
   expect(html).toContain('<span class="d2h-file-name">src/two.ts</span>');
   expect(html).not.toContain('<span class="d2h-file-name">docs/one.md</span>');
   const olderRun = older.vm_run_id.replace(/-\d+$/, "");

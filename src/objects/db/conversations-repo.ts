@@ -96,6 +96,7 @@ export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = creat
       sql`DELETE FROM conversations WHERE id = ${id}`;
       // Ids are reused: a later conversation must not hear what forks of this one did.
       sql`DELETE FROM meanwhile_notes WHERE conversation_id = ${id}`;
+      sql`DELETE FROM review_comments WHERE conversation_id = ${id}`;
     },
     /** Written only when it changes: a resumed session reports the same id on every run. */
     setSession(id: number, sessionId: string | null): void {

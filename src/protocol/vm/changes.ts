@@ -22,18 +22,31 @@ export type RunChangeFile = z.infer<typeof RunChangeFileSchema>;
 export const DIFF_HTML_MAX_LINES = 3_000;
 export const DIFF_HTML_MAX_CHARS = 2 * 1024 * 1024;
 /**
- * Markup the diff's HTML may hold: diff2html's own elements and attributes only. Code and file
- * names are text (`&lt;`), so any other tag or attribute (a script, a handler, a style, a link) is
- * not diff2html's work and the HTML is refused. The Worker puts it in the page as it is.
+ * Markup the diff's HTML may hold: diff2html's own elements and attributes only, and the anchors of
+ * a review's comments (`data-file`: a path, as text; `data-side`: old, new or file; `data-line`: a
+ * number). Code and file names are text (`&lt;`), so any other tag or attribute (a script, a
+ * handler, a style, a link) or an anchor of another shape is not the VM's work and the HTML is
+ * refused. The Worker puts it in the page as it is.
  */
 const DIFF_HTML_TAG = /<\/?([A-Za-z][A-Za-z0-9-]*)((?:\s+[a-z][a-z0-9-]*(?:="[^"<>]*")?)*)\s*\/?>|</g;
 const DIFF_HTML_ELEMENTS = new Set(["div", "span", "table", "tbody", "tr", "td", "del", "ins", "p"]);
-const DIFF_HTML_ATTRIBUTES = new Set(["class", "id", "data-lang"]);
+/** Each attribute allowed, and what its value must be (null: any text, which cannot hold a quote or `<`). */
+const DIFF_HTML_ATTRIBUTES = new Map<string, RegExp | null>([
+  ["class", null],
+  ["id", null],
+  ["data-lang", null],
+  ["data-file", /^[^"]{1,4096}$/],
+  ["data-side", /^(old|new|file)$/],
+  ["data-line", /^[1-9][0-9]{0,8}$/],
+]);
 /** Whether `html` holds only that markup (text between tags is not looked at: it cannot hold a `<`). */
 export function isSafeDiffHtml(html: string): boolean {
   for (const m of html.matchAll(DIFF_HTML_TAG)) {
     if (!m[1] || !DIFF_HTML_ELEMENTS.has(m[1].toLowerCase())) return false;
-    for (const a of (m[2] ?? "").matchAll(/([a-z][a-z0-9-]*)(?:="[^"]*")?/g)) if (!DIFF_HTML_ATTRIBUTES.has(a[1]!)) return false;
+    for (const a of (m[2] ?? "").matchAll(/([a-z][a-z0-9-]*)(?:="([^"]*)")?/g)) {
+      const shape = DIFF_HTML_ATTRIBUTES.get(a[1]!);
+      if (shape === undefined || (shape !== null && !shape.test(a[2] ?? ""))) return false;
+    }
   }
   return true;
 }

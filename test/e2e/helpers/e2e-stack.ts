@@ -19,6 +19,7 @@ import { planStack, type StackMode } from "../../../scripts/stack/stack-plan";
 import { DEFAULT_PORTS, HOST, localUrls, type PortName, type Ports, type StackUrls } from "../../../scripts/stack/stack-children";
 import { chooseTelegram, type TelegramPlan } from "../../../scripts/stack/telegram-plan";
 import type { Resources } from "../../helpers/resources";
+import { type AnthropicStandIn, startAnthropicStandIn } from "../../stand-ins/anthropic-api";
 import { makeFreshClone, REPO_ROOT } from "./fresh-clone";
 
 /** Six allowed people: Alice and Bob as in the example, and four more so each test has its own phone. */
@@ -36,6 +37,8 @@ export type E2eStack = {
   machines: MachinesMode | null;
   /** With `standIns`: the Telegram stand-in's token and secret, the GitHub stand-in's tokens. */
   standIns: StandIns;
+  /** With `recordModel`: the offline model, run in this process, whose `requests` are every request the CLI made. */
+  model: AnthropicStandIn | null;
   /** Ctrl-C and `npm start` again in the same copy: every child stopped, then started on the same data. */
   restart(): Promise<void>;
 };
@@ -50,6 +53,8 @@ export type E2eStackOptions = {
    * ANTHROPIC_API_KEY), as for a user on a plan: the CLI then reads the offline model's usage limits.
    */
   subscription?: boolean;
+  /** The offline model in the test's own process instead of a child, so the test reads what the agent asked the model. */
+  recordModel?: boolean;
 };
 
 /** Pure: `.dev.vars` text with the given keys' values replaced, everything else kept. */
@@ -181,7 +186,9 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
     // The GitHub stand-in's repositories under the copy, which goes with the test.
     const standIns: StandIns = options.standIns ? { telegram: chooseTelegram({}, freshTelegramSecrets()), github: freshGithubPlan(join(clone.root, ".data/github"), true) } : {};
     const planned = planTestStack(clone.root, stackPorts, vars, shellEnv(), machines ?? undefined, standIns);
-    const specs = options.subscription ? planned.map((spec) => (spec.name === "vm" ? { ...spec, env: asSubscription(spec.env) } : spec)) : planned;
+    const subscribed = options.subscription ? planned.map((spec) => (spec.name === "vm" ? { ...spec, env: asSubscription(spec.env) } : spec)) : planned;
+    const model = options.recordModel ? resources.track(await startAnthropicStandIn({ port: ports.model, host: HOST }), (m) => m.close()) : null;
+    const specs = model ? subscribed.filter((spec) => spec.name !== "model") : subscribed;
     const launch = async (): Promise<Stack> => {
       const launched = launchStack(specs, {
         write: (line) => {
@@ -203,7 +210,7 @@ async function launchE2eStack(label: string, resources: Resources, options: E2eS
       return launched;
     };
     const started: E2eStack = {
-      urls, vars, root: clone.root, stack: await launch(), lines, machines, standIns,
+      urls, vars, root: clone.root, stack: await launch(), lines, machines, standIns, model,
       async restart() {
         await started.stack.stop();
         // As `npm start` does at each start: the Worker's settings again, the data kept.

@@ -4,7 +4,9 @@
 // "Viewed" checkbox, the file icon) is removed, the templates' indentation dropped, ids too (the
 // page is the same for the same diff), and the result is checked against the protocol's
 // allowlist: anything else is no HTML at all. `.env`-like sections (keys only) and the 2 MiB
-// cut note, which are not git's, are written here as text. Pure.
+// cut note, which are not git's, are written here as text. Each code row names its anchor for a
+// review comment (`data-file`, `data-side`, `data-line`) and each file header its file (`data-side`
+// "file"): two of diff2html's templates are given here with those attributes added. Pure.
 import { html as diff2html } from "diff2html";
 import { DIFF_HTML_MAX_CHARS, DIFF_HTML_MAX_LINES, isSafeDiffHtml } from "../../../src/protocol/vm/changes";
 import { isEnvLike } from "./run-change";
@@ -40,8 +42,25 @@ function envSectionHtml(s: Section): string {
     const kind = line.startsWith("# + ") ? "d2h-ins" : line.startsWith("# - ") ? "d2h-del" : "d2h-cntx";
     return `<div class="d2h-code-line ${kind}">${escapeHtml(line.slice(2))}</div>`;
   });
-  return `<div class="d2h-file-wrapper d2h-env"><div class="d2h-file-header"><span class="d2h-file-name">${escapeHtml(s.path ?? "")}</span></div><p class="d2h-env-note">${escapeHtml((title ?? "").slice(2))}</p>${items.join("")}</div>`;
+  return `<div class="d2h-file-wrapper d2h-env"><div class="d2h-file-header" data-file="${escapeHtml(s.path ?? "")}" data-side="file"><span class="d2h-file-name">${escapeHtml(s.path ?? "")}</span></div><p class="d2h-env-note">${escapeHtml((title ?? "").slice(2))}</p>${items.join("")}</div>`;
 }
+
+/**
+ * diff2html's row and file templates (mustache, escaped by `{{ }}`) with a review's anchor added. A
+ * deleted line is on the old side, an added or unchanged one on the new (the file as it is now); a
+ * deleted file is named by its old path (its new one is /dev/null).
+ */
+const FILE_PATH = "{{#file.isDeleted}}{{file.oldName}}{{/file.isDeleted}}{{^file.isDeleted}}{{file.newName}}{{/file.isDeleted}}";
+const REVIEW_TEMPLATES = {
+  "generic-line": `<tr data-file="${FILE_PATH}" {{#line.newNumber}}data-side="new" data-line="{{line.newNumber}}"{{/line.newNumber}}{{^line.newNumber}}data-side="old" data-line="{{line.oldNumber}}"{{/line.newNumber}}>
+<td class="{{lineClass}} {{type}}">{{{lineNumber}}}</td>
+<td class="{{type}}"><div class="{{contentClass}}">{{#prefix}}<span class="d2h-code-line-prefix">{{{prefix}}}</span>{{/prefix}}{{^prefix}}<span class="d2h-code-line-prefix">&nbsp;</span>{{/prefix}}{{#content}}<span class="d2h-code-line-ctn">{{{content}}}</span>{{/content}}{{^content}}<span class="d2h-code-line-ctn"></span>{{/content}}</div></td>
+</tr>`,
+  "line-by-line-file-diff": `<div id="{{fileHtmlId}}" class="d2h-file-wrapper" data-lang="{{file.language}}">
+<div class="d2h-file-header" data-file="${FILE_PATH}" data-side="file">{{{filePath}}}</div>
+<div class="d2h-file-diff"><div class="d2h-code-wrapper"><table class="d2h-diff-table"><tbody class="d2h-diff-tbody">{{{diffs}}}</tbody></table></div></div>
+</div>`,
+};
 
 /** What diff2html makes for its script-driven viewer, and what the page has no use for. */
 function trimmed(html: string): string {
@@ -66,7 +85,7 @@ export function diffToHtml(diff: string, maxLines: number = DIFF_HTML_MAX_LINES)
     ...(lines.length > shown.length ? [`${lines.length - shown.length} more lines of this diff are not shown here.`] : []),
     ...(cutNote ? [cutNote.slice(1, -1)] : []),
   ];
-  const body = shown.length > 0 ? trimmed(diff2html(`${shown.join("\n")}\n`, { drawFileList: false, outputFormat: "line-by-line" })) : "";
+  const body = shown.length > 0 ? trimmed(diff2html(`${shown.join("\n")}\n`, { drawFileList: false, outputFormat: "line-by-line", rawTemplates: REVIEW_TEMPLATES })) : "";
   const html = body + env.map(envSectionHtml).join("") + notes.map((note) => `<p class="d2h-cut">${escapeHtml(note)}</p>`).join("");
   if (html === "" || html.length > DIFF_HTML_MAX_CHARS || !isSafeDiffHtml(html)) return null;
   return html;

@@ -56,6 +56,25 @@ describe("diffToHtml", () => {
     expect(diffToHtml(diff)).not.toContain("d2h-cut");
   });
 
+  it("names each code row's anchor for a review comment: its file, its side and its number there; each file header its file", () => {
+    const diff = `${fileDiff("src/add.js", ["b"], ["c", ""])}diff --git a/gone.txt b/gone.txt\ndeleted file mode 100644\n--- a/gone.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n`;
+    const html = diffToHtml(diff)!;
+    const anchors = [...html.matchAll(/<tr data-file="([^"]*)" data-side="([^"]*)" data-line="([^"]*)">/g)].map((m) => m.slice(1).join(" "));
+    // The deleted line on the old side; the added ones (an empty one too) on the new; a deleted file by its old path.
+    expect(anchors).toEqual(["src/add.js old 1", "src/add.js new 1", "src/add.js new 2", "gone.txt old 1"]);
+    expect(html).toContain('<div class="d2h-file-header" data-file="src/add.js" data-side="file">');
+    expect(html).toContain('<div class="d2h-file-header" data-file="gone.txt" data-side="file">');
+    // An unchanged line is anchored on the new side, by its new number.
+    expect(diffToHtml("diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -4,2 +5,2 @@\n same\n-x\n+y\n")).toContain('<tr data-file="a.txt" data-side="new" data-line="5">');
+    expect(diffToHtml(`${fileDiff(".env", [], [])}`.replace(/@@.*\n/, "# .env: values hidden; keys that changed:\n# + KEY (added)\n"))).toContain('data-file=".env" data-side="file"');
+  });
+
+  it("keeps a path holding markup or quotes as text in its anchor", () => {
+    const html = diffToHtml(fileDiff('a"b<c>.txt', [], ["x"]))!;
+    expect(html).toContain('data-file="a&quot;b&lt;c&gt;.txt" data-side="new" data-line="1"');
+    expect(isSafeDiffHtml(html)).toBe(true);
+  });
+
   it("is null for an empty diff", () => {
     expect(diffToHtml("")).toBeNull();
   });
@@ -74,6 +93,13 @@ describe("isSafeDiffHtml", () => {
     ['<a href="javascript:x">', false],
     ["text < more", false],
     ['<svg><path d="M0"></path></svg>', false],
+    ['<tr data-file="src/a.ts" data-side="new" data-line="12">', true],
+    ['<div class="d2h-file-header" data-file="a &amp; b.ts" data-side="file">', true],
+    ['<tr data-file="a.ts" data-side="left" data-line="1">', false],
+    ['<tr data-file="a.ts" data-side="new" data-line="0">', false],
+    ['<tr data-file="a.ts" data-side="new" data-line="1x">', false],
+    ['<tr data-file="" data-side="new">', false],
+    ['<tr data-review="x">', false],
   ];
   for (const [html, safe] of cases) it(`${safe ? "allows" : "refuses"} ${html}`, () => expect(isSafeDiffHtml(html)).toBe(safe));
 });
