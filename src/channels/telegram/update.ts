@@ -130,7 +130,7 @@ function parseMessage(message: TelegramMessage, dedupeKey: string): InboundParse
       messageId: String(message.message_id),
       text,
       media,
-      repliedTo: message.reply_to_message ? String(message.reply_to_message.message_id) : null,
+      ...(message.reply_to_message ? { repliedTo: String(message.reply_to_message.message_id) } : {}),
     },
   };
 }
