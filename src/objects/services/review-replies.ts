@@ -78,20 +78,26 @@ export function reviewCandidateOf(d: ReviewReadDeps, message: InboundMessage): R
   return change?.diffKey ? { text: route.text, change, diffKey: change.diffKey } : null;
 }
 
-/** The candidate read against its change's diff: comments, a question to ask, or null (a plain message; so is a diff that cannot be read). */
+/**
+ * The candidate read against its change's diff: comments, a question to ask, or null (a plain
+ * message; so is a diff that cannot be read). Never throws: it runs under blockConcurrencyWhile,
+ * where a throw would reset the object.
+ */
 export async function readReviewInput(d: ReviewReadDeps, { text, change, diffKey }: ReviewCandidate): Promise<ReviewInput | null> {
   const readDiff = d.readDiff;
   if (!readDiff) return null;
-  const diff = await withDeadline(READ_DIFF_MS, (signal) =>
-    Promise.race([readDiff(diffKey), new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))]),
-  ).catch((error: unknown) => {
+  try {
+    const diff = await withDeadline(READ_DIFF_MS, (signal) =>
+      Promise.race([readDiff(diffKey), new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))]),
+    );
+    if (diff === null) return null;
+    const reading = readReviewReply(text, { label: change.label, files: changeLinesOf(diff) });
+    if (reading.kind === "not_a_comment") return null;
+    return reading.kind === "comments" ? { ...reading, conversationId: change.conversationId } : { ...reading, label: change.label, conversationId: change.conversationId };
+  } catch (error) {
     d.log("review_diff_unread", { vmRunId: change.vmRunId, detail: error instanceof Error ? error.message : String(error) });
     return null;
-  });
-  if (diff === null) return null;
-  const reading = readReviewReply(text, { label: change.label, files: changeLinesOf(diff) });
-  if (reading.kind === "not_a_comment") return null;
-  return reading.kind === "comments" ? { ...reading, conversationId: change.conversationId } : { ...reading, label: change.label, conversationId: change.conversationId };
+  }
 }
 
 const QuestionSchema = z.object({
