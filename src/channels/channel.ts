@@ -42,7 +42,8 @@ type InboundBase = {
 };
 
 /** A message: its text (the caption, with media), and its attachments. */
-export type InboundMessage = InboundBase & { kind: "message"; messageId: string; text: string; media: InboundMedia[] };
+/** `repliedTo`: the channel's id of the message it quotes (WhatsApp's OriginalRepliedMessageSid, Telegram's reply_to_message), when it quotes one. */
+export type InboundMessage = InboundBase & { kind: "message"; messageId: string; text: string; media: InboundMedia[]; repliedTo?: string | null };
 
 /**
  * A tapped button: `payload` is the id the relay gave it (`approval:12:yes`, `undo:no`, see

@@ -45,6 +45,7 @@ import { homeChatOf } from "../channels/home-chat";
 import { drawDiffPicture } from "./commands/change-actions";
 import { chatStoppedNotice } from "../channels/chat-stopped";
 import type { GithubDeps } from "./services/github-events";
+import { reviewQuestionsOf, type ReviewReadDeps } from "./services/review-replies";
 
 /** The platform's bindings the units use: the media bucket and Workers AI (both optional); `env`: for page links (none: no link is made). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined; env?: Env };
@@ -196,6 +197,17 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     triggers: repos.triggers,
     github: repos.githubEvents,
     pullRequests: repos.pullRequests,
+    reviews: reviewQuestionsOf(settings),
+  };
+  // What a chat reply naming a line is read against: the shown changes, and their diffs in R2.
+  const media = bindings.media;
+  const reviewRead: ReviewReadDeps = {
+    settings,
+    runChanges: repos.runChanges,
+    outbox: repos.outbox,
+    conversations,
+    readDiff: media ? async (key) => ((await media.get(key)) ?? null)?.text() ?? null : null,
+    log,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).
@@ -209,7 +221,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   });
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
-  return { vm, machine, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, mediaInbox, runs, inbox, github, waitingEventRuns, units };
+  return { vm, machine, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, units };
 }
 
 /** Links to a run's page, made when a prompt must be cut: under the phone's current link epoch, dated by the object's clock. */

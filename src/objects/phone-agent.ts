@@ -22,6 +22,7 @@ import type { AdminNotice } from "../core/admin-notice";
 import { adminNoticeDepsFor, tellAdmin } from "./services/admin-notice";
 import type { InboundMessage } from "./commands/inbound-message";
 import { receive } from "./services/inbox";
+import { readReviewInput, reviewCandidateOf } from "./services/review-replies";
 import type { ChatAddress, TapOutcome } from "../channels/channel";
 import { receiveEvent } from "./services/event-runs";
 import type { EventRun, EventRunOutcome } from "./services/event-run";
@@ -99,10 +100,13 @@ export class PhoneAgent extends DurableObject<Env> {
       this.log("message_refused", { messageId: message.messageId, reason: "access_revoked" });
       return { stored: false };
     }
+    // A text naming a line of a shown change reads its diff first; no other message waits for it meanwhile.
+    const candidate = reviewCandidateOf(this.u.reviewRead, message);
+    const review = candidate ? await this.ctx.blockConcurrencyWhile(() => readReviewInput(this.u.reviewRead, candidate)) : null;
     const rowsBefore = this.sql.rowsWritten();
     // The message's own line first, then what it did (a /stop's run ending): the log reads in order.
     const stored = this.logAfter(
-      () => receive(this.u.inbox, message, now),
+      () => receive(this.u.inbox, message, now, review),
       (stored) => {
         const rows = this.sql.rowsWritten() - rowsBefore;
         if (!stored || stored.route === "rate_limited") this.log(stored ? "message_rate_limited" : "message_duplicate", { messageId: message.messageId, rowsWritten: rows });

@@ -13,6 +13,11 @@ describe("parseUpdate: what is taken", () => {
     });
   });
 
+  it("a reply to a message names it (a comment on a /diff picture)", () => {
+    const replied = { message_id: 99, chat: privateChat, date: 1_764_000_000, text: "Last change…" };
+    expect(parseUpdate(message({ text: "line 2: keep it", reply_to_message: replied }))).toMatchObject({ ok: true, inbound: { kind: "message", text: "line 2: keep it", repliedTo: "99" } });
+  });
+
   it.each([
     ["a command picked from a menu loses the bot's name", "/link@MyAgentBot ABC-234", "/link ABC-234"],
     ["a bare command with the bot's name", "/stop@my_agent_bot", "/stop"],

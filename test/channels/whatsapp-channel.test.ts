@@ -59,6 +59,14 @@ describe("parseWhatsAppForm", () => {
     ]);
   });
 
+  it("a reply quoting a message names it (a comment on a /diff picture); a quote that is not a SID is no quote, the message still taken", () => {
+    const quoted = `SM${"c".repeat(32)}`;
+    expect(parseWhatsAppForm(form({ Body: "add.js:2 keep it", OriginalRepliedMessageSid: quoted }))).toMatchObject({ ok: true, inbound: { kind: "message", text: "add.js:2 keep it", repliedTo: quoted } });
+    const odd = parseWhatsAppForm(form({ Body: "hi", OriginalRepliedMessageSid: "not a sid" }));
+    expect(odd).toMatchObject({ ok: true, inbound: { kind: "message", text: "hi" } });
+    expect(odd.ok && "repliedTo" in odd.inbound).toBe(false);
+  });
+
   it("a tapped quick reply is a button", () => {
     expect(parseWhatsAppForm(form({ Body: "Yes", ButtonText: "Yes", ButtonPayload: "approval:4:yes" }))).toMatchObject({
       ok: true,

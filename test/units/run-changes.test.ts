@@ -4,6 +4,7 @@
 import { stepRun } from "../../src/core/run-lifecycle";
 import { describe, expect, it } from "vitest";
 import { createChanges, KEPT_CHANGES } from "../../src/objects/services/changes";
+import { shownChangesOf } from "../../src/objects/services/review-replies";
 import { createConversations } from "../../src/objects/units/conversations";
 import type { RunChange } from "../../src/protocol/vm/changes";
 import { T0, useUnitDb } from "./helpers/unit-db";
@@ -20,6 +21,7 @@ function unit() {
     conversations,
     messages: t.repos.messages,
     outbox: t.repos.outbox,
+    shown: shownChangesOf(t.repos.settings).shown,
     writeDiff: async (vmRunId, body, kind) => {
       const key = `diff/x/${vmRunId}${kind === "html" ? ".html" : ""}`;
       written.set(key, body);
@@ -34,6 +36,17 @@ function unit() {
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe("run changes", () => {
+  it("remembers the change line as showing its change, the conversation's last shown (a chat reply naming a line comments on it)", () => {
+    const { changes } = unit();
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
+    changes.record({ id: "run-2", vmRunId: "vm-2", conversationId: 2 }, change, T0 + 1);
+    const shown = shownChangesOf(t.repos.settings);
+    expect(shown.byKey("change:vm-1")).toEqual({ key: "change:vm-1", vmRunId: "vm-1", conversationId: 1 });
+    expect(shown.lastIn(1)?.vmRunId).toBe("vm-1");
+    expect(shown.lastIn(2)?.vmRunId).toBe("vm-2");
+    expect(shown.lastIn(3)).toBeNull();
+  });
+
   it("records a change once per VM run: one line, the diff written and its key kept", async () => {
     const { changes, written } = unit();
     changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);

@@ -120,7 +120,7 @@ export function toInboundMessage(inbound: Inbound, receivedAt: number, publicOri
   const source = { channel: "telegram" as const, chat: inbound.chat };
   if (inbound.kind === "button") return { messageId, body: inbound.title ?? inbound.payload, media: [], buttonPayload: inbound.payload, receivedAt, publicOrigin, source };
   const media = inbound.media.map((m) => ({ url: m.ref, contentType: m.contentType ?? "application/octet-stream" }));
-  return { messageId, body: inbound.text, media, buttonPayload: null, receivedAt, publicOrigin, source };
+  return { messageId, body: inbound.text, media, buttonPayload: null, receivedAt, publicOrigin, source, ...(inbound.repliedTo ? { repliedTo: inbound.repliedTo } : {}) };
 }
 
 function publicOrigin(config: Config, url: string): string {

@@ -44,6 +44,8 @@ const MessageSchema = z.looseObject({
   photo: z.optional(z.array(PhotoSizeSchema).check(z.minLength(1))),
   document: z.optional(DocumentSchema),
   voice: z.optional(VoiceSchema),
+  /** The message this one quotes (only its id is read). */
+  reply_to_message: z.optional(z.looseObject({ message_id: IdSchema })),
 });
 
 /** A callback query's message may be "inaccessible" (older than 48 h): only its chat and id then. */
@@ -128,6 +130,7 @@ function parseMessage(message: TelegramMessage, dedupeKey: string): InboundParse
       messageId: String(message.message_id),
       text,
       media,
+      ...(message.reply_to_message ? { repliedTo: String(message.reply_to_message.message_id) } : {}),
     },
   };
 }

@@ -62,7 +62,7 @@ export function parseWhatsAppForm(params: FormParams): InboundParse {
   const base = { channel: "whatsapp" as const, chat: sender.phone, from: sender.phone, dedupeKey: f.MessageSid, profileName: f.ProfileName ?? null };
   if (f.ButtonPayload) return { ok: true, inbound: { ...base, kind: "button", payload: f.ButtonPayload, title: f.ButtonText ?? f.Body, ackRef: null, messageRef: null } };
   const media = f.media.map((m) => ({ kind: mediaKindOf(m.contentType), ref: m.url, contentType: m.contentType, size: null, name: null, durationSec: null }));
-  return { ok: true, inbound: { ...base, kind: "message", messageId: f.MessageSid, text: f.Body, media } };
+  return { ok: true, inbound: { ...base, kind: "message", messageId: f.MessageSid, text: f.Body, media, ...(f.OriginalRepliedMessageSid ? { repliedTo: f.OriginalRepliedMessageSid } : {}) } };
 }
 
 /** WhatsApp sends voice notes as audio/ogg (Opus); Twilio does not tell a voice note from an audio file. */

@@ -23,7 +23,7 @@ twilioRoutes.post("/inbound", async function inboundRoute(c) {
   if (!form.ok) throw new HTTPException(400, { message: form.reason });
   // Before anything is looked up or stored: another account's message touches no object.
   refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/inbound");
-  const { MessageSid: messageId, Body: body, media, ButtonPayload: buttonPayload } = form.value;
+  const { MessageSid: messageId, Body: body, media, ButtonPayload: buttonPayload, OriginalRepliedMessageSid: repliedTo } = form.value;
   const sender = normalizeSender(form.value.From);
 
   // 200, not 4xx: Twilio would retry an error, and a refused sender must cost nothing.
@@ -47,6 +47,7 @@ twilioRoutes.post("/inbound", async function inboundRoute(c) {
     body,
     media,
     buttonPayload: buttonPayload ?? null,
+    ...(repliedTo && !buttonPayload ? { repliedTo } : {}),
     receivedAt: Date.now(),
     publicOrigin: c.get("publicOrigin"),
   });

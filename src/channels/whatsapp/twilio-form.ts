@@ -21,6 +21,8 @@ const InboundFormSchema = z.looseObject({
   // A tapped quick-reply button: its title, and the id the relay gave it (Body is the title too).
   ButtonText: z.optional(z.string().check(z.maxLength(200))),
   ButtonPayload: z.optional(z.string().check(z.maxLength(1000))),
+  // The message a reply quotes (a review comment on a /diff picture names it): one that is not a SID is no quote, never a refused message.
+  OriginalRepliedMessageSid: z.catch(z.optional(SidSchema), undefined),
 });
 
 export type InboundMedia = { url: string; contentType: string };

@@ -25,6 +25,7 @@ import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import type { SettingsRepo } from "../db/settings-repo";
 import { registerTrigger, unregisterTrigger } from "./trigger-actions";
 import { carryOutGithub } from "./github-actions";
+import { shownChangesOf } from "../services/review-replies";
 import type { SchedulesRepo } from "../db/schedules-repo";
 
 export type AfterCommandDeps = {
@@ -69,6 +70,8 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
     case "diff": {
+      // Shown from now: a reply naming a line comments on this change (services/review-replies.ts), even before the picture is drawn.
+      d.sql.transaction(() => shownChangesOf(d.settings).shown(outboxKeys.command(messageId), action.change));
       // The summary line carries the conversation's page link, where the diff is drawn in full.
       const link = await pageLink(d, action.page.scope, action.page.epoch, d.clock());
       return sendDiffPicture(changeDeps(d), { key: action.key, summary: withPageLink(action.summary, link?.url ?? null) }, outboxKeys.command(messageId));

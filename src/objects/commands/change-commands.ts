@@ -35,7 +35,7 @@ export function diffCommand(d: ChangeCommandDeps, index: number, linkEpoch: numb
   if (!change) return say(nothingToDiff(index, changes.length));
   if (!change.diffKey) return say(DIFF_NOT_KEPT);
   const summary = diffSummary({ index, label: change.label, totals: changeTotals(change.files), named: namedFiles(change.files), truncated: change.truncated });
-  return { text: "", after: { kind: "diff", key: change.diffKey, summary, page: { scope: { kind: "conversation", conversationId: current.id }, epoch: linkEpoch } } };
+  return { text: "", after: { kind: "diff", key: change.diffKey, summary, page: { scope: { kind: "conversation", conversationId: current.id }, epoch: linkEpoch }, change: { vmRunId: change.vmRunId, conversationId: current.id } } };
 }
 
 /** /undo asks first (the question goes out with buttons under `questionKey`); refused at once while a run is live. */

@@ -44,7 +44,7 @@ export type VmAction =
   /** `diffKeys`: the R2 objects of the conversation's run diffs, deleted with it. */
   | { kind: "delete_workspace"; workspace: string; diffKeys?: string[] }
   /** /diff: the VM draws the diff kept at `key`; the picture goes out with `summary` and a page link for `page` (as /web makes it). */
-  | { kind: "diff"; key: string; summary: string; page: { scope: WebScope; epoch: number } }
+  | { kind: "diff"; key: string; summary: string; page: { scope: WebScope; epoch: number }; change: { vmRunId: string; conversationId: number } }
   /** A `yes` to /undo, or /redo: the VM puts the workspace's files back. */
   | { kind: "undo" | "redo"; conversationId: number; workspace: string }
   /** `/approvals forget`: the rules "always" wrote into the project's Claude Code settings. */

@@ -19,6 +19,8 @@ export type InboundMessage = {
   source?: MessageSource;
   /** What started it when the user did not write it (a GitHub event, an HTTP trigger). */
   origin?: string;
+  /** The channel's id of the relay's message it quotes (its outbox row's sent_ref): a comment on the change that message showed. */
+  repliedTo?: string;
 };
 
 /** `command`: as its user typed it (core/inbound-route.ts typedCommand), for the log. `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */

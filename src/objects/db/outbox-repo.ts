@@ -187,6 +187,10 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     sentRefOf(dedupeKey: string): string | null {
       return sql<{ sent_ref: string | null }>`SELECT sent_ref FROM outbox WHERE dedupe_key = ${dedupeKey} AND status = 'sent'`[0]?.sent_ref ?? null;
     },
+    /** The key of the message sent to `channel` as `ref` (a reply quoting it names it so); null: none of ours. */
+    keyOfSent(channel: OutboxTarget["channel"], ref: string): string | null {
+      return sql<{ dedupe_key: string }>`SELECT dedupe_key FROM outbox WHERE sent_ref = ${ref} AND channel = ${channel} LIMIT 1`[0]?.dedupe_key ?? null;
+    },
     /** Not before `at`, without counting an attempt (a chat's pace). */
     defer(id: number, at: number, now: number): void {
       sql`UPDATE outbox SET next_attempt_at = ${at}, updated_at = ${now} WHERE id = ${id}`;

@@ -35,6 +35,10 @@ type SettingKey =
   | "offline_model"
   /** The model gave no answer (a usage limit, an outage): the pause its held work waits out (units/model-pause.ts), as JSON. */
   | "model_pause"
+  /** The last changes the relay showed (a change line, a /diff picture): which message showed which, as JSON (services/review-replies.ts). */
+  | "shown_changes"
+  /** The open "which file?" question of a chat comment that fit several files, as JSON (services/review-replies.ts). */
+  | "review_question"
   /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */
   | `github_watch:${string}`;
 

@@ -11,6 +11,7 @@ import type { Conversations } from "../units/conversations";
 import type { Log } from "../../core/log";
 import type { Repos } from "../db/repos";
 import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";
+import { shownChangesOf } from "./review-replies";
 
 /** Writes one run's diff (`text`) or its HTML (`html`) to R2, dated `now`; resolves to its key, or null when it could not be kept. */
 export type DiffWriter = (vmRunId: string, body: string, kind: "text" | "html", now: number) => Promise<string | null>;
@@ -28,6 +29,8 @@ export type ChangesDeps = {
   writeDiff: DiffWriter | null;
   /** Deletes diffs whose rows were pruned. */
   deleteDiffs: ((keys: string[]) => Promise<void>) | null;
+  /** Remembers that an outbox message showed a change (a chat reply may then comment on it: review-replies.ts). */
+  shown: (outboxKey: string, change: { vmRunId: string; conversationId: number }) => void;
   /** Records the key once written (its own transaction: the write ends after the event's). */
   transaction: <T>(fn: () => T) => T;
   log: Log;
@@ -49,6 +52,7 @@ export function createChanges(d: ChangesDeps) {
       const totals = changeTotals(change.files);
       if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label: runLabel(first), insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
       d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals, d.conversations.elsewhere(run.conversationId)), now });
+      d.shown(`change:${run.vmRunId}`, { vmRunId: run.vmRunId, conversationId: run.conversationId });
       // Started now, finished after the transaction; a lost write only costs /diff its picture.
       if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change, now);
       const pruned = d.repo.pruneBeyond(run.conversationId, KEPT_CHANGES);
@@ -108,7 +112,8 @@ export function createRunChangesUnit(o: { repos: Repos; conversations: Pick<Conv
         }
       : null;
   const deleteDiffs = bucket ? (keys: string[]) => bucket.delete(keys) : null;
-  return createChanges({ repo: o.repos.runChanges, conversations: o.conversations, messages: o.repos.messages, outbox: o.repos.outbox, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
+  const { shown } = shownChangesOf(o.repos.settings);
+  return createChanges({ repo: o.repos.runChanges, conversations: o.conversations, messages: o.repos.messages, outbox: o.repos.outbox, shown, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
 }
 
 /** Run diffs in R2: kept as long as their conversation, so never under media retention's `in/` and `out/`. */

@@ -26,6 +26,9 @@ import type { Messages } from "./messages";
 import { answerGithubTap, parseGithubTap, typedGithubTap } from "./github-events";
 import { receiveEvent } from "./event-runs";
 import { FIX_STARTED_ALREADY } from "../../core/replies/github";
+import { reviewMessageForAgent, reviewSentLine } from "../../core/review-comments";
+import { isReviewButton } from "../../core/review-question";
+import type { ReviewInput, ReviewQuestion, ReviewQuestions } from "./review-replies";
 
 export type InboxDeps = CommandDeps & {
   transaction: Transaction;
@@ -36,6 +39,8 @@ export type InboxDeps = CommandDeps & {
   sender: { phone: string; isAdminChat: (chat: ChatAddress) => boolean };
   /** MAX_MESSAGES_PER_MINUTE (0: no limit). */
   maxMessagesPerMinute: number;
+  /** The open "which file?" question of a chat comment (services/review-replies.ts). */
+  reviews: ReviewQuestions;
 };
 
 /** Why text for the agent cannot go where it is addressed; null when it can. */
@@ -72,8 +77,11 @@ function store(d: InboxDeps, message: InboundMessage, m: { body: string; media: 
   return true;
 }
 
-/** Stores and routes `message`; null when this MessageSid was stored before (a redelivery). */
-export function receive(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
+/**
+ * Stores and routes `message`; null when this MessageSid was stored before (a redelivery).
+ * `review`: what its text was read as against a change the relay showed (review-replies.ts), read before.
+ */
+export function receive(d: InboxDeps, message: InboundMessage, now: number, review: ReviewInput | null = null): Stored | null {
   // A typed "fix it" under a CI notice does what its button does (the run that hears what failed).
   const tap = parseGithubTap(message.buttonPayload) ?? (message.buttonPayload || message.media.length > 0 ? null : typedGithubTap(d, message.body, (id) => d.messages.get(id) !== null, now));
   if (tap) return receiveGithubTap(d, message, tap, now);
@@ -83,6 +91,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
   if (undoWord) return receiveUndoAnswer(d, message, undoWord, now);
   const shipWord = shipAnswerOf(d, message);
   if (shipWord) return receiveShipAnswer({ ...d, store: (m) => store(d, message, m, now) }, message, shipWord, now);
+  const reviewChoice = d.reviews.answerOf(message);
+  if (reviewChoice) return receiveReviewChoice(d, message, reviewChoice, now);
   // A tap, acknowledged on its button, that nothing answers any more (its question closed): never text for the agent.
   if (message.buttonPayload && CHANNELS[channelOf(message)].limits.acksTaps) return receiveStaleTap(d, message, now);
   // A message with media is always for the agent (its caption is not a command).
@@ -100,14 +110,22 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number): Sto
       }
       return { route: "rate_limited", command: undefined, after: null };
     }
-    const target = route.kind === "agent" && route.conversation ? d.conversations.repo.byName(route.conversation) : d.conversations.current();
-    const body = route.kind === "agent" ? route.text : message.body;
+    const comment = route.kind === "agent" ? review : null;
+    const target = comment ? d.conversations.repo.get(comment.conversationId) : route.kind === "agent" && route.conversation ? d.conversations.repo.byName(route.conversation) : d.conversations.current();
+    const body = comment?.kind === "comments" ? reviewMessageForAgent(comment.comments) : route.kind === "agent" ? route.text : message.body;
     const slash = route.kind === "agent" && route.slash;
+    // A "which file?" question left unanswered: its text goes to the agent as written, before this message.
+    const unanswered = d.reviews.open() && d.messages.get(message.messageId) === null ? d.reviews.close() : null;
+    if (unanswered) queueAsWritten(d, unanswered, now);
     if (!store(d, message, { body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash }, now)) return null;
     // /undo's and /ship's questions are answered by the very next message only.
     d.changes.close();
     d.pullRequests.closeQuestion();
     const refused = route.kind === "agent" ? refusal(route, target) : null;
+    if (comment && refused === null) {
+      if (comment.kind === "ambiguous") return askWhichFile(d, message, comment, body, now);
+      d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reviewSentLine(comment.comments), to: message.source, now });
+    }
     if (route.kind === "agent" && refused === null) {
       // One acknowledgement per run, however many messages wait behind it: the run of the message's
       // own conversation (another conversation's run does not hold it: core/run-slots.ts).
@@ -151,7 +169,8 @@ function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): St
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
-    return { route: "approval_answer", command: undefined, after: null, tap: parseUndoAnswer("", message.buttonPayload) || parseShipAnswer("", message.buttonPayload) ? "expired" : "unknown" };
+    const ours = parseUndoAnswer("", message.buttonPayload) || parseShipAnswer("", message.buttonPayload) || isReviewButton(message.buttonPayload);
+    return { route: "approval_answer", command: undefined, after: null, tap: ours ? "expired" : "unknown" };
   });
 }
 
@@ -170,4 +189,33 @@ function receiveGithubTap(d: InboxDeps, message: InboundMessage, tap: NonNullabl
   // "Fix it" is answered once for good, so its buttons may go; "Later" leaves them for a later tap.
   const outcome: TapOutcome | undefined = answer.run ? "taken" : tap.answer === "fix" ? "expired" : undefined;
   return { route: "approval_answer", command: typedCommand(message.body), after: null, ...(outcome ? { tap: outcome } : {}) };
+}
+
+/** A comment that fits several files: the text is kept (answered by the question), and the question asked with a button per file. */
+function askWhichFile(d: InboxDeps, message: InboundMessage, comment: Extract<ReviewInput, { kind: "ambiguous" }>, body: string, now: number): Stored {
+  d.lifecycle.answeredByRelay(message.messageId, now);
+  const question = d.reviews.ask(comment, { id: message.messageId, body, receivedAt: message.receivedAt, ...(message.source ? { source: message.source } : {}) }, now);
+  d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: question.text, buttons: question.buttons, to: message.source, now });
+  return { route: "approval_answer", command: undefined, after: null };
+}
+
+/** The file chosen: this message carries the comments to the agent, anchored, as a typed message would (a run starts or the live one takes it). */
+function receiveReviewChoice(d: InboxDeps, message: InboundMessage, picked: NonNullable<ReturnType<ReviewQuestions["answerOf"]>>, now: number): Stored | null {
+  const { question, choice } = picked;
+  const conversationId = d.conversations.repo.get(question.conversationId) ? question.conversationId : d.conversations.currentId();
+  return d.transaction(() => {
+    if (!store(d, message, { body: reviewMessageForAgent(choice.comments), media: [], conversationId, slash: false }, now)) return null;
+    d.reviews.close();
+    d.lifecycle.received(message.messageId, d.runs.openIn(conversationId)?.id ?? null, now);
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reviewSentLine(choice.comments), to: message.source, now });
+    return { route: "agent", command: undefined, after: null, ...(message.buttonPayload ? { tap: "taken" as const } : {}) };
+  });
+}
+
+/** The text of an unanswered question, queued as the plain message it would have been (under its own id, once). */
+function queueAsWritten(d: InboxDeps, q: ReviewQuestion, now: number): void {
+  const id = `${q.original.id}-as-written`;
+  const conversationId = d.conversations.repo.get(q.conversationId) ? q.conversationId : d.conversations.currentId();
+  if (!d.messages.insert({ id, body: q.original.body, media: [], conversationId, receivedAt: q.original.receivedAt, ...(q.original.source ? { source: q.original.source } : {}), now })) return;
+  d.lifecycle.received(id, d.runs.openIn(conversationId)?.id ?? null, now);
 }
