@@ -118,7 +118,10 @@ export function approvalEdit(tool: string, input: Record<string, unknown>, befor
       const shown = shownPath(file, where.cwd);
       changes.push({ from: `a/${shown}`, to: `b/${shown}`, before: was, after: edit.apply(was) });
     }
-    return editOfChanges(paths.map((file) => shownPath(file, where.cwd)).join(", "), changes, where.secrets);
+    const named = paths.map((file) => shownPath(file, where.cwd)).join(", ");
+    // The event's path holds 1,000 characters: past that, the first file and a count.
+    const label = named.length <= 1000 ? named : `${shownPath(paths[0]!, where.cwd).slice(0, 900)} and ${paths.length - 1} more files`;
+    return editOfChanges(label, changes, where.secrets);
   }
   const path = shownPath(paths[0]!, where.cwd);
   if (tool === "NotebookEdit") {

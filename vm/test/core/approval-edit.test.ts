@@ -61,6 +61,8 @@ describe("approvalEdit", () => {
       diff: "--- a/src/add.js\n+++ b/src/add.js\n@@ -1,3 +1,3 @@\n function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n--- a/src/sub.js\n+++ b/src/sub.js\n@@ -1,1 +1,1 @@\n-return a - b;\n+return a + b;\n",
     });
     expect(approvalEdit("Bash", { command: "perl -pi -e 's/add/sum/' /work/main/src/add.js" }, () => FILE, where)).toMatchObject({ path: "src/add.js", added: 1, removed: 1 });
+    const many = Array.from({ length: 200 }, (_, i) => `dir/file-${i}.txt`);
+    expect(approvalEdit("Bash", { command: `sed -i s/a/b/ ${many.join(" ")}` }, () => "a\n", where)).toMatchObject({ path: "dir/file-0.txt and 199 more files", added: 200, removed: 200 });
   });
 
   it("a diff past the limit is cut at a line and says so; its lines are counted whole", () => {
