@@ -12,6 +12,7 @@ import { postPullRequestReview } from "../../src/objects/services/pull-request-r
 import { eventually, query, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { TEST_ADMIN } from "./test-env";
 
+// A repository of its own: the VM stand-in numbers pull requests per repository, across the project's tests.
 const PHONE = "+15550000363";
 beforeAll(async () => {
   await sendInbound(TEST_ADMIN, `/allow ${PHONE}`);
@@ -32,7 +33,7 @@ async function review(conversation: string, comments: ReviewComment[]): Promise<
 
 it("posts on the conversation's open pull request and says so; a line outside its diff is named; no pull request, no line", async () => {
   let before = (await sentTo(PHONE)).length;
-  await sendInbound(PHONE, "/new api https://github.com/acme/api.git");
+  await sendInbound(PHONE, "/new api https://github.com/acme/phone-review.git");
   await nextMatching(/^Cloned /, before);
   expect(await review("api", [comment({})])).toBeNull();
 
@@ -46,7 +47,7 @@ it("posts on the conversation's open pull request and says so; a line outside it
   await nextMatching(/^🚀 Opened pull request #1/, before);
 
   const line = await review("api", [comment({}), comment({ side: "file", line: null, lineText: "", body: "needs a test" })]);
-  expect(line).toBe("Also posted on GitHub as a review of #1: 2 comments (1 whole-file comment in its text).\nhttps://github.com/acme/api/pull/1#pullrequestreview-1");
+  expect(line).toBe("Also posted on GitHub as a review of #1: 2 comments (1 whole-file comment in its text).\nhttps://github.com/acme/phone-review/pull/1#pullrequestreview-1");
   const posted = (await vmRequests(PHONE)).filter((r) => r.kind === "pull-review");
   expect(posted.at(-1)).toMatchObject({ workspace: expect.any(String), status: 200, review: { pull: 1, comments: [{ file: "src/health.ts", side: "new", line: 3 }, { side: "file", line: null }] } });
 
