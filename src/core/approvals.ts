@@ -178,9 +178,18 @@ function promptTail(p: Omit<PromptInput, "description">): string {
     : `Reply yes${n}, no${n} or always${n} (always: in ${p.conversation}, from now on allow ${visibleMarks(projectRule(p.always.rule, p.projectDir))}). Not answered in ${minutes} min: denied.`;
 }
 
+/** The command a shell edit runs (`sed -i …`), quoted on one line; null for a tool's own edit. */
+export function editCommandOf(tool: string, input: Record<string, unknown>): string | null {
+  return tool === "Bash" && typeof input.command === "string" ? visibleMarks(quoteInput(input.command, 300)) : null;
+}
+
+/** What the agent wants, in the prompt's words: "write", "edit", or run a command that edits ("run `sed -i …`, which edits"). */
+const editVerb = (tool: string, command: string | null) => (command !== null ? `run “${command}”, which edits` : tool === "Write" ? "write" : "edit");
+
 /** "Write notes.txt: new file, +2" or "Edit src/add.js: 3 lines changed, +2 −1": the request's words, then its whole diff (the private page shows it so). */
-export function describeEdit(tool: string, edit: ApprovalEdit): string {
-  return [`${tool === "Write" ? "Write" : "Edit"} ${editSummary(edit)}`, ...diffBody(edit.diff)].join("\n");
+export function describeEdit(tool: string, edit: ApprovalEdit, command: string | null = null): string {
+  const verb = command !== null ? `Run “${command}”, which edits` : tool === "Write" ? "Write" : "Edit";
+  return [`${verb} ${editSummary(edit)}`, ...diffBody(edit.diff)].join("\n");
 }
 
 /**
@@ -190,12 +199,13 @@ export function describeEdit(tool: string, edit: ApprovalEdit): string {
 const CODE_BLOCK_ROOM = 80;
 
 /**
- * The prompt of a file edit: the file and what the edit does in its first line; then the diff's
+ * The prompt of a file edit: the file and what the edit does in its first line (and the command, for
+ * a shell command that edits in place: it is what "yes" runs); then the diff's
  * lines that fit the message in a code block, or (`picture`: drawn and sent just before) none;
  * then how many lines are not shown, with `link` to the whole edit. `cut`: lines not shown.
  */
-export function editApprovalPrompt(p: Omit<PromptInput, "description"> & { tool: string; edit: ApprovalEdit; picture: { linesHidden: number } | null }): { body: string; cut: number } {
-  const head = `${p.prefix}🔐 Approval #${p.number} in ${p.conversation}: the agent wants to ${p.tool === "Write" ? "write" : "edit"} ${editSummary(p.edit)}`;
+export function editApprovalPrompt(p: Omit<PromptInput, "description"> & { tool: string; edit: ApprovalEdit; picture: { linesHidden: number } | null; command?: string | null }): { body: string; cut: number } {
+  const head = `${p.prefix}🔐 Approval #${p.number} in ${p.conversation}: the agent wants to ${editVerb(p.tool, p.command ?? null)} ${editSummary(p.edit)}`;
   const tail = promptTail(p);
   const extra = p.edit.cut ? 1 : 0;
   if (p.picture) {

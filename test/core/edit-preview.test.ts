@@ -2,7 +2,7 @@
 // fit one message in a code block (or none, under a picture), and how many lines are not shown.
 import { describe, expect, it } from "vitest";
 import { codeBlock, diffExcerpt, editSummary, linesNotShown } from "../../src/core/edit-preview";
-import { editApprovalPrompt } from "../../src/core/approvals";
+import { describeEdit, editApprovalPrompt, editCommandOf } from "../../src/core/approvals";
 
 const ADD_JS = "--- a/src/add.js\n+++ b/src/add.js\n@@ -1,3 +1,4 @@\n function add(a, b) {\n-  return a - b;\n+  // the sum\n+  return a + b;\n }\n";
 const edit = { path: "src/add.js", diff: ADD_JS, added: 2, removed: 1, cut: false };
@@ -62,6 +62,15 @@ describe("editApprovalPrompt", () => {
     expect(body).toMatch(/^🔐 Approval #3 in main: the agent wants to write big\.txt: new file, \+1000\n```diff\n@@ -0,0 \+1,1000 @@\n\+line 0\n/);
     expect(body).toContain(`\n\`\`\`\n… ${cut} more lines not shown: https://relay.example/r/abc\nReply yes 3`);
     expect(cut).toBeGreaterThan(500);
+  });
+
+  it("a shell command that edits in place: the command it runs, then what it does to the file", () => {
+    const command = editCommandOf("Bash", { command: "sed -i 's/a - b/a + b/'\n  src/add.js" });
+    expect(command).toBe("sed -i 's/a - b/a + b/' src/add.js");
+    const { body } = editApprovalPrompt({ ...base, always: { rule: "Bash(sed:*)" }, maxChars: 4096, tool: "Bash", edit, picture: null, command });
+    expect(body.split("\n")[0]).toBe("🔐 Approval #3 in main: the agent wants to run “sed -i 's/a - b/a + b/' src/add.js”, which edits src/add.js: 3 lines changed, +2 −1");
+    expect(describeEdit("Bash", edit, command).split("\n")[0]).toBe("Run “sed -i 's/a - b/a + b/' src/add.js”, which edits src/add.js: 3 lines changed, +2 −1");
+    expect(editCommandOf("Edit", { command: "x" })).toBeNull();
   });
 
   it("under a picture: no diff in the text, and the lines the picture leaves out", () => {

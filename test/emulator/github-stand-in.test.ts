@@ -147,6 +147,39 @@ describe("REST", () => {
     expect(await (await api(ALICE, "GET", `/repos/alice/api/pulls/${pull.number}/reviews`)).json()).toMatchObject([{ state: "CHANGES_REQUESTED" }]);
   });
 
+  it("a review's comments land on their side and line of the diff; a line outside it refuses the whole review as GitHub does", async () => {
+    const work = await cloneWithBranch("agent/review", "new.txt");
+    writeFileSync(join(work, "README.md"), "hi\nthere\n");
+    await git(work, "commit", "-q", "-am", "reword");
+    await git(work, "push", "-q", "origin", "agent/review");
+    const pull = (await (await api(ALICE, "POST", "/repos/alice/api/pulls", { title: "Review me", head: "agent/review", base: "main" })).json()) as { number: number };
+    const reviews = `/repos/alice/api/pulls/${pull.number}/reviews`;
+    const stored = () => github.state.reviewComments.filter((c) => c.number === pull.number).length;
+
+    // README.md: "hello" (base line 1, LEFT) became "hi" and "there" (head lines 1-2, RIGHT).
+    for (const [comment, problem] of [
+      [{ path: "README.md", line: 3, side: "RIGHT", body: "x" }, "Pull request review thread line must be part of the diff and Pull request review thread diff hunk can't be blank"],
+      [{ path: "README.md", line: 2, side: "LEFT", body: "x" }, "Pull request review thread line must be part of the diff and Pull request review thread diff hunk can't be blank"],
+      [{ path: "untouched.txt", line: 1, body: "x" }, "Pull request review thread path is invalid and Pull request review thread diff hunk can't be blank"],
+    ] as const) {
+      const refused = await api("ghp_carol", "POST", reviews, { event: "COMMENT", body: "all or nothing", comments: [{ path: "new.txt", line: 1, body: "fine" }, comment] });
+      expect(refused.status).toBe(422);
+      expect(await refused.json()).toEqual({ message: "Unprocessable Entity", errors: [problem], documentation_url: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request", status: "422" });
+    }
+    expect(stored()).toBe(0);
+    const invalid = await api("ghp_carol", "POST", reviews, { event: "COMMENT", comments: [{ path: "README.md", line: 1, side: "UP", body: "x" }] });
+    expect(invalid.status).toBe(422);
+    expect(await invalid.json()).toMatchObject({ message: "Validation Failed", errors: [{ field: "comments.0.side", code: "invalid" }] });
+
+    const posted = await api("ghp_carol", "POST", reviews, { event: "COMMENT", body: "two lines", comments: [{ path: "README.md", line: 1, side: "LEFT", body: "keep hello" }, { path: "README.md", line: 2, side: "RIGHT", body: "why there?" }, { path: "new.txt", line: 1, body: "ok" }] });
+    expect(posted.status).toBe(200);
+    expect(await (await api(ALICE, "GET", `/repos/alice/api/pulls/${pull.number}/comments`)).json()).toMatchObject([
+      { path: "README.md", line: 1, side: "LEFT", subject_type: "line", body: "keep hello" },
+      { path: "README.md", line: 2, side: "RIGHT", body: "why there?" },
+      { path: "new.txt", line: 1, side: "RIGHT", body: "ok" },
+    ]);
+  });
+
   it("settings need admin: 403 for a reader, recorded for the owner", async () => {
     expect((await api("ghp_carol", "PUT", "/repos/alice/api/collaborators/mallory", {})).status).toBe(403);
     expect((await api("ghp_carol", "POST", "/repos/alice/api/keys", { key: "ssh-ed25519 AAAA", title: "k" })).status).toBe(403);

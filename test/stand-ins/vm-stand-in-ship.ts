@@ -4,13 +4,17 @@
 // workspace cloned from `https://github.com/owner/name(.git)` is on GitHub; pull requests are
 // numbered per repository. POST /__stand-in/pull {repo, number, state: "closed"|"merged"} closes one
 // as GitHub would meanwhile; `vm-ship-fail-REASON` in the clone URL refuses every ship with it.
+// …/pull-request-review answers a review of an open pull request it opened as the VM does (a line
+// past 10000 is outside the diff: GitHub's 422), with the VM's own rules (vm/src/core/pull-review.ts).
 import { ShipRefusalReasonSchema, type ShipDone, type ShipPlan, type ShipRefusal, type ShipRequest } from "../../src/protocol/vm/ship";
 import { createHash } from "node:crypto";
 import { previewChange, pullBody, shipBranch, shipTitle } from "../../vm/src/core/ship";
+import { githubReviewOf, reviewRefusalOf } from "../../vm/src/core/pull-review";
+import type { PullReviewPosted, PullReviewRefusal, PullReviewRequest } from "../../src/protocol/vm/pull-review";
 import type { CheckpointHistory } from "./vm-stand-in-changes";
 
 type Pull = { repo: string; number: number; branch: string; title: string; body: string; state: "open" | "closed" | "merged" };
-type Answer = { status: number; body: ShipPlan | ShipDone | ShipRefusal | { error: string; message: string } };
+type Answer = { status: number; body: ShipPlan | ShipDone | ShipRefusal | PullReviewPosted | PullReviewRefusal | { error: string; message: string } };
 
 const shaOf = (text: string): string => createHash("sha1").update(text).digest("hex");
 
@@ -49,6 +53,20 @@ export function createShipStandIn(checkpoints: CheckpointHistory) {
     setPullState(repo: string, number: number, state: Pull["state"]): void {
       const pull = pulls.find((p) => p.repo === repo && p.number === number);
       if (pull) pull.state = state;
+    },
+    /** POST …/pull-request-review: a review of a pull request this stand-in opened and that is still open. */
+    review(url: string | null, request: PullReviewRequest): Answer {
+      const repo = url ? /^https:\/\/github\.com\/([^/]+\/[^/]+?)(?:\.git)?$/.exec(url)?.[1]?.toLowerCase() : undefined;
+      if (!repo) return { status: 422, body: { error: "review_refused", reason: "no_github_remote", message: "This conversation's workspace is not a clone of a GitHub repository the relay made, so there is no pull request to review." } };
+      if (!pulls.some((p) => p.repo === repo && p.number === request.pull && p.state === "open")) {
+        return { status: 422, body: { error: "review_refused", reason: "not_our_pull", message: `pull request #${request.pull} on ${repo} was not opened by this conversation's /ship, so it was not reviewed.` } };
+      }
+      const review = githubReviewOf(request.comments);
+      const outside = review.comments.some((c) => c.line > 10_000);
+      const refusal = reviewRefusalOf(outside ? 422 : 200, { message: "Unprocessable Entity", errors: ["Pull request review thread line must be part of the diff"] }, { repo, number: request.pull, comments: request.comments });
+      if (refusal) return { status: 422, body: refusal };
+      const posted: PullReviewPosted = { repo, number: request.pull, url: `https://github.com/${repo}/pull/${request.pull}#pullrequestreview-1`, lineComments: review.comments.length, fileComments: request.comments.length - review.comments.length };
+      return { status: 200, body: posted };
     },
     answer(kind: "preview" | "ship", userId: string, workspace: string, url: string | null, request: ShipRequest): Answer {
       const planned = plan(userId, workspace, url, request);

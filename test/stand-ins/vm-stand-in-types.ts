@@ -1,11 +1,14 @@
 // What the VM stand-in recorded, readable from workerd tests (no Node imports here).
 import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/protocol/vm/runs";
 import type { ShipRequest } from "../../src/protocol/vm/ship";
+import type { PullReviewRequest } from "../../src/protocol/vm/pull-review";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review";
   /** ship-preview, ship: the ShipRequest the relay sent. */
   ship?: ShipRequest;
+  /** pull-review: the review the relay asked to post on the pull request. */
+  review?: PullReviewRequest;
   /** render-diff: the unified diff the relay asked to draw. */
   diff?: string;
   callId?: string;

@@ -11,6 +11,7 @@ import { type ConfigProblemReason, ConfigProblemReasonSchema } from "../../src/p
 import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
 import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
 import { ShipRequestSchema } from "../../src/protocol/vm/ship";
+import { PullReviewRequestSchema } from "../../src/protocol/vm/pull-review";
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
@@ -61,6 +62,7 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *                          status word after -D: added, deleted); see vm-stand-in-changes.ts, which
  *                          also answers POST /v1/workspaces/:ws/undo|redo and POST /v1/render/diff;
  *                          vm-stand-in-ship.ts answers /ship's POST /v1/workspaces/:ws/ship(/preview) from them
+ *                          and POST /v1/workspaces/:ws/pull-request-review (a line past 10000: outside the diff)
  * [[vm:misconfigured]]     the run ends at once with error misconfigured, reason root_without_sandbox
  *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
  *                          for another ConfigProblemReason
@@ -499,6 +501,17 @@ export async function startVmStandIn(options: { token: string; port?: number; he
           ? { status: 409, body: { error: "workspace_busy", message: `run ${live.runId} is in progress in this workspace` } }
           : ships.answer(kind === "ship" ? "ship" : "preview", userId, workspace, held.url, parsed.data);
       requests.push({ kind, runId: "", userId, workspace, status: answer.status, ship: parsed.data, at: Date.now() });
+      return json(res, answer.status, answer.body);
+    }
+    const reviewMatch = /^\/v1\/workspaces\/([^/]+)\/pull-request-review$/.exec(url.pathname);
+    if (req.method === "POST" && reviewMatch) {
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(reviewMatch[1]!);
+      const parsed = PullReviewRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      const held = workspacesOf(userId).get(workspace);
+      const answer = held ? ships.review(held.url, parsed.data) : { status: 404, body: { error: "unknown_workspace", message: `no workspace ${workspace} for this user` } };
+      requests.push({ kind: "pull-review", runId: "", userId, workspace, status: answer.status, review: parsed.data, at: Date.now() });
       return json(res, answer.status, answer.body);
     }
     if (req.method === "POST" && url.pathname === "/v1/render/diff") {

@@ -38,6 +38,7 @@ import { userPathsOfKey } from "./users/user-paths";
 import { createWorkspaces } from "./workspaces/workspaces";
 import { createCheckpoints } from "./checkpoints/checkpoints";
 import { createShip } from "./github/ship";
+import { createPullReview } from "./github/pull-review";
 
 export type VmServer = {
   url: string;
@@ -198,6 +199,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       dataDir: config.dataDir,
       users,
       ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy }),
+      pullReview: createPullReview({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos }),
     },
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     problem: () => problem?.message ?? null,

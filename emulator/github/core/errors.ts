@@ -12,6 +12,8 @@ export const GithubErrors = {
   /** A repository the token can read but not write (GitHub's wording for a fine-grained token without the permission). */
   notAccessible: (docs = DOCS): GithubError => ({ status: 403, body: { message: "Resource not accessible by personal access token", documentation_url: docs, status: "403" } }),
   validation: (docs: string, errors: unknown[]): GithubError => ({ status: 422, body: { message: "Validation Failed", errors, documentation_url: docs, status: "422" } }),
+  /** A request GitHub understood and refused as a whole, its reasons as sentences (a review comment on a line outside the diff). */
+  unprocessable: (docs: string, errors: string[]): GithubError => ({ status: 422, body: { message: "Unprocessable Entity", errors, documentation_url: docs, status: "422" } }),
   /** The body is not JSON (GitHub: 400 "Problems parsing JSON"); kept in the 4xx GitHub uses. */
   invalid: (message: string, docs = DOCS): GithubError => ({ status: 422, body: { message, documentation_url: docs, status: "422" } }),
 };

@@ -21,7 +21,7 @@ export type CheckRun = {
 };
 export type CheckSuite = { id: number; repo: string; headSha: string; headBranch: string | null };
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
-export type ReviewComment = { id: number; reviewId: number; repo: string; number: number; path: string; line: number | null; body: string; user: string; commitId: string; createdAt: number };
+export type ReviewComment = { id: number; reviewId: number; repo: string; number: number; path: string; line: number | null; side: "LEFT" | "RIGHT" | null; body: string; user: string; commitId: string; createdAt: number };
 export type Review = { id: number; repo: string; number: number; user: string; body: string; state: ReviewState; commitId: string; submittedAt: number };
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z"));
@@ -100,6 +100,7 @@ export function reviewJson(urls: Urls, review: Review, author: Pick<Account, "lo
 export function reviewCommentJson(urls: Urls, comment: ReviewComment, author: Pick<Account, "login" | "id">) {
   return {
     id: comment.id, node_id: nodeId("PRRC", comment.id), pull_request_review_id: comment.reviewId, path: comment.path, line: comment.line,
+    side: comment.side, subject_type: comment.line === null ? "file" : "line",
     body: comment.body, user: userJson(urls, author), commit_id: comment.commitId, created_at: iso(comment.createdAt), updated_at: iso(comment.createdAt),
     url: `${urls.api}/repos/${comment.repo}/pulls/comments/${comment.id}`, html_url: `${urls.web}/${comment.repo}/pull/${comment.number}#discussion_r${comment.id}`,
     pull_request_url: `${urls.api}/repos/${comment.repo}/pulls/${comment.number}`, author_association: "OWNER",

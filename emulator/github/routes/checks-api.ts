@@ -4,7 +4,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { DOCS_URLS, GithubErrors, invalidField } from "../core/errors";
 import { checkRunJson, checkSuiteJson, reviewCommentJson, reviewJson, type CheckRun, type Repo, type ReviewState } from "../core/resources";
-import { bareDirOf, branchSha, resolveCommit } from "../shell/git-backend";
+import { bareDirOf, branchSha, pullDiff, resolveCommit } from "../shell/git-backend";
+import { commentableLines, reviewThreadProblem } from "../core/diff-lines";
 import type { GithubContext } from "../context";
 import { checkCompleted, reviewSubmitted } from "../shell/events";
 import { accountNamed, bodyOf, GithubFailure, page, repoFor, type GithubEnv } from "./http";
@@ -27,7 +28,16 @@ const ReviewSchema = z.object({
   body: z.string().optional(),
   event: z.enum(["APPROVE", "REQUEST_CHANGES", "COMMENT"]),
   commit_id: z.string().optional(),
-  comments: z.array(z.object({ path: z.string().min(1), body: z.string().min(1), line: z.number().int().positive().optional(), position: z.number().int().positive().optional() })).optional(),
+  comments: z.array(z.object({
+    path: z.string().min(1),
+    body: z.string().min(1),
+    line: z.number().int().positive().optional(),
+    // GitHub: RIGHT (added or context lines, the head's numbers) unless LEFT (removed or context, the base's).
+    side: z.enum(["LEFT", "RIGHT"]).optional(),
+    start_line: z.number().int().positive().optional(),
+    start_side: z.enum(["LEFT", "RIGHT"]).optional(),
+    position: z.number().int().positive().optional(),
+  })).optional(),
 });
 const REVIEW_STATES: Record<"APPROVE" | "REQUEST_CHANGES" | "COMMENT", ReviewState> = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" };
 
@@ -141,10 +151,19 @@ export function checksApi(ctx: GithubContext): Hono<GithubEnv> {
       throw new GithubFailure(GithubErrors.validation(DOCS_URLS.createReview, [`Can not ${input.event === "APPROVE" ? "approve" : "request changes on"} your own pull request`]));
     }
     if ((input.event !== "APPROVE") && !input.body && !input.comments?.length) throw new GithubFailure(invalidField(DOCS_URLS.createReview, "PullRequestReview", "body", "missing_field"));
+    // An open pull request's head follows its branch; a comment's line must be in its diff, else the whole review is refused.
+    const bare = bareDirOf(ctx.root, repo.owner, repo.name);
+    if (pull.state === "open") pull.headSha = (await branchSha(bare, pull.head)) ?? pull.headSha;
+    const lined = (input.comments ?? []).filter((comment) => comment.line !== undefined);
+    if (lined.length > 0) {
+      const lines = commentableLines((await pullDiff(bare, pull.baseSha, pull.headSha)) ?? "");
+      const problem = lined.map((comment) => reviewThreadProblem(lines, { path: comment.path, line: comment.line!, side: comment.side ?? "RIGHT" })).find((p) => p !== null);
+      if (problem) throw new GithubFailure(GithubErrors.unprocessable(DOCS_URLS.createReview, [problem]));
+    }
     const at = ctx.now();
     const review = { id: ctx.nextId(), repo: keyOf(repo), number: pull.number, user: login, body: input.body ?? "", state: REVIEW_STATES[input.event], commitId: input.commit_id ?? pull.headSha, submittedAt: at };
     ctx.reviews.push(review);
-    const comments = (input.comments ?? []).map((comment) => ({ id: ctx.nextId(), reviewId: review.id, repo: review.repo, number: pull.number, path: comment.path, line: comment.line ?? null, body: comment.body, user: login, commitId: review.commitId, createdAt: at }));
+    const comments = (input.comments ?? []).map((comment) => ({ id: ctx.nextId(), reviewId: review.id, repo: review.repo, number: pull.number, path: comment.path, line: comment.line ?? null, side: comment.line === undefined ? null : (comment.side ?? "RIGHT"), body: comment.body, user: login, commitId: review.commitId, createdAt: at }));
     ctx.reviewComments.push(...comments);
     void reviewSubmitted(ctx, repo, pull, review, comments);
     // GitHub answers a created review with 200, not 201.

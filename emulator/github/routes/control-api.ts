@@ -120,7 +120,7 @@ export function controlApi(ctx: GithubContext): Hono {
     const at = ctx.now();
     const review = { id: ctx.nextId(), repo: keyOf(repo), number: pull.number, user: by, body: r.body, state: ({ APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" } as const)[event], commitId: pull.headSha, submittedAt: at };
     ctx.reviews.push(review);
-    const comments = r.comments.map((m) => ({ id: ctx.nextId(), reviewId: review.id, repo: review.repo, number: pull.number, path: m.path, line: m.line, body: m.body, user: by, commitId: review.commitId, createdAt: at }));
+    const comments = r.comments.map((m) => ({ id: ctx.nextId(), reviewId: review.id, repo: review.repo, number: pull.number, path: m.path, line: m.line, side: "RIGHT" as const, body: m.body, user: by, commitId: review.commitId, createdAt: at }));
     ctx.reviewComments.push(...comments);
     return sent(c, { review: { id: review.id, state: review.state }, comments: comments.map((m) => m.id) }, await reviewSubmitted(ctx, repo, pull, review, comments));
   });

@@ -7,6 +7,7 @@ import { VmHealthSchema } from "../../protocol/vm/health";
 import { CheckpointRestoredSchema, type CheckpointRestored } from "../../protocol/vm/changes";
 import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type ShipDone, ShipRefusalSchema, type ShipRefusal } from "../../protocol/vm/ship";
 import { type GithubPermission, GithubPermissionSchema } from "../../protocol/vm/github-permission";
+import { type PullReviewRequest, PullReviewPostedSchema, type PullReviewPosted, PullReviewRefusalSchema, type PullReviewRefusal } from "../../protocol/vm/pull-review";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-failure";
 
@@ -56,6 +57,12 @@ export type RestoreOutcome =
 
 /** How a /ship or its preview went: the VM's answer, its refusal (with its one line), or why there was none. */
 export type ShipOutcome<T> = { ok: true; value: T } | { ok: false; refusal: ShipRefusal } | { ok: false; refusal: null; detail: string };
+
+/** How posting a review on GitHub went: what GitHub took, the VM's refusal (one line), or why there was no answer. */
+export type PullReviewOutcome = { ok: true; value: PullReviewPosted } | { ok: false; refusal: PullReviewRefusal } | { ok: false; refusal: null; detail: string };
+
+/** One REST call from the VM to GitHub (its own limit is 30 s). */
+const REVIEW_CALL_TIMEOUT_MS = 40_000;
 
 /** A push and a pull request: the VM's own limit for a push is 5 min. */
 const SHIP_CALL_TIMEOUT_MS = 6 * 60_000;
@@ -248,6 +255,18 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     /** POST …/ship: commit, push, open or update the pull request. */
     ship(userId: string, workspace: string, request: ShipRequest): Promise<ShipOutcome<ShipDone>> {
       return shipCall(VM_ROUTES.workspaceShip(workspace, userId), request, ShipDoneSchema);
+    },
+    /** POST …/pull-request-review: the comments as one review of the conversation's pull request on GitHub. */
+    pullRequestReview(userId: string, workspace: string, request: PullReviewRequest): Promise<PullReviewOutcome> {
+      return withDeadline(REVIEW_CALL_TIMEOUT_MS, async (signal): Promise<PullReviewOutcome> => {
+        const res = await call(VM_ROUTES.workspacePullReview(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, refusal: null, detail: res.detail };
+        const body: unknown = await res.json().catch(() => null);
+        const posted = PullReviewPostedSchema.safeParse(body);
+        if (res.ok) return posted.success ? { ok: true, value: posted.data } : { ok: false, refusal: null, detail: "unreadable review answer" };
+        const refusal = PullReviewRefusalSchema.safeParse(body);
+        return refusal.success ? { ok: false, refusal: refusal.data } : { ok: false, refusal: null, detail: `review answered ${res.status}` };
+      });
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */
     /** `linesHidden`: the diff's lines past what the picture draws (the VM's x-diff-lines-hidden; 0 when it does not say). */

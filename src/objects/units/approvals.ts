@@ -14,6 +14,7 @@ import {
   ANSWER_WORDS,
   buttonPayload,
   describeEdit,
+  editCommandOf,
   describeRequest,
   editApprovalPrompt,
 } from "../../core/approvals";
@@ -118,12 +119,13 @@ export function createApprovals(d: ApprovalsDeps) {
 
   /** What the user is asked for a request, and the prompt, cut to fit one message (with `link` to the whole, when cut). */
   const compose = (run: { id: string; conversationId: number }, event: ApprovalRequestEvent, number: number, link: string | null, picture: EditPicture | null = null) => {
-    const description = event.edit ? describeEdit(event.tool, event.edit) : describeRequest(event.tool, event.input, event.summary, event.projectDir);
+    const command = editCommandOf(event.tool, event.input);
+    const description = event.edit ? describeEdit(event.tool, event.edit, command) : describeRequest(event.tool, event.input, event.summary, event.projectDir);
     // A run of someone else's text asks every time: "always" would remember nothing (the VM refuses it too).
     const untrusted = runOption(run.conversationId, run.id)?.untrusted === true;
     const always = untrusted ? ({ rule: null, why: "this run was started by someone else's text, so it asks every time" } as const) : alwaysOffer(event.tool, event.input);
     const shared = { number, conversation: nameOf(run.conversationId), always, timeoutMs: d.timeoutMs, prefix: eventPrefix(d.eventsOfRun(run.id)), projectDir: event.projectDir, maxChars: d.messageLimit(), link };
-    const prompt = event.edit ? editApprovalPrompt({ ...shared, tool: event.tool, edit: event.edit, picture }) : approvalPrompt({ ...shared, description });
+    const prompt = event.edit ? editApprovalPrompt({ ...shared, tool: event.tool, edit: event.edit, picture, command }) : approvalPrompt({ ...shared, description });
     return { description, always, prompt };
   };
 

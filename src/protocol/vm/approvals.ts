@@ -53,8 +53,8 @@ export const APPROVAL_EDIT_MAX_CHARS = 64 * 1024;
 
 /**
  * A file edit's own change, for the user to see before approving it: a unified diff of the file
- * (`path` as the tool names it), its added and removed lines counted over the whole diff even when
- * `diff` was cut to APPROVAL_EDIT_MAX_CHARS.
+ * (`path` as the tool names it; a command's several files comma-separated), its added and
+ * removed lines counted over the whole diff even when `diff` was cut to APPROVAL_EDIT_MAX_CHARS.
  */
 export const ApprovalEditSchema = z.object({
   path: z.string().check(z.minLength(1), z.maxLength(1000)),
@@ -81,7 +81,7 @@ export const ApprovalRequestEventSchema = z.object({
   input: z.record(z.string(), z.unknown()).check(z.refine((input) => JSON.stringify(input).length <= APPROVAL_INPUT_MAX_CHARS, "input too large")),
   summary: z.optional(z.string().check(z.maxLength(500))),
   projectDir: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
-  /** A file edit's diff (Write, Edit, MultiEdit), secrets replaced; absent for other tools and older VMs. */
+  /** A file edit's diff (Write, Edit, MultiEdit, NotebookEdit, a `sed -i` or `perl -pi` command), secrets replaced; absent for other tools and older VMs. */
   edit: z.optional(ApprovalEditSchema),
 });
 export type ApprovalRequestEvent = z.infer<typeof ApprovalRequestEventSchema>;

@@ -40,6 +40,8 @@ export const VM_ROUTES = {
    * GITHUB_TOKEN and kept a few minutes: whether an `/agent` comment's author may write there.
    */
   githubPermission: (repo: string, user: string) => `/v1/github/permission?repo=${encodeURIComponent(repo)}&user=${encodeURIComponent(user)}`,
+  /** `POST` a `PullReviewRequest`: the comments as one review of the workspace's pull request on GitHub (`PullReviewPosted`). */
+  workspacePullReview: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/pull-request-review?userId=${encodeURIComponent(userId)}`,
   /** `POST` a `ShipRequest`: commits, pushes and opens or updates the pull request (`ShipDone`). */
   workspaceShip: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/ship?userId=${encodeURIComponent(userId)}`,
 } as const;

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { approvalEdit, editedPath } from "../core/approval-edit";
+import { approvalEdit, editedPaths } from "../core/approval-edit";
 import { describeToolUse } from "../core/progress-line";
 import { boundApprovalInput, parsePermissionRule, ruleFitsRequest, type ApprovalVerdict } from "../core/approvals";
 import type { ApprovalAsk } from "../core/relay-tool-wire";
@@ -69,15 +69,18 @@ const EDIT_FILE_MAX_BYTES = 1024 * 1024;
  * agent could not be shown) or one it cannot read.
  */
 function editOf(ask: ApprovalAsk, cwd: string, secrets: readonly string[]) {
-  const path = editedPath(ask.tool_name, ask.input);
-  if (path === null) return null;
+  const paths = editedPaths(ask.tool_name, ask.input);
+  if (paths === null) return null;
   try {
-    const file = resolve(cwd, path);
-    const size = statSync(file, { throwIfNoEntry: false })?.size;
-    if (size !== undefined && !isInside(realpathSync(cwd), realpathSync(file))) return null;
-    if (size !== undefined && size > EDIT_FILE_MAX_BYTES) return null;
-    const before = size === undefined ? null : readFileSync(file, "utf8");
-    return approvalEdit(ask.tool_name, ask.input, before, { cwd, secrets });
+    const texts = new Map<string, string | null>();
+    for (const path of paths) {
+      const file = resolve(cwd, path);
+      const size = statSync(file, { throwIfNoEntry: false })?.size;
+      if (size !== undefined && !isInside(realpathSync(cwd), realpathSync(file))) return null;
+      if (size !== undefined && size > EDIT_FILE_MAX_BYTES) return null;
+      texts.set(path, size === undefined ? null : readFileSync(file, "utf8"));
+    }
+    return approvalEdit(ask.tool_name, ask.input, (path) => texts.get(path) ?? null, { cwd, secrets });
   } catch {
     // A file the VM cannot read (a directory, no permission): the prompt goes with its words only.
     return null;

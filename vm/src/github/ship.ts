@@ -16,6 +16,7 @@ import { repoLocationOf, type ServerGitGrant } from "../core/server-git-scope";
 import { commitMessage, numstatTotals, previewChange, pullAnswerOf, pullBody, pushRefusalOf, shipBranch, shipTitle, type NamedRefusal } from "../core/ship";
 import { gitEnv } from "../git/git-clone";
 import type { GithubRepos } from "./github-repos";
+import { createGithubRest } from "./github-rest";
 
 export type ShipDeps = {
   githubUrl: string;
@@ -45,7 +46,6 @@ export type ShipOutcome<T> = { ok: true; value: T } | { ok: false; refusal: Ship
 const DEFAULT_IDENTITY = { name: "Agent relay", email: "agent-relay@users.noreply.github.com" };
 /** What a workspace's own config could make git run, or send elsewhere, switched off. */
 const SAFE_CONFIG = ["-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"];
-const API_TIMEOUT_MS = 30_000;
 const PUSH_TIMEOUT_MS = 5 * 60_000;
 /** A push's token outlives the push's timeout by this much at most (it is revoked when the push ends). */
 const GRANT_SLACK_MS = 60_000;
@@ -70,20 +70,7 @@ type Planned = ShipPlan & { title: string; pullBranchOpen: boolean; gitDir: stri
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 export function createShip(deps: ShipDeps) {
-  const fetchFn = deps.fetch ?? ((input, init) => fetch(input, init));
-  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    try {
-      const res = await fetchFn(`${deps.githubApiBase.replace(/\/+$/, "")}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${deps.githubToken ?? ""}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "agent-vm-ship", ...(body ? { "content-type": "application/json" } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(API_TIMEOUT_MS),
-      });
-      return { status: res.status, json: await res.json().catch(() => null) };
-    } catch (error) {
-      return { status: 0, json: { message: error instanceof Error ? error.message : String(error) } };
-    }
-  };
+  const api = createGithubRest(deps, "agent-vm-ship");
 
   async function plan(t: ShipTarget, request: ShipRequest): Promise<ShipOutcome<Planned>> {
     const entry = deps.repos.of(t.userKey).find((e) => e.workspace === t.workspace);

@@ -1,10 +1,14 @@
 // `POST /v1/workspaces/:workspace/ship/preview?userId=…` and `…/ship` (docs/github.md, "/ship"):
 // the HTTP side of github/ship.ts. Both are refused while a run is live in the workspace; a ship
-// holds the workspace's lock, so no run starts in it mid-way.
+// holds the workspace's lock, so no run starts in it mid-way. And `…/pull-request-review`: a
+// review from the phone on the pull request /ship opened (github/pull-review.ts), posted whatever
+// the workspace's runs do, since it touches no file.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { lstatSync } from "node:fs";
 import { ShipRequestSchema } from "../../../src/protocol/vm/ship";
+import { PullReviewRequestSchema } from "../../../src/protocol/vm/pull-review";
+import type { PullReview } from "../github/pull-review";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { AgentUsers } from "../users/agent-users";
@@ -18,12 +22,13 @@ export type ShipRouteDeps = {
   manager: Pick<RunManager, "lockWorkspace" | "liveRunIn">;
   users: Pick<AgentUsers, "idsOf">;
   ship: Ship;
+  pullReview: PullReview;
 };
 
 const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: z.string().min(1).max(64) });
 const patternOf = (build: (workspace: string, userId: string) => string): string => build("WORKSPACE", "").split("?")[0]?.replace("WORKSPACE", ":workspace") ?? "";
 
-function answer<T>(c: Context, outcome: ShipOutcome<T>) {
+function answer<T>(c: Context, outcome: { ok: true; value: T } | { ok: false; refusal: object }) {
   return outcome.ok ? c.json(outcome.value as object, 200) : c.json(outcome.refusal, 422);
 }
 
@@ -57,5 +62,10 @@ export function addShipRoutes(app: Hono, deps: ShipRouteDeps): void {
     } finally {
       release?.();
     }
+  });
+
+  app.post(patternOf(VM_ROUTES.workspacePullReview), async (c) => {
+    const t = target(c);
+    return answer(c, await deps.pullReview.post(t, await parseBody(c, PullReviewRequestSchema)));
   });
 }

@@ -1,5 +1,6 @@
-// The diff an edit's approval carries: the file before and after a Write, Edit or MultiEdit, named
-// inside the project, its lines counted whole, secrets replaced, cut at a line past the limit.
+// The diff an edit's approval carries: the file before and after a Write, Edit or MultiEdit, a
+// notebook cell's source before and after a NotebookEdit, the files before and after `sed -i` or
+// `perl -pi`; named inside the project, its lines counted whole, secrets replaced, cut at a line past the limit.
 import { describe, expect, it } from "vitest";
 import { approvalEdit } from "../../src/core/approval-edit";
 import { APPROVAL_EDIT_MAX_CHARS } from "../../../src/protocol/vm/approvals";
@@ -28,12 +29,40 @@ describe("approvalEdit", () => {
   });
 
   it.each([
-    ["a command", "Bash", { command: "sed -i s/a/b/ x" }, "a\n"],
+    ["a command that edits nothing", "Bash", { command: "npm test" }, "a\n"],
+    ["sed -i on a file that is not there", "Bash", { command: "sed -i s/a/b/ x" }, null],
+    ["a NotebookEdit of a cell the notebook does not have", "NotebookEdit", { notebook_path: "/work/main/n.ipynb", cell_id: "zzz", new_source: "x" }, JSON.stringify({ cells: [{ id: "a1", cell_type: "code", source: "x = 1\n" }] })],
+    ["a NotebookEdit of a file that is no notebook", "NotebookEdit", { notebook_path: "/work/main/n.ipynb", cell_id: "a1", new_source: "x" }, "not json"],
     ["an Edit whose old_string is not in the file (the CLI refuses it too)", "Edit", { file_path: "/work/main/x", old_string: "zzz", new_string: "y" }, "a\n"],
     ["a Write without content", "Write", { file_path: "/work/main/x" }, null],
     ["a MultiEdit without edits", "MultiEdit", { file_path: "/work/main/x", edits: [] }, "a\n"],
   ])("none for %s", (_name, tool, input, before) => {
     expect(approvalEdit(tool, input, before, where)).toBeNull();
+  });
+
+  const NOTEBOOK = JSON.stringify({ cells: [{ id: "a1", cell_type: "code", source: ["import math\n", "x = math.pi\n"] }, { id: "b2", cell_type: "markdown", source: "# Notes\n" }], nbformat: 4 });
+  const LEGACY = JSON.stringify({ cells: [{ cell_type: "code", source: ["a = 1\n"] }, { cell_type: "code", source: ["b = 2\n"] }] });
+  it.each([
+    ["replace: the cell's source before and after", { cell_id: "a1", new_source: "import math\nx = math.tau\n" }, NOTEBOOK,
+      { path: "nb.ipynb", added: 1, removed: 1, diff: "--- a/nb.ipynb (cell a1)\n+++ b/nb.ipynb (cell a1)\n@@ -1,2 +1,2 @@\n import math\n-x = math.pi\n+x = math.tau\n" }],
+    ["insert: a new cell after the one named", { cell_id: "a1", new_source: "print(x)\n", cell_type: "code", edit_mode: "insert" }, NOTEBOOK,
+      { path: "nb.ipynb", added: 1, removed: 0, diff: "--- a/nb.ipynb (new cell after a1)\n+++ b/nb.ipynb (new cell after a1)\n@@ -0,0 +1,1 @@\n+print(x)\n" }],
+    ["delete: the cell's source goes", { cell_id: "b2", edit_mode: "delete" }, NOTEBOOK, { added: 0, removed: 1 }],
+    ["cells without ids: cell-N is the N-th", { cell_id: "cell-1", new_source: "b = 3\n" }, LEGACY, { diff: expect.stringContaining("-b = 2\n+b = 3\n") }],
+  ])("NotebookEdit, %s", (_name, input, notebook, expected) => {
+    expect(approvalEdit("NotebookEdit", { notebook_path: "/work/main/nb.ipynb", ...input }, notebook, where)).toMatchObject({ cut: false, ...expected });
+  });
+
+  it("a command that edits in place: each file it names, before and after, in one diff", () => {
+    const files: Record<string, string> = { "src/add.js": FILE, "src/sub.js": "return a - b;\n" };
+    const edit = approvalEdit("Bash", { command: "sed -i.bak 's/a - b/a + b/g' src/add.js src/sub.js" }, (path) => files[path] ?? null, where);
+    expect(edit).toEqual({
+      path: "src/add.js, src/sub.js", added: 2, removed: 2, cut: false,
+      diff: "--- a/src/add.js\n+++ b/src/add.js\n@@ -1,3 +1,3 @@\n function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n--- a/src/sub.js\n+++ b/src/sub.js\n@@ -1,1 +1,1 @@\n-return a - b;\n+return a + b;\n",
+    });
+    expect(approvalEdit("Bash", { command: "perl -pi -e 's/add/sum/' /work/main/src/add.js" }, () => FILE, where)).toMatchObject({ path: "src/add.js", added: 1, removed: 1 });
+    const many = Array.from({ length: 200 }, (_, i) => `dir/file-${i}.txt`);
+    expect(approvalEdit("Bash", { command: `sed -i s/a/b/ ${many.join(" ")}` }, () => "a\n", where)).toMatchObject({ path: "dir/file-0.txt and 199 more files", added: 200, removed: 200 });
   });
 
   it("a diff past the limit is cut at a line and says so; its lines are counted whole", () => {
