@@ -5,7 +5,7 @@
 // and written only by children of the user's uid (archive-git.ts).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -322,6 +322,8 @@ export function createUserArchive(deps: UserArchiveDeps) {
       }
       deps.github.put(paths.key, []);
       await removeTreeAs(ids, paths.root);
+      // Emptied as its user; its entry in `users/` is the server's to remove.
+      if (existsSync(paths.root)) rmdirSync(paths.root);
       rmSync(archiveDirOf(paths.key), { recursive: true, force: true });
       return { ok: true, value: { removed: existed } };
     } finally {
