@@ -132,7 +132,7 @@ export function summarize(results: readonly Round[]) {
     info(SECTION, "restore: stream every part in + restore (median)", round1(median(results.map((r) => r.restoreMs))), "ms"),
     judged(SECTION, "restore to the resumed session's first model request (median)", round1(median(results.map((r) => r.firstModelMs))), "ms", atMost(20_000)),
     info(SECTION, "archive size (all parts)", mb(bytes), "MB", last.parts.map((p) => `${p.name} ${mb(p.bytes)} MB`).join(", ")),
-    judged(SECTION, "an archived month in R2", Math.round(r2PerMonth * 10_000) / 10_000, "$", atMost(0.05), `at $${PRICES.r2}/GB-month`),
+    judged(SECTION, "an archived month in R2", Math.round(r2PerMonth * 100 * 1000) / 1000, "¢", atMost(5), `${mb(bytes)} MB at $${PRICES.r2}/GB-month (1 GB = 10^9 bytes), before R2's 10 GB-month free`),
   ];
   return { figures, rounds: results.map((r) => ({ ...r, archiveMs: round1(r.archiveMs), restoreMs: round1(r.restoreMs), firstModelMs: round1(r.firstModelMs) })), definitions: DEFINITIONS };
 }

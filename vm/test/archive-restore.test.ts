@@ -124,6 +124,9 @@ it("archives a user, wipes the volume, and restores workspaces, /undo and a resu
   // /undo takes back the last run's change, from the restored checkpoints.
   expect((await h.call("POST", VM_ROUTES.workspaceUndo("alpha", userId))).status).toBe(200);
   expect([read("alpha", "a.txt"), read("alpha", "notes.txt")]).toEqual(["v2\n", null]);
+  // And in a workspace that is no repository.
+  expect((await h.call("POST", VM_ROUTES.workspaceUndo("beta", userId))).status).toBe(200);
+  expect(read("beta", "b.txt")).toBeNull();
 
   // The session is where the CLI keeps the new path's sessions, and resumes in the new process.
   const projects = join(userPathsOf(h.dataDir, userId).home, ".claude", "projects");

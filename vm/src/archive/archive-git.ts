@@ -25,6 +25,12 @@ const GIT = "git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c safe.dir
 
 /** The ref in the bundle holding the workspace's files as they are on disk (uncommitted, untracked, the inbox). */
 export const WORKTREE_REF = "refs/relay-archive/worktree";
+/**
+ * Where a restore keeps the checkpoint refs (`refs/relay-checkpoints/…`) until the shadow took them:
+ * the shadow fetches from the restored repository only the objects they need (a fetch from the
+ * bundle would store its whole pack a second time).
+ */
+export const CHECKPOINTS_REF = "refs/relay-archive/checkpoints/";
 
 /**
  * `T`, a bare repository in the user's temp directory borrowing the objects of the workspace's
@@ -73,14 +79,14 @@ if [ "$HAS_REPO" = 1 ]; then
   printf '%s' "$GIT_CONFIG_TEXT" > "$D/.git/config"
   if [ -n "$EXCLUDE_TEXT" ]; then mkdir -p "$D/.git/info"; printf '%s' "$EXCLUDE_TEXT" > "$D/.git/info/exclude"; fi
   R="$D/.git"
-  refs=$(${GIT} bundle list-heads "$B" | awk '$2 !~ /^refs\\/relay-checkpoints\\// && $2 != "HEAD" { print "+" $2 ":" $2 }')
+  refs=$(${GIT} bundle list-heads "$B" | awk '$2 != "HEAD" { print "+" $2 ":" (index($2, "refs/relay-checkpoints/") == 1 ? "${CHECKPOINTS_REF}" substr($2, 24) : $2) }')
   ${GIT} --git-dir="$R" fetch -q --no-tags --update-head-ok "$B" $refs
   printf '%s\\n' "$HEAD_TEXT" > "$R/HEAD"
 else
   R="$T"
   rm -rf "$T"
   ${GIT} init -q --bare "$T"
-  ${GIT} --git-dir="$T" fetch -q --no-tags "$B" "+${WORKTREE_REF}:${WORKTREE_REF}"
+  ${GIT} --git-dir="$T" fetch -q --no-tags "$B" "+${WORKTREE_REF}:${WORKTREE_REF}" "+refs/relay-checkpoints/*:${CHECKPOINTS_REF}*"
 fi
 GIT_DIR="$R" GIT_WORK_TREE="$D" GIT_INDEX_FILE="$R/relay-restore-index" ${GIT} read-tree ${WORKTREE_REF}
 GIT_DIR="$R" GIT_WORK_TREE="$D" GIT_INDEX_FILE="$R/relay-restore-index" ${GIT} checkout-index -a -f
@@ -88,9 +94,12 @@ rm -f "$R/relay-restore-index"
 if [ "$HAS_REPO" = 1 ]; then
   GIT_DIR="$R" GIT_WORK_TREE="$D" ${GIT} read-tree HEAD 2>/dev/null || true
   ${GIT} --git-dir="$R" update-ref -d ${WORKTREE_REF}
-else
-  rm -rf "$T"
 fi
+`;
+
+/** The archive's own refs gone from the restored repository (their objects wait for git's pruning). */
+const DROP_REFS_SCRIPT = `set -e
+${GIT} --git-dir="$R" for-each-ref --format='delete %(refname)' refs/relay-archive/ | ${GIT} --git-dir="$R" update-ref --stdin
 `;
 
 /** The CLI's sessions (\`~/.claude/projects\`) as a tar on stdout; an empty tar when there are none. */
@@ -163,12 +172,21 @@ printf '%s\\0' "$(cat "$D/.git/HEAD")" "$(cat "$D/.git/config" 2>/dev/null)" "$(
   return { head, config: config === "" ? "" : `${config}\n`, exclude: exclude === "" ? "" : `${exclude}\n` };
 }
 
-/** The workspace made again from its bundle (a file of the server's); `bundleCopy` keeps it where the user can read it. */
-export function restoreWorkspace(ids: AgentIds | null, ws: WorkspacePaths & { bundleCopy: string }, bundle: string, repo: RepoState): Promise<void> {
+/**
+ * The workspace made again from its bundle (a file of the server's); `bundleCopy` keeps it where
+ * the user can read it. Returns the git directory holding the checkpoint refs under
+ * CHECKPOINTS_REF (the repository's, or the scratch one), for `dropArchiveRefs` once they are taken.
+ */
+export async function restoreWorkspace(ids: AgentIds | null, ws: WorkspacePaths & { bundleCopy: string }, bundle: string, repo: RepoState): Promise<string> {
   const env = repo
     ? { HAS_REPO: "1", GIT_CONFIG_TEXT: repo.config, EXCLUDE_TEXT: repo.exclude, HEAD_TEXT: repo.head }
     : { HAS_REPO: "0", GIT_CONFIG_TEXT: "", EXCLUDE_TEXT: "", HEAD_TEXT: "" };
-  return runAsUser({ ids, script: RESTORE_SCRIPT, env: { ...env, D: ws.dir, T: ws.scratch, B: ws.bundleCopy }, stdinFile: bundle });
+  await runAsUser({ ids, script: RESTORE_SCRIPT, env: { ...env, D: ws.dir, T: ws.scratch, B: ws.bundleCopy }, stdinFile: bundle });
+  return repo ? `${ws.dir}/.git` : ws.scratch;
+}
+
+export function dropArchiveRefs(ids: AgentIds | null, gitDir: string): Promise<void> {
+  return runAsUser({ ids, script: DROP_REFS_SCRIPT, env: { R: gitDir } });
 }
 
 export function tarSessions(ids: AgentIds | null, home: string, out: string): Promise<void> {

@@ -33,7 +33,7 @@ import type { RunManager } from "../runs/run-manager";
 import type { AgentUsers } from "../users/agent-users";
 import { outputAsUser, removeTreeAs } from "../users/as-user";
 import { ensureUserDirs, resolveInside, userPathsOf, workspaceDirOf, type UserPaths } from "../users/user-paths";
-import { bundleWorkspace, repoStateOf, restoreWorkspace, tarSessions, untarSessions } from "./archive-git";
+import { bundleWorkspace, CHECKPOINTS_REF, dropArchiveRefs, repoStateOf, restoreWorkspace, tarSessions, untarSessions } from "./archive-git";
 import { createKeyedQueue } from "../core/keyed-queue";
 
 export type UserArchiveDeps = {
@@ -239,8 +239,9 @@ export function createUserArchive(deps: UserArchiveDeps) {
     const scratch = resolveInside(paths.tmp, `.restore-${meta.workspace}.git`);
     const bundleCopy = resolveInside(paths.tmp, `.restore-${meta.workspace}.bundle`);
     try {
-      await restoreWorkspace(ids, { dir, shadow: "", scratch, bundleCopy }, entryOf(unpacked, "repo.bundle"), meta.repo);
-      if (meta.checkpoints && deps.checkpoints) await deps.checkpoints.adopt(paths.key, meta.workspace, bundleCopy, meta.checkpoints);
+      const restored = await restoreWorkspace(ids, { dir, shadow: "", scratch, bundleCopy }, entryOf(unpacked, "repo.bundle"), meta.repo);
+      if (meta.checkpoints && deps.checkpoints) await deps.checkpoints.adopt(paths.key, meta.workspace, { repo: restored, refs: CHECKPOINTS_REF }, meta.checkpoints);
+      if (meta.repo) await dropArchiveRefs(ids, restored);
     } finally {
       await removeTreeAs(ids, bundleCopy);
       await removeTreeAs(ids, scratch);

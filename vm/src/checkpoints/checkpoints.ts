@@ -373,15 +373,15 @@ export function createCheckpoints(deps: CheckpointDeps) {
     historyOf: (userKey: string, workspace: string): CheckpointHistory => loadHistory(userKey, workspace),
 
     /**
-     * A restore from an archive: the shadow made as ours, the checkpoint refs (`refs/relay-checkpoints/`)
-     * fetched from the archive's bundle (a file its user can read), then the history. Again from
-     * the start when repeated.
+     * A restore from an archive: the shadow made as ours, the checkpoints fetched from the
+     * repository the archive was restored into (a git directory its user can read; its refs under
+     * `from.refs` are the archive's checkpoint refs), then the history. Again from the start when repeated.
      */
-    adopt(userKey: string, workspace: string, bundle: string, history: CheckpointHistory): Promise<void> {
+    adopt(userKey: string, workspace: string, from: { repo: string; refs: string }, history: CheckpointHistory): Promise<void> {
       return serial(`${userKey}/${workspace}`, async () => {
         const git = gitOf(userKey, workspace);
         await ensureShadow(git);
-        await git.ok(["fetch", "-q", "--no-tags", bundle, `+${REF_PREFIX}*:${REF_PREFIX}*`]);
+        await git.ok(["fetch", "-q", "--no-tags", from.repo, `+${from.refs}*:${REF_PREFIX}*`]);
         saveHistory(userKey, workspace, history);
       });
     },
