@@ -47,6 +47,9 @@ it("clears prepared parts, and refuses a request without the token, a bad part n
   const noSum = await fetch(`${h.vm.url}${ARCHIVE_ROUTES.part(neighbour, "settings.json")}`, { method: "PUT", headers: { authorization: `Bearer ${TOKEN}`, [ARCHIVE_SHA256_HEADER]: "abc" }, body: "{}" });
   expect(noSum.status).toBe(400);
   expect(VmErrorBodySchema.parse(await noSum.json()).message).toContain("x-sha256 must be");
+  const stray = await fetch(`${h.vm.url}${ARCHIVE_ROUTES.part(neighbour, "sessions.tar.staged.json")}`, { method: "PUT", headers: { authorization: `Bearer ${TOKEN}`, [ARCHIVE_SHA256_HEADER]: "0".repeat(64) }, body: "{}" });
+  expect(stray.status).toBe(400);
+  expect(VmErrorBodySchema.parse(await stray.json()).message).toBe("part sessions.tar.staged.json is not one an archive of this VM makes: nothing was kept");
   const badBody = await h.call("POST", ARCHIVE_ROUTES.restore(neighbour), { parts: [] });
   expect(badBody.status).toBe(400);
 });

@@ -181,6 +181,9 @@ export function createUserArchive(deps: UserArchiveDeps) {
 
   /** A part's bytes, kept only when their size and sha256 are the ones named. */
   async function stagePart(userId: string, name: string, expected: { sha256: string; bytes: number | null }, body: ReadableStream<Uint8Array>): Promise<Outcome<ArchivePart>> {
+    // Only names an archive makes: nothing else is written beside the staged parts.
+    const named = planRestore([{ name }]);
+    if (!named.ok) return refused(400, "bad_request", `${named.why}: nothing was kept`);
     const dir = dirIn(userPathsOf(deps.dataDir, userId).key, "in");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, name);
