@@ -37,6 +37,7 @@ import { probeFlyApi, probeMachine, readMounts } from "./users/readiness-probe";
 import { userPathsOfKey } from "./users/user-paths";
 import { createWorkspaces } from "./workspaces/workspaces";
 import { createCheckpoints } from "./checkpoints/checkpoints";
+import { createUserArchive } from "./archive/user-archive";
 import { createShip } from "./github/ship";
 import { createPullReview } from "./github/pull-review";
 
@@ -201,6 +202,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy }),
       pullReview: createPullReview({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos }),
     },
+    archive: createUserArchive({ dataDir: config.dataDir, manager, users, rules, github: githubRepos, ...(checkpoints ? { checkpoints } : {}) }),
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     problem: () => problem?.message ?? null,
     readiness,

@@ -64,6 +64,9 @@ export const VmErrorBodySchema = z.object({
     "unknown_file", // no such staged file of this run, or it was removed after the run ended (404)
     "nothing_to_undo", // no run of the workspace changed files that is not undone already (409)
     "nothing_to_redo", // no undo of the workspace to take back, or a run changed files since (409)
+    "user_busy", // an archive, restore or removal of a user while a run of theirs is open (409)
+    "user_has_data", // a restore over data of the user's that is not this archive's (409)
+    "unknown_part", // no such prepared archive part (404)
   ]),
   message: z.optional(z.string()),
 });

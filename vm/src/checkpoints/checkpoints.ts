@@ -42,6 +42,7 @@ import {
   type Oversized,
 } from "../core/run-change";
 import { resolveInside, userPathsOfKey, workspaceDirOf } from "../users/user-paths";
+import { createKeyedQueue } from "../core/keyed-queue";
 
 export type CheckpointDeps = {
   dataDir: string;
@@ -72,15 +73,7 @@ export function createCheckpoints(deps: CheckpointDeps) {
   const now = deps.now ?? Date.now;
   const secrets = deps.secrets ?? [];
   /** One chain per workspace: its checkpoints, undos and pruning never interleave. */
-  const chains = new Map<string, Promise<unknown>>();
-
-  function serial<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const next = (chains.get(key) ?? Promise.resolve()).then(work, work);
-    const settled = next.catch(() => undefined);
-    chains.set(key, settled);
-    void settled.then(() => chains.get(key) === settled && chains.delete(key));
-    return next;
-  }
+  const serial = createKeyedQueue();
 
   const shadowOf = (userKey: string, workspace: string) => resolveInside(userPathsOfKey(deps.dataDir, userKey).root, ".checkpoints", `${workspace}.git`);
   const historyFileOf = (userKey: string, workspace: string) => resolveInside(deps.dataDir, ".checkpoints", userKey, `${workspace}.json`);
@@ -373,6 +366,23 @@ export function createCheckpoints(deps: CheckpointDeps) {
       return serial(`${userKey}/${workspace}`, async () => {
         await removeTreeAs(deps.idsOf(userKey), shadowOf(userKey, workspace));
         rmSync(historyFileOf(userKey, workspace), { force: true });
+      });
+    },
+
+    /** The history an archive carries beside the shadow's refs. */
+    historyOf: (userKey: string, workspace: string): CheckpointHistory => loadHistory(userKey, workspace),
+
+    /**
+     * A restore from an archive: the shadow made as ours, the checkpoints fetched from the
+     * repository the archive was restored into (a git directory its user can read; its refs under
+     * `from.refs` are the archive's checkpoint refs), then the history. Again from the start when repeated.
+     */
+    adopt(userKey: string, workspace: string, from: { repo: string; refs: string }, history: CheckpointHistory): Promise<void> {
+      return serial(`${userKey}/${workspace}`, async () => {
+        const git = gitOf(userKey, workspace);
+        await ensureShadow(git);
+        await git.ok(["fetch", "-q", "--no-tags", from.repo, `+${from.refs}*:${REF_PREFIX}*`]);
+        saveHistory(userKey, workspace, history);
       });
     },
 

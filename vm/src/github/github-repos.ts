@@ -19,7 +19,8 @@ const EntrySchema = z.object({
   pulls: z.array(z.number().int().positive()).optional(),
 });
 const FileSchema = z.record(z.string(), z.record(z.string(), EntrySchema));
-export type GithubRepoEntry = z.infer<typeof EntrySchema> & { workspace: string };
+export const GithubRepoEntrySchema = EntrySchema.extend({ workspace: z.string() });
+export type GithubRepoEntry = z.infer<typeof GithubRepoEntrySchema>;
 
 export type GithubRepos = {
   /** Whether the file existed when the server started: false on the first start of this version. */
@@ -32,6 +33,8 @@ export type GithubRepos = {
   /** Writes the file as it is (records and forgets write it themselves). */
   save(): void;
   of(userKey: string): GithubRepoEntry[];
+  /** A user's entries as an archive carried them (replacing any there), or none: the user's directory went. */
+  put(userKey: string, entries: readonly GithubRepoEntry[]): void;
 };
 
 export function createGithubRepos(input: { dataDir: string; githubUrl: string }): GithubRepos {
@@ -72,6 +75,12 @@ export function createGithubRepos(input: { dataDir: string; githubUrl: string })
     },
     save,
     of: (userKey) => Object.entries(all[userKey] ?? {}).map(([workspace, entry]) => ({ ...entry, workspace })),
+    put(userKey, entries) {
+      const { [userKey]: _old, ...others } = all;
+      const kept = entries.map(({ workspace, ...entry }) => [workspace, EntrySchema.parse(entry)] as const);
+      all = kept.length > 0 ? { ...others, [userKey]: Object.fromEntries(kept) } : others;
+      save();
+    },
   };
 }
 

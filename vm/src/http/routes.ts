@@ -26,6 +26,8 @@ import { addWorkspaceRoutes } from "./workspace-routes";
 import { addGithubPermissionRoute } from "./github-permission-routes";
 import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
+import { addArchiveRoutes } from "./archive-routes";
+import type { UserArchive } from "../archive/user-archive";
 
 export type RouteDeps = {
   vmToken: string;
@@ -53,6 +55,8 @@ export type RouteDeps = {
   secrets: readonly string[];
   /** GitHub's collaborator permission for the relay's `/agent` check (github-permission.ts); absent, the route is not there. */
   githubPermissions?: GithubPermissions;
+  /** A user's archive to R2 and restore (archive-routes.ts); absent, the routes are not there. */
+  archive?: UserArchive;
 };
 
 export function runIdOf(c: Context): string {
@@ -110,10 +114,12 @@ export function createVmApp(deps: RouteDeps): Hono {
     const details = { ...(allowed.length > 0 ? { allowed } : {}), problem };
     return c.json<VmHealth>((await hasToken(c)) ? { ...health, ...details } : health, missing.length > 0 ? 503 : 200);
   });
-  app.use("/v1/*", requireToken, async (_c, next) => {
+  const authorised = [requireToken, async (_c: Context, next: () => Promise<void>) => {
     deps.onRequest();
     await next();
-  });
+  }] as const;
+  app.use("/v1/*", ...authorised);
+  app.use("/users/*", ...authorised);
 
   if (deps.githubPermissions) addGithubPermissionRoute(app, deps.githubPermissions);
 
@@ -168,6 +174,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   addApprovalRoutes(app, { ...deps, runPattern, runIdOf });
   if (deps.checkpoints) addCheckpointRoutes(app, { ...deps.checkpoints, manager: deps.manager });
   if (deps.ship) addShipRoutes(app, { ...deps.ship, manager: deps.manager });
+  if (deps.archive) addArchiveRoutes(app, deps.archive);
 
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
   // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.
