@@ -35,7 +35,9 @@ import { homeWatches } from "./db/github-watches-repo";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webLinkEpoch, webPageData } from "./web-page-data";
 import { actOnReview, type ReviewAnswer, type ReviewRequest } from "./services/review-drafts";
-import { REVIEW_REFUSALS } from "../core/review-draft";
+import { REVIEW_REFUSALS, reviewMessageId } from "../core/review-draft";
+import type { ReviewComment } from "../core/review-comments";
+import { postPullRequestReview } from "./services/pull-request-review";
 import { machineOwnerRecorder } from "./services/machine-owners";
 
 export type { InboundMessage, DeliveryStatus };
@@ -219,8 +221,24 @@ export class PhoneAgent extends DurableObject<Env> {
     const deps = { ...this.u.inbox, reviewDrafts: this.u.repos.reviewDrafts, runChanges: this.u.repos.runChanges, newDraftId: () => crypto.randomUUID() };
     const answer = actOnReview(deps, request.scope, request.action, now);
     this.log("review_draft", { action: request.action.kind, outcome: answer === null ? "refused_link" : answer.ok ? (answer.sent === "already" ? "sent_already" : "done") : answer.status });
-    if (answer?.ok && answer.sent && answer.sent !== "already") await this.workOn(now);
+    if (answer?.ok && answer.sent && answer.sent !== "already" && request.action.kind === "send") {
+      await this.workOn(now);
+      // After the page has its answer and the agent its message: GitHub may take up to 40 s.
+      this.ctx.waitUntil(this.reviewOnPullRequest(reviewMessageId(request.action.draftId), answer.sent));
+    }
     return answer;
+  }
+
+  /** A review sent from the page, also posted on the conversation's open pull request (if /ship opened one); the chat gets the one line. */
+  private async reviewOnPullRequest(messageId: string, sent: { conversationId: number; comments: ReviewComment[] }): Promise<void> {
+    const conversation = this.u.repos.conversations.get(sent.conversationId);
+    if (!conversation) return;
+    const line = await postPullRequestReview({ vm: this.u.vm, phone: this.phone, pulls: this.u.repos.pullRequests, log: this.log }, conversation, sent.comments);
+    if (line === null) return;
+    const now = this.clock();
+    const source = this.u.repos.messages.get(messageId)?.source;
+    this.u.repos.outbox.add({ dedupeKey: outboxKeys.command(messageId, 1), body: line, ...(source ? { to: source } : {}), now });
+    await this.replan(now, { startIfDue: true });
   }
 
   /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */
