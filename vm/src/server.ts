@@ -199,6 +199,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       users,
       ship: createShip({ githubUrl: config.githubUrl, githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos, proxy }),
     },
+    handoff: { dataDir: config.dataDir, users },
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     problem: () => problem?.message ?? null,
     readiness,

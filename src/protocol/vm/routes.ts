@@ -42,6 +42,8 @@ export const VM_ROUTES = {
   githubPermission: (repo: string, user: string) => `/v1/github/permission?repo=${encodeURIComponent(repo)}&user=${encodeURIComponent(user)}`,
   /** `POST` a `ShipRequest`: commits, pushes and opens or updates the pull request (`ShipDone`). */
   workspaceShip: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/ship?userId=${encodeURIComponent(userId)}`,
+  /** `POST` a `HandoffOutRequest`: the workspace and its session as a git bundle for a laptop (handoff.ts). */
+  workspaceHandoff: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handoff?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */

@@ -1,0 +1,101 @@
+// /handoff decided, pure: the code's life (15 minutes, one download of the data, ended by
+// /web revoke), the shell line the phone gets, and the script that line runs on the laptop.
+
+/** How long a hand-off code works. */
+export const HANDOFF_TTL_MS = 15 * 60_000;
+
+/** A hand-off code as the phone's object keeps it. */
+export type HandoffCodeRow = { conversationId: number; epoch: number; expiresAt: number; usedAt: number | null };
+
+/** Why a code opens nothing: `unknown` (404), the others (410). */
+export type HandoffCodeRefusal = "unknown" | "used" | "expired" | "revoked";
+
+/** Whether `row` may be served now: to read its script (`read`), or to download the data, which uses it up (`take`). */
+export function checkHandoffCode(row: HandoffCodeRow | null, at: { now: number; epoch: number; conversationExists: boolean }, use: "read" | "take"): HandoffCodeRefusal | null {
+  if (!row || !at.conversationExists) return "unknown";
+  if (row.epoch !== at.epoch) return "revoked";
+  if (row.expiresAt <= at.now) return "expired";
+  if (use === "take" && row.usedAt !== null) return "used";
+  return null;
+}
+
+/** The one line an error answer of `/h/<code>` is (a shell prints it as it is). */
+export function handoffRefusalLine(refusal: HandoffCodeRefusal): string {
+  switch (refusal) {
+    case "unknown":
+      return "handoff: no such code. Send /handoff in the chat for a new one.";
+    case "used":
+      return "handoff: this code was used already. Send /handoff in the chat for a new one.";
+    case "expired":
+      return "handoff: this code has expired (they work for 15 minutes). Send /handoff in the chat for a new one.";
+    case "revoked":
+      return "handoff: this code was revoked (/web revoke). Send /handoff in the chat for a new one.";
+  }
+}
+
+export const handoffStatus = (refusal: HandoffCodeRefusal): 404 | 410 => (refusal === "unknown" ? 404 : 410);
+
+/** `https://relay.example/h/<code>`. */
+export function handoffUrl(origin: string, code: string): string {
+  return `${origin.replace(/\/+$/, "")}/h/${code}`;
+}
+
+/** The reply to /handoff: the line alone in a code block, and how to read the script first. */
+export function handoffReply(s: { conversation: string; url: string; ttlMinutes: number }): string {
+  return [
+    `Run this in an empty folder on your laptop to go on with “${s.conversation}” there:`,
+    "```",
+    `curl -fsS ${s.url} | sh`,
+    "```",
+    `It brings the branch, the uncommitted changes and the Claude Code session, and ends with the claude --resume line to run. The code works once, for ${s.ttlMinutes} minutes; /web revoke ends it. To read the script first: curl -fsS ${s.url}`,
+  ].join("\n");
+}
+
+/** A value for a single-quoted sh string. */
+const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The script `/h/<code>` answers: run by `sh -eu` in an empty directory (or a clone of the same
+ * repository), with sh, curl and git. It touches nothing outside that directory but the session's
+ * file under `~/.claude/projects/`; the bundle is kept inside `.git` while it is read.
+ */
+export function handoffScript(s: { url: string; conversation: string }): string {
+  return `#!/bin/sh
+# Hands conversation ${JSON.stringify(s.conversation)} off to this directory: its git branch with every
+# commit, its uncommitted changes (left uncommitted), and its Claude Code session, written to
+# ~/.claude/projects/<this directory>/<id>.jsonl. Nothing else outside this directory is touched.
+set -eu
+url=${shQuote(s.url)}
+say() { printf 'handoff: %s\\n' "$*" >&2; }
+command -v git >/dev/null 2>&1 || { say "git is needed"; exit 1; }
+command -v curl >/dev/null 2>&1 || { say "curl is needed"; exit 1; }
+here=$(pwd -P)
+if [ -e .git ]; then
+  if [ -n "$(git status --porcelain)" ]; then say "this repository has uncommitted changes; run in an empty directory"; exit 1; fi
+elif [ -n "$(ls -A)" ]; then
+  say "run this in an empty directory (or a clone of the conversation's repository)"; exit 1
+else
+  git init -q
+fi
+bundle=.git/relay-handoff.bundle
+trap 'rm -f "$bundle"' EXIT
+curl -fsS --data-urlencode "dir=$here" -o "$bundle" "$url/data"
+git fetch -q "$bundle" '+refs/heads/*:refs/remotes/relay/*' '+refs/handoff/*:refs/handoff/*'
+branch=$(git show refs/handoff/session:branch)
+if git rev-parse -q --verify "refs/heads/$branch" >/dev/null && ! git merge-base --is-ancestor "refs/heads/$branch" "refs/remotes/relay/$branch"; then
+  say "your branch $branch has commits the conversation does not; nothing was changed (the conversation's is at relay/$branch)"; exit 1
+fi
+git checkout -q -B "$branch" "refs/remotes/relay/$branch"
+if ! git diff --quiet HEAD refs/handoff/wip; then git diff --binary HEAD refs/handoff/wip | git apply --whitespace=nowarn; fi
+id=$(git show refs/handoff/session:id 2>/dev/null || true)
+if [ -n "$id" ]; then
+  project="$HOME/.claude/projects/$(git show refs/handoff/session:project)"
+  mkdir -p "$project"
+  git show refs/handoff/session:session.jsonl >"$project/$id.jsonl"
+fi
+git update-ref -d refs/handoff/wip
+git update-ref -d refs/handoff/session
+echo "Here: branch $branch at $(git rev-parse --short HEAD)$(git status --porcelain | grep -q . && echo ', with the uncommitted changes')."
+if [ -n "$id" ]; then echo "claude --resume $id"; else echo "claude"; fi
+`;
+}

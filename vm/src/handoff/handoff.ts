@@ -1,0 +1,97 @@
+// The bundle a laptop takes a conversation from: the workspace's branch with all its commits, its
+// uncommitted changes as one commit on top, and its Claude Code session with the workspace's paths
+// as the laptop's. git runs as the workspace's user in a scratch repository whose object store
+// borrows the workspace's (alternates), so no object, ref or index of the workspace is written.
+import { execFile } from "node:child_process";
+import { chownSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import type { HandoffOutRequest, HandoffRefusal } from "../../../src/protocol/vm/handoff";
+import { spawnIdsOf } from "../users/as-user";
+import type { AgentIds } from "../core/agent-ids";
+import { projectDirName, rewriteSessionPaths } from "../core/session-paths";
+import { gitEnv } from "../git/git-clone";
+import { resolveInside } from "../users/user-paths";
+
+export type HandoffTarget = { dir: string; home: string; ids: AgentIds | null };
+export type HandoffOutcome = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; refusal: HandoffRefusal };
+
+/** What a workspace's own config could make git run, switched off (as /ship does). */
+const SAFE_CONFIG = ["-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"];
+const GIT_TIMEOUT_MS = 5 * 60_000;
+const IDENTITY = { GIT_AUTHOR_NAME: "Agent relay", GIT_AUTHOR_EMAIL: "agent-relay@users.noreply.github.com", GIT_COMMITTER_NAME: "Agent relay", GIT_COMMITTER_EMAIL: "agent-relay@users.noreply.github.com" };
+
+type GitResult = { code: number; stdout: string; stderr: string };
+
+export function runGit(cwd: string, ids: AgentIds | null, args: string[], env: Record<string, string> = {}, input?: string): Promise<GitResult> {
+  return new Promise((resolve) => {
+    const child = execFile("git", [...SAFE_CONFIG, ...args], { cwd, env: { ...gitEnv(cwd, false), ...env }, ...spawnIdsOf(ids), maxBuffer: 64 * 1024 * 1024, encoding: "utf8", timeout: GIT_TIMEOUT_MS }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+export const refusedHandoff = (reason: HandoffRefusal["reason"], message: string): HandoffOutcome => ({ ok: false, refusal: { error: "handoff_refused", reason, message } });
+
+/** The session's file as the CLI keeps it for the workspace, or null: none, or not a plain file (a link is never followed). */
+export function readSession(t: Pick<HandoffTarget, "dir" | "home">, sessionId: string): string | null {
+  const file = resolveInside(t.home, ".claude", "projects", projectDirName(t.dir), `${sessionId}.jsonl`);
+  if (!lstatSync(file, { throwIfNoEntry: false })?.isFile()) return null;
+  return readFileSync(file, "utf8");
+}
+
+/** A scratch directory of the workspace's user, removed by `done()`. */
+export function scratchOf(ids: AgentIds | null): { dir: string; done(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "relay-handoff-"));
+  if (ids) chownSync(dir, ids.uid, ids.gid);
+  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function handoffBundle(t: HandoffTarget, request: HandoffOutRequest): Promise<HandoffOutcome> {
+  const gitDirOut = await runGit(t.dir, t.ids, ["rev-parse", "--git-dir"]);
+  const head = (await runGit(t.dir, t.ids, ["rev-parse", "--verify", "-q", "HEAD^{commit}"])).stdout.trim();
+  if (gitDirOut.code !== 0 || head === "") return refusedHandoff("not_a_repository", "This conversation's folder is not a git repository with a commit, so there is no branch to hand off.");
+  const gitDir = isAbsolute(gitDirOut.stdout.trim()) ? gitDirOut.stdout.trim() : join(t.dir, gitDirOut.stdout.trim());
+  const branchOut = await runGit(t.dir, t.ids, ["symbolic-ref", "--short", "-q", "HEAD"]);
+  const branch = branchOut.code === 0 && branchOut.stdout.trim() !== "" ? branchOut.stdout.trim() : "handoff";
+
+  const scratch = scratchOf(t.ids);
+  try {
+    const bare = join(scratch.dir, "handoff.git");
+    const made = await runGit(scratch.dir, t.ids, ["init", "-q", "--bare", bare]);
+    if (made.code !== 0) return refusedHandoff("failed", "git could not make the hand-off.");
+    // The workspace's objects, read (never written) through the scratch repository.
+    writeFileSync(join(bare, "objects", "info", "alternates"), `${join(gitDir, "objects")}\n`);
+    const env = { GIT_DIR: bare, GIT_WORK_TREE: t.dir, GIT_INDEX_FILE: join(scratch.dir, "index"), ...IDENTITY };
+    const step = (args: string[], input?: string) => runGit(t.dir, t.ids, args, env, input);
+    // The work tree as the workspace's agent left it, untracked files too (.gitignore still applies).
+    await step(["read-tree", head]);
+    await step(["add", "-A", "."]);
+    const tree = (await step(["write-tree"])).stdout.trim();
+    const headTree = (await step(["rev-parse", `${head}^{tree}`])).stdout.trim();
+    const wip = tree === headTree ? head : (await step(["commit-tree", tree, "-p", head, "-m", "uncommitted changes on the VM (hand-off)"])).stdout.trim();
+
+    const session = request.sessionId ? readSession(t, request.sessionId) : null;
+    const files: Array<[string, string]> = [["branch", `${branch}\n`]];
+    if (session !== null && request.sessionId) {
+      files.push(["id", `${request.sessionId}\n`], ["project", `${projectDirName(request.laptopDir)}\n`], ["session.jsonl", rewriteSessionPaths(session, t.dir, request.laptopDir)]);
+    }
+    const entries: string[] = [];
+    for (const [name, text] of files) {
+      const blob = (await step(["hash-object", "-w", "--stdin"], text)).stdout.trim();
+      entries.push(`100644 blob ${blob}\t${name}`);
+    }
+    const metaTree = (await step(["mktree"], `${entries.join("\n")}\n`)).stdout.trim();
+    const meta = (await step(["commit-tree", metaTree, "-m", "hand-off: the session and its branch"])).stdout.trim();
+    for (const [ref, sha] of [[`refs/heads/${branch}`, head], ["refs/handoff/wip", wip], ["refs/handoff/session", meta]] as const) {
+      if ((await step(["update-ref", ref, sha])).code !== 0) return refusedHandoff("failed", "git could not make the hand-off.");
+    }
+    const out = join(scratch.dir, "handoff.bundle");
+    const bundled = await step(["bundle", "create", "-q", out, `refs/heads/${branch}`, "refs/handoff/wip", "refs/handoff/session"]);
+    if (bundled.code !== 0) return refusedHandoff("failed", "git could not pack the hand-off.");
+    return { ok: true, bundle: Uint8Array.from(readFileSync(out)) };
+  } finally {
+    scratch.done();
+  }
+}
