@@ -99,3 +99,26 @@ echo "Here: branch $branch at $(git rev-parse --short HEAD)$(git status --porcel
 if [ -n "$id" ]; then echo "claude --resume $id"; else echo "claude"; fi
 `;
 }
+
+/** "14:02": when a conversation went to the laptop, on the user's clock. */
+export function awayClock(since: number, timeZone: string, wallClock: (at: number, zone: string) => string): string {
+  return wallClock(since, timeZone).slice(11);
+}
+
+/** The question a message to a conversation on the laptop asks first. */
+export function awayQuestion(conversation: string, since: string): string {
+  return `@${conversation} is on your laptop since ${since}; go on here anyway?`;
+}
+
+/** /status's line while the current conversation is on the laptop. */
+export function awayStatusLine(conversation: string, since: string): string {
+  return `💻 “${conversation}” is on your laptop since ${since} (/handoff back brings it back).`;
+}
+
+/** Said when the laptop took the conversation's data. */
+export function handedOffNotice(conversation: string, since: string): string {
+  return `💻 “${conversation}” went to your laptop at ${since}. A message to it here asks first; /handoff back gives the line that brings it back.`;
+}
+
+/** /handoff back and /handoff new, until they are built. */
+export const HANDOFF_BACK_NOT_YET = "/handoff back and /handoff new are not available yet: /handoff takes a conversation to a laptop.";

@@ -11,6 +11,7 @@ import { mediaRoute } from "./media-route";
 import { settingsReport } from "./require-config";
 import { triggerRoute } from "./trigger-route";
 import { webRoute } from "./web-route";
+import { handoffRoute } from "./handoff-route";
 import { githubRoute } from "./github-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
@@ -31,6 +32,8 @@ mountChannelRoutes(app);
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
 app.route("/web", webRoute);
+// /handoff's shell line: its script, and the conversation as a git bundle, once (docs/relay.md "Handing off").
+app.route("/h", handoffRoute);
 // HTTP triggers: a Bearer token that can fire one trigger and nothing else (docs/github.md "Triggers").
 app.route("/triggers", triggerRoute);
 // GitHub's webhooks for the repositories users watch (docs/github.md).

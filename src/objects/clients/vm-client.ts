@@ -7,6 +7,7 @@ import { VmHealthSchema } from "../../protocol/vm/health";
 import { CheckpointRestoredSchema, type CheckpointRestored } from "../../protocol/vm/changes";
 import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type ShipDone, ShipRefusalSchema, type ShipRefusal } from "../../protocol/vm/ship";
 import { type GithubPermission, GithubPermissionSchema } from "../../protocol/vm/github-permission";
+import { GIT_BUNDLE_CONTENT_TYPE, type HandoffOutRequest, HandoffRefusalSchema } from "../../protocol/vm/handoff";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-failure";
 
@@ -55,6 +56,11 @@ export type RestoreOutcome =
   | { ok: false; refused: null; detail: string };
 
 /** How a /ship or its preview went: the VM's answer, its refusal (with its one line), or why there was none. */
+/** A hand-off's bundle, or why not: `message` is for the user. */
+export type HandoffOutOutcome = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; message: string };
+/** A hand-off's bundle is at most this big when it crosses the relay (a Durable Object's RPC answer is at most 32 MiB). */
+export const MAX_HANDOFF_BUNDLE_BYTES = 30 * 1024 * 1024;
+
 export type ShipOutcome<T> = { ok: true; value: T } | { ok: false; refusal: ShipRefusal } | { ok: false; refusal: null; detail: string };
 
 /** A push and a pull request: the VM's own limit for a push is 5 min. */
@@ -248,6 +254,21 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     /** POST …/ship: commit, push, open or update the pull request. */
     ship(userId: string, workspace: string, request: ShipRequest): Promise<ShipOutcome<ShipDone>> {
       return shipCall(VM_ROUTES.workspaceShip(workspace, userId), request, ShipDoneSchema);
+    },
+    /** POST …/handoff: the workspace and its session as one git bundle for a laptop in `request.laptopDir`. */
+    handoffOut(userId: string, workspace: string, request: HandoffOutRequest): Promise<HandoffOutOutcome> {
+      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandoffOutOutcome> => {
+        const res = await call(VM_ROUTES.workspaceHandoff(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; try /handoff again in a minute." };
+        if (res.ok && (res.headers.get("content-type") ?? "").startsWith(GIT_BUNDLE_CONTENT_TYPE)) {
+          const bundle = new Uint8Array(await res.arrayBuffer());
+          return bundle.byteLength <= MAX_HANDOFF_BUNDLE_BYTES ? { ok: true, bundle } : { ok: false, message: `the conversation's repository is over ${MAX_HANDOFF_BUNDLE_BYTES >> 20} MB; clone it from its remote instead.` };
+        }
+        const body: unknown = await res.json().catch(() => null);
+        const refusal = HandoffRefusalSchema.safeParse(body);
+        if (refusal.success) return { ok: false, message: refusal.data.message };
+        return { ok: false, message: res.status === 404 ? "this conversation's project is not on the agent VM." : `the agent VM answered ${res.status}.` };
+      });
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */
     /** `linesHidden`: the diff's lines past what the picture draws (the VM's x-diff-lines-hidden; 0 when it does not say). */

@@ -33,6 +33,7 @@ import { stopWork } from "./stop";
 import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
 import { shipCommand, type ShipCommandDeps } from "./ship-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
+import { HANDOFF_BACK_NOT_YET } from "../../core/handoff";
 import { webLinkEpoch } from "../web-page-data";
 import { stopRepliesByConversation, stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
@@ -139,6 +140,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       return redoCommand(d);
     case "ship":
       return shipCommand(d, command.title);
+    case "handoff": {
+      const current = d.conversations.current();
+      if (!current) return say(NO_CURRENT_CONVERSATION);
+      if (command.action !== "out") return say(HANDOFF_BACK_NOT_YET);
+      return { text: "", after: { kind: "handoff", conversationId: current.id } };
+    }
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));
       return { text: "", after: { kind: "web_link", scope: { kind: "dashboard" }, epoch: webLinkEpoch(d.settings) } };

@@ -53,6 +53,8 @@ export type VmAction =
   | { kind: "admin"; request: AdminRequest }
   /** /github: the directory's watches (a watch's secret is made there). */
   | ({ kind: "github" } & GithubRequest)
+  /** /handoff: a code signed (async, so after the webhook's answer) for the conversation, and the shell line that uses it. */
+  | { kind: "handoff"; conversationId: number }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */

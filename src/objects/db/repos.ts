@@ -20,6 +20,7 @@ import { createTriggersRepo } from "./triggers-repo";
 import { createGithubEventsRepo } from "./github-events-repo";
 import { createPullRequestsRepo } from "./pull-requests-repo";
 import { createWaitingEventRunsRepo } from "./waiting-event-runs-repo";
+import { createHandoffsRepo } from "./handoffs-repo";
 
 export function createRepos(sql: Sql) {
   // One table of due times for every unit that keeps one: the alarm's plan reads it once.
@@ -45,6 +46,7 @@ export function createRepos(sql: Sql) {
     pullRequests: createPullRequestsRepo(sql),
     githubEvents: createGithubEventsRepo(sql),
     waitingEventRuns: createWaitingEventRunsRepo(sql),
+    handoffs: createHandoffsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -1,0 +1,14 @@
+-- /handoff's codes, each for one conversation: stored under the code's HMAC (never the code), with
+-- the link epoch it was made under (/web revoke ends it), when it stops working and when its data
+-- was downloaded (once only). A conversation whose newest used code has no `back_at` is on the laptop.
+CREATE TABLE handoffs (
+  digest TEXT PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  -- The conversation went on here since (the user said so, or it came back).
+  back_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX handoffs_by_conversation ON handoffs (conversation_id, used_at);
