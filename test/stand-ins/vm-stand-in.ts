@@ -11,6 +11,7 @@ import { type ConfigProblemReason, ConfigProblemReasonSchema } from "../../src/p
 import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
 import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
 import { ShipRequestSchema } from "../../src/protocol/vm/ship";
+import { GIT_BUNDLE_CONTENT_TYPE, HandoffOutRequestSchema } from "../../src/protocol/vm/handoff";
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
@@ -500,6 +501,17 @@ export async function startVmStandIn(options: { token: string; port?: number; he
           : ships.answer(kind === "ship" ? "ship" : "preview", userId, workspace, held.url, parsed.data);
       requests.push({ kind, runId: "", userId, workspace, status: answer.status, ship: parsed.data, at: Date.now() });
       return json(res, answer.status, answer.body);
+    }
+    const handoffMatch = /^\/v1\/workspaces\/([^/]+)\/handoff$/.exec(url.pathname);
+    if (req.method === "POST" && handoffMatch) {
+      // Not a git bundle: text naming what was asked, so a test sees which conversation was served.
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(handoffMatch[1]!);
+      const parsed = HandoffOutRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      requests.push({ kind: "handoff", runId: "", userId, workspace, status: 200, sessionId: parsed.data.sessionId, laptopDir: parsed.data.laptopDir, at: Date.now() });
+      res.writeHead(200, { "content-type": GIT_BUNDLE_CONTENT_TYPE });
+      return void res.end(`stand-in bundle of ${workspace} for ${parsed.data.laptopDir}`);
     }
     if (req.method === "POST" && url.pathname === "/v1/render/diff") {
       const body = JSON.parse(await readBody(req)) as { diff?: unknown };

@@ -5,8 +5,8 @@ import * as z from "zod/mini";
 /** An absolute directory on the laptop, as its shell's `pwd -P` printed it: one line, no NUL. */
 export const LaptopDirSchema = z.string().check(z.minLength(1), z.maxLength(4096), z.regex(/^\/[^\0\n\r]*$/, "an absolute path on one line"));
 
-/** Claude Code's session ids are UUIDs; anything else is never looked up as a file name. */
-export const SessionIdSchema = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a session id is a UUID"));
+/** Claude Code's session ids are UUIDs: the VM looks up no other as a file name (a run's `unknown_session`). */
+export const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * `POST …/handoff?userId=…`: a git bundle (`application/x-git-bundle`) of the workspace for a
@@ -15,7 +15,7 @@ export const SessionIdSchema = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4
  * files are `branch`, `id` and `project` (the session's id and Claude Code's folder name for
  * `laptopDir`) and `session.jsonl` (the session with the workspace's paths as `laptopDir`).
  */
-export const HandoffOutRequestSchema = z.object({ sessionId: z.nullable(SessionIdSchema), laptopDir: LaptopDirSchema });
+export const HandoffOutRequestSchema = z.object({ sessionId: z.nullable(z.string().check(z.minLength(1), z.maxLength(128))), laptopDir: LaptopDirSchema });
 export type HandoffOutRequest = z.infer<typeof HandoffOutRequestSchema>;
 
 export const HandoffRefusalReasonSchema = z.enum([

@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { chownSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import type { HandoffOutRequest, HandoffRefusal } from "../../../src/protocol/vm/handoff";
+import { SESSION_UUID, type HandoffOutRequest, type HandoffRefusal } from "../../../src/protocol/vm/handoff";
 import { spawnIdsOf } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { projectDirName, rewriteSessionPaths } from "../core/session-paths";
@@ -36,6 +36,7 @@ export const refusedHandoff = (reason: HandoffRefusal["reason"], message: string
 
 /** The session's file as the CLI keeps it for the workspace, or null: none, or not a plain file (a link is never followed). */
 export function readSession(t: Pick<HandoffTarget, "dir" | "home">, sessionId: string): string | null {
+  if (!SESSION_UUID.test(sessionId)) return null;
   const file = resolveInside(t.home, ".claude", "projects", projectDirName(t.dir), `${sessionId}.jsonl`);
   if (!lstatSync(file, { throwIfNoEntry: false })?.isFile()) return null;
   return readFileSync(file, "utf8");

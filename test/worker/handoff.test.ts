@@ -1,0 +1,100 @@
+// /handoff through the Worker: the reply's shell line alone in a code block; /h/<code> answers the
+// script (readable again and again) and, once, the conversation's bundle from the VM for the
+// laptop's directory; a used, expired or revoked code is a one-line 410, one never made a 404; a
+// code serves its own conversation only, whichever is current, and no other phone's.
+import { exports } from "cloudflare:workers";
+import { beforeAll, expect, it } from "vitest";
+import { ask, eventually, query, sentTo, vmRequests } from "./helpers";
+import { TEST_PUBLIC_URL } from "./test-env";
+import { allowPhones } from "./trigger-helpers";
+
+const PHONES = ["+15550000370", "+15550000371", "+15550000372", "+15550000373"] as const;
+beforeAll(() => allowPhones(PHONES));
+
+const LINE = new RegExp("```\\ncurl -fsS (https://relay\\.example\\.test/h/([A-Za-z0-9_-]{22})) \\| sh\\n```");
+const LAPTOP_DIR = "/home/ann/my work/api";
+
+async function handoff(phone: string): Promise<{ url: string; code: string; reply: string }> {
+  const reply = await ask(phone, "/handoff");
+  const match = LINE.exec(reply);
+  if (!match) throw new Error(`no shell line in ${JSON.stringify(reply)}`);
+  return { url: match[1]!, code: match[2]!, reply };
+}
+const getScript = (url: string) => exports.default.fetch(new Request(url));
+const download = (url: string, dir = LAPTOP_DIR) =>
+  exports.default.fetch(new Request(`${url}/data`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ dir }).toString() }));
+
+it("answers the line; the script reads any number of times; the data downloads once, for the laptop's directory", async () => {
+  const phone = PHONES[0];
+  await ask(phone, "remember the word apricot");
+  const { url, reply } = await handoff(phone);
+  expect(reply).toContain(`To read the script first: curl -fsS ${url}`);
+  expect(reply).toContain("15 minutes");
+
+  for (let i = 0; i < 2; i++) {
+    const script = await getScript(url);
+    expect(script.status).toBe(200);
+    const text = await script.text();
+    expect(text).toMatch(/^#!\/bin\/sh\n/);
+    expect(text).toContain(`url='${url}'`);
+  }
+
+  const data = await download(url);
+  expect(data.status).toBe(200);
+  expect(data.headers.get("content-type")).toBe("application/x-git-bundle");
+  expect(await data.text()).toBe(`stand-in bundle of main for ${LAPTOP_DIR}`);
+  const [session] = await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toEqual([expect.objectContaining({ workspace: "main", sessionId: session!.session_id, laptopDir: LAPTOP_DIR })]);
+  await eventually(async () => (await sentTo(phone)).some((m) => /“main” went to your laptop at \d\d:\d\d/.test(m.body ?? "")));
+
+  const again = await download(url);
+  expect(again.status).toBe(410);
+  expect(await again.text()).toBe("handoff: this code was used already. Send /handoff in the chat for a new one.\n");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toHaveLength(1);
+  // Its script still reads (the line can be looked at after it ran).
+  expect((await getScript(url)).status).toBe(200);
+});
+
+it("refuses a code never made, or altered, with a 404 line and no lookup of data", async () => {
+  const phone = PHONES[1];
+  const { url, code } = await handoff(phone);
+  const altered = `${url.slice(0, -code.length)}${code[0] === "A" ? "B" : "A"}${code.slice(1)}`;
+  for (const bad of [altered, `${TEST_PUBLIC_URL}/h/nonsense`]) {
+    const res = await download(bad);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe("handoff: no such code. Send /handoff in the chat for a new one.\n");
+    expect((await getScript(bad)).status).toBe(404);
+  }
+  const bad = await download(url, "relative/dir");
+  expect(bad.status).toBe(400);
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toHaveLength(0);
+});
+
+it("an expired code and one revoked by /web revoke are 410s, and nothing is served", async () => {
+  const phone = PHONES[2];
+  const expired = await handoff(phone);
+  await query(phone, "UPDATE handoffs SET expires_at = ?", Date.now() - 1);
+  const late = await download(expired.url);
+  expect(late.status).toBe(410);
+  expect(await late.text()).toContain("has expired");
+  expect((await getScript(expired.url)).status).toBe(410);
+
+  const revoked = await handoff(phone);
+  await ask(phone, "/web revoke");
+  const res = await download(revoked.url);
+  expect(res.status).toBe(410);
+  expect(await res.text()).toContain("was revoked (/web revoke)");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toHaveLength(0);
+});
+
+it("serves the conversation it was made in, after a switch too, and never another phone's", async () => {
+  const phone = PHONES[3];
+  await ask(phone, "/new other");
+  const [other] = await query<{ workspace: string }>(phone, "SELECT workspace FROM conversations WHERE name = 'other'");
+  const { url } = await handoff(phone);
+  await ask(phone, "/switch main");
+  expect(await (await download(url)).text()).toBe(`stand-in bundle of ${other!.workspace} for ${LAPTOP_DIR}`);
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handoff").map((r) => r.workspace)).toEqual([other!.workspace]);
+  // The other phones' codes were not served this phone's data, nor this one theirs.
+  expect((await vmRequests(PHONES[1])).filter((r) => r.kind === "handoff")).toHaveLength(0);
+});
