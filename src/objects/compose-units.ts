@@ -196,6 +196,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     triggers: repos.triggers,
     github: repos.githubEvents,
     pullRequests: repos.pullRequests,
+    handoffs: repos.handoffs,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the
   // queue and the outbox first, the runs last (they read a stream until another unit is due).

@@ -29,6 +29,8 @@ it("answers the line; the script reads any number of times; the data downloads o
   await ask(phone, "remember the word apricot");
   const { url, reply } = await handoff(phone);
   expect(reply).toContain(`To read the script first: curl -fsS ${url}`);
+  // A code made is not a hand-off yet: only its download takes the conversation away.
+  expect(await ask(phone, "/status")).not.toContain("on your laptop");
   expect(reply).toContain("15 minutes");
 
   for (let i = 0; i < 2; i++) {
@@ -46,6 +48,7 @@ it("answers the line; the script reads any number of times; the data downloads o
   const [session] = await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'");
   expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toEqual([expect.objectContaining({ workspace: "main", sessionId: session!.session_id, laptopDir: LAPTOP_DIR })]);
   await eventually(async () => (await sentTo(phone)).some((m) => /“main” went to your laptop at \d\d:\d\d/.test(m.body ?? "")));
+  expect(await ask(phone, "/status")).toMatch(/^💻 “main” is on your laptop since \d\d:\d\d \(\/handoff back brings it back\)\.\n/);
 
   const again = await download(url);
   expect(again.status).toBe(410);
