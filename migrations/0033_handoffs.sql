@@ -4,6 +4,8 @@
 CREATE TABLE handoffs (
   digest TEXT PRIMARY KEY,
   conversation_id INTEGER NOT NULL,
+  -- 'out': the conversation to the laptop (its data downloaded); 'back': the laptop's work sent back.
+  direction TEXT NOT NULL CHECK (direction IN ('out', 'back')),
   epoch INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,

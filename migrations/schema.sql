@@ -267,6 +267,7 @@ CREATE INDEX meanwhile_notes_conversation ON meanwhile_notes (conversation_id, i
 CREATE TABLE handoffs (
   digest TEXT PRIMARY KEY,
   conversation_id INTEGER NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('out', 'back')),
   epoch INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,

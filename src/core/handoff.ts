@@ -5,14 +5,14 @@
 export const HANDOFF_TTL_MS = 15 * 60_000;
 
 /** A hand-off code as the phone's object keeps it. */
-export type HandoffCodeRow = { conversationId: number; epoch: number; expiresAt: number; usedAt: number | null };
+export type HandoffCodeRow = { conversationId: number; direction: HandoffDirection; epoch: number; expiresAt: number; usedAt: number | null };
 
 /** Why a code opens nothing: `unknown` (404), the others (410). */
 export type HandoffCodeRefusal = "unknown" | "used" | "expired" | "revoked";
 
 /** Whether `row` may be served now: to read its script (`read`), or to download the data, which uses it up (`take`). */
-export function checkHandoffCode(row: HandoffCodeRow | null, at: { now: number; epoch: number; conversationExists: boolean }, use: "read" | "take"): HandoffCodeRefusal | null {
-  if (!row || !at.conversationExists) return "unknown";
+export function checkHandoffCode(row: HandoffCodeRow | null, at: { now: number; epoch: number; conversationExists: boolean }, use: "read" | "take", direction?: HandoffDirection): HandoffCodeRefusal | null {
+  if (!row || !at.conversationExists || (direction !== undefined && row.direction !== direction)) return "unknown";
   if (row.epoch !== at.epoch) return "revoked";
   if (row.expiresAt <= at.now) return "expired";
   if (use === "take" && row.usedAt !== null) return "used";
@@ -79,7 +79,8 @@ else
 fi
 bundle=.git/relay-handoff.bundle
 trap 'rm -f "$bundle"' EXIT
-curl -fsS --data-urlencode "dir=$here" -o "$bundle" "$url/data"
+# The relay's one-line refusal (a used or expired code) is shown as it is.
+if ! curl -sS --fail-with-body --data-urlencode "dir=$here" -o "$bundle" "$url/data"; then cat "$bundle" >&2; exit 1; fi
 git fetch -q "$bundle" '+refs/heads/*:refs/remotes/relay/*' '+refs/handoff/*:refs/handoff/*'
 branch=$(git show refs/handoff/session:branch)
 if git rev-parse -q --verify "refs/heads/$branch" >/dev/null && ! git merge-base --is-ancestor "refs/heads/$branch" "refs/remotes/relay/$branch"; then
@@ -93,6 +94,11 @@ if [ -n "$id" ]; then
   mkdir -p "$project"
   git show refs/handoff/session:session.jsonl >"$project/$id.jsonl"
 fi
+# What /handoff back compares with: the commit and the tree handed off, and the session's id.
+git config relay.branch "$branch"
+git config relay.base "$(git rev-parse HEAD)"
+git config relay.wip "$(git rev-parse 'refs/handoff/wip^{tree}')"
+if [ -n "$id" ]; then git config relay.session "$id"; fi
 git update-ref -d refs/handoff/wip
 git update-ref -d refs/handoff/session
 echo "Here: branch $branch at $(git rev-parse --short HEAD)$(git status --porcelain | grep -q . && echo ', with the uncommitted changes')."
@@ -120,5 +126,66 @@ export function handedOffNotice(conversation: string, since: string): string {
   return `💻 “${conversation}” went to your laptop at ${since}. A message to it here asks first; /handoff back gives the line that brings it back.`;
 }
 
-/** /handoff back and /handoff new, until they are built. */
-export const HANDOFF_BACK_NOT_YET = "/handoff back and /handoff new are not available yet: /handoff takes a conversation to a laptop.";
+/** /handoff new, until it is built. */
+export const HANDOFF_NEW_NOT_YET = "/handoff new is not available yet: /handoff takes a conversation to a laptop, /handoff back brings it back.";
+
+/** Which way a code goes: `out` to the laptop, `back` from it. */
+export type HandoffDirection = "out" | "back";
+
+/** The reply to /handoff back: the line to run in the laptop's directory. */
+export function handbackReply(s: { conversation: string; url: string; ttlMinutes: number }): string {
+  return [
+    `Run this in the laptop's folder of “${s.conversation}” to bring it back here:`,
+    "```",
+    `curl -fsS ${s.url} | sh`,
+    "```",
+    `It sends the branch's new commits, the uncommitted changes and the Claude Code session; the next message here goes on from them. The code works once, for ${s.ttlMinutes} minutes. To read the script first: curl -fsS ${s.url}`,
+  ].join("\n");
+}
+
+/**
+ * The script of a /handoff back code: run by `sh -eu` in the directory a /handoff filled, it sends
+ * the commits made there since (a git bundle), the uncommitted changes (a binary diff, new files
+ * included, through an index of its own: the repository's is untouched) and the session's file.
+ * It writes only inside `.git` (removed when it ends) and reads the session's file.
+ */
+export function handbackScript(s: { url: string; conversation: string }): string {
+  return `#!/bin/sh
+# Sends this directory's work on conversation ${JSON.stringify(s.conversation)} back to the relay: the commits
+# made here since /handoff, the uncommitted changes, and the Claude Code session. Nothing is changed here.
+set -eu
+url=${shQuote(s.url)}
+say() { printf 'handoff: %s\\n' "$*" >&2; }
+branch=$(git config relay.branch 2>/dev/null || true)
+if [ -z "$branch" ]; then say "run this in the directory /handoff filled"; exit 1; fi
+base=$(git config relay.base)
+wip=$(git config relay.wip)
+id=$(git config relay.session 2>/dev/null || true)
+if [ "$(git symbolic-ref --short -q HEAD || true)" != "$branch" ]; then say "check out $branch first (the conversation's branch)"; exit 1; fi
+out=.git/relay-back
+rm -rf "$out"
+mkdir "$out"
+trap 'rm -rf "$out"' EXIT
+set -- -F "dir=$(pwd -P)" -F "branch=$branch" -F "base=$base" -F "wip=$wip"
+if [ "$(git rev-list --count "$base..HEAD")" -gt 0 ]; then
+  git bundle create -q "$out/back.bundle" "$branch" "^$base"
+  set -- "$@" -F "bundle=@$out/back.bundle"
+fi
+GIT_INDEX_FILE="$out/index" git read-tree HEAD
+GIT_INDEX_FILE="$out/index" git add -A .
+GIT_INDEX_FILE="$out/index" git diff --cached --binary HEAD >"$out/back.patch"
+if [ -s "$out/back.patch" ]; then set -- "$@" -F "patch=@$out/back.patch"; fi
+if [ -n "$id" ]; then
+  session=$(find "$HOME/.claude/projects" -mindepth 2 -maxdepth 2 -name "$id.jsonl" -type f 2>/dev/null | head -n 1)
+  if [ -n "$session" ]; then cp "$session" "$out/session.jsonl"; set -- "$@" -F "session=@$out/session.jsonl" -F "id=$id"; fi
+fi
+curl -sS --fail-with-body "$@" "$url/back"
+`;
+}
+
+/** What came back from the laptop, as the chat says it: "back from the laptop: 6 new turns, branch fix-flaky at 3e1c2a0, 2 files changed". */
+export function backNotice(conversation: string, done: { turns: number; branch: string; head: string; files: number }): string {
+  const turns = `${done.turns} new turn${done.turns === 1 ? "" : "s"}`;
+  const files = `${done.files} file${done.files === 1 ? "" : "s"} changed`;
+  return `💻→📱 “${conversation}” is back from the laptop: ${turns}, branch ${done.branch} at ${done.head}, ${files}. Your next message goes on from there.`;
+}

@@ -2,7 +2,9 @@
 // this object's id, in the directory the Worker's /h/<code> route asks), the code checked when its
 // script is read, and used up when the laptop downloads the conversation from the VM.
 import type { Config } from "../config";
-import { awayClock, checkHandoffCode, HANDOFF_TTL_MS, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
+import { toBase64 } from "../core/encoding";
+import type { HandbackRequest } from "../protocol/vm/handoff";
+import { awayClock, backNotice, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
 import { NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
 import { WEB_LINK_UNAVAILABLE } from "../core/replies/web";
 import { formatDateTimeInZone } from "../core/schedule-format";
@@ -21,14 +23,14 @@ export type HandoffDeps = {
   phone: string;
   sql: Pick<Sql, "transaction">;
   repos: Pick<Repos, "handoffs" | "conversations" | "settings">;
-  vm: Pick<VmClient, "handoffOut"> | null;
+  vm: Pick<VmClient, "handoffOut" | "handback"> | null;
 };
 
-export type HandoffCodeAnswer = { ok: true; conversation: string } | { ok: false; refusal: HandoffCodeRefusal };
+export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection } | { ok: false; refusal: HandoffCodeRefusal };
 export type HandoffDataAnswer = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string };
 
 /** The reply to /handoff: a fresh code for the conversation and the shell line that uses it. */
-export async function issueHandoff(d: HandoffDeps, conversationId: number, now: number): Promise<string> {
+export async function issueHandoff(d: HandoffDeps, conversationId: number, direction: HandoffDirection, now: number): Promise<string> {
   const conversation = d.repos.conversations.get(conversationId);
   if (!conversation) return NO_CURRENT_CONVERSATION;
   const key = d.config && webLinkKeyFor(d.config);
@@ -39,22 +41,22 @@ export async function issueHandoff(d: HandoffDeps, conversationId: number, now: 
   const digest = await webLinkDigest(await key, code);
   if (!digest) throw new Error("a fresh token has the token's shape");
   const expiresAt = now + HANDOFF_TTL_MS;
-  d.sql.transaction(() => d.repos.handoffs.add(digest, { conversationId, epoch: webLinkEpoch(d.repos.settings), createdAt: now, expiresAt }));
+  d.sql.transaction(() => d.repos.handoffs.add(digest, { conversationId, direction, epoch: webLinkEpoch(d.repos.settings), createdAt: now, expiresAt }));
   await directoryOf(d.env).storeHandoffCode(digest, d.env.PHONE_AGENT.idFromName(d.phone).toString(), expiresAt);
-  return handoffReply({ conversation: conversation.name, url: handoffUrl(origin, code), ttlMinutes: HANDOFF_TTL_MS / 60_000 });
+  return (direction === "out" ? handoffReply : handbackReply)({ conversation: conversation.name, url: handoffUrl(origin, code), ttlMinutes: HANDOFF_TTL_MS / 60_000 });
 }
 
 /** What the code stored under `digest` may do now (`read`: its script; `take`: the data). */
-function check(d: HandoffDeps, digest: string, use: "read" | "take", now: number) {
+function check(d: HandoffDeps, digest: string, use: "read" | "take", now: number, direction?: HandoffDirection) {
   const row = d.repos.handoffs.get(digest);
   const conversation = row ? d.repos.conversations.get(row.conversationId) : null;
-  const refusal = checkHandoffCode(row, { now, epoch: webLinkEpoch(d.repos.settings), conversationExists: conversation !== null }, use);
+  const refusal = checkHandoffCode(row, { now, epoch: webLinkEpoch(d.repos.settings), conversationExists: conversation !== null }, use, direction);
   return refusal || !conversation ? { refusal: refusal ?? ("unknown" as const) } : { refusal: null, conversation };
 }
 
 export function readHandoffCode(d: HandoffDeps, digest: string, now: number): HandoffCodeAnswer {
   const checked = check(d, digest, "read", now);
-  return checked.refusal ? { ok: false, refusal: checked.refusal } : { ok: true, conversation: checked.conversation.name };
+  return checked.refusal ? { ok: false, refusal: checked.refusal } : { ok: true, conversation: checked.conversation.name, direction: d.repos.handoffs.get(digest)?.direction ?? "out" };
 }
 
 /**
@@ -62,7 +64,7 @@ export function readHandoffCode(d: HandoffDeps, digest: string, now: number): Ha
  * download, even a concurrent one, is refused), and given back if the VM could not make it.
  */
 export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: string, now: number, tell: (text: string) => void): Promise<HandoffDataAnswer> {
-  const checked = check(d, digest, "take", now);
+  const checked = check(d, digest, "take", now, "out");
   if (checked.refusal) return { ok: false, refusal: checked.refusal };
   const { conversation } = checked;
   if (!d.sql.transaction(() => d.repos.handoffs.use(digest, now))) return { ok: false, refusal: "used" };
@@ -73,4 +75,33 @@ export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: str
   }
   tell(handedOffNotice(conversation.name, awayClock(now, timeZoneOf(d.repos.settings), formatDateTimeInZone)));
   return { ok: true, bundle: out.bundle };
+}
+
+/** What the laptop sends back (the Worker parsed it): its directory and branch, and what it has that the VM lacks. */
+export type HandbackUpload = Omit<HandbackRequest, "bundle" | "patch"> & { bundle: Uint8Array | null; patch: Uint8Array | null };
+export type HandbackAnswer = { ok: true; text: string } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string };
+
+/**
+ * The laptop's work into the conversation: the VM takes the commits, changes and session, the
+ * conversation resumes that session from its next message, and the chat says what came back. A
+ * conversation changed on the VM meanwhile is not overwritten (the VM refuses; the code works again).
+ */
+export async function takeHandback(d: HandoffDeps, digest: string, upload: HandbackUpload, now: number, tell: (text: string) => void): Promise<HandbackAnswer> {
+  const checked = check(d, digest, "take", now, "back");
+  if (checked.refusal) return { ok: false, refusal: checked.refusal };
+  const { conversation } = checked;
+  if (!d.sql.transaction(() => d.repos.handoffs.use(digest, now))) return { ok: false, refusal: "used" };
+  const base64 = (bytes: Uint8Array | null) => (bytes ? toBase64(bytes) : null);
+  const back = d.vm ? await d.vm.handback(d.phone, conversation.workspace, { ...upload, bundle: base64(upload.bundle), patch: base64(upload.patch) }) : { ok: false as const, message: "no agent VM is set up." };
+  if (!back.ok) {
+    d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+    return { ok: false, refusal: null, message: back.message };
+  }
+  const text = backNotice(conversation.name, back.done);
+  d.sql.transaction(() => {
+    if (back.done.sessionId) d.repos.conversations.setSession(conversation.id, back.done.sessionId);
+    d.repos.handoffs.markBack(conversation.id, now);
+  });
+  tell(text);
+  return { ok: true, text };
 }

@@ -34,7 +34,7 @@ import { homeWatches } from "./db/github-watches-repo";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webPageData } from "./web-page-data";
 import { machineOwnerRecorder } from "./services/machine-owners";
-import { type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, readHandoffCode, takeHandoff } from "./handoffs";
+import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, readHandoffCode, takeHandback, takeHandoff } from "./handoffs";
 
 export type { InboundMessage, DeliveryStatus };
 /** A pump started by a message runs this long before handing over to the alarm. */
@@ -253,6 +253,15 @@ export class PhoneAgent extends DurableObject<Env> {
     const now = this.clock();
     let told = false;
     const answer = await takeHandoff(this.handoffDeps(), digest, laptopDir, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handoff:${digest}`, body, now })));
+    if (told) await this.workOn(now);
+    return answer;
+  }
+
+  /** The Worker's /h/<code>/back: the laptop's work into the conversation, once per code. */
+  async takeHandback(digest: string, upload: HandbackUpload): Promise<HandbackAnswer> {
+    const now = this.clock();
+    let told = false;
+    const answer = await takeHandback(this.handoffDeps(), digest, upload, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handback:${digest}`, body, now })));
     if (told) await this.workOn(now);
     return answer;
   }

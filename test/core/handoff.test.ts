@@ -19,7 +19,7 @@ describe("parseCommand: /handoff", () => {
 
 describe("checkHandoffCode", () => {
   const now = 1_000_000;
-  const row: HandoffCodeRow = { conversationId: 2, epoch: 3, expiresAt: now + HANDOFF_TTL_MS, usedAt: null };
+  const row: HandoffCodeRow = { conversationId: 2, direction: "out", epoch: 3, expiresAt: now + HANDOFF_TTL_MS, usedAt: null };
   const at = { now, epoch: 3, conversationExists: true };
   it.each<[string, HandoffCodeRow | null, typeof at, "read" | "take", ReturnType<typeof checkHandoffCode>]>([
     ["a fresh code, read", row, at, "read", null],
@@ -56,7 +56,7 @@ describe("handoffScript", () => {
     expect(script).toContain("set -eu");
     expect(script).toContain(`url='https://relay.example/h/AbC'`);
     expect(script.match(/curl -/g)).toHaveLength(1);
-    expect(script).toContain(`curl -fsS --data-urlencode "dir=$here" -o "$bundle" "$url/data"`);
+    expect(script).toContain(`curl -sS --fail-with-body --data-urlencode "dir=$here" -o "$bundle" "$url/data"`);
   });
   it("quotes the URL as one sh word whatever it holds", () => {
     expect(handoffScript({ url: "https://x/h/a'b", conversation: "api" })).toContain(`url='https://x/h/a'\\''b'`);

@@ -88,5 +88,34 @@ it("takes the conversation to a laptop: branch, commit, uncommitted edit and the
   // The phone is told, and /status says where the conversation is.
   ({ seen } = await nextMessage("the hand-off notice", sent, 0, (b) => b.includes("went to your laptop")));
   await send("/status");
-  await nextMessage("/status", sent, seen, (b) => b.includes("is on your laptop since"));
+  ({ seen } = await nextMessage("/status", sent, seen, (b) => b.includes("is on your laptop since")));
+
+  // Work on the laptop: a commit, an edit left uncommitted, a new file; then /handoff back's line.
+  await run("sh", ["-euc", "printf 'three\\n' >> a.txt && git -c user.name=L -c user.email=l@example.com commit -qam 'laptop commit' && printf 'four (laptop, not committed)\\n' >> a.txt && echo new > 'b file.txt'"], { cwd: here, env });
+  expect(await git(here, "log", "--format=%s")).toBe("laptop commit\nfirst");
+  await send("/handoff back");
+  const back = await nextMessage("the hand-back line", sent, seen, (b) => b.includes("bring it back") && b.includes("| sh"));
+  seen = back.seen;
+  const backLine = /```\n(curl -fsS \S+ \| sh)\n```/.exec(back.message.body ?? "")?.[1];
+  expect(backLine).toBeTruthy();
+  const sentBack = await run("sh", ["-eu", "-c", backLine!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
+  expect(sentBack.stderr + sentBack.stdout).not.toContain("handoff:");
+  expect(sentBack.stderr).toBe("");
+  expect(sentBack.status).toBe(0);
+  expect(sentBack.stdout).toMatch(/back from the laptop: 1 new turn, branch fix-flaky at [0-9a-f]{7}, 2 files changed/);
+  ({ seen } = await nextMessage("the back notice", sent, seen, (b) => b.includes("back from the laptop")));
+  await send("/status");
+  ({ seen } = await nextMessage("/status after", sent, seen, (b) => b.includes("Spend") || b.includes("spend") || b.length > 0));
+
+  // The phone's next message goes on in the laptop's session, in a workspace with the laptop's commit and edit.
+  const look = "git log --format=%s && cat a.txt 'b file.txt'";
+  await send(`[[tool Bash ${JSON.stringify({ command: look })}]] and now?`);
+  const answer = await nextMessage("the look's answer", sent, seen, (b) => b.includes("The Bash tool answered"));
+  expect(answer.message.body).toContain("laptop commit");
+  expect(answer.message.body).toContain("four (laptop, not committed)");
+  expect(answer.message.body).toContain("new");
+  await send("and the word?");
+  const word = await nextMessage("the word", sent, answer.seen, (b) => b.includes("You said: «and the word?»"));
+  expect(word.message.body).toContain("«which word?»");
+  expect(word.message.body).toContain("«remember the word apricot»");
 });

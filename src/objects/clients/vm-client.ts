@@ -7,7 +7,7 @@ import { VmHealthSchema } from "../../protocol/vm/health";
 import { CheckpointRestoredSchema, type CheckpointRestored } from "../../protocol/vm/changes";
 import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type ShipDone, ShipRefusalSchema, type ShipRefusal } from "../../protocol/vm/ship";
 import { type GithubPermission, GithubPermissionSchema } from "../../protocol/vm/github-permission";
-import { GIT_BUNDLE_CONTENT_TYPE, type HandoffOutRequest, HandoffRefusalSchema } from "../../protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackRequest, type HandoffOutRequest, HandoffRefusalSchema } from "../../protocol/vm/handoff";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-failure";
 
@@ -268,6 +268,18 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
         const refusal = HandoffRefusalSchema.safeParse(body);
         if (refusal.success) return { ok: false, message: refusal.data.message };
         return { ok: false, message: res.status === 404 ? "this conversation's project is not on the agent VM." : `the agent VM answered ${res.status}.` };
+      });
+    },
+    /** POST …/handback: the laptop's commits, changes and session into the workspace; a refusal's `message` is for the user. */
+    handback(userId: string, workspace: string, request: HandbackRequest): Promise<{ ok: true; done: HandbackDone } | { ok: false; message: string }> {
+      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<{ ok: true; done: HandbackDone } | { ok: false; message: string }> => {
+        const res = await call(VM_ROUTES.workspaceHandback(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute." };
+        const body: unknown = await res.json().catch(() => null);
+        const done = HandbackDoneSchema.safeParse(body);
+        if (res.ok && done.success) return { ok: true, done: done.data };
+        const refusal = HandoffRefusalSchema.safeParse(body);
+        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.` };
       });
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */

@@ -127,7 +127,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
     case "handoff":
-      say(await issueHandoff({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm }, action.conversationId, d.clock()));
+      say(await issueHandoff({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm }, action.conversationId, action.direction, d.clock()));
       return;
     case "trigger_register":
       return registerTrigger(d, action, messageId);

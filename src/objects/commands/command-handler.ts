@@ -33,7 +33,7 @@ import { stopWork } from "./stop";
 import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
 import { shipCommand, type ShipCommandDeps } from "./ship-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
-import { awayClock, awayStatusLine, HANDOFF_BACK_NOT_YET } from "../../core/handoff";
+import { awayClock, awayStatusLine, HANDOFF_NEW_NOT_YET } from "../../core/handoff";
 import { formatDateTimeInZone } from "../../core/schedule-format";
 import type { HandoffsRepo } from "../db/handoffs-repo";
 import { webLinkEpoch } from "../web-page-data";
@@ -147,8 +147,8 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
     case "handoff": {
       const current = d.conversations.current();
       if (!current) return say(NO_CURRENT_CONVERSATION);
-      if (command.action !== "out") return say(HANDOFF_BACK_NOT_YET);
-      return { text: "", after: { kind: "handoff", conversationId: current.id } };
+      if (command.action === "new") return say(HANDOFF_NEW_NOT_YET);
+      return { text: "", after: { kind: "handoff", conversationId: current.id, direction: command.action } };
     }
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));

@@ -1,18 +1,18 @@
 // The phone's /handoff codes (migrations/0033_handoffs.sql): made, used once, and whether a
 // conversation is on the laptop. core/handoff.ts decides what a code may do; this stores rows.
-import type { HandoffCodeRow } from "../../core/handoff";
+import type { HandoffCodeRow, HandoffDirection } from "../../core/handoff";
 import type { Sql } from "./sql";
 
-type HandoffRow = { conversation_id: number; epoch: number; expires_at: number; used_at: number | null };
+type HandoffRow = { conversation_id: number; direction: string; epoch: number; expires_at: number; used_at: number | null };
 
 export function createHandoffsRepo(sql: Sql) {
   return {
-    add(digest: string, row: { conversationId: number; epoch: number; createdAt: number; expiresAt: number }): void {
-      sql`INSERT INTO handoffs (digest, conversation_id, epoch, created_at, expires_at) VALUES (${digest}, ${row.conversationId}, ${row.epoch}, ${row.createdAt}, ${row.expiresAt})`;
+    add(digest: string, row: { conversationId: number; direction: HandoffDirection; epoch: number; createdAt: number; expiresAt: number }): void {
+      sql`INSERT INTO handoffs (digest, conversation_id, direction, epoch, created_at, expires_at) VALUES (${digest}, ${row.conversationId}, ${row.direction}, ${row.epoch}, ${row.createdAt}, ${row.expiresAt})`;
     },
     get(digest: string): HandoffCodeRow | null {
-      const row = sql<HandoffRow>`SELECT conversation_id, epoch, expires_at, used_at FROM handoffs WHERE digest = ${digest}`[0];
-      return row ? { conversationId: row.conversation_id, epoch: row.epoch, expiresAt: row.expires_at, usedAt: row.used_at } : null;
+      const row = sql<HandoffRow>`SELECT conversation_id, direction, epoch, expires_at, used_at FROM handoffs WHERE digest = ${digest}`[0];
+      return row ? { conversationId: row.conversation_id, direction: row.direction === "back" ? "back" : "out", epoch: row.epoch, expiresAt: row.expires_at, usedAt: row.used_at } : null;
     },
     /** Marks the code used; whether it was still unused (a second download gets false). */
     use(digest: string, now: number): boolean {
@@ -26,7 +26,7 @@ export function createHandoffsRepo(sql: Sql) {
     },
     /** Since when the conversation is on the laptop (its data downloaded, not back since); null: it is here. */
     awaySince(conversationId: number): number | null {
-      const row = sql<{ used_at: number; back_at: number | null }>`SELECT used_at, back_at FROM handoffs WHERE conversation_id = ${conversationId} AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1`[0];
+      const row = sql<{ used_at: number; back_at: number | null }>`SELECT used_at, back_at FROM handoffs WHERE conversation_id = ${conversationId} AND direction = 'out' AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1`[0];
       return row && row.back_at === null ? row.used_at : null;
     },
     /** The conversation goes on here: every hand-off of it is over. */

@@ -49,27 +49,48 @@ export function scratchOf(ids: AgentIds | null): { dir: string; done(): void } {
   return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function handoffBundle(t: HandoffTarget, request: HandoffOutRequest): Promise<HandoffOutcome> {
+type Step = (args: string[], input?: string) => Promise<GitResult>;
+
+/**
+ * git in a scratch repository (in `scratchDir`) over the workspace's work tree, its objects read
+ * through alternates and its own index: new objects go to the scratch, nothing to the workspace.
+ */
+export async function scratchRepo(t: HandoffTarget, scratchDir: string, gitDir: string): Promise<Step | null> {
+  const bare = join(scratchDir, "handoff.git");
+  if ((await runGit(scratchDir, t.ids, ["init", "-q", "--bare", bare])).code !== 0) return null;
+  writeFileSync(join(bare, "objects", "info", "alternates"), `${join(gitDir, "objects")}\n`);
+  const env = { GIT_DIR: bare, GIT_WORK_TREE: t.dir, GIT_INDEX_FILE: join(scratchDir, "index"), ...IDENTITY };
+  return (args, input) => runGit(t.dir, t.ids, args, env, input);
+}
+
+/** The work tree as the workspace's agent left it, untracked files too (.gitignore still applies), as a tree on `head`. */
+export async function worktreeTree(step: Step, head: string): Promise<string> {
+  await step(["read-tree", head]);
+  await step(["add", "-A", "."]);
+  return (await step(["write-tree"])).stdout.trim();
+}
+
+/** The workspace's git directory and HEAD commit, or null: not a repository with a commit. */
+export async function repoOf(t: HandoffTarget): Promise<{ gitDir: string; head: string; branch: string | null } | null> {
   const gitDirOut = await runGit(t.dir, t.ids, ["rev-parse", "--git-dir"]);
   const head = (await runGit(t.dir, t.ids, ["rev-parse", "--verify", "-q", "HEAD^{commit}"])).stdout.trim();
-  if (gitDirOut.code !== 0 || head === "") return refusedHandoff("not_a_repository", "This conversation's folder is not a git repository with a commit, so there is no branch to hand off.");
+  if (gitDirOut.code !== 0 || head === "") return null;
   const gitDir = isAbsolute(gitDirOut.stdout.trim()) ? gitDirOut.stdout.trim() : join(t.dir, gitDirOut.stdout.trim());
   const branchOut = await runGit(t.dir, t.ids, ["symbolic-ref", "--short", "-q", "HEAD"]);
-  const branch = branchOut.code === 0 && branchOut.stdout.trim() !== "" ? branchOut.stdout.trim() : "handoff";
+  return { gitDir, head, branch: branchOut.code === 0 && branchOut.stdout.trim() !== "" ? branchOut.stdout.trim() : null };
+}
+
+export async function handoffBundle(t: HandoffTarget, request: HandoffOutRequest): Promise<HandoffOutcome> {
+  const repo = await repoOf(t);
+  if (!repo) return refusedHandoff("not_a_repository", "This conversation's folder is not a git repository with a commit, so there is no branch to hand off.");
+  const { gitDir, head } = repo;
+  const branch = repo.branch ?? "handoff";
 
   const scratch = scratchOf(t.ids);
   try {
-    const bare = join(scratch.dir, "handoff.git");
-    const made = await runGit(scratch.dir, t.ids, ["init", "-q", "--bare", bare]);
-    if (made.code !== 0) return refusedHandoff("failed", "git could not make the hand-off.");
-    // The workspace's objects, read (never written) through the scratch repository.
-    writeFileSync(join(bare, "objects", "info", "alternates"), `${join(gitDir, "objects")}\n`);
-    const env = { GIT_DIR: bare, GIT_WORK_TREE: t.dir, GIT_INDEX_FILE: join(scratch.dir, "index"), ...IDENTITY };
-    const step = (args: string[], input?: string) => runGit(t.dir, t.ids, args, env, input);
-    // The work tree as the workspace's agent left it, untracked files too (.gitignore still applies).
-    await step(["read-tree", head]);
-    await step(["add", "-A", "."]);
-    const tree = (await step(["write-tree"])).stdout.trim();
+    const step = await scratchRepo(t, scratch.dir, gitDir);
+    if (!step) return refusedHandoff("failed", "git could not make the hand-off.");
+    const tree = await worktreeTree(step, head);
     const headTree = (await step(["rev-parse", `${head}^{tree}`])).stdout.trim();
     const wip = tree === headTree ? head : (await step(["commit-tree", tree, "-p", head, "-m", "uncommitted changes on the VM (hand-off)"])).stdout.trim();
 
