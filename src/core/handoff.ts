@@ -189,3 +189,8 @@ export function backNotice(conversation: string, done: { turns: number; branch: 
   const files = `${done.files} file${done.files === 1 ? "" : "s"} changed`;
   return `💻→📱 “${conversation}” is back from the laptop: ${turns}, branch ${done.branch} at ${done.head}, ${files}. Your next message goes on from there.`;
 }
+
+/** Said in the chat when the laptop's work could not come back because the conversation changed here too. */
+export function handbackConflictNotice(conversation: string): string {
+  return `⚠️ “${conversation}” changed here too since it went to the laptop, so the laptop's work was not taken back and nothing was overwritten: both sides are as they were. Push the laptop's branch and merge it, or /handoff again to take this side to the laptop.`;
+}

@@ -4,7 +4,7 @@
 import type { Config } from "../config";
 import { toBase64 } from "../core/encoding";
 import type { HandbackRequest } from "../protocol/vm/handoff";
-import { awayClock, backNotice, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
+import { awayClock, backNotice, handbackConflictNotice, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
 import { NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
 import { WEB_LINK_UNAVAILABLE } from "../core/replies/web";
 import { formatDateTimeInZone } from "../core/schedule-format";
@@ -79,7 +79,7 @@ export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: str
 
 /** What the laptop sends back (the Worker parsed it): its directory and branch, and what it has that the VM lacks. */
 export type HandbackUpload = Omit<HandbackRequest, "bundle" | "patch"> & { bundle: Uint8Array | null; patch: Uint8Array | null };
-export type HandbackAnswer = { ok: true; text: string } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string };
+export type HandbackAnswer = { ok: true; text: string } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string; conflict: boolean };
 
 /**
  * The laptop's work into the conversation: the VM takes the commits, changes and session, the
@@ -92,10 +92,12 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
   const { conversation } = checked;
   if (!d.sql.transaction(() => d.repos.handoffs.use(digest, now))) return { ok: false, refusal: "used" };
   const base64 = (bytes: Uint8Array | null) => (bytes ? toBase64(bytes) : null);
-  const back = d.vm ? await d.vm.handback(d.phone, conversation.workspace, { ...upload, bundle: base64(upload.bundle), patch: base64(upload.patch) }) : { ok: false as const, message: "no agent VM is set up." };
+  const back = d.vm ? await d.vm.handback(d.phone, conversation.workspace, { ...upload, bundle: base64(upload.bundle), patch: base64(upload.patch) }) : { ok: false as const, message: "no agent VM is set up.", conflict: false };
   if (!back.ok) {
     d.sql.transaction(() => d.repos.handoffs.unuse(digest));
-    return { ok: false, refusal: null, message: back.message };
+    // The chat hears of a conflict too: the laptop's work stays on the laptop, the conversation's here.
+    if (back.conflict) tell(handbackConflictNotice(conversation.name));
+    return { ok: false, refusal: null, message: back.message, conflict: back.conflict };
   }
   const text = backNotice(conversation.name, back.done);
   d.sql.transaction(() => {

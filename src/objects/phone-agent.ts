@@ -261,7 +261,7 @@ export class PhoneAgent extends DurableObject<Env> {
   async takeHandback(digest: string, upload: HandbackUpload): Promise<HandbackAnswer> {
     const now = this.clock();
     let told = false;
-    const answer = await takeHandback(this.handoffDeps(), digest, upload, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handback:${digest}`, body, now })));
+    const answer = await takeHandback(this.handoffDeps(), digest, upload, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handback:${digest}:${now}`, body, now })));
     if (told) await this.workOn(now);
     return answer;
   }

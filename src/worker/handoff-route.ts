@@ -22,7 +22,7 @@ const DataFormSchema = z.object({ dir: LaptopDirSchema });
 /** A form with one path in it: anything longer is not one. */
 const MAX_FORM_BYTES = 16 * 1024;
 
-const line = (status: 400 | 404 | 410 | 502, text: string) => new Response(`${text}\n`, { status, headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
+const line = (status: 400 | 404 | 409 | 410 | 502, text: string) => new Response(`${text}\n`, { status, headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
 const refuse = (refusal: HandoffCodeRefusal) => {
   logEvent("handoff_refused", { reason: refusal });
   return line(handoffStatus(refusal), handoffRefusalLine(refusal));
@@ -98,7 +98,7 @@ handoffRoute.post("/:code/back", async (c) => {
     patch: await bytes("patch"),
     session: session && f.id ? { id: f.id, jsonl: new TextDecoder().decode(session) } : null,
   });
-  if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(502, `handoff: ${answer.message}`);
+  if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(answer.conflict ? 409 : 502, `handoff: ${answer.message}`);
   logEvent("handback_taken", {});
   return new Response(`${answer.text}\n`, { headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
 });

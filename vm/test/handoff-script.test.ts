@@ -3,14 +3,15 @@
 // its own: the branch with its commits, the uncommitted edit and the untracked file, the workspace
 // left as it was, and the session where Claude Code looks for it, its paths the laptop's.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { handoffScript } from "../../src/core/handoff";
-import { handoffBundle } from "../src/handoff/handoff";
-import { projectDirName } from "../src/core/session-paths";
+import { handoffBundle, scratchRepo, worktreeTree } from "../src/handoff/handoff";
+import { handback } from "../src/handoff/handback";
+import { projectDirName, rewriteSessionPaths } from "../src/core/session-paths";
 import { git } from "./helpers/git-repo";
 import { tempDir } from "./helpers/temp-dir";
 
@@ -103,4 +104,51 @@ it("leaves the branch, the uncommitted changes and the session in a directory wi
   // The workspace is as it was: nothing written into it, not even a ref.
   expect(git(vm.dir, "status", "--porcelain")).toBe(statusBefore);
   expect(git(vm.dir, "for-each-ref", "--format=%(refname)")).toBe("refs/heads/fix-flaky");
+});
+
+it("takes the laptop's commit, edit and session back; a workspace changed meanwhile is a conflict and nothing is overwritten", async () => {
+  const root = tempDir("handback-");
+  const vm = workspace(join(root, "vm"));
+  const laptopDir = join(root, "laptop dir");
+  const out = await handoffBundle({ dir: vm.dir, home: vm.home, ids: null }, { sessionId: SESSION_ID, laptopDir });
+  expect(out.ok).toBe(true);
+  const base = git(vm.dir, "rev-parse", "HEAD");
+  // The tree handed off: the workspace's files with its uncommitted edit and its new file.
+  const scratch = join(root, "scratch");
+  mkdirSync(scratch);
+  const wipTree = await worktreeTree((await scratchRepo({ dir: vm.dir, home: vm.home, ids: null }, scratch, join(vm.dir, ".git")))!, base);
+
+  // On the laptop: one commit on top, an edit left, and the session with one more prompt.
+  git(root, "clone", "-q", "-b", "fix-flaky", vm.dir, laptopDir);
+  writeFileSync(join(laptopDir, "a.txt"), "one\ntwo\nthree\n");
+  git(laptopDir, "commit", "-qam", "laptop commit");
+  writeFileSync(join(laptopDir, "a.txt"), "one\ntwo\nthree\nfour (laptop)\n");
+  const bundleFile = join(root, "back.bundle");
+  git(laptopDir, "bundle", "create", "-q", bundleFile, "fix-flaky", `^${base}`);
+  const patch = git(laptopDir, "diff", "--binary", "HEAD") + "\n";
+  const session = [readFileSync(join(vm.home, ".claude", "projects", projectDirName(vm.dir), `${SESSION_ID}.jsonl`), "utf8").trim(), JSON.stringify({ type: "user", cwd: laptopDir, message: { role: "user", content: `look at ${laptopDir}/a.txt` } })].join("\n");
+  const request = { laptopDir, branch: "fix-flaky", base, wipTree, bundle: readFileSync(bundleFile).toString("base64"), patch: Buffer.from(patch).toString("base64"), session: { id: SESSION_ID, jsonl: rewriteSessionPaths(session, vm.dir, laptopDir) } };
+
+  // A run on the VM meanwhile changed a file: nothing is taken, nothing overwritten.
+  const sessionFile = join(vm.home, ".claude", "projects", projectDirName(vm.dir), `${SESSION_ID}.jsonl`);
+  const sessionBefore = readFileSync(sessionFile, "utf8");
+  writeFileSync(join(vm.dir, "phone.txt"), "made on the phone\n");
+  const conflict = await handback({ dir: vm.dir, home: vm.home, ids: null }, request);
+  expect(conflict).toMatchObject({ ok: false, refusal: { reason: "conflict" } });
+  expect(git(vm.dir, "rev-parse", "HEAD")).toBe(base);
+  expect(readFileSync(join(vm.dir, "phone.txt"), "utf8")).toBe("made on the phone\n");
+  expect(readFileSync(join(vm.dir, "a.txt"), "utf8")).toBe("one\ntwo\nthree (not committed)\n");
+  expect(readFileSync(sessionFile, "utf8")).toBe(sessionBefore);
+
+  // As it was handed off: the laptop's work comes back whole.
+  rmSync(join(vm.dir, "phone.txt"));
+  const back = await handback({ dir: vm.dir, home: vm.home, ids: null }, request);
+  expect(back).toEqual({ ok: true, done: { sessionId: SESSION_ID, turns: 1, branch: "fix-flaky", head: git(laptopDir, "rev-parse", "--short=7", "HEAD"), files: 2 } });
+  expect(git(vm.dir, "log", "--format=%s")).toBe("laptop commit\nsecond\nfirst");
+  expect(readFileSync(join(vm.dir, "a.txt"), "utf8")).toBe("one\ntwo\nthree\nfour (laptop)\n");
+  // The laptop's files are the truth: a file it does not have (this one it was never given) is gone.
+  expect(existsSync(join(vm.dir, "new file.txt"))).toBe(false);
+  const taken = readFileSync(sessionFile, "utf8");
+  expect(taken).toContain(`look at ${vm.dir}/a.txt`);
+  expect(taken).not.toContain(laptopDir);
 });

@@ -56,6 +56,8 @@ export type RestoreOutcome =
   | { ok: false; refused: null; detail: string };
 
 /** How a /ship or its preview went: the VM's answer, its refusal (with its one line), or why there was none. */
+/** What the laptop sent back, taken; or why not (`conflict`: the workspace changed meanwhile, and nothing was overwritten). */
+export type HandbackOutcome = { ok: true; done: HandbackDone } | { ok: false; message: string; conflict: boolean };
 /** A hand-off's bundle, or why not: `message` is for the user. */
 export type HandoffOutOutcome = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; message: string };
 /** A hand-off's bundle is at most this big when it crosses the relay (a Durable Object's RPC answer is at most 32 MiB). */
@@ -271,15 +273,15 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       });
     },
     /** POST …/handback: the laptop's commits, changes and session into the workspace; a refusal's `message` is for the user. */
-    handback(userId: string, workspace: string, request: HandbackRequest): Promise<{ ok: true; done: HandbackDone } | { ok: false; message: string }> {
-      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<{ ok: true; done: HandbackDone } | { ok: false; message: string }> => {
+    handback(userId: string, workspace: string, request: HandbackRequest): Promise<HandbackOutcome> {
+      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackOutcome> => {
         const res = await call(VM_ROUTES.workspaceHandback(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
-        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute." };
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute.", conflict: false };
         const body: unknown = await res.json().catch(() => null);
         const done = HandbackDoneSchema.safeParse(body);
         if (res.ok && done.success) return { ok: true, done: done.data };
         const refusal = HandoffRefusalSchema.safeParse(body);
-        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.` };
+        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict: refusal.success && refusal.data.reason === "conflict" };
       });
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */
