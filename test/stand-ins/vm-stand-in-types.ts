@@ -3,7 +3,7 @@ import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/
 import type { ShipRequest } from "../../src/protocol/vm/ship";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "handoff";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "handoff" | "handback";
   /** handoff: the laptop's directory the bundle was asked for. */
   laptopDir?: string;
   /** ship-preview, ship: the ShipRequest the relay sent. */

@@ -101,3 +101,41 @@ it("serves the conversation it was made in, after a switch too, and never anothe
   // The other phones' codes were not served this phone's data, nor this one theirs.
   expect((await vmRequests(PHONES[1])).filter((r) => r.kind === "handoff")).toHaveLength(0);
 });
+
+const SESSION = "0b9e6b8e-3c1f-4d7a-9a51-2f6f2d1c7e01";
+function sendBack(url: string, base: string) {
+  const form = new FormData();
+  form.set("dir", LAPTOP_DIR);
+  form.set("branch", "fix-flaky");
+  form.set("base", base);
+  form.set("wip", "b".repeat(40));
+  form.set("id", SESSION);
+  form.set("session", new File(['{"type":"user"}\n'], "session.jsonl"));
+  form.set("patch", new File(["diff --git a/x b/x\n"], "back.patch"));
+  return exports.default.fetch(new Request(`${url}/back`, { method: "POST", body: form }));
+}
+
+it("/handoff back: its code takes the laptop's work once, the conversation resumes the laptop's session; a conflict changes nothing", async () => {
+  const phone = PHONES[1];
+  const reply = await ask(phone, "/handoff back");
+  expect(reply).toMatch(/bring it back here:\n```\ncurl -fsS https:\/\/relay\.example\.test\/h\/[A-Za-z0-9_-]{22} \| sh\n```/);
+  const url = LINE.exec(reply)![1]!;
+  const script = await (await getScript(url)).text();
+  expect(script).toContain('curl -sS --fail-with-body "$@" "$url/back"');
+  // A back code is no hand-off's: its data route does not know it.
+  expect((await download(url)).status).toBe(404);
+
+  const conflict = await sendBack(url, "0".repeat(40));
+  expect(conflict.status).toBe(409);
+  expect(await conflict.text()).toContain("nothing was overwritten");
+  await eventually(async () => (await sentTo(phone)).some((m) => (m.body ?? "").includes("the laptop's work was not taken back")));
+  expect((await query<{ session_id: string | null }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).not.toBe(SESSION);
+
+  // The code works again after a conflict; taken, it is used.
+  const back = await sendBack(url, "a".repeat(40));
+  expect(back.status).toBe(200);
+  expect(await back.text()).toBe("💻→📱 “main” is back from the laptop: 2 new turns, branch fix-flaky at aaaaaaa, 1 file changed. Your next message goes on from there.\n");
+  expect((await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).toBe(SESSION);
+  expect((await sendBack(url, "a".repeat(40))).status).toBe(410);
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handback").map((r) => r.status)).toEqual([409, 200]);
+});
