@@ -2,24 +2,20 @@
 // the commit handed off), its uncommitted changes (a binary patch) and its Claude Code session,
 // paths moved back to the workspace's. A workspace that changed since it was handed off (a commit,
 // or other files) is not overwritten: the answer is a conflict and nothing is touched.
-import { chownSync, mkdirSync, writeFileSync } from "node:fs";
+import { chownSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HandbackDone, HandbackRequest, HandoffRefusal } from "../../../src/protocol/vm/handoff";
-import { projectDirName, rewriteSessionPaths, sessionTurns } from "../core/session-paths";
-import { resolveInside } from "../users/user-paths";
-import { readSession, repoOf, runGit, scratchOf, scratchRepo, worktreeTree, type HandoffTarget } from "./handoff";
+import { rewriteSessionPaths, sessionTurns } from "../core/session-paths";
+import { asUser, readSession, repoOf, sessionFileOf, runGit, scratchOf, scratchRepo, worktreeTree, type HandoffTarget } from "./handoff";
 
 export type HandbackOutcome = { ok: true; done: HandbackDone } | { ok: false; refusal: HandoffRefusal };
 
 const refused = (reason: HandoffRefusal["reason"], message: string): HandbackOutcome => ({ ok: false, refusal: { error: "handoff_refused", reason, message } });
 
-/** The session's file written where the CLI looks for it in the workspace, as the workspace's user. */
-function writeSession(t: HandoffTarget, sessionId: string, jsonl: string): void {
-  const dir = resolveInside(t.home, ".claude", "projects", projectDirName(t.dir));
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, `${sessionId}.jsonl`);
-  writeFileSync(file, jsonl, { mode: 0o600 });
-  if (t.ids) for (const path of [resolveInside(t.home, ".claude"), resolveInside(t.home, ".claude", "projects"), dir, file]) chownSync(path, t.ids.uid, t.ids.gid);
+/** The session's file written where the CLI looks for it in the workspace, as the workspace's user (whole, or not at all). */
+async function writeSession(t: HandoffTarget, sessionId: string, jsonl: string): Promise<boolean> {
+  const file = sessionFileOf(t, sessionId);
+  return (await asUser(t.ids, 'umask 077 && mkdir -p -- "$(dirname -- "$1")" && cat > "$1.partial-$$" && mv -fT -- "$1.partial-$$" "$1"', [file], jsonl)) !== null;
 }
 
 export async function handback(t: HandoffTarget, request: HandbackRequest): Promise<HandbackOutcome> {
@@ -56,10 +52,10 @@ export async function handback(t: HandoffTarget, request: HandbackRequest): Prom
     }
     let turns = 0;
     if (request.session) {
-      const before = readSession(t, request.session.id);
+      const before = await readSession(t, request.session.id);
       const jsonl = rewriteSessionPaths(request.session.jsonl, request.laptopDir, t.dir);
       turns = Math.max(0, sessionTurns(jsonl) - (before === null ? 0 : sessionTurns(before)));
-      writeSession(t, request.session.id, jsonl);
+      if (!(await writeSession(t, request.session.id, jsonl))) return refused("failed", "The laptop's session could not be saved; its commits and changes are in place.");
     }
     const after = await worktreeTree(step, head);
     const changed = (await step(["diff-tree", "-r", "--name-only", request.wipTree, after])).stdout.split("\n").filter(Boolean).length;

@@ -2,8 +2,8 @@
 // uncommitted changes as one commit on top, and its Claude Code session with the workspace's paths
 // as the laptop's. git runs as the workspace's user in a scratch repository whose object store
 // borrows the workspace's (alternates), so no object, ref or index of the workspace is written.
-import { execFile } from "node:child_process";
-import { chownSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { SESSION_UUID, type HandoffOutRequest, type HandoffRefusal } from "../../../src/protocol/vm/handoff";
@@ -34,12 +34,31 @@ export function runGit(cwd: string, ids: AgentIds | null, args: string[], env: R
 
 export const refusedHandoff = (reason: HandoffRefusal["reason"], message: string): HandoffOutcome => ({ ok: false, refusal: { error: "handoff_refused", reason, message } });
 
-/** The session's file as the CLI keeps it for the workspace, or null: none, or not a plain file (a link is never followed). */
-export function readSession(t: Pick<HandoffTarget, "dir" | "home">, sessionId: string): string | null {
-  if (!SESSION_UUID.test(sessionId)) return null;
-  const file = resolveInside(t.home, ".claude", "projects", projectDirName(t.dir), `${sessionId}.jsonl`);
-  if (!lstatSync(file, { throwIfNoEntry: false })?.isFile()) return null;
-  return readFileSync(file, "utf8");
+/** Where the CLI keeps session `sessionId` of the workspace. */
+export function sessionFileOf(t: Pick<HandoffTarget, "dir" | "home">, sessionId: string): string {
+  return resolveInside(t.home, ".claude", "projects", projectDirName(t.dir), `${sessionId}.jsonl`);
+}
+
+/**
+ * A shell step run as the workspace's user (its HOME is the agent's to shape: a link there leads
+ * nowhere the user could not go itself), `input` on its stdin; its stdout, or null when it failed.
+ */
+export function asUser(ids: AgentIds | null, script: string, args: string[], input = ""): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn("sh", ["-c", script, "sh", ...args], { ...spawnIdsOf(ids), env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" }, cwd: "/", stdio: ["pipe", "pipe", "ignore"] });
+    const out: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.on("error", () => resolve(null));
+    child.on("close", (code) => resolve(code === 0 ? Buffer.concat(out).toString("utf8") : null));
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** The session's file as the CLI keeps it for the workspace, read as its user; null: none, or not a plain file. */
+export function readSession(t: HandoffTarget, sessionId: string): Promise<string | null> {
+  if (!SESSION_UUID.test(sessionId)) return Promise.resolve(null);
+  return asUser(t.ids, '[ -f "$1" ] && [ ! -L "$1" ] && cat -- "$1"', [sessionFileOf(t, sessionId)]);
 }
 
 /** A scratch directory of the workspace's user, removed by `done()`. */
@@ -94,7 +113,7 @@ export async function handoffBundle(t: HandoffTarget, request: HandoffOutRequest
     const headTree = (await step(["rev-parse", `${head}^{tree}`])).stdout.trim();
     const wip = tree === headTree ? head : (await step(["commit-tree", tree, "-p", head, "-m", "uncommitted changes on the VM (hand-off)"])).stdout.trim();
 
-    const session = request.sessionId ? readSession(t, request.sessionId) : null;
+    const session = request.sessionId ? await readSession(t, request.sessionId) : null;
     const files: Array<[string, string]> = [["branch", `${branch}\n`]];
     if (session !== null && request.sessionId) {
       files.push(["id", `${request.sessionId}\n`], ["project", `${projectDirName(request.laptopDir)}\n`], ["session.jsonl", rewriteSessionPaths(session, t.dir, request.laptopDir)]);
