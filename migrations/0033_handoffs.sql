@@ -10,6 +10,8 @@ CREATE TABLE handoffs (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at INTEGER,
+  -- A message came for the conversation while it was on the laptop: the user was asked whether to go on here.
+  asked_at INTEGER,
   -- The conversation went on here since (the user said so, or it came back).
   back_at INTEGER
 ) WITHOUT ROWID;

@@ -272,6 +272,7 @@ CREATE TABLE handoffs (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at INTEGER,
+  asked_at INTEGER,
   back_at INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX handoffs_by_conversation ON handoffs (conversation_id, used_at);

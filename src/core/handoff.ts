@@ -194,3 +194,19 @@ export function backNotice(conversation: string, done: { turns: number; branch: 
 export function handbackConflictNotice(conversation: string): string {
   return `⚠️ “${conversation}” changed here too since it went to the laptop, so the laptop's work was not taken back and nothing was overwritten: both sides are as they were. Push the laptop's branch and merge it, or /handoff again to take this side to the laptop.`;
 }
+
+/** The buttons under the question a message to a conversation on the laptop asks. */
+export const awayButtons = (conversationId: number) => [
+  { id: `handoff:yes:${conversationId}`, title: "Go on here" },
+  { id: `handoff:no:${conversationId}`, title: "Keep on laptop" },
+];
+
+/** A tap on one of awayButtons: which conversation, and the answer; null: not one. */
+export function parseAwayAnswer(buttonPayload: string | null | undefined): { conversationId: number; yes: boolean } | null {
+  const match = buttonPayload ? /^handoff:(yes|no):(\d{1,9})$/.exec(buttonPayload.trim()) : null;
+  return match ? { conversationId: Number(match[2]), yes: match[1] === "yes" } : null;
+}
+
+/** The answers to the question. */
+export const goOnHereReply = (conversation: string) => `Going on with “${conversation}” here; your message goes to the agent now. What the laptop did since stays there (a /handoff back would now be a conflict).`;
+export const keepOnLaptopReply = (conversation: string) => `“${conversation}” stays on the laptop. Your message waits here and goes to the agent when /handoff back brings the work back (/stop drops it).`;

@@ -157,6 +157,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   });
   const runs = createRunDriver({
     budget,
+    handoffs: repos.handoffs,
     afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
     modelPause,

@@ -4,11 +4,11 @@
 // code serves its own conversation only, whichever is current, and no other phone's.
 import { exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
-import { ask, eventually, query, sentTo, vmRequests } from "./helpers";
+import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 import { allowPhones } from "./trigger-helpers";
 
-const PHONES = ["+15550000370", "+15550000371", "+15550000372", "+15550000373"] as const;
+const PHONES = ["+15550000370", "+15550000371", "+15550000372", "+15550000373", "+15550000374"] as const;
 beforeAll(() => allowPhones(PHONES));
 
 const LINE = new RegExp("```\\ncurl -fsS (https://relay\\.example\\.test/h/([A-Za-z0-9_-]{22})) \\| sh\\n```");
@@ -138,4 +138,36 @@ it("/handoff back: its code takes the laptop's work once, the conversation resum
   expect((await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).toBe(SESSION);
   expect((await sendBack(url, "a".repeat(40))).status).toBe(410);
   expect((await vmRequests(phone)).filter((r) => r.kind === "handback").map((r) => r.status)).toEqual([409, 200]);
+});
+
+it("a message to a conversation on the laptop waits and asks first, once; “Keep on laptop” keeps it waiting, “Go on here” runs it", async () => {
+  const phone = PHONES[4];
+  await ask(phone, "remember the word apricot");
+  const { url } = await handoff(phone);
+  expect((await download(url)).status).toBe(200);
+  const starts = async () => (await vmRequests(phone)).filter((r) => r.kind === "start").length;
+  const before = await starts();
+
+  let seen = (await sentTo(phone)).length;
+  await sendInbound(phone, "hello from the phone");
+  const question = await eventually(async () => (await sentTo(phone)).slice(seen).find((m) => (m.body ?? "").includes("is on your laptop since")));
+  expect(question.body).toMatch(/^@main is on your laptop since \d\d:\d\d; go on here anyway\?$/);
+  expect(question.buttons.map((b) => b.title)).toEqual(["Go on here", "Keep on laptop"]);
+
+  seen = (await sentTo(phone)).length;
+  await sendInbound(phone, "Keep on laptop", { ButtonText: "Keep on laptop", ButtonPayload: question.buttons[1]!.id });
+  await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => (m.body ?? "").startsWith("“main” stays on the laptop")));
+  await sendInbound(phone, "and this too");
+  // Asked once per hand-off; nothing runs while it is on the laptop.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect((await sentTo(phone)).filter((m) => (m.body ?? "").includes("go on here anyway?"))).toHaveLength(1);
+  expect(await starts()).toBe(before);
+  expect((await query<{ n: number }>(phone, "SELECT count(*) AS n FROM messages WHERE status = 'queued'"))[0]?.n).toBe(2);
+
+  seen = (await sentTo(phone)).length;
+  await sendInbound(phone, "Go on here", { ButtonText: "Go on here", ButtonPayload: question.buttons[0]!.id });
+  await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => (m.body ?? "").startsWith("Going on with “main” here")));
+  // Neither waiting message was lost: both go to the agent.
+  await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => (m.body ?? "").includes("hello from the phone") && (m.body ?? "").includes("and this too")));
+  expect(await ask(phone, "/status")).not.toContain("on your laptop");
 });

@@ -68,7 +68,7 @@ export type CommandDeps = ScheduleServiceDeps &
     /** VM_MODE: with `machines`, /vm is about every user's own Machine. */
     vmMode: "shared" | "machines";
     /** /handoff: whether a conversation is on the laptop (/status says so). */
-    handoffs: Pick<HandoffsRepo, "awaySince">;
+    handoffs: Pick<HandoffsRepo, "awaySince" | "markAsked" | "markBack">;
   };
 
 type CommandAnswer = Reply;

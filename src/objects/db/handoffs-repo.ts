@@ -29,6 +29,18 @@ export function createHandoffsRepo(sql: Sql) {
       const row = sql<{ used_at: number; back_at: number | null }>`SELECT used_at, back_at FROM handoffs WHERE conversation_id = ${conversationId} AND direction = 'out' AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1`[0];
       return row && row.back_at === null ? row.used_at : null;
     },
+    /** The conversations on the laptop now (their messages wait: no run starts for them). */
+    awayConversations(): Set<number> {
+      const rows = sql<{ conversation_id: number }>`SELECT DISTINCT conversation_id FROM handoffs h WHERE direction = 'out' AND used_at IS NOT NULL AND back_at IS NULL
+        AND used_at = (SELECT max(used_at) FROM handoffs WHERE conversation_id = h.conversation_id AND direction = 'out')`;
+      return new Set(rows.map((r) => r.conversation_id));
+    },
+    /** Records that the user was asked about the conversation's hand-off; whether this is the first time. */
+    markAsked(conversationId: number, now: number): boolean {
+      const before = sql<{ n: number }>`SELECT count(*) AS n FROM handoffs WHERE conversation_id = ${conversationId} AND direction = 'out' AND used_at IS NOT NULL AND back_at IS NULL AND asked_at IS NULL`[0]?.n ?? 0;
+      sql`UPDATE handoffs SET asked_at = ${now} WHERE conversation_id = ${conversationId} AND direction = 'out' AND used_at IS NOT NULL AND back_at IS NULL AND asked_at IS NULL`;
+      return before > 0;
+    },
     /** The conversation goes on here: every hand-off of it is over. */
     markBack(conversationId: number, now: number): void {
       sql`UPDATE handoffs SET back_at = ${now} WHERE conversation_id = ${conversationId} AND used_at IS NOT NULL AND back_at IS NULL`;
