@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-30 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-31 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -278,5 +278,17 @@ CREATE TABLE review_comments (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX review_comments_conversation ON review_comments (conversation_id, id);
+CREATE TABLE handoffs (
+  digest TEXT PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('out', 'back')),
+  epoch INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  asked_at INTEGER,
+  back_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX handoffs_by_conversation ON handoffs (conversation_id, used_at);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -51,6 +51,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/ship [title]", description: "push this conversation's work to its branch and open (or update) its pull request on GitHub (asks first)" },
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
+  { usage: "/handoff", description: "a shell line that brings this conversation (its branch, changes and Claude Code session) to a laptop; /handoff back sends it back here; /handoff new <name> sends a laptop's session into a new conversation" },
   { usage: "/trigger add <name> <prompt>", description: "an HTTP trigger: a URL and a token (shown once) that start <prompt> in this conversation" },
   { usage: "/triggers, /trigger remove <name>", description: "your triggers: when each last fired, how often; end one" },
   { usage: "/github watch owner/repo", description: "GitHub's events of that repository come here: answers with the webhook's URL and secret; /github lists, /github unwatch owner/repo stops" },
@@ -75,7 +76,7 @@ const RELAY_WORDS = new Set([
   "trigger", "triggers",
   "github", "autofix",
   "link", "unlink", "notify",
-  "ship",
+  "ship", "handoff",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -98,6 +99,17 @@ function parseStopArgs(name: string, args: string): ParsedCommand {
   if (args.toLowerCase() === "all") return { type: "cancel", target: "all" };
   const target = args.replace(/^@/, "");
   return /^[A-Za-z0-9_-]{1,32}$/.test(target) ? { type: "cancel", target: { name: target } } : invalid(`/${name} takes a conversation's name or "all": /${name} api, /${name} all.`);
+}
+
+/** `/handoff`, `/handoff back`, `/handoff new <name>`. */
+function parseHandoffArgs(args: string): ParsedCommand {
+  const [word, rest] = firstWord(args);
+  const action = word.toLowerCase();
+  if (action === "") return { type: "handoff", action: "out" };
+  if (action === "back" && rest === "") return { type: "handoff", action: "back" };
+  if (action === "new" && /^[A-Za-z0-9_-]{1,32}$/.test(rest)) return { type: "handoff", action: "new", name: rest };
+  if (action === "new") return invalid("/handoff new takes the new conversation's name: letters, digits, - and _, 1-32 of them.");
+  return invalid(`/handoff takes nothing, back, or new <name>, not “${quoteInput(args, 30)}”.`);
 }
 
 /** The relay command in `text`, or null when the text goes to the agent (any other /word too). */
@@ -197,6 +209,8 @@ export function parseCommand(text: string): ParsedCommand | null {
       return parseLinkArgs(name, args);
     case "ship":
       return { type: "ship", title: args.trim() === "" ? null : quoteInput(args, 200) };
+    case "handoff":
+      return parseHandoffArgs(args);
     case "users":
     case "allow":
     case "deny":

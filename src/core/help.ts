@@ -12,7 +12,7 @@ export type HelpTopic = (typeof HELP_TOPICS)[number];
 /** Each command's topic, by the first word of its usage. */
 const TOPIC_OF: Record<string, HelpTopic> = {
   status: "runs", stop: "runs", cost: "runs", voice: "runs", progress: "runs", deep: "runs",
-  new: "chats", sessions: "chats", "@<name>": "chats", rename: "chats", git: "chats",
+  new: "chats", sessions: "chats", "@<name>": "chats", rename: "chats", git: "chats", handoff: "chats",
   approvals: "approvals", yes: "approvals",
   schedule: "schedules", schedules: "schedules", tz: "schedules",
   diff: "changes", undo: "changes", ship: "changes", web: "changes",

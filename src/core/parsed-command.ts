@@ -47,6 +47,8 @@ export type ParsedCommand =
   | { type: "redo" }
   /** `/ship [title]`: asks first, then pushes the conversation's work and opens or updates its pull request. */
   | { type: "ship"; title: string | null }
+  /** `/handoff`: the shell line that takes the conversation to a laptop; `back`: the one that brings it back; `new`: a laptop's session into a new conversation. */
+  | { type: "handoff"; action: "out" | "back" } | { type: "handoff"; action: "new"; name: string }
   /** Admin only (ADMIN_SENDERS): a link to the operator's page. */
   | { type: "dashboard" }
   /**

@@ -158,6 +158,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   });
   const runs = createRunDriver({
     budget,
+    handoffs: repos.handoffs,
     afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
     modelPause,
@@ -198,6 +199,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     github: repos.githubEvents,
     pullRequests: repos.pullRequests,
     reviews: reviewQuestionsOf(settings),
+    handoffs: repos.handoffs,
   };
   // What a chat reply naming a line is read against: the shown changes, and their diffs in R2.
   const media = bindings.media;

@@ -39,6 +39,7 @@ import { REVIEW_REFUSALS, reviewMessageId } from "../core/review-draft";
 import type { ReviewComment } from "../core/review-comments";
 import { postPullRequestReview } from "./services/pull-request-review";
 import { machineOwnerRecorder } from "./services/machine-owners";
+import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, readHandoffCode, takeHandback, takeHandoff } from "./handoffs";
 
 export type { InboundMessage, DeliveryStatus };
 /** A pump started by a message runs this long before handing over to the alarm. */
@@ -282,6 +283,33 @@ export class PhoneAgent extends DurableObject<Env> {
     return { queued };
   }
 
+  /** The Worker's /h/<code>: whether the /handoff code under `digest` may have its script read. */
+  readHandoffCode(digest: string): HandoffCodeAnswer {
+    return readHandoffCode(this.handoffDeps(), digest, this.clock());
+  }
+
+  /** The Worker's /h/<code>/data: the conversation's bundle for a laptop in `laptopDir`, once per code. */
+  async takeHandoff(digest: string, laptopDir: string): Promise<HandoffDataAnswer> {
+    const now = this.clock();
+    let told = false;
+    const answer = await takeHandoff(this.handoffDeps(), digest, laptopDir, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handoff:${digest}`, body, now })));
+    if (told) await this.workOn(now);
+    return answer;
+  }
+
+  /** The Worker's /h/<code>/back: the laptop's work into the conversation, once per code. */
+  async takeHandback(digest: string, upload: HandbackUpload): Promise<HandbackAnswer> {
+    const now = this.clock();
+    let told = false;
+    const answer = await takeHandback(this.handoffDeps(), digest, upload, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handback:${digest}:${now}`, body, now })));
+    if (told) await this.workOn(now);
+    return answer;
+  }
+
+  private handoffDeps(): HandoffDeps {
+    return { env: this.env, config: this.config, phone: this.phone, sql: this.sql, repos: this.u.repos, vm: this.u.vm };
+  }
+
   /** This Telegram user's chat joined a phone's agent: this object's tasks pause (its rows stay for /unlink). */
   async pauseTasksForLink(): Promise<number> {
     const now = this.clock();
@@ -363,7 +391,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private async afterCommand(action: VmAction, messageId: string): Promise<void> {
     const { vm, outbox, repos, conversations } = this.u;
-    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, schedules: repos.schedules, agent: this, log: this.log, clock: this.clock }, action, messageId);
+    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, schedules: repos.schedules, handoffs: repos.handoffs, agent: this, log: this.log, clock: this.clock }, action, messageId);
     // A continuation of its own, after the VM answered: it reads the clock anew.
     await this.changed(undefined, this.clock());
   }

@@ -15,6 +15,7 @@ import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./
 import { DIRECTORY_MIGRATIONS } from "./db/directory-migrations";
 import { migrate } from "./db/migrate";
 import { createSql } from "./db/sql";
+import { createHandoffCodesRepo, type HandoffCodesRepo } from "./db/handoff-codes-repo";
 import { createRefusedChatsRepo, type RefusedChatsRepo } from "./db/refused-chats-repo";
 import { userNameOf } from "../channels/user-names";
 import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "./db/trigger-directory-repo";
@@ -46,6 +47,7 @@ export class UserDirectory extends DurableObject<Env> {
   private readonly watches: GithubWatchesRepo;
   private readonly webLinks: WebLinksRepo;
   private readonly machineOwners: MachineOwnersRepo;
+  private readonly handoffCodes: HandoffCodesRepo;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -57,6 +59,7 @@ export class UserDirectory extends DurableObject<Env> {
     this.links = createLinksRepo(sql);
     this.webLinks = createWebLinksRepo(sql);
     this.machineOwners = createMachineOwnersRepo(sql);
+    this.handoffCodes = createHandoffCodesRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
@@ -204,6 +207,16 @@ export class UserDirectory extends DurableObject<Env> {
   /** What the link stored under `digest` opens now, or null (none, or expired). The object still checks its epoch. */
   webLink(digest: string): WebLink | null {
     return openStoredWebLink(this.webLinks.get(digest), this.clock());
+  }
+
+  /** A /handoff code's owner (the PhoneAgent's id), under the code's HMAC, until `expiresAt`. */
+  storeHandoffCode(digest: string, object: string, expiresAt: number): void {
+    this.handoffCodes.add(digest, object, expiresAt, this.clock());
+  }
+
+  /** The object a /handoff code belongs to, or null; that object decides whether it still works. */
+  handoffCodeOwner(digest: string): string | null {
+    return this.handoffCodes.objectOf(digest);
   }
 
   /** VM_MODE=machines: `owner`'s object is about to make its Machine and volume under these names. */

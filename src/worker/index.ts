@@ -12,6 +12,7 @@ import { settingsReport } from "./require-config";
 import { triggerRoute } from "./trigger-route";
 import { webRoute } from "./web-route";
 import { webReviewRoute } from "./web-review-route";
+import { handoffRoute } from "./handoff-route";
 import { githubRoute } from "./github-webhook";
 
 export { PhoneAgent } from "../objects/phone-agent";
@@ -34,6 +35,8 @@ app.route("/media", mediaRoute);
 // Its draft review (comments on a change's lines, "Send review"), under the same links; first, for /web/review.js.
 app.route("/web", webReviewRoute);
 app.route("/web", webRoute);
+// /handoff's shell line: its script, and the conversation as a git bundle, once (docs/relay.md "Handing off").
+app.route("/h", handoffRoute);
 // HTTP triggers: a Bearer token that can fire one trigger and nothing else (docs/github.md "Triggers").
 app.route("/triggers", triggerRoute);
 // GitHub's webhooks for the repositories users watch (docs/github.md).

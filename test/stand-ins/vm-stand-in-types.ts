@@ -4,7 +4,9 @@ import type { ShipRequest } from "../../src/protocol/vm/ship";
 import type { PullReviewRequest } from "../../src/protocol/vm/pull-review";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review" | "handoff" | "handback";
+  /** handoff: the laptop's directory the bundle was asked for. */
+  laptopDir?: string;
   /** ship-preview, ship: the ShipRequest the relay sent. */
   ship?: ShipRequest;
   /** pull-review: the review the relay asked to post on the pull request. */

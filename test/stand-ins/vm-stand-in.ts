@@ -12,6 +12,7 @@ import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
 import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
 import { ShipRequestSchema } from "../../src/protocol/vm/ship";
 import { PullReviewRequestSchema } from "../../src/protocol/vm/pull-review";
+import { GIT_BUNDLE_CONTENT_TYPE, HandbackRequestSchema, HandoffOutRequestSchema } from "../../src/protocol/vm/handoff";
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
@@ -513,6 +514,29 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const answer = held ? ships.review(held.url, parsed.data) : { status: 404, body: { error: "unknown_workspace", message: `no workspace ${workspace} for this user` } };
       requests.push({ kind: "pull-review", runId: "", userId, workspace, status: answer.status, review: parsed.data, at: Date.now() });
       return json(res, answer.status, answer.body);
+    }
+    const handoffMatch = /^\/v1\/workspaces\/([^/]+)\/handoff$/.exec(url.pathname);
+    if (req.method === "POST" && handoffMatch) {
+      // Not a git bundle: text naming what was asked, so a test sees which conversation was served.
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(handoffMatch[1]!);
+      const parsed = HandoffOutRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      requests.push({ kind: "handoff", runId: "", userId, workspace, status: 200, sessionId: parsed.data.sessionId, laptopDir: parsed.data.laptopDir, at: Date.now() });
+      res.writeHead(200, { "content-type": GIT_BUNDLE_CONTENT_TYPE });
+      return void res.end(`stand-in bundle of ${workspace} for ${parsed.data.laptopDir}`);
+    }
+    const handbackMatch = /^\/v1\/workspaces\/([^/]+)\/handback$/.exec(url.pathname);
+    if (req.method === "POST" && handbackMatch) {
+      // Taken as sent, unless `base` is all zeros: a workspace that changed meanwhile (409 conflict).
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(handbackMatch[1]!);
+      const parsed = HandbackRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      const conflict = /^0+$/.test(parsed.data.base);
+      requests.push({ kind: "handback", runId: "", userId, workspace, status: conflict ? 409 : 200, sessionId: parsed.data.session?.id ?? null, laptopDir: parsed.data.laptopDir, at: Date.now() });
+      if (conflict) return json(res, 409, { error: "handoff_refused", reason: "conflict", message: "This conversation changed here too since it went to the laptop; nothing was overwritten." });
+      return json(res, 200, { sessionId: parsed.data.session?.id ?? null, turns: 2, branch: parsed.data.branch, head: parsed.data.base.slice(0, 7), files: parsed.data.patch ? 1 : 0 });
     }
     if (req.method === "POST" && url.pathname === "/v1/render/diff") {
       const body = JSON.parse(await readBody(req)) as { diff?: unknown };

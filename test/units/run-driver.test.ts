@@ -33,6 +33,7 @@ function driver(connect: Connect, startRun: VmClient["startRun"]) {
   const vm = { ready: () => false, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }) } as unknown as VmClient;
   const runs = createRunDriver({
     transaction: sql.transaction,
+    handoffs: repos.handoffs,
     messages: repos.messages,
     lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log }),
     runs: repos.runs,

@@ -8,6 +8,7 @@ import { CheckpointRestoredSchema, type CheckpointRestored } from "../../protoco
 import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type ShipDone, ShipRefusalSchema, type ShipRefusal } from "../../protocol/vm/ship";
 import { type GithubPermission, GithubPermissionSchema } from "../../protocol/vm/github-permission";
 import { type PullReviewRequest, PullReviewPostedSchema, type PullReviewPosted, PullReviewRefusalSchema, type PullReviewRefusal } from "../../protocol/vm/pull-review";
+import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackRequest, type HandoffOutRequest, HandoffRefusalSchema } from "../../protocol/vm/handoff";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-failure";
 
@@ -56,6 +57,13 @@ export type RestoreOutcome =
   | { ok: false; refused: null; detail: string };
 
 /** How a /ship or its preview went: the VM's answer, its refusal (with its one line), or why there was none. */
+/** What the laptop sent back, taken; or why not (`conflict`: the workspace changed meanwhile, and nothing was overwritten). */
+export type HandbackOutcome = { ok: true; done: HandbackDone } | { ok: false; message: string; conflict: boolean };
+/** A hand-off's bundle, or why not: `message` is for the user. */
+export type HandoffOutOutcome = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; message: string };
+/** A hand-off's bundle is at most this big when it crosses the relay (a Durable Object's RPC answer is at most 32 MiB). */
+export const MAX_HANDOFF_BUNDLE_BYTES = 30 * 1024 * 1024;
+
 export type ShipOutcome<T> = { ok: true; value: T } | { ok: false; refusal: ShipRefusal } | { ok: false; refusal: null; detail: string };
 
 /** How posting a review on GitHub went: what GitHub took, the VM's refusal (one line), or why there was no answer. */
@@ -266,6 +274,33 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
         if (res.ok) return posted.success ? { ok: true, value: posted.data } : { ok: false, refusal: null, detail: "unreadable review answer" };
         const refusal = PullReviewRefusalSchema.safeParse(body);
         return refusal.success ? { ok: false, refusal: refusal.data } : { ok: false, refusal: null, detail: `review answered ${res.status}` };
+      });
+    },
+    /** POST …/handoff: the workspace and its session as one git bundle for a laptop in `request.laptopDir`. */
+    handoffOut(userId: string, workspace: string, request: HandoffOutRequest): Promise<HandoffOutOutcome> {
+      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandoffOutOutcome> => {
+        const res = await call(VM_ROUTES.workspaceHandoff(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; try /handoff again in a minute." };
+        if (res.ok && (res.headers.get("content-type") ?? "").startsWith(GIT_BUNDLE_CONTENT_TYPE)) {
+          const bundle = new Uint8Array(await res.arrayBuffer());
+          return bundle.byteLength <= MAX_HANDOFF_BUNDLE_BYTES ? { ok: true, bundle } : { ok: false, message: `the conversation's repository is over ${MAX_HANDOFF_BUNDLE_BYTES >> 20} MB; clone it from its remote instead.` };
+        }
+        const body: unknown = await res.json().catch(() => null);
+        const refusal = HandoffRefusalSchema.safeParse(body);
+        if (refusal.success) return { ok: false, message: refusal.data.message };
+        return { ok: false, message: res.status === 404 ? "this conversation's project is not on the agent VM." : `the agent VM answered ${res.status}.` };
+      });
+    },
+    /** POST …/handback: the laptop's commits, changes and session into the workspace; a refusal's `message` is for the user. */
+    handback(userId: string, workspace: string, request: HandbackRequest): Promise<HandbackOutcome> {
+      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackOutcome> => {
+        const res = await call(VM_ROUTES.workspaceHandback(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute.", conflict: false };
+        const body: unknown = await res.json().catch(() => null);
+        const done = HandbackDoneSchema.safeParse(body);
+        if (res.ok && done.success) return { ok: true, done: done.data };
+        const refusal = HandoffRefusalSchema.safeParse(body);
+        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict: refusal.success && refusal.data.reason === "conflict" };
       });
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */

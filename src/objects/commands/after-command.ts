@@ -20,6 +20,8 @@ import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
 import { askShip, ship } from "./ship-actions";
 import { pageLink } from "../web-links";
+import { issueHandoff } from "../handoffs";
+import type { HandoffsRepo } from "../db/handoffs-repo";
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import type { SettingsRepo } from "../db/settings-repo";
@@ -39,6 +41,7 @@ export type AfterCommandDeps = {
   conversations: Conversations;
   settings: SettingsRepo;
   schedules: SchedulesRepo;
+  handoffs: HandoffsRepo;
   agent: UserAgent;
   log: Log;
   /** Dates each answer when it came (this runs outside the pump, with no `now` to count from): a clone may take minutes. */
@@ -126,6 +129,9 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       say(webLinkReply({ url: link.url, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours: link.ttlHours }));
       return;
     }
+    case "handoff":
+      say(await issueHandoff({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm }, action.conversationId, action.direction, d.clock()));
+      return;
     case "trigger_register":
       return registerTrigger(d, action, messageId);
     case "trigger_unregister":

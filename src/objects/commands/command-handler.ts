@@ -33,6 +33,9 @@ import { stopWork } from "./stop";
 import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
 import { shipCommand, type ShipCommandDeps } from "./ship-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
+import { awayClock, awayStatusLine, HANDOFF_NEW_NOT_YET } from "../../core/handoff";
+import { formatDateTimeInZone } from "../../core/schedule-format";
+import type { HandoffsRepo } from "../db/handoffs-repo";
 import { webLinkEpoch } from "../web-page-data";
 import { stopRepliesByConversation, stopReply } from "../../core/notices";
 import { timeZoneOf } from "../units/schedules";
@@ -64,6 +67,8 @@ export type CommandDeps = ScheduleServiceDeps &
     github: GithubEventsRepo;
     /** VM_MODE: with `machines`, /vm is about every user's own Machine. */
     vmMode: "shared" | "machines";
+    /** /handoff: whether a conversation is on the laptop (/status says so). */
+    handoffs: Pick<HandoffsRepo, "awaySince" | "markAsked" | "markBack">;
   };
 
 type CommandAnswer = Reply;
@@ -139,6 +144,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       return redoCommand(d);
     case "ship":
       return shipCommand(d, command.title);
+    case "handoff": {
+      const current = d.conversations.current();
+      if (!current) return say(NO_CURRENT_CONVERSATION);
+      if (command.action === "new") return say(HANDOFF_NEW_NOT_YET);
+      return { text: "", after: { kind: "handoff", conversationId: current.id, direction: command.action } };
+    }
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));
       return { text: "", after: { kind: "web_link", scope: { kind: "dashboard" }, epoch: webLinkEpoch(d.settings) } };
@@ -245,7 +256,9 @@ function statusText(d: CommandDeps, now: number): string {
   });
   const next = d.schedules.list().filter((t) => t.status === "active" && t.nextRunAt !== null).sort((a, b) => a.nextRunAt! - b.nextRunAt!)[0];
   const totals = current ? (d.spend.totals().get(current.id) ?? { turns: 0, costUsd: 0 }) : null;
-  return statusReply(
+  const awaySince = current ? d.handoffs.awaySince(current.id) : null;
+  const away = current && awaySince !== null ? `${awayStatusLine(current.name, awayClock(awaySince, timeZoneOf(d.settings), formatDateTimeInZone))}\n` : "";
+  return away + statusReply(
     {
       run: run ? facts(run, more.length > 0) : null,
       others: more.map((r) => facts(r, true)),

@@ -1,6 +1,7 @@
 // What the conversation commands do: /new, /sessions, /switch, /rename, /delete, /deep, /end,
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
+import type { HandoffDirection } from "../../core/handoff";
 import { DEEP_MODE_MS } from "../units/conversations";
 import type { LinkAction } from "./link-actions";
 import type { AdminRequest } from "../../core/command-admin";
@@ -53,6 +54,8 @@ export type VmAction =
   | { kind: "admin"; request: AdminRequest }
   /** /github: the directory's watches (a watch's secret is made there). */
   | ({ kind: "github" } & GithubRequest)
+  /** /handoff: a code signed (async, so after the webhook's answer) for the conversation, and the shell line that uses it. */
+  | { kind: "handoff"; conversationId: number; direction: HandoffDirection }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */

@@ -31,6 +31,7 @@ import triggerDoors from "../../../migrations/0027_trigger_doors.sql";
 import dueTimes from "../../../migrations/0028_due_times.sql";
 import strangerOrigin from "../../../migrations/0029_stranger_origin.sql";
 import reviewDrafts from "../../../migrations/0030_review_drafts.sql";
+import handoffs from "../../../migrations/0031_handoffs.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -66,6 +67,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 28, name: "0028_due_times", sql: dueTimes },
   { id: 29, name: "0029_stranger_origin", sql: strangerOrigin },
   { id: 30, name: "0030_review_drafts", sql: reviewDrafts },
+  { id: 31, name: "0031_handoffs", sql: handoffs },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -21,6 +21,7 @@ import { createGithubEventsRepo } from "./github-events-repo";
 import { createPullRequestsRepo } from "./pull-requests-repo";
 import { createWaitingEventRunsRepo } from "./waiting-event-runs-repo";
 import { createReviewDraftsRepo } from "./review-drafts-repo";
+import { createHandoffsRepo } from "./handoffs-repo";
 
 export function createRepos(sql: Sql) {
   // One table of due times for every unit that keeps one: the alarm's plan reads it once.
@@ -47,6 +48,7 @@ export function createRepos(sql: Sql) {
     githubEvents: createGithubEventsRepo(sql),
     waitingEventRuns: createWaitingEventRunsRepo(sql),
     reviewDrafts: createReviewDraftsRepo(sql),
+    handoffs: createHandoffsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

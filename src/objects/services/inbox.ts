@@ -1,6 +1,9 @@
 // A message arriving on a channel: stored once per its channel's id, routed (a relay command is answered
 // at once; text for the agent is queued for its conversation), all in one transaction. What
 // the VM must do as a result is returned, for after the webhook has its answer.
+import { awayButtons, awayClock, awayQuestion, goOnHereReply, keepOnLaptopReply, parseAwayAnswer } from "../../core/handoff";
+import { formatDateTimeInZone } from "../../core/schedule-format";
+import { timeZoneOf } from "../units/schedules";
 import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
 import type { AnswerInput } from "../units/approvals";
 import { routeInbound, typedCommand, type InboundRoute } from "../../core/inbound-route";
@@ -93,6 +96,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
   if (shipWord) return receiveShipAnswer({ ...d, store: (m) => store(d, message, m, now) }, message, shipWord, now);
   const reviewChoice = d.reviews.answerOf(message);
   if (reviewChoice) return receiveReviewChoice(d, message, reviewChoice, now);
+  const away = parseAwayAnswer(message.buttonPayload);
+  if (away) return receiveAwayAnswer(d, message, away, now);
   // A tap, acknowledged on its button, that nothing answers any more (its question closed): never text for the agent.
   if (message.buttonPayload && CHANNELS[channelOf(message)].limits.acksTaps) return receiveStaleTap(d, message, now);
   // A message with media is always for the agent (its caption is not a command).
@@ -130,6 +135,12 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
       // One acknowledgement per run, however many messages wait behind it: the run of the message's
       // own conversation (another conversation's run does not hold it: core/run-slots.ts).
       d.lifecycle.received(message.messageId, d.runs.openIn(target?.id ?? d.conversations.currentId())?.id ?? null, now);
+      // On the laptop: the message waits (no run starts for the conversation) and the user is asked, once per hand-off.
+      const since = target ? d.handoffs.awaySince(target.id) : null;
+      if (target && since !== null && d.handoffs.markAsked(target.id, now)) {
+        const question = awayQuestion(target.name, awayClock(since, timeZoneOf(d.settings), formatDateTimeInZone));
+        d.outboxRepo.add({ dedupeKey: `handoff-ask:${message.messageId}`, body: question, buttons: awayButtons(target.id), to: message.source, now });
+      }
       return { route: route.kind, command: undefined, after: null };
     }
     d.lifecycle.answeredByRelay(message.messageId, now);
@@ -165,6 +176,20 @@ function receiveUndoAnswer(d: InboxDeps, message: InboundMessage, word: UndoRepl
 }
 
 /** A tap on an acknowledged button whose question is closed (or no button of ours): stored once, answered on the button alone. */
+/** "Go on here" or "Keep on laptop": stored once per MessageSid; "Go on here" ends the hand-off, and the waiting messages run. */
+function receiveAwayAnswer(d: InboxDeps, message: InboundMessage, answer: { conversationId: number; yes: boolean }, now: number): Stored | null {
+  return d.transaction(() => {
+    if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
+    d.lifecycle.answeredByRelay(message.messageId, now);
+    const conversation = d.conversations.repo.get(answer.conversationId);
+    const open = conversation !== null && d.handoffs.awaySince(conversation.id) !== null;
+    if (!conversation || !open) return { route: "approval_answer", command: undefined, after: null, tap: "expired" };
+    if (answer.yes) d.handoffs.markBack(conversation.id, now);
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: (answer.yes ? goOnHereReply : keepOnLaptopReply)(conversation.name), now });
+    return { route: "approval_answer", command: undefined, after: null, tap: "taken" };
+  });
+}
+
 function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;

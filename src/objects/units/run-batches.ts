@@ -10,6 +10,7 @@ import { forksSession } from "../../core/batching";
 import { mediaSettled, type QueuedMessage } from "../db/messages-repo";
 import { applyStep, type RunEffectsDeps } from "../services/run-effects";
 import type { Schedules } from "./schedules";
+import type { HandoffsRepo } from "../db/handoffs-repo";
 
 /** A batch is one conversation's: look past other conversations' messages for its own. */
 const MAX_QUEUED_LOOKAHEAD = 50;
@@ -20,6 +21,8 @@ export type RunBatchesDeps = RunEffectsDeps & {
   maxParallelRuns: number;
   /** The spend caps: no run starts and no turn joins one while they are spent. */
   budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void; leftUsd(now: number): number };
+  /** /handoff: the conversations on the laptop, whose messages wait. */
+  handoffs: Pick<HandoffsRepo, "awayConversations">;
   /** The model gave no answer: nothing starts before the pause ends (its unit tells the user and wakes the object). */
   modelPause: { blockedUntil(now: number): number | null };
 };
@@ -30,7 +33,9 @@ export function createRunBatches(d: RunBatchesDeps) {
 
   /** The queued messages up to the first whose attachments are still being fetched: none overtakes it. */
   const ready = (): QueuedMessage[] => {
-    const queued = d.messages.queued(MAX_QUEUED_LOOKAHEAD);
+    // A conversation on the laptop (/handoff) runs nothing here until it comes back or the user says to go on.
+    const away = d.handoffs.awayConversations();
+    const queued = d.messages.queued(MAX_QUEUED_LOOKAHEAD).filter((m) => !away.has(m.conversationId));
     const waiting = queued.findIndex((m) => !mediaSettled(m));
     return waiting === -1 ? queued : queued.slice(0, waiting);
   };

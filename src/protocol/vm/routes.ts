@@ -44,6 +44,10 @@ export const VM_ROUTES = {
   workspacePullReview: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/pull-request-review?userId=${encodeURIComponent(userId)}`,
   /** `POST` a `ShipRequest`: commits, pushes and opens or updates the pull request (`ShipDone`). */
   workspaceShip: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/ship?userId=${encodeURIComponent(userId)}`,
+  /** `POST` a `HandoffOutRequest`: the workspace and its session as a git bundle for a laptop (handoff.ts). */
+  workspaceHandoff: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handoff?userId=${encodeURIComponent(userId)}`,
+  /** `POST` a `HandbackRequest`: the laptop's commits, changes and session back into the workspace (`HandbackDone`). */
+  workspaceHandback: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handback?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */

@@ -13,6 +13,7 @@ import type { ApprovalBridge } from "../approvals/approval-bridge";
 import { addApprovalRoutes, internalCaller } from "./approval-routes";
 import { addCheckpointRoutes, type CheckpointRouteDeps } from "./checkpoint-routes";
 import { addShipRoutes, type ShipRouteDeps } from "./ship-routes";
+import { addHandoffRoutes, type HandoffRouteDeps } from "./handoff-routes";
 import { eventStreamResponse, type StreamHooks } from "./event-stream";
 import { addFileRoutes } from "./file-routes";
 import { addRenderRoutes } from "./render-routes";
@@ -51,6 +52,8 @@ export type RouteDeps = {
   checkpoints?: Omit<CheckpointRouteDeps, "manager">;
   /** /ship's preview and ship (ship-routes.ts); absent, the routes are not there. */
   ship?: Omit<ShipRouteDeps, "manager">;
+  /** /handoff's bundle of a workspace for a laptop (handoff-routes.ts); absent, the route is not there. */
+  handoff?: Omit<HandoffRouteDeps, "manager">;
   /** Values a rendered /diff picture must never show (the VM's secrets). */
   secrets: readonly string[];
   /** GitHub's collaborator permission for the relay's `/agent` check (github-permission.ts); absent, the route is not there. */
@@ -175,6 +178,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   if (deps.checkpoints) addCheckpointRoutes(app, { ...deps.checkpoints, manager: deps.manager });
   if (deps.ship) addShipRoutes(app, { ...deps.ship, manager: deps.manager });
   if (deps.archive) addArchiveRoutes(app, deps.archive);
+  if (deps.handoff) addHandoffRoutes(app, { ...deps.handoff, manager: deps.manager });
 
   // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
   // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.

@@ -1,0 +1,104 @@
+// GET /h/<code>: the script a /handoff line runs (reading it does not use the code); POST
+// /h/<code>/data with `dir` (the laptop's directory, form-encoded): the conversation as a git bundle,
+// which uses the code up; POST /h/<code>/back (a /handoff back code, multipart): the laptop's work. The code is a page link's token kept in a table of its own (core/web-token.ts):
+// one this relay did not make is refused before any lookup; the directory names its phone's object,
+// which decides the rest (used, expired, revoked by /web revoke) and serves only its own conversation.
+// Every refusal is one line of text a shell prints as it is: 404 for a code that never was, 410 for one that was.
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
+import * as z from "zod/mini";
+import { MEDIA_SECRET_SETTINGS } from "../config";
+import { handbackScript, handoffRefusalLine, handoffScript, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
+import { logEvent } from "../core/log";
+import { webLinkDigest, webLinkKeyFor } from "../core/web-token";
+import { GIT_BUNDLE_CONTENT_TYPE, LaptopDirSchema, SESSION_UUID } from "../protocol/vm/handoff";
+import { directoryOf } from "../objects/user-directory";
+import { refuseUnverifiable, requireConfig } from "./require-config";
+
+export const handoffRoute = new Hono<{ Bindings: Env }>();
+
+const HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
+const DataFormSchema = z.object({ dir: LaptopDirSchema });
+/** A form with one path in it: anything longer is not one. */
+const MAX_FORM_BYTES = 16 * 1024;
+
+const line = (status: 400 | 404 | 409 | 410 | 502, text: string) => new Response(`${text}\n`, { status, headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
+const refuse = (refusal: HandoffCodeRefusal) => {
+  logEvent("handoff_refused", { reason: refusal });
+  return line(handoffStatus(refusal), handoffRefusalLine(refusal));
+};
+
+/** The phone's object a code belongs to and the code's digest, or null: not a code this relay made, or not stored. */
+async function ownerOf(c: Context<{ Bindings: Env }>) {
+  const key = webLinkKeyFor(requireConfig(c.env));
+  if (!key) refuseUnverifiable("/h", MEDIA_SECRET_SETTINGS);
+  const code = c.req.param("code") ?? "";
+  const digest = await webLinkDigest(await key, code);
+  const object = digest ? await directoryOf(c.env).handoffCodeOwner(digest) : null;
+  if (!digest || !object) return null;
+  try {
+    return { code, digest, agent: c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromString(object)) };
+  } catch {
+    return null;
+  }
+}
+
+handoffRoute.get("/:code", async (c) => {
+  const owner = await ownerOf(c);
+  if (!owner) return refuse("unknown");
+  const answer = await owner.agent.readHandoffCode(owner.digest);
+  if (!answer.ok) return refuse(answer.refusal);
+  const origin = requireConfig(c.env).publicUrl ?? new URL(c.req.url).origin;
+  const script = (answer.direction === "out" ? handoffScript : handbackScript)({ url: handoffUrl(origin, owner.code), conversation: answer.conversation });
+  return new Response(script, { headers: { ...HEADERS, "content-type": "text/x-shellscript; charset=utf-8" } });
+});
+
+handoffRoute.post("/:code/data", async (c) => {
+  if (Number(c.req.header("content-length") ?? "0") > MAX_FORM_BYTES) return line(400, "handoff: the request is too large.");
+  const form = DataFormSchema.safeParse(Object.fromEntries(new URLSearchParams(await c.req.text())));
+  if (!form.success) return line(400, "handoff: send dir=<the absolute path of this directory>.");
+  const owner = await ownerOf(c);
+  if (!owner) return refuse("unknown");
+  const answer = await owner.agent.takeHandoff(owner.digest, form.data.dir);
+  if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(502, `handoff: ${answer.message}`);
+  logEvent("handoff_served", { bytes: answer.bundle.byteLength });
+  return new Response(answer.bundle, { headers: { ...HEADERS, "content-type": GIT_BUNDLE_CONTENT_TYPE } });
+});
+
+const BackFormSchema = z.object({
+  dir: LaptopDirSchema,
+  branch: z.string().check(z.minLength(1), z.maxLength(255)),
+  base: z.string().check(z.regex(/^[0-9a-f]{40,64}$/)),
+  wip: z.string().check(z.regex(/^[0-9a-f]{40,64}$/)),
+  id: z.optional(z.string().check(z.regex(SESSION_UUID))),
+});
+/** What a laptop sends back at most: a Durable Object's RPC argument is at most 32 MiB, base64 takes a third more. */
+const MAX_BACK_BYTES = 20 * 1024 * 1024;
+
+handoffRoute.post("/:code/back", async (c) => {
+  if (Number(c.req.header("content-length") ?? "0") > MAX_BACK_BYTES) return line(400, `handoff: what this directory sends is over ${MAX_BACK_BYTES >> 20} MB; push the branch and /new a conversation from it instead.`);
+  const form = await c.req.formData().catch(() => null);
+  const text = (name: string) => (typeof form?.get(name) === "string" ? (form.get(name) as string) : undefined);
+  const fields = BackFormSchema.safeParse({ dir: text("dir"), branch: text("branch"), base: text("base"), wip: text("wip"), id: text("id") });
+  if (!form || !fields.success) return line(400, "handoff: run the line /handoff back gives in the directory /handoff filled.");
+  const bytes = async (name: string) => {
+    const file = form.get(name);
+    return file && typeof file !== "string" ? new Uint8Array(await file.arrayBuffer()) : null;
+  };
+  const session = await bytes("session");
+  const owner = await ownerOf(c);
+  if (!owner) return refuse("unknown");
+  const f = fields.data;
+  const answer = await owner.agent.takeHandback(owner.digest, {
+    laptopDir: f.dir,
+    branch: f.branch,
+    base: f.base,
+    wipTree: f.wip,
+    bundle: await bytes("bundle"),
+    patch: await bytes("patch"),
+    session: session && f.id ? { id: f.id, jsonl: new TextDecoder().decode(session) } : null,
+  });
+  if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(answer.conflict ? 409 : 502, `handoff: ${answer.message}`);
+  logEvent("handback_taken", {});
+  return new Response(`${answer.text}\n`, { headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
+});

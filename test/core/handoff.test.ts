@@ -1,0 +1,64 @@
+// /handoff decided, pure: the command's words, a code's life (read, taken once, expired, revoked,
+// another conversation's), the reply's shell line alone in a code block, and the script's text.
+import { describe, expect, it } from "vitest";
+import { parseCommand, type ParsedCommand } from "../../src/core/commands";
+import { checkHandoffCode, handoffReply, handoffScript, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
+
+describe("parseCommand: /handoff", () => {
+  it.each<[string, ParsedCommand]>([
+    ["/handoff", { type: "handoff", action: "out" }],
+    ["/HANDOFF", { type: "handoff", action: "out" }],
+    ["/handoff back", { type: "handoff", action: "back" }],
+    ["/handoff new laptop-work", { type: "handoff", action: "new", name: "laptop-work" }],
+    ["/handoff now", { type: "invalid", reason: "/handoff takes nothing, back, or new <name>, not “now”." }],
+    ["/handoff back please", { type: "invalid", reason: "/handoff takes nothing, back, or new <name>, not “back please”." }],
+    ["/handoff new", { type: "invalid", reason: "/handoff new takes the new conversation's name: letters, digits, - and _, 1-32 of them." }],
+    ["/handoff new two words", { type: "invalid", reason: "/handoff new takes the new conversation's name: letters, digits, - and _, 1-32 of them." }],
+  ])("%j", (text, command) => expect(parseCommand(text)).toEqual(command));
+});
+
+describe("checkHandoffCode", () => {
+  const now = 1_000_000;
+  const row: HandoffCodeRow = { conversationId: 2, direction: "out", epoch: 3, expiresAt: now + HANDOFF_TTL_MS, usedAt: null };
+  const at = { now, epoch: 3, conversationExists: true };
+  it.each<[string, HandoffCodeRow | null, typeof at, "read" | "take", ReturnType<typeof checkHandoffCode>]>([
+    ["a fresh code, read", row, at, "read", null],
+    ["a fresh code, taken", row, at, "take", null],
+    ["no such code", null, at, "take", "unknown"],
+    ["its conversation deleted", row, { ...at, conversationExists: false }, "read", "unknown"],
+    ["used, taken again", { ...row, usedAt: now - 1 }, at, "take", "used"],
+    ["used, its script read again", { ...row, usedAt: now - 1 }, at, "read", null],
+    ["at its expiry", row, { ...at, now: row.expiresAt }, "read", "expired"],
+    ["after /web revoke", row, { ...at, epoch: 4 }, "take", "revoked"],
+    ["revoked and expired: revoked", row, { ...at, epoch: 4, now: row.expiresAt + 1 }, "take", "revoked"],
+  ])("%s", (_what, r, a, use, want) => expect(checkHandoffCode(r, a, use)).toBe(want));
+
+  it.each([["unknown", 404], ["used", 410], ["expired", 410], ["revoked", 410]] as const)("%s answers %i", (refusal, status) => expect(handoffStatus(refusal)).toBe(status));
+});
+
+describe("handoffReply", () => {
+  const text = handoffReply({ conversation: "api", url: "https://relay.example/h/AbC", ttlMinutes: 15 });
+  it("holds the shell line alone in a code block", () => {
+    const block = /```\n(.*)\n```/.exec(text);
+    expect(block?.[1]).toBe("curl -fsS https://relay.example/h/AbC | sh");
+  });
+  it("says how to read the script first, for how long the code works, and how to end it", () => {
+    expect(text).toContain("To read the script first: curl -fsS https://relay.example/h/AbC");
+    expect(text).toContain("15 minutes");
+    expect(text).toContain("/web revoke");
+  });
+});
+
+describe("handoffScript", () => {
+  it("runs under sh -e -u and fetches the data once, sending the directory url-encoded", () => {
+    const script = handoffScript({ url: "https://relay.example/h/AbC", conversation: "api" });
+    expect(script).toMatch(/^#!\/bin\/sh\n/);
+    expect(script).toContain("set -eu");
+    expect(script).toContain(`url='https://relay.example/h/AbC'`);
+    expect(script.match(/curl -/g)).toHaveLength(1);
+    expect(script).toContain(`curl -sS --fail-with-body --data-urlencode "dir=$here" -o "$bundle" "$url/data"`);
+  });
+  it("quotes the URL as one sh word whatever it holds", () => {
+    expect(handoffScript({ url: "https://x/h/a'b", conversation: "api" })).toContain(`url='https://x/h/a'\\''b'`);
+  });
+});

@@ -1,0 +1,121 @@
+// /handoff end to end: the whole stack (wrangler dev, the VM with the real Claude Code CLI on the
+// offline model, the emulator) and a laptop of its own (a temporary HOME, a directory with spaces
+// in its path, the real CLI). The phone's conversation makes a commit and an uncommitted edit and
+// remembers a word; the line /handoff answers, run with `sh -eu`, leaves the branch, the edit and
+// the session there, and `claude -p --resume <id>` on the laptop sends the earlier turns.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { resolveClaudeBin } from "../../vm/src/claude-bin";
+import { useResources } from "../helpers/resources";
+import { sentTo } from "./helpers/emulator-api";
+import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
+import { postInbound } from "./helpers/signed-inbound";
+import { nextMessage } from "./helpers/emulator-api";
+
+const PHONE = PHONES[2];
+let stack: E2eStack;
+const resources = useResources();
+const laptop = mkdtempSync(join(tmpdir(), "handoff laptop "));
+afterAll(() => rmSync(laptop, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  stack = await startE2eStack("handoff", resources);
+});
+
+const send = async (text: string) => expect((await postInbound(stack, PHONE, text)).status).toBe(200);
+const sent = () => sentTo(stack.urls.twilio, PHONE);
+
+/** A child run to its end (this process serves nothing it talks to, but a shell line may take a while). */
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+const git = async (cwd: string, ...args: string[]) => (await run("git", args, { cwd, env: { PATH: process.env.PATH, HOME: join(laptop, "home") } })).stdout.trim();
+
+it("takes the conversation to a laptop: branch, commit, uncommitted edit and the session, which the laptop's CLI resumes", async () => {
+  let seen = (await sent()).length;
+  await send("/approvals off");
+  ({ seen } = await nextMessage("approvals off", sent, seen, (b) => /off/i.test(b)));
+  const setup = "git init -q -b fix-flaky && printf 'one\\n' > a.txt && git add a.txt && git -c user.name=T -c user.email=t@example.com commit -qm first && printf 'two\\n' >> a.txt && echo done";
+  await send(`[[tool Bash ${JSON.stringify({ command: setup })}]] set up`);
+  ({ seen } = await nextMessage("the setup's answer", sent, seen, (b) => b.includes("The Bash tool answered") && b.includes("done")));
+  await send("remember the word apricot");
+  ({ seen } = await nextMessage("the word's answer", sent, seen, (b) => b.includes("You said: «remember the word apricot»")));
+
+  await send("/handoff");
+  const { message } = await nextMessage("the hand-off line", sent, seen, (b) => b.includes("| sh"));
+  const line = /```\n(curl -fsS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
+  expect(line).toBeTruthy();
+
+  const home = join(laptop, "home");
+  const here = join(laptop, "my projects", "api copy");
+  mkdirSync(home, { recursive: true });
+  mkdirSync(here, { recursive: true });
+  const env = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
+  // The line as pasted, with the script itself under `sh -eu`.
+  const ran = await run("sh", ["-eu", "-c", line!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
+  expect(ran.stderr).toBe("");
+  expect(ran.status).toBe(0);
+  const resume = ran.stdout.trim().split("\n").at(-1) ?? "";
+  const sessionId = /^claude --resume ([0-9a-f-]{36})$/.exec(resume)?.[1];
+  expect(sessionId).toBeTruthy();
+
+  expect(await git(here, "symbolic-ref", "--short", "HEAD")).toBe("fix-flaky");
+  expect(await git(here, "log", "--format=%s")).toBe("first");
+  expect(readFileSync(join(here, "a.txt"), "utf8")).toBe("one\ntwo\n");
+  expect(await git(here, "status", "--porcelain")).toBe("M a.txt");
+
+  // The laptop's own CLI, on the same offline model: the request it sends holds the phone's turns.
+  const claude = resolveClaudeBin();
+  expect(claude).toBeTruthy();
+  const resumed = await run(claude!, ["-p", "--resume", sessionId!, "which word?"], {
+    cwd: here,
+    env: { ...env, ANTHROPIC_BASE_URL: stack.urls.model, ANTHROPIC_API_KEY: "offline", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+  });
+  expect(resumed.stdout).toContain("[offline model] You said: «which word?»");
+  expect(resumed.stdout).toContain("This conversation has 3 user messages");
+  expect(resumed.stdout).toContain("«remember the word apricot»");
+
+  // The phone is told, and /status says where the conversation is.
+  ({ seen } = await nextMessage("the hand-off notice", sent, 0, (b) => b.includes("went to your laptop")));
+  await send("/status");
+  ({ seen } = await nextMessage("/status", sent, seen, (b) => b.includes("is on your laptop since")));
+
+  // Work on the laptop: a commit, an edit left uncommitted, a new file; then /handoff back's line.
+  await run("sh", ["-euc", "printf 'three\\n' >> a.txt && git -c user.name=L -c user.email=l@example.com commit -qam 'laptop commit' && printf 'four (laptop, not committed)\\n' >> a.txt && echo new > 'b file.txt'"], { cwd: here, env });
+  expect(await git(here, "log", "--format=%s")).toBe("laptop commit\nfirst");
+  await send("/handoff back");
+  const back = await nextMessage("the hand-back line", sent, seen, (b) => b.includes("bring it back") && b.includes("| sh"));
+  seen = back.seen;
+  const backLine = /```\n(curl -fsS \S+ \| sh)\n```/.exec(back.message.body ?? "")?.[1];
+  expect(backLine).toBeTruthy();
+  const sentBack = await run("sh", ["-eu", "-c", backLine!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
+  expect(sentBack.stderr + sentBack.stdout).not.toContain("handoff:");
+  expect(sentBack.stderr).toBe("");
+  expect(sentBack.status).toBe(0);
+  expect(sentBack.stdout).toMatch(/back from the laptop: 1 new turn, branch fix-flaky at [0-9a-f]{7}, 2 files changed/);
+  ({ seen } = await nextMessage("the back notice", sent, seen, (b) => b.includes("back from the laptop")));
+  await send("/status");
+  ({ seen } = await nextMessage("/status after", sent, seen, (b) => b.includes("Spend") || b.includes("spend") || b.length > 0));
+
+  // The phone's next message goes on in the laptop's session, in a workspace with the laptop's commit and edit.
+  const look = "git log --format=%s && cat a.txt 'b file.txt'";
+  await send(`[[tool Bash ${JSON.stringify({ command: look })}]] and now?`);
+  const answer = await nextMessage("the look's answer", sent, seen, (b) => b.includes("The Bash tool answered"));
+  expect(answer.message.body).toContain("laptop commit");
+  expect(answer.message.body).toContain("four (laptop, not committed)");
+  expect(answer.message.body).toContain("new");
+  await send("and the word?");
+  const word = await nextMessage("the word", sent, answer.seen, (b) => b.includes("You said: «and the word?»"));
+  expect(word.message.body).toContain("«which word?»");
+  expect(word.message.body).toContain("«remember the word apricot»");
+});

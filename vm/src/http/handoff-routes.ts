@@ -1,0 +1,58 @@
+// `POST /v1/workspaces/:workspace/handoff?userId=…` (docs/protocol.md): the HTTP side of
+// handoff/handoff.ts. Refused while a run is live in the workspace; the bundle is made under the
+// workspace's lock, so no run starts in it mid-way.
+import type { Context, Hono } from "hono";
+import * as z from "zod";
+import { lstatSync } from "node:fs";
+import { GIT_BUNDLE_CONTENT_TYPE, HandbackRequestSchema, HandoffOutRequestSchema } from "../../../src/protocol/vm/handoff";
+import { handback } from "../handoff/handback";
+import { VM_ROUTES } from "../../../src/protocol/vm/routes";
+import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
+import type { AgentUsers } from "../users/agent-users";
+import { fail, parseBody, parseInput } from "./http-body";
+import type { RunManager } from "../runs/run-manager";
+import { handoffBundle, type HandoffTarget } from "../handoff/handoff";
+import { userPathsOf, workspaceDirOf } from "../users/user-paths";
+
+export type HandoffRouteDeps = {
+  dataDir: string;
+  manager: Pick<RunManager, "lockWorkspace">;
+  users: Pick<AgentUsers, "idsOf">;
+};
+
+const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: z.string().min(1).max(64) });
+const patternOf = (build: (workspace: string, userId: string) => string): string => build("WORKSPACE", "").split("?")[0]?.replace("WORKSPACE", ":workspace") ?? "";
+
+export function addHandoffRoutes(app: Hono, deps: HandoffRouteDeps): void {
+  /** The workspace the request names, locked against runs while `work` goes on; 409 while a run is live in it. */
+  const underLock = async (c: Context, work: (t: HandoffTarget) => Promise<Response>): Promise<Response> => {
+    const { workspace, userId } = parseInput({ workspace: c.req.param("workspace"), userId: c.req.query("userId") }, WorkspaceOfUserSchema);
+    const paths = userPathsOf(deps.dataDir, userId);
+    const dir = workspaceDirOf(paths, workspace);
+    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) fail(404, { error: "unknown_workspace", message: `no workspace ${workspace} for this user` });
+    const release = await deps.manager.lockWorkspace(paths.key, dir);
+    if (!release) return c.json({ error: "handoff_refused", reason: "busy", message: "A run is in progress in this conversation; try again when it has answered." }, 409);
+    try {
+      return await work({ dir, home: paths.home, ids: deps.users.idsOf(paths.key) });
+    } finally {
+      release();
+    }
+  };
+
+  app.post(patternOf(VM_ROUTES.workspaceHandoff), async (c) => {
+    const request = await parseBody(c, HandoffOutRequestSchema);
+    return underLock(c, async (t) => {
+      const outcome = await handoffBundle(t, request);
+      if (!outcome.ok) return c.json(outcome.refusal, 422);
+      return new Response(outcome.bundle, { headers: { "content-type": GIT_BUNDLE_CONTENT_TYPE, "cache-control": "no-store" } });
+    });
+  });
+
+  app.post(patternOf(VM_ROUTES.workspaceHandback), async (c) => {
+    const request = await parseBody(c, HandbackRequestSchema);
+    return underLock(c, async (t) => {
+      const outcome = await handback(t, request);
+      return outcome.ok ? c.json(outcome.done) : c.json(outcome.refusal, outcome.refusal.reason === "conflict" ? 409 : 422);
+    });
+  });
+}
