@@ -57,6 +57,11 @@ export const ARCHIVE_BACKOFF: Backoff = { steps: { kind: "doubling", firstMs: 30
 /** The wait after the `failures`-th failure in a row. */
 export const archiveRetryDelayMs = (failures: number, jitter: number): number => backoffDelayMs(Math.max(1, failures), ARCHIVE_BACKOFF, jitter)!;
 
+/** The user's last use: their last message or the last run's end (a task's too); the Machine's own starts (an archive's) do not count. */
+export function lastUseOf(lastMessageAt: number | null, lastRunEndedAt: number | null): number | null {
+  return lastMessageAt === null ? lastRunEndedAt : lastRunEndedAt === null ? lastMessageAt : Math.max(lastMessageAt, lastRunEndedAt);
+}
+
 /** `afterDays` (ARCHIVE_AFTER_DAYS, fractions allowed) in milliseconds. */
 export const archiveAfterMs = (afterDays: number): number => Math.round(afterDays * DAY_MS);
 

@@ -30,6 +30,7 @@ import shipPreview from "../../../migrations/0026_ship_preview.sql";
 import triggerDoors from "../../../migrations/0027_trigger_doors.sql";
 import dueTimes from "../../../migrations/0028_due_times.sql";
 import strangerOrigin from "../../../migrations/0029_stranger_origin.sql";
+import archive from "../../../migrations/0034_archive.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -64,6 +65,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 27, name: "0027_trigger_doors", sql: triggerDoors },
   { id: 28, name: "0028_due_times", sql: dueTimes },
   { id: 29, name: "0029_stranger_origin", sql: strangerOrigin },
+  { id: 30, name: "0034_archive", sql: archive },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */
