@@ -3,7 +3,7 @@ import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/
 import type { ShipRequest } from "../../src/protocol/vm/ship";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "archive-restore";
   /** ship-preview, ship: the ShipRequest the relay sent. */
   ship?: ShipRequest;
   /** render-diff: the unified diff the relay asked to draw. */
@@ -14,6 +14,8 @@ export type StandInRequest = {
   decision?: "allow" | "deny";
   message?: string;
   remember?: string;
+  /** archive-restore: the workspaces and sessions the restore put back. */
+  restored?: { workspaces: string[]; sessions: number };
   /** "" for the workspace requests. */
   runId: string;
   userId: string;

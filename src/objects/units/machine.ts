@@ -383,6 +383,8 @@ export function createMachineUnit(d: {
         if (r.machineId) {
           const destroyed = await fly.destroyMachine(r.machineId, { force: true });
           if (!destroyed.ok && destroyed.failure !== "not_found") return destroyed;
+          // The volume is attached until the Machine is gone: its deletion waits for that.
+          if (destroyed.ok) await fly.waitMachine(r.machineId, { state: "destroyed", timeoutSeconds: WAIT_TIMEOUT_S });
           repo.patch({ machineId: null, instanceId: null, state: "none" }, now);
           d.log("machine_destroyed", { machineId: r.machineId, reason: "archived" });
         }
