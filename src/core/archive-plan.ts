@@ -51,11 +51,14 @@ export type ArchiveChore =
 /** A task due within this long of the archive's time keeps the user live (its run would restore at once). */
 export const SCHEDULE_MARGIN_MS = DAY_MS;
 
-/** Retries of a failed chore: 30 s doubling up to 6 h, spread so many users do not retry at one instant. */
-export const ARCHIVE_BACKOFF: Backoff = { steps: { kind: "doubling", firstMs: 30_000, maxMs: 6 * 3_600_000 }, jitterRatio: 0.2 };
+/**
+ * Retries of a failed chore: from 30 s (or ARCHIVE_AFTER_DAYS when shorter, never under 1 s)
+ * doubling up to 6 h, spread so many users do not retry at one instant.
+ */
+export const archiveBackoff = (afterMs: number): Backoff => ({ steps: { kind: "doubling", firstMs: Math.max(1_000, Math.min(30_000, afterMs)), maxMs: 6 * 3_600_000 }, jitterRatio: 0.2 });
 
 /** The wait after the `failures`-th failure in a row. */
-export const archiveRetryDelayMs = (failures: number, jitter: number): number => backoffDelayMs(Math.max(1, failures), ARCHIVE_BACKOFF, jitter)!;
+export const archiveRetryDelayMs = (failures: number, jitter: number, afterMs: number): number => backoffDelayMs(Math.max(1, failures), archiveBackoff(afterMs), jitter)!;
 
 /** The user's last use: their last message or the last run's end (a task's too); the Machine's own starts (an archive's) do not count. */
 export function lastUseOf(lastMessageAt: number | null, lastRunEndedAt: number | null): number | null {

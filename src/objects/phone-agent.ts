@@ -270,6 +270,8 @@ export class PhoneAgent extends DurableObject<Env> {
     const present = stepTime(Math.max(startedAt, floor), this.clock);
     let ran = 0;
     try {
+      // The safety net first: should this instance die in a long step (an alarm's archive), the next resumes it.
+      await this.replan(present());
       // The slice is real time; `now` (what is due) may be ahead of it when an alarm fires.
       while (this.clock() < deadline) {
         const now = present();

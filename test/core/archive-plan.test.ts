@@ -49,10 +49,15 @@ describe("the archive's settings and holds", () => {
     ["restored", false],
   ] as const)("runs wait while %s: %s", (status, holds) => expect(archiveHoldsRuns(status)).toBe(holds));
 
-  it("backs off from 30 s, doubling, to 6 h at most", () => {
-    expect(archiveRetryDelayMs(1, 0.5)).toBe(30_000);
-    expect(archiveRetryDelayMs(2, 0.5)).toBe(60_000);
-    expect(archiveRetryDelayMs(40, 0.999)).toBeLessThanOrEqual(6 * 3_600_000 * 1.2);
-    expect(archiveRetryDelayMs(40, 0)).toBeGreaterThanOrEqual(6 * 3_600_000 * 0.8);
+  it.each([
+    ["from 30 s", after, 1, 30_000],
+    ["doubling", after, 2, 60_000],
+    ["from ARCHIVE_AFTER_DAYS when shorter", 2_592, 1, 2_592],
+    ["never under 1 s", 10, 1, 1_000],
+  ])("backs off %s", (_n, afterMs, failures, ms) => expect(archiveRetryDelayMs(failures, 0.5, afterMs)).toBe(ms));
+
+  it("backs off to 6 h at most, spread by a fifth", () => {
+    expect(archiveRetryDelayMs(40, 0.999, after)).toBeLessThanOrEqual(6 * 3_600_000 * 1.2);
+    expect(archiveRetryDelayMs(40, 0, after)).toBeGreaterThanOrEqual(6 * 3_600_000 * 0.8);
   });
 });

@@ -47,7 +47,7 @@ export function createArchiveUnit(d: {
   /** Before each attempt: when to try again should it fail or be cut off (an eviction leaves this). */
   const attempting = (now: number, change: Partial<ArchiveRow> = {}): ArchiveRow => {
     const failures = repo.get().failures + 1;
-    return repo.patch({ ...change, failures, retryAt: now + archiveRetryDelayMs(failures, random()) }, now);
+    return repo.patch({ ...change, failures, retryAt: now + archiveRetryDelayMs(failures, random(), d.afterMs) }, now);
   };
   const failed = (kind: ArchiveChore["kind"], error: string, now: number): void => {
     const r = repo.patch({ lastError: `${kind}: ${error}`.slice(0, 300) }, now);
