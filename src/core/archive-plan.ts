@@ -21,19 +21,25 @@ export type ArchiveFacts = {
   restoredAt: number | null;
 };
 
-export type UserActivity = {
-  /** The latest of: the last message, the last run's end, the Machine's last use; null: never used. */
-  lastUseAt: number | null;
+/** What is waiting or running now: cheap, read on every plan of the alarm (a message's own path too). */
+export type Demand = {
   runOpen: boolean;
   /** Messages (a schedule's or an event's too) waiting for a run. */
   queued: number;
+};
+
+/** Read only when nothing waits (never on a message's way to the model): some cost a scan. */
+export type IdleFacts = {
+  /** The user's last use: the last message, task or event their agent got (else the last run's end); null: never used. */
+  lastUseAt: number | null;
   /** The next task's time; null: none. */
   nextScheduleAt: number | null;
-  /** There is something to archive: a volume (machines mode) or a user of the shared VM who ran something. */
+  /** There is something to archive: a volume (machines mode), or a user of the shared VM. */
   hasFiles: boolean;
-  /** The last run's end: after a restore, a run that ended means the user used it. */
-  lastRunEndedAt: number | null;
 };
+
+/** The facts read only when needed. `lastRunEndedAt`: after a restore, a run that ended since means the user used it. */
+export type ArchiveReads = { idle(): IdleFacts; lastRunEndedAt(): number | null };
 
 export type ArchiveChore =
   /** Prepare at the VM, stream each part into R2, write the manifest, check every part. */
@@ -60,43 +66,41 @@ export const archiveBackoff = (afterMs: number): Backoff => ({ steps: { kind: "d
 /** The wait after the `failures`-th failure in a row. */
 export const archiveRetryDelayMs = (failures: number, jitter: number, afterMs: number): number => backoffDelayMs(Math.max(1, failures), archiveBackoff(afterMs), jitter)!;
 
-/** The user's last use: their last message or the last run's end (a task's too); the Machine's own starts (an archive's) do not count. */
-export function lastUseOf(lastMessageAt: number | null, lastRunEndedAt: number | null): number | null {
-  return lastMessageAt === null ? lastRunEndedAt : lastRunEndedAt === null ? lastMessageAt : Math.max(lastMessageAt, lastRunEndedAt);
-}
-
 /** `afterDays` (ARCHIVE_AFTER_DAYS, fractions allowed) in milliseconds. */
 export const archiveAfterMs = (afterDays: number): number => Math.round(afterDays * DAY_MS);
 
 /** The chore due next, or null. `afterMs`: ARCHIVE_AFTER_DAYS; null when no archive bucket is bound (nothing is ever archived). */
-export function nextArchiveChore(row: ArchiveFacts, a: UserActivity, afterMs: number | null): ArchiveChore | null {
-  const chore = choreOf(row, a, afterMs);
+export function nextArchiveChore(row: ArchiveFacts, demand: Demand, reads: ArchiveReads, afterMs: number | null): ArchiveChore | null {
+  const chore = choreOf(row, demand, reads, afterMs);
   if (!chore) return null;
   return row.retryAt !== null && row.retryAt > chore.at && chore.kind !== "abandon" ? { ...chore, at: row.retryAt } : chore;
 }
 
-const demand = (a: UserActivity): boolean => a.runOpen || a.queued > 0;
+const waiting = (d: Demand): boolean => d.runOpen || d.queued > 0;
 
-function choreOf(row: ArchiveFacts, a: UserActivity, afterMs: number | null): ArchiveChore | null {
+function choreOf(row: ArchiveFacts, d: Demand, reads: ArchiveReads, afterMs: number | null): ArchiveChore | null {
   switch (row.status) {
     case "live":
     case "archiving":
-      return afterMs === null ? null : archiveDueAt(a, afterMs);
+      return afterMs === null || waiting(d) ? null : archiveDueAt(reads.idle(), afterMs);
     case "checked":
       // Back before the Machine went: it stays, and the archive is dropped (it would be stale).
-      return demand(a) ? { kind: "abandon", at: 0 } : { kind: "discard", at: 0 };
+      return waiting(d) ? { kind: "abandon", at: 0 } : { kind: "discard", at: 0 };
     case "archived":
-      return a.queued > 0 ? { kind: "announce", at: 0 } : null;
+      return d.queued > 0 ? { kind: "announce", at: 0 } : null;
     case "restoring":
       return { kind: "restore", at: 0 };
-    case "restored":
-      return !a.runOpen && a.lastRunEndedAt !== null && row.restoredAt !== null && a.lastRunEndedAt >= row.restoredAt ? { kind: "forget", at: 0 } : null;
+    case "restored": {
+      if (d.runOpen || row.restoredAt === null) return null;
+      const ended = reads.lastRunEndedAt();
+      return ended !== null && ended >= row.restoredAt ? { kind: "forget", at: 0 } : null;
+    }
   }
 }
 
-/** Unused for `afterMs`, no run open, nothing waiting and no task due within a day of it: then. */
-function archiveDueAt(a: UserActivity, afterMs: number): ArchiveChore | null {
-  if (!a.hasFiles || a.lastUseAt === null || demand(a)) return null;
+/** Unused for `afterMs` (nothing waiting, no run open) and no task due within a day of it: then. */
+function archiveDueAt(a: IdleFacts, afterMs: number): ArchiveChore | null {
+  if (!a.hasFiles || a.lastUseAt === null) return null;
   const at = a.lastUseAt + afterMs;
   // A task due soon would bring the user straight back: wait until it has run (its run is a use).
   if (a.nextScheduleAt !== null && a.nextScheduleAt < at + SCHEDULE_MARGIN_MS) return { kind: "archive", at: Math.max(at, a.nextScheduleAt + SCHEDULE_MARGIN_MS) };

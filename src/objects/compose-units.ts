@@ -21,7 +21,6 @@ import { vmSourceFor } from "./services/agent-vm";
 import { createVmClient } from "./clients/vm-client";
 import { createVmArchiveClient } from "./clients/vm-archive";
 import { createArchiveUnit } from "./units/archive";
-import { lastUseOf } from "../core/archive-plan";
 import type { FlyNames } from "../core/fly-identity";
 import type { InboxDeps } from "./services/inbox";
 import { pruneIfDue } from "./services/retention";
@@ -77,13 +76,10 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     user: phone,
     vm: createVmArchiveClient(source, phone),
     machine,
-    activity: () => ({
-      lastUseAt: lastUseOf(messages.lastInbound()?.receivedAt ?? null, repos.runs.lastFinishedAt()),
-      lastRunEndedAt: repos.runs.lastFinishedAt(),
-      runOpen: repos.runs.open() !== null,
-      queued: messages.countQueued(),
-      nextScheduleAt: repos.schedules.nextDueAt(),
-    }),
+    demand: () => ({ runOpen: repos.runs.open() !== null, queued: messages.countQueued() }),
+    lastUseAt: () => messages.lastReceivedAt() ?? repos.runs.lastFinishedAt(),
+    nextScheduleAt: repos.schedules.nextDueAt,
+    lastRunEndedAt: repos.runs.lastFinishedAt,
     outbox: repos.outbox,
     log,
   });

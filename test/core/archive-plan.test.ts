@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type ArchiveFacts, type UserActivity, archiveAfterMs, archiveHoldsRuns, archiveRetryDelayMs, nextArchiveChore, SCHEDULE_MARGIN_MS } from "../../src/core/archive-plan";
+import { type ArchiveFacts, type Demand, type IdleFacts, archiveAfterMs, archiveHoldsRuns, archiveRetryDelayMs, nextArchiveChore, SCHEDULE_MARGIN_MS } from "../../src/core/archive-plan";
+
+type UserActivity = Demand & IdleFacts & { lastRunEndedAt: number | null };
+const readsOf = (a: UserActivity) => ({ idle: () => a, lastRunEndedAt: () => a.lastRunEndedAt });
 
 const DAY = 86_400_000;
 const after = 7 * DAY;
@@ -11,7 +14,7 @@ describe("nextArchiveChore: what the archive unit does next", () => {
     ["unused: archived ARCHIVE_AFTER_DAYS after the last use", live, idle, after, { kind: "archive", at: 1_000 + after }],
     ["no archive bucket: never", live, idle, null, null],
     ["never used: nothing to archive", live, { ...idle, lastUseAt: null }, after, null],
-    ["no volume or directory: nothing to archive", live, { ...idle, hasFiles: false }, after, null],
+    ["no volume (machines mode): nothing to archive", live, { ...idle, hasFiles: false }, after, null],
     ["a run open: not now", live, { ...idle, runOpen: true }, after, null],
     ["a message waits: not now", live, { ...idle, queued: 1 }, after, null],
     ["a task due within a day of it: after the task", live, { ...idle, nextScheduleAt: 1_000 + after + 3_600_000 }, after, { kind: "archive", at: 1_000 + after + 3_600_000 + SCHEDULE_MARGIN_MS }],
@@ -29,7 +32,18 @@ describe("nextArchiveChore: what the archive unit does next", () => {
     ["restored and a run ended since: forget the archive", { status: "restored", retryAt: null, restoredAt: 5_000 }, { ...idle, lastRunEndedAt: 6_000 }, after, { kind: "forget", at: 0 }],
     ["restored, the run still open: not yet", { status: "restored", retryAt: null, restoredAt: 5_000 }, { ...idle, runOpen: true, lastRunEndedAt: 6_000 }, after, null],
   ])("%s", (_name, row, activity, afterMs, expected) => {
-    expect(nextArchiveChore(row, activity, afterMs)).toEqual(expected);
+    expect(nextArchiveChore(row, activity, readsOf(activity), afterMs)).toEqual(expected);
+  });
+
+  it.each<[string, ArchiveFacts, Demand]>([
+    ["a message waits", live, { runOpen: false, queued: 1 }],
+    ["a run is open", live, { runOpen: true, queued: 0 }],
+    ["restored, a run open", { status: "restored", retryAt: null, restoredAt: 5 }, { runOpen: true, queued: 0 }],
+  ])("on a message's way (%s), the costly idle facts are not read", (_name, row, demand) => {
+    const unread = () => {
+      throw new Error("read");
+    };
+    expect(nextArchiveChore(row, demand, { idle: unread, lastRunEndedAt: unread }, after)).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@
 // directory). A message (a task, an event) for an archived user brings them back onto a new Machine
 // first; the runs wait meanwhile. It alone writes the `archive` row; the decisions are
 // core/archive-plan.ts's. A failure anywhere is a row (last error, retry time), never a deletion.
-import { type ArchiveChore, archiveHoldsRuns, archiveRetryDelayMs, nextArchiveChore, type UserActivity } from "../../core/archive-plan";
+import { type ArchiveChore, archiveHoldsRuns, archiveRetryDelayMs, type Demand, nextArchiveChore } from "../../core/archive-plan";
 import { archiveBytes, archiveFolder, type ArchiveManifest, archiveManifestKey, archivePartKey, archiveUserPrefix, partMismatch } from "../../core/archive-keys";
 import { toHex } from "../../core/encoding";
 import type { Log } from "../../core/log";
@@ -30,19 +30,24 @@ export function createArchiveUnit(d: {
   vm: VmArchiveClient;
   /** Machines mode: the Machine and volume to delete once the archive is checked; null in shared mode. */
   machine: { discard(now: number): Promise<{ ok: true } | { ok: false; failure: string; message?: string }>; hasFiles(): boolean } | null;
-  activity: () => Omit<UserActivity, "hasFiles">;
+  /** What waits or runs now (cheap); the rest is read only when nothing does. */
+  demand: () => Demand;
+  /** The last message, task or event the agent got (else the last run's end); null: never used. */
+  lastUseAt: () => number | null;
+  nextScheduleAt: () => number | null;
+  lastRunEndedAt: () => number | null;
   outbox: Pick<OutboxRepo, "add">;
   log: Log;
   random?: () => number;
 }) {
   const { repo, bucket } = d;
   const random = d.random ?? Math.random;
-  const facts = (): UserActivity => {
-    const a = d.activity();
-    // Shared mode: a user who ever ran something has a directory on the shared volume.
-    return { ...a, hasFiles: d.machine ? d.machine.hasFiles() : a.lastRunEndedAt !== null };
+  const reads = {
+    // Shared mode: any user who wrote may have a directory on the shared volume.
+    idle: () => ({ lastUseAt: d.lastUseAt(), nextScheduleAt: d.nextScheduleAt(), hasFiles: d.machine ? d.machine.hasFiles() : true }),
+    lastRunEndedAt: d.lastRunEndedAt,
   };
-  const due = (): ArchiveChore | null => nextArchiveChore(repo.get(), facts(), bucket ? d.afterMs : null);
+  const due = (): ArchiveChore | null => nextArchiveChore(repo.get(), d.demand(), reads, bucket ? d.afterMs : null);
 
   /** Before each attempt: when to try again should it fail or be cut off (an eviction leaves this). */
   const attempting = (now: number, change: Partial<ArchiveRow> = {}): ArchiveRow => {
