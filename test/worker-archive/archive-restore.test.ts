@@ -3,8 +3,11 @@
 // onto a new Machine, says so once, and is answered once; an archive is used, then dropped.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ArchiveManifestSchema } from "../../src/core/archive-keys";
+import { ArchiveManifestSchema, archiveUserPrefix } from "../../src/core/archive-keys";
+import { toHex } from "../../src/core/encoding";
+import { ARCHIVE_TEST_PHONES } from "./archive-env";
 import { ARCHIVE_RESTORING } from "../../src/core/replies/archive";
+import { exports } from "cloudflare:workers";
 import { ask, bodies, eventually, sentTo } from "../worker/helpers";
 import { machinesOf, volumesOf } from "../worker-machines/fly-helpers";
 import { archiveKeys, archiveRow, machineRequests } from "./helpers";
@@ -28,7 +31,19 @@ describe("archiving an idle user", () => {
     for (const part of manifest.parts) {
       const stored = await env.ARCHIVE!.head(manifestKey.replace(/manifest\.json$/, `parts/${part.name}`));
       expect(stored?.size).toBe(part.bytes);
-      expect(Array.from(new Uint8Array(stored!.checksums.sha256!), (b) => b.toString(16).padStart(2, "0")).join("")).toBe(part.sha256);
+      expect(toHex(new Uint8Array(stored!.checksums.sha256!))).toBe(part.sha256);
+    }
+    // The archive is this user's alone: under no other user's prefix, and no route of the Worker serves it.
+    const own = await archiveUserPrefix(phone);
+    expect(keys.every((k) => k.startsWith(own))).toBe(true);
+    for (const other of ARCHIVE_TEST_PHONES.filter((p) => p !== phone)) {
+      const theirs = await archiveUserPrefix(other);
+      expect(keys.some((k) => k.startsWith(theirs))).toBe(false);
+    }
+    for (const path of [`/media/${manifestKey}`, `/web/${manifestKey}`, `/${manifestKey}`]) {
+      const res = await exports.default.fetch(new Request(`https://relay.test${path}`));
+      expect(res.status, path).toBe(404);
+      await res.body?.cancel();
     }
     const row = (await archiveRow(phone))!;
     expect(row).toMatchObject({ bytes: manifest.parts.reduce((n, p) => n + p.bytes, 0), last_error: null });
