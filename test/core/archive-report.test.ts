@@ -16,12 +16,12 @@ describe("archiveLine: what /vm and /users say of a user's archive", () => {
 
   it("/vm names the archive beside the Machine", () => {
     const report = machinesReport({ users: [{ phone: "+15550000380", machine: null, archive: { status: "archived", archivedAt: NOW - DAY, bytes: 1024, lastError: null } }], orphans: { machines: [], volumes: [] }, app: "agents", now: NOW });
-    expect(report.split("\n")[1]).toBe("+15550000380 · no Machine yet · archive: archived 1 d ago, 1.0 KB");
+    expect(report.split("\n")[1]).toBe("+15550000380 · no Machine yet · archive: archived 24 h ago, 1.0 KB");
   });
 
   it("/users names it too, in shared mode as well", () => {
     const summary = { lastActiveAt: NOW - 8 * DAY, state: "idle" as const, heldUntil: null, queued: 0, spentTodayUsd: 0, spentMonthUsd: 0, dailyBudgetUsd: 20, budgetSetByAdmin: false, monthlyBudgetUsd: null, timeZone: "UTC", archive: { status: "archived" as const, archivedAt: NOW - DAY, bytes: 10, lastError: null } };
     const text = usersReport([{ phone: "+15550000381", sources: ["config"], summary }], { denied: [], directoryAnswered: true, now: NOW });
-    expect(text).toContain("· archive: archived 1 d ago, 10 B");
+    expect(text).toContain("· archive: archived 24 h ago, 10 B");
   });
 });
