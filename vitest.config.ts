@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { TEST_TEMPLATE_SID, testBindings } from "./test/worker/test-env.ts";
 import { ADMIN_TEST_BINDINGS } from "./test/worker-admin/admin-env.ts";
 import { machinesBindings } from "./test/worker-machines/machines-env.ts";
+import { archiveBindings } from "./test/worker-archive/archive-env.ts";
 import { telegramBindings } from "./test/worker-telegram/telegram-env.ts";
 
 /**
@@ -58,6 +59,11 @@ export default defineConfig({
       workerProject("worker-admin", "test/worker-admin/**/*.test.ts", ADMIN_TEST_BINDINGS),
       // The same Worker with VM_MODE=machines: each phone's own Machine in the Fly stand-in.
       workerProject("worker-machines", "test/worker-machines/**/*.test.ts", (inject) => machinesBindings({ flyApiUrl: inject("flyApiUrl"), flyProxyUrl: inject("flyProxyUrl") }), {
+        globalSetup: "test/worker-machines/global-setup.ts",
+        testTimeout: 60_000,
+      }),
+      // The same Worker and Fly stand-in with idle users archived to R2 after seconds (ARCHIVE_AFTER_DAYS).
+      workerProject("worker-archive", "test/worker-archive/**/*.test.ts", (inject) => archiveBindings({ flyApiUrl: inject("flyApiUrl"), flyProxyUrl: inject("flyProxyUrl") }), {
         globalSetup: "test/worker-machines/global-setup.ts",
         testTimeout: 60_000,
       }),

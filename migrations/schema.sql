@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-31 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-32 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -290,5 +290,18 @@ CREATE TABLE handoffs (
   back_at INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX handoffs_by_conversation ON handoffs (conversation_id, used_at);
+CREATE TABLE archive (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('live', 'archiving', 'checked', 'archived', 'restoring', 'restored')),
+  folder TEXT,
+  parts_json TEXT,
+  bytes INTEGER,
+  archived_at INTEGER,
+  restored_at INTEGER,
+  retry_at INTEGER,
+  failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  updated_at INTEGER NOT NULL
+);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -5,6 +5,7 @@ import { CHANNELS_ENV_SHAPE, CHANNELS_SIGNING_SETTINGS, channelsConfig, type Cha
 import { httpUrl, optional } from "./config-fields";
 import type { ApprovalMode } from "./core/approvals";
 import { parseFlyRegions } from "./core/fly-retry";
+import { archiveAfterMs } from "./core/archive-plan";
 import { parseNumberListDetailed } from "./core/phone";
 import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./core/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "./protocol/vm/approvals";
@@ -26,6 +27,8 @@ const EnvSchema = z.object({
   MACHINE_IDLE_MS: optional(z.string().check(z.regex(/^\d{1,9}$/, "MACHINE_IDLE_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 1000, "MACHINE_IDLE_MS must be at least 1000"))),
   MACHINE_IDLE_ACTION: optional(z.enum(["suspend", "stop"], "MACHINE_IDLE_ACTION must be suspend or stop")),
   // Fractions allowed (a test retires a Machine in seconds).
+  // Fractions allowed (a test archives a user in seconds).
+  ARCHIVE_AFTER_DAYS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "ARCHIVE_AFTER_DAYS must be a number of days"), z.refine((v) => Number(v) > 0, "ARCHIVE_AFTER_DAYS must be more than 0"))),
   MACHINE_RETIRE_DAYS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "MACHINE_RETIRE_DAYS must be a number of days"), z.refine((v) => Number(v) > 0, "MACHINE_RETIRE_DAYS must be more than 0"))),
   DAILY_BUDGET_USD: optional(z.string().check(z.regex(/^\d{1,6}(\.\d{1,4})?$/, "DAILY_BUDGET_USD must be an amount in dollars, e.g. 20"))),
   MONTHLY_BUDGET_USD: optional(z.string().check(z.regex(/^\d{1,7}(\.\d{1,4})?$/, "MONTHLY_BUDGET_USD must be an amount in dollars, e.g. 200"))),
@@ -59,6 +62,8 @@ export type Config = ChannelsConfig & {
   vm: { url: string; token: string } | null;
   /** `machines` (VM_MODE): each phone's own Fly Machine; null in shared mode. */
   machines: MachinesConfig | null;
+  /** ARCHIVE_AFTER_DAYS in milliseconds: unused this long, the user's files go to the ARCHIVE bucket (docs/fly-machines.md, "Archiving idle users"). */
+  archiveAfterMs: number;
   /** Messages per user per minute before the excess is refused (0: no limit). */
   maxMessagesPerMinute: number;
   /** Conversations of one user that run at once (MAX_PARALLEL_RUNS). */
@@ -138,6 +143,7 @@ function parseConfig(env: object): ConfigResult {
       adminSenders: admins.numbers,
       vm: machines.config === null && e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       machines: machines.config,
+      archiveAfterMs: archiveAfterMs(e.ARCHIVE_AFTER_DAYS === undefined ? 7 : Number(e.ARCHIVE_AFTER_DAYS)),
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
       maxParallelRuns: e.MAX_PARALLEL_RUNS === undefined ? 3 : Number(e.MAX_PARALLEL_RUNS),
       allowlistCacheMs: e.ALLOWLIST_CACHE_MS === undefined ? 60_000 : Number(e.ALLOWLIST_CACHE_MS),

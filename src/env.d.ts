@@ -6,6 +6,8 @@ interface Env {
   USER_DIRECTORY: DurableObjectNamespace<import("./objects/user-directory").UserDirectory>;
   /** Stored media, both ways (`[[r2_buckets]]` in wrangler.toml); absent: no media links are served. */
   MEDIA?: R2Bucket;
+  /** Idle users' archives (`[[r2_buckets]]` in wrangler.toml); absent: nobody is archived, and no volume is deleted. */
+  ARCHIVE?: R2Bucket;
   /** Workers AI, for voice-note transcription; optional (see wrangler.toml). */
   AI?: Ai;
   PUBLIC_URL?: string;
@@ -23,6 +25,7 @@ interface Env {
   MACHINE_IDLE_MS?: string;
   MACHINE_IDLE_ACTION?: string;
   MACHINE_RETIRE_DAYS?: string;
+  ARCHIVE_AFTER_DAYS?: string;
   MAX_MESSAGES_PER_MINUTE?: string;
   MAX_PARALLEL_RUNS?: string;
   DAILY_BUDGET_USD?: string;

@@ -5,7 +5,7 @@ import type { ConfiguredIn } from "../channels/admin-names";
 import type { ChatAddress } from "../channels/channel";
 import { homeChatOf } from "../channels/home-chat";
 import { formatAgo, formatUsd } from "./format-ago";
-import { machineLine, type MachineView } from "./machine-report";
+import { type ArchiveView, archiveLine, machineLine, type MachineView } from "./machine-report";
 import { formatInZone } from "./schedule-format";
 
 /** One user's figures, as their PhoneAgent reports them (read-only, no VM call). */
@@ -25,6 +25,8 @@ export type UserSummary = {
   timeZone: string;
   /** VM_MODE=machines: the user's own Machine (null: none yet); absent in shared mode. */
   machine?: MachineView | null;
+  /** The user's archive in R2 (ARCHIVE_AFTER_DAYS): null or absent when there is none to speak of. */
+  archive?: ArchiveView | null;
   /** Chats that refused the bot (a user blocked it in the app): nothing is sent there until they write again. */
   stoppedChats?: { channel: string; chat: string; detail: string | null }[];
 };
@@ -58,7 +60,8 @@ function userLine(u: UserLine, now: number): string {
   const state = s.state === "held" && s.heldUntil !== null ? `held by budget until ${formatInZone(s.heldUntil, s.timeZone)}${waiting}` : `${s.state}${waiting}`;
   const monthly = s.monthlyBudgetUsd === null ? "" : `, ${formatUsd(s.monthlyBudgetUsd)}/month`;
   const budget = `budget ${formatUsd(s.dailyBudgetUsd)}/day${s.budgetSetByAdmin ? " (set by an admin)" : ""}${monthly}`;
-  const machine = s.machine === undefined ? "" : ` · ${machineLine(s.machine, now)}`;
+  const archive = archiveLine(s.archive, now);
+  const machine = `${s.machine === undefined ? "" : ` · ${machineLine(s.machine, now)}`}${archive ? ` · ${archive}` : ""}`;
   const stopped = (s.stoppedChats ?? []).map((c) => ` · 📵 ${c.channel} chat ${c.chat} stopped (${c.detail ?? "refused"})`).join("");
   return `${head} · ${active} · ${state} · today ${formatUsd(s.spentTodayUsd)}, month ${formatUsd(s.spentMonthUsd)} · ${budget}${machine}${stopped}`;
 }

@@ -12,3 +12,8 @@ export function toBase64(bytes: Uint8Array): string {
 export function basicAuthorization(user: string, secret: string): string {
   return `Basic ${btoa(`${user}:${secret}`)}`;
 }
+
+/** Bytes as lowercase hex (a SHA-256 as R2 and the VM write it). */
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,13 +1,13 @@
 // What a phone's Fly Machine needs, as data (VM_MODE=machines): before a request to the VM, the
 // next step to make it reachable; on its own, the next chore the object's alarm must do (idle
-// action, retirement, the retired volume's deletion) and when. Pure: the row and the facts in,
+// action, retirement) and when. A volume is deleted only after a checked archive (archive-plan.ts). Pure: the row and the facts in,
 // the step out; units/machine.ts does the calls.
 
 export type MachineSettings = {
   /** No run for this long: the Machine is suspended or stopped (MACHINE_IDLE_MS). */
   idleMs: number;
   idleAction: "suspend" | "stop";
-  /** Unused this long (MACHINE_RETIRE_DAYS): the Machine is destroyed; the volume as long again after. */
+  /** Unused this long (MACHINE_RETIRE_DAYS): the Machine is destroyed; the volume stays until the archive has it. */
   retireMs: number;
 };
 
@@ -44,7 +44,7 @@ export function nextStep(row: MachineFacts | null, want: MachineWant): MachineSt
   return { step: "start", update: row.image !== want.image || row.vmToken !== want.vmToken };
 }
 
-export type MachineChore = { kind: "idle" | "retire" | "delete_volume"; at: number };
+export type MachineChore = { kind: "idle" | "retire"; at: number };
 
 /** Idleness counts from the latest of: the last request, the last run's end, the last start. */
 export function lastUseOf(row: Pick<MachineFacts, "usedAt" | "startedAt">, lastRunEndedAt: number | null): number | null {
@@ -71,7 +71,7 @@ function choreOf(row: MachineFacts, lastRunEndedAt: number | null, s: MachineSet
     // Stopped is as idle as it gets; a suspended Machine is stopped only by retirement.
     return { kind: "retire", at: lastUse + s.retireMs };
   }
-  if (row.volumeId && row.retiredAt !== null) return { kind: "delete_volume", at: row.retiredAt + s.retireMs };
+  // A retired Machine's volume is the archive's to delete, once its files are checked in R2.
   return null;
 }
 

@@ -17,6 +17,37 @@ export type MachineView = {
   lastError: string | null;
 };
 
+/** A user's archive in R2 (ARCHIVE_AFTER_DAYS), as the archive unit knows it. */
+export type ArchiveView = {
+  status: "live" | "archiving" | "checked" | "archived" | "restoring" | "restored";
+  archivedAt: number | null;
+  bytes: number | null;
+  lastError: string | null;
+};
+
+const ARCHIVE_STATE: Record<ArchiveView["status"], string> = {
+  live: "not archived",
+  archiving: "being archived",
+  checked: "archived, Machine being deleted",
+  archived: "archived",
+  restoring: "being restored",
+  restored: "restored, archive kept until used",
+};
+
+/** One line: "archived 9 days ago, 4.2 MB · last error: …"; null when there is nothing to say. */
+export function archiveLine(a: ArchiveView | null | undefined, now: number): string | null {
+  if (!a) return null;
+  const age = a.archivedAt === null ? "" : ` ${formatAgo(a.archivedAt, now)}`;
+  const size = a.bytes === null ? "" : `, ${formatBytes(a.bytes)}`;
+  return `archive: ${ARCHIVE_STATE[a.status]}${a.status === "live" || a.status === "archiving" ? "" : `${age}${size}`}${a.lastError ? ` · last error: ${a.lastError}` : ""}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** One line: "Machine 6f64265fb3067a suspended in iad · started 3 min ago (cold start 0.4 s) · image …". */
 export function machineLine(m: MachineView | null, now: number): string {
   if (!m) return "no Machine yet";
@@ -48,11 +79,14 @@ export function findOrphans(listing: FlyListing, owned: Owned): FlyListing {
   return { machines: listing.machines.filter(unowned), volumes: listing.volumes.filter(unowned) };
 }
 
-export type MachineUserLine = { phone: string; machine: MachineView | null | "no_answer" };
+export type MachineUserLine = { phone: string; machine: MachineView | null | "no_answer"; archive?: ArchiveView | null };
 
 export function machinesReport(o: { users: readonly MachineUserLine[]; orphans: FlyListing | null; app: string; now: number }): string {
   const lines = [`Machines of ${o.app} (${o.users.length} users):`];
-  for (const u of o.users) lines.push(`${u.phone} · ${u.machine === "no_answer" ? "its agent did not answer" : machineLine(u.machine, o.now)}`);
+  for (const u of o.users) {
+    const archive = archiveLine(u.archive, o.now);
+    lines.push(`${u.phone} · ${u.machine === "no_answer" ? "its agent did not answer" : machineLine(u.machine, o.now)}${archive ? ` · ${archive}` : ""}`);
+  }
   if (o.orphans === null) lines.push("⚠️ The Machines API or the directory did not answer: Machines no user owns could not be listed.");
   else if (o.orphans.machines.length + o.orphans.volumes.length === 0) lines.push("No Machine or volume without an owner.");
   else {

@@ -17,7 +17,10 @@ import { publicOriginOf } from "./db/settings-repo";
 import type { Sql } from "./db/sql";
 import { agentFileCopier } from "./services/agent-files";
 import { createToolRunner } from "./services/agent-tools";
-import { agentVmFor } from "./services/agent-vm";
+import { vmSourceFor } from "./services/agent-vm";
+import { createVmClient } from "./clients/vm-client";
+import { createVmArchiveClient } from "./clients/vm-archive";
+import { createArchiveUnit } from "./units/archive";
 import type { FlyNames } from "../core/fly-identity";
 import type { InboxDeps } from "./services/inbox";
 import { pruneIfDue } from "./services/retention";
@@ -47,14 +50,16 @@ import { chatStoppedNotice } from "../channels/chat-stopped";
 import type { GithubDeps } from "./services/github-events";
 import { reviewQuestionsOf, type ReviewReadDeps } from "./services/review-replies";
 
-/** The platform's bindings the units use: the media bucket and Workers AI (both optional); `env`: for page links (none: no link is made). */
-export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined; env?: Env };
+/** The platform's bindings the units use: the media and archive buckets and Workers AI (all optional); `env`: for page links (none: no link is made). */
+export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined; env?: Env; archive?: R2Bucket | undefined };
 
 /** Hands a notice for an admin (built for whichever admin is told) to the object, which sends it on. */
 export type TellAdmin = (notice: (admin: AdminToTell) => AdminNotice) => void;
 
 /** Records in the directory that a Machine's and volume's names are this user's (VM_MODE=machines); false when it did not answer. */
 export type RecordMachineOwner = (names: FlyNames) => Promise<boolean>;
+/** No VM configured: no archive holds anything. */
+const noArchive = { blockedUntil: (): number | null => null };
 /** Without the directory no Machine is made: /vm sweep could not tell it is owned. */
 const noDirectory: RecordMachineOwner = async () => false;
 
@@ -64,7 +69,23 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   const bare = createRepos(sql);
   const repos = { ...bare, outbox: addressedOutbox(bare.outbox, { lastInbound: () => bare.messages.lastInbound()?.source ?? null, home: homeChatOf(phone) }) };
   const { messages, settings } = repos;
-  const { machine, vm } = agentVmFor(config, { repos, phone, log, clock, recordOwner: recordMachineOwner });
+  const { machine, source } = vmSourceFor(config, { repos, phone, log, clock, recordOwner: recordMachineOwner });
+  const archive = source && createArchiveUnit({
+    repo: repos.archive,
+    bucket: bindings.archive,
+    afterMs: config!.archiveAfterMs,
+    user: phone,
+    vm: createVmArchiveClient(source, phone),
+    machine,
+    demand: () => ({ runOpen: repos.runs.open() !== null, queued: messages.countQueued() }),
+    lastUseAt: () => messages.lastReceivedAt() ?? repos.runs.lastFinishedAt(),
+    nextScheduleAt: repos.schedules.nextDueAt,
+    lastRunEndedAt: repos.runs.lastFinishedAt,
+    outbox: repos.outbox,
+    log,
+  });
+  // Every request but the archive's own waits for the files to be back on the VM.
+  const vm = source && createVmClient(archive ? archive.gate(source) : source);
   const mediaKeys = mediaKeysFor(config);
   const mediaStore = mediaStoreFor(bindings.media, mediaKeys, clock);
   const mediaLink = createMediaLinker({ config, keys: mediaKeys, publicOrigin: () => publicOriginOf(settings, s), clock });
@@ -162,6 +183,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
     modelPause,
+    archive: archive ?? noArchive,
     answers,
     conversations,
     approvals,
@@ -221,9 +243,10 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     transaction: sql.transaction,
     log,
   });
-  const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, runs].filter((unit) => unit !== null);
+  // The archive after the outbox: its notice that the projects come back is sent before the restore.
+  const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, archive, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
-  return { vm, machine, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, units };
+  return { vm, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, units };
 }
 
 /** Links to a run's page, made when a prompt must be cut: under the phone's current link epoch, dated by the object's clock. */

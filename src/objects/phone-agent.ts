@@ -82,7 +82,7 @@ export class PhoneAgent extends DurableObject<Env> {
     // A notice for an admin goes to their object after the step that made it, never holding it up.
     const admins = adminNoticeDepsFor(env, this.config, { name: phone, agent: this }, this.log);
     const tell: TellAdmin = (notice) => ctx.waitUntil(tellAdmin(admins, notice));
-    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env }, clock: this.clock, tellAdmin: tell, recordMachineOwner: machineOwnerRecorder(env, phone, this.log) });
+    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env, archive: env.ARCHIVE }, clock: this.clock, tellAdmin: tell, recordMachineOwner: machineOwnerRecorder(env, phone, this.log) });
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), MIGRATIONS, FRESH_SCHEMA);
       // An upgrade of a user's rows is news; a new user's schema (from migration 1) is the code's,
@@ -338,6 +338,8 @@ export class PhoneAgent extends DurableObject<Env> {
     const present = stepTime(Math.max(startedAt, floor), this.clock);
     let ran = 0;
     try {
+      // The safety net first: should this instance die in a long step (an alarm's archive), the next resumes it.
+      await this.replan(present());
       // The slice is real time; `now` (what is due) may be ahead of it when an alarm fires.
       while (this.clock() < deadline) {
         const now = present();
@@ -398,6 +400,6 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private accessDeps(): AccessDeps {
     const { repos, lifecycle, budget, inbox, approvals } = this.u;
-    return { ...repos, machine: this.u.machine && (() => this.u.machine!.describe()), lifecycle, budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: inbox.failRun, stopApprovals: (now, runIds) => approvals.stopAll(now, runIds) };
+    return { ...repos, machine: this.u.machine && (() => this.u.machine!.describe()), archive: this.u.archive && (() => this.u.archive!.describe()), lifecycle, budget, monthlyCapUsd: this.config?.budget.monthlyUsd ?? null, failRun: inbox.failRun, stopApprovals: (now, runIds) => approvals.stopAll(now, runIds) };
   }
 }

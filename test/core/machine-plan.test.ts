@@ -32,7 +32,7 @@ describe("nextChore: what the alarm owes the Machine", () => {
     ["unknown counts as started", { ...base, state: "unknown" }, none, { kind: "idle", at: 61_000 }],
     ["suspended: retired after the retirement time", { ...base, state: "suspended" }, none, { kind: "retire", at: 1_000 + 30 * 86_400_000 }],
     ["stopped: the same", { ...base, state: "stopped" }, none, { kind: "retire", at: 1_000 + 30 * 86_400_000 }],
-    ["retired: its volume deleted as long again after", { ...base, state: "none", machineId: null, retiredAt: 10_000 }, none, { kind: "delete_volume", at: 10_000 + 30 * 86_400_000 }],
+    ["retired: its volume is never deleted here (only after a checked archive)", { ...base, state: "none", machineId: null, retiredAt: 10_000 }, none, null],
     ["a volume never retired (Machine gone): nothing", { ...base, state: "none", machineId: null }, none, null],
     ["a refused chore waits for its retry", { ...base, retryAt: 90_000 }, none, { kind: "idle", at: 90_000 }],
     ["a retry earlier than the chore changes nothing", { ...base, retryAt: 2_000 }, none, { kind: "idle", at: 61_000 }],

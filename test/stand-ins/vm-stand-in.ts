@@ -21,6 +21,7 @@ import { noToolCalls, summarizeToolCall, withToolCall } from "../../vm/src/core/
 import { STAND_IN_PNG, STAND_IN_SECRET } from "./vm-stand-in-types";
 import { changeOf, createCheckpointHistory } from "./vm-stand-in-changes";
 import { createShipStandIn } from "./vm-stand-in-ship";
+import { createArchiveStandIn } from "./vm-stand-in-archive";
 import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
 /**
@@ -70,6 +71,9 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *
  * A run started with options.forkSession gets a new session id (its session and result events
  * carry it), as the CLI's --fork-session gives; otherwise the session it resumes, or a new one.
+ *
+ * The archive routes (POST/DELETE /users/:user/archive, GET/PUT …/archive/parts/:name, POST
+ * …/archive/restore, DELETE /users/:user/data) are vm-stand-in-archive.ts's.
  *
  * GET /health answers {ok:true} without the token and {ok:true, problem} with it; `problem` is
  * options.problem (default null) until POST /__stand-in/health {problem: string | null} sets it.
@@ -247,6 +251,19 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (!mine) workspaces.set(userId, (mine = new Map()));
     return mine;
   };
+  const archives = createArchiveStandIn({
+    snapshot: (userId) => ({
+      workspaces: [...workspacesOf(userId).entries()],
+      sessions: [...new Set([...runs.values()].filter((r) => r.userId === userId).map((r) => r.sessionId))],
+    }),
+    restore: (userId, user) => {
+      const mine = workspacesOf(userId);
+      for (const [id, ws] of user.workspaces) mine.set(id, ws as { url: string | null; branch: string | null; files: number });
+      requests.push({ kind: "archive-restore", at: Date.now(), runId: "", userId, restored: { workspaces: user.workspaces.map(([id]) => id), sessions: user.sessions.length } });
+    },
+    drop: (userId) => void workspaces.delete(userId),
+    runOpen: (userId) => [...runs.values()].some((r) => r.userId === userId && !r.finished),
+  });
   const stepMs = options.stepMs ?? 5;
   const checkpoints = createCheckpointHistory();
   const ships = createShipStandIn(checkpoints);
@@ -431,7 +448,9 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const userId = url.searchParams.get("userId");
       return json(res, 200, { requests: requests.filter((r) => !userId || r.userId === userId) });
     }
+    if (await archives.control(req, res, url)) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) return json(res, 401, { error: "unauthorized" });
+    if (await archives.handle(req, res, url)) return;
 
     if (req.method === "GET" && url.pathname === "/v1/github/permission") {
       const key = `${(url.searchParams.get("repo") ?? "").toLowerCase()}\n${(url.searchParams.get("user") ?? "").toLowerCase()}`;

@@ -52,6 +52,7 @@ function driver(connect: Connect, startRun: VmClient["startRun"]) {
     gitIdentity: () => ({ name: "n", email: "e@x" }),
     budget: { blockedUntil: () => null, tellHeld: () => {}, leftUsd: () => 20 },
     modelPause: createModelPause({ settings: repos.settings, outbox: repos.outbox, queued: repos.messages.countQueued, waiting: () => [], transaction: sql.transaction }),
+    archive: { blockedUntil: () => null },
     maxParallelRuns: 3,
     sendTyping: async () => undefined,
     progress: { wanted: () => false, pacing: DEFAULT_PROGRESS_PACING, send: () => {} },

@@ -11,7 +11,9 @@ const said = (phone: string, match: (b: string) => boolean) => eventually(async 
 /** What a dead instance left behind: the conversation `name` (cloning or ready, made `ageMs` ago) and a run waiting for it. */
 async function leftBehind(phone: string, name: string, status: "cloning" | "ready", ageMs: number) {
   const at = Date.now() - ageMs;
-  await rewriteStorage(phone, (storage) => {
+  await rewriteStorage(phone, async (storage) => {
+    // The fresh instance then knows of no alarm but the one set below (the archive's, days ahead, would be its floor).
+    await storage.deleteAlarm();
     storage.sql.exec("INSERT INTO conversations (name, workspace, repo_url, status, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)", name, `c-${name}`, `https://github.com/acme/${name}.git`, status, at, at);
     // The clone's deadline, as the conversations unit keeps it for the alarm (CLONE_DEADLINE_MS after it started).
     if (status === "cloning") storage.sql.exec("INSERT INTO due_times (unit, due_at) VALUES ('conversations', ?)", at + CLONE_DEADLINE_MS);

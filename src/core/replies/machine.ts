@@ -1,8 +1,8 @@
 // What the relay says about a phone's own Machine (VM_MODE=machines): that it was retired after
 // a long silence, and that its files were lost behind the relay's back. Pure: facts in, text out.
 
-export function machineRetiredNotice(o: { unusedDays: number; volumeKeptUntil: number }): string {
-  return `Your agent's machine was shut down after ${o.unusedDays} day${o.unusedDays === 1 ? "" : "s"} unused. Your projects are kept until ${new Date(o.volumeKeptUntil).toISOString().slice(0, 10)}; write to me before then and I'll start a new machine with them.`;
+export function machineRetiredNotice(o: { unusedDays: number }): string {
+  return `Your agent's machine was shut down after ${o.unusedDays} day${o.unusedDays === 1 ? "" : "s"} unused. Your projects are kept; write to me and I'll start a new machine with them.`;
 }
 
 export const MACHINE_FILES_LOST =

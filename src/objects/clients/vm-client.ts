@@ -21,7 +21,7 @@ type VmConnection = { vmUrl: string; vmToken: string };
  * `ready`: reached with no wait (last seen started). `connect` waits until `deadline` at most
  * (its own budget when none is given).
  */
-type VmConnectionSource = {
+export type VmConnectionSource = {
   ready(): boolean;
   connect(at?: { now: number; deadline: number }): Promise<{ ok: true; url: string; token: string; headers: Record<string, string> } | { ok: false; detail: string }>;
   unreachable(): void;

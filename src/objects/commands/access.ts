@@ -2,7 +2,7 @@
 // /users shows, the removal of access (/deny) with its one notice, its restoration (/allow), and
 // an admin's daily cap (/budget). Rows only, inside the caller's transaction; the VM is the
 // caller's business (a run to cancel is returned).
-import type { MachineView } from "../../core/machine-report";
+import type { ArchiveView, MachineView } from "../../core/machine-report";
 import { type ConfiguredUsers, isConfiguredUser } from "../../channels/user-names";
 import { ACCESS_RESTORED_NOTICE, accessRevokedNotice, type BudgetChange, type Revoked, type UserSummary } from "../../core/admin-replies";
 import { outboxKeys } from "../../core/outbox-keys";
@@ -29,6 +29,8 @@ export type AccessDeps = StopDeps & {
   monthlyCapUsd: number | null;
   /** VM_MODE=machines: the user's Machine as the machine unit knows it; undefined in shared mode. */
   machine?: (() => MachineView | null) | null;
+  /** The user's archive in R2 (ARCHIVE_AFTER_DAYS); undefined with no VM. */
+  archive?: (() => ArchiveView | null) | null;
   /** Chats that refused the bot (shown to the admin); unset where none can stop. */
   stoppedChats?: Pick<StoppedChatsRepo, "list">;
 };
@@ -61,6 +63,7 @@ export function summarize(d: Omit<AccessDeps, keyof StopDeps> & Pick<AccessDeps,
     monthlyBudgetUsd: d.monthlyCapUsd,
     timeZone: zone,
     ...(d.machine ? { machine: d.machine() } : {}),
+    ...(d.archive ? { archive: d.archive() } : {}),
     ...stoppedChatsOf(d),
   };
 }

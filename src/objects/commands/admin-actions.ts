@@ -191,7 +191,7 @@ async function listMachines(d: AdminDeps, now: number): Promise<string> {
   const summaries = await Promise.all(names.map((user) => attempt(async () => d.user(user).summary(), d)));
   const users: MachineUserLine[] = names.map((user, i) => {
     const s = summaries[i]!;
-    return { phone: user, machine: s.ok ? (s.value.machine ?? null) : "no_answer" };
+    return { phone: user, machine: s.ok ? (s.value.machine ?? null) : "no_answer", archive: s.ok ? (s.value.archive ?? null) : null };
   });
   return machinesReport({ users, orphans, app: d.fly.app, now });
 }

@@ -262,6 +262,8 @@ export function createMessagesRepo(sql: Sql) {
      * The user's last message (a command too): when WhatsApp's 24-hour window opened, and what
      * the typing indicator marks read. Tasks are not the user writing. Read backwards by seq.
      */
+    /** When the latest message of any kind (the user's, a task's, an event's) came: the last row by seq, so one row read. */
+    lastReceivedAt: memo(sql, (): number | null => sql<{ received_at: number }>`SELECT received_at FROM messages ORDER BY seq DESC LIMIT 1`[0]?.received_at ?? null),
     lastInbound: memo(sql, (): { id: string; receivedAt: number; source: MessageSource } | null => {
       const row = sql<{ id: string; received_at: number; channel: string; chat: string | null }>`SELECT id, received_at, channel, chat FROM messages WHERE kind = 'user' AND origin IS NULL ORDER BY seq DESC LIMIT 1`[0];
       return row ? { id: row.id, receivedAt: row.received_at, source: { channel: ChannelNameSchema.parse(row.channel), chat: row.chat } } : null;

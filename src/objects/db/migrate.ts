@@ -32,6 +32,7 @@ import dueTimes from "../../../migrations/0028_due_times.sql";
 import strangerOrigin from "../../../migrations/0029_stranger_origin.sql";
 import reviewDrafts from "../../../migrations/0030_review_drafts.sql";
 import handoffs from "../../../migrations/0031_handoffs.sql";
+import archive from "../../../migrations/0032_archive.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -68,6 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 29, name: "0029_stranger_origin", sql: strangerOrigin },
   { id: 30, name: "0030_review_drafts", sql: reviewDrafts },
   { id: 31, name: "0031_handoffs", sql: handoffs },
+  { id: 32, name: "0032_archive", sql: archive },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

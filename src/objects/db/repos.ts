@@ -4,6 +4,7 @@ import { createApprovalsRepo } from "./approvals-repo";
 import { createConversationsRepo } from "./conversations-repo";
 import { createDueTimesRepo } from "./due-times-repo";
 import { createMachineRepo } from "./machine-repo";
+import { createArchiveRepo } from "./archive-repo";
 import { createMeanwhileRepo } from "./meanwhile-repo";
 import { createMessagesRepo } from "./messages-repo";
 import { createOutboxRepo } from "./outbox-repo";
@@ -40,6 +41,7 @@ export function createRepos(sql: Sql) {
     spend: createSpendRepo(sql),
     approvals: createApprovalsRepo(sql, dueTimes),
     machine: createMachineRepo(sql),
+    archive: createArchiveRepo(sql),
     runChanges: createRunChangesRepo(sql),
     runToolCalls: createRunToolCallsRepo(sql),
     stoppedChats: createStoppedChatsRepo(sql),

@@ -5,7 +5,7 @@ import type { Clock } from "../../core/clock";
 import type { FlyNames } from "../../core/fly-identity";
 import type { Log } from "../../core/log";
 import { createFlyMachinesClient } from "../clients/fly-machines";
-import { createVmClient, type VmClient } from "../clients/vm-client";
+import { createVmClient, type VmClient, type VmConnectionSource } from "../clients/vm-client";
 import type { Repos } from "../db/repos";
 import { createMachineUnit } from "../units/machine";
 
@@ -14,11 +14,19 @@ type PhoneMachineDeps = { repos: Repos; phone: string; log: Log; clock: Clock; r
 
 /** The phone's machine unit (machines mode only) and the client its runs talk to the VM with. */
 export function agentVmFor(config: Config | null, d: PhoneMachineDeps): { machine: PhoneMachine | null; vm: VmClient | null } {
+  const { machine, source } = vmSourceFor(config, d);
+  return { machine, vm: source && createVmClient(source) };
+}
+
+/** Where the phone's VM is reached: its own Machine (made or started first), or the one shared VM; null when neither is configured. */
+export function vmSourceFor(config: Config | null, d: PhoneMachineDeps): { machine: PhoneMachine | null; source: VmConnectionSource | null } {
   if (config?.machines) {
     const machine = createPhoneMachine(config.machines, d);
-    return { machine, vm: createVmClient(machine) };
+    return { machine, source: machine };
   }
-  return { machine: null, vm: config?.vm ? createVmClient({ vmUrl: config.vm.url, vmToken: config.vm.token }) : null };
+  if (!config?.vm) return { machine: null, source: null };
+  const target = { ok: true as const, url: config.vm.url, token: config.vm.token, headers: {} };
+  return { machine: null, source: { ready: () => true, connect: () => Promise.resolve(target), unreachable: () => undefined } };
 }
 
 /** The machine unit over the Fly Machines API, reading (never writing) the runs it must not idle under. */

@@ -3,8 +3,8 @@
 // on it (a second create answers 409 and the existing one is adopted), or a start of a suspended
 // or stopped one, its config updated first when the image or the relay's VM_TOKEN changed. On
 // its own (the alarm) it suspends or stops the Machine after MACHINE_IDLE_MS with no run,
-// destroys it after MACHINE_RETIRE_DAYS unused and tells the user, and deletes the volume as
-// many days later. It alone writes the `machine` row; every change of a Machine holds its lease.
+// destroys it after MACHINE_RETIRE_DAYS unused and tells the user; the volume goes only when the
+// archive unit has checked its files in R2 and calls discard(). It alone writes the `machine` row; every change of a Machine holds its lease.
 // The directory learns the Machine's and volume's names before either is made (recordOwner):
 // /vm sweep reads them there, never waiting on this object.
 import { lastUseOf, machineVmTimers, type MachineChore, type MachineSettings, type MachineWant, nextChore, nextStep } from "../../core/machine-plan";
@@ -290,13 +290,6 @@ export function createMachineUnit(d: {
 
   async function doChore(chore: MachineChore, now: number): Promise<FlyResult<null>> {
     const r = row();
-    if (chore.kind === "delete_volume") {
-      const deleted = await fly.deleteVolume(r.volumeId!);
-      if (!deleted.ok && deleted.failure !== "not_found") return deleted;
-      repo.patch({ volumeId: null, retiredAt: null, region: null }, now);
-      d.log("machine_volume_deleted", { volumeId: r.volumeId });
-      return done;
-    }
     const lease = await fly.acquireLease(r.machineId!, LEASE_TTL_S);
     if (!lease.ok) {
       if (lease.failure !== "not_found") return lease;
@@ -312,7 +305,7 @@ export function createMachineUnit(d: {
       }
       const unusedDays = Math.round(s.retireMs / 86_400_000);
       repo.patch({ machineId: null, instanceId: null, state: "none", retiredAt: now }, now);
-      d.outbox.add({ dedupeKey: `machine-retired:${now}`, body: machineRetiredNotice({ unusedDays, volumeKeptUntil: now + s.retireMs }), now });
+      d.outbox.add({ dedupeKey: `machine-retired:${now}`, body: machineRetiredNotice({ unusedDays }), now });
       d.log("machine_retired", { machineId: r.machineId, unusedDays });
       return done;
     }
@@ -378,6 +371,38 @@ export function createMachineUnit(d: {
         repo.patch({ retryAt, failures, lastError: `${chore.kind}: ${result.failure} ${result.message ?? ""}`.trim().slice(0, 300) }, now);
         d.log("machine_chore_failed", { chore: chore.kind, failure: result.failure, retryAt });
       });
+    },
+    /**
+     * The archive has every file of the volume, checked in R2 (units/archive.ts): the Machine is
+     * destroyed and the volume deleted. A refusal leaves the row naming what is left, to try again.
+     */
+    discard(now: number): Promise<FlyResult<null>> {
+      return exclusive(async () => {
+        const r = repo.get();
+        if (!r) return done;
+        if (r.machineId) {
+          const destroyed = await fly.destroyMachine(r.machineId, { force: true });
+          if (!destroyed.ok && destroyed.failure !== "not_found") return destroyed;
+          // The volume is attached until the Machine is gone: its deletion waits for that.
+          if (destroyed.ok) await fly.waitMachine(r.machineId, { state: "destroyed", timeoutSeconds: WAIT_TIMEOUT_S });
+          repo.patch({ machineId: null, instanceId: null, state: "none" }, now);
+          d.log("machine_destroyed", { machineId: r.machineId, reason: "archived" });
+        }
+        if (r.volumeId) {
+          const deleted = await fly.deleteVolume(r.volumeId);
+          if (!deleted.ok && deleted.failure !== "not_found") return deleted;
+          d.log("machine_volume_deleted", { volumeId: r.volumeId, reason: "archived" });
+        }
+        repo.patch({ volumeId: null, retiredAt: null, region: null, intent: null, retryAt: null, failures: 0, lastError: null }, now);
+        return done;
+      });
+    },
+    /** Whether the user has a volume (or a Machine) whose files the archive would keep. */
+    hasFiles: (): boolean => !!repo.get()?.volumeId,
+    /** When the Machine was last used (a request, a start); null: never. */
+    lastUsedAt: (): number | null => {
+      const r = repo.get();
+      return r ? lastUseOf(r, null) : null;
     },
     /** An admin's /deny: the Machine stops now (its files stay); the next allowed message starts it. */
     stopNow(now: number): Promise<void> {

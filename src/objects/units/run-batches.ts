@@ -25,6 +25,8 @@ export type RunBatchesDeps = RunEffectsDeps & {
   handoffs: Pick<HandoffsRepo, "awayConversations">;
   /** The model gave no answer: nothing starts before the pause ends (its unit tells the user and wakes the object). */
   modelPause: { blockedUntil(now: number): number | null };
+  /** The user's files are in the archive: nothing starts before the archive unit brought them back. */
+  archive: { blockedUntil(now: number): number | null };
 };
 
 export function createRunBatches(d: RunBatchesDeps) {
@@ -51,7 +53,7 @@ export function createRunBatches(d: RunBatchesDeps) {
     const slot = slotNow(queued, now);
     if (slot.kind === "none") return null;
     // While the model's pause lasts nothing starts: its unit wakes the object at the end.
-    if (d.modelPause.blockedUntil(now) !== null) return null;
+    if (d.modelPause.blockedUntil(now) !== null || d.archive.blockedUntil(now) !== null) return null;
     // Past a cap nothing starts: the messages wait for the reset (the budget unit's timer).
     if (d.budget.blockedUntil(now) !== null) {
       d.transaction(() => d.budget.tellHeld(now));
@@ -102,7 +104,7 @@ export function createRunBatches(d: RunBatchesDeps) {
     if (d.messages.countQueued() === 0) return { startable: false, held: false };
     // Past MAX_PARALLEL_RUNS the batch waits for a run's end (a stream read, or an attempt due).
     const startable = slotNow(ready(), now).kind === "dispatch";
-    return { startable, held: startable && (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null) };
+    return { startable, held: startable && (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null || d.archive.blockedUntil(now) !== null) };
   };
 
   return { ready, startNext, queueNow };

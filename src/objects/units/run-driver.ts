@@ -195,7 +195,7 @@ export function createRunDriver(d: RunDriverDeps) {
     // past a cap a further turn waits like a new run would (the turn in progress finishes).
     const current = d.runs.get(run.id);
     if (!d.vm || !current || !takesInput(current, run.vmRunId)) return false;
-    if (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null) return false;
+    if (d.budget.blockedUntil(now) !== null || d.modelPause.blockedUntil(now) !== null || d.archive.blockedUntil(now) !== null) return false;
     const ids = injectable(batches.ready(), { ...current, event: d.messages.eventsOfRun(run.id).length > 0 }, MAX_MESSAGES_PER_TURN);
     if (ids.length === 0) return false;
     const turn = ids.flatMap((id) => d.messages.get(id) ?? []);

@@ -36,3 +36,7 @@ export const ARCHIVE_ROUTES = {
   /** `DELETE`: the user's directory on a shared VM, once the relay holds a checked archive. */
   data: (userId: string) => `${user(userId)}/data`,
 } as const;
+
+/** The relay's name for `POST /users/:user/archive`'s answer: the parts prepared. */
+export const ArchivePreparedSchema = ArchivePartsSchema;
+export type ArchivePrepared = ArchiveParts;

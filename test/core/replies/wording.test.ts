@@ -79,7 +79,7 @@ function rendered(): Array<[string, string]> {
     add(`changeLine(${n + 1} files)`, changes.changeLine({ files: n + 1, insertions: n, deletions: n }));
     add(`undoQuestion(${n + 1})`, changes.undoQuestion({ label: "the run for “fix”", named: "a.ts", count: n + 1 }));
     add(`cloneDoneReply(${n} files)`, conversations.cloneDoneReply("api", { ok: true, branch: "main", files: n, ms: 1000 }));
-    add(`machineRetiredNotice(${n + 1} days)`, machineRetiredNotice({ unusedDays: n + 1, volumeKeptUntil: NOW }));
+    add(`machineRetiredNotice(${n + 1} days)`, machineRetiredNotice({ unusedDays: n + 1 }));
     add(`runWaitsNotice(limit ${n + 1})`, runWaitsNotice({ waiting: "web", running: "api", startedAt: NOW - 60_000, limit: n + 1 }, NOW));
     add(`linkedReply(${n} tasks paused)`, link.linkedReply({ home: "+15550000001", chat: { channel: "telegram", chat: "9001" }, pausedTasks: n }));
     add(`costReply(${n} unknown runs)`, costReply({ day: "2026-11-26", timeZone: "UTC", todayUsd: 0, month: [{ conversation: "main", costUsd: n, unknownRuns: n }], offlineModel: n === 1 }));
