@@ -60,6 +60,8 @@ export type OperatorStats = {
   lastFailure: { at: number; outcome: string } | null;
   /** VM_MODE=machines: the user's Machine state (null: none yet); absent in shared mode. */
   machineState?: string | null;
+  /** The user's archive in R2 as /vm says it ("archive: archived 9 days ago, 4.2 MB · last error: …"); null: nothing to say. */
+  archive?: string | null;
   /** The last 7 days (UTC), oldest first. */
   days: { day: string; messages: number; runs: number; failures: number }[];
 };

@@ -2,6 +2,7 @@
 // transcripts, runs and approvals, its spend per day; for the operator's page, this user's line,
 // and the dashboard itself gathered in the admin's object from every user's. The link's epoch is
 // checked here, in the object that owns it, so a revoked link finds nothing.
+import { archiveLine } from "../core/machine-report";
 import type { Config } from "../config";
 import type { UserSummary } from "../core/admin-replies";
 import { dayIn } from "../core/spend-days";
@@ -212,6 +213,7 @@ function operatorStats(d: WebPageDeps, now: number): OperatorStats {
     lastActiveAt: s.lastActiveAt,
     lastFailure: last ? { at: last.at, outcome: last.outcome } : null,
     ...(s.machine !== undefined ? { machineState: s.machine?.state ?? null } : {}),
+    ...(s.archive !== undefined ? { archive: archiveLine(s.archive, now) } : {}),
     days: days.map((day) => ({ day, messages: messages.get(day) ?? 0, runs: runs.get(day) ?? 0, failures: failures.get(day) ?? 0 })),
   };
 }

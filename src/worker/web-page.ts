@@ -259,14 +259,14 @@ function dashboardBody(page: DashboardPage): Child {
       h(
         "thead",
         null,
-        h("tr", null, ...["User", "Today / daily budget", "Month / monthly budget", "Conversations", "Queued", "Held replies", "Last activity", "Last failure", ...(page.machinesMode ? ["Machine"] : [])].map((t) => h("th", null, t))),
+        h("tr", null, ...["User", "Today / daily budget", "Month / monthly budget", "Conversations", "Queued", "Held replies", "Last activity", "Last failure", ...(page.machinesMode ? ["Machine", "Archive"] : [])].map((t) => h("th", null, t))),
       ),
       h(
         "tbody",
         null,
         ...page.users.map((u) => {
           const s = u.stats;
-          if (!s) return h("tr", null, h("td", null, maskPhone(u.phone)), h("td", { colspan: page.machinesMode ? 8 : 7 }, "did not answer"));
+          if (!s) return h("tr", null, h("td", null, maskPhone(u.phone)), h("td", { colspan: page.machinesMode ? 9 : 7 }, "did not answer"));
           return h(
             "tr",
             null,
@@ -279,7 +279,7 @@ function dashboardBody(page: DashboardPage): Child {
               String(s.heldReplies),
               utc(s.lastActiveAt),
               s.lastFailure ? `${utc(s.lastFailure.at)} (${s.lastFailure.outcome})` : "none",
-              ...(page.machinesMode ? [s.machineState ?? "none yet"] : []),
+              ...(page.machinesMode ? [s.machineState ?? "none yet", s.archive ?? "none"] : []),
             ].map((t) => h("td", null, t)),
           );
         }),

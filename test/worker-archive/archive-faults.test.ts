@@ -3,12 +3,12 @@
 // chore is tried again at its backoff (moved to now here, as its time coming would); the last
 // error shows in /vm; the waiting message is answered once. Retries back off from ARCHIVE_AFTER_DAYS
 // here (2.6 s), so each fault lasts a few attempts and then passes.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ARCHIVE_RESTORING } from "../../src/core/replies/archive";
 import { ask, bodies, eventually, sendInbound, sentTo, stubFor } from "../worker/helpers";
-import { TEST_ADMIN } from "../worker/test-env";
+import { TEST_ADMIN, TEST_PUBLIC_URL } from "../worker/test-env";
 import { clearFlyFaults, flyFault, machinesOf, volumesOf } from "../worker-machines/fly-helpers";
 import { archiveFault, archiveKeys, archiveRow } from "./helpers";
 
@@ -30,6 +30,11 @@ describe("faults while archiving", () => {
     const vm = await ask(TEST_ADMIN, "/vm");
     expect(vm).toContain(`${phone} · Machine`);
     expect(vm).toMatch(/archive: being archived · last error: archive: R2 refused part user\.json/);
+    // The operator's dashboard says the same in its Archive column.
+    const link = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/[A-Za-z0-9_-]{22})(?:\\s|$)`).exec(await ask(TEST_ADMIN, "/dashboard"))?.[1];
+    const dashboard = await (await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${link}`))).text();
+    expect(dashboard).toContain("<th>Archive</th>");
+    expect(dashboard).toMatch(/<td>archive: being archived · last error: archive: R2 refused part user\.json/);
 
     // The fourth attempt gets the part as declared.
     await eventually(async () => (await archiveRow(phone))?.status === "archived", 40_000);
