@@ -6,16 +6,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, statSync } from "node:fs";
-import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { DEFAULT_API_BASE, methodUrl } from "../src/channels/telegram/api";
 import { parseDotenv } from "./stack/dev-vars";
 import { readWebhookVars, setUpTelegramWebhook } from "./stack/telegram-webhook-setup";
 import * as out from "./setup/cli-output";
 import { appExists, createApp, createVolume, machineCount, volumesNamed, type FlyApi } from "./setup/fly-api";
-import { blockingStep, BUCKET, describePlan, planSetup, type Action, type Found } from "./setup/plan";
+import { blockingStep, describePlan, planSetup, type Action, type Found } from "./setup/plan";
 import { withSecretsFile } from "./setup/secrets-file";
 import { PRODUCTION_VARS_FILE, readProductionVars, SHARED_VOLUME, varsFileModeProblem, vmSecretsFromFile, workerSecretsFromFile, type ProductionVars } from "./setup/settings";
+import { readProductionWranglerConfig } from "./setup/wrangler-toml";
 
 /** The Machines API and the token `fly auth token` gave, asked for once. */
 let api: FlyApi | null = null;
@@ -43,17 +43,16 @@ const file = parseDotenv(readFileSync(PRODUCTION_VARS_FILE, "utf8"));
 const read = readProductionVars(file);
 if (!read.ok) fail(2, `${PRODUCTION_VARS_FILE}:\n  ${read.problems.join("\n  ")}`);
 const vars: ProductionVars = read.vars;
-// Only the names of [env.production.vars] (smol-toml, not wrangler's parser: importing wrangler
-// costs seconds; test/scripts/production-config.test.ts reads the same table through wrangler's).
-const fixedVars = Object.keys(z.object({ env: z.object({ production: z.object({ vars: z.record(z.string(), z.unknown()).default({}) }) }) }).parse(parseToml(readFileSync("wrangler.toml", "utf8"))).env.production.vars);
-const fromFile = workerSecretsFromFile(vars, fixedVars);
+// The names of [env.production.vars], and the R2 buckets the production Worker binds.
+const wranglerConfig = readProductionWranglerConfig(readFileSync("wrangler.toml", "utf8"));
+const fromFile = workerSecretsFromFile(vars, wranglerConfig.vars);
 if (!fromFile.ok) fail(2, fromFile.problems.join("\n"));
 const workerSecrets = fromFile.values;
 const vmSecrets = vmSecretsFromFile(vars);
 const app = vars.FLY_APP;
 
 const found = await check().catch((error: unknown) => fail(1, `checking what exists failed: ${messageOf(error)}`));
-const steps = planSetup({ vars, workerSecrets, vmSecrets, found, ...flags });
+const steps = planSetup({ vars, buckets: wranglerConfig.buckets, workerSecrets, vmSecrets, found, ...flags });
 say(`The plan (${vars.VM_MODE} mode, Fly app ${app}):`);
 for (const line of describePlan(steps)) say(line);
 if (flags.dryRun) {
@@ -84,17 +83,28 @@ say("Done.");
 async function check(): Promise<Found> {
   const wranglerUser = out.wranglerUser(await run("wrangler", ["whoami", "--json"]));
   const flyUser = out.flyUser(await run("fly", ["auth", "whoami"]));
-  const cloudflare = wranglerUser === null ? { r2: "missing" as const, workerSecrets: null } : await cloudflareFacts();
+  const cloudflare = wranglerUser === null ? { r2: { existing: [] }, workerSecrets: null } : await cloudflareFacts();
   const fly = flyUser === null ? { flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0 } : await flyFacts();
   return { wranglerUser, flyUser, ...cloudflare, ...fly, telegramWebhook: await telegramWebhook(), github: await githubUser() };
 }
 
 async function cloudflareFacts(): Promise<Pick<Found, "r2" | "workerSecrets">> {
-  const r2Result = await run("wrangler", ["r2", "bucket", "info", BUCKET]);
-  const r2 = out.r2BucketState(r2Result) ?? fail(1, `wrangler r2 bucket info ${BUCKET} failed:\n${r2Result.stdout}${r2Result.stderr}`);
+  const r2 = await bucketsFound();
   const secretsResult = await run("wrangler", ["secret", "list", "--env", "production"]);
   const secrets = out.workerSecretNames(secretsResult) ?? fail(1, `wrangler secret list failed:\n${secretsResult.stdout}${secretsResult.stderr}`);
   return { r2, workerSecrets: secrets === "no_worker" ? null : secrets };
+}
+
+/** Which of wrangler.toml's buckets exist, asked one by one; R2 off (10042) is the account's, so the first says it for all. */
+async function bucketsFound(): Promise<Found["r2"]> {
+  const existing: string[] = [];
+  for (const bucket of wranglerConfig.buckets) {
+    const result = await run("wrangler", ["r2", "bucket", "info", bucket]);
+    const state = out.r2BucketState(result) ?? fail(1, `wrangler r2 bucket info ${bucket} failed:\n${result.stdout}${result.stderr}`);
+    if (state === "r2_off") return "r2_off";
+    if (state === "exists") existing.push(bucket);
+  }
+  return { existing };
 }
 
 async function flyFacts(): Promise<Pick<Found, "flyApp" | "flySecrets" | "volumes" | "machines" | "ips">> {

@@ -5,8 +5,6 @@
 // the steps marked `do` once no step stops it or is unchecked.
 import { MADE_WORKER_SECRETS, primaryRegion, SHARED_VOLUME, type ProductionVars } from "./settings";
 
-export const BUCKET = "whatsapp-agent-relay-media";
-
 /**
  * What the checks found on Cloudflare, Fly and Telegram before anything was done. Logged out of a
  * side (`wranglerUser` or `flyUser` null), its facts could not be asked: they read as nothing made,
@@ -15,7 +13,8 @@ export const BUCKET = "whatsapp-agent-relay-media";
 export type Found = {
   wranglerUser: string | null;
   flyUser: string | null;
-  r2: "exists" | "missing" | "r2_off";
+  /** Which of the R2 buckets wrangler.toml binds exist; r2_off: R2 is not on for the account (10042). */
+  r2: { existing: string[] } | "r2_off";
   /** The Worker's secret names; null: the Worker does not exist yet. */
   workerSecrets: string[] | null;
   flyApp: boolean;
@@ -56,6 +55,8 @@ type Side = "cloudflare" | "fly";
 
 export type PlanInput = {
   vars: ProductionVars;
+  /** The R2 buckets wrangler.toml's production environment binds (wrangler-toml.ts), each made when missing. */
+  buckets: readonly string[];
   /** The Worker's secrets from the file (settings.ts workerSecretsFromFile). */
   workerSecrets: Record<string, string>;
   /** The VM's secrets from the file. */
@@ -68,7 +69,7 @@ export type PlanInput = {
 };
 
 /** The steps, in order, every one whatever is missing; the shell carries out none while one stops or is unchecked. */
-export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets, redeploy }: PlanInput): Step[] {
+export function planSetup({ vars, buckets, workerSecrets, vmSecrets, found, updateSecrets, redeploy }: PlanInput): Step[] {
   const app = vars.FLY_APP;
   const machines = vars.VM_MODE === "machines";
   const pushing = machines && (redeploy || !(found.workerSecrets ?? []).includes("FLY_IMAGE"));
@@ -94,10 +95,12 @@ export function planSetup({ vars, workerSecrets, vmSecrets, found, updateSecrets
   else if (found.github === "unreachable") stop("GITHUB_TOKEN", "could not ask GitHub whose token it is (GET /user): check the network, or GITHUB_API_BASE");
   else if (found.github !== null) steps.push({ title: "GITHUB_TOKEN", skip: `GitHub knows it as ${found.github.login}` });
 
+  // R2 is on or off for the whole account: one stop, not one per bucket.
   if (found.r2 === "r2_off" && !loggedOut.cloudflare) {
-    stop(`R2 bucket ${BUCKET}`, "R2 is off for this account (Cloudflare error 10042): in the Cloudflare dashboard open R2 Object Storage and subscribe to R2 (the free tier is enough), then run this again");
+    stop(`R2 buckets ${buckets.join(", ")}`, "R2 is off for this account (Cloudflare error 10042): in the Cloudflare dashboard open R2 Object Storage and subscribe to R2 (the free tier is enough), then run this again");
   } else {
-    step(`R2 bucket ${BUCKET}`, found.r2 === "exists" && "exists", { kind: "create_bucket", bucket: BUCKET }, CF);
+    const existing = found.r2 === "r2_off" ? [] : found.r2.existing;
+    for (const bucket of buckets) step(`R2 bucket ${bucket}`, existing.includes(bucket) && "exists", { kind: "create_bucket", bucket }, CF);
   }
 
   step(`Fly app ${app}`, found.flyApp && "exists", { kind: "create_fly_app", app, org: vars.FLY_ORG }, FLY);

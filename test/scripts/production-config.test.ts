@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { MADE_WORKER_SECRETS, PRODUCTION_VARS_FILE, readProductionVars, workerSecretsFromFile } from "../../scripts/setup/settings";
+import { readProductionWranglerConfig } from "../../scripts/setup/wrangler-toml";
 import { checkSettings, describeProblem } from "../../src/config-check";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -107,6 +108,17 @@ describe("the production configuration", () => {
 
   it("reads wrangler.toml through wrangler's own parser: env.production's vars, not the top level's", () => {
     expect(Object.keys(productionVars(REPO)).sort()).toEqual(["TWILIO_API_BASE", "TWILIO_MESSAGING_API_BASE"]);
+  });
+
+  it("the set-up's own reading of wrangler.toml (smol-toml) finds the vars and R2 buckets wrangler finds, for production and dev alike", () => {
+    const production = unstable_readConfig({ config: join(REPO, "wrangler.toml"), env: "production" }, { hideWarnings: true });
+    const dev = unstable_readConfig({ config: join(REPO, "wrangler.toml") }, { hideWarnings: true });
+    const setup = readProductionWranglerConfig(readFileSync(join(REPO, "wrangler.toml"), "utf8"));
+    const bound = (config: typeof production) => (config.r2_buckets as { binding: string; bucket_name?: string }[]).map((b) => [b.binding, b.bucket_name]);
+    expect(setup.vars).toEqual(Object.keys(production.vars ?? {}));
+    expect(setup.buckets).toEqual(bound(production).map(([, name]) => name));
+    // Bindings are not inherited by an environment: the same buckets, or a deploy binds what dev never saw.
+    expect(bound(dev)).toEqual(bound(production));
   });
 
   it("the settings file docs/deploy.md shows is one the set-up takes", () => {

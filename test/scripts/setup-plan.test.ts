@@ -1,8 +1,15 @@
 // npm run setup:production's plan (scripts/setup/plan.ts) as a table: answers and what the checks
 // found → the ordered steps, each done, skipped or stopping the set-up.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { blockingStep, describePlan, planSetup, type Found, type Step } from "../../scripts/setup/plan";
 import { readProductionVars, varsFileModeProblem, vmSecretsFromFile, workerSecretsFromFile } from "../../scripts/setup/settings";
+import { readProductionWranglerConfig } from "../../scripts/setup/wrangler-toml";
+
+/** The buckets as the set-up reads them: the repository's wrangler.toml, production environment. */
+const BUCKETS = readProductionWranglerConfig(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")).buckets;
+const MEDIA = "whatsapp-agent-relay-media";
+const ARCHIVE = "whatsapp-agent-relay-archive";
 
 const SHARED = {
   FLY_APP: "agents-test",
@@ -16,10 +23,10 @@ const SHARED = {
 const MACHINES = { ...SHARED, VM_MODE: "machines", FLY_REGIONS: "ams,iad" };
 const TELEGRAM = { ...SHARED, TELEGRAM_BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_WEBHOOK_SECRET: "s".repeat(40) };
 
-const NOTHING: Found = { wranglerUser: "op@example.com", flyUser: "op@example.com", r2: "missing", workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null, github: null };
+const NOTHING: Found = { wranglerUser: "op@example.com", flyUser: "op@example.com", r2: { existing: [] }, workerSecrets: null, flyApp: false, flySecrets: [], volumes: 0, machines: 0, ips: 0, telegramWebhook: null, github: null };
 const SHARED_DONE: Found = {
   ...NOTHING,
-  r2: "exists",
+  r2: { existing: [MEDIA, ARCHIVE] },
   workerSecrets: ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_FROM", "ALLOWED_SENDERS", "PUBLIC_URL", "VM_MODE", "VM_TOKEN", "VM_URL"],
   flyApp: true,
   flySecrets: ["ANTHROPIC_API_KEY", "VM_TOKEN"],
@@ -44,10 +51,25 @@ function plan(file: Record<string, string>, found: Found, flags: { updateSecrets
   if (!read.ok) throw new Error(read.problems.join("; "));
   const worker = workerSecretsFromFile(read.vars, ["TWILIO_API_BASE", "TWILIO_MESSAGING_API_BASE"]);
   if (!worker.ok) throw new Error(worker.problems.join("; "));
-  return planSetup({ vars: read.vars, workerSecrets: worker.values, vmSecrets: vmSecretsFromFile(read.vars), found, updateSecrets: flags.updateSecrets ?? false, redeploy: flags.redeploy ?? false });
+  return planSetup({ vars: read.vars, buckets: BUCKETS, workerSecrets: worker.values, vmSecrets: vmSecretsFromFile(read.vars), found, updateSecrets: flags.updateSecrets ?? false, redeploy: flags.redeploy ?? false });
 }
 
 const ALWAYS = ["the relay's /health: check_health", "what to paste into Twilio and GitHub: print_urls"];
+/** Shared mode with everything made: every step skipped. */
+const SHARED_DONE_STEPS = [
+  "Cloudflare login: skip",
+  "Fly login: skip",
+  "R2 bucket whatsapp-agent-relay-media: skip",
+  "R2 bucket whatsapp-agent-relay-archive: skip",
+  "Fly app agents-test: skip",
+  "Fly volume agent_data (iad, 10 GB): skip",
+  "VM_TOKEN: skip",
+  "Fly secrets of agents-test: skip",
+  "agent VM on agents-test: skip",
+  "the Worker (wrangler deploy --env production): skip",
+  "the Worker's secrets (wrangler secret bulk): skip",
+  ...ALWAYS,
+];
 
 describe("planSetup", () => {
   it.each([
@@ -59,6 +81,7 @@ describe("planSetup", () => {
         "Cloudflare login: stop",
         "Fly login: stop",
         "R2 bucket whatsapp-agent-relay-media: unchecked (not logged in to Cloudflare) create_bucket",
+        "R2 bucket whatsapp-agent-relay-archive: unchecked (not logged in to Cloudflare) create_bucket",
         "Fly app agents-test: unchecked (not logged in to Fly) create_fly_app",
         "Fly volume agent_data (iad, 10 GB): unchecked (not logged in to Fly) create_volume",
         "VM_TOKEN: unchecked (not logged in to Cloudflare or Fly) make_vm_token",
@@ -77,6 +100,7 @@ describe("planSetup", () => {
         "Cloudflare login: stop",
         "Fly login: skip",
         "R2 bucket whatsapp-agent-relay-media: unchecked (not logged in to Cloudflare) create_bucket",
+        "R2 bucket whatsapp-agent-relay-archive: unchecked (not logged in to Cloudflare) create_bucket",
         "Fly app agents-test: create_fly_app",
         "Fly volume agent_data (iad, 10 GB): create_volume",
         "VM_TOKEN: unchecked (not logged in to Cloudflare) make_vm_token",
@@ -95,6 +119,7 @@ describe("planSetup", () => {
         "Cloudflare login: stop",
         "Fly login: stop",
         "R2 bucket whatsapp-agent-relay-media: unchecked (not logged in to Cloudflare) create_bucket",
+        "R2 bucket whatsapp-agent-relay-archive: unchecked (not logged in to Cloudflare) create_bucket",
         "Fly app agents-test: unchecked (not logged in to Fly) create_fly_app",
         "VM_TOKEN: unchecked (not logged in to Cloudflare) make_vm_token",
         "Fly secrets of agents-test: unchecked (not logged in to Fly) fly_secrets",
@@ -106,13 +131,29 @@ describe("planSetup", () => {
         ...ALWAYS,
       ],
     },
-    { name: "not logged in to Fly: stops at Fly's login, Cloudflare's steps checked", file: SHARED, found: { ...NOTHING, flyUser: null }, expected: ["Cloudflare login: skip", "Fly login: stop", "R2 bucket whatsapp-agent-relay-media: create_bucket", "Fly app agents-test: unchecked (not logged in to Fly) create_fly_app"] },
-    { name: "R2 off (10042): stops at the bucket, the rest listed", file: SHARED, found: { ...NOTHING, r2: "r2_off" as const }, expected: ["Cloudflare login: skip", "Fly login: skip", "R2 bucket whatsapp-agent-relay-media: stop", "Fly app agents-test: create_fly_app"] },
+    { name: "not logged in to Fly: stops at Fly's login, Cloudflare's steps checked", file: SHARED, found: { ...NOTHING, flyUser: null }, expected: ["Cloudflare login: skip", "Fly login: stop", "R2 bucket whatsapp-agent-relay-media: create_bucket", "R2 bucket whatsapp-agent-relay-archive: create_bucket", "Fly app agents-test: unchecked (not logged in to Fly) create_fly_app"] },
+    {
+      name: "R2 off (10042): one stop for both buckets, the rest listed",
+      file: SHARED,
+      found: { ...NOTHING, r2: "r2_off" as const },
+      expected: [
+        "Cloudflare login: skip",
+        "Fly login: skip",
+        "R2 buckets whatsapp-agent-relay-media, whatsapp-agent-relay-archive: stop",
+        "Fly app agents-test: create_fly_app",
+      ],
+    },
+    {
+      name: "the media bucket made before the archive was bound: only the archive is created",
+      file: SHARED,
+      found: { ...SHARED_DONE, r2: { existing: [MEDIA] } },
+      expected: SHARED_DONE_STEPS.map((line) => (line.startsWith(`R2 bucket ${ARCHIVE}:`) ? `R2 bucket ${ARCHIVE}: create_bucket` : line)),
+    },
     {
       name: "a GITHUB_TOKEN GitHub refuses: stops before anything is made",
       file: { ...SHARED, GITHUB_TOKEN: "github_pat_revoked" },
       found: { ...NOTHING, github: "refused" as const },
-      expected: ["Cloudflare login: skip", "Fly login: skip", "GITHUB_TOKEN: stop", "R2 bucket whatsapp-agent-relay-media: create_bucket"],
+      expected: ["Cloudflare login: skip", "Fly login: skip", "GITHUB_TOKEN: stop", "R2 bucket whatsapp-agent-relay-media: create_bucket", "R2 bucket whatsapp-agent-relay-archive: create_bucket"],
     },
     {
       name: "a GITHUB_TOKEN GitHub knows: goes to the VM's secrets only",
@@ -128,6 +169,7 @@ describe("planSetup", () => {
         "Cloudflare login: skip",
         "Fly login: skip",
         "R2 bucket whatsapp-agent-relay-media: create_bucket",
+        "R2 bucket whatsapp-agent-relay-archive: create_bucket",
         "Fly app agents-test: create_fly_app",
         "Fly volume agent_data (iad, 10 GB): create_volume",
         "VM_TOKEN: make_vm_token",
@@ -142,19 +184,7 @@ describe("planSetup", () => {
       name: "shared mode done: everything skipped",
       file: SHARED,
       found: SHARED_DONE,
-      expected: [
-        "Cloudflare login: skip",
-        "Fly login: skip",
-        "R2 bucket whatsapp-agent-relay-media: skip",
-        "Fly app agents-test: skip",
-        "Fly volume agent_data (iad, 10 GB): skip",
-        "VM_TOKEN: skip",
-        "Fly secrets of agents-test: skip",
-        "agent VM on agents-test: skip",
-        "the Worker (wrangler deploy --env production): skip",
-        "the Worker's secrets (wrangler secret bulk): skip",
-        ...ALWAYS,
-      ],
+      expected: SHARED_DONE_STEPS,
     },
     {
       name: "VM_TOKEN on the Worker only: a new one on both sides",
@@ -193,6 +223,7 @@ describe("planSetup", () => {
         "Cloudflare login: skip",
         "Fly login: skip",
         "R2 bucket whatsapp-agent-relay-media: create_bucket",
+        "R2 bucket whatsapp-agent-relay-archive: create_bucket",
         "Fly app agents-test: create_fly_app",
         "VM_TOKEN: make_vm_token",
         "Fly secrets of agents-test: fly_secrets ANTHROPIC_API_KEY",
@@ -242,9 +273,9 @@ describe("planSetup", () => {
     expect(lines.join("\n")).not.toContain("ab".repeat(32));
   });
 
-  it("prints each step on one line, a stop with what to do", () => {
+  it("prints each step on one line, a stop with what to do (R2 off: one stop, no step per bucket)", () => {
     const lines = describePlan(plan(SHARED, { ...NOTHING, r2: "r2_off" }));
-    expect(lines.find((l) => l.includes("R2 bucket"))).toMatch(/STOP, R2 is off .*10042.*dashboard.*R2/);
+    expect(lines.filter((l) => l.includes("R2 bucket"))).toEqual([expect.stringMatching(/^ 3\. R2 buckets whatsapp-agent-relay-media, whatsapp-agent-relay-archive: STOP, R2 is off .*10042.*dashboard.*R2/)]);
   });
 
   it("prints an unchecked step with why and what it would run", () => {
@@ -252,13 +283,14 @@ describe("planSetup", () => {
     expect(lines[0]).toBe(" 1. Cloudflare login: STOP, not logged in: run `npx wrangler login`, then this again");
     expect(lines[1]).toBe(" 2. Fly login: STOP, not logged in: run `fly auth login`, then this again");
     expect(lines[2]).toBe(" 3. R2 bucket whatsapp-agent-relay-media: not checked: not logged in to Cloudflare; when missing: create (npx wrangler r2 bucket create whatsapp-agent-relay-media)");
+    expect(lines[3]).toBe(" 4. R2 bucket whatsapp-agent-relay-archive: not checked: not logged in to Cloudflare; when missing: create (npx wrangler r2 bucket create whatsapp-agent-relay-archive)");
     expect(lines.find((l) => l.includes("agent VM on"))).toMatch(/not checked: not logged in to Fly; when missing: deploy \(fly deploy -a agents-test/);
   });
 
   it.each([
     { name: "every step done or to do: nothing blocks", found: NOTHING, blocking: null },
     { name: "a login missing: its stop blocks", found: { ...NOTHING, flyUser: null }, blocking: "Fly login" },
-    { name: "R2 off: its stop blocks", found: { ...NOTHING, r2: "r2_off" as const }, blocking: "R2 bucket whatsapp-agent-relay-media" },
+    { name: "R2 off: its stop blocks", found: { ...NOTHING, r2: "r2_off" as const }, blocking: "R2 buckets whatsapp-agent-relay-media, whatsapp-agent-relay-archive" },
   ])("blockingStep: $name", ({ found, blocking }) => {
     expect(blockingStep(plan(SHARED, found))?.title ?? null).toBe(blocking);
   });
@@ -305,5 +337,27 @@ describe("the settings file", () => {
     expect(worker.ok && Object.keys(worker.values)).not.toContain("ANTHROPIC_API_KEY");
     expect(worker.ok && Object.keys(worker.values)).not.toContain("GITHUB_TOKEN");
     expect(vmSecretsFromFile(read.vars)).toEqual({ ANTHROPIC_API_KEY: "sk-ant-x", GITHUB_TOKEN: "ghp_x" });
+  });
+});
+
+describe("wrangler.toml's production environment, as the set-up reads it", () => {
+  it("the repository's: its vars' names, and both buckets the Worker binds (MEDIA, ARCHIVE), in order", () => {
+    const config = readProductionWranglerConfig(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8"));
+    expect(config.buckets).toEqual([MEDIA, ARCHIVE]);
+    expect(config.vars).toEqual(["TWILIO_API_BASE", "TWILIO_MESSAGING_API_BASE"]);
+  });
+
+  it.each([
+    { name: "only the production environment's buckets, a name bound twice once", toml: '[[r2_buckets]]\nbinding = "DEV"\nbucket_name = "dev-only"\n[env.production]\n[[env.production.r2_buckets]]\nbinding = "A"\nbucket_name = "a"\n[[env.production.r2_buckets]]\nbinding = "B"\nbucket_name = "b"\n[[env.production.r2_buckets]]\nbinding = "A2"\nbucket_name = "a"\n', buckets: ["a", "b"] },
+    { name: "no buckets bound: none", toml: '[env.production]\nname = "x"\n', buckets: [] },
+  ])("$name", ({ toml, buckets }) => {
+    expect(readProductionWranglerConfig(toml).buckets).toEqual(buckets);
+  });
+
+  it.each([
+    ["no [env.production]", 'name = "x"\n'],
+    ["a bucket without its name", '[env.production]\n[[env.production.r2_buckets]]\nbinding = "A"\n'],
+  ])("refuses %s", (_name, toml) => {
+    expect(() => readProductionWranglerConfig(toml)).toThrow();
   });
 });

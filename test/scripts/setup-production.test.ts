@@ -56,7 +56,8 @@ beforeAll(async () => {
   healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
 });
 
-type Account = { wrangler: { loggedIn: boolean; r2: boolean }; fly: { loggedIn: boolean } };
+/** `buckets`: the R2 buckets the account has already (none when left out). */
+type Account = { wrangler: { loggedIn: boolean; r2: boolean; buckets?: string[] }; fly: { loggedIn: boolean } };
 type Call = { cli: string; args: string[]; stdin?: string };
 type State = {
   calls: Call[];
@@ -93,7 +94,7 @@ function operator(name: string, file: Record<string, string>, account: Account =
     statePath,
     JSON.stringify({
       calls: [],
-      wrangler: { loggedIn: account.wrangler.loggedIn, r2: account.wrangler.r2, email: "op@example.com", accountId: "0123456789abcdef0123456789abcdef", buckets: [], worker: null },
+      wrangler: { loggedIn: account.wrangler.loggedIn, r2: account.wrangler.r2, email: "op@example.com", accountId: "0123456789abcdef0123456789abcdef", buckets: account.wrangler.buckets ?? [], worker: null },
       fly: { loggedIn: account.fly.loggedIn, email: "op@example.com", token: FLY_TOKEN, secrets: {}, ips: {}, images: [] },
     }),
   );
@@ -179,6 +180,7 @@ describe("npm run setup:production", () => {
     expect(out).toContain(" 1. Cloudflare login: STOP, not logged in: run `npx wrangler login`");
     expect(out).toContain(" 2. Fly login: STOP, not logged in: run `fly auth login`");
     expect(out).toContain("R2 bucket whatsapp-agent-relay-media: not checked: not logged in to Cloudflare; when missing: create (npx wrangler r2 bucket create whatsapp-agent-relay-media)");
+    expect(out).toContain("R2 bucket whatsapp-agent-relay-archive: not checked: not logged in to Cloudflare; when missing: create (npx wrangler r2 bucket create whatsapp-agent-relay-archive)");
     expect(out).toContain("Fly app agents-shared: not checked: not logged in to Fly; when missing: create in org personal");
     expect(out).toMatch(/agent VM on agents-shared: not checked: not logged in to Fly; when missing: deploy \(fly deploy -a agents-shared/);
     expect(out).toMatch(/the Worker's secrets \(wrangler secret bulk\): not checked: not logged in to Cloudflare or Fly; when missing: put .*VM_TOKEN/);
@@ -240,6 +242,10 @@ describe("npm run setup:production", () => {
     const { code, out } = await op.run();
     expect(code).toBe(1);
     expect(out).toMatch(/R2 is off .*10042.*dashboard.*R2 Object Storage/);
+    // One stop for the account, naming both buckets; the first bucket's answer said it for all.
+    expect(out.match(/R2 is off/g)).toHaveLength(2); // in the plan, and as why it stopped
+    expect(out).toContain("R2 buckets whatsapp-agent-relay-media, whatsapp-agent-relay-archive: STOP, R2 is off");
+    expect(op.state().calls.filter((c) => c.args.slice(0, 3).join(" ") === "r2 bucket info").map((c) => c.args[3])).toEqual(["whatsapp-agent-relay-media"]);
     expect(mutations(op.state().calls)).toEqual([]);
     expect((await flyGet("/apps/agents-shared")).status).toBe(404);
   });
@@ -257,7 +263,8 @@ describe("npm run setup:production", () => {
     const op = operator("dry-run", SHARED());
     const { code, out } = await op.run("--dry-run");
     expect(code, out).toBe(0);
-    expect(out).toMatch(/R2 bucket whatsapp-agent-relay-media: create/);
+    expect(out).toContain("R2 bucket whatsapp-agent-relay-media: create (npx wrangler r2 bucket create whatsapp-agent-relay-media)");
+    expect(out).toContain("R2 bucket whatsapp-agent-relay-archive: create (npx wrangler r2 bucket create whatsapp-agent-relay-archive)");
     expect(out).toMatch(/Fly app agents-shared: create in org personal/);
     expect(out).toContain("--dry-run: nothing was run.");
     expect(mutations(op.state().calls)).toEqual([]);
@@ -292,7 +299,8 @@ describe("npm run setup:production", () => {
     for (const vmOnly of ["ANTHROPIC_API_KEY", "GITHUB_TOKEN", "GITHUB_API_BASE"]) expect(Object.keys(secrets)).not.toContain(vmOnly);
     expect(Object.keys(secrets)).not.toContain("FLY_APP");
     expect(Object.keys(secrets)).not.toContain("TWILIO_API_BASE");
-    expect(s.wrangler.buckets).toEqual(["whatsapp-agent-relay-media"]);
+    expect(s.wrangler.buckets).toEqual(["whatsapp-agent-relay-media", "whatsapp-agent-relay-archive"]);
+    expect(mutations(s.calls).filter((c) => c.startsWith("wrangler r2"))).toEqual(["wrangler r2 bucket create whatsapp-agent-relay-media", "wrangler r2 bucket create whatsapp-agent-relay-archive"]);
     expect(s.wrangler.worker!.deploys).toBe(1);
     expect(mutations(s.calls)).toContain("fly deploy -a agents-shared --ha=false --primary-region ams");
 
@@ -310,10 +318,23 @@ describe("npm run setup:production", () => {
     const second = await op.run();
     expect(second.code, second.out).toBe(0);
     expect(mutations(op.state().calls.slice(before))).toEqual([]);
+    expect(second.out).toContain("✓ R2 bucket whatsapp-agent-relay-media: exists");
+    expect(second.out).toContain("✓ R2 bucket whatsapp-agent-relay-archive: exists");
     expect(second.out).toMatch(/✓ Fly volume agent_data \(ams, 10 GB\): exists \(1\)/);
     expect(second.out).toMatch(/✓ VM_TOKEN: set on the Worker and on Fly/);
     expect(second.out).toMatch(/✓ Telegram webhook: set to/);
     expect(second.out).not.toContain(token!);
+  });
+
+  it("the media bucket made before the archive was bound: only the archive bucket is created", async () => {
+    const op = operator("archive-missing", { ...SHARED(), FLY_APP: "agents-archive-missing" }, { wrangler: { loggedIn: true, r2: true, buckets: ["whatsapp-agent-relay-media"] }, fly: { loggedIn: true } });
+    const { code, out } = await op.run();
+    expect(code, out).toBe(0);
+    expect(out).toContain("✓ R2 bucket whatsapp-agent-relay-media: exists");
+    expect(out).toContain("→ R2 bucket whatsapp-agent-relay-archive: created");
+    const s = op.state();
+    expect(mutations(s.calls).filter((c) => c.startsWith("wrangler r2"))).toEqual(["wrangler r2 bucket create whatsapp-agent-relay-archive"]);
+    expect(s.wrangler.buckets).toEqual(["whatsapp-agent-relay-media", "whatsapp-agent-relay-archive"]);
   });
 
   it("machines mode from nothing: the image pushed under FLY_APP, FLY_IMAGE from what the push printed", async () => {
