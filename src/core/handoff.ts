@@ -195,6 +195,38 @@ export function handbackConflictNotice(conversation: string): string {
   return `⚠️ “${conversation}” changed here too since it went to the laptop, so the laptop's work was not taken back and nothing was overwritten: both sides are as they were. Push the laptop's branch and merge it, or /handoff again to take this side to the laptop.`;
 }
 
+/** What the laptop's shell prints when its work met a conversation changed on the phone too. */
+export const HANDBACK_CONFLICT_ASKED = "the conversation changed on the phone too; your work here was sent and kept there as a branch, and the chat asks which side goes on. Nothing is lost either way.";
+
+/** Where a side not kept is: its branch, and its session's saved file (null: it had none). */
+export type KeptSide = { branch: string; savedSession: string | null };
+const keptWhere = (side: string, kept: KeptSide, the = "the") => `${the} ${side}'s work is on branch ${kept.branch}${kept.savedSession ? ` and its session is saved as ${kept.savedSession}` : ""}`;
+
+/** The question a hand-back that met a conversation changed here too asks, under conflictButtons. */
+export function handbackConflictQuestion(conversation: string, laptop: KeptSide): string {
+  return `⚠️ “${conversation}” changed here too since it went to the laptop. Which side goes on? Nothing is lost either way: ${keptWhere("laptop", laptop)} for now; the side you do not keep stays as a branch and a saved session.`;
+}
+
+export const conflictButtons = (conversationId: number) => [
+  { id: `handoff:keep-laptop:${conversationId}`, title: "Keep laptop" },
+  { id: `handoff:keep-phone:${conversationId}`, title: "Keep phone" },
+];
+
+/** A tap on one of conflictButtons; null: not one. */
+export function parseConflictAnswer(buttonPayload: string | null | undefined): { conversationId: number; keep: "laptop" | "phone" } | null {
+  const match = buttonPayload ? /^handoff:keep-(laptop|phone):(\d{1,9})$/.exec(buttonPayload.trim()) : null;
+  return match ? { conversationId: Number(match[2]), keep: match[1] === "laptop" ? "laptop" : "phone" } : null;
+}
+
+/** "Keep phone": the conversation goes on here as it is. */
+export const keptPhoneReply = (conversation: string, laptop: KeptSide) => `Keeping the phone's side of “${conversation}”; ${keptWhere("laptop", laptop)}. Waiting messages go to the agent now.`;
+
+/** "Keep laptop": the laptop's side came back, the phone's kept. */
+export const keptLaptopReply = (conversation: string, done: { turns: number; branch: string; head: string; files: number }, phone: KeptSide) => `${backNotice(conversation, done)} ${keptWhere("phone", phone, "The")}.`;
+
+/** The question was answered already (or never asked). */
+export const conflictAnsweredReply = "That question was answered already.";
+
 /** The buttons under the question a message to a conversation on the laptop asks. */
 export const awayButtons = (conversationId: number) => [
   { id: `handoff:yes:${conversationId}`, title: "Go on here" },

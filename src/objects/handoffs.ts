@@ -3,12 +3,14 @@
 // script is read, and used up when the laptop downloads the conversation from the VM.
 import type { Config } from "../config";
 import { toBase64 } from "../core/encoding";
-import type { HandbackRequest } from "../protocol/vm/handoff";
-import { awayClock, backNotice, handbackConflictNotice, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
+import { readJson } from "../core/json-text";
+import { HandoffStagedSchema, type HandbackRequest, type HandoffStaged } from "../protocol/vm/handoff";
+import { awayClock, backNotice, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
 import { NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
 import { WEB_LINK_UNAVAILABLE } from "../core/replies/web";
 import { formatDateTimeInZone } from "../core/schedule-format";
 import { newWebLinkToken, webLinkDigest, webLinkKeyFor } from "../core/web-token";
+import type { QuickReplyButton } from "./db/outbox-repo";
 import type { VmClient } from "./clients/vm-client";
 import type { Repos } from "./db/repos";
 import { publicOriginOf } from "./db/settings-repo";
@@ -23,7 +25,7 @@ export type HandoffDeps = {
   phone: string;
   sql: Pick<Sql, "transaction">;
   repos: Pick<Repos, "handoffs" | "conversations" | "settings">;
-  vm: Pick<VmClient, "handoffOut" | "handback"> | null;
+  vm: Pick<VmClient, "handoffOut" | "handback" | "handbackKeep"> | null;
 };
 
 export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection } | { ok: false; refusal: HandoffCodeRefusal };
@@ -77,6 +79,21 @@ export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: str
   return { ok: true, bundle: out.bundle };
 }
 
+const conflictKey = (conversationId: number) => `handoff_conflict:${conversationId}` as const;
+
+/** The laptop's side of a conflict the user has not answered yet, taken (asked again, it is gone); null: none open. */
+export function takeConflict(settings: Pick<Repos["settings"], "get" | "set">, conversationId: number): HandoffStaged | null {
+  const text = settings.get(conflictKey(conversationId));
+  if (text === null) return null;
+  settings.set(conflictKey(conversationId), null);
+  return readJson(HandoffStagedSchema, text);
+}
+
+/** A "Keep laptop" the VM could not carry out: the question stays open. */
+export function reopenConflict(settings: Pick<Repos["settings"], "set">, conversationId: number, staged: HandoffStaged): void {
+  settings.set(conflictKey(conversationId), JSON.stringify(staged));
+}
+
 /** What the laptop sends back (the Worker parsed it): its directory and branch, and what it has that the VM lacks. */
 export type HandbackUpload = Omit<HandbackRequest, "bundle" | "patch"> & { bundle: Uint8Array | null; patch: Uint8Array | null };
 export type HandbackAnswer = { ok: true; text: string } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string; conflict: boolean };
@@ -86,7 +103,7 @@ export type HandbackAnswer = { ok: true; text: string } | { ok: false; refusal: 
  * conversation resumes that session from its next message, and the chat says what came back. A
  * conversation changed on the VM meanwhile is not overwritten (the VM refuses; the code works again).
  */
-export async function takeHandback(d: HandoffDeps, digest: string, upload: HandbackUpload, now: number, tell: (text: string) => void): Promise<HandbackAnswer> {
+export async function takeHandback(d: HandoffDeps, digest: string, upload: HandbackUpload, now: number, tell: (text: string, buttons?: QuickReplyButton[]) => void): Promise<HandbackAnswer> {
   const checked = check(d, digest, "take", now, "back");
   if (checked.refusal) return { ok: false, refusal: checked.refusal };
   const { conversation } = checked;
@@ -94,8 +111,15 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
   const base64 = (bytes: Uint8Array | null) => (bytes ? toBase64(bytes) : null);
   const back = d.vm ? await d.vm.handback(d.phone, conversation.workspace, { ...upload, bundle: base64(upload.bundle), patch: base64(upload.patch) }) : { ok: false as const, message: "no agent VM is set up.", conflict: false };
   if (!back.ok) {
-    d.sql.transaction(() => d.repos.handoffs.unuse(digest));
-    // The chat hears of a conflict too: the laptop's work stays on the laptop, the conversation's here.
+    // Kept by the VM, the laptop's work is here now: the code stays used. Otherwise nothing changed and it works again.
+    if (!back.staged) d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+    // A conflict the VM kept the laptop's side of asks which side goes on; one it could not keep changed nothing.
+    if (back.staged) {
+      const staged = back.staged;
+      d.sql.transaction(() => d.repos.settings.set(conflictKey(conversation.id), JSON.stringify(staged)));
+      tell(handbackConflictQuestion(conversation.name, staged), conflictButtons(conversation.id));
+      return { ok: false, refusal: null, message: HANDBACK_CONFLICT_ASKED, conflict: true };
+    }
     if (back.conflict) tell(handbackConflictNotice(conversation.name));
     return { ok: false, refusal: null, message: back.message, conflict: back.conflict };
   }
@@ -106,4 +130,25 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
   });
   tell(text);
   return { ok: true, text };
+}
+
+/**
+ * "Keep laptop": the VM swaps the workspace to the laptop's kept side (the phone's kept as a branch
+ * and a saved session), the conversation resumes the laptop's session, and its waiting messages go
+ * on. The VM refusing leaves the question open to tap again.
+ */
+export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone"> & { repos: Pick<Repos, "handoffs" | "conversations" | "settings"> }, conversationId: number, staged: HandoffStaged, now: number): Promise<string> {
+  const conversation = d.repos.conversations.get(conversationId);
+  if (!conversation) return NO_CURRENT_CONVERSATION;
+  const kept = d.vm ? await d.vm.handbackKeep(d.phone, conversation.workspace, { staged, phoneSessionId: conversation.sessionId }) : { ok: false as const, message: "no agent VM is set up." };
+  if (!kept.ok) {
+    d.sql.transaction(() => reopenConflict(d.repos.settings, conversation.id, staged));
+    return `⚠️ “${conversation.name}” stays as it is here: ${kept.message}`;
+  }
+  const { done } = kept.kept;
+  d.sql.transaction(() => {
+    if (done.sessionId) d.repos.conversations.setSession(conversation.id, done.sessionId);
+    d.repos.handoffs.markBack(conversation.id, now);
+  });
+  return keptLaptopReply(conversation.name, done, kept.kept.kept);
 }

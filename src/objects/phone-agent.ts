@@ -301,7 +301,7 @@ export class PhoneAgent extends DurableObject<Env> {
   async takeHandback(digest: string, upload: HandbackUpload): Promise<HandbackAnswer> {
     const now = this.clock();
     let told = false;
-    const answer = await takeHandback(this.handoffDeps(), digest, upload, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handback:${digest}:${now}`, body, now })));
+    const answer = await takeHandback(this.handoffDeps(), digest, upload, now, (body, buttons) => (told = this.u.repos.outbox.add({ dedupeKey: `handback:${digest}:${now}`, body, ...(buttons ? { buttons } : {}), now })));
     if (told) await this.workOn(now);
     return answer;
   }

@@ -2,7 +2,7 @@
 // another conversation's), the reply's shell line alone in a code block, and the script's text.
 import { describe, expect, it } from "vitest";
 import { parseCommand, type ParsedCommand } from "../../src/core/commands";
-import { checkHandoffCode, handoffReply, handoffScript, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
+import { checkHandoffCode, conflictButtons, parseConflictAnswer, handoffReply, handoffScript, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
 
 describe("parseCommand: /handoff", () => {
   it.each<[string, ParsedCommand]>([
@@ -60,5 +60,21 @@ describe("handoffScript", () => {
   });
   it("quotes the URL as one sh word whatever it holds", () => {
     expect(handoffScript({ url: "https://x/h/a'b", conversation: "api" })).toContain(`url='https://x/h/a'\\''b'`);
+  });
+});
+
+describe("parseConflictAnswer", () => {
+  it.each([
+    ["handoff:keep-laptop:7", { conversationId: 7, keep: "laptop" }],
+    ["handoff:keep-phone:12", { conversationId: 12, keep: "phone" }],
+    [" handoff:keep-phone:3 ", { conversationId: 3, keep: "phone" }],
+    ["handoff:keep-both:3", null],
+    ["handoff:yes:3", null],
+    ["handoff:keep-laptop:", null],
+    ["handoff:keep-laptop:1234567890", null],
+    [null, null],
+  ])("%s", (payload, expected) => expect(parseConflictAnswer(payload)).toEqual(expected));
+  it("reads back the payloads of conflictButtons", () => {
+    expect(conflictButtons(9).map((b) => parseConflictAnswer(b.id))).toEqual([{ conversationId: 9, keep: "laptop" }, { conversationId: 9, keep: "phone" }]);
   });
 });

@@ -12,7 +12,7 @@ import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
 import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
 import { ShipRequestSchema } from "../../src/protocol/vm/ship";
 import { PullReviewRequestSchema } from "../../src/protocol/vm/pull-review";
-import { GIT_BUNDLE_CONTENT_TYPE, HandbackRequestSchema, HandoffOutRequestSchema } from "../../src/protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffOutRequestSchema } from "../../src/protocol/vm/handoff";
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
@@ -545,6 +545,17 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       res.writeHead(200, { "content-type": GIT_BUNDLE_CONTENT_TYPE });
       return void res.end(`stand-in bundle of ${workspace} for ${parsed.data.laptopDir}`);
     }
+    const keepMatch = /^\/v1\/workspaces\/([^/]+)\/handback\/keep$/.exec(url.pathname);
+    if (req.method === "POST" && keepMatch) {
+      // The laptop's kept side taken; the phone's kept as the VM keeps it.
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(keepMatch[1]!);
+      const parsed = HandbackKeepRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      const { staged, phoneSessionId } = parsed.data;
+      requests.push({ kind: "handback-keep", runId: "", userId, workspace, status: 200, sessionId: phoneSessionId, at: Date.now() });
+      return json(res, 200, { done: { sessionId: staged.sessionId, turns: 3, branch: "fix-flaky", head: staged.head.slice(0, 7), files: 2 }, kept: { branch: `handoff/phone-${staged.stamp}`, savedSession: phoneSessionId ? `~/.claude/handoff/phone-${staged.stamp}.jsonl` : null } });
+    }
     const handbackMatch = /^\/v1\/workspaces\/([^/]+)\/handback$/.exec(url.pathname);
     if (req.method === "POST" && handbackMatch) {
       // Taken as sent, unless `base` is all zeros: a workspace that changed meanwhile (409 conflict).
@@ -554,7 +565,9 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
       const conflict = /^0+$/.test(parsed.data.base);
       requests.push({ kind: "handback", runId: "", userId, workspace, status: conflict ? 409 : 200, sessionId: parsed.data.session?.id ?? null, laptopDir: parsed.data.laptopDir, at: Date.now() });
-      if (conflict) return json(res, 409, { error: "handoff_refused", reason: "conflict", message: "This conversation changed here too since it went to the laptop; nothing was overwritten." });
+      // The laptop's side kept as the VM keeps it (a branch and a saved session), unless no commit (`wip` all zeros): then nothing was kept.
+      const staged = /^0+$/.test(parsed.data.wipTree) ? {} : { staged: { stamp: "20261126-140205", branch: "handoff/laptop-20261126-140205", head: "c".repeat(40), wip: "d".repeat(40), sessionId: parsed.data.session?.id ?? null, savedSession: parsed.data.session ? "~/.claude/handoff/laptop-20261126-140205.jsonl" : null } };
+      if (conflict) return json(res, 409, { error: "handoff_refused", reason: "conflict", message: "This conversation changed here too since it went to the laptop; nothing was overwritten.", ...staged });
       return json(res, 200, { sessionId: parsed.data.session?.id ?? null, turns: 2, branch: parsed.data.branch, head: parsed.data.base.slice(0, 7), files: parsed.data.patch ? 1 : 0 });
     }
     if (req.method === "POST" && url.pathname === "/v1/render/diff") {

@@ -9,7 +9,9 @@ import { TEST_PUBLIC_URL } from "./test-env";
 import { allowPhones } from "./trigger-helpers";
 
 const PHONES = ["+15550000370", "+15550000371", "+15550000372", "+15550000373", "+15550000374"] as const;
-beforeAll(() => allowPhones(PHONES));
+/** A hand-back conflict's question. */
+const MY_PHONES = ["+15550000375", "+15550000376"] as const;
+beforeAll(() => allowPhones([...PHONES, ...MY_PHONES]));
 
 const LINE = new RegExp("```\\ncurl -fsS (https://relay\\.example\\.test/h/([A-Za-z0-9_-]{22})) \\| sh\\n```");
 const LAPTOP_DIR = "/home/ann/my work/api";
@@ -103,19 +105,19 @@ it("serves the conversation it was made in, after a switch too, and never anothe
 });
 
 const SESSION = "0b9e6b8e-3c1f-4d7a-9a51-2f6f2d1c7e01";
-function sendBack(url: string, base: string) {
+function sendBack(url: string, base: string, wip = "b".repeat(40)) {
   const form = new FormData();
   form.set("dir", LAPTOP_DIR);
   form.set("branch", "fix-flaky");
   form.set("base", base);
-  form.set("wip", "b".repeat(40));
+  form.set("wip", wip);
   form.set("id", SESSION);
   form.set("session", new File(['{"type":"user"}\n'], "session.jsonl"));
   form.set("patch", new File(["diff --git a/x b/x\n"], "back.patch"));
   return exports.default.fetch(new Request(`${url}/back`, { method: "POST", body: form }));
 }
 
-it("/handoff back: its code takes the laptop's work once, the conversation resumes the laptop's session; a conflict changes nothing", async () => {
+it("/handoff back: its code takes the laptop's work once, the conversation resumes the laptop's session; a conflict the VM kept nothing of changes nothing", async () => {
   const phone = PHONES[1];
   const reply = await ask(phone, "/handoff back");
   expect(reply).toMatch(/bring it back here:\n```\ncurl -fsS https:\/\/relay\.example\.test\/h\/[A-Za-z0-9_-]{22} \| sh\n```/);
@@ -125,13 +127,13 @@ it("/handoff back: its code takes the laptop's work once, the conversation resum
   // A back code is no hand-off's: its data route does not know it.
   expect((await download(url)).status).toBe(404);
 
-  const conflict = await sendBack(url, "0".repeat(40));
+  const conflict = await sendBack(url, "0".repeat(40), "0".repeat(40));
   expect(conflict.status).toBe(409);
   expect(await conflict.text()).toContain("nothing was overwritten");
   await eventually(async () => (await sentTo(phone)).some((m) => (m.body ?? "").includes("the laptop's work was not taken back")));
   expect((await query<{ session_id: string | null }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).not.toBe(SESSION);
 
-  // The code works again after a conflict; taken, it is used.
+  // The code works again after a conflict that kept nothing; taken, it is used.
   const back = await sendBack(url, "a".repeat(40));
   expect(back.status).toBe(200);
   expect(await back.text()).toBe("💻→📱 “main” is back from the laptop: 2 new turns, branch fix-flaky at aaaaaaa, 1 file changed. Your next message goes on from there.\n");
@@ -169,5 +171,64 @@ it("a message to a conversation on the laptop waits and asks first, once; “Kee
   await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => (m.body ?? "").startsWith("Going on with “main” here")));
   // Neither waiting message was lost: both go to the agent.
   await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => (m.body ?? "").includes("hello from the phone") && (m.body ?? "").includes("and this too")));
+  expect(await ask(phone, "/status")).not.toContain("on your laptop");
+});
+
+/** A /handoff back that meets a conversation changed on the phone too: the question, with its buttons. */
+async function conflictQuestion(phone: string) {
+  const url = LINE.exec(await ask(phone, "/handoff back"))![1]!;
+  const seen = (await sentTo(phone)).length;
+  const conflict = await sendBack(url, "0".repeat(40));
+  expect(conflict.status).toBe(409);
+  expect(await conflict.text()).toBe("handoff: the conversation changed on the phone too; your work here was sent and kept there as a branch, and the chat asks which side goes on. Nothing is lost either way.\n");
+  const question = await eventually(async () => (await sentTo(phone)).slice(seen).find((m) => (m.body ?? "").includes("changed here too")));
+  expect(question.body).toBe("⚠️ “main” changed here too since it went to the laptop. Which side goes on? Nothing is lost either way: the laptop's work is on branch handoff/laptop-20261126-140205 and its session is saved as ~/.claude/handoff/laptop-20261126-140205.jsonl for now; the side you do not keep stays as a branch and a saved session.");
+  expect(question.buttons.map((b) => b.title)).toEqual(["Keep laptop", "Keep phone"]);
+  // The laptop's work is with the relay now: the code is used.
+  expect((await sendBack(url, "0".repeat(40))).status).toBe(410);
+  return question;
+}
+
+it("a conflict on both sides asks which to keep; “Keep phone” leaves the conversation here and says where the laptop's work is, once", async () => {
+  const phone = MY_PHONES[0];
+  await ask(phone, "remember the word apricot");
+  const [before] = await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'");
+  const question = await conflictQuestion(phone);
+  let seen = (await sentTo(phone)).length;
+  await sendInbound(phone, "Keep phone", { ButtonText: "Keep phone", ButtonPayload: question.buttons[1]!.id });
+  await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => m.body === "Keeping the phone's side of “main”; the laptop's work is on branch handoff/laptop-20261126-140205 and its session is saved as ~/.claude/handoff/laptop-20261126-140205.jsonl. Waiting messages go to the agent now."));
+  expect((await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).toBe(before!.session_id);
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handback-keep")).toHaveLength(0);
+
+  // Answered once: a second tap changes nothing.
+  seen = (await sentTo(phone)).length;
+  await sendInbound(phone, "Keep laptop", { ButtonText: "Keep laptop", ButtonPayload: question.buttons[0]!.id });
+  await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => m.body === "That question was answered already."));
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handback-keep")).toHaveLength(0);
+});
+
+it("“Keep laptop” has the VM take the laptop's side and keep the phone's; the conversation resumes the laptop's session and its waiting message runs", async () => {
+  const phone = MY_PHONES[1];
+  await ask(phone, "remember the word apricot");
+  const [before] = await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'");
+  const { url } = await handoff(phone);
+  expect((await download(url)).status).toBe(200);
+  await sendInbound(phone, "waiting on the phone");
+  await eventually(async () => (await sentTo(phone)).some((m) => (m.body ?? "").includes("go on here anyway?")));
+  const starts = async () => (await vmRequests(phone)).filter((r) => r.kind === "start").length;
+  const startsBefore = await starts();
+
+  const question = await conflictQuestion(phone);
+  const seen = (await sentTo(phone)).length;
+  await sendInbound(phone, "Keep laptop", { ButtonText: "Keep laptop", ButtonPayload: question.buttons[0]!.id });
+  await eventually(async () =>
+    (await sentTo(phone))
+      .slice(seen)
+      .some((m) => m.body === "💻→📱 “main” is back from the laptop: 3 new turns, branch fix-flaky at ccccccc, 2 files changed. Your next message goes on from there. The phone's work is on branch handoff/phone-20261126-140205 and its session is saved as ~/.claude/handoff/phone-20261126-140205.jsonl."),
+  );
+  expect((await vmRequests(phone)).filter((r) => r.kind === "handback-keep").map((r) => r.sessionId)).toEqual([before!.session_id]);
+  expect((await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).toBe(SESSION);
+  // The message that waited goes to the agent now.
+  await eventually(async () => (await starts()) > startsBefore);
   expect(await ask(phone, "/status")).not.toContain("on your laptop");
 });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { handoffScript } from "../../src/core/handoff";
 import { handoffBundle, scratchRepo, worktreeTree } from "../src/handoff/handoff";
-import { handback } from "../src/handoff/handback";
+import { handback, keepLaptop } from "../src/handoff/handback";
 import { projectDirName, rewriteSessionPaths } from "../src/core/session-paths";
 import { git } from "./helpers/git-repo";
 import { tempDir } from "./helpers/temp-dir";
@@ -133,8 +133,13 @@ it("takes the laptop's commit, edit and session back; a workspace changed meanwh
   const sessionFile = join(vm.home, ".claude", "projects", projectDirName(vm.dir), `${SESSION_ID}.jsonl`);
   const sessionBefore = readFileSync(sessionFile, "utf8");
   writeFileSync(join(vm.dir, "phone.txt"), "made on the phone\n");
-  const conflict = await handback({ dir: vm.dir, home: vm.home, ids: null }, request);
-  expect(conflict).toMatchObject({ ok: false, refusal: { reason: "conflict" } });
+  const conflict = await handback({ dir: vm.dir, home: vm.home, ids: null }, request, new Date("2026-11-26T14:02:05Z"));
+  expect(conflict).toMatchObject({ ok: false, refusal: { reason: "conflict", staged: { stamp: "20261126-140205", branch: "handoff/laptop-20261126-140205", savedSession: "~/.claude/handoff/laptop-20261126-140205.jsonl" } } });
+  // The laptop's work is kept beside the workspace: its commit, then its uncommitted edit as a commit.
+  expect(git(vm.dir, "log", "--format=%s", "handoff/laptop-20261126-140205")).toBe("uncommitted changes on the laptop (hand-back)\nlaptop commit\nsecond\nfirst");
+  expect(git(vm.dir, "show", "handoff/laptop-20261126-140205:a.txt")).toBe("one\ntwo\nthree\nfour (laptop)");
+  expect(readFileSync(join(vm.home, ".claude", "handoff", "laptop-20261126-140205.jsonl"), "utf8")).toContain(`look at ${vm.dir}/a.txt`);
+  git(vm.dir, "branch", "-D", "handoff/laptop-20261126-140205");
   expect(git(vm.dir, "rev-parse", "HEAD")).toBe(base);
   expect(readFileSync(join(vm.dir, "phone.txt"), "utf8")).toBe("made on the phone\n");
   expect(readFileSync(join(vm.dir, "a.txt"), "utf8")).toBe("one\ntwo\nthree (not committed)\n");
@@ -151,4 +156,61 @@ it("takes the laptop's commit, edit and session back; a workspace changed meanwh
   const taken = readFileSync(sessionFile, "utf8");
   expect(taken).toContain(`look at ${vm.dir}/a.txt`);
   expect(taken).not.toContain(laptopDir);
+});
+
+it("a conflict keeps both sides: “Keep phone” leaves the workspace and the laptop's branch; “Keep laptop” moves to the laptop's and keeps the phone's", async () => {
+  const root = tempDir("handback-keep-");
+  const vm = workspace(join(root, "vm"));
+  const t = { dir: vm.dir, home: vm.home, ids: null };
+  const laptopDir = join(root, "laptop dir");
+  const base = git(vm.dir, "rev-parse", "HEAD");
+  const scratch = join(root, "scratch");
+  mkdirSync(scratch);
+  const wipTree = await worktreeTree((await scratchRepo(t, scratch, join(vm.dir, ".git")))!, base);
+  git(root, "clone", "-q", "-b", "fix-flaky", vm.dir, laptopDir);
+  writeFileSync(join(laptopDir, "a.txt"), "laptop committed\n");
+  git(laptopDir, "commit", "-qam", "laptop commit");
+  writeFileSync(join(laptopDir, "laptop.txt"), "laptop, not committed\n");
+  git(laptopDir, "add", "-N", "laptop.txt");
+  const bundleFile = join(root, "back.bundle");
+  git(laptopDir, "bundle", "create", "-q", bundleFile, "fix-flaky", `^${base}`);
+  const patch = git(laptopDir, "diff", "--binary", "HEAD") + "\n";
+  const sessionFile = join(vm.home, ".claude", "projects", projectDirName(vm.dir), `${SESSION_ID}.jsonl`);
+  const phoneSession = readFileSync(sessionFile, "utf8");
+  const laptopSession = `${phoneSession}${JSON.stringify({ type: "user", cwd: laptopDir, message: { role: "user", content: "laptop turn" } })}\n`;
+  const request = { laptopDir, branch: "fix-flaky", base, wipTree, bundle: readFileSync(bundleFile).toString("base64"), patch: Buffer.from(patch).toString("base64"), session: { id: SESSION_ID, jsonl: laptopSession } };
+
+  // The phone's side meanwhile: a commit and an uncommitted file.
+  writeFileSync(join(vm.dir, "phone.txt"), "phone committed\n");
+  git(vm.dir, "add", "phone.txt");
+  git(vm.dir, "commit", "-qm", "phone commit");
+  writeFileSync(join(vm.dir, "phone wip.txt"), "phone, not committed\n");
+  const phoneHead = git(vm.dir, "rev-parse", "HEAD");
+  const conflict = await handback(t, request, new Date("2026-11-26T14:02:05Z"));
+  if (conflict.ok || !conflict.refusal.staged) throw new Error(`no staged conflict: ${JSON.stringify(conflict)}`);
+  const staged = conflict.refusal.staged;
+  // “Keep phone”: nothing more to do; the workspace is as it was, the laptop's work on its branch.
+  expect(git(vm.dir, "rev-parse", "HEAD")).toBe(phoneHead);
+  expect(readFileSync(join(vm.dir, "phone wip.txt"), "utf8")).toBe("phone, not committed\n");
+  expect(readFileSync(sessionFile, "utf8")).toBe(phoneSession);
+  expect(git(vm.dir, "show", `${staged.branch}:laptop.txt`)).toBe("laptop, not committed");
+  expect(git(vm.dir, "show", `${staged.branch}~1:a.txt`)).toBe("laptop committed");
+
+  // “Keep laptop”: the workspace is the laptop's, its edit uncommitted; the phone's work on its own branch.
+  const kept = await keepLaptop(t, { staged, phoneSessionId: SESSION_ID });
+  expect(kept).toEqual({ ok: true, kept: { done: { sessionId: SESSION_ID, turns: 1, branch: "fix-flaky", head: staged.head.slice(0, 7), files: expect.any(Number) }, kept: { branch: "handoff/phone-20261126-140205", savedSession: "~/.claude/handoff/phone-20261126-140205.jsonl" } } });
+  expect(git(vm.dir, "rev-parse", "HEAD")).toBe(staged.head);
+  expect(readFileSync(join(vm.dir, "a.txt"), "utf8")).toBe("laptop committed\n");
+  expect(readFileSync(join(vm.dir, "laptop.txt"), "utf8")).toBe("laptop, not committed\n");
+  expect(git(vm.dir, "status", "--porcelain")).toBe("?? laptop.txt");
+  expect(existsSync(join(vm.dir, "phone.txt"))).toBe(false);
+  expect(git(vm.dir, "log", "--format=%s", "handoff/phone-20261126-140205")).toBe("uncommitted changes on the phone (hand-back conflict)\nphone commit\nsecond\nfirst");
+  expect(git(vm.dir, "show", "handoff/phone-20261126-140205:phone wip.txt")).toBe("phone, not committed");
+  expect(git(vm.dir, "show", "handoff/phone-20261126-140205:new file.txt")).toBe("untracked");
+  expect(readFileSync(join(vm.home, ".claude", "handoff", "phone-20261126-140205.jsonl"), "utf8")).toBe(phoneSession);
+  const resumed = readFileSync(sessionFile, "utf8");
+  expect(resumed).toContain("laptop turn");
+  expect(resumed).not.toContain(laptopDir);
+  // A branch not as it was kept is not taken.
+  expect(await keepLaptop(t, { staged: { ...staged, head: phoneHead, wip: null }, phoneSessionId: null })).toMatchObject({ ok: false, refusal: { reason: "failed" } });
 });

@@ -8,7 +8,7 @@ import { CheckpointRestoredSchema, type CheckpointRestored } from "../../protoco
 import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type ShipDone, ShipRefusalSchema, type ShipRefusal } from "../../protocol/vm/ship";
 import { type GithubPermission, GithubPermissionSchema } from "../../protocol/vm/github-permission";
 import { type PullReviewRequest, PullReviewPostedSchema, type PullReviewPosted, PullReviewRefusalSchema, type PullReviewRefusal } from "../../protocol/vm/pull-review";
-import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackRequest, type HandoffOutRequest, HandoffRefusalSchema } from "../../protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackKeepRequest, type HandbackKept, HandbackKeptSchema, type HandbackRequest, type HandoffOutRequest, HandoffRefusalSchema, type HandoffStaged } from "../../protocol/vm/handoff";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-failure";
 
@@ -58,7 +58,9 @@ export type RestoreOutcome =
 
 /** How a /ship or its preview went: the VM's answer, its refusal (with its one line), or why there was none. */
 /** What the laptop sent back, taken; or why not (`conflict`: the workspace changed meanwhile, and nothing was overwritten). */
-export type HandbackOutcome = { ok: true; done: HandbackDone } | { ok: false; message: string; conflict: boolean };
+/** `staged`: on a conflict, where the VM kept the laptop's work (absent: it could not, and kept nothing). */
+export type HandbackOutcome = { ok: true; done: HandbackDone } | { ok: false; message: string; conflict: boolean; staged?: HandoffStaged };
+export type HandbackKeepOutcome = { ok: true; kept: HandbackKept } | { ok: false; message: string };
 /** A hand-off's bundle, or why not: `message` is for the user. */
 export type HandoffOutOutcome = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; message: string };
 /** A hand-off's bundle is at most this big when it crosses the relay (a Durable Object's RPC answer is at most 32 MiB). */
@@ -300,7 +302,20 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
         const done = HandbackDoneSchema.safeParse(body);
         if (res.ok && done.success) return { ok: true, done: done.data };
         const refusal = HandoffRefusalSchema.safeParse(body);
-        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict: refusal.success && refusal.data.reason === "conflict" };
+        const conflict = refusal.success && refusal.data.reason === "conflict";
+        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict, ...(conflict && refusal.data.staged ? { staged: refusal.data.staged } : {}) };
+      });
+    },
+    /** POST …/handback/keep: a conflict's laptop side into the workspace, the workspace's own kept as a branch and a saved session. */
+    handbackKeep(userId: string, workspace: string, request: HandbackKeepRequest): Promise<HandbackKeepOutcome> {
+      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackKeepOutcome> => {
+        const res = await call(VM_ROUTES.workspaceHandbackKeep(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; tap “Keep laptop” again in a minute." };
+        const body: unknown = await res.json().catch(() => null);
+        const kept = HandbackKeptSchema.safeParse(body);
+        if (res.ok && kept.success) return { ok: true, kept: kept.data };
+        const refusal = HandoffRefusalSchema.safeParse(body);
+        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.` };
       });
     },
     /** POST /v1/render/diff: the PNG of a unified diff, drawn on the VM. */

@@ -2,6 +2,7 @@
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
 import type { HandoffDirection } from "../../core/handoff";
+import type { HandoffStaged } from "../../protocol/vm/handoff";
 import { DEEP_MODE_MS } from "../units/conversations";
 import type { LinkAction } from "./link-actions";
 import type { AdminRequest } from "../../core/command-admin";
@@ -56,6 +57,8 @@ export type VmAction =
   | ({ kind: "github" } & GithubRequest)
   /** /handoff: a code signed (async, so after the webhook's answer) for the conversation, and the shell line that uses it. */
   | { kind: "handoff"; conversationId: number; direction: HandoffDirection }
+  /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
+  | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */

@@ -40,7 +40,9 @@ type SettingKey =
   /** The open "which file?" question of a chat comment that fit several files, as JSON (services/review-replies.ts). */
   | "review_question"
   /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */
-  | `github_watch:${string}`;
+  | `github_watch:${string}`
+  /** A /handoff back that met a conversation changed here too: the laptop's side the VM kept, as JSON, until the user says which side to keep (objects/handoffs.ts). */
+  | `handoff_conflict:${number}`;
 
 /** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
 const READS = new Set(["settings"]);

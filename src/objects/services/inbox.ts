@@ -1,7 +1,8 @@
 // A message arriving on a channel: stored once per its channel's id, routed (a relay command is answered
 // at once; text for the agent is queued for its conversation), all in one transaction. What
 // the VM must do as a result is returned, for after the webhook has its answer.
-import { awayButtons, awayClock, awayQuestion, goOnHereReply, keepOnLaptopReply, parseAwayAnswer } from "../../core/handoff";
+import { awayButtons, awayClock, awayQuestion, conflictAnsweredReply, goOnHereReply, keepOnLaptopReply, keptPhoneReply, parseAwayAnswer, parseConflictAnswer } from "../../core/handoff";
+import { takeConflict } from "../handoffs";
 import { formatDateTimeInZone } from "../../core/schedule-format";
 import { timeZoneOf } from "../units/schedules";
 import { parseApprovalAnswer, parseButtonPayload } from "../../core/approvals";
@@ -98,6 +99,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
   if (reviewChoice) return receiveReviewChoice(d, message, reviewChoice, now);
   const away = parseAwayAnswer(message.buttonPayload);
   if (away) return receiveAwayAnswer(d, message, away, now);
+  const keep = parseConflictAnswer(message.buttonPayload);
+  if (keep) return receiveConflictAnswer(d, message, keep, now);
   // A tap, acknowledged on its button, that nothing answers any more (its question closed): never text for the agent.
   if (message.buttonPayload && CHANNELS[channelOf(message)].limits.acksTaps) return receiveStaleTap(d, message, now);
   // A message with media is always for the agent (its caption is not a command).
@@ -186,6 +189,27 @@ function receiveAwayAnswer(d: InboxDeps, message: InboundMessage, answer: { conv
     if (!conversation || !open) return { route: "approval_answer", command: undefined, after: null, tap: "expired" };
     if (answer.yes) d.handoffs.markBack(conversation.id, now);
     d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: (answer.yes ? goOnHereReply : keepOnLaptopReply)(conversation.name), now });
+    return { route: "approval_answer", command: undefined, after: null, tap: "taken" };
+  });
+}
+
+/**
+ * "Keep laptop" or "Keep phone" after a hand-back met a conversation changed here too: answered
+ * once. "Keep phone" ends the hand-off here; "Keep laptop" has the VM swap sides after the webhook's answer.
+ */
+function receiveConflictAnswer(d: InboxDeps, message: InboundMessage, answer: { conversationId: number; keep: "laptop" | "phone" }, now: number): Stored | null {
+  return d.transaction(() => {
+    if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
+    d.lifecycle.answeredByRelay(message.messageId, now);
+    const conversation = d.conversations.repo.get(answer.conversationId);
+    const staged = conversation ? takeConflict(d.settings, conversation.id) : null;
+    if (!conversation || !staged) {
+      d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: conflictAnsweredReply, to: message.source, now });
+      return { route: "approval_answer", command: undefined, after: null, tap: "expired" };
+    }
+    if (answer.keep === "laptop") return { route: "approval_answer", command: undefined, after: { kind: "handoff_keep_laptop", conversationId: conversation.id, staged }, tap: "taken" };
+    d.handoffs.markBack(conversation.id, now);
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: keptPhoneReply(conversation.name, staged), to: message.source, now });
     return { route: "approval_answer", command: undefined, after: null, tap: "taken" };
   });
 }

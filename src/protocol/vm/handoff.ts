@@ -26,13 +26,25 @@ export const HandoffRefusalReasonSchema = z.enum([
 ]);
 export type HandoffRefusalReason = z.infer<typeof HandoffRefusalReasonSchema>;
 
-export const HandoffRefusalSchema = z.object({ error: z.literal("handoff_refused"), reason: HandoffRefusalReasonSchema, message: z.string().check(z.maxLength(300)) });
+const Sha = z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "a full object id"));
+/** A hand-off's time stamp in a branch's name: `20261126-140205` (UTC). */
+export const HandoffStampSchema = z.string().check(z.regex(/^\d{8}-\d{6}$/, "a time stamp"));
+
+/**
+ * A conflict's laptop side, kept in the workspace: `branch` (`handoff/laptop-<stamp>`) holds the
+ * laptop's commits (`head`) and, on top, one commit of its uncommitted changes (`wip`, or null when
+ * there were none); its session, paths moved to the workspace's, is saved as `savedSession`.
+ */
+export const HandoffStagedSchema = z.object({ stamp: HandoffStampSchema, branch: z.string().check(z.maxLength(300)), head: Sha, wip: z.nullable(Sha), sessionId: z.nullable(z.string().check(z.regex(SESSION_UUID))), savedSession: z.nullable(z.string().check(z.maxLength(4096))) });
+export type HandoffStaged = z.infer<typeof HandoffStagedSchema>;
+
+/** `staged`: on a conflict, where the laptop's work was kept (the user is asked which side to keep). */
+export const HandoffRefusalSchema = z.object({ error: z.literal("handoff_refused"), reason: HandoffRefusalReasonSchema, message: z.string().check(z.maxLength(300)), staged: z.optional(HandoffStagedSchema) });
 export type HandoffRefusal = z.infer<typeof HandoffRefusalSchema>;
 
 /** The content type of a hand-off's bundle. */
 export const GIT_BUNDLE_CONTENT_TYPE = "application/x-git-bundle";
 
-const Sha = z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "a full object id"));
 /** What a base64 field may hold at most (a DO's RPC answer and a Worker's request body are far under it). */
 const MAX_BASE64 = 40 * 1024 * 1024;
 
@@ -57,3 +69,18 @@ export type HandbackRequest = z.infer<typeof HandbackRequestSchema>;
 /** 200: what came back. `turns`: the session's prompts not on the VM before; `files`: files that differ from what was handed off. */
 export const HandbackDoneSchema = z.object({ sessionId: z.nullable(z.string()), turns: z.number().check(z.int(), z.nonnegative()), branch: z.string(), head: z.string(), files: z.number().check(z.int(), z.nonnegative()) });
 export type HandbackDone = z.infer<typeof HandbackDoneSchema>;
+
+/**
+ * `POST …/handback/keep?userId=…`: the user kept the laptop's side of a conflict. The workspace's
+ * own work (its commits and uncommitted changes) is kept as branch `handoff/phone-<stamp>` and its
+ * session `phoneSessionId` saved as a file; the workspace then holds `staged` (its commits, its
+ * changes left uncommitted) and the CLI's session is the laptop's. 200: a `HandbackDone` with `kept`.
+ */
+export const HandbackKeepRequestSchema = z.object({ staged: HandoffStagedSchema, phoneSessionId: z.nullable(z.string().check(z.maxLength(128))) });
+export type HandbackKeepRequest = z.infer<typeof HandbackKeepRequestSchema>;
+
+/** Where the side not kept is: its branch and its saved session's file (null: there was none). */
+export const HandoffKeptSchema = z.object({ branch: z.string().check(z.maxLength(300)), savedSession: z.nullable(z.string().check(z.maxLength(4096))) });
+export type HandoffKept = z.infer<typeof HandoffKeptSchema>;
+export const HandbackKeptSchema = z.object({ done: HandbackDoneSchema, kept: HandoffKeptSchema });
+export type HandbackKept = z.infer<typeof HandbackKeptSchema>;

@@ -48,6 +48,8 @@ export const VM_ROUTES = {
   workspaceHandoff: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handoff?userId=${encodeURIComponent(userId)}`,
   /** `POST` a `HandbackRequest`: the laptop's commits, changes and session back into the workspace (`HandbackDone`). */
   workspaceHandback: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handback?userId=${encodeURIComponent(userId)}`,
+  /** `POST` a `HandbackKeepRequest`: a conflict's laptop side kept, the workspace's own kept as a branch (handoff.ts). */
+  workspaceHandbackKeep: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handback/keep?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */

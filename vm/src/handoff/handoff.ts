@@ -19,7 +19,7 @@ export type HandoffOutcome = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { o
 /** What a workspace's own config could make git run, switched off (as /ship does). */
 const SAFE_CONFIG = ["-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"];
 const GIT_TIMEOUT_MS = 5 * 60_000;
-const IDENTITY = { GIT_AUTHOR_NAME: "Agent relay", GIT_AUTHOR_EMAIL: "agent-relay@users.noreply.github.com", GIT_COMMITTER_NAME: "Agent relay", GIT_COMMITTER_EMAIL: "agent-relay@users.noreply.github.com" };
+export const IDENTITY = { GIT_AUTHOR_NAME: "Agent relay", GIT_AUTHOR_EMAIL: "agent-relay@users.noreply.github.com", GIT_COMMITTER_NAME: "Agent relay", GIT_COMMITTER_EMAIL: "agent-relay@users.noreply.github.com" };
 
 type GitResult = { code: number; stdout: string; stderr: string };
 

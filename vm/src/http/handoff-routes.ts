@@ -4,8 +4,8 @@
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { lstatSync } from "node:fs";
-import { GIT_BUNDLE_CONTENT_TYPE, HandbackRequestSchema, HandoffOutRequestSchema } from "../../../src/protocol/vm/handoff";
-import { handback } from "../handoff/handback";
+import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffOutRequestSchema } from "../../../src/protocol/vm/handoff";
+import { handback, keepLaptop } from "../handoff/handback";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { AgentUsers } from "../users/agent-users";
@@ -53,6 +53,14 @@ export function addHandoffRoutes(app: Hono, deps: HandoffRouteDeps): void {
     return underLock(c, async (t) => {
       const outcome = await handback(t, request);
       return outcome.ok ? c.json(outcome.done) : c.json(outcome.refusal, outcome.refusal.reason === "conflict" ? 409 : 422);
+    });
+  });
+
+  app.post(patternOf(VM_ROUTES.workspaceHandbackKeep), async (c) => {
+    const request = await parseBody(c, HandbackKeepRequestSchema);
+    return underLock(c, async (t) => {
+      const outcome = await keepLaptop(t, request);
+      return outcome.ok ? c.json(outcome.kept) : c.json(outcome.refusal, 422);
     });
   });
 }
