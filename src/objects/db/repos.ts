@@ -50,7 +50,7 @@ export function createRepos(sql: Sql) {
     githubEvents: createGithubEventsRepo(sql),
     waitingEventRuns: createWaitingEventRunsRepo(sql),
     reviewDrafts: createReviewDraftsRepo(sql),
-    handoffs: createHandoffsRepo(sql),
+    handoffs: createHandoffsRepo(sql, settings),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

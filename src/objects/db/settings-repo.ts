@@ -42,7 +42,9 @@ type SettingKey =
   /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */
   | `github_watch:${string}`
   /** A /handoff back that met a conversation changed here too: the laptop's side the VM kept, as JSON, until the user says which side to keep (objects/handoffs.ts). */
-  | `handoff_conflict:${number}`;
+  | `handoff_conflict:${number}`
+  /** The conversations on the laptop now, as JSON `{ "<conversation id>": <since, ms> }` (handoffs-repo.ts). */
+  | "handoffs_away";
 
 /** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
 const READS = new Set(["settings"]);
