@@ -36,6 +36,8 @@ const MachinesSettingsSchema = z.object({
   ),
   MACHINE_IDLE_ACTION: z.preprocess(blankIsUnset, z.enum(["suspend", "stop"], "must be suspend or stop").default("suspend")),
   MACHINE_RETIRE_DAYS: z.preprocess(blankIsUnset, z.coerce.number({ error: "must be a number of days" }).positive("must be more than 0").optional()),
+  // Kept as written: the relay takes up to six decimals (src/config.ts), which String(number) would turn into 1e-7.
+  ARCHIVE_AFTER_DAYS: z.preprocess(blankIsUnset, z.string().regex(/^\d{1,4}(\.\d{1,6})?$/, "must be a number of days").refine((v) => Number(v) > 0, "must be more than 0").optional()),
 });
 export type MachinesSettings = z.infer<typeof MachinesSettingsSchema>;
 
@@ -114,6 +116,7 @@ export function workerMachinesVars(urls: StackUrls, mode: MachinesMode): Record<
     MACHINE_IDLE_MS: String(settings.MACHINE_IDLE_MS),
     MACHINE_IDLE_ACTION: settings.MACHINE_IDLE_ACTION,
     ...(settings.MACHINE_RETIRE_DAYS === undefined ? {} : { MACHINE_RETIRE_DAYS: String(settings.MACHINE_RETIRE_DAYS) }),
+    ...(settings.ARCHIVE_AFTER_DAYS === undefined ? {} : { ARCHIVE_AFTER_DAYS: settings.ARCHIVE_AFTER_DAYS }),
   };
 }
 

@@ -35,7 +35,7 @@ describe("readMachinesSettings", () => {
   it.each([
     ["nothing set: a minute, then suspend", {}, { MACHINE_IDLE_MS: LOCAL_IDLE_MS, MACHINE_IDLE_ACTION: "suspend" }],
     ["blank is unset", { MACHINE_IDLE_MS: " ", MACHINE_IDLE_ACTION: "" }, { MACHINE_IDLE_MS: LOCAL_IDLE_MS, MACHINE_IDLE_ACTION: "suspend" }],
-    ["the shell's values", { MACHINE_IDLE_MS: "3000", MACHINE_IDLE_ACTION: "stop", MACHINE_RETIRE_DAYS: "0.5" }, { MACHINE_IDLE_MS: 3000, MACHINE_IDLE_ACTION: "stop", MACHINE_RETIRE_DAYS: 0.5 }],
+    ["the shell's values", { MACHINE_IDLE_MS: "3000", MACHINE_IDLE_ACTION: "stop", MACHINE_RETIRE_DAYS: "0.5", ARCHIVE_AFTER_DAYS: "0.0003" }, { MACHINE_IDLE_MS: 3000, MACHINE_IDLE_ACTION: "stop", MACHINE_RETIRE_DAYS: 0.5, ARCHIVE_AFTER_DAYS: "0.0003" }],
   ])("%s", (_name, env, expected) => {
     expect(readMachinesSettings(env)).toEqual({ ok: true, settings: expected });
   });
@@ -46,6 +46,8 @@ describe("readMachinesSettings", () => {
     ["a fraction", { MACHINE_IDLE_MS: "1500.5" }, "MACHINE_IDLE_MS: must be a whole number of milliseconds"],
     ["an unknown action", { MACHINE_IDLE_ACTION: "hibernate" }, "MACHINE_IDLE_ACTION: must be suspend or stop"],
     ["no days", { MACHINE_RETIRE_DAYS: "0" }, "MACHINE_RETIRE_DAYS: must be more than 0"],
+    ["no archive days", { ARCHIVE_AFTER_DAYS: "0" }, "ARCHIVE_AFTER_DAYS: must be more than 0"],
+    ["archive days past the relay's six decimals", { ARCHIVE_AFTER_DAYS: "0.0000001" }, "ARCHIVE_AFTER_DAYS: must be a number of days"],
   ])("refuses %s", (_name, env, problem) => {
     expect(readMachinesSettings(env)).toEqual({ ok: false, problems: [problem] });
   });
@@ -95,7 +97,7 @@ describe("machineSecrets", () => {
 
 describe("the Worker's settings", () => {
   it("are the contract's machines settings, pointed at the stand-in, written as an env file wrangler reads back", () => {
-    const vars = workerMachinesVars(urls, { ...MODE, settings: { MACHINE_IDLE_MS: 3000, MACHINE_IDLE_ACTION: "stop", MACHINE_RETIRE_DAYS: 2 } });
+    const vars = workerMachinesVars(urls, { ...MODE, settings: { MACHINE_IDLE_MS: 3000, MACHINE_IDLE_ACTION: "stop", MACHINE_RETIRE_DAYS: 2, ARCHIVE_AFTER_DAYS: "0.5" } });
     expect(vars).toEqual({
       VM_MODE: "machines",
       FLY_API_TOKEN: "0123abcd",
@@ -106,9 +108,11 @@ describe("the Worker's settings", () => {
       MACHINE_IDLE_MS: "3000",
       MACHINE_IDLE_ACTION: "stop",
       MACHINE_RETIRE_DAYS: "2",
+      ARCHIVE_AFTER_DAYS: "0.5",
     });
     expect(parseDotenv(envFileText(vars))).toEqual(vars);
     expect(workerMachinesVars(urls, MODE)).not.toHaveProperty("MACHINE_RETIRE_DAYS");
+    expect(workerMachinesVars(urls, MODE)).not.toHaveProperty("ARCHIVE_AFTER_DAYS");
   });
 });
 

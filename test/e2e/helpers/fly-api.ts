@@ -14,6 +14,9 @@ const MachineSchema = z.object({
 });
 export type FlyMachine = z.infer<typeof MachineSchema>;
 
+const VolumeSchema = z.object({ id: z.string(), name: z.string(), state: z.string() });
+export type FlyVolume = z.infer<typeof VolumeSchema>;
+
 const HostViewSchema = z.object({ state: z.string(), pid: z.number().nullable(), snapshot: z.boolean(), volumeDir: z.string() });
 export type HostView = z.infer<typeof HostViewSchema>;
 
@@ -24,6 +27,11 @@ export function flyApi(urls: StackUrls, mode: MachinesMode) {
       const response = await fetch(`${urls.flyApi}/v1/apps/${LOCAL_FLY_APP}/machines`, { headers });
       if (!response.ok) throw new Error(`list machines: ${response.status} ${await response.text()}`);
       return z.array(MachineSchema).parse(await response.json());
+    },
+    async volumes(): Promise<FlyVolume[]> {
+      const response = await fetch(`${urls.flyApi}/v1/apps/${LOCAL_FLY_APP}/volumes`, { headers });
+      if (!response.ok) throw new Error(`list volumes: ${response.status} ${await response.text()}`);
+      return z.array(VolumeSchema).parse(await response.json());
     },
     async host(machineId: string): Promise<HostView> {
       const response = await fetch(`${urls.flyApi}/__fly/machines/${machineId}`);
