@@ -4,6 +4,7 @@ import { TEST_TEMPLATE_SID, testBindings } from "./test/worker/test-env.ts";
 import { ADMIN_TEST_BINDINGS } from "./test/worker-admin/admin-env.ts";
 import { machinesBindings } from "./test/worker-machines/machines-env.ts";
 import { archiveBindings } from "./test/worker-archive/archive-env.ts";
+import { ARCHIVE_SHARED_BINDINGS } from "./test/worker-archive-shared/archive-shared-env.ts";
 import { telegramBindings } from "./test/worker-telegram/telegram-env.ts";
 
 /**
@@ -67,6 +68,8 @@ export default defineConfig({
         globalSetup: "test/worker-machines/global-setup.ts",
         testTimeout: 60_000,
       }),
+      // The same Worker on the shared VM stand-in with idle users archived after seconds: their directory deleted, not a Machine.
+      workerProject("worker-archive-shared", "test/worker-archive-shared/**/*.test.ts", ARCHIVE_SHARED_BINDINGS, { testTimeout: 60_000 }),
       // The same Worker with a Telegram bot, its Bot API the stand-in of emulator/telegram/.
       workerProject("worker-telegram", "test/worker-telegram/**/*.test.ts", (inject) => telegramBindings(inject("telegramBase")), { globalSetup: "test/worker-telegram/global-setup.ts" }),
       {

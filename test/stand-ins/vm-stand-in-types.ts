@@ -3,8 +3,15 @@ import type { GitIdentity, InputMessage, RunEvent, RunOptions } from "../../src/
 import type { ShipRequest } from "../../src/protocol/vm/ship";
 import type { PullReviewRequest } from "../../src/protocol/vm/pull-review";
 
+/**
+ * The archive routes as called (`status`: the HTTP status answered): POST …/archive, a part read
+ * out (recorded once its last byte is written) or PUT back, POST …/archive/restore, DELETE
+ * …/archive, DELETE …/data. "archive-restore" is the restore that put the user back.
+ */
+export type ArchiveRequestKind = "archive-prepare" | "archive-part-read" | "archive-part-put" | "archive-restore-call" | "archive-clear" | "archive-remove-data";
+
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review" | "handoff" | "handback" | "archive-restore" | "handback-keep";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review" | "handoff" | "handback" | "archive-restore" | "handback-keep" | ArchiveRequestKind;
   /** handoff: the laptop's directory the bundle was asked for. */
   laptopDir?: string;
   /** ship-preview, ship: the ShipRequest the relay sent. */

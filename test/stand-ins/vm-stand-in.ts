@@ -263,6 +263,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     },
     drop: (userId) => void workspaces.delete(userId),
     runOpen: (userId) => [...runs.values()].some((r) => r.userId === userId && !r.finished),
+    record: (kind, userId, status) => void requests.push({ kind, runId: "", userId, status, at: Date.now() }),
   });
   const stepMs = options.stepMs ?? 5;
   const checkpoints = createCheckpointHistory();
