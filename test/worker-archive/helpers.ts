@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { archiveUserPrefix } from "../../src/core/archive-keys";
 import type { StandInRequest } from "../stand-ins/vm-stand-in-types";
-import { query } from "../worker/helpers";
+import { eventually, query, sendInbound, sentTo } from "../worker/helpers";
 import { machinesOf } from "../worker-machines/fly-helpers";
 
 export type ArchiveRowSql = { status: string; folder: string | null; parts_json: string | null; bytes: number | null; failures: number; last_error: string | null; retry_at: number | null };
@@ -27,6 +27,21 @@ async function machineStandIn(phone: string, path: string, init: RequestInit = {
 export async function archiveFault(phone: string, fault: { corruptParts?: number; holdPartMs?: number; cutRestores?: number }): Promise<void> {
   const res = await machineStandIn(phone, "/__stand-in/archive-fault", { method: "POST", body: JSON.stringify({ userId: phone, ...fault }) });
   if (!res.ok) throw new Error(`archive fault: ${res.status}`);
+}
+
+/**
+ * The user's first message, answered with `arm` done while its run is held open: an archive falls
+ * due only after the run ends, so none is made before the fault is in place (under load an answer
+ * took longer than ARCHIVE_AFTER_DAYS here, and the archive came first).
+ */
+export async function firstRunThen(phone: string, arm: () => Promise<void>): Promise<void> {
+  const before = (await sentTo(phone)).length;
+  await sendInbound(phone, "hello [[vm:hold]]");
+  await eventually(async () => (await machineRequests(phone).catch(() => [])).some((r) => r.kind === "start"), 30_000);
+  await arm();
+  const res = await machineStandIn(phone, "/__stand-in/release", { method: "POST", body: JSON.stringify({ userId: phone }) });
+  if (!res.ok) throw new Error(`release: ${res.status}`);
+  await eventually(async () => (await sentTo(phone)).length > before, 30_000);
 }
 
 export async function machineRequests(phone: string): Promise<StandInRequest[]> {
