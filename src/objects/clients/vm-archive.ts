@@ -6,6 +6,8 @@ import { VmErrorBodySchema } from "../../protocol/vm/routes";
 import type { VmConnectionSource } from "./vm-client";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A VM's answer, and what ends its deadline's timer. */
+type Answer = { res: Response; done: () => void };
 
 /** Preparing bundles every workspace (git, sessions): minutes for a large one, never unbounded. */
 const PREPARE_TIMEOUT_MS = 10 * 60_000;
@@ -14,30 +16,51 @@ const PART_TIMEOUT_MS = 10 * 60_000;
 const CONTROL_TIMEOUT_MS = 60_000;
 
 export function createVmArchiveClient(source: VmConnectionSource, userId: string, fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
-  const call = async (path: string, init: RequestInit, timeoutMs: number): Promise<Outcome<Response>> => {
+  /**
+   * One request and its deadline, which also bounds reading its body; `done` clears the timer once
+   * the body is read, refused or handed on and finished. Not AbortSignal.timeout: its timer runs its
+   * whole length after the call (minutes here), keeping the object busy (core/deadline.ts).
+   */
+  const call = async (path: string, init: RequestInit, timeoutMs: number): Promise<Outcome<Answer>> => {
     const target = await source.connect();
     if (!target.ok) return { ok: false, error: `VM unreachable: ${target.detail}` };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`The operation was aborted due to timeout (${timeoutMs} ms)`, "TimeoutError")), timeoutMs);
+    const done = () => clearTimeout(timer);
     try {
-      const res = await fetchFn(new URL(path, target.url), { ...init, signal: AbortSignal.timeout(timeoutMs), headers: { authorization: `Bearer ${target.token}`, ...target.headers, ...init.headers } });
-      return { ok: true, value: res };
+      const res = await fetchFn(new URL(path, target.url), { ...init, signal: controller.signal, headers: { authorization: `Bearer ${target.token}`, ...target.headers, ...init.headers } });
+      return { ok: true, value: { res, done } };
     } catch (error) {
+      done();
       return { ok: false, error: `VM request failed: ${error instanceof Error ? error.message : String(error)}` };
     }
   };
   /** The VM's refusal in one line: its error body's message, else the status. */
-  const refusal = async (what: string, res: Response): Promise<{ ok: false; error: string }> => {
-    const body = VmErrorBodySchema.safeParse(await res.json().catch(() => null));
-    return { ok: false, error: `${what}: VM answered ${res.status}${body.success ? ` ${body.data.message ?? body.data.error}` : ""}` };
+  const refusal = async (what: string, { res, done }: Answer): Promise<{ ok: false; error: string }> => {
+    try {
+      const body = VmErrorBodySchema.safeParse(await res.json().catch(() => null));
+      return { ok: false, error: `${what}: VM answered ${res.status}${body.success ? ` ${body.data.message ?? body.data.error}` : ""}` };
+    } finally {
+      done();
+    }
   };
-  const json = async <T>(what: string, res: Response, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Promise<Outcome<T>> => {
-    if (!res.ok) return refusal(what, res);
-    const parsed = schema.safeParse(await res.json().catch(() => null));
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `${what}: unreadable answer` };
+  const json = async <T>(what: string, answer: Answer, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Promise<Outcome<T>> => {
+    if (!answer.res.ok) return refusal(what, answer);
+    try {
+      const parsed = schema.safeParse(await answer.res.json().catch(() => null));
+      return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `${what}: unreadable answer` };
+    } finally {
+      answer.done();
+    }
   };
-  const empty = async (what: string, res: Response): Promise<Outcome<null>> => {
-    if (!res.ok) return refusal(what, res);
-    await res.body?.cancel();
-    return { ok: true, value: null };
+  const empty = async (what: string, answer: Answer): Promise<Outcome<null>> => {
+    if (!answer.res.ok) return refusal(what, answer);
+    try {
+      await answer.res.body?.cancel();
+      return { ok: true, value: null };
+    } finally {
+      answer.done();
+    }
   };
   const post = (path: string, body: unknown, timeoutMs: number) => call(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }, timeoutMs);
 
@@ -51,15 +74,20 @@ export function createVmArchiveClient(source: VmConnectionSource, userId: string
     },
     /** A prepared part's bytes, as a stream of exactly `part.bytes` (the VM sets Content-Length). */
     async partStream(part: ArchivePart): Promise<Outcome<ReadableStream<Uint8Array>>> {
-      const res = await call(ARCHIVE_ROUTES.part(userId, part.name), { method: "GET" }, PART_TIMEOUT_MS);
-      if (!res.ok) return res;
-      if (!res.value.ok || !res.value.body) return refusal(`part ${part.name}`, res.value);
-      const length = res.value.headers.get("content-length");
+      const answered = await call(ARCHIVE_ROUTES.part(userId, part.name), { method: "GET" }, PART_TIMEOUT_MS);
+      if (!answered.ok) return answered;
+      const { res, done } = answered.value;
+      if (!res.ok || !res.body) return refusal(`part ${part.name}`, answered.value);
+      const length = res.headers.get("content-length");
       if (length !== String(part.bytes)) {
-        await res.value.body.cancel();
+        await res.body.cancel();
+        done();
         return { ok: false, error: `part ${part.name}: the VM sends ${length ?? "no"} Content-Length, ${part.bytes} bytes prepared` };
       }
-      return { ok: true, value: res.value.body };
+      // R2 takes a stream of known length; the deadline ends with the stream (read to its end, cut, or refused).
+      const fixed = new FixedLengthStream(part.bytes);
+      void res.body.pipeTo(fixed.writable).catch(() => {}).finally(done);
+      return { ok: true, value: fixed.readable };
     },
     /** One part back onto the VM, streamed; the VM checks it against `part.sha256` (400 otherwise). */
     async putPart(part: ArchivePart, body: ReadableStream<Uint8Array>): Promise<Outcome<null>> {
