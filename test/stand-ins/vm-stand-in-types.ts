@@ -4,7 +4,7 @@ import type { ShipRequest } from "../../src/protocol/vm/ship";
 import type { PullReviewRequest } from "../../src/protocol/vm/pull-review";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review" | "handoff" | "handback" | "archive-restore" | "handback-keep";
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review" | "handoff" | "handback" | "archive-restore" | "handback-keep" | "handoff-new";
   /** handoff: the laptop's directory the bundle was asked for. */
   laptopDir?: string;
   /** ship-preview, ship: the ShipRequest the relay sent. */
