@@ -283,7 +283,7 @@ out="$(git rev-parse --git-dir)/relay-new"
 rm -rf "$out"
 mkdir "$out"
 trap 'rm -rf "$out"' EXIT
-git bundle create -q "$out/new.bundle" "$branch"
+git bundle create -q "$out/new.bundle" "refs/heads/$branch"
 set -- --form-string "dir=$here" --form-string "branch=$branch" -F "bundle=@$out/new.bundle"
 GIT_INDEX_FILE="$out/index" git read-tree HEAD
 GIT_INDEX_FILE="$out/index" git add -A .

@@ -26,7 +26,7 @@ export type HandoffDeps = {
   phone: string;
   sql: Pick<Sql, "transaction">;
   repos: Pick<Repos, "handoffs" | "conversations" | "settings">;
-  vm: Pick<VmClient, "handoffOut" | "handback" | "handbackKeep" | "handoffNew"> | null;
+  vm: Pick<VmClient, "handoffOut" | "handback" | "handbackKeep" | "handoffNew" | "deleteWorkspace"> | null;
 };
 
 export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection } | { ok: false; refusal: HandoffCodeRefusal };
@@ -206,6 +206,8 @@ export async function takeHandoffNew(d: HandoffDeps & { newWorkspaceId: () => st
     : null;
   if (!filled.ok || !made) {
     d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+    // A workspace filled for a name /new took meanwhile is no conversation's: it goes.
+    if (filled.ok) await d.vm?.deleteWorkspace(d.phone, workspace);
     return filled.ok ? taken : { ok: false, refusal: null, message: filled.message, conflict: false };
   }
   const text = arrivedNotice(name, filled.done);

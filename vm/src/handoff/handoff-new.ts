@@ -2,7 +2,6 @@
 // commits (a git bundle), its uncommitted changes (a binary patch, left uncommitted) and its Claude
 // Code session, paths moved to the workspace's and written where the CLI looks for it. Everything
 // runs as the workspace's user; a workspace that is not empty is refused, one that fails is emptied.
-import { readdirSync } from "node:fs";
 import type { HandbackDone, HandoffNewRequest } from "../../../src/protocol/vm/handoff";
 import { rewriteSessionPaths, sessionTurns } from "../core/session-paths";
 import { writeSession, scratchFile, type HandbackOutcome } from "./handback";
@@ -11,7 +10,8 @@ import { asUser, runGit, scratchOf, type HandoffTarget } from "./handoff";
 const refused = (reason: "failed" | "busy", message: string): HandbackOutcome => ({ ok: false, refusal: { error: "handoff_refused", reason, message } });
 
 export async function handoffNew(t: HandoffTarget, request: HandoffNewRequest): Promise<HandbackOutcome> {
-  if (readdirSync(t.dir).length > 0) return refused("failed", "This conversation's folder is not empty; nothing was changed.");
+  // Looked at as its user, whose folder it is (the server may not read it).
+  if ((await asUser(t.ids, '[ -z "$(ls -A -- "$1")" ]', [t.dir])) === null) return refused("failed", "This conversation's folder is not empty; nothing was changed.");
   const scratch = scratchOf(t.ids);
   try {
     const done = await fill(t, scratch.dir, request);
