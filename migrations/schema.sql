@@ -281,7 +281,8 @@ CREATE INDEX review_comments_conversation ON review_comments (conversation_id, i
 CREATE TABLE handoffs (
   digest TEXT PRIMARY KEY,
   conversation_id INTEGER NOT NULL,
-  direction TEXT NOT NULL CHECK (direction IN ('out', 'back')),
+  direction TEXT NOT NULL CHECK (direction IN ('out', 'back', 'new')),
+  new_name TEXT,
   epoch INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,

@@ -5,14 +5,15 @@
 export const HANDOFF_TTL_MS = 15 * 60_000;
 
 /** A hand-off code as the phone's object keeps it. */
-export type HandoffCodeRow = { conversationId: number; direction: HandoffDirection; epoch: number; expiresAt: number; usedAt: number | null };
+export type HandoffCodeRow = { conversationId: number; direction: HandoffDirection; epoch: number; expiresAt: number; usedAt: number | null; newName: string | null };
 
 /** Why a code opens nothing: `unknown` (404), the others (410). */
 export type HandoffCodeRefusal = "unknown" | "used" | "expired" | "revoked";
 
 /** Whether `row` may be served now: to read its script (`read`), or to download the data, which uses it up (`take`). */
 export function checkHandoffCode(row: HandoffCodeRow | null, at: { now: number; epoch: number; conversationExists: boolean }, use: "read" | "take", direction?: HandoffDirection): HandoffCodeRefusal | null {
-  if (!row || !at.conversationExists || (direction !== undefined && row.direction !== direction)) return "unknown";
+  // A /handoff new code's conversation is made when it is taken: none exists before.
+  if (!row || (row.direction !== "new" && !at.conversationExists) || (direction !== undefined && row.direction !== direction)) return "unknown";
   if (row.epoch !== at.epoch) return "revoked";
   if (row.expiresAt <= at.now) return "expired";
   if (use === "take" && row.usedAt !== null) return "used";
@@ -126,11 +127,8 @@ export function handedOffNotice(conversation: string, since: string): string {
   return `💻 “${conversation}” went to your laptop at ${since}. A message to it here asks first; /handoff back gives the line that brings it back.`;
 }
 
-/** /handoff new, until it is built. */
-export const HANDOFF_NEW_NOT_YET = "/handoff new is not available yet: /handoff takes a conversation to a laptop, /handoff back brings it back.";
-
-/** Which way a code goes: `out` to the laptop, `back` from it. */
-export type HandoffDirection = "out" | "back";
+/** Which way a code goes: `out` to the laptop, `back` from it, `new` from it into a new conversation. */
+export type HandoffDirection = "out" | "back" | "new";
 
 /** The reply to /handoff back: the line to run in the laptop's directory. */
 export function handbackReply(s: { conversation: string; url: string; ttlMinutes: number }): string {
@@ -242,3 +240,75 @@ export function parseAwayAnswer(buttonPayload: string | null | undefined): { con
 /** The answers to the question. */
 export const goOnHereReply = (conversation: string) => `Going on with “${conversation}” here; your message goes to the agent now. What the laptop did since stays there (a /handoff back would now be a conflict).`;
 export const keepOnLaptopReply = (conversation: string) => `“${conversation}” stays on the laptop. Your message waits here and goes to the agent when /handoff back brings the work back (/stop drops it).`;
+
+/** The reply to /handoff new <name>: the line to run in the laptop's repository. */
+export function handoffNewReply(s: { name: string; url: string; ttlMinutes: number }): string {
+  return [
+    `Run this at the top of a git repository on your laptop to go on with it here as “${s.name}”:`,
+    "```",
+    `curl -fsS ${s.url} | sh`,
+    "```",
+    `It sends the branch with all its commits, the uncommitted changes and the newest Claude Code session of that folder (SESSION=<id> before sh picks another); “${s.name}” resumes it from your next message. The code works once, for ${s.ttlMinutes} minutes; /web revoke ends it. To read the script first: curl -fsS ${s.url}`,
+  ].join("\n");
+}
+
+/** What the laptop's shell prints when the name was taken since the code was made. */
+export const handoffNewNameTaken = (name: string) => `a conversation “${name}” exists now; send /handoff new with another name for a new line.`;
+
+/**
+ * The script of a /handoff new code: run by `sh -eu` at the top of a git repository with a commit,
+ * it sends the current branch (a bundle of all its commits), the uncommitted changes (a binary diff,
+ * untracked files included, through an index of its own) and the directory's newest Claude Code
+ * session, or the one `SESSION=<id>` names. The session's folder is the CLI's name for the directory
+ * (every byte not an ASCII letter or digit as "-"): for a path with other characters the CLI names
+ * it differently, so none is found; the script says so and sends without one (SESSION=<id> finds it).
+ * It writes only inside the git directory (removed when it ends).
+ */
+export function handoffNewScript(s: { url: string; name: string }): string {
+  return `#!/bin/sh
+# Sends this repository and its Claude Code session into a new conversation ${JSON.stringify(s.name)}: the current
+# branch with all its commits, the uncommitted changes (untracked files too), and the newest session of
+# this directory (or SESSION=<id>). Nothing is changed here.
+set -eu
+url=${shQuote(s.url)}
+say() { printf 'handoff: %s\\n' "$*" >&2; }
+command -v git >/dev/null 2>&1 || { say "git is needed"; exit 1; }
+command -v curl >/dev/null 2>&1 || { say "curl is needed"; exit 1; }
+if ! git rev-parse --verify -q HEAD >/dev/null 2>&1; then say "run this in a git repository with at least one commit"; exit 1; fi
+if [ -n "$(git rev-parse --show-prefix)" ]; then say "run this at the top of the repository: $(git rev-parse --show-toplevel)"; exit 1; fi
+branch=$(git symbolic-ref --short -q HEAD || true)
+if [ -z "$branch" ]; then say "check out a branch first (HEAD is detached)"; exit 1; fi
+here=$(pwd -P)
+out="$(git rev-parse --git-dir)/relay-new"
+rm -rf "$out"
+mkdir "$out"
+trap 'rm -rf "$out"' EXIT
+git bundle create -q "$out/new.bundle" "refs/heads/$branch"
+set -- --form-string "dir=$here" --form-string "branch=$branch" -F "bundle=@$out/new.bundle"
+GIT_INDEX_FILE="$out/index" git read-tree HEAD
+GIT_INDEX_FILE="$out/index" git add -A .
+GIT_INDEX_FILE="$out/index" git diff --cached --binary HEAD >"$out/new.patch"
+if [ -s "$out/new.patch" ]; then set -- "$@" -F "patch=@$out/new.patch"; fi
+projects="$HOME/.claude/projects"
+if [ -n "\${SESSION:-}" ]; then
+  session=$(find "$projects" -mindepth 2 -maxdepth 2 -name "$SESSION.jsonl" -type f 2>/dev/null | head -n 1)
+  if [ -z "$session" ]; then say "no session $SESSION in $projects; nothing was sent"; exit 1; fi
+else
+  folder="$projects/$(printf '%s' "$here" | LC_ALL=C sed 's/[^A-Za-z0-9]/-/g')"
+  session=$(ls -t -- "$folder"/*.jsonl 2>/dev/null | head -n 1)
+  if [ -z "$session" ]; then say "no Claude Code session in $folder; sending without one (SESSION=<id> sh names one)"; fi
+fi
+if [ -n "$session" ]; then
+  cp "$session" "$out/session.jsonl"
+  set -- "$@" -F "session=@$out/session.jsonl" --form-string "id=$(basename "$session" .jsonl)"
+fi
+curl -sS --fail-with-body "$@" "$url/new"
+`;
+}
+
+/** What arrived from the laptop in a new conversation, as the chat says it. */
+export function arrivedNotice(name: string, done: { turns: number; branch: string; head: string; files: number }): string {
+  const turns = `${done.turns} turn${done.turns === 1 ? "" : "s"}`;
+  const files = `${done.files} file${done.files === 1 ? "" : "s"} changed`;
+  return `💻→📱 @${name} arrived from the laptop: ${turns}, branch ${done.branch} at ${done.head}, ${files}. It is your current conversation; your next message goes on from there.`;
+}

@@ -1,12 +1,13 @@
 // /handoff in the phone's object: a code issued for a conversation (its HMAC stored here and, with
 // this object's id, in the directory the Worker's /h/<code> route asks), the code checked when its
-// script is read, and used up when the laptop downloads the conversation from the VM.
+// script is read, and used up when the laptop downloads the conversation from the VM (or, for
+// /handoff new, when its upload fills a new conversation).
 import type { Config } from "../config";
 import { toBase64 } from "../core/encoding";
 import { readJson } from "../core/json-text";
-import { HandoffStagedSchema, type HandbackRequest, type HandoffStaged } from "../protocol/vm/handoff";
-import { awayClock, backNotice, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
-import { NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
+import { HandoffStagedSchema, type HandbackRequest, type HandoffNewRequest, type HandoffStaged } from "../protocol/vm/handoff";
+import { arrivedNotice, awayClock, backNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
+import { createReply, NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
 import { WEB_LINK_UNAVAILABLE } from "../core/replies/web";
 import { formatDateTimeInZone } from "../core/schedule-format";
 import { newWebLinkToken, webLinkDigest, webLinkKeyFor } from "../core/web-token";
@@ -25,27 +26,43 @@ export type HandoffDeps = {
   phone: string;
   sql: Pick<Sql, "transaction">;
   repos: Pick<Repos, "handoffs" | "conversations" | "settings">;
-  vm: Pick<VmClient, "handoffOut" | "handback" | "handbackKeep"> | null;
+  vm: Pick<VmClient, "handoffOut" | "handback" | "handbackKeep" | "handoffNew" | "deleteWorkspace"> | null;
 };
 
 export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection } | { ok: false; refusal: HandoffCodeRefusal };
 export type HandoffDataAnswer = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string };
 
-/** The reply to /handoff: a fresh code for the conversation and the shell line that uses it. */
-export async function issueHandoff(d: HandoffDeps, conversationId: number, direction: HandoffDirection, now: number): Promise<string> {
-  const conversation = d.repos.conversations.get(conversationId);
-  if (!conversation) return NO_CURRENT_CONVERSATION;
+/** A fresh code for `row`, stored here and in the directory; its /h/ url, or the reply that says why there is none. */
+async function newCode(d: Pick<HandoffDeps, "env" | "config" | "phone" | "sql" | "repos">, row: { conversationId: number; direction: HandoffDirection; newName?: string }, now: number): Promise<{ url: string } | { reply: string }> {
   const key = d.config && webLinkKeyFor(d.config);
   const origin = publicOriginOf(d.repos.settings, d.config);
-  if (!key || !origin) return WEB_LINK_UNAVAILABLE;
+  if (!key || !origin) return { reply: WEB_LINK_UNAVAILABLE };
   // A page link's token, in a table of its own: it opens no page, and no page link opens it.
   const code = await newWebLinkToken(await key);
   const digest = await webLinkDigest(await key, code);
   if (!digest) throw new Error("a fresh token has the token's shape");
   const expiresAt = now + HANDOFF_TTL_MS;
-  d.sql.transaction(() => d.repos.handoffs.add(digest, { conversationId, direction, epoch: webLinkEpoch(d.repos.settings), createdAt: now, expiresAt }));
+  d.sql.transaction(() => d.repos.handoffs.add(digest, { ...row, epoch: webLinkEpoch(d.repos.settings), createdAt: now, expiresAt }));
   await directoryOf(d.env).storeHandoffCode(digest, d.env.PHONE_AGENT.idFromName(d.phone).toString(), expiresAt);
-  return (direction === "out" ? handoffReply : handbackReply)({ conversation: conversation.name, url: handoffUrl(origin, code), ttlMinutes: HANDOFF_TTL_MS / 60_000 });
+  return { url: handoffUrl(origin, code) };
+}
+
+const TTL_MINUTES = HANDOFF_TTL_MS / 60_000;
+
+/** The reply to /handoff: a fresh code for the conversation and the shell line that uses it. */
+export async function issueHandoff(d: HandoffDeps, conversationId: number, direction: Exclude<HandoffDirection, "new">, now: number): Promise<string> {
+  const conversation = d.repos.conversations.get(conversationId);
+  if (!conversation) return NO_CURRENT_CONVERSATION;
+  const made = await newCode(d, { conversationId, direction }, now);
+  if ("reply" in made) return made.reply;
+  return (direction === "out" ? handoffReply : handbackReply)({ conversation: conversation.name, url: made.url, ttlMinutes: TTL_MINUTES });
+}
+
+/** The reply to /handoff new <name>: a code for a conversation made when the laptop's work arrives (conversation 0 until then). */
+export async function issueHandoffNew(d: Pick<HandoffDeps, "env" | "config" | "phone" | "sql" | "repos">, name: string, now: number): Promise<string> {
+  if (d.repos.conversations.byName(name)) return createReply(name, { taken: true });
+  const made = await newCode(d, { conversationId: 0, direction: "new", newName: name }, now);
+  return "reply" in made ? made.reply : handoffNewReply({ name, url: made.url, ttlMinutes: TTL_MINUTES });
 }
 
 /** What the code stored under `digest` may do now (`read`: its script; `take`: the data). */
@@ -57,6 +74,11 @@ function check(d: HandoffDeps, digest: string, use: "read" | "take", now: number
 }
 
 export function readHandoffCode(d: HandoffDeps, digest: string, now: number): HandoffCodeAnswer {
+  const row = d.repos.handoffs.get(digest);
+  if (row?.direction === "new") {
+    const refusal = checkHandoffCode(row, { now, epoch: webLinkEpoch(d.repos.settings), conversationExists: false }, "read");
+    return refusal ? { ok: false, refusal } : { ok: true, conversation: row.newName ?? "", direction: "new" };
+  }
   const checked = check(d, digest, "read", now);
   return checked.refusal ? { ok: false, refusal: checked.refusal } : { ok: true, conversation: checked.conversation.name, direction: d.repos.handoffs.get(digest)?.direction ?? "out" };
 }
@@ -151,4 +173,44 @@ export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone"
     d.repos.handoffs.markBack(conversation.id, now);
   });
   return keptLaptopReply(conversation.name, done, kept.kept.kept);
+}
+
+/** What a laptop sends into a new conversation (the Worker parsed it). */
+export type HandoffNewUpload = Omit<HandoffNewRequest, "bundle" | "patch"> & { bundle: Uint8Array; patch: Uint8Array | null };
+
+/**
+ * /handoff new: the laptop's repository and session into a new conversation. The code is used up
+ * first; the VM fills a fresh workspace, and only then is the conversation made (current, as /new
+ * makes it) with the laptop's session to resume; the chat says what arrived. Anything refused
+ * makes no conversation, and the code works again.
+ */
+export async function takeHandoffNew(d: HandoffDeps & { newWorkspaceId: () => string; makeCurrent: (id: number) => void }, digest: string, upload: HandoffNewUpload, now: number, tell: (text: string) => void): Promise<HandbackAnswer> {
+  const row = d.repos.handoffs.get(digest);
+  const refusal = checkHandoffCode(row, { now, epoch: webLinkEpoch(d.repos.settings), conversationExists: false }, "take", "new");
+  if (refusal || !row?.newName) return { ok: false, refusal: refusal ?? "unknown" };
+  const name = row.newName;
+  const taken = { ok: false as const, refusal: null, message: handoffNewNameTaken(name), conflict: false };
+  if (d.repos.conversations.byName(name)) return taken;
+  if (!d.sql.transaction(() => d.repos.handoffs.use(digest, now))) return { ok: false, refusal: "used" };
+  const workspace = d.newWorkspaceId();
+  const filled = d.vm ? await d.vm.handoffNew(d.phone, workspace, { ...upload, bundle: toBase64(upload.bundle), patch: upload.patch ? toBase64(upload.patch) : null }) : { ok: false as const, message: "no agent VM is set up.", conflict: false };
+  const made = filled.ok
+    ? d.sql.transaction(() => {
+        // Made meanwhile by /new: that one stays, and this workspace is never used.
+        if (d.repos.conversations.byName(name)) return null;
+        const conversation = d.repos.conversations.create({ name, workspace, repoUrl: null, branch: null, status: "ready", now });
+        if (filled.done.sessionId) d.repos.conversations.setSession(conversation.id, filled.done.sessionId);
+        d.makeCurrent(conversation.id);
+        return conversation;
+      })
+    : null;
+  if (!filled.ok || !made) {
+    d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+    // A workspace filled for a name /new took meanwhile is no conversation's: it goes.
+    if (filled.ok) await d.vm?.deleteWorkspace(d.phone, workspace);
+    return filled.ok ? taken : { ok: false, refusal: null, message: filled.message, conflict: false };
+  }
+  const text = arrivedNotice(name, filled.done);
+  tell(text);
+  return { ok: true, text };
 }

@@ -39,7 +39,8 @@ import { REVIEW_REFUSALS, reviewMessageId } from "../core/review-draft";
 import type { ReviewComment } from "../core/review-comments";
 import { postPullRequestReview } from "./services/pull-request-review";
 import { machineOwnerRecorder } from "./services/machine-owners";
-import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, readHandoffCode, takeHandback, takeHandoff } from "./handoffs";
+import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, type HandoffNewUpload, readHandoffCode, takeHandback, takeHandoff, takeHandoffNew } from "./handoffs";
+import { randomWorkspaceId } from "./commands/conversation-commands";
 
 export type { InboundMessage, DeliveryStatus };
 /** A pump started by a message runs this long before handing over to the alarm. */
@@ -302,6 +303,16 @@ export class PhoneAgent extends DurableObject<Env> {
     const now = this.clock();
     let told = false;
     const answer = await takeHandback(this.handoffDeps(), digest, upload, now, (body, buttons) => (told = this.u.repos.outbox.add({ dedupeKey: `handback:${digest}:${now}`, body, ...(buttons ? { buttons } : {}), now })));
+    if (told) await this.workOn(now);
+    return answer;
+  }
+
+  /** The Worker's /h/<code>/new: a laptop's repository and session into a new conversation, once per code. */
+  async takeHandoffNew(digest: string, upload: HandoffNewUpload): Promise<HandbackAnswer> {
+    const now = this.clock();
+    let told = false;
+    const deps = { ...this.handoffDeps(), newWorkspaceId: randomWorkspaceId, makeCurrent: (id: number) => this.u.conversations.makeCurrent(id) };
+    const answer = await takeHandoffNew(deps, digest, upload, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handoff-new:${digest}`, body, now })));
     if (told) await this.workOn(now);
     return answer;
   }

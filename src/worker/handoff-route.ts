@@ -1,6 +1,7 @@
 // GET /h/<code>: the script a /handoff line runs (reading it does not use the code); POST
 // /h/<code>/data with `dir` (the laptop's directory, form-encoded): the conversation as a git bundle,
-// which uses the code up; POST /h/<code>/back (a /handoff back code, multipart): the laptop's work. The code is a page link's token kept in a table of its own (core/web-token.ts):
+// which uses the code up; POST /h/<code>/back (a /handoff back code, multipart): the laptop's work;
+// POST /h/<code>/new (a /handoff new code, multipart): a laptop's repository and session into a new conversation. The code is a page link's token kept in a table of its own (core/web-token.ts):
 // one this relay did not make is refused before any lookup; the directory names its phone's object,
 // which decides the rest (used, expired, revoked by /web revoke) and serves only its own conversation.
 // Every refusal is one line of text a shell prints as it is: 404 for a code that never was, 410 for one that was.
@@ -8,10 +9,10 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import { MEDIA_SECRET_SETTINGS } from "../config";
-import { handbackScript, handoffRefusalLine, handoffScript, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
+import { handbackScript, handoffNewScript, handoffRefusalLine, handoffScript, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
 import { logEvent } from "../core/log";
 import { webLinkDigest, webLinkKeyFor } from "../core/web-token";
-import { GIT_BUNDLE_CONTENT_TYPE, LaptopDirSchema, SESSION_UUID } from "../protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, HandoffNewRequestSchema, LaptopDirSchema, SESSION_UUID } from "../protocol/vm/handoff";
 import { directoryOf } from "../objects/user-directory";
 import { refuseUnverifiable, requireConfig } from "./require-config";
 
@@ -49,7 +50,8 @@ handoffRoute.get("/:code", async (c) => {
   const answer = await owner.agent.readHandoffCode(owner.digest);
   if (!answer.ok) return refuse(answer.refusal);
   const origin = requireConfig(c.env).publicUrl ?? new URL(c.req.url).origin;
-  const script = (answer.direction === "out" ? handoffScript : handbackScript)({ url: handoffUrl(origin, owner.code), conversation: answer.conversation });
+  const url = handoffUrl(origin, owner.code);
+  const script = answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : (answer.direction === "out" ? handoffScript : handbackScript)({ url, conversation: answer.conversation });
   return new Response(script, { headers: { ...HEADERS, "content-type": "text/x-shellscript; charset=utf-8" } });
 });
 
@@ -100,5 +102,28 @@ handoffRoute.post("/:code/back", async (c) => {
   });
   if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(answer.conflict ? 409 : 502, `handoff: ${answer.message}`);
   logEvent("handback_taken", {});
+  return new Response(`${answer.text}\n`, { headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
+});
+
+const NewFormSchema = z.object({ dir: LaptopDirSchema, branch: HandoffNewRequestSchema.shape.branch, id: BackFormSchema.shape.id });
+
+handoffRoute.post("/:code/new", async (c) => {
+  if (Number(c.req.header("content-length") ?? "0") > MAX_BACK_BYTES) return line(400, `handoff: what this repository sends is over ${MAX_BACK_BYTES >> 20} MB; push the branch and /new a conversation from it instead.`);
+  const form = await c.req.formData().catch(() => null);
+  const text = (name: string) => (typeof form?.get(name) === "string" ? (form.get(name) as string) : undefined);
+  const fields = NewFormSchema.safeParse({ dir: text("dir"), branch: text("branch"), id: text("id") });
+  const bytes = async (name: string) => {
+    const file = form?.get(name);
+    return file && typeof file !== "string" ? new Uint8Array(await file.arrayBuffer()) : null;
+  };
+  const bundle = await bytes("bundle");
+  if (!form || !fields.success || !bundle) return line(400, "handoff: run the line /handoff new gives at the top of a git repository.");
+  const session = await bytes("session");
+  const owner = await ownerOf(c);
+  if (!owner) return refuse("unknown");
+  const f = fields.data;
+  const answer = await owner.agent.takeHandoffNew(owner.digest, { laptopDir: f.dir, branch: f.branch, bundle, patch: await bytes("patch"), session: session && f.id ? { id: f.id, jsonl: new TextDecoder().decode(session) } : null });
+  if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(502, `handoff: ${answer.message}`);
+  logEvent("handoff_new_taken", {});
   return new Response(`${answer.text}\n`, { headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
 });

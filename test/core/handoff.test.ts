@@ -2,7 +2,7 @@
 // another conversation's), the reply's shell line alone in a code block, and the script's text.
 import { describe, expect, it } from "vitest";
 import { parseCommand, type ParsedCommand } from "../../src/core/commands";
-import { checkHandoffCode, conflictButtons, parseConflictAnswer, handoffReply, handoffScript, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
+import { arrivedNotice, checkHandoffCode, conflictButtons, parseConflictAnswer, handoffNewReply, handoffNewScript, handoffReply, handoffScript, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
 
 describe("parseCommand: /handoff", () => {
   it.each<[string, ParsedCommand]>([
@@ -19,7 +19,8 @@ describe("parseCommand: /handoff", () => {
 
 describe("checkHandoffCode", () => {
   const now = 1_000_000;
-  const row: HandoffCodeRow = { conversationId: 2, direction: "out", epoch: 3, expiresAt: now + HANDOFF_TTL_MS, usedAt: null };
+  const row: HandoffCodeRow = { conversationId: 2, direction: "out", epoch: 3, expiresAt: now + HANDOFF_TTL_MS, usedAt: null, newName: null };
+  const newRow: HandoffCodeRow = { ...row, conversationId: 0, direction: "new", newName: "laptop-work" };
   const at = { now, epoch: 3, conversationExists: true };
   it.each<[string, HandoffCodeRow | null, typeof at, "read" | "take", ReturnType<typeof checkHandoffCode>]>([
     ["a fresh code, read", row, at, "read", null],
@@ -32,6 +33,16 @@ describe("checkHandoffCode", () => {
     ["after /web revoke", row, { ...at, epoch: 4 }, "take", "revoked"],
     ["revoked and expired: revoked", row, { ...at, epoch: 4, now: row.expiresAt + 1 }, "take", "revoked"],
   ])("%s", (_what, r, a, use, want) => expect(checkHandoffCode(r, a, use)).toBe(want));
+
+  it.each<[string, HandoffCodeRow, "out" | "back" | "new" | undefined, ReturnType<typeof checkHandoffCode>]>([
+    ["a /handoff new code, which has no conversation yet, read", newRow, undefined, null],
+    ["a /handoff new code, taken as one", newRow, "new", null],
+    ["a /handoff new code, taken as a hand-back", newRow, "back", "unknown"],
+    ["a /handoff code, taken as a /handoff new", row, "new", "unknown"],
+    ["a /handoff new code, used", { ...newRow, usedAt: now - 1 }, "new", "used"],
+    ["a /handoff new code, expired", { ...newRow, expiresAt: now }, "new", "expired"],
+    ["a /handoff new code, revoked", { ...newRow, epoch: 2 }, "new", "revoked"],
+  ])("%s", (_what, r, direction, want) => expect(checkHandoffCode(r, { ...at, conversationExists: r.direction !== "new" }, "take", direction)).toBe(want));
 
   it.each([["unknown", 404], ["used", 410], ["expired", 410], ["revoked", 410]] as const)("%s answers %i", (refusal, status) => expect(handoffStatus(refusal)).toBe(status));
 });
@@ -77,4 +88,28 @@ describe("parseConflictAnswer", () => {
   it("reads back the payloads of conflictButtons", () => {
     expect(conflictButtons(9).map((b) => parseConflictAnswer(b.id))).toEqual([{ conversationId: 9, keep: "laptop" }, { conversationId: 9, keep: "phone" }]);
   });
+});
+
+describe("/handoff new", () => {
+  const url = "https://relay.example/h/AbCdEfGhIjKlMnOpQrStUv";
+  it("answers the line alone in a code block, and how to read the script first", () => {
+    const reply = handoffNewReply({ name: "laptop-work", url, ttlMinutes: 15 });
+    expect(reply).toContain(`\n\`\`\`\ncurl -fsS ${url} | sh\n\`\`\`\n`);
+    expect(reply).toContain(`To read the script first: curl -fsS ${url}`);
+    expect(reply).toContain("“laptop-work”");
+    expect(reply).toContain("15 minutes; /web revoke ends it");
+  });
+
+  it("builds a script for sh -eu that posts to the code's /new, its url quoted for sh", () => {
+    const script = handoffNewScript({ url: "https://relay.example/h/it's", name: "laptop-work" });
+    expect(script).toMatch(/^#!\/bin\/sh\n/);
+    expect(script).toContain("\nset -eu\n");
+    expect(script).toContain(`url='https://relay.example/h/it'\\''s'`);
+    expect(script).toContain(`"$url/new"`);
+  });
+
+  it.each<[{ turns: number; branch: string; head: string; files: number }, string]>([
+    [{ turns: 4, branch: "fix-flaky", head: "3e1c2a0", files: 2 }, "@laptop-work arrived from the laptop: 4 turns, branch fix-flaky at 3e1c2a0, 2 files changed."],
+    [{ turns: 1, branch: "main", head: "abc1234", files: 1 }, "@laptop-work arrived from the laptop: 1 turn, branch main at abc1234, 1 file changed."],
+  ])("says what arrived: %j", (done, said) => expect(arrivedNotice("laptop-work", done)).toContain(said));
 });

@@ -2,7 +2,8 @@
 // offline model, the emulator) and a laptop of its own (a temporary HOME, a directory with spaces
 // in its path, the real CLI). The phone's conversation makes a commit and an uncommitted edit and
 // remembers a word; the line /handoff answers, run with `sh -eu`, leaves the branch, the edit and
-// the session there, and `claude -p --resume <id>` on the laptop sends the earlier turns.
+// the session there, and `claude -p --resume <id>` on the laptop sends the earlier turns; /handoff
+// new then brings that laptop repository and session back as a new conversation that resumes it.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -116,6 +117,34 @@ it("takes the conversation to a laptop: branch, commit, uncommitted edit and the
   expect(answer.message.body).toContain("new");
   await send("and the word?");
   const word = await nextMessage("the word", sent, answer.seen, (b) => b.includes("You said: «and the word?»"));
+  expect(word.message.body).toContain("«which word?»");
+  expect(word.message.body).toContain("«remember the word apricot»");
+});
+
+it("/handoff new: the laptop's repository and its newest session become a new conversation, which the next message resumes", async () => {
+  // Goes on from the laptop the test above left: its repository (a commit, an edit, a new file) and its CLI's sessions.
+  const home = join(laptop, "home");
+  const here = join(laptop, "my projects", "api copy");
+  const env = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
+  let seen = (await sent()).length;
+  await send("/handoff new from-laptop");
+  const { message } = await nextMessage("the /handoff new line", sent, seen, (b) => b.includes("from-laptop") && b.includes("| sh"));
+  const line = /```\n(curl -fsS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
+  expect(line).toBeTruthy();
+  const ran = await run("sh", ["-eu", "-c", line!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
+  expect(ran.stderr).toBe("");
+  expect(ran.status).toBe(0);
+  expect(ran.stdout).toMatch(/@from-laptop arrived from the laptop: \d+ turns?, branch fix-flaky at [0-9a-f]{7}, 2 files changed/);
+  ({ seen } = await nextMessage("the arrival notice", sent, seen, (b) => b.includes("@from-laptop arrived from the laptop")));
+
+  // The new conversation is current: its workspace holds the laptop's work, and its session the laptop's turns.
+  const look = "git log --format=%s && cat a.txt 'b file.txt'";
+  await send(`[[tool Bash ${JSON.stringify({ command: look })}]] here?`);
+  const answer = await nextMessage("the look's answer", sent, seen, (b) => b.includes("The Bash tool answered"));
+  expect(answer.message.body).toContain("laptop commit");
+  expect(answer.message.body).toContain("four (laptop, not committed)");
+  await send("and the word now?");
+  const word = await nextMessage("the word", sent, answer.seen, (b) => b.includes("You said: «and the word now?»"));
   expect(word.message.body).toContain("«which word?»");
   expect(word.message.body).toContain("«remember the word apricot»");
 });

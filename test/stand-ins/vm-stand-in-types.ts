@@ -11,7 +11,7 @@ import type { PullReviewRequest } from "../../src/protocol/vm/pull-review";
 export type ArchiveRequestKind = "archive-prepare" | "archive-part-read" | "archive-part-put" | "archive-restore-call" | "archive-clear" | "archive-remove-data";
 
 export type StandInRequest = {
-  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review" | "handoff" | "handback" | "archive-restore" | "handback-keep" | ArchiveRequestKind;
+  kind: "start" | "events" | "input" | "cancel" | "tool-result" | "approval" | "create-workspace" | "delete-workspace" | "forget-rules" | "file" | "undo" | "redo" | "render-diff" | "ship-preview" | "ship" | "pull-review" | "handoff" | "handback" | "archive-restore" | "handback-keep" | "handoff-new" | ArchiveRequestKind;
   /** handoff: the laptop's directory the bundle was asked for. */
   laptopDir?: string;
   /** ship-preview, ship: the ShipRequest the relay sent. */

@@ -12,7 +12,8 @@ import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
 import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
 import { ShipRequestSchema } from "../../src/protocol/vm/ship";
 import { PullReviewRequestSchema } from "../../src/protocol/vm/pull-review";
-import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffOutRequestSchema } from "../../src/protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffNewRequestSchema, HandoffOutRequestSchema } from "../../src/protocol/vm/handoff";
+import { sessionTurns } from "../../vm/src/core/session-paths";
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
@@ -545,6 +546,22 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       requests.push({ kind: "handoff", runId: "", userId, workspace, status: 200, sessionId: parsed.data.sessionId, laptopDir: parsed.data.laptopDir, at: Date.now() });
       res.writeHead(200, { "content-type": GIT_BUNDLE_CONTENT_TYPE });
       return void res.end(`stand-in bundle of ${workspace} for ${parsed.data.laptopDir}`);
+    }
+    const handoffNewMatch = /^\/v1\/workspaces\/([^/]+)\/handoff\/new$/.exec(url.pathname);
+    if (req.method === "POST" && handoffNewMatch) {
+      // A new workspace filled: not a real bundle, so one whose text is "not a bundle" is refused as git refuses it;
+      // a workspace that holds something already is refused as not empty. The session's prompts are counted as the VM counts them.
+      const userId = url.searchParams.get("userId") ?? "";
+      const workspace = decodeURIComponent(handoffNewMatch[1]!);
+      const parsed = HandoffNewRequestSchema.safeParse(JSON.parse(await readBody(req)));
+      if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
+      const mine = workspacesOf(userId);
+      const refusal = mine.has(workspace) ? "This conversation's folder is not empty; nothing was changed." : Buffer.from(parsed.data.bundle, "base64").toString("utf8") === "not a bundle" ? `The laptop's bundle has no branch ${parsed.data.branch}.` : null;
+      requests.push({ kind: "handoff-new", runId: "", userId, workspace, status: refusal ? 422 : 200, sessionId: parsed.data.session?.id ?? null, laptopDir: parsed.data.laptopDir, at: Date.now() });
+      if (refusal) return json(res, 422, { error: "handoff_refused", reason: "failed", message: refusal });
+      mine.set(workspace, { url: null, branch: parsed.data.branch, files: 1 });
+      const files = parsed.data.patch ? Buffer.from(parsed.data.patch, "base64").toString("utf8").split("\n").filter((l) => l.startsWith("diff --git ")).length : 0;
+      return json(res, 200, { sessionId: parsed.data.session?.id ?? null, turns: parsed.data.session ? sessionTurns(parsed.data.session.jsonl) : 0, branch: parsed.data.branch, head: "abc1234", files });
     }
     const keepMatch = /^\/v1\/workspaces\/([^/]+)\/handback\/keep$/.exec(url.pathname);
     if (req.method === "POST" && keepMatch) {

@@ -8,7 +8,7 @@ import { CheckpointRestoredSchema, type CheckpointRestored } from "../../protoco
 import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type ShipDone, ShipRefusalSchema, type ShipRefusal } from "../../protocol/vm/ship";
 import { type GithubPermission, GithubPermissionSchema } from "../../protocol/vm/github-permission";
 import { type PullReviewRequest, PullReviewPostedSchema, type PullReviewPosted, PullReviewRefusalSchema, type PullReviewRefusal } from "../../protocol/vm/pull-review";
-import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackKeepRequest, type HandbackKept, HandbackKeptSchema, type HandbackRequest, type HandoffOutRequest, HandoffRefusalSchema, type HandoffStaged } from "../../protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackKeepRequest, type HandbackKept, HandbackKeptSchema, type HandbackRequest, type HandoffNewRequest, type HandoffOutRequest, HandoffRefusalSchema, type HandoffStaged } from "../../protocol/vm/handoff";
 import { withDeadline } from "../../core/deadline";
 import type { TransportFailure } from "../../core/run-failure";
 
@@ -304,6 +304,18 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
         const refusal = HandoffRefusalSchema.safeParse(body);
         const conflict = refusal.success && refusal.data.reason === "conflict";
         return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict, ...(conflict && refusal.data.staged ? { staged: refusal.data.staged } : {}) };
+      });
+    },
+    /** POST …/handoff/new: a new workspace filled with a laptop's repository and session; a refusal's `message` is for the user. */
+    handoffNew(userId: string, workspace: string, request: HandoffNewRequest): Promise<HandbackOutcome> {
+      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackOutcome> => {
+        const res = await call(VM_ROUTES.workspaceHandoffNew(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute.", conflict: false };
+        const body: unknown = await res.json().catch(() => null);
+        const done = HandbackDoneSchema.safeParse(body);
+        if (res.ok && done.success) return { ok: true, done: done.data };
+        const refusal = HandoffRefusalSchema.safeParse(body);
+        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict: false };
       });
     },
     /** POST …/handback/keep: a conflict's laptop side into the workspace, the workspace's own kept as a branch and a saved session. */

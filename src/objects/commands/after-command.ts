@@ -20,7 +20,7 @@ import { finishClone, type VmAction } from "./conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "./change-actions";
 import { askShip, ship } from "./ship-actions";
 import { pageLink } from "../web-links";
-import { issueHandoff, keepLaptopSide } from "../handoffs";
+import { issueHandoff, issueHandoffNew, keepLaptopSide } from "../handoffs";
 import type { HandoffsRepo } from "../db/handoffs-repo";
 import { withPageLink } from "../../core/replies/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
@@ -131,6 +131,9 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     }
     case "handoff":
       say(await issueHandoff({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm }, action.conversationId, action.direction, d.clock()));
+      return;
+    case "handoff_new":
+      say(await issueHandoffNew({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings } }, action.name, d.clock()));
       return;
     case "handoff_keep_laptop":
       say(await keepLaptopSide({ sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm, phone: d.phone }, action.conversationId, action.staged, d.clock()));

@@ -5,7 +5,7 @@ import { ADMINS_ONLY_VM, permissionDenied, VM_SWEEP_SHARED } from "../../core/ad
 import { dayIn, monthIn } from "../../core/spend-days";
 import type { ParsedCommand } from "../../core/commands";
 import { helpReply } from "../../core/help";
-import { NO_CURRENT_CONVERSATION, noSuchConversation } from "../../core/replies/conversations";
+import { createReply, NO_CURRENT_CONVERSATION, noSuchConversation } from "../../core/replies/conversations";
 import { runLabel } from "../../core/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply } from "../../core/replies/settings";
 import { timeZoneReply } from "../../core/replies/schedules";
@@ -33,7 +33,7 @@ import { stopWork } from "./stop";
 import { type ChangeCommandDeps, diffCommand, redoCommand, undoCommand } from "./change-commands";
 import { shipCommand, type ShipCommandDeps } from "./ship-commands";
 import { WEB_LINKS_REVOKED } from "../../core/replies/web";
-import { awayClock, awayStatusLine, HANDOFF_NEW_NOT_YET } from "../../core/handoff";
+import { awayClock, awayStatusLine } from "../../core/handoff";
 import { formatDateTimeInZone } from "../../core/schedule-format";
 import type { HandoffsRepo } from "../db/handoffs-repo";
 import { webLinkEpoch } from "../web-page-data";
@@ -145,9 +145,10 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
     case "ship":
       return shipCommand(d, command.title);
     case "handoff": {
+      // A name in use is refused now, as /new refuses it (and again when the laptop's work arrives).
+      if (command.action === "new") return d.conversations.repo.byName(command.name) ? say(createReply(command.name, { taken: true })) : { text: "", after: { kind: "handoff_new", name: command.name } };
       const current = d.conversations.current();
       if (!current) return say(NO_CURRENT_CONVERSATION);
-      if (command.action === "new") return say(HANDOFF_NEW_NOT_YET);
       return { text: "", after: { kind: "handoff", conversationId: current.id, direction: command.action } };
     }
     case "dashboard":

@@ -56,7 +56,8 @@ export type VmAction =
   /** /github: the directory's watches (a watch's secret is made there). */
   | ({ kind: "github" } & GithubRequest)
   /** /handoff: a code signed (async, so after the webhook's answer) for the conversation, and the shell line that uses it. */
-  | { kind: "handoff"; conversationId: number; direction: HandoffDirection }
+  | { kind: "handoff"; conversationId: number; direction: Exclude<HandoffDirection, "new"> }
+  | { kind: "handoff_new"; name: string }
   /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
   | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */

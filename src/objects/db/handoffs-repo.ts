@@ -6,7 +6,9 @@ import { readJson } from "../../core/json-text";
 import type { SettingsRepo } from "./settings-repo";
 import type { Sql } from "./sql";
 
-type HandoffRow = { conversation_id: number; direction: string; epoch: number; expires_at: number; used_at: number | null };
+type HandoffRow = { conversation_id: number; direction: string; epoch: number; expires_at: number; used_at: number | null; new_name: string | null };
+
+const directionOf = (text: string): HandoffDirection => (text === "back" || text === "new" ? text : "out");
 
 const AwaySchema = z.record(z.string(), z.number());
 
@@ -28,12 +30,13 @@ export function createHandoffsRepo(sql: Sql, settings: SettingsRepo) {
     settings.set("handoffs_away", all.size === 0 ? null : JSON.stringify(Object.fromEntries(all)));
   };
   return {
-    add(digest: string, row: { conversationId: number; direction: HandoffDirection; epoch: number; createdAt: number; expiresAt: number }): void {
-      sql`INSERT INTO handoffs (digest, conversation_id, direction, epoch, created_at, expires_at) VALUES (${digest}, ${row.conversationId}, ${row.direction}, ${row.epoch}, ${row.createdAt}, ${row.expiresAt})`;
+    /** `newName`: a /handoff new code's conversation to be (its `conversationId` is 0). */
+    add(digest: string, row: { conversationId: number; direction: HandoffDirection; epoch: number; createdAt: number; expiresAt: number; newName?: string }): void {
+      sql`INSERT INTO handoffs (digest, conversation_id, direction, epoch, created_at, expires_at, new_name) VALUES (${digest}, ${row.conversationId}, ${row.direction}, ${row.epoch}, ${row.createdAt}, ${row.expiresAt}, ${row.newName ?? null})`;
     },
     get(digest: string): HandoffCodeRow | null {
-      const row = sql<HandoffRow>`SELECT conversation_id, direction, epoch, expires_at, used_at FROM handoffs WHERE digest = ${digest}`[0];
-      return row ? { conversationId: row.conversation_id, direction: row.direction === "back" ? "back" : "out", epoch: row.epoch, expiresAt: row.expires_at, usedAt: row.used_at } : null;
+      const row = sql<HandoffRow>`SELECT conversation_id, direction, epoch, expires_at, used_at, new_name FROM handoffs WHERE digest = ${digest}`[0];
+      return row ? { conversationId: row.conversation_id, direction: directionOf(row.direction), epoch: row.epoch, expiresAt: row.expires_at, usedAt: row.used_at, newName: row.new_name } : null;
     },
     /** Marks the code used; whether it was still unused (a second download gets false). */
     use(digest: string, now: number): boolean {

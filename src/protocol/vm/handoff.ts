@@ -66,6 +66,21 @@ export const HandbackRequestSchema = z.object({
 });
 export type HandbackRequest = z.infer<typeof HandbackRequestSchema>;
 
+/**
+ * `POST …/handoff/new?userId=…` (/handoff new): a workspace not made yet, or empty, filled with a
+ * laptop's repository: `bundle` (base64 of a git bundle of `branch` with all its commits), `patch`
+ * (its uncommitted changes, untracked files too) and `session`, paths moved from `laptopDir` to the
+ * workspace's. 200: a `HandbackDone` (`turns`: the session's prompts; `files`: files the patch changes).
+ */
+export const HandoffNewRequestSchema = z.object({
+  laptopDir: LaptopDirSchema,
+  branch: HandbackRequestSchema.shape.branch,
+  bundle: z.string().check(z.minLength(1), z.maxLength(MAX_BASE64)),
+  patch: HandbackRequestSchema.shape.patch,
+  session: HandbackRequestSchema.shape.session,
+});
+export type HandoffNewRequest = z.infer<typeof HandoffNewRequestSchema>;
+
 /** 200: what came back. `turns`: the session's prompts not on the VM before; `files`: files that differ from what was handed off. */
 export const HandbackDoneSchema = z.object({ sessionId: z.nullable(z.string()), turns: z.number().check(z.int(), z.nonnegative()), branch: z.string(), head: z.string(), files: z.number().check(z.int(), z.nonnegative()) });
 export type HandbackDone = z.infer<typeof HandbackDoneSchema>;

@@ -50,6 +50,8 @@ export const VM_ROUTES = {
   workspaceHandback: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handback?userId=${encodeURIComponent(userId)}`,
   /** `POST` a `HandbackKeepRequest`: a conflict's laptop side kept, the workspace's own kept as a branch (handoff.ts). */
   workspaceHandbackKeep: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handback/keep?userId=${encodeURIComponent(userId)}`,
+  /** `POST` a `HandoffNewRequest`: a new, empty workspace filled with a laptop's repository and session (`HandbackDone`). */
+  workspaceHandoffNew: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handoff/new?userId=${encodeURIComponent(userId)}`,
 } as const;
 
 /** The VM sends a heartbeat line at least this often on every open event stream. */

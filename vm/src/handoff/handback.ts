@@ -44,7 +44,7 @@ async function commitOnto(git: Git, indexFile: string, head: string, message: st
 const refused = (reason: HandoffRefusal["reason"], message: string): HandbackOutcome => ({ ok: false, refusal: { error: "handoff_refused", reason, message } });
 
 /** The session's file written where the CLI looks for it in the workspace, as the workspace's user (whole, or not at all). */
-async function writeSession(t: HandoffTarget, sessionId: string, jsonl: string): Promise<boolean> {
+export async function writeSession(t: HandoffTarget, sessionId: string, jsonl: string): Promise<boolean> {
   return writeAsUser(t, sessionFileOf(t, sessionId), jsonl);
 }
 
@@ -88,7 +88,7 @@ export async function handback(t: HandoffTarget, request: HandbackRequest, at = 
 }
 
 /** `bytes` in the scratch directory, the workspace's user's. */
-function scratchFile(t: HandoffTarget, dir: string, name: string, bytes: Buffer): string {
+export function scratchFile(t: HandoffTarget, dir: string, name: string, bytes: Buffer): string {
   const file = join(dir, name);
   writeFileSync(file, bytes);
   if (t.ids) chownSync(file, t.ids.uid, t.ids.gid);

@@ -1,18 +1,19 @@
-// `POST /v1/workspaces/:workspace/handoff?userId=…` (docs/protocol.md): the HTTP side of
-// handoff/handoff.ts. Refused while a run is live in the workspace; the bundle is made under the
-// workspace's lock, so no run starts in it mid-way.
+// `POST /v1/workspaces/:workspace/handoff?userId=…`, `…/handback`, `…/handback/keep` and
+// `…/handoff/new` (docs/protocol.md): the HTTP side of handoff/*.ts. Refused while a run is live in
+// the workspace; the work is done under the workspace's lock, so no run starts in it mid-way.
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { lstatSync } from "node:fs";
-import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffOutRequestSchema } from "../../../src/protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffNewRequestSchema, HandoffOutRequestSchema } from "../../../src/protocol/vm/handoff";
 import { handback, keepLaptop } from "../handoff/handback";
+import { handoffNew } from "../handoff/handoff-new";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import type { AgentUsers } from "../users/agent-users";
 import { fail, parseBody, parseInput } from "./http-body";
 import type { RunManager } from "../runs/run-manager";
 import { handoffBundle, type HandoffTarget } from "../handoff/handoff";
-import { userPathsOf, workspaceDirOf } from "../users/user-paths";
+import { ensureUserDirs, userPathsOf, workspaceDirOf } from "../users/user-paths";
 
 export type HandoffRouteDeps = {
   dataDir: string;
@@ -25,10 +26,12 @@ const patternOf = (build: (workspace: string, userId: string) => string): string
 
 export function addHandoffRoutes(app: Hono, deps: HandoffRouteDeps): void {
   /** The workspace the request names, locked against runs while `work` goes on; 409 while a run is live in it. */
-  const underLock = async (c: Context, work: (t: HandoffTarget) => Promise<Response>): Promise<Response> => {
+  const underLock = async (c: Context, work: (t: HandoffTarget) => Promise<Response>, create = false): Promise<Response> => {
     const { workspace, userId } = parseInput({ workspace: c.req.param("workspace"), userId: c.req.query("userId") }, WorkspaceOfUserSchema);
     const paths = userPathsOf(deps.dataDir, userId);
     const dir = workspaceDirOf(paths, workspace);
+    // /handoff new: the workspace is made here, as POST /v1/workspaces without a clone makes it.
+    if (create) await ensureUserDirs(paths, dir, deps.users.idsOf(paths.key));
     if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) fail(404, { error: "unknown_workspace", message: `no workspace ${workspace} for this user` });
     const release = await deps.manager.lockWorkspace(paths.key, dir);
     if (!release) return c.json({ error: "handoff_refused", reason: "busy", message: "A run is in progress in this conversation; try again when it has answered." }, 409);
@@ -54,6 +57,18 @@ export function addHandoffRoutes(app: Hono, deps: HandoffRouteDeps): void {
       const outcome = await handback(t, request);
       return outcome.ok ? c.json(outcome.done) : c.json(outcome.refusal, outcome.refusal.reason === "conflict" ? 409 : 422);
     });
+  });
+
+  app.post(patternOf(VM_ROUTES.workspaceHandoffNew), async (c) => {
+    const request = await parseBody(c, HandoffNewRequestSchema);
+    return underLock(
+      c,
+      async (t) => {
+        const outcome = await handoffNew(t, request);
+        return outcome.ok ? c.json(outcome.done) : c.json(outcome.refusal, 422);
+      },
+      true,
+    );
   });
 
   app.post(patternOf(VM_ROUTES.workspaceHandbackKeep), async (c) => {
