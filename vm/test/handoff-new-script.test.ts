@@ -3,7 +3,6 @@
 // uploads to a server that hands the upload to handoff/handoff-new.ts: the VM's new workspace holds
 // the branch's commits, the uncommitted edit and the untracked file, and the session sits in the
 // CLI's folder for the workspace with the laptop's paths as the workspace's.
-import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +14,7 @@ import { handoffNew } from "../src/handoff/handoff-new";
 import { projectDirName } from "../src/core/session-paths";
 import { git } from "./helpers/git-repo";
 import { tempDir } from "./helpers/temp-dir";
+import { run } from "./helpers/run-child";
 
 const SESSION_ID = "5d0c1a7e-2b3f-4c8d-9e6a-1f2e3d4c5b6a";
 const OLDER_SESSION_ID = "11111111-2222-4333-8444-555555555555";
@@ -24,17 +24,6 @@ let origin = "";
 let target: { dir: string; home: string } = { dir: "", home: "" };
 const uploads: Array<{ fields: Record<string, string>; answer: number }> = [];
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
-}
 
 beforeAll(async () => {
   server = createServer((req, res) => {

@@ -2,7 +2,6 @@
 // (src/core/handoff.ts), run with `sh -eu` in a directory whose path has spaces, under a HOME of
 // its own: the branch with its commits, the uncommitted edit and the untracked file, the workspace
 // left as it was, and the session where Claude Code looks for it, its paths the laptop's.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,22 +13,11 @@ import { handback, keepLaptop } from "../src/handoff/handback";
 import { projectDirName, rewriteSessionPaths } from "../src/core/session-paths";
 import { git } from "./helpers/git-repo";
 import { tempDir } from "./helpers/temp-dir";
+import { run } from "./helpers/run-child";
 
 const SESSION_ID = "0b9e6b8e-3c1f-4d7a-9a51-2f6f2d1c7e01";
 let server: Server | null = null;
 
-/** A child run to its end without blocking this process, whose server it talks to. */
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
-}
 afterAll(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
 
 /** A workspace as the VM keeps one: two commits on `fix-flaky`, an edit and a new file not committed, and a session of the CLI's. */
