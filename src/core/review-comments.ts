@@ -28,6 +28,16 @@ export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/**
+ * A diff line as one line of a quote: every character that a terminal, an editor or the model may
+ * take as a line's end (`\r`, U+2028, U+0085…) and every other control character is written as
+ * its escape (`\r`, `\u2028`), so what follows it in a stranger's line stays inside the quote.
+ */
+const ESCAPES: Record<string, string> = { "\t": "\t", "\r": "\\r", "\n": "\\n" };
+export function quotedLineOf(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (ch) => ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** What the anchor says in one line: "src/add.js, new line 12" or "src/add.js (the whole file)". */
 export function anchorOf(c: Pick<ReviewComment, "file" | "side" | "line">): string {
   if (c.side === "file" || c.line === null) return `${c.file} (the whole file)`;
@@ -43,7 +53,7 @@ export function reviewMessageForAgent(comments: readonly ReviewComment[]): strin
   const changes = [...new Set(comments.map((c) => c.change))];
   const head = `Review of ${changes.length === 1 ? `the change of ${changes[0]}` : `the changes of ${changes.join(", ")}`}: ${comments.length} ${comments.length === 1 ? "comment" : "comments"}. Each names a line as it was in that change; if the code moved since, find the quoted line.`;
   const items = comments.map((c, i) => {
-    const quoted = c.side === "file" || c.line === null || c.lineText === "" ? "" : `\n   > ${cut(c.lineText, REVIEW_LINE_TEXT_MAX_CHARS)}`;
+    const quoted = c.side === "file" || c.line === null || c.lineText === "" ? "" : `\n   > ${quotedLineOf(cut(c.lineText, REVIEW_LINE_TEXT_MAX_CHARS))}`;
     return `${i + 1}. ${anchorOf(c)}${comments.length > 1 && changes.length > 1 ? ` (${c.change})` : ""}:${quoted}\n   ${c.body.replace(/\n/g, "\n   ")}`;
   });
   return [head, ...items].join("\n");

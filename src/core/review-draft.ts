@@ -1,8 +1,9 @@
 // A draft review on the private page, as the relay takes it: a comment the page posts (checked
-// here, its line's text cut), the one-line reasons a request is refused, the message a draft is
+// here, its line's text taken from the change's stored diff), the one-line reasons a request is refused, the message a draft is
 // sent as, and whether a request that changes the draft comes from the page itself. Pure.
 import "../zod-messages";
 import * as z from "zod/mini";
+import type { ChangeFileLines } from "./change-lines";
 import { REVIEW_LINE_TEXT_MAX_CHARS, REVIEW_MAX_COMMENTS, type ReviewComment, ReviewCommentSchema } from "./review-comments";
 
 /** A comment of a draft: the shared comment, its row's id and the change (VM run) it was made on. */
@@ -17,8 +18,9 @@ const LINE_TEXT_READ_MAX_CHARS = 20_000;
 
 /**
  * A comment as the page posts it: the shared comment's anchor and text, the change by its id (the
- * relay names it as the chat does), and the line's text as the page read it (cut to the shared
- * limit). A comment on a line names its number; one on the file as a whole (side `file`) none.
+ * relay names it as the chat does), and the line's text as the page read it, which is taken and
+ * ignored: the quote comes from the stored diff (draftComment). A comment on a line names its
+ * number; one on the file as a whole (side `file`) none.
  */
 export const ReviewCommentRequestSchema = z
   .strictObject({
@@ -43,10 +45,26 @@ export function parseJsonBody<T>(schema: z.ZodMiniType<T>, raw: unknown): { ok: 
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** The comment as the draft keeps it: on `changeLabel` (its label as the chat shows it), the line's text cut; null when it does not pass the shared schema. */
-export function draftComment(request: ReviewCommentRequest, changeLabel: string): ReviewComment | null {
-  const { changeId: _, ...rest } = request;
-  const parsed = ReviewCommentSchema.safeParse({ ...rest, lineText: request.side === "file" ? "" : cut(request.lineText.replace(/\s+$/, ""), REVIEW_LINE_TEXT_MAX_CHARS), change: cut(changeLabel, 120) });
+/**
+ * Line `line` of `file` on `side` in the change's stored diff, as the page numbers it (the new side
+ * holds added and unchanged lines, the old side deleted ones); null when the diff has no such line.
+ */
+export function storedLineOf(files: readonly ChangeFileLines[], at: Pick<ReviewComment, "file" | "side" | "line">): string | null {
+  if (at.side === "file" || at.line === null) return null;
+  const lines = files.find((f) => f.path === at.file)?.[at.side];
+  return lines?.get(at.line) ?? null;
+}
+
+/**
+ * The comment as the draft keeps it: on `changeLabel` (its label as the chat shows it), quoting its
+ * line as the stored diff `files` has it (cut), never the text the page posted. `not_in_change`:
+ * the diff has no such line; null: it does not pass the shared schema.
+ */
+export function draftComment(request: ReviewCommentRequest, changeLabel: string, files: readonly ChangeFileLines[]): ReviewComment | "not_in_change" | null {
+  const { changeId: _, lineText: __, ...rest } = request;
+  const stored = storedLineOf(files, request);
+  if (request.side !== "file" && stored === null) return "not_in_change";
+  const parsed = ReviewCommentSchema.safeParse({ ...rest, lineText: stored === null ? "" : cut(stored.replace(/\s+$/, ""), REVIEW_LINE_TEXT_MAX_CHARS), change: cut(changeLabel, 120) });
   return parsed.success ? parsed.data : null;
 }
 
@@ -54,6 +72,8 @@ export function draftComment(request: ReviewCommentRequest, changeLabel: string)
 export const REVIEW_REFUSALS = {
   unknownChange: "That change is not one this link shows: reload the page.",
   unknownFile: "That file is not in this change: reload the page.",
+  unknownLine: "That line is not in this change's diff: reload the page.",
+  diffUnread: "This change's diff could not be read just now: try the comment again.",
   notKept: "That comment could not be kept as it is: shorten it and try again.",
   full: `A review holds at most ${REVIEW_MAX_COMMENTS} comments: send this one first.`,
   unknownComment: "That comment is not in the draft any more: reload the page.",

@@ -34,7 +34,7 @@ import { canAskAgent } from "../core/github-guard";
 import { homeWatches } from "./db/github-watches-repo";
 import { isDue } from "./units/unit";
 import { type WebPageAnswer, type WebPageRequest, webLinkEpoch, webPageData } from "./web-page-data";
-import { actOnReview, type ReviewAnswer, type ReviewRequest } from "./services/review-drafts";
+import { actOnReview, type ReviewAnswer, type ReviewRequest, withStoredLines } from "./services/review-drafts";
 import { REVIEW_REFUSALS, reviewMessageId } from "../core/review-draft";
 import type { ReviewComment } from "../core/review-comments";
 import { postPullRequestReview } from "./services/pull-request-review";
@@ -221,7 +221,7 @@ export class PhoneAgent extends DurableObject<Env> {
     if (request.epoch !== webLinkEpoch(this.u.repos.settings)) return null;
     if (request.action.kind === "send" && isRevoked(this.u.repos.settings, this.config, this.phone)) return { ok: false, status: 403, error: REVIEW_REFUSALS.accessRemoved };
     const deps = { ...this.u.inbox, reviewDrafts: this.u.repos.reviewDrafts, runChanges: this.u.repos.runChanges, newDraftId: () => crypto.randomUUID() };
-    const answer = actOnReview(deps, request.scope, request.action, now);
+    const answer = actOnReview(deps, request.scope, await withStoredLines(this.u.reviewRead, request.action), now);
     this.log("review_draft", { action: request.action.kind, outcome: answer === null ? "refused_link" : answer.ok ? (answer.sent === "already" ? "sent_already" : "done") : answer.status });
     if (answer?.ok && answer.sent && answer.sent !== "already" && request.action.kind === "send") {
       await this.workOn(now);

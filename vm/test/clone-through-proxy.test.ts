@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { credentialLinesOf } from "../src/core/git-credentials";
+import { repoLocationOf } from "../src/core/server-git-scope";
 import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
 import { runClone } from "../src/git/git-clone";
 import { git, makeBareRepo } from "./helpers/git-repo";
@@ -38,8 +39,11 @@ const clone = (target: string, token: string) =>
     maxBytes: 64 * 1024 * 1024,
   });
 
+/** A token of the server's own fetch of the host's repository, as the VM's clone takes. */
+const fetchGrant = () => proxy.grantServer({ kind: "fetch", ...repoLocationOf(`${host.origin}/repo.git`)! }, Date.now() + 60_000);
+
 it("clones with the credential the proxy adds, and keeps neither it nor the token", async () => {
-  const grant = proxy.grant(() => true);
+  const grant = fetchGrant();
   const target = join(tempDir("clone-"), "w");
   const outcome = await clone(target, grant.token);
   grant.revoke();
@@ -53,11 +57,14 @@ it("clones with the credential the proxy adds, and keeps neither it nor the toke
   expect(host.requests.every((r) => r.authorization === `Basic ${Buffer.from(`alice:${PASSWORD}`).toString("base64")}`)).toBe(true);
 });
 
-it("clones nothing with a revoked token: the proxy answers 401 and the host is never asked", async () => {
-  const grant = proxy.grant(() => true);
+it("clones nothing with a revoked token, nor with an agent's token (the model's only): the proxy answers 401 and the host is never asked", async () => {
+  const grant = fetchGrant();
   grant.revoke();
   const asked = host.requests.length;
   const outcome = await clone(join(tempDir("clone-"), "w"), grant.token);
   expect(outcome).toMatchObject({ ok: false, reason: "auth_refused" });
+  const model = proxy.grant(() => true);
+  expect(await clone(join(tempDir("clone-"), "w"), model.token)).toMatchObject({ ok: false, reason: "auth_refused" });
+  model.revoke();
   expect(host.requests.length).toBe(asked);
 });

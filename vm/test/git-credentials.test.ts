@@ -1,12 +1,13 @@
 // The operator's git credentials reach git's hosts through the VM's credential proxy and never
 // the agent: its git clones and pushes with them (the proxy adds them), while `git credential
-// fill`, its files, environment and command line, and gh's files hold none (the process's own proxy
-// token is in its environment). Real CLI, real git.
+// fill`, its files, environment and command line, and gh's files hold none, nor any token of the
+// proxy's: git and gh are known to the proxy by their process. Real CLI, real git.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { GH_PLACEHOLDER_TOKEN } from "../src/core/credential-proxy";
 import { userPathsOf } from "../src/users/user-paths";
 import { git, makeBareRepo } from "./helpers/git-repo";
 import { startGitHttpServer, type GitHttpServer } from "./helpers/git-http-server";
@@ -65,7 +66,8 @@ it("clones and pushes through the proxy, which adds the credential; the agent ho
   // git rewrites the hosts' URLs to the proxy; `credential fill` finds nothing to give.
   expect(section("REWRITES")).toMatch(/^url\.http:\/\/127\.0\.0\.1:\d+\/git\/github\.com\/\.insteadof https:\/\/github\.com\/$/m);
   expect(section("REWRITES")).toContain(`/${host.host}/.insteadof ${host.origin}/`);
-  expect(section("HEADER")).toMatch(/^http\.http:\/\/127\.0\.0\.1:\d+\/git\/\.extraheader Authorization: Bearer [A-Za-z0-9_-]{43}$/);
+  // No header of a token for the proxy: it knows the agent's git by its process.
+  expect(out).toMatch(/^HEADER\nFILL$/m);
   expect(section("FILL")).not.toContain("password=");
   expect(section("GITHUB")).not.toContain("password=");
   expect(section("CLONE")).toContain("PUSHED");
@@ -95,17 +97,16 @@ it("clones and pushes through the proxy, which adds the credential; the agent ho
     expect(text, path).not.toContain(PASSWORD);
   }
 
-  // gh's file: the proxy's socket; its token is the process's own, in its environment (GH_TOKEN),
-  // the same as git's header: no file of the HOME, which every process of the user reads, holds one.
+  // gh's file: the proxy's socket; gh's GH_TOKEN is the same placeholder for every process, no
+  // secret: no file of the HOME nor any environment holds a token that speaks for a run.
   expect(existsSync(join(paths.home, ".config", "gh", "hosts.yml"))).toBe(false);
   const config = readFileSync(join(paths.home, ".config", "gh", "config.yml"), "utf8");
   const socket = /http_unix_socket: "([^"]+)"/.exec(config)?.[1] ?? "";
   const processToken = /^GH_TOKEN=(.*)$/m.exec(env)?.[1] ?? "";
   expect(socket).toBe(join(h.dataDir, ".proxy", "gh.sock"));
-  expect(processToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  expect(section("HEADER")).toContain(`Bearer ${processToken}`);
-  expect(readFileSync(join(paths.home, ".config", "git", "config"), "utf8")).not.toContain(processToken);
-  // Between runs the process's token opens nothing; a host that is not GitHub's API never passes.
+  expect(processToken).toBe(GH_PLACEHOLDER_TOKEN);
+  expect(env).not.toMatch(/^GIT_CONFIG_/m);
+  // From this test's process (no agent's), no token opens anything: the placeholder, the VM's own.
   expect(await overGhSocket(socket, "api.github.com", processToken)).toBe(401);
   expect(await overGhSocket(socket, "api.github.com", TOKEN)).toBe(401);
 });

@@ -1,8 +1,9 @@
 // Each run is judged on its own on GitHub, with the real CLI and the real VM: two runs live at once
 // (two conversations of one repository, or a scheduled run beside a chat run in one workspace),
-// each presenting its own proxy token. A run without approvals pushes to no branch, not even the
+// each known to the proxy by its process. A run without approvals pushes to no branch, not even the
 // one of a conversation whose live run asks before each command; the run that asks pushes to its
-// own conversation's branch only.
+// own conversation's branch only. A run an issue started that reads every environment and socket
+// of its uid finds nothing that lets it push as the other run.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import { branchSha, bareDirOf } from "../../emulator/github/shell/git-backend";
@@ -44,6 +45,27 @@ async function askingRun(workspace: string, text = bash("touch asked.txt")): Pro
   };
 }
 
+/**
+ * Every token-like value of every readable environment (the model's, gh's, a git header's), each
+ * tried as git's header on the proxy's git route and as gh's token on every Unix socket listed in
+ * /proc/net/unix; with each the run pushes to `agent/two`, the other conversation's branch.
+ */
+const STEAL_AND_PUSH = [
+  "proxy=${ANTHROPIC_BASE_URL%/model}",
+  "found=$(mktemp)",
+  "for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\"; done 2>/dev/null | sed -n -e 's/^\\(GH_TOKEN\\|GITHUB_TOKEN\\|ANTHROPIC_API_KEY\\|ANTHROPIC_AUTH_TOKEN\\|CLAUDE_CODE_OAUTH_TOKEN\\)=//p' -e 's/^GIT_CONFIG_VALUE_[0-9]*=Authorization: Bearer //p' | sort -u > \"$found\"",
+  "echo \"tokens found: $(wc -l < \"$found\")\"",
+  "git commit -q --allow-empty -m stolen",
+  "sha=$(git rev-parse HEAD)",
+  "while read -r t; do",
+  "  GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=\"http.$proxy/git/.extraHeader\" GIT_CONFIG_VALUE_0=\"Authorization: Bearer $t\" git push origin HEAD:agent/two 2>&1 | grep -E 'refused|->' | head -n 1",
+  "  for s in $(awk 'NR > 1 && $8 ~ /^\\// { print $8 }' /proc/net/unix | sort -u); do",
+  "    curl -s --max-time 5 --unix-socket \"$s\" -H \"authorization: token $t\" -H 'content-type: application/json' -X POST -d \"{\\\"ref\\\":\\\"refs/heads/agent/two\\\",\\\"sha\\\":\\\"$sha\\\"}\" http://api.github.com/repos/operator/app/git/refs 2>/dev/null | head -c 120; echo",
+  "  done",
+  "done < \"$found\"",
+  "rm -f \"$found\"",
+].join("\n");
+
 async function unaskedPush(workspace: string, branch: string): Promise<string> {
   const run = await h.startRun({ userId, workspace, gitIdentity: identity, text: commitAndPush(branch), options: { permissionMode: "bypassPermissions" } });
   return resultsOf(await run.end())[0]?.text ?? "";
@@ -73,7 +95,7 @@ it("two runs that ask, side by side in two conversations of the repository: each
   }
 });
 
-it("a scheduled run without approvals beside a chat run that asks, in one workspace, is judged by its own token", async () => {
+it("a scheduled run without approvals beside a chat run that asks, in one workspace, is judged by its own process", async () => {
   const chat = await askingRun("one");
   try {
     const text = await unaskedPush("one", "agent/one");
@@ -84,3 +106,23 @@ it("a scheduled run without approvals beside a chat run that asks, in one worksp
     await chat.release();
   }
 });
+
+it("an issue's run that reads every environment and socket it reaches cannot push with another live run's approval", async () => {
+  const mine = await askingRun("two");
+  try {
+    // The issue's run (untrusted): its command is asked, and allowed (a user who taps yes to a long command).
+    const runId = uniqueId("issue");
+    const reader = await h.startRun({ runId, userId, workspace: "one", gitIdentity: identity, text: bash(STEAL_AND_PUSH), options: { approvals: { mode: "edits", untrusted: true } } });
+    const asked = await reader.waitFor((e) => e.type === "approval_request");
+    if (asked.type !== "approval_request") throw new Error("not an approval request");
+    expect((await h.call("POST", `/v1/runs/${runId}/approval`, { requestId: asked.requestId, decision: "allow" })).status).toBe(202);
+    const text = resultsOf(await reader.end())[0]?.text ?? "";
+    // It did read the other run's environment (the model's token is there: no GitHub credential).
+    expect(Number(/tokens found: (\d+)/.exec(text)?.[1] ?? "0")).toBeGreaterThanOrEqual(2);
+    // Every push is the issue run's own, judged as it: its conversation's branch only.
+    expect(text).toContain("only to its conversation's branch (agent/one)");
+    expect(await tip("agent/two")).toBeNull();
+  } finally {
+    await mine.release();
+  }
+}, 120_000);

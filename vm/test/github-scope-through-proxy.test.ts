@@ -2,17 +2,19 @@
 // VM's token could do anything on both repositories below, the proxy lets the agent fetch only its
 // user's conversation's repository, push only to the conversation's branch when approved, and call
 // only the REST routes a coding agent needs; every refusal is the proxy's, GitHub never asked.
-import { execFile } from "node:child_process";
+// A run is known by its process, as in the VM: git runs under a process registered as an agent
+// of that run, gh's requests come from this test's own process, registered as an agent whose run
+// the test sets.
+import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import { credentialLinesOf } from "../src/core/git-credentials";
 import { gitConfigEnv } from "../src/core/credential-proxy";
 import { startCredentialProxy, type CredentialProxy } from "../src/credentials/credential-proxy";
-import { createGithubGate, type GithubGate } from "../src/github/github-gate";
+import { createGithubGate, type GithubGate, type RunReach } from "../src/github/github-gate";
 import { userPathsOfKey, workspaceDirOf } from "../src/users/user-paths";
 import { tempDir } from "./helpers/temp-dir";
 
@@ -23,6 +25,9 @@ let github: RunningGithubEmulator;
 let proxy: CredentialProxy;
 let gate: GithubGate;
 let approved = true;
+/** The run this test's own process (gh's requests) serves now. */
+let ghRun: (() => RunReach) | null = null;
+let unregisterSelf = () => {};
 
 beforeAll(async () => {
   github = await startGithubEmulator({
@@ -38,32 +43,41 @@ beforeAll(async () => {
   gate = createGithubGate({ githubUrl: github.url, dataDir: DATA_DIR, repos });
   const { lines } = credentialLinesOf({ githubToken: VM_TOKEN, githubUrl: github.url });
   proxy = await startCredentialProxy({ cliEnv: {}, gitLines: lines, githubToken: VM_TOKEN, githubApiBase: github.apiUrl, github: gate, socketDir: tempDir("gh-scope-proxy-") });
+  unregisterSelf = proxy.registerAgent(process.pid, { ids: null, runOf: () => ghRun?.() ?? null });
 });
 afterAll(async () => {
+  unregisterSelf();
   await proxy?.close();
   await github?.close();
 });
 
-/** A token of a run of Alice's in conversation `workspace`, asking before each command while `approved` says so. */
-function aliceToken(workspace = "api"): string {
+/** A run of Alice's in conversation `workspace`, asking before each command while `approved` says so. */
+function aliceToken(workspace = "api"): () => RunReach {
   const cwd = workspaceDirOf(userPathsOfKey(DATA_DIR, ALICE_KEY), workspace);
-  return proxy.grant(() => true, { runOf: () => ({ userKey: ALICE_KEY, cwd, asks: approved }) }).token;
+  return () => ({ userKey: ALICE_KEY, cwd, asks: approved });
 }
 
-/** git as the agent runs it: the proxy's settings from its config, no credential of its own. */
-async function git(cwd: string, token: string, ...args: string[]): Promise<{ ok: boolean; out: string }> {
+/** git as the agent of `run` runs it: the proxy's rewrites from its config, no credential or token of its own. */
+async function git(cwd: string, run: () => RunReach, ...args: string[]): Promise<{ ok: boolean; out: string }> {
+  const rewrites = proxy.gitConfigPairs("").filter(([key]) => !key.endsWith(".extraHeader"));
   const env = {
     PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null",
     GIT_AUTHOR_NAME: "Agent", GIT_AUTHOR_EMAIL: "agent@example.invalid", GIT_COMMITTER_NAME: "Agent", GIT_COMMITTER_EMAIL: "agent@example.invalid",
-    ...gitConfigEnv(proxy.gitConfigPairs(token)),
+    ...gitConfigEnv(rewrites),
   };
-  return promisify(execFile)("git", args, { cwd, env, encoding: "utf8" }).then(
-    (done) => ({ ok: true, out: done.stdout + done.stderr }),
-    (error: { stdout?: string; stderr?: string }) => ({ ok: false, out: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
-  );
+  // Registered as the run's agent before it goes on (a line on its stdin), as the VM registers its CLI.
+  const child = spawn("sh", ["-c", 'read -r _ && exec git "$@"', "sh", ...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  const unregister = proxy.registerAgent(child.pid ?? 0, { ids: null, runOf: run });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+  child.stdin.end("\n");
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  unregister();
+  return { ok: code === 0, out };
 }
 
-async function aliceClone(token: string): Promise<string> {
+async function aliceClone(token: () => RunReach): Promise<string> {
   const dir = tempDir("gh-scope-");
   expect((await git(dir, token, "clone", "-q", `${github.url}/operator/app.git`, "w")).ok).toBe(true);
   const work = join(dir, "w");
@@ -111,7 +125,7 @@ describe("git", () => {
     expect(deleting.ok).toBe(false);
   });
 
-  it("judges each run by its own token: a run of another conversation of the same repository pushes to neither branch but its own", async () => {
+  it("judges each run by its own process: a run of another conversation of the same repository pushes to neither branch but its own", async () => {
     const api = aliceToken("api");
     const two = aliceToken("two");
     const work = await aliceClone(two);
@@ -126,8 +140,10 @@ describe("git", () => {
   });
 });
 
-/** A request as gh sends it over the proxy's socket. */
-function gh(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: { message?: string } & Record<string, unknown> }> {
+/** A request as gh sends it over the proxy's socket, from this process as `run`'s agent (whatever token it sends). */
+function gh(run: () => RunReach, method: string, path: string, body?: unknown): Promise<{ status: number; json: { message?: string } & Record<string, unknown> }> {
+  ghRun = run;
+  const token = "anything";
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const req = request({ socketPath: proxy.ghSocket ?? "", method, path, headers: { host: "api.github.com", authorization: `token ${token}`, "content-type": "application/json", ...(text ? { "content-length": Buffer.byteLength(text) } : {}) } }, (res) => {
@@ -213,8 +229,24 @@ describe("GraphQL", () => {
   });
 });
 
-it("an agent token no user was bound to reaches no repository", async () => {
-  const { token } = proxy.grant(() => true);
-  expect((await gh(token, "GET", "/repos/operator/app")).status).toBe(403);
-  expect((await git(tempDir("gh-scope-"), token, "clone", "-q", `${github.url}/operator/app.git`, "w")).ok).toBe(false);
+it("a process of an agent between runs, or of no agent, reaches no repository", async () => {
+  const between = (() => null) as unknown as () => RunReach;
+  expect((await gh(between, "GET", "/repos/operator/app")).status).toBe(401);
+  expect((await git(tempDir("gh-scope-"), between, "clone", "-q", `${github.url}/operator/app.git`, "w")).ok).toBe(false);
+  // git started apart from any agent (the test's own child, this process unregistered meanwhile), with a token the proxy granted for the model.
+  unregisterSelf();
+  try {
+    const { token } = proxy.grant(() => true);
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tempDir("gh-scope-"), GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", ...gitConfigEnv(proxy.gitConfigPairs(token)) };
+    const asked = github.state.requests.length;
+    const apart = spawn("git", ["ls-remote", `${github.url}/operator/app.git`], { env, stdio: ["ignore", "ignore", "pipe"] });
+    let said = "";
+    apart.stderr.on("data", (chunk: Buffer) => (said += chunk.toString("utf8")));
+    expect(await new Promise((resolve) => apart.on("close", resolve))).not.toBe(0);
+    // The proxy answers 401 (git then asks for a username it cannot get); GitHub never hears of it.
+    expect(said).toContain("could not read Username");
+    expect(github.state.requests.length).toBe(asked);
+  } finally {
+    unregisterSelf = proxy.registerAgent(process.pid, { ids: null, runOf: () => ghRun?.() ?? null });
+  }
 });

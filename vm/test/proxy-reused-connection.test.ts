@@ -19,7 +19,9 @@ let origin = "";
 /** What the upstream saw: each request, and whether it came on a connection it had answered on. */
 const seen: Array<{ method: string; path: string; reused: boolean }> = [];
 let proxy: CredentialProxy;
-let token = "";
+let unregister = () => {};
+/** What the agent's git or gh sends: the proxy judges the process, not this. */
+const token = "anything";
 const USER_KEY = "a".repeat(64);
 
 beforeAll(async () => {
@@ -41,9 +43,11 @@ beforeAll(async () => {
   // gh's API goes to the same upstream; the token's run is in a conversation of acme/api.
   const gate = createGithubGate({ githubUrl: "https://github.com", dataDir: "/data", repos: { of: () => [{ workspace: "api", repo: "acme/api", branch: "main", defaultBranch: "main" }] } });
   proxy = await startCredentialProxy({ cliEnv: {}, gitLines: lines, githubToken: "ghp_vm", ghOrigin: origin, github: gate, socketDir: tempDir("proxy-") });
-  token = proxy.grant(() => true, { runOf: () => ({ userKey: USER_KEY, cwd: workspaceDirOf(userPathsOfKey("/data", USER_KEY), "api"), asks: true }) }).token;
+  // The requests come from this process, registered as the agent of a run in a conversation of acme/api.
+  unregister = proxy.registerAgent(process.pid, { ids: null, runOf: () => ({ userKey: USER_KEY, cwd: workspaceDirOf(userPathsOfKey("/data", USER_KEY), "api"), asks: true }) });
 });
 afterAll(async () => {
+  unregister();
   await proxy?.close();
   upstream?.closeAllConnections();
   await new Promise((resolve) => upstream?.close(resolve));

@@ -8,11 +8,14 @@ import { decideRate, RATE_WINDOW_MS } from "../../core/rate-limit";
 import { type ReviewComment, REVIEW_MAX_COMMENTS, reviewMessageForAgent, reviewSentLine } from "../../core/review-comments";
 import { draftComment, REVIEW_REFUSALS, type ReviewCommentRequest, type ReviewDraft, reviewMessageId } from "../../core/review-draft";
 import type { WebScope } from "../../core/web-token";
+import type { ChangeFileLines } from "../../core/change-lines";
 import type { ReviewDraftsRepo } from "../db/review-drafts-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
 import type { EventRunDeps } from "./event-runs";
+import { readChangeLines, type ReviewReadDeps } from "./review-replies";
 
-export type ReviewAction = { kind: "add"; comment: ReviewCommentRequest } | { kind: "remove"; commentId: number } | { kind: "send"; draftId: string };
+/** `lines`: the lines of the change's stored diff, read before (withStoredLines); null when it could not be read. */
+export type ReviewAction = { kind: "add"; comment: ReviewCommentRequest; lines?: readonly ChangeFileLines[] | null } | { kind: "remove"; commentId: number } | { kind: "send"; draftId: string };
 /** What a page's link asks: its scope and epoch (checked by the object, as for a read), and the action. */
 export type ReviewRequest = { scope: WebScope; epoch: number; action: ReviewAction };
 
@@ -28,13 +31,24 @@ const covers = (scope: WebScope, id: number) => scope.kind === "all" || (scope.k
 
 const refused = (status: 400 | 403 | 409 | 429, error: string): ReviewAnswer => ({ ok: false, status, error });
 
+/**
+ * An added comment with its change's stored lines, read from R2 before the transaction (a quote is
+ * taken from them, never from the text the page posted); any other action as it is.
+ */
+export async function withStoredLines(d: Pick<ReviewReadDeps, "readDiff" | "log" | "runChanges">, action: ReviewAction): Promise<ReviewAction> {
+  if (action.kind !== "add") return action;
+  const change = d.runChanges.get(action.comment.changeId);
+  const lines = change?.diffKey ? await readChangeLines(d, change, change.diffKey) : null;
+  return { ...action, lines };
+}
+
 /** Carries out `action` for a link of `scope`; null: what it names is not the link's to touch (the page's own 404). */
 export function actOnReview(d: ReviewDeps, scope: WebScope, action: ReviewAction, now: number): ReviewAnswer | null {
   if (scope.kind === "dashboard") return null;
   return d.transaction(() => {
     switch (action.kind) {
       case "add":
-        return addComment(d, scope, action.comment, now);
+        return addComment(d, scope, action.comment, action.lines ?? null, now);
       case "remove": {
         const conversationId = d.reviewDrafts.conversationOfComment(action.commentId);
         if (conversationId === null) return refused(409, REVIEW_REFUSALS.unknownComment);
@@ -48,12 +62,14 @@ export function actOnReview(d: ReviewDeps, scope: WebScope, action: ReviewAction
   });
 }
 
-function addComment(d: ReviewDeps, scope: WebScope, request: ReviewCommentRequest, now: number): ReviewAnswer | null {
+function addComment(d: ReviewDeps, scope: WebScope, request: ReviewCommentRequest, lines: readonly ChangeFileLines[] | null, now: number): ReviewAnswer | null {
   const change = d.runChanges.get(request.changeId);
   if (!change) return refused(409, REVIEW_REFUSALS.unknownChange);
   if (!covers(scope, change.conversationId)) return null;
   if (!change.files.some((f) => f.path === request.file)) return refused(409, REVIEW_REFUSALS.unknownFile);
-  const comment = draftComment(request, change.label);
+  if (lines === null && request.side !== "file") return refused(409, REVIEW_REFUSALS.diffUnread);
+  const comment = draftComment(request, change.label, lines ?? []);
+  if (comment === "not_in_change") return refused(409, REVIEW_REFUSALS.unknownLine);
   if (!comment) return refused(400, REVIEW_REFUSALS.notKept);
   if ((d.reviewDrafts.draftOf(change.conversationId)?.comments.length ?? 0) >= REVIEW_MAX_COMMENTS) return refused(409, REVIEW_REFUSALS.full);
   d.reviewDrafts.add({ conversationId: change.conversationId, newDraftId: d.newDraftId(), changeId: change.vmRunId, comment, now });

@@ -5,7 +5,7 @@
 // for it. A comment is queued as a typed message would be, anchored (reviewMessageForAgent);
 // one that fits several files asks which, and the next message answers or releases it.
 import * as z from "zod/mini";
-import { changeLinesOf } from "../../core/change-lines";
+import { type ChangeFileLines, changeLinesOf } from "../../core/change-lines";
 import { withDeadline } from "../../core/deadline";
 import { routeInbound } from "../../core/inbound-route";
 import { readJson } from "../../core/json-text";
@@ -79,25 +79,31 @@ export function reviewCandidateOf(d: ReviewReadDeps, message: InboundMessage): R
 }
 
 /**
- * The candidate read against its change's diff: comments, a question to ask, or null (a plain
- * message; so is a diff that cannot be read). Never throws: it runs under blockConcurrencyWhile,
+ * A change's lines as its stored diff (R2) has them, within READ_DIFF_MS; null when there is no
+ * bucket or the diff cannot be read (logged). Never throws: it runs under blockConcurrencyWhile,
  * where a throw would reset the object.
  */
-export async function readReviewInput(d: ReviewReadDeps, { text, change, diffKey }: ReviewCandidate): Promise<ReviewInput | null> {
+export async function readChangeLines(d: Pick<ReviewReadDeps, "readDiff" | "log">, change: { vmRunId: string }, diffKey: string): Promise<ChangeFileLines[] | null> {
   const readDiff = d.readDiff;
   if (!readDiff) return null;
   try {
     const diff = await withDeadline(READ_DIFF_MS, (signal) =>
       Promise.race([readDiff(diffKey), new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))]),
     );
-    if (diff === null) return null;
-    const reading = readReviewReply(text, { label: change.label, files: changeLinesOf(diff) });
-    if (reading.kind === "not_a_comment") return null;
-    return reading.kind === "comments" ? { ...reading, conversationId: change.conversationId } : { ...reading, label: change.label, conversationId: change.conversationId };
+    return diff === null ? null : changeLinesOf(diff);
   } catch (error) {
     d.log("review_diff_unread", { vmRunId: change.vmRunId, detail: error instanceof Error ? error.message : String(error) });
     return null;
   }
+}
+
+/** The candidate read against its change's diff: comments, a question to ask, or null (a plain message; so is a diff that cannot be read). */
+export async function readReviewInput(d: ReviewReadDeps, { text, change, diffKey }: ReviewCandidate): Promise<ReviewInput | null> {
+  const files = await readChangeLines(d, change, diffKey);
+  if (files === null) return null;
+  const reading = readReviewReply(text, { label: change.label, files });
+  if (reading.kind === "not_a_comment") return null;
+  return reading.kind === "comments" ? { ...reading, conversationId: change.conversationId } : { ...reading, label: change.label, conversationId: change.conversationId };
 }
 
 const QuestionSchema = z.object({

@@ -158,18 +158,16 @@ export function isGitRequestAllowed(method: string, path: string, search: string
 }
 
 /**
- * The git settings that send the credential hosts' URLs through the proxy: a `url.….insteadOf`
- * rewrite per host, and the process's token as an `Authorization` header git adds to the proxy's
- * URLs alone (`http.<url>.extraHeader`). The token is in a config file or an environment, never
- * in a URL: git hands the URL to `git-remote-http` on its command line, which every uid may read.
+ * The git settings that send the credential hosts' URLs through the proxy for a git the server runs
+ * (a clone, /ship's push): a `url.….insteadOf` rewrite per host, and the operation's token as an
+ * `Authorization` header git adds to the proxy's URLs alone (`http.<url>.extraHeader`). The token
+ * is in the server git's environment, never in a URL: git hands the URL to `git-remote-http` on
+ * its command line, which every uid may read. An agent's git carries no token at all: the proxy
+ * knows it by its process (credentials/peer-agent.ts).
  */
 export function gitProxyPairs(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>): Array<[string, string]> {
   if (upstreams.size === 0) return [];
-  return [gitProxyHeader(proxyBaseUrl, token), ...gitProxyRewrites(proxyBaseUrl, upstreams)];
-}
-
-function gitProxyHeader(proxyBaseUrl: string, token: string): [string, string] {
-  return [`http.${proxyBaseUrl}${GIT_PREFIX}/.extraHeader`, `Authorization: Bearer ${token}`];
+  return [[`http.${proxyBaseUrl}${GIT_PREFIX}/.extraHeader`, `Authorization: Bearer ${token}`], ...gitProxyRewrites(proxyBaseUrl, upstreams)];
 }
 
 function gitProxyRewrites(proxyBaseUrl: string, upstreams: Map<string, GitUpstream>): Array<[string, string]> {
@@ -193,13 +191,15 @@ export function gitProxyConfig(proxyBaseUrl: string, upstreams: Map<string, GitU
 }
 
 /**
- * The token in an agent process's own environment, which its git and gh inherit: git's header
- * (`GIT_CONFIG_COUNT`…, beside the rewrites in the HOME's file) and gh's `GH_TOKEN` (gh's socket is
- * in the HOME's `config.yml`). Not in a file of the HOME, which each process of the user would
- * read: two runs side by side each present their own token, and are each judged as themselves.
+ * What gh needs in an agent's environment: a `GH_TOKEN`, or gh refuses to send anything. It is no
+ * secret: the proxy drops it and judges each request by the process it comes from
+ * (credentials/peer-agent.ts). Before, each process held a token of its own here and in
+ * `GIT_CONFIG_*`, which any process of the same uid read in `/proc/<pid>/environ`.
  */
-export function agentGithubEnv(proxyBaseUrl: string, token: string, upstreams: Map<string, GitUpstream>, gh: boolean): Record<string, string> {
-  return { ...(upstreams.size > 0 ? gitConfigEnv([gitProxyHeader(proxyBaseUrl, token)]) : {}), ...(gh ? { GH_TOKEN: token } : {}) };
+export const GH_PLACEHOLDER_TOKEN = "judged-by-process-not-by-token";
+
+export function agentGithubEnv(gh: boolean): Record<string, string> {
+  return gh ? { GH_TOKEN: GH_PLACEHOLDER_TOKEN } : {};
 }
 
 /** The same as `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`: for a git the server runs (a clone), off its command line. */

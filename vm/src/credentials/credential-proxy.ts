@@ -1,7 +1,9 @@
 // The credential proxy: the only holder of the VM's long-lived secrets that agents reach. Agents
-// get a token of their own process instead of the model key, and git and gh reach their hosts
-// through it; it swaps in the real credential and streams both ways, unbuffered. It listens on
-// loopback only (and gh's Unix socket), apart from the VM's public port. Rules: core/credential-proxy.ts.
+// get a token of their own process instead of the model key; git and gh reach their hosts through
+// it with no secret at all, each request judged as the run of the agent process it comes from
+// (peer-agent.ts: the kernel says which process is at the other end). It swaps in the real
+// credential and streams both ways, unbuffered. It listens on loopback only (and gh's Unix
+// socket), apart from the VM's public port. Rules: core/credential-proxy.ts.
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { Agent as HttpAgent, type ClientRequest, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -31,7 +33,8 @@ import { modelLimitOfAnswer } from "../core/model-limit-headers";
 import { createTokenTable, PROXY_LIMITS, type ProxyLimits, type TokenHolder, type TokenTable } from "../core/proxy-tokens";
 import { customHeadersOf } from "../core/secret-env";
 import type { ServerGitGrant } from "../core/server-git-scope";
-import { createGithubGate, gateGh, gateGit, gateServerGit, type GithubGate, type RunReach } from "../github/github-gate";
+import { createGithubGate, gateGh, gateGit, gateServerGit, type GithubGate } from "../github/github-gate";
+import { type AgentEntry, createAgentRegistry } from "./peer-agent";
 
 export type CredentialProxyInput = {
   /** The VM's pass-through variables: the model credential and upstream come from here. */
@@ -39,7 +42,7 @@ export type CredentialProxyInput = {
   /** The operator's git credentials, as credential-store lines (credentialLinesOf). */
   gitLines: readonly string[];
   githubToken?: string;
-  /** Where gh's socket goes (`<dir>/gh.sock`); reachable by every agent uid, the token guarding it. */
+  /** Where gh's socket goes (`<dir>/gh.sock`); reachable by every agent uid, its peer's process deciding what passes. */
   socketDir: string;
   /** Tests only: where gh's requests go instead of `https://<their host>` (the host stays in `Host`). */
   ghOrigin?: string;
@@ -53,7 +56,7 @@ export type CredentialProxyInput = {
 
 export type ProxyGrant = { token: string; revoke(): void };
 
-export type AgentHolder = Omit<TokenHolder, "isLive"> & { runOf?: () => RunReach | null };
+export type AgentHolder = Omit<TokenHolder, "isLive">;
 
 export type CredentialProxy = {
   /** `http://127.0.0.1:<port>`: the agents' way to the proxy. */
@@ -66,16 +69,22 @@ export type CredentialProxy = {
    * A fresh token, admitted while `isLive()` says so, never after revoke(). The model's answers to
    * it wait for `more.answersReady()` when that gives a promise (the checkpoint before its run): the
    * request goes upstream at once, `answersReady()` is asked once it is on its way, and no tool
-   * can run before the checkpoint. `more` also hears of its model requests and refusals, and
-   * `more.runOf` says which run the token speaks for on GitHub (github-gate.ts); without it, none.
+   * can run before the checkpoint. `more` also hears of its model requests and refusals. The token
+   * is the model's only: on git's and gh's routes it counts for nothing (registerAgent).
    */
   grant(isLive: () => boolean, more?: AgentHolder): ProxyGrant;
+  /**
+   * Agent process `pid` (a CLI the run manager started): git and gh requests from it or any
+   * process it started are judged as `entry.runOf()`'s run, asked at each request (a warm or a
+   * spare process serves one run after another). The returned function forgets it (its exit).
+   */
+  registerAgent(pid: number, entry: AgentEntry): () => void;
   /**
    * A token of the server's own git work (a clone, /ship's push), good for that one operation
    * (core/server-git-scope.ts) until revoked or `expiresAt` (epoch ms), whichever is first.
    */
   grantServer(grant: ServerGitGrant, expiresAt: number): ProxyGrant;
-  /** The pass-through variables an agent process gets with `token`: the model's, and its git's and gh's token. */
+  /** The pass-through variables an agent process gets with `token`: the model's; git and gh get no secret (gh a placeholder). */
   agentEnv(token: string): Record<string, string>;
   /** The lines of the user's git config that send git's hosts through the proxy (no token: agentEnv's). */
   gitConfig(): string;
@@ -193,8 +202,8 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, headers
  * One more request of an admitted token, or a 429 when it holds `perToken` already: its end is
  * counted when the answer is done or the agent goes. False: refused.
  */
-function counted(tokens: TokenTable, req: IncomingMessage, res: ServerResponse, limits: ProxyLimits): boolean {
-  const end = tokens.begin(presentedToken(req.headers) ?? "", limits.perToken);
+function counted(tokens: TokenTable, key: string, res: ServerResponse, limits: ProxyLimits): boolean {
+  const end = tokens.begin(key, limits.perToken);
   if (!end) {
     refuse(res, 429, `this agent has ${limits.perToken} requests through the credential proxy under way already; try again when one is done`);
     return false;
@@ -202,6 +211,8 @@ function counted(tokens: TokenTable, req: IncomingMessage, res: ServerResponse, 
   res.on("close", end);
   return true;
 }
+
+const NO_RUN = "this request comes from no process of a live run's agent (git and gh work from the agent's own commands, not from a process started apart)";
 
 function joinPath(base: URL, path: string, search: string): URL {
   const target = new URL(base.href);
@@ -212,6 +223,7 @@ function joinPath(base: URL, path: string, search: string): URL {
 
 export async function startCredentialProxy(input: CredentialProxyInput): Promise<CredentialProxy> {
   const tokens = createTokenTable();
+  const agents = createAgentRegistry();
   const limits: ProxyLimits = { ...PROXY_LIMITS, ...input.limits };
   const credential = modelCredentialOf(input.cliEnv);
   const modelUpstream = modelUpstreamOf(input.cliEnv);
@@ -228,8 +240,8 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
       if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
       if (github.serverGrantOf(presentedToken(req.headers))) return refuse(res, 403, "a token of the VM's own git work does not reach the model");
       if (!isModelRequestAllowed(method, path)) return refuse(res, 403, `the credential proxy passes only the Messages API, not ${method} ${path}`);
-      if (!counted(tokens, req, res, limits)) return;
       const token = presentedToken(req.headers);
+      if (!counted(tokens, token ?? "", res, limits)) return;
       tokens.modelRequested(token);
       // A refusal's reset is read here: with an API key the CLI reports none (model-limit-headers.ts).
       const onAnswer = (answer: IncomingMessage) => {
@@ -241,33 +253,38 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
         onAnswer,
       });
     }
-    if (url.pathname.startsWith(`${GIT_PREFIX}/`)) {
-      const route = gitRouteOf(url.pathname);
-      if (!route) return refuse(res, 404, "not a git route");
-      if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
-      const upstream = gitUpstreams.get(route.host);
-      if (!upstream) return refuse(res, 403, `the VM holds no credential for ${route.host}`);
-      if (!isGitRequestAllowed(method, route.path, url.search)) return refuse(res, 403, "the credential proxy passes only git's smart HTTP");
-      if (!counted(tokens, req, res, limits)) return;
-      const target = joinPath(new URL(upstream.origin), route.path, url.search);
-      const headers = { ...forwardableHeaders(req.headers), authorization: upstream.authorization };
-      // The server's own git work: its one operation, on whichever host (core/server-git-scope.ts).
-      const grant = github.serverGrantOf(presentedToken(req.headers));
-      if (grant) {
-        return void gateServerGit(grant, route.host, req, res, route.path, url.search, (read) => forward(req, res, target, headers, limits, { read })).catch(() =>
-          refuse(res, 502, "the credential proxy could not check this request"),
-        );
-      }
-      if (route.host !== github.gitHost) return forward(req, res, target, headers, limits);
-      return void gateGit(github, presentedToken(req.headers), req, res, route.path, url.search, (read) => forward(req, res, target, headers, limits, { read })).catch(() => refuse(res, 502, "the credential proxy could not check this request"));
-    }
+    if (url.pathname.startsWith(`${GIT_PREFIX}/`)) return void serveGit(req, res, url).catch(() => refuse(res, 502, "the credential proxy could not check this request"));
     refuse(res, 404, "no such route");
   };
 
+  // git's routes: the server's own git work by its token (one operation); an agent's by its process.
+  const serveGit = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const route = gitRouteOf(url.pathname);
+    if (!route) return refuse(res, 404, "not a git route");
+    const token = presentedToken(req.headers);
+    const grant = github.serverGrantOf(token);
+    const peer = grant ? null : await agents.peerOf(req.socket, "tcp");
+    const run = peer?.entry.runOf() ?? null;
+    if (grant ? !tokens.admits(token) : !run) return refuse(res, 401, grant ? "this token of the VM's own git work is not valid now" : NO_RUN);
+    const upstream = gitUpstreams.get(route.host);
+    if (!upstream) return refuse(res, 403, `the VM holds no credential for ${route.host}`);
+    if (!isGitRequestAllowed(req.method ?? "GET", route.path, url.search)) return refuse(res, 403, "the credential proxy passes only git's smart HTTP");
+    if (!counted(tokens, peer ? `agent:${peer.pid}` : (token ?? ""), res, limits)) return;
+    const target = joinPath(new URL(upstream.origin), route.path, url.search);
+    const headers = { ...forwardableHeaders(req.headers), authorization: upstream.authorization };
+    const proceed = (read?: Buffer) => forward(req, res, target, headers, limits, read ? { read } : {});
+    // The server's own git work: its one operation, on whichever host (core/server-git-scope.ts).
+    if (grant) return gateServerGit(grant, route.host, req, res, route.path, url.search, proceed);
+    if (route.host !== github.gitHost) return proceed();
+    return gateGit(github, run, req, res, route.path, url.search, proceed);
+  };
+
   // gh (http_unix_socket): plain HTTP over the socket, the real host in `Host`.
-  const serveGh = (req: IncomingMessage, res: ServerResponse) => {
-    if (!tokens.admits(presentedToken(req.headers))) return refuse(res, 401, "this agent's proxy token is not valid now (no live run)");
+  const serveGh = async (req: IncomingMessage, res: ServerResponse) => {
     if (github.serverGrantOf(presentedToken(req.headers))) return refuse(res, 403, "a token of the VM's own git work does not reach GitHub's API");
+    const peer = await agents.peerOf(req.socket, "unix");
+    const run = peer?.entry.runOf() ?? null;
+    if (!peer || !run) return refuse(res, 401, NO_RUN);
     const host = req.headers.host;
     const decision = ghRequestDecision(host);
     if (!decision.forward || !host) return refuse(res, 403, `the credential proxy does not pass gh's requests to ${host ?? "no host"}`);
@@ -275,7 +292,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     if (!(req.url ?? "").startsWith("/")) return refuse(res, 403, "the credential proxy takes paths, not URLs");
     const asked = new URL(req.url ?? "/", "http://gh.invalid");
     const headers: Record<string, string | string[]> = { ...forwardableHeaders(req.headers), host: host.toLowerCase() };
-    if (!counted(tokens, req, res, limits)) return;
+    if (!counted(tokens, `agent:${peer.pid}`, res, limits)) return;
     if (!decision.withToken || !input.githubToken) {
       const target = new URL(input.ghOrigin ?? `https://${host.toLowerCase()}`);
       target.pathname = asked.pathname;
@@ -285,9 +302,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     const authorization = `token ${input.githubToken}`;
     headers.authorization = authorization;
     const target = joinPath(githubApiBase, asked.pathname, asked.search);
-    void gateGh(github, presentedToken(req.headers), req, res, asked.pathname, { apiBase: githubApiBase.href, authorization }, (read) => forward(req, res, target, headers, limits, { read })).catch(() =>
-      refuse(res, 502, "the credential proxy could not check this request"),
-    );
+    return gateGh(github, run, req, res, asked.pathname, { apiBase: githubApiBase.href, authorization }, (read) => forward(req, res, target, headers, limits, { read }));
   };
 
   const http = createServer({ noDelay: true }, serveHttp);
@@ -303,12 +318,12 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     mkdirSync(dirname(ghSocket), { recursive: true, mode: 0o711 });
     chmodSync(dirname(ghSocket), 0o711);
     rmSync(ghSocket, { force: true });
-    const server = createServer(serveGh);
+    const server = createServer((req, res) => void serveGh(req, res).catch(() => refuse(res, 502, "the credential proxy could not check this request")));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(ghSocket, () => resolve());
     });
-    // Every agent uid connects; without a live token it gets 401 and nothing else.
+    // Every agent uid connects; a process no live run's agent started gets 401 and nothing else.
     chmodSync(ghSocket, 0o666);
     gh = server;
   }
@@ -321,9 +336,7 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
 
   const grant = (isLive: () => boolean, more: AgentHolder = {}): ProxyGrant => {
     const token = randomBytes(32).toString("base64url");
-    const { runOf, ...holder } = more;
-    const { revoke } = tokens.grant(token, { ...holder, isLive });
-    if (runOf) github.bind(token, runOf);
+    const { revoke } = tokens.grant(token, { ...more, isLive });
     return {
       token,
       revoke() {
@@ -338,12 +351,13 @@ export async function startCredentialProxy(input: CredentialProxyInput): Promise
     ghSocket,
     routesGit: gitUpstreams.size > 0,
     grant,
+    registerAgent: (pid, entry) => agents.register(pid, entry),
     grantServer(operation, expiresAt) {
       const made = grant(() => Date.now() < expiresAt);
       github.allowServer(made.token, operation);
       return made;
     },
-    agentEnv: (token) => ({ ...agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null), ...agentGithubEnv(baseUrl, token, gitUpstreams, ghSocket !== null) }),
+    agentEnv: (token) => ({ ...agentPassThrough(input.cliEnv, credential ? { baseUrl, token } : null), ...agentGithubEnv(ghSocket !== null) }),
     gitConfig: () => gitProxyConfig(baseUrl, gitUpstreams),
     gitConfigPairs: (token) => gitProxyPairs(baseUrl, token, gitUpstreams),
     resultText: (text) => upstreamHintOf(text, baseUrl, modelUpstream),

@@ -1,7 +1,7 @@
 // Puts what git and gh need in each user's HOME, and no credential anywhere: a VM-managed git
 // config whose URL rewrites send the credential hosts through the credential proxy, and gh's
-// config.yml with the proxy's socket. The agent process's own proxy token is in its environment
-// (credential-proxy.ts's agentEnv), not here: every process of the user reads the HOME. The
+// config.yml with the proxy's socket. No token anywhere: the proxy knows an agent's git and gh by
+// their process (peer-agent.ts), and every process of the user reads the HOME. The
 // operator's credentials stay in the server's memory (credential-proxy.ts). The files are written
 // by a child of the user's uid (as-user.ts), never by switching the server's ids.
 import { existsSync, rmSync } from "node:fs";
@@ -25,7 +25,7 @@ export type GitHomeInput = {
   /** The proxy's `url.….insteadOf` lines for this agent process, or null when no git host has a credential. */
   gitProxy: string | null;
   identity?: GitIdentity;
-  /** gh's way through the proxy (its socket; the process's token is its GH_TOKEN), or null without a GitHub token. */
+  /** gh's way through the proxy (its socket; its GH_TOKEN is a placeholder), or null without a GitHub token. */
   gh: { socket: string } | null;
 };
 
@@ -40,7 +40,7 @@ export function managedGitConfigOf(home: string): string {
  * write into the VM's file), and gh's config.yml with the proxy's socket; without GitHub, the
  * config.yml the VM wrote earlier is removed (a gh config of the user's own stays). The hosts.yml
  * earlier versions wrote (a process's token, or before that the VM's own) is removed either way:
- * gh takes the process's token from its GH_TOKEN. As steps for a child of the user's uid.
+ * gh takes its placeholder token from GH_TOKEN. As steps for a child of the user's uid.
  */
 export function gitHomeOps(home: string, input: GitHomeInput): UserFileOp[] {
   const ghDir = join(home, ".config", "gh");

@@ -1,5 +1,5 @@
-// The credential proxy's GitHub gate: which run each agent token speaks for, and the requests of
-// that token to GitHub checked against its scope (core/github-scope.ts, core/github-api-scope.ts,
+// The credential proxy's GitHub gate: an agent's requests to GitHub, judged as the run its process
+// serves (the proxy tells which by the peer, credentials/peer-agent.ts), checked against its scope (core/github-scope.ts, core/github-api-scope.ts,
 // core/github-graphql-scope.ts) before they go upstream with the VM's token: reads on its user's
 // conversations' repositories, changes judged by that one run (its conversation's branches, its
 // approval mode). A push's commands and a pull request's or a query's body are read first; a
@@ -15,7 +15,7 @@ import type { GithubRepos } from "./github-repos";
 import { userPathsOfKey, workspaceDirOf } from "../users/user-paths";
 
 /**
- * The run an agent token speaks for, asked at each request: the process's current run (a warm
+ * The run an agent's request speaks for, asked at each request: its process's current run (a warm
  * process serves one run at a time, of one workspace), or null between runs.
  */
 export type RunReach = {
@@ -29,15 +29,13 @@ export type RunReach = {
 export type GithubGate = {
   /** `host[:port]` of GITHUB_URL: git requests to it are gated. */
   gitHost: string;
-  /** An agent process's token: its requests are judged by `runOf()`'s run, and scoped to that run's user's repositories. */
-  bind(token: string, runOf: () => RunReach | null): void;
   /** A token of the server's own git work (a clone, /ship's push): that one operation, on any git host. */
   allowServer(token: string, grant: ServerGitGrant): void;
   forget(token: string): void;
   /** The operation a token of the server's own git work is for; null for any other token. */
   serverGrantOf(token: string | null): ServerGitGrant | null;
-  /** An agent token's scope now; a token of no run (unbound, between runs, or the server's own) has an empty one. */
-  scopeOf(token: string | null): GithubScope;
+  /** A run's scope now: its user's repositories, its own branches; no run has an empty one. */
+  scopeOf(run: RunReach | null): GithubScope;
 };
 
 export type GithubGateDeps = {
@@ -50,19 +48,13 @@ export type GithubGateDeps = {
 const NO_SCOPE: GithubScope = { repos: [], runAsks: false };
 
 export function createGithubGate(deps: GithubGateDeps): GithubGate {
-  const runs = new Map<string, () => RunReach | null>();
   const server = new Map<string, ServerGitGrant>();
   return {
     gitHost: new URL(deps.githubUrl).host.toLowerCase(),
-    bind: (token, runOf) => void runs.set(token, runOf),
     allowServer: (token, grant) => void server.set(token, grant),
-    forget(token) {
-      runs.delete(token);
-      server.delete(token);
-    },
+    forget: (token) => void server.delete(token),
     serverGrantOf: (token) => (token === null ? null : (server.get(token) ?? null)),
-    scopeOf(token) {
-      const run = token === null ? null : (runs.get(token)?.() ?? null);
+    scopeOf(run) {
       if (!run || !deps.repos) return NO_SCOPE;
       const paths = userPathsOfKey(deps.dataDir, run.userKey);
       return {
@@ -145,10 +137,9 @@ export async function gateServerGit(grant: ServerGitGrant, host: string, req: In
   return gatePush(req, res, (updates) => serverPushDecision(grant, updates), proceed);
 }
 
-export async function gateGit(gate: GithubGate, token: string | null, req: IncomingMessage, res: ServerResponse, path: string, search: string, proceed: Proceed): Promise<void> {
-  const grant = gate.serverGrantOf(token);
-  if (grant) return gateServerGit(grant, gate.gitHost, req, res, path, search, proceed);
-  const scope = gate.scopeOf(token);
+/** A git request of an agent to GITHUB_URL's host, judged as `run` (the one its process serves). */
+export async function gateGit(gate: GithubGate, run: RunReach | null, req: IncomingMessage, res: ServerResponse, path: string, search: string, proceed: Proceed): Promise<void> {
+  const scope = gate.scopeOf(run);
   const { decision, push } = gitDecision(scope, path, search);
   if (decision.allow !== true) return refuseGit(res, decision.why);
   if (!push || req.method !== "POST") return proceed();
@@ -157,15 +148,14 @@ export async function gateGit(gate: GithubGate, token: string | null, req: Incom
 
 export async function gateGh(
   gate: GithubGate,
-  token: string | null,
+  run: RunReach | null,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
   upstream: { apiBase: string; authorization: string },
   proceed: Proceed,
 ): Promise<void> {
-  if (gate.serverGrantOf(token)) return refuseGh(res, "a token of the VM's own git work does not reach GitHub's API");
-  const scope = gate.scopeOf(token);
+  const scope = gate.scopeOf(run);
   const decision = ghApiDecision(scope, req.method ?? "GET", path);
   if (decision.allow === false) return refuseGh(res, decision.why);
   if (decision.allow === true) return proceed();

@@ -1,6 +1,6 @@
 // Starts the agent process of a run: the relay tools offered with a secret of the process's own,
-// a credential proxy token good only while its run takes model requests (and on GitHub, judged as
-// the run the process serves), the user's HOME prepared, then the CLI spawned; its exit is fed to
+// a credential proxy token good only while its run takes model requests, the process registered
+// with the proxy (on GitHub it is judged as the run it serves), the user's HOME prepared, then the CLI spawned; its exit is fed to
 // the run it serves then, with the reason it ended.
 import type { StartRunRequest } from "../../../src/protocol/vm/runs";
 import type { CliExit } from "../cli/cli-process";
@@ -48,12 +48,6 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
         // when the CLI prints none (an API key's long retry-after).
         modelRefused: (seen) => void self?.run?.feed({ type: "model_limit", ...seen }),
         ...(onTiming ? { modelRequested: () => self?.run && onTiming(self.run.id, "model_request", performance.now()) } : {}),
-        // On GitHub the token speaks for the run the process serves now, and is judged as that run
-        // alone: its conversation's branches, its approval mode (never another live run's).
-        runOf: () => {
-          const current = self?.run;
-          return current ? { userKey: paths.key, cwd: current.cwd, asks: runAsks(current.id) } : null;
-        },
       }) ?? null;
     // Both written as the user, by children of its uid, side by side.
     const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
@@ -84,6 +78,10 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
       onResultLine: (runId, at) => deps.onTiming?.(runId, "result_line", at),
     });
     self = agent;
+    // On GitHub the process and all it starts are judged as the run it serves now (asked at each
+    // request: a warm process changes runs), that run alone: its branches, its approval mode.
+    const pid = agent.cli.pid;
+    const unregister = pid === undefined ? undefined : deps.proxy?.registerAgent(pid, { ids, runOf: () => (agent.run ? { userKey: paths.key, cwd: agent.run.cwd, asks: runAsks(agent.run.id) } : null) });
     pool.started(agent);
     deps.records?.add(agent.cli.pid, ids);
     void agent.cli.exited.then((exit) => {
@@ -91,6 +89,7 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
       deps.records?.release(agent.cli.pid);
       tools?.release();
       proxyGrant?.revoke();
+      unregister?.();
       const run = agent.run;
       agent.run = null;
       if (run) run.feed(exitInput(run, exit));

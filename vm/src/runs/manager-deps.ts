@@ -46,7 +46,7 @@ export type ManagerDeps = {
    * admitted while the process serves a live run, in place of the VM's secrets. Without it the
    * pass-through variables go to the CLI as they are (tests of the CLI's own behaviour).
    */
-  proxy?: Pick<CredentialProxy, "grant" | "agentEnv" | "resultText">;
+  proxy?: Pick<CredentialProxy, "grant" | "registerAgent" | "agentEnv" | "resultText">;
   /** Extra values no message may carry (the operator's git credentials). */
   secrets?: readonly string[];
   /** The user's "always" rules of a workspace as the CLI's `--settings` file (approval-rules.ts); none without. */

@@ -3,7 +3,9 @@
 // that open the proxy only while their holder is live.
 import { describe, expect, it } from "vitest";
 import {
+  agentGithubEnv,
   agentPassThrough,
+  GH_PLACEHOLDER_TOKEN,
   ghRequestDecision,
   gitConfigEnv,
   gitProxyConfig,
@@ -131,7 +133,12 @@ describe("git through the proxy", () => {
   });
 
   const token = "T".repeat(43);
-  it("rewrites each host's URLs to the proxy, the token in a header for the proxy's URLs alone, never in a URL", () => {
+  it("gives an agent's git no token and gh a placeholder, no secret: the proxy knows them by their process", () => {
+    expect(agentGithubEnv(true)).toEqual({ GH_TOKEN: GH_PLACEHOLDER_TOKEN });
+    expect(agentGithubEnv(false)).toEqual({});
+  });
+
+  it("rewrites each host's URLs to the proxy for the server's own git, the token in a header for the proxy's URLs alone, never in a URL", () => {
     const pairs = gitProxyPairs("http://127.0.0.1:4100", token, upstreams);
     expect(pairs).toEqual([
       ["http.http://127.0.0.1:4100/git/.extraHeader", `Authorization: Bearer ${token}`],
@@ -139,7 +146,7 @@ describe("git through the proxy", () => {
       ["url.http://127.0.0.1:4100/git/127.0.0.1:8181/.insteadOf", "http://127.0.0.1:8181/"],
     ]);
     expect(pairs.filter(([key]) => key.includes(token))).toEqual([]);
-    // The HOME's file holds the rewrites alone: the token is in each process's own environment.
+    // The HOME's file holds the rewrites alone: an agent's git carries no token.
     expect(gitProxyConfig("http://127.0.0.1:4100", upstreams)).toBe(
       `[url "http://127.0.0.1:4100/git/github.com/"]\n\tinsteadOf = https://github.com/\n` +
         `[url "http://127.0.0.1:4100/git/127.0.0.1:8181/"]\n\tinsteadOf = http://127.0.0.1:8181/\n`,

@@ -1,6 +1,7 @@
 // GraphQL scoped like REST, as tables: the queries gh's own commands send (as gh writes them, with
-// their variables), each with its decision, and the ways around the scope: aliases, variables,
-// fragments, node ids, search, lists of the viewer, an owner or a user, several operations.
+// their variables), each with its decision; the ways around the scope: aliases, variables,
+// fragments, node ids, search, lists of the viewer, an owner or a user, several operations; and
+// fields not on the allow list, each refused by name.
 import { describe, expect, it } from "vitest";
 import { graphqlDecision } from "../../src/core/github-graphql-scope";
 
@@ -78,6 +79,30 @@ const AROUND: Array<[string, string, Record<string, unknown> | undefined, boolea
   ["a subscription", `subscription { x }`, undefined, false],
   ["the word mutation in a read", `{ repository(owner: "acme", name: "api") { issues(first: 1, labels: ["mutation"]) { totalCount } } }`, undefined, true],
   ["not GraphQL", `{ repository(owner: "acme"`, undefined, false],
+  ["our repository's files on another branch", `{ repository(owner: "acme", name: "api") { ref(qualifiedName: "refs/heads/dev") { target { ... on Commit { tree { entries { name object { ... on Blob { text } } } } } } } } }`, undefined, true],
+  ["a pull request's files and checks", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { files(first: 100) { nodes { path additions } } commits(last: 1) { nodes { commit { oid status { contexts { context state } } checkSuites(first: 5) { nodes { conclusion app { name } } } } } } } } }`, undefined, true],
+];
+
+/**
+ * Reads the scope's deny list let through, each named by the refusal: another repository's
+ * branches, other repositories' linked branches, people and organisations, and settings REST refuses.
+ */
+const UNLISTED: Array<[string, string, string]> = [
+  ["the head repository's branches (headRef compare tree blob text)", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { headRef { compare(headRef: "x") { commits(first: 1) { nodes { tree { entries { object { ... on Blob { text } } } } } } } } } } }`, "repository.pullRequest.headRef (PullRequest.headRef)"],
+  ["our ref's compare with a fork's branch", `{ repository(owner: "acme", name: "api") { defaultBranchRef { compare(headRef: "fork:main") { aheadBy } } } }`, "repository.defaultBranchRef.compare (Ref.compare)"],
+  ["linkedBranches", `{ repository(owner: "acme", name: "api") { issue(number: 1) { linkedBranches(first: 5) { nodes { ref { name repository { nameWithOwner } } } } } } }`, "repository.issue.linkedBranches (Issue.linkedBranches)"],
+  ["a commit's signer", `{ repository(owner: "acme", name: "api") { defaultBranchRef { target { ... on Commit { signature { signer { login email } } } } } } }`, "repository.defaultBranchRef.target.signature (Commit.signature)"],
+  ["a commit's onBehalfOf", `{ repository(owner: "acme", name: "api") { defaultBranchRef { target { ... on Commit { onBehalfOf { login membersWithRole(first: 5) { nodes { login } } } } } } } }`, "repository.defaultBranchRef.target.onBehalfOf (Commit.onBehalfOf)"],
+  ["mentions", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { comments(first: 1) { nodes { mentions(first: 5) { nodes { login } } } } } } }`, "repository.pullRequest.comments.nodes.mentions (IssueComment.mentions)"],
+  ["suggestedActors", `{ repository(owner: "acme", name: "api") { suggestedActors(capabilities: [CAN_BE_ASSIGNED], first: 10) { nodes { login } } } }`, "repository.suggestedActors (Repository.suggestedActors)"],
+  ["deployKeys", `{ repository(owner: "acme", name: "api") { deployKeys(first: 10) { nodes { key title } } } }`, "repository.deployKeys (Repository.deployKeys)"],
+  ["deployments' payload", `{ repository(owner: "acme", name: "api") { deployments(first: 10) { nodes { payload environment } } } }`, "repository.deployments (Repository.deployments)"],
+  ["environments", `{ repository(owner: "acme", name: "api") { environments(first: 10) { nodes { name protectionRules(first: 5) { nodes { type } } } } } }`, "repository.environments (Repository.environments)"],
+  ["vulnerabilityAlerts", `{ repository(owner: "acme", name: "api") { vulnerabilityAlerts(first: 10) { nodes { securityVulnerability { package { name } } } } } }`, "repository.vulnerabilityAlerts (Repository.vulnerabilityAlerts)"],
+  ["a field no one listed", `{ repository(owner: "acme", name: "api") { somethingNew { id } } }`, "repository.somethingNew (Repository.somethingNew)"],
+  ["a person's more than who they are", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { author { ... on User { company bio } } } } }`, "repository.pullRequest.author.company (User.company): only who or what it is may be read there"],
+  ["a fragment on a type the place cannot hold", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { author { ... on Repository { name } } } } }`, "repository.pullRequest.author.... on Repository (Actor there) is not on the credential proxy's list of what an agent may read"],
+  ["a fork parent's files", `{ repository(owner: "acme", name: "api") { parent { object(expression: "HEAD:keys.txt") { ... on Blob { text } } } } }`, "repository.parent.object (Repository.object)"],
 ];
 
 describe("gh's own queries", () => {
@@ -86,6 +111,14 @@ describe("gh's own queries", () => {
     const [, query, variables] = GH.find(([name]) => name.startsWith("gh pr checks")) ?? [];
     expect(graphqlDecision(REPOS, { query, variables })).toEqual({ allow: false, why: "GraphQL node cannot be tied to a repository of your conversations; query `repository(owner:, name:)`" });
     expect(graphqlDecision(REPOS, { query: GH[9]?.[1], variables: GH[9]?.[2] })).toEqual({ allow: false, why: "acme/secret is not the repository of one of your conversations" });
+  });
+});
+
+describe("the allow list", () => {
+  it.each(UNLISTED)("refuses %s, naming it in one line", (_, query, named) => {
+    const decision = graphqlDecision(REPOS, { query });
+    expect(decision).toEqual({ allow: false, why: expect.stringContaining(`GraphQL ${named}`) });
+    expect(decision.allow === false && decision.why).not.toMatch(/\n/);
   });
 });
 
