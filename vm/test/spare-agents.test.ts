@@ -65,6 +65,14 @@ it("a new session takes the spare started after the last run, another starts beh
   expect(taken).toEqual([fresh.runId]);
   expect(h.spawns).not.toContain(resumed.runId);
   expect(h.spawns).toEqual(expect.arrayContaining([otherWorkspace.runId, otherOptions.runId]));
+
+  // Her spare follows her: after a run in "other", the next new session there takes one.
+  const other = join(a.root, "workspaces", "other");
+  await run(alice, "back there", { workspace: "other", sessionId: otherWorkspace.sessionId });
+  await twoIn(other);
+  const there = await run(alice, "new there", { workspace: "other" });
+  expect(taken).toEqual([fresh.runId, there.runId]);
+  expect(h.spawns).not.toContain(there.runId);
 });
 
 it("a spare's environment names its own user only, and no run", async () => {

@@ -48,9 +48,9 @@ export function spareRefusal(spare: SpareFacts, want: SpareWant): string | null 
 export type SpareDemand = {
   /** SPARE_AGENTS: spares the VM keeps at most, over all users (0: none). */
   limit: number;
-  /** Spares alive now, and whether this user holds one. */
+  /** Spares alive now, and this user's: none, one for this run's workspace and options, or one elsewhere. */
   spares: number;
-  userHasOne: boolean;
+  userSpare: "none" | "here" | "elsewhere";
   shuttingDown: boolean;
   /** The run that just ended: a fork or someone else's text gets no spare after it. */
   forked: boolean;
@@ -60,12 +60,15 @@ export type SpareDemand = {
 };
 
 /**
- * After a user's run: start a spare in its workspace for that user's next new session, unless the
- * VM keeps its limit already, the user holds one, the VM is stopping, or one more process would
- * cost any warm process its place (a spare never evicts one: it only uses memory left over).
+ * After a user's run: a spare in its workspace for that user's next new session. `replace`: the
+ * user's spare waits in another workspace (or with other options): it goes, and one starts here,
+ * where the user is now. `start`: a first one, unless the VM keeps its limit already. Never while
+ * the VM is stopping, after a fork or someone else's text, or when one more process would cost any
+ * warm process its place (a spare never evicts one: it only uses memory left over; a replacement
+ * is judged once the old one is gone).
  */
-export function spareWanted(d: SpareDemand): boolean {
-  if (d.limit <= 0 || d.shuttingDown || d.forked || d.untrusted) return false;
-  if (d.userHasOne || d.spares >= d.limit) return false;
-  return d.admission.kind === "spawn";
+export function spareWanted(d: SpareDemand): "start" | "replace" | "none" {
+  if (d.limit <= 0 || d.shuttingDown || d.forked || d.untrusted || d.userSpare === "here") return "none";
+  if (d.userSpare === "elsewhere") return "replace";
+  return d.spares < d.limit && d.admission.kind === "spawn" ? "start" : "none";
 }

@@ -17,7 +17,7 @@ import type { AgentSpec } from "./agent-start";
 
 export type SpareDeps = {
   config: Pick<VmConfig, "spareAgents" | "warmSessionMs">;
-  pool: Pick<AgentPool, "addSpare" | "spares" | "headroom">;
+  pool: Pick<AgentPool, "addSpare" | "spares" | "headroom" | "stop">;
   newAgent: (paths: UserPaths, ids: AgentIds | null, spec: AgentSpec, wanted: () => boolean) => Promise<AgentProcess | null>;
   settingsPathOf: (userKey: string, cwd: string, options: StartRunRequest["options"]) => string | null;
   shuttingDown: () => boolean;
@@ -59,19 +59,25 @@ export function createSpareAgents(deps: SpareDeps) {
     /** After a run of the user in `cwd`: a spare for their next new session there, when one is wanted. */
     async startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): Promise<void> {
       const { options } = request;
-      const wanted = () =>
-        spareWanted({
-          limit: deps.config.spareAgents,
-          spares: deps.pool.spares().length + starting.size,
-          userHasOne: deps.pool.spares().some((agent) => agent.userKey === paths.key),
-          shuttingDown: deps.shuttingDown(),
-          forked: options.forkSession === true,
-          untrusted: options.approvals?.untrusted === true,
-          admission: deps.pool.headroom(),
-        });
-      if (starting.has(paths.key) || !wanted()) return;
+      const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
+      const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
+      const decision = spareWanted({
+        limit: deps.config.spareAgents,
+        spares: deps.pool.spares().length + starting.size,
+        userSpare: mine.length === 0 ? "none" : mine.some((agent) => agent.cwd === cwd && agent.fingerprint === fingerprint) ? "here" : "elsewhere",
+        shuttingDown: deps.shuttingDown(),
+        forked: options.forkSession === true,
+        untrusted: options.approvals?.untrusted === true,
+        admission: deps.pool.headroom(),
+      });
+      if (starting.has(paths.key) || decision === "none") return;
       starting.add(paths.key);
       try {
+        // The user is here now: their spare elsewhere makes way, then this one must fit beside every warm process.
+        if (decision === "replace") {
+          await Promise.all(mine.map((agent) => deps.pool.stop(agent)));
+          if (deps.pool.headroom().kind !== "spawn") return;
+        }
         // A new session, so no fork: what the run's next /new in this workspace sends.
         const { forkSession: _fork, keepWarmMs: _keep, ...spareOptions } = options;
         const agent = await deps.newAgent(paths, ids, { cwd, options: spareOptions, sessionId: null, gitIdentity: request.gitIdentity }, () => !deps.shuttingDown());

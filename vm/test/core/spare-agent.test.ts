@@ -42,18 +42,21 @@ describe("spareRefusal", () => {
 });
 
 describe("spareWanted", () => {
-  const room: SpareDemand = { limit: 2, spares: 0, userHasOne: false, shuttingDown: false, forked: false, untrusted: false, admission: { kind: "spawn" } };
-  it.each<[string, Partial<SpareDemand>, boolean]>([
-    ["room, none yet", {}, true],
-    ["one other user's spare, limit 2", { spares: 1 }, true],
-    ["turned off (SPARE_AGENTS=0)", { limit: 0 }, false],
-    ["the VM's limit reached", { spares: 2 }, false],
-    ["the user holds one", { spares: 1, userHasOne: true }, false],
-    ["the VM is stopping", { shuttingDown: true }, false],
-    ["after a forked event run", { forked: true }, false],
-    ["after a run of someone else's text", { untrusted: true }, false],
-    ["only by evicting a warm process", { admission: { kind: "evict", count: 1 } }, false],
-    ["no memory at all", { admission: { kind: "refuse", reason: "memory" } }, false],
+  const room: SpareDemand = { limit: 2, spares: 0, userSpare: "none", shuttingDown: false, forked: false, untrusted: false, admission: { kind: "spawn" } };
+  it.each<[string, Partial<SpareDemand>, "start" | "replace" | "none"]>([
+    ["room, none yet", {}, "start"],
+    ["one other user's spare, limit 2", { spares: 1 }, "start"],
+    ["turned off (SPARE_AGENTS=0)", { limit: 0 }, "none"],
+    ["the VM's limit reached", { spares: 2 }, "none"],
+    ["the user's spare waits here already", { spares: 1, userSpare: "here" }, "none"],
+    ["the user's spare waits in another workspace", { spares: 2, userSpare: "elsewhere" }, "replace"],
+    ["replaced even when memory is short: the old one goes first", { spares: 1, userSpare: "elsewhere", admission: { kind: "evict", count: 1 } }, "replace"],
+    ["not replaced after a forked run", { spares: 1, userSpare: "elsewhere", forked: true }, "none"],
+    ["the VM is stopping", { shuttingDown: true }, "none"],
+    ["after a forked event run", { forked: true }, "none"],
+    ["after a run of someone else's text", { untrusted: true }, "none"],
+    ["only by evicting a warm process", { admission: { kind: "evict", count: 1 } }, "none"],
+    ["no memory at all", { admission: { kind: "refuse", reason: "memory" } }, "none"],
   ])("%s", (_name, over, wanted) => {
     expect(spareWanted({ ...room, ...over })).toBe(wanted);
   });
