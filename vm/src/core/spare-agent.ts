@@ -48,6 +48,8 @@ export function spareRefusal(spare: SpareFacts, want: SpareWant): string | null 
 export type SpareDemand = {
   /** SPARE_AGENTS: spares the VM keeps at most, over all users (0: none). */
   limit: number;
+  /** How long a spare waits for its run (WARM_SESSION_MS): 0 keeps no process after its run, a spare neither. */
+  lifetimeMs: number;
   /** Spares alive now, and this user's: none, one for this run's workspace and options, or one elsewhere. */
   spares: number;
   userSpare: "none" | "here" | "elsewhere";
@@ -68,7 +70,7 @@ export type SpareDemand = {
  * is judged once the old one is gone).
  */
 export function spareWanted(d: SpareDemand): "start" | "replace" | "none" {
-  if (d.limit <= 0 || d.shuttingDown || d.forked || d.untrusted || d.userSpare === "here") return "none";
+  if (d.limit <= 0 || d.lifetimeMs <= 0 || d.shuttingDown || d.forked || d.untrusted || d.userSpare === "here") return "none";
   if (d.userSpare === "elsewhere") return "replace";
   return d.spares < d.limit && d.admission.kind === "spawn" ? "start" : "none";
 }

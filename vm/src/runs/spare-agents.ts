@@ -63,6 +63,7 @@ export function createSpareAgents(deps: SpareDeps) {
       const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
       const decision = spareWanted({
         limit: deps.config.spareAgents,
+        lifetimeMs: deps.config.warmSessionMs,
         spares: deps.pool.spares().length + starting.size,
         userSpare: mine.length === 0 ? "none" : mine.some((agent) => agent.cwd === cwd && agent.fingerprint === fingerprint) ? "here" : "elsewhere",
         shuttingDown: deps.shuttingDown(),

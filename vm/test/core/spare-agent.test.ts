@@ -42,11 +42,12 @@ describe("spareRefusal", () => {
 });
 
 describe("spareWanted", () => {
-  const room: SpareDemand = { limit: 2, spares: 0, userSpare: "none", shuttingDown: false, forked: false, untrusted: false, admission: { kind: "spawn" } };
+  const room: SpareDemand = { limit: 2, lifetimeMs: 600_000, spares: 0, userSpare: "none", shuttingDown: false, forked: false, untrusted: false, admission: { kind: "spawn" } };
   it.each<[string, Partial<SpareDemand>, "start" | "replace" | "none"]>([
     ["room, none yet", {}, "start"],
     ["one other user's spare, limit 2", { spares: 1 }, "start"],
     ["turned off (SPARE_AGENTS=0)", { limit: 0 }, "none"],
+    ["no process kept after a run (WARM_SESSION_MS=0)", { lifetimeMs: 0 }, "none"],
     ["the VM's limit reached", { spares: 2 }, "none"],
     ["the user's spare waits here already", { spares: 1, userSpare: "here" }, "none"],
     ["the user's spare waits in another workspace", { spares: 2, userSpare: "elsewhere" }, "replace"],
