@@ -12,7 +12,7 @@ import { IS_ROOT, processesIn, resultsOf, uniqueId, useHarness } from "./helpers
 const taken: string[] = [];
 /** Every run id this file started: none may appear in a spare's environment. */
 const runIds: string[] = [];
-const h = useHarness({ warmSessionMs: 60_000, spareAgents: 2 }, { onTiming: (runId, mark) => void (mark === "spare_taken" && taken.push(runId)) });
+const h = useHarness({ warmSessionMs: 60_000, spareAgents: 3 }, { onTiming: (runId, mark) => void (mark === "spare_taken" && taken.push(runId)) });
 const alice = "+15550006201";
 const bob = "+15550006202";
 const OPTIONS = { permissionMode: "bypassPermissions" } as const;
@@ -28,8 +28,17 @@ async function run(userId: string, text: string, more: { sessionId?: string | nu
   return { runId, sessionId: result?.sessionId ?? null };
 }
 
+/** The CLIs working in `dir` (not their relay tools' MCP servers, which run there too). */
+const clisIn = (dir: string) =>
+  processesIn(dir).filter((pid) => {
+    try {
+      return !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("relay-mcp-main");
+    } catch {
+      return false;
+    }
+  });
 /** The spare is up: the workspace holds two CLIs (the run's, warm, and the spare). */
-const twoIn = (dir: string) => expect.poll(() => processesIn(dir).length, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+const twoIn = (dir: string) => expect.poll(() => clisIn(dir).length, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(2);
 
 it("a new session takes the spare started after the last run, another starts behind it, and nobody else's run takes one", async () => {
   const a = userPathsOf(h.dataDir, alice);
@@ -79,7 +88,7 @@ it("a spare's environment names its own user only, and no run", async () => {
   const a = userPathsOf(h.dataDir, alice);
   await run(alice, "once more");
   await twoIn(a.workspace);
-  const environs = processesIn(a.workspace).map((pid) => {
+  const environs = clisIn(a.workspace).map((pid) => {
     try {
       return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
     } catch {
@@ -93,4 +102,21 @@ it("a spare's environment names its own user only, and no run", async () => {
     expect(runIds.filter((id) => env.some((line) => line.includes(id)))).toEqual([]);
     expect(env.filter((line) => line.startsWith("RELAY_"))).toEqual([]);
   }
+});
+
+it("a run that took a spare reaches the relay's tools through it, as its own run", async () => {
+  // A third user: the VM keeps three spares here (SPARE_AGENTS), one each.
+  const carol = "+15550006203";
+  const WITH_TOOLS = { permissionMode: "default", scheduleTools: true } as const;
+  const c = userPathsOf(h.dataDir, carol);
+  await run(carol, "first", { options: WITH_TOOLS });
+  await twoIn(c.workspace);
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId: carol, text: '[[tool schedule_create {"kind":"every","every":"2h","prompt":"check"}]]', options: WITH_TOOLS });
+  const call = await reader.waitFor((e) => e.type === "tool_call");
+  expect(taken).toContain(runId);
+  if (call.type !== "tool_call") throw new Error("not a tool call");
+  expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: call.callId, ok: true, text: "Task #1 scheduled." })).status).toBe(202);
+  const events = await reader.end();
+  expect(resultsOf(events)[0]?.text).toBe("[offline model] The mcp__relay__schedule_create tool answered: Task #1 scheduled.");
 });
