@@ -22,9 +22,10 @@ import { archiveSection } from "./archive/section";
 import { checkpointPathSection } from "./sections/checkpoint-path";
 import { parallelSection } from "./sections/parallel";
 import { warmPathSection } from "./sections/warm-path";
+import { coldPathSection } from "./sections/cold-path";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, parallelSection, diffPictureSection, webPageSection, schedulesSection, machinesSection, archiveSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, schedulesSection, machinesSection, archiveSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

@@ -143,7 +143,7 @@ function parseConfig(env: object): ConfigResult {
       adminSenders: admins.numbers,
       vm: machines.config === null && e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null,
       machines: machines.config,
-      archiveAfterMs: archiveAfterMs(e.ARCHIVE_AFTER_DAYS === undefined ? 7 : Number(e.ARCHIVE_AFTER_DAYS)),
+      archiveAfterMs: archiveAfterMs(e.ARCHIVE_AFTER_DAYS === undefined ? 3 : Number(e.ARCHIVE_AFTER_DAYS)),
       maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE === undefined ? 30 : Number(e.MAX_MESSAGES_PER_MINUTE),
       maxParallelRuns: e.MAX_PARALLEL_RUNS === undefined ? 3 : Number(e.MAX_PARALLEL_RUNS),
       allowlistCacheMs: e.ALLOWLIST_CACHE_MS === undefined ? 60_000 : Number(e.ALLOWLIST_CACHE_MS),

@@ -34,8 +34,8 @@ describe("dispatch retries, driven by the alarm", () => {
     const starts = (await vmRequests(phone)).filter((r) => r.kind === "start");
     expect(new Set(starts.map((s) => s.runId)).size).toBe(1);
     expect(starts).toHaveLength(3);
-    // Nothing is due but the archive, ARCHIVE_AFTER_DAYS (7) after the last use.
-    expect(await alarmOf(phone)).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    // Nothing is due but the archive, ARCHIVE_AFTER_DAYS (3 by default) after the last use.
+    expect(await alarmOf(phone)).toBeGreaterThan(Date.now() + 2 * 86_400_000);
   });
 
   it("a crash cuts the run: its message goes into the next run once, told so; a second crash fails it, named", async () => {
@@ -56,8 +56,8 @@ describe("dispatch retries, driven by the alarm", () => {
     expect(starts[1]!.messages![0]!.text).toMatch(/^build it \[\[vm:crash\]\]\n\n\[relay\] You already had this message in a turn that was interrupted/);
     const outcomes = await runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<{ outcome: string }>("SELECT outcome FROM runs ORDER BY created_at").toArray());
     expect(outcomes.map((r) => r.outcome)).toEqual(["interrupted", "interrupted"]);
-    // Nothing is due but the archive, ARCHIVE_AFTER_DAYS (7) after the last use.
-    expect(await alarmOf(phone)).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    // Nothing is due but the archive, ARCHIVE_AFTER_DAYS (3 by default) after the last use.
+    expect(await alarmOf(phone)).toBeGreaterThan(Date.now() + 2 * 86_400_000);
   });
 
   it("a run cut after it answered one turn carries the injected turn into the next run, and the user hears nothing extra", async () => {

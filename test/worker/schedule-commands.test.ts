@@ -25,13 +25,13 @@ describe("/schedule commands", () => {
     expect(await ask(phone, "/schedules")).toMatch(/#1 \[main\] every 2h: next .*\n {3}check the build/);
     expect(await ask(phone, "/schedule pause 1")).toBe("Task #1 paused.");
     expect((await schedulesOf(phone))[0]).toMatchObject({ status: "paused", next_run_at: null });
-    // Nothing else is due but the archive (ARCHIVE_AFTER_DAYS, 7, after the last message): a paused task leaves no alarm of its own.
-    expect(await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    // Nothing else is due but the archive (ARCHIVE_AFTER_DAYS, 3 by default, after the last message): a paused task leaves no alarm of its own.
+    expect(await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now() + 2 * 86_400_000);
     expect(await ask(phone, "/schedule resume #1")).toMatch(/^Task #1 resumed; next run /);
     expect(await ask(phone, "/schedule log 1")).toBe("Task #1 has not run yet.");
     expect(await ask(phone, "/schedule delete 1")).toBe("Task #1 deleted.");
     expect(await schedulesOf(phone)).toEqual([]);
-    expect(await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    expect(await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now() + 2 * 86_400_000);
     expect(await ask(phone, "/schedule pause 1")).toBe("There is no task #1. /schedules lists yours.");
   });
 

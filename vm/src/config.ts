@@ -26,6 +26,12 @@ export const VmConfigSchema = z.object({
   idleTimeoutMs: Millis.default(1_800_000),
   /** How long a CLI process stays alive after its run is done, for the next message. 0 disables. */
   warmSessionMs: Millis.default(600_000),
+  /**
+   * Spare CLIs the VM keeps started ahead for users' next new sessions (runs/spare-agents.ts), at
+   * most one per user, each for WARM_SESSION_MS. 0 here, for callers that start the server
+   * in-process (tests of other behaviour); the server as run (SPARE_AGENTS) keeps 2 unless set.
+   */
+  spareAgents: z.coerce.number().int().min(0).max(16).default(0),
   /** The VM's own maximum for a run; a shorter `timeLimitMs` from the relay wins. */
   runTimeLimitMs: Millis.default(3_600_000),
   /** SIGTERM to a run's process group, then SIGKILL after this long. */
@@ -94,6 +100,9 @@ export function passThroughEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
+/** Spares of `npm run vm` and the image: two users' next new sessions start at once (docs/notes/cold-path.md). */
+export const DEFAULT_SPARE_AGENTS = "2";
+
 /** Reads the contract's variables (plus the VM's own optional ones) from an environment. */
 export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
   const input: Record<string, unknown> = {
@@ -104,6 +113,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     claudeBin: env.CLAUDE_BIN || resolveClaudeBin(),
     idleTimeoutMs: env.IDLE_TIMEOUT_MS,
     warmSessionMs: env.WARM_SESSION_MS,
+    spareAgents: env.SPARE_AGENTS ?? DEFAULT_SPARE_AGENTS,
     runTimeLimitMs: env.RUN_TIME_LIMIT_MS,
     stopGraceMs: env.STOP_GRACE_MS,
     heartbeatMs: env.HEARTBEAT_MS,

@@ -89,7 +89,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   // The CLI agents can run, installed for them when they cannot reach the configured one.
   const agentCli = users.isolated ? cliForAgents(configured.claudeBin, configured.dataDir) : { bin: configured.claudeBin, line: null };
   if (agentCli.line) console.log(agentCli.line);
-  const relayMcp = users.isolated ? await relayMcpForAgents(configured.dataDir) : null;
+  const relayMcp = await relayMcpForAgents(configured.dataDir);
   if (relayMcp?.line) console.log(relayMcp.line);
   const config = { ...configured, claudeBin: agentCli.bin };
   const log = openRunLog(config.dataDir);

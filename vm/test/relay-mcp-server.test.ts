@@ -37,6 +37,7 @@ const vm = createServer(async (req: IncomingMessage, res) => {
 let vmUrl = "";
 let builtDir = "";
 let installed: McpCommand | null = null;
+let fromSources: McpCommand | null = null;
 
 /**
  * The command a root VM gives agents when this node sits in a private (0700) directory, as in a
@@ -64,6 +65,8 @@ beforeAll(async () => {
   vmUrl = `http://127.0.0.1:${(vm.address() as AddressInfo).port}${TOOL_CALL_ROUTE}`;
   builtDir = buildBundle();
   installed = await installedForAgents();
+  // What the VM gives agents when it runs from the sources (npm run vm): never tsx's loader.
+  fromSources = (await relayMcpForAgents(tempDir("vm-mcp-data-"))).command;
 }, 60_000);
 afterAll(async () => {
   rmSync(builtDir, { recursive: true, force: true });
@@ -105,6 +108,11 @@ const runtimes = [
     entry: /\/vm\/dist\/test-bundle-\w+\/relay-mcp-main\.cjs$/,
   },
   {
+    name: "as a VM under tsx gives it to agents: the sources bundled once, no TypeScript loader",
+    command: () => fromSources ?? relayMcpCommand(),
+    entry: /\/\.cli\/relay-mcp-[0-9a-f]{12}\/relay-mcp-main\.cjs$/,
+  },
+  {
     name: "installed for agents who cannot reach this node (a private checkout)",
     command: () => installed ?? relayMcpCommand(),
     entry: /\/\.cli\/relay-mcp-[0-9a-f]{12}\/relay-mcp-main\.cjs$/,
@@ -115,6 +123,7 @@ describe.each(runtimes)("the relay tools' MCP server $name", ({ command, entry }
   it("initializes, lists the tools and forwards calls with its secret", async () => {
     const cmd = command();
     expect(cmd.args.at(-1)).toMatch(entry);
+    if (cmd.args.at(-1)!.endsWith(".cjs")) expect(cmd.args).not.toContain("--import");
     const mcp = startMcp(cmd);
     const init = await mcp.request(0, "initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "test", version: "1" } });
     expect(init.result).toMatchObject({ protocolVersion: "2025-11-25", capabilities: { tools: {} }, serverInfo: { name: "relay" } });

@@ -1,8 +1,9 @@
-// The relay tools' MCP server as agents start it. The CLI starts it as the agent's uid, with the
-// node that runs this server and the module next to it (relay-mcp-config.ts): in a checkout under
-// a private directory neither is in the agents' reach. Then the server installs both for them
-// beside the CLI (cli-install.ts): that node, and the MCP server as one bundled file (the image's
-// dist/relay-mcp-main.cjs as it is, or, under tsx, the sources bundled as vm/build.mjs does).
+// The relay tools' MCP server as agents start it: always from one bundled JavaScript file, never
+// through a TypeScript loader (under tsx, loading tsx and compiling the sources took 0.3-1.5 s of
+// every cold run's start: docs/notes/cold-path.md). The image's dist/relay-mcp-main.cjs is used as
+// it is; under tsx the sources are bundled once as vm/build.mjs does, into DATA_DIR/.cli. The CLI
+// starts it as the agent's uid: where this server's node or module is out of the agents' reach (a
+// checkout under a private directory), that node is installed beside the bundle (cli-install.ts).
 import { createHash } from "node:crypto";
 import { readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -47,21 +48,22 @@ function closedPathOf(command: McpCommand): string | null {
 
 export async function relayMcpForAgents(dataDir: string, base: McpCommand = relayMcpCommand()): Promise<{ command: McpCommand; line: string | null }> {
   const closedAt = closedPathOf(base);
-  if (closedAt === null) return { command: base, line: null };
-  const why = `agents cannot start the relay tools' MCP server (${closedAt} is closed to other users)`;
+  const entry = base.args.at(-1) ?? "";
+  if (closedAt === null && entry.endsWith(".cjs")) return { command: base, line: null };
+  const why = closedAt === null ? null : `agents cannot start the relay tools' MCP server (${closedAt} is closed to other users)`;
   try {
     const node = realpathSync(base.command);
-    const entry = base.args.at(-1) ?? "";
     const bundle = await bundleOf(entry);
     const { size, mtimeMs } = statSync(node);
-    const key = createHash("sha256").update(`${node}\n${size}\n${Math.trunc(mtimeMs)}\n${bundle}`).digest("hex").slice(0, 12);
+    const key = createHash("sha256").update(`${node}\n${size}\n${Math.trunc(mtimeMs)}\n${closedAt !== null}\n${bundle}`).digest("hex").slice(0, 12);
     const installed = installOnce(dataDir, "relay-mcp", key, (tmp) => {
       writeFileSync(join(tmp, "relay-mcp-main.cjs"), bundle, { mode: 0o644 });
-      return place(node, join(tmp, "node"));
+      // A node the agents can reach already is used where it is.
+      return closedAt === null ? "copy" : place(node, join(tmp, "node"));
     });
-    const command = { command: join(installed.dir, "node"), args: [...MCP_SERVER_NODE_FLAGS, join(installed.dir, "relay-mcp-main.cjs")] };
-    return { command, line: `vm: ${why}: it runs from ${installed.dir}` };
+    const command = { command: closedAt === null ? base.command : join(installed.dir, "node"), args: [...MCP_SERVER_NODE_FLAGS, join(installed.dir, "relay-mcp-main.cjs")] };
+    return { command, line: why === null ? null : `vm: ${why}: it runs from ${installed.dir}` };
   } catch (error) {
-    return { command: base, line: `vm: ${why}, and installing it for them failed: ${String(error)}` };
+    return { command: base, line: `vm: ${why ?? "the relay tools' MCP server could not be bundled"}${why ? ", and installing it for them failed" : ""}: ${String(error)}` };
   }
 }

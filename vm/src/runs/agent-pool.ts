@@ -1,6 +1,7 @@
 // The agent processes runs are served by, and their slots on the Machine: which may take a run
-// (running, or warm for their session's next one), which are alive until they exit, how long a warm
-// one waits (awake time), and whether the memory budget (core/process-budget.ts) admits one more.
+// (running, warm for their session's next one, or a spare for a new session), which are alive until
+// they exit, how long a warm one or a spare waits (awake time), and whether the memory budget
+// (core/process-budget.ts) admits one more.
 import { freemem, totalmem } from "node:os";
 import type { AwakeTime, AwakeTimer } from "../awake-timers";
 import type { VmConfig } from "../config";
@@ -64,7 +65,9 @@ export function createAgentPool(deps: AgentPoolDeps) {
     warmTimers.set(agent, deps.awake.after(warmMs, () => void stop(agent)));
   }
 
-  const idle = () => [...agents].filter((a) => !a.run);
+  /** Spares first (they hold nothing of anyone's), then warm ones, oldest first. */
+  const idle = () => [...agents].filter((a) => !a.run).sort((a, b) => Number(a.served) - Number(b.served));
+  const isSpare = (agent: AgentProcess) => !agent.served && !agent.run && !agent.stopping;
   const inDir = (userKey: string, dir: string) => [...alive].filter((agent) => agent.userKey === userKey && agent.cwd === dir);
 
   return {
@@ -81,12 +84,23 @@ export function createAgentPool(deps: AgentPoolDeps) {
       endWarm(agent);
       agents.delete(agent);
     },
-    /** The process takes the run: it is no longer warm. */
+    /** The process takes the run: it is no longer warm, nor a spare. */
     take(agent: AgentProcess, run: Run): void {
       endWarm(agent);
       agent.run = run;
+      agent.served = true;
       agents.add(agent);
     },
+    /** A spare, started before its run is known: it waits `lifetimeMs` of awake time for one, then exits. */
+    addSpare(agent: AgentProcess, lifetimeMs: number): void {
+      if (!agent.cli.isAlive() || agent.stopping) return;
+      agents.add(agent);
+      warmTimers.set(agent, deps.awake.after(lifetimeMs, () => void stop(agent)));
+    },
+    /** The spares waiting now, every user's. */
+    spares: (): AgentProcess[] => [...agents].filter(isSpare),
+    /** What the memory budget says of one more process now, without letting any go. */
+    headroom: () => admitProcess({ alive: alive.size, idle: idle().length, ...(deps.memory ?? kernelMemory)() }),
     /** The user's processes with no run: warm, or ending. */
     idleOf: (userKey: string): AgentProcess[] => [...agents].filter((agent) => agent.userKey === userKey && !agent.run),
     /** Whether one more process fits the Machine's memory: idle warm processes (any user's, oldest first) make way, or the run is refused by name. */

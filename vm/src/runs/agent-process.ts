@@ -14,6 +14,10 @@ export type AgentProcess = {
   /** Its working directory: the workspace it serves. A warm process takes runs of that one only. */
   readonly cwd: string;
   readonly fingerprint: string;
+  /** The OS user it runs as (null: the server's), its HOME and the rules file it was given: checked before a spare is handed over. */
+  readonly uid: number | null;
+  readonly home: string;
+  readonly settingsPath: string | null;
   /** The session the CLI is on (from `--resume`, then from its own events). */
   sessionId: string | null;
   run: Run | null;
@@ -22,6 +26,8 @@ export type AgentProcess = {
   retired: boolean;
   /** Kept warm by the relay's `keepWarmMs` (deep mode) until then, in awake time (`awake.now()`): the VM does not go idle before. */
   holdUntil: number;
+  /** It has served a run: it is no spare any more (core/spare-agent.ts). */
+  served: boolean;
 };
 
 export type SpawnAgentInput = {
@@ -85,11 +91,15 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
     userKey: input.paths.key,
     cwd: input.cwd,
     fingerprint: optionsFingerprint(input.options, input.runEnv),
+    uid: input.ids?.uid ?? null,
+    home: input.paths.home,
+    settingsPath: input.settingsPath,
     sessionId: input.sessionId,
     run: null,
     stopping: false,
     retired: false,
     holdUntil: 0,
+    served: false,
   };
   return agent;
 }

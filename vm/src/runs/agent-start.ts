@@ -1,8 +1,10 @@
-// Starts the agent process of a run: the relay tools offered with a secret of the process's own,
-// a credential proxy token good only while its run takes model requests, the process registered
-// with the proxy (on GitHub it is judged as the run it serves), the user's HOME prepared, then the CLI spawned; its exit is fed to
-// the run it serves then, with the reason it ended.
-import type { StartRunRequest } from "../../../src/protocol/vm/runs";
+// Starts an agent process, for a run or as a spare before its run is known: the relay tools offered
+// with a secret of the process's own, a credential proxy token good only while the run it serves
+// at that moment takes model requests, the process registered with the proxy (on GitHub it is
+// judged as the run it serves at that moment), the user's HOME prepared, then the CLI spawned; its
+// exit is fed to the run it serves then, with the reason it ended. Nothing of a run is in its
+// environment: a run reaches it only through `agent.run`.
+import type { GitIdentity, RunOptions } from "../../../src/protocol/vm/runs";
 import type { CliExit } from "../cli/cli-process";
 import type { AgentIds } from "../core/agent-ids";
 import { needsRelayMcp } from "../core/cli-command";
@@ -16,16 +18,21 @@ import type { AgentPool } from "./agent-pool";
 import type { ManagerDeps } from "./manager-deps";
 import type { Run } from "../core/run-handle";
 
+/** What a process is started for: its workspace, options, session and git identity (a run's request, or a spare's guess of the next one). */
+export type AgentSpec = { cwd: string; options: RunOptions; sessionId: string | null; gitIdentity: GitIdentity | undefined };
+
 /** `runAsks`: whether a live run asks the user before each command (approvals on); the run manager knows. */
 export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "started" | "exited">, secrets: readonly string[], runAsks: (runId: string) => boolean) {
   const { config, onTiming } = deps;
 
-  /** Null: the run ended while the process's files were being written (nothing is started). */
-  async function newAgent(paths: UserPaths, ids: AgentIds | null, run: Run, request: StartRunRequest): Promise<AgentProcess | null> {
-    const cwd = run.cwd;
+  /**
+   * Null: `wanted()` turned false while the process's files were being written (its run ended, or
+   * a spare is no longer wanted): nothing is started.
+   */
+  async function newAgent(paths: UserPaths, ids: AgentIds | null, spec: AgentSpec, wanted: () => boolean): Promise<AgentProcess | null> {
+    const { cwd, options } = spec;
     let self: AgentProcess | null = null;
     // The secret speaks for this process's current run only, so a call never reaches another run.
-    const { options } = request;
     const offering = needsRelayMcp(options)
       ? offerRelayTools(deps.tools, {
           tmpDir: paths.tmp,
@@ -50,12 +57,12 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
         ...(onTiming ? { modelRequested: () => self?.run && onTiming(self.run.id, "model_request", performance.now()) } : {}),
       }) ?? null;
     // Both written as the user, by children of its uid, side by side.
-    const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, request.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
+    const [tools] = await Promise.all([offering, deps.prepareHome?.(ids, paths.home, spec.gitIdentity, proxyGrant?.token ?? null)]).catch(async (error: unknown) => {
       (await offering?.catch(() => null))?.release();
       proxyGrant?.revoke();
       throw error;
     });
-    if (run.admits("input").kind === "refuse") {
+    if (!wanted()) {
       tools?.release();
       proxyGrant?.revoke();
       return null;
@@ -65,12 +72,12 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
       paths,
       ids,
       cwd,
-      runEnv: gitIdentityEnv(request.gitIdentity),
-      options: request.options,
-      sessionId: request.sessionId,
+      runEnv: gitIdentityEnv(spec.gitIdentity),
+      options,
+      sessionId: spec.sessionId,
       mcpConfigPath: tools?.mcpConfigPath ?? null,
       // A run of someone else's text gets none of the user's "always" rules.
-      settingsPath: request.options.approvals?.untrusted ? null : (deps.rulesFileOf?.(paths.key, cwd) ?? null),
+      settingsPath: settingsPathOf(paths.key, cwd, options),
       passThrough: proxyGrant && deps.proxy ? deps.proxy.agentEnv(proxyGrant.token) : config.cliEnv,
       ...(proxyGrant && deps.proxy ? { resultText: deps.proxy.resultText } : {}),
       maxLineBytes: config.maxLineBytes,
@@ -98,6 +105,11 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
     return agent;
   }
 
+  /** The user's "always" rules for the workspace; a run of someone else's text gets none of them. */
+  function settingsPathOf(userKey: string, cwd: string, options: RunOptions): string | null {
+    return options.approvals?.untrusted ? null : (deps.rulesFileOf?.(userKey, cwd) ?? null);
+  }
+
   /** Why the run's CLI ended: the VM's stop, the VM's configuration, or a crash. */
   function exitInput(run: Run, exit: CliExit): RunInput {
     if (run.stopRequest) return { type: "exited", stopCode: run.stopRequest.code, message: run.stopRequest.message };
@@ -106,5 +118,5 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
     return { type: "exited", stopCode: null, message: redactSecrets(describeExit(exit), secrets) };
   }
 
-  return newAgent;
+  return { newAgent, settingsPathOf };
 }

@@ -1,10 +1,12 @@
 // The VM's runs: a user's conversations run side by side, each in a process of its own (never two
-// on one session), taken up by a warm process of its session or started within the memory budget
-// (agent-pool.ts, agent-start.ts); mid-run input, cancel, time limits, workspace locks and the shutdown.
+// on one session), taken up by a warm process of its session, by a spare for a new session
+// (spare-agents.ts) or started within the memory budget (agent-pool.ts, agent-start.ts); mid-run
+// input, cancel, time limits, workspace locks and the shutdown.
 import type { InputMessage, StartRunRequest } from "../../../src/protocol/vm/runs";
 import { writeTurn, type AgentProcess } from "./agent-process";
 import { createAgentPool } from "./agent-pool";
 import { createAgentStarter } from "./agent-start";
+import { createSpareAgents } from "./spare-agents";
 import type { ManagerDeps } from "./manager-deps";
 import { runCheckpoints, SHUTDOWN_CHECKPOINT_MS, wait } from "./run-checkpoints";
 import { optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "../core/cli-command";
@@ -42,7 +44,8 @@ export function createRunManager(deps: ManagerDeps) {
   const offlineModel = isOfflineModel(config.cliEnv);
   let shuttingDown = false;
   const pool = createAgentPool({ config, awake: deps.awake, ...(deps.records ? { records: deps.records } : {}), ...(deps.memory ? { memory: deps.memory } : {}), shuttingDown: () => shuttingDown });
-  const newAgent = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
+  const { newAgent, settingsPathOf } = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
+  const spares = createSpareAgents({ config, pool, newAgent, settingsPathOf, shuttingDown: () => shuttingDown });
 
   function find(runId: string): RunView | null {
     const live = runs.get(runId);
@@ -51,12 +54,14 @@ export function createRunManager(deps: ManagerDeps) {
     return logged ? loggedRunView(runId, logged.meta.userKey, logged.events) : null;
   }
 
-  function attach(agent: AgentProcess, run: Run, request: StartRunRequest, timeLimitMs: number): void {
+  function attach(agent: AgentProcess, run: Run, request: StartRunRequest, timeLimitMs: number, paths: UserPaths): void {
     pool.take(agent, run);
     const timer = timeLimitMs > 0 ? setTimeout(() => cancelWith(run, "time_limit", `the run exceeded its time limit of ${timeLimitMs} ms`), timeLimitMs) : null;
     run.onFinished(() => {
       if (timer) clearTimeout(timer);
       pool.afterRun(agent, run, request.options.keepWarmMs);
+      // The user's next new session here starts at once: a spare, now that this run is done with the cores.
+      spares.startAfter(paths, deps.users.idsOf(paths.key), run.cwd, request).catch((error: unknown) => console.warn(`vm: a spare agent for ${paths.key} did not start: ${String(error)}`));
     });
     const { onTiming } = deps;
     queues.get(run.id)?.attach((uuid, text) => {
@@ -80,16 +85,22 @@ export function createRunManager(deps: ManagerDeps) {
         current.cwd === run.cwd && current.sessionId === request.sessionId &&
         current.fingerprint === optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity)),
     );
-    if (warm) return attach(warm, run, request, timeLimitMs);
+    if (warm) return attach(warm, run, request, timeLimitMs, paths);
+    // A new session: a spare of this user, workspace and options takes it (checked before handover).
+    const spare = spares.forRun(paths, ids, run.cwd, request);
     // Any other idle one of this workspace (another session of it) or of this session is replaced;
     // other conversations' processes stay warm, within the memory budget below.
-    for (const current of mine.filter((a) => a.cwd === run.cwd || (request.sessionId !== null && a.sessionId === request.sessionId))) {
+    for (const current of mine.filter((a) => a !== spare && (a.cwd === run.cwd || (request.sessionId !== null && a.sessionId === request.sessionId)))) {
       // One that is already ending (stdin closed, or signalled) is left to finish its writes.
       const stopping = current.stopping ? current.cli.exited : pool.stop(current);
       // Two processes must never write the same session: wait for the old one to be gone.
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
     if (run.admits("input").kind === "refuse") return;
+    if (spare && spare.cli.isAlive() && !spare.stopping) {
+      deps.onTiming?.(run.id, "spare_taken", performance.now());
+      return attach(spare, run, request, timeLimitMs, paths);
+    }
     // The Machine's memory: idle warm processes (any user's, oldest first) make way, or the run is refused by name.
     const admission = await pool.admit();
     if (admission.kind === "refuse") {
@@ -97,10 +108,10 @@ export function createRunManager(deps: ManagerDeps) {
       run.failNow("busy", admission.reason);
       return;
     }
-    const agent = await newAgent(paths, ids, run, request);
+    const agent = await newAgent(paths, ids, { cwd: run.cwd, options: request.options, sessionId: request.sessionId, gitIdentity: request.gitIdentity }, () => run.admits("input").kind !== "refuse");
     if (!agent) return;
     deps.onTiming?.(run.id, "spawned", agent.cli.spawnedAt);
-    attach(agent, run, request, timeLimitMs);
+    attach(agent, run, request, timeLimitMs, paths);
   }
 
   function cancelWith(run: Run, code: "cancelled" | "time_limit" | "vm_restarted", message: string): Promise<unknown> {

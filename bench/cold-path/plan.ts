@@ -1,0 +1,55 @@
+// The cold-path benchmark as data: its rounds, texts, and its figures from the samples: medians of
+// webhook → the model's first request for a new session (a spare takes it), a new conversation in a
+// new workspace (no spare can), a resume after the CLI ended and a warm follow-up, beside a bare
+// CLI's start and resume measured in the same rounds, and their differences and ratios. Pure.
+import type { Figure } from "../lib/figures";
+import { median } from "../lib/stats";
+
+export const COLD_PATH_PHONE = "+15550062001";
+
+/** The VM's WARM_SESSION_MS here: a conversation's CLI and a spare end this long after their last run, so a resume finds neither. */
+export const BENCH_WARM_SESSION_MS = 5_000;
+
+/** A person reading the reply before the next message. */
+export const READ_MS = 1_000;
+
+export function roundsOf(quick: boolean): number {
+  return quick ? 2 : 7;
+}
+
+export type ColdKind = "new_session" | "new_workspace" | "warm" | "resume";
+export const COLD_KINDS: readonly ColdKind[] = ["new_session", "new_workspace", "warm", "resume"];
+
+/** A text no other turn sends, so the model request carrying it is this turn's. */
+export function turnText(kind: ColdKind | "warm_up" | "bare_start" | "bare_resume", index: number, runId: string): string {
+  return `bench cold path ${kind} ${index} ${runId}`;
+}
+
+/** One round: each path's webhook → first model request, and the bare CLI's spawn → first model request (ms; null: none seen). */
+export type ColdRound = Record<ColdKind, number | null> & { bareStart: number | null; bareResume: number | null; spareTaken: boolean };
+
+const present = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
+const medianOf = (xs: readonly (number | null)[]): number | null => (present(xs).length === 0 ? null : median(present(xs)));
+const ms = (x: number | null) => (x === null ? "n/a" : Math.round(x));
+
+export function coldPathFigures(rounds: readonly ColdRound[], memory: { vmTreeMb: number; spareMb: number | null }): Figure[] {
+  const section = "cold-path";
+  const m = (kind: keyof ColdRound) => medianOf(rounds.map((r) => r[kind] as number | null));
+  const bareStart = m("bareStart");
+  const bareResume = m("bareResume");
+  const newSession = m("new_session");
+  const resume = m("resume");
+  const over = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? "n/a" : Math.round((a / b) * 100) / 100);
+  const resumeOver = over(resume, bareResume);
+  return [
+    { section, name: "new session (/new; a spare takes it): webhook → first model request, p50", value: ms(newSession), unit: "ms", target: "≤ 300 ms", pass: newSession === null ? null : newSession <= 300, note: `${rounds.filter((r) => r.spareTaken).length}/${rounds.length} rounds took a spare; ${ratio(newSession, bareStart)}x the bare CLI's start` },
+    { section, name: "new conversation in a new workspace (no spare): webhook → first model request, p50", value: ms(m("new_workspace")), unit: "ms", note: `${ratio(m("new_workspace"), bareStart)}x the bare CLI's start` },
+    { section, name: "resume after the CLI ended: webhook → first model request, p50", value: ms(resume), unit: "ms", note: `${ratio(resume, bareResume)}x the bare CLI's resume` },
+    { section, name: "resume over the bare CLI's resume, p50", value: ms(resumeOver), unit: "ms", target: "≤ 300 ms", pass: resumeOver === null ? null : resumeOver <= 300 },
+    { section, name: "warm follow-up: webhook → first model request, p50", value: ms(m("warm")), unit: "ms", note: "its floors are judged in the warm-path section" },
+    { section, name: "bare CLI start: spawn → first model request, p50", value: ms(bareStart), unit: "ms" },
+    { section, name: "bare CLI resume: spawn → first model request, p50", value: ms(bareResume), unit: "ms" },
+    { section, name: "VM process tree with its warm CLI and a spare (summed RSS)", value: memory.vmTreeMb, unit: "MB", note: memory.spareMb === null ? "no spare seen" : `the spare alone ${memory.spareMb} MB (CLI and MCP server)` },
+  ];
+}

@@ -1,0 +1,28 @@
+// The cold-path benchmark's figures: medians of each path, the ratios to the bare CLI's start and
+// resume, the two judged distances, and rounds with no sample left out rather than counted as 0.
+import { describe, expect, it } from "vitest";
+import { type ColdRound, coldPathFigures } from "../cold-path/plan";
+
+const round = (over: Partial<ColdRound> = {}): ColdRound => ({ new_session: 250, new_workspace: 900, warm: 80, resume: 700, bareStart: 500, bareResume: 450, spareTaken: true, ...over });
+const valueOf = (rounds: ColdRound[], start: string) => coldPathFigures(rounds, { vmTreeMb: 600, spareMb: 240 }).find((f) => f.name.startsWith(start));
+
+describe("coldPathFigures", () => {
+  it.each<[string, ColdRound[], string, unknown, boolean | null | undefined]>([
+    ["a spare's new session under 300 ms", [round(), round({ new_session: 200 }), round({ new_session: 400 })], "new session", 250, true],
+    ["a new session over 300 ms fails", [round({ new_session: 320 })], "new session", 320, false],
+    ["no new-session sample: not judged", [round({ new_session: null })], "new session", "n/a", null],
+    ["resume − bare resume, from the medians", [round(), round({ resume: 900, bareResume: 500 }), round({ resume: 500, bareResume: 400 })], "resume over", 250, true],
+    ["resume 301 ms over fails", [round({ resume: 751 })], "resume over", 301, false],
+    ["a round without a bare resume: that median from the others", [round(), round({ bareResume: null, resume: 2_000 }), round({ resume: 720 })], "resume over", 720 - 450, true],
+  ])("%s", (_name, rounds, figure, value, pass) => {
+    const found = valueOf(rounds, figure);
+    expect(found?.value).toBe(value);
+    expect(found?.pass).toBe(pass);
+  });
+
+  it("names how many rounds took a spare and the ratios to the bare CLI", () => {
+    const figures = coldPathFigures([round(), round({ spareTaken: false, new_session: 750 })], { vmTreeMb: 633, spareMb: 239 });
+    expect(figures[0]?.note).toBe("1/2 rounds took a spare; 1x the bare CLI's start");
+    expect(figures.find((f) => f.name.startsWith("VM process tree"))).toMatchObject({ value: 633, note: "the spare alone 239 MB (CLI and MCP server)" });
+  });
+});

@@ -1,0 +1,93 @@
+// Spare agent processes: after a user's run, a CLI is started ahead in that run's workspace for the
+// user's next new session there (/new, /clear), with the relay's tools ready; a run that starts a
+// new session takes it instead of waiting for a CLI to start, and the next spare starts after that
+// run. The decisions (handover check, when one is wanted) are core/spare-agent.ts; memory and
+// lifetime are the pool's (agent-pool.ts). No run is known when a spare starts: its environment
+// holds nothing of one, and the run reaches it only through `agent.run` once taken.
+import type { StartRunRequest } from "../../../src/protocol/vm/runs";
+import type { VmConfig } from "../config";
+import type { AgentIds } from "../core/agent-ids";
+import { optionsFingerprint } from "../core/cli-command";
+import { gitIdentityEnv } from "../core/git-credentials";
+import { type SpareFacts, spareRefusal, spareWanted } from "../core/spare-agent";
+import type { UserPaths } from "../users/user-paths";
+import type { AgentPool } from "./agent-pool";
+import type { AgentProcess } from "./agent-process";
+import type { AgentSpec } from "./agent-start";
+
+export type SpareDeps = {
+  config: Pick<VmConfig, "spareAgents" | "warmSessionMs">;
+  pool: Pick<AgentPool, "addSpare" | "spares" | "headroom" | "stop">;
+  newAgent: (paths: UserPaths, ids: AgentIds | null, spec: AgentSpec, wanted: () => boolean) => Promise<AgentProcess | null>;
+  settingsPathOf: (userKey: string, cwd: string, options: StartRunRequest["options"]) => string | null;
+  shuttingDown: () => boolean;
+};
+
+export const factsOf = (agent: AgentProcess): SpareFacts => ({
+  userKey: agent.userKey,
+  uid: agent.uid,
+  cwd: agent.cwd,
+  home: agent.home,
+  fingerprint: agent.fingerprint,
+  settingsPath: agent.settingsPath,
+  sessionId: agent.sessionId,
+  served: agent.served,
+  alive: agent.cli.isAlive(),
+  stopping: agent.stopping,
+  retired: agent.retired,
+});
+
+export function createSpareAgents(deps: SpareDeps) {
+  /** Users whose spare is being started: one at a time each. */
+  const starting = new Set<string>();
+
+  return {
+    /** The user's spare that may take this run, checked field by field (spareRefusal); null when none may. */
+    forRun(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): AgentProcess | null {
+      const want = {
+        userKey: paths.key,
+        uid: ids?.uid ?? null,
+        cwd,
+        home: paths.home,
+        fingerprint: optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity)),
+        settingsPath: deps.settingsPathOf(paths.key, cwd, request.options),
+        sessionId: request.sessionId,
+      };
+      return deps.pool.spares().find((agent) => agent.userKey === paths.key && spareRefusal(factsOf(agent), want) === null) ?? null;
+    },
+
+    /** After a run of the user in `cwd`: a spare for their next new session there, when one is wanted. */
+    async startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): Promise<void> {
+      const { options } = request;
+      const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
+      const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
+      const decision = spareWanted({
+        limit: deps.config.spareAgents,
+        lifetimeMs: deps.config.warmSessionMs,
+        spares: deps.pool.spares().length + starting.size,
+        userSpare: mine.length === 0 ? "none" : mine.some((agent) => agent.cwd === cwd && agent.fingerprint === fingerprint) ? "here" : "elsewhere",
+        shuttingDown: deps.shuttingDown(),
+        forked: options.forkSession === true,
+        untrusted: options.approvals?.untrusted === true,
+        admission: deps.pool.headroom(),
+      });
+      if (starting.has(paths.key) || decision === "none") return;
+      starting.add(paths.key);
+      try {
+        // The user is here now: their spare elsewhere makes way, then this one must fit beside every warm process.
+        if (decision === "replace") {
+          await Promise.all(mine.map((agent) => deps.pool.stop(agent)));
+          if (deps.pool.headroom().kind !== "spawn") return;
+        }
+        // A new session, so no fork: what the run's next /new in this workspace sends.
+        const { forkSession: _fork, keepWarmMs: _keep, ...spareOptions } = options;
+        const agent = await deps.newAgent(paths, ids, { cwd, options: spareOptions, sessionId: null, gitIdentity: request.gitIdentity }, () => !deps.shuttingDown());
+        if (agent) deps.pool.addSpare(agent, deps.config.warmSessionMs);
+      } finally {
+        starting.delete(paths.key);
+      }
+    },
+  };
+}
+
+export type SpareAgents = ReturnType<typeof createSpareAgents>;

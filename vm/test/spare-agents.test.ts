@@ -1,0 +1,122 @@
+// Spare CLIs (runs/spare-agents.ts): after a user's run a CLI waits in that workspace for the
+// user's next new session; a run that starts one there takes it (no spawn), and another spare
+// starts behind it. A spare never serves another user, another workspace, a resumed session or
+// other options: those runs start a CLI of their own, and each run's agent sees its own uid,
+// HOME and directory.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { userPathsOf } from "../src/users/user-paths";
+import { IS_ROOT, processesIn, resultsOf, uniqueId, useHarness } from "./helpers/harness";
+
+const taken: string[] = [];
+/** Every run id this file started: none may appear in a spare's environment. */
+const runIds: string[] = [];
+const h = useHarness({ warmSessionMs: 60_000, spareAgents: 3 }, { onTiming: (runId, mark) => void (mark === "spare_taken" && taken.push(runId)) });
+const alice = "+15550006201";
+const bob = "+15550006202";
+const OPTIONS = { permissionMode: "bypassPermissions" } as const;
+/** The agent writes where it runs, as whom, and its HOME into a file of its workspace. */
+const whereAmI = (file: string) => `[[tool Bash ${JSON.stringify({ command: `{ pwd; id -u; echo "$HOME"; } > ${file}` })}]]`;
+
+async function run(userId: string, text: string, more: { sessionId?: string | null; workspace?: string; options?: object } = {}) {
+  const runId = uniqueId("run");
+  runIds.push(runId);
+  const events = await (await h.startRun({ runId, userId, text, options: OPTIONS, ...more })).end();
+  const result = resultsOf(events)[0];
+  expect(result?.isError, JSON.stringify(events)).toBe(false);
+  return { runId, sessionId: result?.sessionId ?? null };
+}
+
+/** The CLIs working in `dir` (not their relay tools' MCP servers, which run there too). */
+const clisIn = (dir: string) =>
+  processesIn(dir).filter((pid) => {
+    try {
+      return !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("relay-mcp-main");
+    } catch {
+      return false;
+    }
+  });
+/** The spare is up: the workspace holds two CLIs (the run's, warm, and the spare). */
+const twoIn = (dir: string) => expect.poll(() => clisIn(dir).length, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+
+it("a new session takes the spare started after the last run, another starts behind it, and nobody else's run takes one", async () => {
+  const a = userPathsOf(h.dataDir, alice);
+  const first = await run(alice, "one");
+  expect(h.spawns).toEqual([first.runId]);
+  await twoIn(a.workspace);
+
+  // /new in the same workspace: the spare takes it, no CLI is spawned.
+  const fresh = await run(alice, `fresh ${whereAmI("alice-fresh.txt")}`);
+  expect(taken).toEqual([fresh.runId]);
+  expect(h.spawns).toEqual([first.runId]);
+  expect(fresh.sessionId).not.toBe(first.sessionId);
+  const [cwd, uid, home] = readFileSync(join(a.workspace, "alice-fresh.txt"), "utf8").trim().split("\n");
+  expect(cwd).toBe(a.workspace);
+  expect(home).toBe(a.home);
+  if (IS_ROOT) expect(Number(uid)).not.toBe(0);
+  // Another spare behind it (the first session's warm CLI was replaced by the new session's).
+  await twoIn(a.workspace);
+
+  // Bob's new session: never Alice's spare.
+  const b = userPathsOf(h.dataDir, bob);
+  const bobs = await run(bob, `hi ${whereAmI("bob.txt")}`);
+  expect(h.spawns).toContain(bobs.runId);
+  expect(taken).not.toContain(bobs.runId);
+  const [bobCwd, bobUid, bobHome] = readFileSync(join(b.workspace, "bob.txt"), "utf8").trim().split("\n");
+  expect([bobCwd, bobHome]).toEqual([b.workspace, b.home]);
+  if (IS_ROOT) expect(bobUid).not.toBe(uid);
+
+  // Alice resuming her session goes to its warm CLI; another workspace and other options start their own.
+  const resumed = await run(alice, "again", { sessionId: fresh.sessionId });
+  const otherWorkspace = await run(alice, "elsewhere", { workspace: "other" });
+  const otherOptions = await run(alice, "careful", { options: { permissionMode: "acceptEdits" } });
+  expect(taken).toEqual([fresh.runId]);
+  expect(h.spawns).not.toContain(resumed.runId);
+  expect(h.spawns).toEqual(expect.arrayContaining([otherWorkspace.runId, otherOptions.runId]));
+
+  // Her spare follows her: after a run in "other", the next new session there takes one.
+  const other = join(a.root, "workspaces", "other");
+  await run(alice, "back there", { workspace: "other", sessionId: otherWorkspace.sessionId });
+  await twoIn(other);
+  const there = await run(alice, "new there", { workspace: "other" });
+  expect(taken).toEqual([fresh.runId, there.runId]);
+  expect(h.spawns).not.toContain(there.runId);
+});
+
+it("a spare's environment names its own user only, and no run", async () => {
+  const a = userPathsOf(h.dataDir, alice);
+  await run(alice, "once more");
+  await twoIn(a.workspace);
+  const environs = clisIn(a.workspace).map((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    } catch {
+      return [];
+    }
+  });
+  const cli = environs.filter((env) => env.includes(`HOME=${a.home}`));
+  expect(cli.length).toBeGreaterThanOrEqual(2);
+  for (const env of cli) {
+    expect(env.join("\n")).not.toContain(userPathsOf(h.dataDir, bob).root);
+    expect(runIds.filter((id) => env.some((line) => line.includes(id)))).toEqual([]);
+    expect(env.filter((line) => line.startsWith("RELAY_"))).toEqual([]);
+  }
+});
+
+it("a run that took a spare reaches the relay's tools through it, as its own run", async () => {
+  // A third user: the VM keeps three spares here (SPARE_AGENTS), one each.
+  const carol = "+15550006203";
+  const WITH_TOOLS = { permissionMode: "default", scheduleTools: true } as const;
+  const c = userPathsOf(h.dataDir, carol);
+  await run(carol, "first", { options: WITH_TOOLS });
+  await twoIn(c.workspace);
+  const runId = uniqueId("run");
+  const reader = await h.startRun({ runId, userId: carol, text: '[[tool schedule_create {"kind":"every","every":"2h","prompt":"check"}]]', options: WITH_TOOLS });
+  const call = await reader.waitFor((e) => e.type === "tool_call");
+  expect(taken).toContain(runId);
+  if (call.type !== "tool_call") throw new Error("not a tool call");
+  expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: call.callId, ok: true, text: "Task #1 scheduled." })).status).toBe(202);
+  const events = await reader.end();
+  expect(resultsOf(events)[0]?.text).toBe("[offline model] The mcp__relay__schedule_create tool answered: Task #1 scheduled.");
+});
