@@ -1,5 +1,7 @@
 // Test harness: the offline model, a VM server on a fresh DATA_DIR with the real CLI, and a
 // client that reads event streams line by line, each line checked against the protocol schema.
+// The server runs in a child process as the image runs it (vm-process.ts: as root, without
+// CAP_DAC_OVERRIDE); the test itself keeps the machine's capabilities to set up and look.
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
@@ -11,6 +13,7 @@ import type { VmConfigInput } from "../../src/config";
 import { resolveClaudeBin } from "../../src/claude-bin";
 import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
 import { assertNoIdSwitch, installIdSwitchGuard } from "./id-switch-guard";
+import { startVmProcess, type VmProcess } from "./vm-process";
 
 // Every VM a test starts here runs with Node's id switches refused (id-switch-guard.ts).
 installIdSwitchGuard();
@@ -94,7 +97,7 @@ export function readEvents(response: Response): EventReader {
 }
 
 export type Harness = {
-  vm: VmServer;
+  vm: VmServer | VmProcess;
   api: AnthropicStandIn;
   dataDir: string;
   spawns: string[];
@@ -140,9 +143,12 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       hooks.onTiming?.(runId, mark, at, event);
     },
   };
-  let vm: VmServer;
+  // A `memory` hook is a function the server calls for an answer: it cannot cross to a child, so
+  // such a server runs in this process, with this process's capabilities (the caller says why).
+  const start = (input: VmConfigInput): Promise<VmServer | VmProcess> => (hooks.memory ? startVmServer(input, allHooks) : startVmProcess(input, allHooks));
+  let vm: VmServer | VmProcess;
   try {
-    vm = await startVmServer(config({}), allHooks);
+    vm = await start(config({}));
   } catch (error) {
     // Nothing else will release them: the caller gets no harness.
     await api.close();
@@ -172,7 +178,7 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
     },
     async restart(more = {}) {
       await harness.vm.close();
-      harness.vm = await startVmServer(config(more), allHooks);
+      harness.vm = await start(config(more));
     },
     async close() {
       await harness.vm.close();
@@ -180,6 +186,8 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       // Homes, workspaces, sessions and run logs of this harness: nothing of a test run remains.
       rmSync(dataDir, { recursive: true, force: true });
       // Even a switch whose throw the server caught fails the file.
+      const switched = "idSwitches" in harness.vm ? harness.vm.idSwitches() : [];
+      if (switched.length > 0) throw new Error(`the VM server switched its ids ${switched.length} time(s):\n${switched.join("\n")}`);
       assertNoIdSwitch();
     },
   };
