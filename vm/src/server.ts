@@ -149,6 +149,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const approvals = createApprovalBridge({
     secrets: vmSecrets,
     rememberRule: ({ userKey, cwd }, rule) => rules.remember(userKey, cwd, rule),
+    dataDir: config.dataDir,
+    idsOf: (userKey) => users.idsOf(userKey),
   });
   // Each workspace's files before and after every run, as git objects on the volume (checkpoints.ts);
   // none with CHECKPOINTS=off: runs then carry no change and /undo and /redo say why.
