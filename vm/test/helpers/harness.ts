@@ -98,6 +98,8 @@ export function readEvents(response: Response): EventReader {
 
 export type Harness = {
   vm: VmServer | VmProcess;
+  /** The server's process: a child of this one (as the image runs it), or this one for a server kept in-process. */
+  readonly pid: number;
   api: AnthropicStandIn;
   dataDir: string;
   spawns: string[];
@@ -112,7 +114,15 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
 }
 
-export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}): Promise<Harness> {
+/**
+ * `inProcess`: why this test's server cannot run in a child as the image runs it (it watches
+ * something of this process the server uses, such as `globalThis.gc`, or passes a `memory` hook,
+ * a function the server calls for an answer). Such a server has this process's capabilities.
+ */
+export type HarnessOptions = { inProcess?: string };
+
+export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}, options: HarnessOptions = {}): Promise<Harness> {
+  if (hooks.memory && !options.inProcess) throw new Error("a memory hook cannot cross to the server's child process: pass inProcess with the reason");
   const api = await startAnthropicStandIn();
   const dataDir = mkdtempSync(join(tmpdir(), "vm-test-"));
   const spawns: string[] = [];
@@ -143,9 +153,7 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       hooks.onTiming?.(runId, mark, at, event);
     },
   };
-  // A `memory` hook is a function the server calls for an answer: it cannot cross to a child, so
-  // such a server runs in this process, with this process's capabilities (the caller says why).
-  const start = (input: VmConfigInput): Promise<VmServer | VmProcess> => (hooks.memory ? startVmServer(input, allHooks) : startVmProcess(input, allHooks));
+  const start = (input: VmConfigInput): Promise<VmServer | VmProcess> => (options.inProcess ? startVmServer(input, allHooks) : startVmProcess(input, allHooks));
   let vm: VmServer | VmProcess;
   try {
     vm = await start(config({}));
@@ -157,6 +165,9 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
   }
   const harness: Harness = {
     vm,
+    get pid() {
+      return "pid" in harness.vm ? harness.vm.pid : process.pid;
+    },
     api,
     dataDir,
     spawns,
@@ -226,10 +237,10 @@ export function resultsOf(events: VmRunEvent[]) {
 }
 
 /** A harness for the whole test file: started before its tests, closed after them. */
-export function useHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}): Harness {
+export function useHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}, options: HarnessOptions = {}): Harness {
   let current: Harness | null = null;
   beforeAll(async () => {
-    current = await startHarness(overrides, hooks);
+    current = await startHarness(overrides, hooks, options);
   });
   afterAll(() => current?.close());
   const get = (): Harness => {
@@ -239,6 +250,9 @@ export function useHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHook
   return {
     get vm() {
       return get().vm;
+    },
+    get pid() {
+      return get().pid;
     },
     get api() {
       return get().api;

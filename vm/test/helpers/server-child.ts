@@ -17,15 +17,16 @@ const send = (message: ChildMessage) => process.send?.(message);
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.VM_TEST_CONFIG ?? "{}");
   let server: VmServer | null = null;
-  process.on("message", (message: { type?: string }) => {
-    if (message.type !== "close") return;
+  const close = () =>
     void (server?.close() ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => {
-        send({ type: "closed" });
+        if (process.connected) send({ type: "closed" });
         process.exit(0);
       });
-  });
+  process.on("message", (message: { type?: string }) => message.type === "close" && close());
+  // The test's process is gone (killed, or a failed setup that never closed this): so is this server.
+  process.on("disconnect", close);
   try {
     server = await startVmServer(config, {
       // performance.now() is this process's own clock: the epoch's goes across.
