@@ -163,6 +163,9 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+  // The id switches a server child attempted (its guard's lines), those of servers a restart ended included.
+  const switchedBefore: string[] = [];
+  const switchesOf = (server: VmServer | VmProcess) => ("idSwitches" in server ? server.idSwitches() : []);
   const harness: Harness = {
     vm,
     get pid() {
@@ -189,6 +192,7 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
     },
     async restart(more = {}) {
       await harness.vm.close();
+      switchedBefore.push(...switchesOf(harness.vm));
       harness.vm = await start(config(more));
     },
     async close() {
@@ -197,7 +201,7 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       // Homes, workspaces, sessions and run logs of this harness: nothing of a test run remains.
       rmSync(dataDir, { recursive: true, force: true });
       // Even a switch whose throw the server caught fails the file.
-      const switched = "idSwitches" in harness.vm ? harness.vm.idSwitches() : [];
+      const switched = [...switchedBefore, ...switchesOf(harness.vm)];
       if (switched.length > 0) throw new Error(`the VM server switched its ids ${switched.length} time(s):\n${switched.join("\n")}`);
       assertNoIdSwitch();
     },
