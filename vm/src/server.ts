@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { VmRunEvent } from "../../src/protocol/vm/runs";
-import { createAgentRecords, endPreviousAgents } from "./cli/agent-records";
+import { agentRecordsDirOf, createAgentRecords, endPreviousAgents } from "./cli/agent-records";
 import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli/cli-check";
 import { cliForAgents } from "./cli/cli-install";
@@ -31,6 +31,7 @@ import { adoptCheckouts, createGithubRepos } from "./github/github-repos";
 import { startCredentialProxy } from "./credentials/credential-proxy";
 import { resolveInside } from "./users/user-paths";
 import { openUsers } from "./users/user-isolation";
+import { takeServerFolders } from "./users/data-dir-layout";
 import { credentialsIn, readinessProblems } from "./core/readiness";
 import { isolationOf } from "./core/machine-isolation";
 import { probeFlyApi, probeMachine, readMounts } from "./users/readiness-probe";
@@ -69,6 +70,7 @@ const COMPACT_AFTER_QUIET_MS = 1_000;
 
 export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): Promise<VmServer> {
   const configured = VmConfigSchema.parse(input);
+  takeServerFolders([configured.dataDir, agentRecordsDirOf(configured.dataDir)]);
   // First of all: no CLI of a previous process may go on beside the runs this one will take.
   const previous = await endPreviousAgents(configured.dataDir);
   if (previous.records > 0) console.log(`vm: previous_agents_ended count=${previous.ended} (agent process groups the previous VM process left running, of ${previous.records} recorded)`);
@@ -149,6 +151,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const approvals = createApprovalBridge({
     secrets: vmSecrets,
     rememberRule: ({ userKey, cwd }, rule) => rules.remember(userKey, cwd, rule),
+    dataDir: config.dataDir,
+    idsOf: (userKey) => users.idsOf(userKey),
   });
   // Each workspace's files before and after every run, as git objects on the volume (checkpoints.ts);
   // none with CHECKPOINTS=off: runs then carry no change and /undo and /redo say why.

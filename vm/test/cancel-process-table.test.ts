@@ -56,7 +56,7 @@ it("leaves neither the CLI nor anything it started within 2 s of the cancel", as
   let tree: number[] = [];
   await expect
     .poll(() => {
-      cli = processesIn(workspace).find((pid) => processTable().get(pid)?.ppid === process.pid) ?? 0;
+      cli = processesIn(workspace).find((pid) => processTable().get(pid)?.ppid === h.pid) ?? 0;
       tree = cli ? descendantsOf(cli) : [];
       const names = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8"));
       return [300_000, 300_001, 300_002].every((ms) => names.some((n) => n.startsWith("node\0-e") && n.includes(String(ms))));

@@ -39,7 +39,7 @@ it("a run on a session another live run writes is refused busy, never a second p
 });
 
 it("a Machine whose memory holds one agent process refuses a second while the first runs, with a named reason", async () => {
-  const small = await startHarness({}, { memory: () => ({ totalMb: 1024, freeMb: 700 }) });
+  const small = await startHarness({}, { memory: () => ({ totalMb: 1024, freeMb: 700 }) }, { inProcess: "the Machine's memory is a function the server calls (nothing here touches a user's folder as root)" });
   try {
     const first = await small.startRun({ userId, workspace: "conv-a", text: "long work [[slow 20000]]" });
     await asked(small, "long work");

@@ -13,7 +13,7 @@ afterAll(() => {
   (globalThis as { gc?: unknown }).gc = original;
 });
 
-const h = useHarness({ warmSessionMs: 0 });
+const h = useHarness({ warmSessionMs: 0 }, {}, { inProcess: "the compaction is watched through this process's globalThis.gc" });
 
 it("compacts once per quiet spell, with the collection that returns memory", async () => {
   await expect.poll(() => gc.mock.calls.length, { timeout: 5_000 }).toBe(1);

@@ -1,6 +1,7 @@
 // The server never switches its own ids (issue 22): `seteuid`/`setegid`/`setgroups` would change
 // every thread of the process, and libuv's pool would do the server's other file work as a user
-// meanwhile. Every in-process VM of the tests runs with those calls refused (helpers/harness.ts);
+// meanwhile. Every VM of the tests runs with those calls refused (helpers/harness.ts: in its child
+// through id-switch-preload.mjs, whose lines fail the file when the harness closes);
 // here, as root with agents of their own uids, every flow that once switched runs through once
 // (a clone moved into place, a run's directories, git config and gh's hosts file, the relay MCP
 // config, a saved attachment, an "always" rule remembered, listed and forgotten, send_file's

@@ -3,8 +3,8 @@
 // most the run's approval timeout, and never past the end of the run. Every way out but `allow` is
 // a deny, so the agent never acts unanswered.
 import { randomBytes } from "node:crypto";
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { approvalEdit, editedPaths } from "../core/approval-edit";
 import { describeToolUse } from "../core/progress-line";
 import { boundApprovalInput, parsePermissionRule, ruleFitsRequest, type ApprovalVerdict } from "../core/approvals";
@@ -12,6 +12,9 @@ import type { ApprovalAsk } from "../core/relay-tool-wire";
 import type { ApprovalAnswerRequest } from "../../../src/protocol/vm/approvals";
 import { type AskOutcome, createPendingAsks } from "../relay-tools/pending-asks";
 import type { Run } from "../core/run-handle";
+import type { AgentIds } from "../core/agent-ids";
+import { readOwnText, readUserText } from "../files/checked-open";
+import { userPathsOfKey } from "../users/user-paths";
 
 /** What an answer is checked against: a remembered rule must fit the request itself, and goes to its workspace. */
 type Asked = { toolName: string; input: Record<string, unknown>; userKey: string; cwd: string; untrusted: boolean };
@@ -26,6 +29,9 @@ export function createApprovalBridge(options: {
   secrets: readonly string[];
   /** Writes a remembered rule to the workspace's settings (as its user) before the action goes ahead. */
   rememberRule: (where: { userKey: string; cwd: string }, rule: string) => void;
+  /** Where users' trees are, and whose they are: the edit's file is read through a checked open. */
+  dataDir: string;
+  idsOf: (userKey: string) => AgentIds | null;
 }) {
   const asks = createPendingAsks<ApprovalVerdict, Asked>({ keepSettledMs: SETTLED_KEPT_MS });
 
@@ -39,7 +45,7 @@ export function createApprovalBridge(options: {
       run.onFinished(() => asks.endRun(run.id));
       const summary = describeToolUse(ask.tool_name, ask.input, run.cwd) ?? undefined;
       const input = boundApprovalInput(ask.input, options.secrets);
-      const edit = editOf(ask, run.cwd, options.secrets);
+      const edit = editOf(ask, run.cwd, { ids: options.idsOf(run.userKey), userRoot: userPathsOfKey(options.dataDir, run.userKey).root }, options.secrets);
       run.feed({ type: "approval_request", requestId, tool: ask.tool_name, input, summary, projectDir: run.cwd, ...(edit ? { edit } : {}) });
       const verdict = verdictOfSettled(await outcome, timeoutMs);
       // The run's list of tool calls says this one did not run (the private page shows it so).
@@ -65,31 +71,37 @@ const EDIT_FILE_MAX_BYTES = 1024 * 1024;
 
 /**
  * A file edit's diff for the user to see (core/approval-edit.ts); null for other tools, or a file
- * outside the workspace (the VM reads it as itself, not as the run's user: it reads nothing the
- * agent could not be shown) or one it cannot read.
+ * outside the workspace, or one the VM does not read. The VM (root) never reads it by path: with
+ * agents of their own uids it walks from the user's root without following a link and reads only
+ * the user's own regular file (files/checked-open.ts), so a FIFO cannot hold the server's one
+ * thread and a link swapped in cannot show another user's file; a file behind a link goes without
+ * its diff.
  */
-function editOf(ask: ApprovalAsk, cwd: string, secrets: readonly string[]) {
+function editOf(ask: ApprovalAsk, cwd: string, where: { ids: AgentIds | null; userRoot: string }, secrets: readonly string[]) {
   const paths = editedPaths(ask.tool_name, ask.input);
   if (paths === null) return null;
   try {
     const texts = new Map<string, string | null>();
-    for (const path of paths) {
-      const file = resolve(cwd, path);
-      const size = statSync(file, { throwIfNoEntry: false })?.size;
-      if (size !== undefined && !isInside(realpathSync(cwd), realpathSync(file))) return null;
-      if (size !== undefined && size > EDIT_FILE_MAX_BYTES) return null;
-      texts.set(path, size === undefined ? null : readFileSync(file, "utf8"));
-    }
+    for (const path of paths) texts.set(path, readEdited(where, cwd, resolve(cwd, path)));
     return approvalEdit(ask.tool_name, ask.input, (path) => texts.get(path) ?? null, { cwd, secrets });
   } catch {
-    // A file the VM cannot read (a directory, no permission): the prompt goes with its words only.
+    // Not read (elsewhere, a link, not a regular file, too large): the prompt goes with its words only.
     return null;
   }
 }
 
+/** The file's text (null: it does not exist yet), or a throw when it is not one to show. */
+function readEdited(where: { ids: AgentIds | null; userRoot: string }, cwd: string, file: string): string | null {
+  if (!isInside(cwd, file)) throw new Error("outside the workspace");
+  if (!where.ids) return readOwnText(cwd, file, EDIT_FILE_MAX_BYTES);
+  // The user's root is root's own: the walk starts there, at its real path.
+  const root = realpathSync(where.userRoot);
+  return readUserText(where.ids, root, join(root, relative(where.userRoot, file)), EDIT_FILE_MAX_BYTES);
+}
+
 const isInside = (dir: string, file: string): boolean => {
   const inside = relative(dir, file);
-  return inside !== "" && !inside.startsWith("..") && !inside.startsWith("/");
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside);
 };
 
 /** What the CLI is told: the relay's verdict, or a deny that says why there was none. */

@@ -8,7 +8,7 @@
 // the user's own (a hard link to a file of root or of another user has that owner, and is
 // refused), and only then is it opened for reading, through /proc/self/fd: the same file,
 // looked up no more. Linux only: agents have uids of their own only there.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from "node:fs";
 import { isAbsolute, relative, sep } from "node:path";
 import type { AgentIds } from "../core/agent-ids";
 
@@ -80,23 +80,63 @@ export function openUserFile(ids: AgentIds, root: string, path: string): Checked
   }
 }
 
-/** A small file of the user's read whole as text; null when there is none. Throws when it is anything but the user's own regular file. */
-export function readUserText(ids: AgentIds, root: string, path: string): string | null {
+/**
+ * A small file of the user's read whole as text; null when there is none. Throws when it is
+ * anything but the user's own regular file, or holds more than `maxBytes`. Only a regular file
+ * is ever read (a FIFO or a device is refused by its descriptor's fstat first), so no read waits
+ * on another process.
+ */
+export function readUserText(ids: AgentIds, root: string, path: string, maxBytes = Number.POSITIVE_INFINITY): string | null {
   const opened = openUserFile(ids, root, path);
   if (!opened.ok) {
     if (opened.refusal === "missing") return null;
     throw new Error(`${path} was not read: ${opened.refusal.replace("_", " ")}`);
   }
+  return readWhole(opened.fd, path, maxBytes);
+}
+
+/**
+ * The same for a VM whose agents are its own user (no uid of their own, nothing of another user's
+ * in reach): the last step opened with O_NOFOLLOW | O_NONBLOCK, a regular file whose real path
+ * lies inside `dir`, or a throw; null when there is none.
+ */
+export function readOwnText(dir: string, path: string, maxBytes = Number.POSITIVE_INFINITY): string | null {
+  let fd: number;
   try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  let handed = false;
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path} was not read: not a regular file`);
+    const inside = relative(realpathSync(dir), realpathSync(`/proc/self/fd/${fd}`));
+    if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) throw new Error(`${path} was not read: elsewhere`);
+    handed = true;
+    return readWhole(fd, path, maxBytes);
+  } finally {
+    if (!handed) closeSync(fd);
+  }
+}
+
+/** Reads an opened regular file to its end (at most `maxBytes`, else a throw) and closes it. */
+function readWhole(fd: number, path: string, maxBytes: number): string {
+  try {
+    if (fstatSync(fd).size > maxBytes) throw new Error(`${path} was not read: larger than ${maxBytes} bytes`);
     const chunks: Buffer[] = [];
+    let total = 0;
     for (;;) {
       const chunk = Buffer.alloc(64 * 1024);
-      const read = readSync(opened.fd, chunk, 0, chunk.length, null);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
+      total += read;
+      // It may have grown since the fstat.
+      if (total > maxBytes) throw new Error(`${path} was not read: larger than ${maxBytes} bytes`);
       chunks.push(chunk.subarray(0, read));
     }
     return Buffer.concat(chunks).toString("utf8");
   } finally {
-    closeSync(opened.fd);
+    closeSync(fd);
   }
 }

@@ -3,7 +3,7 @@
 // a checkout holds (branch, tracked files) with the same git environment.
 import { execFile, spawn } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { CloneFailureReason } from "../../../src/protocol/vm/workspaces";
 import { spawnIdsOf } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
@@ -45,14 +45,18 @@ const SIZE_POLL_MS = 500;
 const KILL_GRACE_MS = 2_000;
 
 /**
- * git's environment: English messages (they are matched), no terminal prompts, no system or
- * user config (an agent's `~/.gitconfig` could rewrite URLs or set `core.sshCommand`), ssh that
- * never asks. The transport list overrides any `protocol.*.allow` setting.
+ * git's environment for work in `home` (a workspace, or a folder of the server's): English
+ * messages (they are matched), no terminal prompts, no system or user config (an agent's
+ * `~/.gitconfig` could rewrite URLs or set `core.sshCommand`), ssh that never asks. The transport
+ * list overrides any `protocol.*.allow` setting. git never looks for a repository above `home`:
+ * a workspace that is not one (its `.git` removed, or never cloned) inside a folder that is (the
+ * local stack's data folder in the relay's own clone) finds none, rather than the outer one.
  */
 export function gitEnv(home: string, allowLocal: boolean, throughProxy = false): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: home,
+    GIT_CEILING_DIRECTORIES: dirname(resolve(home)),
     LC_ALL: "C",
     LANG: "C",
     GIT_TERMINAL_PROMPT: "0",

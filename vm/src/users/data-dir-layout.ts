@@ -48,6 +48,20 @@ export function openAncestors(dataDir: string, serverUid: number): { opened: str
   return { opened, blocked };
 }
 
+/**
+ * Only as root, first of all at start: these folders of the server's (DATA_DIR itself, its agent
+ * records) made root's if another uid owns them (a volume the earlier VM wrote as `node`), before
+ * anything there is read, removed or written: the server may lack CAP_DAC_OVERRIDE (the image).
+ * The folder itself only, never through a link; the rest is arranged by arrangeDataDir.
+ */
+export function takeServerFolders(dirs: readonly string[]): void {
+  if (process.getuid?.() !== 0) return;
+  for (const dir of dirs) {
+    const stat = lstatSync(dir, { throwIfNoEntry: false });
+    if (stat?.isDirectory() && (stat.uid !== 0 || stat.gid !== 0)) lchownSync(dir, 0, 0);
+  }
+}
+
 export type Arrangement = { handedOver: number; opened: string[]; blocked: string[] };
 
 /**

@@ -5,6 +5,7 @@
 import { lstatSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { replaceFile, tablePathOf } from "./agent-users";
+import { doAsUserSync } from "./as-user";
 import { AgentIdTableSchema } from "../core/agent-ids";
 import { keyOfLegacy, renamedProjectDir, renamedRunMeta } from "../core/user-keys";
 import { KEYED_DIRS, replaceUserKeysFile, userKeysOf } from "./user-key-secret";
@@ -16,14 +17,23 @@ const exists = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== 
  * Claude Code keeps a workspace's sessions and memory under `~/.claude/projects/<its path>`: those
  * of the old paths are renamed for the new ones. Only real directories all the way (lstat, no
  * link followed), and never onto a name that exists; agents of the previous process are ended
- * before this runs (agent-records.ts), and a name holds this user's own key in either case.
+ * before this runs (agent-records.ts), and a name holds this user's own key in either case. The
+ * renames are done as the HOME's owner (as-user.ts): root never renames by path in a tree an
+ * agent can change, and may lack CAP_DAC_OVERRIDE to (the image).
  */
 function renameSessions(home: string, legacyKey: string, key: string): void {
   const projects = join(home, ".claude", "projects");
   if (![home, join(home, ".claude"), projects].every(isDir)) return;
+  const { uid, gid } = lstatSync(home);
+  const owner = uid === process.getuid?.() ? null : { uid, gid };
   for (const name of readdirSync(projects)) {
     const renamed = renamedProjectDir(name, legacyKey, key);
-    if (renamed && isDir(join(projects, name)) && !exists(join(projects, renamed))) renameSync(join(projects, name), join(projects, renamed));
+    if (!renamed || !isDir(join(projects, name)) || exists(join(projects, renamed))) continue;
+    try {
+      doAsUserSync(owner, [{ op: "moveInto", from: join(projects, name), to: join(projects, renamed), mode: 0o700 }]);
+    } catch (error) {
+      console.warn(`vm: ${join(projects, name)} left as it is: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 

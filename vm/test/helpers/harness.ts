@@ -1,5 +1,7 @@
 // Test harness: the offline model, a VM server on a fresh DATA_DIR with the real CLI, and a
 // client that reads event streams line by line, each line checked against the protocol schema.
+// The server runs in a child process as the image runs it (vm-process.ts: as root, without
+// CAP_DAC_OVERRIDE); the test itself keeps the machine's capabilities to set up and look.
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
@@ -11,6 +13,7 @@ import type { VmConfigInput } from "../../src/config";
 import { resolveClaudeBin } from "../../src/claude-bin";
 import { startVmServer, type VmHooks, type VmServer } from "../../src/server";
 import { assertNoIdSwitch, installIdSwitchGuard } from "./id-switch-guard";
+import { startVmProcess, type VmProcess } from "./vm-process";
 
 // Every VM a test starts here runs with Node's id switches refused (id-switch-guard.ts).
 installIdSwitchGuard();
@@ -94,7 +97,9 @@ export function readEvents(response: Response): EventReader {
 }
 
 export type Harness = {
-  vm: VmServer;
+  vm: VmServer | VmProcess;
+  /** The server's process: a child of this one (as the image runs it), or this one for a server kept in-process. */
+  readonly pid: number;
   api: AnthropicStandIn;
   dataDir: string;
   spawns: string[];
@@ -109,7 +114,15 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
 }
 
-export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}): Promise<Harness> {
+/**
+ * `inProcess`: why this test's server cannot run in a child as the image runs it (it watches
+ * something of this process the server uses, such as `globalThis.gc`, or passes a `memory` hook,
+ * a function the server calls for an answer). Such a server has this process's capabilities.
+ */
+export type HarnessOptions = { inProcess?: string };
+
+export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}, options: HarnessOptions = {}): Promise<Harness> {
+  if (hooks.memory && !options.inProcess) throw new Error("a memory hook cannot cross to the server's child process: pass inProcess with the reason");
   const api = await startAnthropicStandIn();
   const dataDir = mkdtempSync(join(tmpdir(), "vm-test-"));
   const spawns: string[] = [];
@@ -140,17 +153,24 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       hooks.onTiming?.(runId, mark, at, event);
     },
   };
-  let vm: VmServer;
+  const start = (input: VmConfigInput): Promise<VmServer | VmProcess> => (options.inProcess ? startVmServer(input, allHooks) : startVmProcess(input, allHooks));
+  let vm: VmServer | VmProcess;
   try {
-    vm = await startVmServer(config({}), allHooks);
+    vm = await start(config({}));
   } catch (error) {
     // Nothing else will release them: the caller gets no harness.
     await api.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+  // The id switches a server child attempted (its guard's lines), those of servers a restart ended included.
+  const switchedBefore: string[] = [];
+  const switchesOf = (server: VmServer | VmProcess) => ("idSwitches" in server ? server.idSwitches() : []);
   const harness: Harness = {
     vm,
+    get pid() {
+      return "pid" in harness.vm ? harness.vm.pid : process.pid;
+    },
     api,
     dataDir,
     spawns,
@@ -172,7 +192,8 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
     },
     async restart(more = {}) {
       await harness.vm.close();
-      harness.vm = await startVmServer(config(more), allHooks);
+      switchedBefore.push(...switchesOf(harness.vm));
+      harness.vm = await start(config(more));
     },
     async close() {
       await harness.vm.close();
@@ -180,6 +201,8 @@ export async function startHarness(overrides: Partial<VmConfigInput> = {}, hooks
       // Homes, workspaces, sessions and run logs of this harness: nothing of a test run remains.
       rmSync(dataDir, { recursive: true, force: true });
       // Even a switch whose throw the server caught fails the file.
+      const switched = [...switchedBefore, ...switchesOf(harness.vm)];
+      if (switched.length > 0) throw new Error(`the VM server switched its ids ${switched.length} time(s):\n${switched.join("\n")}`);
       assertNoIdSwitch();
     },
   };
@@ -218,10 +241,10 @@ export function resultsOf(events: VmRunEvent[]) {
 }
 
 /** A harness for the whole test file: started before its tests, closed after them. */
-export function useHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}): Harness {
+export function useHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHooks = {}, options: HarnessOptions = {}): Harness {
   let current: Harness | null = null;
   beforeAll(async () => {
-    current = await startHarness(overrides, hooks);
+    current = await startHarness(overrides, hooks, options);
   });
   afterAll(() => current?.close());
   const get = (): Harness => {
@@ -231,6 +254,9 @@ export function useHarness(overrides: Partial<VmConfigInput> = {}, hooks: VmHook
   return {
     get vm() {
       return get().vm;
+    },
+    get pid() {
+      return get().pid;
     },
     get api() {
       return get().api;

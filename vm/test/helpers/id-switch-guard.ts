@@ -6,6 +6,9 @@
 // A child process (`git`, the CLI, a user's `sh`) started with `uid`/`gid` is not concerned:
 // libuv sets those in the forked child, never through these functions.
 
+/** `node` flag that loads the guard's child-process form before the server (id-switch-preload.mjs). */
+export const ID_SWITCH_GUARD_FLAG = `--import=${new URL("./id-switch-preload.mjs", import.meta.url).href}`;
+
 export const ID_SWITCHES = ["seteuid", "setegid", "setgroups", "setuid", "setgid", "initgroups"] as const;
 /** `process` by name: `initgroups` is not in Node's types, and each may be missing (Windows). */
 export const processFunction = (name: string): unknown => (process as unknown as Record<string, unknown>)[name];

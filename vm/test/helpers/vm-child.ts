@@ -1,16 +1,18 @@
 // Runs the VM as `npm run vm` does (vm/package.json's start command: node, its flags, the main
 // module under tsx) in a child process, for the behaviours that end the process (idle exit,
-// SIGTERM), or as the image does (its bundle and CMD flags).
+// SIGTERM), or as the image does (its bundle and CMD flags). Node started as root runs with the
+// image's capabilities (image-caps.ts), as the entrypoint leaves them.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TOKEN } from "./harness";
+import { ID_SWITCH_GUARD_FLAG } from "./id-switch-guard";
+import { asImageRuns } from "./image-caps";
 
 const VM_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
-/** `node` flag that loads the id-switch guard before the server (id-switch-preload.mjs). */
-export const ID_SWITCH_GUARD_FLAG = `--import=${new URL("./id-switch-preload.mjs", import.meta.url).href}`;
+export { ID_SWITCH_GUARD_FLAG };
 const ID_SWITCH_MARK = "vm-test: id switch attempted: ";
 
 /** The start script's words after `node`, run with this Node (the repository's pinned one). */
@@ -33,8 +35,9 @@ export type VmChild = {
 /**
  * The VM in a child process: by default as `npm run vm` starts it, or with the node arguments
  * given, or through another command (the image's entrypoint) given the whole argument vector.
- * A node started as the test's own user loads the id-switch guard first; another command adds
- * ID_SWITCH_GUARD_FLAG itself where it starts node.
+ * A node started as the test's own user loads the id-switch guard first, through setpriv with the
+ * image's capabilities when that user is root; another command adds ID_SWITCH_GUARD_FLAG itself
+ * where it starts node, and sets the capabilities it means.
  */
 export async function spawnVm(
   env: Record<string, string>,
@@ -43,8 +46,8 @@ export async function spawnVm(
   ids: { uid?: number; gid?: number } = {},
   cwd: string = VM_DIR,
 ): Promise<VmChild> {
-  const guarded = command === process.execPath && ids.uid === undefined ? [ID_SWITCH_GUARD_FLAG, ...args] : args;
-  const child = spawn(command, guarded, {
+  const asImage = command === process.execPath && ids.uid === undefined ? asImageRuns([ID_SWITCH_GUARD_FLAG, ...args]) : { command, args };
+  const child = spawn(asImage.command, asImage.args, {
     ...ids,
     cwd,
     // ALLOW_SHARED_PROC: as in harness.ts; a test of the entrypoint's hidepid or of the refusal sets it "".
