@@ -16,6 +16,7 @@ import * as web from "../../../src/core/replies/web";
 import * as machine from "../../../src/core/replies/machine";
 import { conversationsList } from "../../../src/core/replies/conversations";
 import { schedulesList } from "../../../src/core/replies/schedules";
+import { closedQuestionOf, staleTapReply } from "../../../src/core/stale-tap";
 import type { GiveUpReason } from "../../../src/core/run-failure";
 
 const NOUNS = ["turn", "file", "change", "message", "run", "task", "day", "exchange", "request", "approval", "pending approval", "attempt", "conversation", "trigger"];
@@ -89,6 +90,7 @@ function rendered(): Array<[string, string]> {
     for (const reason of REASONS) if (n > 0) add(`giveUpNotice(${reason}, ${n})`, notices.giveUpNotice(reason, named(n)));
   }
   for (const page of ["link", "web", null] as const) add(`commentHint(${page})`, changes.commentHint(page));
+  for (const payload of ["undo:yes", "ship:no", "review:7:1", "other"]) add(`staleTapReply(${payload})`, staleTapReply(closedQuestionOf(payload)));
   add("taskFailureNotice(#1)", notices.taskFailureNotice([1], "time_limit"));
   add("taskFailureNotice(#1, #2)", notices.taskFailureNotice([1, 2], "failed_after_retries"));
   add("undoDone(undo)", changes.undoDone({ kind: "undo", label: "the run for “fix”", named: "a.ts", count: 1, cannotRestore: [] }));
