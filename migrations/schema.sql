@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-32 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-33 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -96,7 +96,7 @@ CREATE TABLE approvals (
   answer TEXT,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
-  decided_at INTEGER,
+  decided_at INTEGER, reminders INTEGER NOT NULL DEFAULT 0, reminded_at INTEGER,
   UNIQUE (vm_run_id, request_id)
 );
 CREATE INDEX approvals_open ON approvals (expires_at) WHERE status = 'pending';

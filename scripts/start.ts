@@ -1,10 +1,15 @@
 // `npm start [-- --machines]`: runs the local stack's supervisor (scripts/run-stack.ts) as a plain Node process.
-// Why not in this process: `tsx` runs a script as its child and SIGKILLs it when a signal is not
-// acknowledged within 30 ms, which a busy event loop (or a Ctrl-C arriving twice, from the terminal
-// and from npm) can miss; a killed supervisor would leave the stack running. The supervisor stays in
-// this process group, so Ctrl-C in the terminal reaches it directly, whatever happens to this one.
+// package.json runs this file as `exec node --import tsx …`: npm's shell is replaced by this
+// process, so the SIGINT or SIGTERM npm passes on when its own process is signalled (an IDE's stop
+// button, a process manager: not the whole group, as a terminal's Ctrl-C) reaches it, not a shell
+// that would die and leave the stack running. Why the supervisor is a process of its own: a
+// supervisor killed by a loader's signal handling would leave the stack running. It stays in this
+// process group, so Ctrl-C in the terminal reaches it directly, whatever happens to this one.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+
+/** How often this process checks that npm, its parent, is still there. */
+const PARENT_CHECK_MS = 500;
 
 // Its flags (`npm start -- --machines`) are passed on as they came.
 const supervisor = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./run-stack.ts", import.meta.url)), ...process.argv.slice(2)], {
@@ -14,4 +19,12 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   // A signal sent to this process alone is passed on; the supervisor ignores a repeat.
   process.on(signal, () => supervisor.kill(signal));
 }
-supervisor.once("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));
+// npm gone without passing a signal on (killed outright): the stack stops with it, not orphaned.
+const parent = process.ppid;
+const watch = setInterval(() => {
+  if (process.ppid !== parent) supervisor.kill("SIGTERM");
+}, PARENT_CHECK_MS);
+supervisor.once("exit", (code, signal) => {
+  clearInterval(watch);
+  process.exit(code ?? (signal === "SIGINT" ? 130 : 1));
+});

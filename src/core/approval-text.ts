@@ -65,3 +65,19 @@ export function fitPrompt(p: { head: string | null; text: string; tail: string; 
   const missing = p.text.length - room;
   return { body: join(`${p.text.slice(0, room)}\n${cutLine(missing, p.link)}`), cut: missing };
 }
+
+/**
+ * A prompt's stored words as the private page lists them after the tool's name: without the verb
+ * that repeats it ("Write notes.txt: new file, +1", after "Write", reads "notes.txt: new file, +1")
+ * and without the diff's hunk headers (`@@ -0,0 +1,1 @@`): the edit's lines stay, whole.
+ */
+export function pageApprovalText(tool: string, description: string): string {
+  const text = description.startsWith(`${tool} `) ? description.slice(tool.length + 1) : description;
+  const lines = text.split("\n");
+  // An edit's words (core/approvals.ts, describeEdit) are its summary, ending in its counts, then
+  // its diff from the first hunk; a command ("Run a command:" and its lines) is shown as it is.
+  if (lines[0]!.endsWith(":") || !HUNK.test(lines[1] ?? "")) return text;
+  return lines.filter((line) => !HUNK.test(line)).join("\n");
+}
+
+const HUNK = /^@@ -\d+(,\d+)? \+\d+(,\d+)? @@/;

@@ -186,7 +186,7 @@ export function editCommandOf(tool: string, input: Record<string, unknown>): str
 /** What the agent wants, in the prompt's words: "write", "edit", or run a command that edits ("run `sed -i …`, which edits"). */
 const editVerb = (tool: string, command: string | null) => (command !== null ? `run “${command}”, which edits` : tool === "Write" ? "write" : "edit");
 
-/** "Write notes.txt: new file, +2" or "Edit src/add.js: 3 lines changed, +2 −1": the request's words, then its whole diff (the private page shows it so). */
+/** "Write notes.txt: new file, +2" or "Edit src/add.js: +2 −1": the request's words, then its whole diff (the private page shows it so). */
 export function describeEdit(tool: string, edit: ApprovalEdit, command: string | null = null): string {
   const verb = command !== null ? `Run “${command}”, which edits` : tool === "Write" ? "Write" : "Edit";
   return [`${verb} ${editSummary(edit)}`, ...diffBody(edit.diff)].join("\n");

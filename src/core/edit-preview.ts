@@ -1,17 +1,17 @@
 // What an approval prompt shows of a file edit: one line naming the file and what the edit does
-// ("src/add.js: 3 lines changed, +2 −1"), the diff's lines that fit one message (in a code block,
+// ("src/add.js: +2 −1", counted as the picture, the change line and the page count), the diff's lines that fit one message (in a code block,
 // which Telegram shows as <pre>) or the picture that draws them, and how many lines are not shown.
 // Pure: the edit comes in as the VM sent it (protocol/vm/approvals.ts, ApprovalEdit).
 import type { ApprovalEdit } from "../protocol/vm/approvals";
 import { visibleMarks } from "./approval-text";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-/** `src/add.js: 3 lines changed, +2 −1` (a new file: `notes.txt: new file, +2`). */
+/**
+ * `src/add.js: +2 −1` (a new file: `notes.txt: new file, +2`): lines added and removed, the one
+ * count the picture, the change line, /diff and the page use too (a replaced line is +1 −1).
+ */
 export function editSummary(edit: Pick<ApprovalEdit, "path" | "added" | "removed" | "diff">): string {
   const created = edit.diff.startsWith("--- /dev/null\n");
-  const counts = created ? `+${edit.added}` : `+${edit.added} −${edit.removed}`;
-  return visibleMarks(`${edit.path}: ${created ? "new file" : `${plural(edit.added + edit.removed, "line")} changed`}, ${counts}`);
+  return visibleMarks(`${edit.path}: ${created ? `new file, +${edit.added}` : `+${edit.added} −${edit.removed}`}`);
 }
 
 /** The diff's lines from its first hunk on (its `---`/`+++` header says what the summary says). */

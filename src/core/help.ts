@@ -55,16 +55,22 @@ export function topicOf(usage: string): HelpTopic | null {
 export const OFFLINE_LONG_RUN_HELP =
   "Offline model: “take a minute to refactor everything” runs for about a minute with updates; /stop ends it, and /new <name> starts a second conversation whose run goes beside it.";
 
+/** The first screen's line on reviewing a change: how a comment on a line is written (services/review-replies.ts). */
+export const REVIEW_HELP = "line 12: <comment> – after /diff or a change line, a review comment on that line for the agent (or tap the line on the /web page)";
+/** The first screen's line on going on at a laptop (the whole of it: /help chats). */
+export const HANDOFF_HELP = "/handoff – go on with this conversation on your laptop; /handoff back brings it back";
+
 function overview(isAdmin: boolean, offlineModel: boolean): string {
   const topics = HELP_TOPICS.filter((t) => isAdmin || t !== "admin");
   return [
     "I answer these myself; anything else goes to your agent.",
-    "/status – what runs and waits",
-    "/stop – stop the run",
+    "/status – what runs and waits; /stop – stop the run",
     "/new <name> – a new conversation; /sessions lists them",
     "/approvals – whether the agent asks before it acts",
     "/schedule every weekday at 9am <task> – a task on a schedule",
     "/diff, /undo – see or take back the last change",
+    REVIEW_HELP,
+    HANDOFF_HELP,
     "/web – a private link to this conversation's page",
     `More: /help ${topics.join(", ")}.`,
     "/compact, /init and /review go to your agent as Claude Code commands; //word sends /word to it.",

@@ -65,6 +65,8 @@ export const outboxKeys = {
   approvalPicture: (approvalId: number) => `approval-picture:${approvalId}`,
   /** "Not approved in time", once per prompt. */
   approvalExpired: (approvalId: number) => `approval-expired:${approvalId}`,
+  /** The `nth` reminder naming approval `approvalId` first (core/approval-reminders.ts). */
+  approvalReminder: (approvalId: number, nth: number) => `approval-reminder:${approvalId}:${nth}`,
   /** "Your answer came too late", once per prompt. */
   approvalLate: (approvalId: number) => `approval-late:${approvalId}`,
   /** "A reply could not be delivered", once per outbox message lost to a permanent error. */

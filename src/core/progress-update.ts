@@ -1,9 +1,8 @@
 // Updates during a long run: when the next one is due, and what it says, built from the agent's
 // progress lines ("Running: npm test", "Editing src/app.ts"), never from the model's own text.
 // The clock is the agent's: time the run spent waiting for the user's answer is not its work, so
-// it neither counts in "Still working (n min)" nor brings an update due; while it waits, the
-// update says so instead.
-import { quoteInput } from "./quote-input";
+// it neither counts in "Still working (n min)" nor brings an update due; while it waits, no update
+// goes: the approvals unit reminds of the question instead (core/approval-reminders.ts).
 
 export type ProgressPacing = {
   /** No update before the run has taken this long (a quick answer needs none). */
@@ -14,8 +13,8 @@ export type ProgressPacing = {
 
 export const DEFAULT_PROGRESS_PACING: ProgressPacing = { firstAfterMs: 60_000, everyMs: 120_000 };
 
-/** A time the run waited for the user (an approval prompt): `to` null while it still waits; `what` the question. */
-export type UserWait = { from: number; to: number | null; what: string };
+/** A time the run waited for the user (an approval prompt): `to` null while it still waits. */
+export type UserWait = { from: number; to: number | null };
 
 /** The closed waits as disjoint intervals, in order (two prompts may overlap). */
 function closedIntervals(waits: readonly UserWait[]): Array<[number, number]> {
@@ -54,14 +53,13 @@ export function openWait(waits: readonly UserWait[]): UserWait | null {
 
 /**
  * When the next update may go: once the agent has worked `firstAfterMs`, then once it worked
- * `everyMs` more than at the last one. While the run waits for the user: `everyMs` after the
- * question (or the last update), to say it waits. `lastAt` unknown (an instance that did not send
- * the previous ones) counts as `knownSince`, so an eviction never makes updates more frequent.
+ * `everyMs` more than at the last one; null while the run waits for the user (its question's
+ * reminders say so). `lastAt` unknown (an instance that did not send the previous ones) counts as
+ * `knownSince`, so an eviction never makes updates more frequent.
  */
-export function nextProgressAt(p: { runStartedAt: number; lastAt: number | null; knownSince: number; pacing: ProgressPacing; waits?: readonly UserWait[] }): number {
+export function nextProgressAt(p: { runStartedAt: number; lastAt: number | null; knownSince: number; pacing: ProgressPacing; waits?: readonly UserWait[] }): number | null {
   const waits = p.waits ?? [];
-  const waiting = openWait(waits);
-  if (waiting) return Math.max(waiting.from, p.lastAt ?? p.knownSince) + p.pacing.everyMs;
+  if (openWait(waits)) return null;
   const first = wallTimeOf(p.runStartedAt, p.pacing.firstAfterMs, waits);
   const last = p.lastAt ?? (p.knownSince > first ? p.knownSince : null);
   if (last === null) return first;
@@ -70,13 +68,8 @@ export function nextProgressAt(p: { runStartedAt: number; lastAt: number | null;
 
 const EDIT = /^(Editing|Writing) (.+)$/;
 
-/**
- * "Still working (4 min): running npm test, edited 3 files" from the lines seen so far, the
- * minutes the agent's own; "Waiting for your answer to …" while the run waits for the user.
- */
+/** "Still working (4 min): running npm test, edited 3 files" from the lines seen so far, the minutes the agent's own. */
 export function progressUpdateText(lines: readonly string[], runStartedAt: number, now: number, waits: readonly UserWait[] = []): string {
-  const waiting = openWait(waits);
-  if (waiting) return waitingText(waiting, now);
   const minutes = Math.max(1, Math.round(agentTimeMs(runStartedAt, now, waits) / 60_000));
   const edited = new Set(lines.flatMap((line) => EDIT.exec(line)?.[2] ?? []));
   // The latest step that is not an edit (edits are counted instead).
@@ -85,11 +78,6 @@ export function progressUpdateText(lines: readonly string[], runStartedAt: numbe
   if (latest) parts.push(lowerFirst(latest.replace(/^Running: /, "running ")));
   if (edited.size > 0) parts.push(`edited ${edited.size} file${edited.size === 1 ? "" : "s"}`);
   return parts.length === 0 ? `Still working (${minutes} min).` : `Still working (${minutes} min): ${parts.join(", ")}`;
-}
-
-function waitingText(wait: UserWait, now: number): string {
-  const minutes = Math.max(1, Math.round((now - wait.from) / 60_000));
-  return `Waiting for your answer to “${quoteInput(wait.what, 80)}” (asked ${minutes} min ago): the agent does nothing until you answer.`;
 }
 
 function lowerFirst(text: string): string {

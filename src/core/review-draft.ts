@@ -87,8 +87,11 @@ export const REVIEW_REFUSALS = {
 
 /** The id of the message a draft is sent as (a message id: [A-Za-z0-9_-], at most 80): its second send is a duplicate. */
 export function reviewMessageId(draftId: string): string {
-  return `review-${draftId}`;
+  return `${REVIEW_MESSAGE_PREFIX}${draftId}`;
 }
+
+/** How a review sent from the page is told from a message typed in a chat (messages-repo's window). */
+export const REVIEW_MESSAGE_PREFIX = "review-";
 
 /**
  * Whether a request that changes the draft comes from the page itself. The link's token is the only

@@ -3,6 +3,7 @@
 // and the dashboard itself gathered in the admin's object from every user's. The link's epoch is
 // checked here, in the object that owns it, so a revoked link finds nothing.
 import { archiveLine } from "../core/machine-report";
+import { pageApprovalText } from "../core/approval-text";
 import type { Config } from "../config";
 import type { UserSummary } from "../core/admin-replies";
 import { dayIn } from "../core/spend-days";
@@ -135,7 +136,7 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
       endedAt: r.phase === "finished" ? r.updated_at : null,
       costUsd: r.cost_usd,
       outcome: r.outcome,
-      approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: a.description, status: a.status, answer: a.answer, at: a.created_at })),
+      approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: pageApprovalText(a.tool, a.description), status: a.status, answer: a.answer, at: a.created_at })),
       toolCalls: calls ?? null,
       changes: changes.get(r.id) ?? [],
       startedBy: events.get(r.id)?.origin ?? null,

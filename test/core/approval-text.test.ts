@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cutLine, fitPrompt, projectPath, projectRule, visibleMarks } from "../../src/core/approval-text";
+import { cutLine, fitPrompt, pageApprovalText, projectPath, projectRule, visibleMarks } from "../../src/core/approval-text";
 
 describe("visibleMarks", () => {
   it.each([
@@ -90,5 +90,18 @@ describe("fitPrompt", () => {
       const { cut } = fitPrompt({ head: null, text: emoji, tail: "T", maxChars, link: null });
       expect((emoji.length - cut) % 2).toBe(0);
     }
+  });
+});
+
+describe("pageApprovalText: after the tool's name on the page", () => {
+  it.each([
+    // The "Asked: Write Write notes.txt…" and its hunk header.
+    ["a new file", "Write", "Write notes.txt: new file, +1\n@@ -0,0 +1,1 @@\n+hello", "notes.txt: new file, +1\n+hello"],
+    ["two hunks: both headers go, the lines stay", "Edit", "Edit a.js: +2 −2\n@@ -1,1 +1,1 @@\n-a\n+b\n@@ -9,1 +9,1 @@\n-c\n+d", "a.js: +2 −2\n-a\n+b\n-c\n+d"],
+    ["a shell command that edits keeps its words", "Bash", "Run “sed -i s/a/b/ x”, which edits x: +1 −1\n@@ -1 +1 @@\n-a\n+b", "Run “sed -i s/a/b/ x”, which edits x: +1 −1\n-a\n+b"],
+    ["a command is shown as it is, whatever it holds", "Bash", "Run a command:\n@@ -1 +1 @@ echo", "Run a command:\n@@ -1 +1 @@ echo"],
+    ["another tool", "WebFetch", "Fetch https://example.com", "Fetch https://example.com"],
+  ])("%s", (_what, tool, description, expected) => {
+    expect(pageApprovalText(tool, description)).toBe(expected);
   });
 });

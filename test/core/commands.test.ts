@@ -241,6 +241,13 @@ describe("/help", () => {
     for (const t of HELP_TOPICS) expect(helpReply(t, true).length, t).toBeLessThanOrEqual(1000);
   });
 
+  it.each([
+    ["review", "line 12: <comment> – after /diff or a change line, a review comment on that line for the agent (or tap the line on the /web page)"],
+    ["/handoff", "/handoff – go on with this conversation on your laptop; /handoff back brings it back"],
+  ])("the first screen names %s in a line of its own", (_what, line) => {
+    for (const admin of [false, true]) expect(helpReply(undefined, admin).split("\n")).toContain(line);
+  });
+
   it("names the offline model's minute-long run, /stop and a second conversation only while the agent answers with it", () => {
     expect(helpReply(undefined, false, true).split("\n").at(-1)).toBe(OFFLINE_LONG_RUN_HELP);
     expect(OFFLINE_LONG_RUN_HELP).toMatch(/take a minute to refactor everything.*\/stop.*\/new <name>/);

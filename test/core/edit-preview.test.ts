@@ -10,10 +10,12 @@ const longDiff = (n: number) => `--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1,${n} @
 
 describe("editSummary", () => {
   it.each([
-    [edit, "src/add.js: 3 lines changed, +2 −1"],
-    [{ ...edit, added: 1, removed: 0 }, "src/add.js: 1 line changed, +1 −0"],
+    [edit, "src/add.js: +2 −1"],
+    [{ ...edit, added: 1, removed: 0 }, "src/add.js: +1 −0"],
+    // One replaced line: +1 −1, as the picture, the change line and the page count it (never "2 lines changed").
+    [{ ...edit, added: 1, removed: 1 }, "src/add.js: +1 −1"],
     [{ path: "notes.txt", diff: "--- /dev/null\n+++ b/notes.txt\n@@ -0,0 +1,2 @@\n+a\n+b\n", added: 2, removed: 0 }, "notes.txt: new file, +2"],
-    [{ ...edit, path: "evil\u202Etxt.js" }, "evil⟨U+202E⟩txt.js: 3 lines changed, +2 −1"],
+    [{ ...edit, path: "evil\u202Etxt.js" }, "evil⟨U+202E⟩txt.js: +2 −1"],
   ])("%#: %s", (given, expected) => expect(editSummary(given)).toBe(expected));
 });
 
@@ -49,7 +51,7 @@ describe("editApprovalPrompt", () => {
   it("as text: the summary, the diff in a code block, the words to answer", () => {
     const { body, cut } = editApprovalPrompt({ ...base, maxChars: 4096, tool: "Edit", edit, picture: null });
     expect(body).toBe(
-      "🔐 Approval #3 in main: the agent wants to edit src/add.js: 3 lines changed, +2 −1\n```diff\n@@ -1,3 +1,4 @@\n function add(a, b) {\n-  return a - b;\n+  // the sum\n+  return a + b;\n }\n```\n" +
+      "🔐 Approval #3 in main: the agent wants to edit src/add.js: +2 −1\n```diff\n@@ -1,3 +1,4 @@\n function add(a, b) {\n-  return a - b;\n+  // the sum\n+  return a + b;\n }\n```\n" +
         "Reply yes 3, no 3 or always 3 (always: in main, from now on allow Edit(src/add.js)). Not answered in 10 min: denied.",
     );
     expect(cut).toBe(0);
@@ -68,14 +70,14 @@ describe("editApprovalPrompt", () => {
     const command = editCommandOf("Bash", { command: "sed -i 's/a - b/a + b/'\n  src/add.js" });
     expect(command).toBe("sed -i 's/a - b/a + b/' src/add.js");
     const { body } = editApprovalPrompt({ ...base, always: { rule: "Bash(sed:*)" }, maxChars: 4096, tool: "Bash", edit, picture: null, command });
-    expect(body.split("\n")[0]).toBe("🔐 Approval #3 in main: the agent wants to run “sed -i 's/a - b/a + b/' src/add.js”, which edits src/add.js: 3 lines changed, +2 −1");
-    expect(describeEdit("Bash", edit, command).split("\n")[0]).toBe("Run “sed -i 's/a - b/a + b/' src/add.js”, which edits src/add.js: 3 lines changed, +2 −1");
+    expect(body.split("\n")[0]).toBe("🔐 Approval #3 in main: the agent wants to run “sed -i 's/a - b/a + b/' src/add.js”, which edits src/add.js: +2 −1");
+    expect(describeEdit("Bash", edit, command).split("\n")[0]).toBe("Run “sed -i 's/a - b/a + b/' src/add.js”, which edits src/add.js: +2 −1");
     expect(editCommandOf("Edit", { command: "x" })).toBeNull();
   });
 
   it("under a picture: no diff in the text, and the lines the picture leaves out", () => {
     const { body, cut } = editApprovalPrompt({ ...base, maxChars: 1600, tool: "Edit", edit, picture: { linesHidden: 7 }, link: "https://l" });
-    expect(body).toBe("🔐 Approval #3 in main: the agent wants to edit src/add.js: 3 lines changed, +2 −1\n… 7 more lines not shown: https://l\nReply yes 3, no 3 or always 3 (always: in main, from now on allow Edit(src/add.js)). Not answered in 10 min: denied.");
+    expect(body).toBe("🔐 Approval #3 in main: the agent wants to edit src/add.js: +2 −1\n… 7 more lines not shown: https://l\nReply yes 3, no 3 or always 3 (always: in main, from now on allow Edit(src/add.js)). Not answered in 10 min: denied.");
     expect(cut).toBe(7);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../src/core/commands";
-import { changeLine, diffSummary, nothingToDiff, undoDone } from "../../src/core/replies/changes";
+import { changeLine, commentHint, diffSummary, nothingToDiff, undoDone, withPageLink } from "../../src/core/replies/changes";
 import { changeTotals, namedFiles, parseDiffIndex, parseUndoAnswer, runLabel, undoQuestionOpen } from "../../src/core/run-change";
 import type { RunChangeFile } from "../../src/protocol/vm/changes";
 
@@ -91,6 +91,15 @@ describe("replies", () => {
     );
     expect(nothingToDiff(1, 0)).toMatch(/^No change to show/);
     expect(nothingToDiff(3, 2)).toBe("There are only 2 changes to show here; /diff 2 is the oldest.");
+  });
+  it.each([
+    ["with the page's link", "https://relay/web/t", "Last change, by x: 1 file, +1 −1: a.ts. The whole diff, coloured, on the page: https://relay/web/t\nTo comment on a line, reply “line 12: …” (or “src/app.ts:12 …”), or tap the line on the page: the agent gets your comments as a review."],
+    ["without links set up", null, "Last change, by x: 1 file, +1 −1: a.ts.\nTo comment on a line, reply “line 12: …” (or “src/app.ts:12 …”): the agent gets your comments as a review."],
+  ])("/diff's reply says how to comment every time: %s", (_what, url, expected) => {
+    expect(withPageLink("Last change, by x: 1 file, +1 −1: a.ts.", url)).toBe(expected);
+  });
+  it("after the first change line: the page /web links to", () => {
+    expect(commentHint("web")).toBe("To comment on a line, reply “line 12: …” (or “src/app.ts:12 …”), or tap the line on the page /web links to: the agent gets your comments as a review.");
   });
   it("says what undo left as it is, and what it cannot do when the VM named nothing", () => {
     const done = undoDone({ kind: "undo", label: "the run for “x”", named: "a.ts", count: 1, cannotRestore: ["ignored files (.gitignore) were left as they are"] });

@@ -1,6 +1,7 @@
 // `npm start` itself, on a fresh clone with no credentials, on the contract's ports: it creates
 // .dev.vars, says it uses the offline model, prefixes every line, answers a message, refuses a
-// second start naming the port, and Ctrl-C or SIGTERM leave no process and no port behind.
+// second start naming the port, and Ctrl-C or SIGTERM (to its group, or to npm's process alone)
+// leave no process and no port behind.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -176,6 +177,21 @@ describe.skipIf(skip)("npm start", { timeout: 300_000 }, () => {
     });
     process.kill(-run.proc.pid!, "SIGTERM");
     await run.exited;
+    expect(run.lines).toContain("[start]  Stopped.");
+    await expectAllGone(pids);
+  });
+
+  // An IDE's stop button or a process manager signals npm's own process, not its group.
+  it.each(["SIGTERM", "SIGINT"] as const)("stops on %s to npm's own process alone, leaving nothing", async (signal) => {
+    const run = npmStart();
+    await ready(run);
+    const pids = await treeOf(run);
+    process.kill(run.proc.pid!, signal);
+    // Without a limit a stack that ignored the signal would hold the test until vitest's own timeout.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stopped = await Promise.race([run.exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 60_000)))]);
+    clearTimeout(timer);
+    expect(stopped, `npm start still running a minute after ${signal} to npm's process`).toBe(true);
     expect(run.lines).toContain("[start]  Stopped.");
     await expectAllGone(pids);
   });

@@ -193,8 +193,10 @@ describe("nextDueAt and runDue (expiry)", () => {
     expect(approvals.nextDueAt()).toBeNull();
     ask(approvals, "r1", "rm -rf dist", T0);
     ask(approvals, "r2", "make", T0 + 1_000);
-    expect(approvals.nextDueAt()).toBe(T0 + TIMEOUT_MS);
-    expect(approvals.runDue(T0 + TIMEOUT_MS - 1)).toBe(0);
+    // Its first reminder comes before the deadline (the reminders' own tests are below): one, naming both.
+    expect(approvals.nextDueAt()).toBe(T0 + 3 * 60_000);
+    expect(approvals.runDue(T0 + TIMEOUT_MS - 1)).toBe(1);
+    expect(rows().map((r) => r.status)).toEqual(["pending", "pending"]);
     expect(approvals.runDue(T0 + TIMEOUT_MS)).toBe(1);
     expect(approvals.runDue(T0 + TIMEOUT_MS)).toBe(0);
     expect(rows().map((r) => [r.status, r.delivery])).toEqual([["expired", "due"], ["pending", "none"]]);
@@ -235,5 +237,46 @@ describe("delivery through the VM run's owed answers", () => {
     expect(told().filter((m) => m.dedupe_key.startsWith("approval-late:")).map((m) => m.body)).toEqual([
       "Your answer to “Run a command: make deploy” came too late: the agent had stopped waiting for it, so it was not done.",
     ]);
+  });
+});
+
+describe("reminders (the unit's own timer)", () => {
+  const MIN = 60_000;
+  const reminders = () => told().filter((m) => m.dedupe_key.startsWith("approval-reminder:"));
+  /** The unit as the object runs it: whatever is due at `now`, the alarm's next time after. */
+  const tick = (approvals: ReturnType<typeof unit>, now: number) => (approvals.runDue(now), approvals.nextDueAt(now));
+
+  it("comes at 3 and 9 min, never twice within minutes however often the alarm runs, then the denial", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    expect(approvals.nextDueAt(T0)).toBe(T0 + 3 * MIN);
+    for (const at of [1, 2, 2.9]) tick(approvals, T0 + at * MIN);
+    expect(reminders()).toEqual([]);
+    // The issue's case: the alarm ran three times within a minute; one reminder went.
+    for (const at of [3, 3.2, 3.5, 3.9]) tick(approvals, T0 + at * MIN);
+    expect(reminders().map((m) => m.body)).toEqual(["⏳ Approval #1 in main still waits for your answer (asked 3 min ago): Run a command: npm test. Reply yes 1 or no 1; denied in 7 min if not answered. The agent does nothing until then."]);
+    expect(approvals.nextDueAt(T0 + 4 * MIN)).toBe(T0 + 9 * MIN);
+    for (const at of [5, 8.9]) tick(approvals, T0 + at * MIN);
+    expect(reminders()).toHaveLength(1);
+    // The second, a minute before the denial; no third (the denial is told then).
+    expect(tick(approvals, T0 + 9 * MIN)).toBe(T0 + TIMEOUT_MS);
+    expect(reminders()).toHaveLength(2);
+    tick(approvals, T0 + TIMEOUT_MS);
+    expect(reminders()).toHaveLength(2);
+    expect(told().at(-1)!.body).toMatch(/^⌛ Not approved in time/);
+    expect(approvals.nextDueAt(T0 + TIMEOUT_MS)).toBeNull();
+  });
+
+  it("prompts due together go in one reminder; an answered prompt is reminded of no more", () => {
+    const approvals = unit();
+    ask(approvals, "r1", "npm test");
+    ask(approvals, "r2", "npm run build", T0 + 0.5 * MIN);
+    tick(approvals, T0 + 4 * MIN);
+    expect(reminders()).toHaveLength(1);
+    expect(reminders()[0]!.body).toMatch(/^⏳ 2 approvals still wait for your answer; the agent does nothing until then:\n#1 in main \(asked 4 min ago, denied in 6 min if not answered\): Run a command: npm test\n#2 in main/);
+    approvals.answer({ via: "text", answer: "yes", target: { kind: "all" } }, T0 + 5 * MIN);
+    expect(approvals.nextDueAt(T0 + 5 * MIN)).toBeNull();
+    tick(approvals, T0 + 9.5 * MIN);
+    expect(reminders()).toHaveLength(1);
   });
 });

@@ -21,6 +21,7 @@ function unit() {
     conversations,
     messages: t.repos.messages,
     outbox: t.repos.outbox,
+    settings: t.repos.settings,
     shown: shownChangesOf(t.repos.settings).shown,
     writeDiff: async (vmRunId, body, kind) => {
       const key = `diff/x/${vmRunId}${kind === "html" ? ".html" : ""}`;
@@ -33,6 +34,7 @@ function unit() {
   });
   return { changes, conversations, written, deleted };
 }
+const HINT = "To comment on a line, reply “line 12: …” (or “src/app.ts:12 …”), or tap the line on the page /web links to: the agent gets your comments as a review.";
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe("run changes", () => {
@@ -52,7 +54,7 @@ describe("run changes", () => {
     changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
     changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0 + 1);
     await settle();
-    expect(t.rows<{ body: string }>("SELECT body FROM outbox").map((r) => r.body)).toEqual(["1 file changed, +2 −1 · /diff to see, /undo to take back"]);
+    expect(t.rows<{ body: string }>("SELECT body FROM outbox").map((r) => r.body)).toEqual(["1 file changed, +2 −1 · /diff to see, /undo to take back", HINT]);
     expect([...written.keys()]).toEqual(["diff/x/vm-1"]);
     expect(t.repos.runChanges.get("vm-1")).toMatchObject({ diffKey: "diff/x/vm-1", insertions: 2, deletions: 1, undone: false, label: "the agent's last run" });
   });
@@ -65,8 +67,21 @@ describe("run changes", () => {
     changes.record({ id: "run-2", vmRunId: "vm-2", conversationId: web.id }, change, T0 + 1);
     expect(t.rows<{ body: string }>("SELECT body FROM outbox ORDER BY id").map((r) => r.body)).toEqual([
       "[web] 1 file changed, +2 −1 · /diff to see, /undo to take back (after /switch web)",
+      HINT,
       "1 file changed, +2 −1 · /diff to see, /undo to take back",
     ]);
+  });
+
+  it("follows the user's first change line, and only the first, with how to comment on it; a reply to it comments on that change", () => {
+    const { changes } = unit();
+    changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
+    changes.record({ id: "run-2", vmRunId: "vm-2", conversationId: 1 }, change, T0 + 1);
+    expect(t.rows<{ dedupe_key: string; body: string }>("SELECT dedupe_key, body FROM outbox ORDER BY id")).toEqual([
+      { dedupe_key: "change:vm-1", body: "1 file changed, +2 −1 · /diff to see, /undo to take back" },
+      { dedupe_key: "change-hint:vm-1", body: HINT },
+      { dedupe_key: "change:vm-2", body: "1 file changed, +2 −1 · /diff to see, /undo to take back" },
+    ]);
+    expect(shownChangesOf(t.repos.settings).byKey("change-hint:vm-1")).toEqual({ key: "change-hint:vm-1", vmRunId: "vm-1", conversationId: 1 });
   });
 
   it("keeps the diff's HTML next to the diff, and prunes it with it", async () => {

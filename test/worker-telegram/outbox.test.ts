@@ -207,7 +207,7 @@ it("an edit's approval on Telegram carries the diff as text in <pre>, under the 
   const prompt = await eventually(async () => (await callsTo(chat, "sendMessage")).find((c) => c.params.reply_markup));
   expect(prompt.params.parse_mode).toBe("HTML");
   expect(prompt.params.text).toBe(
-    "🔐 Approval #1 in main: the agent wants to edit src/add.js: 3 lines changed, +2 −1\n" +
+    "🔐 Approval #1 in main: the agent wants to edit src/add.js: +2 −1\n" +
       '<pre><code class="language-diff">@@ -1,2 +1,3 @@\n const a = 1;\n-old line\n+line 1\n+line 2</code></pre>\n' +
       "Reply yes 1, no 1 or always 1 (always: in main, from now on allow Edit(src/add.js)). Not answered in 10 min: denied.",
   );

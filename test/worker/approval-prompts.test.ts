@@ -92,10 +92,10 @@ it("an edit's prompt on WhatsApp comes with its picture, drawn as /diff draws it
   const phone = "+15550000250";
   await sendInbound(phone, "[[vm:approval-edit Edit src/add.js 2]]");
   const prompt = await nthPrompt(phone, 1);
-  expect(prompt.body).toMatch(/^🔐 Approval #1 in main: the agent wants to edit src\/add\.js: 3 lines changed, \+2 −1\nReply yes 1, no 1 or always 1/);
+  expect(prompt.body).toMatch(/^🔐 Approval #1 in main: the agent wants to edit src\/add\.js: \+2 −1\nReply yes 1, no 1 or always 1/);
   const sent = await sentTo(phone);
   const picture = sent[sent.indexOf(sent.find((m) => m.sid === prompt.sid)!) - 1]!;
-  expect(picture.body).toBe("src/add.js: 3 lines changed, +2 −1");
+  expect(picture.body).toBe("src/add.js: +2 −1");
   expect(picture.media).toHaveLength(1);
   expect(picture.media[0]!.url).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/media/`));
   // The VM drew the edit's own diff (a drawing names no user: every one the stand-in made).
@@ -115,7 +115,9 @@ it("a Write's picture too; a long edit says how many lines the picture leaves ou
   const page = await exports.default.fetch(new Request(cut![1]!));
   expect(page.status).toBe(200);
   const html = await page.text();
-  expect(html).toContain("Write big.txt: new file, +200\n@@ -0,0 +1,200 @@\n+line 1\n");
+  // The tool once, then what its prompt said, and the edit's lines without the hunk header.
+  expect(html).toContain("<b>Write</b> big.txt: new file, +200\n+line 1\n");
+  expect(html).not.toContain("@@ -0,0");
   expect(html).toContain("+line 200 → pending");
   await answerTo(phone, "no", /^🚫 Denied/);
 });

@@ -6,9 +6,14 @@ import type { ApprovalAnswer, ApprovalMode } from "../approvals";
 /** A prompt as the words need it: what it asked (its description) and how it was closed. */
 export type PromptView = { description: string; number: number; status: string; answer: ApprovalAnswer | null };
 
-/** The first line or two of what a prompt asked, short enough for one WhatsApp line. */
+/**
+ * What a prompt asked, in one WhatsApp line, named as the prompt named it: an edit's first line
+ * ("Write notes.txt: new file, +1", never its diff), or a line ending in ":" with the one it
+ * introduces ("Run a command: npm test").
+ */
 export function firstLine(a: Pick<PromptView, "description">): string {
-  return a.description.split("\n").slice(0, 2).join(" ").slice(0, 160);
+  const [head = "", next] = a.description.split("\n");
+  return (head.endsWith(":") && next !== undefined ? `${head} ${next}` : head).slice(0, 160);
 }
 
 /** How a prompt was closed, for the log and a task's result. */
@@ -64,6 +69,25 @@ export const whichOne = (open: number, answer: ApprovalAnswer, example: number):
 export function expiredNotice(a: Pick<PromptView, "description">, timeoutMs: number): string {
   const minutes = Math.max(1, Math.round(timeoutMs / 60_000));
   return `⌛ Not approved in time (${minutes} min), so it was not done: ${firstLine(a)}. The agent was told.`;
+}
+
+/** A prompt a reminder names: its number, conversation, what it asked, when, and when it is denied. */
+export type RemindedView = Pick<PromptView, "description" | "number"> & { conversation: string; askedAt: number; expiresAt: number };
+
+const minutesFrom = (from: number, to: number): number => Math.max(1, Math.round((to - from) / 60_000));
+
+/**
+ * A reminder of open prompts nobody answered yet (core/approval-reminders.ts says when): each named
+ * as its prompt named it, how long ago it was asked and how soon it is denied, and how to answer.
+ */
+export function reminderText(prompts: readonly RemindedView[], now: number): string {
+  const until = (p: RemindedView) => `denied in ${minutesFrom(now, p.expiresAt)} min if not answered`;
+  if (prompts.length === 1) {
+    const p = prompts[0]!;
+    return `⏳ Approval #${p.number} in ${p.conversation} still waits for your answer (asked ${minutesFrom(p.askedAt, now)} min ago): ${firstLine(p)}. Reply yes ${p.number} or no ${p.number}; ${until(p)}. The agent does nothing until then.`;
+  }
+  const lines = prompts.map((p) => `#${p.number} in ${p.conversation} (asked ${minutesFrom(p.askedAt, now)} min ago, ${until(p)}): ${firstLine(p)}`);
+  return [`⏳ ${prompts.length} approvals still wait for your answer; the agent does nothing until then:`, ...lines, `Reply yes or no with the number (yes ${prompts[0]!.number}), or yes all.`].join("\n");
 }
 
 export const lateNotice = (a: Pick<PromptView, "description">): string => `Your answer to “${firstLine(a)}” came too late: the agent had stopped waiting for it, so it was not done.`;

@@ -22,9 +22,19 @@ export function diffSummary(c: { index: number; label: string; totals: ChangeTot
   return `${which}, by ${c.label}: ${plural(c.totals.files, "file", "files")}, +${c.totals.insertions} −${c.totals.deletions}: ${c.named}.${cut}`;
 }
 
-/** /diff's line with the conversation's page link (none when links are not set up): the diff in full, coloured. */
+/**
+ * How to comment on a change's lines (services/review-replies.ts reads such replies): said on every
+ * /diff's reply, and once per user after a change line, the first (services/changes.ts). `page`:
+ * where a line is tapped instead: the page whose link goes with it, the page /web links to, none.
+ */
+export function commentHint(page: "link" | "web" | null): string {
+  const tap = page === "link" ? ", or tap the line on the page" : page === "web" ? ", or tap the line on the page /web links to" : "";
+  return `To comment on a line, reply “line 12: …” (or “src/app.ts:12 …”)${tap}: the agent gets your comments as a review.`;
+}
+
+/** /diff's line with the conversation's page link (none when links are not set up): the diff in full, coloured; then how to comment. */
 export function withPageLink(summary: string, url: string | null): string {
-  return url ? `${summary} The whole diff, coloured, on the page: ${url}` : summary;
+  return `${url ? `${summary} The whole diff, coloured, on the page: ${url}` : summary}\n${commentHint(url === null ? null : "link")}`;
 }
 
 export function nothingToDiff(index: number, available: number): string {

@@ -27,6 +27,8 @@ type ApprovalRow = {
   created_at: number;
   expires_at: number;
   decided_at: number | null;
+  reminders: number;
+  reminded_at: number | null;
 };
 
 export type Approval = {
@@ -44,6 +46,9 @@ export type Approval = {
   createdAt: number;
   expiresAt: number;
   decidedAt: number | null;
+  /** Reminders sent while it was open, and when the last went. */
+  reminders: number;
+  remindedAt: number | null;
 };
 
 function toApproval(row: ApprovalRow): Approval {
@@ -62,6 +67,8 @@ function toApproval(row: ApprovalRow): Approval {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     decidedAt: row.decided_at,
+    reminders: row.reminders,
+    remindedAt: row.reminded_at,
   };
 }
 
@@ -100,6 +107,12 @@ export function createApprovalsRepo(sql: Sql, dueTimes: DueTimesRepo = createDue
       return sql`UPDATE approvals SET status = ${d.status}, answer = ${d.answer}, decided_at = ${d.now}
         WHERE id = ${id} AND status = 'pending' RETURNING id`.length === 1;
     },
+    /** A reminder named these open prompts at `now`. */
+    markReminded(ids: readonly number[], now: number): void {
+      sql`UPDATE approvals SET reminders = reminders + 1, reminded_at = ${now} WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND status = 'pending'`;
+    },
+    /** When the last reminder went, for any prompt (null: none kept). */
+    lastReminderAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT max(reminded_at) AS at FROM approvals`[0]?.at ?? null),
     /** The open prompts of a VM run (it ended: they close with it). */
     pendingOfVmRun(vmRunId: string): Approval[] {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE vm_run_id = ${vmRunId} AND status = 'pending' ORDER BY id`.map(toApproval);

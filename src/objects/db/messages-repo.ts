@@ -10,6 +10,7 @@ import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "..
 import type { ChannelName } from "../../channels/channel";
 import { CHANNEL_NAMES } from "../../channels";
 import { memo, memoBy, type Sql } from "./sql";
+import { REVIEW_MESSAGE_PREFIX } from "../../core/review-draft";
 
 /** What a remembered read of messages depends on (see withUnsettledMedia). */
 const MESSAGES_TABLE = new Set(["messages"]);
@@ -270,10 +271,13 @@ export function createMessagesRepo(sql: Sql) {
     }),
     /**
      * When the user last wrote on `channel` (a command too, no task): WhatsApp's 24-hour window
-     * counts from their last WhatsApp message, whatever they wrote on another channel since.
+     * counts from their last WhatsApp message, whatever they wrote on another channel since. A
+     * review sent from the private page (its id `review-…`: core/review-draft.ts) was not written
+     * on the channel, so it opens no window: its line and the run's reply go as any result
+     * outside it (the template, then held for the user's next message).
      */
     lastInboundAtOn: memoBy(sql, (channel: ChannelName): number | null => {
-      return sql<{ received_at: number }>`SELECT received_at FROM messages WHERE kind = 'user' AND origin IS NULL AND channel = ${channel} ORDER BY seq DESC LIMIT 1`[0]?.received_at ?? null;
+      return sql<{ received_at: number }>`SELECT received_at FROM messages WHERE kind = 'user' AND origin IS NULL AND channel = ${channel} AND id NOT LIKE ${`${REVIEW_MESSAGE_PREFIX}%`} ORDER BY seq DESC LIMIT 1`[0]?.received_at ?? null;
     }),
     /** Forgets finished messages older than `before`; their ids then stop deduplicating. */
     pruneFinished(before: number): void {

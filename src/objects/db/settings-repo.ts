@@ -22,6 +22,8 @@ type SettingKey =
   | "progress_updates"
   | "voice_echo"
   | "voice_notice_told"
+  /** When the hint on commenting a change's lines went after a change line (services/changes.ts): once per user. */
+  | "comment_hint_told"
   | "quick_reply_content"
   | "quick_reply_unavailable_at"
   | "web_link_epoch"

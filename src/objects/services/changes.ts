@@ -2,7 +2,7 @@
 // after the reply, the diff written to R2 under the user's prefix), and the /undo question's
 // life: asked, answered by the next message only, void once a run of its conversation starts.
 import { changeTotals, namedFiles, runLabel, undoQuestionOpen, UNDO_BUTTONS, parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
-import { changeLine, undoneNote, undoQuestion } from "../../core/replies/changes";
+import { changeLine, commentHint, undoneNote, undoQuestion } from "../../core/replies/changes";
 import type { RunChange } from "../../protocol/vm/changes";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { RunChangesRepo } from "../db/run-changes-repo";
@@ -10,6 +10,7 @@ import type { OutboxRepo } from "../db/outbox-repo";
 import type { Conversations } from "../units/conversations";
 import type { Log } from "../../core/log";
 import type { Repos } from "../db/repos";
+import type { SettingsRepo } from "../db/settings-repo";
 import { mediaOwnerTag, randomId, type MediaKeys } from "../../core/media-token";
 import { shownChangesOf } from "./review-replies";
 
@@ -31,6 +32,8 @@ export type ChangesDeps = {
   deleteDiffs: ((keys: string[]) => Promise<void>) | null;
   /** Remembers that an outbox message showed a change (a chat reply may then comment on it: review-replies.ts). */
   shown: (outboxKey: string, change: { vmRunId: string; conversationId: number }) => void;
+  /** Where the first change line's comment hint is remembered as told (once per user). */
+  settings: Pick<SettingsRepo, "get" | "set">;
   /** Records the key once written (its own transaction: the write ends after the event's). */
   transaction: <T>(fn: () => T) => T;
   log: Log;
@@ -53,6 +56,13 @@ export function createChanges(d: ChangesDeps) {
       if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label: runLabel(first), insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
       d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals, d.conversations.elsewhere(run.conversationId)), now });
       d.shown(`change:${run.vmRunId}`, { vmRunId: run.vmRunId, conversationId: run.conversationId });
+      // The user's first change line is followed by how to comment on it, in a message of its own:
+      // the change line keeps the interface contract's form. /diff's reply says it every time.
+      if (d.settings.get("comment_hint_told") === null) {
+        d.settings.set("comment_hint_told", now);
+        d.outbox.add({ dedupeKey: `change-hint:${run.vmRunId}`, body: commentHint("web"), now });
+        d.shown(`change-hint:${run.vmRunId}`, { vmRunId: run.vmRunId, conversationId: run.conversationId });
+      }
       // Started now, finished after the transaction; a lost write only costs /diff its picture.
       if (d.writeDiff && change.diff !== "") void storeDiff(run.vmRunId, change, now);
       const pruned = d.repo.pruneBeyond(run.conversationId, KEPT_CHANGES);
@@ -113,7 +123,7 @@ export function createRunChangesUnit(o: { repos: Repos; conversations: Pick<Conv
       : null;
   const deleteDiffs = bucket ? (keys: string[]) => bucket.delete(keys) : null;
   const { shown } = shownChangesOf(o.repos.settings);
-  return createChanges({ repo: o.repos.runChanges, conversations: o.conversations, messages: o.repos.messages, outbox: o.repos.outbox, shown, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
+  return createChanges({ repo: o.repos.runChanges, conversations: o.conversations, messages: o.repos.messages, outbox: o.repos.outbox, settings: o.repos.settings, shown, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
 }
 
 /** Run diffs in R2: kept as long as their conversation, so never under media retention's `in/` and `out/`. */

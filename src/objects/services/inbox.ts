@@ -14,8 +14,7 @@ import { outboxKeys } from "../../core/outbox-keys";
 import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../../core/replies/conversations";
 import { answerCommand, type CommandDeps } from "../commands/command-handler";
 import { answerUndo } from "../commands/change-commands";
-import { parseUndoAnswer, type UndoReplyWord } from "../../core/run-change";
-import { parseShipAnswer } from "../../core/ship";
+import type { UndoReplyWord } from "../../core/run-change";
 import { receiveShipAnswer, shipAnswerOf } from "../commands/ship-commands";
 import type { InboundMessage, Stored } from "../commands/inbound-message";
 import { CHANNELS } from "../../channels";
@@ -31,7 +30,7 @@ import { answerGithubTap, parseGithubTap, typedGithubTap } from "./github-events
 import { receiveEvent } from "./event-runs";
 import { FIX_STARTED_ALREADY } from "../../core/replies/github";
 import { reviewMessageForAgent, reviewSentLine } from "../../core/review-comments";
-import { isReviewButton } from "../../core/review-question";
+import { closedQuestionOf, staleTapReply } from "../../core/stale-tap";
 import type { ReviewInput, ReviewQuestion, ReviewQuestions } from "./review-replies";
 
 export type InboxDeps = CommandDeps & {
@@ -101,8 +100,9 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
   if (away) return receiveAwayAnswer(d, message, away, now);
   const keep = parseConflictAnswer(message.buttonPayload);
   if (keep) return receiveConflictAnswer(d, message, keep, now);
-  // A tap, acknowledged on its button, that nothing answers any more (its question closed): never text for the agent.
-  if (message.buttonPayload && CHANNELS[channelOf(message)].limits.acksTaps) return receiveStaleTap(d, message, now);
+  // A tap that nothing answers any more (its question closed): never text for the agent. Every
+  // button is the relay's own, so a payload nothing above took is such a tap.
+  if (message.buttonPayload) return receiveStaleTap(d, message, message.buttonPayload, now);
   // A message with media is always for the agent (its caption is not a command).
   const parsed = routeInbound(message.body);
   const route: InboundRoute = message.media.length > 0 && parsed.kind === "command" ? { kind: "agent", text: message.body.trim(), slash: false, conversation: null } : parsed;
@@ -214,12 +214,17 @@ function receiveConflictAnswer(d: InboxDeps, message: InboundMessage, answer: { 
   });
 }
 
-function receiveStaleTap(d: InboxDeps, message: InboundMessage, now: number): Stored | null {
+/**
+ * A tap on a closed question's button: stored and answered by the relay. Where taps are acknowledged
+ * on the button (Telegram) that says it; elsewhere (WhatsApp) a reply names the question.
+ */
+function receiveStaleTap(d: InboxDeps, message: InboundMessage, payload: string, now: number): Stored | null {
   return d.transaction(() => {
     if (!store(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
-    const ours = parseUndoAnswer("", message.buttonPayload) || parseShipAnswer("", message.buttonPayload) || isReviewButton(message.buttonPayload);
-    return { route: "approval_answer", command: undefined, after: null, tap: ours ? "expired" : "unknown" };
+    const question = closedQuestionOf(payload);
+    if (!CHANNELS[channelOf(message)].limits.acksTaps) d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: staleTapReply(question), to: message.source, now });
+    return { route: "approval_answer", command: undefined, after: null, tap: question ? "expired" : "unknown" };
   });
 }
 

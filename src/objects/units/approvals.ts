@@ -22,6 +22,7 @@ import { editSummary } from "../../core/edit-preview";
 import { outboxKeys } from "../../core/outbox-keys";
 import { eventPrefix, type RunEvent, runApprovals } from "../../core/github-guard";
 import { planAnswer } from "../../core/approval-targets";
+import { nextReminder, type RemindedPrompt } from "../../core/approval-reminders";
 import { formatInZone } from "../../core/schedule-format";
 import {
   alreadyClosed,
@@ -36,6 +37,7 @@ import {
   leftOpenNote,
   noSuchNumber,
   refusedLine,
+  reminderText,
   UNKNOWN_PROMPT,
   VM_DENY_MESSAGES,
   whichOne,
@@ -92,6 +94,9 @@ export function createApprovals(d: ApprovalsDeps) {
   const { repo } = d;
   const modeOf = (conversationId: number): ApprovalMode => repo.modeOf(conversationId) ?? d.defaultMode;
   const nameOf = (conversationId: number): string => d.conversations.get(conversationId)?.name ?? "a deleted conversation";
+  const reminded = (a: Approval): RemindedPrompt => ({ id: a.id, askedAt: a.createdAt, expiresAt: a.expiresAt, reminders: a.reminders, remindedAt: a.remindedAt });
+  /** The phone's next reminder of open prompts (core/approval-reminders.ts). */
+  const reminderPlan = (now: number) => nextReminder(repo.pending().map(reminded), repo.lastReminderAt(), now);
 
   /** The VM hears a decision next (services/vm-answers.ts), with why when nobody said yes. */
   const owe = (a: Approval, status: "allowed" | "denied" | "expired" | "stopped", answer: ApprovalAnswer | null, now: number): void => {
@@ -158,11 +163,14 @@ export function createApprovals(d: ApprovalsDeps) {
 
     hasPending: (): boolean => repo.pending().length > 0,
     /** The times this run waited for the user's answer (its progress updates count the agent's time only). */
-    waitsOf: (runId: string): UserWait[] => repo.ofRun(runId).map((a) => ({ from: a.createdAt, to: a.status === "pending" ? null : (a.decidedAt ?? a.createdAt), what: a.description })),
+    waitsOf: (runId: string): UserWait[] => repo.ofRun(runId).map((a) => ({ from: a.createdAt, to: a.status === "pending" ? null : (a.decidedAt ?? a.createdAt) })),
 
-    /** The earliest deadline of an open prompt: this unit's timer. */
+    /** This unit's timer: the earliest deadline of an open prompt, or the next reminder when sooner. */
     name: "approvals",
-    nextDueAt: (_now?: number): number | null => repo.nextExpiry(),
+    nextDueAt: (now = 0): number | null => {
+      const [expiry, reminder] = [repo.nextExpiry(), reminderPlan(now).at];
+      return expiry === null ? reminder : reminder === null ? expiry : Math.min(expiry, reminder);
+    },
 
     /**
      * Before an approval_request event is applied (outside its transaction): a request too long for
@@ -263,22 +271,12 @@ export function createApprovals(d: ApprovalsDeps) {
       }
     },
 
-    /** Denies the prompts nobody answered in time: the user is told once per prompt. */
+    /**
+     * Denies the prompts nobody answered in time (the user is told once per prompt), then reminds
+     * of those still open whose reminder is due, in one message.
+     */
     runDue(now: number): number {
-      const { transaction } = d;
-      // Asked on every step of the pump: the remembered earliest deadline answers most of them.
-      const next = repo.nextExpiry();
-      if (next === null || next > now) return 0;
-      const due = repo.expired(now);
-      for (const a of due) {
-        transaction(() => {
-          if (!repo.decide(a.id, { status: "expired", answer: null, now })) return;
-          owe(a, "expired", null, now);
-          d.outbox.add({ dedupeKey: outboxKeys.approvalExpired(a.id), body: expiredNotice(a, d.timeoutMs), now });
-        });
-      }
-      if (due.length > 0) d.log("approvals_expired", { approvals: due.map((a) => a.id) });
-      return due.length;
+      return expire(now) + remind(now);
     },
 
     /** /stop: the open prompts of these runs (every one: none given) are denied (inside the command's transaction); returns how many. */
@@ -327,6 +325,38 @@ export function createApprovals(d: ApprovalsDeps) {
     if (drawn.ok) return { media: drawn.media, linesHidden: drawn.linesHidden };
     d.log("approval_picture_failed", { runId, detail: drawn.detail });
     return null;
+  }
+
+  /** Denies the prompts nobody answered in time: the user is told once per prompt. */
+  function expire(now: number): number {
+    // Asked on every step of the pump: the remembered earliest deadline answers most of them.
+    const next = repo.nextExpiry();
+    if (next === null || next > now) return 0;
+    const due = repo.expired(now);
+    for (const a of due) {
+      d.transaction(() => {
+        if (!repo.decide(a.id, { status: "expired", answer: null, now })) return;
+        owe(a, "expired", null, now);
+        d.outbox.add({ dedupeKey: outboxKeys.approvalExpired(a.id), body: expiredNotice(a, d.timeoutMs), now });
+      });
+    }
+    if (due.length > 0) d.log("approvals_expired", { approvals: due.map((a) => a.id) });
+    return due.length;
+  }
+
+  /** One reminder naming every open prompt whose reminder is due, never two close together (core/approval-reminders.ts). */
+  function remind(now: number): number {
+    const { due } = reminderPlan(now);
+    if (due.length === 0) return 0;
+    const ids = new Set(due);
+    const prompts = repo.pending().filter((a) => ids.has(a.id));
+    d.transaction(() => {
+      repo.markReminded(due, now);
+      const body = reminderText(prompts.map((a) => ({ ...a, conversation: nameOf(a.conversationId), askedAt: a.createdAt })), now);
+      d.outbox.add({ dedupeKey: outboxKeys.approvalReminder(due[0]!, prompts[0]!.reminders + 1), body, now });
+    });
+    d.log("approval_reminded", { approvals: due });
+    return 1;
   }
 
   function tooLate(a: Approval, now: number): void {

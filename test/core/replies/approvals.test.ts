@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerAck, approvalsDescription, approvalsLog, closedAs, closedNumber, eventsOnlyReply, expiredNotice, firstLine, leftOpenNote, noSuchNumber, refusedLine, whichOne } from "../../../src/core/replies/approvals";
+import { answerAck, approvalsDescription, approvalsLog, closedAs, closedNumber, eventsOnlyReply, expiredNotice, firstLine, leftOpenNote, noSuchNumber, refusedLine, reminderText, whichOne } from "../../../src/core/replies/approvals";
 
 const prompt = (over: Partial<{ description: string; number: number; status: string; answer: "yes" | "no" | "always" | null }> = {}) => ({ description: "Run a command: npm test", number: 1, status: "pending", answer: null, ...over });
 
@@ -23,9 +23,43 @@ describe("approval replies", () => {
     expect(closedAs({ status, answer })).toBe(expected);
   });
 
-  it("cuts what a prompt asked to two lines and 160 characters", () => {
-    expect(firstLine({ description: "a\nb\nc" })).toBe("a b");
-    expect(firstLine({ description: "x".repeat(300) })).toHaveLength(160);
+  it.each([
+    ["a line ending in a colon takes the one it introduces", "Run a command:\nnpm test\nmore", "Run a command: npm test"],
+    ["an edit: its first line, never its diff", "Write notes.txt: new file, +1\n@@ -0,0 +1,1 @@\n+hello", "Write notes.txt: new file, +1"],
+    ["a replaced line", "Edit notes.txt: +1 −1\n@@ -1,1 +1,1 @@\n-hi\n+hello", "Edit notes.txt: +1 −1"],
+    ["a shell command that edits", "Run “sed -i s/a/b/ x”, which edits x: +1 −1\n@@ -1 +1 @@\n-a\n+b", "Run “sed -i s/a/b/ x”, which edits x: +1 −1"],
+    ["at most 160 characters", "x".repeat(300), "x".repeat(160)],
+  ])("firstLine: %s", (_what, description, expected) => {
+    expect(firstLine({ description })).toBe(expected);
+  });
+
+  const EDIT = "Write notes.txt: new file, +1\n@@ -0,0 +1,1 @@\n+hello";
+  const REPLACE = "Edit notes.txt: +1 −1\n@@ -1,1 +1,1 @@\n-hi\n+hello";
+  it.each([
+    ["an edit, named as its prompt named it", "yes" as const, [prompt({ description: EDIT })], "✅ Allowed: Write notes.txt: new file, +1."],
+    ["a replaced line denied", "no" as const, [prompt({ description: REPLACE })], "🚫 Denied: Edit notes.txt: +1 −1. The agent is told it was not done."],
+  ])("answerAck: %s", (_what, answer, answered, expected) => {
+    expect(answerAck(answered, answer, { rules: [], conversation: "main", someWithoutRule: false })).toBe(expected);
+  });
+
+  it.each([
+    [
+      "one prompt",
+      [{ description: EDIT, number: 3, conversation: "main", askedAt: 0, expiresAt: 600_000 }],
+      180_000,
+      "⏳ Approval #3 in main still waits for your answer (asked 3 min ago): Write notes.txt: new file, +1. Reply yes 3 or no 3; denied in 7 min if not answered. The agent does nothing until then.",
+    ],
+    [
+      "two prompts in one reminder",
+      [
+        { description: REPLACE, number: 3, conversation: "main", askedAt: 0, expiresAt: 600_000 },
+        { description: "Run a command:\nnpm test", number: 4, conversation: "api", askedAt: 60_000, expiresAt: 660_000 },
+      ],
+      240_000,
+      "⏳ 2 approvals still wait for your answer; the agent does nothing until then:\n#3 in main (asked 4 min ago, denied in 6 min if not answered): Edit notes.txt: +1 −1\n#4 in api (asked 3 min ago, denied in 7 min if not answered): Run a command: npm test\nReply yes or no with the number (yes 3), or yes all.",
+    ],
+  ])("reminderText: %s", (_what, prompts, now, expected) => {
+    expect(reminderText(prompts, now)).toBe(expected);
   });
 
   it("says which prompts are open, and how long one waited", () => {

@@ -16,6 +16,7 @@ import * as web from "../../../src/core/replies/web";
 import * as machine from "../../../src/core/replies/machine";
 import { conversationsList } from "../../../src/core/replies/conversations";
 import { schedulesList } from "../../../src/core/replies/schedules";
+import { closedQuestionOf, staleTapReply } from "../../../src/core/stale-tap";
 import type { GiveUpReason } from "../../../src/core/run-failure";
 
 const NOUNS = ["turn", "file", "change", "message", "run", "task", "day", "exchange", "request", "approval", "pending approval", "attempt", "conversation", "trigger"];
@@ -77,6 +78,7 @@ function rendered(): Array<[string, string]> {
     add(`status: ${n} turns`, statusReply(status(n), NOW));
     add(`nothingToDiff(3, ${n})`, changes.nothingToDiff(3, n));
     add(`changeLine(${n + 1} files)`, changes.changeLine({ files: n + 1, insertions: n, deletions: n }));
+    add(`/diff's reply (${n + 1} files)`, changes.withPageLink(changes.diffSummary({ index: 1, label: "the run for “fix”", totals: { files: n + 1, insertions: n, deletions: n }, named: "a.ts", truncated: false }), null));
     add(`undoQuestion(${n + 1})`, changes.undoQuestion({ label: "the run for “fix”", named: "a.ts", count: n + 1 }));
     add(`cloneDoneReply(${n} files)`, conversations.cloneDoneReply("api", { ok: true, branch: "main", files: n, ms: 1000 }));
     add(`machineRetiredNotice(${n + 1} days)`, machineRetiredNotice({ unusedDays: n + 1 }));
@@ -87,6 +89,8 @@ function rendered(): Array<[string, string]> {
     add(`schedulesList(${n} held)`, schedulesList([{ id: 1, spec: { kind: "interval", everyMs: 3_600_000, anchorAt: NOW }, context: "chat", conversation: "main", status: "active", nextRunAt: NOW, prompt: "check the build", last: null, from: "made by you" }], n, "UTC"));
     for (const reason of REASONS) if (n > 0) add(`giveUpNotice(${reason}, ${n})`, notices.giveUpNotice(reason, named(n)));
   }
+  for (const page of ["link", "web", null] as const) add(`commentHint(${page})`, changes.commentHint(page));
+  for (const payload of ["undo:yes", "ship:no", "review:7:1", "other"]) add(`staleTapReply(${payload})`, staleTapReply(closedQuestionOf(payload)));
   add("taskFailureNotice(#1)", notices.taskFailureNotice([1], "time_limit"));
   add("taskFailureNotice(#1, #2)", notices.taskFailureNotice([1, 2], "failed_after_retries"));
   add("undoDone(undo)", changes.undoDone({ kind: "undo", label: "the run for “fix”", named: "a.ts", count: 1, cannotRestore: [] }));
