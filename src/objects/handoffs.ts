@@ -6,7 +6,7 @@ import type { Config } from "../config";
 import { toBase64 } from "../core/encoding";
 import { readJson } from "../core/json-text";
 import { HandoffStagedSchema, type HandbackRequest, type HandoffNewRequest, type HandoffStaged } from "../protocol/vm/handoff";
-import { arrivedNotice, awayClock, backNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
+import { arrivedNotice, awayClock, backNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
 import { createReply, NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
 import { WEB_LINK_UNAVAILABLE } from "../core/replies/web";
 import { formatDateTimeInZone } from "../core/schedule-format";
@@ -94,7 +94,9 @@ export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: str
   if (!d.sql.transaction(() => d.repos.handoffs.use(digest, now))) return { ok: false, refusal: "used" };
   const out = d.vm ? await d.vm.handoffOut(d.phone, conversation.workspace, { sessionId: conversation.sessionId, laptopDir }) : { ok: false as const, message: "no agent VM is set up." };
   if (!out.ok) {
+    // Given back: the conversation is not away, and the chat says what failed as well as the terminal.
     d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+    tell(handoffFailedNotice(conversation.name, out.message));
     return { ok: false, refusal: null, message: out.message };
   }
   tell(handedOffNotice(conversation.name, awayClock(now, timeZoneOf(d.repos.settings), formatDateTimeInZone)));
@@ -142,7 +144,7 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
       tell(handbackConflictQuestion(conversation.name, staged), conflictButtons(conversation.id));
       return { ok: false, refusal: null, message: HANDBACK_CONFLICT_ASKED, conflict: true };
     }
-    if (back.conflict) tell(handbackConflictNotice(conversation.name));
+    tell(back.conflict ? handbackConflictNotice(conversation.name) : handbackFailedNotice(conversation.name, back.message));
     return { ok: false, refusal: null, message: back.message, conflict: back.conflict };
   }
   const text = backNotice(conversation.name, back.done);
@@ -208,7 +210,9 @@ export async function takeHandoffNew(d: HandoffDeps & { newWorkspaceId: () => st
     d.sql.transaction(() => d.repos.handoffs.unuse(digest));
     // A workspace filled for a name /new took meanwhile is no conversation's: it goes.
     if (filled.ok) await d.vm?.deleteWorkspace(d.phone, workspace);
-    return filled.ok ? taken : { ok: false, refusal: null, message: filled.message, conflict: false };
+    const answer = filled.ok ? taken : { ok: false as const, refusal: null, message: filled.message, conflict: false };
+    tell(handoffNewFailedNotice(name, answer.message));
+    return answer;
   }
   const text = arrivedNotice(name, filled.done);
   tell(text);

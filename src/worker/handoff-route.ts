@@ -4,12 +4,14 @@
 // POST /h/<code>/new (a /handoff new code, multipart): a laptop's repository and session into a new conversation. The code is a page link's token kept in a table of its own (core/web-token.ts):
 // one this relay did not make is refused before any lookup; the directory names its phone's object,
 // which decides the rest (used, expired, revoked by /web revoke) and serves only its own conversation.
-// Every refusal is one line of text a shell prints as it is: 404 for a code that never was, 410 for one that was.
+// Every refusal is one line of text a shell prints as it is (GET's, a script that prints it): 404 for a
+// code that never was, 410 for one that was.
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import { MEDIA_SECRET_SETTINGS } from "../config";
-import { handbackScript, handoffNewScript, handoffRefusalLine, handoffScript, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
+import { handoffRefusalLine, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
+import { handbackScript, handoffNewScript, handoffScript, refusalScript } from "../core/handoff-scripts";
 import { logEvent } from "../core/log";
 import { webLinkDigest, webLinkKeyFor } from "../core/web-token";
 import { GIT_BUNDLE_CONTENT_TYPE, HandoffNewRequestSchema, LaptopDirSchema, SESSION_UUID } from "../protocol/vm/handoff";
@@ -44,11 +46,17 @@ async function ownerOf(c: Context<{ Bindings: Env }>) {
   }
 }
 
+/** GET's refusal: the line piped to sh (`curl -sS … | sh`) is a script that prints it and fails. */
+const refuseScript = (refusal: HandoffCodeRefusal) => {
+  logEvent("handoff_refused", { reason: refusal });
+  return new Response(refusalScript(handoffRefusalLine(refusal)), { status: handoffStatus(refusal), headers: { ...HEADERS, "content-type": "text/x-shellscript; charset=utf-8" } });
+};
+
 handoffRoute.get("/:code", async (c) => {
   const owner = await ownerOf(c);
-  if (!owner) return refuse("unknown");
+  if (!owner) return refuseScript("unknown");
   const answer = await owner.agent.readHandoffCode(owner.digest);
-  if (!answer.ok) return refuse(answer.refusal);
+  if (!answer.ok) return refuseScript(answer.refusal);
   const origin = requireConfig(c.env).publicUrl ?? new URL(c.req.url).origin;
   const url = handoffUrl(origin, owner.code);
   const script = answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : (answer.direction === "out" ? handoffScript : handbackScript)({ url, conversation: answer.conversation });

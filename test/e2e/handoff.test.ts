@@ -54,7 +54,7 @@ it("takes the conversation to a laptop: branch, commit, uncommitted edit and the
 
   await send("/handoff");
   const { message } = await nextMessage("the hand-off line", sent, seen, (b) => b.includes("| sh"));
-  const line = /```\n(curl -fsS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
+  const line = /```\n(curl -sS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
   expect(line).toBeTruthy();
 
   const home = join(laptop, "home");
@@ -97,7 +97,7 @@ it("takes the conversation to a laptop: branch, commit, uncommitted edit and the
   await send("/handoff back");
   const back = await nextMessage("the hand-back line", sent, seen, (b) => b.includes("bring it back") && b.includes("| sh"));
   seen = back.seen;
-  const backLine = /```\n(curl -fsS \S+ \| sh)\n```/.exec(back.message.body ?? "")?.[1];
+  const backLine = /```\n(curl -sS \S+ \| sh)\n```/.exec(back.message.body ?? "")?.[1];
   expect(backLine).toBeTruthy();
   const sentBack = await run("sh", ["-eu", "-c", backLine!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
   expect(sentBack.stderr + sentBack.stdout).not.toContain("handoff:");
@@ -129,7 +129,7 @@ it("/handoff new: the laptop's repository and its newest session become a new co
   let seen = (await sent()).length;
   await send("/handoff new from-laptop");
   const { message } = await nextMessage("the /handoff new line", sent, seen, (b) => b.includes("from-laptop") && b.includes("| sh"));
-  const line = /```\n(curl -fsS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
+  const line = /```\n(curl -sS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
   expect(line).toBeTruthy();
   const ran = await run("sh", ["-eu", "-c", line!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
   expect(ran.stderr).toBe("");

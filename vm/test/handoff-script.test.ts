@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { handoffScript } from "../../src/core/handoff";
+import { handoffScript } from "../../src/core/handoff-scripts";
 import { handoffBundle, scratchRepo, worktreeTree, type HandoffTarget } from "../src/handoff/handoff";
 import { scratchOf } from "../src/handoff/as-workspace-user";
 import { handback, keepLaptop } from "../src/handoff/handback";
@@ -78,11 +78,11 @@ it("leaves the branch, the uncommitted changes and the session in a directory wi
   mkdirSync(laptopHome, { recursive: true });
   mkdirSync(here, { recursive: true });
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: laptopHome, GIT_CONFIG_NOSYSTEM: "1" };
-  const script = (await run("curl", ["-fsS", `${origin}/h/CODE`])).stdout;
+  const script = (await run("curl", ["-sS", `${origin}/h/CODE`])).stdout;
   const ran = await run("sh", ["-eu"], { cwd: here, env, input: script });
   expect(ran.stderr).toBe("");
   expect(ran.status).toBe(0);
-  expect(ran.stdout.trim().split("\n").at(-1)).toBe(`claude --resume ${SESSION_ID}`);
+  expect(ran.stdout.trim().split("\n").at(-1)).toBe(`claude --setting-sources user --resume ${SESSION_ID}`);
   expect(asked).toEqual(["GET /h/CODE", "POST /h/CODE/data"]);
 
   expect(git(here, "symbolic-ref", "--short", "HEAD")).toBe("fix-flaky");
