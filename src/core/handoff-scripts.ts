@@ -19,6 +19,29 @@ export const FROM_PHONE = ".from-phone";
 /** How the laptop resumes a session without loading the folder's settings (verified with the real CLI, docs/notes/cli-observations.md). */
 export const resumeLine = (sessionId: string | null) => `claude --setting-sources user${sessionId ? ` --resume ${sessionId}` : ""}`;
 
+/** The offline model a local stack's laptop resumes against (LAPTOP_MODEL_URL), and the key it takes (any). */
+export type LaptopModel = { url: string; key: string };
+
+/**
+ * What the out script says and does for a relay on the offline model: the two settings the laptop's
+ * claude needs, and, in a HOME without `~/.claude.json`, that file with the CLI's first-run answers
+ * (onboarding done, this key approved by its last 20 characters, as the CLI keeps it): a fresh HOME
+ * otherwise stops at "Unable to connect to Anthropic services" and then at the key question, whose
+ * default is No (docs/notes/cli-observations.md). A HOME that has the file is not touched.
+ */
+function laptopModelPart(model: LaptopModel | null): string {
+  if (!model) return "";
+  const exportLine = `export ANTHROPIC_BASE_URL=${shQuote(model.url)} ANTHROPIC_API_KEY=${shQuote(model.key)}`;
+  const answers = JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [model.key.trim().slice(-20)], rejected: [] } });
+  return `echo "This relay runs the offline model; in this shell, first:"
+echo ${shQuote(exportLine)}
+if [ ! -e "$HOME/.claude.json" ]; then
+  (umask 077 && printf '%s\n' ${shQuote(answers)} >"$HOME/.claude.json")
+  echo "Wrote $HOME/.claude.json (there was none): claude starts without its first-run questions and uses that key."
+fi
+`;
+}
+
 /** `say`, and `ask`: one request to the relay; 200 leaves its answer in file $1, anything else prints one line and ends the script. */
 const PRELUDE = `set -eu
 say() { printf 'handoff: %s\\n' "$*" >&2; }
@@ -38,13 +61,15 @@ command -v curl >/dev/null 2>&1 || { say "curl is needed"; exit 1; }`;
  * directory but the session's file under `~/.claude/projects/`; the bundle is kept inside `.git`.
  * What could run code (SET_ASIDE, links out of the folder) is renamed `….from-phone`, hidden from
  * git (skip-worktree, info/exclude) and named; the back script sends them as they were handed off.
+ * On a relay with the offline model it also prints the settings the laptop's claude needs (and may
+ * write `~/.claude.json`, see laptopModelPart).
  */
-export function handoffScript(s: { url: string; conversation: string }): string {
+export function handoffScript(s: { url: string; conversation: string; model?: LaptopModel | null }): string {
   return `#!/bin/sh
 # Hands conversation ${JSON.stringify(s.conversation)} off to this directory: its git branch with every
 # commit (or, for a folder that is not a repository, its files as one commit), its uncommitted changes
 # (left uncommitted), and its Claude Code session, written to ~/.claude/projects/<this directory>/<id>.jsonl.
-# Nothing else outside this directory is touched. Files that would make claude run code here
+# Nothing else outside this directory is touched${s.model ? " (but ~/.claude.json, made when there is none)" : ""}. Files that would make claude run code here
 # (${SET_ASIDE.join(", ")}, links out of this directory) are set aside as <name>${FROM_PHONE} and named.
 url=${shQuote(s.url)}
 ${PRELUDE}
@@ -108,7 +133,7 @@ if [ -d .claude ]; then
   other=$(find .claude \\( -type f -o -type l \\) ! -name '*${FROM_PHONE}' | tr '\\n' ' ')
   if [ -n "$other" ]; then echo "Also from the phone, used only when you ask for them: $other"; fi
 fi
-if [ -n "$id" ]; then echo "${resumeLine("$id")}"; else echo "${resumeLine(null)}"; fi
+${laptopModelPart(s.model ?? null)}if [ -n "$id" ]; then echo "${resumeLine("$id")}"; else echo "${resumeLine(null)}"; fi
 `;
 }
 

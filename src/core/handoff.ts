@@ -2,6 +2,8 @@
 // /web revoke), the shell line the phone gets, and what the chat says (the scripts that line runs on
 // the laptop are handoff-scripts.ts).
 
+import { OFFLINE_MODEL_KEY } from "../protocol/vm/runs";
+
 /** How long a hand-off code works. */
 export const HANDOFF_TTL_MS = 15 * 60_000;
 
@@ -43,13 +45,15 @@ export function handoffUrl(origin: string, code: string): string {
 }
 
 /** The reply to /handoff: the line alone in a code block, and how to read the script first. */
-export function handoffReply(s: { conversation: string; url: string; ttlMinutes: number }): string {
+export function handoffReply(s: { conversation: string; url: string; ttlMinutes: number; offlineModelUrl?: string | null }): string {
+  const offline = s.offlineModelUrl ? [`This relay runs the offline model: the laptop's claude reaches it with ANTHROPIC_BASE_URL=${s.offlineModelUrl} and ANTHROPIC_API_KEY=${OFFLINE_MODEL_KEY}, which the script prints.`] : [];
   return [
     `Run this in an empty folder on your laptop to go on with “${s.conversation}” there:`,
     "```",
     `curl -sS ${s.url} | sh`,
     "```",
-    `It brings the branch, the uncommitted changes and the Claude Code session, and ends with the claude --resume line to run. The code works once, for ${s.ttlMinutes} minutes; /web revoke ends it. To read the script first: curl -sS ${s.url}`,
+    `It brings the branch (a folder that is not a repository as a new one), the uncommitted changes and the Claude Code session, sets aside what the agent wrote that would run code there (.claude settings, .mcp.json, links out), and ends with the claude line to run. The code works once, for ${s.ttlMinutes} minutes; /web revoke ends it. To read the script first: curl -sS ${s.url}`,
+    ...offline,
   ].join("\n");
 }
 

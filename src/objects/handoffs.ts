@@ -55,7 +55,8 @@ export async function issueHandoff(d: HandoffDeps, conversationId: number, direc
   if (!conversation) return NO_CURRENT_CONVERSATION;
   const made = await newCode(d, { conversationId, direction }, now);
   if ("reply" in made) return made.reply;
-  return (direction === "out" ? handoffReply : handbackReply)({ conversation: conversation.name, url: made.url, ttlMinutes: TTL_MINUTES });
+  const reply = { conversation: conversation.name, url: made.url, ttlMinutes: TTL_MINUTES };
+  return direction === "out" ? handoffReply({ ...reply, offlineModelUrl: d.config?.laptopModelUrl ?? null }) : handbackReply(reply);
 }
 
 /** The reply to /handoff new <name>: a code for a conversation made when the laptop's work arrives (conversation 0 until then). */

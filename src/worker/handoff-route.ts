@@ -15,6 +15,7 @@ import { handbackScript, handoffNewScript, handoffScript, refusalScript } from "
 import { logEvent } from "../core/log";
 import { webLinkDigest, webLinkKeyFor } from "../core/web-token";
 import { GIT_BUNDLE_CONTENT_TYPE, HandoffNewRequestSchema, LaptopDirSchema, SESSION_UUID } from "../protocol/vm/handoff";
+import { OFFLINE_MODEL_KEY } from "../protocol/vm/runs";
 import { directoryOf } from "../objects/user-directory";
 import { refuseUnverifiable, requireConfig } from "./require-config";
 
@@ -57,9 +58,11 @@ handoffRoute.get("/:code", async (c) => {
   if (!owner) return refuseScript("unknown");
   const answer = await owner.agent.readHandoffCode(owner.digest);
   if (!answer.ok) return refuseScript(answer.refusal);
-  const origin = requireConfig(c.env).publicUrl ?? new URL(c.req.url).origin;
-  const url = handoffUrl(origin, owner.code);
-  const script = answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : (answer.direction === "out" ? handoffScript : handbackScript)({ url, conversation: answer.conversation });
+  const config = requireConfig(c.env);
+  const url = handoffUrl(config.publicUrl ?? new URL(c.req.url).origin, owner.code);
+  const model = config.laptopModelUrl ? { url: config.laptopModelUrl, key: OFFLINE_MODEL_KEY } : null;
+  const script =
+    answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : answer.direction === "out" ? handoffScript({ url, conversation: answer.conversation, model }) : handbackScript({ url, conversation: answer.conversation });
   return new Response(script, { headers: { ...HEADERS, "content-type": "text/x-shellscript; charset=utf-8" } });
 });
 

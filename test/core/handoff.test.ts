@@ -61,6 +61,18 @@ describe("handoffReply", () => {
   });
 });
 
+describe("on a relay with the offline model", () => {
+  it("the reply names the two settings, and the script prints them before the claude line and answers a fresh HOME's first-run questions", () => {
+    expect(handoffReply({ conversation: "main", url: "https://r/h/a", ttlMinutes: 15, offlineModelUrl: "http://127.0.0.1:8790" })).toContain("This relay runs the offline model: the laptop's claude reaches it with ANTHROPIC_BASE_URL=http://127.0.0.1:8790 and ANTHROPIC_API_KEY=offline-model, which the script prints.");
+    expect(handoffReply({ conversation: "main", url: "https://r/h/a", ttlMinutes: 15 })).not.toContain("offline model");
+    const script = handoffScript({ url: "https://r/h/a", conversation: "main", model: { url: "http://127.0.0.1:8790", key: "offline-model" } });
+    expect(script).toContain(`echo "This relay runs the offline model; in this shell, first:"`);
+    expect(script).toContain(`'{"hasCompletedOnboarding":true,"customApiKeyResponses":{"approved":["offline-model"],"rejected":[]}}' >"$HOME/.claude.json"`);
+    expect(script).toContain('if [ ! -e "$HOME/.claude.json" ]; then');
+    expect(handoffScript({ url: "https://r/h/a", conversation: "main" })).not.toContain(".claude.json");
+  });
+});
+
 describe("handoffScript", () => {
   it("runs under sh -e -u and fetches the data once, sending the directory url-encoded", () => {
     const script = handoffScript({ url: "https://relay.example/h/AbC", conversation: "api" });

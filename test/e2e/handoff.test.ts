@@ -42,8 +42,22 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
   });
 }
 const git = async (cwd: string, ...args: string[]) => (await run("git", args, { cwd, env: { PATH: process.env.PATH, HOME: join(laptop, "home") } })).stdout.trim();
-/** The laptop's CLI on the stack's offline model. */
+/** The laptop's CLI on the stack's offline model (no traffic but the model's: this sandbox has no network). */
 const modelEnv = () => ({ ANTHROPIC_BASE_URL: stack.urls.model, ANTHROPIC_API_KEY: "offline", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" });
+/** The laptop's shell: its own HOME, no system git config. */
+const laptopEnv = () => ({ PATH: process.env.PATH, HOME: join(laptop, "home"), GIT_CONFIG_NOSYSTEM: "1" });
+
+/** `/handoff` sent, and its line run as pasted (the script under `sh -eu`) in `here`. */
+async function handOffTo(here: string, seen: number) {
+  await send("/handoff");
+  const { message, seen: after } = await nextMessage("the hand-off line", sent, seen, (b) => b.includes("| sh"));
+  const line = /```\n(curl -sS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
+  expect(line).toBeTruthy();
+  mkdirSync(join(laptop, "home"), { recursive: true });
+  mkdirSync(here, { recursive: true });
+  const ran = await run("sh", ["-eu", "-c", line!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env: laptopEnv() });
+  return { ran, reply: message.body ?? "", seen: after };
+}
 
 it("the first conversation, not a repository, goes to the laptop and back; the agent's SessionStart hook never runs there", async () => {
   let seen = (await sent()).length;
@@ -57,18 +71,20 @@ it("the first conversation, not a repository, goes to the laptop and back; the a
   await send("remember the word plum");
   ({ seen } = await nextMessage("the word's answer", sent, seen, (b) => b.includes("You said: «remember the word plum»")));
 
-  await send("/handoff");
-  const { message } = await nextMessage("the hand-off line", sent, seen, (b) => b.includes("| sh"));
-  const line = /```\n(curl -sS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
-  const home = join(laptop, "home");
   const here = join(laptop, "main copy");
-  mkdirSync(home, { recursive: true });
-  mkdirSync(here, { recursive: true });
-  const env = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
-  const ran = await run("sh", ["-eu", "-c", line!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
+  const env = laptopEnv();
+  const out = await handOffTo(here, seen);
+  const ran = out.ran;
   expect(ran.stderr).toBe("");
   expect(ran.status).toBe(0);
   expect(ran.stdout).toContain("(the conversation's files, as a new repository)");
+  // The stack runs the offline model: the reply and the script name what the laptop's claude needs,
+  // and a fresh HOME gets the CLI's first-run answers (onboarding done, that key approved).
+  expect(out.reply).toContain(`the laptop's claude reaches it with ANTHROPIC_BASE_URL=${stack.urls.model} and ANTHROPIC_API_KEY=offline-model`);
+  expect(ran.stdout).toContain(`export ANTHROPIC_BASE_URL='${stack.urls.model}' ANTHROPIC_API_KEY='offline-model'`);
+  expect(JSON.parse(readFileSync(join(laptop, "home", ".claude.json"), "utf8"))).toEqual({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: ["offline-model"], rejected: [] } });
+  const exported = /^export ANTHROPIC_BASE_URL='([^']+)' ANTHROPIC_API_KEY='([^']+)'$/m.exec(ran.stdout);
+  const printed = { ANTHROPIC_BASE_URL: exported![1]!, ANTHROPIC_API_KEY: exported![2]!, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" };
   expect(ran.stdout).toContain("Set aside, written on the phone (read them; rename to use): .claude/settings.json.from-phone");
   const resume = ran.stdout.trim().split("\n").at(-1) ?? "";
   expect(resume).toMatch(/^claude --setting-sources user --resume [0-9a-f-]{36}$/);
@@ -79,14 +95,14 @@ it("the first conversation, not a repository, goes to the laptop and back; the a
   // not even with the agent's settings put back under the name the CLI reads.
   const claude = resolveClaudeBin()!;
   const [, ...words] = resume.split(" ");
-  const first = await run(claude, [...words, "-p", "which word?"], { cwd: here, env: { ...env, ...modelEnv() } });
+  const first = await run(claude, [...words, "-p", "which word?"], { cwd: here, env: { ...env, ...printed } });
   expect(first.stdout).toContain("«remember the word plum»");
   renameSync(join(here, ".claude", "settings.json.from-phone"), join(here, ".claude", "settings.json"));
-  const again = await run(claude, [...words, "-p", "and again?"], { cwd: here, env: { ...env, ...modelEnv() } });
+  const again = await run(claude, [...words, "-p", "and again?"], { cwd: here, env: { ...env, ...printed } });
   expect(again.stdout).toContain("[offline model] You said: «and again?»");
   expect(existsSync(mark)).toBe(false);
   // The same CLI without the flag runs it: the check above can see a hook that ran.
-  await run(claude, ["-p", "hi"], { cwd: here, env: { ...env, ...modelEnv() } });
+  await run(claude, ["-p", "hi"], { cwd: here, env: { ...env, ...printed } });
   expect(existsSync(mark)).toBe(true);
   rmSync(mark);
   renameSync(join(here, ".claude", "settings.json"), join(here, ".claude", "settings.json.from-phone"));
@@ -127,18 +143,9 @@ it("takes the conversation to a laptop: branch, commit, uncommitted edit and the
   await send("remember the word apricot");
   ({ seen } = await nextMessage("the word's answer", sent, seen, (b) => b.includes("You said: «remember the word apricot»")));
 
-  await send("/handoff");
-  const { message } = await nextMessage("the hand-off line", sent, seen, (b) => b.includes("| sh"));
-  const line = /```\n(curl -sS \S+ \| sh)\n```/.exec(message.body ?? "")?.[1];
-  expect(line).toBeTruthy();
-
-  const home = join(laptop, "home");
   const here = join(laptop, "my projects", "api copy");
-  mkdirSync(home, { recursive: true });
-  mkdirSync(here, { recursive: true });
-  const env = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
-  // The line as pasted, with the script itself under `sh -eu`.
-  const ran = await run("sh", ["-eu", "-c", line!.replace(/\| sh$/, "| sh -eu")], { cwd: here, env });
+  const env = laptopEnv();
+  const { ran } = await handOffTo(here, seen);
   expect(ran.stderr).toBe("");
   expect(ran.status).toBe(0);
   const resume = ran.stdout.trim().split("\n").at(-1) ?? "";
