@@ -13,6 +13,8 @@ import { formatDateTimeInZone } from "../core/schedule-format";
 import { newWebLinkToken, webLinkDigest, webLinkKeyFor } from "../core/web-token";
 import type { QuickReplyButton } from "./db/outbox-repo";
 import type { VmClient } from "./clients/vm-client";
+import type { RunChange } from "../protocol/vm/changes";
+import type { Changes } from "./services/changes";
 import type { Repos } from "./db/repos";
 import { publicOriginOf } from "./db/settings-repo";
 import type { Sql } from "./db/sql";
@@ -27,7 +29,18 @@ export type HandoffDeps = {
   sql: Pick<Sql, "transaction">;
   repos: Pick<Repos, "handoffs" | "conversations" | "settings">;
   vm: Pick<VmClient, "handoffOut" | "handback" | "handbackKeep" | "handoffNew" | "deleteWorkspace"> | null;
+  /** Where a hand-back's change is recorded as a run's is (its line, /diff, /undo). */
+  changes?: Pick<Changes, "record"> | null;
 };
+
+/** How /diff and the page name what a hand-back changed. */
+export const HANDBACK_LABEL = "the laptop's work (/handoff back)";
+
+/** A hand-back's change, recorded as a run's: the change line follows the notice. */
+function recordHandback(d: Pick<HandoffDeps, "sql" | "changes">, conversationId: number, done: { changeId?: string | undefined; change?: RunChange | undefined }, now: number): void {
+  const { changeId, change } = done;
+  if (changeId && change) d.sql.transaction(() => d.changes?.record({ id: "", vmRunId: changeId, conversationId, label: HANDBACK_LABEL }, change, now));
+}
 
 export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection } | { ok: false; refusal: HandoffCodeRefusal };
 export type HandoffDataAnswer = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string };
@@ -154,6 +167,7 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
     d.repos.handoffs.markBack(conversation.id, now);
   });
   tell(text);
+  recordHandback(d, conversation.id, back.done, now);
   return { ok: true, text };
 }
 
@@ -162,7 +176,7 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
  * and a saved session), the conversation resumes the laptop's session, and its waiting messages go
  * on. The VM refusing leaves the question open to tap again.
  */
-export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone"> & { repos: Pick<Repos, "handoffs" | "conversations" | "settings"> }, conversationId: number, staged: HandoffStaged, now: number): Promise<string> {
+export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone" | "changes"> & { repos: Pick<Repos, "handoffs" | "conversations" | "settings"> }, conversationId: number, staged: HandoffStaged, now: number): Promise<string> {
   const conversation = d.repos.conversations.get(conversationId);
   if (!conversation) return NO_CURRENT_CONVERSATION;
   const kept = d.vm ? await d.vm.handbackKeep(d.phone, conversation.workspace, { staged, phoneSessionId: conversation.sessionId }) : { ok: false as const, message: "no agent VM is set up." };
@@ -175,6 +189,7 @@ export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone"
     if (done.sessionId) d.repos.conversations.setSession(conversation.id, done.sessionId);
     d.repos.handoffs.markBack(conversation.id, now);
   });
+  recordHandback({ sql: d.sql, changes: d.changes ?? null }, conversation.id, done, now);
   return keptLaptopReply(conversation.name, done, kept.kept.kept);
 }
 

@@ -318,7 +318,7 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   private handoffDeps(): HandoffDeps {
-    return { env: this.env, config: this.config, phone: this.phone, sql: this.sql, repos: this.u.repos, vm: this.u.vm };
+    return { env: this.env, config: this.config, phone: this.phone, sql: this.sql, repos: this.u.repos, vm: this.u.vm, changes: this.u.changes };
   }
 
   /** This Telegram user's chat joined a phone's agent: this object's tasks pause (its rows stay for /unlink). */

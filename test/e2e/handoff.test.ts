@@ -128,9 +128,14 @@ it("the first conversation, not a repository, goes to the laptop and back; the a
   const word = await nextMessage("the word", sent, answer.seen, (b) => b.includes("You said: «and the word?»"));
   expect(word.message.body).toContain("«which word?»");
   expect(word.message.body).toContain("«remember the word plum»");
+  // The hand-back is a change like a run's: its line came after the notice, and /diff shows it.
+  expect((await sent()).some((m) => (m.body ?? "").startsWith("1 file changed, +1 −0"))).toBe(true);
+  await send("/diff");
+  const diff = await nextMessage("/diff", sent, word.seen, (b) => b.includes("the laptop's work (/handoff back)"));
+  expect(diff.message.body).toContain("notes.txt");
   // The tests below work in a conversation of their own.
   await send("/new api");
-  await nextMessage("/new api", sent, word.seen, (b) => b.includes("api"));
+  await nextMessage("/new api", sent, diff.seen, (b) => b.includes("api"));
 });
 
 it("takes the conversation to a laptop: branch, commit, uncommitted edit and the session, which the laptop's CLI resumes", async () => {

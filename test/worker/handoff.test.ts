@@ -4,6 +4,7 @@
 // code serves its own conversation only, whichever is current, and no other phone's.
 import { exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
+import { changeLine } from "../../src/core/replies/changes";
 import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 import { allowPhones } from "./trigger-helpers";
@@ -140,6 +141,10 @@ it("/handoff back: its code takes the laptop's work once, the conversation resum
   expect((await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).toBe(SESSION);
   expect((await sendBack(url, "a".repeat(40))).status).toBe(410);
   expect((await vmRequests(phone)).filter((r) => r.kind === "handback").map((r) => r.status)).toEqual([409, 200]);
+  // A change like a run's: its line follows the notice, and /diff and /undo know it by the hand-back's checkpoints.
+  await eventually(async () => (await sentTo(phone)).some((m) => m.body === changeLine({ files: 1, insertions: 1, deletions: 0 })));
+  const [change] = await query<{ vm_run_id: string; label: string }>(phone, "SELECT vm_run_id, label FROM run_changes");
+  expect(change).toEqual({ vm_run_id: "handback-main", label: "the laptop's work (/handoff back)" });
 });
 
 it("a message to a conversation on the laptop waits and asks first, once; “Keep on laptop” keeps it waiting, “Go on here” runs it", async () => {

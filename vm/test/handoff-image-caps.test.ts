@@ -99,10 +99,19 @@ describe.skipIf(!IS_ROOT || !hasSetpriv)("the hand-off under the image's capabil
     ws.plant("fifos");
     const back = await call(`/v1/workspaces/api/handback${q}`, { laptopDir: "/home/me/api", branch: "fix", base: l.base, wipTree: l.wipTree, bundle: readFileSync(join(root, "back.bundle")).toString("base64"), patch, session: null });
     expect(back.status, await back.clone().text()).toBe(200);
-    expect(await back.json()).toMatchObject({ branch: "fix", files: 2 });
+    // A change like a run's: checkpoints before and after it, its files named, and /undo takes it back.
+    expect(await back.json()).toMatchObject({ branch: "fix", files: 2, changeId: expect.stringMatching(/^handback-/), change: { files: [{ path: "a.txt", status: "modified" }, { path: "b.txt", status: "added" }] } });
     expect(readFileSync(join(ws.dir, "a.txt"), "utf8")).toBe("one\nlaptop\n");
     expect(readFileSync(join(ws.dir, "b.txt"), "utf8")).toBe("new on the laptop\n");
     victimUntouched();
+    const undone = await call(`/v1/workspaces/api/undo${q}`, {});
+    expect(undone.status, await undone.clone().text()).toBe(200);
+    expect(await undone.json()).toMatchObject({ runId: expect.stringMatching(/^handback-/) });
+    expect(readFileSync(join(ws.dir, "a.txt"), "utf8")).toBe("one\ntwo\n");
+    expect(existsSync(join(ws.dir, "b.txt"))).toBe(false);
+    const redone = await call(`/v1/workspaces/api/redo${q}`, {});
+    expect(redone.status).toBe(200);
+    expect(readFileSync(join(ws.dir, "b.txt"), "utf8")).toBe("new on the laptop\n");
 
     const fresh = await workspace("from-laptop");
     fresh.plant("links");
