@@ -84,6 +84,11 @@ fi
 bundle=.git/relay-handoff.bundle
 trap 'rm -f "$bundle"' EXIT
 ask "$bundle" --data-urlencode "dir=$here" "$url/data"
+# The conversation is on the laptop from here: a failure tells the relay (its one line), which keeps
+# the conversation on the phone and says so in the chat.
+why=""
+say() { why="$*"; printf 'handoff: %s\n' "$*" >&2; }
+trap 'st=$?; rm -f "$bundle"; if [ "$st" -ne 0 ]; then curl -s -o /dev/null --data-urlencode "why=$why" "$url/failed" || true; fi' EXIT
 git fetch -q "$bundle" '+refs/heads/*:refs/remotes/relay/*' '+refs/handoff/*:refs/handoff/*'
 branch=$(git show refs/handoff/session:branch)
 kind=$(git show refs/handoff/session:kind 2>/dev/null || echo repo)

@@ -117,6 +117,22 @@ export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: str
   return { ok: true, bundle: out.bundle };
 }
 
+/**
+ * The laptop's script failed after it took the data (`POST /h/<code>/failed`, `why` its one line):
+ * a conversation is never left "on the laptop" by a failure, so one away since this code's download
+ * is here again, the code works again (until it expires), and the chat says what failed. Anything
+ * else (a code not used, not a /handoff code, a conversation back since) changes nothing.
+ */
+export function laptopFailed(d: HandoffDeps, digest: string, why: string, now: number, tell: (text: string) => void): boolean {
+  const row = d.repos.handoffs.get(digest);
+  const conversation = row ? d.repos.conversations.get(row.conversationId) : null;
+  if (!row || !conversation || row.direction !== "out" || row.usedAt === null || row.expiresAt <= now || row.epoch !== webLinkEpoch(d.repos.settings)) return false;
+  if (d.repos.handoffs.awaySince(conversation.id) !== row.usedAt) return false;
+  d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+  tell(handoffFailedNotice(conversation.name, `on the laptop, ${why}${/[.!?]$/.test(why) ? "" : "."}`));
+  return true;
+}
+
 const conflictKey = (conversationId: number) => `handoff_conflict:${conversationId}` as const;
 
 /** The laptop's side of a conflict the user has not answered yet, taken (asked again, it is gone); null: none open. */

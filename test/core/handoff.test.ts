@@ -79,7 +79,10 @@ describe("handoffScript", () => {
     expect(script).toMatch(/^#!\/bin\/sh\n/);
     expect(script).toContain("set -eu");
     expect(script).toContain(`url='https://relay.example/h/AbC'`);
-    expect(script.match(/curl -/g)).toHaveLength(1);
+    // One request for the data (through `ask`); the other only reports a failure after it.
+    expect(script.match(/curl -/g)).toHaveLength(2);
+    expect(script.match(/"\$url\/data"/g)).toHaveLength(1);
+    expect(script).toContain(`curl -s -o /dev/null --data-urlencode "why=$why" "$url/failed" || true`);
     expect(script).toContain(`ask "$bundle" --data-urlencode "dir=$here" "$url/data"`);
   });
   it.each([

@@ -6,7 +6,7 @@ import { beforeAll, expect, it } from "vitest";
 import { ask, eventually, sentTo } from "./helpers";
 import { allowPhones } from "./trigger-helpers";
 
-const PHONES = ["+15550006061", "+15550006062"] as const;
+const PHONES = ["+15550006061", "+15550006062", "+15550006063"] as const;
 beforeAll(() => allowPhones([...PHONES]));
 
 const LINE = /```\ncurl -sS (https:\/\/relay\.example\.test\/h\/[A-Za-z0-9_-]{22}) \| sh\n```/;
@@ -35,4 +35,18 @@ it("a hand-back the VM refused: the chat names what failed and that the laptop k
   expect(back.status).toBe(502);
   expect(await back.text()).toBe("handoff: The laptop's uncommitted changes did not apply; its commits are in place.\n");
   await told(phone, "⚠️ The laptop's work on “main” did not come back: The laptop's uncommitted changes did not apply; its commits are in place. The laptop keeps its work; /handoff back gives a new line.");
+});
+
+it("a script that failed on the laptop after its download: the conversation is here again, the chat says what failed, once", async () => {
+  const phone = PHONES[2];
+  const url = lineOf(await ask(phone, "/handoff"));
+  expect((await download(url, "/home/ann/api")).status).toBe(200);
+  expect(await ask(phone, "/status")).toContain("on your laptop");
+  const report = () => exports.default.fetch(new Request(`${url}/failed`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ why: "your branch main has commits the conversation does not" }).toString() }));
+  const first = await report();
+  expect([first.status, await first.text()]).toEqual([200, "handoff: the conversation stays on the phone; this line works again while it lasts.\n"]);
+  await told(phone, "⚠️ “main” did not go to your laptop: on the laptop, your branch main has commits the conversation does not. It stays here as it was; send /handoff for a new line.");
+  expect(await ask(phone, "/status")).not.toContain("on your laptop");
+  // Once: the code is unused again, so a second report takes nothing back.
+  expect((await report()).status).toBe(409);
 });

@@ -35,6 +35,8 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
   symlinkSync("notes.txt", join(dir, "inside-link"));
   const t = { dir, home, ids: null };
   const handedOff: { base?: string } = {};
+  /** What a script that failed after its download reported. */
+  const failed: string[] = [];
 
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,6 +44,10 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
     req.on("end", () => {
       void (async () => {
         if (req.method === "GET" && req.url === "/h/OUT") return res.end(handoffScript({ url: `${origin}/h/OUT`, conversation: "main" }));
+        if (req.url === "/h/OUT/failed") {
+          failed.push(new URLSearchParams(Buffer.concat(chunks).toString("utf8")).get("why") ?? "");
+          return res.writeHead(200).end("handoff: the conversation stays on the phone.\n");
+        }
         if (req.method === "GET" && req.url === "/h/BACK") return res.end(handbackScript({ url: `${origin}/h/BACK`, conversation: "main" }));
         if (req.method === "GET") return res.writeHead(410).end(refusalScript(handoffRefusalLine("used")));
         if (req.url === "/h/OUT/data") {
@@ -96,6 +102,17 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
   expect(readlinkSync(join(dir, "CLAUDE.md"))).toBe("../../.ssh/id_rsa");
   expect(existsSync(join(dir, ".claude", "settings.json.from-phone"))).toBe(false);
   expect(existsSync(join(dir, ".git"))).toBe(false);
+
+  // A failure after the download (a branch of the laptop's own that the conversation lacks) is
+  // reported with its one line, so the conversation stays on the phone; a success reports nothing.
+  expect(failed).toEqual([]);
+  const own = join(root, "laptop", "own");
+  mkdirSync(own);
+  git(own, "init", "-q", "-b", "main");
+  git(own, "-c", "user.name=l", "-c", "user.email=l@l", "commit", "-q", "--allow-empty", "-m", "mine");
+  const clash = await run("sh", ["-euc", `curl -sS ${origin}/h/OUT | sh`], { cwd: own, env });
+  expect([clash.status, clash.stderr]).toEqual([1, "handoff: your branch main has commits the conversation does not; nothing was changed (the conversation's is at relay/main)\n"]);
+  expect(failed).toEqual(["your branch main has commits the conversation does not; nothing was changed (the conversation's is at relay/main)"]);
 
   // A used code: one plain line, from the outer curl's script and from the inner one alike.
   const used = await run("sh", ["-euc", `curl -sS ${origin}/h/GONE | sh`], { cwd: here, env });
