@@ -44,6 +44,17 @@ export function handoffUrl(origin: string, code: string): string {
   return `${origin.replace(/\/+$/, "")}/h/${code}`;
 }
 
+/**
+ * What /handoff can tell before it answers a line: why no hand-off can work now (the reply instead
+ * of the line), or null. The rest (a run in progress, git) is known only when the laptop asks, and
+ * then told in the chat as well as the terminal.
+ */
+export function handoffBlocked(s: { conversation: string; vm: boolean; status: "ready" | "cloning" }): string | null {
+  if (!s.vm) return "/handoff needs the agent VM, and this relay has none set up (VM_URL, or VM_MODE machines).";
+  if (s.status === "cloning") return `“${s.conversation}” is still being cloned; /handoff works once it is ready.`;
+  return null;
+}
+
 /** The reply to /handoff: the line alone in a code block, and how to read the script first. */
 export function handoffReply(s: { conversation: string; url: string; ttlMinutes: number; offlineModelUrl?: string | null }): string {
   const offline = s.offlineModelUrl ? [`This relay runs the offline model: the laptop's claude reaches it with ANTHROPIC_BASE_URL=${s.offlineModelUrl} and ANTHROPIC_API_KEY=${OFFLINE_MODEL_KEY}, which the script prints.`] : [];

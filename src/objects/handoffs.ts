@@ -6,7 +6,7 @@ import type { Config } from "../config";
 import { toBase64 } from "../core/encoding";
 import { readJson } from "../core/json-text";
 import { HandoffStagedSchema, type HandbackRequest, type HandoffNewRequest, type HandoffStaged } from "../protocol/vm/handoff";
-import { arrivedNotice, awayClock, backNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
+import { arrivedNotice, awayClock, backNotice, handoffBlocked, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
 import { createReply, NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
 import { WEB_LINK_UNAVAILABLE } from "../core/replies/web";
 import { formatDateTimeInZone } from "../core/schedule-format";
@@ -66,6 +66,8 @@ const TTL_MINUTES = HANDOFF_TTL_MS / 60_000;
 export async function issueHandoff(d: HandoffDeps, conversationId: number, direction: Exclude<HandoffDirection, "new">, now: number): Promise<string> {
   const conversation = d.repos.conversations.get(conversationId);
   if (!conversation) return NO_CURRENT_CONVERSATION;
+  const blocked = handoffBlocked({ conversation: conversation.name, vm: d.vm !== null, status: conversation.status });
+  if (blocked) return blocked;
   const made = await newCode(d, { conversationId, direction }, now);
   if ("reply" in made) return made.reply;
   const reply = { conversation: conversation.name, url: made.url, ttlMinutes: TTL_MINUTES };

@@ -2,7 +2,7 @@
 // another conversation's), the reply's shell line alone in a code block, and the script's text.
 import { describe, expect, it } from "vitest";
 import { parseCommand, type ParsedCommand } from "../../src/core/commands";
-import { arrivedNotice, backNotice, handbackConflictNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, checkHandoffCode, conflictButtons, parseConflictAnswer, handoffNewReply, handoffReply, handoffRefusalLine, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
+import { arrivedNotice, backNotice, handoffBlocked, handbackConflictNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, checkHandoffCode, conflictButtons, parseConflictAnswer, handoffNewReply, handoffReply, handoffRefusalLine, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
 import { handbackScript, handoffNewScript, handoffScript } from "../../src/core/handoff-scripts";
 
 describe("parseCommand: /handoff", () => {
@@ -137,6 +137,14 @@ describe("/handoff new", () => {
     [{ turns: 4, branch: "fix-flaky", head: "3e1c2a0", files: 2 }, "@laptop-work arrived from the laptop: 4 turns, branch fix-flaky at 3e1c2a0, 2 files changed."],
     [{ turns: 1, branch: "main", head: "abc1234", files: 1 }, "@laptop-work arrived from the laptop: 1 turn, branch main at abc1234, 1 file changed."],
   ])("says what arrived: %j", (done, said) => expect(arrivedNotice("laptop-work", done)).toContain(said));
+});
+
+describe("handoffBlocked: what /handoff tells before it answers a line", () => {
+  it.each<[string, Parameters<typeof handoffBlocked>[0], string | null]>([
+    ["a ready conversation, a VM", { conversation: "main", vm: true, status: "ready" }, null],
+    ["no VM set up", { conversation: "main", vm: false, status: "ready" }, "/handoff needs the agent VM, and this relay has none set up (VM_URL, or VM_MODE machines)."],
+    ["a clone not done", { conversation: "api", vm: true, status: "cloning" }, "“api” is still being cloned; /handoff works once it is ready."],
+  ])("%s", (_what, s, want) => expect(handoffBlocked(s)).toBe(want));
 });
 
 describe("what the chat and the terminal say", () => {
