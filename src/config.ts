@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   // Local only: the offline stand-in of Workers AI's transcription (the AI binding wins when bound).
   TRANSCRIBER_URL: optional(httpUrl),
   GITHUB_STAND_IN_URL: optional(httpUrl),
+  // Local only: the offline model's URL, which a /handoff line's laptop needs to resume there (npm start sets it).
+  LAPTOP_MODEL_URL: optional(httpUrl),
   // Optional: without it, media links are signed with a key derived from a channel's secret (src/channels/config.ts).
   MEDIA_SIGNING_KEY: optional(z.string().check(z.minLength(32, "MEDIA_SIGNING_KEY must be at least 32 characters"))),
   // Optional: without it, GitHub webhooks' secrets and triggers' tokens derive from the media signing secret.
@@ -85,6 +87,8 @@ export type Config = ChannelsConfig & {
   webLinkTtlHours: number;
   /** Local only: the GitHub stand-in `npm start` runs, where /github watch registers the webhook itself (null: the user pastes it into GitHub). */
   githubStandInUrl: string | null;
+  /** LAPTOP_MODEL_URL: the offline model a hand-off's laptop resumes against; null: the laptop uses its own login or key. */
+  laptopModelUrl: string | null;
   /** DOOR_SIGNING_KEY, else media.signingSecret: each webhook's secret and trigger's token derive from it (core/door-keys.ts); null: none work. */
   doorSigningSecret: string | null;
 };
@@ -156,6 +160,7 @@ function parseConfig(env: object): ConfigResult {
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret, transcriberUrl: e.TRANSCRIBER_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
       githubStandInUrl: e.GITHUB_STAND_IN_URL ?? null,
+      laptopModelUrl: e.LAPTOP_MODEL_URL ?? null,
       doorSigningSecret: e.DOOR_SIGNING_KEY ?? e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret,
     },
   };

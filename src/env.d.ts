@@ -40,6 +40,7 @@ interface Env {
   WEB_LINK_TTL_HOURS?: string;
   TRANSCRIBER_URL?: string;
   GITHUB_STAND_IN_URL?: string;
+  LAPTOP_MODEL_URL?: string;
 }
 
 declare namespace Cloudflare {

@@ -81,7 +81,8 @@ export function planStack(input: StackInput): ChildSpec[] {
       ...(input.inspectorPort === undefined ? [] : ["--inspector-port", String(input.inspectorPort)]),
       // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper, and
       // updates come every 20 s: its minute of long work ("take a minute to …") shows them.
-      ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`, ...OFFLINE_PROGRESS_VARS] : []),
+      // And a /handoff line tells the laptop's claude where the offline model is.
+      ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`, ...OFFLINE_PROGRESS_VARS, "--var", `LAPTOP_MODEL_URL:${urls.model}`] : []),
       ...(mode.kind === "machines" ? machinesWorkerArgs(input.root, mode) : []),
       ...(input.telegram ? telegramWorkerArgs(input.telegram, urls.telegram) : []),
       // The GitHub stand-in the VM uses: /github watch registers its webhook there itself.

@@ -246,7 +246,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   // The archive after the outbox: its notice that the projects come back is sent before the restore.
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, archive, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
-  return { vm, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, units };
+  return { vm, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, units };
 }
 
 /** Links to a run's page, made when a prompt must be cut: under the phone's current link epoch, dated by the object's clock. */

@@ -6,13 +6,15 @@ import type { Config } from "../config";
 import { toBase64 } from "../core/encoding";
 import { readJson } from "../core/json-text";
 import { HandoffStagedSchema, type HandbackRequest, type HandoffNewRequest, type HandoffStaged } from "../protocol/vm/handoff";
-import { arrivedNotice, awayClock, backNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
+import { arrivedNotice, awayClock, backNotice, handoffBlocked, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "../core/handoff";
 import { createReply, NO_CURRENT_CONVERSATION } from "../core/replies/conversations";
 import { WEB_LINK_UNAVAILABLE } from "../core/replies/web";
 import { formatDateTimeInZone } from "../core/schedule-format";
 import { newWebLinkToken, webLinkDigest, webLinkKeyFor } from "../core/web-token";
 import type { QuickReplyButton } from "./db/outbox-repo";
 import type { VmClient } from "./clients/vm-client";
+import type { RunChange } from "../protocol/vm/changes";
+import type { Changes } from "./services/changes";
 import type { Repos } from "./db/repos";
 import { publicOriginOf } from "./db/settings-repo";
 import type { Sql } from "./db/sql";
@@ -27,7 +29,18 @@ export type HandoffDeps = {
   sql: Pick<Sql, "transaction">;
   repos: Pick<Repos, "handoffs" | "conversations" | "settings">;
   vm: Pick<VmClient, "handoffOut" | "handback" | "handbackKeep" | "handoffNew" | "deleteWorkspace"> | null;
+  /** Where a hand-back's change is recorded as a run's is (its line, /diff, /undo). */
+  changes?: Pick<Changes, "record"> | null;
 };
+
+/** How /diff and the page name what a hand-back changed. */
+export const HANDBACK_LABEL = "the laptop's work (/handoff back)";
+
+/** A hand-back's change, recorded as a run's: the change line follows the notice. */
+function recordHandback(d: Pick<HandoffDeps, "sql" | "changes">, conversationId: number, done: { changeId?: string | undefined; change?: RunChange | undefined }, now: number): void {
+  const { changeId, change } = done;
+  if (changeId && change) d.sql.transaction(() => d.changes?.record({ id: "", vmRunId: changeId, conversationId, label: HANDBACK_LABEL }, change, now));
+}
 
 export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection } | { ok: false; refusal: HandoffCodeRefusal };
 export type HandoffDataAnswer = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string };
@@ -53,9 +66,12 @@ const TTL_MINUTES = HANDOFF_TTL_MS / 60_000;
 export async function issueHandoff(d: HandoffDeps, conversationId: number, direction: Exclude<HandoffDirection, "new">, now: number): Promise<string> {
   const conversation = d.repos.conversations.get(conversationId);
   if (!conversation) return NO_CURRENT_CONVERSATION;
+  const blocked = handoffBlocked({ conversation: conversation.name, vm: d.vm !== null, status: conversation.status });
+  if (blocked) return blocked;
   const made = await newCode(d, { conversationId, direction }, now);
   if ("reply" in made) return made.reply;
-  return (direction === "out" ? handoffReply : handbackReply)({ conversation: conversation.name, url: made.url, ttlMinutes: TTL_MINUTES });
+  const reply = { conversation: conversation.name, url: made.url, ttlMinutes: TTL_MINUTES };
+  return direction === "out" ? handoffReply({ ...reply, offlineModelUrl: d.config?.laptopModelUrl ?? null }) : handbackReply(reply);
 }
 
 /** The reply to /handoff new <name>: a code for a conversation made when the laptop's work arrives (conversation 0 until then). */
@@ -94,11 +110,29 @@ export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: str
   if (!d.sql.transaction(() => d.repos.handoffs.use(digest, now))) return { ok: false, refusal: "used" };
   const out = d.vm ? await d.vm.handoffOut(d.phone, conversation.workspace, { sessionId: conversation.sessionId, laptopDir }) : { ok: false as const, message: "no agent VM is set up." };
   if (!out.ok) {
+    // Given back: the conversation is not away, and the chat says what failed as well as the terminal.
     d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+    tell(handoffFailedNotice(conversation.name, out.message));
     return { ok: false, refusal: null, message: out.message };
   }
   tell(handedOffNotice(conversation.name, awayClock(now, timeZoneOf(d.repos.settings), formatDateTimeInZone)));
   return { ok: true, bundle: out.bundle };
+}
+
+/**
+ * The laptop's script failed after it took the data (`POST /h/<code>/failed`, `why` its one line):
+ * a conversation is never left "on the laptop" by a failure, so one away since this code's download
+ * is here again, the code works again (until it expires), and the chat says what failed. Anything
+ * else (a code not used, not a /handoff code, a conversation back since) changes nothing.
+ */
+export function laptopFailed(d: HandoffDeps, digest: string, why: string, now: number, tell: (text: string) => void): boolean {
+  const row = d.repos.handoffs.get(digest);
+  const conversation = row ? d.repos.conversations.get(row.conversationId) : null;
+  if (!row || !conversation || row.direction !== "out" || row.usedAt === null || row.expiresAt <= now || row.epoch !== webLinkEpoch(d.repos.settings)) return false;
+  if (d.repos.handoffs.awaySince(conversation.id) !== row.usedAt) return false;
+  d.sql.transaction(() => d.repos.handoffs.unuse(digest));
+  tell(handoffFailedNotice(conversation.name, `on the laptop, ${why}${/[.!?]$/.test(why) ? "" : "."}`));
+  return true;
 }
 
 const conflictKey = (conversationId: number) => `handoff_conflict:${conversationId}` as const;
@@ -142,7 +176,7 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
       tell(handbackConflictQuestion(conversation.name, staged), conflictButtons(conversation.id));
       return { ok: false, refusal: null, message: HANDBACK_CONFLICT_ASKED, conflict: true };
     }
-    if (back.conflict) tell(handbackConflictNotice(conversation.name));
+    tell(back.conflict ? handbackConflictNotice(conversation.name) : handbackFailedNotice(conversation.name, back.message));
     return { ok: false, refusal: null, message: back.message, conflict: back.conflict };
   }
   const text = backNotice(conversation.name, back.done);
@@ -151,6 +185,7 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
     d.repos.handoffs.markBack(conversation.id, now);
   });
   tell(text);
+  recordHandback(d, conversation.id, back.done, now);
   return { ok: true, text };
 }
 
@@ -159,7 +194,7 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
  * and a saved session), the conversation resumes the laptop's session, and its waiting messages go
  * on. The VM refusing leaves the question open to tap again.
  */
-export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone"> & { repos: Pick<Repos, "handoffs" | "conversations" | "settings"> }, conversationId: number, staged: HandoffStaged, now: number): Promise<string> {
+export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone" | "changes"> & { repos: Pick<Repos, "handoffs" | "conversations" | "settings"> }, conversationId: number, staged: HandoffStaged, now: number): Promise<string> {
   const conversation = d.repos.conversations.get(conversationId);
   if (!conversation) return NO_CURRENT_CONVERSATION;
   const kept = d.vm ? await d.vm.handbackKeep(d.phone, conversation.workspace, { staged, phoneSessionId: conversation.sessionId }) : { ok: false as const, message: "no agent VM is set up." };
@@ -172,6 +207,7 @@ export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone"
     if (done.sessionId) d.repos.conversations.setSession(conversation.id, done.sessionId);
     d.repos.handoffs.markBack(conversation.id, now);
   });
+  recordHandback({ sql: d.sql, changes: d.changes ?? null }, conversation.id, done, now);
   return keptLaptopReply(conversation.name, done, kept.kept.kept);
 }
 
@@ -208,7 +244,9 @@ export async function takeHandoffNew(d: HandoffDeps & { newWorkspaceId: () => st
     d.sql.transaction(() => d.repos.handoffs.unuse(digest));
     // A workspace filled for a name /new took meanwhile is no conversation's: it goes.
     if (filled.ok) await d.vm?.deleteWorkspace(d.phone, workspace);
-    return filled.ok ? taken : { ok: false, refusal: null, message: filled.message, conflict: false };
+    const answer = filled.ok ? taken : { ok: false as const, refusal: null, message: filled.message, conflict: false };
+    tell(handoffNewFailedNotice(name, answer.message));
+    return answer;
   }
   const text = arrivedNotice(name, filled.done);
   tell(text);

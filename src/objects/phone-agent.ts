@@ -39,7 +39,7 @@ import { REVIEW_REFUSALS, reviewMessageId } from "../core/review-draft";
 import type { ReviewComment } from "../core/review-comments";
 import { postPullRequestReview } from "./services/pull-request-review";
 import { machineOwnerRecorder } from "./services/machine-owners";
-import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, type HandoffNewUpload, readHandoffCode, takeHandback, takeHandoff, takeHandoffNew } from "./handoffs";
+import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, type HandoffNewUpload, laptopFailed, readHandoffCode, takeHandback, takeHandoff, takeHandoffNew } from "./handoffs";
 import { randomWorkspaceId } from "./commands/conversation-commands";
 
 export type { InboundMessage, DeliveryStatus };
@@ -298,6 +298,15 @@ export class PhoneAgent extends DurableObject<Env> {
     return answer;
   }
 
+  /** The Worker's /h/<code>/failed: the laptop's script failed after the download; whether the conversation is here again. */
+  async handoffFailedOnLaptop(digest: string, why: string): Promise<boolean> {
+    const now = this.clock();
+    let told = false;
+    const here = laptopFailed(this.handoffDeps(), digest, why, now, (body) => (told = this.u.repos.outbox.add({ dedupeKey: `handoff-failed:${digest}:${now}`, body, now })));
+    if (told) await this.workOn(now);
+    return here;
+  }
+
   /** The Worker's /h/<code>/back: the laptop's work into the conversation, once per code. */
   async takeHandback(digest: string, upload: HandbackUpload): Promise<HandbackAnswer> {
     const now = this.clock();
@@ -318,7 +327,7 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   private handoffDeps(): HandoffDeps {
-    return { env: this.env, config: this.config, phone: this.phone, sql: this.sql, repos: this.u.repos, vm: this.u.vm };
+    return { env: this.env, config: this.config, phone: this.phone, sql: this.sql, repos: this.u.repos, vm: this.u.vm, changes: this.u.changes };
   }
 
   /** This Telegram user's chat joined a phone's agent: this object's tasks pause (its rows stay for /unlink). */

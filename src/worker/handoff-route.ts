@@ -1,18 +1,22 @@
 // GET /h/<code>: the script a /handoff line runs (reading it does not use the code); POST
 // /h/<code>/data with `dir` (the laptop's directory, form-encoded): the conversation as a git bundle,
 // which uses the code up; POST /h/<code>/back (a /handoff back code, multipart): the laptop's work;
-// POST /h/<code>/new (a /handoff new code, multipart): a laptop's repository and session into a new conversation. The code is a page link's token kept in a table of its own (core/web-token.ts):
+// POST /h/<code>/new (a /handoff new code, multipart): a laptop's repository and session into a new conversation;
+// POST /h/<code>/failed with `why`: the /handoff script failed after its download, so the conversation stays on the phone. The code is a page link's token kept in a table of its own (core/web-token.ts):
 // one this relay did not make is refused before any lookup; the directory names its phone's object,
 // which decides the rest (used, expired, revoked by /web revoke) and serves only its own conversation.
-// Every refusal is one line of text a shell prints as it is: 404 for a code that never was, 410 for one that was.
+// Every refusal is one line of text a shell prints as it is (GET's, a script that prints it): 404 for a
+// code that never was, 410 for one that was.
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import { MEDIA_SECRET_SETTINGS } from "../config";
-import { handbackScript, handoffNewScript, handoffRefusalLine, handoffScript, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
+import { handoffRefusalLine, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "../core/handoff";
+import { handbackScript, handoffNewScript, handoffScript, refusalScript } from "../core/handoff-scripts";
 import { logEvent } from "../core/log";
 import { webLinkDigest, webLinkKeyFor } from "../core/web-token";
 import { GIT_BUNDLE_CONTENT_TYPE, HandoffNewRequestSchema, LaptopDirSchema, SESSION_UUID } from "../protocol/vm/handoff";
+import { OFFLINE_MODEL_KEY } from "../protocol/vm/runs";
 import { directoryOf } from "../objects/user-directory";
 import { refuseUnverifiable, requireConfig } from "./require-config";
 
@@ -23,7 +27,7 @@ const DataFormSchema = z.object({ dir: LaptopDirSchema });
 /** A form with one path in it: anything longer is not one. */
 const MAX_FORM_BYTES = 16 * 1024;
 
-const line = (status: 400 | 404 | 409 | 410 | 502, text: string) => new Response(`${text}\n`, { status, headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
+const line = (status: 200 | 400 | 404 | 409 | 410 | 502, text: string) => new Response(`${text}\n`, { status, headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
 const refuse = (refusal: HandoffCodeRefusal) => {
   logEvent("handoff_refused", { reason: refusal });
   return line(handoffStatus(refusal), handoffRefusalLine(refusal));
@@ -44,14 +48,22 @@ async function ownerOf(c: Context<{ Bindings: Env }>) {
   }
 }
 
+/** GET's refusal: the line piped to sh (`curl -sS … | sh`) is a script that prints it and fails. */
+const refuseScript = (refusal: HandoffCodeRefusal) => {
+  logEvent("handoff_refused", { reason: refusal });
+  return new Response(refusalScript(handoffRefusalLine(refusal)), { status: handoffStatus(refusal), headers: { ...HEADERS, "content-type": "text/x-shellscript; charset=utf-8" } });
+};
+
 handoffRoute.get("/:code", async (c) => {
   const owner = await ownerOf(c);
-  if (!owner) return refuse("unknown");
+  if (!owner) return refuseScript("unknown");
   const answer = await owner.agent.readHandoffCode(owner.digest);
-  if (!answer.ok) return refuse(answer.refusal);
-  const origin = requireConfig(c.env).publicUrl ?? new URL(c.req.url).origin;
-  const url = handoffUrl(origin, owner.code);
-  const script = answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : (answer.direction === "out" ? handoffScript : handbackScript)({ url, conversation: answer.conversation });
+  if (!answer.ok) return refuseScript(answer.refusal);
+  const config = requireConfig(c.env);
+  const url = handoffUrl(config.publicUrl ?? new URL(c.req.url).origin, owner.code);
+  const model = config.laptopModelUrl ? { url: config.laptopModelUrl, key: OFFLINE_MODEL_KEY } : null;
+  const script =
+    answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : answer.direction === "out" ? handoffScript({ url, conversation: answer.conversation, model }) : handbackScript({ url, conversation: answer.conversation });
   return new Response(script, { headers: { ...HEADERS, "content-type": "text/x-shellscript; charset=utf-8" } });
 });
 
@@ -65,6 +77,20 @@ handoffRoute.post("/:code/data", async (c) => {
   if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(502, `handoff: ${answer.message}`);
   logEvent("handoff_served", { bytes: answer.bundle.byteLength });
   return new Response(answer.bundle, { headers: { ...HEADERS, "content-type": GIT_BUNDLE_CONTENT_TYPE } });
+});
+
+/** What a script that failed after the download says: its one line (the script's own `say`, or none). */
+const FailedFormSchema = z.object({ why: z.string().check(z.maxLength(300), z.regex(/^[^\0\r\n]*$/, "one line")) });
+
+handoffRoute.post("/:code/failed", async (c) => {
+  if (Number(c.req.header("content-length") ?? "0") > MAX_FORM_BYTES) return line(400, "handoff: the request is too large.");
+  const form = FailedFormSchema.safeParse(Object.fromEntries(new URLSearchParams(await c.req.text())));
+  if (!form.success) return line(400, "handoff: send why=<one line>.");
+  const owner = await ownerOf(c);
+  if (!owner) return refuse("unknown");
+  const here = await owner.agent.handoffFailedOnLaptop(owner.digest, form.data.why === "" ? "the script stopped before the end" : form.data.why);
+  logEvent("handoff_failed_on_laptop", { here });
+  return line(here ? 200 : 409, here ? "handoff: the conversation stays on the phone; this line works again while it lasts." : "handoff: nothing to take back.");
 });
 
 const BackFormSchema = z.object({

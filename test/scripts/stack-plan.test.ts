@@ -50,6 +50,9 @@ it("starts wrangler dev on 127.0.0.1:8787 without metrics, and health-checks it"
     "PROGRESS_AFTER_MS:20000",
     "--var",
     "PROGRESS_EVERY_MS:20000",
+    // And a /handoff line names it for the laptop's claude.
+    "--var",
+    "LAPTOP_MODEL_URL:http://127.0.0.1:8790",
   ]);
   expect(plan({ model: { kind: "real", credential: "ANTHROPIC_API_KEY" } }).child("worker")!.args).not.toContain("--var");
   // npm start leaves the inspector's port to wrangler (9229 or the next free one).

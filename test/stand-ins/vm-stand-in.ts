@@ -543,7 +543,10 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const workspace = decodeURIComponent(handoffMatch[1]!);
       const parsed = HandoffOutRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
-      requests.push({ kind: "handoff", runId: "", userId, workspace, status: 200, sessionId: parsed.data.sessionId, laptopDir: parsed.data.laptopDir, at: Date.now() });
+      // A laptop directory named "refused" meets a VM that cannot make the bundle, as git failing would.
+      const refused = parsed.data.laptopDir.endsWith("/refused");
+      requests.push({ kind: "handoff", runId: "", userId, workspace, status: refused ? 422 : 200, sessionId: parsed.data.sessionId, laptopDir: parsed.data.laptopDir, at: Date.now() });
+      if (refused) return json(res, 422, { error: "handoff_refused", reason: "failed", message: "git could not pack the hand-off." });
       res.writeHead(200, { "content-type": GIT_BUNDLE_CONTENT_TYPE });
       return void res.end(`stand-in bundle of ${workspace} for ${parsed.data.laptopDir}`);
     }
@@ -582,11 +585,15 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       const parsed = HandbackRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
       const conflict = /^0+$/.test(parsed.data.base);
+      // `base` all "f": changes that do not apply, as git refusing them would.
+      if (/^f+$/.test(parsed.data.base)) return json(res, 422, { error: "handoff_refused", reason: "failed", message: "The laptop's uncommitted changes did not apply; its commits are in place." });
       requests.push({ kind: "handback", runId: "", userId, workspace, status: conflict ? 409 : 200, sessionId: parsed.data.session?.id ?? null, laptopDir: parsed.data.laptopDir, at: Date.now() });
       // The laptop's side kept as the VM keeps it (a branch and a saved session), unless no commit (`wip` all zeros): then nothing was kept.
       const staged = /^0+$/.test(parsed.data.wipTree) ? {} : { staged: { stamp: "20261126-140205", branch: "handoff/laptop-20261126-140205", head: "c".repeat(40), wip: "d".repeat(40), sessionId: parsed.data.session?.id ?? null, savedSession: parsed.data.session ? "~/.claude/handoff/laptop-20261126-140205.jsonl" : null } };
       if (conflict) return json(res, 409, { error: "handoff_refused", reason: "conflict", message: "This conversation changed here too since it went to the laptop; nothing was overwritten.", ...staged });
-      return json(res, 200, { sessionId: parsed.data.session?.id ?? null, turns: 2, branch: parsed.data.branch, head: parsed.data.base.slice(0, 7), files: parsed.data.patch ? 1 : 0 });
+      // A patch changed one file, recorded as the VM records a hand-back's change (its checkpoints' id and diff).
+      const change = parsed.data.patch ? { changeId: `handback-${workspace}`, change: { files: [{ path: "x", status: "modified", insertions: 1, deletions: 0 }], diff: "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n+laptop\n", truncated: false } } : {};
+      return json(res, 200, { sessionId: parsed.data.session?.id ?? null, turns: 2, branch: parsed.data.branch, head: parsed.data.base.slice(0, 7), files: parsed.data.patch ? 1 : 0, ...change });
     }
     if (req.method === "POST" && url.pathname === "/v1/render/diff") {
       const body = JSON.parse(await readBody(req)) as { diff?: unknown };

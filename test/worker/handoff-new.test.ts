@@ -11,7 +11,7 @@ import { allowPhones } from "./trigger-helpers";
 const PHONES = ["+15550000377", "+15550000378", "+15550000379"] as const;
 beforeAll(() => allowPhones([...PHONES]));
 
-const LINE = new RegExp("```\\ncurl -fsS (https://relay\\.example\\.test/h/([A-Za-z0-9_-]{22})) \\| sh\\n```");
+const LINE = new RegExp("```\\ncurl -sS (https://relay\\.example\\.test/h/([A-Za-z0-9_-]{22})) \\| sh\\n```");
 const LAPTOP_DIR = "/home/ann/my work/side project";
 const SESSION = "5d0c1a7e-2b3f-4c8d-9e6a-1f2e3d4c5b6a";
 const SESSION_LINES = ['{"type":"user","message":{"role":"user","content":"start the parser"}}', '{"type":"assistant","message":{"content":[{"type":"text","text":"ok"}]}}', '{"type":"user","message":{"role":"user","content":"now the tests"}}'].join("\n");
@@ -46,7 +46,7 @@ it("answers the line; the upload makes the conversation, current, resuming the l
   const phone = PHONES[1];
   await ask(phone, "hello");
   const { url, reply } = await handoffNew(phone, "side-project");
-  expect(reply).toContain(`To read the script first: curl -fsS ${url}`);
+  expect(reply).toContain(`To read the script first: curl -sS ${url}`);
   expect(reply).toContain("15 minutes; /web revoke ends it");
   for (let i = 0; i < 2; i++) {
     const script = await getScript(url);

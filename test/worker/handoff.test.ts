@@ -4,6 +4,7 @@
 // code serves its own conversation only, whichever is current, and no other phone's.
 import { exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
+import { changeLine } from "../../src/core/replies/changes";
 import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 import { allowPhones } from "./trigger-helpers";
@@ -13,7 +14,7 @@ const PHONES = ["+15550000370", "+15550000371", "+15550000372", "+15550000373", 
 const MY_PHONES = ["+15550000375", "+15550000376"] as const;
 beforeAll(() => allowPhones([...PHONES, ...MY_PHONES]));
 
-const LINE = new RegExp("```\\ncurl -fsS (https://relay\\.example\\.test/h/([A-Za-z0-9_-]{22})) \\| sh\\n```");
+const LINE = new RegExp("```\\ncurl -sS (https://relay\\.example\\.test/h/([A-Za-z0-9_-]{22})) \\| sh\\n```");
 const LAPTOP_DIR = "/home/ann/my work/api";
 
 async function handoff(phone: string): Promise<{ url: string; code: string; reply: string }> {
@@ -30,7 +31,7 @@ it("answers the line; the script reads any number of times; the data downloads o
   const phone = PHONES[0];
   await ask(phone, "remember the word apricot");
   const { url, reply } = await handoff(phone);
-  expect(reply).toContain(`To read the script first: curl -fsS ${url}`);
+  expect(reply).toContain(`To read the script first: curl -sS ${url}`);
   // A code made is not a hand-off yet: only its download takes the conversation away.
   expect(await ask(phone, "/status")).not.toContain("on your laptop");
   expect(reply).toContain("15 minutes");
@@ -120,10 +121,10 @@ function sendBack(url: string, base: string, wip = "b".repeat(40)) {
 it("/handoff back: its code takes the laptop's work once, the conversation resumes the laptop's session; a conflict the VM kept nothing of changes nothing", async () => {
   const phone = PHONES[1];
   const reply = await ask(phone, "/handoff back");
-  expect(reply).toMatch(/bring it back here:\n```\ncurl -fsS https:\/\/relay\.example\.test\/h\/[A-Za-z0-9_-]{22} \| sh\n```/);
+  expect(reply).toMatch(/bring it back here:\n```\ncurl -sS https:\/\/relay\.example\.test\/h\/[A-Za-z0-9_-]{22} \| sh\n```/);
   const url = LINE.exec(reply)![1]!;
   const script = await (await getScript(url)).text();
-  expect(script).toContain('curl -sS --fail-with-body "$@" "$url/back"');
+  expect(script).toContain('ask "$out/answer" "$@" "$url/back"');
   // A back code is no hand-off's: its data route does not know it.
   expect((await download(url)).status).toBe(404);
 
@@ -140,6 +141,10 @@ it("/handoff back: its code takes the laptop's work once, the conversation resum
   expect((await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).toBe(SESSION);
   expect((await sendBack(url, "a".repeat(40))).status).toBe(410);
   expect((await vmRequests(phone)).filter((r) => r.kind === "handback").map((r) => r.status)).toEqual([409, 200]);
+  // A change like a run's: its line follows the notice, and /diff and /undo know it by the hand-back's checkpoints.
+  await eventually(async () => (await sentTo(phone)).some((m) => m.body === changeLine({ files: 1, insertions: 1, deletions: 0 })));
+  const [change] = await query<{ vm_run_id: string; label: string }>(phone, "SELECT vm_run_id, label FROM run_changes");
+  expect(change).toEqual({ vm_run_id: "handback-main", label: "the laptop's work (/handoff back)" });
 });
 
 it("a message to a conversation on the laptop waits and asks first, once; “Keep on laptop” keeps it waiting, “Go on here” runs it", async () => {

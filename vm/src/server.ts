@@ -207,7 +207,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       pullReview: createPullReview({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, repos: githubRepos }),
     },
     archive: createUserArchive({ dataDir: config.dataDir, manager, users, rules, github: githubRepos, ...(checkpoints ? { checkpoints } : {}) }),
-    handoff: { dataDir: config.dataDir, users },
+    handoff: { dataDir: config.dataDir, users, checkpoints: checkpoints ?? null },
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     problem: () => problem?.message ?? null,
     readiness,

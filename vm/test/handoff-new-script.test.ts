@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { handoffNewScript } from "../../src/core/handoff";
+import { handoffNewScript } from "../../src/core/handoff-scripts";
 import type { HandoffNewRequest } from "../../src/protocol/vm/handoff";
 import { handoffNew } from "../src/handoff/handoff-new";
 import { projectDirName } from "../src/core/session-paths";
@@ -97,7 +97,7 @@ function vmWorkspace(root: string) {
 }
 
 const envOf = (home: string, extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, GIT_CONFIG_NOSYSTEM: "1", ...extra });
-const script = async () => (await run("curl", ["-fsS", `${origin}/h/CODE`])).stdout;
+const script = async () => (await run("curl", ["-sS", `${origin}/h/CODE`])).stdout;
 
 it("fills the new workspace with the branch, the uncommitted changes and the newest session, paths moved, under sh -eu", async () => {
   const root = tempDir("handoff-new-");
@@ -176,6 +176,6 @@ it("refuses a workspace that is not empty, and changes nothing in it", async () 
   writeFileSync(join(target.dir, "mine.txt"), "already here\n");
   const ran = await run("sh", ["-eu"], { cwd: here.dir, env: envOf(here.home), input: await script() });
   expect(ran.status).not.toBe(0);
-  expect(ran.stdout).toBe("handoff: This conversation's folder is not empty; nothing was changed.\n");
+  expect([ran.stdout, ran.stderr]).toEqual(["", "handoff: This conversation's folder is not empty; nothing was changed.\n"]);
   expect(readdirSync(target.dir)).toEqual(["mine.txt"]);
 });

@@ -7,8 +7,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { handoffScript } from "../../src/core/handoff";
-import { handoffBundle, scratchRepo, worktreeTree } from "../src/handoff/handoff";
+import { handoffScript } from "../../src/core/handoff-scripts";
+import { handoffBundle, scratchRepo, worktreeTree, type HandoffTarget } from "../src/handoff/handoff";
+import { scratchOf } from "../src/handoff/as-workspace-user";
 import { handback, keepLaptop } from "../src/handoff/handback";
 import { projectDirName, rewriteSessionPaths } from "../src/core/session-paths";
 import { git } from "./helpers/git-repo";
@@ -19,6 +20,16 @@ const SESSION_ID = "0b9e6b8e-3c1f-4d7a-9a51-2f6f2d1c7e01";
 let server: Server | null = null;
 
 afterAll(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+
+/** The tree a hand-off of `t` at `head` gives the laptop (its files with the uncommitted changes), as the laptop's `relay.wip`. */
+async function treeHandedOff(t: HandoffTarget, head: string): Promise<string> {
+  const scratch = (await scratchOf(t))!;
+  try {
+    return await worktreeTree((await scratchRepo(t, scratch, join(t.dir, ".git")))!, head);
+  } finally {
+    await scratch.done();
+  }
+}
 
 /** A workspace as the VM keeps one: two commits on `fix-flaky`, an edit and a new file not committed, and a session of the CLI's. */
 function workspace(root: string) {
@@ -67,11 +78,11 @@ it("leaves the branch, the uncommitted changes and the session in a directory wi
   mkdirSync(laptopHome, { recursive: true });
   mkdirSync(here, { recursive: true });
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: laptopHome, GIT_CONFIG_NOSYSTEM: "1" };
-  const script = (await run("curl", ["-fsS", `${origin}/h/CODE`])).stdout;
+  const script = (await run("curl", ["-sS", `${origin}/h/CODE`])).stdout;
   const ran = await run("sh", ["-eu"], { cwd: here, env, input: script });
   expect(ran.stderr).toBe("");
   expect(ran.status).toBe(0);
-  expect(ran.stdout.trim().split("\n").at(-1)).toBe(`claude --resume ${SESSION_ID}`);
+  expect(ran.stdout.trim().split("\n").at(-1)).toBe(`claude --setting-sources user --resume ${SESSION_ID}`);
   expect(asked).toEqual(["GET /h/CODE", "POST /h/CODE/data"]);
 
   expect(git(here, "symbolic-ref", "--short", "HEAD")).toBe("fix-flaky");
@@ -102,9 +113,7 @@ it("takes the laptop's commit, edit and session back; a workspace changed meanwh
   expect(out.ok).toBe(true);
   const base = git(vm.dir, "rev-parse", "HEAD");
   // The tree handed off: the workspace's files with its uncommitted edit and its new file.
-  const scratch = join(root, "scratch");
-  mkdirSync(scratch);
-  const wipTree = await worktreeTree((await scratchRepo({ dir: vm.dir, home: vm.home, ids: null }, scratch, join(vm.dir, ".git")))!, base);
+  const wipTree = await treeHandedOff({ dir: vm.dir, home: vm.home, ids: null }, base);
 
   // On the laptop: one commit on top, an edit left, and the session with one more prompt.
   git(root, "clone", "-q", "-b", "fix-flaky", vm.dir, laptopDir);
@@ -152,9 +161,7 @@ it("a conflict keeps both sides: “Keep phone” leaves the workspace and the l
   const t = { dir: vm.dir, home: vm.home, ids: null };
   const laptopDir = join(root, "laptop dir");
   const base = git(vm.dir, "rev-parse", "HEAD");
-  const scratch = join(root, "scratch");
-  mkdirSync(scratch);
-  const wipTree = await worktreeTree((await scratchRepo(t, scratch, join(vm.dir, ".git")))!, base);
+  const wipTree = await treeHandedOff(t, base);
   git(root, "clone", "-q", "-b", "fix-flaky", vm.dir, laptopDir);
   writeFileSync(join(laptopDir, "a.txt"), "laptop committed\n");
   git(laptopDir, "commit", "-qam", "laptop commit");

@@ -48,12 +48,15 @@ export function createChanges(d: ChangesDeps) {
     if (change.diffHtml && !html) d.log("run_diff_html_not_kept", { vmRunId, chars: change.diffHtml.length });
   };
   return {
-    /** The change a run's terminal event carried; inside the event's transaction. Once per VM run. */
-    record(run: { id: string; vmRunId: string; conversationId: number }, change: RunChange, now: number): void {
+    /**
+     * The change a run's terminal event carried; inside the event's transaction. Once per VM run.
+     * `label`: what made it, when not a run of messages (the laptop's work a hand-back brought).
+     */
+    record(run: { id: string; vmRunId: string; conversationId: number; label?: string }, change: RunChange, now: number): void {
       if (change.files.length === 0) return;
-      const first = d.messages.allOfRun(run.id)[0]?.body;
+      const label = run.label ?? runLabel(d.messages.allOfRun(run.id)[0]?.body);
       const totals = changeTotals(change.files);
-      if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label: runLabel(first), insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
+      if (!d.repo.add({ vmRunId: run.vmRunId, conversationId: run.conversationId, label, insertions: totals.insertions, deletions: totals.deletions, files: change.files, truncated: change.truncated, now })) return;
       d.outbox.add({ dedupeKey: `change:${run.vmRunId}`, body: changeLine(totals, d.conversations.elsewhere(run.conversationId)), now });
       d.shown(`change:${run.vmRunId}`, { vmRunId: run.vmRunId, conversationId: run.conversationId });
       // The user's first change line is followed by how to comment on it, in a message of its own:

@@ -1,6 +1,7 @@
 // Hand-off of a conversation to a laptop and back: what the relay asks of the VM, and its refusals.
 // Part of the relay-to-VM protocol, which both sides import (docs/protocol.md).
 import * as z from "zod/mini";
+import { RunChangeSchema } from "./changes";
 
 /** An absolute directory on the laptop, as its shell's `pwd -P` printed it: one line, no NUL. */
 export const LaptopDirSchema = z.string().check(z.minLength(1), z.maxLength(4096), z.regex(/^\/[^\0\n\r]*$/, "an absolute path on one line"));
@@ -81,8 +82,21 @@ export const HandoffNewRequestSchema = z.object({
 });
 export type HandoffNewRequest = z.infer<typeof HandoffNewRequestSchema>;
 
-/** 200: what came back. `turns`: the session's prompts not on the VM before; `files`: files that differ from what was handed off. */
-export const HandbackDoneSchema = z.object({ sessionId: z.nullable(z.string()), turns: z.number().check(z.int(), z.nonnegative()), branch: z.string(), head: z.string(), files: z.number().check(z.int(), z.nonnegative()) });
+/**
+ * 200: what came back. `turns`: the session's prompts not on the VM before; `files`: files that
+ * differ from what was handed off. A hand-back (and a kept laptop side) is a change like a run's:
+ * `changeId` names its checkpoints (as a run's id names a run's: /undo and /redo take it back and
+ * put it again) and `change` is what it changed in the workspace, when it changed files.
+ */
+export const HandbackDoneSchema = z.object({
+  sessionId: z.nullable(z.string()),
+  turns: z.number().check(z.int(), z.nonnegative()),
+  branch: z.string(),
+  head: z.string(),
+  files: z.number().check(z.int(), z.nonnegative()),
+  changeId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))),
+  change: z.optional(RunChangeSchema),
+});
 export type HandbackDone = z.infer<typeof HandbackDoneSchema>;
 
 /**

@@ -4,12 +4,14 @@
 // or other files) is not overwritten: the laptop's work is kept beside it (branch
 // `handoff/laptop-<stamp>`, session saved under ~/.claude/handoff/) and the answer is a conflict;
 // if the user keeps the laptop's side, the workspace's own is kept the same way (`handoff/phone-<stamp>`).
-import { chownSync, writeFileSync } from "node:fs";
+// A folder handed off as its files (not a repository) takes the laptop's files back the same way, or,
+// changed here meanwhile, nothing. Every step runs as the workspace's user (as-workspace-user.ts).
 import { join } from "node:path";
 import type { HandbackDone, HandbackKeepRequest, HandbackKept, HandbackRequest, HandoffRefusal, HandoffStaged } from "../../../src/protocol/vm/handoff";
 import { rewriteSessionPaths, sessionTurns } from "../core/session-paths";
 import { resolveInside } from "../users/user-paths";
-import { asUser, IDENTITY, readSession, repoOf, sessionFileOf, runGit, scratchOf, scratchRepo, worktreeTree, type HandoffTarget } from "./handoff";
+import { asUser, runGit, scratchOf, type Scratch } from "./as-workspace-user";
+import { IDENTITY, readSession, repoOf, SCRATCH_FAILED, sessionFileOf, scratchRepo, worktreeTree, type HandoffTarget } from "./handoff";
 
 export type HandbackOutcome = { ok: true; done: HandbackDone } | { ok: false; refusal: HandoffRefusal };
 export type HandbackKeepOutcome = { ok: true; kept: HandbackKept } | { ok: false; refusal: HandoffRefusal };
@@ -29,7 +31,7 @@ function writeAsUser(t: HandoffTarget, file: string, text: string): Promise<bool
   return asUser(t.ids, 'umask 077 && mkdir -p -- "$(dirname -- "$1")" && cat > "$1.partial-$$" && mv -fT -- "$1.partial-$$" "$1"', [file], text).then((out) => out !== null);
 }
 
-type Git = (args: string[], env?: Record<string, string>, input?: string) => ReturnType<typeof runGit>;
+type Git = (args: string[], env?: Record<string, string>, input?: string | Uint8Array) => ReturnType<typeof runGit>;
 
 /** A commit in the workspace's own object store of `head` with what `fill` put in a private index; `head` itself when that changed nothing. */
 async function commitOnto(git: Git, indexFile: string, head: string, message: string, fill: (env: Record<string, string>) => Promise<boolean>): Promise<string | null> {
@@ -50,56 +52,82 @@ export async function writeSession(t: HandoffTarget, sessionId: string, jsonl: s
 
 export async function handback(t: HandoffTarget, request: HandbackRequest, at = new Date()): Promise<HandbackOutcome> {
   const repo = await repoOf(t);
-  if (!repo) return refused("not_a_repository", "This conversation's folder is no longer a git repository.");
-  const scratch = scratchOf(t.ids);
+  const scratch = await scratchOf(t);
+  if (!scratch) return refused("failed", SCRATCH_FAILED);
   try {
-    const step = await scratchRepo(t, scratch.dir, repo.gitDir);
-    if (!step) return refused("failed", "git could not take the work back.");
-    const tree = await worktreeTree(step, repo.head);
-    const git: Git = (args, env = {}, input) => runGit(t.dir, t.ids, args, env, input);
-    const laptopHead = await fetchLaptopCommits(git, scratch.dir, request);
-    if (laptopHead === null) return refused("failed", "The laptop's commits do not follow the commit it was handed.");
-    if (repo.head !== request.base || tree !== request.wipTree) {
-      const staged = await stageLaptop(t, git, scratch.dir, request, laptopHead, handoffStamp(at));
-      const message = "This conversation changed here too since it went to the laptop; nothing was overwritten.";
-      return staged ? { ok: false, refusal: { error: "handoff_refused", reason: "conflict", message, staged } } : refused("conflict", message);
-    }
-    const head = laptopHead;
-    // The work tree as the laptop has it: its commit, then its uncommitted changes (untracked files are in the patch).
-    if ((await git(["reset", "-q", "--hard", head])).code !== 0 || (await git(["clean", "-fdq"])).code !== 0) return refused("failed", "git could not take the work back.");
-    if (request.patch) {
-      const file = scratchFile(t, scratch.dir, "back.patch", Buffer.from(request.patch, "base64"));
-      if ((await git(["apply", "--binary", "--whitespace=nowarn", file])).code !== 0) return refused("failed", "The laptop's uncommitted changes did not apply; its commits are in place.");
-    }
-    let turns = 0;
-    if (request.session) {
-      const before = await readSession(t, request.session.id);
-      const jsonl = rewriteSessionPaths(request.session.jsonl, request.laptopDir, t.dir);
-      turns = Math.max(0, sessionTurns(jsonl) - (before === null ? 0 : sessionTurns(before)));
-      if (!(await writeSession(t, request.session.id, jsonl))) return refused("failed", "The laptop's session could not be saved; its commits and changes are in place.");
-    }
-    const after = await worktreeTree(step, head);
-    const changed = (await step(["diff-tree", "-r", "--name-only", request.wipTree, after])).stdout.split("\n").filter(Boolean).length;
-    const branch = (await git(["symbolic-ref", "--short", "-q", "HEAD"])).stdout.trim() || request.branch;
-    return { ok: true, done: { sessionId: request.session?.id ?? null, turns, branch, head: head.slice(0, 7), files: changed } };
+    return repo ? await backIntoRepo(t, scratch, repo, request, at) : await backIntoFiles(t, scratch, request);
   } finally {
-    scratch.done();
+    await scratch.done();
   }
 }
 
-/** `bytes` in the scratch directory, the workspace's user's. */
-export function scratchFile(t: HandoffTarget, dir: string, name: string, bytes: Buffer): string {
-  const file = join(dir, name);
-  writeFileSync(file, bytes);
-  if (t.ids) chownSync(file, t.ids.uid, t.ids.gid);
-  return file;
+const bytesOf = (base64: string) => Buffer.from(base64, "base64");
+
+async function backIntoRepo(t: HandoffTarget, scratch: Scratch, repo: { gitDir: string; head: string }, request: HandbackRequest, at: Date): Promise<HandbackOutcome> {
+  const step = await scratchRepo(t, scratch, repo.gitDir);
+  if (!step) return refused("failed", "git could not take the work back.");
+  const tree = await worktreeTree(step, repo.head);
+  const git: Git = (args, env = {}, input) => runGit(t.dir, t.ids, args, env, input);
+  const laptopHead = await fetchLaptopCommits(git, scratch, request);
+  if (laptopHead === null) return refused("failed", "The laptop's commits do not follow the commit it was handed.");
+  if (repo.head !== request.base || tree !== request.wipTree) {
+    const staged = await stageLaptop(t, git, scratch.dir, request, laptopHead, handoffStamp(at));
+    const message = "This conversation changed here too since it went to the laptop; nothing was overwritten.";
+    return staged ? { ok: false, refusal: { error: "handoff_refused", reason: "conflict", message, staged } } : refused("conflict", message);
+  }
+  const head = laptopHead;
+  // The work tree as the laptop has it: its commit, then its uncommitted changes (untracked files are in the patch), which git reads from a pipe.
+  if ((await git(["reset", "-q", "--hard", head])).code !== 0 || (await git(["clean", "-fdq"])).code !== 0) return refused("failed", "git could not take the work back.");
+  if (request.patch && (await git(["apply", "--binary", "--whitespace=nowarn"], {}, bytesOf(request.patch))).code !== 0) return refused("failed", "The laptop's uncommitted changes did not apply; its commits are in place.");
+  const turns = await takeSession(t, request);
+  if (turns === null) return refused("failed", "The laptop's session could not be saved; its commits and changes are in place.");
+  const after = await worktreeTree(step, head);
+  const changed = (await step.run(["diff-tree", "-r", "--name-only", request.wipTree, after])).stdout.split("\n").filter(Boolean).length;
+  const branch = (await git(["symbolic-ref", "--short", "-q", "HEAD"])).stdout.trim() || request.branch;
+  return { ok: true, done: { sessionId: request.session?.id ?? null, turns, branch, head: head.slice(0, 7), files: changed } };
+}
+
+/**
+ * A folder handed off as its files: unchanged since (its files' tree is the one handed off), it
+ * takes the laptop's commit's files (a two-way merge from the tree it has, in a scratch index)
+ * and the uncommitted changes; it stays a folder, not a repository.
+ */
+async function backIntoFiles(t: HandoffTarget, scratch: Scratch, request: HandbackRequest): Promise<HandbackOutcome> {
+  const git = await scratchRepo(t, scratch, null);
+  if (!git) return refused("failed", "git could not take the work back.");
+  const tree = await worktreeTree(git, null);
+  if (tree === "" || tree !== request.wipTree) return refused("conflict", "This conversation's files changed here too since they went to the laptop; nothing was overwritten.");
+  let head = request.base;
+  if (request.bundle) {
+    const file = await scratch.put("back.bundle", bytesOf(request.bundle));
+    const fetched = file ? await git.run(["fetch", "-q", file, `+refs/heads/${request.branch}:refs/relay/handback`], undefined, { GIT_ALLOW_PROTOCOL: "file" }) : null;
+    const sha = (await git.run(["rev-parse", "--verify", "-q", "refs/relay/handback^{commit}"])).stdout.trim();
+    if (!fetched || fetched.code !== 0 || sha === "" || (await git.run(["merge-base", "--is-ancestor", request.base, sha])).code !== 0) return refused("failed", "The laptop's commits do not follow what it was handed.");
+    if ((await git.run(["read-tree", "-m", "-u", tree, sha])).code !== 0) return refused("failed", "git could not take the laptop's files back; nothing was changed.");
+    head = sha;
+  }
+  if (request.patch && (await git.run(["apply", "--binary", "--whitespace=nowarn"], bytesOf(request.patch))).code !== 0) return refused("failed", "The laptop's uncommitted changes did not apply; its committed files are in place.");
+  const turns = await takeSession(t, request);
+  if (turns === null) return refused("failed", "The laptop's session could not be saved; its files are in place.");
+  const after = await worktreeTree(git, null);
+  const changed = (await git.run(["diff-tree", "-r", "--name-only", request.wipTree, after])).stdout.split("\n").filter(Boolean).length;
+  return { ok: true, done: { sessionId: request.session?.id ?? null, turns, branch: request.branch, head: head.slice(0, 7), files: changed } };
+}
+
+/** The laptop's session written where the CLI looks for it; the turns it has that the VM's had not, or null when it could not be saved. */
+async function takeSession(t: HandoffTarget, request: HandbackRequest): Promise<number | null> {
+  if (!request.session) return 0;
+  const before = await readSession(t, request.session.id);
+  const jsonl = rewriteSessionPaths(request.session.jsonl, request.laptopDir, t.dir);
+  if (!(await writeSession(t, request.session.id, jsonl))) return null;
+  return Math.max(0, sessionTurns(jsonl) - (before === null ? 0 : sessionTurns(before)));
 }
 
 /** The laptop's commits into the workspace's object store: its branch's tip (`base` when it sent none); null: they do not follow `base`. */
-async function fetchLaptopCommits(git: Git, scratchDir: string, request: HandbackRequest): Promise<string | null> {
+async function fetchLaptopCommits(git: Git, scratch: Scratch, request: HandbackRequest): Promise<string | null> {
   if (!request.bundle) return request.base;
-  const file = join(scratchDir, "back.bundle");
-  writeFileSync(file, Buffer.from(request.bundle, "base64"));
+  const file = await scratch.put("back.bundle", bytesOf(request.bundle));
+  if (file === null) return null;
   // A bundle is read through git's "file" transport, which the VM's git leaves off for clones.
   const fetched = await git(["fetch", "-q", file, `+refs/heads/${request.branch}:refs/relay/handback`], { GIT_ALLOW_PROTOCOL: "file" });
   const sha = (await git(["rev-parse", "--verify", "-q", "refs/relay/handback^{commit}"])).stdout.trim();
@@ -112,8 +140,8 @@ async function fetchLaptopCommits(git: Git, scratchDir: string, request: Handbac
 async function stageLaptop(t: HandoffTarget, git: Git, scratchDir: string, request: HandbackRequest, head: string, stamp: string): Promise<HandoffStaged | null> {
   let wip: string | null = null;
   if (request.patch) {
-    const patch = scratchFile(t, scratchDir, "back.patch", Buffer.from(request.patch, "base64"));
-    wip = await commitOnto(git, join(scratchDir, "laptop-index"), head, "uncommitted changes on the laptop (hand-back)", async (env) => (await git(["apply", "--cached", "--binary", "--whitespace=nowarn", patch], env)).code === 0);
+    const patch = bytesOf(request.patch);
+    wip = await commitOnto(git, join(scratchDir, "laptop-index"), head, "uncommitted changes on the laptop (hand-back)", async (env) => (await git(["apply", "--cached", "--binary", "--whitespace=nowarn"], env, patch)).code === 0);
     if (wip === null) return null;
     if (wip === head) wip = null;
   }
@@ -140,7 +168,8 @@ export async function keepLaptop(t: HandoffTarget, request: HandbackKeepRequest)
   const failed = (message: string): HandbackKeepOutcome => ({ ok: false, refusal: { error: "handoff_refused", reason: "failed", message } });
   // Only a side this VM kept: its branch is where the conflict left it.
   if ((await git(["rev-parse", "--verify", "-q", `refs/heads/${staged.branch}^{commit}`])).stdout.trim() !== (staged.wip ?? staged.head)) return failed(`The laptop's branch ${staged.branch} is not as it was kept; nothing was changed.`);
-  const scratch = scratchOf(t.ids);
+  const scratch = await scratchOf(t);
+  if (!scratch) return failed(SCRATCH_FAILED);
   try {
     const phoneTip = await commitOnto(git, join(scratch.dir, "phone-index"), repo.head, "uncommitted changes on the phone (hand-back conflict)", async (env) => (await git(["add", "-A", "."], env)).code === 0);
     const phoneBranch = `handoff/phone-${staged.stamp}`;
@@ -167,6 +196,6 @@ export async function keepLaptop(t: HandoffTarget, request: HandbackKeepRequest)
     const done: HandbackDone = { sessionId: laptopSession !== null ? staged.sessionId : null, turns, branch, head: staged.head.slice(0, 7), files };
     return { ok: true, kept: { done, kept: { branch: phoneBranch, savedSession } } };
   } finally {
-    scratch.done();
+    await scratch.done();
   }
 }
