@@ -72,6 +72,13 @@ export const LIVE_SCRIPT = `"use strict";
     for (var i = 0; i < all.length; i++) all[i].parentNode.removeChild(all[i]);
     li.appendChild(el("p", "live-said", text));
   }
+  function offerAnswers(li, id) {
+    li.setAttribute("data-open", "");
+    var p = el("p", "live-buttons");
+    p.appendChild(answerButton(li, id, "yes", "Yes, allow"));
+    p.appendChild(answerButton(li, id, "no", "No"));
+    li.appendChild(p);
+  }
   function add(e) {
     if (e.kind === "answered") closeApproval(e.approvalId, e.text);
     var li = el("li", e.kind);
@@ -82,11 +89,7 @@ export const LIVE_SCRIPT = `"use strict";
     li.appendChild(el("span", "live-text", e.kind === "approval" ? e.tool + " " + e.text : e.text));
     if (e.kind === "approval") {
       li.setAttribute("data-approval", String(e.approvalId));
-      li.setAttribute("data-open", "");
-      var p = el("p", "live-buttons");
-      p.appendChild(answerButton(li, e.approvalId, "yes", "Yes, allow"));
-      p.appendChild(answerButton(li, e.approvalId, "no", "No"));
-      li.appendChild(p);
+      offerAnswers(li, e.approvalId);
     }
     running = e.kind !== "end" && e.kind !== "failed";
     list.appendChild(li);
@@ -121,6 +124,12 @@ export const LIVE_SCRIPT = `"use strict";
       show("reconnecting");
       setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retry++)));
     };
+  }
+  // Approvals the page was made with, not answered in it since: they can be answered too.
+  var asked = list.querySelectorAll("li.approval[data-approval]");
+  for (var i = 0; i < asked.length; i++) {
+    var id = asked[i].getAttribute("data-approval");
+    if (!list.querySelector('li.answered[data-approval="' + id + '"]')) offerAnswers(asked[i], Number(id));
   }
   stop.addEventListener("click", function () {
     stop.disabled = true;

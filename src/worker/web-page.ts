@@ -133,13 +133,15 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
     folded ? "details" : "section",
     { class: "conversation", id: `c${c.id}` },
     folded ? h("summary", null, h("h2", null, title)) : h("h2", null, title),
+    // What the user came for first: the run going now, then the latest change and its review; the transcript and the runs below.
     c.live ? livePart(c.live, extras.base, zone) : null,
+    shown ? h("div", { class: "latest-change", id: "change" }, h("h3", null, "Latest change"), changeDiff(shown, extras, `review-${c.id}`)) : null,
+    shown || c.review ? reviewPanel(`review-${c.id}`, c.review ?? null, extras.base) : null,
+    h("h3", null, "Messages"),
     c.truncated ? h("p", { class: "meta" }, "Only the latest 500 messages and replies are shown.") : null,
     c.entries.length === 0 ? h("p", { class: "meta" }, "No messages yet.") : h("ol", { class: "transcript" }, ...c.entries.map((e) => entryItem(e, zone))),
     h("h3", null, "Runs"),
     c.runs.length === 0 ? h("p", { class: "meta" }, "No runs yet.") : h("ol", { class: "runs" }, ...c.runs.map((r) => runItem(r, zone, extras.base))),
-    shown ? h("div", { class: "latest-change", id: "change" }, h("h3", null, "Latest change"), changeDiff(shown, extras, `review-${c.id}`)) : null,
-    shown || c.review ? reviewPanel(`review-${c.id}`, c.review ?? null, extras.base) : null,
   );
 }
 
@@ -163,7 +165,8 @@ function livePart(live: LiveView, base: string, zone: string): Child {
 
 function liveItem(e: LiveEvent, zone: string): Child {
   const text = e.kind === "approval" ? `${e.tool} ${e.text}` : e.text;
-  return h("li", { class: e.kind, "data-seq": e.seq }, h("time", null, pageTime(e.at, zone)), h("b", null, ` ${LIVE_WORDS[e.kind]} `), h("span", { class: "live-text" }, text));
+  const approval = e.kind === "approval" || e.kind === "answered" ? e.approvalId : undefined;
+  return h("li", { class: e.kind, "data-seq": e.seq, "data-approval": approval }, h("time", null, pageTime(e.at, zone)), h("b", null, ` ${LIVE_WORDS[e.kind]} `), h("span", { class: "live-text" }, text));
 }
 
 /** A run's own page: every tool call kept, and the diff of each change it made. */
@@ -195,7 +198,8 @@ function changeDiff(c: ChangeView, extras: PageExtras, panelId: string): Child {
 }
 
 /**
- * The conversation's draft review: its count, each comment under its anchor, and "Send review".
+ * The conversation's draft review: its count, each comment under its anchor, and "Send review"
+ * (at the panel's end, in the flow: a bar kept on screen covered the text it floated over).
  * `base`: the link's path, under which the script posts. The controls are for the script, which
  * shows them; without it the draft reads as a list.
  */
@@ -404,7 +408,7 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .review button.review-send,.review-box button.review-add{background:#1a73e8;border-color:#1a73e8;color:#fff}.review button:disabled{opacity:.5}
 .review{border-top:2px solid #ddd;margin-top:1rem}.review-comments{padding-left:1.2rem}.review-comments li{margin:.5rem 0}.review-comments p{margin:.1rem 0}
 .review-anchor{font-weight:600;overflow-wrap:anywhere}.review-line{margin:.2rem 0;padding:.2rem .4rem;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}.review-body{white-space:pre-wrap;overflow-wrap:anywhere}
-.review-bar{position:sticky;bottom:0;padding:.5rem 0;background:#fafafa}.review-error{color:#a40000}
+.review-bar{padding:.5rem 0}.review-error{color:#a40000}
 .live{border:2px solid #1a73e8;border-radius:8px;padding:.2rem .7rem;margin:.8rem 0;background:#fff}.live-state{font-size:.8rem;padding:.1rem .5rem;border-radius:1rem;background:#eee}
 .live-state.live{background:#dff5e1;color:#1b5e20}.live-state.reconnecting,.live-state.ended{background:#fff3cd;color:#7a4f00}
 .live-events{list-style:none;padding:0;font-size:.9rem}.live-events li{margin:.3rem 0;overflow-wrap:anywhere;white-space:pre-wrap}.live-events time{color:#666;font-size:.8rem}
