@@ -17,6 +17,7 @@ import { runtimeCostsSection } from "./sections/runtime-costs";
 import { schedulesSection } from "./sections/schedules";
 import { vmSection } from "./sections/vm";
 import { webPageSection } from "./sections/web-page";
+import { livePageSection } from "./sections/live-page";
 import { checkpointsSection } from "./checkpoints/section";
 import { archiveSection } from "./archive/section";
 import { checkpointPathSection } from "./sections/checkpoint-path";
@@ -24,7 +25,7 @@ import { parallelSection } from "./sections/parallel";
 import { warmPathSection } from "./sections/warm-path";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, parallelSection, diffPictureSection, webPageSection, schedulesSection, machinesSection, archiveSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, schedulesSection, machinesSection, archiveSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);
