@@ -18,7 +18,8 @@ export const LIVE_REPLAY_MAX = 500;
 export const LiveBodySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tool"), text: z.string() }),
   z.object({ kind: z.literal("text"), text: z.string() }),
-  z.object({ kind: z.literal("approval"), approvalId: z.number().check(z.int(), z.positive()), tool: z.string(), text: z.string(), picture: z.optional(z.string()) }),
+  /** `diff`: an edit's diff as text (what the chat's picture draws), cut to LIVE_TEXT_MAX_CHARS. */
+  z.object({ kind: z.literal("approval"), approvalId: z.number().check(z.int(), z.positive()), tool: z.string(), text: z.string(), diff: z.optional(z.string()) }),
   z.object({ kind: z.literal("answered"), approvalId: z.number().check(z.int(), z.positive()), text: z.string() }),
   z.object({ kind: z.literal("change"), text: z.string() }),
   z.object({ kind: z.literal("end"), text: z.string() }),
@@ -29,7 +30,7 @@ export type LiveBody = z.infer<typeof LiveBodySchema>;
 /** One numbered event as the page gets it: `seq` grows by one per event of the phone's object, never reused. */
 export type LiveEvent = LiveBody & { seq: number; runId: string; at: number };
 
-const cut = (text: string, max = LIVE_TEXT_MAX_CHARS) => (text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text);
+export const cut = (text: string, max = LIVE_TEXT_MAX_CHARS) => (text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**

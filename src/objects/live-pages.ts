@@ -3,7 +3,7 @@
 // scope, epoch and end are its attachment). Each run event the page shows is stored and numbered
 // first (db/live-events-repo.ts), then sent to the sockets of its conversation; a page that
 // reconnects names the last number it has and gets what came after, from the rows.
-import { helloOf, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "../core/web-live";
+import { cut, helloOf, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "../core/web-live";
 import type * as z from "zod/mini";
 import type { VmRunEvent } from "../protocol/vm/runs";
 import type { Approval } from "./db/approvals-repo";
@@ -37,9 +37,9 @@ export function createLivePages(d: LivePagesDeps) {
     }
   };
   /** Whether `ws` may go on; a socket whose link ended is closed (its page says how to get a fresh one). */
-  const keep = (ws: WebSocket, now: number): LiveAttachment | null => {
+  const keep = (ws: WebSocket, now: number, epoch = d.epoch()): LiveAttachment | null => {
     const a = attachmentOf(ws);
-    if (a && liveSocketValid(a, d.epoch(), now)) return a;
+    if (a && liveSocketValid(a, epoch, now)) return a;
     ws.close(LIVE_CLOSE.linkEnded, "link ended");
     return null;
   };
@@ -48,7 +48,9 @@ export function createLivePages(d: LivePagesDeps) {
   const publish = (conversationId: number, runId: string, body: LiveBody, at: number, source: string | null = null): LiveEvent | null => {
     const event = d.repo.add({ conversationId, runId, at, body, source });
     if (!event) return null;
-    for (const tag of liveTagsOf(conversationId)) for (const ws of d.ctx.getWebSockets(tag)) if (keep(ws, at)) send(ws, event);
+    // The epoch read once per event, not once per page.
+    const epoch = d.epoch();
+    for (const tag of liveTagsOf(conversationId)) for (const ws of d.ctx.getWebSockets(tag)) if (keep(ws, at, epoch)) send(ws, event);
     return event;
   };
 
@@ -70,7 +72,7 @@ export function createLivePages(d: LivePagesDeps) {
       const bodies: LiveBody[] = liveBodiesOf(event);
       if (event.type === "approval_request") {
         const a = d.approvalByRequest(run.vmRunId, event.requestId);
-        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description });
+        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description, ...(event.edit ? { diff: cut(event.edit.diff) } : {}) });
       }
       // Keyed by the VM's own numbering: a progress line read again (it moves no stored seq) is not shown twice.
       bodies.forEach((body, part) => publish(run.conversationId, run.id, body, at, `${run.vmRunId}:${event.seq}:${part}`));

@@ -47,7 +47,7 @@ export const LIVE_SCRIPT = `"use strict";
       try { answer = JSON.parse(xhr.responseText); } catch (e) {}
       if (xhr.status === 200) say(answer.said || "Done.");
       else say(answer.error || "That did not work (" + xhr.status + "). Reload the page and try again.", true);
-      if (done) done(xhr.status === 200);
+      if (done) done(xhr.status === 200, xhr.status, answer.error || "");
     };
     xhr.onerror = function () { say("The relay did not answer. Try again.", true); if (done) done(false); };
     xhr.send(JSON.stringify(body));
@@ -58,8 +58,10 @@ export const LIVE_SCRIPT = `"use strict";
     b.addEventListener("click", function () {
       var all = li.querySelectorAll("button");
       for (var i = 0; i < all.length; i++) all[i].disabled = true;
-      act({ kind: "answer", approvalId: id, answer: word }, function (ok) {
+      act({ kind: "answer", approvalId: id, answer: word }, function (ok, status, error) {
         for (var i = 0; i < all.length; i++) all[i].disabled = ok;
+        // Answered elsewhere first (the chat): the question is closed here too.
+        if (status === 409) closeApproval(id, error);
       });
     });
     return b;
@@ -88,6 +90,7 @@ export const LIVE_SCRIPT = `"use strict";
     li.appendChild(el("b", null, " " + (KINDS[e.kind] || e.kind) + " "));
     li.appendChild(el("span", "live-text", e.kind === "approval" ? e.tool + " " + e.text : e.text));
     if (e.kind === "approval") {
+      if (e.diff) li.appendChild(el("pre", "live-diff", e.diff));
       li.setAttribute("data-approval", String(e.approvalId));
       offerAnswers(li, e.approvalId);
     }

@@ -84,6 +84,24 @@ describe("acting from the page", () => {
     expect((await query<{ status: string }>(phone, "SELECT status FROM approvals WHERE id = ?", approval.approvalId!))[0]?.status).toBe("allowed");
   });
 
+  it("shows an edit's question with its diff, and denies it from the page as the chat's No does", async () => {
+    const phone = "+15550000291";
+    await sendInbound(phone, "write the notes [[vm:approval-edit Write notes.txt 2]]");
+    // The prompt (after the edit's picture) reached the chat: the next reply is /web's.
+    await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.startsWith("🔐")));
+    const path = await linkOf(phone);
+    const socket = await mustOpen(`${path}/live`);
+    opened.push(socket);
+    const [approval] = (await eventsWhen(socket, (e) => e.some((m) => m.kind === "approval"))).filter((m) => m.kind === "approval");
+    expect((approval as { diff?: string }).diff).toBe("--- /dev/null\n+++ b/notes.txt\n@@ -0,0 +1,2 @@\n+line 1\n+line 2\n");
+    // The page that opens now shows it too, as text under the question.
+    const html = await (await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${path}`))).text();
+    expect(html).toContain('<pre class="live-diff">--- /dev/null\n+++ b/notes.txt');
+    expect((await act(path, { kind: "answer", approvalId: approval!.approvalId, answer: "no" })).status).toBe(200);
+    expect(await eventually(async () => bodies(await sentTo(phone)).find((b) => b?.includes("(answered on the page)")))).toMatch(/^🚫 Denied/);
+    await eventually(async () => !(await runOpen(phone)));
+  });
+
   it("stops the run from a fresh link; a link older than an hour watches only and says how to get a fresh one", async () => {
     const phone = "+15550000290";
     await sendInbound(phone, "take your time [[vm:hold]]");
