@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-33 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-34 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -304,5 +304,14 @@ CREATE TABLE archive (
   last_error TEXT,
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE live_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  conversation_id INTEGER NOT NULL,
+  run_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  source TEXT UNIQUE
+);
+CREATE INDEX live_events_conversation ON live_events (conversation_id, seq);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -1,6 +1,7 @@
 // What the private page (`/web/<token>`) shows, as data: the PhoneAgent reads it from its rows,
 // the Worker renders it. Also the pure steps between: days filled in for the charts, bar geometry,
 // a run's duration in words. Nothing here does I/O.
+import type { LiveEvent } from "./web-live";
 import { DAY_MS } from "./durations";
 import type { ReviewDraft } from "./review-draft";
 
@@ -35,7 +36,13 @@ export type RunView = {
 };
 
 /** `review`: the draft review made on the page for this conversation (null: none). */
-export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean; review?: ReviewDraft | null };
+export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean; review?: ReviewDraft | null; live?: LiveView | null };
+
+/**
+ * The live part of a conversation's page with a run going: what the run showed so far (`events`,
+ * up to event number `since`), then the page's script streams what comes after (core/web-live.ts).
+ */
+export type LiveView = { since: number; events: LiveEvent[] };
 
 export type DayValue = { day: string; value: number };
 

@@ -10,8 +10,11 @@ import { toBase64 } from "./encoding";
 /** `conversation`: one of the phone's conversations; `all`: every one; `dashboard`: the operator's page (an admin's link). */
 export type WebScope = { kind: "conversation"; conversationId: number } | { kind: "all" } | { kind: "dashboard" };
 
-/** `object`: the PhoneAgent's id (`idFromName(phone).toString()`), whose rows alone the page shows. */
-export type WebLink = { object: string; scope: WebScope; epoch: number; expiresAt: number };
+/**
+ * `object`: the PhoneAgent's id (`idFromName(phone).toString()`), whose rows alone the page shows.
+ * `issuedAt`: when the directory stored it (unknown for links stored before it kept the time).
+ */
+export type WebLink = { object: string; scope: WebScope; epoch: number; expiresAt: number; issuedAt?: number | null };
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 /** Its own label: a media link's key cannot make a page link's digest, nor the reverse. */
@@ -90,7 +93,7 @@ export async function webLinkDigest(key: CryptoKey, token: string): Promise<stri
 }
 
 /** A link as stored: scope as a letter and a conversation id (0 unless one conversation). */
-export type StoredWebLink = { object: string; scope: "c" | "a" | "d"; conversationId: number; epoch: number; expiresAt: number };
+export type StoredWebLink = { object: string; scope: "c" | "a" | "d"; conversationId: number; epoch: number; expiresAt: number; issuedAt?: number | null };
 
 /** What to store for `link`; throws on what could never be opened (a programmer's error). */
 export function storedWebLink(link: WebLink): StoredWebLink {
@@ -108,5 +111,5 @@ export function openStoredWebLink(row: StoredWebLink | null, now: number): WebLi
   if (!row || row.expiresAt <= now) return null;
   const scope: WebScope | null =
     row.scope === "c" ? (row.conversationId > 0 ? { kind: "conversation", conversationId: row.conversationId } : null) : row.conversationId !== 0 ? null : row.scope === "a" ? { kind: "all" } : { kind: "dashboard" };
-  return scope ? { object: row.object, scope, epoch: row.epoch, expiresAt: row.expiresAt } : null;
+  return scope ? { object: row.object, scope, epoch: row.epoch, expiresAt: row.expiresAt, ...(typeof row.issuedAt === "number" ? { issuedAt: row.issuedAt } : {}) } : null;
 }

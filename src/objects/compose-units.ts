@@ -2,6 +2,7 @@
 // the repositories it owns or reads and the I/O clients it needs, nothing more. Nothing is
 // decided here: what the configuration means is core/phone-settings.ts, and each choice of a
 // client or a tool is made where that client or tool lives. The object's one clock is passed in.
+import { createLivePages, type LivePagesDeps } from "./live-pages";
 import type { Config } from "../config";
 import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../core/admin-notice";
 import type { Clock } from "../core/clock";
@@ -25,7 +26,8 @@ import type { FlyNames } from "../core/fly-identity";
 import type { InboxDeps } from "./services/inbox";
 import { pruneIfDue } from "./services/retention";
 import { createApprovals } from "./units/approvals";
-import { runPageLink } from "./web-links";
+import { pageLink, runPageLink } from "./web-links";
+import { watchLiveLine } from "../core/web-live";
 import { webLinkEpoch } from "./web-page-data";
 import { createBudget } from "./units/budget";
 import { createModelPause } from "./units/model-pause";
@@ -62,8 +64,10 @@ export type RecordMachineOwner = (names: FlyNames) => Promise<boolean>;
 const noArchive = { blockedUntil: (): number | null => null };
 /** Without the directory no Machine is made: /vm sweep could not tell it is owned. */
 const noDirectory: RecordMachineOwner = async () => false;
+/** Where no object holds sockets (a unit's test): no page is open. */
+const noSockets: LivePagesDeps["ctx"] = { acceptWebSocket: () => undefined, getWebSockets: () => [] };
 
-export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdmin, recordMachineOwner = noDirectory }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock; tellAdmin?: TellAdmin; recordMachineOwner?: RecordMachineOwner }) {
+export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdmin, recordMachineOwner = noDirectory, sockets = noSockets }: { sql: Sql; phone: string; config: Config | null; log: Log; bindings: UnitBindings; clock: Clock; tellAdmin?: TellAdmin; recordMachineOwner?: RecordMachineOwner; sockets?: LivePagesDeps["ctx"] }) {
   const s = phoneSettingsOf(config, phone);
   // Every message to the user is addressed to a chat (by default the one they last wrote from).
   const bare = createRepos(sql);
@@ -177,7 +181,10 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     clock,
     log,
   });
+  // The pages watching runs live: each event they show is stored, numbered and sent as the stream is read.
+  const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, epoch: () => webLinkEpoch(settings), log });
   const runs = createRunDriver({
+    live: { record: livePages.record, watchLine: bindings.env ? watchLineOf({ env: bindings.env, config, settings, phone }, clock) : undefined },
     budget,
     handoffs: repos.handoffs,
     afterRun: (now) => pruneIfDue(repos, now),
@@ -195,7 +202,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     sendTyping: outbox.sendTyping,
     mediaLink,
     clock,
-    progress: { wanted: outbox.wantsProgress, pacing: s.progress, send: outbox.addProgress },
+    progress: { wanted: outbox.wantsProgress, pacing: s.progress, send: outbox.addProgress, sentOf: outbox.progressOf },
   });
   const inbox: InboxDeps = {
     ...scheduleService,
@@ -246,7 +253,15 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   // The archive after the outbox: its notice that the projects come back is sent before the restore.
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, archive, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
-  return { vm, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, units };
+  return { vm, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, livePages, units };
+}
+
+/** The line that points a long run's first update to its conversation's page, opened at the live part. */
+function watchLineOf(d: Parameters<typeof pageLink>[0], clock: Clock) {
+  return async (conversationId: number) => {
+    const link = await pageLink(d, { kind: "conversation", conversationId }, webLinkEpoch(d.settings), clock());
+    return link ? watchLiveLine(`${link.url}#live`) : null;
+  };
 }
 
 /** Links to a run's page, made when a prompt must be cut: under the phone's current link epoch, dated by the object's clock. */

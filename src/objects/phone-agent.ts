@@ -41,6 +41,9 @@ import { postPullRequestReview } from "./services/pull-request-review";
 import { machineOwnerRecorder } from "./services/machine-owners";
 import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, type HandoffNewUpload, laptopFailed, readHandoffCode, takeHandback, takeHandoff, takeHandoffNew } from "./handoffs";
 import { randomWorkspaceId } from "./commands/conversation-commands";
+import { LIVE_OPEN_HEADER, LiveOpenSchema } from "../core/web-live";
+import { readJson } from "../core/json-text";
+import { actFromPage, type LiveActionAnswer, type LiveActionRequest } from "./services/live-actions";
 
 export type { InboundMessage, DeliveryStatus };
 /** A pump started by a message runs this long before handing over to the alarm. */
@@ -83,7 +86,9 @@ export class PhoneAgent extends DurableObject<Env> {
     // A notice for an admin goes to their object after the step that made it, never holding it up.
     const admins = adminNoticeDepsFor(env, this.config, { name: phone, agent: this }, this.log);
     const tell: TellAdmin = (notice) => ctx.waitUntil(tellAdmin(admins, notice));
-    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env, archive: env.ARCHIVE }, clock: this.clock, tellAdmin: tell, recordMachineOwner: machineOwnerRecorder(env, phone, this.log) });
+    this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env, archive: env.ARCHIVE }, clock: this.clock, tellAdmin: tell, recordMachineOwner: machineOwnerRecorder(env, phone, this.log), sockets: ctx });
+    // A page's keep-alive is answered by the platform: a quiet page never wakes the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), MIGRATIONS, FRESH_SCHEMA);
       // An upgrade of a user's rows is news; a new user's schema (from migration 1) is the code's,
@@ -107,7 +112,7 @@ export class PhoneAgent extends DurableObject<Env> {
     // A text naming a line of a shown change reads its diff first; no other message waits for it meanwhile.
     const candidate = reviewCandidateOf(this.u.reviewRead, message);
     const review = candidate ? await this.ctx.blockConcurrencyWhile(() => readReviewInput(this.u.reviewRead, candidate)) : null;
-    const rowsBefore = this.sql.rowsWritten();
+    const [rowsBefore, epochBefore] = [this.sql.rowsWritten(), webLinkEpoch(this.u.repos.settings)];
     // The message's own line first, then what it did (a /stop's run ending): the log reads in order.
     const stored = this.logAfter(
       () => receive(this.u.inbox, message, now, review),
@@ -118,6 +123,8 @@ export class PhoneAgent extends DurableObject<Env> {
       },
     );
     if (!stored) return { stored: false };
+    // A /web revoke: the pages its links opened stop watching now.
+    if (webLinkEpoch(this.u.repos.settings) !== epochBefore) this.u.livePages.closeRevoked(now);
     // Calls to the VM never hold up Twilio's webhook (it gives 15 s, then retries).
     if (stored.after) this.ctx.waitUntil(this.afterCommand(stored.after, message.messageId));
     await this.workOn(now);
@@ -209,6 +216,44 @@ export class PhoneAgent extends DurableObject<Env> {
   webPage(request: WebPageRequest): Promise<WebPageAnswer> {
     const now = this.clock();
     return webPageData({ sql: this.sql, repos: this.u.repos, phone: this.phone, config: this.config, env: this.env, summary: () => summarize(this.accessDeps(), now), agent: this, log: this.log }, request, now);
+  }
+
+  /** A page's live socket (GET /web/<token>/live, its link opened by the Worker): 404 for a revoked link or a deleted conversation. */
+  override async fetch(request: Request): Promise<Response> {
+    const now = this.clock();
+    const open = readJson(LiveOpenSchema, request.headers.get(LIVE_OPEN_HEADER) ?? "");
+    if (!open || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Not found", { status: 404 });
+    const gone = open.scope.kind === "conversation" && !this.u.repos.conversations.get(open.scope.conversationId);
+    if (open.epoch !== webLinkEpoch(this.u.repos.settings) || gone || open.expiresAt <= now) return new Response("Not found", { status: 404 });
+    return this.u.livePages.open(open, now);
+  }
+
+  /** Stop the run or answer an approval from a page watching it (a link sent within the hour); null: the link was revoked. */
+  async liveAction(request: LiveActionRequest): Promise<LiveActionAnswer | null> {
+    const now = this.clock();
+    if (request.epoch !== webLinkEpoch(this.u.repos.settings)) return null;
+    if (isRevoked(this.u.repos.settings, this.config, this.phone)) return { ok: false, status: 403, error: REVIEW_REFUSALS.accessRemoved };
+    const { repos, approvals, inbox, livePages, lifecycle } = this.u;
+    const deps = { transaction: this.sql.transaction, runs: repos.runs, lifecycle, messages: repos.messages, stopApprovals: (at: number, ids: readonly string[] | null) => approvals.stopAll(at, ids), failRun: inbox.failRun, approvals, approvalOf: repos.approvals.get, outbox: repos.outbox, live: livePages };
+    const done = actFromPage(deps, request, now);
+    this.log("live_action", { action: request.action.kind, outcome: done.answer.ok ? "done" : done.answer.status });
+    await Promise.all(done.cancelVmRunIds.map((id) => this.u.vm?.cancel(id)));
+    // The answer reaches the VM, and the chat's line goes out, as a tapped button's would.
+    if (done.answer.ok) await this.workOn(now);
+    return done.answer;
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.u.livePages.message(ws, message, this.clock());
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    // The page went away (or its link ended): the other end is closed back, nothing is kept of it.
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // Already closed.
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import { isConfiguredAdmin } from "../channels/user-names";
 import {
   type ChangeView,
   type ConversationView,
+  type LiveView,
   type DashboardPage,
   daysEnding,
   fillDays,
@@ -24,6 +25,7 @@ import {
   type WebPage,
 } from "../core/web-page-model";
 import { type Owners, transcripts } from "../core/web-transcript";
+import { LIVE_REPLAY_MAX } from "../core/web-live";
 import { MAIN_CONVERSATION_ID } from "./db/conversations-repo";
 import { ButtonsSchema } from "./db/outbox-repo";
 import { withTypedAnswers } from "../channels/whatsapp/channel-client";
@@ -43,7 +45,7 @@ import { timeZoneOf } from "./units/schedules";
 export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "run"; scope: WebScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
-export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls" | "reviewDrafts">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+export type WebPageDeps = { sql: Sql; repos: Pick<Repos, "settings" | "runChanges" | "runToolCalls" | "reviewDrafts" | "liveEvents" | "runs">; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
 /** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
@@ -101,7 +103,19 @@ function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "das
   // The latest written to first, as the chat last showed them (then by last activity).
   const lastAt = (id: number) => entries.get(id)?.at(-1)?.at ?? 0;
   const ordered = [...chosen].sort((a, b) => lastAt(b.id) - lastAt(a.id));
-  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: ordered.map((c) => conversationView(d, c, entries.get(c.id) ?? [])), spendByDay: fillDays(days, spent) };
+  const views = ordered.map((c) => conversationView(d, c, entries.get(c.id) ?? []));
+  // One conversation's page with a run going streams it (the page of every conversation does not).
+  if (scope.kind === "conversation" && views[0]) views[0].live = liveView(d, views[0].id);
+  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: views, spendByDay: fillDays(days, spent) };
+}
+
+/** The live part of a conversation with a run going: its events so far (null: no run is going). */
+function liveView(d: WebPageDeps, conversationId: number): LiveView | null {
+  const run = d.repos.runs.openAll().find((r) => r.conversationId === conversationId);
+  if (!run) return null;
+  const since = d.repos.liveEvents.lastSeq();
+  const events = d.repos.liveEvents.ofRun(run.id, LIVE_REPLAY_MAX);
+  return { since, events };
 }
 
 /** What started each run an event started (its origin), and what the agent was asked (the event's prompt, with its quoted data): the first event message it carried. */

@@ -12,6 +12,7 @@ import { settingsReport } from "./require-config";
 import { triggerRoute } from "./trigger-route";
 import { webRoute } from "./web-route";
 import { webReviewRoute } from "./web-review-route";
+import { webLiveRoute } from "./web-live-route";
 import { handoffRoute } from "./handoff-route";
 import { githubRoute } from "./github-webhook";
 
@@ -34,6 +35,8 @@ app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
 // Its draft review (comments on a change's lines, "Send review"), under the same links; first, for /web/review.js.
 app.route("/web", webReviewRoute);
+// Its live part (the run as it happens, stop and answer from the page), under the same links.
+app.route("/web", webLiveRoute);
 app.route("/web", webRoute);
 // /handoff's shell line: its script, and the conversation as a git bundle, once (docs/relay.md "Handing off").
 app.route("/h", handoffRoute);

@@ -15,6 +15,7 @@ import { formatUsd } from "../core/format-ago";
 import { maskPhone } from "../core/phone";
 import { whatsappHtml } from "../core/whatsapp-markup";
 import { anchorOf } from "../core/review-comments";
+import type { LiveEvent } from "../core/web-live";
 import type { ReviewDraft } from "../core/review-draft";
 import {
   barGeometry,
@@ -22,6 +23,7 @@ import {
   chartFigures,
   type ConversationsPage,
   type ConversationView,
+  type LiveView,
   type DashboardPage,
   type DayValue,
   inlineChange,
@@ -37,6 +39,8 @@ import {
 export const PAGE_CSS_PATH = "/web/page.css";
 /** The page's script (web-review-route.ts): the draft review's comment boxes and buttons. */
 export const REVIEW_SCRIPT_PATH = "/web/review.js";
+/** The live part's script (web-live-route.ts): the run's events as they come, stop and answer. */
+export const LIVE_SCRIPT_PATH = "/web/live.js";
 
 /** One entry longer than this is cut (with a count), so 500 messages stay well under 200 KB. */
 const MAX_ENTRY_CHARS = 2_000;
@@ -69,10 +73,14 @@ export function renderWebPage(page: WebPage, extras: PageExtras = NO_EXTRAS): st
       h("title", null, title),
       h("link", { rel: "stylesheet", href: PAGE_CSS_PATH }),
       showsReview(page) ? h("script", { src: REVIEW_SCRIPT_PATH, defer: "" }) : null,
+      showsLive(page) ? h("script", { src: LIVE_SCRIPT_PATH, defer: "" }) : null,
     ),
     h("body", null, body),
   ).toString()}`;
 }
+
+/** Whether the page has a live part (one conversation's, with a run going): only then does it load its script. */
+const showsLive = (page: WebPage) => page.kind === "conversations" && page.conversations.some((c) => c.live);
 
 /** Whether the page has a review panel (a diff shown, or a draft): only then does it load the script. */
 function showsReview(page: WebPage): boolean {
@@ -125,13 +133,40 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
     folded ? "details" : "section",
     { class: "conversation", id: `c${c.id}` },
     folded ? h("summary", null, h("h2", null, title)) : h("h2", null, title),
+    // What the user came for first: the run going now, then the latest change and its review; the transcript and the runs below.
+    c.live ? livePart(c.live, extras.base, zone) : null,
+    shown ? h("div", { class: "latest-change", id: "change" }, h("h3", null, "Latest change"), changeDiff(shown, extras, `review-${c.id}`)) : null,
+    shown || c.review ? reviewPanel(`review-${c.id}`, c.review ?? null, extras.base) : null,
+    h("h3", null, "Messages"),
     c.truncated ? h("p", { class: "meta" }, "Only the latest 500 messages and replies are shown.") : null,
     c.entries.length === 0 ? h("p", { class: "meta" }, "No messages yet.") : h("ol", { class: "transcript" }, ...c.entries.map((e) => entryItem(e, zone))),
     h("h3", null, "Runs"),
     c.runs.length === 0 ? h("p", { class: "meta" }, "No runs yet.") : h("ol", { class: "runs" }, ...c.runs.map((r) => runItem(r, zone, extras.base))),
-    shown ? h("div", { class: "latest-change" }, h("h3", null, "Latest change"), changeDiff(shown, extras, `review-${c.id}`)) : null,
-    shown || c.review ? reviewPanel(`review-${c.id}`, c.review ?? null, extras.base) : null,
   );
+}
+
+const LIVE_WORDS: Record<LiveEvent["kind"], string> = { tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
+
+/**
+ * The run going now, as it happened so far; the page's script adds what comes next (and says
+ * "live" or "reconnecting"), and, for a link sent within the hour, the stop and answer buttons.
+ * Without the script this is what the run had done when the page was made.
+ */
+function livePart(live: LiveView, base: string, zone: string): Child {
+  return h(
+    "section",
+    { class: "live", id: "live", "data-live": `${base}/live`, "data-since": live.since, "data-running": "1" },
+    h("h3", null, "Live: the run going now ", h("span", { class: "live-state", hidden: "" })),
+    h("ol", { class: "live-events" }, ...live.events.map((e) => liveItem(e, zone))),
+    h("p", { class: "live-note", role: "status", hidden: "" }),
+    h("button", { type: "button", class: "live-stop", hidden: "" }, "Stop the run"),
+  );
+}
+
+function liveItem(e: LiveEvent, zone: string): Child {
+  const text = e.kind === "approval" ? `${e.tool} ${e.text}` : e.text;
+  const approval = e.kind === "approval" || e.kind === "answered" ? e.approvalId : undefined;
+  return h("li", { class: e.kind, "data-seq": e.seq, "data-approval": approval }, h("time", null, pageTime(e.at, zone)), h("b", null, ` ${LIVE_WORDS[e.kind]} `), h("span", { class: "live-text" }, text), e.kind === "approval" && e.diff ? h("pre", { class: "live-diff" }, e.diff) : null);
 }
 
 /** A run's own page: every tool call kept, and the diff of each change it made. */
@@ -163,7 +198,8 @@ function changeDiff(c: ChangeView, extras: PageExtras, panelId: string): Child {
 }
 
 /**
- * The conversation's draft review: its count, each comment under its anchor, and "Send review".
+ * The conversation's draft review: its count, each comment under its anchor, and "Send review"
+ * (at the panel's end, in the flow: a bar kept on screen covered the text it floated over).
  * `base`: the link's path, under which the script posts. The controls are for the script, which
  * shows them; without it the draft reads as a list.
  */
@@ -372,4 +408,9 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .review button.review-send,.review-box button.review-add{background:#1a73e8;border-color:#1a73e8;color:#fff}.review button:disabled{opacity:.5}
 .review{border-top:2px solid #ddd;margin-top:1rem}.review-comments{padding-left:1.2rem}.review-comments li{margin:.5rem 0}.review-comments p{margin:.1rem 0}
 .review-anchor{font-weight:600;overflow-wrap:anywhere}.review-line{margin:.2rem 0;padding:.2rem .4rem;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}.review-body{white-space:pre-wrap;overflow-wrap:anywhere}
-.review-bar{position:sticky;bottom:0;padding:.5rem 0;background:#fafafa}.review-error{color:#a40000}`;
+.review-bar{padding:.5rem 0}.review-error{color:#a40000}
+.live{border:2px solid #1a73e8;border-radius:8px;padding:.2rem .7rem;margin:.8rem 0;background:#fff}.live-state{font-size:.8rem;padding:.1rem .5rem;border-radius:1rem;background:#eee}
+.live-state.live{background:#dff5e1;color:#1b5e20}.live-state.reconnecting,.live-state.ended{background:#fff3cd;color:#7a4f00}
+.live-events{list-style:none;padding:0;font-size:.9rem}.live-events li{margin:.3rem 0;overflow-wrap:anywhere;white-space:pre-wrap}.live-events time{color:#666;font-size:.8rem}
+.live-events li.approval{background:#fffbe6;padding:.3rem}.live-diff{font:12px/1.4 monospace;white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.3rem;margin:.2rem 0}.live-events li.failed{color:#a40000}.live-events li.change,.live-events li.end{font-weight:600}
+.live button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;margin:.3rem .5rem .3rem 0;border-radius:6px;border:1px solid #888;background:#fff}.live-error{color:#a40000}`;

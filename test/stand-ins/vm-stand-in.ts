@@ -44,6 +44,7 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  *                          (POST …/input), and ends with error vm_restarted before answering it
  * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
  * [[vm:progress N MS]]    N progress lines, one every MS ("Running: step 1", "Editing src/file2.ts", …), then the reply
+ * [[vm:progress-stamped N MS]] the same, each line "Running: step I at <epoch ms it was sent>" (the live page's bench)
  * [[vm:send-file NAME]]    calls send_file as the VM would after staging: a 1x1 PNG named NAME, served on
  *                          GET /v1/runs/:id/files/:fileId (recorded as "file"); replies with the tool's answer
  * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
@@ -109,7 +110,7 @@ type Directive = {
   /** Every `[[vm:approval …]]` of the turn: asked at once, as parallel tool calls are. */
   approvals: { tool: string; arg: string; editLines?: number }[];
   /** `[[vm:progress N MS]]`: N progress lines ("Running: step i"), one every MS, before the reply. */
-  progress: { count: number; everyMs: number } | null;
+  progress: { count: number; everyMs: number; stamped?: boolean } | null;
   slowStartMs: number;
   misconfigured: ConfigProblemReason | null;
   modelLimitS: number | null;
@@ -135,7 +136,7 @@ function directivesOf(texts: string[]): Directive {
     tool: toolOf(all),
     approvals: approvalsOf(all),
     slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
-    progress: ((m) => (m ? { count: Number(m[1]), everyMs: Number(m[2]) } : null))(/\[\[vm:progress (\d+) (\d+)\]\]/.exec(all)),
+    progress: ((m) => (m ? { count: Number(m[2]), everyMs: Number(m[3]), stamped: m[1] !== undefined } : null))(/\[\[vm:progress(-stamped)? (\d+) (\d+)\]\]/.exec(all)),
     misconfigured: misconfiguredOf(all),
     modelLimitS: ((m) => (m ? Number(m[1]) : null))(/\[\[vm:model-limit (\d+)\]\]/.exec(all)),
     modelDown: num(/\[\[vm:model-down (\d+)\]\]/),
@@ -309,7 +310,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       while (d.hold && !run.released) await waitForChange();
       for (let i = 1; d.progress && i <= d.progress.count && !run.finished; i++) {
         await sleep(d.progress.everyMs);
-        push(run, { type: "progress", text: i % 2 === 0 ? `Editing src/file${i}.ts` : `Running: step ${i}` });
+        push(run, { type: "progress", text: d.progress.stamped ? `Running: step ${i} at ${Date.now()}` : i % 2 === 0 ? `Editing src/file${i}.ts` : `Running: step ${i}` });
       }
       if (run.finished) return;
       let text = d.long > 0 ? longReply(d.long) : `echo: ${texts.join(" | ")}`;

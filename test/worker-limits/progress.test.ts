@@ -21,6 +21,9 @@ it("a long run sends paced updates from the agent's progress lines, never after 
   // The first after a second of work, then at most one every two seconds.
   expect(updates[0]!.created_at - run!.created_at).toBeGreaterThanOrEqual(1000);
   for (let i = 1; i < updates.length; i++) expect(updates[i]!.created_at - updates[i - 1]!.created_at).toBeGreaterThanOrEqual(2000);
+  // The first says once where to watch the run live: its page's link, opened at the live part.
+  expect(updates[0]!.body).toMatch(/\n👀 Watch it live, stop it or answer it on the page: https?:\/\/\S+\/web\/[A-Za-z0-9_-]{22}#live$/);
+  expect(updates.slice(1).some((u) => u.body.includes("Watch it live"))).toBe(false);
   // Built from the progress lines: the latest command and the files edited so far.
   expect(updates.at(-1)!.body).toMatch(/^Still working \(1 min\): running step \d, edited \d files?$/);
   // Never after the answer, never part of the conversation (the transcript reads conversation_id).

@@ -75,7 +75,7 @@ it("/diff sends the picture the VM drew with a summary naming the files; /diff 2
   await sendInbound(phone, "/diff");
   const picture = await nextMatching(phone, /^Last change/, before);
   // The line carries the conversation's page link (web-page-runs.test.ts opens it).
-  expect(picture.body).toMatch(/^Last change, by the run for “second”: 1 file, \+5 −2: src\/two\.ts\. The whole diff, coloured, on the page: \S+\/web\/[A-Za-z0-9_-]{22}\nTo comment on a line, reply “line 12: …” \(or “src\/app\.ts:12 …”\), or tap the line on the page: the agent gets your comments as a review\.$/);
+  expect(picture.body).toMatch(/^Last change, by the run for “second”: 1 file, \+5 −2: src\/two\.ts\. The whole diff, coloured, on the page: \S+\/web\/[A-Za-z0-9_-]{22}#change\nTo comment on a line, reply “line 12: …” \(or “src\/app\.ts:12 …”\), or tap the line on the page: the agent gets your comments as a review\.$/);
   // The picture goes out as agent files do: stored in R2, sent with a signed link the Worker serves.
   expect(picture.media).toHaveLength(1);
   expect(picture.media[0]!.url).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/media/`));

@@ -19,7 +19,8 @@ it("asks the directory for the token it made, and never for one altered in any c
   const link: WebLink = { object: env.PHONE_AGENT.idFromName("+15550000255").toString(), scope: { kind: "all" }, epoch: 0, expiresAt: Date.now() + 60_000 };
   const token = await issueWebLink(env, key, link);
   const directory = countingDirectory();
-  expect(await openWebLink(directory, key, token)).toEqual(link);
+  // As stored, with when it was sent (only a link sent within the hour may act from the live page).
+  expect(await openWebLink(directory, key, token)).toEqual({ ...link, issuedAt: expect.any(Number) });
   expect(directory.asked).toHaveLength(1);
 
   for (let i = 0; i < token.length; i++) {

@@ -21,7 +21,7 @@ beforeAll(async () => {
   }
 });
 
-const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/[A-Za-z0-9_-]{22})(?:\\s|$)`);
+const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/web/[A-Za-z0-9_-]{22})(?:#change)?(?:\\s|$)`);
 const get = (path: string) => exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${path}`));
 const linkIn = (text: string) => LINK.exec(text)?.[1] ?? "";
 const runIdle = (phone: string) => eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM runs WHERE phase != 'finished'"))[0]?.n === 0);
@@ -102,7 +102,7 @@ it("keeps the diff's HTML in R2 next to the diff; shows the newest change inline
   const before = (await sentTo(phone)).length;
   await sendInbound(phone, "/diff");
   const picture = await eventually(async () => (await sentTo(phone)).slice(before).find((m) => (m.body ?? "").startsWith("Last change")));
-  expect(picture.body).toMatch(/^Last change, by the run for “second(?: \[\[vm:change src\/two\.ts \+2 -1\]\])?”: 1 file, \+2 −1: src\/two\.ts\. The whole diff, coloured, on the page: http\S+\/web\/[A-Za-z0-9_-]{22}\nTo comment on a line, reply “line 12: …” \(or “src\/app\.ts:12 …”\), or tap the line on the page: the agent gets your comments as a review\.$/);
+  expect(picture.body).toMatch(/^Last change, by the run for “second(?: \[\[vm:change src\/two\.ts \+2 -1\]\])?”: 1 file, \+2 −1: src\/two\.ts\. The whole diff, coloured, on the page: http\S+\/web\/[A-Za-z0-9_-]{22}#change\nTo comment on a line, reply “line 12: …” \(or “src\/app\.ts:12 …”\), or tap the line on the page: the agent gets your comments as a review\.$/);
   const page = linkIn(picture.body!);
   const response = await get(page);
   expect(response.status).toBe(200);

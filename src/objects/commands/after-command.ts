@@ -77,7 +77,8 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       d.sql.transaction(() => shownChangesOf(d.settings).shown(outboxKeys.command(messageId), action.change));
       // The summary line carries the conversation's page link, where the diff is drawn in full.
       const link = await pageLink(d, action.page.scope, action.page.epoch, d.clock());
-      return sendDiffPicture(changeDeps(d), { key: action.key, summary: withPageLink(action.summary, link?.url ?? null) }, outboxKeys.command(messageId));
+      // It opens at the change (the page's `#change`), not at the top of the transcript.
+      return sendDiffPicture(changeDeps(d), { key: action.key, summary: withPageLink(action.summary, link ? `${link.url}#change` : null) }, outboxKeys.command(messageId));
     }
     case "undo":
     case "redo":
@@ -126,7 +127,9 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
         return;
       }
       const name = action.scope.kind === "conversation" ? (d.conversations.repo.get(action.scope.conversationId)?.name ?? null) : null;
-      say(webLinkReply({ url: link.url, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours: link.ttlHours }));
+      // A conversation with a run going: its page opens at the live part.
+      const live = action.scope.kind === "conversation" && d.sql<{ n: number }>`SELECT count(*) AS n FROM runs WHERE outcome IS NULL AND conversation_id = ${action.scope.conversationId}`[0]!.n > 0;
+      say(webLinkReply({ url: live ? `${link.url}#live` : link.url, what: action.scope.kind === "conversation" ? "conversation" : action.scope.kind, name, ttlHours: link.ttlHours }));
       return;
     }
     case "handoff":

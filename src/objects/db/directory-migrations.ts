@@ -11,6 +11,7 @@ import linkRequests from "../../../migrations/directory/0008_link_requests.sql";
 import webLinks from "../../../migrations/directory/0009_web_links.sql";
 import machineOwners from "../../../migrations/directory/0010_machine_owners.sql";
 import handoffCodes from "../../../migrations/directory/0011_handoff_codes.sql";
+import webLinkIssued from "../../../migrations/directory/0012_web_link_issued.sql";
 import type { Migration } from "./migrate";
 
 /** The names are recorded when applied, and only the ids are read back: 0002's file was renamed with its name. */
@@ -26,4 +27,5 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { id: 9, name: "directory/0009_web_links", sql: webLinks },
   { id: 10, name: "directory/0010_machine_owners", sql: machineOwners },
   { id: 11, name: "directory/0011_handoff_codes", sql: handoffCodes },
+  { id: 12, name: "directory/0012_web_link_issued", sql: webLinkIssued },
 ];

@@ -34,6 +34,7 @@ import reviewDrafts from "../../../migrations/0030_review_drafts.sql";
 import handoffs from "../../../migrations/0031_handoffs.sql";
 import archive from "../../../migrations/0032_archive.sql";
 import approvalReminders from "../../../migrations/0033_approval_reminders.sql";
+import liveEvents from "../../../migrations/0034_live_events.sql";
 import freshSchema from "../../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -72,6 +73,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 31, name: "0031_handoffs", sql: handoffs },
   { id: 32, name: "0032_archive", sql: archive },
   { id: 33, name: "0033_approval_reminders", sql: approvalReminders },
+  { id: 34, name: "0034_live_events", sql: liveEvents },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -23,6 +23,7 @@ import { createPullRequestsRepo } from "./pull-requests-repo";
 import { createWaitingEventRunsRepo } from "./waiting-event-runs-repo";
 import { createReviewDraftsRepo } from "./review-drafts-repo";
 import { createHandoffsRepo } from "./handoffs-repo";
+import { createLiveEventsRepo } from "./live-events-repo";
 
 export function createRepos(sql: Sql) {
   // One table of due times for every unit that keeps one: the alarm's plan reads it once.
@@ -51,6 +52,7 @@ export function createRepos(sql: Sql) {
     waitingEventRuns: createWaitingEventRunsRepo(sql),
     reviewDrafts: createReviewDraftsRepo(sql),
     handoffs: createHandoffsRepo(sql, settings),
+    liveEvents: createLiveEventsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

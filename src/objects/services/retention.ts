@@ -1,5 +1,6 @@
 // Forgets finished rows after a while, so an object's storage stays the size of its recent
 // history. Done at most daily, after a run ends: it never wakes an idle object on its own.
+import type { LiveEventsRepo } from "../db/live-events-repo";
 import type { ApprovalsRepo } from "../db/approvals-repo";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { OutboxRepo } from "../db/outbox-repo";
@@ -17,6 +18,7 @@ export type RetentionDeps = {
   messages: MessagesRepo;
   runs: RunsRepo;
   runToolCalls: RunToolCallsRepo;
+  liveEvents: Pick<LiveEventsRepo, "prune">;
   outbox: OutboxRepo;
   vmAnswers: VmAnswersRepo;
   settings: SettingsRepo;
@@ -34,6 +36,7 @@ export function pruneIfDue(d: RetentionDeps, now: number): boolean {
   d.messages.pruneFinished(before);
   d.runs.pruneFinished(before);
   d.runToolCalls.pruneOrphans();
+  d.liveEvents.prune();
   d.outbox.pruneFinished(before);
   d.vmAnswers.pruneBefore(before);
   d.approvals.pruneBefore(before);

@@ -159,6 +159,10 @@ export function createOutbox(d: OutboxDeps) {
       const range = outboxKeys.progressRange(runId);
       repo.add({ dedupeKey: outboxKeys.progress(runId, repo.countKeys(range) + 1), body, now });
     },
+    /** How many updates of the run were written (sent or not). */
+    progressOf(runId: string): number {
+      return repo.countKeys(outboxKeys.progressRange(runId));
+    },
     /** The run answered: its updates not yet sent are stale. */
     dropUnsentProgress(runId: string): void {
       repo.dropUnsent(outboxKeys.progressRange(runId));

@@ -5,7 +5,7 @@
 // what happened; the object then does whatever else is due and steps again.
 // It does the I/O only: every change of a run is decided by core/run-lifecycle.ts and applied by
 // run-effects. Each event is applied exactly once (its seq is stored with its effect).
-import { VmStreamLineSchema } from "../../protocol/vm/runs";
+import { type VmRunEvent, VmStreamLineSchema } from "../../protocol/vm/runs";
 import { injectable } from "../../core/batching";
 import { eventPrefix } from "../../core/github-guard";
 import { readLines } from "../../core/ndjson";
@@ -36,7 +36,13 @@ export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> 
   approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending" | "waitsOf"> & Partial<Pick<Approvals, "prepare">>;
   answers: RunEffectsDeps["answers"] & Pick<VmAnswers, "deliver">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
-  progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void };
+  progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void; sentOf?(runId: string): number };
+  /** The pages watching runs live: what each event shows there (objects/live-pages.ts). */
+  live?: {
+    record(run: Run, event: VmRunEvent, at: number): void;
+    /** The line that says where to watch a conversation's run live (its page's link), or null: no links here. */
+    watchLine?(conversationId: number): Promise<string | null>;
+  };
   /** Retention's pruning, after each run that ended. */
   afterRun: (now: number) => void;
   /** Dates what a step sees after it awaited (a stream read waits minutes, a start up to 30 s): see stepTime. */
@@ -253,7 +259,10 @@ export function createRunDriver(d: RunDriverDeps) {
             seen.lastAt = at;
             // Named by its conversation when more than one runs (or it is not the current one).
             const tag = d.conversations.prefixFor(run.conversationId, d.runs.openAll().length);
-            d.progress.send(run.id, tag + eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt, d.approvals.waitsOf(run.id)), at);
+            const text = tag + eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt, d.approvals.waitsOf(run.id));
+            // A run that lasts past its first update says once where to watch it (the count is the outbox's: an eviction does not repeat it).
+            const watch = d.progress.sentOf?.(run.id) === 0 ? await d.live?.watchLine?.(run.conversationId) : null;
+            d.progress.send(run.id, watch ? `${text}\n${watch}` : text, at);
             return { kind: "changed" };
           }
           case "hand_back":
@@ -281,6 +290,7 @@ export function createRunDriver(d: RunDriverDeps) {
       if (line.type === "approval_request") await d.approvals.prepare?.(run, line);
       const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
       if (outcome === "invalid") return fail(run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
+      if (outcome !== "replay") d.live?.record(run, line, at);
       if (line.type === "tool_call") await deliverAnswers(run.vmRunId, present);
       if (outcome === "terminal") {
         close(run.id);

@@ -1,0 +1,145 @@
+// The page's live script (served as /web/live.js, loaded only by a page with a run going): it opens
+// the page's socket (/web/<token>/live?since=<last event it has>), adds each event under "Live" as
+// it comes, says "live" while connected and "reconnecting" when not, and reconnects from its last
+// number (an event already shown is never added twice). A link sent within the hour also gets
+// "Stop the run" and an approval's Yes / No. Text from the relay is set as text, never HTML.
+export const LIVE_SCRIPT = `"use strict";
+(function () {
+  var box = document.querySelector("section.live[data-live]");
+  if (!box || !window.WebSocket) return;
+  var list = box.querySelector(".live-events");
+  var state = box.querySelector(".live-state");
+  var note = box.querySelector(".live-note");
+  var stop = box.querySelector(".live-stop");
+  var path = box.getAttribute("data-live");
+  var last = Number(box.getAttribute("data-since")) || 0;
+  var running = box.getAttribute("data-running") === "1";
+  var canAct = false, retry = 0, socket = null, ended = false;
+  var KINDS = { tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function say(text, isError) {
+    note.hidden = !text;
+    note.textContent = text || "";
+    note.className = "live-note" + (isError ? " live-error" : "");
+  }
+  function show(word) {
+    state.hidden = false;
+    state.textContent = word;
+    state.className = "live-state " + word;
+  }
+  function controls() {
+    stop.hidden = !(canAct && running);
+    var asks = list.querySelectorAll("li.approval[data-open] .live-answer");
+    for (var i = 0; i < asks.length; i++) asks[i].hidden = !canAct;
+  }
+  function act(body, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", path + "/act");
+    xhr.setRequestHeader("content-type", "application/json");
+    xhr.onload = function () {
+      var answer = {};
+      try { answer = JSON.parse(xhr.responseText); } catch (e) {}
+      if (xhr.status === 200) say(answer.said || "Done.");
+      else say(answer.error || "That did not work (" + xhr.status + "). Reload the page and try again.", true);
+      if (done) done(xhr.status === 200, xhr.status, answer.error || "");
+    };
+    xhr.onerror = function () { say("The relay did not answer. Try again.", true); if (done) done(false); };
+    xhr.send(JSON.stringify(body));
+  }
+  function answerButton(li, id, word, label) {
+    var b = el("button", "live-answer", label);
+    b.type = "button";
+    b.addEventListener("click", function () {
+      var all = li.querySelectorAll("button");
+      for (var i = 0; i < all.length; i++) all[i].disabled = true;
+      act({ kind: "answer", approvalId: id, answer: word }, function (ok, status, error) {
+        for (var i = 0; i < all.length; i++) all[i].disabled = ok;
+        // Answered elsewhere first (the chat): the question is closed here too.
+        if (status === 409) closeApproval(id, error);
+      });
+    });
+    return b;
+  }
+  function closeApproval(id, text) {
+    var li = list.querySelector('li.approval[data-approval="' + id + '"]');
+    if (!li) return;
+    li.removeAttribute("data-open");
+    var all = li.querySelectorAll("button");
+    for (var i = 0; i < all.length; i++) all[i].parentNode.removeChild(all[i]);
+    li.appendChild(el("p", "live-said", text));
+  }
+  function offerAnswers(li, id) {
+    li.setAttribute("data-open", "");
+    var p = el("p", "live-buttons");
+    p.appendChild(answerButton(li, id, "yes", "Yes, allow"));
+    p.appendChild(answerButton(li, id, "no", "No"));
+    li.appendChild(p);
+  }
+  function add(e) {
+    if (e.kind === "answered") closeApproval(e.approvalId, e.text);
+    var li = el("li", e.kind);
+    li.setAttribute("data-seq", String(e.seq));
+    var when = new Date(e.at);
+    li.appendChild(el("time", null, when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })));
+    li.appendChild(el("b", null, " " + (KINDS[e.kind] || e.kind) + " "));
+    li.appendChild(el("span", "live-text", e.kind === "approval" ? e.tool + " " + e.text : e.text));
+    if (e.kind === "approval") {
+      if (e.diff) li.appendChild(el("pre", "live-diff", e.diff));
+      li.setAttribute("data-approval", String(e.approvalId));
+      offerAnswers(li, e.approvalId);
+    }
+    running = e.kind !== "end" && e.kind !== "failed";
+    list.appendChild(li);
+    controls();
+  }
+  function connect() {
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path + "?since=" + last;
+    socket = new WebSocket(url);
+    socket.onopen = function () { retry = 0; show("live"); };
+    socket.onmessage = function (m) {
+      var e;
+      try { e = JSON.parse(m.data); } catch (x) { return; }
+      if (e.type === "hello") {
+        canAct = e.canAct === true;
+        if (e.note) say(e.note);
+        controls();
+      } else if (typeof e.seq === "number" && e.seq > last) {
+        last = e.seq;
+        add(e);
+      }
+    };
+    socket.onclose = function (c) {
+      socket = null;
+      if (c.code === 4001) {
+        ended = true;
+        canAct = false;
+        controls();
+        show("ended");
+        say("This link has ended (it expired or was revoked). Send /web in the chat for a fresh one.", true);
+        return;
+      }
+      show("reconnecting");
+      setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retry++)));
+    };
+  }
+  // Approvals the page was made with, not answered in it since: they can be answered too.
+  var asked = list.querySelectorAll("li.approval[data-approval]");
+  for (var i = 0; i < asked.length; i++) {
+    var id = asked[i].getAttribute("data-approval");
+    if (!list.querySelector('li.answered[data-approval="' + id + '"]')) offerAnswers(asked[i], Number(id));
+  }
+  stop.addEventListener("click", function () {
+    stop.disabled = true;
+    act({ kind: "stop" }, function () { stop.disabled = false; });
+  });
+  setInterval(function () { if (socket && socket.readyState === 1 && !ended) socket.send("ping"); }, 30000);
+  show("reconnecting");
+  connect();
+})();
+`;
