@@ -576,7 +576,9 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       if (!parsed.success) return json(res, 400, { error: "bad_request", message: parsed.error.message });
       const { staged, phoneSessionId } = parsed.data;
       requests.push({ kind: "handback-keep", runId: "", userId, workspace, status: 200, sessionId: phoneSessionId, at: Date.now() });
-      return json(res, 200, { done: { sessionId: staged.sessionId, turns: 3, branch: "fix-flaky", head: staged.head.slice(0, 7), files: 2 }, kept: { branch: `handoff/phone-${staged.stamp}`, savedSession: phoneSessionId ? `~/.claude/handoff/phone-${staged.stamp}.jsonl` : null } });
+      // The swap recorded as the VM records it: a change between its checkpoints (two files).
+      const change = { changeId: `handback-keep-${workspace}`, change: { files: [{ path: "a.txt", status: "modified", insertions: 2, deletions: 1 }, { path: "b.txt", status: "added", insertions: 1, deletions: 0 }], diff: "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1,2 @@\n-phone\n+laptop\n+more\ndiff --git a/b.txt b/b.txt\nnew file mode 100644\n--- /dev/null\n+++ b/b.txt\n@@ -0,0 +1 @@\n+new\n", truncated: false } };
+      return json(res, 200, { done: { sessionId: staged.sessionId, turns: 3, branch: "fix-flaky", head: staged.head.slice(0, 7), files: 2, ...change }, kept: { branch: `handoff/phone-${staged.stamp}`, savedSession: phoneSessionId ? `~/.claude/handoff/phone-${staged.stamp}.jsonl` : null } });
     }
     const handbackMatch = /^\/v1\/workspaces\/([^/]+)\/handback$/.exec(url.pathname);
     if (req.method === "POST" && handbackMatch) {

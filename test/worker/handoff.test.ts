@@ -233,6 +233,9 @@ it("“Keep laptop” has the VM take the laptop's side and keep the phone's; th
   );
   expect((await vmRequests(phone)).filter((r) => r.kind === "handback-keep").map((r) => r.sessionId)).toEqual([before!.session_id]);
   expect((await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'"))[0]?.session_id).toBe(SESSION);
+  // The laptop's side in the workspace is a change like a run's: its line, and /diff and /undo know it.
+  await eventually(async () => (await sentTo(phone)).slice(seen).some((m) => m.body === changeLine({ files: 2, insertions: 3, deletions: 1 })));
+  expect(await query<{ vm_run_id: string; label: string }>(phone, "SELECT vm_run_id, label FROM run_changes")).toEqual([{ vm_run_id: "handback-keep-main", label: "the laptop's work (/handoff back)" }]);
   // The message that waited goes to the agent now.
   await eventually(async () => (await starts()) > startsBefore);
   expect(await ask(phone, "/status")).not.toContain("on your laptop");

@@ -23,6 +23,7 @@ import { pageLink } from "../web-links";
 import { issueHandoff, issueHandoffNew, keepLaptopSide } from "../handoffs";
 import type { HandoffsRepo } from "../db/handoffs-repo";
 import { withPageLink } from "../../core/replies/changes";
+import type { Changes } from "../services/changes";
 import { WEB_LINK_UNAVAILABLE, webLinkReply } from "../../core/replies/web";
 import type { SettingsRepo } from "../db/settings-repo";
 import { registerTrigger, unregisterTrigger } from "./trigger-actions";
@@ -42,6 +43,8 @@ export type AfterCommandDeps = {
   settings: SettingsRepo;
   schedules: SchedulesRepo;
   handoffs: HandoffsRepo;
+  /** Where a kept laptop side is recorded as a change (its line, /diff, /undo), as a hand-back's is. */
+  changes: Pick<Changes, "record"> | null;
   agent: UserAgent;
   log: Log;
   /** Dates each answer when it came (this runs outside the pump, with no `now` to count from): a clone may take minutes. */
@@ -139,7 +142,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       say(await issueHandoffNew({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings } }, action.name, d.clock()));
       return;
     case "handoff_keep_laptop":
-      say(await keepLaptopSide({ sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm, phone: d.phone }, action.conversationId, action.staged, d.clock()));
+      say(await keepLaptopSide({ sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm, phone: d.phone, changes: d.changes }, action.conversationId, action.staged, d.clock()));
       return;
     case "trigger_register":
       return registerTrigger(d, action, messageId);
