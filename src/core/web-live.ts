@@ -117,5 +117,21 @@ export const LiveOpenSchema = z.object({
 /** The header that carries it (the object is reached only through the Worker, which sets it). */
 export const LIVE_OPEN_HEADER = "x-live-open";
 
+/** What the page shows in place of a question once it is closed, however it closed (the chat, the page, the run). */
+export function approvalClosedText(status: "allowed" | "denied" | "expired" | "stopped" | "ended"): string {
+  switch (status) {
+    case "allowed":
+      return "Allowed.";
+    case "denied":
+      return "Denied.";
+    case "expired":
+      return "Denied: nobody answered in time.";
+    case "stopped":
+      return "Closed: the run was stopped.";
+    case "ended":
+      return "Closed: the run ended before an answer.";
+  }
+}
+
 /** Added once to a long run's first update in the chat: where to watch it (the page, opened at its live part). */
 export const watchLiveLine = (url: string) => `👀 Watch it live, stop it or answer it on the page: ${url}`;

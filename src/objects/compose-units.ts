@@ -3,6 +3,7 @@
 // decided here: what the configuration means is core/phone-settings.ts, and each choice of a
 // client or a tool is made where that client or tool lives. The object's one clock is passed in.
 import { createLivePages, type LivePagesDeps } from "./live-pages";
+import { approvalClosedText } from "../core/web-live";
 import type { Config } from "../config";
 import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../core/admin-notice";
 import type { Clock } from "../core/clock";
@@ -127,6 +128,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     runPageLink: bindings.env ? pageLinkOfRun({ env: bindings.env, config, settings, phone }, clock) : undefined,
     // WhatsApp shows no <pre>: an edit is seen as /diff draws it. Telegram gets the diff as text.
     drawEdit: (diff) => (repos.outbox.channelOf() === "whatsapp" ? drawDiffPicture({ vm, bucket: bindings.media, config, phone, clock }, diff) : null),
+    // Called only once composed (a prompt closes after a message or an event), when livePages exists.
+    closed: (a, status, now) => void livePages.publish(a.conversationId, a.runId, { kind: "answered", approvalId: a.id, text: approvalClosedText(status) }, now),
     log,
   });
   const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, repoTrusted: repos.githubEvents.trusted, home: phone, log });

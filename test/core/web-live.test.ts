@@ -1,6 +1,6 @@
 // What a run's stream shows on the live page, and what an open link may do, table-tested.
 import { describe, expect, it } from "vitest";
-import { actUntilOf, helloOf, LIVE_ACT_MS, liveBodiesOf, liveSocketValid, liveTags, liveTagsOf, sinceOf, WATCH_ONLY } from "../../src/core/web-live";
+import { actUntilOf, approvalClosedText, helloOf, LIVE_ACT_MS, liveBodiesOf, liveSocketValid, liveTags, liveTagsOf, sinceOf, WATCH_ONLY } from "../../src/core/web-live";
 import type { VmRunEvent } from "../../src/protocol/vm/runs";
 
 const NOW = 1_750_000_000_000;
@@ -63,5 +63,15 @@ describe("what a link may do", () => {
 
   it.each<[string | null, number | null]>([[null, 0], ["", 0], ["0", 0], ["42", 42], ["-1", null], ["1.5", null], ["01", null], ["9".repeat(16), null]])("since=%s", (raw, since) => {
     expect(sinceOf(raw)).toBe(since);
+  });
+
+  it.each([
+    ["allowed", "Allowed."],
+    ["denied", "Denied."],
+    ["expired", "Denied: nobody answered in time."],
+    ["stopped", "Closed: the run was stopped."],
+    ["ended", "Closed: the run ended before an answer."],
+  ] as const)("a question closed as %s reads %s on the page", (status, text) => {
+    expect(approvalClosedText(status)).toBe(text);
   });
 });

@@ -78,10 +78,29 @@ describe("acting from the page", () => {
     expect(said).toMatch(/^✅ Allowed/);
     await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.includes("approved: Bash rm -rf build")));
     await eventsWhen(socket, (e) => e.some((m) => m.kind === "answered" && m.approvalId === approval.approvalId));
+    expect(socket.events().filter((m) => m.kind === "answered").map((m) => m.text)).toEqual(["Allowed."]);
     // The first answer counted: a second is refused and changes nothing.
     const second = await act(path, { kind: "answer", approvalId: approval.approvalId, answer: "no" });
     expect(second.status).toBe(409);
     expect((await query<{ status: string }>(phone, "SELECT status FROM approvals WHERE id = ?", approval.approvalId!))[0]?.status).toBe("allowed");
+  });
+
+  it("a question answered in the chat closes on the open page, once", async () => {
+    const phone = "+15550000296";
+    expect(await ask(phone, "/approvals on")).toMatch(/^Approvals in main: on/);
+    await sendInbound(phone, "tidy [[vm:approval Bash rm -rf dist]]");
+    await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.includes("rm -rf dist")));
+    const path = await linkOf(phone);
+    const socket = await mustOpen(`${path}/live`);
+    opened.push(socket);
+    const approval = (await eventsWhen(socket, (e) => e.some((m) => m.kind === "approval"))).find((m) => m.kind === "approval")!;
+    await sendInbound(phone, "yes");
+    await eventsWhen(socket, (e) => e.some((m) => m.kind === "answered" && m.approvalId === approval.approvalId));
+    await eventually(async () => !(await runOpen(phone)));
+    const closes = socket.events().filter((m) => m.kind === "answered");
+    expect(closes.map((m) => [m.approvalId, m.text])).toEqual([[approval.approvalId, "Allowed."]]);
+    // The page can no longer answer it.
+    expect((await act(path, { kind: "answer", approvalId: approval.approvalId, answer: "no" })).status).toBe(409);
   });
 
   it("shows an edit's question with its diff, and denies it from the page as the chat's No does", async () => {

@@ -58,7 +58,6 @@ export function actFromPage(d: LiveActionDeps, request: LiveActionRequest, now: 
   return d.transaction(() => {
     const said = d.approvals.answer({ via: "button", answer: action.answer, approvalId: approval.id }, now);
     const told = d.outbox.add({ dedupeKey: `live-answer:${approval.id}`, body: onThePage(said), now });
-    d.live.publish(conversationId, approval.runId, { kind: "answered", approvalId: approval.id, text: said }, now);
     return { answer: { ok: true as const, said }, cancelVmRunIds: [], told };
   });
 }

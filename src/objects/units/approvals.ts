@@ -43,7 +43,7 @@ import {
   whichOne,
 } from "../../core/replies/approvals";
 import type { UserWait } from "../../core/progress-update";
-import type { Approval, ApprovalsRepo } from "../db/approvals-repo";
+import type { Approval, ApprovalsRepo, ApprovalStatus } from "../db/approvals-repo";
 import type { ConversationsRepo } from "../db/conversations-repo";
 import type { OutboxMedia, OutboxRepo } from "../db/outbox-repo";
 import type { Log } from "../../core/log";
@@ -73,6 +73,8 @@ export type ApprovalsDeps = {
    * picture (WhatsApp); null (or absent): the diff goes in the prompt as text (Telegram shows it as <pre>).
    */
   drawEdit?: (diff: string) => Promise<{ ok: true; media: OutboxMedia; linesHidden: number } | { ok: false; detail: string }> | null;
+  /** A prompt closed, however (answered in the chat or on the page, stopped, expired, its run over): the pages watching it close it too. */
+  closed?: (a: Approval, status: Exclude<ApprovalStatus, "pending">, now: number) => void;
   log: Log;
 };
 
@@ -98,6 +100,13 @@ export function createApprovals(d: ApprovalsDeps) {
   /** The phone's next reminder of open prompts (core/approval-reminders.ts). */
   const reminderPlan = (now: number) => nextReminder(repo.pending().map(reminded), repo.lastReminderAt(), now);
 
+  /** Closes an open prompt in its row (false: it was closed already); every close goes through here, so the live pages hear each once. */
+  const decide = (a: Approval, status: Exclude<ApprovalStatus, "pending">, answer: ApprovalAnswer | null, now: number): boolean => {
+    if (!repo.decide(a.id, { status, answer, now })) return false;
+    d.closed?.(a, status, now);
+    return true;
+  };
+
   /** The VM hears a decision next (services/vm-answers.ts), with why when nobody said yes. */
   const owe = (a: Approval, status: "allowed" | "denied" | "expired" | "stopped", answer: ApprovalAnswer | null, now: number): void => {
     const allowed = status === "allowed";
@@ -113,7 +122,7 @@ export function createApprovals(d: ApprovalsDeps) {
   /** Closes one open prompt as the user answered it; the VM hears it next. */
   const apply = (a: Approval, answer: ApprovalAnswer, now: number): boolean => {
     const allowed = answer !== "no";
-    if (!repo.decide(a.id, { status: allowed ? "allowed" : "denied", answer, now })) return false;
+    if (!decide(a, allowed ? "allowed" : "denied", answer, now)) return false;
     owe(a, allowed ? "allowed" : "denied", answer, now);
     if (answer === "always" && a.rule) repo.addRule(a.conversationId, a.rule, now);
     return true;
@@ -284,7 +293,7 @@ export function createApprovals(d: ApprovalsDeps) {
       const of = runIds ? new Set(runIds) : null;
       return repo
         .pending()
-        .filter((a) => (of === null || of.has(a.runId)) && repo.decide(a.id, { status: "stopped", answer: null, now }) && (owe(a, "stopped", null, now), true)).length;
+        .filter((a) => (of === null || of.has(a.runId)) && decide(a, "stopped", null, now) && (owe(a, "stopped", null, now), true)).length;
     },
 
     /**
@@ -292,7 +301,7 @@ export function createApprovals(d: ApprovalsDeps) {
      * (the VM denied them as the run ended), and a user's answer it never heard is "too late".
      */
     vmRunOver(vmRunId: string, now: number): void {
-      for (const a of repo.pendingOfVmRun(vmRunId)) repo.decide(a.id, { status: "ended", answer: null, now });
+      for (const a of repo.pendingOfVmRun(vmRunId)) decide(a, "ended", null, now);
       this.heardLate(d.answers.runOver(vmRunId), now);
     },
 
@@ -335,7 +344,7 @@ export function createApprovals(d: ApprovalsDeps) {
     const due = repo.expired(now);
     for (const a of due) {
       d.transaction(() => {
-        if (!repo.decide(a.id, { status: "expired", answer: null, now })) return;
+        if (!decide(a, "expired", null, now)) return;
         owe(a, "expired", null, now);
         d.outbox.add({ dedupeKey: outboxKeys.approvalExpired(a.id), body: expiredNotice(a, d.timeoutMs), now });
       });
