@@ -217,6 +217,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     conversations,
     newWorkspaceId: randomWorkspaceId,
     failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
+    live: livePages,
     sender: { phone, isAdminChat: (chat) => chatIsAdmin(config, chat) },
     vmMode: s.vmMode,
     maxMessagesPerMinute: s.maxMessagesPerMinute,

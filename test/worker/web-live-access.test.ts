@@ -103,6 +103,20 @@ describe("acting from the page", () => {
     expect((await act(path, { kind: "answer", approvalId: approval.approvalId, answer: "no" })).status).toBe(409);
   });
 
+  it("a run stopped in the chat ends on the open page", async () => {
+    const phone = "+15550000297";
+    await sendInbound(phone, "a long one [[vm:hold]]");
+    await eventually(() => runOpen(phone));
+    const path = await linkOf(phone);
+    const socket = await mustOpen(`${path}/live`);
+    opened.push(socket);
+    await eventually(async () => socket.messages.length >= 1);
+    expect(await ask(phone, "/stop")).toMatch(/^Stopped/);
+    const ends = (await eventsWhen(socket, (e) => e.some((m) => m.kind === "failed"))).filter((m) => m.kind === "failed");
+    expect(ends.map((m) => m.text)).toEqual(["The run was stopped."]);
+    await releaseVm(phone);
+  });
+
   it("shows an edit's question with its diff, and denies it from the page as the chat's No does", async () => {
     const phone = "+15550000291";
     await sendInbound(phone, "write the notes [[vm:approval-edit Write notes.txt 2]]");

@@ -47,6 +47,7 @@ import { chatOf } from "../../core/link-doors";
 import { notifyCommand } from "./link-actions";
 import type { ModelPause } from "../../core/model-pause";
 import type { ModelPauseUnit } from "../units/model-pause";
+import type { LivePages } from "../live-pages";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
@@ -69,6 +70,8 @@ export type CommandDeps = ScheduleServiceDeps &
     vmMode: "shared" | "machines";
     /** /handoff: whether a conversation is on the laptop (/status says so). */
     handoffs: Pick<HandoffsRepo, "awaySince" | "markAsked" | "markBack">;
+    /** The pages watching runs live: a stopped run's end shows there. */
+    live?: Pick<LivePages, "publish">;
   };
 
 type CommandAnswer = Reply;

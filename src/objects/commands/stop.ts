@@ -8,6 +8,7 @@ import type { RunFailure } from "../../core/run-failure";
 import type { Run, RunsRepo } from "../db/runs-repo";
 import type { MessagesRepo } from "../db/messages-repo";
 import type { Messages } from "../services/messages";
+import type { LivePages } from "../live-pages";
 
 export type StopDeps = {
   runs: Pick<RunsRepo, "openAll">;
@@ -17,6 +18,8 @@ export type StopDeps = {
   stopApprovals: (now: number, runIds: readonly string[] | null) => number;
   /** Ends a run as a failure would (run-effects' path), here with the VM's own `cancelled`. */
   failRun: (runId: string, failure: RunFailure, now: number) => void;
+  /** The pages watching a run live: they show its end (its stream is no longer read). */
+  live?: Pick<LivePages, "publish">;
 };
 
 /** What one conversation's stop did: its run (if one was live) and what it dropped. */
@@ -32,10 +35,11 @@ export type Stopped = {
 };
 
 /**
+ * `shownAs`: what the pages watching each ended run show (the page's own stop says so).
  * `scope`: one conversation (its runs; with `orTheOnly`, plain /stop, the one live run when the
  * conversation has none), every live run and what waits (`every`: /stop all), or everything (`all`: /deny).
  */
-export function stopWork(d: StopDeps, scope: { conversationId: number; orTheOnly?: boolean } | "every" | "all", now: number): Stopped {
+export function stopWork(d: StopDeps, scope: { conversationId: number; orTheOnly?: boolean } | "every" | "all", now: number, shownAs = "The run was stopped."): Stopped {
   const open = d.runs.openAll();
   const ofConversation = (id: number) => open.filter((r) => r.conversationId === id);
   let ending: Run[];
@@ -57,7 +61,10 @@ export function stopWork(d: StopDeps, scope: { conversationId: number; orTheOnly
       ? [{ conversationId: ending[0]?.conversationId ?? 0, stoppedRun: ending.length > 0, dropped: d.lifecycle.deny(now) }]
       : conversations.map((id) => ({ conversationId: id, stoppedRun: ending.some((r) => r.conversationId === id), dropped: d.lifecycle.stop(id, now) }));
   const deniedApprovals = d.stopApprovals(now, scope === "all" ? null : ending.map((r) => r.id));
-  for (const run of ending) d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
+  for (const run of ending) {
+    d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
+    d.live?.publish(run.conversationId, run.id, { kind: "failed", text: shownAs }, now);
+  }
   return {
     conversations: stopped,
     stoppedRun: ending.length > 0,

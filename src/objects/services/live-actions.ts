@@ -44,9 +44,7 @@ export function actFromPage(d: LiveActionDeps, request: LiveActionRequest, now: 
   const { action } = request;
   if (action.kind === "stop") {
     return d.transaction(() => {
-      const ending = d.runs.openAll().filter((r) => r.conversationId === conversationId);
-      const stopped = stopWork(d, { conversationId }, now);
-      for (const run of ending) d.live.publish(conversationId, run.id, { kind: "failed", text: "The run was stopped on the page." }, now);
+      const stopped = stopWork(d, { conversationId }, now, "The run was stopped on the page.");
       const said = stopReply(stopped);
       const told = d.outbox.add({ dedupeKey: `live-stop:${conversationId}:${now}`, body: said.replace(/\.?\s*$/, ".") + " (stopped on the page)", now });
       return { answer: { ok: true as const, said }, cancelVmRunIds: stopped.cancelVmRunIds, told };
