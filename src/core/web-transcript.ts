@@ -14,7 +14,8 @@ export type OutboxLine = { id: number; key: string; body: string; at: number; co
 export type Owners = { runs: ReadonlyMap<string, number>; approvals: ReadonlyMap<number, number>; deliveries: ReadonlyMap<string, number>; workspaces?: ReadonlyMap<string, number> };
 
 /** An agent's reply is keyed `<vm run>:<seq>:<part>` (outbox-keys.ts); every other row is the relay's own. */
-const AGENT_REPLY = /^[^:]+:\d+:\d+$/;
+// A VM run's id ends in `-<attempt>`, which no relay key's first part does (`approval-reminder:12:2`).
+const AGENT_REPLY = /^[^:]+-\d+:\d+:\d+$/;
 /** What a page shows in place of a secret the chat showed once. */
 export const SHOWN_ONCE = "(shown once in the chat)";
 
@@ -81,10 +82,13 @@ function ownerOfKey(key: string, messages: ReadonlyMap<string, MessageLine>, own
       return owners.runs.get(first) ?? null;
     case "session-lost":
     case "file":
+    case "change-hint":
       return owners.runs.get(runIdOfVmRun(first)) ?? null;
     case "approval":
     case "approval-expired":
     case "approval-late":
+    // A reminder naming several prompts is shown where the first it names is.
+    case "approval-reminder":
       return owners.approvals.get(Number(first)) ?? null;
     case "clone":
       return owners.workspaces?.get(first) ?? null;

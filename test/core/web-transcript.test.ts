@@ -31,6 +31,8 @@ describe("transcripts", () => {
     ["a lost session", "session-lost:r5-2", 4],
     ["a file the agent sent", "file:r5-1:call7", 4],
     ["an approval prompt", "approval:12", 5],
+    ["a reminder of it", "approval-reminder:12:2", 5],
+    ["the first change's comment hint, by its run", "change-hint:r5-3", 4],
     ["a CI notice, by its pull request", "github:d7", 6],
     ["a clone's end, by its workspace", "clone:c-1a2b3c4d", 7],
     ["a notice of nothing known, where the user last wrote", "rate-limited:123", 1],
