@@ -9,7 +9,7 @@ import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import type { ShipDone, ShipPlan, ShipRefusal, ShipRequest } from "../../../src/protocol/vm/ship";
-import { removeTreeAs, SERVER_GIT_IDS, spawnIdsOf } from "../users/as-user";
+import { removeTreeAs, SERVER_GIT_IDS, spawnIdsOf, userChildEnv } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { gitConfigEnv } from "../core/credential-proxy";
 import { repoLocationOf, type ServerGitGrant } from "../core/server-git-scope";
@@ -112,7 +112,7 @@ export function createShip(deps: ShipDeps) {
     await git(t.dir, t.ids, ["add", "-A", "."], index);
     const tree = (await git(t.dir, t.ids, ["write-tree"], index)).stdout.trim();
     // Removed as the user (never as root through a path the agent could have linked elsewhere).
-    await new Promise((resolve) => execFile("rm", ["-f", index.GIT_INDEX_FILE], { ...spawnIdsOf(t.ids) }, resolve));
+    await new Promise((resolve) => execFile("rm", ["-f", index.GIT_INDEX_FILE], { ...spawnIdsOf(t.ids), env: userChildEnv({}) }, resolve));
     const remoteBranch = `refs/remotes/origin/${branch}`;
     const compare = (await git(t.dir, t.ids, ["rev-parse", "--verify", "-q", remoteBranch])).code === 0 ? remoteBranch : `refs/remotes/origin/${base}`;
     const diff = await git(t.dir, t.ids, ["diff", "--numstat", compare, tree]);

@@ -83,7 +83,7 @@ export function outputAsUser(ids: AgentIds | null, script: string, env: Record<s
 export function removeTreeAs(ids: AgentIds | null, path: string): Promise<void> {
   return new Promise((resolve) => {
     const script = 'chmod -R u+rwX -- "$1" 2>/dev/null; exec rm -rf -- "$1"';
-    const child = spawn("sh", ["-c", script, "sh", path], { ...spawnIdsOf(ids), stdio: "ignore" });
+    const child = spawn("sh", ["-c", script, "sh", path], { ...spawnIdsOf(ids), env: userChildEnv({}), stdio: "ignore" });
     child.on("error", () => resolve());
     child.on("close", () => resolve());
   });

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MachineNeed } from "../core/readiness";
+import { userChildEnv } from "./as-user";
 
 /** A uid and gid that are no agent's and own nothing of the VM. */
 const NOBODY = 65_534;
@@ -25,7 +26,7 @@ function attempt(action: () => void): string | null {
 async function switchAndKill(): Promise<{ switch: string | null; kill: string | null }> {
   // /bin/sh from /: what any uid may run and enter, so a refusal here is the switch's own (EPERM),
   // never a node binary or working directory `nobody` cannot reach.
-  const asNobody = { uid: NOBODY, gid: NOBODY, cwd: "/", stdio: "ignore" } as const;
+  const asNobody = { uid: NOBODY, gid: NOBODY, env: userChildEnv({}), cwd: "/", stdio: "ignore" } as const;
   let child: ChildProcess;
   try {
     child = spawn("/bin/sh", ["-c", "exec sleep 60"], asNobody);
