@@ -54,6 +54,9 @@ it("keeps the warm CLI and the VM up across a suspension, then ends both after t
     DATA_DIR: dataDir,
     IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
     WARM_SESSION_MS: String(WARM_SESSION_MS),
+    // The warm CLI alone: a spare would be a second process in the workspace, started whenever its
+    // start wins the race with the freeze. A spare's own end on awake time is spare-idle-exit.test.ts's.
+    SPARE_AGENTS: "0",
     ANTHROPIC_BASE_URL: api.url,
     ANTHROPIC_API_KEY: "sk-offline-test",
     IS_SANDBOX: "1",
