@@ -98,7 +98,11 @@ export function createApprovals(d: ApprovalsDeps) {
   const nameOf = (conversationId: number): string => d.conversations.get(conversationId)?.name ?? "a deleted conversation";
   const reminded = (a: Approval): RemindedPrompt => ({ id: a.id, askedAt: a.createdAt, expiresAt: a.expiresAt, reminders: a.reminders, remindedAt: a.remindedAt });
   /** The phone's next reminder of open prompts (core/approval-reminders.ts). */
-  const reminderPlan = (now: number) => nextReminder(repo.pending().map(reminded), repo.lastReminderAt(), now);
+  const reminderPlan = (now: number) => {
+    const open = repo.pending();
+    // No prompt open (most messages): the last reminder's time is not read (the webhook's 20 rows).
+    return open.length === 0 ? { at: null, due: [] } : nextReminder(open.map(reminded), repo.lastReminderAt(), now);
+  };
 
   /** Closes an open prompt in its row (false: it was closed already); every close goes through here, so the live pages hear each once. */
   const decide = (a: Approval, status: Exclude<ApprovalStatus, "pending">, answer: ApprovalAnswer | null, now: number): boolean => {
