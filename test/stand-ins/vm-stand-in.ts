@@ -1,13 +1,12 @@
 // A stand-in of the agent VM that speaks the real relay-to-VM protocol (schemas imported from
 // src/protocol) with scripted behaviour, for the relay's tests and benchmarks. Directives in a
-// message's text choose what a run does; see DIRECTIVES below. Kept whole past 400 lines: one
-// server whose runs, workspaces, checkpoints and ship share the same scripted state per user (its
-// pure parts already live beside it: vm-stand-in-changes, -ship, -machine, -types).
+// message's text choose what a run does (read in vm-stand-in-directives.ts). Kept whole past 400
+// lines: one server whose runs, workspaces, checkpoints and ship share the same scripted state per
+// user (its other parts live beside it: vm-stand-in-directives, -changes, -ship, -archive, -machine, -types).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApprovalAnswerRequestSchema } from "../../src/protocol/vm/approvals";
 import { CloneFailureReasonSchema, CreateWorkspaceRequestSchema, type CloneFailureReason, type WorkspaceCreated, type WorkspaceError, WorkspaceIdSchema } from "../../src/protocol/vm/workspaces";
-import { type ConfigProblemReason, ConfigProblemReasonSchema } from "../../src/protocol/vm/health";
 import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
 import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
 import { ShipRequestSchema } from "../../src/protocol/vm/ship";
@@ -18,58 +17,17 @@ import { sessionTurns } from "../../vm/src/core/session-paths";
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
 import { describeToolUse } from "../../vm/src/core/progress-line";
-import { noToolCalls, summarizeToolCall, withToolCall } from "../../vm/src/core/tool-calls";
-import { STAND_IN_PNG, STAND_IN_SECRET } from "./vm-stand-in-types";
+import { STAND_IN_PNG } from "./vm-stand-in-types";
+import { directivesOf, editRequest, misconfiguredMessage, standInProjectDir, toolCallsOf } from "./vm-stand-in-directives";
 import { changeOf, createCheckpointHistory } from "./vm-stand-in-changes";
 import { createShipStandIn } from "./vm-stand-in-ship";
 import { createArchiveStandIn } from "./vm-stand-in-archive";
 import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-types";
 
+export { standInProjectDir };
+
 /**
- * [[vm:hold]]              the run waits until POST /__stand-in/release {userId}
- * [[vm:crash]]             the run ends with error cli_crashed before any result
- * [[vm:offline-model]]     the results cost 0 and carry offlineModel, as a VM holding the offline model's key reports them
- * [[vm:error CODE]]        the run ends with error CODE before any result
- * [[vm:http500 K]]         the first K POST /v1/runs carrying this message answer 500
- * [[vm:unknown-session]]   a run that resumes a session ends with error unknown_session
- * [[vm:long N]]            the reply is N characters in paragraphs
- * [[vm:drop]]              the first stream is cut after the session event; the run goes on
- * [[vm:crash-after-reply]] one result, then error cli_crashed
- * [[vm:api-error]]        the turn's result is an error, as the CLI's for an API error waiting does not mend (a 400)
- * [[vm:model-limit S]]     a run carrying this message, before S seconds have passed since the first did, ends
- *                          with error model_limit (resetsAt: then, limit five_hour), as the VM reports a
- *                          subscription's usage limit; after it the message is answered
- * [[vm:model-down N]]      the first N runs carrying this message end with error model_unavailable
- * [[vm:restart-at-input]]  one result, then the run stays live until a further turn is injected
- *                          (POST …/input), and ends with error vm_restarted before answering it
- * [[vm:tool NAME {json}]]  calls a relay tool, waits for its tool-result, replies with it
- * [[vm:progress N MS]]    N progress lines, one every MS ("Running: step 1", "Editing src/file2.ts", …), then the reply
- * [[vm:progress-stamped N MS]] the same, each line "Running: step I at <epoch ms it was sent>" (the live page's bench)
- * [[vm:send-file NAME]]    calls send_file as the VM would after staging: a 1x1 PNG named NAME, served on
- *                          GET /v1/runs/:id/files/:fileId (recorded as "file"); replies with the tool's answer
- * [[vm:slow-start MS]]     POST /v1/runs answers only after MS (a Machine starting from cold)
- * [[vm:approval TOOL ARG]] (several: asked at once, the reply joins their outcomes with " | ")
- *                          emits approval_request {tool: TOOL, input: {command: ARG} for Bash,
- *                          {file_path: ARG} otherwise; projectDir: standInProjectDir), waits for POST …/approval (or the run's
- *                          approvals.timeoutMs, default 600000: a deny), replies "approved: TOOL ARG"
- *                          (", remembered RULE" with remember) or "denied: MESSAGE"; a second answer
- *                          is 409 approval_settled, an unknown requestId 404 unknown_approval.
- *                          A run started without options.approvals asks nothing, as the real VM:
- *                          it replies "done without asking: TOOL ARG"
- * [[vm:approval-edit TOOL PATH N]] the same for a file edit (Write, Edit) of PATH in the project, carrying
- *                          its `edit` as the real VM computes it: a Write of N new lines ("line 1"…),
- *                          an Edit of one line into N
- * [[vm:tool-calls N]]      the run's done event carries N tool calls (Bash `npm test -- --step I`), as the
- *                          real VM records them; [[vm:tool-input TEXT]] adds one more with that command
- *                          (STAND_IN_SECRET in it is redacted, as the VM redacts its secrets)
- * [[vm:change PATH +A -D]] the run's done event carries a `change` with that file (one per file; a
- *                          status word after -D: added, deleted); see vm-stand-in-changes.ts, which
- *                          also answers POST /v1/workspaces/:ws/undo|redo and POST /v1/render/diff;
- *                          vm-stand-in-ship.ts answers /ship's POST /v1/workspaces/:ws/ship(/preview) from them
- *                          and POST /v1/workspaces/:ws/pull-request-review (a line past 10000: outside the diff)
- * [[vm:misconfigured]]     the run ends at once with error misconfigured, reason root_without_sandbox
- *                          (no session event: the CLI never started); [[vm:misconfigured REASON]]
- *                          for another ConfigProblemReason
+ * What a run does is chosen by the `[[vm:…]]` directives in its messages: see vm-stand-in-directives.ts.
  *
  * A run started with options.forkSession gets a new session id (its session and result events
  * carry it), as the CLI's --fork-session gives; otherwise the session it resumes, or a new one.
@@ -95,117 +53,6 @@ import type { StandInRequest, VmCloneScript, VmScript } from "./vm-stand-in-type
  * (https://git.example/o/vm-clone-fail-auth_refused.git) fails with that CloneFailureReason;
  * POST /__stand-in/clone (VmCloneScript) sets the next clone's outcome for a user.
  */
-type Directive = {
-  hold: boolean;
-  crash: boolean;
-  error: string | null;
-  http500: number;
-  unknownSession: boolean;
-  long: number;
-  drop: boolean;
-  crashAfterReply: boolean;
-  apiError: boolean;
-  restartAtInput: boolean;
-  tool: { name: string; args: Record<string, unknown> } | null;
-  /** Every `[[vm:approval …]]` of the turn: asked at once, as parallel tool calls are. */
-  approvals: { tool: string; arg: string; editLines?: number }[];
-  /** `[[vm:progress N MS]]`: N progress lines ("Running: step i"), one every MS, before the reply. */
-  progress: { count: number; everyMs: number; stamped?: boolean } | null;
-  slowStartMs: number;
-  misconfigured: ConfigProblemReason | null;
-  modelLimitS: number | null;
-  modelDown: number;
-  /** `[[vm:offline-model]]`: results as a VM holding the offline model reports them (free, marked). */
-  offlineModel: boolean;
-};
-
-function directivesOf(texts: string[]): Directive {
-  const all = texts.join("\n");
-  const num = (re: RegExp) => Number(re.exec(all)?.[1] ?? 0);
-  return {
-    hold: all.includes("[[vm:hold]]"),
-    crash: all.includes("[[vm:crash]]"),
-    error: /\[\[vm:error (\w+)\]\]/.exec(all)?.[1] ?? null,
-    http500: num(/\[\[vm:http500 (\d+)\]\]/),
-    unknownSession: all.includes("[[vm:unknown-session]]"),
-    long: num(/\[\[vm:long (\d+)\]\]/),
-    drop: all.includes("[[vm:drop]]"),
-    crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
-    apiError: all.includes("[[vm:api-error]]"),
-    restartAtInput: all.includes("[[vm:restart-at-input]]"),
-    tool: toolOf(all),
-    approvals: approvalsOf(all),
-    slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
-    progress: ((m) => (m ? { count: Number(m[2]), everyMs: Number(m[3]), stamped: m[1] !== undefined } : null))(/\[\[vm:progress(-stamped)? (\d+) (\d+)\]\]/.exec(all)),
-    misconfigured: misconfiguredOf(all),
-    modelLimitS: ((m) => (m ? Number(m[1]) : null))(/\[\[vm:model-limit (\d+)\]\]/.exec(all)),
-    modelDown: num(/\[\[vm:model-down (\d+)\]\]/),
-    offlineModel: all.includes("[[vm:offline-model]]"),
-  };
-}
-
-function misconfiguredOf(text: string): ConfigProblemReason | null {
-  const match = /\[\[vm:misconfigured(?: (\w+))?\]\]/.exec(text);
-  if (!match) return null;
-  return match[1] ? ConfigProblemReasonSchema.parse(match[1]) : "root_without_sandbox";
-}
-
-/** What the real VM says for a root refusal; a short placeholder for the other reasons. */
-function misconfiguredMessage(reason: ConfigProblemReason): string {
-  return reason === "root_without_sandbox"
-    ? "the Claude Code CLI refuses bypassPermissions because the VM runs as root without IS_SANDBOX=1 (it said: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons)"
-    : `scripted misconfiguration: ${reason}`;
-}
-
-
-/**
- * `[[vm:tool-calls N]]`: the run's tool calls as the real VM records them (its summarizer and cap):
- * N Bash calls `npm test -- --step I`, then the message's `[[vm:tool-input TEXT]]` as one more,
- * then its `[[vm:tool-refused TEXT]]` as one the permission prompt refused (marked as the VM marks it).
- */
-function toolCallsOf(text: string) {
-  const count = Number(/\[\[vm:tool-calls (\d+)\]\]/.exec(text)?.[1] ?? 0);
-  if (count === 0) return null;
-  const extra = /\[\[vm:tool-input ([^\]]+)\]\]/.exec(text)?.[1];
-  const refused = /\[\[vm:tool-refused ([^\]]+)\]\]/.exec(text)?.[1];
-  const inputs = [...Array.from({ length: count }, (_, i) => `npm test -- --step ${i + 1}`), ...(extra ? [extra] : [])];
-  const calls = inputs.reduce((list, command) => withToolCall(list, summarizeToolCall("Bash", { command }, "/", [STAND_IN_SECRET])), noToolCalls());
-  return refused ? withToolCall(calls, { ...summarizeToolCall("Bash", { command: refused }, "/", [STAND_IN_SECRET]), notApproved: true }) : calls;
-}
-
-function toolOf(text: string): Directive["tool"] {
-  const file = /\[\[vm:send-file ([\w.-]+)\]\]/.exec(text);
-  if (file) return { name: "send_file", args: { fileId: `file-${file[1]!.replace(/\W/g, "")}`, name: file[1]!, contentType: "image/png", size: STAND_IN_PNG.byteLength } };
-  const match = /\[\[vm:tool (\w+) (\{.*?\})\]\]/.exec(text);
-  return match ? { name: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> } : null;
-}
-
-/**
- * A run's working directory as the VM lays it out (`users/<key>/workspace` for main,
- * `users/<key>/workspaces/<id>` otherwise), the key standing in for the user's hash.
- */
-export function standInProjectDir(userId: string, workspace: string): string {
-  const key = userId.replace(/\W/g, "");
-  return workspace === "main" ? `/data/users/${key}/workspace` : `/data/users/${key}/workspaces/${workspace}`;
-}
-
-function approvalsOf(text: string): Directive["approvals"] {
-  return [...text.matchAll(/\[\[vm:approval(-edit)? (\S+) ([^\]]+?)(?: (\d+))?\]\]/g)].map((match) =>
-    match[1] ? { tool: match[2]!, arg: match[3]!, editLines: Number(match[4] ?? 1) } : { tool: match[2]!, arg: match[3]! + (match[4] ? ` ${match[4]}` : "") },
-  );
-}
-
-/** An `[[vm:approval-edit]]` request's input and edit, as the real VM sends a Write's or an Edit's. */
-function editRequest(tool: string, path: string, lines: number, projectDir: string) {
-  const added = Array.from({ length: lines }, (_, i) => `line ${i + 1}`);
-  const file_path = `${projectDir}/${path}`;
-  if (tool === "Write") {
-    const diff = `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines} @@\n${added.map((l) => `+${l}`).join("\n")}\n`;
-    return { input: { file_path, content: `${added.join("\n")}\n` }, edit: { path, diff, added: lines, removed: 0, cut: false } };
-  }
-  const diff = `--- a/${path}\n+++ b/${path}\n@@ -1,2 +1,${lines + 1} @@\n const a = 1;\n-old line\n${added.map((l) => `+${l}`).join("\n")}\n`;
-  return { input: { file_path, old_string: "old line", new_string: added.join("\n") }, edit: { path, diff, added: lines, removed: 1, cut: false } };
-}
 
 type EventWithoutSeq = VmRunEvent extends infer E ? (E extends VmRunEvent ? Omit<E, "seq"> : never) : never;
 type Turn = { messages: InputMessage[] };
