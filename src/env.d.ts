@@ -1,9 +1,9 @@
 // Bindings and settings of the Worker. Values arrive as untrusted strings and are parsed
-// once by `loadConfig` (src/config.ts); nothing else reads them directly. Each channel declares
+// once by `loadConfig` (src/config/config.ts); nothing else reads them directly. Each channel declares
 // its own settings in its folder (src/channels/*/env.d.ts), merged into this same global Env.
 interface Env {
-  PHONE_AGENT: DurableObjectNamespace<import("./objects/phone-agent").PhoneAgent>;
-  USER_DIRECTORY: DurableObjectNamespace<import("./objects/user-directory").UserDirectory>;
+  PHONE_AGENT: DurableObjectNamespace<import("./phone-agent").PhoneAgent>;
+  USER_DIRECTORY: DurableObjectNamespace<import("./directory/user-directory").UserDirectory>;
   /** Stored media, both ways (`[[r2_buckets]]` in wrangler.toml); absent: no media links are served. */
   MEDIA?: R2Bucket;
   /** Idle users' archives (`[[r2_buckets]]` in wrangler.toml); absent: nobody is archived, and no volume is deleted. */
@@ -45,7 +45,7 @@ interface Env {
 
 declare namespace Cloudflare {
   interface GlobalProps {
-    mainModule: typeof import("./worker/index");
+    mainModule: typeof import("./index");
     durableNamespaces: "PhoneAgent" | "UserDirectory";
   }
   interface Env extends globalThis.Env {}

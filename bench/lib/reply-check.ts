@@ -1,6 +1,6 @@
 // Checks what the relay sent against what each phone said: every message answered exactly once,
 // each phone's answers in order. Pure: the caller fetches the emulator's outbound messages.
-import { ackQueued } from "../../src/core/notices";
+import { ackQueued } from "../../src/messages/notices";
 
 /** The relay's own acknowledgement for one message that arrives while a run is active. */
 export const ACK_TEXT = ackQueued(1);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningFlyEmulator, startFlyEmulator, VM_COMMAND } from "../../emulator/fly/server";
 import { guardGroup } from "../../scripts/stack/reaper";
-import { createFlyMachinesClient, type FlyMachinesClient } from "../../src/objects/clients/fly-machines";
+import { createFlyMachinesClient, type FlyMachinesClient } from "../../src/machines/fly-machines";
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { spawnGroup, stopGroup } from "../lib/children";
 import { freePort } from "../lib/free-port";

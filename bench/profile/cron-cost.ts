@@ -1,9 +1,9 @@
-// What one cron next-run costs as the relay calls it (nextRunAt: src/core/cron.ts's checks, then
+// What one cron next-run costs as the relay calls it (nextRunAt: src/schedules/cron.ts's checks, then
 // croner) against one bare croner call configured the same way, i.e. what the wrapper adds: median
 // µs per call over 5 rounds of 3000 calls, for common expressions, then a few that never match
 // (croner searches to its horizon), median of 5 calls. Usage: npx tsx bench/profile/cron-cost.ts
 import { Cron } from "croner";
-import { nextRunAt } from "../../src/core/schedule-math";
+import { nextRunAt } from "../../src/schedules/schedule-math";
 
 const COMMON: Array<[string, string]> = [
   ["0 9 * * 1-5", "Europe/London"],

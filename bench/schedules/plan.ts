@@ -1,6 +1,6 @@
 // What the schedules benchmark sends: its phones, the minute its tasks fall due, the commands
 // that create them. Pure: the clock comes in as `now`.
-import { maskPhone } from "../../src/core/phone";
+import { maskPhone } from "../../src/shared/phone";
 import { type Inbound, messageSid } from "../lib/webhooks";
 
 export type ScheduleSizes = {

@@ -3,7 +3,7 @@
 // same V8 as workerd, with the Worker's own render function; the object's SQL reads are not in it
 // (they run in the Durable Object, not the Worker).
 import { gzipSync } from "node:zlib";
-import { renderWebPage } from "../../src/worker/web-page";
+import { renderWebPage } from "../../src/web/web-page";
 import { atMost, info, judged } from "../lib/figures";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { median, percentile } from "../lib/stats";

@@ -2,7 +2,7 @@
 // crash or outage between the message's acceptance and its reply, and where the reply waited
 // (on the outbox's retries, on run retries, on a VM or Worker restart, on its own slow turn).
 // Pure: from the ledger, the fault records and the relay's log events the soak already has.
-import { maskPhone } from "../../src/core/phone";
+import { maskPhone } from "../../src/shared/phone";
 import type { FaultRecord } from "./fault-injector";
 import type { Ledger } from "./ledger";
 import type { RelayEvent } from "./log-events";

@@ -1,12 +1,12 @@
 // What one message the relay sent is, read from its text: the offline model's reply (and which
 // soak messages it quotes), the acknowledgement, a notice that something failed or was dropped
-// (and the messages it quotes), or other. Notices are recognised by calling src/core/notices.ts
+// (and the messages it quotes), or other. Notices are recognised by calling src/messages/notices.ts
 // itself, so a rewording there cannot silently turn them into "other"; a new give-up reason fails
 // the typecheck here until listed. Which messages a notice is about is read from its “…” quotes
 // alone, whatever its wording: a notice that quotes nothing is about no message.
 import { CHANNELS } from "../../src/channels";
-import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, SESSION_LOST, stopReply, type NamedMessage } from "../../src/core/notices";
-import type { GiveUpReason } from "../../src/core/run-failure";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, SESSION_LOST, stopReply, type NamedMessage } from "../../src/messages/notices";
+import type { GiveUpReason } from "../../src/messages/run-failure";
 
 /** `stopped`: /stop's answer naming what it dropped; `unlisted`: another text that quotes messages. */
 export type NoticeReason = GiveUpReason | "delivery_failed" | "agent_error" | "stopped" | "unlisted";

@@ -1,6 +1,6 @@
 // The soak's figures and its account of each loss or double. Pure: from the ledger, the fault
 // records and the relay's log events to a table (bench/lib's format) and a JSON-ready summary.
-import { maskPhone } from "../../src/core/phone";
+import { maskPhone } from "../../src/shared/phone";
 import { atMost, info, judged, exactly, type Figure } from "../lib/figures";
 import { summarize } from "../lib/stats";
 import type { FaultRecord } from "./fault-injector";

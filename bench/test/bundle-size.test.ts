@@ -23,16 +23,16 @@ describe("largestInputs", () => {
             "node_modules/zod/v4/mini/schemas.js": { bytesInOutput: 100 },
             "node_modules/zod/v4/core/core.js": { bytesInOutput: 150 },
             "node_modules/@scope/pkg/index.js": { bytesInOutput: 50 },
-            "src/objects/db/messages-repo.ts": { bytesInOutput: 200 },
-            "src/objects/units/outbox.ts": { bytesInOutput: 100 },
+            "src/messages/messages-repo.ts": { bytesInOutput: 200 },
+            "src/messages/message-name.ts": { bytesInOutput: 100 },
           },
         },
-        "index.js.map": { bytes: 9_999, inputs: { "src/objects/db/messages-repo.ts": { bytesInOutput: 9_999 } } },
+        "index.js.map": { bytes: 9_999, inputs: { "src/messages/messages-repo.ts": { bytesInOutput: 9_999 } } },
       },
     };
     expect(largestInputs(meta)).toEqual([
       { input: "zod", bytes: 250 },
-      { input: "src/objects", bytes: 300 },
+      { input: "src/messages", bytes: 300 },
       { input: "@scope/pkg", bytes: 50 },
     ].sort((a, b) => b.bytes - a.bytes));
   });

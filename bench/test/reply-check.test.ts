@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ackQueued } from "../../src/core/notices";
+import { ackQueued } from "../../src/messages/notices";
 import { ACK_TEXT, checkReplies, isAck, isClean, type Outbound } from "../lib/reply-check";
 
 const A = "+15550000001";

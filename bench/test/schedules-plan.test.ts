@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../src/core/commands";
-import { validateScheduleSpec } from "../../src/core/schedule-validate";
+import { parseCommand } from "../../src/commands/commands";
+import { validateScheduleSpec } from "../../src/schedules/schedule-validate";
 import { atCommand, benchPhone, dueMinuteAfter, dueTimes, loggedPhone, planPhones, scheduleSizes, taskCommands } from "../schedules/plan";
 
 const at = (iso: string) => Date.parse(iso);

@@ -1,6 +1,6 @@
 // The warm-path benchmark as data: how many rounds, the phone, the texts, what the VM-alone reference
 // sends, and which VM marks (VM_TIMING=log) belong to a turn. Pure.
-import { WHATSAPP_INSTRUCTIONS } from "../../src/core/agent-instructions";
+import { WHATSAPP_INSTRUCTIONS } from "../../src/runs/agent-instructions";
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm/approvals";
 import type { RunOptions } from "../../src/protocol/vm/runs";
 
@@ -36,7 +36,7 @@ export const WARM_PATH_PHONE = "+15550032001";
 export const VM_ALONE_USER = "+15550032002";
 
 /**
- * What the relay sends with a chat run under its default settings (src/objects/units/run-input.ts,
+ * What the relay sends with a chat run under its default settings (src/runs/run-input.ts,
  * `APPROVALS_DEFAULT` edits): the same CLI flags, relay tools and system prompt as the path's.
  */
 export const VM_ALONE_OPTIONS: RunOptions = {

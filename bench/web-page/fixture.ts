@@ -1,7 +1,7 @@
 // A conversation's page as large as the bench asks: 500 messages (250 of the user's, 250 answers), 50
 // runs with approvals, tool calls and changes, 30 days of spend. Texts of WhatsApp-like lengths, some with markup to
 // escape, built from a seed so every run renders the same page.
-import type { ConversationsPage, RunView, ToolCallsView, TranscriptEntry } from "../../src/core/web-page-model";
+import type { ConversationsPage, RunView, ToolCallsView, TranscriptEntry } from "../../src/web/web-page-model";
 
 const DAY_MS = 86_400_000;
 

@@ -3,7 +3,7 @@
 import type { ChatAddress } from "./channel";
 import { isTelegramUserId, TELEGRAM_USER_ID_EXAMPLE } from "./telegram/user-ids";
 import { type ConfiguredAdmins, type ConfiguredUsers, telegramUserName, telegramUserOf } from "./user-names";
-import { isE164 } from "../core/phone";
+import { isE164 } from "../shared/phone";
 
 /** A user's id on a channel whose users have no phone, as /allow, /deny and /budget take it. */
 export type TypedUserId = { example: string; what: string; helpWord: string };

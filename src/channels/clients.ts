@@ -1,9 +1,9 @@
 // The channel clients the outbox sends through, from the configuration: each channel that has its
 // credentials, and WhatsApp only for a user who has a number there (not a `tg-<id>` user's object).
-import type { Config } from "../config";
-import type { Clock } from "../core/clock";
-import type { Log } from "../core/log";
-import type { SettingsRepo } from "../objects/db/settings-repo";
+import type { Config } from "../config/config";
+import type { Clock } from "../shared/clock";
+import type { Log } from "../shared/log";
+import type { SettingsRepo } from "../config/settings-repo";
 import type { ChannelName, ChannelClient } from "./channel";
 import { homeChatOf } from "./home-chat";
 import { createTelegramClient } from "./telegram/client";

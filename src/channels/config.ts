@@ -1,7 +1,7 @@
 // Every channel's part of the relay's configuration: the settings they read (parsed by
-// src/config.ts with the rest), their checks and defaults, and the fields they add to Config.
+// src/config/config.ts with the rest), their checks and defaults, and the fields they add to Config.
 import * as z from "zod/mini";
-import type { ConfigProblems, SettingProblem } from "../config-fields";
+import type { ConfigProblems, SettingProblem } from "../config/config-fields";
 import { telegramConfig, TelegramEnvSchema, telegramNeeds, TELEGRAM_WRITER_LISTS, type TelegramSettings } from "./telegram/config";
 import { WHATSAPP_SIGNING_SETTING, WHATSAPP_WRITER_LISTS, whatsappConfig, WhatsappEnvSchema, whatsappNeeds, type WhatsappConfig } from "./whatsapp/config";
 

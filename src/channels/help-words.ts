@@ -1,5 +1,5 @@
 // The /help lines that name the chat apps (Telegram's command menu shows them too), kept in the
-// layer so the commands' table names no channel. A leaf: core/commands.ts reads it while loading,
+// layer so the commands' table names no channel. A leaf: commands/commands.ts reads it while loading,
 // before CHANNELS may exist (the Telegram folder imports that table back for its menu).
 import { TYPED_USER_IDS } from "./admin-names";
 

@@ -1,7 +1,7 @@
 // How a channel's attachments are fetched into the media store: the type each channel folder's
 // `media.ts` implements (kept apart from channel.ts, which the Node scripts load without the store).
 import type { ChannelName } from "./channel";
-import type { MediaResult, MediaStore } from "../objects/clients/media-store";
+import type { MediaResult, MediaStore } from "../media/media-store";
 
 /**
  * One attachment to fetch: its `ref` (InboundMedia.ref, kept as the stored message's media url),

@@ -1,6 +1,6 @@
 // Each channel's way of fetching a message's attachments into the media store, from the
 // configuration: a channel has a fetcher only when its credentials are configured.
-import type { Config } from "../config";
+import type { Config } from "../config/config";
 import type { MediaFetchers } from "./media-fetcher";
 import { telegramMediaFetcher } from "./telegram/media";
 import { whatsappMediaFetcher } from "./whatsapp/media";

@@ -42,9 +42,3 @@ export function isConfiguredUser(config: ConfiguredUsers | null, name: string): 
   if (telegram === null) return (config?.allowedSenders.has(name) ?? false) || (config?.adminSenders.has(name) ?? false);
   return isConfiguredAdmin(config, name) || (config?.allowedTelegramUsers?.has(telegram) ?? false);
 }
-
-/** A user name that is not a phone, as the logs show it: a Telegram id keeps its last four digits, as a phone does; null for any other text. */
-export function maskUserName(name: string): string | null {
-  const id = telegramUserOf(name);
-  return id === null ? null : `tg-***${id.slice(-4)}`;
-}

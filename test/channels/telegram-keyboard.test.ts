@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buttonPayload } from "../../src/core/approvals";
-import { UNDO_BUTTONS } from "../../src/core/run-change";
+import { buttonPayload } from "../../src/approvals/approvals";
+import { UNDO_BUTTONS } from "../../src/changes/run-change";
 import { CALLBACK_DATA_MAX_BYTES, inlineKeyboard, tapAnswerText } from "../../src/channels/telegram/keyboard";
 
 describe("inlineKeyboard", () => {

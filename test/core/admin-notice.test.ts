@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { adminToTell } from "../../src/channels/admin-names";
-import { chatStoppedAdminNotice } from "../../src/core/admin-notice";
+import { chatStoppedAdminNotice } from "../../src/admin/admin-notice";
 
 describe("adminToTell", () => {
   it.each([

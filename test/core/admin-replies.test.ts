@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessRevokedNotice, budgetReply, revokedReply, type UserSummary, usersReport } from "../../src/core/admin-replies";
+import { accessRevokedNotice, budgetReply, revokedReply, type UserSummary, usersReport } from "../../src/admin/admin-replies";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
 const base: UserSummary = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AccessDecision, answerFrom, decideAccess, type DirectoryCopy, MISS_RECHECK_MS } from "../../src/core/allowlist-cache";
+import { type AccessDecision, answerFrom, decideAccess, type DirectoryCopy, MISS_RECHECK_MS } from "../../src/directory/allowlist-cache";
 
 const T = 1_000_000;
 const TTL = 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextReminder, type RemindedPrompt, reminderDueAt } from "../../src/core/approval-reminders";
+import { nextReminder, type RemindedPrompt, reminderDueAt } from "../../src/approvals/approval-reminders";
 
 const MIN = 60_000;
 /** A prompt asked at `askedAt` minutes, denied 10 minutes later (the default timeout). */

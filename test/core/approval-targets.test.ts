@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planAnswer, type TargetPrompt } from "../../src/core/approval-targets";
-import type { AnswerTarget } from "../../src/core/approvals";
+import { planAnswer, type TargetPrompt } from "../../src/approvals/approval-targets";
+import type { AnswerTarget } from "../../src/approvals/approvals";
 
 const own = (number: number): TargetPrompt => ({ number, event: null });
 const fromEvent = (number: number, event = "[trigger deploy]"): TargetPrompt => ({ number, event });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cutLine, fitPrompt, pageApprovalText, projectPath, projectRule, visibleMarks } from "../../src/core/approval-text";
+import { cutLine, fitPrompt, pageApprovalText, projectPath, projectRule, visibleMarks } from "../../src/approvals/approval-text";
 
 describe("visibleMarks", () => {
   it.each([

@@ -7,7 +7,7 @@ import {
   describeRequest,
   parseApprovalAnswer,
   parseButtonPayload,
-} from "../../src/core/approvals";
+} from "../../src/approvals/approvals";
 import { bashRuleAllowed } from "../../src/protocol/always-rules";
 import { PERMISSION_RULE } from "../../src/protocol/vm/approvals";
 

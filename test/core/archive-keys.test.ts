@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { archiveFolder, archiveManifestKey, archivePartKey, archiveUserPrefix, partMismatch } from "../../src/core/archive-keys";
+import { archiveFolder, archiveManifestKey, archivePartKey, archiveUserPrefix, partMismatch } from "../../src/archive/archive-keys";
 import { ArchivePartNameSchema } from "../../src/protocol/vm/archive";
 
 const users = ["+15550000380", "+15550000381", "+1555000038", "tg-42", "tg-4", "+15550000380/"];

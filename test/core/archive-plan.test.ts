@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ArchiveFacts, type Demand, type IdleFacts, archiveAfterMs, archiveHoldsRuns, archiveRetryDelayMs, nextArchiveChore, SCHEDULE_MARGIN_MS } from "../../src/core/archive-plan";
+import { type ArchiveFacts, type Demand, type IdleFacts, archiveAfterMs, archiveHoldsRuns, archiveRetryDelayMs, nextArchiveChore, SCHEDULE_MARGIN_MS } from "../../src/archive/archive-plan";
 
 type UserActivity = Demand & IdleFacts & { lastRunEndedAt: number | null };
 const readsOf = (a: UserActivity) => ({ idle: () => a, lastRunEndedAt: () => a.lastRunEndedAt });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ArchiveView, archiveLine, machinesReport } from "../../src/core/machine-report";
-import { usersReport } from "../../src/core/admin-replies";
+import { type ArchiveView, archiveLine, machinesReport } from "../../src/machines/machine-report";
+import { usersReport } from "../../src/admin/admin-replies";
 
 const NOW = Date.UTC(2026, 10, 26, 9);
 const DAY = 86_400_000;

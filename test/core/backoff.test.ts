@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type Backoff, backoffDelayMs, DISPATCH_BACKOFF, DISPATCH_RETRY_DELAYS_MS, earliest, nextRetryAt } from "../../src/core/backoff";
-import { FLY_BACKOFF } from "../../src/core/fly-retry";
+import { type Backoff, backoffDelayMs, DISPATCH_BACKOFF, DISPATCH_RETRY_DELAYS_MS, earliest, nextRetryAt } from "../../src/shared/backoff";
+import { FLY_BACKOFF } from "../../src/machines/fly-retry";
 import { OPEN_WINDOW_MAX_RETRY_GAP_MS } from "../../src/channels/whatsapp/send-policy";
-import { OUTBOX_BACKOFF } from "../../src/core/outbox-retry";
-import { TASK_RETRY_DELAYS_MS } from "../../src/core/schedule-retry";
+import { OUTBOX_BACKOFF } from "../../src/outbox/outbox-retry";
+import { TASK_RETRY_DELAYS_MS } from "../../src/schedules/schedule-retry";
 
 const now = 1_700_000_000_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { afterLast, injectable, noteCarried, type QueuedRef, selectBatch } from "../../src/core/batching";
-import { interruptedTurnNote } from "../../src/core/notices";
+import { afterLast, injectable, noteCarried, type QueuedRef, selectBatch } from "../../src/runs/batching";
+import { interruptedTurnNote } from "../../src/messages/notices";
 
 const user = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: false });
 const slash = (id: string, conversationId = 1): QueuedRef => ({ id, kind: "user", conversationId, slash: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BudgetCheck, checkBudget, nextMidnight, nextMonthStart } from "../../src/core/budget";
+import { type BudgetCheck, checkBudget, nextMidnight, nextMonthStart } from "../../src/usage/budget";
 
 const at = (iso: string) => Date.parse(iso);
 

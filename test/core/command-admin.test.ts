@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { AdminCommand } from "../../src/core/command-admin";
-import { parseCommand } from "../../src/core/commands";
+import type { AdminCommand } from "../../src/admin/command-admin";
+import { parseCommand } from "../../src/commands/commands";
 
 const ok = (word: AdminCommand["word"], request: AdminCommand["request"]): AdminCommand => ({ type: "admin", word, request });
 const requestOf = (text: string) => {

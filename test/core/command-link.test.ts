@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMMAND_HELP, parseCommand } from "../../src/core/commands";
+import { COMMAND_HELP, parseCommand } from "../../src/commands/commands";
 
 describe("/link, /unlink, /notify", () => {
   it.each([

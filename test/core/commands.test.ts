@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { COMMAND_HELP, parseCommand, type ParsedCommand } from "../../src/core/commands";
-import { helpReply, HELP_TOPICS, OFFLINE_LONG_RUN_HELP, topicOf } from "../../src/core/help";
-import { validateScheduleSpec } from "../../src/core/schedule-validate";
+import { COMMAND_HELP, parseCommand, type ParsedCommand } from "../../src/commands/commands";
+import { helpReply, HELP_TOPICS, OFFLINE_LONG_RUN_HELP, topicOf } from "../../src/commands/help";
+import { validateScheduleSpec } from "../../src/schedules/schedule-validate";
 
 describe("parseCommand: not a command", () => {
   it.each([

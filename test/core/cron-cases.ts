@@ -1,5 +1,5 @@
 // Named cron cases with the answer written out as the wall clock the user sees: run against our
-// wrapper around croner (src/core/cron.ts) in Node (test/core/cron-next.test.ts) and in workerd
+// wrapper around croner (src/schedules/cron.ts) in Node (test/core/cron-next.test.ts) and in workerd
 // (test/worker). The daylight-saving rows are the rule of docs/schedules.md.
 
 // [what, zone, expr, after, expected], times written with the zone's offset on that day.

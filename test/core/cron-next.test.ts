@@ -1,4 +1,4 @@
-// nextCronRun (src/core/cron.ts, croner inside): a table of named cases with the answer written
+// nextCronRun (src/schedules/cron.ts, croner inside): a table of named cases with the answer written
 // out as the wall clock the user sees, then the daylight-saving rule of docs/schedules.md (the
 // brute-force oracle of test/core/cron-oracle.ts) over random times of day, instants of 2000-2100
 // and zones, and over instants near clock changes.
@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { cronExpression, instant2000to2100, nearClockChange, timeOfDayExpression, zone } from "./cron-arbitraries";
 import { CRON_CASES } from "./cron-cases";
 import { compareWithRule, iso } from "./cron-oracle";
-import { nextCronRun } from "../../src/core/cron";
+import { nextCronRun } from "../../src/schedules/cron";
 
 const at = (text: string): number => Date.parse(text);
 const TIME_OF_DAY_CASES = CRON_CASES.filter(([, , expr]) => / \* \* \*$/.test(expr));

@@ -1,10 +1,10 @@
-// The oracle the cron tests hold our wrapper (src/core/cron.ts, croner inside) to: the relay's
+// The oracle the cron tests hold our wrapper (src/schedules/cron.ts, croner inside) to: the relay's
 // daylight-saving rule as docs/schedules.md writes it, by brute force over real minutes, for
 // expressions whose day fields are "*" (the rule is about times of day). It shares no code with
 // croner; it reads the zone through Intl as the app does.
 import { expect } from "vitest";
-import { nextCronRun } from "../../src/core/cron";
-import { wallClockAsUtc, wallClockIn, type WallClock } from "../../src/core/schedule-zone";
+import { nextCronRun } from "../../src/schedules/cron";
+import { wallClockAsUtc, wallClockIn, type WallClock } from "../../src/schedules/schedule-zone";
 
 const MINUTE_MS = 60_000;
 /** Longer than any gap between two runs of a "m h * * *" pattern, even with a skipped day (Apia). */

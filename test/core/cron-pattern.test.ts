@@ -1,9 +1,9 @@
 // Which cron expressions the relay accepts (each form with its next run from one instant, written
-// out), the refusals users see word for word (croner's, through src/core/cron.ts), the ":" texts
+// out), the refusals users see word for word (croner's, through src/schedules/cron.ts), the ":" texts
 // refused before croner reads them as dates, and properties over cron-like text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cronSyntaxError, nextCronRun } from "../../src/core/cron";
+import { cronSyntaxError, nextCronRun } from "../../src/schedules/cron";
 import { cronExpression, cronLikeText } from "./cron-arbitraries";
 import { iso } from "./cron-oracle";
 

@@ -3,9 +3,9 @@
 // Twilio client is the case that showed it: a graceful eviction waited 15 s after every reply. The
 // VM's control calls had none at all: a VM that took a cancel and never answered held the pump.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { withDeadline } from "../../src/core/deadline";
+import { withDeadline } from "../../src/shared/deadline";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
-import { createVmClient } from "../../src/objects/clients/vm-client";
+import { createVmClient } from "../../src/machines/vm-client";
 
 beforeEach(() => {
   vi.useFakeTimers();

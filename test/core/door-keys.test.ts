@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveDoorKeys, type DoorKind, doorKeysFor, doorSecret, openDoor, sealDoor } from "../../src/core/door-keys";
+import { deriveDoorKeys, type DoorKind, doorKeysFor, doorSecret, openDoor, sealDoor } from "../../src/triggers/door-keys";
 
 const KEY = "k".repeat(32);
 const door = { home: "+15551234567", id: "0123456789abcdef0123456789abcdef" };

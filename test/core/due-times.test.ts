@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueTimeOf, dueTimeWrite } from "../../src/core/due-times";
+import { dueTimeOf, dueTimeWrite } from "../../src/shared/due-times";
 
 const rows = [
   { unit: "schedules", dueAt: 1_000 },

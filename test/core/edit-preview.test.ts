@@ -1,8 +1,8 @@
 // An edit's approval prompt: the line naming the file and what the edit does, the diff's lines that
 // fit one message in a code block (or none, under a picture), and how many lines are not shown.
 import { describe, expect, it } from "vitest";
-import { codeBlock, diffExcerpt, editSummary, linesNotShown } from "../../src/core/edit-preview";
-import { describeEdit, editApprovalPrompt, editCommandOf } from "../../src/core/approvals";
+import { codeBlock, diffExcerpt, editSummary, linesNotShown } from "../../src/approvals/edit-preview";
+import { describeEdit, editApprovalPrompt, editCommandOf } from "../../src/approvals/approvals";
 
 const ADD_JS = "--- a/src/add.js\n+++ b/src/add.js\n@@ -1,3 +1,4 @@\n function add(a, b) {\n-  return a - b;\n+  // the sum\n+  return a + b;\n }\n";
 const edit = { path: "src/add.js", diff: ADD_JS, added: 2, removed: 1, cut: false };

@@ -1,10 +1,10 @@
 // A run of someone else's text works in a fork of its conversation's session: which batches fork
 // (forksSession), that a forked run never hands its session to the conversation (stepRun), and the
-// one line the user's next run hears of it (core/meanwhile.ts).
+// one line the user's next run hears of it (messages/meanwhile.ts).
 import { describe, expect, it } from "vitest";
-import { forksSession, type QueuedRef } from "../../src/core/batching";
-import { meanwhileLine, withMeanwhile } from "../../src/core/meanwhile";
-import { type Run, stepRun } from "../../src/core/run-lifecycle";
+import { forksSession, type QueuedRef } from "../../src/runs/batching";
+import { meanwhileLine, withMeanwhile } from "../../src/messages/meanwhile";
+import { type Run, stepRun } from "../../src/runs/run-lifecycle";
 import type { VmRunEvent } from "../../src/protocol/vm/runs";
 import { handed } from "./pending-messages";
 

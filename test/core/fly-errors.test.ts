@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyFlyFailure } from "../../src/core/fly-errors";
+import { classifyFlyFailure } from "../../src/machines/fly-errors";
 
 describe("classifyFlyFailure", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flyResourceNames, machineVmToken } from "../../src/core/fly-identity";
+import { flyResourceNames, machineVmToken } from "../../src/machines/fly-identity";
 
 describe("machineVmToken", () => {
   // Known answers, computed once with Node's createHmac("sha256", key).update("machine:" + phone).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AGENT_INTERNAL_PORT, AGENT_MOUNT_PATH, agentMachineConfig, agentVolumeRequest, DEFAULT_GUEST } from "../../src/core/fly-machine-config";
+import { AGENT_INTERNAL_PORT, AGENT_MOUNT_PATH, agentMachineConfig, agentVolumeRequest, DEFAULT_GUEST } from "../../src/machines/fly-machine-config";
 
 const input = { image: "registry.fly.io/agents:v7", volumeId: "vol_abcdefghij012345", vmToken: "f".repeat(64) };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flyRetryDelayMs, leaseRetryAt, nextRegion, parseFlyRegions } from "../../src/core/fly-retry";
+import { flyRetryDelayMs, leaseRetryAt, nextRegion, parseFlyRegions } from "../../src/machines/fly-retry";
 
 const middle = () => 0.5;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatUsd } from "../../src/core/format-ago";
+import { formatAgo, formatUsd } from "../../src/shared/format-ago";
 
 const now = 1_700_000_000_000;
 describe("formatAgo", () => {

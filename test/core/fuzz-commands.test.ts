@@ -2,8 +2,8 @@
 // input is a parse or an `invalid` with one short line, never a throw, whatever the user typed.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCommand, type ParsedCommand } from "../../src/core/commands";
-import { MAX_PROMPT_LENGTH, validateScheduleSpec } from "../../src/core/schedule-validate";
+import { parseCommand, type ParsedCommand } from "../../src/commands/commands";
+import { MAX_PROMPT_LENGTH, validateScheduleSpec } from "../../src/schedules/schedule-validate";
 
 const NOW = Date.UTC(2026, 2, 29, 0, 30); // the night Europe/London springs forward
 const ZONES = ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe"];

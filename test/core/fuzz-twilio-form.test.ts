@@ -2,8 +2,8 @@
 // parsed form or a one-line reason, never a throw, and what parses is what the route relies on.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isE164, normalizeSender } from "../../src/core/phone";
-import { quoteInput } from "../../src/core/quote-input";
+import { isE164, normalizeSender } from "../../src/shared/phone";
+import { quoteInput } from "../../src/shared/quote-input";
 import { parseInboundForm, parseStatusForm } from "../../src/channels/whatsapp/twilio-form";
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;

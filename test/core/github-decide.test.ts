@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { asksForAgent, decideGithubEvent, type GithubFacts, type PrFacts } from "../../src/core/github-decide";
-import type { GithubEvent } from "../../src/core/github-events";
+import { asksForAgent, decideGithubEvent, type GithubFacts, type PrFacts } from "../../src/github/github-decide";
+import type { GithubEvent } from "../../src/github/github-events";
 
 const pr: PrFacts = { repo: "acme/api", number: 12, url: "https://github.com/acme/api/pull/12", branch: "agent/api", state: "open", conversation: "api", autofix: false, autofixCount: 0 };
 const facts = (f: Partial<GithubFacts> = {}): GithubFacts => ({ pr, failedChecks: [], lastSuiteConclusion: null, reviewComments: [], reviewTold: false, repoConversation: null, authorCanWrite: false, ...f });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { conversationNameFor, parseGithubEvent, repoOfUrl, stalePayload } from "../../src/core/github-events";
-import { parseCommand } from "../../src/core/commands";
+import { conversationNameFor, parseGithubEvent, repoOfUrl, stalePayload } from "../../src/github/github-events";
+import { parseCommand } from "../../src/commands/commands";
 
 const repository = { full_name: "Acme/API", clone_url: "https://github.com/Acme/API.git" };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signWebhook } from "../../emulator/github/core/webhook-signature";
-import { verifyGithubSignature } from "../../src/core/github-signature";
+import { verifyGithubSignature } from "../../src/github/github-signature";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

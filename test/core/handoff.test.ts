@@ -1,9 +1,9 @@
 // /handoff decided, pure: the command's words, a code's life (read, taken once, expired, revoked,
 // another conversation's), the reply's shell line alone in a code block, and the script's text.
 import { describe, expect, it } from "vitest";
-import { parseCommand, type ParsedCommand } from "../../src/core/commands";
-import { arrivedNotice, backNotice, handoffBlocked, handbackConflictNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, checkHandoffCode, conflictButtons, parseConflictAnswer, handoffNewReply, handoffReply, handoffRefusalLine, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/core/handoff";
-import { handbackScript, handoffNewScript, handoffScript } from "../../src/core/handoff-scripts";
+import { parseCommand, type ParsedCommand } from "../../src/commands/commands";
+import { arrivedNotice, backNotice, handoffBlocked, handbackConflictNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, checkHandoffCode, conflictButtons, parseConflictAnswer, handoffNewReply, handoffReply, handoffRefusalLine, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/handoff/handoff";
+import { handbackScript, handoffNewScript, handoffScript } from "../../src/handoff/handoff-scripts";
 
 describe("parseCommand: /handoff", () => {
   it.each<[string, ParsedCommand]>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routeInbound, typedCommand, type InboundRoute } from "../../src/core/inbound-route";
+import { routeInbound, typedCommand, type InboundRoute } from "../../src/messages/inbound-route";
 
 const agent = (text: string, slash = false, conversation: string | null = null): InboundRoute => ({ kind: "agent", text, slash, conversation });
 

@@ -1,7 +1,7 @@
 // readJson: text that should hold JSON of a shape, read as that shape or as nothing.
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { readJson } from "../../src/core/json-text";
+import { readJson } from "../../src/shared/json-text";
 
 const Pause = z.object({ until: z.number(), limit: z.nullable(z.string()) });
 

@@ -19,7 +19,7 @@ import {
   sameChat,
   scheduleDestination,
   type StoredLinkCode,
-} from "../../src/core/link-doors";
+} from "../../src/directory/link-doors";
 import { telegramUserName } from "../../src/channels/user-names";
 
 const NOW = 1_764_000_000_000;

@@ -2,7 +2,7 @@
 // (queuedMessageLines, pumpLines): every item written once, in order; a quiet phone's message on
 // the next turn, a pump's cost at its window's end.
 import { describe, expect, it } from "vitest";
-import { gatherLines, holdingLog, pumpLines, queuedMessageLines, type Timers } from "../../src/core/log";
+import { gatherLines, holdingLog, pumpLines, queuedMessageLines, type Timers } from "../../src/shared/log";
 
 /** A clock and timers the test moves by hand. */
 function manualTime() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { logEvent } from "../../src/core/log";
+import { logEvent } from "../../src/shared/log";
 
 function capture(event: string, fields: Record<string, unknown>): Record<string, unknown> {
   const lines: string[] = [];

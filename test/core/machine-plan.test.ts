@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type MachineFacts, machineVmTimers, nextChore, nextStep } from "../../src/core/machine-plan";
+import { type MachineFacts, machineVmTimers, nextChore, nextStep } from "../../src/machines/machine-plan";
 
 const want = { image: "img:v1", vmToken: "t1" };
 const base: MachineFacts = { state: "started", machineId: "m1", volumeId: "vol_1", image: "img:v1", vmToken: "t1", usedAt: 1_000, startedAt: 500, retiredAt: null, retryAt: null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findOrphans, machineLine, machinesReport, type MachineView, ownedBy, sweepReport } from "../../src/core/machine-report";
+import { findOrphans, machineLine, machinesReport, type MachineView, ownedBy, sweepReport } from "../../src/machines/machine-report";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const view: MachineView = { machineId: "6f64265fb3067a", machineName: "agent-aa", volumeId: "vol_1", volumeName: "agent_aa", state: "suspended", region: "iad", image: "registry.fly.io/agents:v3", startedAt: NOW - 3 * 60_000, coldStartMs: 412, retiredAt: null, lastError: null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseType, sniffMedia } from "../../src/core/media-kind";
+import { baseType, sniffMedia } from "../../src/media/media-kind";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const bytes = (...parts: (number[] | string)[]) => {

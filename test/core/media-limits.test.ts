@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatSize, INBOUND_MAX_BYTES, inboundTooLarge, outboundMaxBytes, outboundTooLarge, outboundVerdict } from "../../src/core/media-limits";
-import type { MediaKind, MediaType } from "../../src/core/media-kind";
+import { formatSize, INBOUND_MAX_BYTES, inboundTooLarge, outboundMaxBytes, outboundTooLarge, outboundVerdict } from "../../src/media/media-limits";
+import type { MediaKind, MediaType } from "../../src/media/media-kind";
 
 const MB = 1024 * 1024;
 const media = (contentType: string, kind: MediaKind, ext = "x"): MediaType => ({ contentType, kind, ext });

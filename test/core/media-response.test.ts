@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentDisposition, mediaHeaders, parseRange, rangeStillValid, safeFilename, unsatisfiableHeaders } from "../../src/core/media-response";
+import { contentDisposition, mediaHeaders, parseRange, rangeStillValid, safeFilename, unsatisfiableHeaders } from "../../src/media/media-response";
 
 describe("parseRange", () => {
   it.each([

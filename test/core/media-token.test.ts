@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveMediaKeys, linkExpiresAt, mediaOwnerTag, randomId, signMediaToken, verifyMediaToken } from "../../src/core/media-token";
+import { deriveMediaKeys, linkExpiresAt, mediaOwnerTag, randomId, signMediaToken, verifyMediaToken } from "../../src/media/media-token";
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
 const objectKey = "in/AbCdEfGhIjKlMnOp/0123456789abcdefghijkl";

@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyMoves, type MessageEvent, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";
+import { applyMoves, type MessageEvent, type PendingMessage, stepMessages } from "../../src/messages/message-lifecycle";
 import { handed, msg } from "./pending-messages";
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { messageName } from "../../src/core/message-name";
+import { messageName } from "../../src/messages/message-name";
 
 describe("messageName", () => {
   it.each([

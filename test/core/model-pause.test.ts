@@ -1,6 +1,6 @@
 // The pause when the model gives no answer: how long, when the user is told, when the work goes on.
 import { describe, expect, it } from "vitest";
-import { limitName, localTime, type ModelPause, MODEL_RETRY_DELAYS_MS, noticeDueAt, pauseAfter, pausedAt, pauseDueAt, RESET_MARGIN_MS, TELL_UNAVAILABLE_AFTER_MS } from "../../src/core/model-pause";
+import { limitName, localTime, type ModelPause, MODEL_RETRY_DELAYS_MS, noticeDueAt, pauseAfter, pausedAt, pauseDueAt, RESET_MARGIN_MS, TELL_UNAVAILABLE_AFTER_MS } from "../../src/usage/model-pause";
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 const HOUR = 3_600_000;

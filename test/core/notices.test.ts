@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../src/channels";
-import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, stopReply, taskFailureNotice, vmHealthNotice, type VmHealthReport } from "../../src/core/notices";
-import type { GiveUpReason } from "../../src/core/run-failure";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, stopReply, taskFailureNotice, vmHealthNotice, type VmHealthReport } from "../../src/messages/notices";
+import type { GiveUpReason } from "../../src/messages/run-failure";
 
 const said = (...bodies: string[]) => bodies.map((body) => ({ body, scheduleId: null }));
 

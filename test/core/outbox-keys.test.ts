@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { outboxKeys } from "../../src/core/outbox-keys";
+import { outboxKeys } from "../../src/outbox/outbox-keys";
 
 describe("outboxKeys.firstProgressOf", () => {
   it.each([

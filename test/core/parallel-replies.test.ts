@@ -2,11 +2,11 @@
 // notice of a batch that waits, /stop <name> and /stop all's answer, /status with several runs,
 // and the budget's share per live run.
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../src/core/commands";
-import { runWaitsNotice } from "../../src/core/replies/parallel-runs";
-import { stopRepliesByConversation } from "../../src/core/notices";
-import { statusReply, type StatusFacts } from "../../src/core/replies/status";
-import { admitsAnotherRun } from "../../src/core/budget";
+import { parseCommand } from "../../src/commands/commands";
+import { runWaitsNotice } from "../../src/runs/parallel-runs-replies";
+import { stopRepliesByConversation } from "../../src/messages/notices";
+import { statusReply, type StatusFacts } from "../../src/runs/status-replies";
+import { admitsAnotherRun } from "../../src/usage/budget";
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0);
 

@@ -1,9 +1,9 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyMoves, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";
-import { type Run, type RunEvent, type RunStep, stepRun } from "../../src/core/run-lifecycle";
-import { nextDispatch, type OpenRun, OVERDUE_TASK_MS } from "../../src/core/run-slots";
-import type { QueuedRef } from "../../src/core/batching";
+import { applyMoves, type PendingMessage, stepMessages } from "../../src/messages/message-lifecycle";
+import { type Run, type RunEvent, type RunStep, stepRun } from "../../src/runs/run-lifecycle";
+import { nextDispatch, type OpenRun, OVERDUE_TASK_MS } from "../../src/runs/run-slots";
+import type { QueuedRef } from "../../src/runs/batching";
 import type { VmRunEvent } from "../../src/protocol/vm/runs";
 import { msg } from "./pending-messages";
 

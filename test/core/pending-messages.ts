@@ -1,5 +1,5 @@
 // Messages not yet at their end, as the lifecycles' tests build them: queued by default, or handed to a run.
-import type { PendingMessage } from "../../src/core/message-lifecycle";
+import type { PendingMessage } from "../../src/messages/message-lifecycle";
 
 export const msg = (id: string, over: Partial<PendingMessage> = {}): PendingMessage => ({
   id,

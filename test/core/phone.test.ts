@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { isE164, maskPhone, normalizeSender, parseNumberListDetailed } from "../../src/core/phone";
+import { isE164, maskPhone, normalizeSender, parseNumberListDetailed } from "../../src/shared/phone";
 
 describe("normalizeSender", () => {
   it.each([

@@ -1,6 +1,6 @@
 // Placeholders keep pieces of text out of a formatter's rules and put them back whole.
 import { describe, expect, it } from "vitest";
-import { placeholdersFor } from "../../src/core/placeholders";
+import { placeholdersFor } from "../../src/shared/placeholders";
 
 describe("placeholdersFor", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentTimeMs, DEFAULT_PROGRESS_PACING as pacing, nextProgressAt, progressUpdateText } from "../../src/core/progress-update";
+import { agentTimeMs, DEFAULT_PROGRESS_PACING as pacing, nextProgressAt, progressUpdateText } from "../../src/runs/progress-update";
 
 const MIN = 60_000;
 
@@ -40,7 +40,7 @@ describe("waiting for the user is not the agent's time", () => {
     ["an answer right when the minute is up brings no update with it", [asked(0.2 * MIN, 1.2 * MIN)], null, 2 * MIN],
     ["a wait after the last update pushes the next one as long", [asked(2 * MIN, 5 * MIN)], 1 * MIN, 6 * MIN],
     ["two overlapping prompts count once", [asked(0.5 * MIN, 1.5 * MIN), asked(1 * MIN, 2 * MIN)], null, 2.5 * MIN],
-    // The question's own reminders say it waits (core/approval-reminders.ts): no update beside them.
+    // The question's own reminders say it waits (approvals/approval-reminders.ts): no update beside them.
     ["a wait going on: no update", [asked(0.5 * MIN, null)], null, null],
     ["a wait going on after an update: no update", [asked(3 * MIN, null)], 4 * MIN, null],
   ])("%s", (_what, waits, lastAt, expected) => {

@@ -1,6 +1,6 @@
 // The chat's line after a review from the phone was also posted on GitHub, or why not.
 import { describe, expect, it } from "vitest";
-import { pullReviewFailedLine, pullReviewPostedLine } from "../../src/core/pull-review";
+import { pullReviewFailedLine, pullReviewPostedLine } from "../../src/github/pull-review";
 
 describe("pullReviewPostedLine", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRate, type RateDecision, type RateInput } from "../../src/core/rate-limit";
+import { decideRate, type RateDecision, type RateInput } from "../../src/shared/rate-limit";
 
 const now = 1_700_000_000_000;
 const base: RateInput = { recent: 0, limit: 30, exempt: false, lastNoticeAt: null, now };

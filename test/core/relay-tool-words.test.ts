@@ -1,7 +1,7 @@
 // The approval prompt's words for the relay's own tools: what the call would do, plainly.
 import { describe, expect, it } from "vitest";
-import { describeRequest } from "../../src/core/approvals";
-import { describeRelayToolUse } from "../../src/core/relay-tool-words";
+import { describeRequest } from "../../src/approvals/approvals";
+import { describeRelayToolUse } from "../../src/approvals/relay-tool-words";
 
 describe("describeRelayToolUse", () => {
   const cases: { tool: string; input: Record<string, unknown>; words: string | null }[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { noticeTarget, replyTarget, type Target } from "../../src/core/reply-target";
+import { noticeTarget, replyTarget, type Target } from "../../src/messages/reply-target";
 
 const whatsapp: Target = { channel: "whatsapp", chat: null };
 const telegram: Target = { channel: "telegram", chat: "7001" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anchorOf, quotedLineOf, type ReviewComment, ReviewCommentSchema, reviewMessageForAgent, reviewSentLine } from "../../src/core/review-comments";
+import { anchorOf, quotedLineOf, type ReviewComment, ReviewCommentSchema, reviewMessageForAgent, reviewSentLine } from "../../src/protocol/review-comments";
 
 const c = (over: Partial<ReviewComment>): ReviewComment => ({ file: "src/add.js", side: "new", line: 12, lineText: "return a + b;", body: "keep the old name", change: "run 3 · 14:02", ...over });
 

@@ -1,7 +1,7 @@
 // A comment as the page posts it, checked, its quote taken from the stored diff; the one-line refusal; whether a write comes from the page itself.
 import { describe, expect, it } from "vitest";
-import { changeLinesOf } from "../../src/core/change-lines";
-import { draftComment, isSameOriginRequest, parseJsonBody, ReviewCommentRequestSchema, ReviewSendRequestSchema, reviewMessageId } from "../../src/core/review-draft";
+import { changeLinesOf } from "../../src/changes/change-lines";
+import { draftComment, isSameOriginRequest, parseJsonBody, ReviewCommentRequestSchema, ReviewSendRequestSchema, reviewMessageId } from "../../src/changes/review-draft";
 
 const request = { changeId: "run_1-1", file: "src/add.js", side: "new", line: 12, lineText: "  const a = 1;  ", body: " keep the old name " };
 

@@ -1,7 +1,7 @@
 // "Which file?" after a chat comment that fits several files: its text, its numbered buttons, and
 // the answers that pick a file (a tap on this question's button, a number, a path or its end).
 import { describe, expect, it } from "vitest";
-import { isReviewButton, parseReviewAnswer, reviewButtonId, reviewButtons, reviewQuestion } from "../../src/core/review-question";
+import { isReviewButton, parseReviewAnswer, reviewButtonId, reviewButtons, reviewQuestion } from "../../src/changes/review-question";
 
 const at = (file: string, lineText: string) => ({ file, comments: [{ file, side: "new" as const, line: 12, lineText, body: "keep it", change: "the run for “x”" }] });
 const choices = [at("src/add.js", "const a = 1;"), at("lib/add.js", "twelve"), at("test/add.test.js", "it()"), at("docs/add.md", "# Add")];

@@ -1,9 +1,9 @@
 // A chat reply read as a comment on a change: which texts name lines, which lines a change has
 // (new side, or old for a deleted line), and comment, ambiguous or not a comment, by table.
 import { describe, expect, it } from "vitest";
-import { changeLinesOf } from "../../src/core/change-lines";
-import { lineReferencesOf, readReviewReply, type ReviewReading } from "../../src/core/review-reply";
-import { reviewMessageForAgent } from "../../src/core/review-comments";
+import { changeLinesOf } from "../../src/changes/change-lines";
+import { lineReferencesOf, readReviewReply, type ReviewReading } from "../../src/changes/review-reply";
+import { reviewMessageForAgent } from "../../src/protocol/review-comments";
 
 const DIFF = `diff --git a/src/add.js b/src/add.js
 index 1111111..2222222 100644

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../src/core/commands";
-import { changeLine, commentHint, diffSummary, nothingToDiff, undoDone, withPageLink } from "../../src/core/replies/changes";
-import { changeTotals, namedFiles, parseDiffIndex, parseUndoAnswer, runLabel, undoQuestionOpen } from "../../src/core/run-change";
+import { parseCommand } from "../../src/commands/commands";
+import { changeLine, commentHint, diffSummary, nothingToDiff, undoDone, withPageLink } from "../../src/changes/changes-replies";
+import { changeTotals, namedFiles, parseDiffIndex, parseUndoAnswer, runLabel, undoQuestionOpen } from "../../src/changes/run-change";
 import type { RunChangeFile } from "../../src/protocol/vm/changes";
 
 const file = (path: string, insertions: number, deletions: number): RunChangeFile => ({ path, status: "modified", insertions, deletions });

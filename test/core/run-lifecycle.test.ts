@@ -3,9 +3,9 @@
 // 400 lines on purpose: the three read the same fixtures, and a reader checks one against another.
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyMoves, type PendingMessage, stepMessages } from "../../src/core/message-lifecycle";
-import { CONNECT_DEADLINE_MS, type FailureDecision, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/core/run-lifecycle";
-import type { RunFailure } from "../../src/core/run-failure";
+import { applyMoves, type PendingMessage, stepMessages } from "../../src/messages/message-lifecycle";
+import { CONNECT_DEADLINE_MS, type FailureDecision, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/runs/run-lifecycle";
+import type { RunFailure } from "../../src/messages/run-failure";
 import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm/runs";
 import { handed, msg } from "./pending-messages";
 
@@ -460,7 +460,7 @@ describe("stepRun over random event sequences", () => {
               event({ type: "failure", failure: { kind: "transport", reason: a.reason }, sessionOfConversation: "s" });
               break;
             case "stop": {
-              // As /stop does (commands/stop.ts): the conversation's messages dropped and named, then the run ended.
+              // As /stop does (runs/stop.ts): the conversation's messages dropped and named, then the run ended.
               const dropped = stepMessages(pendingNow, { type: "stop", conversationId: 1 });
               const named = new Set(dropped.effects.flatMap((e) => (e.type === "dropped" ? e.messages.map((m) => m.id) : [])));
               apply({ run, moves: dropped.moves, effects: [] }, named);

@@ -2,8 +2,8 @@
 // one-off ("/schedule at 2026-03-08 02:30") and a cron time ("30 2 8 3 *") give the same instant.
 // A time the clock skips runs when the clock jumps; a time it passes twice runs at the first pass.
 import { describe, expect, it } from "vitest";
-import { nextRunAt } from "../../src/core/schedule-math";
-import { resolveWhen } from "../../src/core/schedule-when";
+import { nextRunAt } from "../../src/schedules/schedule-math";
+import { resolveWhen } from "../../src/schedules/schedule-when";
 
 // [what, zone, local date, local time, expected instant written with the offset the user's clock shows]
 // LA: 02:00 → 03:00 on 8 March 2026, 02:00 → 01:00 on 1 November. London: 01:00 → 02:00 on

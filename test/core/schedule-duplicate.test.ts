@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { duplicateReply, findDuplicate } from "../../src/core/schedule-duplicate";
-import type { ScheduleSpec } from "../../src/core/schedule-math";
+import { duplicateReply, findDuplicate } from "../../src/schedules/schedule-duplicate";
+import type { ScheduleSpec } from "../../src/schedules/schedule-math";
 
 type Task = { id: number; status: "active" | "paused" | "completed"; spec: ScheduleSpec; prompt: string; context: "fresh" | "chat"; conversationId: number };
 const standup: Task = { id: 1, status: "active", spec: { kind: "cron", expr: "0 9 * * 1-5" }, prompt: "write my standup", context: "fresh", conversationId: 1 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "../../src/core/durations";
+import { formatDuration, parseDuration } from "../../src/shared/durations";
 
 describe("parseDuration", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeSchedule, formatDateTimeInZone, formatInZone } from "../../src/core/schedule-format";
-import type { ScheduleSpec } from "../../src/core/schedule-math";
+import { describeSchedule, formatDateTimeInZone, formatInZone } from "../../src/schedules/schedule-format";
+import type { ScheduleSpec } from "../../src/schedules/schedule-math";
 
 const at = (iso: string): number => Date.parse(iso);
 

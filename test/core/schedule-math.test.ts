@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cronSyntaxError } from "../../src/core/cron";
-import { nextRunAt, type ScheduleSpec } from "../../src/core/schedule-math";
-import { instantOf, wallClockAsUtc, wallClockIn } from "../../src/core/schedule-zone";
+import { cronSyntaxError } from "../../src/schedules/cron";
+import { nextRunAt, type ScheduleSpec } from "../../src/schedules/schedule-math";
+import { instantOf, wallClockAsUtc, wallClockIn } from "../../src/schedules/schedule-zone";
 
 const at = (iso: string): number => {
   const ms = Date.parse(iso);

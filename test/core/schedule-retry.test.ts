@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ScheduleSpec } from "../../src/core/schedule-math";
-import { nextAttemptAfterFailure, shouldNotifyFailure, taskRetryAt, TASK_RETRY_DELAYS_MS } from "../../src/core/schedule-retry";
+import type { ScheduleSpec } from "../../src/schedules/schedule-math";
+import { nextAttemptAfterFailure, shouldNotifyFailure, taskRetryAt, TASK_RETRY_DELAYS_MS } from "../../src/schedules/schedule-retry";
 
 const now = Date.parse("2026-05-01T10:00:00Z");
 const MIN = 60_000;

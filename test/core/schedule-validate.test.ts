@@ -8,7 +8,7 @@ import {
   validateTimeZone,
   type NewSchedule,
   type ScheduleRequest,
-} from "../../src/core/schedule-validate";
+} from "../../src/schedules/schedule-validate";
 
 const at = (iso: string): number => Date.parse(iso);
 // Wednesday 13 May 2026, 15:30 in London.

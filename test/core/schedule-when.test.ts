@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveWhen, takeWhen } from "../../src/core/schedule-when";
+import { resolveWhen, takeWhen } from "../../src/schedules/schedule-when";
 
 const at = (iso: string): number => Date.parse(iso);
 // Wednesday 13 May 2026, 15:30 in London (BST, +01:00).

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, canonicalTimeZone, instantOf, wallClockIn, wallTimeIn, type WallClock } from "../../src/core/schedule-zone";
+import { addDays, canonicalTimeZone, instantOf, wallClockIn, wallTimeIn, type WallClock } from "../../src/schedules/schedule-zone";
 
 const wall = (year: number, month: number, day: number, hour: number, minute: number): WallClock => ({ year, month, day, hour, minute });
 

@@ -1,7 +1,7 @@
 // /ship's relay side, pure: the answer to its question, when the question still holds, the runs sent
 // to the VM, and the lines the user reads.
 import { describe, expect, it } from "vitest";
-import { parseShipAnswer, shipDoneReply, shipQuestion, shipQuestionOpen, shipRefused, shipRunsOf } from "../../src/core/ship";
+import { parseShipAnswer, shipDoneReply, shipQuestion, shipQuestionOpen, shipRefused, shipRunsOf } from "../../src/github/ship";
 
 describe("parseShipAnswer", () => {
   it.each([

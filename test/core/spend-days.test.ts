@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dayIn, monthIn } from "../../src/core/spend-days";
+import { dayIn, monthIn } from "../../src/usage/spend-days";
 
 describe("dayIn / monthIn", () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { closedQuestionOf, staleTapReply } from "../../src/core/stale-tap";
-import { UNDO_BUTTONS } from "../../src/core/run-change";
-import { reviewButtons } from "../../src/core/review-question";
-import { SHIP_BUTTONS } from "../../src/core/ship";
+import { closedQuestionOf, staleTapReply } from "../../src/agent/stale-tap";
+import { UNDO_BUTTONS } from "../../src/changes/run-change";
+import { reviewButtons } from "../../src/changes/review-question";
+import { SHIP_BUTTONS } from "../../src/github/ship";
 
 describe("a tap on a closed question's button", () => {
   it.each([

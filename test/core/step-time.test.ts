@@ -1,7 +1,7 @@
-// The one clock of a unit's step (core/step-time.ts): the caller's `now`, moved on by the
+// The one clock of a unit's step (shared/step-time.ts): the caller's `now`, moved on by the
 // real time an await took, so nothing a step writes is dated before its present or stands still.
 import { describe, expect, it } from "vitest";
-import { stepTime } from "../../src/core/step-time";
+import { stepTime } from "../../src/shared/step-time";
 
 describe("stepTime", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextTickAt, STREAM_IDLE_TIMEOUT_MS, type StreamTimes, TYPING_REFRESH_MS } from "../../src/core/stream-ticks";
+import { nextTickAt, STREAM_IDLE_TIMEOUT_MS, type StreamTimes, TYPING_REFRESH_MS } from "../../src/runs/stream-ticks";
 
 const t0 = 1_000_000;
 const fresh: StreamTimes = { lastLineAt: t0, lastTypingAt: t0, progressAt: null };

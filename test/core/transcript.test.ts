@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compactTranscript, TRANSCRIPT_MAX_CHARS, TRANSCRIPT_MAX_ENTRIES, type Exchange } from "../../src/core/transcript";
+import { compactTranscript, TRANSCRIPT_MAX_CHARS, TRANSCRIPT_MAX_ENTRIES, type Exchange } from "../../src/messages/transcript";
 
 const user = (text: string, at: number): Exchange => ({ role: "user", text, at });
 const agent = (text: string, at: number): Exchange => ({ role: "agent", text, at });

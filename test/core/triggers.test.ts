@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../src/core/commands";
-import { triggerListReply } from "../../src/core/replies/triggers";
+import { parseCommand } from "../../src/commands/commands";
+import { triggerListReply } from "../../src/triggers/triggers-replies";
 import {
   bearerToken,
   decideTriggerRate,
@@ -11,7 +11,7 @@ import {
   triggerEventId,
   triggerPrompt,
   validateTriggerName,
-} from "../../src/core/triggers";
+} from "../../src/triggers/triggers";
 
 const now = 1_700_000_000_000;
 const token = "A".repeat(21) + "-_" + "z9".repeat(10);

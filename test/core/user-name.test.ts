@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskPhone } from "../../src/core/phone";
+import { maskPhone } from "../../src/shared/phone";
 import { isConfiguredAdmin, isConfiguredUser, telegramUserName, telegramUserOf } from "../../src/channels/user-names";
 
 const config = {

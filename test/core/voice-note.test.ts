@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, voiceEchoLine, voiceNoteText } from "../../src/core/voice-note";
+import { formatDuration, voiceEchoLine, voiceNoteText } from "../../src/media/voice-note";
 import { offlineTranscript, sampleVoiceNote } from "../stand-ins/offline-transcript";
 
 describe("voice notes", () => {

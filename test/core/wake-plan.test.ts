@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planWake, runsDueAt, WATCHDOG_MS, watchdogRefreshAt, type WakeInput, type WakePlan } from "../../src/core/wake-plan";
+import { planWake, runsDueAt, WATCHDOG_MS, watchdogRefreshAt, type WakeInput, type WakePlan } from "../../src/shared/wake-plan";
 
 const now = 1_000_000;
 const idle: WakeInput = { now, storedAlarmAt: null, pumping: false, dueAt: [] };

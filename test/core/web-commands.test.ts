@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import { parseCommand } from "../../src/core/commands";
-import { helpReply } from "../../src/core/help";
+import { parseCommand } from "../../src/commands/commands";
+import { helpReply } from "../../src/commands/help";
 
 it.each([
   ["/web", { type: "web", action: "current" }],

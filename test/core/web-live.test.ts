@@ -1,6 +1,6 @@
 // What a run's stream shows on the live page, and what an open link may do, table-tested.
 import { describe, expect, it } from "vitest";
-import { actUntilOf, approvalClosedText, helloOf, LIVE_ACT_MS, liveBodiesOf, liveSocketValid, liveTags, liveTagsOf, sinceOf, WATCH_ONLY } from "../../src/core/web-live";
+import { actUntilOf, approvalClosedText, helloOf, LIVE_ACT_MS, liveBodiesOf, liveSocketValid, liveTags, liveTagsOf, sinceOf, WATCH_ONLY } from "../../src/web/web-live";
 import type { VmRunEvent } from "../../src/protocol/vm/runs";
 
 const NOW = 1_750_000_000_000;

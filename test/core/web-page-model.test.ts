@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { barGeometry, type ChangeView, chartFigures, daysEnding, LABEL_EVERY_BAR_UP_TO, fillDays, inlineChange, listedToolCalls, pageTime, runDuration, runIdOfVmRun, type ToolCallsView } from "../../src/core/web-page-model";
-import { linkLifetime } from "../../src/core/replies/web";
+import { barGeometry, type ChangeView, chartFigures, daysEnding, LABEL_EVERY_BAR_UP_TO, fillDays, inlineChange, listedToolCalls, pageTime, runDuration, runIdOfVmRun, type ToolCallsView } from "../../src/web/web-page-model";
+import { linkLifetime } from "../../src/web/web-replies";
 
 describe("the page's days and bars", () => {
   it.each([

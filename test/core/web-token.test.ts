@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deriveWebLinkKey, isTaggedWebLinkToken, newWebLinkToken, openStoredWebLink, storedWebLink, type WebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor } from "../../src/core/web-token";
-import { deriveMediaKeys } from "../../src/core/media-token";
+import { deriveWebLinkKey, isTaggedWebLinkToken, newWebLinkToken, openStoredWebLink, storedWebLink, type WebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor } from "../../src/web/web-token";
+import { deriveMediaKeys } from "../../src/media/media-token";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const SECRET = "a-signing-secret-of-at-least-32-characters";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { watchReply } from "../../src/core/replies/github";
-import { triggerMadeReply } from "../../src/core/replies/triggers";
-import { hideShownOnce, type MessageLine, type OutboxLine, type Owners, SHOWN_ONCE, transcripts } from "../../src/core/web-transcript";
+import { watchReply } from "../../src/github/github-replies";
+import { triggerMadeReply } from "../../src/triggers/triggers-replies";
+import { hideShownOnce, type MessageLine, type OutboxLine, type Owners, SHOWN_ONCE, transcripts } from "../../src/web/web-transcript";
 
 const T = 1_800_000_000_000;
 const NO_OWNERS: Owners = { runs: new Map(), approvals: new Map(), deliveries: new Map() };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, whatsappHtml } from "../../src/core/whatsapp-markup";
+import { escapeHtml, whatsappHtml } from "../../src/web/whatsapp-markup";
 
 describe("whatsappHtml", () => {
   it.each([

@@ -1,10 +1,10 @@
 // The issue texts that leave the relay (the agent's tool-argument errors, Twilio form reasons,
 // configuration problems) are zod's English ones, as they were under classic zod: the Worker's
-// schemas use zod/mini, which loads no messages unless src/zod-messages.ts is imported (without it
+// schemas use zod/mini, which loads no messages unless src/shared/zod-messages.ts is imported (without it
 // every one of these reads "Invalid input"). Nothing in this file loads classic zod.
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
-import { parseScheduleRequest } from "../../src/core/schedule-validate";
+import { loadConfig } from "../../src/config/config";
+import { parseScheduleRequest } from "../../src/schedules/schedule-validate";
 import { parseInboundForm } from "../../src/channels/whatsapp/twilio-form";
 
 const SID = `SM${"0".repeat(32)}`;

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { machineVmToken } from "../../src/core/fly-identity";
+import { machineVmToken } from "../../src/machines/fly-identity";
 import { useResources } from "../helpers/resources";
 import { eventually, replyTo, sentTo } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";

@@ -12,8 +12,8 @@ import { REPO_ROOT } from "../../bench/lib/paths";
 import { relayVars, STAND_IN_CREDENTIALS, type StandIns, startStandIns } from "../../bench/lib/stand-ins";
 import { inboundForm, messageSid, signedPost } from "../../bench/lib/webhooks";
 import { startWranglerDev, type WranglerDev } from "../../bench/lib/wrangler-dev";
-import { hideShownOnce } from "../../src/core/web-transcript";
-import { whatsappHtml } from "../../src/core/whatsapp-markup";
+import { hideShownOnce } from "../../src/web/web-transcript";
+import { whatsappHtml } from "../../src/web/whatsapp-markup";
 import { useResources } from "../helpers/resources";
 
 const PHONE = "+15551230051";

@@ -1,7 +1,7 @@
 // The relay's Machines API client against the stand-in: every call it makes, and each refusal
 // classified as the relay must see it (Machines here run the small echo server, not the VM).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentMachineConfig } from "../../src/core/fly-machine-config";
+import { agentMachineConfig } from "../../src/machines/fly-machine-config";
 import type { RunningFlyEmulator } from "../../emulator/fly/server";
 import { echoConfig, FLY_APP, flyClient, flyResources, must, viaProxy } from "./fly-helpers";
 
@@ -156,7 +156,7 @@ describe("faults and refusals", () => {
 
   it("an answer that is not Fly's shape is bad_body", async () => {
     const fake: typeof fetch = async () => new Response(JSON.stringify({ id: 7 }), { status: 200 });
-    const { createFlyMachinesClient } = await import("../../src/objects/clients/fly-machines");
+    const { createFlyMachinesClient } = await import("../../src/machines/fly-machines");
     expect(await createFlyMachinesClient({ apiBase: "http://x", app: "a", token: "t" }, fake).getMachine("m")).toMatchObject({ ok: false, failure: "bad_body" });
   });
 });

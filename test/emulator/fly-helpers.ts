@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFlyEmulator, type FlyEmulatorOptions, type RunningFlyEmulator } from "../../emulator/fly/server";
-import { createFlyMachinesClient } from "../../src/objects/clients/fly-machines";
+import { createFlyMachinesClient } from "../../src/machines/fly-machines";
 import { createResources } from "../helpers/resources";
 
 export const FLY_APP = "agents-test";

@@ -4,8 +4,8 @@
 // only: each real VM takes about a second to start.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VM_COMMAND, type RunningFlyEmulator } from "../../emulator/fly/server";
-import { machineVmToken } from "../../src/core/fly-identity";
-import { agentMachineConfig } from "../../src/core/fly-machine-config";
+import { machineVmToken } from "../../src/machines/fly-identity";
+import { agentMachineConfig } from "../../src/machines/fly-machine-config";
 import { flyClient, flyResources, hostView, must, processState } from "./fly-helpers";
 
 const RELAY_TOKEN = "relay-vm-token-for-tests";

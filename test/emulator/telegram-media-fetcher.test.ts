@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningTelegramEmulator } from "../../emulator/telegram/server";
 import { parseUpdate } from "../../src/channels/telegram/update";
 import { TELEGRAM_TOO_LARGE, telegramMediaFetcher } from "../../src/channels/telegram/media";
-import { deriveMediaKeys } from "../../src/core/media-token";
+import { deriveMediaKeys } from "../../src/media/media-token";
 import { memoryBucket } from "../units/helpers/memory-bucket";
 import { BOT_TOKEN, callBot, control, telegramResources, USER_ID } from "./telegram-helpers";
 

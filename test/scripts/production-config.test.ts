@@ -3,7 +3,7 @@
 // `wrangler secret bulk` from the settings file docs/deploy.md shows) is also a var of
 // [env.production.vars] as wrangler itself reads wrangler.toml (Cloudflare refuses a secret beside
 // a var of the same name, 10053); and what the steps put is all the Worker needs in each VM mode,
-// with and without Telegram, as src/config-check.ts judges it (GET /health's check).
+// with and without Telegram, as src/config/config-check.ts judges it (GET /health's check).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { MADE_WORKER_SECRETS, PRODUCTION_VARS_FILE, readProductionVars, workerSecretsFromFile } from "../../scripts/setup/settings";
 import { readProductionWranglerConfig } from "../../scripts/setup/wrangler-toml";
-import { checkSettings, describeProblem } from "../../src/config-check";
+import { checkSettings, describeProblem } from "../../src/config/config-check";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -1,11 +1,11 @@
 // The settings `npm start` gives its Worker (wrangler.toml's [vars], `.dev.vars` as a fresh clone
 // gets it from `.dev.vars.example`, the stack's own `--var` flags and, in machines mode, its env
 // file) are all the relay needs: its GET /health, which the stack waits on, answers 200 with no
-// credentials at all (src/config-check.ts), in both modes, with the Telegram stand-in.
+// credentials at all (src/config/config-check.ts), in both modes, with the Telegram stand-in.
 import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { checkSettings, describeProblem } from "../../src/config-check";
+import { checkSettings, describeProblem } from "../../src/config/config-check";
 import { parseDotenv, readLocalVars } from "../../scripts/stack/dev-vars";
 import { workerMachinesVars } from "../../scripts/stack/machines-plan";
 import { planStack, type StackMode } from "../../scripts/stack/stack-plan";

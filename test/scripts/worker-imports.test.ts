@@ -1,7 +1,7 @@
 // What the Worker's bundle takes in, and from where (bench/README.md, "The Worker's upload"): never
 // classic zod (its methods sit on prototypes, so all of it is bundled: about 19 KiB of gzip), and
-// croner from one module only, src/core/cron.ts, where it is configured; and no AbortSignal.timeout,
-// whose timer outlives the call in workerd and keeps a Durable Object busy (src/core/deadline.ts).
+// croner from one module only, src/schedules/cron.ts, where it is configured; and no AbortSignal.timeout,
+// whose timer outlives the call in workerd and keeps a Durable Object busy (src/shared/deadline.ts).
 // Everything under src/ is the Worker's.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -33,8 +33,8 @@ it("no call's deadline is AbortSignal.timeout: each clears its timer with the ca
   expect(importing(/\bAbortSignal\.timeout\(/)).toEqual([]);
 });
 
-it("croner is imported by src/core/cron.ts alone, and is a runtime dependency", () => {
-  expect(importing(CRONER)).toEqual(["src/core/cron.ts"]);
+it("croner is imported by src/schedules/cron.ts alone, and is a runtime dependency", () => {
+  expect(importing(CRONER)).toEqual(["src/schedules/cron.ts"]);
   const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   expect(manifest.dependencies?.croner).toMatch(/^\d+\.\d+\.\d+$/);
   expect(manifest.devDependencies?.croner).toBeUndefined();

@@ -1,13 +1,13 @@
-// How the outbox has the agent's files (services/agent-files.ts, agentFileCopier): copied from a
+// How the outbox has the agent's files (runs/agent-files.ts, agentFileCopier): copied from a
 // local server standing in for the VM's staged-file route into an in-memory R2, a final reason
 // when the VM no longer has the file, a retry when it does not answer; no copier without a VM or storage.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deriveMediaKeys } from "../../src/core/media-token";
-import { mediaStoreFor } from "../../src/objects/clients/media-store";
-import { createVmClient } from "../../src/objects/clients/vm-client";
-import { agentFileCopier, queueAgentFile } from "../../src/objects/services/agent-files";
+import { deriveMediaKeys } from "../../src/media/media-token";
+import { mediaStoreFor } from "../../src/media/media-store";
+import { createVmClient } from "../../src/machines/vm-client";
+import { agentFileCopier, queueAgentFile } from "../../src/runs/agent-files";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { memoryBucket } from "./helpers/memory-bucket";
 

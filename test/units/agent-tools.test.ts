@@ -1,7 +1,7 @@
-// The relay's tools by name (services/agent-tools.ts), over a real SQLite: send_file joins the
+// The relay's tools by name (runs/agent-tools.ts), over a real SQLite: send_file joins the
 // outbox once per call, or is refused where files cannot be sent; any other name is a schedule tool.
 import { describe, expect, it } from "vitest";
-import { createToolRunner } from "../../src/objects/services/agent-tools";
+import { createToolRunner } from "../../src/runs/agent-tools";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

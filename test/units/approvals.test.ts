@@ -2,14 +2,14 @@
 // the deadline (its timer) denying what nobody answered, /stop, and decisions delivered to a
 // local stand-in of the VM's approval route (202 waits for it, 404 came too late).
 import { describe, expect, it } from "vitest";
-import { createVmClient } from "../../src/objects/clients/vm-client";
-import { createApprovals } from "../../src/objects/units/approvals";
-import { createVmAnswers } from "../../src/objects/services/vm-answers";
+import { createVmClient } from "../../src/machines/vm-client";
+import { createApprovals } from "../../src/approvals/approvals-unit";
+import { createVmAnswers } from "../../src/runs/vm-answers";
 import { ApprovalAnswerRequestSchema } from "../../src/protocol/vm/approvals";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { useLocalVm } from "./helpers/local-vm";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";
-import type { RunEvent } from "../../src/core/github-guard";
+import type { RunEvent } from "../../src/github/github-guard";
 
 const TIMEOUT_MS = 600_000;
 const t = useUnitDb();

@@ -2,8 +2,8 @@
 // work run, when held work may run again (the time the object plans its alarm from), an
 // admin's per-user cap, and telling the user once per capped period and cap.
 import { describe, expect, it } from "vitest";
-import type { Caps } from "../../src/core/budget";
-import { createBudget } from "../../src/objects/units/budget";
+import type { Caps } from "../../src/usage/budget";
+import { createBudget } from "../../src/usage/budget-unit";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

@@ -2,9 +2,9 @@
 // gone), how a reply names the conversation it came from, and its one timer: a clone whose
 // instance died before it finished is removed and the user told, once.
 import { describe, expect, it } from "vitest";
-import { cloneInterruptedNotice } from "../../src/core/notices";
-import { MAIN_CONVERSATION_ID } from "../../src/objects/db/conversations-repo";
-import { CLONE_DEADLINE_MS, createConversations } from "../../src/objects/units/conversations";
+import { cloneInterruptedNotice } from "../../src/messages/notices";
+import { MAIN_CONVERSATION_ID } from "../../src/conversations/conversations-repo";
+import { CLONE_DEADLINE_MS, createConversations } from "../../src/conversations/conversations-unit";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

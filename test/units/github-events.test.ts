@@ -1,10 +1,10 @@
 // The object's side of GitHub's deliveries, over a real SQLite: which pull request and which
 // conversation an event is matched to, and what later events read of earlier ones.
 import { describe, expect, it } from "vitest";
-import type { GithubEvent } from "../../src/core/github-events";
-import { finishClone } from "../../src/objects/commands/conversation-commands";
-import { receiveGithubDelivery, type GithubDeps } from "../../src/objects/services/github-events";
-import { createConversations } from "../../src/objects/units/conversations";
+import type { GithubEvent } from "../../src/github/github-events";
+import { finishClone } from "../../src/conversations/conversation-commands";
+import { receiveGithubDelivery, type GithubDeps } from "../../src/github/github-deliveries";
+import { createConversations } from "../../src/conversations/conversations-unit";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

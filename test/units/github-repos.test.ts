@@ -2,8 +2,8 @@
 // pull request whatever the repository's case, one row per delivery, details kept for later events.
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { createGithubEventsRepo, DELIVERY_RETENTION_MS, detailOf } from "../../src/objects/db/github-events-repo";
-import { createPullRequestsRepo } from "../../src/objects/db/pull-requests-repo";
+import { createGithubEventsRepo, DELIVERY_RETENTION_MS, detailOf } from "../../src/github/github-events-repo";
+import { createPullRequestsRepo } from "../../src/github/pull-requests-repo";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

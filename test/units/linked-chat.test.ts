@@ -1,8 +1,8 @@
 // The chat linked to a home, as its settings keep it: written and read back, and migration 0023
 // keeps what the key named after one app held.
 import { afterEach, describe, expect, it } from "vitest";
-import { createSettingsRepo, linkedChatOf, notifyChannelOf, setLinkedChat } from "../../src/objects/db/settings-repo";
-import { createSql } from "../../src/objects/db/sql";
+import { createSettingsRepo, linkedChatOf, notifyChannelOf, setLinkedChat } from "../../src/config/settings-repo";
+import { createSql } from "../../src/shared/sql";
 import { createNodeStorage, loadMigrate, migratedDb, type NodeStorage } from "./helpers/node-storage";
 
 const opened: { close(): void }[] = [];

@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatAddress } from "../../src/channels/channel";
-import { createLinksRepo, type LinksRepo } from "../../src/objects/db/links-repo";
-import { createRefusedChatsRepo } from "../../src/objects/db/refused-chats-repo";
-import { createSql } from "../../src/objects/db/sql";
+import { createLinksRepo, type LinksRepo } from "../../src/directory/links-repo";
+import { createRefusedChatsRepo } from "../../src/directory/refused-chats-repo";
+import { createSql } from "../../src/shared/sql";
 import { createNodeStorage, type NodeStorage } from "./helpers/node-storage";
 
 const NOW = 1_764_000_000_000;

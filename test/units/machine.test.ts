@@ -2,10 +2,10 @@
 // process): what workerd's tests cannot set up, a new image or a rotated relay VM_TOKEN between
 // two instances of the object, and a create whose id the last instance never recorded.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { flyResourceNames, machineVmToken } from "../../src/core/fly-identity";
-import { createFlyMachinesClient } from "../../src/objects/clients/fly-machines";
-import { createMachineRepo } from "../../src/objects/db/machine-repo";
-import { createMachineUnit, type MachineUnitSettings } from "../../src/objects/units/machine";
+import { flyResourceNames, machineVmToken } from "../../src/machines/fly-identity";
+import { createFlyMachinesClient } from "../../src/machines/fly-machines";
+import { createMachineRepo } from "../../src/machines/machine-repo";
+import { createMachineUnit, type MachineUnitSettings } from "../../src/machines/machine-unit";
 import type { RunningFlyEmulator } from "../../emulator/fly/server";
 import { echoConfig, FLY_APP, FLY_TOKEN, flyResources, must, viaProxy } from "../emulator/fly-helpers";
 import { migratedDb, type MigratedDb } from "./helpers/node-storage";

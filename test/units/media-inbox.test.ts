@@ -3,15 +3,15 @@
 // offline stand-in of Workers AI's transcription, and every failure told in one line.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
-import { deriveMediaKeys } from "../../src/core/media-token";
-import { NO_TRANSCRIBER_NOTICE, voiceEchoLine } from "../../src/core/voice-note";
-import { NO_MEDIA_STORAGE } from "../../src/core/replies/media";
-import { createTranscriber } from "../../src/objects/clients/transcriber";
-import type { Media } from "../../src/objects/db/messages-repo";
-import { createMediaInbox } from "../../src/objects/units/media-inbox";
+import { deriveMediaKeys } from "../../src/media/media-token";
+import { NO_TRANSCRIBER_NOTICE, voiceEchoLine } from "../../src/media/voice-note";
+import { NO_MEDIA_STORAGE } from "../../src/media/media-replies";
+import { createTranscriber } from "../../src/media/transcriber";
+import type { Media } from "../../src/messages/messages-repo";
+import { createMediaInbox } from "../../src/media/media-inbox-unit";
 import { whatsappMediaFetcher } from "../../src/channels/whatsapp/media";
-import { createMessages } from "../../src/objects/services/messages";
-import { createSchedules } from "../../src/objects/units/schedules";
+import { createMessages } from "../../src/messages/messages";
+import { createSchedules } from "../../src/schedules/schedules-unit";
 import { startAnthropicStandIn, TRANSCRIBE_PATH, type AnthropicStandIn } from "../stand-ins/anthropic-api";
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";
 import { ACCOUNT_SID, AUTH_TOKEN } from "../emulator/helpers";

@@ -1,9 +1,9 @@
-// Signed links to stored files (clients/media-store.ts, createMediaLinker) and each channel's
+// Signed links to stored files (media/media-store.ts, createMediaLinker) and each channel's
 // fetcher of inbound media (channels/media.ts, mediaFetchersFor): each is there only when all it needs is.
 import { describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config";
+import { loadConfig, type Config } from "../../src/config/config";
 import { mediaFetchersFor } from "../../src/channels/media";
-import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../../src/objects/clients/media-store";
+import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../../src/media/media-store";
 import { memoryBucket } from "./helpers/memory-bucket";
 
 const T0 = Date.UTC(2026, 10, 23, 10);

@@ -2,9 +2,9 @@
 // one acknowledgement per run, /stop and /deny naming what they drop, a cut run's turns carried
 // once and then failed with a notice that quotes them, and a task's failure told once.
 import { describe, expect, it } from "vitest";
-import { type MessageEvent, type RunEnding, stepMessages } from "../../src/core/message-lifecycle";
-import { createMessages } from "../../src/objects/services/messages";
-import { createSchedules } from "../../src/objects/units/schedules";
+import { type MessageEvent, type RunEnding, stepMessages } from "../../src/messages/message-lifecycle";
+import { createMessages } from "../../src/messages/messages";
+import { createSchedules } from "../../src/schedules/schedules-unit";
 import { T0, noLog, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

@@ -2,7 +2,7 @@
 // it: the real migrations apply through the project's runner, writes are counted, and a
 // transaction that throws leaves nothing behind (a nested one only its own part).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSql, SqlError, type Sql } from "../../src/objects/db/sql";
+import { createSql, SqlError, type Sql } from "../../src/shared/sql";
 import { createNodeStorage, loadMigrate, migratedDb, migrationFiles, type MigratedDb } from "./helpers/node-storage";
 
 let db: MigratedDb;

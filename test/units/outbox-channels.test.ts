@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { startTelegramEmulator, type RunningTelegramEmulator } from "../../emulator/telegram/server";
 import { channelClientsFor } from "../../src/channels/clients";
 import type { ChatAddress } from "../../src/channels/channel";
-import { outboxKeys } from "../../src/core/outbox-keys";
-import { createOutbox } from "../../src/objects/units/outbox";
+import { outboxKeys } from "../../src/outbox/outbox-keys";
+import { createOutbox } from "../../src/outbox/outbox-unit";
 import { frozenClock, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
 
 const TOKEN = "123456:UNIT-token-for-the-outbox-channel-tests";

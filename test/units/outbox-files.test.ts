@@ -7,8 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
-import type { OutboxMedia } from "../../src/objects/db/outbox-repo";
-import { createOutbox, type OutboxFiles } from "../../src/objects/units/outbox";
+import type { OutboxMedia } from "../../src/outbox/outbox-repo";
+import { createOutbox, type OutboxFiles } from "../../src/outbox/outbox-unit";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
 import { frozenClock, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
 

@@ -8,7 +8,7 @@ import type { Outbound } from "../../src/channels/channel";
 import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { createQuickReplyContent } from "../../src/channels/whatsapp/twilio-content";
-import type { Log } from "../../src/core/log";
+import type { Log } from "../../src/shared/log";
 import { frozenClock, noLog, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

@@ -3,11 +3,11 @@
 // and status callbacks, including one that arrives before Twilio's answer to the send.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
-import { outboxKeys } from "../../src/core/outbox-keys";
-import { OUTBOX_MAX_RETRY_MS } from "../../src/core/outbox-retry";
+import { outboxKeys } from "../../src/outbox/outbox-keys";
+import { OUTBOX_MAX_RETRY_MS } from "../../src/outbox/outbox-retry";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
-import { createOutbox, type OutboxDeps } from "../../src/objects/units/outbox";
+import { createOutbox, type OutboxDeps } from "../../src/outbox/outbox-unit";
 import { ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM } from "../emulator/helpers";
 import { frozenClock, HOUR, noLog, setNow, T0, useUnitDb } from "./helpers/unit-db";
 

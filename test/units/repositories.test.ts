@@ -3,8 +3,8 @@
 // callbacks never move a row back nor its acknowledgement change once sent, and /ship's question
 // is closed by a message without a statement when none is open.
 import { describe, expect, it } from "vitest";
-import { memo } from "../../src/objects/db/sql";
-import type { OutboxStatus } from "../../src/objects/db/outbox-repo";
+import { memo } from "../../src/shared/sql";
+import type { OutboxStatus } from "../../src/outbox/outbox-repo";
 import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

@@ -1,8 +1,8 @@
 // Retention over a real SQLite: at most once a day, finished rows older than 30 days are
 // forgotten (spend after about 400; a run's tool calls with the run), and nothing still in play is, however old.
 import { describe, expect, it } from "vitest";
-import { stepRun } from "../../src/core/run-lifecycle";
-import { pruneIfDue } from "../../src/objects/services/retention";
+import { stepRun } from "../../src/runs/run-lifecycle";
+import { pruneIfDue } from "../../src/agent/retention";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
 const DAY = 24 * HOUR;

@@ -1,11 +1,11 @@
 // The changes unit over a real SQLite: a change recorded once per VM run with its line, its diff
 // (and its HTML) written after the transaction and their keys kept; the 50 newest per conversation kept (older rows
 // and their diffs go, as the VM prunes their checkpoints); the undo question's life.
-import { stepRun } from "../../src/core/run-lifecycle";
+import { stepRun } from "../../src/runs/run-lifecycle";
 import { describe, expect, it } from "vitest";
-import { createChanges, KEPT_CHANGES } from "../../src/objects/services/changes";
-import { shownChangesOf } from "../../src/objects/services/review-replies";
-import { createConversations } from "../../src/objects/units/conversations";
+import { createChanges, KEPT_CHANGES } from "../../src/changes/run-changes";
+import { shownChangesOf } from "../../src/changes/review-replies";
+import { createConversations } from "../../src/conversations/conversations-unit";
 import type { RunChange } from "../../src/protocol/vm/changes";
 import { T0, useUnitDb } from "./helpers/unit-db";
 

@@ -1,18 +1,18 @@
 // The runs unit over a real SQLite, with a VM client whose Machine is not warm: reaching it is a
-// phase of the run with its own deadline (core/run-lifecycle.ts), so a connect that never
+// phase of the run with its own deadline (runs/run-lifecycle.ts), so a connect that never
 // answers ends in the run's failure and retry, and the start after a slow connect has the whole
 // of its own time. The VM client is a stand-in at its interface: only the connect is examined.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CONNECT_DEADLINE_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/core/run-lifecycle";
-import { DEFAULT_PROGRESS_PACING } from "../../src/core/progress-update";
-import type { VmClient } from "../../src/objects/clients/vm-client";
-import { createApprovals } from "../../src/objects/units/approvals";
-import { createConversations } from "../../src/objects/units/conversations";
-import { createMessages } from "../../src/objects/services/messages";
-import { createModelPause } from "../../src/objects/units/model-pause";
-import { createRunDriver } from "../../src/objects/units/run-driver";
-import { createSchedules } from "../../src/objects/units/schedules";
-import { createVmAnswers } from "../../src/objects/services/vm-answers";
+import { CONNECT_DEADLINE_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/runs/run-lifecycle";
+import { DEFAULT_PROGRESS_PACING } from "../../src/runs/progress-update";
+import type { VmClient } from "../../src/machines/vm-client";
+import { createApprovals } from "../../src/approvals/approvals-unit";
+import { createConversations } from "../../src/conversations/conversations-unit";
+import { createMessages } from "../../src/messages/messages";
+import { createModelPause } from "../../src/usage/model-pause-unit";
+import { createRunDriver } from "../../src/runs/run-driver";
+import { createSchedules } from "../../src/schedules/schedules-unit";
+import { createVmAnswers } from "../../src/runs/vm-answers";
 import { frozenClock, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

@@ -2,9 +2,9 @@
 // queue exactly once (a redelivered alarm, downtime), and how a task's run ends (the retry
 // backoff of a failing task, told once per streak).
 import { describe, expect, it } from "vitest";
-import { TASK_RETRY_DELAYS_MS } from "../../src/core/schedule-retry";
-import type { ScheduleSpec } from "../../src/core/schedule-math";
-import { createSchedules } from "../../src/objects/units/schedules";
+import { TASK_RETRY_DELAYS_MS } from "../../src/schedules/schedule-retry";
+import type { ScheduleSpec } from "../../src/schedules/schedule-math";
+import { createSchedules } from "../../src/schedules/schedules-unit";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { memo, statementOf } from "../../src/objects/db/sql";
+import { memo, statementOf } from "../../src/shared/sql";
 import { useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();

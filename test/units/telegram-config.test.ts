@@ -1,9 +1,9 @@
 // TELEGRAM_* (src/channels/telegram/config.ts, through loadConfig): unset means no Telegram; a token
-// without the webhook's secret leaves the webhook unable to verify (null, src/config-check.ts names
+// without the webhook's secret leaves the webhook unable to verify (null, src/config/config-check.ts names
 // it); a secret under 32 characters, and ids that are not numeric Telegram user ids, fail closed,
 // named by setting and never quoted, like the rest.
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig } from "../../src/config/config";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const SECRET = "s3cret_-x".padEnd(32, "0");

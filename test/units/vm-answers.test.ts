@@ -3,8 +3,8 @@
 // is late (said by the caller); a VM that does not answer keeps them due; a run that is over makes
 // what it still owed late.
 import { beforeEach, describe, expect, it } from "vitest";
-import { createVmClient } from "../../src/objects/clients/vm-client";
-import { createVmAnswers } from "../../src/objects/services/vm-answers";
+import { createVmClient } from "../../src/machines/vm-client";
+import { createVmAnswers } from "../../src/runs/vm-answers";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { useLocalVm } from "./helpers/local-vm";
 import { T0, useUnitDb } from "./helpers/unit-db";

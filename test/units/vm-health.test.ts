@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createVmClient } from "../../src/objects/clients/vm-client";
+import { createVmClient } from "../../src/machines/vm-client";
 
 let reply: { status: number; body: string } = { status: 200, body: "{}" };
 let server: Server | undefined;

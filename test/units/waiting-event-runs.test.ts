@@ -2,8 +2,8 @@
 // cloning, then each started once, in the order they came (its row removed in the start's own
 // transaction), whether the clone ended ready or the conversation is gone.
 import { describe, expect, it } from "vitest";
-import type { EventRun, EventRunOutcome } from "../../src/objects/services/event-run";
-import { createWaitingEventRuns } from "../../src/objects/units/waiting-event-runs";
+import type { EventRun, EventRunOutcome } from "../../src/runs/event-run";
+import { createWaitingEventRuns } from "../../src/runs/waiting-event-runs";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";
 
 const run = (eventId: string, conversation = "api"): EventRun => ({

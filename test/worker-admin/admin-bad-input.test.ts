@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { directoryOf } from "../../src/objects/user-directory";
+import { directoryOf } from "../../src/directory/user-directory";
 import { ask, query } from "../worker/helpers";
 import { adminOf, configuredOf } from "./admin-env";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { directoryOf } from "../../src/objects/user-directory";
+import { directoryOf } from "../../src/directory/user-directory";
 import { ask, bodies, query, sendInbound, sentTo } from "../worker/helpers";
 import { configuredOf } from "./admin-env";
 

@@ -1,6 +1,6 @@
-// The Worker isolate's copy of the directory (src/objects/allowlist-copy.ts), with a stand-in directory.
+// The Worker isolate's copy of the directory (src/directory/allowlist-copy.ts), with a stand-in directory.
 import { expect, it } from "vitest";
-import { createAllowlistCache } from "../../src/objects/allowlist-copy";
+import { createAllowlistCache } from "../../src/directory/allowlist-copy";
 
 const configured = (phone: string) => phone === "+15550001900";
 

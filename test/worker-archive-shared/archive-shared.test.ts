@@ -4,9 +4,9 @@
 // the archive and is asked again; nothing is called removed before the archive is checked.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ArchiveManifestSchema } from "../../src/core/archive-keys";
-import { toHex } from "../../src/core/encoding";
-import { ARCHIVE_RESTORING } from "../../src/core/replies/archive";
+import { ArchiveManifestSchema } from "../../src/archive/archive-keys";
+import { toHex } from "../../src/shared/encoding";
+import { ARCHIVE_RESTORING } from "../../src/archive/archive-replies";
 import type { StandInRequest } from "../stand-ins/vm-stand-in-types";
 import { ask, bodies, eventually, sentTo, vmRequests } from "../worker/helpers";
 import { archiveKeys, archiveRow } from "../worker-archive/helpers";

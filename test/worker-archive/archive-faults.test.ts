@@ -6,7 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ARCHIVE_RESTORING } from "../../src/core/replies/archive";
+import { ARCHIVE_RESTORING } from "../../src/archive/archive-replies";
 import { ask, bodies, eventually, sendInbound, sentTo, stubFor } from "../worker/helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "../worker/test-env";
 import { clearFlyFaults, flyFault, machinesOf, volumesOf } from "../worker-machines/fly-helpers";

@@ -3,10 +3,10 @@
 // onto a new Machine, says so once, and is answered once; an archive is used, then dropped.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ArchiveManifestSchema, archiveUserPrefix } from "../../src/core/archive-keys";
-import { toHex } from "../../src/core/encoding";
+import { ArchiveManifestSchema, archiveUserPrefix } from "../../src/archive/archive-keys";
+import { toHex } from "../../src/shared/encoding";
 import { ARCHIVE_TEST_PHONES } from "./archive-env";
-import { ARCHIVE_RESTORING } from "../../src/core/replies/archive";
+import { ARCHIVE_RESTORING } from "../../src/archive/archive-replies";
 import { exports } from "cloudflare:workers";
 import { ask, bodies, eventually, sentTo } from "../worker/helpers";
 import { machinesOf, volumesOf } from "../worker-machines/fly-helpers";

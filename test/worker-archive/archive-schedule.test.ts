@@ -2,7 +2,7 @@
 // first (the user told once), then the task runs and its result is sent.
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ARCHIVE_RESTORING } from "../../src/core/replies/archive";
+import { ARCHIVE_RESTORING } from "../../src/archive/archive-replies";
 import { ask, bodies, eventually, sentTo, stubFor } from "../worker/helpers";
 import { machinesOf } from "../worker-machines/fly-helpers";
 import { archiveRow, machineRequests } from "./helpers";

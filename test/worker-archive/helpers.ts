@@ -2,7 +2,7 @@
 // stand-in inside a user's Machine (reached through the Fly proxy, as the relay reaches it).
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import { archiveUserPrefix } from "../../src/core/archive-keys";
+import { archiveUserPrefix } from "../../src/archive/archive-keys";
 import type { StandInRequest } from "../stand-ins/vm-stand-in-types";
 import { eventually, query, sendInbound, sentTo } from "../worker/helpers";
 import { machinesOf } from "../worker-machines/fly-helpers";

@@ -1,7 +1,7 @@
 // What the worker-machines tests read and do at the Fly stand-in: the app's Machines and volumes
 // through the Machines API (as an operator with the token would), faults, and the phone's names.
 import { env } from "cloudflare:workers";
-import { flyResourceNames } from "../../src/core/fly-identity";
+import { flyResourceNames } from "../../src/machines/fly-identity";
 
 type FlyMachine = { id: string; name: string; state: string; region: string; config: { image: string; env?: Record<string, string> } };
 type FlyVolume = { id: string; name: string; state: string; region: string; attached_machine_id?: string | null };

@@ -5,8 +5,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { MACHINE_FILES_LOST } from "../../src/core/replies/machine";
-import { directoryOf } from "../../src/objects/user-directory";
+import { MACHINE_FILES_LOST } from "../../src/machines/machine-replies";
+import { directoryOf } from "../../src/directory/user-directory";
 import { ask, bodies, eventually, query, sendInbound, sentTo, stubFor } from "../worker/helpers";
 import { fromTelegram, linkPhoneAndTelegram } from "../worker/link-helpers";
 import { clearFlyFaults, flyCall, flyFault, machinesOf, volumesOf } from "./fly-helpers";

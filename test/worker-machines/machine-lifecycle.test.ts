@@ -3,7 +3,7 @@
 // Machine answers through the proxy, the alarm suspends it when idle and the next message wakes it.
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { machineVmToken } from "../../src/core/fly-identity";
+import { machineVmToken } from "../../src/machines/fly-identity";
 import { describe, expect, it } from "vitest";
 import { ask, eventually, sendInbound, sentTo, stubFor } from "../worker/helpers";
 import { FLY_TEST_IMAGE } from "./machines-env";

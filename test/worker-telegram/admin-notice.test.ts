@@ -3,8 +3,8 @@
 // that does not answer is logged after one bounded attempt, never tried again.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { chatStoppedAdminNotice } from "../../src/core/admin-notice";
-import { adminNoticeDepsFor, tellAdmin } from "../../src/objects/services/admin-notice";
+import { chatStoppedAdminNotice } from "../../src/admin/admin-notice";
+import { adminNoticeDepsFor, tellAdmin } from "../../src/admin/notify-admin";
 import { eventually, query, stubFor } from "../worker/helpers";
 import { chatOf } from "./helpers";
 import { TEST_TELEGRAM_ADMIN } from "./telegram-env";

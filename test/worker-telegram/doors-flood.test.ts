@@ -5,7 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { SECRET_HEADER } from "../../src/channels/telegram/webhook-secret";
-import worker from "../../src/worker/index";
+import worker from "../../src/index";
 import { countingEnv } from "../worker/counting-env";
 import { eventually, query } from "../worker/helpers";
 import { TEST_PUBLIC_URL } from "../worker/test-env";

@@ -1,7 +1,7 @@
 // A Telegram reply (reply_to_message) to a run's change line is a comment on that change, even
 // after a newer change was shown: the agent gets it anchored, as from WhatsApp.
 import { expect, it } from "vitest";
-import { reviewMessageForAgent } from "../../src/core/review-comments";
+import { reviewMessageForAgent } from "../../src/protocol/review-comments";
 import { eventually, query, vmRequests } from "../worker/helpers";
 import { postUpdate, userWrites } from "./helpers";
 

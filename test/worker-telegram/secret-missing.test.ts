@@ -4,7 +4,7 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, expect, it, vi } from "vitest";
 import { SECRET_HEADER } from "../../src/channels/telegram/webhook-secret";
-import worker from "../../src/worker/index";
+import worker from "../../src/index";
 import { TEST_PUBLIC_URL } from "../worker/test-env";
 import { TEST_TELEGRAM_SECRET } from "./telegram-env";
 

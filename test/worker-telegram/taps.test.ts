@@ -3,7 +3,7 @@
 // that is closed says so.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { buttonPayload } from "../../src/core/approvals";
+import { buttonPayload } from "../../src/approvals/approvals";
 import { eventually, query, rewriteStorage } from "../worker/helpers";
 import { botSendsButtons, chatOf, postUpdate, userTaps, userWrites } from "./helpers";
 

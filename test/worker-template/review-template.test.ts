@@ -5,8 +5,8 @@
 // PhoneAgent, the Twilio emulator and the VM stand-in.
 import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { reviewSentLine } from "../../src/core/review-comments";
-import type { ReviewDraft } from "../../src/core/review-draft";
+import { reviewSentLine } from "../../src/protocol/review-comments";
+import type { ReviewDraft } from "../../src/changes/review-draft";
 import { ask, eventually, query, rewriteStorage, sendInbound, sentTo, vmRequests } from "../worker/helpers";
 import { TEST_PUBLIC_URL, TEST_TEMPLATE_SID } from "../worker/test-env";
 

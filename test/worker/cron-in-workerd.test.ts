@@ -3,7 +3,7 @@
 // brute-force oracle of test/core/cron-oracle.ts), as in Node.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nextCronRun } from "../../src/core/cron";
+import { nextCronRun } from "../../src/schedules/cron";
 import { nearClockChange, timeOfDayExpression } from "../core/cron-arbitraries";
 import { CRON_CASES } from "../core/cron-cases";
 import { compareWithRule, iso } from "../core/cron-oracle";

@@ -4,7 +4,7 @@
 // count shows that a request that passes asks exactly the one object its URL names.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
-import worker from "../../src/worker/index";
+import worker from "../../src/index";
 import { signWebhook } from "../../emulator/github/core/webhook-signature";
 import { countingEnv } from "./counting-env";
 import { payloads, watchDoor } from "./github-helpers";

@@ -3,8 +3,8 @@
 // changes nothing: no task, no time zone, no session, no run, no call to the VM.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseCommand } from "../../src/core/commands";
-import { validateScheduleSpec } from "../../src/core/schedule-validate";
+import { parseCommand } from "../../src/commands/commands";
+import { validateScheduleSpec } from "../../src/schedules/schedule-validate";
 import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 
 const PHONE = "+15550000190";

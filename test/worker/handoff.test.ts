@@ -4,7 +4,7 @@
 // code serves its own conversation only, whichever is current, and no other phone's.
 import { exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
-import { changeLine } from "../../src/core/replies/changes";
+import { changeLine } from "../../src/changes/changes-replies";
 import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 import { allowPhones } from "./trigger-helpers";

@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
-import { MIGRATIONS, migrate } from "../../src/objects/db/migrate";
+import { MIGRATIONS, migrate } from "../../src/shared/migrate";
 import type { StandInRequest, VmScript } from "../stand-ins/vm-stand-in-types";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, TEST_WHATSAPP_FROM } from "./test-env";
 

@@ -4,10 +4,10 @@
 // Counted with workerd's own rows-read figure (what Cloudflare bills), on real Durable Object SQLite.
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import type { PhoneAgent } from "../../src/objects/phone-agent";
-import { createMessagesRepo } from "../../src/objects/db/messages-repo";
-import { createSettingsRepo } from "../../src/objects/db/settings-repo";
-import { createSql } from "../../src/objects/db/sql";
+import type { PhoneAgent } from "../../src/phone-agent";
+import { createMessagesRepo } from "../../src/messages/messages-repo";
+import { createSettingsRepo } from "../../src/config/settings-repo";
+import { createSql } from "../../src/shared/sql";
 import { eventually, newSid, rewriteStorage, stubFor } from "./helpers";
 import { countSql, HISTORY, seedHistory } from "./sql-counts";
 
@@ -57,7 +57,7 @@ it("a run's queries read the pending messages, not the history kept beside them"
 it("a message from its webhook to its run's end reads no more rows with a month of history than without", async () => {
   const readsOfMessage = async (phone: string, history: boolean): Promise<number> => {
     // Written before the object reads its settings (rewriteStorage evicts it). The daily prune
-    // (services/retention.ts) reads the history by design, once a day after a run: it is marked
+    // (agent/retention.ts) reads the history by design, once a day after a run: it is marked
     // done for both phones, so what is counted is the message's own path.
     await rewriteStorage(phone, (storage) => {
       if (history) seedHistory(storage, false);

@@ -2,7 +2,7 @@
 // is enforced while reading, whatever Content-Length claims.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { mediaOwnerTag } from "../../src/core/media-token";
+import { mediaOwnerTag } from "../../src/media/media-token";
 import { fetchInboundMedia } from "../../src/channels/whatsapp/media";
 import { countedStream, emulatorMediaUrl, fileOf, inboundDeps, testMediaKeys } from "./media-helpers";
 import { TEST_ACCOUNT_SID } from "./test-env";

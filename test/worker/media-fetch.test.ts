@@ -2,7 +2,7 @@
 // link, where the credentials go, and Twilio's failures as reasons for the user.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { mediaOwnerTag } from "../../src/core/media-token";
+import { mediaOwnerTag } from "../../src/media/media-token";
 import { fetchInboundMedia } from "../../src/channels/whatsapp/media";
 import { emulatorMediaUrl, fileOf, inboundDeps, recordingFetch, testMediaKeys, type SeenRequest } from "./media-helpers";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from "./test-env";

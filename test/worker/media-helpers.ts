@@ -1,10 +1,10 @@
 // Helpers for the media tests: files of a given type, the emulator's Twilio-shaped media URLs,
 // and the dependencies the Durable Object hands the media shell.
 import { env } from "cloudflare:workers";
-import { loadConfig } from "../../src/config";
-import type { MediaKeys } from "../../src/core/media-token";
+import { loadConfig } from "../../src/config/config";
+import type { MediaKeys } from "../../src/media/media-token";
 import type { InboundMediaDeps } from "../../src/channels/whatsapp/media";
-import { mediaKeysFor } from "../../src/objects/clients/media-store";
+import { mediaKeysFor } from "../../src/media/media-store";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from "./test-env";
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -2,8 +2,8 @@
 // when not; links that never outlive the object's retention.
 import { env, exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { mediaOwnerTag, verifyMediaToken } from "../../src/core/media-token";
-import { signedMediaUrl, storeOutbound } from "../../src/objects/clients/media-store";
+import { mediaOwnerTag, verifyMediaToken } from "../../src/media/media-token";
+import { signedMediaUrl, storeOutbound } from "../../src/media/media-store";
 import { fileOf, testMediaKeys } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 

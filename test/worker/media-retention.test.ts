@@ -3,8 +3,8 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/worker/index";
-import { createdAtOf, isExpired, sweepExpiredMedia } from "../../src/worker/media-retention";
+import worker from "../../src/index";
+import { createdAtOf, isExpired, sweepExpiredMedia } from "../../src/media/media-retention";
 
 const DAY = 86_400_000;
 const now = Date.UTC(2026, 10, 23, 3, 17);

@@ -2,8 +2,8 @@
 // documents; and one identical 404 for every token or object that is not good.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, expect, it, vi } from "vitest";
-import { deriveMediaKeys, signMediaToken } from "../../src/core/media-token";
-import { signedMediaUrl, storeOutbound, type StoredMedia } from "../../src/objects/clients/media-store";
+import { deriveMediaKeys, signMediaToken } from "../../src/media/media-token";
+import { signedMediaUrl, storeOutbound, type StoredMedia } from "../../src/media/media-store";
 import { fileOf, testMediaKeys } from "./media-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 

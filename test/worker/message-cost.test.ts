@@ -3,9 +3,9 @@
 // for the whole message. Held to the figures recorded in message-cost-figures.ts.
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import type { PhoneAgent } from "../../src/objects/phone-agent";
-import { createSettingsRepo } from "../../src/objects/db/settings-repo";
-import { createSql } from "../../src/objects/db/sql";
+import type { PhoneAgent } from "../../src/phone-agent";
+import { createSettingsRepo } from "../../src/config/settings-repo";
+import { createSql } from "../../src/shared/sql";
 import { eventually, rewriteStorage, sendInbound, stubFor } from "./helpers";
 import { MESSAGE_COST } from "./message-cost-figures";
 import { countSql, type SqlCounts, seedHistory } from "./sql-counts";
@@ -17,7 +17,7 @@ const MAX_WEBHOOK_READS = 20;
 const GROWTH = 1.1;
 
 it("a message costs the object no more SQL than recorded, its webhook at most 20 rows read", async () => {
-  // The daily prune (services/retention.ts) reads the history by design, once a day after a run:
+  // The daily prune (agent/retention.ts) reads the history by design, once a day after a run:
   // marked done, so what is counted is the message's own path.
   await rewriteStorage(PHONE, (storage) => {
     seedHistory(storage, false);

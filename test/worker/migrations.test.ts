@@ -1,6 +1,6 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { MIGRATIONS, migrate } from "../../src/objects/db/migrate";
+import { MIGRATIONS, migrate } from "../../src/shared/migrate";
 import { describeSchema } from "../helpers/schema-description";
 import { resetToSchema, stubFor } from "./helpers";
 

@@ -1,7 +1,7 @@
 // The offline model's runs through the relay: free in /cost (which says why), in /status and the
 // budget; /help names its minute-long run while the agent answers with it, and not once a real model does.
 import { beforeAll, expect, it } from "vitest";
-import { OFFLINE_LONG_RUN_HELP } from "../../src/core/help";
+import { OFFLINE_LONG_RUN_HELP } from "../../src/commands/help";
 import { ask, eventually, query, sendInbound, sentTo } from "./helpers";
 import { allowPhones } from "./trigger-helpers";
 

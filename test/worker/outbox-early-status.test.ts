@@ -1,10 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { createMessagesRepo } from "../../src/objects/db/messages-repo";
-import { createOutboxRepo } from "../../src/objects/db/outbox-repo";
-import { createSettingsRepo } from "../../src/objects/db/settings-repo";
-import { createSql } from "../../src/objects/db/sql";
-import { createOutbox, type Outbox } from "../../src/objects/units/outbox";
+import { createMessagesRepo } from "../../src/messages/messages-repo";
+import { createOutboxRepo } from "../../src/outbox/outbox-repo";
+import { createSettingsRepo } from "../../src/config/settings-repo";
+import { createSql } from "../../src/shared/sql";
+import { createOutbox, type Outbox } from "../../src/outbox/outbox-unit";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
 import { stubFor } from "./helpers";

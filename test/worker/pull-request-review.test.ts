@@ -5,11 +5,11 @@
 import { exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
-import type { ReviewComment } from "../../src/core/review-comments";
-import { createPullRequestsRepo } from "../../src/objects/db/pull-requests-repo";
-import { createSql } from "../../src/objects/db/sql";
-import type { VmClient } from "../../src/objects/clients/vm-client";
-import { postPullRequestReview } from "../../src/objects/services/pull-request-review";
+import type { ReviewComment } from "../../src/protocol/review-comments";
+import { createPullRequestsRepo } from "../../src/github/pull-requests-repo";
+import { createSql } from "../../src/shared/sql";
+import type { VmClient } from "../../src/machines/vm-client";
+import { postPullRequestReview } from "../../src/github/pull-request-review";
 import { eventually, query, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
 

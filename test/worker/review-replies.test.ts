@@ -4,7 +4,7 @@
 // two files asks which, with buttons, and the answer (or anything else) decides what goes.
 // The VM stand-in's `[[vm:change PATH +A -D]]` diff: `-old line N` then `+new line N` from line 1.
 import { beforeAll, expect, it } from "vitest";
-import { reviewMessageForAgent } from "../../src/core/review-comments";
+import { reviewMessageForAgent } from "../../src/protocol/review-comments";
 import { eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_ADMIN } from "./test-env";
 

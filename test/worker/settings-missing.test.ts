@@ -5,7 +5,7 @@
 import { createExecutionContext, env, listDurableObjectIds } from "cloudflare:test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { afterEach, expect, it, vi } from "vitest";
-import worker from "../../src/worker/index";
+import worker from "../../src/index";
 import { inboundForm } from "./helpers";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, TEST_VM_TOKEN } from "./test-env";
 

@@ -2,9 +2,9 @@
 // rolled-back transaction leaves no cached value behind.
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { createOutboxRepo } from "../../src/objects/db/outbox-repo";
-import { createSettingsRepo } from "../../src/objects/db/settings-repo";
-import { createSql, memo } from "../../src/objects/db/sql";
+import { createOutboxRepo } from "../../src/outbox/outbox-repo";
+import { createSettingsRepo } from "../../src/config/settings-repo";
+import { createSql, memo } from "../../src/shared/sql";
 import { stubFor } from "./helpers";
 
 const phone = "+15550000141";

@@ -2,7 +2,7 @@
 // rowsRead and rowsWritten: what Cloudflare bills), and a month of answered history to count it on.
 // Shared by the tests that hold the hot path's reads and writes down.
 
-/** About a month of an active user: answered messages, kept 30 days (services/retention.ts). */
+/** About a month of an active user: answered messages, kept 30 days (agent/retention.ts). */
 export const HISTORY = 2_000;
 
 export type SqlCounts = { statements: number; rowsRead: number; rowsWritten: number };

@@ -4,8 +4,8 @@
 // remote service here, answered at the HTTP boundary.
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { createSettingsRepo } from "../../src/objects/db/settings-repo";
-import { createSql } from "../../src/objects/db/sql";
+import { createSettingsRepo } from "../../src/config/settings-repo";
+import { createSql } from "../../src/shared/sql";
 import { createQuickReplyContent } from "../../src/channels/whatsapp/twilio-content";
 import { stubFor } from "./helpers";
 

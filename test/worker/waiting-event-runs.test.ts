@@ -3,7 +3,7 @@
 // the clone never finished, refuses it and says which event did not start.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { CLONE_DEADLINE_MS } from "../../src/objects/db/conversations-repo";
+import { CLONE_DEADLINE_MS } from "../../src/conversations/conversations-repo";
 import { ask, eventually, rewriteStorage, sentTo, stubFor, vmRequests } from "./helpers";
 
 const said = (phone: string, match: (b: string) => boolean) => eventually(async () => (await sentTo(phone)).find((m) => m.body !== null && match(m.body)));

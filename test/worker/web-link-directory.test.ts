@@ -2,9 +2,9 @@
 // or guessed token is refused by its tag, and the directory is never called for it.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { deriveWebLinkKey, type WebLink } from "../../src/core/web-token";
-import { issueWebLink, openWebLink, type WebLinkLookup } from "../../src/objects/web-links";
-import { directoryOf } from "../../src/objects/user-directory";
+import { deriveWebLinkKey, type WebLink } from "../../src/web/web-token";
+import { issueWebLink, openWebLink, type WebLinkLookup } from "../../src/web/web-links";
+import { directoryOf } from "../../src/directory/user-directory";
 
 const SECRET = "a-signing-secret-of-at-least-32-characters";
 

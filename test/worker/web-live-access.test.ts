@@ -5,9 +5,9 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { WATCH_ONLY } from "../../src/core/web-live";
-import { deriveWebLinkKey, webLinkDigest } from "../../src/core/web-token";
-import { issueWebLink } from "../../src/objects/web-links";
+import { WATCH_ONLY } from "../../src/web/web-live";
+import { deriveWebLinkKey, webLinkDigest } from "../../src/web/web-token";
+import { issueWebLink } from "../../src/web/web-links";
 import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo } from "./helpers";
 import { directory } from "./link-helpers";
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";

@@ -3,8 +3,8 @@
 // the user's own messages it followed; never the prompt a CI failure gave the agent as a message.
 import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { hideShownOnce } from "../../src/core/web-transcript";
-import { whatsappHtml } from "../../src/core/whatsapp-markup";
+import { hideShownOnce } from "../../src/web/web-transcript";
+import { whatsappHtml } from "../../src/web/whatsapp-markup";
 import { ask, eventually, sendInbound, sentTo } from "./helpers";
 import { deliver, payloads, shippedPr, watch } from "./github-helpers";
 import { TEST_PUBLIC_URL } from "./test-env";

@@ -6,8 +6,8 @@
 // of another phone, are all a plain 404.
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
-import { deriveWebLinkKey } from "../../src/core/web-token";
-import { issueWebLink } from "../../src/objects/web-links";
+import { deriveWebLinkKey } from "../../src/web/web-token";
+import { issueWebLink } from "../../src/web/web-links";
 import { STAND_IN_SECRET } from "../stand-ins/vm-stand-in-types";
 import { ask, eventually, query, sendInbound, sentTo } from "./helpers";
 import { TEST_ADMIN, TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";

@@ -3,8 +3,8 @@
 // foreign token is a plain 404; /dashboard is an admin's, listing users by masked number.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { deriveWebLinkKey } from "../../src/core/web-token";
-import { issueWebLink } from "../../src/objects/web-links";
+import { deriveWebLinkKey } from "../../src/web/web-token";
+import { issueWebLink } from "../../src/web/web-links";
 import { ask } from "./helpers";
 import { TEST_ADMIN, TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";
 

@@ -7,10 +7,10 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { reviewMessageForAgent, reviewSentLine } from "../../src/core/review-comments";
-import type { ReviewDraft } from "../../src/core/review-draft";
-import { deriveWebLinkKey } from "../../src/core/web-token";
-import { issueWebLink } from "../../src/objects/web-links";
+import { reviewMessageForAgent, reviewSentLine } from "../../src/protocol/review-comments";
+import type { ReviewDraft } from "../../src/changes/review-draft";
+import { deriveWebLinkKey } from "../../src/web/web-token";
+import { issueWebLink } from "../../src/web/web-links";
 import { ask, eventually, query, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";
 import { allowPhones } from "./trigger-helpers";

@@ -3,7 +3,7 @@
 // name (the channels' routes bring this check themselves).
 import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, expect, it, vi } from "vitest";
-import worker from "../../src/worker/index";
+import worker from "../../src/index";
 import { TEST_PUBLIC_URL } from "./test-env";
 
 afterEach(() => vi.restoreAllMocks());

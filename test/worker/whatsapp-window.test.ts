@@ -1,10 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { createOutboxRepo } from "../../src/objects/db/outbox-repo";
-import { createSchedulesRepo } from "../../src/objects/db/schedules-repo";
-import { createSettingsRepo } from "../../src/objects/db/settings-repo";
-import { createSql } from "../../src/objects/db/sql";
-import { listSchedules } from "../../src/objects/commands/schedule-service";
+import { createOutboxRepo } from "../../src/outbox/outbox-repo";
+import { createSchedulesRepo } from "../../src/schedules/schedules-repo";
+import { createSettingsRepo } from "../../src/config/settings-repo";
+import { createSql } from "../../src/shared/sql";
+import { listSchedules } from "../../src/schedules/schedule-service";
 import { ask, bodies, eventually, postSigned, query, rewriteStorage, sentTo, stubFor } from "./helpers";
 import { TEST_ACCOUNT_SID } from "./test-env";
 

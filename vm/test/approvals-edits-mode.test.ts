@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
 import { uniqueId, useHarness } from "./helpers/harness";
-import { EDITS_MODE_SHELL_COMMANDS } from "../../src/core/replies/approvals";
+import { EDITS_MODE_SHELL_COMMANDS } from "../../src/approvals/approvals-replies";
 
 const h = useHarness({ warmSessionMs: 0 });
 const EDITS = { approvals: { mode: "edits" } } as const;

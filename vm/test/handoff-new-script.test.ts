@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { handoffNewScript } from "../../src/core/handoff-scripts";
+import { handoffNewScript } from "../../src/handoff/handoff-scripts";
 import type { HandoffNewRequest } from "../../src/protocol/vm/handoff";
 import { handoffNew } from "../src/handoff/handoff-new";
 import { projectDirName } from "../src/core/session-paths";

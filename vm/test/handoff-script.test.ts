@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { handoffScript } from "../../src/core/handoff-scripts";
+import { handoffScript } from "../../src/handoff/handoff-scripts";
 import { handoffBundle, scratchRepo, worktreeTree, type HandoffTarget } from "../src/handoff/handoff";
 import { scratchOf } from "../src/handoff/as-workspace-user";
 import { handback, keepLaptop } from "../src/handoff/handback";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { LONG_STEP_MS, LONG_STEPS, nextStep, recogniseIntent, workingDirectoryOf, type DoneCall, type Intent } from "../../test/stand-ins/offline-intents";
 import { planReply, readConversation } from "../../test/stand-ins/anthropic-conversation";
-import { OFFLINE_LONG_RUN_HELP } from "../../src/core/help";
+import { OFFLINE_LONG_RUN_HELP } from "../../src/commands/help";
 
 describe("recogniseIntent", () => {
   const cases: Array<[string, Intent | null]> = [

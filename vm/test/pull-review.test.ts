@@ -5,11 +5,11 @@
 // open is not reviewed; a bad body is refused.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
-import type { ReviewComment } from "../../src/core/review-comments";
+import type { ReviewComment } from "../../src/protocol/review-comments";
 import { ShipDoneSchema } from "../../src/protocol/vm/ship";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
-import { createVmClient } from "../../src/objects/clients/vm-client";
-import { postPullRequestReview, type PullRequestReviewDeps } from "../../src/objects/services/pull-request-review";
+import { createVmClient } from "../../src/machines/vm-client";
+import { postPullRequestReview, type PullRequestReviewDeps } from "../../src/github/pull-request-review";
 import { startHarness, TOKEN, type Harness } from "./helpers/harness";
 
 const VM_GITHUB_TOKEN = "ghp_reviewOperator0123456789";

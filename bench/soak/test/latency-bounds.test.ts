@@ -1,6 +1,6 @@
 // What bounds the reply latency's tail: the slowest replies, each with the fault before it and where it waited.
 import { expect, it } from "vitest";
-import { maskPhone } from "../../../src/core/phone";
+import { maskPhone } from "../../../src/shared/phone";
 import type { FaultRecord } from "../fault-injector";
 import type { Ledger, Verdict } from "../ledger";
 import { latencyBounds, tailSize } from "../latency-bounds";

@@ -1,8 +1,8 @@
 // The ledger: every accepted message answered exactly once, doubled, told, or lost; table-driven.
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../../src/channels";
-import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, stopReply } from "../../../src/core/notices";
-import type { GiveUpReason } from "../../../src/core/run-failure";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, stopReply } from "../../../src/messages/notices";
+import type { GiveUpReason } from "../../../src/messages/run-failure";
 import { checkLedger, isSettled, type Outbound, type SentMessage } from "../ledger";
 
 const A = "+15551230001";

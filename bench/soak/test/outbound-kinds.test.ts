@@ -1,9 +1,9 @@
-// What each message the relay sends is, read from its text, with notices built by src/core/notices.ts;
+// What each message the relay sends is, read from its text, with notices built by src/messages/notices.ts;
 // and which soak message a notice's “…” quote names.
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../../src/channels";
-import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST, stopReply } from "../../../src/core/notices";
-import type { GiveUpReason } from "../../../src/core/run-failure";
+import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST, stopReply } from "../../../src/messages/notices";
+import type { GiveUpReason } from "../../../src/messages/run-failure";
 import { classifyOutbound, quoteNames, quotesIn, tokensIn, type OutboundKind } from "../outbound-kinds";
 
 const named = (...texts: string[]) => texts.map((body) => ({ body, scheduleId: null }));

@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { machineVmToken } from "../../../src/core/fly-identity";
-import { agentMachineConfig } from "../../../src/core/fly-machine-config";
-import { createFlyMachinesClient } from "../../../src/objects/clients/fly-machines";
+import { machineVmToken } from "../../../src/machines/fly-identity";
+import { agentMachineConfig } from "../../../src/machines/fly-machine-config";
+import { createFlyMachinesClient } from "../../../src/machines/fly-machines";
 import { startFlyEmulator } from "../server";
 
 const rounds = Number(process.argv[2] ?? 5);

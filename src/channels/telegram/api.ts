@@ -1,7 +1,7 @@
 // The Bot API's answers (https://core.telegram.org/bots/api#making-requests): the `{ok, result}` and
 // `{ok: false, error_code, description, parameters}` envelope read into a result or a ChannelFailure.
 import * as z from "zod/mini";
-import "../../zod-messages";
+import "../../shared/zod-messages";
 import type { ChannelFailure } from "../channel";
 
 /** The Bot API's public address; TELEGRAM_API_BASE points elsewhere (the emulator's stand-in). */

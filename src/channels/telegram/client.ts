@@ -2,7 +2,7 @@
 // file, fetch one. The edge of the channel (fetch injected); every decision is in the pure modules.
 import type { Button, ChannelFailure } from "../channel";
 import { DOWNLOAD_MAX_BYTES, FileSchema, fileUrl, isNotModified, methodUrl, PHOTO_MAX_BYTES, readApiAnswer, SentMessageSchema, type ApiAnswer } from "./api";
-import { withDeadline } from "../../core/deadline";
+import { withDeadline } from "../../shared/deadline";
 import { inlineKeyboard } from "./keyboard";
 
 export type TelegramConnection = { apiBase: string; token: string };

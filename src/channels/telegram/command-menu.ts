@@ -1,6 +1,6 @@
 // The menu Telegram shows beside the text box (setMyCommands): the relay's commands as /help lists
 // them, in Telegram's shape; admins' commands stay out of everyone's menu.
-import { COMMAND_HELP } from "../../core/commands";
+import { COMMAND_HELP } from "../../commands/commands";
 
 export type BotCommand = { command: string; description: string };
 

@@ -1,7 +1,7 @@
 // Telegram's part of the relay's configuration (docs/channels.md): unset token, no Telegram; a
 // token needs the webhook's secret; who may write, by numeric user id.
 import * as z from "zod/mini";
-import { httpUrl, optional, type ConfigProblems, type SettingProblem } from "../../config-fields";
+import { httpUrl, optional, type ConfigProblems, type SettingProblem } from "../../config/config-fields";
 import { parseTelegramUserIds } from "./user-ids";
 import { MIN_WEBHOOK_SECRET_CHARS, SECRET_TOKEN_PATTERN } from "./webhook-secret";
 
@@ -60,7 +60,7 @@ export const TELEGRAM_WRITER_LISTS = ["ALLOWED_TELEGRAM_USERS", "ADMIN_TELEGRAM_
 
 /**
  * What Telegram needs once a bot token is set: the webhook's secret. `has`: whether a setting is
- * set (not blank). Names only, for the relay's settings check (src/config-check.ts).
+ * set (not blank). Names only, for the relay's settings check (src/config/config-check.ts).
  */
 export function telegramNeeds(has: (name: string) => boolean): SettingProblem[] {
   if (!has("TELEGRAM_BOT_TOKEN") || has("TELEGRAM_WEBHOOK_SECRET")) return [];

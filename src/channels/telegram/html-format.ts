@@ -1,6 +1,6 @@
 // Turns the agent's Markdown into Telegram's HTML parse mode (https://core.telegram.org/bots/api#html-style):
 // code fences, inline code, bold, italic, strike, headings and links; every other <, > and & escaped.
-import { placeholdersFor } from "../../core/placeholders";
+import { placeholdersFor } from "../../shared/placeholders";
 
 const FENCE_OPEN = /^\s*(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
 const FENCE_CLOSE = /^\s*(`{3,}|~{3,})\s*$/;

@@ -1,8 +1,8 @@
 // Inline keyboards: the relay's buttons (approvals, /undo's question) under a Telegram message, and
 // the short answer to a tap. A button's `callback_data` is the payload WhatsApp's buttons carry.
-import { ANSWER_WORDS, parseButtonPayload } from "../../core/approvals";
-import { parseUndoAnswer } from "../../core/run-change";
-import { parseShipAnswer } from "../../core/ship";
+import { ANSWER_WORDS, parseButtonPayload } from "../../approvals/approvals";
+import { parseUndoAnswer } from "../../changes/run-change";
+import { parseShipAnswer } from "../../github/ship";
 import { utf8Length, type Button, type TapOutcome } from "../channel";
 
 /** InlineKeyboardButton.callback_data: "1-64 bytes". */

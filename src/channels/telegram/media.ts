@@ -2,7 +2,7 @@
 // R2: Telegram's MediaFetcher, storing as WhatsApp's does (../whatsapp/media.ts), with Telegram's 20 MB limit.
 import { DOWNLOAD_MAX_BYTES } from "./api";
 import { createTelegramClient, type TelegramClient, type TelegramConnection } from "./client";
-import { newObjectKey, writeLimited, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
+import { newObjectKey, writeLimited, type MediaResult, type MediaStore } from "../../media/media-store";
 import type { MediaFetcher } from "../media-fetcher";
 
 export type TelegramMediaDeps = MediaStore & { client: Pick<TelegramClient, "fetchFile"> };

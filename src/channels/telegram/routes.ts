@@ -11,14 +11,14 @@ import { tapAnswerText } from "./keyboard";
 import { parseUpdate } from "./update";
 import { routeTelegramUpdate } from "./webhook-route";
 import { checkWebhookSecret, SECRET_HEADER } from "./webhook-secret";
-import type { Config } from "../../config";
-import { logEvent } from "../../core/log";
+import type { Config } from "../../config/config";
+import { logEvent } from "../../shared/log";
 import { telegramUserName } from "../user-names";
-import type { InboundMessage } from "../../objects/commands/inbound-message";
-import { isolateAllowlist } from "../../objects/allowlist-copy";
-import { directoryOf } from "../../objects/user-directory";
+import type { InboundMessage } from "../../messages/inbound-message";
+import { isolateAllowlist } from "../../directory/allowlist-copy";
+import { directoryOf } from "../../directory/user-directory";
 import { changesHome, type HomeCache, homeOfChat } from "../home-cache";
-import { refuseUnverifiable, requireConfig } from "../../worker/require-config";
+import { refuseUnverifiable, requireConfig } from "../../config/require-config";
 
 /** An update is a few kilobytes; anything far past that is not Telegram's. */
 const MAX_UPDATE_BYTES = 256 * 1024;

@@ -1,7 +1,7 @@
 // What the outbox does when the Bot API refuses a message: wait out a 429's `retry_after`, keep
 // Telegram's pace of about one message a second per chat, stop writing to a chat that blocked the
 // bot, and give up on anything else after a bounded number of tries (never forever).
-import { nextRetryAt } from "../../core/backoff";
+import { nextRetryAt } from "../../shared/backoff";
 import type { ChannelFailure, FailureDecision } from "../channel";
 
 /** Telegram's FAQ: "avoid sending more than one message per second" in one chat. */

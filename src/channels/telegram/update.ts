@@ -1,7 +1,7 @@
 // The Bot API `Update`s the relay takes (https://core.telegram.org/bots/api#update), parsed with zod
 // and turned into a channel-neutral inbound; anything else is refused by name, never guessed at.
 import * as z from "zod/mini";
-import "../../zod-messages";
+import "../../shared/zod-messages";
 import type { InboundMedia, InboundParse } from "../channel";
 
 /** Ids are up to 52 bits: safe integers in JavaScript, kept as decimal text past the parser. */

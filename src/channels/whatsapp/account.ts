@@ -1,6 +1,6 @@
 // The Twilio account WhatsApp messages go out through, read from the configuration: both
 // credentials, or none is usable (nothing is sent, no attachment fetched, no button made).
-import type { Config } from "../../config";
+import type { Config } from "../../config/config";
 
 export type TwilioAccount = { accountSid: string; authToken: string; from: string; apiBase: string; messagingApiBase: string; contentApiBase: string };
 

@@ -3,8 +3,8 @@
 // a template by its content SID; a file by our signed link; and delivery reported to the Worker's
 // status route when the outbox asks.
 import type { Button, ChannelClient, ChannelFailure, Outbound, SendOutcome } from "../channel";
-import type { Clock } from "../../core/clock";
-import type { Log } from "../../core/log";
+import type { Clock } from "../../shared/clock";
+import type { Log } from "../../shared/log";
 import type { TwilioClient } from "./twilio-client";
 import type { QuickReplyContent } from "./twilio-content";
 import type { SendFailure } from "./send-policy";

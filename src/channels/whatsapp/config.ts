@@ -1,6 +1,6 @@
 // WhatsApp's part of the relay's configuration: the Twilio account, its sender and its API bases.
 import * as z from "zod/mini";
-import { httpUrl, optional, type SettingProblem } from "../../config-fields";
+import { httpUrl, optional, type SettingProblem } from "../../config/config-fields";
 
 export const WhatsappEnvSchema = z.object({
   TWILIO_ACCOUNT_SID: optional(z.string().check(z.minLength(1))),
@@ -44,7 +44,7 @@ export function whatsappConfig(e: z.infer<typeof WhatsappEnvSchema>): { ok: true
   };
 }
 
-/** WhatsApp's lists of who may write (parsed by src/config.ts with the rest). */
+/** WhatsApp's lists of who may write (parsed by src/config/config.ts with the rest). */
 export const WHATSAPP_WRITER_LISTS = ["ALLOWED_SENDERS", "ADMIN_SENDERS"] as const;
 /** The secret that signs media links when MEDIA_SIGNING_KEY is unset (mediaSigningSecret above). */
 export const WHATSAPP_SIGNING_SETTING = "TWILIO_AUTH_TOKEN";

@@ -1,5 +1,5 @@
 // Turns the agent's Markdown into WhatsApp formatting (*bold*, _italic_, ~strike~), leaving code untouched.
-import { placeholdersFor } from "../../core/placeholders";
+import { placeholdersFor } from "../../shared/placeholders";
 
 const FENCE_OPEN = /^\s*(`{3,})[^`]*$|^\s*(~{3,})/;
 const FENCE_CLOSE = /^\s*(`{3,}|~{3,})\s*$/;

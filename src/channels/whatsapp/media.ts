@@ -2,11 +2,11 @@
 // MediaFetcher. Twilio's API wants the account's Basic auth and answers with a redirect to a
 // short-lived CDN link: the redirect is followed by hand so the credentials go to the API's origin
 // only, never to where it points.
-import type { Config } from "../../config";
-import { withDeadline } from "../../core/deadline";
-import { basicAuthorization } from "../../core/encoding";
-import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../core/media-limits";
-import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "../../objects/clients/media-store";
+import type { Config } from "../../config/config";
+import { withDeadline } from "../../shared/deadline";
+import { basicAuthorization } from "../../shared/encoding";
+import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../media/media-limits";
+import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "../../media/media-store";
 import type { MediaFetcher } from "../media-fetcher";
 
 type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };

@@ -1,11 +1,11 @@
 // Twilio's webhooks: incoming WhatsApp messages and status callbacks of what the relay sent.
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
-import { logEvent } from "../../core/log";
-import { normalizeSender } from "../../core/phone";
+import { logEvent } from "../../shared/log";
+import { normalizeSender } from "../../shared/phone";
 import { parseInboundForm, parseStatusForm } from "./twilio-form";
-import { type Access, checkSender } from "../../worker/allowlist";
-import { withConfig } from "../../worker/require-config";
+import { type Access, checkSender } from "../../directory/allowlist";
+import { withConfig } from "../../config/require-config";
 import { refuseForeignAccount, verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
 
 /** What Twilio expects back: no reply of our own in the webhook answer. */

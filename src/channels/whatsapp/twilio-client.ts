@@ -1,9 +1,9 @@
 // Twilio REST calls the relay makes: send a WhatsApp message, show the typing indicator.
 // Typed results; 429 and 5xx are retryable (with Retry-After), other 4xx final (Twilio's code kept).
 import * as z from "zod/mini";
-import { withDeadline } from "../../core/deadline";
-import { basicAuthorization } from "../../core/encoding";
-import { type Clock, systemClock } from "../../core/clock";
+import { withDeadline } from "../../shared/deadline";
+import { basicAuthorization } from "../../shared/encoding";
+import { type Clock, systemClock } from "../../shared/clock";
 import { parseRetryAfter, type SendFailure } from "./send-policy";
 
 type TwilioConnection = {

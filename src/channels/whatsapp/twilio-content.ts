@@ -4,12 +4,12 @@
 // the API is not there (a Twilio account without it, a local stack pointed elsewhere), prompts go
 // as plain text, and the API is asked again an hour later.
 import * as z from "zod/mini";
-import { QUICK_REPLY_BODY_MAX } from "../../core/approvals";
-import { withDeadline } from "../../core/deadline";
-import { basicAuthorization } from "../../core/encoding";
-import type { QuickReplyButton } from "../../objects/db/outbox-repo";
-import type { SettingsRepo } from "../../objects/db/settings-repo";
-import { readJson } from "../../core/json-text";
+import { QUICK_REPLY_BODY_MAX } from "../../approvals/approvals";
+import { withDeadline } from "../../shared/deadline";
+import { basicAuthorization } from "../../shared/encoding";
+import type { QuickReplyButton } from "../../outbox/outbox-repo";
+import type { SettingsRepo } from "../../config/settings-repo";
+import { readJson } from "../../shared/json-text";
 
 type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
 

@@ -1,7 +1,7 @@
 // The forms Twilio posts to the relay (incoming WhatsApp message, status callback), parsed
 // with zod; unknown fields are tolerated, as Twilio adds fields without notice.
 import * as z from "zod/mini";
-import "../../zod-messages";
+import "../../shared/zod-messages";
 import type { FormParams } from "./twilio-signature";
 
 const SidSchema = z.string().check(z.regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, "must be a Twilio SID (two letters + 32 hex)"));

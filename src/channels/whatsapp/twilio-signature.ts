@@ -1,5 +1,5 @@
 // X-Twilio-Signature for form-encoded webhooks: compute, and validate like Twilio's own library.
-import { timingSafeEqual } from "../../core/timing-safe";
+import { timingSafeEqual } from "../../shared/timing-safe";
 
 export { timingSafeEqual };
 

@@ -4,9 +4,9 @@
 // Twilio account (refuseForeignAccount) once it has parsed it.
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
-import type { Config } from "../../config";
-import { refuseUnverifiable, type ConfigVariables } from "../../worker/require-config";
-import { logEvent } from "../../core/log";
+import type { Config } from "../../config/config";
+import { refuseUnverifiable, type ConfigVariables } from "../../config/require-config";
+import { logEvent } from "../../shared/log";
 import { type FormParams, validateTwilioSignature } from "./twilio-signature";
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -20,7 +20,7 @@ export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: 
   const config = c.get("config");
   const requestUrl = new URL(c.req.url);
   // Without the token nothing can be verified, without the SID no form is ours: a missing setting,
-  // not a forged request (src/worker/require-config.ts).
+  // not a forged request (src/config/require-config.ts).
   const { accountSid, authToken } = config.twilio;
   if (accountSid === null || authToken === null) {
     refuseUnverifiable(requestUrl.pathname, [...(accountSid === null ? ["TWILIO_ACCOUNT_SID"] : []), ...(authToken === null ? ["TWILIO_AUTH_TOKEN"] : [])]);

@@ -1,7 +1,7 @@
 // A review from the phone posted on the conversation's pull request: the relay's request, what
 // GitHub took, and why it did not. Part of the relay-to-VM protocol, which both sides import (docs/protocol.md).
 import * as z from "zod/mini";
-import { REVIEW_MAX_COMMENTS, ReviewCommentSchema } from "../../core/review-comments";
+import { REVIEW_MAX_COMMENTS, ReviewCommentSchema } from "../review-comments";
 
 /**
  * `POST VM_ROUTES.workspacePullReview`: the comments as the page or the chat made them, for pull

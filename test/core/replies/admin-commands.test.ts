@@ -1,5 +1,5 @@
 // What admins read from /allow, /deny and /budget when the user's object is not reached, and the
-// refusals a non-admin gets (the replies of src/core/admin-replies.ts not covered beside it).
+// refusals a non-admin gets (the replies of src/admin/admin-replies.ts not covered beside it).
 import { describe, expect, it } from "vitest";
 import {
   ACCESS_RESTORED_NOTICE,
@@ -12,7 +12,7 @@ import {
   DIRECTORY_UNREACHABLE,
   notAUserReply,
   permissionDenied,
-} from "../../../src/core/admin-replies";
+} from "../../../src/admin/admin-replies";
 
 const PHONE = "+15550001905";
 

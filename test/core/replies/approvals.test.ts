@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerAck, approvalsDescription, approvalsLog, closedAs, closedNumber, eventsOnlyReply, expiredNotice, firstLine, leftOpenNote, noSuchNumber, refusedLine, reminderText, whichOne } from "../../../src/core/replies/approvals";
+import { answerAck, approvalsDescription, approvalsLog, closedAs, closedNumber, eventsOnlyReply, expiredNotice, firstLine, leftOpenNote, noSuchNumber, refusedLine, reminderText, whichOne } from "../../../src/approvals/approvals-replies";
 
 const prompt = (over: Partial<{ description: string; number: number; status: string; answer: "yes" | "no" | "always" | null }> = {}) => ({ description: "Run a command: npm test", number: 1, status: "pending", answer: null, ...over });
 

@@ -14,7 +14,7 @@ import {
   renameReply,
   stillCloning,
   switchReply,
-} from "../../../src/core/replies/conversations";
+} from "../../../src/conversations/conversations-replies";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
 

@@ -1,7 +1,7 @@
 // /github watch's answer: the URL, content type, secret and events to paste into GitHub's
 // settings; on the local stack, one line when the stand-in took the webhook already.
 import { describe, expect, it } from "vitest";
-import { watchReply, type StandInRegistration } from "../../../src/core/replies/github";
+import { watchReply, type StandInRegistration } from "../../../src/github/github-replies";
 
 const base = { repo: "acme/sample", url: "http://127.0.0.1:8787/github/webhook/door", secret: "f".repeat(64), renewed: false };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { usersReport, type UserSummary } from "../../../src/core/admin-replies";
-import { doorsOf, openLinkRequest } from "../../../src/core/link-doors";
-import { doorChangedNotice, LINK_ALREADY, linkAsk, linkedReply, linkedThereNotice, linkRefusedReply, linkRefusedThereNotice, linkWaitingReply, notifyReply, unlinkedReply } from "../../../src/core/replies/link";
+import { usersReport, type UserSummary } from "../../../src/admin/admin-replies";
+import { doorsOf, openLinkRequest } from "../../../src/directory/link-doors";
+import { doorChangedNotice, LINK_ALREADY, linkAsk, linkedReply, linkedThereNotice, linkRefusedReply, linkRefusedThereNotice, linkWaitingReply, notifyReply, unlinkedReply } from "../../../src/directory/link-replies";
 
 const NOW = 1_764_000_000_000;
 const TG_CHAT = { channel: "telegram" as const, chat: "424242" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type ListedTask, type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZoneReply, timeZoneSetReply } from "../../../src/core/replies/schedules";
-import { describeSchedule, formatInZone } from "../../../src/core/schedule-format";
-import type { ScheduleSpec } from "../../../src/core/schedule-math";
+import { type ListedTask, type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZoneReply, timeZoneSetReply } from "../../../src/schedules/schedules-replies";
+import { describeSchedule, formatInZone } from "../../../src/schedules/schedule-format";
+import type { ScheduleSpec } from "../../../src/schedules/schedule-math";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
 const ZONE = "Europe/London";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { attachmentFailedLine, fileNotPassedOn, NO_MEDIA_STORAGE } from "../../../src/core/replies/media";
-import { approvalModeReply, progressReply, voiceEchoReply } from "../../../src/core/replies/settings";
+import { attachmentFailedLine, fileNotPassedOn, NO_MEDIA_STORAGE } from "../../../src/media/media-replies";
+import { approvalModeReply, progressReply, voiceEchoReply } from "../../../src/config/settings-replies";
 
 describe("the switches", () => {
   it.each<[string, string]>([

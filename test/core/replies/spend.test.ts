@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetHeldReply, type CostFacts, costReply } from "../../../src/core/replies/spend";
+import { budgetHeldReply, type CostFacts, costReply } from "../../../src/usage/spend-replies";
 
 const FOOTER = "Costs are what Claude Code reports per answer, scheduled tasks included.";
 

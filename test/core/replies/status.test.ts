@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type StatusFacts, statusReply } from "../../../src/core/replies/status";
+import { type StatusFacts, statusReply } from "../../../src/runs/status-replies";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
 const idle: StatusFacts = { run: null, queued: [], current: null, vm: null, nextTask: null, spend: { spentUsd: 0, limitUsd: 20 }, timeZone: "UTC" };

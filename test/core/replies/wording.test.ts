@@ -1,23 +1,23 @@
-// Every notice the relay sends on its own (core/notices.ts) and the command answers that carry a
+// Every notice the relay sends on its own (messages/notices.ts) and the command answers that carry a
 // count, rendered with 0, 1 and 2 of each count: plurals agree with their numbers, a line break
 // never cuts a sentence, and every line ends as a sentence does or is a list's line.
 import { describe, expect, it } from "vitest";
-import * as notices from "../../../src/core/notices";
-import * as changes from "../../../src/core/replies/changes";
-import * as conversations from "../../../src/core/replies/conversations";
-import { costReply } from "../../../src/core/replies/spend";
-import { machineRetiredNotice } from "../../../src/core/replies/machine";
-import { runWaitsNotice } from "../../../src/core/replies/parallel-runs";
-import { statusReply, type StatusFacts } from "../../../src/core/replies/status";
-import * as link from "../../../src/core/replies/link";
-import * as github from "../../../src/core/replies/github";
-import * as triggers from "../../../src/core/replies/triggers";
-import * as web from "../../../src/core/replies/web";
-import * as machine from "../../../src/core/replies/machine";
-import { conversationsList } from "../../../src/core/replies/conversations";
-import { schedulesList } from "../../../src/core/replies/schedules";
-import { closedQuestionOf, staleTapReply } from "../../../src/core/stale-tap";
-import type { GiveUpReason } from "../../../src/core/run-failure";
+import * as notices from "../../../src/messages/notices";
+import * as changes from "../../../src/changes/changes-replies";
+import * as conversations from "../../../src/conversations/conversations-replies";
+import { costReply } from "../../../src/usage/spend-replies";
+import { machineRetiredNotice } from "../../../src/machines/machine-replies";
+import { runWaitsNotice } from "../../../src/runs/parallel-runs-replies";
+import { statusReply, type StatusFacts } from "../../../src/runs/status-replies";
+import * as link from "../../../src/directory/link-replies";
+import * as github from "../../../src/github/github-replies";
+import * as triggers from "../../../src/triggers/triggers-replies";
+import * as web from "../../../src/web/web-replies";
+import * as machine from "../../../src/machines/machine-replies";
+import { conversationsList } from "../../../src/conversations/conversations-replies";
+import { schedulesList } from "../../../src/schedules/schedules-replies";
+import { closedQuestionOf, staleTapReply } from "../../../src/agent/stale-tap";
+import type { GiveUpReason } from "../../../src/messages/run-failure";
 
 const NOUNS = ["turn", "file", "change", "message", "run", "task", "day", "exchange", "request", "approval", "pending approval", "attempt", "conversation", "trigger"];
 const ONE_WITH_PLURAL = new RegExp(`(?<![\\d.,])\\b1 (${NOUNS.join("|")})s\\b`);

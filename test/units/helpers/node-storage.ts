@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { vi } from "vitest";
-import { createSql, type Sql } from "../../../src/objects/db/sql";
+import { createSql, type Sql } from "../../../src/shared/sql";
 
 type Row = Record<string, SqlStorageValue>;
 export type NodeStorage = { sql: SqlStorage; transactionSync<T>(fn: () => T): T; close(): void };
@@ -117,7 +117,7 @@ export async function loadMigrate() {
     vi.doMock(join(MIGRATIONS_DIR, `${file.name}.sql`), () => ({ default: file.sql }));
   }
   vi.doMock(join(MIGRATIONS_DIR, "schema.sql"), () => ({ default: readFileSync(join(MIGRATIONS_DIR, "schema.sql"), "utf8") }));
-  return import("../../../src/objects/db/migrate");
+  return import("../../../src/shared/migrate");
 }
 
 export type MigratedDb = { storage: NodeStorage; sql: Sql; close(): void };

@@ -3,8 +3,8 @@
 // here: no time passes during a call unless a test moves it), while what the units' clients read
 // of the system time (a stored file's date, say) follows setNow.
 import { afterEach, beforeEach, vi } from "vitest";
-import { createRepos, type Repos } from "../../../src/objects/db/repos";
-import type { Sql } from "../../../src/objects/db/sql";
+import { createRepos, type Repos } from "../../../src/agent/repos";
+import type { Sql } from "../../../src/shared/sql";
 import { migratedDb, type MigratedDb } from "./node-storage";
 
 /** 2026-11-23 10:00 UTC: every test's "now" unless it moves the clock. */

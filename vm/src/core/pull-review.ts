@@ -2,7 +2,7 @@
 // words. Pure: the shell (github/pull-review.ts) makes the one call. GitHub's review comments sit
 // on a line of one side of the diff (old → LEFT, new → RIGHT); a whole-file comment has no place
 // in that call, so it goes into the review's own text, naming its file.
-import { anchorOf, type ReviewComment } from "../../../src/core/review-comments";
+import { anchorOf, type ReviewComment } from "../../../src/protocol/review-comments";
 import type { PullReviewRefusal } from "../../../src/protocol/vm/pull-review";
 
 export type GithubReviewComment = { path: string; body: string; line: number; side: "LEFT" | "RIGHT" };

@@ -2,7 +2,7 @@
 // whole-file comment in the review's text), and GitHub's answers named for the user.
 import { describe, expect, it } from "vitest";
 import { githubReviewOf, reviewRefusalOf } from "../../src/core/pull-review";
-import type { ReviewComment } from "../../../src/core/review-comments";
+import type { ReviewComment } from "../../../src/protocol/review-comments";
 
 const c = (more: Partial<ReviewComment>): ReviewComment => ({ file: "src/add.js", side: "new", line: 12, lineText: "x", body: "hm", change: "run 1", ...more });
 const at = (comments: ReviewComment[]) => ({ repo: "acme/api", number: 12, comments });

@@ -1,0 +1,108 @@
+// Small per-phone facts kept as key/value rows: the current conversation, the git identity,
+// the Worker's origin, the time zone, the chat linked to the home.
+// Read on nearly every step, so they are cached write-through (the object is single-threaded).
+import * as z from "zod/mini";
+import type { ChannelName, ChatAddress } from "../channels/channel";
+import { CHANNEL_NAMES } from "../channels/index";
+import { isChannelName } from "../directory/link-doors";
+import type { Sql } from "../shared/sql";
+import { readJson } from "../shared/json-text";
+
+type SettingKey =
+  | "current_conversation"
+  | "git_name"
+  | "git_email"
+  | "public_origin"
+  | "rate_notice_at"
+  | "budget_notice"
+  | "daily_budget_usd"
+  | "time_zone"
+  | "pruned_at"
+  | "access_revoked"
+  | "progress_updates"
+  | "voice_echo"
+  | "voice_notice_told"
+  /** When the hint on commenting a change's lines went after a change line (changes/run-changes.ts): once per user. */
+  | "comment_hint_told"
+  | "quick_reply_content"
+  | "quick_reply_unavailable_at"
+  | "web_link_epoch"
+  /** The highest conversation id ever given (conversations-repo.ts): a deleted conversation's id is never given again. */
+  | "conversation_id_high"
+  /** The chat of another channel linked to this home's agent (/link), as the directory last told it: a ChatAddress as JSON. */
+  | "linked_chat"
+  /** /notify: the channel every scheduled task's result goes to; unset: the chat that created it. */
+  | "notify_channel"
+  /** "1": the agent's last answer came from the project's offline model (free; /help names its long run), "0": a real model's. */
+  | "offline_model"
+  /** The model gave no answer (a usage limit, an outage): the pause its held work waits out (usage/model-pause-unit.ts), as JSON. */
+  | "model_pause"
+  /** The last changes the relay showed (a change line, a /diff picture): which message showed which, as JSON (changes/review-replies.ts). */
+  | "shown_changes"
+  /** The open "which file?" question of a chat comment that fit several files, as JSON (changes/review-replies.ts). */
+  | "review_question"
+  /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */
+  | `github_watch:${string}`
+  /** A /handoff back that met a conversation changed here too: the laptop's side the VM kept, as JSON, until the user says which side to keep (handoff/handoffs.ts). */
+  | `handoff_conflict:${number}`
+  /** The conversations on the laptop now, as JSON `{ "<conversation id>": <since, ms> }` (handoffs-repo.ts). */
+  | "handoffs_away";
+
+/** What a remembered read (memo) that consults a setting depends on: the cache answers without SQL. */
+const READS = new Set(["settings"]);
+
+export function createSettingsRepo(sql: Sql) {
+  let cache: Map<string, string> | null = null;
+  let cachedAtRollbacks = -1;
+  const loaded = (): Map<string, string> => {
+    // A rolled-back transaction may have undone a set() the cache already holds: reload.
+    if (!cache || cachedAtRollbacks !== sql.rollbacks()) {
+      cache = new Map(sql<{ key: string; value: string }>`SELECT key, value FROM settings`.map((r) => [r.key, r.value]));
+      cachedAtRollbacks = sql.rollbacks();
+    }
+    return cache;
+  };
+  const get = (key: SettingKey): string | null => {
+    sql.noteReads(READS);
+    return loaded().get(key) ?? null;
+  };
+  /** Writes only when the value changes: most calls repeat what is stored. */
+  const set = (key: SettingKey, value: string | number | null): void => {
+    const text = value === null ? null : String(value);
+    if (text === get(key)) return;
+    if (text === null) sql`DELETE FROM settings WHERE key = ${key}`;
+    else sql`INSERT INTO settings (key, value) VALUES (${key}, ${text}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+    if (text === null) loaded().delete(key);
+    else loaded().set(key, text);
+  };
+  const getNumber = (key: SettingKey): number | null => {
+    const value = get(key);
+    return value === null ? null : Number(value);
+  };
+  return { get, set, getNumber };
+}
+export type SettingsRepo = ReturnType<typeof createSettingsRepo>;
+
+/** The Worker's origin for links and callbacks: the configured PUBLIC_URL, else the one the last webhook came to. */
+export function publicOriginOf(settings: Pick<SettingsRepo, "get">, configured: { publicUrl: string | null } | null): string | null {
+  return configured?.publicUrl ?? settings.get("public_origin");
+}
+
+/** The home's /notify choice; null: each scheduled task's result goes to the chat that created it. */
+export function notifyChannelOf(settings: Pick<SettingsRepo, "get">): ChannelName | null {
+  const value = settings.get("notify_channel");
+  return isChannelName(value) ? value : null;
+}
+
+const LinkedChatSchema = z.object({ channel: z.enum(CHANNEL_NAMES), chat: z.string() });
+
+/** The chat linked to this home's agent, as the directory last told it; null: none (or a value no longer understood). */
+export function linkedChatOf(settings: Pick<SettingsRepo, "get">): ChatAddress | null {
+  const value = settings.get("linked_chat");
+  return value === null ? null : readJson(LinkedChatSchema, value);
+}
+
+/** Records the chat linked to this home (null: none). */
+export function setLinkedChat(settings: Pick<SettingsRepo, "set">, chat: ChatAddress | null): void {
+  settings.set("linked_chat", chat === null ? null : JSON.stringify({ channel: chat.channel, chat: chat.chat }));
+}

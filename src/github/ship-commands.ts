@@ -1,0 +1,75 @@
+// /ship on the relay: refused at once when it cannot be (no conversation, a run of it live, not a
+// GitHub clone); else the VM's preview is asked after the webhook's answer (ship-actions.ts), and
+// its question, with "Ship"/"Cancel" buttons, is answered by the next message only.
+import { NO_CURRENT_CONVERSATION, stillCloning } from "../conversations/conversations-replies";
+import { parseShipAnswer, SHIP_DECLINED, SHIP_NOT_A_CLONE, shipBusy, shipQuestionOpen, type ShipAnswer } from "./ship";
+import { typedCommand } from "../messages/inbound-route";
+import { outboxKeys } from "../outbox/outbox-keys";
+import type { PullRequestsRepo } from "./pull-requests-repo";
+import type { RunChangesRepo } from "../changes/run-changes-repo";
+import type { RunsRepo } from "../runs/runs-repo";
+import type { OutboxRepo } from "../outbox/outbox-repo";
+import type { Transaction } from "../shared/sql";
+import type { Conversations } from "../conversations/conversations-unit";
+import type { Messages } from "../messages/messages";
+import type { InboundMessage, Stored } from "../messages/inbound-message";
+import type { Media, MessageSource } from "../messages/messages-repo";
+import type { Reply } from "../conversations/conversation-commands";
+
+export type ShipCommandDeps = {
+  conversations: Pick<Conversations, "current" | "currentId" | "repo">;
+  runs: Pick<RunsRepo, "liveIn">;
+  pullRequests: PullRequestsRepo;
+  runChanges: Pick<RunChangesRepo, "lastRunStartedAt">;
+};
+
+const say = (text: string): Reply => ({ text, after: null });
+
+/** `/ship [title]`: the refusals that need no VM, else the preview, after the webhook's answer. */
+export function shipCommand(d: ShipCommandDeps, title: string | null): Reply {
+  const current = d.conversations.current();
+  if (!current) return say(NO_CURRENT_CONVERSATION);
+  if (current.status === "cloning") return say(stillCloning(current.name));
+  if (d.runs.liveIn(current.id)) return say(shipBusy(current.name));
+  if (!current.repoUrl) return say(SHIP_NOT_A_CLONE);
+  return { text: "", after: { kind: "ship_preview", conversationId: current.id, workspace: current.workspace, title } };
+}
+
+/** A yes or no that answers the open /ship question (no write); null when the message is anything else or none is open. */
+export function shipAnswerOf(d: ShipCommandDeps, message: Pick<InboundMessage, "body" | "buttonPayload" | "media">): ShipAnswer | null {
+  if (message.media.length > 0) return null;
+  // The words first (pure): most messages are not an answer, and need no read of the question on the webhook's path.
+  const answer = parseShipAnswer(message.body, message.buttonPayload);
+  if (!answer) return null;
+  const q = d.pullRequests.question();
+  // The question is its conversation's: another conversation's runs leave it open.
+  if (!q || !shipQuestionOpen(q, { runOpen: d.runs.liveIn(q.conversationId), lastRunStartedAt: d.runChanges.lastRunStartedAt(q.conversationId) })) return null;
+  return answer;
+}
+
+type AnswerDeps = ShipCommandDeps & {
+  transaction: Transaction;
+  lifecycle: Pick<Messages, "answeredByRelay">;
+  outboxRepo: Pick<OutboxRepo, "add">;
+  /** Stores the message once per id (false: a redelivery). */
+  store: (m: { body: string; media: Media[]; conversationId: number; slash: boolean; source?: MessageSource }) => boolean;
+};
+
+/** The answer: stored once like any message; a yes ships after the webhook's answer, a no says so. The question is closed either way. */
+export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: ShipAnswer, now: number): Stored | null {
+  // A tapped button is acknowledged as taken (and its keyboard removed) on a channel that does so.
+  const tap = message.buttonPayload ? { tap: "taken" as const } : {};
+  return d.transaction(() => {
+    if (!d.store({ body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false })) return null;
+    d.lifecycle.answeredByRelay(message.messageId, now);
+    const q = d.pullRequests.question();
+    d.pullRequests.closeQuestion();
+    const conversation = q && word === "yes" ? d.conversations.repo.get(q.conversationId) : null;
+    if (!q || !conversation) {
+      d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: SHIP_DECLINED, now });
+      return { route: "approval_answer", command: typedCommand(message.body), after: null, ...tap };
+    }
+    // The preview the user was shown goes with the yes: the VM ships that, or refuses naming what moved.
+    return { route: "approval_answer", command: typedCommand(message.body), after: { kind: "ship", conversationId: conversation.id, workspace: conversation.workspace, title: q.title, expected: q.preview }, ...tap };
+  });
+}

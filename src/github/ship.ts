@@ -1,0 +1,67 @@
+// /ship on the relay, pure: the question with its buttons, the answer to it, the runs the VM
+// writes into the commit and the pull request, and every line the user reads about it.
+import type { ShipDone, ShipPlan, ShipRun } from "../protocol/vm/ship";
+import { quoteInput } from "../shared/quote-input";
+
+export const SHIP_BUTTONS = [
+  { title: "Ship", id: "ship:yes" },
+  { title: "Cancel", id: "ship:no" },
+] as const;
+
+export type ShipAnswer = "yes" | "no";
+
+/** A tapped button (`ship:yes`/`ship:no`) or a typed yes/no; null for anything else. */
+export function parseShipAnswer(text: string, buttonPayload?: string | null): ShipAnswer | null {
+  const payload = buttonPayload ? /^ship:(yes|no)$/.exec(buttonPayload.trim()) : null;
+  if (payload) return payload[1] as ShipAnswer;
+  if (buttonPayload) return null;
+  const word = /^\s*(yes|y|ship|no|n|cancel)[.!]?\s*$/i.exec(text)?.[1]?.toLowerCase();
+  if (!word) return null;
+  return word === "yes" || word === "y" || word === "ship" ? "yes" : "no";
+}
+
+/** The question is answered by the very next message only, and only while no run started since it was asked. */
+export function shipQuestionOpen(q: { askedAt: number } | null, s: { runOpen: boolean; lastRunStartedAt: number | null }): boolean {
+  if (!q || s.runOpen) return false;
+  return s.lastRunStartedAt === null || s.lastRunStartedAt < q.askedAt;
+}
+
+/** What the VM's commit and pull request say of a run: the first words of the message that started it, and the agent's last words. */
+export function shipRunsOf(runs: ReadonlyArray<{ firstMessage: string | null; reply: string | null }>): ShipRun[] {
+  return runs
+    .map((r) => ({ asked: quoteInput(r.firstMessage ?? "", 120), said: r.reply ? r.reply.slice(-4000) : undefined }))
+    .filter((r) => r.asked !== "")
+    .map((r) => (r.said ? r : { asked: r.asked }))
+    .slice(-50);
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const counts = (p: { files: number; insertions: number; deletions: number }) => `${plural(p.files, "file", "files")}, +${p.insertions} −${p.deletions}`;
+
+/** "Push 3 files, +120 −14, to `agent/api` on acme/api and open a pull request?" */
+export function shipQuestion(p: ShipPlan): string {
+  const closed = p.closed ? `Pull request #${p.closed.number} was ${p.closed.merged ? "merged" : "closed"} meanwhile, so this goes to a new branch. ` : "";
+  const what = p.pull ? `update pull request #${p.pull.number}` : "open a pull request";
+  return `${closed}Push ${counts(p)}, to \`${p.branch}\` on ${p.repo} and ${what}?`;
+}
+
+/** The reply once shipped: the pull request's link, title and counts. */
+export function shipDoneReply(d: ShipDone): string {
+  const verb = d.how === "created" ? "Opened" : d.how === "adopted" ? "Pushed to the open" : "Updated";
+  const closed = d.closed ? `Pull request #${d.closed.number} was ${d.closed.merged ? "merged" : "closed"}; this is a new one. ` : "";
+  return `🚀 ${closed}${verb} pull request #${d.pull.number} “${d.pull.title}”: ${counts(d)} on \`${d.branch}\` → ${d.base}.\n${d.pull.url}`;
+}
+
+export const SHIP_DECLINED = "Not shipped: nothing was pushed.";
+export const SHIP_PREVIEW_GONE = "Not shipped: the question this answers was asked before the relay kept what it showed. Send /ship again.";
+export const SHIP_NO_VM = "The agent VM could not be reached, so nothing was shipped. Try /ship again in a moment.";
+export const SHIP_NOT_A_CLONE = "Nothing to ship to: this conversation's project is not a clone of a GitHub repository (/new NAME https://github.com/owner/repo makes one).";
+
+export function shipBusy(conversation: string): string {
+  return `@${conversation} is still running: /ship once it has answered (or /stop it).`;
+}
+
+/** A refusal of the VM's, in its own words (one line, no credentials), marked as not shipped. */
+export function shipRefused(message: string, pushed: boolean): string {
+  return pushed ? `⚠️ Pushed, but no pull request: ${message}` : `Not shipped: ${message}`;
+}

@@ -1,0 +1,74 @@
+// The Worker: each channel's webhooks in (src/channels/routes.ts), each user routed to their own PhoneAgent Durable Object; a daily
+// Cron Trigger deletes stored media past their retention (media-retention.ts).
+import { Hono } from "hono/tiny";
+import { HTTPException } from "hono/http-exception";
+import { loadConfig } from "./config/config";
+import { describeProblem } from "./config/config-check";
+import { mountChannelRoutes } from "./channels/routes";
+import { logEvent } from "./shared/log";
+import { runMediaRetention } from "./media/media-retention";
+import { mediaRoute } from "./media/media-route";
+import { settingsReport } from "./config/require-config";
+import { triggerRoute } from "./triggers/trigger-route";
+import { webRoute } from "./web/web-route";
+import { webReviewRoute } from "./changes/web-review-route";
+import { webLiveRoute } from "./web/web-live-route";
+import { handoffRoute } from "./handoff/handoff-route";
+import { githubRoute } from "./github/github-webhook";
+
+export { PhoneAgent } from "./phone-agent";
+export { UserDirectory } from "./directory/user-directory";
+
+const app = new Hono<{ Bindings: Env }>();
+
+// 200 only when the relay can take a message; else 503 with the settings to fix, by name (src/config/config-check.ts).
+app.get("/health", (c) => {
+  const { problems } = settingsReport(c.env);
+  if (problems.length === 0) return c.json({ ok: true });
+  return c.json({ ok: false, settings: problems.map((p) => p.name), problems: problems.map(describeProblem) }, 503);
+});
+
+// Each channel's webhooks, with their own checks (docs/relay.md, docs/channels.md).
+mountChannelRoutes(app);
+// Stored media behind signed, expiring links (a channel's provider and the agent VM fetch them; docs/relay.md "Media").
+app.route("/media", mediaRoute);
+// Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
+// Its draft review (comments on a change's lines, "Send review"), under the same links; first, for /web/review.js.
+app.route("/web", webReviewRoute);
+// Its live part (the run as it happens, stop and answer from the page), under the same links.
+app.route("/web", webLiveRoute);
+app.route("/web", webRoute);
+// /handoff's shell line: its script, and the conversation as a git bundle, once (docs/relay.md "Handing off").
+app.route("/h", handoffRoute);
+// HTTP triggers: a Bearer token that can fire one trigger and nothing else (docs/github.md "Triggers").
+app.route("/triggers", triggerRoute);
+// GitHub's webhooks for the repositories users watch (docs/github.md).
+app.route("/github", githubRoute);
+
+app.notFound((c) => c.json({ error: "not_found" }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof HTTPException) {
+    return c.json({ error: error.message }, error.status);
+  }
+  const requestId = crypto.randomUUID();
+  logEvent("request_failed", { requestId, path: new URL(c.req.url).pathname, error: error.message });
+  return c.json({ error: "internal error", requestId }, 500);
+});
+
+export default {
+  /** The settings are checked (and any problem logged) at an isolate's first request, whatever it asks. */
+  fetch(request, env, ctx) {
+    settingsReport(env);
+    return app.fetch(request, env, ctx);
+  },
+  /** The daily Cron Trigger (wrangler.toml `[triggers]`): stored media past MEDIA_RETENTION_DAYS are deleted. */
+  async scheduled(controller, env): Promise<void> {
+    const loaded = loadConfig(env);
+    if (!loaded.ok) {
+      logEvent("config_invalid", { problems: loaded.problems });
+      return;
+    }
+    await runMediaRetention(env.MEDIA, loaded.config, controller.scheduledTime, logEvent);
+  },
+} satisfies ExportedHandler<Env>;

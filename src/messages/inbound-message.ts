@@ -1,0 +1,27 @@
+// A message as it reaches the user's object (from any channel's route), and what became of it:
+// the inbox (agent/inbox.ts) routes it, and the commands that answer a message rather than a
+// /command (ship-commands.ts's yes or no) return the same outcome.
+import type { TapOutcome } from "../channels/channel";
+import type { InboundRoute } from "./inbound-route";
+import type { Media, MessageSource } from "./messages-repo";
+import type { VmAction } from "../conversations/conversation-commands";
+
+export type InboundMessage = {
+  messageId: string;
+  body: string;
+  media: Media[];
+  /** A tapped button's id (the payload the relay gave it); the body is its title. */
+  buttonPayload?: string | null;
+  receivedAt: number;
+  /** The Worker's externally visible origin, for the status callback URL. */
+  publicOrigin: string;
+  /** The chat it was written in; absent: the object's own phone on WhatsApp. */
+  source?: MessageSource;
+  /** What started it when the user did not write it (a GitHub event, an HTTP trigger). */
+  origin?: string;
+  /** The channel's id of the relay's message it quotes (its outbox row's sent_ref): a comment on the change that message showed. */
+  repliedTo?: string;
+};
+
+/** `command`: as its user typed it (messages/inbound-route.ts typedCommand), for the log. `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */
+export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null; tap?: TapOutcome };

@@ -1,0 +1,257 @@
+// The durable outbox: every message to the user, each to one chat of one channel, sent in order,
+// with the delivery its channel reports.
+import * as z from "zod/mini";
+import { CHANNEL_NAMES } from "../channels";
+import type { MessageSource } from "../messages/messages-repo";
+import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "../shared/due-times-repo";
+import { memo, memoBy, type Sql } from "../shared/sql";
+
+const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
+export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;
+
+type OutboxRow = {
+  id: number;
+  dedupe_key: string;
+  body: string;
+  content_sid: string | null;
+  content_variables: string | null;
+  buttons: string | null;
+  media: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  error_code: string | null;
+  created_at: number;
+  channel: string;
+  chat: string | null;
+  sent_ref: string | null;
+};
+
+/**
+ * Where a message goes: a chat on a channel, as messages record where they came from (chat null:
+ * the object's own phone on WhatsApp).
+ */
+export type OutboxTarget = MessageSource;
+const ChannelSchema = z.enum(CHANNEL_NAMES);
+
+/** A quick-reply button: what it says, and the payload a tap sends back. */
+/** `typed`: what the user may type instead, named in the text where no button can be shown. */
+export type QuickReplyButton = { title: string; id: string; typed?: string };
+export const ButtonsSchema = z.array(z.object({ title: z.string(), id: z.string(), typed: z.optional(z.string()) }));
+
+/** A file the agent sends: staged on the VM (`source`), then copied to R2 (`stored`) or not (`failed`). */
+export type OutboxMedia = {
+  source: { vmRunId: string; fileId: string; name: string; contentType: string; size: number };
+  stored?: { key: string; createdAt: number; contentType: string };
+  failed?: string;
+  /** A picture whose detail matters (a /diff): a channel that recompresses photos sends it as a file. */
+  keepSharp?: boolean;
+};
+const OutboxMediaSchema = z.object({
+  source: z.object({ vmRunId: z.string(), fileId: z.string(), name: z.string(), contentType: z.string(), size: z.number() }),
+  stored: z.optional(z.object({ key: z.string(), createdAt: z.number(), contentType: z.string() })),
+  failed: z.optional(z.string()),
+  keepSharp: z.optional(z.boolean()),
+});
+
+type OutboxItem = {
+  id: number;
+  dedupeKey: string;
+  body: string;
+  contentSid: string | null;
+  contentVariables: string | null;
+  /** Quick-reply buttons under `body` (an approval prompt); `body` alone says the same. */
+  buttons: QuickReplyButton[] | null;
+  media: OutboxMedia | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  errorCode: string | null;
+  createdAt: number;
+  to: OutboxTarget;
+  /** The channel's id of the sent message (WhatsApp's SID, Telegram's message_id): what an edit or a delivery report finds it by. */
+  sentRef: string | null;
+};
+
+function toItem(row: OutboxRow): OutboxItem {
+  return {
+    id: row.id,
+    dedupeKey: row.dedupe_key,
+    body: row.body,
+    contentSid: row.content_sid,
+    contentVariables: row.content_variables,
+    buttons: row.buttons === null ? null : ButtonsSchema.parse(JSON.parse(row.buttons)),
+    media: row.media === null ? null : OutboxMediaSchema.parse(JSON.parse(row.media)),
+    status: OutboxStatusSchema.parse(row.status),
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    errorCode: row.error_code,
+    createdAt: row.created_at,
+    to: { channel: ChannelSchema.parse(row.channel), chat: row.chat },
+    sentRef: row.sent_ref,
+  };
+}
+
+// Later statuses never go back to earlier ones: callbacks can arrive out of order.
+const STATUS_RANK: Record<OutboxStatus, number> = {
+  pending: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+  undelivered: 5,
+  failed: 5,
+};
+
+/**
+ * `dueTimes`: where the outbox's next due time is kept (the head's next attempt, or a file's next
+ * copy); every write that can move it stores it.
+ */
+export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
+  const repo = {
+    /**
+     * Adds a message once per `dedupeKey`; a replayed event adds nothing. `notBefore` delays the
+     * first send and `attempts` carries earlier sends of the same text (a resend's backoff).
+     */
+    add(m: {
+      dedupeKey: string;
+      body: string;
+      contentSid?: string;
+      contentVariables?: string;
+      buttons?: QuickReplyButton[] | null;
+      media?: OutboxMedia | null;
+      held?: boolean;
+      attempts?: number;
+      notBefore?: number;
+      /** Set on the agent's replies only: a conversation's transcript reads them. */
+      conversationId?: number;
+      /** The chat it goes to; unset: the object's own phone on WhatsApp. */
+      to?: OutboxTarget;
+      now: number;
+    }): boolean {
+      const buttons = m.buttons ? JSON.stringify(m.buttons) : null;
+      const media = m.media ? JSON.stringify(m.media) : null;
+      const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, media, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at, channel, chat)
+        VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, ${buttons}, ${media}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
+          ${m.conversationId ?? null}, ${m.now}, ${m.now}, ${m.to?.channel ?? "whatsapp"}, ${m.to?.chat ?? null})
+        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
+      return rows.length === 1;
+    },
+    /**
+     * Adds a message, or rewrites its text while it is still waiting to be sent (the one
+     * acknowledgement per run counts the messages that wait); once sent, nothing changes.
+     */
+    upsertPending(m: { dedupeKey: string; body: string; to?: OutboxTarget; now: number }): void {
+      sql`INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, created_at, updated_at, channel, chat)
+        VALUES (${m.dedupeKey}, ${m.body}, 'pending', ${m.now}, ${m.now}, ${m.now}, ${m.to?.channel ?? "whatsapp"}, ${m.to?.chat ?? null})
+        ON CONFLICT (dedupe_key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+        WHERE outbox.status = 'pending' AND outbox.attempts = 0 AND outbox.body != excluded.body`;
+    },
+    /**
+     * Whether upsertPending could still change this message: there is none yet, or it was never
+     * tried. Remembered until the outbox changes (asked for every message that waits behind a run).
+     */
+    canRewrite: memoBy(sql, (dedupeKey: string): boolean => {
+      const row = sql<{ status: string; attempts: number }>`SELECT status, attempts FROM outbox WHERE dedupe_key = ${dedupeKey}`[0];
+      return !row || (row.status === "pending" && row.attempts === 0);
+    }),
+    /** The first message not yet handed to its channel: later ones wait behind it to keep order. Asked on every step. */
+    head: memo(sql, (): OutboxItem | null => {
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 ORDER BY id LIMIT 1`[0];
+      return row ? toItem(row) : null;
+    }),
+    /** Keeps a free-form message until the user writes again (outside WhatsApp's 24-hour window). */
+    hold(id: number, now: number): void {
+      sql`UPDATE outbox SET held = 1, status = 'pending', updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** Whether anything waits for the user to write again: most messages find nothing held. */
+    anyHeld: memo(sql, (): boolean => sql`SELECT 1 FROM outbox WHERE held = 1 LIMIT 1`.length > 0),
+    releaseHeld(now: number): number {
+      return sql`UPDATE outbox SET held = 0, next_attempt_at = ${now}, updated_at = ${now} WHERE held = 1 RETURNING id`.length;
+    },
+    /** The agent's replies in a conversation, newest first. */
+    repliesIn(conversationId: number, limit: number): { text: string; at: number }[] {
+      return sql<{ body: string; created_at: number }>`SELECT body, created_at FROM outbox WHERE conversation_id = ${conversationId}
+        ORDER BY id DESC LIMIT ${limit}`.map((r) => ({ text: r.body, at: r.created_at }));
+    },
+    countHeld(): number {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE held = 1`[0]?.n ?? 0;
+    },
+    // Each send's outcome is one write that also counts the attempt (no write before the call:
+    // the object sends one message at a time, so nothing else can take the head meanwhile).
+    /** Sent: `ref` is the channel's id of it, what an edit or a delivery report finds it by (null: none given). */
+    markSent(id: number, ref: string | null, now: number): void {
+      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = ${ref}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** The channel's id of the message sent under `dedupeKey` (the first progress update, to edit it). */
+    sentRefOf(dedupeKey: string): string | null {
+      return sql<{ sent_ref: string | null }>`SELECT sent_ref FROM outbox WHERE dedupe_key = ${dedupeKey} AND status = 'sent'`[0]?.sent_ref ?? null;
+    },
+    /** The key of the message sent to `channel` as `ref` (a reply quoting it names it so); null: none of ours. */
+    keyOfSent(channel: OutboxTarget["channel"], ref: string): string | null {
+      return sql<{ dedupe_key: string }>`SELECT dedupe_key FROM outbox WHERE sent_ref = ${ref} AND channel = ${channel} LIMIT 1`[0]?.dedupe_key ?? null;
+    },
+    /** Not before `at`, without counting an attempt (a chat's pace). */
+    defer(id: number, at: number, now: number): void {
+      sql`UPDATE outbox SET next_attempt_at = ${at}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** Fails every message still waiting for `to` (a chat that refused the bot); returns how many. */
+    failPendingTo(to: OutboxTarget, errorCode: string, now: number): number {
+      return sql`UPDATE outbox SET status = 'failed', error_code = ${errorCode}, updated_at = ${now}
+        WHERE status IN ('pending', 'sending') AND channel = ${to.channel} AND chat IS ${to.chat} RETURNING id`.length;
+    },
+    markRetry(id: number, at: number, errorCode: string, now: number): void {
+      sql`UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now}
+        WHERE id = ${id}`;
+    },
+    markFailed(id: number, errorCode: string, now: number, counted = true): void {
+      sql`UPDATE outbox SET status = 'failed', attempts = attempts + ${counted ? 1 : 0}, error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** Applies a channel's delivery report on the message it sent as `ref`; returns the updated item, or null for an unknown one. */
+    applyStatus(ref: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE sent_ref = ${ref} ORDER BY id LIMIT 1`[0];
+      if (!row) return null;
+      const current = OutboxStatusSchema.parse(row.status);
+      if (STATUS_RANK[status] <= STATUS_RANK[current]) {
+        return toItem(row);
+      }
+      sql`UPDATE outbox SET status = ${status}, error_code = ${errorCode ?? row.error_code}, updated_at = ${now}
+        WHERE id = ${row.id}`;
+      return toItem({ ...row, status, error_code: errorCode ?? row.error_code });
+    },
+    /** Files still to be copied from the VM (whatever their place in the queue: a held one too). */
+    filesToCopy: memo(sql, (): OutboxItem[] =>
+      // Each half reads one of the small partial indexes (due, held), never the whole table.
+      sql<OutboxRow>`SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND held = 0 AND media IS NOT NULL
+        UNION ALL SELECT * FROM outbox WHERE held = 1 AND media IS NOT NULL ORDER BY id`
+        .map(toItem)
+        .filter((i) => !i.media?.stored && !i.media?.failed),
+    ),
+    setMedia(id: number, media: OutboxMedia, now: number): void {
+      sql`UPDATE outbox SET media = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    /** Forgets the messages with a key in [from, to) not yet handed to a channel (a key range: the unique index serves it). */
+    dropUnsent(range: { from: string; to: string }): number {
+      return sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' RETURNING id`.length;
+    },
+    /** How many messages have a key in [from, to). */
+    countKeys(range: { from: string; to: string }): number {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to}`[0]?.n ?? 0;
+    },
+    /** When the outbox next has work: its stored time, one table for every unit. */
+    nextDueAt: (): number | null => dueTimes.of("outbox"),
+    pruneFinished(before: number): void {
+      sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;
+    },
+  };
+  // The head's next attempt, or an earlier copy of a file still to copy.
+  const nextAttemptAt = (): number | null => {
+    let at = repo.head()?.nextAttemptAt ?? null;
+    for (const file of repo.filesToCopy()) if (at === null || file.nextAttemptAt < at) at = file.nextAttemptAt;
+    return at;
+  };
+  // Every write but the prune, which removes only rows already handed to their channel.
+  const writes = ["add", "upsertPending", "hold", "releaseHeld", "markSent", "defer", "failPendingTo", "markRetry", "markFailed", "applyStatus", "setMedia", "dropUnsent"] as const;
+  return keepingDueTime(repo, { dueTimes, unit: "outbox", dueAt: nextAttemptAt, writes });
+}
+export type OutboxRepo = ReturnType<typeof createOutboxRepo>;

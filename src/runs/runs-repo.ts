@@ -1,0 +1,111 @@
+// Agent runs: one row per batch of messages, carried across its VM attempts; also the run log.
+// Every change of a row is a step of runs/run-lifecycle.ts, written by `write`.
+import * as z from "zod/mini";
+import type { Run } from "./run-lifecycle";
+import { memo, type Sql } from "../shared/sql";
+
+/** Built once: a schema per row costs CPU on the webhook path. */
+const RunPhaseSchema = z.enum(["waiting", "streaming", "finished"]);
+const RunContextSchema = z.enum(["chat", "fresh"]);
+
+export type { Run } from "./run-lifecycle";
+
+type RunRow = {
+  id: string;
+  vm_run_id: string;
+  phase: string;
+  vm_attempt: number;
+  transport_failures: number;
+  next_attempt_at: number;
+  session_id: string | null;
+  fresh_retry_used: number;
+  last_seq: number;
+  results: number;
+  cost_usd: number;
+  outcome: string | null;
+  created_at: number;
+  updated_at: number;
+  context: string;
+  conversation_id: number;
+  seed_transcript: number;
+  fork_session: number;
+};
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    vmRunId: row.vm_run_id,
+    phase: RunPhaseSchema.parse(row.phase),
+    vmAttempt: row.vm_attempt,
+    transportFailures: row.transport_failures,
+    nextAttemptAt: row.next_attempt_at,
+    sessionId: row.session_id,
+    freshRetryUsed: row.fresh_retry_used === 1,
+    lastSeq: row.last_seq,
+    results: row.results,
+    costUsd: row.cost_usd,
+    outcome: row.outcome,
+    createdAt: row.created_at,
+    context: RunContextSchema.parse(row.context),
+    conversationId: row.conversation_id,
+    seedTranscript: row.seed_transcript === 1,
+    forkSession: row.fork_session === 1,
+    attempt: null,
+  };
+}
+
+/** What a run's row holds of it: all but the attempt this instance has under way. */
+const stored = (r: Run) => [r.vmRunId, r.phase, r.vmAttempt, r.transportFailures, r.nextAttemptAt, r.sessionId, r.freshRetryUsed, r.lastSeq, r.results, r.costUsd, r.outcome, r.context, r.seedTranscript];
+const sameRow = (a: Run, b: Run) => a.id === b.id && stored(a).every((v, i) => v === stored(b)[i]);
+
+export function createRunsRepo(sql: Sql) {
+  const get = (id: string): Run | null => {
+    const row = sql<RunRow>`SELECT * FROM runs WHERE id = ${id}`[0];
+    return row ? toRun(row) : null;
+  };
+  const openAll = memo(sql, (): Run[] => sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at`.map(toRun));
+  return {
+    get,
+    /** The oldest run that is not finished yet (several may be: openAll). */
+    open: memo(sql, (): Run | null => {
+      // outcome is set with phase 'finished' and only then: the partial index runs_open covers it.
+      const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at LIMIT 1`[0];
+      return row ? toRun(row) : null;
+    }),
+    /** Every run not finished yet, oldest first: at most one chat run per conversation (runs/run-slots.ts), MAX_PARALLEL_RUNS in all. */
+    openAll,
+    /** Whether any run of the conversation (a chat's or an event's) is live: another conversation's runs are not its. */
+    liveIn: (conversationId: number): boolean => openAll().some((r) => r.conversationId === conversationId),
+    /** The chat run open in a conversation (its session's), if one is. */
+    openIn(conversationId: number): Run | null {
+      const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL AND conversation_id = ${conversationId} AND context = 'chat' ORDER BY created_at LIMIT 1`[0];
+      return row ? toRun(row) : null;
+    },
+    /** When a run last got an answer from the VM (a result; null: none kept): /status's "VM: last answered". */
+    lastAnsweredAt: (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE results > 0`[0]?.at ?? null,
+    /** When the last finished run ended (null: none kept): the Machine's idleness counts from it. */
+    lastFinishedAt: memo(sql, (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE phase = 'finished'`[0]?.at ?? null),
+    /**
+     * Writes a run as runs/run-lifecycle.ts's stepRun left it: `prev` is the run it stepped (null:
+     * a new one). Nothing is written when the row would not change (an attempt in memory only).
+     */
+    write(prev: Run | null, next: Run, now: number): void {
+      if (prev === null) {
+        // fork_session is set here once: a run never changes whose session it works in.
+        sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, fork_session, created_at, updated_at)
+          VALUES (${next.id}, ${next.vmRunId}, ${next.phase}, ${next.nextAttemptAt}, ${next.sessionId}, ${next.context}, ${next.conversationId}, ${next.forkSession ? 1 : 0}, ${next.createdAt}, ${now})`;
+        return;
+      }
+      if (sameRow(prev, next)) return;
+      sql`UPDATE runs SET vm_run_id = ${next.vmRunId}, phase = ${next.phase}, vm_attempt = ${next.vmAttempt}, transport_failures = ${next.transportFailures},
+          next_attempt_at = ${next.nextAttemptAt}, session_id = ${next.sessionId}, fresh_retry_used = ${next.freshRetryUsed ? 1 : 0}, last_seq = ${next.lastSeq},
+          results = ${next.results}, cost_usd = ${next.costUsd}, outcome = ${next.outcome}, context = ${next.context}, seed_transcript = ${next.seedTranscript ? 1 : 0},
+          updated_at = ${now}
+        WHERE id = ${next.id}`;
+    },
+    pruneFinished(before: number): void {
+      sql`DELETE FROM runs WHERE phase = 'finished' AND updated_at < ${before}`;
+    },
+  };
+}
+export type RunsRepo = ReturnType<typeof createRunsRepo>;

@@ -1,0 +1,102 @@
+// The private pages watching runs live, as the object's hibernating WebSockets (ctx.acceptWebSocket):
+// a socket costs nothing while no event flows, and outlives the object's eviction (its link's
+// scope, epoch and end are its attachment). Each run event the page shows is stored and numbered
+// first (web/live-events-repo.ts), then sent to the sockets of its conversation; a page that
+// reconnects names the last number it has and gets what came after, from the rows.
+import { cut, helloOf, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "./web-live";
+import type * as z from "zod/mini";
+import type { VmRunEvent } from "../protocol/vm/runs";
+import type { Approval } from "../approvals/approvals-repo";
+import type { LiveEventsRepo } from "./live-events-repo";
+import type { Log } from "../shared/log";
+
+/** Close codes the page's script reads: the link ended (expired or revoked), or the page asked for something else. */
+export const LIVE_CLOSE = { linkEnded: 4001, badRequest: 4400 } as const;
+
+export type LivePagesDeps = {
+  ctx: Pick<DurableObjectState, "acceptWebSocket" | "getWebSockets">;
+  repo: LiveEventsRepo;
+  approvalByRequest: (vmRunId: string, requestId: string) => Approval | null;
+  epoch: () => number;
+  log: Log;
+};
+
+/** A page's socket to open: the link the Worker opened, and the last event the page has. */
+export type LiveOpen = z.infer<typeof LiveOpenSchema>;
+
+export function createLivePages(d: LivePagesDeps) {
+  const attachmentOf = (ws: WebSocket): LiveAttachment | null => {
+    const parsed = LiveAttachmentSchema.safeParse(ws.deserializeAttachment());
+    return parsed.success ? parsed.data : null;
+  };
+  const send = (ws: WebSocket, message: unknown): void => {
+    try {
+      ws.send(JSON.stringify(message));
+    } catch {
+      // A socket closing meanwhile: its page reconnects and asks from its last number.
+    }
+  };
+  /** Whether `ws` may go on; a socket whose link ended is closed (its page says how to get a fresh one). */
+  const keep = (ws: WebSocket, now: number, epoch = d.epoch()): LiveAttachment | null => {
+    const a = attachmentOf(ws);
+    if (a && liveSocketValid(a, epoch, now)) return a;
+    ws.close(LIVE_CLOSE.linkEnded, "link ended");
+    return null;
+  };
+
+  /** Stores one event and sends it to the open pages of its conversation (and of every conversation). */
+  const publish = (conversationId: number, runId: string, body: LiveBody, at: number, source: string | null = null): LiveEvent | null => {
+    const event = d.repo.add({ conversationId, runId, at, body, source });
+    if (!event) return null;
+    // The epoch read once per event, not once per page.
+    const epoch = d.epoch();
+    for (const tag of liveTagsOf(conversationId)) for (const ws of d.ctx.getWebSockets(tag)) if (keep(ws, at, epoch)) send(ws, event);
+    return event;
+  };
+
+  return {
+    /** Accepts a page's socket (the link is checked by the caller) and sends it what it missed. */
+    open(request: LiveOpen, now: number): Response {
+      const pair = new WebSocketPair();
+      const [client, server] = [pair[0], pair[1]];
+      d.ctx.acceptWebSocket(server, liveTags(request.scope, request.epoch));
+      const attachment: LiveAttachment = { conversationId: request.scope.kind === "conversation" ? request.scope.conversationId : null, epoch: request.epoch, expiresAt: request.expiresAt, actUntil: request.actUntil };
+      server.serializeAttachment(attachment);
+      send(server, helloOf(attachment, now));
+      for (const event of d.repo.after(attachment.conversationId, request.since, LIVE_REPLAY_MAX)) send(server, event);
+      return new Response(null, { status: 101, webSocket: client });
+    },
+
+    /** Stores what `event` of a run shows on the page, and sends it to the pages of its conversation. */
+    record(run: { id: string; vmRunId: string; conversationId: number }, event: VmRunEvent, at: number): void {
+      const bodies: LiveBody[] = liveBodiesOf(event);
+      if (event.type === "approval_request") {
+        const a = d.approvalByRequest(run.vmRunId, event.requestId);
+        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description, ...(event.edit ? { diff: cut(event.edit.diff) } : {}) });
+      }
+      // Keyed by the VM's own numbering: a progress line read again (it moves no stored seq) is not shown twice.
+      bodies.forEach((body, part) => publish(run.conversationId, run.id, body, at, `${run.vmRunId}:${event.seq}:${part}`));
+    },
+
+    publish,
+
+    /** After /web revoke: every socket of an older link closes now (a page open meanwhile sees no more). */
+    closeRevoked(now: number): number {
+      let closed = 0;
+      for (const ws of d.ctx.getWebSockets()) {
+        if (!attachmentOf(ws)) continue;
+        if (!keep(ws, now)) closed++;
+      }
+      if (closed > 0) d.log("live_sockets_closed", { closed, why: "revoked" });
+      return closed;
+    },
+
+    /** A message from a page: only a ping is expected (it keeps proxies from closing a quiet socket). */
+    message(ws: WebSocket, message: string | ArrayBuffer, now: number): void {
+      if (!keep(ws, now)) return;
+      if (message === "ping") send(ws, { type: "pong" });
+      else ws.close(LIVE_CLOSE.badRequest, "unexpected message");
+    },
+  };
+}
+export type LivePages = ReturnType<typeof createLivePages>;

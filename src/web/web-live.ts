@@ -1,0 +1,137 @@
+// The private page's live part: what of a run's stream the page shows as it happens (a tool call as
+// its progress line names it, the agent's text, an approval, the change line, the end), how it is
+// stored and sent (JSON read back with zod), and what an open link may do. Pure: the object stores
+// the events, numbers them, and sends them to the sockets it holds (web/live-pages.ts).
+import "../shared/zod-messages";
+import * as z from "zod/mini";
+import type { VmRunEvent } from "../protocol/vm/runs";
+import { changeTotals } from "../changes/run-change";
+import type { WebScope } from "./web-token";
+
+/** The agent's text and an approval's description are cut here: the page links to the whole run. */
+export const LIVE_TEXT_MAX_CHARS = 4_000;
+/** Only a link sent this recently may stop a run or answer an approval: a forwarded old link watches only. */
+export const LIVE_ACT_MS = 60 * 60_000;
+/** A page that reconnects gets at most this many events it missed (its run's, normally far fewer). */
+export const LIVE_REPLAY_MAX = 500;
+
+export const LiveBodySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("tool"), text: z.string() }),
+  z.object({ kind: z.literal("text"), text: z.string() }),
+  /** `diff`: an edit's diff as text (what the chat's picture draws), cut to LIVE_TEXT_MAX_CHARS. */
+  z.object({ kind: z.literal("approval"), approvalId: z.number().check(z.int(), z.positive()), tool: z.string(), text: z.string(), diff: z.optional(z.string()) }),
+  z.object({ kind: z.literal("answered"), approvalId: z.number().check(z.int(), z.positive()), text: z.string() }),
+  z.object({ kind: z.literal("change"), text: z.string() }),
+  z.object({ kind: z.literal("end"), text: z.string() }),
+  z.object({ kind: z.literal("failed"), text: z.string() }),
+]);
+export type LiveBody = z.infer<typeof LiveBodySchema>;
+
+/** One numbered event as the page gets it: `seq` grows by one per event of the phone's object, never reused. */
+export type LiveEvent = LiveBody & { seq: number; runId: string; at: number };
+
+export const cut = (text: string, max = LIVE_TEXT_MAX_CHARS) => (text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text);
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the page shows of one event of a run's stream (none for the stream's bookkeeping). An
+ * approval is shown from its stored row (its number, its words), so the caller adds it.
+ */
+export function liveBodiesOf(event: VmRunEvent): LiveBody[] {
+  const change = (event.type === "done" || event.type === "error") && event.change ? changeTotals(event.change.files) : null;
+  switch (event.type) {
+    case "progress":
+      return [{ kind: "tool", text: cut(event.text, 500) }];
+    case "result":
+      return event.text.trim() === "" ? [] : [{ kind: "text", text: cut(event.text) }];
+    case "done":
+      return [...changeBody(change), { kind: "end", text: "The run is over: its reply went to the chat." }];
+    case "error":
+      return [...changeBody(change), { kind: "failed", text: event.code === "cancelled" ? "The run was stopped." : `The run ended without finishing (${event.code.replace(/_/g, " ")}).` }];
+    default:
+      return [];
+  }
+}
+
+function changeBody(change: ReturnType<typeof changeTotals> | null): LiveBody[] {
+  if (!change || change.files === 0) return [];
+  return [{ kind: "change", text: `${plural(change.files, "file", "files")} changed, +${change.insertions} −${change.deletions}` }];
+}
+
+/** The tags a page's socket is held under: its conversation's (or every conversation's), and its link epoch's. */
+export function liveTags(scope: Exclude<WebScope, { kind: "dashboard" }>, epoch: number): string[] {
+  return [scope.kind === "all" ? "live:all" : `live:c${scope.conversationId}`, `epoch:${epoch}`];
+}
+
+/** The tags under which the sockets that should get an event of `conversationId` are held. */
+export const liveTagsOf = (conversationId: number) => [`live:c${conversationId}`, "live:all"];
+
+/** What the object keeps with a socket (serializeAttachment): it survives the object's eviction. */
+export const LiveAttachmentSchema = z.object({
+  conversationId: z.nullable(z.number().check(z.int(), z.positive())),
+  epoch: z.number().check(z.int(), z.nonnegative()),
+  expiresAt: z.number(),
+  actUntil: z.number(),
+});
+export type LiveAttachment = z.infer<typeof LiveAttachmentSchema>;
+
+/** Whether a held socket should still get events at `now`: its link has not expired nor been revoked. */
+export function liveSocketValid(a: LiveAttachment, epoch: number, now: number): boolean {
+  return a.epoch === epoch && a.expiresAt > now;
+}
+
+/** Until when a link issued at `issuedAt` may stop and answer: an hour after it was sent, and never past its own end. */
+export function actUntilOf(issuedAt: number | null, expiresAt: number): number {
+  return issuedAt === null ? 0 : Math.min(issuedAt + LIVE_ACT_MS, expiresAt);
+}
+
+/** The first message on a socket: whether this link may stop and answer, and until when. */
+export function helloOf(a: LiveAttachment, now: number): { type: "hello"; canAct: boolean; actUntil: number; note: string | null } {
+  const canAct = a.actUntil > now;
+  return { type: "hello", canAct, actUntil: a.actUntil, note: canAct ? null : WATCH_ONLY };
+}
+
+export const WATCH_ONLY = "This link is more than an hour old: it can watch, not stop or answer. Send /web in the chat for a fresh link.";
+
+/** A page's write (stop the run, answer an approval), as its script posts it. */
+export const LiveActionSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("stop") }),
+  z.object({ kind: z.literal("answer"), approvalId: z.number().check(z.int(), z.positive()), answer: z.enum(["yes", "no"]) }),
+]);
+export type LiveAction = z.infer<typeof LiveActionSchema>;
+
+/** The socket's query: the last event the page has (0: none), as a decimal number. */
+export function sinceOf(raw: string | null): number | null {
+  if (raw === null || raw === "") return 0;
+  return /^(0|[1-9][0-9]{0,14})$/.test(raw) ? Number(raw) : null;
+}
+
+/** What the Worker tells the object when it hands over a page's socket (the link it opened, the page's last number). */
+export const LiveOpenSchema = z.object({
+  scope: z.discriminatedUnion("kind", [z.object({ kind: z.literal("conversation"), conversationId: z.number().check(z.int(), z.positive()) }), z.object({ kind: z.literal("all") })]),
+  epoch: z.number().check(z.int(), z.nonnegative()),
+  expiresAt: z.number(),
+  actUntil: z.number(),
+  since: z.number().check(z.int(), z.nonnegative()),
+});
+/** The header that carries it (the object is reached only through the Worker, which sets it). */
+export const LIVE_OPEN_HEADER = "x-live-open";
+
+/** What the page shows in place of a question once it is closed, however it closed (the chat, the page, the run). */
+export function approvalClosedText(status: "allowed" | "denied" | "expired" | "stopped" | "ended"): string {
+  switch (status) {
+    case "allowed":
+      return "Allowed.";
+    case "denied":
+      return "Denied.";
+    case "expired":
+      return "Denied: nobody answered in time.";
+    case "stopped":
+      return "Closed: the run was stopped.";
+    case "ended":
+      return "Closed: the run ended before an answer.";
+  }
+}
+
+/** Added once to a long run's first update in the chat: where to watch it (the page, opened at its live part). */
+export const watchLiveLine = (url: string) => `👀 Watch it live, stop it or answer it on the page: ${url}`;
