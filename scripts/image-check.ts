@@ -14,7 +14,7 @@ import { OFFLINE_MODEL_KEY, VmStreamLineSchema, isTerminal, type VmRunEvent } fr
 import { startAnthropicStandIn, type AnthropicStandIn } from "../test/stand-ins/anthropic-api";
 import { finalState, parseDockerfile } from "./image/dockerfile";
 import { buildCommand, cleanupCommands, ENGINES, IMAGE_TAG, imageIdCommand, pickEngine, prepareCommand, probeArgs, sizeCommand, startCommand, type Command, type Engine } from "./image/engine-plan";
-import { freePort } from "./stack/ports";
+import { freePort } from "../emulator/tools/free-port";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DOCKERFILE = "vm/Dockerfile";

@@ -5,7 +5,7 @@
 // the stack plan passes no --persist-to), so a restart in the same directory finds the same state.
 import { createWriteStream } from "node:fs";
 import type { LocalVars } from "../../scripts/stack/dev-vars";
-import { descendantsOf, readProcessTable } from "../../scripts/stack/process-tree";
+import { descendantsOf, readProcessTable } from "../../emulator/tools/process-tree";
 import { launchStack, type Stack } from "../../scripts/stack/stack";
 import { localUrls, type ChildName, type StackUrls } from "../../scripts/stack/stack-children";
 import { freeStackPorts, planTestStack, writeTestDevVars } from "../../test/e2e/helpers/e2e-stack";

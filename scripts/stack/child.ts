@@ -2,7 +2,7 @@
 // prefixed with its source, stopped as a whole group (and whatever left the group) on request.
 import { spawn } from "node:child_process";
 import { flushLines, prefixed, prefixOf, takeLines, type LineBuffer } from "./line-buffer";
-import { descendantsOf, isAlive, readProcessTable } from "./process-tree";
+import { descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
 import { guardGroup } from "./reaper";
 import type { ChildName, ChildSpec } from "./stack-children";
 

@@ -43,19 +43,6 @@ export function describeTakenPorts(host: string, taken: TakenPort[]): string[] {
   ];
 }
 
-/** A port the system just handed out, for tests that must not collide with a running stack. */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Linux's default ephemeral range, for a system that does not say its own; macOS and Windows use 49152-65535. */
 const DEFAULT_EPHEMERAL: readonly [number, number] = [32768, 60999];
 /** The lowest port a test stack takes: above the well-known and most registered services' ports. */

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it, onTestFinished, vi } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
-import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
+import { descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
 import { createResources, type Resources } from "../helpers/resources";
 import { eventually } from "./helpers/emulator-api";
 import { startE2eStack, type E2eStack } from "./helpers/e2e-stack";

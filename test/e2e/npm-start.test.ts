@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { chooseDataDir, sharedStateDirOf } from "../../scripts/stack/data-dir";
 import { takeLines, type LineBuffer } from "../../scripts/stack/line-buffer";
 import { findTakenPorts } from "../../scripts/stack/ports";
-import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
+import { descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
 import { DEFAULT_PORTS, HOST, localUrls } from "../../scripts/stack/stack-children";
 import { holdDefaultPorts } from "./helpers/default-ports-lock";
 import { eventually, replyTo, sentTo } from "./helpers/emulator-api";

@@ -1,7 +1,7 @@
 // A stack child is stopped as a whole: its process group, and what left the group, leaving nothing behind.
 import { expect, it } from "vitest";
 import { spawnChild } from "../../scripts/stack/child";
-import { isAlive } from "../../scripts/stack/process-tree";
+import { isAlive } from "../../emulator/tools/process-tree";
 import type { ChildSpec } from "../../scripts/stack/stack-children";
 
 /** Ignores SIGTERM forever, as a stuck process would. */

@@ -1,7 +1,8 @@
 // The port check that lets a second `npm start` refuse before starting anything.
 import { createServer, type Server } from "node:net";
 import { expect, it, onTestFinished } from "vitest";
-import { describeTakenPorts, ephemeralRange, findTakenPorts, freeListenPorts, freePort, listenBlockStarts } from "../../scripts/stack/ports";
+import { describeTakenPorts, ephemeralRange, findTakenPorts, freeListenPorts, listenBlockStarts } from "../../scripts/stack/ports";
+import { freePort } from "../../emulator/tools/free-port";
 
 const HOST = "127.0.0.1";
 

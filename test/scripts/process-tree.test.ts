@@ -1,6 +1,6 @@
 // Finding every process a child started, even those that moved to a process group of their own.
 import { expect, it } from "vitest";
-import { descendantsOf, parseProcessTable } from "../../scripts/stack/process-tree";
+import { descendantsOf, parseProcessTable } from "../../emulator/tools/process-tree";
 
 const TABLE = [
   { pid: 10, ppid: 1 },

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
+import { descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
 import { guardGroup } from "../../scripts/stack/reaper";
 
 const REAPER = resolve(import.meta.dirname, "../../scripts/stack/reaper.ts");

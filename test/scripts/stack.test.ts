@@ -1,7 +1,7 @@
 // A stack whose start fails part way stops the children it had already started, and stops that
 // overlap (its own after a failed start, its owner's release) share one stop per child.
 import { expect, it } from "vitest";
-import { isAlive } from "../../scripts/stack/process-tree";
+import { isAlive } from "../../emulator/tools/process-tree";
 import { launchStack, StackStartError } from "../../scripts/stack/stack";
 import type { ChildName, ChildSpec } from "../../scripts/stack/stack-children";
 

@@ -83,6 +83,19 @@ describe("import circles", () => {
     expect(circles).toEqual([]);
   });
 
+  it("the emulator imports nothing of scripts/: the local stack starts the stand-ins, never the other way", () => {
+    const emulator = sourceFiles(join(ROOT, "emulator"));
+    const known = new Set(DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))));
+    const intoScripts = emulator.flatMap((file) =>
+      importsIn(file, readFileSync(file, "utf8"))
+        .map((specifier) => resolveImport(file, specifier, (path) => known.has(path)))
+        .filter((path): path is string => path !== null && relative(ROOT, path).startsWith("scripts/"))
+        .map((path) => `${relative(ROOT, file)} -> ${relative(ROOT, path)}`),
+    );
+    expect(emulator.length).toBeGreaterThan(50);
+    expect(intoScripts).toEqual([]);
+  });
+
   it.each([
     { path: "server.ts", want: "server.ts" },
     { path: "runs/run.ts", want: "runs" },

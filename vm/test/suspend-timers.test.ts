@@ -3,7 +3,7 @@
 // their awake time has passed.
 import { afterEach, expect, it } from "vitest";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
-import { descendantsOf, isAlive, readProcessTable } from "../../scripts/stack/process-tree";
+import { descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
 import { userPathsOf } from "../src/users/user-paths";
 import { processesIn, readEvents, TOKEN } from "./helpers/harness";
 import { spawnVm, type VmChild } from "./helpers/vm-child";

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { descendantsOf, isAlive, readProcessTable } from "../../../scripts/stack/process-tree";
+import { descendantsOf, isAlive, readProcessTable } from "../../tools/process-tree";
 
 export type MachineExit = { code: number | null; signal: NodeJS.Signals | null };
 

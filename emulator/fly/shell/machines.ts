@@ -5,7 +5,7 @@
 // Machine's process is given is machine-environment.ts's; the faults tests inject, machine-faults.ts's.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "../../../scripts/stack/ports";
+import { freePort } from "../../tools/free-port";
 import { durationMs } from "../core/durations";
 import { FlyErrors, type FlyError } from "../core/errors";
 import { generatedName, newInstanceId, newMachineId, newNonce, newVolumeId } from "../core/ids";
