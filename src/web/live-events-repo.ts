@@ -1,4 +1,4 @@
-// The private page's live events (migrations/0033_live_events.sql): what of each run a page shows as
+// The private page's live events (migrations/0034_live_events.sql): what of each run a page shows as
 // it happens, numbered by `seq`. The only writer of the table; web/web-live.ts says what an event is.
 import { type LiveBody, LiveBodySchema, type LiveEvent } from "./web-live";
 import { readJson } from "../shared/json-text";
