@@ -14,7 +14,7 @@ import type { RunsRepo } from "../runs/runs-repo";
 import type { SchedulesRepo } from "../schedules/schedules-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { SpendRepo } from "../usage/spend-repo";
-import type { StoppedChatsRepo } from "../directory/stopped-chats-repo";
+import type { StoppedChatsRepo } from "../outbox/stopped-chats-repo";
 import { timeZoneOf } from "../schedules/schedules-unit";
 import { type StopDeps, stopWork } from "../runs/stop";
 

@@ -16,7 +16,7 @@ import type { Sql } from "../shared/sql";
 import { createVmAnswersRepo } from "../runs/vm-answers-repo";
 import { createRunChangesRepo } from "../changes/run-changes-repo";
 import { createRunToolCallsRepo } from "../runs/run-tool-calls-repo";
-import { createStoppedChatsRepo } from "../directory/stopped-chats-repo";
+import { createStoppedChatsRepo } from "../outbox/stopped-chats-repo";
 import { createTriggersRepo } from "../triggers/triggers-repo";
 import { createGithubEventsRepo } from "../github/github-events-repo";
 import { createPullRequestsRepo } from "../github/pull-requests-repo";

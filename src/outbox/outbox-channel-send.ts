@@ -12,7 +12,7 @@ import { RESULT_WAITING } from "../media/media-replies";
 import type { Log } from "../shared/log";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { OutboxRepo, OutboxTarget } from "./outbox-repo";
-import type { StoppedChatsRepo } from "../directory/stopped-chats-repo";
+import type { StoppedChatsRepo } from "./stopped-chats-repo";
 
 type Head = NonNullable<ReturnType<OutboxRepo["head"]>>;
 

@@ -14,7 +14,7 @@ import type { Log } from "../shared/log";
 import { stepTime } from "../shared/step-time";
 import type { ChannelClients } from "../channels/clients";
 import type { ChatAddress } from "../channels/channel";
-import type { StoppedChatsRepo } from "../directory/stopped-chats-repo";
+import type { StoppedChatsRepo } from "./stopped-chats-repo";
 import type { OutboxWriter } from "./outbox-addressing";
 import { createChannelSender } from "./outbox-channel-send";
 

@@ -1,6 +1,6 @@
 // Chats that refused the bot for good (a Telegram user blocked it): nothing more is sent there
 // until the user writes from that chat again; an admin reads them in /users.
-import type { OutboxTarget } from "../outbox/outbox-repo";
+import type { OutboxTarget } from "./outbox-repo";
 import type { Sql } from "../shared/sql";
 
 export type StoppedChat = { channel: string; chat: string; stoppedAt: number; detail: string | null };
