@@ -14,7 +14,7 @@ import { parseDiffIndex } from "../changes/run-change";
 import { validateTimeZone } from "../schedules/schedule-validate";
 import { parseTriggerArgs } from "../triggers/triggers";
 
-export type { ParsedCommand, ScheduleAction } from "./parsed-command";
+export type { ParsedCommand } from "./parsed-command";
 
 /** Every command, as /help <topic> lists it (commands/help.ts). */
 export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }> = [

@@ -3,9 +3,11 @@
 // the others.
 import type { AdminCommand } from "../admin/command-admin";
 import type { LinkCommand } from "../directory/command-link";
-import type { ScheduleRequest } from "../schedules/schedule-validate";
-
-export type ScheduleAction = "pause" | "resume" | "delete" | "log" | "trust";
+import type { ScheduleCommand } from "../schedules/command-schedule";
+import type { ConversationCommand } from "../conversations/command-conversation";
+import type { GithubCommand } from "../github/command-github";
+import type { TriggerCommand } from "../triggers/triggers";
+import type { InvalidCommand } from "../shared/command-words";
 
 export type ParsedCommand =
   /** `topic`: /help <topic>, as typed (commands/help.ts reads it). */
@@ -14,14 +16,8 @@ export type ParsedCommand =
   | { type: "status"; checkVm: boolean }
   /** `/stop` alone: the current conversation's run; `/stop <name>`: that one's; `/stop all`: every live run. */
   | { type: "cancel"; target?: { name: string } | "all" }
-  /** `/new` alone and `/clear`: a fresh session in the current conversation's project. */
-  | { type: "new_session" }
-  | { type: "conversation_create"; name: string; repo: { url: string; branch: string | null } | null }
+  | ConversationCommand
   | { type: "conversation_list" }
-  /** A name or a number as /sessions shows them; resolved against the user's conversations. */
-  | { type: "conversation_switch"; target: string }
-  | { type: "conversation_rename"; name: string }
-  | { type: "conversation_delete"; name: string; confirmed: boolean }
   | { type: "deep"; on: boolean }
   | { type: "cost" }
   /** `/voice echo on|off`: the one-line echo of what a voice note was heard as; `/voice` alone shows it. */
@@ -30,12 +26,7 @@ export type ParsedCommand =
   | { type: "progress"; on: boolean | null }
   /** `/approvals` alone shows the current conversation's mode and rules. */
   | { type: "approvals"; action: "show" | "off" | "edits" | "on" | "forget" | "log" }
-  | { type: "git_show" }
-  | { type: "git_set"; field: "name" | "email"; value: string }
-  /** Not yet validated: pass `request` to validateScheduleSpec with the user's zone and now. */
-  | { type: "schedule_create"; request: ScheduleRequest }
-  | { type: "schedule_list" }
-  | { type: "schedule_manage"; action: ScheduleAction; id: number }
+  | ScheduleCommand
   | { type: "tz_show" }
   | { type: "tz_set"; timeZone: string }
   /** `/web`: a link to the current conversation's page; `all`: every conversation's; `revoke`: ends every link sent before. */
@@ -56,18 +47,11 @@ export type ParsedCommand =
    * each user's Machine and the app's unowned ones, which `sweep` destroys.
    */
   | { type: "vm_health"; sweep: boolean }
-  /** `/trigger add NAME PROMPT` (in the current conversation), `/trigger remove NAME`, `/triggers`. */
-  | { type: "trigger_add"; name: string; prompt: string }
-  | { type: "trigger_remove"; name: string }
-  | { type: "trigger_list" }
+  | TriggerCommand
   /** `/github` lists the watched repositories; watch answers with the webhook's URL and a new secret. */
-  | { type: "github"; action: "list" } | { type: "github"; action: "watch" | "unwatch"; repo: string }
-  /** `/github trust owner/repo`: its events' runs keep the conversation's approval mode; `untrust`: they ask before every action again. */
-  | { type: "github_trust"; repo: string; on: boolean }
-  /** `/autofix on|off` in the current conversation; `/autofix` alone shows it. */
-  | { type: "autofix"; on: boolean | null }
+  | GithubCommand
   /** Admin only (ADMIN_SENDERS): /users, /allow, /deny, /budget. */
   | AdminCommand
   /** /link [code], /unlink, /notify: one agent reached from two apps. */
   | LinkCommand
-  | { type: "invalid"; reason: string };
+  | InvalidCommand;

@@ -1,10 +1,20 @@
 // The arguments of the conversation commands (/new, /switch, /rename, /delete, /git): names,
 // repository URLs and git identities are checked here, so a bad one changes nothing.
-import type { ParsedCommand } from "../commands/parsed-command";
-import { firstWord } from "../shared/command-words";
+import { firstWord, type InvalidCommand } from "../shared/command-words";
 import { quoteInput } from "../shared/quote-input";
 
-const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
+/** The conversation commands' meanings. `/new` alone (and `/clear`) is a fresh session in the current conversation's project. */
+export type ConversationCommand =
+  | { type: "new_session" }
+  | { type: "conversation_create"; name: string; repo: { url: string; branch: string | null } | null }
+  /** A name or a number as /sessions shows them; resolved against the user's conversations. */
+  | { type: "conversation_switch"; target: string }
+  | { type: "conversation_rename"; name: string }
+  | { type: "conversation_delete"; name: string; confirmed: boolean }
+  | { type: "git_show" }
+  | { type: "git_set"; field: "name" | "email"; value: string };
+
+const invalid = (reason: string): InvalidCommand => ({ type: "invalid", reason });
 
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const NAME_RULE = "Names are 1-32 letters, digits, - or _.";
@@ -27,7 +37,7 @@ function nameOrReason(name: string): string | null {
 }
 
 /** `/new`, `/new <name>`, `/new <name> <git-url> [branch]`. */
-export function parseNewArgs(args: string): ParsedCommand {
+export function parseNewArgs(args: string): ConversationCommand | InvalidCommand {
   if (args === "") return { type: "new_session" };
   const [name, rest] = firstWord(args);
   const bad = nameOrReason(name);
@@ -44,7 +54,7 @@ export function parseNewArgs(args: string): ParsedCommand {
 }
 
 /** A one-name command: `/switch`, `/rename`. */
-export function parseNameArg(command: "switch" | "rename", args: string): ParsedCommand {
+export function parseNameArg(command: "switch" | "rename", args: string): ConversationCommand | InvalidCommand {
   const [name, extra] = firstWord(args);
   if (name === "" || extra !== "") return invalid(`Usage: /${command} <${command === "switch" ? "name or number" : "new name"}>.`);
   if (command === "switch") return /^\d{1,3}$/.test(name) || isConversationName(name) ? { type: "conversation_switch", target: name } : invalid(nameOrReason(name)!);
@@ -53,7 +63,7 @@ export function parseNameArg(command: "switch" | "rename", args: string): Parsed
 }
 
 /** `/delete <name> [yes]`. */
-export function parseDeleteArgs(args: string): ParsedCommand {
+export function parseDeleteArgs(args: string): ConversationCommand | InvalidCommand {
   const [name, rest] = firstWord(args);
   if (name === "") return invalid("Usage: /delete <name>, then /delete <name> yes to confirm.");
   const bad = nameOrReason(name);
@@ -63,7 +73,7 @@ export function parseDeleteArgs(args: string): ParsedCommand {
 }
 
 /** `/git`, `/git name <name>`, `/git email <email>`. */
-export function parseGitArgs(args: string): ParsedCommand {
+export function parseGitArgs(args: string): ConversationCommand | InvalidCommand {
   if (args === "") return { type: "git_show" };
   const [field, value] = firstWord(args);
   const which = field.toLowerCase();

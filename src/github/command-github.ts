@@ -1,6 +1,13 @@
 // The arguments of /github (watch, unwatch, trust, untrust, list) and /autofix (on, off, show).
-import type { ParsedCommand } from "../commands/parsed-command";
+import type { InvalidCommand } from "../shared/command-words";
 import { quoteInput } from "../shared/quote-input";
+
+/** /github's and /autofix's meanings. `/github trust owner/repo`: its events' runs keep the conversation's approval mode; `untrust`: they ask before every action again. `/autofix` alone shows it. */
+export type GithubCommand =
+  | { type: "github"; action: "list" }
+  | { type: "github"; action: "watch" | "unwatch"; repo: string }
+  | { type: "github_trust"; repo: string; on: boolean }
+  | { type: "autofix"; on: boolean | null };
 
 /** What /github asks of the directory. */
 export type GithubRequest = { action: "list" } | { action: "watch" | "unwatch"; repo: string };
@@ -15,7 +22,7 @@ function repoArg(text: string): string | null {
   return REPO.test(bare) && !bare.split("/").some((part) => part === "." || part === "..") ? bare : null;
 }
 
-export function parseGithubArgs(args: string): ParsedCommand {
+export function parseGithubArgs(args: string): GithubCommand | InvalidCommand {
   const words = args.split(/\s+/).filter(Boolean);
   if (words.length === 0) return { type: "github", action: "list" };
   const action = words[0]!.toLowerCase();
@@ -26,7 +33,7 @@ export function parseGithubArgs(args: string): ParsedCommand {
   return { type: "github", action: action as "watch" | "unwatch", repo };
 }
 
-export function parseAutofixArgs(args: string): ParsedCommand {
+export function parseAutofixArgs(args: string): GithubCommand | InvalidCommand {
   const setting = args.trim().toLowerCase();
   if (setting === "") return { type: "autofix", on: null };
   if (setting === "on" || setting === "off") return { type: "autofix", on: setting === "on" };

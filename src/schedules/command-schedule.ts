@@ -1,14 +1,22 @@
 // The arguments of /schedule: a new task (cron, every, every … at, at) or an action on one by
 // id. Only the shape is read here; whether the task is acceptable is validateScheduleSpec's decision.
 import { firstWord } from "../shared/command-words";
-import type { ParsedCommand, ScheduleAction } from "../commands/parsed-command";
+import type { InvalidCommand } from "../shared/command-words";
 import { quoteInput } from "../shared/quote-input";
 import type { ScheduleRequest, TaskContext } from "./schedule-validate";
 import { parseScheduleId } from "./schedule-validate";
 import { takeDaysAt } from "./schedule-days";
 import { takeWhen, WHEN_FORMS } from "./schedule-when";
 
-const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
+export type ScheduleAction = "pause" | "resume" | "delete" | "log" | "trust";
+
+/** /schedule's commands. A new task is not yet validated: pass `request` to validateScheduleSpec with the user's zone and now. */
+export type ScheduleCommand =
+  | { type: "schedule_create"; request: ScheduleRequest }
+  | { type: "schedule_list" }
+  | { type: "schedule_manage"; action: ScheduleAction; id: number };
+
+const invalid = (reason: string): InvalidCommand => ({ type: "invalid", reason });
 
 // Phones turn "--" into an en or em dash and straight quotes into curly ones; both are read.
 const DASHES = "(?:--|—|–)";
@@ -65,7 +73,7 @@ function takeWhenFields(kind: WhenFields["kind"], rest: string): { fields: WhenF
   return { fields: { kind, at: taken.when }, rest: taken.rest };
 }
 
-function newTask(kind: WhenFields["kind"], rest: string): ParsedCommand {
+function newTask(kind: WhenFields["kind"], rest: string): ScheduleCommand | InvalidCommand {
   const when = takeWhenFields(kind, rest);
   if ("reason" in when) return invalid(when.reason);
   const tail = takeContext(when.rest);
@@ -75,7 +83,7 @@ function newTask(kind: WhenFields["kind"], rest: string): ParsedCommand {
 }
 
 /** Parses what follows "/schedule". */
-export function parseScheduleArgs(args: string): ParsedCommand {
+export function parseScheduleArgs(args: string): ScheduleCommand | InvalidCommand {
   const [word, rest] = firstWord(args);
   const kind = word.toLowerCase();
   if (kind === "") return invalid(USAGE);

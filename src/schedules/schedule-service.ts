@@ -1,7 +1,7 @@
 // What the user can do with scheduled tasks, whether by /command or through the agent's tools:
 // every path goes through validateScheduleSpec and answers with one short text.
 import * as z from "zod/mini";
-import type { ScheduleAction } from "../commands/commands";
+import type { ScheduleAction } from "./command-schedule";
 import { type ManageOutcome, manageReply, scheduledReply, schedulesList, timeZoneSetReply } from "./schedules-replies";
 import { duplicateReply, findDuplicate } from "./schedule-duplicate";
 import { nextRunAt } from "./schedule-math";

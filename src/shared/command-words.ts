@@ -1,4 +1,8 @@
-// Splitting a command's arguments, shared by every command parser.
+// Splitting a command's arguments, shared by every command parser, and what a parser answers for
+// arguments it cannot take.
+
+/** Arguments a command cannot take: the reason is the reply. */
+export type InvalidCommand = { type: "invalid"; reason: string };
 
 /** Splits the first whitespace-separated word off `text`. */
 export function firstWord(text: string): [string, string] {

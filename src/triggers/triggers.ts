@@ -1,7 +1,6 @@
 // HTTP triggers as data: names, the /trigger command's arguments, the token in an Authorization
 // header compared in constant time, the id of the run a firing starts, and each trigger's rate.
-import type { ParsedCommand } from "../commands/parsed-command";
-import { firstWord } from "../shared/command-words";
+import { firstWord, type InvalidCommand } from "../shared/command-words";
 import { quoteInput } from "../shared/quote-input";
 import { quoteData } from "../github/github-quote";
 
@@ -32,10 +31,13 @@ export function validateTriggerName(raw: string): NameCheck {
   return { ok: false, reason: `A trigger's name is 1-32 letters, digits and inner hyphens (deploy-check), not “${quoteInput(raw, 40)}”.` };
 }
 
-const invalid = (reason: string): ParsedCommand => ({ type: "invalid", reason });
+/** `/trigger add NAME PROMPT` (in the current conversation), `/trigger remove NAME`, `/triggers`. */
+export type TriggerCommand = { type: "trigger_add"; name: string; prompt: string } | { type: "trigger_remove"; name: string } | { type: "trigger_list" };
+
+const invalid = (reason: string): InvalidCommand => ({ type: "invalid", reason });
 
 /** `/trigger add NAME PROMPT` and `/trigger remove NAME`. */
-export function parseTriggerArgs(args: string): ParsedCommand {
+export function parseTriggerArgs(args: string): TriggerCommand | InvalidCommand {
   const [action, rest] = firstWord(args);
   switch (action.toLowerCase()) {
     case "add": {
