@@ -31,7 +31,7 @@ import { fireTrigger, type TriggerFireOutcome, type TriggerFiring } from "./trig
 import type { DeliveryStatus } from "./outbox/outbox-unit";
 import { type GithubDelivery, receiveGithubDelivery } from "./github/github-deliveries";
 import { asksForAgent } from "./github/github-decide";
-import { canAskAgent } from "./github/github-guard";
+import { canAskAgent } from "./messages/event-guard";
 import { homeWatches } from "./github/github-watches-repo";
 import { type WebPageAnswer, type WebPageRequest, webLinkEpoch, webPageData } from "./web/web-page-data";
 import type { ReviewAnswer, ReviewRequest } from "./changes/review-drafts";

@@ -20,7 +20,7 @@ import {
 } from "./approvals";
 import { editSummary } from "./edit-preview";
 import { outboxKeys } from "../outbox/outbox-keys";
-import { eventPrefix, type RunEvent, runApprovals } from "../github/github-guard";
+import { eventPrefix, type RunEvent, runApprovals } from "../messages/event-guard";
 import { planAnswer } from "./approval-targets";
 import { nextReminder, type RemindedPrompt } from "./approval-reminders";
 import { formatInZone } from "../schedules/schedule-format";
@@ -149,7 +149,7 @@ export function createApprovals(d: ApprovalsDeps) {
 
   /**
    * `options.approvals` for a run in this conversation: absent when its mode is off. A run of
-   * an event the user did not trust asks before every action, whatever the mode (github/github-guard.ts).
+   * an event the user did not trust asks before every action, whatever the mode (messages/event-guard.ts).
    */
   const runOption = (conversationId: number, runId: string): ApprovalsOption | undefined => {
     const mode = modeOf(conversationId);

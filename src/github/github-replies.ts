@@ -1,6 +1,6 @@
 // What the relay says about GitHub: /github's watch, list and unwatch, /autofix, the notices of
 // CI and reviews on the pull requests it opened, and the prompts of the runs they start.
-import { oneLineOf, quoteData } from "./github-quote";
+import { oneLineOf, quoteData } from "../messages/stranger-quote";
 
 /** What to tick in the repository's webhook settings (Settings → Webhooks → Add webhook). */
 export const WEBHOOK_EVENTS = ["Check runs", "Check suites", "Issue comments", "Issues", "Pull requests", "Pull request reviews", "Pull request review comments"] as const;

@@ -2,7 +2,7 @@
 // fork of that session, so the user's next run hears of it in one line per such run, before the
 // user's words ("(Meanwhile a run started by acme/api#12 issue did: Fixed the crash in start.)").
 // Only the first line of its reply, flattened and cut: a summary, not a way in for its text. Pure.
-import { oneLineOf } from "../github/github-quote";
+import { oneLineOf } from "./stranger-quote";
 
 const MAX_LINE_CHARS = 200;
 

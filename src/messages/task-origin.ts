@@ -3,8 +3,8 @@
 // event, a trigger: with the user's yes, as every such tool call is asked) keeps that origin, and
 // each of its runs is that text's again: its prompt quoted as a stranger's, every action asked,
 // until the user trusts it (`/schedule trust <n>`) or its repository (`/github trust`). Pure.
-import type { RunEvent } from "../github/github-guard";
-import { quoteData } from "../github/github-quote";
+import type { RunEvent } from "./event-guard";
+import { quoteData } from "./stranger-quote";
 
 /** The event a task came from, as the run that made it carried it: its label ("acme/api#12 issue", "trigger deploy") and repository (null: a trigger). */
 export type TaskOrigin = RunEvent;

@@ -3,7 +3,7 @@
 // A task that runs in a fresh session, and a Claude Code slash command, each go alone: the
 // first must never see the user's session, the second must be the whole first input of a run.
 // An event's message (a GitHub event, a trigger: `origin` set) goes alone too, and nothing joins
-// its run: that run asks before every action (github/github-guard.ts), the user's own do not.
+// its run: that run asks before every action (messages/event-guard.ts), the user's own do not.
 type QueuedKind = "user" | "task_chat" | "task_fresh";
 export type QueuedRef = { id: string; kind: QueuedKind; conversationId: number; slash: boolean; origin?: string | null };
 type Batch = { ids: string[]; context: "chat" | "fresh"; conversationId: number };

@@ -7,7 +7,7 @@
 // run-effects. Each event is applied exactly once (its seq is stored with its effect).
 import { type VmRunEvent, VmStreamLineSchema } from "../protocol/vm/runs";
 import { injectable } from "./batching";
-import { eventPrefix } from "../github/github-guard";
+import { eventPrefix } from "../messages/event-guard";
 import { readLines } from "../shared/ndjson";
 import { nextProgressAt, openWait, type ProgressPacing, progressUpdateText } from "./progress-update";
 import { nextTickAt, TYPING_REFRESH_MS } from "./stream-ticks";

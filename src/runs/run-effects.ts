@@ -4,7 +4,7 @@
 // event (reconnect, eviction) changes nothing. It decides nothing itself.
 import type { VmRunEvent } from "../protocol/vm/runs";
 import { replyTarget } from "../messages/reply-target";
-import { eventPrefix } from "../github/github-guard";
+import { eventPrefix } from "../messages/event-guard";
 import { originOfRun, type TaskOrigin } from "../messages/task-origin";
 import { meanwhileLine } from "../messages/meanwhile";
 import type { MeanwhileRepo } from "../messages/meanwhile-repo";

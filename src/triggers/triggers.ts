@@ -2,7 +2,7 @@
 // header compared in constant time, the id of the run a firing starts, and each trigger's rate.
 import { firstWord, type InvalidCommand } from "../shared/command-words";
 import { quoteInput } from "../shared/quote-input";
-import { quoteData } from "../github/github-quote";
+import { quoteData } from "../messages/stranger-quote";
 
 /** A trigger's name: what the user types to remove it, and what /status and the page show. */
 const TRIGGER_NAME = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canAskAgent, eventPrefix, runApprovals, type RunEvent } from "../../src/github/github-guard";
+import { canAskAgent, eventPrefix, runApprovals, type RunEvent } from "../../src/messages/event-guard";
 import type { ApprovalsOption } from "../../src/protocol/vm/approvals";
 
 const TIMEOUT = 600_000;

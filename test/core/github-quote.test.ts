@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_QUOTED_CHARS, QUOTE_BAR, oneLineOf, quoteData } from "../../src/github/github-quote";
+import { MAX_QUOTED_CHARS, QUOTE_BAR, oneLineOf, quoteData } from "../../src/messages/stranger-quote";
 
 const source = { what: "issue acme/api#7", author: "mallory", url: "https://github.com/acme/api/issues/7" };
 /** The lines of a quote that are not the text's: the header and the end line. */

@@ -1,7 +1,7 @@
 // Where a task came from and how it runs (messages/task-origin.ts): the user's own, or an event's
 // until the user trusts it or its repository.
 import { describe, expect, it } from "vitest";
-import { QUOTE_BAR } from "../../src/github/github-quote";
+import { QUOTE_BAR } from "../../src/messages/stranger-quote";
 import { originOfRun, strangerTaskPrompt, type TaskProvenance, taskOriginText, taskRunsAs, trustReply } from "../../src/messages/task-origin";
 
 const ISSUE = { label: "acme/api#12 issue", repo: "acme/api" };

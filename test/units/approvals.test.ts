@@ -9,7 +9,7 @@ import { ApprovalAnswerRequestSchema } from "../../src/protocol/vm/approvals";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { useLocalVm } from "./helpers/local-vm";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";
-import type { RunEvent } from "../../src/github/github-guard";
+import type { RunEvent } from "../../src/messages/event-guard";
 
 const TIMEOUT_MS = 600_000;
 const t = useUnitDb();
