@@ -3,7 +3,7 @@
 // scope, epoch and end are its attachment). Each run event the page shows is stored and numbered
 // first (web/live-events-repo.ts), then sent to the sockets of its conversation; a page that
 // reconnects names the last number it has and gets what came after, from the rows.
-import { cut, helloOf, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "./web-live";
+import { cut, helloOf, startBody, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "./web-live";
 import type * as z from "zod/mini";
 import type { VmRunEvent } from "../protocol/vm/runs";
 import type { Approval } from "../approvals/approvals-repo";
@@ -76,6 +76,14 @@ export function createLivePages(d: LivePagesDeps) {
       }
       // Keyed by the VM's own numbering: a progress line read again (it moves no stored seq) is not shown twice.
       bodies.forEach((body, part) => publish(run.conversationId, run.id, body, at, `${run.vmRunId}:${event.seq}:${part}`));
+    },
+
+    /**
+     * A run of the conversation began: the pages open on it, with or without a run going, show their
+     * live part from here on. Stored once per run, whatever starts it again (a retry, an eviction).
+     */
+    started(run: { id: string; conversationId: number }, at: number): void {
+      publish(run.conversationId, run.id, startBody(), at, `${run.id}:start`);
     },
 
     publish,

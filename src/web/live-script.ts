@@ -1,6 +1,6 @@
-// The page's live script (served as /web/live.js, loaded only by a page with a run going): it opens
-// the page's socket (/web/<token>/live?since=<last event it has>), adds each event under "Live" as
-// it comes, says "live" while connected and "reconnecting" when not, and reconnects from its last
+// The page's live script (served as /web/live.js, loaded by a conversation's page): it opens the
+// page's socket (/web/<token>/live?since=<last event it has>), shows the live part (hidden while no
+// run is going) when a run starts, adds each event under "Live" as it comes, says "live" while connected and "reconnecting" when not, and reconnects from its last
 // number (an event already shown is never added twice). A link sent within the hour also gets
 // "Stop the run" and an approval's Yes / No. Text from the relay is set as text, never HTML.
 export const LIVE_SCRIPT = `"use strict";
@@ -15,7 +15,7 @@ export const LIVE_SCRIPT = `"use strict";
   var last = Number(box.getAttribute("data-since")) || 0;
   var running = box.getAttribute("data-running") === "1";
   var canAct = false, retry = 0, socket = null, ended = false;
-  var KINDS = { tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
+  var KINDS = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -96,6 +96,8 @@ export const LIVE_SCRIPT = `"use strict";
     }
     running = e.kind !== "end" && e.kind !== "failed";
     list.appendChild(li);
+    // A page opened with no run going: its live part shows from the run's first event.
+    box.hidden = false;
     controls();
   }
   function connect() {

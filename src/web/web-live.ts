@@ -16,6 +16,8 @@ export const LIVE_ACT_MS = 60 * 60_000;
 export const LIVE_REPLAY_MAX = 500;
 
 export const LiveBodySchema = z.discriminatedUnion("kind", [
+  /** A run of the conversation began: a page open with no run going shows its live part from here. */
+  z.object({ kind: z.literal("start"), text: z.string() }),
   z.object({ kind: z.literal("tool"), text: z.string() }),
   z.object({ kind: z.literal("text"), text: z.string() }),
   /** `diff`: an edit's diff as text (what the chat's picture draws), cut to LIVE_TEXT_MAX_CHARS. */
@@ -52,6 +54,9 @@ export function liveBodiesOf(event: VmRunEvent): LiveBody[] {
       return [];
   }
 }
+
+/** What the page shows when a run of its conversation begins (before the agent's first line: a Machine may take seconds to wake). */
+export const startBody = (): LiveBody => ({ kind: "start", text: "A run started: what it does shows here as it happens." });
 
 function changeBody(change: ReturnType<typeof changeTotals> | null): LiveBody[] {
   if (!change || change.files === 0) return [];

@@ -78,7 +78,7 @@ export function renderWebPage(page: WebPage, extras: PageExtras = NO_EXTRAS): st
   ).toString()}`;
 }
 
-/** Whether the page has a live part (one conversation's, with a run going): only then does it load its script. */
+/** Whether the page has a live part (one conversation's, with a run going or not): only then does it load its script. */
 const showsLive = (page: WebPage) => page.kind === "conversations" && page.conversations.some((c) => c.live);
 
 /** Whether the page has a review panel (a diff shown, or a draft): only then does it load the script. */
@@ -144,17 +144,18 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
   );
 }
 
-const LIVE_WORDS: Record<LiveEvent["kind"], string> = { tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
+const LIVE_WORDS: Record<LiveEvent["kind"], string> = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
 
 /**
  * The run going now, as it happened so far; the page's script adds what comes next (and says
  * "live" or "reconnecting"), and, for a link sent within the hour, the stop and answer buttons.
- * Without the script this is what the run had done when the page was made.
+ * Without the script this is what the run had done when the page was made. With no run going the
+ * part is hidden: the script shows it when a run of the conversation starts.
  */
 function livePart(live: LiveView, base: string, zone: string): Child {
   return h(
     "section",
-    { class: "live", id: "live", "data-live": `${base}/live`, "data-since": live.since, "data-running": "1" },
+    { class: "live", id: "live", "data-live": `${base}/live`, "data-since": live.since, "data-running": live.running ? "1" : "0", hidden: live.running ? undefined : "" },
     h("h3", null, "Live: the run going now ", h("span", { class: "live-state", hidden: "" })),
     h("ol", { class: "live-events" }, ...live.events.map((e) => liveItem(e, zone))),
     h("p", { class: "live-note", role: "status", hidden: "" }),
