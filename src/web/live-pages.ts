@@ -17,6 +17,8 @@ export type LivePagesDeps = {
   ctx: Pick<DurableObjectState, "acceptWebSocket" | "getWebSockets">;
   repo: LiveEventsRepo;
   approvalByRequest: (vmRunId: string, requestId: string) => Approval | null;
+  /** Whether the approval's prompt went with a picture of its edit (approvals-unit's pictureOf). */
+  hasPicture: (approvalId: number) => boolean;
   epoch: () => number;
   log: Log;
 };
@@ -72,7 +74,8 @@ export function createLivePages(d: LivePagesDeps) {
       const bodies: LiveBody[] = liveBodiesOf(event);
       if (event.type === "approval_request") {
         const a = d.approvalByRequest(run.vmRunId, event.requestId);
-        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description, ...(event.edit ? { diff: cut(event.edit.diff) } : {}) });
+        // The picture was drawn and stored before the request was applied (approvals' prepare), so it is known here.
+        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description, ...(event.edit ? { diff: cut(event.edit.diff) } : {}), ...(d.hasPicture(a.id) ? { picture: true } : {}) });
       }
       // Keyed by the VM's own numbering: a progress line read again (it moves no stored seq) is not shown twice.
       bodies.forEach((body, part) => publish(run.conversationId, run.id, body, at, `${run.vmRunId}:${event.seq}:${part}`));

@@ -16,7 +16,7 @@ import { formatUsd } from "../shared/format-ago";
 import { maskPhone } from "../shared/phone";
 import { whatsappHtml } from "./whatsapp-markup";
 import { anchorOf } from "../protocol/review-comments";
-import type { LiveEvent } from "./web-live";
+import { type LiveEvent, livePicturePath, PICTURE_ALT } from "./web-live";
 import type { ReviewDraft } from "../changes/review-draft";
 import {
   type ChangeView,
@@ -157,16 +157,25 @@ function livePart(live: LiveView, base: string, zone: string): Child {
     "section",
     { class: "live", id: "live", "data-live": `${base}/live`, "data-since": live.since, "data-running": live.running ? "1" : "0", hidden: live.running ? undefined : "" },
     h("h3", null, "Live: the run going now ", h("span", { class: "live-state", hidden: "" })),
-    h("ol", { class: "live-events" }, ...live.events.map((e) => liveItem(e, zone))),
+    h("ol", { class: "live-events" }, ...live.events.map((e) => liveItem(e, zone, `${base}/live`))),
     h("p", { class: "live-note", role: "status", hidden: "" }),
     h("button", { type: "button", class: "live-stop", hidden: "" }, "Stop the run"),
   );
 }
 
-function liveItem(e: LiveEvent, zone: string): Child {
+/** One event of the live part; an approval with its edit's picture (as the chat got it, under the page's link) and its diff as text. */
+function liveItem(e: LiveEvent, zone: string, livePath: string): Child {
   const text = e.kind === "approval" ? `${e.tool} ${e.text}` : e.text;
   const approval = e.kind === "approval" || e.kind === "answered" ? e.approvalId : undefined;
-  return h("li", { class: e.kind, "data-seq": e.seq, "data-approval": approval }, h("time", null, pageTime(e.at, zone)), h("b", null, ` ${LIVE_WORDS[e.kind]} `), h("span", { class: "live-text" }, text), e.kind === "approval" && e.diff ? h("pre", { class: "live-diff" }, e.diff) : null);
+  return h(
+    "li",
+    { class: e.kind, "data-seq": e.seq, "data-approval": approval },
+    h("time", null, pageTime(e.at, zone)),
+    h("b", null, ` ${LIVE_WORDS[e.kind]} `),
+    h("span", { class: "live-text" }, text),
+    e.kind === "approval" && e.picture ? h("img", { class: "live-picture", src: livePicturePath(livePath, e.approvalId), alt: PICTURE_ALT }) : null,
+    e.kind === "approval" && e.diff ? h("pre", { class: "live-diff" }, e.diff) : null,
+  );
 }
 
 /** A run's own page: every tool call kept, and the diff of each change it made. */
