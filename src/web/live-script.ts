@@ -130,6 +130,8 @@ export const LIVE_SCRIPT = `"use strict";
       socket = null;
       if (c.code === 4001) {
         ended = true;
+        // A page waiting for a run says it too: its link will show nothing more.
+        box.hidden = false;
         canAct = false;
         controls();
         show("ended");

@@ -4,7 +4,8 @@
 // part, which says "live"; "Yes, allow" on the page runs the command, the chat says it was
 // answered on the page, and the run's next events appear on the page in order, with no reload.
 // And the change's page: /diff's link opens at the diff, and no bar covers the review's hint. And a
-// page opened before any run of its conversation shows the run live once one starts, with no reload.
+// page opened before any run of its conversation shows the run live once one starts, with no reload,
+// or, its link revoked meanwhile, says the link ended.
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, it, onTestFinished } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
@@ -136,4 +137,20 @@ it("a page opened before any run of its conversation shows the run live when one
   expect(kinds[0]).toBe("start");
   expect(kinds.at(-1)).toBe("end");
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+});
+
+it("a page waiting for a run whose link is revoked says so", async () => {
+  let before = (await sent()).length;
+  await send("/new quiet");
+  await receivedAfter(before, /quiet/);
+  before = (await sent()).length;
+  await send("/web");
+  const link = linkIn(await receivedAfter(before, /\/web\/[A-Za-z0-9_-]{22}/));
+  const page = await phonePage();
+  expect((await page.goto(link))?.status()).toBe(200);
+  await page.locator(".live-state", { hasText: /^live$/ }).waitFor({ state: "attached" });
+  expect(await page.locator("#live").isHidden()).toBe(true);
+  await send("/web revoke");
+  await page.locator(".live-state", { hasText: /^ended$/ }).waitFor();
+  expect(await page.locator(".live-note").textContent()).toMatch(/Send \/web in the chat for a fresh one/);
 });
