@@ -114,20 +114,24 @@ it("opens /diff's link at the change at 390 px, and no bar covers the end of the
   expect(covered).toBeNull();
 });
 
-it("a page opened before any run of its conversation shows the run live when one starts, with no reload", async () => {
+/** A new conversation's page, opened before any run of it: its live part hidden, its socket open. */
+async function pageBeforeAnyRun(name: string): Promise<Page> {
   let before = (await sent()).length;
-  await send("/new watch");
-  await receivedAfter(before, /watch/);
+  await send(`/new ${name}`);
+  await receivedAfter(before, new RegExp(name));
   before = (await sent()).length;
   await send("/web");
   const link = linkIn(await receivedAfter(before, /\/web\/[A-Za-z0-9_-]{22}/));
   expect(link).not.toMatch(/#live$/);
-
   const page = await phonePage();
   expect((await page.goto(link))?.status()).toBe(200);
-  // No run yet: the live part is there, hidden, and its socket is open.
   expect(await page.locator("#live").isHidden()).toBe(true);
   await page.locator(".live-state", { hasText: /^live$/ }).waitFor({ state: "attached" });
+  return page;
+}
+
+it("a page opened before any run of its conversation shows the run live when one starts, with no reload", async () => {
+  const page = await pageBeforeAnyRun("watch");
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
   await send("say hello to the watcher");
@@ -140,16 +144,7 @@ it("a page opened before any run of its conversation shows the run live when one
 });
 
 it("a page waiting for a run whose link is revoked says so", async () => {
-  let before = (await sent()).length;
-  await send("/new quiet");
-  await receivedAfter(before, /quiet/);
-  before = (await sent()).length;
-  await send("/web");
-  const link = linkIn(await receivedAfter(before, /\/web\/[A-Za-z0-9_-]{22}/));
-  const page = await phonePage();
-  expect((await page.goto(link))?.status()).toBe(200);
-  await page.locator(".live-state", { hasText: /^live$/ }).waitFor({ state: "attached" });
-  expect(await page.locator("#live").isHidden()).toBe(true);
+  const page = await pageBeforeAnyRun("quiet");
   await send("/web revoke");
   await page.locator(".live-state", { hasText: /^ended$/ }).waitFor();
   expect(await page.locator(".live-note").textContent()).toMatch(/Send \/web in the chat for a fresh one/);
