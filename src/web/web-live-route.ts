@@ -1,8 +1,9 @@
 // The private page's live part, under the page's own link: GET /web/<token>/live (a WebSocket the
 // object holds, hibernating: web/live-pages.ts), POST …/live/act (the run's stop and an
 // approval's answer, from a link sent within the hour), GET …/live/picture/<approval> (an edit's
-// picture, as the chat got it), and GET /web/live.js, the script that shows it. The link is opened as for the page (web-route.ts): an expired, altered
-// or revoked link gets the same plain 404. Every request must come from the page itself.
+// picture, as the chat got it), and GET /web/live.js, the script that shows it. The link is opened
+// as for the page (web-route.ts): an expired, altered or revoked link gets the same plain 404. The
+// socket and the writes must come from the page itself; the picture, read-only, is the link's like the page.
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { Hono } from "hono/tiny";
@@ -48,10 +49,10 @@ webLiveRoute.get("/:token/live/picture/:approval", async (c) => {
   const { link, agent } = linked;
   if (link.scope.kind === "dashboard") return refuseLink("scope");
   const stored = await agent.livePicture({ scope: link.scope, epoch: link.epoch, approvalId });
-  const object = stored ? await c.env.MEDIA?.get(stored.key) : null;
-  if (!stored || !object) return refuseLink("no_picture");
-  // Stored as the outbox drew it (image/png); never sniffed as anything else.
-  return new Response(object.body, { headers: { ...WEB_HEADERS, "content-type": stored.contentType, "content-length": String(object.size) } });
+  // Only the PNG the VM drew (storeOutbound sniffed it): nothing else is ever served under the page's origin.
+  const object = stored?.contentType === "image/png" ? await c.env.MEDIA?.get(stored.key) : null;
+  if (!object) return refuseLink("no_picture");
+  return new Response(object.body, { headers: { ...WEB_HEADERS, "content-type": "image/png", "content-length": String(object.size) } });
 });
 
 /** A stop or an answer is a few bytes. */
