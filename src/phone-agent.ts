@@ -40,6 +40,7 @@ import type { HandbackAnswer, HandbackUpload, HandoffCodeAnswer, HandoffDataAnsw
 import { handoffEntries } from "./handoff/handoff-entries";
 import { pageEntries } from "./agent/page-entries";
 import type { LiveActionAnswer, LiveActionRequest } from "./web/live-actions";
+import type { LivePictureRequest } from "./web/web-live";
 
 export type { InboundMessage, DeliveryStatus };
 
@@ -205,6 +206,9 @@ export class PhoneAgent extends DurableObject<Env> {
 
   /** A page's live socket (GET /web/<token>/live, its link opened by the Worker): 404 for a revoked link or a deleted conversation. */
   override async fetch(request: Request): Promise<Response> { return this.page.openLive(request); }
+
+  /** Where an approval's picture is stored, for a page whose link the Worker opened; null: not this link's, or none. */
+  livePicture(request: LivePictureRequest): { key: string; contentType: string } | null { return this.page.livePicture(request); }
 
   /** Stop the run or answer an approval from a page watching it (a link sent within the hour); null: the link was revoked. */
   liveAction(request: LiveActionRequest): Promise<LiveActionAnswer | null> { return this.page.act(request); }

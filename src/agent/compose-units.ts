@@ -183,9 +183,9 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     log,
   });
   // The pages watching runs live: each event they show is stored, numbered and sent as the stream is read.
-  const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, epoch: () => webLinkEpoch(settings), log });
+  const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, hasPicture: (id) => approvals.pictureOf(id) !== null, epoch: () => webLinkEpoch(settings), log });
   const runs = createRunDriver({
-    live: { record: livePages.record, watchLine: bindings.env ? watchLineOf({ env: bindings.env, config, settings, phone }, clock) : undefined },
+    live: { record: livePages.record, started: livePages.started, watchLine: bindings.env ? watchLineOf({ env: bindings.env, config, settings, phone }, clock) : undefined },
     budget,
     handoffs: repos.handoffs,
     afterRun: (now) => pruneIfDue(repos, now),

@@ -7,7 +7,7 @@ import type { Log } from "../shared/log";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { ReviewComment } from "../protocol/review-comments";
 import { REVIEW_REFUSALS, reviewMessageId } from "../changes/review-draft";
-import { LIVE_OPEN_HEADER, LiveOpenSchema } from "../web/web-live";
+import { LIVE_OPEN_HEADER, LiveOpenSchema, type LivePictureRequest } from "../web/web-live";
 import { readJson } from "../shared/json-text";
 import { isRevoked } from "../admin/access";
 import type { composeUnits } from "./compose-units";
@@ -51,6 +51,18 @@ export function pageEntries(d: {
       const gone = open.scope.kind === "conversation" && !u.repos.conversations.get(open.scope.conversationId);
       if (open.epoch !== webLinkEpoch(u.repos.settings) || gone || open.expiresAt <= now) return new Response("Not found", { status: 404 });
       return u.livePages.open(open, now);
+    },
+
+    /**
+     * An approval's picture for a page (GET /web/<token>/live/picture/<id>): where it is stored, if
+     * the link is not revoked and the approval is of the link's conversation; null otherwise.
+     */
+    livePicture(request: LivePictureRequest): { key: string; contentType: string } | null {
+      if (request.epoch !== webLinkEpoch(u.repos.settings)) return null;
+      const approval = u.repos.approvals.get(request.approvalId);
+      if (!approval || (request.scope.kind === "conversation" && approval.conversationId !== request.scope.conversationId)) return null;
+      const stored = u.approvals.pictureOf(approval.id);
+      return stored ? { key: stored.key, contentType: stored.contentType } : null;
     },
 
     /** Stop the run or answer an approval from a page watching it; null: the link was revoked. */

@@ -55,7 +55,7 @@ export type ApprovalsDeps = {
   /** Where decisions wait for the VM to hear them. */
   answers: Pick<VmAnswers, "owe" | "runOver">;
   conversations: Pick<ConversationsRepo, "get">;
-  outbox: Pick<OutboxRepo, "add">;
+  outbox: Pick<OutboxRepo, "add" | "storedMediaOf">;
   /** APPROVALS_DEFAULT and APPROVAL_TIMEOUT_MS. */
   defaultMode: ApprovalMode;
   timeoutMs: number;
@@ -322,6 +322,9 @@ export function createApprovals(d: ApprovalsDeps) {
 
     /** /approvals: the mode and what "always" remembered, for one conversation. */
     describe: (conversationId: number): string => approvalsDescription(nameOf(conversationId), modeOf(conversationId), repo.rules(conversationId)),
+
+    /** The picture of an edit's prompt, as stored for the outbox (R2); null: the prompt had none (Telegram, a command, a picture that failed). */
+    pictureOf: (approvalId: number) => d.outbox.storedMediaOf(outboxKeys.approvalPicture(approvalId)),
 
     /** /approvals log: the last decisions, newest first, in the user's zone. */
     logText: (zone: string): string => approvalsLog(repo.recent(LOG_ENTRIES).map((a) => ({ ...a, conversation: nameOf(a.conversationId), when: formatInZone(a.decidedAt ?? a.createdAt, zone) }))),

@@ -5,6 +5,7 @@ import { CHANNEL_NAMES } from "../channels";
 import type { MessageSource } from "../messages/messages-repo";
 import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "../shared/due-times-repo";
 import { memo, memoBy, type Sql } from "../shared/sql";
+import { readJson } from "../shared/json-text";
 
 const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
 export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;
@@ -186,6 +187,11 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     /** The channel's id of the message sent under `dedupeKey` (the first progress update, to edit it). */
     sentRefOf(dedupeKey: string): string | null {
       return sql<{ sent_ref: string | null }>`SELECT sent_ref FROM outbox WHERE dedupe_key = ${dedupeKey} AND status = 'sent'`[0]?.sent_ref ?? null;
+    },
+    /** The file stored in R2 for the message of `dedupeKey` (an approval's picture); null: none, or not stored (yet). */
+    storedMediaOf(dedupeKey: string): NonNullable<OutboxMedia["stored"]> | null {
+      const raw = sql<{ media: string | null }>`SELECT media FROM outbox WHERE dedupe_key = ${dedupeKey}`[0]?.media ?? null;
+      return (raw === null ? null : readJson(OutboxMediaSchema, raw)?.stored) ?? null;
     },
     /** The key of the message sent to `channel` as `ref` (a reply quoting it names it so); null: none of ours. */
     keyOfSent(channel: OutboxTarget["channel"], ref: string): string | null {

@@ -40,6 +40,8 @@ export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> 
   /** The pages watching runs live: what each event shows there (web/live-pages.ts). */
   live?: {
     record(run: Run, event: VmRunEvent, at: number): void;
+    /** A run began: the pages open on its conversation show it from here (web/live-pages.ts). */
+    started?(run: Run, at: number): void;
     /** The line that says where to watch a conversation's run live (its page's link), or null: no links here. */
     watchLine?(conversationId: number): Promise<string | null>;
   };
@@ -313,7 +315,10 @@ export function createRunDriver(d: RunDriverDeps) {
     const started = batches.startNext(now);
     // A notice written: the object sends it before the streams are read again.
     if (started === "told") return { kind: "changed" };
-    if (started) return open(started, now);
+    if (started) {
+      d.live?.started?.(started, now);
+      return open(started, now);
+    }
     const waitingAt = earliest(unread.map((r) => r.nextAttemptAt));
     if (lives.size > 0) {
       const present = stepTime(now, d.clock);

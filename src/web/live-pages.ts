@@ -3,7 +3,7 @@
 // scope, epoch and end are its attachment). Each run event the page shows is stored and numbered
 // first (web/live-events-repo.ts), then sent to the sockets of its conversation; a page that
 // reconnects names the last number it has and gets what came after, from the rows.
-import { cut, helloOf, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "./web-live";
+import { cut, helloOf, startBody, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "./web-live";
 import type * as z from "zod/mini";
 import type { VmRunEvent } from "../protocol/vm/runs";
 import type { Approval } from "../approvals/approvals-repo";
@@ -17,6 +17,8 @@ export type LivePagesDeps = {
   ctx: Pick<DurableObjectState, "acceptWebSocket" | "getWebSockets">;
   repo: LiveEventsRepo;
   approvalByRequest: (vmRunId: string, requestId: string) => Approval | null;
+  /** Whether the approval's prompt went with a picture of its edit (approvals-unit's pictureOf). */
+  hasPicture: (approvalId: number) => boolean;
   epoch: () => number;
   log: Log;
 };
@@ -72,10 +74,19 @@ export function createLivePages(d: LivePagesDeps) {
       const bodies: LiveBody[] = liveBodiesOf(event);
       if (event.type === "approval_request") {
         const a = d.approvalByRequest(run.vmRunId, event.requestId);
-        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description, ...(event.edit ? { diff: cut(event.edit.diff) } : {}) });
+        // The picture was drawn and stored before the request was applied (approvals' prepare), so it is known here.
+        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description, ...(event.edit ? { diff: cut(event.edit.diff) } : {}), ...(d.hasPicture(a.id) ? { picture: true } : {}) });
       }
       // Keyed by the VM's own numbering: a progress line read again (it moves no stored seq) is not shown twice.
       bodies.forEach((body, part) => publish(run.conversationId, run.id, body, at, `${run.vmRunId}:${event.seq}:${part}`));
+    },
+
+    /**
+     * A run of the conversation began: the pages open on it, with or without a run going, show their
+     * live part from here on. Stored once per run, whatever starts it again (a retry, an eviction).
+     */
+    started(run: { id: string; conversationId: number }, at: number): void {
+      publish(run.conversationId, run.id, startBody(), at, `${run.id}:start`);
     },
 
     publish,

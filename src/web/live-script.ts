@@ -1,10 +1,13 @@
-// The page's live script (served as /web/live.js, loaded only by a page with a run going): it opens
-// the page's socket (/web/<token>/live?since=<last event it has>), adds each event under "Live" as
-// it comes, says "live" while connected and "reconnecting" when not, and reconnects from its last
-// number (an event already shown is never added twice). A link sent within the hour also gets
+// The page's live script (served as /web/live.js, loaded by a conversation's page): it opens the
+// page's socket (/web/<token>/live?since=<last event it has>), shows the live part (hidden while no
+// run is going) when a run starts, adds each event under "Live" as it comes (an edit's question with
+// its picture, where the chat got one), says "live" while connected and "reconnecting" when not, and
+// reconnects from its last number (an event already shown is never added twice). A link sent within the hour also gets
 // "Stop the run" and an approval's Yes / No. Text from the relay is set as text, never HTML.
+import { PICTURE_ALT } from "./web-live";
 export const LIVE_SCRIPT = `"use strict";
 (function () {
+  var PICTURE_ALT = ${JSON.stringify(PICTURE_ALT)};
   var box = document.querySelector("section.live[data-live]");
   if (!box || !window.WebSocket) return;
   var list = box.querySelector(".live-events");
@@ -15,7 +18,7 @@ export const LIVE_SCRIPT = `"use strict";
   var last = Number(box.getAttribute("data-since")) || 0;
   var running = box.getAttribute("data-running") === "1";
   var canAct = false, retry = 0, socket = null, ended = false;
-  var KINDS = { tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
+  var KINDS = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -90,12 +93,21 @@ export const LIVE_SCRIPT = `"use strict";
     li.appendChild(el("b", null, " " + (KINDS[e.kind] || e.kind) + " "));
     li.appendChild(el("span", "live-text", e.kind === "approval" ? e.tool + " " + e.text : e.text));
     if (e.kind === "approval") {
+      if (e.picture) {
+        // The edit as the chat's picture, under the page's own link (it ends with the link).
+        var img = el("img", "live-picture");
+        img.alt = PICTURE_ALT;
+        img.src = path + "/picture/" + e.approvalId;
+        li.appendChild(img);
+      }
       if (e.diff) li.appendChild(el("pre", "live-diff", e.diff));
       li.setAttribute("data-approval", String(e.approvalId));
       offerAnswers(li, e.approvalId);
     }
     running = e.kind !== "end" && e.kind !== "failed";
     list.appendChild(li);
+    // A page opened with no run going: its live part shows from the run's first event.
+    box.hidden = false;
     controls();
   }
   function connect() {
@@ -118,6 +130,8 @@ export const LIVE_SCRIPT = `"use strict";
       socket = null;
       if (c.code === 4001) {
         ended = true;
+        // A page waiting for a run says it too: its link will show nothing more.
+        box.hidden = false;
         canAct = false;
         controls();
         show("ended");

@@ -1,14 +1,15 @@
 // The private page's live part, under the page's own link: GET /web/<token>/live (a WebSocket the
-// object holds, hibernating: web/live-pages.ts), POST …/live/stop and …/live/answer (the
-// run's stop and an approval's answer, from a link sent within the hour), and GET /web/live.js,
-// the script that shows it. The link is opened as for the page (web-route.ts): an expired, altered
-// or revoked link gets the same plain 404. Every request must come from the page itself.
+// object holds, hibernating: web/live-pages.ts), POST …/live/act (the run's stop and an
+// approval's answer, from a link sent within the hour), GET …/live/picture/<approval> (an edit's
+// picture, as the chat got it), and GET /web/live.js, the script that shows it. The link is opened
+// as for the page (web-route.ts): an expired, altered or revoked link gets the same plain 404. The
+// socket and the writes must come from the page itself; the picture, read-only, is the link's like the page.
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { Hono } from "hono/tiny";
 import { logEvent } from "../shared/log";
 import { isSameOriginRequest, parseJsonBody } from "../changes/review-draft";
-import { actUntilOf, LIVE_OPEN_HEADER, LiveActionSchema, sinceOf } from "./web-live";
+import { actUntilOf, approvalIdOf, LIVE_OPEN_HEADER, LiveActionSchema, sinceOf } from "./web-live";
 import { requireConfig } from "../config/require-config";
 import { openLinkedAgent, refuseLink, WEB_HEADERS } from "./web-route";
 
@@ -33,6 +34,25 @@ webLiveRoute.get("/:token/live", async (c) => {
   const response = await agent.fetch(new Request(c.req.url, { headers: { upgrade: "websocket", [LIVE_OPEN_HEADER]: JSON.stringify(open) } }));
   // The object answers 404 for a revoked link or a deleted conversation: the page's own 404.
   return response.status === 101 ? response : refuseLink("revoked_or_gone");
+});
+
+/**
+ * An approval's picture, read as the page is: the link authorises it (an altered, expired or
+ * revoked link, another conversation's approval, one with no picture: the page's plain 404), and
+ * the object names where it is stored. Never a public address: it ends with the link.
+ */
+webLiveRoute.get("/:token/live/picture/:approval", async (c) => {
+  const approvalId = approvalIdOf(c.req.param("approval"));
+  if (approvalId === null) return refuseLink("approval_id");
+  const linked = await openLinkedAgent(c);
+  if (!linked.ok) return refuseLink(linked.why);
+  const { link, agent } = linked;
+  if (link.scope.kind === "dashboard") return refuseLink("scope");
+  const stored = await agent.livePicture({ scope: link.scope, epoch: link.epoch, approvalId });
+  // Only the PNG the VM drew (storeOutbound sniffed it): nothing else is ever served under the page's origin.
+  const object = stored?.contentType === "image/png" ? await c.env.MEDIA?.get(stored.key) : null;
+  if (!object) return refuseLink("no_picture");
+  return new Response(object.body, { headers: { ...WEB_HEADERS, "content-type": "image/png", "content-length": String(object.size) } });
 });
 
 /** A stop or an answer is a few bytes. */

@@ -16,10 +16,15 @@ export const LIVE_ACT_MS = 60 * 60_000;
 export const LIVE_REPLAY_MAX = 500;
 
 export const LiveBodySchema = z.discriminatedUnion("kind", [
+  /** A run of the conversation began: a page open with no run going shows its live part from here. */
+  z.object({ kind: z.literal("start"), text: z.string() }),
   z.object({ kind: z.literal("tool"), text: z.string() }),
   z.object({ kind: z.literal("text"), text: z.string() }),
-  /** `diff`: an edit's diff as text (what the chat's picture draws), cut to LIVE_TEXT_MAX_CHARS. */
-  z.object({ kind: z.literal("approval"), approvalId: z.number().check(z.int(), z.positive()), tool: z.string(), text: z.string(), diff: z.optional(z.string()) }),
+  /**
+   * `diff`: an edit's diff as text, cut to LIVE_TEXT_MAX_CHARS; `picture`: the chat got the edit
+   * drawn as a picture, which the page shows too (livePicturePath, under the page's own link).
+   */
+  z.object({ kind: z.literal("approval"), approvalId: z.number().check(z.int(), z.positive()), tool: z.string(), text: z.string(), diff: z.optional(z.string()), picture: z.optional(z.boolean()) }),
   z.object({ kind: z.literal("answered"), approvalId: z.number().check(z.int(), z.positive()), text: z.string() }),
   z.object({ kind: z.literal("change"), text: z.string() }),
   z.object({ kind: z.literal("end"), text: z.string() }),
@@ -52,6 +57,9 @@ export function liveBodiesOf(event: VmRunEvent): LiveBody[] {
       return [];
   }
 }
+
+/** What the page shows when a run of its conversation begins (before the agent's first line: a Machine may take seconds to wake). */
+export const startBody = (): LiveBody => ({ kind: "start", text: "A run started: what it does shows here as it happens." });
 
 function changeBody(change: ReturnType<typeof changeTotals> | null): LiveBody[] {
   if (!change || change.files === 0) return [];
@@ -99,6 +107,23 @@ export const LiveActionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("answer"), approvalId: z.number().check(z.int(), z.positive()), answer: z.enum(["yes", "no"]) }),
 ]);
 export type LiveAction = z.infer<typeof LiveActionSchema>;
+
+/**
+ * Where a page gets an approval's picture: under its own link (`livePath`: /web/<token>/live), so
+ * the link authorises it as it does the page, and it ends with the link. The script builds the same.
+ */
+export const livePicturePath = (livePath: string, approvalId: number) => `${livePath}/picture/${approvalId}`;
+
+/** What the Worker asks the object for an approval's picture: the link it opened, and the approval. */
+export type LivePictureRequest = { scope: z.infer<typeof LiveOpenSchema>["scope"]; epoch: number; approvalId: number };
+
+/** What a picture says when it cannot be shown (its diff as text is under it). */
+export const PICTURE_ALT = "The edit, drawn as the chat's picture";
+
+/** An approval's number in a picture's path, as the route reads it; null: not one. */
+export function approvalIdOf(raw: string): number | null {
+  return /^[1-9][0-9]{0,14}$/.test(raw) ? Number(raw) : null;
+}
 
 /** The socket's query: the last event the page has (0: none), as a decimal number. */
 export function sinceOf(raw: string | null): number | null {

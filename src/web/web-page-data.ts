@@ -108,18 +108,17 @@ function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "das
   const lastAt = (id: number) => entries.get(id)?.at(-1)?.at ?? 0;
   const ordered = [...chosen].sort((a, b) => lastAt(b.id) - lastAt(a.id));
   const views = ordered.map((c) => conversationView(d, c, entries.get(c.id) ?? []));
-  // One conversation's page with a run going streams it (the page of every conversation does not).
+  // One conversation's page streams its runs, the one going and any that starts while it is open (the page of every conversation does not).
   if (scope.kind === "conversation" && views[0]) views[0].live = liveView(d, views[0].id);
   return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: views, spendByDay: fillDays(days, spent) };
 }
 
-/** The live part of a conversation with a run going: its events so far (null: no run is going). */
-function liveView(d: WebPageDeps, conversationId: number): LiveView | null {
+/** The live part of a conversation's page: the events so far of its run going (none: no run is going yet). */
+function liveView(d: WebPageDeps, conversationId: number): LiveView {
   const run = d.repos.runs.openAll().find((r) => r.conversationId === conversationId);
-  if (!run) return null;
   const since = d.repos.liveEvents.lastSeq();
-  const events = d.repos.liveEvents.ofRun(run.id, LIVE_REPLAY_MAX);
-  return { since, events };
+  const events = run ? d.repos.liveEvents.ofRun(run.id, LIVE_REPLAY_MAX) : [];
+  return { since, events, running: Boolean(run) };
 }
 
 /** What started each run an event started (its origin), and what the agent was asked (the event's prompt, with its quoted data): the first event message it carried. */

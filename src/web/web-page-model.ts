@@ -39,10 +39,11 @@ export type RunView = {
 export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean; review?: ReviewDraft | null; live?: LiveView | null };
 
 /**
- * The live part of a conversation's page with a run going: what the run showed so far (`events`,
- * up to event number `since`), then the page's script streams what comes after (web/web-live.ts).
+ * The live part of a conversation's page: what the run going showed so far (`events`, up to event
+ * number `since`), then the page's script streams what comes after (web/web-live.ts). With no run
+ * going (`running` false) the part is hidden until a run of the conversation starts.
  */
-export type LiveView = { since: number; events: LiveEvent[] };
+export type LiveView = { since: number; events: LiveEvent[]; running: boolean };
 
 export type DayValue = { day: string; value: number };
 

@@ -43,4 +43,4 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .live-state.live{background:#dff5e1;color:#1b5e20}.live-state.reconnecting,.live-state.ended{background:#fff3cd;color:#7a4f00}
 .live-events{list-style:none;padding:0;font-size:.9rem}.live-events li{margin:.3rem 0;overflow-wrap:anywhere;white-space:pre-wrap}.live-events time{color:#666;font-size:.8rem}
 .live-events li.approval{background:#fffbe6;padding:.3rem}.live-diff{font:12px/1.4 monospace;white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.3rem;margin:.2rem 0}.live-events li.failed{color:#a40000}.live-events li.change,.live-events li.end{font-weight:600}
-.live button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;margin:.3rem .5rem .3rem 0;border-radius:6px;border:1px solid #888;background:#fff}.live-error{color:#a40000}`;
+.live button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;margin:.3rem .5rem .3rem 0;border-radius:6px;border:1px solid #888;background:#fff}.live-error{color:#a40000}.live-picture{display:block;max-width:100%;height:auto;margin:.3rem 0}`;

@@ -16,7 +16,7 @@ import { formatUsd } from "../shared/format-ago";
 import { maskPhone } from "../shared/phone";
 import { whatsappHtml } from "./whatsapp-markup";
 import { anchorOf } from "../protocol/review-comments";
-import type { LiveEvent } from "./web-live";
+import { type LiveEvent, livePicturePath, PICTURE_ALT } from "./web-live";
 import type { ReviewDraft } from "../changes/review-draft";
 import {
   type ChangeView,
@@ -78,7 +78,7 @@ export function renderWebPage(page: WebPage, extras: PageExtras = NO_EXTRAS): st
   ).toString()}`;
 }
 
-/** Whether the page has a live part (one conversation's, with a run going): only then does it load its script. */
+/** Whether the page has a live part (one conversation's, with a run going or not): only then does it load its script. */
 const showsLive = (page: WebPage) => page.kind === "conversations" && page.conversations.some((c) => c.live);
 
 /** Whether the page has a review panel (a diff shown, or a draft): only then does it load the script. */
@@ -144,28 +144,38 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
   );
 }
 
-const LIVE_WORDS: Record<LiveEvent["kind"], string> = { tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
+const LIVE_WORDS: Record<LiveEvent["kind"], string> = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
 
 /**
  * The run going now, as it happened so far; the page's script adds what comes next (and says
  * "live" or "reconnecting"), and, for a link sent within the hour, the stop and answer buttons.
- * Without the script this is what the run had done when the page was made.
+ * Without the script this is what the run had done when the page was made. With no run going the
+ * part is hidden: the script shows it when a run of the conversation starts.
  */
 function livePart(live: LiveView, base: string, zone: string): Child {
   return h(
     "section",
-    { class: "live", id: "live", "data-live": `${base}/live`, "data-since": live.since, "data-running": "1" },
+    { class: "live", id: "live", "data-live": `${base}/live`, "data-since": live.since, "data-running": live.running ? "1" : "0", hidden: live.running ? undefined : "" },
     h("h3", null, "Live: the run going now ", h("span", { class: "live-state", hidden: "" })),
-    h("ol", { class: "live-events" }, ...live.events.map((e) => liveItem(e, zone))),
+    h("ol", { class: "live-events" }, ...live.events.map((e) => liveItem(e, zone, `${base}/live`))),
     h("p", { class: "live-note", role: "status", hidden: "" }),
     h("button", { type: "button", class: "live-stop", hidden: "" }, "Stop the run"),
   );
 }
 
-function liveItem(e: LiveEvent, zone: string): Child {
+/** One event of the live part; an approval with its edit's picture (as the chat got it, under the page's link) and its diff as text. */
+function liveItem(e: LiveEvent, zone: string, livePath: string): Child {
   const text = e.kind === "approval" ? `${e.tool} ${e.text}` : e.text;
   const approval = e.kind === "approval" || e.kind === "answered" ? e.approvalId : undefined;
-  return h("li", { class: e.kind, "data-seq": e.seq, "data-approval": approval }, h("time", null, pageTime(e.at, zone)), h("b", null, ` ${LIVE_WORDS[e.kind]} `), h("span", { class: "live-text" }, text), e.kind === "approval" && e.diff ? h("pre", { class: "live-diff" }, e.diff) : null);
+  return h(
+    "li",
+    { class: e.kind, "data-seq": e.seq, "data-approval": approval },
+    h("time", null, pageTime(e.at, zone)),
+    h("b", null, ` ${LIVE_WORDS[e.kind]} `),
+    h("span", { class: "live-text" }, text),
+    e.kind === "approval" && e.picture ? h("img", { class: "live-picture", src: livePicturePath(livePath, e.approvalId), alt: PICTURE_ALT }) : null,
+    e.kind === "approval" && e.diff ? h("pre", { class: "live-diff" }, e.diff) : null,
+  );
 }
 
 /** A run's own page: every tool call kept, and the diff of each change it made. */

@@ -3,7 +3,9 @@
 // emulator. With approvals on, a run asks before its command; /web opens the page at its live
 // part, which says "live"; "Yes, allow" on the page runs the command, the chat says it was
 // answered on the page, and the run's next events appear on the page in order, with no reload.
-// And the change's page: /diff's link opens at the diff, and no bar covers the review's hint.
+// And the change's page: /diff's link opens at the diff, and no bar covers the review's hint. And a
+// page opened before any run of its conversation shows the run live once one starts, with no reload,
+// or, its link revoked meanwhile, says the link ended.
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, it, onTestFinished } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
@@ -110,4 +112,40 @@ it("opens /diff's link at the change at 390 px, and no bar covers the end of the
     return atEnd === el || el.contains(atEnd) ? null : (atEnd?.className ?? "nothing");
   });
   expect(covered).toBeNull();
+});
+
+/** A new conversation's page, opened before any run of it: its live part hidden, its socket open. */
+async function pageBeforeAnyRun(name: string): Promise<Page> {
+  let before = (await sent()).length;
+  await send(`/new ${name}`);
+  await receivedAfter(before, new RegExp(name));
+  before = (await sent()).length;
+  await send("/web");
+  const link = linkIn(await receivedAfter(before, /\/web\/[A-Za-z0-9_-]{22}/));
+  expect(link).not.toMatch(/#live$/);
+  const page = await phonePage();
+  expect((await page.goto(link))?.status()).toBe(200);
+  expect(await page.locator("#live").isHidden()).toBe(true);
+  await page.locator(".live-state", { hasText: /^live$/ }).waitFor({ state: "attached" });
+  return page;
+}
+
+it("a page opened before any run of its conversation shows the run live when one starts, with no reload", async () => {
+  const page = await pageBeforeAnyRun("watch");
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+  await send("say hello to the watcher");
+  await page.locator(".live-events li.end").waitFor({ timeout: 60_000 });
+  expect(await page.locator("#live").isVisible()).toBe(true);
+  const kinds = await page.locator(".live-events li").evaluateAll((items) => items.map((li) => li.className));
+  expect(kinds[0]).toBe("start");
+  expect(kinds.at(-1)).toBe("end");
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+});
+
+it("a page waiting for a run whose link is revoked says so", async () => {
+  const page = await pageBeforeAnyRun("quiet");
+  await send("/web revoke");
+  await page.locator(".live-state", { hasText: /^ended$/ }).waitFor();
+  expect(await page.locator(".live-note").textContent()).toMatch(/Send \/web in the chat for a fresh one/);
 });

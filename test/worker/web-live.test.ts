@@ -70,14 +70,14 @@ describe("the page's live part", () => {
     expect(whole.events()).toEqual([]);
   });
 
-  it("a page opened with no run going is as before: no live part, no script", async () => {
+  it("a page opened with no run going has its live part hidden (a run that starts shows it), and no live part without JavaScript", async () => {
     const quiet = "+15550000295";
     expect(await ask(quiet, "hello")).toBe("echo: hello");
     const reply = await ask(quiet, "/web");
     const match = LINK.exec(reply);
     expect(match?.[2]).toBeUndefined();
     const html = await (await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${match![1]}`))).text();
-    expect(html).not.toContain('class="live"');
-    expect(html).not.toMatch(/<script/);
+    expect(html).toMatch(/<section class="live" id="live"[^>]* data-running="0" hidden="">/);
+    expect(html).toContain('<script src="/web/live.js" defer="">');
   });
 });
