@@ -1,4 +1,4 @@
-// /handoff new end to end on one machine: the script /h/<code> answers (src/core/handoff.ts), run
+// /handoff new end to end on one machine: the script /h/<code> answers (src/handoff/handoff.ts), run
 // with `sh -eu` at the top of a laptop's repository whose path has spaces, under a HOME of its own,
 // uploads to a server that hands the upload to handoff/handoff-new.ts: the VM's new workspace holds
 // the branch's commits, the uncommitted edit and the untracked file, and the session sits in the

@@ -1,5 +1,5 @@
 // The hand-off's bundle (handoff/handoff.ts) taken by the script /h/<code> answers
-// (src/core/handoff.ts), run with `sh -eu` in a directory whose path has spaces, under a HOME of
+// (src/handoff/handoff.ts), run with `sh -eu` in a directory whose path has spaces, under a HOME of
 // its own: the branch with its commits, the uncommitted edit and the untracked file, the workspace
 // left as it was, and the session where Claude Code looks for it, its paths the laptop's.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

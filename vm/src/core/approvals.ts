@@ -24,7 +24,7 @@ export function formatPermissionRule(rule: PermissionRule): string {
 
 /**
  * Whether an "always" rule says no more than the request it answers, as the relay offers it
- * (src/core/approvals.ts): for Bash the command's program and subcommand, never a program that runs
+ * (src/approvals/approvals.ts): for Bash the command's program and subcommand, never a program that runs
  * whatever follows it, or the very command (protocol/always-rules.ts); for a file tool that file;
  * for WebFetch that URL's host; for any other tool the tool itself. The relay is trusted with the
  * answer, not with widening it: a rule that fits another request is refused.
