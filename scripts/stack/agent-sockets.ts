@@ -30,3 +30,28 @@ function removeIfStale(socket: string, since: number): void {
     rmSync(socket, { force: true });
   }
 }
+
+/**
+ * What the CLI keeps in `/tmp/claude-<uid>` whatever TMPDIR says: the entries named after a
+ * working directory under `runDir` (its path with every "/" and "." as "-"), and, when `since` is
+ * given, the empty `fswatch-probe-*` directories made since then. Called by a test run's teardown,
+ * and by the watchdog for each path it removes when the run was killed first.
+ */
+export function removeCliScratch(runDir: string, since: number | null, tmpRoot = "/tmp"): void {
+  const ofRun = `${runDir.replace(/[^A-Za-z0-9]/g, "-")}-`;
+  for (const name of readdirSync(tmpRoot)) {
+    if (!/^claude-\d+$/.test(name)) continue;
+    const dir = join(tmpRoot, name);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue; // another uid's, closed to this one: not this run's (it runs its agents as root only)
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      const probe = since !== null && entry.startsWith("fswatch-probe-") && (statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0) >= since;
+      if (entry.startsWith(ofRun) || probe) rmSync(path, { recursive: true, force: true });
+    }
+  }
+}

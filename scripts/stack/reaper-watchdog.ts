@@ -6,7 +6,7 @@
 // Runs on plain Node (22's type stripping, no tsx), so it imports node: modules and .ts files only.
 import { rmSync } from "node:fs";
 import { applyWatchLine, emptyWatchState, reapTargets } from "./reaper-plan.ts";
-import { removeAgentSockets } from "./agent-sockets.ts";
+import { removeAgentSockets, removeCliScratch } from "./agent-sockets.ts";
 import { readProcesses, type ProcessInfo } from "./proc-table.ts";
 
 const GRACE_MS = 5_000;
@@ -51,7 +51,11 @@ async function reap(): Promise<void> {
   while (Date.now() < deadline && targetsNow().length > 0) await sleep(100);
   for (const group of state.groups) signal(-group, "SIGKILL");
   for (const p of targetsNow()) signal(p.pid, "SIGKILL");
-  for (const path of state.paths) rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  for (const path of state.paths) {
+    rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+    // What the CLIs kept in /tmp/claude-<uid> for working directories under it (a hand-off's laptop).
+    removeCliScratch(path, state.socketsSince);
+  }
   // The CLIs are gone now: the socket directories they left in /tmp go too.
   if (state.socketsSince !== null) removeAgentSockets(state.socketsSince);
   process.exit(0);

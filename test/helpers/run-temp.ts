@@ -7,9 +7,10 @@
 // in root's own directory the sockets of the run's CLIs that are gone. And what the CLI keeps in
 // `/tmp/claude-<uid>` whatever TMPDIR says: a directory per working directory and session (named
 // after the workspace's path, under this run's directory) and empty `fswatch-probe-*` directories.
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { removeCliScratch } from "../../scripts/stack/agent-sockets";
 import { guardAgentSockets, guardPath } from "../../scripts/stack/reaper";
 
 type RunTemp = { dir: string; startedAt: number; users: number; release: () => void; releaseSockets: () => void };
@@ -35,25 +36,4 @@ export function useRunTempDir(): () => void {
     removeCliScratch(run.dir, run.startedAt);
     state[KEY] = undefined;
   };
-}
-
-/** `/tmp/claude-<uid>` entries of this run: named after a path under `runDir`, or a probe made during it. */
-function removeCliScratch(runDir: string, since: number): void {
-  // The CLI names a working directory's entry by its path with every "/" (and ".") as "-".
-  const ofRun = `${runDir.replace(/[^A-Za-z0-9]/g, "-")}-`;
-  for (const name of readdirSync("/tmp")) {
-    if (!/^claude-\d+$/.test(name)) continue;
-    const dir = join("/tmp", name);
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      continue; // another uid's, closed to this one: not this run's (it runs its agents as root only)
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry);
-      const probe = entry.startsWith("fswatch-probe-") && (statSync(path, { throwIfNoEntry: false })?.ctimeMs ?? 0) >= since;
-      if (entry.startsWith(ofRun) || probe) rmSync(path, { recursive: true, force: true });
-    }
-  }
 }
