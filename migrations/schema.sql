@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-34 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-35 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -313,5 +313,20 @@ CREATE TABLE live_events (
   source TEXT UNIQUE
 );
 CREATE INDEX live_events_conversation ON live_events (conversation_id, seq);
+CREATE TABLE questions (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  conversation_id INTEGER,
+  words TEXT NOT NULL,
+  buttons TEXT NOT NULL,
+  next_message_only INTEGER NOT NULL DEFAULT 0,
+  until_run INTEGER NOT NULL DEFAULT 0,
+  asked_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  closed_at INTEGER,
+  UNIQUE (kind, ref)
+);
+CREATE INDEX questions_open ON questions (closed_at);
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

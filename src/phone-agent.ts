@@ -301,7 +301,7 @@ export class PhoneAgent extends DurableObject<Env> {
 
   private async afterCommand(action: VmAction, messageId: string): Promise<void> {
     const { vm, outbox, repos, conversations } = this.u;
-    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, schedules: repos.schedules, handoffs: repos.handoffs, changes: this.u.changes, agent: this, log: this.log, clock: this.clock }, action, messageId);
+    await afterCommand({ vm, phone: this.phone, env: this.env, config: this.config, sql: this.sql, outbox, outboxRepo: repos.outbox, conversations, settings: repos.settings, schedules: repos.schedules, handoffs: repos.handoffs, questions: repos.questions, changes: this.u.changes, agent: this, log: this.log, clock: this.clock }, action, messageId);
     // A continuation of its own, after the VM answered: it reads the clock anew.
     await this.pump.changed(undefined, this.clock());
   }

@@ -1,6 +1,7 @@
 // What a command asked of the VM (or of other objects), carried out once the webhook has its
 // answer: a cancel, a workspace deleted or cloned, rules forgotten, the VM's health, an admin's
 // request. The answer goes to the outbox under the command's own key.
+import type { QuestionsRepo } from "../questions/questions-repo";
 import type { ChatAddress } from "../channels/channel";
 import type { Config } from "../config/config";
 import { forgetRulesReply, vmHealthNotice } from "../messages/notices";
@@ -43,6 +44,8 @@ export type AfterCommandDeps = {
   settings: SettingsRepo;
   schedules: SchedulesRepo;
   handoffs: HandoffsRepo;
+  /** Where a hand-back's "keep which side?" is asked again when the VM could not keep the laptop's. */
+  questions: QuestionsRepo;
   /** Where a kept laptop side is recorded as a change (its line, /diff, /undo), as a hand-back's is. */
   changes: Pick<Changes, "record"> | null;
   agent: UserAgent;
@@ -136,13 +139,13 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return;
     }
     case "handoff":
-      say(await issueHandoff({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm }, action.conversationId, action.direction, d.clock()));
+      say(await issueHandoff({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings, questions: d.questions }, vm: d.vm }, action.conversationId, action.direction, d.clock()));
       return;
     case "handoff_new":
-      say(await issueHandoffNew({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings } }, action.name, d.clock()));
+      say(await issueHandoffNew({ env: d.env, config: d.config, phone: d.phone, sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings, questions: d.questions } }, action.name, d.clock()));
       return;
     case "handoff_keep_laptop":
-      say(await keepLaptopSide({ sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings }, vm: d.vm, phone: d.phone, changes: d.changes }, action.conversationId, action.staged, d.clock()));
+      say(await keepLaptopSide({ sql: d.sql, repos: { handoffs: d.handoffs, conversations: d.conversations.repo, settings: d.settings, questions: d.questions }, vm: d.vm, phone: d.phone, changes: d.changes }, action.conversationId, action.staged, d.clock()));
       return;
     case "trigger_register":
       return registerTrigger(d, action, messageId);

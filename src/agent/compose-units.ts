@@ -114,6 +114,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
   const approvals = createApprovals({
     repo: repos.approvals,
+    questions: repos.questions,
     answers,
     conversations: repos.conversations,
     outbox: repos.outbox,
@@ -229,7 +230,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     triggers: repos.triggers,
     github: repos.githubEvents,
     pullRequests: repos.pullRequests,
-    reviews: reviewQuestionsOf(settings),
+    reviews: reviewQuestionsOf(settings, repos.questions),
+    questions: repos.questions,
     handoffs: repos.handoffs,
   };
   // What a chat reply naming a line is read against: the shown changes, and their diffs in R2.
@@ -254,7 +256,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   });
   // The archive after the outbox: its notice that the projects come back is sent before the restore.
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, archive, runs].filter((unit) => unit !== null);
-  const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId };
+  const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId, questions: repos.questions };
   return { vm, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, livePages, units };
 }
 

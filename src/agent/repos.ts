@@ -24,6 +24,7 @@ import { createWaitingEventRunsRepo } from "../runs/waiting-event-runs-repo";
 import { createReviewDraftsRepo } from "../changes/review-drafts-repo";
 import { createHandoffsRepo } from "../handoff/handoffs-repo";
 import { createLiveEventsRepo } from "../web/live-events-repo";
+import { createQuestionsRepo } from "../questions/questions-repo";
 
 export function createRepos(sql: Sql) {
   // One table of due times for every unit that keeps one: the alarm's plan reads it once.
@@ -53,6 +54,7 @@ export function createRepos(sql: Sql) {
     reviewDrafts: createReviewDraftsRepo(sql),
     handoffs: createHandoffsRepo(sql, settings),
     liveEvents: createLiveEventsRepo(sql),
+    questions: createQuestionsRepo(sql),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

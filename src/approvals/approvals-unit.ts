@@ -17,7 +17,9 @@ import {
   editCommandOf,
   describeRequest,
   editApprovalPrompt,
+  approvalQuestion,
 } from "./approvals";
+import type { QuestionsRepo } from "../questions/questions-repo";
 import { editSummary } from "./edit-preview";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { eventPrefix, type RunEvent, runApprovals } from "../messages/event-guard";
@@ -75,6 +77,8 @@ export type ApprovalsDeps = {
   drawEdit?: (diff: string) => Promise<{ ok: true; media: OutboxMedia; linesHidden: number } | { ok: false; detail: string }> | null;
   /** A prompt closed, however (answered in the chat or on the page, stopped, expired, its run over): the pages watching it close it too. */
   closed?: (a: Approval, status: Exclude<ApprovalStatus, "pending">, now: number) => void;
+  /** Where each prompt is asked as a question (its words and buttons), closed when it is decided. */
+  questions: Pick<QuestionsRepo, "ask" | "close">;
   log: Log;
 };
 
@@ -107,6 +111,7 @@ export function createApprovals(d: ApprovalsDeps) {
   /** Closes an open prompt in its row (false: it was closed already); every close goes through here, so the live pages hear each once. */
   const decide = (a: Approval, status: Exclude<ApprovalStatus, "pending">, answer: ApprovalAnswer | null, now: number): boolean => {
     if (!repo.decide(a.id, { status, answer, now })) return false;
+    d.questions.close("approval", String(a.id), now);
     d.closed?.(a, status, now);
     return true;
   };
@@ -224,6 +229,7 @@ export function createApprovals(d: ApprovalsDeps) {
       // No "Always" button where it would save nothing.
       const buttons = (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
+      d.questions.ask(approvalQuestion(stored), now);
       d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number, ...(cut > 0 ? { cut } : {}) });
     },
 

@@ -6,6 +6,7 @@ import { codeBlock, diffBody, diffExcerpt, editSummary, linesNotShown } from "./
 import { quoteInput } from "../shared/quote-input";
 import { fitPrompt, projectPath, projectRule, visibleMarks } from "./approval-text";
 import { describeRelayToolUse } from "./relay-tool-words";
+import type { NewQuestion } from "../questions/questions";
 
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */
 export type ApprovalMode = "off" | "edits" | "on";
@@ -230,4 +231,17 @@ function clipLines(text: string, maxLines: number, marker: string): string {
   const shown = lines.slice(0, maxLines).map((line) => marker + clip(line, 120));
   if (lines.length > maxLines) shown.push(`${marker}… (${lines.length - maxLines} more lines)`);
   return shown.join("\n");
+}
+
+const ANSWERS: readonly ApprovalAnswer[] = ["yes", "no", "always"];
+
+/**
+ * A prompt as a question (questions/): answered by its own buttons, or typed as `yes`, `no 2`,
+ * `always all`; the typed answer is then read against every open prompt (approval-targets.ts), so a
+ * number no prompt has is answered too ("no prompt #5"). Open until decided (approvals-unit.ts).
+ */
+export function approvalQuestion(a: { id: number; conversationId: number; createdAt: number }): NewQuestion {
+  const words = Object.fromEntries(ANSWERS.flatMap((w) => [[w, w], [`${w} all`, `${w} all`], [`${w} <n>`, `${w} <n>`]]));
+  const buttons = Object.fromEntries(ANSWERS.map((w) => [buttonPayload(a.id, w), w]));
+  return { kind: "approval", ref: String(a.id), conversationId: a.conversationId, words, buttons, nextMessageOnly: false, untilRun: false, askedAt: a.createdAt, expiresAt: null };
 }

@@ -15,7 +15,7 @@ export type ChangeCommandDeps = {
   runs: Pick<RunsRepo, "openAll">;
   messages: Pick<MessagesRepo, "allOfRun">;
   runChanges: Pick<RunChangesRepo, "inPlace">;
-  changes: Pick<Changes, "ask" | "close" | "answerOf">;
+  changes: Pick<Changes, "ask" | "close">;
 };
 
 const say = (text: string): Reply => ({ text, after: null });
@@ -56,8 +56,8 @@ export function redoCommand(d: ChangeCommandDeps): Reply {
 }
 
 /** A yes or no to the open question; the question is closed either way. */
-export function answerUndo(d: ChangeCommandDeps, word: UndoReplyWord): Reply {
-  const q = d.changes.close();
+export function answerUndo(d: ChangeCommandDeps, word: UndoReplyWord, now: number): Reply {
+  const q = d.changes.close(now);
   if (!q || word === "no") return say(UNDO_DECLINED);
   const conversation = d.conversations.repo.get(q.conversationId);
   if (!conversation) return say(NOTHING_TO_UNDO);

@@ -4,6 +4,7 @@
 // titles, and a file name would make one per question. Pure.
 import { quoteInput } from "../shared/quote-input";
 import type { ReviewChoice } from "./review-reply";
+import { normalizeTyped, type NewQuestion } from "../questions/questions";
 
 /** WhatsApp shows at most three quick replies; the rest are answered by number. */
 const MAX_BUTTONS = 3;
@@ -34,27 +35,25 @@ export function reviewButtons(questionId: number, count: number): { title: strin
   return Array.from({ length: Math.min(count, MAX_BUTTONS) }, (_, i) => ({ title: String(i + 1), id: reviewButtonId(questionId, i) }));
 }
 
-/** Whether a tapped payload is one of these questions' buttons (answered or not). */
-export const isReviewButton = (payload: string | null | undefined): boolean => !!payload && /^review:[0-9a-z]+:\d+$/.test(payload);
-
 /**
- * The choice (0-based) an answer picks of the open question `questionId`, or null: a tap on its
- * button, a number in range, or a path (or its end at a `/`) that names one file alone.
+ * "Which file?" as a question (questions/): its buttons, a number in range, a file's path, or an end
+ * of a path (at a `/`) that names one file alone; each to the choice's index. Known by its id (its
+ * asking time, which its buttons carry): a tap on an older one's button names it as closed.
+ * Answered by the next message only.
  */
-export function parseReviewAnswer(text: string, buttonPayload: string | null | undefined, q: { id: number; files: readonly string[] }): number | null {
-  if (buttonPayload) {
-    const tapped = /^review:([0-9a-z]+):(\d+)$/.exec(buttonPayload.trim());
-    if (!tapped || tapped[1] !== q.id.toString(36)) return null;
-    const index = Number(tapped[2]) - 1;
-    return index < q.files.length ? index : null;
-  }
-  const typed = text.trim().replace(/[.!]$/, "");
-  if (/^\d{1,2}$/.test(typed)) {
-    const index = Number(typed) - 1;
-    return index >= 0 && index < q.files.length ? index : null;
-  }
-  const exact = q.files.indexOf(typed);
-  if (exact !== -1) return exact;
-  const ending = q.files.flatMap((f, i) => (f.endsWith(`/${typed}`) ? [i] : []));
-  return ending.length === 1 ? ending[0]! : null;
+export function reviewQuestionOf(q: { id: number; conversationId: number; files: readonly string[] }, askedAt: number): NewQuestion {
+  const words: Record<string, string> = {};
+  const endings = new Map<string, number[]>();
+  q.files.forEach((file, i) => {
+    const parts = file.split("/");
+    for (let k = 1; k < parts.length; k++) {
+      const ending = normalizeTyped(parts.slice(k).join("/"));
+      endings.set(ending, [...(endings.get(ending) ?? []), i]);
+    }
+  });
+  for (const [ending, of] of endings) if (of.length === 1) words[ending] = String(of[0]);
+  q.files.forEach((file, i) => (words[normalizeTyped(file)] = String(i)));
+  q.files.forEach((_, i) => (words[String(i + 1)] = String(i)));
+  const buttons = Object.fromEntries(reviewButtons(q.id, q.files.length).map((b, i) => [b.id, String(i)]));
+  return { kind: "review_file", ref: String(q.id), conversationId: q.conversationId, words, buttons, nextMessageOnly: true, untilRun: false, askedAt, expiresAt: null };
 }

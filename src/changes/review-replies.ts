@@ -11,7 +11,8 @@ import { routeInbound } from "../messages/inbound-route";
 import { readJson } from "../shared/json-text";
 import type { Log } from "../shared/log";
 import { ReviewCommentSchema, type ReviewComment } from "../protocol/review-comments";
-import { parseReviewAnswer, reviewButtons, reviewQuestion } from "./review-question";
+import { reviewButtons, reviewQuestion, reviewQuestionOf } from "./review-question";
+import type { QuestionsRepo } from "../questions/questions-repo";
 import { lineReferencesOf, readReviewReply, type ReviewChoice } from "./review-reply";
 import { CHANNEL_NAMES } from "../channels";
 import type { InboundMessage } from "../messages/inbound-message";
@@ -117,7 +118,7 @@ const QuestionSchema = z.object({
 export type ReviewQuestion = z.infer<typeof QuestionSchema>;
 
 /** The one open "which file?" question (kept in settings): asked, answered by the next message, or released by it. */
-export function reviewQuestionsOf(settings: Pick<SettingsRepo, "get" | "set">) {
+export function reviewQuestionsOf(settings: Pick<SettingsRepo, "get" | "set">, questions: Pick<QuestionsRepo, "ask" | "close">) {
   const open = (): ReviewQuestion | null => {
     const text = settings.get("review_question");
     return text === null ? null : readJson(QuestionSchema, text);
@@ -128,17 +129,13 @@ export function reviewQuestionsOf(settings: Pick<SettingsRepo, "get" | "set">) {
     ask(input: Extract<ReviewInput, { kind: "ambiguous" }>, original: { id: string; body: string; receivedAt: number; source?: MessageSource }, now: number) {
       const q: ReviewQuestion = { id: now, conversationId: input.conversationId, choices: input.choices, original: { ...original, ...(original.source ? { source: original.source } : {}) } };
       settings.set("review_question", JSON.stringify(q));
+      questions.ask(reviewQuestionOf({ id: q.id, conversationId: q.conversationId, files: q.choices.map((c) => c.file) }, now), now);
       return { text: reviewQuestion({ line: input.line, label: input.label, choices: input.choices }), buttons: reviewButtons(q.id, q.choices.length) };
     },
-    /** The choice `message` picks of the open question; null: it is something else (or none is open). */
-    answerOf(message: Pick<InboundMessage, "body" | "buttonPayload" | "media">): { question: ReviewQuestion; choice: ReviewChoice } | null {
-      const q = message.media.length > 0 ? null : open();
-      const index = q ? parseReviewAnswer(message.body, message.buttonPayload, { id: q.id, files: q.choices.map((c) => c.file) }) : null;
-      return q && index !== null ? { question: q, choice: q.choices[index]! } : null;
-    },
     /** Closes the open question; the question it was (its original text then goes to the agent as it is, unless answered). */
-    close(): ReviewQuestion | null {
+    close(now: number): ReviewQuestion | null {
       const q = open();
+      if (q) questions.close("review_file", String(q.id), now);
       if (settings.get("review_question") !== null) settings.set("review_question", null);
       return q;
     },

@@ -2,6 +2,7 @@
 // undo question's state. Pure: the object stores rows and calls the VM; this decides.
 import type { RunChangeFile } from "../protocol/vm/changes";
 import { messageName } from "../messages/message-name";
+import type { NewQuestion } from "../questions/questions";
 
 export type ChangeTotals = { files: number; insertions: number; deletions: number };
 
@@ -41,15 +42,6 @@ export const MAX_DIFF_INDEX = 50;
 /** The open /undo question: asked at `askedAt` about `vmRunId` of a conversation. */
 export type UndoQuestion = { conversationId: number; vmRunId: string; askedAt: number };
 
-/**
- * Whether a yes may still answer the question: only the next message after it, and only while no
- * run started since it was asked (a scheduled task may start one without any message).
- */
-export function undoQuestionOpen(q: UndoQuestion | null, s: { runOpen: boolean; lastRunStartedAt: number | null }): q is UndoQuestion {
-  if (!q || s.runOpen) return false;
-  return s.lastRunStartedAt === null || s.lastRunStartedAt < q.askedAt;
-}
-
 export type UndoReplyWord = "yes" | "no";
 
 /** `yes`/`no` (and a tapped button's payload `undo:yes`/`undo:no`); null for anything else. */
@@ -65,3 +57,18 @@ export const UNDO_BUTTONS = [
   { title: "Yes", id: "undo:yes" },
   { title: "No", id: "undo:no" },
 ] as const;
+
+/** /undo's question (questions/): yes or no, typed or tapped; one at a time (a new /undo asks it again), answered by the next message only. */
+export function undoQuestionOf(conversationId: number, askedAt: number): NewQuestion {
+  return {
+    kind: "undo",
+    ref: "current",
+    conversationId,
+    words: { yes: "yes", y: "yes", no: "no", n: "no" },
+    buttons: Object.fromEntries(UNDO_BUTTONS.map((b) => [b.id, b.title.toLowerCase()])),
+    nextMessageOnly: true,
+    untilRun: true,
+    askedAt,
+    expiresAt: null,
+  };
+}

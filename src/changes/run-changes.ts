@@ -1,7 +1,8 @@
 // A run's change, relay side (issue 23): recorded when its terminal event carries one (the line
 // after the reply, the diff written to R2 under the user's prefix), and the /undo question's
 // life: asked, answered by the next message only, void once a run of its conversation starts.
-import { changeTotals, namedFiles, runLabel, undoQuestionOpen, UNDO_BUTTONS, parseUndoAnswer, type UndoReplyWord } from "./run-change";
+import { changeTotals, namedFiles, runLabel, UNDO_BUTTONS, undoQuestionOf } from "./run-change";
+import type { QuestionsRepo } from "../questions/questions-repo";
 import { changeLine, commentHint, undoneNote, undoQuestion } from "./changes-replies";
 import type { RunChange } from "../protocol/vm/changes";
 import type { MessagesRepo } from "../messages/messages-repo";
@@ -33,6 +34,8 @@ export type ChangesDeps = {
   shown: (outboxKey: string, change: { vmRunId: string; conversationId: number }) => void;
   /** Where the first change line's comment hint is remembered as told (once per user). */
   settings: Pick<SettingsRepo, "get" | "set">;
+  /** Where /undo's question is asked and closed (its words and buttons). */
+  questions: Pick<QuestionsRepo, "ask" | "close">;
   /** Records the key once written (its own transaction: the write ends after the event's). */
   transaction: <T>(fn: () => T) => T;
   log: Log;
@@ -84,22 +87,14 @@ export function createChanges(d: ChangesDeps) {
       const last = d.repo.inPlace(conversationId, 1)[0];
       if (!last) return false;
       d.repo.ask({ conversationId, vmRunId: last.vmRunId, askedAt: now });
+      d.questions.ask(undoQuestionOf(conversationId, now), now);
       d.outbox.add({ dedupeKey, body: undoQuestionText(last), buttons: UNDO_BUTTONS.map((b) => ({ ...b })), now });
       return true;
     },
-    /**
-     * A yes or no that answers the open question (no write); null when the message is anything else or none is open.
-     * `runOpenIn`: whether a run of that conversation is live (only its own runs void its question).
-     */
-    answerOf(body: string, buttonPayload: string | null | undefined, runOpenIn: (conversationId: number) => boolean): UndoReplyWord | null {
-      const q = d.repo.question();
-      // Nearly every message comes with no question open: nothing more is read for it.
-      if (!q || !undoQuestionOpen(q, { runOpen: runOpenIn(q.conversationId), lastRunStartedAt: d.repo.lastRunStartedAt(q.conversationId) })) return null;
-      return parseUndoAnswer(body, buttonPayload);
-    },
     /** Closes the open question (answered, or another message came); the question it was. */
-    close() {
+    close(now: number) {
       const q = d.repo.question();
+      d.questions.close("undo", "current", now);
       if (q) d.repo.closeQuestion();
       return q;
     },
@@ -112,7 +107,7 @@ function undoQuestionText(c: { label: string; files: RunChange["files"] }): stri
 }
 
 /** The unit over the phone's repos, writing diffs as `diff/<owner tag>/<random>` (their HTML with `.html`): outside media retention's prefixes. */
-export function createRunChangesUnit(o: { repos: { messages: MessagesRepo; runChanges: RunChangesRepo; settings: SettingsRepo; outbox: OutboxRepo }; conversations: Pick<Conversations, "elsewhere">; bucket: R2Bucket | undefined; mediaKeys: Promise<MediaKeys> | null; phone: string; transaction: <T>(fn: () => T) => T; log: Log }) {
+export function createRunChangesUnit(o: { repos: { messages: MessagesRepo; runChanges: RunChangesRepo; settings: SettingsRepo; outbox: OutboxRepo; questions: QuestionsRepo }; conversations: Pick<Conversations, "elsewhere">; bucket: R2Bucket | undefined; mediaKeys: Promise<MediaKeys> | null; phone: string; transaction: <T>(fn: () => T) => T; log: Log }) {
   const { bucket, mediaKeys } = o;
   const writeDiff: DiffWriter | null =
     bucket && mediaKeys
@@ -125,7 +120,7 @@ export function createRunChangesUnit(o: { repos: { messages: MessagesRepo; runCh
       : null;
   const deleteDiffs = bucket ? (keys: string[]) => bucket.delete(keys) : null;
   const { shown } = shownChangesOf(o.repos.settings);
-  return createChanges({ repo: o.repos.runChanges, conversations: o.conversations, messages: o.repos.messages, outbox: o.repos.outbox, settings: o.repos.settings, shown, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
+  return createChanges({ repo: o.repos.runChanges, conversations: o.conversations, messages: o.repos.messages, outbox: o.repos.outbox, settings: o.repos.settings, questions: o.repos.questions, shown, writeDiff, deleteDiffs, transaction: o.transaction, log: o.log });
 }
 
 /** Run diffs in R2: kept as long as their conversation, so never under media retention's `in/` and `out/`. */

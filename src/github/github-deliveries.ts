@@ -11,6 +11,8 @@ import { DELIVERY_RETENTION_MS, detailOf, type GithubEventsRepo } from "./github
 import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { PullRequest, PullRequestsRepo } from "./pull-requests-repo";
 import type { Transaction } from "../shared/sql";
+import type { NewQuestion } from "../questions/questions";
+import type { QuestionsRepo } from "../questions/questions-repo";
 import type { Conversations } from "../conversations/conversations-unit";
 import type { VmAction } from "../conversations/conversation-commands";
 
@@ -32,6 +34,8 @@ export type GithubDeps = {
   conversations: Pick<Conversations, "repo">;
   outboxRepo: Pick<OutboxRepo, "add">;
   newWorkspaceId: () => string;
+  /** Where a notice's "Fix it" question is asked. */
+  questions: Pick<QuestionsRepo, "ask">;
 };
 
 const FAILED = new Set(["failure", "timed_out"]);
@@ -46,24 +50,16 @@ export const fixButtons = (delivery: string) => [
   { title: "Fix it", id: `gh-fix:${delivery}`, typed: "fix it" },
   { title: "Later", id: `gh-later:${delivery}` },
 ];
-const TAP = /^gh-(fix|later):([A-Za-z0-9_-]{1,55})$/;
 /** How long a typed "fix it" answers the newest CI notice that offered one. */
 export const TYPED_FIX_WINDOW_MS = 24 * 60 * 60_000;
-const TYPED_FIX = /^\s*fix it\s*[.!]?\s*$/i;
 
 /**
- * A typed "fix it" (the button's typed equivalent): the newest notice's "Fix it" not yet started,
- * as if tapped; null when the text is anything else or no such notice is there (it goes to the agent).
+ * A notice's "Fix it" as a question (questions/): its two buttons, and "fix it" typed within
+ * TYPED_FIX_WINDOW_MS (the newest notice's, when several ask). Closed once its run started.
  */
-export function typedGithubTap(d: Pick<GithubDeps, "github">, text: string, started: (eventId: string) => boolean, now: number): { answer: "fix"; delivery: string } | null {
-  if (!TYPED_FIX.test(text)) return null;
-  const notice = d.github.lastFixable(now - TYPED_FIX_WINDOW_MS);
-  return notice && !started(`gh-fix-${notice.delivery}`) ? { answer: "fix", delivery: notice.delivery } : null;
-}
-
-export function parseGithubTap(payload: string | null | undefined): { answer: "fix" | "later"; delivery: string } | null {
-  const m = payload ? TAP.exec(payload.trim()) : null;
-  return m ? { answer: m[1] as "fix" | "later", delivery: m[2]! } : null;
+export function fixQuestionOf(delivery: string, askedAt: number): NewQuestion {
+  const [fix, later] = fixButtons(delivery);
+  return { kind: "github_fix", ref: delivery, conversationId: null, words: { [fix!.typed!]: "fix" }, buttons: { [fix!.id]: "fix", [later!.id]: "later" }, nextMessageOnly: false, untilRun: false, askedAt, expiresAt: askedAt + TYPED_FIX_WINDOW_MS };
 }
 
 export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: number): GithubOutcome {
@@ -78,6 +74,7 @@ export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: num
     const detail = fix ? { ...decision.keep.detail, fix } : decision.keep.detail;
     d.github.add({ delivery: g.delivery, event: g.event, repo, number: decision.keep.number, ref: decision.keep.ref, detail, bodyHash: g.bodyHash, now });
     if (decision.say) d.outboxRepo.add({ dedupeKey: outboxKeys.github(g.delivery), body: decision.say.text, buttons: fix ? fixButtons(g.delivery) : null, now });
+    if (decision.say && fix) d.questions.ask(fixQuestionOf(g.delivery, now), now);
     if (pr && decision.prState) d.pullRequests.setState(pr.id, decision.prState, now);
     if (pr && decision.headSha && decision.headSha !== pr.headSha) d.pullRequests.setHeadSha(pr.id, decision.headSha, now);
     const run = decision.run;

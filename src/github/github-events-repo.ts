@@ -46,11 +46,6 @@ export function createGithubEventsRepo(sql: Sql) {
       if (added) sql`DELETE FROM github_deliveries WHERE received_at < ${d.now - DELIVERY_RETENTION_MS}`;
       return added;
     },
-    /** The newest delivery since `since` whose notice offers a "Fix it" run (a typed "fix it" starts it). */
-    lastFixable(since: number): StoredDelivery | null {
-      const row = sql<DeliveryRow>`SELECT * FROM github_deliveries WHERE received_at >= ${since} AND json_extract(detail, '$.fix') IS NOT NULL ORDER BY received_at DESC LIMIT 1`[0];
-      return row ? toDelivery(row) : null;
-    },
     /** Replaces what a delivery keeps (a notice's "Fix it" run, once told). */
     setDetail(delivery: string, detail: unknown): void {
       sql`UPDATE github_deliveries SET detail = ${JSON.stringify(detail)} WHERE delivery = ${delivery}`;

@@ -1,9 +1,10 @@
 // What /ship asks of the VM, after the webhook's answer: the preview (then the question, with
 // buttons), and on yes the ship itself (then the pull request recorded as the conversation's, and
 // its link said). The runs the VM writes into the commit and the pull request come from here.
+import { createQuestionsRepo } from "../questions/questions-repo";
 import type { Clock } from "../shared/clock";
 import type { Log } from "../shared/log";
-import { SHIP_BUTTONS, SHIP_NO_VM, SHIP_PREVIEW_GONE, shipDoneReply, shipQuestion, shipRefused, shipRunsOf } from "./ship";
+import { SHIP_BUTTONS, SHIP_NO_VM, SHIP_PREVIEW_GONE, shipDoneReply, shipQuestion, shipQuestionOf, shipRefused, shipRunsOf } from "./ship";
 import type { ShipExpected, ShipRequest } from "../protocol/vm/ship";
 import type { ShipOutcome, VmClient } from "../machines/vm-client";
 import type { OutboxRepo } from "../outbox/outbox-repo";
@@ -92,6 +93,7 @@ export function askShip(d: ShipActionDeps, action: ShipAction, dedupeKey: string
     // What the question shows is what a yes may ship: kept with it.
     const preview = { repo: plan.repo, branch: plan.branch, head: plan.head, tree: plan.tree };
     createPullRequestsRepo(d.sql).ask({ conversationId: action.conversationId, title: action.title, askedAt: now, preview });
+    createQuestionsRepo(d.sql).ask(shipQuestionOf(action.conversationId, now), now);
     d.outbox.add({ dedupeKey, body: shipQuestion(plan), buttons: SHIP_BUTTONS.map((b) => ({ ...b })), now });
   });
 }

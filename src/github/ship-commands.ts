@@ -2,7 +2,7 @@
 // GitHub clone); else the VM's preview is asked after the webhook's answer (ship-actions.ts), and
 // its question, with "Ship"/"Cancel" buttons, is answered by the next message only.
 import { NO_CURRENT_CONVERSATION, stillCloning } from "../conversations/conversations-replies";
-import { parseShipAnswer, SHIP_DECLINED, SHIP_NOT_A_CLONE, shipBusy, shipQuestionOpen, type ShipAnswer } from "./ship";
+import { SHIP_DECLINED, SHIP_NOT_A_CLONE, shipBusy, type ShipAnswer } from "./ship";
 import { typedCommand } from "../messages/inbound-route";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { PullRequestsRepo } from "./pull-requests-repo";
@@ -33,18 +33,6 @@ export function shipCommand(d: ShipCommandDeps, title: string | null): Reply {
   if (d.runs.liveIn(current.id)) return say(shipBusy(current.name));
   if (!current.repoUrl) return say(SHIP_NOT_A_CLONE);
   return { text: "", after: { kind: "ship_preview", conversationId: current.id, workspace: current.workspace, title } };
-}
-
-/** A yes or no that answers the open /ship question (no write); null when the message is anything else or none is open. */
-export function shipAnswerOf(d: ShipCommandDeps, message: Pick<InboundMessage, "body" | "buttonPayload" | "media">): ShipAnswer | null {
-  if (message.media.length > 0) return null;
-  // The words first (pure): most messages are not an answer, and need no read of the question on the webhook's path.
-  const answer = parseShipAnswer(message.body, message.buttonPayload);
-  if (!answer) return null;
-  const q = d.pullRequests.question();
-  // The question is its conversation's: another conversation's runs leave it open.
-  if (!q || !shipQuestionOpen(q, { runOpen: d.runs.liveIn(q.conversationId), lastRunStartedAt: d.runChanges.lastRunStartedAt(q.conversationId) })) return null;
-  return answer;
 }
 
 type AnswerDeps = ShipCommandDeps & {

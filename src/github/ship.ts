@@ -2,6 +2,7 @@
 // writes into the commit and the pull request, and every line the user reads about it.
 import type { ShipDone, ShipPlan, ShipRun } from "../protocol/vm/ship";
 import { quoteInput } from "../shared/quote-input";
+import type { NewQuestion } from "../questions/questions";
 
 export const SHIP_BUTTONS = [
   { title: "Ship", id: "ship:yes" },
@@ -18,12 +19,6 @@ export function parseShipAnswer(text: string, buttonPayload?: string | null): Sh
   const word = /^\s*(yes|y|ship|no|n|cancel)[.!]?\s*$/i.exec(text)?.[1]?.toLowerCase();
   if (!word) return null;
   return word === "yes" || word === "y" || word === "ship" ? "yes" : "no";
-}
-
-/** The question is answered by the very next message only, and only while no run started since it was asked. */
-export function shipQuestionOpen(q: { askedAt: number } | null, s: { runOpen: boolean; lastRunStartedAt: number | null }): boolean {
-  if (!q || s.runOpen) return false;
-  return s.lastRunStartedAt === null || s.lastRunStartedAt < q.askedAt;
 }
 
 /** What the VM's commit and pull request say of a run: the first words of the message that started it, and the agent's last words. */
@@ -64,4 +59,19 @@ export function shipBusy(conversation: string): string {
 /** A refusal of the VM's, in its own words (one line, no credentials), marked as not shipped. */
 export function shipRefused(message: string, pushed: boolean): string {
   return pushed ? `⚠️ Pushed, but no pull request: ${message}` : `Not shipped: ${message}`;
+}
+
+/** /ship's question (questions/): "Ship" or "Cancel", typed or tapped; one at a time, answered by the next message only. */
+export function shipQuestionOf(conversationId: number, askedAt: number): NewQuestion {
+  return {
+    kind: "ship",
+    ref: "current",
+    conversationId,
+    words: { yes: "yes", y: "yes", ship: "yes", no: "no", n: "no", cancel: "no" },
+    buttons: { "ship:yes": "yes", "ship:no": "no" },
+    nextMessageOnly: true,
+    untilRun: true,
+    askedAt,
+    expiresAt: null,
+  };
 }

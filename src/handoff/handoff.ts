@@ -3,6 +3,7 @@
 // the laptop are handoff-scripts.ts).
 
 import { OFFLINE_MODEL_KEY } from "../protocol/vm/runs";
+import type { NewQuestion } from "../questions/questions";
 
 /** How long a hand-off code works. */
 export const HANDOFF_TTL_MS = 15 * 60_000;
@@ -146,12 +147,6 @@ export const conflictButtons = (conversationId: number) => [
   { id: `handoff:keep-phone:${conversationId}`, title: "Keep phone" },
 ];
 
-/** A tap on one of conflictButtons; null: not one. */
-export function parseConflictAnswer(buttonPayload: string | null | undefined): { conversationId: number; keep: "laptop" | "phone" } | null {
-  const match = buttonPayload ? /^handoff:keep-(laptop|phone):(\d{1,9})$/.exec(buttonPayload.trim()) : null;
-  return match ? { conversationId: Number(match[2]), keep: match[1] === "laptop" ? "laptop" : "phone" } : null;
-}
-
 /** "Keep phone": the conversation goes on here as it is. */
 export const keptPhoneReply = (conversation: string, laptop: KeptSide) => `Keeping the phone's side of “${conversation}”; ${keptWhere("laptop", laptop)}. Waiting messages go to the agent now.`;
 
@@ -166,12 +161,6 @@ export const awayButtons = (conversationId: number) => [
   { id: `handoff:yes:${conversationId}`, title: "Go on here" },
   { id: `handoff:no:${conversationId}`, title: "Keep on laptop" },
 ];
-
-/** A tap on one of awayButtons: which conversation, and the answer; null: not one. */
-export function parseAwayAnswer(buttonPayload: string | null | undefined): { conversationId: number; yes: boolean } | null {
-  const match = buttonPayload ? /^handoff:(yes|no):(\d{1,9})$/.exec(buttonPayload.trim()) : null;
-  return match ? { conversationId: Number(match[2]), yes: match[1] === "yes" } : null;
-}
 
 /** The answers to the question. */
 export const goOnHereReply = (conversation: string) => `Going on with “${conversation}” here; your message goes to the agent now. What the laptop did since stays there (a /handoff back would now be a conflict).`;
@@ -196,4 +185,17 @@ export function arrivedNotice(name: string, done: { turns: number; branch: strin
   const turns = `${done.turns} turn${done.turns === 1 ? "" : "s"}`;
   const files = `${done.files} file${done.files === 1 ? "" : "s"} changed`;
   return `💻→📱 @${name} arrived from the laptop: ${turns}, branch ${done.branch} at ${done.head}, ${files}. It is your current conversation; your next message goes on from there.`;
+}
+
+/** The question a message to a conversation on the laptop asks (questions/): its two buttons, open until tapped or the hand-off ends. */
+export function awayQuestionOf(conversationId: number, askedAt: number): NewQuestion {
+  const [yes, no] = awayButtons(conversationId);
+  return { kind: "handoff_away", ref: String(conversationId), conversationId, words: {}, buttons: { [yes!.id]: "yes", [no!.id]: "no" }, nextMessageOnly: false, untilRun: false, askedAt, expiresAt: null };
+}
+
+/** "Keep laptop" or "Keep phone" (questions/): asked when a hand-back met a conversation changed here too; open until tapped. */
+export function conflictQuestionOf(conversationId: number, askedAt: number): NewQuestion {
+  const [laptop, phone] = conflictButtons(conversationId);
+  const buttons = { [laptop!.id]: "laptop", [phone!.id]: "phone" };
+  return { kind: "handoff_conflict", ref: String(conversationId), conversationId, words: {}, buttons, nextMessageOnly: false, untilRun: false, askedAt, expiresAt: null };
 }

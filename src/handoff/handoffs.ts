@@ -6,7 +6,7 @@ import type { Config } from "../config/config";
 import { toBase64 } from "../shared/encoding";
 import { readJson } from "../shared/json-text";
 import { HandoffStagedSchema, type HandbackRequest, type HandoffNewRequest, type HandoffStaged } from "../protocol/vm/handoff";
-import { arrivedNotice, awayClock, backNotice, handoffBlocked, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "./handoff";
+import { arrivedNotice, awayClock, backNotice, handoffBlocked, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, conflictQuestionOf, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "./handoff";
 import { createReply, NO_CURRENT_CONVERSATION } from "../conversations/conversations-replies";
 import { WEB_LINK_UNAVAILABLE } from "../web/web-replies";
 import { formatDateTimeInZone } from "../schedules/schedule-format";
@@ -20,7 +20,8 @@ import type { SettingsRepo } from "../config/settings-repo";
 import type { HandoffsRepo } from "./handoffs-repo";
 
 /** The tables a hand-off reads and writes. */
-type HandoffRepos = { handoffs: HandoffsRepo; conversations: ConversationsRepo; settings: SettingsRepo };
+type HandoffRepos = { handoffs: HandoffsRepo; conversations: ConversationsRepo; settings: SettingsRepo; questions: QuestionsRepo };
+import type { QuestionsRepo } from "../questions/questions-repo";
 import { publicOriginOf } from "../config/settings-repo";
 import type { Sql } from "../shared/sql";
 import { timeZoneOf } from "../schedules/schedules-unit";
@@ -142,17 +143,19 @@ export function laptopFailed(d: HandoffDeps, digest: string, why: string, now: n
 
 const conflictKey = (conversationId: number) => `handoff_conflict:${conversationId}` as const;
 
-/** The laptop's side of a conflict the user has not answered yet, taken (asked again, it is gone); null: none open. */
-export function takeConflict(settings: Pick<SettingsRepo, "get" | "set">, conversationId: number): HandoffStaged | null {
-  const text = settings.get(conflictKey(conversationId));
+/** The laptop's side of a conflict the user has not answered yet, taken (its question closes); null: none open. */
+export function takeConflict(repos: { settings: Pick<SettingsRepo, "get" | "set">; questions: Pick<QuestionsRepo, "close"> }, conversationId: number, now: number): HandoffStaged | null {
+  const text = repos.settings.get(conflictKey(conversationId));
+  repos.questions.close("handoff_conflict", String(conversationId), now);
   if (text === null) return null;
-  settings.set(conflictKey(conversationId), null);
+  repos.settings.set(conflictKey(conversationId), null);
   return readJson(HandoffStagedSchema, text);
 }
 
-/** A "Keep laptop" the VM could not carry out: the question stays open. */
-export function reopenConflict(settings: Pick<SettingsRepo, "set">, conversationId: number, staged: HandoffStaged): void {
-  settings.set(conflictKey(conversationId), JSON.stringify(staged));
+/** Asks which side goes on (the laptop's side kept until answered); a "Keep laptop" the VM could not carry out asks again. */
+export function askConflict(repos: { settings: Pick<SettingsRepo, "set">; questions: Pick<QuestionsRepo, "ask"> }, conversationId: number, staged: HandoffStaged, now: number): void {
+  repos.settings.set(conflictKey(conversationId), JSON.stringify(staged));
+  repos.questions.ask(conflictQuestionOf(conversationId, now), now);
 }
 
 /** What the laptop sends back (the Worker parsed it): its directory and branch, and what it has that the VM lacks. */
@@ -177,7 +180,7 @@ export async function takeHandback(d: HandoffDeps, digest: string, upload: Handb
     // A conflict the VM kept the laptop's side of asks which side goes on; one it could not keep changed nothing.
     if (back.staged) {
       const staged = back.staged;
-      d.sql.transaction(() => d.repos.settings.set(conflictKey(conversation.id), JSON.stringify(staged)));
+      d.sql.transaction(() => askConflict(d.repos, conversation.id, staged, now));
       tell(handbackConflictQuestion(conversation.name, staged), conflictButtons(conversation.id));
       return { ok: false, refusal: null, message: HANDBACK_CONFLICT_ASKED, conflict: true };
     }
@@ -204,7 +207,7 @@ export async function keepLaptopSide(d: Pick<HandoffDeps, "sql" | "vm" | "phone"
   if (!conversation) return NO_CURRENT_CONVERSATION;
   const kept = d.vm ? await d.vm.handbackKeep(d.phone, conversation.workspace, { staged, phoneSessionId: conversation.sessionId }) : { ok: false as const, message: "no agent VM is set up." };
   if (!kept.ok) {
-    d.sql.transaction(() => reopenConflict(d.repos.settings, conversation.id, staged));
+    d.sql.transaction(() => askConflict(d.repos, conversation.id, staged, now));
     return `⚠️ “${conversation.name}” stays as it is here: ${kept.message}`;
   }
   const { done } = kept.kept;

@@ -35,6 +35,7 @@ import handoffs from "../../migrations/0031_handoffs.sql";
 import archive from "../../migrations/0032_archive.sql";
 import approvalReminders from "../../migrations/0033_approval_reminders.sql";
 import liveEvents from "../../migrations/0034_live_events.sql";
+import questions from "../../migrations/0035_questions.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -74,6 +75,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 32, name: "0032_archive", sql: archive },
   { id: 33, name: "0033_approval_reminders", sql: approvalReminders },
   { id: 34, name: "0034_live_events", sql: liveEvents },
+  { id: 35, name: "0035_questions", sql: questions },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -2,7 +2,7 @@
 // another conversation's), the reply's shell line alone in a code block, and the script's text.
 import { describe, expect, it } from "vitest";
 import { parseCommand, type ParsedCommand } from "../../src/commands/commands";
-import { arrivedNotice, backNotice, handoffBlocked, handbackConflictNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, checkHandoffCode, conflictButtons, parseConflictAnswer, handoffNewReply, handoffReply, handoffRefusalLine, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/handoff/handoff";
+import { arrivedNotice, backNotice, handoffBlocked, handbackConflictNotice, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, checkHandoffCode, awayButtons, awayQuestionOf, conflictButtons, conflictQuestionOf, handoffNewReply, handoffReply, handoffRefusalLine, handoffStatus, HANDOFF_TTL_MS, type HandoffCodeRow } from "../../src/handoff/handoff";
 import { handbackScript, handoffNewScript, handoffScript } from "../../src/handoff/handoff-scripts";
 
 describe("parseCommand: /handoff", () => {
@@ -99,19 +99,16 @@ describe("handoffScript", () => {
   });
 });
 
-describe("parseConflictAnswer", () => {
-  it.each([
-    ["handoff:keep-laptop:7", { conversationId: 7, keep: "laptop" }],
-    ["handoff:keep-phone:12", { conversationId: 12, keep: "phone" }],
-    [" handoff:keep-phone:3 ", { conversationId: 3, keep: "phone" }],
-    ["handoff:keep-both:3", null],
-    ["handoff:yes:3", null],
-    ["handoff:keep-laptop:", null],
-    ["handoff:keep-laptop:1234567890", null],
-    [null, null],
-  ])("%s", (payload, expected) => expect(parseConflictAnswer(payload)).toEqual(expected));
-  it("reads back the payloads of conflictButtons", () => {
-    expect(conflictButtons(9).map((b) => parseConflictAnswer(b.id))).toEqual([{ conversationId: 9, keep: "laptop" }, { conversationId: 9, keep: "phone" }]);
+describe("the hand-off's two questions", () => {
+  it("“keep which side?” holds the buttons it shows, each to its side, for its conversation", () => {
+    const q = conflictQuestionOf(9, 100);
+    expect(q).toMatchObject({ kind: "handoff_conflict", ref: "9", conversationId: 9, words: {}, nextMessageOnly: false, untilRun: false });
+    expect(conflictButtons(9).map((b) => q.buttons[b.id])).toEqual(["laptop", "phone"]);
+  });
+  it("“go on here?” holds the buttons it shows, each to its answer, for its conversation", () => {
+    const q = awayQuestionOf(4, 100);
+    expect(q).toMatchObject({ kind: "handoff_away", ref: "4", conversationId: 4, words: {} });
+    expect(awayButtons(4).map((b) => q.buttons[b.id])).toEqual(["yes", "no"]);
   });
 });
 

@@ -1,7 +1,8 @@
 // "Which file?" after a chat comment that fits several files: its text, its numbered buttons, and
 // the answers that pick a file (a tap on this question's button, a number, a path or its end).
 import { describe, expect, it } from "vitest";
-import { isReviewButton, parseReviewAnswer, reviewButtonId, reviewButtons, reviewQuestion } from "../../src/changes/review-question";
+import { reviewButtonId, reviewButtons, reviewQuestion, reviewQuestionOf } from "../../src/changes/review-question";
+import { matchQuestion } from "../../src/questions/questions";
 
 const at = (file: string, lineText: string) => ({ file, comments: [{ file, side: "new" as const, line: 12, lineText, body: "keep it", change: "the run for “x”" }] });
 const choices = [at("src/add.js", "const a = 1;"), at("lib/add.js", "twelve"), at("test/add.test.js", "it()"), at("docs/add.md", "# Add")];
@@ -26,29 +27,33 @@ describe("reviewQuestion", () => {
   });
 });
 
-describe("parseReviewAnswer", () => {
-  const q = { id: 1000, files: choices.map((c) => c.file) };
+describe("“which file?” as a question, read by matchQuestion", () => {
+  const q = { ...reviewQuestionOf({ id: 1000, conversationId: 1, files: choices.map((c) => c.file) }, 1000), id: 1, closedAt: null };
+  const noRuns = () => ({ runOpen: false, lastRunStartedAt: null });
+  const picked = (text: string, payload: string | null) => {
+    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false }, [q], 2000, noRuns);
+    return m.kind === "answer" ? Number(m.value) : m.kind;
+  };
   it.each([
     ["1", null, 0],
     [" 4. ", null, 3],
-    ["5", null, null],
-    ["0", null, null],
+    ["5", null, "none"],
+    ["0", null, "none"],
     ["lib/add.js", null, 1],
     ["add.md", null, 3],
     // Ends two files' paths: no one file.
-    ["add.js", null, null],
-    ["yes", null, null],
+    ["add.js", null, "none"],
+    ["yes", null, "none"],
     ["1", reviewButtonId(1000, 1), 1],
-    // Another (older) question's button picks nothing here.
-    ["1", reviewButtonId(999, 0), null],
-    ["1", "undo:yes", null],
+    // Another (older) question's button is not this one's.
+    ["1", reviewButtonId(999, 0), "unknown_button"],
+    ["1", "undo:yes", "unknown_button"],
   ] as const)("%j (tapped %j) → %j", (text, payload, index) => {
-    expect(parseReviewAnswer(text, payload, q)).toBe(index);
+    expect(picked(text, payload)).toBe(index);
   });
 
-  it("knows its buttons by their payload", () => {
-    expect(isReviewButton(reviewButtonId(5, 2))).toBe(true);
-    expect(isReviewButton("approval:3:yes")).toBe(false);
-    expect(isReviewButton(null)).toBe(false);
+  it("is its own row per asking (its id), answered by the next message only, and never voided by a run", () => {
+    expect(q).toMatchObject({ kind: "review_file", ref: "1000", conversationId: 1, nextMessageOnly: true, untilRun: false, expiresAt: null });
+    expect(Object.keys(q.buttons)).toEqual(reviewButtons(1000, choices.length).map((b) => b.id));
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../src/commands/commands";
 import { changeLine, commentHint, diffSummary, nothingToDiff, undoDone, withPageLink } from "../../src/changes/changes-replies";
-import { changeTotals, namedFiles, parseDiffIndex, parseUndoAnswer, runLabel, undoQuestionOpen } from "../../src/changes/run-change";
+import { changeTotals, namedFiles, parseDiffIndex, parseUndoAnswer, runLabel, undoQuestionOf, UNDO_BUTTONS } from "../../src/changes/run-change";
+import { isOpen, matchQuestion } from "../../src/questions/questions";
 import type { RunChangeFile } from "../../src/protocol/vm/changes";
 
 const file = (path: string, insertions: number, deletions: number): RunChangeFile => ({ path, status: "modified", insertions, deletions });
@@ -59,18 +60,18 @@ describe("/diff, /undo, /redo parse", () => {
 });
 
 describe("the undo question", () => {
-  const q = { conversationId: 1, vmRunId: "r1", askedAt: 1000 };
+  const q = { ...undoQuestionOf(1, 1000), id: 1, closedAt: null };
   it.each([
-    [q, false, null, true],
-    [q, false, 999, true],
-    [q, false, 1000, false],
-    [q, false, 2000, false],
-    [q, true, 999, false],
-    [null, false, null, false],
-  ])("%j, run open %s, last run started %s → open %s", (question, runOpen, lastRunStartedAt, open) => {
-    expect(undoQuestionOpen(question, { runOpen, lastRunStartedAt })).toBe(open);
+    [false, null, true],
+    [false, 999, true],
+    [false, 1000, false],
+    [false, 2000, false],
+    [true, 999, false],
+  ])("run open %s, last run started %s → open %s", (runOpen, lastRunStartedAt, open) => {
+    expect(isOpen(q, 5000, () => ({ runOpen, lastRunStartedAt }))).toBe(open);
   });
-  it.each([
+  // What the question reads, and what the tap's acknowledgement on Telegram reads (channels/telegram/keyboard.ts).
+  const ANSWERS: [string, string | null, string | null][] = [
     ["yes", null, "yes"],
     ["Yes!", null, "yes"],
     [" y ", null, "yes"],
@@ -78,8 +79,13 @@ describe("the undo question", () => {
     ["Yes", "undo:no", "no"],
     ["yes please do", null, null],
     ["always", null, null],
-    ["Yes", "approval:3:yes", "yes"],
-  ])("%j with payload %j → %s", (text, payload, word) => {
+  ];
+  it.each(ANSWERS)("as a question: %j (button %j) → %j", (text, payload, answer) => {
+    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false }, [q], 5000, () => ({ runOpen: false, lastRunStartedAt: null }));
+    expect(m.kind === "answer" ? m.value : null).toBe(answer);
+  });
+  it("holds the buttons /undo shows", () => expect(Object.keys(q.buttons)).toEqual(UNDO_BUTTONS.map((b) => b.id)));
+  it.each([...ANSWERS, ["Yes", "approval:3:yes", "yes"]])("%j with payload %j → %s", (text, payload, word) => {
     expect(parseUndoAnswer(text, payload)).toBe(word);
   });
 });

@@ -1,7 +1,8 @@
 // /ship's relay side, pure: the answer to its question, when the question still holds, the runs sent
 // to the VM, and the lines the user reads.
 import { describe, expect, it } from "vitest";
-import { parseShipAnswer, shipDoneReply, shipQuestion, shipQuestionOpen, shipRefused, shipRunsOf } from "../../src/github/ship";
+import { parseShipAnswer, SHIP_BUTTONS, shipDoneReply, shipQuestion, shipQuestionOf, shipRefused, shipRunsOf } from "../../src/github/ship";
+import { isOpen, matchQuestion } from "../../src/questions/questions";
 
 describe("parseShipAnswer", () => {
   it.each([
@@ -20,14 +21,29 @@ describe("parseShipAnswer", () => {
   });
 });
 
-it.each([
-  [null, false, null, false],
-  [{ askedAt: 100 }, false, null, true],
-  [{ askedAt: 100 }, false, 50, true],
-  [{ askedAt: 100 }, false, 150, false],
-  [{ askedAt: 100 }, true, 50, false],
-])("shipQuestionOpen(%j, run open %j, last run %j) → %j", (q, runOpen, lastRunStartedAt, open) => {
-  expect(shipQuestionOpen(q, { runOpen, lastRunStartedAt })).toBe(open);
+describe("/ship's question", () => {
+  const q = { ...shipQuestionOf(1, 100), id: 1, closedAt: null };
+  it.each([
+    [false, null, true],
+    [false, 50, true],
+    [false, 150, false],
+    [true, 50, false],
+  ])("run open %j, last run %j → open %j", (runOpen, lastRunStartedAt, open) => {
+    expect(isOpen(q, 1000, () => ({ runOpen, lastRunStartedAt }))).toBe(open);
+  });
+  it.each([
+    ["Ship", "ship:yes", "yes"],
+    ["Cancel", "ship:no", "no"],
+    ["yes", null, "yes"],
+    [" Y! ", null, "yes"],
+    ["ship", null, "yes"],
+    ["cancel", null, "no"],
+    ["ship it now", null, null],
+  ])("reads %j (button %j) as %j", (text, payload, answer) => {
+    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false }, [q], 1000, () => ({ runOpen: false, lastRunStartedAt: null }));
+    expect(m.kind === "answer" ? m.value : null).toBe(answer);
+  });
+  it("holds the buttons /ship shows", () => expect(Object.keys(q.buttons)).toEqual(SHIP_BUTTONS.map((b) => b.id)));
 });
 
 it("shipRunsOf: the first words of each run, its reply when there was one, runs without words left out", () => {

@@ -16,7 +16,7 @@ const t = useUnitDb();
 const answersOf = () => createVmAnswers({ repo: t.repos.vmAnswers, transaction: t.sql.transaction });
 /** `events`: what the run under test carries (none: the user's own); `trusted`: the repositories /github trust named. */
 const unit = (answers = answersOf(), events: RunEvent[] = [], trusted: string[] = []) =>
-  createApprovals({ repo: t.repos.approvals, answers, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => events, trusted: (r) => trusted.includes(r), transaction: t.sql.transaction, messageLimit: () => 1600, log: noLog });
+  createApprovals({ repo: t.repos.approvals, questions: t.repos.questions, answers, conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => events, trusted: (r) => trusted.includes(r), transaction: t.sql.transaction, messageLimit: () => 1600, log: noLog });
 const run = { id: "run-1", vmRunId: "run-1-1", conversationId: 1 };
 const ask = (approvals: ReturnType<typeof unit>, requestId: string, command: string, now = T0) =>
   approvals.request(run, { seq: 1, type: "approval_request", requestId, tool: "Bash", input: { command } }, now);
@@ -153,7 +153,7 @@ describe("answers reach the run they were meant for", () => {
 
   it("yes all leaves a prompt of a run an event started open, and says so; its number answers it", () => {
     const byRun: Record<string, RunEvent[]> = { "run-ev": [{ label: "trigger deploy", repo: null }] };
-    const approvals = createApprovals({ repo: t.repos.approvals, answers: answersOf(), conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: (id) => byRun[id] ?? [], trusted: () => false, transaction: t.sql.transaction, messageLimit: () => 1600, log: noLog });
+    const approvals = createApprovals({ repo: t.repos.approvals, questions: t.repos.questions, answers: answersOf(), conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: (id) => byRun[id] ?? [], trusted: () => false, transaction: t.sql.transaction, messageLimit: () => 1600, log: noLog });
     approvals.request(run, { seq: 1, type: "approval_request", requestId: "r1", tool: "Bash", input: { command: "npm test" } }, T0);
     approvals.request({ id: "run-ev", vmRunId: "run-ev-1", conversationId: 1 }, { seq: 1, type: "approval_request", requestId: "r2", tool: "Bash", input: { command: "./deploy.sh" } }, T0);
     expect(approvals.answer({ via: "text", answer: "yes", target: { kind: "all" } }, T0)).toBe(
@@ -169,7 +169,7 @@ describe("answers reach the run they were meant for", () => {
   it("a command too long for one message is cut with the count and the run page's link, and kept whole", async () => {
     const command = `echo ${"z".repeat(1995)}`;
     const links: string[] = [];
-    const approvals = createApprovals({ repo: t.repos.approvals, answers: answersOf(), conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => [], trusted: () => false, transaction: t.sql.transaction, messageLimit: () => 1600, runPageLink: async (c, r) => (links.push(`${c} ${r}`), `https://relay.test/web/tok/runs/${r}`), log: noLog });
+    const approvals = createApprovals({ repo: t.repos.approvals, questions: t.repos.questions, answers: answersOf(), conversations: t.repos.conversations, outbox: t.repos.outbox, defaultMode: "edits", timeoutMs: TIMEOUT_MS, eventsOfRun: () => [], trusted: () => false, transaction: t.sql.transaction, messageLimit: () => 1600, runPageLink: async (c, r) => (links.push(`${c} ${r}`), `https://relay.test/web/tok/runs/${r}`), log: noLog });
     const event = { seq: 1, type: "approval_request", requestId: "r1", tool: "Bash", input: { command } } as const;
     // A short one needs no link.
     await approvals.prepare(run, { ...event, requestId: "r0", input: { command: "ls" } });

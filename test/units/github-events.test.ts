@@ -9,7 +9,7 @@ import { T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
 let n = 0;
-const deps = (): GithubDeps => ({ transaction: t.sql.transaction, github: t.repos.githubEvents, pullRequests: t.repos.pullRequests, conversations: { repo: t.repos.conversations }, outboxRepo: t.repos.outbox, newWorkspaceId: () => "c-test" });
+const deps = (): GithubDeps => ({ transaction: t.sql.transaction, github: t.repos.githubEvents, pullRequests: t.repos.pullRequests, conversations: { repo: t.repos.conversations }, outboxRepo: t.repos.outbox, newWorkspaceId: () => "c-test", questions: t.repos.questions });
 /** `authorCanWrite`: what the object learned of an `/agent` comment's author from GitHub. */
 const receive = (event: GithubEvent, name: string, authorCanWrite = false) =>
   receiveGithubDelivery(deps(), { delivery: `d-${++n}`, event: name, parsed: { repo: "Acme/API", cloneUrl: "https://github.com/Acme/API.git", event }, receivedAt: T0, publicOrigin: "https://relay.test", bodyHash: `body-${n}`, authorCanWrite }, T0);

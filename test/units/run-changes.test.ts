@@ -4,6 +4,7 @@
 import { stepRun } from "../../src/runs/run-lifecycle";
 import { describe, expect, it } from "vitest";
 import { createChanges, KEPT_CHANGES } from "../../src/changes/run-changes";
+import { matchQuestion } from "../../src/questions/questions";
 import { shownChangesOf } from "../../src/changes/review-replies";
 import { createConversations } from "../../src/conversations/conversations-unit";
 import type { RunChange } from "../../src/protocol/vm/changes";
@@ -22,6 +23,7 @@ function unit() {
     messages: t.repos.messages,
     outbox: t.repos.outbox,
     settings: t.repos.settings,
+    questions: t.repos.questions,
     shown: shownChangesOf(t.repos.settings).shown,
     writeDiff: async (vmRunId, body, kind) => {
       const key = `diff/x/${vmRunId}${kind === "html" ? ".html" : ""}`;
@@ -118,23 +120,28 @@ describe("run changes", () => {
     expect(deleted).toEqual(["diff/x/vm-0", "diff/x/vm-1"]);
   });
 
-  it("asks about the newest change in place; only yes or no answers; a run of its conversation started after it voids it, another's does not", () => {
+  it("asks about the newest change in place as a question of its conversation; a run of its conversation started after it voids it, another's does not", () => {
     const { changes } = unit();
     expect(changes.ask(1, T0, "k0")).toBe(false);
+    expect(t.repos.questions.open()).toEqual([]);
     changes.record({ id: "run-1", vmRunId: "vm-1", conversationId: 1 }, change, T0);
     expect(changes.ask(1, T0 + 10, "k1")).toBe(true);
     expect(t.rows<{ buttons: string }>("SELECT buttons FROM outbox WHERE dedupe_key = 'k1'")[0]!.buttons).toContain("undo:yes");
-    const none = () => false;
-    expect(changes.answerOf("yes", null, none)).toBe("yes");
-    expect(changes.answerOf("maybe", null, none)).toBeNull();
-    expect(changes.answerOf("yes", null, (id) => id === 1)).toBeNull();
-    expect(changes.answerOf("yes", null, (id) => id === 2)).toBe("yes");
+    const runs = (conversationId: number) => ({ runOpen: t.repos.runs.liveIn(conversationId), lastRunStartedAt: t.repos.runChanges.lastRunStartedAt(conversationId) });
+    const answer = (text: string) => {
+      const m = matchQuestion({ body: text, buttonPayload: null, hasMedia: false }, t.repos.questions.open(), T0 + 30, runs);
+      return m.kind === "answer" ? m.value : null;
+    };
+    expect(t.repos.questions.open()).toEqual([expect.objectContaining({ kind: "undo", conversationId: 1, askedAt: T0 + 10 })]);
+    expect(answer("yes")).toBe("yes");
+    expect(answer("maybe")).toBeNull();
     t.repos.runs.write(null, stepRun(null, [], { type: "dispatch", runId: "run-3", ids: [], context: "fresh", conversationId: 2, sessionId: null }, T0 + 15).run!, T0 + 15);
-    expect(changes.answerOf("yes", null, none)).toBe("yes");
+    expect(answer("yes")).toBe("yes");
     t.repos.runs.write(null, stepRun(null, [], { type: "dispatch", runId: "run-2", ids: [], context: "fresh", conversationId: 1, sessionId: null }, T0 + 20).run!, T0 + 20);
-    expect(changes.answerOf("yes", null, none)).toBeNull();
-    expect(changes.close()).toMatchObject({ vmRunId: "vm-1", conversationId: 1 });
-    expect(changes.close()).toBeNull();
+    expect(answer("yes")).toBeNull();
+    expect(changes.close(T0 + 30)).toMatchObject({ vmRunId: "vm-1", conversationId: 1 });
+    expect(changes.close(T0 + 31)).toBeNull();
+    expect(t.repos.questions.open()).toEqual([]);
   });
 
   it("tells the agent once of an undone change", () => {

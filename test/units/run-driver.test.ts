@@ -43,7 +43,7 @@ function driver(connect: Connect, startRun: VmClient["startRun"]) {
     transcriptOf: () => null,
     spend: { recordCost: () => {}, recordUnknown: () => {} },
     schedules,
-    approvals: createApprovals({ repo: repos.approvals, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log }),
+    approvals: createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log }),
     tools: () => ({ ok: false, text: "none" }),
     toolCalls: repos.runToolCalls,
     log,

@@ -1,6 +1,7 @@
 // Button taps from Telegram (callback_query): the payload is the same button id WhatsApp's quick
 // replies bring back, every tap is acknowledged with answerCallbackQuery, and a tap on a question
 // that is closed says so.
+import { shipQuestionOf } from "../../src/github/ship";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { buttonPayload } from "../../src/approvals/approvals";
@@ -62,7 +63,11 @@ it("a tap on /ship's open question is taken: acknowledged, answered, and its key
   const user = "700135";
   // The chat exists (the user wrote; not passed on), and /ship's question is open in their agent.
   await userWrites(user, { text: "hi" });
-  await rewriteStorage(`tg-${user}`, (storage) => storage.sql.exec("INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, 1, NULL, ?)", Date.now()));
+  await rewriteStorage(`tg-${user}`, (storage) => {
+    const q = shipQuestionOf(1, Date.now());
+    storage.sql.exec("INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, 1, NULL, ?)", q.askedAt);
+    storage.sql.exec("INSERT INTO questions (kind, ref, conversation_id, words, buttons, next_message_only, until_run, asked_at) VALUES (?, ?, 1, ?, ?, 1, 1, ?)", q.kind, q.ref, JSON.stringify(q.words), JSON.stringify(q.buttons), q.askedAt);
+  });
   const { messageId, answer } = await tapButton(user, "ship:no");
   expect(answer?.text).toBe("Cancelled ✓");
   await eventually(async () => (await keyboardOf(user, messageId)) === undefined);

@@ -90,7 +90,7 @@ function rendered(): Array<[string, string]> {
     for (const reason of REASONS) if (n > 0) add(`giveUpNotice(${reason}, ${n})`, notices.giveUpNotice(reason, named(n)));
   }
   for (const page of ["link", "web", null] as const) add(`commentHint(${page})`, changes.commentHint(page));
-  for (const payload of ["undo:yes", "ship:no", "review:7:1", "other"]) add(`staleTapReply(${payload})`, staleTapReply(closedQuestionOf(payload)));
+  for (const [payload, kind] of [["undo:yes", "undo"], ["ship:no", "ship"], ["review:7:1", "review_file"], ["other", null]] as const) add(`staleTapReply(${payload})`, staleTapReply(closedQuestionOf(kind)));
   add("taskFailureNotice(#1)", notices.taskFailureNotice([1], "time_limit"));
   add("taskFailureNotice(#1, #2)", notices.taskFailureNotice([1, 2], "failed_after_retries"));
   add("undoDone(undo)", changes.undoDone({ kind: "undo", label: "the run for “fix”", named: "a.ts", count: 1, cannotRestore: [] }));
