@@ -86,7 +86,9 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
     const slash = route.kind === "agent" && route.slash;
     // The questions answered by the next message only close now, each told to its capability (a
     // "which file?" comment goes to the agent as written, before this message). Not on a redelivery.
-    if (d.messages.get(message.messageId) === null) closeUnanswered(d, closedByNextMessage(d.questions.open(), null), now, (q) => queueAsWritten(d, q, now));
+    // Nearly always none is open: the remembered read only.
+    const closing = closedByNextMessage(d.questions.open(), null);
+    if (closing.length > 0 && d.messages.get(message.messageId) === null) closeUnanswered(d, closing, now, (q) => queueAsWritten(d, q, now));
     if (!storeOnce(d, message, { body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash }, now)) return null;
     const refused = route.kind === "agent" ? refusal(route, target) : null;
     if (comment && refused === null) {
