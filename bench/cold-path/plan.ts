@@ -1,6 +1,6 @@
 // The cold-path benchmark as data: its rounds, texts, and its figures from the samples: medians of
 // webhook → the model's first request for a new session (a spare takes it), a new conversation in a
-// new workspace (no spare can), a resume after the CLI ended and a warm follow-up, beside a bare
+// new workspace (the spare started when /new made it takes it), a resume after the CLI ended and a warm follow-up, beside a bare
 // CLI's start and resume measured in the same rounds, and their differences and ratios. Pure.
 import type { Figure } from "../lib/figures";
 import { median } from "../lib/stats";
@@ -26,7 +26,13 @@ export function turnText(kind: ColdKind | "warm_up" | "bare_start" | "bare_resum
 }
 
 /** One round: each path's webhook → first model request, and the bare CLI's spawn → first model request (ms; null: none seen). */
-export type ColdRound = Record<ColdKind, number | null> & { bareStart: number | null; bareResume: number | null; spareTaken: boolean };
+export type ColdRound = Record<ColdKind, number | null> & {
+  bareStart: number | null;
+  bareResume: number | null;
+  /** Whether the VM handed the new session's run, and the new workspace's, a spare. */
+  spareTaken: boolean;
+  workspaceSpareTaken: boolean;
+};
 
 const present = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
 const medianOf = (xs: readonly (number | null)[]): number | null => (present(xs).length === 0 ? null : median(present(xs)));
@@ -38,13 +44,14 @@ export function coldPathFigures(rounds: readonly ColdRound[], memory: { vmTreeMb
   const bareStart = m("bareStart");
   const bareResume = m("bareResume");
   const newSession = m("new_session");
+  const newWorkspace = m("new_workspace");
   const resume = m("resume");
   const over = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
   const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? "n/a" : Math.round((a / b) * 100) / 100);
   const resumeOver = over(resume, bareResume);
   return [
     { section, name: "new session (/new; a spare takes it): webhook → first model request, p50", value: ms(newSession), unit: "ms", target: "≤ 300 ms", pass: newSession === null ? null : newSession <= 300, note: `${rounds.filter((r) => r.spareTaken).length}/${rounds.length} rounds took a spare; ${ratio(newSession, bareStart)}x the bare CLI's start` },
-    { section, name: "new conversation in a new workspace (no spare): webhook → first model request, p50", value: ms(m("new_workspace")), unit: "ms", note: `${ratio(m("new_workspace"), bareStart)}x the bare CLI's start` },
+    { section, name: "new conversation in a new workspace (/new <name>; the spare made with it takes it): webhook → first model request, p50", value: ms(newWorkspace), unit: "ms", target: "≤ 300 ms", pass: newWorkspace === null ? null : newWorkspace <= 300, note: `${rounds.filter((r) => r.workspaceSpareTaken).length}/${rounds.length} rounds took a spare; ${ratio(newWorkspace, bareStart)}x the bare CLI's start` },
     { section, name: "resume after the CLI ended: webhook → first model request, p50", value: ms(resume), unit: "ms", note: `${ratio(resume, bareResume)}x the bare CLI's resume` },
     { section, name: "resume over the bare CLI's resume, p50", value: ms(resumeOver), unit: "ms", target: "≤ 300 ms", pass: resumeOver === null ? null : resumeOver <= 300 },
     { section, name: "warm follow-up: webhook → first model request, p50", value: ms(m("warm")), unit: "ms", note: "its floors are judged in the warm-path section" },

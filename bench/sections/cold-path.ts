@@ -1,6 +1,6 @@
 // The cold path: webhook → the offline model's first request through the real relay and agent VM
 // for a new session in the conversation's workspace (a spare CLI takes it), a new conversation in
-// a new workspace (no spare can), a resume after the conversation's CLI ended, and a warm
+// a new workspace (the spare the VM starts as /new makes it takes it), a resume after the conversation's CLI ended, and a warm
 // follow-up; in the same rounds a bare CLI's start and resume. Then the VM's memory with a spare.
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { bareColdCli, type BareColdCli } from "../cold-path/bare";
@@ -89,24 +89,26 @@ async function measure(stack: Stack, rounds: number, log: (line: string) => void
     const warm = await timedTurn(stack, t("warm"));
     mainUsedAt = Date.now();
     await pause(READ_MS);
-    // A new conversation gets a new workspace, where no spare waits.
+    // A new conversation gets a new workspace; the VM starts a spare there as it makes it. The user
+    // reads /new's answer before writing, as after every reply here.
     await sendCommand(stack, `/new bench${round}`);
+    await pause(READ_MS);
     const newWorkspace = await timedTurn(stack, t("new_workspace"));
     await sendCommand(stack, "/switch 1");
     await pause(READ_MS);
     const start = await stack.bare.turn(turnText("bare_start", round, runId), null);
     await pause(READ_MS);
     const bareResume = start.sessionId ? await stack.bare.turn(turnText("bare_resume", round, runId), start.sessionId) : { firstMs: null };
-    const sample: ColdRound = { new_session: newSession.ms, new_workspace: newWorkspace.ms, warm: warm.ms, resume: resume.ms, bareStart: start.firstMs, bareResume: bareResume.firstMs, spareTaken: newSession.spare };
+    const sample: ColdRound = { new_session: newSession.ms, new_workspace: newWorkspace.ms, warm: warm.ms, resume: resume.ms, bareStart: start.firstMs, bareResume: bareResume.firstMs, spareTaken: newSession.spare, workspaceSpareTaken: newWorkspace.spare };
     samples.push(sample);
-    log(`cold-path: round ${round + 1}/${rounds}: new session ${sample.new_session} ms (${newSession.spare ? "a spare" : "no spare"}), new workspace ${sample.new_workspace} ms, resume ${sample.resume} ms, warm ${sample.warm} ms; bare start ${sample.bareStart} ms, resume ${sample.bareResume} ms`);
+    log(`cold-path: round ${round + 1}/${rounds}: new session ${sample.new_session} ms (${newSession.spare ? "a spare" : "no spare"}), new workspace ${sample.new_workspace} ms (${newWorkspace.spare ? "a spare" : "no spare"}), resume ${sample.resume} ms, warm ${sample.warm} ms; bare start ${sample.bareStart} ms, resume ${sample.bareResume} ms`);
   }
   return { status: "ok", figures: coldPathFigures(samples, { vmTreeMb, spareMb }), details: { samples, reloads: stack.relay.reloads } };
 }
 
 export const coldPathSection: Section = {
   name: "cold-path",
-  title: "the cold path: webhook → first model request for a new session (spare), a new workspace, a resume and a warm follow-up, beside a bare CLI's start and resume",
+  title: "the cold path: webhook → first model request for a new session (spare), a new workspace (spare), a resume and a warm follow-up, beside a bare CLI's start and resume",
   run: ({ quick, log }: SectionOptions) =>
     withStackScope("cold-path", log, async (onClose) => {
       const model = await startAnthropicStandIn();

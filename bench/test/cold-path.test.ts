@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { type ColdRound, coldPathFigures } from "../cold-path/plan";
 
-const round = (over: Partial<ColdRound> = {}): ColdRound => ({ new_session: 250, new_workspace: 900, warm: 80, resume: 700, bareStart: 500, bareResume: 450, spareTaken: true, ...over });
+const round = (over: Partial<ColdRound> = {}): ColdRound => ({ new_session: 250, new_workspace: 900, warm: 80, resume: 700, bareStart: 500, bareResume: 450, spareTaken: true, workspaceSpareTaken: true, ...over });
 const valueOf = (rounds: ColdRound[], start: string) => coldPathFigures(rounds, { vmTreeMb: 600, spareMb: 240 }).find((f) => f.name.startsWith(start));
 
 describe("coldPathFigures", () => {
@@ -11,6 +11,8 @@ describe("coldPathFigures", () => {
     ["a spare's new session under 300 ms", [round(), round({ new_session: 200 }), round({ new_session: 400 })], "new session", 250, true],
     ["a new session over 300 ms fails", [round({ new_session: 320 })], "new session", 320, false],
     ["no new-session sample: not judged", [round({ new_session: null })], "new session", "n/a", null],
+    ["a new workspace's first message under 300 ms", [round({ new_workspace: 280 }), round({ new_workspace: 260 })], "new conversation in a new workspace", 270, true],
+    ["a new workspace's first message over 300 ms fails", [round()], "new conversation in a new workspace", 900, false],
     ["resume − bare resume, from the medians", [round(), round({ resume: 900, bareResume: 500 }), round({ resume: 500, bareResume: 400 })], "resume over", 250, true],
     ["resume 301 ms over fails", [round({ resume: 751 })], "resume over", 301, false],
     ["a round without a bare resume: that median from the others", [round(), round({ bareResume: null, resume: 2_000 }), round({ resume: 720 })], "resume over", 720 - 450, true],
@@ -23,6 +25,7 @@ describe("coldPathFigures", () => {
   it("names how many rounds took a spare and the ratios to the bare CLI", () => {
     const figures = coldPathFigures([round(), round({ spareTaken: false, new_session: 750 })], { vmTreeMb: 633, spareMb: 239 });
     expect(figures[0]?.note).toBe("1/2 rounds took a spare; 1x the bare CLI's start");
+    expect(coldPathFigures([round(), round({ workspaceSpareTaken: false })], { vmTreeMb: 633, spareMb: 239 })[1]?.note).toBe("1/2 rounds took a spare; 1.8x the bare CLI's start");
     expect(figures.find((f) => f.name.startsWith("VM process tree"))).toMatchObject({ value: 633, note: "the spare alone 239 MB (CLI and MCP server)" });
   });
 });

@@ -1,9 +1,9 @@
 // Spare CLIs (runs/spare-agents.ts): after a user's run a CLI waits in that workspace for the
 // user's next new session; a run that starts one there takes it (no spawn), and another spare
-// starts behind it. A spare never serves another user, another workspace, a resumed session or
+// starts behind it; a workspace made for a new conversation gets one too. A spare never serves another user, another workspace, a resumed session or
 // other options: those runs start a CLI of their own, and each run's agent sees its own uid,
 // HOME and directory.
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { userPathsOf } from "../src/users/user-paths";
@@ -12,7 +12,7 @@ import { IS_ROOT, processesIn, resultsOf, uniqueId, useHarness } from "./helpers
 const taken: string[] = [];
 /** Every run id this file started: none may appear in a spare's environment. */
 const runIds: string[] = [];
-const h = useHarness({ warmSessionMs: 60_000, spareAgents: 3 }, { onTiming: (runId, mark) => void (mark === "spare_taken" && taken.push(runId)) });
+const h = useHarness({ warmSessionMs: 60_000, spareAgents: 4 }, { onTiming: (runId, mark) => void (mark === "spare_taken" && taken.push(runId)) });
 const alice = "+15550006201";
 const bob = "+15550006202";
 const OPTIONS = { permissionMode: "bypassPermissions" } as const;
@@ -105,7 +105,7 @@ it("a spare's environment names its own user only, and no run", async () => {
 });
 
 it("a run that took a spare reaches the relay's tools through it, as its own run", async () => {
-  // A third user: the VM keeps three spares here (SPARE_AGENTS), one each.
+  // A third user: the VM keeps four spares here (SPARE_AGENTS), one each.
   const carol = "+15550006203";
   const WITH_TOOLS = { permissionMode: "default", scheduleTools: true } as const;
   const c = userPathsOf(h.dataDir, carol);
@@ -119,4 +119,37 @@ it("a run that took a spare reaches the relay's tools through it, as its own run
   expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: call.callId, ok: true, text: "Task #1 scheduled." })).status).toBe(202);
   const events = await reader.end();
   expect(resultsOf(events)[0]?.text).toBe("[offline model] The mcp__relay__schedule_create tool answered: Task #1 scheduled.");
+});
+
+it("a workspace made for a new conversation gets a spare, started as the user's last run was; its first message takes it, even one sent before the spare is up", async () => {
+  const dave = "+15550006204";
+  const d = userPathsOf(h.dataDir, dave);
+  const workspace = (name: string) => join(d.root, "workspaces", name);
+  // Before any run of his since the server started there is nothing to start one as.
+  expect((await h.call("POST", "/v1/workspaces", { userId: dave, workspace: "early" })).status).toBe(201);
+  await run(dave, "one");
+  await twoIn(d.workspace);
+  expect(clisIn(workspace("early"))).toEqual([]);
+
+  // /new api: the workspace is made, and his spare moves there (one per user).
+  expect((await h.call("POST", "/v1/workspaces", { userId: dave, workspace: "api" })).status).toBe(201);
+  await expect.poll(() => clisIn(workspace("api")).length, { timeout: 30_000, interval: 100 }).toBe(1);
+  // Its default workspace keeps the last run's warm CLI only (`workspace` is a prefix of `workspaces/…`).
+  const clisAt = (dir: string) => clisIn(dir).filter((pid) => readlinkSync(`/proc/${pid}/cwd`) === dir);
+  await expect.poll(() => clisAt(d.workspace).length, { timeout: 30_000, interval: 100 }).toBe(1);
+  // Made again (a retried request): nothing more starts.
+  expect((await h.call("POST", "/v1/workspaces", { userId: dave, workspace: "api" })).status).toBe(200);
+
+  const first = await run(dave, `first ${whereAmI("dave.txt")}`, { workspace: "api" });
+  expect(taken).toContain(first.runId);
+  expect(h.spawns).not.toContain(first.runId);
+  const [cwd, , home] = readFileSync(join(workspace("api"), "dave.txt"), "utf8").trim().split("\n");
+  expect([cwd, home]).toEqual([workspace("api"), d.home]);
+
+  // A message right behind /new waits for the spare being started there rather than start a CLI of its own.
+  await expect.poll(() => clisAt(workspace("api")).length, { timeout: 30_000, interval: 100 }).toBe(2);
+  expect((await h.call("POST", "/v1/workspaces", { userId: dave, workspace: "web" })).status).toBe(201);
+  const quick = await run(dave, "right away", { workspace: "web" });
+  expect(taken).toContain(quick.runId);
+  expect(h.spawns).not.toContain(quick.runId);
 });

@@ -23,6 +23,8 @@ export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatc
 
 /** Finished runs stay in memory this long for reconnects, then are read from their log. */
 const FINISHED_IN_MEMORY_MS = 10 * 60_000;
+/** The longest a new session waits for the spare being started for it: a CLI's start, with room for a loaded machine. */
+const SPARE_WAIT_MS = 5_000;
 
 export function createRunManager(deps: ManagerDeps) {
   const { config, log } = deps;
@@ -86,6 +88,11 @@ export function createRunManager(deps: ManagerDeps) {
         current.fingerprint === optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity)),
     );
     if (warm) return attach(warm, run, request, timeLimitMs, paths);
+    // A new session right behind the spare meant for it (a message just after /new): the spare is
+    // most of the way up, so waiting for it is sooner than a CLI of its own, and costs no second
+    // start on the same cores. Bounded: a spare that does not come up in time is not waited for.
+    const pending = request.sessionId === null ? spares.startingIn(paths.key, run.cwd) : null;
+    if (pending) await Promise.race([pending, wait(SPARE_WAIT_MS, undefined)]);
     // A new session: a spare of this user, workspace and options takes it (checked before handover).
     const spare = spares.forRun(paths, ids, run.cwd, request);
     // Any other idle one of this workspace (another session of it) or of this session is replaced;
@@ -241,6 +248,11 @@ export function createRunManager(deps: ManagerDeps) {
      * for their session): idle ones stop now, a live one exits after its run instead of staying warm.
      */
     retireProcessesIn: (userKey: string, dir: string): Promise<void> => pool.retireIn(userKey, dir),
+
+    /** A workspace made for a new conversation: a spare waits there for its first message (spare-agents.ts), started after the answer. */
+    spareIn(paths: UserPaths, dir: string): void {
+      spares.startIn(paths, dir).catch((error: unknown) => console.warn(`vm: a spare agent for ${paths.key} did not start: ${String(error)}`));
+    },
 
     /** The latest awake time (`awake.now()`) a deep-mode warm process holds the VM up until (0: none). */
     heldUntil: (): number => pool.heldUntil(),

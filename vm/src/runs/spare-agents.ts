@@ -38,8 +38,44 @@ export const factsOf = (agent: AgentProcess): SpareFacts => ({
 });
 
 export function createSpareAgents(deps: SpareDeps) {
-  /** Users whose spare is being started: one at a time each. */
-  const starting = new Set<string>();
+  /** Users whose spare is being started, one at a time each: where, and when it is up (or failed). */
+  const starting = new Map<string, { cwd: string; done: Promise<void> }>();
+  /** Each user's last run's request: what a new workspace's spare is started with (in memory: after a restart, none until a run). */
+  const lastRequest = new Map<string, { ids: AgentIds | null; request: StartRunRequest }>();
+
+  async function startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): Promise<void> {
+    const { options } = request;
+    lastRequest.set(paths.key, { ids, request });
+    const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
+    const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
+    const decision = spareWanted({
+      limit: deps.config.spareAgents,
+      lifetimeMs: deps.config.warmSessionMs,
+      spares: deps.pool.spares().length + starting.size,
+      userSpare: mine.length === 0 ? "none" : mine.some((agent) => agent.cwd === cwd && agent.fingerprint === fingerprint) ? "here" : "elsewhere",
+      shuttingDown: deps.shuttingDown(),
+      forked: options.forkSession === true,
+      untrusted: options.approvals?.untrusted === true,
+      admission: deps.pool.headroom(),
+    });
+    if (starting.has(paths.key) || decision === "none") return;
+    let finished = () => {};
+    starting.set(paths.key, { cwd, done: new Promise<void>((resolve) => (finished = resolve)) });
+    try {
+      // The user is here now: their spare elsewhere makes way, then this one must fit beside every warm process.
+      if (decision === "replace") {
+        await Promise.all(mine.map((agent) => deps.pool.stop(agent)));
+        if (deps.pool.headroom().kind !== "spawn") return;
+      }
+      // A new session, so no fork: what the run's next /new in this workspace sends.
+      const { forkSession: _fork, keepWarmMs: _keep, ...spareOptions } = options;
+      const agent = await deps.newAgent(paths, ids, { cwd, options: spareOptions, sessionId: null, gitIdentity: request.gitIdentity }, () => !deps.shuttingDown());
+      if (agent) deps.pool.addSpare(agent, deps.config.warmSessionMs);
+    } finally {
+      starting.delete(paths.key);
+      finished();
+    }
+  }
 
   return {
     /** The user's spare that may take this run, checked field by field (spareRefusal); null when none may. */
@@ -57,35 +93,23 @@ export function createSpareAgents(deps: SpareDeps) {
     },
 
     /** After a run of the user in `cwd`: a spare for their next new session there, when one is wanted. */
-    async startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): Promise<void> {
-      const { options } = request;
-      const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
-      const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
-      const decision = spareWanted({
-        limit: deps.config.spareAgents,
-        lifetimeMs: deps.config.warmSessionMs,
-        spares: deps.pool.spares().length + starting.size,
-        userSpare: mine.length === 0 ? "none" : mine.some((agent) => agent.cwd === cwd && agent.fingerprint === fingerprint) ? "here" : "elsewhere",
-        shuttingDown: deps.shuttingDown(),
-        forked: options.forkSession === true,
-        untrusted: options.approvals?.untrusted === true,
-        admission: deps.pool.headroom(),
-      });
-      if (starting.has(paths.key) || decision === "none") return;
-      starting.add(paths.key);
-      try {
-        // The user is here now: their spare elsewhere makes way, then this one must fit beside every warm process.
-        if (decision === "replace") {
-          await Promise.all(mine.map((agent) => deps.pool.stop(agent)));
-          if (deps.pool.headroom().kind !== "spawn") return;
-        }
-        // A new session, so no fork: what the run's next /new in this workspace sends.
-        const { forkSession: _fork, keepWarmMs: _keep, ...spareOptions } = options;
-        const agent = await deps.newAgent(paths, ids, { cwd, options: spareOptions, sessionId: null, gitIdentity: request.gitIdentity }, () => !deps.shuttingDown());
-        if (agent) deps.pool.addSpare(agent, deps.config.warmSessionMs);
-      } finally {
-        starting.delete(paths.key);
-      }
+    startAfter,
+
+    /** A spare of the user being started in `cwd` right now: settled once it is up or failed (null: none is). */
+    startingIn(userKey: string, cwd: string): Promise<void> | null {
+      const pending = starting.get(userKey);
+      return pending && pending.cwd === cwd ? pending.done : null;
+    },
+
+    /**
+     * A workspace just made for a new conversation (`/new <name>`): its first message starts a new
+     * session there, so a spare waits in it, started as the user's last run was (the relay sends a
+     * chat run the same options in every conversation; a run that differs starts its own CLI).
+     * None before the user's first run since the server started.
+     */
+    async startIn(paths: UserPaths, cwd: string): Promise<void> {
+      const last = lastRequest.get(paths.key);
+      if (last) await startAfter(paths, last.ids, cwd, last.request);
     },
   };
 }

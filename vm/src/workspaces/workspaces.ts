@@ -27,7 +27,7 @@ export type DeleteResult = "deleted" | "unknown_workspace" | "busy";
 
 export type WorkspaceDeps = {
   config: Pick<VmConfig, "dataDir" | "allowLocalClones" | "cloneTimeoutMs" | "cloneMaxMb"> & Partial<Pick<VmConfig, "githubUrl">>;
-  manager: Pick<RunManager, "lockWorkspace" | "retireProcessesIn">;
+  manager: Pick<RunManager, "lockWorkspace" | "retireProcessesIn" | "spareIn">;
   /** A deleted workspace's checkpoints go with it. */
   checkpoints?: Pick<Checkpoints, "remove">;
   /** Who each user's agent runs as: its clones, reads and deletes run as that user too. */
@@ -246,17 +246,27 @@ export function createWorkspaces(deps: WorkspaceDeps) {
         const dir = workspaceDirOf(paths, request.workspace);
         const existed = workspaceState(paths.root, dir) !== "missing";
         await ensureUserDirs(paths, dir, ids);
-        return describe(request.workspace, dir, ids, startedAt, existed ? 200 : 201);
+        const made = await describe(request.workspace, dir, ids, startedAt, existed ? 200 : 201);
+        // A new conversation's first message is a new session here: a CLI may start ahead for it.
+        if (!existed) deps.manager.spareIn(paths, dir);
+        return made;
       }
       // Refused before anything else, with the policy's reason.
       const source = checkCloneUrl(request.clone.url, config.allowLocalClones, config.githubUrl ?? null);
       if (!source.ok) return failure("url_refused", source.why);
       const branch = request.clone.branch === undefined ? null : checkBranch(request.clone.branch);
       if (branch && !branch.ok) return failure("url_refused", branch.why);
-      const dir = workspaceDirOf(userPathsOf(config.dataDir, request.userId), request.workspace);
+      const paths = userPathsOf(config.dataDir, request.userId);
+      const dir = workspaceDirOf(paths, request.workspace);
       const running = cloning.get(dir);
       if (running) return running.url === request.clone.url && running.branch === request.clone.branch ? running.result : failure("exists");
-      const result = clone({ ...request, clone: request.clone }, source.value, startedAt).finally(() => cloning.delete(dir));
+      const result = clone({ ...request, clone: request.clone }, source.value, startedAt)
+        .then((cloned) => {
+          // Cloned for a new conversation: its first message is a new session there too.
+          if (cloned.status === 201) deps.manager.spareIn(paths, dir);
+          return cloned;
+        })
+        .finally(() => cloning.delete(dir));
       cloning.set(dir, { url: request.clone.url, branch: request.clone.branch, result });
       return result;
     },
