@@ -63,6 +63,17 @@ it("pins every package of the workspace, esbuild at the version the repository b
   expect(instructions.filter((l) => /^RUN npm ci\b/.test(l)).map((l) => l.includes("--omit=dev"))).toEqual([false, true]);
 });
 
+it("installs in the final stage only what dist/ does not hold: the CLI it starts and the native addon esbuild leaves out", () => {
+  const vm = JSON.parse(readFileSync(join(ROOT, "vm/package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const external = JSON.parse(/external: (\[[^\]]*\])/.exec(readFileSync(join(ROOT, "vm/build.mjs"), "utf8"))?.[1] ?? "null") as string[];
+  expect(Object.keys(vm.dependencies).sort()).toEqual(["@anthropic-ai/claude-code", ...external].sort());
+  // What the bundles hold is a devDependency (installed by the build stage only), the lock file says so too.
+  const lock = JSON.parse(readFileSync(join(ROOT, "vm/package-lock.json"), "utf8")) as { packages: Record<string, { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }> };
+  expect(lock.packages[""]?.dependencies).toEqual(vm.dependencies);
+  expect(lock.packages[""]?.devDependencies).toEqual(vm.devDependencies);
+  for (const bundled of ["hono", "@hono/node-server", "zod", "diff", "diff2html", "highlight.js", "graphql", "@modelcontextprotocol/sdk"]) expect(vm.devDependencies[bundled], bundled).toBeDefined();
+});
+
 it("starts the server with the same V8 flags as `npm run vm`, and the MCP server with those but --expose-gc", () => {
   const imageFlags = imageCommand().flags;
   expect(imageFlags).toEqual(startScriptArgs().slice(0, startScriptArgs().indexOf("--import")));
