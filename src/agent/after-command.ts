@@ -151,6 +151,13 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       return registerTrigger(d, action, messageId);
     case "trigger_unregister":
       return unregisterTrigger(d, action.triggerId);
+    case "prepare_workspace": {
+      // Off the path of any message: a VM that is down, busy or archived changes nothing, and the
+      // first run makes the workspace as it always could.
+      const made = vm ? await vm.createWorkspace({ userId: d.phone, workspace: action.workspace }) : null;
+      if (made && !made.ok) d.log("workspace_not_prepared", { workspace: action.workspace, detail: made.message });
+      return;
+    }
     case "clone": {
       const result = vm
         ? await vm.createWorkspace({ userId: d.phone, workspace: action.workspace, clone: { url: action.url, branch: action.branch ?? undefined } })

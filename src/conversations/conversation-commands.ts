@@ -43,6 +43,12 @@ export type VmAction =
   | { kind: "health"; detail: boolean }
   /** `stayCurrent`: the user's current conversation stays as it is (a clone an event asked for, not the user). */
   | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null; stayCurrent?: true }
+  /**
+   * /new <name> with no repository: the VM makes the workspace now, after the webhook's answer, so
+   * a CLI can start there before the conversation's first message (a spare, docs/vm.md). Nothing is
+   * said: a VM that cannot do it now makes the workspace with the first run, as before.
+   */
+  | { kind: "prepare_workspace"; workspace: string }
   /** `diffKeys`: the R2 objects of the conversation's run diffs, deleted with it. */
   | { kind: "delete_workspace"; workspace: string; diffKeys?: string[] }
   /** /diff: the VM draws the diff kept at `key`; the picture goes out with `summary` and a page link for `page` (as /web makes it). */
@@ -112,7 +118,7 @@ export function createConversation(d: ConversationCommandDeps, name: string, rep
   if (!repo) {
     const created = d.conversations.repo.create({ name, workspace, repoUrl: null, branch: null, status: "ready", now });
     d.conversations.makeCurrent(created.id);
-    return say(createReply(name, { taken: false, repo: null }));
+    return { text: createReply(name, { taken: false, repo: null }), after: { kind: "prepare_workspace", workspace } };
   }
   // It becomes current once the clone has worked; until then nothing can be sent to it.
   const created = d.conversations.repo.create({ name, workspace, repoUrl: repo.url, branch: repo.branch, status: "cloning", now });

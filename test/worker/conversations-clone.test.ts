@@ -27,3 +27,16 @@ it("a clone that fails says why in one line and leaves no conversation behind", 
   expect(await ask(phone, "/status")).toContain("Current conversation: api");
   expect(bodies(await sentTo(phone)).filter((b) => b?.includes("Cloned web"))).toEqual([]);
 });
+
+it("/new <name> without a repository asks the VM to make its workspace after the answer, so a CLI can wait there for the first message; the first run goes there", async () => {
+  const phone = "+15550000205";
+  expect(await ask(phone, "/new notes")).toContain("notes");
+  const [notes] = await query<{ workspace: string }>(phone, "SELECT workspace FROM conversations WHERE name = 'notes'");
+  const create = await eventually(async () => (await vmRequests(phone)).find((r) => r.kind === "create-workspace"));
+  expect(create).toMatchObject({ workspace: notes!.workspace, status: 201 });
+  expect(create).not.toHaveProperty("clone");
+  // Nothing more is said of it.
+  expect(bodies(await sentTo(phone)).filter((b) => b?.includes("workspace"))).toEqual([]);
+  expect(await ask(phone, "hello there")).toBe("echo: hello there");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "start").at(-1)!.workspace).toBe(notes!.workspace);
+});
