@@ -97,7 +97,7 @@ export function createRunChangesRepo(sql: Sql) {
     lastRunStartedAt(conversationId: number): number | null {
       return sql<{ at: number | null }>`SELECT max(created_at) AS at FROM runs WHERE conversation_id = ${conversationId}`[0]?.at ?? null;
     },
-    /** Read on every stored message (is this a yes or no to /undo?): remembered until the table is written. */
+    /** What a yes to /undo's question acts on (whether one is open is its questions/ row): remembered until the table is written. */
     question: memo(sql, (): UndoQuestion | null => {
       const row = sql<{ conversation_id: number; vm_run_id: string; asked_at: number }>`SELECT * FROM undo_question WHERE id = 1`[0];
       return row ? { conversationId: row.conversation_id, vmRunId: row.vm_run_id, askedAt: row.asked_at } : null;

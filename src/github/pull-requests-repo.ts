@@ -117,7 +117,7 @@ export function createPullRequestsRepo(sql: Sql) {
     countAutofix(id: number, now: number): void {
       sql`UPDATE pull_requests SET autofix_count = autofix_count + 1, updated_at = ${now} WHERE id = ${id}`;
     },
-    /** Read on every stored message (another message closes the question): remembered until the table is written. */
+    /** What a yes to /ship's question ships (whether one is open is its questions/ row): remembered until the table is written. */
     question,
     ask(q: ShipQuestion): void {
       const preview = q.preview ? JSON.stringify(q.preview) : null;

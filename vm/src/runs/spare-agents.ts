@@ -23,6 +23,9 @@ export type SpareDeps = {
   shuttingDown: () => boolean;
 };
 
+/** What a spare is started with, of the run after which (or as whose workspace) it starts. */
+type SpareRequest = Pick<StartRunRequest, "options" | "gitIdentity">;
+
 export const factsOf = (agent: AgentProcess): SpareFacts => ({
   userKey: agent.userKey,
   uid: agent.uid,
@@ -40,12 +43,15 @@ export const factsOf = (agent: AgentProcess): SpareFacts => ({
 export function createSpareAgents(deps: SpareDeps) {
   /** Users whose spare is being started, one at a time each: where, and when it is up (or failed). */
   const starting = new Map<string, { cwd: string; done: Promise<void> }>();
-  /** Each user's last run's request: what a new workspace's spare is started with (in memory: after a restart, none until a run). */
-  const lastRequest = new Map<string, { ids: AgentIds | null; request: StartRunRequest }>();
+  /**
+   * Each user's last run's options and git identity: what a new workspace's spare is started with
+   * (in memory: after a restart, none until a run). Never the run's messages: a spare holds no text.
+   */
+  const lastRequest = new Map<string, { ids: AgentIds | null; request: SpareRequest }>();
 
-  async function startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): Promise<void> {
+  async function startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: SpareRequest): Promise<void> {
     const { options } = request;
-    lastRequest.set(paths.key, { ids, request });
+    lastRequest.set(paths.key, { ids, request: { options, gitIdentity: request.gitIdentity } });
     const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
     const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
     const decision = spareWanted({
