@@ -105,3 +105,58 @@ describe("the runs unit reaching a Machine that is not warm", () => {
     expect(logged.find((l) => l.event === "run_decision")?.fields).toMatchObject({ decision: { action: "retry_same", at: T0 + 5000 } });
   });
 });
+
+describe("a run's last answer and the end the VM sends with it", () => {
+  /** A VM run's event stream the test writes to, line by line. */
+  function vmStream() {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+    return { body, send: (event: object) => controller.enqueue(new TextEncoder().encode(`${JSON.stringify(event)}\n`)) };
+  }
+  const answer = (seq: number, ids: string[]) => ({ seq, type: "result", messageIds: ids, text: "done it", isError: false, subtype: "success", costUsd: 0, numTurns: 1, durationMs: 5, sessionId: "s-1" });
+
+  async function started(ids: string[]) {
+    const stream = vmStream();
+    const { runs } = driver(async () => ({ ok: true }), async () => ({ ok: true, body: stream.body }));
+    for (const id of ids) t.repos.messages.insert({ id, body: `do ${id}`, media: [], conversationId: 1, now: T0 });
+    expect(await runs.runDue(T0, null)).toEqual({ kind: "changed" });
+    return { runs, stream, replies: () => t.sql<{ body: string }>`SELECT body FROM outbox`.map((r) => r.body).filter((b) => b.includes("done it")) };
+  }
+
+  it("reads the end that follows the last answer before handing back, so the run is over when its reply goes", async () => {
+    const { runs, stream, replies } = await started(["m1"]);
+    const stepped = runs.runDue(T0, null);
+    stream.send(answer(1, ["m1"]));
+    await vi.advanceTimersByTimeAsync(30);
+    // The reply is written, but the step has not handed it to the sender yet: its end is due.
+    expect(replies()).toHaveLength(1);
+    expect(t.repos.runs.openAll()).toHaveLength(1);
+    stream.send({ seq: 2, type: "done" });
+    expect(await stepped).toEqual({ kind: "finished" });
+    expect(t.repos.runs.openAll()).toEqual([]);
+  });
+
+  it("hands the reply back within its bound when no end follows", async () => {
+    const { runs, stream, replies } = await started(["m1"]);
+    const stepped = runs.runDue(T0, null);
+    stream.send(answer(1, ["m1"]));
+    let outcome: unknown = null;
+    void stepped.then((s) => (outcome = s));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(outcome).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcome).toEqual({ kind: "changed" });
+    expect(replies()).toHaveLength(1);
+    expect(t.repos.runs.openAll()).toHaveLength(1);
+  });
+
+  it("hands an answer back at once while the run still holds a message it has not answered", async () => {
+    const { runs, stream } = await started(["m1", "m2"]);
+    const stepped = runs.runDue(T0, null);
+    stream.send(answer(1, ["m1"]));
+    let outcome: unknown = null;
+    void stepped.then((s) => (outcome = s));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outcome).toEqual({ kind: "changed" });
+  });
+});
