@@ -195,6 +195,8 @@ export function createRunDriver(d: RunDriverDeps) {
     // A fresh start is implied by message_queued and summed up by run_finished; a reconnect is news.
     if (effect.type === "reconnect") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: effect.afterSeq, context: run.context });
     run = attempt(run, { type: "opened" }, answeredAt).run;
+    // The pages learn of the run once the VM has it: the write stays off the way to the model.
+    if (effect.type === "start") d.live?.started?.(run, answeredAt);
     const lines = readLines(opened.body);
     // The first typing indicator after a short delay: an instant answer needs none.
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
@@ -338,10 +340,7 @@ export function createRunDriver(d: RunDriverDeps) {
     const started = batches.startNext(now);
     // A notice written: the object sends it before the streams are read again.
     if (started === "told") return { kind: "changed" };
-    if (started) {
-      d.live?.started?.(started, now);
-      return open(started, now);
-    }
+    if (started) return open(started, now);
     const waitingAt = earliest(unread.map((r) => r.nextAttemptAt));
     if (lives.size > 0) {
       const present = stepTime(now, d.clock);
