@@ -1,7 +1,9 @@
 // `npm run bench`: runs the benchmark sections, prints one table, writes bench/results/*.json.
-// Options: --only relay,ingress,vm,schedules  --quick (smoke run in seconds)  --rounds N (default 3).
+// Options: --only relay,ingress,vm,schedules  --quick (smoke run in seconds)  --rounds N (default 3)
+// --apart (the edge's processes and the Machine's on cores of their own, as in production).
 import { cpus, loadavg } from "node:os";
 import { parseBenchArgs } from "./lib/args";
+import { keepSidesApart } from "./lib/children";
 import type { Figure } from "./lib/figures";
 import { gitState } from "./lib/git-state";
 import { writeResults } from "./lib/results";
@@ -33,6 +35,9 @@ const log = (line: string) => console.error(`[bench] ${line}`);
 const startedAt = new Date();
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform, loadavgAtStart: loadavg() };
 const code = gitState();
+/** `--apart`: the edge's processes and the Machine's on cores of their own, as in production. */
+const sides = args.apart ? keepSidesApart(machine.cpus) : null;
+const placementLine = sides ? `; the edge on cores ${sides.edge}, the Machine and the bench on ${sides.machine} (--apart)` : "";
 /** The dev server the Workers ran under: `wrangler dev` itself, or (BENCH_DEV_INSPECTOR=off) wrangler's dev server without its inspector; the targets are judged under the first. */
 const devServer = process.env.BENCH_DEV_INSPECTOR === "off" ? "wrangler's dev server without its inspector (BENCH_DEV_INSPECTOR=off)" : "wrangler dev";
 
@@ -51,7 +56,7 @@ for (const section of SECTIONS.filter((s) => !args.only || args.only.includes(s.
 
 const figures: Figure[] = outcomes.flatMap((o) => (o.outcome.status === "ok" ? o.outcome.figures : []));
 const codeLine = code.commit ? `, commit ${code.commit.slice(0, 7)}${code.uncommittedWorkerFiles ? ` + ${code.uncommittedWorkerFiles} uncommitted Worker file(s)` : ""}` : "";
-console.log(`\nbench ${startedAt.toISOString()}${args.quick ? " (quick)" : ""}: ${machine.cpus} cores, load average at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}${codeLine}; under ${devServer}\n`);
+console.log(`\nbench ${startedAt.toISOString()}${args.quick ? " (quick)" : ""}: ${machine.cpus} cores, load average at start ${machine.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}${codeLine}; under ${devServer}${placementLine}\n`);
 console.log(renderTable(figures));
 for (const o of outcomes) {
   if (o.outcome.status === "skipped") console.log(`\n${o.name}: SKIPPED: ${o.outcome.reason}`);
@@ -64,6 +69,7 @@ const path = await writeResults(args.quick ? "bench-quick" : "bench", startedAt,
   code,
   devServer,
   machine: { ...machine, loadavgAtEnd: loadavg() },
+  sides,
   figures,
   sections: outcomes,
 });

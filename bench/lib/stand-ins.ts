@@ -66,6 +66,7 @@ export async function startStandIns(options: { statusCallbacks?: boolean } = {})
       BENCH_STATUS_CALLBACKS: options.statusCallbacks ? "1" : "0",
     },
     stdio: ["ignore", "pipe", "inherit"],
+    side: "edge",
   });
   // Ended even when the bench dies by SIGKILL (children.ts's own handlers do not survive it).
   const release = guardGroup(child.pid);

@@ -60,6 +60,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     cwd: options.cwd,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
+    side: "edge",
   });
   // Ended even when the bench (or a test using it) dies without stopping it: children.ts's own
   // handlers do not survive a SIGKILL, and SIGKILL to the group alone misses what left it.

@@ -28,6 +28,7 @@ export async function startBareCli(model: AnthropicStandIn, env: Record<string, 
     cwd: home,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: home, TMPDIR: home, DISABLE_AUTOUPDATER: "1", GIT_TERMINAL_PROMPT: "0", ...env },
     stdio: ["pipe", "pipe", "ignore"],
+    side: "machine",
   });
   let results = 0;
   let buffered = "";

@@ -94,7 +94,7 @@ export async function startSharedVm(
   const env: Record<string, string> = { ...secrets, ...settings, VM_TOKEN: STAND_IN_CREDENTIALS.vmToken, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir };
   for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[name] !== undefined) env[name] = process.env[name]!;
   const [command, ...args] = VM_COMMAND;
-  const child = spawnGroup(command!, args, { cwd: join(REPO_ROOT, "vm"), env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawnGroup(command!, args, { cwd: join(REPO_ROOT, "vm"), env, stdio: ["ignore", "pipe", "pipe"], side: "machine" });
   const release = guardGroup(child.pid);
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {

@@ -25,8 +25,8 @@ export const TARGETS = {
   p99VsDurable: atMost(1.25, "x"),
   rowsPerMessage: atMost(20, " rows"),
   dispatchP50Ms: atMost(10, " ms"),
-  // Was 100, on a stale baseline; a maintained library is never replaced to save bytes (bench/README.md).
-  bundleGzipKiB: atMost(175, " KiB"),
+  // 100, 150, 175, then issue 62's 180; a maintained library is never replaced to save bytes (docs/notes/worker-bundle-target.md).
+  bundleGzipKiB: atMost(180, " KiB"),
   none: exactly(0),
 };
 

@@ -69,6 +69,15 @@ describe("the figures", () => {
     expect(warmPathFigures([sample(0, { firstModelMs: 60 })]).find((f) => f.name.includes("over its floors"))).toMatchObject({ value: 4, pass: true });
   });
 
+  it("sets beside the judged figure the median of each round's path over its own floors", () => {
+    // A CLI whose turns spread widely: round 2's slow path came with a fast bare CLI.
+    const samples = [sample(0, { firstModelMs: 60, helloMs: 10, bareCliMs: 45 }), sample(1, { firstModelMs: 75, helloMs: 10, bareCliMs: 60 }), sample(2, { firstModelMs: 140, helloMs: 10, bareCliMs: 50 })];
+    const s = summarize(samples);
+    expect(s.overFloors).toBe(15);
+    expect(s.overFloorsPaired).toBe(5);
+    expect(warmPathFigures(samples).find((f) => f.name.includes("over the same round's floors"))).toMatchObject({ value: 5, note: "each round's path − its hello-world Worker − its bare CLI" });
+  });
+
   it("sets the VM's, the CLI's and the proxy's share on the path beside the same with nothing of the relay at work", () => {
     const turn = (first: number, received = 4) => ({ firstModelMs: first, receivedMs: received, writtenMs: received + 2, proxyMs: first - 3 });
     const alone: VmAloneSample[] = [

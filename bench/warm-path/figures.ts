@@ -76,6 +76,11 @@ export type WarmPathSummary = {
   hops: Hops;
   /** The judged figure: p50 − (hello p50 + bare CLI p50). */
   overFloors: number;
+  /**
+   * Per round, then the median: the path over that round's own floors. Beside the judged figure
+   * where the CLI's turn spreads widely (one core, `--apart`): p50s of wide spreads do not subtract.
+   */
+  overFloorsPaired: number;
   /** The VM-alone rounds: how many gave a figure, the p50 from the send, and the VM's, the CLI's and the proxy's hops as in `hops`. */
   alone: { rounds: number; p50: number; hops: Omit<Hops, "relay"> };
   /** Per round, then the median: the VM, the CLI and the proxy together (the VM's request → the model) over that round's bare CLI, on the path and alone. */
@@ -118,6 +123,7 @@ export function summarize(samples: readonly WarmPathSample[], aloneSamples: read
       ...vmHopsOf(valid.map((s) => ({ firstModelMs: s.firstModelMs!, receivedMs: s.vmReceivedMs!, writtenMs: s.writtenMs!, proxyMs: s.proxyMs! }))),
     },
     overFloors: p50 - (helloP50 + bareCliP50),
+    overFloorsPaired: p50Of(valid.map((s) => s.firstModelMs! - s.helloMs! - s.bareCliMs!)),
     alone: {
       rounds: alone.length,
       p50: p50Of(alone.map((s) => s.turn.firstModelMs)),
@@ -146,6 +152,7 @@ export function warmPathFigures(samples: readonly WarmPathSample[], aloneSamples
       TARGETS.overFloorsP50,
       `warm path ${ms(s.p50)}, hello-world Worker ${ms(s.helloP50)}, bare CLI ${ms(s.bareCliP50)}; ${s.valid} rounds`,
     ),
+    info(SECTION, "webhook → first model request, warm, over the same round's floors (median of the rounds)", r1(s.overFloorsPaired), "ms", "each round's path − its hello-world Worker − its bare CLI"),
     info(SECTION, "webhook → first model request, warm (p50)", r1(s.p50), "ms", `${s.valid} samples, ${ms(s.min)}–${ms(s.max)}; webhook answered in ${ms(s.webhookP50)} p50`),
     info(SECTION, "floor: hello-world Worker under wrangler dev, POST → response (p50)", r1(s.helloP50), "ms"),
     info(SECTION, "floor: bare CLI, warm turn on stdin → first model request (p50)", r1(s.bareCliP50), "ms"),
