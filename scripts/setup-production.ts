@@ -3,7 +3,7 @@
 // `-- --dry-run` prints the plan and runs nothing; `--update-secrets` puts every secret again;
 // `--redeploy` deploys both sides again. Secrets go to the CLIs on stdin or in a 0600 temp file,
 // never on a command line, and are never printed, except VM_TOKEN once when it is made.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import { DEFAULT_API_BASE, methodUrl } from "../src/channels/telegram/api";
 import { parseDotenv } from "./stack/dev-vars";
 import { readWebhookVars, setUpTelegramWebhook } from "./stack/telegram-webhook-setup";
 import * as out from "./setup/cli-output";
+import { runCli } from "./setup/run-cli";
 import { appExists, createApp, createVolume, machineCount, volumesNamed, type FlyApi } from "./setup/fly-api";
 import { blockingStep, describePlan, planSetup, type Action, type Found } from "./setup/plan";
 import { withSecretsFile } from "./setup/secrets-file";
@@ -254,31 +255,9 @@ async function flyApi(): Promise<FlyApi> {
   return api;
 }
 
-/** Runs a CLI without a shell; `stream`: its output is shown as it comes (deploys take minutes). */
+/** Runs a CLI without a shell (setup/run-cli.ts); `stream`: its output is shown as it comes (deploys take minutes). */
 function run(command: string, args: string[], stdin?: string, stream = false): Promise<out.CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
-    running.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stream) process.stdout.write(chunk);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stream) process.stderr.write(chunk);
-    });
-    child.on("error", (error) => {
-      running.delete(child);
-      resolve({ code: 127, stdout, stderr: `${command}: ${error.message}${command === "fly" ? " (install flyctl: https://fly.io/docs/flyctl/install/)" : ""}` });
-    });
-    child.on("close", (code) => {
-      running.delete(child);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? "");
-  });
+  return runCli(command, args, { stdin, stream, running }, command === "fly" ? " (install flyctl: https://fly.io/docs/flyctl/install/)" : "");
 }
 
 async function must(command: string, args: string[], stdin?: string, stream = false): Promise<out.CliResult> {
