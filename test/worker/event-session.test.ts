@@ -41,8 +41,11 @@ it("a lost session is restored from the user's own exchanges: an event's prompt 
   await eventually(async () => bodies(await sentTo(other)).includes("[acme/api#8 issue] echo: a stranger's words"));
   await eventually(async () => (await query<{ n: number }>(other, "SELECT count(*) AS n FROM runs WHERE outcome IS NULL"))[0]!.n === 0);
   await ask(other, "continue [[vm:unknown-session]]");
-  const seeded = (await vmRequests(other)).filter((r) => r.kind === "start").at(-1)!.messages![0]!.text;
-  const [restored, rest] = seeded.split("[End of the restored exchanges. The user's new message follows.]");
+  // The first answer may be the notice of the lost session, sent before the fresh session's start: wait for that start.
+  const RESTORED_END = "[End of the restored exchanges. The user's new message follows.]";
+  const lastStart = async () => (await vmRequests(other)).filter((r) => r.kind === "start").at(-1)!.messages![0]!.text;
+  await eventually(async () => (await lastStart()).includes(RESTORED_END));
+  const [restored, rest] = (await lastStart()).split(RESTORED_END);
   expect(restored).toContain("User: hello\nYou: echo: hello\n");
   expect(restored).not.toContain("stranger's words");
   // What the user's session hears of the event's run is the one line, before the message.
