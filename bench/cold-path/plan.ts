@@ -32,6 +32,13 @@ export type ColdRound = Record<ColdKind, number | null> & {
   /** Whether the VM handed the new session's run, and the new workspace's, a spare. */
   spareTaken: boolean;
   workspaceSpareTaken: boolean;
+  /**
+   * The resume's two hops, from the VM's timing marks: webhook → the VM spawned its CLI (the relay,
+   * the VM's run manager, the files written for the process), and that spawn → the CLI's first
+   * model request at the credential proxy (the CLI's start with the relay's tools). Null: no mark.
+   */
+  resumeToSpawn?: number | null;
+  resumeCli?: number | null;
 };
 
 const present = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
@@ -40,7 +47,7 @@ const ms = (x: number | null) => (x === null ? "n/a" : Math.round(x));
 
 export function coldPathFigures(rounds: readonly ColdRound[], memory: { vmTreeMb: number; spareMb: number | null }): Figure[] {
   const section = "cold-path";
-  const m = (kind: keyof ColdRound) => medianOf(rounds.map((r) => r[kind] as number | null));
+  const m = (kind: keyof ColdRound) => medianOf(rounds.map((r) => (r[kind] ?? null) as number | null));
   const bareStart = m("bareStart");
   const bareResume = m("bareResume");
   const newSession = m("new_session");
@@ -54,6 +61,8 @@ export function coldPathFigures(rounds: readonly ColdRound[], memory: { vmTreeMb
     { section, name: "new conversation in a new workspace (/new <name>; the spare made with it takes it): webhook → first model request, p50", value: ms(newWorkspace), unit: "ms", target: "≤ 300 ms", pass: newWorkspace === null ? null : newWorkspace <= 300, note: `${rounds.filter((r) => r.workspaceSpareTaken).length}/${rounds.length} rounds took a spare; ${ratio(newWorkspace, bareStart)}x the bare CLI's start` },
     { section, name: "resume after the CLI ended: webhook → first model request, p50", value: ms(resume), unit: "ms", note: `${ratio(resume, bareResume)}x the bare CLI's resume` },
     { section, name: "resume over the bare CLI's resume, p50", value: ms(resumeOver), unit: "ms", target: "≤ 300 ms", pass: resumeOver === null ? null : resumeOver <= 300 },
+    { section, name: "resume, hop: webhook → the VM spawned the CLI, p50", value: ms(m("resumeToSpawn")), unit: "ms", note: "the relay, the VM's run manager and the files written for the process" },
+    { section, name: "resume, hop: the CLI's spawn → its first model request at the proxy, p50", value: ms(m("resumeCli")), unit: "ms", note: `the CLI's resume with the relay's tools: ${ms(over(m("resumeCli"), bareResume))} ms over the bare CLI's` },
     { section, name: "warm follow-up: webhook → first model request, p50", value: ms(m("warm")), unit: "ms", note: "its floors are judged in the warm-path section" },
     { section, name: "bare CLI start: spawn → first model request, p50", value: ms(bareStart), unit: "ms" },
     { section, name: "bare CLI resume: spawn → first model request, p50", value: ms(bareResume), unit: "ms" },

@@ -40,6 +40,14 @@ function youngestChild(root: number): number | null {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A mark the VM's stdout may still be carrying (at most 1 s), or null. */
+async function eventuallyMark(read: () => number | null): Promise<number | null> {
+  for (const until = Date.now() + 1_000; ; await pause(20)) {
+    const at = read();
+    if (at !== null || Date.now() > until) return at;
+  }
+}
 let sids = 0;
 
 /** A relay command (`/new`, `/new name`) and the wait for its reply at the Twilio emulator. */
@@ -54,14 +62,27 @@ async function sendCommand(stack: Stack, text: string): Promise<void> {
   }
 }
 
-/** One message's webhook → the model's first request, and whether the VM handed its run a spare. */
-async function timedTurn(stack: Stack, text: string): Promise<{ ms: number | null; spare: boolean }> {
+/**
+ * One message's webhook → the model's first request, whether the VM handed its run a spare, and
+ * from the VM's marks (epoch ms, as sentAt) its webhook → the CLI's spawn and that spawn → the
+ * first model request at the proxy (null: a spare's run, or a mark missing).
+ */
+async function timedTurn(stack: Stack, text: string): Promise<{ ms: number | null; spare: boolean; toSpawn: number | null; cli: number | null }> {
   const turn = await sendTurn(stack, stack.relay, COLD_PATH_PHONE, text);
   if (turn.webhookStatus !== 200) throw new Error(`the webhook answered ${turn.webhookStatus}`);
   const at = modelArrival(turn.modelRequests, turn.sentAt, text).firstAt;
   const received = stack.marks.find((m) => m.mark === "received" && m.at >= turn.sentAt);
   const spare = received !== undefined && stack.marks.some((m) => m.runId === received.runId && m.mark === "spare_taken");
-  return { ms: at === null ? null : at - turn.sentAt, spare };
+  const markOf = (mark: string) => (received ? (stack.marks.find((m) => m.runId === received.runId && m.mark === mark)?.at ?? null) : null);
+  // The model request's mark is logged as the proxy sees it, a moment before the model has it.
+  const spawned = markOf("spawned");
+  const modelRequest = at === null ? null : await eventuallyMark(() => markOf("model_request"));
+  return {
+    ms: at === null ? null : at - turn.sentAt,
+    spare,
+    toSpawn: spawned === null ? null : Math.round(spawned - turn.sentAt),
+    cli: spawned === null || modelRequest === null ? null : Math.round(modelRequest - spawned),
+  };
 }
 
 async function measure(stack: Stack, rounds: number, log: (line: string) => void): Promise<SectionOutcome> {
@@ -99,9 +120,9 @@ async function measure(stack: Stack, rounds: number, log: (line: string) => void
     const start = await stack.bare.turn(turnText("bare_start", round, runId), null);
     await pause(READ_MS);
     const bareResume = start.sessionId ? await stack.bare.turn(turnText("bare_resume", round, runId), start.sessionId) : { firstMs: null };
-    const sample: ColdRound = { new_session: newSession.ms, new_workspace: newWorkspace.ms, warm: warm.ms, resume: resume.ms, bareStart: start.firstMs, bareResume: bareResume.firstMs, spareTaken: newSession.spare, workspaceSpareTaken: newWorkspace.spare };
+    const sample: ColdRound = { new_session: newSession.ms, new_workspace: newWorkspace.ms, warm: warm.ms, resume: resume.ms, bareStart: start.firstMs, bareResume: bareResume.firstMs, spareTaken: newSession.spare, workspaceSpareTaken: newWorkspace.spare, resumeToSpawn: resume.toSpawn, resumeCli: resume.cli };
     samples.push(sample);
-    log(`cold-path: round ${round + 1}/${rounds}: new session ${sample.new_session} ms (${newSession.spare ? "a spare" : "no spare"}), new workspace ${sample.new_workspace} ms (${newWorkspace.spare ? "a spare" : "no spare"}), resume ${sample.resume} ms, warm ${sample.warm} ms; bare start ${sample.bareStart} ms, resume ${sample.bareResume} ms`);
+    log(`cold-path: round ${round + 1}/${rounds}: new session ${sample.new_session} ms (${newSession.spare ? "a spare" : "no spare"}), new workspace ${sample.new_workspace} ms (${newWorkspace.spare ? "a spare" : "no spare"}), resume ${sample.resume} ms (spawned at ${sample.resumeToSpawn} ms, the CLI ${sample.resumeCli} ms), warm ${sample.warm} ms; bare start ${sample.bareStart} ms, resume ${sample.bareResume} ms`);
   }
   return { status: "ok", figures: coldPathFigures(samples, { vmTreeMb, spareMb }), details: { samples, reloads: stack.relay.reloads } };
 }

@@ -22,6 +22,14 @@ describe("coldPathFigures", () => {
     expect(found?.pass).toBe(pass);
   });
 
+  it("splits the resume into the VM's spawn and the CLI's start, each from the rounds that have its marks", () => {
+    const rounds = [round({ resumeToSpawn: 40, resumeCli: 700 }), round({ resumeToSpawn: 50, resumeCli: 760 }), round({ resumeToSpawn: null, resumeCli: null }), round({ resumeToSpawn: 45, resumeCli: 640 })];
+    expect(valueOf(rounds, "resume, hop: webhook → the VM spawned")?.value).toBe(45);
+    const cli = valueOf(rounds, "resume, hop: the CLI's spawn");
+    expect(cli).toMatchObject({ value: 700, note: "the CLI's resume with the relay's tools: 250 ms over the bare CLI's" });
+    expect(valueOf([round()], "resume, hop: webhook")?.value).toBe("n/a");
+  });
+
   it("names how many rounds took a spare and the ratios to the bare CLI", () => {
     const figures = coldPathFigures([round(), round({ spareTaken: false, new_session: 750 })], { vmTreeMb: 633, spareMb: 239 });
     expect(figures[0]?.note).toBe("1/2 rounds took a spare; 1x the bare CLI's start");
