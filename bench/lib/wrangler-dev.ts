@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { guardGroup } from "../../scripts/stack/reaper";
 import { spawnGroup, stopGroup } from "./children";
-import { freePort } from "./free-port";
+import { freePort } from "../../emulator/tools/free-port";
 import { type GroupCpu, groupCpuMs } from "./group-cpu";
 import { DEV_SERVER_NO_INSPECTOR, WRANGLER_BIN } from "./paths";
 
@@ -40,7 +40,7 @@ export type WranglerDevOptions = {
 const TAIL_LINES = 60;
 
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const [port, inspectorPort] = [await freePort("127.0.0.1"), await freePort("127.0.0.1")];
   const url = `http://127.0.0.1:${port}`;
   const persistTo = await mkdtemp(join(tmpdir(), "bench-wrangler-"));
   const vars = { ...options.vars, ...options.varsFor?.(url) };

@@ -10,7 +10,7 @@ import { guardGroup } from "../../scripts/stack/reaper";
 import { createFlyMachinesClient, type FlyMachinesClient } from "../../src/machines/fly-machines";
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { spawnGroup, stopGroup } from "../lib/children";
-import { freePort } from "../lib/free-port";
+import { freePort } from "../../emulator/tools/free-port";
 import { REPO_ROOT } from "../lib/paths";
 import { withStackScope } from "../lib/stack-scope";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand-ins";
@@ -89,7 +89,7 @@ export async function startSharedVm(
   settings: Record<string, string> = {},
   onStdoutLine?: (line: string) => void,
 ): Promise<{ url: string; dataDir: string; pid: number; stop(): Promise<void> }> {
-  const port = await freePort();
+  const port = await freePort("127.0.0.1");
   const dataDir = await mkdtemp(join(tmpdir(), "bench-shared-vm-"));
   const env: Record<string, string> = { ...secrets, ...settings, VM_TOKEN: STAND_IN_CREDENTIALS.vmToken, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir };
   for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[name] !== undefined) env[name] = process.env[name]!;

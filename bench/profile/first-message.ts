@@ -10,7 +10,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { breakdown, CpuProfileSchema } from "./cpu-profile";
 import { connectInspector, type Inspector } from "./inspector";
-import { freePort } from "../lib/free-port";
+import { freePort } from "../../emulator/tools/free-port";
 import { DURABLE_FLOOR_WORKER_DIR, RESULTS_DIR, REPO_ROOT } from "../lib/paths";
 import { fileStamp } from "../lib/results";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
@@ -62,7 +62,7 @@ async function measureWave(relay: WranglerDev, load: PlannedLoad, inspector: Ins
 
 async function main(): Promise<void> {
   const standIns = await startStandIns({ statusCallbacks: true });
-  const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
+  const deadVmUrl = `http://127.0.0.1:${await freePort("127.0.0.1")}`;
   const cwd = durableFloor ? DURABLE_FLOOR_WORKER_DIR : REPO_ROOT;
   const rows: Wave[] = [];
   try {

@@ -15,7 +15,7 @@
 //   changed for an experiment): answered as a floor is, no relay log lines waited for.
 import { resolve } from "node:path";
 import { spawnGroup, stopGroup } from "../lib/children";
-import { freePort } from "../lib/free-port";
+import { freePort } from "../../emulator/tools/free-port";
 import { DURABLE_FLOOR_WORKER_DIR } from "../lib/paths";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
 import { median, percentile } from "../lib/stats";
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   if (targets.length === 0 || !Number.isInteger(waves) || waves < 1) throw new Error("usage: ingress-ab.ts [--first] [--waves N] <checkout dir | durable-floor | floor:<dir>> ...");
   const standIns = await startStandIns({ statusCallbacks: true });
   const proxy = vm503 ? await answering503() : null;
-  const deadVmUrl = proxy?.url ?? `http://127.0.0.1:${await freePort()}`;
+  const deadVmUrl = proxy?.url ?? `http://127.0.0.1:${await freePort("127.0.0.1")}`;
   const results = new Map<string, Wave[]>(targets.map((t) => [t, []]));
   try {
     for (let w = 1; w <= waves; w++) {
@@ -109,7 +109,7 @@ function ratioLines(target: string, base: string, rows: Wave[], baseRows: Wave[]
  * clock measures the latencies (measured: the relay's p99 1.27-1.57x against 1.02-1.23x).
  */
 async function answering503(): Promise<{ url: string; close: () => Promise<void> }> {
-  const port = await freePort();
+  const port = await freePort("127.0.0.1");
   const script = `require("node:http").createServer((q, r) => { q.resume(); q.on("end", () => r.writeHead(503, { "content-type": "text/plain" }).end("no machine reachable")); }).listen(${port}, "127.0.0.1", () => console.log("listening"));`;
   const child = spawnGroup(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((ok, fail) => {

@@ -8,7 +8,7 @@
 // Prints the latency by send order too: the first requests meet 40 new objects.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { freePort } from "../lib/free-port";
+import { freePort } from "../../emulator/tools/free-port";
 import { fileStamp } from "../lib/results";
 import { DURABLE_FLOOR_WORKER_DIR, RESULTS_DIR, REPO_ROOT } from "../lib/paths";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   try {
     const load = planLoad(ingressShape(quick), 1, INGRESS_LOAD_INDEX);
     const warm = planLoad(INGRESS_WARM_UP, 1, INGRESS_WARM_LOAD_INDEX);
-    const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
+    const deadVmUrl = `http://127.0.0.1:${await freePort("127.0.0.1")}`;
     const cwd = durableFloor ? DURABLE_FLOOR_WORKER_DIR : REPO_ROOT;
     relay = await startWranglerDev({ cwd, readyPath: durableFloor ? "/" : undefined, varsFor: relayVars({ ...standIns, vmUrl: deadVmUrl }, [...warm.phones, ...load.phones]), extraArgs: ["--minify=false"] });
     await sendLoad(warm, relay.url, creds, 90_000);

@@ -1,7 +1,7 @@
 // The allowlist benchmark: the inbound webhook with the UserDirectory in its path, its copy per
 // isolate on (the default) and off (ALLOWLIST_CACHE_MS=0), against the same webhook from senders
 // in ALLOWED_SENDERS, and each figure against the previous run's (bench/results/).
-import { freePort } from "../lib/free-port";
+import { freePort } from "../../emulator/tools/free-port";
 import { REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
@@ -33,7 +33,7 @@ async function runAllowlist({ quick, rounds, log }: SectionOptions): Promise<Sec
   const roundCount = quick ? 1 : rounds;
   const standIns = await startStandIns({ statusCallbacks: true });
   try {
-    const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
+    const deadVmUrl = `http://127.0.0.1:${await freePort("127.0.0.1")}`;
     const startRelay = ({ allowed, cacheTtlMs }: { allowed: string[]; cacheTtlMs: number | null }) =>
       startWranglerDev({
         cwd: REPO_ROOT,

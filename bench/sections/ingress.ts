@@ -2,7 +2,7 @@
 // webhooks from 40 senders, 50 in flight, the agent side down, against the hello-world floor and
 // the durable floor (signature, form, one Durable Object insert), in alternating rounds; each
 // round judged on its own (rate, workerd CPU), then the medians; the p99s reported, not judged.
-import { freePort } from "../lib/free-port";
+import { freePort } from "../../emulator/tools/free-port";
 import type { Figure } from "../lib/figures";
 import { DURABLE_FLOOR_WORKER_DIR, HELLO_WORKER_DIR, REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
@@ -33,7 +33,7 @@ async function runIngress({ quick, rounds, log }: SectionOptions): Promise<Secti
   // The relay's own Twilio: its acknowledgements' status callbacks come back as Twilio's would.
   const standIns = await startStandIns({ statusCallbacks: true });
   try {
-    const deadVmUrl = `http://127.0.0.1:${await freePort()}`;
+    const deadVmUrl = `http://127.0.0.1:${await freePort("127.0.0.1")}`;
     const start = {
       floor: () => startWranglerDev({ cwd: HELLO_WORKER_DIR, readyPath: "/", varsFor: relayVars(standIns, []) }),
       durable: () => startWranglerDev({ cwd: DURABLE_FLOOR_WORKER_DIR, readyPath: "/", varsFor: relayVars(standIns, []) }),
