@@ -39,27 +39,6 @@ describe("wrangler", () => {
     expect(out.deployedUrl(r(0, printed))).toBe("https://whatsapp-agent-relay.op.workers.dev");
     expect(out.deployedUrl(r(0, "Uploaded whatsapp-agent-relay\nNo deploy targets for whatsapp-agent-relay"))).toBeNull();
   });
-
-  it("deploy: the URL the same when the page's static files (public/) go up first, as wrangler 4.164 says it", () => {
-    const printed = [
-      "🌀 Building list of assets...",
-      "✨ Read 3 files from the assets directory /home/op/relay/public",
-      "🌀 Starting asset upload...",
-      "🌀 Found 3 new or modified static assets to upload. Proceeding with upload...",
-      "+ /web/page.css",
-      "+ /web/live.js",
-      "+ /web/review.js",
-      "Uploaded 3 of 3 assets",
-      "✨ Success! Uploaded 3 files (1.21 sec)",
-      "",
-      "Total Upload: 655.49 KiB / gzip: 217.17 KiB",
-      "Uploaded whatsapp-agent-relay (4.12 sec)",
-      "Deployed whatsapp-agent-relay triggers (1.02 sec)",
-      "  https://whatsapp-agent-relay.op.workers.dev",
-      "  schedule: 17 3 * * *",
-    ].join("\n");
-    expect(out.deployedUrl(r(0, printed))).toBe("https://whatsapp-agent-relay.op.workers.dev");
-  });
 });
 
 describe("flyctl", () => {
