@@ -8,8 +8,6 @@ interface Env {
   MEDIA?: R2Bucket;
   /** Idle users' archives (`[[r2_buckets]]` in wrangler.toml); absent: nobody is archived, and no volume is deleted. */
   ARCHIVE?: R2Bucket;
-  /** The page's static files (`[assets]` in wrangler.toml): Cloudflare serves them before the Worker; only the tests fetch through it. */
-  ASSETS?: Fetcher;
   /** Workers AI, for voice-note transcription; optional (see wrangler.toml). */
   AI?: Ai;
   PUBLIC_URL?: string;

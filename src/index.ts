@@ -33,8 +33,7 @@ mountChannelRoutes(app);
 // Stored media behind signed, expiring links (a channel's provider and the agent VM fetch them; docs/relay.md "Media").
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
-// Its draft review (comments on a change's lines, "Send review"), under the same links. The page's
-// stylesheet and scripts (/web/page.css, /web/review.js, /web/live.js) are static files (public/web/).
+// Its draft review (comments on a change's lines, "Send review"), under the same links; first, for /web/review.js.
 app.route("/web", webReviewRoute);
 // Its live part (the run as it happens, stop and answer from the page), under the same links.
 app.route("/web", webLiveRoute);

@@ -1,7 +1,7 @@
 // The private page's draft review, under the page's own link: POST /web/<token>/review/comments (a
 // comment on a line of a change the link shows), DELETE …/review/comments/<id>, POST
-// …/review/send (the draft to the agent as one message). The page's one script is a static file
-// (public/web/review.js). The link is opened as for a read (web-route.ts), so an expired, altered or revoked link
+// …/review/send (the draft to the agent as one message); and GET /web/review.js, the page's one
+// script. The link is opened as for a read (web-route.ts), so an expired, altered or revoked link
 // gets the same plain 404. The token is the only credential: every write must come from the page
 // itself (its browser says so), and its JSON body is checked before the object is asked.
 import type { Context } from "hono";
@@ -10,10 +10,14 @@ import { Hono } from "hono/tiny";
 import { logEvent } from "../shared/log";
 import { isSameOriginRequest, parseJsonBody, ReviewCommentRequestSchema, ReviewSendRequestSchema } from "./review-draft";
 import type { ReviewAction } from "./review-drafts";
+import { REVIEW_SCRIPT } from "./review-script";
 import { requireConfig } from "../config/require-config";
 import { openLinkedAgent, refuseLink, WEB_HEADERS } from "../web/web-route";
 
 export const webReviewRoute = new Hono<{ Bindings: Env }>();
+
+/** The page's script (same origin, so CSP `default-src 'self'` runs it; no inline script). */
+webReviewRoute.get("/review.js", () => new Response(REVIEW_SCRIPT, { headers: { ...WEB_HEADERS, "content-type": "text/javascript; charset=utf-8" } }));
 
 /** A comment is a few KB at most (REVIEW_COMMENT_MAX_CHARS and a line's text). */
 const MAX_BODY_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 // The private page's live part, under the page's own link: GET /web/<token>/live (a WebSocket the
 // object holds, hibernating: web/live-pages.ts), POST …/live/act (the run's stop and an
 // approval's answer, from a link sent within the hour), GET …/live/picture/<approval> (an edit's
-// picture, as the chat got it). The script that shows it is a static file (public/web/live.js). The link is opened
+// picture, as the chat got it), and GET /web/live.js, the script that shows it. The link is opened
 // as for the page (web-route.ts): an expired, altered or revoked link gets the same plain 404. The
 // socket and the writes must come from the page itself; the picture, read-only, is the link's like the page.
 import type { Context } from "hono";
@@ -14,6 +14,12 @@ import { requireConfig } from "../config/require-config";
 import { openLinkedAgent, refuseLink, WEB_HEADERS } from "./web-route";
 
 export const webLiveRoute = new Hono<{ Bindings: Env }>();
+
+/** The script is read only when a page asks for it: it stays off the Worker's start path. */
+webLiveRoute.get("/live.js", async () => {
+  const { LIVE_SCRIPT } = await import("./live-script");
+  return new Response(LIVE_SCRIPT, { headers: { ...WEB_HEADERS, "content-type": "text/javascript; charset=utf-8" } });
+});
 
 webLiveRoute.get("/:token/live", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return answer(426, { error: "This address is the page's live socket." });

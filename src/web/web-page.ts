@@ -8,7 +8,7 @@
 // event was read. Where a diff is shown, the draft review of its conversation is too: each line of
 // the diff names its anchor, and the page's one script (/web/review.js, same origin) opens a comment
 // box under a tapped line; without the script the draft still reads. Beside it: the operator's
-// dashboard (web-page-dashboard.ts), the bar charts (web-page-charts.ts), the stylesheet (public/web/page.css, a static file).
+// dashboard (web-page-dashboard.ts), the bar charts (web-page-charts.ts), the stylesheet (web-page-styles.ts).
 import type { Child } from "hono/jsx";
 import { Fragment } from "hono/jsx/jsx-runtime";
 import { raw } from "hono/utils/html";
@@ -35,14 +35,13 @@ import { barChart } from "./web-page-charts";
 import { dashboardBody } from "./web-page-dashboard";
 import { h } from "./web-page-element";
 
-/**
- * The page's stylesheet and scripts: static files (public/web/, wrangler.toml [assets]), same origin,
- * since CSP `default-src 'self'` allows no inline style or script.
- */
+export { PAGE_CSS } from "./web-page-styles";
+
+/** The page's stylesheet path (served by web-route.ts): CSP `default-src 'self'` allows no inline style. */
 export const PAGE_CSS_PATH = "/web/page.css";
-/** The draft review's comment boxes and buttons. */
+/** The page's script (web-review-route.ts): the draft review's comment boxes and buttons. */
 export const REVIEW_SCRIPT_PATH = "/web/review.js";
-/** The live part: the run's events as they come, stop and answer. */
+/** The live part's script (web-live-route.ts): the run's events as they come, stop and answer. */
 export const LIVE_SCRIPT_PATH = "/web/live.js";
 
 /** One entry longer than this is cut (with a count), so 500 messages stay well under 200 KB. */
@@ -145,8 +144,7 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
   );
 }
 
-/** What each live event is called; the live script (public/web/live.js) calls the events it adds the same. */
-export const LIVE_WORDS: Record<LiveEvent["kind"], string> = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
+const LIVE_WORDS: Record<LiveEvent["kind"], string> = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
 
 /**
  * The run going now, as it happened so far; the page's script adds what comes next (and says
@@ -241,8 +239,8 @@ function reviewPanel(id: string, draft: ReviewDraft | null, base: string): Child
   );
 }
 
-/** The same words the script writes after each change (public/web/review.js). */
-export const draftCount = (n: number) => (n === 0 ? "No comments in your draft review." : `${n} ${n === 1 ? "comment" : "comments"} in your draft review.`);
+/** The same words the script writes after each change (review-script.ts). */
+const draftCount = (n: number) => (n === 0 ? "No comments in your draft review." : `${n} ${n === 1 ? "comment" : "comments"} in your draft review.`);
 
 const changeLine = (c: ChangeView) =>
   `${c.files} ${c.files === 1 ? "file" : "files"} changed, +${c.insertions} −${c.deletions}${c.undone ? " (undone with /undo)" : ""}${c.truncated ? " (the diff was cut at 2 MB)" : ""}`;

@@ -16,7 +16,7 @@ import { directoryOf } from "../directory/user-directory";
 import { openWebLink } from "./web-links";
 import { isSafeDiffHtml } from "../protocol/vm/changes";
 import { refuseUnverifiable, requireConfig } from "../config/require-config";
-import { renderWebPage } from "./web-page";
+import { PAGE_CSS, renderWebPage } from "./web-page";
 
 export const webRoute = new Hono<{ Bindings: Env }>();
 
@@ -28,6 +28,8 @@ export const WEB_HEADERS: Readonly<Record<string, string>> = {
   "x-robots-tag": "noindex",
   "x-content-type-options": "nosniff",
 };
+
+webRoute.get("/page.css", () => new Response(PAGE_CSS, { headers: { ...WEB_HEADERS, "content-type": "text/css; charset=utf-8" } }));
 
 webRoute.get("/:token", (c) => servePage(c, null));
 

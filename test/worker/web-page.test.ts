@@ -60,8 +60,10 @@ describe("/web", () => {
     expect(html).toMatch(/<p class="chart-figures">Total \$0\.002 from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; highest \$0\.002 on \d{4}-\d\d-\d\d\.<\/p>/);
     expect(html.match(/<li class="run">/g)).toHaveLength(2);
     expect(html).toContain("No tool calls.");
-    // A static file (test/worker/web-assets.test.ts).
-    expect(html).toContain('<link rel="stylesheet" href="/web/page.css"/>');
+    expect(html).toContain('href="/web/page.css"');
+    const css = await get("/web/page.css");
+    expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+    expectPageHeaders(css);
   });
 
   it("refuses an altered, a forged, an expired and a revoked link with a plain 404", async () => {

@@ -73,6 +73,7 @@ it("keeps the draft in the relay: a reload of the page shows each comment under 
   // The run's own page shows the same draft.
   const runId = change.vmRunId.replace(/-\d+$/, "");
   expect(await (await get(`${page}/runs/${runId}`)).text()).toContain("2 comments in your draft review.");
+  expect(await (await get("/web/review.js")).text()).toContain("/review/send");
 
   const removed = await draftOf(await call("DELETE", `${page}/review/comments/${draft!.comments[0]!.id}`));
   expect(removed.draft!.comments.map((c) => c.body)).toEqual(["split this file"]);

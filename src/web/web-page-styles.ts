@@ -1,8 +1,10 @@
-/* The private page's one stylesheet (/web/page.css: same origin, so CSP `default-src 'self'`
-   allows it), served as a static file (wrangler.toml [assets]). A diff reads on a phone: its line
-   numbers take only their width (`width:1%`; a table at 100% would otherwise share its width out
-   between the columns) and its code lines wrap, so at 390 px the code starts near the left. */
-body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:52rem;padding:1rem;color:#1b1b1b;background:#fafafa}
+// The private page's one stylesheet, served by web-route.ts at PAGE_CSS_PATH.
+/**
+ * The page's one stylesheet (same origin, so CSP `default-src 'self'` allows it). A diff reads on a
+ * phone: its line numbers take only their width (`width:1%`; a table at 100% would otherwise share
+ * its width out between the columns) and its code lines wrap, so at 390 px the code starts near the left.
+ */
+export const PAGE_CSS = `body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:52rem;padding:1rem;color:#1b1b1b;background:#fafafa}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{font-size:1rem}
 .meta{color:#666;font-size:.85rem}.warn{color:#a40000}
 .transcript{list-style:none;padding:0}.transcript li{margin:.4rem 0;padding:.5rem .7rem;border-radius:8px;background:#fff;border:1px solid #e3e3e3}
@@ -41,4 +43,4 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .live-state.live{background:#dff5e1;color:#1b5e20}.live-state.reconnecting,.live-state.ended{background:#fff3cd;color:#7a4f00}
 .live-events{list-style:none;padding:0;font-size:.9rem}.live-events li{margin:.3rem 0;overflow-wrap:anywhere;white-space:pre-wrap}.live-events time{color:#666;font-size:.8rem}
 .live-events li.approval{background:#fffbe6;padding:.3rem}.live-diff{font:12px/1.4 monospace;white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.3rem;margin:.2rem 0}.live-events li.failed{color:#a40000}.live-events li.change,.live-events li.end{font-weight:600}
-.live button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;margin:.3rem .5rem .3rem 0;border-radius:6px;border:1px solid #888;background:#fff}.live-error{color:#a40000}.live-picture{display:block;max-width:100%;height:auto;margin:.3rem 0}
+.live button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;margin:.3rem .5rem .3rem 0;border-radius:6px;border:1px solid #888;background:#fff}.live-error{color:#a40000}.live-picture{display:block;max-width:100%;height:auto;margin:.3rem 0}`;

@@ -4,10 +4,10 @@
 // its picture, where the chat got one), says "live" while connected and "reconnecting" when not, and
 // reconnects from its last number (an event already shown is never added twice). A link sent within the hour also gets
 // "Stop the run" and an approval's Yes / No. Text from the relay is set as text, never HTML.
-// Served as a static file (wrangler.toml [assets]); test/worker/web-assets.test.ts keeps its words in step with the Worker's.
-"use strict";
+import { PICTURE_ALT } from "./web-live";
+export const LIVE_SCRIPT = `"use strict";
 (function () {
-  var PICTURE_ALT = "The edit, drawn as the chat's picture";
+  var PICTURE_ALT = ${JSON.stringify(PICTURE_ALT)};
   var box = document.querySelector("section.live[data-live]");
   if (!box || !window.WebSocket) return;
   var list = box.querySelector(".live-events");
@@ -156,3 +156,4 @@
   show("reconnecting");
   connect();
 })();
+`;

@@ -3,8 +3,7 @@
 // the relay's draft (POST/DELETE under the page's link) and "Send review" sends the draft. Made for
 // a thumb: no hover, every control at least 44 px, the box kept in view above the keyboard. The
 // page reads without it; it only adds the controls. Text from the page is set as text, never HTML.
-// Served as a static file (wrangler.toml [assets]); test/worker/web-assets.test.ts keeps its words in step with the Worker's.
-"use strict";
+export const REVIEW_SCRIPT = `"use strict";
 (function () {
   var panels = document.querySelectorAll("section.review[data-base]");
   if (panels.length === 0) return;
@@ -205,3 +204,4 @@
     });
   });
 })();
+`;
