@@ -1,0 +1,213 @@
+// What the VM's options cost the real Claude Code CLI, outside the VM, against the offline model
+// (docs/notes/warm-path.md, docs/notes/cold-path.md, docs/notes/cli-observations.md). Usage:
+//   npx tsx bench/profile/cli-options.ts warm [turns]       a warm turn (stdin → the model's first request) per option, p50
+//   npx tsx bench/profile/cli-options.ts resume [rounds]    a resume (spawn → the model's first request) per option, and
+//                                                           with the relay's tools over stdio (the built server) or over HTTP
+//   npx tsx bench/profile/cli-options.ts mcp-start [n]      the built MCP server: spawn → its answer to `initialize`, p50
+//   npx tsx bench/profile/cli-options.ts http-wait [s]      one tools/call over HTTP held open s seconds (330): does its answer arrive?
+// `resume` and `mcp-start` need the VM's bundle (`npm run build --workspace vm`). Variants run in
+// alternation, so the machine's drift falls on all of them alike.
+import { type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server as HttpServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { RELAY_TOOLS } from "../../src/protocol/relay-tools";
+import { WHATSAPP_INSTRUCTIONS } from "../../src/runs/agent-instructions";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
+import { resolveClaudeBin } from "../../vm/src/claude-bin";
+import { relayToolArgs } from "../../vm/src/core/cli-command";
+import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolsOffered } from "../../vm/src/core/relay-mcp-tools";
+import { MCP_SERVER_NODE_FLAGS } from "../../vm/src/relay-tools/relay-mcp-config";
+import { spawnGroup, stopGroup } from "../lib/children";
+import { REPO_ROOT } from "../lib/paths";
+
+const BUILT_SERVER = join(REPO_ROOT, "vm/dist/relay-mcp-main.cjs");
+const STREAM_JSON = ["-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages", "--permission-mode", "acceptEdits"];
+/** The relay's other options, as the VM gives them (cli-command.ts), without its MCP server. */
+const relayOptions = (workspace: string) => ["--setting-sources=", "--strict-mcp-config", `--add-dir=${workspace}`, `--append-system-prompt=${WHATSAPP_INSTRUCTIONS}`];
+const SERVER_ENV = { RELAY_TOOLS_URL: "http://127.0.0.1:9/unused", RELAY_TOOLS_SECRET: "x".repeat(40), RELAY_TOOLS_TIMEOUT_MS: "30000" };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+const userLine = (text: string) => `${JSON.stringify({ type: "user", message: { role: "user", content: text } })}\n`;
+
+/** The MCP SDK's Streamable HTTP transport, stateless, offering the relay's tools; a call waits `callWaitMs`. */
+async function httpToolsServer(callWaitMs: number, onCall: (name: string) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const tools = toolsOffered({ schedules: true, approvals: false }, RELAY_TOOLS);
+  const http: HttpServer = createServer(async (req, res) => {
+    const server = new Server(MCP_SERVER_INFO, { capabilities: { tools: {} }, instructions: MCP_INSTRUCTIONS });
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+    server.setRequestHandler(CallToolRequestSchema, async (request) => {
+      onCall(request.params.name);
+      await new Promise((resolve) => setTimeout(resolve, callWaitMs));
+      return { content: [{ type: "text" as const, text: "ANSWERED-AFTER-WAIT" }] };
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on("close", () => void Promise.all([transport.close(), server.close()]));
+    await server.connect(transport);
+    let body = "";
+    for await (const chunk of req) body += String(chunk);
+    await transport.handleRequest(req, res, body ? JSON.parse(body) : undefined);
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const { port } = http.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/mcp`, close: () => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }) };
+}
+
+type Lab = { model: AnthropicStandIn; root: string; workspace: string; env: Record<string, string>; children: Set<ChildProcess> };
+
+function startCli(lab: Lab, args: string[]): { child: ChildProcess; results: () => number; output: () => string } {
+  const child = spawnGroup(resolveClaudeBin()!, [...STREAM_JSON, ...args], { cwd: lab.workspace, env: lab.env, stdio: ["pipe", "pipe", "ignore"] });
+  lab.children.add(child);
+  let out = "";
+  child.stdout!.setEncoding("utf8");
+  child.stdout!.on("data", (chunk: string) => (out += chunk));
+  return { child, results: () => out.split("\n").filter((l) => l.includes('"type":"result"')).length, output: () => out };
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !check(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() > end) throw new Error("the CLI gave no result in time");
+}
+
+/** The first /v1/messages request after `from`: its arrival, epoch ms. */
+const firstRequestAt = (lab: Lab, from: number) => lab.model.requests.slice(from).find((r) => r.method === "POST" && r.path === "/v1/messages")?.at ?? NaN;
+
+/** One CLI for one turn: spawn → the model's first request, and the session it wrote. */
+async function oneTurn(lab: Lab, args: string[]): Promise<{ ms: number; sessionId: string }> {
+  const from = lab.model.requests.length;
+  const spawnedAt = Date.now();
+  const cli = startCli(lab, args);
+  cli.child.stdin!.write(userLine("hello"));
+  await until(() => cli.results() > 0, 60_000);
+  cli.child.stdin!.end();
+  await stopGroup(cli.child);
+  lab.children.delete(cli.child);
+  const result = JSON.parse(cli.output().split("\n").find((l) => l.includes('"type":"result"'))!) as { session_id: string };
+  return { ms: firstRequestAt(lab, from) - spawnedAt, sessionId: result.session_id };
+}
+
+async function warm(lab: Lab, turns: number): Promise<void> {
+  const mcp = join(lab.root, "stdio.json");
+  await writeFile(mcp, JSON.stringify({ mcpServers: { relay: { type: "stdio", command: process.execPath, args: [...MCP_SERVER_NODE_FLAGS, BUILT_SERVER], env: SERVER_ENV } } }));
+  const variants: Record<string, string[]> = {
+    "nothing (the floor)": [],
+    "--setting-sources= --strict-mcp-config": ["--setting-sources=", "--strict-mcp-config"],
+    "--add-dir (CLAUDE.md read)": [`--add-dir=${lab.workspace}`],
+    "the instructions": [`--append-system-prompt=${WHATSAPP_INSTRUCTIONS}`],
+    "the relay's MCP server": relayToolArgs(mcp, { scheduleTools: true }),
+    "all of them": [...relayOptions(lab.workspace), ...relayToolArgs(mcp, { scheduleTools: true })],
+  };
+  const samples = new Map<string, number[]>();
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [name, args] of Object.entries(variants)) {
+      const cli = startCli(lab, args);
+      for (let i = 0; i < 3 + turns; i++) {
+        const from = lab.model.requests.length;
+        const want = cli.results() + 1;
+        const wroteAt = Date.now();
+        cli.child.stdin!.write(userLine(`turn ${i}`));
+        await until(() => cli.results() >= want, 60_000);
+        if (i >= 3) samples.set(name, [...(samples.get(name) ?? []), firstRequestAt(lab, from) - wroteAt]);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await stopGroup(cli.child);
+      lab.children.delete(cli.child);
+    }
+  }
+  for (const [name, xs] of samples) console.log(`${name.padEnd(42)} warm turn p50 ${median(xs)} ms, min ${Math.min(...xs)} ms (${xs.length} turns)`);
+}
+
+async function resume(lab: Lab, rounds: number): Promise<void> {
+  const stdio = join(lab.root, "stdio.json");
+  await writeFile(stdio, JSON.stringify({ mcpServers: { relay: { type: "stdio", command: process.execPath, args: [...MCP_SERVER_NODE_FLAGS, BUILT_SERVER], env: SERVER_ENV } } }));
+  const http = await httpToolsServer(0, () => {});
+  try {
+    const overHttp = join(lab.root, "http.json");
+    await writeFile(overHttp, JSON.stringify({ mcpServers: { relay: { type: "http", url: http.url } } }));
+    const variants: Record<string, string[]> = {
+      "nothing (the floor)": [],
+      "the relay's tools over stdio (the built server)": relayToolArgs(stdio, { scheduleTools: true }),
+      "the relay's tools over HTTP": relayToolArgs(overHttp, { scheduleTools: true }),
+      "the relay's other options": relayOptions(lab.workspace),
+      "all of them, the tools over stdio (as the VM)": [...relayOptions(lab.workspace), ...relayToolArgs(stdio, { scheduleTools: true })],
+    };
+    const { sessionId } = await oneTurn(lab, []);
+    const samples = new Map<string, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, args] of Object.entries(variants)) samples.set(name, [...(samples.get(name) ?? []), (await oneTurn(lab, [...args, `--resume=${sessionId}`])).ms]);
+    }
+    for (const [name, xs] of samples) console.log(`${name.padEnd(48)} resume p50 ${median(xs)} ms (${xs.join(" ")})`);
+  } finally {
+    await http.close();
+  }
+}
+
+async function mcpStart(lab: Lab, n: number): Promise<void> {
+  const xs: number[] = [];
+  const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } } };
+  for (let i = 0; i <= n; i++) {
+    const startedAt = performance.now();
+    const server = spawnGroup(process.execPath, [...MCP_SERVER_NODE_FLAGS, BUILT_SERVER], { env: { PATH: process.env.PATH ?? "", ...SERVER_ENV }, stdio: ["pipe", "pipe", "ignore"] });
+    lab.children.add(server);
+    server.stdin!.write(`${JSON.stringify(initialize)}\n`);
+    await new Promise((resolve) => server.stdout!.once("data", resolve));
+    if (i > 0) xs.push(performance.now() - startedAt);
+    server.stdin!.end();
+    await stopGroup(server);
+    lab.children.delete(server);
+  }
+  console.log(`the built MCP server (${MCP_SERVER_NODE_FLAGS.join(" ")}): spawn → its answer to initialize, p50 ${median(xs).toFixed(1)} ms over ${n}`);
+}
+
+async function httpWait(lab: Lab, seconds: number): Promise<void> {
+  const startedAt = Date.now();
+  const say = (line: string) => console.log(`${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${line}`);
+  const http = await httpToolsServer(seconds * 1000, (name) => say(`tools/call ${name}, answered in ${seconds} s`));
+  try {
+    const config = join(lab.root, "http.json");
+    await writeFile(config, JSON.stringify({ mcpServers: { relay: { type: "http", url: http.url, timeout: (seconds + 600) * 1000 } } }));
+    const cli = startCli(lab, ["--setting-sources=", "--strict-mcp-config", ...relayToolArgs(config, { scheduleTools: true })]);
+    // The offline model's directive: its answer is this tool call (docs/vm.md).
+    cli.child.stdin!.write(userLine("[[tool mcp__relay__schedule_list {}]] list them"));
+    await until(() => cli.results() > 0, (seconds + 120) * 1000);
+    const toolResult = cli.output().split("\n").find((l) => l.includes('"tool_result"')) ?? "";
+    say(toolResult.includes("ANSWERED-AFTER-WAIT") ? "the CLI took the answer as the tool's result, and the turn ended" : `no answer in the tool's result: ${toolResult.slice(0, 300)}`);
+    await stopGroup(cli.child);
+    lab.children.delete(cli.child);
+  } finally {
+    await http.close();
+  }
+}
+
+const [what = "", count] = process.argv.slice(2);
+const jobs: Record<string, (lab: Lab, n: number) => Promise<void>> = { warm: (l, n) => warm(l, n || 15), resume: (l, n) => resume(l, n || 7), "mcp-start": (l, n) => mcpStart(l, n || 30), "http-wait": (l, n) => httpWait(l, n || 330) };
+const job = jobs[what];
+if (!job) {
+  console.error(`usage: npx tsx bench/profile/cli-options.ts ${Object.keys(jobs).join("|")} [n]`);
+  process.exit(2);
+}
+if (!resolveClaudeBin()) throw new Error("the Claude Code CLI (@anthropic-ai/claude-code) is not installed");
+if ((what === "resume" || what === "mcp-start") && !existsSync(BUILT_SERVER)) throw new Error(`${BUILT_SERVER} is missing: npm run build --workspace vm`);
+const model = await startAnthropicStandIn();
+const root = await mkdtemp(join(tmpdir(), "bench-cli-options-"));
+const workspace = join(root, "workspace");
+await mkdir(workspace);
+const lab: Lab = {
+  model,
+  root,
+  workspace,
+  env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: root, TMPDIR: root, DISABLE_AUTOUPDATER: "1", DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: "sk-offline", CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD: "1" },
+  children: new Set(),
+};
+const stopAll = () => Promise.all([...lab.children].map((child) => stopGroup(child)));
+process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
+try {
+  await job(lab, Number(count ?? 0));
+} finally {
+  await stopAll();
+  await model.close();
+  await rm(root, { recursive: true, force: true });
+}
