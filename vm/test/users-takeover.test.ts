@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AgentIdTableSchema } from "../src/core/agent-ids";
 import { userPathsOf } from "../src/users/user-paths";
-import { IS_ROOT, readEvents, resultsOf, uniqueId, useHarness } from "./helpers/harness";
+import { IS_ROOT, processesIn, readEvents, resultsOf, uniqueId, useHarness } from "./helpers/harness";
 
 const userId = "+15550001701";
 const OLD_OWNER = 1000;
@@ -23,9 +23,12 @@ describe.skipIf(!IS_ROOT)("as root, a DATA_DIR laid out by one user (skipped whe
     const old = await (await h.startRun({ runId: oldRunId, userId, text: `remember apricot ${bash("echo before > notes.txt")}` })).end();
     const sessionId = resultsOf(old)[0]?.sessionId ?? null;
     expect(resultsOf(old)[0]?.isError).toBe(false);
-    // The image's volume: all of it the `node` user's.
-    execFileSync("chown", ["-R", `${OLD_OWNER}:${OLD_OWNER}`, h.dataDir]);
+    // The image's volume: all of it the `node` user's, given away once the old server's CLI is
+    // gone (a volume is taken over at start, with nothing running): a CLI still exiting removes
+    // its files under the walk, and `chown -R` fails on one that vanished.
     const paths = userPathsOf(h.dataDir, userId);
+    await expect.poll(() => processesIn(paths.root), { timeout: 10_000 }).toEqual([]);
+    execFileSync("chown", ["-R", `${OLD_OWNER}:${OLD_OWNER}`, h.dataDir]);
     expect(statSync(join(paths.home, ".claude")).uid).toBe(OLD_OWNER);
 
     await h.restart({ agentUids: "auto" });
