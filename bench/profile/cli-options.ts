@@ -25,13 +25,13 @@ import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolsOffered } from "../../vm/src/co
 import { MCP_SERVER_NODE_FLAGS } from "../../vm/src/relay-tools/relay-mcp-config";
 import { spawnGroup, stopGroup } from "../lib/children";
 import { REPO_ROOT } from "../lib/paths";
+import { median } from "../lib/stats";
 
 const BUILT_SERVER = join(REPO_ROOT, "vm/dist/relay-mcp-main.cjs");
 const STREAM_JSON = ["-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages", "--permission-mode", "acceptEdits"];
 /** The relay's other options, as the VM gives them (cli-command.ts), without its MCP server. */
 const relayOptions = (workspace: string) => ["--setting-sources=", "--strict-mcp-config", `--add-dir=${workspace}`, `--append-system-prompt=${WHATSAPP_INSTRUCTIONS}`];
 const SERVER_ENV = { RELAY_TOOLS_URL: "http://127.0.0.1:9/unused", RELAY_TOOLS_SECRET: "x".repeat(40), RELAY_TOOLS_TIMEOUT_MS: "30000" };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 const userLine = (text: string) => `${JSON.stringify({ type: "user", message: { role: "user", content: text } })}\n`;
 
 /** The MCP SDK's Streamable HTTP transport, stateless, offering the relay's tools; a call waits `callWaitMs`. */
