@@ -1,14 +1,13 @@
 // What the VM's options cost the real Claude Code CLI, outside the VM, against the offline model
 // (docs/notes/warm-path.md, docs/notes/cold-path.md, docs/notes/cli-observations.md). Usage:
 //   npx tsx bench/profile/cli-options.ts warm [turns]       a warm turn (stdin → the model's first request) per option, p50
-//   npx tsx bench/profile/cli-options.ts resume [rounds]    a resume (spawn → the model's first request) per option, and
-//                                                           with the relay's tools over stdio (the built server) or over HTTP
-//   npx tsx bench/profile/cli-options.ts mcp-start [n]      the built MCP server: spawn → its answer to `initialize`, p50
+//   npx tsx bench/profile/cli-options.ts resume [rounds]    a resume (spawn → the model's first request) per option, the
+//                                                           relay's tools over HTTP as the VM serves them
 //   npx tsx bench/profile/cli-options.ts http-wait [s]      one tools/call over HTTP held open s seconds (330): does its answer arrive?
-// `resume` and `mcp-start` need the VM's bundle (`npm run build --workspace vm`). Variants run in
-// alternation, so the machine's drift falls on all of them alike.
+// The relay's tools are served here by the MCP SDK's Streamable HTTP transport in this process, as
+// the VM serves them from its own (vm/src/http/mcp-routes.ts). Variants run in alternation, so the
+// machine's drift falls on all of them alike.
 import { type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server as HttpServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -22,16 +21,12 @@ import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-i
 import { resolveClaudeBin } from "../../vm/src/claude-bin";
 import { relayToolArgs } from "../../vm/src/core/cli-command";
 import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolsOffered } from "../../vm/src/core/relay-mcp-tools";
-import { MCP_SERVER_NODE_FLAGS } from "../../vm/src/relay-tools/relay-mcp-config";
 import { spawnGroup, stopGroup } from "../lib/children";
-import { REPO_ROOT } from "../lib/paths";
 import { median } from "../lib/stats";
 
-const BUILT_SERVER = join(REPO_ROOT, "vm/dist/relay-mcp-main.cjs");
 const STREAM_JSON = ["-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages", "--permission-mode", "acceptEdits"];
 /** The relay's other options, as the VM gives them (cli-command.ts), without its MCP server. */
 const relayOptions = (workspace: string) => ["--setting-sources=", "--strict-mcp-config", `--add-dir=${workspace}`, `--append-system-prompt=${WHATSAPP_INSTRUCTIONS}`];
-const SERVER_ENV = { RELAY_TOOLS_URL: "http://127.0.0.1:9/unused", RELAY_TOOLS_SECRET: "x".repeat(40), RELAY_TOOLS_TIMEOUT_MS: "30000" };
 const userLine = (text: string) => `${JSON.stringify({ type: "user", message: { role: "user", content: text } })}\n`;
 
 /** The MCP SDK's Streamable HTTP transport, stateless, offering the relay's tools; a call waits `callWaitMs`. */
@@ -89,15 +84,22 @@ async function oneTurn(lab: Lab, args: string[]): Promise<{ ms: number; sessionI
   return { ms: firstRequestAt(lab, from) - spawnedAt, sessionId: result.session_id };
 }
 
+/** The relay's tools over HTTP, served by this process: the config file the CLI is given. */
+async function httpConfig(lab: Lab, url: string, timeoutMs?: number): Promise<string> {
+  const path = join(lab.root, "http.json");
+  await writeFile(path, JSON.stringify({ mcpServers: { relay: { type: "http", url, ...(timeoutMs ? { timeout: timeoutMs } : {}) } } }));
+  return path;
+}
+
 async function warm(lab: Lab, turns: number): Promise<void> {
-  const mcp = join(lab.root, "stdio.json");
-  await writeFile(mcp, JSON.stringify({ mcpServers: { relay: { type: "stdio", command: process.execPath, args: [...MCP_SERVER_NODE_FLAGS, BUILT_SERVER], env: SERVER_ENV } } }));
+  const http = await httpToolsServer(0, () => {});
+  const mcp = await httpConfig(lab, http.url);
   const variants: Record<string, string[]> = {
     "nothing (the floor)": [],
     "--setting-sources= --strict-mcp-config": ["--setting-sources=", "--strict-mcp-config"],
     "--add-dir (CLAUDE.md read)": [`--add-dir=${lab.workspace}`],
     "the instructions": [`--append-system-prompt=${WHATSAPP_INSTRUCTIONS}`],
-    "the relay's MCP server": relayToolArgs(mcp, { scheduleTools: true }),
+    "the relay's tools (HTTP)": relayToolArgs(mcp, { scheduleTools: true }),
     "all of them": [...relayOptions(lab.workspace), ...relayToolArgs(mcp, { scheduleTools: true })],
   };
   const samples = new Map<string, number[]>();
@@ -117,22 +119,19 @@ async function warm(lab: Lab, turns: number): Promise<void> {
       lab.children.delete(cli.child);
     }
   }
+  await http.close();
   for (const [name, xs] of samples) console.log(`${name.padEnd(42)} warm turn p50 ${median(xs)} ms, min ${Math.min(...xs)} ms (${xs.length} turns)`);
 }
 
 async function resume(lab: Lab, rounds: number): Promise<void> {
-  const stdio = join(lab.root, "stdio.json");
-  await writeFile(stdio, JSON.stringify({ mcpServers: { relay: { type: "stdio", command: process.execPath, args: [...MCP_SERVER_NODE_FLAGS, BUILT_SERVER], env: SERVER_ENV } } }));
   const http = await httpToolsServer(0, () => {});
   try {
-    const overHttp = join(lab.root, "http.json");
-    await writeFile(overHttp, JSON.stringify({ mcpServers: { relay: { type: "http", url: http.url } } }));
+    const overHttp = await httpConfig(lab, http.url);
     const variants: Record<string, string[]> = {
       "nothing (the floor)": [],
-      "the relay's tools over stdio (the built server)": relayToolArgs(stdio, { scheduleTools: true }),
       "the relay's tools over HTTP": relayToolArgs(overHttp, { scheduleTools: true }),
       "the relay's other options": relayOptions(lab.workspace),
-      "all of them, the tools over stdio (as the VM)": [...relayOptions(lab.workspace), ...relayToolArgs(stdio, { scheduleTools: true })],
+      "all of them (as the VM)": [...relayOptions(lab.workspace), ...relayToolArgs(overHttp, { scheduleTools: true })],
     };
     const { sessionId } = await oneTurn(lab, []);
     const samples = new Map<string, number[]>();
@@ -145,30 +144,12 @@ async function resume(lab: Lab, rounds: number): Promise<void> {
   }
 }
 
-async function mcpStart(lab: Lab, n: number): Promise<void> {
-  const xs: number[] = [];
-  const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } } };
-  for (let i = 0; i <= n; i++) {
-    const startedAt = performance.now();
-    const server = spawnGroup(process.execPath, [...MCP_SERVER_NODE_FLAGS, BUILT_SERVER], { env: { PATH: process.env.PATH ?? "", ...SERVER_ENV }, stdio: ["pipe", "pipe", "ignore"] });
-    lab.children.add(server);
-    server.stdin!.write(`${JSON.stringify(initialize)}\n`);
-    await new Promise((resolve) => server.stdout!.once("data", resolve));
-    if (i > 0) xs.push(performance.now() - startedAt);
-    server.stdin!.end();
-    await stopGroup(server);
-    lab.children.delete(server);
-  }
-  console.log(`the built MCP server (${MCP_SERVER_NODE_FLAGS.join(" ")}): spawn → its answer to initialize, p50 ${median(xs).toFixed(1)} ms over ${n}`);
-}
-
 async function httpWait(lab: Lab, seconds: number): Promise<void> {
   const startedAt = Date.now();
   const say = (line: string) => console.log(`${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${line}`);
   const http = await httpToolsServer(seconds * 1000, (name) => say(`tools/call ${name}, answered in ${seconds} s`));
   try {
-    const config = join(lab.root, "http.json");
-    await writeFile(config, JSON.stringify({ mcpServers: { relay: { type: "http", url: http.url, timeout: (seconds + 600) * 1000 } } }));
+    const config = await httpConfig(lab, http.url, (seconds + 600) * 1000);
     const cli = startCli(lab, ["--setting-sources=", "--strict-mcp-config", ...relayToolArgs(config, { scheduleTools: true })]);
     // The offline model's directive: its answer is this tool call (docs/vm.md).
     cli.child.stdin!.write(userLine("[[tool mcp__relay__schedule_list {}]] list them"));
@@ -183,14 +164,13 @@ async function httpWait(lab: Lab, seconds: number): Promise<void> {
 }
 
 const [what = "", count] = process.argv.slice(2);
-const jobs: Record<string, (lab: Lab, n: number) => Promise<void>> = { warm: (l, n) => warm(l, n || 15), resume: (l, n) => resume(l, n || 7), "mcp-start": (l, n) => mcpStart(l, n || 30), "http-wait": (l, n) => httpWait(l, n || 330) };
+const jobs: Record<string, (lab: Lab, n: number) => Promise<void>> = { warm: (l, n) => warm(l, n || 15), resume: (l, n) => resume(l, n || 7), "http-wait": (l, n) => httpWait(l, n || 330) };
 const job = jobs[what];
 if (!job) {
   console.error(`usage: npx tsx bench/profile/cli-options.ts ${Object.keys(jobs).join("|")} [n]`);
   process.exit(2);
 }
 if (!resolveClaudeBin()) throw new Error("the Claude Code CLI (@anthropic-ai/claude-code) is not installed");
-if ((what === "resume" || what === "mcp-start") && !existsSync(BUILT_SERVER)) throw new Error(`${BUILT_SERVER} is missing: npm run build --workspace vm`);
 const model = await startAnthropicStandIn();
 const root = await mkdtemp(join(tmpdir(), "bench-cli-options-"));
 const workspace = join(root, "workspace");

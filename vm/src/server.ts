@@ -11,7 +11,6 @@ import { agentRecordsDirOf, createAgentRecords, endPreviousAgents } from "./cli/
 import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli/cli-check";
 import { cliForAgents } from "./cli/cli-install";
-import { relayMcpForAgents } from "./relay-tools/relay-mcp-install";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
 import { isIdle, shouldCompact } from "./core/idle";
@@ -20,7 +19,7 @@ import { openRunLog } from "./runs/run-log";
 import { createRunManager } from "./runs/run-manager";
 import type { TimingMark } from "./runs/manager-deps";
 import { createToolBridge } from "./relay-tools/tool-bridge";
-import { peerProcessOf } from "./relay-tools/peer-process";
+import { holdsConnection } from "./relay-tools/peer-process";
 import { createFileStaging } from "./files/file-staging";
 import { createApprovalBridge } from "./approvals/approval-bridge";
 import { createApprovalRules } from "./approvals/approval-rules";
@@ -91,8 +90,6 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   // The CLI agents can run, installed for them when they cannot reach the configured one.
   const agentCli = users.isolated ? cliForAgents(configured.claudeBin, configured.dataDir) : { bin: configured.claudeBin, line: null };
   if (agentCli.line) console.log(agentCli.line);
-  const relayMcp = await relayMcpForAgents(configured.dataDir);
-  if (relayMcp?.line) console.log(relayMcp.line);
   const config = { ...configured, claudeBin: agentCli.bin };
   const log = openRunLog(config.dataDir);
   const reopened = log.closeDangling("the VM restarted while the run was live");
@@ -141,8 +138,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     console.warn("vm: agents run as the server's own user: they could read the model key and git credentials from the server's process (/proc/<pid>/environ, memory); run the VM as root for per-user uids to keep them out of reach");
   }
 
-  // Heard only from the relay MCP server a live CLI started (tool-bridge.ts, peer-process.ts).
-  const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs, peers: { liveClis: agentRecords.liveClis, peerOf: peerProcessOf } });
+  // Heard only from the agent's own CLI, on a connection it holds (tool-bridge.ts, peer-process.ts).
+  const tools = createToolBridge({ timeoutMs: config.toolCallTimeoutMs, holds: holdsConnection });
   const files = createFileStaging({ dataDir: config.dataDir, graceMs: config.stagedFileGraceMs, idsOf: (userKey) => users.idsOf(userKey) });
   // The user's "always" answers: the server's files, which no agent can write (approval-rules.ts).
   const rules = createApprovalRules({ dataDir: config.dataDir, idsOf: (userKey) => users.idsOf(userKey) });
@@ -178,7 +175,6 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     observe,
     users,
     records: agentRecords,
-    relayMcpCommand: relayMcp?.command,
     proxy,
     prepareHome: (ids, home, identity, proxyToken) =>
       prepareGitHome(ids, home, {

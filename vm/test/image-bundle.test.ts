@@ -1,6 +1,6 @@
 // The image's server as the image runs it: vm/build.mjs's bundle started with the Dockerfile's CMD
-// flags and ENV. It finds the CLI next to itself, serves a run, and the CLI starts the bundled
-// relay tools' MCP server, whose call reaches the relay and whose answer reaches the model.
+// flags and ENV. It finds the CLI next to itself, serves a run, and the CLI calls the relay tools
+// at the bundle's own MCP endpoint: the call reaches the relay and its answer reaches the model.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 
-it("serves a run with a relay tool call through the bundled MCP server", async () => {
+it("serves a run with a relay tool call through the bundle's MCP endpoint", async () => {
   const image = imageCommand();
   expect(image.script).toBe("dist/main.cjs");
   const dataDir = mkdtempSync(join(tmpdir(), "vm-bundle-"));
@@ -49,14 +49,13 @@ it("serves a run with a relay tool call through the bundled MCP server", async (
     const call = await reader.waitFor((e) => e.type === "tool_call");
     if (call.type !== "tool_call") throw new Error("not a tool call");
 
-    // The MCP config the CLI was started with names the bundle's sibling, not a source file (or,
-    // as root in a checkout the agents cannot enter, its copy installed under DATA_DIR/.cli).
+    // The MCP config the CLI was started with names the bundle's own endpoint: no program to start.
     const tmp = userPathsOf(dataDir, userId).tmp;
     const [file] = readdirSync(tmp).filter((name) => /^relay-mcp-[0-9a-f]+\.json$/.test(name));
-    const config = JSON.parse(readFileSync(join(tmp, file ?? "missing"), "utf8")) as { mcpServers: { relay: { args: string[] } } };
-    const server = config.mcpServers.relay.args.at(-1) ?? "";
-    const installed = server.startsWith(join(dataDir, ".cli")) && server.endsWith("relay-mcp-main.cjs");
-    expect(installed || server === join(bundleDir, "relay-mcp-main.cjs"), server).toBe(true);
+    const config = JSON.parse(readFileSync(join(tmp, file ?? "missing"), "utf8")) as { mcpServers: { relay: Record<string, unknown> } };
+    expect(config.mcpServers.relay).toMatchObject({ type: "http", url: `${vm.url}/internal/mcp` });
+    expect(config.mcpServers.relay).not.toHaveProperty("command");
+    expect(readdirSync(bundleDir)).not.toContain("relay-mcp-main.cjs");
 
     const answer = await fetch(`${vm.url}/v1/runs/bundle-run/tool-result`, { method: "POST", headers: auth, body: JSON.stringify({ callId: call.callId, ok: true, text: "Task #7 created." }) });
     expect(answer.status).toBe(202);

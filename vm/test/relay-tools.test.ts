@@ -1,10 +1,11 @@
 // The relay tools end to end with the real CLI: the model calls mcp__relay__schedule_create, the
-// VM's MCP server forwards it, the stream carries `tool_call`, and the relay's `tool-result`
+// CLI calls the VM's MCP endpoint, the stream carries `tool_call`, and the relay's `tool-result`
 // (accepted or refused) is what the model reads back.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { HELLO_ROUTE, McpServerEnvSchema, TOOL_CALL_ROUTE } from "../src/core/relay-tool-wire";
+import * as z from "zod";
+import { MCP_ROUTE } from "../src/core/relay-tool-wire";
 import { userPathsOf } from "../src/users/user-paths";
 import { resultsOf, TOKEN, uniqueId, useHarness, type EventReader } from "./helpers/harness";
 
@@ -25,16 +26,23 @@ function agentSecretOf(userId: string): string {
   const tmp = userPathsOf(h.dataDir, userId).tmp;
   const [file] = readdirSync(tmp).filter((name) => /^relay-mcp-[0-9a-f]+\.json$/.test(name));
   if (!file) throw new Error(`no MCP config in ${tmp}`);
-  const config = JSON.parse(readFileSync(join(tmp, file), "utf8")) as { mcpServers: { relay: { env: unknown } } };
-  return McpServerEnvSchema.parse(config.mcpServers.relay.env).RELAY_TOOLS_SECRET;
+  const config = RelayConfigSchema.parse(JSON.parse(readFileSync(join(tmp, file), "utf8")));
+  expect(config.mcpServers.relay.url).toBe(`${h.vm.url}${MCP_ROUTE}`);
+  return config.mcpServers.relay.headers.Authorization.slice("Bearer ".length);
 }
 
-const internalCall = (secret: string | null, body: unknown = { name: "schedule_list", args: {} }) =>
-  fetch(`${h.vm.url}${TOOL_CALL_ROUTE}`, {
+const RelayConfigSchema = z.object({
+  mcpServers: z.object({ relay: z.object({ type: z.literal("http"), url: z.string(), headers: z.object({ Authorization: z.string().startsWith("Bearer ") }) }) }),
+});
+
+/** One MCP request to the VM's endpoint, as a client other than the agent's CLI would send it (here the test's own process). */
+const mcpRequest = (secret: string | null, method: string, params: unknown = {}) =>
+  fetch(`${h.vm.url}${MCP_ROUTE}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(secret === null ? {} : { authorization: `Bearer ${secret}` }) },
-    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...(secret === null ? {} : { authorization: `Bearer ${secret}` }) },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
   });
+const internalCall = (secret: string | null, name = "schedule_list") => mcpRequest(secret, "tools/call", { name, arguments: {} });
 
 it("carries the agent's call to the relay and the relay's answer back to the agent", async () => {
   const runId = uniqueId("run");
@@ -64,7 +72,7 @@ it("hands a refusal to the model as a tool error", async () => {
   expect(result?.text).toMatch(/^\[offline model\] The mcp__relay__schedule_create tool failed: Refused: you already have 50 tasks\./);
 });
 
-it("refuses the internal route without the agent's own secret, and a secret reaches only its own process's run", async () => {
+it("refuses the MCP endpoint without the agent's own secret, a call from any process but its CLI, and a secret reaches only its own process's run", async () => {
   const userId = "+15550000503";
   const runId = uniqueId("run");
   const otherRunId = uniqueId("run");
@@ -76,11 +84,17 @@ it("refuses the internal route without the agent's own secret, and a secret reac
   for (const wrong of [null, TOKEN, "x".repeat(43), `${secret}x`, secret.slice(1), agentSecretOf("+15550000504").slice(0, -1)]) {
     expect((await internalCall(wrong)).status, String(wrong)).toBe(401);
   }
-  expect((await h.call("POST", TOOL_CALL_ROUTE, { name: "schedule_list", args: {} })).status).toBe(401);
-  // The right secret from any process but the MCP server it is bound to (here the test's own): refused, as is a second hello.
+  expect((await h.call("POST", MCP_ROUTE, { jsonrpc: "2.0", id: 1, method: "tools/list" })).status).toBe(401);
+  // The right secret lists the tools, from anyone: they are no secret.
+  const listed = await mcpRequest(secret, "tools/list");
+  expect(listed.status).toBe(200);
+  expect(await listed.text()).toContain('"name":"schedule_create"');
+  // A call with the right secret from any process but the agent's CLI (here the test's own): refused, whatever it names.
   expect((await internalCall(secret)).status).toBe(401);
-  expect((await internalCall(secret, { name: "not_a_relay_tool", args: {} })).status).toBe(401);
-  expect((await fetch(`${h.vm.url}${HELLO_ROUTE}`, { method: "POST", headers: { authorization: `Bearer ${secret}` }, body: "{}" })).status).toBe(401);
+  expect((await internalCall(secret, "not_a_relay_tool")).status).toBe(401);
+  const batch = [{ jsonrpc: "2.0", id: 1, method: "tools/list" }, { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "schedule_list", arguments: {} } }];
+  const batched = await fetch(`${h.vm.url}${MCP_ROUTE}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${secret}` }, body: JSON.stringify(batch) });
+  expect(batched.status).toBe(401);
 
   // The secret speaks for the run its process serves: the call shows up on that run's stream only.
   expect(other.events().filter((e) => e.type === "tool_call")).toEqual([]);
@@ -104,5 +118,5 @@ it("ends a pending call when the run is cancelled, then forgets the process's se
   expect((await h.call("POST", `/v1/runs/${runId}/cancel`)).status).toBe(202);
   expect((await reader.end()).at(-1)).toMatchObject({ type: "error", code: "cancelled" });
   await expect.poll(() => readdirSync(userPathsOf(h.dataDir, userId).tmp).filter((n) => n.startsWith("relay-mcp-")), { timeout: 10_000 }).toEqual([]);
-  expect((await internalCall(secret)).status).toBe(401);
+  expect((await mcpRequest(secret, "tools/list")).status).toBe(401);
 });

@@ -59,12 +59,12 @@ async function probe(vm: Vm, secrets: string[], gitHost = "https://github.com/")
   const out = readFileSync(join(userPathsOf(vm.dataDir, userId).workspace, "probe.out"), "utf8");
 
   // The probes ran, and saw what an agent sees: its own uid, its own environment (the proxy's
-  // URL and its process's token), its CLI's and MCP server's environ, its git config, the MCP config.
+  // URL and its process's token), its CLI's environ, its git config, the MCP config and its secret.
   expect(out).toContain("== end");
   expect(out).not.toMatch(/uid=0\(/);
   expect(out).toMatch(/ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/model/);
   expect(Number(/environ-read=(\d+)/.exec(out)?.[1])).toBeGreaterThanOrEqual(2);
-  expect(out).toContain("RELAY_TOOLS_SECRET");
+  expect(out).toContain('"Authorization":"Bearer ');
   expect(out).toContain(`insteadOf = ${gitHost}`);
   for (const value of secrets) {
     expect(out.includes(value), `a secret (${value.slice(0, 8)}…) was found by the agent`).toBe(false);

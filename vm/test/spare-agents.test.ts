@@ -28,11 +28,11 @@ async function run(userId: string, text: string, more: { sessionId?: string | nu
   return { runId, sessionId: result?.sessionId ?? null };
 }
 
-/** The CLIs working in `dir` (not their relay tools' MCP servers, which run there too). */
+/** The CLIs working in `dir` (not a command one of them runs there). */
 const clisIn = (dir: string) =>
   processesIn(dir).filter((pid) => {
     try {
-      return !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("relay-mcp-main");
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]!.includes("claude");
     } catch {
       return false;
     }

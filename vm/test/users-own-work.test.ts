@@ -37,17 +37,18 @@ describe.skipIf(!IS_ROOT)("as root, an agent of its own uid (skipped when not ro
     expect(h.spawns).toHaveLength(3);
   });
 
-  it("uses the relay tools: the CLI and its MCP server both run as the agent's uid", async () => {
+  it("uses the relay tools: the CLI runs as the agent's uid and starts nothing else for them", async () => {
     const runId = uniqueId("run");
     const text = '[[tool schedule_create {"kind":"every","every":"2h","prompt":"check the build"}]]';
     const reader = await h.startRun({ runId, userId, text, options: { permissionMode: "default", scheduleTools: true } });
     const call = await reader.waitFor((e) => e.type === "tool_call");
     if (call.type !== "tool_call") throw new Error("not a tool call");
 
-    // While the call waits for the relay: the CLI, and the MCP server it started, in the workspace.
+    // While the call waits for the relay: the CLI alone in the workspace (the tools are the VM's own endpoint).
     const pids = processesIn(paths().workspace);
     const commandLines = pids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8"));
-    expect(commandLines.some((line) => line.includes("relay-mcp-main"))).toBe(true);
+    expect(commandLines.length).toBeGreaterThan(0);
+    expect(commandLines.filter((line) => !line.split("\0")[0]!.includes("claude"))).toEqual([]);
     expect(new Set(pids.map(uidOfProcess))).toEqual(new Set([agentUid()]));
 
     expect((await h.call("POST", `/v1/runs/${runId}/tool-result`, { callId: call.callId, ok: true, text: "Task #1 scheduled." })).status).toBe(202);

@@ -46,7 +46,7 @@ async function statsSeenAs(ids: AgentIds, only?: number): Promise<ProcStat[]> {
  * Every process of `ids`'s uid, read by a child of that uid (so hidepid hides nothing from it):
  * `-O` keeps the stat files it owns, which are its own processes'.
  */
-export async function ownStatLinesOf(ids: AgentIds): Promise<string[]> {
+async function ownStatLinesOf(ids: AgentIds): Promise<string[]> {
   const script = 'for f in /proc/[0-9]*/stat; do [ -O "$f" ] && read -r line < "$f" && printf "%s\\0" "$line"; done 2>/dev/null; exit 0';
   return ((await outputAsUser(ids, script)) ?? "").split("\0").filter((line) => line !== "");
 }
@@ -169,9 +169,6 @@ export function createAgentRecords(dataDir: string) {
         .finally(() => adding.delete(pid));
       adding.set(pid, written);
     },
-
-    /** The CLIs alive now, by pid, with whom each runs as (null: the server's user). */
-    liveClis: (): ReadonlyMap<number, AgentIds | null> => live,
 
     /**
      * A run of CLI `pid` ended and the CLI stays warm for the next one. Unless the conversation

@@ -1,8 +1,8 @@
 // Which process is at the other end of a loopback TCP connection to the VM, the pure part: the
 // connection's socket in /proc/net/tcp(6) (its inode and owning uid), whether a process's open
-// files hold that socket, and which agent process a peer descends from. The internal routes ask
-// it so that only the relay MCP server a CLI started, not another process holding its secret, is
-// heard (tool-bridge.ts), and the credential proxy so that git and gh are judged as the run of the
+// files hold that socket, and which agent process a peer descends from. The MCP endpoint asks it so
+// that only the agent's own CLI, not another process holding its secret, is heard
+// (relay-tools/tool-bridge.ts), and the credential proxy so that git and gh are judged as the run of the
 // agent they descend from, never by a secret (credentials/peer-agent.ts, docs/vm.md).
 import { parseProcParent } from "./leftover-agents";
 

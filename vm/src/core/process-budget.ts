@@ -5,7 +5,7 @@
 // process is refused with a named reason: the run ends `busy` and the relay retries it later,
 // rather than the kernel killing a process (or the server) out of memory. Pure: numbers in.
 
-/** What one agent process (the CLI, its node runtime and the relay tools' MCP server) may take, in MB. */
+/** What one agent process (the CLI and what its commands start) may take, in MB. */
 export const AGENT_PROCESS_MB = 400;
 /** What the VM server, git and the checkpoints keep beside the agents, in MB. */
 export const SERVER_RESERVE_MB = 320;

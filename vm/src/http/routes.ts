@@ -7,10 +7,9 @@ import { HTTPException } from "hono/http-exception";
 import { RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type VmRunEvent } from "../../../src/protocol/vm/runs";
 import { VM_ROUTES, EVENT_STREAM_CONTENT_TYPE, type VmErrorBody } from "../../../src/protocol/vm/routes";
 import type { ConfigProblemReason, VmHealth } from "../../../src/protocol/vm/health";
-import { TOOL_CALL_ROUTE, ToolCallRequestSchema } from "../core/relay-tool-wire";
-import { SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "../approvals/approval-bridge";
-import { addApprovalRoutes, internalCaller } from "./approval-routes";
+import { addApprovalRoutes } from "./approval-routes";
+import { addMcpRoutes } from "./mcp-routes";
 import { addCheckpointRoutes, type CheckpointRouteDeps } from "./checkpoint-routes";
 import { addShipRoutes, type ShipRouteDeps } from "./ship-routes";
 import { addHandoffRoutes, type HandoffRouteDeps } from "./handoff-routes";
@@ -180,18 +179,8 @@ export function createVmApp(deps: RouteDeps): Hono {
   if (deps.archive) addArchiveRoutes(app, deps.archive);
   if (deps.handoff) addHandoffRoutes(app, { ...deps.handoff, manager: deps.manager });
 
-  // The relay tools' MCP server, a child of an agent's CLI: its process's own secret, never
-  // VM_TOKEN, and only the run that process serves. Not activity: the run itself is.
-  app.post(TOOL_CALL_ROUTE, async (c) => {
-    const currentRun = await internalCaller(c, deps.tools);
-    const { name, args } = await parseBody(c, ToolCallRequestSchema);
-    const run = currentRun();
-    if (!run) return c.json({ ok: false, text: "No run is active for this agent; the tool was not called." });
-    if (name !== SEND_FILE_TOOL) return c.json(await deps.tools.call(run, name, args));
-    // Checked and staged before the relay hears of it: a refusal goes back to the agent, and nothing is emitted.
-    const staged = await deps.files.stage(run, args);
-    return c.json(staged.ok ? await deps.tools.call(run, name, staged.args) : { ok: false, text: staged.text });
-  });
+  // The relay's tools for the agents' CLIs: their own secrets and connections, never VM_TOKEN.
+  addMcpRoutes(app, deps);
 
   app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));
   app.onError((error) => {

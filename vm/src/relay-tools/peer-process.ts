@@ -1,16 +1,12 @@
-// The process at the other end of a loopback request to an internal route, among the direct
-// children of the live CLIs of one uid (a CLI's MCP servers are its children): found through
-// /proc/net/tcp(6) and the candidates' open files, read as that uid where /proc hides it from the
-// server (hidepid). Null when the request is not from such a process.
+// Whether a given process holds the client end of a loopback request's connection: the client
+// socket is found in /proc/net/tcp(6) (its uid and inode), then among the process's open files,
+// read as that process's uid where /proc hides it from the server (hidepid), in one child.
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { ownStatLinesOf } from "../cli/agent-records";
 import { outputAsUser } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
-import { parseProcParent, parseProcStat } from "../core/leftover-agents";
 import { clientSocketOf, holdsSocket } from "../core/peer-socket";
 
 export type PeerSocket = { remotePort: number; localPort: number };
-export type PeerProcess = { pid: number; ppid: number; startTime: number };
 
 function readText(path: string): string {
   try {
@@ -18,13 +14,6 @@ function readText(path: string): string {
   } catch {
     return "";
   }
-}
-
-/** The server's own uid's stat lines, read in-process (agents of the server's uid). */
-function ownStatLinesHere(): string[] {
-  const lines: string[] = [];
-  for (const entry of readdirSync("/proc")) if (/^\d+$/.test(entry)) lines.push(readText(`/proc/${entry}/stat`));
-  return lines.filter(Boolean);
 }
 
 function fdTargetsHere(pid: number): string[] {
@@ -41,31 +30,16 @@ function fdTargetsHere(pid: number): string[] {
   }
 }
 
-/** Of `pids`, the one holding the socket, read as `ids` (one child, `ls` per candidate). */
-async function holderAs(ids: AgentIds, pids: readonly number[], inode: number): Promise<number | null> {
-  const script = 'for p in $P; do ls -l "/proc/$p/fd" 2>/dev/null | grep -qF "socket:[$I]" && echo "$p"; done; exit 0';
-  const said = await outputAsUser(ids, script, { P: pids.join(" "), I: String(inode) });
-  const pid = Number((said ?? "").trim().split("\n")[0]);
-  return Number.isInteger(pid) && pids.includes(pid) ? pid : null;
+/** Whether `pid`'s open files include `socket:[inode]`, read as `ids` (one child). */
+async function holdsAs(ids: AgentIds, pid: number, inode: number): Promise<boolean> {
+  const script = 'ls -l "/proc/$P/fd" 2>/dev/null | grep -qF "socket:[$I]" && echo held; exit 0';
+  return ((await outputAsUser(ids, script, { P: String(pid), I: String(inode) })) ?? "").trim() === "held";
 }
 
-/**
- * The process of `ids`'s uid (null: the server's) that holds the client end of `socket`, when it
- * is a direct child of one of `parents` (the uid's live CLIs); null otherwise.
- */
-export async function peerProcessOf(socket: PeerSocket, ids: AgentIds | null, parents: ReadonlySet<number>): Promise<PeerProcess | null> {
+/** Whether process `pid`, of `ids`'s uid (null: the server's), holds the client end of `socket`. */
+export async function holdsConnection(socket: PeerSocket, ids: AgentIds | null, pid: number): Promise<boolean> {
   const owner = clientSocketOf(`${readText("/proc/net/tcp")}\n${readText("/proc/net/tcp6")}`, socket.remotePort, socket.localPort);
   const uid = ids ? ids.uid : process.getuid?.();
-  if (!owner || owner.uid !== uid || parents.size === 0) return null;
-  const lines = ids ? await ownStatLinesOf(ids) : ownStatLinesHere();
-  const candidates: PeerProcess[] = [];
-  for (const line of lines) {
-    const parent = parseProcParent(line);
-    const stat = parseProcStat(line);
-    if (parent && stat && parents.has(parent.ppid) && parent.state !== "Z") candidates.push({ pid: parent.pid, ppid: parent.ppid, startTime: stat.startTime });
-  }
-  if (candidates.length === 0) return null;
-  const pids = candidates.map((c) => c.pid);
-  const holder = ids ? await holderAs(ids, pids, owner.inode) : (pids.find((pid) => holdsSocket(fdTargetsHere(pid), owner.inode)) ?? null);
-  return candidates.find((c) => c.pid === holder) ?? null;
+  if (!owner || owner.uid !== uid) return false;
+  return ids ? holdsAs(ids, pid, owner.inode) : holdsSocket(fdTargetsHere(pid), owner.inode);
 }

@@ -1,89 +1,80 @@
-// Relay tool calls in flight: each agent process with the tools gets a secret of its own, and is
-// heard only from the relay MCP server its CLI started: the first direct child of a live CLI of
-// its uid to present the secret (at the server's start, before the agent can run anything) is the
-// only process whose requests count; anything else is refused and logged (docs/vm.md). A call
-// becomes a `tool_call` event of that process's current run and waits for the relay's
-// `tool-result`, for at most `timeoutMs`, and never past the end of the run.
+// Relay tool calls in flight. Each agent process with the tools gets a secret of its own, and its
+// calls are heard only from that very process: the CLI the VM spawned (its pid, known from the
+// spawn) must hold the client end of the connection a `tools/call` arrives on. The agent can read
+// the secret (it is in a file of its uid), but whatever it runs is another process, so a call it
+// forges is refused and logged (docs/vm.md). A call becomes a `tool_call` event of that process's
+// current run and waits for the relay's `tool-result`, for at most `timeoutMs`, and never past the
+// end of the run.
 import { createHash, randomBytes } from "node:crypto";
 import { SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
 import type { AgentIds } from "../core/agent-ids";
 import type { ToolAnswer } from "../core/relay-tool-wire";
-import type { PeerProcess, PeerSocket } from "./peer-process";
+import type { PeerSocket } from "./peer-process";
 import { createPendingAsks } from "./pending-asks";
 import type { Run } from "../core/run-handle";
 
-export type ToolGrant = { secret: string; revoke(): void };
+/** Which tools one agent process is offered (relay-mcp-tools.ts). */
+export type ToolsOffer = { schedules: boolean; approvals: boolean };
 
-/** Who presented a secret: the process at the other end of the request's connection. */
-export type PeerCheck = {
-  /** The live CLIs, by pid, and whom each runs as (agent-records.ts). */
-  liveClis: () => ReadonlyMap<number, AgentIds | null>;
-  /** The process holding the connection's client end, among the direct children of `parents` (peer-process.ts). */
-  peerOf: (socket: PeerSocket, ids: AgentIds | null, parents: ReadonlySet<number>) => Promise<PeerProcess | null>;
+export type ToolGrant = {
+  secret: string;
+  /** The agent's CLI, once spawned: only its own connections are heard. */
+  attach(pid: number): void;
+  revoke(): void;
 };
 
-type Owner = { currentRun: () => Run | null; ids: AgentIds | null; bound: PeerProcess | null };
+/** Whether process `pid` (running as `ids`; null: the server's uid) holds the client end of `socket` (peer-process.ts). */
+export type HolderCheck = (socket: PeerSocket, ids: AgentIds | null, pid: number) => Promise<boolean>;
 
-/** Why a request with a secret was not heard; the log names it, never the secret. */
-export type Refusal = "unknown_secret" | "unknown_process" | "not_bound_yet" | "already_bound" | "other_process";
+/** An agent process's grant as the MCP route sees it: what it is offered, and the run it serves now. */
+export type ToolOwner = { readonly offer: ToolsOffer; readonly currentRun: () => Run | null };
+type Owner = ToolOwner & { ids: AgentIds | null; pid: number | null; heardOn: WeakSet<object> };
+
+/** Why a request was not heard; the log names it, never the secret. */
+export type Refusal = "unknown_secret" | "not_started" | "other_process";
 
 const digestOf = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
 /** Calls of a finished run are remembered this long (a late answer finds nothing to apply either way). */
 const SETTLED_KEPT_MS = 10 * 60_000;
 
-export function createToolBridge(options: { timeoutMs: number; peers: PeerCheck }) {
+export function createToolBridge(options: { timeoutMs: number; holds: HolderCheck }) {
   /** By the secret's digest: looking one up says nothing about any secret. */
   const owners = new Map<string, Owner>();
-
-  /** The process behind a request, if it is a direct child of a live CLI of the owner's uid. */
-  async function peerOf(owner: Owner, socket: PeerSocket | null): Promise<PeerProcess | null> {
-    if (!socket) return null;
-    const parents = new Set([...options.peers.liveClis()].filter(([, ids]) => (ids?.uid ?? null) === (owner.ids?.uid ?? null)).map(([pid]) => pid));
-    return options.peers.peerOf(socket, owner.ids, parents);
-  }
+  const asks = createPendingAsks<ToolAnswer>({ keepSettledMs: SETTLED_KEPT_MS });
   const ownerOf = (authorization: string | undefined): Owner | undefined => {
     const match = /^Bearer (\S+)$/.exec(authorization ?? "");
     return match?.[1] ? owners.get(digestOf(match[1])) : undefined;
   };
-  const asks = createPendingAsks<ToolAnswer>({ keepSettledMs: SETTLED_KEPT_MS });
 
   return {
     /** A fresh secret for one agent process (running as `ids`); its calls go to whatever run it serves at the time. */
-    grant(currentRun: () => Run | null, ids: AgentIds | null = null): ToolGrant {
+    grant(currentRun: () => Run | null, offer: ToolsOffer, ids: AgentIds | null = null): ToolGrant {
       const secret = randomBytes(32).toString("base64url");
       const digest = digestOf(secret);
-      owners.set(digest, { currentRun, ids, bound: null });
-      return { secret, revoke: () => owners.delete(digest) };
+      const owner: Owner = { currentRun, offer, ids, pid: null, heardOn: new WeakSet() };
+      owners.set(digest, owner);
+      return {
+        secret,
+        attach: (pid) => void (owner.pid = pid),
+        revoke: () => owners.delete(digest),
+      };
     },
 
+    /** The grant a request's `Authorization: Bearer <secret>` names, if any: enough to list the tools, never to call one. */
+    ownerOf,
+
     /**
-     * The relay MCP server says it has started: the secret is bound to that process, the first
-     * direct child of a live CLI of its uid to present it. Later, nothing else is heard with it.
+     * Whether a call on this connection is the agent's CLI's own. Checked once per connection (the
+     * CLI keeps its connections open); a connection of any other process is never heard.
      */
-    async bind(authorization: string | undefined, socket: PeerSocket | null): Promise<Refusal | null> {
-      const owner = ownerOf(authorization);
-      if (!owner) return "unknown_secret";
-      if (owner.bound) return "already_bound";
-      const peer = await peerOf(owner, socket);
-      if (!peer) return "unknown_process";
-      // Checked again after the wait: two at once bind one.
-      if (owner.bound) return "already_bound";
-      owner.bound = peer;
+    async heard(owner: ToolOwner, connection: { socket: PeerSocket; key: object } | null): Promise<Refusal | null> {
+      const own = owner as Owner;
+      if (own.pid === null) return "not_started";
+      if (!connection) return "other_process";
+      if (own.heardOn.has(connection.key)) return null;
+      if (!(await options.holds(connection.socket, own.ids, own.pid))) return "other_process";
+      own.heardOn.add(connection.key);
       return null;
-    },
-
-    /**
-     * The run a request speaks for, when it presents `Authorization: Bearer <secret>` from the
-     * very process the secret is bound to (same pid, same start time); else why not.
-     */
-    async callerOf(authorization: string | undefined, socket: PeerSocket | null): Promise<{ currentRun: () => Run | null } | { refused: Refusal }> {
-      const owner = ownerOf(authorization);
-      if (!owner) return { refused: "unknown_secret" };
-      if (!owner.bound) return { refused: "not_bound_yet" };
-      const peer = await peerOf(owner, socket);
-      if (!peer) return { refused: "unknown_process" };
-      if (peer.pid !== owner.bound.pid || peer.startTime !== owner.bound.startTime) return { refused: "other_process" };
-      return { currentRun: owner.currentRun };
     },
 
     /** Emits the call on the run's stream and resolves with the relay's answer, a timeout or the run's end. */

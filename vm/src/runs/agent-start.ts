@@ -42,7 +42,6 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
           schedules: options.scheduleTools,
           approvalTimeoutMs: options.approvals?.timeoutMs ?? null,
           currentRun: () => self?.run ?? null,
-          command: deps.relayMcpCommand,
         })
       : null;
     // The process's stand-in for the VM's secrets: good only while its current run takes model
@@ -88,6 +87,8 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
     // On GitHub the process and all it starts are judged as the run it serves now (asked at each
     // request: a warm process changes runs), that run alone: its branches, its approval mode.
     const pid = agent.cli.pid;
+    // Only this CLI's own connections are heard with the secret (relay-tools/tool-bridge.ts).
+    if (pid !== undefined) tools?.attach(pid);
     const unregister = pid === undefined ? undefined : deps.proxy?.registerAgent(pid, { ids, runOf: () => (agent.run ? { userKey: paths.key, cwd: agent.run.cwd, asks: runAsks(agent.run.id) } : null) });
     pool.started(agent);
     deps.records?.add(agent.cli.pid, ids);

@@ -9,7 +9,6 @@ import type { VmConfig } from "../config";
 import type { AgentIds } from "../core/agent-ids";
 import type { ProblemObservation } from "../core/config-problem";
 import type { CredentialProxy } from "../credentials/credential-proxy";
-import type { McpCommand } from "../relay-tools/relay-mcp-config";
 import type { ToolBridge } from "../relay-tools/tool-bridge";
 import type { AgentUsers } from "../users/agent-users";
 import type { RunLog } from "./run-log";
@@ -29,7 +28,7 @@ export type ManagerDeps = {
   awake: Pick<AwakeTime, "now" | "after">;
   onTiming?: (runId: string, mark: TimingMark, at: number) => void;
   tools: ToolBridge;
-  /** Where the relay's MCP server reaches this server on loopback (known once it listens). */
+  /** Where agents' CLIs reach this server's MCP endpoint on loopback (known once it listens). */
   vmUrl: () => string;
   /** What each finished run says about the VM's configuration (for /health and the log). */
   observe?: (seen: ProblemObservation) => void;
@@ -37,8 +36,6 @@ export type ManagerDeps = {
   users: Pick<AgentUsers, "idsOf">;
   /** Where each agent process group is recorded while it lives (agent-records.ts). */
   records?: Pick<AgentRecords, "add" | "release" | "runEnded">;
-  /** How agents start the relay tools' MCP server, when not as relay-mcp-config.ts says (relay-mcp-install.ts). */
-  relayMcpCommand?: McpCommand;
   /** Writes the user's git config and gh's files (as that user) before an agent process starts; `proxyToken`: the process's own. */
   prepareHome?: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined, proxyToken: string | null) => Promise<void>;
   /**

@@ -17,8 +17,8 @@ describe("closedToOthers", () => {
     { name: "a native file needs no read", chain: [...open, file("/app/claude", 0o711)], kind: "native", closed: null },
     { name: "a script needs read as well", chain: [...open, file("/app/cli.js", 0o711)], kind: "script", closed: "/app/cli.js" },
     { name: "a readable script", chain: [...open, file("/app/cli.js", 0o755)], kind: "script", closed: null },
-    { name: "a module node loads needs read only", chain: [...open, file("/app/relay-mcp-main.cjs", 0o644)], kind: "module", closed: null },
-    { name: "a module others cannot read", chain: [...open, file("/app/relay-mcp-main.cjs", 0o600)], kind: "module", closed: "/app/relay-mcp-main.cjs" },
+    { name: "a module node loads needs read only", chain: [...open, file("/app/main.cjs", 0o644)], kind: "module", closed: null },
+    { name: "a module others cannot read", chain: [...open, file("/app/main.cjs", 0o600)], kind: "module", closed: "/app/main.cjs" },
   ];
   it.each(cases)("$name", ({ chain, kind, closed }) => {
     expect(closedToOthers(chain, kind)).toBe(closed);
