@@ -67,19 +67,20 @@ async function waitForHealth(url: string, container: ChildProcess, log: () => st
   throw new Error(`/health did not answer 200 within ${seconds(HEALTH_TIMEOUT_MS)} (last: ${last || "no answer"})\n${log()}`);
 }
 
-/** One run through the VM's protocol: a file written by the CLI's Bash tool, as a user would ask. */
-async function oneRun(url: string, token: string): Promise<VmRunEvent[]> {
+/** The relay's answer to a relay tool call, as the check gives it. */
+const TOOL_ANSWER = "No scheduled tasks (the image check's answer).";
+
+/**
+ * One run through the VM's protocol, as a user would ask: `text` is what the offline model answers
+ * with a tool call (a file written by the CLI's Bash tool, or a relay tool the CLI calls at the
+ * VM's own MCP endpoint, which the check answers as the relay would).
+ */
+async function oneRun(url: string, token: string, runId: string, text: string, options: Record<string, unknown>): Promise<VmRunEvent[]> {
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const res = await fetch(`${url}${VM_ROUTES.startRun}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      runId: `image-check-${process.pid}`,
-      userId: "+15550009999",
-      sessionId: null,
-      // The offline model answers this with the Bash tool call a real model would make.
-      messages: [{ id: "m1", text: `[[tool Bash ${JSON.stringify({ command: "echo checked > image-check.txt && cat image-check.txt" })}]]` }],
-      options: { permissionMode: "bypassPermissions" },
-    }),
+    headers,
+    body: JSON.stringify({ runId, userId: "+15550009999", sessionId: null, messages: [{ id: `${runId}-m1`, text }], options }),
     signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
   });
   if (res.status !== 200 || !res.body) throw new Error(`POST /v1/runs answered ${res.status}: ${await res.text()}`);
@@ -93,6 +94,10 @@ async function oneRun(url: string, token: string): Promise<VmRunEvent[]> {
       const parsed = VmStreamLineSchema.parse(JSON.parse(line));
       if (parsed.type === "heartbeat") continue;
       events.push(parsed);
+      if (parsed.type === "tool_call") {
+        const answered = await fetch(`${url}${VM_ROUTES.toolResult(runId)}`, { method: "POST", headers, body: JSON.stringify({ callId: parsed.callId, ok: true, text: TOOL_ANSWER }) });
+        if (answered.status !== 202) throw new Error(`POST tool-result answered ${answered.status}: ${await answered.text()}`);
+      }
       if (isTerminal(parsed)) return events;
     }
   }
@@ -168,12 +173,22 @@ async function main(): Promise<number> {
     for (const line of containerLog.split("\n").filter((l) => /^vm(-entrypoint)?: (cannot run|CAP_|\/proc|ALLOW_SHARED_PROC)/.test(l))) say(`  ${line}`);
 
     const runStarted = Date.now();
-    const events = await oneRun(url, token);
+    const bash = `[[tool Bash ${JSON.stringify({ command: "echo checked > image-check.txt && cat image-check.txt" })}]]`;
+    const events = await oneRun(url, token, `image-check-${process.pid}`, bash, { permissionMode: "bypassPermissions" });
     const last = events.at(-1);
     const result = events.find((e) => e.type === "result");
     if (last?.type !== "done" || !result || result.isError) throw new Error(`the run did not end answered: ${JSON.stringify(events)}\n${containerLog}`);
     const changed = last.change?.files.map((f) => `${f.path} ${f.status}`).join(", ") ?? "nothing";
     say(`one run of the Claude Code CLI inside it: done in ${seconds(Date.now() - runStarted)}, ${model.requests.filter((r) => r.path === "/v1/messages").length} model requests, changed ${changed}`);
+
+    // A relay tool: the CLI, as the agent's own uid, calls the VM's MCP endpoint, which hears it
+    // only from that CLI (the peer check under the image's hidepid and capabilities).
+    const toolStarted = Date.now();
+    const toolEvents = await oneRun(url, token, `image-check-tool-${process.pid}`, "[[tool schedule_list {}]]", { permissionMode: "default", scheduleTools: true });
+    const toolResult = toolEvents.find((e) => e.type === "result");
+    const heard = toolEvents.some((e) => e.type === "tool_call" && e.name === "schedule_list");
+    if (!heard || toolResult?.type !== "result" || !toolResult.text.includes(TOOL_ANSWER)) throw new Error(`the relay tool call did not go through: ${JSON.stringify(toolEvents)}\n${containerLog}`);
+    say(`a relay tool call through the VM's MCP endpoint: answered in ${seconds(Date.now() - toolStarted)}`);
     say(`ok (image started ${seconds(Date.now() - startedAt)} ago); container and model removed, the image kept as ${tag} for the next check's layers (${engine} rmi ${tag} removes it)`);
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
-// Bundles the VM server (the relay tools' MCP endpoint included) into dist/main.cjs: what the
-// image runs (`npm run build`; the Dockerfile and the
+// Bundles the VM server (the relay tools' MCP endpoint included) into dist/main.cjs, and the MCP
+// SDK's parts that endpoint loads on first use into dist/mcp-sdk-parts.cjs: what the image runs (`npm run build`; the Dockerfile and the
 // benchmark both call it). Usage: `node build.mjs [outdir] [metafile]` (default dist; the
 // metafile, esbuild's list of every file the bundle read, is written only when named: the image's
 // build-context test checks each of them lies inside what vm/Dockerfile copies).
@@ -14,7 +14,11 @@ const result = await build({
   // This one for every file, src/protocol's included: found by walking up from each file, theirs
   // would be the root's tsconfig.json, which the image's context does not hold.
   tsconfig: "tsconfig.json",
-  entryPoints: [{ in: "src/main.ts", out: "main" }],
+  entryPoints: [
+    { in: "src/main.ts", out: "main" },
+    // Apart, so the server's start never parses it (relay-tools/mcp-sdk.ts).
+    { in: "src/relay-tools/mcp-sdk-parts.ts", out: "mcp-sdk-parts" },
+  ],
   outdir,
   // One file per entry, only the code it reaches: zod's locales and the unused parts of Hono are
   // never loaded. CommonJS, because Node turns `import … from "node:http"` in an ES module into
@@ -30,7 +34,7 @@ const result = await build({
   // stage installs (the diff picture, src/checkpoints/diff-picture-render.ts).
   external: ["@resvg/resvg-js"],
   // `import.meta.url` has no CommonJS equivalent: the modules that locate files next to
-  // themselves (the CLI's package) get the bundle's own URL instead. The banner
+  // themselves (the CLI's package, the SDK's parts) get the bundle's own URL instead. The banner
   // comes first in the file, so it repeats "use strict" to keep the whole bundle strict.
   banner: { js: '"use strict";const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "importMetaUrl" },

@@ -66,6 +66,6 @@ export function coldPathFigures(rounds: readonly ColdRound[], memory: { vmTreeMb
     { section, name: "warm follow-up: webhook → first model request, p50", value: ms(m("warm")), unit: "ms", note: "its floors are judged in the warm-path section" },
     { section, name: "bare CLI start: spawn → first model request, p50", value: ms(bareStart), unit: "ms" },
     { section, name: "bare CLI resume: spawn → first model request, p50", value: ms(bareResume), unit: "ms" },
-    { section, name: "VM process tree with its warm CLI and a spare (summed RSS)", value: memory.vmTreeMb, unit: "MB", note: memory.spareMb === null ? "no spare seen" : `the spare alone ${memory.spareMb} MB (CLI and MCP server)` },
+    { section, name: "VM process tree with its warm CLI and a spare (summed RSS)", value: memory.vmTreeMb, unit: "MB", note: memory.spareMb === null ? "no spare seen" : `the spare alone ${memory.spareMb} MB (its CLI)` },
   ];
 }

@@ -34,6 +34,6 @@ describe("coldPathFigures", () => {
     const figures = coldPathFigures([round(), round({ spareTaken: false, new_session: 750 })], { vmTreeMb: 633, spareMb: 239 });
     expect(figures[0]?.note).toBe("1/2 rounds took a spare; 1x the bare CLI's start");
     expect(coldPathFigures([round(), round({ workspaceSpareTaken: false })], { vmTreeMb: 633, spareMb: 239 })[1]?.note).toBe("1/2 rounds took a spare; 1.8x the bare CLI's start");
-    expect(figures.find((f) => f.name.startsWith("VM process tree"))).toMatchObject({ value: 633, note: "the spare alone 239 MB (CLI and MCP server)" });
+    expect(figures.find((f) => f.name.startsWith("VM process tree"))).toMatchObject({ value: 633, note: "the spare alone 239 MB (its CLI)" });
   });
 });

@@ -5,9 +5,7 @@
 // (relay-tools/tool-bridge.ts), else it is 401, logged with why and the peer's port, never the
 // secret. `approve` is the CLI's permission prompt tool: any failure to ask is a deny.
 import type { IncomingMessage } from "node:http";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Context, Hono } from "hono";
 import { RELAY_TOOLS, SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "../approvals/approval-bridge";
@@ -15,6 +13,7 @@ import { permissionAnswerText } from "../core/approvals";
 import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolResultOf, toolsOffered } from "../core/relay-mcp-tools";
 import { APPROVE_TOOL, ApprovalAskSchema, MCP_ROUTE, ToolCallRequestSchema, type ToolAnswer } from "../core/relay-tool-wire";
 import type { FileStaging } from "../files/file-staging";
+import { loadMcpSdk } from "../relay-tools/mcp-sdk";
 import type { Refusal, ToolBridge, ToolOwner } from "../relay-tools/tool-bridge";
 import type { RunManager } from "../runs/run-manager";
 import { fail } from "./http-body";
@@ -59,7 +58,9 @@ export function addMcpRoutes(app: Hono, deps: McpRouteDeps): void {
   }
 
   /** The MCP server one request sees: the tools this process is offered. */
-  function serverFor(owner: ToolOwner): Server {
+  async function serverFor(owner: ToolOwner): Promise<Server> {
+    const { Server, types } = await loadMcpSdk();
+    const { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } = types;
     const tools = toolsOffered(owner.offer, RELAY_TOOLS);
     const server = new Server(MCP_SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: MCP_INSTRUCTIONS });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
@@ -83,8 +84,8 @@ export function addMcpRoutes(app: Hono, deps: McpRouteDeps): void {
       const refused = await deps.tools.heard(owner, connectionOf(c));
       if (refused) refuse(c, refused);
     }
-    const server = serverFor(owner);
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const server = await serverFor(owner);
+    const transport = new (await loadMcpSdk()).WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     return transport.handleRequest(c.req.raw, { parsedBody: body });
   });

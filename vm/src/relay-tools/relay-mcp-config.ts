@@ -7,6 +7,7 @@ import { doAsUser } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { MCP_ROUTE, MCP_SERVER_NAME } from "../core/relay-tool-wire";
 import type { Run } from "../core/run-handle";
+import { loadMcpSdk } from "./mcp-sdk";
 import type { ToolBridge, ToolsOffer } from "./tool-bridge";
 import { resolveInside } from "../users/user-paths";
 
@@ -49,6 +50,8 @@ export type RelayToolsOffer = {
 
 /** A secret and an MCP config for one agent process; `attach` its CLI once spawned, `release` when it is gone. */
 export async function offerRelayTools(bridge: ToolBridge, offer: RelayToolsOffer): Promise<{ mcpConfigPath: string; attach(pid: number): void; release(): void }> {
+  // The endpoint's SDK, readied while the CLI starts (mcp-sdk.ts); a failure shows at the CLI's first request.
+  void loadMcpSdk().catch(() => {});
   const tools: ToolsOffer = { schedules: offer.schedules, approvals: offer.approvalTimeoutMs !== null };
   const grant = bridge.grant(offer.currentRun, tools, offer.ids);
   const longest = Math.max(offer.approvalTimeoutMs ?? 0, offer.timeoutMs) + CLI_TIMEOUT_MARGIN_MS;
