@@ -15,7 +15,7 @@ import { resolveInside } from "../users/user-paths";
 const CLI_TIMEOUT_MARGIN_MS = 15_000;
 
 /** The config the CLI reads: the endpoint, the process's secret, and the CLI's limit on one call. */
-export function relayMcpConfigText(url: string, secret: string, callTimeoutMs: number): string {
+function relayMcpConfigText(url: string, secret: string, callTimeoutMs: number): string {
   // `timeout`: the CLI's own per-server limit on one tool call (its MCP_TOOL_TIMEOUT).
   const server = { type: "http", url, headers: { Authorization: `Bearer ${secret}` }, timeout: callTimeoutMs };
   return JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } });
