@@ -2,7 +2,7 @@
 // → event delivered) against a bare CLI run of the same prompt, and the server's idle memory.
 // `npm run bench` calls the default export; alone: `npx tsx bench/vm-latency.ts [--quick]`.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -147,7 +147,10 @@ async function idleMemory(bin: string, cliEnv: Record<string, string>): Promise<
     }
     return { fresh, idle: { rssMb: median(samples.map((s) => s.rssMb)), anonMb: median(samples.map((s) => s.anonMb)) } };
   } finally {
+    const exited = new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
     child.kill("SIGTERM");
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -183,6 +186,7 @@ export default async function benchVmLatency(options: { quick?: boolean; runs?: 
     }
   } finally {
     await vm.close();
+    for (const dir of [dataDir, bareDir]) rmSync(dir, { recursive: true, force: true });
   }
   const memory = await idleMemory(bin, cliEnv).finally(() => api.close());
 
