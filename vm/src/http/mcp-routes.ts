@@ -13,7 +13,7 @@ import { permissionAnswerText } from "../core/approvals";
 import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolResultOf, toolsOffered } from "../core/relay-mcp-tools";
 import { APPROVE_TOOL, ApprovalAskSchema, MCP_ROUTE, ToolCallRequestSchema, type ToolAnswer } from "../core/relay-tool-wire";
 import type { FileStaging } from "../files/file-staging";
-import { loadMcpSdk } from "../relay-tools/mcp-sdk";
+import { loadMcpSdk, type McpSdk } from "../relay-tools/mcp-sdk";
 import type { Refusal, ToolBridge, ToolOwner } from "../relay-tools/tool-bridge";
 import type { RunManager } from "../runs/run-manager";
 import { fail } from "./http-body";
@@ -58,8 +58,7 @@ export function addMcpRoutes(app: Hono, deps: McpRouteDeps): void {
   }
 
   /** The MCP server one request sees: the tools this process is offered. */
-  async function serverFor(owner: ToolOwner): Promise<Server> {
-    const { Server, types } = await loadMcpSdk();
+  function serverFor(owner: ToolOwner, { Server, types }: McpSdk): Server {
     const { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } = types;
     const tools = toolsOffered(owner.offer, RELAY_TOOLS);
     const server = new Server(MCP_SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: MCP_INSTRUCTIONS });
@@ -84,8 +83,9 @@ export function addMcpRoutes(app: Hono, deps: McpRouteDeps): void {
       const refused = await deps.tools.heard(owner, connectionOf(c));
       if (refused) refuse(c, refused);
     }
-    const server = await serverFor(owner);
-    const transport = new (await loadMcpSdk()).WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const sdk = await loadMcpSdk();
+    const server = serverFor(owner, sdk);
+    const transport = new sdk.WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     return transport.handleRequest(c.req.raw, { parsedBody: body });
   });

@@ -8,7 +8,7 @@
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-type McpSdk = typeof import("./mcp-sdk-parts");
+export type McpSdk = typeof import("./mcp-sdk-parts");
 
 /** Next to this module: the .ts under tsx, the bundle's sibling .cjs in the image. */
 const PARTS_URL = new URL(`./mcp-sdk-parts${extname(fileURLToPath(import.meta.url)) === ".ts" ? ".ts" : ".cjs"}`, import.meta.url).href;
