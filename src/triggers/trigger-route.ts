@@ -13,6 +13,7 @@ import { logEvent } from "../shared/log";
 import { timingSafeEqual } from "../shared/timing-safe";
 import { bearerToken, MAX_IDEMPOTENCY_KEY_CHARS, MAX_TRIGGER_BODY_BYTES, MAX_TRIGGER_TEXT_CHARS, sha256Hex, TRIGGER_ID } from "./triggers";
 import { refuseUnverifiable, requireConfig } from "../config/require-config";
+import { readCapped } from "../protocol/capped-body";
 
 const FiringBodySchema = z.object({ text: z.optional(z.string().check(z.maxLength(MAX_TRIGGER_TEXT_CHARS))) });
 /** Printable ASCII, as HTTP header values are in practice. */
@@ -23,29 +24,6 @@ const unauthorized = (): Response =>
 const badRequest = (message: string): never => {
   throw new HTTPException(400, { message });
 };
-
-/** The body as text, or null past `max` bytes (declared or streamed): never read whole into memory first. */
-async function readCapped(request: Request, max: number): Promise<string | null> {
-  if (Number(request.headers.get("content-length") ?? "0") > max) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) all.set(c, (at += c.byteLength) - c.byteLength);
-  return new TextDecoder().decode(all);
-}
 
 /** The caller's text: none for an empty body, else a JSON object with an optional `text`. */
 function parseFiringBody(raw: string): string | undefined {

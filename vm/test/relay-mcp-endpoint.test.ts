@@ -1,7 +1,8 @@
 // The VM's MCP endpoint for the relay's tools, driven by the official SDK's client over Streamable
 // HTTP, as the CLI drives it: the tools one process is offered, a refusal as isError, an unknown
 // tool as InvalidParams, `approve` in the CLI's permission format (a malformed ask is a deny), and
-// the refusals: no secret, a revoked one, a CLI not yet spawned, a process that is not the CLI.
+// the refusals: no secret, a revoked one, a CLI not yet spawned, a process that is not the CLI, a
+// body over the VM's bound.
 // The route, the bridge and the peer check (the kernel's tables) are the VM's own; the run manager
 // and the approval bridge are small stand-ins that answer at once (the real ones: relay-tools,
 // approvals and forged-approval tests, with the real CLI).
@@ -17,6 +18,7 @@ import type { ApprovalBridge } from "../src/approvals/approval-bridge";
 import type { Run } from "../src/core/run-handle";
 import { MCP_ROUTE } from "../src/core/relay-tool-wire";
 import type { FileStaging } from "../src/files/file-staging";
+import { MAX_JSON_BODY_BYTES } from "../src/http/http-body";
 import { addMcpRoutes } from "../src/http/mcp-routes";
 import { holdsConnection } from "../src/relay-tools/peer-process";
 import { createToolBridge, type ToolsOffer } from "../src/relay-tools/tool-bridge";
@@ -117,6 +119,18 @@ describe("the relay tools' MCP endpoint", () => {
     expect((await fetch(url, { headers: { authorization: `Bearer ${unspawned.secret}` } })).status).toBe(405);
     unspawned.revoke();
     expect((await post(unspawned.secret, list)).status).toBe(401);
+  });
+
+  it("refuses a body over the VM's bound with 413 before reading it, even with the CLI's own secret, and calls nothing", async () => {
+    const grant = grantHere({ schedules: true, approvals: false });
+    const before = fed.length;
+    const call = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "schedule_create", arguments: { kind: "every", every: "2h", prompt: "" } } };
+    const body = JSON.stringify(call).replace('"prompt":""', `"prompt":"${"x".repeat(MAX_JSON_BODY_BYTES)}"`);
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${grant.secret}` }, body });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: "bad_request", message: `the request body is over ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB` });
+    expect(fed.length).toBe(before);
+    grant.revoke();
   });
 
   it("refuses a call with the right secret from any other process, even a child of the one it was given to", async () => {

@@ -47,7 +47,7 @@ export type HandoffRefusal = z.infer<typeof HandoffRefusalSchema>;
 export const GIT_BUNDLE_CONTENT_TYPE = "application/x-git-bundle";
 
 /** What a base64 field may hold at most (a DO's RPC answer and a Worker's request body are far under it). */
-const MAX_BASE64 = 40 * 1024 * 1024;
+export const MAX_BASE64 = 40 * 1024 * 1024;
 
 /**
  * `POST …/handback?userId=…`: the laptop's work back into the workspace. `base` and `wipTree` are

@@ -5,7 +5,7 @@ import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { randomUUID } from "node:crypto";
 import { lstatSync } from "node:fs";
-import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffNewRequestSchema, HandoffOutRequestSchema } from "../../../src/protocol/vm/handoff";
+import { GIT_BUNDLE_CONTENT_TYPE, MAX_BASE64, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffNewRequestSchema, HandoffOutRequestSchema } from "../../../src/protocol/vm/handoff";
 import { handback, keepLaptop } from "../handoff/handback";
 import { handoffNew } from "../handoff/handoff-new";
 import { VM_ROUTES } from "../../../src/protocol/vm/routes";
@@ -27,6 +27,9 @@ export type HandoffRouteDeps = {
 };
 
 type Where = { key: string; workspace: string };
+
+/** A hand-back carries up to three base64 fields (the bundle, the patch, the session) and a few names. */
+const MAX_HANDBACK_BODY_BYTES = 3 * MAX_BASE64 + 64 * 1024;
 
 const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: z.string().min(1).max(64) });
 const patternOf = (build: (workspace: string, userId: string) => string): string => build("WORKSPACE", "").split("?")[0]?.replace("WORKSPACE", ":workspace") ?? "";
@@ -73,7 +76,7 @@ export function addHandoffRoutes(app: Hono, deps: HandoffRouteDeps): void {
   });
 
   app.post(patternOf(VM_ROUTES.workspaceHandback), async (c) => {
-    const request = await parseBody(c, HandbackRequestSchema);
+    const request = await parseBody(c, HandbackRequestSchema, MAX_HANDBACK_BODY_BYTES);
     return underLock(c, async (t, where) => {
       const { outcome, recorded } = await asChange(where, () => handback(t, request));
       return outcome.ok ? c.json({ ...outcome.done, ...recorded }) : c.json(outcome.refusal, outcome.refusal.reason === "conflict" ? 409 : 422);
@@ -81,7 +84,7 @@ export function addHandoffRoutes(app: Hono, deps: HandoffRouteDeps): void {
   });
 
   app.post(patternOf(VM_ROUTES.workspaceHandoffNew), async (c) => {
-    const request = await parseBody(c, HandoffNewRequestSchema);
+    const request = await parseBody(c, HandoffNewRequestSchema, MAX_HANDBACK_BODY_BYTES);
     return underLock(
       c,
       async (t) => {

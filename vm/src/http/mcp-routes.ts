@@ -16,7 +16,7 @@ import type { FileStaging } from "../files/file-staging";
 import { loadMcpSdk, type McpSdk } from "../relay-tools/mcp-sdk";
 import type { Refusal, ToolBridge, ToolOwner } from "../relay-tools/tool-bridge";
 import type { RunManager } from "../runs/run-manager";
-import { fail } from "./http-body";
+import { fail, readJson } from "./http-body";
 
 export type McpRouteDeps = { manager: RunManager; tools: ToolBridge; approvals: ApprovalBridge; files: FileStaging };
 
@@ -77,7 +77,7 @@ export function addMcpRoutes(app: Hono, deps: McpRouteDeps): void {
   app.post(MCP_ROUTE, async (c) => {
     const owner = deps.tools.ownerOf(c.req.header("authorization"));
     if (!owner) refuse(c, "unknown_secret");
-    const body: unknown = await c.req.json().catch(() => undefined);
+    const body = await readJson(c);
     if (body === undefined) fail(400, { error: "bad_request", message: "the body is not JSON" });
     if ((Array.isArray(body) ? body : [body]).some(isToolCall)) {
       const refused = await deps.tools.heard(owner, connectionOf(c));

@@ -11,10 +11,12 @@ export const RENDER_DIFF_ROUTE = "/v1/render/diff";
 export const MAX_DIFF_CHARS = 2_100_000;
 
 export const RenderDiffRequestSchema = z.object({ diff: z.string().max(MAX_DIFF_CHARS) });
+/** That diff as JSON, each character escaped as `\u00XX` at worst, and its key. */
+const MAX_RENDER_BODY_BYTES = MAX_DIFF_CHARS * 6 + 1024;
 
 export function addRenderRoutes(app: Hono, deps: { secrets: readonly string[] }): void {
   app.post(RENDER_DIFF_ROUTE, async (c) => {
-    const { diff } = await parseBody(c, RenderDiffRequestSchema);
+    const { diff } = await parseBody(c, RenderDiffRequestSchema, MAX_RENDER_BODY_BYTES);
     // Loaded on the first picture: highlight.js and resvg cost an idle VM nothing (docs/vm.md, idle memory).
     const { renderDiffPicture } = await import("../checkpoints/diff-picture-render");
     const picture = await renderDiffPicture(diff, { secrets: deps.secrets });
