@@ -33,8 +33,13 @@ export type Breakdown = {
 
 const IDLE = "(idle)";
 
-/** Each sample's duration is the delta to the next sample (the last gets the profile's end). */
-export function breakdown(profile: CpuProfile, rules: readonly BucketRule[], top = 25): Breakdown {
+/**
+ * Each sample's duration is the delta to the next sample (the last gets the profile's end), at most
+ * `maxSampleMs` when given: a thread that waits outside V8 between turns (workerd between a
+ * Durable Object's I/O) takes no samples meanwhile, so an uncapped delta gives that wait to the
+ * last function sampled before it. Under a steady load there are no such gaps.
+ */
+export function breakdown(profile: CpuProfile, rules: readonly BucketRule[], top = 25, maxSampleMs = Number.POSITIVE_INFINITY): Breakdown {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
@@ -56,7 +61,7 @@ export function breakdown(profile: CpuProfile, rules: readonly BucketRule[], top
   const times = profile.timeDeltas.map((d) => (at += d));
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i]!;
-    const ms = ((i + 1 < times.length ? times[i + 1]! : profile.endTime) - times[i]!) / 1000;
+    const ms = Math.min(maxSampleMs, ((i + 1 < times.length ? times[i + 1]! : profile.endTime) - times[i]!) / 1000);
     const node = byId.get(id);
     if (!node || ms <= 0) continue;
     if (node.callFrame.functionName === IDLE) {

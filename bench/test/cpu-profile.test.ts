@@ -56,6 +56,13 @@ describe("breakdown of a CPU profile", () => {
     expect(b.topSelf.map((x) => x.frame)).toContain("validate index.js:20 ← fetch");
   });
 
+  it("caps a sample's time when asked: a gap without samples is no function's time", () => {
+    const capped = breakdown(profile, rules, 25, 1);
+    expect(capped.busyMs).toBe(5.5);
+    expect(capped.idleMs).toBe(1);
+    expect(Object.fromEntries(capped.buckets.map((x) => [x.name, x.ms]))).toEqual({ gc: 0.5, "enqueue: log": 2, "enqueue: rest": 1, worker: 2 });
+  });
+
   it("puts a sample no rule takes under other", () => {
     expect(breakdown(profile, []).buckets).toEqual([{ name: "other", ms: 6.5, share: 1 }]);
   });
