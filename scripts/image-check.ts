@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VM_ROUTES } from "../src/protocol/vm/routes";
+import { MAX_JSON_BODY_BYTES } from "../vm/src/http/http-body";
 import { OFFLINE_MODEL_KEY, VmStreamLineSchema, isTerminal, type VmRunEvent } from "../src/protocol/vm/runs";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../test/stand-ins/anthropic-api";
 import { finalState, parseDockerfile } from "./image/dockerfile";
@@ -189,6 +190,12 @@ async function main(): Promise<number> {
     const heard = toolEvents.some((e) => e.type === "tool_call" && e.name === "schedule_list");
     if (!heard || toolResult?.type !== "result" || !toolResult.text.includes(TOOL_ANSWER)) throw new Error(`the relay tool call did not go through: ${JSON.stringify(toolEvents)}\n${containerLog}`);
     say(`a relay tool call through the VM's MCP endpoint: answered in ${seconds(Date.now() - toolStarted)}`);
+
+    // A body over the VM's bound is refused before it is buffered, in the image as in the tests.
+    const oversized = await fetch(`${url}${VM_ROUTES.startRun}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: `{"runId":"${"x".repeat(MAX_JSON_BODY_BYTES)}"}`, signal: AbortSignal.timeout(30_000) });
+    const refusal = await oversized.text();
+    if (oversized.status !== 413) throw new Error(`a start over ${MAX_JSON_BODY_BYTES} bytes answered ${oversized.status}: ${refusal.slice(0, 300)}`);
+    say(`a start over the VM's body bound: 413 ${refusal}`);
     say(`ok (image started ${seconds(Date.now() - startedAt)} ago); container and model removed, the image kept as ${tag} for the next check's layers (${engine} rmi ${tag} removes it)`);
     return 0;
   } catch (error) {
