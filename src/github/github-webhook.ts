@@ -13,6 +13,7 @@ import { verifyGithubSignature } from "./github-signature";
 import { logEvent } from "../shared/log";
 import { type Config, DOOR_SECRET_SETTINGS } from "../config/config";
 import { refuseUnverifiable, requireConfig } from "../config/require-config";
+import { readCappedBytes } from "../protocol/capped-body";
 
 export const githubRoute = new Hono<{ Bindings: Env }>();
 
@@ -55,8 +56,8 @@ githubRoute.post("/webhook/:door?", async function githubWebhook(c) {
   // No key to open doors with: a missing setting, not a forged delivery (503, require-config.ts).
   if (!doorKeysFor(config)) refuseUnverifiable("/github/webhook", DOOR_SECRET_SETTINGS);
   if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  if (raw.byteLength > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
+  const raw = await readCappedBytes(c.req.raw, MAX_BODY_BYTES);
+  if (raw === null) return refuse(c, 413, "too_large");
   // The door first: nothing of the body is parsed, and no object asked, for a request it refuses.
   const passed = await passDoor(config, c.req.param("door"), raw, c.req.header("x-hub-signature-256"));
   if (!passed) return refuse(c, 401, c.req.param("door") ? "bad_door_or_signature" : "no_door");

@@ -1,7 +1,12 @@
 // POST /telegram/webhook through the Worker and the user's PhoneAgent, the Bot API being the
 // stand-in of emulator/telegram/: the secret, duplicates, strangers, groups and malformed updates
-// (each answered without a 5xx and nothing stored), and a text reaching the agent with its source.
+// (each answered without a 5xx and nothing stored; an oversized one not even read whole), and a text
+// reaching the agent with its source.
+import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
+import { SECRET_HEADER } from "../../src/channels/telegram/webhook-secret";
+import { TEST_PUBLIC_URL } from "../worker/test-env";
+import { TEST_TELEGRAM_SECRET } from "./telegram-env";
 import { NOT_ALLOWED, WELCOME } from "../../src/channels/telegram/webhook-route";
 import { eventually, vmRequests } from "../worker/helpers";
 import { chatOf, postUpdate, storedOf, userWrites } from "./helpers";
@@ -94,4 +99,25 @@ it("malformed updates, edits and what the relay does not take: 200 (never a 5xx)
     expect({ body, status: res.status }).toEqual({ body, status: 200 });
   }
   expect(await storedOf(user)).toEqual([]);
+});
+
+it("an update sent in chunks with no length stops being read past 256 KiB: ignored as malformed, nothing stored", async () => {
+  const user = "700199";
+  const update = await userWrites(user, { text: "hello" });
+  // The update's JSON, then padding that makes it 8 MiB, 16 KiB at a time.
+  const head = new TextEncoder().encode(JSON.stringify(update).replace(/}$/, ',"pad":"'));
+  const pad = new TextEncoder().encode("x".repeat(16 * 1024));
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= 8 * 1024 * 1024) return controller.close();
+      controller.enqueue(sent === 0 ? head : pad);
+      sent += sent === 0 ? head.byteLength : pad.byteLength;
+    },
+  });
+  const res = await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}/telegram/webhook`, { method: "POST", headers: { "content-type": "application/json", [SECRET_HEADER]: TEST_TELEGRAM_SECRET }, body, duplex: "half" } as RequestInit));
+  expect(res.status).toBe(200);
+  expect(await storedOf(user)).toEqual([]);
+  // Read whole, all 8 MiB would have been taken; what passes is the bound and the pipe's buffers.
+  expect(sent).toBeLessThan(2 * 1024 * 1024);
 });

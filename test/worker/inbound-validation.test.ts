@@ -56,3 +56,47 @@ describe("senders", () => {
     expect(await res.json()).toEqual({ ok: true });
   });
 });
+
+/** A body sent in chunks with no Content-Length, `total` bytes of `byte`, and how much of it the reader took. */
+function chunked(total: number, byte = "x"): { body: ReadableStream<Uint8Array>; pulled: () => number } {
+  const chunk = new TextEncoder().encode(byte.repeat(16 * 1024));
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      controller.enqueue(chunk);
+      sent += chunk.byteLength;
+    },
+  });
+  return { body, pulled: () => sent };
+}
+
+const post = (path: string, contentType: string, body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
+  exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${path}`, { method: "POST", headers: { "content-type": contentType, ...headers }, body, duplex: "half" } as RequestInit));
+
+describe("bodies sent in chunks, with no length declared", () => {
+  it("the Twilio webhook stops reading past 64 KiB: 413, no object touched, the rest never taken", async () => {
+    const before = await objectCount();
+    const stream = chunked(8 * 1024 * 1024);
+    const res = await post("/twilio/inbound", "application/x-www-form-urlencoded", stream.body);
+    expect(res.status).toBe(413);
+    expect(await objectCount()).toBe(before);
+    // Read whole, all 8 MiB would have been taken; what passes is the bound and the pipe's buffers.
+    expect(stream.pulled()).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it("the GitHub webhook stops reading past 1 MiB: 413 before any door is tried, the rest never taken", async () => {
+    const stream = chunked(16 * 1024 * 1024);
+    const res = await post(`/github/webhook/${"A".repeat(60)}`, "application/json", stream.body, { "x-github-event": "ping" });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "too_large" });
+    expect(stream.pulled()).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it("a chunked form under the bound is read whole and checked as usual (its signature here)", async () => {
+    const stream = chunked(40 * 1024, "a");
+    const res = await post("/twilio/inbound", "application/x-www-form-urlencoded", stream.body);
+    expect(res.status).toBe(403);
+    expect(stream.pulled()).toBeGreaterThanOrEqual(40 * 1024);
+  });
+});

@@ -19,6 +19,7 @@ import { isolateAllowlist } from "../../directory/allowlist-copy";
 import { directoryOf } from "../../directory/user-directory";
 import { changesHome, type HomeCache, homeOfChat } from "../home-cache";
 import { refuseUnverifiable, requireConfig } from "../../config/require-config";
+import { readCapped } from "../../protocol/capped-body";
 
 /** An update is a few kilobytes; anything far past that is not Telegram's. */
 const MAX_UPDATE_BYTES = 256 * 1024;
@@ -129,11 +130,10 @@ function publicOrigin(config: Config, url: string): string {
 
 /** The update's JSON, or null (refused as malformed by the parser) when it is not JSON or too large. */
 async function readJson(request: Request): Promise<unknown> {
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_UPDATE_BYTES) return null;
-  const raw = await request.arrayBuffer();
-  if (raw.byteLength > MAX_UPDATE_BYTES) return null;
+  const text = await readCapped(request, MAX_UPDATE_BYTES);
+  if (text === null) return null;
   try {
-    return JSON.parse(new TextDecoder().decode(raw));
+    return JSON.parse(text);
   } catch {
     return null;
   }

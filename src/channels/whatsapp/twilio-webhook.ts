@@ -8,6 +8,7 @@ import type { Config } from "../../config/config";
 import { refuseUnverifiable, type ConfigVariables } from "../../config/require-config";
 import { logEvent } from "../../shared/log";
 import { type FormParams, validateTwilioSignature } from "./twilio-signature";
+import { readCappedBytes } from "../../protocol/capped-body";
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 /** One per isolate: a decoder keeps no state between whole-buffer decodes. */
@@ -31,8 +32,10 @@ export const verifyTwilioWebhook = createMiddleware<{ Bindings: Env; Variables: 
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
     throw new HTTPException(415, { message: "expected application/x-www-form-urlencoded" });
   }
-  const raw = await c.req.arrayBuffer();
-  if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new HTTPException(413, { message: `body over ${MAX_WEBHOOK_BYTES} bytes` });
+  // Read up to the bound only: a chunked body declares no length, and buffered whole it could take
+  // the isolate's memory from every other sender's webhook.
+  const raw = await readCappedBytes(c.req.raw, MAX_WEBHOOK_BYTES);
+  if (raw === null) throw new HTTPException(413, { message: `body over ${MAX_WEBHOOK_BYTES} bytes` });
   const params: FormParams = [...new URLSearchParams(utf8.decode(raw))];
 
   const publicOrigin = config.publicUrl ?? requestUrl.origin;
