@@ -29,7 +29,17 @@ function tooLarge(maxBytes: number): never {
  * Content-Length before a byte is read, or, sent in chunks, as soon as the bytes read pass it.
  */
 export async function readJson(c: Context, maxBytes: number = MAX_JSON_BODY_BYTES): Promise<unknown> {
-  const text = await readCapped(c.req.raw, maxBytes);
+  const declared = c.req.header("content-length");
+  let text: string | null;
+  if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
+    if (Number(declared) > maxBytes) tooLarge(maxBytes);
+    // Node's parser ends a body at its declared length, so the server's own read is bounded here.
+    // It reads the socket directly; a stream of the body (readCapped) would first build a whole
+    // web Request around it, which cost the run's start 1.3 ms under the interpreter (warm-path bench).
+    text = await c.req.text();
+  } else {
+    text = await readCapped(c.req.raw, maxBytes);
+  }
   if (text === null) tooLarge(maxBytes);
   try {
     return JSON.parse(text) as unknown;
