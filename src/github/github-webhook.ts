@@ -55,7 +55,7 @@ githubRoute.post("/webhook/:door?", async function githubWebhook(c) {
   const config = requireConfig(c.env);
   // No key to open doors with: a missing setting, not a forged delivery (503, require-config.ts).
   if (!doorKeysFor(config)) refuseUnverifiable("/github/webhook", DOOR_SECRET_SETTINGS);
-  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return refuse(c, 413, "too_large");
+  // Over the bound by its Content-Length, or once read that far in chunks: nothing more is read.
   const raw = await readCappedBytes(c.req.raw, MAX_BODY_BYTES);
   if (raw === null) return refuse(c, 413, "too_large");
   // The door first: nothing of the body is parsed, and no object asked, for a request it refuses.
