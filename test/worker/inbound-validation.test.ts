@@ -93,6 +93,12 @@ describe("bodies sent in chunks, with no length declared", () => {
     expect(stream.pulled()).toBeLessThan(4 * 1024 * 1024);
   });
 
+  it("the GitHub webhook refuses a body whose Content-Length is over 1 MiB the same way", async () => {
+    const res = await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}/github/webhook/${"A".repeat(60)}`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "ping" }, body: "x".repeat(1024 * 1024 + 1) }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "too_large" });
+  });
+
   it("a chunked form under the bound is read whole and checked as usual (its signature here)", async () => {
     const stream = chunked(40 * 1024, "a");
     const res = await post("/twilio/inbound", "application/x-www-form-urlencoded", stream.body);
