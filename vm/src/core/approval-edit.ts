@@ -3,7 +3,7 @@
 // that edits them in place (`sed -i`, `perl -pi`: core/in-place-edit.ts), as a unified diff
 // (secrets replaced, cut at a line to fit the event). Pure: the files' text comes in.
 import { isAbsolute, relative, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { structuredPatch, formatPatch } from "diff";
 import { APPROVAL_EDIT_MAX_CHARS, type ApprovalEdit } from "../../../src/protocol/vm/approvals";
 import { redactSecrets } from "./config-problem";

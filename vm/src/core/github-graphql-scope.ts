@@ -5,7 +5,7 @@
 // owner's, user's or viewer's lists, no head repository's branches. Anything not on the list is
 // refused, and the refusal names it.
 import { Kind, parse, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from "graphql";
-import { z } from "zod";
+import * as z from "zod";
 import { ALLOWED_TYPES, githubNameOf, IDENTITY_LEAVES, narrowed } from "./github-graphql-types";
 import type { Decision } from "./github-scope";
 

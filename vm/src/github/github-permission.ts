@@ -2,7 +2,7 @@
 // GITHUB_TOKEN (the relay holds none, and asks here: http/github-permission-routes.ts), so the
 // relay can tell an `/agent` comment from someone with write access from anyone else's. Answers
 // are kept five minutes per repository and user: a burst of comments asks GitHub once.
-import { z } from "zod";
+import * as z from "zod";
 import type { GithubPermission } from "../../../src/protocol/vm/github-permission";
 
 /** How long an answer is kept: a permission taken away counts after this long at most. */

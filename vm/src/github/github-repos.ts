@@ -4,7 +4,7 @@
 // could point at any repository.
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { AgentIds } from "../core/agent-ids";
 import { repoOfUrl } from "../core/github-scope";
 import { defaultBranchOf, describeCheckout } from "../git/git-clone";
