@@ -16,9 +16,10 @@ import type { RunLog } from "./run-log";
 /**
  * Where a run is at a moment (performance.now()): its request received, its CLI spawned (or a spare taken), its
  * checkpoint started, a turn of it written to the CLI's stdin, a model request of its CLI at the
- * credential proxy, a result line read. For the benchmark, and VM_TIMING=log.
+ * credential proxy, a result line read, its change being recorded and recorded (the checkpoint after
+ * it, which its last answer waits for). For the benchmark, and VM_TIMING=log.
  */
-export type TimingMark = "received" | "spawned" | "spare_taken" | "checkpoint_started" | "written" | "model_request" | "result_line";
+export type TimingMark = "received" | "spawned" | "spare_taken" | "checkpoint_started" | "written" | "model_request" | "result_line" | "change_started" | "change_recorded";
 export type ManagerDeps = {
   config: VmConfig;
   log: RunLog;

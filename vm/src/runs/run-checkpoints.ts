@@ -47,8 +47,9 @@ export function runCheckpoints(input: RunCheckpointInput): {
   const checkpointBefore = checkpoints && dirs ? () => (before ??= recordBefore()) : null;
   const changeAtEnd = checkpoints
     ? async () => {
+        input.onTiming?.(runId, "change_started", performance.now());
         if (!checkpointBefore || !(await checkpointBefore())) return null;
-        const change = checkpoints.after(userKey, workspace, runId);
+        const change = checkpoints.after(userKey, workspace, runId).finally(() => input.onTiming?.(runId, "change_recorded", performance.now()));
         // SIGTERM: the terminal event is written before the VM goes, with or without its change.
         return input.shuttingDown() ? Promise.race([change, wait(SHUTDOWN_CHECKPOINT_MS, null)]) : change;
       }
