@@ -5,7 +5,7 @@
 // build-context test checks each of them lies inside what vm/Dockerfile copies). The options are
 // exported for the test that checks the libraries behave the same bundled as in the tests
 // (vm/test/bundle-libraries.test.ts).
-import { writeFileSync } from "node:fs";
+import { realpathSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -43,7 +43,9 @@ export const bundleOptions = {
   logLevel: "warning",
 };
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Run as a script (not imported by the test): Node gives this module its real path, so the
+// command line's is resolved the same way, symbolic links and all.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [outdir = "dist", metafile] = process.argv.slice(2);
   const result = await build({
     ...bundleOptions,
