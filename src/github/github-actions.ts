@@ -50,6 +50,8 @@ export async function carryOutGithub(d: GithubActionDeps, request: GithubRequest
 }
 
 const StandInAnswer = z.object({ error: z.optional(z.string()) });
+/** The local stand-in answers in milliseconds; this only bounds one that hangs. */
+const STAND_IN_TIMEOUT_MS = 10_000;
 
 /**
  * Locally (GITHUB_STAND_IN_URL, set by `npm start` only), the webhook is registered with the
@@ -59,7 +61,8 @@ const StandInAnswer = z.object({ error: z.optional(z.string()) });
 async function registerWithStandIn(base: string, repo: string, url: string, secret: string): Promise<StandInRegistration> {
   const at = base.replace(/\/+$/, "");
   try {
-    const response = await fetch(`${at}/__github/repos/${repo}/hooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url, secret, contentType: "json" }) });
+    // Bounded like every call out: a stand-in that hangs leaves `/github watch` answering, with the hook to add by hand.
+    const response = await fetch(`${at}/__github/repos/${repo}/hooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url, secret, contentType: "json" }), signal: AbortSignal.timeout(STAND_IN_TIMEOUT_MS) });
     const answer = StandInAnswer.safeParse(await response.json().catch(() => ({})));
     if (response.status === 201) return { outcome: "registered", settingsUrl: `${at}/${repo}/settings/hooks` };
     return { outcome: "refused", why: (answer.success && answer.data.error) || `HTTP ${response.status}` };
