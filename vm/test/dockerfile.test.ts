@@ -51,6 +51,8 @@ it("installs what an agent needs, each apt package pinned and its reason in a co
   const words = install.split("--no-install-recommends")[1]?.split("&&")[0]?.trim().split(/\s+/) ?? [];
   expect(words).toEqual(packages);
   for (const name of names) expect(dockerfile, `a comment says why ${name} is there`).toMatch(new RegExp(`^#\\s+${name}\\s{2,}\\S`, "m"));
+  // Nothing of apt's downloads stays in the layer: the .debs and the lists go in the same RUN.
+  expect(install).toMatch(/\s&&\s+apt-get clean\s+&&\s+rm -rf \/var\/lib\/apt\/lists\/\*$/);
 });
 
 it("pins every package of the workspace, esbuild at the version the repository builds with", () => {
