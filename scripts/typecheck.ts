@@ -1,0 +1,42 @@
+// `npm run typecheck`, and the first half of `npm test`: tsc over each of the repository's projects
+// in turn. A process of its own rather than a chain of tsc in npm's shell, for one reason: a
+// signal sent to npm alone (an IDE's stop button, a CI runner's timeout) reaches that shell, which
+// dies at once and leaves the tsc it was waiting on running to its end, unseen. This process
+// passes the signal on to its tsc, and stops it too when the shell that started it is gone.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+
+/** Every tsconfig of the repository: the Worker, the pure units, the Node scripts, the emulator, the VM, the bench. */
+const PROJECTS = ["tsconfig.json", "tsconfig.units.json", "tsconfig.node.json", "emulator/tsconfig.json", "vm/tsconfig.json", "bench/tsconfig.json"];
+/** How often this process checks that its parent, npm's shell, is still there. */
+const PARENT_CHECK_MS = 500;
+
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+let current: ChildProcess | null = null;
+let stopped = false;
+const stop = (signal: NodeJS.Signals) => {
+  stopped = true;
+  current?.kill(signal);
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
+const parent = process.ppid;
+const watch = setInterval(() => {
+  if (process.ppid !== parent) stop("SIGTERM");
+}, PARENT_CHECK_MS);
+
+let exitCode = 0;
+for (const project of PROJECTS) {
+  if (stopped) break;
+  const child = spawn(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
+  current = child;
+  const code = await new Promise<number>((resolve) => child.once("exit", (status) => resolve(status ?? 1)));
+  current = null;
+  if (code !== 0 && !stopped) {
+    console.error(`typecheck: tsc -p ${project} failed`);
+    exitCode = code;
+    break;
+  }
+}
+clearInterval(watch);
+process.exit(stopped ? 130 : exitCode);
