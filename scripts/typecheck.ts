@@ -26,6 +26,7 @@ const watch = setInterval(() => {
 }, PARENT_CHECK_MS);
 
 let exitCode = 0;
+const startedAt = Date.now();
 for (const project of PROJECTS) {
   if (stopped) break;
   const child = spawn(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
@@ -39,4 +40,6 @@ for (const project of PROJECTS) {
   }
 }
 clearInterval(watch);
+// tsc says nothing when a project is clean: one line, so a log shows the check ran.
+if (!stopped && exitCode === 0) console.log(`typecheck: ${PROJECTS.length} projects, no errors (${Math.round((Date.now() - startedAt) / 1000)} s)`);
 process.exit(stopped ? 130 : exitCode);
