@@ -10,6 +10,7 @@ import type { GithubRequest } from "./command-github";
 import { homeWatches } from "./github-watches-repo";
 import { publicOriginOf, type SettingsRepo } from "../config/settings-repo";
 import type { Sql } from "../shared/sql";
+import { withDeadline } from "../shared/deadline";
 import { directoryOf } from "../directory/user-directory";
 
 /** What /github's answers need of the object (after-command.ts passes its own deps). */
@@ -62,8 +63,11 @@ async function registerWithStandIn(base: string, repo: string, url: string, secr
   const at = base.replace(/\/+$/, "");
   try {
     // Bounded like every call out: a stand-in that hangs leaves `/github watch` answering, with the hook to add by hand.
-    const response = await fetch(`${at}/__github/repos/${repo}/hooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url, secret, contentType: "json" }), signal: AbortSignal.timeout(STAND_IN_TIMEOUT_MS) });
-    const answer = StandInAnswer.safeParse(await response.json().catch(() => ({})));
+    const { response, body } = await withDeadline(STAND_IN_TIMEOUT_MS, async (signal) => {
+      const response = await fetch(`${at}/__github/repos/${repo}/hooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url, secret, contentType: "json" }), signal });
+      return { response, body: await response.json().catch(() => ({})) };
+    });
+    const answer = StandInAnswer.safeParse(body);
     if (response.status === 201) return { outcome: "registered", settingsUrl: `${at}/${repo}/settings/hooks` };
     return { outcome: "refused", why: (answer.success && answer.data.error) || `HTTP ${response.status}` };
   } catch {
