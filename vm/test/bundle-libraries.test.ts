@@ -2,8 +2,10 @@
 // loader, which runs every other test, picks graphql's and diff2html's CommonJS builds. Each pure
 // module that uses them is bundled here with the image's options and must answer as its source
 // does: the GraphQL scope (graphql's parser), a change's HTML (diff2html over jsdiff), an
-// approval's diff (jsdiff), and the picture's syntax tokens (highlight.js).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// approval's diff (jsdiff), and the picture's syntax tokens (highlight.js). And zod is imported as a
+// namespace everywhere: one `import { z }` keeps all of classic zod, its locales included, in the
+// bundle (docs/notes/vm-memory.md, the bundle halved).
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -86,4 +88,11 @@ describe("bundled with the image's options, each library answers as in the tests
     expect(tokens).toEqual(tokenizeLines(code, languageOf("src/a.ts")));
     expect(tokens.flat()).toContainEqual({ text: "const", scope: "keyword" });
   });
+});
+
+it("imports zod as a namespace in every module of the VM: `{ z }` would bundle all of it", () => {
+  const files = readdirSync(join(VM, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+  expect(files.length).toBeGreaterThan(100);
+  const offending = files.filter((f) => /import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*"zod(\/[^"]*)?"/.test(readFileSync(join(VM, "src", f), "utf8")));
+  expect(offending).toEqual([]);
 });
