@@ -7,24 +7,16 @@
 // process group, so Ctrl-C in the terminal reaches it directly, whatever happens to this one.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-
-/** How often this process checks that npm, its parent, is still there. */
-const PARENT_CHECK_MS = 500;
+import { stopWithNpm } from "./stack/stop-with-npm";
 
 // Its flags (`npm start -- --machines`) are passed on as they came.
 const supervisor = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./run-stack.ts", import.meta.url)), ...process.argv.slice(2)], {
   stdio: "inherit",
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  // A signal sent to this process alone is passed on; the supervisor ignores a repeat.
-  process.on(signal, () => supervisor.kill(signal));
-}
-// npm gone without passing a signal on (killed outright): the stack stops with it, not orphaned.
-const parent = process.ppid;
-const watch = setInterval(() => {
-  if (process.ppid !== parent) supervisor.kill("SIGTERM");
-}, PARENT_CHECK_MS);
+// A signal sent to this process alone is passed on (the supervisor ignores a repeat); npm gone
+// without passing one on (killed outright): the stack stops with it, not orphaned.
+const release = stopWithNpm((signal) => supervisor.kill(signal));
 supervisor.once("exit", (code, signal) => {
-  clearInterval(watch);
+  release();
   process.exit(code ?? (signal === "SIGINT" ? 130 : 1));
 });

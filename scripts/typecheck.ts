@@ -5,25 +5,18 @@
 // passes the signal on to its tsc, and stops it too when the shell that started it is gone.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { stopWithNpm } from "./stack/stop-with-npm";
 
 /** Every tsconfig of the repository: the Worker, the pure units, the Node scripts, the emulator, the VM, the bench. */
 const PROJECTS = ["tsconfig.json", "tsconfig.units.json", "tsconfig.node.json", "emulator/tsconfig.json", "vm/tsconfig.json", "bench/tsconfig.json"];
-/** How often this process checks that its parent, npm's shell, is still there. */
-const PARENT_CHECK_MS = 500;
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 let current: ChildProcess | null = null;
 let stopped = false;
-const stop = (signal: NodeJS.Signals) => {
+const release = stopWithNpm((signal) => {
   stopped = true;
   current?.kill(signal);
-};
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
-const parent = process.ppid;
-const watch = setInterval(() => {
-  if (process.ppid !== parent) stop("SIGTERM");
-}, PARENT_CHECK_MS);
+});
 
 let exitCode = 0;
 const startedAt = Date.now();
@@ -39,7 +32,7 @@ for (const project of PROJECTS) {
     break;
   }
 }
-clearInterval(watch);
+release();
 // tsc says nothing when a project is clean: one line, so a log shows the check ran.
 if (!stopped && exitCode === 0) console.log(`typecheck: ${PROJECTS.length} projects, no errors (${Math.round((Date.now() - startedAt) / 1000)} s)`);
 process.exit(stopped ? 130 : exitCode);
