@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "./config/config";
 import type { BudgetChange, Revoked, UserSummary } from "./admin/admin-replies";
 import { type Clock, systemClock } from "./shared/clock";
-import { holdingLog, type Log, logEvent, queuedMessageLines } from "./shared/log";
+import { type Log, logEvent, objectLog, type StoredMessage } from "./shared/log";
 import { afterCommand } from "./agent/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./admin/access";
 import type { VmAction } from "./conversations/conversation-commands";
@@ -50,7 +50,7 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly config: Config | null;
   private readonly log: Log;
   /** Runs a step with its log lines held until the line that names it is written (shared/log.ts holdingLog). */
-  private readonly logAfter: ReturnType<typeof holdingLog>["after"];
+  private readonly logAfter: ReturnType<typeof objectLog>["after"];
   private readonly u: ReturnType<typeof composeUnits>;
   /** The object's one clock: each entry point reads it once and passes `now` down (a pump's slice is real time). */
   private readonly clock: Clock = systemClock;
@@ -61,7 +61,7 @@ export class PhoneAgent extends DurableObject<Env> {
   /** The private page's live socket, actions and draft review (page-entries.ts). */
   private readonly page: ReturnType<typeof pageEntries>;
   /** The record of stored messages: a line per burst, not per message (it would cost as much as storing one). */
-  private readonly logQueued = queuedMessageLines((event, fields) => this.log(event, fields));
+  private readonly logQueued: (stored: StoredMessage) => void;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -69,9 +69,10 @@ export class PhoneAgent extends DurableObject<Env> {
     const phone = ctx.id.name;
     if (!phone) throw new Error("PhoneAgent must be addressed by name (the phone number)");
     this.phone = phone;
-    const holding = holdingLog((event, fields) => logEvent(event, { object: "PhoneAgent", phone, ...fields }));
-    this.log = holding.log;
-    this.logAfter = holding.after;
+    const logs = objectLog((event, fields) => logEvent(event, { object: "PhoneAgent", phone, ...fields }));
+    this.log = logs.log;
+    this.logAfter = logs.after;
+    this.logQueued = logs.queued;
     const loaded = loadConfig(env);
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });

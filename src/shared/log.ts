@@ -144,20 +144,43 @@ export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write
 /** A burst of stored messages is logged a line per this long: under `wrangler dev` a line costs about as much CPU as storing a message. */
 export const QUEUED_LINE_MS = 2_000;
 
+/** A stored message, as its line records it. */
+export type StoredMessage = { id: string; rows: number; command: string | undefined; alone: boolean };
+
 /**
  * The operator's record of stored messages (`message_queued`): every id, in order, with the rows
  * written; text for the agent shares a line with its burst, a command's line is its own, at once.
- * A quiet phone's message is written on the next turn: written in the webhook's own turn, the line
- * held up its commit, and so the dispatch to the VM that leaves with it (docs/notes/warm-path.md).
+ * Text waits for its window's end, or for `flush` (objectLog: the object's next other line). Written
+ * in the webhook's own turn, the line held up its commit and so the dispatch that leaves with it;
+ * written on the next turn, it was printed while the VM's CLI built its request. Under `wrangler
+ * dev` a line is about 1 ms of CPU of workerd and wrangler's Node, on the cores the local VM and
+ * its CLI share, and the warm path paid 4-7 ms for it (docs/notes/warm-path.md).
  */
 export function queuedMessageLines(log: (event: string, fields: Record<string, unknown>) => void, o: { windowMs: number; now?: () => number; timers?: Timers } = { windowMs: QUEUED_LINE_MS }) {
-  const lines = gatherLines<{ id: string; rows: number; command: string | undefined }>({
+  const lines = gatherLines<Omit<StoredMessage, "alone">>({
     ...o,
     maxItems: 50,
-    firstAfterMs: 0,
+    firstAfterMs: o.windowMs,
     write: (queued) => log("message_queued", { messageIds: queued.map((q) => q.id), command: queued.find((q) => q.command)?.command, rowsWritten: queued.reduce((n, q) => n + q.rows, 0) }),
   });
-  return (stored: { id: string; rows: number; command: string | undefined; alone: boolean }): void => lines.add(stored, { alone: stored.alone });
+  return {
+    record: ({ alone, ...stored }: StoredMessage): void => lines.add(stored, { alone }),
+    flush: lines.flush,
+  };
+}
+
+/**
+ * A Durable Object's log, read in the order things happened: a step's lines after the line that
+ * names it (holdingLog), and the record of stored messages (queuedMessageLines) before any other
+ * line, so a message that waits for its window is never logged after the run it started.
+ */
+export function objectLog(write: Log, o: { windowMs: number; now?: () => number; timers?: Timers } = { windowMs: QUEUED_LINE_MS }) {
+  const queued = queuedMessageLines(write, o);
+  const holding = holdingLog((event, fields) => {
+    queued.flush();
+    write(event, fields);
+  });
+  return { log: holding.log, after: holding.after, queued: queued.record };
 }
 
 /** What a pump started by a message did: the units it ran, how long it held the object, the rows it wrote. */

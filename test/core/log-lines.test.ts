@@ -1,8 +1,8 @@
 // A burst's items in few lines (gatherLines), and the record of stored messages built on it
-// (queuedMessageLines, pumpLines): every item written once, in order; a quiet phone's message on
-// the next turn, a pump's cost at its window's end.
+// (queuedMessageLines, pumpLines, objectLog): every item written once, in order; a quiet phone's
+// message and a pump's cost at their window's end, a stored message before any other line.
 import { describe, expect, it } from "vitest";
-import { gatherLines, holdingLog, pumpLines, queuedMessageLines, type Timers } from "../../src/shared/log";
+import { gatherLines, holdingLog, objectLog, pumpLines, queuedMessageLines, type Timers } from "../../src/shared/log";
 
 /** A clock and timers the test moves by hand. */
 function manualTime() {
@@ -142,20 +142,61 @@ describe("queuedMessageLines", () => {
   it("names every stored message once, in order, with the rows written; a command has its own line", () => {
     const time = manualTime();
     const lines: { event: string; fields: Record<string, unknown> }[] = [];
-    const logQueued = queuedMessageLines((event, fields) => lines.push({ event, fields }), { windowMs: 2_000, now: time.now, timers: time.timers });
-    logQueued({ id: "SM1", rows: 4, command: undefined, alone: false });
-    // Not in the webhook's own turn: on the next.
+    const queued = queuedMessageLines((event, fields) => lines.push({ event, fields }), { windowMs: 2_000, now: time.now, timers: time.timers });
+    queued.record({ id: "SM1", rows: 4, command: undefined, alone: false });
+    // Not while the run it starts reaches the model: at the window's end.
+    time.advance(1_999);
     expect(lines).toEqual([]);
+    time.advance(1);
+    expect(lines).toHaveLength(1);
     time.advance(10);
-    logQueued({ id: "SM2", rows: 3, command: undefined, alone: false });
-    logQueued({ id: "SM3", rows: 3, command: undefined, alone: false });
-    logQueued({ id: "SM4", rows: 2, command: "status", alone: true });
+    queued.record({ id: "SM2", rows: 3, command: undefined, alone: false });
+    queued.record({ id: "SM3", rows: 3, command: undefined, alone: false });
+    queued.record({ id: "SM4", rows: 2, command: "status", alone: true });
     time.advance(2_000);
     expect(lines).toEqual([
       { event: "message_queued", fields: { messageIds: ["SM1"], command: undefined, rowsWritten: 4 } },
       { event: "message_queued", fields: { messageIds: ["SM2", "SM3"], command: undefined, rowsWritten: 6 } },
       { event: "message_queued", fields: { messageIds: ["SM4"], command: "status", rowsWritten: 2 } },
     ]);
+    expect(time.pending()).toBe(0);
+  });
+});
+
+describe("objectLog", () => {
+  const recorder = () => {
+    const time = manualTime();
+    const lines: string[] = [];
+    const logs = objectLog((event, fields) => lines.push(fields.messageIds ? `${event} ${String(fields.messageIds)}` : event), { windowMs: 2_000, now: time.now, timers: time.timers });
+    return { time, lines, logs };
+  };
+
+  it("writes a waiting message's line before the object's next other line, and leaves no timer", () => {
+    const { time, lines, logs } = recorder();
+    logs.queued({ id: "SM1", rows: 3, command: undefined, alone: false });
+    time.advance(50);
+    expect(lines).toEqual([]);
+    logs.log("run_finished", {});
+    expect(lines).toEqual(["message_queued SM1", "run_finished"]);
+    expect(time.pending()).toBe(0);
+  });
+
+  it("writes it at the window's end when nothing else is logged", () => {
+    const { time, lines, logs } = recorder();
+    logs.queued({ id: "SM1", rows: 3, command: undefined, alone: false });
+    time.advance(2_000);
+    expect(lines).toEqual(["message_queued SM1"]);
+  });
+
+  it("keeps a step's lines after its command's line, and a text that waited before both", () => {
+    const { time, lines, logs } = recorder();
+    logs.queued({ id: "SM1", rows: 3, command: undefined, alone: false });
+    logs.after(
+      () => logs.log("run_finished", {}),
+      () => logs.queued({ id: "SM2", rows: 2, command: "/stop", alone: true }),
+    );
+    expect(lines).toEqual(["message_queued SM1", "message_queued SM2", "run_finished"]);
+    expect(time.pending()).toBe(0);
   });
 });
 

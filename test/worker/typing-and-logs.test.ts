@@ -32,6 +32,10 @@ it("logs one JSON object per line, phone numbers masked, no message text", async
   const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["message_queued", "run_finished"]));
   expect(events.find((e) => e.event === "message_queued")).toMatchObject({ messageIds: [sid], rowsWritten: expect.any(Number) });
+  // Its line waits for its window (off the run's way to the model), but never past the run it started.
+  const queuedAt = events.findIndex((e) => e.event === "message_queued" && JSON.stringify(e.messageIds) === JSON.stringify([sid]));
+  expect(queuedAt).toBeGreaterThanOrEqual(0);
+  expect(events.slice(queuedAt).some((e) => e.event === "run_finished")).toBe(true);
   // One line sums a run up: how many results, what they cost, how long it took.
   const finished = events.filter((e) => e.event === "run_finished");
   // Named by its conversation, so that runs side by side are told apart.
