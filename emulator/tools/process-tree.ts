@@ -1,6 +1,7 @@
 // Every process a child started, including the ones that left its process group (the VM runs
 // each Claude Code CLI in a group of its own), so stopping the stack can leave none behind.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 
 export type ProcessRow = { pid: number; ppid: number };
@@ -43,6 +44,15 @@ export async function readProcessTable(): Promise<ProcessRow[]> {
     return parseProcessTable(stdout);
   } catch {
     return [];
+  }
+}
+
+/** A process's command line, its arguments joined by spaces (Linux's /proc); "" when it is gone or there is no /proc. */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+  } catch {
+    return "";
   }
 }
 

@@ -1,11 +1,11 @@
 // The reaper for real: a parent process guards a process group whose leader ignores SIGTERM and
 // whose child left the group, and a directory; then the parent dies without cleaning up.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
+import { commandLineOf, descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
 import { guardGroup } from "../../scripts/stack/reaper";
 
 const REAPER = resolve(import.meta.dirname, "../../scripts/stack/reaper.ts");
@@ -72,8 +72,8 @@ it("with nothing left to guard the watchdog ends, so a test that counts the proc
   // What this process started, by command line (`ps` itself is one of our children while it runs).
   const ours = async () =>
     descendantsOf([process.pid], await readProcessTable()).flatMap((pid) => {
-      const args = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ") : "";
-      return /reaper-watchdog|sleep 300/.test(args) ? [args.trim()] : [];
+      const args = commandLineOf(pid);
+      return /reaper-watchdog|sleep 300/.test(args) ? [args] : [];
     });
   expect((await ours()).length).toBe(2);
   process.kill(-sleeper.pid!, "SIGKILL");

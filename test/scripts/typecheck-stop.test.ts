@@ -3,10 +3,9 @@
 // end; a signal sent to the launcher is passed on to its tsc. Each case starts the real launcher
 // under a shell, as npm does, in a process group of its own that is killed whatever happens.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
-import { descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
+import { commandLineOf, descendantsOf, isAlive, readProcessTable } from "../../emulator/tools/process-tree";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 let shell: ChildProcess | null = null;
@@ -32,14 +31,6 @@ async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs 
   }
 }
 
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return "";
-  }
-}
-
 /** The launcher under `sh -c`, as npm runs a script; resolves once its first tsc runs. */
 async function startTypecheck(): Promise<{ shellPid: number; launcherPid: number; tscPid: number; exit: Promise<number | null> }> {
   shell = spawn("sh", ["-c", `"${process.execPath}" --import tsx scripts/typecheck.ts && echo typechecked`], { cwd: ROOT, detached: true, stdio: "ignore" });
@@ -50,7 +41,7 @@ async function startTypecheck(): Promise<{ shellPid: number; launcherPid: number
     const tree = descendantsOf([shellPid], table);
     const launcher = table.find((row) => row.ppid === shellPid)?.pid;
     // The launcher's tsc by its command line: tsx starts a child of its own too (esbuild's service).
-    const tsc = launcher === undefined ? undefined : table.find((row) => row.ppid === launcher && commandOf(row.pid).includes("typescript/bin/tsc"))?.pid;
+    const tsc = launcher === undefined ? undefined : table.find((row) => row.ppid === launcher && commandLineOf(row.pid).includes("typescript/bin/tsc"))?.pid;
     return tsc !== undefined && launcher !== undefined && tree.includes(tsc) ? [launcher, tsc] : null;
   });
   return { shellPid, launcherPid, tscPid, exit };
