@@ -40,8 +40,8 @@ describe("the VM's timing lines", () => {
     expect(turnMarks(marks, 2_000)).toEqual({ received: null, written: null, modelRequest: null });
   });
 
-  it("runs 20 rounds and 20 reference rounds, 3 and 2 when quick", () =>
-    expect([roundsOf(false), roundsOf(true), aloneRoundsOf(false), aloneRoundsOf(true)]).toEqual([20, 3, 20, 2]));
+  it("runs 40 rounds and 20 reference rounds, 3 and 2 when quick", () =>
+    expect([roundsOf(false), roundsOf(true), aloneRoundsOf(false), aloneRoundsOf(true)]).toEqual([40, 3, 20, 2]));
 });
 
 describe("the figures", () => {
@@ -67,6 +67,15 @@ describe("the figures", () => {
     expect(figures.find((f) => f.name.startsWith("hop: webhook → the VM"))?.note).toBe("4 ms over the hello-world Worker, 3 ms over the durable floor's dispatch");
     expect(figures.find((f) => f.name.startsWith("reference: the durable floor"))).toMatchObject({ value: 13 });
     expect(warmPathFigures([sample(0, { firstModelMs: 60 })]).find((f) => f.name.includes("over its floors"))).toMatchObject({ value: 4, pass: true });
+  });
+
+  it("says how far the judged figure would move on another run of as many rounds", () => {
+    const same = [sample(0), sample(1), sample(2), sample(3)];
+    expect(summarize(same).overFloorsSpread).toBe(0);
+    expect(warmPathFigures(same).find((f) => f.name.includes("over its floors"))?.note).toMatch(/; 4 rounds, which put it within ±0 ms \(bootstrap SD\)$/);
+    const apart = [sample(0, { firstModelMs: 60 }), sample(1, { firstModelMs: 70 }), sample(2, { firstModelMs: 80 }), sample(3, { firstModelMs: 90 })];
+    expect(summarize(apart).overFloorsSpread).toBeGreaterThan(3);
+    expect(summarize(apart).overFloorsSpread).toBeLessThan(15);
   });
 
   it("sets beside the judged figure the median of each round's path over its own floors", () => {

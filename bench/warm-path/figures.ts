@@ -4,7 +4,7 @@
 // floor that dispatches, the VM's, the CLI's and the proxy's beside the same turn sent straight to
 // the VM with nothing of the relay at work (references, not judged). Pure.
 import { atMost, exactly, type Figure, info, judged } from "../lib/figures";
-import { median } from "../lib/stats";
+import { bootstrapSpread, median } from "../lib/stats";
 
 export type WarmPathSample = {
   round: number;
@@ -77,6 +77,12 @@ export type WarmPathSummary = {
   /** The judged figure: p50 − (hello p50 + bare CLI p50). */
   overFloors: number;
   /**
+   * How far the judged figure would move on another run of as many rounds (the bootstrap's
+   * standard deviation over these rounds): at 20 rounds it was about 3 ms, most of what the
+   * figure moved by from run to run (docs/notes/warm-path.md).
+   */
+  overFloorsSpread: number;
+  /**
    * Per round, then the median: the path over that round's own floors. Beside the judged figure
    * where the CLI's turn spreads widely (one core, `--apart`): p50s of wide spreads do not subtract.
    */
@@ -88,6 +94,10 @@ export type WarmPathSummary = {
 };
 
 const p50Of = (values: readonly number[]) => (values.length > 0 ? median(values) : Number.NaN);
+
+type ValidSample = WarmPathSample & { firstModelMs: number; helloMs: number; bareCliMs: number };
+/** The judged figure of these rounds: the path's p50 over the sum of its floors' p50s. */
+const overFloorsOf = (rounds: readonly ValidSample[]) => p50Of(rounds.map((s) => s.firstModelMs)) - (p50Of(rounds.map((s) => s.helloMs)) + p50Of(rounds.map((s) => s.bareCliMs)));
 
 /** The VM's, the CLI's and the proxy's hops (p50s) of turns timed from their send, the path's and the reference's alike. */
 function vmHopsOf(turns: readonly VmAloneTurn[]): Omit<Hops, "relay"> {
@@ -102,11 +112,11 @@ function vmHopsOf(turns: readonly VmAloneTurn[]): Omit<Hops, "relay"> {
 const aloneValid = (s: VmAloneSample): s is VmAloneSample & { bareCliMs: number; turn: VmAloneTurn } => s.bareCliMs !== null && s.turn !== null;
 
 export function summarize(samples: readonly WarmPathSample[], aloneSamples: readonly VmAloneSample[] = []): WarmPathSummary {
-  const valid = samples.filter((s) => sampleProblem(s) === null);
+  const valid = samples.filter((s): s is ValidSample => sampleProblem(s) === null);
   const alone = aloneSamples.filter(aloneValid);
-  const firsts = valid.map((s) => s.firstModelMs!);
-  const helloP50 = p50Of(valid.map((s) => s.helloMs!));
-  const bareCliP50 = p50Of(valid.map((s) => s.bareCliMs!));
+  const firsts = valid.map((s) => s.firstModelMs);
+  const helloP50 = p50Of(valid.map((s) => s.helloMs));
+  const bareCliP50 = p50Of(valid.map((s) => s.bareCliMs));
   const p50 = p50Of(firsts);
   return {
     valid: valid.length,
@@ -120,17 +130,18 @@ export function summarize(samples: readonly WarmPathSample[], aloneSamples: read
     webhookP50: p50Of(valid.map((s) => s.webhookMs)),
     hops: {
       relay: p50Of(valid.map((s) => s.vmReceivedMs!)),
-      ...vmHopsOf(valid.map((s) => ({ firstModelMs: s.firstModelMs!, receivedMs: s.vmReceivedMs!, writtenMs: s.writtenMs!, proxyMs: s.proxyMs! }))),
+      ...vmHopsOf(valid.map((s) => ({ firstModelMs: s.firstModelMs, receivedMs: s.vmReceivedMs!, writtenMs: s.writtenMs!, proxyMs: s.proxyMs! }))),
     },
-    overFloors: p50 - (helloP50 + bareCliP50),
-    overFloorsPaired: p50Of(valid.map((s) => s.firstModelMs! - s.helloMs! - s.bareCliMs!)),
+    overFloors: overFloorsOf(valid),
+    overFloorsSpread: bootstrapSpread(valid, overFloorsOf),
+    overFloorsPaired: p50Of(valid.map((s) => s.firstModelMs - s.helloMs - s.bareCliMs)),
     alone: {
       rounds: alone.length,
       p50: p50Of(alone.map((s) => s.turn.firstModelMs)),
       hops: vmHopsOf(alone.map((s) => s.turn)),
     },
     overBareCli: {
-      path: p50Of(valid.map((s) => s.firstModelMs! - s.vmReceivedMs! - s.bareCliMs!)),
+      path: p50Of(valid.map((s) => s.firstModelMs - s.vmReceivedMs! - s.bareCliMs)),
       alone: p50Of(alone.map((s) => s.turn.firstModelMs - s.turn.receivedMs - s.bareCliMs)),
     },
   };
@@ -150,7 +161,7 @@ export function warmPathFigures(samples: readonly WarmPathSample[], aloneSamples
       r1(s.overFloors),
       "ms",
       TARGETS.overFloorsP50,
-      `warm path ${ms(s.p50)}, hello-world Worker ${ms(s.helloP50)}, bare CLI ${ms(s.bareCliP50)}; ${s.valid} rounds`,
+      `warm path ${ms(s.p50)}, hello-world Worker ${ms(s.helloP50)}, bare CLI ${ms(s.bareCliP50)}; ${s.valid} rounds, which put it within ±${ms(s.overFloorsSpread)} (bootstrap SD)`,
     ),
     info(SECTION, "webhook → first model request, warm, over the same round's floors (median of the rounds)", r1(s.overFloorsPaired), "ms", "each round's path − its hello-world Worker − its bare CLI"),
     info(SECTION, "webhook → first model request, warm (p50)", r1(s.p50), "ms", `${s.valid} samples, ${ms(s.min)}–${ms(s.max)}; webhook answered in ${ms(s.webhookP50)} p50`),
