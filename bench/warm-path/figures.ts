@@ -78,7 +78,7 @@ export type WarmPathSummary = {
   overFloors: number;
   /**
    * How far the judged figure would move on another run of as many rounds (the bootstrap's
-   * standard deviation over these rounds): at 20 rounds it was about 3 ms, most of what the
+   * standard deviation over these rounds): at 20 rounds it was about 3 ms, a large part of what the
    * figure moved by from run to run (docs/notes/warm-path.md).
    */
   overFloorsSpread: number;

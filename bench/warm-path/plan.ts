@@ -6,7 +6,7 @@ import type { RunOptions } from "../../src/protocol/vm/runs";
 
 /**
  * Rounds of one warm turn, one hello-world request and one bare CLI turn each (`--quick`: a smoke
- * run). 40: at 20, a bootstrap of the rounds put the judged figure within ±3 ms, about what it
+ * run). 40: at 20, a bootstrap of the rounds put the judged figure within ±3 ms, much of what it
  * moved by from run to run; 40 takes that to about ±2 ms for a minute and a half more.
  */
 export function roundsOf(quick: boolean): number {
