@@ -3,7 +3,7 @@
 import * as z from "zod/mini";
 import type { ApprovalAnswer, ApprovalMode } from "./approvals";
 import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "../shared/due-times-repo";
-import { memo, type Sql } from "../shared/sql";
+import { memo, memoBy, type Sql } from "../shared/sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
 const AnswerSchema = z.enum(["yes", "no", "always"]);
@@ -126,10 +126,8 @@ export function createApprovalsRepo(sql: Sql, dueTimes: DueTimesRepo = createDue
     expired(now: number): Approval[] {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE status = 'pending' AND expires_at <= ${now} ORDER BY id`.map(toApproval);
     },
-    /** Every prompt of a run, asked first first: the times it waited for the user. */
-    ofRun(runId: string): Approval[] {
-      return sql<ApprovalRow>`SELECT * FROM approvals WHERE run_id = ${runId} ORDER BY id`.map(toApproval);
-    },
+    /** Every prompt of a run, asked first first: the times it waited for the user (read twice on every step of a stream: remembered until the approvals change). */
+    ofRun: memoBy(sql, (runId: string): Approval[] => sql<ApprovalRow>`SELECT * FROM approvals WHERE run_id = ${runId} ORDER BY id`.map(toApproval)),
     /** What was not allowed in a run (a task's result lists them). */
     refusedInRun(runId: string): Approval[] {
       return sql<ApprovalRow>`SELECT * FROM approvals WHERE run_id = ${runId} AND status IN ('denied', 'expired', 'stopped') ORDER BY id`.map(toApproval);
@@ -142,10 +140,11 @@ export function createApprovalsRepo(sql: Sql, dueTimes: DueTimesRepo = createDue
       sql`DELETE FROM approvals WHERE status != 'pending' AND created_at < ${before}`;
     },
 
-    modeOf(conversationId: number): ApprovalMode | null {
+    /** Read by every run's start: remembered until the conversations change. */
+    modeOf: memoBy(sql, (conversationId: number): ApprovalMode | null => {
       const row = sql<{ approval_mode: string | null }>`SELECT approval_mode FROM conversations WHERE id = ${conversationId}`[0];
       return row?.approval_mode ? ModeSchema.parse(row.approval_mode) : null;
-    },
+    }),
     setMode(conversationId: number, mode: ApprovalMode): void {
       sql`UPDATE conversations SET approval_mode = ${mode} WHERE id = ${conversationId}`;
     },

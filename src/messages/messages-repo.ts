@@ -185,10 +185,14 @@ export function createMessagesRepo(sql: Sql) {
       const row = sql<MessageRow>`SELECT * FROM messages WHERE id = ${id}`[0];
       return row ? toMessage(row) : null;
     },
-    /** The oldest queued messages, in arrival order. */
-    queued(limit: number): QueuedMessage[] {
-      return sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' ORDER BY seq LIMIT ${limit}`.map(toMessage);
-    },
+    /**
+     * The oldest queued messages, in arrival order. Remembered until the messages change: the
+     * runs' due time and the batch's start read it up to four times on a message's way to the VM.
+     * The rows are shared between callers, who only read them.
+     */
+    queued: memoBy(sql, (limit: number): QueuedMessage[] =>
+      sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' ORDER BY seq LIMIT ${limit}`.map(toMessage),
+    ),
     /** A run's messages still in `status` (a pending one: see the header). */
     ofRun(runId: string, status: z.infer<typeof PendingStatusSchema>): QueuedMessage[] {
       return sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND run_id = ${runId} AND status = ${status} ORDER BY seq`.map(

@@ -2,7 +2,7 @@
 // Every change of a row is a step of runs/run-lifecycle.ts, written by `write`.
 import * as z from "zod/mini";
 import type { Run } from "./run-lifecycle";
-import { memo, type Sql } from "../shared/sql";
+import { memo, memoBy, type Sql } from "../shared/sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
 const RunPhaseSchema = z.enum(["waiting", "streaming", "finished"]);
@@ -59,10 +59,11 @@ const stored = (r: Run) => [r.vmRunId, r.phase, r.vmAttempt, r.transportFailures
 const sameRow = (a: Run, b: Run) => a.id === b.id && stored(a).every((v, i) => v === stored(b)[i]);
 
 export function createRunsRepo(sql: Sql) {
-  const get = (id: string): Run | null => {
+  // Remembered until the runs change, as openAll is: a stream's step reads its run several times.
+  const get = memoBy(sql, (id: string): Run | null => {
     const row = sql<RunRow>`SELECT * FROM runs WHERE id = ${id}`[0];
     return row ? toRun(row) : null;
-  };
+  });
   const openAll = memo(sql, (): Run[] => sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL ORDER BY created_at`.map(toRun));
   return {
     get,
@@ -77,10 +78,10 @@ export function createRunsRepo(sql: Sql) {
     /** Whether any run of the conversation (a chat's or an event's) is live: another conversation's runs are not its. */
     liveIn: (conversationId: number): boolean => openAll().some((r) => r.conversationId === conversationId),
     /** The chat run open in a conversation (its session's), if one is. */
-    openIn(conversationId: number): Run | null {
+    openIn: memoBy(sql, (conversationId: number): Run | null => {
       const row = sql<RunRow>`SELECT * FROM runs WHERE outcome IS NULL AND conversation_id = ${conversationId} AND context = 'chat' ORDER BY created_at LIMIT 1`[0];
       return row ? toRun(row) : null;
-    },
+    }),
     /** When a run last got an answer from the VM (a result; null: none kept): /status's "VM: last answered". */
     lastAnsweredAt: (): number | null => sql<{ at: number | null }>`SELECT max(updated_at) AS at FROM runs WHERE results > 0`[0]?.at ?? null,
     /** When the last finished run ended (null: none kept): the Machine's idleness counts from it. */

@@ -2,10 +2,11 @@
 // every write and every rollback, the settings cache reloads after a rollback, and the outbox's
 // callbacks never move a row back nor its acknowledgement change once sent, and /ship's question
 // is closed by a message without a statement when none is open.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { memo } from "../../src/shared/sql";
 import type { OutboxStatus } from "../../src/outbox/outbox-repo";
-import { T0, useUnitDb } from "./helpers/unit-db";
+import { stepRun } from "../../src/runs/run-lifecycle";
+import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
 
@@ -38,6 +39,47 @@ describe("memo and the sql helper's version", () => {
     t.sql`INSERT INTO settings (key, value) VALUES ('a', '2') ON CONFLICT (key) DO NOTHING`;
     expect(t.sql.version()).toBe(version + 1);
     expect(t.sql.rowsWritten()).toBe(1);
+  });
+});
+
+describe("the reads on a message's way to the VM", () => {
+  // Each is asked several times in one turn (the runs' due time, the batch's start, a stream's
+  // step): remembered, every write to its table must still show at once.
+  it("are asked once until their table is written, then see the write", () => {
+    const { messages, runs, approvals } = t.repos;
+    const statements = vi.spyOn(t.db.storage.sql, "exec");
+    const asked = (read: () => unknown) => {
+      const before = statements.mock.calls.length;
+      read();
+      read();
+      return statements.mock.calls.length - before;
+    };
+    messages.insert({ id: "SM1", body: "hi", media: [], conversationId: 1, now: T0 });
+    const run = stepRun(null, [], { type: "dispatch", runId: "run-1", ids: [], context: "chat", conversationId: 1, sessionId: null }, T0).run!;
+    runs.write(null, run, T0);
+    expect([asked(() => messages.queued(50)), asked(() => runs.get("run-1")), asked(() => runs.openIn(1)), asked(() => approvals.ofRun("run-1")), asked(() => approvals.modeOf(1))]).toEqual([1, 1, 1, 1, 1]);
+    // Remembered: no statement at all the next time.
+    expect([asked(() => messages.queued(50)), asked(() => runs.get("run-1")), asked(() => runs.openIn(1)), asked(() => approvals.ofRun("run-1")), asked(() => approvals.modeOf(1))]).toEqual([0, 0, 0, 0, 0]);
+    expect(messages.queued(50).map((m) => m.id)).toEqual(["SM1"]);
+    t.sql`UPDATE messages SET status = 'handed', run_id = 'run-1' WHERE id = 'SM1'`;
+    expect(messages.queued(50)).toEqual([]);
+    const finished = { ...run, phase: "finished" as const, outcome: "answered" as const };
+    runs.write(run, finished, T0 + 1);
+    expect(runs.get("run-1")).toMatchObject({ phase: "finished", outcome: "answered" });
+    expect(runs.openIn(1)).toBeNull();
+    approvals.insert({ runId: "run-1", vmRunId: "run-1-1", requestId: "q1", conversationId: 1, tool: "Edit", description: "edit a.ts", rule: null, expiresAt: T0 + HOUR, now: T0 });
+    expect(approvals.ofRun("run-1").map((a) => a.status)).toEqual(["pending"]);
+    approvals.setMode(1, "edits");
+    expect(approvals.modeOf(1)).toBe("edits");
+    // A rolled-back write is forgotten by them too.
+    expect(() =>
+      t.sql.transaction(() => {
+        approvals.setMode(1, "on");
+        expect(approvals.modeOf(1)).toBe("on");
+        throw new Error("undo");
+      }),
+    ).toThrow("undo");
+    expect(approvals.modeOf(1)).toBe("edits");
   });
 });
 

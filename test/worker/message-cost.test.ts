@@ -1,12 +1,14 @@
 // What one message costs a phone's object in SQL, with a month of answered history beside it:
-// statements run, rows read and rows written (workerd's own figures), for the webhook alone and
-// for the whole message. Held to the figures recorded in message-cost-figures.ts.
+// statements run, rows read and rows written (workerd's own figures), for the webhook alone, up
+// to the run's start leaving for the VM, and for the whole message. Held to the figures recorded
+// in message-cost-figures.ts.
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import type { PhoneAgent } from "../../src/phone-agent";
 import { createSettingsRepo } from "../../src/config/settings-repo";
 import { createSql } from "../../src/shared/sql";
 import { eventually, rewriteStorage, sendInbound, stubFor } from "./helpers";
+import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { MESSAGE_COST } from "./message-cost-figures";
 import { countSql, type SqlCounts, seedHistory } from "./sql-counts";
 
@@ -26,6 +28,8 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
   // Counted on the object as loaded (its migrations checked, nothing of it read yet).
   const counter = await runInDurableObject(stubFor(PHONE), (_agent, state) => countSql(state.storage));
   let webhook: SqlCounts | null = null;
+  /** Up to the run's start leaving for the VM: what a user waits on before the agent has the message. */
+  let toVm: SqlCounts | null = null;
   // The webhook's share: storing the message and planning the alarm, up to where the object starts
   // the pump that claims its run. That pump starts in the same turn (so the dispatch leaves with
   // the answer, alarm-pump.ts workOn) and its work is the message's, counted in the whole below.
@@ -33,7 +37,7 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
     const proto = Object.getPrototypeOf(agent) as { enqueue: PhoneAgent["enqueue"] };
     // The object's pump (alarm-pump.ts), a private field: its class is patched as the object's is.
     const pumpProto = Object.getPrototypeOf((agent as unknown as { pump: object }).pump) as { pump: (...args: unknown[]) => Promise<void> };
-    const [originalEnqueue, originalPump] = [proto.enqueue, pumpProto.pump];
+    const [originalEnqueue, originalPump, originalFetch] = [proto.enqueue, pumpProto.pump, globalThis.fetch];
     let inWebhook = false;
     proto.enqueue = async function (this: PhoneAgent, ...args: Parameters<PhoneAgent["enqueue"]>) {
       inWebhook = true;
@@ -49,10 +53,17 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
       if (inWebhook) webhook ??= counter.counts();
       return originalPump.apply(this, args);
     };
+    // The VM client's fetch (machines/vm-client.ts), seen from inside the object.
+    globalThis.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname === VM_ROUTES.startRun && (init?.method ?? (input instanceof Request ? input.method : "GET")) === "POST") toVm ??= counter.counts();
+      return originalFetch(input, init);
+    } as typeof fetch;
     return {
       restore: () => {
         proto.enqueue = originalEnqueue;
         pumpProto.pump = originalPump;
+        globalThis.fetch = originalFetch;
       },
     };
   });
@@ -69,10 +80,11 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
       }),
     );
     expect(webhook, "the object answered the webhook").not.toBeNull();
-    const measured = { webhook: webhook!, message };
+    expect(toVm, "the run's start reached the VM").not.toBeNull();
+    const measured = { webhook: webhook!, toVm: toVm!, message };
     console.log(`message cost: ${JSON.stringify(measured)}`);
     expect(measured.webhook.rowsRead, "rows read by the webhook").toBeLessThanOrEqual(MAX_WEBHOOK_READS);
-    for (const part of ["webhook", "message"] as const) {
+    for (const part of ["webhook", "toVm", "message"] as const) {
       for (const figure of ["statements", "rowsRead", "rowsWritten"] as const) {
         expect(measured[part][figure], `${part} ${figure} (recorded: ${MESSAGE_COST[part][figure]})`).toBeLessThanOrEqual(Math.floor(MESSAGE_COST[part][figure] * GROWTH));
       }
