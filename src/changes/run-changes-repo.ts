@@ -3,7 +3,7 @@
 import * as z from "zod/mini";
 import { RunChangeFileSchema, type RunChangeFile } from "../protocol/vm/changes";
 import type { UndoQuestion } from "./run-change";
-import { memo, type Sql } from "../shared/sql";
+import { memo, memoBy, type Sql } from "../shared/sql";
 
 export type RunChangeRow = {
   vmRunId: string;
@@ -86,10 +86,10 @@ export function createRunChangesRepo(sql: Sql) {
     setUndone(vmRunId: string, undone: boolean): void {
       sql`UPDATE run_changes SET undone = ${undone ? 1 : 0}, untold = ${undone ? 1 : 0} WHERE vm_run_id = ${vmRunId}`;
     },
-    /** The files of the conversation's undone changes the agent has not been told of. */
-    untold(conversationId: number): RunChangeRow[] {
-      return sql<Row>`SELECT * FROM run_changes WHERE conversation_id = ${conversationId} AND undone = 1 AND untold = 1 ORDER BY created_at DESC`.map(toChange);
-    },
+    /** The files of the conversation's undone changes the agent has not been told of (read by every run's start: remembered until the changes are written). */
+    untold: memoBy(sql, (conversationId: number): RunChangeRow[] =>
+      sql<Row>`SELECT * FROM run_changes WHERE conversation_id = ${conversationId} AND undone = 1 AND untold = 1 ORDER BY created_at DESC`.map(toChange),
+    ),
     told(conversationId: number): void {
       sql`UPDATE run_changes SET untold = 0 WHERE conversation_id = ${conversationId} AND untold = 1`;
     },

@@ -81,6 +81,31 @@ describe("the reads on a message's way to the VM", () => {
     ).toThrow("undo");
     expect(approvals.modeOf(1)).toBe("edits");
   });
+
+  it("the run's notes (meanwhile lines, undone changes) are asked once, see every write, and the time still picks the lines", () => {
+    const { meanwhile, runChanges } = t.repos;
+    const statements = vi.spyOn(t.db.storage.sql, "exec");
+    const asked = (read: () => unknown) => {
+      const before = statements.mock.calls.length;
+      read();
+      read();
+      return statements.mock.calls.length - before;
+    };
+    expect([asked(() => meanwhile.upTo(1, T0)), asked(() => runChanges.untold(1))]).toEqual([1, 1]);
+    meanwhile.add(1, "a run of an event opened PR #4", T0);
+    meanwhile.add(1, "a later one", T0 + 10);
+    expect(meanwhile.upTo(1, T0 + 5)).toEqual(["a run of an event opened PR #4"]);
+    expect(asked(() => meanwhile.upTo(1, T0 + 10))).toBe(0);
+    expect(meanwhile.upTo(1, T0 + 10)).toEqual(["a run of an event opened PR #4", "a later one"]);
+    meanwhile.told(1, T0 + 5);
+    expect(meanwhile.upTo(1, T0 + 10)).toEqual(["a later one"]);
+    runChanges.add({ vmRunId: "v1", conversationId: 1, label: "fix the test", files: [], insertions: 1, deletions: 0, truncated: false, now: T0 });
+    expect(runChanges.untold(1)).toEqual([]);
+    runChanges.setUndone("v1", true);
+    expect(runChanges.untold(1).map((c) => c.vmRunId)).toEqual(["v1"]);
+    runChanges.told(1);
+    expect(runChanges.untold(1)).toEqual([]);
+  });
 });
 
 describe("settings", () => {

@@ -10,7 +10,7 @@ import { createSql } from "../../src/shared/sql";
 import { eventually, rewriteStorage, sendInbound, stubFor } from "./helpers";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { MESSAGE_COST } from "./message-cost-figures";
-import { countSql, type SqlCounts, seedHistory } from "./sql-counts";
+import { countSql, countsSince, type SqlCounts, seedHistory } from "./sql-counts";
 
 const PHONE = "+15550000204";
 /** A known sender's webhook reads the few rows it needs, whatever the history. */
@@ -28,8 +28,8 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
   // Counted on the object as loaded (its migrations checked, nothing of it read yet).
   const counter = await runInDurableObject(stubFor(PHONE), (_agent, state) => countSql(state.storage));
   let webhook: SqlCounts | null = null;
-  /** Up to the run's start leaving for the VM: what a user waits on before the agent has the message. */
-  let toVm: SqlCounts | null = null;
+  /** The counts as each run's start left for the VM (the first: what a user waits on before the agent has the message). */
+  const starts: SqlCounts[] = [];
   // The webhook's share: storing the message and planning the alarm, up to where the object starts
   // the pump that claims its run. That pump starts in the same turn (so the dispatch leaves with
   // the answer, alarm-pump.ts workOn) and its work is the message's, counted in the whole below.
@@ -56,7 +56,7 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
     // The VM client's fetch (machines/vm-client.ts), seen from inside the object.
     globalThis.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.pathname === VM_ROUTES.startRun && (init?.method ?? (input instanceof Request ? input.method : "GET")) === "POST") toVm ??= counter.counts();
+      if (url.pathname === VM_ROUTES.startRun && (init?.method ?? (input instanceof Request ? input.method : "GET")) === "POST") starts.push(counter.counts());
       return originalFetch(input, init);
     } as typeof fetch;
     return {
@@ -68,23 +68,30 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
     };
   });
   try {
+    // Polled uncounted, each look in a call of its own, so the object goes on between them.
+    const answered = (sid: string) =>
+      eventually(() =>
+        runInDurableObject(stubFor(PHONE), () => {
+          const [run] = counter.raw("SELECT r.phase, r.vm_run_id FROM messages m JOIN runs r ON r.id = m.run_id WHERE m.id = ? AND m.status = 'answered'", sid).toArray();
+          if (run?.phase !== "finished") return false;
+          const replied = counter.raw("SELECT 1 FROM outbox WHERE dedupe_key LIKE ?", `${String(run.vm_run_id)}:%`).toArray().length > 0;
+          return replied && counter.counts();
+        }),
+      );
     const { res, sid } = await sendInbound(PHONE, "and the tests too");
     expect(res.status).toBe(200);
-    // Polled uncounted, each look in a call of its own, so the object goes on between them.
-    const message = await eventually(() =>
-      runInDurableObject(stubFor(PHONE), () => {
-        const [run] = counter.raw("SELECT r.phase, r.vm_run_id FROM messages m JOIN runs r ON r.id = m.run_id WHERE m.id = ? AND m.status = 'answered'", sid).toArray();
-        if (run?.phase !== "finished") return false;
-        const replied = counter.raw("SELECT 1 FROM outbox WHERE dedupe_key LIKE ?", `${String(run.vm_run_id)}:%`).toArray().length > 0;
-        return replied && counter.counts();
-      }),
-    );
+    const message = await answered(sid);
     expect(webhook, "the object answered the webhook").not.toBeNull();
-    expect(toVm, "the run's start reached the VM").not.toBeNull();
-    const measured = { webhook: webhook!, toVm: toVm!, message };
+    expect(starts, "the run's start reached the VM").toHaveLength(1);
+    // A follow-up to the same object, still in memory: what its remembered reads leave on the way.
+    const followUp = await sendInbound(PHONE, "and the lint");
+    expect(followUp.res.status).toBe(200);
+    await answered(followUp.sid);
+    expect(starts, "the follow-up's start reached the VM").toHaveLength(2);
+    const measured = { webhook: webhook!, toVm: starts[0]!, followUpToVm: countsSince(message, starts[1]!), message };
     console.log(`message cost: ${JSON.stringify(measured)}`);
     expect(measured.webhook.rowsRead, "rows read by the webhook").toBeLessThanOrEqual(MAX_WEBHOOK_READS);
-    for (const part of ["webhook", "toVm", "message"] as const) {
+    for (const part of ["webhook", "toVm", "followUpToVm", "message"] as const) {
       for (const figure of ["statements", "rowsRead", "rowsWritten"] as const) {
         expect(measured[part][figure], `${part} ${figure} (recorded: ${MESSAGE_COST[part][figure]})`).toBeLessThanOrEqual(Math.floor(MESSAGE_COST[part][figure] * GROWTH));
       }
