@@ -45,15 +45,18 @@ describe("memo and the sql helper's version", () => {
 describe("the reads on a message's way to the VM", () => {
   // Each is asked several times in one turn (the runs' due time, the batch's start, a stream's
   // step): remembered, every write to its table must still show at once.
+  /** The statements two reads in a row ran. */
+  const asked = (read: () => unknown) => {
+    const statements = vi.spyOn(t.db.storage.sql, "exec");
+    const before = statements.mock.calls.length;
+    read();
+    read();
+    const ran = statements.mock.calls.length - before;
+    statements.mockRestore();
+    return ran;
+  };
   it("are asked once until their table is written, then see the write", () => {
     const { messages, runs, approvals } = t.repos;
-    const statements = vi.spyOn(t.db.storage.sql, "exec");
-    const asked = (read: () => unknown) => {
-      const before = statements.mock.calls.length;
-      read();
-      read();
-      return statements.mock.calls.length - before;
-    };
     messages.insert({ id: "SM1", body: "hi", media: [], conversationId: 1, now: T0 });
     const run = stepRun(null, [], { type: "dispatch", runId: "run-1", ids: [], context: "chat", conversationId: 1, sessionId: null }, T0).run!;
     runs.write(null, run, T0);
@@ -84,13 +87,6 @@ describe("the reads on a message's way to the VM", () => {
 
   it("the run's notes (meanwhile lines, undone changes) are asked once, see every write, and the time still picks the lines", () => {
     const { meanwhile, runChanges } = t.repos;
-    const statements = vi.spyOn(t.db.storage.sql, "exec");
-    const asked = (read: () => unknown) => {
-      const before = statements.mock.calls.length;
-      read();
-      read();
-      return statements.mock.calls.length - before;
-    };
     expect([asked(() => meanwhile.upTo(1, T0)), asked(() => runChanges.untold(1))]).toEqual([1, 1]);
     meanwhile.add(1, "a run of an event opened PR #4", T0);
     meanwhile.add(1, "a later one", T0 + 10);
