@@ -115,10 +115,9 @@ function toMessage(row: MessageRow): QueuedMessage {
   };
 }
 
-type PendingRow = Pick<MessageRow, "id" | "status" | "run_id" | "handed_how" | "cuts" | "kind" | "conversation_id" | "body" | "schedule_id">;
 const HowSchema = z.nullable(z.enum(["batch", "inject"]));
 
-function toPending(row: PendingRow): PendingMessage {
+function toPending(row: MessageRow): PendingMessage {
   return {
     id: row.id,
     status: PendingStatusSchema.parse(row.status),
@@ -132,7 +131,21 @@ function toPending(row: PendingRow): PendingMessage {
   };
 }
 
+/** A message not yet at its end, as the open queue holds it: the row read once, in both shapes its readers take. */
+type OpenMessage = { message: QueuedMessage; pending: PendingMessage };
+
 export function createMessagesRepo(sql: Sql) {
+  /**
+   * Every message not yet at its end (queued, or handed to a run), in arrival order: the one read
+   * behind the queue's count and head, the lifecycle's pending list, a run's messages and the
+   * attachments still to fetch. A warm follow-up's way to the VM asked these as four statements
+   * (docs/notes/message-cost.md). Remembered until the messages change. The lifecycle's list read
+   * all of these rows on every step before; what a user sent while runs were busy is seldom many.
+   */
+  const open = memo(sql, (): { all: OpenMessage[]; queued: QueuedMessage[] } => {
+    const all = sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') ORDER BY seq`.map((row) => ({ message: toMessage(row), pending: toPending(row) }));
+    return { all, queued: all.filter((m) => m.pending.status === "queued").map((m) => m.message) };
+  });
   /**
    * Writes that can change which queued messages have attachments to fetch: a message stored
    * with some, its attachments settled, a status move. A message stored without any (nearly
@@ -149,7 +162,7 @@ export function createMessagesRepo(sql: Sql) {
         sql.noteReads(MESSAGES_TABLE);
         return unsettled.messages;
       }
-      const messages = sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' AND media_json != '[]' ORDER BY seq`.map(toMessage).filter((m) => !mediaSettled(m));
+      const messages = open().queued.filter((m) => m.media.length > 0 && !mediaSettled(m));
       unsettled = { at, messages };
       return messages;
     },
@@ -186,18 +199,18 @@ export function createMessagesRepo(sql: Sql) {
       return row ? toMessage(row) : null;
     },
     /**
-     * The oldest queued messages, in arrival order. Remembered until the messages change: the
-     * runs' due time and the batch's start read it up to four times on a message's way to the VM.
-     * The rows are shared between callers, who only read them.
+     * The oldest queued messages, in arrival order: the runs' due time and the batch's start read
+     * it up to four times on a message's way to the VM. The rows are shared between callers, who
+     * only read them.
      */
-    queued: memoBy(sql, (limit: number): QueuedMessage[] =>
-      sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' ORDER BY seq LIMIT ${limit}`.map(toMessage),
-    ),
+    queued(limit: number): QueuedMessage[] {
+      return open().queued.slice(0, limit);
+    },
     /** A run's messages still in `status` (a pending one: see the header). */
     ofRun(runId: string, status: z.infer<typeof PendingStatusSchema>): QueuedMessage[] {
-      return sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') AND run_id = ${runId} AND status = ${status} ORDER BY seq`.map(
-        toMessage,
-      );
+      return open()
+        .all.filter((m) => m.pending.runId === runId && m.pending.status === status)
+        .map((m) => m.message);
     },
     /**
      * The events a run carries (its messages an event stored), oldest first: how its replies are
@@ -230,8 +243,7 @@ export function createMessagesRepo(sql: Sql) {
     },
     /** Every message not yet at its end, in arrival order: what the lifecycle steps over. */
     pending(): PendingMessage[] {
-      return sql<PendingRow>`SELECT id, status, run_id, handed_how, cuts, kind, conversation_id, body, schedule_id FROM messages
-        WHERE status IN ('queued', 'handed') ORDER BY seq`.map(toPending);
+      return open().all.map((m) => m.pending);
     },
     /**
      * Writes the lifecycle's moves. Each applies only to a row still pending, so a replayed move
@@ -246,7 +258,7 @@ export function createMessagesRepo(sql: Sql) {
           WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
       }
     },
-    countQueued: memo(sql, (): number => sql<{ n: number }>`SELECT count(*) AS n FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued'`[0]?.n ?? 0),
+    countQueued: (): number => open().queued.length,
     /** When the user last wrote to each conversation (ids with any message kept). */
     lastWrittenByConversation(): Map<number, number> {
       const rows = sql<{ conversation_id: number; at: number }>`SELECT conversation_id, max(received_at) AS at FROM messages WHERE kind = 'user' GROUP BY conversation_id`;
@@ -254,8 +266,9 @@ export function createMessagesRepo(sql: Sql) {
     },
     /** Queued messages per conversation id (only those with some). */
     queuedByConversation(): Map<number, number> {
-      const rows = sql<{ conversation_id: number; n: number }>`SELECT conversation_id, count(*) AS n FROM messages WHERE status IN ('queued', 'handed') AND status = 'queued' GROUP BY conversation_id`;
-      return new Map(rows.map((r) => [r.conversation_id, r.n]));
+      const counts = new Map<number, number>();
+      for (const m of open().queued) counts.set(m.conversationId, (counts.get(m.conversationId) ?? 0) + 1);
+      return counts;
     },
     /** What the user sent to the agent in a conversation, newest first, leaving out one run's own and what events sent (someone else's text). */
     sentToAgent(conversationId: number, exceptRunId: string, limit: number): { text: string; at: number }[] {

@@ -104,11 +104,21 @@ const STATUS_RANK: Record<OutboxStatus, number> = {
   failed: 5,
 };
 
+/** What the remembered answer of anyHeld depends on. */
+const OUTBOX_TABLE = new Set(["outbox"]);
+
 /**
  * `dueTimes`: where the outbox's next due time is kept (the head's next attempt, or a file's next
  * copy); every write that can move it stores it.
  */
 export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
+  /**
+   * Writes that can change whether anything is held: a message added or put on hold, the held
+   * released, rows deleted. A send's status moves (every reply makes a few) leave that answer as it
+   * was, and every inbound message asks it, so it is not forgotten at every write to the outbox.
+   */
+  let heldWrites = 0;
+  let held: { at: string; any: boolean } | null = null;
   const repo = {
     /**
      * Adds a message once per `dedupeKey`; a replayed event adds nothing. `notBefore` delays the
@@ -132,6 +142,7 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     }): boolean {
       const buttons = m.buttons ? JSON.stringify(m.buttons) : null;
       const media = m.media ? JSON.stringify(m.media) : null;
+      if (m.held) heldWrites++;
       const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, media, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at, channel, chat)
         VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, ${buttons}, ${media}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
           ${m.conversationId ?? null}, ${m.now}, ${m.now}, ${m.to?.channel ?? "whatsapp"}, ${m.to?.chat ?? null})
@@ -163,12 +174,24 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     }),
     /** Keeps a free-form message until the user writes again (outside WhatsApp's 24-hour window). */
     hold(id: number, now: number): void {
+      heldWrites++;
       sql`UPDATE outbox SET held = 1, status = 'pending', updated_at = ${now} WHERE id = ${id}`;
     },
     /** Whether anything waits for the user to write again: most messages find nothing held. */
-    anyHeld: memo(sql, (): boolean => sql`SELECT 1 FROM outbox WHERE held = 1 LIMIT 1`.length > 0),
+    anyHeld(): boolean {
+      // A rollback may have undone any of those writes.
+      const at = `${heldWrites}/${sql.rollbacks()}`;
+      if (held?.at === at) {
+        sql.noteReads(OUTBOX_TABLE);
+        return held.any;
+      }
+      held = { at, any: sql`SELECT 1 FROM outbox WHERE held = 1 LIMIT 1`.length > 0 };
+      return held.any;
+    },
     releaseHeld(now: number): number {
-      return sql`UPDATE outbox SET held = 0, next_attempt_at = ${now}, updated_at = ${now} WHERE held = 1 RETURNING id`.length;
+      const released = sql`UPDATE outbox SET held = 0, next_attempt_at = ${now}, updated_at = ${now} WHERE held = 1 RETURNING id`.length;
+      if (released > 0) heldWrites++;
+      return released;
     },
     /** The agent's replies in a conversation, newest first. */
     repliesIn(conversationId: number, limit: number): { text: string; at: number }[] {
@@ -238,7 +261,9 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     },
     /** Forgets the messages with a key in [from, to) not yet handed to a channel (a key range: the unique index serves it). */
     dropUnsent(range: { from: string; to: string }): number {
-      return sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' RETURNING id`.length;
+      const dropped = sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' RETURNING id`.length;
+      if (dropped > 0) heldWrites++;
+      return dropped;
     },
     /** How many messages have a key in [from, to). */
     countKeys(range: { from: string; to: string }): number {
@@ -247,6 +272,7 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     /** When the outbox next has work: its stored time, one table for every unit. */
     nextDueAt: (): number | null => dueTimes.of("outbox"),
     pruneFinished(before: number): void {
+      heldWrites++;
       sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;
     },
   };

@@ -85,6 +85,61 @@ describe("the reads on a message's way to the VM", () => {
     expect(approvals.modeOf(1)).toBe("edits");
   });
 
+  it("the open queue is one statement for its count, head, pending list, a run's messages and the attachments to fetch, and sees every write", () => {
+    const { messages } = t.repos;
+    messages.insert({ id: "SM1", body: "hi", media: [], conversationId: 1, now: T0 });
+    messages.insert({ id: "SM2", body: "a photo", media: [{ url: "https://example.com/p.jpg", contentType: "image/jpeg" }], conversationId: 2, now: T0 + 1 });
+    const everyRead = () => [messages.countQueued(), messages.queued(1), messages.pending(), messages.ofRun("run-1", "handed"), messages.queuedByConversation(), messages.withUnsettledMedia()];
+    expect(asked(everyRead)).toBe(1);
+    expect(asked(everyRead)).toBe(0);
+    expect([messages.countQueued(), messages.queued(1).map((m) => m.id), messages.withUnsettledMedia().map((m) => m.id)]).toEqual([2, ["SM1"], ["SM2"]]);
+    expect(messages.queuedByConversation()).toEqual(new Map([[1, 1], [2, 1]]));
+    messages.move([{ id: "SM1", to: "handed", runId: "run-1", how: "batch", cuts: 0 }], T0 + 2);
+    expect([messages.countQueued(), messages.ofRun("run-1", "handed").map((m) => m.id), messages.pending().map((m) => [m.id, m.status, m.runId, m.how])]).toEqual([
+      1,
+      ["SM1"],
+      [["SM1", "handed", "run-1", "batch"], ["SM2", "queued", null, null]],
+    ]);
+    messages.setMedia("SM2", [{ url: "https://example.com/p.jpg", contentType: "image/jpeg", failed: "too large" }], T0 + 3);
+    expect(messages.withUnsettledMedia()).toEqual([]);
+    expect(() =>
+      t.sql.transaction(() => {
+        messages.move([{ id: "SM2", to: "dropped", runId: null, how: null, cuts: 0 }], T0 + 4);
+        expect(messages.countQueued()).toBe(0);
+        throw new Error("undo");
+      }),
+    ).toThrow("undo");
+    expect(messages.queued(50).map((m) => m.id)).toEqual(["SM2"]);
+  });
+
+  it("whether anything is held is asked once, kept through a send's status moves, and forgotten at every write that can change it", () => {
+    const { outbox } = t.repos;
+    expect(asked(() => outbox.anyHeld())).toBe(1);
+    outbox.add({ dedupeKey: "a", body: "ping", now: T0 });
+    outbox.markSent(1, "SM1", T0);
+    outbox.applyStatus("SM1", "delivered", null, T0);
+    // An acknowledgement's drop that found nothing to drop, as after every run.
+    expect(outbox.dropUnsent({ from: "ack:", to: "ack;" })).toBe(0);
+    expect(asked(() => outbox.anyHeld())).toBe(0);
+    expect(outbox.anyHeld()).toBe(false);
+    outbox.hold(1, T0);
+    expect(outbox.anyHeld()).toBe(true);
+    outbox.releaseHeld(T0);
+    expect(outbox.anyHeld()).toBe(false);
+    outbox.add({ dedupeKey: "b", body: "after the window", held: true, now: T0 });
+    expect(outbox.anyHeld()).toBe(true);
+    expect(outbox.dropUnsent({ from: "b", to: "c" })).toBe(1);
+    expect(outbox.anyHeld()).toBe(false);
+    expect(() =>
+      t.sql.transaction(() => {
+        outbox.add({ dedupeKey: "c", body: "held, then undone", held: true, now: T0 });
+        expect(outbox.anyHeld()).toBe(true);
+        throw new Error("undo");
+      }),
+    ).toThrow("undo");
+    expect(outbox.anyHeld()).toBe(false);
+  });
+
   it("the run's notes (meanwhile lines, undone changes) are asked once, see every write, and the time still picks the lines", () => {
     const { meanwhile, runChanges } = t.repos;
     expect([asked(() => meanwhile.upTo(1, T0)), asked(() => runChanges.untold(1))]).toEqual([1, 1]);

@@ -5,11 +5,11 @@ import type { SqlCounts } from "./sql-counts";
 
 export const MESSAGE_COST: { webhook: SqlCounts; toVm: SqlCounts; followUpToVm: SqlCounts; message: SqlCounts } = {
   /** A known sender's POST /twilio/inbound, up to the object's answer: stored, the alarm planned. */
-  webhook: { statements: 17, rowsRead: 18, rowsWritten: 5 },
+  webhook: { statements: 15, rowsRead: 16, rowsWritten: 5 },
   /** From the webhook to the run's start leaving for the VM (`POST /v1/runs`): the object's share of the way to the model. */
-  toVm: { statements: 25, rowsRead: 24, rowsWritten: 9 },
+  toVm: { statements: 22, rowsRead: 21, rowsWritten: 9 },
   /** The same for a follow-up to the object still in memory, counted from once the first message's reply has gone. */
-  followUpToVm: { statements: 11, rowsRead: 13, rowsWritten: 7 },
+  followUpToVm: { statements: 8, rowsRead: 10, rowsWritten: 7 },
   /** The same message from its webhook to its run's end: answered, its reply in the outbox, the run finished. */
-  message: { statements: 85, rowsRead: 83, rowsWritten: 41 },
+  message: { statements: 74, rowsRead: 72, rowsWritten: 41 },
 };
