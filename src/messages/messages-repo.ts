@@ -133,6 +133,31 @@ function toPending(row: MessageRow): PendingMessage {
 
 /** A message not yet at its end, as the open queue holds it: the row read once, in both shapes its readers take. */
 type OpenMessage = { message: QueuedMessage; pending: PendingMessage };
+type OpenQueue = { all: OpenMessage[]; queued: QueuedMessage[] };
+
+/**
+ * The open queue after `moves`, as `move` writes them in order: each applies to a message still
+ * open (a move to an end takes it out) and leaves its place, its `seq`, as it was.
+ */
+export function openAfter(queue: OpenQueue, moves: readonly MessageMove[]): OpenQueue {
+  const byId = new Map<string, OpenMessage | null>(queue.all.map((m) => [m.message.id, m]));
+  for (const move of moves) {
+    const current = byId.get(move.id);
+    if (!current) continue;
+    const to = move.to;
+    byId.set(
+      move.id,
+      to === "queued" || to === "handed"
+        ? {
+            message: { ...current.message, status: to, runId: move.runId, cuts: move.cuts },
+            pending: { ...current.pending, status: to, runId: move.runId, how: move.how, cuts: move.cuts },
+          }
+        : null,
+    );
+  }
+  const all = queue.all.flatMap((m) => byId.get(m.message.id) ?? []);
+  return { all, queued: all.filter((m) => m.pending.status === "queued").map((m) => m.message) };
+}
 
 export function createMessagesRepo(sql: Sql) {
   /**
@@ -142,7 +167,7 @@ export function createMessagesRepo(sql: Sql) {
    * (docs/notes/message-cost.md). Remembered until the messages change. The lifecycle's list read
    * all of these rows on every step before; what a user sent while runs were busy is seldom many.
    */
-  const open = memo(sql, (): { all: OpenMessage[]; queued: QueuedMessage[] } => {
+  const open = memo(sql, (): OpenQueue => {
     const all = sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') ORDER BY seq`.map((row) => ({ message: toMessage(row), pending: toPending(row) }));
     return { all, queued: all.filter((m) => m.pending.status === "queued").map((m) => m.message) };
   });
@@ -251,12 +276,17 @@ export function createMessagesRepo(sql: Sql) {
      * ahead of newer ones.
      */
     move(moves: readonly MessageMove[], now: number): void {
-      if (moves.length > 0) mediaWrites++;
-      for (const m of moves) {
-        sql`UPDATE messages SET status = ${m.to}, run_id = ${m.runId}, handed_how = ${m.how}, cuts = ${m.cuts},
-            attempts = attempts + ${m.to === "handed" ? 1 : 0}, updated_at = ${now}
-          WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
-      }
+      if (moves.length === 0) return;
+      mediaWrites++;
+      // The open queue is read again right after a claim (the run's messages): it is moved as the
+      // rows are, so that read runs no statement.
+      open.writing(() => {
+        for (const m of moves) {
+          sql`UPDATE messages SET status = ${m.to}, run_id = ${m.runId}, handed_how = ${m.how}, cuts = ${m.cuts},
+              attempts = attempts + ${m.to === "handed" ? 1 : 0}, updated_at = ${now}
+            WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
+        }
+      }, (queue) => openAfter(queue, moves));
     },
     countQueued: (): number => open().queued.length,
     /** When the user last wrote to each conversation (ids with any message kept). */

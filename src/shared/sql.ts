@@ -137,13 +137,29 @@ export function createSql(storage: SqlStorageWithTransactions): Sql {
  * every write). Only for reads that do not depend on the clock (callers pass `now` to the ones
  * that do).
  */
-export function memo<T>(sql: Sql, read: () => T): () => T {
+export type Memo<T> = (() => T) & {
+  /**
+   * Runs `write`, whose effect on the answer the writer knows: when the answer was remembered and
+   * still valid before it, `change` makes the new one from it and that is kept as valid, so the next
+   * read runs no statement. Otherwise the next read asks again. A rollback afterwards still forgets it.
+   */
+  writing: (write: () => void, change: (value: T) => T) => void;
+};
+
+export function memo<T>(sql: Sql, read: () => T): Memo<T> {
   const NEVER = -1;
   let at = NEVER;
   let tables: ReadonlySet<string> | null = null;
   let value: T;
   const current = () => (tables === null ? sql.version() : sql.versionOf(tables));
-  return () => {
+  const writing = (write: () => void, change: (value: T) => T): void => {
+    const valid = at !== NEVER && at === current();
+    write();
+    if (!valid) return;
+    value = change(value);
+    at = current();
+  };
+  const remembered = () => {
     if (at === NEVER || at !== current()) {
       const recorded = sql.recordingReads(read);
       value = recorded.value;
@@ -155,6 +171,7 @@ export function memo<T>(sql: Sql, read: () => T): () => T {
     }
     return value;
   };
+  return Object.assign(remembered, { writing });
 }
 
 /**

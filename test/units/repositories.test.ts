@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { memo } from "../../src/shared/sql";
 import type { OutboxStatus } from "../../src/outbox/outbox-repo";
 import { stepRun } from "../../src/runs/run-lifecycle";
+import { createMessagesRepo } from "../../src/messages/messages-repo";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
@@ -110,6 +111,45 @@ describe("the reads on a message's way to the VM", () => {
       }),
     ).toThrow("undo");
     expect(messages.queued(50).map((m) => m.id)).toEqual(["SM2"]);
+  });
+
+  it("a claim moves the remembered open queue with its rows: the run's messages after it run no statement", () => {
+    const { messages } = t.repos;
+    for (const id of ["SM1", "SM2", "SM3"]) messages.insert({ id, body: id, media: [], conversationId: 1, now: T0 });
+    messages.pending();
+    messages.move(
+      [
+        { id: "SM1", to: "handed", runId: "run-1", how: "batch", cuts: 0 },
+        { id: "SM2", to: "answered", runId: "run-0", how: null, cuts: 0 },
+        // Already at its end: the row's UPDATE finds nothing, and so does the remembered queue.
+        { id: "SM2", to: "handed", runId: "run-1", how: "batch", cuts: 0 },
+        { id: "SM9", to: "handed", runId: "run-1", how: "batch", cuts: 0 },
+      ],
+      T0 + 1,
+    );
+    expect(asked(() => [messages.ofRun("run-1", "handed"), messages.pending(), messages.countQueued()])).toBe(0);
+    const [pending, queued, ofRun] = [messages.pending(), messages.queued(50), messages.ofRun("run-1", "handed")];
+    // What a fresh read of the rows says.
+    const fresh = createMessagesRepo(t.sql);
+    expect([pending, queued, ofRun]).toEqual([fresh.pending(), fresh.queued(50), fresh.ofRun("run-1", "handed")]);
+    expect(pending.map((m) => [m.id, m.status, m.runId, m.how])).toEqual([
+      ["SM1", "handed", "run-1", "batch"],
+      ["SM3", "queued", null, null],
+    ]);
+    // A move on a queue not remembered, then a rollback after a remembered one: both asked again.
+    t.sql`UPDATE messages SET body = 'edited' WHERE id = 'SM3'`;
+    messages.move([{ id: "SM3", to: "handed", runId: "run-1", how: "inject", cuts: 0 }], T0 + 2);
+    expect(asked(() => messages.ofRun("run-1", "handed"))).toBe(1);
+    expect(() =>
+      t.sql.transaction(() => {
+        messages.move([{ id: "SM3", to: "dropped", runId: "run-1", how: null, cuts: 0 }], T0 + 3);
+        throw new Error("undo");
+      }),
+    ).toThrow("undo");
+    expect(messages.ofRun("run-1", "handed").map((m) => [m.id, m.body])).toEqual([
+      ["SM1", "SM1"],
+      ["SM3", "edited"],
+    ]);
   });
 
   it("whether anything is held is asked once, kept through a send's status moves, and forgotten at every write that can change it", () => {
