@@ -13,10 +13,10 @@ import { summarize, type VmAloneSample, type WarmPathSample } from "../warm-path
 const ms = z.number().nullable();
 const SampleSchema = z.object({ round: z.number(), webhookStatus: z.number(), webhookMs: z.number(), firstModelMs: ms, vmReceivedMs: ms, writtenMs: ms, proxyMs: ms, helloMs: ms, bareCliMs: ms, dispatchFloorMs: ms });
 const AloneSchema = z.object({ round: z.number(), bareCliMs: ms, turn: z.object({ firstModelMs: z.number(), receivedMs: z.number(), writtenMs: z.number(), proxyMs: z.number() }).nullable() });
-/** A result file, as far as this reads it: the warm-path section's rounds, when it ran. */
-const ResultSchema = z.object({
-  sections: z.array(z.object({ name: z.string(), outcome: z.object({ details: z.object({ samples: z.array(SampleSchema), alone: z.array(AloneSchema) }).optional() }) })),
-});
+/** A result file, as far as this reads it: its sections, whichever ran beside the warm path. */
+const ResultSchema = z.object({ sections: z.array(z.object({ name: z.string(), outcome: z.object({ details: z.unknown() }) })) });
+/** The warm-path section's rounds. */
+const DetailsSchema = z.object({ samples: z.array(SampleSchema), alone: z.array(AloneSchema) });
 
 const prefixes = process.argv.slice(2);
 const files = (await readdir(RESULTS_DIR)).filter((name) => /^bench-.*\.json$/.test(name) && (prefixes.length === 0 || prefixes.some((p) => name.startsWith(`bench-${p}`)))).sort();
@@ -25,8 +25,14 @@ const alone: VmAloneSample[] = [];
 const r1 = (v: number) => Math.round(v * 10) / 10;
 for (const name of files) {
   const parsed = ResultSchema.safeParse(JSON.parse(await readFile(join(RESULTS_DIR, name), "utf8")));
-  const details = parsed.success ? parsed.data.sections.find((s) => s.name === "warm-path")?.outcome.details : undefined;
-  if (!details) continue;
+  const section = parsed.success ? parsed.data.sections.find((s) => s.name === "warm-path") : undefined;
+  if (!section) continue;
+  const read = DetailsSchema.safeParse(section.outcome.details);
+  if (!read.success) {
+    console.log(`${name}: its warm-path section holds no rounds this reads (${read.error.issues[0]?.message ?? "unreadable"})`);
+    continue;
+  }
+  const details = read.data;
   const run = summarize(details.samples, details.alone);
   console.log(`${name}: ${run.valid} rounds, ${r1(run.overFloors)} ms over the floors (±${r1(run.overFloorsSpread)}), paired ${r1(run.overFloorsPaired)} ms`);
   samples.push(...details.samples);
