@@ -33,8 +33,10 @@ async function run(phone: string, text: string, change = false): Promise<void> {
   await eventually(async () => (await sentTo(phone)).slice(before).some((m) => (m.body ?? "").startsWith("echo:")));
   await runIdle(phone);
   if (change) await eventually(async () => (await query<{ k: string | null }>(phone, "SELECT diff_html_key AS k FROM run_changes ORDER BY created_at DESC LIMIT 1"))[0]?.k);
-  // The change's line may follow the reply as a message of its own: the next command's answer comes after it.
+  // The change's line may follow the reply as a message of its own, and the user's first one the
+  // hint on commenting, queued with it: the next command's answer comes after both are sent.
   if (change) await eventually(async () => (await sentTo(phone)).slice(before).some((m) => / files? changed, \+\d+ −\d+/.test(m.body ?? "")));
+  if (change) await eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')"))[0]?.n === 0);
 }
 
 async function expectNotFound(path: string): Promise<void> {
