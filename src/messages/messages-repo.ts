@@ -9,7 +9,7 @@ import * as z from "zod/mini";
 import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "./message-lifecycle";
 import type { ChannelName } from "../channels/channel";
 import { CHANNEL_NAMES } from "../channels";
-import { memo, memoBy, type Sql } from "../shared/sql";
+import { keptUntilChanged, memo, memoBy, type Sql } from "../shared/sql";
 import { REVIEW_MESSAGE_PREFIX } from "../changes/review-draft";
 
 /** What a remembered read of messages depends on (see withUnsettledMedia). */
@@ -172,27 +172,15 @@ export function createMessagesRepo(sql: Sql) {
     return { all, queued: all.filter((m) => m.pending.status === "queued").map((m) => m.message) };
   });
   /**
-   * Writes that can change which queued messages have attachments to fetch: a message stored
-   * with some, its attachments settled, a status move. A message stored without any (nearly
-   * every one) leaves that answer as it was; the alarm's plan asks for it on every message.
+   * Queued messages whose attachments are not all fetched yet, oldest first. Changed only by a
+   * message stored with some, its attachments settled, a status move; a message stored without any
+   * (nearly every one) leaves it as it was, and the alarm's plan asks for it on every message.
    */
-  let mediaWrites = 0;
-  let unsettled: { at: string; messages: QueuedMessage[] } | null = null;
+  const unsettledMedia = keptUntilChanged(sql, MESSAGES_TABLE, () => open().queued.filter((m) => m.media.length > 0 && !mediaSettled(m)));
   return {
-    /** Queued messages whose attachments are not all fetched yet, oldest first. */
-    withUnsettledMedia(): QueuedMessage[] {
-      // A rollback may have undone any of those writes.
-      const at = `${mediaWrites}/${sql.rollbacks()}`;
-      if (unsettled?.at === at) {
-        sql.noteReads(MESSAGES_TABLE);
-        return unsettled.messages;
-      }
-      const messages = open().queued.filter((m) => m.media.length > 0 && !mediaSettled(m));
-      unsettled = { at, messages };
-      return messages;
-    },
+    withUnsettledMedia: (): QueuedMessage[] => unsettledMedia(),
     setMedia(id: string, media: readonly Media[], now: number): void {
-      mediaWrites++;
+      unsettledMedia.changed();
       sql`UPDATE messages SET media_json = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
     },
     /** Stores a message once; false when this id was stored before (a channel's redelivery). */
@@ -212,7 +200,7 @@ export function createMessagesRepo(sql: Sql) {
       event?: { label: string; repo: string | null };
       now: number;
     }): boolean {
-      if (m.media.length > 0) mediaWrites++;
+      if (m.media.length > 0) unsettledMedia.changed();
       const rows = sql`INSERT INTO messages (id, body, received_at, status, updated_at, media_json, kind, schedule_id, conversation_id, slash, channel, chat, origin, event_label, event_repo)
         VALUES (${m.id}, ${m.body}, ${m.receivedAt ?? m.now}, 'queued', ${m.now}, ${JSON.stringify(m.media)}, ${m.kind ?? "user"}, ${m.scheduleId ?? null},
           ${m.conversationId}, ${m.slash ? 1 : 0}, ${m.source?.channel ?? "whatsapp"}, ${m.source?.chat ?? null}, ${m.origin ?? null}, ${m.event?.label ?? null}, ${m.event?.repo ?? null})
@@ -277,7 +265,7 @@ export function createMessagesRepo(sql: Sql) {
      */
     move(moves: readonly MessageMove[], now: number): void {
       if (moves.length === 0) return;
-      mediaWrites++;
+      unsettledMedia.changed();
       // The open queue is read again right after a claim (the run's messages): it is moved as the
       // rows are, so that read runs no statement.
       open.writing(() => {

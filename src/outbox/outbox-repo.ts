@@ -4,7 +4,7 @@ import * as z from "zod/mini";
 import { CHANNEL_NAMES } from "../channels";
 import type { MessageSource } from "../messages/messages-repo";
 import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "../shared/due-times-repo";
-import { memo, memoBy, type Sql } from "../shared/sql";
+import { keptUntilChanged, memo, memoBy, type Sql } from "../shared/sql";
 import { readJson } from "../shared/json-text";
 
 const OutboxStatusSchema = z.enum(["pending", "sending", "sent", "delivered", "read", "failed", "undelivered"]);
@@ -104,7 +104,7 @@ const STATUS_RANK: Record<OutboxStatus, number> = {
   failed: 5,
 };
 
-/** What the remembered answer of anyHeld depends on. */
+/** What the kept answer of anyHeld reads. */
 const OUTBOX_TABLE = new Set(["outbox"]);
 
 /**
@@ -113,12 +113,11 @@ const OUTBOX_TABLE = new Set(["outbox"]);
  */
 export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
   /**
-   * Writes that can change whether anything is held: a message added or put on hold, the held
-   * released, rows deleted. A send's status moves (every reply makes a few) leave that answer as it
-   * was, and every inbound message asks it, so it is not forgotten at every write to the outbox.
+   * Whether anything waits for the user to write again: most messages find nothing held. Asked by
+   * every inbound message; changed only by a message added or put on hold, the held released, rows
+   * deleted. A send's status moves (every reply makes a few) leave it as it was.
    */
-  let heldWrites = 0;
-  let held: { at: string; any: boolean } | null = null;
+  const anyHeld = keptUntilChanged(sql, OUTBOX_TABLE, (): boolean => sql`SELECT 1 FROM outbox WHERE held = 1 LIMIT 1`.length > 0);
   const repo = {
     /**
      * Adds a message once per `dedupeKey`; a replayed event adds nothing. `notBefore` delays the
@@ -142,7 +141,7 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     }): boolean {
       const buttons = m.buttons ? JSON.stringify(m.buttons) : null;
       const media = m.media ? JSON.stringify(m.media) : null;
-      if (m.held) heldWrites++;
+      if (m.held) anyHeld.changed();
       const rows = sql`INSERT INTO outbox (dedupe_key, body, content_sid, content_variables, buttons, media, status, attempts, next_attempt_at, held, conversation_id, created_at, updated_at, channel, chat)
         VALUES (${m.dedupeKey}, ${m.body}, ${m.contentSid ?? null}, ${m.contentVariables ?? null}, ${buttons}, ${media}, 'pending', ${m.attempts ?? 0}, ${m.notBefore ?? m.now}, ${m.held ? 1 : 0},
           ${m.conversationId ?? null}, ${m.now}, ${m.now}, ${m.to?.channel ?? "whatsapp"}, ${m.to?.chat ?? null})
@@ -174,23 +173,13 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     }),
     /** Keeps a free-form message until the user writes again (outside WhatsApp's 24-hour window). */
     hold(id: number, now: number): void {
-      heldWrites++;
+      anyHeld.changed();
       sql`UPDATE outbox SET held = 1, status = 'pending', updated_at = ${now} WHERE id = ${id}`;
     },
-    /** Whether anything waits for the user to write again: most messages find nothing held. */
-    anyHeld(): boolean {
-      // A rollback may have undone any of those writes.
-      const at = `${heldWrites}/${sql.rollbacks()}`;
-      if (held?.at === at) {
-        sql.noteReads(OUTBOX_TABLE);
-        return held.any;
-      }
-      held = { at, any: sql`SELECT 1 FROM outbox WHERE held = 1 LIMIT 1`.length > 0 };
-      return held.any;
-    },
+    anyHeld: (): boolean => anyHeld(),
     releaseHeld(now: number): number {
       const released = sql`UPDATE outbox SET held = 0, next_attempt_at = ${now}, updated_at = ${now} WHERE held = 1 RETURNING id`.length;
-      if (released > 0) heldWrites++;
+      if (released > 0) anyHeld.changed();
       return released;
     },
     /** The agent's replies in a conversation, newest first. */
@@ -262,7 +251,7 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     /** Forgets the messages with a key in [from, to) not yet handed to a channel (a key range: the unique index serves it). */
     dropUnsent(range: { from: string; to: string }): number {
       const dropped = sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' RETURNING id`.length;
-      if (dropped > 0) heldWrites++;
+      if (dropped > 0) anyHeld.changed();
       return dropped;
     },
     /** How many messages have a key in [from, to). */
@@ -272,7 +261,7 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     /** When the outbox next has work: its stored time, one table for every unit. */
     nextDueAt: (): number | null => dueTimes.of("outbox"),
     pruneFinished(before: number): void {
-      heldWrites++;
+      anyHeld.changed();
       sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;
     },
   };

@@ -175,6 +175,27 @@ export function memo<T>(sql: Sql, read: () => T): Memo<T> {
 }
 
 /**
+ * A read remembered until its repository says a write may have changed it (`changed`), or a
+ * transaction rolls back: for an answer most writes to its tables leave as it was, which `memo`
+ * would forget at each of them. Every write that can change it must go through that repository.
+ */
+export function keptUntilChanged<T>(sql: Sql, tables: ReadonlySet<string>, read: () => T): (() => T) & { changed: () => void } {
+  let writes = 0;
+  let kept: { at: string; value: T } | null = null;
+  const remembered = () => {
+    const at = `${writes}/${sql.rollbacks()}`;
+    if (kept?.at === at) {
+      sql.noteReads(tables);
+      return kept.value;
+    }
+    const value = read();
+    kept = { at, value };
+    return value;
+  };
+  return Object.assign(remembered, { changed: () => void writes++ });
+}
+
+/**
  * A read by key (an id, a day range) remembered like `memo`: every key's answer is forgotten at
  * the next write to a table any of them read. At most `limit` keys are kept.
  */
