@@ -139,7 +139,7 @@ type OpenQueue = { all: OpenMessage[]; queued: QueuedMessage[] };
  * The open queue after `moves`, as `move` writes them in order: each applies to a message still
  * open (a move to an end takes it out) and leaves its place, its `seq`, as it was.
  */
-export function openAfter(queue: OpenQueue, moves: readonly MessageMove[]): OpenQueue {
+function openAfter(queue: OpenQueue, moves: readonly MessageMove[]): OpenQueue {
   const byId = new Map<string, OpenMessage | null>(queue.all.map((m) => [m.message.id, m]));
   for (const move of moves) {
     const current = byId.get(move.id);

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseCommand } from "../../src/commands/commands";
 import { validateScheduleSpec } from "../../src/schedules/schedule-validate";
-import { ask, eventually, query, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, eventually, outboxSent, query, sendInbound, sentTo, vmRequests } from "./helpers";
 
 const PHONE = "+15550000190";
 /** Twilio refuses longer bodies (error 21617): a longer reply never reaches the user. */
@@ -60,7 +60,7 @@ describe("bad commands through the Worker", () => {
         expect(reply.length).toBeLessThanOrEqual(WHATSAPP_MAX_CHARS);
         expect(await state(PHONE)).toEqual(before);
         // Delivered: Twilio took the reply (a refused one would be followed by a notice instead).
-        await eventually(async () => (await query<{ n: number }>(PHONE, "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')"))[0]!.n === 0);
+        await outboxSent(PHONE);
         expect(await query(PHONE, "SELECT error_code FROM outbox WHERE status IN ('failed', 'undelivered')")).toEqual([]);
       }),
       {

@@ -143,6 +143,10 @@ export function query<T extends Record<string, SqlStorageValue>>(phone: string, 
   return runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<T>(sql, ...params).toArray());
 }
 
+/** Waits until the phone's outbox has nothing left to send: every message queued so far went out. */
+export const outboxSent = (phone: string): Promise<boolean> =>
+  eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')"))[0]?.n === 0);
+
 /**
  * Moves every task's next run to now, then arms the platform's alarm on the fresh instance (the
  * eviction comes first: evicting waits for an alarm handler that may be streaming a held run).

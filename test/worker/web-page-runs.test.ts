@@ -9,7 +9,7 @@ import { beforeAll, expect, it } from "vitest";
 import { deriveWebLinkKey } from "../../src/web/web-token";
 import { issueWebLink } from "../../src/web/web-links";
 import { STAND_IN_SECRET } from "../stand-ins/vm-stand-in-types";
-import { ask, eventually, query, sendInbound, sentTo } from "./helpers";
+import { ask, eventually, outboxSent, query, sendInbound, sentTo } from "./helpers";
 import { TEST_ADMIN, TEST_AUTH_TOKEN, TEST_PUBLIC_URL } from "./test-env";
 
 // ALLOWED_SENDERS' numbers are all taken by other files: these are let in by the admin.
@@ -35,8 +35,10 @@ async function run(phone: string, text: string, change = false): Promise<void> {
   if (change) await eventually(async () => (await query<{ k: string | null }>(phone, "SELECT diff_html_key AS k FROM run_changes ORDER BY created_at DESC LIMIT 1"))[0]?.k);
   // The change's line may follow the reply as a message of its own, and the user's first one the
   // hint on commenting, queued with it: the next command's answer comes after both are sent.
-  if (change) await eventually(async () => (await sentTo(phone)).slice(before).some((m) => / files? changed, \+\d+ −\d+/.test(m.body ?? "")));
-  if (change) await eventually(async () => (await query<{ n: number }>(phone, "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')"))[0]?.n === 0);
+  if (change) {
+    await eventually(async () => (await sentTo(phone)).slice(before).some((m) => / files? changed, \+\d+ −\d+/.test(m.body ?? "")));
+    await outboxSent(phone);
+  }
 }
 
 async function expectNotFound(path: string): Promise<void> {
