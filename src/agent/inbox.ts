@@ -23,7 +23,7 @@ import type { Transaction } from "../shared/sql";
 import type { Messages } from "../messages/messages";
 import { reviewMessageForAgent, reviewSentLine } from "../protocol/review-comments";
 import type { ReviewInput, ReviewQuestion, ReviewQuestions } from "../changes/review-replies";
-import { closedByNextMessage, matchQuestion, type RunFacts } from "../questions/questions";
+import { closedByNextMessage, isOpen, matchQuestion, type RunFacts } from "../questions/questions";
 import type { QuestionsRepo } from "../questions/questions-repo";
 import { askAway, closeUnanswered, QUESTION_HANDLERS, receiveUnheldTap } from "./question-answers";
 import { storeOnce } from "./stored-message";
@@ -36,6 +36,11 @@ function refusal(route: Extract<InboundRoute, { kind: "agent" }>, target: Conver
   return null;
 }
 
+/** What decides whether an untilRun question still holds: its conversation's run now, and its newest run's start. */
+const runFactsOf =
+  (d: InboxDeps) =>
+  (conversationId: number): RunFacts => ({ runOpen: d.runs.liveIn(conversationId), lastRunStartedAt: d.runChanges.lastRunStartedAt(conversationId) });
+
 /**
  * The answer to a question the relay asked, given to the capability that asked it; "none" when the
  * message answers none (a tap always answers one: a closed question's, or no question of ours).
@@ -46,7 +51,7 @@ function answerQuestion(d: InboxDeps, message: InboundMessage, now: number): Sto
   // Nearly every message is typed text with no question open: one remembered read, nothing more.
   const candidates = payload ? d.questions.withButton(payload) : d.questions.open();
   if (candidates.length === 0 && !payload) return "none";
-  const runs = (conversationId: number): RunFacts => ({ runOpen: d.runs.liveIn(conversationId), lastRunStartedAt: d.runChanges.lastRunStartedAt(conversationId) });
+  const runs = runFactsOf(d);
   const passed = new Set<number>();
   for (;;) {
     const match = matchQuestion({ body: message.body, buttonPayload: payload, hasMedia: message.media.length > 0 }, candidates.filter((q) => !passed.has(q.id)), now, runs);
@@ -88,7 +93,13 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
     // "which file?" comment goes to the agent as written, before this message). Not on a redelivery.
     // Nearly always none is open: the remembered read only.
     const closing = closedByNextMessage(d.questions.open(), null);
-    if (closing.length > 0 && d.messages.get(message.messageId) === null) closeUnanswered(d, closing, now, (q) => queueAsWritten(d, q, now));
+    if (closing.length > 0 && d.messages.get(message.messageId) === null) {
+      closeUnanswered(d, message, closing, now, {
+        command: route.kind === "command" ? route.command.type : null,
+        stillOpen: (q) => isOpen(q, now, runFactsOf(d)),
+        queueAsWritten: (q) => queueAsWritten(d, q, now),
+      });
+    }
     if (!storeOnce(d, message, { body, media: message.media, conversationId: target?.id ?? d.conversations.currentId(), slash }, now)) return null;
     const refused = route.kind === "agent" ? refusal(route, target) : null;
     if (comment && refused === null) {

@@ -11,6 +11,7 @@ import { typedCommand } from "../messages/inbound-route";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { answerUndo } from "../changes/change-commands";
 import { receiveShipAnswer } from "../github/ship-commands";
+import type { ParsedCommand } from "../commands/parsed-command";
 import type { InboundMessage, Stored } from "../messages/inbound-message";
 import { CHANNELS } from "../channels";
 import type { TapOutcome } from "../channels/channel";
@@ -18,8 +19,8 @@ import { answerGithubTap } from "../github/github-deliveries";
 import { receiveEvent } from "../runs/event-runs";
 import { FIX_STARTED_ALREADY } from "../github/github-replies";
 import { reviewMessageForAgent, reviewSentLine } from "../protocol/review-comments";
-import { closedQuestionOf, staleTapReply } from "./stale-tap";
-import type { QuestionKind, QuestionMatch } from "../questions/questions";
+import { closedQuestionOf, leftUnansweredNotice, staleTapReply } from "./stale-tap";
+import type { Question, QuestionKind, QuestionMatch } from "../questions/questions";
 import type { ReviewQuestion } from "../changes/review-replies";
 import { channelOf, storeOnce, type StoreDeps } from "./stored-message";
 import type { InboxDeps } from "./inbox-deps";
@@ -176,20 +177,32 @@ export function askAway(d: InboxDeps, message: InboundMessage, conversationId: n
   d.outboxRepo.add({ dedupeKey: `handoff-ask:${message.messageId}`, body: text, buttons, to: message.source, now });
 }
 
+export type ClosingContext = {
+  /** The command the closing message is, if it is one. */
+  command: ParsedCommand["type"] | null;
+  /** Whether the question still took answers (questions.ts isOpen): false once a run voided it. */
+  stillOpen: (q: Question) => boolean;
+  /** Queues an unanswered "which file?" comment as the message it would have been. */
+  queueAsWritten: (q: ReviewQuestion) => void;
+};
+
 /**
  * The questions a stored message closes by not answering them, each told to its capability: /undo's
- * and /ship's are dropped, and a "which file?" comment goes to the agent as it was written, before
- * this message. Inside the message's transaction, before it is stored.
+ * and /ship's are dropped, the user told so (leftUnansweredNotice), and a "which file?" comment
+ * goes to the agent as it was written, before this message. Inside the message's transaction,
+ * before it is stored.
  */
-export function closeUnanswered(d: InboxDeps & StoreDeps, closing: readonly { id: number; kind: QuestionKind }[], now: number, queueAsWritten: (q: ReviewQuestion) => void): void {
+export function closeUnanswered(d: InboxDeps & StoreDeps, message: InboundMessage, closing: readonly Question[], now: number, context: ClosingContext): void {
   if (closing.length === 0) return;
   d.questions.closeIds(closing.map((q) => q.id), now);
   for (const q of closing) {
+    const notice = leftUnansweredNotice(q.kind, context.command, !context.stillOpen(q));
+    if (notice) d.outboxRepo.add({ dedupeKey: outboxKeys.questionLeft(q.id), body: notice, to: message.source, now });
     if (q.kind === "undo") d.changes.close(now);
     if (q.kind === "ship") d.pullRequests.closeQuestion();
     if (q.kind === "review_file") {
       const unanswered = d.reviews.close(now);
-      if (unanswered) queueAsWritten(unanswered);
+      if (unanswered) context.queueAsWritten(unanswered);
     }
   }
 }

@@ -55,6 +55,9 @@ export function undoQuestion(q: { label: string; named: string; count: number })
 export const NOTHING_TO_UNDO = "Nothing to undo: no run of this conversation changed files that is not undone already.";
 export const NOTHING_TO_REDO = "Nothing to redo: no /undo to take back (a run that changed files since clears it).";
 export const UNDO_DECLINED = "Not undone: the files stay as they are.";
+/** Told when the next message was not a yes or no: the question is closed, and that message went on as any message does. */
+export const UNDO_LEFT = "Not undone: /undo's question closed with your message, which was not a yes or no. The files stay as they are; send /undo to be asked again.";
+export const UNDO_VOIDED = "Not undone: a run of this conversation started after /undo asked, so its question no longer holds. The files stay as they are; send /undo to be asked again once that run is done.";
 export const UNDO_VM_FAILED = "The agent VM did not answer, so nothing was undone. Try again in a moment.";
 
 export function undoBusy(label: string): string {

@@ -48,6 +48,9 @@ export function shipDoneReply(d: ShipDone): string {
 }
 
 export const SHIP_DECLINED = "Not shipped: nothing was pushed.";
+/** Told when the next message was not Ship or Cancel: the question is closed, and that message went on as any message does. */
+export const SHIP_LEFT = "Not shipped: /ship's question closed with your message, which was not Ship or Cancel. Nothing was pushed; send /ship to be asked again.";
+export const SHIP_VOIDED = "Not shipped: a run of this conversation started after /ship asked, so its preview no longer holds. Nothing was pushed; send /ship to be asked again once that run is done.";
 export const SHIP_PREVIEW_GONE = "Not shipped: the question this answers was asked before the relay kept what it showed. Send /ship again.";
 export const SHIP_NO_VM = "The agent VM could not be reached, so nothing was shipped. Try /ship again in a moment.";
 export const SHIP_NOT_A_CLONE = "Nothing to ship to: this conversation's project is not a clone of a GitHub repository (/new NAME https://github.com/owner/repo makes one).";

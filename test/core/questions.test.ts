@@ -8,6 +8,9 @@ import { undoQuestionOf } from "../../src/changes/run-change";
 import { shipQuestionOf } from "../../src/github/ship";
 import { fixQuestionOf, TYPED_FIX_WINDOW_MS } from "../../src/github/github-deliveries";
 import { awayQuestionOf } from "../../src/handoff/handoff";
+import { leftUnansweredNotice } from "../../src/agent/stale-tap";
+import { UNDO_LEFT, UNDO_VOIDED } from "../../src/changes/changes-replies";
+import { SHIP_LEFT, SHIP_VOIDED } from "../../src/github/ship";
 
 let nextId = 1;
 const row = (q: Omit<Question, "id" | "closedAt">, closedAt: number | null = null): Question => ({ ...q, id: nextId++, closedAt });
@@ -91,6 +94,25 @@ describe("closedByNextMessage", () => {
     const all = [approval7, undo, ship, closedUndo, away];
     expect(closedByNextMessage(all, null).map((q) => q.id)).toEqual([undo.id, ship.id]);
     expect(closedByNextMessage(all, undo).map((q) => q.id)).toEqual([ship.id]);
+  });
+});
+
+describe("leftUnansweredNotice: what the user reads when a message closes a question it does not answer", () => {
+  it.each([
+    ["/undo's, by text for the agent", "undo", null, false, UNDO_LEFT],
+    ["/undo's, by another command", "undo", "help", false, UNDO_LEFT],
+    ["/undo's, voided by a run since", "undo", null, true, UNDO_VOIDED],
+    ["/undo's, by /undo again (its own answer follows)", "undo", "undo", false, null],
+    ["/undo's, by /ship", "undo", "ship", false, UNDO_LEFT],
+    ["/ship's, by text for the agent", "ship", null, false, SHIP_LEFT],
+    ["/ship's, voided by a run since", "ship", "status", true, SHIP_VOIDED],
+    ["/ship's, by /ship again", "ship", "ship", true, null],
+    ["/ship's, by /undo", "ship", "undo", false, SHIP_LEFT],
+    ["a \"which file?\" (its comment goes on to the agent)", "review_file", null, false, null],
+  ] as const)("%s", (_what, kind, command, voided, notice) => expect(leftUnansweredNotice(kind, command, voided)).toBe(notice));
+  it("each notice says nothing was done and how to be asked again", () => {
+    for (const text of [UNDO_LEFT, UNDO_VOIDED]) expect(text).toMatch(/^Not undone: .*send \/undo to be asked again/);
+    for (const text of [SHIP_LEFT, SHIP_VOIDED]) expect(text).toMatch(/^Not shipped: .*send \/ship to be asked again/);
   });
 });
 

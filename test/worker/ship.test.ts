@@ -1,11 +1,13 @@
 // /ship through the relay: refused in one line where it cannot be (not a GitHub clone, a run of
 // the conversation live, nothing to ship); else the VM's preview becomes a question with buttons,
 // "Ship" has the VM push and open the pull request (kept in pull_requests), a later /ship updates
-// it, "Cancel" changes nothing, and a pull request closed meanwhile is said so.
+// it, "Cancel" changes nothing (as does any other message, which says so), and a pull request
+// closed meanwhile is said so.
 import { env } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import { ask, eventually, query, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_ADMIN } from "./test-env";
+import { SHIP_LEFT } from "../../src/github/ship";
 
 const PHONES = ["+15550000980", "+15550000981", "+15550000982"];
 beforeAll(async () => {
@@ -89,6 +91,20 @@ it("Cancel changes nothing; a pull request closed meanwhile is said so and the n
   expect((await nextMatching(phone, /^Not shipped/, before)).body).toBe("Not shipped: nothing was pushed.");
   expect((await vmRequests(phone)).some((r) => r.kind === "ship")).toBe(false);
   expect(await pullsOf(phone)).toEqual([]);
+
+  // A message that is neither Ship nor Cancel closes the question, and that is said before its own answer.
+  before = (await sentTo(phone)).length;
+  await sendInbound(phone, "/ship");
+  await nextMatching(phone, /^Push /, before);
+  before = (await sentTo(phone)).length;
+  await sendInbound(phone, "/status");
+  const told = await eventually(async () => {
+    const sent = (await sentTo(phone)).slice(before);
+    return sent.length >= 2 && sent.map((m) => m.body ?? "");
+  });
+  expect(told[0]).toBe(SHIP_LEFT);
+  expect(told.slice(1)).not.toContain(SHIP_LEFT);
+  expect((await vmRequests(phone)).some((r) => r.kind === "ship")).toBe(false);
 
   before = (await sentTo(phone)).length;
   await sendInbound(phone, "/ship");

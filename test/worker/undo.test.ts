@@ -6,9 +6,10 @@ import { beforeAll, expect, it } from "vitest";
 import { STAND_IN_PNG, type StandInRequest } from "../stand-ins/vm-stand-in-types";
 import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
+import { UNDO_LEFT } from "../../src/changes/changes-replies";
 
 // ALLOWED_SENDERS' numbers are all taken by other files: these are let in by the admin.
-const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944", "+15550000945", "+15550000946"];
+const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944", "+15550000945", "+15550000946", "+15550000947"];
 beforeAll(async () => {
   for (const phone of PHONES) {
     await sendInbound(TEST_ADMIN, `/allow ${phone}`);
@@ -135,7 +136,7 @@ it("/undo asks with buttons naming the run and its files; yes undoes on the VM, 
   expect(await ask(phone, "/redo")).toBe("Nothing to redo: no /undo to take back (a run that changed files since clears it).");
 });
 
-it("no declines; the question expires with the next message, so a later yes goes to the agent; nothing to undo is said", async () => {
+it("no declines; the question closes with the next message, which is told, so a later yes goes to the agent; nothing to undo is said", async () => {
   const phone = "+15550000943";
   expect(await ask(phone, "/undo")).toBe("Nothing to undo: no run of this conversation changed files that is not undone already.");
   await runWithChange(phone, "touch [[vm:change a.txt +1 -0 added]]", /^1 file changed/);
@@ -145,12 +146,41 @@ it("no declines; the question expires with the next message, so a later yes goes
   expect(await ask(phone, "no")).toBe("Not undone: the files stay as they are.");
 
   expect(await ask(phone, "/undo")).toMatch(/^Undo the run for/);
-  expect(await ask(phone, "/help")).toMatch(/^I answer these myself/);
-  const before = (await sentTo(phone)).length;
+  // The next message is not an answer: the user is told the question closed, then answered.
+  let before = (await sentTo(phone)).length;
+  await sendInbound(phone, "/help");
+  await nextMatching(phone, /^I answer these myself/, before);
+  const told = (await sentTo(phone)).slice(before).map((m) => m.body ?? "");
+  expect(told[0]).toBe(UNDO_LEFT);
+  expect(told[1]).toMatch(/^I answer these myself/);
+  before = (await sentTo(phone)).length;
   await sendInbound(phone, "yes");
   expect((await nextMatching(phone, /^echo: yes/, before)).body).toBe("echo: yes");
   expect((await vmRequests(phone)).filter((r) => r.kind === "undo")).toHaveLength(0);
   expect((await changesOf(phone))[0]).toMatchObject({ undone: 0 });
+});
+
+it("/undo's question closed by text for the agent is told before the agent's answer; /undo asked again is not told, only asked", async () => {
+  const phone = "+15550000947";
+  await runWithChange(phone, "make [[vm:change b.txt +1 -0 added]]", /^1 file changed/);
+  await runIdle(phone);
+
+  expect(await ask(phone, "/undo")).toMatch(/^Undo the run for/);
+  let before = (await sentTo(phone)).length;
+  await sendInbound(phone, "actually, also add a test");
+  await nextMatching(phone, /^echo: actually, also add a test/, before);
+  const told = (await sentTo(phone)).slice(before).map((m) => m.body ?? "");
+  expect(told.indexOf(UNDO_LEFT)).toBe(0);
+  expect(told.filter((t) => t === UNDO_LEFT)).toHaveLength(1);
+  await runIdle(phone);
+
+  expect(await ask(phone, "/undo")).toMatch(/^Undo the run for/);
+  before = (await sentTo(phone)).length;
+  await sendInbound(phone, "/undo");
+  await nextMatching(phone, /^Undo the run for/, before);
+  expect((await sentTo(phone)).slice(before).map((m) => m.body ?? "")).not.toContain(UNDO_LEFT);
+  expect(await ask(phone, "no")).toBe("Not undone: the files stay as they are.");
+  expect((await vmRequests(phone)).filter((r) => r.kind === "undo")).toHaveLength(0);
 });
 
 it("/undo and /redo are refused at once while a run is active, naming it", async () => {
