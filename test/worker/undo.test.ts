@@ -1,15 +1,16 @@
 // A run's change through the relay (issue 23): the line after its reply, the diff kept in R2,
-// /diff's picture, /undo's question (yes, no, expiry, a run in progress), /redo, and the note the
+// /diff's picture, /undo's question (yes, no, closed by another message or voided by a run, each
+// told; a run in progress), /redo, and the note the
 // agent's next turn carries. The VM stand-in attaches `change` on `[[vm:change PATH +A -D]]`.
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import { STAND_IN_PNG, type StandInRequest } from "../stand-ins/vm-stand-in-types";
-import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
+import { ask, bodies, eventually, makeTasksDue, query, releaseVm, sendInbound, sentTo, vmRequests } from "./helpers";
 import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
-import { UNDO_LEFT } from "../../src/changes/changes-replies";
+import { UNDO_LEFT, UNDO_VOIDED } from "../../src/changes/changes-replies";
 
 // ALLOWED_SENDERS' numbers are all taken by other files: these are let in by the admin.
-const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944", "+15550000945", "+15550000946", "+15550000947"];
+const PHONES = ["+15550000940", "+15550000941", "+15550000942", "+15550000943", "+15550000944", "+15550000945", "+15550000946", "+15550000947", "+15550000948"];
 beforeAll(async () => {
   for (const phone of PHONES) {
     await sendInbound(TEST_ADMIN, `/allow ${phone}`);
@@ -181,6 +182,27 @@ it("/undo's question closed by text for the agent is told before the agent's ans
   expect((await sentTo(phone)).slice(before).map((m) => m.body ?? "")).not.toContain(UNDO_LEFT);
   expect(await ask(phone, "no")).toBe("Not undone: the files stay as they are.");
   expect((await vmRequests(phone)).filter((r) => r.kind === "undo")).toHaveLength(0);
+});
+
+it("/undo's question voided by a scheduled run since: a later yes is told so, goes to the agent, and undoes nothing", async () => {
+  const phone = "+15550000948";
+  await runWithChange(phone, "write [[vm:change c.txt +1 -0 added]]", /^1 file changed/);
+  await runIdle(phone);
+  expect(await ask(phone, "/schedule every 1h say hi")).toMatch(/^Task #1 scheduled/);
+
+  expect(await ask(phone, "/undo")).toMatch(/^Undo the run for/);
+  let before = (await sentTo(phone)).length;
+  await makeTasksDue(phone);
+  await nextMatching(phone, /echo: say hi/, before);
+  await runIdle(phone);
+
+  before = (await sentTo(phone)).length;
+  await sendInbound(phone, "yes");
+  await nextMatching(phone, /^echo: yes/, before);
+  const told = (await sentTo(phone)).slice(before).map((m) => m.body ?? "");
+  expect(told[0]).toBe(UNDO_VOIDED);
+  expect((await vmRequests(phone)).filter((r) => r.kind === "undo")).toHaveLength(0);
+  expect((await changesOf(phone))[0]).toMatchObject({ undone: 0 });
 });
 
 it("/undo and /redo are refused at once while a run is active, naming it", async () => {
