@@ -1,7 +1,7 @@
 // A run's change through the relay (issue 23): the line after its reply, the diff kept in R2,
 // /diff's picture, /undo's question (yes, no, closed by another message or voided by a run, each
-// told; a run in progress), /redo, and the note the
-// agent's next turn carries. The VM stand-in attaches `change` on `[[vm:change PATH +A -D]]`.
+// told; a run in progress), /redo, and the note the agent's next turn carries. The VM stand-in
+// attaches `change` on `[[vm:change PATH +A -D]]`.
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import { STAND_IN_PNG, type StandInRequest } from "../stand-ins/vm-stand-in-types";
