@@ -197,7 +197,7 @@ export function closeUnanswered(d: InboxDeps & StoreDeps, message: InboundMessag
   d.questions.closeIds(closing.map((q) => q.id), now);
   for (const q of closing) {
     const notice = leftUnansweredNotice(q.kind, context.command, !context.stillOpen(q));
-    if (notice) d.outboxRepo.add({ dedupeKey: outboxKeys.questionLeft(q.id), body: notice, to: message.source, now });
+    if (notice) d.outboxRepo.add({ dedupeKey: outboxKeys.questionLeft(q), body: notice, to: message.source, now });
     if (q.kind === "undo") d.changes.close(now);
     if (q.kind === "ship") d.pullRequests.closeQuestion();
     if (q.kind === "review_file") {

@@ -8,8 +8,8 @@ export const outboxKeys = {
   runWaits: (messageId: string) => `run-waits:${messageId}`,
   /** The one "got it, queued" acknowledgement of messages that arrived during run `runId`. */
   ack: (runId: string) => `ack:${runId}`,
-  /** "Not undone" or "Not shipped" when question `questionId` closed with a message that did not answer it: once per question. */
-  questionLeft: (questionId: number) => `question-left:${questionId}`,
+  /** "Not undone" or "Not shipped" when a question closed with a message that did not answer it: once per question (its id with its time, as pruned rows' ids come back). */
+  questionLeft: (q: { id: number; askedAt: number }) => `question-left:${q.id}:${q.askedAt}`,
   /** Part `part` of the relay's own answer to the command in inbound message `messageId`. */
   command: (messageId: string, part = 0) => (part === 0 ? `command:${messageId}` : `command:${messageId}:${part}`),
   /** The copy of a message (sent as `sentRef`) its channel refused for its closed reply window or a passing fault, sent again. */
