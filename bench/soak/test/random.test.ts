@@ -1,6 +1,6 @@
-// The bench's seeded random source (pure-rand): replayable, in range, and forks that do not disturb each other.
+// The seeded random source: replayable, in range, and forks that do not disturb each other.
 import { expect, it } from "vitest";
-import { seededRandom } from "../lib/seeded-random";
+import { seededRandom } from "../random";
 
 it("replays from its seed", () => {
   const a = seededRandom(7);
