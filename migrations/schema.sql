@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-35 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-36 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -59,7 +59,7 @@ CREATE TABLE "outbox" (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   held INTEGER NOT NULL DEFAULT 0
-, conversation_id INTEGER, buttons TEXT, media TEXT, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, sent_ref TEXT);
+, conversation_id INTEGER, buttons TEXT, media TEXT, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, sent_ref TEXT, send_started_at INTEGER);
 CREATE INDEX outbox_due ON outbox (id) WHERE status IN ('pending', 'sending') AND held = 0;
 CREATE INDEX outbox_held ON outbox (id) WHERE held = 1;
 CREATE TABLE conversations (

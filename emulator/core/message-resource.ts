@@ -37,6 +37,8 @@ export type OutboundMessage = {
   errorMessage: string | null;
   createdAt: number;
   updatedAt: number;
+  /** When it left Twilio's queue (`date_sent`); unset while accepted or queued. */
+  sentAt?: number;
 };
 
 /** Twilio's dates are RFC 2822 in UTC: `Thu, 30 Jul 2015 20:12:31 +0000`. */
@@ -50,6 +52,12 @@ export function countSegments(to: string, body: string): number {
   return Math.ceil(body.length / 153);
 }
 
+/** Twilio's `date_sent`: null until the message leaves the queue. */
+export function dateSentOf(message: OutboundMessage): number | null {
+  if (message.status === "accepted" || message.status === "queued") return null;
+  return message.sentAt ?? message.updatedAt;
+}
+
 export function toMessageResource(message: OutboundMessage) {
   const uri = `/2010-04-01/Accounts/${message.accountSid}/Messages/${message.sid}`;
   return {
@@ -57,7 +65,7 @@ export function toMessageResource(message: OutboundMessage) {
     api_version: "2010-04-01",
     body: message.body,
     date_created: rfc2822(message.createdAt),
-    date_sent: message.status === "accepted" || message.status === "queued" ? null : rfc2822(message.updatedAt),
+    date_sent: dateSentOf(message) === null ? null : rfc2822(dateSentOf(message)!),
     date_updated: rfc2822(message.updatedAt),
     direction: "outbound-api",
     error_code: message.errorCode,

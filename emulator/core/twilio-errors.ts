@@ -58,6 +58,8 @@ export const TwilioErrors = {
   },
   contentVariableTooLong: { status: 400, code: 21658, message: "Parameter exceeded character limit" },
   invalidContentSid: { status: 400, code: 21655, message: "The ContentSid is Invalid" },
+  /** A list's filter or page Twilio cannot read (a DateSent that is no GMT date, a PageSize over 1000). */
+  invalidListQuery: (name: string) => ({ status: 400, code: 20001, message: `Invalid value for ${name}` }),
   invalidMediaUrl: { status: 400, code: 21620, message: "Invalid media URL(s)" },
   tooManyMedia: { status: 400, code: 21623, message: "Number of media files exceeds allowed limit" },
   /** The Content API answers a bad create body with Twilio's generic 20001 and a message naming the field. */

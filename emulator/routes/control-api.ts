@@ -14,6 +14,7 @@ const FaultStatusSchema = z.union([z.literal(429), z.literal(500), z.literal(503
 const FaultSchema = z.union([
   z.object({ to: PhoneSchema.optional(), status: FaultStatusSchema, count: z.number().int().min(1) }),
   z.object({ to: PhoneSchema.optional(), code: z.literal(63016), count: z.number().int().min(1) }),
+  z.object({ to: PhoneSchema.optional(), afterAccept: z.enum(["drop", "hang"]), count: z.number().int().min(1) }),
   z.object({
     outage: z.object({ to: PhoneSchema.optional(), status: FaultStatusSchema, forMs: z.number().int().min(1).max(3_600_000) }),
   }),
@@ -61,7 +62,8 @@ export function controlApi(ctx: EmulatorContext): Hono {
       const { to, status, forMs } = fault.outage;
       store.addOutage({ to, status, startedAt: now, endsAt: now + forMs });
     } else {
-      store.addFault({ to: fault.to, remaining: fault.count, ...("code" in fault ? { code: fault.code } : { status: fault.status }) });
+      const answer = "code" in fault ? { code: fault.code } : "afterAccept" in fault ? { afterAccept: fault.afterAccept } : { status: fault.status };
+      store.addFault({ to: fault.to, remaining: fault.count, ...answer });
     }
     return c.json({ faults: store.pendingFaults(), outages: store.pendingOutages(now) });
   });

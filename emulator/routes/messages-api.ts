@@ -1,5 +1,8 @@
-// Twilio's Programmable Messaging REST API as the relay uses it: create a Message (text, template, media), and fetch one.
-import { Hono } from "hono";
+// Twilio's Programmable Messaging REST API as the relay uses it: create a Message (text, template,
+// media), fetch one, and list them (filters, newest first, pages: core/message-list.ts).
+import type { IncomingMessage } from "node:http";
+import { type Context, Hono } from "hono";
+import { listMessages, ListQuerySchema } from "../core/message-list";
 import { renderContent, type RenderedContent } from "../core/content-render";
 import { parseMessageRequest, type MessageRequest } from "../core/message-request";
 import { toMessageResource, type OutboundMessage } from "../core/message-resource";
@@ -26,7 +29,7 @@ export function messagesApi(ctx: EmulatorContext): Hono {
     }
     const fault = store.takeFault(to);
     if (fault && "code" in fault) return twilioError(c, OUTSIDE_WINDOW_AT_CREATE);
-    if (fault) {
+    if (fault && !("afterAccept" in fault)) {
       if (fault.status === 429) c.header("Retry-After", "1");
       return twilioError(c, injectedError(fault.status));
     }
@@ -40,7 +43,15 @@ export function messagesApi(ctx: EmulatorContext): Hono {
     ctx.typing.hide(phoneOf(message.to));
     store.addOutbound(message);
     ctx.deliveries.start(message);
+    // Taken and stored, and its answer lost on the way: the caller cannot tell it went.
+    if (fault) return loseAnswer(c, fault.afterAccept, ctx.shutdown);
     return c.json(toMessageResource(message), 201);
+  });
+
+  api.get("/2010-04-01/Accounts/:accountSid/Messages.json", (c) => {
+    const query = ListQuerySchema.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
+    if (!query.success) return twilioError(c, TwilioErrors.invalidListQuery(query.error.issues[0]?.path.join(".") ?? "query"));
+    return c.json(listMessages(store.outbound(), query.data, c.req.path), 200);
   });
 
   api.get("/2010-04-01/Accounts/:accountSid/Messages/:file", (c) => {
@@ -50,6 +61,22 @@ export function messagesApi(ctx: EmulatorContext): Hono {
   });
 
   return api;
+}
+
+/**
+ * The answer to a create that was taken, never delivered: `drop` closes the connection at once;
+ * `hang` keeps it open until the caller gives up or goes away (or the emulator closes).
+ */
+async function loseAnswer(c: Context, how: "drop" | "hang", shutdown: AbortSignal): Promise<Response> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (how === "hang" && incoming && !incoming.socket.destroyed) {
+    await new Promise<void>((resolve) => {
+      incoming.socket.once("close", () => resolve());
+      shutdown.addEventListener("abort", () => resolve(), { once: true });
+    });
+  }
+  incoming?.socket.destroy();
+  return c.body(null, 201);
 }
 
 type SentContent = RenderedContent & { sentAsTemplate: boolean };

@@ -43,8 +43,12 @@ export type IncomingMessage = {
 };
 
 export type FaultStatus = 429 | 500 | 503;
-/** What a counted fault answers: a transport failure (`status`), or 63016 in the create's answer (`code`). */
-export type FaultAnswer = { status: FaultStatus } | { code: 63016 };
+/**
+ * What a counted fault answers: a transport failure (`status`), 63016 in the create's answer
+ * (`code`), or a create taken and stored whose answer never arrives (`afterAccept`): `drop` closes
+ * the connection at once, `hang` holds it open until the caller gives up or goes away.
+ */
+export type FaultAnswer = { status: FaultStatus } | { code: 63016 } | { afterAccept: "drop" | "hang" };
 export type Fault = FaultAnswer & { to: string | undefined; remaining: number };
 export type TypingRequest = { messageId: string; channel: string; at: number };
 
@@ -91,6 +95,8 @@ export function createStore() {
       const message = outbound.find((m) => m.sid === sid);
       if (!message) return;
       Object.assign(message, change);
+      // Twilio's date_sent: when it left the queue, kept as later statuses come.
+      if (message.sentAt === undefined && change.status !== "accepted" && change.status !== "queued") message.sentAt = change.updatedAt;
       publish(phoneOf(message.to), { type: "status", sid, status: change.status, errorCode: change.errorCode });
     },
 
@@ -159,7 +165,8 @@ export function createStore() {
       if (!fault) return undefined;
       fault.remaining -= 1;
       faults = faults.filter((f) => f.remaining > 0);
-      return "code" in fault ? { code: fault.code } : { status: fault.status };
+      if ("code" in fault) return { code: fault.code };
+      return "afterAccept" in fault ? { afterAccept: fault.afterAccept } : { status: fault.status };
     },
 
     pendingFaults(): Fault[] {

@@ -145,9 +145,18 @@ export type ChannelFormat = {
 
 /**
  * A refused or failed send, as every channel's client reports it: `retryAfterMs` when the channel
- * said how long to wait; `chatGone` when nothing more can reach this chat (blocked, unsubscribed).
+ * said how long to wait; `chatGone` when nothing more can reach this chat (blocked, unsubscribed);
+ * `maybeTaken` when no answer came (the connection dropped, the deadline passed), so the channel
+ * may hold the message all the same: the outbox looks before it sends it again.
  */
-export type ChannelFailure = { errorCode: string; retryable: boolean; retryAfterMs?: number; chatGone: boolean; detail?: string };
+export type ChannelFailure = { errorCode: string; retryable: boolean; retryAfterMs?: number; chatGone: boolean; detail?: string; maybeTaken?: boolean };
+
+/**
+ * What a channel's own record says of a send that may have been taken: the ids (`refs`) of the
+ * messages it holds that match it, oldest first (none: it was not taken), or that it could not be
+ * asked (`errorCode`; the outbox asks again later rather than send blindly).
+ */
+export type SentLookup = { ok: true; refs: string[] } | { ok: false; errorCode: string };
 
 /**
  * What the outbox knows of a failed message beyond the failure: whether the channel's reply window
@@ -193,6 +202,12 @@ export type SendOutcome = { ok: true; ref: string | null } | ({ ok: false } & Ch
  */
 export type ChannelClient = {
   send(message: Outbound): Promise<SendOutcome>;
+  /**
+   * A channel that lists what it was sent (Twilio's Messages list): the messages to `message.to`
+   * created since `since` that match `message`. Unset: the channel keeps no record the relay can
+   * read (Telegram's Bot API), and a send in flight cannot be checked.
+   */
+  findSent?(message: Outbound, since: number): Promise<SentLookup>;
   /**
    * A channel with a reply window: its approved template that tells the user a result is waiting,
    * filled with `what`; unset or null (none configured): what is held waits silently.

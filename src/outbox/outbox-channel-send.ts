@@ -8,6 +8,7 @@ import { type ChannelClients, defaultChatOf } from "../channels/clients";
 import { chatPaceAt, isReplyWindowOpen } from "../channels/send-timing";
 import { deliveryFailedNotice } from "../messages/notices";
 import { outboxKeys } from "./outbox-keys";
+import { outboxRetryAt } from "./outbox-retry";
 import { RESULT_WAITING } from "../media/media-replies";
 import type { Log } from "../shared/log";
 import type { MessagesRepo } from "../messages/messages-repo";
@@ -36,6 +37,19 @@ export type ChannelSendDeps = {
 
 /** `next`: the head moved on (sent, failed, held); `wait`: the head waits for its time (set on the row). */
 export type SendStep = "next" | "wait";
+
+/**
+ * How far before a send's recorded start the channel's record is read: Twilio dates a message by
+ * its own clock, which may run behind ours by this much. Messages it holds that another row sent
+ * are never taken for this one (their sids are known).
+ */
+export const LOOKUP_CLOCK_SKEW_MS = 60_000;
+/**
+ * A send in flight whose lookup keeps failing is looked up again with the send's backoff for this
+ * long after it started; then it is sent again unchecked (at least once: a reply may come twice
+ * rather than never), and the log says so (`outbox_resent_unverified`).
+ */
+export const LOOKUP_GIVE_UP_MS = 15 * 60_000;
 
 export function createChannelSender(d: ChannelSendDeps) {
   /** When each chat was last written to by this instance: its pace (a new instance starts afresh). */
@@ -96,6 +110,11 @@ export function createChannelSender(d: ChannelSendDeps) {
 
   /** Sends the head (due at `at`); `present` dates what follows the call. */
   async function send(head: Head, at: number, present: () => number): Promise<SendStep> {
+    if (head.inFlightSince !== null) {
+      const settled = await settleInFlight({ ...head, inFlightSince: head.inFlightSince }, at, present);
+      if (settled !== "send") return settled;
+      at = present();
+    }
     const channel = head.to.channel;
     // Outside the channel's window only a template goes: the rest waits for the user to write.
     if (!head.contentSid && !windowOpen(channel, at)) return hold(head, at);
@@ -116,28 +135,90 @@ export function createChannelSender(d: ChannelSendDeps) {
     }
     const outbound = await outboundOf(head, to);
     if (!outbound) return fail(head, "file_expired", at, false);
-    // Nothing is written before the call: should the instance die before the row says how it
-    // went, the next one sends it again. That is the one way to a duplicate (a channel's API
-    // without an idempotency key), and only if the channel had taken it.
+    // The one write before the call (a row already in flight keeps its first start): should the
+    // instance die, or the answer be lost, before the row says how it went, the next attempt finds
+    // the row in flight and looks in the channel's record before sending it again.
+    if (head.inFlightSince === null) d.repo.markInFlight(head.id, at);
     let result = await client.send(outbound);
     // The message an update rewrites is gone (the user deleted it): the update goes as a new one.
     if (!result.ok && outbound.kind === "edit" && !result.retryable && !result.chatGone) result = await client.send({ kind: "text", to, part: head.body });
     const after = present();
     lastSentAt.set(key, after);
-    if (result.ok) {
-      d.repo.markSent(head.id, result.ref, after);
-      d.sent(result.ref, after);
-      return "next";
-    }
+    if (result.ok) return sent(head, result.ref, after);
     return failed(head, to, result, after);
   }
+
+  function sent(head: Head, ref: string | null, at: number): SendStep {
+    d.repo.markSent(head.id, ref, at);
+    d.sent(ref, at);
+    return "next";
+  }
+
+  /**
+   * A head found in flight: an earlier attempt may have reached the channel. Looked up in the
+   * channel's own record (sent: settled as sent, with its id); `send` when it is not there, or when
+   * the channel keeps no record (Telegram: a reply goes again, a passing notice is given up).
+   */
+  async function settleInFlight(head: Head & { inFlightSince: number }, at: number, present: () => number): Promise<SendStep | "send"> {
+    const client = d.clients[head.to.channel];
+    const chat = head.to.chat ?? defaultChatOf(d.user, head.to.channel);
+    // Nothing to look with: the ordinary path fails it for what is missing.
+    if (!client || chat === null) return "send";
+    const to: ChatAddress = { channel: head.to.channel, chat };
+    if (!client.findSent) {
+      if (outboxKeys.isPassingNotice(head.dedupeKey)) {
+        // At most once: a notice that may have gone is stale by now; twice would be noise.
+        d.log("outbox_in_flight_given_up", { outboxId: head.id, channel: to.channel });
+        return sent(head, null, at);
+      }
+      d.log("outbox_resent_unverified", { outboxId: head.id, channel: to.channel, reason: "no_record" });
+      return "send";
+    }
+    const outbound = await outboundOf(head, to);
+    if (!outbound) return "send";
+    const found = await client.findSent(outbound, head.inFlightSince - LOOKUP_CLOCK_SKEW_MS);
+    const after = present();
+    if (!found.ok) {
+      if (after - head.inFlightSince >= LOOKUP_GIVE_UP_MS) {
+        d.log("outbox_resent_unverified", { outboxId: head.id, channel: to.channel, reason: "lookup_failed", errorCode: found.errorCode });
+        return "send";
+      }
+      // Fail closed: not sent blindly while the record may still say it went.
+      const retryAt = lookupRetryAt(head, found.errorCode, after);
+      d.repo.markRetry(head.id, retryAt, `lookup_${found.errorCode}`, after, true);
+      d.log("outbox_lookup_failed", { outboxId: head.id, channel: to.channel, errorCode: found.errorCode, retryAt });
+      return "wait";
+    }
+    // A message another row sent with the same text is that row's, never this one's.
+    const ref = found.refs.find((r) => d.repo.keyOfSent(to.channel, r) === null);
+    if (ref === undefined) {
+      d.log("outbox_in_flight_not_taken", { outboxId: head.id, channel: to.channel });
+      return "send";
+    }
+    d.log("outbox_in_flight_found", { outboxId: head.id, channel: to.channel, ref });
+    return sent(head, ref, after);
+  }
+
+  /**
+   * When a failed lookup (or a send with no answer the channel's policy would not retry) is tried
+   * again: as a transient send failure would be (seconds while the chat's window is open).
+   */
+  const lookupRetryAt = (head: Head, errorCode: string, at: number): number => {
+    const decision = CHANNELS[head.to.channel].decideOnFailure({ errorCode, retryable: true, chatGone: false }, head.attempts + 1, at, d.random, failureContext(head, at));
+    return decision.action === "retry" ? decision.at : outboxRetryAt(head.attempts + 1, at, undefined, { random: d.random });
+  };
 
   function failed(head: Head, to: ChatAddress, failure: ChannelFailure, at: number): SendStep {
     const spec = CHANNELS[to.channel];
     const decision = spec.decideOnFailure(failure, head.attempts + 1, at, d.random, failureContext(head, at));
+    // No answer, and the channel would have it held or given up: it stays in flight and is looked up first.
+    if (failure.maybeTaken && decision.action !== "retry") {
+      d.repo.markRetry(head.id, lookupRetryAt(head, failure.errorCode, at), failure.errorCode, at, true);
+      return "wait";
+    }
     switch (decision.action) {
       case "retry":
-        d.repo.markRetry(head.id, decision.at, failure.errorCode, at);
+        d.repo.markRetry(head.id, decision.at, failure.errorCode, at, failure.maybeTaken === true);
         d.log("outbox_retry", { outboxId: head.id, channel: to.channel, errorCode: failure.errorCode, attempt: head.attempts + 1, retryAt: decision.at });
         return "wait";
       case "stop_chat": {

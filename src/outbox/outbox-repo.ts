@@ -26,6 +26,7 @@ type OutboxRow = {
   channel: string;
   chat: string | null;
   sent_ref: string | null;
+  send_started_at: number | null;
 };
 
 /**
@@ -72,6 +73,11 @@ type OutboxItem = {
   to: OutboxTarget;
   /** The channel's id of the sent message (WhatsApp's SID, Telegram's message_id): what an edit or a delivery report finds it by. */
   sentRef: string | null;
+  /**
+   * When the first send not yet settled began (status `sending`): the channel may hold it, so the
+   * next attempt looks there first. Null: no send of it is in flight.
+   */
+  inFlightSince: number | null;
 };
 
 function toItem(row: OutboxRow): OutboxItem {
@@ -90,6 +96,7 @@ function toItem(row: OutboxRow): OutboxItem {
     createdAt: row.created_at,
     to: { channel: ChannelSchema.parse(row.channel), chat: row.chat },
     sentRef: row.sent_ref,
+    inFlightSince: row.status === "sending" ? (row.send_started_at ?? row.next_attempt_at) : null,
   };
 }
 
@@ -174,7 +181,7 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     /** Keeps a free-form message until the user writes again (outside WhatsApp's 24-hour window). */
     hold(id: number, now: number): void {
       anyHeld.changed();
-      sql`UPDATE outbox SET held = 1, status = 'pending', updated_at = ${now} WHERE id = ${id}`;
+      sql`UPDATE outbox SET held = 1, status = 'pending', send_started_at = NULL, updated_at = ${now} WHERE id = ${id}`;
     },
     anyHeld: (): boolean => anyHeld(),
     releaseHeld(now: number): number {
@@ -190,11 +197,18 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     countHeld(): number {
       return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE held = 1`[0]?.n ?? 0;
     },
-    // Each send's outcome is one write that also counts the attempt (no write before the call:
-    // the object sends one message at a time, so nothing else can take the head meanwhile).
+    /**
+     * A send is about to leave: the one write before the call, so an instance that dies before the
+     * channel's answer is stored leaves a row that says the channel may hold it. A row already in
+     * flight keeps its first start (its lookup covers every unsettled attempt) and is not written.
+     */
+    markInFlight(id: number, now: number): void {
+      sql`UPDATE outbox SET status = 'sending', send_started_at = ${now}, updated_at = ${now} WHERE id = ${id}`;
+    },
+    // Each send's outcome is one write that also counts the attempt and settles the flight.
     /** Sent: `ref` is the channel's id of it, what an edit or a delivery report finds it by (null: none given). */
     markSent(id: number, ref: string | null, now: number): void {
-      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = ${ref}, error_code = NULL, updated_at = ${now} WHERE id = ${id}`;
+      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = ${ref}, error_code = NULL, send_started_at = NULL, updated_at = ${now} WHERE id = ${id}`;
     },
     /** The channel's id of the message sent under `dedupeKey` (the first progress update, to edit it). */
     sentRefOf(dedupeKey: string): string | null {
@@ -218,12 +232,21 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
       return sql`UPDATE outbox SET status = 'failed', error_code = ${errorCode}, updated_at = ${now}
         WHERE status IN ('pending', 'sending') AND channel = ${to.channel} AND chat IS ${to.chat} RETURNING id`.length;
     },
-    markRetry(id: number, at: number, errorCode: string, now: number): void {
-      sql`UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now}
+    /**
+     * Tried again at `at`. `inFlight`: the channel may have taken it (no answer came, or the lookup
+     * could not tell), so the row stays in flight and the next attempt looks first; otherwise the
+     * channel refused it and it is plainly pending.
+     */
+    markRetry(id: number, at: number, errorCode: string, now: number, inFlight = false): void {
+      if (inFlight) {
+        sql`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
+        return;
+      }
+      sql`UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, send_started_at = NULL, updated_at = ${now}
         WHERE id = ${id}`;
     },
     markFailed(id: number, errorCode: string, now: number, counted = true): void {
-      sql`UPDATE outbox SET status = 'failed', attempts = attempts + ${counted ? 1 : 0}, error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
+      sql`UPDATE outbox SET status = 'failed', attempts = attempts + ${counted ? 1 : 0}, error_code = ${errorCode}, send_started_at = NULL, updated_at = ${now} WHERE id = ${id}`;
     },
     /** Applies a channel's delivery report on the message it sent as `ref`; returns the updated item, or null for an unknown one. */
     applyStatus(ref: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {

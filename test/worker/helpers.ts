@@ -77,7 +77,8 @@ export async function scriptVmRun(script: VmScript): Promise<void> {
   if (!res.ok) throw new Error(`script: ${res.status}`);
 }
 
-export async function twilioFaults(fault: { to?: string; status: number; count: number }): Promise<void> {
+/** The next `count` creates fail with `status`, or are taken and their answer lost (`afterAccept`: the connection dropped, or held open). */
+export async function twilioFaults(fault: { to?: string; count: number } & ({ status: number } | { afterAccept: "drop" | "hang" })): Promise<void> {
   const res = await fetch(`${env.TWILIO_API_BASE}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
   if (!res.ok) throw new Error(`faults: ${res.status}`);
 }

@@ -27,7 +27,8 @@ export function createTelegramClient(conn: TelegramConnection, fetchFn: typeof f
       });
     } catch (error) {
       const timedOut = error instanceof Error && error.name === "TimeoutError";
-      return { ok: false, errorCode: timedOut ? "timeout" : "network", retryable: true, chatGone: false, detail: error instanceof Error ? error.message : String(error) };
+      // No answer: the Bot API may have taken the message all the same.
+      return { ok: false, errorCode: timedOut ? "timeout" : "network", retryable: true, chatGone: false, maybeTaken: true, detail: error instanceof Error ? error.message : String(error) };
     }
   };
   const call = (method: string, params: Record<string, unknown>) => request(method, JSON.stringify(params), { "content-type": "application/json" }, CALL_TIMEOUT_MS);

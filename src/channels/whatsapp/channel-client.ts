@@ -2,13 +2,15 @@
 // quick-reply content (twilio-content.ts), or as text where it is not there or Twilio refuses it;
 // a template by its content SID; a file by our signed link; and delivery reported to the Worker's
 // status route when the outbox asks.
-import type { Button, ChannelClient, ChannelFailure, Outbound, SendOutcome } from "../channel";
+import type { ChannelClient, ChannelFailure, Outbound, SendOutcome, SentLookup } from "../channel";
 import type { Clock } from "../../shared/clock";
 import type { Log } from "../../shared/log";
 import type { TwilioClient } from "./twilio-client";
 import type { QuickReplyContent } from "./twilio-content";
 import type { SendFailure } from "./send-policy";
 import { waitingTemplateVariables, WINDOW_CLOSED_ERROR } from "./window";
+import { matchingSends } from "./sent-match";
+import { withTypedAnswers } from "./typed-answers";
 
 export type WhatsAppClientDeps = {
   twilio: TwilioClient;
@@ -24,20 +26,12 @@ export type WhatsAppClientDeps = {
 
 type Sent = { ok: true; sid: string } | ({ ok: false } & SendFailure);
 
-/** Twilio's refusals as every channel reports them: no chat is ever gone (its dead-channel codes fail quietly). */
-/**
- * The text of a message whose buttons cannot be shown (Twilio's Content API not set up, or it
- * refused ours): it names what to type instead, for each button that has a typed equivalent the
- * text does not name already ("Fix it" under a CI failure: `Reply “fix it” to start it.`).
- */
-export function withTypedAnswers(body: string, buttons: readonly Button[] | undefined): string {
-  const words = (buttons ?? []).flatMap((b) => (b.typed && !body.toLowerCase().includes(`“${b.typed.toLowerCase()}”`) ? [`“${b.typed}”`] : []));
-  return words.length === 0 ? body : `${body}\n\nReply ${words.join(" or ")} to ${words.length === 1 ? "do what its button does" : "do what their buttons do"}.`;
-}
+export { withTypedAnswers } from "./typed-answers";
 
+/** Twilio's refusals as every channel reports them: no chat is ever gone (its dead-channel codes fail quietly). */
 function outcomeOf(sent: Sent): SendOutcome {
   if (sent.ok) return { ok: true, ref: sent.sid };
-  const failure: ChannelFailure = { errorCode: sent.errorCode, retryable: sent.retryable, chatGone: false };
+  const failure: ChannelFailure = { errorCode: sent.errorCode, retryable: sent.retryable, chatGone: false, ...(sent.maybeTaken ? { maybeTaken: true } : {}) };
   return { ok: false, ...failure, ...(sent.retryAfterMs === undefined ? {} : { retryAfterMs: sent.retryAfterMs }) };
 }
 
@@ -64,6 +58,12 @@ export function whatsappChannelClient(d: WhatsAppClientDeps): ChannelClient {
 
   return {
     resultWaiting: d.templateSid ? (what) => ({ id: d.templateSid!, variables: waitingTemplateVariables(what) }) : null,
+
+    /** Twilio's Messages list to the chat since `since`, matched on what the user would see (sent-match.ts). */
+    async findSent(m: Outbound, since: number): Promise<SentLookup> {
+      const listed = await d.twilio.listSentTo(m.to.chat, since);
+      return listed.ok ? { ok: true, refs: matchingSends(m, listed.messages) } : listed;
+    },
 
     async send(m: Outbound): Promise<SendOutcome> {
       switch (m.kind) {

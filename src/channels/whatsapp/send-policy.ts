@@ -10,7 +10,8 @@ import { WINDOW_CLOSED_ERROR } from "./window";
  */
 export const OPEN_WINDOW_MAX_RETRY_GAP_MS = 10_000;
 
-export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number };
+/** `maybeTaken`: no answer came, so Twilio may hold the message all the same (see ChannelFailure). */
+export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number; maybeTaken?: boolean };
 
 export type SendFailureDecision = { action: "retry"; at: number } | { action: "hold" } | { action: "fail"; tellUser: boolean };
 
