@@ -95,9 +95,16 @@ export type SoakFiguresInput = {
   unplannedExits: number;
   /** The slowest replies, slowest first, with what held each (latency-bounds.ts). */
   bounds: readonly LatencyBound[];
+  /** The relay's log events counted (`event` or `event:detail`); unset: none read. */
+  relayEvents?: Record<string, number>;
 };
 
-export function soakFigures({ ledger, faults, deliveries, unplannedExits, bounds }: SoakFiguresInput): Figure[] {
+/** How many of the relay's log events are `event` (with any detail). */
+export function eventCount(events: Record<string, number>, event: string): number {
+  return Object.entries(events).reduce((n, [key, count]) => (key === event || key.startsWith(`${event}:`) ? n + count : n), 0);
+}
+
+export function soakFigures({ ledger, faults, deliveries, unplannedExits, bounds, relayEvents = {} }: SoakFiguresInput): Figure[] {
   const latency = summarize(ledger.latenciesMs);
   const seconds = (ms: number) => (Number.isNaN(ms) ? Number.NaN : Math.round(ms / 100) / 10);
   const atP99 = bounds.find((b) => b.latencyS === seconds(latency.p99)) ?? bounds[0];
@@ -105,6 +112,10 @@ export function soakFigures({ ledger, faults, deliveries, unplannedExits, bounds
     info(SECTION, "messages accepted", ledger.accepted, "", `webhook answered 200; ${ledger.refused} never were after ${deliveries.posts} posts (${deliveries.non200} not 200, retried)`),
     judged(SECTION, "lost", ledger.lost, "", exactly(0), "accepted, never answered, user never told"),
     judged(SECTION, "doubled", ledger.doubled, "", exactly(0), "answered more than once"),
+    // The send window (docs/relay.md, "Once, on every door"): sends whose answer was lost, found in
+    // Twilio's list instead of sent twice, and the ones sent again unchecked, each a possible double.
+    info(SECTION, "sends found in flight", eventCount(relayEvents, "outbox_in_flight_found"), "", "taken by Twilio, answer lost: found in its list, not sent again"),
+    info(SECTION, "sends resent unchecked", eventCount(relayEvents, "outbox_resent_unverified"), "", "the window left: no record to look in, or its list unreadable 15 min"),
     info(SECTION, "told", ledger.told, "", "no answer, but a later notice quotes it (its token or first words)"),
     info(SECTION, "answered exactly once", ledger.answered, ""),
     info(SECTION, "reply latency p50", seconds(latency.p50), "s", "webhook accepted → reply created at the emulator"),

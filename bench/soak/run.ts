@@ -54,6 +54,7 @@ const figures = soakFigures({
   deliveries: result.deliveries,
   unplannedExits: result.unplannedExits.length,
   bounds: result.latencyBounds,
+  relayEvents: result.relayEvents,
 });
 console.log(`\nsoak ${startedAt.toISOString()}: ${args.minutes} min of faults, seed ${args.seed}, ${args.senders} senders, drained in ${result.drainS} s`);
 console.log(`parameters:\n${describeParameters(result.parameters).map((line) => `  ${line}`).join("\n")}\n`);

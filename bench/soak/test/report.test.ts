@@ -94,6 +94,13 @@ it("judges the reply p99 against 30 s, and says nothing of what bounds it withou
   expect(none.find((f) => f.name === "p99 bounded by")).toBeUndefined();
 });
 
+it("counts the sends found in flight and the ones resent unchecked, whatever their detail", () => {
+  const relayEvents = { "outbox_in_flight_found": 2, "outbox_resent_unverified:no_record": 1, "outbox_resent_unverified:20500": 1, "outbox_retry:network": 3 };
+  const figures = soakFigures({ ledger, faults, deliveries: { posts: 0, non200: 0, duplicates: 0 }, unplannedExits: 0, bounds, relayEvents });
+  expect(figures.find((f) => f.name === "sends found in flight")).toMatchObject({ value: 2 });
+  expect(figures.find((f) => f.name === "sends resent unchecked")).toMatchObject({ value: 2 });
+});
+
 it("fails a run in which a child died by itself", () => {
   const figures = soakFigures({ ledger, faults, deliveries: { posts: 0, non200: 0, duplicates: 0 }, unplannedExits: 1, bounds });
   expect(figures.find((f) => f.name === "unplanned exits")).toMatchObject({ value: 1, pass: false });

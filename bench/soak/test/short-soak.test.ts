@@ -44,7 +44,7 @@ it(
   async () => {
     mkdirSync(logDir, { recursive: true });
     const result = await runSoak({ minutes: DEFAULT_MINUTES, seed: SEED, senders: 6, label: "short-soak", logDir, teardowns, log });
-    const figures = soakFigures({ ledger: result.ledger, faults: result.faults, deliveries: result.deliveries, unplannedExits: result.unplannedExits.length, bounds: result.latencyBounds });
+    const figures = soakFigures({ ledger: result.ledger, faults: result.faults, deliveries: result.deliveries, unplannedExits: result.unplannedExits.length, bounds: result.latencyBounds, relayEvents: result.relayEvents });
     console.log(renderTable(figures));
     writeFileSync(join(logDir, "short-soak.json"), `${JSON.stringify({ figures, ...result }, null, 2)}\n`);
 
