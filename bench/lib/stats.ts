@@ -1,4 +1,5 @@
 // Order statistics for benchmark samples: percentiles (nearest rank) and medians across rounds.
+import { seededRandom } from "./seeded-random";
 
 /**
  * The p-th percentile by nearest rank: the smallest sample with at least p% of samples at or
@@ -32,18 +33,6 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
-/** A small seeded generator (mulberry32): the same draws on every run, so a figure's spread is reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * How far a figure computed from these rounds would move on another run of as many rounds: the
  * standard deviation of `statistic` over `draws` resamples of the rounds, each drawn with
@@ -52,7 +41,7 @@ function seededRandom(seed: number): () => number {
  */
 export function bootstrapSpread<Round>(rounds: readonly Round[], statistic: (rounds: readonly Round[]) => number, o: { draws?: number; seed?: number } = {}): number {
   if (rounds.length < 2) return Number.NaN;
-  const random = seededRandom(o.seed ?? 1);
+  const random = seededRandom(o.seed ?? 1).next;
   const values: number[] = [];
   for (let draw = 0; draw < (o.draws ?? 1_000); draw++) {
     values.push(statistic(Array.from(rounds, () => rounds[Math.floor(random() * rounds.length)]!)));

@@ -3,7 +3,7 @@
 import type { ChildName } from "../../scripts/stack/stack-children";
 import { startOutage } from "./emulator-client";
 import { describeFault, type FaultEvent } from "./fault-plan";
-import type { Random } from "./random";
+import type { Random } from "../lib/seeded-random";
 import type { SoakStack } from "./soak-stack";
 import type { Traffic } from "./traffic";
 

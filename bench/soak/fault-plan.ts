@@ -1,6 +1,6 @@
 // Which faults a soak injects and when, from its seed and length. Pure: the same seed and
 // length always give the same plan, so a run that found something can be replayed.
-import { type Random, seededRandom } from "./random";
+import { type Random, seededRandom } from "../lib/seeded-random";
 
 export type OutageStatus = 429 | 500 | 503;
 

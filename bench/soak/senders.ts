@@ -1,7 +1,7 @@
 // The soak's users: each sends a message, waits a while for its answer (a patient user waits
 // longer, an impatient one writes again), thinks, and writes again, until the faults end.
 // About one turn in four is slow (the offline model's [[slow MS]] directive).
-import type { Random } from "./random";
+import type { Random } from "../lib/seeded-random";
 import type { Traffic } from "./traffic";
 
 export const SLOW_SHARE = 0.25;

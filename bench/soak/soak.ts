@@ -8,7 +8,7 @@ import { checkLedger, isSettled, type Ledger, type Outbound, type SentMessage } 
 import { latencyBounds, type LatencyBound } from "./latency-bounds";
 import { countEvents, relayEvents } from "./log-events";
 import { DRAIN_MAX_MS, QUIET_MS, soakParameters, type SoakParameters } from "./parameters";
-import { seededRandom } from "./random";
+import { seededRandom } from "../lib/seeded-random";
 import { explain, type Explained } from "./report";
 import { runSender } from "./senders";
 import { startSoakStack } from "./soak-stack";

@@ -1,20 +1,10 @@
 // A conversation's page as large as the bench asks: 500 messages (250 of the user's, 250 answers), 50
 // runs with approvals, tool calls and changes, 30 days of spend. Texts of WhatsApp-like lengths, some with markup to
 // escape, built from a seed so every run renders the same page.
+import { seededRandom } from "../lib/seeded-random";
 import type { ConversationsPage, RunView, ToolCallsView, TranscriptEntry } from "../../src/web/web-page-model";
 
 const DAY_MS = 86_400_000;
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["fix", "the", "login", "test", "<script>", "&", "deploy", "README", "src/app.ts", "why", "does", "it", "fail", "\"quoted\"", "build", "ok", "done", "branch"];
 
@@ -26,7 +16,7 @@ function toolCallsOf(count: number, listed: number, sentence: (words: number) =>
 }
 
 export function largePage(opts: { messages: number; runs: number; now: number; seed?: number }): ConversationsPage {
-  const next = random(opts.seed ?? 23);
+  const next = seededRandom(opts.seed ?? 23).next;
   const sentence = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(next() * WORDS.length)]).join(" ");
   const start = opts.now - 20 * DAY_MS;
   const step = (20 * DAY_MS) / opts.messages;

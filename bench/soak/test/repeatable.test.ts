@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../lib/paths";
 import { planFaults } from "../fault-plan";
 import { describeParameters, soakParameters } from "../parameters";
-import { seededRandom } from "../random";
+import { seededRandom } from "../../lib/seeded-random";
 import { drawTurn, PATIENCE_MS, SLOW_MS, SLOW_SHARE, THINK_MS } from "../senders";
 
 const turns = (seed: number, sender: number, n: number) => {

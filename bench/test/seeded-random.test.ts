@@ -1,6 +1,6 @@
-// The seeded random source: replayable, in range, and forks that do not disturb each other.
+// The bench's seeded random source (pure-rand): replayable, in range, and forks that do not disturb each other.
 import { expect, it } from "vitest";
-import { seededRandom } from "../random";
+import { seededRandom } from "../lib/seeded-random";
 
 it("replays from its seed", () => {
   const a = seededRandom(7);
