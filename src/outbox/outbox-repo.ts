@@ -74,7 +74,7 @@ type OutboxItem = {
   /** The channel's id of the sent message (WhatsApp's SID, Telegram's message_id): what an edit or a delivery report finds it by. */
   sentRef: string | null;
   /**
-   * When the first send not yet settled began (status `sending`): the channel may hold it, so the
+   * When the first send not yet settled began (`send_started_at`): the channel may hold it, so the
    * next attempt looks there first. Null: no send of it is in flight.
    */
   inFlightSince: number | null;
@@ -96,7 +96,7 @@ function toItem(row: OutboxRow): OutboxItem {
     createdAt: row.created_at,
     to: { channel: ChannelSchema.parse(row.channel), chat: row.chat },
     sentRef: row.sent_ref,
-    inFlightSince: row.status === "sending" ? (row.send_started_at ?? row.next_attempt_at) : null,
+    inFlightSince: row.send_started_at,
   };
 }
 
@@ -163,15 +163,15 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
       sql`INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, created_at, updated_at, channel, chat)
         VALUES (${m.dedupeKey}, ${m.body}, 'pending', ${m.now}, ${m.now}, ${m.now}, ${m.to?.channel ?? "whatsapp"}, ${m.to?.chat ?? null})
         ON CONFLICT (dedupe_key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
-        WHERE outbox.status = 'pending' AND outbox.attempts = 0 AND outbox.body != excluded.body`;
+        WHERE outbox.status = 'pending' AND outbox.attempts = 0 AND outbox.send_started_at IS NULL AND outbox.body != excluded.body`;
     },
     /**
      * Whether upsertPending could still change this message: there is none yet, or it was never
      * tried. Remembered until the outbox changes (asked for every message that waits behind a run).
      */
     canRewrite: memoBy(sql, (dedupeKey: string): boolean => {
-      const row = sql<{ status: string; attempts: number }>`SELECT status, attempts FROM outbox WHERE dedupe_key = ${dedupeKey}`[0];
-      return !row || (row.status === "pending" && row.attempts === 0);
+      const row = sql<{ status: string; attempts: number; send_started_at: number | null }>`SELECT status, attempts, send_started_at FROM outbox WHERE dedupe_key = ${dedupeKey}`[0];
+      return !row || (row.status === "pending" && row.attempts === 0 && row.send_started_at === null);
     }),
     /** The first message not yet handed to its channel: later ones wait behind it to keep order. Asked on every step. */
     head: memo(sql, (): OutboxItem | null => {
@@ -203,7 +203,9 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
      * flight keeps its first start (its lookup covers every unsettled attempt) and is not written.
      */
     markInFlight(id: number, now: number): void {
-      sql`UPDATE outbox SET status = 'sending', send_started_at = ${now}, updated_at = ${now} WHERE id = ${id}`;
+      // Only a column no index reads: the mark is one row written (a status change would move the
+      // row's entry in the partial index outbox_due as well, a second).
+      sql`UPDATE outbox SET send_started_at = ${now} WHERE id = ${id}`;
     },
     // Each send's outcome is one write that also counts the attempt and settles the flight.
     /** Sent: `ref` is the channel's id of it, what an edit or a delivery report finds it by (null: none given). */
@@ -271,9 +273,12 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     setMedia(id: number, media: OutboxMedia, now: number): void {
       sql`UPDATE outbox SET media = ${JSON.stringify(media)}, updated_at = ${now} WHERE id = ${id}`;
     },
-    /** Forgets the messages with a key in [from, to) not yet handed to a channel (a key range: the unique index serves it). */
+    /**
+     * Forgets the messages with a key in [from, to) not yet handed to a channel (a key range: the
+     * unique index serves it); one in flight may have gone, and is settled by its lookup instead.
+     */
     dropUnsent(range: { from: string; to: string }): number {
-      const dropped = sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' RETURNING id`.length;
+      const dropped = sql`DELETE FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to} AND status = 'pending' AND send_started_at IS NULL RETURNING id`.length;
       if (dropped > 0) anyHeld.changed();
       return dropped;
     },

@@ -64,12 +64,12 @@ const answersLost: typeof fetch = async (input, init) => {
 it("writes the row once before the call, and once with its outcome", async () => {
   const statuses: string[] = [];
   const outbox = whatsappOutbox(async (input, init) => {
-    statuses.push(...t.rows<{ status: string }>("SELECT status FROM outbox").map((r) => r.status));
+    statuses.push(...t.rows<{ started: number | null }>("SELECT send_started_at AS started FROM outbox").map((r) => (r.started === null ? "not marked" : "in flight")));
     return fetch(input, init);
   });
   outbox.add({ dedupeKey: "a", body: "the reply", now });
   await outbox.sendDue(now);
-  expect(statuses).toEqual(["sending"]);
+  expect(statuses).toEqual(["in flight"]);
   expect(rows()).toMatchObject([{ status: "sent", attempts: 1, send_started_at: null }]);
 });
 
@@ -77,7 +77,7 @@ it("a reply Twilio took whose answer was lost is found in its list, and never se
   const logged: Logged[] = [];
   whatsappOutbox(answersLost).add({ dedupeKey: "a", body: "the reply", now });
   await whatsappOutbox(answersLost).sendDue(now);
-  expect(rows()).toMatchObject([{ status: "sending", attempts: 1, error_code: "network", send_started_at: now }]);
+  expect(rows()).toMatchObject([{ status: "pending", attempts: 1, error_code: "network", send_started_at: now }]);
   const [row] = rows();
   await whatsappOutbox((input, init) => fetch(input, init), logged).sendDue(setNow(row!.next_attempt_at));
   expect(await sentBodies()).toEqual(["the reply"]);
@@ -91,11 +91,11 @@ it("a list that cannot be read is asked again, never sent blindly; after the bou
   const outbox = whatsappOutbox(listFails, logged);
   outbox.add({ dedupeKey: "a", body: "the reply", now });
   // As an instance that wrote the mark and died before its request left.
-  t.sql`UPDATE outbox SET status = 'sending', send_started_at = ${now}`;
+  t.sql`UPDATE outbox SET send_started_at = ${now}`;
   await outbox.sendDue(now);
   expect(await sentBodies()).toEqual([]);
   const [waiting] = rows();
-  expect(waiting).toMatchObject({ status: "sending", error_code: "lookup_http_503", send_started_at: now });
+  expect(waiting).toMatchObject({ status: "pending", error_code: "lookup_http_503", send_started_at: now });
   // Seconds apart while the user's window is open, as a send's retry would be.
   expect(waiting!.next_attempt_at - now).toBeLessThanOrEqual(10_000);
   await outbox.sendDue(setNow(now + LOOKUP_GIVE_UP_MS - 1));
@@ -122,7 +122,7 @@ it("Telegram keeps no list: a reply in flight is sent again (at least once, logg
   const to = { channel: "telegram" as const, chat };
   outbox.add({ dedupeKey: outboxKeys.ack("r1"), body: "Got it", to, now });
   outbox.add({ dedupeKey: "reply", body: "the reply", to, now });
-  t.sql`UPDATE outbox SET status = 'sending', send_started_at = ${now}`;
+  t.sql`UPDATE outbox SET send_started_at = ${now}`;
   await outbox.sendDue(now);
   const calls = telegram.context.calls.filter((c) => String(c.params.chat_id) === chat);
   expect(calls.map((c) => c.params.text)).toEqual(["the reply"]);

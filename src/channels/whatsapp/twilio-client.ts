@@ -123,8 +123,9 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
   return {
     /**
      * What Twilio holds that the relay sent to `to` since `since`: the ones sent since that day
-     * (filtered by To, From and DateSent>), and the newest ones not yet sent, which that filter
-     * leaves out (`date_sent` is null until Twilio sends a message). Created before `since`: left out.
+     * (filtered by To, From and DateSent>), and the newest page of To and From, for the ones not
+     * yet sent, which that filter leaves out (`date_sent` is null until Twilio sends a message).
+     * Created before `since`: left out.
      */
     async listSentTo(to: string, since: number): Promise<ListResult> {
       const base = { To: `whatsapp:${to}`, From: conn.from, PageSize: String(LIST_PAGE_SIZE) };
@@ -132,8 +133,10 @@ export function createTwilioClient(conn: TwilioConnection, fetchFn: typeof fetch
       if (!sent.ok) return sent;
       const newest = await readList(new URLSearchParams(base), since, true);
       if (!newest.ok) return newest;
+      // The newest page is taken whole: a message queued during the first read and sent before
+      // this one is in neither read's filter otherwise.
       const bySid = new Map<string, ListedMessage>();
-      for (const m of [...sent.messages, ...newest.messages.filter((n) => n.sentAt === null)]) if (m.createdAt >= since) bySid.set(m.sid, m);
+      for (const m of [...sent.messages, ...newest.messages]) if (m.createdAt >= since) bySid.set(m.sid, m);
       return { ok: true, messages: [...bySid.values()] };
     },
 
