@@ -7,6 +7,10 @@
 # - Fly's Machines API socket (/.fly/api, which acts with this Machine's token) is closed to all
 #   but root: its directory 0700, the socket 0600. The server checks as an agent uid at start and
 #   refuses every run while it is still open;
+# - Yama's ptrace_scope is raised to 1 where the kernel has Yama: a process may attach to (and read
+#   the memory of) only its own descendants, so no run of a user acts from inside another of the
+#   same uid. The server also starts each agent in a Landlock domain of its own where the kernel
+#   has Landlock, and names at start which of the two hold (docs/vm.md, what the agent can reach);
 # - the server keeps only the capabilities it uses, and no_new_privs holds for it and everything
 #   it starts: no agent gains a privilege through a setuid binary or file capabilities.
 # To read its agents' directories it keeps CAP_DAC_READ_SEARCH. Docker's and buildah's default
@@ -21,6 +25,12 @@ fly_api=${FLY_API_SOCKET:-/.fly/api}
 if [ -e "$fly_api" ]; then
   { chown root:root "$(dirname "$fly_api")" && chmod 0700 "$(dirname "$fly_api")" && chmod 0600 "$fly_api"; } 2>/dev/null \
     || echo "vm-entrypoint: $fly_api could not be closed to agents: the server refuses agents while they can open it" >&2
+fi
+# YAMA_PTRACE_SCOPE: another path only in tests (vm/test/entrypoint-ptrace-scope.test.ts). 2 and 3 are stricter: kept.
+yama=${YAMA_PTRACE_SCOPE:-/proc/sys/kernel/yama/ptrace_scope}
+if [ -e "$yama" ] && [ "$(cat "$yama" 2>/dev/null || echo 0)" = 0 ]; then
+  { echo 1 > "$yama"; } 2>/dev/null \
+    || echo "vm-entrypoint: $yama could not be set to 1: processes of one uid can attach to each other where the server finds no Landlock either" >&2
 fi
 bounding=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
 has_cap() { [ $(( (0x${bounding:-0} >> $1) & 1 )) -eq 1 ]; }

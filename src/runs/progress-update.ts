@@ -1,7 +1,7 @@
 // Updates during a long run: when the next one is due, and what it says, built from the agent's
 // progress lines ("Running: npm test", "Editing src/app.ts"), never from the model's own text.
 // The clock is the agent's: time the run spent waiting for the user's answer is not its work, so
-// it neither counts in "Still working (n min)" nor brings an update due; while it waits, no update
+// it neither counts in "Still working (4 min)" nor brings an update due; while it waits, no update
 // goes: the approvals unit reminds of the question instead (approvals/approval-reminders.ts).
 
 export type ProgressPacing = {
@@ -68,16 +68,24 @@ export function nextProgressAt(p: { runStartedAt: number; lastAt: number | null;
 
 const EDIT = /^(Editing|Writing) (.+)$/;
 
-/** "Still working (4 min): running npm test, edited 3 files" from the lines seen so far, the minutes the agent's own. */
+/**
+ * The agent's time as the update says it: seconds under a minute (an update may come that early,
+ * PROGRESS_AFTER_MS), else minutes to the nearest.
+ */
+function workedFor(ms: number): string {
+  return ms < 60_000 ? `${Math.max(1, Math.floor(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+/** "Still working (4 min): running npm test, edited 3 files" from the lines seen so far, the time the agent's own. */
 export function progressUpdateText(lines: readonly string[], runStartedAt: number, now: number, waits: readonly UserWait[] = []): string {
-  const minutes = Math.max(1, Math.round(agentTimeMs(runStartedAt, now, waits) / 60_000));
+  const worked = workedFor(agentTimeMs(runStartedAt, now, waits));
   const edited = new Set(lines.flatMap((line) => EDIT.exec(line)?.[2] ?? []));
   // The latest step that is not an edit (edits are counted instead).
   const latest = [...lines].reverse().find((line) => line !== "Thinking" && !EDIT.test(line));
   const parts: string[] = [];
   if (latest) parts.push(lowerFirst(latest.replace(/^Running: /, "running ")));
   if (edited.size > 0) parts.push(`edited ${edited.size} file${edited.size === 1 ? "" : "s"}`);
-  return parts.length === 0 ? `Still working (${minutes} min).` : `Still working (${minutes} min): ${parts.join(", ")}`;
+  return parts.length === 0 ? `Still working (${worked}).` : `Still working (${worked}): ${parts.join(", ")}`;
 }
 
 function lowerFirst(text: string): string {

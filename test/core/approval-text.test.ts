@@ -96,8 +96,8 @@ describe("fitPrompt", () => {
 describe("pageApprovalText: after the tool's name on the page", () => {
   it.each([
     // The "Asked: Write Write notes.txt…" and its hunk header.
-    ["a new file", "Write", "Write notes.txt: new file, +1\n@@ -0,0 +1,1 @@\n+hello", "notes.txt: new file, +1\n+hello"],
-    ["two hunks: both headers go, the lines stay", "Edit", "Edit a.js: +2 −2\n@@ -1,1 +1,1 @@\n-a\n+b\n@@ -9,1 +9,1 @@\n-c\n+d", "a.js: +2 −2\n-a\n+b\n-c\n+d"],
+    ["a new file", "Write", "Write notes.txt: new file, +1\n@@ -0,0 +1 @@\n+hello", "notes.txt: new file, +1\n+hello"],
+    ["two hunks: both headers go, the lines stay", "Edit", "Edit a.js: +2 −2\n@@ -1 +1 @@\n-a\n+b\n@@ -9 +9 @@\n-c\n+d", "a.js: +2 −2\n-a\n+b\n-c\n+d"],
     ["a shell command that edits keeps its words", "Bash", "Run “sed -i s/a/b/ x”, which edits x: +1 −1\n@@ -1 +1 @@\n-a\n+b", "Run “sed -i s/a/b/ x”, which edits x: +1 −1\n-a\n+b"],
     ["a command is shown as it is, whatever it holds", "Bash", "Run a command:\n@@ -1 +1 @@ echo", "Run a command:\n@@ -1 +1 @@ echo"],
     ["another tool", "WebFetch", "Fetch https://example.com", "Fetch https://example.com"],

@@ -26,6 +26,11 @@ describe("progressUpdateText", () => {
     [["Editing src/a.ts"], 2 * MIN, "Still working (2 min): edited 1 file"],
     [["Reading docs/api.md"], 61_000, "Still working (1 min): reading docs/api.md"],
     [[], 90_000, "Still working (2 min)."],
+    // Under a minute (PROGRESS_AFTER_MS may bring the first update that early): seconds, as they are.
+    [["Running: npm test"], 20_000, "Still working (20 s): running npm test"],
+    [[], 59_900, "Still working (59 s)."],
+    [[], 60_000, "Still working (1 min)."],
+    [[], 400, "Still working (1 s)."],
   ])("%j after %d ms", (lines, elapsed, expected) => {
     expect(progressUpdateText(lines, 1_000_000, 1_000_000 + elapsed)).toBe(expected);
   });

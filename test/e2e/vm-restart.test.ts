@@ -30,9 +30,9 @@ it("loses nothing when the VM restarts mid-run: one reply, then the next message
   expect(stack.stack.child("vm")!.pid).not.toBe(vmBefore);
   const [reply] = await waitForReplies(page, 1, 120_000);
   // The turn was cut off: the next run got the message again, followed by the relay's note that
-  // it was interrupted (the offline model quotes the start of what it was sent).
+  // it was interrupted (the offline model quotes what the user said, then the relay's note apart).
   const quoted = replyTo(first).slice(0, -1);
-  expect(reply).toContain(`${quoted} [relay] You already had this message in a turn that was interrupted`);
+  expect(reply).toContain(`${replyTo(first)}. The relay told me: «[relay] You already had this message in a turn that was interrupted`);
   // A later message is answered after it: had the interrupted run also delivered, its reply
   // would have come before this one.
   await type(page, "and after the restart?");

@@ -25,8 +25,10 @@ export type ReplyPlan =
   | { kind: "text"; text: string; delayMs: number };
 
 export type Conversation = {
-  /** Every text the user wrote, in order: user turns and mid-turn messages alike. */
+  /** Every text the user wrote, in order: user turns and mid-turn messages alike; never the relay's notes in them. */
   userTexts: string[];
+  /** The relay's own notes to the agent in the latest user turn ("[relay] The user undid…"): not the user's words. */
+  relayNotes: string[];
   /** The tool result the model has not answered yet (the last message is its tool_result). */
   pendingToolResult: { toolName: string; text: string; isError: boolean } | null;
   /** Every unanswered tool result of that message (parallel calls), the first being `pendingToolResult`. */
@@ -68,6 +70,16 @@ function userTextsOf(message: Message): string[] {
     .map((t) => t.slice(MID_TURN_PREFIX.length).split(MID_TURN_SUFFIX)[0] ?? "");
 }
 
+/** A paragraph the relay adds to a user turn for the agent (src/runs/batching.ts, afterLast). */
+const RELAY_NOTE = /^\[relay\] /;
+
+/** A user turn's text parted into the user's own words and the relay's notes after them. */
+export function relayNotesApart(text: string): { words: string; notes: string[] } {
+  const paragraphs = text.split(/\n\s*\n/);
+  const isNote = (p: string) => RELAY_NOTE.test(p.trim());
+  return { words: paragraphs.filter((p) => !isNote(p)).join("\n\n").trim(), notes: paragraphs.filter(isNote).map((p) => p.trim()) };
+}
+
 /** Claude Code defers MCP tools behind its ToolSearch tool and names them in the prompt's text. */
 const MCP_TOOL_NAME = /mcp__[A-Za-z0-9-]+__[A-Za-z0-9_-]+/g;
 
@@ -94,8 +106,10 @@ export function readConversation(body: { messages?: unknown; tools?: unknown; sy
     text: textOf(result),
     isError: result.is_error === true,
   }));
+  const texts = messages.flatMap(userTextsOf).map(relayNotesApart);
   return {
-    userTexts: messages.flatMap(userTextsOf),
+    userTexts: texts.map((t) => t.words).filter((words) => words !== ""),
+    relayNotes: texts.at(-1)?.notes ?? [],
     pendingToolResult: pendingToolResults[0] ?? null,
     pendingToolResults,
     toolNames,
@@ -187,7 +201,7 @@ export function longText(length: number): string {
 }
 
 export function planReply(conversation: Conversation): ReplyPlan {
-  const { userTexts, pendingToolResults } = conversation;
+  const { userTexts, pendingToolResults, relayNotes } = conversation;
   const latest = userTexts.at(-1) ?? "";
   const number = (re: RegExp) => (re.exec(latest) ? Number(re.exec(latest)?.[1] ?? 0) : null);
   const delayMs = number(/\[\[slow (\d+)\]\]/) ?? 0;
@@ -225,8 +239,11 @@ export function planReply(conversation: Conversation): ReplyPlan {
     return { kind: "text", text: `[offline model] count: this conversation has seen ${userTexts.length} user message${userTexts.length === 1 ? "" : "s"}.`, delayMs };
   }
   const earlier = userTexts.slice(0, -1).slice(-5).map((t) => `«${clip(t, 40)}»`);
+  // The relay's notes are its own words: said apart, never quoted as the user's.
+  const noted = relayNotes.length > 0 ? `The relay told me: ${relayNotes.map((n) => `«${clip(n, 200)}»`).join(" ")}. ` : "";
   const text =
     `[offline model] You said: «${clip(latest, 200)}». ` +
+    noted +
     `This conversation has ${userTexts.length} user message${userTexts.length === 1 ? "" : "s"}` +
     (earlier.length > 0 ? `; earlier: ${earlier.join(" ")}.` : ".") +
     ` ${OFFLINE_ABILITIES}`;

@@ -28,7 +28,7 @@ export type Step = { kind: "tools"; calls: ToolCall[]; thinkMs?: number } | { ki
 /** What the offline model says it can do, with phrasings it understands: the answer to anything else. */
 export const OFFLINE_ABILITIES =
   "Offline I can write or change a file, run a command, list or show files, schedule a task, send a file back or work for a minute, " +
-  "e.g. “please run a command that writes hello to notes.txt”, “show notes.txt”, “text me a standup every weekday at 9am” or “take a minute to refactor everything”.";
+  "e.g. “please run a command that writes hello to notes.txt”, “change notes.txt to say goodbye”, “text me a standup every weekday at 9am” or “take a minute to refactor everything”.";
 
 /** A long run: this many read-only steps, each after this long thinking: about a minute in all. */
 export const LONG_STEPS = 6;
@@ -67,6 +67,9 @@ function recogniseFile(text: string): Intent | null {
   if (create && create[1]!.includes(".")) return { kind: "write", path: create[1]!, content: `${create[2] ?? create[3]}\n` };
   const replaceIn = new RegExp(`^in ${PATH},? (?:replace|change) ${QUOTED} (?:with|to|by) ${QUOTED}$`, "i").exec(text);
   if (replaceIn) return { kind: "replace", path: replaceIn[1]!, from: replaceIn[2] ?? replaceIn[3]!, to: replaceIn[4] ?? replaceIn[5]! };
+  // "change notes.txt to say goodbye": the whole file's new text (a file the user named by its extension).
+  const says = new RegExp(`^(?:change|edit|update|make)(?: the file| file)? ${PATH} (?:to )?(?:say|says|read|reads|contain|contains) ${QUOTED}$`, "i").exec(text);
+  if (says && says[1]!.includes(".")) return { kind: "write", path: says[1]!, content: `${says[2] ?? says[3]}\n` };
   const replaceTail = new RegExp(`^(?:replace|change) ${QUOTED} (?:with|to|by) ${QUOTED} in ${PATH}$`, "i").exec(text);
   if (replaceTail) return { kind: "replace", path: replaceTail[5]!, from: replaceTail[1] ?? replaceTail[2]!, to: replaceTail[3] ?? replaceTail[4]! };
   const list = /^(?:list|show(?: me)?|what are)(?: the| all| my)? files(?: (?:in|under) ([\w./-]+))?(?: are there)?$/i.exec(text) ?? (/^ls(?:\s+([\w./-]+))?$/i.exec(text));

@@ -5,6 +5,7 @@
 // a 1x1 PNG, as the real route answers a picture (the drawing itself is tested on the VM).
 import type { RunChange, RunChangeFile, CheckpointRestored } from "../../src/protocol/vm/changes";
 import { diffToHtml } from "../../vm/src/core/diff-html";
+import { hunkHeader } from "../../vm/src/core/unified-diff";
 
 /** The VM's list for a workspace with no ignored file and none over 1 MiB (vm/src/core/run-change.ts cannotRestoreLines): nothing. */
 const CANNOT_RESTORE: string[] = [];
@@ -23,7 +24,7 @@ export function changeOf(text: string): RunChange | null {
       `diff --git a/${f.path} b/${f.path}`,
       f.status === "added" ? "--- /dev/null" : `--- a/${f.path}`,
       f.status === "deleted" ? "+++ /dev/null" : `+++ b/${f.path}`,
-      `@@ -1,${f.deletions} +1,${f.insertions} @@`,
+      hunkHeader(1, f.deletions, 1, f.insertions),
       ...Array.from({ length: f.deletions }, (_, i) => `-old line ${i + 1}`),
       ...Array.from({ length: f.insertions }, (_, i) => `+new line ${i + 1}`),
     ].join("\n"))

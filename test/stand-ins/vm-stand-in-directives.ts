@@ -3,6 +3,7 @@
 // make for them (a tool's call, an edit's approval).
 import { type ConfigProblemReason, ConfigProblemReasonSchema } from "../../src/protocol/vm/health";
 import { noToolCalls, summarizeToolCall, withToolCall } from "../../vm/src/core/tool-calls";
+import { hunkHeader } from "../../vm/src/core/unified-diff";
 import { STAND_IN_PNG, STAND_IN_SECRET } from "./vm-stand-in-types";
 
 /**
@@ -155,9 +156,9 @@ export function editRequest(tool: string, path: string, lines: number, projectDi
   const added = Array.from({ length: lines }, (_, i) => `line ${i + 1}`);
   const file_path = `${projectDir}/${path}`;
   if (tool === "Write") {
-    const diff = `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines} @@\n${added.map((l) => `+${l}`).join("\n")}\n`;
+    const diff = `--- /dev/null\n+++ b/${path}\n${hunkHeader(0, 0, 1, lines)}\n${added.map((l) => `+${l}`).join("\n")}\n`;
     return { input: { file_path, content: `${added.join("\n")}\n` }, edit: { path, diff, added: lines, removed: 0, cut: false } };
   }
-  const diff = `--- a/${path}\n+++ b/${path}\n@@ -1,2 +1,${lines + 1} @@\n const a = 1;\n-old line\n${added.map((l) => `+${l}`).join("\n")}\n`;
+  const diff = `--- a/${path}\n+++ b/${path}\n${hunkHeader(1, 2, 1, lines + 1)}\n const a = 1;\n-old line\n${added.map((l) => `+${l}`).join("\n")}\n`;
   return { input: { file_path, old_string: "old line", new_string: added.join("\n") }, edit: { path, diff, added: lines, removed: 1, cut: false } };
 }

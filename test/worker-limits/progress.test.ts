@@ -9,7 +9,7 @@ it("a long run sends paced updates from the agent's progress lines, never after 
   const phone = "+15550000192";
   // Nine progress lines 800 ms apart: about 7 s of work.
   // The first message the user gets is an update, not the answer.
-  expect(await ask(phone, "[[vm:progress 9 800]] refactor the api")).toMatch(/^Still working \(1 min\)/);
+  expect(await ask(phone, "[[vm:progress 9 800]] refactor the api")).toMatch(/^Still working \(\d s\)/);
   const answer = await eventually(async () => (await sentTo(phone)).find((m) => m.body?.startsWith("echo:")), 30_000);
   expect(answer.body).toBe("echo: [[vm:progress 9 800]] refactor the api");
 
@@ -24,8 +24,14 @@ it("a long run sends paced updates from the agent's progress lines, never after 
   // The first says once where to watch the run live: its page's link, opened at the live part.
   expect(updates[0]!.body).toMatch(/\n👀 Watch it live, stop it or answer it on the page: https?:\/\/\S+\/web\/[A-Za-z0-9_-]{22}#live$/);
   expect(updates.slice(1).some((u) => u.body.includes("Watch it live"))).toBe(false);
+  // Each says the run's true age, in seconds under a minute (the agent's time: no prompt waited here).
+  for (const u of updates) {
+    const said = Number(/^Still working \((\d+) s\)/.exec(u.body)?.[1]);
+    expect(said).toBeGreaterThanOrEqual(Math.floor((u.created_at - run!.created_at) / 1000) - 1);
+    expect(said).toBeLessThanOrEqual(Math.ceil((u.created_at - run!.created_at) / 1000));
+  }
   // Built from the progress lines: the latest command and the files edited so far.
-  expect(updates.at(-1)!.body).toMatch(/^Still working \(1 min\): running step \d, edited \d files?$/);
+  expect(updates.at(-1)!.body).toMatch(/^Still working \(\d s\): running step \d, edited \d files?$/);
   // Never after the answer, never part of the conversation (the transcript reads conversation_id).
   expect(updates.every((u) => u.id < answerRow.id)).toBe(true);
   expect(updates.every((u) => u.conversation_id === null)).toBe(true);

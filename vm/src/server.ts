@@ -10,6 +10,7 @@ import type { VmRunEvent } from "../../src/protocol/vm/runs";
 import { agentRecordsDirOf, createAgentRecords, endPreviousAgents } from "./cli/agent-records";
 import { startAwakeTime } from "./awake-timers";
 import { startCliCheck } from "./cli/cli-check";
+import { probeAgentFence } from "./cli/fence-probe";
 import { cliForAgents } from "./cli/cli-install";
 import { VmConfigSchema, type VmConfigInput } from "./config";
 import { nextProblem, secretsOf, type ConfigProblem, type ProblemObservation } from "./core/config-problem";
@@ -87,6 +88,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   const readiness = [...readinessProblems({ credentials: credentialsIn(configured.cliEnv), machine: users.isolated ? await probeMachine(configured.dataDir) : null }), ...isolation.problems];
   for (const found of readiness) console.warn(`vm: cannot run an agent: ${found.message}`);
   for (const allowed of isolation.allowed) console.warn(`vm: ${allowed.line}`);
+  // No run may act from inside another of the same user: each agent process in a domain of its own.
+  const fenced = await probeAgentFence();
+  console.log(fenced.line);
   // The CLI agents can run, installed for them when they cannot reach the configured one.
   const agentCli = users.isolated ? cliForAgents(configured.claudeBin, configured.dataDir) : { bin: configured.claudeBin, line: null };
   if (agentCli.line) console.log(agentCli.line);
@@ -175,6 +179,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     observe,
     users,
     records: agentRecords,
+    fence: fenced.fence,
     proxy,
     prepareHome: (ids, home, identity, proxyToken) =>
       prepareGitHome(ids, home, {
@@ -255,7 +260,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   };
 
   // After listen, not awaited: the check never delays the start. A run may find a problem first.
-  const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets], users.isolated ? null : (process.getuid?.() ?? null));
+  const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets], users.isolated ? null : (process.getuid?.() ?? null), fenced.fence);
   void check.result.then((found) => found && !closing && observe({ type: "found", problem: found }));
 
   // Every time here is awake time (awake.now()), so a freeze counts as quiet for one tick at most.

@@ -3,8 +3,14 @@
 // each known to the proxy by its process. A run without approvals pushes to no branch, not even the
 // one of a conversation whose live run asks before each command; the run that asks pushes to its
 // own conversation's branch only. A run an issue started that reads every environment and socket
-// of its uid finds nothing that lets it push as the other run.
+// of its uid finds nothing that lets it push as the other run: it cannot read the other run's
+// environment (sibling-run-fence.test.ts), and given it all the same, as a leak would, its pushes
+// are still its own.
+import { chownSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { readAgentRecords } from "../src/cli/agent-records";
+import { userPathsOf } from "../src/users/user-paths";
 import { startGithubEmulator, type RunningGithubEmulator } from "../../emulator/github/server";
 import { branchSha, bareDirOf } from "../../emulator/github/shell/git-backend";
 import { resultsOf, startHarness, uniqueId, type EventReader, type Harness } from "./helpers/harness";
@@ -46,14 +52,14 @@ async function askingRun(workspace: string, text = bash("touch asked.txt")): Pro
 }
 
 /**
- * Every token-like value of every readable environment (the model's, gh's, a git header's), each
+ * Every token-like value of every readable environment and of `$HOME/leaked.environ` (the model's, gh's, a git header's), each
  * tried as git's header on the proxy's git route and as gh's token on every Unix socket listed in
  * /proc/net/unix; with each the run pushes to `agent/two`, the other conversation's branch.
  */
 const STEAL_AND_PUSH = [
   "proxy=${ANTHROPIC_BASE_URL%/model}",
   "found=$(mktemp)",
-  "for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\"; done 2>/dev/null | sed -n -e 's/^\\(GH_TOKEN\\|GITHUB_TOKEN\\|ANTHROPIC_API_KEY\\|ANTHROPIC_AUTH_TOKEN\\|CLAUDE_CODE_OAUTH_TOKEN\\)=//p' -e 's/^GIT_CONFIG_VALUE_[0-9]*=Authorization: Bearer //p' | sort -u > \"$found\"",
+  "for f in /proc/[0-9]*/environ \"$HOME/leaked.environ\"; do tr '\\0' '\\n' < \"$f\"; done 2>/dev/null | sed -n -e 's/^\\(GH_TOKEN\\|GITHUB_TOKEN\\|ANTHROPIC_API_KEY\\|ANTHROPIC_AUTH_TOKEN\\|CLAUDE_CODE_OAUTH_TOKEN\\)=//p' -e 's/^GIT_CONFIG_VALUE_[0-9]*=Authorization: Bearer //p' | sort -u > \"$found\"",
   "echo \"tokens found: $(wc -l < \"$found\")\"",
   "git commit -q --allow-empty -m stolen",
   "sha=$(git rev-parse HEAD)",
@@ -110,6 +116,20 @@ it("a scheduled run without approvals beside a chat run that asks, in one worksp
 it("an issue's run that reads every environment and socket it reaches cannot push with another live run's approval", async () => {
   const mine = await askingRun("two");
   try {
+    // The live run's environments, handed to the issue's run as a leak would: its own reads of
+    // /proc/<pid>/environ are refused (each run's processes are in a Landlock domain of their own).
+    const records = readAgentRecords(h.dataDir) ?? [];
+    const leaked = join(userPathsOf(h.dataDir, userId).home, "leaked.environ");
+    const environOf = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8");
+      } catch {
+        return ""; // gone meanwhile
+      }
+    };
+    writeFileSync(leaked, records.map((r) => environOf(r.pid)).join("\0"), { mode: 0o600 });
+    const ids = records[0]?.ids;
+    if (ids) chownSync(leaked, ids.uid, ids.gid);
     // The issue's run (untrusted): its command is asked, and allowed (a user who taps yes to a long command).
     const runId = uniqueId("issue");
     const reader = await h.startRun({ runId, userId, workspace: "one", gitIdentity: identity, text: bash(STEAL_AND_PUSH), options: { approvals: { mode: "edits", untrusted: true } } });
@@ -117,7 +137,7 @@ it("an issue's run that reads every environment and socket it reaches cannot pus
     if (asked.type !== "approval_request") throw new Error("not an approval request");
     expect((await h.call("POST", `/v1/runs/${runId}/approval`, { requestId: asked.requestId, decision: "allow" })).status).toBe(202);
     const text = resultsOf(await reader.end())[0]?.text ?? "";
-    // It did read the other run's environment (the model's token is there: no GitHub credential).
+    // It had the other run's environment (the model's token is there: no GitHub credential) and its own.
     expect(Number(/tokens found: (\d+)/.exec(text)?.[1] ?? "0")).toBeGreaterThanOrEqual(2);
     // Every push is the issue run's own, judged as it: its conversation's branch only.
     expect(text).toContain("only to its conversation's branch (agent/one)");

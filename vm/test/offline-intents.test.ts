@@ -1,5 +1,6 @@
 // The offline model's plain requests: which phrasings it understands, and the tool calls it plans
 // for each, step by step, as a table. Pure: no CLI, no server.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LONG_STEP_MS, LONG_STEPS, nextStep, recogniseIntent, workingDirectoryOf, type DoneCall, type Intent } from "../../test/stand-ins/offline-intents";
 import { planReply, readConversation } from "../../test/stand-ins/anthropic-conversation";
@@ -22,6 +23,12 @@ describe("recogniseIntent", () => {
     ["create a file called notes.txt with hello", { kind: "write", path: "notes.txt", content: "hello\n" }],
     ["in src/add.js replace “a + b” with “Number(a) + Number(b)”", { kind: "replace", path: "src/add.js", from: "a + b", to: "Number(a) + Number(b)" }],
     ['change "hello" to "goodbye" in notes.txt', { kind: "replace", path: "notes.txt", from: "hello", to: "goodbye" }],
+    // The whole file's new text, as a newcomer asks for an edit.
+    ["change notes.txt to say goodbye", { kind: "write", path: "notes.txt", content: "goodbye\n" }],
+    ["Please make notes.txt say “see you soon”.", { kind: "write", path: "notes.txt", content: "see you soon\n" }],
+    ["edit the file docs/todo.md to read buy milk", { kind: "write", path: "docs/todo.md", content: "buy milk\n" }],
+    ["update notes.txt to contain 'ciao'", { kind: "write", path: "notes.txt", content: "ciao\n" }],
+    ["make the build say hello", null],
     // Listing and showing files.
     ["list the files", { kind: "list", dir: null }],
     ["show me the files in src", { kind: "list", dir: "src" }],
@@ -207,5 +214,40 @@ describe("planReply on a plain request", () => {
     const text = plan.kind === "text" ? plan.text : "";
     expect(text).toMatch(/^\[offline model\] You said: «hello»\. This conversation has 1 user message\. Offline I can write or change a file, run a command, list or show files, schedule a task, send a file back or work for a minute, e\.g\. “please run a command that writes hello to notes\.txt”/);
     expect(text).not.toContain("\n");
+  });
+});
+
+describe("the relay's notes are never the user's words", () => {
+  const user = (text: string) => ({ role: "user", content: [{ type: "text", text }] });
+  const UNDONE = "[relay] The user undid your last change with /undo: these files are back as they were before it (notes.txt). Read them again before relying on what you wrote.";
+
+  it("after /undo, a request with the relay's note after it is understood as the user wrote it", () => {
+    const plan = planReply(readConversation({ system: " - Primary working directory: /w/p\n", tools: [{ name: "Write" }], messages: [user(`change notes.txt to say goodbye\n\n${UNDONE}`)] }));
+    expect(plan).toMatchObject({ kind: "tool_use", name: "Write", input: { file_path: "/w/p/notes.txt", content: "goodbye\n" } });
+  });
+
+  it("quotes only the user's words as theirs, and the note as the relay's", () => {
+    const conversation = readConversation({ messages: [user("hello"), user(`and now?\n\n${UNDONE}`)] });
+    expect(conversation.userTexts).toEqual(["hello", "and now?"]);
+    const plan = planReply(conversation);
+    const text = plan.kind === "text" ? plan.text : "";
+    expect(text).toMatch(/^\[offline model\] You said: «and now\?»\. The relay told me: «\[relay\] The user undid your last change with \/undo: /);
+    expect(text).toContain("This conversation has 2 user messages; earlier: «hello».");
+    expect(/You said: «[^»]*\[relay\]/.test(text)).toBe(false);
+  });
+});
+
+describe("the README's quick start", () => {
+  // Its offline requests, each the first `…` of a line of the list after "Without a model key".
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const list = readme.slice(readme.indexOf("Without a model key, the offline model answers")).split("\n\n")[1] ?? "";
+  const requests = list.split("\n").flatMap((line) => /^- `([^`]+)`/.exec(line)?.[1] ?? []).filter((r) => r !== "send it back");
+
+  it("names requests the offline model understands, an edit among them", () => {
+    expect(requests.length).toBeGreaterThanOrEqual(4);
+    for (const request of requests) expect([request, recogniseIntent(request)]).toEqual([request, expect.anything()]);
+    // An edit of the file the first request wrote: the kind of request a newcomer tries next.
+    expect(requests.map(recogniseIntent)).toContainEqual(expect.objectContaining({ kind: "write", path: "notes.txt" }));
+    expect(requests.some((r) => /^change /.test(r))).toBe(true);
   });
 });

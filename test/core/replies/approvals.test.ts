@@ -25,16 +25,16 @@ describe("approval replies", () => {
 
   it.each([
     ["a line ending in a colon takes the one it introduces", "Run a command:\nnpm test\nmore", "Run a command: npm test"],
-    ["an edit: its first line, never its diff", "Write notes.txt: new file, +1\n@@ -0,0 +1,1 @@\n+hello", "Write notes.txt: new file, +1"],
-    ["a replaced line", "Edit notes.txt: +1 −1\n@@ -1,1 +1,1 @@\n-hi\n+hello", "Edit notes.txt: +1 −1"],
+    ["an edit: its first line, never its diff", "Write notes.txt: new file, +1\n@@ -0,0 +1 @@\n+hello", "Write notes.txt: new file, +1"],
+    ["a replaced line", "Edit notes.txt: +1 −1\n@@ -1 +1 @@\n-hi\n+hello", "Edit notes.txt: +1 −1"],
     ["a shell command that edits", "Run “sed -i s/a/b/ x”, which edits x: +1 −1\n@@ -1 +1 @@\n-a\n+b", "Run “sed -i s/a/b/ x”, which edits x: +1 −1"],
     ["at most 160 characters", "x".repeat(300), "x".repeat(160)],
   ])("firstLine: %s", (_what, description, expected) => {
     expect(firstLine({ description })).toBe(expected);
   });
 
-  const EDIT = "Write notes.txt: new file, +1\n@@ -0,0 +1,1 @@\n+hello";
-  const REPLACE = "Edit notes.txt: +1 −1\n@@ -1,1 +1,1 @@\n-hi\n+hello";
+  const EDIT = "Write notes.txt: new file, +1\n@@ -0,0 +1 @@\n+hello";
+  const REPLACE = "Edit notes.txt: +1 −1\n@@ -1 +1 @@\n-hi\n+hello";
   it.each([
     ["an edit, named as its prompt named it", "yes" as const, [prompt({ description: EDIT })], "✅ Allowed: Write notes.txt: new file, +1."],
     ["a replaced line denied", "no" as const, [prompt({ description: REPLACE })], "🚫 Denied: Edit notes.txt: +1 −1. The agent is told it was not done."],

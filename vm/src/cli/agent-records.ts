@@ -201,21 +201,27 @@ export function createAgentRecords(dataDir: string) {
 
 export type AgentRecords = ReturnType<typeof createAgentRecords>;
 
+/** The agent process groups recorded under DATA_DIR; null when there is no record folder. */
+export function readAgentRecords(dataDir: string): AgentRecord[] | null {
+  const dir = agentRecordsDirOf(dataDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith(".json"));
+  } catch {
+    return null;
+  }
+  // A record cut short by the crash names nothing: its group, if any, cannot be told from another.
+  return names.map((name) => parseRecord(readText(resolveInside(dir, name)))).filter((r): r is AgentRecord => r !== null);
+}
+
 /**
  * At start, before any run: SIGKILLs every recorded group still alive (checked by start time and
  * boot), waits until they are dead, and clears the records. Returns how many records there were,
  * how many groups were ended, and any process still alive after the wait.
  */
 export async function endPreviousAgents(dataDir: string): Promise<{ records: number; ended: number; survivors: number[] }> {
-  const dir = agentRecordsDirOf(dataDir);
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => name.endsWith(".json"));
-  } catch {
-    return { records: 0, ended: 0, survivors: [] };
-  }
-  // A record cut short by the crash names nothing: its group, if any, cannot be told from another.
-  const records = names.map((name) => parseRecord(readText(resolveInside(dir, name)))).filter((r): r is AgentRecord => r !== null);
+  const records = readAgentRecords(dataDir);
+  if (records === null) return { records: 0, ended: 0, survivors: [] };
   const bootId = readText(BOOT_ID)?.trim() || "unknown";
   const idsList = [null, ...records.map((r) => r.ids)];
   const targets: Target[] = leftoverTargets(records, { bootId, processes: await processesSeenAs(idsList) });
@@ -231,6 +237,6 @@ export async function endPreviousAgents(dataDir: string): Promise<{ records: num
     await new Promise((resolve) => setTimeout(resolve, 20));
     survivors = survivorsOf(targets, await processesSeenAs(idsList));
   }
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(agentRecordsDirOf(dataDir), { recursive: true, force: true });
   return { records: records.length, ended: groupsOf(targets), survivors };
 }

@@ -7,6 +7,7 @@ import { agentPassThrough } from "../core/credential-proxy";
 import { cliEnv } from "../core/cli-command";
 import { redactSecrets, startupProblem, type ConfigProblem } from "../core/config-problem";
 import type { VmConfig } from "../config";
+import type { AgentFence } from "../core/agent-fence";
 
 export type CliCheck = {
   /** The problem found, or null; never rejects. */
@@ -23,9 +24,9 @@ const NOBODY = { uid: 65_534, gid: 65_534 };
  * Then the check runs as `nobody`, a uid that is no agent's and owns nothing of the VM, so it finds
  * what any agent would: a CLI they cannot reach is `cli_not_executable` here already.
  */
-export function startCliCheck(config: VmConfig, secrets: readonly string[], cliUid: number | null, timeoutMs = VERSION_TIMEOUT_MS): CliCheck {
+export function startCliCheck(config: VmConfig, secrets: readonly string[], cliUid: number | null, fence: AgentFence | null = null, timeoutMs = VERSION_TIMEOUT_MS): CliCheck {
   try {
-    return checkCli(config, secrets, cliUid, timeoutMs);
+    return checkCli(config, secrets, cliUid, fence, timeoutMs);
   } catch {
     // Node throws at once when it may not switch to `nobody` (EPERM): the VM's readiness check
     // (readiness-probe.ts) has named that already, and no CLI can be judged without it.
@@ -33,9 +34,11 @@ export function startCliCheck(config: VmConfig, secrets: readonly string[], cliU
   }
 }
 
-function checkCli(config: VmConfig, secrets: readonly string[], cliUid: number | null, timeoutMs: number): CliCheck {
+function checkCli(config: VmConfig, secrets: readonly string[], cliUid: number | null, fence: AgentFence | null, timeoutMs: number): CliCheck {
   const cli = spawnCli({
     bin: config.claudeBin,
+    // Through the launcher runs use, so a launcher that fails is found here, before any run.
+    fence,
     ids: cliUid === null ? NOBODY : null,
     args: ["--version"],
     // As nobody, from `/`: a DATA_DIR agents cannot pass is said at start (user-isolation.ts), not blamed on the CLI.

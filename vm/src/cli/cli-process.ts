@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { spawnIdsOf } from "../users/as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { createLineSplitter } from "../core/line-splitter";
+import { fenceExecError, fencedCommand, type AgentFence } from "../core/agent-fence";
 
 export type CliExit = {
   code: number | null;
@@ -26,6 +27,8 @@ export type CliProcessOptions = {
   ids?: AgentIds | null;
   maxLineBytes: number;
   onLine: (line: string, readAt: number) => void;
+  /** Started in a Landlock domain of its own (core/agent-fence.ts), where the kernel has one. */
+  fence?: AgentFence | null;
 };
 
 export type CliProcess = {
@@ -44,7 +47,8 @@ export type CliProcess = {
 const STDERR_TAIL = 4096;
 
 export function spawnCli(options: CliProcessOptions): CliProcess {
-  const child = spawn(options.bin, options.args, {
+  const command = fencedCommand(options.fence ?? null, options.bin, options.args);
+  const child = spawn(command.bin, command.args, {
     cwd: options.cwd,
     env: options.env,
     ...spawnIdsOf(options.ids ?? null),
@@ -94,6 +98,12 @@ export function spawnCli(options: CliProcessOptions): CliProcess {
       for (const line of splitter.end()) {
         stdoutLines++;
         options.onLine(line, performance.now());
+      }
+      // The launcher could not exec the CLI: told as the spawn's own error, as without it.
+      const execError = options.fence ? fenceExecError(code, stderrTail) : null;
+      if (execError) {
+        spawnError = `spawn ${options.bin} ${execError}`;
+        spawnErrorCode = execError;
       }
       resolve({ code, signal, stderrTail, spawnError, spawnErrorCode, stdoutLines: stdoutLines + splitter.dropped() });
     });

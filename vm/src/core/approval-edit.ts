@@ -8,6 +8,7 @@ import { structuredPatch, formatPatch } from "diff";
 import { APPROVAL_EDIT_MAX_CHARS, type ApprovalEdit } from "../../../src/protocol/vm/approvals";
 import { redactSecrets } from "./config-problem";
 import { inPlaceEditOf } from "./in-place-edit";
+import { hunkHeader } from "./unified-diff";
 
 /** The tools whose input says the whole edit. */
 const EDIT_TOOLS = new Set(["Write", "Edit", "MultiEdit"]);
@@ -63,7 +64,10 @@ function editOfChanges(path: string, changes: readonly FileChange[], secrets: re
     added += lines.filter((l) => l.startsWith("+")).length;
     removed += lines.filter((l) => l.startsWith("-")).length;
     // formatPatch writes an "Index:" and "====" header first; the diff starts at its "---" line.
-    return formatPatch(patch).replace(/^[\s\S]*?(?=^--- )/m, "");
+    // Its hunk headers always carry both counts (`@@ -1,1 +1,1 @@`): written as git writes them.
+    return formatPatch(patch)
+      .replace(/^[\s\S]*?(?=^--- )/m, "")
+      .replace(/^@@ -(\d+),(\d+) \+(\d+),(\d+) @@$/gm, (_, a: string, b: string, c: string, d: string) => hunkHeader(Number(a), Number(b), Number(c), Number(d)));
   });
   const whole = redactSecrets(parts.join(""), secrets);
   const cut = whole.length > APPROVAL_EDIT_MAX_CHARS;

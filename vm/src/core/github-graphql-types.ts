@@ -13,11 +13,16 @@
  */
 export type AllowedType = { fields: Readonly<Record<string, string>>; leaves: "any" | "identity"; possible?: readonly string[]; as?: string };
 
-/** What may be read of a person, a team, another repository: names, ids, links, counts. */
+/**
+ * What may be read of a person, a team, another repository: names, ids, links, counts. Not a
+ * person's `email` (`viewer { email }` is the operator's account's address): no gh command reads
+ * one. gh reads emails only of commit authors, a `GitActor` of the repository's own history, which
+ * the clone holds already.
+ */
 export const IDENTITY_LEAVES: ReadonlySet<string> = new Set([
   "id", "databaseId", "login", "name", "nameWithOwner", "slug", "url", "resourcePath", "avatarUrl", "title", "description", "isPrivate",
   "isFork", "isInOrganization", "isArchived", "viewerPermission", "hasIssuesEnabled", "hasWikiEnabled", "mergeCommitAllowed",
-  "rebaseMergeAllowed", "squashMergeAllowed", "isViewer", "email", "date", "number", "totalCount", "prefix", "hasNextPage", "hasPreviousPage",
+  "rebaseMergeAllowed", "squashMergeAllowed", "isViewer", "date", "number", "totalCount", "prefix", "hasNextPage", "hasPreviousPage",
   "endCursor", "startCursor", "cursor",
 ]);
 

@@ -36,6 +36,16 @@ export function displayPath(file: DiffFile): string {
   return file.newPath ?? file.oldPath ?? "(unknown file)";
 }
 
+/**
+ * A hunk header as git and GNU diff write it, the one way the VM writes one (the /diff picture
+ * draws git's; an approval's diff is written so too): a count of 1 is left out (`@@ -1 +1 @@`), a
+ * count of 0 kept (`@@ -0,0 +1 @@`).
+ */
+export function hunkHeader(oldStart: number, oldCount: number, newStart: number, newCount: number): string {
+  const side = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
+  return `@@ -${side(oldStart, oldCount)} +${side(newStart, newCount)} @@`;
+}
+
 const GIT_HEADER = /^diff --git ("?)a\/(.*?)\1 ("?)b\/(.*)\3$/;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 

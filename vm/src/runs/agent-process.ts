@@ -2,6 +2,7 @@
 // after `done` it waits for the next message of the same session instead of exiting.
 import type { InputMessage } from "../../../src/protocol/vm/runs";
 import type { AgentIds } from "../core/agent-ids";
+import type { AgentFence } from "../core/agent-fence";
 import { spawnCli, type CliExit, type CliProcess } from "../cli/cli-process";
 import { parseCliLine } from "../core/cli-signals";
 import { cliArgs, cliEnv, optionsFingerprint, type CliOptions } from "../core/cli-command";
@@ -32,6 +33,8 @@ export type AgentProcess = {
 
 export type SpawnAgentInput = {
   bin: string;
+  /** The launcher that starts it in a Landlock domain of its own (core/agent-fence.ts), or null. */
+  fence: AgentFence | null;
   paths: UserPaths;
   /** The user's own OS user, or null: the server's. */
   ids: AgentIds | null;
@@ -63,6 +66,7 @@ export function spawnAgent(input: SpawnAgentInput): AgentProcess {
   let agent: AgentProcess;
   const cli = spawnCli({
     bin: input.bin,
+    fence: input.fence,
     args: cliArgs(input.options, input.sessionId, input.mcpConfigPath, input.settingsPath, input.cwd),
     cwd: input.cwd,
     ids: input.ids,

@@ -68,6 +68,7 @@ export function createAgentStarter(deps: ManagerDeps, pool: Pick<AgentPool, "sta
     }
     const agent = spawnAgent({
       bin: config.claudeBin,
+      fence: deps.fence ?? null,
       paths,
       ids,
       cwd,

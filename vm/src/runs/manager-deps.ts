@@ -5,6 +5,7 @@ import type { GitIdentity } from "../../../src/protocol/vm/runs";
 import type { AwakeTime } from "../awake-timers";
 import type { Checkpoints } from "../checkpoints/checkpoints";
 import type { AgentRecords } from "../cli/agent-records";
+import type { AgentFence } from "../core/agent-fence";
 import type { VmConfig } from "../config";
 import type { AgentIds } from "../core/agent-ids";
 import type { ProblemObservation } from "../core/config-problem";
@@ -54,6 +55,8 @@ export type ManagerDeps = {
    * terminal event carries what changed): checkpoints.ts. Without it, runs record nothing.
    */
   checkpoints?: Pick<Checkpoints, "before" | "after">;
+  /** Each agent process in a Landlock domain of its own (core/agent-fence.ts); none where the kernel has none. */
+  fence?: AgentFence | null;
   /** The Machine's memory in MB (tests set it); default the kernel's total and available. */
   memory?: () => { totalMb: number; freeMb: number };
 };

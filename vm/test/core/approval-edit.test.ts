@@ -1,6 +1,10 @@
 // The diff an edit's approval carries: the file before and after a Write, Edit or MultiEdit, a
 // notebook cell's source before and after a NotebookEdit, the files before and after `sed -i` or
 // `perl -pi`; named inside the project, its lines counted whole, secrets replaced, cut at a line past the limit.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { approvalEdit } from "../../src/core/approval-edit";
 import { APPROVAL_EDIT_MAX_CHARS } from "../../../src/protocol/vm/approvals";
@@ -23,7 +27,7 @@ describe("approvalEdit", () => {
     ["a file outside the project: named whole", "Write", { file_path: "/tmp/out.txt", content: "x\n" }, null,
       { path: "/tmp/out.txt", added: 1, removed: 0 }],
     ["a secret in the new text is replaced", "Write", { file_path: "/work/main/.env", content: "TOKEN=s3cr3t-token\n" }, null,
-      { path: ".env", diff: "--- /dev/null\n+++ b/.env\n@@ -0,0 +1,1 @@\n+TOKEN=[redacted]\n" }],
+      { path: ".env", diff: "--- /dev/null\n+++ b/.env\n@@ -0,0 +1 @@\n+TOKEN=[redacted]\n" }],
   ])("%s", (_name, tool, input, before, expected) => {
     expect(approvalEdit(tool, input, before, where)).toMatchObject({ cut: false, ...expected });
   });
@@ -46,7 +50,7 @@ describe("approvalEdit", () => {
     ["replace: the cell's source before and after", { cell_id: "a1", new_source: "import math\nx = math.tau\n" }, NOTEBOOK,
       { path: "nb.ipynb", added: 1, removed: 1, diff: "--- a/nb.ipynb (cell a1)\n+++ b/nb.ipynb (cell a1)\n@@ -1,2 +1,2 @@\n import math\n-x = math.pi\n+x = math.tau\n" }],
     ["insert: a new cell after the one named", { cell_id: "a1", new_source: "print(x)\n", cell_type: "code", edit_mode: "insert" }, NOTEBOOK,
-      { path: "nb.ipynb", added: 1, removed: 0, diff: "--- a/nb.ipynb (new cell after a1)\n+++ b/nb.ipynb (new cell after a1)\n@@ -0,0 +1,1 @@\n+print(x)\n" }],
+      { path: "nb.ipynb", added: 1, removed: 0, diff: "--- a/nb.ipynb (new cell after a1)\n+++ b/nb.ipynb (new cell after a1)\n@@ -0,0 +1 @@\n+print(x)\n" }],
     ["delete: the cell's source goes", { cell_id: "b2", edit_mode: "delete" }, NOTEBOOK, { added: 0, removed: 1 }],
     ["cells without ids: cell-N is the N-th", { cell_id: "cell-1", new_source: "b = 3\n" }, LEGACY, { diff: expect.stringContaining("-b = 2\n+b = 3\n") }],
   ])("NotebookEdit, %s", (_name, input, notebook, expected) => {
@@ -58,7 +62,7 @@ describe("approvalEdit", () => {
     const edit = approvalEdit("Bash", { command: "sed -i.bak 's/a - b/a + b/g' src/add.js src/sub.js" }, (path) => files[path] ?? null, where);
     expect(edit).toEqual({
       path: "src/add.js, src/sub.js", added: 2, removed: 2, cut: false,
-      diff: "--- a/src/add.js\n+++ b/src/add.js\n@@ -1,3 +1,3 @@\n function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n--- a/src/sub.js\n+++ b/src/sub.js\n@@ -1,1 +1,1 @@\n-return a - b;\n+return a + b;\n",
+      diff: "--- a/src/add.js\n+++ b/src/add.js\n@@ -1,3 +1,3 @@\n function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n--- a/src/sub.js\n+++ b/src/sub.js\n@@ -1 +1 @@\n-return a - b;\n+return a + b;\n",
     });
     expect(approvalEdit("Bash", { command: "perl -pi -e 's/add/sum/' /work/main/src/add.js" }, () => FILE, where)).toMatchObject({ path: "src/add.js", added: 1, removed: 1 });
     const many = Array.from({ length: 200 }, (_, i) => `dir/file-${i}.txt`);
@@ -71,5 +75,35 @@ describe("approvalEdit", () => {
     expect(edit).toMatchObject({ cut: true, added: 10_000, removed: 0 });
     expect(edit.diff.length).toBeLessThanOrEqual(APPROVAL_EDIT_MAX_CHARS);
     expect(edit.diff.endsWith("\n")).toBe(true);
+  });
+});
+
+describe("its hunk headers", () => {
+  /** A header's range, without the section name git may append after it. */
+  const ranges = (diff: string) => diff.split("\n").filter((l) => l.startsWith("@@")).map((l) => l.slice(0, l.indexOf("@@", 2) + 2));
+  /** The hunk headers `git diff` writes for the same change (what the /diff picture draws). */
+  function gitHeaders(before: string | null, after: string): string[] {
+    const dir = mkdtempSync(join(tmpdir(), "approval-hunks-"));
+    try {
+      writeFileSync(join(dir, "after"), after);
+      if (before !== null) writeFileSync(join(dir, "before"), before);
+      const diff = spawnSync("git", ["diff", "--no-index", "--no-color", before === null ? "/dev/null" : "before", "after"], { cwd: dir, encoding: "utf8" });
+      return ranges(diff.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    ["one line replaced", "bye\n", "ciao\n"],
+    ["a new file of one line", null, "hello\n"],
+    ["a new file of two lines", null, "one\ntwo\n"],
+    ["a line added to one", "one\n", "one\ntwo\n"],
+    ["the middle of three", FILE, "function add(a, b) {\n  return a + b;\n}\n"],
+    ["two hunks far apart", Array.from({ length: 20 }, (_, i) => `l${i}\n`).join(""), Array.from({ length: 20 }, (_, i) => (i === 0 || i === 19 ? `L${i}\n` : `l${i}\n`)).join("")],
+    ["a file emptied", "gone\n", ""],
+  ])("%s: as git writes them", (_name, before, after) => {
+    const edit = approvalEdit("Write", { file_path: "/work/main/f.txt", content: after }, before, where);
+    expect(ranges(edit?.diff ?? "")).toEqual(gitHeaders(before, after));
   });
 });

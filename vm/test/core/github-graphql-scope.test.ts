@@ -100,6 +100,8 @@ const UNLISTED: Array<[string, string, string]> = [
   ["environments", `{ repository(owner: "acme", name: "api") { environments(first: 10) { nodes { name protectionRules(first: 5) { nodes { type } } } } } }`, "repository.environments (Repository.environments)"],
   ["vulnerabilityAlerts", `{ repository(owner: "acme", name: "api") { vulnerabilityAlerts(first: 10) { nodes { securityVulnerability { package { name } } } } } }`, "repository.vulnerabilityAlerts (Repository.vulnerabilityAlerts)"],
   ["a field no one listed", `{ repository(owner: "acme", name: "api") { somethingNew { id } } }`, "repository.somethingNew (Repository.somethingNew)"],
+  ["the token's own account's email", `{ viewer { login email } }`, "viewer.email (User.email): only who or what it is may be read there"],
+  ["a pull request author's email", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { author { login ... on User { email } } } } }`, "repository.pullRequest.author.email (User.email): only who or what it is may be read there"],
   ["a person's more than who they are", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { author { ... on User { company bio } } } } }`, "repository.pullRequest.author.company (User.company): only who or what it is may be read there"],
   ["a fragment on a type the place cannot hold", `{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { author { ... on Repository { name } } } } }`, "repository.pullRequest.author.... on Repository (Actor there) is not on the credential proxy's list of what an agent may read"],
   ["a fork parent's files", `{ repository(owner: "acme", name: "api") { parent { object(expression: "HEAD:keys.txt") { ... on Blob { text } } } } }`, "repository.parent.object (Repository.object)"],
@@ -119,6 +121,13 @@ describe("the allow list", () => {
     const decision = graphqlDecision(REPOS, { query });
     expect(decision).toEqual({ allow: false, why: expect.stringContaining(`GraphQL ${named}`) });
     expect(decision.allow === false && decision.why).not.toMatch(/\n/);
+  });
+});
+
+describe("emails", () => {
+  it("a commit author's email is the repository's own history, as the clone has it", () => {
+    const query = `{ repository(owner: "acme", name: "api") { defaultBranchRef { target { ... on Commit { author { name email date user { login } } committer { email } } } } } }`;
+    expect(graphqlDecision(REPOS, { query })).toEqual({ allow: true });
   });
 });
 

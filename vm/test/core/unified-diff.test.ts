@@ -2,10 +2,22 @@
 // paths), plain `diff -u`, and the lines that look like headers but are not.
 import { describe, expect, it } from "vitest";
 import { envLineShown, isEnvFile } from "../../src/core/diff-picture";
-import { displayPath, parseUnifiedDiff } from "../../src/core/unified-diff";
+import { displayPath, hunkHeader, parseUnifiedDiff } from "../../src/core/unified-diff";
 import { languageOf, tokenizeLines } from "../../src/core/syntax-tokens";
 
 const git = (...lines: string[]) => lines.join("\n");
+
+describe("hunkHeader", () => {
+  it.each([
+    [[1, 1, 1, 1], "@@ -1 +1 @@"],
+    [[0, 0, 1, 1], "@@ -0,0 +1 @@"],
+    [[1, 1, 0, 0], "@@ -1 +0,0 @@"],
+    [[1, 3, 1, 4], "@@ -1,3 +1,4 @@"],
+    [[17, 4, 17, 1], "@@ -17,4 +17 @@"],
+  ] as const)("%j: %s, as git writes it", ([a, b, c, d], header) => {
+    expect(hunkHeader(a, b, c, d)).toBe(header);
+  });
+});
 
 describe("parseUnifiedDiff", () => {
   it.each([
