@@ -20,7 +20,9 @@ async function newLink(): Promise<string> {
 }
 
 /** A page of `path`, open and caught up, with the reason it was closed, if it was. */
-async function page(path: string, since = 0): Promise<PageSocket & { reason: () => string | null }> {
+type Page = PageSocket & { reason: () => string | null };
+
+async function page(path: string, since = 0): Promise<Page> {
   // Apart in time: "oldest" is by when a page opened.
   await new Promise((resolve) => setTimeout(resolve, 5));
   const socket = await mustOpen(`${path}/live?since=${since}`);
@@ -35,7 +37,7 @@ describe("the live pages' caps", () => {
   it("closes the oldest page of a link past five, and the oldest of any link past twenty, each told why", async () => {
     expect(await ask(phone, "hello")).toBe("echo: hello");
     const a = await newLink();
-    const pagesOfA = [];
+    const pagesOfA: Page[] = [];
     for (let i = 0; i < 5; i++) pagesOfA.push(await page(a));
     expect(pagesOfA.map((p) => p.closed())).toEqual([null, null, null, null, null]);
 
@@ -46,7 +48,7 @@ describe("the live pages' caps", () => {
     expect(pagesOfA.slice(1).map((p) => p.closed())).toEqual([null, null, null, null, null]);
 
     // Three more links, five pages each: twenty open. One more, of a fifth link: the oldest of all goes.
-    const others = [];
+    const others: Page[] = [];
     for (const link of [await newLink(), await newLink(), await newLink()]) for (let i = 0; i < 5; i++) others.push(await page(link));
     expect([...pagesOfA.slice(1), ...others].every((p) => p.closed() === null)).toBe(true);
     const newest = await page(await newLink());
