@@ -20,6 +20,7 @@ import { schedulesSection } from "./sections/schedules";
 import { vmSection } from "./sections/vm";
 import { webPageSection } from "./sections/web-page";
 import { livePageSection } from "./sections/live-page";
+import { liveSocketsSection } from "./sections/live-sockets";
 import { checkpointsSection } from "./checkpoints/section";
 import { archiveSection } from "./archive/section";
 import { checkpointPathSection } from "./sections/checkpoint-path";
@@ -28,7 +29,7 @@ import { warmPathSection } from "./sections/warm-path";
 import { coldPathSection } from "./sections/cold-path";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, schedulesSection, machinesSection, archiveSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, liveSocketsSection, schedulesSection, machinesSection, archiveSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

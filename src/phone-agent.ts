@@ -33,7 +33,7 @@ import { type GithubDelivery, receiveGithubDelivery } from "./github/github-deli
 import { asksForAgent } from "./github/github-decide";
 import { canAskAgent } from "./messages/event-guard";
 import { homeWatches } from "./github/github-watches-repo";
-import { type WebPageAnswer, type WebPageRequest, webLinkEpoch, webPageData } from "./web/web-page-data";
+import { endWebLinks, type WebPageAnswer, type WebPageRequest, webLinkEpoch, webPageData } from "./web/web-page-data";
 import type { ReviewAnswer, ReviewRequest } from "./changes/review-drafts";
 import { machineOwnerRecorder } from "./machines/machine-owners";
 import type { HandbackAnswer, HandbackUpload, HandoffCodeAnswer, HandoffDataAnswer, HandoffNewUpload } from "./handoff/handoffs";
@@ -234,10 +234,19 @@ export class PhoneAgent extends DurableObject<Env> {
    */
   review(request: ReviewRequest): Promise<ReviewAnswer | null> { return this.page.review(request); }
 
-  /** An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told once. */
+  /**
+   * An admin's /deny: what is pending is dropped, the open run ended as /stop ends it, the user told
+   * once; the links the phone was sent end (its pages close now, as for /web revoke).
+   */
   async revokeAccess(): Promise<Revoked> {
     const now = this.clock();
-    const { revoked, cancelVmRunIds } = this.sql.transaction(() => revoke(this.accessDeps(), now));
+    const { revoked, cancelVmRunIds } = this.sql.transaction(() => {
+      const done = revoke(this.accessDeps(), now);
+      // A phone the Worker's own settings allow keeps its access, and so its links (isRevoked).
+      if (isRevoked(this.u.repos.settings, this.config, this.phone)) endWebLinks(this.u.repos.settings);
+      return done;
+    });
+    this.u.livePages.closeRevoked(now);
     await Promise.all(cancelVmRunIds.map((id) => this.u.vm?.cancel(id)));
     await this.u.machine?.stopNow(now); // machines mode: the volume stays for an /allow
     return this.pump.changed(revoked, now);

@@ -43,3 +43,25 @@ export function groupCpuMs(pgid: number): GroupCpu {
   const ms = (n: number) => (n * 1000) / TICKS_PER_SECOND;
   return { totalMs: ms(ticks), workerdMs: ms(workerdTicks) };
 }
+
+/** Resident memory (kB, VmRSS) of the group's workerd processes together; NaN without /proc. */
+export function groupWorkerdRssKb(pgid: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return Number.NaN;
+  }
+  let kb = 0;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseStat(readFileSync(`/proc/${entry}/stat`, "utf8"));
+      if (stat?.pgrp !== pgid || stat.name !== "workerd") continue;
+      kb += Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return kb;
+}

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { guardGroup } from "../../scripts/stack/reaper";
 import { spawnGroup, stopGroup } from "./children";
 import { freePort } from "../../emulator/tools/free-port";
-import { type GroupCpu, groupCpuMs } from "./group-cpu";
+import { type GroupCpu, groupCpuMs, groupWorkerdRssKb } from "./group-cpu";
 import { DEV_SERVER_NO_INSPECTOR, WRANGLER_BIN } from "./paths";
 
 export type LogEvent = { at: number; fields: Record<string, unknown> };
@@ -22,6 +22,8 @@ export type WranglerDev = {
   reloads: { at: number; line: string }[];
   /** CPU milliseconds used so far by wrangler and workerd together, and by workerd alone. */
   cpu(): GroupCpu;
+  /** workerd's resident memory now, in kB (the runtime and every object it holds). */
+  workerdRssKb(): number;
   stop(): Promise<void>;
 };
 
@@ -96,7 +98,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     await stop();
     throw new Error(`wrangler dev in ${options.cwd} did not start: ${(error as Error).message}\n${tail.join("\n")}`);
   }
-  return { url, inspectorPort, persistTo, events, reloads, cpu: () => groupCpuMs(child.pid!), stop };
+  return { url, inspectorPort, persistTo, events, reloads, cpu: () => groupCpuMs(child.pid!), workerdRssKb: () => groupWorkerdRssKb(child.pid!), stop };
 }
 
 function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {

@@ -10,8 +10,8 @@ import { REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { withStackScope } from "../lib/stack-scope";
 import { median, percentile } from "../lib/stats";
-import { relayVars, STAND_IN_CREDENTIALS, startStandIns } from "../lib/stand-ins";
-import { inboundForm, messageSid, signedPost } from "../lib/webhooks";
+import { relayVars, startStandIns } from "../lib/stand-ins";
+import { phoneSender, waitFor as waitForIn } from "../lib/phone-drive";
 import { startWranglerDev } from "../lib/wrangler-dev";
 
 const SECTION = "live-page";
@@ -38,13 +38,7 @@ async function runLivePage({ quick, log }: SectionOptions): Promise<SectionOutco
     const browser: Browser = await launchChromium();
     onClose("chromium", () => browser.close());
 
-    let sid = 0;
-    const send = async (text: string) => {
-      const url = `${relay.url}/twilio/inbound`;
-      const { body, headers } = signedPost(url, inboundForm({ phone: PHONE, text, sid: messageSid(++sid) }, STAND_IN_CREDENTIALS.accountSid), STAND_IN_CREDENTIALS.authToken);
-      const response = await fetch(url, { method: "POST", body, headers });
-      if (response.status !== 200) throw new Error(`inbound answered ${response.status}`);
-    };
+    const send = phoneSender(relay.url, PHONE);
     const lines = quick ? 20 : 60;
     await send(`[[vm:progress-stamped ${lines} 150]] a long run to watch`);
     await send("/web");
@@ -111,12 +105,4 @@ async function cpuOver(relay: { cpu(): { workerdMs: number } }, ms: number): Pro
   return Math.round(relay.cpu().workerdMs - before);
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > until) throw new Error(`live-page: no ${what} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = <T>(what: string, check: () => Promise<T | null>, timeoutMs?: number) => waitForIn(SECTION, what, check, timeoutMs);

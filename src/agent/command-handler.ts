@@ -36,7 +36,7 @@ import { WEB_LINKS_REVOKED } from "../web/web-replies";
 import { awayClock, awayStatusLine } from "../handoff/handoff";
 import { formatDateTimeInZone } from "../schedules/schedule-format";
 import type { HandoffsRepo } from "../handoff/handoffs-repo";
-import { webLinkEpoch } from "../web/web-page-data";
+import { endWebLinks, webLinkEpoch } from "../web/web-page-data";
 import { stopRepliesByConversation, stopReply } from "../messages/notices";
 import { timeZoneOf } from "../schedules/schedules-unit";
 import { addTrigger, listTriggers, removeTrigger, type TriggerCommandDeps } from "../triggers/trigger-commands";
@@ -199,7 +199,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
 /** /web: a link (signed after the webhook's answer) to the current conversation or all; `revoke` moves the phone's link epoch on. */
 function webCommand(d: CommandDeps, action: Extract<ParsedCommand, { type: "web" }>["action"]): CommandAnswer {
   if (action === "revoke") {
-    d.settings.set("web_link_epoch", webLinkEpoch(d.settings) + 1);
+    endWebLinks(d.settings);
     return { text: WEB_LINKS_REVOKED, after: null };
   }
   const current = d.conversations.current();

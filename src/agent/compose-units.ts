@@ -63,6 +63,8 @@ export type TellAdmin = (notice: (admin: AdminToTell) => AdminNotice) => void;
 const noArchive = { blockedUntil: (): number | null => null };
 /** Without the directory no Machine is made: /vm sweep could not tell it is owned. */
 const noDirectory: RecordMachineOwner = async () => false;
+/** A relay whose settings do not read serves no page (require-config.ts); were one open, it alone would stay. */
+const LIVE_PAGES_UNCONFIGURED = { perLink: 1, perUser: 1 };
 /** Where no object holds sockets (a unit's test): no page is open. */
 const noSockets: LivePagesDeps["ctx"] = { acceptWebSocket: () => undefined, getWebSockets: () => [] };
 
@@ -184,7 +186,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     log,
   });
   // The pages watching runs live: each event they show is stored, numbered and sent as the stream is read.
-  const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, hasPicture: (id) => approvals.pictureOf(id) !== null, epoch: () => webLinkEpoch(settings), log });
+  const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, hasPicture: (id) => approvals.pictureOf(id) !== null, epoch: () => webLinkEpoch(settings), caps: config?.livePages ?? LIVE_PAGES_UNCONFIGURED, log });
   const runs = createRunDriver({
     live: { record: livePages.record, started: livePages.started, watchLine: bindings.env ? watchLineOf({ env: bindings.env, config, settings, phone }, clock) : undefined },
     budget,

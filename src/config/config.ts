@@ -54,6 +54,9 @@ const EnvSchema = z.object({
   DOOR_SIGNING_KEY: optional(z.string().check(z.minLength(32, "DOOR_SIGNING_KEY must be at least 32 characters"))),
   // Hours a /web or /dashboard link works; fractions allowed (a test uses 0.01), at most a year.
   WEB_LINK_TTL_HOURS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "WEB_LINK_TTL_HOURS must be a number of hours"), z.refine((v) => Number(v) > 0 && Number(v) <= 8760, "WEB_LINK_TTL_HOURS must be more than 0 and at most 8760"))),
+  // Pages watching runs live at once, per link and per phone; past either the oldest socket closes (the bench raises them).
+  LIVE_PAGES_PER_LINK: optional(z.string().check(z.regex(/^[1-9]\d{0,3}$/, "LIVE_PAGES_PER_LINK must be a whole number from 1 to 9999"))),
+  LIVE_PAGES_PER_USER: optional(z.string().check(z.regex(/^[1-9]\d{0,3}$/, "LIVE_PAGES_PER_USER must be a whole number from 1 to 9999"))),
 });
 
 export type Config = ChannelsConfig & {
@@ -85,6 +88,8 @@ export type Config = ChannelsConfig & {
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
   /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
   webLinkTtlHours: number;
+  /** LIVE_PAGES_PER_LINK, LIVE_PAGES_PER_USER: open live pages a link, and all of a phone's links, may hold (web/live-caps.ts). */
+  livePages: { perLink: number; perUser: number };
   /** Local only: the GitHub stand-in `npm start` runs, where /github watch registers the webhook itself (null: the user pastes it into GitHub). */
   githubStandInUrl: string | null;
   /** LAPTOP_MODEL_URL: the offline model a hand-off's laptop resumes against; null: the laptop uses its own login or key. */
@@ -159,6 +164,7 @@ function parseConfig(env: object): ConfigResult {
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret, transcriberUrl: e.TRANSCRIBER_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
+      livePages: { perLink: e.LIVE_PAGES_PER_LINK === undefined ? 5 : Number(e.LIVE_PAGES_PER_LINK), perUser: e.LIVE_PAGES_PER_USER === undefined ? 20 : Number(e.LIVE_PAGES_PER_USER) },
       githubStandInUrl: e.GITHUB_STAND_IN_URL ?? null,
       laptopModelUrl: e.LAPTOP_MODEL_URL ?? null,
       doorSigningSecret: e.DOOR_SIGNING_KEY ?? e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret,

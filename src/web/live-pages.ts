@@ -3,15 +3,16 @@
 // scope, epoch and end are its attachment). Each run event the page shows is stored and numbered
 // first (web/live-events-repo.ts), then sent to the sockets of its conversation; a page that
 // reconnects names the last number it has and gets what came after, from the rows.
-import { cut, helloOf, startBody, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "./web-live";
+import { approvalBody, helloOf, startBody, LIVE_REPLAY_MAX, type LiveAttachment, LiveAttachmentSchema, liveBodiesOf, type LiveBody, type LiveEvent, liveSocketValid, liveTags, liveTagsOf, type LiveOpenSchema } from "./web-live";
 import type * as z from "zod/mini";
 import type { VmRunEvent } from "../protocol/vm/runs";
 import type { Approval } from "../approvals/approvals-repo";
 import type { LiveEventsRepo } from "./live-events-repo";
 import type { Log } from "../shared/log";
+import { crowdedReason, LIVE_CROWDED, type LiveCaps, socketsToClose } from "./live-caps";
 
-/** Close codes the page's script reads: the link ended (expired or revoked), or the page asked for something else. */
-export const LIVE_CLOSE = { linkEnded: 4001, badRequest: 4400 } as const;
+/** Close codes the page's script reads: the link ended (expired, revoked, or the phone's access removed), the page asked for something else, or too many pages were open (live-caps.ts). */
+export const LIVE_CLOSE = { linkEnded: 4001, badRequest: 4400, crowdedLink: LIVE_CROWDED.link, crowdedUser: LIVE_CROWDED.user } as const;
 
 export type LivePagesDeps = {
   ctx: Pick<DurableObjectState, "acceptWebSocket" | "getWebSockets">;
@@ -20,6 +21,8 @@ export type LivePagesDeps = {
   /** Whether the approval's prompt went with a picture of its edit (approvals-unit's pictureOf). */
   hasPicture: (approvalId: number) => boolean;
   epoch: () => number;
+  /** How many pages may watch at once, per link and per phone. */
+  caps: LiveCaps;
   log: Log;
 };
 
@@ -38,12 +41,30 @@ export function createLivePages(d: LivePagesDeps) {
       // A socket closing meanwhile: its page reconnects and asks from its last number.
     }
   };
+  const closeQuietly = (ws: WebSocket, code: number, reason: string): void => {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Closed meanwhile: nothing more to say to it.
+    }
+  };
   /** Whether `ws` may go on; a socket whose link ended is closed (its page says how to get a fresh one). */
   const keep = (ws: WebSocket, now: number, epoch = d.epoch()): LiveAttachment | null => {
     const a = attachmentOf(ws);
     if (a && liveSocketValid(a, epoch, now)) return a;
-    ws.close(LIVE_CLOSE.linkEnded, "link ended");
+    closeQuietly(ws, LIVE_CLOSE.linkEnded, "link ended");
     return null;
+  };
+
+  /** Makes room for a page of `link` within the caps: the oldest pages close first, each told why. */
+  const makeRoom = (link: string): void => {
+    const held = d.ctx.getWebSockets().map((socket) => {
+      const a = attachmentOf(socket);
+      return { socket, link: a?.link ?? null, openedAt: a?.openedAt ?? 0 };
+    });
+    const closing = socketsToClose(held, link, d.caps);
+    for (const { socket, why } of closing) closeQuietly(socket, LIVE_CROWDED[why], crowdedReason(why, d.caps));
+    if (closing.length > 0) d.log("live_sockets_closed", { closed: closing.length, why: "crowded", open: held.length - closing.length + 1 });
   };
 
   /** Stores one event and sends it to the open pages of its conversation (and of every conversation). */
@@ -61,11 +82,16 @@ export function createLivePages(d: LivePagesDeps) {
     open(request: LiveOpen, now: number): Response {
       const pair = new WebSocketPair();
       const [client, server] = [pair[0], pair[1]];
-      d.ctx.acceptWebSocket(server, liveTags(request.scope, request.epoch));
-      const attachment: LiveAttachment = { conversationId: request.scope.kind === "conversation" ? request.scope.conversationId : null, epoch: request.epoch, expiresAt: request.expiresAt, actUntil: request.actUntil };
+      makeRoom(request.link);
+      d.ctx.acceptWebSocket(server, liveTags(request.scope, request.epoch, request.link));
+      const attachment: LiveAttachment = { conversationId: request.scope.kind === "conversation" ? request.scope.conversationId : null, epoch: request.epoch, expiresAt: request.expiresAt, actUntil: request.actUntil, link: request.link, openedAt: now };
       server.serializeAttachment(attachment);
       send(server, helloOf(attachment, now));
-      for (const event of d.repo.after(attachment.conversationId, request.since, LIVE_REPLAY_MAX)) send(server, event);
+      // Only what the page lacks: the events after the last one it names.
+      const missed = d.repo.after(attachment.conversationId, request.since, LIVE_REPLAY_MAX);
+      for (const event of missed) send(server, event);
+      // The page says "live" from here: it has caught up.
+      send(server, { type: "caught_up", upTo: missed.at(-1)?.seq ?? request.since });
       return new Response(null, { status: 101, webSocket: client });
     },
 
@@ -75,7 +101,7 @@ export function createLivePages(d: LivePagesDeps) {
       if (event.type === "approval_request") {
         const a = d.approvalByRequest(run.vmRunId, event.requestId);
         // The picture was drawn and stored before the request was applied (approvals' prepare), so it is known here.
-        if (a && a.status === "pending") bodies.push({ kind: "approval", approvalId: a.id, tool: a.tool, text: a.description, ...(event.edit ? { diff: cut(event.edit.diff) } : {}), ...(d.hasPicture(a.id) ? { picture: true } : {}) });
+        if (a && a.status === "pending") bodies.push(approvalBody(a, event.edit?.diff ?? null, d.hasPicture(a.id)));
       }
       // Keyed by the VM's own numbering: a progress line read again (it moves no stored seq) is not shown twice.
       bodies.forEach((body, part) => publish(run.conversationId, run.id, body, at, `${run.vmRunId}:${event.seq}:${part}`));
@@ -91,7 +117,7 @@ export function createLivePages(d: LivePagesDeps) {
 
     publish,
 
-    /** After /web revoke: every socket of an older link closes now (a page open meanwhile sees no more). */
+    /** After /web revoke (or an admin's /deny): every socket of an older link closes now (a page open meanwhile sees no more). */
     closeRevoked(now: number): number {
       let closed = 0;
       for (const ws of d.ctx.getWebSockets()) {

@@ -1,13 +1,16 @@
 // The page's live script (served as /web/live.js, loaded by a conversation's page): it opens the
 // page's socket (/web/<token>/live?since=<last event it has>), shows the live part (hidden while no
 // run is going) when a run starts, adds each event under "Live" as it comes (an edit's question with
-// its picture, where the chat got one), says "live" while connected and "reconnecting" when not, and
-// reconnects from its last number (an event already shown is never added twice). A link sent within the hour also gets
-// "Stop the run" and an approval's Yes / No. Text from the relay is set as text, never HTML.
-import { PICTURE_ALT } from "./web-live";
+// its picture, where the chat got one), says "live" once it has caught up and "reconnecting" when its
+// heartbeat goes unanswered or the socket closes, and reconnects from its last number (an event
+// already shown is never added twice). A page closed for newer ones (too many open) stays closed.
+// A link sent within the hour also gets "Stop the run" and an approval's Yes / No. Text from the relay is set as text, never HTML.
+import { DIFF_FOLD, PICTURE_ALT } from "./web-live";
+import { LIVE_CROWDED } from "./live-caps";
 export const LIVE_SCRIPT = `"use strict";
 (function () {
-  var PICTURE_ALT = ${JSON.stringify(PICTURE_ALT)};
+  var PICTURE_ALT = ${JSON.stringify(PICTURE_ALT)}, DIFF_FOLD = ${JSON.stringify(DIFF_FOLD)};
+  var CROWDED = [${LIVE_CROWDED.link}, ${LIVE_CROWDED.user}];
   var box = document.querySelector("section.live[data-live]");
   if (!box || !window.WebSocket) return;
   var list = box.querySelector(".live-events");
@@ -17,7 +20,12 @@ export const LIVE_SCRIPT = `"use strict";
   var path = box.getAttribute("data-live");
   var last = Number(box.getAttribute("data-since")) || 0;
   var running = box.getAttribute("data-running") === "1";
-  var canAct = false, retry = 0, socket = null, ended = false;
+  var canAct = false, retry = 0, socket = null, ended = false, pending = null;
+  // The heartbeat: a ping every HEARTBEAT_MS, which the relay answers without waking the object; a
+  // ping unanswered for SILENT_MS means the network is gone (an offline phone closes nothing).
+  var HEARTBEAT_MS = 2500, SILENT_MS = 5000, unansweredSince = 0;
+  // A socket still opening after OPENING_MS (a network that swallows the handshake) is tried again.
+  var OPENING_MS = 10000, openingSince = 0;
   var KINDS = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
 
   function el(tag, cls, text) {
@@ -84,6 +92,20 @@ export const LIVE_SCRIPT = `"use strict";
     p.appendChild(answerButton(li, id, "no", "No"));
     li.appendChild(p);
   }
+  // What the user writes or reads below the live part (a review, its comment box) stays where it is
+  // on the screen when the live part appears or grows above it: a browser's own scroll anchoring
+  // does nothing for a page scrolled to its top, which a short page on a phone is.
+  function below(node) {
+    return node && node !== document.body && node !== document.documentElement && !box.contains(node) && (box.compareDocumentPosition(node) & 4) !== 0 ? node : null;
+  }
+  function steadily(change) {
+    var w = window.innerWidth / 2, h = window.innerHeight;
+    var anchor = below(document.activeElement) || below(document.elementFromPoint(w, h / 2)) || below(document.elementFromPoint(w, h - 8));
+    var before = anchor ? anchor.getBoundingClientRect().top : 0;
+    change();
+    var moved = anchor ? anchor.getBoundingClientRect().top - before : 0;
+    if (moved !== 0) window.scrollBy(0, moved);
+  }
   function add(e) {
     if (e.kind === "answered") closeApproval(e.approvalId, e.text);
     var li = el("li", e.kind);
@@ -100,7 +122,14 @@ export const LIVE_SCRIPT = `"use strict";
         img.src = path + "/picture/" + e.approvalId;
         li.appendChild(img);
       }
-      if (e.diff) li.appendChild(el("pre", "live-diff", e.diff));
+      if (e.diff) {
+        // The diff as text once, folded under the picture (open when there is none).
+        var fold = el("details", "live-fold");
+        fold.open = !e.picture;
+        fold.appendChild(el("summary", null, DIFF_FOLD));
+        fold.appendChild(el("pre", "live-diff", e.diff));
+        li.appendChild(fold);
+      }
       li.setAttribute("data-approval", String(e.approvalId));
       offerAnswers(li, e.approvalId);
     }
@@ -110,37 +139,76 @@ export const LIVE_SCRIPT = `"use strict";
     box.hidden = false;
     controls();
   }
+  function again(ms) {
+    if (pending !== null || ended) return;
+    pending = setTimeout(function () { pending = null; connect(); }, ms);
+  }
+  // A socket the network dropped without a word: let go of it (its close may never come) and open another.
+  function dropped() {
+    var gone = socket;
+    socket = null;
+    unansweredSince = 0;
+    if (gone) {
+      gone.onopen = gone.onmessage = gone.onclose = null;
+      try { gone.close(); } catch (x) {}
+    }
+    show("reconnecting");
+    again(0);
+  }
   function connect() {
+    if (socket || ended) return;
     var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path + "?since=" + last;
-    socket = new WebSocket(url);
-    socket.onopen = function () { retry = 0; show("live"); };
-    socket.onmessage = function (m) {
+    var ws = new WebSocket(url);
+    socket = ws;
+    openingSince = Date.now();
+    unansweredSince = 0;
+    ws.onopen = function () { retry = 0; };
+    ws.onmessage = function (m) {
+      unansweredSince = 0;
       var e;
       try { e = JSON.parse(m.data); } catch (x) { return; }
-      if (e.type === "hello") {
-        canAct = e.canAct === true;
-        if (e.note) say(e.note);
-        controls();
-      } else if (typeof e.seq === "number" && e.seq > last) {
-        last = e.seq;
-        add(e);
-      }
+      steadily(function () { receive(e); });
     };
-    socket.onclose = function (c) {
-      socket = null;
-      if (c.code === 4001) {
-        ended = true;
-        // A page waiting for a run says it too: its link will show nothing more.
-        box.hidden = false;
-        canAct = false;
-        controls();
-        show("ended");
-        say("This link has ended (it expired or was revoked). Send /web in the chat for a fresh one.", true);
-        return;
-      }
-      show("reconnecting");
-      setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retry++)));
+    ws.onclose = function (c) {
+      if (socket === ws) socket = null;
+      unansweredSince = 0;
+      steadily(function () { closed(c); });
     };
+  }
+  function receive(e) {
+    // "live" once the page has what it missed, not when the socket opens.
+    if (e.type === "caught_up") show("live");
+    else if (e.type === "hello") {
+      canAct = e.canAct === true;
+      if (e.note) say(e.note);
+      controls();
+    } else if (typeof e.seq === "number" && e.seq > last) {
+      last = e.seq;
+      add(e);
+    }
+  }
+  function closed(c) {
+    if (CROWDED.indexOf(c.code) >= 0) {
+      // Too many pages watch: the newest stay. This one does not take its place back by itself.
+      ended = true;
+      canAct = false;
+      controls();
+      show("closed");
+      say("This page stopped watching: " + (c.reason || "too many pages are open") + ", and the newest ones stay live. Reload it to watch here.", true);
+      return;
+    }
+    if (c.code === 4001) {
+      ended = true;
+      // A page waiting for a run says it too: its link will show nothing more.
+      box.hidden = false;
+      canAct = false;
+      controls();
+      show("ended");
+      say("This link has ended (it expired or was revoked). Send /web in the chat for a fresh one.", true);
+      return;
+    }
+    show("reconnecting");
+    again(Math.min(5000, 500 * Math.pow(2, retry++)));
   }
   // Approvals the page was made with, not answered in it since: they can be answered too.
   var asked = list.querySelectorAll("li.approval[data-approval]");
@@ -152,7 +220,19 @@ export const LIVE_SCRIPT = `"use strict";
     stop.disabled = true;
     act({ kind: "stop" }, function () { stop.disabled = false; });
   });
-  setInterval(function () { if (socket && socket.readyState === 1 && !ended) socket.send("ping"); }, 30000);
+  setInterval(function () {
+    if (!socket || socket.readyState !== 1 || ended) return;
+    if (unansweredSince === 0) unansweredSince = Date.now();
+    socket.send("ping");
+  }, HEARTBEAT_MS);
+  // Checked apart from the pings: a throttled background tab's late check still measures from the ping.
+  setInterval(function () {
+    var now = Date.now();
+    if (unansweredSince !== 0 && now - unansweredSince > SILENT_MS) dropped();
+    else if (socket && socket.readyState === 0 && now - openingSince > OPENING_MS) dropped();
+  }, 1000);
+  // Back online: try at once rather than at the next backoff.
+  window.addEventListener("online", function () { if (!socket && pending !== null) { clearTimeout(pending); pending = null; connect(); } });
   show("reconnecting");
   connect();
 })();

@@ -21,10 +21,14 @@ export async function issueWebLink(env: Env, key: CryptoKey, link: WebLink): Pro
 /** Where a token's link is looked up: the directory (its stub), or a test's stand-in. */
 export type WebLinkLookup = { webLink(digest: string): Promise<WebLink | null> | WebLink | null };
 
-/** The link `token` opens now, or null; `directory` is not asked for a token this key did not make. */
-export async function openWebLink(directory: WebLinkLookup, key: CryptoKey, token: string): Promise<WebLink | null> {
+/**
+ * The link `token` opens now, or null; `directory` is not asked for a token this key did not make.
+ * `digest`: what the directory keeps it under, which names the link without being it (its live sockets' tag).
+ */
+export async function openWebLink(directory: WebLinkLookup, key: CryptoKey, token: string): Promise<(WebLink & { digest: string }) | null> {
   const digest = await webLinkDigest(key, token);
-  return digest ? await directory.webLink(digest) : null;
+  const link = digest ? await directory.webLink(digest) : null;
+  return link && digest ? { ...link, digest } : null;
 }
 
 /** A fresh short link to `phone`'s page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */

@@ -30,7 +30,8 @@ webLiveRoute.get("/:token/live", async (c) => {
   if (!linked.ok) return refuseLink(linked.why);
   const { link, agent } = linked;
   if (link.scope.kind === "dashboard") return refuseLink("scope");
-  const open = { scope: link.scope, epoch: link.epoch, expiresAt: link.expiresAt, actUntil: actUntilOf(link.issuedAt ?? null, link.expiresAt), since };
+  // The link is named to the object by a part of its digest (the object never sees a token): its sockets are counted together.
+  const open = { scope: link.scope, epoch: link.epoch, expiresAt: link.expiresAt, actUntil: actUntilOf(link.issuedAt ?? null, link.expiresAt), since, link: link.digest.slice(0, 32) };
   const response = await agent.fetch(new Request(c.req.url, { headers: { upgrade: "websocket", [LIVE_OPEN_HEADER]: JSON.stringify(open) } }));
   // The object answers 404 for a revoked link or a deleted conversation: the page's own 404.
   return response.status === 101 ? response : refuseLink("revoked_or_gone");

@@ -6,6 +6,7 @@ import "../shared/zod-messages";
 import * as z from "zod/mini";
 import type { VmRunEvent } from "../protocol/vm/runs";
 import { changeTotals } from "../changes/run-change";
+import { pageApprovalText } from "../approvals/approval-text";
 import type { WebScope } from "./web-token";
 
 /** The agent's text and an approval's description are cut here: the page links to the whole run. */
@@ -58,6 +59,17 @@ export function liveBodiesOf(event: VmRunEvent): LiveBody[] {
   }
 }
 
+/**
+ * An approval as the page shows it, once: its words (after the tool's name, without repeating it),
+ * the edit's picture where the chat got one, and the edit's diff as text, which the page folds
+ * under the picture. An edit's words are its summary line alone: its lines are the diff's.
+ */
+export function approvalBody(a: { id: number; tool: string; description: string }, diff: string | null, picture: boolean): LiveBody {
+  const words = pageApprovalText(a.tool, a.description);
+  const text = diff === null ? words : (words.split("\n")[0] ?? "");
+  return { kind: "approval", approvalId: a.id, tool: a.tool, text, ...(diff === null ? {} : { diff: cut(diff) }), ...(picture ? { picture: true } : {}) };
+}
+
 /** What the page shows when a run of its conversation begins (before the agent's first line: a Machine may take seconds to wake). */
 export const startBody = (): LiveBody => ({ kind: "start", text: "A run started: what it does shows here as it happens." });
 
@@ -66,9 +78,9 @@ function changeBody(change: ReturnType<typeof changeTotals> | null): LiveBody[] 
   return [{ kind: "change", text: `${plural(change.files, "file", "files")} changed, +${change.insertions} −${change.deletions}` }];
 }
 
-/** The tags a page's socket is held under: its conversation's (or every conversation's), and its link epoch's. */
-export function liveTags(scope: Exclude<WebScope, { kind: "dashboard" }>, epoch: number): string[] {
-  return [scope.kind === "all" ? "live:all" : `live:c${scope.conversationId}`, `epoch:${epoch}`];
+/** The tags a page's socket is held under: its conversation's (or every conversation's), its link epoch's, and its link's. */
+export function liveTags(scope: Exclude<WebScope, { kind: "dashboard" }>, epoch: number, link: string): string[] {
+  return [scope.kind === "all" ? "live:all" : `live:c${scope.conversationId}`, `epoch:${epoch}`, `link:${link}`];
 }
 
 /** The tags under which the sockets that should get an event of `conversationId` are held. */
@@ -80,6 +92,9 @@ export const LiveAttachmentSchema = z.object({
   epoch: z.number().check(z.int(), z.nonnegative()),
   expiresAt: z.number(),
   actUntil: z.number(),
+  /** The link that opened it, and when (web/live-caps.ts); absent on a socket opened before either was kept. */
+  link: z.optional(z.string()),
+  openedAt: z.optional(z.number()),
 });
 export type LiveAttachment = z.infer<typeof LiveAttachmentSchema>;
 
@@ -117,6 +132,9 @@ export const livePicturePath = (livePath: string, approvalId: number) => `${live
 /** What the Worker asks the object for an approval's picture: the link it opened, and the approval. */
 export type LivePictureRequest = { scope: z.infer<typeof LiveOpenSchema>["scope"]; epoch: number; approvalId: number };
 
+/** The fold that holds an edit's diff as text, under its picture (open where there is no picture). */
+export const DIFF_FOLD = "The edit as text";
+
 /** What a picture says when it cannot be shown (its diff as text is under it). */
 export const PICTURE_ALT = "The edit, drawn as the chat's picture";
 
@@ -138,6 +156,8 @@ export const LiveOpenSchema = z.object({
   expiresAt: z.number(),
   actUntil: z.number(),
   since: z.number().check(z.int(), z.nonnegative()),
+  /** The link, named by a part of its digest in the directory (web-links.ts). */
+  link: z.string().check(z.regex(/^[0-9a-f]{16,64}$/)),
 });
 /** The header that carries it (the object is reached only through the Worker, which sets it). */
 export const LIVE_OPEN_HEADER = "x-live-open";

@@ -70,6 +70,11 @@ export function webLinkEpoch(settings: SettingsRepo): number {
   return settings.getNumber("web_link_epoch") ?? 0;
 }
 
+/** Ends every link sent so far (`/web revoke`, an admin's /deny): the epoch moves on, and no link of an older one opens again. */
+export function endWebLinks(settings: SettingsRepo): void {
+  settings.set("web_link_epoch", webLinkEpoch(settings) + 1);
+}
+
 export async function webPageData(d: WebPageDeps, request: WebPageRequest, now: number): Promise<WebPageAnswer> {
   if (request.kind === "operator_line") return operatorStats(d, now);
   if (request.epoch !== webLinkEpoch(d.repos.settings)) return null;

@@ -40,7 +40,7 @@ svg.chart line{stroke:#999}svg.chart line.grid{stroke:#ddd;stroke-dasharray:4 3}
 .review-anchor{font-weight:600;overflow-wrap:anywhere}.review-line{margin:.2rem 0;padding:.2rem .4rem;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}.review-body{white-space:pre-wrap;overflow-wrap:anywhere}
 .review-bar{padding:.5rem 0}.review-error{color:#a40000}
 .live{border:2px solid #1a73e8;border-radius:8px;padding:.2rem .7rem;margin:.8rem 0;background:#fff}.live-state{font-size:.8rem;padding:.1rem .5rem;border-radius:1rem;background:#eee}
-.live-state.live{background:#dff5e1;color:#1b5e20}.live-state.reconnecting,.live-state.ended{background:#fff3cd;color:#7a4f00}
+.live-state.live{background:#dff5e1;color:#1b5e20}.live-state.reconnecting,.live-state.ended,.live-state.closed{background:#fff3cd;color:#7a4f00}
 .live-events{list-style:none;padding:0;font-size:.9rem}.live-events li{margin:.3rem 0;overflow-wrap:anywhere;white-space:pre-wrap}.live-events time{color:#666;font-size:.8rem}
 .live-events li.approval{background:#fffbe6;padding:.3rem}.live-diff{font:12px/1.4 monospace;white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.3rem;margin:.2rem 0}.live-events li.failed{color:#a40000}.live-events li.change,.live-events li.end{font-weight:600}
 .live button{min-height:44px;min-width:44px;padding:0 1rem;font-size:16px;margin:.3rem .5rem .3rem 0;border-radius:6px;border:1px solid #888;background:#fff}.live-error{color:#a40000}.live-picture{display:block;max-width:100%;height:auto;margin:.3rem 0}`;

@@ -16,7 +16,7 @@ import { formatUsd } from "../shared/format-ago";
 import { maskPhone } from "../shared/phone";
 import { whatsappHtml } from "./whatsapp-markup";
 import { anchorOf } from "../protocol/review-comments";
-import { type LiveEvent, livePicturePath, PICTURE_ALT } from "./web-live";
+import { DIFF_FOLD, type LiveEvent, livePicturePath, PICTURE_ALT } from "./web-live";
 import type { ReviewDraft } from "../changes/review-draft";
 import {
   type ChangeView,
@@ -163,7 +163,7 @@ function livePart(live: LiveView, base: string, zone: string): Child {
   );
 }
 
-/** One event of the live part; an approval with its edit's picture (as the chat got it, under the page's link) and its diff as text. */
+/** One event of the live part; an approval with its edit's picture (as the chat got it, under the page's link) and its diff as text, folded under it. */
 function liveItem(e: LiveEvent, zone: string, livePath: string): Child {
   const text = e.kind === "approval" ? `${e.tool} ${e.text}` : e.text;
   const approval = e.kind === "approval" || e.kind === "answered" ? e.approvalId : undefined;
@@ -174,7 +174,7 @@ function liveItem(e: LiveEvent, zone: string, livePath: string): Child {
     h("b", null, ` ${LIVE_WORDS[e.kind]} `),
     h("span", { class: "live-text" }, text),
     e.kind === "approval" && e.picture ? h("img", { class: "live-picture", src: livePicturePath(livePath, e.approvalId), alt: PICTURE_ALT }) : null,
-    e.kind === "approval" && e.diff ? h("pre", { class: "live-diff" }, e.diff) : null,
+    e.kind === "approval" && e.diff ? h("details", { class: "live-fold", open: e.picture ? undefined : "" }, h("summary", null, DIFF_FOLD), h("pre", { class: "live-diff" }, e.diff)) : null,
   );
 }
 

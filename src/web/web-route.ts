@@ -43,7 +43,7 @@ webRoute.get("/:token/runs/:runId", (c) => {
 const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** The link `token` opens and the object it names; the reason to refuse it otherwise (one 404 for every reason). */
-export async function openLinkedAgent(c: Context<{ Bindings: Env }>): Promise<{ ok: true; link: WebLink; agent: ReturnType<Env["PHONE_AGENT"]["get"]> } | { ok: false; why: string }> {
+export async function openLinkedAgent(c: Context<{ Bindings: Env }>): Promise<{ ok: true; link: WebLink & { digest: string }; agent: ReturnType<Env["PHONE_AGENT"]["get"]> } | { ok: false; why: string }> {
   // A relay that cannot check a link says so (503), not that the link is wrong.
   const key = webLinkKeyFor(requireConfig(c.env));
   if (!key) refuseUnverifiable("/web", MEDIA_SECRET_SETTINGS);

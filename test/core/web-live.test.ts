@@ -56,8 +56,8 @@ describe("what a link may do", () => {
   });
 
   it("tags a conversation's sockets so that its events, and every conversation's page, find them", () => {
-    expect(liveTags({ kind: "conversation", conversationId: 7 }, 2)).toEqual(["live:c7", "epoch:2"]);
-    expect(liveTags({ kind: "all" }, 0)).toEqual(["live:all", "epoch:0"]);
+    expect(liveTags({ kind: "conversation", conversationId: 7 }, 2, "ab12")).toEqual(["live:c7", "epoch:2", "link:ab12"]);
+    expect(liveTags({ kind: "all" }, 0, "cd34")).toEqual(["live:all", "epoch:0", "link:cd34"]);
     expect(liveTagsOf(7)).toEqual(["live:c7", "live:all"]);
   });
 

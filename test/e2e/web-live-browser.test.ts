@@ -149,3 +149,125 @@ it("a page waiting for a run whose link is revoked says so", async () => {
   await page.locator(".live-state", { hasText: /^ended$/ }).waitFor();
   expect(await page.locator(".live-note").textContent()).toMatch(/Send \/web in the chat for a fresh one/);
 });
+
+/** Every word the page's badge said, with when (the page's clock), from now on. */
+async function recordBadge(page: Page): Promise<() => Promise<{ word: string; at: number }[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { badge: { word: string; at: number }[] };
+    const state = document.querySelector(".live-state")!;
+    w.badge = [{ word: state.textContent ?? "", at: Date.now() }];
+    new MutationObserver(() => w.badge.push({ word: state.textContent ?? "", at: Date.now() })).observe(state, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { badge: { word: string; at: number }[] }).badge);
+}
+
+it("says reconnecting within 10 s of losing the network, and live again once it has caught up, each event once", async () => {
+  const page = await pageBeforeAnyRun("offline");
+  const badge = await recordBadge(page);
+  // Online and quiet for longer than a heartbeat's silence: the relay answers its pings, the badge stays.
+  await page.waitForTimeout(8_000);
+  expect((await badge()).map((b) => b.word)).toEqual(["live"]);
+
+  // The network goes (the socket stays open, as on a phone that lost its signal).
+  const lostAt = await page.evaluate(() => Date.now());
+  await page.context().setOffline(true);
+  await page.locator(".live-state", { hasText: /^reconnecting$/ }).waitFor({ state: "attached", timeout: 12_000 });
+  const noticed = (await badge()).find((b) => b.word === "reconnecting")!;
+  expect(noticed.at - lostAt).toBeLessThan(10_000);
+
+  // Meanwhile a run goes from the chat; the page gets nothing of it while offline.
+  const before = (await sent()).length;
+  await send("say hello while the page is offline");
+  await receivedAfter(before, /hello while the page is offline/);
+  expect(await page.locator(".live-events li").count()).toBe(0);
+  expect((await badge()).at(-1)!.word).toBe("reconnecting");
+
+  // Back: "live" once what it missed is on the page, every event once and in order.
+  await page.context().setOffline(false);
+  await page.locator(".live-state", { hasText: /^live$/ }).waitFor({ state: "attached", timeout: 15_000 });
+  const shown = await page.locator(".live-events li").evaluateAll((items) => items.map((li) => ({ kind: li.className, seq: Number(li.getAttribute("data-seq")) })));
+  expect(shown[0]?.kind).toBe("start");
+  expect(shown.at(-1)?.kind).toBe("end");
+  const seqs = shown.map((e) => e.seq);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  expect(new Set(seqs).size).toBe(seqs.length);
+  expect(await page.locator("#live").isVisible()).toBe(true);
+});
+
+/** A new conversation `name` in approval mode `mode` whose agent wrote `file` (waiting for `after` in the chat), and its page at 390 px. */
+async function pageAfterWrite(name: string, mode: "on" | "off", file: { path: string; content: string; after: RegExp }): Promise<Page> {
+  let before = (await sent()).length;
+  await send(`/new ${name}`);
+  await receivedAfter(before, new RegExp(name));
+  before = (await sent()).length;
+  await send(`/approvals ${mode}`);
+  await receivedAfter(before, new RegExp(`^Approvals in ${name}: ${mode}`));
+  before = (await sent()).length;
+  await send(`[[tool Write ${JSON.stringify({ file_path: file.path, content: file.content })}]] write it`);
+  await receivedAfter(before, file.after);
+  before = (await sent()).length;
+  await send("/web");
+  const page = await phonePage();
+  expect((await page.goto(linkIn(await receivedAfter(before, /\/web\/[A-Za-z0-9_-]{22}/))))?.status()).toBe(200);
+  return page;
+}
+
+it("shows an edit's question once: its words, its picture, and its diff as text in a fold", async () => {
+  const page = await pageAfterWrite("asks", "on", { path: "once.txt", content: "ciao\n", after: /^🔐 Approval/ });
+  const asked = page.locator("li.approval", { hasText: "once.txt" });
+  await asked.waitFor();
+  // The words: the tool named once, the summary, no hunk header and none of the edit's lines.
+  const words = await asked.locator(".live-text").innerText();
+  expect(words).toMatch(/^Write once\.txt: new file, \+1$/);
+  // The diff as text once, folded under the picture (open when the chat got no picture).
+  expect(await asked.locator("pre").count()).toBe(1);
+  const fold = asked.locator("details.live-fold");
+  expect(await fold.count()).toBe(1);
+  expect(await fold.locator("pre.live-diff").textContent()).toContain("+ciao");
+  const pictures = await asked.locator("img.live-picture").count();
+  expect(pictures).toBeLessThanOrEqual(1);
+  expect(await fold.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(pictures === 0);
+  // Everything the item holds, the fold's text included: the edit's line once.
+  expect((await asked.textContent())!.match(/ciao/g)).toHaveLength(1);
+  const before = (await sent()).length;
+  await send("no");
+  await receivedAfter(before, /^🚫 Denied/);
+});
+
+it("never moves a review being written when the live part appears and grows above it", async () => {
+  const page = await pageAfterWrite("steady", "off", { path: "steady.txt", content: "one\ntwo\n", after: /1 file changed, \+2 −0/ });
+  expect(await page.locator("#live").isHidden()).toBe(true);
+  await page.locator(".live-state", { hasText: /^live$/ }).waitFor({ state: "attached" });
+
+  // A comment being written on the change.
+  await page.locator('.diff tr[data-file="steady.txt"][data-side="new"][data-line="2"]').tap();
+  const box = page.locator(".review-box");
+  await box.waitFor();
+  await box.getByRole("textbox").fill("Say three");
+  const where = () =>
+    box.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const at = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(20, r.height / 2));
+      return { top: Math.round(r.top), inView: r.top >= 0 && r.bottom <= window.innerHeight, ownsPoint: at !== null && el.contains(at) };
+    });
+  const writing = await where();
+  expect(writing.inView).toBe(true);
+
+  // A run starts from the chat meanwhile: the live part appears above and fills; the box stays put, uncovered.
+  await send("say something while I write");
+  await page.locator("#live .live-events li.end").waitFor({ timeout: 60_000 });
+  expect(await page.locator("#live").isVisible()).toBe(true);
+  expect(await where()).toEqual(writing);
+
+  // Sent: the review's run shows live above, and the review's status stays where it was read.
+  await box.getByRole("button", { name: "Add comment" }).tap();
+  await page.getByRole("button", { name: "Send review" }).tap();
+  const status = page.locator(".review-status", { hasText: /^Sent to the agent/ });
+  await status.waitFor();
+  const statusTop = () => status.evaluate((el) => Math.round(el.getBoundingClientRect().top));
+  const sentAt = await statusTop();
+  await expect.poll(() => page.locator("#live .live-events li.end").count(), { timeout: 60_000 }).toBe(2);
+  expect(await statusTop()).toBe(sentAt);
+  expect(sentAt).toBeGreaterThanOrEqual(0);
+  expect(sentAt).toBeLessThan(844);
+});

@@ -1,5 +1,8 @@
-import { expect, it } from "vitest";
+import { exports } from "cloudflare:workers";
+import { expect, it, onTestFinished } from "vitest";
 import { ask, bodies, eventually, query, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "../worker/helpers";
+import { TEST_PUBLIC_URL } from "../worker/test-env";
+import { closeAll, LINK, mustOpen, openLive } from "../worker/web-live-helpers";
 import { adminOf, configuredOf } from "./admin-env";
 
 const admin = adminOf(3);
@@ -56,4 +59,32 @@ it("/deny cannot remove the operator's numbers, nor a number never allowed", asy
   expect(await ask(admin, `/deny ${admin}`)).toBe(`${admin} is in ADMIN_SENDERS, the operator's configuration: /deny can't remove it (only a change of that setting can). Nothing changed.`);
   expect(await ask(admin, "/deny +15550001939")).toBe("+15550001939 is not on the allowlist; nothing changed.");
   expect(await ask(configuredOf(3), "still in")).toBe("echo: still in");
+});
+
+it("/deny ends the links the phone was sent: its open page closes; the page and its socket answer as a revoked link's, even after /allow", async () => {
+  const denied = "+15550001936";
+  const get = async (path: string) => {
+    const response = await exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${path}`));
+    return { status: response.status, text: await response.text() };
+  };
+  expect(await ask(admin, `/allow ${denied}`)).toMatch(/^Allowed /);
+  expect(await ask(denied, "hello")).toBe("echo: hello");
+  const path = LINK.exec(await ask(denied, "/web"))![1]!;
+  expect((await get(path)).status).toBe(200);
+  const socket = await mustOpen(`${path}/live`);
+  onTestFinished(() => closeAll([socket]));
+  await eventually(async () => socket.messages.some((m) => m.type === "hello"));
+
+  expect(await ask(admin, `/deny ${denied}`)).toMatch(/^Denied /);
+  // The open page closes as for /web revoke (its script says the link ended), and nothing opens again.
+  expect(await eventually(async () => socket.closed())).toBe(4001);
+  expect(await get(path)).toEqual({ status: 404, text: "Not found" });
+  expect(await openLive(`${path}/live`)).toBe(404);
+
+  // Allowed again: the old link stays ended; a new /web works.
+  expect(await ask(admin, `/allow ${denied}`)).toBe(`Allowed ${denied} again; they were told.`);
+  expect((await get(path)).status).toBe(404);
+  expect(await openLive(`${path}/live`)).toBe(404);
+  const fresh = LINK.exec(await ask(denied, "/web"))![1]!;
+  expect((await get(fresh)).status).toBe(200);
 });

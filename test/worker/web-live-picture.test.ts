@@ -41,9 +41,12 @@ describe("an approval's picture on the live page", () => {
     const approvalId = approval!.approvalId!;
     const picture = `${path}/live/picture/${approvalId}`;
 
-    // The page made now shows it above the diff as text, at that address.
+    // Shown once: its words (the summary, no hunk, the tool named once), the picture, and the diff as text folded under it.
+    expect(approval!.text).toBe("notes.txt: new file, +2");
+    expect(approval!.text).not.toMatch(/@@|\n/);
+    // The page made now shows it the same way, the picture at that address.
     const html = await (await get(path)).text();
-    expect(html).toContain(`<img class="live-picture" src="${picture}" alt="The edit, drawn as the chat&#39;s picture"/><pre class="live-diff">`);
+    expect(html).toContain(`<img class="live-picture" src="${picture}" alt="The edit, drawn as the chat&#39;s picture"/><details class="live-fold"><summary>The edit as text</summary><pre class="live-diff">`);
     const served = await get(picture);
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("image/png");
