@@ -37,6 +37,7 @@ import { endWebLinks, type WebPageAnswer, type WebPageRequest, webLinkEpoch, web
 import type { ReviewAnswer, ReviewRequest } from "./changes/review-drafts";
 import { machineOwnerRecorder } from "./machines/machine-owners";
 import type { HandbackAnswer, HandbackUpload, HandoffCodeAnswer, HandoffDataAnswer, HandoffNewUpload } from "./handoff/handoffs";
+import type { HandoffCodeRefusal } from "./handoff/handoff";
 import { handoffEntries } from "./handoff/handoff-entries";
 import { pageEntries } from "./agent/page-entries";
 import type { LiveActionAnswer, LiveActionRequest } from "./web/live-actions";
@@ -289,6 +290,12 @@ export class PhoneAgent extends DurableObject<Env> {
 
   /** The Worker's /h/<code>/data: the conversation's bundle for a laptop in `laptopDir`, once per code. */
   takeHandoff(digest: string, laptopDir: string): Promise<HandoffDataAnswer> { return this.handoffs.take(digest, laptopDir); }
+
+  /** The Worker's /h/<code>/done: the laptop's script got to its end; whether the chat was told. */
+  handoffDoneOnLaptop(digest: string): Promise<boolean> { return this.handoffs.doneOnLaptop(digest); }
+
+  /** The Worker's /h/<code> refused a code that was one of this phone's (used, expired, revoked): the chat is told once. */
+  handoffRefusedOnLaptop(digest: string, refusal: Exclude<HandoffCodeRefusal, "unknown">): Promise<void> { return this.handoffs.refusedOnLaptop(digest, refusal); }
 
   /** The Worker's /h/<code>/failed: the laptop's script failed after the download; whether the conversation is here again. */
   handoffFailedOnLaptop(digest: string, why: string): Promise<boolean> { return this.handoffs.failedOnLaptop(digest, why); }

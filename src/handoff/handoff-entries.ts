@@ -1,7 +1,8 @@
 // The Worker's /h/<code> requests as the phone's object answers them (the hand-off's own work is
 // in handoffs.ts): each reads the clock once, and a line it tells the chat sets the object's work going.
 import type { Clock } from "../shared/clock";
-import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, type HandoffNewUpload, laptopFailed, readHandoffCode, takeHandback, takeHandoff, takeHandoffNew } from "./handoffs";
+import type { HandoffCodeRefusal } from "./handoff";
+import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, type HandoffNewUpload, laptopDone, laptopFailed, laptopRefused, readHandoffCode, takeHandback, takeHandoff, takeHandoffNew } from "./handoffs";
 import { randomWorkspaceId } from "../conversations/conversation-commands";
 import type { OutboxRepo, QuickReplyButton } from "../outbox/outbox-repo";
 
@@ -28,6 +29,14 @@ export function handoffEntries(d: {
     take(digest: string, laptopDir: string): Promise<HandoffDataAnswer> {
       const now = d.clock();
       return telling(now, `handoff:${digest}`, (tell) => takeHandoff(d.deps(), digest, laptopDir, now, tell));
+    },
+    doneOnLaptop(digest: string): Promise<boolean> {
+      const now = d.clock();
+      return telling(now, `handoff-done:${digest}`, (tell) => laptopDone(d.deps(), digest, now, tell));
+    },
+    /** Once per code and reason: a laptop that runs a used line three times hears it once. */
+    refusedOnLaptop(digest: string, refusal: Exclude<HandoffCodeRefusal, "unknown">): Promise<void> {
+      return telling(d.clock(), `handoff-refused:${digest}:${refusal}`, (tell) => laptopRefused(d.deps(), digest, refusal, tell));
     },
     failedOnLaptop(digest: string, why: string): Promise<boolean> {
       const now = d.clock();

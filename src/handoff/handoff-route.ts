@@ -2,7 +2,8 @@
 // /h/<code>/data with `dir` (the laptop's directory, form-encoded): the conversation as a git bundle,
 // which uses the code up; POST /h/<code>/back (a /handoff back code, multipart): the laptop's work;
 // POST /h/<code>/new (a /handoff new code, multipart): a laptop's repository and session into a new conversation;
-// POST /h/<code>/failed with `why`: the /handoff script failed after its download, so the conversation stays on the phone. The code is a page link's token kept in a table of its own (web/web-token.ts):
+// POST /h/<code>/failed with `why`: the /handoff script failed after its download, so the conversation stays on the phone;
+// POST /h/<code>/done: it got to its end, and only then does the chat say the conversation went to the laptop. The code is a page link's token kept in a table of its own (web/web-token.ts):
 // one this relay did not make is refused before any lookup; the directory names its phone's object,
 // which decides the rest (used, expired, revoked by /web revoke) and serves only its own conversation.
 // Every refusal is one line of text a shell prints as it is (GET's, a script that prints it): 404 for a
@@ -48,6 +49,17 @@ async function ownerOf(c: Context<{ Bindings: Env }>) {
   }
 }
 
+type Owner = NonNullable<Awaited<ReturnType<typeof ownerOf>>>;
+
+/**
+ * A refusal of a code this phone made (used, expired, revoked) is told in its chat too, once per
+ * code and reason. One that is no code of this relay's (altered, guessed) names no chat: its tag
+ * fails before any lookup, so the relay cannot tell whose it was, and only the terminal hears it.
+ */
+async function tellRefusal(owner: Owner, refusal: HandoffCodeRefusal): Promise<void> {
+  if (refusal !== "unknown") await owner.agent.handoffRefusedOnLaptop(owner.digest, refusal);
+}
+
 /** GET's refusal: the line piped to sh (`curl -sS … | sh`) is a script that prints it and fails. */
 const refuseScript = (refusal: HandoffCodeRefusal) => {
   logEvent("handoff_refused", { reason: refusal });
@@ -58,7 +70,10 @@ handoffRoute.get("/:code", async (c) => {
   const owner = await ownerOf(c);
   if (!owner) return refuseScript("unknown");
   const answer = await owner.agent.readHandoffCode(owner.digest);
-  if (!answer.ok) return refuseScript(answer.refusal);
+  if (!answer.ok) {
+    await tellRefusal(owner, answer.refusal);
+    return refuseScript(answer.refusal);
+  }
   const config = requireConfig(c.env);
   const url = handoffUrl(config.publicUrl ?? new URL(c.req.url).origin, owner.code);
   const model = config.laptopModelUrl ? { url: config.laptopModelUrl, key: OFFLINE_MODEL_KEY } : null;
@@ -74,6 +89,7 @@ handoffRoute.post("/:code/data", async (c) => {
   const owner = await ownerOf(c);
   if (!owner) return refuse("unknown");
   const answer = await owner.agent.takeHandoff(owner.digest, form.data.dir);
+  if (!answer.ok && answer.refusal) await tellRefusal(owner, answer.refusal);
   if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(502, `handoff: ${answer.message}`);
   logEvent("handoff_served", { bytes: answer.bundle.byteLength });
   return new Response(answer.bundle, { headers: { ...HEADERS, "content-type": GIT_BUNDLE_CONTENT_TYPE } });
@@ -91,6 +107,14 @@ handoffRoute.post("/:code/failed", async (c) => {
   const here = await owner.agent.handoffFailedOnLaptop(owner.digest, form.data.why === "" ? "the script stopped before the end" : form.data.why);
   logEvent("handoff_failed_on_laptop", { here });
   return line(here ? 200 : 409, here ? "handoff: the conversation stays on the phone; this line works again while it lasts." : "handoff: nothing to take back.");
+});
+
+handoffRoute.post("/:code/done", async (c) => {
+  const owner = await ownerOf(c);
+  if (!owner) return refuse("unknown");
+  const told = await owner.agent.handoffDoneOnLaptop(owner.digest);
+  logEvent("handoff_done_on_laptop", { told });
+  return line(told ? 200 : 409, told ? "handoff: the chat is told." : "handoff: nothing to tell.");
 });
 
 const BackFormSchema = z.object({
@@ -126,6 +150,7 @@ handoffRoute.post("/:code/back", async (c) => {
     patch: await bytes("patch"),
     session: session && f.id ? { id: f.id, jsonl: new TextDecoder().decode(session) } : null,
   });
+  if (!answer.ok && answer.refusal) await tellRefusal(owner, answer.refusal);
   if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(answer.conflict ? 409 : 502, `handoff: ${answer.message}`);
   logEvent("handback_taken", {});
   return new Response(`${answer.text}\n`, { headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });
@@ -149,6 +174,7 @@ handoffRoute.post("/:code/new", async (c) => {
   if (!owner) return refuse("unknown");
   const f = fields.data;
   const answer = await owner.agent.takeHandoffNew(owner.digest, { laptopDir: f.dir, branch: f.branch, bundle, patch: await bytes("patch"), session: session && f.id ? { id: f.id, jsonl: new TextDecoder().decode(session) } : null });
+  if (!answer.ok && answer.refusal) await tellRefusal(owner, answer.refusal);
   if (!answer.ok) return answer.refusal ? refuse(answer.refusal) : line(502, `handoff: ${answer.message}`);
   logEvent("handoff_new_taken", {});
   return new Response(`${answer.text}\n`, { headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" } });

@@ -16,8 +16,73 @@ export const SET_ASIDE = [".claude/settings.json", ".claude/settings.local.json"
 /** The suffix of what a hand-off set aside. */
 export const FROM_PHONE = ".from-phone";
 
-/** How the laptop resumes a session without loading the folder's settings (verified with the real CLI, docs/notes/cli-observations.md). */
-export const resumeLine = (sessionId: string | null) => `claude --setting-sources user${sessionId ? ` --resume ${sessionId}` : ""}`;
+/**
+ * Flags of the printed `claude` line (docs/notes/cli-observations.md): the user's settings only (never
+ * the folder's), and no self-update while the hand-off's session starts (DISABLE_AUTOUPDATER, which
+ * the CLI reads when it checks, given through `--settings`'s `env` so the line still begins with `claude`).
+ */
+export const RESUME_FLAGS = `--setting-sources user --settings ${shQuote(JSON.stringify({ env: { DISABLE_AUTOUPDATER: "1" } }))}`;
+
+/** The line the out script prints last (`ownMode`: the user's settings name their own permission mode). */
+export const resumeLine = (sessionId: string | null, ownMode = false) => `claude ${RESUME_FLAGS}${ownMode ? "" : " --permission-mode default"}${sessionId ? ` --resume ${sessionId}` : ""}`;
+
+/** A session id's shape (SESSION_UUID) as a sh `case` pattern. */
+const SESSION_ID_GLOB = [8, 4, 4, 4, 12].map((n) => "[0-9a-f]".repeat(n)).join("-");
+
+/** sh text with `@{` for `${` (String.raw keeps sh's backslashes as they are written). */
+const sh = (strings: TemplateStringsArray, ...values: unknown[]) => String.raw(strings, ...values).replaceAll("@{", "${");
+
+/**
+ * Functions the out script and the `find -exec` shells it starts share, each name taken whole (a
+ * newline, a space, a leading `-` or a glob in it changes nothing). `q`: a value as it is printed,
+ * shell-quoted (as it is when only safe characters; else in single quotes, a control character shown
+ * as `?`, so one value is one line). `pat`: a name as an exact pattern of `.git/info/exclude`.
+ * `inside`: whether a path's folder is this directory or under it. `aside`: a name set aside as
+ * `<name>.from-phone`, hidden from git, remembered for /handoff back, and printed (quoted, then ", ").
+ */
+const NAME_FUNCTIONS = sh`nl='
+'
+q() {
+  case $1 in
+    "" | *[!A-Za-z0-9._/:=@%+,-]*) printf "'%s'" "$(printf '%s' "$1" | LC_ALL=C tr '\001-\037\177' '[?*]' | sed "s/'/'\\\\''/g")" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+pat() {
+  r=$1 o=
+  while [ -n "$r" ]; do
+    c=@{r%"@{r#?}"}
+    r=@{r#?}
+    case $c in
+      "$nl") o="$o?" ;;
+      '[' | ']' | '*' | '?' | '!' | '#' | '\' | ' ') o="$o\\$c" ;;
+      *) o="$o$c" ;;
+    esac
+  done
+  printf '/%s\n' "$o"
+}
+inside() {
+  d=$(dirname -- "$1"; printf x)
+  d=$(cd -P -- "@{d%?x}" 2>/dev/null && pwd -P) || return 1
+  case $d in "$here" | "$here"/*) return 0 ;; esac
+  return 1
+}
+aside() {
+  if ! inside "$1"; then printf 'handoff: %s is reached through a link out of this folder; stopped\n' "$(q "$1")" >&2; exit 1; fi
+  mv -f -- "$1" "$1${FROM_PHONE}"
+  git config --add relay.aside "$1"
+  git update-index -q --skip-worktree -- "$1" 2>/dev/null || true
+  pat "$1${FROM_PHONE}" >>.git/info/exclude
+  q "$1${FROM_PHONE}"
+  printf ', '
+}`;
+
+/** Run by `find -exec` over every link: one that points out of this folder (absolute, or through `..`) is set aside. */
+const LINKS_OUT = sh`for l; do
+  l=@{l#./}
+  t=$(readlink -- "$l"; printf x)
+  case @{t%?x} in /* | .. | ../* | */.. | */../*) aside "$l" ;; esac
+done`;
 
 /** The offline model a local stack's laptop resumes against (LAPTOP_MODEL_URL), and the key it takes (any). */
 export type LaptopModel = { url: string; key: string };
@@ -57,12 +122,17 @@ command -v curl >/dev/null 2>&1 || { say "curl is needed"; exit 1; }`;
  * The script `/h/<code>` answers: run by `sh -eu` in an empty directory (or a clone of the same
  * repository), it takes the bundle (handoff.ts on the VM) and leaves the branch, the uncommitted
  * changes (left uncommitted) and the session there. A folder that was not a repository on the VM
- * (`kind` files) arrives as a new repository with one commit. It touches nothing outside that
- * directory but the session's file under `~/.claude/projects/`; the bundle is kept inside `.git`.
- * What could run code (SET_ASIDE, links out of the folder) is renamed `….from-phone`, hidden from
- * git (skip-worktree, info/exclude) and named; the back script sends them as they were handed off.
- * On a relay with the offline model it also prints the settings the laptop's claude needs (and may
- * write `~/.claude.json`, see laptopModelPart).
+ * (`kind` files) arrives as a new repository with one commit. It trusts nothing in the bundle: the
+ * branch, the kind, the session's id and its project folder must each have their shape, or it stops
+ * and says which, before anything is checked out; every value it prints is shell-quoted (`q`); every
+ * path it writes is checked to stay inside its folder. It touches nothing outside that directory but
+ * the session's file under `~/.claude/projects/<project>/`; the bundle is kept inside `.git`. It
+ * needs `claude`, checked before anything is written. A failure leaves the folder as it found it (an
+ * empty folder empty again) and tells the relay (`/failed`); the end tells it too (`/done`), and only
+ * then does the chat say the conversation is on the laptop. What could run code (SET_ASIDE, links out
+ * of the folder) is renamed `….from-phone`, hidden from git (skip-worktree, info/exclude) and named;
+ * the back script sends them as they were handed off. On a relay with the offline model it also
+ * prints the settings the laptop's claude needs (and may write `~/.claude.json`, see laptopModelPart).
  */
 export function handoffScript(s: { url: string; conversation: string; model?: LaptopModel | null }): string {
   return `#!/bin/sh
@@ -73,35 +143,62 @@ export function handoffScript(s: { url: string; conversation: string; model?: La
 # (${SET_ASIDE.join(", ")}, links out of this directory) are set aside as <name>${FROM_PHONE} and named.
 url=${shQuote(s.url)}
 ${PRELUDE}
+command -v claude >/dev/null 2>&1 || { say "claude (Claude Code) is not installed on this laptop; nothing was changed. Install it (npm install -g @anthropic-ai/claude-code, or see https://docs.anthropic.com/en/docs/claude-code/setup), then run this line again: the code is not used yet"; exit 1; }
 here=$(pwd -P)
+export here
+fns=${shQuote(NAME_FUNCTIONS)}
+eval "$fns"
+made=""
 if [ -e .git ]; then
   if [ -n "$(git status --porcelain)" ]; then say "this repository has uncommitted changes; run in an empty directory"; exit 1; fi
 elif [ -n "$(ls -A)" ]; then
   say "run this in an empty directory (or a clone of the conversation's repository)"; exit 1
 else
+  made=1
   git init -q
 fi
+# A failure leaves the folder as it was: emptied again if it was empty, the hand-off's refs gone otherwise.
+undo() {
+  if [ -n "$made" ]; then find . ! -name . -prune -exec rm -rf -- {} + 2>/dev/null || true
+  else git update-ref -d refs/handoff/wip 2>/dev/null || true; git update-ref -d refs/handoff/session 2>/dev/null || true; fi
+}
 bundle=.git/relay-handoff.bundle
-trap 'rm -f "$bundle"' EXIT
+trap 'st=$?; rm -f "$bundle"; if [ "$st" -ne 0 ]; then undo; fi' EXIT
 ask "$bundle" --data-urlencode "dir=$here" "$url/data"
-# The conversation is on the laptop from here: a failure tells the relay (its one line), which keeps
-# the conversation on the phone and says so in the chat.
+# The conversation is on the laptop from here: the end tells the relay (done), which then says so in
+# the chat; a failure tells it too (its one line), and the conversation stays on the phone.
 why=""
-say() { why="$*"; printf 'handoff: %s\n' "$*" >&2; }
-trap 'st=$?; rm -f "$bundle"; if [ "$st" -ne 0 ]; then curl -s -o /dev/null --data-urlencode "why=$why" "$url/failed" || true; fi' EXIT
+say() { why="$*"; printf 'handoff: %s\\n' "$*" >&2; }
+trap 'st=$?; rm -f "$bundle"; if [ "$st" -ne 0 ]; then undo; curl -s -o /dev/null --data-urlencode "why=$why" "$url/failed" || true; else curl -s -o /dev/null -X POST "$url/done" || true; fi' EXIT
 git fetch -q "$bundle" '+refs/heads/*:refs/remotes/relay/*' '+refs/handoff/*:refs/handoff/*'
-branch=$(git show refs/handoff/session:branch)
-kind=$(git show refs/handoff/session:kind 2>/dev/null || echo repo)
+# Written on the VM, where an agent runs: each value has its shape, or nothing is checked out.
+value() { git cat-file blob "refs/handoff/session:$1" 2>/dev/null || true; }
+bad() { say "the hand-off's $1 is not $2; nothing was changed (send /handoff for a new line)"; exit 1; }
+branch=$(value branch)
+case $branch in -* | *@{*) bad branch "a branch name" ;; esac
+{ [ \${#branch} -le 255 ] && git check-ref-format "refs/heads/$branch" && git rev-parse -q --verify "refs/remotes/relay/$branch^{commit}" >/dev/null; } || bad branch "a branch name"
+kind=$(value kind)
+case \${kind:-repo} in repo | files) ;; *) bad kind "repo or files" ;; esac
+kind=\${kind:-repo}
+id=$(value id)
+project=$(value project)
+if [ -n "$id" ]; then
+  case $id in ${SESSION_ID_GLOB}) ;; *) bad "session id" "a session id" ;; esac
+  case $project in "" | *[!A-Za-z0-9-]*) bad "project folder" "a project folder's name" ;; esac
+  [ \${#project} -le 255 ] || bad "project folder" "a project folder's name"
+fi
+git rev-parse -q --verify 'refs/handoff/wip^{commit}' >/dev/null || bad "uncommitted changes" "a commit"
 if git rev-parse -q --verify "refs/heads/$branch" >/dev/null && ! git merge-base --is-ancestor "refs/heads/$branch" "refs/remotes/relay/$branch"; then
-  say "your branch $branch has commits the conversation does not; nothing was changed (the conversation's is at relay/$branch)"; exit 1
+  say "your branch $(q "$branch") has commits the conversation does not; nothing was changed (the conversation's is at relay/$(q "$branch"))"; exit 1
 fi
 git checkout -q -B "$branch" "refs/remotes/relay/$branch"
 if ! git diff --quiet HEAD refs/handoff/wip; then git diff --binary HEAD refs/handoff/wip | git apply --whitespace=nowarn; fi
-id=$(git show refs/handoff/session:id 2>/dev/null || true)
 if [ -n "$id" ]; then
-  project="$HOME/.claude/projects/$(git show refs/handoff/session:project)"
-  mkdir -p "$project"
-  git show refs/handoff/session:session.jsonl >"$project/$id.jsonl"
+  projects="$HOME/.claude/projects"
+  mkdir -p -- "$projects/$project"
+  # Inside ~/.claude/projects: the folder is that one's own child, not a link elsewhere.
+  [ "$(cd -P -- "$projects/$project" && pwd -P)" = "$(cd -P -- "$projects" && pwd -P)/$project" ] || { say "$(q "$projects/$project") is a link; the session was not written"; exit 1; }
+  git cat-file blob refs/handoff/session:session.jsonl >"$projects/$project/$id.jsonl"
 fi
 # What /handoff back compares with: the commit and the tree handed off, and the session's id.
 git config relay.branch "$branch"
@@ -111,34 +208,24 @@ git config relay.wip "$(git rev-parse 'refs/handoff/wip^{tree}')"
 if [ -n "$id" ]; then git config relay.session "$id"; fi
 git update-ref -d refs/handoff/wip
 git update-ref -d refs/handoff/session
-# Written on the phone, by an agent a stranger's issue may have started: what would run code here is set aside.
-aside() {
-  mv -f -- "$1" "$1${FROM_PHONE}"
-  git config --add relay.aside "$1"
-  git update-index -q --skip-worktree -- "$1" 2>/dev/null || true
-  printf '/%s\\n' "$1${FROM_PHONE}" | sed 's/[][*?!#\\\\]/\\\\&/g' >>.git/info/exclude
-  set_aside="\${set_aside:+$set_aside, }$1${FROM_PHONE}"
-}
-set_aside=""
+# Written on the phone, by an agent a stranger's issue may have started: what would run code here is
+# set aside. Links out first, so a .claude that points elsewhere is set aside before anything in it is.
 mkdir -p .git/info
-for f in ${SET_ASIDE.join(" ")}; do
-  if [ -e "$f" ] || [ -L "$f" ]; then aside "$f"; fi
-done
-links=$(find . -path ./.git -prune -o -type l -print | sed 's|^\\./||')
-if [ -n "$links" ]; then
-  while IFS= read -r l; do
-    case $(readlink -- "$l") in /* | .. | ../* | */.. | */../*) aside "$l" ;; esac
-  done <<EOF
-$links
-EOF
+links=$(find . -path ./.git -prune -o -type l -exec sh -c "$fns$nl"${shQuote(LINKS_OUT)} sh {} +)
+files=$(for f in ${SET_ASIDE.join(" ")}; do if [ -e "$f" ] || [ -L "$f" ]; then aside "$f"; fi; done)
+set_aside="$files$links"
+echo "Here: branch $(q "$branch") at $(git rev-parse --short HEAD)$(git status --porcelain | grep -q . && echo ', with the uncommitted changes')$([ "$kind" = files ] && echo ' (the conversation'"'"'s files, as a new repository)')."
+if [ -n "$set_aside" ]; then echo "Set aside, written on the phone (read them; rename to use): \${set_aside%, }"; fi
+if [ -d .claude ] && [ ! -L .claude ]; then
+  other=$(find .claude \\( -type f -o -type l \\) ! -name '*${FROM_PHONE}' -exec sh -c "$fns$nl"'for f; do q "$f"; printf " "; done' sh {} +)
+  if [ -n "$other" ]; then echo "Also from the phone, used only when you ask for them: \${other% }"; fi
 fi
-echo "Here: branch $branch at $(git rev-parse --short HEAD)$(git status --porcelain | grep -q . && echo ', with the uncommitted changes')$([ "$kind" = files ] && echo ' (the conversation'"'"'s files, as a new repository)')."
-if [ -n "$set_aside" ]; then echo "Set aside, written on the phone (read them; rename to use): $set_aside"; fi
-if [ -d .claude ]; then
-  other=$(find .claude \\( -type f -o -type l \\) ! -name '*${FROM_PHONE}' | tr '\\n' ' ')
-  if [ -n "$other" ]; then echo "Also from the phone, used only when you ask for them: $other"; fi
-fi
-${laptopModelPart(s.model ?? null)}if [ -n "$id" ]; then echo "${resumeLine("$id")}"; else echo "${resumeLine(null)}"; fi
+${laptopModelPart(s.model ?? null)}# The user's own permission mode: theirs when their settings name one, else the one that asks first.
+mode=" --permission-mode default"
+if grep -qs '"defaultMode"' "$HOME/.claude/settings.json"; then mode=""; fi
+echo "claude first asks whether you trust this folder (“No, exit” is preselected): its files came from the phone, and what would run code when claude starts was set aside above. Choose “Yes, I trust this folder” to go on, or read the files first."
+if [ -n "$id" ]; then resume=" --resume $(q "$id")"; else resume=""; fi
+printf '%s%s%s\n' ${shQuote(`claude ${RESUME_FLAGS}`)} "$mode" "$resume"
 `;
 }
 
@@ -178,14 +265,15 @@ fi
 export GIT_INDEX_FILE="$out/index"
 git read-tree HEAD
 git add -A .
-# Set aside by the hand-off and still so: sent as it was handed off.
-git config --get-all relay.aside 2>/dev/null | while IFS= read -r p; do
+# Set aside by the hand-off and still so: sent as it was handed off (each name whole: NUL-separated).
+export wip
+git config -z --get-all relay.aside 2>/dev/null | xargs -0 sh -c 'for p; do
   if [ ! -e "$p" ] && [ ! -L "$p" ]; then
     git rm -q --cached --ignore-unmatch -- "$p${FROM_PHONE}"
     entry=$(git ls-tree "$wip" -- "$p")
-    if [ -n "$entry" ]; then git update-index --add --cacheinfo "$(printf '%s' "$entry" | awk '{print $1 "," $3}'),$p"; fi
+    if [ -n "$entry" ]; then m=\${entry%% *}; o=\${entry#* * }; git update-index --add --cacheinfo "$m,\${o%%[!0-9a-f]*},$p"; fi
   fi
-done
+done' sh
 git diff --cached --binary HEAD >"$out/back.patch"
 unset GIT_INDEX_FILE
 if [ -s "$out/back.patch" ]; then set -- "$@" -F "patch=@$out/back.patch"; fi

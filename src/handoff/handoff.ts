@@ -115,6 +115,16 @@ export function handoffFailedNotice(conversation: string, failure: string): stri
   return `⚠️ “${conversation}” did not go to your laptop: ${failure} It stays here as it was; send /handoff for a new line.`;
 }
 
+/** The line a code was for, as the chat names it. */
+const lineOf = (direction: HandoffDirection) => (direction === "out" ? "/handoff" : direction === "back" ? "/handoff back" : "/handoff new");
+
+/** Said in the chat, once per code and reason, when a laptop ran a line whose code opens nothing now (the terminal says it too). */
+export function handoffRefusedNotice(conversation: string, direction: HandoffDirection, refusal: Exclude<HandoffCodeRefusal, "unknown">): string {
+  const why = refusal === "used" ? "its code was used already" : refusal === "expired" ? "its code had expired (they work for 15 minutes)" : "its code was revoked (/web revoke)";
+  const name = direction === "new" ? `@${conversation}` : `“${conversation}”`;
+  return `⚠️ A laptop ran the ${lineOf(direction)} line for ${name}, but ${why}: nothing was sent or changed. Send ${lineOf(direction)}${direction === "new" ? ` ${conversation}` : ""} for a new line.`;
+}
+
 /** Said in the chat when the laptop's work could not come back (not a conflict): what failed, and where each side is. */
 export function handbackFailedNotice(conversation: string, failure: string): string {
   return `⚠️ The laptop's work on “${conversation}” did not come back: ${failure} The laptop keeps its work; /handoff back gives a new line.`;

@@ -6,7 +6,7 @@ import type { Config } from "../config/config";
 import { toBase64 } from "../shared/encoding";
 import { readJson } from "../shared/json-text";
 import { HandoffStagedSchema, type HandbackRequest, type HandoffNewRequest, type HandoffStaged } from "../protocol/vm/handoff";
-import { arrivedNotice, awayClock, backNotice, handoffBlocked, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, conflictQuestionOf, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "./handoff";
+import { arrivedNotice, awayClock, handoffRefusedNotice, backNotice, handoffBlocked, handbackFailedNotice, handoffFailedNotice, handoffNewFailedNotice, handoffNewNameTaken, handoffNewReply, conflictButtons, conflictQuestionOf, handbackConflictNotice, handbackConflictQuestion, HANDBACK_CONFLICT_ASKED, keptLaptopReply, checkHandoffCode, HANDOFF_TTL_MS, handbackReply, handedOffNotice, handoffReply, handoffUrl, type HandoffCodeRefusal, type HandoffDirection } from "./handoff";
 import { createReply, NO_CURRENT_CONVERSATION } from "../conversations/conversations-replies";
 import { WEB_LINK_UNAVAILABLE } from "../web/web-replies";
 import { formatDateTimeInZone } from "../schedules/schedule-format";
@@ -121,8 +121,29 @@ export async function takeHandoff(d: HandoffDeps, digest: string, laptopDir: str
     tell(handoffFailedNotice(conversation.name, out.message));
     return { ok: false, refusal: null, message: out.message };
   }
-  tell(handedOffNotice(conversation.name, awayClock(now, timeZoneOf(d.repos.settings), formatDateTimeInZone)));
+  // The chat is told when the script reports its end (laptopDone): a failure on the way is then the
+  // only thing it hears, never "went to your laptop" and its correction.
   return { ok: true, bundle: out.bundle };
+}
+
+/**
+ * The laptop's script got to its end (`POST /h/<code>/done`): the chat says the conversation is on the
+ * laptop, since the download. Anything else (a code not used, not a /handoff code, a conversation back or failed since) changes nothing.
+ */
+export function laptopDone(d: HandoffDeps, digest: string, now: number, tell: (text: string) => void): boolean {
+  const row = d.repos.handoffs.get(digest);
+  const conversation = row ? d.repos.conversations.get(row.conversationId) : null;
+  if (!row || !conversation || row.direction !== "out" || row.usedAt === null || row.expiresAt <= now || row.epoch !== webLinkEpoch(d.repos.settings)) return false;
+  if (d.repos.handoffs.awaySince(conversation.id) !== row.usedAt) return false;
+  tell(handedOffNotice(conversation.name, awayClock(row.usedAt, timeZoneOf(d.repos.settings), formatDateTimeInZone)));
+  return true;
+}
+
+/** A line run on a laptop whose code opens nothing now (used, expired, revoked): the chat names it and its conversation. */
+export function laptopRefused(d: HandoffDeps, digest: string, refusal: Exclude<HandoffCodeRefusal, "unknown">, tell: (text: string) => void): void {
+  const row = d.repos.handoffs.get(digest);
+  const name = row?.direction === "new" ? row.newName : row ? d.repos.conversations.get(row.conversationId)?.name : null;
+  if (row && name) tell(handoffRefusedNotice(name, row.direction, refusal));
 }
 
 /**

@@ -79,8 +79,9 @@ describe("handoffScript", () => {
     expect(script).toMatch(/^#!\/bin\/sh\n/);
     expect(script).toContain("set -eu");
     expect(script).toContain(`url='https://relay.example/h/AbC'`);
-    // One request for the data (through `ask`); the other only reports a failure after it.
-    expect(script.match(/curl -/g)).toHaveLength(2);
+    // One request for the data (through `ask`); the two others only report, after it, a failure or the end.
+    expect(script.match(/curl -/g)).toHaveLength(3);
+    expect(script).toContain(`curl -s -o /dev/null -X POST "$url/done" || true`);
     expect(script.match(/"\$url\/data"/g)).toHaveLength(1);
     expect(script).toContain(`curl -s -o /dev/null --data-urlencode "why=$why" "$url/failed" || true`);
     expect(script).toContain(`ask "$bundle" --data-urlencode "dir=$here" "$url/data"`);

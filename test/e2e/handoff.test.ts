@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { resolveClaudeBin } from "../../vm/src/claude-bin";
+import { resumeLine, shQuote } from "../../src/handoff/handoff-scripts";
 import { useResources } from "../helpers/resources";
 import { sentTo } from "./helpers/emulator-api";
 import { PHONES, startE2eStack, type E2eStack } from "./helpers/e2e-stack";
@@ -87,18 +88,19 @@ it("the first conversation, not a repository, goes to the laptop and back; the a
   const printed = { ANTHROPIC_BASE_URL: exported![1]!, ANTHROPIC_API_KEY: exported![2]!, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" };
   expect(ran.stdout).toContain("Set aside, written on the phone (read them; rename to use): .claude/settings.json.from-phone");
   const resume = ran.stdout.trim().split("\n").at(-1) ?? "";
-  expect(resume).toMatch(/^claude --setting-sources user --resume [0-9a-f-]{36}$/);
+  expect(resume).toBe(resumeLine(/ --resume ([0-9a-f-]{36})$/.exec(resume)?.[1] ?? "no id"));
   expect(readFileSync(join(here, "notes.txt"), "utf8")).toBe("hello\n");
   expect(await git(here, "status", "--porcelain")).toBe("");
 
   // The printed line, as typed, with a turn: the phone's turns are there, and the hook ran nowhere,
   // not even with the agent's settings put back under the name the CLI reads.
   const claude = resolveClaudeBin()!;
-  const [, ...words] = resume.split(" ");
-  const first = await run(claude, [...words, "-p", "which word?"], { cwd: here, env: { ...env, ...printed } });
+  /** The printed line as a shell runs it when pasted, with `-p` and a prompt after it. */
+  const pasted = (prompt: string) => run("sh", ["-c", `${resume.replace(/^claude /, `${shQuote(claude)} `)} -p ${shQuote(prompt)}`], { cwd: here, env: { ...env, ...printed } });
+  const first = await pasted("which word?");
   expect(first.stdout).toContain("«remember the word plum»");
   renameSync(join(here, ".claude", "settings.json.from-phone"), join(here, ".claude", "settings.json"));
-  const again = await run(claude, [...words, "-p", "and again?"], { cwd: here, env: { ...env, ...printed } });
+  const again = await pasted("and again?");
   expect(again.stdout).toContain("[offline model] You said: «and again?»");
   expect(existsSync(mark)).toBe(false);
   // The same CLI without the flag runs it: the check above can see a hook that ran.
@@ -154,8 +156,9 @@ it("takes the conversation to a laptop: branch, commit, uncommitted edit and the
   expect(ran.stderr).toBe("");
   expect(ran.status).toBe(0);
   const resume = ran.stdout.trim().split("\n").at(-1) ?? "";
-  const sessionId = /^claude --setting-sources user --resume ([0-9a-f-]{36})$/.exec(resume)?.[1];
+  const sessionId = / --resume ([0-9a-f-]{36})$/.exec(resume)?.[1];
   expect(sessionId).toBeTruthy();
+  expect(resume).toBe(resumeLine(sessionId!));
 
   expect(await git(here, "symbolic-ref", "--short", "HEAD")).toBe("fix-flaky");
   expect(await git(here, "log", "--format=%s")).toBe("first");

@@ -46,6 +46,10 @@ it("a script that failed on the laptop after its download: the conversation is h
   const first = await report();
   expect([first.status, await first.text()]).toEqual([200, "handoff: the conversation stays on the phone; this line works again while it lasts.\n"]);
   await told(phone, "⚠️ “main” did not go to your laptop: on the laptop, your branch main has commits the conversation does not. It stays here as it was; send /handoff for a new line.");
+  // The only word of it in the chat: no "went to your laptop" before its correction.
+  expect((await sentTo(phone)).filter((m) => (m.body ?? "").includes("went to your laptop"))).toEqual([]);
+  // A report of the end after the failure tells nothing: the conversation is here.
+  expect((await exports.default.fetch(new Request(`${url}/done`, { method: "POST" }))).status).toBe(409);
   expect(await ask(phone, "/status")).not.toContain("on your laptop");
   // Once: the code is unused again, so a second report takes nothing back.
   expect((await report()).status).toBe(409);

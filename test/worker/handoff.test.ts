@@ -50,12 +50,25 @@ it("answers the line; the script reads any number of times; the data downloads o
   expect(await data.text()).toBe(`stand-in bundle of main for ${LAPTOP_DIR}`);
   const [session] = await query<{ session_id: string }>(phone, "SELECT session_id FROM conversations WHERE name = 'main'");
   expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toEqual([expect.objectContaining({ workspace: "main", sessionId: session!.session_id, laptopDir: LAPTOP_DIR })]);
+  // The chat hears of it when the script reports its end, not at the download.
+  expect((await sentTo(phone)).some((m) => (m.body ?? "").includes("went to your laptop"))).toBe(false);
+  const done = await exports.default.fetch(new Request(`${url}/done`, { method: "POST" }));
+  expect([done.status, await done.text()]).toEqual([200, "handoff: the chat is told.\n"]);
   await eventually(async () => (await sentTo(phone)).some((m) => /“main” went to your laptop at \d\d:\d\d/.test(m.body ?? "")));
+  // Once: a second report tells nothing more.
+  expect((await exports.default.fetch(new Request(`${url}/done`, { method: "POST" }))).status).toBe(200);
   expect(await ask(phone, "/status")).toMatch(/^💻 “main” is on your laptop since \d\d:\d\d \(\/handoff back brings it back\)\.\n/);
 
   const again = await download(url);
   expect(again.status).toBe(410);
   expect(await again.text()).toBe("handoff: this code was used already. Send /handoff in the chat for a new one.\n");
+  // The chat is told too, once, however often the used line is run again.
+  expect((await download(url)).status).toBe(410);
+  const usedNotice = "⚠️ A laptop ran the /handoff line for “main”, but its code was used already: nothing was sent or changed. Send /handoff for a new line.";
+  await eventually(async () => (await sentTo(phone)).some((m) => m.body === usedNotice));
+  const sent = await sentTo(phone);
+  expect(sent.filter((m) => (m.body ?? "").includes("went to your laptop"))).toHaveLength(1);
+  expect(sent.filter((m) => m.body === usedNotice)).toHaveLength(1);
   expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toHaveLength(1);
   // Its script still reads (the line can be looked at after it ran).
   expect((await getScript(url)).status).toBe(200);
@@ -91,6 +104,11 @@ it("an expired code and one revoked by /web revoke are 410s, and nothing is serv
   expect(res.status).toBe(410);
   expect(await res.text()).toContain("was revoked (/web revoke)");
   expect((await vmRequests(phone)).filter((r) => r.kind === "handoff")).toHaveLength(0);
+  // The chat names each, once: the expired line was run twice (script and data), the revoked once.
+  await eventually(async () => {
+    const bodies = (await sentTo(phone)).map((m) => m.body ?? "");
+    return bodies.filter((b) => b.includes("but its code had expired (they work for 15 minutes): nothing was sent or changed.")).length === 1 && bodies.filter((b) => b.includes("but its code was revoked (/web revoke): nothing was sent or changed.")).length === 1;
+  });
 });
 
 it("serves the conversation it was made in, after a switch too, and never another phone's", async () => {

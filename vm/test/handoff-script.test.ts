@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { handoffScript } from "../../src/handoff/handoff-scripts";
+import { handoffScript, resumeLine } from "../../src/handoff/handoff-scripts";
 import { handoffBundle, scratchRepo, worktreeTree, type HandoffTarget } from "../src/handoff/handoff";
 import { scratchOf } from "../src/handoff/as-workspace-user";
 import { handback, keepLaptop } from "../src/handoff/handback";
@@ -63,6 +63,7 @@ it("leaves the branch, the uncommitted changes and the session in a directory wi
       void (async () => {
         asked.push(`${req.method} ${req.url}`);
         if (req.method === "GET" && req.url === "/h/CODE") return res.end(handoffScript({ url: `${origin}/h/CODE`, conversation: "api" }));
+        if (req.url === "/h/CODE/done") return res.end("");
         const laptopDir = new URLSearchParams(Buffer.concat(chunks).toString("utf8")).get("dir") ?? "";
         const out = await handoffBundle({ dir: vm.dir, home: vm.home, ids: null }, { sessionId: SESSION_ID, laptopDir });
         if (!out.ok) return res.writeHead(422).end(out.refusal.message);
@@ -82,8 +83,8 @@ it("leaves the branch, the uncommitted changes and the session in a directory wi
   const ran = await run("sh", ["-eu"], { cwd: here, env, input: script });
   expect(ran.stderr).toBe("");
   expect(ran.status).toBe(0);
-  expect(ran.stdout.trim().split("\n").at(-1)).toBe(`claude --setting-sources user --resume ${SESSION_ID}`);
-  expect(asked).toEqual(["GET /h/CODE", "POST /h/CODE/data"]);
+  expect(ran.stdout.trim().split("\n").at(-1)).toBe(resumeLine(SESSION_ID));
+  expect(asked).toEqual(["GET /h/CODE", "POST /h/CODE/data", "POST /h/CODE/done"]);
 
   expect(git(here, "symbolic-ref", "--short", "HEAD")).toBe("fix-flaky");
   expect(git(here, "log", "--format=%s")).toBe("second\nfirst");

@@ -2,13 +2,13 @@
 // .mcp.json, a link out of the folder) arrives set aside as `….from-phone`, named in the script's
 // output, invisible to git there; the laptop's work then goes back without them and the workspace
 // keeps them as they were. A refusal ends each script with the relay's one line, no curl noise.
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { handoffRefusalLine } from "../../src/handoff/handoff";
-import { handbackScript, handoffScript, refusalScript } from "../../src/handoff/handoff-scripts";
+import { handbackScript, handoffScript, refusalScript, resumeLine } from "../../src/handoff/handoff-scripts";
 import { handback } from "../src/handoff/handback";
 import { handoffBundle } from "../src/handoff/handoff";
 import { git } from "./helpers/git-repo";
@@ -37,6 +37,8 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
   const handedOff: { base?: string } = {};
   /** What a script that failed after its download reported. */
   const failed: string[] = [];
+  /** What a script that got to its end reported. */
+  const done: string[] = [];
 
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,6 +46,10 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
     req.on("end", () => {
       void (async () => {
         if (req.method === "GET" && req.url === "/h/OUT") return res.end(handoffScript({ url: `${origin}/h/OUT`, conversation: "main" }));
+        if (req.url === "/h/OUT/done") {
+          done.push(req.method ?? "");
+          return res.writeHead(200).end("");
+        }
         if (req.url === "/h/OUT/failed") {
           failed.push(new URLSearchParams(Buffer.concat(chunks).toString("utf8")).get("why") ?? "");
           return res.writeHead(200).end("handoff: the conversation stays on the phone.\n");
@@ -83,7 +89,7 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
   expect(ran.stdout).toContain("(the conversation's files, as a new repository)");
   expect(ran.stdout).toContain("Set aside, written on the phone (read them; rename to use): .claude/settings.json.from-phone, .mcp.json.from-phone, CLAUDE.md.from-phone");
   expect(ran.stdout).toContain("Also from the phone, used only when you ask for them: .claude/commands/go.md");
-  expect(ran.stdout.trim().split("\n").at(-1)).toBe("claude --setting-sources user");
+  expect(ran.stdout.trim().split("\n").at(-1)).toBe(resumeLine(null));
   // Nothing under the names the CLI loads; the link inside the folder stays; git sees nothing changed.
   for (const name of [".claude/settings.json", ".mcp.json", "CLAUDE.md"]) expect(lstatSync(join(here, name), { throwIfNoEntry: false })).toBeUndefined();
   expect(readFileSync(join(here, ".claude", "settings.json.from-phone"), "utf8")).toBe(HOOK);
@@ -106,6 +112,7 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
   // A failure after the download (a branch of the laptop's own that the conversation lacks) is
   // reported with its one line, so the conversation stays on the phone; a success reports nothing.
   expect(failed).toEqual([]);
+  expect(done).toEqual(["POST"]);
   const own = join(root, "laptop", "own");
   mkdirSync(own);
   git(own, "init", "-q", "-b", "main");
@@ -113,6 +120,7 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
   const clash = await run("sh", ["-euc", `curl -sS ${origin}/h/OUT | sh`], { cwd: own, env });
   expect([clash.status, clash.stderr]).toEqual([1, "handoff: your branch main has commits the conversation does not; nothing was changed (the conversation's is at relay/main)\n"]);
   expect(failed).toEqual(["your branch main has commits the conversation does not; nothing was changed (the conversation's is at relay/main)"]);
+  expect(done).toEqual(["POST"]);
 
   // A used code: one plain line, from the outer curl's script and from the inner one alike.
   const used = await run("sh", ["-euc", `curl -sS ${origin}/h/GONE | sh`], { cwd: here, env });
@@ -125,4 +133,6 @@ it("sets aside the agent's settings, .mcp.json and links out, names them, and se
   mkdirSync(empty);
   const inner = await run("sh", ["-eu"], { cwd: empty, env, input: handoffScript({ url: `${origin}/h/USED`, conversation: "main" }) });
   expect([inner.status, inner.stderr]).toEqual([1, `${handoffRefusalLine("used")}\n`]);
+  // Nothing is left behind: the folder the used code's attempt ran in is as empty as it was.
+  expect(readdirSync(empty)).toEqual([]);
 });

@@ -45,6 +45,27 @@ export function rewriteSessionPaths(jsonl: string, from: string, to: string): st
     .join("\n");
 }
 
+/**
+ * A session's lines without the permission mode the VM's runs recorded (`permissionMode`): the
+ * laptop's claude starts in the user's own mode, never the phone's. A line that is not JSON is kept.
+ */
+export function withoutPermissionMode(jsonl: string): string {
+  return jsonl
+    .split("\n")
+    .map((line) => {
+      if (!line.includes('"permissionMode"')) return line;
+      try {
+        const entry: unknown = JSON.parse(line);
+        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return line;
+        const { permissionMode: _, ...rest } = entry as Record<string, unknown>;
+        return JSON.stringify(rest);
+      } catch {
+        return line;
+      }
+    })
+    .join("\n");
+}
+
 /** The user's prompts in a session file (a tool's result comes back as a "user" line too, and is not one). */
 export function sessionTurns(jsonl: string): number {
   let turns = 0;

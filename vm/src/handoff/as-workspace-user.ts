@@ -37,15 +37,17 @@ export function runGit(cwd: string, ids: AgentIds | null, args: string[], env: R
   });
 }
 
-/** git's stdout as bytes (a bundle written to `-`); null when git failed. */
-export function runGitBytes(cwd: string, ids: AgentIds | null, args: string[], env: Record<string, string> = {}): Promise<Uint8Array<ArrayBuffer> | null> {
+/** git's stdout as bytes (a pack written to stdout), `input` on its stdin; null when git failed. */
+export function runGitBytes(cwd: string, ids: AgentIds | null, args: string[], env: Record<string, string> = {}, input = ""): Promise<Uint8Array<ArrayBuffer> | null> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       "git",
       [...SAFE_CONFIG, ...args],
       { cwd, env: { ...gitEnv(cwd, false), GIT_CEILING_DIRECTORIES: dirname(cwd), ...env }, ...spawnIdsOf(ids), maxBuffer: 256 * 1024 * 1024, encoding: "buffer", timeout: GIT_TIMEOUT_MS },
       (error, stdout) => resolve(error ? null : Uint8Array.from(stdout)),
-    ).stdin?.end();
+    );
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end(input);
   });
 }
 

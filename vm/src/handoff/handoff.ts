@@ -3,11 +3,13 @@
 // as the laptop's. git runs as the workspace's user in a scratch repository whose object store
 // borrows the workspace's (alternates), so no object, ref or index of the workspace is written.
 // A folder that is not a repository goes as its files: one commit on branch `main`, which the
-// laptop takes as a new repository (`kind` in the session commit says which it is).
+// laptop takes as a new repository (`kind` in the session commit says which it is). The scratch
+// is the agent's uid's, so no ref is written there: the server writes the bundle's header itself,
+// from the ids git printed, and asks git only for the objects those ids reach.
 import { isAbsolute, join } from "node:path";
 import { SESSION_UUID, type HandoffOutRequest, type HandoffRefusal } from "../../../src/protocol/vm/handoff";
 import type { AgentIds } from "../core/agent-ids";
-import { projectDirName, rewriteSessionPaths } from "../core/session-paths";
+import { projectDirName, rewriteSessionPaths, withoutPermissionMode } from "../core/session-paths";
 import { resolveInside } from "../users/user-paths";
 import { asUser, runGit, runGitBytes, scratchOf, type GitResult, type Scratch } from "./as-workspace-user";
 
@@ -34,8 +36,8 @@ export function readSession(t: HandoffTarget, sessionId: string): Promise<string
 
 export type ScratchGit = {
   run: (args: string[], input?: string | Uint8Array, more?: Record<string, string>) => Promise<GitResult>;
-  /** git's stdout as bytes (`bundle create -`), or null. */
-  bytes: (args: string[]) => Promise<Uint8Array<ArrayBuffer> | null>;
+  /** git's stdout as bytes (a pack), `input` on its stdin, or null. */
+  bytes: (args: string[], input?: string) => Promise<Uint8Array<ArrayBuffer> | null>;
 };
 
 /**
@@ -48,7 +50,7 @@ export async function scratchRepo(t: HandoffTarget, scratch: Scratch, gitDir: st
   if ((await runGit(scratch.dir, t.ids, ["init", "-q", "--bare", bare])).code !== 0) return null;
   if (gitDir !== null && (await scratch.put("handoff.git/objects/info/alternates", `${join(gitDir, "objects")}\n`)) === null) return null;
   const env = { GIT_DIR: bare, GIT_WORK_TREE: t.dir, GIT_INDEX_FILE: join(scratch.dir, "index"), ...IDENTITY };
-  return { run: (args, input, more = {}) => runGit(t.dir, t.ids, args, { ...env, ...more }, input), bytes: (args) => runGitBytes(t.dir, t.ids, args, env) };
+  return { run: (args, input, more = {}) => runGit(t.dir, t.ids, args, { ...env, ...more }, input), bytes: (args, input) => runGitBytes(t.dir, t.ids, args, env, input) };
 }
 
 /** The work tree as the workspace's agent left it, untracked files too (.gitignore still applies), as a tree on `head` (null: on nothing). */
@@ -66,6 +68,24 @@ export async function repoOf(t: HandoffTarget): Promise<{ gitDir: string; head: 
   const gitDir = isAbsolute(gitDirOut.stdout.trim()) ? gitDirOut.stdout.trim() : join(t.dir, gitDirOut.stdout.trim());
   const branchOut = await runGit(t.dir, t.ids, ["symbolic-ref", "--short", "-q", "HEAD"]);
   return { gitDir, head, branch: branchOut.code === 0 && branchOut.stdout.trim() !== "" ? branchOut.stdout.trim() : null };
+}
+
+/** The refs a bundle names and the commits they point at, as the server computed them. */
+type BundleTips = Array<readonly [string, string]>;
+
+/**
+ * A git bundle (gitformat-bundle: v2 for sha1, v3 naming its object format otherwise) whose header
+ * the server writes from `tips`, the ids it computed, over `pack`, the objects they reach. Objects
+ * are named by their content: one changed in the scratch after its id was computed makes the
+ * laptop's fetch fail (its connectivity check), never land in its place.
+ */
+export function bundleOf(format: string, tips: BundleTips, pack: Uint8Array): Uint8Array<ArrayBuffer> {
+  const head = `${format === "sha1" ? "# v2 git bundle\n" : `# v3 git bundle\n@object-format=${format}\n`}${tips.map(([ref, sha]) => `${sha} ${ref}\n`).join("")}\n`;
+  const text = new TextEncoder().encode(head);
+  const out = new Uint8Array(text.byteLength + pack.byteLength);
+  out.set(text);
+  out.set(pack, text.byteLength);
+  return out;
 }
 
 /** A hand-off's kind: the workspace's own repository, or its files as a new one. */
@@ -92,7 +112,7 @@ export async function handoffBundle(t: HandoffTarget, request: HandoffOutRequest
       ["kind", `${kind}\n`],
     ];
     if (session !== null && request.sessionId) {
-      files.push(["id", `${request.sessionId}\n`], ["project", `${projectDirName(request.laptopDir)}\n`], ["session.jsonl", rewriteSessionPaths(session, t.dir, request.laptopDir)]);
+      files.push(["id", `${request.sessionId}\n`], ["project", `${projectDirName(request.laptopDir)}\n`], ["session.jsonl", withoutPermissionMode(rewriteSessionPaths(session, t.dir, request.laptopDir))]);
     }
     const entries: string[] = [];
     for (const [name, text] of files) {
@@ -101,12 +121,13 @@ export async function handoffBundle(t: HandoffTarget, request: HandoffOutRequest
     }
     const metaTree = (await git.run(["mktree"], `${entries.join("\n")}\n`)).stdout.trim();
     const meta = (await git.run(["commit-tree", metaTree, "-m", "hand-off: the session and its branch"])).stdout.trim();
-    for (const [ref, sha] of [[`refs/heads/${branch}`, head], ["refs/handoff/wip", wip], ["refs/handoff/session", meta]] as const) {
-      if ((await git.run(["update-ref", ref, sha])).code !== 0) return refusedHandoff("failed", "git could not make the hand-off.");
-    }
-    // Written to git's stdout: the server reads no file of the scratch folder.
-    const bundle = await git.bytes(["bundle", "create", "-q", "-", `refs/heads/${branch}`, "refs/handoff/wip", "refs/handoff/session"]);
-    return bundle ? { ok: true, bundle } : refusedHandoff("failed", "git could not pack the hand-off.");
+    const format = (await git.run(["rev-parse", "--show-object-format"])).stdout.trim() || "sha1";
+    const tips: BundleTips = [[`refs/heads/${branch}`, head], ["refs/handoff/wip", wip], ["refs/handoff/session", meta]];
+    if (tips.some(([, sha]) => !/^[0-9a-f]{40,64}$/.test(sha))) return refusedHandoff("failed", "git could not make the hand-off.");
+    // The pack from the commits' ids, never from refs: the scratch repository is the agent's uid's, and
+    // a ref there can be moved between writing it and reading it (docs/vm.md, "What the agent can reach").
+    const pack = await git.bytes(["pack-objects", "--revs", "--stdout", "--delta-base-offset", "-q"], `${tips.map(([, sha]) => sha).join("\n")}\n`);
+    return pack ? { ok: true, bundle: bundleOf(format, tips, pack) } : refusedHandoff("failed", "git could not pack the hand-off.");
   } finally {
     await scratch.done();
   }

@@ -1,7 +1,7 @@
 // A session carried between two directories, pure: the CLI's folder for a directory, the paths of
 // one directory put as another's in every string of every JSON line, and the prompts counted.
 import { describe, expect, it } from "vitest";
-import { projectDirName, rewriteSessionPaths, sessionTurns } from "../../src/core/session-paths";
+import { projectDirName, rewriteSessionPaths, sessionTurns, withoutPermissionMode } from "../../src/core/session-paths";
 
 describe("projectDirName", () => {
   it.each([
@@ -56,4 +56,14 @@ describe("sessionTurns", () => {
     ["meta lines are no prompt", user("x", { isMeta: true }), 0],
     ["a line that is not JSON", "garbage", 0],
   ])("%s: %i", (_what, file, n) => expect(sessionTurns(file)).toBe(n));
+});
+
+describe("withoutPermissionMode", () => {
+  it.each([
+    ["the phone's mode goes", JSON.stringify({ type: "user", permissionMode: "bypassPermissions", cwd: "/x" }), JSON.stringify({ type: "user", cwd: "/x" })],
+    ["a line without one is kept as it is", JSON.stringify({ type: "assistant", a: 1 }), JSON.stringify({ type: "assistant", a: 1 })],
+    ["a nested mention is another's: kept", JSON.stringify({ message: { content: "permissionMode" } }), JSON.stringify({ message: { content: "permissionMode" } })],
+    ["a line that is not JSON is kept", '{"permissionMode":', '{"permissionMode":'],
+    ["lines, order and last newline kept", `${JSON.stringify({ permissionMode: "acceptEdits", n: 1 })}\n\n${JSON.stringify({ n: 2 })}\n`, `${JSON.stringify({ n: 1 })}\n\n${JSON.stringify({ n: 2 })}\n`],
+  ])("%s", (_what, file, out) => expect(withoutPermissionMode(file)).toBe(out));
 });
