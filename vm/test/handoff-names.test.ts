@@ -31,6 +31,12 @@ it("sets aside links out whose names hold a newline, a space, a leading - or a g
     symlinkSync(i % 2 === 0 ? "/etc/passwd" : "../../../../etc/hostname", join(dir, `link ${name}`));
     writeFileSync(join(dir, `file ${name}`), `${i}\n`);
   }
+  // A .claude that points out of the folder, at a folder with a settings.json of its own: set aside
+  // as a link before anything in it is looked at, so the file out there is never renamed.
+  const outside = join(root, "outside");
+  mkdirSync(outside);
+  writeFileSync(join(outside, "settings.json"), "{}\n");
+  symlinkSync(outside, join(dir, ".claude"));
   const t = { dir, home, ids: null };
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -72,7 +78,9 @@ it("sets aside links out whose names hold a newline, a space, a leading - or a g
   }
   const links = readdirSync(here).filter((n) => lstatSync(join(here, n)).isSymbolicLink());
   expect(links.every((n) => n.endsWith(".from-phone"))).toBe(true);
-  expect(links).toHaveLength(NAMES.length);
+  expect(links).toHaveLength(NAMES.length + 1);
+  expect(readlinkSync(join(here, ".claude.from-phone"))).toBe(outside);
+  expect(readdirSync(outside)).toEqual(["settings.json"]);
   // Named on one line, each shell-quoted, a newline shown as `?`.
   const named = ran.stdout.split("\n").find((l) => l.startsWith("Set aside, written on the phone"))!;
   for (const quoted of ["'link new?line.from-phone'", "'link a space.from-phone'", "'link -leading.from-phone'", "'link glob*[x]?.from-phone'", "'link back\\slash '\\''.from-phone'", "'link  trailing .from-phone'"]) expect(named).toContain(quoted);
@@ -83,6 +91,7 @@ it("sets aside links out whose names hold a newline, a space, a leading - or a g
   const back = await run("sh", ["-euc", `curl -sS ${origin}/h/BACK | sh`], { cwd: here, env });
   expect([back.stderr, back.stdout]).toEqual(["", "back: 1 files changed\n"]);
   expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("hello\nfrom the laptop\n");
+  expect(readlinkSync(join(dir, ".claude"))).toBe(outside);
   for (const [i, name] of NAMES.entries()) {
     expect(readlinkSync(join(dir, `link ${name}`))).toBe(i % 2 === 0 ? "/etc/passwd" : "../../../../etc/hostname");
     expect(existsSync(join(dir, `link ${name}.from-phone`))).toBe(false);
