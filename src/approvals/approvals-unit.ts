@@ -269,7 +269,9 @@ export function createApprovals(d: ApprovalsDeps) {
 
     /** A bare answer written in `here` with only other conversations' prompts open: nothing answered, each named with how to answer it. */
     otherConversations(answer: ApprovalAnswer, approvalIds: readonly number[], here: number | null): string {
-      const prompts = approvalIds.flatMap((id) => repo.get(id) ?? []).map((a) => ({ ...a, conversation: nameOf(a.conversationId) }));
+      const prompts = approvalIds.flatMap((id) => repo.get(id) ?? []).map((a) => ({ ...a, conversation: nameOf(a.conversationId), event: eventOf(a.runId) }));
+      // Requests of runs an event started take their number wherever they are: said as such.
+      if (prompts.length > 0 && prompts.every((a) => a.event !== null)) return eventsOnlyReply(prompts, answer);
       return otherConversationsReply(prompts, answer, here === null ? null : nameOf(here));
     },
 
@@ -313,8 +315,11 @@ export function createApprovals(d: ApprovalsDeps) {
           return whichText(open, input.answer, input.here ?? null);
         case "answer": {
           const applied = plan.answer.filter((a) => apply(a, input.answer, now));
-          d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via, ...(plan.leftOpen.length > 0 ? { leftOpen: plan.leftOpen.map((a) => a.id) } : {}) });
-          return acknowledge(applied, input.answer) + leftOpenNote(plan.leftOpen, input.answer);
+          // `all` read in one conversation: the event prompts of the others are left open too, and said so.
+          const elsewhere = input.target.kind === "all" ? repo.pending().filter((a) => !open.some((o) => o.id === a.id)).map((a) => ({ ...a, event: eventOf(a.runId) })).filter((a) => a.event !== null) : [];
+          const leftOpen = [...plan.leftOpen, ...elsewhere];
+          d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via, ...(leftOpen.length > 0 ? { leftOpen: leftOpen.map((a) => a.id) } : {}) });
+          return acknowledge(applied, input.answer) + leftOpenNote(leftOpen, input.answer);
         }
       }
     },
