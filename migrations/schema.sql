@@ -170,12 +170,6 @@ CREATE TABLE run_changes (
   created_at INTEGER NOT NULL
 , diff_html_key TEXT) WITHOUT ROWID;
 CREATE INDEX run_changes_by_conversation ON run_changes (conversation_id, created_at);
-CREATE TABLE undo_question (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  conversation_id INTEGER NOT NULL,
-  vm_run_id TEXT NOT NULL,
-  asked_at INTEGER NOT NULL
-);
 CREATE TABLE run_tool_calls (
   vm_run_id TEXT PRIMARY KEY,
   run_id TEXT NOT NULL,
@@ -216,12 +210,6 @@ CREATE TABLE pull_requests (
 );
 CREATE UNIQUE INDEX pull_requests_by_number ON pull_requests (repo, number);
 CREATE INDEX pull_requests_by_conversation ON pull_requests (conversation_id, state);
-CREATE TABLE ship_question (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  conversation_id INTEGER NOT NULL,
-  title TEXT,
-  asked_at INTEGER NOT NULL
-, preview TEXT);
 CREATE TABLE github_deliveries (
   delivery TEXT PRIMARY KEY,
   event TEXT NOT NULL,
@@ -324,7 +312,7 @@ CREATE TABLE questions (
   until_run INTEGER NOT NULL DEFAULT 0,
   asked_at INTEGER NOT NULL,
   expires_at INTEGER,
-  closed_at INTEGER,
+  closed_at INTEGER, detail TEXT,
   UNIQUE (kind, ref)
 );
 CREATE INDEX questions_open ON questions (closed_at);

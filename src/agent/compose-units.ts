@@ -231,8 +231,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     runChanges: repos.runChanges,
     triggers: repos.triggers,
     github: repos.githubEvents,
-    pullRequests: repos.pullRequests,
-    reviews: reviewQuestionsOf(settings, repos.questions),
+    reviews: reviewQuestionsOf(repos.questions),
     questions: repos.questions,
     handoffs: repos.handoffs,
   };

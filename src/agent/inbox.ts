@@ -27,6 +27,7 @@ import { closedByNextMessage, isOpen, matchQuestion, type RunFacts } from "../qu
 import type { QuestionsRepo } from "../questions/questions-repo";
 import { askAway, closeUnanswered, QUESTION_HANDLERS, receiveUnheldTap } from "./question-answers";
 import { storeOnce } from "./stored-message";
+import { receiveUnplaced } from "./unplaced-answer";
 
 
 /** Why text for the agent cannot go where it is addressed; null when it can. */
@@ -54,8 +55,10 @@ function answerQuestion(d: InboxDeps, message: InboundMessage, now: number): Sto
   const runs = runFactsOf(d);
   const passed = new Set<number>();
   for (;;) {
-    const match = matchQuestion({ body: message.body, buttonPayload: payload, hasMedia: message.media.length > 0 }, candidates.filter((q) => !passed.has(q.id)), now, runs);
+    const written = { body: message.body, buttonPayload: payload, hasMedia: message.media.length > 0, conversationId: d.conversations.currentId() };
+    const match = matchQuestion(written, candidates.filter((q) => !passed.has(q.id)), now, runs);
     if (match.kind === "none") return "none";
+    if (match.kind === "which" || match.kind === "elsewhere") return receiveUnplaced(d, message, match, now);
     if (match.kind === "unknown_button") return receiveUnheldTap(d, message, match.payload, match.of, now);
     const outcome = QUESTION_HANDLERS[match.question.kind](d, message, match, now);
     if (outcome !== "not_open") return outcome.stored;

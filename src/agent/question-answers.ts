@@ -35,7 +35,7 @@ type Handler = (d: InboxDeps, message: InboundMessage, answer: QuestionAnswer, n
 const done = (stored: Stored | null): AnswerOutcome => ({ stored });
 
 /** Stores an answer the relay itself replies to (it goes to no agent), in the current conversation. */
-function storeAnswer(d: InboxDeps, message: InboundMessage, now: number): boolean {
+export function storeAnswer(d: InboxDeps, message: InboundMessage, now: number): boolean {
   if (!storeOnce(d, message, { body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false }, now)) return false;
   d.lifecycle.answeredByRelay(message.messageId, now);
   return true;
@@ -52,14 +52,18 @@ export function receiveStaleTap(d: InboxDeps, message: InboundMessage, kind: Que
   });
 }
 
-/** An answer to the agent's approval prompts: never rate-limited; a bare typed answer with several open gets "which one?" with a button each. */
-function answerApproval(d: InboxDeps, message: InboundMessage, input: AnswerInput, now: number): Stored | null {
+/**
+ * An answer to the agent's approval prompts: never rate-limited; a bare typed answer with several
+ * open gets "which one?" with a button each. `asked`: the reply when nothing is to be answered but
+ * "which one?" (unplaced-answer.ts), said in place of the answer.
+ */
+export function answerApproval(d: InboxDeps, message: InboundMessage, input: AnswerInput, now: number, asked: string | null = null): Stored | null {
   return d.transaction(() => {
     if (!storeAnswer(d, message, now)) return null;
     const tap = input.via === "button" ? d.approvals.tapOutcome(input.approvalId) : undefined;
     // Read before the answer: it changes nothing then.
     const buttons = d.approvals.choices(input);
-    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: d.approvals.answer(input, now), ...(buttons ? { buttons } : {}), to: message.source, now });
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: asked ?? d.approvals.answer(input, now), ...(buttons ? { buttons } : {}), to: message.source, now });
     return { route: "approval_answer", command: undefined, after: null, ...(tap ? { tap } : {}) };
   });
 }
@@ -68,7 +72,8 @@ const approval: Handler = (d, message, a, now) => {
   const typed = parseApprovalAnswer(a.value);
   if (!typed) return "not_open";
   if (a.via === "button") return done(answerApproval(d, message, { via: "button", answer: typed.answer, approvalId: Number(a.question.ref) }, now));
-  return d.approvals.hasPending() ? done(answerApproval(d, message, { via: "text", ...typed }, now)) : "not_open";
+  // Bare or `all`: read against the prompts of the conversation it is written in (a number names its own).
+  return d.approvals.hasPending() ? done(answerApproval(d, message, { via: "text", ...typed, here: d.conversations.currentId() }, now)) : "not_open";
 };
 
 /** A yes or no to /undo's question; the VM undoes after the webhook's answer. */
@@ -90,13 +95,13 @@ const ship: Handler = (d, message, a, now) => {
 
 /** The file chosen: this message carries the comments to the agent, anchored, as a typed message would (a run starts or the live one takes it). */
 const reviewFile: Handler = (d, message, a, now) => {
-  const question = d.reviews.open();
+  const question = d.reviews.of(a.question);
   const choice = question?.choices[Number(a.value)];
   if (!a.open || !question || !choice) return a.via === "button" ? done(receiveStaleTap(d, message, "review_file", now)) : "not_open";
   const conversationId = d.conversations.repo.get(question.conversationId) ? question.conversationId : d.conversations.currentId();
   return done(d.transaction(() => {
     if (!storeOnce(d, message, { body: reviewMessageForAgent(choice.comments), media: [], conversationId, slash: false }, now)) return null;
-    d.reviews.close(now);
+    d.questions.close("review_file", a.question.ref, now);
     d.lifecycle.received(message.messageId, d.runs.openIn(conversationId)?.id ?? null, now);
     d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reviewSentLine(choice.comments), to: message.source, now });
     return { route: "agent", command: undefined, after: null, ...(message.buttonPayload ? { tap: "taken" as const } : {}) };
@@ -121,7 +126,7 @@ const handoffConflict: Handler = (d, message, a, now) =>
   done(d.transaction(() => {
     if (!storeAnswer(d, message, now)) return null;
     const conversation = d.conversations.repo.get(Number(a.question.ref));
-    const staged = conversation ? takeConflict({ settings: d.settings, questions: d.questions }, conversation.id, now) : null;
+    const staged = conversation ? takeConflict(d, conversation.id, now) : null;
     if (!conversation || !staged) {
       d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: conflictAnsweredReply, to: message.source, now });
       return { route: "approval_answer", command: undefined, after: null, tap: "expired" };
@@ -198,11 +203,7 @@ export function closeUnanswered(d: InboxDeps & StoreDeps, message: InboundMessag
   for (const q of closing) {
     const notice = leftUnansweredNotice(q.kind, context.command, !context.stillOpen(q));
     if (notice) d.outboxRepo.add({ dedupeKey: outboxKeys.questionLeft(q), body: notice, to: message.source, now });
-    if (q.kind === "undo") d.changes.close(now);
-    if (q.kind === "ship") d.pullRequests.closeQuestion();
-    if (q.kind === "review_file") {
-      const unanswered = d.reviews.close(now);
-      if (unanswered) context.queueAsWritten(unanswered);
-    }
+    const unanswered = q.kind === "review_file" ? d.reviews.of(q) : null;
+    if (unanswered) context.queueAsWritten(unanswered);
   }
 }

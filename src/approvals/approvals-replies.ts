@@ -64,7 +64,17 @@ export function eventsOnlyReply(left: readonly (Pick<PromptView, "number"> & { e
   return `Nothing answered: ${eventPrompts(left)} ${left.length === 1 ? "is a request of a run" : "are requests of runs"} started by an event, not by you, answered only by ${left.length === 1 ? "its" : "each one's"} number (${answer} ${left[0]?.number ?? ""}) or button.`;
 }
 
-export const whichOne = (open: number, answer: ApprovalAnswer, example: number): string => `${open} approvals are open: answer one (${answer} ${example}) or all (${answer} all).`;
+/** `allOf`: the conversation whose prompts `all` answers, named when prompts of several are open (a bare answer and `all` are read in the conversation they are written in). */
+export const whichOne = (open: number, answer: ApprovalAnswer, example: number, allOf: string | null = null): string =>
+  `${open} approvals are open: answer one (${answer} ${example}) or all${allOf === null ? "" : ` of “${allOf}”'s`} (${answer} all).`;
+
+/** A bare answer or `all` written in `here` while only other conversations' prompts are open: nothing answered, and how to answer each. */
+export function otherConversationsReply(prompts: readonly (Pick<PromptView, "number" | "description"> & { conversation: string })[], answer: ApprovalAnswer, here: string | null): string {
+  const named = prompts.map((a) => `#${a.number} (“${a.conversation}”: ${firstLine(a)})`).join(", ");
+  const where = here === null ? "the conversation you are in" : `“${here}”, the conversation you are in`;
+  const which = prompts.length === 1 ? `${named} is another conversation's approval` : `${named} are other conversations' approvals`;
+  return `Nothing answered: a bare ${answer} answers only a question of ${where}. ${which}: answer ${prompts.length === 1 ? "it" : "each"} by its number (${answer} ${prompts[0]?.number ?? ""}) or its button.`;
+}
 
 export function expiredNotice(a: Pick<PromptView, "description">, timeoutMs: number): string {
   const minutes = Math.max(1, Math.round(timeoutMs / 60_000));

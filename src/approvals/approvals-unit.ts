@@ -40,6 +40,7 @@ import {
   noSuchNumber,
   refusedLine,
   reminderText,
+  otherConversationsReply,
   UNKNOWN_PROMPT,
   VM_DENY_MESSAGES,
   whichOne,
@@ -85,8 +86,12 @@ export type ApprovalsDeps = {
 /** An edit's picture, drawn before the prompt is stored: sent just before it. */
 type EditPicture = { media: OutboxMedia; linesHidden: number };
 
-/** What the user answered: typed (`yes 2`) or a tapped button (its prompt's own id). */
-export type AnswerInput = { via: "text"; answer: ApprovalAnswer; target: AnswerTarget } | { via: "button"; answer: ApprovalAnswer; approvalId: number };
+/**
+ * What the user answered: typed (`yes 2`) or a tapped button (its prompt's own id). `here`: the
+ * conversation a typed answer was written in; a bare answer or `all` is read against its prompts
+ * only (absent: every open prompt's, as "which one?" across conversations lists them).
+ */
+export type AnswerInput = { via: "text"; answer: ApprovalAnswer; target: AnswerTarget; here?: number } | { via: "button"; answer: ApprovalAnswer; approvalId: number };
 
 const LOG_ENTRIES = 10;
 /** A prompt's number before it is stored is not known yet: as long as one can be, so a prompt that fits with it fits. */
@@ -165,6 +170,19 @@ export function createApprovals(d: ApprovalsDeps) {
   const prepared = new Map<string, { link: string | null; picture: EditPicture | null }>();
   const requestKey = (vmRunId: string, requestId: string) => `${vmRunId} ${requestId}`;
 
+  /** The open prompts a typed answer is read against: for a number, every one (it names its prompt); else those of the conversation it was written in. */
+  const inScope = (input: Extract<AnswerInput, { via: "text" }>): Approval[] => {
+    const open = repo.pending();
+    return input.target.kind === "number" || input.here === undefined ? open : open.filter((a) => a.conversationId === input.here);
+  };
+
+  /** "Which one?": never a guess; prompts of several conversations (runs side by side) are each named, and `all` is said to be `here`'s. */
+  const whichText = (open: readonly Approval[], answer: ApprovalAnswer, here: number | null): string => {
+    const several = new Set(open.map((a) => a.conversationId)).size > 1;
+    const listed = several ? open.map((a) => `\n#${a.number} [${nameOf(a.conversationId)}] ${firstLine(a)}`).join("") : "";
+    return whichOne(open.length, answer, open[0]?.number ?? 1, several && here !== null ? nameOf(here) : null) + listed;
+  };
+
   const acknowledge = (answered: Approval[], answer: ApprovalAnswer): string => {
     const rules = answer === "always" ? [...new Set(answered.flatMap((a) => a.rule ?? []))] : [];
     const conversation = answered[0] ? nameOf(answered[0].conversationId) : "";
@@ -240,10 +258,27 @@ export function createApprovals(d: ApprovalsDeps) {
      */
     choices(input: AnswerInput): { title: string; id: string }[] | null {
       if (input.via !== "text" || input.target.kind !== "only") return null;
-      const open = repo.pending();
+      const open = inScope(input);
       if (open.length < 2) return null;
       const several = new Set(open.map((a) => a.conversationId)).size > 1;
       return open.slice(0, 3).map((a) => ({ title: `${ANSWER_WORDS[input.answer]} #${a.number}${several ? ` ${nameOf(a.conversationId)}` : ""}`.slice(0, 20), id: buttonPayload(a.id, input.answer) }));
+    },
+
+    /** "Which one?" over every open prompt, for a bare answer written in `here` that prompts of several conversations could take; nothing answered. */
+    which: (answer: ApprovalAnswer, here: number): string => whichText(repo.pending(), answer, here),
+
+    /** A bare answer written in `here` with only other conversations' prompts open: nothing answered, each named with how to answer it. */
+    otherConversations(answer: ApprovalAnswer, approvalIds: readonly number[], here: number | null): string {
+      const prompts = approvalIds.flatMap((id) => repo.get(id) ?? []).map((a) => ({ ...a, conversation: nameOf(a.conversationId), event: eventOf(a.runId) }));
+      // Requests of runs an event started take their number wherever they are: said as such.
+      if (prompts.length > 0 && prompts.every((a) => a.event !== null)) return eventsOnlyReply(prompts, answer);
+      return otherConversationsReply(prompts, answer, here === null ? null : nameOf(here));
+    },
+
+    /** How a prompt is named beside another question: `#3 [side] Write side.txt`; null when it is not open. */
+    label(approvalId: number): string | null {
+      const a = repo.get(approvalId);
+      return a && a.status === "pending" ? `#${a.number} [${nameOf(a.conversationId)}] ${firstLine(a)}` : null;
     },
 
     /** Whether a tap on a prompt's button can still answer it: a chat app that acknowledges taps says so. */
@@ -264,7 +299,7 @@ export function createApprovals(d: ApprovalsDeps) {
         apply(a, input.answer, now);
         return acknowledge([a], input.answer);
       }
-      const open = repo.pending().map((a) => ({ ...a, event: eventOf(a.runId) }));
+      const open = inScope(input).map((a) => ({ ...a, event: eventOf(a.runId) }));
       const plan = planAnswer(open, input.target, (n) => {
         const a = repo.byNumber(n);
         return a ? { ...a, event: eventOf(a.runId) } : null;
@@ -276,16 +311,15 @@ export function createApprovals(d: ApprovalsDeps) {
           return noSuchNumber(plan.number, open.map((a) => a.number));
         case "events_only":
           return eventsOnlyReply(plan.leftOpen, input.answer);
-        case "which": {
-          // Never a guess: prompts of several conversations (runs side by side) are each named.
-          const several = new Set(open.map((a) => a.conversationId)).size > 1;
-          const listed = several ? open.map((a) => `\n#${a.number} [${nameOf(a.conversationId)}] ${firstLine(a)}`).join("") : "";
-          return whichOne(open.length, input.answer, open[0]?.number ?? 1) + listed;
-        }
+        case "which":
+          return whichText(open, input.answer, input.here ?? null);
         case "answer": {
           const applied = plan.answer.filter((a) => apply(a, input.answer, now));
-          d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via, ...(plan.leftOpen.length > 0 ? { leftOpen: plan.leftOpen.map((a) => a.id) } : {}) });
-          return acknowledge(applied, input.answer) + leftOpenNote(plan.leftOpen, input.answer);
+          // `all` read in one conversation: the event prompts of the others are left open too, and said so.
+          const elsewhere = input.target.kind === "all" ? repo.pending().filter((a) => !open.some((o) => o.id === a.id)).map((a) => ({ ...a, event: eventOf(a.runId) })).filter((a) => a.event !== null) : [];
+          const leftOpen = [...plan.leftOpen, ...elsewhere];
+          d.log("approval_answered", { approvals: applied.map((a) => a.id), answer: input.answer, via: input.via, ...(leftOpen.length > 0 ? { leftOpen: leftOpen.map((a) => a.id) } : {}) });
+          return acknowledge(applied, input.answer) + leftOpenNote(leftOpen, input.answer);
         }
       }
     },

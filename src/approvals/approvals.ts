@@ -243,5 +243,5 @@ const ANSWERS: readonly ApprovalAnswer[] = ["yes", "no", "always"];
 export function approvalQuestion(a: { id: number; conversationId: number; createdAt: number }): NewQuestion {
   const words = Object.fromEntries(ANSWERS.flatMap((w) => [[w, w], [`${w} all`, `${w} all`], [`${w} <n>`, `${w} <n>`]]));
   const buttons = Object.fromEntries(ANSWERS.map((w) => [buttonPayload(a.id, w), w]));
-  return { kind: "approval", ref: String(a.id), conversationId: a.conversationId, words, buttons, nextMessageOnly: false, untilRun: false, askedAt: a.createdAt, expiresAt: null };
+  return { kind: "approval", ref: String(a.id), conversationId: a.conversationId, words, buttons, nextMessageOnly: false, untilRun: false, askedAt: a.createdAt, detail: null, expiresAt: null };
 }

@@ -41,7 +41,7 @@ export function reviewButtons(questionId: number, count: number): { title: strin
  * asking time, which its buttons carry): a tap on an older one's button names it as closed.
  * Answered by the next message only.
  */
-export function reviewQuestionOf(q: { id: number; conversationId: number; files: readonly string[] }, askedAt: number): NewQuestion {
+export function reviewQuestionOf(q: { id: number; conversationId: number; files: readonly string[] }, askedAt: number, detail: string | null = null): NewQuestion {
   const words: Record<string, string> = {};
   const endings = new Map<string, number[]>();
   q.files.forEach((file, i) => {
@@ -55,5 +55,5 @@ export function reviewQuestionOf(q: { id: number; conversationId: number; files:
   q.files.forEach((file, i) => (words[normalizeTyped(file)] = String(i)));
   q.files.forEach((_, i) => (words[String(i + 1)] = String(i)));
   const buttons = Object.fromEntries(reviewButtons(q.id, q.files.length).map((b, i) => [b.id, String(i)]));
-  return { kind: "review_file", ref: String(q.id), conversationId: q.conversationId, words, buttons, nextMessageOnly: true, untilRun: false, askedAt, expiresAt: null };
+  return { kind: "review_file", ref: String(q.id), conversationId: q.conversationId, words, buttons, nextMessageOnly: true, untilRun: false, askedAt, detail, expiresAt: null };
 }

@@ -13,6 +13,7 @@ import type { Log } from "../shared/log";
 import { ReviewCommentSchema, type ReviewComment } from "../protocol/review-comments";
 import { reviewButtons, reviewQuestion, reviewQuestionOf } from "./review-question";
 import type { QuestionsRepo } from "../questions/questions-repo";
+import type { Question } from "../questions/questions";
 import { lineReferencesOf, readReviewReply, type ReviewChoice } from "./review-reply";
 import { CHANNEL_NAMES } from "../channels";
 import type { InboundMessage } from "../messages/inbound-message";
@@ -117,28 +118,17 @@ const QuestionSchema = z.object({
 });
 export type ReviewQuestion = z.infer<typeof QuestionSchema>;
 
-/** The one open "which file?" question (kept in settings): asked, answered by the next message, or released by it. */
-export function reviewQuestionsOf(settings: Pick<SettingsRepo, "get" | "set">, questions: Pick<QuestionsRepo, "ask" | "close">) {
-  const open = (): ReviewQuestion | null => {
-    const text = settings.get("review_question");
-    return text === null ? null : readJson(QuestionSchema, text);
-  };
+/** "Which file?" questions: asked (with what it holds as its row's detail), then read back from the row an answer or the next message closes. */
+export function reviewQuestionsOf(questions: Pick<QuestionsRepo, "ask">) {
   return {
-    open,
-    /** The question's text and buttons, once asked (it replaces any open one). */
+    /** The question's text and buttons, once asked. */
     ask(input: Extract<ReviewInput, { kind: "ambiguous" }>, original: { id: string; body: string; receivedAt: number; source?: MessageSource }, now: number) {
       const q: ReviewQuestion = { id: now, conversationId: input.conversationId, choices: input.choices, original: { ...original, ...(original.source ? { source: original.source } : {}) } };
-      settings.set("review_question", JSON.stringify(q));
-      questions.ask(reviewQuestionOf({ id: q.id, conversationId: q.conversationId, files: q.choices.map((c) => c.file) }, now), now);
+      questions.ask(reviewQuestionOf({ id: q.id, conversationId: q.conversationId, files: q.choices.map((c) => c.file) }, now, JSON.stringify(q)), now);
       return { text: reviewQuestion({ line: input.line, label: input.label, choices: input.choices }), buttons: reviewButtons(q.id, q.choices.length) };
     },
-    /** Closes the open question; the question it was (its original text then goes to the agent as it is, unless answered). */
-    close(now: number): ReviewQuestion | null {
-      const q = open();
-      if (q) questions.close("review_file", String(q.id), now);
-      if (settings.get("review_question") !== null) settings.set("review_question", null);
-      return q;
-    },
+    /** What a "which file?" row holds (its choices, the comment as written); null for a row this code cannot read. */
+    of: (q: Pick<Question, "detail">): ReviewQuestion | null => (q.detail === null ? null : readJson(QuestionSchema, q.detail)),
   };
 }
 export type ReviewQuestions = ReturnType<typeof reviewQuestionsOf>;

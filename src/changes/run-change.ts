@@ -2,7 +2,9 @@
 // undo question's state. Pure: the object stores rows and calls the VM; this decides.
 import type { RunChangeFile } from "../protocol/vm/changes";
 import { messageName } from "../messages/message-name";
-import type { NewQuestion } from "../questions/questions";
+import * as z from "zod/mini";
+import type { NewQuestion, Question } from "../questions/questions";
+import { readJson } from "../shared/json-text";
 
 export type ChangeTotals = { files: number; insertions: number; deletions: number };
 
@@ -58,8 +60,8 @@ export const UNDO_BUTTONS = [
   { title: "No", id: "undo:no" },
 ] as const;
 
-/** /undo's question (questions/): yes or no, typed or tapped; one at a time (a new /undo asks it again), answered by the next message only. */
-export function undoQuestionOf(conversationId: number, askedAt: number): NewQuestion {
+/** /undo's question (questions/): yes or no, typed or tapped; one at a time (a new /undo asks it again), answered by the next message only. Its detail: the run a yes undoes. */
+export function undoQuestionOf(conversationId: number, askedAt: number, vmRunId: string | null = null): NewQuestion {
   return {
     kind: "undo",
     ref: "current",
@@ -69,6 +71,15 @@ export function undoQuestionOf(conversationId: number, askedAt: number): NewQues
     nextMessageOnly: true,
     untilRun: true,
     askedAt,
+    detail: vmRunId === null ? null : JSON.stringify({ vmRunId }),
     expiresAt: null,
   };
+}
+
+const UndoDetailSchema = z.object({ vmRunId: z.string() });
+
+/** What an open /undo question acts on, read from its row; null for a row without one (it undoes nothing). */
+export function undoQuestionFrom(q: Pick<Question, "conversationId" | "askedAt" | "detail">): UndoQuestion | null {
+  const detail = q.detail === null ? null : readJson(UndoDetailSchema, q.detail);
+  return detail && q.conversationId !== null ? { conversationId: q.conversationId, vmRunId: detail.vmRunId, askedAt: q.askedAt } : null;
 }

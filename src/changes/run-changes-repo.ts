@@ -2,7 +2,6 @@
 // keys of its diff and of the diff's HTML, and whether /undo took it back. Both live in R2, never here.
 import * as z from "zod/mini";
 import { RunChangeFileSchema, type RunChangeFile } from "../protocol/vm/changes";
-import type { UndoQuestion } from "./run-change";
 import { memo, memoBy, type Sql } from "../shared/sql";
 
 export type RunChangeRow = {
@@ -96,19 +95,6 @@ export function createRunChangesRepo(sql: Sql) {
     /** When the conversation's last run started (its question asked before it is void; another conversation's runs leave it be). */
     lastRunStartedAt(conversationId: number): number | null {
       return sql<{ at: number | null }>`SELECT max(created_at) AS at FROM runs WHERE conversation_id = ${conversationId}`[0]?.at ?? null;
-    },
-    /** What a yes to /undo's question acts on (whether one is open is its questions/ row): remembered until the table is written. */
-    question: memo(sql, (): UndoQuestion | null => {
-      const row = sql<{ conversation_id: number; vm_run_id: string; asked_at: number }>`SELECT * FROM undo_question WHERE id = 1`[0];
-      return row ? { conversationId: row.conversation_id, vmRunId: row.vm_run_id, askedAt: row.asked_at } : null;
-    }),
-    ask(q: UndoQuestion): void {
-      sql`INSERT INTO undo_question (id, conversation_id, vm_run_id, asked_at) VALUES (1, ${q.conversationId}, ${q.vmRunId}, ${q.askedAt})
-        ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, vm_run_id = excluded.vm_run_id, asked_at = excluded.asked_at`;
-    },
-    /** Ends the open question (answered, or expired by another message); false when none was open. */
-    closeQuestion(): boolean {
-      return sql`DELETE FROM undo_question RETURNING id`.length === 1;
     },
     /** Removes the conversation's rows past its `keep` newest (the VM keeps as many checkpoints); returns their R2 keys. */
     pruneBeyond(conversationId: number, keep: number): string[] {

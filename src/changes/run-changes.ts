@@ -1,7 +1,7 @@
 // A run's change, relay side (issue 23): recorded when its terminal event carries one (the line
 // after the reply, the diff written to R2 under the user's prefix), and the /undo question's
 // life: asked, answered by the next message only, void once a run of its conversation starts.
-import { changeTotals, namedFiles, runLabel, UNDO_BUTTONS, undoQuestionOf } from "./run-change";
+import { changeTotals, namedFiles, runLabel, UNDO_BUTTONS, undoQuestionFrom, undoQuestionOf } from "./run-change";
 import type { QuestionsRepo } from "../questions/questions-repo";
 import { changeLine, commentHint, undoneNote, undoQuestion } from "./changes-replies";
 import type { RunChange } from "../protocol/vm/changes";
@@ -34,8 +34,8 @@ export type ChangesDeps = {
   shown: (outboxKey: string, change: { vmRunId: string; conversationId: number }) => void;
   /** Where the first change line's comment hint is remembered as told (once per user). */
   settings: Pick<SettingsRepo, "get" | "set">;
-  /** Where /undo's question is asked and closed (its words and buttons). */
-  questions: Pick<QuestionsRepo, "ask" | "close">;
+  /** Where /undo's question is asked and closed: its words, its buttons, and the run a yes undoes. */
+  questions: Pick<QuestionsRepo, "ask" | "take">;
   /** Records the key once written (its own transaction: the write ends after the event's). */
   transaction: <T>(fn: () => T) => T;
   log: Log;
@@ -86,17 +86,14 @@ export function createChanges(d: ChangesDeps) {
     ask(conversationId: number, now: number, dedupeKey: string): boolean {
       const last = d.repo.inPlace(conversationId, 1)[0];
       if (!last) return false;
-      d.repo.ask({ conversationId, vmRunId: last.vmRunId, askedAt: now });
-      d.questions.ask(undoQuestionOf(conversationId, now), now);
+      d.questions.ask(undoQuestionOf(conversationId, now, last.vmRunId), now);
       d.outbox.add({ dedupeKey, body: undoQuestionText(last), buttons: UNDO_BUTTONS.map((b) => ({ ...b })), now });
       return true;
     },
-    /** Closes the open question (answered, or another message came); the question it was. */
+    /** Closes the open question (answered); what it asked about, or null when none was open. */
     close(now: number) {
-      const q = d.repo.question();
-      d.questions.close("undo", "current", now);
-      if (q) d.repo.closeQuestion();
-      return q;
+      const q = d.questions.take("undo", "current", now);
+      return q ? undoQuestionFrom(q) : null;
     },
   };
 }

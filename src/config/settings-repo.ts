@@ -39,12 +39,8 @@ type SettingKey =
   | "model_pause"
   /** The last changes the relay showed (a change line, a /diff picture): which message showed which, as JSON (changes/review-replies.ts). */
   | "shown_changes"
-  /** The open "which file?" question of a chat comment that fit several files, as JSON (changes/review-replies.ts). */
-  | "review_question"
   /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */
   | `github_watch:${string}`
-  /** A /handoff back that met a conversation changed here too: the laptop's side the VM kept, as JSON, until the user says which side to keep (handoff/handoffs.ts). */
-  | `handoff_conflict:${number}`
   /** The conversations on the laptop now, as JSON `{ "<conversation id>": <since, ms> }` (handoffs-repo.ts). */
   | "handoffs_away";
 

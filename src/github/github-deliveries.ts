@@ -59,7 +59,7 @@ export const TYPED_FIX_WINDOW_MS = 24 * 60 * 60_000;
  */
 export function fixQuestionOf(delivery: string, askedAt: number): NewQuestion {
   const [fix, later] = fixButtons(delivery);
-  return { kind: "github_fix", ref: delivery, conversationId: null, words: { [fix!.typed!]: "fix" }, buttons: { [fix!.id]: "fix", [later!.id]: "later" }, nextMessageOnly: false, untilRun: false, askedAt, expiresAt: askedAt + TYPED_FIX_WINDOW_MS };
+  return { kind: "github_fix", ref: delivery, conversationId: null, words: { [fix!.typed!]: "fix" }, buttons: { [fix!.id]: "fix", [later!.id]: "later" }, nextMessageOnly: false, untilRun: false, askedAt, detail: null, expiresAt: askedAt + TYPED_FIX_WINDOW_MS };
 }
 
 export function receiveGithubDelivery(d: GithubDeps, g: GithubDelivery, now: number): GithubOutcome {

@@ -1,12 +1,9 @@
 // The pull requests /ship opened or adopted (migrations/0019_pull_requests.sql): which are the
 // relay's, of which conversation, on which branch, in which state. /ship reads and writes them; the
 // GitHub webhook reads them to know a pull request is ours (`byNumber`) and keeps their state and
-// autofix count. Also /ship's open question, answered by the next message only, as /undo's is,
-// with the preview it asked about (migrations/0026_ship_preview.sql).
+// autofix count. (/ship's open question is a row of questions/, with the preview it asked about.)
 import * as z from "zod/mini";
-import { ShipExpectedSchema, type ShipExpected } from "../protocol/vm/ship";
-import { memo, type Sql } from "../shared/sql";
-import { readJson } from "../shared/json-text";
+import type { Sql } from "../shared/sql";
 
 const PullStateSchema = z.enum(["open", "closed", "merged"]);
 export type PullState = z.infer<typeof PullStateSchema>;
@@ -60,22 +57,7 @@ const toPull = (r: Row): PullRequest => ({
   updatedAt: r.updated_at,
 });
 
-/**
- * The open /ship question: a yes ships that conversation with that title, and only what its
- * preview showed (null: a question asked before previews were kept, which ships nothing).
- */
-export type ShipQuestion = { conversationId: number; title: string | null; askedAt: number; preview: ShipExpected | null };
-
-/** The preview column: JSON the relay wrote, parsed rather than cast; anything else is no preview. */
-function previewOf(text: string | null): ShipExpected | null {
-  return text === null ? null : readJson(ShipExpectedSchema, text);
-}
-
 export function createPullRequestsRepo(sql: Sql) {
-  const question = memo(sql, (): ShipQuestion | null => {
-    const row = sql<{ conversation_id: number; title: string | null; asked_at: number; preview: string | null }>`SELECT * FROM ship_question WHERE id = 1`[0];
-    return row ? { conversationId: row.conversation_id, title: row.title, askedAt: row.asked_at, preview: previewOf(row.preview) } : null;
-  });
   return {
     /** The conversation's open pull request (a /ship updates it), or null. */
     openOf(conversationId: number): PullRequest | null {
@@ -116,18 +98,6 @@ export function createPullRequestsRepo(sql: Sql) {
     /** One more fix run started by /autofix. */
     countAutofix(id: number, now: number): void {
       sql`UPDATE pull_requests SET autofix_count = autofix_count + 1, updated_at = ${now} WHERE id = ${id}`;
-    },
-    /** What a yes to /ship's question ships (whether one is open is its questions/ row): remembered until the table is written. */
-    question,
-    ask(q: ShipQuestion): void {
-      const preview = q.preview ? JSON.stringify(q.preview) : null;
-      sql`INSERT INTO ship_question (id, conversation_id, title, asked_at, preview) VALUES (1, ${q.conversationId}, ${q.title}, ${q.askedAt}, ${preview})
-        ON CONFLICT (id) DO UPDATE SET conversation_id = excluded.conversation_id, title = excluded.title, asked_at = excluded.asked_at, preview = excluded.preview`;
-    },
-    /** Ends the open question (answered, or another message came); false when none was open. */
-    closeQuestion(): boolean {
-      // Nearly every message comes with no question open: no write for it.
-      return question() !== null && sql`DELETE FROM ship_question RETURNING id`.length === 1;
     },
   };
 }

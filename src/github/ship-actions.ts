@@ -92,8 +92,7 @@ export function askShip(d: ShipActionDeps, action: ShipAction, dedupeKey: string
   return withVm(d, { ...action, what: "preview" }, dedupeKey, (vm, request) => vm.shipPreview(d.phone, action.workspace, request), (plan, now) => {
     // What the question shows is what a yes may ship: kept with it.
     const preview = { repo: plan.repo, branch: plan.branch, head: plan.head, tree: plan.tree };
-    createPullRequestsRepo(d.sql).ask({ conversationId: action.conversationId, title: action.title, askedAt: now, preview });
-    createQuestionsRepo(d.sql).ask(shipQuestionOf(action.conversationId, now), now);
+    createQuestionsRepo(d.sql).ask(shipQuestionOf(action.conversationId, now, { title: action.title, preview }), now);
     d.outbox.add({ dedupeKey, body: shipQuestion(plan), buttons: SHIP_BUTTONS.map((b) => ({ ...b })), now });
   });
 }

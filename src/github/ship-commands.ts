@@ -2,10 +2,10 @@
 // GitHub clone); else the VM's preview is asked after the webhook's answer (ship-actions.ts), and
 // its question, with "Ship"/"Cancel" buttons, is answered by the next message only.
 import { NO_CURRENT_CONVERSATION, stillCloning } from "../conversations/conversations-replies";
-import { SHIP_DECLINED, SHIP_NOT_A_CLONE, shipBusy, type ShipAnswer } from "./ship";
+import { SHIP_DECLINED, SHIP_NOT_A_CLONE, shipBusy, shipQuestionFrom, type ShipAnswer } from "./ship";
 import { typedCommand } from "../messages/inbound-route";
 import { outboxKeys } from "../outbox/outbox-keys";
-import type { PullRequestsRepo } from "./pull-requests-repo";
+import type { QuestionsRepo } from "../questions/questions-repo";
 import type { RunChangesRepo } from "../changes/run-changes-repo";
 import type { RunsRepo } from "../runs/runs-repo";
 import type { OutboxRepo } from "../outbox/outbox-repo";
@@ -19,7 +19,6 @@ import type { Reply } from "../conversations/conversation-commands";
 export type ShipCommandDeps = {
   conversations: Pick<Conversations, "current" | "currentId" | "repo">;
   runs: Pick<RunsRepo, "liveIn">;
-  pullRequests: PullRequestsRepo;
   runChanges: Pick<RunChangesRepo, "lastRunStartedAt">;
 };
 
@@ -39,6 +38,8 @@ type AnswerDeps = ShipCommandDeps & {
   transaction: Transaction;
   lifecycle: Pick<Messages, "answeredByRelay">;
   outboxRepo: Pick<OutboxRepo, "add">;
+  /** Where /ship's question is: closed by its answer, which reads what it asked about. */
+  questions: Pick<QuestionsRepo, "take">;
   /** Stores the message once per id (false: a redelivery). */
   store: (m: { body: string; media: Media[]; conversationId: number; slash: boolean; source?: MessageSource }) => boolean;
 };
@@ -50,8 +51,8 @@ export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: 
   return d.transaction(() => {
     if (!d.store({ body: message.body, media: [], conversationId: d.conversations.currentId(), slash: false })) return null;
     d.lifecycle.answeredByRelay(message.messageId, now);
-    const q = d.pullRequests.question();
-    d.pullRequests.closeQuestion();
+    const asked = d.questions.take("ship", "current", now);
+    const q = asked ? shipQuestionFrom(asked) : null;
     const conversation = q && word === "yes" ? d.conversations.repo.get(q.conversationId) : null;
     if (!q || !conversation) {
       d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: SHIP_DECLINED, now });

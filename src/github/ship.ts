@@ -1,8 +1,10 @@
 // /ship on the relay, pure: the question with its buttons, the answer to it, the runs the VM
 // writes into the commit and the pull request, and every line the user reads about it.
-import type { ShipDone, ShipPlan, ShipRun } from "../protocol/vm/ship";
+import * as z from "zod/mini";
+import { ShipExpectedSchema, type ShipDone, type ShipExpected, type ShipPlan, type ShipRun } from "../protocol/vm/ship";
+import { readJson } from "../shared/json-text";
 import { quoteInput } from "../shared/quote-input";
-import type { NewQuestion } from "../questions/questions";
+import type { NewQuestion, Question } from "../questions/questions";
 
 export const SHIP_BUTTONS = [
   { title: "Ship", id: "ship:yes" },
@@ -65,7 +67,7 @@ export function shipRefused(message: string, pushed: boolean): string {
 }
 
 /** /ship's question (questions/): "Ship" or "Cancel", typed or tapped; one at a time, answered by the next message only. */
-export function shipQuestionOf(conversationId: number, askedAt: number): NewQuestion {
+export function shipQuestionOf(conversationId: number, askedAt: number, asked: { title: string | null; preview: ShipExpected } | null = null): NewQuestion {
   return {
     kind: "ship",
     ref: "current",
@@ -75,6 +77,22 @@ export function shipQuestionOf(conversationId: number, askedAt: number): NewQues
     nextMessageOnly: true,
     untilRun: true,
     askedAt,
+    detail: asked === null ? null : JSON.stringify(asked),
     expiresAt: null,
   };
+}
+
+/**
+ * What a yes to an open /ship question ships: that conversation with that title, and only what its
+ * preview showed (null: a question asked before previews were kept, which ships nothing).
+ */
+export type ShipQuestion = { conversationId: number; title: string | null; askedAt: number; preview: ShipExpected | null };
+
+const ShipDetailSchema = z.object({ title: z.nullable(z.string()), preview: z.nullable(ShipExpectedSchema) });
+
+/** The /ship question a row holds; a detail this code cannot read ships nothing (no preview). */
+export function shipQuestionFrom(q: Pick<Question, "conversationId" | "askedAt" | "detail">): ShipQuestion | null {
+  if (q.conversationId === null) return null;
+  const detail = q.detail === null ? null : readJson(ShipDetailSchema, q.detail);
+  return { conversationId: q.conversationId, title: detail?.title ?? null, askedAt: q.askedAt, preview: detail?.preview ?? null };
 }

@@ -200,12 +200,12 @@ export function arrivedNotice(name: string, done: { turns: number; branch: strin
 /** The question a message to a conversation on the laptop asks (questions/): its two buttons, open until tapped or the hand-off ends. */
 export function awayQuestionOf(conversationId: number, askedAt: number): NewQuestion {
   const [yes, no] = awayButtons(conversationId);
-  return { kind: "handoff_away", ref: String(conversationId), conversationId, words: {}, buttons: { [yes!.id]: "yes", [no!.id]: "no" }, nextMessageOnly: false, untilRun: false, askedAt, expiresAt: null };
+  return { kind: "handoff_away", ref: String(conversationId), conversationId, words: {}, buttons: { [yes!.id]: "yes", [no!.id]: "no" }, nextMessageOnly: false, untilRun: false, askedAt, detail: null, expiresAt: null };
 }
 
-/** "Keep laptop" or "Keep phone" (questions/): asked when a hand-back met a conversation changed here too; open until tapped. */
-export function conflictQuestionOf(conversationId: number, askedAt: number): NewQuestion {
+/** "Keep laptop" or "Keep phone" (questions/): asked when a hand-back met a conversation changed here too; open until tapped. Its detail: the laptop's side, staged. */
+export function conflictQuestionOf(conversationId: number, askedAt: number, staged: string | null = null): NewQuestion {
   const [laptop, phone] = conflictButtons(conversationId);
   const buttons = { [laptop!.id]: "laptop", [phone!.id]: "phone" };
-  return { kind: "handoff_conflict", ref: String(conversationId), conversationId, words: {}, buttons, nextMessageOnly: false, untilRun: false, askedAt, expiresAt: null };
+  return { kind: "handoff_conflict", ref: String(conversationId), conversationId, words: {}, buttons, nextMessageOnly: false, untilRun: false, askedAt, detail: staged, expiresAt: null };
 }

@@ -162,21 +162,15 @@ export function laptopFailed(d: HandoffDeps, digest: string, why: string, now: n
   return true;
 }
 
-const conflictKey = (conversationId: number) => `handoff_conflict:${conversationId}` as const;
-
 /** The laptop's side of a conflict the user has not answered yet, taken (its question closes); null: none open. */
-export function takeConflict(repos: { settings: Pick<SettingsRepo, "get" | "set">; questions: Pick<QuestionsRepo, "close"> }, conversationId: number, now: number): HandoffStaged | null {
-  const text = repos.settings.get(conflictKey(conversationId));
-  repos.questions.close("handoff_conflict", String(conversationId), now);
-  if (text === null) return null;
-  repos.settings.set(conflictKey(conversationId), null);
-  return readJson(HandoffStagedSchema, text);
+export function takeConflict(repos: { questions: Pick<QuestionsRepo, "take"> }, conversationId: number, now: number): HandoffStaged | null {
+  const q = repos.questions.take("handoff_conflict", String(conversationId), now);
+  return q?.detail ? readJson(HandoffStagedSchema, q.detail) : null;
 }
 
-/** Asks which side goes on (the laptop's side kept until answered); a "Keep laptop" the VM could not carry out asks again. */
-export function askConflict(repos: { settings: Pick<SettingsRepo, "set">; questions: Pick<QuestionsRepo, "ask"> }, conversationId: number, staged: HandoffStaged, now: number): void {
-  repos.settings.set(conflictKey(conversationId), JSON.stringify(staged));
-  repos.questions.ask(conflictQuestionOf(conversationId, now), now);
+/** Asks which side goes on (the laptop's side kept on the question until answered); a "Keep laptop" the VM could not carry out asks again. */
+export function askConflict(repos: { questions: Pick<QuestionsRepo, "ask"> }, conversationId: number, staged: HandoffStaged, now: number): void {
+  repos.questions.ask(conflictQuestionOf(conversationId, now, JSON.stringify(staged)), now);
 }
 
 /** What the laptop sends back (the Worker parsed it): its directory and branch, and what it has that the VM lacks. */

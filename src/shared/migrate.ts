@@ -37,6 +37,7 @@ import approvalReminders from "../../migrations/0033_approval_reminders.sql";
 import liveEvents from "../../migrations/0034_live_events.sql";
 import questions from "../../migrations/0035_questions.sql";
 import outboxInFlight from "../../migrations/0036_outbox_in_flight.sql";
+import questionDetails from "../../migrations/0037_question_details.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -78,6 +79,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 34, name: "0034_live_events", sql: liveEvents },
   { id: 35, name: "0035_questions", sql: questions },
   { id: 36, name: "0036_outbox_in_flight", sql: outboxInFlight },
+  { id: 37, name: "0037_question_details", sql: questionDetails },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

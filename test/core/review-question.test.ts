@@ -31,7 +31,7 @@ describe("“which file?” as a question, read by matchQuestion", () => {
   const q = { ...reviewQuestionOf({ id: 1000, conversationId: 1, files: choices.map((c) => c.file) }, 1000), id: 1, closedAt: null };
   const noRuns = () => ({ runOpen: false, lastRunStartedAt: null });
   const picked = (text: string, payload: string | null) => {
-    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false }, [q], 2000, noRuns);
+    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false, conversationId: q.conversationId }, [q], 2000, noRuns);
     return m.kind === "answer" ? Number(m.value) : m.kind;
   };
   it.each([

@@ -81,7 +81,7 @@ describe("the undo question", () => {
     ["always", null, null],
   ];
   it.each(ANSWERS)("as a question: %j (button %j) → %j", (text, payload, answer) => {
-    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false }, [q], 5000, () => ({ runOpen: false, lastRunStartedAt: null }));
+    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false, conversationId: q.conversationId }, [q], 5000, () => ({ runOpen: false, lastRunStartedAt: null }));
     expect(m.kind === "answer" ? m.value : null).toBe(answer);
   });
   it("holds the buttons /undo shows", () => expect(Object.keys(q.buttons)).toEqual(UNDO_BUTTONS.map((b) => b.id)));

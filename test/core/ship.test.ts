@@ -40,7 +40,7 @@ describe("/ship's question", () => {
     ["cancel", null, "no"],
     ["ship it now", null, null],
   ])("reads %j (button %j) as %j", (text, payload, answer) => {
-    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false }, [q], 1000, () => ({ runOpen: false, lastRunStartedAt: null }));
+    const m = matchQuestion({ body: text, buttonPayload: payload, hasMedia: false, conversationId: q.conversationId }, [q], 1000, () => ({ runOpen: false, lastRunStartedAt: null }));
     expect(m.kind === "answer" ? m.value : null).toBe(answer);
   });
   it("holds the buttons /ship shows", () => expect(Object.keys(q.buttons)).toEqual(SHIP_BUTTONS.map((b) => b.id)));

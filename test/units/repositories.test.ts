@@ -264,27 +264,6 @@ describe("outbox", () => {
   });
 });
 
-describe("ship question", () => {
-  it("every message closes it: with none open that costs no statement, with one open it goes once", () => {
-    const statements: string[] = [];
-    const exec = t.db.storage.sql.exec.bind(t.db.storage.sql);
-    t.db.storage.sql.exec = ((query: string, ...bindings: SqlStorageValue[]) => (statements.push(query), exec(query, ...bindings))) as typeof exec;
-    const prs = t.repos.pullRequests;
-    // The first read asks SQLite; the messages after it, with no question asked, ask nothing.
-    expect(prs.closeQuestion()).toBe(false);
-    expect(prs.closeQuestion()).toBe(false);
-    expect(statements).toEqual(["SELECT * FROM ship_question WHERE id = 1"]);
-    // The preview it asks about is kept with it, parsed back as it was written.
-    const preview = { repo: "acme/api", branch: "agent/api", head: "a".repeat(40), tree: "b".repeat(40) };
-    prs.ask({ conversationId: 1, title: "Fix the flaky test", askedAt: T0, preview });
-    expect(prs.question()).toEqual({ conversationId: 1, title: "Fix the flaky test", askedAt: T0, preview });
-    expect(prs.closeQuestion()).toBe(true);
-    expect(t.rows("SELECT * FROM ship_question")).toEqual([]);
-    expect([prs.question(), prs.closeQuestion()]).toEqual([null, false]);
-    expect(statements.filter((q) => q.startsWith("DELETE"))).toHaveLength(1);
-  });
-});
-
 describe("run tool calls", () => {
   const db = t;
   const calls = { calls: [{ tool: "Bash", input: "npm test" }], more: 0 };

@@ -129,7 +129,7 @@ describe("run changes", () => {
     expect(t.rows<{ buttons: string }>("SELECT buttons FROM outbox WHERE dedupe_key = 'k1'")[0]!.buttons).toContain("undo:yes");
     const runs = (conversationId: number) => ({ runOpen: t.repos.runs.liveIn(conversationId), lastRunStartedAt: t.repos.runChanges.lastRunStartedAt(conversationId) });
     const answer = (text: string) => {
-      const m = matchQuestion({ body: text, buttonPayload: null, hasMedia: false }, t.repos.questions.open(), T0 + 30, runs);
+      const m = matchQuestion({ body: text, buttonPayload: null, hasMedia: false, conversationId: 1 }, t.repos.questions.open(), T0 + 30, runs);
       return m.kind === "answer" ? m.value : null;
     };
     expect(t.repos.questions.open()).toEqual([expect.objectContaining({ kind: "undo", conversationId: 1, askedAt: T0 + 10 })]);

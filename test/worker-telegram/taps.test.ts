@@ -65,13 +65,12 @@ it("a tap on /ship's open question is taken: acknowledged, answered, and its key
   await userWrites(user, { text: "hi" });
   await rewriteStorage(`tg-${user}`, (storage) => {
     const q = shipQuestionOf(1, Date.now());
-    storage.sql.exec("INSERT INTO ship_question (id, conversation_id, title, asked_at) VALUES (1, 1, NULL, ?)", q.askedAt);
     storage.sql.exec("INSERT INTO questions (kind, ref, conversation_id, words, buttons, next_message_only, until_run, asked_at) VALUES (?, ?, 1, ?, ?, 1, 1, ?)", q.kind, q.ref, JSON.stringify(q.words), JSON.stringify(q.buttons), q.askedAt);
   });
   const { messageId, answer } = await tapButton(user, "ship:no");
   expect(answer?.text).toBe("Cancelled ✓");
   await eventually(async () => (await keyboardOf(user, messageId)) === undefined);
-  expect(await query(`tg-${user}`, "SELECT id FROM ship_question")).toEqual([]);
+  expect(await query(`tg-${user}`, "SELECT id FROM questions WHERE kind = 'ship' AND closed_at IS NULL")).toEqual([]);
 });
 
 it("a tap on /ship's question once it is closed says it has expired, not that the button is not the relay's", async () => {

@@ -133,7 +133,7 @@ export async function rewriteStorage(phone: string, write: (storage: DurableObje
  * an object made before the later ones would be (then fill it, evict, and let it migrate).
  */
 export function resetToSchema(storage: DurableObjectStorage, upTo: number): number[] {
-  for (const table of ["questions", "live_events", "review_comments", "handoffs", "archive", "meanwhile_notes", "due_times", "github_trust", "waiting_event_runs", "ship_question", "github_autofix", "github_deliveries", "pull_requests", "triggers", "stopped_chats", "run_tool_calls", "undo_question", "run_changes", "machine", "vm_answers", "approval_rules", "approvals", "spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
+  for (const table of ["questions", "live_events", "review_comments", "handoffs", "archive", "meanwhile_notes", "due_times", "github_trust", "waiting_event_runs", "github_autofix", "github_deliveries", "pull_requests", "triggers", "stopped_chats", "run_tool_calls", "run_changes", "machine", "vm_answers", "approval_rules", "approvals", "spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
     storage.sql.exec(`DROP TABLE IF EXISTS ${table}`);
   }
   return migrate(storage, Date.now(), MIGRATIONS.slice(0, upTo));

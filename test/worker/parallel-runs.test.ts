@@ -67,6 +67,8 @@ it("a typed yes with prompts of two conversations open asks which one, each name
   const phone = PHONES[2];
   await ask(phone, "/new api");
   await sendInbound(phone, "run the tests [[vm:approval Bash npm test]]");
+  // main's prompt is asked after api's, the conversation the user writes in: a bare yes could be either.
+  await eventually(async () => (await query(phone, "SELECT id FROM approvals WHERE status = 'pending'")).length === 1);
   await sendInbound(phone, "@main deploy [[vm:approval Bash ./deploy.sh]]");
   await eventually(async () => (await query(phone, "SELECT id FROM approvals WHERE status = 'pending'")).length === 2);
   const prompts = (await sentTo(phone)).filter((m) => m.body?.includes("npm test") || m.body?.includes("deploy.sh"));
@@ -77,7 +79,8 @@ it("a typed yes with prompts of two conversations open asks which one, each name
   const before = (await sentTo(phone)).length;
   await sendInbound(phone, "yes");
   const which = await eventually(async () => (await sentTo(phone))[before]);
-  expect(which.body).toMatch(/^2 approvals are open: answer one \(yes \d\) or all \(yes all\)\.\n#\d \[(api|main)\] .*(npm test|deploy\.sh)\n#\d \[(api|main)\] .*(npm test|deploy\.sh)$/);
+  // `yes all` answers the prompts of the conversation it is written in.
+  expect(which.body).toMatch(/^2 approvals are open: answer one \(yes \d\) or all of “api”'s \(yes all\)\.\n#\d \[(api|main)\] .*(npm test|deploy\.sh)\n#\d \[(api|main)\] .*(npm test|deploy\.sh)$/);
   expect(which.buttons.map((b) => b.title).sort()).toEqual(["Yes #1 api", "Yes #2 main"].sort());
   expect(await query(phone, "SELECT status FROM approvals ORDER BY id")).toEqual([{ status: "pending" }, { status: "pending" }]);
 

@@ -98,7 +98,7 @@ it("a line two files have: the relay asks which with buttons, and the tapped fil
   expect(texts).toEqual([reviewMessageForAgent([chosen])]);
   expect((await nextMatching(phone, /^📝/, before)).body).toBe("📝 Review sent to the agent: 1 comment on 1 file.");
   // The question is answered: a second tap on its button is no answer any more.
-  expect(await query(phone, "SELECT value FROM settings WHERE key = 'review_question'")).toEqual([]);
+  expect(await query(phone, "SELECT id FROM questions WHERE kind = 'review_file' AND closed_at IS NULL")).toEqual([]);
 });
 
 it("an unanswered question sends nothing; a message other than an answer sends the comment's text as written, then itself", async () => {

@@ -52,7 +52,7 @@ it("asks with Ship/Cancel naming the repository, branch and counts; Ship opens t
   expect((await vmRequests(phone)).some((r) => r.kind === "ship")).toBe(false);
 
   // The question keeps what it showed: the repository, branch, commit and files.
-  const [kept] = await query<{ preview: string }>(phone, "SELECT preview FROM ship_question");
+  const [kept] = await query<{ preview: string }>(phone, "SELECT json_extract(detail, '$.preview') AS preview FROM questions WHERE kind = 'ship' AND closed_at IS NULL");
   const shown = JSON.parse(kept!.preview) as Record<string, unknown>;
   expect(shown).toEqual({ repo: "acme/api", branch: "agent/api", head: null, tree: expect.stringMatching(/^[0-9a-f]{40}$/) });
 
@@ -135,7 +135,7 @@ it("a yes to a question that kept no preview ships nothing, and says to ask agai
   await sendInbound(phone, "/ship");
   await nextMatching(phone, /^Push /, before);
   // As a question asked before previews were kept.
-  await query(phone, "UPDATE ship_question SET preview = NULL");
+  await query(phone, "UPDATE questions SET detail = json_object('title', NULL, 'preview', NULL) WHERE kind = 'ship' AND closed_at IS NULL");
   const ships = (await vmRequests(phone)).filter((r) => r.kind === "ship").length;
   await sendInbound(phone, "yes");
   expect((await nextMatching(phone, /^Not shipped/, before)).body).toBe("Not shipped: the question this answers was asked before the relay kept what it showed. Send /ship again.");
