@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-36 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-37 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
