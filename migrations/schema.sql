@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-35 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-36 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -73,7 +73,7 @@ CREATE TABLE conversations (
   deep_until INTEGER,
   created_at INTEGER NOT NULL,
   last_active_at INTEGER NOT NULL
-, approval_mode TEXT CHECK (approval_mode IN ('off', 'edits', 'on')));
+, approval_mode TEXT CHECK (approval_mode IN ('off', 'edits', 'on')), model TEXT, effort TEXT, plan_mode INTEGER NOT NULL DEFAULT 0, plan_next INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE spend_days (
   day TEXT NOT NULL,
   conversation_id INTEGER NOT NULL,

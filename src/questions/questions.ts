@@ -9,7 +9,7 @@
  * approval's, and a "yes" answers an open approval before /undo's or /ship's question (the agent
  * waits on the approval; the others are answered by the next message only).
  */
-export const QUESTION_KINDS = ["github_fix", "approval", "undo", "ship", "review_file", "handoff_away", "handoff_conflict"] as const;
+export const QUESTION_KINDS = ["github_fix", "approval", "plan", "undo", "ship", "review_file", "handoff_away", "handoff_conflict"] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
 export type Question = {
@@ -61,6 +61,8 @@ export function kindOfPayload(payload: string): QuestionKind | null {
   switch (prefix) {
     case "approval":
       return "approval";
+    case "plan":
+      return "plan";
     case "undo":
       return "undo";
     case "ship":

@@ -36,6 +36,7 @@ import archive from "../../migrations/0032_archive.sql";
 import approvalReminders from "../../migrations/0033_approval_reminders.sql";
 import liveEvents from "../../migrations/0034_live_events.sql";
 import questions from "../../migrations/0035_questions.sql";
+import conversationSteering from "../../migrations/0036_conversation_steering.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -76,6 +77,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 33, name: "0033_approval_reminders", sql: approvalReminders },
   { id: 34, name: "0034_live_events", sql: liveEvents },
   { id: 35, name: "0035_questions", sql: questions },
+  { id: 36, name: "0036_conversation_steering", sql: conversationSteering },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */
