@@ -16,8 +16,13 @@ export const SET_ASIDE = [".claude/settings.json", ".claude/settings.local.json"
 /** The suffix of what a hand-off set aside. */
 export const FROM_PHONE = ".from-phone";
 
-/** How the laptop resumes a session without loading the folder's settings (verified with the real CLI, docs/notes/cli-observations.md). */
-export const resumeLine = (sessionId: string | null) => `claude --setting-sources user${sessionId ? ` --resume ${sessionId}` : ""}`;
+/**
+ * How the laptop resumes a session without loading the folder's settings (verified with the real
+ * CLI, docs/notes/cli-observations.md), with the conversation's model (/model) when it has one. The
+ * line is printed by `echo "…"`: the model is a checked name (MODEL_NAME), quoted for the shell it is pasted into.
+ */
+export const resumeLine = (sessionId: string | null, model: string | null = null) =>
+  `claude --setting-sources user${model ? ` --model ${shQuote(model)}` : ""}${sessionId ? ` --resume ${sessionId}` : ""}`;
 
 /** The offline model a local stack's laptop resumes against (LAPTOP_MODEL_URL), and the key it takes (any). */
 export type LaptopModel = { url: string; key: string };
@@ -64,7 +69,7 @@ command -v curl >/dev/null 2>&1 || { say "curl is needed"; exit 1; }`;
  * On a relay with the offline model it also prints the settings the laptop's claude needs (and may
  * write `~/.claude.json`, see laptopModelPart).
  */
-export function handoffScript(s: { url: string; conversation: string; model?: LaptopModel | null }): string {
+export function handoffScript(s: { url: string; conversation: string; model?: LaptopModel | null; agentModel?: string | null }): string {
   return `#!/bin/sh
 # Hands conversation ${JSON.stringify(s.conversation)} off to this directory: its git branch with every
 # commit (or, for a folder that is not a repository, its files as one commit), its uncommitted changes
@@ -138,7 +143,7 @@ if [ -d .claude ]; then
   other=$(find .claude \\( -type f -o -type l \\) ! -name '*${FROM_PHONE}' | tr '\\n' ' ')
   if [ -n "$other" ]; then echo "Also from the phone, used only when you ask for them: $other"; fi
 fi
-${laptopModelPart(s.model ?? null)}if [ -n "$id" ]; then echo "${resumeLine("$id")}"; else echo "${resumeLine(null)}"; fi
+${laptopModelPart(s.model ?? null)}if [ -n "$id" ]; then echo "${resumeLine("$id", s.agentModel ?? null)}"; else echo "${resumeLine(null, s.agentModel ?? null)}"; fi
 `;
 }
 
