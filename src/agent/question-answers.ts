@@ -89,8 +89,6 @@ const plan: Handler = (d, message, a, now) => {
       d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: staleTapReply(closedQuestionOf("plan")), to: message.source, now });
       return { route: "approval_answer", command: undefined, after: null, tap: "expired" as const };
     }
-    // Planned once more only when the user asked for a change; a plan gone ahead is done planning.
-    d.conversations.repo.setPlanNext(answered.conversationId, choice === "change");
     d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: answered.text, to: message.source, now });
     return { route: "approval_answer", command: undefined, after: null, ...(a.via === "button" ? { tap: "taken" as const } : {}) };
   }));

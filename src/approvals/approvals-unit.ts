@@ -58,7 +58,8 @@ export type ApprovalsDeps = {
   repo: ApprovalsRepo;
   /** Where decisions wait for the VM to hear them. */
   answers: Pick<VmAnswers, "owe" | "runOver">;
-  conversations: Pick<ConversationsRepo, "get">;
+  /** Names; and whether a conversation's next run plans first, which a plan's answer decides. */
+  conversations: Pick<ConversationsRepo, "get" | "setPlanNext">;
   outbox: Pick<OutboxRepo, "add" | "storedMediaOf">;
   /** APPROVALS_DEFAULT and APPROVAL_TIMEOUT_MS. */
   defaultMode: ApprovalMode;
@@ -138,6 +139,8 @@ export function createApprovals(d: ApprovalsDeps) {
     const allowed = answer !== "no";
     if (!decide(a, allowed ? "allowed" : "denied", answer, now)) return false;
     owe(a, allowed ? "allowed" : "denied", answer, now);
+    // A plan answered yes (the page's buttons, a typed "yes 3"): gone ahead, so done planning.
+    if (allowed && a.tool === EXIT_PLAN_TOOL) d.conversations.setPlanNext(a.conversationId, false);
     if (answer === "always" && a.rule) repo.addRule(a.conversationId, a.rule, now);
     return true;
   };
@@ -318,6 +321,8 @@ export function createApprovals(d: ApprovalsDeps) {
       const allowed = choice !== "change";
       if (!decide(a, allowed ? "allowed" : "denied", allowed ? "yes" : "no", now)) return null;
       owe(a, allowed ? "allowed" : "denied", allowed ? "yes" : "no", now, choice === "change" ? { message: PLAN_CHANGE_MESSAGE } : { mode: PLAN_EXIT[choice] });
+      // Planned once more only when the user asked for a change; a plan gone ahead is done planning.
+      d.conversations.setPlanNext(a.conversationId, choice === "change");
       d.log("plan_answered", { approvalId: a.id, choice });
       return { text: planAnswerReply(choice, nameOf(a.conversationId)), conversationId: a.conversationId };
     },

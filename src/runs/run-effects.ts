@@ -9,6 +9,7 @@ import { originOfRun, type TaskOrigin } from "../messages/task-origin";
 import { meanwhileLine } from "../messages/meanwhile";
 import type { MeanwhileRepo } from "../messages/meanwhile-repo";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../messages/notices";
+import { modelRefusedNotice } from "../conversations/steering";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { RunFailure } from "../messages/run-failure";
 import { type Run, type RunStep as LifecycleStep, stepRun } from "./run-lifecycle";
@@ -152,6 +153,15 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       case "vm_run_over":
         d.approvals.vmRunOver(e.vmRunId, now);
         break;
+      case "model_refused": {
+        // Back to the default for good, so it is told once; the run starts again without it (run-input.ts).
+        const conversation = d.conversations.repo.get(e.conversationId);
+        if (!conversation?.model) break;
+        d.conversations.repo.setModel(e.conversationId, null);
+        d.outbox.add({ dedupeKey: outboxKeys.modelRefused(vmRunId), body: modelRefusedNotice(conversation.name, conversation.model), now });
+        d.log("model_refused", { runId: run.id, conversation: conversation.name, model: conversation.model });
+        break;
+      }
       case "model_hold": {
         const pause = d.modelPause?.hold(e.hold, now);
         if (pause) d.log("model_paused", { runId: run.id, kind: pause.kind, until: pause.until, streak: pause.streak, limit: pause.limit });

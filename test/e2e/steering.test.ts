@@ -78,3 +78,19 @@ it("plans first, then goes on as the plan card's answer says", async () => {
   await send(phone, "2");
   await nextMessage("the answer", messages, replanned.seen, (b) => b.includes("I wrote four.txt"));
 }, 300_000);
+
+it("tells once that the account cannot use the model, naming it, and answers with the default", async () => {
+  const phone = PHONES[2];
+  const messages = list(phone);
+  await send(phone, "/model claude-unavailable-1");
+  let seen = (await nextMessage("the /model answer", messages, 0, (b) => b.includes("uses claude-unavailable-1"))).seen;
+  await send(phone, "hello despite the model");
+  seen = (await nextMessage("the answer", messages, seen, (b) => b.includes("hello despite the model"))).seen;
+  const told = (await messages()).map((m) => m.body ?? "").filter((b) => b.includes("claude-unavailable-1 is not available"));
+  expect(told).toEqual(["[main] The model claude-unavailable-1 is not available to this account, so the agent uses the default model again. /model to choose another."]);
+  const asked = modelsAsked("hello despite the model");
+  expect(asked[0]).toBe("claude-unavailable-1");
+  expect(asked.at(-1)).not.toBe("claude-unavailable-1");
+  await send(phone, "/model");
+  await nextMessage("the /model answer", messages, seen, (b) => b.includes("uses the default model"));
+}, 300_000);

@@ -132,6 +132,7 @@ const RunErrorCodeSchema = z.enum([
   "busy", // the VM refuses a second concurrent run for the same user
   "model_limit", // the model refused for a usage or rate limit: `resetsAt` when it said when it lifts
   "model_unavailable", // the model stayed overloaded or failing (5xx) through the CLI's own retries
+  "model_not_found", // the model the run named (`options.model`) is not one the account can use (404)
 ]);
 export type RunErrorCode = z.infer<typeof RunErrorCodeSchema>;
 

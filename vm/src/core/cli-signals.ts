@@ -36,7 +36,7 @@ export type CliSignal =
  * An API error the relay waits out rather than answers: a limit (429), or a model that stayed
  * overloaded or failing (5xx, 529, no connection) through the CLI's own ten retries.
  */
-export type ModelFailure = "limit" | "unavailable";
+export type ModelFailure = "limit" | "unavailable" | "not_found";
 
 const InitSchema = z.object({
   subtype: z.literal("init"),
@@ -97,6 +97,8 @@ function modelFailureOf(line: z.infer<typeof ResultSchema>): ModelFailure | null
   if (!line.is_error) return null;
   const status = line.api_error_status ?? null;
   if (status === 429) return "limit";
+  // The model named by --model is not one the account can use (observed: docs/notes/cli-observations.md).
+  if (status === 404) return "not_found";
   if (status !== null && status >= 500) return "unavailable";
   // No status: the CLI never got an answer (connection refused or reset, after its retries).
   return status === null && line.terminal_reason === "api_error" ? "unavailable" : null;
