@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-36 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-37 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -328,5 +328,11 @@ CREATE TABLE questions (
   UNIQUE (kind, ref)
 );
 CREATE INDEX questions_open ON questions (closed_at);
+CREATE TABLE spend_models (
+  day TEXT NOT NULL,
+  model TEXT NOT NULL,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, model)
+) WITHOUT ROWID;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

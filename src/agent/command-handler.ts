@@ -245,7 +245,8 @@ function costText(d: CommandDeps, now: number): string {
   const month = monthIn(now, zone);
   const todayUsd = [...d.spend.between(day, day).values()].reduce((n, s) => n + s.costUsd, 0);
   const byConversation = [...d.spend.between(`${month}-01`, `${month}-31`).entries()].map(([id, s]) => ({ conversation: d.conversationName(id), costUsd: s.costUsd, unknownRuns: s.unknownRuns }));
-  return costReply({ day, timeZone: zone, todayUsd, month: byConversation, offlineModel: d.settings.get("offline_model") === "1" });
+  const byModel = d.spend.byModel(`${month}-01`, `${month}-31`);
+  return costReply({ day, timeZone: zone, todayUsd, month: byConversation, offlineModel: d.settings.get("offline_model") === "1", byModel });
 }
 
 const pausedFacts = (p: ModelPause | null) => (p === null ? null : { kind: p.kind, until: p.until, limit: p.limit });

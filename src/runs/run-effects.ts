@@ -47,7 +47,7 @@ export type RunEffectsDeps = {
   outbox: Pick<Outbox, "add" | "dropUnsentProgress">;
   transcriptOf: TranscriptOf;
   /** What the agent cost, by day in the user's zone and conversation (/cost, the caps). */
-  spend: { recordCost(conversationId: number, costUsd: number, now: number, offlineModel?: boolean): void; recordUnknown(conversationId: number, now: number): void };
+  spend: { recordCost(conversationId: number, costUsd: number, now: number, offlineModel?: boolean, costByModel?: Readonly<Record<string, number>>): void; recordUnknown(conversationId: number, now: number): void };
   schedules: Pick<Schedules, "recordResult">;
   /** The agent's questions before it acts; a VM run that is over closes its own. */
   approvals: Pick<Approvals, "request" | "vmRunOver" | "refusedLine">;
@@ -202,7 +202,7 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   // A forked run's reply is not the conversation's: a lost session is restored without it (transcriptOf), as without its prompt.
   const ofConversation = run.forkSession ? {} : { conversationId: run.conversationId };
   d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, ...ofConversation, now });
-  d.spend.recordCost(run.conversationId, event.costUsd, now, event.offlineModel === true);
+  d.spend.recordCost(run.conversationId, event.costUsd, now, event.offlineModel === true, event.costByModel);
   // The model answered: a pause's streak (an outage's backoff) is over.
   if (!event.isError) d.modelPause?.answered();
   // The agent answered a turn that carried the note of an undo: it is told.

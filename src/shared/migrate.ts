@@ -37,6 +37,7 @@ import approvalReminders from "../../migrations/0033_approval_reminders.sql";
 import liveEvents from "../../migrations/0034_live_events.sql";
 import questions from "../../migrations/0035_questions.sql";
 import conversationSteering from "../../migrations/0036_conversation_steering.sql";
+import spendModels from "../../migrations/0037_spend_models.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -78,6 +79,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 34, name: "0034_live_events", sql: liveEvents },
   { id: 35, name: "0035_questions", sql: questions },
   { id: 36, name: "0036_conversation_steering", sql: conversationSteering },
+  { id: 37, name: "0037_spend_models", sql: spendModels },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -169,6 +169,8 @@ const RunEventSchema = z.discriminatedUnion("type", [
     sessionId: z.string().check(z.minLength(1)),
     /** Answered by the project's offline model (the local stack with no credential): its `costUsd` is 0, and says why. */
     offlineModel: z.optional(z.boolean()),
+    /** `costUsd` by the model that spent it (the CLI's model ids), when the CLI said. */
+    costByModel: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.number().check(z.nonnegative()))),
   }),
   /** Input the CLI never read before it exited: the relay queues these again. */
   z.object({ seq: Seq, type: z.literal("unconsumed"), messageIds: z.array(IdSchema).check(z.minLength(1)) }),

@@ -23,6 +23,8 @@ export type CliSignal =
       isError: boolean;
       subtype: string;
       costUsd: number;
+      /** The turn's cost by model (the CLI's model ids); absent or empty when it gave none. */
+      costByModel?: Record<string, number>;
       numTurns: number;
       durationMs: number;
       sessionId: string;
@@ -131,6 +133,7 @@ function resultSignal(line: z.infer<typeof ResultSchema>): CliSignal {
     isError: line.is_error,
     subtype: line.subtype,
     costUsd,
+    costByModel: Object.fromEntries(Object.entries(since ?? {}).slice(0, 20).map(([model, usage]) => [model.slice(0, 100), Math.round((usage.costUSD ?? 0) * 1e9) / 1e9])),
     numTurns: line.num_turns ?? 0,
     durationMs: Math.round(line.duration_ms ?? 0),
     sessionId: line.session_id,

@@ -132,7 +132,7 @@ function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>)
     isError: signal.isError,
     subtype: signal.subtype,
     // The CLI prices the offline model's canned tokens as the real model's: they cost nothing.
-    ...(state.offlineModel ? { costUsd: 0, offlineModel: true } : { costUsd: signal.costUsd }),
+    ...(state.offlineModel ? { costUsd: 0, offlineModel: true } : { costUsd: signal.costUsd, ...(signal.costByModel && Object.keys(signal.costByModel).length > 0 ? { costByModel: signal.costByModel } : {}) }),
     numTurns: signal.numTurns,
     durationMs: signal.durationMs,
     sessionId: signal.sessionId,

@@ -51,7 +51,7 @@ describe("parseCliLine", () => {
 
   it("takes the turn's cost from model_usage_since_last_result, not the session total", () => {
     const [signal] = parseCliLine(resultLine({ model_usage_since_last_result: { a: { costUSD: 0.1 }, b: { costUSD: 0.02 } } }));
-    expect(signal).toMatchObject({ type: "result", costUsd: 0.12, numTurns: 2, durationMs: 188, text: "hi" });
+    expect(signal).toMatchObject({ type: "result", costUsd: 0.12, costByModel: { a: 0.1, b: 0.02 }, numTurns: 2, durationMs: 188, text: "hi" });
   });
 
   it("falls back to total_cost_usd when the CLI gives no per-turn usage", () => {
