@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-37 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-39 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -73,7 +73,7 @@ CREATE TABLE conversations (
   deep_until INTEGER,
   created_at INTEGER NOT NULL,
   last_active_at INTEGER NOT NULL
-, approval_mode TEXT CHECK (approval_mode IN ('off', 'edits', 'on')));
+, approval_mode TEXT CHECK (approval_mode IN ('off', 'edits', 'on')), model TEXT, effort TEXT, plan_mode INTEGER NOT NULL DEFAULT 0, plan_next INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE spend_days (
   day TEXT NOT NULL,
   conversation_id INTEGER NOT NULL,
@@ -316,5 +316,11 @@ CREATE TABLE questions (
   UNIQUE (kind, ref)
 );
 CREATE INDEX questions_open ON questions (closed_at);
+CREATE TABLE spend_models (
+  day TEXT NOT NULL,
+  model TEXT NOT NULL,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, model)
+) WITHOUT ROWID;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

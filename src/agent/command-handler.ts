@@ -24,6 +24,7 @@ import {
   startFreshSession,
   switchConversation,
 } from "../conversations/conversation-commands";
+import { steerCommand } from "../conversations/steering-commands";
 import { createSchedule, listSchedules, manageSchedule, type ScheduleServiceDeps, setTimeZone } from "../schedules/schedule-service";
 import type { Approvals } from "../approvals/approvals-unit";
 import type { SpendRepo } from "../usage/spend-repo";
@@ -111,6 +112,12 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       return deleteConversation(d, command.name, command.confirmed);
     case "deep":
       return say(setDeepMode(d, command.on, now));
+    case "model":
+    case "effort":
+      return say(steerCommand(d, command));
+    case "plan":
+      // `/plan <task>` is routed to the agent (messages/inbound-route.ts); this is a safeguard.
+      return command.action === "prompt" ? say("/plan <task>: write the task after /plan.") : say(steerCommand(d, command));
     case "cost":
       return say(costText(d, now));
     case "approvals":
@@ -238,7 +245,8 @@ function costText(d: CommandDeps, now: number): string {
   const month = monthIn(now, zone);
   const todayUsd = [...d.spend.between(day, day).values()].reduce((n, s) => n + s.costUsd, 0);
   const byConversation = [...d.spend.between(`${month}-01`, `${month}-31`).entries()].map(([id, s]) => ({ conversation: d.conversationName(id), costUsd: s.costUsd, unknownRuns: s.unknownRuns }));
-  return costReply({ day, timeZone: zone, todayUsd, month: byConversation, offlineModel: d.settings.get("offline_model") === "1" });
+  const byModel = d.spend.byModel(`${month}-01`, `${month}-31`);
+  return costReply({ day, timeZone: zone, todayUsd, month: byConversation, offlineModel: d.settings.get("offline_model") === "1", byModel });
 }
 
 const pausedFacts = (p: ModelPause | null) => (p === null ? null : { kind: p.kind, until: p.until, limit: p.limit });

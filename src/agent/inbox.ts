@@ -110,6 +110,8 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
       d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: reviewSentLine(comment.comments), to: message.source, now });
     }
     if (route.kind === "agent" && refused === null) {
+      // `/plan <task>`: its run (and those after, until a plan is approved) plans first.
+      if (route.plan) d.conversations.repo.setPlanNext(target?.id ?? d.conversations.currentId(), true);
       // One acknowledgement per run, however many messages wait behind it: the run of the message's
       // own conversation (another conversation's run does not hold it: runs/run-slots.ts).
       d.lifecycle.received(message.messageId, d.runs.openIn(target?.id ?? d.conversations.currentId())?.id ?? null, now);

@@ -6,6 +6,7 @@
 import { awayQuestionOf, conflictAnsweredReply, goOnHereReply, keepOnLaptopReply, keptPhoneReply } from "../handoff/handoff";
 import { takeConflict } from "../handoff/handoffs";
 import { parseApprovalAnswer, parseButtonPayload } from "../approvals/approvals";
+import { parsePlanChoice } from "../approvals/plan-card";
 import type { AnswerInput } from "../approvals/approvals-unit";
 import { typedCommand } from "../messages/inbound-route";
 import { outboxKeys } from "../outbox/outbox-keys";
@@ -74,6 +75,28 @@ const approval: Handler = (d, message, a, now) => {
   if (a.via === "button") return done(answerApproval(d, message, { via: "button", answer: typed.answer, approvalId: Number(a.question.ref) }, now));
   // Bare or `all`: read against the prompts of the conversation it is written in (a number names its own).
   return d.approvals.hasPending() ? done(answerApproval(d, message, { via: "text", ...typed, here: d.conversations.currentId() }, now)) : "not_open";
+};
+
+/**
+ * The plan's answer: go ahead (the VM hears the mode), or "Change it", after which the user's next
+ * message goes to the agent planned again. A plan no longer open (its run ended) is a stale tap.
+ */
+const plan: Handler = (d, message, a, now) => {
+  const choice = parsePlanChoice(a.value);
+  if (!choice) return "not_open";
+  const approvalId = Number(a.question.ref);
+  // Typed words of a plan no longer waiting answer nothing here: the message is read again without it.
+  if (a.via === "word" && d.approvals.tapOutcome(approvalId) !== "taken") return "not_open";
+  return done(d.transaction(() => {
+    if (!storeAnswer(d, message, now)) return null;
+    const answered = d.approvals.answerPlan(approvalId, choice, now);
+    if (!answered) {
+      d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: staleTapReply(closedQuestionOf("plan")), to: message.source, now });
+      return { route: "approval_answer", command: undefined, after: null, tap: "expired" as const };
+    }
+    d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: answered.text, to: message.source, now });
+    return { route: "approval_answer", command: undefined, after: null, ...(a.via === "button" ? { tap: "taken" as const } : {}) };
+  }));
 };
 
 /** A yes or no to /undo's question; the VM undoes after the webhook's answer. */
@@ -160,6 +183,7 @@ const githubFix: Handler = (d, message, a, now) => {
 export const QUESTION_HANDLERS: Record<QuestionKind, Handler> = {
   github_fix: githubFix,
   approval,
+  plan,
   undo,
   ship,
   review_file: reviewFile,

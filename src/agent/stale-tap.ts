@@ -16,6 +16,7 @@ const NAMES: Partial<Record<QuestionKind, NonNullable<ClosedQuestion>>> = {
   undo: { name: "/undo's “take the last change back?”", again: "send /undo to be asked again" },
   ship: { name: "/ship's “push and open the pull request?”", again: "send /ship to be asked again" },
   review_file: { name: "“which file?” about your comment", again: "send the comment again with its file (src/app.ts:12 …)" },
+  plan: { name: "the agent's plan, answered already or its run over", again: "send /plan <task> to plan again" },
 };
 
 export function closedQuestionOf(kind: QuestionKind | null): ClosedQuestion {

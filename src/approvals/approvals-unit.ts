@@ -20,6 +20,8 @@ import {
   approvalQuestion,
 } from "./approvals";
 import type { QuestionsRepo } from "../questions/questions-repo";
+import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
+import { PLAN_CHANGE_MESSAGE, PLAN_EXIT, planAnswerReply, planButtons, planCard, planOf, planQuestion, planTitle, type PlanChoice } from "./plan-card";
 import { editSummary } from "./edit-preview";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { eventPrefix, type RunEvent, runApprovals } from "../messages/event-guard";
@@ -57,7 +59,8 @@ export type ApprovalsDeps = {
   repo: ApprovalsRepo;
   /** Where decisions wait for the VM to hear them. */
   answers: Pick<VmAnswers, "owe" | "runOver">;
-  conversations: Pick<ConversationsRepo, "get">;
+  /** Names; and whether a conversation's next run plans first, which a plan's answer decides. */
+  conversations: Pick<ConversationsRepo, "get" | "setPlanNext">;
   outbox: Pick<OutboxRepo, "add" | "storedMediaOf">;
   /** APPROVALS_DEFAULT and APPROVAL_TIMEOUT_MS. */
   defaultMode: ApprovalMode;
@@ -116,19 +119,22 @@ export function createApprovals(d: ApprovalsDeps) {
   /** Closes an open prompt in its row (false: it was closed already); every close goes through here, so the live pages hear each once. */
   const decide = (a: Approval, status: Exclude<ApprovalStatus, "pending">, answer: ApprovalAnswer | null, now: number): boolean => {
     if (!repo.decide(a.id, { status, answer, now })) return false;
-    d.questions.close("approval", String(a.id), now);
+    d.questions.close(a.tool === EXIT_PLAN_TOOL ? "plan" : "approval", String(a.id), now);
     d.closed?.(a, status, now);
     return true;
   };
 
   /** The VM hears a decision next (runs/vm-answers.ts), with why when nobody said yes. */
-  const owe = (a: Approval, status: "allowed" | "denied" | "expired" | "stopped", answer: ApprovalAnswer | null, now: number): void => {
+  const owe = (a: Approval, status: "allowed" | "denied" | "expired" | "stopped", answer: ApprovalAnswer | null, now: number, plan: { mode?: "default" | "acceptEdits"; message?: string } = {}): void => {
     const allowed = status === "allowed";
     const body = {
       requestId: a.requestId,
       decision: allowed ? ("allow" as const) : ("deny" as const),
       ...(allowed && answer === "always" && a.rule ? { remember: a.rule } : {}),
       ...(status === "expired" || status === "stopped" ? { message: VM_DENY_MESSAGES[status] } : {}),
+      // A plan's answer: the mode the run goes on in, or what the agent is told to wait for.
+      ...(allowed && plan.mode ? { mode: plan.mode } : {}),
+      ...(!allowed && plan.message ? { message: plan.message } : {}),
     };
     d.answers.owe(a.vmRunId, a.requestId, { kind: "approval", body }, now);
   };
@@ -138,6 +144,8 @@ export function createApprovals(d: ApprovalsDeps) {
     const allowed = answer !== "no";
     if (!decide(a, allowed ? "allowed" : "denied", answer, now)) return false;
     owe(a, allowed ? "allowed" : "denied", answer, now);
+    // A plan answered yes (the page's buttons, a typed "yes 3"): gone ahead, so done planning.
+    if (allowed && a.tool === EXIT_PLAN_TOOL) d.conversations.setPlanNext(a.conversationId, false);
     if (answer === "always" && a.rule) repo.addRule(a.conversationId, a.rule, now);
     return true;
   };
@@ -147,6 +155,12 @@ export function createApprovals(d: ApprovalsDeps) {
 
   /** What the user is asked for a request, and the prompt, cut to fit one message (with `link` to the whole, when cut). */
   const compose = (run: { id: string; conversationId: number }, event: ApprovalRequestEvent, number: number, link: string | null, picture: EditPicture | null = null) => {
+    if (event.tool === EXIT_PLAN_TOOL) {
+      // A plan: the card, answered go ahead (asking or not) or change it, never "always".
+      const plan = planOf(event.input);
+      const prompt = planCard({ plan, conversation: nameOf(run.conversationId), prefix: eventPrefix(d.eventsOfRun(run.id)), maxChars: d.messageLimit(), link, timeoutMs: d.timeoutMs });
+      return { description: `Plan: ${planTitle(plan)}\n${plan}`, always: { rule: null, why: "a plan is answered each time" } as const, prompt };
+    }
     const command = editCommandOf(event.tool, event.input);
     const description = event.edit ? describeEdit(event.tool, event.edit, command) : describeRequest(event.tool, event.input, event.summary, event.projectDir);
     // A run of someone else's text asks every time: "always" would remember nothing (the VM refuses it too).
@@ -196,6 +210,11 @@ export function createApprovals(d: ApprovalsDeps) {
     forgetRules: (conversationId: number): number => repo.clearRules(conversationId),
 
     runOption,
+    /**
+     * `options.approvals` for a plan run: the conversation's own, or `on` when its mode is off, so
+     * the plan (the CLI's ExitPlanMode) is asked and never goes ahead unanswered.
+     */
+    planRunOption: (conversationId: number, runId: string): ApprovalsOption => runOption(conversationId, runId) ?? { mode: "on", timeoutMs: d.timeoutMs },
 
     hasPending: (): boolean => repo.pending().length > 0,
     /** The times this run waited for the user's answer (its progress updates count the agent's time only). */
@@ -244,10 +263,11 @@ export function createApprovals(d: ApprovalsDeps) {
       prepared.delete(key);
       // The edit's picture just before its prompt, which names the file and what the edit does.
       if (made?.picture && event.edit) d.outbox.add({ dedupeKey: outboxKeys.approvalPicture(stored.id), body: editSummary(event.edit), media: made.picture.media, now });
+      const isPlan = event.tool === EXIT_PLAN_TOOL;
       // No "Always" button where it would save nothing.
-      const buttons = (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
+      const buttons = isPlan ? planButtons(stored.id) : (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
-      d.questions.ask(approvalQuestion(stored), now);
+      d.questions.ask(isPlan ? planQuestion(stored) : approvalQuestion(stored), now);
       d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number, ...(cut > 0 ? { cut } : {}) });
     },
 
@@ -322,6 +342,23 @@ export function createApprovals(d: ApprovalsDeps) {
           return acknowledge(applied, input.answer) + leftOpenNote(leftOpen, input.answer);
         }
       }
+    },
+
+    /**
+     * The user's answer to a plan (inside the message's transaction): go ahead in the mode chosen
+     * (the conversation plans no more until /plan asks again), or decline it so the agent waits for
+     * the change, which the next message brings and which is planned again. Null: no such open plan.
+     */
+    answerPlan(approvalId: number, choice: PlanChoice, now: number): { text: string; conversationId: number } | null {
+      const a = repo.get(approvalId);
+      if (!a || a.tool !== EXIT_PLAN_TOOL || a.status !== "pending") return null;
+      const allowed = choice !== "change";
+      if (!decide(a, allowed ? "allowed" : "denied", allowed ? "yes" : "no", now)) return null;
+      owe(a, allowed ? "allowed" : "denied", allowed ? "yes" : "no", now, choice === "change" ? { message: PLAN_CHANGE_MESSAGE } : { mode: PLAN_EXIT[choice] });
+      // Planned once more only when the user asked for a change; a plan gone ahead is done planning.
+      d.conversations.setPlanNext(a.conversationId, choice === "change");
+      d.log("plan_answered", { approvalId: a.id, choice });
+      return { text: planAnswerReply(choice, nameOf(a.conversationId)), conversationId: a.conversationId };
     },
 
     /**

@@ -13,6 +13,7 @@ import { DIFF_USAGE } from "../changes/changes-replies";
 import { parseDiffIndex } from "../changes/run-change";
 import { validateTimeZone } from "../schedules/schedule-validate";
 import { parseTriggerArgs } from "../triggers/triggers";
+import { parseEffortArgs, parseModelArgs, parsePlanArgs } from "../conversations/steering";
 
 export type { ParsedCommand } from "./parsed-command";
 
@@ -34,6 +35,10 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/approvals [off|edits|on]", description: "whether the agent asks you before it acts in this conversation; /approvals alone shows it" },
   { usage: "/approvals forget, /approvals log", description: "clear what you answered 'always' to; the last answers" },
   { usage: "yes, no, always [n|all]", description: "answer the agent's approval prompt (the number when several are open)" },
+  { usage: "/plan <task>", description: "the agent plans the task first and changes nothing; you get the plan to approve (go ahead asking before edits, go ahead accepting edits, or change it)" },
+  { usage: "/plan on, /plan off", description: "plan first on every run in this conversation; stop" },
+  { usage: "/model sonnet", description: "this conversation's model (opus, sonnet, haiku, a model id or default), kept across /new and used by its scheduled tasks; /model alone shows it" },
+  { usage: "/effort high", description: "how hard the agent thinks here (low, medium, high, xhigh, max or default); /effort alone shows it" },
   { usage: '/schedule cron "0 9 * * 1-5" <prompt>', description: "a task on a cron schedule, in your time zone" },
   { usage: "/schedule every 2h <prompt>", description: "a task every 30m, 2h, 1d, 1h30m… (at least 1m)" },
   { usage: "/schedule every weekday at 9am <prompt>", description: "a task on those days at that time, in your time zone (day, weekday, weekend, monday, mon,wed…)" },
@@ -77,6 +82,7 @@ const RELAY_WORDS = new Set([
   "github", "autofix",
   "link", "unlink", "notify",
   "ship", "handoff",
+  "plan", "model", "effort",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -144,6 +150,12 @@ export function parseCommand(text: string): ParsedCommand | null {
       return withoutArguments(name, args, { type: "deep", on: name === "deep" });
     case "git":
       return parseGitArgs(args);
+    case "model":
+      return parseModelArgs(args);
+    case "effort":
+      return parseEffortArgs(args);
+    case "plan":
+      return parsePlanArgs(args);
     case "cost":
       return withoutArguments(name, args, { type: "cost" });
     case "voice": {

@@ -12,6 +12,7 @@ export type HelpTopic = (typeof HELP_TOPICS)[number];
 /** Each command's topic, by the first word of its usage. */
 const TOPIC_OF: Record<string, HelpTopic> = {
   status: "runs", stop: "runs", cost: "runs", voice: "runs", progress: "runs", deep: "runs",
+  plan: "approvals", model: "approvals", effort: "approvals",
   new: "chats", sessions: "chats", "@<name>": "chats", rename: "chats", git: "chats", handoff: "chats",
   approvals: "approvals", yes: "approvals",
   schedule: "schedules", schedules: "schedules", tz: "schedules",
@@ -24,7 +25,7 @@ const TOPIC_OF: Record<string, HelpTopic> = {
 const TITLES: Record<HelpTopic, string> = {
   runs: "The agent's runs",
   chats: "Conversations (each its own project and session)",
-  approvals: "Approvals (whether the agent asks before it acts)",
+  approvals: "Approvals (whether the agent asks before it acts), plans, model and effort",
   schedules: "Scheduled tasks",
   changes: "Seeing, undoing and shipping the work",
   github: "GitHub and HTTP triggers",
@@ -35,7 +36,7 @@ const TITLES: Record<HelpTopic, string> = {
 /** Other words a user may try for a topic. */
 const ALIASES: Record<string, HelpTopic> = {
   run: "runs", status: "runs", stop: "runs", chat: "chats", conversations: "chats", conversation: "chats", sessions: "chats",
-  approval: "approvals", schedule: "schedules", tasks: "schedules", task: "schedules", diff: "changes", undo: "changes", ship: "changes", web: "changes",
+  approval: "approvals", plan: "approvals", model: "approvals", effort: "approvals", schedule: "schedules", tasks: "schedules", task: "schedules", diff: "changes", undo: "changes", ship: "changes", web: "changes",
   triggers: "github", trigger: "github", link: "apps", admins: "admin",
   // Each app by the word /notify takes for it (the channel layer names them).
   ...Object.fromEntries(HELP_NOTIFY_WORDS.map((word) => [word, "apps" as const])),
@@ -66,7 +67,7 @@ function overview(isAdmin: boolean, offlineModel: boolean): string {
     "I answer these myself; anything else goes to your agent.",
     "/status – what runs and waits; /stop – stop the run",
     "/new <name> – a new conversation; /sessions lists them",
-    "/approvals – whether the agent asks before it acts",
+    "/plan <task> – a plan first, yours to approve; /model sonnet, /approvals – how the agent works",
     "/schedule every weekday at 9am <task> – a task on a schedule",
     "/diff, /undo – see or take back the last change",
     REVIEW_HELP,

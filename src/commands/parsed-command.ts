@@ -5,6 +5,7 @@ import type { AdminCommand } from "../admin/command-admin";
 import type { LinkCommand } from "../directory/command-link";
 import type { ScheduleCommand } from "../schedules/command-schedule";
 import type { ConversationCommand } from "../conversations/command-conversation";
+import type { EffortCommand, ModelCommand, PlanCommand } from "../conversations/steering";
 import type { GithubCommand } from "../github/command-github";
 import type { TriggerCommand } from "../triggers/triggers";
 import type { InvalidCommand } from "../shared/command-words";
@@ -19,6 +20,10 @@ export type ParsedCommand =
   | ConversationCommand
   | { type: "conversation_list" }
   | { type: "deep"; on: boolean }
+  /** /model, /effort, /plan: how the current conversation's agent works (conversations/steering.ts). */
+  | ModelCommand
+  | EffortCommand
+  | PlanCommand
   | { type: "cost" }
   /** `/voice echo on|off`: the one-line echo of what a voice note was heard as; `/voice` alone shows it. */
   | { type: "voice_echo"; on: boolean | null }

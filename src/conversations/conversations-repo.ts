@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "../shared/due-times-repo";
 import { createSettingsRepo, type SettingsRepo } from "../config/settings-repo";
 import { memo, memoBy, type Sql } from "../shared/sql";
+import { EffortSchema, type Effort } from "../protocol/vm/runs";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
 const ConversationStatusSchema = z.enum(["ready", "cloning"]);
@@ -18,6 +19,10 @@ type ConversationRow = {
   deep_until: number | null;
   created_at: number;
   last_active_at: number;
+  model: string | null;
+  effort: string | null;
+  plan_mode: number;
+  plan_next: number;
 };
 
 export type Conversation = {
@@ -34,6 +39,14 @@ export type Conversation = {
   deepUntil: number | null;
   createdAt: number;
   lastActiveAt: number;
+  /** The model of its runs (`--model`), as the user named it; null: the CLI's default. */
+  model: string | null;
+  /** The effort of its runs (`--effort`); null: the CLI's default. */
+  effort: Effort | null;
+  /** Plan first, every run (/plan on). */
+  planMode: boolean;
+  /** The next run plans first (/plan <prompt>, a plan's "Change it"); cleared once a plan is approved. */
+  planNext: boolean;
 };
 
 function toConversation(row: ConversationRow): Conversation {
@@ -48,6 +61,11 @@ function toConversation(row: ConversationRow): Conversation {
     deepUntil: row.deep_until,
     createdAt: row.created_at,
     lastActiveAt: row.last_active_at,
+    model: row.model,
+    // A value this version does not know (written by a later one) is the default, not a crash.
+    effort: EffortSchema.safeParse(row.effort).data ?? null,
+    planMode: row.plan_mode === 1,
+    planNext: row.plan_next === 1,
   };
 }
 
@@ -104,6 +122,18 @@ export function createConversationsRepo(sql: Sql, dueTimes: DueTimesRepo = creat
     },
     setDeepUntil(id: number, at: number | null): void {
       sql`UPDATE conversations SET deep_until = ${at} WHERE id = ${id}`;
+    },
+    setModel(id: number, model: string | null): void {
+      sql`UPDATE conversations SET model = ${model} WHERE id = ${id}`;
+    },
+    setEffort(id: number, effort: Effort | null): void {
+      sql`UPDATE conversations SET effort = ${effort} WHERE id = ${id}`;
+    },
+    setPlanMode(id: number, on: boolean): void {
+      sql`UPDATE conversations SET plan_mode = ${on ? 1 : 0} WHERE id = ${id}`;
+    },
+    setPlanNext(id: number, on: boolean): void {
+      sql`UPDATE conversations SET plan_next = ${on ? 1 : 0} WHERE id = ${id} AND plan_next IS NOT ${on ? 1 : 0}`;
     },
     /** Clones that started before `before` and never finished (the instance died mid-clone). */
     staleClones(before: number): Conversation[] {

@@ -78,7 +78,7 @@ handoffRoute.get("/:code", async (c) => {
   const url = handoffUrl(config.publicUrl ?? new URL(c.req.url).origin, owner.code);
   const model = config.laptopModelUrl ? { url: config.laptopModelUrl, key: OFFLINE_MODEL_KEY } : null;
   const script =
-    answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : answer.direction === "out" ? handoffScript({ url, conversation: answer.conversation, model }) : handbackScript({ url, conversation: answer.conversation });
+    answer.direction === "new" ? handoffNewScript({ url, name: answer.conversation }) : answer.direction === "out" ? handoffScript({ url, conversation: answer.conversation, model, agentModel: answer.model ?? null }) : handbackScript({ url, conversation: answer.conversation });
   return new Response(script, { headers: { ...HEADERS, "content-type": "text/x-shellscript; charset=utf-8" } });
 });
 

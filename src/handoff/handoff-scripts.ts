@@ -23,8 +23,16 @@ export const FROM_PHONE = ".from-phone";
  */
 export const RESUME_FLAGS = `--setting-sources user --settings ${shQuote(JSON.stringify({ env: { DISABLE_AUTOUPDATER: "1" } }))}`;
 
-/** The line the out script prints last (`ownMode`: the user's settings name their own permission mode). */
-export const resumeLine = (sessionId: string | null, ownMode = false) => `claude ${RESUME_FLAGS}${ownMode ? "" : " --permission-mode default"}${sessionId ? ` --resume ${sessionId}` : ""}`;
+/**
+ * The line the out script prints last: with the conversation's model (/model) when it has one, a
+ * checked name (MODEL_NAME) quoted for the shell it is pasted into; `ownMode`: the user's settings
+ * name their own permission mode.
+ */
+export const resumeLine = (sessionId: string | null, o: { model?: string | null; ownMode?: boolean } = {}) =>
+  `${claudeWithModel(o.model ?? null)}${o.ownMode ? "" : " --permission-mode default"}${sessionId ? ` --resume ${sessionId}` : ""}`;
+
+/** `claude`, the hand-off's flags and the conversation's model: what the out script prints before the mode and the id. */
+const claudeWithModel = (model: string | null) => `claude ${RESUME_FLAGS}${model ? ` --model ${shQuote(model)}` : ""}`;
 
 /** A session id's shape (SESSION_UUID) as a sh `case` pattern. */
 const SESSION_ID_GLOB = [8, 4, 4, 4, 12].map((n) => "[0-9a-f]".repeat(n)).join("-");
@@ -134,7 +142,7 @@ command -v curl >/dev/null 2>&1 || { say "curl is needed"; exit 1; }`;
  * the back script sends them as they were handed off. On a relay with the offline model it also
  * prints the settings the laptop's claude needs (and may write `~/.claude.json`, see laptopModelPart).
  */
-export function handoffScript(s: { url: string; conversation: string; model?: LaptopModel | null }): string {
+export function handoffScript(s: { url: string; conversation: string; model?: LaptopModel | null; agentModel?: string | null }): string {
   return `#!/bin/sh
 # Hands conversation ${JSON.stringify(s.conversation)} off to this directory: its git branch with every
 # commit (or, for a folder that is not a repository, its files as one commit), its uncommitted changes
@@ -225,7 +233,7 @@ mode=" --permission-mode default"
 if grep -qs '"defaultMode"' "$HOME/.claude/settings.json"; then mode=""; fi
 echo "claude first asks whether you trust this folder (“No, exit” is preselected): its files came from the phone, and what would run code when claude starts was set aside above. Choose “Yes, I trust this folder” to go on, or read the files first."
 if [ -n "$id" ]; then resume=" --resume $(q "$id")"; else resume=""; fi
-printf '%s%s%s\n' ${shQuote(`claude ${RESUME_FLAGS}`)} "$mode" "$resume"
+printf '%s%s%s\n' ${shQuote(claudeWithModel(s.agentModel ?? null))} "$mode" "$resume"
 `;
 }
 

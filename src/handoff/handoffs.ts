@@ -48,7 +48,8 @@ function recordHandback(d: Pick<HandoffDeps, "sql" | "changes">, conversationId:
   if (changeId && change) d.sql.transaction(() => d.changes?.record({ id: "", vmRunId: changeId, conversationId, label: HANDBACK_LABEL }, change, now));
 }
 
-export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection } | { ok: false; refusal: HandoffCodeRefusal };
+/** `model`: the conversation's own (/model), which the laptop's resume line names; null: the default. */
+export type HandoffCodeAnswer = { ok: true; conversation: string; direction: HandoffDirection; model?: string | null } | { ok: false; refusal: HandoffCodeRefusal };
 export type HandoffDataAnswer = { ok: true; bundle: Uint8Array<ArrayBuffer> } | { ok: false; refusal: HandoffCodeRefusal } | { ok: false; refusal: null; message: string };
 
 /** A fresh code for `row`, stored here and in the directory; its /h/ url, or the reply that says why there is none. */
@@ -102,7 +103,7 @@ export function readHandoffCode(d: HandoffDeps, digest: string, now: number): Ha
     return refusal ? { ok: false, refusal } : { ok: true, conversation: row.newName ?? "", direction: "new" };
   }
   const checked = check(d, digest, "read", now);
-  return checked.refusal ? { ok: false, refusal: checked.refusal } : { ok: true, conversation: checked.conversation.name, direction: d.repos.handoffs.get(digest)?.direction ?? "out" };
+  return checked.refusal ? { ok: false, refusal: checked.refusal } : { ok: true, conversation: checked.conversation.name, direction: d.repos.handoffs.get(digest)?.direction ?? "out", model: checked.conversation.model };
 }
 
 /**

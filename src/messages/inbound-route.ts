@@ -10,7 +10,7 @@ export type InboundRoute =
    * `text` is what the agent gets. `slash`: a Claude Code command, which starts a run of its own
    * (never joins a batch or a live turn). `conversation`: the name after @, or null for the current.
    */
-  | { kind: "agent"; text: string; slash: boolean; conversation: string | null };
+  | { kind: "agent"; text: string; slash: boolean; conversation: string | null; plan?: boolean };
 
 const SLASH_WORD = /^\/[A-Za-z][\w:-]*(?=\s|$)/;
 const AT_NAME = /^@([^\s@]+)(?:\s+([\s\S]*))?$/;
@@ -31,6 +31,8 @@ export function routeInbound(body: string): InboundRoute {
   }
   if (!text.startsWith("//")) {
     const command = parseCommand(text);
+    // `/plan <task>`: the task goes to the agent, planned first.
+    if (command?.type === "plan" && command.action === "prompt") return { kind: "agent", text: command.prompt, slash: false, conversation: null, plan: true };
     if (command) return { kind: "command", command };
   }
   // Plain text goes to the agent exactly as typed.

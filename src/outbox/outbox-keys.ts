@@ -18,6 +18,8 @@ export const outboxKeys = {
   template: (lastInboundAt: number | null) => `template:${lastInboundAt ?? 0}`,
   /** "Your earlier conversation was lost", once per VM run that found it gone. */
   sessionLost: (vmRunId: string) => `session-lost:${vmRunId}`,
+  /** The conversation's model was refused in that VM run: told once. */
+  modelRefused: (vmRunId: string) => `model-refused:${vmRunId}`,
   /** What the user reads when run `runId` ends without answering their messages. */
   gaveUp: (runId: string) => `gave-up:${runId}`,
   /** "Scheduled task #n failed", once per run `runId` (beside the user's own notice). */

@@ -5,7 +5,7 @@
 // (agent/question-answers.ts). Pure.
 
 /** Every kind of question; a typed answer with a number (`yes 12`) goes to the first kind that takes it. */
-export const QUESTION_KINDS = ["github_fix", "approval", "undo", "ship", "review_file", "handoff_away", "handoff_conflict"] as const;
+export const QUESTION_KINDS = ["github_fix", "approval", "plan", "undo", "ship", "review_file", "handoff_away", "handoff_conflict"] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
 export type Question = {
@@ -68,6 +68,8 @@ export function kindOfPayload(payload: string): QuestionKind | null {
   switch (prefix) {
     case "approval":
       return "approval";
+    case "plan":
+      return "plan";
     case "undo":
       return "undo";
     case "ship":

@@ -33,7 +33,7 @@ export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> 
   vm: VmClient | null;
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
-  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "heardLate" | "hasPending" | "waitsOf"> & Partial<Pick<Approvals, "prepare">>;
+  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "planRunOption" | "heardLate" | "hasPending" | "waitsOf"> & Partial<Pick<Approvals, "prepare">>;
   answers: RunEffectsDeps["answers"] & Pick<VmAnswers, "deliver">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void; sentOf?(runId: string): number };

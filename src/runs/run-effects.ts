@@ -9,6 +9,7 @@ import { originOfRun, type TaskOrigin } from "../messages/task-origin";
 import { meanwhileLine } from "../messages/meanwhile";
 import type { MeanwhileRepo } from "../messages/meanwhile-repo";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../messages/notices";
+import { modelRefusedNotice } from "../conversations/steering";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { RunFailure } from "../messages/run-failure";
 import { type Run, type RunStep as LifecycleStep, stepRun } from "./run-lifecycle";
@@ -46,7 +47,7 @@ export type RunEffectsDeps = {
   outbox: Pick<Outbox, "add" | "dropUnsentProgress">;
   transcriptOf: TranscriptOf;
   /** What the agent cost, by day in the user's zone and conversation (/cost, the caps). */
-  spend: { recordCost(conversationId: number, costUsd: number, now: number, offlineModel?: boolean): void; recordUnknown(conversationId: number, now: number): void };
+  spend: { recordCost(conversationId: number, costUsd: number, now: number, offlineModel?: boolean, costByModel?: Readonly<Record<string, number>>): void; recordUnknown(conversationId: number, now: number): void };
   schedules: Pick<Schedules, "recordResult">;
   /** The agent's questions before it acts; a VM run that is over closes its own. */
   approvals: Pick<Approvals, "request" | "vmRunOver" | "refusedLine">;
@@ -152,6 +153,15 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       case "vm_run_over":
         d.approvals.vmRunOver(e.vmRunId, now);
         break;
+      case "model_refused": {
+        // Back to the default for good, so it is told once; the run starts again without it (run-input.ts).
+        const conversation = d.conversations.repo.get(e.conversationId);
+        if (!conversation?.model) break;
+        d.conversations.repo.setModel(e.conversationId, null);
+        d.outbox.add({ dedupeKey: outboxKeys.modelRefused(vmRunId), body: modelRefusedNotice(conversation.name, conversation.model), now });
+        d.log("model_refused", { runId: run.id, conversation: conversation.name, model: conversation.model });
+        break;
+      }
       case "model_hold": {
         const pause = d.modelPause?.hold(e.hold, now);
         if (pause) d.log("model_paused", { runId: run.id, kind: pause.kind, until: pause.until, streak: pause.streak, limit: pause.limit });
@@ -192,7 +202,7 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   // A forked run's reply is not the conversation's: a lost session is restored without it (transcriptOf), as without its prompt.
   const ofConversation = run.forkSession ? {} : { conversationId: run.conversationId };
   d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, ...ofConversation, now });
-  d.spend.recordCost(run.conversationId, event.costUsd, now, event.offlineModel === true);
+  d.spend.recordCost(run.conversationId, event.costUsd, now, event.offlineModel === true, event.costByModel);
   // The model answered: a pause's streak (an outage's backoff) is over.
   if (!event.isError) d.modelPause?.answered();
   // The agent answered a turn that carried the note of an undo: it is told.

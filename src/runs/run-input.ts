@@ -17,7 +17,7 @@ import type { Conversations } from "../conversations/conversations-unit";
 
 export type RunInputDeps = Pick<RunEffectsDeps, "messages" | "changes" | "transcriptOf" | "meanwhile"> & {
   conversations: Pick<Conversations, "repo" | "keepWarmFor">;
-  approvals: Pick<Approvals, "runOption">;
+  approvals: Pick<Approvals, "runOption" | "planRunOption">;
   /** The user's stable id on the VM: the phone number. */
   userId: string;
   /** Who the agent commits as. */
@@ -62,6 +62,8 @@ async function inputOf(d: RunInputDeps, run: Run): Promise<InputMessage[]> {
 /** The start of `run`'s VM run at `now`: its input, its conversation's project and its options. */
 export async function startRequestOf(d: RunInputDeps, run: Run, now: number): Promise<StartRunRequestInput> {
   const conversation = d.conversations.repo.get(run.conversationId);
+  // A scheduled task in its own session runs unattended: it never waits on a plan.
+  const plan = run.context === "chat" && conversation !== null && (conversation.planMode || conversation.planNext);
   return {
     runId: run.vmRunId,
     userId: d.userId,
@@ -73,8 +75,12 @@ export async function startRequestOf(d: RunInputDeps, run: Run, now: number): Pr
     // A task in its own session neither sees nor changes the user's schedules.
     // With approvals (the conversation's mode, tasks included) the VM asks before acting.
     options: {
-      permissionMode: "bypassPermissions",
-      approvals: d.approvals.runOption(run.conversationId, run.id),
+      // Plan first (/plan): the CLI's plan mode, whose plan the user answers (approvals/plan-card.ts).
+      permissionMode: plan ? "plan" : "bypassPermissions",
+      approvals: plan ? d.approvals.planRunOption(run.conversationId, run.id) : d.approvals.runOption(run.conversationId, run.id),
+      // The conversation's model and effort at every start: after /new, a resume, a restore, in its tasks.
+      ...(conversation?.model ? { model: conversation.model } : {}),
+      ...(conversation?.effort ? { effort: conversation.effort } : {}),
       scheduleTools: run.context === "chat",
       appendSystemPrompt: run.context === "chat" ? WHATSAPP_INSTRUCTIONS : `${WHATSAPP_INSTRUCTIONS}\n${TASK_INSTRUCTIONS}`,
       keepWarmMs: run.context === "chat" ? d.conversations.keepWarmFor(run.conversationId, now) : undefined,

@@ -114,6 +114,8 @@ export type RunEffect =
   | { type: "session_lost"; vmRunId: string }
   /** That VM run is gone: whatever it was asking is closed. */
   | { type: "vm_run_over"; vmRunId: string }
+  /** The conversation's model was refused: it goes back to the default, and the user is told once. */
+  | { type: "model_refused"; conversationId: number }
   /** The model gave no answer: the work pauses (usage/model-pause.ts), its messages back in the queue. */
   | { type: "model_hold"; hold: Extract<FailureDecision, { action: "hold" }>["hold"] }
   /** It ended without a result and may have used the model: its cost is unknown, not zero. */
@@ -130,7 +132,7 @@ export type FailureDecision =
   /** Try the same VM run again (the VM dedupes by run id, so this never starts a second run). */
   | { action: "retry_same"; at: number }
   /** Start a new VM run for the same messages: the VM never ran the CLI on them (busy), or lost the session. */
-  | { action: "retry_new"; at: number; freshSession: boolean }
+  | { action: "retry_new"; at: number; freshSession: boolean; modelRefused?: boolean }
   /**
    * The run was cut off (a crash, a VM restart, a stream lost beyond recovery): it ends, and the
    * messages it had not answered go into the next run once (messages/message-lifecycle.ts).
@@ -292,6 +294,7 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
       // A fork that could not resume leaves the conversation's session to the user's next run to find lost.
       const forget: RunEffect[] = run.forkSession ? [] : [{ type: "keep_session", sessionId: null }];
       const lost: RunEffect[] = fresh ? [...forget, { type: "session_lost", vmRunId: run.vmRunId }] : [];
+      if (decision.modelRefused) lost.push({ type: "model_refused", conversationId: run.conversationId });
       // The old VM run is gone, and with it whatever it was asking.
       return withMessages(next, pending, { type: "unread", runId: run.id, ids: extra }, [told], [...lost, { type: "vm_run_over", vmRunId: run.vmRunId }]);
     }
@@ -349,6 +352,11 @@ function decideOnFailure(failure: RunFailure, run: Run, now: number): FailureDec
       return { action: "hold", hold: { kind: "limit", resetsAt: failure.resetsAt ?? null, limit: failure.limit ?? null } };
     case "model_unavailable":
       return { action: "hold", hold: { kind: "unavailable" } };
+    // The conversation's model is refused: once more at once, with the default (the CLI read nothing).
+    case "model_not_found": {
+      const at = nextRetryAt(run.vmAttempt, now, DISPATCH_RETRY_DELAYS_MS);
+      return at === null ? { action: "give_up", reason: "failed_after_retries" } : { action: "retry_new", at: now, freshSession: false, modelRefused: true };
+    }
     // Refused before any CLI started: retried without counting as a hand to the CLI.
     case "busy": {
       const at = nextRetryAt(run.vmAttempt, now, DISPATCH_RETRY_DELAYS_MS);

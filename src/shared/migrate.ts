@@ -38,6 +38,8 @@ import liveEvents from "../../migrations/0034_live_events.sql";
 import questions from "../../migrations/0035_questions.sql";
 import outboxInFlight from "../../migrations/0036_outbox_in_flight.sql";
 import questionDetails from "../../migrations/0037_question_details.sql";
+import conversationSteering from "../../migrations/0038_conversation_steering.sql";
+import spendModels from "../../migrations/0039_spend_models.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -80,6 +82,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 35, name: "0035_questions", sql: questions },
   { id: 36, name: "0036_outbox_in_flight", sql: outboxInFlight },
   { id: 37, name: "0037_question_details", sql: questionDetails },
+  { id: 38, name: "0038_conversation_steering", sql: conversationSteering },
+  { id: 39, name: "0039_spend_models", sql: spendModels },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -94,8 +94,10 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
     /** Tells the user that work is held, once per capped period and cap. Call inside a transaction. */
     tellHeld,
     /** What a run cost, on the user's day (in their time zone) and its conversation; `offlineModel`: answered by the offline model (free). */
-    recordCost(conversationId: number, costUsd: number, now: number, offlineModel = false): void {
-      d.spend.add(dayIn(now, timeZoneOf(d.settings)), conversationId, costUsd);
+    recordCost(conversationId: number, costUsd: number, now: number, offlineModel = false, costByModel: Readonly<Record<string, number>> = {}): void {
+      const day = dayIn(now, timeZoneOf(d.settings));
+      d.spend.add(day, conversationId, costUsd);
+      d.spend.addByModel(day, costByModel);
       // Written only when it changes (set() compares with the cached value).
       d.settings.set("offline_model", offlineModel ? "1" : "0");
     },

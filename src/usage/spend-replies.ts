@@ -14,6 +14,8 @@ export type CostFacts = {
   month: readonly { conversation: string | null; costUsd: number; unknownRuns: number }[];
   /** The agent's last answer came from the project's offline model: its runs cost nothing, and the reply says why. */
   offlineModel?: boolean;
+  /** This month, per model (the CLI's model ids), most spent first. */
+  byModel?: readonly { model: string; costUsd: number }[];
 };
 
 export function costReply(f: CostFacts): string {
@@ -25,6 +27,8 @@ export function costReply(f: CostFacts): string {
     .sort((a, b) => b.costUsd - a.costUsd)
     .map((c) => `${c.conversation ?? "a deleted conversation"} ${formatUsd(c.costUsd)}`);
   if (parts.length > 0) lines.push(`This month by conversation: ${parts.join(", ")}.`);
+  const models = (f.byModel ?? []).filter((m) => m.costUsd > 0).map((m) => `${m.model} ${formatUsd(m.costUsd)}`);
+  if (models.length > 0) lines.push(`This month by model: ${models.join(", ")}.`);
   if (unknownRuns > 0) {
     lines.push(`${unknownRuns} run${unknownRuns === 1 ? "" : "s"} this month ended without the agent reporting a cost (a crash or a stop): unknown, not counted.`);
   }

@@ -23,6 +23,17 @@ export function createSpendRepo(sql: Sql) {
         FROM spend_days GROUP BY conversation_id`;
       return new Map(rows.map((r) => [r.conversation_id, { turns: r.turns, costUsd: r.cost }]));
     },
+    /** One answered turn's cost by model: one upsert per model. */
+    addByModel(day: string, costs: Readonly<Record<string, number>>): void {
+      for (const [model, costUsd] of Object.entries(costs)) {
+        sql`INSERT INTO spend_models (day, model, cost_usd) VALUES (${day}, ${model}, ${costUsd})
+          ON CONFLICT (day, model) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`;
+      }
+    },
+    /** Days from `first` to `last` (inclusive), per model, most spent first. */
+    byModel(first: string, last: string): { model: string; costUsd: number }[] {
+      return sql<{ model: string; cost: number }>`SELECT model, sum(cost_usd) AS cost FROM spend_models WHERE day >= ${first} AND day <= ${last} GROUP BY model ORDER BY cost DESC`.map((r) => ({ model: r.model, costUsd: r.cost }));
+    },
     /** A run that ended with no cost reported. */
     addUnknown(day: string, conversationId: number): void {
       sql`INSERT INTO spend_days (day, conversation_id, unknown_runs) VALUES (${day}, ${conversationId}, 1)
@@ -38,6 +49,7 @@ export function createSpendRepo(sql: Sql) {
     },
     pruneBefore(day: string): void {
       sql`DELETE FROM spend_days WHERE day < ${day}`;
+      sql`DELETE FROM spend_models WHERE day < ${day}`;
     },
   };
 }

@@ -248,6 +248,14 @@ describe("stepRun: what each step decides", () => {
     expect(outage.effects.find((e) => e.type === "model_hold")).toEqual({ type: "model_hold", hold: { kind: "unavailable" } });
   });
 
+  it("a refused model: a new VM run at once, the conversation's model set back and told once; then given up", () => {
+    const refused = step(runs.streaming, vm(error("model_not_found")));
+    expect(refused.run).toMatchObject({ phase: "waiting", vmAttempt: runs.streaming.vmAttempt + 1, nextAttemptAt: NOW });
+    expect(refused.effects.filter((e) => e.type === "model_refused")).toEqual([{ type: "model_refused", conversationId: runs.streaming.conversationId }]);
+    const exhausted = step({ ...runs.streaming, vmAttempt: 99 }, vm(error("model_not_found")));
+    expect(exhausted.run).toMatchObject({ phase: "finished", outcome: "failed_after_retries" });
+  });
+
   it("a terminal event's seq is stored with the end", () => {
     expect(step(runs.streaming, vm(error("cli_crashed", 9))).run).toMatchObject({ phase: "finished", outcome: "interrupted", lastSeq: 9 });
     expect(step(runs.streaming, events.done!).run).toMatchObject({ phase: "finished", outcome: "done", lastSeq: 4 });

@@ -131,9 +131,17 @@ function refuseForLimit(req: IncomingMessage, res: ServerResponse, latest: strin
   return true;
 }
 
+/** A model the offline model plays the account cannot use: any whose id says "unavailable" (`/model claude-unavailable-1`). */
+const UNAVAILABLE_MODEL = /unavailable/i;
+
 function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, id: string, limits: Map<string, number>): void {
   if (!req.headers["x-api-key"] && !req.headers.authorization) {
     sendError(res, 401, "authentication_error", "x-api-key header is required");
+    return;
+  }
+  // A model the account cannot use, as Anthropic answers it: 404 not_found_error naming it.
+  if (typeof body.model === "string" && UNAVAILABLE_MODEL.test(body.model)) {
+    sendError(res, 404, "not_found_error", `model: ${body.model}`, false);
     return;
   }
   const conversation = readConversation(body);

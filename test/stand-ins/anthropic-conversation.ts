@@ -2,7 +2,8 @@
 // order, and which directives the latest text carries) and plans a deterministic reply: the
 // directives' tool calls, the tool calls for a plain request it recognises (offline-intents.ts),
 // or a canned text. Pure: no I/O, so the planning is tested without a server.
-import { nextStep, OFFLINE_ABILITIES, recogniseIntent, workingDirectoryOf, type DoneCall } from "./offline-intents";
+import { nextStep, OFFLINE_ABILITIES, recogniseIntent, workingDirectoryOf, type DoneCall, type Step } from "./offline-intents";
+import { afterPlanStep, planApproved, planModeOf, planModeStep, type PlanModeState } from "./offline-plan";
 
 /** A content block as the Messages API sends it; only the fields the stand-in reads. */
 type Block = { type?: unknown; text?: unknown; tool_use_id?: unknown; content?: unknown; name?: unknown; id?: unknown; is_error?: unknown; source?: unknown };
@@ -39,6 +40,8 @@ export type Conversation = {
   turnCalls: DoneCall[];
   /** The project's directory, as the CLI's system prompt states it; null when it does not. */
   cwd: string | null;
+  /** Whether the CLI's plan mode is on, and its plan file (offline-plan.ts). */
+  planMode: PlanModeState;
 };
 
 function blocksOf(content: unknown): Block[] {
@@ -88,7 +91,8 @@ export function readConversation(body: { messages?: unknown; tools?: unknown; sy
   const offered = (Array.isArray(body.tools) ? body.tools : [])
     .map((t: { name?: unknown }) => t?.name)
     .filter((n): n is string => typeof n === "string");
-  const deferred = JSON.stringify([body.system ?? null, messages]).match(MCP_TOOL_NAME) ?? [];
+  const whole = JSON.stringify([body.system ?? null, messages]);
+  const deferred = whole.match(MCP_TOOL_NAME) ?? [];
   const toolNames = [...new Set([...offered, ...deferred])];
   const toolUseNames = new Map<string, string>();
   for (const m of messages) {
@@ -115,6 +119,7 @@ export function readConversation(body: { messages?: unknown; tools?: unknown; sy
     toolNames,
     turnCalls: turnCallsOf(messages),
     cwd: workingDirectoryOf(typeof body.system === "string" ? body.system : JSON.stringify(body.system ?? "")),
+    planMode: planModeOf(whole),
   };
 }
 
@@ -213,14 +218,28 @@ export function planReply(conversation: Conversation): ReplyPlan {
     const message = `offline model failure ${failStatus} on request`;
     return { kind: "error", status: failStatus, errorType: errorTypeOf(failStatus), message, shouldRetry: false };
   }
+  const relayTool = (name: string) => resolveToolName(name, conversation.toolNames);
+  const stepOptions = { cwd: conversation.cwd, toolNames: conversation.toolNames, relayTool };
+  const asPlan = (step: Step): ReplyPlan | null => {
+    if (step.kind === "text") return { kind: "text", text: step.text, delayMs };
+    const [first, ...also] = step.calls;
+    return first ? { kind: "tool_use", name: first.name, input: first.input, delayMs: step.thinkMs ?? delayMs, also } : null;
+  };
+  // In plan mode, a plan presented for approval; after an approved plan, the request carried out
+  // (a directive's text is the tests' own instruction, plan mode or not).
+  if (!latest.includes("[[") && conversation.planMode.active) {
+    const planned = asPlan(planModeStep(latest, conversation.planMode.planFile, conversation.turnCalls));
+    if (planned) return planned;
+  }
+  if (!latest.includes("[[") && planApproved(conversation.turnCalls)) {
+    const after = asPlan(afterPlanStep(latest, conversation.turnCalls, stepOptions));
+    if (after) return after;
+  }
   // A plain request the offline model understands: the tool calls a real model would make, step by step.
   const intent = recogniseIntent(latest);
   if (intent) {
-    const relayTool = (name: string) => resolveToolName(name, conversation.toolNames);
-    const step = nextStep(intent, conversation.turnCalls, { cwd: conversation.cwd, toolNames: conversation.toolNames, relayTool });
-    if (step.kind === "text") return { kind: "text", text: step.text, delayMs };
-    const [first, ...also] = step.calls;
-    if (first) return { kind: "tool_use", name: first.name, input: first.input, delayMs: step.thinkMs ?? delayMs, also };
+    const step = asPlan(nextStep(intent, conversation.turnCalls, stepOptions));
+    if (step) return step;
   }
   if (pendingToolResults.length > 0) {
     const lines = pendingToolResults.map((r) => `The ${r.toolName} tool ${r.isError ? "failed" : "answered"}: ${clip(r.text, 300)}`);

@@ -26,6 +26,12 @@ export const ApprovalsOptionSchema = z.object({
 });
 export type ApprovalsOption = z.infer<typeof ApprovalsOptionSchema>;
 
+/** The CLI's tool that presents a plan and asks to leave plan mode: its approval is the plan's answer. */
+export const EXIT_PLAN_TOOL = "ExitPlanMode";
+/** The modes a run may go on in once its plan is approved. */
+export const PLAN_EXIT_MODES = ["default", "acceptEdits"] as const;
+export type PlanExitMode = (typeof PLAN_EXIT_MODES)[number];
+
 /** A Claude Code permission rule: `Bash`, `Bash(npm test:*)`, `Edit(src/**)`, `mcp__server__tool`. */
 export const PERMISSION_RULE = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\x00-\x1f\x7f]+)\))?$/;
 const PermissionRuleSchema = z.string().check(z.maxLength(300), z.regex(PERMISSION_RULE, "a Claude Code permission rule such as Bash(npm test:*)"));
@@ -42,6 +48,12 @@ export const ApprovalAnswerRequestSchema = z.object({
    * agent then stops asking for what it matches, in this process and later ones.
    */
   remember: z.optional(PermissionRuleSchema),
+  /**
+   * With `allow` of the CLI's `ExitPlanMode` (a plan the user approved): the mode the run goes on
+   * in, `default` (every change asked) or `acceptEdits` (file edits go ahead). Refused for any
+   * other tool. Absent: the CLI's own choice, which asks as `default` does.
+   */
+  mode: z.optional(z.enum(PLAN_EXIT_MODES)),
 });
 export type ApprovalAnswerRequest = z.infer<typeof ApprovalAnswerRequestSchema>;
 

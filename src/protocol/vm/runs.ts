@@ -44,6 +44,15 @@ const MAX_KEEP_WARM_MS = 6 * 60 * 60 * 1000;
 
 const PermissionModeSchema = z.enum(["default", "acceptEdits", "bypassPermissions", "plan"]);
 
+/** A model's alias or id as the CLI takes it: letters, digits and `.-_:[]@`, never an option. */
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@[\]-]{0,99}$/;
+export const ModelNameSchema = z.string().check(z.regex(MODEL_NAME, "a model alias or id such as sonnet or claude-sonnet-4-5"));
+
+/** The CLI's effort levels (`--effort`, observed with 2.1.330: docs/notes/cli-observations.md). */
+export const EFFORT_LEVELS = ["low", "medium", "high", "xhigh", "max"] as const;
+export const EffortSchema = z.enum(EFFORT_LEVELS);
+export type Effort = z.infer<typeof EffortSchema>;
+
 export const RunOptionsSchema = z.object({
   permissionMode: z._default(PermissionModeSchema, "bypassPermissions"),
   /** Appended to Claude Code's system prompt (`--append-system-prompt`). */
@@ -70,6 +79,13 @@ export const RunOptionsSchema = z.object({
    * words must never enter the user's own session.
    */
   forkSession: z.optional(z.boolean()),
+  /**
+   * The conversation's model (`--model`): an alias the CLI knows (`opus`, `sonnet`, `haiku`,
+   * `opusplan`, `sonnet[1m]`) or a model id. Absent: the CLI's default.
+   */
+  model: z.optional(ModelNameSchema),
+  /** The conversation's effort (`--effort`). Absent: the CLI's default. */
+  effort: z.optional(EffortSchema),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -116,6 +132,7 @@ const RunErrorCodeSchema = z.enum([
   "busy", // the VM refuses a second concurrent run for the same user
   "model_limit", // the model refused for a usage or rate limit: `resetsAt` when it said when it lifts
   "model_unavailable", // the model stayed overloaded or failing (5xx) through the CLI's own retries
+  "model_not_found", // the model the run named (`options.model`) is not one the account can use (404)
 ]);
 export type RunErrorCode = z.infer<typeof RunErrorCodeSchema>;
 
@@ -152,6 +169,8 @@ const RunEventSchema = z.discriminatedUnion("type", [
     sessionId: z.string().check(z.minLength(1)),
     /** Answered by the project's offline model (the local stack with no credential): its `costUsd` is 0, and says why. */
     offlineModel: z.optional(z.boolean()),
+    /** `costUsd` by the model that spent it (the CLI's model ids), when the CLI said. */
+    costByModel: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.number().check(z.nonnegative()))),
   }),
   /** Input the CLI never read before it exited: the relay queues these again. */
   z.object({ seq: Seq, type: z.literal("unconsumed"), messageIds: z.array(IdSchema).check(z.minLength(1)) }),

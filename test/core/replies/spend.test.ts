@@ -36,6 +36,21 @@ describe("costReply", () => {
       ["Spend today (2026-11-22, UTC): $0.00. This month: $0.00.", FOOTER, "The agent answers with the offline model (no model key is set): its runs cost nothing."],
     ],
     [
+      "by model, most first, the unspent left out",
+      {
+        day: "2026-11-22",
+        timeZone: "UTC",
+        todayUsd: 0.5,
+        month: [{ conversation: "main", costUsd: 1.25, unknownRuns: 0 }],
+        byModel: [
+          { model: "claude-opus-5-5", costUsd: 1 },
+          { model: "claude-sonnet-5-5", costUsd: 0.25 },
+          { model: "claude-haiku-5-5", costUsd: 0 },
+        ],
+      },
+      ["Spend today (2026-11-22, UTC): $0.50. This month: $1.25.", "This month by conversation: main $1.25.", "This month by model: claude-opus-5-5 $1.00, claude-sonnet-5-5 $0.25.", FOOTER],
+    ],
+    [
       "one run of unknown cost",
       { day: "2026-11-22", timeZone: "UTC", todayUsd: 0, month: [{ conversation: "main", costUsd: 0, unknownRuns: 1 }] },
       ["Spend today (2026-11-22, UTC): $0.00. This month: $0.00.", "This month by conversation: main $0.00.", "1 run this month ended without the agent reporting a cost (a crash or a stop): unknown, not counted.", FOOTER],

@@ -9,7 +9,7 @@ import { approvalEdit, editedPaths } from "../core/approval-edit";
 import { describeToolUse } from "../core/progress-line";
 import { boundApprovalInput, parsePermissionRule, ruleFitsRequest, type ApprovalVerdict } from "../core/approvals";
 import type { ApprovalAsk } from "../core/relay-tool-wire";
-import type { ApprovalAnswerRequest } from "../../../src/protocol/vm/approvals";
+import { EXIT_PLAN_TOOL, type ApprovalAnswerRequest } from "../../../src/protocol/vm/approvals";
 import { type AskOutcome, createPendingAsks } from "../relay-tools/pending-asks";
 import type { Run } from "../core/run-handle";
 import type { AgentIds } from "../core/agent-ids";
@@ -117,9 +117,11 @@ function verdictOf(answer: ApprovalAnswerRequest, asked: Asked): ApprovalVerdict
   if (answer.decision === "deny") return { behavior: "deny", message: answer.message ?? "The user declined this from their phone; it was not done." };
   // A run of someone else's text asks every time: nothing it is allowed may be remembered.
   if (answer.remember !== undefined && asked.untrusted) return "rule_mismatch";
+  // A mode is a plan's answer only: it would otherwise widen what any other request lets through.
+  if (answer.mode !== undefined && asked.toolName !== EXIT_PLAN_TOOL) return "rule_mismatch";
   const rule = answer.remember === undefined ? undefined : parsePermissionRule(answer.remember);
   if (rule === null || (rule && !ruleFitsRequest(rule, asked.toolName, asked.input))) return "rule_mismatch";
-  return rule ? { behavior: "allow", rule } : { behavior: "allow" };
+  return { behavior: "allow", ...(rule ? { rule } : {}), ...(answer.mode ? { mode: answer.mode } : {}) };
 }
 
 export type ApprovalBridge = ReturnType<typeof createApprovalBridge>;

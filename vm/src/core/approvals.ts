@@ -1,12 +1,12 @@
 // Approvals, the pure part: what the relay sees of a permission request (bounded, redacted), the
 // answer text Claude Code's `--permission-prompt-tool` expects, and permission rules as data.
 import { bashRuleAllowed } from "../../../src/protocol/always-rules";
-import { APPROVAL_INPUT_MAX_CHARS, PERMISSION_RULE } from "../../../src/protocol/vm/approvals";
+import { APPROVAL_INPUT_MAX_CHARS, PERMISSION_RULE, type PlanExitMode } from "../../../src/protocol/vm/approvals";
 import { redactSecrets } from "./config-problem";
 
 /** What the VM decided for one request: the CLI gets exactly this, as JSON text (docs/vm.md, approvals). */
 export type ApprovalVerdict =
-  | { behavior: "allow"; rule?: PermissionRule }
+  | { behavior: "allow"; rule?: PermissionRule; mode?: PlanExitMode }
   | { behavior: "deny"; message: string };
 
 /** A rule as Claude Code stores it in `permissionUpdates`: `Bash(npm test:*)` is `{toolName: "Bash", ruleContent: "npm test:*"}`. */
@@ -57,14 +57,16 @@ export function ruleFitsRequest(rule: PermissionRule, toolName: string, input: R
 /**
  * The prompt tool's answer. `allow` hands the input back unchanged and, with a rule, adds it to
  * the CLI's session rules, so the running process stops asking at once (the VM has written it to
- * the user's rules file too, which later processes get as `--settings`). Observed shapes: docs/vm.md.
+ * the user's rules file too, which later processes get as `--settings`); with a mode (an approved
+ * plan) it sets the session's mode, the one the run goes on in. Observed shapes: docs/vm.md.
  */
 export function permissionAnswerText(verdict: ApprovalVerdict, input: Record<string, unknown>): string {
   if (verdict.behavior === "deny") return JSON.stringify({ behavior: "deny", message: verdict.message });
-  const updatedPermissions = verdict.rule
-    ? [{ type: "addRules", rules: [verdict.rule], behavior: "allow", destination: "session" }]
-    : undefined;
-  return JSON.stringify({ behavior: "allow", updatedInput: input, ...(updatedPermissions ? { updatedPermissions } : {}) });
+  const updatedPermissions = [
+    ...(verdict.rule ? [{ type: "addRules", rules: [verdict.rule], behavior: "allow", destination: "session" }] : []),
+    ...(verdict.mode ? [{ type: "setMode", mode: verdict.mode, destination: "session" }] : []),
+  ];
+  return JSON.stringify({ behavior: "allow", updatedInput: input, ...(updatedPermissions.length > 0 ? { updatedPermissions } : {}) });
 }
 
 const MAX_DEPTH = 6;

@@ -8,7 +8,7 @@ import { agentSafeEnv } from "./secret-env";
 /** Claude Code session ids are UUIDs; `--resume` also accepts a session *title*, which we never want. */
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools" | "approvals" | "forkSession">;
+export type CliOptions = Pick<RunOptions, "permissionMode" | "appendSystemPrompt" | "scheduleTools" | "approvals" | "forkSession" | "model" | "effort">;
 
 /** The CLI's name for the relay's permission prompt tool. */
 export const APPROVE_TOOL_FULL_NAME = `mcp__${MCP_SERVER_NAME}__${APPROVE_TOOL}`;
@@ -18,7 +18,8 @@ export const APPROVE_TOOL_FULL_NAME = `mcp__${MCP_SERVER_NAME}__${APPROVE_TOOL}`
  * `permissionMode` is ignored; without, it is the relay's, as before approvals existed.
  */
 export function permissionModeOf(options: CliOptions): RunOptions["permissionMode"] {
-  if (!options.approvals) return options.permissionMode;
+  // Plan mode changes nothing whatever the approvals: the plan's answer decides what follows.
+  if (!options.approvals || options.permissionMode === "plan") return options.permissionMode;
   return options.approvals.mode === "edits" && !options.approvals.untrusted ? "acceptEdits" : "default";
 }
 
@@ -97,6 +98,9 @@ export function cliArgs(options: CliOptions, resume: string | null, mcpConfigPat
   if (projectDir) args.push(`--add-dir=${projectDir}`);
   // `--flag=value` so a value that starts with "-" is never read as an option.
   if (options.appendSystemPrompt) args.push(`--append-system-prompt=${options.appendSystemPrompt}`);
+  // The conversation's model and effort, at every start (a resume takes the session's history, not its model).
+  if (options.model) args.push(`--model=${options.model}`);
+  if (options.effort) args.push(`--effort=${options.effort}`);
   if (resume) args.push(`--resume=${resume}`);
   // A new session id that starts from the resumed one's history; the resumed session's file is
   // left as it was (observed: docs/notes/cli-observations.md, "--fork-session").
@@ -117,7 +121,18 @@ export function optionsFingerprint(options: CliOptions, env: Record<string, stri
   // A forked run's process must never take up the session it forked from (nor the reverse): it
   // would write into the user's own session.
   const fork = options.forkSession ? ["fork"] : [];
-  return JSON.stringify(options.approvals || options.forkSession ? [...base, ...approvals, ...fork] : base);
+  // A warm process runs the model and effort it started with: another conversation's choice needs its own.
+  const steer = options.model || options.effort ? [`model:${options.model ?? ""}`, `effort:${options.effort ?? ""}`] : [];
+  return JSON.stringify(options.approvals || options.forkSession || steer.length > 0 ? [...base, ...approvals, ...fork, ...steer] : base);
+}
+
+/**
+ * How long the run's process stays warm after it (undefined: the VM's own WARM_SESSION_MS). A plan
+ * run's ends with it: the plan's answer set the process's mode (acceptEdits, default), which its
+ * fingerprint ("plan") no longer says, so it must never take the next plan run.
+ */
+export function keepWarmAfter(options: Pick<RunOptions, "permissionMode" | "keepWarmMs">): number | undefined {
+  return options.permissionMode === "plan" ? 0 : options.keepWarmMs;
 }
 
 /** What the CLI runs as one of its own commands: `/name` or `/plugin:name`, alone or with arguments. */

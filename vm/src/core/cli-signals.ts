@@ -23,6 +23,8 @@ export type CliSignal =
       isError: boolean;
       subtype: string;
       costUsd: number;
+      /** The turn's cost by model (the CLI's model ids); absent or empty when it gave none. */
+      costByModel?: Record<string, number>;
       numTurns: number;
       durationMs: number;
       sessionId: string;
@@ -36,7 +38,7 @@ export type CliSignal =
  * An API error the relay waits out rather than answers: a limit (429), or a model that stayed
  * overloaded or failing (5xx, 529, no connection) through the CLI's own ten retries.
  */
-export type ModelFailure = "limit" | "unavailable";
+export type ModelFailure = "limit" | "unavailable" | "not_found";
 
 const InitSchema = z.object({
   subtype: z.literal("init"),
@@ -97,6 +99,8 @@ function modelFailureOf(line: z.infer<typeof ResultSchema>): ModelFailure | null
   if (!line.is_error) return null;
   const status = line.api_error_status ?? null;
   if (status === 429) return "limit";
+  // The model named by --model is not one the account can use (observed: docs/notes/cli-observations.md).
+  if (status === 404) return "not_found";
   if (status !== null && status >= 500) return "unavailable";
   // No status: the CLI never got an answer (connection refused or reset, after its retries).
   return status === null && line.terminal_reason === "api_error" ? "unavailable" : null;
@@ -129,6 +133,7 @@ function resultSignal(line: z.infer<typeof ResultSchema>): CliSignal {
     isError: line.is_error,
     subtype: line.subtype,
     costUsd,
+    costByModel: Object.fromEntries(Object.entries(since ?? {}).slice(0, 20).map(([model, usage]) => [model.slice(0, 100), Math.round((usage.costUSD ?? 0) * 1e9) / 1e9])),
     numTurns: line.num_turns ?? 0,
     durationMs: Math.round(line.duration_ms ?? 0),
     sessionId: line.session_id,

@@ -116,6 +116,8 @@ function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>)
   // it out and sends it again (a limit until it lifts, an outage with backoff).
   if (signal.modelFailure === "limit") return { ...fail(state, "model_limit", signal.text, undefined, state.modelLimit), stop: "model_limit" };
   if (signal.modelFailure === "unavailable") return { ...fail(state, "model_unavailable", signal.text), stop: "model_unavailable" };
+  // The conversation's model is refused: the relay says so once and runs again with the default.
+  if (signal.modelFailure === "not_found") return { ...fail(state, "model_not_found", signal.text), stop: "model_not_found" };
   // A result answers every turn consumed since the last one (the CLI merges queued input into
   // one turn). A CLI that never says what it consumed is taken to answer the oldest turn.
   let answered = state.turns.filter((t) => t.consumed && !t.answered);
@@ -130,7 +132,7 @@ function answer(state: RunState, signal: Extract<CliSignal, { type: "result" }>)
     isError: signal.isError,
     subtype: signal.subtype,
     // The CLI prices the offline model's canned tokens as the real model's: they cost nothing.
-    ...(state.offlineModel ? { costUsd: 0, offlineModel: true } : { costUsd: signal.costUsd }),
+    ...(state.offlineModel ? { costUsd: 0, offlineModel: true } : { costUsd: signal.costUsd, ...(signal.costByModel && Object.keys(signal.costByModel).length > 0 ? { costByModel: signal.costByModel } : {}) }),
     numTurns: signal.numTurns,
     durationMs: signal.durationMs,
     sessionId: signal.sessionId,

@@ -24,7 +24,7 @@ export function addApprovalRoutes(app: Hono, deps: ApprovalRouteDeps): void {
     const outcome = deps.approvals.answer(runId, answer);
     if (outcome === "applied") return c.json({ accepted: true }, 202);
     if (outcome === "settled") fail(409, { error: "approval_settled", message: `approval ${answer.requestId} was already answered, timed out, or ended with its run` });
-    if (outcome === "rule_mismatch") fail(400, { error: "bad_request", message: "remember must be the rule the relay offered for this request: its own tool, no wider than it, never a program that runs whatever follows it" });
+    if (outcome === "rule_mismatch") fail(400, { error: "bad_request", message: "remember must be the rule the relay offered for this request: its own tool, no wider than it, never a program that runs whatever follows it; mode answers a plan (ExitPlanMode) only" });
     if (run.isFinished()) fail(409, { error: "run_finished", message: "the run has ended; its approvals were denied" });
     fail(404, { error: "unknown_approval", message: `no approval ${answer.requestId} in this run` });
   });

@@ -9,7 +9,7 @@ import { createAgentStarter } from "./agent-start";
 import { createSpareAgents } from "./spare-agents";
 import type { ManagerDeps } from "./manager-deps";
 import { runCheckpoints, SHUTDOWN_CHECKPOINT_MS, wait } from "./run-checkpoints";
-import { optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "../core/cli-command";
+import { keepWarmAfter, optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "../core/cli-command";
 import { observationOf, secretsOf } from "../core/config-problem";
 import { isOfflineModel } from "../core/credential-proxy";
 import { gitIdentityEnv } from "../core/git-credentials";
@@ -61,7 +61,7 @@ export function createRunManager(deps: ManagerDeps) {
     const timer = timeLimitMs > 0 ? setTimeout(() => cancelWith(run, "time_limit", `the run exceeded its time limit of ${timeLimitMs} ms`), timeLimitMs) : null;
     run.onFinished(() => {
       if (timer) clearTimeout(timer);
-      pool.afterRun(agent, run, request.options.keepWarmMs);
+      pool.afterRun(agent, run, keepWarmAfter(request.options));
       // The user's next new session here starts at once: a spare, now that this run is done with the cores.
       spares.startAfter(paths, deps.users.idsOf(paths.key), run.cwd, request).catch((error: unknown) => console.warn(`vm: a spare agent for ${paths.key} did not start: ${String(error)}`));
     });

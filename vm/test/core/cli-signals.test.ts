@@ -51,7 +51,7 @@ describe("parseCliLine", () => {
 
   it("takes the turn's cost from model_usage_since_last_result, not the session total", () => {
     const [signal] = parseCliLine(resultLine({ model_usage_since_last_result: { a: { costUSD: 0.1 }, b: { costUSD: 0.02 } } }));
-    expect(signal).toMatchObject({ type: "result", costUsd: 0.12, numTurns: 2, durationMs: 188, text: "hi" });
+    expect(signal).toMatchObject({ type: "result", costUsd: 0.12, costByModel: { a: 0.1, b: 0.02 }, numTurns: 2, durationMs: 188, text: "hi" });
   });
 
   it("falls back to total_cost_usd when the CLI gives no per-turn usage", () => {
@@ -64,6 +64,7 @@ describe("parseCliLine", () => {
     { name: "overloaded through ten retries", over: { is_error: true, api_error_status: 529, terminal_reason: "api_error", result: "API Error: 529 Overloaded" }, modelFailure: "unavailable" },
     { name: "a 500 the CLI was told not to retry", over: { is_error: true, api_error_status: 500, result: "API Error: 500" }, modelFailure: "unavailable" },
     { name: "no connection to the model", over: { is_error: true, api_error_status: null, terminal_reason: "api_error", result: "API Error: Connection refused" }, modelFailure: "unavailable" },
+    { name: "a model the account cannot use (404, the CLI's words for --model)", over: { is_error: true, api_error_status: 404, terminal_reason: "api_error", result: "There's an issue with the selected model (claude-x). It may not exist or you may not have access to it. Run --model to pick a different model." }, modelFailure: "not_found" },
     { name: "a 400 is the agent's error to tell, not to wait out", over: { is_error: true, api_error_status: 400, terminal_reason: "api_error", result: "API Error: 400 prompt is too long" }, modelFailure: null },
     { name: "an error of the run, not the API", over: { is_error: true, subtype: "error_max_turns", result: "max turns" }, modelFailure: null },
     { name: "an answer", over: {}, modelFailure: null },
