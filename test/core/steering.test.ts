@@ -45,12 +45,15 @@ describe("the plan card", () => {
     ["2", "accept"], ["accept edits", "accept"],
     ["3", "change"], ["Change it!", "change"],
   ])("reads “%s” as %s", (body, choice) => {
-    expect(matchQuestion({ body, hasMedia: false }, [question], 200, runs)).toMatchObject({ kind: "answer", via: "word", value: choice });
+    expect(matchQuestion({ body, hasMedia: false, conversationId: 2 }, [question], 200, runs)).toMatchObject({ kind: "answer", via: "word", value: choice });
+  });
+  it("is answered by a bare word only in its own conversation", () => {
+    expect(matchQuestion({ body: "yes", hasMedia: false, conversationId: 3 }, [question], 200, runs)).toMatchObject({ kind: "elsewhere" });
   });
   it("has three buttons that fit WhatsApp's 20 characters, each its own answer", () => {
     const buttons = planButtons(7);
     expect(buttons.map((b) => b.title.length <= 20)).toEqual([true, true, true]);
-    expect(buttons.map((b) => matchQuestion({ body: b.title, buttonPayload: b.id, hasMedia: false }, [question], 200, runs))).toMatchObject([{ value: "ask" }, { value: "accept" }, { value: "change" }]);
+    expect(buttons.map((b) => matchQuestion({ body: b.title, buttonPayload: b.id, hasMedia: false, conversationId: 3 }, [question], 200, runs))).toMatchObject([{ value: "ask" }, { value: "accept" }, { value: "change" }]);
   });
   it("maps go ahead to the CLI's modes", () => expect(PLAN_EXIT).toEqual({ ask: "default", accept: "acceptEdits" }));
   it("reads only its own values", () => expect([parsePlanChoice("ask"), parsePlanChoice("yes")]).toEqual(["ask", null]));
