@@ -8,6 +8,14 @@ import { info, judged, exactly, type Figure } from "../lib/figures";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 
 const SECTION = "simulation";
+
+/** What the section uses of test/simulation/simulate.ts. */
+type SimOptions = { seed: number; steps: number; sendWindowFaults: boolean };
+type SimulationModule = {
+  SEND_WINDOW_FAULTS: boolean;
+  replayCommand(options: SimOptions): string;
+  simulate(options: SimOptions): Promise<{ steps: number; checks: number; counts: Record<string, number>; violations: { step: number; invariant: string; detail: string }[] }>;
+};
 /** Steps of one seed: long enough for crashes to meet runs and questions, short enough to vary seeds. */
 const STEPS_PER_SEED = 300;
 
@@ -20,7 +28,8 @@ export const simulationSection: Section = {
 async function runSimulation({ quick, log }: SectionOptions): Promise<SectionOutcome> {
   // The units import `cloudflare:workers` and *.sql beside them: plain Node needs the simulation's hooks.
   register("../../test/simulation/cloudflare-workers-hook.ts", import.meta.url);
-  const { replayCommand, SEND_WINDOW_FAULTS, simulate } = await import("../../test/simulation/simulate");
+  // Not followed by the bench's typecheck (Node's types only): the simulation is checked with the units (tsconfig.units.json).
+  const { replayCommand, SEND_WINDOW_FAULTS, simulate } = (await import(new URL("../../test/simulation/simulate.ts", import.meta.url).href)) as SimulationModule;
   const totalSteps = quick ? 900 : 6_000;
   const seeds = Array.from({ length: Math.ceil(totalSteps / STEPS_PER_SEED) }, () => randomInt(1, 2 ** 31 - 1));
   let [steps, checks, crashes, messages] = [0, 0, 0, 0];

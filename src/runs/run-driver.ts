@@ -297,9 +297,12 @@ export function createRunDriver(d: RunDriverDeps) {
       const line = parseLine(read.value);
       if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
       if (line.type === "heartbeat") continue;
+      // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is
+      // applied (a held last answer neither: the reconnect reads it again).
+      if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
+      s.expectedSeq++;
       // A held last answer goes with the run's end, or alone before any other event.
-      if (s.heldAnswer && line.seq === s.expectedSeq && (line.type === "done" || line.type === "error")) {
-        s.expectedSeq++;
+      if (s.heldAnswer && (line.type === "done" || line.type === "error")) {
         const held = s.heldAnswer;
         s.heldAnswer = null;
         const ended = applyRunEnd(d, run.id, run.vmRunId, held.event, line, at);
@@ -315,9 +318,6 @@ export function createRunDriver(d: RunDriverDeps) {
         const seen = seenOf(run.id).lines;
         if (seen.length < MAX_PROGRESS_LINES) seen.push(line.text);
       }
-      // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is applied.
-      if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
-      s.expectedSeq++;
       // A request too long for one message gets its page's link first (an RPC: never inside the event's transaction).
       if (line.type === "approval_request") await d.approvals.prepare?.(run, line);
       // The run's last answer: its end comes right behind it, and is applied with it.

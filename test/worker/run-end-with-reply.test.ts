@@ -3,7 +3,7 @@
 // (`[[vm:slow-end MS]]`: two lines a network delivered apart); whenever the reply reaches the
 // chat, /undo, /ship and /status sent at that moment see the run over and its change recorded.
 import { beforeAll, expect, it } from "vitest";
-import { ask, eventually, query, sendInbound, sentTo } from "./helpers";
+import { eventually, query, sendInbound, sentTo } from "./helpers";
 import { TEST_ADMIN } from "./test-env";
 import { SHIP_NOT_A_CLONE } from "../../src/github/ship";
 
@@ -15,20 +15,31 @@ beforeAll(async () => {
   }
 });
 
-/** Sends `text` and waits for the reply that starts with `reply`; the moment it is in the chat, asks each of `asks`. */
-async function askAtTheReply(phone: string, text: string, reply: string, asks: string[]): Promise<string[]> {
+/** The first message after the `before`-th that answers `command`: either of its answers, the one for a run over or a run going. */
+async function answerTo(phone: string, command: string, answers: RegExp): Promise<string> {
+  const before = (await sentTo(phone)).length;
+  await sendInbound(phone, command);
+  return eventually(async () => (await sentTo(phone)).slice(before).find((m) => answers.test(m.body ?? ""))?.body ?? undefined);
+}
+
+/** Sends `text` and waits for the reply that starts with `reply`; the moment it is in the chat, sends each command and reads its answer. */
+async function askAtTheReply(phone: string, text: string, reply: string, asks: [command: string, answers: RegExp][]): Promise<string[]> {
   const before = (await sentTo(phone)).length;
   await sendInbound(phone, text);
   await eventually(async () => (await sentTo(phone)).slice(before).some((m) => (m.body ?? "").startsWith(reply)), 15_000);
   const answers: string[] = [];
-  for (const command of asks) answers.push(await ask(phone, command));
+  for (const [command, pattern] of asks) answers.push(await answerTo(phone, command, pattern));
   return answers;
 }
 
 it("/undo, /ship and /status sent the moment a run's reply arrives see the run ended, its change recorded", async () => {
   const phone = PHONES[0]!;
   // /undo last: its question would close with the next message, and that is told first.
-  const [status, ship, undo] = await askAtTheReply(phone, "append [[vm:change notes.md +1 -0]] [[vm:slow-end 1500]]", "echo: append", ["/status", "/ship", "/undo"]);
+  const [status, ship, undo] = await askAtTheReply(phone, "append [[vm:change notes.md +1 -0]] [[vm:slow-end 1500]]", "echo: append", [
+    ["/status", /^The agent is/],
+    ["/ship", /^Nothing to ship to|is still running: \/ship once/],
+    ["/undo", /^Undo the run|^Not now: /],
+  ]);
   expect(undo).toMatch(/^Undo the run for “append”\? Its file goes back as it was before it: notes\.md\./);
   expect(ship).toBe(SHIP_NOT_A_CLONE);
   expect(status).toMatch(/^The agent is idle\./);
