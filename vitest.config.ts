@@ -77,7 +77,11 @@ export default defineConfig({
       },
       {
         // The Durable Object's units and repositories against a real SQLite in Node (node:sqlite).
-        test: { name: "units", include: ["test/units/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
+        // The seeded simulation composes every unit as the object does: the modules beside them
+        // that import `cloudflare:workers` get a stub, and a migration file loads as its text.
+        resolve: { alias: { "cloudflare:workers": new URL("./test/simulation/cloudflare-workers-stub.mjs", import.meta.url).pathname } },
+        plugins: [{ name: "sql-as-text", transform: (code: string, id: string) => (id.endsWith(".sql") ? `export default ${JSON.stringify(code)};` : undefined) }],
+        test: { name: "units", include: ["test/units/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
       },
       {
         // The local stack: unit tests of scripts/ and end-to-end tests that each start a whole

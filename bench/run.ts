@@ -27,9 +27,10 @@ import { checkpointPathSection } from "./sections/checkpoint-path";
 import { parallelSection } from "./sections/parallel";
 import { warmPathSection } from "./sections/warm-path";
 import { coldPathSection } from "./sections/cold-path";
+import { simulationSection } from "./sections/simulation";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, liveSocketsSection, schedulesSection, machinesSection, archiveSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, liveSocketsSection, schedulesSection, machinesSection, archiveSection, simulationSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

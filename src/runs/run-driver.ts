@@ -14,7 +14,7 @@ import { nextTickAt, TYPING_REFRESH_MS } from "./stream-ticks";
 import { earliest, runsDueAt } from "../shared/wake-plan";
 import type { RunFailure } from "../messages/run-failure";
 import { MAX_MESSAGES_PER_TURN, type Run, type RunEvent, stepRun, takesInput } from "./run-lifecycle";
-import { applyFailure, applyRunEvent, applyStep, type RunEffectsDeps } from "./run-effects";
+import { applyFailure, applyRunEnd, applyRunEvent, applyStep, type ApplyOutcome, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "../approvals/approvals-unit";
 import type { VmAnswers } from "./vm-answers";
 import type { Conversations } from "../conversations/conversations-unit";
@@ -74,6 +74,12 @@ type LiveStream = {
   lastTypingAt: number;
   /** When this instance started reading the run (it knows nothing of updates sent before). */
   knownSince: number;
+  /**
+   * The run's last answer, read and not applied: it is applied with the end that follows it, in
+   * one transaction, or alone at `until`. In memory only: lost with the stream, it is read again
+   * on the reconnect (the run's stored seq is still before it).
+   */
+  heldAnswer: { event: Extract<VmRunEvent, { type: "result" }>; at: number; until: number } | null;
 };
 
 /** What this instance saw of a run for its progress updates (in memory: lost with it, harmlessly). */
@@ -81,12 +87,14 @@ type ProgressSeen = { lines: string[]; lastAt: number | null };
 /** Progress lines kept per run for its updates: the counts need the whole run, not its last line. */
 const MAX_PROGRESS_LINES = 500;
 /**
- * How long the read goes on after a run's last answer, for the terminal event the VM sends with
- * it (vm/src/core/run-tracker.ts conclude()): the run's end is written before the reply goes, so
- * an /undo sent on the reply finds the run over. Bounded: a VM that sends no end delays the reply
- * by this much only.
+ * How long a run's last answer waits for the terminal event the VM sends with it (vm/src/core/
+ * run-tracker.ts conclude() holds the two together): both are applied in one transaction, so the
+ * reply never reaches the outbox while the run is open, and an /undo sent on it finds the run over
+ * and its change recorded. Heartbeats between them do not end the wait. Bounded: a VM that sends
+ * no end (or a further turn's events) delays the reply by this much at most; the answer then goes
+ * alone, and the run is over only at its end.
  */
-const END_AFTER_LAST_ANSWER_MS = 100;
+const END_WITH_LAST_ANSWER_MS = 3_000;
 
 /** What this instance last saw (in memory: /status reports it without asking anyone). */
 export type Observed = {
@@ -201,7 +209,7 @@ export function createRunDriver(d: RunDriverDeps) {
     // The first typing indicator after a short delay: an instant answer needs none.
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.
     const expectedSeq = effect.type === "start" ? 1 : effect.afterSeq + 1;
-    lives.set(run.id, { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: answeredAt, lastTypingAt: answeredAt - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: answeredAt });
+    lives.set(run.id, { run, expectedSeq, lines, pending: quiet(lines.next()), abort, lastLineAt: answeredAt, lastTypingAt: answeredAt - TYPING_REFRESH_MS + TYPING_DELAY_MS, knownSince: answeredAt, heldAnswer: null });
     await deliverAnswers(run.vmRunId, present);
     return { kind: "changed" };
   };
@@ -233,100 +241,121 @@ export function createRunDriver(d: RunDriverDeps) {
    */
   const read = async (now: number, until: number | null): Promise<RunStep> => {
     const present = stepTime(now, d.clock);
-    // Set once a run's last answer is written: the read hands back at this (real) time at the latest.
-    let handBack: Promise<"hand_back"> | null = null;
-    let handBackTimer: ReturnType<typeof setTimeout> | null = null;
-    try {
-      for (;;) {
-        const streams = [...lives.values()];
-        if (streams.length === 0) return { kind: "changed" };
-        const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
-        const ticks = streams.map((s) => ({ s, next: nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: typingAt(s), progressAt: progressDueAt(s) }, { until }) }));
-        const first = ticks.reduce((a, b) => (b.next.at < a.next.at ? b : a));
-        let timer: ReturnType<typeof setTimeout> | null = null;
-        const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, first.next.at - present()))));
-        const lineOf = (s: LiveStream) => s.pending.then((r) => ({ s, r }), () => ({ s, r: "broken" as const }));
-        const winner = await Promise.race([...streams.map(lineOf), wake, tick, ...(handBack ? [handBack] : [])]);
-        if (timer !== null) clearTimeout(timer);
-        if (winner === "hand_back") return { kind: "changed" };
-        // The time of what happened: the step's `now` plus how long the read waited for it.
-        const at = present();
+    for (;;) {
+      const streams = [...lives.values()];
+      if (streams.length === 0) return { kind: "changed" };
+      const wake = wakePending ? Promise.resolve("wake" as const) : new Promise<"wake">((resolve) => (wakeSignal = () => resolve("wake")));
+      const ticks = streams.map((s) => ({ s, next: nextTickAt({ lastLineAt: s.lastLineAt, lastTypingAt: typingAt(s), progressAt: progressDueAt(s), answerHeldUntil: s.heldAnswer?.until ?? null }, { until }) }));
+      const first = ticks.reduce((a, b) => (b.next.at < a.next.at ? b : a));
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), Math.max(0, first.next.at - present()))));
+      const lineOf = (s: LiveStream) => s.pending.then((r) => ({ s, r }), () => ({ s, r: "broken" as const }));
+      const winner = await Promise.race([...streams.map(lineOf), wake, tick]);
+      if (timer !== null) clearTimeout(timer);
+      // The time of what happened: the step's `now` plus how long the read waited for it.
+      const at = present();
 
-        if (winner === "wake") {
-          // Something changed outside the streams (a message, a command's answer): inject what can
-          // join each live run (its own conversation's), and hand back so the object sends and re-plans.
-          wakePending = false;
-          for (const s of streams) await injectQueued(s.run, at);
-          return { kind: "changed" };
-        }
-        const s = winner === "tick" ? first.s : winner.s;
-        const { run } = s;
-        const next = first.next;
-        if (winner === "tick") {
-          switch (next.tick) {
-            case "dead":
-              return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
-            case "typing":
-              await d.sendTyping();
-              s.lastTypingAt = present();
-              continue;
-            case "progress": {
-              const seen = seenOf(run.id);
-              seen.lastAt = at;
-              // Named by its conversation when more than one runs (or it is not the current one).
-              const tag = d.conversations.prefixFor(run.conversationId, d.runs.openAll().length);
-              const text = tag + eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt, d.approvals.waitsOf(run.id));
-              // A run that lasts past its first update says once where to watch it (the count is the outbox's: an eviction does not repeat it).
-              const watch = d.progress.sentOf?.(run.id) === 0 ? await d.live?.watchLine?.(run.conversationId) : null;
-              d.progress.send(run.id, watch ? `${text}\n${watch}` : text, at);
-              return { kind: "changed" };
-            }
-            case "hand_back":
-              return { kind: "timer" };
-          }
-        }
-        const read = winner.r;
-        if (read === "broken" || read.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
-        s.lastLineAt = at;
-        s.pending = quiet(s.lines.next());
-        const line = parseLine(read.value);
-        if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
-        if (line.type === "heartbeat") continue;
-        if (line.type === "progress") {
-          observed.progress = { runId: run.id, text: line.text, at };
-          observed.progressByRun.set(run.id, { text: line.text, at });
-          for (const id of observed.progressByRun.keys()) if (!lives.has(id)) observed.progressByRun.delete(id);
-          const seen = seenOf(run.id).lines;
-          if (seen.length < MAX_PROGRESS_LINES) seen.push(line.text);
-        }
-        // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is applied.
-        if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
-        s.expectedSeq++;
-        // A request too long for one message gets its page's link first (an RPC: never inside the event's transaction).
-        if (line.type === "approval_request") await d.approvals.prepare?.(run, line);
-        const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
-        if (outcome === "invalid") return fail(run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
-        if (outcome !== "replay") d.live?.record(run, line, at);
-        if (line.type === "tool_call") await deliverAnswers(run.vmRunId, present);
-        if (outcome === "terminal") {
-          close(run.id);
-          return { kind: "finished" };
-        }
-        // The run's last answer: its end comes right behind it, and is read before the reply goes.
-        if (outcome === "applied" && line.type === "result" && !handBack && !holdsUnanswered(run.id)) {
-          handBack = new Promise((resolve) => (handBackTimer = setTimeout(() => resolve("hand_back"), END_AFTER_LAST_ANSWER_MS)));
-          continue;
-        }
-        // A progress line or a replayed event wrote nothing: keep reading.
-        if (outcome === "applied" && line.type !== "progress") return { kind: "changed" };
+      if (winner === "wake") {
+        // Something changed outside the streams (a message, a command's answer): inject what can
+        // join each live run (its own conversation's), and hand back so the object sends and re-plans.
+        wakePending = false;
+        for (const s of streams) await injectQueued(s.run, at);
+        return { kind: "changed" };
       }
-    } finally {
-      if (handBackTimer !== null) clearTimeout(handBackTimer);
+      const s = winner === "tick" ? first.s : winner.s;
+      const { run } = s;
+      const next = first.next;
+      if (winner === "tick") {
+        switch (next.tick) {
+          case "dead":
+            return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
+          case "lone_answer":
+            return outcomeOf(s, applyHeld(s), at);
+          case "typing":
+            await d.sendTyping();
+            s.lastTypingAt = present();
+            continue;
+          case "progress": {
+            const seen = seenOf(run.id);
+            seen.lastAt = at;
+            // Named by its conversation when more than one runs (or it is not the current one).
+            const tag = d.conversations.prefixFor(run.conversationId, d.runs.openAll().length);
+            const text = tag + eventPrefix(d.messages.eventsOfRun(run.id)) + progressUpdateText(seen.lines, run.createdAt, seen.lastAt, d.approvals.waitsOf(run.id));
+            // A run that lasts past its first update says once where to watch it (the count is the outbox's: an eviction does not repeat it).
+            const watch = d.progress.sentOf?.(run.id) === 0 ? await d.live?.watchLine?.(run.conversationId) : null;
+            d.progress.send(run.id, watch ? `${text}\n${watch}` : text, at);
+            return { kind: "changed" };
+          }
+          case "hand_back":
+            return { kind: "timer" };
+        }
+      }
+      const read = winner.r;
+      if (read === "broken" || read.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
+      s.lastLineAt = at;
+      s.pending = quiet(s.lines.next());
+      const line = parseLine(read.value);
+      if (line === null) return fail(run, { kind: "transport", reason: "bad_stream" }, "invalid event line", at);
+      if (line.type === "heartbeat") continue;
+      // A gap, a repeat or a seq from elsewhere: the stream is not this run's, so nothing of it is
+      // applied (a held last answer neither: the reconnect reads it again).
+      if (line.seq !== s.expectedSeq) return fail(run, { kind: "transport", reason: "bad_stream" }, `seq ${line.seq}, expected ${s.expectedSeq}`, at);
+      s.expectedSeq++;
+      // A held last answer goes with the run's end, or alone before any other event.
+      if (s.heldAnswer && (line.type === "done" || line.type === "error")) {
+        const held = s.heldAnswer;
+        s.heldAnswer = null;
+        const ended = applyRunEnd(d, run.id, run.vmRunId, held.event, line, at);
+        if (ended !== "invalid") for (const e of [held.event, line]) d.live?.record(run, e, at);
+        return outcomeOf(s, ended, at);
+      }
+      const alone = s.heldAnswer ? applyHeld(s) : null;
+      if (alone === "invalid" || alone === "terminal") return outcomeOf(s, alone, at);
+      if (line.type === "progress") {
+        observed.progress = { runId: run.id, text: line.text, at };
+        observed.progressByRun.set(run.id, { text: line.text, at });
+        for (const id of observed.progressByRun.keys()) if (!lives.has(id)) observed.progressByRun.delete(id);
+        const seen = seenOf(run.id).lines;
+        if (seen.length < MAX_PROGRESS_LINES) seen.push(line.text);
+      }
+      // A request too long for one message gets its page's link first (an RPC: never inside the event's transaction).
+      if (line.type === "approval_request") await d.approvals.prepare?.(run, line);
+      // The run's last answer: its end comes right behind it, and is applied with it.
+      if (line.type === "result" && isLastAnswer(run.id, line.messageIds)) {
+        s.heldAnswer = { event: line, at, until: at + END_WITH_LAST_ANSWER_MS };
+        continue;
+      }
+      const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
+      if (outcome !== "invalid" && outcome !== "replay") d.live?.record(run, line, at);
+      if (line.type === "tool_call") await deliverAnswers(run.vmRunId, present);
+      if (outcome === "invalid" || outcome === "terminal") return outcomeOf(s, outcome, at);
+      // A progress line or a replayed event wrote nothing: keep reading (unless the held answer went).
+      if ((outcome === "applied" && line.type !== "progress") || alone === "applied") return { kind: "changed" };
     }
   };
 
-  /** Whether a run still holds a message the VM has not answered (its last answer is not in). */
-  const holdsUnanswered = (runId: string): boolean => d.messages.pending().some((m) => m.status === "handed" && m.runId === runId);
+  /** Applies a stream's held last answer alone (no end came with it in time, or another event did). */
+  const applyHeld = (s: LiveStream): ApplyOutcome => {
+    const held = s.heldAnswer!;
+    s.heldAnswer = null;
+    const outcome = applyRunEvent(d, s.run.id, s.run.vmRunId, held.event, held.at);
+    if (outcome !== "invalid" && outcome !== "replay") d.live?.record(s.run, held.event, held.at);
+    return outcome;
+  };
+
+  /** What an applied event means for the read: a bad stream fails the run, an end finishes it. */
+  const outcomeOf = (s: LiveStream, outcome: ApplyOutcome, at: number): Promise<RunStep> | RunStep => {
+    if (outcome === "invalid") return fail(s.run, { kind: "transport", reason: "bad_stream" }, "an event named messages this run does not carry", at);
+    if (outcome === "terminal") {
+      close(s.run.id);
+      return { kind: "finished" };
+    }
+    return { kind: "changed" };
+  };
+
+  /** Whether a result answers every message the run still holds: the VM's end follows it. */
+  const isLastAnswer = (runId: string, answered: readonly string[]): boolean =>
+    !d.messages.pending().some((m) => m.status === "handed" && m.runId === runId && !answered.includes(m.id));
 
   /** One step of the runs' work at `now`, the present its caller read. */
   const step = async (now: number, until: number | null): Promise<RunStep> => {

@@ -84,6 +84,27 @@ export function applyRunEvent(d: RunEffectsDeps, runId: string, vmRunId: string,
 }
 
 /**
+ * Applies a run's last answer and the terminal event that follows it in one transaction: the user
+ * never holds a run's reply while the object still holds the run open (an /undo, /ship, /status or
+ * /handoff sent on the reply sees it ended, and its change recorded). `invalid` from either undoes both.
+ */
+export function applyRunEnd(d: RunEffectsDeps, runId: string, vmRunId: string, answer: VmRunEvent, end: VmRunEvent, now: number): ApplyOutcome {
+  const invalid = new Error("invalid");
+  try {
+    return d.transaction(() => {
+      const first = applyRunEvent(d, runId, vmRunId, answer, now);
+      if (first === "invalid") throw invalid;
+      const second = applyRunEvent(d, runId, vmRunId, end, now);
+      if (second === "invalid") throw invalid;
+      return second === "replay" ? first : second;
+    });
+  } catch (error) {
+    if (error === invalid) return "invalid";
+    throw error;
+  }
+}
+
+/**
  * A failure of the run (the relay's own, or /stop's `cancelled`), decided by stepRun and applied;
  * call inside a transaction. Null when the run was already over. `detail` (the VM's event, or the
  * transport's error as `message`) goes into the attempt's one `run_decision` line.

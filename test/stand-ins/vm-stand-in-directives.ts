@@ -16,6 +16,8 @@ import { STAND_IN_PNG, STAND_IN_SECRET } from "./vm-stand-in-types";
  * [[vm:long N]]            the reply is N characters in paragraphs
  * [[vm:drop]]              the first stream is cut after the session event; the run goes on
  * [[vm:crash-after-reply]] one result, then error cli_crashed
+ * [[vm:slow-end MS]]      the run's end (done) comes MS after its last result, as two lines a network
+ *                          delivered apart (the real VM writes them together)
  * [[vm:api-error]]        the turn's result is an error, as the CLI's for an API error waiting does not mend (a 400)
  * [[vm:model-limit S]]     a run carrying this message, before S seconds have passed since the first did, ends
  *                          with error model_limit (resetsAt: then, limit five_hour), as the VM reports a
@@ -61,6 +63,8 @@ export type Directive = {
   long: number;
   drop: boolean;
   crashAfterReply: boolean;
+  /** `[[vm:slow-end MS]]`: how long the run's end trails its last result. */
+  slowEndMs: number;
   apiError: boolean;
   restartAtInput: boolean;
   tool: { name: string; args: Record<string, unknown> } | null;
@@ -88,6 +92,7 @@ export function directivesOf(texts: string[]): Directive {
     long: num(/\[\[vm:long (\d+)\]\]/),
     drop: all.includes("[[vm:drop]]"),
     crashAfterReply: all.includes("[[vm:crash-after-reply]]"),
+    slowEndMs: num(/\[\[vm:slow-end (\d+)\]\]/),
     apiError: all.includes("[[vm:api-error]]"),
     restartAtInput: all.includes("[[vm:restart-at-input]]"),
     tool: toolOf(all),

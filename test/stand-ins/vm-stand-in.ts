@@ -209,7 +209,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         while (run.turns.length <= turn + 1 && !run.finished) await waitForChange();
         return push(run, { type: "error", code: "vm_restarted", message: "the VM restarted while the run was live" });
       }
-      await sleep(stepMs);
+      await sleep(d.slowEndMs > 0 && turn === run.turns.length - 1 ? d.slowEndMs : stepMs);
     }
     const said = run.turns.flatMap((t) => t.messages.map((m) => m.text)).join("\n");
     const change = changeOf(said);

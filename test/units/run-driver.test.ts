@@ -111,7 +111,7 @@ describe("a run's last answer and the end the VM sends with it", () => {
   function vmStream() {
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
-    return { body, send: (event: object) => controller.enqueue(new TextEncoder().encode(`${JSON.stringify(event)}\n`)) };
+    return { body, send: (event: object) => controller.enqueue(new TextEncoder().encode(`${JSON.stringify(event)}\n`)), close: () => controller.close() };
   }
   const answer = (seq: number, ids: string[]) => ({ seq, type: "result", messageIds: ids, text: "done it", isError: false, subtype: "success", costUsd: 0, numTurns: 1, durationMs: 5, sessionId: "s-1" });
 
@@ -123,31 +123,57 @@ describe("a run's last answer and the end the VM sends with it", () => {
     return { runs, stream, replies: () => t.sql<{ body: string }>`SELECT body FROM outbox`.map((r) => r.body).filter((b) => b.includes("done it")) };
   }
 
-  it("reads the end that follows the last answer before handing back, so the run is over when its reply goes", async () => {
+  it("holds the last answer until the end that follows it, and writes both in one step: no reply while the run is open", async () => {
     const { runs, stream, replies } = await started(["m1"]);
     const stepped = runs.runDue(T0, null);
+    stream.send({ type: "heartbeat", at: T0 });
     stream.send(answer(1, ["m1"]));
-    await vi.advanceTimersByTimeAsync(30);
-    // The reply is written, but the step has not handed it to the sender yet: its end is due.
-    expect(replies()).toHaveLength(1);
+    stream.send({ type: "heartbeat", at: T0 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Read, not written: neither the reply nor the answered message exists for anyone yet.
+    expect(replies()).toEqual([]);
+    expect(t.repos.messages.get("m1")?.status).toBe("handed");
     expect(t.repos.runs.openAll()).toHaveLength(1);
     stream.send({ seq: 2, type: "done" });
     expect(await stepped).toEqual({ kind: "finished" });
+    expect(replies()).toHaveLength(1);
     expect(t.repos.runs.openAll()).toEqual([]);
   });
 
-  it("hands the reply back within its bound when no end follows", async () => {
+  it("writes the last answer alone at its bound when no end follows; the run stays open", async () => {
     const { runs, stream, replies } = await started(["m1"]);
     const stepped = runs.runDue(T0, null);
     stream.send(answer(1, ["m1"]));
     let outcome: unknown = null;
     void stepped.then((s) => (outcome = s));
-    await vi.advanceTimersByTimeAsync(99);
+    await vi.advanceTimersByTimeAsync(2_999);
     expect(outcome).toBeNull();
+    expect(replies()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(outcome).toEqual({ kind: "changed" });
     expect(replies()).toHaveLength(1);
     expect(t.repos.runs.openAll()).toHaveLength(1);
+  });
+
+  it("writes the last answer before another event that is not the end, and that event after it", async () => {
+    const { runs, stream, replies } = await started(["m1"]);
+    const stepped = runs.runDue(T0, null);
+    stream.send(answer(1, ["m1"]));
+    stream.send({ seq: 2, type: "session", sessionId: "s-2" });
+    expect(await stepped).toEqual({ kind: "changed" });
+    expect(replies()).toHaveLength(1);
+    expect(t.repos.runs.open()).toMatchObject({ lastSeq: 2 });
+  });
+
+  it("a stream that breaks after the last answer writes nothing of it: the reconnect reads it again", async () => {
+    const { runs, stream, replies } = await started(["m1"]);
+    const stepped = runs.runDue(T0, null);
+    stream.send(answer(1, ["m1"]));
+    stream.close();
+    expect(await stepped).toEqual({ kind: "changed" });
+    expect(replies()).toEqual([]);
+    expect(t.repos.messages.get("m1")?.status).toBe("handed");
+    expect(t.repos.runs.open()).toMatchObject({ lastSeq: 0, transportFailures: 1 });
   });
 
   it("hands an answer back at once while the run still holds a message it has not answered", async () => {

@@ -28,8 +28,12 @@ function trueEvents(sid: string, nonce: string): RunEvent[] {
   ];
 }
 
-/** The seq the relay stores after the first `k` true events (a progress line stores nothing). */
-const storedSeqAfter = (events: RunEvent[], k: number) => Math.max(0, ...events.slice(0, k).filter((e) => e.type !== "progress").map((e) => e.seq));
+/**
+ * The seq the relay stores after the first `k` true events: a progress line stores nothing, and the
+ * run's last answer is stored only with the end that follows it (one step), never alone.
+ */
+const storedSeqAfter = (events: RunEvent[], k: number) =>
+  Math.max(0, ...events.slice(0, k).filter((e, i) => e.type !== "progress" && !(e.type === "result" && events[i + 1]?.type === "done" && i + 1 >= k)).map((e) => e.seq));
 
 const garbageResult = (seq: number, sid: string): Record<string, unknown> => ({
   seq, type: "result", messageIds: [sid], text: `${GARBAGE} result`, isError: false, subtype: "success", costUsd: 0.5, numTurns: 1, durationMs: 1, sessionId: `${GARBAGE}-session`,
