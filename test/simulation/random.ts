@@ -1,6 +1,6 @@
-// The simulation's one source of chance: the soak's seeded generator (bench/soak/random.ts), so a
+// The simulation's one source of chance: the bench's seeded generator (bench/lib/seeded-random.ts), so a
 // seed replays exactly, with the two draws the scheduler needs besides.
-import { type Random as SoakRandom, seededRandom } from "../../bench/soak/random";
+import { type Random as SoakRandom, seededRandom } from "../../bench/lib/seeded-random";
 
 export type Random = SoakRandom & {
   /** True with probability `p`. */
