@@ -36,7 +36,7 @@ export function parsePlanChoice(value: string): PlanChoice | null {
 /** The plan's question: open until answered (or its run ends), as an approval's is. */
 export function planQuestion(a: { id: number; conversationId: number; createdAt: number }): NewQuestion {
   const buttons = Object.fromEntries((["ask", "accept", "change"] as const).map((choice) => [planButtonPayload(a.id, choice), choice]));
-  return { kind: "plan", ref: String(a.id), conversationId: a.conversationId, words: { ...WORDS }, buttons, nextMessageOnly: false, untilRun: false, askedAt: a.createdAt, expiresAt: null };
+  return { kind: "plan", ref: String(a.id), conversationId: a.conversationId, words: { ...WORDS }, buttons, nextMessageOnly: false, untilRun: false, askedAt: a.createdAt, expiresAt: null, detail: null };
 }
 
 /** The plan's text from the request's input (`plan`, the plan file's text as the CLI gives it). */

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { closedByNextMessage, isOpen, kindOfPayload, matchQuestion, normalizeTyped, type Question, type RunFacts } from "../../src/questions/questions";
 import { approvalQuestion } from "../../src/approvals/approvals";
+import { planQuestion } from "../../src/approvals/plan-card";
 import { undoQuestionOf } from "../../src/changes/run-change";
 import { shipQuestionOf } from "../../src/github/ship";
 import { fixQuestionOf, TYPED_FIX_WINDOW_MS } from "../../src/github/github-deliveries";
@@ -122,6 +123,7 @@ describe("leftUnansweredNotice: what the user reads when a message closes a ques
 describe("kindOfPayload: a tap no row holds still names its kind of question", () => {
   it.each([
     ["approval:12:yes", "approval"],
+    ["plan:7:ask", "plan"],
     ["undo:no", "undo"],
     ["ship:yes", "ship"],
     ["review:k3:2", "review_file"],
@@ -141,6 +143,7 @@ describe("a bare answer goes to the question just asked, in the conversation it 
   // One question of each kind, built by its capability, in conversation `c` (a CI notice has none), asked at `at`.
   const build: Record<Question["kind"], (c: number, at: number) => Question> = {
     approval: (c, at) => row(approvalQuestion({ id: at, conversationId: c, createdAt: at })),
+    plan: (c, at) => row(planQuestion({ id: at, conversationId: c, createdAt: at })),
     undo: (c, at) => row(undoQuestionOf(c, at)),
     ship: (c, at) => row(shipQuestionOf(c, at)),
     github_fix: (_c, at) => row(fixQuestionOf(`d${at}`, at)),
@@ -149,7 +152,7 @@ describe("a bare answer goes to the question just asked, in the conversation it 
     handoff_conflict: (c, at) => row(conflictQuestionOf(c, at)),
   };
   /** Each kind's bare typed answer; the hand-off's two are answered by their buttons only. */
-  const BARE: Partial<Record<Question["kind"], string>> = { approval: "yes", undo: "yes", ship: "yes", github_fix: "fix it", review_file: "1" };
+  const BARE: Partial<Record<Question["kind"], string>> = { approval: "yes", plan: "yes", undo: "yes", ship: "yes", github_fix: "fix it", review_file: "1" };
   const KINDS = Object.keys(build) as Question["kind"][];
   const takes = (q: Question, word: string) => Object.hasOwn(q.words, word);
   const cases: { x: Question["kind"]; y: Question["kind"]; where: "same" | "other"; order: "x first" | "y first" }[] = [];
