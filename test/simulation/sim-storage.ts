@@ -56,7 +56,8 @@ export function createSimStorage(spare: RegExp | null = null): SimStorage {
     raw("SAVEPOINT implicit_batch");
     batchOpen = true;
     queueMicrotask(() => {
-      if (gen !== generation || !batchOpen || depth > 0) return;
+      // A dead instance's batch is never committed: the next instance rolls it back.
+      if (dead || gen !== generation || !batchOpen || depth > 0) return;
       raw("RELEASE implicit_batch");
       batchOpen = false;
       batchSpared = false;

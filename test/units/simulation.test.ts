@@ -6,9 +6,9 @@ import { expect, it } from "vitest";
 import { replayCommand, SEND_WINDOW_FAULTS, simulate, type SimOptions } from "../simulation/simulate";
 
 const STEPS = Number(process.env.SIM_STEPS ?? 150);
-// Each of these fails on the relay before a run's reply and its end were one step (a /status at
-// the reply told "busy"); seen failing at the commit before that change.
-const SEEDS = process.env.SIM_SEED ? [Number(process.env.SIM_SEED)] : [8, 9, 15];
+// Seeds 4 and 15 fail on the relay before a run's reply and its end were one step (a /status at
+// the reply told "busy"; seen failing at that commit); seed 9 asks and declines /undo's question most.
+const SEEDS = process.env.SIM_SEED ? [Number(process.env.SIM_SEED)] : [4, 9, 15];
 
 it.each(SEEDS)("seed %i: every promise holds at every step, and the outbox drains", async (seed) => {
   const options: SimOptions = { seed, steps: STEPS, sendWindowFaults: SEND_WINDOW_FAULTS };
