@@ -55,7 +55,7 @@ async function runSimulation({ quick, log }: SectionOptions): Promise<SectionOut
     info(SECTION, "invariant checks", checks, "checks", "each invariant after each step, and the drain at each seed's end"),
     info(SECTION, "crashes at a storage boundary", crashes, "crashes"),
     info(SECTION, "messages sent", messages, "messages"),
-    judged(SECTION, "failing seeds", failed.length, "seeds", exactly(0), SEND_WINDOW_FAULTS ? "send-window faults on" : "send-window faults off (SIM_SEND_WINDOW=1 turns them on)"),
+    judged(SECTION, "failing seeds", failed.length, "seeds", exactly(0), SEND_WINDOW_FAULTS ? "send-window faults on" : "send-window faults off (SIM_SEND_WINDOW=0)"),
   ];
   return { status: "ok", figures, details: { seeds, stepsPerSeed: STEPS_PER_SEED, sendWindowFaults: SEND_WINDOW_FAULTS, failed } };
 }

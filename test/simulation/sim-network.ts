@@ -11,7 +11,7 @@ const CHANGE = { files: [{ path: "notes.md", status: "modified", insertions: 1, 
 export const SIM_VM = "https://vm.sim";
 
 export type SendOutcome = "accepted" | "refused" | "rate_limited" | "dropped_after_accept";
-export type Delivered = { sid: string; to: string; body: string; at: number };
+export type Delivered = { sid: string; to: string; from: string; body: string; at: number };
 
 type VmEvent = Record<string, unknown> & { type: string; seq: number };
 export type SimVmRun = {
@@ -67,14 +67,42 @@ export function createSimNetwork(rng: Random, faults: { sendOutcomes: Record<Sen
 
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 
-  const twilio = (url: URL, form: URLSearchParams): Response => {
+  /**
+   * Twilio's Messages list, as its docs give it: filtered by `To`, `From` and `DateSent>` (a GMT
+   * day), newest first, `PageSize` a page with `next_page_uri` (a `PageToken`) to the next; dates in
+   * RFC 2822. The simulated Twilio sends at once, so `date_sent` is its creation. A read can fail
+   * as a create can (a 500), so the relay's lookup is tried again.
+   */
+  const list = (url: URL): Response => {
+    if (rng.chance(faults.sendOutcomes.refused / 100)) return json(500, { code: 20500, message: "Internal Server Error" });
+    const q = url.searchParams;
+    const sentFrom = q.get("DateSent>");
+    const since = sentFrom === null ? null : Date.parse(`${sentFrom}T00:00:00Z`);
+    const size = Math.min(Number(q.get("PageSize") ?? 50) || 50, 1000);
+    const offset = Number(q.get("PageToken") ?? 0) || 0;
+    const matching = delivered
+      .filter((m) => (q.get("To") === null || m.to === q.get("To")) && (q.get("From") === null || m.from === q.get("From")) && (since === null || m.at >= since))
+      .reverse();
+    const page = matching.slice(offset, offset + size);
+    const next = offset + size < matching.length ? new URLSearchParams(q) : null;
+    next?.set("PageToken", String(offset + size));
+    return json(200, {
+      messages: page.map((m) => ({ sid: m.sid, body: m.body, num_media: "0", status: "sent", direction: "outbound-api", date_created: new Date(m.at).toUTCString(), date_sent: new Date(m.at).toUTCString() })),
+      next_page_uri: next ? `${url.pathname}?${next}` : null,
+      page: offset / size,
+      page_size: size,
+    });
+  };
+
+  const twilio = (url: URL, form: URLSearchParams, method: string): Response => {
     if (url.pathname.endsWith("/Typing.json")) return json(200, { success: true });
     if (!url.pathname.endsWith("/Messages.json")) return json(404, { code: 20404, message: "not found" });
+    if (method === "GET") return list(url);
     const outcome = rng.weighted(faults.sendOutcomes);
     if (outcome === "refused") return json(500, { code: 20500, message: "Internal Server Error" });
     if (outcome === "rate_limited") return json(429, { code: 20429, message: "Too Many Requests" }, { "retry-after": "1" });
     const sid = `SM${String(++sids).padStart(32, "0")}`;
-    delivered.push({ sid, to: form.get("To") ?? "", body: form.get("Body") ?? "", at: now() });
+    delivered.push({ sid, to: form.get("To") ?? "", from: form.get("From") ?? "", body: form.get("Body") ?? "", at: now() });
     // Twilio has it (the user will get it); the relay never reads its 201.
     if (outcome === "dropped_after_accept") throw new TypeError("fetch failed: the connection dropped after Twilio accepted the message");
     return json(201, { sid, status: "queued" });
@@ -117,7 +145,7 @@ export function createSimNetwork(rng: Random, faults: { sendOutcomes: Record<Sen
     /** The object's outbound fetch. */
     async fetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.origin === SIM_TWILIO) return twilio(url, new URLSearchParams(String(init.body ?? "")));
+      if (url.origin === SIM_TWILIO) return twilio(url, new URLSearchParams(String(init.body ?? "")), init.method ?? "GET");
       if (url.origin === SIM_VM) return vm(url, init);
       return json(404, { error: "no such host in the simulation" });
     },

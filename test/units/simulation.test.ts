@@ -8,7 +8,9 @@ import { replayCommand, SEND_WINDOW_FAULTS, simulate, type SimOptions } from "..
 const STEPS = Number(process.env.SIM_STEPS ?? 150);
 // Seeds 4 and 15 fail on the relay before a run's reply and its end were one step (a /status at
 // the reply told "busy"; seen failing at that commit); seed 9 asks and declines /undo's question most.
-const SEEDS = process.env.SIM_SEED ? [Number(process.env.SIM_SEED)] : [4, 9, 15];
+// Seeds 3, 4 and 8 deliver a reply twice where a send in flight is resent without Twilio's Messages
+// list to look in (seen with the simulated Twilio answering the list 404).
+const SEEDS = process.env.SIM_SEED ? [Number(process.env.SIM_SEED)] : [3, 4, 8, 9, 15];
 
 it.each(SEEDS)("seed %i: every promise holds at every step, and the outbox drains", async (seed) => {
   const options: SimOptions = { seed, steps: STEPS, sendWindowFaults: SEND_WINDOW_FAULTS };
