@@ -22,8 +22,12 @@ export type OutboundKind =
 
 /** A soak message's token, `#<sender>-<n>`; a token cut by a clip ends in "…" and does not count. */
 const TOKEN = /#\d+-\d+(?=\s|$)/g;
-/** The offline model quotes the turn's text (a batch's texts joined), whitespace collapsed, clipped to 200 characters. */
-const REPLY = /^\[offline model\] You said: «(.*?)»\. This conversation has \d+ user messages?/s;
+/**
+ * The offline model quotes the turn's text (a batch's texts joined), whitespace collapsed, clipped
+ * to 200 characters; the relay's own notes (a carried turn's "[relay] You already had …") it says
+ * apart, after the user's words: their tokens are not the turn's.
+ */
+const REPLY = /^\[offline model\] You said: «(.*?)»\. (?:The relay told me: .*?\. )?This conversation has \d+ user messages?/s;
 /** How the relay names a user's message in its own texts. */
 const QUOTE = /“([^”]*)”/g;
 const ELLIPSIS = "…";

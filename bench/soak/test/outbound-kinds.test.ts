@@ -15,6 +15,11 @@ describe("classifyOutbound", () => {
   it.each<[string, string, OutboundKind]>([
     ["a reply to one message", reply("#1-2"), { kind: "reply", tokens: ["#1-2"] }],
     ["a reply to a batch, directives and all", `${reply("#1-2 [[slow 3000]] #1-3 #1-4", 5).slice(0, -1)}; earlier: «#1-1».`, { kind: "reply", tokens: ["#1-2", "#1-3", "#1-4"] }],
+    [
+      "a carried turn's reply, the relay's note said apart (its words are not the turn's)",
+      `[offline model] You said: «#5-1 [[slow 6366]] #5-2 #5-3 #5-4». The relay told me: «[relay] You already had the 4 messages above in a turn that was interrupted. Check what you already did (files, git status…». This conversation has 4 user messages.`,
+      { kind: "reply", tokens: ["#5-1", "#5-2", "#5-3", "#5-4"] },
+    ],
     ["a reply whose quote was clipped inside a token", reply("#1-2 #1-3 #1-…"), { kind: "reply", tokens: ["#1-2", "#1-3"] }],
     ["a reply to something else", reply("hello"), { kind: "reply", tokens: [] }],
     ["the acknowledgement", ackQueued(1), { kind: "ack" }],
