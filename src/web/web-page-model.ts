@@ -48,7 +48,8 @@ export type LiveView = { since: number; events: LiveEvent[]; running: boolean };
 export type DayValue = { day: string; value: number };
 
 /** `all`: `/web all`'s page (an index, each conversation folded); else one conversation's. */
-export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; all?: boolean; conversations: ConversationView[]; spendByDay: DayValue[] };
+/** `spendByModel`: this month (the user's zone) by model, every conversation's, most spent first (absent or empty: none yet). */
+export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; all?: boolean; conversations: ConversationView[]; spendByDay: DayValue[]; spendByModel?: { model: string; costUsd: number }[] };
 
 /** One run's own page (`/web/<token>/runs/<run id>`): all its recorded tool calls, and each change's diff. */
 export type RunPage = { kind: "run"; phone: string; timeZone: string; generatedAt: number; conversation: { id: number; name: string }; run: RunView; review?: ReviewDraft | null };

@@ -13,6 +13,7 @@ import type { Child } from "hono/jsx";
 import { Fragment } from "hono/jsx/jsx-runtime";
 import { raw } from "hono/utils/html";
 import { formatUsd } from "../shared/format-ago";
+import { byModelLine } from "../usage/spend-replies";
 import { maskPhone } from "../shared/phone";
 import { whatsappHtml } from "./whatsapp-markup";
 import { anchorOf } from "../protocol/review-comments";
@@ -103,9 +104,15 @@ function conversationsBody(page: ConversationsPage, extras: PageExtras): Child {
     null,
     pageHeader("Your agent's work", page),
     folded ? conversationIndex(page.conversations, zone) : null,
-    h("section", null, h("h2", null, "Spend per day, last 30 days"), barChart(page.spendByDay, "spend", (v) => formatUsd(v))),
+    h("section", null, h("h2", null, "Spend per day, last 30 days"), barChart(page.spendByDay, "spend", (v) => formatUsd(v)), spendByModel(page)),
     ...page.conversations.map((c) => conversationSection(c, zone, extras, inline, folded)),
   );
+}
+
+/** This month by model, in /cost's words, under the chart: every conversation's (the split is kept per model, not per conversation). */
+function spendByModel(page: ConversationsPage): Child {
+  const line = byModelLine(page.spendByModel ?? []);
+  return line === null ? null : h("p", { class: "spend-models" }, line, page.all === true ? null : " (all your conversations)");
 }
 
 function conversationIndex(conversations: readonly ConversationView[], zone: string): Child {
