@@ -116,10 +116,15 @@ function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "das
   const views = ordered.map((c) => conversationView(d, c, entries.get(c.id) ?? []));
   // One conversation's page streams its runs, the one going and any that starts while it is open (the page of every conversation does not).
   if (scope.kind === "conversation" && views[0]) views[0].live = liveView(d, views[0].id);
-  // By model as /cost says it: this month in the user's zone, every conversation's (the spend by model is kept per day and model only).
-  const month = monthIn(now, timeZone);
-  const spendByModel = d.repos.spend.byModel(`${month}-01`, `${month}-31`).filter((m) => m.costUsd > 0);
+  // By model as /cost says it: every conversation's (the spend by model is kept per day and model only).
+  const spendByModel = monthByModel(d, timeZone, now);
   return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: views, spendByDay: fillDays(days, spent), spendByModel };
+}
+
+/** This month in the user's zone, by model, most spent first: what /cost says by model. */
+function monthByModel(d: WebPageDeps, timeZone: string, now: number): { model: string; costUsd: number }[] {
+  const month = monthIn(now, timeZone);
+  return d.repos.spend.byModel(`${month}-01`, `${month}-31`).filter((m) => m.costUsd > 0);
 }
 
 /** The live part of a conversation's page: the events so far of its run going (none: no run is going yet). */
@@ -242,6 +247,7 @@ function operatorStats(d: WebPageDeps, now: number): OperatorStats {
     ...(s.machine !== undefined ? { machineState: s.machine?.state ?? null } : {}),
     ...(s.archive !== undefined ? { archive: archiveLine(s.archive, now) } : {}),
     days: days.map((day) => ({ day, messages: messages.get(day) ?? 0, runs: runs.get(day) ?? 0, failures: failures.get(day) ?? 0 })),
+    spentMonthByModel: monthByModel(d, timeZoneOf(d.repos.settings), now),
   };
 }
 

@@ -73,7 +73,16 @@ export type OperatorStats = {
   archive?: string | null;
   /** The last 7 days (UTC), oldest first. */
   days: { day: string; messages: number; runs: number; failures: number }[];
+  /** This month (the user's zone) by model, most spent first; absent from an object not updated yet. */
+  spentMonthByModel?: { model: string; costUsd: number }[];
 };
+
+/** Every user's spend this month by model, summed, most spent first (the operator's page). */
+export function sumByModel(users: readonly OperatorUser[]): { model: string; costUsd: number }[] {
+  const sums = new Map<string, number>();
+  for (const u of users) for (const m of u.stats?.spentMonthByModel ?? []) sums.set(m.model, (sums.get(m.model) ?? 0) + m.costUsd);
+  return [...sums].map(([model, costUsd]) => ({ model, costUsd })).sort((a, b) => b.costUsd - a.costUsd);
+}
 
 export type DashboardPage = { kind: "dashboard"; generatedAt: number; machinesMode: boolean; directoryAnswered: boolean; users: OperatorUser[] };
 

@@ -3,7 +3,7 @@
 import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { ask } from "./helpers";
-import { TEST_PUBLIC_URL } from "./test-env";
+import { TEST_ADMIN, TEST_PUBLIC_URL } from "./test-env";
 
 const phone = "+15550000258";
 const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}/web/([A-Za-z0-9_-]{22})(?:\\s|$)`);
@@ -15,7 +15,7 @@ const page = async (reply: string) => {
   return response.text();
 };
 
-it("shows this month's spend by model, as /cost says it, summed over runs and conversations", async () => {
+it("shows this month's spend by model, as /cost says it, summed over runs and conversations, and over users on the operator's page", async () => {
   const line = "This month by model: claude-opus-4-5 $0.60, claude-sonnet-4-5 $0.25, claude-haiku-4-5 $0.02.";
   // No model's cost reported yet: the page says nothing by model.
   await ask(phone, "hello");
@@ -31,4 +31,7 @@ it("shows this month's spend by model, as /cost says it, summed over runs and co
   expect(one).toContain(`<p class="spend-models">${line} (all your conversations)</p>`);
   const all = await page(await ask(phone, "/web all"));
   expect(all).toContain(`<p class="spend-models">${line}</p>`);
+  // The operator's page: every user's, summed (only this one has spent in this file's storage).
+  const dashboard = await page(await ask(TEST_ADMIN, "/dashboard"));
+  expect(dashboard).toContain(`<p class="spend-models">Every user: ${line}</p>`);
 });
