@@ -44,6 +44,14 @@ export function planOf(input: Record<string, unknown>): string {
   return typeof input.plan === "string" && input.plan.trim() !== "" ? input.plan.trim() : "(the agent gave no plan text)";
 }
 
+/** An open plan's answers as the page offers them: the card's, in full (a page's buttons have room). */
+export const PLAN_PAGE_TITLES: Record<PlanChoice, string> = { ask: "Go ahead, ask before edits", accept: "Go ahead, accept edits", change: "Change it" };
+
+/** The plan's text from its stored description (`Plan: <title>`, then the plan). */
+export function planOfDescription(description: string): string {
+  return description.startsWith("Plan: ") && description.includes("\n") ? description.slice(description.indexOf("\n") + 1) : description;
+}
+
 /** The plan's first line, without its heading marks: how the page and the log name it. */
 export function planTitle(plan: string): string {
   return (plan.split("\n").find((line) => line.trim() !== "") ?? "").replace(/^#+\s*/, "").trim() || "a plan";

@@ -27,14 +27,20 @@ export function costReply(f: CostFacts): string {
     .sort((a, b) => b.costUsd - a.costUsd)
     .map((c) => `${c.conversation ?? "a deleted conversation"} ${formatUsd(c.costUsd)}`);
   if (parts.length > 0) lines.push(`This month by conversation: ${parts.join(", ")}.`);
-  const models = (f.byModel ?? []).filter((m) => m.costUsd > 0).map((m) => `${m.model} ${formatUsd(m.costUsd)}`);
-  if (models.length > 0) lines.push(`This month by model: ${models.join(", ")}.`);
+  const models = byModelLine(f.byModel ?? []);
+  if (models !== null) lines.push(models);
   if (unknownRuns > 0) {
     lines.push(`${unknownRuns} run${unknownRuns === 1 ? "" : "s"} this month ended without the agent reporting a cost (a crash or a stop): unknown, not counted.`);
   }
   lines.push("Costs are what Claude Code reports per answer, scheduled tasks included.");
   if (f.offlineModel) lines.push("The agent answers with the offline model (no model key is set): its runs cost nothing.");
   return lines.join("\n");
+}
+
+/** "This month by model: claude-opus-4-5 $1.20, claude-haiku-4-5 $0.03." (/cost and the private page); null: nothing spent by any model. */
+export function byModelLine(byModel: readonly { model: string; costUsd: number }[]): string | null {
+  const models = byModel.filter((m) => m.costUsd > 0).map((m) => `${m.model} ${formatUsd(m.costUsd)}`);
+  return models.length > 0 ? `This month by model: ${models.join(", ")}.` : null;
 }
 
 /** A spent cap: when it resets, in the user's zone and naming it. */

@@ -9,6 +9,7 @@ import type { WebScope } from "./web-token";
 import type { StopDeps } from "../runs/stop";
 import { stopWork } from "../runs/stop";
 import type { Approval } from "../approvals/approvals-repo";
+import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
 import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { Transaction } from "../shared/sql";
 import type { Approvals } from "../approvals/approvals-unit";
@@ -19,7 +20,7 @@ export type LiveActionAnswer = { ok: true; said: string } | { ok: false; status:
 
 export type LiveActionDeps = StopDeps & {
   transaction: Transaction;
-  approvals: Pick<Approvals, "answer">;
+  approvals: Pick<Approvals, "answer" | "answerPlan">;
   approvalOf: (id: number) => Approval | null;
   outbox: Pick<OutboxRepo, "add">;
   live: Pick<LivePages, "publish">;
@@ -30,6 +31,7 @@ export const LIVE_ACTION_REFUSALS = {
   allConversations: "Open the page of one conversation (/web in it) to stop its run or answer it.",
   noApproval: "That approval is not one of this conversation's.",
   closed: "That approval was already answered (or timed out): the first answer counts.",
+  notPlan: "That approval is not a plan: answer it yes or no.",
 } as const;
 
 /** Said in the chat after what the page did (the chat's own words, then where it was done). */
@@ -53,6 +55,18 @@ export function actFromPage(d: LiveActionDeps, request: LiveActionRequest, now: 
   const approval = d.approvalOf(action.approvalId);
   if (!approval || approval.conversationId !== conversationId) return refuse(404, LIVE_ACTION_REFUSALS.noApproval);
   if (approval.status !== "pending") return refuse(409, LIVE_ACTION_REFUSALS.closed);
+  const isPlan = approval.tool === EXIT_PLAN_TOOL;
+  if (action.kind === "plan" || isPlan) {
+    if (!isPlan) return refuse(400, LIVE_ACTION_REFUSALS.notPlan);
+    // A plan is answered as its card's buttons answer it; a bare yes/no (a page loaded before plans had their own buttons) is the card's first and third.
+    const choice = action.kind === "plan" ? action.choice : action.answer === "yes" ? "ask" : "change";
+    return d.transaction(() => {
+      const done = d.approvals.answerPlan(approval.id, choice, now);
+      if (!done) return refuse(409, LIVE_ACTION_REFUSALS.closed);
+      const told = d.outbox.add({ dedupeKey: `live-answer:${approval.id}`, body: onThePage(done.text), now });
+      return { answer: { ok: true as const, said: done.text }, cancelVmRunIds: [], told };
+    });
+  }
   return d.transaction(() => {
     const said = d.approvals.answer({ via: "button", answer: action.answer, approvalId: approval.id }, now);
     const told = d.outbox.add({ dedupeKey: `live-answer:${approval.id}`, body: onThePage(said), now });

@@ -4,12 +4,15 @@
 // its picture, where the chat got one), says "live" once it has caught up and "reconnecting" when its
 // heartbeat goes unanswered or the socket closes, and reconnects from its last number (an event
 // already shown is never added twice). A page closed for newer ones (too many open) stays closed.
-// A link sent within the hour also gets "Stop the run" and an approval's Yes / No. Text from the relay is set as text, never HTML.
-import { DIFF_FOLD, PICTURE_ALT } from "./web-live";
+// A link sent within the hour also gets "Stop the run" and an approval's Yes / No (a plan's three
+// answers, as its card in the chat has them). Text from the relay is set as text, never HTML.
+import { DIFF_FOLD, PICTURE_ALT, PLAN_LABEL } from "./web-live";
+import { PLAN_PAGE_TITLES } from "../approvals/plan-card";
 import { LIVE_CROWDED } from "./live-caps";
 export const LIVE_SCRIPT = `"use strict";
 (function () {
-  var PICTURE_ALT = ${JSON.stringify(PICTURE_ALT)}, DIFF_FOLD = ${JSON.stringify(DIFF_FOLD)};
+  var PICTURE_ALT = ${JSON.stringify(PICTURE_ALT)}, DIFF_FOLD = ${JSON.stringify(DIFF_FOLD)}, PLAN_LABEL = ${JSON.stringify(PLAN_LABEL)};
+  var PLAN_ANSWERS = ${JSON.stringify(Object.entries(PLAN_PAGE_TITLES))};
   var CROWDED = [${LIVE_CROWDED.link}, ${LIVE_CROWDED.user}];
   var box = document.querySelector("section.live[data-live]");
   if (!box || !window.WebSocket) return;
@@ -63,13 +66,13 @@ export const LIVE_SCRIPT = `"use strict";
     xhr.onerror = function () { say("The relay did not answer. Try again.", true); if (done) done(false); };
     xhr.send(JSON.stringify(body));
   }
-  function answerButton(li, id, word, label) {
+  function answerButton(li, id, word, label, plan) {
     var b = el("button", "live-answer", label);
     b.type = "button";
     b.addEventListener("click", function () {
       var all = li.querySelectorAll("button");
       for (var i = 0; i < all.length; i++) all[i].disabled = true;
-      act({ kind: "answer", approvalId: id, answer: word }, function (ok, status, error) {
+      act(plan ? { kind: "plan", approvalId: id, choice: word } : { kind: "answer", approvalId: id, answer: word }, function (ok, status, error) {
         for (var i = 0; i < all.length; i++) all[i].disabled = ok;
         // Answered elsewhere first (the chat): the question is closed here too.
         if (status === 409) closeApproval(id, error);
@@ -88,8 +91,12 @@ export const LIVE_SCRIPT = `"use strict";
   function offerAnswers(li, id) {
     li.setAttribute("data-open", "");
     var p = el("p", "live-buttons");
-    p.appendChild(answerButton(li, id, "yes", "Yes, allow"));
-    p.appendChild(answerButton(li, id, "no", "No"));
+    if (li.hasAttribute("data-plan")) {
+      for (var i = 0; i < PLAN_ANSWERS.length; i++) p.appendChild(answerButton(li, id, PLAN_ANSWERS[i][0], PLAN_ANSWERS[i][1], true));
+    } else {
+      p.appendChild(answerButton(li, id, "yes", "Yes, allow"));
+      p.appendChild(answerButton(li, id, "no", "No"));
+    }
     li.appendChild(p);
   }
   // What the user writes or reads below the live part (a review, its comment box) stays where it is
@@ -112,8 +119,9 @@ export const LIVE_SCRIPT = `"use strict";
     li.setAttribute("data-seq", String(e.seq));
     var when = new Date(e.at);
     li.appendChild(el("time", null, when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })));
-    li.appendChild(el("b", null, " " + (KINDS[e.kind] || e.kind) + " "));
-    li.appendChild(el("span", "live-text", e.kind === "approval" ? e.tool + " " + e.text : e.text));
+    li.appendChild(el("b", null, " " + (e.plan ? PLAN_LABEL : KINDS[e.kind] || e.kind) + " "));
+    li.appendChild(el("span", "live-text", e.kind === "approval" && !e.plan ? e.tool + " " + e.text : e.text));
+    if (e.plan) li.setAttribute("data-plan", "");
     if (e.kind === "approval") {
       if (e.picture) {
         // The edit as the chat's picture, under the page's own link (it ends with the link).

@@ -7,6 +7,8 @@ import * as z from "zod/mini";
 import type { VmRunEvent } from "../protocol/vm/runs";
 import { changeTotals } from "../changes/run-change";
 import { pageApprovalText } from "../approvals/approval-text";
+import { planOfDescription } from "../approvals/plan-card";
+import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
 import type { WebScope } from "./web-token";
 
 /** The agent's text and an approval's description are cut here: the page links to the whole run. */
@@ -25,7 +27,8 @@ export const LiveBodySchema = z.discriminatedUnion("kind", [
    * `diff`: an edit's diff as text, cut to LIVE_TEXT_MAX_CHARS; `picture`: the chat got the edit
    * drawn as a picture, which the page shows too (livePicturePath, under the page's own link).
    */
-  z.object({ kind: z.literal("approval"), approvalId: z.number().check(z.int(), z.positive()), tool: z.string(), text: z.string(), diff: z.optional(z.string()), picture: z.optional(z.boolean()) }),
+  /** `plan`: the agent's plan (the CLI's ExitPlanMode), `text` the plan itself, answered with the plan's three answers. */
+  z.object({ kind: z.literal("approval"), approvalId: z.number().check(z.int(), z.positive()), tool: z.string(), text: z.string(), diff: z.optional(z.string()), picture: z.optional(z.boolean()), plan: z.optional(z.boolean()) }),
   z.object({ kind: z.literal("answered"), approvalId: z.number().check(z.int(), z.positive()), text: z.string() }),
   z.object({ kind: z.literal("change"), text: z.string() }),
   z.object({ kind: z.literal("end"), text: z.string() }),
@@ -65,6 +68,7 @@ export function liveBodiesOf(event: VmRunEvent): LiveBody[] {
  * under the picture. An edit's words are its summary line alone: its lines are the diff's.
  */
 export function approvalBody(a: { id: number; tool: string; description: string }, diff: string | null, picture: boolean): LiveBody {
+  if (a.tool === EXIT_PLAN_TOOL) return { kind: "approval", approvalId: a.id, tool: a.tool, text: cut(planOfDescription(a.description)), plan: true };
   const words = pageApprovalText(a.tool, a.description);
   const text = diff === null ? words : (words.split("\n")[0] ?? "");
   return { kind: "approval", approvalId: a.id, tool: a.tool, text, ...(diff === null ? {} : { diff: cut(diff) }), ...(picture ? { picture: true } : {}) };
@@ -120,6 +124,8 @@ export const WATCH_ONLY = "This link is more than an hour old: it can watch, not
 export const LiveActionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("stop") }),
   z.object({ kind: z.literal("answer"), approvalId: z.number().check(z.int(), z.positive()), answer: z.enum(["yes", "no"]) }),
+  /** An open plan's answer, as the card's buttons give it. */
+  z.object({ kind: z.literal("plan"), approvalId: z.number().check(z.int(), z.positive()), choice: z.enum(["ask", "accept", "change"]) }),
 ]);
 export type LiveAction = z.infer<typeof LiveActionSchema>;
 
@@ -131,6 +137,9 @@ export const livePicturePath = (livePath: string, approvalId: number) => `${live
 
 /** What the Worker asks the object for an approval's picture: the link it opened, and the approval. */
 export type LivePictureRequest = { scope: z.infer<typeof LiveOpenSchema>["scope"]; epoch: number; approvalId: number };
+
+/** What the page calls an approval that is the agent's plan, where it says "Asks" for another. */
+export const PLAN_LABEL = "Plan (nothing changed yet)";
 
 /** The fold that holds an edit's diff as text, under its picture (open where there is no picture). */
 export const DIFF_FOLD = "The edit as text";

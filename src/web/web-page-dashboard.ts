@@ -4,9 +4,16 @@ import type { Child } from "hono/jsx";
 import { Fragment } from "hono/jsx/jsx-runtime";
 import { formatUsd } from "../shared/format-ago";
 import { maskPhone } from "../shared/phone";
-import { type DashboardPage, type DayValue, pageTime } from "./web-page-model";
+import { type DashboardPage, type DayValue, pageTime, sumByModel } from "./web-page-model";
+import { byModelLine } from "../usage/spend-replies";
 import { barChart } from "./web-page-charts";
 import { h } from "./web-page-element";
+
+/** Every user's spend this month by model, in /cost's words (each user's month in their own zone). */
+function spendByModel(page: DashboardPage): Child {
+  const line = byModelLine(sumByModel(page.users));
+  return line === null ? null : h("p", { class: "spend-models" }, "Every user: ", line);
+}
 
 export function dashboardBody(page: DashboardPage): Child {
   const totals = (pick: (d: { messages: number; runs: number; failures: number }) => number): DayValue[] => {
@@ -51,6 +58,7 @@ export function dashboardBody(page: DashboardPage): Child {
         }),
       ),
     ),
+    spendByModel(page),
     h("section", null, h("h2", null, "Messages per day, last 7 days"), barChart(totals((d) => d.messages), "messages", String)),
     h("section", null, h("h2", null, "Runs per day, last 7 days"), barChart(totals((d) => d.runs), "runs", String)),
     h("section", null, h("h2", null, "Failed runs per day, last 7 days"), barChart(totals((d) => d.failures), "failures", String)),

@@ -6,7 +6,8 @@ import { archiveLine } from "../machines/machine-report";
 import { pageApprovalText } from "../approvals/approval-text";
 import type { Config } from "../config/config";
 import type { UserSummary } from "../admin/admin-replies";
-import { dayIn } from "../usage/spend-days";
+import { dayIn, monthIn } from "../usage/spend-days";
+import type { SpendRepo } from "../usage/spend-repo";
 import { isConfiguredAdmin } from "../channels/user-names";
 import {
   type ChangeView,
@@ -49,7 +50,7 @@ import { timeZoneOf } from "../schedules/schedules-unit";
 export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "run"; scope: WebScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
-export type WebPageDeps = { sql: Sql; repos: { settings: SettingsRepo; runChanges: RunChangesRepo; runToolCalls: RunToolCallsRepo; reviewDrafts: ReviewDraftsRepo; liveEvents: LiveEventsRepo; runs: RunsRepo }; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+export type WebPageDeps = { sql: Sql; repos: { settings: SettingsRepo; spend: Pick<SpendRepo, "byModel">; runChanges: RunChangesRepo; runToolCalls: RunToolCallsRepo; reviewDrafts: ReviewDraftsRepo; liveEvents: LiveEventsRepo; runs: RunsRepo }; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
 /** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
@@ -115,7 +116,15 @@ function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "das
   const views = ordered.map((c) => conversationView(d, c, entries.get(c.id) ?? []));
   // One conversation's page streams its runs, the one going and any that starts while it is open (the page of every conversation does not).
   if (scope.kind === "conversation" && views[0]) views[0].live = liveView(d, views[0].id);
-  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: views, spendByDay: fillDays(days, spent) };
+  // By model as /cost says it: every conversation's (the spend by model is kept per day and model only).
+  const spendByModel = monthByModel(d, timeZone, now);
+  return { kind: "conversations", phone: d.phone, timeZone, generatedAt: now, all: scope.kind === "all", conversations: views, spendByDay: fillDays(days, spent), spendByModel };
+}
+
+/** This month in the user's zone, by model, most spent first: what /cost says by model. */
+function monthByModel(d: WebPageDeps, timeZone: string, now: number): { model: string; costUsd: number }[] {
+  const month = monthIn(now, timeZone);
+  return d.repos.spend.byModel(`${month}-01`, `${month}-31`).filter((m) => m.costUsd > 0);
 }
 
 /** The live part of a conversation's page: the events so far of its run going (none: no run is going yet). */
@@ -238,6 +247,7 @@ function operatorStats(d: WebPageDeps, now: number): OperatorStats {
     ...(s.machine !== undefined ? { machineState: s.machine?.state ?? null } : {}),
     ...(s.archive !== undefined ? { archive: archiveLine(s.archive, now) } : {}),
     days: days.map((day) => ({ day, messages: messages.get(day) ?? 0, runs: runs.get(day) ?? 0, failures: failures.get(day) ?? 0 })),
+    spentMonthByModel: monthByModel(d, timeZoneOf(d.repos.settings), now),
   };
 }
 

@@ -48,7 +48,8 @@ export type LiveView = { since: number; events: LiveEvent[]; running: boolean };
 export type DayValue = { day: string; value: number };
 
 /** `all`: `/web all`'s page (an index, each conversation folded); else one conversation's. */
-export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; all?: boolean; conversations: ConversationView[]; spendByDay: DayValue[] };
+/** `spendByModel`: this month (the user's zone) by model, every conversation's, most spent first (absent or empty: none yet). */
+export type ConversationsPage = { kind: "conversations"; phone: string; timeZone: string; generatedAt: number; all?: boolean; conversations: ConversationView[]; spendByDay: DayValue[]; spendByModel?: { model: string; costUsd: number }[] };
 
 /** One run's own page (`/web/<token>/runs/<run id>`): all its recorded tool calls, and each change's diff. */
 export type RunPage = { kind: "run"; phone: string; timeZone: string; generatedAt: number; conversation: { id: number; name: string }; run: RunView; review?: ReviewDraft | null };
@@ -72,7 +73,16 @@ export type OperatorStats = {
   archive?: string | null;
   /** The last 7 days (UTC), oldest first. */
   days: { day: string; messages: number; runs: number; failures: number }[];
+  /** This month (the user's zone) by model, most spent first; absent from an object not updated yet. */
+  spentMonthByModel?: { model: string; costUsd: number }[];
 };
+
+/** Every user's spend this month by model, summed, most spent first (the operator's page). */
+export function sumByModel(users: readonly OperatorUser[]): { model: string; costUsd: number }[] {
+  const sums = new Map<string, number>();
+  for (const u of users) for (const m of u.stats?.spentMonthByModel ?? []) sums.set(m.model, (sums.get(m.model) ?? 0) + m.costUsd);
+  return [...sums].map(([model, costUsd]) => ({ model, costUsd })).sort((a, b) => b.costUsd - a.costUsd);
+}
 
 export type DashboardPage = { kind: "dashboard"; generatedAt: number; machinesMode: boolean; directoryAnswered: boolean; users: OperatorUser[] };
 

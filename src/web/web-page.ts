@@ -13,12 +13,16 @@ import type { Child } from "hono/jsx";
 import { Fragment } from "hono/jsx/jsx-runtime";
 import { raw } from "hono/utils/html";
 import { formatUsd } from "../shared/format-ago";
+import { byModelLine } from "../usage/spend-replies";
 import { maskPhone } from "../shared/phone";
 import { whatsappHtml } from "./whatsapp-markup";
 import { anchorOf } from "../protocol/review-comments";
-import { DIFF_FOLD, type LiveEvent, livePicturePath, PICTURE_ALT } from "./web-live";
+import { DIFF_FOLD, type LiveEvent, livePicturePath, PICTURE_ALT, PLAN_LABEL } from "./web-live";
 import type { ReviewDraft } from "../changes/review-draft";
+import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
+import { planOfDescription } from "../approvals/plan-card";
 import {
+  type ApprovalView,
   type ChangeView,
   type ConversationsPage,
   type ConversationView,
@@ -103,9 +107,15 @@ function conversationsBody(page: ConversationsPage, extras: PageExtras): Child {
     null,
     pageHeader("Your agent's work", page),
     folded ? conversationIndex(page.conversations, zone) : null,
-    h("section", null, h("h2", null, "Spend per day, last 30 days"), barChart(page.spendByDay, "spend", (v) => formatUsd(v))),
+    h("section", null, h("h2", null, "Spend per day, last 30 days"), barChart(page.spendByDay, "spend", (v) => formatUsd(v)), spendByModel(page)),
     ...page.conversations.map((c) => conversationSection(c, zone, extras, inline, folded)),
   );
+}
+
+/** This month by model, in /cost's words, under the chart: every conversation's (the split is kept per model, not per conversation). */
+function spendByModel(page: ConversationsPage): Child {
+  const line = byModelLine(page.spendByModel ?? []);
+  return line === null ? null : h("p", { class: "spend-models" }, line, page.all === true ? null : " (all your conversations)");
 }
 
 function conversationIndex(conversations: readonly ConversationView[], zone: string): Child {
@@ -165,13 +175,14 @@ function livePart(live: LiveView, base: string, zone: string): Child {
 
 /** One event of the live part; an approval with its edit's picture (as the chat got it, under the page's link) and its diff as text, folded under it. */
 function liveItem(e: LiveEvent, zone: string, livePath: string): Child {
-  const text = e.kind === "approval" ? `${e.tool} ${e.text}` : e.text;
+  const plan = e.kind === "approval" && e.plan === true;
+  const text = e.kind === "approval" && !plan ? `${e.tool} ${e.text}` : e.text;
   const approval = e.kind === "approval" || e.kind === "answered" ? e.approvalId : undefined;
   return h(
     "li",
-    { class: e.kind, "data-seq": e.seq, "data-approval": approval },
+    { class: e.kind, "data-seq": e.seq, "data-approval": approval, "data-plan": plan ? "" : undefined },
     h("time", null, pageTime(e.at, zone)),
-    h("b", null, ` ${LIVE_WORDS[e.kind]} `),
+    h("b", null, ` ${plan ? PLAN_LABEL : LIVE_WORDS[e.kind]} `),
     h("span", { class: "live-text" }, text),
     e.kind === "approval" && e.picture ? h("img", { class: "live-picture", src: livePicturePath(livePath, e.approvalId), alt: PICTURE_ALT }) : null,
     e.kind === "approval" && e.diff ? h("details", { class: "live-fold", open: e.picture ? undefined : "" }, h("summary", null, DIFF_FOLD), h("pre", { class: "live-diff" }, e.diff)) : null,
@@ -271,10 +282,19 @@ function runItem(r: RunView, zone: string, base: string | null): Child {
     { class: "run" },
     h("p", { class: "run-head" }, h("time", null, pageTime(r.startedAt, zone)), ` · ${runDuration(r)} · ${formatUsd(r.costUsd)} · ${r.outcome ?? "running"}`, r.startedBy ? ` · started by ${r.startedBy}` : null, page),
     r.startedWith ? h("details", { class: "event" }, h("summary", null, "What the agent was asked (the event's data, quoted)"), h("pre", null, r.startedWith)) : null,
-    r.approvals.length === 0 ? null : h("ul", { class: "approvals" }, ...r.approvals.map((a) => h("li", null, "Asked: ", h("b", null, a.tool), ` ${a.description} → ${a.answer ?? a.status}`))),
+    r.approvals.length === 0 ? null : h("ul", { class: "approvals" }, ...r.approvals.map(approvalItem)),
     toolCallsOf(r, base === null),
     ...r.changes.map((c) => h("p", { class: "change" }, changeLine(c))),
   );
+}
+
+/** What a plan's answer did, as the run's list says it (its row keeps allowed or not, not which of the two ways it went ahead). */
+const PLAN_OUTCOMES: Record<string, string> = { pending: "waiting for your answer", allowed: "gone ahead", denied: "not carried out (changed or declined)", expired: "not answered in time: not carried out", stopped: "closed: the run was stopped" };
+
+/** An approval the run asked, with its answer; the agent's plan named as a plan, its text whole (the list keeps line breaks). */
+function approvalItem(a: ApprovalView): Child {
+  if (a.tool !== EXIT_PLAN_TOOL) return h("li", null, "Asked: ", h("b", null, a.tool), ` ${a.description} → ${a.answer ?? a.status}`);
+  return h("li", { class: "plan" }, h("b", null, "The agent's plan"), `: ${planOfDescription(a.description)}\n→ ${PLAN_OUTCOMES[a.status] ?? a.status}`);
 }
 
 /** `all`: this is the run's own page, which lists every call the VM kept. */

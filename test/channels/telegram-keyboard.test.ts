@@ -55,6 +55,11 @@ describe("tapAnswerText", () => {
     ["ship:yes", "taken", "Shipping ✓"],
     ["ship:no", "taken", "Cancelled ✓"],
     ["ship:yes", "expired", "This question has expired."],
+    ["plan:4:ask", "taken", "Going ahead, asking before edits ✓"],
+    ["plan:4:accept", "taken", "Going ahead, edits accepted ✓"],
+    ["plan:4:change", "taken", "Send your change ✓"],
+    ["plan:4:accept", "expired", "This question has expired."],
+    ["plan:4:later", "taken", "✓"],
     ["whatever", "unknown", "This button is not one of mine."],
   ] as const)("%s %s", (payload, outcome, text) => {
     const answer = tapAnswerText(payload, outcome);

@@ -5,7 +5,8 @@
 // answered on the page, and the run's next events appear on the page in order, with no reload.
 // And the change's page: /diff's link opens at the diff, and no bar covers the review's hint. And a
 // page opened before any run of its conversation shows the run live once one starts, with no reload,
-// or, its link revoked meanwhile, says the link ended.
+// or, its link revoked meanwhile, says the link ended. And the agent's plan, named as one, answered on the page
+// with its card's three answers: "Go ahead, accept edits" writes without asking.
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, it, onTestFinished } from "vitest";
 import { launchChromium } from "../../emulator/tools/chromium";
@@ -270,4 +271,33 @@ it("never moves a review being written when the live part appears and grows abov
   expect(await statusTop()).toBe(sentAt);
   expect(sentAt).toBeGreaterThanOrEqual(0);
   expect(sentAt).toBeLessThan(844);
+});
+
+it("answers the agent's plan on the page with the card's three answers: 'Go ahead, accept edits' writes without asking", async () => {
+  let before = (await sent()).length;
+  await send("/new planned");
+  await receivedAfter(before, /planned/);
+  before = (await sent()).length;
+  await send("/plan write 'page' to page.txt");
+  await receivedAfter(before, /📋/);
+  before = (await sent()).length;
+  await send("/web");
+  const page = await phonePage();
+  expect((await page.goto(linkIn(await receivedAfter(before, /\/web\/[A-Za-z0-9_-]{22}/))))?.status()).toBe(200);
+  await page.locator(".live-state", { hasText: /^live$/ }).waitFor();
+  // Named as a plan, its text as written, and the card's three answers (not Yes / No).
+  const plan = page.locator("li.approval[data-plan]");
+  await plan.waitFor();
+  expect(await plan.locator("b").textContent()).toBe(" Plan (nothing changed yet) ");
+  expect(await plan.locator(".live-text").textContent()).toContain("1. Write page.txt with “page”.");
+  expect(await plan.locator("button.live-answer").allTextContents()).toEqual(["Go ahead, ask before edits", "Go ahead, accept edits", "Change it"]);
+
+  before = (await sent()).length;
+  await plan.getByRole("button", { name: "Go ahead, accept edits" }).click();
+  await receivedAfter(before, /edits go ahead without asking .*\(answered on the page\)/);
+  await receivedAfter(before, /I wrote page\.txt/);
+  // Edits accepted: the write was not asked; the page closed the plan's question.
+  expect((await sent()).slice(before).some((m) => (m.body ?? "").includes("🔐"))).toBe(false);
+  await plan.locator(".live-said").waitFor();
+  expect(await plan.locator("button").count()).toBe(0);
 });

@@ -39,6 +39,11 @@ import { STAND_IN_PNG, STAND_IN_SECRET } from "./vm-stand-in-types";
  *                          is 409 approval_settled, an unknown requestId 404 unknown_approval.
  *                          A run started without options.approvals asks nothing, as the real VM:
  *                          it replies "done without asking: TOOL ARG"
+ * [[vm:plan TEXT]]         as the CLI in plan mode presenting its plan: emits approval_request {tool: ExitPlanMode,
+ *                          input: {plan: TEXT}}, waits as [[vm:approval]] does, replies "plan approved, mode M"
+ *                          (M: the answer's mode, or "none") or "denied: MESSAGE"
+ * [[vm:model-cost MODEL USD]] (several) the result's cost is their sum, carried by model as costByModel,
+ *                          as the real VM reports the CLI's model_usage_since_last_result
  * [[vm:approval-edit TOOL PATH N]] the same for a file edit (Write, Edit) of PATH in the project, carrying
  *                          its `edit` as the real VM computes it: a Write of N new lines ("line 1"…),
  *                          an Edit of one line into N
@@ -70,6 +75,10 @@ export type Directive = {
   tool: { name: string; args: Record<string, unknown> } | null;
   /** Every `[[vm:approval …]]` of the turn: asked at once, as parallel tool calls are. */
   approvals: { tool: string; arg: string; editLines?: number }[];
+  /** `[[vm:plan TEXT]]`: the plan the run presents (asked as the CLI's ExitPlanMode); null: none. */
+  plan: string | null;
+  /** `[[vm:model-cost MODEL USD]]`: the result's cost by model (null: the default 0.001, no split). */
+  costByModel: Record<string, number> | null;
   /** `[[vm:progress N MS]]`: N progress lines ("Running: step i"), one every MS, before the reply. */
   progress: { count: number; everyMs: number; stamped?: boolean } | null;
   slowStartMs: number;
@@ -97,6 +106,8 @@ export function directivesOf(texts: string[]): Directive {
     restartAtInput: all.includes("[[vm:restart-at-input]]"),
     tool: toolOf(all),
     approvals: approvalsOf(all),
+    plan: /\[\[vm:plan ([^\]]+)\]\]/.exec(all)?.[1] ?? null,
+    costByModel: costByModelOf(all),
     slowStartMs: num(/\[\[vm:slow-start (\d+)\]\]/),
     progress: ((m) => (m ? { count: Number(m[2]), everyMs: Number(m[3]), stamped: m[1] !== undefined } : null))(/\[\[vm:progress(-stamped)? (\d+) (\d+)\]\]/.exec(all)),
     misconfigured: misconfiguredOf(all),
@@ -104,6 +115,11 @@ export function directivesOf(texts: string[]): Directive {
     modelDown: num(/\[\[vm:model-down (\d+)\]\]/),
     offlineModel: all.includes("[[vm:offline-model]]"),
   };
+}
+
+function costByModelOf(text: string): Record<string, number> | null {
+  const matches = [...text.matchAll(/\[\[vm:model-cost (\S+) (\d+(?:\.\d+)?)\]\]/g)];
+  return matches.length === 0 ? null : Object.fromEntries(matches.map((m) => [m[1]!, Number(m[2])]));
 }
 
 function misconfiguredOf(text: string): ConfigProblemReason | null {

@@ -26,6 +26,8 @@ export type StandInRequest = {
   decision?: "allow" | "deny";
   message?: string;
   remember?: string;
+  /** approval of a plan (ExitPlanMode): the mode the run goes on in, as sent. */
+  mode?: "default" | "acceptEdits";
   /** archive-restore: the workspaces and sessions the restore put back. */
   restored?: { workspaces: string[]; sessions: number };
   /** "" for the workspace requests. */

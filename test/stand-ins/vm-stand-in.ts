@@ -5,7 +5,7 @@
 // user (its other parts live beside it: vm-stand-in-directives, -changes, -ship, -archive, -machine, -types).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApprovalAnswerRequestSchema } from "../../src/protocol/vm/approvals";
+import { ApprovalAnswerRequestSchema, EXIT_PLAN_TOOL } from "../../src/protocol/vm/approvals";
 import { CloneFailureReasonSchema, CreateWorkspaceRequestSchema, type CloneFailureReason, type WorkspaceCreated, type WorkspaceError, WorkspaceIdSchema } from "../../src/protocol/vm/workspaces";
 import { EVENT_STREAM_CONTENT_TYPE } from "../../src/protocol/vm/routes";
 import { type InputMessage, RunInputRequestSchema, StartRunRequestSchema, ToolResultRequestSchema, type RunEvent, type VmRunEvent } from "../../src/protocol/vm/runs";
@@ -18,7 +18,7 @@ import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
 import { describeToolUse } from "../../vm/src/core/progress-line";
 import { STAND_IN_PNG } from "./vm-stand-in-types";
-import { directivesOf, editRequest, misconfiguredMessage, standInProjectDir, toolCallsOf } from "./vm-stand-in-directives";
+import { type Directive, directivesOf, editRequest, misconfiguredMessage, standInProjectDir, toolCallsOf } from "./vm-stand-in-directives";
 import { changeOf, createCheckpointHistory } from "./vm-stand-in-changes";
 import { createShipStandIn } from "./vm-stand-in-ship";
 import { createArchiveStandIn } from "./vm-stand-in-archive";
@@ -168,14 +168,16 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         while (!run.toolResults.has(callId)) await waitForChange();
         text = `tool said: ${run.toolResults.get(callId)}`;
       }
-      if (d.approvals.length > 0 && !run.asksApprovals) text = d.approvals.map((a) => `done without asking: ${a.tool} ${a.arg}`).join(" | ");
-      else if (d.approvals.length > 0) {
+      // A plan is asked as the CLI asks it: the approval of its ExitPlanMode, the plan as its input.
+      const asked: Directive["approvals"] = [...d.approvals, ...(d.plan === null ? [] : [{ tool: EXIT_PLAN_TOOL, arg: d.plan }])];
+      if (asked.length > 0 && !run.asksApprovals) text = asked.map((a) => `done without asking: ${a.tool} ${a.arg}`).join(" | ");
+      else if (asked.length > 0) {
         const approvals = (run.approvals ??= new Map());
-        const entries = d.approvals.map((approval) => {
+        const entries = asked.map((approval) => {
           const requestId = `appr-${run.events.length + 1}`;
           const projectDir = standInProjectDir(run.userId, run.workspace);
           const edited = approval.editLines === undefined ? null : editRequest(approval.tool, approval.arg, approval.editLines, projectDir);
-          const input = edited ? edited.input : approval.tool === "Bash" ? { command: approval.arg } : { file_path: approval.arg };
+          const input = edited ? edited.input : approval.tool === EXIT_PLAN_TOOL ? { plan: approval.arg } : approval.tool === "Bash" ? { command: approval.arg } : { file_path: approval.arg };
           const entry = { settled: null as string | null };
           approvals.set(requestId, entry);
           push(run, { type: "approval_request", requestId, tool: approval.tool, input, summary: describeToolUse(approval.tool, input, "/") ?? undefined, projectDir, ...(edited ? { edit: edited.edit } : {}) });
@@ -199,7 +201,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
         text: d.apiError ? "API Error: 400 prompt is too long: 212000 tokens > 200000 maximum" : text,
         isError: d.apiError,
         subtype: "success",
-        ...(d.offlineModel ? { costUsd: 0, offlineModel: true } : { costUsd: 0.001 }),
+        ...(d.offlineModel ? { costUsd: 0, offlineModel: true } : d.costByModel ? { costUsd: Object.values(d.costByModel).reduce((n, c) => n + c, 0), costByModel: d.costByModel } : { costUsd: 0.001 }),
         numTurns: 1,
         durationMs: stepMs,
         sessionId: run.sessionId,
@@ -501,15 +503,16 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (match[2] === "approval") {
       const parsed = ApprovalAnswerRequestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) return json(res, 400, { error: "bad_request" });
-      const { requestId, decision, message, remember } = parsed.data;
+      const { requestId, decision, message, remember, mode } = parsed.data;
       const entry = run.approvals?.get(requestId);
       const status = !entry ? (run.finished ? 409 : 404) : entry.settled !== null ? 409 : 202;
-      requests.push({ kind: "approval", runId: run.runId, userId: run.userId, requestId, decision, message, remember, status, at: Date.now() });
+      requests.push({ kind: "approval", runId: run.runId, userId: run.userId, requestId, decision, message, remember, mode, status, at: Date.now() });
       if (!entry) return run.finished ? json(res, 409, { error: "run_finished" }) : json(res, 404, { error: "unknown_approval" });
       if (entry.settled !== null) return json(res, 409, { error: "approval_settled" });
       const request = run.events.find((e) => e.type === "approval_request" && e.requestId === requestId);
       const what = request?.type === "approval_request" ? `${request.tool} ${String(Object.values(request.input)[0] ?? "")}` : requestId;
-      entry.settled = decision === "allow" ? `approved: ${what}${remember ? `, remembered ${remember}` : ""}` : `denied: ${message ?? "the user declined"}`;
+      const isPlan = request?.type === "approval_request" && request.tool === EXIT_PLAN_TOOL;
+      entry.settled = decision === "allow" && isPlan ? `plan approved, mode ${mode ?? "none"}` : decision === "allow" ? `approved: ${what}${remember ? `, remembered ${remember}` : ""}` : `denied: ${message ?? "the user declined"}`;
       for (const notify of [...run.listeners]) notify();
       return json(res, 202, { accepted: true });
     }

@@ -41,5 +41,11 @@ export function tapAnswerText(payload: string, outcome: TapOutcome): string {
   if (undo) return undo === "yes" ? "Undoing ✓" : "Kept ✓";
   const ship = parseShipAnswer("", payload);
   if (ship) return ship === "yes" ? "Shipping ✓" : "Cancelled ✓";
+  const plan = PLAN_PAYLOAD.exec(payload)?.[1];
+  if (plan) return PLAN_TAPS[plan]!;
   return "✓";
 }
+
+/** A plan card's button (`plan:<approval id>:<choice>`, approvals/plan-card.ts) and what its tap's toast says. */
+const PLAN_PAYLOAD = /^plan:\d+:(ask|accept|change)$/;
+const PLAN_TAPS: Record<string, string> = { ask: "Going ahead, asking before edits ✓", accept: "Going ahead, edits accepted ✓", change: "Send your change ✓" };
