@@ -133,9 +133,9 @@ export async function rewriteStorage(phone: string, write: (storage: DurableObje
  * an object made before the later ones would be (then fill it, evict, and let it migrate).
  */
 export function resetToSchema(storage: DurableObjectStorage, upTo: number): number[] {
-  for (const table of ["questions", "live_events", "review_comments", "handoffs", "archive", "meanwhile_notes", "due_times", "github_trust", "waiting_event_runs", "github_autofix", "github_deliveries", "pull_requests", "triggers", "stopped_chats", "run_tool_calls", "run_changes", "machine", "vm_answers", "approval_rules", "approvals", "spend_days", "conversations", "tool_calls", "task_runs", "schedules", "outbox", "runs", "messages", "settings", "schema_migrations"]) {
-    storage.sql.exec(`DROP TABLE IF EXISTS ${table}`);
-  }
+  // Every table the migrations made, read from the schema (a list by hand missed each new table).
+  const tables = storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").toArray();
+  for (const { name } of tables) storage.sql.exec(`DROP TABLE IF EXISTS "${name}"`);
   return migrate(storage, Date.now(), MIGRATIONS.slice(0, upTo));
 }
 
