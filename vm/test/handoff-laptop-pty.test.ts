@@ -4,7 +4,7 @@
 // `default`), never the phone's and never the CLI's "auto" default; the folder-trust question the
 // script explained comes first, then the session's turns; and a write asks before it happens.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -24,8 +24,34 @@ let pty: ChildProcess | null = null;
 beforeAll(async () => {
   model = await startAnthropicStandIn();
 });
+/** The processes working under `dir` (the laptop's `claude`, which `script` starts in a session of its own). */
+function workingUnder(dir: string): number[] {
+  return readdirSync("/proc").flatMap((name) => {
+    if (!/^\d+$/.test(name)) return [];
+    try {
+      return readlinkSync(`/proc/${name}/cwd`).startsWith(dir) ? [Number(name)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+let laptopRoot: string | null = null;
 afterAll(async () => {
   if (pty?.pid && pty.exitCode === null) process.kill(-pty.pid, "SIGKILL");
+  // The CLI is not in script's process group: it is ended here, and waited for, before the temp dir
+  // goes (it still writes its session while it exits, and rm would race it).
+  for (let i = 0; laptopRoot && i < 50; i++) {
+    const left = workingUnder(laptopRoot);
+    if (left.length === 0) break;
+    for (const pid of left) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
   await model.close();
 });
@@ -35,6 +61,7 @@ const squashed = (raw: string) => raw.replace(/\x1b\[[0-9;?<>=]*[a-zA-Z~]/g, "")
 
 it("the printed line, run in a terminal: the explained trust question, then the session in the mode that asks first; a write asks", { timeout: 180_000 }, async () => {
   const root = tempDir("handoff-pty-");
+  laptopRoot = join(root, "laptop");
   const dir = join(root, "vm", "workspaces", "main");
   const vmHome = join(root, "vm", "home");
   mkdirSync(dir, { recursive: true });
