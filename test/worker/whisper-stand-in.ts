@@ -2,10 +2,12 @@
 // that is not the shape Cloudflare documents for the model (its page and workers-types'
 // Ai_Cf_Openai_Whisper_Large_V3_Turbo_Input: `audio`, base64 of the file, required; the few
 // optional settings), and refuses audio that is not a well-formed Ogg Opus stream (every page's
-// capture pattern and CRC, OpusHead first, OpusTags second, the last page marked end of stream).
+// capture pattern and CRC, OpusHead first, OpusTags second, the last page marked end of stream:
+// test/support/ogg-opus.ts).
 // It answers in the documented output shape: the words from the file's TRANSCRIPT tag (no speech
 // recognition offline) and the duration from the last page's granule position.
 import * as z from "zod";
+import { readOggOpus } from "../support/ogg-opus";
 
 export const WHISPER_MODEL = "@cf/openai/whisper-large-v3-turbo";
 
@@ -44,8 +46,10 @@ export function createWhisperStandIn() {
       const audio = Uint8Array.from(atob(parsed.data.audio), (ch) => ch.charCodeAt(0));
       calls.push({ model, input: parsed.data, audio });
       const stream = readOggOpus(audio);
-      const text = /(?:^|\u0000)TRANSCRIPT=([^\u0000-\u001f]+)/.exec(stream.comments.join("\u0000"))?.[1] ?? "";
-      const duration = Math.round((stream.samples48k / 48_000) * 1000) / 1000;
+      if (!stream.ok) throw new Error(`AiError: not a well-formed Ogg Opus file: ${stream.error}`);
+      if (!stream.value.ended) throw new Error("AiError: the Ogg stream has no end-of-stream page");
+      const text = /(?:^|\u0000)TRANSCRIPT=([^\u0000-\u001f]+)/.exec(stream.value.tags.comments.join("\u0000"))?.[1] ?? "";
+      const duration = Math.round(stream.value.durationSec * 1000) / 1000;
       return {
         text,
         word_count: text.split(/\s+/).filter(Boolean).length,
@@ -55,86 +59,3 @@ export function createWhisperStandIn() {
     },
   };
 }
-
-type OggOpus = { channels: number; inputRate: number; preSkip: number; comments: string[]; samples48k: number; pages: number };
-
-/** Reads an Ogg Opus file as a decoder would before decoding: pages, CRCs, the two header packets. */
-export function readOggOpus(bytes: Uint8Array): OggOpus {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const packets: Uint8Array[] = [];
-  let partial: Uint8Array[] = [];
-  let at = 0;
-  let pages = 0;
-  let lastGranule = 0n;
-  let ended = false;
-  while (at < bytes.length) {
-    if (ended) throw new Error("AiError: data after the end of the Ogg stream");
-    if (String.fromCharCode(...bytes.subarray(at, at + 4)) !== "OggS" || bytes[at + 4] !== 0) throw new Error(`AiError: not an Ogg page at byte ${at}`);
-    const headerType = bytes[at + 5]!;
-    const segments = bytes[at + 26]!;
-    const lacing = bytes.subarray(at + 27, at + 27 + segments);
-    const bodySize = lacing.reduce((n, v) => n + v, 0);
-    const end = at + 27 + segments + bodySize;
-    if (end > bytes.length) throw new Error("AiError: truncated Ogg page");
-    const pageBytes = bytes.slice(at, end);
-    const crc = view.getUint32(at + 22, true);
-    pageBytes.fill(0, 22, 26);
-    if (oggCrc(pageBytes) !== crc) throw new Error(`AiError: bad CRC on Ogg page ${pages}`);
-    if ((pages === 0) !== ((headerType & 0x02) !== 0)) throw new Error("AiError: the first page, and only it, must begin the stream");
-    ended = (headerType & 0x04) !== 0;
-    lastGranule = view.getBigUint64(at + 6, true);
-    let offset = at + 27 + segments;
-    for (const size of lacing) {
-      partial.push(bytes.subarray(offset, offset + size));
-      offset += size;
-      if (size < 255) {
-        packets.push(concat(partial));
-        partial = [];
-      }
-    }
-    pages += 1;
-    at = end;
-  }
-  if (!ended) throw new Error("AiError: the Ogg stream has no end-of-stream page");
-  const [head, tags] = packets;
-  if (!head || text(head.subarray(0, 8)) !== "OpusHead" || head.length < 19) throw new Error("AiError: no OpusHead: not Opus");
-  if (!tags || text(tags.subarray(0, 8)) !== "OpusTags") throw new Error("AiError: no OpusTags");
-  const headView = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const preSkip = headView.getUint16(10, true);
-  const tagsView = new DataView(tags.buffer, tags.byteOffset, tags.byteLength);
-  let p = 8;
-  p += 4 + tagsView.getUint32(p, true); // vendor string
-  const count = tagsView.getUint32(p, true);
-  p += 4;
-  const comments: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const length = tagsView.getUint32(p, true);
-    comments.push(new TextDecoder().decode(tags.subarray(p + 4, p + 4 + length)));
-    p += 4 + length;
-  }
-  return { channels: head[9]!, inputRate: headView.getUint32(12, true), preSkip, comments, samples48k: Number(lastGranule) - preSkip, pages };
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, i) => {
-  let r = i << 24;
-  for (let k = 0; k < 8; k++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
-  return r >>> 0;
-});
-
-function oggCrc(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const b of bytes) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff]!) >>> 0;
-  return crc;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const part of parts) {
-    out.set(part, o);
-    o += part.length;
-  }
-  return out;
-}
-
-const text = (bytes: Uint8Array) => String.fromCharCode(...bytes);
