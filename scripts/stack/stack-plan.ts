@@ -7,6 +7,7 @@ import { githubChild, githubVmEnv, type GithubPlan } from "./github-plan";
 import { flyStandInChild, machinesWorkerArgs, type MachinesMode } from "./machines-plan";
 import { modelEnv, type ModelChoice } from "./model-choice";
 import { simulatorTelegramUsers, telegramWorkerArgs, type TelegramPlan } from "./telegram-plan";
+import { SPEECH_PATH } from "./speech-path";
 import { TRANSCRIBE_PATH } from "./transcribe-path";
 
 /** `shared`: one agent VM serves every phone; `machines`: the Fly stand-in gives each phone a Machine. */
@@ -80,9 +81,12 @@ export function planStack(input: StackInput): ChildSpec[] {
       input.wranglerCli, "dev", "--ip", HOST, "--port", String(input.ports.worker), "--show-interactive-dev-session=false",
       ...(input.inspectorPort === undefined ? [] : ["--inspector-port", String(input.inspectorPort)]),
       // Offline, voice notes are heard by the offline model's stand-in of Workers AI's Whisper, and
-      // updates come every 20 s: its minute of long work ("take a minute to …") shows them.
-      // And a /handoff line tells the laptop's claude where the offline model is.
-      ...(input.model.kind === "offline" ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`, ...OFFLINE_PROGRESS_VARS, "--var", `LAPTOP_MODEL_URL:${urls.model}`] : []),
+      // spoken replies made by its stand-in of the speech model; updates come every 20 s: its
+      // minute of long work ("take a minute to …") shows them. And a /handoff line tells the
+      // laptop's claude where the offline model is.
+      ...(input.model.kind === "offline"
+        ? ["--var", `TRANSCRIBER_URL:${urls.model}${TRANSCRIBE_PATH}`, "--var", `SPEECH_URL:${urls.model}${SPEECH_PATH}`, ...OFFLINE_PROGRESS_VARS, "--var", `LAPTOP_MODEL_URL:${urls.model}`]
+        : []),
       ...(mode.kind === "machines" ? machinesWorkerArgs(input.root, mode) : []),
       ...(input.telegram ? telegramWorkerArgs(input.telegram, urls.telegram) : []),
       // The GitHub stand-in the VM uses: /github watch registers its webhook there itself.

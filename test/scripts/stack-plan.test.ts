@@ -45,6 +45,9 @@ it("starts wrangler dev on 127.0.0.1:8787 without metrics, and health-checks it"
     // Offline, voice notes go to the offline model's stand-in of Workers AI's Whisper.
     "--var",
     "TRANSCRIBER_URL:http://127.0.0.1:8790/ai/run/@cf/openai/whisper-large-v3-turbo",
+    // And spoken replies are made by its stand-in of Workers AI's speech model.
+    "--var",
+    "SPEECH_URL:http://127.0.0.1:8790/ai/run/@cf/deepgram/aura-1",
     // And updates come every 20 s, within the offline model's minute of long work.
     "--var",
     "PROGRESS_AFTER_MS:20000",

@@ -1,5 +1,7 @@
 // The offline model: a local stand-in of the Anthropic Messages API that the real Claude Code
-// CLI talks to in tests and in `npm start` without credentials. node:http only, no dependencies.
+// CLI talks to in tests and in `npm start` without credentials, on node:http. It also stands in for
+// Workers AI's Whisper (TRANSCRIBER_URL, offline-transcript.ts) and speech model (SPEECH_URL,
+// offline-speech.ts: the one part with dependencies, zod and the Opus encoder).
 // Replies are canned, marked "[offline model]", and deterministic from the conversation;
 // directives in the latest user text ([[slow MS]], [[fail STATUS]], [[auth]], [[long N]],
 // [[tool NAME {json}]], [[count]], [[limit S]]) are documented in docs/vm.md.
@@ -8,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { planReply, readConversation, type ReplyPlan } from "./anthropic-conversation";
 import { offlineTranscript } from "./offline-transcript";
+import { SpeechRequestSchema, speakOffline } from "./offline-speech";
 
 export type RecordedRequest = { method: string; path: string; body: unknown; at: number };
 
@@ -175,6 +178,22 @@ function answerMessages(req: IncomingMessage, res: ServerResponse, body: Record<
 /** Where the offline stand-in of Workers AI's transcription model answers (TRANSCRIBER_URL). */
 export { TRANSCRIBE_PATH } from "../../scripts/stack/transcribe-path";
 import { TRANSCRIBE_PATH } from "../../scripts/stack/transcribe-path";
+/** Where the offline stand-in of Workers AI's speech model answers (SPEECH_URL). */
+export { SPEECH_PATH } from "../../scripts/stack/speech-path";
+import { SPEECH_PATH } from "../../scripts/stack/speech-path";
+
+/** Workers AI's aura-1, offline: its input, checked; the audio file's bytes, or a one-line 400. */
+function answerSpeech(res: ServerResponse, body: unknown): void {
+  const parsed = SpeechRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+    sendJson(res, 400, { errors: [{ message }] });
+    return;
+  }
+  const speech = speakOffline(parsed.data);
+  res.writeHead(200, { "content-type": "audio/ogg", "content-length": String(speech.bytes.byteLength) });
+  res.end(speech.bytes);
+}
 
 export async function startAnthropicStandIn(options: { port?: number; host?: string } = {}): Promise<AnthropicStandIn> {
   const requests: RecordedRequest[] = [];
@@ -217,6 +236,8 @@ export async function startAnthropicStandIn(options: { port?: number; host?: str
         const heard = offlineTranscript(Buffer.from(audio, "base64"));
         sendJson(res, 200, { text: heard.text, word_count: heard.text.split(/\s+/).length, transcription_info: { language: "en", duration: heard.durationSec } });
       }
+    } else if (method === "POST" && path === SPEECH_PATH) {
+      answerSpeech(res, body);
     } else if (method === "POST" && path.startsWith("/v1/messages")) {
       sendError(res, 400, "invalid_request_error", "body must be a JSON object");
     } else {
