@@ -1,5 +1,5 @@
 // One chat bubble as WhatsApp shows it: its text (a template's too), its media, its quick-reply buttons under it, its ticks. Built with DOM calls, never from message HTML.
-import { clock, fileSize, formatWhatsApp } from "./format.js";
+import { clock, fileSize, formatWhatsApp, voiceLength } from "./format.js";
 
 const ICONS = {
   clock: '<svg viewBox="0 0 16 12"><circle cx="8" cy="6" r="4.6" fill="none" stroke="currentColor" stroke-width="1.2"/><path d="M8 3.6V6l1.6 1.1" fill="none" stroke="currentColor" stroke-width="1.2" stroke-linecap="round"/></svg>',
@@ -53,7 +53,26 @@ function textElement(body) {
   return text;
 }
 
-/** An image or video inline, audio with a player, anything else as a named link; a placeholder until Twilio has fetched it. */
+/**
+ * A voice note as both apps show one: a microphone, a player, and its length (the sender's
+ * `knownSeconds`, or what the browser reads from the file). Ogg Opus is what WhatsApp records and
+ * plays as a voice message, and what Telegram's sendVoice takes.
+ */
+export function voiceNoteElement(url, knownSeconds) {
+  const note = element("div", "voice-note");
+  note.dataset.testid = "media-voice";
+  const audio = Object.assign(element("audio"), { src: url, controls: true, preload: "metadata" });
+  audio.dataset.testid = "media-audio";
+  const length = element("span", "voice-length", knownSeconds ? voiceLength(knownSeconds) : "");
+  length.dataset.testid = "voice-length";
+  audio.addEventListener("loadedmetadata", () => {
+    if (!knownSeconds && Number.isFinite(audio.duration)) length.textContent = voiceLength(audio.duration);
+  });
+  note.append(element("span", "voice-mic", "🎤"), audio, length);
+  return note;
+}
+
+/** An image or video inline, an Ogg voice note, other audio with a player, anything else as a named link; a placeholder until Twilio has fetched it. */
 function mediaElement(media, status) {
   const box = element("div", "media");
   if (!media.url) {
@@ -68,6 +87,8 @@ function mediaElement(media, status) {
   if (type.startsWith("image/")) {
     view = Object.assign(element("img"), { src: media.url, alt: name, loading: "lazy" });
     view.dataset.testid = "media-image";
+  } else if (type === "audio/ogg") {
+    view = voiceNoteElement(media.url);
   } else if (type.startsWith("audio/")) {
     view = Object.assign(element("audio"), { src: media.url, controls: true, preload: "metadata" });
     view.dataset.testid = "media-audio";

@@ -1,4 +1,4 @@
-// Text for the simulator: WhatsApp's formatting over escaped text, times, day labels and file sizes.
+// Text for the simulator: WhatsApp's formatting over escaped text, times, day labels, file sizes and a voice note's length.
 
 export function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -43,4 +43,10 @@ export function fileSize(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A voice note's length as both apps show it: 0:07, 1:05. */
+export function voiceLength(seconds) {
+  const whole = Math.max(0, Math.round(seconds));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }

@@ -4,19 +4,28 @@ import { toMediaResource, type StoredMedia } from "../core/media-resource";
 import { TwilioErrors } from "../core/twilio-errors";
 import type { EmulatorContext } from "../context";
 import { originOf, twilioError } from "./twilio-http";
+// RFC 9110's Range, read as the relay's own media route reads it (pure, no Worker API).
+import { parseRange } from "../../src/media/media-response";
 
 /** Where Twilio's media fetch sends the client: api.twilio.com answers 307 Temporary Redirect to its CDN. */
 export const CDN_PREFIX = "/__media-cdn/";
 
-/** The bytes with their type, length and (when known) the file's name, as Twilio's CDN serves them. */
+/** The bytes with their type, length and (when known) the file's name, as Twilio's CDN serves them, a byte range too. */
 export function mediaResponse(c: Context, media: StoredMedia): Response {
+  const size = media.bytes.byteLength;
   const headers: Record<string, string> = {
     "content-type": media.contentType,
-    "content-length": String(media.bytes.byteLength),
+    "content-length": String(size),
     "cache-control": "private, max-age=0",
+    "accept-ranges": "bytes",
   };
   if (media.filename) headers["content-disposition"] = `inline; filename="${media.filename.replace(/["\\\r\n]/g, "_")}"`;
-  return c.body(media.bytes, 200, headers);
+  const asked = parseRange(c.req.header("range"), size);
+  if (asked.type === "unsatisfiable") return c.body(null, 416, { "content-range": `bytes */${size}`, "accept-ranges": "bytes" });
+  if (asked.type === "full") return c.body(media.bytes, 200, headers);
+  const { start, end } = asked.range;
+  const part = media.bytes.subarray(start, end + 1);
+  return c.body(part, 206, { ...headers, "content-length": String(part.byteLength), "content-range": `bytes ${start}-${end}/${size}` });
 }
 
 /** Authentication of the account paths is app.ts's; the CDN link is, like Twilio's, open to whoever holds it. */
