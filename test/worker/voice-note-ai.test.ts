@@ -1,5 +1,5 @@
 // The voice-note path through the `AI` binding, in workerd: a real Ogg/Opus voice note (the
-// committed fixture, made by test/fixtures/make-voice-note.mjs) is fetched from Twilio (the
+// committed fixture, made by test/fixtures/make-voice-note.ts) is fetched from Twilio (the
 // emulator) into R2 (miniflare's), sent to Workers AI's Whisper as Cloudflare documents the
 // request (checked by the binding's stand-in), and the user hears what was heard.
 import { runInDurableObject } from "cloudflare:test";
