@@ -3,10 +3,17 @@
 // from that one list; the runs unit's time comes from runsDueAt.
 
 /**
- * While this instance drives a run's stream, the alarm stays this far ahead: should the instance
- * die (a deploy resets it), a new one resumes the run within a minute.
+ * While this instance pumps (reads a run's stream), the alarm stays at most this far ahead: should
+ * the instance die (a crash, a deploy), a new one resumes the run within this, so a reply under
+ * way is not held a minute. Only a pump pays for it; an idle object keeps no alarm at all.
  */
-export const WATCHDOG_MS = 60_000;
+export const WATCHDOG_MS = 10_000;
+/**
+ * The watchdog is pushed back only once it comes this close to firing: one alarm write per
+ * WATCHDOG_MS - WATCHDOG_LEAD_MS of a pump, the least that keeps it from firing under a live pump
+ * (a late push costs only an alarm that finds the pump running and sets the next).
+ */
+export const WATCHDOG_LEAD_MS = 2_000;
 
 export type WakeInput = {
   now: number;
@@ -38,8 +45,9 @@ export function runsDueAt(r: { now: number; reading: boolean; runs: readonly { n
 
 /**
  * The alarm to set. Work this instance's pump does within the watchdog's reach needs no alarm
- * invocation of its own, only a safety net should the instance die first: an alarm between half
- * and all of WATCHDOG_MS ahead, moved only when it drifts out of that band (each set is a write).
+ * invocation of its own, only a safety net should the instance die first: an alarm more than
+ * WATCHDOG_LEAD_MS and at most WATCHDOG_MS ahead, moved only when it drifts out of that band
+ * (each set is a write).
  * But a unit due later than now and sooner than that net gets its own time: should the instance
  * die, an outbox retry or a task must not wait for the net.
  */
@@ -50,7 +58,7 @@ export function planWake(input: WakeInput): WakePlan {
   if (pumping && due <= now + WATCHDOG_MS) {
     const ahead = earliest(input.dueAt.filter((t) => t !== null && t > now));
     if (ahead !== null && ahead <= now + WATCHDOG_MS) return stored === ahead ? KEEP : { action: "set", at: ahead };
-    const fresh = stored !== null && stored > now + WATCHDOG_MS / 2 && stored <= now + WATCHDOG_MS;
+    const fresh = stored !== null && stored > now + WATCHDOG_LEAD_MS && stored <= now + WATCHDOG_MS;
     return fresh ? KEEP : { action: "set", at: now + WATCHDOG_MS };
   }
   return stored === due ? KEEP : { action: "set", at: due };
@@ -65,5 +73,5 @@ export function earliest(times: readonly (number | null)[]): number | null {
 
 /** When a pump reading a stream must look up again so that the safety alarm never drifts out. */
 export function watchdogRefreshAt(storedAlarmAt: number | null, now: number): number {
-  return storedAlarmAt === null ? now : Math.max(now, storedAlarmAt - WATCHDOG_MS / 2);
+  return storedAlarmAt === null ? now : Math.max(now, storedAlarmAt - WATCHDOG_LEAD_MS);
 }

@@ -86,7 +86,7 @@ describe("backoffDelayMs: the one backoff behind every retry", () => {
     ["tasks", list([...TASK_RETRY_DELAYS_MS]), [30_000, 60_000, 300_000, 900_000, 3_600_000, null]],
     ["Fly", FLY_BACKOFF, [500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]],
     ["outbox", OUTBOX_BACKOFF, [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]],
-    ["outbox, window open", { ...OUTBOX_BACKOFF, maxGapMs: OPEN_WINDOW_MAX_RETRY_GAP_MS }, [1_000, 2_000, 4_000, 8_000, 8_333, 8_333]],
+    ["outbox, window open", { ...OUTBOX_BACKOFF, maxGapMs: OPEN_WINDOW_MAX_RETRY_GAP_MS }, [1_000, 2_000, 4_000, 4_167, 4_167, 4_167]],
   ] as const)("%s", (_name, backoff, expected) => {
     expect(expected.map((_, i) => backoffDelayMs(i + 1, backoff, 0.5))).toEqual(expected);
   });

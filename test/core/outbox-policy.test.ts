@@ -35,13 +35,13 @@ describe("decideOnSendFailure while the 24-hour window is open", () => {
   const open = { maxGapMs: maxRetryGapMs(true), random: middle };
   it.each<[string, SendFailure, number, SendFailureDecision]>([
     ["the first retries stay as they were (1 s)", http503, 1, { action: "retry", at: now + 1_000 }],
-    ["the fourth failure still waits 8 s", http503, 4, { action: "retry", at: now + 8_000 }],
-    // The base stops at 10 s / 1.2, so the jitter still spreads phones below the cap.
-    ["the fifth failure waits about 8.3 s, not 16 s", http503, 5, { action: "retry", at: now + 8_333 }],
-    ["the fortieth failure too", http503, 40, { action: "retry", at: now + 8_333 }],
+    ["the third failure still waits 4 s", http503, 3, { action: "retry", at: now + 4_000 }],
+    // The base stops at 5 s / 1.2, so the jitter still spreads phones below the cap.
+    ["the fourth failure waits about 4.2 s, not 8 s", http503, 4, { action: "retry", at: now + 4_167 }],
+    ["the fortieth failure too", http503, 40, { action: "retry", at: now + 4_167 }],
     ["a Retry-After longer than the cap is still honoured", { retryable: true, errorCode: "20429", retryAfterMs: 30_000 }, 6, { action: "retry", at: now + 30_000 }],
     ["an absurd Retry-After is still capped at an hour", { retryable: true, errorCode: "20429", retryAfterMs: 9e9 }, 6, { action: "retry", at: now + 3_600_000 }],
-    ["a short Retry-After does not shorten the backoff", { retryable: true, errorCode: "20429", retryAfterMs: 2_000 }, 9, { action: "retry", at: now + 8_333 }],
+    ["a short Retry-After does not shorten the backoff", { retryable: true, errorCode: "20429", retryAfterMs: 2_000 }, 9, { action: "retry", at: now + 4_167 }],
     ["a permanent error is final as before", { retryable: false, errorCode: "21617" }, 9, { action: "fail", tellUser: true }],
   ])("%s", (_name, failure, attempts, expected) => {
     expect(decideOnSendFailure(failure, attempts, now, open)).toEqual(expected);
@@ -63,14 +63,14 @@ describe("outboxRetryAt jitter", () => {
 
   it.each([
     ["no cap: the jitter may pass five minutes by a fifth", 20, undefined, 0.999999, now + 360_000],
-    ["a 10 s cap: never more than 10 s, jitter included", 20, OPEN_WINDOW_MAX_RETRY_GAP_MS, 0.999999, now + 10_000],
-    ["a 10 s cap: still spread below it", 20, OPEN_WINDOW_MAX_RETRY_GAP_MS, 0, now + 6_667],
-    ["a cap above the backoff changes nothing", 3, OPEN_WINDOW_MAX_RETRY_GAP_MS, 0.999999, now + 4_800],
+    ["a 5 s cap: never more than 5 s, jitter included", 20, OPEN_WINDOW_MAX_RETRY_GAP_MS, 0.999999, now + 5_000],
+    ["a 5 s cap: still spread below it", 20, OPEN_WINDOW_MAX_RETRY_GAP_MS, 0, now + 3_333],
+    ["a cap above the backoff changes nothing", 2, OPEN_WINDOW_MAX_RETRY_GAP_MS, 0.999999, now + 2_400],
   ] as const)("%s", (_name, attempts, maxGapMs, r, expected) => {
     expect(outboxRetryAt(attempts, now, undefined, { maxGapMs, random: () => r })).toBe(expected);
   });
 
-  it("holds the 10 s cap at every attempt and every draw of the jitter", () => {
+  it("holds the 5 s cap at every attempt and every draw of the jitter", () => {
     for (let attempts = 1; attempts <= 40; attempts++) {
       for (const r of [0, 0.25, 0.5, 0.75, 0.999999]) {
         const gap = outboxRetryAt(attempts, now, undefined, { maxGapMs: OPEN_WINDOW_MAX_RETRY_GAP_MS, random: () => r }) - now;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planWake, runsDueAt, WATCHDOG_MS, watchdogRefreshAt, type WakeInput, type WakePlan } from "../../src/shared/wake-plan";
+import { planWake, runsDueAt, WATCHDOG_LEAD_MS, WATCHDOG_MS, watchdogRefreshAt, type WakeInput, type WakePlan } from "../../src/shared/wake-plan";
 
 const now = 1_000_000;
 const idle: WakeInput = { now, storedAlarmAt: null, pumping: false, dueAt: [] };
@@ -12,8 +12,9 @@ describe("planWake", () => {
     ["due now, the alarm already set for it: keep", { dueAt: [now], storedAlarmAt: now }, { action: "keep" }],
     ["a run waiting to retry: wake at its attempt", { dueAt: [now + 5_000] }, { action: "set", at: now + 5_000 }],
     ["a stream this instance reads (due now, pumping): only the watchdog", { dueAt: [now], pumping: true }, { action: "set", at: now + WATCHDOG_MS }],
-    ["the watchdog still well ahead: keep it", { dueAt: [now], pumping: true, storedAlarmAt: now + 40_000 }, { action: "keep" }],
-    ["the watchdog under half its reach: push it", { dueAt: [now], pumping: true, storedAlarmAt: now + 20_000 }, { action: "set", at: now + WATCHDOG_MS }],
+    ["the watchdog still ahead by more than its lead: keep it", { dueAt: [now], pumping: true, storedAlarmAt: now + WATCHDOG_LEAD_MS + 1 }, { action: "keep" }],
+    ["the watchdog within its lead of firing: push it", { dueAt: [now], pumping: true, storedAlarmAt: now + WATCHDOG_LEAD_MS }, { action: "set", at: now + WATCHDOG_MS }],
+    ["an alarm farther ahead than the watchdog while a stream is read (a crash would hold the reply that long): pull it in", { dueAt: [now], pumping: true, storedAlarmAt: now + 40_000 }, { action: "set", at: now + WATCHDOG_MS }],
     ["an outbox retry sooner than the net while pumping: its own time (an instance that dies does not delay it)", { dueAt: [now, now + 2_000], pumping: true }, { action: "set", at: now + 2_000 }],
     ["that retry's alarm already set: keep", { dueAt: [now, now + 2_000], pumping: true, storedAlarmAt: now + 2_000 }, { action: "keep" }],
     ["a run's retry in 5 s while the pump does other work: its own time", { dueAt: [now + 5_000, now], pumping: true }, { action: "set", at: now + 5_000 }],
@@ -53,8 +54,8 @@ describe("runsDueAt", () => {
 describe("watchdogRefreshAt", () => {
   it.each([
     ["no alarm: look again now", null, now],
-    ["an alarm 60 s ahead: look again in 30 s", now + WATCHDOG_MS, now + WATCHDOG_MS / 2],
-    ["an alarm already inside the band's lower half: now", now + 10_000, now],
+    ["an alarm a watchdog ahead: look again just before it fires", now + WATCHDOG_MS, now + WATCHDOG_MS - WATCHDOG_LEAD_MS],
+    ["an alarm already within the lead: now", now + 1_000, now],
   ] as const)("%s", (_name, stored, expected) => {
     expect(watchdogRefreshAt(stored, now)).toBe(expected);
   });

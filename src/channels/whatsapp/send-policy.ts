@@ -7,8 +7,10 @@ import { WINDOW_CLOSED_ERROR } from "./window";
 /**
  * While WhatsApp's 24-hour window is open the user is waiting for this reply: after an outage
  * of Twilio it must go out within seconds of the end, not after a backoff grown to minutes.
+ * One try every 5 s for the one message at the head of a user's outbox is no hammering (a
+ * Retry-After still wins), and a reply lands at most 5 s after an outage ends, not 10.
  */
-export const OPEN_WINDOW_MAX_RETRY_GAP_MS = 10_000;
+export const OPEN_WINDOW_MAX_RETRY_GAP_MS = 5_000;
 
 /** `maybeTaken`: no answer came, so Twilio may hold the message all the same (see ChannelFailure). */
 export type SendFailure = { retryable: boolean; errorCode: string; retryAfterMs?: number; maybeTaken?: boolean };
