@@ -41,6 +41,8 @@ import { createCheckpoints } from "./checkpoints/checkpoints";
 import { createUserArchive } from "./archive/user-archive";
 import { createShip } from "./github/ship";
 import { createPullReview } from "./github/pull-review";
+import { createPreviewServers, previewPlaceOf } from "./preview/preview-servers";
+import { previewUpgradeHandler, type PreviewRouteDeps } from "./http/preview-routes";
 
 export type VmServer = {
   url: string;
@@ -167,6 +169,14 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       : undefined;
   if (!checkpoints) console.log("vm: checkpoints off (CHECKPOINTS=off): runs record no change, /undo and /redo answer that nothing was recorded");
   let vmUrl = "";
+  let vmPort = 0;
+  // The servers kept for their conversations' previews: the one thing a run starts that outlives it.
+  const previewServers = createPreviewServers({ vmPorts: () => [vmPort] });
+  const preview: PreviewRouteDeps = {
+    servers: previewServers,
+    placeOf: (userId, workspace) => previewPlaceOf(config.dataDir, (userKey) => users.idsOf(userKey), userId, workspace),
+    now: () => Date.now(),
+  };
   const manager = createRunManager({
     config,
     log,
@@ -210,6 +220,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     archive: createUserArchive({ dataDir: config.dataDir, manager, users, rules, github: githubRepos, ...(checkpoints ? { checkpoints } : {}) }),
     handoff: { dataDir: config.dataDir, users, checkpoints: checkpoints ?? null },
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
+    preview,
     problem: () => problem?.message ?? null,
     readiness,
     allowed: isolation.allowed.map((a) => a.name),
@@ -229,6 +240,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   });
 
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
+  server.on("upgrade", previewUpgradeHandler(config.vmToken, preview));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -238,6 +250,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     throw error;
   });
   const { port } = server.address() as AddressInfo;
+  vmPort = port;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   vmUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
@@ -246,6 +259,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     closing ??= (async () => {
       clearInterval(idleTimer);
       check.stop();
+      previewServers.stopAll();
       await Promise.all([manager.shutdown(), workspaces.close()]);
       awake.stop();
       files.close();
@@ -277,6 +291,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     const idle = isIdle({ ...quiet, idleTimeoutMs: config.idleTimeoutMs });
     if (!idle || closing) return;
     clearInterval(idleTimer);
+    // The conversation's idle time ends its preview server with the VM's.
+    previewServers.stopAll();
     void manager.stopWarm().then(() => (hooks.onIdle ? hooks.onIdle() : void close()));
   }, checkEveryMs);
   idleTimer.unref();

@@ -27,6 +27,7 @@ import { addGithubPermissionRoute } from "./github-permission-routes";
 import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
 import { addArchiveRoutes } from "./archive-routes";
+import { addPreviewRoutes, type PreviewRouteDeps } from "./preview-routes";
 import type { UserArchive } from "../archive/user-archive";
 
 export type RouteDeps = {
@@ -59,6 +60,8 @@ export type RouteDeps = {
   githubPermissions?: GithubPermissions;
   /** A user's archive to R2 and restore (archive-routes.ts); absent, the routes are not there. */
   archive?: UserArchive;
+  /** A conversation's preview: its kept server and the proxy to its ports (preview-routes.ts); absent, the routes are not there. */
+  preview?: PreviewRouteDeps;
 };
 
 export function runIdOf(c: Context): string {
@@ -177,6 +180,7 @@ export function createVmApp(deps: RouteDeps): Hono {
   if (deps.checkpoints) addCheckpointRoutes(app, { ...deps.checkpoints, manager: deps.manager });
   if (deps.ship) addShipRoutes(app, { ...deps.ship, manager: deps.manager });
   if (deps.archive) addArchiveRoutes(app, deps.archive);
+  if (deps.preview) addPreviewRoutes(app, deps.preview);
   if (deps.handoff) addHandoffRoutes(app, { ...deps.handoff, manager: deps.manager });
 
   // The relay's tools for the agents' CLIs: their own secrets and connections, never VM_TOKEN.
