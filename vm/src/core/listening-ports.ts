@@ -23,18 +23,7 @@ export function listeningSocketsOf(table: string): ListeningSocket[] {
   return found;
 }
 
-/** The socket inode an fd link names (`socket:[12345]`), or null for any other file. */
-export function socketInodeOf(link: string): number | null {
-  const match = /^socket:\[(\d+)\]$/.exec(link);
-  return match ? Number(match[1]) : null;
-}
-
 /** The ports, ascending and once each, of the listening sockets whose inode is in `inodes`. */
 export function portsOwned(sockets: readonly ListeningSocket[], inodes: ReadonlySet<number>): number[] {
   return [...new Set(sockets.filter((s) => inodes.has(s.inode)).map((s) => s.port))].sort((a, b) => a - b);
-}
-
-/** Is `dir` the directory `root`, or inside it (both absolute and normalised)? */
-export function isWithin(dir: string, root: string): boolean {
-  return dir === root || dir.startsWith(root.endsWith("/") ? root : `${root}/`);
 }

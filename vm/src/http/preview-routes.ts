@@ -25,21 +25,21 @@ export type PreviewRouteDeps = {
 const UserIdSchema = z.string().min(1).max(64);
 const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: UserIdSchema });
 
-const stateOf = (deps: PreviewRouteDeps, place: PreviewPlace, problem?: string): PreviewState => ({
+const stateOf = async (deps: PreviewRouteDeps, place: PreviewPlace, problem?: string): Promise<PreviewState> => ({
   kept: previewOf(place.userId, place.workspace),
-  ports: deps.servers.ports(place),
+  ports: await deps.servers.ports(place),
   ...(problem ? { problem } : {}),
 });
 
 /** The place of a proxied request's conversation, when `port` is one its processes listen on. */
-function ownedTarget(deps: PreviewRouteDeps, userId: string | undefined, target: PreviewTarget | null): PreviewTarget | null {
+async function ownedTarget(deps: PreviewRouteDeps, userId: string | undefined, target: PreviewTarget | null): Promise<PreviewTarget | null> {
   if (!target || !UserIdSchema.safeParse(userId).success || !WorkspaceIdSchema.safeParse(target.workspace).success) return null;
   const place = deps.placeOf(userId as string, target.workspace);
-  return place && deps.servers.ports(place).includes(target.port) ? target : null;
+  return place && (await deps.servers.ports(place)).includes(target.port) ? target : null;
 }
 
 export function addPreviewRoutes(app: Hono, deps: PreviewRouteDeps): void {
-  const pattern = VM_ROUTES.workspacePreview(":workspace", "").split("?")[0] ?? "";
+  const pattern = VM_ROUTES.workspacePreview("WORKSPACE", "").split("?")[0]?.replace("WORKSPACE", ":workspace") ?? "";
   const placeOf = (c: Context): PreviewPlace => {
     const { workspace, userId } = parseInput({ workspace: c.req.param("workspace"), userId: c.req.query("userId") }, WorkspaceOfUserSchema);
     const place = deps.placeOf(userId, workspace);
@@ -47,25 +47,25 @@ export function addPreviewRoutes(app: Hono, deps: PreviewRouteDeps): void {
     return place;
   };
 
-  app.get(pattern, (c) => c.json(stateOf(deps, placeOf(c))));
+  app.get(pattern, async (c) => c.json(await stateOf(deps, placeOf(c))));
 
   app.post(pattern, async (c) => {
     const place = placeOf(c);
     const request = await parseBody(c, PreviewStartRequestSchema);
-    if (!request.command) return c.json(stateOf(deps, place));
+    if (!request.command) return c.json(await stateOf(deps, place));
     const started = await deps.servers.start(place, request.command, request.port ?? null, deps.now());
-    return c.json(stateOf(deps, place, started.ok ? undefined : started.message));
+    return c.json(await stateOf(deps, place, started.ok ? undefined : started.message));
   });
 
-  app.delete(pattern, (c) => {
+  app.delete(pattern, async (c) => {
     const place = placeOf(c);
     deps.servers.stop(place.userId, place.workspace);
-    return c.json(stateOf(deps, place));
+    return c.json(await stateOf(deps, place));
   });
 
-  app.all(`${PREVIEW_PROXY_PREFIX}/*`, (c) => {
+  app.all(`${PREVIEW_PROXY_PREFIX}/*`, async (c) => {
     const url = new URL(c.req.url);
-    const target = ownedTarget(deps, c.req.header(PREVIEW_USER_HEADER), previewTargetOf(url.pathname + url.search));
+    const target = await ownedTarget(deps, c.req.header(PREVIEW_USER_HEADER), previewTargetOf(url.pathname + url.search));
     if (!target) fail(404, { error: "unknown_port", message: "no process of this conversation listens on that port" });
     return proxyHttp(c.req.raw, target);
   });
@@ -74,14 +74,15 @@ export function addPreviewRoutes(app: Hono, deps: PreviewRouteDeps): void {
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
 /** Node's `upgrade` listener: a preview's WebSocket, piped once the token and the port check pass; anything else refused. */
-export function previewUpgradeHandler(vmToken: string, deps: PreviewRouteDeps): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export function previewUpgradeHandler(vmToken: string, deps: PreviewRouteDeps): (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> {
   const expected = digest(`Bearer ${vmToken}`);
-  return (request, socket, head) => {
+  const accept = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const given = digest(request.headers.authorization ?? "");
     if (!timingSafeEqual(given, expected)) return refuseUpgrade(socket, 401, "the VM token is missing or wrong");
     const user = request.headers[PREVIEW_USER_HEADER];
-    const target = ownedTarget(deps, typeof user === "string" ? user : undefined, previewTargetOf(request.url ?? ""));
+    const target = await ownedTarget(deps, typeof user === "string" ? user : undefined, previewTargetOf(request.url ?? ""));
     if (!target) return refuseUpgrade(socket, 404, "no process of this conversation listens on that port");
     pipeUpgrade(request, socket, head, target);
   };
+  return (request, socket, head) => accept(request, socket, head).catch(() => void socket.destroy());
 }

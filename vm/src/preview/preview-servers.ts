@@ -22,7 +22,7 @@ export type PreviewServers = {
   /** Ends every kept server (the VM closing or going idle). */
   stopAll(): void;
   /** The ports the conversation's processes listen on now (the kept server's among them). */
-  ports(place: PreviewPlace): number[];
+  ports(place: PreviewPlace): Promise<number[]>;
 };
 
 export type PreviewServersOptions = { registry?: PreviewRegistry; startTimeoutMs?: number; vmPorts: () => readonly number[] };
@@ -44,7 +44,7 @@ function endGroup(pid: number): void {
 export function createPreviewServers(options: PreviewServersOptions): PreviewServers {
   const registry = options.registry ?? processRegistry;
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
-  const ports = (place: PreviewPlace) => portsListenedIn(place.dir, place.ids?.uid ?? null, options.vmPorts());
+  const ports = (place: PreviewPlace) => portsListenedIn(place.dir, place.ids, options.vmPorts());
 
   const stop = (userId: string, workspace: string): boolean => {
     const kept = registry.of(userId, workspace);
@@ -63,7 +63,7 @@ export function createPreviewServers(options: PreviewServersOptions): PreviewSer
     async start(place, command, port, now) {
       // One kept server per conversation: a new command replaces the old one.
       stop(place.userId, place.workspace);
-      const before = new Set(ports(place));
+      const before = new Set(await ports(place));
       const child = spawn("sh", ["-c", command], {
         ...spawnIdsOf(place.ids),
         cwd: place.dir,
@@ -86,7 +86,7 @@ export function createPreviewServers(options: PreviewServersOptions): PreviewSer
       if (!pid) return { ok: false, reason: "failed", message: "the command could not be started" };
       const deadline = Date.now() + startTimeoutMs;
       while (Date.now() < deadline && exited === undefined) {
-        const listened = ports(place).filter((p) => (port ? p === port : !before.has(p)));
+        const listened = (await ports(place)).filter((p) => (port ? p === port : !before.has(p)));
         if (listened[0] !== undefined) {
           const preview = { port: listened[0], pid, command, startedAt: now };
           registry.keep(place.userId, place.workspace, preview);
