@@ -102,10 +102,18 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   if (reopened.length > 0) console.log(`vm: closed ${reopened.length} run(s) left live by the previous process`);
   log.prune(Date.now() - config.runRetentionMs);
 
+  let vmPort = 0;
+  // The servers kept for their conversations' previews: the one thing a run starts that outlives it.
+  const previewServers = createPreviewServers({ vmPorts: () => [vmPort] });
+
   // The idle exit and the warm processes count awake time: a Machine suspended with no run (the
   // relay's idle action) resumes with both where they were, instead of exiting at once.
   const awake = startAwakeTime({
-    onFreeze: (frozenMs) => console.log(`vm: frozen for ${(frozenMs / 1000).toFixed(1)} s (the Machine was suspended), not counted towards the idle exit or warm processes`),
+    onFreeze: (frozenMs) => {
+      console.log(`vm: frozen for ${(frozenMs / 1000).toFixed(1)} s (the Machine was suspended), not counted towards the idle exit or warm processes`);
+      // A suspension ends the kept preview servers (docs/vm.md): the next preview request starts one again.
+      previewServers.stopAll();
+    },
   });
   let lastActivityAt = awake.now();
   let openStreams = 0;
@@ -169,9 +177,6 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       : undefined;
   if (!checkpoints) console.log("vm: checkpoints off (CHECKPOINTS=off): runs record no change, /undo and /redo answer that nothing was recorded");
   let vmUrl = "";
-  let vmPort = 0;
-  // The servers kept for their conversations' previews: the one thing a run starts that outlives it.
-  const previewServers = createPreviewServers({ vmPorts: () => [vmPort] });
   const preview: PreviewRouteDeps = {
     servers: previewServers,
     placeOf: (userId, workspace) => previewPlaceOf(config.dataDir, (userKey) => users.idsOf(userKey), userId, workspace),
