@@ -6,6 +6,7 @@ import { dayIn, monthIn } from "../usage/spend-days";
 import type { ParsedCommand } from "../commands/commands";
 import { helpReply } from "../commands/help";
 import { createReply, NO_CURRENT_CONVERSATION, noSuchConversation } from "../conversations/conversations-replies";
+import { endPreview } from "../preview/preview-state";
 import { runLabel } from "../changes/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply } from "../config/settings-replies";
 import { timeZoneReply } from "../schedules/schedules-replies";
@@ -160,6 +161,17 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       const current = d.conversations.current();
       if (!current) return say(NO_CURRENT_CONVERSATION);
       return { text: "", after: { kind: "handoff", conversationId: current.id, direction: command.action } };
+    }
+    case "preview": {
+      const current = d.conversations.current();
+      if (!current) return say(NO_CURRENT_CONVERSATION);
+      const conversation = { workspace: current.workspace, conversation: current.name };
+      if (command.action === "off") {
+        // The links end now, whatever the VM says after.
+        endPreview(d.settings, current.id);
+        return { text: "", after: { kind: "preview_off", ...conversation } };
+      }
+      return { text: "", after: { kind: "preview", conversationId: current.id, ...conversation, port: command.port, epoch: webLinkEpoch(d.settings) } };
     }
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));

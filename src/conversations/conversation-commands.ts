@@ -66,6 +66,10 @@ export type VmAction =
   | { kind: "handoff_new"; name: string }
   /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
   | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged }
+  /** /preview [port]: the VM asked what the conversation serves, then a link signed for one port under the link epoch `epoch` (preview/preview-actions.ts). */
+  | { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; epoch: number }
+  /** /preview off: the conversation's kept server ended on the VM (its links already ended by the command). */
+  | { kind: "preview_off"; workspace: string; conversation: string }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */

@@ -32,6 +32,9 @@ export type PreviewState = z.infer<typeof PreviewStateSchema>;
 /** The proxy route's header naming the user whose conversation the port must belong to (the relay's user id). */
 export const PREVIEW_USER_HEADER = "x-relay-user";
 
+/** Set on the proxy's own refusal (no process of the conversation listens on the port), never on an app's 404. */
+export const PREVIEW_REFUSED_HEADER = "x-preview-refused";
+
 /** The proxy's path prefix: `${PREVIEW_PROXY_PREFIX}/<workspace>/<port>/<the app's own path>`. */
 export const PREVIEW_PROXY_PREFIX = "/v1/preview-proxy";
 

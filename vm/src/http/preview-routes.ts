@@ -8,8 +8,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Context, Hono } from "hono";
 import * as z from "zod";
-import { PREVIEW_PROXY_PREFIX, PREVIEW_USER_HEADER, PreviewStartRequestSchema, type PreviewState } from "../../../src/protocol/vm/preview";
-import { VM_ROUTES } from "../../../src/protocol/vm/routes";
+import { PREVIEW_PROXY_PREFIX, PREVIEW_REFUSED_HEADER, PREVIEW_USER_HEADER, PreviewStartRequestSchema, type PreviewState } from "../../../src/protocol/vm/preview";
+import { VM_ROUTES, type VmErrorBody } from "../../../src/protocol/vm/routes";
 import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import { pipeUpgrade, previewTargetOf, proxyHttp, refuseUpgrade, type PreviewTarget } from "../preview/preview-proxy";
 import { previewOf } from "../preview/preview-registry";
@@ -22,6 +22,7 @@ export type PreviewRouteDeps = {
   now: () => number;
 };
 
+const NOT_LISTENED = "no process of this conversation listens on that port";
 const UserIdSchema = z.string().min(1).max(64);
 const WorkspaceOfUserSchema = z.object({ workspace: WorkspaceIdSchema, userId: UserIdSchema });
 
@@ -66,7 +67,7 @@ export function addPreviewRoutes(app: Hono, deps: PreviewRouteDeps): void {
   app.all(`${PREVIEW_PROXY_PREFIX}/*`, async (c) => {
     const url = new URL(c.req.url);
     const target = await ownedTarget(deps, c.req.header(PREVIEW_USER_HEADER), previewTargetOf(url.pathname + url.search));
-    if (!target) fail(404, { error: "unknown_port", message: "no process of this conversation listens on that port" });
+    if (!target) return Response.json({ error: "unknown_port", message: NOT_LISTENED } satisfies VmErrorBody, { status: 404, headers: { [PREVIEW_REFUSED_HEADER]: "unknown_port" } });
     return proxyHttp(c.req.raw, target);
   });
 }
@@ -81,7 +82,7 @@ export function previewUpgradeHandler(vmToken: string, deps: PreviewRouteDeps): 
     if (!timingSafeEqual(given, expected)) return refuseUpgrade(socket, 401, "the VM token is missing or wrong");
     const user = request.headers[PREVIEW_USER_HEADER];
     const target = await ownedTarget(deps, typeof user === "string" ? user : undefined, previewTargetOf(request.url ?? ""));
-    if (!target) return refuseUpgrade(socket, 404, "no process of this conversation listens on that port");
+    if (!target) return refuseUpgrade(socket, 404, NOT_LISTENED);
     pipeUpgrade(request, socket, head, target);
   };
   return (request, socket, head) => accept(request, socket, head).catch(() => void socket.destroy());

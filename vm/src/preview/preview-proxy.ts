@@ -5,7 +5,7 @@
 import { connect, type Socket } from "node:net";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { PREVIEW_PROXY_PREFIX, PREVIEW_USER_HEADER } from "../../../src/protocol/vm/preview";
+import { PREVIEW_PROXY_PREFIX, PREVIEW_REFUSED_HEADER, PREVIEW_USER_HEADER } from "../../../src/protocol/vm/preview";
 
 /** What a proxied request names: the conversation, the port and the app's own path (query included). */
 export type PreviewTarget = { workspace: string; port: number; path: string };
@@ -90,5 +90,6 @@ export function pipeUpgrade(request: IncomingMessage, client: Duplex, head: Buff
 /** A refusal written on a socket that asked to upgrade. */
 export function refuseUpgrade(client: Duplex, status: 401 | 404, reason: string): void {
   const body = JSON.stringify({ error: status === 401 ? "unauthorized" : "unknown_port", message: reason });
-  client.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Not Found"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  const refused = status === 404 ? `${PREVIEW_REFUSED_HEADER}: unknown_port\r\n` : "";
+  client.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Not Found"}\r\n${refused}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
