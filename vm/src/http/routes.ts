@@ -28,6 +28,7 @@ import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
 import { addArchiveRoutes } from "./archive-routes";
 import { addPreviewRoutes, type PreviewRouteDeps } from "./preview-routes";
+import { previewStartTool } from "../preview/preview-tool";
 import type { UserArchive } from "../archive/user-archive";
 
 export type RouteDeps = {
@@ -184,7 +185,8 @@ export function createVmApp(deps: RouteDeps): Hono {
   if (deps.handoff) addHandoffRoutes(app, { ...deps.handoff, manager: deps.manager });
 
   // The relay's tools for the agents' CLIs: their own secrets and connections, never VM_TOKEN.
-  addMcpRoutes(app, deps);
+  const preview = deps.preview;
+  addMcpRoutes(app, { ...deps, ...(preview ? { startPreview: previewStartTool({ ...preview, conversationOf: deps.manager.conversationOf, untrusted: deps.manager.untrusted }) } : {}) });
 
   app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));
   app.onError((error) => {
