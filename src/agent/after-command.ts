@@ -64,7 +64,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
   const say = (body: string) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId), body, now: d.clock() });
   switch (action.kind) {
     case "cancel":
-      await Promise.all(action.vmRunIds.map((id) => vm?.cancel(id)));
+      await Promise.all([...action.vmRunIds.map((id) => vm?.cancel(id)), ...(action.previewWorkspaces ?? []).map((ws) => vm?.preview(d.phone, ws, "DELETE").catch(() => null))]);
       return;
     case "delete_workspace": {
       // The conversation's run diffs go with it (media retention never deletes them).

@@ -6,7 +6,7 @@ import { dayIn, monthIn } from "../usage/spend-days";
 import type { ParsedCommand } from "../commands/commands";
 import { helpReply } from "../commands/help";
 import { createReply, NO_CURRENT_CONVERSATION, noSuchConversation } from "../conversations/conversations-replies";
-import { endPreview } from "../preview/preview-state";
+import { endPreview, previewRowOf } from "../preview/preview-state";
 import { runLabel } from "../changes/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply } from "../config/settings-replies";
 import { timeZoneReply } from "../schedules/schedules-replies";
@@ -97,7 +97,11 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       // Plain /stop of the one live run answers as before; a named or every-run stop names each conversation.
       const nameOf = (id: number) => d.conversations.repo.get(id)?.name ?? null;
       const text = command.target === undefined ? stopReply(stopped) : stopRepliesByConversation(stopped.conversations.map((s) => ({ ...s, name: nameOf(s.conversationId) })), stopped.deniedApprovals);
-      return { text, after: stopped.cancelVmRunIds.length > 0 ? { kind: "cancel", vmRunIds: stopped.cancelVmRunIds } : null };
+      // The stopped conversations' preview servers end too (their links stay: the next request starts the server again).
+      const stoppedIds = scope === "every" ? d.conversations.repo.list().map((c) => c.id) : [scope.conversationId, ...stopped.conversations.map((c) => c.conversationId)];
+      const previewWorkspaces = [...new Set(stoppedIds)].filter((id) => previewRowOf(d.settings, id).server !== null).flatMap((id) => d.conversations.repo.get(id)?.workspace ?? []);
+      const cancel = { kind: "cancel" as const, vmRunIds: stopped.cancelVmRunIds, ...(previewWorkspaces.length > 0 ? { previewWorkspaces } : {}) };
+      return { text, after: stopped.cancelVmRunIds.length > 0 || previewWorkspaces.length > 0 ? cancel : null };
     }
     case "new_session":
       return startFreshSession(d, now);

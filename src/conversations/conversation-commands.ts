@@ -38,7 +38,8 @@ import type { Conversations } from "./conversations-unit";
 
 /** What the VM must do after the command's transaction (never inside the webhook). */
 export type VmAction =
-  | { kind: "cancel"; vmRunIds: string[] }
+  /** `previewWorkspaces`: the stopped conversations' kept preview servers, ended on the VM too. */
+  | { kind: "cancel"; vmRunIds: string[]; previewWorkspaces?: string[] }
   /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
   | { kind: "health"; detail: boolean }
   /** `stayCurrent`: the user's current conversation stays as it is (a clone an event asked for, not the user). */
