@@ -7,6 +7,7 @@ import type { ParsedCommand } from "../commands/commands";
 import { helpReply } from "../commands/help";
 import { createReply, NO_CURRENT_CONVERSATION, noSuchConversation } from "../conversations/conversations-replies";
 import { endPreview, previewRowOf } from "../preview/preview-state";
+import { previewStatusLines } from "../preview/preview-choice";
 import { runLabel } from "../changes/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply } from "../config/settings-replies";
 import { timeZoneReply } from "../schedules/schedules-replies";
@@ -300,5 +301,8 @@ function statusText(d: CommandDeps, now: number): string {
       timeZone: timeZoneOf(d.settings),
     },
     now,
-  );
+  ) + previewStatusLines(d.conversations.repo.list().flatMap((c) => {
+    const server = previewRowOf(d.settings, c.id).server;
+    return server ? [{ conversation: c.name, ...server }] : [];
+  }));
 }

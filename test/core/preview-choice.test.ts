@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { choosePreviewPort } from "../../src/preview/preview-choice";
+import { choosePreviewPort, previewStatusLines } from "../../src/preview/preview-choice";
 
 const kept = { port: 8000, pid: 10, command: "npx serve", startedAt: 0 };
 
@@ -14,5 +14,13 @@ describe("choosePreviewPort", () => {
     ["a kept server that stopped listening is not chosen", { kept, ports: [] }, null, { kind: "none", port: null }],
   ])("%s", (_name, state, asked, expected) => {
     expect(choosePreviewPort(state, asked)).toEqual(expected);
+  });
+});
+
+describe("previewStatusLines", () => {
+  it("names each conversation's kept server, its port and command, clipped", () => {
+    expect(previewStatusLines([])).toBe("");
+    expect(previewStatusLines([{ conversation: "site", port: 5173, command: "npm run dev" }])).toBe("\nPreview server of site: port 5173 (npm run dev); /preview for its link, /preview off ends it.");
+    expect(previewStatusLines([{ conversation: "a", port: 8000, command: "x".repeat(80) }])).toContain(`(${"x".repeat(59)}…)`);
   });
 });

@@ -9,7 +9,8 @@ import { TEST_PUBLIC_URL } from "./test-env";
 const phone = "+15550000299";
 const LINK = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}(/p/[A-Za-z0-9_-]{88}/)`);
 const get = (path: string) => exports.default.fetch(new Request(`${TEST_PUBLIC_URL}${path}`, { redirect: "manual" }));
-const serve = (workspace: string, ports: number[]) => fetch(`${env.VM_URL}/__stand-in/preview`, { method: "POST", body: JSON.stringify({ userId: phone, workspace, ports }) });
+const serve = (workspace: string, ports: number[], kept?: { command: string; port: number }) =>
+  fetch(`${env.VM_URL}/__stand-in/preview`, { method: "POST", body: JSON.stringify({ userId: phone, workspace, ports, kept }) });
 const linkOf = (reply: string) => LINK.exec(reply)?.[1] ?? null;
 
 it("links to the one server the conversation runs, asks which of several, and ends with /preview off and /web revoke", async () => {
@@ -60,4 +61,20 @@ it("links to the one server the conversation runs, asks which of several, and en
   expect((await get(third)).status).toBe(200);
   await ask(phone, "/web revoke");
   expect((await get(third)).status).toBe(404);
+});
+
+it("lists the kept server in /status, ends it with /stop, and starts it again for the link's next request", async () => {
+  const user = "+15550000298";
+  const script = (body: object) => fetch(`${env.VM_URL}/__stand-in/preview`, { method: "POST", body: JSON.stringify({ userId: user, workspace: "main", ...body }) });
+  await script({ ports: [8000], kept: { command: "npx serve -l 8000", port: 8000 } });
+  const link = linkOf(await ask(user, "/preview"))!;
+  expect(await (await get(link)).text()).toBe("<h1>app of main on 8000 at /</h1>");
+  expect(await ask(user, "/status")).toContain("Preview server of main: port 8000 (npx serve -l 8000); /preview for its link, /preview off ends it.");
+
+  // /stop ends it on the VM (nothing listens there now)...
+  await ask(user, "/stop");
+  await expect.poll(async () => (await (await fetch(`${env.VM_URL}/v1/workspaces/main/preview?userId=${encodeURIComponent(user)}`, { headers: { authorization: `Bearer ${env.VM_TOKEN}` } })).json()) as object).toEqual({ kept: null, ports: [] });
+  // ...and the link's next request starts it again with the command it had, and is answered.
+  const again = await get(link);
+  expect([again.status, await again.text()]).toEqual([200, "<h1>app of main on 8000 at /</h1>"]);
 });
