@@ -11,6 +11,7 @@ import { mediaRoute } from "./media/media-route";
 import { settingsReport } from "./config/require-config";
 import { triggerRoute } from "./triggers/trigger-route";
 import { webRoute } from "./web/web-route";
+import { previewRoute } from "./preview/preview-route";
 import { webReviewRoute } from "./changes/web-review-route";
 import { webLiveRoute } from "./web/web-live-route";
 import { handoffRoute } from "./handoff/handoff-route";
@@ -38,6 +39,7 @@ app.route("/web", webReviewRoute);
 // Its live part (the run as it happens, stop and answer from the page), under the same links.
 app.route("/web", webLiveRoute);
 app.route("/web", webRoute);
+app.route("/p", previewRoute);
 // /handoff's shell line: its script, and the conversation as a git bundle, once (docs/relay.md "Handing off").
 app.route("/h", handoffRoute);
 // HTTP triggers: a Bearer token that can fire one trigger and nothing else (docs/github.md "Triggers").

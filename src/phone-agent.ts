@@ -40,6 +40,7 @@ import type { HandbackAnswer, HandbackUpload, HandoffCodeAnswer, HandoffDataAnsw
 import type { HandoffCodeRefusal } from "./handoff/handoff";
 import { handoffEntries } from "./handoff/handoff-entries";
 import { pageEntries } from "./agent/page-entries";
+import { PREVIEW_CONNECT_MS, previewTarget, type PreviewTarget, type PreviewTargetRequest } from "./preview/preview-target";
 import type { LiveActionAnswer, LiveActionRequest } from "./web/live-actions";
 import type { LivePictureRequest } from "./web/web-live";
 
@@ -204,6 +205,13 @@ export class PhoneAgent extends DurableObject<Env> {
   webPage(request: WebPageRequest): Promise<WebPageAnswer> {
     const now = this.clock();
     return webPageData({ sql: this.sql, repos: this.u.repos, phone: this.phone, config: this.config, env: this.env, summary: () => summarize(this.accessDeps(), now), agent: this, log: this.log }, request, now);
+  }
+
+  /** Where a /preview link's request goes, once the Worker verified its token: `gone` for a link ended since, or a conversation deleted. */
+  previewTarget(request: PreviewTargetRequest): Promise<PreviewTarget> {
+    const { repos, conversations, vm, vmSource } = this.u;
+    const deps = { vm, phone: this.phone, env: this.env, config: this.config, settings: repos.settings, log: this.log, clock: this.clock, source: vmSource };
+    return previewTarget({ ...deps, webEpoch: webLinkEpoch(repos.settings), workspaceOf: (id) => conversations.repo.get(id)?.workspace ?? null, connectMs: PREVIEW_CONNECT_MS }, request);
   }
 
   /** A page's live socket (GET /web/<token>/live, its link opened by the Worker): 404 for a revoked link or a deleted conversation. */

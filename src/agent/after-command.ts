@@ -21,6 +21,7 @@ import { finishClone, type VmAction } from "../conversations/conversation-comman
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "../changes/change-actions";
 import { askShip, ship } from "../github/ship-actions";
 import { pageLink } from "../web/web-links";
+import { previewLink, previewOff } from "../preview/preview-actions";
 import { issueHandoff, issueHandoffNew, keepLaptopSide } from "../handoff/handoffs";
 import type { HandoffsRepo } from "../handoff/handoffs-repo";
 import { withPageLink } from "../changes/changes-replies";
@@ -63,7 +64,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
   const say = (body: string) => d.outbox.add({ dedupeKey: outboxKeys.command(messageId), body, now: d.clock() });
   switch (action.kind) {
     case "cancel":
-      await Promise.all(action.vmRunIds.map((id) => vm?.cancel(id)));
+      await Promise.all([...action.vmRunIds.map((id) => vm?.cancel(id)), ...(action.previewWorkspaces ?? []).map((ws) => vm?.preview(d.phone, ws, "DELETE").catch(() => null))]);
       return;
     case "delete_workspace": {
       // The conversation's run diffs go with it (media retention never deletes them).
@@ -126,6 +127,12 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setLinkedChat, pauseTasksOf, tell, log: d.log }, action));
       return;
     }
+    case "preview":
+      say(await previewLink(d, action));
+      return;
+    case "preview_off":
+      say(await previewOff(d, action));
+      return;
     case "web_link": {
       const link = await pageLink(d, action.scope, action.epoch, d.clock());
       if (!link) {

@@ -6,6 +6,8 @@ import { dayIn, monthIn } from "../usage/spend-days";
 import type { ParsedCommand } from "../commands/commands";
 import { helpReply } from "../commands/help";
 import { createReply, NO_CURRENT_CONVERSATION, noSuchConversation } from "../conversations/conversations-replies";
+import { endPreview, previewRowOf } from "../preview/preview-state";
+import { previewStatusLines } from "../preview/preview-choice";
 import { runLabel } from "../changes/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply } from "../config/settings-replies";
 import { timeZoneReply } from "../schedules/schedules-replies";
@@ -96,7 +98,11 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       // Plain /stop of the one live run answers as before; a named or every-run stop names each conversation.
       const nameOf = (id: number) => d.conversations.repo.get(id)?.name ?? null;
       const text = command.target === undefined ? stopReply(stopped) : stopRepliesByConversation(stopped.conversations.map((s) => ({ ...s, name: nameOf(s.conversationId) })), stopped.deniedApprovals);
-      return { text, after: stopped.cancelVmRunIds.length > 0 ? { kind: "cancel", vmRunIds: stopped.cancelVmRunIds } : null };
+      // The stopped conversations' preview servers end too (their links stay: the next request starts the server again).
+      const stoppedIds = scope === "every" ? d.conversations.repo.list().map((c) => c.id) : [scope.conversationId, ...stopped.conversations.map((c) => c.conversationId)];
+      const previewWorkspaces = [...new Set(stoppedIds)].filter((id) => previewRowOf(d.settings, id).server !== null).flatMap((id) => d.conversations.repo.get(id)?.workspace ?? []);
+      const cancel = { kind: "cancel" as const, vmRunIds: stopped.cancelVmRunIds, ...(previewWorkspaces.length > 0 ? { previewWorkspaces } : {}) };
+      return { text, after: stopped.cancelVmRunIds.length > 0 || previewWorkspaces.length > 0 ? cancel : null };
     }
     case "new_session":
       return startFreshSession(d, now);
@@ -160,6 +166,17 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       const current = d.conversations.current();
       if (!current) return say(NO_CURRENT_CONVERSATION);
       return { text: "", after: { kind: "handoff", conversationId: current.id, direction: command.action } };
+    }
+    case "preview": {
+      const current = d.conversations.current();
+      if (!current) return say(NO_CURRENT_CONVERSATION);
+      const conversation = { workspace: current.workspace, conversation: current.name };
+      if (command.action === "off") {
+        // The links end now, whatever the VM says after.
+        endPreview(d.settings, current.id);
+        return { text: "", after: { kind: "preview_off", ...conversation } };
+      }
+      return { text: "", after: { kind: "preview", conversationId: current.id, ...conversation, port: command.port, epoch: webLinkEpoch(d.settings) } };
     }
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));
@@ -284,5 +301,8 @@ function statusText(d: CommandDeps, now: number): string {
       timeZone: timeZoneOf(d.settings),
     },
     now,
-  );
+  ) + previewStatusLines(d.conversations.repo.list().flatMap((c) => {
+    const server = previewRowOf(d.settings, c.id).server;
+    return server ? [{ conversation: c.name, ...server }] : [];
+  }));
 }

@@ -258,7 +258,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   // The archive after the outbox: its notice that the projects come back is sent before the restore.
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, archive, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId, questions: repos.questions };
-  return { vm, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, livePages, units };
+  return { vm, vmSource: source, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, livePages, units };
 }
 
 /** The line that points a long run's first update to its conversation's page, opened at the live part. */

@@ -8,6 +8,7 @@ import type { ConversationCommand } from "../conversations/command-conversation"
 import type { EffortCommand, ModelCommand, PlanCommand } from "../conversations/steering";
 import type { GithubCommand } from "../github/command-github";
 import type { TriggerCommand } from "../triggers/triggers";
+import type { PreviewCommand } from "../preview/preview-command";
 import type { InvalidCommand } from "../shared/command-words";
 
 export type ParsedCommand =
@@ -36,6 +37,8 @@ export type ParsedCommand =
   | { type: "tz_set"; timeZone: string }
   /** `/web`: a link to the current conversation's page; `all`: every conversation's; `revoke`: ends every link sent before. */
   | { type: "web"; action: "current" | "all" | "revoke" }
+  /** `/preview [port]`: a link to the app the agent serves in this conversation; `off` ends it. */
+  | PreviewCommand
   /** `/diff [n]`: a picture of the n-th last change still in place (1: the last); null n: a bad argument. */
   | { type: "diff"; index: number }
   /** `/undo` asks first; `/redo` takes back the last undo. */

@@ -41,6 +41,8 @@ type SettingKey =
   | "shown_changes"
   /** The id of this home's live webhook door for one repository (/github watch; github-watches-repo.ts's homeWatches). */
   | `github_watch:${string}`
+  /** A conversation's preview, by its id: its link epoch (/preview off moves it on) and the server it last served, as JSON (preview/preview-state.ts). */
+  | `preview:${number}`
   /** The conversations on the laptop now, as JSON `{ "<conversation id>": <since, ms> }` (handoffs-repo.ts). */
   | "handoffs_away";
 

@@ -38,7 +38,8 @@ import type { Conversations } from "./conversations-unit";
 
 /** What the VM must do after the command's transaction (never inside the webhook). */
 export type VmAction =
-  | { kind: "cancel"; vmRunIds: string[] }
+  /** `previewWorkspaces`: the stopped conversations' kept preview servers, ended on the VM too. */
+  | { kind: "cancel"; vmRunIds: string[]; previewWorkspaces?: string[] }
   /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
   | { kind: "health"; detail: boolean }
   /** `stayCurrent`: the user's current conversation stays as it is (a clone an event asked for, not the user). */
@@ -66,6 +67,10 @@ export type VmAction =
   | { kind: "handoff_new"; name: string }
   /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
   | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged }
+  /** /preview [port]: the VM asked what the conversation serves, then a link signed for one port under the link epoch `epoch` (preview/preview-actions.ts). */
+  | { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; epoch: number }
+  /** /preview off: the conversation's kept server ended on the VM (its links already ended by the command). */
+  | { kind: "preview_off"; workspace: string; conversation: string }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */

@@ -10,6 +10,7 @@ import { type GithubPermission, GithubPermissionSchema } from "../protocol/vm/gi
 import { type PullReviewRequest, PullReviewPostedSchema, type PullReviewPosted, PullReviewRefusalSchema, type PullReviewRefusal } from "../protocol/vm/pull-review";
 import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackKeepRequest, type HandbackKept, HandbackKeptSchema, type HandbackRequest, type HandoffNewRequest, type HandoffOutRequest, HandoffRefusalSchema, type HandoffStaged } from "../protocol/vm/handoff";
 import { withDeadline } from "../shared/deadline";
+import { type PreviewStartRequest, type PreviewState, PreviewStateSchema } from "../protocol/vm/preview";
 import type { TransportFailure } from "../messages/run-failure";
 
 type VmFailure = { failure: TransportFailure; detail: string };
@@ -42,6 +43,8 @@ const CLONE_CALL_TIMEOUT_MS = 6 * 60_000;
  * pump, command or revocation waits on it for ever. A run's start has its own deadlines (runs/run-lifecycle.ts).
  */
 const CONTROL_CALL_TIMEOUT_MS = 30_000;
+/** A preview's start waits on the VM until its server listens (20 s there). */
+const PREVIEW_CALL_TIMEOUT_MS = 45_000;
 
 /** The VM's picture of a diff (docs/vm.md, "The /diff picture"); not in VM_ROUTES yet. */
 const RENDER_DIFF_PATH = "/v1/render/diff";
@@ -234,6 +237,19 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
       }
       if (!res.ok || !res.body) return drain(res, "http_error");
       return { ok: true, body: res.body };
+    },
+    /**
+     * A conversation's preview on the VM (`PreviewState`): `GET` looks, `POST` with a command starts
+     * its kept server (the VM waits until it listens, 20 s at most), `DELETE` ends it.
+     */
+    preview(userId: string, workspace: string, method: "GET" | "POST" | "DELETE", body: PreviewStartRequest = {}): Promise<VmResult<{ state: PreviewState }>> {
+      return withDeadline(PREVIEW_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ state: PreviewState }>> => {
+        const res = await call(VM_ROUTES.workspacePreview(workspace, userId), { method, signal, ...(method === "POST" ? { body: JSON.stringify(body) } : {}) });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        const state = PreviewStateSchema.safeParse(await res.json().catch(() => null));
+        if (res.ok && state.success) return { ok: true, state: state.data };
+        return { ok: false, failure: "http_error", detail: `preview answered ${res.status}${state.success ? "" : " (unreadable)"}` };
+      });
     },
     /** Removes what "always" answers wrote into a workspace's Claude Code settings. Gone already is done. */
     forgetApprovalRules(userId: string, workspace: string): Promise<VmResult<object>> {

@@ -22,6 +22,14 @@ export const SendFileArgsSchema = z.object({
   caption: z.optional(z.string().check(z.maxLength(MAX_CAPTION_CHARS))),
 });
 
+/** Starts the conversation's preview server, kept after the run: handled by the VM itself (vm/src/preview/). */
+export const PREVIEW_START_TOOL = "preview_start";
+
+export const PreviewStartArgsSchema = z.object({
+  command: z.string().check(z.minLength(1), z.maxLength(1000), z.regex(/^[^\x00\n\r]+$/, "one line")),
+  port: z.optional(z.number().check(z.int(), z.gte(1024), z.lte(65535))),
+});
+
 export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
   {
     name: "schedule_create",
@@ -62,6 +70,18 @@ export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
         caption: { type: "string", maxLength: MAX_CAPTION_CHARS, description: "Optional text sent with the file." },
       },
       required: ["path"],
+    },
+  },
+  {
+    name: PREVIEW_START_TOOL,
+    description:
+      "Start the web server that shows the user the app you built in this project, kept running after your turn so the user can open it on their phone with /preview (a private link through the relay). " +
+      "One line of shell run in the project's folder, e.g. 'npx --yes http-server -p 8000 .' or 'npm run dev -- --port 5173'; give the port it listens on (1024-65535; it is also in $PORT), or none to take the first port it opens. " +
+      "It replaces the conversation's previous preview server. Do not start such servers in the background with Bash: they end with your turn.",
+    inputSchema: {
+      type: "object",
+      properties: { command: { type: "string" }, port: { type: "integer", minimum: 1024, maximum: 65535 } },
+      required: ["command"],
     },
   },
 ];

@@ -13,6 +13,8 @@ export type Intent =
   | { kind: "show"; path: string }
   | { kind: "schedule"; args: ScheduleArgs }
   | { kind: "send"; path: string }
+  /** "serve this folder": the relay's preview_start with a small static server, so /preview works with no key. */
+  | { kind: "serve" }
   /** "take a minute to refactor everything": a run of about a minute, read-only steps spread over it (progress, /stop). */
   | { kind: "long"; task: string };
 
@@ -29,6 +31,16 @@ export type Step = { kind: "tools"; calls: ToolCall[]; thinkMs?: number } | { ki
 export const OFFLINE_ABILITIES =
   "Offline I can write or change a file, run a command, list or show files, schedule a task, send a file back or work for a minute, " +
   "e.g. “please run a command that writes hello to notes.txt”, “change notes.txt to say goodbye”, “text me a standup every weekday at 9am” or “take a minute to refactor everything”.";
+
+/**
+ * The offline model's static server: the folder's files (index.html for a folder), on $PORT or any
+ * free port, loopback only; nothing outside the folder.
+ */
+export const STATIC_SERVER =
+  `node -e 'const h=require("http"),f=require("fs"),p=require("path"),d=process.cwd(),t={html:"text/html; charset=utf-8",css:"text/css",js:"text/javascript",svg:"image/svg+xml",png:"image/png",json:"application/json"};` +
+  `h.createServer((q,r)=>{let u=decodeURIComponent(q.url.split("?")[0]);if(u.endsWith("/"))u+="index.html";const x=p.join(d,p.normalize(u));` +
+  `if(!x.startsWith(d+p.sep)){r.writeHead(403);return r.end()}f.readFile(x,(e,b)=>{if(e){r.writeHead(404);return r.end("not found")}` +
+  `r.writeHead(200,{"content-type":t[p.extname(x).slice(1)]||"application/octet-stream","cache-control":"no-store"});r.end(b)})}).listen(+process.env.PORT||0,"127.0.0.1")'`;
 
 /** A long run: this many read-only steps, each after this long thinking: about a minute in all. */
 export const LONG_STEPS = 6;
@@ -76,6 +88,7 @@ function recogniseFile(text: string): Intent | null {
   if (list) return { kind: "list", dir: list[1] ?? null };
   const show = new RegExp(`^(?:show(?: me)?|read|cat|open|print)(?: the file| file)? ${PATH}$`, "i").exec(text);
   if (show && /[./]/.test(show[1]!)) return { kind: "show", path: show[1]! };
+  if (/^(?:please )?(?:serve|host) (?:this|the|my) (?:folder|project|site|page|app)(?: please)?[.!]?$/i.test(text)) return { kind: "serve" };
   const send = new RegExp(`^send(?: me)?(?: the file| file)? ${PATH}(?: back)?(?: to me)?$`, "i").exec(text);
   if (send && /[./]/.test(send[1]!)) return { kind: "send", path: send[1]! };
   return null;
@@ -188,6 +201,8 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], o: { cwd: st
       return once({ name: o.relayTool("schedule_create"), input: { ...intent.args } });
     case "send":
       return once({ name: o.relayTool("send_file"), input: { path: intent.path } });
+    case "serve":
+      return once({ name: o.relayTool("preview_start"), input: { command: STATIC_SERVER } });
     case "long":
       return longStep(intent, done, o.toolNames, say);
     case "write": {
@@ -260,6 +275,8 @@ function doneText(intent: Intent, last: DoneCall): string {
     case "schedule":
       // The relay's tool answers in the words its /schedule command would: they are the user's too.
       return clip(last.text, 400);
+    case "serve":
+      return `I started a small web server for this folder (its index.html at /): ${clip(last.text, 200)}`;
     case "send":
       // What the tool said is for the agent ("queued for the user"); the user has the file.
       return `I sent you ${intent.path}.`;

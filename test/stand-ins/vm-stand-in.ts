@@ -13,6 +13,7 @@ import { ShipRequestSchema } from "../../src/protocol/vm/ship";
 import { PullReviewRequestSchema } from "../../src/protocol/vm/pull-review";
 import { GIT_BUNDLE_CONTENT_TYPE, HandbackKeepRequestSchema, HandbackRequestSchema, HandoffNewRequestSchema, HandoffOutRequestSchema } from "../../src/protocol/vm/handoff";
 import { sessionTurns } from "../../vm/src/core/session-paths";
+import { createPreviewStandIn } from "./vm-stand-in-preview";
 // The real VM's clone policy and user-facing lines, so the relay meets the same refusals.
 import { cloneFailureMessage } from "../../vm/src/core/clone-errors";
 import { checkBranch, checkCloneUrl } from "../../vm/src/core/clone-policy";
@@ -100,6 +101,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (!mine) workspaces.set(userId, (mine = new Map()));
     return mine;
   };
+  const previews = createPreviewStandIn();
   const archives = createArchiveStandIn({
     snapshot: (userId) => ({
       workspaces: [...workspacesOf(userId).entries()],
@@ -301,7 +303,9 @@ export async function startVmStandIn(options: { token: string; port?: number; he
       return json(res, 200, { requests: requests.filter((r) => !userId || r.userId === userId) });
     }
     if (await archives.control(req, res, url)) return;
+    if (await previews.control(req, res, url, () => readBody(req))) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) return json(res, 401, { error: "unauthorized" });
+    if (await previews.handle(req, res, url, () => readBody(req))) return;
     if (await archives.handle(req, res, url)) return;
 
     if (req.method === "GET" && url.pathname === "/v1/github/permission") {

@@ -41,6 +41,8 @@ import { createCheckpoints } from "./checkpoints/checkpoints";
 import { createUserArchive } from "./archive/user-archive";
 import { createShip } from "./github/ship";
 import { createPullReview } from "./github/pull-review";
+import { createPreviewServers, previewPlaceOf } from "./preview/preview-servers";
+import { previewUpgradeHandler, type PreviewRouteDeps } from "./http/preview-routes";
 
 export type VmServer = {
   url: string;
@@ -100,10 +102,18 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   if (reopened.length > 0) console.log(`vm: closed ${reopened.length} run(s) left live by the previous process`);
   log.prune(Date.now() - config.runRetentionMs);
 
+  let vmPort = 0;
+  // The servers kept for their conversations' previews: the one thing a run starts that outlives it.
+  const previewServers = createPreviewServers({ vmPorts: () => [vmPort] });
+
   // The idle exit and the warm processes count awake time: a Machine suspended with no run (the
   // relay's idle action) resumes with both where they were, instead of exiting at once.
   const awake = startAwakeTime({
-    onFreeze: (frozenMs) => console.log(`vm: frozen for ${(frozenMs / 1000).toFixed(1)} s (the Machine was suspended), not counted towards the idle exit or warm processes`),
+    onFreeze: (frozenMs) => {
+      console.log(`vm: frozen for ${(frozenMs / 1000).toFixed(1)} s (the Machine was suspended), not counted towards the idle exit or warm processes`);
+      // A suspension ends the kept preview servers (docs/vm.md): the next preview request starts one again.
+      previewServers.stopAll();
+    },
   });
   let lastActivityAt = awake.now();
   let openStreams = 0;
@@ -167,6 +177,11 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       : undefined;
   if (!checkpoints) console.log("vm: checkpoints off (CHECKPOINTS=off): runs record no change, /undo and /redo answer that nothing was recorded");
   let vmUrl = "";
+  const preview: PreviewRouteDeps = {
+    servers: previewServers,
+    placeOf: (userId, workspace) => previewPlaceOf(config.dataDir, (userKey) => users.idsOf(userKey), userId, workspace),
+    now: () => Date.now(),
+  };
   const manager = createRunManager({
     config,
     log,
@@ -210,6 +225,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     archive: createUserArchive({ dataDir: config.dataDir, manager, users, rules, github: githubRepos, ...(checkpoints ? { checkpoints } : {}) }),
     handoff: { dataDir: config.dataDir, users, checkpoints: checkpoints ?? null },
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
+    preview,
     problem: () => problem?.message ?? null,
     readiness,
     allowed: isolation.allowed.map((a) => a.name),
@@ -229,6 +245,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   });
 
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
+  server.on("upgrade", previewUpgradeHandler(config.vmToken, preview));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -238,6 +255,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     throw error;
   });
   const { port } = server.address() as AddressInfo;
+  vmPort = port;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   vmUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
@@ -246,6 +264,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     closing ??= (async () => {
       clearInterval(idleTimer);
       check.stop();
+      previewServers.stopAll();
       await Promise.all([manager.shutdown(), workspaces.close()]);
       awake.stop();
       files.close();
@@ -277,6 +296,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     const idle = isIdle({ ...quiet, idleTimeoutMs: config.idleTimeoutMs });
     if (!idle || closing) return;
     clearInterval(idleTimer);
+    // The conversation's idle time ends its preview server with the VM's.
+    previewServers.stopAll();
     void manager.stopWarm().then(() => (hooks.onIdle ? hooks.onIdle() : void close()));
   }, checkEveryMs);
   idleTimer.unref();

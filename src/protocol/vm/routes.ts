@@ -51,6 +51,8 @@ export const VM_ROUTES = {
   /** `POST` a `HandbackKeepRequest`: a conflict's laptop side kept, the workspace's own kept as a branch (handoff.ts). */
   workspaceHandbackKeep: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handback/keep?userId=${encodeURIComponent(userId)}`,
   /** `POST` a `HandoffNewRequest`: a new, empty workspace filled with a laptop's repository and session (`HandbackDone`). */
+  /** `GET` the conversation's preview (`PreviewState`), `POST` a `PreviewStartRequest`, `DELETE` ends its kept server (preview.ts). */
+  workspacePreview: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/preview?userId=${encodeURIComponent(userId)}`,
   workspaceHandoffNew: (workspace: string, userId: string) => `/v1/workspaces/${encodeURIComponent(workspace)}/handoff/new?userId=${encodeURIComponent(userId)}`,
 } as const;
 
@@ -75,6 +77,7 @@ export const VmErrorBodySchema = z.object({
     "user_busy", // an archive, restore or removal of a user while a run of theirs is open (409)
     "user_has_data", // a restore over data of the user's that is not this archive's (409)
     "unknown_part", // no such prepared archive part (404)
+    "unknown_port", // a preview's port that no process of that user's conversation listens on, or the VM's own (404)
   ]),
   message: z.optional(z.string()),
 });

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Context, Hono } from "hono";
-import { RELAY_TOOLS, SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
+import { PREVIEW_START_TOOL, RELAY_TOOLS, SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
 import type { ApprovalBridge } from "../approvals/approval-bridge";
 import { permissionAnswerText } from "../core/approvals";
 import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolResultOf, toolsOffered } from "../core/relay-mcp-tools";
@@ -18,7 +18,14 @@ import type { Refusal, ToolBridge, ToolOwner } from "../relay-tools/tool-bridge"
 import type { RunManager } from "../runs/run-manager";
 import { fail, readJson } from "./http-body";
 
-export type McpRouteDeps = { manager: RunManager; tools: ToolBridge; approvals: ApprovalBridge; files: FileStaging };
+export type McpRouteDeps = {
+  manager: RunManager;
+  tools: ToolBridge;
+  approvals: ApprovalBridge;
+  files: FileStaging;
+  /** `preview_start`, carried out by the VM itself (preview/preview-tool.ts); absent, the tool is refused. */
+  startPreview?: (runId: string, args: Record<string, unknown>) => Promise<ToolAnswer>;
+};
 
 /** The request's own connection, from Node's server (c.env.incoming under @hono/node-server). */
 function connectionOf(c: Context): { socket: { remotePort: number; localPort: number }; key: object } | null {
@@ -41,6 +48,7 @@ export function addMcpRoutes(app: Hono, deps: McpRouteDeps): void {
     const parsed = ToolCallRequestSchema.safeParse({ name, args: rawArgs });
     if (!parsed.success) return { ok: false, text: `The tool's arguments were not understood: ${parsed.error.issues.map((i) => i.message).join("; ")}` };
     const { args } = parsed.data;
+    if (name === PREVIEW_START_TOOL) return deps.startPreview ? deps.startPreview(run.id, args) : { ok: false, text: "Previews are not available on this VM." };
     if (name !== SEND_FILE_TOOL) return deps.tools.call(run, name, args);
     // Checked and staged before the relay hears of it: a refusal goes back to the agent, and nothing is emitted.
     const staged = await deps.files.stage(run, args);

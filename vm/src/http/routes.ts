@@ -27,6 +27,8 @@ import { addGithubPermissionRoute } from "./github-permission-routes";
 import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
 import { addArchiveRoutes } from "./archive-routes";
+import { addPreviewRoutes, type PreviewRouteDeps } from "./preview-routes";
+import { previewStartTool } from "../preview/preview-tool";
 import type { UserArchive } from "../archive/user-archive";
 
 export type RouteDeps = {
@@ -59,6 +61,8 @@ export type RouteDeps = {
   githubPermissions?: GithubPermissions;
   /** A user's archive to R2 and restore (archive-routes.ts); absent, the routes are not there. */
   archive?: UserArchive;
+  /** A conversation's preview: its kept server and the proxy to its ports (preview-routes.ts); absent, the routes are not there. */
+  preview?: PreviewRouteDeps;
 };
 
 export function runIdOf(c: Context): string {
@@ -177,10 +181,12 @@ export function createVmApp(deps: RouteDeps): Hono {
   if (deps.checkpoints) addCheckpointRoutes(app, { ...deps.checkpoints, manager: deps.manager });
   if (deps.ship) addShipRoutes(app, { ...deps.ship, manager: deps.manager });
   if (deps.archive) addArchiveRoutes(app, deps.archive);
+  if (deps.preview) addPreviewRoutes(app, deps.preview);
   if (deps.handoff) addHandoffRoutes(app, { ...deps.handoff, manager: deps.manager });
 
   // The relay's tools for the agents' CLIs: their own secrets and connections, never VM_TOKEN.
-  addMcpRoutes(app, deps);
+  const preview = deps.preview;
+  addMcpRoutes(app, { ...deps, ...(preview ? { startPreview: previewStartTool({ ...preview, conversationOf: deps.manager.conversationOf, untrusted: deps.manager.untrusted }) } : {}) });
 
   app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));
   app.onError((error) => {

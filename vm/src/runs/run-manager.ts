@@ -33,6 +33,8 @@ export function createRunManager(deps: ManagerDeps) {
   const liveRuns = new Set<Run>();
   /** The session each live run writes (null: a new one): two processes must never write one. */
   const sessionOf = new Map<Run, string | null>();
+  /** Each live run's user id and workspace id, as the relay named them (a preview's conversation). */
+  const conversationOfRun = new Map<string, { userId: string; workspace: string }>();
   const liveOf = (userKey: string): Run[] => [...liveRuns].filter((r) => r.userKey === userKey);
   /** Workspace directories being cloned into or deleted: no run may start there meanwhile. */
   const lockedDirs = new Set<string>();
@@ -139,6 +141,8 @@ export function createRunManager(deps: ManagerDeps) {
     /** Whether this live run's input is someone else's text: no answer of it may remember a rule. */
     untrusted: (runId: string): boolean => untrustedRuns.has(runId),
     liveRunCount: () => liveRuns.size,
+    /** The user id and workspace id of a live run, or null. */
+    conversationOf: (runId: string): { userId: string; workspace: string } | null => conversationOfRun.get(runId) ?? null,
     /** The id of the user's live run in that workspace directory, if one is. */
     liveRunIn: (userKey: string, dir: string): string | null => liveOf(userKey).find((r) => r.cwd === dir)?.id ?? null,
 
@@ -188,9 +192,11 @@ export function createRunManager(deps: ManagerDeps) {
       } else {
         liveRuns.add(run);
         sessionOf.set(run, request.sessionId);
+        conversationOfRun.set(run.id, { userId: request.userId, workspace: request.workspace });
         run.onFinished(() => {
           liveRuns.delete(run);
           sessionOf.delete(run);
+          conversationOfRun.delete(run.id);
         });
         const turns = createTurnQueue(run, (message, signal) =>
           dirs.then(

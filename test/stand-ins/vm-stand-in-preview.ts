@@ -1,0 +1,60 @@
+// The VM stand-in's previews, as the VM's preview routes answer (vm/src/http/preview-routes.ts):
+// a conversation's listening ports (scripted with POST /__stand-in/preview {userId, workspace,
+// ports, kept?}), its kept server started by POST {command, port} (it listens at once) and ended by
+// DELETE with its ports, and the proxy, which answers a page naming the
+// conversation, port and path for a port of that user's conversation, and the VM's refusal
+// (404, `x-preview-refused`) for any other.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PREVIEW_PROXY_PREFIX, PREVIEW_REFUSED_HEADER, PREVIEW_USER_HEADER, type PreviewState } from "../../src/protocol/vm/preview";
+
+export function createPreviewStandIn() {
+  const listening = new Map<string, number[]>();
+  const kept = new Map<string, NonNullable<PreviewState["kept"]>>();
+  const keyOf = (userId: string, workspace: string) => `${userId}\n${workspace}`;
+  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>) => {
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+  const state = (userId: string, workspace: string): PreviewState => ({ kept: kept.get(keyOf(userId, workspace)) ?? null, ports: listening.get(keyOf(userId, workspace)) ?? [] });
+  const keep = (key: string, command: string, port: number) => kept.set(key, { port, pid: 4242, command, startedAt: Date.now() });
+
+  /** The stand-in's own control route; true when it answered. */
+  async function control(req: IncomingMessage, res: ServerResponse, url: URL, body: () => Promise<string>): Promise<boolean> {
+    if (url.pathname !== "/__stand-in/preview") return false;
+    const { userId, workspace, ports, kept: server } = JSON.parse(await body()) as { userId: string; workspace: string; ports: number[]; kept?: { command: string; port: number } };
+    listening.set(keyOf(userId, workspace), ports);
+    if (server) keep(keyOf(userId, workspace), server.command, server.port);
+    send(res, 200, "{}", { "content-type": "application/json" });
+    return true;
+  }
+
+  /** A request behind the token; true when it was a preview's. */
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, body: () => Promise<string>): Promise<boolean> {
+    const route = /^\/v1\/workspaces\/([^/]+)\/preview$/.exec(url.pathname);
+    if (route) {
+      const workspace = decodeURIComponent(route[1]!);
+      const userId = url.searchParams.get("userId") ?? "";
+      const key = keyOf(userId, workspace);
+      if (req.method === "DELETE") {
+        listening.delete(key);
+        kept.delete(key);
+      }
+      const start = req.method === "POST" ? (JSON.parse(await body()) as { command?: string; port?: number }) : {};
+      if (start.command && start.port) {
+        keep(key, start.command, start.port);
+        listening.set(key, [...new Set([...(listening.get(key) ?? []), start.port])]);
+      }
+      send(res, 200, JSON.stringify(state(userId, workspace)), { "content-type": "application/json" });
+      return true;
+    }
+    if (!url.pathname.startsWith(`${PREVIEW_PROXY_PREFIX}/`)) return false;
+    const [, workspace = "", port = "", ...rest] = url.pathname.slice(PREVIEW_PROXY_PREFIX.length).split("/");
+    const user = req.headers[PREVIEW_USER_HEADER];
+    const owned = typeof user === "string" && state(user, decodeURIComponent(workspace)).ports.includes(Number(port));
+    if (!owned) send(res, 404, JSON.stringify({ error: "unknown_port" }), { "content-type": "application/json", [PREVIEW_REFUSED_HEADER]: "unknown_port" });
+    else send(res, 200, `<h1>app of ${decodeURIComponent(workspace)} on ${port} at /${rest.join("/")}${url.search}</h1>`, { "content-type": "text/html" });
+    return true;
+  }
+
+  return { control, handle };
+}
