@@ -12,7 +12,7 @@ import { modelArrival } from "./measure";
 const TURN_TIMEOUT_MS = 60_000;
 
 /** A bare CLI process: each `turn` writes one on stdin and gives write → the model's first request (ms), or null. */
-export type BareCli = { turn(text: string): Promise<number | null>; stop(): Promise<void> };
+export type BareCli = { pid: number; turn(text: string): Promise<number | null>; stop(): Promise<void> };
 
 /**
  * Starts one CLI with the VM's flags for a stream-json session (vm/src/core/cli-command.ts cliArgs)
@@ -64,6 +64,7 @@ export async function startBareCli(model: AnthropicStandIn, env: Record<string, 
     throw error;
   }
   return {
+    pid: child.pid!,
     async turn(text) {
       const fromIndex = model.requests.length;
       const sentAt = Date.now();

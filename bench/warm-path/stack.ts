@@ -24,6 +24,8 @@ export type WarmPathStack = {
   bareCli: BareCli;
   /** The agent VM's own URL: the VM-alone reference's runs go straight to it. */
   vmUrl: string;
+  /** The VM server's pid: its CPU and its CLIs' are read under it. */
+  vmPid: number;
   /** The durable floor (signature, form, one insert in a Durable Object) sending each message it stored to `dispatchTarget`. */
   dispatchFloor: WranglerDev;
   dispatchTarget: DispatchTarget;
@@ -55,6 +57,6 @@ export function withWarmPathStack<T>(log: (line: string) => void, work: (stack: 
     const dispatchFloor = await startWranglerDev({ cwd: DURABLE_FLOOR_WORKER_DIR, readyPath: "/", varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: dispatchTarget.url }, [], { DISPATCH_URL: dispatchTarget.url }) });
     onClose("the durable floor", () => dispatchFloor.stop());
     log(`warm-path: relay ${relay.url} (VM ${vm.url}), hello-world Worker ${hello.url}, a bare CLI, the durable floor ${dispatchFloor.url} dispatching to ${dispatchTarget.url}`);
-    return await work({ model, twilio, relay, hello, bareCli, vmUrl: vm.url, vmMarks, dispatchFloor, dispatchTarget });
+    return await work({ model, twilio, relay, hello, bareCli, vmUrl: vm.url, vmPid: vm.pid, vmMarks, dispatchFloor, dispatchTarget });
   });
 }
