@@ -56,8 +56,9 @@ export function createSpareAgents(deps: SpareDeps) {
   async function startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: SpareRequest): Promise<void> {
     const { options } = request;
     lastRequest.set(paths.key, { ids, request: { options, gitIdentity: request.gitIdentity } });
-    // Kept for the VM's next start: a fork or someone else's text gets no spare after it, none at boot either.
-    if (options.forkSession !== true && options.approvals?.untrusted !== true) deps.records?.save(paths, ids, cwd, request).catch((error: unknown) => console.warn(`vm: ${paths.key}'s last run's options were not kept: ${String(error)}`));
+    // Kept for the VM's next start, on a VM that keeps spares: a fork or someone else's text gets no spare after it, none at boot either.
+    const keeps = deps.config.spareAgents > 0 && deps.config.warmSessionMs > 0;
+    if (keeps && options.forkSession !== true && options.approvals?.untrusted !== true) deps.records?.save(paths, ids, cwd, request).catch((error: unknown) => console.warn(`vm: ${paths.key}'s last run's options were not kept: ${String(error)}`));
     const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
     const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
     const decision = spareWanted({
