@@ -7,6 +7,11 @@ import { median } from "../lib/stats";
 
 export const COLD_PATH_PHONE = "+15550062001";
 
+/** A phone the relay has never seen, one a round: its first message is a new user's very first. */
+export function newUserPhoneOf(round: number): string {
+  return `+1555006${String(3000 + round).padStart(4, "0")}`;
+}
+
 /** The VM's WARM_SESSION_MS here: a conversation's CLI and a spare end this long after their last run, so a resume finds neither. */
 export const BENCH_WARM_SESSION_MS = 5_000;
 
@@ -21,7 +26,7 @@ export type ColdKind = "new_session" | "new_workspace" | "warm" | "resume";
 export const COLD_KINDS: readonly ColdKind[] = ["new_session", "new_workspace", "warm", "resume"];
 
 /** A text no other turn sends, so the model request carrying it is this turn's. */
-export function turnText(kind: ColdKind | "warm_up" | "bare_start" | "bare_resume", index: number, runId: string): string {
+export function turnText(kind: ColdKind | "new_user" | "warm_up" | "bare_start" | "bare_resume", index: number, runId: string): string {
   return `bench cold path ${kind} ${index} ${runId}`;
 }
 
@@ -39,6 +44,14 @@ export type ColdRound = Record<ColdKind, number | null> & {
    */
   resumeToSpawn?: number | null;
   resumeCli?: number | null;
+  /**
+   * A new user's very first message (a phone the relay and the VM never saw, no directory, no CLI
+   * of theirs): webhook → first model request, whether a spare took it, and its webhook → the
+   * VM's spawn. Absent in rounds that did not send one.
+   */
+  new_user?: number | null;
+  newUserSpareTaken?: boolean;
+  newUserToSpawn?: number | null;
 };
 
 const present = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
@@ -59,6 +72,7 @@ export function coldPathFigures(rounds: readonly ColdRound[], memory: { vmTreeMb
   return [
     { section, name: "new session (/new; a spare takes it): webhook → first model request, p50", value: ms(newSession), unit: "ms", target: "≤ 300 ms", pass: newSession === null ? null : newSession <= 300, note: `${rounds.filter((r) => r.spareTaken).length}/${rounds.length} rounds took a spare; ${ratio(newSession, bareStart)}x the bare CLI's start` },
     { section, name: "new conversation in a new workspace (/new <name>; the spare made with it takes it): webhook → first model request, p50", value: ms(newWorkspace), unit: "ms", target: "≤ 300 ms", pass: newWorkspace === null ? null : newWorkspace <= 300, note: `${rounds.filter((r) => r.workspaceSpareTaken).length}/${rounds.length} rounds took a spare; ${ratio(newWorkspace, bareStart)}x the bare CLI's start` },
+    newUserFigure(rounds, newWorkspace, bareStart),
     { section, name: "resume after the CLI ended: webhook → first model request, p50", value: ms(resume), unit: "ms", note: `${ratio(resume, bareResume)}x the bare CLI's resume` },
     { section, name: "resume over the bare CLI's resume, p50", value: ms(resumeOver), unit: "ms", target: "≤ 300 ms", pass: resumeOver === null ? null : resumeOver <= 300 },
     { section, name: "resume, hop: webhook → the VM spawned the CLI, p50", value: ms(m("resumeToSpawn")), unit: "ms", note: "the relay, the VM's run manager and the files written for the process" },
@@ -68,4 +82,24 @@ export function coldPathFigures(rounds: readonly ColdRound[], memory: { vmTreeMb
     { section, name: "bare CLI resume: spawn → first model request, p50", value: ms(bareResume), unit: "ms" },
     { section, name: "VM process tree with its warm CLI and a spare (summed RSS)", value: memory.vmTreeMb, unit: "MB", note: memory.spareMb === null ? "no spare seen" : `the spare alone ${memory.spareMb} MB (its CLI)` },
   ];
+}
+
+/**
+ * A new user's very first message, side by side with a new conversation of a known user (the
+ * same rounds): target ≤ 300 ms, as a new conversation's.
+ */
+function newUserFigure(rounds: readonly ColdRound[], newConversation: number | null, bareStart: number | null): Figure {
+  const sent = rounds.filter((r) => r.new_user !== undefined);
+  const value = medianOf(sent.map((r) => r.new_user ?? null));
+  const toSpawn = medianOf(sent.map((r) => r.newUserToSpawn ?? null));
+  const side = value === null || newConversation === null ? "n/a" : `${Math.round(value - newConversation)} ms over`;
+  return {
+    section: "cold-path",
+    name: "a new user's first message (a phone never seen): webhook → first model request, p50",
+    value: ms(value),
+    unit: "ms",
+    target: "≤ 300 ms",
+    pass: value === null ? null : value <= 300,
+    note: `${sent.filter((r) => r.newUserSpareTaken).length}/${sent.length} rounds took a spare; ${side} a new conversation (same rounds); webhook → the VM's spawn ${ms(toSpawn)} ms; the bare CLI's start ${ms(bareStart)} ms`,
+  };
 }

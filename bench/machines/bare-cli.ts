@@ -12,18 +12,18 @@ import { modelArrival } from "./measure";
 const TURN_TIMEOUT_MS = 60_000;
 
 /** A bare CLI process: each `turn` writes one on stdin and gives write → the model's first request (ms), or null. */
-export type BareCli = { turn(text: string): Promise<number | null>; stop(): Promise<void> };
+export type BareCli = { pid: number; turn(text: string): Promise<number | null>; stop(): Promise<void> };
 
 /**
  * Starts one CLI with the VM's flags for a stream-json session (vm/src/core/cli-command.ts cliArgs)
- * without the relay's MCP tools, and the VM's fixed variables, and gives it one cold turn (the
+ * and `moreArgs` (none: without the relay's MCP tools), and the VM's fixed variables, and gives it one cold turn (the
  * spawn), so every `turn` after it finds it warm.
  */
-export async function startBareCli(model: AnthropicStandIn, env: Record<string, string>): Promise<BareCli> {
+export async function startBareCli(model: AnthropicStandIn, env: Record<string, string>, moreArgs: (home: string) => Promise<string[]> = async () => []): Promise<BareCli> {
   const bin = resolveClaudeBin();
   if (!bin) throw new Error("the Claude Code CLI (@anthropic-ai/claude-code) is not installed");
   const home = await mkdtemp(join(tmpdir(), "bench-bare-cli-"));
-  const args = ["-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages", "--permission-mode", "acceptEdits"];
+  const args = ["-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages", "--permission-mode", "acceptEdits", ...(await moreArgs(home))];
   const child = spawnGroup(bin, args, {
     cwd: home,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: home, TMPDIR: home, DISABLE_AUTOUPDATER: "1", GIT_TERMINAL_PROMPT: "0", ...env },
@@ -64,6 +64,7 @@ export async function startBareCli(model: AnthropicStandIn, env: Record<string, 
     throw error;
   }
   return {
+    pid: child.pid!,
     async turn(text) {
       const fromIndex = model.requests.length;
       const sentAt = Date.now();

@@ -9,48 +9,18 @@
 // machine's drift falls on all of them alike.
 import { type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server as HttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { RELAY_TOOLS } from "../../src/protocol/relay-tools";
-import { WHATSAPP_INSTRUCTIONS } from "../../src/runs/agent-instructions";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { resolveClaudeBin } from "../../vm/src/claude-bin";
 import { relayToolArgs } from "../../vm/src/core/cli-command";
-import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolsOffered } from "../../vm/src/core/relay-mcp-tools";
+import { WHATSAPP_INSTRUCTIONS } from "../../src/runs/agent-instructions";
 import { spawnGroup, stopGroup } from "../lib/children";
+import { httpToolsConfig, httpToolsServer, relayOptions } from "../lib/relay-tools-http";
 import { median } from "../lib/stats";
 
 const STREAM_JSON = ["-p", "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--replay-user-messages", "--permission-mode", "acceptEdits"];
-/** The relay's other options, as the VM gives them (cli-command.ts), without its MCP server. */
-const relayOptions = (workspace: string) => ["--setting-sources=", "--strict-mcp-config", `--add-dir=${workspace}`, `--append-system-prompt=${WHATSAPP_INSTRUCTIONS}`];
 const userLine = (text: string) => `${JSON.stringify({ type: "user", message: { role: "user", content: text } })}\n`;
-
-/** The MCP SDK's Streamable HTTP transport, stateless, offering the relay's tools; a call waits `callWaitMs`. */
-async function httpToolsServer(callWaitMs: number, onCall: (name: string) => void): Promise<{ url: string; close(): Promise<void> }> {
-  const tools = toolsOffered({ schedules: true, approvals: false }, RELAY_TOOLS);
-  const http: HttpServer = createServer(async (req, res) => {
-    const server = new Server(MCP_SERVER_INFO, { capabilities: { tools: {} }, instructions: MCP_INSTRUCTIONS });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
-    server.setRequestHandler(CallToolRequestSchema, async (request) => {
-      onCall(request.params.name);
-      await new Promise((resolve) => setTimeout(resolve, callWaitMs));
-      return { content: [{ type: "text" as const, text: "ANSWERED-AFTER-WAIT" }] };
-    });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => void Promise.all([transport.close(), server.close()]));
-    await server.connect(transport);
-    let body = "";
-    for await (const chunk of req) body += String(chunk);
-    await transport.handleRequest(req, res, body ? JSON.parse(body) : undefined);
-  });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/mcp`, close: () => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }) };
-}
 
 type Lab = { model: AnthropicStandIn; root: string; workspace: string; env: Record<string, string>; children: Set<ChildProcess> };
 
@@ -85,11 +55,7 @@ async function oneTurn(lab: Lab, args: string[]): Promise<{ ms: number; sessionI
 }
 
 /** The relay's tools over HTTP, served by this process: the config file the CLI is given. */
-async function httpConfig(lab: Lab, url: string, timeoutMs?: number): Promise<string> {
-  const path = join(lab.root, "http.json");
-  await writeFile(path, JSON.stringify({ mcpServers: { relay: { type: "http", url, ...(timeoutMs ? { timeout: timeoutMs } : {}) } } }));
-  return path;
-}
+const httpConfig = (lab: Lab, url: string, timeoutMs?: number): Promise<string> => httpToolsConfig(lab.root, url, timeoutMs);
 
 async function warm(lab: Lab, turns: number): Promise<void> {
   const http = await httpToolsServer(0, () => {});

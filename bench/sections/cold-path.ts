@@ -1,10 +1,10 @@
 // The cold path: webhook → the offline model's first request through the real relay and agent VM
 // for a new session in the conversation's workspace (a spare CLI takes it), a new conversation in
 // a new workspace (the spare the VM starts as /new makes it takes it), a resume after the conversation's CLI ended, and a warm
-// follow-up; in the same rounds a bare CLI's start and resume. Then the VM's memory with a spare.
+// follow-up, and a new user's very first message; in the same rounds a bare CLI's start and resume. Then the VM's memory with a spare.
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { bareColdCli, type BareColdCli } from "../cold-path/bare";
-import { BENCH_WARM_SESSION_MS, type ColdKind, type ColdRound, COLD_PATH_PHONE, coldPathFigures, READ_MS, roundsOf, turnText } from "../cold-path/plan";
+import { BENCH_WARM_SESSION_MS, type ColdKind, type ColdRound, COLD_PATH_PHONE, coldPathFigures, newUserPhoneOf, READ_MS, roundsOf, turnText } from "../cold-path/plan";
 import { REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { withStackScope } from "../lib/stack-scope";
@@ -67,8 +67,8 @@ async function sendCommand(stack: Stack, text: string): Promise<void> {
  * from the VM's marks (epoch ms, as sentAt) its webhook → the CLI's spawn and that spawn → the
  * first model request at the proxy (null: a spare's run, or a mark missing).
  */
-async function timedTurn(stack: Stack, text: string): Promise<{ ms: number | null; spare: boolean; toSpawn: number | null; cli: number | null }> {
-  const turn = await sendTurn(stack, stack.relay, COLD_PATH_PHONE, text);
+async function timedTurn(stack: Stack, text: string, phone = COLD_PATH_PHONE): Promise<{ ms: number | null; spare: boolean; toSpawn: number | null; cli: number | null }> {
+  const turn = await sendTurn(stack, stack.relay, phone, text);
   if (turn.webhookStatus !== 200) throw new Error(`the webhook answered ${turn.webhookStatus}`);
   const at = modelArrival(turn.modelRequests, turn.sentAt, text).firstAt;
   const received = stack.marks.find((m) => m.mark === "received" && m.at >= turn.sentAt);
@@ -120,9 +120,12 @@ async function measure(stack: Stack, rounds: number, log: (line: string) => void
     const start = await stack.bare.turn(turnText("bare_start", round, runId), null);
     await pause(READ_MS);
     const bareResume = start.sessionId ? await stack.bare.turn(turnText("bare_resume", round, runId), start.sessionId) : { firstMs: null };
-    const sample: ColdRound = { new_session: newSession.ms, new_workspace: newWorkspace.ms, warm: warm.ms, resume: resume.ms, bareStart: start.firstMs, bareResume: bareResume.firstMs, spareTaken: newSession.spare, workspaceSpareTaken: newWorkspace.spare, resumeToSpawn: resume.toSpawn, resumeCli: resume.cli };
+    // A phone neither the relay nor the VM has seen: a new user's very first message.
+    await pause(READ_MS);
+    const newUser = await timedTurn(stack, turnText("new_user", round, runId), newUserPhoneOf(round));
+    const sample: ColdRound = { new_session: newSession.ms, new_workspace: newWorkspace.ms, warm: warm.ms, resume: resume.ms, bareStart: start.firstMs, bareResume: bareResume.firstMs, spareTaken: newSession.spare, workspaceSpareTaken: newWorkspace.spare, resumeToSpawn: resume.toSpawn, resumeCli: resume.cli, new_user: newUser.ms, newUserSpareTaken: newUser.spare, newUserToSpawn: newUser.toSpawn };
     samples.push(sample);
-    log(`cold-path: round ${round + 1}/${rounds}: new session ${sample.new_session} ms (${newSession.spare ? "a spare" : "no spare"}), new workspace ${sample.new_workspace} ms (${newWorkspace.spare ? "a spare" : "no spare"}), resume ${sample.resume} ms (spawned at ${sample.resumeToSpawn} ms, the CLI ${sample.resumeCli} ms), warm ${sample.warm} ms; bare start ${sample.bareStart} ms, resume ${sample.bareResume} ms`);
+    log(`cold-path: round ${round + 1}/${rounds}: new user ${sample.new_user} ms (${newUser.spare ? "a spare" : "no spare"}, spawned at ${newUser.toSpawn} ms), new session ${sample.new_session} ms (${newSession.spare ? "a spare" : "no spare"}), new workspace ${sample.new_workspace} ms (${newWorkspace.spare ? "a spare" : "no spare"}), resume ${sample.resume} ms (spawned at ${sample.resumeToSpawn} ms, the CLI ${sample.resumeCli} ms), warm ${sample.warm} ms; bare start ${sample.bareStart} ms, resume ${sample.bareResume} ms`);
   }
   return { status: "ok", figures: coldPathFigures(samples, { vmTreeMb, spareMb }), details: { samples, reloads: stack.relay.reloads } };
 }
@@ -143,7 +146,7 @@ export const coldPathSection: Section = {
         if (mark) marks.push(mark);
       });
       onClose("the VM", () => vm.stop());
-      const relay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: vm.url }, [COLD_PATH_PHONE]) });
+      const relay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: vm.url }, [COLD_PATH_PHONE, ...Array.from({ length: roundsOf(quick) }, (_, i) => newUserPhoneOf(i))]) });
       onClose("the relay", () => relay.stop());
       const bare = await bareColdCli(model, modelEnv(model.url, asRoot));
       onClose("the bare CLI's home", () => bare.close());

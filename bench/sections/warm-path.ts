@@ -25,15 +25,17 @@ import {
   WARM_UP_TURNS,
 } from "../warm-path/plan";
 import { type WarmPathStack, withWarmPathStack } from "../warm-path/stack";
+import { cpuFigures, cpuPerRound, cpuSnapshot, type CpuSources } from "../warm-path/cpu";
 
 export const DEFINITIONS = {
   figure: "the offline model's arrival time (Date.now() once the body is read) of the first POST /v1/messages at or after the moment the signed webhook was sent (Date.now() before the fetch), one machine and one clock; resolution ±1 ms",
   judged: "p50 of the warm path − (p50 of the hello-world Worker + p50 of the bare CLI), all from the same rounds; target ≤ 10 ms (issue 47)",
   helloWorld: "the relay benchmark's hello-world Worker (bench/fixtures/hello-worker) under wrangler dev: the same signed form POSTed to it, send → the whole response read",
-  bareCli: "one CLI process with the VM's stream-json flags (no relay tools), on the same offline model, spawned before the rounds: a turn written on its stdin → the model's first request",
+  bareCli: "one CLI process with the VM's stream-json flags and what the VM's CLI loads for a chat run (the relay's tool set over HTTP, served by the bench as the VM serves it; the approvals' prompt tool; the WhatsApp instructions; no settings files), on the same offline model, spawned before the rounds: a turn written on its stdin → the model's first request (not through the credential proxy)",
   dispatchFloor: "the durable floor Worker (bench/fixtures/durable-floor-worker: signature, form, one insert in the sender's Durable Object) with DISPATCH_URL: the same signed form → its object's POST of the stored message arriving at a loopback server; a reference for the relay's hop (a Worker, an object, its commit and one fetch out), not one of the judged floors",
   vmAlone: "a reference, in rounds after the path's: another user's warm CLI on the same VM, its turn sent straight to POST /v1/runs with the options the relay sends for a chat run (approvals edits, the schedule tools, the WhatsApp instructions): send → the model's first request, and the same VM marks; 1 s after a bare CLI turn it is paired with, which comes at least 2.2 s after the VM's last turn (by then the VM has compacted its heap, 1-2 s after it goes quiet). What the VM, the CLI and the proxy take when nothing of the relay's turn is at work",
   hops: "the VM's VM_TIMING=log marks (epoch ms, the same clock): received (its POST /v1/runs arrived), written (the turn on the CLI's stdin), model_request (the CLI's request at the credential proxy); each hop's p50 over the rounds",
+  cpu: "CPU milliseconds (user + system, /proc) per path round, read before and after the path's rounds: wrangler dev's group (its workerd alone apart), the VM server's own, the VM's live descendants and the children it reaped (its CLIs, git), the hello-world Worker's workerd, the bare CLI's tree; the durable floor's dispatch is left out",
   warm: "each sample is a follow-up to a warm CLI: the previous turn ended (model request, run_finished, reply at the emulator) and 1 s passed, as a person who read the reply; then the hello-world request and the durable floor's, then 1 s, then the bare CLI's turn",
 };
 
@@ -123,6 +125,8 @@ async function measure(stack: WarmPathStack, rounds: number, aloneRounds: number
     if (turn.webhookStatus !== 200) throw new Error(`warm-up webhook answered ${turn.webhookStatus}`);
   }
   log(`warm-path: warmed up; ${rounds} rounds`);
+  const cpuSources: CpuSources = { relay: () => stack.relay.cpu(), hello: () => stack.hello.cpu(), vmPid: stack.vmPid, bareCliPid: stack.bareCli.pid };
+  const cpuBefore = cpuSnapshot(cpuSources);
   const samples: WarmPathSample[] = [];
   for (let round = 0; round < rounds; round++) {
     await pause(THINK_MS);
@@ -151,11 +155,12 @@ async function measure(stack: WarmPathStack, rounds: number, aloneRounds: number
     const problem = sampleProblem(sample);
     log(`warm-path: round ${round + 1}/${rounds}: ${sample.firstModelMs ?? "no"} ms to the model, hello ${hello ?? "n/a"} ms, durable dispatch ${dispatchFloor ?? "n/a"} ms, bare CLI ${bare ?? "n/a"} ms${problem ? ` (set aside: ${problem})` : ""}`);
   }
+  const cpu = cpuPerRound(cpuBefore, cpuSnapshot(cpuSources), rounds);
   const alone = await measureAlone(stack, aloneRounds, runId, log);
   for (const reload of stack.relay.reloads) log(`warm-path: wrangler reloaded the relay at ${new Date(reload.at).toISOString()} (a source file changed): this run is disturbed`);
   return {
     status: "ok",
-    figures: warmPathFigures(samples, alone, stack.relay.reloads.length),
-    details: { definitions: DEFINITIONS, summary: summarize(samples, alone), samples: samples.map((s) => ({ ...s, problem: sampleProblem(s) })), alone, reloads: stack.relay.reloads },
+    figures: [...warmPathFigures(samples, alone, stack.relay.reloads.length), ...cpuFigures(cpu)],
+    details: { definitions: DEFINITIONS, summary: summarize(samples, alone), cpuPerRound: cpu, samples: samples.map((s) => ({ ...s, problem: sampleProblem(s) })), alone, reloads: stack.relay.reloads },
   };
 }

@@ -170,7 +170,7 @@ export function warmPathFigures(samples: readonly WarmPathSample[], aloneSamples
     info(SECTION, "reference: the durable floor, webhook → its dispatch arrived (Worker, one insert in a Durable Object, its commit, one fetch out) (p50)", r1(s.dispatchFloorP50), "ms"),
     info(SECTION, "hop: webhook → the VM has the run (Worker, Durable Object, dispatch, VM client) (p50)", r1(hops.relay), "ms", `${ms(hops.relay - s.helloP50)} over the hello-world Worker, ${ms(hops.relay - s.dispatchFloorP50)} over the durable floor's dispatch`),
     info(SECTION, "hop: the VM's server and run manager, request → CLI's stdin (p50)", r1(hops.vm), "ms", `alone ${ms(s.alone.hops.vm)}`),
-    info(SECTION, "hop: the CLI, stdin → its request at the credential proxy (p50)", r1(hops.cli), "ms", `alone ${ms(s.alone.hops.cli)}; with the proxy's hop ${ms(hops.cli + hops.proxy - s.bareCliP50)} over the bare CLI (which has no relay tools and reaches the model directly)`),
+    info(SECTION, "hop: the CLI, stdin → its request at the credential proxy (p50)", r1(hops.cli), "ms", `alone ${ms(s.alone.hops.cli)}; with the proxy's hop ${ms(hops.cli + hops.proxy - s.bareCliP50)} over the bare CLI (which has the relay's tools and options too, and reaches the model directly)`),
     info(SECTION, "hop: the credential proxy → the model has the request (p50)", r1(hops.proxy), "ms", `alone ${ms(s.alone.hops.proxy)}`),
     info(
       SECTION,

@@ -1,7 +1,7 @@
 // The warm-path benchmark's stack, all on 127.0.0.1: the offline model, the Twilio emulator, the
 // agent VM as shipped (the real VM and CLI, checkpoints on) printing its timing marks, the relay
 // under `wrangler dev`, and the two floors: a hello-world Worker under `wrangler dev` and a bare
-// CLI on the same model; and two references: the durable floor Worker sending each message it stored
+// CLI on the same model, with the relay's tools, instructions and settings as the VM's CLI has them; and two references: the durable floor Worker sending each message it stored
 // to a loopback server (what a Worker, an object's insert, its commit and one fetch out take), and
 // the VM itself, reached directly (the section sends those runs).
 // Everything it starts is stopped, and every directory removed, however the work ends.
@@ -14,7 +14,9 @@ import { type BareCli, startBareCli } from "../machines/bare-cli";
 import { modelEnv } from "../machines/plan";
 import { startSharedVm } from "../machines/stack";
 import { type DispatchTarget, startDispatchTarget } from "./dispatch-target";
-import { timingMarkOf, type VmTimingMark, WARM_PATH_PHONE } from "./plan";
+import { relayToolArgs } from "../../vm/src/core/cli-command";
+import { httpToolsConfig, httpToolsServer, relayOptions } from "../lib/relay-tools-http";
+import { timingMarkOf, VM_ALONE_OPTIONS, type VmTimingMark, WARM_PATH_PHONE } from "./plan";
 
 export type WarmPathStack = {
   model: AnthropicStandIn;
@@ -24,6 +26,8 @@ export type WarmPathStack = {
   bareCli: BareCli;
   /** The agent VM's own URL: the VM-alone reference's runs go straight to it. */
   vmUrl: string;
+  /** The VM server's pid: its CPU and its CLIs' are read under it. */
+  vmPid: number;
   /** The durable floor (signature, form, one insert in a Durable Object) sending each message it stored to `dispatchTarget`. */
   dispatchFloor: WranglerDev;
   dispatchTarget: DispatchTarget;
@@ -48,13 +52,17 @@ export function withWarmPathStack<T>(log: (line: string) => void, work: (stack: 
     onClose("the relay", () => relay.stop());
     const hello = await startWranglerDev({ cwd: HELLO_WORKER_DIR, readyPath: "/" });
     onClose("the hello-world Worker", () => hello.stop());
-    const bareCli = await startBareCli(model, modelEnv(model.url, asRoot));
+    // The CLI floor loads what the VM's CLI loads for a chat run: the relay's tool set over HTTP
+    // (served here, as the VM serves it), the approvals' prompt tool, the instructions and settings.
+    const tools = await httpToolsServer(0, () => {}, { schedules: VM_ALONE_OPTIONS.scheduleTools, approvals: VM_ALONE_OPTIONS.approvals !== undefined });
+    onClose("the relay's tools for the bare CLI", () => tools.close());
+    const bareCli = await startBareCli(model, modelEnv(model.url, asRoot), async (home) => [...relayOptions(home), ...relayToolArgs(await httpToolsConfig(home, tools.url), VM_ALONE_OPTIONS)]);
     onClose("the bare CLI", () => bareCli.stop());
     const dispatchTarget = await startDispatchTarget();
     onClose("the dispatch target", () => dispatchTarget.close());
     const dispatchFloor = await startWranglerDev({ cwd: DURABLE_FLOOR_WORKER_DIR, readyPath: "/", varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: dispatchTarget.url }, [], { DISPATCH_URL: dispatchTarget.url }) });
     onClose("the durable floor", () => dispatchFloor.stop());
     log(`warm-path: relay ${relay.url} (VM ${vm.url}), hello-world Worker ${hello.url}, a bare CLI, the durable floor ${dispatchFloor.url} dispatching to ${dispatchTarget.url}`);
-    return await work({ model, twilio, relay, hello, bareCli, vmUrl: vm.url, vmMarks, dispatchFloor, dispatchTarget });
+    return await work({ model, twilio, relay, hello, bareCli, vmUrl: vm.url, vmPid: vm.pid, vmMarks, dispatchFloor, dispatchTarget });
   });
 }

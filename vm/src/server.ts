@@ -278,6 +278,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     return closing;
   };
 
+  // After listen, not awaited: the last users' spares start beside the first requests.
+  void manager.startSparesAtBoot();
+
   // After listen, not awaited: the check never delays the start. A run may find a problem first.
   const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets], users.isolated ? null : (process.getuid?.() ?? null), fenced.fence);
   void check.result.then((found) => found && !closing && observe({ type: "found", problem: found }));

@@ -7,6 +7,7 @@ import { writeTurn, type AgentProcess } from "./agent-process";
 import { createAgentPool } from "./agent-pool";
 import { createAgentStarter } from "./agent-start";
 import { createSpareAgents } from "./spare-agents";
+import { createSpareRecords } from "./spare-records";
 import type { ManagerDeps } from "./manager-deps";
 import { runCheckpoints, SHUTDOWN_CHECKPOINT_MS, wait } from "./run-checkpoints";
 import { keepWarmAfter, optionsFingerprint, permissionModeOf, SESSION_ID, turnsOf } from "../core/cli-command";
@@ -49,7 +50,7 @@ export function createRunManager(deps: ManagerDeps) {
   let shuttingDown = false;
   const pool = createAgentPool({ config, awake: deps.awake, ...(deps.records ? { records: deps.records } : {}), ...(deps.memory ? { memory: deps.memory } : {}), shuttingDown: () => shuttingDown });
   const { newAgent, settingsPathOf } = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
-  const spares = createSpareAgents({ config, pool, newAgent, settingsPathOf, shuttingDown: () => shuttingDown });
+  const spares = createSpareAgents({ config, pool, newAgent, settingsPathOf, shuttingDown: () => shuttingDown, records: createSpareRecords(config.dataDir), idsOf: (key) => deps.users.idsOf(key) });
 
   function find(runId: string): RunView | null {
     const live = runs.get(runId);
@@ -143,6 +144,8 @@ export function createRunManager(deps: ManagerDeps) {
     liveRunCount: () => liveRuns.size,
     /** The user id and workspace id of a live run, or null. */
     conversationOf: (runId: string): { userId: string; workspace: string } | null => conversationOfRun.get(runId) ?? null,
+    /** The spares of the users who ran last, started as the VM starts (after listen, never awaited by it). */
+    startSparesAtBoot: (): Promise<void> => spares.startAtBoot().catch((error: unknown) => console.warn(`vm: the spares at start did not start: ${String(error)}`)),
     /** The id of the user's live run in that workspace directory, if one is. */
     liveRunIn: (userKey: string, dir: string): string | null => liveOf(userKey).find((r) => r.cwd === dir)?.id ?? null,
 

@@ -14,6 +14,7 @@ import type { UserPaths } from "../users/user-paths";
 import type { AgentPool } from "./agent-pool";
 import type { AgentProcess } from "./agent-process";
 import type { AgentSpec } from "./agent-start";
+import type { SpareRecords } from "./spare-records";
 
 export type SpareDeps = {
   config: Pick<VmConfig, "spareAgents" | "warmSessionMs">;
@@ -21,6 +22,9 @@ export type SpareDeps = {
   newAgent: (paths: UserPaths, ids: AgentIds | null, spec: AgentSpec, wanted: () => boolean) => Promise<AgentProcess | null>;
   settingsPathOf: (userKey: string, cwd: string, options: StartRunRequest["options"]) => string | null;
   shuttingDown: () => boolean;
+  /** Each user's last run's options on DATA_DIR, so their spare starts with the VM (absent: in memory only). */
+  records?: Pick<SpareRecords, "save" | "newest">;
+  idsOf?: (userKey: string) => AgentIds | null;
 };
 
 /** What a spare is started with, of the run after which (or as whose workspace) it starts. */
@@ -52,6 +56,9 @@ export function createSpareAgents(deps: SpareDeps) {
   async function startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: SpareRequest): Promise<void> {
     const { options } = request;
     lastRequest.set(paths.key, { ids, request: { options, gitIdentity: request.gitIdentity } });
+    // Kept for the VM's next start, on a VM that keeps spares: a fork or someone else's text gets no spare after it, none at boot either.
+    const keeps = deps.config.spareAgents > 0 && deps.config.warmSessionMs > 0;
+    if (keeps && options.forkSession !== true && options.approvals?.untrusted !== true) deps.records?.save(paths, ids, cwd, request).catch((error: unknown) => console.warn(`vm: ${paths.key}'s last run's options were not kept: ${String(error)}`));
     const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
     const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
     const decision = spareWanted({
@@ -84,6 +91,20 @@ export function createSpareAgents(deps: SpareDeps) {
   }
 
   return {
+    /**
+     * At the VM's start: a spare for each of the users whose runs were the latest (at most
+     * SPARE_AGENTS), in the workspace and with the options of their last run, so the first message
+     * after a restart (a Machine started again) takes one. One at a time: they share the cores with
+     * whatever arrives first. A run that differs starts its own CLI and its spare replaces this one.
+     */
+    async startAtBoot(): Promise<void> {
+      if (!deps.records || !deps.idsOf) return;
+      for (const boot of deps.records.newest(deps.config.spareAgents)) {
+        if (deps.shuttingDown()) return;
+        await startAfter(boot.paths, deps.idsOf(boot.paths.key), boot.cwd, boot.request);
+      }
+    },
+
     /** The user's spare that may take this run, checked field by field (spareRefusal); null when none may. */
     forRun(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): AgentProcess | null {
       const want = {

@@ -1,0 +1,86 @@
+// The spare started with the VM (runs/spare-records.ts, spare-agents.ts startAtBoot): each user's
+// last run leaves its options and workspace on DATA_DIR, and a VM that starts again (a restart, a
+// Machine started after a stop) starts that user's spare at once, so their first message after it
+// takes a spare. A first run with other options starts a CLI of its own, and the spare after it
+// replaces the one started at boot. The real CLI against the local Messages stand-in.
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { userPathsOf } from "../src/users/user-paths";
+import { processesIn, resultsOf, uniqueId, useHarness } from "./helpers/harness";
+
+const taken: string[] = [];
+const h = useHarness({ warmSessionMs: 60_000, spareAgents: 2 }, { onTiming: (runId, mark) => void (mark === "spare_taken" && taken.push(runId)) });
+const alice = "+15550006301";
+const bob = "+15550006302";
+const CHAT = { permissionMode: "bypassPermissions", scheduleTools: true } as const;
+const CAREFUL = { permissionMode: "acceptEdits", scheduleTools: true } as const;
+
+async function run(userId: string, text: string, options: object, more: { workspace?: string; sessionId?: string | null } = {}) {
+  const runId = uniqueId("run");
+  const events = await (await h.startRun({ runId, userId, text, options, ...more })).end();
+  expect(resultsOf(events)[0]?.isError, JSON.stringify(events)).toBe(false);
+  return runId;
+}
+
+/** The CLIs whose working directory is exactly `dir`, and the flags each was started with. */
+const clisAt = (dir: string) =>
+  processesIn(dir).flatMap((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return argv[0]!.includes("claude") && readlinkSync(`/proc/${pid}/cwd`) === dir ? [argv.join(" ")] : [];
+    } catch {
+      return [];
+    }
+  });
+const recordOf = (userId: string) => join(userPathsOf(h.dataDir, userId).root, ".spare-run.json");
+
+it("a VM that starts again starts the spare of the user who ran last, and their first message takes it", async () => {
+  const a = userPathsOf(h.dataDir, alice);
+  await run(alice, "before the restart", CHAT, { workspace: "notes" });
+  expect(JSON.parse(readFileSync(recordOf(alice), "utf8"))).toMatchObject({ workspace: "notes", options: CHAT });
+  const notes = join(a.root, "workspaces", "notes");
+
+  await h.restart();
+  // Nothing of the server before survived it; the spare is the new server's, started as it started.
+  await expect.poll(() => clisAt(notes).length, { timeout: 30_000, interval: 100 }).toBe(1);
+  expect(clisAt(a.workspace)).toEqual([]);
+
+  const first = await run(alice, "the first message after it", CHAT, { workspace: "notes" });
+  expect(taken).toEqual([first]);
+  expect(h.spawns).not.toContain(first);
+});
+
+it("a first run with other options starts its own CLI, and its spare replaces the one started at boot", async () => {
+  const a = userPathsOf(h.dataDir, alice);
+  await run(alice, "in main", CHAT);
+  await h.restart();
+  await expect.poll(() => clisAt(a.workspace).length, { timeout: 30_000, interval: 100 }).toBe(1);
+  const bootSpare = clisAt(a.workspace)[0]!;
+  expect(bootSpare).toContain("bypassPermissions");
+
+  const careful = await run(alice, "carefully", CAREFUL);
+  expect(taken).not.toContain(careful);
+  expect(h.spawns).toContain(careful);
+  // The run's warm CLI and a spare with its options; the boot's spare is gone.
+  await expect.poll(() => clisAt(a.workspace).filter((cli) => cli.includes("acceptEdits")).length, { timeout: 30_000, interval: 100 }).toBe(2);
+  await expect.poll(() => clisAt(a.workspace).filter((cli) => cli.includes("bypassPermissions")), { timeout: 30_000, interval: 100 }).toEqual([]);
+  expect(JSON.parse(readFileSync(recordOf(alice), "utf8")).options).toMatchObject(CAREFUL);
+  // The next new session with those options takes that spare.
+  const next = await run(alice, "carefully again", CAREFUL);
+  expect(taken).toContain(next);
+});
+
+it("a record that is not one starts nothing, and a user who never ran has none", async () => {
+  const b = userPathsOf(h.dataDir, bob);
+  await run(bob, "once", CHAT);
+  writeFileSync(recordOf(bob), '{"workspace":"../../etc","options":{}}');
+  // Alice's record is set aside too: only Bob's could start one.
+  writeFileSync(recordOf(alice), "not json");
+  await h.restart();
+  // The server is up and has looked (its boot spares start right after listen); a run of someone else shows it serves.
+  await run("+15550006303", "someone else", CHAT);
+  expect(clisAt(b.workspace)).toEqual([]);
+  expect(clisAt(userPathsOf(h.dataDir, alice).workspace)).toEqual([]);
+  expect(existsSync(userPathsOf(h.dataDir, "+15550006304").root)).toBe(false);
+});
