@@ -22,6 +22,10 @@ type SettingKey =
   | "progress_updates"
   | "voice_echo"
   | "voice_notice_told"
+  /** /voice reply: "on" or "off"; unset: auto (a voice note is answered by voice). */
+  | "voice_reply"
+  /** When the user was last told that a reply could not be spoken (the text went alone). */
+  | "voice_reply_failed_told"
   /** When the hint on commenting a change's lines went after a change line (changes/run-changes.ts): once per user. */
   | "comment_hint_told"
   | "quick_reply_content"
@@ -78,6 +82,16 @@ export function createSettingsRepo(sql: Sql) {
   return { get, set, getNumber };
 }
 export type SettingsRepo = ReturnType<typeof createSettingsRepo>;
+
+export const VOICE_REPLY_MODES = ["auto", "on", "off"] as const;
+/** /voice reply: `auto` speaks a reply when the user spoke, `on` always, `off` never. */
+export type VoiceReplyMode = (typeof VOICE_REPLY_MODES)[number];
+
+/** The user's /voice reply; auto unless they chose. */
+export function voiceReplyModeOf(settings: Pick<SettingsRepo, "get">): VoiceReplyMode {
+  const value = settings.get("voice_reply");
+  return value === "on" || value === "off" ? value : "auto";
+}
 
 /** The Worker's origin for links and callbacks: the configured PUBLIC_URL, else the one the last webhook came to. */
 export function publicOriginOf(settings: Pick<SettingsRepo, "get">, configured: { publicUrl: string | null } | null): string | null {
