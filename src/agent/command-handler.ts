@@ -8,7 +8,7 @@ import { helpReply } from "../commands/help";
 import { createReply, NO_CURRENT_CONVERSATION, noSuchConversation } from "../conversations/conversations-replies";
 import { runLabel } from "../changes/run-change";
 import { approvalModeReply, progressReply, voiceEchoReply, voiceReplyReply, voiceSettingsReply } from "../config/settings-replies";
-import { voiceReplyModeOf } from "../config/settings-repo";
+import { voiceReplyModeOf } from "../config/voice-reply-mode";
 import { timeZoneReply } from "../schedules/schedules-replies";
 import { costReply } from "../usage/spend-replies";
 import { statusReply } from "../runs/status-replies";

@@ -8,7 +8,7 @@ import { parseAutofixArgs, parseGithubArgs } from "../github/command-github";
 import { firstWord } from "../shared/command-words";
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "../shared/quote-input";
-import { VOICE_REPLY_MODES } from "../config/settings-repo";
+import { VOICE_REPLY_MODES } from "../config/voice-reply-mode";
 import { CHANNEL_HELP } from "../channels/help-words";
 import { DIFF_USAGE } from "../changes/changes-replies";
 import { parseDiffIndex } from "../changes/run-change";

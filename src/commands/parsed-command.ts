@@ -9,7 +9,7 @@ import type { EffortCommand, ModelCommand, PlanCommand } from "../conversations/
 import type { GithubCommand } from "../github/command-github";
 import type { TriggerCommand } from "../triggers/triggers";
 import type { InvalidCommand } from "../shared/command-words";
-import type { VoiceReplyMode } from "../config/settings-repo";
+import type { VoiceReplyMode } from "../config/voice-reply-mode";
 
 export type ParsedCommand =
   /** `topic`: /help <topic>, as typed (commands/help.ts reads it). */

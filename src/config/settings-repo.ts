@@ -83,16 +83,6 @@ export function createSettingsRepo(sql: Sql) {
 }
 export type SettingsRepo = ReturnType<typeof createSettingsRepo>;
 
-export const VOICE_REPLY_MODES = ["auto", "on", "off"] as const;
-/** /voice reply: `auto` speaks a reply when the user spoke, `on` always, `off` never. */
-export type VoiceReplyMode = (typeof VOICE_REPLY_MODES)[number];
-
-/** The user's /voice reply; auto unless they chose. */
-export function voiceReplyModeOf(settings: Pick<SettingsRepo, "get">): VoiceReplyMode {
-  const value = settings.get("voice_reply");
-  return value === "on" || value === "off" ? value : "auto";
-}
-
 /** The Worker's origin for links and callbacks: the configured PUBLIC_URL, else the one the last webhook came to. */
 export function publicOriginOf(settings: Pick<SettingsRepo, "get">, configured: { publicUrl: string | null } | null): string | null {
   return configured?.publicUrl ?? settings.get("public_origin");

@@ -110,3 +110,13 @@ export function spokenReply(reply: string, maxSeconds: number): SpokenReply {
   const text = [...said, REST_IN_TEXT].join(" ").slice(0, budget);
   return { text, summarised: true, seconds: speakingSeconds(text) };
 }
+
+/**
+ * Whether a run's reply is spoken: only a reply to what the user sent (never a run an event
+ * started: a stranger's words are not read out as an answer to the user), `on` always, `auto`
+ * when one of the messages it answers was a voice note, `off` never. An error is not spoken.
+ */
+export function speaksReply(mode: "auto" | "on" | "off", answered: readonly { media: readonly { transcript?: unknown; stored?: { kind: string } }[] }[], fromEvent: boolean, isError: boolean): boolean {
+  if (mode === "off" || fromEvent || isError || answered.length === 0) return false;
+  return mode === "on" || answered.some((m) => m.media.some((a) => a.transcript !== undefined));
+}
