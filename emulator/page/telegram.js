@@ -2,7 +2,7 @@
 // as the Bot API stand-in keeps it (polled: Telegram's clients get no event stream from it either),
 // writing and files sent as that user, inline buttons that press, edits shown in place.
 import { clock, fileSize } from "./format.js";
-import { typingElement } from "./bubbles.js";
+import { typingElement, voiceNoteElement } from "./bubbles.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 500;
@@ -50,7 +50,9 @@ function richText(text, entities) {
 
 function fileElement(message) {
   const box = element("div", "media");
-  if (message.photo) {
+  if (message.voice) {
+    box.append(voiceNoteElement(`/__telegram/files/${encodeURIComponent(message.voice.file_id)}`, message.voice.duration));
+  } else if (message.photo) {
     const largest = message.photo[message.photo.length - 1];
     const img = Object.assign(element("img"), { src: `/__telegram/files/${encodeURIComponent(largest.file_id)}`, alt: "photo" });
     img.dataset.testid = "media-image";
@@ -73,9 +75,10 @@ function messageRow(message, onPress) {
   const row = element("div", `row ${direction}`);
   Object.assign(row.dataset, { testid: "message", direction, messageId: String(message.message_id) });
   const bubble = element("div", "bubble");
-  if (message.photo || message.document) bubble.append(fileElement(message));
+  const file = message.photo || message.document || message.voice;
+  if (file) bubble.append(fileElement(message));
   const text = message.text ?? message.caption;
-  if (text !== undefined || !(message.photo || message.document)) bubble.append(richText(text ?? "", message.entities ?? message.caption_entities ?? []));
+  if (text !== undefined || !file) bubble.append(richText(text ?? "", message.entities ?? message.caption_entities ?? []));
   const meta = element("span", "meta");
   if (message.edit_date) {
     const edited = element("span", "edited", "edited");

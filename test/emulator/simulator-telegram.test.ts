@@ -8,7 +8,9 @@ import type { RunningEmulator } from "../../emulator/server";
 import type { RunningTelegramEmulator } from "../../emulator/telegram/server";
 import { launchChromium } from "../../emulator/tools/chromium";
 import { createResources, useResources, type Resources } from "../helpers/resources";
+import { speakOffline } from "../stand-ins/offline-speech";
 import { startEmulator } from "./helpers";
+import { playBriefly } from "./page-audio";
 import { BOT_TOKEN, callBot, telegramResources, type Received } from "./telegram-helpers";
 
 const ALICE = 5550001;
@@ -170,4 +172,23 @@ it("offers only what the simulator may reach of the stand-in, and says when ther
   await page.goto(`${bare.url}/?channel=telegram`);
   await expect.poll(() => page.getByTestId("conversation").textContent()).toContain("No Telegram stand-in");
   expect(await page.getByTestId("channel-telegram").isHidden()).toBe(true);
+});
+
+it("shows the bot's sendVoice as a voice note of the duration it gave, which plays", { timeout: 30_000 }, async () => {
+  await page.getByTestId("composer").fill("what happened?");
+  await page.getByTestId("send").click();
+  await updates(1);
+  // 45 characters: 3 s from the offline speech model.
+  const voice = speakOffline({ text: "I ran the tests in api, and all twelve pass!!", speaker: "angus", encoding: "opus", container: "ogg" }).bytes;
+  const form = new FormData();
+  for (const [key, value] of Object.entries({ chat_id: String(ALICE), duration: "3", caption: "12 pass" })) form.set(key, value);
+  form.set("voice", new Blob([voice], { type: "audio/ogg" }), "reply.ogg");
+  expect((await fetch(`${telegram.url}/bot${BOT_TOKEN}/sendVoice`, { method: "POST", body: form })).status).toBe(200);
+  const note = bubbles("out").filter({ hasText: "12 pass" }).getByTestId("media-voice");
+  await note.waitFor();
+  expect(await note.getByTestId("voice-length").textContent()).toBe("0:03");
+  const played = await playBriefly(note.getByTestId("media-audio"));
+  expect(played.error).toBeNull();
+  expect(played.at).toBeGreaterThanOrEqual(0.25);
+  expect(pageErrors).toEqual([]);
 });

@@ -40,7 +40,7 @@ export const SpeechRequestSchema = z.strictObject({
 });
 export type SpeechRequest = z.infer<typeof SpeechRequestSchema>;
 
-export type Speech = { bytes: Uint8Array; durationSec: number };
+export type Speech = { bytes: Uint8Array<ArrayBuffer>; durationSec: number };
 
 /** How long the stand-in takes to say `text`. */
 export function speakingSeconds(text: string): number {

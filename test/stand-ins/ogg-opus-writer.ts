@@ -21,7 +21,7 @@ export type OggOpusInput = {
 const SAMPLES_PER_PACKET = 960;
 const PACKETS_PER_PAGE = 50;
 
-export function writeOggOpus(input: OggOpusInput): Uint8Array {
+export function writeOggOpus(input: OggOpusInput): Uint8Array<ArrayBuffer> {
   const pages = [page([opusHead(input)], 0x02, 0n, 0, input.serial), page([opusTags(input.vendor, input.comments)], 0x00, 0n, 1, input.serial)];
   for (let i = 0; i < input.packets.length; i += PACKETS_PER_PAGE) {
     const group = input.packets.slice(i, i + PACKETS_PER_PAGE);
@@ -83,7 +83,7 @@ function ascii(s: string): Uint8Array {
   return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 }
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
+function concatBytes(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
   parts.reduce((at, p) => (out.set(p, at), at + p.byteLength), 0);
   return out;

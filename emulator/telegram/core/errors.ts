@@ -26,6 +26,7 @@ export const BotErrors = {
   badAction: () => error(400, "Bad Request: wrong parameter action in request"),
   invalidFileId: () => error(400, "Bad Request: invalid file_id"),
   fileTooBig: () => error(400, "Bad Request: file is too big"),
+  badDuration: () => error(400, "Bad Request: wrong duration specified"),
   wrongFileUrl: (detail: string) => error(400, `Bad Request: wrong HTTP URL specified: ${detail}`),
   entityTooLarge: () => error(413, "Request Entity Too Large"),
   badWebhook: (detail: string) => error(400, `Bad Request: bad webhook: ${detail}`),

@@ -6,6 +6,8 @@ import { parseTelegramHtml, type MessageEntity } from "../core/html-entities";
 import type { TelegramContext } from "../context";
 import { takeFault, type BotMessage, type Chat, type Keyboard, type StoredFile, storeFile } from "../shell/bot-state";
 import { jsonParam, readParams, text, type Params } from "./params";
+// What a file is, from its bytes, read as the relay reads it (pure, no Worker API).
+import { baseType, sniffMedia } from "../../../src/media/media-kind";
 
 type Outcome = { result: unknown } | BotApiError;
 type Method = (params: Params) => Outcome | Promise<Outcome>;
@@ -72,12 +74,17 @@ export function botApi(ctx: TelegramContext): Hono {
   };
 
   /** A file given as an upload, a file_id of ours, or an http(s) URL for us to fetch. */
-  const fileParam = async (params: Params, key: "photo" | "document"): Promise<StoredFile | BotApiError> => {
+  const fileParam = async (params: Params, key: "photo" | "document" | "voice"): Promise<StoredFile | BotApiError> => {
     const value = params[key];
     const isPhoto = key === "photo";
+    // A voice note is kept as the type its bytes are (a client's upload often says octet-stream).
+    const store = (bytes: Uint8Array, declared: string, name: string | null) => {
+      const voice = key === "voice" ? voiceType(bytes) : null;
+      return storeFile(state, bytes, voice ?? declared, name, isPhoto ? "photos" : voice ? "voice" : "documents");
+    };
     if (value instanceof File) {
       if (value.size > (isPhoto ? LIMITS.photoUpload : LIMITS.upload)) return isPhoto ? BotErrors.fileTooBig() : BotErrors.entityTooLarge();
-      return storeFile(state, new Uint8Array(await value.arrayBuffer()), value.type || "application/octet-stream", value.name || null, isPhoto ? "photos" : "documents");
+      return store(new Uint8Array(await value.arrayBuffer()), value.type || "application/octet-stream", value.name || null);
     }
     if (typeof value !== "string" || value === "") return BotErrors.missing(key);
     const known = state.files.get(value);
@@ -88,7 +95,7 @@ export function botApi(ctx: TelegramContext): Hono {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.byteLength > (isPhoto ? LIMITS.photoUrl : LIMITS.url)) return BotErrors.fileTooBig();
     const name = decodeURIComponent(new URL(value).pathname.split("/").pop() ?? "") || null;
-    return storeFile(state, bytes, response.headers.get("content-type") ?? "application/octet-stream", name, isPhoto ? "photos" : "documents");
+    return store(bytes, response.headers.get("content-type") ?? "application/octet-stream", name);
   };
 
   const captionOf = (params: Params): { caption?: string; entities?: MessageEntity[] } | BotApiError => {
@@ -100,22 +107,31 @@ export function botApi(ctx: TelegramContext): Hono {
     return { caption: parsed.text, ...(parsed.entities.length ? { entities: parsed.entities } : {}) };
   };
 
-  /** sendDocument and sendPhoto: the same checks, then the file shown as a document or a photo. */
-  const sendFile = async (params: Params, key: "photo" | "document"): Promise<Outcome> => {
+  /**
+   * sendDocument, sendPhoto and sendVoice: the same checks, then the file shown as a document, a
+   * photo or a voice message. A voice of Ogg Opus, MP3 or M4A shows as one (`duration` as the
+   * sender gave it, 0 without); any other format goes as a document, as Telegram's docs allow
+   * ("other formats may be sent as Audio or Document").
+   */
+  const sendFile = async (params: Params, key: "photo" | "document" | "voice"): Promise<Outcome> => {
     const chat = chatFor(params);
     if (isError(chat)) return chat;
     const caption = captionOf(params);
     if (isError(caption)) return caption;
     const keyboard = keyboardFor(params);
     if (isError(keyboard)) return keyboard;
+    const duration = key === "voice" ? text(params, "duration") || "0" : "0";
+    if (!/^\d{1,9}$/.test(duration)) return BotErrors.badDuration();
     const file = await fileParam(params, key);
     if (isError(file)) return file;
     const ids = { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.byteLength };
     const shown =
-      key === "document"
-        ? { document: { ...ids, ...(file.name ? { file_name: file.name } : {}), mime_type: file.contentType } }
-        : // Telegram recompresses a photo and reports its sizes; the stand-in keeps the bytes and reports 0×0.
-          { photo: [{ ...ids, width: 0, height: 0 }] };
+      key === "photo"
+        ? // Telegram recompresses a photo and reports its sizes; the stand-in keeps the bytes and reports 0×0.
+          { photo: [{ ...ids, width: 0, height: 0 }] }
+        : key === "voice" && voiceType(file.bytes)
+          ? { voice: { ...ids, duration: Number(duration), mime_type: file.contentType } }
+          : { document: { ...ids, ...(file.name ? { file_name: file.name } : {}), mime_type: file.contentType } };
     return send(chat, { ...shown, ...caption, ...(keyboard ? { reply_markup: keyboard } : {}) });
   };
 
@@ -224,6 +240,7 @@ export function botApi(ctx: TelegramContext): Hono {
 
     senddocument: (params) => sendFile(params, "document"),
     sendphoto: (params) => sendFile(params, "photo"),
+    sendvoice: (params) => sendFile(params, "voice"),
 
     answercallbackquery: (params) => {
       const query = state.callbackQueries.get(text(params, "callback_query_id") ?? "");
@@ -267,6 +284,15 @@ export function botApi(ctx: TelegramContext): Hono {
   });
 
   return app;
+}
+
+/** The formats Telegram plays as a voice message: Ogg Opus, MP3, M4A; null for any other. */
+function voiceType(bytes: Uint8Array): string | null {
+  const sniffed = sniffMedia(bytes.subarray(0, 64 * 1024));
+  if (!sniffed) return null;
+  const type = baseType(sniffed.contentType);
+  const opus = sniffed.contentType.includes("codecs=opus");
+  return (type === "audio/ogg" && opus) || type === "audio/mpeg" || type === "audio/mp4" ? type : null;
 }
 
 function answer(c: Context, error: BotApiError): Response {

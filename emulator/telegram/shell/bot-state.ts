@@ -16,6 +16,7 @@ export type BotMessage = {
   edit_date?: number;
   document?: { file_id: string; file_unique_id: string; file_name?: string; mime_type: string; file_size: number };
   photo?: { file_id: string; file_unique_id: string; width: number; height: number; file_size: number }[];
+  voice?: { file_id: string; file_unique_id: string; duration: number; mime_type: string; file_size: number };
   /** The stand-in's own record: what the bot sent, in the order it sent it (edits keep the place). */
   direction: "bot" | "user";
 };
@@ -81,7 +82,7 @@ export function chatOf(state: BotState, userId: number, firstName = "User"): Cha
   return chat;
 }
 
-const EXTENSIONS: Readonly<Record<string, string>> = { "image/jpeg": "jpg", "image/png": "png", "audio/ogg": "oga", "application/pdf": "pdf", "text/plain": "txt" };
+const EXTENSIONS: Readonly<Record<string, string>> = { "image/jpeg": "jpg", "image/png": "png", "audio/ogg": "oga", "audio/mpeg": "mp3", "audio/mp4": "m4a", "application/pdf": "pdf", "text/plain": "txt" };
 
 /** Keeps a file and gives it ids and a path, as Telegram's `photos/file_3.jpg`, `voice/file_4.oga`. */
 export function storeFile(state: BotState, bytes: Uint8Array, contentType: string, name: string | null, folder: "photos" | "documents" | "voice"): StoredFile {
