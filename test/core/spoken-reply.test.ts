@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { CODE_IN_TEXT, REST_IN_TEXT, SPEAKING_CHARS_PER_SECOND, speakingSeconds, spokenReply } from "../../src/media/spoken-reply";
+import { CODE_IN_TEXT, REST_IN_TEXT, SPEAKING_CHARS_PER_SECOND, speakingSeconds, speaksReply, spokenReply } from "../../src/media/spoken-reply";
 
 /** The words of a text, lower-cased, as a listener would hear them (punctuation aside). */
 const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -91,5 +91,25 @@ describe("the spoken part of a reply", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("which replies are spoken (/voice reply)", () => {
+  const voice = { media: [{ stored: { kind: "audio" }, transcript: { text: "fix it", durationSec: 2 } }] };
+  const typed = { media: [] };
+  const picture = { media: [{ stored: { kind: "image" } }] };
+  it.each<[string, "auto" | "on" | "off", (typeof voice | typeof typed)[], boolean, boolean, boolean]>([
+    ["auto, the user spoke", "auto", [voice], false, false, true],
+    ["auto, the user typed", "auto", [typed], false, false, false],
+    ["auto, a picture is not a voice note", "auto", [picture as typeof typed], false, false, false],
+    ["auto, one of a batch spoke", "auto", [typed, voice], false, false, true],
+    ["on, the user typed", "on", [typed], false, false, true],
+    ["off, the user spoke", "off", [voice], false, false, false],
+    ["on, a run a GitHub event started: a stranger's words are never read out", "on", [typed], true, false, false],
+    ["auto, an event run that also carried a voice note", "auto", [voice], true, false, false],
+    ["on, an error", "on", [typed], false, true, false],
+    ["on, nothing answered (a scheduled task's run)", "on", [], false, false, false],
+  ])("%s", (_, mode, answered, fromEvent, isError, expected) => {
+    expect(speaksReply(mode, answered, fromEvent, isError)).toBe(expected);
   });
 });
