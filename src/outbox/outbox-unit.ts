@@ -210,6 +210,8 @@ export function createOutbox(d: OutboxDeps) {
     /** Copies the files that are due, then sends what is due, in order. */
     async runDue(now: number): Promise<void> {
       const present = stepTime(now, d.clock);
+      // A voice note takes the speech model a few seconds: the reply's text, ahead of it, goes first.
+      if (repo.filesToCopy().some((item) => item.media?.speak)) await this.sendDue(now);
       await this.copyFiles(now);
       await this.sendDue(present());
     },

@@ -50,8 +50,11 @@ beforeEach(async () => {
 
 function outboxWith(speech: { fail?: boolean } = {}) {
   const calls: string[] = [];
+  /** How many messages the user had when each note was asked for: the reply's text goes first. */
+  const sentBefore: number[] = [];
   const fetchFn: typeof fetch = async (input, init) => {
     calls.push(JSON.parse(String(init?.body)).text);
+    sentBefore.push((await sent()).length);
     return speech.fail ? new Response("model overloaded", { status: 503 }) : fetch(input, init);
   };
   const speaker = createSpeaker({ model: "@cf/deepgram/aura-1", url: `${model.url}${SPEECH_PATH}`, fetchFn });
@@ -71,7 +74,7 @@ function outboxWith(speech: { fail?: boolean } = {}) {
     clock: frozenClock,
     log: noLog,
   });
-  return { outbox, calls, spent };
+  return { outbox, calls, spent, sentBefore };
 }
 
 type Sent = { body: string; media: { url: string; contentType?: string }[] };
@@ -83,7 +86,7 @@ const voiceRow = (text: string) => ({ dedupeKey: "voice-reply:run-1-1:4", body: 
 
 describe("a reply's voice note", () => {
   it("is spoken once, stored, and sent after the text as Ogg Opus within the cap; a retried send speaks nothing again", async () => {
-    const { outbox, calls, spent } = outboxWith();
+    const { outbox, calls, spent, sentBefore } = outboxWith();
     const spoken = spokenReply(REPLY, 60);
     outbox.add({ dedupeKey: "run-1-1:4:0", body: REPLY, now: T0 });
     outbox.add(voiceRow(spoken.text));
@@ -91,6 +94,7 @@ describe("a reply's voice note", () => {
     const messages = await sent();
     expect(messages.map((m) => [m.body, m.media.length])).toEqual([[REPLY, 0], ["", 1]]);
     expect(calls).toEqual([spoken.text]);
+    expect(sentBefore).toEqual([1]);
     expect(spent).toEqual([{ text: spoken.text, conversationId: 1 }]);
 
     // What Twilio fetched is a voice note a phone plays: Ogg pages, OpusHead, as long as the words take.
