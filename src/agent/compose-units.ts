@@ -27,7 +27,7 @@ import { createVmClient } from "../machines/vm-client";
 import { createVmArchiveClient } from "../archive/vm-archive";
 import { createArchiveUnit } from "../archive/archive-unit";
 import type { RecordMachineOwner } from "../machines/machine-owners";
-import type { InboxDeps } from "./inbox";
+import { receive, type InboxDeps } from "./inbox";
 import { pruneIfDue } from "./retention";
 import { createApprovals } from "../approvals/approvals-unit";
 import { pageLink, runPageLink } from "../web/web-links";
@@ -190,6 +190,9 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     store: mediaStore,
     fetchers: mediaFetchersFor(config),
     transcriber: createTranscriber({ ai: bindings.ai, url: s.transcriberUrl }),
+    // A spoken "yes" (or "no", "yes all", "stop") is answered as those typed words are, by the inbox.
+    typed: (message, words, now) =>
+      void receive(inbox, { messageId: `${message.id}:spoken`, body: words, media: [], buttonPayload: null, receivedAt: now, publicOrigin: publicOriginOf(settings, s) ?? "", source: message.source }, now),
     owner: phone,
     clock,
     log,
