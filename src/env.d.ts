@@ -39,6 +39,9 @@ interface Env {
   MEDIA_SIGNING_KEY?: string;
   WEB_LINK_TTL_HOURS?: string;
   TRANSCRIBER_URL?: string;
+  SPEECH_URL?: string;
+  VOICE_REPLY_MODEL?: string;
+  VOICE_REPLY_MAX_SECONDS?: string;
   GITHUB_STAND_IN_URL?: string;
   LAPTOP_MODEL_URL?: string;
 }

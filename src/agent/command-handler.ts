@@ -9,7 +9,8 @@ import { createReply, NO_CURRENT_CONVERSATION, noSuchConversation } from "../con
 import { endPreview, previewRowOf } from "../preview/preview-state";
 import { previewStatusLines } from "../preview/preview-choice";
 import { runLabel } from "../changes/run-change";
-import { approvalModeReply, progressReply, voiceEchoReply } from "../config/settings-replies";
+import { approvalModeReply, progressReply, voiceEchoReply, voiceReplyReply, voiceSettingsReply } from "../config/settings-replies";
+import { voiceReplyModeOf } from "../config/voice-reply-mode";
 import { timeZoneReply } from "../schedules/schedules-replies";
 import { costReply } from "../usage/spend-replies";
 import { statusReply } from "../runs/status-replies";
@@ -129,9 +130,14 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
     case "approvals":
       return approvalsCommand(d, command.action);
     case "voice_echo": {
-      if (command.on !== null) d.settings.set("voice_echo", command.on ? null : "off");
-      return say(voiceEchoReply(d.settings.get("voice_echo") !== "off"));
+      const echoOn = () => d.settings.get("voice_echo") !== "off";
+      if (command.on === null) return say(voiceSettingsReply(echoOn(), voiceReplyModeOf(d.settings)));
+      d.settings.set("voice_echo", command.on ? null : "off");
+      return say(voiceEchoReply(echoOn()));
     }
+    case "voice_reply":
+      d.settings.set("voice_reply", command.mode === "auto" ? null : command.mode);
+      return say(voiceReplyReply(voiceReplyModeOf(d.settings)));
     case "progress": {
       if (command.on !== null) d.settings.set("progress_updates", command.on ? null : "off");
       return say(progressReply(d.settings.get("progress_updates") !== "off"));

@@ -13,6 +13,9 @@ import { chatIsAdmin } from "../directory/link-doors";
 import { mediaFetchersFor } from "../channels/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../media/media-store";
 import { createTranscriber } from "../media/transcriber";
+import { createSpeaker, speechCostUsd } from "../media/speaker";
+import { voiceNoteMaker } from "../media/voice-reply";
+import { voiceReplyModeOf } from "../config/voice-reply-mode";
 import { gitIdentityOf, randomWorkspaceId } from "../conversations/conversation-commands";
 import { createRepos } from "./repos";
 import { publicOriginOf } from "../config/settings-repo";
@@ -24,7 +27,7 @@ import { createVmClient } from "../machines/vm-client";
 import { createVmArchiveClient } from "../archive/vm-archive";
 import { createArchiveUnit } from "../archive/archive-unit";
 import type { RecordMachineOwner } from "../machines/machine-owners";
-import type { InboxDeps } from "./inbox";
+import { receive, type InboxDeps } from "./inbox";
 import { pruneIfDue } from "./retention";
 import { createApprovals } from "../approvals/approvals-unit";
 import { pageLink, runPageLink } from "../web/web-links";
@@ -95,6 +98,10 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   const mediaStore = mediaStoreFor(bindings.media, mediaKeys, clock);
   const mediaLink = createMediaLinker({ config, keys: mediaKeys, publicOrigin: () => publicOriginOf(settings, s), clock });
   const files = agentFileCopier({ vm, store: mediaStore, owner: phone, link: mediaLink });
+  // Replies spoken as voice notes: only where a speech model and R2 are both there.
+  const voiceMaker = voiceNoteMaker({ speaker: createSpeaker({ ai: bindings.ai, model: s.voiceReply.model, url: s.voiceReply.speechUrl }), store: mediaStore, owner: phone });
+  // Before the outbox: a spoken reply's cost is counted as it is made.
+  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: s.caps, queued: messages.countQueued, transaction: sql.transaction, versionOf: sql.versionOf });
   const outbox = createOutbox({
     repo: repos.outbox,
     settings,
@@ -106,6 +113,8 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     // Each configured channel's client; a user without a home there (a `tg-<id>` on WhatsApp) gets none.
     channels: channelClientsFor(config, { user: phone, settings, origin: () => publicOriginOf(settings, s), clock, log }),
     stops: repos.stoppedChats,
+    // Speech is priced by its characters, counted with the agent's spend in the reply's conversation.
+    voice: { maker: voiceMaker, spoken: (text, conversationId, now) => budget.recordSpeech(conversationId, speechCostUsd(text), s.voiceReply.model, now) },
     // Once per stop: the log says it, an admin is told in their own chat, and /users shows the chat.
     chatStopped: (to, detail, stoppedAt) => {
       const body = chatStoppedNotice(phone, to.channel, detail);
@@ -151,7 +160,6 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     waiting: () => messages.queued(5).map((m) => ({ body: m.body, scheduleId: m.scheduleId })),
     transaction: sql.transaction,
   });
-  const budget = createBudget({ spend: repos.spend, settings, outbox: repos.outbox, caps: s.caps, queued: messages.countQueued, transaction: sql.transaction, versionOf: sql.versionOf });
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
     messages,
@@ -170,6 +178,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     meanwhile: repos.meanwhile,
     spend: budget,
     modelPause,
+    ...(voiceMaker ? { voice: { mode: () => voiceReplyModeOf(settings), maxSeconds: s.voiceReply.maxSeconds } } : {}),
     log,
   };
   const mediaInbox = createMediaInbox({
@@ -181,6 +190,9 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     store: mediaStore,
     fetchers: mediaFetchersFor(config),
     transcriber: createTranscriber({ ai: bindings.ai, url: s.transcriberUrl }),
+    // A spoken "yes" (or "no", "yes all", "stop") is answered as those typed words are, by the inbox.
+    typed: (message, words, now) =>
+      void receive(inbox, { messageId: `${message.id}:spoken`, body: words, media: [], buttonPayload: null, receivedAt: now, publicOrigin: publicOriginOf(settings, s) ?? "", source: message.source }, now),
     owner: phone,
     clock,
     log,

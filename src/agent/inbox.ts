@@ -95,7 +95,9 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
     // The questions answered by the next message only close now, each told to its capability (a
     // "which file?" comment goes to the agent as written, before this message). Not on a redelivery.
     // Nearly always none is open: the remembered read only.
-    const closing = closedByNextMessage(d.questions.open(), null);
+    // A voice note alone may be a spoken "yes": its words are known only once heard, so it leaves them open.
+    const mayBeSpokenAnswer = message.body.trim() === "" && message.media.length === 1 && /^audio\//i.test(message.media[0]!.contentType ?? "");
+    const closing = mayBeSpokenAnswer ? [] : closedByNextMessage(d.questions.open(), null);
     if (closing.length > 0 && d.messages.get(message.messageId) === null) {
       closeUnanswered(d, message, closing, now, {
         command: route.kind === "command" ? route.command.type : null,

@@ -8,6 +8,7 @@ import { parseAutofixArgs, parseGithubArgs } from "../github/command-github";
 import { firstWord } from "../shared/command-words";
 import type { ParsedCommand } from "./parsed-command";
 import { quoteInput } from "../shared/quote-input";
+import { VOICE_REPLY_MODES } from "../config/voice-reply-mode";
 import { CHANNEL_HELP } from "../channels/help-words";
 import { DIFF_USAGE } from "../changes/changes-replies";
 import { parseDiffIndex } from "../changes/run-change";
@@ -32,6 +33,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/git name <name>, /git email <email>", description: "who your agent commits as; /git shows it" },
   { usage: "/cost", description: "what the agent cost today, this month, and per conversation" },
   { usage: "/voice echo off, /voice echo on", description: "whether I tell you what I heard in a voice note before the agent acts on it (on by default)" },
+  { usage: "/voice reply auto, /voice reply on, /voice reply off", description: "whether the agent's answer also comes back as a voice note: when you spoke (auto, the default), always, or never; /voice shows both" },
   { usage: "/progress on, /progress off", description: "a short update every 2 min while a run takes longer than a minute (on by default)" },
   { usage: "/approvals [off|edits|on]", description: "whether the agent asks you before it acts in this conversation; /approvals alone shows it" },
   { usage: "/approvals forget, /approvals log", description: "clear what you answered 'always' to; the last answers" },
@@ -165,7 +167,9 @@ export function parseCommand(text: string): ParsedCommand | null {
       const words = args.toLowerCase().split(/\s+/).filter(Boolean);
       if (words.length === 0) return { type: "voice_echo", on: null };
       if (words.length === 2 && words[0] === "echo" && (words[1] === "on" || words[1] === "off")) return { type: "voice_echo", on: words[1] === "on" };
-      return invalid(`/voice takes echo on or echo off, not “${quoteInput(args, 30)}”.`);
+      const mode = VOICE_REPLY_MODES.find((m) => m === words[1]);
+      if (words.length === 2 && words[0] === "reply" && mode) return { type: "voice_reply", mode };
+      return invalid(`/voice takes echo on|off or reply auto|on|off, not “${quoteInput(args, 30)}”.`);
     }
     case "progress": {
       const setting = args.toLowerCase();

@@ -10,6 +10,7 @@ import type { GithubCommand } from "../github/command-github";
 import type { TriggerCommand } from "../triggers/triggers";
 import type { PreviewCommand } from "../preview/preview-command";
 import type { InvalidCommand } from "../shared/command-words";
+import type { VoiceReplyMode } from "../config/voice-reply-mode";
 
 export type ParsedCommand =
   /** `topic`: /help <topic>, as typed (commands/help.ts reads it). */
@@ -26,8 +27,10 @@ export type ParsedCommand =
   | EffortCommand
   | PlanCommand
   | { type: "cost" }
-  /** `/voice echo on|off`: the one-line echo of what a voice note was heard as; `/voice` alone shows it. */
+  /** `/voice echo on|off`: the one-line echo of what a voice note was heard as; `/voice` alone (on null) shows both settings. */
   | { type: "voice_echo"; on: boolean | null }
+  /** `/voice reply auto|on|off`: whether a run's reply also comes back as a voice note. */
+  | { type: "voice_reply"; mode: VoiceReplyMode }
   /** `/progress` alone shows the setting. */
   | { type: "progress"; on: boolean | null }
   /** `/approvals` alone shows the current conversation's mode and rules. */

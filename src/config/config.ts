@@ -45,6 +45,10 @@ const EnvSchema = z.object({
   MEDIA_RETENTION_DAYS: optional(z.string().check(z.regex(/^\d{1,3}$/, "MEDIA_RETENTION_DAYS must be a whole number of days"), z.refine((v) => Number(v) >= 1 && Number(v) <= 365, "MEDIA_RETENTION_DAYS must be between 1 and 365"))),
   // Local only: the offline stand-in of Workers AI's transcription (the AI binding wins when bound).
   TRANSCRIBER_URL: optional(httpUrl),
+  // Local only: the offline stand-in of Workers AI's text-to-speech (the AI binding wins when bound).
+  SPEECH_URL: optional(httpUrl),
+  VOICE_REPLY_MODEL: optional(z.string().check(z.regex(/^@cf\/[\w.-]+\/[\w.-]+$/, "VOICE_REPLY_MODEL must be a Workers AI model id, e.g. @cf/deepgram/aura-1"))),
+  VOICE_REPLY_MAX_SECONDS: optional(z.string().check(z.regex(/^\d{1,3}$/, "VOICE_REPLY_MAX_SECONDS must be a whole number of seconds"), z.refine((v) => Number(v) >= 5 && Number(v) <= 600, "VOICE_REPLY_MAX_SECONDS must be between 5 and 600"))),
   GITHUB_STAND_IN_URL: optional(httpUrl),
   // Local only: the offline model's URL, which a /handoff line's laptop needs to resume there (npm start sets it).
   LAPTOP_MODEL_URL: optional(httpUrl),
@@ -86,6 +90,8 @@ export type Config = ChannelsConfig & {
    * from `signingSecret` (MEDIA_SIGNING_KEY, else a channel's secret; null: no media links at all).
    */
   media: { retentionDays: number; signingSecret: string | null; transcriberUrl: string | null };
+  /** Replies spoken as voice notes: the model (VOICE_REPLY_MODEL), the longest (VOICE_REPLY_MAX_SECONDS), the local stand-in (SPEECH_URL). */
+  voiceReply: { model: string; maxSeconds: number; speechUrl: string | null };
   /** WEB_LINK_TTL_HOURS: how long a /web or /dashboard link works (signed with a key of its own from media.signingSecret). */
   webLinkTtlHours: number;
   /** LIVE_PAGES_PER_LINK, LIVE_PAGES_PER_USER: open live pages a link, and all of a phone's links, may hold (web/live-caps.ts). */
@@ -163,6 +169,7 @@ function parseConfig(env: object): ConfigResult {
       },
       approvals: { defaultMode: e.APPROVALS_DEFAULT ?? "edits", timeoutMs: e.APPROVAL_TIMEOUT_MS === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : Number(e.APPROVAL_TIMEOUT_MS) },
       media: { retentionDays: e.MEDIA_RETENTION_DAYS === undefined ? 7 : Number(e.MEDIA_RETENTION_DAYS), signingSecret: e.MEDIA_SIGNING_KEY ?? channels.mediaSigningSecret, transcriberUrl: e.TRANSCRIBER_URL ?? null },
+      voiceReply: { model: e.VOICE_REPLY_MODEL ?? "@cf/deepgram/aura-1", maxSeconds: e.VOICE_REPLY_MAX_SECONDS === undefined ? 60 : Number(e.VOICE_REPLY_MAX_SECONDS), speechUrl: e.SPEECH_URL ?? null },
       webLinkTtlHours: e.WEB_LINK_TTL_HOURS === undefined ? 24 : Number(e.WEB_LINK_TTL_HOURS),
       livePages: { perLink: e.LIVE_PAGES_PER_LINK === undefined ? 5 : Number(e.LIVE_PAGES_PER_LINK), perUser: e.LIVE_PAGES_PER_USER === undefined ? 20 : Number(e.LIVE_PAGES_PER_USER) },
       githubStandInUrl: e.GITHUB_STAND_IN_URL ?? null,

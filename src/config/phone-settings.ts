@@ -17,6 +17,7 @@ export type PhoneConfig = NonNullable<Parameters<typeof isConfiguredAdmin>[0]> &
   approvals: { defaultMode: ApprovalMode; timeoutMs: number };
   progress: ProgressPacing;
   media: { transcriberUrl: string | null };
+  voiceReply?: { model: string; maxSeconds: number; speechUrl: string | null };
 };
 
 export type PhoneSettings = {
@@ -33,6 +34,8 @@ export type PhoneSettings = {
   progress: ProgressPacing;
   /** A transcriber of voice notes besides Workers AI (TRANSCRIBER_URL). */
   transcriberUrl: string | null;
+  /** Replies spoken as voice notes: VOICE_REPLY_MODEL, VOICE_REPLY_MAX_SECONDS, and the local SPEECH_URL. */
+  voiceReply: { model: string; maxSeconds: number; speechUrl: string | null };
 };
 
 const DEFAULTS = {
@@ -40,6 +43,7 @@ const DEFAULTS = {
   maxParallelRuns: 3,
   caps: { dailyUsd: 20, monthlyUsd: null },
   approvals: { defaultMode: "edits", timeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS },
+  voiceReply: { model: "@cf/deepgram/aura-1", maxSeconds: 60, speechUrl: null },
 } as const;
 
 export function phoneSettingsOf(config: PhoneConfig | null, phone: string): PhoneSettings {
@@ -53,6 +57,7 @@ export function phoneSettingsOf(config: PhoneConfig | null, phone: string): Phon
     approvals: config?.approvals ?? DEFAULTS.approvals,
     progress: config?.progress ?? DEFAULT_PROGRESS_PACING,
     transcriberUrl: config?.media.transcriberUrl ?? null,
+    voiceReply: config?.voiceReply ?? DEFAULTS.voiceReply,
   };
 }
 

@@ -22,6 +22,10 @@ type SettingKey =
   | "progress_updates"
   | "voice_echo"
   | "voice_notice_told"
+  /** /voice reply: "on" or "off"; unset: auto (a voice note is answered by voice). */
+  | "voice_reply"
+  /** When the user was last told that a reply could not be spoken (the text went alone). */
+  | "voice_reply_failed_told"
   /** When the hint on commenting a change's lines went after a change line (changes/run-changes.ts): once per user. */
   | "comment_hint_told"
   | "quick_reply_content"

@@ -4,7 +4,7 @@
 // `messages.media_json`; a message runs only once every attachment is stored or has failed
 // (`mediaSettled`). Voice notes are transcribed, and the user hears what was heard. Every failure
 // is one line to the user; the rest of the message still goes.
-import { voiceEchoLine, NO_TRANSCRIBER_NOTICE } from "./voice-note";
+import { voiceEchoLine, NO_TRANSCRIBER_NOTICE, spokenAnswer, spokenAnswerEcho } from "./voice-note";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { attachmentFailedLine, NO_MEDIA_STORAGE } from "./media-replies";
 import type { Media, MessagesRepo, QueuedMessage } from "../messages/messages-repo";
@@ -31,6 +31,11 @@ type MediaInboxDeps = {
   /** Each channel's way of fetching its attachments into the store; a channel without one (no credentials) stores none. */
   fetchers: MediaFetchers;
   transcriber: Transcriber | null;
+  /**
+   * A voice note that was only "yes", "no", "yes all" or "stop", handed on as the words the user
+   * would have typed (the inbox answers it as it answers them). Unset: it goes to the agent.
+   */
+  typed?: (message: QueuedMessage, words: string, now: number) => void;
   /** The user: the owner of what is stored (only ever as a keyed hash). */
   owner: string;
   /** Dates each message's attachments once fetched (a large one takes minutes): see stepTime. */
@@ -80,8 +85,16 @@ export function createMediaInbox(d: MediaInboxDeps) {
       for (const message of waiting) {
         const media = await Promise.all(message.media.map((m, i) => (m.stored || m.failed ? m : settleOne(store, message, m, i))));
         const at = present();
+        // Only a voice note with no words beside it can be an answer.
+        const heard = message.body.trim() === "" && media.length === 1 ? media[0]!.transcript : undefined;
+        const answer = d.typed && heard ? spokenAnswer(heard.text) : null;
         d.transaction(() => {
           d.messages.setMedia(message.id, media, at);
+          if (answer && heard) {
+            tell(outboxKeys.voiceEcho(message.id, 0), spokenAnswerEcho(heard.text, answer), at);
+            d.lifecycle.answeredByRelay(message.id, at);
+            return;
+          }
           media.forEach((m, i) => {
             if (m.failed) {
               const restWent = message.body.trim() !== "" || media.some((x) => x.stored);
@@ -96,6 +109,7 @@ export function createMediaInbox(d: MediaInboxDeps) {
           // Nothing left for the agent (no text, no attachment stored): the message is done.
           if (message.body.trim() === "" && !media.some((m) => m.stored)) d.lifecycle.answeredByRelay(message.id, at);
         });
+        if (answer) d.typed!(message, answer, at);
         d.log("media_settled", { messageId: message.id, stored: media.filter((m) => m.stored).length, failed: media.filter((m) => m.failed).length, bytes: media.reduce((n, m) => n + (m.stored?.size ?? 0), 0) });
       }
       return waiting.length;

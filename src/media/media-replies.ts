@@ -24,3 +24,8 @@ export const RESULT_WAITING = { body: "[template] a result is waiting", variable
 
 /** Why a file of the agent's could not be passed on when this relay has nowhere to store it. */
 export const NO_FILE_STORAGE = "this relay has no media storage";
+
+/** A reply's voice note could not be made: the text went alone. Said once until a note is spoken again. */
+export function voiceReplyFailedNotice(reason: string): string {
+  return `🎙️ I could not speak that reply (${reason}): the text above is all of it. I will not say this again until a voice reply works.`;
+}

@@ -22,3 +22,21 @@ export function voiceEchoLine(transcript: string): string {
 
 export const NO_TRANSCRIBER_NOTICE =
   "Voice notes are not transcribed on this relay (no transcriber is configured): the agent gets the audio file itself and may not be able to listen to it.";
+
+/**
+ * A voice note whose words are only an answer: "Yes.", "yes, all", "No!", "Stop." give what the
+ * user would have typed (`yes`, `yes all`, `no`, `/stop`); anything longer is null and goes to
+ * the agent as a message. Whisper capitalises and punctuates, so case and marks are set aside.
+ */
+export function spokenAnswer(transcript: string): "yes" | "yes all" | "no" | "/stop" | null {
+  const words = transcript.toLowerCase().replace(/[^\p{L}\s]/gu, " ").trim().split(/\s+/).join(" ");
+  if (words === "yes" || words === "no") return words;
+  if (words === "yes all" || words === "yes to all") return "yes all";
+  if (words === "stop") return "/stop";
+  return null;
+}
+
+/** The echo of a voice note taken as an answer: what was heard, and what it was taken as. */
+export function spokenAnswerEcho(transcript: string, taken: string): string {
+  return `🎙️ Heard: “${transcript.replace(/\s+/g, " ").trim()}”, taken as ${taken === "/stop" ? "/stop" : `“${taken}”`}.`;
+}

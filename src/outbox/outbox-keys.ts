@@ -52,6 +52,10 @@ export const outboxKeys = {
   mediaFailed: (messageId: string, index: number) => `media-failed:${messageId}:${index}`,
   /** What a voice note was heard as (or that voice notes are not transcribed here), once per attachment. */
   voiceEcho: (messageId: string, index: number) => `voice:${messageId}:${index}`,
+  /** The voice note of the reply in event `seq` of VM run `vmRunId`: spoken once. */
+  voiceReply: (vmRunId: string, seq: number) => `voice-reply:${vmRunId}:${seq}`,
+  /** "I could not speak that reply", once per voice note that failed (and then not until one is spoken again). */
+  voiceReplyFailed: (outboxId: number) => `voice-reply-failed:${outboxId}`,
   /** A file the agent sent with its `send_file` tool (call `callId` of VM run `vmRunId`): sent once. */
   agentFile: (vmRunId: string, callId: string) => `file:${vmRunId}:${callId}`,
   /** Update `n` during run `runId` ("Still working (4 min): …"). */

@@ -48,12 +48,18 @@ export type OutboxMedia = {
   failed?: string;
   /** A picture whose detail matters (a /diff): a channel that recompresses photos sends it as a file. */
   keepSharp?: boolean;
+  /**
+   * A reply's voice note: the file is made by the speech model from `text`, not copied from the VM
+   * (`source` then names no VM file: only its name and type are read). Spoken once, then `stored`.
+   */
+  speak?: { text: string; conversationId: number };
 };
 const OutboxMediaSchema = z.object({
   source: z.object({ vmRunId: z.string(), fileId: z.string(), name: z.string(), contentType: z.string(), size: z.number() }),
   stored: z.optional(z.object({ key: z.string(), createdAt: z.number(), contentType: z.string() })),
   failed: z.optional(z.string()),
   keepSharp: z.optional(z.boolean()),
+  speak: z.optional(z.object({ text: z.string(), conversationId: z.number() })),
 });
 
 type OutboxItem = {

@@ -7,7 +7,7 @@ import { CHANNELS } from "../channels";
 import { fileNotPassedOn, NO_FILE_STORAGE } from "../media/media-replies";
 import { outboxRetryAt } from "./outbox-retry";
 import type { MessagesRepo } from "../messages/messages-repo";
-import type { OutboxMedia, OutboxRepo, OutboxStatus } from "./outbox-repo";
+import type { OutboxMedia, OutboxRepo, OutboxStatus, OutboxTarget } from "./outbox-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { Clock } from "../shared/clock";
 import type { Log } from "../shared/log";
@@ -17,6 +17,8 @@ import type { ChatAddress } from "../channels/channel";
 import type { StoppedChatsRepo } from "./stopped-chats-repo";
 import type { OutboxWriter } from "./outbox-addressing";
 import { createChannelSender } from "./outbox-channel-send";
+import type { VoiceNoteMaker } from "../media/voice-reply";
+import { voiceReplyFailedNotice } from "../media/media-replies";
 
 export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
 
@@ -38,6 +40,11 @@ export type OutboxDeps = {
   log: Log;
   /** Each configured channel's client (channelClientsFor); a channel without one: its rows fail as not configured. */
   channels: ChannelClients;
+  /**
+   * The replies' voice notes: made by the speech model when their turn to be copied comes, and
+   * `spoken` counts what each cost (its characters). Unset or null maker: a voice row fails, told once.
+   */
+  voice?: { maker: VoiceNoteMaker | null; spoken(text: string, conversationId: number, now: number): void };
   /** Chats that refused the bot; unset: none is ever stopped. */
   stops?: StoppedChatsRepo;
   /** A chat stopped taking messages: said once (to the admin, through /users, and the log). */
@@ -113,6 +120,27 @@ export function createOutbox(d: OutboxDeps) {
     return repo.add({ ...resend, attempts: item.attempts, notBefore: decision.at });
   }
 
+  /**
+   * A reply's voice note: spoken once and stored, so a retried send sends the same note. A failed
+   * call leaves the text alone, and the user is told once until a note is spoken again.
+   */
+  async function speakInto(id: number, media: OutboxMedia, speak: NonNullable<OutboxMedia["speak"]>, to: OutboxTarget, present: () => number): Promise<void> {
+    const made = d.voice?.maker ? await d.voice.maker.make(speak.text) : { ok: false as const, reason: "no speech model is configured" };
+    const at = present();
+    if (made.ok) {
+      repo.setMedia(id, { ...media, source: { ...media.source, size: made.size }, stored: made.stored }, at);
+      d.voice?.spoken(speak.text, speak.conversationId, at);
+      settings.set("voice_reply_failed_told", null);
+      return;
+    }
+    repo.setMedia(id, { ...media, failed: made.reason }, at);
+    repo.markFailed(id, "speech_failed", at, false);
+    d.log("voice_reply_failed", { outboxId: id, reason: made.reason, chars: speak.text.length });
+    if (settings.get("voice_reply_failed_told") !== null) return;
+    settings.set("voice_reply_failed_told", at);
+    repo.add({ dedupeKey: outboxKeys.voiceReplyFailed(id), body: voiceReplyFailedNotice(made.reason), to, now: at });
+  }
+
   return {
     add: repo.add,
     countHeld: repo.countHeld,
@@ -128,6 +156,10 @@ export function createOutbox(d: OutboxDeps) {
         // Not before its backoff: the object's alarm must not spin on a VM that does not answer.
         if (item.nextAttemptAt > now) continue;
         const media = item.media!;
+        if (media.speak) {
+          await speakInto(item.id, media, media.speak, item.to, present);
+          continue;
+        }
         const copied = d.files ? await d.files.copy(media.source) : { ok: false as const, reason: NO_FILE_STORAGE, retry: false };
         const at = present();
         if (copied.ok) {
@@ -178,6 +210,8 @@ export function createOutbox(d: OutboxDeps) {
     /** Copies the files that are due, then sends what is due, in order. */
     async runDue(now: number): Promise<void> {
       const present = stepTime(now, d.clock);
+      // A voice note takes the speech model a few seconds: the reply's text, ahead of it, goes first.
+      if (repo.filesToCopy().some((item) => item.media?.speak)) await this.sendDue(now);
       await this.copyFiles(now);
       await this.sendDue(present());
     },

@@ -27,6 +27,8 @@ import type { Log } from "../shared/log";
 import type { Outbox } from "../outbox/outbox-unit";
 import type { Schedules } from "../schedules/schedules-unit";
 import type { ModelPauseUnit } from "../usage/model-pause-unit";
+import type { VoiceReplyMode } from "../config/voice-reply-mode";
+import { speaksReply, spokenReply } from "../media/spoken-reply";
 
 /** Carries out one of the agent's relay tools for a run of `conversationId`; inside the event's transaction. */
 export type ToolRunner = (name: string, args: Record<string, unknown>, conversationId: number, now: number, call: { vmRunId: string; callId: string; origin: TaskOrigin | null }) => ToolAnswer;
@@ -60,6 +62,8 @@ export type RunEffectsDeps = {
   modelPause?: Pick<ModelPauseUnit, "hold" | "answered">;
   /** Each VM run's tool calls, as its terminal event carried them (the private page lists them). */
   toolCalls: Pick<RunToolCallsRepo, "add">;
+  /** Replies spoken as voice notes (/voice reply); absent where no speech model is configured. */
+  voice?: { mode(): VoiceReplyMode; maxSeconds: number };
   log: Log;
 };
 
@@ -223,13 +227,20 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   // A forked run's reply is not the conversation's: a lost session is restored without it (transcriptOf), as without its prompt.
   const ofConversation = run.forkSession ? {} : { conversationId: run.conversationId };
   d.outbox.add({ dedupeKey: outboxKeys.reply(vmRunId, event.seq, 0), partKey: (i) => outboxKeys.reply(vmRunId, event.seq, i), body: text, markdown: true, to, ...ofConversation, now });
+  // After the text, the same answer for ears: made from the text, so it says no more than it.
+  const events = d.messages.eventsOfRun(run.id);
+  if (d.voice && speaksReply(d.voice.mode(), answered, events.length > 0, event.isError)) {
+    const spoken = spokenReply(d.conversations.prefixFor(run.conversationId, d.runs.openAll().length) + event.text, d.voice.maxSeconds);
+    const speak = { text: spoken.text, conversationId: run.conversationId };
+    if (spoken.text !== "") d.outbox.add({ dedupeKey: outboxKeys.voiceReply(vmRunId, event.seq), body: "", media: { source: { vmRunId: "", fileId: "", name: "reply.ogg", contentType: "audio/ogg", size: 0 }, speak }, to, now });
+  }
   d.spend.recordCost(run.conversationId, event.costUsd, now, event.offlineModel === true, event.costByModel);
   // The model answered: a pause's streak (an outage's backoff) is over.
   if (!event.isError) d.modelPause?.answered();
   // The agent answered a turn that carried the note of an undo: it is told.
   d.changes?.told(run.conversationId);
   // A run in a fork leaves one line for the user's own session; the user's run that was given the lines has told them.
-  const [started] = d.messages.eventsOfRun(run.id);
+  const [started] = events;
   if (run.forkSession && started) d.meanwhile?.add(run.conversationId, meanwhileLine(started.label, event.text), now);
   else if (run.context === "chat" && !run.forkSession) d.meanwhile?.told(run.conversationId, run.createdAt);
   // Counted on the run (results, cost) and logged once with run_finished: a log line costs

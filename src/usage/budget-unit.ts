@@ -101,6 +101,12 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
       // Written only when it changes (set() compares with the cached value).
       d.settings.set("offline_model", offlineModel ? "1" : "0");
     },
+    /** A spoken reply's cost (its characters), under the speech model's name; the offline-model flag is the agent's and stays. */
+    recordSpeech(conversationId: number, costUsd: number, model: string, now: number): void {
+      const day = dayIn(now, timeZoneOf(d.settings));
+      d.spend.add(day, conversationId, costUsd);
+      d.spend.addByModel(day, { [model]: costUsd });
+    },
     /** A run whose cost the VM could not say: counted, so /cost says some is unknown. */
     recordUnknown(conversationId: number, now: number): void {
       d.spend.addUnknown(dayIn(now, timeZoneOf(d.settings)), conversationId);

@@ -102,6 +102,9 @@ function checkParsed(parsed: ParsedCommand | null, input: string, timeZone: stri
       expect(parsed.value).not.toMatch(LINE_BREAK);
       expect([...parsed.value].length).toBeLessThanOrEqual(parsed.field === "name" ? 100 : 260);
       return;
+    case "voice_reply":
+      expect(["auto", "on", "off"]).toContain(parsed.mode);
+      return;
     case "voice_echo":
     case "progress":
       expect([true, false, null]).toContain(parsed.on);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, voiceEchoLine, voiceNoteText } from "../../src/media/voice-note";
+import { formatDuration, spokenAnswer, voiceEchoLine, voiceNoteText } from "../../src/media/voice-note";
 import { offlineTranscript, sampleVoiceNote } from "../stand-ins/offline-transcript";
 
 describe("voice notes", () => {
@@ -36,5 +36,23 @@ describe("the offline transcriber's sample voice notes", () => {
   it("says it heard no words in audio without the tag", () => {
     expect(offlineTranscript(new Uint8Array(8000)).text).toMatch(/no words/);
     expect(offlineTranscript(new Uint8Array(8000)).durationSec).toBe(4);
+  });
+});
+
+describe("a voice note that is only an answer", () => {
+  it.each<[string, string | null]>([
+    ["Yes.", "yes"],
+    ["yes", "yes"],
+    ["No!", "no"],
+    ["Yes, all.", "yes all"],
+    ["Yes to all.", "yes all"],
+    ["Stop.", "/stop"],
+    ["yes please", null],
+    ["yes but first show me the diff", null],
+    ["always", null],
+    ["stop the server", null],
+    ["", null],
+  ])("%j → %j", (heard, typed) => {
+    expect(spokenAnswer(heard)).toBe(typed);
   });
 });

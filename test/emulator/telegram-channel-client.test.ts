@@ -89,6 +89,8 @@ describe("sendFileAs", () => {
     ["a picture past 5 MB (Telegram's limit for a photo by URL)", { ...file, size: 5 * 1024 * 1024 + 1 }, "document"],
     ["a GIF", { ...file, contentType: "image/gif" }, "document"],
     ["a PDF", { ...file, contentType: "application/pdf" }, "document"],
+    ["a spoken reply (Ogg Opus)", { ...file, contentType: "audio/ogg; codecs=opus", name: "reply.ogg", size: 90_000 }, "voice"],
+    ["Ogg audio past 1 MB (sendVoice by URL sends it as a file)", { ...file, contentType: "audio/ogg", size: 1024 * 1024 + 1 }, "document"],
   ] as const)("%s", (_, f, as) => {
     expect(sendFileAs(f)).toBe(as);
   });

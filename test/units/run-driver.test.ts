@@ -4,16 +4,9 @@
 // of its own time. The VM client is a stand-in at its interface: only the connect is examined.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CONNECT_DEADLINE_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/runs/run-lifecycle";
-import { DEFAULT_PROGRESS_PACING } from "../../src/runs/progress-update";
 import type { VmClient } from "../../src/machines/vm-client";
-import { createApprovals } from "../../src/approvals/approvals-unit";
-import { createConversations } from "../../src/conversations/conversations-unit";
-import { createMessages } from "../../src/messages/messages";
-import { createModelPause } from "../../src/usage/model-pause-unit";
-import { createRunDriver } from "../../src/runs/run-driver";
-import { createSchedules } from "../../src/schedules/schedules-unit";
-import { createVmAnswers } from "../../src/runs/vm-answers";
-import { frozenClock, T0, useUnitDb } from "./helpers/unit-db";
+import { T0, useUnitDb } from "./helpers/unit-db";
+import { runDriverFor, type Connect } from "./helpers/run-driver-harness";
 
 const t = useUnitDb();
 beforeEach(() => {
@@ -22,46 +15,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-type Connect = (now: number, deadline: number) => Promise<{ ok: true } | { ok: false; detail: string }>;
 
-function driver(connect: Connect, startRun: VmClient["startRun"]) {
-  const { repos, sql } = t;
-  const logged: { event: string; fields: Record<string, unknown> }[] = [];
-  const log = (event: string, fields: Record<string, unknown>) => void logged.push({ event, fields });
-  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: sql.transaction, repoTrusted: () => false, log });
-  const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
-  const vm = { ready: () => false, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }) } as unknown as VmClient;
-  const runs = createRunDriver({
-    transaction: sql.transaction,
-    handoffs: repos.handoffs,
-    messages: repos.messages,
-    lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log }),
-    runs: repos.runs,
-    answers,
-    conversations: createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction }),
-    outbox: { add: (m) => repos.outbox.add(m), dropUnsentProgress: () => {} },
-    transcriptOf: () => null,
-    spend: { recordCost: () => {}, recordUnknown: () => {} },
-    schedules,
-    approvals: createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log }),
-    tools: () => ({ ok: false, text: "none" }),
-    toolCalls: repos.runToolCalls,
-    log,
-    vm,
-    userId: "+15550001234",
-    gitIdentity: () => ({ name: "n", email: "e@x" }),
-    budget: { blockedUntil: () => null, tellHeld: () => {}, leftUsd: () => 20 },
-    modelPause: createModelPause({ settings: repos.settings, outbox: repos.outbox, queued: repos.messages.countQueued, waiting: () => [], transaction: sql.transaction }),
-    archive: { blockedUntil: () => null },
-    maxParallelRuns: 3,
-    sendTyping: async () => undefined,
-    progress: { wanted: () => false, pacing: DEFAULT_PROGRESS_PACING, send: () => {} },
-    afterRun: () => {},
-    mediaLink: async () => null,
-    clock: frozenClock,
-  });
-  return { runs, logged };
-}
+const driver = (connect: Connect, startRun: VmClient["startRun"]) => runDriverFor(t, connect, startRun);
 
 describe("the runs unit reaching a Machine that is not warm", () => {
   it("a connect that never answers fails the run at its deadline, and the run retries after the backoff", async () => {

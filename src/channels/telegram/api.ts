@@ -31,6 +31,8 @@ export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 export const CAPTION_MAX_CHARS = 1024;
 /** A photo given by URL, which Telegram fetches itself: "5 MB max size for photos". */
 export const PHOTO_URL_MAX_BYTES = 5 * 1024 * 1024;
+/** sendVoice by URL: "the file must have the type audio/ogg and be no more than 1MB in size. 1-20MB voice notes will be sent as files." */
+export const VOICE_URL_MAX_BYTES = 1024 * 1024;
 
 export function methodUrl(apiBase: string, token: string, method: string): string {
   return `${apiBase.replace(/\/+$/, "")}/bot${token}/${method}`;

@@ -1,15 +1,20 @@
 // Telegram's ChannelClient: an Outbound carried out with the Bot API client (attachments are
 // fetched by media.ts). What the outbox will call once it speaks of a channel.
 import type { ChannelClient, Outbound, OutboundFile } from "../channel";
-import { PHOTO_URL_MAX_BYTES } from "./api";
+import { PHOTO_URL_MAX_BYTES, VOICE_URL_MAX_BYTES } from "./api";
 import type { TelegramClient } from "./client";
 
 /** Types Telegram shows as a photo; anything else, or a picture that must stay sharp, goes as a document. */
 const PHOTO_TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
 
-/** How a file is best sent: as a photo only when Telegram takes it by URL and nothing is lost to its recompression. */
-export function sendFileAs(file: OutboundFile): "photo" | "document" {
-  return !file.keepSharp && PHOTO_TYPES.has(file.contentType.split(";")[0]!.trim()) && file.size <= PHOTO_URL_MAX_BYTES ? "photo" : "document";
+/**
+ * How a file is best sent: Ogg audio as a voice note (sendVoice plays Ogg Opus in the chat), a
+ * photo only when Telegram takes it by URL and nothing is lost to its recompression.
+ */
+export function sendFileAs(file: OutboundFile): "photo" | "document" | "voice" {
+  const type = file.contentType.split(";")[0]!.trim();
+  if (type === "audio/ogg" && file.size <= VOICE_URL_MAX_BYTES) return "voice";
+  return !file.keepSharp && PHOTO_TYPES.has(type) && file.size <= PHOTO_URL_MAX_BYTES ? "photo" : "document";
 }
 
 export function telegramChannelClient(client: TelegramClient): ChannelClient {

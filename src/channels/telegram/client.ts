@@ -74,12 +74,13 @@ export function createTelegramClient(conn: TelegramConnection, fetchFn: typeof f
     },
 
     /**
-     * A file, as a photo (shown in the chat, recompressed by Telegram) or a document (sent as it
-     * is: a picture of code must stay sharp). A photo over Telegram's 10 MB goes as a document.
+     * A file, as a photo (shown in the chat, recompressed by Telegram), a voice note (Ogg Opus,
+     * played in the chat) or a document (sent as it is: a picture of code must stay sharp). A
+     * photo over Telegram's 10 MB goes as a document.
      */
-    async sendFile(chatId: string, file: FileSource, captionHtml: string, as: "photo" | "document"): Promise<SendResult> {
-      const method = as === "photo" && !(file.kind === "bytes" && file.bytes.byteLength > PHOTO_MAX_BYTES) ? "photo" : "document";
-      const api = method === "photo" ? "sendPhoto" : "sendDocument";
+    async sendFile(chatId: string, file: FileSource, captionHtml: string, as: "photo" | "document" | "voice"): Promise<SendResult> {
+      const method = as === "voice" ? "voice" : as === "photo" && !(file.kind === "bytes" && file.bytes.byteLength > PHOTO_MAX_BYTES) ? "photo" : "document";
+      const api = ({ photo: "sendPhoto", document: "sendDocument", voice: "sendVoice" } as const)[method];
       const caption = captionHtml === "" ? {} : { caption: captionHtml, parse_mode: "HTML" };
       if (file.kind === "url") return sent(await call(api, { chat_id: chatId, [method]: file.url, ...caption }));
       const form = new FormData();

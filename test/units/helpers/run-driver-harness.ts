@@ -1,0 +1,56 @@
+// The runs unit over a test's SQLite, with the VM's connect and startRun given by the test and
+// every other unit real or inert: what run-driver.test.ts and run-voice-reply.test.ts drive.
+import { DEFAULT_PROGRESS_PACING } from "../../../src/runs/progress-update";
+import type { VmClient } from "../../../src/machines/vm-client";
+import { createApprovals } from "../../../src/approvals/approvals-unit";
+import { createConversations } from "../../../src/conversations/conversations-unit";
+import { createMessages } from "../../../src/messages/messages";
+import { createModelPause } from "../../../src/usage/model-pause-unit";
+import { createRunDriver } from "../../../src/runs/run-driver";
+import { createSchedules } from "../../../src/schedules/schedules-unit";
+import { createVmAnswers } from "../../../src/runs/vm-answers";
+import type { VoiceReplyMode } from "../../../src/config/voice-reply-mode";
+import { frozenClock, type UnitDb } from "./unit-db";
+
+export type Connect = (now: number, deadline: number) => Promise<{ ok: true } | { ok: false; detail: string }>;
+
+/** `voiceMode`: /voice reply as the user set it; unset, no speech model is configured. */
+export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["startRun"], voiceMode?: VoiceReplyMode) {
+  const { repos, sql } = t;
+  const logged: { event: string; fields: Record<string, unknown> }[] = [];
+  const log = (event: string, fields: Record<string, unknown>) => void logged.push({ event, fields });
+  const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: sql.transaction, repoTrusted: () => false, log });
+  const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
+  const vm = { ready: () => false, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }) } as unknown as VmClient;
+  const runs = createRunDriver({
+    transaction: sql.transaction,
+    handoffs: repos.handoffs,
+    messages: repos.messages,
+    lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log }),
+    runs: repos.runs,
+    answers,
+    conversations: createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction }),
+    outbox: { add: (m) => repos.outbox.add(m), dropUnsentProgress: () => {} },
+    transcriptOf: () => null,
+    spend: { recordCost: () => {}, recordUnknown: () => {} },
+    schedules,
+    approvals: createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log }),
+    tools: () => ({ ok: false, text: "none" }),
+    toolCalls: repos.runToolCalls,
+    log,
+    vm,
+    userId: "+15550001234",
+    gitIdentity: () => ({ name: "n", email: "e@x" }),
+    budget: { blockedUntil: () => null, tellHeld: () => {}, leftUsd: () => 20 },
+    modelPause: createModelPause({ settings: repos.settings, outbox: repos.outbox, queued: repos.messages.countQueued, waiting: () => [], transaction: sql.transaction }),
+    archive: { blockedUntil: () => null },
+    maxParallelRuns: 3,
+    sendTyping: async () => undefined,
+    progress: { wanted: () => false, pacing: DEFAULT_PROGRESS_PACING, send: () => {} },
+    afterRun: () => {},
+    mediaLink: async () => null,
+    clock: frozenClock,
+    ...(voiceMode ? { voice: { mode: () => voiceMode, maxSeconds: 60 } } : {}),
+  });
+  return { runs, logged };
+}
