@@ -28,7 +28,8 @@ import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
 import { addArchiveRoutes } from "./archive-routes";
 import { addPreviewRoutes, type PreviewRouteDeps } from "./preview-routes";
-import { addShotRoutes } from "./shot-routes";
+import { addShotRoutes, shotPortOf } from "./shot-routes";
+import { sendShotTool } from "../shots/shot-tool";
 import type { Shooter } from "../shots/shooter";
 import { previewStartTool } from "../preview/preview-tool";
 import type { UserArchive } from "../archive/user-archive";
@@ -191,7 +192,12 @@ export function createVmApp(deps: RouteDeps): Hono {
 
   // The relay's tools for the agents' CLIs: their own secrets and connections, never VM_TOKEN.
   const preview = deps.preview;
-  addMcpRoutes(app, { ...deps, ...(preview ? { startPreview: previewStartTool({ ...preview, conversationOf: deps.manager.conversationOf, untrusted: deps.manager.untrusted }) } : {}) });
+  const shooter = deps.shooter;
+  addMcpRoutes(app, {
+    ...deps,
+    ...(preview ? { startPreview: previewStartTool({ ...preview, conversationOf: deps.manager.conversationOf, untrusted: deps.manager.untrusted }) } : {}),
+    ...(preview && shooter ? { takeShot: sendShotTool({ ...preview, shooter, portOf: (place) => shotPortOf(preview, place), conversationOf: deps.manager.conversationOf }) } : {}),
+  });
 
   app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));
   app.onError((error) => {
