@@ -22,6 +22,7 @@ import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "../changes
 import { askShip, ship } from "../github/ship-actions";
 import { pageLink } from "../web/web-links";
 import { previewLink, previewOff } from "../preview/preview-actions";
+import { sendShot } from "../preview/shot-actions";
 import { issueHandoff, issueHandoffNew, keepLaptopSide } from "../handoff/handoffs";
 import type { HandoffsRepo } from "../handoff/handoffs-repo";
 import { withPageLink } from "../changes/changes-replies";
@@ -133,6 +134,8 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
     case "preview_off":
       say(await previewOff(d, action));
       return;
+    case "shot":
+      return sendShot({ ...d, bucket: d.env.MEDIA, outbox: d.outboxRepo }, action, outboxKeys.command(messageId));
     case "web_link": {
       const link = await pageLink(d, action.scope, action.epoch, d.clock());
       if (!link) {

@@ -184,6 +184,11 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
       }
       return { text: "", after: { kind: "preview", conversationId: current.id, ...conversation, port: command.port, epoch: webLinkEpoch(d.settings) } };
     }
+    case "shot": {
+      const current = d.conversations.current();
+      if (!current) return say(NO_CURRENT_CONVERSATION);
+      return { text: "", after: { kind: "shot", conversationId: current.id, workspace: current.workspace, conversation: current.name, path: command.path, wide: command.wide } };
+    }
     case "dashboard":
       if (!sender.isAdmin) return say(permissionDenied("dashboard"));
       return { text: "", after: { kind: "web_link", scope: { kind: "dashboard" }, epoch: webLinkEpoch(d.settings) } };

@@ -41,14 +41,26 @@ export async function drawDiffPicture(
   d: Pick<ChangeActionDeps, "vm" | "bucket" | "config" | "phone" | "clock">,
   diff: string,
 ): Promise<{ ok: true; media: OutboxMedia; linesHidden: number } | { ok: false; detail: string }> {
-  const keys = mediaKeysFor(d.config);
-  if (!d.bucket || !keys) return { ok: false, detail: "no media storage" };
+  if (!d.bucket || !mediaKeysFor(d.config)) return { ok: false, detail: "no media storage" };
   const drawn = d.vm ? await d.vm.renderDiff(diff) : null;
   if (!drawn?.ok) return { ok: false, detail: drawn ? drawn.detail : "no VM" };
-  const stored = await storeOutbound({ bucket: d.bucket, keys: await keys, now: d.clock }, { owner: d.phone, body: drawn.png, filename: "diff.png", declaredType: "image/png" });
+  const stored = await storePicture(d, drawn.png, "diff");
+  return stored.ok ? { ...stored, linesHidden: drawn.linesHidden } : stored;
+}
+
+/** A PNG the VM drew (/diff's, /shot's), stored as an outbound picture sent sharp (as a document on WhatsApp), ready for the outbox. */
+export async function storePicture(
+  d: Pick<ChangeActionDeps, "bucket" | "config" | "phone" | "clock">,
+  png: Uint8Array,
+  name: string,
+): Promise<{ ok: true; media: OutboxMedia } | { ok: false; detail: string }> {
+  const keys = mediaKeysFor(d.config);
+  if (!d.bucket || !keys) return { ok: false, detail: "no media storage" };
+  const filename = `${name}.png`;
+  const stored = await storeOutbound({ bucket: d.bucket, keys: await keys, now: d.clock }, { owner: d.phone, body: png, filename, declaredType: "image/png" });
   if (!stored.ok) return { ok: false, detail: "the picture could not be stored" };
-  const media = { source: { vmRunId: "diff", fileId: stored.key, name: "diff.png", contentType: stored.contentType, size: stored.size }, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType }, keepSharp: true };
-  return { ok: true, media, linesHidden: drawn.linesHidden };
+  const media = { source: { vmRunId: name, fileId: stored.key, name: filename, contentType: stored.contentType, size: stored.size }, stored: { key: stored.key, createdAt: stored.createdAt, contentType: stored.contentType }, keepSharp: true };
+  return { ok: true, media };
 }
 
 /** A `yes` to /undo, or /redo: the VM puts the files back; the change is marked, and the agent told on its next turn. */

@@ -16,6 +16,7 @@ import { validateTimeZone } from "../schedules/schedule-validate";
 import { parseTriggerArgs } from "../triggers/triggers";
 import { parseEffortArgs, parseModelArgs, parsePlanArgs } from "../conversations/steering";
 import { parsePreviewArgs } from "../preview/preview-command";
+import { parseShotArgs } from "../preview/shot-command";
 
 export type { ParsedCommand } from "./parsed-command";
 
@@ -60,6 +61,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
   { usage: "/preview, /preview 5173, /preview off", description: "a private link (24 h) to the app the agent serves in this conversation (or on that port), hot reload included; off ends it and its server" },
+  { usage: "/shot, /shot wide, /shot /pricing", description: "a picture of that app at phone width (wide: 1280 px), of its home page or the path named" },
   { usage: "/handoff", description: "a shell line that brings this conversation (its branch, changes and Claude Code session) to a laptop; /handoff back sends it back here; /handoff new <name> sends a laptop's session into a new conversation" },
   { usage: "/trigger add <name> <prompt>", description: "an HTTP trigger: a URL and a token (shown once) that start <prompt> in this conversation" },
   { usage: "/triggers, /trigger remove <name>", description: "your triggers: when each last fired, how often; end one" },
@@ -87,7 +89,7 @@ const RELAY_WORDS = new Set([
   "link", "unlink", "notify",
   "ship", "handoff",
   "plan", "model", "effort",
-  "preview",
+  "preview", "shot",
 ]);
 
 function isRelayCommandWord(word: string): boolean {
@@ -207,6 +209,8 @@ export function parseCommand(text: string): ParsedCommand | null {
     }
     case "preview":
       return parsePreviewArgs(args);
+    case "shot":
+      return parseShotArgs(args);
     case "dashboard":
       return withoutArguments(name, args, { type: "dashboard" });
     case "diff": {

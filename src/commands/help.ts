@@ -16,7 +16,7 @@ const TOPIC_OF: Record<string, HelpTopic> = {
   new: "chats", sessions: "chats", "@<name>": "chats", rename: "chats", git: "chats", handoff: "chats",
   approvals: "approvals", yes: "approvals",
   schedule: "schedules", schedules: "schedules", tz: "schedules",
-  diff: "changes", undo: "changes", ship: "changes", web: "changes", preview: "changes",
+  diff: "changes", undo: "changes", ship: "changes", web: "changes", preview: "changes", shot: "changes",
   github: "github", autofix: "github", trigger: "github", triggers: "github",
   link: "apps", unlink: "apps", notify: "apps",
   vm: "admin", users: "admin", dashboard: "admin",
@@ -36,7 +36,7 @@ const TITLES: Record<HelpTopic, string> = {
 /** Other words a user may try for a topic. */
 const ALIASES: Record<string, HelpTopic> = {
   run: "runs", status: "runs", stop: "runs", chat: "chats", conversations: "chats", conversation: "chats", sessions: "chats",
-  approval: "approvals", plan: "approvals", model: "approvals", effort: "approvals", schedule: "schedules", tasks: "schedules", task: "schedules", diff: "changes", undo: "changes", ship: "changes", web: "changes", preview: "changes",
+  approval: "approvals", plan: "approvals", model: "approvals", effort: "approvals", schedule: "schedules", tasks: "schedules", task: "schedules", diff: "changes", undo: "changes", ship: "changes", web: "changes", preview: "changes", shot: "changes",
   triggers: "github", trigger: "github", link: "apps", admins: "admin",
   // Each app by the word /notify takes for it (the channel layer names them).
   ...Object.fromEntries(HELP_NOTIFY_WORDS.map((word) => [word, "apps" as const])),

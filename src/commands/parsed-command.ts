@@ -9,6 +9,7 @@ import type { EffortCommand, ModelCommand, PlanCommand } from "../conversations/
 import type { GithubCommand } from "../github/command-github";
 import type { TriggerCommand } from "../triggers/triggers";
 import type { PreviewCommand } from "../preview/preview-command";
+import type { ShotCommand } from "../preview/shot-command";
 import type { InvalidCommand } from "../shared/command-words";
 import type { VoiceReplyMode } from "../config/voice-reply-mode";
 
@@ -42,6 +43,8 @@ export type ParsedCommand =
   | { type: "web"; action: "current" | "all" | "revoke" }
   /** `/preview [port]`: a link to the app the agent serves in this conversation; `off` ends it. */
   | PreviewCommand
+  /** `/shot [wide] [path]`: a picture of that app at 390 px (wide: 1280 px). */
+  | ShotCommand
   /** `/diff [n]`: a picture of the n-th last change still in place (1: the last); null n: a bad argument. */
   | { type: "diff"; index: number }
   /** `/undo` asks first; `/redo` takes back the last undo. */

@@ -71,6 +71,8 @@ export type VmAction =
   | { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; epoch: number }
   /** /preview off: the conversation's kept server ended on the VM (its links already ended by the command). */
   | { kind: "preview_off"; workspace: string; conversation: string }
+  /** /shot: the VM draws the conversation's preview at 390 px (wide: 1280 px), sent as a picture (preview/shot-actions.ts). */
+  | { kind: "shot"; conversationId: number; workspace: string; conversation: string; path: string; wide: boolean }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
   | { kind: "web_link"; scope: WebScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */

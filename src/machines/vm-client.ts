@@ -9,6 +9,7 @@ import { type ShipRequest, ShipPlanSchema, type ShipPlan, ShipDoneSchema, type S
 import { type GithubPermission, GithubPermissionSchema } from "../protocol/vm/github-permission";
 import { type PullReviewRequest, PullReviewPostedSchema, type PullReviewPosted, PullReviewRefusalSchema, type PullReviewRefusal } from "../protocol/vm/pull-review";
 import { GIT_BUNDLE_CONTENT_TYPE, type HandbackDone, HandbackDoneSchema, type HandbackKeepRequest, type HandbackKept, HandbackKeptSchema, type HandbackRequest, type HandoffNewRequest, type HandoffOutRequest, HandoffRefusalSchema, type HandoffStaged } from "../protocol/vm/handoff";
+import { SHOT_ROUTE, type ShotRequest } from "../protocol/vm/shot";
 import { withDeadline } from "../shared/deadline";
 import { type PreviewStartRequest, type PreviewState, PreviewStateSchema } from "../protocol/vm/preview";
 import type { TransportFailure } from "../messages/run-failure";
@@ -50,6 +51,8 @@ const PREVIEW_CALL_TIMEOUT_MS = 45_000;
 const RENDER_DIFF_PATH = "/v1/render/diff";
 /** Drawing takes about 200 ms; a cold VM loads the modules first. */
 const RENDER_CALL_TIMEOUT_MS = 30_000;
+/** The VM's own deadline for a page is 20 s, and a cold browser takes a few more. */
+const SHOT_CALL_TIMEOUT_MS = 40_000;
 /** The picture of an 80-line diff is about 380 KiB: far more is not a picture we send. */
 const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
 
@@ -357,6 +360,21 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
         if (png.byteLength === 0 || png.byteLength > MAX_PICTURE_BYTES) return { ok: false, failure: "http_error", detail: `picture of ${png.byteLength} bytes` };
         const hidden = Number(res.headers.get("x-diff-lines-hidden") ?? 0);
         return { ok: true, png, linesHidden: Number.isSafeInteger(hidden) && hidden > 0 ? hidden : 0 };
+      });
+    },
+    /** POST /v1/shot: the PNG of the conversation's preview; `noPreview` when it serves nothing to draw (the VM's one-line reason). */
+    shot(request: ShotRequest): Promise<VmResult<{ png: Uint8Array }> | { ok: false; noPreview: string }> {
+      return withDeadline(SHOT_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ png: Uint8Array }> | { ok: false; noPreview: string }> => {
+        const res = await call(SHOT_ROUTE, { method: "POST", body: JSON.stringify(request), signal });
+        if (!(res instanceof Response)) return { ok: false, ...res };
+        if (res.status === 404) {
+          const refusal = VmErrorBodySchema.safeParse(await res.clone().json().catch(() => null));
+          if (refusal.success && refusal.data.error === "no_preview") return { ok: false, noPreview: refusal.data.message ?? "no preview is running" };
+        }
+        if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("image/png")) return drain(res, "http_error");
+        const png = new Uint8Array(await res.arrayBuffer());
+        if (png.byteLength === 0 || png.byteLength > MAX_PICTURE_BYTES) return { ok: false, failure: "http_error", detail: `picture of ${png.byteLength} bytes` };
+        return { ok: true, png };
       });
     },
     /** `delivered: false` is final too: the VM no longer waits for that call (4xx). */

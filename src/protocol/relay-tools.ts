@@ -4,6 +4,7 @@
 // checked and staged by the VM first: the relay gets `SendFileCallArgsSchema` (vm/files.ts).
 import * as z from "zod/mini";
 import { MAX_CAPTION_CHARS } from "./vm/files";
+import { ShotPathSchema } from "./vm/shot";
 
 export type RelayToolDefinition = {
   name: string;
@@ -28,6 +29,15 @@ export const PREVIEW_START_TOOL = "preview_start";
 export const PreviewStartArgsSchema = z.object({
   command: z.string().check(z.minLength(1), z.maxLength(1000), z.regex(/^[^\x00\n\r]+$/, "one line")),
   port: z.optional(z.number().check(z.int(), z.gte(1024), z.lte(65535))),
+});
+
+/** Sends the user a picture of the conversation's preview: drawn and staged by the VM (vm/src/shots/), sent as send_file's. */
+export const SEND_SHOT_TOOL = "send_shot";
+
+export const SendShotArgsSchema = z.object({
+  path: z.optional(ShotPathSchema),
+  wide: z.optional(z.boolean()),
+  caption: z.optional(z.string().check(z.maxLength(MAX_CAPTION_CHARS))),
 });
 
 export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
@@ -82,6 +92,20 @@ export const RELAY_TOOLS: readonly RelayToolDefinition[] = [
       type: "object",
       properties: { command: { type: "string" }, port: { type: "integer", minimum: 1024, maximum: 65535 } },
       required: ["command"],
+    },
+  },
+  {
+    name: SEND_SHOT_TOOL,
+    description:
+      "Send the user a picture of the app this conversation's preview server serves (the one preview_start started, or the one port your processes listen on), as their phone shows it (390 px wide) or, with wide, at 1280 px: for example after you changed a page. " +
+      "path is a path on that server such as /pricing (never a web address); the whole page is drawn, cut at 10,000 px.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        path: { type: "string", description: "The page's path on the preview server, starting with /; default /." },
+        wide: { type: "boolean", description: "true: a laptop's width (1280 px) instead of a phone's (390 px)." },
+        caption: { type: "string", maxLength: MAX_CAPTION_CHARS, description: "Optional text sent with the picture." },
+      },
     },
   },
 ];

@@ -5,6 +5,8 @@
 // conversation, port and path for a port of that user's conversation, and the VM's refusal
 // (404, `x-preview-refused`) for any other.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { encode } from "fast-png";
+import { SHOT_ROUTE, SHOT_WIDTHS, ShotRequestSchema } from "../../src/protocol/vm/shot";
 import { PREVIEW_PROXY_PREFIX, PREVIEW_REFUSED_HEADER, PREVIEW_USER_HEADER, type PreviewState } from "../../src/protocol/vm/preview";
 
 export function createPreviewStandIn() {
@@ -56,5 +58,25 @@ export function createPreviewStandIn() {
     return true;
   }
 
-  return { control, handle };
+  /**
+   * `POST /v1/shot`, as shot-routes.ts answers: 400 for a request the schema refuses, 404
+   * `no_preview` when the conversation listens on no port, else a PNG as wide as asked (two rows
+   * high: the stand-in draws no page); true when it answered.
+   */
+  async function shot(req: IncomingMessage, res: ServerResponse, url: URL, body: () => Promise<string>): Promise<boolean> {
+    if (req.method !== "POST" || url.pathname !== SHOT_ROUTE) return false;
+    const parsed = ShotRequestSchema.safeParse(JSON.parse(await body()));
+    if (!parsed.success) send(res, 400, JSON.stringify({ error: "bad_request", message: parsed.error.message }), { "content-type": "application/json" });
+    else if (state(parsed.data.userId, parsed.data.workspace).ports.length === 0) {
+      send(res, 404, JSON.stringify({ error: "no_preview", message: "no preview is running in this conversation: start one with /preview" }), { "content-type": "application/json" });
+    } else {
+      const width = parsed.data.wide ? SHOT_WIDTHS.wide : SHOT_WIDTHS.phone;
+      const png = encode({ width, height: 2, data: new Uint8Array(width * 2 * 4).fill(200), channels: 4 });
+      res.writeHead(200, { "content-type": "image/png", "content-length": String(png.byteLength) });
+      res.end(png);
+    }
+    return true;
+  }
+
+  return { control, handle, shot };
 }

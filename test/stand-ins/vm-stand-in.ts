@@ -306,6 +306,7 @@ export async function startVmStandIn(options: { token: string; port?: number; he
     if (await previews.control(req, res, url, () => readBody(req))) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) return json(res, 401, { error: "unauthorized" });
     if (await previews.handle(req, res, url, () => readBody(req))) return;
+    if (await previews.shot(req, res, url, () => readBody(req))) return;
     if (await archives.handle(req, res, url)) return;
 
     if (req.method === "GET" && url.pathname === "/v1/github/permission") {

@@ -24,6 +24,8 @@ export const VmConfigSchema = z.object({
   dataDir: z.string().min(1).transform((dir) => resolve(dir)),
   claudeBin: z.string({ error: "CLAUDE_BIN is not set and @anthropic-ai/claude-code is not installed" }).min(1),
   idleTimeoutMs: Millis.default(1_800_000),
+  /** /shot's browser closes after this long with no picture (shots/shooter.ts). */
+  shotIdleMs: Millis.default(60_000),
   /** How long a CLI process stays alive after its run is done, for the next message. 0 disables. */
   warmSessionMs: Millis.default(600_000),
   /**
@@ -112,6 +114,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     dataDir: env.DATA_DIR ?? ".data",
     claudeBin: env.CLAUDE_BIN || resolveClaudeBin(),
     idleTimeoutMs: env.IDLE_TIMEOUT_MS,
+    shotIdleMs: env.SHOT_IDLE_MS,
     warmSessionMs: env.WARM_SESSION_MS,
     spareAgents: env.SPARE_AGENTS ?? DEFAULT_SPARE_AGENTS,
     runTimeLimitMs: env.RUN_TIME_LIMIT_MS,

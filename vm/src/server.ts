@@ -43,6 +43,13 @@ import { createShip } from "./github/ship";
 import { createPullReview } from "./github/pull-review";
 import { createPreviewServers, previewPlaceOf } from "./preview/preview-servers";
 import { previewUpgradeHandler, type PreviewRouteDeps } from "./http/preview-routes";
+import { createShooter } from "./shots/shooter";
+import { launchShotBrowser } from "./shots/shot-browser";
+
+/** A /shot page that has not loaded and drawn by then fails with a one-line reason. */
+const SHOT_DEADLINE_MS = 20_000;
+/** A full page is cut at this height (about twelve phone screens): a picture a chat can show. */
+const SHOT_MAX_HEIGHT = 10_000;
 
 export type VmServer = {
   url: string;
@@ -177,6 +184,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       : undefined;
   if (!checkpoints) console.log("vm: checkpoints off (CHECKPOINTS=off): runs record no change, /undo and /redo answer that nothing was recorded");
   let vmUrl = "";
+  // /shot's browser: started by the first picture, closed when idle (docs/vm.md).
+  const shooter = createShooter({ launch: launchShotBrowser, idleMs: config.shotIdleMs, deadlineMs: SHOT_DEADLINE_MS, maxHeight: SHOT_MAX_HEIGHT });
   const preview: PreviewRouteDeps = {
     servers: previewServers,
     placeOf: (userId, workspace) => previewPlaceOf(config.dataDir, (userKey) => users.idsOf(userKey), userId, workspace),
@@ -226,6 +235,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     handoff: { dataDir: config.dataDir, users, checkpoints: checkpoints ?? null },
     githubPermissions: createGithubPermissions({ githubApiBase: config.githubApiBase, githubToken: config.githubToken, now: () => Date.now() }),
     preview,
+    shooter,
     problem: () => problem?.message ?? null,
     readiness,
     allowed: isolation.allowed.map((a) => a.name),
@@ -265,7 +275,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       clearInterval(idleTimer);
       check.stop();
       previewServers.stopAll();
-      await Promise.all([manager.shutdown(), workspaces.close()]);
+      await Promise.all([manager.shutdown(), workspaces.close(), shooter.stop()]);
       awake.stop();
       files.close();
       await proxy.close();

@@ -9,20 +9,13 @@ import { afterAll, expect, it } from "vitest";
 import { PREVIEW_USER_HEADER, PreviewStateSchema, previewProxyPath } from "../../src/protocol/vm/preview";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
 import { userPathsOf, workspaceDirOf } from "../src/users/user-paths";
+import { freePort } from "./helpers/free-port";
 import { TOKEN, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 const alice = "+15550008201";
 const bob = "+15550008202";
 
-/** A port free now, for the app to listen on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A dev server in one line: answers with its folder's name, and echoes on an upgraded socket. */
 const appCommand =

@@ -78,6 +78,8 @@ export const VmErrorBodySchema = z.object({
     "user_has_data", // a restore over data of the user's that is not this archive's (409)
     "unknown_part", // no such prepared archive part (404)
     "unknown_port", // a preview's port that no process of that user's conversation listens on, or the VM's own (404)
+    "no_preview", // /shot of a conversation with no kept preview server and not exactly one listening port (404)
+    "shot_failed", // /shot's page did not load or draw in time (503)
   ]),
   message: z.optional(z.string()),
 });

@@ -2,7 +2,7 @@
 // user's own regular file, a type and size WhatsApp takes, sniffed from the bytes), then the file copied into the
 // server's own area under a random id for the relay to fetch, and removed a while after the run.
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, createReadStream, createWriteStream, fstatSync, mkdirSync, openSync, readSync, realpathSync, rmSync } from "node:fs";
+import { closeSync, constants, createReadStream, createWriteStream, fstatSync, mkdirSync, openSync, readSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { SendFileArgsSchema } from "../../../src/protocol/relay-tools";
@@ -138,6 +138,14 @@ export function createFileStaging(options: { dataDir: string; graceMs: number; i
     });
   }
 
+  function keep(run: Run, fileId: string, path: string, file: { name: string; contentType: OutboundContentType; size: number; caption?: string | undefined }): StageOutcome {
+    staged.set(keyOf(run.id, fileId), { path, contentType: file.contentType, size: file.size });
+    perRun.set(run.id, (perRun.get(run.id) ?? 0) + 1);
+    removeLater(run, fileId, path);
+    const caption = file.caption?.trim();
+    return { ok: true, args: { fileId, name: file.name, contentType: file.contentType, size: file.size, ...(caption ? { caption } : {}) } };
+  }
+
   return {
     /** Checks and copies the agent's file; what the relay gets in the `tool_call`, or the agent's refusal. */
     async stage(run: Run, rawArgs: Record<string, unknown>): Promise<StageOutcome> {
@@ -163,11 +171,16 @@ export function createFileStaging(options: { dataDir: string; graceMs: number; i
         rmSync(path, { force: true });
         return refusal(error instanceof Refusal ? error.message : `${args.data.path} could not be copied (${(error as NodeJS.ErrnoException).code ?? "error"})`);
       }
-      staged.set(keyOf(run.id, fileId), { path, contentType: opened.contentType, size: opened.size });
-      perRun.set(run.id, (perRun.get(run.id) ?? 0) + 1);
-      removeLater(run, fileId, path);
-      const caption = args.data.caption?.trim();
-      return { ok: true, args: { fileId, name: opened.name, contentType: opened.contentType, size: opened.size, ...(caption ? { caption } : {}) } };
+      return keep(run, fileId, path, { name: opened.name, contentType: opened.contentType, size: opened.size, caption: args.data.caption });
+    },
+
+    /** A file the VM made for the run (send_shot's picture), staged as send_file's are: what the relay gets in the `tool_call`. */
+    stageBytes(run: Run, file: { name: string; contentType: OutboundContentType; bytes: Uint8Array; caption?: string | undefined }): StageOutcome {
+      if ((perRun.get(run.id) ?? 0) >= MAX_FILES_PER_RUN) return refusal(`a run may send at most ${MAX_FILES_PER_RUN} files`);
+      const fileId = `file_${randomBytes(16).toString("base64url")}`;
+      const path = resolveInside(dir, fileId);
+      writeFileSync(path, file.bytes, { flag: "wx", mode: 0o600 });
+      return keep(run, fileId, path, { name: file.name, contentType: file.contentType, size: file.bytes.byteLength, caption: file.caption });
     },
 
     /** A staged file of that run, or null (unknown, another run's, or removed). */

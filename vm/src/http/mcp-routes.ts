@@ -7,7 +7,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Context, Hono } from "hono";
-import { PREVIEW_START_TOOL, RELAY_TOOLS, SEND_FILE_TOOL } from "../../../src/protocol/relay-tools";
+import { PREVIEW_START_TOOL, RELAY_TOOLS, SEND_FILE_TOOL, SEND_SHOT_TOOL } from "../../../src/protocol/relay-tools";
+import type { ShotTaken } from "../shots/shot-tool";
 import type { ApprovalBridge } from "../approvals/approval-bridge";
 import { permissionAnswerText } from "../core/approvals";
 import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolResultOf, toolsOffered } from "../core/relay-mcp-tools";
@@ -25,6 +26,8 @@ export type McpRouteDeps = {
   files: FileStaging;
   /** `preview_start`, carried out by the VM itself (preview/preview-tool.ts); absent, the tool is refused. */
   startPreview?: (runId: string, args: Record<string, unknown>) => Promise<ToolAnswer>;
+  /** `send_shot`'s picture, drawn by the VM (shots/shot-tool.ts); absent, the tool is refused. */
+  takeShot?: (runId: string, args: Record<string, unknown>) => Promise<ShotTaken | ToolAnswer>;
 };
 
 /** The request's own connection, from Node's server (c.env.incoming under @hono/node-server). */
@@ -49,6 +52,13 @@ export function addMcpRoutes(app: Hono, deps: McpRouteDeps): void {
     if (!parsed.success) return { ok: false, text: `The tool's arguments were not understood: ${parsed.error.issues.map((i) => i.message).join("; ")}` };
     const { args } = parsed.data;
     if (name === PREVIEW_START_TOOL) return deps.startPreview ? deps.startPreview(run.id, args) : { ok: false, text: "Previews are not available on this VM." };
+    if (name === SEND_SHOT_TOOL) {
+      const shot = deps.takeShot ? await deps.takeShot(run.id, args) : { ok: false, text: "Pictures of the preview are not available on this VM." };
+      if (!("png" in shot)) return shot;
+      // Staged as a file of the run and sent as send_file's are: the relay needs nothing of its own for it.
+      const staged = deps.files.stageBytes(run, { name: "shot.png", contentType: "image/png", bytes: shot.png, caption: shot.caption });
+      return staged.ok ? deps.tools.call(run, SEND_FILE_TOOL, staged.args) : { ok: false, text: staged.text };
+    }
     if (name !== SEND_FILE_TOOL) return deps.tools.call(run, name, args);
     // Checked and staged before the relay hears of it: a refusal goes back to the agent, and nothing is emitted.
     const staged = await deps.files.stage(run, args);

@@ -28,6 +28,9 @@ import type { GithubPermissions } from "../github/github-permission";
 import type { Workspaces } from "../workspaces/workspaces";
 import { addArchiveRoutes } from "./archive-routes";
 import { addPreviewRoutes, type PreviewRouteDeps } from "./preview-routes";
+import { addShotRoutes, shotPortOf } from "./shot-routes";
+import { sendShotTool } from "../shots/shot-tool";
+import type { Shooter } from "../shots/shooter";
 import { previewStartTool } from "../preview/preview-tool";
 import type { UserArchive } from "../archive/user-archive";
 
@@ -63,6 +66,8 @@ export type RouteDeps = {
   archive?: UserArchive;
   /** A conversation's preview: its kept server and the proxy to its ports (preview-routes.ts); absent, the routes are not there. */
   preview?: PreviewRouteDeps;
+  /** /shot's browser (shot-routes.ts); absent, or without `preview`, the route is not there. */
+  shooter?: Shooter;
 };
 
 export function runIdOf(c: Context): string {
@@ -182,11 +187,17 @@ export function createVmApp(deps: RouteDeps): Hono {
   if (deps.ship) addShipRoutes(app, { ...deps.ship, manager: deps.manager });
   if (deps.archive) addArchiveRoutes(app, deps.archive);
   if (deps.preview) addPreviewRoutes(app, deps.preview);
+  if (deps.preview && deps.shooter) addShotRoutes(app, { ...deps.preview, shooter: deps.shooter });
   if (deps.handoff) addHandoffRoutes(app, { ...deps.handoff, manager: deps.manager });
 
   // The relay's tools for the agents' CLIs: their own secrets and connections, never VM_TOKEN.
   const preview = deps.preview;
-  addMcpRoutes(app, { ...deps, ...(preview ? { startPreview: previewStartTool({ ...preview, conversationOf: deps.manager.conversationOf, untrusted: deps.manager.untrusted }) } : {}) });
+  const shooter = deps.shooter;
+  addMcpRoutes(app, {
+    ...deps,
+    ...(preview ? { startPreview: previewStartTool({ ...preview, conversationOf: deps.manager.conversationOf, untrusted: deps.manager.untrusted }) } : {}),
+    ...(preview && shooter ? { takeShot: sendShotTool({ ...preview, shooter, portOf: (place) => shotPortOf(preview, place), conversationOf: deps.manager.conversationOf }) } : {}),
+  });
 
   app.notFound(() => Response.json({ error: "bad_request", message: "no such route" } satisfies VmErrorBody, { status: 404 }));
   app.onError((error) => {
