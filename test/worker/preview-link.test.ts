@@ -64,7 +64,7 @@ it("links to the one server the conversation runs, asks which of several, and en
 });
 
 it("lists the kept server in /status, ends it with /stop, and starts it again for the link's next request", async () => {
-  const user = "+15550000298";
+  const user = "+15550000214";
   const script = (body: object) => fetch(`${env.VM_URL}/__stand-in/preview`, { method: "POST", body: JSON.stringify({ userId: user, workspace: "main", ...body }) });
   await script({ ports: [8000], kept: { command: "npx serve -l 8000", port: 8000 } });
   const link = linkOf(await ask(user, "/preview"))!;

@@ -5,7 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { ask, eventually, sendInbound, sentTo } from "./helpers";
 
-const phone = "+15550000298";
+const phone = "+15550000213";
 const serve = (workspace: string, ports: number[]) => fetch(`${env.VM_URL}/__stand-in/preview`, { method: "POST", body: JSON.stringify({ userId: phone, workspace, ports }) });
 
 /** The width in the IHDR of the picture a message carries, fetched from its media link as Twilio would. */
