@@ -28,9 +28,10 @@ import { parallelSection } from "./sections/parallel";
 import { warmPathSection } from "./sections/warm-path";
 import { coldPathSection } from "./sections/cold-path";
 import { simulationSection } from "./sections/simulation";
+import { voiceSection } from "./sections/voice";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, liveSocketsSection, schedulesSection, machinesSection, archiveSection, simulationSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, liveSocketsSection, schedulesSection, machinesSection, archiveSection, simulationSection, voiceSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

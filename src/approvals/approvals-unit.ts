@@ -23,6 +23,7 @@ import type { QuestionsRepo } from "../questions/questions-repo";
 import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
 import { PLAN_CHANGE_MESSAGE, PLAN_EXIT, planAnswerReply, planButtons, planCard, planOf, planQuestion, planTitle, type PlanChoice } from "./plan-card";
 import { editSummary } from "./edit-preview";
+import { spokenApproval } from "./spoken-approval";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { eventPrefix, type RunEvent, runApprovals } from "../messages/event-guard";
 import { planAnswer } from "./approval-targets";
@@ -242,8 +243,12 @@ export function createApprovals(d: ApprovalsDeps) {
       prepared.set(requestKey(run.vmRunId, event.requestId), { link, picture });
     },
 
-    /** An approval_request event (inside its transaction): stored once, and the prompt sent once. */
-    request(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent, now: number): void {
+    /**
+     * An approval_request event (inside its transaction): stored once, and the prompt sent once;
+     * `spoken` (the conversation's replies are heard, as run-effects decides for the reply) adds
+     * its words as a voice note after the prompt's text.
+     */
+    request(run: { id: string; vmRunId: string; conversationId: number }, event: ApprovalRequestEvent, now: number, spoken = false): void {
       const { description, always } = compose(run, event, LONGEST_NUMBER, null);
       const stored = repo.insert({
         runId: run.id,
@@ -267,6 +272,10 @@ export function createApprovals(d: ApprovalsDeps) {
       // No "Always" button where it would save nothing.
       const buttons = isPlan ? planButtons(stored.id) : (always.rule === null ? (["yes", "no"] as const) : (["yes", "no", "always"] as const)).map((answer) => ({ title: ANSWER_WORDS[answer], id: buttonPayload(stored.id, answer) }));
       d.outbox.add({ dedupeKey: outboxKeys.approvalPrompt(stored.id), body, buttons, now });
+      if (spoken) {
+        const speak = { text: spokenApproval(event, stored.number), conversationId: run.conversationId };
+        d.outbox.add({ dedupeKey: outboxKeys.approvalVoice(stored.id), body: "", media: { source: { vmRunId: "", fileId: "", name: "approval.ogg", contentType: "audio/ogg", size: 0 }, speak }, now });
+      }
       d.questions.ask(isPlan ? planQuestion(stored) : approvalQuestion(stored), now);
       d.log("approval_asked", { approvalId: stored.id, runId: run.id, tool: event.tool, number: stored.number, ...(cut > 0 ? { cut } : {}) });
     },

@@ -44,8 +44,8 @@ function sayableCode(code: string): string {
   return plain.length <= 40 && symbols <= 2 ? plain : "";
 }
 
-/** One line of the reply, cleaned for a voice: links by their label, no hashes, short paths. */
-function sayableLine(line: string): string {
+/** One line of the reply (or an approval's words), cleaned for a voice: links by their label, no hashes, short paths. */
+export function sayableLine(line: string): string {
   return line
     .replace(MD_LINK, "$1")
     .replace(URL, "a link")

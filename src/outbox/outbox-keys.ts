@@ -69,6 +69,8 @@ export const outboxKeys = {
   },
   /** The prompt of approval `approvalId` (its id in the approvals table): sent once. */
   approvalPrompt: (approvalId: number) => `approval:${approvalId}`,
+  /** The approval's words as a voice note, after its prompt. */
+  approvalVoice: (approvalId: number) => `approval-voice:${approvalId}`,
   /** An edit's picture, sent just before its prompt. */
   approvalPicture: (approvalId: number) => `approval-picture:${approvalId}`,
   /** "Not approved in time", once per prompt. */

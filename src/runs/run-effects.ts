@@ -149,9 +149,12 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       case "unconsumed":
         d.log("run_unconsumed", { runId: run.id, messages: e.count });
         break;
-      case "approval_request":
-        d.approvals.request({ ...run, vmRunId }, e.event, now);
+      case "approval_request": {
+        // Heard as the reply would be: the run answers a voice note under auto, or /voice reply on; never an event's run.
+        const spoken = d.voice !== undefined && speaksReply(d.voice.mode(), d.messages.allOfRun(run.id), d.messages.eventsOfRun(run.id).length > 0, false);
+        d.approvals.request({ ...run, vmRunId }, e.event, now, spoken);
         break;
+      }
       case "tool_call": {
         // Applied once with its answer stored: a replay is answered again, never re-applied.
         const { name, args, callId } = e.event;

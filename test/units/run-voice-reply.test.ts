@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { spokenReply } from "../../src/media/spoken-reply";
 import { T0, useUnitDb } from "./helpers/unit-db";
-import { runDriverFor } from "./helpers/run-driver-harness";
+import { streamedRunOf } from "./helpers/run-driver-harness";
 
 const t = useUnitDb();
 beforeEach(() => {
@@ -17,13 +17,7 @@ const REPLY = "I fixed the flaky test in `api/retry.test.ts`. See https://github
 const VOICE = { url: "https://api.twilio.com/x", contentType: "audio/ogg", stored: { key: "in/k", contentType: "audio/ogg; codecs=opus", kind: "audio" as const, ext: "ogg", size: 9000, createdAt: T0 }, transcript: { text: "fix the flaky test", durationSec: 2 } };
 
 async function replyTo(mode: "auto" | "on" | "off", spoke: boolean) {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
-  const send = (event: object) => controller.enqueue(new TextEncoder().encode(`${JSON.stringify(event)}\n`));
-  const { runs } = runDriverFor(t, async () => ({ ok: true }), async () => ({ ok: true, body }), mode);
-  t.repos.messages.insert({ id: "m1", body: "", media: spoke ? [VOICE] : [], conversationId: 1, now: T0 });
-  if (!spoke) t.sql`UPDATE messages SET body = 'fix the flaky test' WHERE id = 'm1'`;
-  await runs.runDue(T0, null);
+  const { runs, send } = await streamedRunOf(t, mode, spoke, VOICE, "fix the flaky test");
   const stepped = runs.runDue(T0, null);
   send({ seq: 1, type: "result", messageIds: ["m1"], text: REPLY, isError: false, subtype: "success", costUsd: 0, numTurns: 1, durationMs: 5, sessionId: "s-1" });
   send({ seq: 2, type: "done" });

@@ -1,5 +1,6 @@
 // The runs unit over a test's SQLite, with the VM's connect and startRun given by the test and
-// every other unit real or inert: what run-driver.test.ts and run-voice-reply.test.ts drive.
+// every other unit real or inert: what run-driver.test.ts, run-voice-reply.test.ts and
+// run-voice-approval.test.ts drive.
 import { DEFAULT_PROGRESS_PACING } from "../../../src/runs/progress-update";
 import type { VmClient } from "../../../src/machines/vm-client";
 import { createApprovals } from "../../../src/approvals/approvals-unit";
@@ -10,7 +11,7 @@ import { createRunDriver } from "../../../src/runs/run-driver";
 import { createSchedules } from "../../../src/schedules/schedules-unit";
 import { createVmAnswers } from "../../../src/runs/vm-answers";
 import type { VoiceReplyMode } from "../../../src/config/voice-reply-mode";
-import { frozenClock, type UnitDb } from "./unit-db";
+import { frozenClock, T0, type UnitDb } from "./unit-db";
 
 export type Connect = (now: number, deadline: number) => Promise<{ ok: true } | { ok: false; detail: string }>;
 
@@ -53,4 +54,19 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     ...(voiceMode ? { voice: { mode: () => voiceMode, maxSeconds: 60 } } : {}),
   });
   return { runs, logged };
+}
+
+/**
+ * A user's message m1 (a voice note when `spoke`, else typed `words`) and its run started under
+ * /voice reply `mode`, its VM stream open: `send` writes one event of the stream, `close` ends it.
+ */
+export async function streamedRunOf(t: UnitDb, mode: VoiceReplyMode, spoke: boolean, voice: object, words: string) {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+  const send = (event: object) => controller.enqueue(new TextEncoder().encode(`${JSON.stringify(event)}\n`));
+  const { runs } = runDriverFor(t, async () => ({ ok: true }), async () => ({ ok: true, body }), mode);
+  t.repos.messages.insert({ id: "m1", body: "", media: spoke ? [voice as never] : [], conversationId: 1, now: T0 });
+  if (!spoke) t.sql`UPDATE messages SET body = ${words} WHERE id = 'm1'`;
+  await runs.runDue(T0, null);
+  return { runs, send, close: () => controller.close() };
 }
