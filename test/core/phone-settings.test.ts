@@ -27,7 +27,20 @@ describe("phoneSettingsOf", () => {
       approvals: { defaultMode: "edits", timeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS },
       progress: DEFAULT_PROGRESS_PACING,
       transcriberUrl: null,
+      voiceReply: { model: "@cf/deepgram/aura-1", maxSeconds: 60, speechUrl: null },
     });
+  });
+
+  it("VOICE_REPLY_*: the model, the cap (5 to 600 s) and the local stand-in, anything else refused by name", () => {
+    expect(phoneSettingsOf(configOf({ VOICE_REPLY_MAX_SECONDS: "30", SPEECH_URL: "http://127.0.0.1:8788/ai/run/@cf/deepgram/aura-1" }), USER).voiceReply).toEqual({
+      model: "@cf/deepgram/aura-1",
+      maxSeconds: 30,
+      speechUrl: "http://127.0.0.1:8788/ai/run/@cf/deepgram/aura-1",
+    });
+    for (const bad of ["4", "601", "a minute"]) {
+      const loaded = loadConfig({ VOICE_REPLY_MAX_SECONDS: bad });
+      expect(loaded.ok ? [] : loaded.problems.join("; ")).toContain("VOICE_REPLY_MAX_SECONDS");
+    }
   });
 
   it("MAX_PARALLEL_RUNS: 1 to 10 conversations at once, anything else refused by name", () => {
