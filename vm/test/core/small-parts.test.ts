@@ -97,7 +97,7 @@ describe("cliArgs and cliEnv", () => {
     const tools = cliArgs({ permissionMode: "default", scheduleTools: true }, null, "/d/t/relay-mcp-1.json").slice(without.length);
     expect(tools).toEqual([
       "--mcp-config=/d/t/relay-mcp-1.json",
-      "--allowedTools=mcp__relay__schedule_create,mcp__relay__schedule_list,mcp__relay__schedule_pause,mcp__relay__schedule_resume,mcp__relay__schedule_cancel,mcp__relay__set_time_zone,mcp__relay__send_file",
+      "--allowedTools=mcp__relay__schedule_create,mcp__relay__schedule_list,mcp__relay__schedule_pause,mcp__relay__schedule_resume,mcp__relay__schedule_cancel,mcp__relay__set_time_zone,mcp__relay__send_file,mcp__relay__preview_start,mcp__relay__send_shot",
       "--disallowedTools=CronCreate,CronDelete,CronList,ScheduleWakeup",
     ]);
   });
