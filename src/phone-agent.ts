@@ -16,7 +16,7 @@ import { applyLinkedChat, pauseAllTasks } from "./directory/link-actions";
 import { doorChangedNotice } from "./directory/link-replies";
 import { outboxKeys } from "./outbox/outbox-keys";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./shared/migrate";
-import { createSql, type Sql } from "./shared/sql";
+import { createSql, rowsWrittenSince, type Sql } from "./shared/sql";
 import { composeUnits, type TellAdmin } from "./agent/compose-units";
 import { AlarmPump } from "./agent/alarm-pump";
 import type { AdminNotice } from "./admin/admin-notice";
@@ -83,7 +83,7 @@ export class PhoneAgent extends DurableObject<Env> {
     const admins = adminNoticeDepsFor(env, this.config, { name: phone, agent: this }, this.log);
     const tell: TellAdmin = (notice) => ctx.waitUntil(tellAdmin(admins, notice));
     this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env, archive: env.ARCHIVE }, clock: this.clock, tellAdmin: tell, recordMachineOwner: machineOwnerRecorder(env, phone, this.log), sockets: ctx });
-    this.pump = new AlarmPump({ storage: ctx.storage, u: this.u, clock: this.clock, rowsWritten: () => this.sql.rowsWritten(), log: this.log, waitUntil: (work) => ctx.waitUntil(work) });
+    this.pump = new AlarmPump({ storage: ctx.storage, u: this.u, clock: this.clock, rowsWritten: () => this.sql.rowsWritten(), rowsWrittenByTable: () => this.sql.rowsWrittenByTable(), log: this.log, waitUntil: (work) => ctx.waitUntil(work) });
     const handoffDeps = () => ({ env, config: this.config, phone, sql: this.sql, repos: this.u.repos, vm: this.u.vm, changes: this.u.changes });
     this.handoffs = handoffEntries({ deps: handoffDeps, outbox: this.u.repos.outbox, makeCurrent: (id) => this.u.conversations.makeCurrent(id), clock: this.clock, workOn: (now) => this.pump.workOn(now) });
     this.page = pageEntries({ u: this.u, sql: this.sql, config: this.config, phone, log: this.log, clock: this.clock, pump: this.pump, waitUntil: (work) => ctx.waitUntil(work) });
@@ -112,14 +112,14 @@ export class PhoneAgent extends DurableObject<Env> {
     // A text naming a line of a shown change reads its diff first; no other message waits for it meanwhile.
     const candidate = reviewCandidateOf(this.u.reviewRead, message);
     const review = candidate ? await this.ctx.blockConcurrencyWhile(() => readReviewInput(this.u.reviewRead, candidate)) : null;
-    const [rowsBefore, epochBefore] = [this.sql.rowsWritten(), webLinkEpoch(this.u.repos.settings)];
+    const [rowsBefore, tablesBefore, epochBefore] = [this.sql.rowsWritten(), this.sql.rowsWrittenByTable(), webLinkEpoch(this.u.repos.settings)];
     // The message's own line first, then what it did (a /stop's run ending): the log reads in order.
     const stored = this.logAfter(
       () => receive(this.u.inbox, message, now, review),
       (stored) => {
-        const rows = this.sql.rowsWritten() - rowsBefore;
-        if (!stored || stored.route === "rate_limited") this.log(stored ? "message_rate_limited" : "message_duplicate", { messageId: message.messageId, rowsWritten: rows });
-        else this.logQueued({ id: message.messageId, rows, command: stored.command, alone: stored.route !== "agent" });
+        const [rows, rowsByTable] = [this.sql.rowsWritten() - rowsBefore, rowsWrittenSince(tablesBefore, this.sql.rowsWrittenByTable())];
+        if (!stored || stored.route === "rate_limited") this.log(stored ? "message_rate_limited" : "message_duplicate", { messageId: message.messageId, rowsWritten: rows, rowsByTable });
+        else this.logQueued({ id: message.messageId, rows, rowsByTable, command: stored.command, alone: stored.route !== "agent" });
       },
     );
     if (!stored) return { stored: false };
@@ -190,12 +190,12 @@ export class PhoneAgent extends DurableObject<Env> {
 
   /** Applies a Twilio status callback (see Outbox.applyStatus). */
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
-    const [now, rowsBefore] = [this.clock(), this.sql.rowsWritten()];
+    const [now, rowsBefore, tablesBefore] = [this.clock(), this.sql.rowsWritten(), this.sql.rowsWrittenByTable()];
     const dueMore = this.sql.transaction(() => this.u.outbox.applyStatus(update, now));
     // Most callbacks (sent, delivered, read) only move a row forward: nothing new is due.
     if (dueMore) await this.pump.replan(now);
     const rowsWritten = this.sql.rowsWritten() - rowsBefore;
-    if (rowsWritten > 0) this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, rowsWritten });
+    if (rowsWritten > 0) this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, rowsWritten, rowsByTable: rowsWrittenSince(tablesBefore, this.sql.rowsWrittenByTable()) });
   }
 
   /** An admin's /users: this user's activity, state, spend and budget. Reads only, no VM call. */

@@ -125,11 +125,27 @@ function rowsFigure(name: string, loads: readonly RelayLoadMeasure[], judge: boo
         ? "no status callbacks"
         : `status callbacks ${fmt(status)} (${logged} lines for ${movingARow} callbacks moving a row, of ${posted} posted${unmatchedNote})`,
   ];
-  const note = parts.join(", ");
+  const note = [parts.join(", "), tablesNote(loads)].filter(Boolean).join("; by table: ");
   if (!judge) return info(SECTION, name, total, "rows", note);
   const figure = judged(SECTION, name, total, "rows", TARGETS.rowsPerMessage, note);
   const lowerBound = status === null;
   return lowerBound && figure.pass === true ? { ...figure, pass: null } : figure;
+}
+
+const STEP_NAMES = { storing: "storing", run: "run and outbox", statusCallbacks: "status callbacks" } as const;
+
+/**
+ * Where each step's rows went, per message: for each table its median over rounds (a round that
+ * wrote none to it counts 0), the largest first, so the parts need not add up to the median total.
+ * Empty when no line carried rowsByTable.
+ */
+export function tablesNote(loads: readonly Pick<RelayLoadMeasure, "rowsPerMessageByTable">[]): string {
+  const steps = (Object.keys(STEP_NAMES) as (keyof typeof STEP_NAMES)[]).flatMap((step) => {
+    const tables = new Set(loads.flatMap((x) => Object.keys(x.rowsPerMessageByTable?.[step] ?? {})));
+    const medians = [...tables].map((table) => [table, median(loads.map((x) => x.rowsPerMessageByTable?.[step]?.[table] ?? 0))] as const).sort((a, b) => b[1] - a[1]);
+    return medians.length === 0 ? [] : [`${STEP_NAMES[step]}: ${medians.map(([table, n]) => `${table} ${fmt(n)}`).join(", ")}`];
+  });
+  return steps.join("; ");
 }
 
 /** The median over rounds of relay ÷ the floor (or durable floor) of the same round, both undisturbed. */

@@ -8,7 +8,7 @@ import { type Summary, summarize } from "../lib/stats";
 import type { Inbound } from "../lib/webhooks";
 import type { PlannedLoad } from "./plan";
 import { queuedOrder } from "./queued-lines";
-import { type CallbacksPosted, callbacksPosted, type RowsByPart, rowsByPart, statusRowsReported } from "./rows";
+import { type CallbacksPosted, callbacksPosted, type RowsByPart, rowsByPart, type RowsByStepAndTable, statusRowsReported } from "./rows";
 
 export type VmArrival = { kind: string; userId: string; messages?: { id: string }[]; at: number };
 
@@ -43,6 +43,8 @@ export type RelayMeasure = ClientMeasure & {
    * write were posted and no delivery_status line reported rows (see statusRowsReported).
    */
   rowsPerMessageByPart: { storing: number; run: number; outbox: number | null; statusCallbacks: number | null };
+  /** rows.byTable ÷ messages sent: each step's rows per message by the table written. */
+  rowsPerMessageByTable: RowsByStepAndTable;
   /** Status callbacks the Twilio emulator posted to the relay for this load's replies. */
   statusCallbacks: CallbacksPosted;
   /** Phones whose messages the Durable Object queued in another order than they were sent. */
@@ -132,6 +134,7 @@ export function measureRelay(o: RelayObservations): RelayMeasure {
   const client = measureClient(o.result, o.cpu, o.disturbed);
   const perMessage = (n: number) => (messages.length > 0 ? n / messages.length : Number.NaN);
   const perMessageOrNull = (n: number | null) => (n === null ? null : perMessage(n));
+  const perTable = (tables: Record<string, number>) => Object.fromEntries(Object.entries(tables).map(([table, n]) => [table, perMessage(n)]));
   return {
     ...client,
     dispatchMs: summarize(dispatch),
@@ -144,6 +147,11 @@ export function measureRelay(o: RelayObservations): RelayMeasure {
       run: perMessage(rows.run),
       outbox: perMessageOrNull(rows.outbox),
       statusCallbacks: perMessageOrNull(statusRowsReported(rows, callbacks) ? rows.statusCallbacks : null),
+    },
+    rowsPerMessageByTable: {
+      storing: perTable(rows.byTable.storing),
+      run: perTable(rows.byTable.run),
+      statusCallbacks: perTable(rows.byTable.statusCallbacks),
     },
     statusCallbacks: callbacks,
     queuedOutOfOrder: outOfOrder,

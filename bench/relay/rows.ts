@@ -24,7 +24,15 @@ export type RowsByPart = {
    */
   statusUnmatched: number;
   total: number;
+  /**
+   * The same rows by step (storing, run with its outbox share, status callbacks) and by the table
+   * written: the `rowsByTable` of those lines (empty where a relay's lines carry none).
+   */
+  byTable: RowsByStepAndTable;
 };
+
+export type RowsByStep = "storing" | "run" | "statusCallbacks";
+export type RowsByStepAndTable = Record<RowsByStep, Record<string, number>>;
 
 type LogLine = Readonly<Record<string, unknown>>;
 
@@ -43,6 +51,15 @@ export function rowsByPart(logs: readonly LogLine[]): RowsByPart {
   // Lines without rowsWritten (the outbox's own "unknown sid" or error-code note) say nothing about rows.
   const statusLines = logs.filter((l) => l.event === STATUS_EVENT && numberIn(l, "rowsWritten") !== null);
   const statusCallbacks = sum(statusLines, "rowsWritten");
+  const tablesOf = (lines: LogLine[]) => {
+    const sum: Record<string, number> = {};
+    for (const line of lines) {
+      const tables = line.rowsByTable;
+      if (typeof tables !== "object" || tables === null) continue;
+      for (const [table, rows] of Object.entries(tables)) if (typeof rows === "number") sum[table] = (sum[table] ?? 0) + rows;
+    }
+    return sum;
+  };
   return {
     storing,
     run: pumpRows - (outbox ?? 0),
@@ -51,6 +68,7 @@ export function rowsByPart(logs: readonly LogLine[]): RowsByPart {
     statusLines: statusLines.length,
     statusUnmatched: logs.filter((l) => l.event === STATUS_EVENT && l.known === false).length,
     total: storing + pumpRows + statusCallbacks,
+    byTable: { storing: tablesOf(of(STORING_EVENTS)), run: tablesOf(pumps), statusCallbacks: tablesOf(statusLines) },
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Figure } from "../lib/figures";
-import { relayFigures, type RoundPair } from "../relay/aggregate";
+import { relayFigures, type RoundPair, tablesNote } from "../relay/aggregate";
 import type { ClientMeasure, RelayMeasure } from "../relay/measure";
 import type { LoadShape } from "../relay/plan";
 
@@ -29,11 +29,12 @@ const relay = (perSecond: number, dispatchP50: number, flaws: Flaws = {}, rows: 
   drainMs: 50,
   drained: true,
 });
-function rowsOf(r: Rows): Pick<RelayMeasure, "rows" | "rowsPerMessage" | "rowsPerMessageByPart" | "statusCallbacks"> {
+function rowsOf(r: Rows): Pick<RelayMeasure, "rows" | "rowsPerMessage" | "rowsPerMessageByPart" | "rowsPerMessageByTable" | "statusCallbacks"> {
   const total = r.storing + r.run + (r.outbox ?? 0) + (r.status ?? 0);
   return {
-    rows: { storing: r.storing, run: r.run, outbox: r.outbox, statusCallbacks: r.status ?? 0, statusLines: r.lines, statusUnmatched: r.unmatched ?? 0, total },
+    rows: { storing: r.storing, run: r.run, outbox: r.outbox, statusCallbacks: r.status ?? 0, statusLines: r.lines, statusUnmatched: r.unmatched ?? 0, total, byTable: { storing: {}, run: {}, statusCallbacks: {} } },
     rowsPerMessage: total / 10,
+    rowsPerMessageByTable: { storing: {}, run: {}, statusCallbacks: {} },
     rowsPerMessageByPart: { storing: r.storing / 10, run: r.run / 10, outbox: r.outbox === null ? null : r.outbox / 10, statusCallbacks: r.status === null ? null : r.status / 10 },
     statusCallbacks: { posted: r.posted, movingARow: r.moving },
   };
@@ -226,5 +227,19 @@ describe("rows written per message", () => {
     expect(figure).toMatchObject({ target: "≤ 20 rows", pass, note });
     expect(figure.value).toBeCloseTo(value);
     expect(find(figures, "SQLite rows written / message [burst]").pass).toBeUndefined();
+  });
+});
+
+describe("rows written per message, by step and table", () => {
+  const load = (storing: Record<string, number>, run: Record<string, number>, statusCallbacks: Record<string, number> = {}) => ({ rowsPerMessageByTable: { storing, run, statusCallbacks } });
+  it.each([
+    { name: "no line carried tables", loads: [load({}, {})], note: "" },
+    {
+      name: "each step's tables, the largest first, medians over rounds (a round without a table counts 0)",
+      loads: [load({ messages: 3 }, { live_events: 16, runs: 7 }, { outbox: 2 }), load({ messages: 3 }, { live_events: 8, runs: 7, outbox: 3 }, { outbox: 2 }), load({ messages: 3.4 }, { live_events: 16, runs: 6 }, {})],
+      note: "storing: messages 3.0; run and outbox: live_events 16.0, runs 7.0, outbox 0.0; status callbacks: outbox 2.0",
+    },
+  ])("$name", ({ loads, note }) => {
+    expect(tablesNote(loads)).toBe(note);
   });
 });

@@ -3,6 +3,7 @@
 // the alarm is set before work starts, so an instance that dies mid-step is resumed by the next.
 import type { Clock } from "../shared/clock";
 import { type Log, pumpLines } from "../shared/log";
+import { type RowsByTable, rowsWrittenSince } from "../shared/sql";
 import { stepTime } from "../shared/step-time";
 import { earliest, planWake, watchdogRefreshAt } from "../shared/wake-plan";
 import type { composeUnits } from "./compose-units";
@@ -19,6 +20,8 @@ export type AlarmPumpDeps = {
   clock: Clock;
   /** Rows written by this object so far (Sql.rowsWritten), for the pump's line. */
   rowsWritten: () => number;
+  /** The same by table (Sql.rowsWrittenByTable): the line says where they went. */
+  rowsWrittenByTable: () => RowsByTable;
   log: Log;
   waitUntil: (work: Promise<unknown>) => void;
 };
@@ -70,7 +73,7 @@ export class AlarmPump {
     // This instance already pumps (a long stream): its next step picks up what is due.
     if (this.pumping) return this.changed(undefined, clock());
     this.pumping = true;
-    const [startedAt, rowsBefore] = [clock(), this.d.rowsWritten()];
+    const [startedAt, rowsBefore, tablesBefore] = [clock(), this.d.rowsWritten(), this.d.rowsWrittenByTable()];
     const deadline = startedAt + sliceMs;
     const present = stepTime(Math.max(startedAt, floor), clock);
     let ran = 0;
@@ -102,7 +105,7 @@ export class AlarmPump {
       await this.replan(present());
       // A log line costs about as much CPU as the work on the webhook's path: a pump that found
       // nothing due says nothing, and those messages start share a line (pumpLines).
-      const done = { units: ran, durationMs: clock() - startedAt, rowsWritten: this.d.rowsWritten() - rowsBefore };
+      const done = { units: ran, durationMs: clock() - startedAt, rowsWritten: this.d.rowsWritten() - rowsBefore, rowsByTable: rowsWrittenSince(tablesBefore, this.d.rowsWrittenByTable()) };
       if (trigger === "alarm") this.d.log("alarm_done", { trigger, ...done });
       else if (ran > 0) this.logPumps(done);
     }

@@ -1,6 +1,7 @@
 // Structured logs: one JSON line per event, with secrets redacted and phone numbers masked; and
 // one line for many events of a burst, where a line per event would cost more than the events.
 import { maskPhone } from "./phone";
+import { type RowsByTable, sumRows } from "./sql";
 
 const SECRET_KEY = /token|secret|password|authorization|signature/i;
 // Message content by whole name (body, replyText, message_body); "context" stays readable.
@@ -145,7 +146,7 @@ export function gatherLines<Item>(o: { windowMs: number; maxItems: number; write
 export const QUEUED_LINE_MS = 2_000;
 
 /** A stored message, as its line records it. */
-export type StoredMessage = { id: string; rows: number; command: string | undefined; alone: boolean };
+export type StoredMessage = { id: string; rows: number; rowsByTable: RowsByTable; command: string | undefined; alone: boolean };
 
 /**
  * The operator's record of stored messages (`message_queued`): every id, in order, with the rows
@@ -161,7 +162,7 @@ export function queuedMessageLines(log: (event: string, fields: Record<string, u
     ...o,
     maxItems: 50,
     firstAfterMs: o.windowMs,
-    write: (queued) => log("message_queued", { messageIds: queued.map((q) => q.id), command: queued.find((q) => q.command)?.command, rowsWritten: queued.reduce((n, q) => n + q.rows, 0) }),
+    write: (queued) => log("message_queued", { messageIds: queued.map((q) => q.id), command: queued.find((q) => q.command)?.command, rowsWritten: queued.reduce((n, q) => n + q.rows, 0), rowsByTable: sumRows(queued.map((q) => q.rowsByTable)) }),
   });
   return {
     record: ({ alone, ...stored }: StoredMessage): void => lines.add(stored, { alone }),
@@ -184,7 +185,7 @@ export function objectLog(write: Log, o: { windowMs: number; now?: () => number;
 }
 
 /** What a pump started by a message did: the units it ran, how long it held the object, the rows it wrote. */
-export type PumpDone = { units: number; durationMs: number; rowsWritten: number };
+export type PumpDone = { units: number; durationMs: number; rowsWritten: number; rowsByTable: RowsByTable };
 
 /**
  * The operator's record of the pumps messages start (`pump_done`): their cost, not what they did
@@ -205,6 +206,7 @@ export function pumpLines(log: (event: string, fields: Record<string, unknown>) 
         units: pumps.reduce((n, p) => n + p.units, 0),
         durationMs: Math.max(...pumps.map((p) => p.durationMs)),
         rowsWritten: pumps.reduce((n, p) => n + p.rowsWritten, 0),
+        rowsByTable: sumRows(pumps.map((p) => p.rowsByTable)),
       }),
   });
   // A pump as long as a window (a stream read until its slice ran out) is on no message's way:

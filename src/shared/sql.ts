@@ -20,6 +20,8 @@ export class SqlError extends Error {
 export type Sql = (<Row extends SqlRow = SqlRow>(strings: TemplateStringsArray, ...params: SqlParam[]) => Row[]) & {
   /** Rows written through this helper since it was made: logged per event, summed by the benchmark. */
   readonly rowsWritten: () => number;
+  /** The same by the table each statement writes ("unknown": one its text does not name plainly), a copy. */
+  readonly rowsWrittenByTable: () => RowsByTable;
   /** Changes whenever a statement wrote rows or a transaction rolled back. */
   readonly version: () => number;
   /**
@@ -36,6 +38,28 @@ export type Sql = (<Row extends SqlRow = SqlRow>(strings: TemplateStringsArray, 
   /** One SQLite transaction; if `fn` throws, every write in it is undone and caches are told. */
   readonly transaction: Transaction;
 };
+
+/** Rows written per table (workerd's `rowsWritten`, the table's own row and its index entries). */
+export type RowsByTable = Readonly<Record<string, number>>;
+
+/** `rows` more written to `table`: the per-table count every write adds to. */
+export function addRows(counts: Map<string, number>, table: string, rows: number): void {
+  if (rows > 0) counts.set(table, (counts.get(table) ?? 0) + rows);
+}
+
+/** What was written per table between two snapshots of `rowsWrittenByTable`, tables that wrote none left out. */
+export function rowsWrittenSince(before: RowsByTable, after: RowsByTable): RowsByTable {
+  const since: Record<string, number> = {};
+  for (const [table, rows] of Object.entries(after)) if (rows > (before[table] ?? 0)) since[table] = rows - (before[table] ?? 0);
+  return since;
+}
+
+/** Several steps' rows per table added up (a log line gathering several pumps or messages). */
+export function sumRows(parts: readonly RowsByTable[]): RowsByTable {
+  const sum = new Map<string, number>();
+  for (const part of parts) for (const [table, rows] of Object.entries(part)) addRows(sum, table, rows);
+  return Object.fromEntries(sum);
+}
 
 type SqlStorageWithTransactions = { sql: SqlStorage; transactionSync<T>(fn: () => T): T };
 
@@ -68,6 +92,7 @@ export function createSql(storage: SqlStorageWithTransactions): Sql {
   /** Bumped by a rollback or a write to a table the text does not name: every table changed. */
   let everything = 0;
   const writesTo = new Map<string, number>();
+  const rowsByTable = new Map<string, number>();
   /** The tables the memo read in progress has read so far; null when none is recording. */
   let recording: { tables: Set<string> | null } | null = null;
   // Parsed once per call site: a template's strings array is the same object on every call.
@@ -84,6 +109,7 @@ export function createSql(storage: SqlStorageWithTransactions): Sql {
       const rows = cursor.toArray();
       if (cursor.rowsWritten > 0) {
         rowsWritten += cursor.rowsWritten;
+        addRows(rowsByTable, statement.writes ?? "unknown", cursor.rowsWritten);
         version++;
         if (statement.writes === null || statement.writes === "unknown") everything++;
         else writesTo.set(statement.writes, (writesTo.get(statement.writes) ?? 0) + 1);
@@ -127,7 +153,7 @@ export function createSql(storage: SqlStorageWithTransactions): Sql {
       noteReads(mine.tables);
     }
   };
-  return Object.assign(sql, { rowsWritten: () => rowsWritten, version: () => version, rollbacks: () => rollbacks, versionOf, recordingReads, noteReads, transaction });
+  return Object.assign(sql, { rowsWritten: () => rowsWritten, rowsWrittenByTable: () => Object.fromEntries(rowsByTable), version: () => version, rollbacks: () => rollbacks, versionOf, recordingReads, noteReads, transaction });
 }
 
 /**

@@ -39,6 +39,7 @@ async function streamWithAlarms(streamMs: number) {
     u: { units: [runs], runs, mediaInbox: {} } as unknown as ConstructorParameters<typeof AlarmPump>[0]["u"],
     clock: () => clock.t,
     rowsWritten: () => 0,
+    rowsWrittenByTable: () => ({}),
     log: () => {},
     waitUntil: () => {},
   });

@@ -143,21 +143,21 @@ describe("queuedMessageLines", () => {
     const time = manualTime();
     const lines: { event: string; fields: Record<string, unknown> }[] = [];
     const queued = queuedMessageLines((event, fields) => lines.push({ event, fields }), { windowMs: 2_000, now: time.now, timers: time.timers });
-    queued.record({ id: "SM1", rows: 4, command: undefined, alone: false });
+    queued.record({ id: "SM1", rows: 4, rowsByTable: { messages: 3, settings: 1 }, command: undefined, alone: false });
     // Not while the run it starts reaches the model: at the window's end.
     time.advance(1_999);
     expect(lines).toEqual([]);
     time.advance(1);
     expect(lines).toHaveLength(1);
     time.advance(10);
-    queued.record({ id: "SM2", rows: 3, command: undefined, alone: false });
-    queued.record({ id: "SM3", rows: 3, command: undefined, alone: false });
-    queued.record({ id: "SM4", rows: 2, command: "status", alone: true });
+    queued.record({ id: "SM2", rows: 3, rowsByTable: { messages: 3 }, command: undefined, alone: false });
+    queued.record({ id: "SM3", rows: 3, rowsByTable: { messages: 2, settings: 1 }, command: undefined, alone: false });
+    queued.record({ id: "SM4", rows: 2, rowsByTable: { settings: 2 }, command: "status", alone: true });
     time.advance(2_000);
     expect(lines).toEqual([
-      { event: "message_queued", fields: { messageIds: ["SM1"], command: undefined, rowsWritten: 4 } },
-      { event: "message_queued", fields: { messageIds: ["SM2", "SM3"], command: undefined, rowsWritten: 6 } },
-      { event: "message_queued", fields: { messageIds: ["SM4"], command: "status", rowsWritten: 2 } },
+      { event: "message_queued", fields: { messageIds: ["SM1"], command: undefined, rowsWritten: 4, rowsByTable: { messages: 3, settings: 1 } } },
+      { event: "message_queued", fields: { messageIds: ["SM2", "SM3"], command: undefined, rowsWritten: 6, rowsByTable: { messages: 5, settings: 1 } } },
+      { event: "message_queued", fields: { messageIds: ["SM4"], command: "status", rowsWritten: 2, rowsByTable: { settings: 2 } } },
     ]);
     expect(time.pending()).toBe(0);
   });
@@ -173,7 +173,7 @@ describe("objectLog", () => {
 
   it("writes a waiting message's line before the object's next other line, and leaves no timer", () => {
     const { time, lines, logs } = recorder();
-    logs.queued({ id: "SM1", rows: 3, command: undefined, alone: false });
+    logs.queued({ id: "SM1", rows: 3, rowsByTable: { messages: 3 }, command: undefined, alone: false });
     time.advance(50);
     expect(lines).toEqual([]);
     logs.log("run_finished", {});
@@ -183,17 +183,17 @@ describe("objectLog", () => {
 
   it("writes it at the window's end when nothing else is logged", () => {
     const { time, lines, logs } = recorder();
-    logs.queued({ id: "SM1", rows: 3, command: undefined, alone: false });
+    logs.queued({ id: "SM1", rows: 3, rowsByTable: { messages: 3 }, command: undefined, alone: false });
     time.advance(2_000);
     expect(lines).toEqual(["message_queued SM1"]);
   });
 
   it("keeps a step's lines after its command's line, and a text that waited before both", () => {
     const { time, lines, logs } = recorder();
-    logs.queued({ id: "SM1", rows: 3, command: undefined, alone: false });
+    logs.queued({ id: "SM1", rows: 3, rowsByTable: { messages: 3 }, command: undefined, alone: false });
     logs.after(
       () => logs.log("run_finished", {}),
-      () => logs.queued({ id: "SM2", rows: 2, command: "/stop", alone: true }),
+      () => logs.queued({ id: "SM2", rows: 2, rowsByTable: { messages: 2 }, command: "/stop", alone: true }),
     );
     expect(lines).toEqual(["message_queued SM1", "message_queued SM2", "run_finished"]);
     expect(time.pending()).toBe(0);
@@ -205,16 +205,16 @@ describe("pumpLines", () => {
     const time = manualTime();
     const lines: { event: string; fields: Record<string, unknown> }[] = [];
     const logPump = pumpLines((event, fields) => lines.push({ event, fields }), { windowMs: 2_000, now: time.now, timers: time.timers });
-    logPump({ units: 1, durationMs: 12, rowsWritten: 6 });
+    logPump({ units: 1, durationMs: 12, rowsWritten: 6, rowsByTable: { runs: 2, live_events: 4 } });
     time.advance(300);
-    logPump({ units: 2, durationMs: 40, rowsWritten: 3 });
+    logPump({ units: 2, durationMs: 40, rowsWritten: 3, rowsByTable: { runs: 1, outbox: 2 } });
     expect(lines).toEqual([]);
     time.advance(1_700);
-    logPump({ units: 1, durationMs: 5, rowsWritten: 2 });
+    logPump({ units: 1, durationMs: 5, rowsWritten: 2, rowsByTable: { outbox: 2 } });
     time.advance(2_000);
     expect(lines).toEqual([
-      { event: "pump_done", fields: { trigger: "message", pumps: 2, units: 3, durationMs: 40, rowsWritten: 9 } },
-      { event: "pump_done", fields: { trigger: "message", pumps: 1, units: 1, durationMs: 5, rowsWritten: 2 } },
+      { event: "pump_done", fields: { trigger: "message", pumps: 2, units: 3, durationMs: 40, rowsWritten: 9, rowsByTable: { runs: 3, live_events: 4, outbox: 2 } } },
+      { event: "pump_done", fields: { trigger: "message", pumps: 1, units: 1, durationMs: 5, rowsWritten: 2, rowsByTable: { outbox: 2 } } },
     ]);
     expect(time.pending()).toBe(0);
   });
@@ -223,9 +223,9 @@ describe("pumpLines", () => {
     const time = manualTime();
     const lines: Record<string, unknown>[] = [];
     const logPump = pumpLines((_event, fields) => lines.push(fields), { windowMs: 2_000, now: time.now, timers: time.timers });
-    logPump({ units: 1, durationMs: 10, rowsWritten: 2 });
+    logPump({ units: 1, durationMs: 10, rowsWritten: 2, rowsByTable: { runs: 2 } });
     expect(time.pending()).toBe(1);
-    logPump({ units: 4, durationMs: 20_000, rowsWritten: 7 });
+    logPump({ units: 4, durationMs: 20_000, rowsWritten: 7, rowsByTable: { runs: 7 } });
     expect(lines.map((l) => [l.pumps, l.durationMs])).toEqual([[1, 10], [1, 20_000]]);
     expect(time.pending()).toBe(0);
   });

@@ -55,6 +55,7 @@ describe("sql.exec", () => {
     sql`INSERT INTO settings (key, value) VALUES (${"a"}, ${"1"})`;
     sql`INSERT INTO settings (key, value) VALUES (${"b"}, ${"2"}) ON CONFLICT (key) DO NOTHING`;
     expect(sql.rowsWritten()).toBe(2);
+    expect(sql.rowsWrittenByTable()).toEqual({ settings: 2 });
     expect(() => sql`SELECT * FROM no_such_table`).toThrow(SqlError);
     expect(() => sql`SELECT * FROM no_such_table`).toThrow(/in: SELECT \* FROM no_such_table/);
   });

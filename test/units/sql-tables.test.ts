@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { memo, statementOf } from "../../src/shared/sql";
+import { addRows, memo, rowsWrittenSince, statementOf, sumRows } from "../../src/shared/sql";
 import { useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
@@ -185,5 +185,40 @@ describe("the webhook path's remembered reads see every write that changes them"
     expect(spend.between("2026-11-23", "2026-11-23").get(1)?.costUsd).toBe(0.25);
     spend.add("2026-11-23", 1, 0.5);
     expect(spend.between("2026-11-23", "2026-11-23").get(1)?.costUsd).toBe(0.75);
+  });
+});
+
+describe("rows written by table", () => {
+  it.each([
+    { before: {}, after: {}, since: {} },
+    { before: {}, after: { messages: 3 }, since: { messages: 3 } },
+    { before: { messages: 3, runs: 2 }, after: { messages: 3, runs: 4, outbox: 3 }, since: { runs: 2, outbox: 3 } },
+  ])("rowsWrittenSince($before, $after) is $since", ({ before, after, since }) => {
+    expect(rowsWrittenSince(before, after)).toEqual(since);
+  });
+
+  it.each([
+    { parts: [], sum: {} },
+    { parts: [{ runs: 2 }, { runs: 1, outbox: 3 }, {}], sum: { runs: 3, outbox: 3 } },
+  ])("sumRows($parts) is $sum", ({ parts, sum }) => {
+    expect(sumRows(parts)).toEqual(sum);
+  });
+
+  it("counts each statement's rows against the table it writes, and a statement it cannot tell as unknown", () => {
+    const counts = new Map<string, number>();
+    addRows(counts, "messages", 3);
+    addRows(counts, "messages", 2);
+    addRows(counts, "outbox", 0);
+    addRows(counts, "unknown", 1);
+    expect(Object.fromEntries(counts)).toEqual({ messages: 5, unknown: 1 });
+  });
+
+  it("through createSql: a snapshot per table that later writes do not change", () => {
+    t.sql`INSERT INTO settings (key, value) VALUES ('a', '1')`;
+    const before = t.sql.rowsWrittenByTable();
+    t.sql`INSERT INTO settings (key, value) VALUES ('b', '2')`;
+    t.sql`DELETE FROM settings WHERE key = 'a'`;
+    expect(before).toEqual({ settings: 1 });
+    expect(rowsWrittenSince(before, t.sql.rowsWrittenByTable())).toEqual({ settings: 2 });
   });
 });

@@ -93,7 +93,7 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
     await answered(followUp.sid);
     expect(starts, "the follow-up's start reached the VM").toHaveLength(2);
     const measured = { webhook: webhook!, toVm: starts[0]!, followUpToVm: countsSince(quiet, starts[1]!), message };
-    console.log(`message cost: ${JSON.stringify(measured)}`);
+    console.log(`message cost: ${JSON.stringify(measured)} by table: ${JSON.stringify(counter.byTable())}`);
     expect(measured.webhook.rowsRead, "rows read by the webhook").toBeLessThanOrEqual(MAX_WEBHOOK_READS);
     for (const part of ["webhook", "toVm", "followUpToVm", "message"] as const) {
       for (const figure of ["statements", "rowsRead", "rowsWritten"] as const) {

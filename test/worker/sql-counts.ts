@@ -1,6 +1,7 @@
 // What a phone's object does with its SQLite, counted with workerd's own figures (a cursor's
 // rowsRead and rowsWritten: what Cloudflare bills), and a month of answered history to count it on.
 // Shared by the tests that hold the hot path's reads and writes down.
+import { statementOf } from "../../src/shared/sql";
 
 /** About a month of an active user: answered messages, kept 30 days (agent/retention.ts). */
 export const HISTORY = 2_000;
@@ -15,6 +16,7 @@ export function countSql(storage: DurableObjectStorage) {
   const sqlStorage = storage.sql;
   const exec = sqlStorage.exec.bind(sqlStorage);
   const counts: SqlCounts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
+  const byTable: Record<string, number> = {};
   sqlStorage.exec = ((query: string, ...bindings: SqlStorageValue[]) => {
     const cursor = exec(query, ...bindings);
     // Read whole here, so its figures are final: what the helper reads of a cursor (sql.ts) is its rows, then the rows it wrote.
@@ -23,9 +25,14 @@ export function countSql(storage: DurableObjectStorage) {
     counts.rowsRead += cursor.rowsRead;
     counts.rowsWritten += cursor.rowsWritten;
     const { rowsWritten } = cursor;
+    // By the table the statement writes (sql.ts, statementOf), as the object's log lines say.
+    if (rowsWritten > 0) {
+      const table = statementOf(query).writes ?? "unknown";
+      byTable[table] = (byTable[table] ?? 0) + rowsWritten;
+    }
     return { toArray: () => rows, rowsWritten } as unknown as typeof cursor;
   }) as typeof sqlStorage.exec;
-  return { counts: (): SqlCounts => ({ ...counts }), total: () => counts.rowsRead, raw: exec, restore: () => void (sqlStorage.exec = exec) };
+  return { counts: (): SqlCounts => ({ ...counts }), byTable: () => ({ ...byTable }), total: () => counts.rowsRead, raw: exec, restore: () => void (sqlStorage.exec = exec) };
 }
 
 /** What was counted between two snapshots. */
