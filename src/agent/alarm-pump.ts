@@ -3,7 +3,7 @@
 // the alarm is set before work starts, so an instance that dies mid-step is resumed by the next.
 import type { Clock } from "../shared/clock";
 import { type Log, pumpLines } from "../shared/log";
-import { type RowsByTable, rowsWrittenSince } from "../shared/sql";
+import { type RowsByTable, rowsWrittenSince } from "../shared/rows-by-table";
 import { stepTime } from "../shared/step-time";
 import { earliest, planWake, watchdogRefreshAt } from "../shared/wake-plan";
 import type { composeUnits } from "./compose-units";

@@ -1,7 +1,7 @@
 // Structured logs: one JSON line per event, with secrets redacted and phone numbers masked; and
 // one line for many events of a burst, where a line per event would cost more than the events.
 import { maskPhone } from "./phone";
-import { type RowsByTable, sumRows } from "./sql";
+import { type RowsByTable, sumRows } from "./rows-by-table";
 
 const SECRET_KEY = /token|secret|password|authorization|signature/i;
 // Message content by whole name (body, replyText, message_body); "context" stays readable.

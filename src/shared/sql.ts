@@ -2,6 +2,8 @@
 // failure carries the query text (never the values, which may hold message bodies).
 // It also counts writes per table, so hot reads can be remembered until the next write to a
 // table they read (see memo).
+import { addRows, type RowsByTable } from "./rows-by-table";
+
 type SqlParam = string | number | null;
 /** One SQLite transaction: all of `fn`'s writes or none (see Sql.transaction). */
 export type Transaction = <T>(fn: () => T) => T;
@@ -38,28 +40,6 @@ export type Sql = (<Row extends SqlRow = SqlRow>(strings: TemplateStringsArray, 
   /** One SQLite transaction; if `fn` throws, every write in it is undone and caches are told. */
   readonly transaction: Transaction;
 };
-
-/** Rows written per table (workerd's `rowsWritten`, the table's own row and its index entries). */
-export type RowsByTable = Readonly<Record<string, number>>;
-
-/** `rows` more written to `table`: the per-table count every write adds to. */
-export function addRows(counts: Map<string, number>, table: string, rows: number): void {
-  if (rows > 0) counts.set(table, (counts.get(table) ?? 0) + rows);
-}
-
-/** What was written per table between two snapshots of `rowsWrittenByTable`, tables that wrote none left out. */
-export function rowsWrittenSince(before: RowsByTable, after: RowsByTable): RowsByTable {
-  const since: Record<string, number> = {};
-  for (const [table, rows] of Object.entries(after)) if (rows > (before[table] ?? 0)) since[table] = rows - (before[table] ?? 0);
-  return since;
-}
-
-/** Several steps' rows per table added up (a log line gathering several pumps or messages). */
-export function sumRows(parts: readonly RowsByTable[]): RowsByTable {
-  const sum = new Map<string, number>();
-  for (const part of parts) for (const [table, rows] of Object.entries(part)) addRows(sum, table, rows);
-  return Object.fromEntries(sum);
-}
 
 type SqlStorageWithTransactions = { sql: SqlStorage; transactionSync<T>(fn: () => T): T };
 

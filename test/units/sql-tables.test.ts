@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { addRows, memo, rowsWrittenSince, statementOf, sumRows } from "../../src/shared/sql";
+import { memo, statementOf } from "../../src/shared/sql";
+import { addRows, type RowsByTable, rowsWrittenSince, sumRows } from "../../src/shared/rows-by-table";
 import { useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
@@ -189,7 +190,7 @@ describe("the webhook path's remembered reads see every write that changes them"
 });
 
 describe("rows written by table", () => {
-  it.each([
+  it.each<{ before: RowsByTable; after: RowsByTable; since: RowsByTable }>([
     { before: {}, after: {}, since: {} },
     { before: {}, after: { messages: 3 }, since: { messages: 3 } },
     { before: { messages: 3, runs: 2 }, after: { messages: 3, runs: 4, outbox: 3 }, since: { runs: 2, outbox: 3 } },
@@ -197,7 +198,7 @@ describe("rows written by table", () => {
     expect(rowsWrittenSince(before, after)).toEqual(since);
   });
 
-  it.each([
+  it.each<{ parts: RowsByTable[]; sum: RowsByTable }>([
     { parts: [], sum: {} },
     { parts: [{ runs: 2 }, { runs: 1, outbox: 3 }, {}], sum: { runs: 3, outbox: 3 } },
   ])("sumRows($parts) is $sum", ({ parts, sum }) => {
