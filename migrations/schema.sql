@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-39 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-40 leave. Do not edit.
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -170,14 +170,6 @@ CREATE TABLE run_changes (
   created_at INTEGER NOT NULL
 , diff_html_key TEXT) WITHOUT ROWID;
 CREATE INDEX run_changes_by_conversation ON run_changes (conversation_id, created_at);
-CREATE TABLE run_tool_calls (
-  vm_run_id TEXT PRIMARY KEY,
-  run_id TEXT NOT NULL,
-  calls TEXT NOT NULL,
-  more INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX run_tool_calls_by_run ON run_tool_calls (run_id);
 CREATE TABLE stopped_chats (
   channel TEXT NOT NULL,
   chat TEXT NOT NULL,
@@ -292,15 +284,6 @@ CREATE TABLE archive (
   last_error TEXT,
   updated_at INTEGER NOT NULL
 );
-CREATE TABLE live_events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  conversation_id INTEGER NOT NULL,
-  run_id TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  body TEXT NOT NULL,
-  source TEXT UNIQUE
-);
-CREATE INDEX live_events_conversation ON live_events (conversation_id, seq);
 CREATE TABLE questions (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -321,6 +304,22 @@ CREATE TABLE spend_models (
   model TEXT NOT NULL,
   cost_usd REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (day, model)
+) WITHOUT ROWID;
+CREATE TABLE "live_events" (
+  seq INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  run_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  source TEXT UNIQUE
+);
+CREATE TABLE "run_tool_calls" (
+  run_id TEXT NOT NULL,
+  vm_run_id TEXT NOT NULL,
+  calls TEXT NOT NULL,
+  more INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, vm_run_id)
 ) WITHOUT ROWID;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

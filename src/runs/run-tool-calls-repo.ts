@@ -1,4 +1,4 @@
-// The CLI's tool calls of each run (migrations/0015_run_page.sql): one row per VM run that ended
+// The CLI's tool calls of each run (migrations/0015_run_page.sql, keyed by run since 0040): one row per VM run that ended
 // with a terminal event, as the private page lists them. Pruned with the runs they belong to.
 import { RunToolCallsSchema, type RunToolCalls } from "../protocol/vm/runs";
 import type { Sql } from "../shared/sql";

@@ -98,6 +98,16 @@ export function createRunsRepo(sql: Sql) {
         return;
       }
       if (sameRow(prev, next)) return;
+      // A statement that sets `outcome` rewrites the open-runs index entry (runs_open's WHERE reads
+      // it), one more row written: the steps of a stream, which leave it as it was, do not name it.
+      if (prev.outcome === next.outcome) {
+        sql`UPDATE runs SET vm_run_id = ${next.vmRunId}, phase = ${next.phase}, vm_attempt = ${next.vmAttempt}, transport_failures = ${next.transportFailures},
+            next_attempt_at = ${next.nextAttemptAt}, session_id = ${next.sessionId}, fresh_retry_used = ${next.freshRetryUsed ? 1 : 0}, last_seq = ${next.lastSeq},
+            results = ${next.results}, cost_usd = ${next.costUsd}, context = ${next.context}, seed_transcript = ${next.seedTranscript ? 1 : 0},
+            updated_at = ${now}
+          WHERE id = ${next.id}`;
+        return;
+      }
       sql`UPDATE runs SET vm_run_id = ${next.vmRunId}, phase = ${next.phase}, vm_attempt = ${next.vmAttempt}, transport_failures = ${next.transportFailures},
           next_attempt_at = ${next.nextAttemptAt}, session_id = ${next.sessionId}, fresh_retry_used = ${next.freshRetryUsed ? 1 : 0}, last_seq = ${next.lastSeq},
           results = ${next.results}, cost_usd = ${next.costUsd}, outcome = ${next.outcome}, context = ${next.context}, seed_transcript = ${next.seedTranscript ? 1 : 0},

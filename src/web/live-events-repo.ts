@@ -1,4 +1,4 @@
-// The private page's live events (migrations/0034_live_events.sql): what of each run a page shows as
+// The private page's live events (migrations/0034_live_events.sql, 0040): what of each run a page shows as
 // it happens, numbered by `seq`. The only writer of the table; web/web-live.ts says what an event is.
 import { type LiveBody, LiveBodySchema, type LiveEvent } from "./web-live";
 import { readJson } from "../shared/json-text";
@@ -18,7 +18,7 @@ export function createLiveEventsRepo(sql: Sql) {
   return {
     /** Stores one event and returns it with its number; null: the event of `source` was stored before. */
     add(e: { conversationId: number; runId: string; at: number; body: LiveBody; source: string | null }): LiveEvent | null {
-      // Looked up first: a refused insert would still use up a number (AUTOINCREMENT), and pages read the numbers one after another.
+      // Looked up first (by its unique index): a repeat is the common case on a stream read again, and costs no write.
       if (e.source !== null && sql`SELECT 1 FROM live_events WHERE source = ${e.source}`.length > 0) return null;
       const row = sql<{ seq: number }>`INSERT INTO live_events (conversation_id, run_id, at, body, source)
         VALUES (${e.conversationId}, ${e.runId}, ${e.at}, ${JSON.stringify(e.body)}, ${e.source}) ON CONFLICT (source) DO NOTHING RETURNING seq`[0];

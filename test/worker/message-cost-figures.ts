@@ -11,5 +11,25 @@ export const MESSAGE_COST: { webhook: SqlCounts; toVm: SqlCounts; followUpToVm: 
   /** The same for a follow-up to the object still in memory, counted from once the first message's reply has gone. */
   followUpToVm: { statements: 7, rowsRead: 9, rowsWritten: 7 },
   /** The same message from its webhook to its run's end: answered, its reply in the outbox, the run finished. */
-  message: { statements: 73, rowsRead: 71, rowsWritten: 42 },
+  message: { statements: 73, rowsRead: 67, rowsWritten: 31 },
+};
+
+/**
+ * The whole message's rows written, by the table each statement writes (the row and its index
+ * entries, as workerd counts them). The object's first message: `settings` and `conversations`
+ * are written once per phone (its first session), not per message. The count is taken once the
+ * reply is in the outbox, its send under way or done: the outbox's and its due time's figures are
+ * those of the send done (the reply's row 3, marked in flight 1, sent 2; the due time set and
+ * removed), so the look's timing cannot fail them.
+ */
+export const MESSAGE_ROWS_BY_TABLE: Readonly<Record<string, number>> = {
+  messages: 6,
+  settings: 4,
+  runs: 5,
+  live_events: 8,
+  conversations: 1,
+  outbox: 6,
+  due_times: 2,
+  spend_days: 1,
+  run_tool_calls: 1,
 };

@@ -9,7 +9,7 @@ import { createSettingsRepo } from "../../src/config/settings-repo";
 import { createSql } from "../../src/shared/sql";
 import { eventually, rewriteStorage, sendInbound, stubFor } from "./helpers";
 import { VM_ROUTES } from "../../src/protocol/vm/routes";
-import { MESSAGE_COST } from "./message-cost-figures";
+import { MESSAGE_COST, MESSAGE_ROWS_BY_TABLE } from "./message-cost-figures";
 import { countSql, countsSince, type SqlCounts, seedHistory } from "./sql-counts";
 
 const PHONE = "+15550000204";
@@ -75,12 +75,12 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
           const [run] = counter.raw("SELECT r.phase, r.vm_run_id FROM messages m JOIN runs r ON r.id = m.run_id WHERE m.id = ? AND m.status = 'answered'", sid).toArray();
           if (run?.phase !== "finished") return false;
           const replied = counter.raw("SELECT 1 FROM outbox WHERE dedupe_key LIKE ?", `${String(run.vm_run_id)}:%`).toArray().length > 0;
-          return replied && counter.counts();
+          return replied && { counts: counter.counts(), byTable: counter.byTable() };
         }),
       );
     const { res, sid } = await sendInbound(PHONE, "and the tests too");
     expect(res.status).toBe(200);
-    const message = await answered(sid);
+    const { counts: message, byTable: messageByTable } = await answered(sid);
     expect(webhook, "the object answered the webhook").not.toBeNull();
     expect(starts, "the run's start reached the VM").toHaveLength(1);
     // A follow-up to the same object, still in memory: what its remembered reads leave on the way.
@@ -93,12 +93,16 @@ it("a message costs the object no more SQL than recorded, its webhook at most 20
     await answered(followUp.sid);
     expect(starts, "the follow-up's start reached the VM").toHaveLength(2);
     const measured = { webhook: webhook!, toVm: starts[0]!, followUpToVm: countsSince(quiet, starts[1]!), message };
-    console.log(`message cost: ${JSON.stringify(measured)} by table: ${JSON.stringify(counter.byTable())}`);
+    console.log(`message cost: ${JSON.stringify(measured)}; the whole message's rows written by table: ${JSON.stringify(messageByTable)}`);
     expect(measured.webhook.rowsRead, "rows read by the webhook").toBeLessThanOrEqual(MAX_WEBHOOK_READS);
     for (const part of ["webhook", "toVm", "followUpToVm", "message"] as const) {
       for (const figure of ["statements", "rowsRead", "rowsWritten"] as const) {
         expect(measured[part][figure], `${part} ${figure} (recorded: ${MESSAGE_COST[part][figure]})`).toBeLessThanOrEqual(Math.floor(MESSAGE_COST[part][figure] * GROWTH));
       }
+    }
+    // Where the whole message's rows went: no table writes more than recorded, none that wrote none starts to.
+    for (const [table, rows] of Object.entries(messageByTable)) {
+      expect(rows, `rows written to ${table} (recorded: ${MESSAGE_ROWS_BY_TABLE[table] ?? 0})`).toBeLessThanOrEqual(MESSAGE_ROWS_BY_TABLE[table] ?? 0);
     }
   } finally {
     enqueue.restore();
