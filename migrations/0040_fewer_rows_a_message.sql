@@ -32,3 +32,6 @@ CREATE TABLE run_tool_calls_next (
 INSERT INTO run_tool_calls_next (run_id, vm_run_id, calls, more, created_at) SELECT run_id, vm_run_id, calls, more, created_at FROM run_tool_calls;
 DROP TABLE run_tool_calls;
 ALTER TABLE run_tool_calls_next RENAME TO run_tool_calls;
+
+-- The outbox's due time is read from its own rows now (src/outbox/outbox-repo.ts), not kept here.
+DELETE FROM due_times WHERE unit = 'outbox';

@@ -35,7 +35,7 @@ export function createRepos(sql: Sql) {
     messages: createMessagesRepo(sql),
     runs: createRunsRepo(sql),
     meanwhile: createMeanwhileRepo(sql),
-    outbox: createOutboxRepo(sql, dueTimes),
+    outbox: createOutboxRepo(sql),
     settings,
     schedules: createSchedulesRepo(sql, dueTimes),
     vmAnswers: createVmAnswersRepo(sql),

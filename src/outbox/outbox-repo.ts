@@ -3,7 +3,6 @@
 import * as z from "zod/mini";
 import { CHANNEL_NAMES } from "../channels";
 import type { MessageSource } from "../messages/messages-repo";
-import { createDueTimesRepo, type DueTimesRepo, keepingDueTime } from "../shared/due-times-repo";
 import { keptUntilChanged, memo, memoBy, type Sql } from "../shared/sql";
 import { readJson } from "../shared/json-text";
 
@@ -121,10 +120,12 @@ const STATUS_RANK: Record<OutboxStatus, number> = {
 const OUTBOX_TABLE = new Set(["outbox"]);
 
 /**
- * `dueTimes`: where the outbox's next due time is kept (the head's next attempt, or a file's next
- * copy); every write that can move it stores it.
+ * The outbox's next due time (the head's next attempt, or a file's next copy) is read from its own
+ * rows through two small partial indexes, remembered until the next write to the table, and not
+ * kept in due_times: storing it there cost two rows written a reply (set when it is queued,
+ * removed once it is sent), and the rows are the truth after any crash anyway.
  */
-export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTimesRepo(sql)) {
+export function createOutboxRepo(sql: Sql) {
   /**
    * Whether anything waits for the user to write again: most messages find nothing held. Asked by
    * every inbound message; changed only by a message added or put on hold, the held released, rows
@@ -292,8 +293,8 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     countKeys(range: { from: string; to: string }): number {
       return sql<{ n: number }>`SELECT count(*) AS n FROM outbox WHERE dedupe_key >= ${range.from} AND dedupe_key < ${range.to}`[0]?.n ?? 0;
     },
-    /** When the outbox next has work: its stored time, one table for every unit. */
-    nextDueAt: (): number | null => dueTimes.of("outbox"),
+    /** When the outbox next has work: read from its rows (remembered reads), see createOutboxRepo. */
+    nextDueAt: (): number | null => nextAttemptAt(),
     pruneFinished(before: number): void {
       anyHeld.changed();
       sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;
@@ -305,8 +306,6 @@ export function createOutboxRepo(sql: Sql, dueTimes: DueTimesRepo = createDueTim
     for (const file of repo.filesToCopy()) if (at === null || file.nextAttemptAt < at) at = file.nextAttemptAt;
     return at;
   };
-  // Every write but the prune, which removes only rows already handed to their channel.
-  const writes = ["add", "upsertPending", "hold", "releaseHeld", "markSent", "defer", "failPendingTo", "markRetry", "markFailed", "applyStatus", "setMedia", "dropUnsent"] as const;
-  return keepingDueTime(repo, { dueTimes, unit: "outbox", dueAt: nextAttemptAt, writes });
+  return repo;
 }
 export type OutboxRepo = ReturnType<typeof createOutboxRepo>;
