@@ -35,3 +35,13 @@ ALTER TABLE run_tool_calls_next RENAME TO run_tool_calls;
 
 -- The outbox's due time is read from its own rows now (src/outbox/outbox-repo.ts), not kept here.
 DELETE FROM due_times WHERE unit = 'outbox';
+
+-- settings: keyed by its key alone (WITHOUT ROWID), so a key's first write is one row, not the row
+-- and its key's index: a phone's first message wrote four rows here.
+CREATE TABLE settings_next (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO settings_next (key, value) SELECT key, value FROM settings;
+DROP TABLE settings;
+ALTER TABLE settings_next RENAME TO settings;

@@ -1,8 +1,4 @@
 -- Written by scripts/fresh-schema.ts: what migrations 1-40 leave. Do not edit.
-CREATE TABLE settings (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
 CREATE TABLE schedules (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   spec_json TEXT NOT NULL,
@@ -320,6 +316,10 @@ CREATE TABLE "run_tool_calls" (
   more INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   PRIMARY KEY (run_id, vm_run_id)
+) WITHOUT ROWID;
+CREATE TABLE "settings" (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
