@@ -1,7 +1,7 @@
 // What one message costs a phone's object in SQL, with a month of answered history beside it:
 // statements run, rows read and rows written (workerd's own figures), for the webhook alone, up
-// to the run's start leaving for the VM, and for the whole message. Held to the figures recorded
-// in message-cost-figures.ts.
+// to the run's start leaving for the VM, and for the whole message, whose rows written are also
+// held per table. Held to the figures recorded in message-cost-figures.ts.
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import type { PhoneAgent } from "../../src/phone-agent";
