@@ -59,6 +59,8 @@ async function runMonth({ quick, rounds, log }: SectionOptions): Promise<Section
     info(SECTION, "SQLite stored after a month", round(sqliteBytes / 1024, 0), "KiB", `${round(measured.sqliteBytesAfterFirst / 1024, 0)} KiB after the first message, + ${round(growthPerMessage, 0)} bytes a message`),
     info(SECTION, "a 20-message run, first webhook to last reply", round((run.runMs / run.messages) * messagesPerRun, 0), "ms", "with the VM stand-in: the model's time is not in it"),
     judged(SECTION, "messages lost or answered twice", lost, "", atMost(0)),
+    // A message whose reply or callbacks never came would be counted short: its month would be too cheap.
+    judged(SECTION, "runs not drained (replies and callbacks not all in)", measured.runs.filter((r) => !r.drained).length, "", atMost(0)),
     info(SECTION, "a voice note in and its reply spoken", round(voiceNoteUsd(30, 500), 4), "$", "30 s heard by whisper, 500 characters spoken by aura-1 (not in the month above)"),
   ];
   return { status: "ok", figures, details: { definitions: DEFINITIONS, user: ACTIVE_USER, prices: PRICES, machine, runs: measured.runs, sqlite: { ...measured, growthPerMessage, monthEnd: sqliteBytes }, month } };
