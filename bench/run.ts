@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmark sections, prints one table, writes bench/results/*.json.
-// Options: --only relay,ingress,vm,schedules  --quick (smoke run in seconds)  --rounds N (default 3)
+// Options: --only relay,ingress,vm,schedules,month  --quick (smoke run in seconds)  --rounds N (default 3)
 // --apart (the edge's processes and the Machine's on cores of their own, as in production).
 import { cpus, loadavg } from "node:os";
 import { parseBenchArgs } from "./lib/args";
@@ -29,9 +29,10 @@ import { warmPathSection } from "./sections/warm-path";
 import { coldPathSection } from "./sections/cold-path";
 import { simulationSection } from "./sections/simulation";
 import { voiceSection } from "./sections/voice";
+import { monthSection } from "./sections/month";
 
 /** Every section, in run order. A new benchmark adds its Section here (e.g. schedules). */
-export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, liveSocketsSection, schedulesSection, machinesSection, archiveSection, simulationSection, voiceSection];
+export const SECTIONS: readonly Section[] = [relaySection, ingressSection, allowlistSection, runtimeCostsSection, vmSection, credentialProxySection, checkpointsSection, checkpointPathSection, warmPathSection, coldPathSection, parallelSection, diffPictureSection, webPageSection, livePageSection, liveSocketsSection, schedulesSection, machinesSection, archiveSection, simulationSection, voiceSection, monthSection];
 
 const args = parseBenchArgs(process.argv.slice(2), SECTIONS.map((s) => s.name));
 const log = (line: string) => console.error(`[bench] ${line}`);

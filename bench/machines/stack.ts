@@ -28,6 +28,8 @@ export type MachinesStack = {
   sharedRelay: WranglerDev;
   /** The shared VM's DATA_DIR (its run logs say when it took each run). */
   sharedVmDataDir: string;
+  /** The stand-in's data directory: its state.json records when each Machine was created (ms). */
+  flyDataDir: string;
 };
 
 const FLY_LOG_LINES = 200;
@@ -73,7 +75,7 @@ export function withMachinesStack<T>(log: (line: string) => void, work: (stack: 
     log(`machines: relays ${machinesRelay.url} (machines) and ${sharedRelay.url} (shared); Fly API ${fly.apiUrl}, proxy ${fly.proxyUrl}; model ${model.url}`);
 
     const flyClient = createFlyMachinesClient({ apiBase: fly.apiUrl, app: FLY_BENCH.app, token: FLY_BENCH.token });
-    return await work({ model, twilio, fly, flyClient, flyLog, machinesRelay, sharedRelay, sharedVmDataDir: sharedVm.dataDir });
+    return await work({ model, twilio, fly, flyClient, flyLog, machinesRelay, sharedRelay, sharedVmDataDir: sharedVm.dataDir, flyDataDir: flyDir });
   });
 }
 

@@ -6,6 +6,8 @@ import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { bareWarmCliMs } from "../machines/bare-cli";
 import { machineIdOf, runCreatedAts, sendTurn, stopThroughApi, type Turn, volumeDirOf, waitSuspendedByRelay } from "../machines/drive";
 import { machinesFigures } from "../machines/figures";
+import { firstMachineFigure, splitFirstMachine } from "../machines/first-machine";
+import { readStateFile, stateFileOf } from "../../emulator/fly/shell/state-file";
 import { modelArrival, type PathSample, relayDuring, sampleProblem, summarizePath, vmReceivedAt } from "../machines/measure";
 import { BENCH_IDLE_MS, BENCH_PHONES, type MeasuredPath, modelEnv, ROUND, samplesPerPath, THINK_MS, turnText, WARM_UP_TURNS } from "../machines/plan";
 import { type MachinesStack, withMachinesStack } from "../machines/stack";
@@ -40,15 +42,26 @@ async function measureMachines(stack: MachinesStack, rounds: number, log: (line:
   const phoneOf = (path: MeasuredPath) => (path === "shared_warm" ? BENCH_PHONES.shared : BENCH_PHONES.machines);
 
   const warmUp: { relay: string; turn: number; ms: number }[] = [];
+  let firstTurn: { turn: Turn; text: string } | null = null;
   for (let i = 0; i < WARM_UP_TURNS; i++) {
     for (const path of ["warm", "shared_warm"] as const) {
-      const turn = await sendTurn(stack, relayOf(path), phoneOf(path), turnText("warm_up", i, runId));
+      const text = turnText("warm_up", i, runId);
+      const turn = await sendTurn(stack, relayOf(path), phoneOf(path), text);
       if (turn.webhookStatus !== 200) throw new Error(`warm-up webhook answered ${turn.webhookStatus}`);
+      // The machines relay's first turn is a new user's: it makes the volume and the Machine.
+      if (path === "warm" && i === 0) firstTurn = { turn, text };
       warmUp.push({ relay: path === "warm" ? "machines" : "shared", turn: i, ms: turn.endAt - turn.sentAt });
     }
   }
   const machineId = machineIdOf(stack.machinesRelay);
   const vmDataDir = { machines: await volumeDirOf(stack, machineId), shared: stack.sharedVmDataDir };
+  const firstMachine = splitFirstMachine({
+    sentAt: firstTurn!.turn.sentAt,
+    text: firstTurn!.text,
+    machineCreatedAt: machineCreatedAt(stack, machineId),
+    vmRunCreatedAts: await runCreatedAts(vmDataDir.machines),
+    modelRequests: firstTurn!.turn.modelRequests,
+  });
   log(`machines: warmed up (Machine ${machineId}); ${rounds} rounds of ${ROUND.join(", ")}`);
 
   const samples: PathSample[] = [];
@@ -75,12 +88,13 @@ async function measureMachines(stack: MachinesStack, rounds: number, log: (line:
 
   return {
     status: "ok",
-    figures: machinesFigures(samples, bareCliMs, reloads.length),
+    figures: [...machinesFigures(samples, bareCliMs, reloads.length), firstMachineFigure(firstMachine)],
     details: {
       definitions: DEFINITIONS,
       idleMs: BENCH_IDLE_MS,
       machineId,
       warmUp,
+      firstMachine,
       summaries: ROUND.map((path) => summarizePath(path, samples)),
       bareCliMs,
       samples: samples.map((s) => ({ ...s, problem: sampleProblem(s) })),
@@ -88,6 +102,13 @@ async function measureMachines(stack: MachinesStack, rounds: number, log: (line:
       flyLog: stack.flyLog,
     },
   };
+}
+
+/** When the stand-in took the relay's create of the Machine (its record's createdAt, ms; the API's created_at has whole seconds). */
+function machineCreatedAt(stack: MachinesStack, machineId: string): number {
+  const record = readStateFile(stateFileOf(stack.flyDataDir)).machines.find((m) => m.id === machineId);
+  if (!record) throw new Error(`the Fly stand-in has no record of machine ${machineId}`);
+  return record.createdAt;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,37 @@
+// A new user's first message in machines mode, split where the Machine is made: the webhook, the
+// relay's create call reaching the Machines API, the Machine's VM serving its first run, the model.
+// Pure: the times arrive as data, all from one machine's clock.
+import { info, type Figure } from "../lib/figures";
+import { modelArrival, type ModelRequest, vmReceivedAt } from "./measure";
+
+export type FirstMachine = {
+  /** Webhook sent → the stand-in took the relay's POST /machines (its record's createdAt). */
+  webhookToCreateMs: number;
+  /** The create → the Machine's VM parsed its first POST /v1/runs (its run log's createdAt). */
+  createToFirstRunMs: number;
+  /** That run → the model's first POST /v1/messages. */
+  firstRunToModelMs: number | null;
+};
+
+export type FirstMachineTimes = { sentAt: number; text: string; machineCreatedAt: number; vmRunCreatedAts: readonly number[]; modelRequests: readonly ModelRequest[] };
+
+/** Null when the VM served no run after the create (the figure cannot be taken). */
+export function splitFirstMachine(t: FirstMachineTimes): FirstMachine | null {
+  const firstRunAt = vmReceivedAt(t.vmRunCreatedAts, t.machineCreatedAt);
+  if (firstRunAt === null) return null;
+  const { firstAt } = modelArrival(t.modelRequests, firstRunAt, t.text);
+  return { webhookToCreateMs: t.machineCreatedAt - t.sentAt, createToFirstRunMs: firstRunAt - t.machineCreatedAt, firstRunToModelMs: firstAt === null ? null : firstAt - firstRunAt };
+}
+
+export function firstMachineFigure(split: FirstMachine | null): Figure {
+  const name = "new user's Machine: create → the VM's first request served";
+  if (split === null) return info("machines", name, Number.NaN, "ms", "the Machine's VM served no run after its create");
+  const model = split.firstRunToModelMs === null ? "no model request" : `then ${split.firstRunToModelMs} ms to the model`;
+  return info(
+    "machines",
+    name,
+    split.createToFirstRunMs,
+    "ms",
+    `the stand-in's record of the relay's POST /machines → the VM's first POST /v1/runs (its run log); the webhook reached the create in ${split.webhookToCreateMs} ms (the volume made first), ${model}. Here the Machine is the real VM process the stand-in spawns: Fly's image pull and microVM boot are not in it`,
+  );
+}
