@@ -13,7 +13,7 @@ import { nextProgressAt, openWait, type ProgressPacing, progressUpdateText } fro
 import { nextTickAt, TYPING_REFRESH_MS } from "./stream-ticks";
 import { earliest, runsDueAt } from "../shared/wake-plan";
 import type { RunFailure } from "../messages/run-failure";
-import { MAX_MESSAGES_PER_TURN, type Run, type RunEvent, stepRun, takesInput } from "./run-lifecycle";
+import { DROP_PROBE_TIMEOUT_MS, MAX_MESSAGES_PER_TURN, probesVm, type Run, type RunEvent, stepRun, takesInput, type VmProbe } from "./run-lifecycle";
 import { applyFailure, applyRunEnd, applyRunEvent, applyStep, type ApplyOutcome, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "../approvals/approvals-unit";
 import type { VmAnswers } from "./vm-answers";
@@ -144,12 +144,24 @@ export function createRunDriver(d: RunDriverDeps) {
 
   const fail = async (run: Run, failure: RunFailure, detail: string, now: number): Promise<RunStep> => {
     close(run.id);
-    const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }));
+    // A stream that dropped: a VM that answers its health check at once is read again at once, not after 5 s.
+    const probe = await probeAfter(run.id, failure);
+    const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }, probe));
     // Its run_decision line names the failure; a run already over decided nothing, so this says it.
     if (!step) d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
     // A stream lost beyond recovery may leave the VM run going: it must not go on beside the next run.
     for (const e of step?.effects ?? []) if (e.type === "cancel_vm") await d.vm?.cancel(e.vmRunId);
     return { kind: "changed" };
+  };
+
+  /** The VM's health check, bounded, when the failure asks for one (run-lifecycle.ts, probesVm); the streak is the stored row's. */
+  const probeAfter = async (runId: string, failure: RunFailure): Promise<VmProbe | undefined> => {
+    const stored = d.runs.get(runId);
+    if (!d.vm || !stored || !probesVm(failure, stored.transportFailures)) return undefined;
+    const health = await d.vm.health(DROP_PROBE_TIMEOUT_MS);
+    const answered = health.ok && health.problem === null;
+    d.log("run_probe", { runId, vmRunId: stored.vmRunId, answered, ...(health.ok ? { ms: health.ms } : { failure: health.failure }) });
+    return answered ? "answered" : "silent";
   };
 
   /** A step of the run that writes nothing (its attempt is in memory): what stepRun asks for next. */

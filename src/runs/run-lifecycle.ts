@@ -63,6 +63,14 @@ export const STREAM_OPEN_TIMEOUT_MS = 30_000;
 /** One turn carries at most this many messages (the protocol's cap); the rest wait. */
 export const MAX_MESSAGES_PER_TURN = 10;
 
+/**
+ * The VM's health check right after a dropped stream, bounded (DROP_PROBE_TIMEOUT_MS): `answered`,
+ * healthy and in time; `silent`, not in time, unreachable or unfit. Absent: no probe was made.
+ */
+export type VmProbe = "answered" | "silent";
+/** A dropped stream's probe: a healthy VM answers in milliseconds, one that is down costs the retry no more than this. */
+export const DROP_PROBE_TIMEOUT_MS = 1_500;
+
 /** What the VM's machine withholds from every run: the user is told the machine is unfit, not misconfigured. */
 const MACHINE_UNFIT: ReadonlySet<ConfigProblemReason> = new Set(["missing_capabilities", "shared_proc", "fly_api_open"]);
 
@@ -88,7 +96,7 @@ export type RunEvent =
    * The relay's own failure (unreachable, a broken stream, a missed deadline) or /stop and /deny
    * (the VM's `cancelled`). `sessionOfConversation`: the conversation's session now, for a retry.
    */
-  | { type: "failure"; failure: RunFailure; sessionOfConversation: string | null; detail?: { seq?: number; reason?: string; message: string } }
+  | { type: "failure"; failure: RunFailure; sessionOfConversation: string | null; detail?: { seq?: number; reason?: string; message: string }; probe?: VmProbe }
   /** /new: the run's session stops being the user's conversation's. */
   | { type: "detach" };
 
@@ -201,7 +209,7 @@ export function stepRun(run: Run | null, pending: readonly PendingMessage[], eve
     case "vm_event":
       return vmEvent(run, pending, event.vmRunId, event.event, now);
     case "failure":
-      return failed(run, pending, event.failure, event.sessionOfConversation, now, event.detail?.seq);
+      return failed(run, pending, event.failure, event.sessionOfConversation, now, event.detail?.seq, event.probe);
     case "detach":
       return run.context === "chat" ? { ...same, run: { ...run, context: "fresh" } } : same;
   }
@@ -263,8 +271,8 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
 }
 
 /** What a failure means (decideOnFailure) and what it does to the run and the messages it holds. */
-function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailure, sessionOfConversation: string | null, now: number, seq?: number): RunStep {
-  const decision = decideOnFailure(failure, run, now);
+function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailure, sessionOfConversation: string | null, now: number, seq?: number, probe?: VmProbe): RunStep {
+  const decision = decideOnFailure(failure, run, now, probe);
   const told: RunEffect = { type: "decision", failure, decision };
   const ended = seq === undefined ? run : { ...run, lastSeq: Math.max(run.lastSeq, seq) };
   switch (decision.action) {
@@ -319,15 +327,33 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
 }
 
 /**
+ * Whether a failure is worth a probe of the VM's health before its retry is planned: a stream that
+ * dropped, the first failure of its streak. The VM may be well (the blip was the connection's, or
+ * the reader's), and then the run's events are read again at once from where they stopped.
+ */
+export const probesVm = (failure: RunFailure, transportFailures: number): boolean => failure.kind === "transport" && failure.reason === "bad_stream" && transportFailures === 0;
+
+/**
+ * When a transport failure is retried, or null once the attempts are used up: at once after a
+ * dropped stream whose probe the VM answered (probesVm); else the backoff, counted from 1 for the
+ * streak's first failure. A second drop in a row waits as before: the probe never loops.
+ */
+export function transportRetryAt(failure: RunFailure, transportFailures: number, probe: VmProbe | undefined, now: number): number | null {
+  if (probe === "answered" && probesVm(failure, transportFailures)) return now;
+  return nextRetryAt(transportFailures + 1, now, DISPATCH_RETRY_DELAYS_MS);
+}
+
+/**
  * What a failure means: retry (when, and on which session) or give up and say what. Six attempts in
- * all: the first, then 5 s, 10 s, 20 s, 40 s and 80 s later. A run that streamed had its messages
+ * all: the first, then 5 s, 10 s, 20 s, 40 s and 80 s later (the first at once after a dropped
+ * stream the VM's probe says it can serve: transportRetryAt). A run that streamed had its messages
  * read by the CLI.
  */
-function decideOnFailure(failure: RunFailure, run: Run, now: number): FailureDecision {
+function decideOnFailure(failure: RunFailure, run: Run, now: number, probe?: VmProbe): FailureDecision {
   if (failure.kind === "transport") {
     // The VM forgot the run (it restarted on a new volume, or lost its log): what it did is unknowable.
     if (failure.reason === "unknown_run") return { action: "cut" };
-    const at = nextRetryAt(run.transportFailures + 1, now, DISPATCH_RETRY_DELAYS_MS);
+    const at = transportRetryAt(failure, run.transportFailures, probe, now);
     if (at !== null) return { action: "retry_same", at };
     // Never reached: the CLI never had the messages. Reached once: the stream is lost beyond recovery.
     return run.phase === "streaming" ? { action: "cut" } : { action: "give_up", reason: "failed_after_retries" };
