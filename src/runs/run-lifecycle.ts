@@ -71,6 +71,14 @@ export type VmProbe = "answered" | "silent";
 /** A dropped stream's probe: a healthy VM answers in milliseconds, one that is down costs the retry no more than this. */
 export const DROP_PROBE_TIMEOUT_MS = 1_500;
 
+/**
+ * A run waiting out the first failures of a streak has the VM asked again this often: the VM back
+ * (a restart takes seconds) brings the retry forward, rather than the rest of a 5 s or 10 s wait.
+ */
+export const PROBE_AGAIN_MS = 1_000;
+/** Only the streak's first two failures are probed again: a VM that answers and still fails keeps the backoff. */
+export const PROBED_FAILURES = 2;
+
 /** What the VM's machine withholds from every run: the user is told the machine is unfit, not misconfigured. */
 const MACHINE_UNFIT: ReadonlySet<ConfigProblemReason> = new Set(["missing_capabilities", "shared_proc", "fly_api_open"]);
 
@@ -98,7 +106,9 @@ export type RunEvent =
    */
   | { type: "failure"; failure: RunFailure; sessionOfConversation: string | null; detail?: { seq?: number; reason?: string; message: string }; probe?: VmProbe }
   /** /new: the run's session stops being the user's conversation's. */
-  | { type: "detach" };
+  | { type: "detach" }
+  /** The VM answered a probe while the run waited for its retry (probeAgainAt): the retry is due now. */
+  | { type: "vm_answered" };
 
 export type RunEffect =
   /** Not due yet: the shell waits until `at`. */
@@ -212,7 +222,20 @@ export function stepRun(run: Run | null, pending: readonly PendingMessage[], eve
       return failed(run, pending, event.failure, event.sessionOfConversation, now, event.detail?.seq, event.probe);
     case "detach":
       return run.context === "chat" ? { ...same, run: { ...run, context: "fresh" } } : same;
+    case "vm_answered":
+      return probeAgainAt(run, null, now) === null ? same : { ...same, run: { ...run, nextAttemptAt: now } };
   }
+}
+
+/**
+ * When to ask the VM again whether it is back, for a run waiting out the wait after one of the
+ * first PROBED_FAILURES failures of a streak (`lastProbeAt`: this instance's last probe of it,
+ * null for none); null when none is wanted: the run is not waiting so, or its retry comes first.
+ */
+export function probeAgainAt(run: Run, lastProbeAt: number | null, now: number): number | null {
+  if (run.phase === "finished" || run.attempt !== null || run.transportFailures < 1 || run.transportFailures > PROBED_FAILURES) return null;
+  const at = lastProbeAt === null ? now : lastProbeAt + PROBE_AGAIN_MS;
+  return at < run.nextAttemptAt ? at : null;
 }
 
 const connecting = (run: Run, now: number): RunStep => {

@@ -4,7 +4,7 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/messages/message-lifecycle";
-import { CONNECT_DEADLINE_MS, type FailureDecision, probesVm, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun, transportRetryAt, type VmProbe } from "../../src/runs/run-lifecycle";
+import { CONNECT_DEADLINE_MS, type FailureDecision, probeAgainAt, probesVm, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun, transportRetryAt, type VmProbe } from "../../src/runs/run-lifecycle";
 import type { RunFailure } from "../../src/messages/run-failure";
 import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm/runs";
 import { handed, msg } from "./pending-messages";
@@ -345,6 +345,32 @@ describe("transportRetryAt: when a transport failure is retried, with the VM's p
     ["the VM's own error", { kind: "vm", code: "vm_restarted" }, 0, false],
   ] as const satisfies readonly (readonly [string, RunFailure, number, boolean])[])("probesVm: %s → %s", (_name, failure, failures, expected) => {
     expect(probesVm(failure, failures)).toBe(expected);
+  });
+
+  const retrying = (transportFailures: number, nextAttemptAt: number): Run => ({ ...runs.streaming, transportFailures, nextAttemptAt, attempt: null });
+  it.each([
+    ["the first failure's wait, never asked yet: now", retrying(1, NOW + 5000), null, NOW],
+    ["asked 400 ms ago: a second after that", retrying(1, NOW + 5000), NOW - 400, NOW + 600],
+    ["the second failure's 10 s wait", retrying(2, NOW + 10_000), NOW, NOW + 1000],
+    ["the third failure's wait: the backoff alone", retrying(3, NOW + 20_000), NOW, null],
+    ["no failure: nothing to bring forward", retrying(0, NOW + 5000), null, null],
+    ["the retry comes before the next probe would", retrying(1, NOW + 800), NOW, null],
+    ["an attempt under way", { ...retrying(1, NOW + 5000), attempt: { stage: "opening", deadline: NOW + 30_000 } }, null, null],
+    ["a finished run", { ...retrying(1, NOW + 5000), phase: "finished" }, null, null],
+  ] as const satisfies readonly (readonly [string, Run, number | null, number | null])[])("probeAgainAt: %s", (_name, run, lastProbeAt, expected) => {
+    expect(probeAgainAt(run, lastProbeAt, NOW)).toBe(expected);
+  });
+
+  it.each([
+    ["the first failure's wait: due now", retrying(1, NOW + 5000), NOW],
+    ["the second's: due now", retrying(2, NOW + 10_000), NOW],
+    ["the third's: the backoff stays", retrying(3, NOW + 20_000), NOW + 20_000],
+    ["a run with no failure: unchanged", retrying(0, NOW + 5000), NOW + 5000],
+  ] as const satisfies readonly (readonly [string, Run, number])[])("vm_answered: %s", (_name, run, expected) => {
+    const s = stepRun(run, pending, { type: "vm_answered" }, NOW);
+    expect(s.run?.nextAttemptAt).toBe(expected);
+    expect(s.run?.transportFailures).toBe(run.transportFailures);
+    expect(s.effects).toEqual([]);
   });
 
   it("stepRun plans the dropped stream's retry at once when the VM answered, and says so once", () => {

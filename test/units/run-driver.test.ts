@@ -170,6 +170,25 @@ describe("a dropped stream's retry, planned after the VM's health check", () => 
     expect(logged.find((l) => l.event === "run_probe")?.fields).toMatchObject({ answered: at === T0 });
   });
 
+  it("a VM down at the drop is asked again each second of the wait; back, the retry is due at once, not at 5 s", async () => {
+    let up = false;
+    const { runs, opened, probe } = await dropped(async () => (up ? { ok: true, ms: 3, problem: null } : { ok: false, failure: "unreachable", detail: "ECONNREFUSED" }));
+    expect(t.repos.runs.open()).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 5000 });
+    // Due a second after the failure (the probe's time), not at the retry's.
+    expect(runs.nextDueAt(T0)).toBe(T0 + 1000);
+    vi.setSystemTime(T0 + 1000);
+    await runs.runDue(T0 + 1000, null);
+    expect(probe).toHaveBeenCalledTimes(2);
+    expect(t.repos.runs.open()).toMatchObject({ nextAttemptAt: T0 + 5000 });
+    expect(runs.nextDueAt(T0 + 1000)).toBe(T0 + 2000);
+    up = true;
+    vi.setSystemTime(T0 + 2000);
+    await runs.runDue(T0 + 2000, null);
+    expect(t.repos.runs.open()).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 2000 });
+    await runs.runDue(T0 + 2000, null);
+    expect(opened).toHaveBeenCalledTimes(2);
+  });
+
   it("a healthy VM's run is read again in the very next step, after its last stored event; a second drop in a row backs off with no probe", async () => {
     const { runs, opened, probe } = await dropped(healthy);
     expect(opened).toHaveBeenCalledTimes(1);
