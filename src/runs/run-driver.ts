@@ -13,7 +13,7 @@ import { nextProgressAt, openWait, type ProgressPacing, progressUpdateText } fro
 import { nextTickAt, TYPING_REFRESH_MS } from "./stream-ticks";
 import { earliest, runsDueAt } from "../shared/wake-plan";
 import type { RunFailure } from "../messages/run-failure";
-import { DROP_PROBE_TIMEOUT_MS, MAX_MESSAGES_PER_TURN, probeAgainAt, probesVm, type Run, type RunEvent, stepRun, takesInput, type VmProbe } from "./run-lifecycle";
+import { DROP_PROBE_TIMEOUT_MS, MAX_MESSAGES_PER_TURN, probeAgainAt, probesAgain, probesVm, type Run, type RunEvent, stepRun, takesInput, type VmProbe } from "./run-lifecycle";
 import { applyFailure, applyRunEnd, applyRunEvent, applyStep, type ApplyOutcome, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "../approvals/approvals-unit";
 import type { VmAnswers } from "./vm-answers";
@@ -142,12 +142,14 @@ export function createRunDriver(d: RunDriverDeps) {
     if (lives.size === 0) wakeSignal = null;
   };
 
-  const fail = async (run: Run, failure: RunFailure, detail: string, now: number): Promise<RunStep> => {
+  /** `dropped`: the stream ended or broke before the run did, or its heartbeat stopped (run-lifecycle.ts, probesVm). */
+  const fail = async (run: Run, failure: RunFailure, detail: string, now: number, dropped = false): Promise<RunStep> => {
     close(run.id);
     // A stream that dropped: a VM that answers its health check at once is read again at once, not after 5 s.
-    const probed = await probeAfter(run.id, failure);
-    // The failure is news of the VM: the next probe of the wait comes PROBE_AGAIN_MS after it.
-    lastProbe.set(run.id, now);
+    const probed = await probeAfter(run.id, failure, dropped);
+    // A VM that did not answer: the wait's next probe comes PROBE_AGAIN_MS after the failure.
+    if (probesAgain(failure, dropped)) lastProbe.set(run.id, now);
+    else lastProbe.delete(run.id);
     const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }, probed));
     // Its run_decision line names the failure; a run already over decided nothing, so this says it.
     if (!step) d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
@@ -170,9 +172,9 @@ export function createRunDriver(d: RunDriverDeps) {
   };
 
   /** The probe a failure asks for (run-lifecycle.ts, probesVm); the streak is the stored row's. */
-  const probeAfter = async (runId: string, failure: RunFailure): Promise<VmProbe | undefined> => {
+  const probeAfter = async (runId: string, failure: RunFailure, dropped: boolean): Promise<VmProbe | undefined> => {
     const stored = d.runs.get(runId);
-    return stored && probesVm(failure, stored.transportFailures) ? probe(stored) : undefined;
+    return stored && probesVm(failure, dropped, stored.transportFailures) ? probe(stored) : undefined;
   };
 
   /** Asks the VM again for a run waiting out its retry: back and healthy, the retry is due now. */
@@ -303,7 +305,7 @@ export function createRunDriver(d: RunDriverDeps) {
       if (winner === "tick") {
         switch (next.tick) {
           case "dead":
-            return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
+            return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at, true);
           case "lone_answer":
             return outcomeOf(s, applyHeld(s), at);
           case "typing":
@@ -326,7 +328,7 @@ export function createRunDriver(d: RunDriverDeps) {
         }
       }
       const read = winner.r;
-      if (read === "broken" || read.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
+      if (read === "broken" || read.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at, true);
       s.lastLineAt = at;
       s.pending = quiet(s.lines.next());
       const line = parseLine(read.value);

@@ -223,18 +223,22 @@ export function stepRun(run: Run | null, pending: readonly PendingMessage[], eve
     case "detach":
       return run.context === "chat" ? { ...same, run: { ...run, context: "fresh" } } : same;
     case "vm_answered":
-      return probeAgainAt(run, null, now) === null ? same : { ...same, run: { ...run, nextAttemptAt: now } };
+      return waitsOnVm(run, now) ? { ...same, run: { ...run, nextAttemptAt: now } } : same;
   }
 }
 
+/** Whether the run waits out the retry after one of the first PROBED_FAILURES failures of a streak, due later than `now`. */
+const waitsOnVm = (run: Run, now: number): boolean =>
+  run.phase !== "finished" && run.attempt === null && run.transportFailures >= 1 && run.transportFailures <= PROBED_FAILURES && run.nextAttemptAt > now;
+
 /**
- * When to ask the VM again whether it is back, for a run waiting out the wait after one of the
- * first PROBED_FAILURES failures of a streak (`lastProbeAt`: this instance's last probe of it,
- * null for none); null when none is wanted: the run is not waiting so, or its retry comes first.
+ * When to ask the VM again whether it is back, for a run that waits so (`lastProbeAt`: when this
+ * instance last asked, or saw the failure probesAgain names; null: it never did, and the backoff
+ * alone decides, as after an eviction); null when none is wanted, or the retry comes first.
  */
 export function probeAgainAt(run: Run, lastProbeAt: number | null, now: number): number | null {
-  if (run.phase === "finished" || run.attempt !== null || run.transportFailures < 1 || run.transportFailures > PROBED_FAILURES) return null;
-  const at = lastProbeAt === null ? now : lastProbeAt + PROBE_AGAIN_MS;
+  if (lastProbeAt === null || !waitsOnVm(run, now)) return null;
+  const at = lastProbeAt + PROBE_AGAIN_MS;
   return at < run.nextAttemptAt ? at : null;
 }
 
@@ -351,10 +355,20 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
 
 /**
  * Whether a failure is worth a probe of the VM's health before its retry is planned: a stream that
- * dropped, the first failure of its streak. The VM may be well (the blip was the connection's, or
- * the reader's), and then the run's events are read again at once from where they stopped.
+ * dropped (`dropped`: it ended or broke before the run did, or its heartbeat stopped; never a line
+ * the relay refused), the first failure of its streak. The VM may be well (the blip was the
+ * connection's, or the reader's), and then the run's events are read again at once from where they stopped.
  */
-export const probesVm = (failure: RunFailure, transportFailures: number): boolean => failure.kind === "transport" && failure.reason === "bad_stream" && transportFailures === 0;
+export const probesVm = (failure: RunFailure, dropped: boolean, transportFailures: number): boolean =>
+  dropped && failure.kind === "transport" && failure.reason === "bad_stream" && transportFailures === 0;
+
+/**
+ * Whether the wait after a failure has the VM asked again (probeAgainAt): the VM did not answer
+ * (unreachable) or its stream dropped. A VM that answered and refused (5xx) or sent lines the
+ * relay refused is not asked: its health says nothing new, and its backoff stays.
+ */
+export const probesAgain = (failure: RunFailure, dropped: boolean): boolean =>
+  failure.kind === "transport" && (failure.reason === "unreachable" || (dropped && failure.reason === "bad_stream"));
 
 /**
  * When a transport failure is retried, or null once the attempts are used up: at once after a
@@ -362,7 +376,8 @@ export const probesVm = (failure: RunFailure, transportFailures: number): boolea
  * streak's first failure. A second drop in a row waits as before: the probe never loops.
  */
 export function transportRetryAt(failure: RunFailure, transportFailures: number, probe: VmProbe | undefined, now: number): number | null {
-  if (probe === "answered" && probesVm(failure, transportFailures)) return now;
+  // A probe is made only after a drop (probesVm): an answered one is the drop's.
+  if (probe === "answered" && probesVm(failure, true, transportFailures)) return now;
   return nextRetryAt(transportFailures + 1, now, DISPATCH_RETRY_DELAYS_MS);
 }
 

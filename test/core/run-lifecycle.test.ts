@@ -4,7 +4,7 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/messages/message-lifecycle";
-import { CONNECT_DEADLINE_MS, type FailureDecision, probeAgainAt, probesVm, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun, transportRetryAt, type VmProbe } from "../../src/runs/run-lifecycle";
+import { CONNECT_DEADLINE_MS, type FailureDecision, probeAgainAt, probesAgain, probesVm, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun, transportRetryAt, type VmProbe } from "../../src/runs/run-lifecycle";
 import type { RunFailure } from "../../src/messages/run-failure";
 import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm/runs";
 import { handed, msg } from "./pending-messages";
@@ -338,25 +338,37 @@ describe("transportRetryAt: when a transport failure is retried, with the VM's p
   });
 
   it.each([
-    ["a dropped stream, first of its streak", { kind: "transport", reason: "bad_stream" }, 0, true],
-    ["a dropped stream, second of its streak", { kind: "transport", reason: "bad_stream" }, 1, false],
-    ["an unreachable VM", { kind: "transport", reason: "unreachable" }, 0, false],
-    ["a VM that forgot the run", { kind: "transport", reason: "unknown_run" }, 0, false],
-    ["the VM's own error", { kind: "vm", code: "vm_restarted" }, 0, false],
-  ] as const satisfies readonly (readonly [string, RunFailure, number, boolean])[])("probesVm: %s → %s", (_name, failure, failures, expected) => {
-    expect(probesVm(failure, failures)).toBe(expected);
+    ["a dropped stream, first of its streak", { kind: "transport", reason: "bad_stream" }, true, 0, true],
+    ["a dropped stream, second of its streak", { kind: "transport", reason: "bad_stream" }, true, 1, false],
+    ["a line the relay refused (invalid, out of order): no drop", { kind: "transport", reason: "bad_stream" }, false, 0, false],
+    ["an unreachable VM", { kind: "transport", reason: "unreachable" }, false, 0, false],
+    ["a VM that forgot the run", { kind: "transport", reason: "unknown_run" }, false, 0, false],
+    ["the VM's own error", { kind: "vm", code: "vm_restarted" }, false, 0, false],
+  ] as const satisfies readonly (readonly [string, RunFailure, boolean, number, boolean])[])("probesVm: %s → %s", (_name, failure, dropped, failures, expected) => {
+    expect(probesVm(failure, dropped, failures)).toBe(expected);
+  });
+
+  it.each([
+    ["a dropped stream", { kind: "transport", reason: "bad_stream" }, true, true],
+    ["an unreachable VM", { kind: "transport", reason: "unreachable" }, false, true],
+    ["a VM answering 5xx: it answered, its backoff stays", { kind: "transport", reason: "http_error" }, false, false],
+    ["a line the relay refused", { kind: "transport", reason: "bad_stream" }, false, false],
+    ["the VM's own error", { kind: "vm", code: "busy" }, false, false],
+  ] as const satisfies readonly (readonly [string, RunFailure, boolean, boolean])[])("probesAgain: %s → %s", (_name, failure, dropped, expected) => {
+    expect(probesAgain(failure, dropped)).toBe(expected);
   });
 
   const retrying = (transportFailures: number, nextAttemptAt: number): Run => ({ ...runs.streaming, transportFailures, nextAttemptAt, attempt: null });
   it.each([
-    ["the first failure's wait, never asked yet: now", retrying(1, NOW + 5000), null, NOW],
+    ["the failure seen just now: a second later", retrying(1, NOW + 5000), NOW, NOW + 1000],
     ["asked 400 ms ago: a second after that", retrying(1, NOW + 5000), NOW - 400, NOW + 600],
+    ["never seen failing nor asked here (after an eviction, or a 5xx): the backoff alone", retrying(1, NOW + 5000), null, null],
     ["the second failure's 10 s wait", retrying(2, NOW + 10_000), NOW, NOW + 1000],
     ["the third failure's wait: the backoff alone", retrying(3, NOW + 20_000), NOW, null],
-    ["no failure: nothing to bring forward", retrying(0, NOW + 5000), null, null],
+    ["no failure: nothing to bring forward", retrying(0, NOW + 5000), NOW, null],
     ["the retry comes before the next probe would", retrying(1, NOW + 800), NOW, null],
-    ["an attempt under way", { ...retrying(1, NOW + 5000), attempt: { stage: "opening", deadline: NOW + 30_000 } }, null, null],
-    ["a finished run", { ...retrying(1, NOW + 5000), phase: "finished" }, null, null],
+    ["an attempt under way", { ...retrying(1, NOW + 5000), attempt: { stage: "opening", deadline: NOW + 30_000 } }, NOW, null],
+    ["a finished run", { ...retrying(1, NOW + 5000), phase: "finished" }, NOW, null],
   ] as const satisfies readonly (readonly [string, Run, number | null, number | null])[])("probeAgainAt: %s", (_name, run, lastProbeAt, expected) => {
     expect(probeAgainAt(run, lastProbeAt, NOW)).toBe(expected);
   });
