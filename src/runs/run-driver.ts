@@ -148,7 +148,8 @@ export function createRunDriver(d: RunDriverDeps) {
     // A stream that dropped: a VM that answers its health check at once is read again at once, not after 5 s.
     const probed = await probeAfter(run.id, failure, dropped);
     // A VM that did not answer: the wait's next probe comes PROBE_AGAIN_MS after the failure.
-    if (probesAgain(failure, dropped)) lastProbe.set(run.id, now);
+    // Never a Machine not known to be started: a probe would start it, and its connect phase has its own deadline.
+    if (probesAgain(failure, dropped) && d.vm?.ready()) lastProbe.set(run.id, now);
     else lastProbe.delete(run.id);
     const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }, probed));
     // Its run_decision line names the failure; a run already over decided nothing, so this says it.
@@ -163,9 +164,9 @@ export function createRunDriver(d: RunDriverDeps) {
   /** When the runs waiting out a retry have the VM asked again (run-lifecycle.ts, probeAgainAt). */
   const probeTimes = (unread: readonly Run[], now: number) => unread.map((r) => probeAgainAt(r, lastProbe.get(r.id) ?? null, now));
 
-  /** The VM's health check, bounded: healthy in time, or not. */
+  /** The VM's health check, bounded: healthy in time, or not (a Machine not known to be started is not asked: a probe would start it). */
   const probe = async (run: Run): Promise<VmProbe> => {
-    const health = d.vm ? await d.vm.health(DROP_PROBE_TIMEOUT_MS) : ({ ok: false, failure: "unreachable" } as const);
+    const health = d.vm?.ready() ? await d.vm.health(DROP_PROBE_TIMEOUT_MS) : ({ ok: false, failure: "unreachable" } as const);
     const answered = health.ok && health.problem === null;
     d.log("run_probe", { runId: run.id, vmRunId: run.vmRunId, answered, ...(health.ok ? { ms: health.ms } : { failure: health.failure }) });
     return answered ? "answered" : "silent";
@@ -181,7 +182,11 @@ export function createRunDriver(d: RunDriverDeps) {
   const probeWaiting = async (run: Run, now: number): Promise<RunStep> => {
     lastProbe.set(run.id, now);
     const present = stepTime(now, d.clock);
-    if ((await probe(run)) === "silent") return { kind: "changed" };
+    if ((await probe(run)) === "silent") {
+      // A Machine that went away meanwhile is left to its connect phase.
+      if (!d.vm?.ready()) lastProbe.delete(run.id);
+      return { kind: "changed" };
+    }
     d.transaction(() => {
       const fresh = d.runs.get(run.id);
       applyStep(d, fresh, stepRun(fresh, d.messages.pending(), { type: "vm_answered" }, present()), present());

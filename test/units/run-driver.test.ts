@@ -146,10 +146,11 @@ describe("a dropped stream's retry, planned after the VM's health check", () => 
   const session = (seq: number) => new TextEncoder().encode(`${JSON.stringify({ seq, type: "session", sessionId: "s-1" })}\n`);
   type Health = Awaited<ReturnType<VmClient["health"]>>;
   /** A VM whose every stream gives the run's first event and then drops: the run is stepped until its first failure is decided. */
-  async function dropped(health: () => Promise<Health>) {
+  async function dropped(health: () => Promise<Health>, started = true) {
     const opened = vi.fn<VmClient["startRun"]>(async () => ({ ok: true, body: new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(session(1)), c.close()) }) }));
-    const { runs, logged, health: probe } = driver(async () => ({ ok: true }), opened);
+    const { runs, logged, health: probe, ready } = driver(async () => ({ ok: true }), opened);
     probe.mockImplementation(health);
+    ready.mockReturnValue(started);
     t.repos.messages.insert({ id: "m1", body: "hello", media: [], conversationId: 1, now: T0 });
     const decisions = () => logged.filter((l) => l.event === "run_decision").map((l) => l.fields["decision"]);
     for (let i = 0; i < 5 && decisions().length === 0; i++) await runs.runDue(T0, null);
@@ -187,6 +188,13 @@ describe("a dropped stream's retry, planned after the VM's health check", () => 
     expect(t.repos.runs.open()).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 2000 });
     await runs.runDue(T0 + 2000, null);
     expect(opened).toHaveBeenCalledTimes(2);
+  });
+
+  it("a Machine not known to be started is never probed (a probe would start it): the backoff's 5 s, and no probe in the wait", async () => {
+    const { runs, probe, decisions } = await dropped(healthy, false);
+    expect(probe).not.toHaveBeenCalled();
+    expect(decisions()).toEqual([{ action: "retry_same", at: T0 + 5000 }]);
+    expect(runs.nextDueAt(T0)).toBe(T0 + 5000);
   });
 
   it("a healthy VM's run is read again in the very next step, after its last stored event; a second drop in a row backs off with no probe", async () => {

@@ -25,7 +25,9 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
   const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
   // Its health check fails as a VM that is down does, unless a test sets `vm.health`.
   const health = vi.fn<VmClient["health"]>(async () => ({ ok: false, failure: "unreachable", detail: "no VM here" }));
-  const vm = { ready: () => false, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }), health } as unknown as VmClient;
+  // A Machine not known to be started (connect first), unless a test sets `ready`.
+  const ready = vi.fn<VmClient["ready"]>(() => false);
+  const vm = { ready, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }), health } as unknown as VmClient;
   const runs = createRunDriver({
     transaction: sql.transaction,
     handoffs: repos.handoffs,
@@ -56,7 +58,7 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     clock: frozenClock,
     ...(voiceMode ? { voice: { mode: () => voiceMode, maxSeconds: 60 } } : {}),
   });
-  return { runs, logged, health };
+  return { runs, logged, health, ready };
 }
 
 /**
