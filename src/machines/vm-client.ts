@@ -159,10 +159,11 @@ export function createVmClient(conn: VmConnection | VmConnectionSource, fetchFn:
     },
     /**
      * GET /health (with the token): how long the VM took to answer and the configuration problem
-     * it knows of (null: none, or a VM too old to say), or why it did not answer.
+     * it knows of (null: none, or a VM too old to say), or why it did not answer. `timeoutMs`: a
+     * shorter bound, for a probe whose caller would rather wait out its backoff than the VM.
      */
-    health(): Promise<VmResult<{ ms: number; problem: string | null }>> {
-      return withDeadline(CONTROL_CALL_TIMEOUT_MS, async (signal): Promise<VmResult<{ ms: number; problem: string | null }>> => {
+    health(timeoutMs = CONTROL_CALL_TIMEOUT_MS): Promise<VmResult<{ ms: number; problem: string | null }>> {
+      return withDeadline(timeoutMs, async (signal): Promise<VmResult<{ ms: number; problem: string | null }>> => {
         // A duration, not a time: the monotonic timer, never the epoch clock.
         const started = performance.now();
         const res = await call(VM_ROUTES.health, { method: "GET", signal });

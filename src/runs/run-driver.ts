@@ -13,7 +13,7 @@ import { nextProgressAt, openWait, type ProgressPacing, progressUpdateText } fro
 import { nextTickAt, TYPING_REFRESH_MS } from "./stream-ticks";
 import { earliest, runsDueAt } from "../shared/wake-plan";
 import type { RunFailure } from "../messages/run-failure";
-import { MAX_MESSAGES_PER_TURN, type Run, type RunEvent, stepRun, takesInput } from "./run-lifecycle";
+import { DROP_PROBE_TIMEOUT_MS, MAX_MESSAGES_PER_TURN, probeAgainAt, probesAgain, probesVm, type Run, type RunEvent, stepRun, takesInput, type VmProbe } from "./run-lifecycle";
 import { applyFailure, applyRunEnd, applyRunEvent, applyStep, type ApplyOutcome, type RunEffectsDeps } from "./run-effects";
 import type { Approvals } from "../approvals/approvals-unit";
 import type { VmAnswers } from "./vm-answers";
@@ -142,13 +142,55 @@ export function createRunDriver(d: RunDriverDeps) {
     if (lives.size === 0) wakeSignal = null;
   };
 
-  const fail = async (run: Run, failure: RunFailure, detail: string, now: number): Promise<RunStep> => {
+  /** `dropped`: the stream ended or broke before the run did, or its heartbeat stopped (run-lifecycle.ts, probesVm). */
+  const fail = async (run: Run, failure: RunFailure, detail: string, now: number, dropped = false): Promise<RunStep> => {
     close(run.id);
-    const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }));
+    // A stream that dropped: a VM that answers its health check at once is read again at once, not after 5 s.
+    const probed = await probeAfter(run.id, failure, dropped);
+    // A VM that did not answer: the wait's next probe comes PROBE_AGAIN_MS after the failure.
+    // Never a Machine not known to be started: a probe would start it, and its connect phase has its own deadline.
+    if (probesAgain(failure, dropped) && d.vm?.ready()) lastProbe.set(run.id, now);
+    else lastProbe.delete(run.id);
+    const step = d.transaction(() => applyFailure(d, run.id, failure, now, { message: detail }, probed));
     // Its run_decision line names the failure; a run already over decided nothing, so this says it.
     if (!step) d.log("run_failure", { runId: run.id, vmRunId: run.vmRunId, failure, detail });
     // A stream lost beyond recovery may leave the VM run going: it must not go on beside the next run.
     for (const e of step?.effects ?? []) if (e.type === "cancel_vm") await d.vm?.cancel(e.vmRunId);
+    return { kind: "changed" };
+  };
+
+  /** When this instance last asked the VM about each run waiting for its retry (or saw it fail): in memory, an eviction asks again. */
+  const lastProbe = new Map<string, number>();
+  /** When the runs waiting out a retry have the VM asked again (run-lifecycle.ts, probeAgainAt). */
+  const probeTimes = (unread: readonly Run[], now: number) => unread.map((r) => probeAgainAt(r, lastProbe.get(r.id) ?? null, now));
+
+  /** The VM's health check, bounded: healthy in time, or not (a Machine not known to be started is not asked: a probe would start it). */
+  const probe = async (run: Run): Promise<VmProbe> => {
+    const health = d.vm?.ready() ? await d.vm.health(DROP_PROBE_TIMEOUT_MS) : ({ ok: false, failure: "unreachable" } as const);
+    const answered = health.ok && health.problem === null;
+    d.log("run_probe", { runId: run.id, vmRunId: run.vmRunId, answered, ...(health.ok ? { ms: health.ms } : { failure: health.failure }) });
+    return answered ? "answered" : "silent";
+  };
+
+  /** The probe a failure asks for (run-lifecycle.ts, probesVm); the streak is the stored row's. */
+  const probeAfter = async (runId: string, failure: RunFailure, dropped: boolean): Promise<VmProbe | undefined> => {
+    const stored = d.runs.get(runId);
+    return stored && probesVm(failure, dropped, stored.transportFailures) ? probe(stored) : undefined;
+  };
+
+  /** Asks the VM again for a run waiting out its retry: back and healthy, the retry is due now. */
+  const probeWaiting = async (run: Run, now: number): Promise<RunStep> => {
+    lastProbe.set(run.id, now);
+    const present = stepTime(now, d.clock);
+    if ((await probe(run)) === "silent") {
+      // A Machine that went away meanwhile is left to its connect phase.
+      if (!d.vm?.ready()) lastProbe.delete(run.id);
+      return { kind: "changed" };
+    }
+    d.transaction(() => {
+      const fresh = d.runs.get(run.id);
+      applyStep(d, fresh, stepRun(fresh, d.messages.pending(), { type: "vm_answered" }, present()), present());
+    });
     return { kind: "changed" };
   };
 
@@ -268,7 +310,7 @@ export function createRunDriver(d: RunDriverDeps) {
       if (winner === "tick") {
         switch (next.tick) {
           case "dead":
-            return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at);
+            return fail(run, { kind: "transport", reason: "bad_stream" }, "no heartbeat", at, true);
           case "lone_answer":
             return outcomeOf(s, applyHeld(s), at);
           case "typing":
@@ -291,7 +333,7 @@ export function createRunDriver(d: RunDriverDeps) {
         }
       }
       const read = winner.r;
-      if (read === "broken" || read.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at);
+      if (read === "broken" || read.done) return fail(run, { kind: "transport", reason: "bad_stream" }, "stream ended before the run did", at, true);
       s.lastLineAt = at;
       s.pending = quiet(s.lines.next());
       const line = parseLine(read.value);
@@ -365,12 +407,17 @@ export function createRunDriver(d: RunDriverDeps) {
     const unread = d.runs.openAll().filter((r) => !lives.has(r.id));
     const due = unread.find((r) => r.nextAttemptAt <= now);
     if (due) return open(due, now);
+    for (const id of lastProbe.keys()) if (!unread.some((r) => r.id === id)) lastProbe.delete(id);
+    // A run waiting out a retry: is the VM back yet?
+    const asked = probeTimes(unread, now);
+    const recheck = unread.find((_r, i) => (asked[i] ?? Infinity) <= now);
+    if (recheck) return probeWaiting(recheck, now);
     // A new batch starts beside the runs going, when its conversation is free and the limit allows.
     const started = batches.startNext(now);
     // A notice written: the object sends it before the streams are read again.
     if (started === "told") return { kind: "changed" };
     if (started) return open(started, now);
-    const waitingAt = earliest(unread.map((r) => r.nextAttemptAt));
+    const waitingAt = earliest([...unread.map((r) => r.nextAttemptAt), ...asked]);
     if (lives.size > 0) {
       const present = stepTime(now, d.clock);
       // Answers (and timeouts, /stop) decided since the last step reach the VM first.
@@ -399,7 +446,8 @@ export function createRunDriver(d: RunDriverDeps) {
     nextDueAt(now: number): number | null {
       // Whether a batch may start beside the runs open: read only when the queue holds something.
       const queue = () => batches.queueNow(now);
-      return runsDueAt({ now, reading: lives.size > 0, runs: d.runs.openAll(), queue });
+      const open = d.runs.openAll();
+      return earliest([runsDueAt({ now, reading: lives.size > 0, runs: open, queue }), ...probeTimes(open.filter((r) => !lives.has(r.id)), now)]);
     },
 
     /** One step: start or open a run, or read its stream until something changes or `until`. */

@@ -12,7 +12,7 @@ import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../message
 import { modelRefusedNotice } from "../conversations/steering";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { RunFailure } from "../messages/run-failure";
-import { type Run, type RunStep as LifecycleStep, stepRun } from "./run-lifecycle";
+import { type Run, type RunStep as LifecycleStep, stepRun, type VmProbe } from "./run-lifecycle";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { RunsRepo } from "./runs-repo";
 import type { RunToolCallsRepo } from "./run-tool-calls-repo";
@@ -111,13 +111,14 @@ export function applyRunEnd(d: RunEffectsDeps, runId: string, vmRunId: string, a
 /**
  * A failure of the run (the relay's own, or /stop's `cancelled`), decided by stepRun and applied;
  * call inside a transaction. Null when the run was already over. `detail` (the VM's event, or the
- * transport's error as `message`) goes into the attempt's one `run_decision` line.
+ * transport's error as `message`) goes into the attempt's one `run_decision` line; `probe`, the
+ * VM's health check after a dropped stream (run-lifecycle.ts, transportRetryAt).
  */
-export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq?: number; reason?: string; message: string }): LifecycleStep | null {
+export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailure, now: number, detail?: { seq?: number; reason?: string; message: string }, probe?: VmProbe): LifecycleStep | null {
   const run = d.runs.get(runId);
   if (!run || run.phase === "finished") return null;
   const session = d.conversations.repo.get(run.conversationId)?.sessionId ?? null;
-  const step = stepRun(run, d.messages.pending(), { type: "failure", failure, sessionOfConversation: session, detail }, now);
+  const step = stepRun(run, d.messages.pending(), { type: "failure", failure, sessionOfConversation: session, detail, ...(probe ? { probe } : {}) }, now);
   applyStep(d, run, step, now, detail);
   return step;
 }

@@ -63,6 +63,22 @@ export const STREAM_OPEN_TIMEOUT_MS = 30_000;
 /** One turn carries at most this many messages (the protocol's cap); the rest wait. */
 export const MAX_MESSAGES_PER_TURN = 10;
 
+/**
+ * The VM's health check right after a dropped stream, bounded (DROP_PROBE_TIMEOUT_MS): `answered`,
+ * healthy and in time; `silent`, not in time, unreachable or unfit. Absent: no probe was made.
+ */
+export type VmProbe = "answered" | "silent";
+/** A dropped stream's probe: a healthy VM answers in milliseconds, one that is down costs the retry no more than this. */
+export const DROP_PROBE_TIMEOUT_MS = 1_500;
+
+/**
+ * A run waiting out the first failures of a streak has the VM asked again this often: the VM back
+ * (a restart takes seconds) brings the retry forward, rather than the rest of a 5 s or 10 s wait.
+ */
+export const PROBE_AGAIN_MS = 1_000;
+/** Only the streak's first two failures are probed again: a VM that answers and still fails keeps the backoff. */
+export const PROBED_FAILURES = 2;
+
 /** What the VM's machine withholds from every run: the user is told the machine is unfit, not misconfigured. */
 const MACHINE_UNFIT: ReadonlySet<ConfigProblemReason> = new Set(["missing_capabilities", "shared_proc", "fly_api_open"]);
 
@@ -88,9 +104,11 @@ export type RunEvent =
    * The relay's own failure (unreachable, a broken stream, a missed deadline) or /stop and /deny
    * (the VM's `cancelled`). `sessionOfConversation`: the conversation's session now, for a retry.
    */
-  | { type: "failure"; failure: RunFailure; sessionOfConversation: string | null; detail?: { seq?: number; reason?: string; message: string } }
+  | { type: "failure"; failure: RunFailure; sessionOfConversation: string | null; detail?: { seq?: number; reason?: string; message: string }; probe?: VmProbe }
   /** /new: the run's session stops being the user's conversation's. */
-  | { type: "detach" };
+  | { type: "detach" }
+  /** The VM answered a probe while the run waited for its retry (probeAgainAt): the retry is due now. */
+  | { type: "vm_answered" };
 
 export type RunEffect =
   /** Not due yet: the shell waits until `at`. */
@@ -201,10 +219,27 @@ export function stepRun(run: Run | null, pending: readonly PendingMessage[], eve
     case "vm_event":
       return vmEvent(run, pending, event.vmRunId, event.event, now);
     case "failure":
-      return failed(run, pending, event.failure, event.sessionOfConversation, now, event.detail?.seq);
+      return failed(run, pending, event.failure, event.sessionOfConversation, now, event.detail?.seq, event.probe);
     case "detach":
       return run.context === "chat" ? { ...same, run: { ...run, context: "fresh" } } : same;
+    case "vm_answered":
+      return waitsOnVm(run, now) ? { ...same, run: { ...run, nextAttemptAt: now } } : same;
   }
+}
+
+/** Whether the run waits out the retry after one of the first PROBED_FAILURES failures of a streak, due later than `now`. */
+const waitsOnVm = (run: Run, now: number): boolean =>
+  run.phase !== "finished" && run.attempt === null && run.transportFailures >= 1 && run.transportFailures <= PROBED_FAILURES && run.nextAttemptAt > now;
+
+/**
+ * When to ask the VM again whether it is back, for a run that waits so (`lastProbeAt`: when this
+ * instance last asked, or saw the failure probesAgain names; null: it never did, and the backoff
+ * alone decides, as after an eviction); null when none is wanted, or the retry comes first.
+ */
+export function probeAgainAt(run: Run, lastProbeAt: number | null, now: number): number | null {
+  if (lastProbeAt === null || !waitsOnVm(run, now)) return null;
+  const at = lastProbeAt + PROBE_AGAIN_MS;
+  return at < run.nextAttemptAt ? at : null;
 }
 
 const connecting = (run: Run, now: number): RunStep => {
@@ -263,8 +298,8 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
 }
 
 /** What a failure means (decideOnFailure) and what it does to the run and the messages it holds. */
-function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailure, sessionOfConversation: string | null, now: number, seq?: number): RunStep {
-  const decision = decideOnFailure(failure, run, now);
+function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailure, sessionOfConversation: string | null, now: number, seq?: number, probe?: VmProbe): RunStep {
+  const decision = decideOnFailure(failure, run, now, probe);
   const told: RunEffect = { type: "decision", failure, decision };
   const ended = seq === undefined ? run : { ...run, lastSeq: Math.max(run.lastSeq, seq) };
   switch (decision.action) {
@@ -319,15 +354,44 @@ function failed(run: Run, pending: readonly PendingMessage[], failure: RunFailur
 }
 
 /**
+ * Whether a failure is worth a probe of the VM's health before its retry is planned: a stream that
+ * dropped (`dropped`: it ended or broke before the run did, or its heartbeat stopped; never a line
+ * the relay refused), the first failure of its streak. The VM may be well (the blip was the
+ * connection's, or the reader's), and then the run's events are read again at once from where they stopped.
+ */
+export const probesVm = (failure: RunFailure, dropped: boolean, transportFailures: number): boolean =>
+  dropped && failure.kind === "transport" && failure.reason === "bad_stream" && transportFailures === 0;
+
+/**
+ * Whether the wait after a failure has the VM asked again (probeAgainAt): the VM did not answer
+ * (unreachable) or its stream dropped. A VM that answered and refused (5xx) or sent lines the
+ * relay refused is not asked: its health says nothing new, and its backoff stays.
+ */
+export const probesAgain = (failure: RunFailure, dropped: boolean): boolean =>
+  failure.kind === "transport" && (failure.reason === "unreachable" || (dropped && failure.reason === "bad_stream"));
+
+/**
+ * When a transport failure is retried, or null once the attempts are used up: at once after a
+ * dropped stream whose probe the VM answered (probesVm); else the backoff, counted from 1 for the
+ * streak's first failure. A second drop in a row waits as before: the probe never loops.
+ */
+export function transportRetryAt(failure: RunFailure, transportFailures: number, probe: VmProbe | undefined, now: number): number | null {
+  // A probe is made only after a drop (probesVm): an answered one is the drop's.
+  if (probe === "answered" && probesVm(failure, true, transportFailures)) return now;
+  return nextRetryAt(transportFailures + 1, now, DISPATCH_RETRY_DELAYS_MS);
+}
+
+/**
  * What a failure means: retry (when, and on which session) or give up and say what. Six attempts in
- * all: the first, then 5 s, 10 s, 20 s, 40 s and 80 s later. A run that streamed had its messages
+ * all: the first, then 5 s, 10 s, 20 s, 40 s and 80 s later (the first at once after a dropped
+ * stream the VM's probe says it can serve: transportRetryAt). A run that streamed had its messages
  * read by the CLI.
  */
-function decideOnFailure(failure: RunFailure, run: Run, now: number): FailureDecision {
+function decideOnFailure(failure: RunFailure, run: Run, now: number, probe?: VmProbe): FailureDecision {
   if (failure.kind === "transport") {
     // The VM forgot the run (it restarted on a new volume, or lost its log): what it did is unknowable.
     if (failure.reason === "unknown_run") return { action: "cut" };
-    const at = nextRetryAt(run.transportFailures + 1, now, DISPATCH_RETRY_DELAYS_MS);
+    const at = transportRetryAt(failure, run.transportFailures, probe, now);
     if (at !== null) return { action: "retry_same", at };
     // Never reached: the CLI never had the messages. Reached once: the stream is lost beyond recovery.
     return run.phase === "streaming" ? { action: "cut" } : { action: "give_up", reason: "failed_after_retries" };

@@ -4,7 +4,7 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/messages/message-lifecycle";
-import { CONNECT_DEADLINE_MS, type FailureDecision, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/runs/run-lifecycle";
+import { CONNECT_DEADLINE_MS, type FailureDecision, probeAgainAt, probesAgain, probesVm, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun, transportRetryAt, type VmProbe } from "../../src/runs/run-lifecycle";
 import type { RunFailure } from "../../src/messages/run-failure";
 import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm/runs";
 import { handed, msg } from "./pending-messages";
@@ -319,6 +319,77 @@ describe("stepRun: what a failure means", () => {
   ] as const satisfies readonly (readonly [string, RunFailure, Run, FailureDecision])[])("%s", (_name, failure, run, expected) => {
     const s = stepRun(run, pending, { type: "failure", failure, sessionOfConversation: "s9" }, NOW);
     expect(decisionOf(run, s)).toEqual(expected);
+  });
+});
+
+describe("transportRetryAt: when a transport failure is retried, with the VM's probe after a dropped stream", () => {
+  const dropped: RunFailure = { kind: "transport", reason: "bad_stream" };
+  it.each([
+    ["a dropped stream the VM's probe answered: at once", dropped, 0, "answered", NOW],
+    ["a dropped stream whose probe the VM did not answer: 5 s", dropped, 0, "silent", NOW + 5000],
+    ["a dropped stream with no probe made: 5 s", dropped, 0, undefined, NOW + 5000],
+    ["the streak's second drop, even if the VM answers: 10 s", dropped, 1, "answered", NOW + 10_000],
+    ["the streak's fifth: 80 s", dropped, 4, "answered", NOW + 80_000],
+    ["the streak's sixth: no more attempts", dropped, 5, "answered", null],
+    ["an unreachable VM is no dropped stream: 5 s whatever the probe", { kind: "transport", reason: "unreachable" }, 0, "answered", NOW + 5000],
+    ["nor a refused start or reconnect (5xx): 5 s", { kind: "transport", reason: "http_error" }, 0, "answered", NOW + 5000],
+  ] as const satisfies readonly (readonly [string, RunFailure, number, VmProbe | undefined, number | null])[])("%s", (_name, failure, failures, probe, expected) => {
+    expect(transportRetryAt(failure, failures, probe, NOW)).toBe(expected);
+  });
+
+  it.each([
+    ["a dropped stream, first of its streak", { kind: "transport", reason: "bad_stream" }, true, 0, true],
+    ["a dropped stream, second of its streak", { kind: "transport", reason: "bad_stream" }, true, 1, false],
+    ["a line the relay refused (invalid, out of order): no drop", { kind: "transport", reason: "bad_stream" }, false, 0, false],
+    ["an unreachable VM", { kind: "transport", reason: "unreachable" }, false, 0, false],
+    ["a VM that forgot the run", { kind: "transport", reason: "unknown_run" }, false, 0, false],
+    ["the VM's own error", { kind: "vm", code: "vm_restarted" }, false, 0, false],
+  ] as const satisfies readonly (readonly [string, RunFailure, boolean, number, boolean])[])("probesVm: %s → %s", (_name, failure, dropped, failures, expected) => {
+    expect(probesVm(failure, dropped, failures)).toBe(expected);
+  });
+
+  it.each([
+    ["a dropped stream", { kind: "transport", reason: "bad_stream" }, true, true],
+    ["an unreachable VM", { kind: "transport", reason: "unreachable" }, false, true],
+    ["a VM answering 5xx: it answered, its backoff stays", { kind: "transport", reason: "http_error" }, false, false],
+    ["a line the relay refused", { kind: "transport", reason: "bad_stream" }, false, false],
+    ["the VM's own error", { kind: "vm", code: "busy" }, false, false],
+  ] as const satisfies readonly (readonly [string, RunFailure, boolean, boolean])[])("probesAgain: %s → %s", (_name, failure, dropped, expected) => {
+    expect(probesAgain(failure, dropped)).toBe(expected);
+  });
+
+  const retrying = (transportFailures: number, nextAttemptAt: number): Run => ({ ...runs.streaming, transportFailures, nextAttemptAt, attempt: null });
+  it.each([
+    ["the failure seen just now: a second later", retrying(1, NOW + 5000), NOW, NOW + 1000],
+    ["asked 400 ms ago: a second after that", retrying(1, NOW + 5000), NOW - 400, NOW + 600],
+    ["never seen failing nor asked here (after an eviction, or a 5xx): the backoff alone", retrying(1, NOW + 5000), null, null],
+    ["the second failure's 10 s wait", retrying(2, NOW + 10_000), NOW, NOW + 1000],
+    ["the third failure's wait: the backoff alone", retrying(3, NOW + 20_000), NOW, null],
+    ["no failure: nothing to bring forward", retrying(0, NOW + 5000), NOW, null],
+    ["the retry comes before the next probe would", retrying(1, NOW + 800), NOW, null],
+    ["an attempt under way", { ...retrying(1, NOW + 5000), attempt: { stage: "opening", deadline: NOW + 30_000 } }, NOW, null],
+    ["a finished run", { ...retrying(1, NOW + 5000), phase: "finished" }, NOW, null],
+  ] as const satisfies readonly (readonly [string, Run, number | null, number | null])[])("probeAgainAt: %s", (_name, run, lastProbeAt, expected) => {
+    expect(probeAgainAt(run, lastProbeAt, NOW)).toBe(expected);
+  });
+
+  it.each([
+    ["the first failure's wait: due now", retrying(1, NOW + 5000), NOW],
+    ["the second's: due now", retrying(2, NOW + 10_000), NOW],
+    ["the third's: the backoff stays", retrying(3, NOW + 20_000), NOW + 20_000],
+    ["a run with no failure: unchanged", retrying(0, NOW + 5000), NOW + 5000],
+  ] as const satisfies readonly (readonly [string, Run, number])[])("vm_answered: %s", (_name, run, expected) => {
+    const s = stepRun(run, pending, { type: "vm_answered" }, NOW);
+    expect(s.run?.nextAttemptAt).toBe(expected);
+    expect(s.run?.transportFailures).toBe(run.transportFailures);
+    expect(s.effects).toEqual([]);
+  });
+
+  it("stepRun plans the dropped stream's retry at once when the VM answered, and says so once", () => {
+    const s = stepRun(runs.streaming, pending, { type: "failure", failure: dropped, sessionOfConversation: "s9", probe: "answered" }, NOW);
+    expect(s.run).toMatchObject({ phase: "streaming", transportFailures: 1, nextAttemptAt: NOW, attempt: null });
+    expect(s.effects).toEqual([{ type: "decision", failure: dropped, decision: { action: "retry_same", at: NOW } }]);
+    expect(stepRun(s.run, pending, { type: "open", machine: "ready" }, NOW).effects).toEqual([{ type: "reconnect", afterSeq: runs.streaming.lastSeq, deadline: NOW + STREAM_OPEN_TIMEOUT_MS }]);
   });
 });
 

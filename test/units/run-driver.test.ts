@@ -3,7 +3,7 @@
 // answers ends in the run's failure and retry, and the start after a slow connect has the whole
 // of its own time. The VM client is a stand-in at its interface: only the connect is examined.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CONNECT_DEADLINE_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/runs/run-lifecycle";
+import { CONNECT_DEADLINE_MS, DROP_PROBE_TIMEOUT_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/runs/run-lifecycle";
 import type { VmClient } from "../../src/machines/vm-client";
 import { T0, useUnitDb } from "./helpers/unit-db";
 import { runDriverFor, type Connect } from "./helpers/run-driver-harness";
@@ -139,5 +139,73 @@ describe("a run's last answer and the end the VM sends with it", () => {
     void stepped.then((s) => (outcome = s));
     await vi.advanceTimersByTimeAsync(0);
     expect(outcome).toEqual({ kind: "changed" });
+  });
+});
+
+describe("a dropped stream's retry, planned after the VM's health check", () => {
+  const session = (seq: number) => new TextEncoder().encode(`${JSON.stringify({ seq, type: "session", sessionId: "s-1" })}\n`);
+  type Health = Awaited<ReturnType<VmClient["health"]>>;
+  /** A VM whose every stream gives the run's first event and then drops: the run is stepped until its first failure is decided. */
+  async function dropped(health: () => Promise<Health>, started = true) {
+    const opened = vi.fn<VmClient["startRun"]>(async () => ({ ok: true, body: new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(session(1)), c.close()) }) }));
+    const { runs, logged, health: probe, ready } = driver(async () => ({ ok: true }), opened);
+    probe.mockImplementation(health);
+    ready.mockReturnValue(started);
+    t.repos.messages.insert({ id: "m1", body: "hello", media: [], conversationId: 1, now: T0 });
+    const decisions = () => logged.filter((l) => l.event === "run_decision").map((l) => l.fields["decision"]);
+    for (let i = 0; i < 5 && decisions().length === 0; i++) await runs.runDue(T0, null);
+    return { runs, opened, probe, decisions, logged };
+  }
+  const healthy = async (): Promise<Health> => ({ ok: true, ms: 3, problem: null });
+
+  it.each([
+    { case: "answers healthy: read again at once", health: healthy, at: T0 },
+    { case: "does not answer in time: the backoff's 5 s", health: async (): Promise<Health> => ({ ok: false, failure: "unreachable", detail: "aborted" }), at: T0 + 5000 },
+    { case: "answers that it cannot run an agent: the backoff's 5 s", health: async (): Promise<Health> => ({ ok: true, ms: 3, problem: "cli_not_found" }), at: T0 + 5000 },
+  ])("the VM $case", async ({ health, at }) => {
+    const { probe, decisions, logged } = await dropped(health);
+    expect(probe).toHaveBeenCalledOnce();
+    expect(probe).toHaveBeenCalledWith(DROP_PROBE_TIMEOUT_MS);
+    expect(decisions()).toEqual([{ action: "retry_same", at }]);
+    expect(t.repos.runs.open()).toMatchObject({ phase: "streaming", lastSeq: 1, transportFailures: 1, nextAttemptAt: at });
+    expect(logged.find((l) => l.event === "run_probe")?.fields).toMatchObject({ answered: at === T0 });
+  });
+
+  it("a VM down at the drop is asked again each second of the wait; back, the retry is due at once, not at 5 s", async () => {
+    let up = false;
+    const { runs, opened, probe } = await dropped(async () => (up ? { ok: true, ms: 3, problem: null } : { ok: false, failure: "unreachable", detail: "ECONNREFUSED" }));
+    expect(t.repos.runs.open()).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 5000 });
+    // Due a second after the failure (the probe's time), not at the retry's.
+    expect(runs.nextDueAt(T0)).toBe(T0 + 1000);
+    vi.setSystemTime(T0 + 1000);
+    await runs.runDue(T0 + 1000, null);
+    expect(probe).toHaveBeenCalledTimes(2);
+    expect(t.repos.runs.open()).toMatchObject({ nextAttemptAt: T0 + 5000 });
+    expect(runs.nextDueAt(T0 + 1000)).toBe(T0 + 2000);
+    up = true;
+    vi.setSystemTime(T0 + 2000);
+    await runs.runDue(T0 + 2000, null);
+    expect(t.repos.runs.open()).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 2000 });
+    await runs.runDue(T0 + 2000, null);
+    expect(opened).toHaveBeenCalledTimes(2);
+  });
+
+  it("a Machine not known to be started is never probed (a probe would start it): the backoff's 5 s, and no probe in the wait", async () => {
+    const { runs, probe, decisions } = await dropped(healthy, false);
+    expect(probe).not.toHaveBeenCalled();
+    expect(decisions()).toEqual([{ action: "retry_same", at: T0 + 5000 }]);
+    expect(runs.nextDueAt(T0)).toBe(T0 + 5000);
+  });
+
+  it("a healthy VM's run is read again in the very next step, after its last stored event; a second drop in a row backs off with no probe", async () => {
+    const { runs, opened, probe } = await dropped(healthy);
+    expect(opened).toHaveBeenCalledTimes(1);
+    // The reconnect's stream repeats seq 1 where 2 is due: another drop, the streak's second.
+    await runs.runDue(T0, null);
+    await runs.runDue(T0, null);
+    expect(opened).toHaveBeenCalledTimes(2);
+    expect(opened.mock.calls[1]?.[1]).toBe(1);
+    expect(probe).toHaveBeenCalledOnce();
+    expect(t.repos.runs.open()).toMatchObject({ lastSeq: 1, transportFailures: 2, nextAttemptAt: T0 + 10_000 });
   });
 });

@@ -222,11 +222,14 @@ describe("garbage in the VM's event stream", () => {
           const stored = storedSeqAfter(events, k);
 
           // After the first connection: only the true events before the garbage were applied.
+          // An ignored line with no tail is a stream that ended early (a drop): the VM answers its
+          // probe, and the run is read again at once, so the first look may find it over already.
+          const dropped = rendered !== null && (rendered as Rendered).effect === "ignored" && !tail && k < events.length;
           if (rendered !== null) {
             const r = rendered as Rendered;
             const finishedInFirst = k === events.length || (r.effect === "ignored" && tail);
-            expect(first.phase === "finished", `finished after the first connection (${r.effect})`).toBe(finishedInFirst);
-            if (!finishedInFirst) {
+            if (!dropped) expect(first.phase === "finished", `finished after the first connection (${r.effect})`).toBe(finishedInFirst);
+            if (!finishedInFirst && first.phase !== "finished") {
               expect(first.transport_failures).toBe(1);
               expect(first.last_seq).toBe(r.effect === "fatal" || !tail ? stored : 4);
               expect(first.outcome).toBeNull();
@@ -237,11 +240,11 @@ describe("garbage in the VM's event stream", () => {
           // Then the alarm reconnects after the stored seq and the run ends as the VM logged it.
           const last = await driveToEnd(phone, sid);
           expect(last).toMatchObject({ phase: "finished", outcome: "done", last_seq: 4 });
-          if (first.phase !== "finished") {
+          if (first.phase !== "finished" || dropped) {
             const requests = (await vmRequests(phone)).filter((q) => q.runId === last.vm_run_id);
-            if (first.last_seq > 0) {
+            if (stored > 0) {
               const reconnects = requests.filter((q) => q.kind === "events");
-              expect(reconnects.map((q) => q.after)).toEqual([first.last_seq]);
+              expect(reconnects.map((q) => q.after)).toEqual([stored]);
             } else {
               // Nothing was stored, so the run never went live here: the same run is started again,
               // which the VM takes as a re-attach (idempotent by run id) streaming from seq 1.

@@ -1,6 +1,7 @@
 // The runs unit over a test's SQLite, with the VM's connect and startRun given by the test and
 // every other unit real or inert: what run-driver.test.ts, run-voice-reply.test.ts and
 // run-voice-approval.test.ts drive.
+import { vi } from "vitest";
 import { DEFAULT_PROGRESS_PACING } from "../../../src/runs/progress-update";
 import type { VmClient } from "../../../src/machines/vm-client";
 import { createApprovals } from "../../../src/approvals/approvals-unit";
@@ -22,7 +23,11 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
   const log = (event: string, fields: Record<string, unknown>) => void logged.push({ event, fields });
   const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: sql.transaction, repoTrusted: () => false, log });
   const answers = createVmAnswers({ repo: repos.vmAnswers, transaction: sql.transaction });
-  const vm = { ready: () => false, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }) } as unknown as VmClient;
+  // Its health check fails as a VM that is down does, unless a test sets `vm.health`.
+  const health = vi.fn<VmClient["health"]>(async () => ({ ok: false, failure: "unreachable", detail: "no VM here" }));
+  // A Machine not known to be started (connect first), unless a test sets `ready`.
+  const ready = vi.fn<VmClient["ready"]>(() => false);
+  const vm = { ready, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }), health } as unknown as VmClient;
   const runs = createRunDriver({
     transaction: sql.transaction,
     handoffs: repos.handoffs,
@@ -53,7 +58,7 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     clock: frozenClock,
     ...(voiceMode ? { voice: { mode: () => voiceMode, maxSeconds: 60 } } : {}),
   });
-  return { runs, logged };
+  return { runs, logged, health, ready };
 }
 
 /**
