@@ -4,7 +4,7 @@
 // Pure: from the ledger, the fault records and the relay's log events the soak already has.
 import { maskPhone } from "../../src/shared/phone";
 import type { FaultRecord } from "./fault-injector";
-import type { Ledger } from "./ledger";
+import type { Ledger, Verdict } from "./ledger";
 import type { RelayEvent } from "./log-events";
 
 export type Waits = {
@@ -85,6 +85,25 @@ function describe(w: Waits, latencyS: number): { boundKind: BoundKind; words: st
   ];
   const [top, boundKind, words] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
   return top > 0 ? { boundKind, words: `${words} of ${latencyS} s` } : { boundKind: "queue", words: `no fault or retry: its phone's turns before it (${latencyS} s)` };
+}
+
+/**
+ * Every reply set against the Twilio outages it waited through: how many overlapped one, and each
+ * latency less the outage time within it. A reply caught by an outage waits at least the rest of
+ * that outage, so when more than 1 % of replies are, the p99 cannot be under the outages' length;
+ * what is left after taking the outages out is the relay's own share of the wait.
+ */
+export function outageHolds(verdicts: readonly Verdict[], faults: readonly FaultRecord[]): { replied: number; held: number; beyondOutagesMs: number[] } {
+  const outages = faults.filter((f) => f.event.kind === "twilio_outage");
+  let held = 0;
+  const beyondOutagesMs: number[] = [];
+  for (const v of verdicts) {
+    if (v.latencyMs === null) continue;
+    const outageMs = outages.reduce((sum, f) => sum + overlapMs(v.acceptedAt, v.acceptedAt + v.latencyMs!, f.startedAt, f.endedAt), 0);
+    if (outageMs > 0) held++;
+    beyondOutagesMs.push(v.latencyMs - outageMs);
+  }
+  return { replied: beyondOutagesMs.length, held, beyondOutagesMs };
 }
 
 export function latencyBounds(

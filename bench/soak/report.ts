@@ -5,14 +5,18 @@ import { atMost, info, judged, exactly, type Figure } from "../lib/figures";
 import { summarize } from "../lib/stats";
 import type { FaultRecord } from "./fault-injector";
 import { FAULT_KINDS, type FaultKind } from "./fault-plan";
-import type { LatencyBound } from "./latency-bounds";
+import { type LatencyBound, outageHolds } from "./latency-bounds";
 import type { Ledger, Verdict } from "./ledger";
 import type { RelayEvent } from "./log-events";
 import type { DeliveryStats } from "./traffic";
 
 const SECTION = "soak";
-/** A user waits at most this long for a reply, faults included: crashes, and Twilio outages of at most 20 s. */
-export const REPLY_P99_TARGET_S = 30;
+/**
+ * A user waits at most this long for a reply, faults included: crashes, and Twilio outages of at
+ * most 20 s. It was 30 s; the issue on every reply once asks 20 s. Beside it the soak reports how
+ * many replies an outage held, since a reply caught by one waits the rest of it whatever the relay does.
+ */
+export const REPLY_P99_TARGET_S = 20;
 /** A fault is near a message when their times are this close: the relay's retries outlast the fault by seconds. */
 export const NEAR_MS = 60_000;
 
@@ -121,6 +125,7 @@ export function soakFigures({ ledger, faults, deliveries, unplannedExits, bounds
     info(SECTION, "reply latency p50", seconds(latency.p50), "s", "webhook accepted → reply created at the emulator"),
     judged(SECTION, "reply latency p99", seconds(latency.p99), "s", atMost(REPLY_P99_TARGET_S, " s"), `max ${seconds(latency.max)} s`),
     ...(atP99 ? [info(SECTION, "p99 bounded by", atP99.boundKind, "", `${atP99.token}: ${atP99.bound}`)] : []),
+    ...outageFigures(ledger, faults, seconds),
     info(SECTION, "acknowledgements", ledger.outbound.acks, "", ledger.outbound.sessionLost > 0 ? `and ${ledger.outbound.sessionLost} session-lost notices` : undefined),
     ...FAULT_KINDS.map((kind) =>
       info(SECTION, `fault: ${kind}`, faults.filter((f) => f.event.kind === kind && f.outcome !== "skipped").length, "", faultNote(kind, faults, deliveries) || undefined),
@@ -128,6 +133,17 @@ export function soakFigures({ ledger, faults, deliveries, unplannedExits, bounds
     ...(unplannedExits > 0 ? [judged(SECTION, "unplanned exits", unplannedExits, "", exactly(0), "a child died without being killed")] : []),
     ...(ledger.outbound.unlistedNotices > 0 ? [info(SECTION, "notices not from notices.ts", ledger.outbound.unlistedNotices, "", "quote messages, so they can tell")] : []),
     ...(ledger.outbound.other > 0 ? [info(SECTION, "unrecognised messages", ledger.outbound.other, "", ledger.otherBodies[0]?.slice(0, 60))] : []),
+  ];
+}
+
+/** How many replies an outage held, and the p99 with the outage time taken out of each reply. */
+function outageFigures(ledger: Ledger, faults: readonly FaultRecord[], seconds: (ms: number) => number): Figure[] {
+  const { replied, held, beyondOutagesMs } = outageHolds(ledger.verdicts, faults);
+  if (replied === 0) return [];
+  const share = Math.round((held / replied) * 1000) / 10;
+  return [
+    info(SECTION, "replies an outage held", held, "", `${share} % of ${replied} replied: a p99 under an outage's length needs under 1 %`),
+    info(SECTION, "reply latency p99 beyond outages", seconds(summarize(beyondOutagesMs).p99), "s", "each reply's latency less the Twilio outage time within it"),
   ];
 }
 
