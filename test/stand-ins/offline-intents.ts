@@ -33,14 +33,19 @@ export const OFFLINE_ABILITIES =
   "e.g. “please run a command that writes hello to notes.txt”, “change notes.txt to say goodbye”, “text me a standup every weekday at 9am” or “take a minute to refactor everything”.";
 
 /**
- * The offline model's static server: the folder's files (index.html for a folder), on $PORT or any
- * free port, loopback only; nothing outside the folder.
+ * The offline model's static server: the folder's files, on $PORT or any free port, loopback only;
+ * nothing outside the folder (the path is resolved under "/" before it is joined). A folder answers
+ * with its index.html, or without one a list of its files (names escaped, links relative, dotfiles
+ * left out), so "serve this folder" always shows something. A folder asked for without its slash is
+ * redirected to it, relative, so links resolve under a preview link's prefix. It is one command
+ * line within preview_start's 1,000 characters (src/protocol/vm/preview.ts), so it stays terse.
  */
 export const STATIC_SERVER =
-  `node -e 'const h=require("http"),f=require("fs"),p=require("path"),d=process.cwd(),t={html:"text/html; charset=utf-8",css:"text/css",js:"text/javascript",svg:"image/svg+xml",png:"image/png",json:"application/json"};` +
-  `h.createServer((q,r)=>{let u=decodeURIComponent(q.url.split("?")[0]);if(u.endsWith("/"))u+="index.html";const x=p.join(d,p.normalize(u));` +
-  `if(!x.startsWith(d+p.sep)){r.writeHead(403);return r.end()}f.readFile(x,(e,b)=>{if(e){r.writeHead(404);return r.end("not found")}` +
-  `r.writeHead(200,{"content-type":t[p.extname(x).slice(1)]||"application/octet-stream","cache-control":"no-store"});r.end(b)})}).listen(+process.env.PORT||0,"127.0.0.1")'`;
+  `node -e 'const h=require("http"),f=require("fs"),p=require("path"),T={html:"text/html; charset=utf-8",css:"text/css",js:"text/javascript",svg:"image/svg+xml",png:"image/png"},e=s=>s.replace(/[&<>"]/g,c=>"&#"+c.charCodeAt()+";` +
+  `");h.createServer((q,r)=>{const w=(c,b,t)=>{r.writeHead(c,{"content-type":t||T.html});r.end(b)};` +
+  `let u,x;try{u=decodeURIComponent(q.url.split("?")[0]);x=p.join(".",p.normalize("/"+u))}catch{return w(400)}if(f.existsSync(x)&&f.statSync(x).isDirectory()){if(!u.endsWith("/")){r.writeHead(301,{location:encodeURIComponent(p.basename(x))+"/"});` +
+  `return r.end()}const i=p.join(x,"index.html");if(!f.existsSync(i))return w(200,"<meta name=viewport content=width=device-width><h1>"+e(u)+"</h1>"+f.readdirSync(x).filter(z=>z[0]!=".").sort().map(z=>"<p><a href=\\""+encodeURIComponent(z)+"\\">"+e(z)+"</a>").join(""));` +
+  `x=i}f.readFile(x,(o,b)=>o?w(404):w(200,b,T[p.extname(x).slice(1)]||"application/octet-stream"))}).listen(+process.env.PORT||0,"127.0.0.1")'`;
 
 /** A long run: this many read-only steps, each after this long thinking: about a minute in all. */
 export const LONG_STEPS = 6;
@@ -276,7 +281,7 @@ function doneText(intent: Intent, last: DoneCall): string {
       // The relay's tool answers in the words its /schedule command would: they are the user's too.
       return clip(last.text, 400);
     case "serve":
-      return `I started a small web server for this folder (its index.html at /): ${clip(last.text, 200)}`;
+      return `I started a small web server for this folder (its index.html at /, or a list of its files): ${clip(last.text, 200)}`;
     case "send":
       // What the tool said is for the agent ("queued for the user"); the user has the file.
       return `I sent you ${intent.path}.`;
