@@ -11,7 +11,7 @@ import { mediaRoute } from "./media/media-route";
 import { settingsReport } from "./config/require-config";
 import { triggerRoute } from "./triggers/trigger-route";
 import { webRoute } from "./web/web-route";
-import { previewRoute } from "./preview/preview-route";
+import { previewFromOutside, previewRoute } from "./preview/preview-route";
 import { webReviewRoute } from "./changes/web-review-route";
 import { webLiveRoute } from "./web/web-live-route";
 import { handoffRoute } from "./handoff/handoff-route";
@@ -47,7 +47,8 @@ app.route("/triggers", triggerRoute);
 // GitHub's webhooks for the repositories users watch (docs/github.md).
 app.route("/github", githubRoute);
 
-app.notFound((c) => c.json({ error: "not_found" }, 404));
+// A preview's page asking for an absolute path (`/assets/app.js`) is sent under its link; anything else is not found.
+app.notFound(async (c) => (await previewFromOutside(c)) ?? c.json({ error: "not_found" }, 404));
 
 app.onError((error, c) => {
   if (error instanceof HTTPException) {
