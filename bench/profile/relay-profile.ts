@@ -2,7 +2,7 @@
 // 1 in flight" (agent up: the VM and Twilio stand-ins, status callbacks on) sent to a relay under
 // `wrangler dev --minify=false` while V8's sampling profiler runs through wrangler's inspector.
 // Prints workerd CPU per message (/proc), then self time and total time by function and self time
-// by source file (the bundle's `// src/…` module comments), per message.
+// by source file (the unminified bundle's module comments), per message.
 // Side by side: each target is started fresh in every wave, in turn, warmed the same way, and
 // measured on the same load shape (its own phones); the medians and the ratios to the first target
 // follow. Only the first target is profiled, and only with --profile (the profiler adds about a
@@ -20,7 +20,7 @@ import { median } from "../lib/stats";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { runClientLoad, runRelayLoad, sendLoad } from "../relay/drive";
 import { loadShapes, type LoadShape, planLoad } from "../relay/plan";
-import { type CpuProfile, CpuProfileSchema } from "./cpu-profile";
+import { bundleModules, type CpuProfile, CpuProfileSchema, timeByFunction } from "./cpu-profile";
 import { connectInspector } from "./inspector";
 
 const { values, positionals } = parseArgs({
@@ -109,84 +109,29 @@ async function printCounts(phones: readonly string[], messages: number, worker: 
 async function report(profile: CpuProfile, messages: number, workerDir: string): Promise<void> {
   const path = join(RESULTS_DIR, `profile-relay-c1-${fileStamp(new Date())}.cpuprofile.json`);
   await writeFile(path, JSON.stringify(profile));
-  const fileOf = await bundleFiles(workerDir);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const frameName = (id: number) => {
-    const f = byId.get(id)!.callFrame;
-    return `${f.functionName || "(anonymous)"} ${fileOf(f.url, f.lineNumber)}:${f.lineNumber + 1}`;
-  };
-  const self = new Map<string, number>();
-  const total = new Map<string, number>();
-  const files = new Map<string, number>();
-  let at = profile.startTime;
-  const times = profile.timeDeltas.map((d) => (at += d));
   // A wait outside V8 takes no samples: a sample counts for at most two intervals (cpu-profile.ts).
-  const cap = (2 * SAMPLING_INTERVAL_US) / 1000;
-  let busy = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i]!;
-    const ms = Math.min(cap, ((i + 1 < times.length ? times[i + 1]! : profile.endTime) - times[i]!) / 1000);
-    const node = byId.get(id);
-    if (!node || ms <= 0 || node.callFrame.functionName === "(idle)") continue;
-    busy += ms;
-    const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + ms);
-    add(self, frameName(id));
-    add(files, fileOf(node.callFrame.url, node.callFrame.lineNumber));
-    const seen = new Set<string>();
-    for (let a: number | undefined = id; a !== undefined; a = parent.get(a)) {
-      const name = frameName(a);
-      if (!seen.has(name)) add(total, name);
-      seen.add(name);
-    }
-  }
+  const t = timeByFunction(profile, bundleModules(await newestBundle(workerDir)), (2 * SAMPLING_INTERVAL_US) / 1000);
   const per = (ms: number) => `${(ms / messages).toFixed(3)} ms/msg`.padStart(15);
   const top = (m: Map<string, number>, n: number) => [...m].sort((p, q) => q[1] - p[1]).slice(0, n);
-  console.log(`sampled busy ${per(busy)}\n\nself time by function:`);
-  for (const [k, ms] of top(self, 30)) console.log(`  ${per(ms)}  ${k}`);
+  console.log(`sampled busy ${per(t.busyMs)}\n\nself time by function:`);
+  for (const [k, ms] of top(t.self, 30)) console.log(`  ${per(ms)}  ${k}`);
   console.log("\ntotal time by function (on the stack):");
-  for (const [k, ms] of top(total, 60)) console.log(`  ${per(ms)}  ${k}`);
+  for (const [k, ms] of top(t.total, 60)) console.log(`  ${per(ms)}  ${k}`);
   console.log("\nself time by file:");
-  for (const [k, ms] of top(files, 30)) console.log(`  ${per(ms)}  ${k}`);
+  for (const [k, ms] of top(t.files, 30)) console.log(`  ${per(ms)}  ${k}`);
   console.log(`\nprofile: ${path}`);
 }
 
-/**
- * Maps a bundle position to its source module: an unminified esbuild bundle opens each module with
- * a `// path` comment (`// src/relay/log.ts`, `// node_modules/zod/…`). Reads the bundle wrangler
- * wrote under .wrangler/tmp (while the Worker still runs); other URLs keep their last segment.
- */
-async function bundleFiles(workerDir: string): Promise<(url: string, line: number) => string> {
+/** The bundle wrangler dev wrote last under the Worker's .wrangler/tmp (read while it still runs); "" if none. */
+async function newestBundle(workerDir: string): Promise<string> {
   const dirs = join(workerDir, ".wrangler", "tmp");
-  const candidates = await readdir(dirs).catch(() => [] as string[]);
   let newest: { path: string; at: number } | null = null;
-  for (const d of candidates) {
+  for (const d of await readdir(dirs).catch(() => [] as string[])) {
     const p = join(dirs, d, "index.js");
     const s = await stat(p).catch(() => null);
     if (s && (!newest || s.mtimeMs > newest.at)) newest = { path: p, at: s.mtimeMs };
   }
-  const starts: { line: number; file: string }[] = [];
-  if (newest) {
-    const lines = (await readFile(newest.path, "utf8")).split("\n");
-    lines.forEach((l, i) => {
-      const m = /^\/\/ ((?:src|node_modules|\.\.\/)[^\s]*\.[cm]?[jt]sx?)$/.exec(l);
-      if (m) starts.push({ line: i, file: m[1]!.replace(/^node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*/, "node_modules/$1") });
-    });
-  }
-  return (url, line) => {
-    if (url === "") return "(native)";
-    if (!/index\.js$/.test(url) || starts.length === 0) return url.slice(url.lastIndexOf("/") + 1);
-    let lo = 0;
-    let hi = starts.length - 1;
-    if (line < starts[0]!.line) return "(bundle head)";
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]!.line <= line) lo = mid;
-      else hi = mid - 1;
-    }
-    return starts[lo]!.file;
-  };
+  return newest ? readFile(newest.path, "utf8") : "";
 }
 
 await main();
