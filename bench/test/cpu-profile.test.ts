@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakdown, type CpuProfile, has, leafIs, within } from "../profile/cpu-profile";
+import { breakdown, bundleModules, type CpuProfile, has, leafIs, timeByFunction, within } from "../profile/cpu-profile";
 
 const frame = (functionName: string, lineNumber = 0) => ({ functionName, url: functionName === "" || functionName.startsWith("(") ? "" : "file:///bundle/index.js", lineNumber, columnNumber: 0 });
 
@@ -65,5 +65,49 @@ describe("breakdown of a CPU profile", () => {
 
   it("puts a sample no rule takes under other", () => {
     expect(breakdown(profile, []).buckets).toEqual([{ name: "other", ms: 6.5, share: 1 }]);
+  });
+});
+
+describe("time by function and by file", () => {
+  // Lines 0-19 are one module, 20 onwards another: fetch and validate in the first, the rest in the second.
+  const fileOf = (url: string, line: number) => (url === "" ? "(native)" : line < 20 ? "src/a.ts" : "src/b.ts");
+  const t = timeByFunction(profile, fileOf);
+
+  it("gives each function its own samples as self time, idle apart", () => {
+    expect(t.busyMs).toBe(6.5);
+    expect(t.self.get("(anonymous) (native):1")).toBe(3);
+    expect(t.self.get("receive src/b.ts:50")).toBe(1);
+    expect(t.self.get("validate src/a.ts:20")).toBe(1);
+  });
+
+  it("gives a function every sample it was on the stack for as total time", () => {
+    expect(t.total.get("enqueue src/b.ts:30")).toBe(4);
+    expect(t.total.get("fetch src/a.ts:10")).toBe(2);
+    expect(t.total.get("(root) (native):1")).toBe(6.5);
+  });
+
+  it("sums self time by file", () => {
+    expect(Object.fromEntries(t.files)).toEqual({ "src/a.ts": 2, "src/b.ts": 1, "(native)": 3.5 });
+  });
+
+  it("caps a sample's time like breakdown", () => {
+    expect(timeByFunction(profile, fileOf, 1).busyMs).toBe(5.5);
+  });
+});
+
+describe("a bundle's lines by source module", () => {
+  const bundle = ["var x = 1;", "// src/shared/log.ts", "function log() {}", "", "// ../node_modules/zod/v4/core/schemas.js", "var s;", "// src/index.ts", "export default {};"].join("\n");
+  const fileOf = bundleModules(bundle);
+
+  it("names each line by the module comment above it, a package by its name", () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((line) => fileOf("file:///w/.wrangler/tmp/dev-1/index.js", line))).toEqual([
+      "(bundle head)", "src/shared/log.ts", "src/shared/log.ts", "src/shared/log.ts", "node_modules/zod", "node_modules/zod", "src/index.ts", "src/index.ts",
+    ]);
+  });
+
+  it("keeps other scripts' file names and calls native frames native", () => {
+    expect(fileOf("node-internal:internal_inspect", 3)).toBe("node-internal:internal_inspect");
+    expect(fileOf("file:///x/middleware.ts", 3)).toBe("middleware.ts");
+    expect(fileOf("", 0)).toBe("(native)");
   });
 });
