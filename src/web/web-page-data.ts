@@ -41,6 +41,7 @@ import type { RunsRepo } from "../runs/runs-repo";
 import type { Sql } from "../shared/sql";
 import type { Log } from "../shared/log";
 import { timeZoneOf } from "../schedules/schedules-unit";
+import { previewRowOf } from "../preview/preview-state";
 
 /**
  * What a link asks of the object it names: a page of `scope`, under link epoch `epoch`; `run`: one
@@ -186,6 +187,7 @@ function conversationView(d: WebPageDeps, c: { id: number; name: string }, entri
     runs: listedToolCalls(runViews(d, c.id, runs.reverse()), TOOL_CALLS_ON_PAGE),
     truncated: entries.length > ENTRIES_PER_CONVERSATION,
     review: d.repos.reviewDrafts.draftOf(c.id),
+    preview: previewRowOf(d.repos.settings, c.id).server,
   };
 }
 

@@ -36,7 +36,17 @@ export type RunView = {
 };
 
 /** `review`: the draft review made on the page for this conversation (null: none). */
-export type ConversationView = { id: number; name: string; entries: TranscriptEntry[]; runs: RunView[]; truncated: boolean; review?: ReviewDraft | null; live?: LiveView | null };
+/** `preview`: the server kept for the conversation's preview, as the relay last saw it (absent or null: none). */
+export type ConversationView = {
+  id: number;
+  name: string;
+  entries: TranscriptEntry[];
+  runs: RunView[];
+  truncated: boolean;
+  review?: ReviewDraft | null;
+  live?: LiveView | null;
+  preview?: { port: number; command: string } | null;
+};
 
 /**
  * The live part of a conversation's page: what the run going showed so far (`events`, up to event

@@ -146,12 +146,18 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
     c.live ? livePart(c.live, extras.base, zone) : null,
     shown ? h("div", { class: "latest-change", id: "change" }, h("h3", null, "Latest change"), changeDiff(shown, extras, `review-${c.id}`)) : null,
     shown || c.review ? reviewPanel(`review-${c.id}`, c.review ?? null, extras.base) : null,
+    c.preview ? previewLine(c.preview) : null,
     h("h3", null, "Messages"),
     c.truncated ? h("p", { class: "meta" }, "Only the latest 500 messages and replies are shown.") : null,
     c.entries.length === 0 ? h("p", { class: "meta" }, "No messages yet.") : h("ol", { class: "transcript" }, ...c.entries.map((e) => entryItem(e, zone))),
     h("h3", null, "Runs"),
     c.runs.length === 0 ? h("p", { class: "meta" }, "No runs yet.") : h("ol", { class: "runs" }, ...c.runs.map((r) => runItem(r, zone, extras.base))),
   );
+}
+
+/** The server kept for the conversation's preview; its link is a bearer link of its own, so it is asked for in the chat. */
+function previewLine(server: { port: number; command: string }): Child {
+  return h("p", { class: "preview meta" }, "Preview server: port ", String(server.port), " (", h("code", null, server.command), "). Send /preview in the chat for its link; /preview off ends it.");
 }
 
 const LIVE_WORDS: Record<LiveEvent["kind"], string> = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };

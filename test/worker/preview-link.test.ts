@@ -70,6 +70,12 @@ it("lists the kept server in /status, ends it with /stop, and starts it again fo
   const link = linkOf(await ask(user, "/preview"))!;
   expect(await (await get(link)).text()).toBe("<h1>app of main on 8000 at /</h1>");
   expect(await ask(user, "/status")).toContain("Preview server of main: port 8000 (npx serve -l 8000); /preview for its link, /preview off ends it.");
+  // The page lists it too, in its conversation, escaped as every text there.
+  const webPage = async () => {
+    const token = new RegExp(`${TEST_PUBLIC_URL.replace(/[.]/g, "\\.")}/web/([A-Za-z0-9_-]{22})`).exec(await ask(user, "/web"))![1];
+    return (await get(`/web/${token}`)).text();
+  };
+  expect(await webPage()).toContain('<p class="preview meta">Preview server: port 8000 (<code>npx serve -l 8000</code>). Send /preview in the chat for its link; /preview off ends it.</p>');
 
   // /stop ends it on the VM (nothing listens there now)...
   await ask(user, "/stop");
@@ -77,4 +83,8 @@ it("lists the kept server in /status, ends it with /stop, and starts it again fo
   // ...and the link's next request starts it again with the command it had, and is answered.
   const again = await get(link);
   expect([again.status, await again.text()]).toEqual([200, "<h1>app of main on 8000 at /</h1>"]);
+
+  // /preview off: no server is kept, and the page says none.
+  await ask(user, "/preview off");
+  expect(await webPage()).not.toContain('class="preview meta"');
 });
