@@ -182,7 +182,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
         endPreview(d.settings, current.id);
         return { text: "", after: { kind: "preview_off", ...conversation } };
       }
-      return { text: "", after: { kind: "preview", conversationId: current.id, ...conversation, port: command.port, epoch: webLinkEpoch(d.settings) } };
+      return { text: "", after: { kind: "preview", conversationId: current.id, ...conversation, port: command.port, command: command.command, epoch: webLinkEpoch(d.settings) } };
     }
     case "shot": {
       const current = d.conversations.current();

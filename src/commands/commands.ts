@@ -60,7 +60,7 @@ export const COMMAND_HELP: ReadonlyArray<{ usage: string; description: string }>
   { usage: "/ship [title]", description: "push this conversation's work to its branch and open (or update) its pull request on GitHub (asks first)" },
   { usage: "/web, /web all", description: "a private link to this conversation's page (all: every conversation): transcript, runs, spend" },
   { usage: "/web revoke", description: "end every page link sent before" },
-  { usage: "/preview, /preview 5173, /preview off", description: "a private link (24 h) to the app the agent serves in this conversation (or on that port), hot reload included; off ends it and its server" },
+  { usage: "/preview, /preview 5173, /preview run npm run dev, /preview off", description: "a private link (24 h) to the app the agent serves in this conversation (or on that port, or started by your command and kept), hot reload included; off ends it and its server" },
   { usage: "/shot, /shot wide, /shot /pricing", description: "a picture of that app at phone width (wide: 1280 px), of its home page or the path named" },
   { usage: "/handoff", description: "a shell line that brings this conversation (its branch, changes and Claude Code session) to a laptop; /handoff back sends it back here; /handoff new <name> sends a laptop's session into a new conversation" },
   { usage: "/trigger add <name> <prompt>", description: "an HTTP trigger: a URL and a token (shown once) that start <prompt> in this conversation" },

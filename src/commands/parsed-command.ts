@@ -41,7 +41,7 @@ export type ParsedCommand =
   | { type: "tz_set"; timeZone: string }
   /** `/web`: a link to the current conversation's page; `all`: every conversation's; `revoke`: ends every link sent before. */
   | { type: "web"; action: "current" | "all" | "revoke" }
-  /** `/preview [port]`: a link to the app the agent serves in this conversation; `off` ends it. */
+  /** `/preview [port] [run command]`: a link to the app the agent (or the user's command) serves in this conversation; `off` ends it. */
   | PreviewCommand
   /** `/shot [wide] [path]`: a picture of that app at 390 px (wide: 1280 px). */
   | ShotCommand

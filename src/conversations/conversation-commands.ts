@@ -67,8 +67,8 @@ export type VmAction =
   | { kind: "handoff_new"; name: string }
   /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
   | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged }
-  /** /preview [port]: the VM asked what the conversation serves, then a link signed for one port under the link epoch `epoch` (preview/preview-actions.ts). */
-  | { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; epoch: number }
+  /** /preview [port] [run command]: the VM asked what the conversation serves (the command started first), then a link signed for one port under the link epoch `epoch` (preview/preview-actions.ts). */
+  | { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; command: string | null; epoch: number }
   /** /preview off: the conversation's kept server ended on the VM (its links already ended by the command). */
   | { kind: "preview_off"; workspace: string; conversation: string }
   /** /shot: the VM draws the conversation's preview at 390 px (wide: 1280 px), sent as a picture (preview/shot-actions.ts). */

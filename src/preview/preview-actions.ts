@@ -7,11 +7,11 @@ import type { VmClient } from "../machines/vm-client";
 import type { PreviewState } from "../protocol/vm/preview";
 import type { Clock } from "../shared/clock";
 import type { Log } from "../shared/log";
-import { choosePreviewPort, PREVIEW_UNAVAILABLE, previewChoiceReply, previewLinkReply, previewOffReply, previewVmFailed } from "./preview-choice";
+import { choosePreviewPort, PREVIEW_UNAVAILABLE, previewChoiceReply, previewLinkReply, previewOffReply, previewStartFailed, previewVmFailed } from "./preview-choice";
 import { previewRowOf, rememberPreviewServer } from "./preview-state";
 import { derivePreviewKey, makePreviewToken } from "./preview-token";
 
-export type PreviewAction = { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; epoch: number };
+export type PreviewAction = { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; command: string | null; epoch: number };
 export type PreviewOffAction = { kind: "preview_off"; workspace: string; conversation: string };
 
 export type PreviewDeps = { vm: VmClient | null; phone: string; env: Env; config: Config | null; settings: SettingsRepo; log: Log; clock: Clock };
@@ -48,10 +48,18 @@ export async function previewLink(d: PreviewDeps, action: PreviewAction): Promis
   const key = previewKeyFor(d.config);
   const origin = publicOriginOf(d.settings, d.config);
   if (!key || !origin || !d.config || !d.vm) return PREVIEW_UNAVAILABLE;
-  const state = await previewStateStarting(d, action.conversationId, action.workspace);
+  // The user's own command is started first, replacing the conversation's kept server, and kept as the agent's is.
+  const state = action.command
+    ? await stateOf(d, action.workspace, "POST", { command: action.command, ...(action.port ? { port: action.port } : {}) })
+    : await previewStateStarting(d, action.conversationId, action.workspace);
   if (!state) return previewVmFailed(action.conversation);
+  if (action.command && (state.problem || !state.kept)) {
+    // The VM ended the kept server before starting this one: nothing is remembered to start again.
+    rememberPreviewServer(d.settings, action.conversationId, null);
+    return previewStartFailed(action.conversation, action.command, state.problem ?? "it did not stay running");
+  }
   if (state.kept) rememberPreviewServer(d.settings, action.conversationId, { command: state.kept.command, port: state.kept.port });
-  const choice = choosePreviewPort(state, action.port);
+  const choice = choosePreviewPort(state, action.port ?? (action.command ? (state.kept?.port ?? null) : null));
   if (choice.kind !== "port") return previewChoiceReply(action.conversation, choice);
   const now = d.clock();
   const ttlHours = d.config.webLinkTtlHours;

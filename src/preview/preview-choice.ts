@@ -30,6 +30,10 @@ export function previewChoiceReply(conversation: string, choice: Exclude<Preview
 
 export const PREVIEW_UNAVAILABLE = "Preview links need PUBLIC_URL and a signing key (MEDIA_SIGNING_KEY), and an agent VM: one of them is not set up.";
 
+/** `/preview run <command>` whose server did not come up: what the VM said, and that nothing is kept. */
+export const previewStartFailed = (conversation: string, command: string, problem: string) =>
+  `I could not start “${command.length > 60 ? `${command.slice(0, 59)}…` : command}” for ${conversation}: ${problem}. No server is kept for its preview now; fix the command and send /preview run again.`;
+
 export const previewVmFailed = (conversation: string) => `I could not reach the agent VM to see what ${conversation} serves. Try /preview again in a minute.`;
 
 export const previewOffReply = (conversation: string, vmOk: boolean) =>

@@ -42,6 +42,15 @@ export function createPreviewStandIn() {
         kept.delete(key);
       }
       const start = req.method === "POST" ? (JSON.parse(await body()) as { command?: string; port?: number }) : {};
+      // As the VM's start: the kept server is ended first; a command that exits is reported, not kept.
+      if (start.command) kept.delete(key);
+      if (start.command && /^exit [1-9]/.test(start.command)) {
+        send(res, 200, JSON.stringify({ ...state(userId, workspace), problem: `the command exited (status ${start.command.slice(5)})` }), { "content-type": "application/json" });
+        return true;
+      }
+      // A command names its port with --port N when the request does not (the VM finds the one it listens on).
+      const named = start.port ?? Number(/--port (\d+)/.exec(start.command ?? "")?.[1] ?? 0);
+      if (start.command && named) start.port = named;
       if (start.command && start.port) {
         keep(key, start.command, start.port);
         listening.set(key, [...new Set([...(listening.get(key) ?? []), start.port])]);

@@ -88,3 +88,18 @@ it("lists the kept server in /status, ends it with /stop, and starts it again fo
   await ask(user, "/preview off");
   expect(await webPage()).not.toContain('class="preview meta"');
 });
+
+it("starts the server the user names with /preview run, keeps it, and says so in one line when it does not come up", async () => {
+  const user = "+15550000215";
+  expect(await ask(user, "/preview run")).toMatch(/^\/preview run needs the command that serves the app/);
+  const reply = await ask(user, "/preview run npm run dev -- --port 5174");
+  expect(reply).toMatch(/port 5174/);
+  expect(await (await get(linkOf(reply)!)).text()).toBe("<h1>app of main on 5174 at /</h1>");
+  expect(await ask(user, "/status")).toContain("Preview server of main: port 5174 (npm run dev -- --port 5174)");
+
+  // A command that exits: the VM ended the kept server first, so nothing is remembered to start again.
+  expect(await ask(user, "/preview run exit 3")).toBe(
+    "I could not start “exit 3” for main: the command exited (status 3). No server is kept for its preview now; fix the command and send /preview run again.",
+  );
+  expect(await ask(user, "/status")).not.toContain("Preview server of main");
+});
