@@ -36,11 +36,15 @@ async function stateOf(d: PreviewDeps, workspace: string, method: "GET" | "POST"
   return null;
 }
 
-/** The conversation's state, its remembered server started again when nothing of it listens any more. */
+/**
+ * The conversation's state, its remembered server started again when nothing of it listens any
+ * more. A server the VM keeps now (the agent's preview_start since) is the one: it is never
+ * replaced by the one the relay remembered.
+ */
 export async function previewStateStarting(d: PreviewDeps, conversationId: number, workspace: string): Promise<PreviewState | null> {
   const state = await stateOf(d, workspace, "GET");
   const server = previewRowOf(d.settings, conversationId).server;
-  if (!state || !server || state.ports.includes(server.port)) return state;
+  if (!state || !server || state.kept || state.ports.includes(server.port)) return state;
   return stateOf(d, workspace, "POST", server);
 }
 

@@ -35,6 +35,27 @@ fs.watch(".", (e, name) => { if (name === "index.html") for (const s of sockets)
 server.listen(+process.env.PORT, "127.0.0.1");
 `;
 
+/**
+ * An app as dev servers write them, with absolute paths: its stylesheet and script at `/style.css`
+ * and `/app.js`, and its hot reload's WebSocket at `/__hmr` on the page's host, which greets it.
+ */
+const ABSOLUTE_SERVER = `const http = require("http"), crypto = require("crypto");
+const files = {
+  "/": ["text/html; charset=utf-8", '<link rel="stylesheet" href="/style.css"><h1>Absolute</h1><script src="/app.js"></script>'],
+  "/style.css": ["text/css", "h1 { color: rgb(1, 2, 3); }"],
+  "/app.js": ["text/javascript", 'document.body.dataset.js = "ran"; new WebSocket("ws://" + location.host + "/__hmr").onmessage = (m) => { document.body.dataset.hmr = "hello"; };'],
+};
+const server = http.createServer((q, r) => { const f = files[q.url.split("?")[0]]; if (!f) { r.writeHead(404); return r.end(); } r.writeHead(200, { "content-type": f[0] }); r.end(f[1]); });
+server.on("upgrade", (q, socket) => {
+  if (q.url !== "/__hmr") return socket.destroy();
+  const accept = crypto.createHash("sha1").update(q.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n");
+  socket.write(Buffer.from([0x81, 5, ...Buffer.from("hello")]));
+  socket.on("error", () => {});
+});
+server.listen(+process.env.PORT, "127.0.0.1");
+`;
+
 const resources = useResources();
 let browser: Browser;
 let standIns: StandIns;
@@ -96,6 +117,37 @@ it("opens the conversation's app from the /preview link at 390 px, and reloads w
     // Hot reload: the file changes in the workspace, the dev server says so over the socket, the page reloads.
     writeFileSync(join(dir, "index.html"), "<h1>Changed by the agent</h1>");
     await expect.poll(() => page.locator("h1").innerText(), { timeout: 15_000 }).toBe("Changed by the agent");
+  } finally {
+    await page.close();
+  }
+  await vmCall("DELETE", VM_ROUTES.workspacePreview("main", USER), {});
+});
+
+it("loads an app's absolute paths under the link, and carries its WebSocket at an absolute path", async () => {
+  // The same conversation as above, whose preview that test ended: this app is now its kept server.
+  const dir = workspaceDirOf(userPathsOf(dataDir, USER), "main");
+  writeFileSync(join(dir, "abs-server.js"), ABSOLUTE_SERVER);
+  chmodSync(join(dir, "abs-server.js"), 0o666);
+  const started = (await (await vmCall("POST", VM_ROUTES.workspacePreview("main", USER), { command: "node abs-server.js", port: PORT + 1 })).json()) as { kept: { port: number } | null; problem?: string };
+  expect(started.problem).toBeUndefined();
+
+  const url = `${relay.url}/twilio/inbound`;
+  const { body, headers } = signedPost(url, inboundForm({ phone: USER, text: "/preview", sid: messageSid(2) }, STAND_IN_CREDENTIALS.accountSid), STAND_IN_CREDENTIALS.authToken);
+  expect((await fetch(url, { method: "POST", body, headers })).status).toBe(200);
+  const link = /(http:\/\/127\.0\.0\.1:\d+\/p\/[A-Za-z0-9_-]{88}\/)/.exec(await received(new RegExp(`port ${PORT + 1}`)))?.[1] ?? "";
+  expect(link).not.toBe("");
+
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  try {
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => sockets.push(socket.url()));
+    expect((await page.goto(link))?.status()).toBe(200);
+    // /style.css and /app.js came through the link (sent under it by their Referer), and the app's
+    // WebSocket at /__hmr (no Referer: the link's cookie) reached its server, which greeted it.
+    await expect.poll(() => page.evaluate(() => document.body.dataset.js)).toBe("ran");
+    expect(await page.locator("h1").evaluate((h) => getComputedStyle(h).color)).toBe("rgb(1, 2, 3)");
+    await expect.poll(() => page.evaluate(() => document.body.dataset.hmr), { timeout: 15_000 }).toBe("hello");
+    expect(sockets).toEqual([`${new URL(link).origin.replace("http:", "ws:")}/__hmr`]);
   } finally {
     await page.close();
   }
