@@ -34,7 +34,9 @@ export const bundleOptions = {
   // resvg-js is a native addon (a prebuilt `.node` per platform, an npm package of its own), which
   // esbuild cannot bundle: it is required at run time from node_modules, which the image's final
   // stage installs (the diff picture, src/checkpoints/diff-picture-render.ts).
-  external: ["@resvg/resvg-js"],
+  // playwright-core (which loads its parts by path) and @sparticuz/chromium (which finds its
+  // brotli archives next to its package.json) are required the same way, for /shot.
+  external: ["@resvg/resvg-js", "playwright-core", "@sparticuz/chromium"],
   // `import.meta.url` has no CommonJS equivalent: the modules that locate files next to
   // themselves (the CLI's package, the SDK's parts) get the bundle's own URL instead. The banner
   // comes first in the file, so it repeats "use strict" to keep the whole bundle strict.

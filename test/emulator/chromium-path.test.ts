@@ -1,7 +1,7 @@
 // Which browser the browser tests run: CHROMIUM_PATH, an installed Chrome or Chromium, the npm
 // package's Linux x64 build, or a one-line failure that says what to install.
 import { expect, it } from "vitest";
-import { chooseChromium, type ChromiumChoice } from "../../emulator/tools/chromium-path";
+import { chooseChromium, type ChromiumChoice } from "../../vm/src/shots/chromium/choice";
 
 const NONE = "No Chromium found: install Google Chrome or Chromium, or set CHROMIUM_PATH (the one @sparticuz/chromium ships runs on Linux x64 only)";
 const MAC_CHROME = "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome";

@@ -64,7 +64,7 @@ it("pins every package of the workspace, esbuild at the version the repository b
   expect(instructions.filter((l) => /^RUN npm ci\b/.test(l)).map((l) => l.includes("--omit=dev"))).toEqual([false, true]);
 });
 
-it("installs in the final stage only what dist/ does not hold: the CLI it starts and the native addon esbuild leaves out", () => {
+it("installs in the final stage only what dist/ does not hold: the CLI it starts, the native addon esbuild leaves out, and /shot's browser", () => {
   const vm = JSON.parse(readFileSync(join(ROOT, "vm/package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const external = JSON.parse(/external: (\[[^\]]*\])/.exec(readFileSync(join(ROOT, "vm/build.mjs"), "utf8"))?.[1] ?? "null") as string[];
   expect(Object.keys(vm.dependencies).sort()).toEqual(["@anthropic-ai/claude-code", ...external].sort());
@@ -73,6 +73,12 @@ it("installs in the final stage only what dist/ does not hold: the CLI it starts
   expect(lock.packages[""]?.dependencies).toEqual(vm.dependencies);
   expect(lock.packages[""]?.devDependencies).toEqual(vm.devDependencies);
   for (const bundled of ["hono", "@hono/node-server", "zod", "diff", "diff2html", "highlight.js", "graphql", "@modelcontextprotocol/sdk"]) expect(vm.devDependencies[bundled], bundled).toBeDefined();
+  // /shot's browser: the image carries it, at the versions the root's browser tests run.
+  const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+  for (const browser of ["playwright-core", "@sparticuz/chromium"]) {
+    expect(external, browser).toContain(browser);
+    expect(vm.dependencies[browser], browser).toBe(root.devDependencies[browser]);
+  }
 });
 
 it("starts the server with the same V8 flags as `npm run vm`", () => {

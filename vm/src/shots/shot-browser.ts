@@ -1,6 +1,6 @@
-// The Chromium `/shot` runs: the one the browser tests use (an installed Chrome or Chromium, or the
-// build @sparticuz/chromium ships, with the libraries it packs where the system lacks them), loaded
-// only when the first picture is asked for.
+// The Chromium `/shot` runs (chromium/: an installed Chrome or Chromium, or the build
+// @sparticuz/chromium ships, with the libraries it packs where the system lacks them; the browser
+// tests use the same), loaded only when the first picture is asked for.
 import { readdirSync, readFileSync } from "node:fs";
 import type { LaunchedBrowser } from "./shooter";
 
@@ -29,10 +29,8 @@ function childPids(): Set<number> {
 /** Launches it and names its process: the child of this process that was not there before. */
 export async function launchShotBrowser(): Promise<LaunchedBrowser> {
   const before = childPids();
-  // A path esbuild does not follow: the image does not carry the browser yet (docs/vm.md,
-  // "Pictures of the preview"), and there the import fails, so /shot says it could not draw.
-  const launcher: string = "../../../emulator/tools/chromium";
-  const { launchChromium } = (await import(launcher)) as typeof import("../../../emulator/tools/chromium");
+  // Loaded on the first picture only: playwright-core is not parsed by a VM that never draws.
+  const { launchChromium } = await import("./chromium/launch");
   const browser = await launchChromium();
   const fresh = [...childPids()].filter((pid) => !before.has(pid));
   return { browser, pid: fresh.length === 1 ? (fresh[0] as number) : null };
