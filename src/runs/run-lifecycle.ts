@@ -243,7 +243,7 @@ const waitsOnVm = (run: Run, now: number, woke: boolean): boolean =>
  * alone decides, as after an eviction); null when none is wanted, or the retry comes first.
  */
 export function probeAgainAt(run: Run, lastProbeAt: number | null, now: number): number | null {
-  if (lastProbeAt === null || !waitsOnVm(run, now)) return null;
+  if (lastProbeAt === null || !waitsOnVm(run, now, false)) return null;
   const at = lastProbeAt + PROBE_AGAIN_MS;
   return at < run.nextAttemptAt ? at : null;
 }
