@@ -16,6 +16,7 @@ import { webReviewRoute } from "./changes/web-review-route";
 import { webLiveRoute } from "./web/web-live-route";
 import { handoffRoute } from "./handoff/handoff-route";
 import { githubRoute } from "./github/github-webhook";
+import { vmWakeRoute } from "./machines/vm-wake-route";
 
 export { PhoneAgent } from "./phone-agent";
 export { UserDirectory } from "./directory/user-directory";
@@ -46,6 +47,8 @@ app.route("/h", handoffRoute);
 app.route("/triggers", triggerRoute);
 // GitHub's webhooks for the repositories users watch (docs/github.md).
 app.route("/github", githubRoute);
+// The VM's signed wake: its runs are taken up at once after it restarted (docs/protocol.md "Wake").
+app.route("/vm", vmWakeRoute);
 
 // A preview's page asking for an absolute path (`/assets/app.js`) is sent under its link; anything else is not found.
 app.notFound(async (c) => (await previewFromOutside(c)) ?? c.json({ error: "not_found" }, 404));

@@ -189,6 +189,18 @@ export class PhoneAgent extends DurableObject<Env> {
     return { outcome: "stored" };
   }
 
+  /**
+   * The VM's signed wake (src/machines/vm-wake-route.ts): its runs waiting out a retry are taken up
+   * now. A repeated wake finds none waiting and changes nothing.
+   */
+  async vmWoke(vmRunIds: readonly string[]): Promise<{ woken: number }> {
+    const now = this.clock();
+    const woken = this.u.runs.vmWoke(vmRunIds, now);
+    this.log("vm_woke", { vmRunIds: vmRunIds.length, woken });
+    if (woken > 0) await this.pump.workOn(now);
+    return { woken };
+  }
+
   /** Applies a Twilio status callback (see Outbox.applyStatus). */
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
     const [now, rowsBefore, tablesBefore] = [this.clock(), this.sql.rowsWritten(), this.sql.rowsWrittenByTable()];

@@ -458,6 +458,26 @@ export function createRunDriver(d: RunDriverDeps) {
       if (done.kind === "finished") d.transaction(() => d.afterRun(present()));
       return done;
     },
+    /**
+     * The VM's signed wake (protocol/vm/wake.ts): each run it names (none named: every run) that this
+     * instance does not read and that waits out a retry is due now. Returns how many; a repeat finds none.
+     */
+    vmWoke(vmRunIds: readonly string[], now: number): number {
+      const present = stepTime(now, d.clock);
+      const named = (r: Run) => vmRunIds.length === 0 || vmRunIds.includes(r.vmRunId);
+      const waiting = d.runs.openAll().filter((r) => !lives.has(r.id) && named(r));
+      let woken = 0;
+      d.transaction(() => {
+        for (const run of waiting) {
+          const step = stepRun(run, d.messages.pending(), { type: "vm_answered", woke: true }, present());
+          if (step.run?.nextAttemptAt === run.nextAttemptAt) continue;
+          applyStep(d, run, step, present());
+          lastProbe.set(run.id, now);
+          woken++;
+        }
+      });
+      return woken;
+    },
     /** Lets go of the stream being read (the pump ends); the run itself goes on at the VM. */
     close,
   };

@@ -107,8 +107,11 @@ export type RunEvent =
   | { type: "failure"; failure: RunFailure; sessionOfConversation: string | null; detail?: { seq?: number; reason?: string; message: string }; probe?: VmProbe }
   /** /new: the run's session stops being the user's conversation's. */
   | { type: "detach" }
-  /** The VM answered a probe while the run waited for its retry (probeAgainAt): the retry is due now. */
-  | { type: "vm_answered" };
+  /**
+   * The VM answered a probe while the run waited for its retry (probeAgainAt): the retry is due now.
+   * `woke`: the VM said so itself (its signed wake, protocol/vm/wake.ts), so a longer streak is due too.
+   */
+  | { type: "vm_answered"; woke?: boolean };
 
 export type RunEffect =
   /** Not due yet: the shell waits until `at`. */
@@ -223,13 +226,16 @@ export function stepRun(run: Run | null, pending: readonly PendingMessage[], eve
     case "detach":
       return run.context === "chat" ? { ...same, run: { ...run, context: "fresh" } } : same;
     case "vm_answered":
-      return waitsOnVm(run, now) ? { ...same, run: { ...run, nextAttemptAt: now } } : same;
+      return waitsOnVm(run, now, event.woke === true) ? { ...same, run: { ...run, nextAttemptAt: now } } : same;
   }
 }
 
-/** Whether the run waits out the retry after one of the first PROBED_FAILURES failures of a streak, due later than `now`. */
-const waitsOnVm = (run: Run, now: number): boolean =>
-  run.phase !== "finished" && run.attempt === null && run.transportFailures >= 1 && run.transportFailures <= PROBED_FAILURES && run.nextAttemptAt > now;
+/**
+ * Whether the run waits out the retry after a failure of its streak, due later than `now`: one of the
+ * first PROBED_FAILURES for a probe, any for the VM's own wake.
+ */
+const waitsOnVm = (run: Run, now: number, woke: boolean): boolean =>
+  run.phase !== "finished" && run.attempt === null && run.transportFailures >= 1 && (woke || run.transportFailures <= PROBED_FAILURES) && run.nextAttemptAt > now;
 
 /**
  * When to ask the VM again whether it is back, for a run that waits so (`lastProbeAt`: when this
@@ -237,7 +243,7 @@ const waitsOnVm = (run: Run, now: number): boolean =>
  * alone decides, as after an eviction); null when none is wanted, or the retry comes first.
  */
 export function probeAgainAt(run: Run, lastProbeAt: number | null, now: number): number | null {
-  if (lastProbeAt === null || !waitsOnVm(run, now)) return null;
+  if (lastProbeAt === null || !waitsOnVm(run, now, false)) return null;
   const at = lastProbeAt + PROBE_AGAIN_MS;
   return at < run.nextAttemptAt ? at : null;
 }

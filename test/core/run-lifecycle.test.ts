@@ -385,6 +385,17 @@ describe("transportRetryAt: when a transport failure is retried, with the VM's p
     expect(s.effects).toEqual([]);
   });
 
+  it.each([
+    ["the first failure's wait: due now", retrying(1, NOW + 5000), NOW],
+    ["the third's: due now too (the VM said it is back)", retrying(3, NOW + 20_000), NOW],
+    ["a run with no failure: unchanged", retrying(0, NOW + 5000), NOW + 5000],
+    ["an attempt under way: unchanged", { ...retrying(1, NOW + 5000), attempt: { stage: "opening", deadline: NOW + 30_000 } }, NOW + 5000],
+  ] as const satisfies readonly (readonly [string, Run, number])[])("vm_answered by the VM's wake: %s", (_name, run, expected) => {
+    const s = stepRun(run, pending, { type: "vm_answered", woke: true }, NOW);
+    expect(s.run?.nextAttemptAt).toBe(expected);
+    expect(s.effects).toEqual([]);
+  });
+
   it("stepRun plans the dropped stream's retry at once when the VM answered, and says so once", () => {
     const s = stepRun(runs.streaming, pending, { type: "failure", failure: dropped, sessionOfConversation: "s9", probe: "answered" }, NOW);
     expect(s.run).toMatchObject({ phase: "streaming", transportFailures: 1, nextAttemptAt: NOW, attempt: null });

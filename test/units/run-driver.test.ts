@@ -208,4 +208,22 @@ describe("a dropped stream's retry, planned after the VM's health check", () => 
     expect(probe).toHaveBeenCalledOnce();
     expect(t.repos.runs.open()).toMatchObject({ lastSeq: 1, transportFailures: 2, nextAttemptAt: T0 + 10_000 });
   });
+
+  it("the VM's wake makes a run it names due at once, past the probes' streak; a repeat and another run's wake change nothing", async () => {
+    let up = false;
+    const { runs, opened } = await dropped(async () => (up ? { ok: true, ms: 3, problem: null } : { ok: false, failure: "unreachable", detail: "ECONNREFUSED" }));
+    const run = t.repos.runs.open()!;
+    expect(run).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 5000 });
+    expect(runs.vmWoke(["some-other-run"], T0 + 200)).toBe(0);
+    expect(t.repos.runs.open()).toMatchObject({ nextAttemptAt: T0 + 5000 });
+    up = true;
+    expect(runs.vmWoke([run.vmRunId], T0 + 200)).toBe(1);
+    expect(t.repos.runs.open()).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 200 });
+    expect(runs.vmWoke([run.vmRunId], T0 + 200)).toBe(0);
+    expect(runs.nextDueAt(T0 + 200)).toBe(T0 + 200);
+    vi.setSystemTime(T0 + 200);
+    await runs.runDue(T0 + 200, null);
+    expect(opened).toHaveBeenCalledTimes(2);
+    expect(opened.mock.calls[1]?.[1]).toBe(1);
+  });
 });

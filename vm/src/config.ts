@@ -20,6 +20,16 @@ export const VmConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default("0.0.0.0"),
   vmToken: z.string().trim().min(1, "VM_TOKEN is required: the VM refuses to start without its shared secret"),
+  /**
+   * The relay Worker's base URL (RELAY_URL): where the VM sends its wake after a restart
+   * (runs/relay-wake.ts). Unset: no wake, the relay finds the VM back by its own probes.
+   */
+  relayUrl: z
+    .string()
+    .url()
+    .refine((url) => url.startsWith("https://") || isLoopbackHttp(url), "RELAY_URL must be https://, or http:// on 127.0.0.1 or localhost")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   /** Absolute, so a session's working directory (and so `--resume`) is the same after a restart. */
   dataDir: z.string().min(1).transform((dir) => resolve(dir)),
   claudeBin: z.string({ error: "CLAUDE_BIN is not set and @anthropic-ai/claude-code is not installed" }).min(1),
@@ -111,6 +121,7 @@ export function loadVmConfig(env: NodeJS.ProcessEnv): VmConfig {
     port: env.PORT,
     host: env.HOST,
     vmToken: env.VM_TOKEN ?? "",
+    relayUrl: env.RELAY_URL,
     dataDir: env.DATA_DIR ?? ".data",
     claudeBin: env.CLAUDE_BIN || resolveClaudeBin(),
     idleTimeoutMs: env.IDLE_TIMEOUT_MS,

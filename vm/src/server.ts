@@ -45,6 +45,7 @@ import { createPreviewServers, previewPlaceOf } from "./preview/preview-servers"
 import { previewUpgradeHandler, type PreviewRouteDeps } from "./http/preview-routes";
 import { createShooter } from "./shots/shooter";
 import { launchShotBrowser } from "./shots/shot-browser";
+import { cutRunsOf, wakeRelay } from "./runs/relay-wake";
 
 /** A /shot page that has not loaded and drawn by then fails with a one-line reason. */
 const SHOT_DEADLINE_MS = 20_000;
@@ -287,6 +288,9 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     })();
     return closing;
   };
+
+  // After listen, not awaited: each user whose runs the restart cut is told, so the relay reconnects now.
+  if (config.relayUrl && reopened.length > 0) void wakeRelay(config.relayUrl, config.vmToken, cutRunsOf(log, reopened));
 
   // After listen, not awaited: the last users' spares start beside the first requests.
   void manager.startSparesAtBoot();

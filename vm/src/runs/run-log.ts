@@ -6,7 +6,8 @@ import * as z from "zod";
 import { isTerminal, VmRunEventSchema, type VmRunEvent } from "../../../src/protocol/vm/runs";
 import { isRunId, runFileOf, runsDirOf } from "../users/user-paths";
 
-const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), createdAt: z.number() });
+/** `userId`: the relay's user (absent in logs written before it was kept), whom a wake after a restart names. */
+const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), userId: z.string().optional(), createdAt: z.number() });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
 
 export type RunLog = {

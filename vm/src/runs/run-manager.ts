@@ -155,7 +155,7 @@ export function createRunManager(deps: ManagerDeps) {
       const existing = find(request.runId);
       if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
       deps.onTiming?.(request.runId, "received", receivedAt);
-      log.create({ runId: request.runId, userKey: paths.key, createdAt: Date.now() });
+      log.create({ runId: request.runId, userKey: paths.key, userId: request.userId, createdAt: Date.now() });
       const { checkpoints } = deps;
       const cwd = workspaceDirOf(paths, request.workspace);
       const onSession = request.sessionId === null ? undefined : liveOf(paths.key).find((r) => sessionOf.get(r) === request.sessionId);
