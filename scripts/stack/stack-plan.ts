@@ -165,6 +165,8 @@ function sharedVmChild(input: StackInput, dataDir: string, base: Record<string, 
     HOST,
     VM_TOKEN: input.vars.VM_TOKEN,
     DATA_DIR: dataDir,
+    // After a restart the VM wakes the objects whose runs it cut (POST {RELAY_URL}/vm/wake).
+    RELAY_URL: urls.worker,
     // Nothing restarts a local VM that exits when idle, as Fly does; keep it up unless asked.
     IDLE_TIMEOUT_MS: base.IDLE_TIMEOUT_MS ?? "0",
     ...modelEnv(input.model),

@@ -23,7 +23,7 @@ export function agentVmFor(config: Config | null, d: PhoneMachineDeps): { machin
 /** Where the phone's VM is reached: its own Machine (made or started first), or the one shared VM; null when neither is configured. */
 export function vmSourceFor(config: Config | null, d: PhoneMachineDeps): { machine: PhoneMachine | null; source: VmConnectionSource | null } {
   if (config?.machines) {
-    const machine = createPhoneMachine(config.machines, d);
+    const machine = createPhoneMachine(config.machines, config.publicUrl, d);
     return { machine, source: machine };
   }
   if (!config?.vm) return { machine: null, source: null };
@@ -32,11 +32,11 @@ export function vmSourceFor(config: Config | null, d: PhoneMachineDeps): { machi
 }
 
 /** The machine unit over the Fly Machines API, reading (never writing) the runs it must not idle under. */
-function createPhoneMachine(c: MachinesConfig, d: PhoneMachineDeps): PhoneMachine {
+function createPhoneMachine(c: MachinesConfig, publicUrl: string | null, d: PhoneMachineDeps): PhoneMachine {
   return createMachineUnit({
     repo: d.repos.machine,
     fly: createFlyMachinesClient(c.api, undefined, d.clock),
-    settings: { idleMs: c.idleMs, idleAction: c.idleAction, retireMs: c.retireMs, image: c.image, regions: c.regions, proxyUrl: c.proxyUrl, relayVmToken: c.relayVmToken },
+    settings: { idleMs: c.idleMs, idleAction: c.idleAction, retireMs: c.retireMs, image: c.image, regions: c.regions, proxyUrl: c.proxyUrl, relayVmToken: c.relayVmToken, relayUrl: publicUrl },
     phone: d.phone,
     runs: { isOpen: () => d.repos.runs.open() !== null, lastEndedAt: () => d.repos.runs.lastFinishedAt() },
     outbox: d.repos.outbox,

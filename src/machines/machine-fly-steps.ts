@@ -3,7 +3,7 @@
 // it (a 409 adopts the existing one), a check of its state, and a start under its lease with the
 // config updated first when the image or token changed. The machine unit (machine.ts) picks the
 // next step from its row (machines/machine-plan.ts nextStep) and runs it here.
-import { machineVmTimers, type MachineSettings, type MachineWant } from "./machine-plan";
+import { machineRelayUrl, machineVmTimers, type MachineSettings, type MachineWant } from "./machine-plan";
 import { agentMachineConfig, agentVolumeRequest } from "./fly-machine-config";
 import { flyRetryDelayMs, leaseRetryAt, nextRegion } from "./fly-retry";
 import type { FlyFailure } from "./fly-errors";
@@ -27,7 +27,7 @@ export const done: StepResult = { ok: true, value: null };
 export function createMachineSteps(d: {
   repo: MachineRepo;
   fly: FlyMachinesClient;
-  settings: MachineSettings & { image: string; regions: readonly string[] };
+  settings: MachineSettings & { image: string; regions: readonly string[]; relayUrl?: string | null };
   log: Log;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -49,7 +49,7 @@ export function createMachineSteps(d: {
   }
 
   const configFor = (volumeId: string, w: MachineWant) =>
-    agentMachineConfig({ image: w.image, volumeId, vmToken: w.vmToken, env: machineVmTimers(s.idleMs) });
+    agentMachineConfig({ image: w.image, volumeId, vmToken: w.vmToken, env: { ...machineVmTimers(s.idleMs), ...(machineRelayUrl(s.relayUrl) ? { RELAY_URL: machineRelayUrl(s.relayUrl)! } : {}) } });
 
   /** The Machine is gone: forget it; if its volume went too, the user's files are lost. */
   async function machineGone(t: Present, deadline: number): Promise<StepResult> {

@@ -80,6 +80,16 @@ function choreOf(row: MachineFacts, lastRunEndedAt: number | null, s: MachineSet
  * (so a suspension keeps it for the user's return), and the VM's own idle exit, the safety net,
  * comes after both.
  */
+/**
+ * The RELAY_URL a Machine is given: PUBLIC_URL when the VM would take it (https, or http on
+ * loopback, as vm/src/config.ts checks), else none, so a plain-http tunnel never stops a Machine's
+ * boot; without it the relay finds the VM back by its probes.
+ */
+export function machineRelayUrl(publicUrl: string | null | undefined): string | null {
+  if (!publicUrl) return null;
+  return /^https:\/\//.test(publicUrl) || /^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d+)?(?:\/|$)/.test(publicUrl) ? publicUrl : null;
+}
+
 export function machineVmTimers(idleMs: number): { WARM_SESSION_MS: string; IDLE_TIMEOUT_MS: string } {
   const margin = Math.max(60_000, Math.round(idleMs / 3));
   return { WARM_SESSION_MS: String(idleMs + margin), IDLE_TIMEOUT_MS: String(idleMs + 2 * margin) };

@@ -30,6 +30,8 @@ export type MachineUnitSettings = MachineSettings & {
   proxyUrl: string;
   /** The relay's VM_TOKEN: each Machine's own token is derived from it (machines/fly-identity.ts). */
   relayVmToken: string;
+  /** PUBLIC_URL: the Machine's RELAY_URL, where it posts its wake after a restart (protocol/vm/wake.ts); null: no wake, the probes find it. */
+  relayUrl?: string | null;
 };
 
 /** Where the VM is reached, or why it cannot be now. */

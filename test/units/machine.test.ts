@@ -6,6 +6,7 @@ import { flyResourceNames, machineVmToken } from "../../src/machines/fly-identit
 import { createFlyMachinesClient } from "../../src/machines/fly-machines";
 import { createMachineRepo } from "../../src/machines/machine-repo";
 import { createMachineUnit, type MachineUnitSettings } from "../../src/machines/machine-unit";
+import { machineRelayUrl } from "../../src/machines/machine-plan";
 import type { RunningFlyEmulator } from "../../emulator/fly/server";
 import { echoConfig, FLY_APP, FLY_TOKEN, flyResources, must, viaProxy } from "../emulator/fly-helpers";
 import { migratedDb, type MigratedDb } from "./helpers/node-storage";
@@ -101,6 +102,23 @@ describe("the machine unit", () => {
     expect([machine.state, machine.config.image]).toEqual(["started", "agent:v2"]);
   });
 
+  it("gives the Machine the relay's PUBLIC_URL as its RELAY_URL, for its wake after a restart, and none without one", async () => {
+    const woken = await connected(instance({ relayUrl: "https://relay.example.test" }));
+    expect(must(await api().getMachine(woken.headers["fly-force-instance-id"]!)).config.env?.["RELAY_URL"]).toBe("https://relay.example.test");
+  });
+
+  it.each([
+    ["https://relay.example.test", "https://relay.example.test"],
+    ["http://127.0.0.1:8787", "http://127.0.0.1:8787"],
+    ["http://localhost:8787/", "http://localhost:8787/"],
+    // A plain-http tunnel: the VM would refuse it at boot, so it is not given.
+    ["http://relay.example.test", null],
+    ["http://127.0.0.1.evil.test", null],
+    [null, null],
+  ])("machineRelayUrl(%j) is %j", (publicUrl, expected) => {
+    expect(machineRelayUrl(publicUrl)).toBe(expected);
+  });
+
   it("a rotated relay VM_TOKEN: the running Machine keeps its token until its next start, then takes the new one", async () => {
     const first = await connected(instance({ relayVmToken: "relay-token-1" }));
     const machineId = first.headers["fly-force-instance-id"]!;
@@ -111,6 +129,7 @@ describe("the machine unit", () => {
     const after = await connected(rotated);
     expect(after.token).toBe(await machineVmToken("relay-token-2", PHONE));
     expect(must(await api().getMachine(machineId)).config.env?.["VM_TOKEN"]).toBe(after.token);
+    expect(must(await api().getMachine(machineId)).config.env?.["RELAY_URL"]).toBeUndefined();
   });
 
   it("adopts the Machine a cut-off create made: the intent was recorded, the id never was", async () => {
