@@ -39,8 +39,10 @@ export const previewVmFailed = (conversation: string) => `I could not reach the 
 export const previewOffReply = (conversation: string, vmOk: boolean) =>
   `The preview of ${conversation} is ended: its links no longer open${vmOk ? " and its server is stopped" : "; the VM did not answer, so its server stops when the conversation goes idle"}.`;
 
+/** A kept server's command as /status and the page show it: a one-line server can be 1,000 characters long. */
+export const clipPreviewCommand = (command: string) => (command.length > 60 ? `${command.slice(0, 59)}…` : command);
+
 /** /status's lines for the preview servers the relay last saw kept (the VM may have ended one since: the next /preview starts it again). */
 export function previewStatusLines(servers: readonly { conversation: string; command: string; port: number }[]): string {
-  const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
-  return servers.map((s) => `\nPreview server of ${s.conversation}: port ${s.port} (${clip(s.command)}); /preview for its link, /preview off ends it.`).join("");
+  return servers.map((s) => `\nPreview server of ${s.conversation}: port ${s.port} (${clipPreviewCommand(s.command)}); /preview for its link, /preview off ends it.`).join("");
 }

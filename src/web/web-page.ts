@@ -19,6 +19,7 @@ import { whatsappHtml } from "./whatsapp-markup";
 import { anchorOf } from "../protocol/review-comments";
 import { DIFF_FOLD, type LiveEvent, livePicturePath, PICTURE_ALT, PLAN_LABEL } from "./web-live";
 import type { ReviewDraft } from "../changes/review-draft";
+import { clipPreviewCommand } from "../preview/preview-choice";
 import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
 import { planOfDescription } from "../approvals/plan-card";
 import {
@@ -157,7 +158,7 @@ function conversationSection(c: ConversationView, zone: string, extras: PageExtr
 
 /** The server kept for the conversation's preview; its link is a bearer link of its own, so it is asked for in the chat. */
 function previewLine(server: { port: number; command: string }): Child {
-  return h("p", { class: "preview meta" }, "Preview server: port ", String(server.port), " (", h("code", null, server.command), "). Send /preview in the chat for its link; /preview off ends it.");
+  return h("p", { class: "preview meta" }, "Preview server: port ", String(server.port), " (", h("code", null, clipPreviewCommand(server.command)), "). Send /preview in the chat for its link; /preview off ends it.");
 }
 
 const LIVE_WORDS: Record<LiveEvent["kind"], string> = { start: "Started", tool: "Tool", text: "Agent", approval: "Asks", answered: "Answered", change: "Change", end: "Done", failed: "Ended" };
