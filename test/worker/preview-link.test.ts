@@ -90,7 +90,7 @@ it("lists the kept server in /status, ends it with /stop, and starts it again fo
 });
 
 it("starts the server the user names with /preview run, keeps it, and says so in one line when it does not come up", async () => {
-  const user = "+15550000215";
+  const user = "+15550000223";
   expect(await ask(user, "/preview run")).toMatch(/^\/preview run needs the command that serves the app/);
   const reply = await ask(user, "/preview run npm run dev -- --port 5174");
   expect(reply).toMatch(/port 5174/);
