@@ -37,6 +37,7 @@ import { homeWatches } from "./github/github-watches-repo";
 import { endWebLinks, type WebPageAnswer, type WebPageRequest, webLinkEpoch, webPageData } from "./web/web-page-data";
 import type { ReviewAnswer, ReviewRequest } from "./changes/review-drafts";
 import { machineOwnerRecorder } from "./machines/machine-owners";
+import type { Wake } from "./protocol/vm/wake";
 import type { HandbackAnswer, HandbackUpload, HandoffCodeAnswer, HandoffDataAnswer, HandoffNewUpload } from "./handoff/handoffs";
 import type { HandoffCodeRefusal } from "./handoff/handoff";
 import { handoffEntries } from "./handoff/handoff-entries";
@@ -193,10 +194,10 @@ export class PhoneAgent extends DurableObject<Env> {
    * The VM's signed wake (src/machines/vm-wake-route.ts): its runs waiting out a retry are taken up
    * now. A repeated wake finds none waiting and changes nothing.
    */
-  async vmWoke(vmRunIds: readonly string[]): Promise<{ woken: number }> {
+  async vmWoke(vmRunIds: readonly string[], reason: Wake["reason"]): Promise<{ woken: number }> {
     const now = this.clock();
-    const woken = this.u.runs.vmWoke(vmRunIds, now);
-    this.log("vm_woke", { vmRunIds: vmRunIds.length, woken });
+    const woken = this.u.runs.vmWoke(vmRunIds, reason, now);
+    this.log("vm_woke", { reason, vmRunIds: vmRunIds.length, woken });
     if (woken > 0) await this.pump.workOn(now);
     return { woken };
   }

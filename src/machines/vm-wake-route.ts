@@ -41,6 +41,6 @@ vmWakeRoute.post("/wake", async (c) => {
   if (!wake) throw new HTTPException(400, { message: "the body must be a wake: {phone, vmRunIds, reason, at}" });
   if (!(await wakeIsSigned(config, wake, c.req.header(WAKE_SIGNATURE_HEADER), Date.now()))) return refused("bad_signature");
   const agent = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(wake.phone));
-  const { woken } = await agent.vmWoke(wake.vmRunIds);
+  const { woken } = await agent.vmWoke(wake.vmRunIds, wake.reason);
   return c.json({ ok: true, woken });
 });

@@ -24,6 +24,7 @@ import { stepTime } from "../shared/step-time";
 import { createRunBatches, type RunBatchesDeps } from "./run-batches";
 import { startRequestOf, toInput, type RunInputDeps } from "./run-input";
 import { readJson } from "../shared/json-text";
+import type { Wake } from "../protocol/vm/wake";
 
 const TYPING_DELAY_MS = 1_500;
 
@@ -460,13 +461,16 @@ export function createRunDriver(d: RunDriverDeps) {
     },
     /**
      * The VM's signed wake (protocol/vm/wake.ts): each run it names (none named: every run) that this
-     * instance does not read and that waits out a retry is due now. Returns how many; a repeat finds none.
+     * instance does not read is taken up now: one that waits out a retry is due now; and after
+     * `reader_gone`, one already due that nobody reads (the instance that read it died) needs only
+     * the pump, not the watchdog's alarm. Returns how many; a repeat finds none waiting.
      */
-    vmWoke(vmRunIds: readonly string[], now: number): number {
+    vmWoke(vmRunIds: readonly string[], reason: Wake["reason"], now: number): number {
       const present = stepTime(now, d.clock);
       const named = (r: Run) => vmRunIds.length === 0 || vmRunIds.includes(r.vmRunId);
-      const waiting = d.runs.openAll().filter((r) => !lives.has(r.id) && named(r));
-      let woken = 0;
+      const unread = d.runs.openAll().filter((r) => !lives.has(r.id) && named(r));
+      let woken = reason === "reader_gone" ? unread.filter((r) => r.nextAttemptAt <= now).length : 0;
+      const waiting = unread.filter((r) => r.nextAttemptAt > now);
       d.transaction(() => {
         for (const run of waiting) {
           const step = stepRun(run, d.messages.pending(), { type: "vm_answered", woke: true }, present());

@@ -214,12 +214,14 @@ describe("a dropped stream's retry, planned after the VM's health check", () => 
     const { runs, opened } = await dropped(async () => (up ? { ok: true, ms: 3, problem: null } : { ok: false, failure: "unreachable", detail: "ECONNREFUSED" }));
     const run = t.repos.runs.open()!;
     expect(run).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 5000 });
-    expect(runs.vmWoke(["some-other-run"], T0 + 200)).toBe(0);
+    expect(runs.vmWoke(["some-other-run"], "restarted", T0 + 200)).toBe(0);
     expect(t.repos.runs.open()).toMatchObject({ nextAttemptAt: T0 + 5000 });
     up = true;
-    expect(runs.vmWoke([run.vmRunId], T0 + 200)).toBe(1);
+    expect(runs.vmWoke([run.vmRunId], "restarted", T0 + 200)).toBe(1);
     expect(t.repos.runs.open()).toMatchObject({ transportFailures: 1, nextAttemptAt: T0 + 200 });
-    expect(runs.vmWoke([run.vmRunId], T0 + 200)).toBe(0);
+    expect(runs.vmWoke([run.vmRunId], "restarted", T0 + 200)).toBe(0);
+    // Due now and read by no instance: a reader_gone wake takes it up (the pump), a restart's does not count it.
+    expect(runs.vmWoke([run.vmRunId], "reader_gone", T0 + 200)).toBe(1);
     expect(runs.nextDueAt(T0 + 200)).toBe(T0 + 200);
     vi.setSystemTime(T0 + 200);
     await runs.runDue(T0 + 200, null);

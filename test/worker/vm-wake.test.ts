@@ -1,13 +1,13 @@
 // POST /vm/wake: the VM's signed "I am back". A good wake makes the user's run, waiting out its
 // retry, start again at once; a bad, stale or other phone's signature gets a 403 and changes nothing.
 import { exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { WAKE_PATH, WAKE_SIGNATURE_HEADER, type Wake, wakeSignature } from "../../src/protocol/vm/wake";
-import { eventually, sendInbound, stubFor, vmRequests } from "./helpers";
+import { bodies, eventually, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 import { TEST_VM_TOKEN } from "./test-env";
 
-type RunRow = { vm_run_id: string; transport_failures: number; next_attempt_at: number };
+type RunRow = { vm_run_id: string; phase: string; transport_failures: number; next_attempt_at: number };
 const runOf = (phone: string) => runInDurableObject(stubFor(phone), (_a, state) => state.storage.sql.exec<RunRow>("SELECT * FROM runs").toArray()[0]);
 const starts = async (phone: string) => (await vmRequests(phone)).filter((r) => r.kind === "start").length;
 
@@ -37,6 +37,32 @@ describe("the VM's wake", () => {
     const again = await post(wake, await wakeSignature(TEST_VM_TOKEN, wake));
     expect(await again.json()).toEqual({ ok: true, woken: 0 });
     expect(await starts(phone)).toBe(2);
+  });
+
+  it("reader_gone after the object died mid-stream: the run is read again at the wake, not at the watchdog's alarm", async () => {
+    const phone = "+15550000224";
+    await sendInbound(phone, "refactor the parser [[vm:hold]]");
+    const run = await eventually(async () => {
+      const row = await runOf(phone);
+      return row !== undefined && (await vmRequests(phone)).some((r) => r.kind === "start") && row;
+    });
+    // The instance that read the stream dies; its watchdog alarm is seconds away (2-10 s).
+    await abortAllDurableObjects();
+    const alarm = await runInDurableObject(stubFor(phone), (_a, state) => state.storage.getAlarm());
+    expect(alarm! - Date.now()).toBeGreaterThan(1000);
+    await releaseVm(phone);
+    const wake: Wake = { phone, vmRunIds: [run.vm_run_id], reason: "reader_gone", at: Date.now() };
+    const answer = await post(wake, await wakeSignature(TEST_VM_TOKEN, wake));
+    expect(await answer.json()).toEqual({ ok: true, woken: 1 });
+    // Read again by the wake's own pump, before the watchdog's alarm was due; the reply sent once.
+    const sent = await eventually(async () => {
+      const replies = bodies(await sentTo(phone));
+      return replies.length > 0 && replies;
+    });
+    expect(Date.now()).toBeLessThan(alarm!);
+    expect(sent).toEqual(["echo: refactor the parser [[vm:hold]]"]);
+    expect((await vmRequests(phone)).filter((r) => r.kind === "events")).toHaveLength(1);
+    expect(await runOf(phone)).toMatchObject({ phase: "finished", transport_failures: 0 });
   });
 
   it.each([

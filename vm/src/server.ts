@@ -45,7 +45,8 @@ import { createPreviewServers, previewPlaceOf } from "./preview/preview-servers"
 import { previewUpgradeHandler, type PreviewRouteDeps } from "./http/preview-routes";
 import { createShooter } from "./shots/shooter";
 import { launchShotBrowser } from "./shots/shot-browser";
-import { cutRunsOf, wakeRelay } from "./runs/relay-wake";
+import { cutRunsOf, wakeRelay, wakeRelayForReader } from "./runs/relay-wake";
+import { createReaderWatch, READER_GONE_GRACE_MS } from "./runs/reader-watch";
 
 /** A /shot page that has not loaded and drawn by then fails with a one-line reason. */
 const SHOT_DEADLINE_MS = 20_000;
@@ -192,6 +193,18 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     placeOf: (userId, workspace) => previewPlaceOf(config.dataDir, (userKey) => users.idsOf(userKey), userId, workspace),
     now: () => Date.now(),
   };
+  // With RELAY_URL, a run whose reader went away mid-run wakes the relay once it has news (runs/reader-watch.ts).
+  const relayUrl = config.relayUrl;
+  const readers = relayUrl
+    ? createReaderWatch({
+        graceMs: READER_GONE_GRACE_MS,
+        now: () => Date.now(),
+        wake: (run) => {
+          const userId = manager.conversationOf(run.id)?.userId ?? log.read(run.id)?.meta.userId;
+          if (userId) void wakeRelayForReader(relayUrl, config.vmToken, { runId: run.id, userId });
+        },
+      })
+    : null;
   const manager = createRunManager({
     config,
     log,
@@ -243,6 +256,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     onRequest: touch,
     now: () => performance.now(),
     stream: {
+      ...(readers ? { onAttached: readers.attached, onDetached: readers.detached } : {}),
       heartbeatMs: config.heartbeatMs,
       onOpen: () => {
         openStreams++;
@@ -273,6 +287,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      // The close cancels open streams: that is not a reader going away.
+      readers?.close();
       clearInterval(idleTimer);
       check.stop();
       previewServers.stopAll();

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { WAKE_PATH, WAKE_SIGNATURE_HEADER, WakeSchema, wakeSignature } from "../../src/protocol/vm/wake";
 import { userKeyOf } from "../src/users/user-paths";
-import { TOKEN, uniqueId, useHarness } from "./helpers/harness";
+import { readEvents, TOKEN, uniqueId, useHarness } from "./helpers/harness";
 
 const h = useHarness();
 const relays: Server[] = [];
@@ -87,4 +87,28 @@ it("no cut run, no wake", async () => {
   expect((await h.call("GET", "/health/live")).status).toBe(200);
   await new Promise((r) => setTimeout(r, 300));
   expect(heard).toEqual([]);
+});
+
+it("a run's reader goes away mid-run: once the run has news, one reader_gone wake names it; a run read to its end wakes nothing", async () => {
+  const { url, heard } = await relay(true);
+  await h.restart({ relayUrl: url });
+  const userId = "+15550000704";
+  const runId = uniqueId("run");
+  const start = { runId, userId, sessionId: null, messages: [{ id: uniqueId("m"), text: "hello [[slow 3000]]" }], options: { permissionMode: "acceptEdits" } };
+  const response = await h.call("POST", "/v1/runs", start);
+  const stream = response.body!.getReader();
+  // Read until the session is known, then the reader goes (the relay's instance died).
+  for (let text = ""; !text.includes('"session"'); ) text += new TextDecoder().decode((await stream.read()).value);
+  await stream.cancel();
+  const heardWake = await until(() => heard[0], 20_000);
+  const wake = WakeSchema.parse(JSON.parse(heardWake.body));
+  expect(wake).toMatchObject({ phone: userId, vmRunIds: [runId], reason: "reader_gone" });
+  expect(heardWake.signature).toBe(await wakeSignature(TOKEN, wake));
+  // The run went on: its reply is there for the reconnect.
+  const again = readEvents(await h.call("GET", `/v1/runs/${runId}/events?after=0`));
+  expect((await again.end()).some((e) => e.type === "result")).toBe(true);
+
+  await h.startRun({ userId, text: "hello again" }).then((r) => r.end());
+  await new Promise((r) => setTimeout(r, 2_500));
+  expect(heard).toHaveLength(1);
 });

@@ -10,24 +10,29 @@ export type StreamHooks = {
   onOpen(): void;
   onClose(): void;
   onDelivered?(runId: string, event: VmRunEvent): void;
+  /** A reader of `run` came, and went: `byReader` when it cancelled the stream before the run's end (runs/reader-watch.ts). */
+  onAttached?(run: RunView): void;
+  onDetached?(run: RunView, byReader: boolean): void;
 };
 
 const encoder = new TextEncoder();
 
 export function eventStreamResponse(run: RunView, after: number, hooks: StreamHooks): Response {
-  let cleanup = () => {};
+  let cleanup = (_byReader: boolean) => {};
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       hooks.onOpen();
+      hooks.onAttached?.(run);
       let closed = false;
       let heartbeat: ReturnType<typeof setInterval> | undefined;
       let unsubscribe = () => {};
-      cleanup = () => {
+      cleanup = (byReader) => {
         if (closed) return;
         closed = true;
         clearInterval(heartbeat);
         unsubscribe();
         hooks.onClose();
+        hooks.onDetached?.(run, byReader);
       };
       const send = (line: object) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
       const deliver = (event: VmRunEvent) => {
@@ -35,7 +40,7 @@ export function eventStreamResponse(run: RunView, after: number, hooks: StreamHo
         send(event);
         hooks.onDelivered?.(run.id, event);
         if (isTerminal(event)) {
-          cleanup();
+          cleanup(false);
           controller.close();
         }
       };
@@ -46,14 +51,14 @@ export function eventStreamResponse(run: RunView, after: number, hooks: StreamHo
       if (closed) return;
       if (run.isFinished()) {
         // Already finished and nothing after `after`: an empty stream that ends at once.
-        cleanup();
+        cleanup(false);
         controller.close();
         return;
       }
       if (hooks.heartbeatMs > 0) heartbeat = setInterval(() => send({ type: "heartbeat", at: Date.now() }), hooks.heartbeatMs);
     },
     cancel() {
-      cleanup();
+      cleanup(true);
     },
   });
   return new Response(body, {

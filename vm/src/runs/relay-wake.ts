@@ -1,5 +1,6 @@
 // The VM's wake to the relay (src/protocol/vm/wake.ts): after a restart, each user whose runs it cut
-// is told at once, so their object reconnects without waiting out its retry. One short POST per
+// is told at once, so their object reconnects without waiting out its retry; and a run whose reader
+// went away mid-run is named once it has news (reader-watch.ts). One short POST per
 // user, signed with this VM's VM_TOKEN, never retried and never awaited by the boot: a relay that
 // is down or slow costs the runs only the wait they had anyway.
 import { WAKE_PATH, WAKE_SIGNATURE_HEADER, WAKE_TIMEOUT_MS, type Wake, wakeSignature } from "../../../src/protocol/vm/wake";
@@ -49,4 +50,11 @@ export async function wakeRelay(relayUrl: string, vmToken: string, cut: readonly
   const outcomes = await sendWakes(relayUrl, vmToken, wakesOf(cut, "restarted", Date.now()), fetcher, timeoutMs);
   for (const o of outcomes) console.log(`vm: woke the relay for a user's cut runs: ${o.ok ? "taken" : "not taken"} (${o.detail})`);
   return outcomes;
+}
+
+/** A run's reader went away and the run has news since (reader-watch.ts): one wake, one log line. */
+export async function wakeRelayForReader(relayUrl: string, vmToken: string, run: CutRun, fetcher: typeof fetch = fetch, timeoutMs = WAKE_TIMEOUT_MS): Promise<WakeOutcome> {
+  const [outcome] = await sendWakes(relayUrl, vmToken, wakesOf([run], "reader_gone", Date.now()), fetcher, timeoutMs);
+  console.log(`vm: woke the relay for a run nobody reads: ${outcome!.ok ? "taken" : "not taken"} (${outcome!.detail})`);
+  return outcome!;
 }
