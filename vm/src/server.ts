@@ -201,7 +201,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
         now: () => Date.now(),
         wake: (run) => {
           const userId = manager.conversationOf(run.id)?.userId ?? log.read(run.id)?.meta.userId;
-          if (userId) void wakeRelayForReader(relayUrl, config.vmToken, { runId: run.id, userId });
+          return userId ? wakeRelayForReader(relayUrl, config.vmToken, { runId: run.id, userId }) : Promise.resolve(true);
         },
       })
     : null;

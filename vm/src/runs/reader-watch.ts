@@ -6,12 +6,19 @@
 //
 // The relay also lets go of a stream on purpose (a webhook's pump slice ends, then its alarm reads
 // the run again within moments), so the wake waits READER_GONE_GRACE_MS first and is never sent for
-// a run a reader came back to. One wake per readerless spell: a second comes only after a reader
-// attached and went again. A wake for a run the relay already reads again wakes nothing there.
+// a run a reader came back to. One wake taken per readerless spell: a second comes only after a
+// reader attached and went again. A wake the relay did not take (its Worker down as well) is tried
+// again each READER_GONE_RETRY_MS until READER_GONE_GIVE_UP_MS after the reader went: by then the
+// object's own watchdog alarm (10 s) has read the run. A wake for a run the relay already reads
+// again wakes nothing there.
 import type { RunView } from "../core/run-handle";
 
 /** How long a run may go unread, with news for the relay, before the VM wakes the relay. */
 export const READER_GONE_GRACE_MS = 2_000;
+/** A wake not taken is tried again this often, */
+export const READER_GONE_RETRY_MS = 1_000;
+/** until this long after the reader went (the relay's watchdog, WATCHDOG_MS, is 10 s). */
+export const READER_GONE_GIVE_UP_MS = 12_000;
 
 /** What the watch knows of a readerless run: when its reader went, and whether anything happened since. */
 export type Readerless = { since: number; newsSince: boolean; woke: boolean };
@@ -21,15 +28,17 @@ export const wakeDue = (r: Readerless, now: number, graceMs: number): boolean =>
 
 export type ReaderWatchDeps = {
   graceMs: number;
+  retryMs?: number;
+  giveUpMs?: number;
   now: () => number;
-  /** Sends the wake for this run (never throws; failures are its own to report). */
-  wake: (run: RunView) => void;
+  /** Sends the wake for this run; resolves whether the relay took it (never rejects). */
+  wake: (run: RunView) => Promise<boolean>;
 };
 
 export function createReaderWatch(deps: ReaderWatchDeps) {
   /** Open streams per run; a run with none and unfinished is readerless. */
   const readers = new Map<string, number>();
-  const readerless = new Map<string, Readerless & { timer: ReturnType<typeof setTimeout>; unsubscribe: () => void }>();
+  const readerless = new Map<string, Readerless & { timer: ReturnType<typeof setTimeout>; unsubscribe: () => void; sending: boolean }>();
 
   const forget = (runId: string): void => {
     const spell = readerless.get(runId);
@@ -39,13 +48,22 @@ export function createReaderWatch(deps: ReaderWatchDeps) {
     readerless.delete(runId);
   };
 
+  const retryMs = deps.retryMs ?? READER_GONE_RETRY_MS;
+  const giveUpMs = deps.giveUpMs ?? READER_GONE_GIVE_UP_MS;
+
   const check = (run: RunView): void => {
     const spell = readerless.get(run.id);
-    if (!spell || !wakeDue(spell, deps.now(), deps.graceMs)) return;
-    spell.woke = true;
-    deps.wake(run);
-    // Nothing more to watch this spell: the relay is told, and the run's end (if it came) needs no reader here.
-    forget(run.id);
+    if (!spell || spell.sending || !wakeDue(spell, deps.now(), deps.graceMs)) return;
+    spell.sending = true;
+    void deps.wake(run).then((taken) => {
+      if (readerless.get(run.id) !== spell) return;
+      spell.sending = false;
+      // Taken, or past the watchdog's reach: nothing more to watch this spell.
+      if (taken || deps.now() - spell.since >= giveUpMs) return void ((spell.woke = true), forget(run.id));
+      clearTimeout(spell.timer);
+      spell.timer = setTimeout(() => check(run), retryMs);
+      spell.timer.unref?.();
+    });
   };
 
   return {
@@ -68,7 +86,7 @@ export function createReaderWatch(deps: ReaderWatchDeps) {
       });
       const timer = setTimeout(() => check(run), deps.graceMs);
       timer.unref?.();
-      readerless.set(run.id, Object.assign(spell, { timer, unsubscribe }));
+      readerless.set(run.id, Object.assign(spell, { timer, unsubscribe, sending: false }));
     },
     /** Runs watched now (tests, and the close). */
     watching: (): number => readerless.size,

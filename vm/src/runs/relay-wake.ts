@@ -52,9 +52,9 @@ export async function wakeRelay(relayUrl: string, vmToken: string, cut: readonly
   return outcomes;
 }
 
-/** A run's reader went away and the run has news since (reader-watch.ts): one wake, one log line. */
-export async function wakeRelayForReader(relayUrl: string, vmToken: string, run: CutRun, fetcher: typeof fetch = fetch, timeoutMs = WAKE_TIMEOUT_MS): Promise<WakeOutcome> {
+/** A run's reader went away and the run has news since (reader-watch.ts): one try, one log line; whether it was taken. */
+export async function wakeRelayForReader(relayUrl: string, vmToken: string, run: CutRun, fetcher: typeof fetch = fetch, timeoutMs = WAKE_TIMEOUT_MS): Promise<boolean> {
   const [outcome] = await sendWakes(relayUrl, vmToken, wakesOf([run], "reader_gone", Date.now()), fetcher, timeoutMs);
   console.log(`vm: woke the relay for a run nobody reads: ${outcome!.ok ? "taken" : "not taken"} (${outcome!.detail})`);
-  return outcome!;
+  return outcome!.ok;
 }
