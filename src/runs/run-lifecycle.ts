@@ -6,7 +6,7 @@
 // what the shell must carry out. runs-repo writes the run, the messages service the moves.
 import type { ConfigProblemReason } from "../protocol/vm/health";
 import type { VmRunEvent } from "../protocol/vm/runs";
-import { type MessageEvent, type PendingMessage, type MessageMove, type Step as MessageStep, stepMessages } from "../messages/message-lifecycle";
+import { applyMoves, type MessageEvent, type PendingMessage, type MessageMove, type Step as MessageStep, stepMessages } from "../messages/message-lifecycle";
 import { DISPATCH_RETRY_DELAYS_MS, nextRetryAt } from "../shared/backoff";
 import type { ModelHold } from "../usage/model-pause";
 import type { GiveUpReason, RunFailure } from "../messages/run-failure";
@@ -267,7 +267,16 @@ function vmEvent(run: Run, pending: readonly PendingMessage[], vmRunId: string, 
   // A turn answers only messages handed to this run: never another run's, or another user's.
   if (event.type === "result" || event.type === "unconsumed") {
     const held = new Set(heldBy(run, pending).map((m) => m.id));
-    if (!event.messageIds.every((id) => held.has(id))) return { ...same, effects: [{ type: "invalid", why: "an event named messages this run does not carry" }] };
+    const missing = event.messageIds.filter((id) => !held.has(id));
+    if (missing.length > 0) {
+      const lost = lostTurn(run, pending, missing);
+      if (lost === null) return { ...same, effects: [{ type: "invalid", why: "an event named messages this run does not carry" }] };
+      // The VM took them as a further turn (its input's 202), and the instance that sent them died
+      // before it recorded the hand-off: the VM's word is the record. Handed first, then the event.
+      const handed = stepMessages(pending, { type: "handed", runId: run.id, ids: lost, how: "inject" });
+      const rest = vmEvent(run, applyMoves(pending, handed.moves), vmRunId, event, now);
+      return { ...rest, moves: [...handed.moves, ...rest.moves] };
+    }
   }
   // Its first event says the stream is live; a terminal one is recorded by the run's end.
   const advanced: Run = { ...run, lastSeq: event.seq, phase: "streaming", transportFailures: 0, attempt: null };
@@ -447,6 +456,17 @@ function finish(run: Run, outcome: string): { run: Run; effects: RunEffect[] } {
 }
 
 const heldBy = (run: Run, pending: readonly PendingMessage[]) => pending.filter((m) => m.status === "handed" && m.runId === run.id);
+
+/**
+ * The ids an event names that the run does not carry, when they can only be a further turn whose
+ * hand-off was never recorded: each still queued, a user's message in the run's own conversation,
+ * and the run one that takes further turns (a chat run). Null: anything else, which is not this run's.
+ */
+function lostTurn(run: Run, pending: readonly PendingMessage[], missing: readonly string[]): string[] | null {
+  if (run.context !== "chat") return null;
+  const queued = missing.filter((id) => pending.some((m) => m.id === id && m.status === "queued" && m.kind === "user" && m.conversationId === run.conversationId));
+  return queued.length === missing.length ? queued : null;
+}
 
 /** The run after an event, with the message event it causes stepped: its moves, and what they mean for the user between `before` and `after`. */
 function withMessages(run: Run, pending: readonly PendingMessage[], event: MessageEvent, before: RunEffect[] = [], after: RunEffect[] = []): RunStep {

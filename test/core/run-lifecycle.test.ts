@@ -181,9 +181,26 @@ describe("stepRun: what each step decides", () => {
     expect(step(runs.streaming, vm(result(4, ["a"]), "r1-0"))).toEqual({ run: runs.streaming, moves: [], effects: [] });
   });
 
-  it("a result naming a message the run does not hold is refused whole", () => {
+  it.each([
+    ["a message handed to another run", [held("a"), handed("x", "r2")], runs.streaming],
+    ["a message this user never had", [held("a")], runs.streaming],
+    ["a queued message of another conversation", [held("a"), msg("x", { conversationId: 2 })], runs.streaming],
+    ["a queued task (a schedule's, never a further turn)", [held("a"), msg("x", { kind: "task_chat" })], runs.streaming],
+    ["a queued message, to a task in its own session (it takes no further turns)", [held("a"), msg("x")], { ...runs.streaming, context: "fresh" as const }],
+  ])("a result naming %s is refused whole", (_name, pendingNow, run) => {
+    const s = stepRun(run, pendingNow, vm(result(4, ["a", "x"])), NOW);
+    expect(s).toEqual({ run, moves: [], effects: [{ type: "invalid", why: expect.any(String) }] });
+  });
+
+  it("a result naming a queued message of its conversation (a further turn whose hand-off the dead instance never recorded): handed, then answered", () => {
     const s = step(runs.streaming, vm(result(4, ["a", "c"])));
-    expect(s).toEqual({ run: runs.streaming, moves: [], effects: [{ type: "invalid", why: expect.any(String) }] });
+    expect(s.moves).toEqual([
+      { id: "c", to: "handed", runId: "r1", how: "inject", cuts: 0 },
+      { id: "a", to: "answered", runId: "r1", how: "batch", cuts: 0 },
+      { id: "c", to: "answered", runId: "r1", how: "inject", cuts: 0 },
+    ]);
+    expect(s.run).toMatchObject({ lastSeq: 4, results: 1 });
+    expect(s.effects.map((e) => e.type)).toContain("reply");
   });
 
   it("a result counts its cost, stores its seq and the stream's liveness", () => {
@@ -413,7 +430,7 @@ type Action =
   | { t: "opened" }
   | { t: "inject" }
   | { t: "session" | "approval" | "tool" | "progress" | "done" }
-  | { t: "result"; mask: number; foreign: boolean }
+  | { t: "result"; mask: number; foreign: boolean; lost: boolean }
   | { t: "unconsumed"; mask: number }
   | { t: "error"; code: Exclude<RunErrorCode, "cancelled"> }
   | { t: "transport"; reason: "unreachable" | "http_error" | "bad_stream" | "unknown_run" }
@@ -430,7 +447,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.constant({ t: "opened" as const }), weight: 2 },
   { arbitrary: fc.constant({ t: "inject" as const }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constantFrom("session" as const, "approval" as const, "tool" as const, "progress" as const, "done" as const) }), weight: 3 },
-  { arbitrary: fc.record({ t: fc.constant("result" as const), mask: fc.integer({ min: 0, max: 31 }), foreign: fc.boolean() }), weight: 4 },
+  { arbitrary: fc.record({ t: fc.constant("result" as const), mask: fc.integer({ min: 0, max: 31 }), foreign: fc.boolean(), lost: fc.boolean() }), weight: 4 },
   { arbitrary: fc.record({ t: fc.constant("unconsumed" as const), mask: fc.integer({ min: 1, max: 31 }) }), weight: 1 },
   {
     arbitrary: fc.record({
@@ -534,7 +551,8 @@ describe("stepRun over random event sequences", () => {
               vmEvent((seq) => ({ seq, type: "done", toolCalls: undefined }));
               break;
             case "result": {
-              const picked = heldIds().filter((_, i) => (a.mask >> i) & 1);
+              // `lost`: a further turn the VM took whose hand-off was never recorded (the first queued message).
+              const picked = [...heldIds().filter((_, i) => (a.mask >> i) & 1), ...(a.lost ? queuedIds().slice(0, 1) : [])];
               vmEvent((seq) => result(seq, a.foreign ? [...picked, "someone-else"] : picked));
               break;
             }

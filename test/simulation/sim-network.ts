@@ -128,7 +128,10 @@ export function createSimNetwork(rng: Random, faults: { sendOutcomes: Record<Sen
         // A run that is ending takes nothing more (vm/src/core/run-phase.ts): the relay starts another.
         if (run.ending || run.finished) return json(409, { error: "run_ending" });
         const request = JSON.parse(String(init.body)) as { messages: { id: string }[] };
-        run.turns.push({ ids: request.messages.map((m) => m.id), answered: false });
+        // As the VM's turn queue: a message it was given already (a repeated input) is not a turn again.
+        const given = new Set(run.turns.flatMap((t) => t.ids));
+        const ids = request.messages.map((m) => m.id).filter((id) => !given.has(id));
+        if (ids.length > 0) run.turns.push({ ids, answered: false });
         return json(202, { accepted: true });
       }
       case "cancel":

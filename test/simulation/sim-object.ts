@@ -40,14 +40,17 @@ const MAX_PASSES = 200;
 
 export type SimObject = ReturnType<typeof buildObject>;
 
+/** What the object logs: one line an event, as the Worker's log gets it. */
+export type SimLog = (event: string, fields: Record<string, unknown>) => void;
+
 /** A new instance of the object over `storage` (a fresh start, an eviction, or after a crash). */
-export function buildObject(storage: SimStorage, clock: () => number) {
+export function buildObject(storage: SimStorage, clock: () => number, log: SimLog = () => {}) {
   const loaded = loadConfig(SIM_ENV);
   if (!loaded.ok) throw new Error(`simulation config invalid: ${loaded.problems.join("; ")}`);
   const handle = storage.instance();
   migrate(handle as unknown as DurableObjectStorage, clock(), MIGRATIONS, FRESH_SCHEMA);
   const sql: Sql = createSql(handle);
-  const u = composeUnits({ sql, phone: SIM_PHONE, config: loaded.config, log: () => {}, bindings: { media: undefined, ai: undefined }, clock });
+  const u = composeUnits({ sql, phone: SIM_PHONE, config: loaded.config, log, bindings: { media: undefined, ai: undefined }, clock });
 
   /** The due units, run until none is due or a pass changed nothing. */
   const pump = async (now: number): Promise<void> => {

@@ -10,7 +10,9 @@ const STEPS = Number(process.env.SIM_STEPS ?? 150);
 // the reply told "busy"; seen failing at that commit); seed 9 asks and declines /undo's question most.
 // Seeds 3, 4 and 8 deliver a reply twice where a send in flight is resent without Twilio's Messages
 // list to look in (seen with the simulated Twilio answering the list 404).
-const SEEDS = process.env.SIM_SEED ? [Number(process.env.SIM_SEED)] : [3, 4, 8, 9, 15];
+// Seeds 2 and 6 refuse a well-behaved VM's result (bad_stream, the run cut minutes later) where a
+// crash lost the record of a further turn the VM took, and the VM answers one given twice twice.
+const SEEDS = process.env.SIM_SEED ? [Number(process.env.SIM_SEED)] : [2, 3, 4, 6, 8, 9, 15];
 
 it.each(SEEDS)("seed %i: every promise holds at every step, and the outbox drains", async (seed) => {
   const options: SimOptions = { seed, steps: STEPS, sendWindowFaults: SEND_WINDOW_FAULTS };

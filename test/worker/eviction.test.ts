@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { bodies, eventually, releaseVm, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
+import { bodies, eventually, releaseVm, rewriteStorage, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
 const sessionOf = (phone: string) =>
   runInDurableObject(stubFor(phone), (_a, state) =>
@@ -83,5 +83,34 @@ describe("a run survives losing the Durable Object instance or the connection", 
     expect(bodies(sent)).toEqual([`echo: ${text}`]);
     await runDurableObjectAlarm(stubFor(phone));
     expect(bodies(await sentTo(phone))).toEqual([`echo: ${text}`]);
+  });
+
+  it("the VM took a further turn, and the instance died before it recorded the hand-off: the VM's result for it is taken as the record, each reply once", async () => {
+    const phone = "+15550000225";
+    await sendInbound(phone, "refactor the parser [[vm:hold]]");
+    await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "start"));
+    const { sid } = await sendInbound(phone, "and the lexer too");
+    await eventually(async () => (await vmRequests(phone)).some((r) => r.kind === "input" && r.accepted === true));
+    // What the row would say had the instance died between the VM's 202 and the transaction: still queued.
+    await abortAllDurableObjects();
+    await rewriteStorage(phone, (storage) => storage.sql.exec("UPDATE messages SET status = 'queued', run_id = NULL, handed_how = NULL WHERE id = ?", sid));
+    await releaseVm(phone);
+    await runDurableObjectAlarm(stubFor(phone));
+    // The answers (the second message's "Got it" went while the run held it, and a "Still working" may go too).
+    const replies = async () => bodies(await sentTo(phone)).filter((b) => b?.startsWith("echo:"));
+    const sent = await eventually(async () => {
+      const all = await replies();
+      return all.length >= 2 && all;
+    });
+    expect(sent).toEqual(["echo: refactor the parser [[vm:hold]]", "echo: and the lexer too"]);
+    const rows = await runInDurableObject(stubFor(phone), (_a, state) => ({
+      messages: state.storage.sql.exec<{ status: string }>("SELECT status FROM messages ORDER BY seq").toArray().map((m) => m.status),
+      runs: state.storage.sql.exec<{ outcome: string | null }>("SELECT outcome FROM runs").toArray().map((r) => r.outcome),
+    }));
+    expect(rows).toEqual({ messages: ["answered", "answered"], runs: ["done"] });
+    // Nothing more comes of it: the VM was not asked to start a run again.
+    expect((await vmRequests(phone)).filter((r) => r.kind === "start")).toHaveLength(1);
+    await runDurableObjectAlarm(stubFor(phone));
+    expect(await replies()).toEqual(sent);
   });
 });

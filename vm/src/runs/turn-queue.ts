@@ -2,6 +2,8 @@
 // arrives (so the run is not `done` before it is answered, and an exit reports it `unconsumed`),
 // and written to the CLI once the run has its process and the turn's attachments are saved.
 // A turn without attachments is ready at once: it goes exactly when it would without this queue.
+// A message is one turn's, once: the relay sends a further turn again when the instance that sent
+// it died before recording it, and the CLI must not answer it twice.
 import { randomUUID } from "node:crypto";
 import type { InputMessage } from "../../../src/protocol/vm/runs";
 import { turnText } from "./agent-process";
@@ -34,8 +36,14 @@ export function createTurnQueue(run: Run, prepare: PrepareMessage): TurnQueue {
     }
   };
 
+  /** Every message id the run was given: a repeated input (the relay's record of the first was lost) adds nothing twice. */
+  const given = new Set<string>();
+
   return {
-    add(messages, fromStart = false) {
+    add(all, fromStart = false) {
+      const messages = all.filter((m) => !given.has(m.id));
+      if (messages.length === 0) return;
+      for (const m of messages) given.add(m.id);
       const uuid = randomUUID();
       run.feed({ type: "written", uuid, messageIds: messages.map((m) => m.id), fromStart });
       const turn = { uuid, text: hasAttachments(messages) ? null : turnText(messages) };
