@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-40 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-41 leave. Do not edit.
 CREATE TABLE schedules (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   spec_json TEXT NOT NULL,
@@ -301,14 +301,6 @@ CREATE TABLE spend_models (
   cost_usd REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (day, model)
 ) WITHOUT ROWID;
-CREATE TABLE "live_events" (
-  seq INTEGER PRIMARY KEY,
-  conversation_id INTEGER NOT NULL,
-  run_id TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  body TEXT NOT NULL,
-  source TEXT UNIQUE
-);
 CREATE TABLE "run_tool_calls" (
   run_id TEXT NOT NULL,
   vm_run_id TEXT NOT NULL,
@@ -321,5 +313,14 @@ CREATE TABLE "settings" (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE "live_events" (
+  seq INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL,
+  run_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  source TEXT
+);
+CREATE UNIQUE INDEX live_events_source ON live_events (source) WHERE source IS NOT NULL;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

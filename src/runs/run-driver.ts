@@ -40,7 +40,8 @@ export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> 
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void; sentOf?(runId: string): number };
   /** The pages watching runs live: what each event shows there (web/live-pages.ts). */
   live?: {
-    record(run: Run, event: VmRunEvent, at: number): void;
+    /** The events of one step of the run's stream (its last answer and end go together): one row. */
+    record(run: Run, events: readonly VmRunEvent[], at: number): void;
     /** A run began: the pages open on its conversation show it from here (web/live-pages.ts). */
     started?(run: Run, at: number): void;
     /** The line that says where to watch a conversation's run live (its page's link), or null: no links here. */
@@ -349,7 +350,7 @@ export function createRunDriver(d: RunDriverDeps) {
         const held = s.heldAnswer;
         s.heldAnswer = null;
         const ended = applyRunEnd(d, run.id, run.vmRunId, held.event, line, at);
-        if (ended !== "invalid") for (const e of [held.event, line]) d.live?.record(run, e, at);
+        if (ended !== "invalid") d.live?.record(run, [held.event, line], at);
         return outcomeOf(s, ended, at);
       }
       const alone = s.heldAnswer ? applyHeld(s) : null;
@@ -369,7 +370,7 @@ export function createRunDriver(d: RunDriverDeps) {
         continue;
       }
       const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
-      if (outcome !== "invalid" && outcome !== "replay") d.live?.record(run, line, at);
+      if (outcome !== "invalid" && outcome !== "replay") d.live?.record(run, [line], at);
       if (line.type === "tool_call") await deliverAnswers(run.vmRunId, present);
       if (outcome === "invalid" || outcome === "terminal") return outcomeOf(s, outcome, at);
       // A progress line or a replayed event wrote nothing: keep reading (unless the held answer went).
@@ -382,7 +383,7 @@ export function createRunDriver(d: RunDriverDeps) {
     const held = s.heldAnswer!;
     s.heldAnswer = null;
     const outcome = applyRunEvent(d, s.run.id, s.run.vmRunId, held.event, held.at);
-    if (outcome !== "invalid" && outcome !== "replay") d.live?.record(s.run, held.event, held.at);
+    if (outcome !== "invalid" && outcome !== "replay") d.live?.record(s.run, [held.event], held.at);
     return outcome;
   };
 

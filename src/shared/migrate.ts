@@ -41,6 +41,7 @@ import questionDetails from "../../migrations/0037_question_details.sql";
 import conversationSteering from "../../migrations/0038_conversation_steering.sql";
 import spendModels from "../../migrations/0039_spend_models.sql";
 import fewerRowsAMessage from "../../migrations/0040_fewer_rows_a_message.sql";
+import liveEventsByFlush from "../../migrations/0041_live_events_by_flush.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -86,6 +87,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 38, name: "0038_conversation_steering", sql: conversationSteering },
   { id: 39, name: "0039_spend_models", sql: spendModels },
   { id: 40, name: "0040_fewer_rows_a_message", sql: fewerRowsAMessage },
+  { id: 41, name: "0041_live_events_by_flush", sql: liveEventsByFlush },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -1,5 +1,6 @@
 // The private page's live events (migrations/0034_live_events.sql, 0040): what of each run a page shows as
-// it happens, numbered by `seq`. The only writer of the table; web/web-live.ts says what an event is.
+// it happens, numbered by `seq`, one row per flush since 0041. The only writer of the table; web/web-live.ts says what an event is.
+import * as z from "zod/mini";
 import { type LiveBody, LiveBodySchema, type LiveEvent } from "./web-live";
 import { readJson } from "../shared/json-text";
 import type { Sql } from "../shared/sql";
@@ -9,20 +10,40 @@ const KEPT = 5_000;
 
 type Row = { seq: number; run_id: string; at: number; body: string };
 
+/** A row's body: the one event it was written with before 0041, or the events of one flush. */
+const RowBodySchema = z.union([LiveBodySchema, z.array(LiveBodySchema)]);
+
 export function createLiveEventsRepo(sql: Sql) {
-  const toEvent = (row: Row): LiveEvent | null => {
-    const body = readJson(LiveBodySchema, row.body);
+  /** A row's events, numbered up to the row's own number (its last event's). */
+  const toEvents = (row: Row): LiveEvent[] => {
+    const parsed = readJson(RowBodySchema, row.body);
     // A row that no longer reads is left out, never shown as what it is not.
-    return body ? { ...body, seq: row.seq, runId: row.run_id, at: row.at } : null;
+    if (!parsed) return [];
+    const bodies = Array.isArray(parsed) ? parsed : [parsed];
+    return bodies.map((body, i) => ({ ...body, seq: row.seq - bodies.length + 1 + i, runId: row.run_id, at: row.at }));
   };
+  /** The events of `rows` after `since`, at most `limit`: each row read ends past `since`, so `limit` rows hold enough. */
+  const eventsOf = (rows: Row[], since: number, limit: number): LiveEvent[] =>
+    rows
+      .flatMap(toEvents)
+      .filter((e) => e.seq > since)
+      .slice(0, limit);
   return {
-    /** Stores one event and returns it with its number; null: the event of `source` was stored before. */
-    add(e: { conversationId: number; runId: string; at: number; body: LiveBody; source: string | null }): LiveEvent | null {
+    /**
+     * Stores the events of one flush (a step of a run's stream) as one row, and returns them numbered;
+     * none: the flush of `source` was stored before. `source` is for what nothing else keeps from
+     * being stored twice (a run's start, a progress line: the run's stored seq does not move).
+     */
+    add(e: { conversationId: number; runId: string; at: number; bodies: readonly LiveBody[]; source: string | null }): LiveEvent[] {
+      if (e.bodies.length === 0) return [];
       // Looked up first (by its unique index): a repeat is the common case on a stream read again, and costs no write.
-      if (e.source !== null && sql`SELECT 1 FROM live_events WHERE source = ${e.source}`.length > 0) return null;
-      const row = sql<{ seq: number }>`INSERT INTO live_events (conversation_id, run_id, at, body, source)
-        VALUES (${e.conversationId}, ${e.runId}, ${e.at}, ${JSON.stringify(e.body)}, ${e.source}) ON CONFLICT (source) DO NOTHING RETURNING seq`[0];
-      return row ? { ...e.body, seq: row.seq, runId: e.runId, at: e.at } : null;
+      if (e.source !== null && sql`SELECT 1 FROM live_events WHERE source = ${e.source}`.length > 0) return [];
+      const body = JSON.stringify(e.bodies.length === 1 ? e.bodies[0] : e.bodies);
+      // Numbered past every event stored (the prune keeps the newest, so numbers only grow), one number an event.
+      const row = sql<Row>`INSERT INTO live_events (seq, conversation_id, run_id, at, body, source)
+        VALUES (coalesce((SELECT max(seq) FROM live_events), 0) + ${e.bodies.length}, ${e.conversationId}, ${e.runId}, ${e.at}, ${body}, ${e.source})
+        ON CONFLICT (source) WHERE source IS NOT NULL DO NOTHING RETURNING seq, run_id, at, body`[0];
+      return row ? toEvents(row) : [];
     },
     /** The events after `since` of one conversation (null: every conversation), oldest first, at most `limit`. */
     after(conversationId: number | null, since: number, limit: number): LiveEvent[] {
@@ -30,11 +51,11 @@ export function createLiveEventsRepo(sql: Sql) {
         conversationId === null
           ? sql<Row>`SELECT seq, run_id, at, body FROM live_events WHERE seq > ${since} ORDER BY seq LIMIT ${limit}`
           : sql<Row>`SELECT seq, run_id, at, body FROM live_events WHERE conversation_id = ${conversationId} AND seq > ${since} ORDER BY seq LIMIT ${limit}`;
-      return rows.flatMap((r) => toEvent(r) ?? []);
+      return eventsOf(rows, since, limit);
     },
     /** One run's events, oldest first, at most `limit`: what a page opened during the run shows of it so far. */
     ofRun(runId: string, limit: number): LiveEvent[] {
-      return sql<Row>`SELECT seq, run_id, at, body FROM live_events WHERE run_id = ${runId} ORDER BY seq LIMIT ${limit}`.flatMap((r) => toEvent(r) ?? []);
+      return eventsOf(sql<Row>`SELECT seq, run_id, at, body FROM live_events WHERE run_id = ${runId} ORDER BY seq LIMIT ${limit}`, 0, limit);
     },
     /** The number of the newest event (0: none yet): a page rendered now has everything up to it. */
     lastSeq(): number {

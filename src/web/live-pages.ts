@@ -67,15 +67,18 @@ export function createLivePages(d: LivePagesDeps) {
     if (closing.length > 0) d.log("live_sockets_closed", { closed: closing.length, why: "crowded", open: held.length - closing.length + 1 });
   };
 
-  /** Stores one event and sends it to the open pages of its conversation (and of every conversation). */
-  const publish = (conversationId: number, runId: string, body: LiveBody, at: number, source: string | null = null): LiveEvent | null => {
-    const event = d.repo.add({ conversationId, runId, at, body, source });
-    if (!event) return null;
-    // The epoch read once per event, not once per page.
+  /** Stores the events of one flush as one row and sends them to the open pages of its conversation (and of every conversation). */
+  const publishAll = (conversationId: number, runId: string, bodies: readonly LiveBody[], at: number, source: string | null): LiveEvent[] => {
+    const events = d.repo.add({ conversationId, runId, at, bodies, source });
+    if (events.length === 0) return events;
+    // The epoch read once per flush, not once per page.
     const epoch = d.epoch();
-    for (const tag of liveTagsOf(conversationId)) for (const ws of d.ctx.getWebSockets(tag)) if (keep(ws, at, epoch)) send(ws, event);
-    return event;
+    for (const tag of liveTagsOf(conversationId)) for (const ws of d.ctx.getWebSockets(tag)) if (keep(ws, at, epoch)) for (const event of events) send(ws, event);
+    return events;
   };
+  /** Stores one event and sends it to the open pages of its conversation (and of every conversation). */
+  const publish = (conversationId: number, runId: string, body: LiveBody, at: number, source: string | null = null): LiveEvent | null =>
+    publishAll(conversationId, runId, [body], at, source)[0] ?? null;
 
   return {
     /** Accepts a page's socket (the link is checked by the caller) and sends it what it missed. */
@@ -95,16 +98,22 @@ export function createLivePages(d: LivePagesDeps) {
       return new Response(null, { status: 101, webSocket: client });
     },
 
-    /** Stores what `event` of a run shows on the page, and sends it to the pages of its conversation. */
-    record(run: { id: string; vmRunId: string; conversationId: number }, event: VmRunEvent, at: number): void {
-      const bodies: LiveBody[] = liveBodiesOf(event);
-      if (event.type === "approval_request") {
+    /**
+     * Stores what the events of one flush of a run's stream show on the page, as one row, and sends
+     * them to the pages of its conversation. An event the run applied is kept from showing twice by
+     * the run's stored seq (a replay is not recorded); a progress line moves no stored seq, so it is
+     * keyed by the VM's own numbering: read again, it is not shown twice.
+     */
+    record(run: { id: string; vmRunId: string; conversationId: number }, events: readonly VmRunEvent[], at: number): void {
+      const bodies = events.flatMap((event): LiveBody[] => {
+        const shown = liveBodiesOf(event);
+        if (event.type !== "approval_request") return shown;
         const a = d.approvalByRequest(run.vmRunId, event.requestId);
         // The picture was drawn and stored before the request was applied (approvals' prepare), so it is known here.
-        if (a && a.status === "pending") bodies.push(approvalBody(a, event.edit?.diff ?? null, d.hasPicture(a.id)));
-      }
-      // Keyed by the VM's own numbering: a progress line read again (it moves no stored seq) is not shown twice.
-      bodies.forEach((body, part) => publish(run.conversationId, run.id, body, at, `${run.vmRunId}:${event.seq}:${part}`));
+        return a && a.status === "pending" ? [...shown, approvalBody(a, event.edit?.diff ?? null, d.hasPicture(a.id))] : shown;
+      });
+      const progress = events.length === 1 && events[0]!.type === "progress" ? events[0]! : null;
+      publishAll(run.conversationId, run.id, bodies, at, progress ? `${run.vmRunId}:${progress.seq}:0` : null);
     },
 
     /**

@@ -277,3 +277,33 @@ describe("run tool calls", () => {
     expect(read.get("run-a")?.calls).toHaveLength(1);
   });
 });
+
+describe("live events", () => {
+  const db = t;
+  const tool = (text: string) => ({ kind: "tool" as const, text });
+
+  it("stores a flush as one row, its events numbered one each; a page catching up from inside a row gets only what follows", () => {
+    const live = db.repos.liveEvents;
+    expect(live.add({ conversationId: 1, runId: "run-a", at: T0, bodies: [{ kind: "start", text: "a run began" }], source: "run-a:start" }).map((e) => e.seq)).toEqual([1]);
+    const flush = live.add({ conversationId: 1, runId: "run-a", at: T0 + 1, bodies: [tool("one"), { kind: "text", text: "two" }, { kind: "end", text: "three" }], source: null });
+    expect(flush.map((e) => [e.seq, e.kind, e.runId, e.at])).toEqual([
+      [2, "tool", "run-a", T0 + 1],
+      [3, "text", "run-a", T0 + 1],
+      [4, "end", "run-a", T0 + 1],
+    ]);
+    expect(db.rows<{ n: number }>("SELECT count(*) AS n FROM live_events")[0]!.n).toBe(2);
+    expect(live.lastSeq()).toBe(4);
+    expect(live.after(null, 2, 500).map((e) => e.seq)).toEqual([3, 4]);
+    expect(live.after(1, 0, 2).map((e) => e.seq)).toEqual([1, 2]);
+    expect(live.after(2, 0, 500)).toEqual([]);
+    expect(live.ofRun("run-a", 500).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    // A flush of a source stored before adds nothing; one with nothing to show writes no row.
+    expect(live.add({ conversationId: 1, runId: "run-a", at: T0 + 2, bodies: [{ kind: "start", text: "again" }], source: "run-a:start" })).toEqual([]);
+    expect(live.add({ conversationId: 1, runId: "run-a", at: T0 + 2, bodies: [], source: null })).toEqual([]);
+    expect(live.lastSeq()).toBe(4);
+    // A row written one event at a time (before 0041) reads as that event; numbers go on past it.
+    db.rows("INSERT INTO live_events (seq, conversation_id, run_id, at, body, source) VALUES (5, 1, 'run-b', ?, ?, 'vm-b:1:0')", T0 + 3, JSON.stringify(tool("old")));
+    expect(live.after(null, 4, 500).map((e) => [e.seq, e.text])).toEqual([[5, "old"]]);
+    expect(live.add({ conversationId: 1, runId: "run-b", at: T0 + 4, bodies: [tool("a"), tool("b")], source: null }).map((e) => e.seq)).toEqual([6, 7]);
+  });
+});

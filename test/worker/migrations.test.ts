@@ -49,3 +49,24 @@ it("makes a new object's schema as replaying every migration does, in workerd's 
     expect(made).toEqual(describeSchema(state.storage.sql));
   });
 });
+
+it("moves every live event as it is when they become one row per flush (0041), and keeps a repeated source out", async () => {
+  const stub = stubFor("+15550004127");
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(resetToSchema(state.storage, 40)).toHaveLength(40);
+    sql.exec(`INSERT INTO live_events (seq, conversation_id, run_id, at, body, source) VALUES (7, 1, 'run-a', 5, '{"kind":"tool","text":"Thinking"}', 'vm-a:1:0'), (8, 1, 'run-a', 6, '{"kind":"end","text":"over"}', NULL)`);
+  });
+  await evictDurableObject(stub);
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(sql.exec("SELECT seq, conversation_id, run_id, at, body, source FROM live_events ORDER BY seq").toArray()).toEqual([
+      { seq: 7, conversation_id: 1, run_id: "run-a", at: 5, body: '{"kind":"tool","text":"Thinking"}', source: "vm-a:1:0" },
+      { seq: 8, conversation_id: 1, run_id: "run-a", at: 6, body: '{"kind":"end","text":"over"}', source: null },
+    ]);
+    // The source is still unique where it is set; rows without one are not held to it.
+    expect(() => sql.exec("INSERT INTO live_events (seq, conversation_id, run_id, at, body, source) VALUES (9, 1, 'run-a', 7, '{}', 'vm-a:1:0')")).toThrow(/UNIQUE/);
+    sql.exec("INSERT INTO live_events (seq, conversation_id, run_id, at, body, source) VALUES (9, 1, 'run-a', 7, '{}', NULL), (10, 1, 'run-a', 7, '{}', NULL)");
+    expect(sql.exec("SELECT count(*) AS n FROM live_events").one().n).toBe(4);
+  });
+});
