@@ -1,0 +1,132 @@
+// A network namespace per user on the shared VM, the pure part: its name, its veth pair and /30,
+// the nftables rules on both sides, the command that starts a process in it as the user, and the
+// VM's start line. Why a namespace: each one has a loopback of its own, so a server a user's run
+// opens on 127.0.0.1 is out of every other user's reach (docs/vm.md, what the agent can reach).
+// The ways in and out, all kernel rules, no process per user:
+// - the VM's own ports (its routes, the credential proxy) keep their 127.0.0.1 address inside:
+//   the namespace's output DNAT sends them over the veth to the host side, whose prerouting DNAT
+//   gives them to the VM's loopback (`route_localnet` on both ends lets 127.0.0.1 cross);
+// - the internet through the host side: a default route, the host's masquerade, forwarding on;
+// - the preview proxy (the VM server, host side) connects to the namespace's address, whose
+//   prerouting DNAT hands it to the namespace's 127.0.0.1, where a dev server listens;
+// - between users' veths nothing is forwarded, and from a veth the host's loopback gives only the VM's ports.
+
+/** The range the /30s come from: 10.213.0.0/16, 16,384 users. */
+const BASE = (10 << 24) | (213 << 16);
+export const NETNS_RANGE = "10.213.0.0/16";
+export const NETNS_MAX = 1 << 14;
+/** Host-side veth names start with it (the forward rule drops traffic between any two of them). */
+export const HOST_IF_PREFIX = "rlh";
+
+export type UserNet = {
+  index: number;
+  /** `ip netns` name, and its file under /run/netns. */
+  name: string;
+  path: string;
+  hostIf: string;
+  nsIf: string;
+  /** The host side's address (the namespace's gateway) and the namespace's own. */
+  hostAddress: string;
+  nsAddress: string;
+};
+
+const dotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+
+export function userNetOf(index: number, prefix = "relay-u"): UserNet {
+  if (!Number.isInteger(index) || index < 0 || index >= NETNS_MAX) throw new Error(`no user network ${index} in ${NETNS_RANGE}`);
+  const name = `${prefix}${index}`;
+  return {
+    index,
+    name,
+    path: `/run/netns/${name}`,
+    hostIf: `${HOST_IF_PREFIX}${index}`,
+    nsIf: `rln${index}`,
+    hostAddress: dotted(BASE + index * 4 + 1),
+    nsAddress: dotted(BASE + index * 4 + 2),
+  };
+}
+
+/** The index of a namespace's own address (`10.213.0.6`, or `::ffff:10.213.0.6` as Node names it), else null. */
+export function netIndexOfAddress(address: string | undefined): number | null {
+  const match = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/i.exec(address ?? "");
+  if (!match) return null;
+  const [a, b, c, d] = match.slice(1).map(Number) as [number, number, number, number];
+  if (a !== 10 || b !== 213 || c > 255 || d > 255) return null;
+  const offset = (c << 8) | d;
+  return offset % 4 === 2 ? Math.floor(offset / 4) : null;
+}
+
+/** `ip -batch` lines, run in the host's namespace once `ip netns add` made the namespace: the veth pair, the host side up. */
+export function hostLinkBatch(net: UserNet): string {
+  return [
+    `link add ${net.hostIf} type veth peer name ${net.nsIf} netns ${net.name}`,
+    `addr add ${net.hostAddress}/30 dev ${net.hostIf}`,
+    `link set ${net.hostIf} up`,
+  ].join("\n");
+}
+
+/** `ip -batch` lines, run inside the namespace: loopback, its veth end, the default route. */
+export function nsLinkBatch(net: UserNet): string {
+  return [`link set lo up`, `addr add ${net.nsAddress}/30 dev ${net.nsIf}`, `link set ${net.nsIf} up`, `route add default via ${net.hostAddress}`].join("\n");
+}
+
+const portSet = (ports: readonly number[]) => `{ ${[...new Set(ports)].sort((a, b) => a - b).join(", ")} }`;
+
+/**
+ * The namespace's own table: the VM's ports on 127.0.0.1 go to the host side; what comes in from the
+ * host side (the preview proxy) goes to the namespace's 127.0.0.1; nothing else comes in on the veth.
+ */
+export function nsTable(net: UserNet, vmPorts: readonly number[]): string {
+  return `table ip relay_user {
+  chain output { type nat hook output priority -100; ip daddr 127.0.0.1 tcp dport ${portSet(vmPorts)} dnat to ${net.hostAddress}; }
+  chain postrouting { type nat hook postrouting priority 100; oifname "${net.nsIf}" ip saddr 127.0.0.0/8 snat to ${net.nsAddress}; }
+  chain prerouting { type nat hook prerouting priority -100; iifname "${net.nsIf}" ip saddr ${net.hostAddress} ip daddr ${net.nsAddress} tcp dport != 0 dnat to 127.0.0.1; }
+  chain input { type filter hook input priority 0; policy accept;
+    iifname "${net.nsIf}" ct state established,related accept
+    iifname "${net.nsIf}" ip saddr ${net.hostAddress} tcp dport != 0 accept
+    iifname "${net.nsIf}" drop
+  }
+}
+`;
+}
+
+/**
+ * The host's table for one VM server (named per server, so servers side by side never drop each
+ * other's traffic): from its veths, the VM's ports on any of the host's addresses are given to its
+ * loopback; the rest of loopback and every veth's address are refused; what leaves for the internet
+ * (or the host's own public address, as from outside) is masqueraded; never another user's veth.
+ */
+export function hostTable(table: string, vmPorts: readonly number[]): string {
+  return `table inet ${table} {
+  set veths { type ifname; }
+  chain prerouting { type nat hook prerouting priority -100; iifname @veths tcp dport ${portSet(vmPorts)} fib daddr type local dnat ip to 127.0.0.1; }
+  chain input { type filter hook input priority 0; policy accept;
+    iifname @veths ct state established,related accept
+    iifname @veths ct status dnat ip daddr 127.0.0.1 tcp dport ${portSet(vmPorts)} accept
+    iifname @veths ip daddr { 127.0.0.0/8, ${NETNS_RANGE} } drop
+    iifname @veths meta nfproto ipv6 drop
+  }
+  chain forward { type filter hook forward priority 0; policy accept;
+    iifname "${HOST_IF_PREFIX}*" oifname "${HOST_IF_PREFIX}*" drop
+    oifname @veths ct state established,related accept
+    oifname @veths drop
+  }
+  chain postrouting { type nat hook postrouting priority 100; ip saddr ${NETNS_RANGE} oifname != "${HOST_IF_PREFIX}*" masquerade; }
+}
+`;
+}
+
+/** `bin args` started in the namespace as `ids` (nsenter, run as root, enters it and then drops to the user). */
+export function inNetnsCommand(nsenter: string, net: UserNet, ids: { uid: number; gid: number } | null, bin: string, args: readonly string[]): { bin: string; args: string[] } {
+  const as = ids ? [`--setgid=${ids.gid}`, `--setuid=${ids.uid}`] : [];
+  return { bin: nsenter, args: [`--net=${net.path}`, ...as, "--", bin, ...args] };
+}
+
+export type NetnsFacts = { eligible: boolean; why: string | null; problem: string | null };
+
+/** The VM's start line about the users' networks, and whether to make them. */
+export function netnsReport(facts: NetnsFacts): { on: boolean; line: string } {
+  if (!facts.eligible) return { on: false, line: `vm: users' agents share the VM's network (loopback included): ${facts.why ?? "agents do not run as uids of their own"}` };
+  if (facts.problem) return { on: false, line: `vm: users' agents share the VM's network (loopback included), so one user's agent can connect to a server another user's run opened on 127.0.0.1: ${facts.problem}` };
+  return { on: true, line: `vm: each user's agent runs in a network namespace of its own (${NETNS_RANGE}, a veth /30 each): no user reaches another's loopback; the VM's ports and the internet stay reachable` };
+}
