@@ -32,9 +32,10 @@ export type UserNet = {
 
 const dotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 
-export function userNetOf(index: number, prefix = "relay-u"): UserNet {
+/** The namespaces of server `serverPid` are named `relay-<pid>-u<index>`: one left by a server that died is known as such. */
+export function userNetOf(index: number, serverPid: number): UserNet {
   if (!Number.isInteger(index) || index < 0 || index >= NETNS_MAX) throw new Error(`no user network ${index} in ${NETNS_RANGE}`);
-  const name = `${prefix}${index}`;
+  const name = `relay-${serverPid}-u${index}`;
   return {
     index,
     name,
@@ -56,10 +57,13 @@ export function netIndexOfAddress(address: string | undefined): number | null {
   return offset % 4 === 2 ? Math.floor(offset / 4) : null;
 }
 
-/** `ip -batch` lines, run in the host's namespace once `ip netns add` made the namespace: the veth pair, the host side up. */
+/**
+ * `ip -batch` lines, run in the host's namespace once the veth pair is made (its creation claims the
+ * index: two servers never take the same) and `ip netns add` made the namespace: one end moved in, the host side up.
+ */
 export function hostLinkBatch(net: UserNet): string {
   return [
-    `link add ${net.hostIf} type veth peer name ${net.nsIf} netns ${net.name}`,
+    `link set ${net.nsIf} netns ${net.name}`,
     `addr add ${net.hostAddress}/30 dev ${net.hostIf}`,
     `link set ${net.hostIf} up`,
   ].join("\n");
@@ -120,6 +124,15 @@ export function hostTable(table: string, vmPorts: readonly number[]): string {
 export function inNetnsCommand(nsenter: string, net: UserNet, ids: { uid: number; gid: number } | null, bin: string, args: readonly string[]): { bin: string; args: string[] } {
   const as = ids ? [`--setgid=${ids.gid}`, `--setuid=${ids.uid}`] : [];
   return { bin: nsenter, args: [`--net=${net.path}`, ...as, "--", bin, ...args] };
+}
+
+/** The server pids named by leftover namespaces (`ip netns list`) and tables (`nft list tables`). */
+export function serverPidsNamed(netnsList: string, tableList: string): { namespaces: Map<string, number>; tables: Map<string, number> } {
+  const namespaces = new Map<string, number>();
+  for (const match of netnsList.matchAll(/^(relay-(\d+)-u\d+)\b/gm)) namespaces.set(match[1] as string, Number(match[2]));
+  const tables = new Map<string, number>();
+  for (const match of tableList.matchAll(/^table inet (relay_netns_(\d+))$/gm)) tables.set(match[1] as string, Number(match[2]));
+  return { namespaces, tables };
 }
 
 export type NetnsFacts = { eligible: boolean; why: string | null; problem: string | null };

@@ -16,6 +16,7 @@ import {
   NETNS_MAX,
   nsLinkBatch,
   nsTable,
+  serverPidsNamed,
   userNetOf,
   type UserNet,
 } from "../core/user-netns";
@@ -50,6 +51,30 @@ function which(name: string): string | null {
     }
   }
   return null;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** Namespaces and tables a server that died left (a SIGKILL never closes): removed, so their indices and rules go. */
+function sweepLeftovers(ip: string, nft: string): void {
+  const list = (bin: string, args: string[]) => {
+    try {
+      return execFileSync(bin, args, { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "ignore"] });
+    } catch {
+      return "";
+    }
+  };
+  const named = serverPidsNamed(list(ip, ["netns", "list"]), list(nft, ["list", "tables"]));
+  const gone = (entries: Map<string, number>) => [...entries].filter(([, pid]) => pid !== process.pid && !alive(pid)).map(([name]) => name);
+  for (const name of gone(named.namespaces)) list(ip, ["netns", "del", name]);
+  for (const name of gone(named.tables)) list(nft, ["delete", "table", "inet", name]);
 }
 
 const writeSysctl = (path: string, value: string) => writeFileSync(path, value);
@@ -94,6 +119,7 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
     return off(true, null, `the kernel refused (${errorText(error)})`);
   }
 
+  sweepLeftovers(ip, nft);
   const state: State = { nsenter, byUid: new Map(), byIndex: new Map(), ensure: (uid) => netns.ensure(uid) };
   let tableMade = false;
 
@@ -105,15 +131,16 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
       writeSysctl("/proc/sys/net/ipv4/ip_forward", "1");
       tableMade = true;
     }
-    // The first index whose namespace does not exist yet: `netns add` is the claim, so servers side by side never share one.
+    // The first free index: `link add` of its veth pair is the claim, so servers side by side never share one.
     for (let index = 0; index < NETNS_MAX; index++) {
-      const net = userNetOf(index);
+      const net = userNetOf(index, process.pid);
       try {
-        run(ip, ["netns", "add", net.name]);
+        run(ip, ["link", "add", net.hostIf, "type", "veth", "peer", "name", net.nsIf]);
       } catch {
         continue;
       }
       try {
+        run(ip, ["netns", "add", net.name]);
         run(ip, ["-batch", "-"], hostLinkBatch(net));
         writeSysctl(`/proc/sys/net/ipv4/conf/${net.hostIf}/route_localnet`, "1");
         // Strict reverse path: a packet from this veth carries this namespace's address or is dropped.
