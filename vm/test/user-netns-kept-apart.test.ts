@@ -24,6 +24,11 @@ const outsideAddress = Object.values(networkInterfaces())
   .flat()
   .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
 
+/** Its first global IPv6 address, where it has one: the IPv6 internet's stand-in (a resolver such as Fly's is IPv6 only). */
+const outsideAddress6 = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === "IPv6" && !a.internal && !a.address.startsWith("fe80"))?.address;
+
 /** A probe an agent runs: GET http://<host>:<port><path>, printing REACHED <status> <body> or REFUSED <error code>. */
 const PROBE = `const [host, port, path] = process.argv.slice(2);
 const req = require("http").get({ host, port: Number(port), path, timeout: 4000 }, (res) => {
@@ -44,6 +49,8 @@ describe.skipIf(!IS_ROOT)("users' loopbacks on the shared VM (skipped when not r
   let scratch = "";
   let outside: Server | null = null;
   let outsidePort = 0;
+  let outside6: Server | null = null;
+  let outsidePort6 = 0;
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), "netns-probe-"));
@@ -52,6 +59,11 @@ describe.skipIf(!IS_ROOT)("users' loopbacks on the shared VM (skipped when not r
     outside = createServer((_q, r) => r.end("the internet"));
     await new Promise<void>((resolve) => outside?.listen(0, outsideAddress, resolve));
     outsidePort = (outside.address() as AddressInfo).port;
+    if (outsideAddress6) {
+      outside6 = createServer((_q, r) => r.end("the IPv6 internet"));
+      await new Promise<void>((resolve) => outside6?.listen(0, outsideAddress6, resolve));
+      outsidePort6 = (outside6.address() as AddressInfo).port;
+    }
     h = await startHarness();
   }, 60_000);
 
@@ -59,6 +71,7 @@ describe.skipIf(!IS_ROOT)("users' loopbacks on the shared VM (skipped when not r
     const pid = h?.pid;
     await h?.close();
     if (outside) await new Promise((resolve) => outside?.close(resolve));
+    if (outside6) await new Promise((resolve) => outside6?.close(resolve));
     rmSync(scratch, { recursive: true, force: true });
     // Nothing of the server's networks is left: its namespaces (with their veths) and its table.
     expect(netnsNames()).not.toContain(`relay-${pid}-`);
@@ -98,6 +111,7 @@ describe.skipIf(!IS_ROOT)("users' loopbacks on the shared VM (skipped when not r
     expect(await probeAs(alice, "site", "127.0.0.1", Number(vmPort), "/health")).toMatch(/^REACHED 200 /);
     expect(outsideAddress).toBeDefined();
     expect(await probeAs(alice, "site", outsideAddress ?? "", outsidePort)).toBe("REACHED 200 the internet");
+    if (outsideAddress6) expect(await probeAs(alice, "site", outsideAddress6, outsidePort6)).toBe("REACHED 200 the IPv6 internet");
 
     // Her server is in a network of its own: not this machine's.
     expect(readlinkSync(`/proc/${started.kept?.pid ?? 0}/ns/net`)).not.toBe(readlinkSync("/proc/self/ns/net"));

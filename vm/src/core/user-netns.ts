@@ -14,6 +14,8 @@
 /** The range the /30s come from: 10.213.0.0/16, 16,384 users. */
 const BASE = (10 << 24) | (213 << 16);
 export const NETNS_RANGE = "10.213.0.0/16";
+/** The same /30s as /126s of a unique local /64, for IPv6 (a resolver such as Fly's fdaa::3 is IPv6 only). */
+export const NETNS_RANGE6 = "fd72:656c:6179::/64";
 export const NETNS_MAX = 1 << 14;
 /** Host-side veth names start with it (the forward rule drops traffic between any two of them). */
 export const HOST_IF_PREFIX = "rlh";
@@ -28,9 +30,12 @@ export type UserNet = {
   /** The host side's address (the namespace's gateway) and the namespace's own. */
   hostAddress: string;
   nsAddress: string;
+  hostAddress6: string;
+  nsAddress6: string;
 };
 
 const dotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+const inRange6 = (n: number) => `${NETNS_RANGE6.split("::")[0]}::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
 
 /** The namespaces of server `serverPid` are named `relay-<pid>-u<index>`: one left by a server that died is known as such. */
 export function userNetOf(index: number, serverPid: number): UserNet {
@@ -44,6 +49,8 @@ export function userNetOf(index: number, serverPid: number): UserNet {
     nsIf: `rln${index}`,
     hostAddress: dotted(BASE + index * 4 + 1),
     nsAddress: dotted(BASE + index * 4 + 2),
+    hostAddress6: inRange6(index * 4 + 1),
+    nsAddress6: inRange6(index * 4 + 2),
   };
 }
 
@@ -65,13 +72,21 @@ export function hostLinkBatch(net: UserNet): string {
   return [
     `link set ${net.nsIf} netns ${net.name}`,
     `addr add ${net.hostAddress}/30 dev ${net.hostIf}`,
+    `addr add ${net.hostAddress6}/126 dev ${net.hostIf} nodad`,
     `link set ${net.hostIf} up`,
   ].join("\n");
 }
 
 /** `ip -batch` lines, run inside the namespace: loopback, its veth end, the default route. */
 export function nsLinkBatch(net: UserNet): string {
-  return [`link set lo up`, `addr add ${net.nsAddress}/30 dev ${net.nsIf}`, `link set ${net.nsIf} up`, `route add default via ${net.hostAddress}`].join("\n");
+  return [
+    `link set lo up`,
+    `addr add ${net.nsAddress}/30 dev ${net.nsIf}`,
+    `addr add ${net.nsAddress6}/126 dev ${net.nsIf} nodad`,
+    `link set ${net.nsIf} up`,
+    `route add default via ${net.hostAddress}`,
+    `route add default via ${net.hostAddress6}`,
+  ].join("\n");
 }
 
 const portSet = (ports: readonly number[]) => `{ ${[...new Set(ports)].sort((a, b) => a - b).join(", ")} }`;
@@ -88,6 +103,13 @@ export function nsTable(net: UserNet, vmPorts: readonly number[]): string {
   chain input { type filter hook input priority 0; policy accept;
     iifname "${net.nsIf}" ct state established,related accept
     iifname "${net.nsIf}" ip saddr ${net.hostAddress} tcp dport != 0 accept
+    iifname "${net.nsIf}" drop
+  }
+}
+table ip6 relay_user6 {
+  chain input { type filter hook input priority 0; policy accept;
+    iifname "${net.nsIf}" ct state established,related accept
+    iifname "${net.nsIf}" icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } accept
     iifname "${net.nsIf}" drop
   }
 }
@@ -108,14 +130,18 @@ export function hostTable(table: string, vmPorts: readonly number[]): string {
     iifname @veths ct state established,related accept
     iifname @veths ct status dnat ip daddr 127.0.0.1 tcp dport ${portSet(vmPorts)} accept
     iifname @veths ip daddr { 127.0.0.0/8, ${NETNS_RANGE} } drop
-    iifname @veths meta nfproto ipv6 drop
+    iifname @veths icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept
+    iifname @veths ip6 daddr { ::1, ${NETNS_RANGE6}, fe80::/10 } drop
   }
   chain forward { type filter hook forward priority 0; policy accept;
     iifname "${HOST_IF_PREFIX}*" oifname "${HOST_IF_PREFIX}*" drop
     oifname @veths ct state established,related accept
     oifname @veths drop
   }
-  chain postrouting { type nat hook postrouting priority 100; ip saddr ${NETNS_RANGE} oifname != "${HOST_IF_PREFIX}*" masquerade; }
+  chain postrouting { type nat hook postrouting priority 100;
+    ip saddr ${NETNS_RANGE} oifname != "${HOST_IF_PREFIX}*" masquerade
+    ip6 saddr ${NETNS_RANGE6} oifname != "${HOST_IF_PREFIX}*" masquerade
+  }
 }
 `;
 }

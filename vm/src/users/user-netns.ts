@@ -6,8 +6,9 @@
 // One per process (a module's state, as the preview registry): the spawns of a user's processes
 // (as-user.ts) ask it where to start them.
 import { execFile, execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import {
+  HOST_IF_PREFIX,
   hostLinkBatch,
   hostTable,
   inNetnsCommand,
@@ -53,6 +54,14 @@ function which(name: string): string | null {
   return null;
 }
 
+const readText = (path: string): string => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+};
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -78,6 +87,19 @@ function sweepLeftovers(ip: string, nft: string): void {
 }
 
 const writeSysctl = (path: string, value: string) => writeFileSync(path, value);
+
+/**
+ * With IPv6 forwarding on, the kernel ignores router advertisements on an interface whose
+ * accept_ra is 1: a Machine that learned its IPv6 route from one would lose it when it expires.
+ * 2 keeps taking them while forwarding.
+ */
+function keepRouterAdvertisements(): void {
+  for (const name of readdirSync("/proc/sys/net/ipv6/conf")) {
+    if (name === "all" || name === "default" || name.startsWith(HOST_IF_PREFIX)) continue;
+    const path = `/proc/sys/net/ipv6/conf/${name}/accept_ra`;
+    if (readText(path).trim() === "1") writeSysctl(path, "2");
+  }
+}
 
 export type UserNetnsOptions = {
   /** Agents run as uids of their own (root, AGENT_UIDS not off): the gate, as for the uids. */
@@ -129,6 +151,8 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
     if (!tableMade) {
       run(nft, ["-f", "-"], hostTable(table, ports));
       writeSysctl("/proc/sys/net/ipv4/ip_forward", "1");
+      keepRouterAdvertisements();
+      writeSysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1");
       tableMade = true;
     }
     // The first free index: `link add` of its veth pair is the claim, so servers side by side never share one.
@@ -231,14 +255,6 @@ export function loopbackOfUid(uid: number | null | undefined): string {
   const net = uid !== null && uid !== undefined ? active?.byUid.get(uid) : undefined;
   return net?.nsAddress ?? "127.0.0.1";
 }
-
-const readText = (path: string): string => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-};
 
 /**
  * `/proc/net/tcp` and `tcp6` as seen where a connection to the VM came from: a user's namespace

@@ -13,9 +13,11 @@ describe("a user's network", () => {
       nsIf: "rln0",
       hostAddress: "10.213.0.1",
       nsAddress: "10.213.0.2",
+      hostAddress6: "fd72:656c:6179::0:1",
+      nsAddress6: "fd72:656c:6179::0:2",
     });
     expect(userNetOf(65, 42)).toMatchObject({ hostAddress: "10.213.1.5", nsAddress: "10.213.1.6" });
-    expect(userNetOf(16_383, 42)).toMatchObject({ hostAddress: "10.213.255.253", nsAddress: "10.213.255.254" });
+    expect(userNetOf(16_383, 42)).toMatchObject({ hostAddress: "10.213.255.253", nsAddress: "10.213.255.254", nsAddress6: "fd72:656c:6179::0:fffe" });
     expect(() => userNetOf(16_384, 42)).toThrow(/no user network/);
   });
 
