@@ -74,8 +74,8 @@ describe.skipIf(!IS_ROOT)("users' loopbacks on the shared VM (skipped when not r
     if (outside6) await new Promise((resolve) => outside6?.close(resolve));
     rmSync(scratch, { recursive: true, force: true });
     // Nothing of the server's networks is left: its namespaces (with their veths) and its table.
-    expect(netnsNames()).not.toContain(`relay-${pid}-`);
-    expect(tables()).not.toContain(`relay_netns_${pid}`);
+    expect(netnsNames()).not.toContain(`relay-${pid}_`);
+    expect(tables()).not.toContain(`relay_netns_${pid}_`);
   });
 
   /** What `probe host port path` printed when the user's agent (the real CLI, its Bash tool) ran it in `workspace`. */

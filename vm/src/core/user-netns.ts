@@ -37,10 +37,13 @@ export type UserNet = {
 const dotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 const inRange6 = (n: number) => `${NETNS_RANGE6.split("::")[0]}::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
 
-/** The namespaces of server `serverPid` are named `relay-<pid>-u<index>`: one left by a server that died is known as such. */
-export function userNetOf(index: number, serverPid: number): UserNet {
+/**
+ * A server's namespaces are named `relay-<tag>-u<index>`, its tag `<pid>_<random hex>`: one left by
+ * a server that died is known as such, and servers in pid namespaces of their own (the same pid) never share a name.
+ */
+export function userNetOf(index: number, serverTag: string): UserNet {
   if (!Number.isInteger(index) || index < 0 || index >= NETNS_MAX) throw new Error(`no user network ${index} in ${NETNS_RANGE}`);
-  const name = `relay-${serverPid}-u${index}`;
+  const name = `relay-${serverTag}-u${index}`;
   return {
     index,
     name,
@@ -66,14 +69,31 @@ export function netIndexOfAddress(address: string | undefined): number | null {
 
 /**
  * `ip -batch` lines, run in the host's namespace once the veth pair is made (its creation claims the
- * index: two servers never take the same) and `ip netns add` made the namespace: one end moved in, the host side up.
+ * index: two servers never take the same): the namespace, one end moved in, the host side up.
  */
 export function hostLinkBatch(net: UserNet): string {
   return [
+    `netns add ${net.name}`,
     `link set ${net.nsIf} netns ${net.name}`,
     `addr add ${net.hostAddress}/30 dev ${net.hostIf}`,
     `addr add ${net.hostAddress6}/126 dev ${net.hostIf} nodad`,
     `link set ${net.hostIf} up`,
+  ].join("\n");
+}
+
+/**
+ * One `sh` script run inside the namespace: loopback, its veth end and default routes (`ip -batch`),
+ * 127.0.0.1 allowed across its veth (`route_localnet`), then its table.
+ */
+export function nsSetupScript(net: UserNet, vmPorts: readonly number[]): string {
+  return [
+    `ip -batch - <<'RELAY_IP'`,
+    nsLinkBatch(net),
+    "RELAY_IP",
+    `echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && echo 1 > /proc/sys/net/ipv4/conf/${net.nsIf}/route_localnet`,
+    `nft -f - <<'RELAY_NFT'`,
+    nsTable(net, vmPorts),
+    "RELAY_NFT",
   ].join("\n");
 }
 
@@ -155,9 +175,9 @@ export function inNetnsCommand(nsenter: string, net: UserNet, ids: { uid: number
 /** The server pids named by leftover namespaces (`ip netns list`) and tables (`nft list tables`). */
 export function serverPidsNamed(netnsList: string, tableList: string): { namespaces: Map<string, number>; tables: Map<string, number> } {
   const namespaces = new Map<string, number>();
-  for (const match of netnsList.matchAll(/^(relay-(\d+)-u\d+)\b/gm)) namespaces.set(match[1] as string, Number(match[2]));
+  for (const match of netnsList.matchAll(/^(relay-(\d+)_[0-9a-f]+-u\d+)\b/gm)) namespaces.set(match[1] as string, Number(match[2]));
   const tables = new Map<string, number>();
-  for (const match of tableList.matchAll(/^table inet (relay_netns_(\d+))$/gm)) tables.set(match[1] as string, Number(match[2]));
+  for (const match of tableList.matchAll(/^table inet (relay_netns_(\d+)_[0-9a-f]+)$/gm)) tables.set(match[1] as string, Number(match[2]));
   return { namespaces, tables };
 }
 

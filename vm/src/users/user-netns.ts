@@ -6,6 +6,7 @@
 // One per process (a module's state, as the preview registry): the spawns of a user's processes
 // (as-user.ts) ask it where to start them.
 import { execFile, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import {
   HOST_IF_PREFIX,
@@ -15,8 +16,7 @@ import {
   netIndexOfAddress,
   netnsReport,
   NETNS_MAX,
-  nsLinkBatch,
-  nsTable,
+  nsSetupScript,
   serverPidsNamed,
   userNetOf,
   type UserNet,
@@ -72,7 +72,7 @@ const alive = (pid: number): boolean => {
 };
 
 /** Namespaces and tables a server that died left (a SIGKILL never closes): removed, so their indices and rules go. */
-function sweepLeftovers(ip: string, nft: string): void {
+function sweepLeftovers(ip: string, nft: string, ownTag: string): void {
   const list = (bin: string, args: string[]) => {
     try {
       return execFileSync(bin, args, { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "ignore"] });
@@ -81,7 +81,7 @@ function sweepLeftovers(ip: string, nft: string): void {
     }
   };
   const named = serverPidsNamed(list(ip, ["netns", "list"]), list(nft, ["list", "tables"]));
-  const gone = (entries: Map<string, number>) => [...entries].filter(([, pid]) => pid !== process.pid && !alive(pid)).map(([name]) => name);
+  const gone = (entries: Map<string, number>) => [...entries].filter(([name, pid]) => !name.includes(ownTag) && !alive(pid)).map(([name]) => name);
   for (const name of gone(named.namespaces)) list(ip, ["netns", "del", name]);
   for (const name of gone(named.tables)) list(nft, ["delete", "table", "inet", name]);
 }
@@ -124,12 +124,13 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
   const ip = tools.ip as string;
   const nft = tools.nft as string;
   const nsenter = tools.nsenter as string;
-  const table = `relay_netns_${process.pid}`;
+  const tag = `${process.pid}_${randomBytes(3).toString("hex")}`;
+  const table = `relay_netns_${tag}`;
   try {
     // The probe is the host table itself: it needs CAP_NET_ADMIN, and `ip netns add` then CAP_SYS_ADMIN.
     run(nft, ["-f", "-"], hostTable(table, [1]));
     run(nft, ["delete", "table", "inet", table]);
-    const probe = `relay-probe-${process.pid}`;
+    const probe = `relay-probe-${tag}`;
     run(ip, ["netns", "add", probe]);
     run(ip, ["netns", "del", probe]);
   } catch (error) {
@@ -141,7 +142,7 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
     return off(true, null, `the kernel refused (${errorText(error)})`);
   }
 
-  sweepLeftovers(ip, nft);
+  sweepLeftovers(ip, nft, tag);
   const state: State = { nsenter, byUid: new Map(), byIndex: new Map(), ensure: (uid) => netns.ensure(uid) };
   let tableMade = false;
 
@@ -157,23 +158,19 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
     }
     // The first free index: `link add` of its veth pair is the claim, so servers side by side never share one.
     for (let index = 0; index < NETNS_MAX; index++) {
-      const net = userNetOf(index, process.pid);
+      const net = userNetOf(index, tag);
       try {
         run(ip, ["link", "add", net.hostIf, "type", "veth", "peer", "name", net.nsIf]);
       } catch {
         continue;
       }
       try {
-        run(ip, ["netns", "add", net.name]);
         run(ip, ["-batch", "-"], hostLinkBatch(net));
         writeSysctl(`/proc/sys/net/ipv4/conf/${net.hostIf}/route_localnet`, "1");
         // Strict reverse path: a packet from this veth carries this namespace's address or is dropped.
         writeSysctl(`/proc/sys/net/ipv4/conf/${net.hostIf}/rp_filter`, "1");
         run(nft, ["add", "element", "inet", table, "veths", `{ ${net.hostIf} }`]);
-        const inside = (bin: string, args: string[], input?: string) => run(nsenter, [`--net=${net.path}`, "--", bin, ...args], input);
-        inside(ip, ["-batch", "-"], nsLinkBatch(net));
-        inside("sh", ["-c", `echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && echo 1 > /proc/sys/net/ipv4/conf/${net.nsIf}/route_localnet`]);
-        inside(nft, ["-f", "-"], nsTable(net, ports));
+        run(nsenter, [`--net=${net.path}`, "--", "sh", "-e", "-s"], nsSetupScript(net, ports));
         return net;
       } catch (error) {
         remove(net);

@@ -5,10 +5,10 @@ import { hostTable, inNetnsCommand, netIndexOfAddress, netnsReport, nsTable, ser
 
 describe("a user's network", () => {
   it("gives each index its own /30 of 10.213.0.0/16, the host side .1 and the namespace .2", () => {
-    expect(userNetOf(0, 42)).toEqual({
+    expect(userNetOf(0, "42_a1b2c3")).toEqual({
       index: 0,
-      name: "relay-42-u0",
-      path: "/run/netns/relay-42-u0",
+      name: "relay-42_a1b2c3-u0",
+      path: "/run/netns/relay-42_a1b2c3-u0",
       hostIf: "rlh0",
       nsIf: "rln0",
       hostAddress: "10.213.0.1",
@@ -16,9 +16,9 @@ describe("a user's network", () => {
       hostAddress6: "fd72:656c:6179::0:1",
       nsAddress6: "fd72:656c:6179::0:2",
     });
-    expect(userNetOf(65, 42)).toMatchObject({ hostAddress: "10.213.1.5", nsAddress: "10.213.1.6" });
-    expect(userNetOf(16_383, 42)).toMatchObject({ hostAddress: "10.213.255.253", nsAddress: "10.213.255.254", nsAddress6: "fd72:656c:6179::0:fffe" });
-    expect(() => userNetOf(16_384, 42)).toThrow(/no user network/);
+    expect(userNetOf(65, "42_a1")).toMatchObject({ hostAddress: "10.213.1.5", nsAddress: "10.213.1.6" });
+    expect(userNetOf(16_383, "42_a1")).toMatchObject({ hostAddress: "10.213.255.253", nsAddress: "10.213.255.254", nsAddress6: "fd72:656c:6179::0:fffe" });
+    expect(() => userNetOf(16_384, "42_a1")).toThrow(/no user network/);
   });
 
   it("knows a namespace by its own address only, as Node names it too", () => {
@@ -29,21 +29,21 @@ describe("a user's network", () => {
   });
 
   it("names the servers whose namespaces and tables are listed", () => {
-    const named = serverPidsNamed("relay-12-u0 (id: 1)\nrelay-12-u3\nother\nrelay-probe-9\n", "table inet relay_netns_12\ntable ip nat\ntable inet relay_netns_77\n");
-    expect([...named.namespaces]).toEqual([["relay-12-u0", 12], ["relay-12-u3", 12]]);
-    expect([...named.tables]).toEqual([["relay_netns_12", 12], ["relay_netns_77", 77]]);
+    const named = serverPidsNamed("relay-12_ab-u0 (id: 1)\nrelay-12_ab-u3\nother\nrelay-probe-9_ab\n", "table inet relay_netns_12_ab\ntable ip nat\ntable inet relay_netns_77_f0\n");
+    expect([...named.namespaces]).toEqual([["relay-12_ab-u0", 12], ["relay-12_ab-u3", 12]]);
+    expect([...named.tables]).toEqual([["relay_netns_12_ab", 12], ["relay_netns_77_f0", 77]]);
   });
 
   it("enters the namespace with nsenter, which then drops to the user's ids", () => {
-    const net = userNetOf(2, 7);
+    const net = userNetOf(2, "7_ff");
     expect(inNetnsCommand("/usr/bin/nsenter", net, { uid: 20001, gid: 20001 }, "perl", ["-e", "x", "--", "claude"])).toEqual({
       bin: "/usr/bin/nsenter",
-      args: ["--net=/run/netns/relay-7-u2", "--setgid=20001", "--setuid=20001", "--", "perl", "-e", "x", "--", "claude"],
+      args: ["--net=/run/netns/relay-7_ff-u2", "--setgid=20001", "--setuid=20001", "--", "perl", "-e", "x", "--", "claude"],
     });
   });
 
   it("lets only the VM's ports out of the namespace's loopback, and only the host side in", () => {
-    const table = nsTable(userNetOf(1, 7), [8080, 3000, 8080]);
+    const table = nsTable(userNetOf(1, "7_ff"), [8080, 3000, 8080]);
     expect(table).toContain("ip daddr 127.0.0.1 tcp dport { 3000, 8080 } dnat to 10.213.0.5");
     expect(table).toContain('iifname "rln1" ip saddr 10.213.0.5 ip daddr 10.213.0.6 tcp dport != 0 dnat to 127.0.0.1');
     expect(table).toContain('iifname "rln1" drop');
