@@ -113,6 +113,13 @@ describe.skipIf(!IS_ROOT)("users' loopbacks on the shared VM (skipped when not r
     expect(await probeAs(alice, "site", outsideAddress ?? "", outsidePort)).toBe("REACHED 200 the internet");
     if (outsideAddress6) expect(await probeAs(alice, "site", outsideAddress6, outsidePort6)).toBe("REACHED 200 the IPv6 internet");
 
+    // On the VM's network only root (the server, its browser) opens her namespace's address, which
+    // leads to her loopback: a process of another uid there (an agent whose namespace could not be made) does not.
+    const nsAddress = /inet (10\.213\.\d+\.\d+)\//.exec(execFileSync("nsenter", [`--net=/proc/${started.kept?.pid ?? 0}/ns/net`, "ip", "-4", "-o", "addr", "show"], { encoding: "utf8" }))?.[1] ?? "";
+    const probeHere = (uid: number) => execFileSync(process.execPath, [join(scratch, "probe.js"), nsAddress, String(port), "/"], { uid, gid: uid, encoding: "utf8", cwd: "/" }).trim();
+    expect(probeHere(0)).toBe("REACHED 200 alice app");
+    expect(probeHere(29_999)).toMatch(/^REFUSED (EPERM|EACCES|TIMEOUT)/);
+
     // Her server is in a network of its own: not this machine's.
     expect(readlinkSync(`/proc/${started.kept?.pid ?? 0}/ns/net`)).not.toBe(readlinkSync("/proc/self/ns/net"));
     // Each user's agent in a namespace of its own, with a veth each; the start line says so.

@@ -141,6 +141,9 @@ table ip6 relay_user6 {
  * other's traffic): from its veths, the VM's ports on any of the host's addresses are given to its
  * loopback; the rest of loopback and every veth's address are refused; what leaves for the internet
  * (or the host's own public address, as from outside) is masqueraded; never another user's veth.
+ * On the host's side only root's sockets (the VM server, its browser) open a namespace's address:
+ * an agent left on the VM's network (its namespace could not be made), or the server's git as
+ * its own uid, reaches no user's loopback.
  */
 export function hostTable(table: string, vmPorts: readonly number[]): string {
   return `table inet ${table} {
@@ -152,6 +155,10 @@ export function hostTable(table: string, vmPorts: readonly number[]): string {
     iifname @veths ip daddr { 127.0.0.0/8, ${NETNS_RANGE} } drop
     iifname @veths icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept
     iifname @veths ip6 daddr { ::1, ${NETNS_RANGE6}, fe80::/10 } drop
+  }
+  chain output { type filter hook output priority 0; policy accept;
+    ip daddr ${NETNS_RANGE} meta skuid != 0 drop
+    ip6 daddr ${NETNS_RANGE6} meta skuid != 0 drop
   }
   chain forward { type filter hook forward priority 0; policy accept;
     iifname "${HOST_IF_PREFIX}*" oifname "${HOST_IF_PREFIX}*" drop

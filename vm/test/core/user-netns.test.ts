@@ -50,6 +50,7 @@ describe("a user's network", () => {
     const host = hostTable("relay_netns_7", [8080]);
     expect(host).toContain('iifname "rlh*" oifname "rlh*" drop');
     expect(host).toContain("iifname @veths ip daddr { 127.0.0.0/8, 10.213.0.0/16 } drop");
+    expect(host).toContain("ip daddr 10.213.0.0/16 meta skuid != 0 drop");
   });
 
   it("says on the start line whether the namespaces are made, and why not", () => {
