@@ -108,7 +108,7 @@ export type UserNetnsOptions = {
   vmPorts: () => readonly number[];
 };
 
-const knownPorts = (ports: readonly number[]) => ports.filter((port) => Number.isInteger(port) && port > 0 && port < 65_536);
+const portsKnown = (ports: readonly number[]) => ports.length > 0 && ports.every((port) => Number.isInteger(port) && port > 0 && port < 65_536);
 
 export function openUserNetns(options: UserNetnsOptions): UserNetns {
   const off = (eligible: boolean, why: string | null, problem: string | null): UserNetns => ({
@@ -147,8 +147,7 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
   let tableMade = false;
 
   function make(): UserNet {
-    const ports = knownPorts(options.vmPorts());
-    if (ports.length === 0) throw new Error("the VM's ports are not known yet");
+    const ports = options.vmPorts();
     if (!tableMade) {
       run(nft, ["-f", "-"], hostTable(table, ports));
       writeSysctl("/proc/sys/net/ipv4/ip_forward", "1");
@@ -202,6 +201,8 @@ export function openUserNetns(options: UserNetnsOptions): UserNetns {
       const known = state.byUid.get(uid);
       if (known) return known;
       if (failed.has(uid)) return null;
+      // Before the server listens its port is not known: nothing is made (nor remembered as failed) yet.
+      if (!portsKnown(options.vmPorts())) return null;
       try {
         const net = make();
         state.byUid.set(uid, net);
