@@ -24,8 +24,12 @@ const has = (set: bigint, cap: bigint) => ((set >> cap) & 1n) === 1n;
 const h = useHarness();
 let child: VmChild | null = null;
 afterAll(async () => {
-  child?.child.kill("SIGKILL");
+  // SIGTERM, as a Machine stops it: the server closes, and takes the network namespace its spare
+  // agent got (a SIGKILL would leave it for the next server's sweep). SIGKILL only if it hangs.
+  child?.child.kill("SIGTERM");
+  const killer = setTimeout(() => child?.child.kill("SIGKILL"), 10_000);
   await child?.exited;
+  clearTimeout(killer);
 });
 
 it.skipIf(!IS_ROOT)("the harness's server keeps the entrypoint's set: reads every folder, writes none by override", () => {

@@ -101,6 +101,13 @@ function keepRouterAdvertisements(): void {
   }
 }
 
+/** What servers that died left (their namespaces and tables), swept where `ip` and `nft` exist: the test run's end uses it. */
+export function sweepDeadServersNetworks(): void {
+  const ip = which("ip");
+  const nft = which("nft");
+  if (ip && nft && process.getuid?.() === 0) sweepLeftovers(ip, nft, "\0");
+}
+
 export type UserNetnsOptions = {
   /** Agents run as uids of their own (root, AGENT_UIDS not off): the gate, as for the uids. */
   isolated: boolean;
