@@ -7,7 +7,7 @@
 // (as-user.ts) ask it where to start them.
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import {
   HOST_IF_PREFIX,
   hostLinkBatch,
@@ -34,8 +34,11 @@ export type UserNetns = {
 type State = { nsenter: string; byUid: Map<number, UserNet>; byIndex: Map<number, UserNet>; ensure: (uid: number) => UserNet | null };
 let active: State | null = null;
 
+/** The namespace's setup script names `ip` and `nft`: the sbin directories are on its PATH whatever the server's. */
+const SBIN_PATH = `${process.env.PATH ? `${process.env.PATH}:` : ""}/usr/sbin:/usr/bin:/sbin:/bin`;
+
 const run = (bin: string, args: string[], input?: string) =>
-  execFileSync(bin, args, { input: input ?? "", stdio: ["pipe", "ignore", "pipe"], timeout: 10_000, env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" } });
+  execFileSync(bin, args, { input: input ?? "", stdio: ["pipe", "ignore", "pipe"], timeout: 10_000, env: { PATH: SBIN_PATH } });
 
 const errorText = (error: unknown) => {
   const stderr = (error as { stderr?: Buffer }).stderr?.toString("utf8").trim();
@@ -45,10 +48,10 @@ const errorText = (error: unknown) => {
 function which(name: string): string | null {
   for (const dir of ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]) {
     try {
-      execFileSync(`${dir}/${name}`, ["--version"], { stdio: "ignore", timeout: 5_000 });
+      accessSync(`${dir}/${name}`, constants.X_OK);
       return `${dir}/${name}`;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") return `${dir}/${name}`;
+    } catch {
+      // not there
     }
   }
   return null;
