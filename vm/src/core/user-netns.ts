@@ -194,5 +194,5 @@ export type NetnsFacts = { eligible: boolean; why: string | null; problem: strin
 export function netnsReport(facts: NetnsFacts): { on: boolean; line: string } {
   if (!facts.eligible) return { on: false, line: `vm: users' agents share the VM's network (loopback included): ${facts.why ?? "agents do not run as uids of their own"}` };
   if (facts.problem) return { on: false, line: `vm: users' agents share the VM's network (loopback included), so one user's agent can connect to a server another user's run opened on 127.0.0.1: ${facts.problem}` };
-  return { on: true, line: `vm: each user's agent runs in a network namespace of its own (${NETNS_RANGE}, a veth /30 each): no user reaches another's loopback; the VM's ports and the internet stay reachable` };
+  return { on: true, line: `vm: each user's agent runs in a network namespace of its own (a veth pair each, in ${NETNS_RANGE} and ${NETNS_RANGE6}): no user reaches another's loopback; the VM's ports and the internet stay reachable` };
 }
