@@ -100,7 +100,7 @@ export default defineConfig({
         },
       },
       {
-        test: { name: "vm", include: ["vm/test/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 60_000, globalSetup: [RUN_GUARD] },
+        test: { name: "vm", include: ["vm/test/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 60_000, globalSetup: [RUN_GUARD, "vm/test/helpers/netns-sweep.ts"] },
       },
       {
         // The benchmark's own modules (statistics, load generator, checks); no timing is asserted.

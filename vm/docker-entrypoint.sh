@@ -12,7 +12,9 @@
 #   same uid. The server also starts each agent in a Landlock domain of its own where the kernel
 #   has Landlock, and names at start which of the two hold (docs/vm.md, what the agent can reach);
 # - the server keeps only the capabilities it uses, and no_new_privs holds for it and everything
-#   it starts: no agent gains a privilege through a setuid binary or file capabilities.
+#   it starts: no agent gains a privilege through a setuid binary or file capabilities. It keeps
+#   CAP_NET_ADMIN and CAP_SYS_ADMIN to give each user's agent a network namespace of its own
+#   (`ip netns`, nft, nsenter; docs/vm.md, what the agent can reach); agents keep none.
 # To read its agents' directories it keeps CAP_DAC_READ_SEARCH. Docker's and buildah's default
 # sets leave that one out but hold CAP_DAC_OVERRIDE, which reads as much and writes too: the
 # server keeps that instead, and says so (docs/vm.md, capabilities). What the machine still
@@ -39,4 +41,4 @@ if ! has_cap 2 && has_cap 1; then
   read_cap=dac_override
   echo "vm-entrypoint: CAP_DAC_READ_SEARCH is not granted (Docker's and buildah's defaults): the server keeps CAP_DAC_OVERRIDE instead to read its agents' directories, which also lets it write them; add DAC_READ_SEARCH to the container for the narrower one" >&2
 fi
-exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all,+chown,+$read_cap,+fowner,+setuid,+setgid,+kill -- "$@"
+exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all,+chown,+$read_cap,+fowner,+setuid,+setgid,+kill,+net_admin,+sys_admin -- "$@"

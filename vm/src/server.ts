@@ -29,6 +29,7 @@ import { prepareGitHome, removeCredentialsFile } from "./credentials/git-setup";
 import { createGithubGate } from "./github/github-gate";
 import { adoptCheckouts, createGithubRepos } from "./github/github-repos";
 import { startCredentialProxy } from "./credentials/credential-proxy";
+import { openUserNetns } from "./users/user-netns";
 import { resolveInside } from "./users/user-paths";
 import { openUsers } from "./users/user-isolation";
 import { takeServerFolders } from "./users/data-dir-layout";
@@ -157,6 +158,10 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     github,
     socketDir: resolveInside(config.dataDir, ".proxy"),
   });
+  // Each user's agent on a loopback of its own, reaching only the VM's ports and the internet
+  // (users/user-netns.ts; docs/vm.md, what the agent can reach). Made per user at its first agent.
+  const userNetns = openUserNetns({ isolated: users.isolated, vmPorts: () => [vmPort, Number(new URL(proxy.baseUrl).port)] });
+  console.log(userNetns.line);
   if (!users.isolated) {
     console.warn("vm: agents run as the server's own user: they could read the model key and git credentials from the server's process (/proc/<pid>/environ, memory); run the VM as root for per-user uids to keep them out of reach");
   }
@@ -276,6 +281,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
     server.listen(config.port, config.host, () => resolve());
   }).catch(async (error: unknown) => {
     awake.stop();
+    userNetns.close();
     await proxy.close();
     throw error;
   });
@@ -293,6 +299,7 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
       check.stop();
       previewServers.stopAll();
       await Promise.all([manager.shutdown(), workspaces.close(), shooter.stop()]);
+      userNetns.close();
       awake.stop();
       files.close();
       await proxy.close();

@@ -34,7 +34,7 @@ it("builds on Node 22 slim (bookworm), runs the bundle vm/build.mjs writes as ro
   const entrypoint = readFileSync(join(ROOT, "vm/docker-entrypoint.sh"), "utf8");
   // Root (it hands each user's agent a uid of its own), no new privileges for anything it starts.
   // dac_read_search, or dac_override where the container was not given it (image-default-caps.test.ts).
-  expect(entrypoint).toMatch(/^exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all,\+chown,\+\$read_cap,\+fowner,\+setuid,\+setgid,\+kill -- "\$@"$/m);
+  expect(entrypoint).toMatch(/^exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all,\+chown,\+\$read_cap,\+fowner,\+setuid,\+setgid,\+kill,\+net_admin,\+sys_admin -- "\$@"$/m);
   expect(entrypoint).toMatch(/^read_cap=dac_read_search$/m);
   expect(entrypoint).toMatch(/^mount -o remount,hidepid=2 \/proc /m);
   expect(entrypoint).not.toMatch(/--reuid/);
@@ -46,7 +46,7 @@ it("installs what an agent needs, each apt package pinned and its reason in a co
   const install = instructions.find((l) => /apt-get install/.test(l)) ?? "";
   const packages = install.split(/\s+/).filter((word) => /^[a-z0-9][a-z0-9.+-]*=/.test(word));
   const names = packages.map((p) => p.split("=")[0]);
-  expect(names.sort()).toEqual(["build-essential", "ca-certificates", "curl", "gh", "git", "openssh-client", "python3", "ripgrep"]);
+  expect(names.sort()).toEqual(["build-essential", "ca-certificates", "curl", "gh", "git", "iproute2", "nftables", "openssh-client", "python3", "ripgrep"]);
   // Every word after the options is name=version: nothing unpinned slips in.
   const words = install.split("--no-install-recommends")[1]?.split("&&")[0]?.trim().split(/\s+/) ?? [];
   expect(words).toEqual(packages);

@@ -1,6 +1,7 @@
 // The image's entrypoint under Docker's and buildah's default capability set, which has no
 // CAP_DAC_READ_SEARCH: it keeps CAP_DAC_OVERRIDE instead and says so in one line, and a run works
 // (before, every run failed in 20-70 ms on "no checkpoint before it: EACCES", told as an interruption).
+// Nor has it CAP_NET_ADMIN: users get no network namespace of their own, and the start line says why.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,6 +52,8 @@ describe.skipIf(!IS_ROOT || !hasUnshare)("the entrypoint under Docker's default 
     expect(events.at(-1)).toMatchObject({ type: "done", change: { files: [{ path: "made.txt", status: "added" }] } });
     expect(vm.output().split("\n").filter((l) => l.startsWith("vm-entrypoint: CAP_DAC_READ_SEARCH is not granted"))).toHaveLength(1);
     expect(vm.output()).not.toContain("vm: cannot run an agent");
+    // Without CAP_NET_ADMIN no user gets a network namespace: the start line says so, and the run above worked as before.
+    expect(vm.output()).toMatch(/^vm: users' agents share the VM's network \(loopback included\), so one user's agent can connect to a server another user's run opened on 127\.0\.0\.1: the kernel refused \(.+\)$/m);
     expect((await fetch(`${vm.url}/health`)).status).toBe(200);
   });
 });

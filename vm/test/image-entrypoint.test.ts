@@ -17,8 +17,8 @@ import { ID_SWITCH_GUARD_FLAG, spawnVm, type VmChild } from "./helpers/vm-child"
 
 const ENTRYPOINT = fileURLToPath(new URL("../docker-entrypoint.sh", import.meta.url));
 const hasUnshare = spawnSync("unshare", ["--version"]).status === 0;
-/** The server's capabilities: chown, dac_read_search, fowner, kill, setgid, setuid (bits 0, 2, 3, 5, 6, 7). */
-const SERVER_CAPS = "00000000000000ed";
+/** The server's capabilities: chown, dac_read_search, fowner, kill, setgid, setuid, net_admin, sys_admin (bits 0, 2, 3, 5, 6, 7, 12, 21). */
+const SERVER_CAPS = "00000000002010ed";
 
 describe.skipIf(!IS_ROOT || !hasUnshare)("the image's entrypoint (skipped when not root or without unshare: it mounts and switches users)", () => {
   let api: AnthropicStandIn;

@@ -2,7 +2,7 @@
 // stdout split into capped lines, stderr kept as a short tail, stopped by signalling the group.
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { spawnIdsOf } from "../users/as-user";
+import { userSpawnOf } from "../users/user-netns";
 import type { AgentIds } from "../core/agent-ids";
 import { createLineSplitter } from "../core/line-splitter";
 import { fenceExecError, fencedCommand, type AgentFence } from "../core/agent-fence";
@@ -47,11 +47,13 @@ export type CliProcess = {
 const STDERR_TAIL = 4096;
 
 export function spawnCli(options: CliProcessOptions): CliProcess {
-  const command = fencedCommand(options.fence ?? null, options.bin, options.args);
+  const fenced = fencedCommand(options.fence ?? null, options.bin, options.args);
+  // In the user's network namespace where the VM keeps one per user (users/user-netns.ts).
+  const command = userSpawnOf(options.ids ?? null, fenced.bin, fenced.args, true);
   const child = spawn(command.bin, command.args, {
     cwd: options.cwd,
     env: options.env,
-    ...spawnIdsOf(options.ids ?? null),
+    ...command.ids,
     stdio: ["pipe", "pipe", "pipe"],
     // Its own process group, so a stop reaches the tools it started too.
     detached: true,

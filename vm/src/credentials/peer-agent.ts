@@ -7,12 +7,12 @@
 // be an agent's is not looked up again; which run that agent serves is asked at each request (a
 // warm or spare process changes runs).
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import type { AgentIds } from "../core/agent-ids";
 import { agentAncestorOf, clientSocketOf } from "../core/peer-socket";
 import type { RunReach } from "../github/github-gate";
 import { outputAsUser } from "../users/as-user";
+import { tcpTablesOfPeer } from "../users/user-netns";
 
 /** An agent process as the run manager registered it: its uid, and the run it serves now (null between runs). */
 export type AgentEntry = { ids: AgentIds | null; runOf: () => RunReach | null };
@@ -23,14 +23,6 @@ export type AgentRegistry = {
   register(pid: number, entry: AgentEntry): () => void;
   /** The agent a connection to the proxy comes from, or null (no agent's process, or one that ended). */
   peerOf(socket: Socket, kind: "tcp" | "unix"): Promise<PeerAgent | null>;
-};
-
-const readText = (path: string): string => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
 };
 
 /** `pid uid` of a Unix socket's peer, read by a child holding a copy of the socket as fd 3. */
@@ -78,7 +70,8 @@ export function createAgentRegistry(): AgentRegistry {
       const cred = await unixPeerOf(socket);
       peer = cred ? { ...cred, inode: null } : null;
     } else {
-      const owner = clientSocketOf(`${readText("/proc/net/tcp")}\n${readText("/proc/net/tcp6")}`, socket.remotePort ?? 0, socket.localPort ?? 0);
+      // The client socket is in the tables of the network it came from: a user's namespace's, or the VM's.
+      const owner = clientSocketOf(await tcpTablesOfPeer(socket.remoteAddress), socket.remotePort ?? 0, socket.localPort ?? 0);
       peer = owner ? { uid: owner.uid, pid: null, inode: owner.inode } : null;
     }
     const ids = peer ? idsOfUid(peer.uid) : undefined;

@@ -31,9 +31,9 @@ export type McpRouteDeps = {
 };
 
 /** The request's own connection, from Node's server (c.env.incoming under @hono/node-server). */
-function connectionOf(c: Context): { socket: { remotePort: number; localPort: number }; key: object } | null {
+function connectionOf(c: Context): { socket: { remotePort: number; localPort: number; remoteAddress: string | undefined }; key: object } | null {
   const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
-  return socket?.remotePort && socket.localPort ? { socket: { remotePort: socket.remotePort, localPort: socket.localPort }, key: socket } : null;
+  return socket?.remotePort && socket.localPort ? { socket: { remotePort: socket.remotePort, localPort: socket.localPort, remoteAddress: socket.remoteAddress }, key: socket } : null;
 }
 
 function refuse(c: Context, reason: Refusal): never {

@@ -14,6 +14,7 @@ import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import { pipeUpgrade, previewTargetOf, proxyHttp, refuseUpgrade, type PreviewTarget } from "../preview/preview-proxy";
 import { previewOf } from "../preview/preview-registry";
 import type { PreviewPlace, PreviewServers } from "../preview/preview-servers";
+import { loopbackOfUid } from "../users/user-netns";
 import { fail, parseBody, parseInput } from "./http-body";
 
 export type PreviewRouteDeps = {
@@ -36,7 +37,7 @@ const stateOf = async (deps: PreviewRouteDeps, place: PreviewPlace, problem?: st
 async function ownedTarget(deps: PreviewRouteDeps, userId: string | undefined, target: PreviewTarget | null): Promise<PreviewTarget | null> {
   if (!target || !UserIdSchema.safeParse(userId).success || !WorkspaceIdSchema.safeParse(target.workspace).success) return null;
   const place = deps.placeOf(userId as string, target.workspace);
-  return place && (await deps.servers.ports(place)).includes(target.port) ? target : null;
+  return place && (await deps.servers.ports(place)).includes(target.port) ? { ...target, address: loopbackOfUid(place.ids?.uid) } : null;
 }
 
 export function addPreviewRoutes(app: Hono, deps: PreviewRouteDeps): void {

@@ -7,6 +7,7 @@ import { SHOT_ROUTE, SHOT_WIDTHS, ShotRequestSchema } from "../../../src/protoco
 import { previewOf } from "../preview/preview-registry";
 import type { PreviewPlace, PreviewServers } from "../preview/preview-servers";
 import type { Shooter } from "../shots/shooter";
+import { loopbackOfUid } from "../users/user-netns";
 import { fail, parseBody } from "./http-body";
 
 export type ShotRouteDeps = {
@@ -32,7 +33,7 @@ export function addShotRoutes(app: Hono, deps: ShotRouteDeps): void {
     if (port === null) fail(404, { error: "no_preview", message: "no preview is running in this conversation: start one with /preview" });
     let png: Buffer;
     try {
-      png = await deps.shooter.shoot(port, request.path, request.wide ? SHOT_WIDTHS.wide : SHOT_WIDTHS.phone);
+      png = await deps.shooter.shoot(port, request.path, request.wide ? SHOT_WIDTHS.wide : SHOT_WIDTHS.phone, loopbackOfUid(place.ids?.uid));
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.slice(0, 200);
       fail(503, { error: "shot_failed", message: `the picture could not be taken: ${reason}` });

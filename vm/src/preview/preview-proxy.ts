@@ -7,8 +7,12 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { PREVIEW_PROXY_PREFIX, PREVIEW_REFUSED_HEADER, PREVIEW_USER_HEADER } from "../../../src/protocol/vm/preview";
 
-/** What a proxied request names: the conversation, the port and the app's own path (query included). */
-export type PreviewTarget = { workspace: string; port: number; path: string };
+/**
+ * What a proxied request names: the conversation, the port and the app's own path (query included);
+ * `address`, once the port is checked: where the user's loopback is reached (its network
+ * namespace's own address, users/user-netns.ts), 127.0.0.1 when unset.
+ */
+export type PreviewTarget = { workspace: string; port: number; path: string; address?: string };
 
 /** The target of a proxy path, or null when it is not one. */
 export function previewTargetOf(pathAndQuery: string): PreviewTarget | null {
@@ -41,7 +45,7 @@ export async function proxyHttp(request: Request, target: PreviewTarget): Promis
   headers.set("host", `127.0.0.1:${target.port}`);
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   try {
-    const answer = await fetch(`http://127.0.0.1:${target.port}${target.path}`, {
+    const answer = await fetch(`http://${target.address ?? "127.0.0.1"}:${target.port}${target.path}`, {
       method: request.method,
       headers,
       redirect: "manual",
@@ -71,7 +75,7 @@ function upgradeHead(request: IncomingMessage, target: PreviewTarget): string {
 
 /** Pipes an accepted upgrade to the port; either side's end ends both. */
 export function pipeUpgrade(request: IncomingMessage, client: Duplex, head: Buffer, target: PreviewTarget): void {
-  const upstream: Socket = connect(target.port, "127.0.0.1", () => {
+  const upstream: Socket = connect(target.port, target.address ?? "127.0.0.1", () => {
     upstream.write(upgradeHead(request, target));
     if (head.length > 0) upstream.write(head);
     upstream.pipe(client);

@@ -5,7 +5,8 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { AgentIds } from "../core/agent-ids";
-import { spawnIdsOf, userChildEnv } from "../users/as-user";
+import { userChildEnv } from "../users/as-user";
+import { userSpawnOf } from "../users/user-netns";
 import { userPathsOf, workspaceDirOf } from "../users/user-paths";
 import { portsListenedIn } from "./port-owners";
 import { previews as processRegistry, type KeptPreview, type PreviewRegistry } from "./preview-registry";
@@ -64,8 +65,10 @@ export function createPreviewServers(options: PreviewServersOptions): PreviewSer
       // One kept server per conversation: a new command replaces the old one.
       stop(place.userId, place.workspace);
       const before = new Set(await ports(place));
-      const child = spawn("sh", ["-c", command], {
-        ...spawnIdsOf(place.ids),
+      // In the user's network namespace, as its agent (users/user-netns.ts).
+      const shell = userSpawnOf(place.ids, "sh", ["-c", command], true);
+      const child = spawn(shell.bin, shell.args, {
+        ...shell.ids,
         cwd: place.dir,
         detached: true,
         env: userChildEnv({ HOME: place.home, ...(port ? { PORT: String(port) } : {}) }),

@@ -1,20 +1,14 @@
 // Whether a given process holds the client end of a loopback request's connection: the client
 // socket is found in /proc/net/tcp(6) (its uid and inode), then among the process's open files,
 // read as that process's uid where /proc hides it from the server (hidepid), in one child.
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readlinkSync } from "node:fs";
 import { outputAsUser } from "../users/as-user";
+import { tcpTablesOfPeer } from "../users/user-netns";
 import type { AgentIds } from "../core/agent-ids";
 import { clientSocketOf, holdsSocket } from "../core/peer-socket";
 
-export type PeerSocket = { remotePort: number; localPort: number };
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
+/** `remoteAddress`: a user's network namespace's own when the agent runs in one (users/user-netns.ts). */
+export type PeerSocket = { remotePort: number; localPort: number; remoteAddress?: string | undefined };
 
 function fdTargetsHere(pid: number): string[] {
   try {
@@ -38,7 +32,7 @@ async function holdsAs(ids: AgentIds, pid: number, inode: number): Promise<boole
 
 /** Whether process `pid`, of `ids`'s uid (null: the server's), holds the client end of `socket`. */
 export async function holdsConnection(socket: PeerSocket, ids: AgentIds | null, pid: number): Promise<boolean> {
-  const owner = clientSocketOf(`${readText("/proc/net/tcp")}\n${readText("/proc/net/tcp6")}`, socket.remotePort, socket.localPort);
+  const owner = clientSocketOf(await tcpTablesOfPeer(socket.remoteAddress), socket.remotePort, socket.localPort);
   const uid = ids ? ids.uid : process.getuid?.();
   if (!owner || owner.uid !== uid) return false;
   return ids ? holdsAs(ids, pid, owner.inode) : holdsSocket(fdTargetsHere(pid), owner.inode);

@@ -18,19 +18,22 @@ export type ShooterOptions = {
 };
 
 export type Shooter = {
-  /** A PNG of `http://127.0.0.1:<port><path>` at `width` CSS px (scale 1). */
-  shoot(port: number, path: string, width: number): Promise<Buffer>;
+  /**
+   * A PNG of `http://<address>:<port><path>` at `width` CSS px (scale 1). `address`: 127.0.0.1, or
+   * the user's network namespace's own, whose loopback it leads to (users/user-netns.ts).
+   */
+  shoot(port: number, path: string, width: number, address?: string): Promise<Buffer>;
   /** Closes the browser now (the VM's exit, tests). */
   stop(): Promise<void>;
   /** The browser's process id while it runs, for the memory figures and the test of the idle stop. */
   browserPid(): number | null;
 };
 
-/** Only the preview's own origin: `http://127.0.0.1:<port>`, any path. */
-export function isPreviewRequest(url: string, port: number): boolean {
+/** Only the preview's own origin: `http://<address>:<port>`, any path. */
+export function isPreviewRequest(url: string, port: number, address = "127.0.0.1"): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === "http:" && u.hostname === "127.0.0.1" && u.port === String(port);
+    return u.protocol === "http:" && u.hostname === address && u.port === String(port);
   } catch {
     return false;
   }
@@ -66,12 +69,12 @@ export function createShooter(options: ShooterOptions): Shooter {
     return browser;
   };
 
-  const take = async (port: number, path: string, width: number): Promise<Buffer> => {
+  const take = async (port: number, path: string, width: number, address: string): Promise<Buffer> => {
     const context = await (await started()).newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1, serviceWorkers: "block" });
     try {
-      await context.route("**/*", (route) => (isPreviewRequest(route.request().url(), port) ? route.continue() : route.abort("blockedbyclient")));
+      await context.route("**/*", (route) => (isPreviewRequest(route.request().url(), port, address) ? route.continue() : route.abort("blockedbyclient")));
       const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${port}${path}`, { waitUntil: "load", timeout: options.deadlineMs });
+      await page.goto(`http://${address}:${port}${path}`, { waitUntil: "load", timeout: options.deadlineMs });
       const height = Math.min(options.maxHeight, await page.evaluate(() => document.documentElement.scrollHeight));
       return await page.screenshot({ type: "png", fullPage: true, clip: { x: 0, y: 0, width, height: Math.max(1, height) }, timeout: options.deadlineMs });
     } finally {
@@ -80,13 +83,13 @@ export function createShooter(options: ShooterOptions): Shooter {
   };
 
   return {
-    async shoot(port, path, width) {
+    async shoot(port, path, width, address = "127.0.0.1") {
       busy += 1;
       if (idleTimer) clearTimeout(idleTimer);
       let deadline: NodeJS.Timeout | undefined;
       try {
         return await Promise.race([
-          take(port, path, width),
+          take(port, path, width, address),
           new Promise<never>((_, reject) => {
             deadline = setTimeout(() => reject(new Error(`the page did not load within ${options.deadlineMs / 1000} s`)), options.deadlineMs);
           }),

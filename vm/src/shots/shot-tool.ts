@@ -6,6 +6,7 @@ import { SHOT_WIDTHS } from "../../../src/protocol/vm/shot";
 import type { ToolAnswer } from "../core/relay-tool-wire";
 import type { PreviewPlace } from "../preview/preview-servers";
 import type { Shooter } from "./shooter";
+import { loopbackOfUid } from "../users/user-netns";
 
 export type ShotToolDeps = {
   shooter: Shooter;
@@ -28,7 +29,7 @@ export function sendShotTool(d: ShotToolDeps): (runId: string, args: Record<stri
     if (port === null) return { ok: false, text: "No preview server runs in this conversation: start it with preview_start first (several listening ports and none kept is ambiguous too)." };
     const width = parsed.data.wide ? SHOT_WIDTHS.wide : SHOT_WIDTHS.phone;
     try {
-      return { ok: true, png: await d.shooter.shoot(port, parsed.data.path ?? "/", width), caption: parsed.data.caption };
+      return { ok: true, png: await d.shooter.shoot(port, parsed.data.path ?? "/", width, loopbackOfUid(place.ids?.uid)), caption: parsed.data.caption };
     } catch (error) {
       return { ok: false, text: `The picture could not be taken: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}` };
     }

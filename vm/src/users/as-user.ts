@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { AgentIds } from "../core/agent-ids";
 import { errnoOfMessage, userFileScript, type UserFileOp } from "../core/user-file-ops";
+import { userSpawnOf } from "./user-netns";
 
 /** `spawn`/`execFile` options: the child sets its groups to `[gid]`, then gid, then uid. */
 export function spawnIdsOf(ids: AgentIds | null): { uid?: number; gid?: number } {
@@ -64,10 +65,14 @@ export function doAsUserSync(ids: AgentIds | null, ops: readonly UserFileOp[]): 
   if (done.status !== 0) throw failureOf(done.status, done.stderr ?? "");
 }
 
-/** What a short command run as the user printed; null when it failed. Its stdout is read whole (small outputs only). */
+/**
+ * What a short command run as the user printed; null when it failed. Its stdout is read whole (small
+ * outputs only). It runs in the user's network namespace when there is one: /proc/net is then theirs.
+ */
 export function outputAsUser(ids: AgentIds | null, script: string, env: Record<string, string> = {}): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawn("sh", ["-c", script], { ...spawnIdsOf(ids), env: userChildEnv(env), stdio: ["ignore", "pipe", "ignore"], cwd: "/" });
+    const shell = userSpawnOf(ids, "sh", ["-c", script]);
+    const child = spawn(shell.bin, shell.args, { ...shell.ids, env: userChildEnv(env), stdio: ["ignore", "pipe", "ignore"], cwd: "/" });
     const chunks: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.on("error", () => resolve(null));
