@@ -9,7 +9,7 @@ const starts = async (phone: string) => (await vmRequests(phone)).filter((r) => 
 const said = (phone: string, match: (b: string) => boolean) => eventually(async () => (await sentTo(phone)).find((m) => m.body !== null && match(m.body)));
 
 it("a signed body replayed under a new X-GitHub-Delivery is answered as a duplicate and starts nothing", async () => {
-  const phone = "+15550000281";
+  const phone = "+15550000228";
   await ask(phone, "/new replay https://github.com/acme/replay.git");
   await said(phone, (b) => b.startsWith("Cloned replay"));
   const secret = await watch(phone, "acme/replay");
@@ -47,7 +47,7 @@ it("an issue's run asks before every action, with the user's rules set aside, an
 });
 
 it("/agent starts a run only for an author GitHub gives write access (asked through the VM), whatever their association", async () => {
-  const phone = "+15550000283";
+  const phone = "+15550000229";
   await ask(phone, "/new perm https://github.com/acme/perm.git");
   await said(phone, (b) => b.startsWith("Cloned perm"));
   const secret = await watch(phone, "acme/perm");

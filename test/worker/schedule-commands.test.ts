@@ -80,7 +80,7 @@ describe("bad schedule input is refused in one line, storing nothing", () => {
 });
 
 describe("a task identical to one the user has is refused with its number", () => {
-  const phone = "+15550000128";
+  const phone = "+15550000227";
 
   it("refuses /schedule sent twice in one line, changing nothing; another time, task or --in-chat is a new task", async () => {
     expect(await ask(phone, "/schedule every weekday at 9am write my standup")).toMatch(/^Task #1 scheduled: /);

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { eventually, releaseVm, resetToSchema, sendInbound, sentTo, stubFor, vmRequests } from "./helpers";
 
-const phone = "+15550000121";
+const phone = "+15550000226";
 let lines: string[] = [];
 
 beforeEach(() => {
@@ -43,7 +43,7 @@ it("logs one JSON object per line, phone numbers masked, no message text", async
   const all = lines.join("\n");
   expect(all).not.toContain("secret plan");
   expect(all).not.toContain(phone);
-  expect(all).toContain("+1555***0121");
+  expect(all).toContain("+1555***0226");
   expect(all).not.toContain("test-auth-token");
 });
 

@@ -118,7 +118,7 @@ describe("acting from the page", () => {
   });
 
   it("shows an edit's question with its diff, and denies it from the page as the chat's No does", async () => {
-    const phone = "+15550000291";
+    const phone = "+15550000230";
     await sendInbound(phone, "write the notes [[vm:approval-edit Write notes.txt 2]]");
     // The prompt (after the edit's picture) reached the chat: the next reply is /web's.
     await eventually(async () => bodies(await sentTo(phone)).some((b) => b?.startsWith("🔐")));

@@ -7,7 +7,7 @@ import { ask, eventually, query, sendInbound } from "./helpers";
 import { TEST_PUBLIC_URL } from "./test-env";
 import { closeAll, eventsWhen, LINK, mustOpen, type PageSocket } from "./web-live-helpers";
 
-const phone = "+15550000297";
+const phone = "+15550000232";
 const opened: PageSocket[] = [];
 afterEach(() => closeAll(opened.splice(0)));
 
