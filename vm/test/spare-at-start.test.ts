@@ -2,8 +2,10 @@
 // last run leaves its options and workspace on DATA_DIR, and a VM that starts again (a restart, a
 // Machine started after a stop) starts that user's spare at once, so their first message after it
 // takes a spare. A first run with other options starts a CLI of its own, and the spare after it
-// replaces the one started at boot. The real CLI against the local Messages stand-in.
-import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+// replaces the one started at boot. A run the restart cut gets its CLI started ahead with
+// `--resume` of its session, which the relay's restart of it takes. The real CLI against the local
+// Messages stand-in.
+import { appendFileSync, existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { userPathsOf } from "../src/users/user-paths";
@@ -83,4 +85,27 @@ it("a record that is not one starts nothing, and a user who never ran has none",
   expect(clisAt(b.workspace)).toEqual([]);
   expect(clisAt(userPathsOf(h.dataDir, alice).workspace)).toEqual([]);
   expect(existsSync(userPathsOf(h.dataDir, "+15550006304").root)).toBe(false);
+});
+
+it("a run the restart cut has its CLI started ahead on its session, and the relay's restart of it takes that CLI", async () => {
+  const carol = "+15550006305";
+  const c = userPathsOf(h.dataDir, carol);
+  const events = await (await h.startRun({ userId: carol, text: "before the crash", options: CHAT })).end();
+  const sessionId = resultsOf(events)[0]!.sessionId;
+  // A run on that session the last process left live (its log has no end), as a crash leaves it.
+  const cut = uniqueId("cut");
+  const runs = join(h.dataDir, ".runs");
+  writeFileSync(join(runs, `${cut}.meta.json`), JSON.stringify({ runId: cut, userKey: c.key, userId: carol, createdAt: Date.now(), start: { workspace: "main", sessionId, options: CHAT } }));
+  appendFileSync(join(runs, `${cut}.ndjson`), `${JSON.stringify({ seq: 1, type: "session", sessionId })}\n`);
+
+  await h.restart();
+  await expect.poll(() => clisAt(c.workspace).filter((cli) => cli.includes(`--resume=${sessionId}`)).length, { timeout: 30_000, interval: 100 }).toBe(1);
+
+  // The relay's restart: the same session and options, no CLI of its own.
+  const restarted = uniqueId("run");
+  const after = await (await h.startRun({ runId: restarted, userId: carol, text: "the restart", options: CHAT, sessionId })).end();
+  expect(resultsOf(after)[0], JSON.stringify(after)).toMatchObject({ isError: false, sessionId });
+  expect(h.spawns).not.toContain(restarted);
+  // One CLI on that session, the one started ahead, now the run's warm one.
+  expect(clisAt(c.workspace).filter((cli) => cli.includes(`--resume=${sessionId}`)).length).toBe(1);
 });

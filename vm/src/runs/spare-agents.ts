@@ -3,14 +3,17 @@
 // new session takes it instead of waiting for a CLI to start, and the next spare starts after that
 // run. The decisions (handover check, when one is wanted) are core/spare-agent.ts; memory and
 // lifetime are the pool's (agent-pool.ts). No run is known when a spare starts: its environment
-// holds nothing of one, and the run reaches it only through `agent.run` once taken.
+// holds nothing of one, and the run reaches it only through `agent.run` once taken. At the VM's
+// start, a spare may also resume a session: that of a run the last process left live, which the
+// relay restarts on that session (its CLI's start with `--resume` is then done ahead of it).
+import { lstatSync } from "node:fs";
 import type { StartRunRequest } from "../../../src/protocol/vm/runs";
 import type { VmConfig } from "../config";
 import type { AgentIds } from "../core/agent-ids";
 import { optionsFingerprint } from "../core/cli-command";
 import { gitIdentityEnv } from "../core/git-credentials";
-import { type SpareFacts, spareRefusal, spareWanted } from "../core/spare-agent";
-import type { UserPaths } from "../users/user-paths";
+import { type CutRunFacts, resumeSparesOf, type SpareFacts, spareRefusal, spareWanted } from "../core/spare-agent";
+import { type UserPaths, workspaceDirOf } from "../users/user-paths";
 import type { AgentPool } from "./agent-pool";
 import type { AgentProcess } from "./agent-process";
 import type { AgentSpec } from "./agent-start";
@@ -29,6 +32,12 @@ export type SpareDeps = {
 
 /** What a spare is started with, of the run after which (or as whose workspace) it starts. */
 type SpareRequest = Pick<StartRunRequest, "options" | "gitIdentity">;
+
+/** A run the VM's last process left live, as its log tells it (run-log.ts), with its user's paths. */
+export type CutRun = CutRunFacts & {
+  paths: UserPaths;
+  request: (NonNullable<CutRunFacts["request"]> & Pick<StartRunRequest, "options" | "gitIdentity">) | null;
+};
 
 export const factsOf = (agent: AgentProcess): SpareFacts => ({
   userKey: agent.userKey,
@@ -52,6 +61,13 @@ export function createSpareAgents(deps: SpareDeps) {
    * (in memory: after a restart, none until a run). Never the run's messages: a spare holds no text.
    */
   const lastRequest = new Map<string, { ids: AgentIds | null; request: SpareRequest }>();
+  /** The CLIs being started with `--resume` at boot, by user and session: when each is up (or failed). */
+  const resuming = new Map<string, Promise<void>>();
+  /** Sessions a run took up while their CLI was being started ahead: that CLI must not start, or goes. */
+  const claimed = new Set<string>();
+  const sessionKey = (userKey: string, sessionId: string) => `${userKey} ${sessionId}`;
+  /** The user's spares for a new session (one resuming a cut run's session is its restart's, never replaced here). */
+  const newSessionSpares = (userKey: string) => deps.pool.spares().filter((agent) => agent.userKey === userKey && agent.sessionId === null);
 
   async function startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: SpareRequest): Promise<void> {
     const { options } = request;
@@ -60,7 +76,7 @@ export function createSpareAgents(deps: SpareDeps) {
     const keeps = deps.config.spareAgents > 0 && deps.config.warmSessionMs > 0;
     if (keeps && options.forkSession !== true && options.approvals?.untrusted !== true) deps.records?.save(paths, ids, cwd, request).catch((error: unknown) => console.warn(`vm: ${paths.key}'s last run's options were not kept: ${String(error)}`));
     const fingerprint = optionsFingerprint({ ...options, forkSession: false }, gitIdentityEnv(request.gitIdentity));
-    const mine = deps.pool.spares().filter((agent) => agent.userKey === paths.key);
+    const mine = newSessionSpares(paths.key);
     const decision = spareWanted({
       limit: deps.config.spareAgents,
       lifetimeMs: deps.config.warmSessionMs,
@@ -90,15 +106,62 @@ export function createSpareAgents(deps: SpareDeps) {
     }
   }
 
+  /**
+   * The cut runs' CLIs, started ahead with `--resume` of the session the relay restarts each on
+   * (core/spare-agent.ts resumeSparesOf), in its workspace and with its options, one at a time, each
+   * within SPARE_AGENTS and the memory left over (a spare never evicts a warm process). The
+   * restart takes it when its options still match (spareRefusal); unused, it ends after
+   * WARM_SESSION_MS like any spare.
+   */
+  async function resumeCut(cut: readonly CutRun[], idsOf: (userKey: string) => AgentIds | null): Promise<void> {
+    for (const { run, sessionId } of resumeSparesOf(cut, deps.config.spareAgents)) {
+      const request = run.request;
+      if (!request) continue;
+      const decision = spareWanted({
+        limit: deps.config.spareAgents,
+        lifetimeMs: deps.config.warmSessionMs,
+        spares: deps.pool.spares().length,
+        userSpare: "none",
+        shuttingDown: deps.shuttingDown(),
+        forked: false,
+        untrusted: false,
+        admission: deps.pool.headroom(),
+      });
+      if (decision === "none") return;
+      const key = sessionKey(run.paths.key, sessionId);
+      let finished = () => {};
+      resuming.set(key, new Promise<void>((resolve) => (finished = resolve)));
+      try {
+        const cwd = workspaceDirOf(run.paths, request.workspace);
+        // Its workspace and session are still there (a delete or a clear meanwhile leaves nothing to resume).
+        if (!lstatSync(cwd, { throwIfNoEntry: false })?.isDirectory()) continue;
+        const { forkSession: _fork, keepWarmMs: _keep, ...options } = request.options;
+        const wanted = () => !deps.shuttingDown() && !claimed.has(key);
+        const agent = await deps.newAgent(run.paths, idsOf(run.paths.key), { cwd, options, sessionId, gitIdentity: request.gitIdentity }, wanted);
+        if (agent && wanted()) deps.pool.addSpare(agent, deps.config.warmSessionMs);
+        else if (agent) await deps.pool.stop(agent);
+      } catch (error) {
+        console.warn(`vm: the CLI of a cut run of ${run.paths.key} was not started ahead: ${String(error)}`);
+      } finally {
+        resuming.delete(key);
+        claimed.delete(key);
+        finished();
+      }
+    }
+  }
+
   return {
     /**
-     * At the VM's start: a spare for each of the users whose runs were the latest (at most
+     * At the VM's start: first a CLI resuming the session of each run the last process cut (see
+     * resumeCut), then a spare for each of the users whose runs were the latest (at most
      * SPARE_AGENTS), in the workspace and with the options of their last run, so the first message
      * after a restart (a Machine started again) takes one. One at a time: they share the cores with
      * whatever arrives first. A run that differs starts its own CLI and its spare replaces this one.
      */
-    async startAtBoot(): Promise<void> {
-      if (!deps.records || !deps.idsOf) return;
+    async startAtBoot(cut: readonly CutRun[] = []): Promise<void> {
+      if (!deps.idsOf) return;
+      await resumeCut(cut, deps.idsOf);
+      if (!deps.records) return;
       for (const boot of deps.records.newest(deps.config.spareAgents)) {
         if (deps.shuttingDown()) return;
         await startAfter(boot.paths, deps.idsOf(boot.paths.key), boot.cwd, boot.request);
@@ -122,10 +185,22 @@ export function createSpareAgents(deps: SpareDeps) {
     /** After a run of the user in `cwd`: a spare for their next new session there, when one is wanted. */
     startAfter,
 
-    /** A spare of the user being started in `cwd` right now: settled once it is up or failed (null: none is). */
-    startingIn(userKey: string, cwd: string): Promise<void> | null {
+    /**
+     * A spare of the user being started in `cwd` right now for this run's session (null: a new
+     * one): settled once it is up or failed (null: none is).
+     */
+    startingIn(userKey: string, cwd: string, sessionId: string | null = null): Promise<void> | null {
+      if (sessionId !== null) return resuming.get(sessionKey(userKey, sessionId)) ?? null;
       const pending = starting.get(userKey);
       return pending && pending.cwd === cwd ? pending.done : null;
+    },
+
+    /**
+     * A run takes up this session now (its own CLI, or the one started ahead for it): a CLI still
+     * being started ahead on it must not come up beside it (two processes must never write one session).
+     */
+    claim(userKey: string, sessionId: string): void {
+      if (resuming.has(sessionKey(userKey, sessionId))) claimed.add(sessionKey(userKey, sessionId));
     },
 
     /**
