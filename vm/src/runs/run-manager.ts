@@ -18,7 +18,9 @@ import type { Run, RunView } from "../core/run-handle";
 import { createRun, loggedRunView } from "./run";
 import { withAttachments } from "../files/inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
-import { ensureUserDirs, userPathsOf, userPathsOfKey, workspaceDirOf, type UserPaths } from "../users/user-paths";
+import { readdirSync } from "node:fs";
+import { ensureUserDirs, ownKeyOf, resolveInside, userPathsOf, userPathsOfKey, workspaceDirOf, type UserPaths } from "../users/user-paths";
+import { bindNewUser, readySlot, slotTemplate } from "../users/user-slots";
 import { isUserKey } from "../core/user-keys";
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
@@ -51,7 +53,34 @@ export function createRunManager(deps: ManagerDeps) {
   let shuttingDown = false;
   const pool = createAgentPool({ config, awake: deps.awake, ...(deps.records ? { records: deps.records } : {}), ...(deps.memory ? { memory: deps.memory } : {}), shuttingDown: () => shuttingDown });
   const { newAgent, settingsPathOf } = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
-  const spares = createSpareAgents({ config, pool, newAgent, settingsPathOf, shuttingDown: () => shuttingDown, records: createSpareRecords(config.dataDir), idsOf: (key) => deps.users.idsOf(key) });
+  const records = createSpareRecords(config.dataDir);
+  let shared = false;
+  const usersOnDisk = (): number => {
+    try {
+      return readdirSync(resolveInside(config.dataDir, "users"), { withFileTypes: true }).filter((entry) => entry.isDirectory() && isUserKey(entry.name)).length;
+    } catch {
+      return 0;
+    }
+  };
+  const spares = createSpareAgents({
+    config,
+    pool,
+    newAgent,
+    settingsPathOf,
+    shuttingDown: () => shuttingDown,
+    records,
+    idsOf: (key) => deps.users.idsOf(key),
+    slot: {
+      // Two users' trees at least: a shared VM (a per-user Machine holds one).
+      shared: () => (shared ||= usersOnDisk() >= 2),
+      next: () => userPathsOfKey(config.dataDir, readySlot(config.dataDir)),
+      // Before any new user's first run here: the options of the user who ran last.
+      options: () => slotTemplate(config.dataDir, records.newest(1)[0]?.request.options ?? null),
+      makeDirs: (paths, ids) => ensureUserDirs(paths, paths.workspace, ids),
+      // The HOME's git config as every start writes it; the token argument only says whether the process goes through the proxy.
+      writeIdentity: async (ids, home, identity) => deps.prepareHome?.(ids, home, identity, deps.proxy ? "through-the-proxy" : null),
+    },
+  });
 
   /** The cut runs' logs as the spares read them: their user's paths, what they were started with, the session their CLI reported. */
   function cutRunFacts(runIds: readonly string[]): CutRun[] {
@@ -76,8 +105,13 @@ export function createRunManager(deps: ManagerDeps) {
     run.onFinished(() => {
       if (timer) clearTimeout(timer);
       pool.afterRun(agent, run, keepWarmAfter(request.options));
-      // The user's next new session here starts at once: a spare, now that this run is done with the cores.
-      spares.startAfter(paths, deps.users.idsOf(paths.key), run.cwd, request).catch((error: unknown) => console.warn(`vm: a spare agent for ${paths.key} did not start: ${String(error)}`));
+      // The user's next new session here starts at once: a spare, now that this run is done with the
+      // cores; then the next new user's, in a slot (after a user took the last one, or its spare ended).
+      spares
+        .startAfter(paths, deps.users.idsOf(paths.key), run.cwd, request)
+        .catch((error: unknown) => console.warn(`vm: a spare agent for ${paths.key} did not start: ${String(error)}`))
+        .then(() => spares.startSlot())
+        .catch((error: unknown) => console.warn(`vm: the spare for the next new user did not start: ${String(error)}`));
     });
     const { onTiming } = deps;
     queues.get(run.id)?.attach((uuid, text) => {
@@ -121,8 +155,9 @@ export function createRunManager(deps: ManagerDeps) {
       // Two processes must never write the same session: wait for the old one to be gone.
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
+    const handed = spare !== null && (await spares.handOver(spare, ids, request));
     if (run.admits("input").kind === "refuse") return;
-    if (spare && spare.cli.isAlive() && !spare.stopping) {
+    if (spare && handed && spare.cli.isAlive() && !spare.stopping) {
       deps.onTiming?.(run.id, "spare_taken", performance.now());
       return attach(spare, run, request, timeLimitMs, paths);
     }
@@ -170,8 +205,10 @@ export function createRunManager(deps: ManagerDeps) {
 
     start(request: StartRunRequest, receivedAt: number): StartOutcome {
       if (shuttingDown) return { kind: "shutting_down" };
-      const paths = userPathsOf(config.dataDir, request.userId);
       const existing = find(request.runId);
+      // A user new to the VM takes the slot made ahead (its spare with it) before anything of theirs is named.
+      if (!existing) bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options);
+      const paths = userPathsOf(config.dataDir, request.userId);
       if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
       deps.onTiming?.(request.runId, "received", receivedAt);
       const { workspace, sessionId, options, gitIdentity } = request;

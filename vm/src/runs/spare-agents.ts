@@ -7,7 +7,7 @@
 // start, a spare may also resume a session: that of a run the last process left live, which the
 // relay restarts on that session (its CLI's start with `--resume` is then done ahead of it).
 import { lstatSync } from "node:fs";
-import type { StartRunRequest } from "../../../src/protocol/vm/runs";
+import type { GitIdentity, RunOptions, StartRunRequest } from "../../../src/protocol/vm/runs";
 import type { VmConfig } from "../config";
 import type { AgentIds } from "../core/agent-ids";
 import { optionsFingerprint } from "../core/cli-command";
@@ -28,6 +28,21 @@ export type SpareDeps = {
   /** Each user's last run's options on DATA_DIR, so their spare starts with the VM (absent: in memory only). */
   records?: Pick<SpareRecords, "save" | "newest">;
   idsOf?: (userKey: string) => AgentIds | null;
+  /** The slot made ahead for the next new user (users/user-slots.ts); absent: none. */
+  slot?: SlotDeps;
+};
+
+export type SlotDeps = {
+  /** The VM serves several users (a per-user Machine's next new user never comes: it makes no slot). */
+  shared: () => boolean;
+  /** The ready slot's paths (a new slot made when the last was bound). */
+  next: () => UserPaths;
+  /** The options its spare starts with (the last new user's first run's); null: none known yet. */
+  options: () => RunOptions | null;
+  /** Its HOME, temp and main workspace, made as its uid. */
+  makeDirs: (paths: UserPaths, ids: AgentIds | null) => Promise<void>;
+  /** The run's git identity into the HOME's git config: a slot's spare started with none (it was nobody's yet). */
+  writeIdentity: (ids: AgentIds | null, home: string, identity: GitIdentity | undefined) => Promise<void>;
 };
 
 /** What a spare is started with, of the run after which (or as whose workspace) it starts. */
@@ -67,6 +82,23 @@ export function createSpareAgents(deps: SpareDeps) {
   const claimed = new Set<string>();
   const sessionKey = (userKey: string, sessionId: string) => `${userKey} ${sessionId}`;
   /** The user's spares for a new session (one resuming a cut run's session is its restart's, never replaced here). */
+  /** The spares started in a slot (nobody's yet, so without a git identity), until a run takes one. */
+  const slotSpares = new Set<AgentProcess>();
+  let slotStarting = false;
+  /** The spares SPARE_AGENTS bounds: users' own (the slot's is the one beside them). */
+  const usersSpares = () => deps.pool.spares().filter((agent) => !slotSpares.has(agent)).length;
+  /** Whether a spare that is nobody's yet (a slot's) or a cut run's may start beside `spares` others now. */
+  const roomBeside = (spares: number) =>
+    spareWanted({
+      limit: deps.config.spareAgents,
+      lifetimeMs: deps.config.warmSessionMs,
+      spares,
+      userSpare: "none",
+      shuttingDown: deps.shuttingDown(),
+      forked: false,
+      untrusted: false,
+      admission: deps.pool.headroom(),
+    }) !== "none";
   const newSessionSpares = (userKey: string) => deps.pool.spares().filter((agent) => agent.userKey === userKey && agent.sessionId === null);
 
   async function startAfter(paths: UserPaths, ids: AgentIds | null, cwd: string, request: SpareRequest): Promise<void> {
@@ -80,7 +112,7 @@ export function createSpareAgents(deps: SpareDeps) {
     const decision = spareWanted({
       limit: deps.config.spareAgents,
       lifetimeMs: deps.config.warmSessionMs,
-      spares: deps.pool.spares().length + starting.size,
+      spares: usersSpares() + starting.size,
       userSpare: mine.length === 0 ? "none" : mine.some((agent) => agent.cwd === cwd && agent.fingerprint === fingerprint) ? "here" : "elsewhere",
       shuttingDown: deps.shuttingDown(),
       forked: options.forkSession === true,
@@ -117,17 +149,7 @@ export function createSpareAgents(deps: SpareDeps) {
     for (const { run, sessionId } of resumeSparesOf(cut, deps.config.spareAgents)) {
       const request = run.request;
       if (!request) continue;
-      const decision = spareWanted({
-        limit: deps.config.spareAgents,
-        lifetimeMs: deps.config.warmSessionMs,
-        spares: deps.pool.spares().length,
-        userSpare: "none",
-        shuttingDown: deps.shuttingDown(),
-        forked: false,
-        untrusted: false,
-        admission: deps.pool.headroom(),
-      });
-      if (decision === "none") return;
+      if (!roomBeside(usersSpares())) return;
       const key = sessionKey(run.paths.key, sessionId);
       let finished = () => {};
       resuming.set(key, new Promise<void>((resolve) => (finished = resolve)));
@@ -150,23 +172,58 @@ export function createSpareAgents(deps: SpareDeps) {
     }
   }
 
+  /**
+   * A spare in the slot made for the next new user (users/user-slots.ts), with the options the
+   * last new user's first run had: that user's first message takes it as any spare is taken. Its
+   * key, uid, HOME and workspace are the slot's, none of them anyone's yet, and its environment has
+   * no git identity: the run that takes it writes its own into the HOME first (handOver). Only on
+   * a VM that serves several users; one, beside the users' SPARE_AGENTS (none when that is 0), and
+   * only in memory left over; after a user took the slot, the next slot gets the next one.
+   */
+  async function startSlot(): Promise<void> {
+    const { slot, idsOf } = deps;
+    if (!slot || !idsOf || slotStarting) return;
+    for (const agent of slotSpares) if (!agent.cli.isAlive() || agent.stopping) slotSpares.delete(agent);
+    const options = slot.shared() ? slot.options() : null;
+    if (!options) return;
+    if (!roomBeside(0)) return;
+    slotStarting = true;
+    try {
+      const paths = slot.next();
+      if ([...slotSpares].some((agent) => agent.userKey === paths.key)) return;
+      // The slot's uid is allocated (and recorded) here, before any file is made for it.
+      const ids = idsOf(paths.key);
+      await slot.makeDirs(paths, ids);
+      const agent = await deps.newAgent(paths, ids, { cwd: paths.workspace, options, sessionId: null, gitIdentity: undefined }, () => !deps.shuttingDown());
+      if (!agent) return;
+      slotSpares.add(agent);
+      deps.pool.addSpare(agent, deps.config.warmSessionMs);
+    } finally {
+      slotStarting = false;
+    }
+  }
+
   return {
     /**
      * At the VM's start: first a CLI resuming the session of each run the last process cut (see
      * resumeCut), then a spare for each of the users whose runs were the latest (at most
      * SPARE_AGENTS), in the workspace and with the options of their last run, so the first message
-     * after a restart (a Machine started again) takes one. One at a time: they share the cores with
+     * after a restart (a Machine started again) takes one; before those, the slot's spare for the
+     * next new user (startSlot), whose first message would otherwise wait for a whole CLI's start. One at a time: they share the cores with
      * whatever arrives first. A run that differs starts its own CLI and its spare replaces this one.
      */
     async startAtBoot(cut: readonly CutRun[] = []): Promise<void> {
       if (!deps.idsOf) return;
       await resumeCut(cut, deps.idsOf);
+      await startSlot();
       if (!deps.records) return;
       for (const boot of deps.records.newest(deps.config.spareAgents)) {
         if (deps.shuttingDown()) return;
         await startAfter(boot.paths, deps.idsOf(boot.paths.key), boot.cwd, boot.request);
       }
     },
+
+    startSlot,
 
     /** The user's spare that may take this run, checked field by field (spareRefusal); null when none may. */
     forRun(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): AgentProcess | null {
@@ -179,7 +236,27 @@ export function createSpareAgents(deps: SpareDeps) {
         settingsPath: deps.settingsPathOf(paths.key, cwd, request.options),
         sessionId: request.sessionId,
       };
-      return deps.pool.spares().find((agent) => agent.userKey === paths.key && spareRefusal(factsOf(agent), want) === null) ?? null;
+      // A slot's spare has no run variables: its git identity is written into its HOME as it is taken.
+      const inSlot = { ...want, fingerprint: optionsFingerprint(request.options) };
+      return deps.pool.spares().find((agent) => agent.userKey === paths.key && spareRefusal(factsOf(agent), slotSpares.has(agent) ? inSlot : want) === null) ?? null;
+    },
+
+    /**
+     * Before the spare `forRun` found takes the run: a slot's gets the run's git identity in its
+     * HOME, and from then on it is the user's process like any other (its fingerprint the run's).
+     * False: that could not be written, and the run starts a CLI of its own.
+     */
+    async handOver(agent: AgentProcess, ids: AgentIds | null, request: StartRunRequest): Promise<boolean> {
+      if (!slotSpares.has(agent) || !deps.slot) return true;
+      try {
+        await deps.slot.writeIdentity(ids, agent.home, request.gitIdentity);
+      } catch (error) {
+        console.warn(`vm: the git identity of ${agent.userKey}'s first run was not written: ${String(error)}`);
+        return false;
+      }
+      slotSpares.delete(agent);
+      agent.fingerprint = optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity));
+      return true;
     },
 
     /** After a run of the user in `cwd`: a spare for their next new session there, when one is wanted. */
