@@ -20,7 +20,7 @@ import type { AgentSpec } from "./agent-start";
 import type { SpareRecords } from "./spare-records";
 
 export type SpareDeps = {
-  config: Pick<VmConfig, "spareAgents" | "warmSessionMs">;
+  config: Pick<VmConfig, "spareAgents" | "warmSessionMs" | "idleTimeoutMs">;
   pool: Pick<AgentPool, "addSpare" | "spares" | "headroom" | "stop">;
   newAgent: (paths: UserPaths, ids: AgentIds | null, spec: AgentSpec, wanted: () => boolean) => Promise<AgentProcess | null>;
   settingsPathOf: (userKey: string, cwd: string, options: StartRunRequest["options"]) => string | null;
@@ -177,8 +177,9 @@ export function createSpareAgents(deps: SpareDeps) {
    * last new user's first run had: that user's first message takes it as any spare is taken. Its
    * key, uid, HOME and workspace are the slot's, none of them anyone's yet, and its environment has
    * no git identity: the run that takes it writes its own into the HOME first (handOver). Only on
-   * a VM that serves several users; one, beside the users' SPARE_AGENTS (none when that is 0), and
-   * only in memory left over; after a user took the slot, the next slot gets the next one.
+   * a VM that serves several users; one, beside the users' SPARE_AGENTS (none when that is 0), only
+   * in memory left over (the first idle process let go when a run needs room), waiting up to
+   * IDLE_TIMEOUT_MS; after a user took the slot, the next slot gets the next one.
    */
   async function startSlot(): Promise<void> {
     const { slot, idsOf } = deps;
@@ -197,7 +198,8 @@ export function createSpareAgents(deps: SpareDeps) {
       const agent = await deps.newAgent(paths, ids, { cwd: paths.workspace, options, sessionId: null, gitIdentity: undefined }, () => !deps.shuttingDown());
       if (!agent) return;
       slotSpares.add(agent);
-      deps.pool.addSpare(agent, deps.config.warmSessionMs);
+      // Nobody knows when a new user comes: it waits as long as the VM stays up with nothing to do (IDLE_TIMEOUT_MS), at least WARM_SESSION_MS.
+      deps.pool.addSpare(agent, Math.max(deps.config.warmSessionMs, deps.config.idleTimeoutMs));
     } finally {
       slotStarting = false;
     }
