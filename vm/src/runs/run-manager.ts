@@ -197,7 +197,7 @@ export function createRunManager(deps: ManagerDeps) {
     /**
      * As the VM starts (after listen, never awaited by it): a CLI resuming the session of each run
      * the last process left live (`cut`: their ids, closed at boot), which the relay restarts, then
-     * the spares of the users who ran last.
+     * the slot's spare for the next new user, then the spares of the users who ran last.
      */
     startSparesAtBoot: (cut: readonly string[] = []): Promise<void> => spares.startAtBoot(cutRunFacts(cut)).catch((error: unknown) => console.warn(`vm: the spares at start did not start: ${String(error)}`)),
     /** The id of the user's live run in that workspace directory, if one is. */
