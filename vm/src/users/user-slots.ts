@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type RunOptions } from "../../../src/protocol/vm/runs";
 import { isUserKey } from "../core/user-keys";
 import { bindToReady, keyThrough, NO_SLOTS, templateOf, type UserSlots, UserSlotsSchema } from "../core/user-slots";
-import { replaceFile } from "./agent-users";
+import { replaceFile } from "./replace-file";
 
 const FILE = ".user-slots.json";
 const cache = new Map<string, { stamp: string; slots: UserSlots }>();
