@@ -315,8 +315,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   // After listen, not awaited: each user whose runs the restart cut is told, so the relay reconnects now.
   if (config.relayUrl && reopened.length > 0) void wakeRelay(config.relayUrl, config.vmToken, cutRunsOf(log, reopened));
 
-  // After listen, not awaited: the last users' spares start beside the first requests.
-  void manager.startSparesAtBoot();
+  // After listen, not awaited: the cut runs' CLIs (resuming their sessions) and the last users' spares start beside the first requests.
+  void manager.startSparesAtBoot(reopened);
 
   // After listen, not awaited: the check never delays the start. A run may find a problem first.
   const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets], users.isolated ? null : (process.getuid?.() ?? null), fenced.fence);

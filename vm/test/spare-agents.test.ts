@@ -108,8 +108,9 @@ it("a run that took a spare reaches the relay's tools through it, as its own run
   // A third user: the VM keeps four spares here (SPARE_AGENTS), one each.
   const carol = "+15550006203";
   const WITH_TOOLS = { permissionMode: "default", scheduleTools: true } as const;
-  const c = userPathsOf(h.dataDir, carol);
   await run(carol, "first", { options: WITH_TOOLS });
+  // Named once she ran: a new user's first run may take the slot made ahead (its key is then hers).
+  const c = userPathsOf(h.dataDir, carol);
   await twoIn(c.workspace);
   const runId = uniqueId("run");
   const reader = await h.startRun({ runId, userId: carol, text: '[[tool schedule_create {"kind":"every","every":"2h","prompt":"check"}]]', options: WITH_TOOLS });

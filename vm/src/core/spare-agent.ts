@@ -27,7 +27,11 @@ export type SpareFacts = AgentIdentity & {
   retired: boolean;
 };
 
-/** What the run that would take it needs; `sessionId`: the session it resumes, null for a new one. */
+/**
+ * What the run that would take it needs; `sessionId`: the session it resumes, null for a new one.
+ * A spare started for a new session (none yet) takes only a new session; one started with
+ * `--resume` of a session (a run the VM's restart cut, resumeSparesOf) takes only the run resuming that session.
+ */
 export type SpareWant = AgentIdentity & { sessionId: string | null };
 
 /** Null when the spare may take the run; otherwise why not, checked in this order. */
@@ -38,8 +42,8 @@ export function spareRefusal(spare: SpareFacts, want: SpareWant): string | null 
   if (spare.uid !== want.uid) return "another uid's";
   if (spare.home !== want.home) return "another HOME";
   if (spare.cwd !== want.cwd) return "another workspace";
-  if (want.sessionId !== null) return "the run resumes a session";
-  if (spare.served || spare.sessionId !== null) return "it holds a session already";
+  if (spare.served) return "it holds a session already";
+  if (want.sessionId !== spare.sessionId) return want.sessionId === null ? "it holds a session already" : spare.sessionId === null ? "the run resumes a session" : "it resumes another session";
   if (spare.fingerprint !== want.fingerprint) return "other options or run variables";
   if (spare.settingsPath !== want.settingsPath) return "other approval rules";
   return null;
@@ -73,4 +77,33 @@ export function spareWanted(d: SpareDemand): "start" | "replace" | "none" {
   if (d.limit <= 0 || d.lifetimeMs <= 0 || d.shuttingDown || d.forked || d.untrusted || d.userSpare === "here") return "none";
   if (d.userSpare === "elsewhere") return "replace";
   return d.spares < d.limit && d.admission.kind === "spawn" ? "start" : "none";
+}
+
+/** A run the VM's last process left live (its log has no end): what it ran, from its log. */
+export type CutRunFacts = {
+  userKey: string;
+  /** What its start request carried (absent in logs written before it was kept). */
+  request: { workspace: string; sessionId: string | null; options: { forkSession?: boolean | undefined; approvals?: { untrusted?: boolean | undefined } | undefined } } | null;
+  /** The session its CLI reported (its last `session` event), if any. */
+  sessionSeen: string | null;
+};
+
+/**
+ * The cut runs whose CLI is worth starting ahead with `--resume` at boot, at most `limit`: the
+ * relay restarts each on the session it last heard of (the one the run reported, else the one it
+ * resumed), so that CLI takes the restart. None for a run that knew no session yet (its restart is
+ * a new session), a fork or someone else's text (as after any such run: no spare), or a second one
+ * of a session already planned.
+ */
+export function resumeSparesOf<T extends CutRunFacts>(cut: readonly T[], limit: number): { run: T; sessionId: string }[] {
+  const planned: { run: T; sessionId: string }[] = [];
+  for (const run of cut) {
+    if (planned.length >= limit) break;
+    const request = run.request;
+    if (!request || request.options.forkSession === true || request.options.approvals?.untrusted === true) continue;
+    const sessionId = run.sessionSeen ?? request.sessionId;
+    if (sessionId === null || planned.some((p) => p.run.userKey === run.userKey && p.sessionId === sessionId)) continue;
+    planned.push({ run, sessionId });
+  }
+  return planned;
 }

@@ -14,7 +14,8 @@ export type AgentProcess = {
   readonly userKey: string;
   /** Its working directory: the workspace it serves. A warm process takes runs of that one only. */
   readonly cwd: string;
-  readonly fingerprint: string;
+  /** Its options and run variables; a slot's spare gets its run's as it is taken (spare-agents.ts handOver). */
+  fingerprint: string;
   /** The OS user it runs as (null: the server's), its HOME and the rules file it was given: checked before a spare is handed over. */
   readonly uid: number | null;
   readonly home: string;

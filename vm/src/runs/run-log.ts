@@ -3,11 +3,21 @@
 // reconnects with `?after=N` work across restarts; runs left open by a dead VM are closed here.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as z from "zod";
-import { isTerminal, VmRunEventSchema, type VmRunEvent } from "../../../src/protocol/vm/runs";
+import { GitIdentitySchema, isTerminal, RunOptionsSchema, VmRunEventSchema, type VmRunEvent } from "../../../src/protocol/vm/runs";
+import { WorkspaceIdSchema } from "../../../src/protocol/vm/workspaces";
 import { isRunId, runFileOf, runsDirOf } from "../users/user-paths";
 
-/** `userId`: the relay's user (absent in logs written before it was kept), whom a wake after a restart names. */
-const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), userId: z.string().optional(), createdAt: z.number() });
+/**
+ * What the run's start request carried besides its messages (never its text): where, on what
+ * session, with what options, so a restart that cuts it can start its CLI again ahead of the relay's restart.
+ */
+const RunStartSchema = z.object({ workspace: WorkspaceIdSchema, sessionId: z.nullable(z.string()), options: RunOptionsSchema, gitIdentity: z.optional(GitIdentitySchema) });
+/**
+ * `userId`: the relay's user (absent in logs written before it was kept), whom a wake after a restart names.
+ * `start`: absent in logs written before it was kept.
+ */
+const RunMetaSchema = z.object({ runId: z.string(), userKey: z.string(), userId: z.string().optional(), createdAt: z.number(), start: z.optional(RunStartSchema).catch(undefined) });
+export type RunStart = z.infer<typeof RunStartSchema>;
 export type RunMeta = z.infer<typeof RunMetaSchema>;
 
 export type RunLog = {

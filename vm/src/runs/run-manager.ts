@@ -2,11 +2,11 @@
 // on one session), taken up by a warm process of its session, by a spare for a new session
 // (spare-agents.ts) or started within the memory budget (agent-pool.ts, agent-start.ts); mid-run
 // input, cancel, time limits, workspace locks and the shutdown.
-import type { InputMessage, StartRunRequest } from "../../../src/protocol/vm/runs";
+import type { InputMessage, StartRunRequest, VmRunEvent } from "../../../src/protocol/vm/runs";
 import { writeTurn, type AgentProcess } from "./agent-process";
 import { createAgentPool } from "./agent-pool";
 import { createAgentStarter } from "./agent-start";
-import { createSpareAgents } from "./spare-agents";
+import { createSpareAgents, type CutRun } from "./spare-agents";
 import { createSpareRecords } from "./spare-records";
 import type { ManagerDeps } from "./manager-deps";
 import { runCheckpoints, SHUTDOWN_CHECKPOINT_MS, wait } from "./run-checkpoints";
@@ -18,7 +18,10 @@ import type { Run, RunView } from "../core/run-handle";
 import { createRun, loggedRunView } from "./run";
 import { withAttachments } from "../files/inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
-import { ensureUserDirs, userPathsOf, workspaceDirOf, type UserPaths } from "../users/user-paths";
+import { readdirSync } from "node:fs";
+import { ensureUserDirs, ownKeyOf, resolveInside, userPathsOf, userPathsOfKey, workspaceDirOf, type UserPaths } from "../users/user-paths";
+import { bindNewUser, readySlot, slotTemplate } from "../users/user-slots";
+import { isUserKey } from "../core/user-keys";
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
 
@@ -50,7 +53,44 @@ export function createRunManager(deps: ManagerDeps) {
   let shuttingDown = false;
   const pool = createAgentPool({ config, awake: deps.awake, ...(deps.records ? { records: deps.records } : {}), ...(deps.memory ? { memory: deps.memory } : {}), shuttingDown: () => shuttingDown });
   const { newAgent, settingsPathOf } = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
-  const spares = createSpareAgents({ config, pool, newAgent, settingsPathOf, shuttingDown: () => shuttingDown, records: createSpareRecords(config.dataDir), idsOf: (key) => deps.users.idsOf(key) });
+  const records = createSpareRecords(config.dataDir);
+  let shared = false;
+  const usersOnDisk = (): number => {
+    try {
+      return readdirSync(resolveInside(config.dataDir, "users"), { withFileTypes: true }).filter((entry) => entry.isDirectory() && isUserKey(entry.name)).length;
+    } catch {
+      return 0;
+    }
+  };
+  const spares = createSpareAgents({
+    config,
+    pool,
+    newAgent,
+    settingsPathOf,
+    shuttingDown: () => shuttingDown,
+    records,
+    idsOf: (key) => deps.users.idsOf(key),
+    slot: {
+      // Two users' trees at least: a shared VM (a per-user Machine holds one).
+      shared: () => (shared ||= usersOnDisk() >= 2),
+      next: () => userPathsOfKey(config.dataDir, readySlot(config.dataDir)),
+      // Before any new user's first run here: the options of the user who ran last.
+      options: () => slotTemplate(config.dataDir, records.newest(1)[0]?.request.options ?? null),
+      makeDirs: (paths, ids) => ensureUserDirs(paths, paths.workspace, ids),
+      // The HOME's git config as every start writes it; the token argument only says whether the process goes through the proxy.
+      writeIdentity: async (ids, home, identity) => deps.prepareHome?.(ids, home, identity, deps.proxy ? "through-the-proxy" : null),
+    },
+  });
+
+  /** The cut runs' logs as the spares read them: their user's paths, what they were started with, the session their CLI reported. */
+  function cutRunFacts(runIds: readonly string[]): CutRun[] {
+    return runIds.flatMap((runId) => {
+      const logged = log.read(runId);
+      if (!logged || !isUserKey(logged.meta.userKey)) return [];
+      const sessionSeen = logged.events.findLast((event): event is Extract<VmRunEvent, { type: "session" }> => event.type === "session")?.sessionId ?? null;
+      return [{ paths: userPathsOfKey(config.dataDir, logged.meta.userKey), userKey: logged.meta.userKey, request: logged.meta.start ?? null, sessionSeen }];
+    });
+  }
 
   function find(runId: string): RunView | null {
     const live = runs.get(runId);
@@ -65,8 +105,13 @@ export function createRunManager(deps: ManagerDeps) {
     run.onFinished(() => {
       if (timer) clearTimeout(timer);
       pool.afterRun(agent, run, keepWarmAfter(request.options));
-      // The user's next new session here starts at once: a spare, now that this run is done with the cores.
-      spares.startAfter(paths, deps.users.idsOf(paths.key), run.cwd, request).catch((error: unknown) => console.warn(`vm: a spare agent for ${paths.key} did not start: ${String(error)}`));
+      // The user's next new session here starts at once: a spare, now that this run is done with the
+      // cores; then the next new user's, in a slot (after a user took the last one, or its spare ended).
+      spares
+        .startAfter(paths, deps.users.idsOf(paths.key), run.cwd, request)
+        .catch((error: unknown) => console.warn(`vm: a spare agent for ${paths.key} did not start: ${String(error)}`))
+        .then(() => spares.startSlot())
+        .catch((error: unknown) => console.warn(`vm: the spare for the next new user did not start: ${String(error)}`));
     });
     const { onTiming } = deps;
     queues.get(run.id)?.attach((uuid, text) => {
@@ -91,12 +136,16 @@ export function createRunManager(deps: ManagerDeps) {
         current.fingerprint === optionsFingerprint(request.options, gitIdentityEnv(request.gitIdentity)),
     );
     if (warm) return attach(warm, run, request, timeLimitMs, paths);
-    // A new session right behind the spare meant for it (a message just after /new): the spare is
-    // most of the way up, so waiting for it is sooner than a CLI of its own, and costs no second
-    // start on the same cores. Bounded: a spare that does not come up in time is not waited for.
-    const pending = request.sessionId === null ? spares.startingIn(paths.key, run.cwd) : null;
+    // A new session right behind the spare meant for it (a message just after /new), or the
+    // restart of a cut run right behind the CLI started ahead on its session: the spare is most of
+    // the way up, so waiting for it is sooner than a CLI of its own, and costs no second start on
+    // the same cores. Bounded: a spare that does not come up in time is not waited for.
+    const pending = spares.startingIn(paths.key, run.cwd, request.sessionId);
     if (pending) await Promise.race([pending, wait(SPARE_WAIT_MS, undefined)]);
-    // A new session: a spare of this user, workspace and options takes it (checked before handover).
+    // Not waited for longer: it must not come up beside this run's own CLI on the same session.
+    if (request.sessionId !== null) spares.claim(paths.key, request.sessionId);
+    // A spare of this user, workspace and options takes it (checked before handover): one for a new
+    // session, or the one started ahead on the session this run resumes.
     const spare = spares.forRun(paths, ids, run.cwd, request);
     // Any other idle one of this workspace (another session of it) or of this session is replaced;
     // other conversations' processes stay warm, within the memory budget below.
@@ -106,8 +155,9 @@ export function createRunManager(deps: ManagerDeps) {
       // Two processes must never write the same session: wait for the old one to be gone.
       if (request.sessionId !== null && current.sessionId === request.sessionId) await stopping;
     }
+    const handed = spare !== null && (await spares.handOver(spare, ids, request));
     if (run.admits("input").kind === "refuse") return;
-    if (spare && spare.cli.isAlive() && !spare.stopping) {
+    if (spare && handed && spare.cli.isAlive() && !spare.stopping) {
       deps.onTiming?.(run.id, "spare_taken", performance.now());
       return attach(spare, run, request, timeLimitMs, paths);
     }
@@ -144,18 +194,25 @@ export function createRunManager(deps: ManagerDeps) {
     liveRunCount: () => liveRuns.size,
     /** The user id and workspace id of a live run, or null. */
     conversationOf: (runId: string): { userId: string; workspace: string } | null => conversationOfRun.get(runId) ?? null,
-    /** The spares of the users who ran last, started as the VM starts (after listen, never awaited by it). */
-    startSparesAtBoot: (): Promise<void> => spares.startAtBoot().catch((error: unknown) => console.warn(`vm: the spares at start did not start: ${String(error)}`)),
+    /**
+     * As the VM starts (after listen, never awaited by it): a CLI resuming the session of each run
+     * the last process left live (`cut`: their ids, closed at boot), which the relay restarts, then
+     * the slot's spare for the next new user, then the spares of the users who ran last.
+     */
+    startSparesAtBoot: (cut: readonly string[] = []): Promise<void> => spares.startAtBoot(cutRunFacts(cut)).catch((error: unknown) => console.warn(`vm: the spares at start did not start: ${String(error)}`)),
     /** The id of the user's live run in that workspace directory, if one is. */
     liveRunIn: (userKey: string, dir: string): string | null => liveOf(userKey).find((r) => r.cwd === dir)?.id ?? null,
 
     start(request: StartRunRequest, receivedAt: number): StartOutcome {
       if (shuttingDown) return { kind: "shutting_down" };
-      const paths = userPathsOf(config.dataDir, request.userId);
       const existing = find(request.runId);
+      // A user new to the VM takes the slot made ahead (its spare with it) before anything of theirs is named.
+      if (!existing) bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options);
+      const paths = userPathsOf(config.dataDir, request.userId);
       if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
       deps.onTiming?.(request.runId, "received", receivedAt);
-      log.create({ runId: request.runId, userKey: paths.key, userId: request.userId, createdAt: Date.now() });
+      const { workspace, sessionId, options, gitIdentity } = request;
+      log.create({ runId: request.runId, userKey: paths.key, userId: request.userId, createdAt: Date.now(), start: { workspace, sessionId, options, ...(gitIdentity ? { gitIdentity } : {}) } });
       const { checkpoints } = deps;
       const cwd = workspaceDirOf(paths, request.workspace);
       const onSession = request.sessionId === null ? undefined : liveOf(paths.key).find((r) => sessionOf.get(r) === request.sessionId);

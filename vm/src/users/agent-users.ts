@@ -1,7 +1,7 @@
 // The OS users the agents run as. As root (AGENT_UIDS=auto, the image) every relay user gets a uid
 // of its own, recorded in DATA_DIR/.agent-ids.json so it survives restarts and image updates;
 // otherwise (a normal user's `npm run vm`, or AGENT_UIDS=off) every agent runs as the server.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   AGENT_UID_RANGE,
@@ -13,6 +13,7 @@ import {
   type AgentIdTable,
   type AgentIds,
 } from "../core/agent-ids";
+import { replaceFile } from "./replace-file";
 import { resolveInside } from "./user-paths";
 
 export type AgentUsers = {
@@ -40,12 +41,7 @@ function readText(path: string): string {
   }
 }
 
-/** Through a temporary file and a rename: a reader never sees half a file. */
-export function replaceFile(path: string, text: string, mode: number): void {
-  const partial = `${path}.partial-${process.pid}`;
-  writeFileSync(partial, text, { mode });
-  renameSync(partial, path);
-}
+export { replaceFile };
 
 export function tablePathOf(dataDir: string): string {
   return resolveInside(dataDir, ".agent-ids.json");

@@ -7,6 +7,7 @@ import { doAsUser } from "./as-user";
 import type { AgentIds } from "../core/agent-ids";
 import { isUserKey, userKeyOf as keyedUserKeyOf } from "../core/user-keys";
 import { userKeysOf } from "./user-key-secret";
+import { keyOf } from "./user-slots";
 
 /** `workspace`: the "main" workspace, the one directory every user had before conversations. */
 export type UserPaths = { key: string; root: string; home: string; workspace: string; tmp: string };
@@ -15,9 +16,15 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /**
  * A user's directory name: a keyed hash of the id under DATA_DIR's own secret (user-key-secret.ts),
- * so no id can name a path, and no name (in `/etc/passwd`, a command line) gives the id back.
+ * so no id can name a path, and no name (in `/etc/passwd`, a command line) gives the id back; or,
+ * for a user whose first run took a slot made ahead (user-slots.ts), that slot's random key.
  */
 export function userKeyOf(dataDir: string, userId: string): string {
+  return keyOf(dataDir, ownKeyOf(dataDir, userId));
+}
+
+/** The keyed hash of the id itself, before any slot (user-slots.ts): what a new user's first run binds to one. */
+export function ownKeyOf(dataDir: string, userId: string): string {
   return keyedUserKeyOf(userKeysOf(dataDir).secret, userId);
 }
 
