@@ -79,7 +79,10 @@ it("ends the CLI a SIGKILLed server left running before the next server answers 
     const health = await fetch(`${second.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true });
-    expect(readdirSync(dataDir)).not.toContain(".agents");
+    // The leftover's record is gone with it. (The new server may record a CLI of its own: at boot
+    // it starts one resuming the cut run's session, for the relay's restart of that run.)
+    const recorded = readdirSync(dataDir).includes(".agents") ? recordsIn(dataDir).map((r) => r.pgid) : [];
+    expect(recorded).not.toContain(record.pgid);
     // The records read and the leftovers found without the server switching its ids (id-switch-preload.mjs).
     expect(second.idSwitches()).toEqual([]);
   } finally {
@@ -87,7 +90,8 @@ it("ends the CLI a SIGKILLed server left running before the next server answers 
       child.kill("SIGKILL");
       await exited;
     }
-    // Whatever the outcome, no CLI of this test outlives it.
-    if (leftover !== null && liveMembersOf(leftover).length > 0) process.kill(-leftover, "SIGKILL");
+    // Whatever the outcome, no CLI of this test outlives it: the leftover, and any the second server started.
+    const groups = [...(leftover !== null ? [leftover] : []), ...(readdirSync(dataDir).includes(".agents") ? recordsIn(dataDir).map((r) => r.pgid) : [])];
+    for (const pgid of new Set(groups)) if (liveMembersOf(pgid).length > 0) process.kill(-pgid, "SIGKILL");
   }
 });
