@@ -96,7 +96,8 @@ export default defineConfig({
           pool: "forks",
           // One file at a time; vitest also runs such a project after the parallel ones.
           fileParallelism: false,
-          globalSetup: [RUN_GUARD],
+          // Their VMs make users' network namespaces as root too: swept, and the forwarding switches put back.
+          globalSetup: [RUN_GUARD, "vm/test/helpers/netns-sweep.ts"],
         },
       },
       {
