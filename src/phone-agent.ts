@@ -191,8 +191,8 @@ export class PhoneAgent extends DurableObject<Env> {
   }
 
   /**
-   * The VM's signed wake (src/machines/vm-wake-route.ts): its runs waiting out a retry are taken up
-   * now. A repeated wake finds none waiting and changes nothing.
+   * The VM's signed wake (src/machines/vm-wake-route.ts): its runs waiting out a retry, and after
+   * `reader_gone` those due that no instance reads, are taken up now (RunDriver.vmWoke).
    */
   async vmWoke(vmRunIds: readonly string[], reason: Wake["reason"]): Promise<{ woken: number }> {
     const now = this.clock();
