@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-41 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-42 leave. Do not edit.
 CREATE TABLE schedules (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   spec_json TEXT NOT NULL,
@@ -263,7 +263,6 @@ CREATE TABLE handoffs (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at INTEGER,
-  asked_at INTEGER,
   back_at INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX handoffs_by_conversation ON handoffs (conversation_id, used_at);

@@ -73,7 +73,7 @@ export type CommandDeps = ScheduleServiceDeps &
     /** VM_MODE: with `machines`, /vm is about every user's own Machine. */
     vmMode: "shared" | "machines";
     /** /handoff: whether a conversation is on the laptop (/status says so). */
-    handoffs: Pick<HandoffsRepo, "awaySince" | "markAsked" | "markBack">;
+    handoffs: Pick<HandoffsRepo, "awaySince" | "markBack">;
     /** The pages watching runs live: a stopped run's end shows there. */
     live?: Pick<LivePages, "publish">;
   };

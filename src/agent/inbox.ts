@@ -2,7 +2,7 @@
 // the relay asked goes to the capability that asked it; a relay command is answered at once; text
 // for the agent is queued for its conversation), all in one transaction. What the VM must do as a
 // result is returned, for after the webhook has its answer.
-import { awayButtons, awayClock, awayQuestion } from "../handoff/handoff";
+import { awayButtons, awayClock, awayQuestion, awayQuestionRef } from "../handoff/handoff";
 import { formatDateTimeInZone } from "../schedules/schedule-format";
 import { timeZoneOf } from "../schedules/schedules-unit";
 import { routeInbound, typedCommand, type InboundRoute } from "../messages/inbound-route";
@@ -117,9 +117,10 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
       // One acknowledgement per run, however many messages wait behind it: the run of the message's
       // own conversation (another conversation's run does not hold it: runs/run-slots.ts).
       d.lifecycle.received(message.messageId, d.runs.openIn(target?.id ?? d.conversations.currentId())?.id ?? null, now);
-      // On the laptop: the message waits (no run starts for the conversation) and the user is asked, once per hand-off.
+      // On the laptop: the message waits (no run starts for the conversation) and the user is asked,
+      // once per hand-off: the question's own row says whether they were, since it went away.
       const since = target ? d.handoffs.awaySince(target.id) : null;
-      if (target && since !== null && d.handoffs.markAsked(target.id, now)) {
+      if (target && since !== null && !d.questions.askedSince("handoff_away", awayQuestionRef(target.id), since)) {
         askAway(d, message, target.id, awayQuestion(target.name, awayClock(since, timeZoneOf(d.settings), formatDateTimeInZone)), awayButtons(target.id), now);
       }
       return { route: route.kind, command: undefined, after: null };

@@ -197,10 +197,13 @@ export function arrivedNotice(name: string, done: { turns: number; branch: strin
   return `💻→📱 @${name} arrived from the laptop: ${turns}, branch ${done.branch} at ${done.head}, ${files}. It is your current conversation; your next message goes on from there.`;
 }
 
+/** The key of a conversation's "go on here?" question (questions/): one per conversation, asked again each hand-off. */
+export const awayQuestionRef = (conversationId: number): string => String(conversationId);
+
 /** The question a message to a conversation on the laptop asks (questions/): its two buttons, open until tapped or the hand-off ends. */
 export function awayQuestionOf(conversationId: number, askedAt: number): NewQuestion {
   const [yes, no] = awayButtons(conversationId);
-  return { kind: "handoff_away", ref: String(conversationId), conversationId, words: {}, buttons: { [yes!.id]: "yes", [no!.id]: "no" }, nextMessageOnly: false, untilRun: false, askedAt, detail: null, expiresAt: null };
+  return { kind: "handoff_away", ref: awayQuestionRef(conversationId), conversationId, words: {}, buttons: { [yes!.id]: "yes", [no!.id]: "no" }, nextMessageOnly: false, untilRun: false, askedAt, detail: null, expiresAt: null };
 }
 
 /** "Keep laptop" or "Keep phone" (questions/): asked when a hand-back met a conversation changed here too; open until tapped. Its detail: the laptop's side, staged. */

@@ -57,12 +57,6 @@ export function createHandoffsRepo(sql: Sql, settings: SettingsRepo) {
     awaySince: (conversationId: number): number | null => away().get(conversationId) ?? null,
     /** The conversations on the laptop now (their messages wait: no run starts for them). */
     awayConversations: (): Set<number> => new Set(away().keys()),
-    /** Records that the user was asked about the conversation's hand-off; whether this is the first time. */
-    markAsked(conversationId: number, now: number): boolean {
-      const before = sql<{ n: number }>`SELECT count(*) AS n FROM handoffs WHERE conversation_id = ${conversationId} AND direction = 'out' AND used_at IS NOT NULL AND back_at IS NULL AND asked_at IS NULL`[0]?.n ?? 0;
-      sql`UPDATE handoffs SET asked_at = ${now} WHERE conversation_id = ${conversationId} AND direction = 'out' AND used_at IS NOT NULL AND back_at IS NULL AND asked_at IS NULL`;
-      return before > 0;
-    },
     /** The conversation goes on here: every hand-off of it is over. */
     markBack(conversationId: number, now: number): void {
       sql`UPDATE handoffs SET back_at = ${now} WHERE conversation_id = ${conversationId} AND used_at IS NOT NULL AND back_at IS NULL`;

@@ -73,6 +73,10 @@ export function createQuestionsRepo(sql: Sql) {
           next_message_only = excluded.next_message_only, until_run = excluded.until_run, asked_at = excluded.asked_at, expires_at = excluded.expires_at,
           detail = excluded.detail, closed_at = NULL`;
     },
+    /** Whether the question of this kind and key was asked at or after `since`, open or closed since (a capability's "was the user asked already?"). */
+    askedSince(kind: QuestionKind, ref: string, since: number): boolean {
+      return sql<{ n: number }>`SELECT count(*) AS n FROM questions WHERE kind = ${kind} AND ref = ${ref} AND asked_at >= ${since}`[0]!.n > 0;
+    },
     /** Closes the question a capability knows by its key (answered, withdrawn); false when it was not open. */
     close(kind: QuestionKind, ref: string, now: number): boolean {
       return take(kind, ref, now) !== null;

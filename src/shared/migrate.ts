@@ -42,6 +42,7 @@ import conversationSteering from "../../migrations/0038_conversation_steering.sq
 import spendModels from "../../migrations/0039_spend_models.sql";
 import fewerRowsAMessage from "../../migrations/0040_fewer_rows_a_message.sql";
 import liveEventsByFlush from "../../migrations/0041_live_events_by_flush.sql";
+import handoffAskedInQuestions from "../../migrations/0042_handoff_asked_in_questions.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -88,6 +89,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 39, name: "0039_spend_models", sql: spendModels },
   { id: 40, name: "0040_fewer_rows_a_message", sql: fewerRowsAMessage },
   { id: 41, name: "0041_live_events_by_flush", sql: liveEventsByFlush },
+  { id: 42, name: "0042_handoff_asked_in_questions", sql: handoffAskedInQuestions },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -70,3 +70,26 @@ it("moves every live event as it is when they become one row per flush (0041), a
     expect(sql.exec("SELECT count(*) AS n FROM live_events").one().n).toBe(4);
   });
 });
+
+it("carries a hand-off's “go on here?” from its code's row into the question (0042): a user asked before is not asked again", async () => {
+  const stub = stubFor("+15550004128");
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(resetToSchema(state.storage, 41)).toHaveLength(41);
+    sql.exec(`INSERT INTO conversations (id, name, workspace, created_at, last_active_at) VALUES (2, 'api', 'api', 1, 1), (3, 'web', 'web', 1, 1)`);
+    // Conversation 2: away, its user asked at 300. Conversation 3: away, never asked. Conversation 1: back, asked once.
+    sql.exec(`INSERT INTO handoffs (digest, conversation_id, direction, epoch, created_at, expires_at, used_at, asked_at, back_at) VALUES
+      ('d2', 2, 'out', 0, 100, 999, 200, 300, NULL), ('d3', 3, 'out', 0, 100, 999, 200, NULL, NULL), ('d1', 1, 'out', 0, 100, 999, 200, 250, 260)`);
+  });
+  await evictDurableObject(stub);
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(sql.exec("SELECT kind, ref, conversation_id, asked_at, closed_at FROM questions ORDER BY ref").toArray()).toEqual([{ kind: "handoff_away", ref: "2", conversation_id: 2, asked_at: 300, closed_at: 300 }]);
+    expect(sql.exec("SELECT name FROM pragma_table_info('handoffs') WHERE name = 'asked_at'").toArray()).toEqual([]);
+    expect(sql.exec("SELECT digest, used_at, back_at FROM handoffs ORDER BY digest").toArray()).toEqual([
+      { digest: "d1", used_at: 200, back_at: 260 },
+      { digest: "d2", used_at: 200, back_at: null },
+      { digest: "d3", used_at: 200, back_at: null },
+    ]);
+  });
+});
