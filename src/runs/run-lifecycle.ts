@@ -76,8 +76,14 @@ export const DROP_PROBE_TIMEOUT_MS = 1_500;
  * (a restart takes seconds) brings the retry forward, rather than the rest of a 5 s or 10 s wait.
  */
 export const PROBE_AGAIN_MS = 1_000;
-/** Only the streak's first two failures are probed again: a VM that answers and still fails keeps the backoff. */
-export const PROBED_FAILURES = 2;
+/**
+ * Only the streak's first three failures (their 5, 10 and 20 s waits) are probed again: a VM that
+ * answers and still fails keeps the backoff, and one that crashes again and again still has the
+ * last two waits (40 and 80 s) before the run gives up. The third is probed because a VM that
+ * crashed twice in a row (the first retry met the second crash) is back within seconds; unprobed,
+ * its run waited out the 20 s (the soak of 2026-11-29 07:35: a reply 13 s later than the VM's return).
+ */
+export const PROBED_FAILURES = 3;
 
 /** What the VM's machine withholds from every run: the user is told the machine is unfit, not misconfigured. */
 const MACHINE_UNFIT: ReadonlySet<ConfigProblemReason> = new Set(["missing_capabilities", "shared_proc", "fly_api_open"]);

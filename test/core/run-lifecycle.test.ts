@@ -381,7 +381,8 @@ describe("transportRetryAt: when a transport failure is retried, with the VM's p
     ["asked 400 ms ago: a second after that", retrying(1, NOW + 5000), NOW - 400, NOW + 600],
     ["never seen failing nor asked here (after an eviction, or a 5xx): the backoff alone", retrying(1, NOW + 5000), null, null],
     ["the second failure's 10 s wait", retrying(2, NOW + 10_000), NOW, NOW + 1000],
-    ["the third failure's wait: the backoff alone", retrying(3, NOW + 20_000), NOW, null],
+    ["the third failure's 20 s wait (a VM that crashed twice in a row)", retrying(3, NOW + 20_000), NOW, NOW + 1000],
+    ["the fourth failure's wait: the backoff alone", retrying(4, NOW + 40_000), NOW, null],
     ["no failure: nothing to bring forward", retrying(0, NOW + 5000), NOW, null],
     ["the retry comes before the next probe would", retrying(1, NOW + 800), NOW, null],
     ["an attempt under way", { ...retrying(1, NOW + 5000), attempt: { stage: "opening", deadline: NOW + 30_000 } }, NOW, null],
@@ -393,7 +394,8 @@ describe("transportRetryAt: when a transport failure is retried, with the VM's p
   it.each([
     ["the first failure's wait: due now", retrying(1, NOW + 5000), NOW],
     ["the second's: due now", retrying(2, NOW + 10_000), NOW],
-    ["the third's: the backoff stays", retrying(3, NOW + 20_000), NOW + 20_000],
+    ["the third's: due now", retrying(3, NOW + 20_000), NOW],
+    ["the fourth's: the backoff stays", retrying(4, NOW + 40_000), NOW + 40_000],
     ["a run with no failure: unchanged", retrying(0, NOW + 5000), NOW + 5000],
   ] as const satisfies readonly (readonly [string, Run, number])[])("vm_answered: %s", (_name, run, expected) => {
     const s = stepRun(run, pending, { type: "vm_answered" }, NOW);
