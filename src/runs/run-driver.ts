@@ -15,9 +15,8 @@ import { earliest, runsDueAt } from "../shared/wake-plan";
 import type { RunFailure } from "../messages/run-failure";
 import { DROP_PROBE_TIMEOUT_MS, MAX_MESSAGES_PER_TURN, probeAgainAt, probesAgain, probesVm, type Run, type RunEvent, stepRun, takesInput, type VmProbe } from "./run-lifecycle";
 import { applyFailure, applyRunEnd, applyRunEvent, applyStep, type ApplyOutcome, type RunEffectsDeps } from "./run-effects";
-import type { Approvals } from "../approvals/approvals-unit";
+import type { RunApprovals, RunConversations } from "./run-ports";
 import type { VmAnswers } from "./vm-answers";
-import type { Conversations } from "../conversations/conversations-unit";
 import type { VmClient } from "../machines/vm-client";
 import type { Clock } from "../shared/clock";
 import { stepTime } from "../shared/step-time";
@@ -30,11 +29,11 @@ const TYPING_DELAY_MS = 1_500;
 
 /** What the runs unit needs: what starts a batch (run-batches.ts), what a VM run is given (run-input.ts), and the rest here. */
 export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> & Omit<RunInputDeps, "conversations" | "approvals"> & {
-  conversations: RunEffectsDeps["conversations"] & Pick<Conversations, "keepWarmFor">;
+  conversations: RunEffectsDeps["conversations"] & Pick<RunConversations, "keepWarmFor">;
   vm: VmClient | null;
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
-  approvals: RunEffectsDeps["approvals"] & Pick<Approvals, "runOption" | "planRunOption" | "heardLate" | "hasPending" | "waitsOf"> & Partial<Pick<Approvals, "prepare">>;
+  approvals: RunEffectsDeps["approvals"] & Pick<RunApprovals, "runOption" | "planRunOption" | "heardLate" | "hasPending" | "waitsOf" | "prepare">;
   answers: RunEffectsDeps["answers"] & Pick<VmAnswers, "deliver">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void; sentOf?(runId: string): number };
