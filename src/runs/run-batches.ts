@@ -1,6 +1,6 @@
 // What starts next beside the runs going: runs/run-slots.ts picks the batch, and this starts its
 // run, or, when MAX_PARALLEL_RUNS or the spend caps hold it, tells the user once why it waits.
-// Part of the runs unit: run-driver.ts opens the run this starts.
+// Part of the runs unit: run-driver.ts opens the run this starts (run-open.ts).
 import { admitsAnotherRun } from "../usage/budget";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { runWaitsNotice } from "./parallel-runs-replies";

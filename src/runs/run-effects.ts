@@ -172,7 +172,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
         d.log("run_decision", { runId: run.id, vmRunId, conversation: d.conversations.repo.nameOf(run.conversationId), failure: e.failure, decision: e.decision, ...detail });
         break;
       case "session_lost": {
-        // The fresh session starts from the chat's last exchanges (see run-driver's inputOf()).
+        // The fresh session starts from the chat's last exchanges (see run-input.ts, inputOf()).
         const restored = run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
         d.outbox.add({ dedupeKey: outboxKeys.sessionLost(e.vmRunId), body: restored ? sessionRestoredNotice(restored.entries) : SESSION_LOST, now });
         break;

@@ -1,7 +1,7 @@
 // What a VM run is given when it starts: its messages as the VM takes them (each stored attachment
 // a signed, expiring link), the relay's notes after the last, the chat's last exchanges before the
 // first when its session was lost, and the run's options. Part of the runs unit: run-driver.ts
-// starts the VM run with it.
+// starts the VM run with it (run-open.ts).
 import { type Attachment, AttachmentExtSchema, attachmentExtOf } from "../protocol/vm/files";
 import type { InputMessage, StartRunRequestInput } from "../protocol/vm/runs";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "./agent-instructions";
