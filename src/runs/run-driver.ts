@@ -8,7 +8,8 @@
 // run-effects. Each event is applied exactly once (its seq is stored with its effect).
 import { earliest, runsDueAt } from "../shared/wake-plan";
 import type { RunFailure } from "../messages/run-failure";
-import { probesAgain, type Run } from "./run-lifecycle";
+import type { Run } from "./run-lifecycle";
+import { probesAgain } from "./run-failures";
 import { applyFailure } from "./run-effects";
 import { stepTime } from "../shared/step-time";
 import { createRunBatches } from "./run-batches";

@@ -12,7 +12,8 @@ import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../message
 import { modelRefusedNotice } from "./run-replies";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { RunFailure } from "../messages/run-failure";
-import { type Run, type RunStep as LifecycleStep, stepRun, type VmProbe } from "./run-lifecycle";
+import { type Run, type RunStep as LifecycleStep, stepRun } from "./run-lifecycle";
+import type { VmProbe } from "./run-failures";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { RunsRepo } from "./runs-repo";
 import type { RunToolCallsRepo } from "./run-tool-calls-repo";

@@ -3,7 +3,8 @@
 // back (protocol/vm/wake.ts). Part of run-driver.ts; what this instance asked is in memory (an
 // eviction asks again).
 import type { RunFailure } from "../messages/run-failure";
-import { DROP_PROBE_TIMEOUT_MS, probeAgainAt, probesVm, type Run, stepRun, type VmProbe } from "./run-lifecycle";
+import { probeAgainAt, type Run, stepRun } from "./run-lifecycle";
+import { DROP_PROBE_TIMEOUT_MS, probesVm, type VmProbe } from "./run-failures";
 import { applyStep } from "./run-effects";
 import { stepTime } from "../shared/step-time";
 import type { Wake } from "../protocol/vm/wake";
