@@ -160,6 +160,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     waiting: () => messages.queued(5).map((m) => ({ body: m.body, scheduleId: m.scheduleId })),
     transaction: sql.transaction,
   });
+  // runs/ names what it needs of the capabilities above it (runs/run-ports.ts): their units are joined to it here.
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
     messages,

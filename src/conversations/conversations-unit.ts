@@ -2,6 +2,7 @@
 // from, and the clones in progress (its only timer: a clone the instance never finished).
 import { outboxKeys } from "../outbox/outbox-keys";
 import { cloneInterruptedNotice } from "../messages/notices";
+import { noSuchConversation, stillCloning } from "./conversations-replies";
 import { CLONE_DEADLINE_MS, type Conversation, type ConversationsRepo, MAIN_CONVERSATION_ID } from "./conversations-repo";
 import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { SettingsRepo } from "../config/settings-repo";
@@ -37,6 +38,8 @@ export function createConversations(d: { repo: ConversationsRepo; settings: Sett
       const name = liveRuns > 1 ? (repo.get(conversationId)?.name ?? null) : elsewhere(conversationId);
       return name ? `[${name}] ` : "";
     },
+    /** Why text cannot go to `target` (`named` by an event): none by that name, or its clone not done. */
+    cannotTake: (target: Pick<Conversation, "name"> | null, named: string): string => (target ? stillCloning(target.name) : noSuchConversation(named)),
     /** The agent session a conversation resumes next (null: a fresh one). */
     recordSession(id: number, sessionId: string | null): void {
       repo.setSession(id, sessionId);

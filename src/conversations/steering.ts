@@ -58,8 +58,3 @@ export function planReply(conversation: string, on: boolean, changed: boolean): 
   if (on) return `[${conversation}] ${changed ? "From now on every" : "Every"} run plans first and shows you the plan before it changes anything. /plan off to stop.`;
   return `[${conversation}] ${changed ? "Plan-first is off" : "Runs do not plan first"}. /plan <task> plans one task first; /plan on makes it the default.`;
 }
-
-/** Said once, when the model the conversation named is refused: the run goes on with the default. */
-export function modelRefusedNotice(conversation: string, model: string): string {
-  return `[${conversation}] The model ${model} is not available to this account, so the agent uses the default model again. /model to choose another.`;
-}

@@ -5,8 +5,9 @@
 import { decideRate, RATE_WINDOW_MS } from "../shared/rate-limit";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { rateLimitedNotice } from "../messages/notices";
-import { noSuchConversation, stillCloning } from "../conversations/conversations-replies";
-import type { ConversationCommandDeps } from "../conversations/conversation-commands";
+import type { EventRunConversations } from "./run-ports";
+import type { MessagesRepo } from "../messages/messages-repo";
+import type { RunsRepo } from "./runs-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { Transaction } from "../shared/sql";
 import type { EventRun, EventRunOutcome } from "./event-run";
@@ -14,7 +15,11 @@ import type { Messages } from "../messages/messages";
 import type { OutboxWriter } from "../outbox/outbox-addressing";
 
 /** What storing an event needs of the object: a part of the inbox's deps (agent/inbox.ts passes its own). */
-export type EventRunDeps = Pick<ConversationCommandDeps, "messages" | "conversations" | "runs"> & {
+export type EventRunDeps = {
+  messages: MessagesRepo;
+  /** The conversation the event names, or why its run cannot start there. */
+  conversations: EventRunConversations;
+  runs: RunsRepo;
   transaction: Transaction;
   lifecycle: Pick<Messages, "received">;
   settings: SettingsRepo;
@@ -49,7 +54,7 @@ export function receiveEvent(d: EventRunDeps, event: EventRun, now: number, sett
     }
     const target = d.conversations.repo.byName(event.conversation);
     if (!target || target.status === "cloning") {
-      const why = target ? stillCloning(target.name) : noSuchConversation(event.conversation);
+      const why = d.conversations.cannotTake(target, event.conversation);
       d.outboxRepo.add({ dedupeKey: outboxKeys.eventRun(event.eventId), body: `${event.origin}: not started. ${why}`, to: event.source, now });
       return { outcome: "refused", reason: target ? "cloning" : "no_conversation" };
     }

@@ -1,6 +1,6 @@
 // What starts next beside the runs going: runs/run-slots.ts picks the batch, and this starts its
 // run, or, when MAX_PARALLEL_RUNS or the spend caps hold it, tells the user once why it waits.
-// Part of the runs unit: run-driver.ts opens the run this starts.
+// Part of the runs unit: run-driver.ts opens the run this starts (run-open.ts).
 import { admitsAnotherRun } from "../usage/budget";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { runWaitsNotice } from "./parallel-runs-replies";
@@ -10,7 +10,7 @@ import { forksSession } from "./batching";
 import { mediaSettled, type QueuedMessage } from "../messages/messages-repo";
 import { applyStep, type RunEffectsDeps } from "./run-effects";
 import type { Schedules } from "../schedules/schedules-unit";
-import type { HandoffsRepo } from "../handoff/handoffs-repo";
+import type { AwayConversations } from "./run-ports";
 
 /** A batch is one conversation's: look past other conversations' messages for its own. */
 const MAX_QUEUED_LOOKAHEAD = 50;
@@ -22,7 +22,7 @@ export type RunBatchesDeps = RunEffectsDeps & {
   /** The spend caps: no run starts and no turn joins one while they are spent. */
   budget: { blockedUntil(now: number): number | null; tellHeld(now: number): void; leftUsd(now: number): number };
   /** /handoff: the conversations on the laptop, whose messages wait. */
-  handoffs: Pick<HandoffsRepo, "awayConversations">;
+  handoffs: AwayConversations;
   /** The model gave no answer: nothing starts before the pause ends (its unit tells the user and wakes the object). */
   modelPause: { blockedUntil(now: number): number | null };
   /** The user's files are in the archive: nothing starts before the archive unit brought them back. */

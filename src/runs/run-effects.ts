@@ -9,19 +9,18 @@ import { originOfRun, type TaskOrigin } from "../messages/task-origin";
 import { meanwhileLine } from "../messages/meanwhile";
 import type { MeanwhileRepo } from "../messages/meanwhile-repo";
 import { agentErrorReply, SESSION_LOST, sessionRestoredNotice } from "../messages/notices";
-import { modelRefusedNotice } from "../conversations/steering";
+import { modelRefusedNotice } from "./run-replies";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { RunFailure } from "../messages/run-failure";
-import { type Run, type RunStep as LifecycleStep, stepRun, type VmProbe } from "./run-lifecycle";
+import { type Run, type RunStep as LifecycleStep, stepRun } from "./run-lifecycle";
+import type { VmProbe } from "./run-failures";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { RunsRepo } from "./runs-repo";
 import type { RunToolCallsRepo } from "./run-tool-calls-repo";
 import type { Transaction } from "../shared/sql";
 import type { ToolAnswer } from "./vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
-import type { Approvals } from "../approvals/approvals-unit";
-import type { Changes } from "../changes/run-changes";
-import type { Conversations } from "../conversations/conversations-unit";
+import type { RunApprovals, RunChanges, RunConversations } from "./run-ports";
 import type { Messages } from "../messages/messages";
 import type { Log } from "../shared/log";
 import type { Outbox } from "../outbox/outbox-unit";
@@ -45,17 +44,17 @@ export type RunEffectsDeps = {
   /** Answers the VM run must hear (the relay's tool answers among them). */
   answers: Pick<VmAnswers, "owe">;
   /** Each conversation holds its agent session id; replies of one not current are prefixed. */
-  conversations: Pick<Conversations, "repo" | "prefixFor" | "recordSession">;
+  conversations: Pick<RunConversations, "repo" | "prefixFor" | "recordSession">;
   outbox: Pick<Outbox, "add" | "dropUnsentProgress">;
   transcriptOf: TranscriptOf;
   /** What the agent cost, by day in the user's zone and conversation (/cost, the caps). */
   spend: { recordCost(conversationId: number, costUsd: number, now: number, offlineModel?: boolean, costByModel?: Readonly<Record<string, number>>): void; recordUnknown(conversationId: number, now: number): void };
   schedules: Pick<Schedules, "recordResult">;
   /** The agent's questions before it acts; a VM run that is over closes its own. */
-  approvals: Pick<Approvals, "request" | "vmRunOver" | "refusedLine">;
+  approvals: Pick<RunApprovals, "request" | "vmRunOver" | "refusedLine">;
   tools: ToolRunner;
   /** What runs changed in their workspace (the line after the reply, /diff, /undo); absent in units' tests that need none. */
-  changes?: Pick<Changes, "record" | "told" | "noteFor">;
+  changes?: RunChanges;
   /** What runs in forked sessions did, for the user's next run (messages/meanwhile.ts); absent in units' tests that need none. */
   meanwhile?: Pick<MeanwhileRepo, "add" | "upTo" | "told">;
   /** The pause when the model gave no answer (usage/model-pause-unit.ts); absent in units' tests that need none. */
@@ -174,7 +173,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
         d.log("run_decision", { runId: run.id, vmRunId, conversation: d.conversations.repo.nameOf(run.conversationId), failure: e.failure, decision: e.decision, ...detail });
         break;
       case "session_lost": {
-        // The fresh session starts from the chat's last exchanges (see run-driver's inputOf()).
+        // The fresh session starts from the chat's last exchanges (see run-input.ts, inputOf()).
         const restored = run.context === "chat" ? d.transcriptOf(run.conversationId, run.id) : null;
         d.outbox.add({ dedupeKey: outboxKeys.sessionLost(e.vmRunId), body: restored ? sessionRestoredNotice(restored.entries) : SESSION_LOST, now });
         break;

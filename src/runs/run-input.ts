@@ -1,7 +1,7 @@
 // What a VM run is given when it starts: its messages as the VM takes them (each stored attachment
 // a signed, expiring link), the relay's notes after the last, the chat's last exchanges before the
 // first when its session was lost, and the run's options. Part of the runs unit: run-driver.ts
-// starts the VM run with it.
+// starts the VM run with it (run-open.ts).
 import { type Attachment, AttachmentExtSchema, attachmentExtOf } from "../protocol/vm/files";
 import type { InputMessage, StartRunRequestInput } from "../protocol/vm/runs";
 import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "./agent-instructions";
@@ -12,12 +12,11 @@ import { MAX_MESSAGES_PER_TURN, type Run } from "./run-lifecycle";
 import { voiceNoteText } from "../media/voice-note";
 import type { Media, QueuedMessage } from "../messages/messages-repo";
 import type { RunEffectsDeps } from "./run-effects";
-import type { Approvals } from "../approvals/approvals-unit";
-import type { Conversations } from "../conversations/conversations-unit";
+import type { RunApprovals, RunConversations } from "./run-ports";
 
 export type RunInputDeps = Pick<RunEffectsDeps, "messages" | "changes" | "transcriptOf" | "meanwhile"> & {
-  conversations: Pick<Conversations, "repo" | "keepWarmFor">;
-  approvals: Pick<Approvals, "runOption" | "planRunOption">;
+  conversations: Pick<RunConversations, "repo" | "keepWarmFor">;
+  approvals: Pick<RunApprovals, "runOption" | "planRunOption">;
   /** The user's stable id on the VM: the phone number. */
   userId: string;
   /** Who the agent commits as. */

@@ -8,7 +8,7 @@ import type { RunFailure } from "../messages/run-failure";
 import type { Run, RunsRepo } from "./runs-repo";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { Messages } from "../messages/messages";
-import type { LivePages } from "../web/live-pages";
+import type { StoppedRunPages } from "./run-ports";
 
 export type StopDeps = {
   runs: Pick<RunsRepo, "openAll">;
@@ -19,7 +19,7 @@ export type StopDeps = {
   /** Ends a run as a failure would (run-effects' path), here with the VM's own `cancelled`. */
   failRun: (runId: string, failure: RunFailure, now: number) => void;
   /** The pages watching a run live: they show its end (its stream is no longer read). */
-  live?: Pick<LivePages, "publish">;
+  live?: StoppedRunPages;
 };
 
 /** What one conversation's stop did: its run (if one was live) and what it dropped. */

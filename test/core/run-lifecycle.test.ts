@@ -4,7 +4,8 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyMoves, type PendingMessage, stepMessages } from "../../src/messages/message-lifecycle";
-import { CONNECT_DEADLINE_MS, type FailureDecision, probeAgainAt, probesAgain, probesVm, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun, transportRetryAt, type VmProbe } from "../../src/runs/run-lifecycle";
+import { CONNECT_DEADLINE_MS, probeAgainAt, type Run, type RunEvent, type RunStep, STREAM_OPEN_TIMEOUT_MS, stageOf, stepRun } from "../../src/runs/run-lifecycle";
+import { type FailureDecision, probesAgain, probesVm, transportRetryAt, type VmProbe } from "../../src/runs/run-failures";
 import type { RunFailure } from "../../src/messages/run-failure";
 import type { RunErrorCode, VmRunEvent } from "../../src/protocol/vm/runs";
 import { handed, msg } from "./pending-messages";

@@ -3,7 +3,8 @@
 // answers ends in the run's failure and retry, and the start after a slow connect has the whole
 // of its own time. The VM client is a stand-in at its interface: only the connect is examined.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CONNECT_DEADLINE_MS, DROP_PROBE_TIMEOUT_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/runs/run-lifecycle";
+import { CONNECT_DEADLINE_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/runs/run-lifecycle";
+import { DROP_PROBE_TIMEOUT_MS } from "../../src/runs/run-failures";
 import type { VmClient } from "../../src/machines/vm-client";
 import { T0, useUnitDb } from "./helpers/unit-db";
 import { runDriverFor, type Connect } from "./helpers/run-driver-harness";
