@@ -2,7 +2,7 @@
 // Cron Trigger deletes stored media past their retention (media-retention.ts).
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
-import { loadConfig } from "./config/config";
+import { loadConfig, RELAY_SETTINGS } from "./agent/relay-settings";
 import { describeProblem } from "./config/config-check";
 import { mountChannelRoutes } from "./channels/routes";
 import { logEvent } from "./shared/log";
@@ -25,7 +25,7 @@ const app = new Hono<{ Bindings: Env }>();
 
 // 200 only when the relay can take a message; else 503 with the settings to fix, by name (src/config/config-check.ts).
 app.get("/health", (c) => {
-  const { problems } = settingsReport(c.env);
+  const { problems } = settingsReport(c.env, RELAY_SETTINGS);
   if (problems.length === 0) return c.json({ ok: true });
   return c.json({ ok: false, settings: problems.map((p) => p.name), problems: problems.map(describeProblem) }, 503);
 });
@@ -65,7 +65,7 @@ app.onError((error, c) => {
 export default {
   /** The settings are checked (and any problem logged) at an isolate's first request, whatever it asks. */
   fetch(request, env, ctx) {
-    settingsReport(env);
+    settingsReport(env, RELAY_SETTINGS);
     return app.fetch(request, env, ctx);
   },
   /** The daily Cron Trigger (wrangler.toml `[triggers]`): stored media past MEDIA_RETENTION_DAYS are deleted. */

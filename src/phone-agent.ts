@@ -5,7 +5,8 @@
 // same list of units. The private page's requests are in page-entries.ts, the hand-off's in
 // handoff-entries.ts; the RPC methods below hand off to these.
 import { DurableObject } from "cloudflare:workers";
-import { loadConfig, type Config } from "./config/config";
+import type { Config } from "./config/config";
+import { loadConfig } from "./agent/relay-settings";
 import type { BudgetChange, Revoked, UserSummary } from "./admin/admin-replies";
 import { type Clock, systemClock } from "./shared/clock";
 import { type Log, logEvent, objectLog, type StoredMessage } from "./shared/log";

@@ -2,7 +2,7 @@
 // (bench/month/measure.ts), scaled to 100 messages a day in 5 runs with a standup each weekday, and
 // priced at Cloudflare's and Fly's published prices (bench/month/prices.ts). Fly's share is derived,
 // not measured: the Machine runs for each measured run plus MACHINE_IDLE_MS, and is suspended the rest.
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 import { DEFAULT_GUEST } from "../../src/machines/fly-machine-config";
 import { atMost, info, judged } from "../lib/figures";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";

@@ -1,6 +1,6 @@
 // Builds one phone's units over its SQLite (see docs/relay.md, "Who owns what"): each is handed
 // the repositories it owns or reads and the I/O clients it needs, nothing more. Nothing is
-// decided here: what the configuration means is config/phone-settings.ts, and each choice of a
+// decided here: what the configuration means is phone-settings.ts, and each choice of a
 // client or a tool is made where that client or tool lives. The object's one clock is passed in.
 import { createLivePages, type LivePagesDeps } from "../web/live-pages";
 import { approvalClosedText } from "../web/web-live";
@@ -8,7 +8,7 @@ import type { Config } from "../config/config";
 import { type AdminNotice, type AdminToTell, chatStoppedAdminNotice } from "../admin/admin-notice";
 import type { Clock } from "../shared/clock";
 import type { Log } from "../shared/log";
-import { phoneSettingsOf } from "../config/phone-settings";
+import { phoneSettingsOf } from "./phone-settings";
 import { chatIsAdmin } from "../directory/link-doors";
 import { mediaFetchersFor } from "../channels/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../media/media-store";

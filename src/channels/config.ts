@@ -1,7 +1,9 @@
 // Every channel's part of the relay's configuration: the settings they read (parsed by
-// src/config/config.ts with the rest), their checks and defaults, and the fields they add to Config.
+// src/config/config.ts with the rest), their checks and defaults, and the fields they add to Config,
+// declared as CHANNELS_SETTINGS (config/settings-declaration.ts's shape) and joined in agent/.
 import * as z from "zod/mini";
 import type { ConfigProblems, SettingProblem } from "../config/config-fields";
+import type { ChannelsSettings } from "../config/settings-declaration";
 import { telegramConfig, TelegramEnvSchema, telegramNeeds, TELEGRAM_WRITER_LISTS, type TelegramSettings } from "./telegram/config";
 import { WHATSAPP_SIGNING_SETTING, WHATSAPP_WRITER_LISTS, whatsappConfig, WhatsappEnvSchema, whatsappNeeds, type WhatsappConfig } from "./whatsapp/config";
 
@@ -54,3 +56,25 @@ export const CHANNELS_SIGNING_SETTINGS: readonly string[] = [WHATSAPP_SIGNING_SE
 export function channelsNeedSigningSetting(inUse: ChannelsInUse): boolean {
   return inUse.whatsapp;
 }
+
+declare module "../config/config" {
+  /** The channels' fields of the relay's Config (config/config.ts). */
+  interface ChannelsFields extends ChannelsConfig {}
+}
+
+/** The channels' settings as config/ takes them (settings-declaration.ts's shape), joined in agent/relay-settings.ts. */
+export const CHANNELS_SETTINGS: ChannelsSettings<ChannelsConfig> = {
+  env: CHANNELS_ENV_SHAPE,
+  // The joined schema parsed CHANNELS_ENV_SHAPE's settings: the cast states what that parse proved.
+  read: (parsed) => channelsConfig(parsed as ChannelsEnv),
+  served(has) {
+    const inUse = channelsInUse(has);
+    return { needs: channelsNeeds(has, inUse), writerLists: channelsWriterLists(inUse), needsSigningSetting: channelsNeedSigningSetting(inUse) };
+  },
+  signingSettings: CHANNELS_SIGNING_SETTINGS,
+};
+
+/** What media and /web links are signed with, first set first (Config's media.signingSecret). */
+export const MEDIA_SECRET_SETTINGS: readonly string[] = ["MEDIA_SIGNING_KEY", ...CHANNELS_SIGNING_SETTINGS];
+/** What the GitHub webhooks' and triggers' doors are keyed with, first set first (Config's doorSigningSecret). */
+export const DOOR_SECRET_SETTINGS: readonly string[] = ["DOOR_SIGNING_KEY", ...MEDIA_SECRET_SETTINGS];

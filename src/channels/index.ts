@@ -8,4 +8,9 @@ export const CHANNELS: Readonly<Record<ChannelName, ChannelSpec>> = { whatsapp: 
 /** Every channel's name, in a fixed order (zod enums, help texts). */
 export const CHANNEL_NAMES = Object.keys(CHANNELS) as [ChannelName, ...ChannelName[]];
 
+/** Whether `word` is one of CHANNEL_NAMES (as a user types it after /notify, or a setting holds it). */
+export function isChannelName(word: string | null): word is ChannelName {
+  return (CHANNEL_NAMES as readonly (string | null)[]).includes(word);
+}
+
 export type * from "./channel";

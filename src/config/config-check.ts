@@ -2,9 +2,9 @@
 // someone who may write, and a key for media links; and which settings are invalid. Pure (settings
 // in, problems out) and by name only, never a value: GET /health answers with these problems, and
 // the Worker logs them once per isolate, at its first request (src/config/require-config.ts).
-import { CHANNELS_SIGNING_SETTINGS, channelsInUse, channelsNeeds, channelsNeedSigningSetting, channelsWriterLists, type ChannelsInUse } from "../channels/config";
+// Each capability's own needs are in its declaration (settings-declaration.ts), handed in with the rest.
 import type { SettingProblem } from "./config-fields";
-import { loadConfig } from "./config";
+import { loadConfig, type SettingsDeclarations } from "./config";
 
 export type { SettingProblem };
 
@@ -14,14 +14,19 @@ type Settings = Readonly<Record<string, unknown>>;
  * Every problem, missing settings first, one per name (a missing setting that a mode requires is
  * also a parse failure of src/config/config.ts: it is named once, as missing).
  */
-export function checkSettings(env: Settings): SettingProblem[] {
+export function checkSettings(env: Settings, declarations: SettingsDeclarations): SettingProblem[] {
   const has = (name: string) => {
     const value = env[name];
     return typeof value === "string" && value.trim() !== "";
   };
-  const inUse = channelsInUse(has);
-  const missing = [...channelsNeeds(has, inUse), ...vmNeeds(env, has), ...writersNeeds(env, inUse), ...mediaNeeds(has, inUse)];
-  const loaded = loadConfig(env);
+  const served = declarations.channels.served(has);
+  const missing = [
+    ...served.needs,
+    ...[declarations.machines, declarations.archive, declarations.progress, declarations.approvals].flatMap((part) => part.needs?.(has, env) ?? []),
+    ...writersNeeds(env, served.writerLists),
+    ...mediaNeeds(has, declarations.channels.signingSettings, served.needsSigningSetting),
+  ];
+  const loaded = loadConfig(env, declarations);
   const invalid = loaded.ok ? [] : loaded.problems.map(invalidProblem);
   const named = new Set<string>();
   return [...missing, ...invalid].filter((p) => !named.has(p.name) && named.add(p.name));
@@ -32,21 +37,13 @@ export function describeProblem(p: SettingProblem): string {
   return `${p.name} ${p.problem}`;
 }
 
-/** The VM of the mode: shared, one VM at VM_URL; machines, the Fly Machines API. An invalid VM_MODE is named as invalid only. */
-function vmNeeds(env: Settings, has: (name: string) => boolean): SettingProblem[] {
-  const mode = typeof env.VM_MODE === "string" && env.VM_MODE.trim() !== "" ? env.VM_MODE.trim() : "shared";
-  const needed = mode === "shared" ? ["VM_URL", "VM_TOKEN"] : mode === "machines" ? ["FLY_API_TOKEN", "FLY_APP", "FLY_IMAGE", "VM_TOKEN"] : [];
-  return needed.filter((name) => !has(name)).map((name) => ({ name, problem: `is not set (required when VM_MODE=${mode}): no run can start` }));
-}
-
 /**
  * Someone must be allowed to write through a served channel, by the settings. The runtime
  * allowlist (an admin's /allow, kept by the UserDirectory object) is not read here: GET /health
  * asks no Durable Object, and with every list empty there is no admin left to /allow anyone, so a
  * relay configured for nobody is reported even if people allowed earlier still write.
  */
-function writersNeeds(env: Settings, inUse: ChannelsInUse): SettingProblem[] {
-  const lists = channelsWriterLists(inUse);
+function writersNeeds(env: Settings, lists: readonly string[]): SettingProblem[] {
   const someone = lists.some((name) => {
     const value = env[name];
     return typeof value === "string" && value.split(",").some((entry) => entry.trim() !== "");
@@ -59,9 +56,9 @@ function writersNeeds(env: Settings, inUse: ChannelsInUse): SettingProblem[] {
  * Media and /web links are signed with MEDIA_SIGNING_KEY, else with a key derived from a channel's
  * secret (WhatsApp's auth token). Where that channel is served, its own needs name a missing one.
  */
-function mediaNeeds(has: (name: string) => boolean, inUse: ChannelsInUse): SettingProblem[] {
-  if (has("MEDIA_SIGNING_KEY") || CHANNELS_SIGNING_SETTINGS.some(has) || channelsNeedSigningSetting(inUse)) return [];
-  return [{ name: "MEDIA_SIGNING_KEY", problem: `is not set (nor ${CHANNELS_SIGNING_SETTINGS.join(", ")} to derive its key from): no media and no /web link can be signed` }];
+function mediaNeeds(has: (name: string) => boolean, signingSettings: readonly string[], servedNeedsOne: boolean): SettingProblem[] {
+  if (has("MEDIA_SIGNING_KEY") || signingSettings.some(has) || servedNeedsOne) return [];
+  return [{ name: "MEDIA_SIGNING_KEY", problem: `is not set (nor ${signingSettings.join(", ")} to derive its key from): no media and no /web link can be signed` }];
 }
 
 /** `FLY_APP: FLY_APP must be …` (src/config/config.ts's form) as `FLY_APP` `is invalid: must be …`. */

@@ -4,7 +4,7 @@
 // settings, before anything of the request is read.
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
-import { loadConfig, type Config, type ConfigResult } from "./config";
+import { loadConfig, type Config, type ConfigResult, type SettingsDeclarations } from "./config";
 import { checkSettings, describeProblem, type SettingProblem } from "./config-check";
 import { logEvent } from "../shared/log";
 
@@ -16,11 +16,15 @@ export type SettingsReport = { loaded: ConfigResult; problems: SettingProblem[] 
 /** One per environment object: one per isolate in production (loadConfig is cached the same way). */
 const reports = new WeakMap<object, SettingsReport>();
 
-/** The report of `env`, made and logged (`config_invalid` or `config_incomplete`) the first time only. */
-export function settingsReport(env: Env): SettingsReport {
+/**
+ * The report of `env`, made and logged (`config_invalid` or `config_incomplete`) the first time only.
+ * The Worker's entry (index.ts) makes it before any route runs, with every capability's declared
+ * settings (agent/relay-settings.ts): the routes below read it by `env` alone (requireConfig).
+ */
+export function settingsReport(env: Env, declarations: SettingsDeclarations): SettingsReport {
   let report = reports.get(env);
   if (report) return report;
-  report = { loaded: loadConfig(env), problems: checkSettings(env as unknown as Record<string, unknown>) };
+  report = { loaded: loadConfig(env, declarations), problems: checkSettings(env as unknown as Record<string, unknown>, declarations) };
   reports.set(env, report);
   if (report.problems.length > 0) {
     logEvent(report.loaded.ok ? "config_incomplete" : "config_invalid", { settings: report.problems.map((p) => p.name), problems: report.problems.map(describeProblem) });
@@ -30,7 +34,10 @@ export function settingsReport(env: Env): SettingsReport {
 
 /** The parsed configuration, or a 503 naming the settings to fix (the details are in the log). */
 export function requireConfig(env: Env): Config {
-  const { loaded, problems } = settingsReport(env);
+  const report = reports.get(env);
+  // A programmer's error, not a setting's: the Worker's entry reports every request's env first.
+  if (!report) throw new Error("requireConfig: no settings report for this env (the Worker's fetch makes it before any route)");
+  const { loaded, problems } = report;
   if (!loaded.ok) throw new HTTPException(503, { message: `relay misconfigured: ${problems.map((p) => p.name).join(", ")} (see the Worker's log)` });
   return loaded.config;
 }

@@ -1,12 +1,8 @@
 // Small per-phone facts kept as key/value rows: the current conversation, the git identity,
-// the Worker's origin, the time zone, the chat linked to the home.
+// the Worker's origin, the time zone, the chat linked to the home (its readers by channel name are
+// channels/chat-settings.ts': a setting's meaning is its capability's).
 // Read on nearly every step, so they are cached write-through (the object is single-threaded).
-import * as z from "zod/mini";
-import type { ChannelName, ChatAddress } from "../channels/channel";
-import { CHANNEL_NAMES } from "../channels/index";
-import { isChannelName } from "../directory/link-doors";
 import type { Sql } from "../shared/sql";
-import { readJson } from "../shared/json-text";
 
 type SettingKey =
   | "current_conversation"
@@ -88,23 +84,4 @@ export type SettingsRepo = ReturnType<typeof createSettingsRepo>;
 /** The Worker's origin for links and callbacks: the configured PUBLIC_URL, else the one the last webhook came to. */
 export function publicOriginOf(settings: Pick<SettingsRepo, "get">, configured: { publicUrl: string | null } | null): string | null {
   return configured?.publicUrl ?? settings.get("public_origin");
-}
-
-/** The home's /notify choice; null: each scheduled task's result goes to the chat that created it. */
-export function notifyChannelOf(settings: Pick<SettingsRepo, "get">): ChannelName | null {
-  const value = settings.get("notify_channel");
-  return isChannelName(value) ? value : null;
-}
-
-const LinkedChatSchema = z.object({ channel: z.enum(CHANNEL_NAMES), chat: z.string() });
-
-/** The chat linked to this home's agent, as the directory last told it; null: none (or a value no longer understood). */
-export function linkedChatOf(settings: Pick<SettingsRepo, "get">): ChatAddress | null {
-  const value = settings.get("linked_chat");
-  return value === null ? null : readJson(LinkedChatSchema, value);
-}
-
-/** Records the chat linked to this home (null: none). */
-export function setLinkedChat(settings: Pick<SettingsRepo, "set">, chat: ChatAddress | null): void {
-  settings.set("linked_chat", chat === null ? null : JSON.stringify({ channel: chat.channel, chat: chat.chat }));
 }

@@ -2,7 +2,8 @@
 // answered in one line, changing nothing.
 import { CHANNEL_NAMES } from "../channels/index";
 import { LINK_CODE_LENGTH, normalizeLinkCode } from "../channels/link-code";
-import { isChannelName, type NotifyChoice } from "./link-doors";
+import { isChannelName } from "../channels/index";
+import type { NotifyChoice } from "./link-doors";
 import { quoteInput } from "../shared/quote-input";
 
 export type LinkCommand =

@@ -7,7 +7,8 @@ import { linkReplies, type LinkCode } from "../channels/link-code";
 import { type DoorLink, doorsOf, type LinkAnswer, type LinkRefusal, type LinkRequest, type NotifyChoice, notifyAfterDoorChange, notifyRefusal, otherChannels, otherSide, sameChat } from "./link-doors";
 import { userNameOf } from "../channels/user-names";
 import type { Log } from "../shared/log";
-import { linkedChatOf, notifyChannelOf, setLinkedChat, type SettingsRepo } from "../config/settings-repo";
+import type { SettingsRepo } from "../config/settings-repo";
+import { linkedChatOf, notifyChannelOf, setLinkedChat } from "../channels/chat-settings";
 import type { SchedulesRepo } from "../schedules/schedules-repo";
 import {
   LINK_ALREADY,

@@ -34,10 +34,6 @@ export function doorOn(channel: ChannelName, doors: Doors): ChatAddress | null {
   return doors.find((door) => door.channel === channel) ?? null;
 }
 
-/** Whether `word` is one of CHANNEL_NAMES (as a user types it after /notify, or a setting holds it). */
-export function isChannelName(word: string | null): word is ChannelName {
-  return (CHANNEL_NAMES as readonly (string | null)[]).includes(word);
-}
 
 /** The channels other than `channel`: where a /link code issued on it is to be sent from. */
 export function otherChannels(channel: ChannelName): ChannelName[] {

@@ -11,7 +11,8 @@ import { doorKeysFor, doorSecret, openDoor } from "../triggers/door-keys";
 import { parseGithubEvent, RepositorySchema } from "./github-events";
 import { verifyGithubSignature } from "./github-signature";
 import { logEvent } from "../shared/log";
-import { type Config, DOOR_SECRET_SETTINGS } from "../config/config";
+import type { Config } from "../config/config";
+import { DOOR_SECRET_SETTINGS } from "../channels/config";
 import { refuseUnverifiable, requireConfig } from "../config/require-config";
 import { readCappedBytes } from "../protocol/capped-body";
 

@@ -11,7 +11,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
-import { MEDIA_SECRET_SETTINGS } from "../config/config";
+import { MEDIA_SECRET_SETTINGS } from "../channels/config";
 import { handoffRefusalLine, handoffStatus, handoffUrl, type HandoffCodeRefusal } from "./handoff";
 import { handbackScript, handoffNewScript, handoffScript, refusalScript } from "./handoff-scripts";
 import { logEvent } from "../shared/log";

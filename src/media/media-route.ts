@@ -4,7 +4,7 @@
 // key that checks links answers 503 (require-config.ts). Logs sizes and types only.
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import { MEDIA_SECRET_SETTINGS } from "../config/config";
+import { MEDIA_SECRET_SETTINGS } from "../channels/config";
 import { systemClock } from "../shared/clock";
 import { logEvent } from "../shared/log";
 import { mediaHeaders, parseRange, rangeStillValid, unsatisfiableHeaders, type RangeRequest } from "./media-response";

@@ -7,7 +7,7 @@
 // absolute paths come back through the Worker's not-found (previewFromOutside).
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import { MEDIA_SECRET_SETTINGS } from "../config/config";
+import { MEDIA_SECRET_SETTINGS } from "../channels/config";
 import { refuseUnverifiable, requireConfig } from "../config/require-config";
 import { PREVIEW_REFUSED_HEADER, PREVIEW_USER_HEADER, previewProxyPath } from "../protocol/vm/preview";
 import { logEvent } from "../shared/log";

@@ -7,7 +7,8 @@
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod/mini";
-import { DOOR_SECRET_SETTINGS, type Config } from "../config/config";
+import type { Config } from "../config/config";
+import { DOOR_SECRET_SETTINGS } from "../channels/config";
 import { doorKeysFor, doorSecret, openDoor } from "./door-keys";
 import { logEvent } from "../shared/log";
 import { timingSafeEqual } from "../shared/timing-safe";

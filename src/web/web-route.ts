@@ -8,7 +8,7 @@
 // routes under the same link (web-review-route.ts) open it the same way.
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import { MEDIA_SECRET_SETTINGS } from "../config/config";
+import { MEDIA_SECRET_SETTINGS } from "../channels/config";
 import { logEvent } from "../shared/log";
 import { inlineChange, type WebPage } from "./web-page-model";
 import { webLinkKeyFor, type WebLink } from "./web-token";

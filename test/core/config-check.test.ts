@@ -1,7 +1,8 @@
 // checkSettings (src/config/config-check.ts): for each channel served and each VM mode, the settings the
 // relay needs and lacks, and the invalid ones, by name; never a value.
 import { describe, expect, it } from "vitest";
-import { checkSettings, describeProblem } from "../../src/config/config-check";
+import { describeProblem } from "../../src/config/config-check";
+import { checkSettings } from "../../src/agent/relay-settings";
 
 const TWILIO = { TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef", TWILIO_AUTH_TOKEN: "auth-token-value-0123" };
 const VM = { VM_URL: "https://vm.example", VM_TOKEN: "vm-token-value-0123" };

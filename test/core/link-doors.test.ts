@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isChannelName } from "../../src/channels/index";
 import { LINK_CODE_TTL_MS } from "../../src/channels/link-code";
 import {
   alreadyLinked,
@@ -7,7 +8,6 @@ import {
   chatOf,
   decideLink,
   doorsOf,
-  isChannelName,
   LINK_CONFIRM_TTL_MS,
   type LinkRequest,
   type LinksLookup,

@@ -1,7 +1,8 @@
-// What a phone's units are set to (config/phone-settings.ts), from a configuration or without one.
+// What a phone's units are set to (agent/phone-settings.ts), from a configuration or without one.
 import { describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config/config";
-import { phoneSettingsOf } from "../../src/config/phone-settings";
+import type { Config } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
+import { phoneSettingsOf } from "../../src/agent/phone-settings";
 import { twilioAccountOf } from "../../src/channels/whatsapp/account";
 import { DEFAULT_PROGRESS_PACING } from "../../src/runs/progress-update";
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm/approvals";

@@ -3,7 +3,7 @@
 // schemas use zod/mini, which loads no messages unless src/shared/zod-messages.ts is imported (without it
 // every one of these reads "Invalid input"). Nothing in this file loads classic zod.
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 import { parseScheduleRequest } from "../../src/schedules/schedule-validate";
 import { parseInboundForm } from "../../src/channels/whatsapp/twilio-form";
 

@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { MADE_WORKER_SECRETS, PRODUCTION_VARS_FILE, readProductionVars, workerSecretsFromFile } from "../../scripts/setup/settings";
 import { readProductionWranglerConfig } from "../../scripts/setup/wrangler-toml";
-import { checkSettings, describeProblem } from "../../src/config/config-check";
+import { describeProblem } from "../../src/config/config-check";
+import { checkSettings } from "../../src/agent/relay-settings";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { checkSettings, describeProblem } from "../../src/config/config-check";
+import { describeProblem } from "../../src/config/config-check";
+import { checkSettings } from "../../src/agent/relay-settings";
 import { parseDotenv, readLocalVars } from "../../scripts/stack/dev-vars";
 import { workerMachinesVars } from "../../scripts/stack/machines-plan";
 import { planStack, type StackMode } from "../../scripts/stack/stack-plan";

@@ -11,7 +11,7 @@
 // runs the pump at the earliest due time of the units, which is the time the object plans it for.
 import { composeUnits } from "../../src/agent/compose-units";
 import { receive } from "../../src/agent/inbox";
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 import type { InboundMessage } from "../../src/messages/inbound-message";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "../../src/shared/migrate";
 import { createSql, type Sql } from "../../src/shared/sql";

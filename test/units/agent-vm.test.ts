@@ -1,7 +1,8 @@
 // Which agent VM a phone's runs go to (machines/agent-vm.ts): its own Machine in machines mode,
 // the one configured VM in shared mode, none when neither is configured.
 import { describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config/config";
+import type { Config } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 import { agentVmFor } from "../../src/machines/agent-vm";
 import { machinesBindings } from "../worker-machines/machines-env";
 import { noLog, T0, useUnitDb } from "./helpers/unit-db";

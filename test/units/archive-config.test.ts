@@ -1,7 +1,7 @@
 // ARCHIVE_AFTER_DAYS as the relay reads it: 3 days unless set (an idle first month under $0.05,
 // docs/fly-machines.md), fractions kept, anything else refused by name.
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 
 const DAY = 86_400_000;
 

@@ -1,7 +1,8 @@
 // The chat linked to a home, as its settings keep it: written and read back, and migration 0023
 // keeps what the key named after one app held.
 import { afterEach, describe, expect, it } from "vitest";
-import { createSettingsRepo, linkedChatOf, notifyChannelOf, setLinkedChat } from "../../src/config/settings-repo";
+import { createSettingsRepo } from "../../src/config/settings-repo";
+import { linkedChatOf, notifyChannelOf, setLinkedChat } from "../../src/channels/chat-settings";
 import { createSql } from "../../src/shared/sql";
 import { createNodeStorage, loadMigrate, migratedDb, type NodeStorage } from "./helpers/node-storage";
 

@@ -1,7 +1,8 @@
 // Signed links to stored files (media/media-store.ts, createMediaLinker) and each channel's
 // fetcher of inbound media (channels/media.ts, mediaFetchersFor): each is there only when all it needs is.
 import { describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config/config";
+import type { Config } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 import { mediaFetchersFor } from "../../src/channels/media";
 import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../../src/media/media-store";
 import { memoryBucket } from "./helpers/memory-bucket";

@@ -3,7 +3,7 @@
 // it); a secret under 32 characters, and ids that are not numeric Telegram user ids, fail closed,
 // named by setting and never quoted, like the rest.
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const SECRET = "s3cret_-x".padEnd(32, "0");

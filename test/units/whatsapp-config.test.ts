@@ -1,7 +1,7 @@
 // TWILIO_* (src/channels/whatsapp/config.ts, through loadConfig): Twilio's public API bases and
 // the sandbox sender unless set, and media links signed from the auth token when no key of their own.
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 
 const KEY = "k".repeat(32);
 

@@ -1,7 +1,7 @@
 // Helpers for the media tests: files of a given type, the emulator's Twilio-shaped media URLs,
 // and the dependencies the Durable Object hands the media shell.
 import { env } from "cloudflare:workers";
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 import type { MediaKeys } from "../../src/media/media-token";
 import type { InboundMediaDeps } from "../../src/channels/whatsapp/media";
 import { mediaKeysFor } from "../../src/media/media-store";

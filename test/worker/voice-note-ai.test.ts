@@ -5,7 +5,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/config";
+import { loadConfig } from "../../src/agent/relay-settings";
 import type { Media } from "../../src/messages/messages-repo";
 import { systemClock } from "../../src/shared/clock";
 import { composeUnits } from "../../src/agent/compose-units";

@@ -1,4 +1,5 @@
-// What a user's units are set to, read from the configuration. A configuration that did not load
+// What a user's units are set to, read from the configuration (here, above every capability whose
+// setting it reads, not in config/). A configuration that did not load
 // (null) still gives an object that stores what arrives: no channel client, no VM, and these
 // defaults. The channels' own settings are read in the channel layer (src/channels/clients.ts).
 import type { ApprovalMode } from "../approvals/approvals";

@@ -1,0 +1,54 @@
+// The agent VM's settings (docs/fly-machines.md): VM_MODE shared, one VM at VM_URL; machines, a Fly
+// Machine per phone. Declared here (config/settings-declaration.ts's shape) and joined in agent/;
+// a half-configured `machines` mode fails the configuration closed.
+import * as z from "zod/mini";
+import type { Config, MachinesConfig } from "../config/config";
+import { httpUrl, optional, type SettingProblem } from "../config/config-fields";
+import { settingsPart } from "../config/settings-declaration";
+import { parseFlyRegions } from "./fly-retry";
+
+const MACHINES_ENV_SHAPE = {
+  VM_URL: optional(httpUrl),
+  VM_TOKEN: optional(z.string().check(z.minLength(1))),
+  VM_MODE: optional(z.enum(["shared", "machines"], "VM_MODE must be shared or machines")),
+  FLY_API_TOKEN: optional(z.string().check(z.minLength(1))),
+  FLY_APP: optional(z.string().check(z.regex(/^[a-z0-9-]{1,63}$/, "FLY_APP must be a Fly app name (lowercase letters, digits, dashes)"))),
+  FLY_API_BASE: optional(httpUrl),
+  FLY_PROXY_URL: optional(httpUrl),
+  FLY_IMAGE: optional(z.string().check(z.minLength(1), z.maxLength(300))),
+  FLY_REGIONS: optional(z.string().check(z.regex(/^\s*[a-z]{3}\s*(,\s*[a-z]{3}\s*)*$/i, "FLY_REGIONS must be three-letter region codes separated by commas"))),
+  MACHINE_IDLE_MS: optional(z.string().check(z.regex(/^\d{1,9}$/, "MACHINE_IDLE_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 1000, "MACHINE_IDLE_MS must be at least 1000"))),
+  MACHINE_IDLE_ACTION: optional(z.enum(["suspend", "stop"], "MACHINE_IDLE_ACTION must be suspend or stop")),
+  // Fractions allowed (a test retires a Machine in seconds).
+  MACHINE_RETIRE_DAYS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "MACHINE_RETIRE_DAYS must be a number of days"), z.refine((v) => Number(v) > 0, "MACHINE_RETIRE_DAYS must be more than 0"))),
+};
+
+export const MACHINES_SETTINGS = settingsPart<typeof MACHINES_ENV_SHAPE, Pick<Config, "vm" | "machines">>({
+  env: MACHINES_ENV_SHAPE,
+  /** In `machines` mode the Fly settings are required: a half-configured mode fails closed. */
+  read(e) {
+    if ((e.VM_MODE ?? "shared") === "shared") return { ok: true, config: { vm: e.VM_URL && e.VM_TOKEN ? { url: e.VM_URL, token: e.VM_TOKEN } : null, machines: null } };
+    const missing = (["FLY_API_TOKEN", "FLY_APP", "FLY_IMAGE", "VM_TOKEN"] as const).filter((name) => e[name] === undefined);
+    if (missing.length > 0) return { ok: false, problems: missing.map((name) => `${name}: required when VM_MODE=machines`) };
+    const app = e.FLY_APP!;
+    const machines: MachinesConfig = {
+      api: { apiBase: e.FLY_API_BASE ?? "https://api.machines.dev", app, token: e.FLY_API_TOKEN! },
+      proxyUrl: e.FLY_PROXY_URL ?? `https://${app}.fly.dev`,
+      image: e.FLY_IMAGE!,
+      regions: parseFlyRegions(e.FLY_REGIONS),
+      idleMs: e.MACHINE_IDLE_MS === undefined ? 900_000 : Number(e.MACHINE_IDLE_MS),
+      idleAction: e.MACHINE_IDLE_ACTION ?? "suspend",
+      retireMs: Math.round((e.MACHINE_RETIRE_DAYS === undefined ? 30 : Number(e.MACHINE_RETIRE_DAYS)) * 86_400_000),
+      relayVmToken: e.VM_TOKEN!,
+    };
+    return { ok: true, config: { vm: null, machines } };
+  },
+  needs: vmNeeds,
+});
+
+/** The VM of the mode: shared, one VM at VM_URL; machines, the Fly Machines API. An invalid VM_MODE is named as invalid only. */
+function vmNeeds(has: (name: string) => boolean, env: Readonly<Record<string, unknown>>): SettingProblem[] {
+  const mode = typeof env.VM_MODE === "string" && env.VM_MODE.trim() !== "" ? env.VM_MODE.trim() : "shared";
+  const needed = mode === "shared" ? ["VM_URL", "VM_TOKEN"] : mode === "machines" ? ["FLY_API_TOKEN", "FLY_APP", "FLY_IMAGE", "VM_TOKEN"] : [];
+  return needed.filter((name) => !has(name)).map((name) => ({ name, problem: `is not set (required when VM_MODE=${mode}): no run can start` }));
+}
