@@ -39,6 +39,7 @@ import { createRunChangesUnit } from "../changes/run-changes";
 import { createConversations } from "../conversations/conversations-unit";
 import { createMediaInbox } from "../media/media-inbox-unit";
 import { createMessages } from "../messages/messages";
+import { messagesNotices } from "../outbox/messages-notices";
 import { createOutbox } from "../outbox/outbox-unit";
 import { createRunDriver } from "../runs/run-driver";
 import { applyFailure, type RunEffectsDeps } from "../runs/run-effects";
@@ -143,7 +144,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     log,
   });
   const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, repoTrusted: repos.githubEvents.trusted, home: phone, log });
-  const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
+  const lifecycle = createMessages({ repo: messages, outbox: messagesNotices(repos.outbox), schedules, log });
   const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
   const scheduleService = {
     schedules: repos.schedules,
