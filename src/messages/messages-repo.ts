@@ -10,7 +10,6 @@ import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "./
 import type { ChannelName } from "../channels/channel";
 import { CHANNEL_NAMES } from "../channels";
 import { keptUntilChanged, memo, memoBy, type Sql } from "../shared/sql";
-import { REVIEW_MESSAGE_PREFIX } from "../changes/review-draft";
 
 /** What a remembered read of messages depends on (see withUnsettledMedia). */
 const MESSAGES_TABLE = new Set(["messages"]);
@@ -158,6 +157,13 @@ function openAfter(queue: OpenQueue, moves: readonly MessageMove[]): OpenQueue {
   const all = queue.all.flatMap((m) => byId.get(m.message.id) ?? []);
   return { all, queued: all.filter((m) => m.pending.status === "queued").map((m) => m.message) };
 }
+
+/**
+ * How a review sent from the private page (changes/review-draft.ts names its id) is told from a
+ * message typed in a chat: it opens no channel's reply window (lastInboundAtOn). Kept here, with the
+ * window it is for.
+ */
+export const REVIEW_MESSAGE_PREFIX = "review-";
 
 export function createMessagesRepo(sql: Sql) {
   /**
@@ -307,7 +313,7 @@ export function createMessagesRepo(sql: Sql) {
     /**
      * When the user last wrote on `channel` (a command too, no task): WhatsApp's 24-hour window
      * counts from their last WhatsApp message, whatever they wrote on another channel since. A
-     * review sent from the private page (its id `review-…`: changes/review-draft.ts) was not written
+     * review sent from the private page (its id `review-…`: REVIEW_MESSAGE_PREFIX) was not written
      * on the channel, so it opens no window: its line and the run's reply go as any result
      * outside it (the template, then held for the user's next message).
      */
