@@ -33,7 +33,6 @@ import type { RunsRepo } from "../runs/runs-repo";
 import type { SchedulesRepo } from "../schedules/schedules-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { SpendRepo } from "../usage/spend-repo";
-import type { TriggersRepo } from "../triggers/triggers-repo";
 import type { Conversations } from "./conversations-unit";
 
 /** What the VM must do after the command's transaction (never inside the webhook). */
@@ -97,8 +96,8 @@ export type ConversationCommandDeps = {
   newWorkspaceId: () => string;
   /** Runs' changes: a deleted conversation's go with it. */
   runChanges: Pick<RunChangesRepo, "deleteConversation">;
-  /** HTTP triggers: a conversation they run in is not deleted under them. */
-  triggers: Pick<TriggersRepo, "namesIn">;
+  /** HTTP triggers (triggers/, above): a conversation they run in is not deleted under them; their names in it. */
+  triggers: { namesIn(conversationId: number): string[] };
 };
 
 
