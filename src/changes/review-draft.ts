@@ -4,7 +4,7 @@
 import "../shared/zod-messages";
 import * as z from "zod/mini";
 import type { ChangeFileLines } from "./change-lines";
-import { REVIEW_MESSAGE_PREFIX } from "../messages/messages-repo";
+import { REVIEW_MESSAGE_PREFIX } from "../messages/message-lifecycle";
 import { REVIEW_LINE_TEXT_MAX_CHARS, REVIEW_MAX_COMMENTS, type ReviewComment, ReviewCommentSchema } from "../protocol/review-comments";
 
 /** A comment of a draft: the shared comment, its row's id and the change (VM run) it was made on. */

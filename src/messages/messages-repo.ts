@@ -6,7 +6,7 @@
 // (messages_pending) instead of every row kept. SQLite uses a partial index only for a WHERE that
 // contains its condition as written; `status = 'queued'` alone reads the whole history.
 import * as z from "zod/mini";
-import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "./message-lifecycle";
+import { type MessageKind, type MessageMove, type MessageStatus, type PendingMessage, REVIEW_MESSAGE_PREFIX } from "./message-lifecycle";
 import type { ChannelName } from "../channels/channel";
 import { CHANNEL_NAMES } from "../channels";
 import { keptUntilChanged, memo, memoBy, type Sql } from "../shared/sql";
@@ -157,13 +157,6 @@ function openAfter(queue: OpenQueue, moves: readonly MessageMove[]): OpenQueue {
   const all = queue.all.flatMap((m) => byId.get(m.message.id) ?? []);
   return { all, queued: all.filter((m) => m.pending.status === "queued").map((m) => m.message) };
 }
-
-/**
- * How a review sent from the private page (changes/review-draft.ts names its id) is told from a
- * message typed in a chat: it opens no channel's reply window (lastInboundAtOn). Kept here, with the
- * window it is for.
- */
-export const REVIEW_MESSAGE_PREFIX = "review-";
 
 export function createMessagesRepo(sql: Sql) {
   /**
