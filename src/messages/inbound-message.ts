@@ -4,7 +4,6 @@
 import type { TapOutcome } from "../channels/channel";
 import type { InboundRoute } from "./inbound-route";
 import type { Media, MessageSource } from "./messages-repo";
-import type { VmAction } from "../conversations/conversation-commands";
 
 export type InboundMessage = {
   messageId: string;
@@ -23,5 +22,10 @@ export type InboundMessage = {
   repliedTo?: string;
 };
 
-/** `command`: as its user typed it (messages/inbound-route.ts typedCommand), for the log. `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */
-export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null; tap?: TapOutcome };
+/**
+ * `command`: as its user typed it (messages/inbound-route.ts typedCommand), for the log. `after`: what
+ * must follow once the webhook has its answer, of the type the commands above declare
+ * (conversations/'s VmAction). `tap`: what became of a tapped button, for a channel that
+ * acknowledges each tap (ChannelLimits.acksTaps).
+ */
+export type Stored<After> = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: After | null; tap?: TapOutcome };
