@@ -28,6 +28,7 @@ import { createVmArchiveClient } from "../archive/vm-archive";
 import { createArchiveUnit } from "../archive/archive-unit";
 import type { RecordMachineOwner } from "../machines/machine-owners";
 import { receive, type InboxDeps } from "./inbox";
+import { routeInbound } from "../commands/inbound-route";
 import { pruneIfDue } from "./retention";
 import { createApprovals } from "../approvals/approvals-unit";
 import { pageLink, runPageLink } from "../web/web-links";
@@ -256,6 +257,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     outbox: repos.outbox,
     conversations,
     readDiff: media ? async (key) => ((await media.get(key)) ?? null)?.text() ?? null : null,
+    routeOf: routeInbound,
     log,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the

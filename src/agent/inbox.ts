@@ -5,7 +5,7 @@
 import { awayButtons, awayClock, awayQuestion } from "../handoff/handoff";
 import { formatDateTimeInZone } from "../schedules/schedule-format";
 import { timeZoneOf } from "../schedules/schedules-unit";
-import { routeInbound, typedCommand, type InboundRoute } from "../messages/inbound-route";
+import { routeInbound, type InboundRoute } from "../commands/inbound-route";
 import { rateLimitedNotice } from "../messages/notices";
 import { decideRate, RATE_WINDOW_MS } from "../shared/rate-limit";
 import { outboxKeys } from "../outbox/outbox-keys";
@@ -13,7 +13,7 @@ import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../co
 import { answerCommand } from "./command-handler";
 import type { InboxDeps } from "./inbox-deps";
 export type { InboxDeps } from "./inbox-deps";
-import type { InboundMessage, Stored } from "../messages/inbound-message";
+import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
 import type { VmAction } from "../conversations/conversation-commands";
 import type { ChatAddress } from "../channels/channel";
 import { chatOf } from "../directory/link-doors";
