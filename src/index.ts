@@ -10,9 +10,9 @@ import { runMediaRetention } from "./media/media-retention";
 import { mediaRoute } from "./media/media-route";
 import { settingsReport } from "./config/require-config";
 import { triggerRoute } from "./triggers/trigger-route";
-import { webRoute } from "./web/web-route";
+import { openLinkedAgent, refuseLink, WEB_HEADERS, webRoute } from "./web/web-route";
 import { previewFromOutside, previewRoute } from "./preview/preview-route";
-import { webReviewRoute } from "./changes/web-review-route";
+import { webReviewRoutes } from "./changes/web-review-route";
 import { webLiveRoute } from "./web/web-live-route";
 import { handoffRoute } from "./handoff/handoff-route";
 import { githubRoute } from "./github/github-webhook";
@@ -36,7 +36,7 @@ mountChannelRoutes(app);
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").
 // Its draft review (comments on a change's lines, "Send review"), under the same links; first, for /web/review.js.
-app.route("/web", webReviewRoute);
+app.route("/web", webReviewRoutes({ open: openLinkedAgent, refuse: refuseLink, headers: WEB_HEADERS }));
 // Its live part (the run as it happens, stop and answer from the page), under the same links.
 app.route("/web", webLiveRoute);
 app.route("/web", webRoute);

@@ -123,7 +123,7 @@ export function answerCommand(command: ParsedCommand, d: CommandDeps, sender: Co
     case "effort":
       return say(steerCommand(d, command));
     case "plan":
-      // `/plan <task>` is routed to the agent (messages/inbound-route.ts); this is a safeguard.
+      // `/plan <task>` is routed to the agent (commands/inbound-route.ts); this is a safeguard.
       return command.action === "prompt" ? say("/plan <task>: write the task after /plan.") : say(steerCommand(d, command));
     case "cost":
       return say(costText(d, now));

@@ -28,6 +28,7 @@ import { createVmArchiveClient } from "../archive/vm-archive";
 import { createArchiveUnit } from "../archive/archive-unit";
 import type { RecordMachineOwner } from "../machines/machine-owners";
 import { receive, type InboxDeps } from "./inbox";
+import { routeInbound } from "../commands/inbound-route";
 import { pruneIfDue } from "./retention";
 import { createApprovals } from "../approvals/approvals-unit";
 import { pageLink, runPageLink } from "../web/web-links";
@@ -39,6 +40,7 @@ import { createRunChangesUnit } from "../changes/run-changes";
 import { createConversations } from "../conversations/conversations-unit";
 import { createMediaInbox } from "../media/media-inbox-unit";
 import { createMessages } from "../messages/messages";
+import { messagesNotices } from "../outbox/messages-notices";
 import { createOutbox } from "../outbox/outbox-unit";
 import { createRunDriver } from "../runs/run-driver";
 import { applyFailure, type RunEffectsDeps } from "../runs/run-effects";
@@ -143,7 +145,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     log,
   });
   const schedules = createSchedules({ repo: repos.schedules, messages, settings, transaction: sql.transaction, repoTrusted: repos.githubEvents.trusted, home: phone, log });
-  const lifecycle = createMessages({ repo: messages, outbox: repos.outbox, schedules, log });
+  const lifecycle = createMessages({ repo: messages, outbox: messagesNotices(repos.outbox), schedules, log });
   const conversations = createConversations({ repo: repos.conversations, settings, outbox: repos.outbox, transaction: sql.transaction });
   const scheduleService = {
     schedules: repos.schedules,
@@ -256,6 +258,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     outbox: repos.outbox,
     conversations,
     readDiff: media ? async (key) => ((await media.get(key)) ?? null)?.text() ?? null : null,
+    routeOf: routeInbound,
     log,
   };
   // The object's units, in the order its pump runs them (docs/relay.md, "Units"): what feeds the

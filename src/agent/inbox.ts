@@ -5,7 +5,7 @@
 import { awayButtons, awayClock, awayQuestion, awayQuestionRef } from "../handoff/handoff";
 import { formatDateTimeInZone } from "../schedules/schedule-format";
 import { timeZoneOf } from "../schedules/schedules-unit";
-import { routeInbound, typedCommand, type InboundRoute } from "../messages/inbound-route";
+import { routeInbound, type InboundRoute } from "../commands/inbound-route";
 import { rateLimitedNotice } from "../messages/notices";
 import { decideRate, RATE_WINDOW_MS } from "../shared/rate-limit";
 import { outboxKeys } from "../outbox/outbox-keys";
@@ -13,7 +13,8 @@ import { NO_CURRENT_CONVERSATION, noSuchConversation, stillCloning } from "../co
 import { answerCommand } from "./command-handler";
 import type { InboxDeps } from "./inbox-deps";
 export type { InboxDeps } from "./inbox-deps";
-import type { InboundMessage, Stored } from "../messages/inbound-message";
+import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
+import type { VmAction } from "../conversations/conversation-commands";
 import type { ChatAddress } from "../channels/channel";
 import { chatOf } from "../directory/link-doors";
 import type { Conversation } from "../conversations/conversations-repo";
@@ -47,7 +48,7 @@ const runFactsOf =
  * message answers none (a tap always answers one: a closed question's, or no question of ours).
  * A question its capability finds no longer open is passed over, and the message read again.
  */
-function answerQuestion(d: InboxDeps, message: InboundMessage, now: number): Stored | null | "none" {
+function answerQuestion(d: InboxDeps, message: InboundMessage, now: number): Stored<VmAction> | null | "none" {
   const payload = message.buttonPayload?.trim() || null;
   // Nearly every message is typed text with no question open: one remembered read, nothing more.
   const candidates = payload ? d.questions.withButton(payload) : d.questions.open();
@@ -70,7 +71,7 @@ function answerQuestion(d: InboxDeps, message: InboundMessage, now: number): Sto
  * Stores and routes `message`; null when this MessageSid was stored before (a redelivery).
  * `review`: what its text was read as against a change the relay showed (review-replies.ts), read before.
  */
-export function receive(d: InboxDeps, message: InboundMessage, now: number, review: ReviewInput | null = null): Stored | null {
+export function receive(d: InboxDeps, message: InboundMessage, now: number, review: ReviewInput | null = null): Stored<VmAction> | null {
   const answered = answerQuestion(d, message, now);
   if (answered !== "none") return answered;
   // A message with media is always for the agent (its caption is not a command).
@@ -134,7 +135,7 @@ export function receive(d: InboxDeps, message: InboundMessage, now: number, revi
 }
 
 /** A comment that fits several files: the text is kept (answered by the question), and the question asked with a button per file. */
-function askWhichFile(d: InboxDeps, message: InboundMessage, comment: Extract<ReviewInput, { kind: "ambiguous" }>, body: string, now: number): Stored {
+function askWhichFile(d: InboxDeps, message: InboundMessage, comment: Extract<ReviewInput, { kind: "ambiguous" }>, body: string, now: number): Stored<VmAction> {
   d.lifecycle.answeredByRelay(message.messageId, now);
   const question = d.reviews.ask(comment, { id: message.messageId, body, receivedAt: message.receivedAt, ...(message.source ? { source: message.source } : {}) }, now);
   d.outboxRepo.add({ dedupeKey: outboxKeys.command(message.messageId), body: question.text, buttons: question.buttons, to: message.source, now });

@@ -8,12 +8,12 @@ import { takeConflict } from "../handoff/handoffs";
 import { parseApprovalAnswer, parseButtonPayload } from "../approvals/approvals";
 import { parsePlanChoice } from "../approvals/plan-card";
 import type { AnswerInput } from "../approvals/approvals-unit";
-import { typedCommand } from "../messages/inbound-route";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { answerUndo } from "../changes/change-commands";
 import { receiveShipAnswer } from "../github/ship-commands";
 import type { ParsedCommand } from "../commands/parsed-command";
-import type { InboundMessage, Stored } from "../messages/inbound-message";
+import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
+import type { VmAction } from "../conversations/conversation-commands";
 import { CHANNELS } from "../channels";
 import type { TapOutcome } from "../channels/channel";
 import { answerGithubTap } from "../github/github-deliveries";
@@ -29,11 +29,11 @@ import type { InboxDeps } from "./inbox-deps";
 export type QuestionAnswer = Extract<QuestionMatch, { kind: "answer" }>;
 
 /** What a handler found: the message answered (null: a redelivery), or the question no longer its capability's to answer (the message is read again without it). */
-export type AnswerOutcome = { stored: Stored | null } | "not_open";
+export type AnswerOutcome = { stored: Stored<VmAction> | null } | "not_open";
 
 type Handler = (d: InboxDeps, message: InboundMessage, answer: QuestionAnswer, now: number) => AnswerOutcome;
 
-const done = (stored: Stored | null): AnswerOutcome => ({ stored });
+const done = (stored: Stored<VmAction> | null): AnswerOutcome => ({ stored });
 
 /** Stores an answer the relay itself replies to (it goes to no agent), in the current conversation. */
 export function storeAnswer(d: InboxDeps, message: InboundMessage, now: number): boolean {
@@ -43,7 +43,7 @@ export function storeAnswer(d: InboxDeps, message: InboundMessage, now: number):
 }
 
 /** A tap on a closed question's button (or a payload no question holds): answered by the relay, never text for the agent. */
-export function receiveStaleTap(d: InboxDeps, message: InboundMessage, kind: QuestionKind | null, now: number): Stored | null {
+export function receiveStaleTap(d: InboxDeps, message: InboundMessage, kind: QuestionKind | null, now: number): Stored<VmAction> | null {
   return d.transaction(() => {
     if (!storeAnswer(d, message, now)) return null;
     const question = closedQuestionOf(kind);
@@ -58,7 +58,7 @@ export function receiveStaleTap(d: InboxDeps, message: InboundMessage, kind: Que
  * open gets "which one?" with a button each. `asked`: the reply when nothing is to be answered but
  * "which one?" (unplaced-answer.ts), said in place of the answer.
  */
-export function answerApproval(d: InboxDeps, message: InboundMessage, input: AnswerInput, now: number, asked: string | null = null): Stored | null {
+export function answerApproval(d: InboxDeps, message: InboundMessage, input: AnswerInput, now: number, asked: string | null = null): Stored<VmAction> | null {
   return d.transaction(() => {
     if (!storeAnswer(d, message, now)) return null;
     const tap = input.via === "button" ? d.approvals.tapOutcome(input.approvalId) : undefined;
@@ -195,7 +195,7 @@ export const QUESTION_HANDLERS: Record<QuestionKind, Handler> = {
  * A tap no question holds, by the kind its payload names: an approval's button is still read by the
  * approvals (a prompt of another chat's agent, say, is "not known here"); any other is a closed question.
  */
-export function receiveUnheldTap(d: InboxDeps, message: InboundMessage, payload: string, kind: QuestionKind | null, now: number): Stored | null {
+export function receiveUnheldTap(d: InboxDeps, message: InboundMessage, payload: string, kind: QuestionKind | null, now: number): Stored<VmAction> | null {
   const tapped = kind === "approval" ? parseButtonPayload(payload) : null;
   return tapped ? answerApproval(d, message, { via: "button", ...tapped }, now) : receiveStaleTap(d, message, kind, now);
 }

@@ -6,6 +6,7 @@
 import { parseApprovalAnswer } from "../approvals/approvals";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { InboundMessage, Stored } from "../messages/inbound-message";
+import type { VmAction } from "../conversations/conversation-commands";
 import type { Question, QuestionMatch } from "../questions/questions";
 import { closedQuestionOf } from "./stale-tap";
 import { answerApproval, storeAnswer } from "./question-answers";
@@ -37,7 +38,7 @@ export function unplacedReply(typed: string, match: Unplaced, names: readonly st
   return [head, ...lines].join("\n");
 }
 
-export function receiveUnplaced(d: InboxDeps, message: InboundMessage, match: Unplaced, now: number): Stored | null {
+export function receiveUnplaced(d: InboxDeps, message: InboundMessage, match: Unplaced, now: number): Stored<VmAction> | null {
   const here = d.conversations.currentId();
   const typed = parseApprovalAnswer(match.value);
   // Only approvals: theirs is the reply ("which one?" naming each prompt, or how to answer another conversation's).

@@ -4,6 +4,7 @@
 import "../shared/zod-messages";
 import * as z from "zod/mini";
 import type { ChangeFileLines } from "./change-lines";
+import { REVIEW_MESSAGE_PREFIX } from "../messages/message-lifecycle";
 import { REVIEW_LINE_TEXT_MAX_CHARS, REVIEW_MAX_COMMENTS, type ReviewComment, ReviewCommentSchema } from "../protocol/review-comments";
 
 /** A comment of a draft: the shared comment, its row's id and the change (VM run) it was made on. */
@@ -89,9 +90,6 @@ export const REVIEW_REFUSALS = {
 export function reviewMessageId(draftId: string): string {
   return `${REVIEW_MESSAGE_PREFIX}${draftId}`;
 }
-
-/** How a review sent from the page is told from a message typed in a chat (messages-repo's window). */
-export const REVIEW_MESSAGE_PREFIX = "review-";
 
 /**
  * Whether a request that changes the draft comes from the page itself. The link's token is the only

@@ -7,7 +7,7 @@ import { outboxKeys } from "../outbox/outbox-keys";
 import { decideRate, RATE_WINDOW_MS } from "../shared/rate-limit";
 import { type ReviewComment, REVIEW_MAX_COMMENTS, reviewMessageForAgent, reviewSentLine } from "../protocol/review-comments";
 import { draftComment, REVIEW_REFUSALS, type ReviewCommentRequest, type ReviewDraft, reviewMessageId } from "./review-draft";
-import type { WebScope } from "../web/web-token";
+import type { PageScope } from "../conversations/conversation-commands";
 import type { ChangeFileLines } from "./change-lines";
 import type { ReviewDraftsRepo } from "./review-drafts-repo";
 import type { RunChangesRepo } from "./run-changes-repo";
@@ -17,7 +17,7 @@ import { readChangeLines, type ReviewReadDeps } from "./review-replies";
 /** `lines`: the lines of the change's stored diff, read before (withStoredLines); null when it could not be read. */
 export type ReviewAction = { kind: "add"; comment: ReviewCommentRequest; lines?: readonly ChangeFileLines[] | null } | { kind: "remove"; commentId: number } | { kind: "send"; draftId: string };
 /** What a page's link asks: its scope and epoch (checked by the object, as for a read), and the action. */
-export type ReviewRequest = { scope: WebScope; epoch: number; action: ReviewAction };
+export type ReviewRequest = { scope: PageScope; epoch: number; action: ReviewAction };
 
 /** `draft`: the conversation's draft after the action (null: empty). `sent`: the comments the agent got (a second send: none). */
 export type ReviewAnswer =
@@ -27,7 +27,7 @@ export type ReviewAnswer =
 export type ReviewDeps = EventRunDeps & { reviewDrafts: ReviewDraftsRepo; runChanges: Pick<RunChangesRepo, "get">; newDraftId: () => string };
 
 /** Whether a link of `scope` shows conversation `id`. */
-const covers = (scope: WebScope, id: number) => scope.kind === "all" || (scope.kind === "conversation" && scope.conversationId === id);
+const covers = (scope: PageScope, id: number) => scope.kind === "all" || (scope.kind === "conversation" && scope.conversationId === id);
 
 const refused = (status: 400 | 403 | 409 | 429, error: string): ReviewAnswer => ({ ok: false, status, error });
 
@@ -43,7 +43,7 @@ export async function withStoredLines(d: Pick<ReviewReadDeps, "readDiff" | "log"
 }
 
 /** Carries out `action` for a link of `scope`; null: what it names is not the link's to touch (the page's own 404). */
-export function actOnReview(d: ReviewDeps, scope: WebScope, action: ReviewAction, now: number): ReviewAnswer | null {
+export function actOnReview(d: ReviewDeps, scope: PageScope, action: ReviewAction, now: number): ReviewAnswer | null {
   if (scope.kind === "dashboard") return null;
   return d.transaction(() => {
     switch (action.kind) {
@@ -62,7 +62,7 @@ export function actOnReview(d: ReviewDeps, scope: WebScope, action: ReviewAction
   });
 }
 
-function addComment(d: ReviewDeps, scope: WebScope, request: ReviewCommentRequest, lines: readonly ChangeFileLines[] | null, now: number): ReviewAnswer | null {
+function addComment(d: ReviewDeps, scope: PageScope, request: ReviewCommentRequest, lines: readonly ChangeFileLines[] | null, now: number): ReviewAnswer | null {
   const change = d.runChanges.get(request.changeId);
   if (!change) return refused(409, REVIEW_REFUSALS.unknownChange);
   if (!covers(scope, change.conversationId)) return null;
@@ -76,7 +76,7 @@ function addComment(d: ReviewDeps, scope: WebScope, request: ReviewCommentReques
   return { ok: true, draft: d.reviewDrafts.draftOf(change.conversationId) };
 }
 
-function sendDraft(d: ReviewDeps, scope: WebScope, draftId: string, now: number): ReviewAnswer | null {
+function sendDraft(d: ReviewDeps, scope: PageScope, draftId: string, now: number): ReviewAnswer | null {
   const messageId = reviewMessageId(draftId);
   const draft = d.reviewDrafts.byId(draftId);
   if (!draft) {

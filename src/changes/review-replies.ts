@@ -7,7 +7,6 @@
 import * as z from "zod/mini";
 import { type ChangeFileLines, changeLinesOf } from "./change-lines";
 import { withDeadline } from "../shared/deadline";
-import { routeInbound } from "../messages/inbound-route";
 import { readJson } from "../shared/json-text";
 import type { Log } from "../shared/log";
 import { ReviewCommentSchema, type ReviewComment } from "../protocol/review-comments";
@@ -55,6 +54,8 @@ export type ReviewReadDeps = {
   conversations: { currentId: () => number; repo: Pick<ConversationsRepo, "byName"> };
   /** A kept diff's text (R2); null without a bucket. */
   readDiff: ((key: string) => Promise<string | null>) | null;
+  /** Where a message's text goes (commands/inbound-route.ts's routeInbound, joined in agent/): only text for the agent is read for lines. */
+  routeOf: (body: string) => { kind: "command" } | { kind: "agent"; text: string; slash: boolean; conversation: string | null };
   log: Log;
 };
 
@@ -74,7 +75,7 @@ export type ReviewCandidate = { text: string; change: NonNullable<ReturnType<Run
 
 export function reviewCandidateOf(d: ReviewReadDeps, message: InboundMessage): ReviewCandidate | null {
   if (message.media.length > 0 || message.buttonPayload || !d.readDiff) return null;
-  const route = routeInbound(message.body);
+  const route = d.routeOf(message.body);
   if (route.kind !== "agent" || route.slash || !lineReferencesOf(route.text)) return null;
   const change = changeFor(d, message, route.conversation);
   return change?.diffKey ? { text: route.text, change, diffKey: change.diffKey } : null;

@@ -1,16 +1,12 @@
 // What the conversation commands do: /new, /sessions, /switch, /rename, /delete, /deep, /end,
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
-import type { HandoffDirection } from "../handoff/handoff";
 import type { HandoffStaged } from "../protocol/vm/handoff";
 import { DEEP_MODE_MS } from "./conversations-unit";
 import type { LinkAction } from "../directory/link-actions";
 import type { AdminRequest } from "../admin/command-admin";
-import type { WebScope } from "../web/web-token";
-import type { GithubRequest } from "../github/command-github";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { stepRun } from "../runs/run-lifecycle";
-import type { RunChangesRepo } from "../changes/run-changes-repo";
 import { maskPhone } from "../shared/phone";
 import type { ShipExpected } from "../protocol/vm/ship";
 import {
@@ -33,10 +29,20 @@ import type { RunsRepo } from "../runs/runs-repo";
 import type { SchedulesRepo } from "../schedules/schedules-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { SpendRepo } from "../usage/spend-repo";
-import type { TriggersRepo } from "../triggers/triggers-repo";
 import type { Conversations } from "./conversations-unit";
 
-/** What the VM must do after the command's transaction (never inside the webhook). */
+/**
+ * Which conversations a private page's link shows: one, all of them, or the admin's dashboard.
+ * Stated here, where the actions that sign one are, in the shape web/web-token.ts signs (its
+ * WebScope); changes/ reads a review's link by it.
+ */
+export type PageScope = { kind: "conversation"; conversationId: number } | { kind: "all" } | { kind: "dashboard" };
+
+/**
+ * What the VM must do after the command's transaction (never inside the webhook). The actions of
+ * capabilities above conversations/ (/diff, /github, /handoff, /web) are stated in plain terms, so
+ * this folder imports none of them; the commands that make them are checked against it.
+ */
 export type VmAction =
   /** `previewWorkspaces`: the stopped conversations' kept preview servers, ended on the VM too. */
   | { kind: "cancel"; vmRunIds: string[]; previewWorkspaces?: string[] }
@@ -53,7 +59,7 @@ export type VmAction =
   /** `diffKeys`: the R2 objects of the conversation's run diffs, deleted with it. */
   | { kind: "delete_workspace"; workspace: string; diffKeys?: string[] }
   /** /diff: the VM draws the diff kept at `key`; the picture goes out with `summary` and a page link for `page` (as /web makes it). */
-  | { kind: "diff"; key: string; summary: string; page: { scope: WebScope; epoch: number }; change: { vmRunId: string; conversationId: number } }
+  | { kind: "diff"; key: string; summary: string; page: { scope: PageScope; epoch: number }; change: { vmRunId: string; conversationId: number } }
   /** A `yes` to /undo, or /redo: the VM puts the workspace's files back. */
   | { kind: "undo" | "redo"; conversationId: number; workspace: string }
   /** `/approvals forget`: the rules "always" wrote into the project's Claude Code settings. */
@@ -61,9 +67,10 @@ export type VmAction =
   /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
   | { kind: "admin"; request: AdminRequest }
   /** /github: the directory's watches (a watch's secret is made there). */
-  | ({ kind: "github" } & GithubRequest)
+  | { kind: "github"; action: "list" }
+  | { kind: "github"; action: "watch" | "unwatch"; repo: string }
   /** /handoff: a code signed (async, so after the webhook's answer) for the conversation, and the shell line that uses it. */
-  | { kind: "handoff"; conversationId: number; direction: Exclude<HandoffDirection, "new"> }
+  | { kind: "handoff"; conversationId: number; direction: "out" | "back" }
   | { kind: "handoff_new"; name: string }
   /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
   | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged }
@@ -74,7 +81,7 @@ export type VmAction =
   /** /shot: the VM draws the conversation's preview at 390 px (wide: 1280 px), sent as a picture (preview/shot-actions.ts). */
   | { kind: "shot"; conversationId: number; workspace: string; conversation: string; path: string; wide: boolean }
   /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
-  | { kind: "web_link"; scope: WebScope; epoch: number }
+  | { kind: "web_link"; scope: PageScope; epoch: number }
   /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */
   | { kind: "trigger_register"; triggerId: string; name: string; conversation: string }
   | { kind: "trigger_unregister"; triggerId: string }
@@ -95,10 +102,10 @@ export type ConversationCommandDeps = {
   settings: SettingsRepo;
   /** A new, unused workspace id for the VM. */
   newWorkspaceId: () => string;
-  /** Runs' changes: a deleted conversation's go with it. */
-  runChanges: Pick<RunChangesRepo, "deleteConversation">;
-  /** HTTP triggers: a conversation they run in is not deleted under them. */
-  triggers: Pick<TriggersRepo, "namesIn">;
+  /** Runs' changes (changes/, above): a deleted conversation's go with it; the keys of their stored diffs, deleted with its workspace. */
+  runChanges: { deleteConversation(conversationId: number): string[] };
+  /** HTTP triggers (triggers/, above): a conversation they run in is not deleted under them; their names in it. */
+  triggers: { namesIn(conversationId: number): string[] };
 };
 
 

@@ -3,7 +3,6 @@
 // its question, with "Ship"/"Cancel" buttons, is answered by the next message only.
 import { NO_CURRENT_CONVERSATION, stillCloning } from "../conversations/conversations-replies";
 import { SHIP_DECLINED, SHIP_NOT_A_CLONE, shipBusy, shipQuestionFrom, type ShipAnswer } from "./ship";
-import { typedCommand } from "../messages/inbound-route";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { QuestionsRepo } from "../questions/questions-repo";
 import type { RunChangesRepo } from "../changes/run-changes-repo";
@@ -12,9 +11,9 @@ import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { Transaction } from "../shared/sql";
 import type { Conversations } from "../conversations/conversations-unit";
 import type { Messages } from "../messages/messages";
-import type { InboundMessage, Stored } from "../messages/inbound-message";
+import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
 import type { Media, MessageSource } from "../messages/messages-repo";
-import type { Reply } from "../conversations/conversation-commands";
+import type { Reply, VmAction } from "../conversations/conversation-commands";
 
 export type ShipCommandDeps = {
   conversations: Pick<Conversations, "current" | "currentId" | "repo">;
@@ -45,7 +44,7 @@ type AnswerDeps = ShipCommandDeps & {
 };
 
 /** The answer: stored once like any message; a yes ships after the webhook's answer, a no says so. The question is closed either way. */
-export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: ShipAnswer, now: number): Stored | null {
+export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: ShipAnswer, now: number): Stored<VmAction> | null {
   // A tapped button is acknowledged as taken (and its keyboard removed) on a channel that does so.
   const tap = message.buttonPayload ? { tap: "taken" as const } : {};
   return d.transaction(() => {

@@ -2,9 +2,7 @@
 // the inbox (agent/inbox.ts) routes it, and the commands that answer a message rather than a
 // /command (ship-commands.ts's yes or no) return the same outcome.
 import type { TapOutcome } from "../channels/channel";
-import type { InboundRoute } from "./inbound-route";
 import type { Media, MessageSource } from "./messages-repo";
-import type { VmAction } from "../conversations/conversation-commands";
 
 export type InboundMessage = {
   messageId: string;
@@ -23,5 +21,23 @@ export type InboundMessage = {
   repliedTo?: string;
 };
 
-/** `command`: as its user typed it (messages/inbound-route.ts typedCommand), for the log. `tap`: what became of a tapped button, for a channel that acknowledges each tap (ChannelLimits.acksTaps). */
-export type Stored = { route: InboundRoute["kind"] | "rate_limited" | "approval_answer"; command: string | undefined; after: VmAction | null; tap?: TapOutcome };
+/**
+ * `route`: a command or text for the agent (commands/inbound-route.ts), or what the relay did with
+ * it before routing. `command`: as its user typed it (typedCommand), for the log. `after`: what
+ * must follow once the webhook has its answer, of the type the commands above declare
+ * (conversations/'s VmAction). `tap`: what became of a tapped button, for a channel that
+ * acknowledges each tap (ChannelLimits.acksTaps).
+ */
+export type Stored<After> = { route: "command" | "agent" | "rate_limited" | "approval_answer"; command: string | undefined; after: After | null; tap?: TapOutcome };
+
+/**
+ * A command as its user typed it, for the operator's log: the command word (`/stop`, `/cancel`,
+ * `@api`; lower-cased, a Telegram `@bot` suffix dropped), or a short answer or button title
+ * (`yes`, `Fix it`) whole. Never a command's arguments: they may hold a repository, a prompt or a number.
+ */
+export function typedCommand(body: string): string {
+  const text = body.trim();
+  const word = /^[/@]\S*/.exec(text)?.[0];
+  if (word) return word.startsWith("/") ? word.toLowerCase().replace(/@\w+$/, "") : word;
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}

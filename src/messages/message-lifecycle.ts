@@ -7,6 +7,13 @@ import type { GiveUpReason } from "./run-failure";
 export type MessageStatus = "queued" | "handed" | "answered" | "dropped" | "failed";
 export type MessageKind = "user" | "task_chat" | "task_fresh";
 
+/**
+ * How a review sent from the private page (changes/review-draft.ts names its id) is told from a
+ * user's message typed in a chat: it opens no channel's reply window (messages-repo.ts,
+ * lastInboundAtOn). A pure definition, so the page's pure core can name it too.
+ */
+export const REVIEW_MESSAGE_PREFIX = "review-";
+
 /** A message not yet at its end: the only ones an event can move. */
 export type PendingMessage = {
   id: string;

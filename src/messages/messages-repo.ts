@@ -6,11 +6,10 @@
 // (messages_pending) instead of every row kept. SQLite uses a partial index only for a WHERE that
 // contains its condition as written; `status = 'queued'` alone reads the whole history.
 import * as z from "zod/mini";
-import type { MessageKind, MessageMove, MessageStatus, PendingMessage } from "./message-lifecycle";
+import { type MessageKind, type MessageMove, type MessageStatus, type PendingMessage, REVIEW_MESSAGE_PREFIX } from "./message-lifecycle";
 import type { ChannelName } from "../channels/channel";
 import { CHANNEL_NAMES } from "../channels";
 import { keptUntilChanged, memo, memoBy, type Sql } from "../shared/sql";
-import { REVIEW_MESSAGE_PREFIX } from "../changes/review-draft";
 
 /** What a remembered read of messages depends on (see withUnsettledMedia). */
 const MESSAGES_TABLE = new Set(["messages"]);
@@ -307,7 +306,7 @@ export function createMessagesRepo(sql: Sql) {
     /**
      * When the user last wrote on `channel` (a command too, no task): WhatsApp's 24-hour window
      * counts from their last WhatsApp message, whatever they wrote on another channel since. A
-     * review sent from the private page (its id `review-…`: changes/review-draft.ts) was not written
+     * review sent from the private page (its id `review-…`: REVIEW_MESSAGE_PREFIX) was not written
      * on the channel, so it opens no window: its line and the run's reply go as any result
      * outside it (the template, then held for the user's next message).
      */

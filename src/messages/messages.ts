@@ -5,17 +5,39 @@
 // Call inside the transaction of the change that causes the move.
 import { ackQueued, giveUpNotice, taskFailureNotice } from "./notices";
 import { type MessageEvent, type Named, type Step, stepMessages } from "./message-lifecycle";
-import { outboxKeys } from "../outbox/outbox-keys";
 import type { MessagesRepo } from "./messages-repo";
-import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { Log } from "../shared/log";
 import { compactTranscript, TRANSCRIPT_MAX_ENTRIES } from "./transcript";
-import type { Schedules } from "../schedules/schedules-unit";
+
+/**
+ * What the messages say to the user, each once per run it is about. The outbox stands above and
+ * keys them (outbox/messages-notices.ts binds this to its rows); the messages only say what and when.
+ */
+export type MessagesOutbox = {
+  /** The run's one acknowledgement can still be rewritten: false once it went to the channel (or was tried). */
+  ackOpen(runId: string): boolean;
+  /** The run's acknowledgement ("got it, queued"), written or rewritten while it waits. */
+  ack(runId: string, body: string, now: number): void;
+  /** What the user reads when the run ends without answering their messages. */
+  gaveUp(runId: string, body: string, now: number): void;
+  /** "Scheduled task #n failed", beside the user's own notice. */
+  taskFailed(runId: string, body: string, now: number): void;
+  /** The conversation's latest replies, newest first: a transcript's other half. */
+  repliesIn(conversationId: number, limit: number): { text: string; at: number }[];
+};
+
+/** What a task's message ending means to its schedule, which keeps the task's log (schedules/ stands above; schedules-unit.ts is one). */
+export type TaskLog = {
+  /** The task's run ended without an answer: its schedule's id when the user should hear (once per streak), else null. */
+  recordFailure(m: Named, error: string, now: number): number | null;
+  /** The task's message was dropped (/stop, /deny): logged, not counted as a failure. */
+  recordDropped(m: Named, why: string, now: number): void;
+};
 
 export type MessagesDeps = {
   repo: MessagesRepo;
-  outbox: Pick<OutboxRepo, "add" | "upsertPending" | "canRewrite" | "repliesIn">;
-  schedules: Pick<Schedules, "recordFailure" | "recordDropped">;
+  outbox: MessagesOutbox;
+  schedules: TaskLog;
   log: Log;
 };
 
@@ -33,10 +55,10 @@ export function createMessages(d: MessagesDeps) {
       if (e.type !== "failed") continue;
       const users = e.messages.filter((m) => m.kind === "user");
       const notice = users.length > 0 ? giveUpNotice(e.reason, users) : null;
-      if (notice) d.outbox.add({ dedupeKey: outboxKeys.gaveUp(runId), body: notice, now });
+      if (notice) d.outbox.gaveUp(runId, notice, now);
       // A failing task is told once per streak of failures (its schedule counts them).
       const tasks = e.messages.flatMap((m) => (m.kind === "user" ? [] : (d.schedules.recordFailure(m, e.reason, now) ?? [])));
-      if (tasks.length > 0) d.outbox.add({ dedupeKey: outboxKeys.taskFailed(runId), body: taskFailureNotice(tasks, e.reason), now });
+      if (tasks.length > 0) d.outbox.taskFailed(runId, taskFailureNotice(tasks, e.reason), now);
     }
   };
 
@@ -58,9 +80,9 @@ export function createMessages(d: MessagesDeps) {
       // With no run open there is nothing to acknowledge: the webhook's path reads no rows for it.
       if (openRunId === null) return;
       // Once the run's acknowledgement went to Twilio (or was tried) it says nothing more: nothing to read for it.
-      if (!d.outbox.canRewrite(outboxKeys.ack(openRunId))) return;
+      if (!d.outbox.ackOpen(openRunId)) return;
       for (const e of step({ type: "received", id, openRunId }, now)) {
-        if (e.type === "ack") d.outbox.upsertPending({ dedupeKey: outboxKeys.ack(e.runId), body: ackQueued(e.waiting), now });
+        if (e.type === "ack") d.outbox.ack(e.runId, ackQueued(e.waiting), now);
       }
     },
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { routeInbound, typedCommand, type InboundRoute } from "../../src/messages/inbound-route";
+import { routeInbound, type InboundRoute } from "../../src/commands/inbound-route";
+import { typedCommand } from "../../src/messages/inbound-message";
 
 const agent = (text: string, slash = false, conversation: string | null = null): InboundRoute => ({ kind: "agent", text, slash, conversation });
 

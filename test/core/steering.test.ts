@@ -2,7 +2,7 @@
 // with the conversation's model: tables, no object.
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../src/commands/commands";
-import { routeInbound } from "../../src/messages/inbound-route";
+import { routeInbound } from "../../src/commands/inbound-route";
 import { parsePlanChoice, PLAN_EXIT, planButtons, planCard, planQuestion } from "../../src/approvals/plan-card";
 import { matchQuestion } from "../../src/questions/questions";
 import { RESUME_FLAGS, handoffScript, resumeLine, shQuote } from "../../src/handoff/handoff-scripts";

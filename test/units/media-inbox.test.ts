@@ -11,6 +11,7 @@ import type { Media } from "../../src/messages/messages-repo";
 import { createMediaInbox } from "../../src/media/media-inbox-unit";
 import { whatsappMediaFetcher } from "../../src/channels/whatsapp/media";
 import { createMessages } from "../../src/messages/messages";
+import { messagesNotices } from "../../src/outbox/messages-notices";
 import { createSchedules } from "../../src/schedules/schedules-unit";
 import { startAnthropicStandIn, TRANSCRIBE_PATH, type AnthropicStandIn } from "../stand-ins/anthropic-api";
 import { sampleVoiceNote } from "../stand-ins/offline-transcript";
@@ -44,7 +45,7 @@ function unit(o: { storage?: boolean; transcriber?: boolean; clock?: () => numbe
   const schedules = createSchedules({ repo: repos.schedules, messages: repos.messages, settings: repos.settings, transaction: t.sql.transaction, repoTrusted: () => false });
   const inbox = createMediaInbox({
     messages: repos.messages,
-    lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log: noLog }),
+    lifecycle: createMessages({ repo: repos.messages, outbox: messagesNotices(repos.outbox), schedules, log: noLog }),
     outbox: repos.outbox,
     settings: repos.settings,
     transaction: t.sql.transaction,

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { type MessageEvent, type RunEnding, stepMessages } from "../../src/messages/message-lifecycle";
 import { createMessages } from "../../src/messages/messages";
+import { messagesNotices } from "../../src/outbox/messages-notices";
 import { createSchedules } from "../../src/schedules/schedules-unit";
 import { T0, noLog, useUnitDb } from "./helpers/unit-db";
 
@@ -14,7 +15,7 @@ const t = useUnitDb();
  */
 const unit = () => {
   const schedules = createSchedules({ repo: t.repos.schedules, messages: t.repos.messages, settings: t.repos.settings, transaction: t.sql.transaction, repoTrusted: () => false });
-  const service = createMessages({ repo: t.repos.messages, outbox: t.repos.outbox, schedules, log: noLog });
+  const service = createMessages({ repo: t.repos.messages, outbox: messagesNotices(t.repos.outbox), schedules, log: noLog });
   const stepped = (event: Extract<MessageEvent, { runId: string }>, now: number) => {
     const { moves, effects } = stepMessages(t.repos.messages.pending(), event);
     service.runStepped(event.runId, moves, effects, now);

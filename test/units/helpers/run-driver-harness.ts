@@ -7,6 +7,7 @@ import type { VmClient } from "../../../src/machines/vm-client";
 import { createApprovals } from "../../../src/approvals/approvals-unit";
 import { createConversations } from "../../../src/conversations/conversations-unit";
 import { createMessages } from "../../../src/messages/messages";
+import { messagesNotices } from "../../../src/outbox/messages-notices";
 import { createModelPause } from "../../../src/usage/model-pause-unit";
 import { createRunDriver } from "../../../src/runs/run-driver";
 import { createSchedules } from "../../../src/schedules/schedules-unit";
@@ -32,7 +33,7 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     transaction: sql.transaction,
     handoffs: repos.handoffs,
     messages: repos.messages,
-    lifecycle: createMessages({ repo: repos.messages, outbox: repos.outbox, schedules, log }),
+    lifecycle: createMessages({ repo: repos.messages, outbox: messagesNotices(repos.outbox), schedules, log }),
     runs: repos.runs,
     answers,
     conversations: createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction }),

@@ -1,6 +1,8 @@
 // Where a WhatsApp message goes: one of the relay's commands, or text for the agent, in the
 // current conversation or the one it names (`@api fix the test`), as a Claude Code slash
-// command (`/compact`, or `//status` to send a word the relay owns) or as plain text.
+// command (`/compact`, or `//status` to send a word the relay owns) or as plain text. Here, with
+// the commands' parser it is built on (moved up from messages/, which only names the routes'
+// kinds in an inbound message's outcome).
 import { isConversationName } from "../conversations/command-conversation";
 import { parseCommand, type ParsedCommand } from "../commands/commands";
 
@@ -38,16 +40,4 @@ export function routeInbound(body: string): InboundRoute {
   // Plain text goes to the agent exactly as typed.
   const route = toAgent(text, null);
   return route.kind === "agent" && !text.startsWith("//") ? { ...route, text: body } : route;
-}
-
-/**
- * A command as its user typed it, for the operator's log: the command word (`/stop`, `/cancel`,
- * `@api`; lower-cased, a Telegram `@bot` suffix dropped), or a short answer or button title
- * (`yes`, `Fix it`) whole. Never a command's arguments: they may hold a repository, a prompt or a number.
- */
-export function typedCommand(body: string): string {
-  const text = body.trim();
-  const word = /^[/@]\S*/.exec(text)?.[0];
-  if (word) return word.startsWith("/") ? word.toLowerCase().replace(/@\w+$/, "") : word;
-  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }
