@@ -217,9 +217,6 @@ export function editApprovalPrompt(p: Omit<PromptInput, "description"> & { tool:
   return { body: [head, lines.length > 0 ? codeBlock(lines) : "", linesNotShown(notShown, p.edit, p.link), tail].filter(Boolean).join("\n"), cut: notShown + extra };
 }
 
-/** A WhatsApp quick-reply body holds 1,024 characters: a longer prompt goes as plain text. */
-export const QUICK_REPLY_BODY_MAX = 1024;
-
 export const ANSWER_WORDS: Record<ApprovalAnswer, string> = { yes: "Yes", no: "No", always: "Always" };
 
 function clip(text: string, max: number): string {
