@@ -5,6 +5,8 @@ import { HTTPException } from "hono/http-exception";
 import { loadConfig, RELAY_SETTINGS } from "./agent/relay-settings";
 import { describeProblem } from "./config/config-check";
 import { mountChannelRoutes } from "./channels/routes";
+import { channelDirectory } from "./directory/allowlist";
+import { TAP_TOASTS } from "./agent/tap-toasts";
 import { logEvent } from "./shared/log";
 import { runMediaRetention } from "./media/media-retention";
 import { mediaRoute } from "./media/media-route";
@@ -31,7 +33,7 @@ app.get("/health", (c) => {
 });
 
 // Each channel's webhooks, with their own checks (docs/relay.md, docs/channels.md).
-mountChannelRoutes(app);
+mountChannelRoutes(app, { directory: channelDirectory, tapToasts: TAP_TOASTS });
 // Stored media behind signed, expiring links (a channel's provider and the agent VM fetch them; docs/relay.md "Media").
 app.route("/media", mediaRoute);
 // Private pages behind signed, expiring, revocable links (docs/relay.md "The private page").

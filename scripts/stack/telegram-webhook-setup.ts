@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { BotUserSchema, DEFAULT_API_BASE, methodUrl, readApiAnswer } from "../../src/channels/telegram/api";
 import { telegramCommands } from "../../src/channels/telegram/command-menu";
+import { COMMAND_HELP } from "../../src/commands/commands";
 import { ALLOWED_UPDATES } from "../../src/channels/telegram/update";
 import { MIN_WEBHOOK_SECRET_CHARS, SECRET_TOKEN_PATTERN } from "../../src/channels/telegram/webhook-secret";
 
@@ -70,7 +71,7 @@ export async function setUpTelegramWebhook(vars: WebhookVars, fetchFn: typeof fe
   const hook = await call("setWebhook", { url, secret_token: vars.TELEGRAM_WEBHOOK_SECRET, allowed_updates: ALLOWED_UPDATES });
   if (!hook.ok) return { ok: false, problem: `setWebhook for ${name} failed: ${hook.detail}${url.startsWith("http:") ? " (Telegram takes only https webhooks on ports 443, 80, 88 or 8443)" : ""}` };
 
-  const commands = telegramCommands();
+  const commands = telegramCommands(COMMAND_HELP);
   const menu = await call("setMyCommands", { commands });
   const lines = [
     `Bot ${name} (id ${bot.data.id}) at ${where}`,

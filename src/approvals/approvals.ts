@@ -7,6 +7,7 @@ import { quoteInput } from "../shared/quote-input";
 import { fitPrompt, projectPath, projectRule, visibleMarks } from "./approval-text";
 import { describeRelayToolUse } from "./relay-tool-words";
 import type { NewQuestion } from "../questions/questions";
+import type { TapToast } from "../channels/channel";
 
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */
 export type ApprovalMode = "off" | "edits" | "on";
@@ -217,10 +218,13 @@ export function editApprovalPrompt(p: Omit<PromptInput, "description"> & { tool:
   return { body: [head, lines.length > 0 ? codeBlock(lines) : "", linesNotShown(notShown, p.edit, p.link), tail].filter(Boolean).join("\n"), cut: notShown + extra };
 }
 
-/** A WhatsApp quick-reply body holds 1,024 characters: a longer prompt goes as plain text. */
-export const QUICK_REPLY_BODY_MAX = 1024;
-
 export const ANSWER_WORDS: Record<ApprovalAnswer, string> = { yes: "Yes", no: "No", always: "Always" };
+
+/** What a tapped approval button's toast says (channels' TapToastOf). */
+export function approvalTapToast(payload: string): TapToast | null {
+  const approval = parseButtonPayload(payload);
+  return approval ? { taken: `${ANSWER_WORDS[approval.answer]} ✓`, expired: "This approval has expired." } : null;
+}
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -5,6 +5,7 @@ import { messageName } from "../messages/message-name";
 import * as z from "zod/mini";
 import type { NewQuestion, Question } from "../questions/questions";
 import { readJson } from "../shared/json-text";
+import type { TapToast } from "../channels/channel";
 
 export type ChangeTotals = { files: number; insertions: number; deletions: number };
 
@@ -53,6 +54,12 @@ export function parseUndoAnswer(text: string, buttonPayload?: string | null): Un
   const word = /^\s*(yes|y|no|n)[.!]?\s*$/i.exec(text)?.[1]?.toLowerCase();
   if (!word) return null;
   return word.startsWith("y") ? "yes" : "no";
+}
+
+/** What a tapped /undo button says (channels' TapToastOf). */
+export function undoTapToast(payload: string): TapToast | null {
+  const undo = parseUndoAnswer("", payload);
+  return undo ? { taken: undo === "yes" ? "Undoing ✓" : "Kept ✓" } : null;
 }
 
 export const UNDO_BUTTONS = [

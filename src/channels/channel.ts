@@ -59,6 +59,16 @@ export type Inbound = InboundMessage | InboundButton;
 export type TapOutcome = "taken" | "expired" | "unknown";
 
 /**
+ * What a tapped button's short answer says (Telegram answers every tap), declared by the capability
+ * whose button it is, so a channel names no capability's buttons: `taken` once the tap was taken,
+ * `expired` when it came too late (unset: "This question has expired.").
+ */
+export type TapToast = { taken: string; expired?: string };
+
+/** One capability's toasts: those of its button `payload`, or null when the payload is not one of its buttons. */
+export type TapToastOf = (payload: string) => TapToast | null;
+
+/**
  * Why an inbound is not taken: said to the webhook's caller (never a 5xx), and nothing is stored.
  * `group`: a chat that is not a private one; `unsupported`: a kind of update the relay does not
  * take (an edit, a sticker, a poll); `malformed`: not what the channel documents.

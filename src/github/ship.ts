@@ -5,6 +5,7 @@ import { ShipExpectedSchema, type ShipDone, type ShipExpected, type ShipPlan, ty
 import { readJson } from "../shared/json-text";
 import { quoteInput } from "../shared/quote-input";
 import type { NewQuestion, Question } from "../questions/questions";
+import type { TapToast } from "../channels/channel";
 
 export const SHIP_BUTTONS = [
   { title: "Ship", id: "ship:yes" },
@@ -21,6 +22,12 @@ export function parseShipAnswer(text: string, buttonPayload?: string | null): Sh
   const word = /^\s*(yes|y|ship|no|n|cancel)[.!]?\s*$/i.exec(text)?.[1]?.toLowerCase();
   if (!word) return null;
   return word === "yes" || word === "y" || word === "ship" ? "yes" : "no";
+}
+
+/** What a tapped /ship button says (channels' TapToastOf). */
+export function shipTapToast(payload: string): TapToast | null {
+  const ship = parseShipAnswer("", payload);
+  return ship ? { taken: ship === "yes" ? "Shipping ✓" : "Cancelled ✓" } : null;
 }
 
 /** What the VM's commit and pull request say of a run: the first words of the message that started it, and the agent's last words. */

@@ -11,7 +11,7 @@ import type { Media, MessagesRepo, QueuedMessage } from "../messages/messages-re
 import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { Transaction } from "../shared/sql";
-import type { MediaStore } from "./media-store";
+import { mediaSinkOf, type MediaStore } from "./media-store";
 import type { MediaFetchers } from "../channels/media-fetcher";
 import type { Clock } from "../shared/clock";
 import type { Log } from "../shared/log";
@@ -50,7 +50,7 @@ export function createMediaInbox(d: MediaInboxDeps) {
   const settleOne = async (store: MediaStore | null, message: QueuedMessage, media: Media, index: number): Promise<Media> => {
     const fetcher = d.fetchers[message.source.channel];
     if (!store || !fetcher) return { ...media, failed: NO_MEDIA_STORAGE };
-    const result = await fetcher(store, { ref: media.url, declaredType: media.contentType, owner: d.owner });
+    const result = await fetcher(mediaSinkOf(store), { ref: media.url, declaredType: media.contentType, owner: d.owner });
     if (!result.ok) return { ...media, failed: result.reason };
     const { key, contentType, kind, ext, size, createdAt } = result;
     const settled: Media = { ...media, stored: { key, contentType, kind, ext, size, createdAt } };

@@ -1,15 +1,9 @@
-// How large each kind of media may be, both ways, and what WhatsApp (through Twilio) takes
-// from the relay, with reasons a person or the agent can act on.
-import { baseType, type MediaKind, type MediaType } from "./media-kind";
+// How large media the relay sends may be, and what WhatsApp (through Twilio) takes from the
+// relay, with reasons a person or the agent can act on. What a user can send in is the channel's
+// own (channels/whatsapp/media-limits.ts).
+import { baseType, type MediaType } from "./media-kind";
 
 const MB = 1024 * 1024;
-
-/**
- * What a WhatsApp user can send us: WhatsApp's own limits per kind (the Cloud API's "supported
- * media types", for sending or receiving: images 5 MB, audio and video 16 MB, documents 100 MB).
- * Twilio documents no lower limit for incoming media; its 16 MB (5 MB images) is for sending.
- */
-export const INBOUND_MAX_BYTES: Readonly<Record<MediaKind, number>> = { image: 5 * MB, audio: 16 * MB, video: 16 * MB, document: 100 * MB };
 
 /**
  * Twilio's "Guidance on WhatsApp Media Messages": 16 MB per outbound message, images only 5 MB.
@@ -17,13 +11,6 @@ export const INBOUND_MAX_BYTES: Readonly<Record<MediaKind, number>> = { image: 5
  */
 const OUTBOUND_MAX_BYTES = 16_000_000;
 const OUTBOUND_IMAGE_MAX_BYTES = 5_000_000;
-
-const KIND_PLURAL: Readonly<Record<MediaKind, string>> = { image: "images", audio: "audio", video: "videos", document: "documents" };
-
-/** The phrase for the user: "over WhatsApp's 5 MB for images". */
-export function inboundTooLarge(kind: MediaKind): string {
-  return `over WhatsApp's ${INBOUND_MAX_BYTES[kind] / MB} MB for ${KIND_PLURAL[kind]}`;
-}
 
 /**
  * The types Twilio lists for WhatsApp (JPEG, PNG; OGG/Opus, AMR, 3GP, AAC, MP4, MPEG audio;

@@ -3,6 +3,8 @@
 // and the signed links that serve them.
 import type { Config } from "../config/config";
 import type { Clock } from "../shared/clock";
+import { untilAborted } from "../shared/deadline";
+import type { MediaSink } from "../channels/media-fetcher";
 import { outboundMaxBytes, outboundTooLarge, outboundVerdict } from "./media-limits";
 import { SNIFF_BYTES, sniffMedia, type MediaKind, type MediaType } from "./media-kind";
 import { deriveMediaKeys, linkExpiresAt, mediaOwnerTag, randomId, signMediaToken, type MediaKeys } from "./media-token";
@@ -92,6 +94,13 @@ export async function storeOutbound(store: MediaStore, file: OutboundFile): Prom
   return { ...stored, inline: verdict.ok && verdict.inline };
 }
 
+/** The store as a channel's fetcher writes an attachment into it (channels/media-fetcher.ts): under a new key of its owner's, within the channel's limit for what the bytes turn out to be. */
+export function mediaSinkOf(store: MediaStore): MediaSink<MediaResult> {
+  return {
+    write: async ({ owner, admit, ...input }) => writeLimited(store, { ...input, key: await newObjectKey(store.keys, "in", owner), admit: (type) => admit(type.kind), metadata: { direction: "in" } }),
+  };
+}
+
 /** Reads `source` into R2 under `key`: sniffs the head, then enforces the admitted size on every chunk. */
 export async function writeLimited(store: MediaStore, input: WriteInput): Promise<MediaResult> {
   const reader = input.source.getReader();
@@ -165,17 +174,6 @@ function r2Options(type: MediaType, input: WriteInput, createdAt: number): R2Put
   };
   if (input.metadata.filename) customMetadata.filename = input.metadata.filename.slice(0, 200);
   return { httpMetadata: { contentType: type.contentType }, customMetadata };
-}
-
-/** Rejects with the signal's reason once it aborts, whether or not `promise` listens to it. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** The first `limit` bytes of the chunks, leaving them in place. */

@@ -8,7 +8,7 @@ import { type ChannelClients, defaultChatOf } from "../channels/clients";
 import { chatPaceAt, isReplyWindowOpen } from "../channels/send-timing";
 import { deliveryFailedNotice } from "../messages/notices";
 import { outboxKeys } from "./outbox-keys";
-import { outboxRetryAt } from "./outbox-retry";
+import { outboxRetryAt } from "../channels/send-retry";
 import { RESULT_WAITING } from "../media/media-replies";
 import type { Log } from "../shared/log";
 import type { MessagesRepo } from "../messages/messages-repo";

@@ -5,7 +5,7 @@
 import { outboxKeys } from "./outbox-keys";
 import { CHANNELS } from "../channels";
 import { fileNotPassedOn, NO_FILE_STORAGE } from "../media/media-replies";
-import { outboxRetryAt } from "./outbox-retry";
+import { outboxRetryAt } from "../channels/send-retry";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { OutboxMedia, OutboxRepo, OutboxStatus, OutboxTarget } from "./outbox-repo";
 import type { SettingsRepo } from "../config/settings-repo";

@@ -18,3 +18,14 @@ export async function withDeadline<T>(ms: number, call: (signal: AbortSignal) =>
     clearTimeout(timer);
   }
 }
+
+/** Rejects with the signal's reason once it aborts, whether or not `promise` listens to it. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

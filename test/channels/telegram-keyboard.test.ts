@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buttonPayload } from "../../src/approvals/approvals";
 import { UNDO_BUTTONS } from "../../src/changes/run-change";
 import { CALLBACK_DATA_MAX_BYTES, inlineKeyboard, tapAnswerText } from "../../src/channels/telegram/keyboard";
+import { TAP_TOASTS } from "../../src/agent/tap-toasts";
 
 describe("inlineKeyboard", () => {
   it("an approval's three buttons in one row, carrying WhatsApp's payloads", () => {
@@ -62,7 +63,7 @@ describe("tapAnswerText", () => {
     ["plan:4:later", "taken", "✓"],
     ["whatever", "unknown", "This button is not one of mine."],
   ] as const)("%s %s", (payload, outcome, text) => {
-    const answer = tapAnswerText(payload, outcome);
+    const answer = tapAnswerText(payload, outcome, TAP_TOASTS);
     expect(answer).toBe(text);
     expect(answer.length).toBeLessThanOrEqual(200);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type Backoff, backoffDelayMs, DISPATCH_BACKOFF, DISPATCH_RETRY_DELAYS_MS, earliest, nextRetryAt } from "../../src/shared/backoff";
 import { FLY_BACKOFF } from "../../src/machines/fly-retry";
 import { OPEN_WINDOW_MAX_RETRY_GAP_MS } from "../../src/channels/whatsapp/send-policy";
-import { OUTBOX_BACKOFF } from "../../src/outbox/outbox-retry";
+import { OUTBOX_BACKOFF } from "../../src/channels/send-retry";
 import { TASK_RETRY_DELAYS_MS } from "../../src/schedules/schedule-retry";
 
 const now = 1_700_000_000_000;

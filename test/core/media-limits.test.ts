@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatSize, INBOUND_MAX_BYTES, inboundTooLarge, outboundMaxBytes, outboundTooLarge, outboundVerdict } from "../../src/media/media-limits";
+import { formatSize, outboundMaxBytes, outboundTooLarge, outboundVerdict } from "../../src/media/media-limits";
+import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../src/channels/whatsapp/media-limits";
 import type { MediaKind, MediaType } from "../../src/media/media-kind";
 
 const MB = 1024 * 1024;

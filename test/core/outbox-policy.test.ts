@@ -8,7 +8,7 @@ import {
   type SendFailure,
   type SendFailureDecision,
 } from "../../src/channels/whatsapp/send-policy";
-import { OUTBOX_MAX_RETRY_MS, outboxRetryAt } from "../../src/outbox/outbox-retry";
+import { OUTBOX_MAX_RETRY_MS, outboxRetryAt } from "../../src/channels/send-retry";
 
 const now = 1_700_000_000_000;
 const middle = () => 0.5; // no jitter

@@ -6,6 +6,7 @@ import type { RunningTelegramEmulator } from "../../emulator/telegram/server";
 import { parseUpdate } from "../../src/channels/telegram/update";
 import { TELEGRAM_TOO_LARGE, telegramMediaFetcher } from "../../src/channels/telegram/media";
 import { deriveMediaKeys } from "../../src/media/media-token";
+import { mediaSinkOf } from "../../src/media/media-store";
 import { memoryBucket } from "../units/helpers/memory-bucket";
 import { BOT_TOKEN, callBot, control, telegramResources, USER_ID } from "./telegram-helpers";
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
 describe("telegramMediaFetcher", () => {
   it("stores a document the user sent, fetched by its file_id; refuses one past 20 MB", async () => {
     const bucket = memoryBucket();
-    const store = { bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now };
+    const store = mediaSinkOf({ bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now });
     const fetchMedia = telegramMediaFetcher({ apiBase: telegram.url, token: BOT_TOKEN });
     await control(telegram, `/users/${USER_ID}/messages`, { document: { base64: Buffer.from("a,b\n1,2").toString("base64"), filename: "t.csv", contentType: "text/csv" } });
     const parsed = parseUpdate(received[received.length - 1]!.body);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/config";
 import { loadConfig } from "../../src/agent/relay-settings";
 import { mediaFetchersFor } from "../../src/channels/media";
-import { createMediaLinker, mediaKeysFor, mediaStoreFor } from "../../src/media/media-store";
+import { createMediaLinker, mediaKeysFor, mediaSinkOf, mediaStoreFor } from "../../src/media/media-store";
 import { memoryBucket } from "./helpers/memory-bucket";
 
 const T0 = Date.UTC(2026, 10, 23, 10);
@@ -64,14 +64,14 @@ describe("mediaFetchersFor", () => {
   it("fetches WhatsApp's attachments from the media API with the account's credentials", async () => {
     const { seen, fetchFn } = recorded();
     const url = `https://api.twilio.com/2010-04-01/Accounts/AC${"0".repeat(32)}/Messages/MM1/Media/ME1`;
-    const result = await mediaFetchersFor(signed, fetchFn).whatsapp!(await store(), { ref: url, declaredType: "image/png", owner: "+15550001901" });
+    const result = await mediaFetchersFor(signed, fetchFn).whatsapp!(mediaSinkOf(await store()), { ref: url, declaredType: "image/png", owner: "+15550001901" });
     expect(result).toEqual({ ok: false, reason: "Twilio answered 404" });
     expect(seen).toEqual([{ url, authorization: `Basic ${btoa(`AC${"0".repeat(32)}:token`)}` }]);
   });
 
   it("fetches Telegram's attachments through the bot's API by the file's id", async () => {
     const { seen, fetchFn } = recorded();
-    const result = await mediaFetchersFor(configOf(bot), fetchFn).telegram!(await store(), { ref: "FILE-1", declaredType: null, owner: "tg-42" });
+    const result = await mediaFetchersFor(configOf(bot), fetchFn).telegram!(mediaSinkOf(await store()), { ref: "FILE-1", declaredType: null, owner: "tg-42" });
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^Telegram did not hand it over \(.+\)$/) });
     expect(seen.map((r) => r.url)).toEqual(["https://bot.example/bot123456:AAbc/getFile"]);
   });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTwilioEmulator, type RunningEmulator } from "../../emulator/server";
 import { outboxKeys } from "../../src/outbox/outbox-keys";
-import { OUTBOX_MAX_RETRY_MS } from "../../src/outbox/outbox-retry";
+import { OUTBOX_MAX_RETRY_MS } from "../../src/channels/send-retry";
 import { createTwilioClient } from "../../src/channels/whatsapp/twilio-client";
 import { whatsappChannelClient } from "../../src/channels/whatsapp/channel-client";
 import { createOutbox, type OutboxDeps } from "../../src/outbox/outbox-unit";

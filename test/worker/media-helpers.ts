@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { loadConfig } from "../../src/agent/relay-settings";
 import type { MediaKeys } from "../../src/media/media-token";
 import type { InboundMediaDeps } from "../../src/channels/whatsapp/media";
-import { mediaKeysFor } from "../../src/media/media-store";
+import { mediaKeysFor, mediaSinkOf, type MediaResult } from "../../src/media/media-store";
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from "./test-env";
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -49,11 +49,9 @@ export async function testMediaKeys(): Promise<MediaKeys> {
   return (await mediaKeysFor(loaded.config))!;
 }
 
-export async function inboundDeps(overrides: Partial<InboundMediaDeps> = {}): Promise<InboundMediaDeps> {
+export async function inboundDeps(overrides: Partial<InboundMediaDeps<MediaResult>> = {}): Promise<InboundMediaDeps<MediaResult>> {
   return {
-    bucket: env.MEDIA!,
-    keys: await testMediaKeys(),
-    now: () => Date.now(),
+    sink: mediaSinkOf({ bucket: env.MEDIA!, keys: await testMediaKeys(), now: () => Date.now() }),
     fetch: (input, init) => fetch(input, init),
     twilio: { accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, apiBase: env.TWILIO_API_BASE! },
     ...overrides,

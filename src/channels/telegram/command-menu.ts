@@ -1,6 +1,6 @@
 // The menu Telegram shows beside the text box (setMyCommands): the relay's commands as /help lists
-// them, in Telegram's shape; admins' commands stay out of everyone's menu.
-import { COMMAND_HELP } from "../../commands/commands";
+// them, in Telegram's shape; admins' commands stay out of everyone's menu. The lines are handed in
+// (commands/' COMMAND_HELP, by scripts/stack/telegram-webhook-setup.ts): channels/ knows no command.
 
 export type BotCommand = { command: string; description: string };
 
@@ -11,7 +11,7 @@ const DESCRIPTION_MAX = 256;
 const MAX_COMMANDS = 100;
 
 /** One entry per command word, first usage first; `/new <name>` and `/new` are one entry. */
-export function telegramCommands(help: ReadonlyArray<{ usage: string; description: string }> = COMMAND_HELP): BotCommand[] {
+export function telegramCommands(help: ReadonlyArray<{ usage: string; description: string }>): BotCommand[] {
   const commands = new Map<string, string>();
   for (const { usage, description } of help) {
     if (description.startsWith("admins:")) continue;

@@ -1,9 +1,7 @@
 // Inline keyboards: the relay's buttons (approvals, /undo's question) under a Telegram message, and
 // the short answer to a tap. A button's `callback_data` is the payload WhatsApp's buttons carry.
-import { ANSWER_WORDS, parseButtonPayload } from "../../approvals/approvals";
-import { parseUndoAnswer } from "../../changes/run-change";
-import { parseShipAnswer } from "../../github/ship";
-import { utf8Length, type Button, type TapOutcome } from "../channel";
+// The buttons and their toasts are the capabilities' own: handed in, never named here.
+import { utf8Length, type Button, type TapOutcome, type TapToast, type TapToastOf } from "../channel";
 
 /** InlineKeyboardButton.callback_data: "1-64 bytes". */
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -30,22 +28,12 @@ export function inlineKeyboard(buttons: readonly Button[]): InlineKeyboardMarkup
 
 /**
  * The text of `answerCallbackQuery` (a toast, at most 200 characters): every tap is answered, or
- * the phone shows a spinner on the button until Telegram gives up.
+ * the phone shows a spinner on the button until Telegram gives up. `toasts`: each capability's
+ * words for its own buttons (agent/tap-toasts.ts joins them); a button none claims gets "✓".
  */
-export function tapAnswerText(payload: string, outcome: TapOutcome): string {
+export function tapAnswerText(payload: string, outcome: TapOutcome, toasts: readonly TapToastOf[]): string {
   if (outcome === "unknown") return "This button is not one of mine.";
-  const approval = parseButtonPayload(payload);
-  const undo = approval ? null : parseUndoAnswer("", payload);
-  if (outcome === "expired") return approval ? "This approval has expired." : "This question has expired.";
-  if (approval) return `${ANSWER_WORDS[approval.answer]} ✓`;
-  if (undo) return undo === "yes" ? "Undoing ✓" : "Kept ✓";
-  const ship = parseShipAnswer("", payload);
-  if (ship) return ship === "yes" ? "Shipping ✓" : "Cancelled ✓";
-  const plan = PLAN_PAYLOAD.exec(payload)?.[1];
-  if (plan) return PLAN_TAPS[plan]!;
-  return "✓";
+  const toast = toasts.reduce<TapToast | null>((found, toastOf) => found ?? toastOf(payload), null);
+  if (outcome === "expired") return toast?.expired ?? "This question has expired.";
+  return toast?.taken ?? "✓";
 }
-
-/** A plan card's button (`plan:<approval id>:<choice>`, approvals/plan-card.ts) and what its tap's toast says. */
-const PLAN_PAYLOAD = /^plan:\d+:(ask|accept|change)$/;
-const PLAN_TAPS: Record<string, string> = { ask: "Going ahead, asking before edits ✓", accept: "Going ahead, edits accepted ✓", change: "Send your change ✓" };

@@ -1,7 +1,7 @@
 // WhatsApp through Twilio, described as a ChannelSpec over the pure modules beside it
 // (formatting, chunking, the send policy and the 24-hour window): an adapter, not a second copy.
 import { chunkReply, WHATSAPP_MAX_CHARS } from "./chunk-reply";
-import { INBOUND_MAX_BYTES } from "../../media/media-limits";
+import { INBOUND_MAX_BYTES } from "./media-limits";
 import { decideOnSendFailure, isTransientDeliveryError, maxRetryGapMs } from "./send-policy";
 import { normalizeSender } from "../../shared/phone";
 import { parseInboundForm } from "./twilio-form";

@@ -3,14 +3,14 @@
 // short-lived CDN link: the redirect is followed by hand so the credentials go to the API's origin
 // only, never to where it points.
 import type { Config } from "../../config/config";
-import { withDeadline } from "../../shared/deadline";
+import { untilAborted, withDeadline } from "../../shared/deadline";
 import { basicAuthorization } from "../../shared/encoding";
-import { INBOUND_MAX_BYTES, inboundTooLarge } from "../../media/media-limits";
-import { newObjectKey, writeLimited, untilAborted, type MediaResult, type MediaStore } from "../../media/media-store";
-import type { MediaFetcher } from "../media-fetcher";
+import { INBOUND_MAX_BYTES, inboundTooLarge } from "./media-limits";
+import type { MediaFetcher, MediaRefusal, MediaSink } from "../media-fetcher";
 
 type TwilioMediaAuth = { accountSid: string; authToken: string; apiBase: string };
-export type InboundMediaDeps = MediaStore & {
+export type InboundMediaDeps<Stored> = {
+  sink: MediaSink<Stored>;
   fetch: typeof fetch;
   twilio: TwilioMediaAuth;
   /** The whole fetch, redirect and body included; default FETCH_TIMEOUT_MS. */
@@ -22,7 +22,7 @@ export function whatsappMediaFetcher(twilio: Pick<Config["twilio"], "accountSid"
   const { accountSid, authToken, apiBase } = twilio;
   if (!accountSid || !authToken) return null;
   const auth: TwilioMediaAuth = { accountSid, authToken, apiBase };
-  return (store, media) => fetchInboundMedia({ ...store, fetch: fetchFn, twilio: auth }, { url: media.ref, declaredType: media.declaredType, owner: media.owner });
+  return (sink, media) => fetchInboundMedia({ sink, fetch: fetchFn, twilio: auth }, { url: media.ref, declaredType: media.declaredType, owner: media.owner });
 }
 
 /** One attachment of the form: its URL, its `MediaContentTypeN`, and the user it came from. */
@@ -34,28 +34,27 @@ const MAX_REDIRECTS = 3;
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** Stored and described, or why not in a phrase for the user ("Twilio answered 404", "an unknown file type"). */
-export function fetchInboundMedia(deps: InboundMediaDeps, media: TwilioMedia): Promise<MediaResult> {
+export function fetchInboundMedia<Stored>(deps: InboundMediaDeps<Stored>, media: TwilioMedia): Promise<Stored | MediaRefusal> {
   return withDeadline(deps.timeoutMs ?? FETCH_TIMEOUT_MS, async (signal) => {
     const opened = await openTwilioMedia(deps, media.url, signal);
     if (!opened.ok) return opened;
     const { response } = opened;
     const length = Number(response.headers.get("content-length"));
-    return writeLimited(deps, {
-      key: await newObjectKey(deps.keys, "in", media.owner),
+    return deps.sink.write({
+      owner: media.owner,
       source: response.body!,
       declaredType: media.declaredType ?? response.headers.get("content-type"),
       declaredLength: Number.isSafeInteger(length) && length > 0 ? length : null,
-      admit: (type) => ({ maxBytes: INBOUND_MAX_BYTES[type.kind], tooLarge: inboundTooLarge(type.kind) }),
+      admit: (kind) => ({ maxBytes: INBOUND_MAX_BYTES[kind], tooLarge: inboundTooLarge(kind) }),
       signal,
       readError: (error) => (isTimeout(error) ? "Twilio took too long to send it" : "the download broke off"),
-      metadata: { direction: "in" },
     });
   });
 }
 
 type Opened = { ok: true; response: Response } | { ok: false; reason: string };
 
-async function openTwilioMedia(deps: InboundMediaDeps, url: string, signal: AbortSignal): Promise<Opened> {
+async function openTwilioMedia(deps: Pick<InboundMediaDeps<unknown>, "fetch" | "twilio">, url: string, signal: AbortSignal): Promise<Opened> {
   const api = new URL(deps.twilio.apiBase);
   let target: URL;
   try {

@@ -4,7 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { logEvent } from "../../shared/log";
 import { normalizeSender } from "../../shared/phone";
 import { parseInboundForm, parseStatusForm } from "./twilio-form";
-import { type Access, checkSender } from "../../directory/allowlist";
+import type { ChannelDirectory, SenderAccess } from "../routes";
+import type { Config } from "../../config/config";
 import { withConfig } from "../../config/require-config";
 import { refuseForeignAccount, verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
 
@@ -13,74 +14,83 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 /** Built straight, not through Hono's c.body (which merges its headers into a new Response): the webhook's hot path. */
 const twiml = () => new Response(EMPTY_TWIML, { headers: { "content-type": "text/xml; charset=utf-8" } });
 
-export const twilioRoutes = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
-// The configuration first (500 when invalid), then the signature: the same for every path under /twilio.
-twilioRoutes.use(withConfig, verifyTwilioWebhook);
+/** Twilio's webhooks, asking `directory` (channels/routes.ts) who may use the relay. */
+export function twilioRoutes(directory: ChannelDirectory) {
+  const routes = new Hono<{ Bindings: Env; Variables: WebhookVariables }>();
+  // The configuration first (500 when invalid), then the signature: the same for every path under /twilio.
+  routes.use(withConfig, verifyTwilioWebhook);
 
-// Named functions, so a CPU profile of the bundle names them (an arrow passed to a call stays anonymous).
-twilioRoutes.post("/inbound", async function inboundRoute(c) {
-  const form = parseInboundForm(c.get("twilioParams"));
-  if (!form.ok) throw new HTTPException(400, { message: form.reason });
-  // Before anything is looked up or stored: another account's message touches no object.
-  refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/inbound");
-  const { MessageSid: messageId, Body: body, media, ButtonPayload: buttonPayload, OriginalRepliedMessageSid: repliedTo } = form.value;
-  const sender = normalizeSender(form.value.From);
+  // Named functions, so a CPU profile of the bundle names them (an arrow passed to a call stays anonymous).
+  routes.post("/inbound", async function inboundRoute(c) {
+    const form = parseInboundForm(c.get("twilioParams"));
+    if (!form.ok) throw new HTTPException(400, { message: form.reason });
+    // Before anything is looked up or stored: another account's message touches no object.
+    refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/inbound");
+    const { MessageSid: messageId, Body: body, media, ButtonPayload: buttonPayload, OriginalRepliedMessageSid: repliedTo } = form.value;
+    const sender = normalizeSender(form.value.From);
 
-  // 200, not 4xx: Twilio would retry an error, and a refused sender must cost nothing.
-  if (sender.kind !== "phone") {
-    logEvent("inbound_ignored", { messageId, reason: "sender_without_phone" });
+    // 200, not 4xx: Twilio would retry an error, and a refused sender must cost nothing.
+    if (sender.kind !== "phone") {
+      logEvent("inbound_ignored", { messageId, reason: "sender_without_phone" });
+      return twiml();
+    }
+    const access = await checkSender(directory, c.env, c.get("config"), sender.phone);
+    if (!access.allowed) {
+      logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: access.reason });
+      refuseIfUnsure(access);
+      return twiml();
+    }
+    if (body.trim() === "" && media.length === 0) {
+      logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: "empty" });
+      return twiml();
+    }
+    const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(sender.phone));
+    await stub.enqueue({
+      messageId,
+      body,
+      media,
+      buttonPayload: buttonPayload ?? null,
+      ...(repliedTo && !buttonPayload ? { repliedTo } : {}),
+      receivedAt: Date.now(),
+      publicOrigin: c.get("publicOrigin"),
+    });
+    // Accepted messages are logged once, by the Durable Object (message_queued / message_duplicate).
     return twiml();
-  }
-  const access = await checkSender(c.env, c.get("config"), sender.phone);
-  if (!access.allowed) {
-    logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: access.reason });
-    refuseIfUnsure(access);
-    return twiml();
-  }
-  if (body.trim() === "" && media.length === 0) {
-    logEvent("inbound_ignored", { messageId, phone: sender.phone, reason: "empty" });
-    return twiml();
-  }
-  const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(sender.phone));
-  await stub.enqueue({
-    messageId,
-    body,
-    media,
-    buttonPayload: buttonPayload ?? null,
-    ...(repliedTo && !buttonPayload ? { repliedTo } : {}),
-    receivedAt: Date.now(),
-    publicOrigin: c.get("publicOrigin"),
   });
-  // Accepted messages are logged once, by the Durable Object (message_queued / message_duplicate).
-  return twiml();
-});
 
-twilioRoutes.post("/status", async function statusRoute(c) {
-  const form = parseStatusForm(c.get("twilioParams"));
-  if (!form.ok) throw new HTTPException(400, { message: form.reason });
-  refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/status");
-  const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = form.value;
-  const recipient = normalizeSender(form.value.To);
-  if (recipient.kind !== "phone") throw new HTTPException(400, { message: "To: not a WhatsApp phone number" });
-  // Only a phone the relay serves has an object to update; any other number must not get one.
-  const access = await checkSender(c.env, c.get("config"), recipient.phone);
-  if (!access.allowed) {
-    logEvent("status_ignored", { messageSid, phone: recipient.phone, reason: access.reason });
-    refuseIfUnsure(access);
+  routes.post("/status", async function statusRoute(c) {
+    const form = parseStatusForm(c.get("twilioParams"));
+    if (!form.ok) throw new HTTPException(400, { message: form.reason });
+    refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/status");
+    const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = form.value;
+    const recipient = normalizeSender(form.value.To);
+    if (recipient.kind !== "phone") throw new HTTPException(400, { message: "To: not a WhatsApp phone number" });
+    // Only a phone the relay serves has an object to update; any other number must not get one.
+    const access = await checkSender(directory, c.env, c.get("config"), recipient.phone);
+    if (!access.allowed) {
+      logEvent("status_ignored", { messageSid, phone: recipient.phone, reason: access.reason });
+      refuseIfUnsure(access);
+      return c.body(null, 204);
+    }
+    const tracked = status === "sent" || status === "delivered" || status === "read" || status === "failed" || status === "undelivered";
+    if (tracked) {
+      const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(recipient.phone));
+      await stub.recordDeliveryStatus({ messageSid, status, errorCode: errorCode ?? null });
+    }
     return c.body(null, 204);
-  }
-  const tracked = status === "sent" || status === "delivered" || status === "read" || status === "failed" || status === "undelivered";
-  if (tracked) {
-    const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(recipient.phone));
-    await stub.recordDeliveryStatus({ messageSid, status, errorCode: errorCode ?? null });
-  }
-  return c.body(null, 204);
-});
+  });
+  return routes;
+}
 
 /**
  * Closed, but not lost: with the directory unreachable a number outside the configuration is not
  * served, and Twilio gets a 503 so it delivers the webhook again later instead of never.
  */
-function refuseIfUnsure(access: Extract<Access, { allowed: false }>): void {
+function refuseIfUnsure(access: Extract<SenderAccess, { allowed: false }>): void {
   if (access.reason === "directory_unreachable") throw new HTTPException(503, { message: "allowlist unavailable; try again later" });
+}
+
+/** Whether `phone` may use the relay: ALLOWED_SENDERS, ADMIN_SENDERS, then the directory. */
+function checkSender(directory: ChannelDirectory, env: Env, config: Config, phone: string): Promise<SenderAccess> {
+  return directory.checkAccess(env, phone, { configured: (p) => config.allowedSenders.has(p) || config.adminSenders.has(p), ttlMs: config.allowlistCacheMs });
 }

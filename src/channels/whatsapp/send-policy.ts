@@ -1,7 +1,7 @@
 // What the outbox does when Twilio refuses or fails a message: transient failures are retried
 // until the reply is delivered (the 24-hour window, not a count, ends the attempts), permanent
 // ones are final, and the user is told of a lost reply when a channel to them still works.
-import { outboxRetryAt, type RetryOptions as BackoffOptions } from "../../outbox/outbox-retry";
+import { outboxRetryAt, type RetryOptions as BackoffOptions } from "../send-retry";
 import { WINDOW_CLOSED_ERROR } from "./window";
 
 /**

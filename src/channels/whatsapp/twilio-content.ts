@@ -4,14 +4,16 @@
 // the API is not there (a Twilio account without it, a local stack pointed elsewhere), prompts go
 // as plain text, and the API is asked again an hour later.
 import * as z from "zod/mini";
-import { QUICK_REPLY_BODY_MAX } from "../../approvals/approvals";
 import { withDeadline } from "../../shared/deadline";
 import { basicAuthorization } from "../../shared/encoding";
-import type { QuickReplyButton } from "../../outbox/outbox-repo";
+import type { Button } from "../channel";
 import type { SettingsRepo } from "../../config/settings-repo";
 import { readJson } from "../../shared/json-text";
 
 type ContentConnection = { accountSid: string; authToken: string; contentApiBase: string };
+
+/** A WhatsApp quick-reply body holds 1,024 characters: a longer prompt goes as plain text. */
+export const QUICK_REPLY_BODY_MAX = 1024;
 
 /** Body `{{1}}`, one button per title with id `{{2}}`, `{{3}}`…: every prompt fills them in. */
 const APPROVAL_CONTENT_NAME = "agent_relay_approval_v1";
@@ -47,7 +49,7 @@ export function quickReplyContentFor(account: ContentConnection | null, settings
 
 export type QuickReplyContent = {
   /** The content SID and its variables for `buttons` under `body`, or null: send `body` as text. */
-  resolve(body: string, buttons: readonly QuickReplyButton[], now: number): Promise<{ contentSid: string; contentVariables: string } | null>;
+  resolve(body: string, buttons: readonly Button[], now: number): Promise<{ contentSid: string; contentVariables: string } | null>;
   /** Twilio refused a message with it: text only for a while, then found or created again. */
   forget(now: number): void;
 };

@@ -1,5 +1,7 @@
 // The outbox's backoff between attempts (a send a channel did not take, a file the VM did not hand
-// over): capped exponential, with jitter, a Retry-After from the channel as a floor.
+// over): capped exponential, with jitter, a Retry-After from the channel as a floor. Kept with the
+// channels because it is WhatsApp's send retry policy (whatsapp/send-policy.ts); the outbox uses the
+// same backoff for its own retries.
 import { type Backoff, backoffDelayMs } from "../shared/backoff";
 
 export const OUTBOX_MAX_RETRY_MS = 5 * 60_000;
