@@ -4,7 +4,7 @@
 // its own settings in its folder (src/channels/*/env.d.ts), merged into this same global Env.
 interface Env {
   PHONE_AGENT: DurableObjectNamespace<import("./phone-agent").PhoneAgent>;
-  USER_DIRECTORY: DurableObjectNamespace<import("./directory/user-directory").UserDirectory>;
+  USER_DIRECTORY: DurableObjectNamespace<import("./index").UserDirectory>;
   /** Stored media, both ways (`[[r2_buckets]]` in wrangler.toml); absent: no media links are served. */
   MEDIA?: R2Bucket;
   /** Idle users' archives (`[[r2_buckets]]` in wrangler.toml); absent: nobody is archived, and no volume is deleted. */

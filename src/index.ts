@@ -19,9 +19,23 @@ import { webLiveRoute } from "./web/web-live-route";
 import { handoffRoute } from "./handoff/handoff-route";
 import { githubRoute } from "./github/github-webhook";
 import { vmWakeRoute } from "./machines/vm-wake-route";
+import { userDirectoryWith } from "./directory/user-directory";
+import { triggerDirectoryTables } from "./triggers/trigger-directory";
+import { githubDirectoryTables } from "./github/github-directory";
+import { webDirectoryTables } from "./web/web-directory";
+import { machineOwnersDirectoryTables } from "./machines/machine-owners-directory";
+import { handoffDirectoryTables } from "./handoff/handoff-directory";
 
 export { PhoneAgent } from "./phone-agent";
-export { UserDirectory } from "./directory/user-directory";
+/** The one directory of users, with the rows other capabilities keep there (directory/directory-tables.ts). */
+export const UserDirectory = userDirectoryWith({
+  triggers: triggerDirectoryTables,
+  github: githubDirectoryTables,
+  web: webDirectoryTables,
+  machineOwners: machineOwnersDirectoryTables,
+  handoff: handoffDirectoryTables,
+});
+export type UserDirectory = InstanceType<typeof UserDirectory>;
 
 const app = new Hono<{ Bindings: Env }>();
 

@@ -13,7 +13,8 @@ import { type Log, logEvent, objectLog, type StoredMessage } from "./shared/log"
 import { afterCommand } from "./agent/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./admin/access";
 import type { VmAction } from "./conversations/conversation-commands";
-import { applyLinkedChat, pauseAllTasks } from "./directory/link-actions";
+import { applyLinkedChat } from "./directory/link-actions";
+import { pauseAllTasks } from "./schedules/schedule-service";
 import { doorChangedNotice } from "./directory/link-replies";
 import { outboxKeys } from "./outbox/outbox-keys";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./shared/migrate";

@@ -29,7 +29,8 @@ import { configuredIn, configuredListsFor, configuredUserNames } from "../channe
 import type { ChatAddress } from "../channels/channel";
 import { homeChatOf } from "../channels/home-chat";
 import { type ConfiguredUsers, userNameOf } from "../channels/user-names";
-import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs, type MachineOwner } from "../directory/user-directory";
+import { type AllowlistEntry, directoryOf, type LinkEntry, type ListedAs } from "../directory/user-directory";
+import type { MachineOwner } from "../machines/machine-owners-repo";
 
 /** A user's PhoneAgent as the admin's object reaches it: an RPC stub, or itself. */
 export type UserAgent = {

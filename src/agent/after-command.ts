@@ -15,7 +15,8 @@ import type { Log } from "../shared/log";
 import type { Outbox } from "../outbox/outbox-unit";
 import type { OutboxRepo } from "../outbox/outbox-repo";
 import { adminDeps, carryOut, type UserAgent } from "../admin/admin-actions";
-import { applyLinkedChat, carryOutLink, pauseAllTasks } from "../directory/link-actions";
+import { applyLinkedChat, carryOutLink } from "../directory/link-actions";
+import { pauseAllTasks } from "../schedules/schedule-service";
 import { directoryOf } from "../directory/user-directory";
 import { finishClone, type VmAction } from "../conversations/conversation-commands";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "../changes/change-actions";
@@ -125,7 +126,7 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
         if (home === d.phone) d.outbox.add({ dedupeKey: key, body, now: d.clock() });
         else await other(home).queueAdminNotice({ key, body, to: null });
       };
-      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setLinkedChat, pauseTasksOf, tell, log: d.log }, action));
+      say(await carryOutLink({ self: d.phone, directory: directoryOf(d.env), setLinkedChat, pauseTasksOf, tell, keys: outboxKeys, log: d.log }, action));
       return;
     }
     case "preview":

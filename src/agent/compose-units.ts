@@ -51,6 +51,7 @@ import { isRevoked } from "../admin/access";
 import type { Unit } from "../shared/unit";
 import { createVmAnswers } from "../runs/vm-answers";
 import { addressedOutbox } from "../outbox/outbox-addressing";
+import { outboxKeys } from "../outbox/outbox-keys";
 import { channelClientsFor } from "../channels/clients";
 import { homeChatOf } from "../channels/home-chat";
 import { drawDiffPicture } from "../changes/change-actions";
@@ -188,6 +189,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     messages,
     lifecycle,
     outbox: repos.outbox,
+    keys: outboxKeys,
     settings,
     transaction: sql.transaction,
     store: mediaStore,

@@ -3,7 +3,7 @@
 // reaches. The allowlist check's operator's users come from configuration; the directory's from a
 // copy this isolate keeps for ALLOWLIST_CACHE_MS, so a steady stream of messages makes no Durable
 // Object call for it. Fails closed: no directory, no stranger.
-import type { ChannelDirectory } from "../channels/routes";
+import type { ChannelDirectory } from "../channels/channel-directory";
 import { isolateAllowlist } from "./allowlist-copy";
 import { directoryOf } from "./user-directory";
 

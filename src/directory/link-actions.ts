@@ -9,7 +9,6 @@ import { userNameOf } from "../channels/user-names";
 import type { Log } from "../shared/log";
 import type { SettingsRepo } from "../config/settings-repo";
 import { linkedChatOf, notifyChannelOf, setLinkedChat } from "../channels/chat-settings";
-import type { SchedulesRepo } from "../schedules/schedules-repo";
 import {
   LINK_ALREADY,
   LINK_DIRECTORY_UNREACHABLE,
@@ -27,7 +26,6 @@ import {
   notifyReply,
   unlinkedReply,
 } from "./link-replies";
-import { outboxKeys } from "../outbox/outbox-keys";
 
 /** What a /link or /unlink asks of the object after its transaction. */
 export type LinkAction = { kind: "link"; code: string | null; from: ChatAddress } | { kind: "link_answer"; yes: boolean; from: ChatAddress } | { kind: "unlink"; from: ChatAddress };
@@ -51,6 +49,8 @@ export type LinkActionDeps = {
   pauseTasksOf: (object: string) => Promise<number>;
   /** Queues `body` once (by `key`) for the own chat of the object `home`: this one, or another by RPC. */
   tell: (home: string, key: string, body: string) => Promise<void>;
+  /** The outbox's key of a notice about link request `code` (outbox/outbox-keys.ts, where every key is built): one per request and step. */
+  keys: { linkRequest(code: string, what: "ask" | "refused" | "linked"): string };
   log: Log;
 };
 
@@ -65,7 +65,7 @@ export async function carryOutLink(d: LinkActionDeps, action: LinkAction): Promi
     const redeemed = await d.directory.redeemLinkCode(action.code, action.from, d.self);
     if (!redeemed.ok) return linkRefusedReply(redeemed.reason);
     // The chat that made the code is asked in its own object; this one in the reply.
-    await tellSafely(d, redeemed.request.issuer.home, outboxKeys.linkRequest(redeemed.request.code, "ask"), linkAsk(redeemed.request, "issuer"));
+    await tellSafely(d, redeemed.request.issuer.home, d.keys.linkRequest(redeemed.request.code, "ask"), linkAsk(redeemed.request, "issuer"));
     return linkAsk(redeemed.request, "redeemer");
   } catch (error) {
     d.log("link_failed", { action: action.kind, error: error instanceof Error ? error.message : String(error) });
@@ -86,14 +86,14 @@ async function answer(d: LinkActionDeps, a: LinkAnswer): Promise<string> {
       return linkWaitingReply(a.request, a.by);
     case "refused": {
       const other = a.request[otherSide(a.by)];
-      await tellSafely(d, other.home, outboxKeys.linkRequest(a.request.code, "refused"), linkRefusedThereNotice(a.request, a.by));
+      await tellSafely(d, other.home, d.keys.linkRequest(a.request.code, "refused"), linkRefusedThereNotice(a.request, a.by));
       return LINK_REFUSED_HERE;
     }
     case "linked": {
       const { link } = a.request;
       await tellHome(d, link.home, link.chat);
       const joining = sameChat(a.request.issuer.chat, link.chat) ? a.request.issuer : a.request.redeemer;
-      if (joining.home !== d.self) await tellSafely(d, joining.home, outboxKeys.linkRequest(a.request.code, "linked"), linkedThereNotice(a.request));
+      if (joining.home !== d.self) await tellSafely(d, joining.home, d.keys.linkRequest(a.request.code, "linked"), linkedThereNotice(a.request));
       return linkedReply({ ...link, pausedTasks: await pauseOwnAgentTasks(d, link.chat) });
     }
   }
@@ -135,13 +135,6 @@ async function pauseOwnAgentTasks(d: LinkActionDeps, chat: ChatAddress): Promise
     d.log("link_pause_failed", { error: error instanceof Error ? error.message : String(error) });
     return null;
   }
-}
-
-/** Pauses every active task (a linked chat's own agent, once linked): how many. */
-export function pauseAllTasks(schedules: Pick<SchedulesRepo, "list" | "setNext">, now: number): number {
-  const active = schedules.list().filter((t) => t.status === "active");
-  for (const t of active) schedules.setNext(t.id, "paused", null, now);
-  return active.length;
 }
 
 /** In the home `home`: the chat linked to it as the directory now has it, and a /notify choice that no longer has a door reset. */

@@ -2,9 +2,11 @@
 // top of the configured users (never stored here); a user is listed by their name (a phone, or a
 // channel's user name: user-names.ts), and a chat's object is homeOf(chat) (the home it was joined
 // to with /link, else its own user's). One instance, addressed by DIRECTORY_NAME. The Worker reads
-// allowedNumbers() through a cached copy. It also keeps the /link codes and links, and which user
-// watches which GitHub repository (/github watch). A webhook or a trigger is never looked up
-// here: the Worker checks it at the door and its URL names the object (triggers/door-keys.ts).
+// allowedNumbers() through a cached copy. It also keeps the /link codes and links. Other
+// capabilities keep rows here too (which user watches which GitHub repository, page links, …): each
+// declares its table group (directory-tables.ts), and the object is composed with them at the top
+// (userDirectoryWith, in index.ts). A webhook or a trigger is never looked up here: the Worker
+// checks it at the door and its URL names the object (triggers/door-keys.ts).
 import { DurableObject } from "cloudflare:workers";
 import type { ChatAddress } from "../channels/channel";
 import { type LinkCode, newLinkCode } from "../channels/link-code";
@@ -15,57 +17,44 @@ import { type AllowlistEntry, type AllowlistRepo, createAllowlistRepo } from "./
 import { DIRECTORY_MIGRATIONS } from "./directory-migrations";
 import { migrate } from "../shared/migrate";
 import { createSql } from "../shared/sql";
-import { createHandoffCodesRepo, type HandoffCodesRepo } from "../handoff/handoff-codes-repo";
 import { createRefusedChatsRepo, type RefusedChatsRepo } from "./refused-chats-repo";
 import { userNameOf } from "../channels/user-names";
-import { createTriggerDirectoryRepo, type TriggerDirectoryRepo } from "../triggers/trigger-directory-repo";
-import { createGithubWatchesRepo, type GithubWatchesRepo } from "../github/github-watches-repo";
 import { createLinksRepo, type LinkEntry, type LinksRepo } from "./links-repo";
-import { createWebLinksRepo, type WebLinksRepo } from "../web/web-links-repo";
-import { createMachineOwnersRepo, type MachineOwner, type MachineOwnersRepo } from "../machines/machine-owners-repo";
-import { openStoredWebLink, type StoredWebLink, type WebLink } from "../web/web-token";
+import type { DirectoryDb, DirectoryTables, ServedByAll } from "./directory-tables";
 
 const DIRECTORY_NAME = "directory";
 
-/** The one directory's stub. */
-export function directoryOf(env: Env): DurableObjectStub<UserDirectory> {
+/** The one directory's stub, typed by the binding (env.d.ts): the object as composed at the top. */
+export function directoryOf(env: Env) {
   return env.USER_DIRECTORY.get(env.USER_DIRECTORY.idFromName(DIRECTORY_NAME));
 }
 
 export type { AllowlistEntry } from "./allowlist-repo";
 export type { LinkEntry } from "./links-repo";
-export type { MachineOwner } from "../machines/machine-owners-repo";
 /** What a number was before a change: never listed, allowed, or denied. */
 export type ListedAs = "unlisted" | "allowed" | "denied";
 
-export class UserDirectory extends DurableObject<Env> {
+/** The directory's own part: the allowlist, strangers refused, links between chats; and the database other groups' rows share. */
+export class UserDirectoryCore extends DurableObject<Env> {
   private readonly allowlist: AllowlistRepo;
   private readonly refusals: RefusedChatsRepo;
-  private readonly triggers: TriggerDirectoryRepo;
   private readonly links: LinksRepo;
   private readonly clock: Clock = systemClock;
-  private readonly watches: GithubWatchesRepo;
-  private readonly webLinks: WebLinksRepo;
-  private readonly machineOwners: MachineOwnersRepo;
-  private readonly handoffCodes: HandoffCodesRepo;
+  /** What the table groups of other capabilities are opened on. */
+  protected readonly db: DirectoryDb;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = createSql(ctx.storage);
+    this.db = { sql, clock: this.clock };
     this.allowlist = createAllowlistRepo(sql);
     this.refusals = createRefusedChatsRepo(sql);
-    this.triggers = createTriggerDirectoryRepo(sql);
-    this.watches = createGithubWatchesRepo(sql);
     this.links = createLinksRepo(sql);
-    this.webLinks = createWebLinksRepo(sql);
-    this.machineOwners = createMachineOwnersRepo(sql);
-    this.handoffCodes = createHandoffCodesRepo(sql);
     void ctx.blockConcurrencyWhile(async () => {
       const applied = migrate(ctx.storage, this.clock(), DIRECTORY_MIGRATIONS);
       if (applied.length > 0) logEvent("migrated", { object: "UserDirectory", applied });
     });
   }
-
   /** The numbers allowed now: the Worker's allowlist check caches this. */
   allowedNumbers(): string[] {
     return this.allowlist.allowedNumbers();
@@ -91,42 +80,6 @@ export class UserDirectory extends DurableObject<Env> {
   /** A stranger wrote from `door`: true only the first time, when they are told the bot is not theirs. */
   firstRefusal(door: ChatAddress): boolean {
     return this.refusals.firstRefusal(door, this.clock());
-  }
-
-  /**
-   * Forgets trigger `id` of `home`, made before doors (its token's hash was kept here; such a
-   * trigger's URL no longer opens); whether it was there. Triggers made since are not listed here.
-   */
-  removeTrigger(id: string, home: string): boolean {
-    const removed = this.triggers.remove(id, home);
-    if (removed) logEvent("trigger_removed", { object: "UserDirectory", id, home });
-    return removed;
-  }
-
-  /**
-   * `home` (a user's object) watches `repo`: a fresh watch id, the id of its webhook's door (a repeat
-   * by the same user replaces it, and the old door stays shut). Refused when another user watches
-   * it: one home per repository. The secret is derived from the id by the caller, never kept here.
-   */
-  watchGithub(repo: string, home: string): { outcome: "watching"; watchId: string; renewed: boolean } | { outcome: "taken" } {
-    const held = this.watches.get(repo);
-    if (held && held.home !== home) return { outcome: "taken" };
-    const watchId = randomHex(16);
-    this.watches.set(repo, home, watchId, this.clock());
-    logEvent("github_watch", { object: "UserDirectory", repo: repo.toLowerCase(), home, renewed: held !== null });
-    return { outcome: "watching", watchId, renewed: held !== null };
-  }
-
-  /** Ends `home`'s watch of `repo`; false when it had none. */
-  unwatchGithub(repo: string, home: string): boolean {
-    const removed = this.watches.remove(repo, home);
-    if (removed) logEvent("github_unwatch", { object: "UserDirectory", repo: repo.toLowerCase(), home });
-    return removed;
-  }
-
-  /** The repositories `home` watches; `door: false` for a watch made before doors, whose webhook no longer opens. */
-  githubWatchesOf(home: string): { repo: string; door: boolean }[] {
-    return this.watches.of(home).map((w) => ({ repo: w.repo, door: w.watchId !== null }));
   }
 
   /**
@@ -199,36 +152,6 @@ export class UserDirectory extends DurableObject<Env> {
     return this.links.list();
   }
 
-  /** Stores a short page link under its token's digest (web/web-token.ts). */
-  storeWebLink(digest: string, link: StoredWebLink): void {
-    this.webLinks.add(digest, link, this.clock());
-  }
-
-  /** What the link stored under `digest` opens now, or null (none, or expired). The object still checks its epoch. */
-  webLink(digest: string): WebLink | null {
-    return openStoredWebLink(this.webLinks.get(digest), this.clock());
-  }
-
-  /** A /handoff code's owner (the PhoneAgent's id), under the code's HMAC, until `expiresAt`. */
-  storeHandoffCode(digest: string, object: string, expiresAt: number): void {
-    this.handoffCodes.add(digest, object, expiresAt, this.clock());
-  }
-
-  /** The object a /handoff code belongs to, or null; that object decides whether it still works. */
-  handoffCodeOwner(digest: string): string | null {
-    return this.handoffCodes.objectOf(digest);
-  }
-
-  /** VM_MODE=machines: `owner`'s object is about to make its Machine and volume under these names. */
-  recordMachineOwner(owner: MachineOwner): void {
-    if (this.machineOwners.record(owner, this.clock())) logEvent("machine_owner_recorded", { object: "UserDirectory", user: owner.user, machineName: owner.machineName });
-  }
-
-  /** Every Machine and volume name a user's object ever claimed: what /vm sweep spares. */
-  listMachineOwners(): MachineOwner[] {
-    return this.machineOwners.list();
-  }
-
   private change(phone: string, allowed: boolean, by: string, now: number): ListedAs {
     const was = this.listedAs(phone);
     if (was === (allowed ? "allowed" : "denied")) return was;
@@ -243,7 +166,31 @@ export class UserDirectory extends DurableObject<Env> {
   }
 }
 
-/** `bytes` random bytes in hex. */
-function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * The UserDirectory as deployed: its own part with the table groups other capabilities declare
+ * (a name each, for reading). Each group's RPCs become methods on the class's prototype, where
+ * Workers RPC finds them; a name served twice is a mistake of the declarations, and throws here.
+ */
+export function userDirectoryWith<G extends Record<string, DirectoryTables>>(groups: G): new (ctx: DurableObjectState, env: Env) => UserDirectoryCore & ServedByAll<G> {
+  class UserDirectory extends UserDirectoryCore {
+    readonly opened: ReadonlyMap<DirectoryTables, unknown>;
+    constructor(ctx: DurableObjectState, env: Env) {
+      super(ctx, env);
+      this.opened = new Map(Object.values(groups).map((group) => [group, group.open(this.db)]));
+    }
+  }
+  for (const [groupName, group] of Object.entries(groups)) {
+    for (const [name, rpc] of Object.entries(group.rpcs)) {
+      if (name in UserDirectory.prototype) throw new Error(`directory table group ${groupName}: ${name} is served already`);
+      const serve = rpc as (opened: unknown, ...args: unknown[]) => unknown;
+      Object.defineProperty(UserDirectory.prototype, name, {
+        value: function (this: UserDirectory, ...args: unknown[]) {
+          return serve(this.opened.get(group), ...args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return UserDirectory as unknown as new (ctx: DurableObjectState, env: Env) => UserDirectoryCore & ServedByAll<G>;
 }

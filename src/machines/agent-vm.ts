@@ -7,12 +7,13 @@ import type { Log } from "../shared/log";
 import { createFlyMachinesClient } from "./fly-machines";
 import { createVmClient, type VmClient, type VmConnectionSource } from "./vm-client";
 import type { OutboxRepo } from "../outbox/outbox-repo";
-import type { RunsRepo } from "../runs/runs-repo";
 import type { MachineRepo } from "./machine-repo";
 import { createMachineUnit } from "./machine-unit";
 
 export type PhoneMachine = ReturnType<typeof createMachineUnit>;
-type PhoneMachineDeps = { repos: { machine: MachineRepo; outbox: OutboxRepo; runs: RunsRepo }; phone: string; log: Log; clock: Clock; recordOwner: (names: FlyNames) => Promise<boolean> };
+/** The runs' rows as far as the machine reads them (runs/runs-repo.ts, handed in by the composition): whether one is open, when the last ended. */
+type RunsRead = { open(): object | null; lastFinishedAt(): number | null };
+type PhoneMachineDeps = { repos: { machine: MachineRepo; outbox: OutboxRepo; runs: RunsRead }; phone: string; log: Log; clock: Clock; recordOwner: (names: FlyNames) => Promise<boolean> };
 
 /** The phone's machine unit (machines mode only) and the client its runs talk to the VM with. */
 export function agentVmFor(config: Config | null, d: PhoneMachineDeps): { machine: PhoneMachine | null; vm: VmClient | null } {

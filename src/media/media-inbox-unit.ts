@@ -5,10 +5,8 @@
 // (`mediaSettled`). Voice notes are transcribed, and the user hears what was heard. Every failure
 // is one line to the user; the rest of the message still goes.
 import { voiceEchoLine, NO_TRANSCRIBER_NOTICE, spokenAnswer, spokenAnswerEcho } from "./voice-note";
-import { outboxKeys } from "../outbox/outbox-keys";
 import { attachmentFailedLine, NO_MEDIA_STORAGE } from "./media-replies";
 import type { Media, MessagesRepo, QueuedMessage } from "../messages/messages-repo";
-import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { Transaction } from "../shared/sql";
 import { mediaSinkOf, type MediaStore } from "./media-store";
@@ -23,7 +21,10 @@ import type { Transcriber } from "./transcriber";
 type MediaInboxDeps = {
   messages: Pick<MessagesRepo, "withUnsettledMedia" | "setMedia">;
   lifecycle: Pick<Messages, "answeredByRelay">;
-  outbox: Pick<OutboxRepo, "add">;
+  /** The outbox (outbox/outbox-repo.ts): a line queued once by its key. */
+  outbox: { add(line: { dedupeKey: string; body: string; now: number }): unknown };
+  /** The outbox's keys for what this unit tells (outbox/outbox-keys.ts, where every key is built): one per message and attachment. */
+  keys: { voiceEcho(messageId: string, index: number): string; mediaFailed(messageId: string, index: number): string };
   settings: SettingsRepo;
   transaction: Transaction;
   /** R2 and the signing keys, where attachments are stored (and audio read back to be heard); null when media cannot be stored here (no MEDIA binding or no secret). */
@@ -91,19 +92,19 @@ export function createMediaInbox(d: MediaInboxDeps) {
         d.transaction(() => {
           d.messages.setMedia(message.id, media, at);
           if (answer && heard) {
-            tell(outboxKeys.voiceEcho(message.id, 0), spokenAnswerEcho(heard.text, answer), at);
+            tell(d.keys.voiceEcho(message.id, 0), spokenAnswerEcho(heard.text, answer), at);
             d.lifecycle.answeredByRelay(message.id, at);
             return;
           }
           media.forEach((m, i) => {
             if (m.failed) {
               const restWent = message.body.trim() !== "" || media.some((x) => x.stored);
-              tell(outboxKeys.mediaFailed(message.id, i), attachmentFailedLine({ index: i, count: media.length, contentType: m.contentType, reason: m.failed, restWent }), at);
+              tell(d.keys.mediaFailed(message.id, i), attachmentFailedLine({ index: i, count: media.length, contentType: m.contentType, reason: m.failed, restWent }), at);
             }
-            else if (m.transcript && d.settings.get("voice_echo") !== "off") tell(outboxKeys.voiceEcho(message.id, i), voiceEchoLine(m.transcript.text), at);
+            else if (m.transcript && d.settings.get("voice_echo") !== "off") tell(d.keys.voiceEcho(message.id, i), voiceEchoLine(m.transcript.text), at);
             else if (m.stored?.kind === "audio" && !d.transcriber && d.settings.get("voice_notice_told") === null) {
               d.settings.set("voice_notice_told", at);
-              tell(outboxKeys.voiceEcho(message.id, i), NO_TRANSCRIBER_NOTICE, at);
+              tell(d.keys.voiceEcho(message.id, i), NO_TRANSCRIBER_NOTICE, at);
             }
           });
           // Nothing left for the agent (no text, no attachment stored): the message is done.

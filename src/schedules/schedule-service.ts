@@ -125,3 +125,10 @@ export function runRelayTool(d: ScheduleServiceDeps, name: string, args: Record<
       return { ok: false, text: `Unknown tool ${name}.` };
   }
 }
+
+/** Pauses every active task (a linked chat's own agent, once linked): how many. */
+export function pauseAllTasks(schedules: Pick<SchedulesRepo, "list" | "setNext">, now: number): number {
+  const active = schedules.list().filter((t) => t.status === "active");
+  for (const t of active) schedules.setNext(t.id, "paused", null, now);
+  return active.length;
+}

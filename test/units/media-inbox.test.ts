@@ -9,6 +9,7 @@ import { NO_MEDIA_STORAGE } from "../../src/media/media-replies";
 import { createTranscriber } from "../../src/media/transcriber";
 import type { Media } from "../../src/messages/messages-repo";
 import { createMediaInbox } from "../../src/media/media-inbox-unit";
+import { outboxKeys } from "../../src/outbox/outbox-keys";
 import { whatsappMediaFetcher } from "../../src/channels/whatsapp/media";
 import { createMessages } from "../../src/messages/messages";
 import { messagesNotices } from "../../src/outbox/messages-notices";
@@ -47,6 +48,7 @@ function unit(o: { storage?: boolean; transcriber?: boolean; clock?: () => numbe
     messages: repos.messages,
     lifecycle: createMessages({ repo: repos.messages, outbox: messagesNotices(repos.outbox), schedules, log: noLog }),
     outbox: repos.outbox,
+    keys: outboxKeys,
     settings: repos.settings,
     transaction: t.sql.transaction,
     store: o.storage === false ? null : async () => ((opened.count += 1), { bucket: bucket.binding, keys: await deriveMediaKeys("test-secret"), now: Date.now }),

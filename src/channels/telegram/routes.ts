@@ -14,7 +14,7 @@ import { checkWebhookSecret, SECRET_HEADER } from "./webhook-secret";
 import type { Config } from "../../config/config";
 import { logEvent } from "../../shared/log";
 import { telegramUserName } from "../user-names";
-import type { ChannelDirectory, ChannelRouteDeps } from "../routes";
+import type { ChannelDirectory, ChannelRouteDeps } from "../channel-directory";
 import { changesHome, type HomeCache, homeOfChat } from "../home-cache";
 import { refuseUnverifiable, requireConfig } from "../../config/require-config";
 import { readCapped } from "../../protocol/capped-body";

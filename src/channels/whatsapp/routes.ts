@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { logEvent } from "../../shared/log";
 import { normalizeSender } from "../../shared/phone";
 import { parseInboundForm, parseStatusForm } from "./twilio-form";
-import type { ChannelDirectory, SenderAccess } from "../routes";
+import type { ChannelDirectory, SenderAccess } from "../channel-directory";
 import type { Config } from "../../config/config";
 import { withConfig } from "../../config/require-config";
 import { refuseForeignAccount, verifyTwilioWebhook, type WebhookVariables } from "./twilio-webhook";
