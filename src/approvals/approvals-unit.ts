@@ -3,6 +3,9 @@
 // one timer is the earliest open prompt's deadline, after which the prompt is denied. A decision
 // is durable first and reaches the VM after (runs/vm-answers.ts): an eviction, a dropped stream or a VM
 // restart loses nothing, and a run that is gone makes the answer "too late", said once.
+// Over 400 lines, as one factory: asking, answering (typed, tapped, on the page), expiring and
+// reminding all close a prompt through one `close` that the live pages hear once, and share the
+// pictures and links prepared before a prompt is stored; apart, each would take the whole deps.
 import type { TapOutcome } from "../channels/channel";
 import type { ApprovalRequestEvent, ApprovalsOption } from "../protocol/vm/approvals";
 import {

@@ -1,11 +1,12 @@
 // src/ is laid out by capability, like vm/src: a folder per thing a user or operator can name, each
 // opening with a README that says what it owns and which folders it may import. This test holds the
 // code to those READMEs. src/README.md orders the folders from the floor up; an import from a folder
-// to one below it must be declared on its README's `Imports:` line, and one to a folder above it (a
-// knot of the layout by layers that the move did not untangle yet) on its `Upward, to untangle:`
-// line. Anything else fails, naming the files behind it; so does a declaration nothing uses. The
-// floor (shared/, protocol/) imports nothing above it, and no folder imports the composition above
-// it (agent/, the Durable Object, the Worker's entry).
+// to one below it must be declared on its README's `Imports:` line, and an import up the order fails,
+// with no exception: a lower folder that needs a higher one's work takes it as a parameter or says
+// what happened, and the composition above (agent/, the top files) joins them. Anything else fails,
+// naming the files behind it; so does a declaration nothing uses. The floor (shared/, protocol/)
+// imports nothing above it, and no folder imports the composition above it (agent/, the Durable
+// Object, the Worker's entry).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,31 +34,27 @@ export function declaredOn(readme: string, label: string): string[] | null {
     .filter((name) => name !== "" && name !== "nothing");
 }
 
-/** What a layout breaks: each import not declared (with the files behind it), each declaration not used, each import out of its floor. */
-export function layoutProblems(
-  order: readonly string[],
-  declared: ReadonlyMap<string, { imports: readonly string[]; upward: readonly string[] }>,
-  edges: ReadonlyMap<string, readonly string[]>,
-): string[] {
+/** What a layout breaks: each import up the order or not declared (with the files behind it), each declaration not used. */
+export function layoutProblems(order: readonly string[], declared: ReadonlyMap<string, { imports: readonly string[] }>, edges: ReadonlyMap<string, readonly string[]>): string[] {
   const floor = new Map(order.map((name, i) => [name, i]));
   const problems: string[] = [];
   const used = new Set<string>();
   for (const [edge, files] of edges) {
     const [from, to] = edge.split(" -> ") as [string, string];
-    const own = declared.get(from);
     const [fromFloor, toFloor] = [floor.get(from), floor.get(to)];
     if (fromFloor === undefined || toFloor === undefined) {
       problems.push(`${edge}: ${fromFloor === undefined ? from : to} is not in src/README.md's order`);
       continue;
     }
-    const up = toFloor > fromFloor;
-    const line = up ? "Upward, to untangle:" : "Imports:";
-    if (!(up ? own?.upward : own?.imports)?.includes(to)) problems.push(`${edge} not declared on ${from}/README.md's "${line}" line: ${files.join(", ")}`);
-    used.add(`${from} ${up ? "upward" : "imports"} ${to}`);
+    if (toFloor > fromFloor) {
+      problems.push(`${edge} runs up src/README.md's order: ${files.join(", ")}`);
+      continue;
+    }
+    if (!declared.get(from)?.imports.includes(to)) problems.push(`${edge} not declared on ${from}/README.md's "Imports:" line: ${files.join(", ")}`);
+    used.add(`${from} imports ${to}`);
   }
-  for (const [from, { imports, upward }] of declared) {
+  for (const [from, { imports }] of declared) {
     for (const to of imports) if (!used.has(`${from} imports ${to}`)) problems.push(`${from}/README.md declares ${to} under "Imports:", which ${floor.get(to)! > floor.get(from)! ? "is above it" : "nothing of it imports"}`);
-    for (const to of upward) if (!used.has(`${from} upward ${to}`)) problems.push(`${from}/README.md declares ${to} under "Upward, to untangle:", which nothing of it imports downward from above (untangled: strike it)`);
   }
   return problems;
 }
@@ -93,13 +90,11 @@ describe("src/ by capability", () => {
   it.each([
     { line: "Imports: shared, `protocol`, runs/ (a run's rows).", want: ["shared", "protocol", "runs"] },
     { line: "Imports: nothing.", want: [] },
-    { line: "Upward, to untangle: runs (schedules-unit.ts starts a run, a knot), agent", want: ["runs", "agent"] },
   ])("reads $line", ({ line, want }) => {
-    const label = line.startsWith("Imports:") ? "Imports:" : "Upward, to untangle:";
-    expect(declaredOn(`# x/\n\nWhat it owns.\n${line}\n`, label)).toEqual(want);
+    expect(declaredOn(`# x/\n\nWhat it owns.\n${line}\n`, "Imports:")).toEqual(want);
   });
 
-  it("names an import that is not declared, one declared on the wrong line, and a declaration nothing uses", () => {
+  it("names an import up the order, one that is not declared, and a declaration nothing uses or that is above", () => {
     const order = ["shared", "runs", "schedules"];
     const edges = new Map([
       ["schedules -> runs", ["schedules/unit.ts -> runs/run.ts"]],
@@ -107,20 +102,20 @@ describe("src/ by capability", () => {
       ["runs -> shared", ["runs/driver.ts -> shared/log.ts"]],
     ]);
     const declared = new Map([
-      ["schedules", { imports: ["runs", "shared"], upward: [] }],
-      ["runs", { imports: ["schedules"], upward: [] }],
+      ["schedules", { imports: ["runs", "shared"] }],
+      ["runs", { imports: ["schedules"] }],
     ]);
     expect(layoutProblems(order, declared, edges)).toEqual([
-      'runs -> schedules not declared on runs/README.md\'s "Upward, to untangle:" line: runs/driver.ts -> schedules/unit.ts',
+      "runs -> schedules runs up src/README.md's order: runs/driver.ts -> schedules/unit.ts",
       'runs -> shared not declared on runs/README.md\'s "Imports:" line: runs/driver.ts -> shared/log.ts',
       "schedules/README.md declares shared under \"Imports:\", which nothing of it imports",
       "runs/README.md declares schedules under \"Imports:\", which is above it",
     ]);
     const fixed = new Map([
-      ["schedules", { imports: ["runs"], upward: [] }],
-      ["runs", { imports: ["shared"], upward: ["schedules"] }],
+      ["schedules", { imports: ["runs"] }],
+      ["runs", { imports: ["shared"] }],
     ]);
-    expect(layoutProblems(order, fixed, edges)).toEqual([]);
+    expect(layoutProblems(order, fixed, new Map([...edges].filter(([edge]) => edge !== "runs -> schedules")))).toEqual([]);
   });
 
   it("every folder opens with a README that says what it owns and declares what it imports", () => {
@@ -135,11 +130,11 @@ describe("src/ by capability", () => {
     expect([...order].sort()).toEqual([...folders, "phone-agent.ts", "index.ts"].sort());
   });
 
-  it("imports only what each folder's README declares, down or (named as a knot) up", () => {
+  it("imports only what each folder's README declares, and only down the order", () => {
     const { edges, readmes, order } = readLayout();
-    const declared = new Map(
-      [...readmes].map(([name, text]) => [name, { imports: declaredOn(text ?? "", "Imports:") ?? [], upward: declaredOn(text ?? "", "Upward, to untangle:") ?? [] }]),
-    );
+    const declared = new Map([...readmes].map(([name, text]) => [name, { imports: declaredOn(text ?? "", "Imports:") ?? [] }]));
+    // No folder keeps a list of knots to untangle any more.
+    expect([...readmes].filter(([, text]) => /^Upward, to untangle:/m.test(text ?? "")).map(([name]) => name)).toEqual([]);
     // The top files compose everything: their imports are not declared anywhere.
     const between = new Map([...edges].filter(([edge]) => !/^(phone-agent|index)\.ts -> /.test(edge)));
     expect(between.size).toBeGreaterThan(40);
