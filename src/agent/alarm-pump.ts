@@ -88,7 +88,7 @@ export class AlarmPump {
         for (const unit of due) {
           // The runs unit reads a stream until another unit (or the watchdog, or the slice) wants control back.
           const others = u.units.filter((o) => o !== unit).map((o) => o.nextDueAt(now));
-          const until = earliest([...others, watchdogRefreshAt(this.alarmAt, now), deadline + (now - clock())]);
+          const until = earliest([...others, watchdogRefreshAt(this.alarmAt, now, others), deadline + (now - clock())]);
           const outcome = await unit.runDue(now, until);
           ran++;
           // Attachments fetched make their messages ready: a live run may take them as its next turn.

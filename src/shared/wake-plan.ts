@@ -71,7 +71,16 @@ export function earliest(times: readonly (number | null)[]): number | null {
   return at;
 }
 
-/** When a pump reading a stream must look up again so that the safety alarm never drifts out. */
-export function watchdogRefreshAt(storedAlarmAt: number | null, now: number): number {
-  return storedAlarmAt === null ? now : Math.max(now, storedAlarmAt - WATCHDOG_LEAD_MS);
+/**
+ * When a pump reading a stream must look up again so that the safety alarm never drifts out; null
+ * when it need not: the alarm is a unit's own due time still ahead (`dueAt`, planWake's `ahead`),
+ * which fires then whatever the pump does and bounds the read already. Pulling the read back to
+ * WATCHDOG_LEAD_MS before such an alarm asked for a refresh the plan keeps declining (the alarm is
+ * already where it should be), so the pump spun on the stream until the unit came due: tens of
+ * thousands of steps a second during a Twilio outage, whose retries come 1-4 s apart.
+ */
+export function watchdogRefreshAt(storedAlarmAt: number | null, now: number, dueAt: readonly (number | null)[] = []): number | null {
+  if (storedAlarmAt === null) return now;
+  if (storedAlarmAt > now && dueAt.includes(storedAlarmAt)) return null;
+  return Math.max(now, storedAlarmAt - WATCHDOG_LEAD_MS);
 }

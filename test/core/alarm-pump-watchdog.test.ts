@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { AlarmPump } from "../../src/agent/alarm-pump";
 import type { Unit } from "../../src/shared/unit";
+import { WATCHDOG_MS } from "../../src/shared/wake-plan";
 
 /** The bound the user is promised: a stream whose instance died is read again within 10 s. */
 const RESUMED_WITHIN_MS = 10_000;
@@ -68,5 +69,58 @@ describe("a crash mid-stream: the alarm the platform holds", () => {
     const writes = set.filter((s) => !Number.isNaN(s.at) && s.when < START + 5 * 60_000).length;
     // 300 s of stream, a push every 8 s (10 s ahead, pushed once 2 s from firing), and the first.
     expect(writes).toBeLessThanOrEqual(Math.ceil(300 / 8) + 1);
+  });
+});
+
+describe("a stream read beside another unit's retry due within the watchdog's lead", () => {
+  it("reads until that retry, without spinning: a handful of steps, not one per microtask", async () => {
+    // A Twilio outage: the outbox's head is retried 1.5 s, 4 s and 7 s from now while a run's stream
+    // is read. The alarm is set for each retry (a unit's own time, within the watchdog); the read
+    // must wait for the retry, not for the watchdog's lead before it (which is already past).
+    const clock = { t: START };
+    const endsAt = START + 10_000;
+    let reads = 0;
+    const runs: Unit & { wake(): void; close(): void } = {
+      name: "runs",
+      nextDueAt: (now) => (now < endsAt ? now : null),
+      runDue: (_now, until) => {
+        reads++;
+        // A guard for the test itself: a pump that spins would never move the simulated clock.
+        if (reads > 1_000) clock.t = endsAt;
+        else clock.t = Math.min(Math.max(clock.t, until ?? endsAt), endsAt);
+        return { kind: clock.t >= endsAt ? "finished" : "changed" };
+      },
+      wake: () => {},
+      close: () => {},
+    };
+    const retries = [START + 1_500, START + 4_000, START + 7_000];
+    const outbox: Unit = {
+      name: "outbox",
+      nextDueAt: () => retries[0] ?? null,
+      runDue: () => {
+        while (retries.length > 0 && retries[0]! <= clock.t) retries.shift();
+      },
+    };
+    const alarms: { at: number; when: number }[] = [];
+    const pump = new AlarmPump({
+      storage: { setAlarm: async (at) => void alarms.push({ at: Number(at), when: clock.t }), deleteAlarm: async () => {} },
+      u: { units: [runs, outbox], runs, mediaInbox: {} } as unknown as ConstructorParameters<typeof AlarmPump>[0]["u"],
+      clock: () => clock.t,
+      rowsWritten: () => 0,
+      rowsWrittenByTable: () => ({}),
+      log: () => {},
+      waitUntil: () => {},
+    });
+    pump.loaded(null);
+    await pump.alarm();
+    expect(clock.t).toBe(endsAt);
+    expect(retries).toEqual([]);
+    // Three retries and the stream's end, each a read; a few more where the watchdog is pushed.
+    expect(reads).toBeLessThanOrEqual(12);
+    // The safety net still held: an alarm was always set, never more than a watchdog ahead of when
+    // it was set, and each retry got its own (an instance dying before it is resumed at the retry).
+    expect(alarms.length).toBeGreaterThan(0);
+    expect(alarms.filter((a) => a.at - a.when > WATCHDOG_MS)).toEqual([]);
+    expect(alarms.map((a) => a.at)).toEqual(expect.arrayContaining([START + 1_500, START + 4_000, START + 7_000]));
   });
 });

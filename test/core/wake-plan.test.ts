@@ -59,4 +59,12 @@ describe("watchdogRefreshAt", () => {
   ] as const)("%s", (_name, stored, expected) => {
     expect(watchdogRefreshAt(stored, now)).toBe(expected);
   });
+
+  it.each([
+    ["the alarm is another unit's retry 1 s ahead: no refresh (the retry bounds the read)", now + 1_000, [now + 1_000, null], null],
+    ["the alarm is the net, within the lead, a unit due later: now", now + 1_000, [now + 5_000], now],
+    ["an alarm already past, even if a unit named that time: now", now - 10, [now - 10], now],
+  ] as const)("%s", (_name, stored, dueAt, expected) => {
+    expect(watchdogRefreshAt(stored, now, dueAt)).toBe(expected);
+  });
 });
