@@ -28,16 +28,15 @@ function streamingRuns(clock: { t: number }, streamMs: number) {
   return runs;
 }
 
-async function streamWithAlarms(streamMs: number) {
-  const clock = { t: START };
+/** The real AlarmPump over `units` on the simulated clock, fired as an alarm now; every alarm it sets (deleted: NaN) with when it was set. */
+async function pumpAlarm(clock: { t: number }, runs: Unit & { wake(): void; close(): void }, others: Unit[] = []) {
   const set: { at: number; when: number }[] = [];
-  const runs = streamingRuns(clock, streamMs);
   const pump = new AlarmPump({
     storage: {
       setAlarm: async (at) => void set.push({ at: Number(at), when: clock.t }),
       deleteAlarm: async () => void set.push({ at: Number.NaN, when: clock.t }),
     },
-    u: { units: [runs], runs, mediaInbox: {} } as unknown as ConstructorParameters<typeof AlarmPump>[0]["u"],
+    u: { units: [runs, ...others], runs, mediaInbox: {} } as unknown as ConstructorParameters<typeof AlarmPump>[0]["u"],
     clock: () => clock.t,
     rowsWritten: () => 0,
     rowsWrittenByTable: () => ({}),
@@ -45,8 +44,14 @@ async function streamWithAlarms(streamMs: number) {
     waitUntil: () => {},
   });
   pump.loaded(null);
-  // The alarm that started the run's read fires now: its pump reads the stream until it ends.
   await pump.alarm();
+  return set;
+}
+
+async function streamWithAlarms(streamMs: number) {
+  const clock = { t: START };
+  // The alarm that started the run's read fires now: its pump reads the stream until it ends.
+  const set = await pumpAlarm(clock, streamingRuns(clock, streamMs));
   return { set, endsAt: START + streamMs };
 }
 
@@ -101,18 +106,7 @@ describe("a stream read beside another unit's retry due within the watchdog's le
         while (retries.length > 0 && retries[0]! <= clock.t) retries.shift();
       },
     };
-    const alarms: { at: number; when: number }[] = [];
-    const pump = new AlarmPump({
-      storage: { setAlarm: async (at) => void alarms.push({ at: Number(at), when: clock.t }), deleteAlarm: async () => {} },
-      u: { units: [runs, outbox], runs, mediaInbox: {} } as unknown as ConstructorParameters<typeof AlarmPump>[0]["u"],
-      clock: () => clock.t,
-      rowsWritten: () => 0,
-      rowsWrittenByTable: () => ({}),
-      log: () => {},
-      waitUntil: () => {},
-    });
-    pump.loaded(null);
-    await pump.alarm();
+    const alarms = await pumpAlarm(clock, runs, [outbox]);
     expect(clock.t).toBe(endsAt);
     expect(retries).toEqual([]);
     // Three retries and the stream's end, each a read; a few more where the watchdog is pushed.
