@@ -33,6 +33,18 @@ const SHIP_CALL_TIMEOUT_MS = 6 * 60_000;
 
 /** The git calls of `createVmClient`, over its `call`. */
 export function vmGitCalls(call: VmCall) {
+  /** A laptop's work into a workspace (handback, handoff/new); `conflicts`: a refusal may be a conflict, with the laptop's side staged (handback only). */
+  const laptopWorkIn = (path: string, request: HandbackRequest | HandoffNewRequest, conflicts: boolean): Promise<HandbackOutcome> =>
+    withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackOutcome> => {
+      const res = await call(path, { method: "POST", body: JSON.stringify(request), signal });
+      if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute.", conflict: false };
+      const body: unknown = await res.json().catch(() => null);
+      const done = HandbackDoneSchema.safeParse(body);
+      if (res.ok && done.success) return { ok: true, done: done.data };
+      const refusal = HandoffRefusalSchema.safeParse(body);
+      const conflict = conflicts && refusal.success && refusal.data.reason === "conflict";
+      return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict, ...(conflict && refusal.data.staged ? { staged: refusal.data.staged } : {}) };
+    });
   const shipCall = <T>(path: string, request: ShipRequest, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Promise<ShipOutcome<T>> =>
     withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<ShipOutcome<T>> => {
       const res = await call(path, { method: "POST", body: JSON.stringify(request), signal });
@@ -91,30 +103,9 @@ export function vmGitCalls(call: VmCall) {
       });
     },
     /** POST …/handback: the laptop's commits, changes and session into the workspace; a refusal's `message` is for the user. */
-    handback(userId: string, workspace: string, request: HandbackRequest): Promise<HandbackOutcome> {
-      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackOutcome> => {
-        const res = await call(VM_ROUTES.workspaceHandback(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
-        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute.", conflict: false };
-        const body: unknown = await res.json().catch(() => null);
-        const done = HandbackDoneSchema.safeParse(body);
-        if (res.ok && done.success) return { ok: true, done: done.data };
-        const refusal = HandoffRefusalSchema.safeParse(body);
-        const conflict = refusal.success && refusal.data.reason === "conflict";
-        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict, ...(conflict && refusal.data.staged ? { staged: refusal.data.staged } : {}) };
-      });
-    },
+    handback: (userId: string, workspace: string, request: HandbackRequest): Promise<HandbackOutcome> => laptopWorkIn(VM_ROUTES.workspaceHandback(workspace, userId), request, true),
     /** POST …/handoff/new: a new workspace filled with a laptop's repository and session; a refusal's `message` is for the user. */
-    handoffNew(userId: string, workspace: string, request: HandoffNewRequest): Promise<HandbackOutcome> {
-      return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackOutcome> => {
-        const res = await call(VM_ROUTES.workspaceHandoffNew(workspace, userId), { method: "POST", body: JSON.stringify(request), signal });
-        if (!(res instanceof Response)) return { ok: false, message: "the agent VM did not answer; run the line again in a minute.", conflict: false };
-        const body: unknown = await res.json().catch(() => null);
-        const done = HandbackDoneSchema.safeParse(body);
-        if (res.ok && done.success) return { ok: true, done: done.data };
-        const refusal = HandoffRefusalSchema.safeParse(body);
-        return { ok: false, message: refusal.success ? refusal.data.message : `the agent VM answered ${res.status}.`, conflict: false };
-      });
-    },
+    handoffNew: (userId: string, workspace: string, request: HandoffNewRequest): Promise<HandbackOutcome> => laptopWorkIn(VM_ROUTES.workspaceHandoffNew(workspace, userId), request, false),
     /** POST …/handback/keep: a conflict's laptop side into the workspace, the workspace's own kept as a branch and a saved session. */
     handbackKeep(userId: string, workspace: string, request: HandbackKeepRequest): Promise<HandbackKeepOutcome> {
       return withDeadline(SHIP_CALL_TIMEOUT_MS, async (signal): Promise<HandbackKeepOutcome> => {
