@@ -50,7 +50,7 @@ export type Ledger = {
   latenciesMs: number[];
   verdicts: Verdict[];
   /** `unlistedNotices`: notices not built by notices.ts that quote messages (counted in `notices` too). */
-  outbound: { replies: number; acks: number; notices: number; unlistedNotices: number; sessionLost: number; other: number };
+  outbound: { replies: number; acks: number; notices: number; unlistedNotices: number; sessionLost: number; progress: number; other: number };
   /** Bodies the ledger could not place (first few). */
   otherBodies: string[];
   /** Tokens quoted by a reply that match no accepted message of that phone (a refused one, or another phone's). */
@@ -65,7 +65,7 @@ export function checkLedger(messages: readonly SentMessage[], outbound: readonly
   const byToken = new Map(messages.map((m) => [m.token, m]));
   const replyTimes = new Map<string, number[]>();
   const notices = new Map<string, Notice[]>();
-  const counts = { replies: 0, acks: 0, notices: 0, unlistedNotices: 0, sessionLost: 0, other: 0 };
+  const counts = { replies: 0, acks: 0, notices: 0, unlistedNotices: 0, sessionLost: 0, progress: 0, other: 0 };
   const otherBodies: string[] = [];
   const strayTokens: string[] = [];
 
@@ -85,6 +85,7 @@ export function checkLedger(messages: readonly SentMessage[], outbound: readonly
       notices.set(phone, [...(notices.get(phone) ?? []), { at: sent.createdAt, reason: kind.reason, quotes: kind.quotes }]);
     } else if (kind.kind === "ack") counts.acks++;
     else if (kind.kind === "session_lost") counts.sessionLost++;
+    else if (kind.kind === "progress") counts.progress++;
     else {
       counts.other++;
       if (otherBodies.length < 10) otherBodies.push(sent.body);

@@ -1,12 +1,13 @@
 // What one message the relay sent is, read from its text: the offline model's reply (and which
 // soak messages it quotes), the acknowledgement, a notice that something failed or was dropped
-// (and the messages it quotes), or other. Notices are recognised by calling src/messages/notices.ts
+// (and the messages it quotes), a long run's progress update, or other. Notices are recognised by calling src/messages/notices.ts
 // itself, so a rewording there cannot silently turn them into "other"; a new give-up reason fails
 // the typecheck here until listed. Which messages a notice is about is read from its “…” quotes
 // alone, whatever its wording: a notice that quotes nothing is about no message.
 import { CHANNELS } from "../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, nameMessages, SESSION_LOST, stopReply, type NamedMessage } from "../../src/messages/notices";
 import type { GiveUpReason } from "../../src/messages/run-failure";
+import { progressUpdateText } from "../../src/runs/progress-update";
 
 /** `stopped`: /stop's answer naming what it dropped; `unlisted`: another text that quotes messages. */
 export type NoticeReason = GiveUpReason | "delivery_failed" | "agent_error" | "stopped" | "unlisted";
@@ -18,6 +19,8 @@ export type OutboundKind =
   /** The relay telling the user something failed; `quotes` are the texts it puts in “…”. */
   | { kind: "notice"; reason: NoticeReason; quotes: string[] }
   | { kind: "session_lost" }
+  /** "Still working (20 s)." during a long run: about no message, answers none. */
+  | { kind: "progress" }
   | { kind: "other" };
 
 /** A soak message's token, `#<sender>-<n>`; a token cut by a clip ends in "…" and does not count. */
@@ -77,6 +80,16 @@ const MATCHERS: Matcher[] = [
   ...[1, 2].map((n) => ({ reason: "agent_error" as const, pattern: withDetail(pattern((m) => agentErrorReply(DETAIL, m), n)) })),
 ].flatMap((m) => (m.pattern ? [{ reason: m.reason, pattern: m.pattern }] : []));
 
+/**
+ * A progress update as src/runs/progress-update.ts words it, built by it (so a rewording there is
+ * followed here): its time in seconds or minutes, then a full stop or the steps seen.
+ */
+const PROGRESS = (() => {
+  const bare = progressUpdateText([], 0, 1_000);
+  const at = bare.indexOf("1 s");
+  return new RegExp(`^${escape(bare.slice(0, at))}\\d+ (?:s|min)${escape(bare.slice(at + 3, -1))}(?:\\.|: .+)$`, "s");
+})();
+
 const ACKS = new Set(Array.from({ length: MAX_WAITING }, (_, i) => ackQueued(i + 1)));
 
 export function tokensIn(text: string): string[] {
@@ -97,6 +110,7 @@ export function classifyOutbound(body: string): OutboundKind {
   if (reply) return { kind: "reply", tokens: tokensIn(reply[1] ?? "") };
   if (ACKS.has(body)) return { kind: "ack" };
   if (body === SESSION_LOST) return { kind: "session_lost" };
+  if (PROGRESS.test(body)) return { kind: "progress" };
   const quotes = quotesIn(body);
   const reason = matchNotice(body) ?? (quotes.length > 0 ? "unlisted" : null);
   return reason ? { kind: "notice", reason, quotes } : { kind: "other" };

@@ -132,6 +132,7 @@ export function soakFigures({ ledger, faults, deliveries, unplannedExits, bounds
     ),
     ...(unplannedExits > 0 ? [judged(SECTION, "unplanned exits", unplannedExits, "", exactly(0), "a child died without being killed")] : []),
     ...(ledger.outbound.unlistedNotices > 0 ? [info(SECTION, "notices not from notices.ts", ledger.outbound.unlistedNotices, "", "quote messages, so they can tell")] : []),
+    ...(ledger.outbound.progress > 0 ? [info(SECTION, "progress updates", ledger.outbound.progress, "", "\"Still working …\" during a long run: about no message")] : []),
     ...(ledger.outbound.other > 0 ? [info(SECTION, "unrecognised messages", ledger.outbound.other, "", ledger.otherBodies[0]?.slice(0, 60))] : []),
   ];
 }

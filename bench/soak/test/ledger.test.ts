@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, stopReply } from "../../../src/messages/notices";
 import type { GiveUpReason } from "../../../src/messages/run-failure";
+import { progressUpdateText } from "../../../src/runs/progress-update";
 import { checkLedger, isSettled, type Outbound, type SentMessage } from "../ledger";
 
 const A = "+15551230001";
@@ -66,10 +67,10 @@ describe("checkLedger", () => {
   it("counts outcomes, latency from acceptance to the first reply, and what it could not place", () => {
     const ledger = checkLedger(
       [msg("#1-1", A, 0, 100), msg("#1-2", A, 1_000, 1_050), msg("#1-3", A, 2_000, null), msg("#2-1", B, 0, 30)],
-      [out(A, reply("#1-1"), 600), out(A, reply("#1-2"), 1_550), out(A, reply("#1-2"), 1_800), out(A, reply("#1-3"), 2_500), out(B, "hello?", 50), out(A, ackQueued(2), 1_010)],
+      [out(A, reply("#1-1"), 600), out(A, reply("#1-2"), 1_550), out(A, reply("#1-2"), 1_800), out(A, reply("#1-3"), 2_500), out(B, "hello?", 50), out(A, ackQueued(2), 1_010), out(A, progressUpdateText([], 0, 20_000), 1_020)],
     );
     expect(ledger).toMatchObject({ accepted: 3, refused: 1, answered: 1, doubled: 1, told: 0, lost: 1, latenciesMs: [500, 500] });
-    expect(ledger.outbound).toEqual({ replies: 4, acks: 1, notices: 0, unlistedNotices: 0, sessionLost: 0, other: 1 });
+    expect(ledger.outbound).toEqual({ replies: 4, acks: 1, notices: 0, unlistedNotices: 0, sessionLost: 0, progress: 1, other: 1 });
     expect(ledger.otherBodies).toEqual(["hello?"]);
     // A reply to a message whose webhook never got a 200.
     expect(ledger.strayTokens).toEqual(["#1-3"]);

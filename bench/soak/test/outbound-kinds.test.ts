@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../../src/channels";
 import { ackQueued, agentErrorReply, deliveryFailedNotice, giveUpNotice, SESSION_LOST, stopReply } from "../../../src/messages/notices";
 import type { GiveUpReason } from "../../../src/messages/run-failure";
+import { progressUpdateText } from "../../../src/runs/progress-update";
 import { classifyOutbound, quoteNames, quotesIn, tokensIn, type OutboundKind } from "../outbound-kinds";
 
 const named = (...texts: string[]) => texts.map((body) => ({ body, scheduleId: null }));
@@ -47,6 +48,9 @@ describe("classifyOutbound", () => {
       "Dropped for a reason nobody wrote down: “#1-4”, “#1-5 [[slow 2000]]”",
       { kind: "notice", reason: "unlisted", quotes: ["#1-4", "#1-5 [[slow 2000]]"] },
     ],
+    ["a progress update, nothing seen yet", progressUpdateText([], 0, 20_000), { kind: "progress" }],
+    ["a progress update with its steps", progressUpdateText(["Running: npm test", "Editing src/a.ts", "Writing src/b.ts"], 0, 4 * 60_000), { kind: "progress" }],
+    ["a progress update's words in another text", "Still working (soon), I hope.", { kind: "other" }],
     ["anything else", "⚠️ something new", { kind: "other" }],
   ])("%s", (_, body, kind) => {
     expect(classifyOutbound(body)).toEqual(kind);

@@ -25,7 +25,7 @@ const ledger: Ledger = {
   lost: 1,
   latenciesMs: [2_000, 4_000],
   verdicts: [verdict("#1-1", "answered", T0 + 1_000, 2_000), verdict("#1-2", "lost", T0 + 20_000, null), verdict("#1-3", "doubled", T0 + 90_000, 4_000), verdict("#1-4", "told", T0 + 95_000, null)],
-  outbound: { replies: 3, acks: 2, notices: 1, unlistedNotices: 0, sessionLost: 0, other: 0 },
+  outbound: { replies: 3, acks: 2, notices: 1, unlistedNotices: 0, sessionLost: 0, progress: 0, other: 0 },
   otherBodies: [],
   strayTokens: [],
 };
