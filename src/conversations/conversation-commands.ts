@@ -30,13 +30,7 @@ import type { SchedulesRepo } from "../schedules/schedules-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { SpendRepo } from "../usage/spend-repo";
 import type { Conversations } from "./conversations-unit";
-
-/**
- * Which conversations a private page's link shows: one, all of them, or the admin's dashboard.
- * Stated here, where the actions that sign one are, in the shape web/web-token.ts signs (its
- * WebScope); changes/ reads a review's link by it.
- */
-export type PageScope = { kind: "conversation"; conversationId: number } | { kind: "all" } | { kind: "dashboard" };
+import type { PageScope } from "./page-scope";
 
 /**
  * What the VM must do after the command's transaction (never inside the webhook). The actions of

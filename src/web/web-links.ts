@@ -4,7 +4,8 @@
 // route (opening one) use these. A token this relay did not make (its tag is wrong) is refused
 // before the directory is asked: guessing at links costs the one directory object nothing.
 import type { Config } from "../config/config";
-import { newWebLinkToken, storedWebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor, type WebLink, type WebScope } from "./web-token";
+import { newWebLinkToken, storedWebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor, type WebLink } from "./web-token";
+import type { PageScope } from "../conversations/page-scope";
 import { publicOriginOf, type SettingsRepo } from "../config/settings-repo";
 import { directoryOf } from "../directory/user-directory";
 
@@ -32,7 +33,7 @@ export async function openWebLink(directory: WebLinkLookup, key: CryptoKey, toke
 }
 
 /** A fresh short link to `phone`'s page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
-export async function pageLink(d: { env: Env; config: Config | null; settings: SettingsRepo; phone: string }, scope: WebScope, epoch: number, now: number): Promise<{ url: string; ttlHours: number } | null> {
+export async function pageLink(d: { env: Env; config: Config | null; settings: SettingsRepo; phone: string }, scope: PageScope, epoch: number, now: number): Promise<{ url: string; ttlHours: number } | null> {
   const key = d.config && webLinkKeyFor(d.config);
   const origin = publicOriginOf(d.settings, d.config);
   if (!key || !origin || !d.config) return null;
