@@ -13,7 +13,7 @@ import { answerUndo } from "../changes/change-commands";
 import { receiveShipAnswer } from "../github/ship-commands";
 import type { ParsedCommand } from "../commands/parsed-command";
 import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
-import type { VmAction } from "../conversations/conversation-commands";
+import type { VmAction } from "./vm-action";
 import { CHANNELS } from "../channels";
 import type { Button, TapOutcome } from "../channels/channel";
 import { answerGithubTap } from "../github/github-deliveries";

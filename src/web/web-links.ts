@@ -9,6 +9,9 @@ import type { PageScope } from "../conversations/page-scope";
 import { publicOriginOf, type SettingsRepo } from "../config/settings-repo";
 import { directoryOf } from "../directory/user-directory";
 
+/** /web or /dashboard after the command's transaction (joined in agent/vm-action.ts): a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
+export type WebLinkAction = { kind: "web_link"; scope: PageScope; epoch: number };
+
 /** Stores `link` and returns its token (22 characters), for `${origin}/web/${token}`. */
 export async function issueWebLink(env: Env, key: CryptoKey, link: WebLink): Promise<string> {
   const stored = storedWebLink(link);
