@@ -12,7 +12,7 @@ import { type Clock, systemClock } from "./shared/clock";
 import { type Log, logEvent, objectLog, type StoredMessage } from "./shared/log";
 import { afterCommand } from "./agent/after-command";
 import { type AccessDeps, isRevoked, restore, revoke, setDailyBudget, summarize } from "./admin/access";
-import type { VmAction } from "./conversations/conversation-commands";
+import type { VmAction } from "./agent/vm-action";
 import { applyLinkedChat } from "./directory/link-actions";
 import { pauseAllTasks } from "./schedules/schedule-service";
 import { doorChangedNotice } from "./directory/link-replies";

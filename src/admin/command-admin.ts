@@ -20,6 +20,9 @@ export type AdminRequest =
   /** /vm sweep: destroys the Machines and volumes no user owns. */
   | { kind: "sweep" };
 
+/** An admin's /users, /allow, /deny, /budget (and /vm with machines) after the command's transaction (joined in agent/vm-action.ts): the directory and other users' objects, then the reply. */
+export type AdminAction = { kind: "admin"; request: AdminRequest };
+
 /** What an admin word parsed to; an invalid one is answered only to an admin. */
 export type AdminCommand = { type: "admin"; word: AdminWord; request: AdminRequest | { kind: "invalid"; reason: string } };
 

@@ -18,7 +18,8 @@ import { adminDeps, carryOut, type UserAgent } from "../admin/admin-actions";
 import { applyLinkedChat, carryOutLink } from "../directory/link-actions";
 import { pauseAllTasks } from "../schedules/schedule-service";
 import { directoryOf } from "../directory/user-directory";
-import { finishClone, type VmAction } from "../conversations/conversation-commands";
+import { finishClone } from "../conversations/conversation-commands";
+import type { VmAction } from "./vm-action";
 import { type ChangeActionDeps, restoreFiles, sendDiffPicture } from "../changes/change-actions";
 import { askShip, ship } from "../github/ship-actions";
 import { pageLink } from "../web/web-links";
@@ -177,5 +178,8 @@ export async function afterCommand(d: AfterCommandDeps, action: VmAction, messag
       d.sql.transaction(() => finishClone({ conversations: d.conversations, outbox: d.outboxRepo }, action.conversationId, result, now, !action.stayCurrent));
       return;
     }
+    default:
+      // Every capability's action has its case: one joined in vm-action.ts without one fails to compile here.
+      return action satisfies never;
   }
 }

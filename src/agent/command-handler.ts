@@ -15,13 +15,14 @@ import { timeZoneReply } from "../schedules/schedules-replies";
 import { costReply } from "../usage/spend-replies";
 import { statusReply } from "../runs/status-replies";
 import type { RunFailure } from "../messages/run-failure";
+import type { Reply } from "../messages/inbound-message";
+import type { VmAction } from "./vm-action";
 import {
   type ConversationCommandDeps,
   createConversation,
   deleteConversation,
   gitCommand,
   listConversations,
-  type Reply,
   renameConversation,
   setDeepMode,
   startFreshSession,
@@ -78,7 +79,7 @@ export type CommandDeps = ScheduleServiceDeps &
     live?: Pick<LivePages, "publish">;
   };
 
-type CommandAnswer = Reply;
+type CommandAnswer = Reply<VmAction>;
 
 /** Who sent the command: `phone` is the object's name (the home); `source` the chat it came from (absent: the home's own door). */
 export type CommandSender = { phone: string; isAdmin: boolean; source?: MessageSource };

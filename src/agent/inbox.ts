@@ -14,7 +14,7 @@ import { answerCommand } from "./command-handler";
 import type { InboxDeps } from "./inbox-deps";
 export type { InboxDeps } from "./inbox-deps";
 import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
-import type { VmAction } from "../conversations/conversation-commands";
+import type { VmAction } from "./vm-action";
 import type { ChatAddress } from "../channels/channel";
 import { chatOf } from "../directory/link-doors";
 import type { Conversation } from "../conversations/conversations-repo";

@@ -13,9 +13,9 @@ import { answerUndo } from "../changes/change-commands";
 import { receiveShipAnswer } from "../github/ship-commands";
 import type { ParsedCommand } from "../commands/parsed-command";
 import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
-import type { VmAction } from "../conversations/conversation-commands";
+import type { VmAction } from "./vm-action";
 import { CHANNELS } from "../channels";
-import type { TapOutcome } from "../channels/channel";
+import type { Button, TapOutcome } from "../channels/channel";
 import { answerGithubTap } from "../github/github-deliveries";
 import { receiveEvent } from "../runs/event-runs";
 import { FIX_STARTED_ALREADY } from "../github/github-replies";
@@ -201,7 +201,7 @@ export function receiveUnheldTap(d: InboxDeps, message: InboundMessage, payload:
 }
 
 /** Asks the question a message to a conversation on the laptop asks, once per hand-off. */
-export function askAway(d: InboxDeps, message: InboundMessage, conversationId: number, text: string, buttons: { id: string; title: string }[], now: number): void {
+export function askAway(d: InboxDeps, message: InboundMessage, conversationId: number, text: string, buttons: Button[], now: number): void {
   d.questions.ask(awayQuestionOf(conversationId, now), now);
   d.outboxRepo.add({ dedupeKey: `handoff-ask:${message.messageId}`, body: text, buttons, to: message.source, now });
 }

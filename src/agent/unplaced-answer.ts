@@ -6,7 +6,7 @@
 import { parseApprovalAnswer } from "../approvals/approvals";
 import { outboxKeys } from "../outbox/outbox-keys";
 import type { InboundMessage, Stored } from "../messages/inbound-message";
-import type { VmAction } from "../conversations/conversation-commands";
+import type { VmAction } from "./vm-action";
 import type { Question, QuestionMatch } from "../questions/questions";
 import { closedQuestionOf } from "./stale-tap";
 import { answerApproval, storeAnswer } from "./question-answers";

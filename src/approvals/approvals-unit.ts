@@ -6,7 +6,7 @@
 // Over 400 lines, as one factory: asking, answering (typed, tapped, on the page), expiring and
 // reminding all close a prompt through one `close` that the live pages hear once, and share the
 // pictures and links prepared before a prompt is stored; apart, each would take the whole deps.
-import type { TapOutcome } from "../channels/channel";
+import type { Button, TapOutcome } from "../channels/channel";
 import type { ApprovalRequestEvent, ApprovalsOption } from "../protocol/vm/approvals";
 import {
   alwaysOffer,
@@ -288,7 +288,7 @@ export function createApprovals(d: ApprovalsDeps) {
      * button per prompt (the first three: WhatsApp's quick replies), each answering that prompt
      * only, as its own button would. None otherwise.
      */
-    choices(input: AnswerInput): { title: string; id: string }[] | null {
+    choices(input: AnswerInput): Button[] | null {
       if (input.via !== "text" || input.target.kind !== "only") return null;
       const open = inScope(input);
       if (open.length < 2) return null;

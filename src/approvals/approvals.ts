@@ -9,6 +9,9 @@ import { describeRelayToolUse } from "./relay-tool-words";
 import type { NewQuestion } from "../questions/questions";
 import type { TapToast } from "../channels/channel";
 
+/** `/approvals forget` after the command's transaction (joined in agent/vm-action.ts): the rules "always" wrote into the project's Claude Code settings. */
+export type ForgetRulesAction = { kind: "forget_rules"; workspace: string; conversation: string };
+
 /** `off`: bypassPermissions, nothing asked; `edits`: edits in the project go ahead, the rest asks; `on`: everything asks. */
 export type ApprovalMode = "off" | "edits" | "on";
 

@@ -4,7 +4,7 @@
 import type { NewQuestion } from "../questions/questions";
 import type { PlanExitMode } from "../protocol/vm/approvals";
 import { fitPrompt } from "./approval-text";
-import type { TapToast } from "../channels/channel";
+import type { Button, TapToast } from "../channels/channel";
 
 /** Go ahead asking before each edit; go ahead with edits accepted; plan again with the user's next message. */
 export type PlanChoice = "ask" | "accept" | "change";
@@ -34,7 +34,7 @@ export function planTapToast(payload: string): TapToast | null {
 const PLAN_PAYLOAD = /^plan:\d+:(ask|accept|change)$/;
 const PLAN_TAPS: Record<PlanChoice, string> = { ask: "Going ahead, asking before edits ✓", accept: "Going ahead, edits accepted ✓", change: "Send your change ✓" };
 
-export function planButtons(approvalId: number): { title: string; id: string }[] {
+export function planButtons(approvalId: number): Button[] {
   return (["ask", "accept", "change"] as const).map((choice) => ({ title: TITLES[choice], id: planButtonPayload(approvalId, choice) }));
 }
 

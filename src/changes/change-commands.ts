@@ -8,7 +8,8 @@ import type { Changes } from "./run-changes";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { RunChangesRepo } from "./run-changes-repo";
 import type { RunsRepo } from "../runs/runs-repo";
-import type { Reply } from "../conversations/conversation-commands";
+import type { Reply } from "../messages/inbound-message";
+import type { PageScope } from "../conversations/page-scope";
 
 export type ChangeCommandDeps = {
   conversations: Pick<Conversations, "current" | "repo">;
@@ -18,7 +19,16 @@ export type ChangeCommandDeps = {
   changes: Pick<Changes, "ask" | "close">;
 };
 
-const say = (text: string): Reply => ({ text, after: null });
+/** What the VM must do after a change command's transaction (joined with the other capabilities' in agent/vm-action.ts). */
+export type ChangeAction =
+  /** /diff: the VM draws the diff kept at `key`; the picture goes out with `summary` and a page link for `page` (as /web makes it). */
+  | { kind: "diff"; key: string; summary: string; page: { scope: PageScope; epoch: number }; change: { vmRunId: string; conversationId: number } }
+  /** A `yes` to /undo, or /redo: the VM puts the workspace's files back. */
+  | { kind: "undo" | "redo"; conversationId: number; workspace: string };
+
+type ChangeReply = Reply<ChangeAction>;
+
+const say = (text: string): ChangeReply => ({ text, after: null });
 
 /** The run in progress in a conversation's workspace, as the user knows it; null when none is (another conversation's does not hold it). */
 function runInProgress(d: ChangeCommandDeps, conversationId: number): string | null {
@@ -27,7 +37,7 @@ function runInProgress(d: ChangeCommandDeps, conversationId: number): string | n
 }
 
 /** `linkEpoch`: the phone's page link epoch, for the link that comes with the picture. */
-export function diffCommand(d: ChangeCommandDeps, index: number, linkEpoch: number): Reply {
+export function diffCommand(d: ChangeCommandDeps, index: number, linkEpoch: number): ChangeReply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   const changes = d.runChanges.inPlace(current.id, index);
@@ -39,7 +49,7 @@ export function diffCommand(d: ChangeCommandDeps, index: number, linkEpoch: numb
 }
 
 /** /undo asks first (the question goes out with buttons under `questionKey`); refused at once while a run is live. */
-export function undoCommand(d: ChangeCommandDeps, now: number, questionKey: string): Reply {
+export function undoCommand(d: ChangeCommandDeps, now: number, questionKey: string): ChangeReply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   const busy = runInProgress(d, current.id);
@@ -47,7 +57,7 @@ export function undoCommand(d: ChangeCommandDeps, now: number, questionKey: stri
   return d.changes.ask(current.id, now, questionKey) ? say("") : say(NOTHING_TO_UNDO);
 }
 
-export function redoCommand(d: ChangeCommandDeps): Reply {
+export function redoCommand(d: ChangeCommandDeps): ChangeReply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   const busy = runInProgress(d, current.id);
@@ -56,7 +66,7 @@ export function redoCommand(d: ChangeCommandDeps): Reply {
 }
 
 /** A yes or no to the open question; the question is closed either way. */
-export function answerUndo(d: ChangeCommandDeps, word: UndoReplyWord, now: number): Reply {
+export function answerUndo(d: ChangeCommandDeps, word: UndoReplyWord, now: number): ChangeReply {
   const q = d.changes.close(now);
   if (!q || word === "no") return say(UNDO_DECLINED);
   const conversation = d.conversations.repo.get(q.conversationId);

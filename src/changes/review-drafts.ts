@@ -7,7 +7,7 @@ import { outboxKeys } from "../outbox/outbox-keys";
 import { decideRate, RATE_WINDOW_MS } from "../shared/rate-limit";
 import { type ReviewComment, REVIEW_MAX_COMMENTS, reviewMessageForAgent, reviewSentLine } from "../protocol/review-comments";
 import { draftComment, REVIEW_REFUSALS, type ReviewCommentRequest, type ReviewDraft, reviewMessageId } from "./review-draft";
-import type { PageScope } from "../conversations/conversation-commands";
+import type { PageScope } from "../conversations/page-scope";
 import type { ChangeFileLines } from "./change-lines";
 import type { ReviewDraftsRepo } from "./review-drafts-repo";
 import type { RunChangesRepo } from "./run-changes-repo";

@@ -2,6 +2,7 @@
 // change have, its buttons, and the answer that picks one (a tap, a number, or the file's path or
 // end of path). Buttons are numbered, not named: WhatsApp's quick replies are made once per set of
 // titles, and a file name would make one per question. Pure.
+import type { Button } from "../channels/channel";
 import { quoteInput } from "../shared/quote-input";
 import type { ReviewChoice } from "./review-reply";
 import { normalizeTyped, type NewQuestion } from "../questions/questions";
@@ -31,7 +32,7 @@ export function reviewQuestion(q: ReviewQuestionFacts): string {
 export const reviewButtonId = (questionId: number, index: number) => `review:${questionId.toString(36)}:${index + 1}`;
 
 /** The first three choices as buttons (the text names every choice and says to reply with its number). */
-export function reviewButtons(questionId: number, count: number): { title: string; id: string }[] {
+export function reviewButtons(questionId: number, count: number): Button[] {
   return Array.from({ length: Math.min(count, MAX_BUTTONS) }, (_, i) => ({ title: String(i + 1), id: reviewButtonId(questionId, i) }));
 }
 

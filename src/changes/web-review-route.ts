@@ -13,7 +13,7 @@ import { isSameOriginRequest, parseJsonBody, ReviewCommentRequestSchema, ReviewS
 import type { ReviewAction } from "./review-drafts";
 import { REVIEW_SCRIPT } from "./review-script";
 import { requireConfig } from "../config/require-config";
-import type { PageScope } from "../conversations/conversation-commands";
+import type { PageScope } from "../conversations/page-scope";
 
 /** How the page opens its link, refuses one, and what every answer under /web carries (web/web-route.ts). */
 export type ReviewPageDoor = {

@@ -1,14 +1,10 @@
 // What the conversation commands do: /new, /sessions, /switch, /rename, /delete, /deep, /end,
 // /git. Each reads and writes rows only (inside the command's transaction) and says what, if
 // anything, the VM must do once the webhook has its answer (clone, delete a directory).
-import type { HandoffStaged } from "../protocol/vm/handoff";
 import { DEEP_MODE_MS } from "./conversations-unit";
-import type { LinkAction } from "../directory/link-actions";
-import type { AdminRequest } from "../admin/command-admin";
 import { outboxKeys } from "../outbox/outbox-keys";
 import { stepRun } from "../runs/run-lifecycle";
 import { maskPhone } from "../shared/phone";
-import type { ShipExpected } from "../protocol/vm/ship";
 import {
   cloneDoneReply,
   conversationsList,
@@ -25,6 +21,7 @@ import {
   switchReply,
 } from "./conversations-replies";
 import type { MessagesRepo } from "../messages/messages-repo";
+import type { Reply } from "../messages/inbound-message";
 import type { RunsRepo } from "../runs/runs-repo";
 import type { SchedulesRepo } from "../schedules/schedules-repo";
 import type { SettingsRepo } from "../config/settings-repo";
@@ -32,22 +29,10 @@ import type { SpendRepo } from "../usage/spend-repo";
 import type { Conversations } from "./conversations-unit";
 
 /**
- * Which conversations a private page's link shows: one, all of them, or the admin's dashboard.
- * Stated here, where the actions that sign one are, in the shape web/web-token.ts signs (its
- * WebScope); changes/ reads a review's link by it.
+ * What the VM must do after a conversation command's transaction (never inside the webhook). The
+ * other capabilities declare their own; agent/vm-action.ts joins them.
  */
-export type PageScope = { kind: "conversation"; conversationId: number } | { kind: "all" } | { kind: "dashboard" };
-
-/**
- * What the VM must do after the command's transaction (never inside the webhook). The actions of
- * capabilities above conversations/ (/diff, /github, /handoff, /web) are stated in plain terms, so
- * this folder imports none of them; the commands that make them are checked against it.
- */
-export type VmAction =
-  /** `previewWorkspaces`: the stopped conversations' kept preview servers, ended on the VM too. */
-  | { kind: "cancel"; vmRunIds: string[]; previewWorkspaces?: string[] }
-  /** `detail`: the VM's configuration problem in words (admins); users hear only that it can't run. */
-  | { kind: "health"; detail: boolean }
+export type ConversationAction =
   /** `stayCurrent`: the user's current conversation stays as it is (a clone an event asked for, not the user). */
   | { kind: "clone"; conversationId: number; workspace: string; url: string; branch: string | null; stayCurrent?: true }
   /**
@@ -57,40 +42,9 @@ export type VmAction =
    */
   | { kind: "prepare_workspace"; workspace: string }
   /** `diffKeys`: the R2 objects of the conversation's run diffs, deleted with it. */
-  | { kind: "delete_workspace"; workspace: string; diffKeys?: string[] }
-  /** /diff: the VM draws the diff kept at `key`; the picture goes out with `summary` and a page link for `page` (as /web makes it). */
-  | { kind: "diff"; key: string; summary: string; page: { scope: PageScope; epoch: number }; change: { vmRunId: string; conversationId: number } }
-  /** A `yes` to /undo, or /redo: the VM puts the workspace's files back. */
-  | { kind: "undo" | "redo"; conversationId: number; workspace: string }
-  /** `/approvals forget`: the rules "always" wrote into the project's Claude Code settings. */
-  | { kind: "forget_rules"; workspace: string; conversation: string }
-  /** An admin's /users, /allow, /deny, /budget: the directory and other users' objects, then the reply. */
-  | { kind: "admin"; request: AdminRequest }
-  /** /github: the directory's watches (a watch's secret is made there). */
-  | { kind: "github"; action: "list" }
-  | { kind: "github"; action: "watch" | "unwatch"; repo: string }
-  /** /handoff: a code signed (async, so after the webhook's answer) for the conversation, and the shell line that uses it. */
-  | { kind: "handoff"; conversationId: number; direction: "out" | "back" }
-  | { kind: "handoff_new"; name: string }
-  /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
-  | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged }
-  /** /preview [port] [run command]: the VM asked what the conversation serves (the command started first), then a link signed for one port under the link epoch `epoch` (preview/preview-actions.ts). */
-  | { kind: "preview"; conversationId: number; workspace: string; conversation: string; port: number | null; command: string | null; epoch: number }
-  /** /preview off: the conversation's kept server ended on the VM (its links already ended by the command). */
-  | { kind: "preview_off"; workspace: string; conversation: string }
-  /** /shot: the VM draws the conversation's preview at 390 px (wide: 1280 px), sent as a picture (preview/shot-actions.ts). */
-  | { kind: "shot"; conversationId: number; workspace: string; conversation: string; path: string; wide: boolean }
-  /** /web or /dashboard: a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
-  | { kind: "web_link"; scope: PageScope; epoch: number }
-  /** /trigger add: its token made and its hash registered in the directory; /trigger remove: unregistered. */
-  | { kind: "trigger_register"; triggerId: string; name: string; conversation: string }
-  | { kind: "trigger_unregister"; triggerId: string }
-  /** /link [code], /unlink: the directory's codes and links. */
-  | LinkAction
-  /** /ship: the VM's preview, then the question (`ship_preview`); its yes: the VM ships (`ship`) what the preview showed (`expected`). */
-  | { kind: "ship_preview" | "ship"; conversationId: number; workspace: string; title: string | null; expected?: ShipExpected | null };
+  | { kind: "delete_workspace"; workspace: string; diffKeys?: string[] };
 
-export type Reply = { text: string; after: VmAction | null };
+type ConversationReply = Reply<ConversationAction>;
 
 export type ConversationCommandDeps = {
   conversations: Conversations;
@@ -109,10 +63,10 @@ export type ConversationCommandDeps = {
 };
 
 
-const say = (text: string): Reply => ({ text, after: null });
+const say = (text: string): ConversationReply => ({ text, after: null });
 
 /** `/new` alone and `/clear`: a fresh session in the current conversation's project. */
-export function startFreshSession(d: ConversationCommandDeps, now: number): Reply {
+export function startFreshSession(d: ConversationCommandDeps, now: number): ConversationReply {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   d.conversations.recordSession(current.id, null);
@@ -125,7 +79,7 @@ export function startFreshSession(d: ConversationCommandDeps, now: number): Repl
   return say(freshSessionReply(current.name));
 }
 
-export function createConversation(d: ConversationCommandDeps, name: string, repo: { url: string; branch: string | null } | null, now: number): Reply {
+export function createConversation(d: ConversationCommandDeps, name: string, repo: { url: string; branch: string | null } | null, now: number): ConversationReply {
   const taken = d.conversations.repo.byName(name);
   if (taken) return say(createReply(taken.name, { taken: true }));
   const workspace = d.newWorkspaceId();
@@ -191,7 +145,7 @@ export function renameConversation(d: ConversationCommandDeps, name: string): st
  * waiting, and one with scheduled tasks or HTTP triggers (they would run in a project that no
  * longer exists: the user deletes or moves them first, deliberately).
  */
-export function deleteConversation(d: ConversationCommandDeps, name: string, confirmed: boolean): Reply {
+export function deleteConversation(d: ConversationCommandDeps, name: string, confirmed: boolean): ConversationReply {
   const found = d.conversations.repo.byName(name);
   if (!found) return say(deleteReply(name, { kind: "missing" }));
   const refuse = (o: DeleteOutcome) => say(deleteReply(found.name, o));

@@ -12,6 +12,9 @@ export type GithubCommand =
 /** What /github asks of the directory. */
 export type GithubRequest = { action: "list" } | { action: "watch" | "unwatch"; repo: string };
 
+/** /github after the command's transaction (joined in agent/vm-action.ts): the directory's watches (a watch's secret is made there). */
+export type GithubAction = { kind: "github"; action: "list" } | { kind: "github"; action: "watch" | "unwatch"; repo: string };
+
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const GITHUB_USAGE = "Usage: /github watch owner/repo, /github unwatch owner/repo, /github trust owner/repo, /github untrust owner/repo, or /github alone to list.";
 const ACTIONS = new Set(["watch", "unwatch", "trust", "untrust"]);

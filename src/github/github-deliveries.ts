@@ -14,7 +14,7 @@ import type { Transaction } from "../shared/sql";
 import type { NewQuestion } from "../questions/questions";
 import type { QuestionsRepo } from "../questions/questions-repo";
 import type { Conversations } from "../conversations/conversations-unit";
-import type { VmAction } from "../conversations/conversation-commands";
+import type { ConversationAction } from "../conversations/conversation-commands";
 
 /**
  * One delivery as the Worker checked and read it. `bodyHash`: SHA-256 (hex) of the signed body,
@@ -25,7 +25,7 @@ export type GithubDelivery = { delivery: string; event: string; parsed: ParsedDe
 
 /** A run to start through startEventRun (its own transaction), after a clone when `clone` is set. */
 export type GithubRun = Omit<RunRequest, "repo"> & { repo: string | null; eventId: string };
-export type GithubOutcome = { outcome: "duplicate" } | { outcome: "stored"; run: GithubRun | null; clone: Extract<VmAction, { kind: "clone" }> | null };
+export type GithubOutcome = { outcome: "duplicate" } | { outcome: "stored"; run: GithubRun | null; clone: Extract<ConversationAction, { kind: "clone" }> | null };
 
 export type GithubDeps = {
   transaction: Transaction;

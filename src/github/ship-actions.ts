@@ -5,7 +5,8 @@ import { createQuestionsRepo } from "../questions/questions-repo";
 import type { Clock } from "../shared/clock";
 import type { Log } from "../shared/log";
 import { SHIP_BUTTONS, SHIP_NO_VM, SHIP_PREVIEW_GONE, shipDoneReply, shipQuestion, shipQuestionOf, shipRefused, shipRunsOf } from "./ship";
-import type { ShipExpected, ShipRequest } from "../protocol/vm/ship";
+import type { ShipRequest } from "../protocol/vm/ship";
+import type { ShipAction } from "./ship-commands";
 import type { VmClient } from "../machines/vm-client";
 import type { ShipOutcome } from "../machines/vm-git-calls";
 import type { OutboxRepo } from "../outbox/outbox-repo";
@@ -66,8 +67,6 @@ function recordClosed(d: ShipActionDeps, repo: string, closed: { number: number;
   const ended = closed && createPullRequestsRepo(d.sql).byNumber(repo, closed.number);
   if (closed && ended) createPullRequestsRepo(d.sql).setState(ended.id, closed.merged ? "merged" : "closed", now);
 }
-
-type ShipAction = { conversationId: number; workspace: string; title: string | null; expected?: ShipExpected | null };
 
 /** Asks the VM (`preview` or `ship`); its refusal, or no VM, is said; its answer is recorded in one transaction with what is said. */
 async function withVm<T extends { repo: string; closed: { number: number; merged: boolean } | null }>(

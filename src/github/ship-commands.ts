@@ -11,9 +11,9 @@ import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { Transaction } from "../shared/sql";
 import type { Conversations } from "../conversations/conversations-unit";
 import type { Messages } from "../messages/messages";
-import { type InboundMessage, type Stored, typedCommand } from "../messages/inbound-message";
+import { type InboundMessage, type Reply, type Stored, typedCommand } from "../messages/inbound-message";
 import type { Media, MessageSource } from "../messages/messages-repo";
-import type { Reply, VmAction } from "../conversations/conversation-commands";
+import type { ShipExpected } from "../protocol/vm/ship";
 
 export type ShipCommandDeps = {
   conversations: Pick<Conversations, "current" | "currentId" | "repo">;
@@ -21,10 +21,16 @@ export type ShipCommandDeps = {
   runChanges: Pick<RunChangesRepo, "lastRunStartedAt">;
 };
 
-const say = (text: string): Reply => ({ text, after: null });
+/**
+ * What the VM must do after /ship's transaction (joined in agent/vm-action.ts): its preview, then the
+ * question (`ship_preview`); the question's yes: the VM ships (`ship`) what the preview showed (`expected`).
+ */
+export type ShipAction = { kind: "ship_preview" | "ship"; conversationId: number; workspace: string; title: string | null; expected?: ShipExpected | null };
+
+const say = (text: string): Reply<ShipAction> => ({ text, after: null });
 
 /** `/ship [title]`: the refusals that need no VM, else the preview, after the webhook's answer. */
-export function shipCommand(d: ShipCommandDeps, title: string | null): Reply {
+export function shipCommand(d: ShipCommandDeps, title: string | null): Reply<ShipAction> {
   const current = d.conversations.current();
   if (!current) return say(NO_CURRENT_CONVERSATION);
   if (current.status === "cloning") return say(stillCloning(current.name));
@@ -44,7 +50,7 @@ type AnswerDeps = ShipCommandDeps & {
 };
 
 /** The answer: stored once like any message; a yes ships after the webhook's answer, a no says so. The question is closed either way. */
-export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: ShipAnswer, now: number): Stored<VmAction> | null {
+export function receiveShipAnswer(d: AnswerDeps, message: InboundMessage, word: ShipAnswer, now: number): Stored<ShipAction> | null {
   // A tapped button is acknowledged as taken (and its keyboard removed) on a channel that does so.
   const tap = message.buttonPayload ? { tap: "taken" as const } : {};
   return d.transaction(() => {

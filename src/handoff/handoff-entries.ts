@@ -4,9 +4,10 @@ import type { Clock } from "../shared/clock";
 import type { HandoffCodeRefusal } from "./handoff";
 import { type HandbackAnswer, type HandbackUpload, type HandoffCodeAnswer, type HandoffDataAnswer, type HandoffDeps, type HandoffNewUpload, laptopDone, laptopFailed, laptopRefused, readHandoffCode, takeHandback, takeHandoff, takeHandoffNew } from "./handoffs";
 import { randomWorkspaceId } from "../conversations/conversation-commands";
-import type { OutboxRepo, QuickReplyButton } from "../outbox/outbox-repo";
+import type { OutboxRepo } from "../outbox/outbox-repo";
+import type { Button } from "../channels/channel";
 
-type Tell = (body: string, buttons?: QuickReplyButton[]) => void;
+type Tell = (body: string, buttons?: Button[]) => void;
 
 export function handoffEntries(d: {
   deps: () => HandoffDeps;

@@ -3,6 +3,7 @@
 // the laptop are handoff-scripts.ts).
 
 import { OFFLINE_MODEL_KEY } from "../protocol/vm/runs";
+import type { HandoffStaged } from "../protocol/vm/handoff";
 import type { NewQuestion } from "../questions/questions";
 
 /** How long a hand-off code works. */
@@ -91,6 +92,14 @@ export function handedOffNotice(conversation: string, since: string): string {
 
 /** Which way a code goes: `out` to the laptop, `back` from it, `new` from it into a new conversation. */
 export type HandoffDirection = "out" | "back" | "new";
+
+/** What the hand-off asks after a command's or an answer's transaction (joined in agent/vm-action.ts). */
+export type HandoffAction =
+  /** /handoff: a code signed (async, so after the webhook's answer) for the conversation, and the shell line that uses it. */
+  | { kind: "handoff"; conversationId: number; direction: "out" | "back" }
+  | { kind: "handoff_new"; name: string }
+  /** "Keep laptop" after a hand-back conflict: the VM puts the laptop's kept side in the workspace and keeps the phone's. */
+  | { kind: "handoff_keep_laptop"; conversationId: number; staged: HandoffStaged };
 
 /** The reply to /handoff back: the line to run in the laptop's directory. */
 export function handbackReply(s: { conversation: string; url: string; ttlMinutes: number }): string {

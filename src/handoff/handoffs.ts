@@ -11,7 +11,7 @@ import { createReply, NO_CURRENT_CONVERSATION } from "../conversations/conversat
 import { WEB_LINK_UNAVAILABLE } from "../web/web-replies";
 import { formatDateTimeInZone } from "../schedules/schedule-format";
 import { newWebLinkToken, webLinkDigest, webLinkKeyFor } from "../web/web-token";
-import type { QuickReplyButton } from "../outbox/outbox-repo";
+import type { Button } from "../channels/channel";
 import type { VmClient } from "../machines/vm-client";
 import type { RunChange } from "../protocol/vm/changes";
 import type { Changes } from "../changes/run-changes";
@@ -183,7 +183,7 @@ export type HandbackAnswer = { ok: true; text: string } | { ok: false; refusal: 
  * conversation resumes that session from its next message, and the chat says what came back. A
  * conversation changed on the VM meanwhile is not overwritten (the VM refuses; the code works again).
  */
-export async function takeHandback(d: HandoffDeps, digest: string, upload: HandbackUpload, now: number, tell: (text: string, buttons?: QuickReplyButton[]) => void): Promise<HandbackAnswer> {
+export async function takeHandback(d: HandoffDeps, digest: string, upload: HandbackUpload, now: number, tell: (text: string, buttons?: Button[]) => void): Promise<HandbackAnswer> {
   const checked = check(d, digest, "take", now, "back");
   if (checked.refusal) return { ok: false, refusal: checked.refusal };
   const { conversation } = checked;

@@ -24,11 +24,17 @@ export type InboundMessage = {
 /**
  * `route`: a command or text for the agent (commands/inbound-route.ts), or what the relay did with
  * it before routing. `command`: as its user typed it (typedCommand), for the log. `after`: what
- * must follow once the webhook has its answer, of the type the commands above declare
- * (conversations/'s VmAction). `tap`: what became of a tapped button, for a channel that
+ * must follow once the webhook has its answer, of the type the capabilities above declare (each
+ * its own actions, joined in agent/vm-action.ts). `tap`: what became of a tapped button, for a channel that
  * acknowledges each tap (ChannelLimits.acksTaps).
  */
 export type Stored<After> = { route: "command" | "agent" | "rate_limited" | "approval_answer"; command: string | undefined; after: After | null; tap?: TapOutcome };
+
+/**
+ * A command's answer: what is said now, and what must follow once the webhook has its answer
+ * (`after`, of the type the capability that answers declares, as Stored's).
+ */
+export type Reply<After> = { text: string; after: After | null };
 
 /**
  * A command as its user typed it, for the operator's log: the command word (`/stop`, `/cancel`,

@@ -2,6 +2,7 @@
 // with the delivery its channel reports.
 import * as z from "zod/mini";
 import { CHANNEL_NAMES } from "../channels";
+import type { Button } from "../channels/channel";
 import type { MessageSource } from "../messages/messages-repo";
 import { keptUntilChanged, memo, memoBy, type Sql } from "../shared/sql";
 import { readJson } from "../shared/json-text";
@@ -35,9 +36,7 @@ type OutboxRow = {
 export type OutboxTarget = MessageSource;
 const ChannelSchema = z.enum(CHANNEL_NAMES);
 
-/** A quick-reply button: what it says, and the payload a tap sends back. */
-/** `typed`: what the user may type instead, named in the text where no button can be shown. */
-export type QuickReplyButton = { title: string; id: string; typed?: string };
+/** A row's buttons (channels/' `Button`: its title, the payload a tap sends back, what the user may type instead), read back with zod. */
 export const ButtonsSchema = z.array(z.object({ title: z.string(), id: z.string(), typed: z.optional(z.string()) }));
 
 /** A file the agent sends: staged on the VM (`source`), then copied to R2 (`stored`) or not (`failed`). */
@@ -68,7 +67,7 @@ type OutboxItem = {
   contentSid: string | null;
   contentVariables: string | null;
   /** Quick-reply buttons under `body` (an approval prompt); `body` alone says the same. */
-  buttons: QuickReplyButton[] | null;
+  buttons: Button[] | null;
   media: OutboxMedia | null;
   status: OutboxStatus;
   attempts: number;
@@ -142,7 +141,7 @@ export function createOutboxRepo(sql: Sql) {
       body: string;
       contentSid?: string;
       contentVariables?: string;
-      buttons?: QuickReplyButton[] | null;
+      buttons?: Button[] | null;
       media?: OutboxMedia | null;
       held?: boolean;
       attempts?: number;

@@ -5,7 +5,10 @@ import { noSuchTrigger, TOO_MANY_TRIGGERS, triggerListReply, triggerNameTaken, t
 import { MAX_TRIGGERS } from "./triggers";
 import type { TriggersRepo } from "./triggers-repo";
 import type { Conversations } from "../conversations/conversations-unit";
-import type { Reply } from "../conversations/conversation-commands";
+import type { Reply } from "../messages/inbound-message";
+
+/** After the command's transaction (joined in agent/vm-action.ts): /trigger add's token made and its hash registered in the directory; /trigger remove's unregistered. */
+export type TriggerAction = { kind: "trigger_register"; triggerId: string; name: string; conversation: string } | { kind: "trigger_unregister"; triggerId: string };
 
 export type TriggerCommandDeps = { triggers: TriggersRepo; conversations: Conversations };
 
@@ -15,7 +18,7 @@ function newTriggerId(): string {
 }
 
 /** Keeps the trigger in the current conversation; its token is made, and shown, once the directory has its hash. */
-export function addTrigger(d: TriggerCommandDeps, name: string, prompt: string, now: number): Reply {
+export function addTrigger(d: TriggerCommandDeps, name: string, prompt: string, now: number): Reply<TriggerAction> {
   const current = d.conversations.current();
   if (!current) return { text: NO_CURRENT_CONVERSATION, after: null };
   if (d.triggers.byName(name)) return { text: triggerNameTaken(name), after: null };
@@ -26,7 +29,7 @@ export function addTrigger(d: TriggerCommandDeps, name: string, prompt: string, 
 }
 
 /** Ends a trigger at once (a firing finds no row here and is refused); the directory forgets it after. */
-export function removeTrigger(d: TriggerCommandDeps, name: string): Reply {
+export function removeTrigger(d: TriggerCommandDeps, name: string): Reply<TriggerAction> {
   const trigger = d.triggers.byName(name);
   if (!trigger) return { text: noSuchTrigger(name), after: null };
   d.triggers.remove(trigger.id);

@@ -5,7 +5,7 @@
 // cancel are returned for after it.
 import { stopReply } from "../messages/notices";
 import { type LiveAction, WATCH_ONLY } from "./web-live";
-import type { WebScope } from "./web-token";
+import type { PageScope } from "../conversations/page-scope";
 import type { StopDeps } from "../runs/stop";
 import { stopWork } from "../runs/stop";
 import type { Approval } from "../approvals/approvals-repo";
@@ -15,7 +15,7 @@ import type { Transaction } from "../shared/sql";
 import type { Approvals } from "../approvals/approvals-unit";
 import type { LivePages } from "./live-pages";
 
-export type LiveActionRequest = { scope: Exclude<WebScope, { kind: "dashboard" }>; epoch: number; actUntil: number; action: LiveAction };
+export type LiveActionRequest = { scope: Exclude<PageScope, { kind: "dashboard" }>; epoch: number; actUntil: number; action: LiveAction };
 export type LiveActionAnswer = { ok: true; said: string } | { ok: false; status: 400 | 403 | 404 | 409; error: string };
 
 export type LiveActionDeps = StopDeps & {

@@ -4,9 +4,13 @@
 // route (opening one) use these. A token this relay did not make (its tag is wrong) is refused
 // before the directory is asked: guessing at links costs the one directory object nothing.
 import type { Config } from "../config/config";
-import { newWebLinkToken, storedWebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor, type WebLink, type WebScope } from "./web-token";
+import { newWebLinkToken, storedWebLink, webLinkDigest, webLinkExpiresAt, webLinkKeyFor, type WebLink } from "./web-token";
+import type { PageScope } from "../conversations/page-scope";
 import { publicOriginOf, type SettingsRepo } from "../config/settings-repo";
 import { directoryOf } from "../directory/user-directory";
+
+/** /web or /dashboard after the command's transaction (joined in agent/vm-action.ts): a link signed (async, so after the webhook's answer) for this phone, under its link epoch. */
+export type WebLinkAction = { kind: "web_link"; scope: PageScope; epoch: number };
 
 /** Stores `link` and returns its token (22 characters), for `${origin}/web/${token}`. */
 export async function issueWebLink(env: Env, key: CryptoKey, link: WebLink): Promise<string> {
@@ -32,7 +36,7 @@ export async function openWebLink(directory: WebLinkLookup, key: CryptoKey, toke
 }
 
 /** A fresh short link to `phone`'s page of `scope`, valid WEB_LINK_TTL_HOURS; null without a signing secret or public URL. */
-export async function pageLink(d: { env: Env; config: Config | null; settings: SettingsRepo; phone: string }, scope: WebScope, epoch: number, now: number): Promise<{ url: string; ttlHours: number } | null> {
+export async function pageLink(d: { env: Env; config: Config | null; settings: SettingsRepo; phone: string }, scope: PageScope, epoch: number, now: number): Promise<{ url: string; ttlHours: number } | null> {
   const key = d.config && webLinkKeyFor(d.config);
   const origin = publicOriginOf(d.settings, d.config);
   if (!key || !origin || !d.config) return null;

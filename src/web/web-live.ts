@@ -9,7 +9,7 @@ import { changeTotals } from "../changes/run-change";
 import { pageApprovalText } from "../approvals/approval-text";
 import { planOfDescription } from "../approvals/plan-card";
 import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
-import type { WebScope } from "./web-token";
+import type { PageScope } from "../conversations/page-scope";
 
 /** The agent's text and an approval's description are cut here: the page links to the whole run. */
 export const LIVE_TEXT_MAX_CHARS = 4_000;
@@ -83,7 +83,7 @@ function changeBody(change: ReturnType<typeof changeTotals> | null): LiveBody[] 
 }
 
 /** The tags a page's socket is held under: its conversation's (or every conversation's), its link epoch's, and its link's. */
-export function liveTags(scope: Exclude<WebScope, { kind: "dashboard" }>, epoch: number, link: string): string[] {
+export function liveTags(scope: Exclude<PageScope, { kind: "dashboard" }>, epoch: number, link: string): string[] {
   return [scope.kind === "all" ? "live:all" : `live:c${scope.conversationId}`, `epoch:${epoch}`, `link:${link}`];
 }
 

@@ -30,7 +30,7 @@ import { LIVE_REPLAY_MAX } from "./web-live";
 import { MAIN_CONVERSATION_ID } from "../conversations/conversations-repo";
 import { ButtonsSchema } from "../outbox/outbox-repo";
 import { withTypedAnswers } from "../channels/whatsapp/channel-client";
-import type { WebScope } from "./web-token";
+import type { PageScope } from "../conversations/page-scope";
 import { adminDeps, allUsers, type UserAgent } from "../admin/admin-actions";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { RunChangesRepo } from "../changes/run-changes-repo";
@@ -48,7 +48,7 @@ import { previewRowOf } from "../preview/preview-state";
  * run's page, under the same link (the run must be of a conversation the link covers);
  * `operator_line`: one user's line for the dashboard.
  */
-export type WebPageRequest = { kind: "page"; scope: WebScope; epoch: number } | { kind: "run"; scope: WebScope; epoch: number; runId: string } | { kind: "operator_line" };
+export type WebPageRequest = { kind: "page"; scope: PageScope; epoch: number } | { kind: "run"; scope: PageScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
 export type WebPageDeps = { sql: Sql; repos: { settings: SettingsRepo; spend: Pick<SpendRepo, "byModel">; runChanges: RunChangesRepo; runToolCalls: RunToolCallsRepo; reviewDrafts: ReviewDraftsRepo; liveEvents: LiveEventsRepo; runs: RunsRepo }; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
@@ -85,13 +85,13 @@ export async function webPageData(d: WebPageDeps, request: WebPageRequest, now: 
 }
 
 /** The conversations a link covers (none: deleted since the link was sent, the same 404 as any other). */
-function conversationsOf(sql: Sql, scope: Exclude<WebScope, { kind: "dashboard" }>): { id: number; name: string }[] {
+function conversationsOf(sql: Sql, scope: Exclude<PageScope, { kind: "dashboard" }>): { id: number; name: string }[] {
   const rows = sql<{ id: number; name: string }>`SELECT id, name FROM conversations ORDER BY last_active_at DESC`;
   return scope.kind === "all" ? rows : rows.filter((r) => r.id === scope.conversationId);
 }
 
 /** One run of a conversation the link covers, with every tool call kept; null for any other run. */
-function runPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>, runId: string, now: number): RunPage | null {
+function runPage(d: WebPageDeps, scope: Exclude<PageScope, { kind: "dashboard" }>, runId: string, now: number): RunPage | null {
   const row = d.sql<RunRow & { conversation_id: number }>`SELECT id, created_at, updated_at, cost_usd, outcome, phase, conversation_id FROM runs WHERE id = ${runId}`[0];
   const conversation = row ? conversationsOf(d.sql, scope).find((c) => c.id === row.conversation_id) : undefined;
   if (!row || !conversation) return null;
@@ -99,7 +99,7 @@ function runPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>
   return { kind: "run", phone: d.phone, timeZone: timeZoneOf(d.repos.settings), generatedAt: now, conversation, run: run!, review: d.repos.reviewDrafts.draftOf(conversation.id) };
 }
 
-function conversationsPage(d: WebPageDeps, scope: Exclude<WebScope, { kind: "dashboard" }>, now: number): WebPage | null {
+function conversationsPage(d: WebPageDeps, scope: Exclude<PageScope, { kind: "dashboard" }>, now: number): WebPage | null {
   const { sql } = d;
   const chosen = conversationsOf(sql, scope);
   if (chosen.length === 0) return null;

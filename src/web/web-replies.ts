@@ -1,5 +1,6 @@
 // What the relay says about private page links: the link itself with how long it works, a
 // revocation, and why no link could be made.
+import type { PageScope } from "../conversations/page-scope";
 
 export const WEB_LINKS_REVOKED = "Done: every page link I sent you before no longer works. /web sends a new one.";
 export const WEB_LINK_UNAVAILABLE = "Page links are not set up on this relay (no signing secret or public URL).";
@@ -12,7 +13,7 @@ export function linkLifetime(hours: number): string {
 }
 
 /** The message carrying a link: what it opens, for how long, and that it is a key. */
-export function webLinkReply(link: { url: string; what: "conversation" | "all" | "dashboard"; name: string | null; ttlHours: number }): string {
+export function webLinkReply(link: { url: string; what: PageScope["kind"]; name: string | null; ttlHours: number }): string {
   const what = link.what === "dashboard" ? "The operator's dashboard" : link.what === "all" ? "All your conversations" : `Conversation “${link.name ?? "?"}”`;
   return `${what}: ${link.url}\nIt works for ${linkLifetime(link.ttlHours)}. Anyone with the link can read the page; /web revoke ends every link sent so far.`;
 }

@@ -6,15 +6,13 @@
 // when it stops working) is stored in the directory under the token's HMAC, never the token
 // itself: the stored rows alone open nothing. Pure but for Web Crypto; the shell stores and looks up.
 import { toBase64 } from "../shared/encoding";
-
-/** `conversation`: one of the phone's conversations; `all`: every one; `dashboard`: the operator's page (an admin's link). */
-export type WebScope = { kind: "conversation"; conversationId: number } | { kind: "all" } | { kind: "dashboard" };
+import type { PageScope } from "../conversations/page-scope";
 
 /**
  * `object`: the PhoneAgent's id (`idFromName(phone).toString()`), whose rows alone the page shows.
  * `issuedAt`: when the directory stored it (unknown for links stored before it kept the time).
  */
-export type WebLink = { object: string; scope: WebScope; epoch: number; expiresAt: number; issuedAt?: number | null };
+export type WebLink = { object: string; scope: PageScope; epoch: number; expiresAt: number; issuedAt?: number | null };
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 /** Its own label: a media link's key cannot make a page link's digest, nor the reverse. */
@@ -109,7 +107,7 @@ const SCOPE_LETTER = { conversation: "c", all: "a", dashboard: "d" } as const;
 /** What a stored link opens at `now`, or null: none stored, expired, or a row that does not make sense. */
 export function openStoredWebLink(row: StoredWebLink | null, now: number): WebLink | null {
   if (!row || row.expiresAt <= now) return null;
-  const scope: WebScope | null =
+  const scope: PageScope | null =
     row.scope === "c" ? (row.conversationId > 0 ? { kind: "conversation", conversationId: row.conversationId } : null) : row.conversationId !== 0 ? null : row.scope === "a" ? { kind: "all" } : { kind: "dashboard" };
   return scope ? { object: row.object, scope, epoch: row.epoch, expiresAt: row.expiresAt, ...(typeof row.issuedAt === "number" ? { issuedAt: row.issuedAt } : {}) } : null;
 }
