@@ -25,7 +25,7 @@ export const MESSAGE_COST: { webhook: SqlCounts; toVm: SqlCounts; followUpToVm: 
 export const MESSAGE_ROWS_BY_TABLE: Readonly<Record<string, number>> = {
   messages: 6,
   settings: 2,
-  runs: 5,
+  runs: 4,
   live_events: 5,
   conversations: 1,
   outbox: 6,
