@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-42 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-43 leave. Do not edit.
 CREATE TABLE schedules (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   spec_json TEXT NOT NULL,
@@ -118,8 +118,7 @@ CREATE TABLE "messages" (
   slash INTEGER NOT NULL DEFAULT 0,
   cuts INTEGER NOT NULL DEFAULT 0,
   handed_how TEXT CHECK (handed_how IN ('batch', 'inject'))
-, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, origin TEXT, event_label TEXT, event_repo TEXT);
-CREATE INDEX messages_pending ON messages (seq) WHERE status IN ('queued', 'handed');
+, channel TEXT NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'telegram')), chat TEXT, origin TEXT, event_label TEXT, event_repo TEXT, in_queue INTEGER DEFAULT 1);
 CREATE TABLE vm_answers (
   vm_run_id TEXT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('tool', 'approval')),
@@ -321,5 +320,6 @@ CREATE TABLE "live_events" (
   source TEXT
 );
 CREATE UNIQUE INDEX live_events_source ON live_events (source) WHERE source IS NOT NULL;
+CREATE INDEX messages_in_queue ON messages (seq) WHERE in_queue = 1;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

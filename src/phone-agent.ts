@@ -19,7 +19,7 @@ import { doorChangedNotice } from "./directory/link-replies";
 import { outboxKeys } from "./outbox/outbox-keys";
 import { FRESH_SCHEMA, MIGRATIONS, migrate } from "./shared/migrate";
 import { createSql, type Sql } from "./shared/sql";
-import { rowsWrittenSince } from "./shared/rows-by-table";
+import { reportedRows } from "./shared/rows-by-table";
 import { composeUnits, type TellAdmin } from "./agent/compose-units";
 import { AlarmPump } from "./agent/alarm-pump";
 import type { AdminNotice } from "./admin/admin-notice";
@@ -68,6 +68,8 @@ export class PhoneAgent extends DurableObject<Env> {
   private readonly page: ReturnType<typeof pageEntries>;
   /** The record of stored messages: a line per burst, not per message (it would cost as much as storing one). */
   private readonly logQueued: (stored: StoredMessage) => void;
+  /** The rows the webhook's and the status callbacks' lines report, left out of the pump's (which may be under way meanwhile). */
+  private readonly rows: ReturnType<typeof reportedRows>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,11 +85,12 @@ export class PhoneAgent extends DurableObject<Env> {
     this.config = loaded.ok ? loaded.config : null;
     if (!loaded.ok) this.log("config_invalid", { problems: loaded.problems });
     this.sql = createSql(ctx.storage);
+    this.rows = reportedRows(this.sql);
     // A notice for an admin goes to their object after the step that made it, never holding it up.
     const admins = adminNoticeDepsFor(env, this.config, { name: phone, agent: this }, this.log);
     const tell: TellAdmin = (notice) => ctx.waitUntil(tellAdmin(admins, notice));
     this.u = composeUnits({ sql: this.sql, phone, config: this.config, log: this.log, bindings: { media: env.MEDIA, ai: env.AI, env, archive: env.ARCHIVE }, clock: this.clock, tellAdmin: tell, recordMachineOwner: machineOwnerRecorder(env, phone, this.log), sockets: ctx });
-    this.pump = new AlarmPump({ storage: ctx.storage, u: this.u, clock: this.clock, rowsWritten: () => this.sql.rowsWritten(), rowsWrittenByTable: () => this.sql.rowsWrittenByTable(), log: this.log, waitUntil: (work) => ctx.waitUntil(work) });
+    this.pump = new AlarmPump({ storage: ctx.storage, u: this.u, clock: this.clock, ...this.rows.unreported, log: this.log, waitUntil: (work) => ctx.waitUntil(work) });
     const handoffDeps = () => ({ env, config: this.config, phone, sql: this.sql, repos: this.u.repos, vm: this.u.vm, changes: this.u.changes });
     this.handoffs = handoffEntries({ deps: handoffDeps, outbox: this.u.repos.outbox, makeCurrent: (id) => this.u.conversations.makeCurrent(id), clock: this.clock, workOn: (now) => this.pump.workOn(now) });
     this.page = pageEntries({ u: this.u, sql: this.sql, config: this.config, phone, log: this.log, clock: this.clock, pump: this.pump, waitUntil: (work) => ctx.waitUntil(work) });
@@ -116,12 +119,11 @@ export class PhoneAgent extends DurableObject<Env> {
     // A text naming a line of a shown change reads its diff first; no other message waits for it meanwhile.
     const candidate = reviewCandidateOf(this.u.reviewRead, message);
     const review = candidate ? await this.ctx.blockConcurrencyWhile(() => readReviewInput(this.u.reviewRead, candidate)) : null;
-    const [rowsBefore, tablesBefore, epochBefore] = [this.sql.rowsWritten(), this.sql.rowsWrittenByTable(), webLinkEpoch(this.u.repos.settings)];
+    const epochBefore = webLinkEpoch(this.u.repos.settings);
     // The message's own line first, then what it did (a /stop's run ending): the log reads in order.
-    const stored = this.logAfter(
-      () => receive(this.u.inbox, message, now, review),
-      (stored) => {
-        const [rows, rowsByTable] = [this.sql.rowsWritten() - rowsBefore, rowsWrittenSince(tablesBefore, this.sql.rowsWrittenByTable())];
+    const { value: stored } = this.logAfter(
+      () => this.rows.report(() => receive(this.u.inbox, message, now, review)),
+      ({ value: stored, rows, rowsByTable }) => {
         if (!stored || stored.route === "rate_limited") this.log(stored ? "message_rate_limited" : "message_duplicate", { messageId: message.messageId, rowsWritten: rows, rowsByTable });
         else this.logQueued({ id: message.messageId, rows, rowsByTable, command: stored.command, alone: stored.route !== "agent" });
       },
@@ -206,12 +208,12 @@ export class PhoneAgent extends DurableObject<Env> {
 
   /** Applies a Twilio status callback (see Outbox.applyStatus). */
   async recordDeliveryStatus(update: DeliveryStatus): Promise<void> {
-    const [now, rowsBefore, tablesBefore] = [this.clock(), this.sql.rowsWritten(), this.sql.rowsWrittenByTable()];
-    const dueMore = this.sql.transaction(() => this.u.outbox.applyStatus(update, now));
+    const now = this.clock();
+    // Counted before the replan's await, so a pump's writes meanwhile are the pump's alone.
+    const { value: dueMore, rows, rowsByTable } = this.rows.report(() => this.sql.transaction(() => this.u.outbox.applyStatus(update, now)));
+    if (rows > 0) this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, rowsWritten: rows, rowsByTable });
     // Most callbacks (sent, delivered, read) only move a row forward: nothing new is due.
     if (dueMore) await this.pump.replan(now);
-    const rowsWritten = this.sql.rowsWritten() - rowsBefore;
-    if (rowsWritten > 0) this.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, rowsWritten, rowsByTable: rowsWrittenSince(tablesBefore, this.sql.rowsWrittenByTable()) });
   }
 
   /** An admin's /users: this user's activity, state, spend and budget. Reads only, no VM call. */

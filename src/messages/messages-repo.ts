@@ -2,9 +2,11 @@
 // Every status change is a move decided by messages/message-lifecycle.ts and written by `move`;
 // only the messages service (messages/messages.ts) calls it.
 // Answered messages stay 30 days (agent/retention.ts): a read of what is still to do names the
-// pending index's own condition, `status IN ('queued', 'handed')`, so SQLite reads that index
-// (messages_pending) instead of every row kept. SQLite uses a partial index only for a WHERE that
-// contains its condition as written; `status = 'queued'` alone reads the whole history.
+// open queue's index condition, `in_queue = 1`, so SQLite reads that index (messages_in_queue)
+// instead of every row kept. SQLite uses a partial index only for a WHERE that contains its
+// condition as written; `status = 'queued'` alone reads the whole history. `in_queue` (1 while
+// queued or handed, NULL at an end: 0043) is what the index reads, not `status`, so a hand, which
+// names `status` alone, writes no index entry; only a move to an end names it.
 import * as z from "zod/mini";
 import { type MessageKind, type MessageMove, type MessageStatus, type PendingMessage, REVIEW_MESSAGE_PREFIX } from "./message-lifecycle";
 import type { ChannelName } from "../channels/channel";
@@ -167,7 +169,7 @@ export function createMessagesRepo(sql: Sql) {
    * all of these rows on every step before; what a user sent while runs were busy is seldom many.
    */
   const open = memo(sql, (): OpenQueue => {
-    const all = sql<MessageRow>`SELECT * FROM messages WHERE status IN ('queued', 'handed') ORDER BY seq`.map((row) => ({ message: toMessage(row), pending: toPending(row) }));
+    const all = sql<MessageRow>`SELECT * FROM messages WHERE in_queue = 1 AND status IN ('queued', 'handed') ORDER BY seq`.map((row) => ({ message: toMessage(row), pending: toPending(row) }));
     return { all, queued: all.filter((m) => m.pending.status === "queued").map((m) => m.message) };
   });
   /**
@@ -269,9 +271,15 @@ export function createMessagesRepo(sql: Sql) {
       // rows are, so that read runs no statement.
       open.writing(() => {
         for (const m of moves) {
-          sql`UPDATE messages SET status = ${m.to}, run_id = ${m.runId}, handed_how = ${m.how}, cuts = ${m.cuts},
-              attempts = attempts + ${m.to === "handed" ? 1 : 0}, updated_at = ${now}
-            WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
+          // Only a move to an end names `in_queue` (the message leaves the index): a hand or a
+          // return to the queue leaves the index entry as it was, the row alone written.
+          if (m.to === "queued" || m.to === "handed")
+            sql`UPDATE messages SET status = ${m.to}, run_id = ${m.runId}, handed_how = ${m.how}, cuts = ${m.cuts},
+                attempts = attempts + ${m.to === "handed" ? 1 : 0}, updated_at = ${now}
+              WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
+          else
+            sql`UPDATE messages SET status = ${m.to}, in_queue = NULL, run_id = ${m.runId}, handed_how = ${m.how}, cuts = ${m.cuts}, updated_at = ${now}
+              WHERE id = ${m.id} AND status IN ('queued', 'handed')`;
         }
       }, (queue) => openAfter(queue, moves));
     },

@@ -95,16 +95,45 @@ export function applyRunEnd(d: RunEffectsDeps, runId: string, vmRunId: string, a
   const invalid = new Error("invalid");
   try {
     return d.transaction(() => {
-      const first = applyRunEvent(d, runId, vmRunId, answer, now);
+      // The run's row is written once for both steps: one row, where a write per step was two.
+      const once = writtenOnce(d.runs);
+      const both = { ...d, runs: once.runs };
+      const first = applyRunEvent(both, runId, vmRunId, answer, now);
       if (first === "invalid") throw invalid;
-      const second = applyRunEvent(d, runId, vmRunId, end, now);
+      const second = applyRunEvent(both, runId, vmRunId, end, now);
       if (second === "invalid") throw invalid;
+      once.write();
       return second === "replay" ? first : second;
     });
   } catch (error) {
     if (error === invalid) return "invalid";
     throw error;
   }
+}
+
+/**
+ * The runs repository with the writes of several steps of one transaction held and written as one
+ * (`write`, before the transaction ends): the first step's row before, the last one's after. Its
+ * reads of a held run answer the held row, so each step starts from the one before.
+ */
+function writtenOnce(runs: RunsRepo): { runs: RunsRepo; write: () => void } {
+  let held: { prev: Run | null; next: Run; now: number } | null = null;
+  const write = () => {
+    if (held) runs.write(held.prev, held.next, held.now);
+    held = null;
+  };
+  return {
+    runs: {
+      ...runs,
+      get: (id) => (held?.next.id === id ? held.next : runs.get(id)),
+      write: (prev, next, now) => {
+        // Another run's row (none today) goes as it comes, after what is held.
+        if (held && held.next.id !== next.id) write();
+        held = { prev: held ? held.prev : prev, next, now };
+      },
+    },
+    write,
+  };
 }
 
 /**

@@ -21,3 +21,31 @@ export function sumRows(parts: readonly RowsByTable[]): RowsByTable {
   for (const part of parts) for (const [table, rows] of Object.entries(part)) addRows(sum, table, rows);
   return Object.fromEntries(sum);
 }
+
+/**
+ * The rows a step's own log line already reports (a webhook's stored message, a status callback),
+ * kept apart from the rest. Those steps run while a pump of the same object may be under way (a
+ * message arriving during a run's stream, a callback during a send), and a pump's line counts
+ * from its start to its end: without this, their rows were in both lines (the bench's "run" step
+ * showed a message's insert, 3 rows, again). `unreported` is what no such line took.
+ */
+export function reportedRows(written: { rowsWritten: () => number; rowsWrittenByTable: () => RowsByTable }) {
+  let total = 0;
+  const byTable = new Map<string, number>();
+  return {
+    /** The rows written while `step` ran (it must not await: nothing else may write meanwhile), noted as reported by its line. */
+    report<T>(step: () => T): { value: T; rows: number; rowsByTable: RowsByTable } {
+      const [rowsBefore, tablesBefore] = [written.rowsWritten(), written.rowsWrittenByTable()];
+      const value = step();
+      const [rows, rowsByTable] = [written.rowsWritten() - rowsBefore, rowsWrittenSince(tablesBefore, written.rowsWrittenByTable())];
+      total += rows;
+      for (const [table, n] of Object.entries(rowsByTable)) addRows(byTable, table, n);
+      return { value, rows, rowsByTable };
+    },
+    /** Rows written that no line reported: what a pump's line counts between two of its looks. */
+    unreported: {
+      rowsWritten: (): number => written.rowsWritten() - total,
+      rowsWrittenByTable: (): RowsByTable => rowsWrittenSince(Object.fromEntries(byTable), written.rowsWrittenByTable()),
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { memo, statementOf } from "../../src/shared/sql";
-import { addRows, type RowsByTable, rowsWrittenSince, sumRows } from "../../src/shared/rows-by-table";
+import { addRows, reportedRows, type RowsByTable, rowsWrittenSince, sumRows } from "../../src/shared/rows-by-table";
 import { useUnitDb } from "./helpers/unit-db";
 
 const t = useUnitDb();
@@ -221,5 +221,25 @@ describe("rows written by table", () => {
     t.sql`DELETE FROM settings WHERE key = 'a'`;
     expect(before).toEqual({ settings: 1 });
     expect(rowsWrittenSince(before, t.sql.rowsWrittenByTable())).toEqual({ settings: 2 });
+  });
+
+  it("a step whose line reports its rows (a webhook's store) is left out of a span around it (a pump's line): no row counted twice", () => {
+    const rows = reportedRows(t.sql);
+    // A pump's look at its start.
+    const [pumpRows, pumpTables] = [rows.unreported.rowsWritten(), rows.unreported.rowsWrittenByTable()];
+    t.sql`INSERT INTO settings (key, value) VALUES ('pump-1', '1')`;
+    // A message stored while the pump awaits its stream.
+    const stored = rows.report(() => {
+      t.sql`INSERT INTO settings (key, value) VALUES ('webhook', '1')`;
+      t.sql`INSERT INTO spend_days (day, conversation_id, cost_usd, turns) VALUES ('2026-11-29', 1, 0.01, 1)`;
+      return "stored";
+    });
+    t.sql`INSERT INTO settings (key, value) VALUES ('pump-2', '1')`;
+    expect(stored).toEqual({ value: "stored", rows: 2, rowsByTable: { settings: 1, spend_days: 1 } });
+    // The pump's look at its end: its own two rows, not the webhook's.
+    expect(rows.unreported.rowsWritten() - pumpRows).toBe(2);
+    expect(rowsWrittenSince(pumpTables, rows.unreported.rowsWrittenByTable())).toEqual({ settings: 2 });
+    // All rows are still counted once between the two lines.
+    expect(t.sql.rowsWritten()).toBe(4);
   });
 });

@@ -93,3 +93,29 @@ it("carries a hand-off's “go on here?” from its code's row into the question
     ]);
   });
 });
+
+it("keeps each message's place in the open queue in `in_queue` (0043): open messages in it, ended ones out, a hand writes no index entry", async () => {
+  const stub = stubFor("+15550004129");
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(resetToSchema(state.storage, 42)).toHaveLength(42);
+    sql.exec(`INSERT INTO messages (id, body, received_at, status, run_id, updated_at) VALUES
+      ('SMq', 'queued', 1, 'queued', NULL, 1), ('SMh', 'handed', 2, 'handed', 'r1', 2), ('SMa', 'answered', 3, 'answered', 'r0', 3), ('SMf', 'failed', 4, 'failed', 'r0', 4)`);
+  });
+  await evictDurableObject(stub);
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(sql.exec("SELECT id, status, in_queue FROM messages ORDER BY seq").toArray()).toEqual([
+      { id: "SMq", status: "queued", in_queue: 1 },
+      { id: "SMh", status: "handed", in_queue: 1 },
+      { id: "SMa", status: "answered", in_queue: null },
+      { id: "SMf", status: "failed", in_queue: null },
+    ]);
+    // The open queue's read uses the new index, not the whole table.
+    const plan = sql.exec("EXPLAIN QUERY PLAN SELECT * FROM messages WHERE in_queue = 1 AND status IN ('queued', 'handed') ORDER BY seq").toArray().map((r) => String(r.detail)).join(" ");
+    expect(plan).toContain("messages_in_queue");
+    expect(sql.exec("SELECT name FROM sqlite_master WHERE name = 'messages_pending'").toArray()).toEqual([]);
+    // A hand names `status` alone: the row is written, not the index entry.
+    expect(sql.exec("UPDATE messages SET status = 'handed', run_id = 'r2' WHERE id = 'SMq'").rowsWritten).toBe(1);
+  });
+});

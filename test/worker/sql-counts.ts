@@ -50,7 +50,7 @@ export function seedHistory(storage: DurableObjectStorage, pending: boolean): vo
   const sql = storage.sql;
   const old = Date.now() - 86_400_000;
   for (let i = 0; i < HISTORY; i++) {
-    sql.exec("INSERT INTO messages (id, body, received_at, status, run_id, updated_at) VALUES (?, ?, ?, 'answered', ?, ?)", `SMold${i}`, `an old message ${i}`, old + i, `r-old${i}`, old + i);
+    sql.exec("INSERT INTO messages (id, body, received_at, status, run_id, updated_at, in_queue) VALUES (?, ?, ?, 'answered', ?, ?, NULL)", `SMold${i}`, `an old message ${i}`, old + i, `r-old${i}`, old + i);
     sql.exec("INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, results, outcome, created_at, updated_at) VALUES (?, ?, 'finished', ?, 1, 'answered', ?, ?)", `r-old${i}`, `v-old${i}`, old + i, old + i, old + i);
     sql.exec("INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, created_at, updated_at, conversation_id) VALUES (?, ?, 'delivered', ?, ?, ?, 1)", `reply:v-old${i}:1:0`, `an old answer ${i}`, old + i, old + i, old + i);
   }
