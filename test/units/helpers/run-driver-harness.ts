@@ -12,6 +12,9 @@ import { createModelPause } from "../../../src/usage/model-pause-unit";
 import { createRunDriver } from "../../../src/runs/run-driver";
 import { createSchedules } from "../../../src/schedules/schedules-unit";
 import { createVmAnswers } from "../../../src/runs/vm-answers";
+import { joinRunHappenings } from "../../../src/agent/run-happenings";
+import { conversationsRunHappenings } from "../../../src/conversations/conversations-run-happenings";
+import { approvalsRunHappenings } from "../../../src/approvals/approvals-run-happenings";
 import type { VoiceReplyMode } from "../../../src/config/voice-reply-mode";
 import { frozenClock, T0, type UnitDb } from "./unit-db";
 
@@ -29,6 +32,8 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
   // A Machine not known to be started (connect first), unless a test sets `ready`.
   const ready = vi.fn<VmClient["ready"]>(() => false);
   const vm = { ready, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }), health } as unknown as VmClient;
+  const conversations = createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction });
+  const approvals = createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log });
   const runs = createRunDriver({
     transaction: sql.transaction,
     handoffs: repos.handoffs,
@@ -36,12 +41,14 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     lifecycle: createMessages({ repo: repos.messages, outbox: messagesNotices(repos.outbox), schedules, log }),
     runs: repos.runs,
     answers,
-    conversations: createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction }),
+    conversations,
     outbox: { add: (m) => repos.outbox.add(m), dropUnsentProgress: () => {} },
     transcriptOf: () => null,
     spend: { recordCost: () => {}, recordUnknown: () => {} },
     schedules,
-    approvals: createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log }),
+    approvals,
+    // The units this harness has (no changes, no pages) act on what happened, as agent/run-happenings.ts joins them.
+    happened: joinRunHappenings([conversationsRunHappenings(conversations), approvalsRunHappenings(approvals)]),
     tools: () => ({ ok: false, text: "none" }),
     toolCalls: repos.runToolCalls,
     log,
