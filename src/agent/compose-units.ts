@@ -168,7 +168,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, hasPicture: (id) => approvals.pictureOf(id) !== null, epoch: () => webLinkEpoch(settings), caps: config?.livePages ?? LIVE_PAGES_UNCONFIGURED, log });
   // What a run asks of the capabilities above runs/ is a port (runs/run-ports.ts), handed their units
   // here; what happened in it goes to one sink that reaches each capability's handler (run-happenings.ts).
-  const happened = runHappeningsOf({ conversations, approvals, changes, livePages });
+  const happened = runHappeningsOf({ conversations, approvals, changes, livePages, prune: (now) => pruneIfDue(repos, now) });
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
     messages,
@@ -211,7 +211,6 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     live: { watchLine: bindings.env ? watchLineOf({ env: bindings.env, config, settings, phone }, clock) : undefined },
     budget,
     handoffs: repos.handoffs,
-    afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
     modelPause,
     archive: archive ?? noArchive,

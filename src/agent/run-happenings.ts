@@ -8,6 +8,7 @@ import { conversationsRunHappenings } from "../conversations/conversations-run-h
 import { approvalsRunHappenings } from "../approvals/approvals-run-happenings";
 import { changesRunHappenings } from "../changes/changes-run-happenings";
 import { livePagesRunHappenings } from "../web/live-pages-run-happenings";
+import { retentionRunHappenings } from "./retention";
 
 /** The units whose handlers are joined. */
 export type RunHappeningUnits = {
@@ -15,6 +16,8 @@ export type RunHappeningUnits = {
   approvals: Parameters<typeof approvalsRunHappenings>[0];
   changes: Parameters<typeof changesRunHappenings>[0];
   livePages: Parameters<typeof livePagesRunHappenings>[0];
+  /** Retention's pruning (retention.ts, pruneIfDue). */
+  prune: Parameters<typeof retentionRunHappenings>[0];
 };
 
 /** The one sink the runs unit is handed: every capability's handler, one line each, in order. */
@@ -24,6 +27,7 @@ export function runHappeningsOf(u: RunHappeningUnits): RunHappened {
     approvalsRunHappenings(u.approvals),
     changesRunHappenings(u.changes),
     livePagesRunHappenings(u.livePages),
+    retentionRunHappenings(u.prune),
   ]);
 }
 

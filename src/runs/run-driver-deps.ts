@@ -25,8 +25,6 @@ export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> 
     /** The line that says where to watch a conversation's run live (its page's link), or null: no links here. */
     watchLine?(conversationId: number): Promise<string | null>;
   };
-  /** Retention's pruning, after each run that ended. */
-  afterRun: (now: number) => void;
   /** Dates what a step sees after it awaited (a stream read waits minutes, a start up to 30 s): see stepTime. */
   clock: Clock;
 };

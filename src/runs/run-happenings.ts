@@ -1,6 +1,6 @@
 // What happened in a run that a capability above runs/ acts on, said in the runs' own words: a
-// session kept, an approval asked, a change made, a VM run over, a run started or ended at the
-// relay. runs/ calls one sink, `happened`, where each happens (run-effects.ts as it carries out
+// session kept, an approval asked, a change made, a VM run over, a run started, ended, or stopped
+// at the relay. runs/ calls one sink, `happened`, where each happens (run-effects.ts as it carries out
 // run-lifecycle.ts's decision, run-open.ts, run-stream.ts, stop.ts): synchronously, in order, and
 // inside the transaction it happens in. Each capability declares its handler of the kinds it cares
 // about in its own folder; agent/run-happenings.ts joins them. What a run asks of those
@@ -15,6 +15,8 @@ import type { VmAnswer } from "./vm-answers-repo";
 export type RunHappening =
   /** The VM has the run, started (not reconnected): the pages open on its conversation show it from here. */
   | { kind: "run_started"; run: Run; at: number }
+  /** A step of the runs unit ended a run (its terminal event applied); inside its own transaction. */
+  | { kind: "run_ended"; at: number }
   /** One step of a run's stream applied (its last answer and its end go together). */
   | { kind: "run_events_applied"; run: Run; events: readonly VmRunEvent[]; at: number }
   /** A run kept its agent session: the conversation resumes it next. */

@@ -19,6 +19,7 @@ function recordingUnits() {
     approvals: { request: rec("approvals.request"), vmRunOver: rec("approvals.vmRunOver"), heardLate: rec("approvals.heardLate") },
     changes: { record: rec("changes.record"), told: rec("changes.told") },
     livePages: { started: rec("livePages.started"), record: rec("livePages.record"), publish: rec("livePages.publish") },
+    prune: rec("retention.prune"),
   };
   return { calls, units: units as unknown as Parameters<typeof runHappeningsOf>[0] };
 }
@@ -33,6 +34,7 @@ const late = [{ vmRunId: "v1" }] as unknown as VmAnswer[];
 /** Each kind, one happening of it, and the calls it must make: all of them, in order, and no other. */
 const table: { [K in RunHappeningKind]: { happening: Extract<RunHappening, { kind: K }>; calls: [string, ...unknown[]][] } } = {
   run_started: { happening: { kind: "run_started", run, at: 10 }, calls: [["livePages.started", run, 10]] },
+  run_ended: { happening: { kind: "run_ended", at: 17 }, calls: [["retention.prune", 17]] },
   run_events_applied: { happening: { kind: "run_events_applied", run, events, at: 11 }, calls: [["livePages.record", run, events, 11]] },
   session_kept: { happening: { kind: "session_kept", conversationId: 3, sessionId: "s1" }, calls: [["conversations.recordSession", 3, "s1"]] },
   approval_asked: { happening: { kind: "approval_asked", run, event, now: 12, spoken: true }, calls: [["approvals.request", run, event, 12, true]] },

@@ -13,6 +13,7 @@ import { createRunDriver } from "../../../src/runs/run-driver";
 import { createSchedules } from "../../../src/schedules/schedules-unit";
 import { createVmAnswers } from "../../../src/runs/vm-answers";
 import { joinRunHappenings } from "../../../src/agent/run-happenings";
+import type { RunHappening } from "../../../src/runs/run-happenings";
 import { conversationsRunHappenings } from "../../../src/conversations/conversations-run-happenings";
 import { approvalsRunHappenings } from "../../../src/approvals/approvals-run-happenings";
 import type { VoiceReplyMode } from "../../../src/config/voice-reply-mode";
@@ -34,6 +35,9 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
   const vm = { ready, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }), health } as unknown as VmClient;
   const conversations = createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction });
   const approvals = createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log });
+  // What the runs unit said happened, in order, as the units this harness has act on it.
+  const told: RunHappening[] = [];
+  const joined = joinRunHappenings([conversationsRunHappenings(conversations), approvalsRunHappenings(approvals)]);
   const runs = createRunDriver({
     transaction: sql.transaction,
     handoffs: repos.handoffs,
@@ -48,7 +52,7 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     schedules,
     approvals,
     // The units this harness has (no changes, no pages) act on what happened, as agent/run-happenings.ts joins them.
-    happened: joinRunHappenings([conversationsRunHappenings(conversations), approvalsRunHappenings(approvals)]),
+    happened: (happening) => (told.push(happening), joined(happening)),
     tools: () => ({ ok: false, text: "none" }),
     toolCalls: repos.runToolCalls,
     log,
@@ -61,12 +65,11 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     maxParallelRuns: 3,
     sendTyping: async () => undefined,
     progress: { wanted: () => false, pacing: DEFAULT_PROGRESS_PACING, send: () => {} },
-    afterRun: () => {},
     mediaLink: async () => null,
     clock: frozenClock,
     ...(voiceMode ? { voice: { mode: () => voiceMode, maxSeconds: 60 } } : {}),
   });
-  return { runs, logged, health, ready };
+  return { runs, logged, health, ready, told };
 }
 
 /**
