@@ -52,7 +52,7 @@ import { chatOf } from "../directory/link-doors";
 import { notifyCommand } from "../directory/link-actions";
 import type { ModelPause } from "../usage/model-pause";
 import type { ModelPauseUnit } from "../usage/model-pause-unit";
-import type { LivePages } from "../web/live-pages";
+import type { RunHappened } from "../runs/run-happenings";
 
 export type CommandDeps = ScheduleServiceDeps &
   ConversationCommandDeps &
@@ -75,8 +75,8 @@ export type CommandDeps = ScheduleServiceDeps &
     vmMode: "shared" | "machines";
     /** /handoff: whether a conversation is on the laptop (/status says so). */
     handoffs: Pick<HandoffsRepo, "awaySince" | "markBack">;
-    /** The pages watching runs live: a stopped run's end shows there. */
-    live?: Pick<LivePages, "publish">;
+    /** Told each run a stop ends (the pages watching it show its end: runs/run-happenings.ts). */
+    happened?: RunHappened;
   };
 
 type CommandAnswer = Reply<VmAction>;

@@ -58,6 +58,7 @@ import { drawDiffPicture } from "../changes/change-actions";
 import { chatStoppedNotice } from "../channels/chat-stopped";
 import type { GithubDeps } from "../github/github-deliveries";
 import { reviewQuestionsOf, type ReviewReadDeps } from "../changes/review-replies";
+import { runHappeningsOf } from "./run-happenings";
 
 /** The platform's bindings the units use: the media and archive buckets and Workers AI (all optional); `env`: for page links (none: no link is made). */
 export type UnitBindings = { media: R2Bucket | undefined; ai: Ai | undefined; env?: Env; archive?: R2Bucket | undefined };
@@ -163,7 +164,11 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     waiting: () => messages.queued(5).map((m) => ({ body: m.body, scheduleId: m.scheduleId })),
     transaction: sql.transaction,
   });
-  // runs/ names what it needs of the capabilities above it (runs/run-ports.ts): their units are joined to it here.
+  // The pages watching runs live: each event they show is stored, numbered and sent as the stream is read.
+  const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, hasPicture: (id) => approvals.pictureOf(id) !== null, epoch: () => webLinkEpoch(settings), caps: config?.livePages ?? LIVE_PAGES_UNCONFIGURED, log });
+  // What a run asks of the capabilities above runs/ is a port (runs/run-ports.ts), handed their units
+  // here; what happened in it goes to one sink that reaches each capability's handler (run-happenings.ts).
+  const happened = runHappeningsOf({ conversations, approvals, changes, livePages, prune: (now) => pruneIfDue(repos, now) });
   const effects: RunEffectsDeps = {
     transaction: sql.transaction,
     messages,
@@ -174,7 +179,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     outbox,
     schedules,
     approvals,
-    changes,
+    happened,
     toolCalls: repos.runToolCalls,
     // A file names its conversation as a reply does (several runs live, or not the current one).
     tools: createToolRunner({ outbox, files, schedules: scheduleService, tagOf: (id) => conversations.prefixFor(id, repos.runs.openAll().length) }),
@@ -202,19 +207,17 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     clock,
     log,
   });
-  // The pages watching runs live: each event they show is stored, numbered and sent as the stream is read.
-  const livePages = createLivePages({ ctx: sockets, repo: repos.liveEvents, approvalByRequest: repos.approvals.byRequest, hasPicture: (id) => approvals.pictureOf(id) !== null, epoch: () => webLinkEpoch(settings), caps: config?.livePages ?? LIVE_PAGES_UNCONFIGURED, log });
   const runs = createRunDriver({
-    live: { record: livePages.record, started: livePages.started, watchLine: bindings.env ? watchLineOf({ env: bindings.env, config, settings, phone }, clock) : undefined },
+    live: { watchLine: bindings.env ? watchLineOf({ env: bindings.env, config, settings, phone }, clock) : undefined },
     budget,
     handoffs: repos.handoffs,
-    afterRun: (now) => pruneIfDue(repos, now),
     ...effects,
     modelPause,
     archive: archive ?? noArchive,
     answers,
     conversations,
     approvals,
+    changes,
     schedules,
     vm,
     maxParallelRuns: s.maxParallelRuns,
@@ -235,7 +238,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     conversations,
     newWorkspaceId: randomWorkspaceId,
     failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),
-    live: livePages,
+    happened,
     sender: { phone, isAdminChat: (chat) => chatIsAdmin(config, chat) },
     vmMode: s.vmMode,
     maxMessagesPerMinute: s.maxMessagesPerMinute,
@@ -276,7 +279,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
   // The archive after the outbox: its notice that the projects come back is sent before the restore.
   const units: Unit[] = [mediaInbox, schedules, conversations, waitingEventRuns, approvals, outbox, budget, modelPause, machine, archive, runs].filter((unit) => unit !== null);
   const github: GithubDeps = { transaction: sql.transaction, github: repos.githubEvents, pullRequests: repos.pullRequests, conversations, outboxRepo: repos.outbox, newWorkspaceId: randomWorkspaceId, questions: repos.questions };
-  return { vm, vmSource: source, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, livePages, units };
+  return { vm, vmSource: source, machine, archive, repos, lifecycle, outbox, conversations, budget, modelPause, approvals, changes, mediaInbox, runs, inbox, reviewRead, github, waitingEventRuns, livePages, happened, units };
 }
 
 /** The line that points a long run's first update to its conversation's page, opened at the live part. */

@@ -70,8 +70,8 @@ export function pageEntries(d: {
       const now = d.clock();
       if (request.epoch !== webLinkEpoch(u.repos.settings)) return null;
       if (isRevoked(u.repos.settings, d.config, d.phone)) return { ok: false, status: 403, error: REVIEW_REFUSALS.accessRemoved };
-      const { repos, approvals, inbox, livePages, lifecycle } = u;
-      const deps = { transaction: d.sql.transaction, runs: repos.runs, lifecycle, messages: repos.messages, stopApprovals: (at: number, ids: readonly string[] | null) => approvals.stopAll(at, ids), failRun: inbox.failRun, approvals, approvalOf: repos.approvals.get, outbox: repos.outbox, live: livePages };
+      const { repos, approvals, inbox, lifecycle } = u;
+      const deps = { transaction: d.sql.transaction, runs: repos.runs, lifecycle, messages: repos.messages, stopApprovals: (at: number, ids: readonly string[] | null) => approvals.stopAll(at, ids), failRun: inbox.failRun, approvals, approvalOf: repos.approvals.get, outbox: repos.outbox, happened: u.happened };
       const done = actFromPage(deps, request, now);
       d.log("live_action", { action: request.action.kind, outcome: done.answer.ok ? "done" : done.answer.status });
       await Promise.all(done.cancelVmRunIds.map((id) => u.vm?.cancel(id)));

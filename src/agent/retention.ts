@@ -9,6 +9,7 @@ import type { RunToolCallsRepo } from "../runs/run-tool-calls-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { SpendRepo } from "../usage/spend-repo";
 import type { VmAnswersRepo } from "../runs/vm-answers-repo";
+import type { RunHappeningHandler } from "../runs/run-happenings";
 
 /** Finished rows older than this are pruned; message ids stop deduplicating after it too. */
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60 * 1000;
@@ -43,4 +44,9 @@ export function pruneIfDue(d: RetentionDeps, now: number): boolean {
   d.spend.pruneBefore(new Date(now - KEEP_SPEND_MS).toISOString().slice(0, 10));
   d.settings.set("pruned_at", now);
   return true;
+}
+
+/** What retention does when a run says what happened: after a run ended, old rows go (at most daily). Joined in run-happenings.ts. */
+export function retentionRunHappenings(prune: (now: number) => void) {
+  return { run_ended: (e) => prune(e.at) } satisfies RunHappeningHandler;
 }

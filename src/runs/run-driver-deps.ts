@@ -1,9 +1,7 @@
 // What the runs unit (run-driver.ts) needs of the object: what starts a batch (run-batches.ts),
 // what a VM run is given (run-input.ts), and the rest here. Its own file so that the parts of the
 // unit (run-open.ts, run-stream.ts, run-vm-probes.ts) read it without importing the unit.
-import type { VmRunEvent } from "../protocol/vm/runs";
 import type { ProgressPacing } from "./progress-update";
-import type { Run } from "./run-lifecycle";
 import type { RunEffectsDeps } from "./run-effects";
 import type { RunApprovals, RunConversations } from "./run-ports";
 import type { VmAnswers } from "./vm-answers";
@@ -18,21 +16,15 @@ export type RunDriverDeps = Omit<RunBatchesDeps, "conversations" | "approvals"> 
   vm: VmClient | null;
   /** Shows WhatsApp's typing indicator on the user's last message. */
   sendTyping: () => Promise<unknown>;
-  approvals: RunEffectsDeps["approvals"] & Pick<RunApprovals, "runOption" | "planRunOption" | "heardLate" | "hasPending" | "waitsOf" | "prepare">;
+  approvals: RunEffectsDeps["approvals"] & Pick<RunApprovals, "runOption" | "planRunOption" | "hasPending" | "waitsOf" | "prepare">;
   answers: RunEffectsDeps["answers"] & Pick<VmAnswers, "deliver">;
   /** Updates during long runs (/progress): whether this user wants them, how often, and the send. */
   progress: { wanted(): boolean; pacing: ProgressPacing; send(runId: string, text: string, now: number): void; sentOf?(runId: string): number };
-  /** The pages watching runs live: what each event shows there (web/live-pages.ts). */
+  /** The pages watching runs live (web/live-pages.ts); what each event shows there is told to `happened`. */
   live?: {
-    /** The events of one step of the run's stream (its last answer and end go together): one row. */
-    record(run: Run, events: readonly VmRunEvent[], at: number): void;
-    /** A run began: the pages open on its conversation show it from here (web/live-pages.ts). */
-    started?(run: Run, at: number): void;
     /** The line that says where to watch a conversation's run live (its page's link), or null: no links here. */
     watchLine?(conversationId: number): Promise<string | null>;
   };
-  /** Retention's pruning, after each run that ended. */
-  afterRun: (now: number) => void;
   /** Dates what a step sees after it awaited (a stream read waits minutes, a start up to 30 s): see stepTime. */
   clock: Clock;
 };

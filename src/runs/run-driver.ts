@@ -117,8 +117,8 @@ export function createRunDriver(d: RunDriverDeps) {
     async runDue(now: number, until: number | null): Promise<RunStep> {
       const present = stepTime(now, d.clock);
       const done = await step(now, until);
-      // Old rows go after a run ended, at most daily: retention never wakes an idle object itself.
-      if (done.kind === "finished") d.transaction(() => d.afterRun(present()));
+      // A run ended, told in its own transaction: old rows go then, at most daily (agent/retention.ts), never waking an idle object.
+      if (done.kind === "finished") d.transaction(() => d.happened({ kind: "run_ended", at: present() }));
       return done;
     },
     /**

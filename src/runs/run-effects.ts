@@ -1,5 +1,6 @@
 // Carries out what runs/run-lifecycle.ts decided for a run: writes the run and the moves of its
-// messages, and does the rest (the reply, sessions, approvals, tools, changes, spend, logs).
+// messages, and does the rest (the reply, sessions, approvals, tools, changes, spend, logs): what
+// the capabilities above runs/ act on is told to one sink, `happened` (run-happenings.ts).
 // Each step runs inside one SQLite transaction that also records the event's seq, so a replayed
 // event (reconnect, eviction) changes nothing. It decides nothing itself.
 import type { VmRunEvent } from "../protocol/vm/runs";
@@ -20,7 +21,8 @@ import type { RunToolCallsRepo } from "./run-tool-calls-repo";
 import type { Transaction } from "../shared/sql";
 import type { ToolAnswer } from "./vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
-import type { RunApprovals, RunChanges, RunConversations } from "./run-ports";
+import type { RunApprovals, RunConversations } from "./run-ports";
+import type { RunHappened } from "./run-happenings";
 import type { Messages } from "../messages/messages";
 import type { Log } from "../shared/log";
 import type { Outbox } from "../outbox/outbox-unit";
@@ -43,18 +45,22 @@ export type RunEffectsDeps = {
   runs: RunsRepo;
   /** Answers the VM run must hear (the relay's tool answers among them). */
   answers: Pick<VmAnswers, "owe">;
-  /** Each conversation holds its agent session id; replies of one not current are prefixed. */
-  conversations: Pick<RunConversations, "repo" | "prefixFor" | "recordSession">;
+  /** Replies of a conversation not current are prefixed. */
+  conversations: Pick<RunConversations, "repo" | "prefixFor">;
   outbox: Pick<Outbox, "add" | "dropUnsentProgress">;
   transcriptOf: TranscriptOf;
   /** What the agent cost, by day in the user's zone and conversation (/cost, the caps). */
   spend: { recordCost(conversationId: number, costUsd: number, now: number, offlineModel?: boolean, costByModel?: Readonly<Record<string, number>>): void; recordUnknown(conversationId: number, now: number): void };
   schedules: Pick<Schedules, "recordResult">;
-  /** The agent's questions before it acts; a VM run that is over closes its own. */
-  approvals: Pick<RunApprovals, "request" | "vmRunOver" | "refusedLine">;
+  /** What a task's result says it was refused. */
+  approvals: Pick<RunApprovals, "refusedLine">;
   tools: ToolRunner;
-  /** What runs changed in their workspace (the line after the reply, /diff, /undo); absent in units' tests that need none. */
-  changes?: RunChanges;
+  /**
+   * What happened that a capability above acts on (a session kept, an approval asked, a change
+   * made, a VM run over, ...): agent/run-happenings.ts joins their handlers. Called in place,
+   * inside the event's transaction.
+   */
+  happened: RunHappened;
   /** What runs in forked sessions did, for the user's next run (messages/meanwhile.ts); absent in units' tests that need none. */
   meanwhile?: Pick<MeanwhileRepo, "add" | "upTo" | "told">;
   /** The pause when the model gave no answer (usage/model-pause-unit.ts); absent in units' tests that need none. */
@@ -170,7 +176,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
         d.lifecycle.runStepped(run.id, step.moves, e.effects, now);
         break;
       case "keep_session":
-        d.conversations.recordSession(run.conversationId, e.sessionId);
+        d.happened({ kind: "session_kept", conversationId: run.conversationId, sessionId: e.sessionId });
         break;
       case "reply":
         reply(d, run, vmRunId, e.event, now);
@@ -181,7 +187,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       case "approval_request": {
         // Heard as the reply would be: the run answers a voice note under auto, or /voice reply on; never an event's run.
         const spoken = d.voice !== undefined && speaksReply(d.voice.mode(), d.messages.allOfRun(run.id), d.messages.eventsOfRun(run.id).length > 0, false);
-        d.approvals.request({ ...run, vmRunId }, e.event, now, spoken);
+        d.happened({ kind: "approval_asked", run: { ...run, vmRunId }, event: e.event, now, spoken });
         break;
       }
       case "tool_call": {
@@ -194,7 +200,7 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
       }
       case "record_end":
         // A row even when it made no calls: only a run cut off without a terminal event shows them as not recorded.
-        if (e.event.change) d.changes?.record({ id: run.id, vmRunId, conversationId: run.conversationId }, e.event.change, now);
+        if (e.event.change) d.happened({ kind: "change_made", run: { id: run.id, vmRunId, conversationId: run.conversationId }, change: e.event.change, now });
         d.toolCalls.add({ runId: run.id, vmRunId, toolCalls: e.event.toolCalls ?? { calls: [], more: 0 }, now });
         break;
       case "decision":
@@ -208,13 +214,13 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
         break;
       }
       case "vm_run_over":
-        d.approvals.vmRunOver(e.vmRunId, now);
+        d.happened({ kind: "vm_run_over", vmRunId: e.vmRunId, now });
         break;
       case "model_refused": {
         // Back to the default for good, so it is told once; the run starts again without it (run-input.ts).
         const conversation = d.conversations.repo.get(e.conversationId);
         if (!conversation?.model) break;
-        d.conversations.repo.setModel(e.conversationId, null);
+        d.happened({ kind: "model_refused", conversationId: e.conversationId });
         d.outbox.add({ dedupeKey: outboxKeys.modelRefused(vmRunId), body: modelRefusedNotice(conversation.name, conversation.model), now });
         d.log("model_refused", { runId: run.id, conversation: conversation.name, model: conversation.model });
         break;
@@ -270,7 +276,7 @@ function reply(d: RunEffectsDeps, run: Run, vmRunId: string, event: Extract<VmRu
   // The model answered: a pause's streak (an outage's backoff) is over.
   if (!event.isError) d.modelPause?.answered();
   // The agent answered a turn that carried the note of an undo: it is told.
-  d.changes?.told(run.conversationId);
+  d.happened({ kind: "undo_note_told", conversationId: run.conversationId });
   // A run in a fork leaves one line for the user's own session; the user's run that was given the lines has told them.
   const [started] = events;
   if (run.forkSession && started) d.meanwhile?.add(run.conversationId, meanwhileLine(started.label, event.text), now);

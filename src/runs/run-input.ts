@@ -12,10 +12,12 @@ import { MAX_MESSAGES_PER_TURN, type Run } from "./run-lifecycle";
 import { voiceNoteText } from "../media/voice-note";
 import type { Media, QueuedMessage } from "../messages/messages-repo";
 import type { RunEffectsDeps } from "./run-effects";
-import type { RunApprovals, RunConversations } from "./run-ports";
+import type { RunApprovals, RunChanges, RunConversations } from "./run-ports";
 
-export type RunInputDeps = Pick<RunEffectsDeps, "messages" | "changes" | "transcriptOf" | "meanwhile"> & {
+export type RunInputDeps = Pick<RunEffectsDeps, "messages" | "transcriptOf" | "meanwhile"> & {
   conversations: Pick<RunConversations, "repo" | "keepWarmFor">;
+  /** The undo's note for a conversation's next run; absent in units' tests that need none. */
+  changes?: RunChanges;
   approvals: Pick<RunApprovals, "runOption" | "planRunOption">;
   /** The user's stable id on the VM: the phone number. */
   userId: string;

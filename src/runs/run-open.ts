@@ -28,7 +28,7 @@ export function createRunOpening(d: RunDriverDeps, reading: Pick<Reading, "lives
   const deliverAnswers = async (vmRunId: string, present: () => number): Promise<void> => {
     if (!d.vm) return;
     const late = await d.answers.deliver(vmRunId, d.vm);
-    if (late.length > 0) d.transaction(() => d.approvals.heardLate(late, present()));
+    if (late.length > 0) d.transaction(() => d.happened({ kind: "decisions_late", late, now: present() }));
   };
 
   /**
@@ -70,7 +70,7 @@ export function createRunOpening(d: RunDriverDeps, reading: Pick<Reading, "lives
     if (effect.type === "reconnect") d.log("run_streaming", { runId: run.id, vmRunId: run.vmRunId, afterSeq: effect.afterSeq, context: run.context });
     run = attempt(run, { type: "opened" }, answeredAt).run;
     // The pages learn of the run once the VM has it: the write stays off the way to the model.
-    if (effect.type === "start") d.live?.started?.(run, answeredAt);
+    if (effect.type === "start") d.happened({ kind: "run_started", run, at: answeredAt });
     const lines = readLines(opened.body);
     // The first typing indicator after a short delay: an instant answer needs none.
     // A start (or re-attach) streams from seq 1; a reconnect from just after what is stored.

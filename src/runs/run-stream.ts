@@ -177,7 +177,7 @@ export function createStreamReader(d: RunDriverDeps, reading: Reading) {
         const held = s.heldAnswer;
         s.heldAnswer = null;
         const ended = applyRunEnd(d, run.id, run.vmRunId, held.event, line, at);
-        if (ended !== "invalid") d.live?.record(run, [held.event, line], at);
+        if (ended !== "invalid") d.happened({ kind: "run_events_applied", run, events: [held.event, line], at });
         return outcomeOf(s, ended, at);
       }
       const alone = s.heldAnswer ? applyHeld(s) : null;
@@ -197,7 +197,7 @@ export function createStreamReader(d: RunDriverDeps, reading: Reading) {
         continue;
       }
       const outcome = applyRunEvent(d, run.id, run.vmRunId, line, at);
-      if (outcome !== "invalid" && outcome !== "replay") d.live?.record(run, [line], at);
+      if (outcome !== "invalid" && outcome !== "replay") d.happened({ kind: "run_events_applied", run, events: [line], at });
       if (line.type === "tool_call") await reading.deliverAnswers(run.vmRunId, present);
       if (outcome === "invalid" || outcome === "terminal") return outcomeOf(s, outcome, at);
       // A progress line or a replayed event wrote nothing: keep reading (unless the held answer went).
@@ -210,7 +210,7 @@ export function createStreamReader(d: RunDriverDeps, reading: Reading) {
     const held = s.heldAnswer!;
     s.heldAnswer = null;
     const outcome = applyRunEvent(d, s.run.id, s.run.vmRunId, held.event, held.at);
-    if (outcome !== "invalid" && outcome !== "replay") d.live?.record(s.run, [held.event], held.at);
+    if (outcome !== "invalid" && outcome !== "replay") d.happened({ kind: "run_events_applied", run: s.run, events: [held.event], at: held.at });
     return outcome;
   };
 

@@ -8,7 +8,7 @@ import type { RunFailure } from "../messages/run-failure";
 import type { Run, RunsRepo } from "./runs-repo";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { Messages } from "../messages/messages";
-import type { StoppedRunPages } from "./run-ports";
+import type { RunHappened } from "./run-happenings";
 
 export type StopDeps = {
   runs: Pick<RunsRepo, "openAll">;
@@ -18,8 +18,8 @@ export type StopDeps = {
   stopApprovals: (now: number, runIds: readonly string[] | null) => number;
   /** Ends a run as a failure would (run-effects' path), here with the VM's own `cancelled`. */
   failRun: (runId: string, failure: RunFailure, now: number) => void;
-  /** The pages watching a run live: they show its end (its stream is no longer read). */
-  live?: StoppedRunPages;
+  /** Told each run ended here (the pages watching it show its end: its stream is no longer read); absent where nothing acts on it. */
+  happened?: RunHappened;
 };
 
 /** What one conversation's stop did: its run (if one was live) and what it dropped. */
@@ -63,7 +63,7 @@ export function stopWork(d: StopDeps, scope: { conversationId: number; orTheOnly
   const deniedApprovals = d.stopApprovals(now, scope === "all" ? null : ending.map((r) => r.id));
   for (const run of ending) {
     d.failRun(run.id, { kind: "vm", code: "cancelled" }, now);
-    d.live?.publish(run.conversationId, run.id, { kind: "failed", text: shownAs }, now);
+    d.happened?.({ kind: "run_stopped", conversationId: run.conversationId, runId: run.id, text: shownAs, at: now });
   }
   return {
     conversations: stopped,

@@ -13,7 +13,6 @@ import { EXIT_PLAN_TOOL } from "../protocol/vm/approvals";
 import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { Transaction } from "../shared/sql";
 import type { Approvals } from "../approvals/approvals-unit";
-import type { LivePages } from "./live-pages";
 
 export type LiveActionRequest = { scope: Exclude<PageScope, { kind: "dashboard" }>; epoch: number; actUntil: number; action: LiveAction };
 export type LiveActionAnswer = { ok: true; said: string } | { ok: false; status: 400 | 403 | 404 | 409; error: string };
@@ -23,7 +22,6 @@ export type LiveActionDeps = StopDeps & {
   approvals: Pick<Approvals, "answer" | "answerPlan">;
   approvalOf: (id: number) => Approval | null;
   outbox: Pick<OutboxRepo, "add">;
-  live: Pick<LivePages, "publish">;
 };
 
 export const LIVE_ACTION_REFUSALS = {

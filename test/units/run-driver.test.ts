@@ -73,10 +73,10 @@ describe("a run's last answer and the end the VM sends with it", () => {
 
   async function started(ids: string[]) {
     const stream = vmStream();
-    const { runs } = driver(async () => ({ ok: true }), async () => ({ ok: true, body: stream.body }));
+    const { runs, told } = driver(async () => ({ ok: true }), async () => ({ ok: true, body: stream.body }));
     for (const id of ids) t.repos.messages.insert({ id, body: `do ${id}`, media: [], conversationId: 1, now: T0 });
     expect(await runs.runDue(T0, null)).toEqual({ kind: "changed" });
-    return { runs, stream, replies: () => t.sql<{ body: string }>`SELECT body FROM outbox`.map((r) => r.body).filter((b) => b.includes("done it")) };
+    return { runs, stream, told, replies: () => t.sql<{ body: string }>`SELECT body FROM outbox`.map((r) => r.body).filter((b) => b.includes("done it")) };
   }
 
   it("holds the last answer until the end that follows it, and writes both in one step: no reply while the run is open", async () => {
@@ -94,6 +94,17 @@ describe("a run's last answer and the end the VM sends with it", () => {
     expect(await stepped).toEqual({ kind: "finished" });
     expect(replies()).toHaveLength(1);
     expect(t.repos.runs.openAll()).toEqual([]);
+  });
+
+  it("says what happened, in order: the run started, its answer and end applied as one step, then the run ended", async () => {
+    const { runs, stream, told } = await started(["m1"]);
+    const stepped = runs.runDue(T0, null);
+    stream.send(answer(1, ["m1"]));
+    stream.send({ seq: 2, type: "done" });
+    expect(await stepped).toEqual({ kind: "finished" });
+    // The reply tells the undo's note before the session is kept; the end closes the VM run's prompts; the pages get the step once it is written, and retention the end after.
+    expect(told.map((h) => h.kind)).toEqual(["run_started", "undo_note_told", "session_kept", "vm_run_over", "run_events_applied", "run_ended"]);
+    expect(told.at(-2)).toMatchObject({ kind: "run_events_applied", events: [{ seq: 1, type: "result" }, { seq: 2, type: "done" }] });
   });
 
   it("writes the last answer alone at its bound when no end follows; the run stays open", async () => {

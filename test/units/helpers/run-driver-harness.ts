@@ -12,6 +12,10 @@ import { createModelPause } from "../../../src/usage/model-pause-unit";
 import { createRunDriver } from "../../../src/runs/run-driver";
 import { createSchedules } from "../../../src/schedules/schedules-unit";
 import { createVmAnswers } from "../../../src/runs/vm-answers";
+import { joinRunHappenings } from "../../../src/agent/run-happenings";
+import type { RunHappening } from "../../../src/runs/run-happenings";
+import { conversationsRunHappenings } from "../../../src/conversations/conversations-run-happenings";
+import { approvalsRunHappenings } from "../../../src/approvals/approvals-run-happenings";
 import type { VoiceReplyMode } from "../../../src/config/voice-reply-mode";
 import { frozenClock, T0, type UnitDb } from "./unit-db";
 
@@ -29,6 +33,11 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
   // A Machine not known to be started (connect first), unless a test sets `ready`.
   const ready = vi.fn<VmClient["ready"]>(() => false);
   const vm = { ready, connect, startRun, events: startRun, input: async () => ({ ok: true, accepted: false }), cancel: async () => ({ ok: true }), health } as unknown as VmClient;
+  const conversations = createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction });
+  const approvals = createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log });
+  // What the runs unit said happened, in order, as the units this harness has act on it.
+  const told: RunHappening[] = [];
+  const joined = joinRunHappenings([conversationsRunHappenings(conversations), approvalsRunHappenings(approvals)]);
   const runs = createRunDriver({
     transaction: sql.transaction,
     handoffs: repos.handoffs,
@@ -36,12 +45,14 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     lifecycle: createMessages({ repo: repos.messages, outbox: messagesNotices(repos.outbox), schedules, log }),
     runs: repos.runs,
     answers,
-    conversations: createConversations({ repo: repos.conversations, settings: repos.settings, outbox: repos.outbox, transaction: sql.transaction }),
+    conversations,
     outbox: { add: (m) => repos.outbox.add(m), dropUnsentProgress: () => {} },
     transcriptOf: () => null,
     spend: { recordCost: () => {}, recordUnknown: () => {} },
     schedules,
-    approvals: createApprovals({ repo: repos.approvals, questions: repos.questions, answers, conversations: repos.conversations, outbox: repos.outbox, defaultMode: "edits", timeoutMs: 60_000, eventsOfRun: repos.messages.eventsOfRun, trusted: repos.githubEvents.trusted, transaction: sql.transaction, messageLimit: () => 1600, log }),
+    approvals,
+    // The units this harness has (no changes, no pages) act on what happened, as agent/run-happenings.ts joins them.
+    happened: (happening) => (told.push(happening), joined(happening)),
     tools: () => ({ ok: false, text: "none" }),
     toolCalls: repos.runToolCalls,
     log,
@@ -54,12 +65,11 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     maxParallelRuns: 3,
     sendTyping: async () => undefined,
     progress: { wanted: () => false, pacing: DEFAULT_PROGRESS_PACING, send: () => {} },
-    afterRun: () => {},
     mediaLink: async () => null,
     clock: frozenClock,
     ...(voiceMode ? { voice: { mode: () => voiceMode, maxSeconds: 60 } } : {}),
   });
-  return { runs, logged, health, ready };
+  return { runs, logged, health, ready, told };
 }
 
 /**
