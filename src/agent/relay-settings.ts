@@ -6,14 +6,14 @@
 //
 // The list's order is GET /health's and the log's: invalid settings are named in it, and missing
 // ones by the parts' needs in it (a channel's, the VM mode's, who may write, a key for media links).
-// A part reads after the parts whose fields it falls back to (media links after the channels, the
-// doors after media links).
+// A part reads after the parts whose fields it falls back to or completes (media links after the
+// channels and media, the doors after media links, a Machine's retirement after the machines).
 import { loadConfig as loadConfigOf, RELAY_OWN_SETTINGS, type ConfigResult } from "../config/config";
 import { checkSettings as checkSettingsOf } from "../config/config-check";
 import type { SettingProblem } from "../config/config-fields";
 import type { SettingsDeclarations } from "../config/settings-declaration";
 import { CHANNEL_WRITERS_SETTINGS, CHANNELS_SETTINGS } from "../channels/config";
-import { MACHINES_SETTINGS } from "../machines/machines-settings";
+import { MACHINE_RETIRE_SETTINGS, MACHINES_SETTINGS } from "../machines/machines-settings";
 import { ARCHIVE_SETTINGS } from "../archive/archive-settings";
 import { USAGE_SETTINGS } from "../usage/usage-settings";
 import { PARALLEL_RUNS_SETTINGS } from "../runs/parallel-runs-settings";
@@ -32,6 +32,7 @@ export const RELAY_SETTINGS: SettingsDeclarations = [
   CHANNEL_WRITERS_SETTINGS,
   MACHINES_SETTINGS,
   ARCHIVE_SETTINGS,
+  MACHINE_RETIRE_SETTINGS,
   USAGE_SETTINGS,
   PARALLEL_RUNS_SETTINGS,
   ALLOWLIST_SETTINGS,

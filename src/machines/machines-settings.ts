@@ -19,9 +19,11 @@ const MACHINES_ENV_SHAPE = {
   FLY_REGIONS: optional(z.string().check(z.regex(/^\s*[a-z]{3}\s*(,\s*[a-z]{3}\s*)*$/i, "FLY_REGIONS must be three-letter region codes separated by commas"))),
   MACHINE_IDLE_MS: optional(z.string().check(z.regex(/^\d{1,9}$/, "MACHINE_IDLE_MS must be a whole number of milliseconds"), z.refine((v) => Number(v) >= 1000, "MACHINE_IDLE_MS must be at least 1000"))),
   MACHINE_IDLE_ACTION: optional(z.enum(["suspend", "stop"], "MACHINE_IDLE_ACTION must be suspend or stop")),
-  // Fractions allowed (a test retires a Machine in seconds).
-  MACHINE_RETIRE_DAYS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "MACHINE_RETIRE_DAYS must be a number of days"), z.refine((v) => Number(v) > 0, "MACHINE_RETIRE_DAYS must be more than 0"))),
 };
+
+/** A Machine unused this long is retired, unless MACHINE_RETIRE_DAYS says otherwise (MACHINE_RETIRE_SETTINGS). */
+const DEFAULT_RETIRE_DAYS = 30;
+const retireMsOf = (days: number) => Math.round(days * 86_400_000);
 
 export type MachinesConfig = {
   api: { apiBase: string; app: string; token: string };
@@ -44,6 +46,11 @@ declare module "../config/config" {
   }
 }
 
+const RETIRE_ENV_SHAPE = {
+  // Fractions allowed (a test retires a Machine in seconds).
+  MACHINE_RETIRE_DAYS: optional(z.string().check(z.regex(/^\d{1,4}(\.\d{1,6})?$/, "MACHINE_RETIRE_DAYS must be a number of days"), z.refine((v) => Number(v) > 0, "MACHINE_RETIRE_DAYS must be more than 0"))),
+};
+
 const MACHINES_REQUIRED = ["FLY_API_TOKEN", "FLY_APP", "FLY_IMAGE", "VM_TOKEN"] as const;
 
 export const MACHINES_SETTINGS = settingsPart<typeof MACHINES_ENV_SHAPE, Pick<Config, "vm" | "machines">>({
@@ -60,12 +67,26 @@ export const MACHINES_SETTINGS = settingsPart<typeof MACHINES_ENV_SHAPE, Pick<Co
       regions: parseFlyRegions(e.FLY_REGIONS),
       idleMs: e.MACHINE_IDLE_MS === undefined ? 900_000 : Number(e.MACHINE_IDLE_MS),
       idleAction: e.MACHINE_IDLE_ACTION ?? "suspend",
-      retireMs: Math.round((e.MACHINE_RETIRE_DAYS === undefined ? 30 : Number(e.MACHINE_RETIRE_DAYS)) * 86_400_000),
+      retireMs: retireMsOf(DEFAULT_RETIRE_DAYS),
       relayVmToken: e.VM_TOKEN!,
     };
     return { ok: true, config: { vm: null, machines } };
   },
   needs: vmNeeds,
+});
+
+/**
+ * MACHINE_RETIRE_DAYS, a part of its own listed after the archive's (agent/relay-settings.ts): GET
+ * /health named an invalid ARCHIVE_AFTER_DAYS before it when config/ declared both, and does again.
+ */
+export const MACHINE_RETIRE_SETTINGS = settingsPart<typeof RETIRE_ENV_SHAPE, Partial<Pick<Config, "machines">>>({
+  env: RETIRE_ENV_SHAPE,
+  read(e, soFar) {
+    // A programmer's error, not a setting's: agent/relay-settings.ts lists MACHINES_SETTINGS first.
+    if (soFar.machines === undefined) throw new Error("MACHINE_RETIRE_SETTINGS is read after MACHINES_SETTINGS (agent/relay-settings.ts)");
+    if (soFar.machines === null || e.MACHINE_RETIRE_DAYS === undefined) return { ok: true, config: {} };
+    return { ok: true, config: { machines: { ...soFar.machines, retireMs: retireMsOf(Number(e.MACHINE_RETIRE_DAYS)) } } };
+  },
 });
 
 /** The VM of the mode: shared, one VM at VM_URL; machines, the Fly Machines API. An invalid VM_MODE is named as invalid only. */

@@ -75,8 +75,9 @@ describe("each problem in one line, by name", () => {
 
 // GET /health names the problems of every part of the settings in one order: the missing ones
 // first (each channel's, the VM mode's, who may write, a key for media links), then the invalid
-// ones in the order the settings are declared (channels, the relay's own, the VM, the archive, the
-// limits, progress, approvals, media, the GitHub stand-in, the laptop, the doors, the web).
+// ones in the order the settings are declared (channels, the relay's own, the VM, the archive, a
+// Machine's retirement, the limits, progress, approvals, media, the GitHub stand-in, the laptop, the
+// doors, the web).
 describe("problems across every part, in one order", () => {
   it("missing first, then every part's invalid settings in the declarations' order", () => {
     const env = {
@@ -103,7 +104,7 @@ describe("problems across every part, in one order", () => {
     };
     expect(names(env)).toEqual([
       "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "VM_URL", "VM_TOKEN", "ALLOWED_SENDERS",
-      "TWILIO_API_BASE", "TELEGRAM_WEBHOOK_SECRET", "PUBLIC_URL", "FLY_APP", "MACHINE_RETIRE_DAYS", "ARCHIVE_AFTER_DAYS",
+      "TWILIO_API_BASE", "TELEGRAM_WEBHOOK_SECRET", "PUBLIC_URL", "FLY_APP", "ARCHIVE_AFTER_DAYS", "MACHINE_RETIRE_DAYS",
       "DAILY_BUDGET_USD", "MAX_MESSAGES_PER_MINUTE", "MAX_PARALLEL_RUNS", "ALLOWLIST_CACHE_MS", "PROGRESS_EVERY_MS", "APPROVALS_DEFAULT",
       "MEDIA_RETENTION_DAYS", "VOICE_REPLY_MAX_SECONDS", "GITHUB_STAND_IN_URL", "LAPTOP_MODEL_URL", "MEDIA_SIGNING_KEY", "DOOR_SIGNING_KEY",
       "WEB_LINK_TTL_HOURS", "LIVE_PAGES_PER_USER",
