@@ -1,5 +1,5 @@
 // Bindings and settings of the Worker. Values arrive as untrusted strings and are parsed
-// once by `loadConfig` (src/config/config.ts, with each capability's declared settings joined in
+// once by `loadConfig` (src/config/config.ts, with each capability's declared settings listed in
 // src/agent/relay-settings.ts); nothing else reads them directly. Each channel declares
 // its own settings in its folder (src/channels/*/env.d.ts), merged into this same global Env.
 interface Env {

@@ -28,7 +28,7 @@ export function parseStartArgs(argv: readonly string[]): { ok: true; options: St
 
 const blankIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
-/** The relay's own rules for these (src/config/config.ts), checked before anything starts. */
+/** The relay's own rules for these (src/machines/machines-settings.ts, src/archive/archive-settings.ts), checked before anything starts. */
 const MachinesSettingsSchema = z.object({
   MACHINE_IDLE_MS: z.preprocess(
     blankIsUnset,
@@ -36,7 +36,7 @@ const MachinesSettingsSchema = z.object({
   ),
   MACHINE_IDLE_ACTION: z.preprocess(blankIsUnset, z.enum(["suspend", "stop"], "must be suspend or stop").default("suspend")),
   MACHINE_RETIRE_DAYS: z.preprocess(blankIsUnset, z.coerce.number({ error: "must be a number of days" }).positive("must be more than 0").optional()),
-  // Kept as written: the relay takes up to six decimals (src/config/config.ts), which String(number) would turn into 1e-7.
+  // Kept as written: the relay takes up to six decimals (src/archive/archive-settings.ts), which String(number) would turn into 1e-7.
   ARCHIVE_AFTER_DAYS: z.preprocess(blankIsUnset, z.string().regex(/^\d{1,4}(\.\d{1,6})?$/, "must be a number of days").refine((v) => Number(v) > 0, "must be more than 0").optional()),
 });
 export type MachinesSettings = z.infer<typeof MachinesSettingsSchema>;

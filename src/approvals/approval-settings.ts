@@ -1,10 +1,18 @@
 // The approvals' settings: new conversations' mode (APPROVALS_DEFAULT, edits unless set) and how
 // long a prompt waits before it is denied (APPROVAL_TIMEOUT_MS). Declared here
-// (config/settings-declaration.ts's shape) and joined in agent/.
+// (config/settings-declaration.ts's shape) with its field of Config, and listed in agent/.
 import * as z from "zod/mini";
 import { optional } from "../config/config-fields";
 import { settingsPart } from "../config/settings-declaration";
+import type { ApprovalMode } from "./approvals";
 import { DEFAULT_APPROVAL_TIMEOUT_MS, MAX_APPROVAL_TIMEOUT_MS } from "../protocol/vm/approvals";
+
+declare module "../config/config" {
+  interface Config {
+    /** New conversations' approval mode, and how long a prompt waits before it is denied. */
+    approvals: { defaultMode: ApprovalMode; timeoutMs: number };
+  }
+}
 
 export const APPROVAL_SETTINGS = settingsPart({
   env: {

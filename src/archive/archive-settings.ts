@@ -1,10 +1,17 @@
 // The archive's setting (docs/fly-machines.md, "Archiving idle users"): how long a user goes unused
 // before their files go to the ARCHIVE bucket. Declared here (config/settings-declaration.ts's
-// shape) and joined in agent/.
+// shape) with its field of Config, and listed in agent/.
 import * as z from "zod/mini";
 import { optional } from "../config/config-fields";
 import { settingsPart } from "../config/settings-declaration";
 import { archiveAfterMs } from "./archive-plan";
+
+declare module "../config/config" {
+  interface Config {
+    /** ARCHIVE_AFTER_DAYS in milliseconds: unused this long, the user's files go to the ARCHIVE bucket (docs/fly-machines.md, "Archiving idle users"). */
+    archiveAfterMs: number;
+  }
+}
 
 export const ARCHIVE_SETTINGS = settingsPart({
   env: {

@@ -1,5 +1,5 @@
-// The zod pieces every part of the configuration parses its settings with (src/config/config.ts and each
-// channel's config.ts): an unset or blank setting is absent, a base URL has no trailing slash.
+// The zod pieces every part of the configuration parses its settings with (each capability's part,
+// settings-declaration.ts): an unset or blank setting is absent, a base URL has no trailing slash.
 import * as z from "zod/mini";
 import "../shared/zod-messages";
 

@@ -1,6 +1,7 @@
 // Which agent VM a phone's runs go to: in machines mode its own Fly Machine (made or started
 // before each request, by the machine unit); in shared mode the one configured VM; else none.
-import type { Config, MachinesConfig } from "../config/config";
+import type { Config } from "../config/config";
+import type { MachinesConfig } from "./machines-settings";
 import type { Clock } from "../shared/clock";
 import type { FlyNames } from "./fly-identity";
 import type { Log } from "../shared/log";

@@ -1,9 +1,17 @@
 // The pacing of a long run's progress updates (PROGRESS_AFTER_MS, PROGRESS_EVERY_MS), defaults
-// DEFAULT_PROGRESS_PACING. Declared here (config/settings-declaration.ts's shape) and joined in agent/.
+// DEFAULT_PROGRESS_PACING. Declared here (config/settings-declaration.ts's shape) with its field of
+// Config, and listed in agent/.
 import * as z from "zod/mini";
 import { optional } from "../config/config-fields";
 import { settingsPart } from "../config/settings-declaration";
-import { DEFAULT_PROGRESS_PACING } from "./progress-update";
+import { DEFAULT_PROGRESS_PACING, type ProgressPacing } from "./progress-update";
+
+declare module "../config/config" {
+  interface Config {
+    /** Updates during long runs: the first after, then at most one every. */
+    progress: ProgressPacing;
+  }
+}
 
 export const PROGRESS_SETTINGS = settingsPart({
   env: {

@@ -2,7 +2,7 @@
 // relay needs and lacks, and the invalid ones, by name; never a value.
 import { describe, expect, it } from "vitest";
 import { describeProblem } from "../../src/config/config-check";
-import { checkSettings } from "../../src/agent/relay-settings";
+import { checkSettings, loadConfig } from "../../src/agent/relay-settings";
 
 const TWILIO = { TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef", TWILIO_AUTH_TOKEN: "auth-token-value-0123" };
 const VM = { VM_URL: "https://vm.example", VM_TOKEN: "vm-token-value-0123" };
@@ -70,5 +70,68 @@ describe("each problem in one line, by name", () => {
     const lines = checkSettings(values).map(describeProblem).join("\n");
     expect(lines).toContain("TELEGRAM_WEBHOOK_SECRET");
     for (const value of [...Object.values(values), "not-a-number-7", "@someone_by_name"]) expect(lines).not.toContain(value);
+  });
+});
+
+// GET /health names the problems of every part of the settings in one order: the missing ones
+// first (each channel's, the VM mode's, who may write, a key for media links), then the invalid
+// ones in the order the settings are declared (channels, the relay's own, the VM, the archive, a
+// Machine's retirement, the limits, progress, approvals, media, the GitHub stand-in, the laptop, the
+// doors, the web).
+describe("problems across every part, in one order", () => {
+  it("missing first, then every part's invalid settings in the declarations' order", () => {
+    const env = {
+      LIVE_PAGES_PER_USER: "x",
+      WEB_LINK_TTL_HOURS: "0",
+      DOOR_SIGNING_KEY: "short",
+      MEDIA_SIGNING_KEY: "short",
+      LAPTOP_MODEL_URL: "x",
+      GITHUB_STAND_IN_URL: "x",
+      VOICE_REPLY_MAX_SECONDS: "4",
+      MEDIA_RETENTION_DAYS: "0",
+      APPROVALS_DEFAULT: "maybe",
+      PROGRESS_EVERY_MS: "10",
+      ALLOWLIST_CACHE_MS: "3600001",
+      MAX_PARALLEL_RUNS: "11",
+      MAX_MESSAGES_PER_MINUTE: "12345",
+      DAILY_BUDGET_USD: "x",
+      ARCHIVE_AFTER_DAYS: "0",
+      MACHINE_RETIRE_DAYS: "0",
+      FLY_APP: "Bad App",
+      PUBLIC_URL: "ftp://relay.example",
+      TELEGRAM_WEBHOOK_SECRET: "short",
+      TWILIO_API_BASE: "x",
+    };
+    expect(names(env)).toEqual([
+      "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "VM_URL", "VM_TOKEN", "ALLOWED_SENDERS",
+      "TWILIO_API_BASE", "TELEGRAM_WEBHOOK_SECRET", "PUBLIC_URL", "FLY_APP", "ARCHIVE_AFTER_DAYS", "MACHINE_RETIRE_DAYS",
+      "DAILY_BUDGET_USD", "MAX_MESSAGES_PER_MINUTE", "MAX_PARALLEL_RUNS", "ALLOWLIST_CACHE_MS", "PROGRESS_EVERY_MS", "APPROVALS_DEFAULT",
+      "MEDIA_RETENTION_DAYS", "VOICE_REPLY_MAX_SECONDS", "GITHUB_STAND_IN_URL", "LAPTOP_MODEL_URL", "MEDIA_SIGNING_KEY", "DOOR_SIGNING_KEY",
+      "WEB_LINK_TTL_HOURS", "LIVE_PAGES_PER_USER",
+    ]);
+  });
+
+  it("the missing ones: a channel's, the VM mode's, who may write, then a key for media links", () => {
+    const env = { ...VM, VM_MODE: "machines", TELEGRAM_BOT_TOKEN: BOT.TELEGRAM_BOT_TOKEN, MACHINE_IDLE_MS: "10" };
+    expect(checkSettings(env).map(describeProblem)).toEqual([
+      "TELEGRAM_WEBHOOK_SECRET is not set (required with TELEGRAM_BOT_TOKEN): the webhook refuses every update",
+      "FLY_API_TOKEN is not set (required when VM_MODE=machines): no run can start",
+      "FLY_APP is not set (required when VM_MODE=machines): no run can start",
+      "FLY_IMAGE is not set (required when VM_MODE=machines): no run can start",
+      "ALLOWED_TELEGRAM_USERS is empty, and so is ADMIN_TELEGRAM_USERS: nobody may write, and no admin can /allow anyone",
+      "MEDIA_SIGNING_KEY is not set (nor TWILIO_AUTH_TOKEN to derive its key from): no media and no /web link can be signed",
+      "MACHINE_IDLE_MS is invalid: must be at least 1000",
+    ]);
+  });
+
+  it("a mode's required settings are named before any list's bad entries, which then go unnamed", () => {
+    const env = { ...TWILIO, ...FLY, FLY_IMAGE: undefined, ALLOWED_SENDERS: "+15551230001,555", ALLOWED_TELEGRAM_USERS: "@someone" };
+    expect(names(env)).toEqual(["FLY_IMAGE"]);
+    expect(loadConfig({ ...env })).toEqual({ ok: false, problems: ["FLY_IMAGE: required when VM_MODE=machines"] });
+  });
+
+  it("a sender list's bad entries are named before a Telegram list's", () => {
+    const env = { ...WHATSAPP_READY, ADMIN_SENDERS: "555", ADMIN_TELEGRAM_USERS: "@someone" };
+    expect(names(env)).toEqual(["ADMIN_SENDERS"]);
   });
 });

@@ -35,19 +35,21 @@ export type TelegramSettings = {
 };
 
 /**
- * Ids that are not ids fail closed, named by list (never quoted: problems reach GET /health). A
- * bot token without the webhook's secret is not a failure of the whole relay: the webhook refuses
- * every update (503) and the settings check (telegramNeeds) names the secret.
+ * A bot token without the webhook's secret is not a failure of the whole relay: the webhook
+ * refuses every update (503) and the settings check (telegramNeeds) names the secret.
  */
-export function telegramConfig(e: z.infer<typeof TelegramEnvSchema>): { ok: true; config: TelegramSettings; mediaSigningSecret: null } | ConfigProblems {
+export function telegramConfig(e: z.infer<typeof TelegramEnvSchema>): { ok: true; config: Pick<TelegramSettings, "telegram"> } {
+  if (e.TELEGRAM_BOT_TOKEN === undefined) return { ok: true, config: { telegram: null } };
+  return { ok: true, config: { telegram: { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? null, apiBase: e.TELEGRAM_API_BASE ?? "https://api.telegram.org" } } };
+}
+
+/** Ids that are not ids fail closed, named by list (never quoted: problems reach GET /health). */
+export function telegramWriters(e: z.infer<typeof TelegramEnvSchema>): { ok: true; config: Pick<TelegramSettings, "allowedTelegramUsers" | "adminTelegramUsers"> } | ConfigProblems {
   const allowed = parseTelegramUserIds(e.ALLOWED_TELEGRAM_USERS);
   const admins = parseTelegramUserIds(e.ADMIN_TELEGRAM_USERS);
   const problems = [idsProblem("ALLOWED_TELEGRAM_USERS", allowed.invalid), idsProblem("ADMIN_TELEGRAM_USERS", admins.invalid)].filter((p) => p !== null);
   if (problems.length > 0) return { ok: false, problems };
-  const settings = { allowedTelegramUsers: allowed.ids, adminTelegramUsers: admins.ids };
-  if (e.TELEGRAM_BOT_TOKEN === undefined) return { ok: true, config: { telegram: null, ...settings }, mediaSigningSecret: null };
-  const telegram = { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? null, apiBase: e.TELEGRAM_API_BASE ?? "https://api.telegram.org" };
-  return { ok: true, config: { telegram, ...settings }, mediaSigningSecret: null };
+  return { ok: true, config: { allowedTelegramUsers: allowed.ids, adminTelegramUsers: admins.ids } };
 }
 
 function idsProblem(name: string, invalid: string[]): string | null {
