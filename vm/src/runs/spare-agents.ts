@@ -33,11 +33,15 @@ export type SpareDeps = {
 };
 
 export type SlotDeps = {
-  /** The VM serves several users (a per-user Machine's next new user never comes: it makes no slot). */
-  shared: () => boolean;
+  /**
+   * A new user may still come: the VM serves several users, or nobody yet (a fresh VM or a new
+   * per-user Machine, whose first message takes the slot's spare). A per-user Machine that serves
+   * its one user makes no slot: its next new user never comes.
+   */
+  newUserMayCome: () => boolean;
   /** The ready slot's paths (a new slot made when the last was bound). */
   next: () => UserPaths;
-  /** The options its spare starts with (the last new user's first run's); null: none known yet. */
+  /** The options its spare starts with: the last new user's first run's, else the relay's defaults; null: none to start with. */
   options: () => RunOptions | null;
   /** Its HOME, temp and main workspace, made as its uid. */
   makeDirs: (paths: UserPaths, ids: AgentIds | null) => Promise<void>;
@@ -174,10 +178,10 @@ export function createSpareAgents(deps: SpareDeps) {
 
   /**
    * A spare in the slot made for the next new user (users/user-slots.ts), with the options the
-   * last new user's first run had: that user's first message takes it as any spare is taken. Its
+   * last new user's first run had (before any, the relay's defaults): that user's first message takes it as any spare is taken. Its
    * key, uid, HOME and workspace are the slot's, none of them anyone's yet, and its environment has
    * no git identity: the run that takes it writes its own into the HOME first (handOver). Only on
-   * a VM that serves several users; one, beside the users' SPARE_AGENTS (none when that is 0), only
+   * a VM that serves several users or nobody yet; one, beside the users' SPARE_AGENTS (none when that is 0), only
    * in memory left over (the first idle process let go when a run needs room), waiting up to
    * IDLE_TIMEOUT_MS; after a user took the slot, the next slot gets the next one.
    */
@@ -185,7 +189,7 @@ export function createSpareAgents(deps: SpareDeps) {
     const { slot, idsOf } = deps;
     if (!slot || !idsOf || slotStarting) return;
     for (const agent of slotSpares) if (!agent.cli.isAlive() || agent.stopping) slotSpares.delete(agent);
-    const options = slot.shared() ? slot.options() : null;
+    const options = slot.newUserMayCome() ? slot.options() : null;
     if (!options) return;
     if (!roomBeside(0)) return;
     slotStarting = true;
