@@ -23,6 +23,7 @@ import { readdirSync } from "node:fs";
 import { ensureUserDirs, ownKeyOf, resolveInside, userPathsOf, userPathsOfKey, workspaceDirOf, type UserPaths } from "../users/user-paths";
 import { bindNewUser, readySlot, slotsOf, slotTemplate } from "../users/user-slots";
 import { isUserKey } from "../core/user-keys";
+import type { Served } from "../core/user-slots";
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
 
@@ -63,10 +64,16 @@ export function createRunManager(deps: ManagerDeps) {
       return [];
     }
   };
-  /** Nobody served yet: no user's tree but the ready slot's, nobody bound to a slot. */
-  const servedNobody = (): boolean => {
+  /**
+   * Whom the VM has served, by the users' trees on disk (the ready slot's is nobody's yet): several
+   * (a shared VM, for good once seen), one (perhaps their own per-user Machine), or nobody yet.
+   */
+  const served = (): Served => {
+    if (shared) return "several";
     const slots = slotsOf(config.dataDir);
-    return Object.keys(slots.bound).length === 0 && userTreesOnDisk().every((key) => key === slots.ready);
+    const trees = userTreesOnDisk().filter((key) => key !== slots.ready).length;
+    if ((shared = trees >= 2)) return "several";
+    return trees === 0 && Object.keys(slots.bound).length === 0 ? "nobody" : "one";
   };
   const spares = createSpareAgents({
     config,
@@ -79,7 +86,7 @@ export function createRunManager(deps: ManagerDeps) {
     slot: {
       // Two users' trees at least: a shared VM (a per-user Machine holds one). Or nobody served yet:
       // the first user's first message takes the spare, on a shared VM or a new per-user Machine.
-      newUserMayCome: () => (shared ||= userTreesOnDisk().length >= 2) || servedNobody(),
+      newUserMayCome: () => served() !== "one",
       next: () => userPathsOfKey(config.dataDir, readySlot(config.dataDir)),
       // Before any new user's first run here: the options of the user who ran last, else the relay's
       // defaults for a new user (a relay with others: its first run sets the next slot's).
@@ -215,7 +222,10 @@ export function createRunManager(deps: ManagerDeps) {
       if (shuttingDown) return { kind: "shutting_down" };
       const existing = find(request.runId);
       // A user new to the VM takes the slot made ahead (its spare with it) before anything of theirs is named.
-      if (!existing) bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options);
+      // On a VM that has served nobody, a first user with other options keeps their own key, and the slot's spare (the relay's defaults) goes: theirs replace them.
+      if (!existing && bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options, served()) === "replaced") {
+        spares.dropSlot().catch((error: unknown) => console.warn(`vm: the spare for the next new user did not stop: ${String(error)}`));
+      }
       const paths = userPathsOf(config.dataDir, request.userId);
       if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
       deps.onTiming?.(request.runId, "received", receivedAt);
