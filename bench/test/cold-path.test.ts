@@ -39,8 +39,16 @@ describe("coldPathFigures", () => {
 
   it("judges a new user's first message against 300 ms, side by side with a new conversation of the same rounds", () => {
     const rounds = [round({ new_workspace: 200, new_user: 1_600, newUserToSpawn: 90 }), round({ new_workspace: 220, new_user: 1_700, newUserToSpawn: 110 }), round({ new_workspace: 240 })];
-    expect(valueOf(rounds, "a new user's first message")).toMatchObject({ value: 1_650, pass: false, note: "0/2 rounds took a spare; 1430 ms over a new conversation (same rounds); webhook → the VM's spawn 100 ms; the bare CLI's start 500 ms" });
+    expect(valueOf(rounds, "a new user's first message")).toMatchObject({ value: 1_650, pass: false, note: "0/2 rounds took a spare (round 1's is the VM's second user: no slot); 1430 ms over a new conversation (same rounds); webhook → the VM's spawn 100 ms; the bare CLI's start 500 ms" });
     expect(valueOf([round({ new_user: 250, newUserSpareTaken: true })], "a new user's first message")).toMatchObject({ value: 250, pass: true });
     expect(valueOf([round()], "a new user's first message")).toMatchObject({ value: "n/a", pass: null });
+  });
+
+  it("judges the fresh stack's first message, the VM's first user, on its own sample against 300 ms", () => {
+    const rounds = [round({ new_workspace: 200 }), round({ new_workspace: 240 })];
+    const first = (timed: Parameters<typeof coldPathFigures>[2]) => coldPathFigures(rounds, { vmTreeMb: 600, spareMb: 240 }, timed).find((f) => f.name.includes("on a fresh stack"));
+    expect(first({ ms: 280, spare: true, toSpawn: null })).toMatchObject({ value: 280, pass: true, note: "a spare took it; 60 ms over a new conversation (the rounds' p50)" });
+    expect(first({ ms: 1_700, spare: false, toSpawn: 120 })).toMatchObject({ value: 1_700, pass: false, note: "no spare (webhook → the VM's spawn 120 ms); 1480 ms over a new conversation (the rounds' p50)" });
+    expect(first(null)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // A new user's Machine, split where it is made (bench/machines/first-machine.ts).
 import { describe, expect, it } from "vitest";
-import { splitFirstMachine } from "../machines/first-machine";
+import { createToModelFigure, splitFirstMachine } from "../machines/first-machine";
 
 const model = (at: number, text = "hi") => ({ method: "POST", path: "/v1/messages", body: { messages: [{ content: text }] }, at });
 
@@ -11,5 +11,13 @@ describe("splitFirstMachine", () => {
     ["no run after the create", { vmRunCreatedAts: [900], modelRequests: [] }, null],
   ])("%s", (_, times, expected) => {
     expect(splitFirstMachine({ sentAt: 800, text: "hi", machineCreatedAt: 1_000, ...times })).toEqual(expected);
+  });
+});
+
+describe("createToModelFigure", () => {
+  it("adds the VM's first run and the model's first request after it, or says why there is none", () => {
+    expect(createToModelFigure({ webhookToCreateMs: 200, createToFirstRunMs: 450, firstRunToModelMs: 70 })).toMatchObject({ value: 520, unit: "ms" });
+    expect(createToModelFigure({ webhookToCreateMs: 200, createToFirstRunMs: 450, firstRunToModelMs: null })).toMatchObject({ value: Number.NaN, note: "no model request after the VM's first run" });
+    expect(createToModelFigure(null)).toMatchObject({ value: Number.NaN, note: "the Machine's VM served no run after its create" });
   });
 });
