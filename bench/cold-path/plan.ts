@@ -15,9 +15,7 @@ export function newUserPhoneOf(round: number): string {
 /**
  * The stack's very first message, from a phone nobody has seen, before the bench's own phone: the
  * fresh VM's first user, whom its slot's spare (made at boot) is for. The rounds' new users come
- * after the bench's phone took that slot: round 1's is the VM's second user, for whom no slot is
- * made (a VM that has served one user may be that user's own Machine), and later rounds' take the
- * slot a VM serving several keeps.
+ * after it and the bench's phone: the VM serves several by then, and each takes the slot it keeps.
  */
 export const FIRST_USER_PHONE = "+15550064000";
 
@@ -127,6 +125,6 @@ function newUserFigure(rounds: readonly ColdRound[], newConversation: number | n
     unit: "ms",
     target: "≤ 300 ms",
     pass: value === null ? null : value <= 300,
-    note: `${sent.filter((r) => r.newUserSpareTaken).length}/${sent.length} rounds took a spare (round 1's is the VM's second user: no slot); ${side} a new conversation (same rounds); webhook → the VM's spawn ${ms(toSpawn)} ms; the bare CLI's start ${ms(bareStart)} ms`,
+    note: `${sent.filter((r) => r.newUserSpareTaken).length}/${sent.length} rounds took a spare; ${side} a new conversation (same rounds); webhook → the VM's spawn ${ms(toSpawn)} ms; the bare CLI's start ${ms(bareStart)} ms`,
   };
 }
