@@ -8,7 +8,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { RELAY_TOOLS } from "../../src/protocol/relay-tools";
-import { WHATSAPP_INSTRUCTIONS } from "../../src/runs/agent-instructions";
+import { WHATSAPP_INSTRUCTIONS } from "../../src/protocol/vm/agent-instructions";
 import { MCP_INSTRUCTIONS, MCP_SERVER_INFO, toolsOffered } from "../../vm/src/core/relay-mcp-tools";
 
 /** The relay's other options, as the VM gives them (cli-command.ts), without its MCP server. */

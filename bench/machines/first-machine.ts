@@ -23,6 +23,31 @@ export function splitFirstMachine(t: FirstMachineTimes): FirstMachine | null {
   return { webhookToCreateMs: t.machineCreatedAt - t.sentAt, createToFirstRunMs: firstRunAt - t.machineCreatedAt, firstRunToModelMs: firstAt === null ? null : firstAt - firstRunAt };
 }
 
+/** What took the Machine's first run, from its VM's timing marks: the slot's spare (this long after the run came), or a CLI of its own (null). */
+export type FirstRunCli = { spareAfterMs: number | null };
+
+/** The first run the VM received at or after `since`, and whether a spare took it; null when no mark says. */
+export function firstRunCli(marks: readonly { runId: string; mark: string; at: number }[], since: number): FirstRunCli | null {
+  const received = marks.find((m) => m.mark === "received" && m.at >= since);
+  if (!received) return null;
+  const taken = marks.find((m) => m.runId === received.runId && m.mark === "spare_taken");
+  if (taken) return { spareAfterMs: Math.round(taken.at - received.at) };
+  return marks.some((m) => m.runId === received.runId && m.mark === "spawned") ? { spareAfterMs: null } : null;
+}
+
+/**
+ * The issue's figure for a per-user Machine: its create → its first model request (the VM's boot,
+ * its first run, the CLI: the slot's spare, made at boot, when the run waits for it or finds it up).
+ */
+export function createToModelFigure(split: FirstMachine | null, cli: FirstRunCli | null = null): Figure {
+  const name = "new user's Machine: create → its first model request";
+  if (split === null) return info("machines", name, Number.NaN, "ms", "the Machine's VM served no run after its create");
+  if (split.firstRunToModelMs === null) return info("machines", name, Number.NaN, "ms", "no model request after the VM's first run");
+  const took = cli === null ? "" : cli.spareAfterMs !== null ? ` (the slot's spare took the run ${cli.spareAfterMs} ms after it came)` : " (a CLI of its own)";
+  const note = `the create → the VM's first POST /v1/runs ${split.createToFirstRunMs} ms, then ${split.firstRunToModelMs} ms to the model${took}; Fly's image pull and microVM boot are not in it (the stand-in spawns the VM as a process)`;
+  return info("machines", name, split.createToFirstRunMs + split.firstRunToModelMs, "ms", note);
+}
+
 export function firstMachineFigure(split: FirstMachine | null): Figure {
   const name = "new user's Machine: create → the VM's first request served";
   if (split === null) return info("machines", name, Number.NaN, "ms", "the Machine's VM served no run after its create");

@@ -16,6 +16,7 @@ import { withStackScope } from "../lib/stack-scope";
 import { relayVars, STAND_IN_CREDENTIALS, startStandIns, type StandIns } from "../lib/stand-ins";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 import { BENCH_PHONES, FLY_BENCH, machinesVars, modelEnv } from "./plan";
+import { timingMarkOf, type VmTimingMark } from "../warm-path/plan";
 
 export type MachinesStack = {
   model: AnthropicStandIn;
@@ -24,6 +25,8 @@ export type MachinesStack = {
   flyClient: FlyMachinesClient;
   /** The stand-in's last log lines (starts, stops, the proxy's autostarts), for the details. */
   flyLog: string[];
+  /** The Machines' VM timing marks (VM_TIMING=log on their stdout): whether a run took a spare. */
+  machineMarks: VmTimingMark[];
   machinesRelay: WranglerDev;
   sharedRelay: WranglerDev;
   /** The shared VM's DATA_DIR (its run logs say when it took each run). */
@@ -49,6 +52,7 @@ export function withMachinesStack<T>(log: (line: string) => void, work: (stack: 
     const flyDir = await mkdtemp(join(tmpdir(), "bench-fly-"));
     onClose("the Fly data directory", () => rm(flyDir, { recursive: true, force: true }));
     const flyLog: string[] = [];
+    const machineMarks: VmTimingMark[] = [];
     const fly = await startFlyEmulator({
       apiPort: 0,
       proxyPort: 0,
@@ -56,8 +60,10 @@ export function withMachinesStack<T>(log: (line: string) => void, work: (stack: 
       apps: [FLY_BENCH.app],
       tokens: [FLY_BENCH.token],
       primaryRegion: FLY_BENCH.region,
-      secrets,
+      secrets: { ...secrets, VM_TIMING: "log" },
       log: (line) => {
+        const mark = timingMarkOf(line.replace(/^\[machine [^\]]+\] /, ""));
+        if (mark) return void machineMarks.push(mark);
         flyLog.push(`${new Date().toISOString()} ${line}`);
         if (flyLog.length > FLY_LOG_LINES) flyLog.shift();
       },
@@ -75,7 +81,7 @@ export function withMachinesStack<T>(log: (line: string) => void, work: (stack: 
     log(`machines: relays ${machinesRelay.url} (machines) and ${sharedRelay.url} (shared); Fly API ${fly.apiUrl}, proxy ${fly.proxyUrl}; model ${model.url}`);
 
     const flyClient = createFlyMachinesClient({ apiBase: fly.apiUrl, app: FLY_BENCH.app, token: FLY_BENCH.token });
-    return await work({ model, twilio, fly, flyClient, flyLog, machinesRelay, sharedRelay, sharedVmDataDir: sharedVm.dataDir, flyDataDir: flyDir });
+    return await work({ model, twilio, fly, flyClient, flyLog, machineMarks, machinesRelay, sharedRelay, sharedVmDataDir: sharedVm.dataDir, flyDataDir: flyDir });
   });
 }
 

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { resolveClaudeBin } from "../../vm/src/claude-bin";
 import { relayToolArgs } from "../../vm/src/core/cli-command";
-import { WHATSAPP_INSTRUCTIONS } from "../../src/runs/agent-instructions";
+import { WHATSAPP_INSTRUCTIONS } from "../../src/protocol/vm/agent-instructions";
 import { spawnGroup, stopGroup } from "../lib/children";
 import { httpToolsConfig, httpToolsServer, relayOptions } from "../lib/relay-tools-http";
 import { median } from "../lib/stats";

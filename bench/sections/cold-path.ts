@@ -1,10 +1,10 @@
 // The cold path: webhook → the offline model's first request through the real relay and agent VM
 // for a new session in the conversation's workspace (a spare CLI takes it), a new conversation in
 // a new workspace (the spare the VM starts as /new makes it takes it), a resume after the conversation's CLI ended, and a warm
-// follow-up, and a new user's very first message; in the same rounds a bare CLI's start and resume. Then the VM's memory with a spare.
+// follow-up, and a new user's very first message (the fresh stack's first, then one a round); in the same rounds a bare CLI's start and resume. Then the VM's memory with a spare.
 import { type AnthropicStandIn, startAnthropicStandIn } from "../../test/stand-ins/anthropic-api";
 import { bareColdCli, type BareColdCli } from "../cold-path/bare";
-import { BENCH_WARM_SESSION_MS, type ColdKind, type ColdRound, COLD_PATH_PHONE, coldPathFigures, newUserPhoneOf, READ_MS, roundsOf, turnText } from "../cold-path/plan";
+import { BENCH_WARM_SESSION_MS, type ColdKind, type ColdRound, COLD_PATH_PHONE, coldPathFigures, FIRST_USER_PHONE, newUserPhoneOf, READ_MS, roundsOf, type TimedFirst, turnText } from "../cold-path/plan";
 import { REPO_ROOT } from "../lib/paths";
 import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { withStackScope } from "../lib/stack-scope";
@@ -67,7 +67,7 @@ async function sendCommand(stack: Stack, text: string): Promise<void> {
  * from the VM's marks (epoch ms, as sentAt) its webhook → the CLI's spawn and that spawn → the
  * first model request at the proxy (null: a spare's run, or a mark missing).
  */
-async function timedTurn(stack: Stack, text: string, phone = COLD_PATH_PHONE): Promise<{ ms: number | null; spare: boolean; toSpawn: number | null; cli: number | null }> {
+async function timedTurn(stack: Stack, text: string, phone = COLD_PATH_PHONE): Promise<TimedFirst & { cli: number | null }> {
   const turn = await sendTurn(stack, stack.relay, phone, text);
   if (turn.webhookStatus !== 200) throw new Error(`the webhook answered ${turn.webhookStatus}`);
   const at = modelArrival(turn.modelRequests, turn.sentAt, text).firstAt;
@@ -87,6 +87,14 @@ async function timedTurn(stack: Stack, text: string, phone = COLD_PATH_PHONE): P
 
 async function measure(stack: Stack, rounds: number, log: (line: string) => void): Promise<SectionOutcome> {
   const runId = Date.now().toString(36);
+  // The stack's very first message, from a phone never seen, on a VM that has served nobody: the
+  // slot's spare it started at boot is for it. The relay's isolate is loaded first (a Worker
+  // deployed long before is not cold at a new user's message); the user's Durable Object is new, as every new user's.
+  await fetch(`${stack.relay.url}/health`, { signal: AbortSignal.timeout(30_000) }).then((response) => response.arrayBuffer());
+  await pause(READ_MS);
+  const firstUser = await timedTurn(stack, turnText("first_user", 0, runId), FIRST_USER_PHONE);
+  log(`cold-path: the fresh stack's first message (the VM's first user) ${firstUser.ms} ms (${firstUser.spare ? "a spare" : `no spare, spawned at ${firstUser.toSpawn} ms`})`);
+  await pause(READ_MS);
   await sendTurn(stack, stack.relay, COLD_PATH_PHONE, turnText("warm_up", 0, runId));
   const samples: ColdRound[] = [];
   let spareMb: number | null = null;
@@ -127,7 +135,7 @@ async function measure(stack: Stack, rounds: number, log: (line: string) => void
     samples.push(sample);
     log(`cold-path: round ${round + 1}/${rounds}: new user ${sample.new_user} ms (${newUser.spare ? "a spare" : "no spare"}, spawned at ${newUser.toSpawn} ms), new session ${sample.new_session} ms (${newSession.spare ? "a spare" : "no spare"}), new workspace ${sample.new_workspace} ms (${newWorkspace.spare ? "a spare" : "no spare"}), resume ${sample.resume} ms (spawned at ${sample.resumeToSpawn} ms, the CLI ${sample.resumeCli} ms), warm ${sample.warm} ms; bare start ${sample.bareStart} ms, resume ${sample.bareResume} ms`);
   }
-  return { status: "ok", figures: coldPathFigures(samples, { vmTreeMb, spareMb }), details: { samples, reloads: stack.relay.reloads } };
+  return { status: "ok", figures: coldPathFigures(samples, { vmTreeMb, spareMb }, firstUser), details: { firstUser, samples, reloads: stack.relay.reloads } };
 }
 
 export const coldPathSection: Section = {
@@ -146,7 +154,7 @@ export const coldPathSection: Section = {
         if (mark) marks.push(mark);
       });
       onClose("the VM", () => vm.stop());
-      const relay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: vm.url }, [COLD_PATH_PHONE, ...Array.from({ length: roundsOf(quick) }, (_, i) => newUserPhoneOf(i))]) });
+      const relay = await startWranglerDev({ cwd: REPO_ROOT, varsFor: relayVars({ twilioUrl: twilio.twilioUrl, vmUrl: vm.url }, [COLD_PATH_PHONE, FIRST_USER_PHONE, ...Array.from({ length: roundsOf(quick) }, (_, i) => newUserPhoneOf(i))]) });
       onClose("the relay", () => relay.stop());
       const bare = await bareColdCli(model, modelEnv(model.url, asRoot));
       onClose("the bare CLI's home", () => bare.close());

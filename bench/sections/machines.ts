@@ -6,7 +6,7 @@ import type { Section, SectionOptions, SectionOutcome } from "../lib/section";
 import { bareWarmCliMs } from "../machines/bare-cli";
 import { machineIdOf, runCreatedAts, sendTurn, stopThroughApi, type Turn, volumeDirOf, waitSuspendedByRelay } from "../machines/drive";
 import { machinesFigures } from "../machines/figures";
-import { firstMachineFigure, splitFirstMachine } from "../machines/first-machine";
+import { createToModelFigure, firstMachineFigure, firstRunCli, splitFirstMachine } from "../machines/first-machine";
 import { readStateFile, stateFileOf } from "../../emulator/fly/shell/state-file";
 import { modelArrival, type PathSample, relayDuring, sampleProblem, summarizePath, vmReceivedAt } from "../machines/measure";
 import { BENCH_IDLE_MS, BENCH_PHONES, type MeasuredPath, modelEnv, ROUND, samplesPerPath, THINK_MS, turnText, WARM_UP_TURNS } from "../machines/plan";
@@ -62,6 +62,7 @@ async function measureMachines(stack: MachinesStack, rounds: number, log: (line:
     vmRunCreatedAts: await runCreatedAts(vmDataDir.machines),
     modelRequests: firstTurn!.turn.modelRequests,
   });
+  const firstCli = firstRunCli(stack.machineMarks, firstTurn!.turn.sentAt);
   log(`machines: warmed up (Machine ${machineId}); ${rounds} rounds of ${ROUND.join(", ")}`);
 
   const samples: PathSample[] = [];
@@ -88,13 +89,14 @@ async function measureMachines(stack: MachinesStack, rounds: number, log: (line:
 
   return {
     status: "ok",
-    figures: [...machinesFigures(samples, bareCliMs, reloads.length), firstMachineFigure(firstMachine)],
+    figures: [...machinesFigures(samples, bareCliMs, reloads.length), firstMachineFigure(firstMachine), createToModelFigure(firstMachine, firstCli)],
     details: {
       definitions: DEFINITIONS,
       idleMs: BENCH_IDLE_MS,
       machineId,
       warmUp,
       firstMachine,
+      firstCli,
       summaries: ROUND.map((path) => summarizePath(path, samples)),
       bareCliMs,
       samples: samples.map((s) => ({ ...s, problem: sampleProblem(s) })),

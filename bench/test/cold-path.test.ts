@@ -43,4 +43,12 @@ describe("coldPathFigures", () => {
     expect(valueOf([round({ new_user: 250, newUserSpareTaken: true })], "a new user's first message")).toMatchObject({ value: 250, pass: true });
     expect(valueOf([round()], "a new user's first message")).toMatchObject({ value: "n/a", pass: null });
   });
+
+  it("judges the fresh stack's first message, the VM's first user, on its own sample against 300 ms", () => {
+    const rounds = [round({ new_workspace: 200 }), round({ new_workspace: 240 })];
+    const first = (timed: Parameters<typeof coldPathFigures>[2]) => coldPathFigures(rounds, { vmTreeMb: 600, spareMb: 240 }, timed).find((f) => f.name.includes("on a fresh stack"));
+    expect(first({ ms: 280, spare: true, toSpawn: null })).toMatchObject({ value: 280, pass: true, note: "a spare took it; 60 ms over a new conversation (the rounds' p50)" });
+    expect(first({ ms: 1_700, spare: false, toSpawn: 120 })).toMatchObject({ value: 1_700, pass: false, note: "no spare (webhook → the VM's spawn 120 ms); 1480 ms over a new conversation (the rounds' p50)" });
+    expect(first(null)).toBeUndefined();
+  });
 });

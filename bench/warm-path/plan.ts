@@ -1,6 +1,6 @@
 // The warm-path benchmark as data: how many rounds, the phone, the texts, what the VM-alone reference
 // sends, and which VM marks (VM_TIMING=log) belong to a turn. Pure.
-import { WHATSAPP_INSTRUCTIONS } from "../../src/runs/agent-instructions";
+import { WHATSAPP_INSTRUCTIONS } from "../../src/protocol/vm/agent-instructions";
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from "../../src/protocol/vm/approvals";
 import type { RunOptions } from "../../src/protocol/vm/runs";
 

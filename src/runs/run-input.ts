@@ -4,7 +4,7 @@
 // starts the VM run with it (run-open.ts).
 import { type Attachment, AttachmentExtSchema, attachmentExtOf } from "../protocol/vm/files";
 import type { InputMessage, StartRunRequestInput } from "../protocol/vm/runs";
-import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "./agent-instructions";
+import { TASK_INSTRUCTIONS, WHATSAPP_INSTRUCTIONS } from "../protocol/vm/agent-instructions";
 import { afterLast, noteCarried } from "./batching";
 import { withMeanwhile } from "../messages/meanwhile";
 import { interruptedTurnNote } from "../messages/notices";

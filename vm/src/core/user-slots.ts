@@ -6,6 +6,7 @@
 // existed before slots, keep their own key: nobody's paths move. Pure: the record and its changes.
 import * as z from "zod";
 import { RunOptionsSchema, type RunOptions } from "../../../src/protocol/vm/runs";
+import { optionsFingerprint } from "./cli-command";
 import { UserKeySchema } from "./user-keys";
 
 /** `DATA_DIR/.user-slots.json` (the server's, 600). */
@@ -37,6 +38,27 @@ export function bindToReady(slots: UserSlots, ownKey: string, ownTreeExists: boo
   if (slots.ready === null || ownKey in slots.bound || ownTreeExists || ownKey === slots.ready) return null;
   if (Object.values(slots.bound).includes(slots.ready)) return null;
   return { ...slots, bound: { ...slots.bound, [ownKey]: slots.ready }, ready: null };
+}
+
+/** Whom the VM has served: nobody yet (a fresh VM, a new per-user Machine), one user, or several (a shared VM). */
+export type Served = "nobody" | "one" | "several";
+
+/**
+ * At the run of a user new to the VM (no tree of their own, not bound): the record after it, and
+ * whether they took the ready slot; null when nothing changes. On a VM that serves several users,
+ * any new user takes it (bindToReady), whatever their options. On one that has served nobody, whose
+ * slot was made at boot only in case a new user comes, only a user whose run the slot's spare can
+ * take (the slot's options): any other keeps their own key, as on a VM before slots, and their
+ * options replace the slot's (the relay's defaults), so a first run's options set the next slot's.
+ * On a VM that has served one user (perhaps their own Machine): nothing.
+ */
+export function atFirstRun(slots: UserSlots, served: Served, ownKey: string, ownTreeExists: boolean, options: RunOptions): { slots: UserSlots; bound: boolean } | null {
+  const template = templateOf(options);
+  const fits = template !== null && slots.template !== null && optionsFingerprint(template) === optionsFingerprint(slots.template);
+  const bound = served === "several" || (served === "nobody" && fits) ? bindToReady(slots, ownKey, ownTreeExists) : null;
+  if (bound) return { slots: { ...bound, template: template ?? bound.template }, bound: true };
+  if (served !== "nobody" || ownTreeExists || template === null || fits) return null;
+  return { slots: { ...slots, template }, bound: false };
 }
 
 /** The options a slot's spare starts with, from a run's: never a fork's, someone else's text's, a plan's; never its keep-warm time. */

@@ -2,6 +2,7 @@
 // on one session), taken up by a warm process of its session, by a spare for a new session
 // (spare-agents.ts) or started within the memory budget (agent-pool.ts, agent-start.ts); mid-run
 // input, cancel, time limits, workspace locks and the shutdown.
+import { NEW_USER_RUN_OPTIONS } from "../../../src/protocol/vm/agent-instructions";
 import type { InputMessage, StartRunRequest, VmRunEvent } from "../../../src/protocol/vm/runs";
 import { writeTurn, type AgentProcess } from "./agent-process";
 import { createAgentPool } from "./agent-pool";
@@ -20,8 +21,9 @@ import { withAttachments } from "../files/inbox";
 import { createTurnQueue, type TurnQueue } from "./turn-queue";
 import { readdirSync } from "node:fs";
 import { ensureUserDirs, ownKeyOf, resolveInside, userPathsOf, userPathsOfKey, workspaceDirOf, type UserPaths } from "../users/user-paths";
-import { bindNewUser, readySlot, slotTemplate } from "../users/user-slots";
+import { bindNewUser, readySlot, slotsOf, slotTemplate } from "../users/user-slots";
 import { isUserKey } from "../core/user-keys";
+import type { Served } from "../core/user-slots";
 
 export type StartOutcome = { kind: "run"; run: RunView } | { kind: "user_mismatch" } | { kind: "shutting_down" };
 
@@ -55,12 +57,23 @@ export function createRunManager(deps: ManagerDeps) {
   const { newAgent, settingsPathOf } = createAgentStarter(deps, pool, secrets, (runId) => approvalTimeouts.has(runId));
   const records = createSpareRecords(config.dataDir);
   let shared = false;
-  const usersOnDisk = (): number => {
+  const userTreesOnDisk = (): string[] => {
     try {
-      return readdirSync(resolveInside(config.dataDir, "users"), { withFileTypes: true }).filter((entry) => entry.isDirectory() && isUserKey(entry.name)).length;
+      return readdirSync(resolveInside(config.dataDir, "users"), { withFileTypes: true }).filter((entry) => entry.isDirectory() && isUserKey(entry.name)).map((entry) => entry.name);
     } catch {
-      return 0;
+      return [];
     }
+  };
+  /**
+   * Whom the VM has served, by the users' trees on disk (the ready slot's is nobody's yet): several
+   * (a shared VM, for good once seen), one (perhaps their own per-user Machine), or nobody yet.
+   */
+  const served = (): Served => {
+    if (shared) return "several";
+    const slots = slotsOf(config.dataDir);
+    const trees = userTreesOnDisk().filter((key) => key !== slots.ready).length;
+    if ((shared = trees >= 2)) return "several";
+    return trees === 0 && Object.keys(slots.bound).length === 0 ? "nobody" : "one";
   };
   const spares = createSpareAgents({
     config,
@@ -71,11 +84,13 @@ export function createRunManager(deps: ManagerDeps) {
     records,
     idsOf: (key) => deps.users.idsOf(key),
     slot: {
-      // Two users' trees at least: a shared VM (a per-user Machine holds one).
-      shared: () => (shared ||= usersOnDisk() >= 2),
+      // Two users' trees at least: a shared VM (a per-user Machine holds one). Or nobody served yet:
+      // the first user's first message takes the spare, on a shared VM or a new per-user Machine.
+      newUserMayCome: () => served() !== "one",
       next: () => userPathsOfKey(config.dataDir, readySlot(config.dataDir)),
-      // Before any new user's first run here: the options of the user who ran last.
-      options: () => slotTemplate(config.dataDir, records.newest(1)[0]?.request.options ?? null),
+      // Before any new user's first run here: the options of the user who ran last, else the relay's
+      // defaults for a new user (a relay with others: its first run sets the next slot's).
+      options: () => slotTemplate(config.dataDir, records.newest(1)[0]?.request.options ?? NEW_USER_RUN_OPTIONS),
       makeDirs: (paths, ids) => ensureUserDirs(paths, paths.workspace, ids),
       // The HOME's git config as every start writes it; the token argument only says whether the process goes through the proxy.
       writeIdentity: async (ids, home, identity) => deps.prepareHome?.(ids, home, identity, deps.proxy ? "through-the-proxy" : null),
@@ -207,7 +222,10 @@ export function createRunManager(deps: ManagerDeps) {
       if (shuttingDown) return { kind: "shutting_down" };
       const existing = find(request.runId);
       // A user new to the VM takes the slot made ahead (its spare with it) before anything of theirs is named.
-      if (!existing) bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options);
+      // On a VM that has served nobody, a first user with other options keeps their own key, and the slot's spare (the relay's defaults) goes: theirs replace them.
+      if (!existing && bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options, served()) === "replaced") {
+        spares.dropSlot().catch((error: unknown) => console.warn(`vm: the spare for the next new user did not stop: ${String(error)}`));
+      }
       const paths = userPathsOf(config.dataDir, request.userId);
       if (existing) return existing.userKey === paths.key ? { kind: "run", run: existing } : { kind: "user_mismatch" };
       deps.onTiming?.(request.runId, "received", receivedAt);

@@ -33,11 +33,15 @@ export type SpareDeps = {
 };
 
 export type SlotDeps = {
-  /** The VM serves several users (a per-user Machine's next new user never comes: it makes no slot). */
-  shared: () => boolean;
+  /**
+   * A new user may still come: the VM serves several users, or nobody yet (a fresh VM or a new
+   * per-user Machine, whose first message takes the slot's spare). A per-user Machine that serves
+   * its one user makes no slot: its next new user never comes.
+   */
+  newUserMayCome: () => boolean;
   /** The ready slot's paths (a new slot made when the last was bound). */
   next: () => UserPaths;
-  /** The options its spare starts with (the last new user's first run's); null: none known yet. */
+  /** The options its spare starts with: the last new user's first run's, else the relay's defaults; null: none to start with. */
   options: () => RunOptions | null;
   /** Its HOME, temp and main workspace, made as its uid. */
   makeDirs: (paths: UserPaths, ids: AgentIds | null) => Promise<void>;
@@ -84,7 +88,10 @@ export function createSpareAgents(deps: SpareDeps) {
   /** The user's spares for a new session (one resuming a cut run's session is its restart's, never replaced here). */
   /** The spares started in a slot (nobody's yet, so without a git identity), until a run takes one. */
   const slotSpares = new Set<AgentProcess>();
-  let slotStarting = false;
+  /** The slot whose spare is being started (one at a time): where, and when it is up (or failed). */
+  let slotStarting: { key: string; cwd: string; done: Promise<void> } | null = null;
+  /** Bumped when the slot's options change under its spare (dropSlot): a spare started before is not wanted. */
+  let slotOptionsSeen = 0;
   /** The spares SPARE_AGENTS bounds: users' own (the slot's is the one beside them). */
   const usersSpares = () => deps.pool.spares().filter((agent) => !slotSpares.has(agent)).length;
   /** Whether a spare that is nobody's yet (a slot's) or a cut run's may start beside `spares` others now. */
@@ -174,10 +181,10 @@ export function createSpareAgents(deps: SpareDeps) {
 
   /**
    * A spare in the slot made for the next new user (users/user-slots.ts), with the options the
-   * last new user's first run had: that user's first message takes it as any spare is taken. Its
+   * last new user's first run had (before any, the relay's defaults): that user's first message takes it as any spare is taken. Its
    * key, uid, HOME and workspace are the slot's, none of them anyone's yet, and its environment has
    * no git identity: the run that takes it writes its own into the HOME first (handOver). Only on
-   * a VM that serves several users; one, beside the users' SPARE_AGENTS (none when that is 0), only
+   * a VM that serves several users or nobody yet; one, beside the users' SPARE_AGENTS (none when that is 0), only
    * in memory left over (the first idle process let go when a run needs room), waiting up to
    * IDLE_TIMEOUT_MS; after a user took the slot, the next slot gets the next one.
    */
@@ -185,24 +192,37 @@ export function createSpareAgents(deps: SpareDeps) {
     const { slot, idsOf } = deps;
     if (!slot || !idsOf || slotStarting) return;
     for (const agent of slotSpares) if (!agent.cli.isAlive() || agent.stopping) slotSpares.delete(agent);
-    const options = slot.shared() ? slot.options() : null;
+    const options = slot.newUserMayCome() ? slot.options() : null;
     if (!options) return;
     if (!roomBeside(0)) return;
-    slotStarting = true;
+    const paths = slot.next();
+    if ([...slotSpares].some((agent) => agent.userKey === paths.key)) return;
+    let finished = () => {};
+    slotStarting = { key: paths.key, cwd: paths.workspace, done: new Promise<void>((resolve) => (finished = resolve)) };
+    const seen = slotOptionsSeen;
     try {
-      const paths = slot.next();
-      if ([...slotSpares].some((agent) => agent.userKey === paths.key)) return;
       // The slot's uid is allocated (and recorded) here, before any file is made for it.
       const ids = idsOf(paths.key);
       await slot.makeDirs(paths, ids);
-      const agent = await deps.newAgent(paths, ids, { cwd: paths.workspace, options, sessionId: null, gitIdentity: undefined }, () => !deps.shuttingDown());
+      const agent = await deps.newAgent(paths, ids, { cwd: paths.workspace, options, sessionId: null, gitIdentity: undefined }, () => !deps.shuttingDown() && seen === slotOptionsSeen);
       if (!agent) return;
       slotSpares.add(agent);
       // Nobody knows when a new user comes: it waits as long as the VM stays up with nothing to do (IDLE_TIMEOUT_MS), at least WARM_SESSION_MS.
       deps.pool.addSpare(agent, Math.max(deps.config.warmSessionMs, deps.config.idleTimeoutMs));
     } finally {
-      slotStarting = false;
+      slotStarting = null;
+      finished();
     }
+  }
+
+  /**
+   * The slot's options changed (a VM's first user whose run its spare could not take: theirs
+   * replace the relay's defaults): its spare, up or being started, goes; the next starts with the new ones when a new user may still come.
+   */
+  async function dropSlot(): Promise<void> {
+    slotOptionsSeen++;
+    await Promise.all([...slotSpares].map((agent) => deps.pool.stop(agent)));
+    slotSpares.clear();
   }
 
   return {
@@ -226,6 +246,8 @@ export function createSpareAgents(deps: SpareDeps) {
     },
 
     startSlot,
+
+    dropSlot,
 
     /** The user's spare that may take this run, checked field by field (spareRefusal); null when none may. */
     forRun(paths: UserPaths, ids: AgentIds | null, cwd: string, request: StartRunRequest): AgentProcess | null {
@@ -270,6 +292,8 @@ export function createSpareAgents(deps: SpareDeps) {
      */
     startingIn(userKey: string, cwd: string, sessionId: string | null = null): Promise<void> | null {
       if (sessionId !== null) return resuming.get(sessionKey(userKey, sessionId)) ?? null;
+      // A new user's first message just after the VM started (a per-user Machine's is sent as it boots): the slot they took is starting its spare.
+      if (slotStarting?.key === userKey && slotStarting.cwd === cwd) return slotStarting.done;
       const pending = starting.get(userKey);
       return pending && pending.cwd === cwd ? pending.done : null;
     },

@@ -6,7 +6,7 @@ import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RunOptions } from "../../../src/protocol/vm/runs";
 import { isUserKey } from "../core/user-keys";
-import { bindToReady, keyThrough, NO_SLOTS, templateOf, type UserSlots, UserSlotsSchema } from "../core/user-slots";
+import { atFirstRun, keyThrough, NO_SLOTS, type Served, templateOf, type UserSlots, UserSlotsSchema } from "../core/user-slots";
 import { replaceFile } from "./replace-file";
 
 const FILE = ".user-slots.json";
@@ -38,15 +38,18 @@ export function keyOf(dataDir: string, ownKey: string): string {
   return keyThrough(slotsOf(dataDir), ownKey);
 }
 
-/** At a user's run: binds their own key to the ready slot when they are new to the VM; true when it did. */
-export function bindNewUser(dataDir: string, ownKey: string, options: RunOptions): boolean {
-  if (!isUserKey(ownKey)) return false;
-  const slots = slotsOf(dataDir);
-  const bound = bindToReady(slots, ownKey, lstatSync(join(dataDir, "users", ownKey), { throwIfNoEntry: false }) !== undefined);
-  if (!bound) return false;
+/**
+ * At a user's run: binds their own key to the ready slot when they are new to the VM and may take
+ * it (core/user-slots.ts atFirstRun). "bound": they did; "replaced": they did not, and their
+ * options replaced the slot's (the slot's spare has the old ones); null: nothing changed.
+ */
+export function bindNewUser(dataDir: string, ownKey: string, options: RunOptions, served: Served): "bound" | "replaced" | null {
+  if (!isUserKey(ownKey)) return null;
+  const after = atFirstRun(slotsOf(dataDir), served, ownKey, lstatSync(join(dataDir, "users", ownKey), { throwIfNoEntry: false }) !== undefined, options);
+  if (!after) return null;
   // A new user's first run carries the relay's defaults: the next slot's spare starts with them.
-  save(dataDir, { ...bound, template: templateOf(options) ?? bound.template });
-  return true;
+  save(dataDir, after.slots);
+  return after.bound ? "bound" : "replaced";
 }
 
 /** The slot waiting for the next new user, made (and recorded before anything is made for it) when there is none. */

@@ -1,6 +1,6 @@
 // A slot made ahead is bound to one new user only, for good; nobody else's key ever moves.
 import { describe, expect, it } from "vitest";
-import { bindToReady, keyThrough, NO_SLOTS, templateOf, type UserSlots } from "../../src/core/user-slots";
+import { atFirstRun, bindToReady, keyThrough, NO_SLOTS, type Served, templateOf, type UserSlots } from "../../src/core/user-slots";
 
 const k = (c: string) => c.repeat(64);
 const [SLOT, NEW, OLD, OTHER] = [k("a"), k("b"), k("c"), k("d")];
@@ -16,6 +16,21 @@ describe("bindToReady", () => {
     ["a key that is the slot itself binds nothing", ready, SLOT, false, null],
   ])("%s", (_name, slots, key, ownTree, after) => {
     expect(bindToReady(slots, key, ownTree)).toEqual(after);
+  });
+});
+
+describe("atFirstRun", () => {
+  const defaults = { permissionMode: "bypassPermissions", scheduleTools: true, approvals: { mode: "edits", timeoutMs: 60_000 } } as const;
+  const other = { permissionMode: "acceptEdits", scheduleTools: true } as const;
+  const boot: UserSlots = { ...ready, template: defaults };
+  it.each<[string, Served, object, { slots: UserSlots; bound: boolean } | null]>([
+    ["served nobody, the slot's options: they take it", "nobody", { ...defaults, keepWarmMs: 1000 }, { slots: { ...boot, bound: { [NEW]: SLOT }, ready: null }, bound: true }],
+    ["served nobody, other options: their own key, their options the slot's", "nobody", other, { slots: { ...boot, template: other }, bound: false }],
+    ["served nobody, a fork: nothing (no template of it)", "nobody", { ...other, forkSession: true }, null],
+    ["served several, other options: they take it, their options the slot's", "several", other, { slots: { ...boot, bound: { [NEW]: SLOT }, ready: null, template: other }, bound: true }],
+    ["served one, the slot's options: nothing (their own Machine, perhaps)", "one", defaults, null],
+  ])("%s", (_name, served, options, after) => {
+    expect(atFirstRun(boot, served, NEW, false, options as Parameters<typeof atFirstRun>[4])).toEqual(after);
   });
 });
 
