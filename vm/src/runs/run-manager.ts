@@ -223,7 +223,7 @@ export function createRunManager(deps: ManagerDeps) {
       const existing = find(request.runId);
       // A user new to the VM takes the slot made ahead (its spare with it) before anything of theirs is named.
       // On a VM that has served nobody, a first user with other options keeps their own key, and the slot's spare (the relay's defaults) goes: theirs replace them.
-      if (!existing && bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options, served()) === "replaced") {
+      if (!existing && bindNewUser(config.dataDir, ownKeyOf(config.dataDir, request.userId), request.options, served) === "replaced") {
         spares.dropSlot().catch((error: unknown) => console.warn(`vm: the spare for the next new user did not stop: ${String(error)}`));
       }
       const paths = userPathsOf(config.dataDir, request.userId);

@@ -43,9 +43,13 @@ export function keyOf(dataDir: string, ownKey: string): string {
  * it (core/user-slots.ts atFirstRun). "bound": they did; "replaced": they did not, and their
  * options replaced the slot's (the slot's spare has the old ones); null: nothing changed.
  */
-export function bindNewUser(dataDir: string, ownKey: string, options: RunOptions, served: Served): "bound" | "replaced" | null {
+export function bindNewUser(dataDir: string, ownKey: string, options: RunOptions, served: () => Served): "bound" | "replaced" | null {
   if (!isUserKey(ownKey)) return null;
-  const after = atFirstRun(slotsOf(dataDir), served, ownKey, lstatSync(join(dataDir, "users", ownKey), { throwIfNoEntry: false }) !== undefined, options);
+  const slots = slotsOf(dataDir);
+  // A user the VM knows (bound, or a tree of their own) changes nothing: whom the VM has served,
+  // a read of the users' folder, is asked only for a user new to it, off every later run's way.
+  if (ownKey in slots.bound || lstatSync(join(dataDir, "users", ownKey), { throwIfNoEntry: false }) !== undefined) return null;
+  const after = atFirstRun(slots, served(), ownKey, false, options);
   if (!after) return null;
   // A new user's first run carries the relay's defaults: the next slot's spare starts with them.
   save(dataDir, after.slots);
