@@ -8,7 +8,9 @@
 // ones by the parts' needs in it (a channel's, the VM mode's, who may write, a key for media links).
 // A part reads after the parts whose fields it falls back to or completes (media links after the
 // channels and media, the doors after media links, a Machine's retirement after the machines).
-import { loadConfig as loadConfigOf, RELAY_OWN_SETTINGS, type ConfigResult } from "../config/config";
+import type { ConfigResult } from "../config/config";
+import { loadConfig as loadConfigOf } from "../config/load-config";
+import { RELAY_OWN_SETTINGS } from "../config/relay-own-settings";
 import { checkSettings as checkSettingsOf } from "../config/config-check";
 import type { SettingProblem } from "../config/config-fields";
 import type { SettingsDeclarations } from "../config/settings-declaration";

@@ -5,7 +5,7 @@
 // Each capability's needs are in its declaration (settings-declaration.ts), handed in with the rest
 // in the list's order: each channel's, the VM mode's, who may write, a key for media links.
 import type { SettingProblem } from "./config-fields";
-import { loadConfig } from "./config";
+import { loadConfig } from "./load-config";
 import type { SettingsDeclarations } from "./settings-declaration";
 
 export type { SettingProblem };

@@ -1,11 +1,7 @@
-// The Worker's settings, parsed once from the environment with zod; invalid settings fail closed.
-// Each capability declares its own settings and its fields of Config in its own folder
-// (settings-declaration.ts's shape: channels/config.ts, machines/machines-settings.ts, ...); they
-// are listed above every capability (agent/relay-settings.ts) and handed here, where the list is
-// joined in its order. The relay's own setting, its public URL, is declared here.
-import * as z from "zod/mini";
-import { httpUrl, optional } from "./config-fields";
-import { settingsPart, type SettingsDeclarations, type SettingsShape } from "./settings-declaration";
+// The relay's configuration as the code reads it: `Config`, to which each capability adds its
+// fields where it declares its settings (settings-declaration.ts's shape, in its own folder:
+// channels/config.ts, machines/machines-settings.ts, ...), and what a load of it answers. The list of
+// parts is joined in agent/relay-settings.ts and read by load-config.ts.
 
 /**
  * The relay's configuration, read by name across the code. Each capability adds its fields where it
@@ -16,58 +12,6 @@ export interface Config {
   publicUrl: string | null;
 }
 
-/** The relay's own settings, a part like any other (listed in agent/relay-settings.ts). */
-export const RELAY_OWN_SETTINGS = settingsPart({
-  env: { PUBLIC_URL: optional(httpUrl) },
-  read: (e) => ({ ok: true, config: { publicUrl: e.PUBLIC_URL ?? null } }),
-});
-
 /** `problems`: each as `NAME: why`, never with a value (config-fields.ts's ConfigProblems). */
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
-const cache = new WeakMap<object, ConfigResult>();
-const schemas = new WeakMap<SettingsDeclarations, z.ZodMiniObject>();
-
-/** Parsed once per environment object (one per isolate in production), with the one list of declarations the relay has. */
-export function loadConfig(env: object, declarations: SettingsDeclarations): ConfigResult {
-  const cached = cache.get(env);
-  if (cached) return cached;
-  const result = parseConfig(env, declarations);
-  cache.set(env, result);
-  return result;
-}
-
-/** Every part's settings in one schema, in the list's order: zod names invalid settings in it. */
-function envSchemaOf(declarations: SettingsDeclarations): z.ZodMiniObject {
-  let schema = schemas.get(declarations);
-  if (!schema) {
-    schema = z.object(Object.assign({}, ...declarations.map((part) => part.env)) as SettingsShape);
-    schemas.set(declarations, schema);
-  }
-  return schema;
-}
-
-/**
- * Each setting on its own (the schema), then the settings a mode requires together, then each part
- * read in the list's order with what the parts before it read: the first that cannot be used
- * fails the configuration closed with its problems.
- */
-function parseConfig(env: object, declarations: SettingsDeclarations): ConfigResult {
-  const parsed = envSchemaOf(declarations).safeParse(env);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
-  }
-  const e = parsed.data as Readonly<Record<string, unknown>>;
-  for (const part of declarations) {
-    const problems = part.requires?.(e) ?? [];
-    if (problems.length > 0) return { ok: false, problems };
-  }
-  let config: Partial<Config> = {};
-  for (const part of declarations) {
-    const read = part.read(e, config);
-    if (!read.ok) return read;
-    config = { ...config, ...read.config };
-  }
-  // Every field of Config is declared by one part of the list (agent/relay-settings.ts), and each part filled its own.
-  return { ok: true, config: config as Config };
-}

@@ -4,7 +4,8 @@
 // settings, before anything of the request is read.
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
-import { loadConfig, type Config, type ConfigResult } from "./config";
+import type { Config, ConfigResult } from "./config";
+import { loadConfig } from "./load-config";
 import type { SettingsDeclarations } from "./settings-declaration";
 import { checkSettings, describeProblem, type SettingProblem } from "./config-check";
 import { logEvent } from "../shared/log";
