@@ -316,7 +316,8 @@ export async function startVmServer(input: VmConfigInput, hooks: VmHooks = {}): 
   if (config.relayUrl && reopened.length > 0) void wakeRelay(config.relayUrl, config.vmToken, cutRunsOf(log, reopened));
 
   // After listen, not awaited: the cut runs' CLIs (resuming their sessions) and the last users' spares start beside the first requests.
-  void manager.startSparesAtBoot(reopened);
+  // Not on a VM that refuses every run (a readiness problem): no CLI, and no user's uid or tree, for nobody to use.
+  if (readiness.length === 0) void manager.startSparesAtBoot(reopened);
 
   // After listen, not awaited: the check never delays the start. A run may find a problem first.
   const check = startCliCheck(config, [...secretsOf(config.vmToken, config.cliEnv), ...credentials.secrets], users.isolated ? null : (process.getuid?.() ?? null), fenced.fence);
