@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 import { NEW_USER_RUN_OPTIONS } from "../../src/protocol/vm/agent-instructions";
 import { eventually, sendInbound, sentTo, vmRequests } from "./helpers";
 
-const phone = "+15550000141";
+const phone = "+15550000234";
 
 it("a new user's first message starts its run with the options a VM that has served nobody starts its spare with", async () => {
   await sendInbound(phone, "hello there");
