@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-43 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-44 leave. Do not edit.
 CREATE TABLE schedules (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   spec_json TEXT NOT NULL,
@@ -210,7 +210,6 @@ CREATE INDEX github_deliveries_ref ON github_deliveries (repo, event, ref);
 CREATE TABLE github_autofix (
   conversation_id INTEGER PRIMARY KEY
 );
-CREATE INDEX outbox_by_sent_ref ON outbox (sent_ref) WHERE sent_ref IS NOT NULL;
 CREATE TABLE waiting_event_runs (
   event_id TEXT PRIMARY KEY,
   conversation TEXT NOT NULL,

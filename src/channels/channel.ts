@@ -99,11 +99,12 @@ export type OutboundFile = { url: string; name: string; contentType: string; siz
  * a retry repeats one part and sending decides nothing. `edit` replaces a message sent before
  * (progress) where the channel can. `typing` is best effort. `ack` answers a tapped button.
  * `receipts`: the channel is asked to report the message's delivery later (WhatsApp's status
- * callbacks, which the outbox applies), where it can; unset, nothing is reported.
+ * callbacks, which the outbox applies), naming it by this id of ours (its outbox row's), so the
+ * report finds it by that id; unset, nothing is reported.
  */
 export type Outbound =
-  | { kind: "text"; to: ChatAddress; part: string; buttons?: readonly Button[]; template?: OutboundTemplate; receipts?: boolean }
-  | { kind: "file"; to: ChatAddress; file: OutboundFile; caption: string; receipts?: boolean }
+  | { kind: "text"; to: ChatAddress; part: string; buttons?: readonly Button[]; template?: OutboundTemplate; receipts?: number }
+  | { kind: "file"; to: ChatAddress; file: OutboundFile; caption: string; receipts?: number }
   /** `replyTo`: the user's message the indicator answers, where the channel needs one (WhatsApp shows it there, and marks it read). */
   | { kind: "typing"; to: ChatAddress; replyTo: string | null }
   | { kind: "edit"; to: ChatAddress; messageRef: string; part: string; buttons?: readonly Button[] }

@@ -93,8 +93,8 @@ export function createChannelSender(d: ChannelSendDeps) {
 
   /** What the head is on the channel: a file, an edit of the run's first progress update, a template, or text. */
   async function outboundOf(head: Head, to: ChatAddress): Promise<Outbound | null> {
-    // A passing notice is stale within minutes: its delivery is not worth a report.
-    const receipts = !outboxKeys.isPassingNotice(head.dedupeKey);
+    // A passing notice is stale within minutes: its delivery is not worth a report. A report names its row.
+    const receipts = outboxKeys.isPassingNotice(head.dedupeKey) ? undefined : head.id;
     const media = head.media;
     if (media?.stored) {
       const url = await d.link?.(media.stored);

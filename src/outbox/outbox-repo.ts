@@ -213,10 +213,12 @@ export function createOutboxRepo(sql: Sql) {
       // row's entry in the partial index outbox_due as well, a second).
       sql`UPDATE outbox SET send_started_at = ${now} WHERE id = ${id}`;
     },
-    // Each send's outcome is one write that also counts the attempt and settles the flight.
-    /** Sent: `ref` is the channel's id of it, what an edit or a delivery report finds it by (null: none given). */
+    // Each send's outcome is one write that also counts the attempt and settles the flight. None
+    // writes a row its status callback settled while the send awaited the answer (applyStatusOf):
+    // the answer of a send the callback proves taken is sent or lost, never a refusal.
+    /** Sent: `ref` is the channel's id of it, what an edit or a quoted reply finds it by (null: none given). */
     markSent(id: number, ref: string | null, now: number): void {
-      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = ${ref}, error_code = NULL, send_started_at = NULL, updated_at = ${now} WHERE id = ${id}`;
+      sql`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = ${ref}, error_code = NULL, send_started_at = NULL, updated_at = ${now} WHERE id = ${id} AND status IN ('pending', 'sending')`;
     },
     /** The channel's id of the message sent under `dedupeKey` (the first progress update, to edit it). */
     sentRefOf(dedupeKey: string): string | null {
@@ -227,9 +229,13 @@ export function createOutboxRepo(sql: Sql) {
       const raw = sql<{ media: string | null }>`SELECT media FROM outbox WHERE dedupe_key = ${dedupeKey}`[0]?.media ?? null;
       return (raw === null ? null : readJson(OutboxMediaSchema, raw)?.stored) ?? null;
     },
-    /** The key of the message sent to `channel` as `ref` (a reply quoting it names it so); null: none of ours. */
+    /**
+     * The key of the message sent to `channel` as `ref` (a reply quoting it names it so); null: none
+     * of ours. No index serves it (one would be written by every send): read newest first, it stops
+     * at the match, and a quote is of a recent message; an unknown one reads the kept outbox.
+     */
     keyOfSent(channel: OutboxTarget["channel"], ref: string): string | null {
-      return sql<{ dedupe_key: string }>`SELECT dedupe_key FROM outbox WHERE sent_ref = ${ref} AND channel = ${channel} LIMIT 1`[0]?.dedupe_key ?? null;
+      return sql<{ dedupe_key: string }>`SELECT dedupe_key FROM outbox WHERE sent_ref = ${ref} AND channel = ${channel} ORDER BY id DESC LIMIT 1`[0]?.dedupe_key ?? null;
     },
     /** Not before `at`, without counting an attempt (a chat's pace). */
     defer(id: number, at: number, now: number): void {
@@ -247,26 +253,40 @@ export function createOutboxRepo(sql: Sql) {
      */
     markRetry(id: number, at: number, errorCode: string, now: number, inFlight = false): void {
       if (inFlight) {
-        sql`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id}`;
+        sql`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, updated_at = ${now} WHERE id = ${id} AND status IN ('pending', 'sending')`;
         return;
       }
       sql`UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ${at}, error_code = ${errorCode}, send_started_at = NULL, updated_at = ${now}
-        WHERE id = ${id}`;
+        WHERE id = ${id} AND status IN ('pending', 'sending')`;
     },
     markFailed(id: number, errorCode: string, now: number, counted = true): void {
-      sql`UPDATE outbox SET status = 'failed', attempts = attempts + ${counted ? 1 : 0}, error_code = ${errorCode}, send_started_at = NULL, updated_at = ${now} WHERE id = ${id}`;
+      sql`UPDATE outbox SET status = 'failed', attempts = attempts + ${counted ? 1 : 0}, error_code = ${errorCode}, send_started_at = NULL, updated_at = ${now} WHERE id = ${id} AND status IN ('pending', 'sending')`;
     },
-    /** Applies a channel's delivery report on the message it sent as `ref`; returns the updated item, or null for an unknown one. */
-    applyStatus(ref: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {
-      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE sent_ref = ${ref} ORDER BY id LIMIT 1`[0];
+    /**
+     * Applies a delivery report on the message it names by our id (the callback's URL) and the
+     * channel's (`ref`); returns the updated item, or null when no row of that id was sent as `ref`.
+     * A row still in flight (its send's answer not yet stored, or lost) is settled by it (`settled`):
+     * the report proves the channel took this row's send, as `ref`. A row sent as another ref changes nothing.
+     */
+    applyStatusOf(id: number, ref: string, status: OutboxStatus, errorCode: string | null, now: number): { item: OutboxItem; settled: boolean } | null {
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE id = ${id}`[0];
       if (!row) return null;
-      const current = OutboxStatusSchema.parse(row.status);
-      if (STATUS_RANK[status] <= STATUS_RANK[current]) {
-        return toItem(row);
+      if (row.sent_ref === null && row.send_started_at !== null && STATUS_RANK[OutboxStatusSchema.parse(row.status)] < STATUS_RANK.sent) {
+        // The send it proves is counted once: a lost answer's retry (markRetry in flight) counted it already.
+        const settled = { ...row, status, attempts: Math.max(row.attempts, 1), sent_ref: ref, error_code: errorCode, send_started_at: null };
+        sql`UPDATE outbox SET status = ${status}, attempts = max(attempts, 1), sent_ref = ${ref}, error_code = ${errorCode}, send_started_at = NULL, updated_at = ${now}
+          WHERE id = ${id}`;
+        return { item: toItem(settled), settled: true };
       }
-      sql`UPDATE outbox SET status = ${status}, error_code = ${errorCode ?? row.error_code}, updated_at = ${now}
-        WHERE id = ${row.id}`;
-      return toItem({ ...row, status, error_code: errorCode ?? row.error_code });
+      return row.sent_ref === ref ? { item: moveForward(row, status, errorCode, now), settled: false } : null;
+    },
+    /**
+     * Applies a report that names no row (a message sent before its callback's URL named one): found
+     * by `ref` without an index, newest first, stopping at it; null for an unknown one.
+     */
+    applyStatus(ref: string, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem | null {
+      const row = sql<OutboxRow>`SELECT * FROM outbox WHERE sent_ref = ${ref} ORDER BY id DESC LIMIT 1`[0];
+      return row ? moveForward(row, status, errorCode, now) : null;
     },
     /** Files still to be copied from the VM (whatever their place in the queue: a held one too). */
     filesToCopy: memo(sql, (): OutboxItem[] =>
@@ -299,6 +319,12 @@ export function createOutboxRepo(sql: Sql) {
       sql`DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ${before}`;
     },
   };
+  /** A report's status on a sent row, only forward. */
+  function moveForward(row: OutboxRow, status: OutboxStatus, errorCode: string | null, now: number): OutboxItem {
+    if (STATUS_RANK[status] <= STATUS_RANK[OutboxStatusSchema.parse(row.status)]) return toItem(row);
+    sql`UPDATE outbox SET status = ${status}, error_code = ${errorCode ?? row.error_code}, updated_at = ${now} WHERE id = ${row.id}`;
+    return toItem({ ...row, status, error_code: errorCode ?? row.error_code });
+  }
   // The head's next attempt, or an earlier copy of a file still to copy.
   const nextAttemptAt = (): number | null => {
     let at = repo.head()?.nextAttemptAt ?? null;

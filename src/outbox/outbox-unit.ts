@@ -20,7 +20,11 @@ import { createChannelSender } from "./outbox-channel-send";
 import type { VoiceNoteMaker } from "../media/voice-reply";
 import { voiceReplyFailedNotice } from "../media/media-replies";
 
-export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null };
+/**
+ * A channel's delivery report. `outboxId`: the row it names (the callback URL we gave carries it);
+ * unset for a message sent before callbacks named their row, found by its sid instead.
+ */
+export type DeliveryStatus = { messageSid: string; status: OutboxStatus; errorCode: string | null; outboxId?: number };
 
 export type OutboxDeps = {
   /** The addressed outbox (outbox-addressing.ts) in the object; a bare repository writes to the home chat. */
@@ -67,9 +71,10 @@ export function createOutbox(d: OutboxDeps) {
   const { repo, settings } = d;
   const random = d.random ?? Math.random;
   /**
-   * A delivery report can reach the object while the send it reports on still waits for the
+   * A report naming no row can reach the object while the send it reports on still waits for the
    * channel's answer, before the row knows its id. It is kept here and applied once the id is
    * stored; in memory is enough, as only this instance's own send can be in flight (one at a time).
+   * A report naming its row settles that row itself (repo.applyStatusOf).
    */
   const early = new Map<string, DeliveryStatus>();
   const channelSender = createChannelSender({
@@ -93,18 +98,24 @@ export function createOutbox(d: OutboxDeps) {
   /**
    * Applies a channel's delivery report. A message refused for the channel's reply window is held
    * for the user's next message; one failed for a transient reason is sent again after a backoff.
-   * Returns whether something new is due (most reports only move a row forward).
+   * Returns whether something new is due (most reports only move a row forward; one that settles a
+   * row in flight lets the messages behind it go).
    */
   function applyStatus(update: DeliveryStatus, now: number): boolean {
-    const item = repo.applyStatus(update.messageSid, update.status, update.errorCode, now);
-    if (!item) {
+    const named = update.outboxId !== undefined;
+    const found = named
+      ? repo.applyStatusOf(update.outboxId!, update.messageSid, update.status, update.errorCode, now)
+      : { item: repo.applyStatus(update.messageSid, update.status, update.errorCode, now), settled: false };
+    const item = found?.item ?? null;
+    const settled = found?.settled === true;
+    if (!item && !named) {
       if (early.size >= EARLY_STATUS_MAX) early.delete(early.keys().next().value!);
       early.set(update.messageSid, update);
     }
     if (!item || update.errorCode) {
-      d.log("delivery_status", { sid: update.messageSid, status: update.status, errorCode: update.errorCode, known: !!item });
+      d.log("delivery_status", { sid: update.messageSid, outboxId: update.outboxId ?? null, status: update.status, errorCode: update.errorCode, known: !!item });
     }
-    if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return false;
+    if (!item || item.contentSid || (update.status !== "failed" && update.status !== "undelivered")) return settled;
     const spec = CHANNELS[item.to.channel];
     const errorCode = update.errorCode ?? "";
     const failure = { errorCode, retryable: errorCode !== "" && (spec.isTransientDeliveryFailure?.(errorCode) ?? false), chatGone: false };
@@ -112,12 +123,12 @@ export function createOutbox(d: OutboxDeps) {
     const decision = spec.decideOnFailure(failure, item.attempts, now, random, channelSender.failureContext(item, now));
     const resend = { dedupeKey: outboxKeys.resend(update.messageSid), body: item.body, buttons: item.buttons, media: item.media, to: item.to, now };
     if (decision.action === "hold" && spec.limits.replyWindowMs !== null) {
-      if (!repo.add({ ...resend, held: true })) return false;
+      if (!repo.add({ ...resend, held: true })) return settled;
       channelSender.announceHeld(item.to, now);
       return true;
     }
-    if (decision.action !== "retry") return false;
-    return repo.add({ ...resend, attempts: item.attempts, notBefore: decision.at });
+    if (decision.action !== "retry") return settled;
+    return repo.add({ ...resend, attempts: item.attempts, notBefore: decision.at }) || settled;
   }
 
   /**

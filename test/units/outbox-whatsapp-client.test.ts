@@ -82,10 +82,11 @@ describe("what each Outbound becomes", () => {
 
 describe("delivery receipts", () => {
   it.each([
-    { receipts: true, origin: "https://relay.example", callback: "https://relay.example/twilio/status" },
-    { receipts: false, origin: "https://relay.example", callback: undefined },
-    { receipts: true, origin: null, callback: undefined },
-  ])("asked: $receipts, origin $origin: StatusCallback $callback", async ({ receipts, origin, callback }) => {
+    // The callback names the outbox row it reports on, so the status route finds it by primary key.
+    { receipts: 7, origin: "https://relay.example", callback: "https://relay.example/twilio/status?o=7" },
+    { receipts: undefined, origin: "https://relay.example", callback: undefined },
+    { receipts: 7, origin: null, callback: undefined },
+  ])("asked for row $receipts, origin $origin: StatusCallback $callback", async ({ receipts, origin, callback }) => {
     const api = twilioApi();
     await clientWith(api, { origin }).send({ kind: "text", to, part: "the answer", receipts });
     expect(api.calls[0]!.form.StatusCallback).toBe(callback);
@@ -97,7 +98,7 @@ describe("refusals", () => {
     const logged: string[] = [];
     const api = twilioApi((form) => (form.ContentSid ? { status: 400, code: 63027 } : null));
     const client = clientWith(api, { buttons: true, log: (event) => logged.push(event) });
-    expect((await client.send({ kind: "text", to, part: "Undo it?", buttons, receipts: true })).ok).toBe(true);
+    expect((await client.send({ kind: "text", to, part: "Undo it?", buttons, receipts: 1 })).ok).toBe(true);
     expect(api.calls.map((c) => c.form.Body ?? c.form.ContentSid)).toEqual([CONTENT_SID, "Undo it?"]);
     expect(logged).toEqual(["quick_reply_refused"]);
     expect(t.repos.settings.get("quick_reply_content")).toBeNull();

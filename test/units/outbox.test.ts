@@ -148,12 +148,17 @@ describe("the 24-hour window of a user who also writes on Telegram", () => {
 });
 
 describe("applyStatus", () => {
-  it("moves a row forward, never back, keeps Twilio's error, and resends what a window or capacity failure lost", async () => {
-    const outbox = outboxWith();
+  /** Two replies sent, "ping" then "pong" (rows 1 and 2), as Twilio holds them. */
+  const twoSent = async (outbox: ReturnType<typeof outboxWith>) => {
     outbox.add({ dedupeKey: "a", body: "ping", now: T0 });
     outbox.add({ dedupeKey: "b", body: "pong", now: T0 });
     await outbox.sendDue(T0);
-    const [a, b] = await sent();
+    return sent();
+  };
+
+  it("moves a row forward, never back, keeps Twilio's error, and resends what a window or capacity failure lost", async () => {
+    const outbox = outboxWith();
+    const [a, b] = await twoSent(outbox);
     const status = (sid: string, s: "delivered" | "read" | "failed", errorCode: string | null = null) => outbox.applyStatus({ messageSid: sid, status: s, errorCode }, T0);
     expect([status(a!.sid, "read"), status(a!.sid, "delivered")]).toEqual([false, false]);
     expect(rows()[0]!.status).toBe("read");
@@ -177,12 +182,66 @@ describe("applyStatus", () => {
     expect((await sent()).map((m) => [m.body, m.statusCallback])).toEqual([
       ["Got it, I'll process this next.", null],
       ["Still working (4 min)", null],
-      ["the answer", "https://relay.example/twilio/status"],
+      // The callback's URL names the row (its id), which the status route finds it by.
+      ["the answer", "https://relay.example/twilio/status?o=3"],
     ]);
     expect(rows().map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
   });
 
-  it("a callback that comes before Twilio's answer to the send is applied once the SID is stored", async () => {
+  it("a callback naming its row that comes before Twilio's answer settles the row in flight; the answer then writes nothing", async () => {
+    let written = -1;
+    const outbox: ReturnType<typeof outboxWith> = outboxWith({
+      fetchFn: async (input, init) => {
+        const res = await fetch(input, init);
+        const body = (await res.json()) as { sid: string };
+        // Delivered before the 201 is read: the row, in flight with no sid yet, takes this one.
+        // True: the row moved on, so what waits behind it is due (the object replans).
+        expect(outbox.applyStatus({ messageSid: body.sid, status: "delivered", errorCode: null, outboxId: 1 }, T0)).toBe(true);
+        written = t.rows<{ n: number }>("SELECT total_changes() AS n")[0]!.n;
+        return Response.json(body, { status: res.status });
+      },
+    });
+    outbox.add({ dedupeKey: "reply-1", body: "the answer", now: T0 });
+    await outbox.sendDue(T0);
+    const [{ sid }] = (await sent()) as [Sent];
+    expect(t.rows("SELECT status, attempts, sent_ref, send_started_at FROM outbox")).toEqual([{ status: "delivered", attempts: 1, sent_ref: sid, send_started_at: null }]);
+    // The 201 that followed found the row settled: nothing written, no status moved back.
+    expect(t.rows<{ n: number }>("SELECT total_changes() AS n")[0]!.n).toBe(written);
+  });
+
+  it("a callback naming its row settles a send whose answer was lost: the row is not sent again", async () => {
+    const outbox = outboxWith({
+      fetchFn: async (input, init) => {
+        await fetch(input, init);
+        throw new TypeError("network connection lost");
+      },
+    });
+    outbox.add({ dedupeKey: "reply-1", body: "the answer", now: T0 });
+    outbox.add({ dedupeKey: "reply-2", body: "and more", now: T0 });
+    await outbox.sendDue(T0);
+    expect(rows()[0]).toMatchObject({ status: "pending", attempts: 1 });
+    // In flight, looked up at its retry: the message behind it waits until then.
+    expect(outbox.nextDueAt()).toBeGreaterThan(T0);
+    const [{ sid }] = (await sent()) as [Sent];
+    // True: the head moved on, so what waits behind it is due now (the object replans).
+    expect(outbox.applyStatus({ messageSid: sid, status: "sent", errorCode: null, outboxId: 1 }, T0)).toBe(true);
+    expect(t.rows("SELECT status, attempts, sent_ref, send_started_at FROM outbox WHERE id = 1")).toEqual([{ status: "sent", attempts: 1, sent_ref: sid, send_started_at: null }]);
+    expect(outbox.nextDueAt()).toBe(T0);
+  });
+
+  it("a callback naming a row sent as another SID, or no row, changes nothing; one naming none finds its row by SID", async () => {
+    const outbox = outboxWith();
+    const [a, b] = await twoSent(outbox);
+    const before = t.rows("SELECT * FROM outbox ORDER BY id");
+    expect(outbox.applyStatus({ messageSid: b!.sid, status: "failed", errorCode: "30001", outboxId: 1 }, T0)).toBe(false);
+    expect(outbox.applyStatus({ messageSid: a!.sid, status: "read", errorCode: null, outboxId: 99 }, T0)).toBe(false);
+    expect(t.rows("SELECT * FROM outbox ORDER BY id")).toEqual(before);
+    outbox.applyStatus({ messageSid: a!.sid, status: "read", errorCode: null, outboxId: 1 }, T0);
+    outbox.applyStatus({ messageSid: b!.sid, status: "delivered", errorCode: null }, T0);
+    expect(rows().map((r) => r.status)).toEqual(["read", "delivered"]);
+  });
+
+  it("a callback naming no row that comes before Twilio's answer to the send is applied once the SID is stored", async () => {
     // Twilio's REST API as the emulator answers it, with the message's failure reported in between.
     const outbox: ReturnType<typeof outboxWith> = outboxWith({
       fetchFn: async (input, init) => {

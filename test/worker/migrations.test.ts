@@ -119,3 +119,36 @@ it("keeps each message's place in the open queue in `in_queue` (0043): open mess
     expect(sql.exec("UPDATE messages SET status = 'handed', run_id = 'r2' WHERE id = 'SMq'").rowsWritten).toBe(1);
   });
 });
+
+it("drops the outbox's sent_ref index (0044): rows kept, a send's outcome writes one row fewer, a quote reads newest first", async () => {
+  const stub = stubFor("+15550004130");
+  const markSent = (sql: SqlStorage, id: number) =>
+    sql.exec(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ref = 'SM${id}', send_started_at = NULL WHERE id = ${id} AND status IN ('pending', 'sending')`).rowsWritten;
+  let writtenBefore = 0;
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(resetToSchema(state.storage, 43)).toHaveLength(43);
+    sql.exec(`INSERT INTO outbox (dedupe_key, body, status, next_attempt_at, created_at, updated_at, sent_ref, send_started_at) VALUES
+      ('k1', 'old', 'read', 1, 1, 1, 'SM1', NULL), ('k2', 'in flight', 'pending', 2, 2, 2, NULL, 2), ('k3', 'in flight', 'pending', 3, 3, 3, NULL, 3)`);
+    writtenBefore = markSent(sql, 2);
+  });
+  await evictDurableObject(stub);
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(sql.exec("SELECT name FROM sqlite_master WHERE name = 'outbox_by_sent_ref'").toArray()).toEqual([]);
+    expect(sql.exec("SELECT dedupe_key, status, sent_ref FROM outbox ORDER BY id").toArray()).toEqual([
+      { dedupe_key: "k1", status: "read", sent_ref: "SM1" },
+      { dedupe_key: "k2", status: "sent", sent_ref: "SM2" },
+      { dedupe_key: "k3", status: "pending", sent_ref: null },
+    ]);
+    // The same outcome on the same kind of row: its sent_ref entry is no longer written.
+    expect(markSent(sql, 3)).toBe(writtenBefore - 1);
+    // The quote's lookup walks the table by id from the newest row and stops at its match.
+    const plan = sql.exec("EXPLAIN QUERY PLAN SELECT dedupe_key FROM outbox WHERE sent_ref = 'SM3' AND channel = 'whatsapp' ORDER BY id DESC LIMIT 1").toArray().map((r) => String(r.detail)).join(" ");
+    expect(plan).toContain("SCAN outbox");
+    expect(plan).not.toContain("TEMP B-TREE");
+    const quote = sql.exec("SELECT dedupe_key FROM outbox WHERE sent_ref = 'SM3' AND channel = 'whatsapp' ORDER BY id DESC LIMIT 1");
+    expect(quote.toArray()).toEqual([{ dedupe_key: "k3" }]);
+    expect(quote.rowsRead).toBe(1);
+  });
+});

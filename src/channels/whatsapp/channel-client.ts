@@ -36,9 +36,11 @@ function outcomeOf(sent: Sent): SendOutcome {
 }
 
 export function whatsappChannelClient(d: WhatsAppClientDeps): ChannelClient {
-  const statusCallback = (receipts: boolean | undefined): string | undefined => {
-    const origin = receipts ? d.origin() : null;
-    return origin ? `${origin}/twilio/status` : undefined;
+  // The report names the message by our id in the URL (Twilio posts to, and signs, the URL as given,
+  // its query too): the status route then finds its row by primary key, with no index on the SID.
+  const statusCallback = (receipts: number | undefined): string | undefined => {
+    const origin = receipts === undefined ? null : d.origin();
+    return origin ? `${origin}/twilio/status?o=${receipts}` : undefined;
   };
 
   async function text(m: Extract<Outbound, { kind: "text" }>): Promise<Sent> {

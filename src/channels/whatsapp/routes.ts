@@ -3,7 +3,7 @@ import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { logEvent } from "../../shared/log";
 import { normalizeSender } from "../../shared/phone";
-import { parseInboundForm, parseStatusForm } from "./twilio-form";
+import { parseInboundForm, parseStatusCallbackRow, parseStatusForm } from "./twilio-form";
 import type { ChannelDirectory, SenderAccess } from "../channel-directory";
 import type { Config } from "../../config/config";
 import { withConfig } from "../../config/require-config";
@@ -61,6 +61,9 @@ export function twilioRoutes(directory: ChannelDirectory) {
   routes.post("/status", async function statusRoute(c) {
     const form = parseStatusForm(c.get("twilioParams"));
     if (!form.ok) throw new HTTPException(400, { message: form.reason });
+    // The outbox row the callback's URL names (signed with it): found by its id, no index on the SID.
+    const row = parseStatusCallbackRow(c.req.query("o"));
+    if (!row.ok) throw new HTTPException(400, { message: row.reason });
     refuseForeignAccount(c.get("config"), c.get("twilioParams"), "/twilio/status");
     const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = form.value;
     const recipient = normalizeSender(form.value.To);
@@ -75,7 +78,7 @@ export function twilioRoutes(directory: ChannelDirectory) {
     const tracked = status === "sent" || status === "delivered" || status === "read" || status === "failed" || status === "undelivered";
     if (tracked) {
       const stub = c.env.PHONE_AGENT.get(c.env.PHONE_AGENT.idFromName(recipient.phone));
-      await stub.recordDeliveryStatus({ messageSid, status, errorCode: errorCode ?? null });
+      await stub.recordDeliveryStatus({ messageSid, status, errorCode: errorCode ?? null, ...(row.value === undefined ? {} : { outboxId: row.value }) });
     }
     return c.body(null, 204);
   });

@@ -64,3 +64,15 @@ export function parseStatusForm(params: FormParams): FormParse<StatusForm> {
   const parsed = StatusFormSchema.safeParse(toRecord(params));
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: reasonOf(parsed.error) };
 }
+
+/**
+ * The outbox row a status callback names in its URL's query (`?o=<id>`, as the channel client asks
+ * it): a positive integer, or absent (a message sent before callbacks named their row).
+ */
+const CallbackRowSchema = z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,14}$/, "o: must be an outbox row id (a positive integer)")));
+
+export function parseStatusCallbackRow(o: string | undefined): FormParse<number | undefined> {
+  const parsed = CallbackRowSchema.safeParse(o);
+  if (!parsed.success) return { ok: false, reason: reasonOf(parsed.error) };
+  return { ok: true, value: parsed.data === undefined ? undefined : Number(parsed.data) };
+}
