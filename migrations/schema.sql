@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-44 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-45 leave. Do not edit.
 CREATE TABLE schedules (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   spec_json TEXT NOT NULL,
@@ -40,7 +40,7 @@ CREATE TABLE "runs" (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   context TEXT NOT NULL DEFAULT 'chat' CHECK (context IN ('chat', 'fresh'))
-, conversation_id INTEGER NOT NULL DEFAULT 1, seed_transcript INTEGER NOT NULL DEFAULT 0, fork_session INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+, conversation_id INTEGER NOT NULL DEFAULT 1, seed_transcript INTEGER NOT NULL DEFAULT 0, fork_session INTEGER NOT NULL DEFAULT 0, live_seq_floor INTEGER) WITHOUT ROWID;
 CREATE INDEX runs_open ON runs (created_at) WHERE outcome IS NULL;
 CREATE TABLE "outbox" (
   id INTEGER PRIMARY KEY,
@@ -318,7 +318,6 @@ CREATE TABLE "live_events" (
   body TEXT NOT NULL,
   source TEXT
 );
-CREATE UNIQUE INDEX live_events_source ON live_events (source) WHERE source IS NOT NULL;
 CREATE INDEX messages_in_queue ON messages (seq) WHERE in_queue = 1;
 INSERT INTO conversations (id, name, workspace, created_at, last_active_at)
   VALUES (1, 'main', 'main', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);

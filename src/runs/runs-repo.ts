@@ -92,9 +92,12 @@ export function createRunsRepo(sql: Sql) {
      */
     write(prev: Run | null, next: Run, now: number): void {
       if (prev === null) {
-        // fork_session is set here once: a run never changes whose session it works in.
-        sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, fork_session, created_at, updated_at)
-          VALUES (${next.id}, ${next.vmRunId}, ${next.phase}, ${next.nextAttemptAt}, ${next.sessionId}, ${next.context}, ${next.conversationId}, ${next.forkSession ? 1 : 0}, ${next.createdAt}, ${now})`;
+        // fork_session is set here once: a run never changes whose session it works in. live_seq_floor:
+        // every live event of the run is numbered past the newest one now, so the live pages look a
+        // repeated source up from there (web/live-events-repo.ts); read here, it costs no statement.
+        sql`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, session_id, context, conversation_id, fork_session, created_at, updated_at, live_seq_floor)
+          VALUES (${next.id}, ${next.vmRunId}, ${next.phase}, ${next.nextAttemptAt}, ${next.sessionId}, ${next.context}, ${next.conversationId}, ${next.forkSession ? 1 : 0}, ${next.createdAt}, ${now},
+            (SELECT coalesce(max(seq), 0) FROM live_events))`;
         return;
       }
       if (sameRow(prev, next)) return;

@@ -45,6 +45,7 @@ import liveEventsByFlush from "../../migrations/0041_live_events_by_flush.sql";
 import handoffAskedInQuestions from "../../migrations/0042_handoff_asked_in_questions.sql";
 import messagesInQueue from "../../migrations/0043_messages_in_queue.sql";
 import outboxWithoutSentRefIndex from "../../migrations/0044_outbox_without_sent_ref_index.sql";
+import liveEventsWithoutSourceIndex from "../../migrations/0045_live_events_without_source_index.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -94,6 +95,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 42, name: "0042_handoff_asked_in_questions", sql: handoffAskedInQuestions },
   { id: 43, name: "0043_messages_in_queue", sql: messagesInQueue },
   { id: 44, name: "0044_outbox_without_sent_ref_index", sql: outboxWithoutSentRefIndex },
+  { id: 45, name: "0045_live_events_without_source_index", sql: liveEventsWithoutSourceIndex },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -36,14 +36,20 @@ export function createLiveEventsRepo(sql: Sql) {
      */
     add(e: { conversationId: number; runId: string; at: number; bodies: readonly LiveBody[]; source: string | null }): LiveEvent[] {
       if (e.bodies.length === 0) return [];
-      // Looked up first (by its unique index): a repeat is the common case on a stream read again, and costs no write.
-      if (e.source !== null && sql`SELECT 1 FROM live_events WHERE source = ${e.source}`.length > 0) return [];
+      // A source is one run's (`<run>:start`, `<its vm run>:<seq>:0`), and every event of a run is
+      // numbered past its row's live_seq_floor (the newest number when the row was inserted): only
+      // those are read, by the rowid. No floor (a run open across 0045, or no row): every kept event.
+      // No index on source: its entry was one more row written for each event that has one.
+      const seen =
+        e.source !== null &&
+        sql`SELECT 1 FROM live_events WHERE seq > coalesce((SELECT live_seq_floor FROM runs WHERE id = ${e.runId}), 0) AND source = ${e.source} LIMIT 1`.length > 0;
+      if (seen) return [];
       const body = JSON.stringify(e.bodies.length === 1 ? e.bodies[0] : e.bodies);
       // Numbered past every event stored (the prune keeps the newest, so numbers only grow), one number an event.
       const row = sql<Row>`INSERT INTO live_events (seq, conversation_id, run_id, at, body, source)
         VALUES (coalesce((SELECT max(seq) FROM live_events), 0) + ${e.bodies.length}, ${e.conversationId}, ${e.runId}, ${e.at}, ${body}, ${e.source})
-        ON CONFLICT (source) WHERE source IS NOT NULL DO NOTHING RETURNING seq, run_id, at, body`[0];
-      return row ? toEvents(row) : [];
+        RETURNING seq, run_id, at, body`[0]!;
+      return toEvents(row);
     },
     /** The events after `since` of one conversation (null: every conversation), oldest first, at most `limit`. */
     after(conversationId: number | null, since: number, limit: number): LiveEvent[] {

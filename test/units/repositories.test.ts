@@ -306,4 +306,47 @@ describe("live events", () => {
     expect(live.after(null, 4, 500).map((e) => [e.seq, e.text])).toEqual([[5, "old"]]);
     expect(live.add({ conversationId: 1, runId: "run-b", at: T0 + 4, bodies: [tool("a"), tool("b")], source: null }).map((e) => e.seq)).toEqual([6, 7]);
   });
+
+  it("keeps a run's start and progress lines from being stored twice (a re-attach, a stream read again), looking only past the run's floor", () => {
+    const { liveEvents: live, runs } = db.repos;
+    const start = (runId: string, at: number) => live.add({ conversationId: 1, runId, at, bodies: [{ kind: "start", text: "a run began" }], source: `${runId}:start` });
+    const progress = (runId: string, vmRunId: string, seq: number, at: number) => live.add({ conversationId: 1, runId, at, bodies: [tool("still working")], source: `${vmRunId}:${seq}:0` });
+    // Another run's events before this one is claimed: its row's floor is the newest number then.
+    live.add({ conversationId: 2, runId: "run-a", at: T0, bodies: [tool("one"), tool("two"), tool("three")], source: null });
+    const run = stepRun(null, [], { type: "dispatch", runId: "run-c", ids: [], context: "fresh", conversationId: 1, sessionId: null }, T0).run!;
+    runs.write(null, run, T0);
+    expect(db.rows("SELECT live_seq_floor FROM runs WHERE id = 'run-c'")).toEqual([{ live_seq_floor: 3 }]);
+    expect(start("run-c", T0 + 1).map((e) => e.seq)).toEqual([4]);
+    expect(progress("run-c", run.vmRunId, 7, T0 + 2).map((e) => e.seq)).toEqual([5]);
+    // Attached again (a retry, an eviction) and its stream read again: nothing stored twice.
+    expect(start("run-c", T0 + 3)).toEqual([]);
+    expect(progress("run-c", run.vmRunId, 7, T0 + 4)).toEqual([]);
+    // The next progress line is new.
+    expect(progress("run-c", run.vmRunId, 9, T0 + 5).map((e) => e.seq)).toEqual([6]);
+    expect(db.rows<{ source: string | null }>("SELECT source FROM live_events ORDER BY seq").map((r) => r.source)).toEqual([null, "run-c:start", `${run.vmRunId}:7:0`, `${run.vmRunId}:9:0`]);
+    // No index on source: the lookup the repository runs reads the events by the rowid, from the run's floor on.
+    expect(db.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'live_events'")).toEqual([]);
+    const exec = vi.spyOn(db.db.storage.sql, "exec");
+    progress("run-c", run.vmRunId, 9, T0 + 6);
+    const lookup = exec.mock.calls.map((c) => c[0]).find((q) => /^\s*SELECT 1 FROM live_events/.test(q))!;
+    exec.mockRestore();
+    const plan = db.rows<{ detail: string }>(`EXPLAIN QUERY PLAN ${lookup}`, "run-c", "x").map((r) => r.detail);
+    expect(plan.join(" | ")).toMatch(/SEARCH live_events USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    // An event numbered at or below the floor is not the run's, and is not read.
+    db.rows("INSERT INTO live_events (seq, conversation_id, run_id, at, body, source) VALUES (2, 1, 'run-c', ?, '{}', 'run-c:early')", T0);
+    expect(live.add({ conversationId: 1, runId: "run-c", at: T0 + 7, bodies: [tool("x")], source: "run-c:early" }).map((e) => e.seq)).toEqual([7]);
+  });
+
+  it("still keeps a source from being stored twice for a run with no floor (open across 0045) or no row", () => {
+    const live = db.repos.liveEvents;
+    const run = stepRun(null, [], { type: "dispatch", runId: "run-d", ids: [], context: "fresh", conversationId: 1, sessionId: null }, T0).run!;
+    db.repos.runs.write(null, run, T0);
+    db.rows("UPDATE runs SET live_seq_floor = NULL WHERE id = 'run-d'");
+    for (const runId of ["run-d", "run-gone"]) {
+      const once = { conversationId: 1, runId, at: T0, bodies: [{ kind: "start" as const, text: "a run began" }], source: `${runId}:start` };
+      expect(live.add(once)).toHaveLength(1);
+      expect(live.add({ ...once, at: T0 + 1 })).toEqual([]);
+    }
+    expect(db.rows<{ n: number }>("SELECT count(*) AS n FROM live_events")[0]!.n).toBe(2);
+  });
 });

@@ -1,6 +1,8 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../../src/shared/migrate";
+import { createLiveEventsRepo } from "../../src/web/live-events-repo";
+import { createSql } from "../../src/shared/sql";
 import { describeSchema } from "../helpers/schema-description";
 import { resetToSchema, stubFor } from "./helpers";
 
@@ -56,10 +58,8 @@ it("moves every live event as it is when they become one row per flush (0041), a
     const sql = state.storage.sql;
     expect(resetToSchema(state.storage, 40)).toHaveLength(40);
     sql.exec(`INSERT INTO live_events (seq, conversation_id, run_id, at, body, source) VALUES (7, 1, 'run-a', 5, '{"kind":"tool","text":"Thinking"}', 'vm-a:1:0'), (8, 1, 'run-a', 6, '{"kind":"end","text":"over"}', NULL)`);
-  });
-  await evictDurableObject(stub);
-  await runInDurableObject(stub, (_agent, state) => {
-    const sql = state.storage.sql;
+    // Up to 0041 alone: 0045 drops the index this one holds to.
+    expect(migrate(state.storage, Date.now(), MIGRATIONS.slice(0, 41))).toEqual([41]);
     expect(sql.exec("SELECT seq, conversation_id, run_id, at, body, source FROM live_events ORDER BY seq").toArray()).toEqual([
       { seq: 7, conversation_id: 1, run_id: "run-a", at: 5, body: '{"kind":"tool","text":"Thinking"}', source: "vm-a:1:0" },
       { seq: 8, conversation_id: 1, run_id: "run-a", at: 6, body: '{"kind":"end","text":"over"}', source: null },
@@ -150,5 +150,37 @@ it("drops the outbox's sent_ref index (0044): rows kept, a send's outcome writes
     const quote = sql.exec("SELECT dedupe_key FROM outbox WHERE sent_ref = 'SM3' AND channel = 'whatsapp' ORDER BY id DESC LIMIT 1");
     expect(quote.toArray()).toEqual([{ dedupe_key: "k3" }]);
     expect(quote.rowsRead).toBe(1);
+  });
+});
+
+it("keeps every live event and its source, and drops the source's index (0045): a run open across it, with no floor, still stores nothing twice", async () => {
+  const stub = stubFor("+15550004131");
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(resetToSchema(state.storage, 44)).toHaveLength(44);
+    sql.exec("INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, created_at, updated_at) VALUES ('r-open', 'vm-open', 'streaming', 1, 1, 1)");
+    sql.exec(`INSERT INTO live_events (seq, conversation_id, run_id, at, body, source) VALUES
+      (3, 1, 'r-open', 5, '{"kind":"start","text":"Started"}', 'r-open:start'), (4, 1, 'r-open', 6, '{"kind":"tool","text":"Still working"}', 'vm-open:2:0'), (5, 1, 'r-open', 7, '{"kind":"text","text":"hi"}', NULL)`);
+  });
+  await evictDurableObject(stub);
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(sql.exec("SELECT seq, run_id, source FROM live_events ORDER BY seq").toArray()).toEqual([
+      { seq: 3, run_id: "r-open", source: "r-open:start" },
+      { seq: 4, run_id: "r-open", source: "vm-open:2:0" },
+      { seq: 5, run_id: "r-open", source: null },
+    ]);
+    expect(sql.exec("SELECT name FROM sqlite_master WHERE name = 'live_events_source'").toArray()).toEqual([]);
+    expect(sql.exec("SELECT live_seq_floor FROM runs WHERE id = 'r-open'").toArray()).toEqual([{ live_seq_floor: null }]);
+    // Attached again after the deploy: its start and its progress line read again are not stored twice; a new line is.
+    const live = createLiveEventsRepo(createSql(state.storage));
+    expect(live.add({ conversationId: 1, runId: "r-open", at: 8, bodies: [{ kind: "start", text: "Started" }], source: "r-open:start" })).toEqual([]);
+    expect(live.add({ conversationId: 1, runId: "r-open", at: 8, bodies: [{ kind: "tool", text: "Still working" }], source: "vm-open:2:0" })).toEqual([]);
+    expect(live.add({ conversationId: 1, runId: "r-open", at: 9, bodies: [{ kind: "tool", text: "Still working" }], source: "vm-open:3:0" })).toHaveLength(1);
+    expect(sql.exec("SELECT source, count(*) AS n FROM live_events WHERE source IS NOT NULL GROUP BY source ORDER BY source").toArray()).toEqual([
+      { source: "r-open:start", n: 1 },
+      { source: "vm-open:2:0", n: 1 },
+      { source: "vm-open:3:0", n: 1 },
+    ]);
   });
 });
