@@ -90,19 +90,21 @@ export function withMachinesStack<T>(log: (line: string) => void, work: (stack: 
  * started once with VM_URL's token, on a free port, with a data directory of its own. `settings`:
  * more of the VM's variables (the checkpoint-path section's `CHECKPOINTS`). `pid`: the server's
  * process (the parallel section reads the memory of its process tree). `onStdoutLine`: each line
- * the VM prints (the warm-path section reads its VM_TIMING=log marks).
+ * the VM prints (the warm-path section reads its VM_TIMING=log marks). `vmDir`: another checkout's
+ * `vm/` (bench/profile/vm-ab.ts runs an older VM beside this one).
  */
 export async function startSharedVm(
   secrets: Record<string, string>,
   settings: Record<string, string> = {},
   onStdoutLine?: (line: string) => void,
+  vmDir = join(REPO_ROOT, "vm"),
 ): Promise<{ url: string; dataDir: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort("127.0.0.1");
   const dataDir = await mkdtemp(join(tmpdir(), "bench-shared-vm-"));
   const env: Record<string, string> = { ...secrets, ...settings, VM_TOKEN: STAND_IN_CREDENTIALS.vmToken, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir };
   for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[name] !== undefined) env[name] = process.env[name]!;
   const [command, ...args] = VM_COMMAND;
-  const child = spawnGroup(command!, args, { cwd: join(REPO_ROOT, "vm"), env, stdio: ["ignore", "pipe", "pipe"], side: "machine" });
+  const child = spawnGroup(command!, args, { cwd: vmDir, env, stdio: ["ignore", "pipe", "pipe"], side: "machine" });
   const release = guardGroup(child.pid);
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {

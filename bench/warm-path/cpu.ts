@@ -9,7 +9,7 @@ import type { GroupCpu } from "../lib/group-cpu";
 import { parentOf, treeOf } from "../parallel/tree-memory";
 
 /** Linux's USER_HZ (100 on every mainstream build). */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 /** utime+stime and cutime+cstime (children it waited for) in ticks, from /proc/<pid>/stat; null when unreadable. */
 export function cpuTicksOf(stat: string): { own: number; reaped: number } | null {
@@ -38,7 +38,8 @@ export type CpuSnapshot = {
 
 const ms = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
 
-function readStats(): Map<number, string> {
+/** Every process's /proc/<pid>/stat line, by pid (bench/profile/vm-ab.ts reads its VMs' trees with it too). */
+export function readStats(): Map<number, string> {
   const stats = new Map<number, string>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
