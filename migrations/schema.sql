@@ -1,4 +1,4 @@
--- Written by scripts/fresh-schema.ts: what migrations 1-45 leave. Do not edit.
+-- Written by scripts/fresh-schema.ts: what migrations 1-46 leave. Do not edit.
 CREATE TABLE schedules (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   spec_json TEXT NOT NULL,
@@ -40,7 +40,7 @@ CREATE TABLE "runs" (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   context TEXT NOT NULL DEFAULT 'chat' CHECK (context IN ('chat', 'fresh'))
-, conversation_id INTEGER NOT NULL DEFAULT 1, seed_transcript INTEGER NOT NULL DEFAULT 0, fork_session INTEGER NOT NULL DEFAULT 0, live_seq_floor INTEGER) WITHOUT ROWID;
+, conversation_id INTEGER NOT NULL DEFAULT 1, seed_transcript INTEGER NOT NULL DEFAULT 0, fork_session INTEGER NOT NULL DEFAULT 0, live_seq_floor INTEGER, tool_calls TEXT) WITHOUT ROWID;
 CREATE INDEX runs_open ON runs (created_at) WHERE outcome IS NULL;
 CREATE TABLE "outbox" (
   id INTEGER PRIMARY KEY,
@@ -297,14 +297,6 @@ CREATE TABLE spend_models (
   model TEXT NOT NULL,
   cost_usd REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (day, model)
-) WITHOUT ROWID;
-CREATE TABLE "run_tool_calls" (
-  run_id TEXT NOT NULL,
-  vm_run_id TEXT NOT NULL,
-  calls TEXT NOT NULL,
-  more INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  PRIMARY KEY (run_id, vm_run_id)
 ) WITHOUT ROWID;
 CREATE TABLE "settings" (
   key TEXT PRIMARY KEY,

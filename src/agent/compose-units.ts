@@ -180,7 +180,6 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     schedules,
     approvals,
     happened,
-    toolCalls: repos.runToolCalls,
     // A file names its conversation as a reply does (several runs live, or not the current one).
     tools: createToolRunner({ outbox, files, schedules: scheduleService, tagOf: (id) => conversations.prefixFor(id, repos.runs.openAll().length) }),
     transcriptOf: lifecycle.transcriptOf,

@@ -15,7 +15,6 @@ import { createSpendRepo } from "../usage/spend-repo";
 import type { Sql } from "../shared/sql";
 import { createVmAnswersRepo } from "../runs/vm-answers-repo";
 import { createRunChangesRepo } from "../changes/run-changes-repo";
-import { createRunToolCallsRepo } from "../runs/run-tool-calls-repo";
 import { createStoppedChatsRepo } from "../outbox/stopped-chats-repo";
 import { createTriggersRepo } from "../triggers/triggers-repo";
 import { createGithubEventsRepo } from "../github/github-events-repo";
@@ -45,7 +44,6 @@ export function createRepos(sql: Sql) {
     machine: createMachineRepo(sql),
     archive: createArchiveRepo(sql),
     runChanges: createRunChangesRepo(sql),
-    runToolCalls: createRunToolCallsRepo(sql),
     stoppedChats: createStoppedChatsRepo(sql),
     triggers: createTriggersRepo(sql),
     pullRequests: createPullRequestsRepo(sql),

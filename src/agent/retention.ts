@@ -5,7 +5,6 @@ import type { ApprovalsRepo } from "../approvals/approvals-repo";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { OutboxRepo } from "../outbox/outbox-repo";
 import type { RunsRepo } from "../runs/runs-repo";
-import type { RunToolCallsRepo } from "../runs/run-tool-calls-repo";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { SpendRepo } from "../usage/spend-repo";
 import type { VmAnswersRepo } from "../runs/vm-answers-repo";
@@ -18,7 +17,6 @@ const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 export type RetentionDeps = {
   messages: MessagesRepo;
   runs: RunsRepo;
-  runToolCalls: RunToolCallsRepo;
   liveEvents: Pick<LiveEventsRepo, "prune">;
   outbox: OutboxRepo;
   vmAnswers: VmAnswersRepo;
@@ -36,7 +34,6 @@ export function pruneIfDue(d: RetentionDeps, now: number): boolean {
   const before = now - KEEP_FINISHED_MS;
   d.messages.pruneFinished(before);
   d.runs.pruneFinished(before);
-  d.runToolCalls.pruneOrphans();
   d.liveEvents.prune();
   d.outbox.pruneFinished(before);
   d.vmAnswers.pruneBefore(before);

@@ -17,7 +17,7 @@ import { type Run, type RunStep as LifecycleStep, stepRun } from "./run-lifecycl
 import type { VmProbe } from "./run-failures";
 import type { MessagesRepo } from "../messages/messages-repo";
 import type { RunsRepo } from "./runs-repo";
-import type { RunToolCallsRepo } from "./run-tool-calls-repo";
+import type { VmRunToolCalls } from "./run-tool-calls";
 import type { Transaction } from "../shared/sql";
 import type { ToolAnswer } from "./vm-answers-repo";
 import type { VmAnswers } from "./vm-answers";
@@ -65,8 +65,6 @@ export type RunEffectsDeps = {
   meanwhile?: Pick<MeanwhileRepo, "add" | "upTo" | "told">;
   /** The pause when the model gave no answer (usage/model-pause-unit.ts); absent in units' tests that need none. */
   modelPause?: Pick<ModelPauseUnit, "hold" | "answered">;
-  /** Each VM run's tool calls, as its terminal event carried them (the private page lists them). */
-  toolCalls: Pick<RunToolCallsRepo, "add">;
   /** Replies spoken as voice notes (/voice reply); absent where no speech model is configured. */
   voice?: { mode(): VoiceReplyMode; maxSeconds: number };
   log: Log;
@@ -123,19 +121,19 @@ export function applyRunEnd(d: RunEffectsDeps, runId: string, vmRunId: string, a
  * reads of a held run answer the held row, so each step starts from the one before.
  */
 function writtenOnce(runs: RunsRepo): { runs: RunsRepo; write: () => void } {
-  let held: { prev: Run | null; next: Run; now: number } | null = null;
+  let held: { prev: Run | null; next: Run; now: number; ended: VmRunToolCalls | undefined } | null = null;
   const write = () => {
-    if (held) runs.write(held.prev, held.next, held.now);
+    if (held) runs.write(held.prev, held.next, held.now, held.ended);
     held = null;
   };
   return {
     runs: {
       ...runs,
       get: (id) => (held?.next.id === id ? held.next : runs.get(id)),
-      write: (prev, next, now) => {
-        // Another run's row (none today) goes as it comes, after what is held.
-        if (held && held.next.id !== next.id) write();
-        held = { prev: held ? held.prev : prev, next, now };
+      write: (prev, next, now, ended) => {
+        // Another run's row, or a second VM run's end (none today), goes as it comes, after what is held.
+        if (held && (held.next.id !== next.id || (held.ended && ended))) write();
+        held = { prev: held ? held.prev : prev, next, now, ended: ended ?? held?.ended };
       },
     },
     write,
@@ -165,11 +163,14 @@ export function applyFailure(d: RunEffectsDeps, runId: string, failure: RunFailu
 export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleStep, now: number, detail?: { seq?: number; reason?: string; message: string }): void {
   const run = step.run;
   if (!run) return;
-  d.runs.write(prev, run, now);
-  // The moves are written where what they mean for the user is told (before a change line, after a reply).
-  if (!step.effects.some((e) => e.type === "messages")) d.lifecycle.runStepped(run.id, step.moves, [], now);
   // The VM run the event came from (a retry names the next one on the row).
   const vmRunId = prev?.vmRunId ?? run.vmRunId;
+  // Its tool calls go into the run's row, in the write of this step: an entry even when it made
+  // none (only a run cut off without a terminal event shows them as not recorded).
+  const end = step.effects.find((e) => e.type === "record_end");
+  d.runs.write(prev, run, now, end ? { vmRunId, ...(end.event.toolCalls ?? { calls: [], more: 0 }) } : undefined);
+  // The moves are written where what they mean for the user is told (before a change line, after a reply).
+  if (!step.effects.some((e) => e.type === "messages")) d.lifecycle.runStepped(run.id, step.moves, [], now);
   for (const e of step.effects) {
     switch (e.type) {
       case "messages":
@@ -199,9 +200,8 @@ export function applyStep(d: RunEffectsDeps, prev: Run | null, step: LifecycleSt
         break;
       }
       case "record_end":
-        // A row even when it made no calls: only a run cut off without a terminal event shows them as not recorded.
+        // Its tool calls went into the run's row above.
         if (e.event.change) d.happened({ kind: "change_made", run: { id: run.id, vmRunId, conversationId: run.conversationId }, change: e.event.change, now });
-        d.toolCalls.add({ runId: run.id, vmRunId, toolCalls: e.event.toolCalls ?? { calls: [], more: 0 }, now });
         break;
       case "decision":
         // The VM's own words stay in the operator's log, never in the user's reply.

@@ -2,6 +2,7 @@
 // Every change of a row is a step of runs/run-lifecycle.ts, written by `write`.
 import * as z from "zod/mini";
 import type { Run } from "./run-lifecycle";
+import type { VmRunToolCalls } from "./run-tool-calls";
 import { memo, memoBy, type Sql } from "../shared/sql";
 
 /** Built once: a schema per row costs CPU on the webhook path. */
@@ -89,8 +90,10 @@ export function createRunsRepo(sql: Sql) {
     /**
      * Writes a run as runs/run-lifecycle.ts's stepRun left it: `prev` is the run it stepped (null:
      * a new one). Nothing is written when the row would not change (an attempt in memory only).
+     * `ended`: the calls of the VM run whose terminal event this step applies, added to the row's
+     * `tool_calls` in the same UPDATE (no row of their own), once per VM run.
      */
-    write(prev: Run | null, next: Run, now: number): void {
+    write(prev: Run | null, next: Run, now: number, ended?: VmRunToolCalls): void {
       if (prev === null) {
         // fork_session is set here once: a run never changes whose session it works in. live_seq_floor:
         // every live event of the run is numbered past the newest one now, so the live pages look a
@@ -100,21 +103,30 @@ export function createRunsRepo(sql: Sql) {
             (SELECT coalesce(max(seq), 0) FROM live_events))`;
         return;
       }
-      if (sameRow(prev, next)) return;
+      if (sameRow(prev, next) && !ended) return;
+      const entry = ended ? JSON.stringify({ vmRunId: ended.vmRunId, calls: ended.calls, more: ended.more }) : null;
+      const vmRunId = ended?.vmRunId ?? null;
+      // tool_calls: `ended` goes at the end of the list unless its VM run has an entry already (a
+      // replayed terminal event adds nothing); a value that no longer reads is left as it is (the
+      // page shows it as not recorded), never the cause of a failed step.
       // A statement that sets `outcome` rewrites the open-runs index entry (runs_open's WHERE reads
       // it), one more row written: the steps of a stream, which leave it as it was, do not name it.
       if (prev.outcome === next.outcome) {
         sql`UPDATE runs SET vm_run_id = ${next.vmRunId}, phase = ${next.phase}, vm_attempt = ${next.vmAttempt}, transport_failures = ${next.transportFailures},
             next_attempt_at = ${next.nextAttemptAt}, session_id = ${next.sessionId}, fresh_retry_used = ${next.freshRetryUsed ? 1 : 0}, last_seq = ${next.lastSeq},
             results = ${next.results}, cost_usd = ${next.costUsd}, context = ${next.context}, seed_transcript = ${next.seedTranscript ? 1 : 0},
-            updated_at = ${now}
+            updated_at = ${now}, tool_calls = CASE WHEN ${entry} IS NULL OR (tool_calls IS NOT NULL AND NOT json_valid(tool_calls)) THEN tool_calls
+            WHEN tool_calls IS NULL THEN json_array(json(${entry})) WHEN json_type(tool_calls) <> 'array' OR ${vmRunId} IN (SELECT value ->> '$.vmRunId' FROM json_each(tool_calls) WHERE type = 'object') THEN tool_calls
+            ELSE json_insert(tool_calls, '$[#]', json(${entry})) END
           WHERE id = ${next.id}`;
         return;
       }
       sql`UPDATE runs SET vm_run_id = ${next.vmRunId}, phase = ${next.phase}, vm_attempt = ${next.vmAttempt}, transport_failures = ${next.transportFailures},
           next_attempt_at = ${next.nextAttemptAt}, session_id = ${next.sessionId}, fresh_retry_used = ${next.freshRetryUsed ? 1 : 0}, last_seq = ${next.lastSeq},
           results = ${next.results}, cost_usd = ${next.costUsd}, outcome = ${next.outcome}, context = ${next.context}, seed_transcript = ${next.seedTranscript ? 1 : 0},
-          updated_at = ${now}
+          updated_at = ${now}, tool_calls = CASE WHEN ${entry} IS NULL OR (tool_calls IS NOT NULL AND NOT json_valid(tool_calls)) THEN tool_calls
+            WHEN tool_calls IS NULL THEN json_array(json(${entry})) WHEN json_type(tool_calls) <> 'array' OR ${vmRunId} IN (SELECT value ->> '$.vmRunId' FROM json_each(tool_calls) WHERE type = 'object') THEN tool_calls
+            ELSE json_insert(tool_calls, '$[#]', json(${entry})) END
         WHERE id = ${next.id}`;
     },
     pruneFinished(before: number): void {

@@ -46,6 +46,7 @@ import handoffAskedInQuestions from "../../migrations/0042_handoff_asked_in_ques
 import messagesInQueue from "../../migrations/0043_messages_in_queue.sql";
 import outboxWithoutSentRefIndex from "../../migrations/0044_outbox_without_sent_ref_index.sql";
 import liveEventsWithoutSourceIndex from "../../migrations/0045_live_events_without_source_index.sql";
+import runToolCallsInRuns from "../../migrations/0046_run_tool_calls_in_runs.sql";
 import freshSchema from "../../migrations/schema.sql";
 
 export type Migration = { readonly id: number; readonly name: string; readonly sql: string };
@@ -96,6 +97,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 43, name: "0043_messages_in_queue", sql: messagesInQueue },
   { id: 44, name: "0044_outbox_without_sent_ref_index", sql: outboxWithoutSentRefIndex },
   { id: 45, name: "0045_live_events_without_source_index", sql: liveEventsWithoutSourceIndex },
+  { id: 46, name: "0046_run_tool_calls_in_runs", sql: runToolCallsInRuns },
 ];
 
 /** What the first `upTo` migrations leave in an empty database, as one statement list. */

@@ -34,7 +34,7 @@ import type { PageScope } from "../conversations/page-scope";
 import { adminDeps, allUsers, type UserAgent } from "../admin/admin-actions";
 import type { SettingsRepo } from "../config/settings-repo";
 import type { RunChangesRepo } from "../changes/run-changes-repo";
-import type { RunToolCallsRepo } from "../runs/run-tool-calls-repo";
+import { toolCallsOfRun } from "../runs/run-tool-calls";
 import type { ReviewDraftsRepo } from "../changes/review-drafts-repo";
 import type { LiveEventsRepo } from "./live-events-repo";
 import type { RunsRepo } from "../runs/runs-repo";
@@ -51,7 +51,7 @@ import { previewRowOf } from "../preview/preview-state";
 export type WebPageRequest = { kind: "page"; scope: PageScope; epoch: number } | { kind: "run"; scope: PageScope; epoch: number; runId: string } | { kind: "operator_line" };
 export type WebPageAnswer = WebPage | OperatorStats | null;
 
-export type WebPageDeps = { sql: Sql; repos: { settings: SettingsRepo; spend: Pick<SpendRepo, "byModel">; runChanges: RunChangesRepo; runToolCalls: RunToolCallsRepo; reviewDrafts: ReviewDraftsRepo; liveEvents: LiveEventsRepo; runs: RunsRepo }; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
+export type WebPageDeps = { sql: Sql; repos: { settings: SettingsRepo; spend: Pick<SpendRepo, "byModel">; runChanges: RunChangesRepo; reviewDrafts: ReviewDraftsRepo; liveEvents: LiveEventsRepo; runs: RunsRepo }; phone: string; config: Config | null; env: Env; summary: () => UserSummary; agent: UserAgent; log: Log };
 
 /** Each conversation shows at most this many messages and replies together (its latest): the page stays under 200 KB (bench web-page). */
 const ENTRIES_PER_CONVERSATION = 500;
@@ -92,7 +92,7 @@ function conversationsOf(sql: Sql, scope: Exclude<PageScope, { kind: "dashboard"
 
 /** One run of a conversation the link covers, with every tool call kept; null for any other run. */
 function runPage(d: WebPageDeps, scope: Exclude<PageScope, { kind: "dashboard" }>, runId: string, now: number): RunPage | null {
-  const row = d.sql<RunRow & { conversation_id: number }>`SELECT id, created_at, updated_at, cost_usd, outcome, phase, conversation_id FROM runs WHERE id = ${runId}`[0];
+  const row = d.sql<RunRow & { conversation_id: number }>`SELECT id, created_at, updated_at, cost_usd, outcome, phase, tool_calls, conversation_id FROM runs WHERE id = ${runId}`[0];
   const conversation = row ? conversationsOf(d.sql, scope).find((c) => c.id === row.conversation_id) : undefined;
   if (!row || !conversation) return null;
   const [run] = runViews(d, conversation.id, [row]);
@@ -146,13 +146,12 @@ function eventsOfRuns(sql: Sql, runIds: readonly string[]): Map<string, { origin
   return out;
 }
 
-type RunRow = { id: string; created_at: number; updated_at: number; cost_usd: number; outcome: string | null; phase: string };
+type RunRow = { id: string; created_at: number; updated_at: number; cost_usd: number; outcome: string | null; phase: string; tool_calls: string | null };
 
 /** The runs as the page shows them, oldest first: approvals, tool calls (all that were kept), changes. */
 function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunView[] {
   const approvals = d.sql<{ run_id: string; tool: string; description: string; status: string; answer: string | null; created_at: number }>`SELECT run_id, tool, description, status, answer, created_at
     FROM approvals WHERE conversation_id = ${conversationId} ORDER BY id`;
-  const toolCalls = d.repos.runToolCalls.ofRuns(runs.map((r) => r.id));
   const events = eventsOfRuns(d.sql, runs.map((r) => r.id));
   const changes = new Map<string, ChangeView[]>();
   for (const c of d.repos.runChanges.ofConversation(conversationId, RUNS_PER_CONVERSATION).reverse()) {
@@ -160,25 +159,22 @@ function runViews(d: WebPageDeps, conversationId: number, runs: RunRow[]): RunVi
     const view = { vmRunId: c.vmRunId, label: c.label, files: c.files.length, insertions: c.insertions, deletions: c.deletions, undone: c.undone, truncated: c.truncated, diffHtmlKey: c.diffHtmlKey };
     changes.set(runId, [...(changes.get(runId) ?? []), view]);
   }
-  return runs.map((r) => {
-    const calls = toolCalls.get(r.id);
-    return {
-      id: r.id,
-      startedAt: r.created_at,
-      endedAt: r.phase === "finished" ? r.updated_at : null,
-      costUsd: r.cost_usd,
-      outcome: r.outcome,
-      approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: pageApprovalText(a.tool, a.description), status: a.status, answer: a.answer, at: a.created_at })),
-      toolCalls: calls ?? null,
-      changes: changes.get(r.id) ?? [],
-      startedBy: events.get(r.id)?.origin ?? null,
-      startedWith: events.get(r.id)?.prompt ?? null,
-    };
-  });
+  return runs.map((r) => ({
+    id: r.id,
+    startedAt: r.created_at,
+    endedAt: r.phase === "finished" ? r.updated_at : null,
+    costUsd: r.cost_usd,
+    outcome: r.outcome,
+    approvals: approvals.filter((a) => a.run_id === r.id).map((a) => ({ tool: a.tool, description: pageApprovalText(a.tool, a.description), status: a.status, answer: a.answer, at: a.created_at })),
+    toolCalls: toolCallsOfRun(r.tool_calls),
+    changes: changes.get(r.id) ?? [],
+    startedBy: events.get(r.id)?.origin ?? null,
+    startedWith: events.get(r.id)?.prompt ?? null,
+  }));
 }
 
 function conversationView(d: WebPageDeps, c: { id: number; name: string }, entries: readonly TranscriptEntry[]): ConversationView {
-  const runs = d.sql<RunRow>`SELECT id, created_at, updated_at, cost_usd, outcome, phase
+  const runs = d.sql<RunRow>`SELECT id, created_at, updated_at, cost_usd, outcome, phase, tool_calls
     FROM runs WHERE conversation_id = ${c.id} ORDER BY created_at DESC LIMIT ${RUNS_PER_CONVERSATION}`;
   return {
     id: c.id,

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { memo } from "../../src/shared/sql";
 import type { OutboxStatus } from "../../src/outbox/outbox-repo";
 import { stepRun } from "../../src/runs/run-lifecycle";
+import { toolCallsOfRun } from "../../src/runs/run-tool-calls";
 import { createMessagesRepo } from "../../src/messages/messages-repo";
 import { HOUR, T0, useUnitDb } from "./helpers/unit-db";
 
@@ -267,14 +268,52 @@ describe("outbox", () => {
 describe("run tool calls", () => {
   const db = t;
   const calls = { calls: [{ tool: "Bash", input: "npm test" }], more: 0 };
+  const column = (runId: string) => db.rows<{ tool_calls: string | null }>("SELECT tool_calls FROM runs WHERE id = ?", runId)[0]!.tool_calls;
+  /** Rows written by `write`, as the object counts them. */
+  const written = (write: () => void) => {
+    const before = db.sql.rowsWritten();
+    write();
+    return db.sql.rowsWritten() - before;
+  };
+  const opened = (runId: string) => {
+    const run = stepRun(null, [], { type: "dispatch", runId, ids: [], context: "chat", conversationId: 1, sessionId: null }, T0).run!;
+    db.repos.runs.write(null, run, T0);
+    return run;
+  };
 
-  it("reads a run's calls, and a row it cannot read (cut short, another shape) as calls not recorded", () => {
-    db.repos.runToolCalls.add({ runId: "run-a", vmRunId: "vm-a1", toolCalls: calls, now: T0 });
-    db.rows("INSERT INTO run_tool_calls (vm_run_id, run_id, calls, more, created_at) VALUES ('vm-b1', 'run-b', '[{\"tool\":\"Ba', 0, ?)", T0);
-    db.rows("INSERT INTO run_tool_calls (vm_run_id, run_id, calls, more, created_at) VALUES ('vm-c1', 'run-c', '{\"not\":\"a list\"}', 0, ?)", T0);
-    const read = db.repos.runToolCalls.ofRuns(["run-a", "run-b", "run-c"]);
-    expect([...read.keys()]).toEqual(["run-a"]);
-    expect(read.get("run-a")?.calls).toHaveLength(1);
+  it("adds each VM run's calls to its run's row once, in the step's own write, an entry even with none", () => {
+    const run = opened("run-a");
+    // The same row as before (an attempt in memory only): written anyway, for its calls, one row.
+    expect(written(() => db.repos.runs.write(run, run, T0 + 1, { vmRunId: "vm-a1", ...calls }))).toBe(1);
+    // Its terminal event replayed: the step's row, no second entry.
+    expect(written(() => db.repos.runs.write(run, { ...run, lastSeq: 3 }, T0 + 2, { vmRunId: "vm-a1", calls: [{ tool: "Edit", input: "again" }], more: 9 }))).toBe(1);
+    // The step that ends the run (its outcome set) writes as many rows as the same step of a run without calls.
+    const without = opened("run-z");
+    const ending = { lastSeq: 4, outcome: "done", phase: "finished" } as const;
+    expect(written(() => db.repos.runs.write(run, { ...run, ...ending, vmRunId: "vm-a2" }, T0 + 3, { vmRunId: "vm-a2", calls: [], more: 2 }))).toBe(written(() => db.repos.runs.write(without, { ...without, ...ending }, T0 + 3)));
+    expect(JSON.parse(column("run-a")!)).toEqual([
+      { vmRunId: "vm-a1", ...calls },
+      { vmRunId: "vm-a2", calls: [], more: 2 },
+    ]);
+    // A retried run shows its attempts' calls in order.
+    expect(toolCallsOfRun(column("run-a"))).toEqual({ calls: calls.calls, more: 2 });
+  });
+
+  it("reads a run with no VM run ended, or a column it cannot read (cut short, another shape), as calls not recorded", () => {
+    opened("run-b");
+    expect(toolCallsOfRun(column("run-b"))).toBeNull();
+    for (const text of ['[{"vmRunId":"vm-b1","calls":[{"tool":"Ba', '{"not":"a list"}', '[{"vmRunId":"vm-b1","calls":"[]","more":0}]', "[]"]) expect(toolCallsOfRun(text)).toBeNull();
+  });
+
+  it("leaves a column that no longer reads as it is, and still writes the run's step", () => {
+    const run = opened("run-c");
+    for (const text of ['[{"tool":"Ba', '{"not":"a list"}']) {
+      db.rows("UPDATE runs SET tool_calls = ? WHERE id = 'run-c'", text);
+      db.repos.runs.write(run, { ...run, lastSeq: run.lastSeq + 1 }, T0 + 1, { vmRunId: "vm-c1", ...calls });
+      expect(column("run-c")).toBe(text);
+      expect(db.repos.runs.get("run-c")?.lastSeq).toBe(run.lastSeq + 1);
+      expect(toolCallsOfRun(column("run-c"))).toBeNull();
+    }
   });
 });
 

@@ -13,15 +13,14 @@ const RECENT = T0 - 29 * DAY;
 
 /** One finished and one unfinished row per table at `at`, each named by its age. */
 function seed(at: number, tag: string) {
-  const { messages, runs, outbox, vmAnswers, approvals, runToolCalls } = t.repos;
+  const { messages, runs, outbox, vmAnswers, approvals } = t.repos;
   messages.insert({ id: `${tag}-finished`, body: "x", media: [], conversationId: 1, now: at });
   // 'failed' is a finished message's status in every schema version.
   t.rows("UPDATE messages SET status = 'failed', updated_at = ? WHERE id = ?", at, `${tag}-finished`);
   messages.insert({ id: `${tag}-queued`, body: "x", media: [], conversationId: 1, now: at });
   const run = stepRun(null, [], { type: "dispatch", runId: `${tag}-run-finished`, ids: [], context: "chat", conversationId: 1, sessionId: null }, at).run!;
   runs.write(null, run, at);
-  runs.write(run, { ...run, phase: "finished", outcome: "answered" }, at);
-  runToolCalls.add({ runId: `${tag}-run-finished`, vmRunId: `${tag}-run-finished-1`, toolCalls: { calls: [{ tool: "Bash", input: "ls" }], more: 0 }, now: at });
+  runs.write(run, { ...run, phase: "finished", outcome: "answered" }, at, { vmRunId: `${tag}-run-finished-1`, calls: [{ tool: "Bash", input: "ls" }], more: 0 });
   outbox.add({ dedupeKey: `${tag}-sent`, body: "x", now: at });
   outbox.markSent(t.rows<{ id: number }>("SELECT id FROM outbox WHERE dedupe_key = ?", `${tag}-sent`)[0]!.id, `SM${tag}`, at);
   outbox.add({ dedupeKey: `${tag}-pending`, body: "x", now: at });
@@ -35,7 +34,7 @@ function seed(at: number, tag: string) {
 const left = () => ({
   messages: t.rows<{ id: string }>("SELECT id FROM messages ORDER BY seq").map((r) => r.id),
   runs: t.rows<{ id: string }>("SELECT id FROM runs ORDER BY id").map((r) => r.id),
-  toolCalls: t.rows<{ run_id: string }>("SELECT run_id FROM run_tool_calls ORDER BY run_id").map((r) => r.run_id),
+  toolCalls: t.rows<{ run_id: string }>("SELECT id AS run_id FROM runs WHERE tool_calls IS NOT NULL ORDER BY id").map((r) => r.run_id),
   outbox: t.rows<{ dedupe_key: string }>("SELECT dedupe_key FROM outbox ORDER BY id").map((r) => r.dedupe_key),
   vmAnswers: t.rows<{ vm_run_id: string }>("SELECT vm_run_id FROM vm_answers ORDER BY vm_run_id").map((r) => r.vm_run_id),
   approvals: t.rows<{ request_id: string; vm_run_id: string }>("SELECT request_id, vm_run_id FROM approvals ORDER BY id").map((r) => `${r.vm_run_id}:${r.request_id}`),
@@ -52,7 +51,7 @@ describe("pruneIfDue", () => {
     expect(left()).toEqual({
       messages: ["old-queued", "recent-finished", "recent-queued"],
       runs: ["recent-run-finished"],
-      // Pruned with their run.
+      // In their run's row: pruned with it.
       toolCalls: ["recent-run-finished"],
       outbox: ["old-pending", "recent-sent", "recent-pending"],
       vmAnswers: ["recent-vm"],

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CONNECT_DEADLINE_MS, STREAM_OPEN_TIMEOUT_MS } from "../../src/runs/run-lifecycle";
 import { DROP_PROBE_TIMEOUT_MS } from "../../src/runs/run-failures";
 import type { VmClient } from "../../src/machines/vm-client";
+import { toolCallsOfRun } from "../../src/runs/run-tool-calls";
 import { T0, useUnitDb } from "./helpers/unit-db";
 import { runDriverFor, type Connect } from "./helpers/run-driver-harness";
 
@@ -141,6 +142,30 @@ describe("a run's last answer and the end the VM sends with it", () => {
     expect(replies()).toEqual([]);
     expect(t.repos.messages.get("m1")?.status).toBe("handed");
     expect(t.repos.runs.open()).toMatchObject({ lastSeq: 0, transportFailures: 1 });
+  });
+
+  it("keeps each VM run's tool calls in the run's row as its end is written: a run retried on a new VM run shows both attempts', in order", async () => {
+    const streams = [vmStream(), vmStream()];
+    const started: string[] = [];
+    const { runs } = driver(async () => ({ ok: true }), async (request) => (started.push(request.runId), { ok: true, body: streams[started.length - 1]!.body }));
+    t.repos.messages.insert({ id: "m1", body: "do m1", media: [], conversationId: 1, now: T0 });
+    await runs.runDue(T0, null);
+    const first = runs.runDue(T0, null);
+    // The CLI could not resume the session: the run goes again at once, on a fresh one.
+    streams[0]!.send({ seq: 1, type: "error", code: "unknown_session", message: "no such session", toolCalls: { calls: [{ tool: "Read", input: "a.md" }], more: 0 } });
+    await first;
+    await runs.runDue(T0, null);
+    const second = runs.runDue(T0, null);
+    streams[1]!.send(answer(1, ["m1"]));
+    streams[1]!.send({ seq: 2, type: "done", toolCalls: { calls: [{ tool: "Bash", input: "npm test" }], more: 3 } });
+    expect(await second).toEqual({ kind: "finished" });
+    const [run] = t.sql<{ id: string; tool_calls: string | null }>`SELECT id, tool_calls FROM runs`;
+    expect(started).toHaveLength(2);
+    expect(JSON.parse(run!.tool_calls!)).toEqual([
+      { vmRunId: started[0], calls: [{ tool: "Read", input: "a.md" }], more: 0 },
+      { vmRunId: started[1], calls: [{ tool: "Bash", input: "npm test" }], more: 3 },
+    ]);
+    expect(toolCallsOfRun(run!.tool_calls)).toEqual({ calls: [{ tool: "Read", input: "a.md" }, { tool: "Bash", input: "npm test" }], more: 3 });
   });
 
   it("hands an answer back at once while the run still holds a message it has not answered", async () => {

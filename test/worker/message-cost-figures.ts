@@ -11,7 +11,7 @@ export const MESSAGE_COST: { webhook: SqlCounts; toVm: SqlCounts; followUpToVm: 
   /** The same for a follow-up to the object still in memory, counted from once the first message's reply has gone. */
   followUpToVm: { statements: 7, rowsRead: 10, rowsWritten: 6 },
   /** The same message from its webhook to its run's end: answered, its reply sent (Twilio's answer stored), the run finished. */
-  message: { statements: 68, rowsRead: 77, rowsWritten: 22 },
+  message: { statements: 67, rowsRead: 77, rowsWritten: 21 },
 };
 
 /**
@@ -29,5 +29,4 @@ export const MESSAGE_ROWS_BY_TABLE: Readonly<Record<string, number>> = {
   conversations: 1,
   outbox: 5,
   spend_days: 1,
-  run_tool_calls: 1,
 };

@@ -3,6 +3,8 @@ import { expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../../src/shared/migrate";
 import { createLiveEventsRepo } from "../../src/web/live-events-repo";
 import { createSql } from "../../src/shared/sql";
+import { createRunsRepo } from "../../src/runs/runs-repo";
+import { toolCallsOfRun } from "../../src/runs/run-tool-calls";
 import { describeSchema } from "../helpers/schema-description";
 import { resetToSchema, stubFor } from "./helpers";
 
@@ -46,7 +48,7 @@ it("makes a new object's schema as replaying every migration does, in workerd's 
   await runInDurableObject(stubFor("+15550000121"), (_agent, state) => {
     // The constructor made it from migrations/schema.sql; then the same object replays 0001-0015.
     const made = describeSchema(state.storage.sql);
-    expect(made.tables.map((t) => t.table)).toContain("run_tool_calls");
+    expect(made.tables.map((t) => t.table)).toContain("runs");
     expect(resetToSchema(state.storage, MIGRATIONS.length)).toEqual(MIGRATIONS.map((m) => m.id));
     expect(made).toEqual(describeSchema(state.storage.sql));
   });
@@ -182,5 +184,51 @@ it("keeps every live event and its source, and drops the source's index (0045): 
       { source: "vm-open:2:0", n: 1 },
       { source: "vm-open:3:0", n: 1 },
     ]);
+  });
+});
+
+it("moves each run's tool calls into its own row as they are, in order, and drops run_tool_calls (0046): a run's end writes them in its one UPDATE", async () => {
+  const stub = stubFor("+15550004132");
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(resetToSchema(state.storage, 45)).toHaveLength(45);
+    sql.exec(`INSERT INTO runs (id, vm_run_id, phase, next_attempt_at, created_at, updated_at) VALUES
+      ('r-retried', 'r-retried-a', 'finished', 1, 1, 9), ('r-cut', 'r-cut-1', 'finished', 1, 1, 9), ('r-bad', 'r-bad-1', 'finished', 1, 1, 9),
+      ('r-open', 'r-open-1', 'streaming', 1, 1, 9), ('r-twin', 'r-twin-1', 'streaming', 1, 1, 9)`);
+    sql.exec(`INSERT INTO run_tool_calls (run_id, vm_run_id, calls, more, created_at) VALUES
+      ('r-retried', 'r-retried-a', '[{"tool":"Bash","input":"npm test"}]', 3, 8), ('r-retried', 'r-retried-b', '[]', 0, 5),
+      ('r-bad', 'r-bad-1', '[{"tool":"Ba', 0, 7), ('r-gone', 'r-gone-1', '[]', 0, 7)`);
+  });
+  await evictDurableObject(stub);
+  await runInDurableObject(stub, (_agent, state) => {
+    const sql = state.storage.sql;
+    expect(sql.exec("SELECT name FROM sqlite_master WHERE name LIKE 'run_tool_calls%'").toArray()).toEqual([]);
+    const kept = Object.fromEntries(sql.exec<{ id: string; tool_calls: string | null }>("SELECT id, tool_calls FROM runs").toArray().map((r) => [r.id, r.tool_calls]));
+    expect(kept).toEqual({
+      "r-retried": JSON.stringify([
+        // In the order they were written (created_at), not their keys'.
+        { vmRunId: "r-retried-b", calls: [], more: 0 },
+        { vmRunId: "r-retried-a", calls: [{ tool: "Bash", input: "npm test" }], more: 3 },
+      ]),
+      "r-cut": null,
+      // Moved as it was (text, not JSON): the page shows it as not recorded.
+      "r-bad": JSON.stringify([{ vmRunId: "r-bad-1", calls: '[{"tool":"Ba', more: 0 }]),
+      "r-open": null,
+      "r-twin": null,
+    });
+    expect(toolCallsOfRun(kept["r-retried"]!)).toEqual({ calls: [{ tool: "Bash", input: "npm test" }], more: 3 });
+    expect(toolCallsOfRun(kept["r-bad"]!)).toBeNull();
+    // The open run's end: its calls in the row its step writes, no row of their own.
+    const counted = createSql(state.storage);
+    const runs = createRunsRepo(counted);
+    const end = { phase: "finished", outcome: "done", lastSeq: 2 } as const;
+    const twin = runs.get("r-twin")!;
+    runs.write(twin, { ...twin, ...end }, 10);
+    const withoutCalls = counted.rowsWritten();
+    const open = runs.get("r-open")!;
+    runs.write(open, { ...open, ...end }, 10, { vmRunId: "r-open-1", calls: [], more: 0 });
+    // As many rows as the same step of a run without calls.
+    expect(counted.rowsWritten() - withoutCalls).toBe(withoutCalls);
+    expect(sql.exec<{ tool_calls: string }>("SELECT tool_calls FROM runs WHERE id = 'r-open'").one().tool_calls).toBe(JSON.stringify([{ vmRunId: "r-open-1", calls: [], more: 0 }]));
   });
 });

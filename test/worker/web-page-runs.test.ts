@@ -53,7 +53,13 @@ it("keeps each run's tool calls with the run (secrets redacted, the first 100, t
   await run(phone, `check [[vm:tool-calls 2]] [[vm:tool-input curl -H "key: ${STAND_IN_SECRET}" https://api]] [[vm:tool-refused rm -rf build]]`);
   await run(phone, "many [[vm:tool-calls 120]]");
   await run(phone, "none at all");
-  const rows = await query<{ run_id: string; calls: string; more: number }>(phone, "SELECT run_id, calls, more FROM run_tool_calls ORDER BY created_at");
+  // In the run's own row: one entry for its one VM run.
+  const kept = await query<{ id: string; tool_calls: string }>(phone, "SELECT id, tool_calls FROM runs ORDER BY created_at");
+  const rows = kept.map((r) => {
+    const entries = JSON.parse(r.tool_calls) as { vmRunId: string; calls: unknown[]; more: number }[];
+    expect(entries.map((e) => e.vmRunId)).toEqual([`${r.id}-1`]);
+    return { run_id: r.id, calls: JSON.stringify(entries[0]!.calls), more: entries[0]!.more };
+  });
   expect(rows).toHaveLength(3);
   expect(JSON.parse(rows[0]!.calls)).toEqual([
     { tool: "Bash", input: "npm test -- --step 1" },
@@ -62,7 +68,7 @@ it("keeps each run's tool calls with the run (secrets redacted, the first 100, t
     { tool: "Bash", input: "rm -rf build", notApproved: true },
   ]);
   expect([JSON.parse(rows[1]!.calls).length, rows[1]!.more]).toEqual([100, 20]);
-  // A run that called no tool has its row too: only a run cut off without a terminal event has none.
+  // A run that called no tool has its entry too: only a run cut off without a terminal event has none.
   expect([JSON.parse(rows[2]!.calls), rows[2]!.more]).toEqual([[], 0]);
 
   const page = linkIn(await ask(phone, "/web"));
@@ -86,7 +92,7 @@ it("says a run cut off without a terminal event has its tool calls not recorded"
   await run(phone, "hello");
   // As a run the relay gave up on, its VM never reporting its end.
   const [{ id }] = (await query<{ id: string }>(phone, "SELECT id FROM runs")) as [{ id: string }];
-  await query(phone, "DELETE FROM run_tool_calls WHERE run_id = ?", id);
+  await query(phone, "UPDATE runs SET tool_calls = NULL WHERE id = ?", id);
   const html = await (await get(linkIn(await ask(phone, "/web")))).text();
   expect(html).toContain("Tool calls not recorded (the run was cut off).");
 });

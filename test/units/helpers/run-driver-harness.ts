@@ -54,7 +54,6 @@ export function runDriverFor(t: UnitDb, connect: Connect, startRun: VmClient["st
     // The units this harness has (no changes, no pages) act on what happened, as agent/run-happenings.ts joins them.
     happened: (happening) => (told.push(happening), joined(happening)),
     tools: () => ({ ok: false, text: "none" }),
-    toolCalls: repos.runToolCalls,
     log,
     vm,
     userId: "+15550001234",
