@@ -98,8 +98,9 @@ export function createBudget(d: { spend: SpendRepo; settings: SettingsRepo; outb
       const day = dayIn(now, timeZoneOf(d.settings));
       d.spend.add(day, conversationId, costUsd);
       d.spend.addByModel(day, costByModel);
-      // Written only when it changes (set() compares with the cached value).
-      d.settings.set("offline_model", offlineModel ? "1" : "0");
+      // Written only when it changes (set() compares with the cached value); unset reads as "0"
+      // (every reader asks for "1"), so a phone whose runs were never the offline model's writes none.
+      if (offlineModel || d.settings.get("offline_model") !== null) d.settings.set("offline_model", offlineModel ? "1" : "0");
     },
     /** A spoken reply's cost (its characters), under the speech model's name; the offline-model flag is the agent's and stays. */
     recordSpeech(conversationId: number, costUsd: number, model: string, now: number): void {

@@ -108,4 +108,18 @@ describe("recordCost and recordUnknown", () => {
     budget.recordUnknown(2, T0 + 10 * HOUR);
     expect(t.rows("SELECT day, conversation_id, cost_usd, turns, unknown_runs FROM spend_days")).toEqual([{ day, conversation_id: 2, cost_usd: 0.25, turns: 1, unknown_runs: 1 }]);
   });
+
+  // The offline-model flag: unset reads as "0", so a run of the real model writes no row for it
+  // until a run of the offline model set it (a phone's first message wrote "0" before: a row for nothing).
+  it.each([
+    { before: null, offline: false, after: null },
+    { before: null, offline: true, after: "1" },
+    { before: "1", offline: false, after: "0" },
+    { before: "0", offline: true, after: "1" },
+    { before: "0", offline: false, after: "0" },
+  ] as const)("the offline-model flag $before, a run offline: $offline → $after", ({ before, offline, after }) => {
+    if (before !== null) t.repos.settings.set("offline_model", before);
+    unit().recordCost(1, 0, T0, offline);
+    expect(t.repos.settings.get("offline_model")).toBe(after);
+  });
 });
