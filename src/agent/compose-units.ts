@@ -234,6 +234,7 @@ export function composeUnits({ sql, phone, config, log, bindings, clock, tellAdm
     runs: repos.runs,
     messages,
     outboxRepo: repos.outbox,
+    configuredOrigin: s.publicUrl,
     conversations,
     newWorkspaceId: randomWorkspaceId,
     failRun: (runId, failure, now) => applyFailure(effects, runId, failure, now),

@@ -14,6 +14,8 @@ export type InboxDeps = CommandDeps & {
   lifecycle: Messages;
   settings: SettingsRepo;
   outboxRepo: Pick<OutboxWriter, "add" | "releaseHeld" | "anyHeld">;
+  /** PUBLIC_URL when configured (stored-message.ts: then no webhook's origin is stored). */
+  configuredOrigin?: string | null;
   /** The object's user, and whether a chat reaching it may run admin commands (link-doors.ts's chatIsAdmin). */
   sender: { phone: string; isAdminChat: (chat: ChatAddress) => boolean };
   /** MAX_MESSAGES_PER_MINUTE (0: no limit). */

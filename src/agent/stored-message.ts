@@ -12,6 +12,8 @@ export type StoreDeps = {
   messages: Pick<MessagesRepo, "insert">;
   settings: Pick<SettingsRepo, "set">;
   outboxRepo: Pick<OutboxWriter, "releaseHeld" | "anyHeld">;
+  /** PUBLIC_URL, when configured: the origin every link and callback uses, so none is stored (publicOriginOf). */
+  configuredOrigin?: string | null;
 };
 
 /** The channel it was written on: without a source, the object's own phone on WhatsApp. */
@@ -22,7 +24,9 @@ export function channelOf(message: InboundMessage): ChannelName {
 /** Stores the message once per MessageSid (false: a redelivery, nothing changed). */
 export function storeOnce(d: StoreDeps, message: InboundMessage, m: { body: string; media: Media[]; conversationId: number; slash: boolean }, now: number): boolean {
   if (!d.messages.insert({ id: message.messageId, ...m, receivedAt: message.receivedAt, source: message.source, origin: message.origin ?? null, now })) return false;
-  d.settings.set("public_origin", message.publicOrigin);
+  // The webhook's origin, for links made when no request is at hand (an alarm's run); with PUBLIC_URL
+  // configured it is that, never read from here: a row a phone would write for nothing.
+  if (message.publicOrigin !== d.configuredOrigin) d.settings.set("public_origin", message.publicOrigin);
   // Whatever was held for a reply window can go now (mostly nothing: a remembered read says so);
   // only a message on a channel with such a window opens it.
   if (CHANNELS[channelOf(message)].limits.replyWindowMs !== null && d.outboxRepo.anyHeld()) d.outboxRepo.releaseHeld(now);
